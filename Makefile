@@ -1,0 +1,52 @@
+# sohoa — the two commands a fresh Debian machine needs:
+#   make demo   install everything, generate a batch of scanned dossiers, ingest it, show results
+#   make test   install everything, start the services the tests need, run the whole suite
+# Both are idempotent: a second run reuses what is installed.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SOHOA := $(VENV)/bin/sohoa
+STAMPS := .make
+
+# Debian packages the product and its tests use (Tesseract with Vietnamese, fonts with
+# Vietnamese glyphs, poppler for pdftotext/pdfsig, qpdf, SANE test backend, SoftHSM2 tokens).
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd \
+	fonts-noto-core fonts-liberation2 fonts-dejavu-core \
+	poppler-utils qpdf ghostscript libzbar0 sane-utils softhsm2 python3-venv
+
+.PHONY: demo test install system-deps lint clean
+
+install: system-deps $(VENV)/.installed
+
+system-deps: $(STAMPS)/apt
+$(STAMPS)/apt: Makefile
+	@mkdir -p $(STAMPS)
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+		| grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@touch $@
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+demo: install
+	@bash scripts/demo.sh
+
+test: install
+	@bash scripts/test.sh
+
+lint: install
+	$(VENV)/bin/ruff check sohoa tests bench scripts
+
+clean:
+	rm -rf $(VENV) $(STAMPS) out demo-home .pytest_cache

@@ -1,0 +1,38 @@
+"""Print the demo's ingest results (JSON lines from `sohoa ingest --json`) as a short table."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from rich.console import Console
+from rich.table import Table
+
+
+def main(path: str) -> None:
+    table = Table("document", "dossier", "type", "owner", "name / number", "pages", "conf",
+                  "review")
+    quarantined = []
+    with open(path, encoding="utf-8") as lines:
+        docs = [json.loads(line) for line in lines]
+    for doc in docs:
+        if "error" in doc:
+            quarantined.append(doc)
+            continue
+        if doc.get("duplicate"):
+            continue
+        fields = doc["fields"]
+        label = fields.get("full_name") or fields.get("enterprise_name") or ""
+        number = fields.get("document_number") or ""
+        table.add_row(doc["document_id"], doc["dossier_code"], doc["doc_type"],
+                      doc["owner_id"] or "?", f"{label} {number}".strip(),
+                      str(len(doc["pages"])), f"{doc['confidence']:.2f}",
+                      "; ".join(doc["review_reasons"]) if doc["needs_review"] else "")
+    console = Console(width=160)
+    console.print(table)
+    for q in quarantined:
+        console.print(f"[red]quarantined[/] {q['source']}: {q['error']}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

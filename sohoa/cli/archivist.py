@@ -1,0 +1,91 @@
+"""Archivists: signing outside the pipeline, the audit log, the search index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sohoa.cli.main import State, pass_state
+from sohoa.cli.output import emit_json, out
+from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
+
+
+@click.command()
+@click.argument("input_pdf", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--level", type=click.Choice(["B-B", "B-T", "B-LT", "B-LTA"]),
+              help="PAdES level (default: signing.level in sohoa.toml).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def sign(state: State, input_pdf: Path, output: Path, level: str | None, as_json: bool) -> None:
+    """Sign a PDF with the agency's key (visible "SAO Y" stamp, top right of page 1)."""
+    from sohoa.pipeline.signjob import sign_file
+
+    summary = sign_file(state.settings, input_pdf, output, level=level)
+    if as_json:
+        emit_json(summary)
+    else:
+        out.print(f"signed {output}: {summary['level']} by {summary['signer']} "
+                  f"at {summary['signed_at']}")
+
+
+@click.group()
+def audit() -> None:
+    """The hash-chained audit log."""
+
+
+@audit.command("verify")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def audit_verify(state: State, as_json: bool) -> None:
+    """Recompute the chain; any edited or deleted entry is reported (exit 4)."""
+    from sohoa.pipeline.services import open_archive
+
+    with open_archive(state.settings) as archive:
+        ok, problems = archive.audit_verify()
+    if as_json:
+        emit_json({"valid": ok, "problems": problems})
+    else:
+        for problem in problems:
+            out.print(f"[red]problem[/]: {problem}")
+        out.print("audit log: " + ("[green]intact[/]" if ok else "[red]TAMPERED[/]"))
+    raise SystemExit(EXIT_OK if ok else EXIT_VERIFY_FAILED)
+
+
+@audit.command("show")
+@click.option("--target", help="Only events about this document, owner or dossier.")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def audit_show(state: State, target: str | None, limit: int, as_json: bool) -> None:
+    """List audit events, newest first."""
+    from sohoa.pipeline.services import open_archive
+
+    with open_archive(state.settings) as archive:
+        events = archive.audit_events(target=target, limit=limit)
+    for event in events:
+        if as_json:
+            emit_json(event)
+        else:
+            out.print(f"{event.get('at')} {event.get('actor')} {event.get('action')} "
+                      f"{event.get('target') or ''}")
+
+
+@click.group()
+def index() -> None:
+    """The search index."""
+
+
+@index.command("rebuild")
+@pass_state
+def index_rebuild(state: State) -> None:
+    """Rebuild the search index from the catalog."""
+    from sohoa.pipeline.services import open_archive
+
+    with open_archive(state.settings) as archive:
+        count = archive.rebuild_index()
+    out.print(f"indexed {count} document(s)")
+
+
+COMMANDS = [sign, audit, index]

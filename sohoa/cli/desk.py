@@ -1,0 +1,106 @@
+"""Desk staff: feed scans in, see what was recognized and what needs a look."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sohoa.cli.main import State, pass_state
+from sohoa.cli.output import PageProgress, emit_json, err, out
+from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--unit", default=None, help="Receiving unit code (default: `unit` in sohoa.toml).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line per document.")
+@pass_state
+def ingest(state: State, paths: tuple[Path, ...], unit: str | None, as_json: bool) -> None:
+    """Ingest scanned dossiers (PDF, TIFF, JPEG/PNG files or folders)."""
+    from sohoa.pipeline.ingest import run_ingest
+
+    def show(event: dict) -> None:
+        if as_json:
+            emit_json(event)
+        elif "error" in event:
+            page = f" page {event['page'] + 1}" if event.get("page") is not None else ""
+            err.print(f"[red]quarantined[/] {event['source']}{page}: {event['error']}")
+        elif event.get("duplicate"):
+            out.print(f"[dim]already stored[/] {event['document_id']} {event['doc_type']} "
+                      f"({event['dossier_code']})")
+        else:
+            review = " [yellow]needs review[/]" if event["needs_review"] else ""
+            fields = event["fields"]
+            who = fields.get("full_name") or fields.get("enterprise_name") or ""
+            out.print(f"[green]stored[/] {event['document_id']} {event['dossier_code']} "
+                      f"{event['doc_type']} owner={event['owner_id'] or '?'} {who} "
+                      f"pages={len(event['pages'])} conf={event['confidence']:.2f}{review}")
+
+    progress = PageProgress("recognizing", enabled=True)
+    try:
+        summary = run_ingest(list(paths), state.settings, unit=unit, emit=show,
+                             progress=progress)
+    finally:
+        progress.stop()
+    line = (f"{summary.files} file(s), {summary.pages} page(s) ({summary.blank_pages} blank), "
+            f"{summary.dossiers} dossier(s): {summary.stored} stored, "
+            f"{summary.duplicates} already stored, {summary.needs_review} need review, "
+            f"{summary.quarantined} quarantined, in {summary.seconds:.1f} s")
+    err.print(line) if as_json else out.print(line)
+    raise SystemExit(EXIT_QUARANTINED if summary.quarantined else EXIT_OK)
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The searchable PDF to write.")
+@click.option("--sidecar", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the recognized text here.")
+@click.option("--jobs", type=int, default=None, help="Worker processes (default: one per core).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+@pass_state
+def ocr(state: State, inputs: tuple[Path, ...], output: Path, sidecar: Path | None,
+        jobs: int | None, as_json: bool) -> None:
+    """Make one searchable PDF/A from images or PDFs (no signing, no archive)."""
+    from sohoa.pipeline.ocrjob import run_ocr
+
+    progress = PageProgress("recognizing")
+    try:
+        result = run_ocr(list(inputs), output, state.settings, sidecar=sidecar, jobs=jobs,
+                         progress=progress)
+    finally:
+        progress.stop()
+    if as_json:
+        emit_json(result)
+    else:
+        for q in result["quarantined"]:
+            err.print(f"[red]skipped[/] {q['source']}: {q['error']}")
+        out.print(f"wrote {output}: {result['pages']} page(s), mean confidence "
+                  f"{result['confidence']:.2f}, {result['seconds']:.1f} s")
+    raise SystemExit(EXIT_QUARANTINED if result["quarantined"] else EXIT_OK)
+
+
+@click.command()
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--dossiers", type=int, default=3, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["pdf", "tiff-g4", "tiff-jpeg", "jpeg"]),
+              default="pdf", show_default=True)
+@click.option("--duplex", is_flag=True, help="Add blank backs, as a duplex scanner would.")
+@click.option("--severity", type=click.Choice(["clean", "light", "medium", "heavy", "mixed"]),
+              default="light", show_default=True)
+@click.option("--dpi", type=int, default=200, show_default=True)
+def synth(out_dir: Path, seed: int, dossiers: int, fmt: str, duplex: bool, severity: str,
+          dpi: int) -> None:
+    """Generate a synthetic scanner batch of Vietnamese dossiers (with truth.json)."""
+    from sohoa.synth import write_batch
+
+    truth = write_batch(out_dir, seed, dossiers=dossiers, fmt=fmt, duplex=duplex,
+                        severity=severity, dpi=dpi)
+    docs = sum(len(d["documents"]) for d in truth["dossiers"])
+    out.print(f"wrote {len(truth['files'])} file(s), {len(truth['pages'])} page(s), "
+              f"{len(truth['dossiers'])} dossier(s), {docs} document(s) to {out_dir}")
+
+
+COMMANDS = [ingest, ocr, synth]

@@ -1,0 +1,111 @@
+"""The ``sohoa`` command: one group, commands listed by who uses them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sohoa import __version__
+from sohoa.errors import EXIT_INTERNAL, EXIT_USAGE, SohoaError
+from sohoa.pipeline.settings import Settings, load_settings
+
+SECTIONS = {
+    "Desk staff": ["ingest", "ocr", "synth"],
+    "Officers": ["search", "reuse", "show", "get", "verify"],
+    "Archivists": ["sign", "audit", "index"],
+    "Operators": ["init", "status", "quarantine"],
+}
+
+
+class SectionedGroup(click.Group):
+    """Lists commands under the role that uses them, as the README does."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        listed: set[str] = set()
+        for section, names in SECTIONS.items():
+            rows = []
+            for name in names:
+                cmd = self.get_command(ctx, name)
+                if cmd is not None and not cmd.hidden:
+                    rows.append((name, cmd.get_short_help_str(limit=70)))
+                    listed.add(name)
+            if rows:
+                with formatter.section(section):
+                    formatter.write_dl(rows)
+        rest = [(n, c.get_short_help_str(limit=70)) for n in self.list_commands(ctx)
+                if n not in listed and (c := self.get_command(ctx, n)) and not c.hidden]
+        if rest:
+            with formatter.section("Other"):
+                formatter.write_dl(rest)
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except SohoaError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+class State:
+    def __init__(self, home: Path | None, config: Path | None) -> None:
+        self._home = home
+        self._config = config
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(home=self._home, config_file=self._config)
+        return self._settings
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+@click.group(cls=SectionedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(path_type=Path), envvar="SOHOA_HOME",
+              help="Archive home directory (default ~/.local/share/sohoa; env SOHOA_HOME).")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False), envvar="SOHOA_CONFIG",
+              help="Config file (default HOME/sohoa.toml; env SOHOA_CONFIG).")
+@click.version_option(__version__, prog_name="sohoa")
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None, config: Path | None) -> None:
+    """sohoa ("số hóa"): scanned dossiers in; signed, searchable, reusable records out."""
+    ctx.obj = State(home, config)
+
+
+def _register() -> None:
+    from sohoa.cli import archivist, desk, officer, operator
+
+    for module in (desk, officer, archivist, operator):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        code = cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        click.echo("interrupted: run the same command again to resume", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception:
+        import traceback
+
+        traceback.print_exc()
+        click.echo("internal error: this is a bug in sohoa; please report the trace above",
+                   err=True)
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(code if isinstance(code, int) else 0)

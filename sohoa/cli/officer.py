@@ -1,0 +1,146 @@
+"""Officers: find earlier documents and reuse them instead of asking the citizen again."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from sohoa.cli.main import State, pass_state
+from sohoa.cli.output import emit_json, out
+from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD") from None
+
+
+@click.command()
+@click.argument("query")
+@click.option("--owner", help="Only documents of this citizen ID / enterprise code.")
+@click.option("--type", "doc_type", help="Only this document type (e.g. birth_certificate).")
+@click.option("--unit", help="Only documents received by this unit.")
+@click.option("--from", "date_from", callback=_date, help="Issued on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", callback=_date, help="Issued on or before (YYYY-MM-DD).")
+@click.option("--limit", type=int, default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def search(state: State, query: str, owner: str | None, doc_type: str | None, unit: str | None,
+           date_from: date | None, date_to: date | None, limit: int, as_json: bool) -> None:
+    """Full-text search, accent-insensitive ("dong nai" finds "Đồng Nai")."""
+    from sohoa.pipeline import lookup
+
+    hits = lookup.search(state.settings, query, owner=owner, doc_type=doc_type, unit=unit,
+                         date_from=date_from, date_to=date_to, limit=limit)
+    if as_json:
+        for hit in hits:
+            emit_json(hit)
+        return
+    if not hits:
+        out.print("no document matches")
+        return
+    for hit in hits:
+        out.print(f"[bold]{hit['document_id']}[/] {hit['doc_type']} owner={hit['owner_id']} "
+                  f"dossier={hit['dossier_code']} score={hit['score']:.2f}")
+        out.print(f"   {hit['snippet'].replace('<b>', '[reverse]').replace('</b>', '[/]')}")
+
+
+@click.command()
+@click.argument("owner_id")
+@click.option("--type", "doc_type", help="Only this document type.")
+@click.option("--valid-on", callback=_date, help="Validity date (default today).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def reuse(state: State, owner_id: str, doc_type: str | None, valid_on: date | None,
+          as_json: bool) -> None:
+    """What does this owner already have that is still valid?"""
+    from sohoa.pipeline import lookup
+
+    rows = lookup.reuse(state.settings, owner_id, doc_type=doc_type, valid_on=valid_on)
+    if as_json:
+        for row in rows:
+            emit_json(row)
+        return
+    if not rows:
+        out.print(f"no valid document on file for {owner_id}")
+        return
+    table = Table("document", "type", "number", "issued by", "issued", "valid until", "review")
+    for r in rows:
+        table.add_row(r["document_id"], r["doc_type"], r.get("document_number") or "",
+                      r.get("issuing_body") or "", str(r.get("issue_date") or ""),
+                      str(r.get("valid_until") or "permanent"),
+                      "yes" if r.get("needs_review") else "")
+    out.print(table)
+
+
+@click.command()
+@click.argument("document_id")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def show(state: State, document_id: str, as_json: bool) -> None:
+    """Everything known about one document: fields, pages and their provenance, signature."""
+    from sohoa.pipeline import lookup
+
+    doc = lookup.show(state.settings, document_id)
+    if as_json:
+        emit_json(doc)
+        return
+    for key in ("document_id", "doc_type", "title", "owner_id", "owner_name", "dossier_code",
+                "issue_date", "valid_until", "confidence", "needs_review"):
+        out.print(f"[bold]{key}[/]: {doc.get(key)}")
+    for key, value in (doc.get("fields") or {}).items():
+        out.print(f"  {key}: {value}")
+    for page in doc.get("pages") or []:
+        out.print(f"  page {page.get('source')}#{page.get('index')} rotation="
+                  f"{page.get('rotation')} confidence={page.get('confidence')}")
+
+
+@click.command()
+@click.argument("document_id")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@pass_state
+def get(state: State, document_id: str, output: Path) -> None:
+    """Write a stored document's signed PDF to a file."""
+    from sohoa.pipeline import lookup
+
+    pdf = lookup.get_pdf(state.settings, document_id)
+    output.write_bytes(pdf)
+    out.print(f"wrote {output} ({len(pdf)} bytes)")
+
+
+@click.command()
+@click.argument("file_or_id")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def verify(state: State, file_or_id: str, as_json: bool) -> None:
+    """Check a PDF's signatures (a file, or a stored document id). Exit 0 only if valid."""
+    from sohoa.pipeline import lookup
+    from sohoa.pipeline.codec import jsonable
+
+    report = lookup.verify(state.settings, file_or_id)
+    if as_json:
+        emit_json({"valid": report.valid, "problems": list(report.problems),
+                   "signatures": [{**jsonable(s.__dict__), "valid": s.valid}
+                                  for s in report.signatures]})
+    else:
+        for s in report.signatures:
+            mark = "[green]valid[/]" if s.valid else "[red]INVALID[/]"
+            out.print(f"{mark} {s.field_name}: signer {s.signer}, level {s.level}, signed "
+                      f"{s.signed_at}, intact={s.intact} trusted={s.trusted} "
+                      f"revoked={s.revoked} changes={s.modification}")
+            for problem in s.problems:
+                out.print(f"    - {problem}")
+        for problem in report.problems:
+            out.print(f"[red]problem[/]: {problem}")
+        out.print("verdict: " + ("[green]VALID[/]" if report.valid else "[red]NOT VALID[/]"))
+    raise SystemExit(EXIT_OK if report.valid else EXIT_VERIFY_FAILED)
+
+
+COMMANDS = [search, reuse, show, get, verify]

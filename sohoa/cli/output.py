@@ -1,0 +1,64 @@
+"""How the CLI talks: JSON lines for machines, rich tables and a progress bar for people."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
+
+from sohoa.pipeline.codec import jsonable
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+def emit_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(jsonable(obj), ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+class _PagesPerMinute(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed or 0.0
+        rate = task.completed / elapsed * 60 if elapsed > 1 else 0.0
+        return Text(f"{rate:5.1f} pages/min")
+
+
+class PageProgress:
+    """A rich progress bar on stderr (stdout stays clean for --json)."""
+
+    def __init__(self, label: str = "pages", enabled: bool = True) -> None:
+        self._enabled = enabled and err.is_terminal
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            _PagesPerMinute(), TimeElapsedColumn(), console=err, transient=False,
+        )
+        self._label = label
+        self._task: Any = None
+        self._started = time.monotonic()
+
+    def start(self, total: int) -> None:
+        if self._enabled:
+            self._progress.start()
+            self._task = self._progress.add_task(self._label, total=total)
+
+    def advance(self, n: int = 1) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, n)
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._progress.stop()

@@ -1,0 +1,61 @@
+"""The error hierarchy. Every message says what happened and what the user can do about it.
+
+Exit codes are part of the CLI contract:
+  0  everything asked for was done
+  1  an unexpected internal error (a bug: please report the traceback)
+  2  usage or configuration error (fix the command line or sohoa.toml)
+  3  some inputs were quarantined; everything else was stored
+  4  verification failed (a signature, a checksum or the audit chain)
+  5  nothing found (a lookup by id that matched nothing)
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2
+EXIT_QUARANTINED = 3
+EXIT_VERIFY_FAILED = 4
+EXIT_NOT_FOUND = 5
+
+
+class SohoaError(Exception):
+    """Base of every expected failure. ``str(err)`` is shown to the user as is."""
+
+    exit_code = EXIT_INTERNAL
+
+
+class ConfigError(SohoaError):
+    """The configuration or the command line is wrong."""
+
+    exit_code = EXIT_USAGE
+
+
+class BadInputError(SohoaError):
+    """An input file or page cannot be used; it goes to quarantine with this message as reason."""
+
+    exit_code = EXIT_QUARANTINED
+
+
+class NotFoundError(SohoaError):
+    """A document, owner or file asked for by id does not exist."""
+
+    exit_code = EXIT_NOT_FOUND
+
+
+class VerificationError(SohoaError):
+    """A signature, checksum or audit chain did not verify."""
+
+    exit_code = EXIT_VERIFY_FAILED
+
+
+class SigningError(SohoaError):
+    """A document could not be signed (key, certificate or token problem)."""
+
+    exit_code = EXIT_USAGE
+
+
+class StorageError(SohoaError):
+    """The archive (catalog, blobs or index) could not be read or written."""
+
+    exit_code = EXIT_INTERNAL

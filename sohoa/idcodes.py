@@ -1,0 +1,107 @@
+"""Structure of Vietnamese identification numbers: citizen IDs, enterprise codes, ICAO MRZ.
+
+Pure functions over strings, shared by the generator and by field validation.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+# Province / centrally-run city codes, the first three digits of a 12-digit citizen ID number
+# (Thông tư 07/2016/TT-BCA, 63 provinces before the 2025 merger).
+PROVINCES: dict[str, str] = {
+    "001": "Hà Nội", "002": "Hà Giang", "004": "Cao Bằng", "006": "Bắc Kạn",
+    "008": "Tuyên Quang", "010": "Lào Cai", "011": "Điện Biên", "012": "Lai Châu",
+    "014": "Sơn La", "015": "Yên Bái", "017": "Hòa Bình", "019": "Thái Nguyên",
+    "020": "Lạng Sơn", "022": "Quảng Ninh", "024": "Bắc Giang", "025": "Phú Thọ",
+    "026": "Vĩnh Phúc", "027": "Bắc Ninh", "030": "Hải Dương", "031": "Hải Phòng",
+    "033": "Hưng Yên", "034": "Thái Bình", "035": "Hà Nam", "036": "Nam Định",
+    "037": "Ninh Bình", "038": "Thanh Hóa", "040": "Nghệ An", "042": "Hà Tĩnh",
+    "044": "Quảng Bình", "045": "Quảng Trị", "046": "Thừa Thiên Huế", "048": "Đà Nẵng",
+    "049": "Quảng Nam", "051": "Quảng Ngãi", "052": "Bình Định", "054": "Phú Yên",
+    "056": "Khánh Hòa", "058": "Ninh Thuận", "060": "Bình Thuận", "062": "Kon Tum",
+    "064": "Gia Lai", "066": "Đắk Lắk", "067": "Đắk Nông", "068": "Lâm Đồng",
+    "070": "Bình Phước", "072": "Tây Ninh", "074": "Bình Dương", "075": "Đồng Nai",
+    "077": "Bà Rịa - Vũng Tàu", "079": "Hồ Chí Minh", "080": "Long An", "082": "Tiền Giang",
+    "083": "Bến Tre", "084": "Trà Vinh", "086": "Vĩnh Long", "087": "Đồng Tháp",
+    "089": "An Giang", "091": "Kiên Giang", "092": "Cần Thơ", "093": "Hậu Giang",
+    "094": "Sóc Trăng", "095": "Bạc Liêu", "096": "Cà Mau",
+}
+
+# The 4th digit encodes century of birth and sex: even = male, odd = female.
+_CENTURY_BASE = {0: 1900, 2: 2000, 4: 2100, 6: 2200, 8: 2300}
+
+ENTERPRISE_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+
+
+def citizen_id(province: str, birth_year: int, female: bool, serial: int) -> str:
+    """Build a 12-digit citizen ID number with the real structure."""
+    if province not in PROVINCES:
+        raise ValueError(f"unknown province code {province!r}")
+    century = (birth_year // 100) * 100
+    base = {v: k for k, v in _CENTURY_BASE.items()}.get(century)
+    if base is None:
+        raise ValueError(f"birth year {birth_year} outside the encodable centuries")
+    digit = base + (1 if female else 0)
+    return f"{province}{digit}{birth_year % 100:02d}{serial % 1_000_000:06d}"
+
+
+def citizen_id_problems(number: str, birth_date: date | None = None,
+                        female: bool | None = None) -> list[str]:
+    """Everything wrong with a citizen ID number; an empty list means it is plausible."""
+    if len(number) != 12 or not number.isdigit():
+        return ["a citizen ID number has exactly 12 digits"]
+    problems = []
+    if number[:3] not in PROVINCES:
+        problems.append(f"province code {number[:3]} does not exist")
+    digit = int(number[3])
+    century = _CENTURY_BASE[digit - digit % 2]
+    year = century + int(number[4:6])
+    if birth_date is not None and birth_date.year != year:
+        problems.append(f"birth year {birth_date.year} does not match the number ({year})")
+    if female is not None and bool(digit % 2) != female:
+        problems.append("sex does not match the number")
+    return problems
+
+
+def birth_year_of(number: str) -> int | None:
+    """The birth year a valid-looking citizen ID number encodes."""
+    if len(number) != 12 or not number.isdigit():
+        return None
+    digit = int(number[3])
+    return _CENTURY_BASE[digit - digit % 2] + int(number[4:6])
+
+
+def enterprise_check_digit(first_nine: str) -> int | None:
+    """The 10th digit of an enterprise code, or None when the remainder gives no valid digit."""
+    if len(first_nine) != 9 or not first_nine.isdigit():
+        raise ValueError("an enterprise code starts with 9 digits")
+    total = sum(int(d) * w for d, w in zip(first_nine, ENTERPRISE_WEIGHTS, strict=True))
+    check = 10 - total % 11
+    return check if 0 <= check <= 9 else None
+
+
+def enterprise_code_valid(code: str) -> bool:
+    """``NNNNNNNNNN`` or a branch ``NNNNNNNNNN-NNN`` whose check digit is right."""
+    main, _, branch = code.partition("-")
+    if len(main) != 10 or not main.isdigit():
+        return False
+    if branch and (len(branch) != 3 or not branch.isdigit()):
+        return False
+    return enterprise_check_digit(main[:9]) == int(main[9])
+
+
+def mrz_check_digit(field: str) -> int:
+    """ICAO 9303 check digit: weights 7-3-1, digits as is, A-Z as 10-35, '<' as 0."""
+    total = 0
+    for i, ch in enumerate(field):
+        if ch.isdigit():
+            value = int(ch)
+        elif "A" <= ch <= "Z":
+            value = ord(ch) - 55
+        elif ch == "<":
+            value = 0
+        else:
+            raise ValueError(f"character {ch!r} cannot appear in an MRZ")
+        total += value * (7, 3, 1)[i % 3]
+    return total % 10

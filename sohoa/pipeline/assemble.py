@@ -1,0 +1,158 @@
+"""From analysed pages to documents: dossier boundaries, document boundaries, type, fields, owner.
+
+Pure functions over records (no I/O), so every rule here is tested without Tesseract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sohoa.doctypes import Registry
+from sohoa.ocr.classify import classify
+from sohoa.ocr.fields import extract_fields
+from sohoa.ocr.segment import find_dossier_code, starts_document
+from sohoa.pipeline.stages import PageAnalysis
+from sohoa.records import Classification, Extraction, Page
+
+
+@dataclass(frozen=True)
+class PageItem:
+    page: Page
+    analysis: PageAnalysis
+
+
+@dataclass
+class DocumentDraft:
+    dossier_code: str
+    pages: list[PageItem]
+    classification: Classification
+    extraction: Extraction
+    owner_id: str | None
+    owner_kind: str | None
+    owner_name: str | None
+    owner_from: str  # "document" | "dossier" | "none"
+    confidence: float
+    review_reasons: list[str] = field(default_factory=list)
+    blank_pages: list[PageItem] = field(default_factory=list)  # blank backs, kept in provenance
+    issue_date: date | None = None
+    valid_until: date | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(item.analysis.ocr.text for item in self.pages)
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.review_reasons)
+
+
+def page_code(item: PageItem, pattern: str | None) -> str | None:
+    """The dossier code of a page: its barcode, else the code printed on a receipt sheet."""
+    if item.analysis.code:
+        return item.analysis.code
+    if item.analysis.blank or not item.analysis.ocr.text:
+        return None
+    text = item.analysis.ocr.text
+    if classify(text).doc_type != "dossier_receipt":
+        return None
+    return find_dossier_code(text, pattern) if pattern else find_dossier_code(text)
+
+
+def split_documents(items: Sequence[PageItem]) -> list[tuple[list[PageItem], list[PageItem]]]:
+    """Group a dossier's pages into documents: (pages, blank pages that followed them).
+
+    The code sheet (the dossier's first page) is a document of its own; after it, a page starts a
+    new document when it opens with a header or a title; otherwise it continues the previous one.
+    Blank backs are not part of any document but stay counted with the one they followed.
+    """
+    documents: list[tuple[list[PageItem], list[PageItem]]] = []
+    leading_blanks: list[PageItem] = []
+    for position, item in enumerate(items):
+        if item.analysis.blank:
+            (documents[-1][1] if documents else leading_blanks).append(item)
+            continue
+        text = item.analysis.ocr.text
+        first_after_sheet = position > 0 and items[0].analysis.code and len(documents) == 1
+        if (not documents or item.analysis.code or first_after_sheet
+                or starts_document(text)):
+            documents.append(([item], leading_blanks))
+            leading_blanks = []
+        else:
+            documents[-1][0].append(item)
+    return documents
+
+
+def _parse_iso(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
+                   applicant: Extraction | None, threshold: float,
+                   unassigned: bool) -> DocumentDraft:
+    first_text = pages[0].analysis.ocr.text
+    full_text = "\n\n".join(item.analysis.ocr.text for item in pages)
+    classification = classify(first_text, registry)
+    extraction = extract_fields(classification.doc_type, full_text, registry)
+    doc_type = registry.get(classification.doc_type)
+
+    owner_id, owner_kind, owner_name = (
+        extraction.owner_id, extraction.owner_kind, extraction.owner_name)
+    owner_from = "document" if owner_id else "none"
+    if owner_id is None and applicant is not None and applicant.owner_id:
+        owner_id, owner_kind, owner_name = (
+            applicant.owner_id, applicant.owner_kind, applicant.owner_name)
+        owner_from = "dossier"
+
+    ocr_confidence = sum(p.analysis.ocr.confidence for p in pages) / len(pages)
+    confidence = min(classification.confidence, ocr_confidence)
+    reasons: list[str] = []
+    if classification.confidence < threshold:
+        reasons.append(f"document type uncertain ({classification.confidence:.2f})")
+    if ocr_confidence < threshold:
+        reasons.append(f"low OCR confidence ({ocr_confidence:.2f})")
+    if owner_id is None:
+        reasons.append("owner unknown: no citizen ID or enterprise code on the document "
+                       "or on the dossier's receipt")
+    if unassigned:
+        reasons.append("pages came before the first dossier-code sheet")
+    for item in pages:
+        if item.analysis.ocr.timed_out:
+            reasons.append(f"OCR timed out on page {item.page.index + 1} of {item.page.source}")
+    reasons.extend(extraction.flags())
+
+    values = extraction.values()
+    return DocumentDraft(
+        dossier_code=dossier_code,
+        pages=pages,
+        classification=classification,
+        extraction=extraction,
+        owner_id=owner_id,
+        owner_kind=owner_kind,
+        owner_name=owner_name,
+        owner_from=owner_from,
+        confidence=round(confidence, 4),
+        review_reasons=reasons,
+        issue_date=_parse_iso(values.get("issue_date")),
+        valid_until=registry.valid_until(doc_type.code, values),
+    )
+
+
+def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registry,
+                  threshold: float) -> list[DocumentDraft]:
+    """All documents of one dossier; the receipt's applicant owns what names no owner."""
+    unassigned = code is None
+    dossier_code = code or f"UNASSIGNED-{items[0].page.sha256[:12]}"
+    drafts: list[DocumentDraft] = []
+    applicant: Extraction | None = None
+    for pages, blanks in split_documents(items):
+        draft = draft_document(pages, dossier_code, registry, applicant, threshold, unassigned)
+        draft.blank_pages = blanks
+        if draft.classification.doc_type == "dossier_receipt" and applicant is None:
+            applicant = draft.extraction
+        drafts.append(draft)
+    return drafts

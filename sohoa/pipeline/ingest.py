@@ -1,0 +1,250 @@
+"""The ingest job: files in, signed documents stored, every outcome reported.
+
+Orchestration only; the work is in the stage functions (``stages``, ``assemble``) and the rooms.
+Crash safety comes from two rules: every page analysis is cached under the page's SHA-256 as soon
+as it is done, and a document is stored under the SHA-256 of its pages in one catalog transaction.
+Running the same command again after a crash therefore redoes only what was not committed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sohoa.archive import Archive
+from sohoa.doctypes import Registry, load_registry
+from sohoa.ocr import PdfPage, build_pdf
+from sohoa.pipeline.assemble import DocumentDraft, PageItem, draft_dossier, page_code
+from sohoa.pipeline.codec import signature_to_json
+from sohoa.pipeline.progress import NoProgress, Progress
+from sohoa.pipeline.services import make_signer, open_archive
+from sohoa.pipeline.settings import Settings
+from sohoa.pipeline.stages import (
+    PAGE_STAGE,
+    AnalyzeOptions,
+    PageAnalysis,
+    analyze_page,
+    document_key,
+    worker_init,
+)
+from sohoa.records import DocumentRecord, Page, PageRecord, Quarantined, sha256_hex
+from sohoa.scanners import expand_inputs, read_pages
+from sohoa.scanners.split import split_dossiers
+from sohoa.signing import DocumentSigner
+
+Emit = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class IngestSummary:
+    job_id: str = ""
+    files: int = 0
+    pages: int = 0
+    blank_pages: int = 0
+    dossiers: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    needs_review: int = 0
+    seconds: float = 0.0
+    document_ids: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}
+
+
+def _quarantine(archive: Archive, job_id: str, item: Quarantined, emit: Emit,
+                summary: IngestSummary) -> None:
+    summary.quarantined += 1
+    archive.record_quarantine(job_id, item)
+    emit({"error": item.reason, "source": item.source, "page": item.page_index,
+          "sha256": item.sha256 or None})
+
+
+def _read_all(files: Sequence[Path], archive: Archive, job_id: str, emit: Emit,
+              summary: IngestSummary) -> list[Page]:
+    """Every readable page of every file, in order; the rest goes to quarantine."""
+    pages: list[Page] = []
+    for path in files:
+        problems: list[str] = []
+        file_sha = ""
+        for item in read_pages(path):
+            if isinstance(item, Quarantined):
+                problems.append(item.reason)
+                file_sha = file_sha or item.sha256
+                _quarantine(archive, job_id, item, emit, summary)
+            else:
+                pages.append(item)
+                file_sha = item.source_sha256
+        status = "quarantined" if problems else "read"
+        archive.input_done(job_id, str(path), file_sha, status, "; ".join(problems) or None)
+    return pages
+
+
+def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, jobs: int,
+              progress: Progress) -> Iterator[tuple[Page, PageAnalysis | Exception]]:
+    """Each page's analysis, in page order, from the cache or from the worker pool."""
+    cached: dict[int, PageAnalysis] = {}
+    for i, page in enumerate(pages):
+        hit = archive.cache_get(PAGE_STAGE, page.sha256)
+        if hit is not None:
+            cached[i] = PageAnalysis.from_json(hit)
+    todo = [i for i in range(len(pages)) if i not in cached]
+
+    def finish(i: int, result: PageAnalysis | Exception) -> tuple[Page, PageAnalysis | Exception]:
+        if isinstance(result, PageAnalysis) and i not in cached:
+            archive.cache_put(PAGE_STAGE, pages[i].sha256, result.to_json())
+        progress.advance()
+        return pages[i], result
+
+    if jobs <= 1 or len(todo) <= 1:
+        for i in range(len(pages)):
+            if i in cached:
+                yield finish(i, cached[i])
+                continue
+            try:
+                yield finish(i, analyze_page(pages[i], options))
+            except Exception as exc:  # a page that breaks the recognizer is quarantined
+                yield finish(i, exc)
+        return
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=worker_init) as pool:
+        futures: dict[int, Future[PageAnalysis]] = {
+            i: pool.submit(analyze_page, pages[i], options) for i in todo
+        }
+        for i in range(len(pages)):
+            if i in cached:
+                yield finish(i, cached[i])
+                continue
+            try:
+                yield finish(i, futures[i].result())
+            except Exception as exc:
+                yield finish(i, exc)
+
+
+def _record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha: str, pdf_size: int,
+            signature: Any, unit: str | None) -> DocumentRecord:
+    doc_type = registry.get(draft.classification.doc_type)
+    pages = tuple(
+        PageRecord(source=it.page.source, index=it.page.index, sha256=it.page.sha256,
+                   side=it.page.side, rotation=it.analysis.ocr.rotation,
+                   skew=it.analysis.ocr.skew, confidence=it.analysis.ocr.confidence,
+                   blob_sha256=it.page.sha256)
+        for it in draft.pages
+    )
+    blanks = [{"source": it.page.source, "index": it.page.index} for it in draft.blank_pages]
+    return DocumentRecord(
+        doc_key=key, dossier_code=draft.dossier_code, unit=unit or None,
+        doc_type=doc_type.code, title=doc_type.name, owner_id=draft.owner_id,
+        owner_kind=draft.owner_kind, owner_name=draft.owner_name,
+        fields=draft.extraction.values(), field_flags=tuple(draft.extraction.flags()),
+        text=draft.text, pages=pages, confidence=draft.confidence,
+        needs_review=draft.needs_review, review_reasons=tuple(draft.review_reasons),
+        pdf_sha256=pdf_sha, pdf_size=pdf_size, signature=signature,
+        issue_date=draft.issue_date, valid_until=draft.valid_until,
+        retention=doc_type.retention, ingested_at=datetime.now(UTC),
+        extra={"blank_pages": blanks, "owner_from": draft.owner_from,
+               "classification": {"method": draft.classification.method,
+                                  "confidence": draft.classification.confidence}},
+    )
+
+
+def document_json(document_id: str, record: DocumentRecord, created: bool) -> dict[str, Any]:
+    return {
+        "document_id": document_id,
+        "dossier_code": record.dossier_code,
+        "doc_type": record.doc_type,
+        "title": record.title,
+        "owner_id": record.owner_id,
+        "fields": dict(record.fields),
+        "pages": [{"source": p.source, "index": p.index, "rotation": p.rotation,
+                   "skew": p.skew, "confidence": p.confidence} for p in record.pages],
+        "blank_pages": record.extra.get("blank_pages", []),
+        "confidence": record.confidence,
+        "needs_review": record.needs_review,
+        "review_reasons": list(record.review_reasons),
+        "signature": signature_to_json(record.signature),
+        "sha256": record.pdf_sha256,
+        "created": created,
+    }
+
+
+def _store(draft: DocumentDraft, archive: Archive, signer: DocumentSigner, registry: Registry,
+           settings: Settings, unit: str | None) -> tuple[str, DocumentRecord | None, bool]:
+    key = document_key([it.page for it in draft.pages])
+    existing = archive.has_document(key)
+    if existing:
+        return existing, None, False
+    doc_type = registry.get(draft.classification.doc_type)
+    pdf = build_pdf(
+        [PdfPage(it.page.data, it.page.mime, it.page.dpi, it.analysis.ocr) for it in draft.pages],
+        title=f"{doc_type.name} — {draft.owner_name or draft.owner_id or draft.dossier_code}",
+        author=settings.agency,
+        subject=f"Hồ sơ {draft.dossier_code}",
+        keywords=[doc_type.code, draft.dossier_code, *([draft.owner_id] if draft.owner_id else [])],
+        extra_xmp={"dossierCode": draft.dossier_code, "docType": doc_type.code,
+                   "ownerId": draft.owner_id or "", "retention": doc_type.retention_label},
+    )
+    signed, signature = signer.sign(pdf)
+    record = _record(draft, registry, key, sha256_hex(signed), len(signed), signature, unit)
+    images = [it.page.data for it in draft.pages]
+    document_id, created = archive.store_document(record, signed, images)
+    return document_id, record, created
+
+
+def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = None,
+               emit: Emit = lambda _: None, progress: Progress | None = None) -> IngestSummary:
+    """Ingest files or folders of scans. Expected problems are reported, never raised."""
+    started = time.monotonic()
+    progress = progress or NoProgress()
+    unit = unit if unit is not None else settings.unit
+    summary = IngestSummary()
+    files = expand_inputs(paths)
+    summary.files = len(files)
+    registry = load_registry()
+    signer = make_signer(settings)  # fail on a missing key before any OCR work
+    with open_archive(settings) as archive:
+        summary.job_id = archive.start_job([str(f) for f in files], unit)
+        pages = _read_all(files, archive, summary.job_id, emit, summary)
+        summary.pages = len(pages)
+        progress.start(len(pages))
+        options = AnalyzeOptions(settings.ocr_lang, settings.ocr_timeout_s, settings.code_pattern)
+
+        items: list[PageItem] = []
+        for page, result in _analyses(pages, archive, options, settings.ocr_jobs, progress):
+            if isinstance(result, Exception):
+                reason = f"page {page.index + 1} could not be recognized: {result}"
+                _quarantine(archive, summary.job_id,
+                            Quarantined(page.source, reason, page.source_sha256, page.index),
+                            emit, summary)
+                continue
+            items.append(PageItem(page, result))
+        summary.blank_pages = sum(1 for it in items if it.analysis.blank)
+
+        pattern = settings.code_pattern or None
+        codes = [page_code(it, pattern) for it in items]
+        for dossier in split_dossiers(codes) if items else []:
+            summary.dossiers += 1
+            members = [items[i] for i in dossier.pages]
+            for draft in draft_dossier(members, dossier.code, registry, settings.review_threshold):
+                document_id, record, created = _store(draft, archive, signer, registry,
+                                                      settings, unit)
+                summary.document_ids.append(document_id)
+                if record is None or not created:
+                    summary.duplicates += 1
+                    emit({"document_id": document_id, "dossier_code": draft.dossier_code,
+                          "doc_type": draft.classification.doc_type, "duplicate": True,
+                          "created": False})
+                    continue
+                summary.stored += 1
+                summary.needs_review += int(record.needs_review)
+                emit(document_json(document_id, record, created))
+        archive.sync_index()
+        summary.seconds = round(time.monotonic() - started, 2)
+        archive.finish_job(summary.job_id, summary.counts())
+    return summary

@@ -1,0 +1,60 @@
+"""``sohoa ocr``: the OCRmyPDF job — images or PDFs in, one searchable PDF/A out.
+
+The same stage function as the ingest pipeline, without dossiers, signing or the archive.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from sohoa.ocr import PdfPage, build_pdf
+from sohoa.pipeline.progress import Progress
+from sohoa.pipeline.settings import Settings
+from sohoa.pipeline.stages import AnalyzeOptions, recognize_only, worker_init
+from sohoa.records import Page, Quarantined
+from sohoa.scanners import expand_inputs, read_pages
+
+
+def run_ocr(inputs: Sequence[Path], output: Path, settings: Settings, *,
+            sidecar: Path | None = None, jobs: int | None = None,
+            progress: Progress | None = None) -> dict[str, Any]:
+    started = time.monotonic()
+    pages: list[Page] = []
+    quarantined: list[dict[str, Any]] = []
+    for path in expand_inputs(inputs):
+        for item in read_pages(path):
+            if isinstance(item, Quarantined):
+                quarantined.append({"source": item.source, "page": item.page_index,
+                                    "error": item.reason})
+            else:
+                pages.append(item)
+    if progress:
+        progress.start(len(pages))
+    options = AnalyzeOptions(settings.ocr_lang, settings.ocr_timeout_s, settings.code_pattern)
+    workers = max(1, jobs or settings.ocr_jobs)
+    results = []
+    with ProcessPoolExecutor(max_workers=workers, initializer=worker_init) as pool:
+        for ocr_page in pool.map(recognize_only, pages, [options] * len(pages)):
+            results.append(ocr_page)
+            if progress:
+                progress.advance()
+    pdf_pages = [PdfPage(p.data, p.mime, p.dpi, r) for p, r in zip(pages, results, strict=True)]
+    pdf = build_pdf(pdf_pages, title=output.stem, author=settings.agency)
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_bytes(pdf)
+    tmp.replace(output)
+    if sidecar is not None:
+        sidecar.write_text("\n\f".join(r.text for r in results) + "\n", encoding="utf-8")
+    confidences = [r.confidence for r in results if r.words]
+    return {
+        "output": str(output),
+        "pages": len(results),
+        "confidence": sum(confidences) / len(confidences) if confidences else 0.0,
+        "timed_out_pages": [i for i, r in enumerate(results) if r.timed_out],
+        "quarantined": quarantined,
+        "seconds": round(time.monotonic() - started, 2),
+    }

@@ -1,0 +1,206 @@
+"""Settings: one frozen object built once from ``sohoa.toml`` and ``SOHOA_*`` variables.
+
+Lookup order for every key: environment variable, then the config file, then the default.
+The home directory holds the embedded stores and the config file:
+``SOHOA_HOME`` > ``--home`` > ``~/.local/share/sohoa``. ``{home}`` in a value expands to it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sohoa.errors import ConfigError
+
+CONFIG_NAME = "sohoa.toml"
+
+DEFAULTS: dict[str, object] = {
+    "db": "sqlite:///{home}/catalog.db",
+    "blobs": "file:///{home}/blobs",
+    "search": "tantivy:///{home}/index",
+    "broker": "",
+    "unit": "",
+    "agency": "UBND tỉnh Đồng Nai",
+    "signing.pkcs12": "{home}/keys/dev-signer.p12",
+    "signing.password_file": "{home}/keys/dev-signer.pass",
+    "signing.trust_roots": ["{home}/keys/dev-root.pem"],
+    "signing.level": "B-B",
+    "signing.tsa_url": "",
+    "ocr.lang": "vie",
+    "ocr.jobs": 0,
+    "ocr.timeout_s": 60.0,
+    "scan.code_pattern": "",
+    "review.threshold": 0.6,
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    db: str
+    blobs: str
+    search: str
+    broker: str
+    unit: str
+    agency: str
+    pkcs12: Path
+    password_file: Path
+    trust_roots: tuple[Path, ...]
+    signing_level: str
+    tsa_url: str
+    ocr_lang: str
+    ocr_jobs: int
+    ocr_timeout_s: float
+    code_pattern: str
+    review_threshold: float
+    config_file: Path | None = None
+    raw: Mapping[str, object] = field(default_factory=dict, repr=False)
+
+
+def default_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "sohoa"
+
+
+def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, object]:
+    flat: dict[str, object] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _env_name(key: str) -> str:
+    return "SOHOA_" + key.replace(".", "_").upper()
+
+
+def _coerce(key: str, value: object, default: object, source: str) -> object:
+    if isinstance(value, str) and not isinstance(default, str):
+        text = value.strip()
+        try:
+            if isinstance(default, bool):
+                return text.lower() in {"1", "true", "yes", "on"}
+            if isinstance(default, int):
+                return int(text)
+            if isinstance(default, float):
+                return float(text)
+            if isinstance(default, list):
+                return [part for part in text.split(os.pathsep) if part]
+        except ValueError as exc:
+            kind = "a whole number" if isinstance(default, int) else "a number"
+            raise ConfigError(f"{source}: {key} = {value!r} must be {kind}") from exc
+    if isinstance(default, (int, float)) and not isinstance(value, (int, float)):
+        raise ConfigError(f"{source}: {key} must be a number, got {value!r}")
+    return value
+
+
+def load_settings(home: Path | None = None, config_file: Path | None = None,
+                  environ: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings. Raises ConfigError with the file and key at fault."""
+    env = os.environ if environ is None else environ
+    if env.get("SOHOA_HOME"):
+        home = Path(env["SOHOA_HOME"])
+    home = (home or default_home()).expanduser().resolve()
+    if config_file is None and env.get("SOHOA_CONFIG"):
+        config_file = Path(env["SOHOA_CONFIG"])
+    if config_file is None and (home / CONFIG_NAME).is_file():
+        config_file = home / CONFIG_NAME
+
+    from_file: dict[str, object] = {}
+    if config_file is not None:
+        try:
+            from_file = _flatten(tomllib.loads(config_file.read_text(encoding="utf-8")))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"config file {config_file} does not exist") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config_file} is not valid TOML: {exc}") from exc
+        unknown = sorted(set(from_file) - set(DEFAULTS) - {"home"})
+        if unknown:
+            raise ConfigError(
+                f"{config_file}: unknown setting(s) {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(DEFAULTS))}"
+            )
+
+    values: dict[str, object] = {}
+    for key, default in DEFAULTS.items():
+        if _env_name(key) in env:
+            value, source = env[_env_name(key)], f"environment variable {_env_name(key)}"
+        else:
+            value, source = from_file.get(key, default), str(config_file or "defaults")
+        values[key] = _coerce(key, value, default, source)
+
+    def expand(value: object) -> str:
+        return str(value).replace("{home}", str(home))
+
+    jobs = int(values["ocr.jobs"])  # type: ignore[arg-type]
+    if jobs <= 0:
+        jobs = os.cpu_count() or 1
+    level = str(values["signing.level"]).upper()
+    if level not in {"B-B", "B-T", "B-LT", "B-LTA"}:
+        raise ConfigError(f"signing.level {level!r}: choose B-B, B-T, B-LT or B-LTA")
+    roots = values["signing.trust_roots"]
+    if isinstance(roots, str):
+        roots = [roots]
+    return Settings(
+        home=home,
+        db=expand(values["db"]),
+        blobs=expand(values["blobs"]),
+        search=expand(values["search"]),
+        broker=expand(values["broker"]),
+        unit=str(values["unit"]),
+        agency=str(values["agency"]),
+        pkcs12=Path(expand(values["signing.pkcs12"])),
+        password_file=Path(expand(values["signing.password_file"])),
+        trust_roots=tuple(Path(expand(r)) for r in roots),  # type: ignore[union-attr]
+        signing_level=level,
+        tsa_url=str(values["signing.tsa_url"]),
+        ocr_lang=str(values["ocr.lang"]),
+        ocr_jobs=jobs,
+        ocr_timeout_s=float(values["ocr.timeout_s"]),  # type: ignore[arg-type]
+        code_pattern=str(values["scan.code_pattern"]),
+        review_threshold=float(values["review.threshold"]),  # type: ignore[arg-type]
+        config_file=config_file,
+        raw=values,
+    )
+
+
+CONFIG_TEMPLATE = """\
+# sohoa configuration. Every key can be overridden by an environment variable:
+# SOHOA_<SECTION>_<KEY>, e.g. SOHOA_DB, SOHOA_SIGNING_LEVEL, SOHOA_OCR_JOBS.
+# {{home}} stands for this directory.
+
+# One URL per backend family (DESIGN.md, "Embedded by default, a cluster when outgrown").
+db = "sqlite:///{{home}}/catalog.db"     # or "postgresql+psycopg://user:pw@host/sohoa"
+blobs = "file:///{{home}}/blobs"         # or "s3://bucket/prefix"
+search = "tantivy:///{{home}}/index"     # or "http://host:9200" (Elasticsearch)
+broker = ""                            # "" = in-process workers; or "redis://host:6379/0"
+
+unit = "{unit}"                        # receiving unit code, e.g. H19.22
+agency = "{agency}"
+
+[signing]
+# The development identity below is made by `sohoa init` and is NOT FOR PRODUCTION.
+# Point pkcs12/password_file at the agency's certificate for real use.
+pkcs12 = "{{home}}/keys/dev-signer.p12"
+password_file = "{{home}}/keys/dev-signer.pass"
+trust_roots = ["{{home}}/keys/dev-root.pem"]
+level = "B-B"                          # B-B | B-T | B-LT | B-LTA (B-T and up need tsa_url)
+tsa_url = ""
+
+[ocr]
+lang = "vie"
+jobs = 0                               # 0 = one worker per core
+timeout_s = 60.0                       # per page; past it the page is kept without text, for review
+
+[scan]
+code_pattern = ""                      # "" = the default dossier-code pattern (H19.22-241105-0042)
+
+[review]
+threshold = 0.6                        # below this confidence a document goes to review
+"""

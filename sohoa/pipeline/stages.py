@@ -1,0 +1,85 @@
+"""Stage functions: pure where they can be, each keyed by the SHA-256 of its input.
+
+``analyze_page`` runs in worker processes (one Tesseract engine per worker, kept between pages);
+everything after it runs in the parent, which owns the catalog, the signer and the order of pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from sohoa.records import OcrPage, Page
+
+# Bump when the analysis changes in a way that makes cached results stale.
+PAGE_STAGE = "page-analysis/1"
+
+
+@dataclass(frozen=True)
+class PageAnalysis:
+    """Everything learned from one page image on its own, before dossiers and documents."""
+
+    page_sha256: str
+    blank: bool
+    code: str | None  # dossier code read from a QR / Code 128 symbol
+    ocr: OcrPage
+
+    def to_json(self) -> dict[str, Any]:
+        from sohoa.pipeline.codec import ocr_to_json
+
+        return {"page_sha256": self.page_sha256, "blank": self.blank, "code": self.code,
+                "ocr": ocr_to_json(self.ocr)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PageAnalysis:
+        from sohoa.pipeline.codec import ocr_from_json
+
+        return cls(page_sha256=data["page_sha256"], blank=data["blank"], code=data["code"],
+                   ocr=ocr_from_json(data["ocr"]))
+
+
+@dataclass(frozen=True)
+class AnalyzeOptions:
+    lang: str
+    timeout_s: float
+    code_pattern: str
+
+
+def worker_init() -> None:
+    """Tesseract must not spawn OpenMP threads: parallelism is one page per worker process."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def _blank_page(page: Page, width: int, height: int) -> OcrPage:
+    return OcrPage(page_sha256=page.sha256, rotation=0, skew=0.0, width=width, height=height,
+                   dpi=page.dpi, words=(), text="", confidence=0.0, blank=True)
+
+
+def analyze_page(page: Page, options: AnalyzeOptions) -> PageAnalysis:
+    """Barcode, blank test and recognition of one page. Never raises for page content."""
+    from sohoa.ocr import OcrSettings, open_image, recognize_page
+    from sohoa.scanners.barcodes import DEFAULT_CODE_PATTERN, read_dossier_code
+    from sohoa.scanners.blank import is_blank
+
+    image = open_image(page.data)
+    code = read_dossier_code(image, options.code_pattern or DEFAULT_CODE_PATTERN)
+    if code is None and is_blank(image, page.dpi):
+        return PageAnalysis(page.sha256, True, None, _blank_page(page, image.width, image.height))
+    settings = OcrSettings(lang=options.lang, timeout_s=options.timeout_s)
+    ocr = recognize_page(image, page_sha256=page.sha256, dpi=page.dpi, settings=settings)
+    return PageAnalysis(page.sha256, False, code, ocr)
+
+
+def document_key(pages: list[Page]) -> str:
+    """The same pages in the same order always make the same document."""
+    return hashlib.sha256("\n".join(p.sha256 for p in pages).encode()).hexdigest()
+
+
+def recognize_only(page: Page, options: AnalyzeOptions) -> OcrPage:
+    """Recognition of one page for ``sohoa ocr``: no barcodes, no blank test."""
+    from sohoa.ocr import OcrSettings, recognize_page
+
+    settings = OcrSettings(lang=options.lang, timeout_s=options.timeout_s)
+    return recognize_page(page.data, page_sha256=page.sha256, dpi=page.dpi, settings=settings)

@@ -1,0 +1,217 @@
+"""Small frozen records that pass between the rooms (scanners → ocr → signing → archive).
+
+Rooms never import each other; they exchange these. Everything here is plain data: no I/O,
+no ORM rows, no engine handles. Text fields hold NFC text; dates are ``datetime.date``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- scanners → pipeline -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One scanned page as it came from its source, with where it came from.
+
+    ``data`` is the page image encoded as scanned (JPEG, PNG or a single-page TIFF), so that the
+    archival PDF can carry it without recompression. ``sha256`` (of ``data``) keys every stage
+    result computed from this page.
+    """
+
+    source: str  # the input file, as given by the user
+    index: int  # 0-based page index inside the source file
+    source_sha256: str
+    data: bytes
+    mime: str  # "image/jpeg" | "image/png" | "image/tiff"
+    width: int
+    height: int
+    dpi: int
+    side: str = "front"  # "front" | "back" (duplex batches)
+    sha256: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            object.__setattr__(self, "sha256", sha256_hex(self.data))
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """An input file (``page_index`` None) or one page of it that could not be used, and why."""
+
+    source: str
+    reason: str
+    sha256: str = ""
+    page_index: int | None = None
+
+
+# --- ocr → pipeline ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Word:
+    """A recognized word with its box in the pixel space of the upright page image."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    confidence: float  # 0..100 as Tesseract reports it
+    block: int = 0
+    line: int = 0  # index of the line within the page, in reading order
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """What recognition made of one page.
+
+    ``rotation`` is the clockwise rotation (0/90/180/270) that makes the scanned image upright;
+    ``skew`` the small angle (degrees) that was corrected for recognition only. Word boxes are in
+    the coordinates of the upright (rotated, not deskewed) image of ``width`` × ``height``.
+    """
+
+    page_sha256: str
+    rotation: int
+    skew: float
+    width: int
+    height: int
+    dpi: int
+    words: tuple[Word, ...]
+    text: str  # lines in reading order, joined by "\n"
+    confidence: float  # mean word confidence, 0..1
+    blank: bool = False
+    timed_out: bool = False
+
+
+# --- understanding (ocr) → pipeline --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Classification:
+    doc_type: str  # a registry code, e.g. "birth_certificate"; "other" when unknown
+    confidence: float  # 0..1
+    method: str = "title"  # "title" | "model" | "default"
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    value: str | None
+    confidence: float = 0.0  # 0..1
+    flag: str | None = None  # why a person should look at it, e.g. "id_number_checksum"
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Key fields of one document. Dates are ISO strings (YYYY-MM-DD) in ``fields``."""
+
+    fields: Mapping[str, FieldValue]
+    owner_id: str | None = None
+    owner_kind: str | None = None  # "person" | "organization"
+    owner_name: str | None = None
+
+    def values(self) -> dict[str, str | None]:
+        return {k: v.value for k, v in self.fields.items()}
+
+    def flags(self) -> list[str]:
+        return [f"{k}: {v.flag}" for k, v in self.fields.items() if v.flag]
+
+
+# --- signing → pipeline --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignatureSummary:
+    level: str  # "B-B" | "B-T" | "B-LT" | "B-LTA"
+    signer: str  # the signer certificate's subject common name (NFC)
+    signed_at: datetime
+    certificate_sha256: str = ""
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """One signature of a verified PDF."""
+
+    field_name: str
+    signer: str
+    intact: bool
+    trusted: bool
+    revoked: bool
+    level: str
+    signed_at: datetime | None
+    timestamp: datetime | None
+    modification: str  # "none" | "form_filling" | "annotations" | "other"
+    covers_whole_file: bool
+    problems: tuple[str, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        return self.intact and self.trusted and not self.revoked and not self.problems
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    signatures: tuple[SignatureCheck, ...]
+    problems: tuple[str, ...] = ()  # document-level: "no signature", "signature removed", …
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.signatures) and not self.problems and all(
+            s.valid for s in self.signatures
+        )
+
+
+# --- pipeline → archive --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """Provenance of one stored page."""
+
+    source: str
+    index: int
+    sha256: str
+    side: str
+    rotation: int
+    skew: float
+    confidence: float
+    blob_sha256: str = ""  # the page image as scanned, in the blob store
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A finished document, ready to be stored. ``doc_key`` makes storing it idempotent:
+    it is the SHA-256 of the ordered page hashes, so the same pages always give the same key."""
+
+    doc_key: str
+    dossier_code: str  # "UNASSIGNED-<batch sha prefix>" for pages before the first code sheet
+    unit: str | None
+    doc_type: str
+    title: str  # the document's title as printed (NFC), e.g. "GIẤY KHAI SINH"
+    owner_id: str | None
+    owner_kind: str | None
+    owner_name: str | None
+    fields: Mapping[str, str | None]
+    field_flags: tuple[str, ...]
+    text: str
+    pages: tuple[PageRecord, ...]
+    confidence: float
+    needs_review: bool
+    review_reasons: tuple[str, ...]
+    pdf_sha256: str
+    pdf_size: int
+    signature: SignatureSummary | None
+    issue_date: date | None = None
+    valid_until: date | None = None
+    retention: str | None = None  # registry retention code, e.g. "permanent", "P10Y"
+    ingested_at: datetime | None = None
+    extra: Mapping[str, object] = field(default_factory=dict)

@@ -1,0 +1,35 @@
+"""Vietnamese text rules shared by every room: NFC everywhere, folding for search and matching."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
+_SPACE = re.compile(r"\s+")
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC, the only form sohoa stores or emits."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip every diacritic, ``đ/Đ`` included: "Đồng Nai" -> "dong nai".
+
+    Used for accent-insensitive search and for matching OCR text that lost or confused tone marks.
+    """
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_MAP))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", stripped).lower()
+
+
+def squash_spaces(text: str) -> str:
+    """Collapse runs of white space into one space and trim the ends."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def title_case_name(name: str) -> str:
+    """Vietnamese personal-name capitalization: "NGUYỄN văn an" -> "Nguyễn Văn An"."""
+    parts = squash_spaces(nfc(name)).split()
+    return " ".join(part[:1].upper() + part[1:].lower() for part in parts)
