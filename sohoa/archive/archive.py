@@ -1,0 +1,379 @@
+"""The archive: one object over the catalog, the blob store and the search index.
+
+Write path invariants (what makes ingest crash-safe and idempotent):
+1. blobs first, catalog second: a document row never points at a blob that is not durably there;
+   a crash in between leaves only unreferenced blobs (harmless; content-addressed, so re-storing
+   reuses them);
+2. the document, its pages, owner, dossier, search-outbox row and audit event are written in ONE
+   catalog transaction: all of it exists or none of it does;
+3. the search index is derived data: it is brought in step from the outbox by ``sync_index`` and
+   can be rebuilt from the catalog at any time.
+
+This module holds transactions and error translation; the SQL lives in ``documents``, ``jobs``
+and ``audit``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from sohoa.archive import audit as audit_log
+from sohoa.archive import documents, faults
+from sohoa.archive import jobs as job_state
+from sohoa.archive.blobs import BlobStore, FileBlobStore
+from sohoa.archive.catalog import make_engines, migrate, safe_url, upsert
+from sohoa.archive.models import (
+    STATUS_STORED,
+    Document,
+    Dossier,
+    Owner,
+    PageRow,
+    QuarantineRow,
+    SearchOutbox,
+    StageCache,
+)
+from sohoa.archive.search import SearchIndex, TantivyIndex
+from sohoa.archive.urls import blob_path, search_path
+from sohoa.archive.values import SYSTEM_ACTOR, nfc_opt, utc_now
+from sohoa.errors import NotFoundError, SohoaError, StorageError, VerificationError
+from sohoa.records import DocumentRecord, Quarantined, sha256_hex
+from sohoa.vntext import nfc
+
+_SYNC_BATCH = 500
+
+
+class Archive:
+    """Catalog + blob store + search index, selected by URL (see :meth:`open`)."""
+
+    def __init__(self, writer: Engine, reader: Engine, blobs: BlobStore,
+                 index: SearchIndex) -> None:
+        self._writer = writer
+        self._reader = reader
+        self.blobs = blobs
+        self.index = index
+        self._index_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, db_url: str, blobs_url: str, search_url: str) -> Archive:
+        """Open (creating and migrating as needed) the archive named by three URLs:
+        ``sqlite:////abs/catalog.db``, ``file:///abs/blobs``, ``tantivy:///abs/index``."""
+        blob_dir = blob_path(blobs_url)
+        index_dir = search_path(search_url)
+        writer, reader = make_engines(db_url)
+        try:
+            try:
+                migrate(writer)
+            except SQLAlchemyError as exc:
+                raise StorageError(
+                    f"cannot open or upgrade the catalog {safe_url(db_url)}: "
+                    f"{getattr(exc, 'orig', None) or exc}. Check the 'db' setting, the file's "
+                    "permissions and free disk space") from exc
+            blobs = FileBlobStore(blob_dir)
+            index = TantivyIndex(index_dir)
+        except BaseException:
+            writer.dispose()
+            reader.dispose()
+            raise
+        archive = cls(writer, reader, blobs, index)
+        try:
+            if index.fresh and archive._count(select(func.count()).select_from(Document)):
+                # A new or discarded index beside an existing catalog: fill it before use.
+                archive.rebuild_index()
+        except BaseException:
+            archive.close()
+            raise
+        return archive
+
+    def close(self) -> None:
+        self.index.close()
+        self._writer.dispose()
+        if self._reader is not self._writer:
+            self._reader.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    # --- transactions ---------------------------------------------------------------------
+
+    def _write(self) -> Any:
+        return self._writer.begin()
+
+    def _read(self) -> Any:
+        return self._reader.begin()
+
+    def _count(self, stmt: Any) -> int:
+        with self._read() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    # --- jobs -----------------------------------------------------------------------------
+
+    def start_job(self, inputs: Sequence[str], unit: str | None) -> str:
+        with self._write() as conn:
+            return job_state.start(conn, inputs, unit)
+
+    def finish_job(self, job_id: str, summary: Mapping[str, int]) -> None:
+        with self._write() as conn:
+            job_state.finish(conn, job_id, summary)
+
+    def get_job(self, job_id: str) -> dict[str, Any]:
+        """A job with the outcome of each of its inputs (for status displays and resume)."""
+        with self._read() as conn:
+            return job_state.get(conn, job_id)
+
+    def jobs(self, *, status: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        """Recent jobs, newest first; ``status="running"`` lists those a crash interrupted."""
+        with self._read() as conn:
+            return job_state.recent(conn, status, limit)
+
+    def input_done(self, job_id: str, source: str, sha256: str, status: str,
+                   reason: str | None = None) -> None:
+        """Record what became of one input file: "stored" | "quarantined" | "duplicate"."""
+        with self._write() as conn:
+            job_state.input_done(conn, job_id, source, sha256, status, reason)
+
+    def input_outcome(self, sha256: str) -> dict[str, Any] | None:
+        """What became of an input file with these bytes the last time any job saw it."""
+        with self._read() as conn:
+            return job_state.input_outcome(conn, sha256)
+
+    def record_quarantine(self, job_id: str, q: Quarantined) -> None:
+        with self._write() as conn:
+            job_state.quarantine(conn, job_id, q)
+
+    def list_quarantine(self) -> list[dict[str, Any]]:
+        with self._read() as conn:
+            return job_state.list_quarantine(conn)
+
+    # --- documents: write side ------------------------------------------------------------
+
+    def has_document(self, doc_key: str) -> str | None:
+        with self._read() as conn:
+            return conn.execute(
+                select(Document.id).where(Document.doc_key == doc_key)).scalar_one_or_none()
+
+    def store_document(self, rec: DocumentRecord, pdf: bytes,
+                       page_images: Sequence[bytes]) -> tuple[str, bool]:
+        """Store a finished document; return (document_id, created). Idempotent by doc_key."""
+        if len(rec.doc_key) < 16:
+            raise StorageError(f"document key {rec.doc_key!r} is too short to be a SHA-256")
+        if page_images and len(page_images) != len(rec.pages):
+            raise StorageError(
+                f"document {rec.doc_key[:16]} has {len(rec.pages)} page records but "
+                f"{len(page_images)} page images; the pipeline must pass one image per page")
+        existing = self.has_document(rec.doc_key)
+        if existing is not None:
+            return existing, False
+        pdf_sha = sha256_hex(pdf)
+        if rec.pdf_sha256 and rec.pdf_sha256 != pdf_sha:
+            raise VerificationError(
+                f"the PDF of document {rec.doc_key[:16]} changed after it was assembled "
+                f"(record says {rec.pdf_sha256[:12]}…, bytes hash to {pdf_sha[:12]}…); "
+                "run the document through the pipeline again")
+
+        # 1. blobs, durably.
+        self.blobs.put(pdf)
+        image_shas = [self.blobs.put(img) for img in page_images]
+        faults.point("after_blobs")
+
+        # 2. the catalog, in one transaction.
+        doc_id = rec.doc_key[:16]
+        try:
+            with self._write() as conn:
+                clash = documents.find(conn, rec.doc_key, doc_id)
+                if clash is not None:
+                    if clash.doc_key != rec.doc_key:
+                        raise StorageError(
+                            f"document id {doc_id} is taken by another document; "
+                            "this should not happen, please report it")
+                    return clash.id, False
+                documents.insert(conn, rec, doc_id, pdf_sha, len(pdf), image_shas)
+                faults.point("before_commit")
+        except IntegrityError as exc:
+            # Another process stored the same document between our check and our insert.
+            existing = self.has_document(rec.doc_key)
+            if existing is not None:
+                return existing, False
+            raise StorageError(f"could not store document {doc_id}: {exc.orig}") from exc
+        except SQLAlchemyError as exc:
+            raise StorageError(
+                f"could not store document {doc_id} in the catalog: {exc}. Nothing was "
+                "recorded; run the batch again once the catalog is writable") from exc
+        return doc_id, True
+
+    def unreferenced_blobs(self) -> Iterator[str]:
+        """Blobs no document or page points at: what a crash between the blob writes and the
+        catalog commit leaves behind (harmless; listed for cleanup and fixity reports)."""
+        batch: list[str] = []
+        for sha in self.blobs.iter_all():
+            batch.append(sha)
+            if len(batch) == _SYNC_BATCH:
+                yield from self._unreferenced(batch)
+                batch = []
+        if batch:
+            yield from self._unreferenced(batch)
+
+    def _unreferenced(self, shas: list[str]) -> list[str]:
+        with self._read() as conn:
+            used = documents.referenced(conn, shas)
+        return [s for s in shas if s not in used]
+
+    # --- stage cache ----------------------------------------------------------------------
+
+    def cache_get(self, stage: str, key: str) -> dict[str, Any] | None:
+        with self._read() as conn:
+            value = conn.execute(select(StageCache.value).where(
+                StageCache.stage == stage, StageCache.key == key)).scalar_one_or_none()
+        return dict(value) if value is not None else None
+
+    def cache_put(self, stage: str, key: str, value: Mapping[str, Any]) -> None:
+        try:
+            clean = json.loads(json.dumps(dict(value), ensure_ascii=False))
+        except (TypeError, ValueError) as exc:
+            raise StorageError(f"stage {stage!r} result is not JSON: {exc}") from exc
+        with self._write() as conn:
+            upsert(conn, StageCache.__table__,
+                   {"stage": stage, "key": key, "value": clean, "created_at": utc_now()},
+                   key=("stage", "key"), update=("value", "created_at"))
+
+    # --- search index ---------------------------------------------------------------------
+
+    def sync_index(self) -> int:
+        """Apply pending outbox rows to the search index; return how many were applied."""
+        applied = 0
+        with self._index_lock:
+            while True:
+                with self._read() as conn:
+                    rows = conn.execute(select(SearchOutbox.id, SearchOutbox.document_id)
+                                        .order_by(SearchOutbox.id).limit(_SYNC_BATCH)).all()
+                    if not rows:
+                        break
+                    ids = list(dict.fromkeys(r.document_id for r in rows))
+                    docs = {d.document_id: d for d in documents.index_docs(conn, ids)}
+                # The catalog decides: a stored document is (re)indexed, anything else removed.
+                try:
+                    self.index.upsert(docs[i] for i in ids if i in docs)
+                    self.index.delete(i for i in ids if i not in docs)
+                    self.index.commit()
+                except BaseException:
+                    self.index.rollback()
+                    raise
+                # Delete exactly the rows applied: ids may commit out of order on PostgreSQL.
+                with self._write() as conn:
+                    conn.execute(delete(SearchOutbox).where(
+                        SearchOutbox.id.in_([r.id for r in rows])))
+                applied += len(rows)
+        return applied
+
+    def rebuild_index(self) -> int:
+        """Recreate the index from the catalog; return the number of documents indexed."""
+        with self._index_lock:
+            indexed = 0
+            with self._read() as conn:
+                pending = [r[0] for r in conn.execute(select(SearchOutbox.id))]
+                try:
+                    self.index.clear()
+                    last = ""
+                    while True:
+                        batch_ids = documents.stored_ids_after(conn, last, _SYNC_BATCH)
+                        if not batch_ids:
+                            break
+                        indexed += self.index.upsert(documents.index_docs(conn, batch_ids))
+                        last = batch_ids[-1]
+                    self.index.commit()
+                except BaseException:
+                    self.index.rollback()
+                    raise
+            with self._write() as conn:
+                for start in range(0, len(pending), _SYNC_BATCH):
+                    conn.execute(delete(SearchOutbox).where(
+                        SearchOutbox.id.in_(pending[start:start + _SYNC_BATCH])))
+                audit_log.append(conn, "index.rebuilt", actor=SYSTEM_ACTOR,
+                                 detail={"documents": indexed})
+        return indexed
+
+    # --- read side ------------------------------------------------------------------------
+
+    def get_document(self, document_id: str) -> dict[str, Any]:
+        """All metadata of a document: fields, pages with provenance, signature, archival
+        metadata (TT 02/2019), text. NotFoundError if absent."""
+        with self._read() as conn:
+            return documents.load(conn, document_id)
+
+    def get_pdf(self, document_id: str) -> bytes:
+        with self._read() as conn:
+            row = conn.execute(select(Document.pdf_sha256, Document.status)
+                               .where(Document.id == document_id)).first()
+        if row is None:
+            raise NotFoundError(f"document {document_id} is not in the archive")
+        if row.status != STATUS_STORED:
+            raise NotFoundError(
+                f"document {document_id} was {row.status}; its PDF is no longer kept")
+        return self.blobs.get(row.pdf_sha256)
+
+    def search(self, query: str, *, owner: str | None = None, doc_type: str | None = None,
+               unit: str | None = None, date_from: date | None = None,
+               date_to: date | None = None, limit: int = 10) -> list[dict[str, Any]]:
+        try:
+            return self.index.search(nfc(query), owner=owner, doc_type=doc_type,
+                                     unit=nfc_opt(unit), date_from=date_from,
+                                     date_to=date_to, limit=limit)
+        except SohoaError:
+            raise
+        except (OSError, ValueError) as exc:
+            raise StorageError(
+                f"the search index could not answer ({exc}); rebuild it with "
+                "'sohoa index rebuild'") from exc
+
+    def reuse(self, owner_id: str, *, doc_type: str | None = None,
+              valid_on: date | None = None) -> list[dict[str, Any]]:
+        """The owner's stored documents valid on ``valid_on`` (default today), newest first;
+        answered from the covering index alone, never from the search index."""
+        with self._read() as conn:
+            return documents.reuse(conn, owner_id, doc_type, valid_on or date.today())
+
+    def stats(self) -> dict[str, int]:
+        with self._read() as conn:
+            def count(model: Any, *where: Any) -> int:
+                stmt = select(func.count()).select_from(model)
+                for w in where:
+                    stmt = stmt.where(w)
+                return int(conn.execute(stmt).scalar_one())
+
+            return {
+                "documents": count(Document, documents.IS_STORED),
+                "owners": count(Owner),
+                "dossiers": count(Dossier),
+                "quarantined": count(QuarantineRow),
+                "pages": count(PageRow),
+                "needs_review": count(Document, documents.IS_STORED,
+                                      Document.needs_review.is_(True)),
+                "search_pending": count(SearchOutbox),
+            }
+
+    # --- audit log ------------------------------------------------------------------------
+
+    def audit(self, action: str, *, actor: str, target: str | None = None,
+              detail: Mapping[str, Any] | None = None) -> None:
+        with self._write() as conn:
+            audit_log.append(conn, action, actor=actor, target=target, detail=detail)
+
+    def audit_verify(self) -> tuple[bool, list[str]]:
+        with self._read() as conn:
+            return audit_log.verify(conn)
+
+    def audit_events(self, *, target: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """The newest ``limit`` events (about ``target`` if given), newest first."""
+        with self._read() as conn:
+            return audit_log.events(conn, target, limit)

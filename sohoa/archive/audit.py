@@ -1,0 +1,140 @@
+"""The append-only, hash-chained audit log.
+
+Each entry's hash is SHA-256 over a canonical serialization of the entry *including the previous
+entry's hash*, so editing any entry breaks its own hash and deleting one breaks the link of the
+next. The chain head (last seq and hash) is kept in ``audit_head`` and updated in the same
+transaction as each append, which also catches entries deleted from the end of the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from sohoa.archive.models import AuditEntry, AuditHead
+from sohoa.vntext import nfc
+
+GENESIS = "0" * 64
+_HEAD_ID = 1
+
+
+def _nfc_tree(value: Any) -> Any:
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, Mapping):
+        return {nfc(str(k)): _nfc_tree(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_nfc_tree(v) for v in value]
+    return value
+
+
+def canonical_json(value: Any) -> str:
+    """Deterministic JSON: sorted keys, no spaces, UTF-8 kept as is (NFC), ISO dates."""
+    return json.dumps(_nfc_tree(value), sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"), default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"audit detail value {value!r} is not JSON-serializable")
+
+
+def entry_hash(seq: int, at: str, actor: str, action: str, target: str | None, detail: str,
+               prev_hash: str) -> str:
+    payload = json.dumps([seq, at, actor, action, target, detail, prev_hash],
+                         ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def utc_now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def append(conn: Connection, action: str, *, actor: str, target: str | None = None,
+           detail: Mapping[str, Any] | None = None) -> int:
+    """Append one entry inside the caller's (write) transaction; return its seq."""
+    # FOR UPDATE serializes concurrent appenders on PostgreSQL; SQLite's BEGIN IMMEDIATE
+    # already did.
+    head = conn.execute(
+        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == _HEAD_ID).with_for_update()
+    ).first()
+    if head is None:
+        # No head row: a fresh log, or the head was deleted; then go on from the last entry so
+        # that appends keep working (verify() reports the missing head until this append).
+        last = conn.execute(select(AuditEntry.seq, AuditEntry.hash)
+                            .order_by(AuditEntry.seq.desc()).limit(1)).first()
+        prev_seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS)
+    else:
+        prev_seq, prev_hash = head.seq, head.hash
+    seq = prev_seq + 1
+    at = utc_now_iso()
+    actor, action = nfc(actor), nfc(action)
+    target = nfc(target) if target is not None else None
+    detail_text = canonical_json(dict(detail or {}))
+    digest = entry_hash(seq, at, actor, action, target, detail_text, prev_hash)
+    conn.execute(AuditEntry.__table__.insert().values(
+        seq=seq, at=at, actor=actor, action=action, target=target, detail=detail_text,
+        prev_hash=prev_hash, hash=digest))
+    if head:
+        conn.execute(AuditHead.__table__.update().where(AuditHead.id == _HEAD_ID)
+                     .values(seq=seq, hash=digest))
+    else:
+        conn.execute(AuditHead.__table__.insert().values(id=_HEAD_ID, seq=seq, hash=digest))
+    return seq
+
+
+def verify(conn: Connection) -> tuple[bool, list[str]]:
+    """Walk the chain from the start; return (intact, problems in words an auditor can act on)."""
+    problems: list[str] = []
+    expected_prev = GENESIS
+    expected_seq = 1
+    rows = conn.execute(select(AuditEntry).order_by(AuditEntry.seq))
+    for row in rows.mappings():
+        seq = row["seq"]
+        if seq != expected_seq:
+            missing = (f"entry {expected_seq}" if seq == expected_seq + 1
+                       else f"entries {expected_seq}–{seq - 1}")
+            problems.append(f"{missing} of the audit log were deleted")
+        if row["prev_hash"] != expected_prev:
+            problems.append(
+                f"entry {seq} does not follow on from the entry before it "
+                "(an earlier entry was deleted or altered)")
+        recomputed = entry_hash(seq, row["at"], row["actor"], row["action"], row["target"],
+                                row["detail"], row["prev_hash"])
+        if recomputed != row["hash"]:
+            problems.append(
+                f"entry {seq} ({row['action']}, {row['at']}) was altered after it was written")
+        expected_prev = row["hash"]
+        expected_seq = seq + 1
+    head = conn.execute(select(AuditHead.seq, AuditHead.hash)
+                        .where(AuditHead.id == _HEAD_ID)).first()
+    last_seq = expected_seq - 1
+    if head is not None:
+        if head.seq > last_seq:
+            first = last_seq + 1
+            span = f"entry {first}" if first == head.seq else f"entries {first}–{head.seq}"
+            problems.append(f"{span} at the end of the audit log were deleted")
+        elif head.seq == last_seq and head.hash != expected_prev:
+            problems.append(f"the last entry ({last_seq}) does not match the recorded chain head")
+        elif head.seq < last_seq:
+            problems.append(
+                f"entries after {head.seq} were added outside the audit log's own code path")
+    elif last_seq:
+        problems.append("the audit chain head is missing (it was deleted)")
+    return (not problems, problems)
+
+
+def events(conn: Connection, target: str | None, limit: int) -> list[dict[str, Any]]:
+    """The newest ``limit`` entries (about ``target`` if given), newest first."""
+    stmt = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
+    if target is not None:
+        stmt = stmt.where(AuditEntry.target == target)
+    return [{"seq": r["seq"], "at": r["at"], "actor": r["actor"], "action": r["action"],
+             "target": r["target"], "detail": json.loads(r["detail"]), "hash": r["hash"]}
+            for r in conn.execute(stmt).mappings()]

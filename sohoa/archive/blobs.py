@@ -1,0 +1,143 @@
+"""Content-addressed blob stores: a file's name is the SHA-256 of its bytes.
+
+Content addressing makes ``put`` idempotent (the same bytes land on the same name) and makes every
+read verifiable (the name is the checksum). :class:`FileBlobStore` is the embedded default; an S3
+store will implement the same :class:`BlobStore` protocol.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from sohoa.errors import NotFoundError, StorageError, VerificationError
+
+_SHA = re.compile(r"[0-9a-f]{64}")
+
+
+def check_sha(sha: str) -> str:
+    """Return ``sha`` if it is a lower-case SHA-256 hex digest; a path-safe name by construction."""
+    if not isinstance(sha, str) or not _SHA.fullmatch(sha):
+        raise NotFoundError(f"{sha!r} is not a SHA-256 blob id (64 lower-case hex digits)")
+    return sha
+
+
+@runtime_checkable
+class BlobStore(Protocol):
+    def put(self, data: bytes) -> str:
+        """Store ``data`` durably; return its SHA-256 hex. Storing the same bytes twice is a
+        no-op."""
+        ...
+
+    def get(self, sha: str) -> bytes:
+        """Return the bytes named ``sha``, re-hashed: VerificationError if they changed."""
+        ...
+
+    def exists(self, sha: str) -> bool: ...
+
+    def delete(self, sha: str) -> None: ...
+
+    def iter_all(self) -> Iterator[str]: ...
+
+
+class FileBlobStore:
+    """Blobs as files under ``root/ab/cd/abcdef…``: two levels of 256 directories keep any one
+    directory small at millions of files.
+
+    ``put`` is atomic and durable: write to a temp file in the target directory, fsync it, rename
+    it into place (atomic on POSIX within one file system), then fsync the directory so the new
+    name itself survives a power cut. A crash leaves at most a stray ``.tmp-*`` file, never a
+    truncated blob under a real name.
+    """
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(
+                f"cannot create the blob directory {self.root}: {exc.strerror}; "
+                "check the path and permissions of the 'blobs' setting") from exc
+
+    def path(self, sha: str) -> Path:
+        check_sha(sha)
+        return self.root / sha[:2] / sha[2:4] / sha
+
+    def put(self, data: bytes) -> str:
+        sha = hashlib.sha256(data).hexdigest()
+        final = self.path(sha)
+        if final.exists():
+            return sha
+        directory = final.parent
+        try:
+            if not directory.is_dir():
+                directory.mkdir(parents=True, exist_ok=True)
+                # New fan-out directories must be durable too, or the blob's name could vanish.
+                _fsync_dir(directory.parent)
+                _fsync_dir(self.root)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, final)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            _fsync_dir(directory)
+        except OSError as exc:
+            raise StorageError(
+                f"could not write blob {sha[:12]}… to {directory}: {exc.strerror}; "
+                "check free disk space and permissions") from exc
+        return sha
+
+    def get(self, sha: str) -> bytes:
+        path = self.path(sha)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise NotFoundError(f"blob {sha} is not in the blob store at {self.root}") from exc
+        except OSError as exc:
+            raise StorageError(f"could not read blob {path}: {exc.strerror}") from exc
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != sha:
+            raise VerificationError(
+                f"blob {sha} is corrupt: its content now hashes to {actual}. Restore it from a "
+                "backup and run a fixity check over the whole store")
+        return data
+
+    def exists(self, sha: str) -> bool:
+        return self.path(sha).is_file()
+
+    def delete(self, sha: str) -> None:
+        path = self.path(sha)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageError(f"could not delete blob {path}: {exc.strerror}") from exc
+        _fsync_dir(path.parent)
+
+    def iter_all(self) -> Iterator[str]:
+        for first in sorted(self.root.iterdir()):
+            if not (first.is_dir() and len(first.name) == 2):
+                continue
+            for second in sorted(first.iterdir()):
+                if not second.is_dir():
+                    continue
+                for blob in sorted(second.iterdir()):
+                    if _SHA.fullmatch(blob.name):
+                        yield blob.name
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

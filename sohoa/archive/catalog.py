@@ -1,0 +1,145 @@
+"""Catalog engines, connection settings and migrations.
+
+SQLite is configured for an archive, not for speed:
+- WAL, so readers (search API, CLI) never block the ingest writer and vice versa;
+- ``synchronous=FULL``: in WAL mode NORMAL may lose the last commits on power loss. The desk hands
+  the paper back once a document is reported stored, so a reported commit must survive a power
+  cut; one extra fsync per document is nothing next to OCR;
+- foreign keys on (off by default in SQLite) and a busy timeout so concurrent processes wait;
+- two engines: write transactions start with ``BEGIN IMMEDIATE`` so a writer takes the write lock
+  up front and never fails half-way with "database is locked" when upgrading a read lock, while
+  read-only work uses plain deferred ``BEGIN`` and never blocks anyone.
+PostgreSQL gets one engine for both roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from sohoa.errors import ConfigError, StorageError
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 30_000
+DB_SCHEMES = ("sqlite:///<absolute path>", "postgresql+psycopg://user@host/db")
+
+
+def make_engines(db_url: str) -> tuple[Engine, Engine]:
+    """Return (writer, reader) engines for ``db_url``; the same engine twice on PostgreSQL."""
+    try:
+        url = make_url(db_url)
+    except ArgumentError as exc:
+        raise ConfigError(
+            f"catalog URL {db_url!r} is not a database URL; use one of: {', '.join(DB_SCHEMES)}"
+        ) from exc
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if not url.database or url.database == ":memory:" or not Path(url.database).is_absolute():
+            # A relative path would follow the current directory: a second catalog appears
+            # wherever the command happens to be run.
+            raise ConfigError(
+                f"catalog URL {db_url!r} must name an absolute file path, e.g. "
+                "sqlite:////var/lib/sohoa/catalog.db (four slashes)")
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        writer = _sqlite_engine(db_url, "BEGIN IMMEDIATE")
+        reader = _sqlite_engine(db_url, "BEGIN")
+        return writer, reader
+    if backend == "postgresql":
+        try:
+            engine = create_engine(db_url, pool_pre_ping=True)
+        except ImportError as exc:
+            raise ConfigError(
+                f"the PostgreSQL driver for {db_url!r} is not installed ({exc}); "
+                "install psycopg or use a sqlite:/// catalog") from exc
+        return engine, engine
+    raise ConfigError(
+        f"unknown catalog URL scheme {url.drivername!r}; use one of: {', '.join(DB_SCHEMES)}")
+
+
+def _sqlite_engine(db_url: str, begin_sql: str) -> Engine:
+    engine = create_engine(db_url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module so that "begin" below decides
+        # how each transaction starts (and DDL in migrations is transactional too).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql(begin_sql)
+
+    return engine
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise StorageError("the catalog migrations are missing from the installation; reinstall")
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine) -> bool:
+    """Bring the catalog to the newest schema; return True if anything was applied."""
+    head = head_revision()
+    if current_revision(engine) == head:
+        return False
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return True
+
+
+def upsert(conn: Connection, table: Table, values: Mapping[str, Any],
+           key: Sequence[str], update: Iterable[str]) -> None:
+    """INSERT … ON CONFLICT (key) DO UPDATE, in the dialect's own syntax."""
+    name = conn.dialect.name
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    elif name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
+    else:  # pragma: no cover - make_engines admits only the two above
+        raise StorageError(f"catalog backend {name!r} is not supported")
+    stmt = insert(table).values(**values)
+    cols = list(update)
+    if cols:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(key), set_={c: stmt.excluded[c] for c in cols})
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(key))
+    conn.execute(stmt)
+
+
+def safe_url(db_url: str) -> str:
+    """``db_url`` fit for an error message: the password masked."""
+    try:
+        return make_url(db_url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unparsable URL)"

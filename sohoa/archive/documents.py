@@ -1,0 +1,248 @@
+"""Documents in the catalog: the one-transaction insert, the read-side views (metadata, reuse
+lookups) and the rows the search index is fed from.
+
+Functions take an open connection; the caller (``Archive``) owns the transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, literal_column, or_, select
+
+from sohoa.archive import audit as audit_log
+from sohoa.archive.archival import COLUMNS as ARCHIVAL_COLUMNS
+from sohoa.archive.archival import ISSUER_FIELDS, NUMBER_FIELDS, archival_columns, first_field
+from sohoa.archive.catalog import upsert
+from sohoa.archive.models import STATUS_STORED, Document, Dossier, Owner, PageRow, SearchOutbox
+from sohoa.archive.search import IndexDoc
+from sohoa.archive.values import SYSTEM_ACTOR, aware, iso, nfc_opt, utc_now
+from sohoa.errors import NotFoundError
+from sohoa.records import DocumentRecord
+from sohoa.vntext import nfc
+
+# The partial reuse index only serves queries whose WHERE repeats its predicate verbatim
+# (SQLite cannot prove "status = ?" implies "status = 'stored'"), hence a literal.
+IS_STORED = Document.status == literal_column(f"'{STATUS_STORED}'")
+
+
+def find(conn: Connection, doc_key: str, doc_id: str) -> Any:
+    """The row holding this doc_key or this id, if any (id and doc_key)."""
+    return conn.execute(select(Document.id, Document.doc_key).where(
+        or_(Document.doc_key == doc_key, Document.id == doc_id))).first()
+
+
+def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf_size: int,
+           image_shas: Sequence[str]) -> None:
+    """Owner, dossier, document, pages, search-outbox row and audit event: the caller commits
+    them together or not at all."""
+    now = utc_now()
+    if rec.owner_id:
+        owner: dict[str, Any] = {"id": rec.owner_id, "created_at": now, "updated_at": now}
+        known = {"kind": rec.owner_kind, "name": nfc_opt(rec.owner_name)}
+        # Never overwrite a known name with an unknown one from a poorer scan.
+        owner.update({k: v for k, v in known.items() if v})
+        upsert(conn, Owner.__table__, owner, key=("id",),
+               update=[k for k in owner if k not in ("id", "created_at")])
+    _upsert_dossier(conn, rec, now)
+
+    fields = {nfc(k): nfc_opt(v) for k, v in rec.fields.items()}
+    sig = rec.signature
+    conn.execute(Document.__table__.insert().values(
+        id=doc_id, doc_key=rec.doc_key, dossier_code=nfc(rec.dossier_code),
+        owner_id=rec.owner_id or None, unit=nfc_opt(rec.unit), doc_type=rec.doc_type,
+        title=nfc(rec.title),
+        document_number=first_field(fields, NUMBER_FIELDS),
+        issuing_body=first_field(fields, ISSUER_FIELDS),
+        issue_date=rec.issue_date, valid_until=rec.valid_until, status=STATUS_STORED,
+        page_count=len(rec.pages), pdf_sha256=pdf_sha, pdf_size=pdf_size,
+        fields=fields, field_flags=[nfc(f) for f in rec.field_flags],
+        confidence=float(rec.confidence), needs_review=bool(rec.needs_review),
+        review_reasons=[nfc(r) for r in rec.review_reasons],
+        signature_level=sig.level if sig else None,
+        signer=nfc(sig.signer) if sig else None,
+        signed_at=aware(sig.signed_at) if sig else None,
+        signer_cert_sha256=(sig.certificate_sha256 or None) if sig else None,
+        retention=rec.retention, text=nfc(rec.text),
+        extra=json.loads(json.dumps(dict(rec.extra), default=str, ensure_ascii=False)),
+        ingested_at=aware(rec.ingested_at) or now, created_at=now,
+        **archival_columns(rec),
+    ))
+    if rec.pages:
+        conn.execute(PageRow.__table__.insert(), [{
+            "document_id": doc_id, "position": i, "source": nfc(p.source),
+            "source_index": p.index, "sha256": p.sha256, "side": p.side,
+            "rotation": p.rotation, "skew": float(p.skew), "confidence": float(p.confidence),
+            "blob_sha256": (image_shas[i] if image_shas else p.blob_sha256) or None,
+        } for i, p in enumerate(rec.pages)])
+    conn.execute(SearchOutbox.__table__.insert().values(
+        document_id=doc_id, op="upsert", created_at=now))
+    audit_log.append(conn, "document.stored", actor=SYSTEM_ACTOR, target=doc_id, detail={
+        "doc_key": rec.doc_key, "dossier": rec.dossier_code, "doc_type": rec.doc_type,
+        "owner_id": rec.owner_id, "pdf_sha256": pdf_sha, "pages": len(rec.pages),
+        "needs_review": bool(rec.needs_review),
+    })
+
+
+def _upsert_dossier(conn: Connection, rec: DocumentRecord, now: Any) -> None:
+    extra = rec.extra
+    received = extra.get("received_date")
+    if isinstance(received, str):
+        try:
+            received = date.fromisoformat(received)
+        except ValueError:
+            received = None  # not a date: leave the dossier's received date unknown
+    dossier: dict[str, Any] = {"code": nfc(rec.dossier_code), "created_at": now}
+    optional = {
+        "receiving_unit": nfc_opt(rec.unit),
+        "procedure_code": extra.get("procedure_code"),
+        "competent_unit": extra.get("competent_unit"),
+        "received_date": received if isinstance(received, date) else None,
+    }
+    dossier.update({k: v for k, v in optional.items() if v})
+    upsert(conn, Dossier.__table__, dossier, key=("code",),
+           update=[k for k in dossier if k not in ("code", "created_at")])
+
+
+def load(conn: Connection, document_id: str) -> dict[str, Any]:
+    """Everything the catalog knows of one document, as JSON-ready values."""
+    doc = conn.execute(select(Document).where(Document.id == document_id)).mappings().first()
+    if doc is None:
+        raise NotFoundError(f"document {document_id} is not in the archive")
+    owner = None
+    if doc["owner_id"]:
+        owner = conn.execute(select(Owner).where(Owner.id == doc["owner_id"])).mappings().first()
+    dossier = conn.execute(select(Dossier).where(Dossier.code == doc["dossier_code"])
+                           ).mappings().first()
+    pages = conn.execute(select(PageRow).where(PageRow.document_id == document_id)
+                         .order_by(PageRow.position)).mappings().all()
+    archival = {key: doc[col] for col, key in ARCHIVAL_COLUMNS.items()}
+    archival["ngay_thang_nam"] = iso(archival["ngay_thang_nam"])
+    return {
+        "document_id": doc["id"],
+        "doc_key": doc["doc_key"],
+        "status": doc["status"],
+        "doc_type": doc["doc_type"],
+        "title": doc["title"],
+        "document_number": doc["document_number"],
+        "issuing_body": doc["issuing_body"],
+        "issue_date": iso(doc["issue_date"]),
+        "valid_until": iso(doc["valid_until"]),
+        "owner_id": doc["owner_id"],
+        "owner": _owner_dict(owner),
+        "dossier_code": doc["dossier_code"],
+        "dossier": _dossier_dict(dossier),
+        "unit": doc["unit"],
+        "fields": dict(doc["fields"]),
+        "field_flags": list(doc["field_flags"]),
+        "confidence": doc["confidence"],
+        "needs_review": bool(doc["needs_review"]),
+        "review_reasons": list(doc["review_reasons"]),
+        "page_count": doc["page_count"],
+        "pdf": {"sha256": doc["pdf_sha256"], "size": doc["pdf_size"]},
+        "pages": [_page_dict(p) for p in pages],
+        "signature": {
+            "level": doc["signature_level"], "signer": doc["signer"],
+            "signed_at": iso(doc["signed_at"]),
+            "certificate_sha256": doc["signer_cert_sha256"],
+        } if doc["signature_level"] else None,
+        "retention": doc["retention"],
+        "archival": archival,
+        "ingested_at": iso(doc["ingested_at"]),
+        "extra": dict(doc["extra"]),
+        "text": doc["text"],
+    }
+
+
+def _owner_dict(owner: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if owner is None:
+        return None
+    return {"id": owner["id"], "kind": owner["kind"], "name": owner["name"]}
+
+
+def _dossier_dict(dossier: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if dossier is None:
+        return None
+    return {"code": dossier["code"], "procedure_code": dossier["procedure_code"],
+            "receiving_unit": dossier["receiving_unit"],
+            "competent_unit": dossier["competent_unit"],
+            "received_date": iso(dossier["received_date"])}
+
+
+def _page_dict(p: Mapping[str, Any]) -> dict[str, Any]:
+    return {"position": p["position"], "source": p["source"], "index": p["source_index"],
+            "sha256": p["sha256"], "side": p["side"], "rotation": p["rotation"],
+            "skew": p["skew"], "confidence": p["confidence"], "blob_sha256": p["blob_sha256"]}
+
+
+def _reuse_statement(with_type: bool) -> Any:
+    stmt = (
+        select(Document.id, Document.doc_type, Document.title, Document.document_number,
+               Document.issuing_body, Document.issue_date, Document.valid_until,
+               Document.signature_level, Document.signer, Document.needs_review)
+        .where(Document.owner_id == bindparam("owner_id"), IS_STORED,
+               or_(Document.valid_until.is_(None), Document.valid_until >= bindparam("day")),
+               # A document issued after that day was not valid on it either.
+               or_(Document.issue_date.is_(None), Document.issue_date <= bindparam("day")))
+        .order_by(Document.issue_date.desc().nulls_last(), Document.id)
+    )
+    if with_type:
+        stmt = stmt.where(Document.doc_type == bindparam("doc_type"))
+    return stmt
+
+
+# Built once: reuse lookups are the hottest read path, and building and cache-keying a fresh
+# statement per call costs far more than SQLite's index probe.
+_REUSE = {False: _reuse_statement(False), True: _reuse_statement(True)}
+
+
+def reuse(conn: Connection, owner_id: str, doc_type: str | None,
+          day: date) -> list[dict[str, Any]]:
+    """The owner's stored documents valid on ``day``: issued by then and not expired
+    (``valid_until`` NULL = permanent, else inclusive), newest first. Every column used here is
+    in ``ix_documents_reuse``, so the table itself is never read."""
+    params: dict[str, Any] = {"owner_id": owner_id, "day": day}
+    if doc_type:
+        params["doc_type"] = doc_type
+    return [{
+        "document_id": r.id, "doc_type": r.doc_type, "title": r.title,
+        "document_number": r.document_number, "issuing_body": r.issuing_body,
+        "issue_date": iso(r.issue_date), "valid_until": iso(r.valid_until),
+        "signature": {"level": r.signature_level, "signer": r.signer}
+        if r.signature_level else None,
+        "needs_review": bool(r.needs_review),
+    } for r in conn.execute(_REUSE[bool(doc_type)], params)]
+
+
+def index_docs(conn: Connection, ids: Iterable[str]) -> list[IndexDoc]:
+    """What the search index should hold for these ids; ids not stored (absent, disposed) are
+    left out, which tells the caller to remove them from the index."""
+    rows = conn.execute(
+        select(Document.id, Document.doc_type, Document.title, Document.text,
+               Document.owner_id, Owner.name.label("owner_name"), Document.dossier_code,
+               Document.unit, Document.issue_date, Document.document_number)
+        .outerjoin(Owner, Owner.id == Document.owner_id)
+        .where(Document.id.in_(list(ids)), IS_STORED))
+    return [IndexDoc(document_id=r.id, doc_type=r.doc_type, title=r.title, text=r.text,
+                     owner_id=r.owner_id, owner_name=r.owner_name,
+                     dossier_code=r.dossier_code, unit=r.unit, issue_date=r.issue_date,
+                     document_number=r.document_number)
+            for r in rows]
+
+
+def stored_ids_after(conn: Connection, last: str, limit: int) -> list[str]:
+    """Keyset pagination over stored document ids (for index rebuilds)."""
+    return list(conn.execute(select(Document.id).where(IS_STORED, Document.id > last)
+                             .order_by(Document.id).limit(limit)).scalars())
+
+
+def referenced(conn: Connection, shas: Sequence[str]) -> set[str]:
+    """Which of these blob ids a document (its PDF) or page (its image) points at."""
+    found = set(conn.execute(select(Document.pdf_sha256)
+                             .where(Document.pdf_sha256.in_(list(shas)))).scalars())
+    found.update(conn.execute(select(PageRow.blob_sha256)
+                              .where(PageRow.blob_sha256.in_(list(shas)))).scalars())
+    return found

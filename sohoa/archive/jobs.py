@@ -1,0 +1,116 @@
+"""Job state in the catalog: jobs, what became of each input, and quarantined inputs.
+
+Functions take an open connection; the caller (``Archive``) owns the transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from sohoa.archive import audit as audit_log
+from sohoa.archive.catalog import upsert
+from sohoa.archive.models import Job, JobInput, QuarantineRow
+from sohoa.archive.values import SYSTEM_ACTOR, iso, nfc_opt, utc_now
+from sohoa.errors import NotFoundError
+from sohoa.records import Quarantined
+from sohoa.vntext import nfc
+
+INPUT_STATUSES = ("stored", "quarantined", "duplicate")
+
+
+def start(conn: Connection, inputs: Sequence[str], unit: str | None) -> str:
+    job_id = uuid.uuid4().hex
+    conn.execute(Job.__table__.insert().values(
+        id=job_id, unit=nfc_opt(unit), inputs=[nfc(str(i)) for i in inputs],
+        status="running", started_at=utc_now(), finished_at=None, summary=None))
+    audit_log.append(conn, "job.started", actor=SYSTEM_ACTOR, target=job_id,
+                     detail={"inputs": len(inputs), "unit": unit})
+    return job_id
+
+
+def finish(conn: Connection, job_id: str, summary: Mapping[str, int]) -> None:
+    clean = {str(k): int(v) for k, v in summary.items()}
+    done = conn.execute(update(Job).where(Job.id == job_id).values(
+        status="finished", finished_at=utc_now(), summary=clean))
+    if done.rowcount == 0:
+        raise NotFoundError(f"job {job_id} is not in the catalog")
+    audit_log.append(conn, "job.finished", actor=SYSTEM_ACTOR, target=job_id, detail=clean)
+
+
+def require(conn: Connection, job_id: str) -> None:
+    if conn.execute(select(Job.id).where(Job.id == job_id)).first() is None:
+        raise NotFoundError(f"job {job_id} is not in the catalog; start it with start_job")
+
+
+def _job_dict(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {"job_id": r["id"], "unit": r["unit"], "inputs": list(r["inputs"]),
+            "status": r["status"], "started_at": iso(r["started_at"]),
+            "finished_at": iso(r["finished_at"]), "summary": r["summary"]}
+
+
+def get(conn: Connection, job_id: str) -> dict[str, Any]:
+    job = conn.execute(select(Job).where(Job.id == job_id)).mappings().first()
+    if job is None:
+        raise NotFoundError(f"job {job_id} is not in the catalog")
+    inputs = conn.execute(select(JobInput).where(JobInput.job_id == job_id)
+                          .order_by(JobInput.id)).mappings().all()
+    return {**_job_dict(job),
+            "done": [{"source": i["source"], "sha256": i["sha256"], "status": i["status"],
+                      "reason": i["reason"], "at": iso(i["at"])} for i in inputs]}
+
+
+def recent(conn: Connection, status: str | None, limit: int) -> list[dict[str, Any]]:
+    stmt = select(Job).order_by(Job.started_at.desc()).limit(limit)
+    if status is not None:
+        stmt = stmt.where(Job.status == status)
+    return [_job_dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def input_done(conn: Connection, job_id: str, source: str, sha256: str, status: str,
+               reason: str | None) -> None:
+    if status not in INPUT_STATUSES:
+        raise ValueError(f"input status must be one of {INPUT_STATUSES}, not {status!r}")
+    require(conn, job_id)
+    upsert(conn, JobInput.__table__, {
+        "job_id": job_id, "source": nfc(source), "sha256": sha256, "status": status,
+        "reason": nfc_opt(reason), "at": utc_now(),
+    }, key=("job_id", "source"), update=("sha256", "status", "reason", "at"))
+
+
+def input_outcome(conn: Connection, sha256: str) -> dict[str, Any] | None:
+    row = conn.execute(select(JobInput).where(JobInput.sha256 == sha256)
+                       .order_by(JobInput.at.desc(), JobInput.id.desc()).limit(1)
+                       ).mappings().first()
+    if row is None:
+        return None
+    return {"job_id": row["job_id"], "source": row["source"], "status": row["status"],
+            "reason": row["reason"], "at": iso(row["at"])}
+
+
+def quarantine(conn: Connection, job_id: str, q: Quarantined) -> None:
+    require(conn, job_id)
+    source = nfc(q.source)
+    seen = conn.execute(select(QuarantineRow.id).where(
+        QuarantineRow.job_id == job_id, QuarantineRow.source == source,
+        QuarantineRow.sha256 == q.sha256,
+        QuarantineRow.page_index.is_(None) if q.page_index is None
+        else QuarantineRow.page_index == q.page_index)).first()
+    if seen:
+        return  # a resumed job reporting the same bad input again
+    conn.execute(QuarantineRow.__table__.insert().values(
+        job_id=job_id, source=source, sha256=q.sha256, page_index=q.page_index,
+        reason=nfc(q.reason), at=utc_now()))
+    audit_log.append(conn, "input.quarantined", actor=SYSTEM_ACTOR, target=q.sha256 or source,
+                     detail={"job": job_id, "source": source, "page_index": q.page_index,
+                             "reason": q.reason})
+
+
+def list_quarantine(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(select(QuarantineRow).order_by(QuarantineRow.id.desc()))
+    return [{"id": r["id"], "job_id": r["job_id"], "source": r["source"], "sha256": r["sha256"],
+             "page_index": r["page_index"], "reason": r["reason"], "at": iso(r["at"])}
+            for r in rows.mappings()]

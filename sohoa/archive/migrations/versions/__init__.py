@@ -1,0 +1,1 @@
+"""Migration scripts, applied in revision order (Alembic skips this file)."""

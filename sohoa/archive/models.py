@@ -1,0 +1,278 @@
+"""The catalog's tables, as SQLAlchemy 2 declarative models.
+
+Portable on purpose: the same models (and the Alembic migrations that mirror them) must run on
+SQLite and PostgreSQL, so nothing here uses SQLite-only SQL. Dialect-specific bits are limited to
+keyword arguments SQLAlchemy translates per dialect (partial-index predicates).
+
+Text columns hold NFC text. Dates are ``date``; instants are timezone-aware UTC ``datetime``s
+stored through :class:`UtcDateTime` so both backends give back the same value.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy import text as sql_text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names, so that migrations on SQLite (batch mode) and PostgreSQL agree.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+STATUS_STORED = "stored"
+STATUS_DISPOSED = "disposed"
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC instant on every backend (SQLite drops the offset otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the catalog; use timezone-aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Owner(Base):
+    """A citizen (12-digit ID) or an organization (enterprise code) that documents belong to."""
+
+    __tablename__ = "owners"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str | None] = mapped_column(String(16))  # "person" | "organization"
+    name: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Dossier(Base):
+    """A dossier (hồ sơ) as received at the desk, identified by its dossier code."""
+
+    __tablename__ = "dossiers"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    procedure_code: Mapped[str | None] = mapped_column(String(64))
+    receiving_unit: Mapped[str | None] = mapped_column(String(128))
+    competent_unit: Mapped[str | None] = mapped_column(String(128))
+    received_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Document(Base):
+    """One stored document: catalog metadata, blob references, signature summary, archival
+    metadata in the TT 02/2019/TT-BNV sense (the ``arc_*`` columns), and its recognized text."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    doc_key: Mapped[str] = mapped_column(String(64), unique=True)
+    dossier_code: Mapped[str] = mapped_column(ForeignKey("dossiers.code"), index=True)
+    owner_id: Mapped[str | None] = mapped_column(ForeignKey("owners.id"))
+    unit: Mapped[str | None] = mapped_column(String(128))
+    doc_type: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(512))
+    document_number: Mapped[str | None] = mapped_column(String(128))
+    issuing_body: Mapped[str | None] = mapped_column(String(256))
+    issue_date: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)  # NULL = does not expire
+    status: Mapped[str] = mapped_column(String(16), default=STATUS_STORED)
+    page_count: Mapped[int] = mapped_column(Integer)
+    pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    pdf_size: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    field_flags: Mapped[list[str]] = mapped_column(JSON)
+    confidence: Mapped[float] = mapped_column(Float)
+    needs_review: Mapped[bool] = mapped_column(Boolean)
+    review_reasons: Mapped[list[str]] = mapped_column(JSON)
+    signature_level: Mapped[str | None] = mapped_column(String(8))
+    signer: Mapped[str | None] = mapped_column(String(256))
+    signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    signer_cert_sha256: Mapped[str | None] = mapped_column(String(64))
+    retention: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON)
+    ingested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    # Archival metadata (Thông tư 02/2019/TT-BNV, Phụ lục I). Vietnamese names in ``comment``.
+    arc_type_name: Mapped[str | None] = mapped_column(
+        String(256), comment="Tên loại văn bản")
+    arc_number: Mapped[str | None] = mapped_column(String(32), comment="Số của văn bản")
+    arc_notation: Mapped[str | None] = mapped_column(String(64), comment="Ký hiệu của văn bản")
+    arc_date: Mapped[date | None] = mapped_column(Date, comment="Ngày tháng năm văn bản")
+    arc_issuer: Mapped[str | None] = mapped_column(String(256), comment="Tên cơ quan ban hành")
+    arc_summary: Mapped[str | None] = mapped_column(Text, comment="Trích yếu nội dung")
+    arc_language: Mapped[str | None] = mapped_column(String(64), comment="Ngôn ngữ")
+    arc_page_count: Mapped[int | None] = mapped_column(Integer, comment="Số lượng trang")
+    arc_retention: Mapped[str | None] = mapped_column(String(64), comment="Thời hạn bảo quản")
+    arc_access: Mapped[str | None] = mapped_column(String(64), comment="Chế độ sử dụng")
+    arc_reliability: Mapped[str | None] = mapped_column(String(64), comment="Mức độ tin cậy")
+    arc_physical_state: Mapped[str | None] = mapped_column(
+        String(128), comment="Tình trạng vật lý")
+
+    __table_args__ = (
+        # Reuse lookups ("what does owner X still hold?") are answered from this index alone:
+        # the key columns filter and order, the trailing ones are everything reuse() returns.
+        # Partial on status so disposed tombstones never weigh on it; status is still a column
+        # because SQLite counts the index as covering only if every referenced column is in it.
+        Index(
+            "ix_documents_reuse",
+            "owner_id", "status", "doc_type", "valid_until", "issue_date",
+            "id", "title", "document_number", "issuing_body",
+            "signature_level", "signer", "needs_review",
+            sqlite_where=sql_text("status = 'stored'"),
+            postgresql_where=sql_text("status = 'stored'"),
+        ),
+    )
+
+
+class PageRow(Base):
+    """Provenance of one page of a stored document."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"))
+    position: Mapped[int] = mapped_column(Integer)  # 0-based order inside the document
+    source: Mapped[str] = mapped_column(Text)
+    source_index: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    side: Mapped[str] = mapped_column(String(8))
+    rotation: Mapped[int] = mapped_column(Integer)
+    skew: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[float] = mapped_column(Float)
+    blob_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+
+    __table_args__ = (UniqueConstraint("document_id", "position"),)
+
+
+class Job(Base):
+    """One ingest run: what was given, for which unit, and how it ended."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    unit: Mapped[str | None] = mapped_column(String(128))
+    inputs: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))  # "running" | "finished"
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    summary: Mapped[dict[str, int] | None] = mapped_column(JSON)
+
+
+class JobInput(Base):
+    """What became of one input file of a job; lets a rerun skip what is already done."""
+
+    __tablename__ = "job_inputs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"))
+    source: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # "stored" | "quarantined" | "duplicate"
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("job_id", "source"),)
+
+
+class QuarantineRow(Base):
+    """An input file or page that could not be used, with the reason shown to desk staff."""
+
+    __tablename__ = "quarantine"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"), index=True)
+    source: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    page_index: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class StageCache(Base):
+    """A stage's JSON result keyed by the SHA-256 of its input, so a rerun resumes."""
+
+    __tablename__ = "stage_cache"
+
+    stage: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SearchOutbox(Base):
+    """Search-index changes written in the same transaction as the catalog change they mirror;
+    ``sync_index`` applies them in ``id`` order and then deletes them."""
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(String(16))
+    op: Mapped[str] = mapped_column(String(8))  # "upsert" | "delete"
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AuditEntry(Base):
+    """One event of the append-only, hash-chained audit log.
+
+    ``at`` and ``detail`` are stored as the exact strings that were hashed, so that verifying
+    the chain never depends on how a backend round-trips timestamps or JSON.
+    """
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(128), index=True)
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's last (seq, hash), updated with every append: deleting entries from the end
+    of the log no longer goes unnoticed, and appends serialize on this one row."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,37 @@
+"""Backend selection by URL: one URL per family (catalog, blobs, search)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from sohoa.errors import ConfigError
+
+BLOB_SCHEMES = ("file:///<absolute directory>",)
+SEARCH_SCHEMES = ("tantivy:///<absolute directory>",)
+
+
+def local_path(url: str, scheme: str, family: str, known: tuple[str, ...]) -> Path:
+    """The absolute directory named by ``scheme:///path``; ConfigError for anything else."""
+    parsed = urlparse(url)
+    if parsed.scheme != scheme:
+        raise ConfigError(
+            f"unknown {family} URL {url!r}: supported here are {', '.join(known)}")
+    if parsed.netloc not in ("", "localhost"):
+        raise ConfigError(
+            f"{family} URL {url!r} names a host; {scheme}:// URLs take a local path only, "
+            f"e.g. {scheme}:///var/lib/sohoa/{family}")
+    path = Path(unquote(parsed.path))
+    if not path.is_absolute() or str(path) == "/":
+        raise ConfigError(
+            f"{family} URL {url!r} needs an absolute directory, e.g. "
+            f"{scheme}:///var/lib/sohoa/{family}")
+    return path
+
+
+def blob_path(url: str) -> Path:
+    return local_path(url, "file", "blobs", BLOB_SCHEMES)
+
+
+def search_path(url: str) -> Path:
+    return local_path(url, "tantivy", "search", SEARCH_SCHEMES)

@@ -1,0 +1,28 @@
+"""Small value conversions shared by the archive's modules (UTC instants, ISO text, NFC)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sohoa.vntext import nfc
+
+SYSTEM_ACTOR = "sohoa"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """Treat a naive datetime as UTC (records should carry aware ones; be lenient on read-in)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def nfc_opt(value: str | None) -> str | None:
+    return nfc(value) if value is not None else None

@@ -1,0 +1,294 @@
+from __future__ import annotations
+
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from archive_records import make_record, open_archive
+from sqlalchemy import event, text
+
+from sohoa.archive import Archive
+from sohoa.archive.catalog import current_revision, head_revision, make_engines, migrate
+from sohoa.archive.models import Base
+from sohoa.errors import ConfigError, NotFoundError, VerificationError
+from sohoa.records import Quarantined
+
+
+def test_fresh_catalog_is_at_head_and_reopening_is_a_noop(tmp_path: Path) -> None:
+    with open_archive(tmp_path):
+        pass
+    writer, reader = make_engines(f"sqlite:///{tmp_path}/catalog.db")
+    try:
+        assert current_revision(reader) == head_revision()
+        assert migrate(writer) is False
+    finally:
+        writer.dispose()
+        reader.dispose()
+    with open_archive(tmp_path) as arc:
+        assert arc.stats()["documents"] == 0
+
+
+def test_migrations_match_the_models(tmp_path: Path) -> None:
+    with open_archive(tmp_path):
+        pass
+    writer, _reader = make_engines(f"sqlite:///{tmp_path}/catalog.db")
+    try:
+        with writer.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    finally:
+        writer.dispose()
+    assert diff == []
+
+
+def test_sqlite_settings(archive: Archive) -> None:
+    with archive._writer.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+
+
+@pytest.mark.parametrize(("db", "blobs", "search", "says"), [
+    ("mysql://x/y", "file:///b", "tantivy:///i", "sqlite:///"),
+    ("sqlite:///{t}/c.db", "s3://bucket/p", "tantivy:///i", "file:///"),
+    ("sqlite:///{t}/c.db", "file:///b", "http://localhost:9200", "tantivy:///"),
+    ("sqlite:///{t}/c.db", "file://relative/b", "tantivy:///i", "local path"),
+    ("sqlite:///relative.db", "file:///b", "tantivy:///i", "absolute file path"),
+    ("sqlite://", "file:///b", "tantivy:///i", "absolute file path"),
+])
+def test_unknown_schemes_say_which_exist(tmp_path: Path, db: str, blobs: str, search: str,
+                                         says: str) -> None:
+    with pytest.raises(ConfigError, match=says):
+        Archive.open(db.format(t=tmp_path), blobs, search)
+
+
+def test_store_twice_gives_one_row_and_created_false(archive: Archive) -> None:
+    rec, pdf, images = make_record("a")
+    doc_id, created = archive.store_document(rec, pdf, images)
+    assert (doc_id, created) == (rec.doc_key[:16], True)
+    assert archive.has_document(rec.doc_key) == doc_id
+    assert archive.store_document(rec, pdf, images) == (doc_id, False)
+    stats = archive.stats()
+    assert stats["documents"] == 1
+    assert stats["pages"] == 1
+    assert stats["owners"] == 1
+    assert stats["dossiers"] == 1
+    assert [e["action"] for e in archive.audit_events(target=doc_id)] == ["document.stored"]
+    assert archive.get_pdf(doc_id) == pdf
+
+
+def test_get_document_returns_all_metadata_as_json_ready_values(archive: Archive) -> None:
+    rec, pdf, images = make_record(
+        "qd", title="QUYẾT ĐỊNH", doc_type="decision", pages=2,
+        fields={"document_number": "123/2024/QĐ-UBND", "issuing_body": "UBND tỉnh Đồng Nai"},
+        valid_until=date(2029, 3, 1), retention="P10Y")
+    doc_id, _ = archive.store_document(rec, pdf, images)
+    doc = archive.get_document(doc_id)
+    assert doc["title"] == "QUYẾT ĐỊNH"
+    assert doc["document_number"] == "123/2024/QĐ-UBND"
+    assert doc["issuing_body"] == "UBND tỉnh Đồng Nai"
+    assert doc["issue_date"] == "2024-03-01"
+    assert doc["valid_until"] == "2029-03-01"
+    assert doc["owner"] == {"id": "075203001234", "kind": "person", "name": "Nguyễn Văn An"}
+    assert doc["dossier"]["receiving_unit"] == "UBND phường Tân Phong"
+    assert doc["signature"]["level"] == "B-LT"
+    assert doc["signature"]["signed_at"] == "2024-03-01T09:30:00+00:00"
+    assert doc["pdf"] == {"sha256": rec.pdf_sha256, "size": len(pdf)}
+    assert [p["position"] for p in doc["pages"]] == [0, 1]
+    assert doc["pages"][1]["blob_sha256"] == rec.pages[1].sha256
+    assert archive.blobs.get(doc["pages"][0]["blob_sha256"]) == images[0]
+    arc = doc["archival"]
+    assert arc["ten_loai_van_ban"] == "Quyết định"
+    assert (arc["so"], arc["ky_hieu"]) == ("123", "QĐ-UBND")
+    assert arc["ngay_thang_nam"] == "2024-03-01"
+    assert arc["so_luong_trang"] == 2
+    assert arc["thoi_han_bao_quan"] == "10 năm"
+    assert arc["ngon_ngu"] == "Tiếng Việt"
+    with pytest.raises(NotFoundError):
+        archive.get_document("0" * 16)
+    with pytest.raises(NotFoundError):
+        archive.get_pdf("0" * 16)
+
+
+def test_text_is_stored_nfc(archive: Archive) -> None:
+    decomposed = "Nguye\u0302\u0303n Va\u0306n An"  # NFD "Nguyễn Văn An"
+    rec, pdf, images = make_record("nfd", owner_name=decomposed, text=decomposed)
+    doc_id, _ = archive.store_document(rec, pdf, images)
+    doc = archive.get_document(doc_id)
+    assert doc["owner"]["name"] == "Nguyễn Văn An"
+    assert doc["text"] == "Nguyễn Văn An"
+
+
+def test_jobs_inputs_and_quarantine(archive: Archive) -> None:
+    job = archive.start_job(["/scans/a.pdf", "/scans/b.tif"], "UBND xã Hóa An")
+    archive.input_done(job, "/scans/a.pdf", "a" * 64, "stored")
+    archive.input_done(job, "/scans/a.pdf", "a" * 64, "duplicate")  # a rerun updates, not adds
+    q = Quarantined(source="/scans/b.tif", reason="Tệp bị hỏng: không đọc được trang 2",
+                    sha256="b" * 64, page_index=1)
+    archive.record_quarantine(job, q)
+    archive.record_quarantine(job, q)
+    archive.input_done(job, "/scans/b.tif", "b" * 64, "quarantined", q.reason)
+    archive.finish_job(job, {"stored": 0, "duplicates": 1, "quarantined": 1})
+    info = archive.get_job(job)
+    assert info["status"] == "finished"
+    assert info["summary"] == {"stored": 0, "duplicates": 1, "quarantined": 1}
+    assert [(d["source"], d["status"]) for d in info["done"]] == [
+        ("/scans/a.pdf", "duplicate"), ("/scans/b.tif", "quarantined")]
+    assert archive.input_outcome("b" * 64)["status"] == "quarantined"  # type: ignore[index]
+    assert archive.input_outcome("c" * 64) is None
+    assert [j["job_id"] for j in archive.jobs()] == [job]
+    assert archive.jobs(status="running") == []
+    listed = archive.list_quarantine()
+    assert len(listed) == 1
+    assert listed[0]["reason"] == q.reason
+    assert listed[0]["page_index"] == 1
+    assert archive.stats()["quarantined"] == 1
+    with pytest.raises(NotFoundError):
+        archive.finish_job("nope", {})
+    with pytest.raises(NotFoundError):
+        archive.input_done("nope", "x", "c" * 64, "stored")
+
+
+def test_stage_cache_round_trips_json(archive: Archive) -> None:
+    assert archive.cache_get("ocr", "f" * 64) is None
+    archive.cache_put("ocr", "f" * 64, {"text": "Đồng Nai", "confidence": 0.93, "words": [1, 2]})
+    assert archive.cache_get("ocr", "f" * 64) == {
+        "text": "Đồng Nai", "confidence": 0.93, "words": [1, 2]}
+    archive.cache_put("ocr", "f" * 64, {"text": "Biên Hòa"})
+    assert archive.cache_get("ocr", "f" * 64) == {"text": "Biên Hòa"}
+    assert archive.cache_get("classify", "f" * 64) is None
+
+
+def test_reuse_lists_valid_documents_newest_first(archive: Archive) -> None:
+    owner = "075203001234"
+    specs = [
+        ("birth", "birth_certificate", date(2003, 5, 1), None),  # permanent
+        ("id-old", "citizen_id", date(2016, 1, 10), date(2021, 1, 10)),  # expired
+        ("id-new", "citizen_id", date(2021, 1, 12), date(2036, 1, 12)),
+        ("lic", "business_license", date(2023, 7, 1), date(2025, 7, 1)),
+    ]
+    ids = {}
+    for seed, doc_type, issued, until in specs:
+        rec, pdf, images = make_record(seed, doc_type=doc_type, issue_date=issued,
+                                       valid_until=until, owner_id=owner)
+        ids[seed], _ = archive.store_document(rec, pdf, images)
+    other, pdf, images = make_record("other", owner_id="079190000001", owner_name="Trần Thị Bình")
+    archive.store_document(other, pdf, images)
+
+    on_2024 = archive.reuse(owner, valid_on=date(2024, 6, 1))
+    assert [r["document_id"] for r in on_2024] == [ids["lic"], ids["id-new"], ids["birth"]]
+    assert on_2024[2]["valid_until"] is None
+    assert on_2024[0]["signature"] == {"level": "B-LT", "signer": "UBND phường Tân Phong"}
+    assert set(on_2024[0]) == {"document_id", "doc_type", "title", "document_number",
+                               "issuing_body", "issue_date", "valid_until", "signature",
+                               "needs_review"}
+    # valid_until is inclusive; the day after, the licence is gone.
+    on_last_day = archive.reuse(owner, valid_on=date(2025, 7, 1))
+    assert ids["lic"] in [r["document_id"] for r in on_last_day]
+    assert ids["lic"] not in [r["document_id"]
+                              for r in archive.reuse(owner, valid_on=date(2025, 7, 2))]
+    assert [r["document_id"] for r in archive.reuse(
+        owner, doc_type="citizen_id", valid_on=date(2018, 1, 1))] == [ids["id-old"]]
+    assert archive.reuse("000000000000") == []
+
+
+def test_reuse_is_answered_from_the_covering_index_alone(archive: Archive) -> None:
+    rec, pdf, images = make_record("x")
+    archive.store_document(rec, pdf, images)
+    seen: list[tuple[str, tuple]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if "FROM documents" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(archive._reader, "before_cursor_execute", capture)
+    try:
+        for doc_type in ("birth_certificate", None):
+            assert len(archive.reuse(rec.owner_id or "", doc_type=doc_type,
+                                     valid_on=date(2024, 6, 1))) == 1
+    finally:
+        event.remove(archive._reader, "before_cursor_execute", capture)
+    assert len(seen) == 2
+    db = sqlite3.connect(archive._reader.url.database)
+    try:
+        for statement, parameters in seen:
+            plan = " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN " + statement,
+                                                       parameters))
+            assert "USING COVERING INDEX ix_documents_reuse" in plan, plan
+    finally:
+        db.close()
+
+
+def test_concurrent_stores_of_one_document_create_it_once(archive: Archive) -> None:
+    rec, pdf, images = make_record("race", pages=3)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: archive.store_document(rec, pdf, images), range(8)))
+    assert {doc_id for doc_id, _ in results} == {rec.doc_key[:16]}
+    assert sum(created for _, created in results) == 1
+    assert archive.stats()["documents"] == 1
+    assert archive.stats()["pages"] == 3
+    assert archive.audit_verify() == (True, [])
+
+
+def test_pdf_that_does_not_match_its_record_is_refused(archive: Archive) -> None:
+    rec, pdf, images = make_record("bad")
+    with pytest.raises(VerificationError):
+        archive.store_document(rec, pdf + b"%% tampered", images)
+    assert archive.stats()["documents"] == 0
+
+
+def test_models_compile_for_postgresql_without_sqlite_only_sql() -> None:
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    from sohoa.archive import documents
+
+    dialect = postgresql.dialect()
+    ddl = []
+    for table in Base.metadata.sorted_tables:
+        ddl.append(str(CreateTable(table).compile(dialect=dialect)))
+        ddl.extend(str(CreateIndex(ix).compile(dialect=dialect)) for ix in table.indexes)
+    text_ddl = "\n".join(ddl)
+    assert "CREATE INDEX ix_documents_reuse ON documents" in text_ddl
+    assert "WHERE status = 'stored'" in text_ddl
+    assert "TIMESTAMP WITH TIME ZONE" in text_ddl
+    reuse_sql = str(documents._REUSE[True].compile(dialect=dialect))
+    assert "documents.status = 'stored'" in reuse_sql
+    assert "NULLS LAST" in reuse_sql
+
+
+def test_concurrent_first_opens_of_one_archive_all_succeed(tmp_path: Path) -> None:
+    def open_and_count(_: int) -> int:
+        with open_archive(tmp_path) as arc:
+            return arc.stats()["documents"]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(open_and_count, range(4))) == [0, 0, 0, 0]
+    with open_archive(tmp_path) as arc:
+        assert arc.audit_verify() == (True, [])
+
+
+def test_migrations_downgrade_to_empty_and_upgrade_again(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from sohoa.archive.catalog import alembic_config
+
+    writer, reader = make_engines(f"sqlite:///{tmp_path}/catalog.db")
+    try:
+        assert migrate(writer) is True
+        cfg = alembic_config()
+        with writer.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "base")
+        assert current_revision(reader) is None
+        assert set(inspect(reader).get_table_names()) == {"alembic_version"}
+        assert migrate(writer) is True
+        assert current_revision(reader) == head_revision()
+    finally:
+        writer.dispose()
+        reader.dispose()
