@@ -1,0 +1,93 @@
+"""How documents are signed: PAdES level, TSA, and the visible stamp's template and place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sohoa.errors import ConfigError
+
+LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
+
+# Times New Roman is what NĐ 30/2020 asks for; Liberation Serif has its metrics and every
+# Vietnamese letter. Noto Serif is the fallback that Debian's fonts-noto-core always has.
+DEFAULT_FONTS = (
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf",
+)
+
+MM = 72.0 / 25.4
+
+
+@dataclass(frozen=True)
+class SigningSettings:
+    """Signing configuration (section ``[signing]`` of sohoa.toml).
+
+    The default stamp is the NĐ 30/2020 electronic-copy form: black upright text, no seal. With
+    ``seal_image`` (TT 01/2019, digitized incoming documents) the seal is printed at its real size
+    ``seal_size_mm`` to the left of the text.
+
+    ``stamp_template`` placeholders: ``{agency}``, ``{signer}``, ``{time}`` (ISO 8601, Vietnam
+    time, e.g. 2026-11-27T22:10:05+07:00) and ``{date}`` (dd/mm/yyyy). ``stamp_box`` is
+    ``(x1, y1, x2, y2)`` in PDF points on page 1, origin bottom-left; None puts the stamp at the
+    top right of page 1, at least 60 × 22 mm and wide enough for the text at ``font_size``.
+    """
+
+    level: str = "B-B"  # "B-B" | "B-T" | "B-LT" | "B-LTA"
+    tsa_url: str | None = None
+    stamp_template: str = "SAO Y\n{agency}\nThời gian ký: {time}"
+    stamp_box: tuple[float, float, float, float] | None = None
+    font_path: str | None = None
+    font_size: float = 10.0
+    reason: str = "Số hóa hồ sơ, giấy tờ"
+    location: str = ""
+    seal_image: str | None = None  # PNG of the red seal (TT 01/2019 variant); None: text only
+    seal_size_mm: float = 36.0  # the seal's real diameter; it is printed at this size
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ConfigError(
+                f"Unknown signature level {self.level!r}; use one of {', '.join(LEVELS)}."
+            )
+        if self.level != "B-B" and not self.tsa_url:
+            raise ConfigError(
+                f"Signature level {self.level} needs a timestamp server: set signing.tsa_url "
+                "in sohoa.toml, or use level B-B."
+            )
+        if not 4.0 <= self.font_size <= 36.0:
+            raise ConfigError("signing.font_size must be between 4 and 36 points.")
+        if not 10.0 <= self.seal_size_mm <= 80.0:
+            raise ConfigError("signing.seal_size_mm must be between 10 and 80 millimetres.")
+        if self.stamp_box is not None:
+            x1, y1, x2, y2 = self.stamp_box
+            if x2 <= x1 or y2 <= y1:
+                raise ConfigError(
+                    "signing.stamp_box must be (x1, y1, x2, y2) with x2 > x1 and y2 > y1, "
+                    "in points from the bottom-left corner of the page."
+                )
+
+    @classmethod
+    def for_archive(cls, tsa_url: str | None = None, **overrides: object) -> SigningSettings:
+        """What archived documents get: B-LTA when a timestamp server is configured (they must
+        stay verifiable for decades), B-B otherwise; callers should say which one applied."""
+        level = "B-LTA" if tsa_url else "B-B"
+        return cls(level=level, tsa_url=tsa_url, **overrides)  # type: ignore[arg-type]
+
+    def resolve_font(self) -> Path:
+        candidates = (self.font_path,) if self.font_path else DEFAULT_FONTS
+        for candidate in candidates:
+            if candidate and Path(candidate).is_file():
+                return Path(candidate)
+        raise ConfigError(
+            f"No stamp font found (tried {', '.join(c for c in candidates if c)}). Install "
+            "fonts-liberation2 or fonts-noto-core, or set signing.font_path to a TrueType font "
+            "with Vietnamese letters."
+        )
+
+
+def vietnam_time(moment: datetime) -> str:
+    """ISO 8601 in Vietnam time, to the second, as NĐ 30/2020 Phụ lục I asks."""
+    return moment.astimezone(VIETNAM_TIME).isoformat(timespec="seconds")

@@ -1,0 +1,283 @@
+"""PAdES signing of one PDF as an incremental update, with the agency's visible stamp.
+
+Everything that does not depend on the document is prepared once in ``DocumentSigner``: the
+parsed key (``KeySource``), the stamp font subset, the stamp style and size, the validation
+context for B-LT/B-LTA and, after the first signature, the size of the signature placeholder
+(without ``bytes_reserved`` pyHanko makes a throw-away dry-run signature on every call).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+
+from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject, NameObject
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError as PyHankoSigningError
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathValidationError, RevokedError
+
+from sohoa.errors import BadInputError, SigningError
+from sohoa.records import SignatureSummary
+from sohoa.vntext import nfc
+
+from .keys import KeySource
+from .settings import MM, SigningSettings, vietnam_time
+from .stamp import (
+    StampFont,
+    default_box_size,
+    load_seal,
+    place_top_right,
+    render_template,
+    stamp_characters,
+    stamp_style,
+    with_seal,
+)
+from .trust import load_certificates
+
+DIGEST = "sha256"
+# Hex characters added to pyHanko's first estimate of the CMS size: later signatures of the same
+# signer differ only in a few attribute bytes, timestamp tokens by a few dozen.
+_RESERVE_SLACK = 4096
+
+
+class DocumentSigner:
+    """Signs PDFs for one agency with one key and one settings set; cheap to call repeatedly.
+
+    ``extra_trust_roots`` are the roots (PEM/DER files or bytes) that B-T/B-LT/B-LTA signing
+    validates the signer and the TSA against before signing; the self-signed certificates that
+    come with the key are always included.
+    """
+
+    def __init__(
+        self,
+        key: KeySource,
+        settings: SigningSettings,
+        agency: str,
+        *,
+        extra_trust_roots: Sequence[Path | bytes] = (),
+    ) -> None:
+        self.key = key
+        self.settings = settings
+        self.agency = agency = nfc(agency).strip()
+        self._fixed = {"agency": agency, "signer": key.signer_name}
+        characters = stamp_characters(settings.stamp_template, self._fixed)
+        self._font = StampFont(settings.resolve_font(), characters)
+        self._style = stamp_style(self._font, settings.font_size)
+        self._seal = load_seal(settings.seal_image) if settings.seal_image else None
+        self._seal_size = settings.seal_size_mm * MM if self._seal is not None else 0.0
+        sample = self._stamp_text(datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC))
+        self._box_size = default_box_size(
+            self._font, sample, settings.font_size, seal=self._seal_size
+        )
+        self._timestamper = (
+            HTTPTimeStamper(settings.tsa_url, timeout=20) if settings.tsa_url else None
+        )
+        self._roots = [
+            *load_certificates(extra_trust_roots),
+            *(c for c in key.asn1_chain() if c.self_signed != "no"),
+        ]
+        self._bytes_reserved: int | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def level(self) -> str:
+        return self.settings.level
+
+    def _stamp_text(self, moment: datetime) -> str:
+        local = vietnam_time(moment)
+        day = datetime.fromisoformat(local)
+        values = {**self._fixed, "time": local, "date": day.strftime("%d/%m/%Y")}
+        return render_template(self.settings.stamp_template, values)
+
+    def sign(
+        self, pdf: bytes, *, signed_at: datetime | None = None, field_name: str | None = None
+    ) -> tuple[bytes, SignatureSummary]:
+        """Add this agency's signature (and stamp) to ``pdf``; return the new file and a summary.
+
+        The original bytes are kept unchanged at the start of the output (incremental update),
+        so earlier signatures stay valid.
+        """
+        moment = (signed_at or datetime.now(UTC)).replace(microsecond=0)
+        if moment.tzinfo is None:
+            raise SigningError("The signing time must carry a time zone.")
+        self.key.check_usable_at(moment)
+        try:
+            writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+        except (PdfError, ValueError, KeyError) as exc:
+            raise BadInputError(f"The PDF cannot be read for signing ({exc}).") from exc
+        if writer.prev.encrypted:
+            raise BadInputError("The PDF is encrypted; sohoa signs only unencrypted PDFs.")
+        name = field_name or _next_field_name(writer)
+        box = self.settings.stamp_box or place_top_right(
+            _page_box(writer), self._box_size, _signature_rects(writer)
+        )
+        out = asyncio.run(self._sign(writer, name, box, moment))
+        summary = SignatureSummary(
+            level=self.settings.level,
+            signer=self.key.signer_name,
+            signed_at=moment,
+            certificate_sha256=self.key.certificate_sha256(),
+        )
+        return out, summary
+
+    def _pdf_signer(self, name: str, box: tuple[float, float, float, float]) -> signers.PdfSigner:
+        level = self.settings.level
+        context = None
+        if level != "B-B":
+            # Validate the signer (and the TSA) before signing: a revoked or expired certificate
+            # is refused here rather than discovered by whoever verifies the file.
+            context = ValidationContext(
+                trust_roots=self._roots,
+                allow_fetching=True,
+                revocation_mode="hard-fail",
+                other_certs=list(self.key.asn1_chain()),
+            )
+        meta = signers.PdfSignatureMetadata(
+            field_name=name,
+            md_algorithm=DIGEST,
+            subfilter=fields.SigSeedSubFilter.PADES,
+            reason=self.settings.reason or None,
+            location=self.settings.location or None,
+            embed_validation_info=level in ("B-LT", "B-LTA"),
+            use_pades_lta=level == "B-LTA",
+            validation_context=context,
+            signer_key_usage={"non_repudiation"},
+        )
+        spec = fields.SigFieldSpec(
+            sig_field_name=name,
+            on_page=0,
+            box=tuple(round(v) for v in box),  # type: ignore[arg-type]
+        )
+        style = self._style
+        if self._seal is not None:
+            style = with_seal(style, self._seal, self._seal_size)
+        return signers.PdfSigner(
+            meta,
+            signer=self.key.pyhanko_signer,
+            timestamper=self._timestamper,
+            stamp_style=style,
+            new_field_spec=spec,
+        )
+
+    async def _sign(
+        self,
+        writer: IncrementalPdfFileWriter,
+        name: str,
+        box: tuple[float, float, float, float],
+        moment: datetime,
+    ) -> bytes:
+        pdf_signer = self._pdf_signer(name, box)
+        context = pdf_signer.signature_meta.validation_context
+        try:
+            session = pdf_signer.init_signing_session(writer)
+            session.system_time = moment
+            presign = await session.perform_presign_validation(writer)
+            reserved = self._bytes_reserved
+            if reserved is None:
+                estimate = await session.estimate_signature_container_size(presign, tight=False)
+                with self._lock:
+                    self._bytes_reserved = reserved = estimate + _RESERVE_SLACK
+            tbs = session.prepare_tbs_document(
+                validation_info=presign,
+                bytes_reserved=reserved,
+                appearance_text_params={"sohoa_stamp": self._stamp_text(moment)},
+            )
+            digest, output = tbs.digest_tbs_document()
+            post = await tbs.perform_signature(
+                document_digest=digest.document_digest,
+                pdf_cms_signed_attrs=PdfCMSSignedAttributes(
+                    signing_time=moment,
+                    adobe_revinfo_attr=None if presign is None else presign.adobe_revinfo_attr,
+                ),
+            )
+            await post.post_signature_processing(output)
+        except (PathValidationError, PyHankoSigningError) as exc:
+            raise self._explain(exc) from exc
+        finally:
+            if context is not None:
+                # Close the HTTP sessions the OCSP/CRL fetchers opened on this event loop.
+                await context.aclose()
+        output.seek(0)
+        return output.read()
+
+
+    def _explain(self, exc: Exception) -> SigningError:
+        causes = []
+        cause: BaseException | None = exc
+        while cause is not None:
+            causes.append(cause)
+            cause = cause.__cause__ or cause.__context__
+        who = self.key.signer_name
+        if any(isinstance(c, RevokedError) for c in causes):
+            return SigningError(
+                f"The signing certificate of {who} has been revoked; sohoa refuses to sign with "
+                "it. Ask the CA for a new certificate and configure it."
+            )
+        if any(isinstance(c, PathValidationError) for c in causes):
+            detail = next(str(c) for c in causes if isinstance(c, PathValidationError))
+            return SigningError(
+                f"The signing certificate of {who} could not be validated ({detail}); check the "
+                "certificate chain, the trust roots (signing.trust_roots) and that the CA's "
+                "OCSP/CRL servers and the TSA are reachable."
+            )
+        return SigningError(f"Signing failed: {exc}")
+
+
+def _next_field_name(writer: IncrementalPdfFileWriter) -> str:
+    taken = {name for name, _, _ in fields.enumerate_sig_fields(writer.prev, filled_status=None)}
+    n = len(taken) + 1
+    while f"Signature{n}" in taken:
+        n += 1
+    return f"Signature{n}"
+
+
+def _page_box(writer: IncrementalPdfFileWriter) -> tuple[float, float, float, float]:
+    page = writer.prev.root["/Pages"]
+    first = _first_page(page)
+    box = first.get("/CropBox") or _inherited(first, "/MediaBox")
+    if box is None:
+        return (0.0, 0.0, 595.0, 842.0)
+    x1, y1, x2, y2 = (float(v) for v in box)
+    return (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+
+
+def _first_page(node: DictionaryObject) -> DictionaryObject:
+    while node.get("/Type") == "/Pages":
+        kids = node["/Kids"]
+        if not kids:
+            raise BadInputError("The PDF has no pages to put the signature stamp on.")
+        node = kids[0].get_object()
+    return node
+
+
+def _inherited(page: DictionaryObject, key: str) -> ArrayObject | None:
+    node: DictionaryObject | None = page
+    while node is not None:
+        if key in node:
+            return node[key]
+        parent = node.get("/Parent")
+        node = parent.get_object() if parent is not None else None
+    return None
+
+
+def _signature_rects(writer: IncrementalPdfFileWriter) -> list[tuple[float, float, float, float]]:
+    first = _first_page(writer.prev.root["/Pages"])
+    rects = []
+    for annot in first.get("/Annots", ()) or ():
+        annot = annot.get_object()
+        is_sig = annot.get("/FT") == NameObject("/Sig") or (
+            "/Parent" in annot and annot["/Parent"].get_object().get("/FT") == "/Sig"
+        )
+        if is_sig and "/Rect" in annot:
+            x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
+            rects.append((min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)))
+    return rects
