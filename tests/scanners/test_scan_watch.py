@@ -1,0 +1,159 @@
+"""Hot folder core: stable-file detection, done/failed moves, never twice, restart after a kill."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from scan_fixtures import encode, image_pdf, jpeg_spec, text_page
+
+from sohoa.errors import BadInputError
+from sohoa.scanners.watch import ALREADY, HotFolder, WatchSettings, watch
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture()
+def jpeg_bytes() -> bytes:
+    return encode(text_page(dpi=60, seed=1, lines=3), "JPEG")
+
+
+def settings(**kw: object) -> WatchSettings:
+    return WatchSettings(settle_seconds=5, poll_seconds=1, give_up_seconds=60, **kw)  # type: ignore[arg-type]
+
+
+def test_a_file_is_ready_only_once_it_stopped_growing(tmp_path: Path, jpeg_bytes: bytes) -> None:
+    clock = Clock()
+    folder = HotFolder(tmp_path, settings(), clock)
+    scan = tmp_path / "scan.jpg"
+    scan.write_bytes(jpeg_bytes[:1000])  # the scanner is still writing
+    assert folder.poll() == []
+    clock.now += 6
+    assert folder.poll() == []  # stable, but has no JPEG end marker yet
+    with scan.open("ab") as f:
+        f.write(jpeg_bytes[1000:])
+    assert folder.poll() == []  # it grew: the settle time starts again
+    clock.now += 3
+    assert folder.poll() == []
+    clock.now += 3
+    assert folder.poll() == [scan]
+
+
+def test_an_incomplete_file_is_handed_over_after_the_give_up_time(tmp_path: Path) -> None:
+    clock = Clock()
+    folder = HotFolder(tmp_path, settings(), clock)
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(b"%PDF-1.7\n1 0 obj\n<<>>\n")  # never finished: no %%EOF
+    folder.poll()
+    clock.now += 30
+    assert folder.poll() == []
+    clock.now += 31
+    assert folder.poll() == [cut]  # so that it reaches quarantine instead of waiting forever
+
+
+def test_done_failed_and_never_twice(tmp_path: Path, jpeg_bytes: bytes) -> None:
+    clock = Clock()
+    folder = HotFolder(tmp_path, settings(), clock)
+    good, bad, boom = tmp_path / "a-2.jpg", tmp_path / "a-10.jpg", tmp_path / "b.pdf"
+    good.write_bytes(jpeg_bytes)
+    bad.write_bytes(jpeg_bytes + b"\0")  # different content, same end marker
+    image_pdf(boom, [jpeg_spec(text_page(dpi=60, seed=2, lines=2))], dpi=60)
+    (tmp_path / "notes.txt").write_text("not a scan")
+    (tmp_path / ".partial.jpg").write_bytes(jpeg_bytes)
+    folder.poll()
+    clock.now += 6
+    ready = folder.poll()
+    assert ready == [good, bad, boom]  # natural order; hidden and unsupported files left alone
+
+    handled: list[str] = []
+
+    def handle(path: Path) -> str | None:
+        handled.append(path.name)
+        if path.name == "a-10.jpg":
+            return "page 1 is truncated: re-scan it"
+        if path.suffix == ".pdf":
+            raise BadInputError("the PDF is password-protected: ask the sender")
+        return None
+
+    outcomes = [folder.process(p, handle) for p in ready]
+    assert [(o.ok, o.moved_to.relative_to(tmp_path).as_posix()) for o in outcomes] == [
+        (True, "done/a-2.jpg"), (False, "failed/a-10.jpg"), (False, "failed/b.pdf")]
+    assert (tmp_path / "failed/a-10.jpg.reason.txt").read_text().startswith("page 1 is trunc")
+    assert "password" in (tmp_path / "failed/b.pdf.reason.txt").read_text()
+
+    # The same scan dropped again, under another name: not handled a second time.
+    again = tmp_path / "again.jpg"
+    again.write_bytes(jpeg_bytes)
+    folder.poll()
+    clock.now += 6
+    (ready_again,) = folder.poll()
+    outcome = folder.process(ready_again, handle)
+    assert outcome.ok and outcome.reason == ALREADY
+    assert outcome.moved_to == tmp_path / "done" / "again.jpg"
+    assert handled == ["a-2.jpg", "a-10.jpg", "b.pdf"]
+
+
+def test_an_unexpected_error_fails_the_file_and_the_watch_goes_on(tmp_path: Path,
+                                                                  jpeg_bytes: bytes) -> None:
+    clock = Clock()
+    for name, extra in (("1.jpg", b""), ("2.jpg", b"\0")):
+        (tmp_path / name).write_bytes(jpeg_bytes + extra)
+
+    def handle(path: Path) -> str | None:
+        if path.name == "1.jpg":
+            raise RuntimeError("stage exploded")
+        return None
+
+    polls = iter(range(3))
+
+    def tick(_: float) -> None:
+        clock.now += 6
+
+    outcomes = list(watch(tmp_path, handle, settings(), clock=clock, sleep=tick,
+                          stop=lambda: next(polls, None) is None))
+    assert [(o.source.name, o.ok) for o in outcomes] == [("1.jpg", False), ("2.jpg", True)]
+    assert "internal error (RuntimeError: stage exploded)" in outcomes[0].reason  # type: ignore[operator]
+
+
+def test_restart_after_a_kill_handles_the_interrupted_file_again(tmp_path: Path,
+                                                                 jpeg_bytes: bytes) -> None:
+    clock = Clock()
+    scan = tmp_path / "scan.jpg"
+    scan.write_bytes(jpeg_bytes)
+    first = HotFolder(tmp_path, settings(), clock)
+    first.poll()
+    clock.now += 6
+
+    class Killed(BaseException):
+        """Stands for kill -9: nothing after the handler's start runs."""
+
+    def killed(path: Path) -> str | None:
+        raise Killed
+
+    with pytest.raises(Killed):
+        first.process(first.poll()[0], killed)
+    assert scan.exists()
+
+    second = HotFolder(tmp_path, settings(), clock)  # the restarted process
+    second.poll()
+    clock.now += 6
+    outcome = second.process(second.poll()[0], lambda p: None)
+    assert outcome.ok and outcome.reason is None  # handled for real, not "already ingested"
+    ledger = (tmp_path / ".sohoa-watch" / "ledger.tsv").read_text().splitlines()
+    assert [line.split("\t")[0] for line in ledger] == ["start", "start", "done"]
+
+
+def test_include_and_exclude_patterns(tmp_path: Path, jpeg_bytes: bytes) -> None:
+    clock = Clock()
+    folder = HotFolder(tmp_path, settings(include=("*.JPG",), exclude=("draft*",)), clock)
+    for name in ("scan.jpg", "draft-1.jpg", "scan.png"):
+        (tmp_path / name).write_bytes(jpeg_bytes)
+    folder.poll()
+    clock.now += 6
+    assert [p.name for p in folder.poll()] == ["scan.jpg"]
