@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SOHOA=.venv/bin/sohoa
 export SOHOA_HOME="$PWD/demo-home"
+# Every read of personal data states its purpose and is written to the access log.
+export SOHOA_PURPOSE="demo: checking the sample dossiers"
 BATCH=out/demo-batch
 rm -rf "$SOHOA_HOME" "$BATCH"
 mkdir -p out

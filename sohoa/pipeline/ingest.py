@@ -39,6 +39,10 @@ from sohoa.signing import DocumentSigner
 
 Emit = Callable[[dict[str, Any]], None]
 
+# Every stored document reports these fields, null when the document does not show them.
+BASE_FIELDS = ("full_name", "id_number", "date_of_birth", "document_number", "issuing_body",
+               "issue_date")
+
 
 @dataclass
 class IngestSummary:
@@ -81,8 +85,8 @@ def _read_all(files: Sequence[Path], archive: Archive, job_id: str, emit: Emit,
             else:
                 pages.append(item)
                 file_sha = item.source_sha256
-        status = "quarantined" if problems else "read"
-        archive.input_done(job_id, str(path), file_sha, status, "; ".join(problems) or None)
+        if problems:
+            archive.input_done(job_id, str(path), file_sha, "quarantined", "; ".join(problems))
     return pages
 
 
@@ -142,7 +146,8 @@ def _record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha: str, pd
         doc_key=key, dossier_code=draft.dossier_code, unit=unit or None,
         doc_type=doc_type.code, title=doc_type.name, owner_id=draft.owner_id,
         owner_kind=draft.owner_kind, owner_name=draft.owner_name,
-        fields=draft.extraction.values(), field_flags=tuple(draft.extraction.flags()),
+        fields={**dict.fromkeys(BASE_FIELDS), **draft.extraction.values()},
+        field_flags=tuple(draft.extraction.flags()),
         text=draft.text, pages=pages, confidence=draft.confidence,
         needs_review=draft.needs_review, review_reasons=tuple(draft.review_reasons),
         pdf_sha256=pdf_sha, pdf_size=pdf_size, signature=signature,
@@ -197,6 +202,15 @@ def _store(draft: DocumentDraft, archive: Archive, signer: DocumentSigner, regis
     return document_id, record, created
 
 
+def _record_inputs(archive: Archive, job_id: str, pages: Sequence[Page],
+                   created_from: set[str]) -> None:
+    """Each readable input's outcome: something new stored from it, or nothing new."""
+    sources = {p.source: p.source_sha256 for p in pages}
+    for source, sha in sources.items():
+        status = "stored" if source in created_from else "duplicate"
+        archive.input_done(job_id, source, sha, status)
+
+
 def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = None,
                emit: Emit = lambda _: None, progress: Progress | None = None) -> IngestSummary:
     """Ingest files or folders of scans. Expected problems are reported, never raised."""
@@ -226,6 +240,7 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
             items.append(PageItem(page, result))
         summary.blank_pages = sum(1 for it in items if it.analysis.blank)
 
+        created_from: set[str] = set()
         pattern = settings.code_pattern or None
         codes = [page_code(it, pattern) for it in items]
         for dossier in split_dossiers(codes) if items else []:
@@ -242,8 +257,10 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
                           "created": False})
                     continue
                 summary.stored += 1
+                created_from.update(p.source for p in record.pages)
                 summary.needs_review += int(record.needs_review)
                 emit(document_json(document_id, record, created))
+        _record_inputs(archive, summary.job_id, pages, created_from)
         archive.sync_index()
         summary.seconds = round(time.monotonic() - started, 2)
         archive.finish_job(summary.job_id, summary.counts())

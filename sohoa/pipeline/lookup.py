@@ -1,55 +1,204 @@
 """Read-side operations for officers and integrators: search, reuse, show, get, verify.
 
-Every function opens what it needs from settings and returns JSON-able data, so the CLI and the
-HTTP API stay free of logic.
+Every read of personal data goes through :class:`Reader`: it checks the caller's role and unit
+(``sohoa.archive.policy``), requires a purpose, reads, and writes the access log with what the
+read returned. The HTTP API keeps one Reader (one open archive) for the life of the app; the
+module-level functions open one per call for the CLI. Both return JSON-able data, so the CLI and
+the API stay free of logic.
 """
 
 from __future__ import annotations
 
+import getpass
+import os
+from collections import Counter
 from datetime import date
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
-from sohoa.errors import NotFoundError
+from sohoa import __version__
+from sohoa.archive import Archive
+from sohoa.archive.access import Read
+from sohoa.archive.policy import (
+    Caller,
+    check_document,
+    check_reuse,
+    clean_purpose,
+    search_unit,
+)
+from sohoa.errors import ConfigError, NotFoundError
 from sohoa.pipeline.services import open_archive, trust_roots
 from sohoa.pipeline.settings import Settings
 from sohoa.records import VerificationReport
 from sohoa.signing import verify_pdf
 from sohoa.vntext import nfc
 
+SEARCH_LIMIT_MAX = 100
 
-def search(settings: Settings, query: str, *, owner: str | None = None,
-           doc_type: str | None = None, unit: str | None = None, date_from: date | None = None,
-           date_to: date | None = None, limit: int = 10) -> list[dict[str, Any]]:
+
+class Reader:
+    """An open archive answering reads on behalf of callers: check, read, log."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+
+    @classmethod
+    def open(cls, settings: Settings) -> Reader:
+        return cls(open_archive(settings))
+
+    def close(self) -> None:
+        self.archive.close()
+
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def authenticate(self, token: str | None, *, channel: str = "api") -> Caller:
+        return self.archive.authenticate(token, channel=channel)
+
+    # --- reads of personal data -----------------------------------------------------------
+
+    def search(self, caller: Caller, purpose: str | None, query: str, *,
+               owner: str | None = None, doc_type: str | None = None, unit: str | None = None,
+               date_from: date | None = None, date_to: date | None = None,
+               limit: int = 10) -> list[dict[str, Any]]:
+        why = clean_purpose(purpose)
+        owner = _clean_id(owner)
+        if not 1 <= limit <= SEARCH_LIMIT_MAX:
+            raise ConfigError(f"limit must be between 1 and {SEARCH_LIMIT_MAX}, not {limit}")
+        if date_from and date_to and date_from > date_to:
+            raise ConfigError(f"the date range is empty: {date_from} is after {date_to}")
+        unit = search_unit(caller, unit, owner)
+        self.archive.sync_index()  # a crash may have left committed documents unindexed
+        hits = self.archive.search(nfc(query), owner=owner, doc_type=doc_type, unit=unit,
+                                   date_from=date_from, date_to=date_to, limit=limit)
+        request = {"q": nfc(query), "owner": owner, "type": doc_type, "unit": unit,
+                   "from": date_from, "to": date_to, "limit": limit}
+        per_owner = Counter(h.get("owner_id") for h in hits)
+        reads = [Read(owner_id=o, result_count=n, request={
+                    **request, "documents": [h["document_id"] for h in hits
+                                             if h.get("owner_id") == o]})
+                 for o, n in per_owner.items()]
+        self.archive.log_access(caller, "search", why,
+                                reads or [Read(owner_id=owner, result_count=0, request=request)])
+        return hits
+
+    def reuse(self, caller: Caller, purpose: str | None, owner_id: str, *,
+              doc_type: str | None = None, valid_on: date | None = None
+              ) -> list[dict[str, Any]]:
+        why = clean_purpose(purpose)
+        check_reuse(caller)
+        owner = _clean_id(owner_id)
+        if not owner:
+            raise ConfigError("give the owner's citizen ID or enterprise code")
+        day = valid_on or date.today()
+        rows = self.archive.reuse(owner, doc_type=doc_type, valid_on=day)
+        self.archive.log_access(caller, "reuse", why, [Read(
+            owner_id=owner, result_count=len(rows),
+            request={"owner": owner, "type": doc_type, "valid_on": day,
+                     "documents": [r["document_id"] for r in rows]})])
+        return rows
+
+    def show(self, caller: Caller, purpose: str | None, document_id: str) -> dict[str, Any]:
+        why = clean_purpose(purpose)
+        doc = self.archive.get_document(document_id.strip())
+        check_document(caller, doc.get("unit"))
+        self.archive.log_access(caller, "show", why, [Read(
+            owner_id=doc.get("owner_id"), document_id=doc["document_id"], result_count=1)])
+        return doc
+
+    def get_pdf(self, caller: Caller, purpose: str | None, document_id: str) -> bytes:
+        why = clean_purpose(purpose)
+        ref = self.archive.document_ref(document_id.strip())
+        check_document(caller, ref.get("unit"))
+        pdf = self.archive.get_pdf(ref["document_id"])
+        self.archive.log_access(caller, "pdf", why, [Read(
+            owner_id=ref.get("owner_id"), document_id=ref["document_id"], result_count=1,
+            request={"bytes": len(pdf)})])
+        return pdf
+
+    # --- not personal data ----------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        """Is the catalog answering? (No personal data, no caller needed.)"""
+        stats = self.archive.stats()
+        return {"status": "ok", "version": __version__,
+                "search_pending": stats["search_pending"]}
+
+
+def _clean_id(value: str | None) -> str | None:
+    text = (value or "").strip()
+    return text or None
+
+
+def cli_caller(settings: Settings, user: str | None) -> Caller:
+    """The caller of a CLI read: ``--user`` or the OS user. The CLI works on the catalog files
+    directly, so it reads as admin; what it adds is accountability (user and purpose logged)."""
+    name = (user or "").strip() or os_user()
+    return Caller(user=nfc(name), role="admin", unit=settings.unit or "", channel="cli")
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+# --- one-shot functions for the CLI (one archive per call) -------------------------------
+
+def search(settings: Settings, query: str, *, caller: Caller, purpose: str | None,
+           owner: str | None = None, doc_type: str | None = None, unit: str | None = None,
+           date_from: date | None = None, date_to: date | None = None,
+           limit: int = 10) -> list[dict[str, Any]]:
+    clean_purpose(purpose)  # refuse before opening anything
+    with Reader.open(settings) as reader:
+        return reader.search(caller, purpose, query, owner=owner, doc_type=doc_type, unit=unit,
+                             date_from=date_from, date_to=date_to, limit=limit)
+
+
+def reuse(settings: Settings, owner_id: str, *, caller: Caller, purpose: str | None,
+          doc_type: str | None = None, valid_on: date | None = None) -> list[dict[str, Any]]:
+    clean_purpose(purpose)
+    with Reader.open(settings) as reader:
+        return reader.reuse(caller, purpose, owner_id, doc_type=doc_type, valid_on=valid_on)
+
+
+def show(settings: Settings, document_id: str, *, caller: Caller,
+         purpose: str | None) -> dict[str, Any]:
+    clean_purpose(purpose)
+    with Reader.open(settings) as reader:
+        return reader.show(caller, purpose, document_id)
+
+
+def get_pdf(settings: Settings, document_id: str, *, caller: Caller,
+            purpose: str | None) -> bytes:
+    clean_purpose(purpose)
+    with Reader.open(settings) as reader:
+        return reader.get_pdf(caller, purpose, document_id)
+
+
+def access_log(settings: Settings, *, owner: str | None = None, document: str | None = None,
+               user: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Who looked at this owner's (or document's) data, newest first."""
     with open_archive(settings) as archive:
-        archive.sync_index()  # a crash may have left committed documents unindexed
-        return archive.search(nfc(query), owner=owner, doc_type=doc_type, unit=unit,
-                              date_from=date_from, date_to=date_to, limit=limit)
-
-
-def reuse(settings: Settings, owner_id: str, *, doc_type: str | None = None,
-          valid_on: date | None = None) -> list[dict[str, Any]]:
-    with open_archive(settings) as archive:
-        return archive.reuse(owner_id.strip(), doc_type=doc_type, valid_on=valid_on)
-
-
-def show(settings: Settings, document_id: str) -> dict[str, Any]:
-    with open_archive(settings) as archive:
-        return archive.get_document(document_id)
-
-
-def get_pdf(settings: Settings, document_id: str) -> bytes:
-    with open_archive(settings) as archive:
-        return archive.get_pdf(document_id)
+        return archive.access_events(owner=_clean_id(owner), document=_clean_id(document),
+                                     user=user, limit=limit)
 
 
 def load_pdf(settings: Settings, file_or_id: str) -> tuple[str, bytes]:
-    """A PDF from a path, or from the archive by document id."""
+    """A PDF from a path, or from the archive by document id (for signature verification,
+    which shows signers, not content: not an access-logged read)."""
     path = Path(file_or_id)
     if path.is_file():
         return str(path), path.read_bytes()
     try:
-        return file_or_id, get_pdf(settings, file_or_id)
+        with open_archive(settings) as archive:
+            return file_or_id, archive.get_pdf(file_or_id)
     except NotFoundError:
         raise NotFoundError(
             f"{file_or_id!r} is neither a file nor a stored document id "

@@ -35,8 +35,10 @@ _TIME_CHARS = "0123456789-:+T/ "
 LEADING = 1.4  # stacked Vietnamese diacritics touch the line above at 1.2×
 MARGIN = 4.0  # points between the stamp's edge and its text
 MIN_WIDTH = 60 * MM
-MIN_HEIGHT = 22 * MM
-EDGE = 10 * MM  # distance of the default stamp from the page's top and right edges
+# NĐ 30/2020 puts the copy signature in the top-right corner of page 1; administrative documents
+# keep a 20–25 mm top margin, so the stamp hugs the top edge to stay clear of the national header.
+TOP_EDGE = 2 * MM
+RIGHT_EDGE = 10 * MM
 
 
 class StampFont:
@@ -219,13 +221,13 @@ def default_box_size(
     font: StampFont, sample_text: str, size: float, seal: float = 0.0
 ) -> tuple[float, float]:
     """Big enough for the text at ``size`` (and the seal of diameter ``seal``), at least
-    60 × 22 mm."""
+    60 mm wide."""
     lines = sample_text.count("\n") + 1
     text_width = font.text_width(sample_text, size) + 2 * MARGIN + 2
     if seal:
         text_width += seal + 2 * MM
     width = max(MIN_WIDTH, text_width)
-    height = max(MIN_HEIGHT, lines * size * LEADING + 2 * MARGIN, seal + 2 * MARGIN)
+    height = max(lines * size * LEADING + 2 * MARGIN, seal + 2 * MARGIN)
     return width, height
 
 
@@ -237,9 +239,9 @@ def place_top_right(
     """Top right of the page, moved down below any signature stamp already there."""
     left, bottom, right, top = page_box
     width, height = size
-    x2 = right - EDGE
+    x2 = right - RIGHT_EDGE
     x1 = max(left, x2 - width)
-    y2 = top - EDGE
+    y2 = top - TOP_EDGE
     while True:
         box = (x1, y2 - height, x2, y2)
         clash = [t for t in taken if _overlaps(box, t)]

@@ -119,7 +119,10 @@ def test_stamp_text_is_vietnamese_and_top_right(signed_pdf: bytes, tmp_path) -> 
         x1, y1, x2, y2 = (float(v) for v in page.Annots[0].Rect)
     assert x2 > width * 0.8 and y2 > height * 0.9  # top right
     assert x1 > width / 2 and y1 > height * 0.8
-    assert x2 - x1 >= 60 * 72 / 25.4 - 1 and y2 - y1 >= 22 * 72 / 25.4 - 1
+    mm = 72 / 25.4
+    # three 10 pt lines fit, and the stamp stays inside the 20 mm top margin (NĐ 30/2020)
+    assert x2 - x1 >= 60 * mm - 1 and y2 - y1 >= 3 * 10 * 1.4
+    assert y1 >= height - 20 * mm
 
 
 def test_stamp_renders_in_the_top_right_corner(signed_pdf: bytes, tmp_path) -> None:

@@ -1,0 +1,123 @@
+"""The spine end to end on a generated batch: real Tesseract, real PDFs, a real signature."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from pipeline_helpers import json_lines, run_sohoa
+
+from sohoa.vntext import nfc
+
+
+def _truth_documents(truth: dict[str, Any]) -> list[dict[str, Any]]:
+    return [doc for dossier in truth["dossiers"] for doc in dossier["documents"]]
+
+
+def test_every_document_is_stored_with_its_dossier_type_and_owner(
+        batch: tuple[Path, dict[str, Any]],
+        ingested: tuple[Path, list[dict[str, Any]]]) -> None:
+    _, truth = batch
+    _, events = ingested
+    stored = [e for e in events if e.get("created")]
+    assert not [e for e in events if "error" in e]
+    expected = _truth_documents(truth)
+    assert len(stored) == len(expected)
+    by_pages = {tuple((p["source"].rsplit("/", 1)[-1], p["index"]) for p in e["pages"]): e
+                for e in stored}
+    for doc in expected:
+        key = tuple((f, i) for f, i in doc["pages"])
+        got = by_pages.get(key)
+        assert got is not None, f"document on pages {key} was not assembled as one document"
+        dossier = next(d for d in truth["dossiers"] if doc in d["documents"])
+        assert got["dossier_code"] == dossier["code"]
+        assert got["doc_type"] == doc["doc_type"]
+        assert got["owner_id"] == doc["owner_id"]
+        assert got["signature"]["level"] == "B-B"
+        assert len(got["sha256"]) == 64
+        for page in got["pages"]:
+            assert page["rotation"] in (0, 90, 180, 270)
+
+
+def test_upside_down_sheets_are_turned_upright(batch: tuple[Path, dict[str, Any]],
+                                               ingested: tuple[Path, list[dict[str, Any]]]
+                                               ) -> None:
+    _, truth = batch
+    _, events = ingested
+    rotation = {(p["source"].rsplit("/", 1)[-1], p["index"]): p["rotation"]
+                for e in events if e.get("created") for p in e["pages"]}
+    turned = [p for p in truth["pages"] if not p["blank"] and p["rotation"]]
+    assert turned, "the generator should have put some sheets upside down"
+    for page in turned:
+        assert rotation[(page["file"], page["index"])] == page["rotation"]
+
+
+def test_blank_backs_are_left_out_but_counted(batch: tuple[Path, dict[str, Any]],
+                                              ingested: tuple[Path, list[dict[str, Any]]]
+                                              ) -> None:
+    _, truth = batch
+    _, events = ingested
+    blanks = {(p["file"], p["index"]) for p in truth["pages"] if p["blank"]}
+    used = {(p["source"].rsplit("/", 1)[-1], p["index"])
+            for e in events if e.get("created") for p in e["pages"]}
+    counted = {(p["source"].rsplit("/", 1)[-1], p["index"])
+               for e in events if e.get("created") for p in e["blank_pages"]}
+    assert blanks and not blanks & used
+    assert blanks == counted
+
+
+def test_the_same_batch_twice_stores_nothing_twice(batch: tuple[Path, dict[str, Any]],
+                                                   ingested: tuple[Path, list[dict[str, Any]]]
+                                                   ) -> None:
+    home, events = ingested
+    first = {e["document_id"] for e in events if e.get("created")}
+    again = run_sohoa(home, "ingest", str(batch[0]), "--json")
+    assert again.returncode == 0, again.stderr
+    second = json_lines(again.stdout)
+    assert all(e.get("duplicate") for e in second)
+    assert {e["document_id"] for e in second} == first
+    status = json_lines(run_sohoa(home, "status", "--json").stdout)[0]
+    assert status["documents"] == len(first)
+
+
+def test_officer_commands_on_the_stored_batch(batch: tuple[Path, dict[str, Any]],
+                                              ingested: tuple[Path, list[dict[str, Any]]],
+                                              tmp_path: Path) -> None:
+    home, events = ingested
+    stored = [e for e in events if e.get("created")]
+    person = next(e for e in stored if e["owner_id"] and len(e["owner_id"]) == 12)
+
+    reuse = json_lines(run_sohoa(home, "reuse", person["owner_id"], "--json").stdout)
+    assert person["document_id"] in {r["document_id"] for r in reuse}
+
+    name = person["fields"].get("full_name")
+    assert name, "the applicant's name should have been read"
+    from sohoa.vntext import fold
+
+    hits = json_lines(run_sohoa(home, "search", fold(name), "--json").stdout)
+    assert any(h["owner_id"] == person["owner_id"] for h in hits)
+
+    shown = json_lines(run_sohoa(home, "show", person["document_id"], "--json").stdout)[0]
+    assert shown["document_id"] == person["document_id"]
+    assert nfc(str(shown)) == str(shown)
+
+    pdf = tmp_path / "doc.pdf"
+    assert run_sohoa(home, "get", person["document_id"], "-o", str(pdf)).returncode == 0
+    assert run_sohoa(home, "verify", str(pdf)).returncode == 0
+    assert run_sohoa(home, "verify", person["document_id"]).returncode == 0
+    pdfsig = subprocess.run(["pdfsig", str(pdf)], capture_output=True, text=True, check=False)
+    assert "Signature is Valid" in pdfsig.stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert nfc(text) == text and len(text.split()) > 20
+
+    tampered = bytearray(pdf.read_bytes())
+    middle = len(tampered) // 3
+    tampered[middle] ^= 0x01
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(bytes(tampered))
+    assert run_sohoa(home, "verify", str(bad)).returncode == 4
+
+    assert run_sohoa(home, "show", "0000000000000000").returncode == 5
+    assert run_sohoa(home, "audit", "verify").returncode == 0
