@@ -14,9 +14,12 @@ from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--unit", default=None, help="Receiving unit code (default: `unit` in sohoa.toml).")
+@click.option("--duplex", is_flag=True,
+              help="The scans alternate front and back sides (recorded in the provenance).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per document.")
 @pass_state
-def ingest(state: State, paths: tuple[Path, ...], unit: str | None, as_json: bool) -> None:
+def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool,
+           as_json: bool) -> None:
     """Ingest scanned dossiers (PDF, TIFF, JPEG/PNG files or folders)."""
     from sohoa.pipeline.ingest import run_ingest
 
@@ -39,7 +42,7 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, as_json: boo
 
     progress = PageProgress("recognizing", enabled=True)
     try:
-        summary = run_ingest(list(paths), state.settings, unit=unit, emit=show,
+        summary = run_ingest(list(paths), state.settings, unit=unit, duplex=duplex, emit=show,
                              progress=progress)
     finally:
         progress.stop()

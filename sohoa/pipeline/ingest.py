@@ -11,8 +11,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,23 @@ def _read_all(files: Sequence[Path], archive: Archive, job_id: str, emit: Emit,
         if problems:
             archive.input_done(job_id, str(path), file_sha, "quarantined", "; ".join(problems))
     return pages
+
+
+def mark_duplex_sides(pages: Sequence[Page]) -> list[Page]:
+    """A duplex scan alternates front and back: within each multi-page file, and along a run of
+    single-page files (a scanner writing one image per side)."""
+    marked: list[Page] = []
+    single_run = 0
+    for _, group in groupby(pages, key=lambda p: p.source):
+        sheet = list(group)
+        if len(sheet) == 1:
+            sides = ["back" if single_run % 2 else "front"]
+            single_run += 1
+        else:
+            sides = ["back" if i % 2 else "front" for i in range(len(sheet))]
+            single_run = 0
+        marked.extend(replace(p, side=side) for p, side in zip(sheet, sides, strict=True))
+    return marked
 
 
 def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, jobs: int,
@@ -167,7 +185,7 @@ def document_json(document_id: str, record: DocumentRecord, created: bool) -> di
         "title": record.title,
         "owner_id": record.owner_id,
         "fields": dict(record.fields),
-        "pages": [{"source": p.source, "index": p.index, "rotation": p.rotation,
+        "pages": [{"source": p.source, "index": p.index, "side": p.side, "rotation": p.rotation,
                    "skew": p.skew, "confidence": p.confidence} for p in record.pages],
         "blank_pages": record.extra.get("blank_pages", []),
         "confidence": record.confidence,
@@ -212,8 +230,12 @@ def _record_inputs(archive: Archive, job_id: str, pages: Sequence[Page],
 
 
 def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = None,
-               emit: Emit = lambda _: None, progress: Progress | None = None) -> IngestSummary:
-    """Ingest files or folders of scans. Expected problems are reported, never raised."""
+               duplex: bool = False, emit: Emit = lambda _: None,
+               progress: Progress | None = None) -> IngestSummary:
+    """Ingest files or folders of scans. Expected problems are reported, never raised.
+
+    ``duplex``: the scans alternate front and back sides (recorded in each page's provenance).
+    """
     started = time.monotonic()
     progress = progress or NoProgress()
     unit = unit if unit is not None else settings.unit
@@ -225,6 +247,8 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
     with open_archive(settings) as archive:
         summary.job_id = archive.start_job([str(f) for f in files], unit)
         pages = _read_all(files, archive, summary.job_id, emit, summary)
+        if duplex:
+            pages = mark_duplex_sides(pages)
         summary.pages = len(pages)
         progress.start(len(pages))
         options = AnalyzeOptions(settings.ocr_lang, settings.ocr_timeout_s, settings.code_pattern)

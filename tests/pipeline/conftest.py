@@ -26,6 +26,6 @@ def ingested(tmp_path_factory: pytest.TempPathFactory,
              batch: tuple[Path, dict[str, Any]]) -> tuple[Path, list[dict[str, Any]]]:
     home = tmp_path_factory.mktemp("home")
     assert run_sohoa(home, "init", "--unit", "H19.22").returncode == 0
-    result = run_sohoa(home, "ingest", str(batch[0]), "--json")
+    result = run_sohoa(home, "ingest", str(batch[0]), "--duplex", "--json")
     assert result.returncode == 0, result.stderr
     return home, json_lines(result.stdout)

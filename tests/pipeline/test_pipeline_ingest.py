@@ -38,6 +38,7 @@ def test_every_document_is_stored_with_its_dossier_type_and_owner(
         assert len(got["sha256"]) == 64
         for page in got["pages"]:
             assert page["rotation"] in (0, 90, 180, 270)
+            assert page["side"] == "front"  # the generator's backs are all blank
 
 
 def test_upside_down_sheets_are_turned_upright(batch: tuple[Path, dict[str, Any]],
