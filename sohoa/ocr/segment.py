@@ -1,0 +1,134 @@
+"""Where documents begin inside a dossier's page stream, and the dossier code printed on paper.
+
+A scanned dossier is a run of pages without separators between its documents. A page starts a
+new document when it carries what first pages carry: the national header ("CỘNG HÒA XÃ HỘI CHỦ
+NGHĨA VIỆT NAM"), a registry title near the top, or a card layout (captions or an MRZ). A page
+that says "Trang 2/3" or carries none of these continues the previous document.
+
+The dossier code normally comes from the barcode on the cover sheet (scanners room); the printed
+code on a receipt is the fallback read here, tolerant of OCR spacing and look-alike digits.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from rapidfuzz import fuzz
+
+from sohoa.doctypes import load_registry
+from sohoa.vntext import fold
+
+# Agency code (letter + 2 digits, optional ".NN" parts), yymmdd of receipt, sequence number:
+# "H19.22-241105-0042". A custom pattern must keep the named groups ``date`` (yymmdd, validated)
+# and may rename nothing else; the whole match is the code.
+DEFAULT_DOSSIER_CODE_PATTERN = (
+    r"(?<![A-Z0-9])[A-Z]\d{2}(?:\.\d{1,3}){0,3}-(?P<date>\d{6})-\d{4,6}(?!\d)"
+)
+
+NATIONAL_HEADER = ("cong hoa xa hoi chu nghia viet nam", "doc lap tu do hanh phuc",
+                   "socialist republic of viet nam", "independence freedom happiness")
+_CARD_CAPTIONS = ("can cuoc cong dan", "the can cuoc", "citizen identity card", "identity card",
+                  "dac diem nhan dang", "personal identification", "ngon tro trai",
+                  "left index finger")
+_PAGE_OF = re.compile(r"\b(?:trang|page|tr)\s*[:.]?\s*(\d{1,2})\s*(?:/|tren|of)\s*(\d{1,2})\b")
+_PAGE_DASH = re.compile(r"^\s*[-–—]\s*(\d{1,2})\s*[-–—]\s*$")
+_NONWORD = re.compile(r"[^0-9a-z]+")
+_DIGITISH = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1",
+                           "S": "5", "B": "8", "Z": "2"})
+_SEPARATOR_SPACES = re.compile(r"\s*([.\-–—])\s*")
+_CODE_CANDIDATE = re.compile(r"[A-Z][0-9A-Za-z|.\-–—]{12,30}")
+TOP_LINES = 8
+
+
+def _norm(text: str) -> str:
+    return _NONWORD.sub(" ", fold(text)).strip()
+
+
+def header_span(norm_line: str) -> tuple[int, int] | None:
+    """Where the national header or motto sits in a normalized line (folded, punctuation as
+    spaces), fuzzily; ``None`` when it is not there. OCR often merges it with the agency name
+    printed on the same height in the left column."""
+    for mark in NATIONAL_HEADER:
+        if len(norm_line) < len(mark) - 4:
+            continue
+        al = fuzz.partial_ratio_alignment(mark, norm_line, score_cutoff=85)
+        if al is not None:
+            return al.dest_start, al.dest_end
+    return None
+
+
+def page_number(page_text: str) -> tuple[int, int | None] | None:
+    """The page number a page prints ("Trang 2/3" -> (2, 3); "- 2 -" -> (2, None))."""
+    lines = [ln for ln in page_text.splitlines() if ln.strip()]
+    for line in lines[:3] + lines[-3:]:
+        m = _PAGE_OF.search(fold(line))
+        if m and 0 < int(m[1]) <= int(m[2]):
+            return int(m[1]), int(m[2])
+        m = _PAGE_DASH.match(line)
+        if m:
+            return int(m[1]), None
+    return None
+
+
+def starts_document(page_text: str, titles: tuple[str, ...] = ()) -> bool:
+    """Does this page begin a new document rather than continue the previous one?
+
+    ``titles`` are extra title patterns to look for near the top (the registry's, normally);
+    when omitted the packaged registry is used.
+    """
+    number = page_number(page_text)
+    if number is not None:
+        return number[0] == 1
+    lines = [_norm(ln) for ln in page_text.splitlines() if ln.strip()]
+    lines = [ln for ln in lines if ln]
+    if not lines:
+        return False
+    top = lines[:TOP_LINES]
+    if any(header_span(ln) for ln in top):
+        return True
+    whole = " ".join(lines)
+    if any(fuzz.partial_ratio(c, whole, score_cutoff=88) for c in _CARD_CAPTIONS):
+        return True
+    if re.search(r"i[d0]vnm", whole.replace(" ", "")):
+        return True
+    if not titles:
+        titles = tuple(t for dt in load_registry().all() for t in dt.titles)
+    patterns = {_norm(t) for t in titles if len(_norm(t)) >= 8}
+    for ln in top[:6]:
+        for p in patterns:
+            if len(ln) <= len(p) + 3 and fuzz.ratio(p, ln) >= 85:
+                return True
+            if len(ln) > len(p) + 3:
+                al = fuzz.partial_ratio_alignment(p, ln, score_cutoff=90)
+                if al is not None and al.dest_start <= 2:
+                    return True
+    return False
+
+
+def _valid_yymmdd(text: str) -> bool:
+    try:
+        date(2000 + int(text[:2]), int(text[2:4]), int(text[4:6]))
+    except ValueError:
+        return False
+    return True
+
+
+def find_dossier_code(text: str, pattern: str = DEFAULT_DOSSIER_CODE_PATTERN) -> str | None:
+    """The first dossier code printed in ``text`` whose date part is a real date.
+
+    OCR puts spaces around the separators ("H19.22 - 241105 -0042") and letters for digits
+    ("24110S"); both are undone before matching, the latter only inside code-shaped tokens.
+    """
+    regex = re.compile(pattern)
+    joined = _SEPARATOR_SPACES.sub(lambda m: "-" if m[1] in "-–—" else ".", text)
+    candidates = [joined]
+    for token in _CODE_CANDIDATE.findall(joined):
+        # The first character is the agency letter; everything after it is digits or separators.
+        candidates.append(token[0] + token[1:].translate(_DIGITISH))
+    for haystack in candidates:
+        for m in regex.finditer(haystack):
+            day = m.groupdict().get("date")
+            if day is None or _valid_yymmdd(day):
+                return m.group(0)
+    return None
