@@ -212,6 +212,6 @@ class DocumentRecord:
     signature: SignatureSummary | None
     issue_date: date | None = None
     valid_until: date | None = None
-    retention: str | None = None  # registry retention code, e.g. "permanent", "P10Y"
+    retention: str | None = None  # registry retention code: "permanent" or "years:N"
     ingested_at: datetime | None = None
     extra: Mapping[str, object] = field(default_factory=dict)

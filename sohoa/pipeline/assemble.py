@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sohoa.doctypes import Registry
-from sohoa.ocr.classify import classify
-from sohoa.ocr.fields import extract_fields
+from sohoa.doctypes import VALIDITY_UNKNOWN, Registry
+from sohoa.ocr.classify import classify, printed_title
+from sohoa.ocr.fields import extract_fields, resolve_owner
 from sohoa.ocr.segment import find_dossier_code, starts_document
 from sohoa.pipeline.stages import PageAnalysis
 from sohoa.records import Classification, Extraction, Page
@@ -28,6 +28,7 @@ class DocumentDraft:
     dossier_code: str
     pages: list[PageItem]
     classification: Classification
+    title: str  # as printed, else the type's name
     extraction: Extraction
     owner_id: str | None
     owner_kind: str | None
@@ -99,14 +100,9 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
     classification = classify(first_text, registry)
     extraction = extract_fields(classification.doc_type, full_text, registry)
     doc_type = registry.get(classification.doc_type)
-
-    owner_id, owner_kind, owner_name = (
-        extraction.owner_id, extraction.owner_kind, extraction.owner_name)
-    owner_from = "document" if owner_id else "none"
-    if owner_id is None and applicant is not None and applicant.owner_id:
-        owner_id, owner_kind, owner_name = (
-            applicant.owner_id, applicant.owner_kind, applicant.owner_name)
-        owner_from = "dossier"
+    owner = resolve_owner(doc_type.code, extraction, applicant, registry)
+    values = extraction.values()
+    valid_until = registry.valid_until(doc_type.code, values)
 
     ocr_confidence = sum(p.analysis.ocr.confidence for p in pages) / len(pages)
     confidence = min(classification.confidence, ocr_confidence)
@@ -115,9 +111,11 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         reasons.append(f"document type uncertain ({classification.confidence:.2f})")
     if ocr_confidence < threshold:
         reasons.append(f"low OCR confidence ({ocr_confidence:.2f})")
-    if owner_id is None:
-        reasons.append("owner unknown: no citizen ID or enterprise code on the document "
-                       "or on the dossier's receipt")
+    if owner.needs_review:
+        reasons.append(f"owner: {owner.reason or 'unknown'}")
+    if valid_until == VALIDITY_UNKNOWN:
+        reasons.append("validity: the date it depends on could not be read; "
+                       "it is not offered for reuse until a person sets it")
     if unassigned:
         reasons.append("pages came before the first dossier-code sheet")
     for item in pages:
@@ -125,20 +123,20 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
             reasons.append(f"OCR timed out on page {item.page.index + 1} of {item.page.source}")
     reasons.extend(extraction.flags())
 
-    values = extraction.values()
     return DocumentDraft(
         dossier_code=dossier_code,
         pages=pages,
         classification=classification,
+        title=printed_title(first_text, doc_type.code, registry) or doc_type.name,
         extraction=extraction,
-        owner_id=owner_id,
-        owner_kind=owner_kind,
-        owner_name=owner_name,
-        owner_from=owner_from,
+        owner_id=owner.owner_id,
+        owner_kind=owner.owner_kind,
+        owner_name=owner.owner_name,
+        owner_from=owner.source,
         confidence=round(confidence, 4),
         review_reasons=reasons,
         issue_date=_parse_iso(values.get("issue_date")),
-        valid_until=registry.valid_until(doc_type.code, values),
+        valid_until=valid_until,
     )
 
 

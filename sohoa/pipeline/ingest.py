@@ -162,7 +162,7 @@ def _record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha: str, pd
     blanks = [{"source": it.page.source, "index": it.page.index} for it in draft.blank_pages]
     return DocumentRecord(
         doc_key=key, dossier_code=draft.dossier_code, unit=unit or None,
-        doc_type=doc_type.code, title=doc_type.name, owner_id=draft.owner_id,
+        doc_type=doc_type.code, title=draft.title, owner_id=draft.owner_id,
         owner_kind=draft.owner_kind, owner_name=draft.owner_name,
         fields={**dict.fromkeys(BASE_FIELDS), **draft.extraction.values()},
         field_flags=tuple(draft.extraction.flags()),

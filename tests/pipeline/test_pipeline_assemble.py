@@ -1,0 +1,72 @@
+"""Dossier → documents → type, fields and owner, on the generator's truth text (no OCR)."""
+
+from __future__ import annotations
+
+from sohoa.doctypes import load_registry
+from sohoa.pipeline.assemble import PageItem, draft_dossier, split_documents
+from sohoa.pipeline.stages import PageAnalysis
+from sohoa.records import OcrPage, Page
+from sohoa.synth import make_person, render_document
+
+
+def _item(n: int, text: str, *, code: str | None = None, blank: bool = False) -> PageItem:
+    page = Page(source="batch.pdf", index=n, source_sha256="0" * 64, data=f"page {n}".encode(),
+                mime="image/jpeg", width=1654, height=2339, dpi=200)
+    ocr = OcrPage(page_sha256=page.sha256, rotation=0, skew=0.0, width=1654, height=2339,
+                  dpi=200, words=(), text=text, confidence=0.0 if blank else 0.93, blank=blank)
+    return PageItem(page, PageAnalysis(page.sha256, blank, code, ocr))
+
+
+def _dossier(seed: int, types: list[str]) -> tuple[list[PageItem], list]:
+    person = make_person(seed)
+    items: list[PageItem] = []
+    truths = []
+    for k, doc_type in enumerate(types):
+        doc = render_document(doc_type, seed + k, person=person)
+        truths.append(doc.truth)
+        for lines in doc.truth.page_lines:
+            code = doc.truth.fields.get("dossier_code") if doc_type == "dossier_receipt" else None
+            items.append(_item(len(items), "\n".join(lines), code=code))
+            items.append(_item(len(items), "", blank=True))  # duplex back
+    return items, truths
+
+
+def test_documents_types_and_owner_from_the_receipt() -> None:
+    items, truths = _dossier(5, ["dossier_receipt", "application_form", "decision",
+                                 "birth_certificate"])
+    code = truths[0].fields["dossier_code"]
+    drafts = draft_dossier(items, code, load_registry(), threshold=0.6)
+    assert [d.classification.doc_type for d in drafts] == [t.doc_type for t in truths]
+    # the two-page decision is one document: its second page continues it
+    assert [len(d.pages) for d in drafts] == [len(t.page_lines) for t in truths]
+    for draft, truth in zip(drafts, truths, strict=True):
+        assert draft.dossier_code == code
+        assert draft.owner_id == truth.owner_id
+        assert len(draft.blank_pages) == len(draft.pages)  # each sheet's back
+        assert not draft.needs_review, draft.review_reasons
+
+
+def test_pages_before_the_first_code_sheet_are_kept_and_flagged() -> None:
+    doc = render_document("birth_certificate", 8)
+    items = [_item(0, "\n".join(doc.truth.page_lines[0]))]
+    drafts = draft_dossier(items, None, load_registry(), threshold=0.6)
+    assert len(drafts) == 1
+    assert drafts[0].dossier_code.startswith("UNASSIGNED-")
+    assert drafts[0].needs_review
+    assert any("dossier-code sheet" in r for r in drafts[0].review_reasons)
+
+
+def test_unreadable_page_goes_to_review_not_to_a_guess() -> None:
+    items = [_item(0, "l0rem ipsvm ~~ ## 12"), _item(1, "")]
+    drafts = draft_dossier(items, "H19.22-241105-0042", load_registry(), threshold=0.6)
+    assert drafts and all(d.needs_review for d in drafts)
+    assert drafts[0].owner_id is None
+
+
+def test_split_keeps_leading_blanks_with_the_first_document() -> None:
+    header = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nGIẤY KHAI SINH"
+    items = [_item(0, "", blank=True), _item(1, header)]
+    documents = split_documents(items)
+    assert len(documents) == 1
+    pages, blanks = documents[0]
+    assert [p.page.index for p in pages] == [1] and [b.page.index for b in blanks] == [0]
