@@ -1,0 +1,299 @@
+"""Recognition of one page: cleanup → orientation → upright → deskew → Tesseract → reading order.
+
+One Tesseract engine (``tesserocr.PyTessBaseAPI``) for ``vie`` and one for OSD are kept per
+process and reused page after page: loading the ``vie`` model costs more than recognizing a
+clean page. Page-level parallelism belongs to the caller (one process per core), which is why
+``OMP_THREAD_LIMIT=1`` is set before tesserocr is imported: OpenMP threads inside Tesseract only
+fight the other workers for the same cores. Threads of one process share the engines and take
+turns on them.
+
+Orientation: Tesseract's OSD; when it is unsure (sparse pages, photocopied cards), the
+candidate turns are read at half resolution and the one that yields the most confident text
+wins (see :func:`sohoa.ocr.orient.rotation_candidates`).
+
+Time limit: tesserocr's ``Recognize(timeout=ms)`` passes a deadline to Tesseract's progress
+monitor (``ETEXT_DESC``), which cancels recognition cooperatively between words. A page that
+hits it is returned without text and with ``timed_out=True``; the batch goes on. Layout analysis
+before recognition is not covered by that deadline; it is fast on page images of sane size.
+The trial reads that settle an uncertain orientation have the same limit each.
+"""
+
+from __future__ import annotations
+
+import glob
+import io
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+# Before tesserocr loads: Tesseract's OpenMP threads would fight the other page workers.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+import cv2
+import numpy as np
+import tesserocr
+from PIL import Image, UnidentifiedImageError
+
+from sohoa.errors import BadInputError, ConfigError
+from sohoa.ocr.layout import Box, reading_order
+from sohoa.ocr.orient import (
+    deskew,
+    detect_rotation,
+    estimate_skew,
+    rotation_candidates,
+    unskew_box,
+)
+from sohoa.ocr.orient import upright_image as _upright
+from sohoa.ocr.preprocess import prepare
+from sohoa.records import OcrPage, Word
+from sohoa.vntext import nfc
+
+# Pages larger than this are refused before decoding (A3 at 600 dpi is ~70 Mpx).
+MAX_PIXELS = 120_000_000
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    lang: str = "vie"
+    tessdata: str | None = None  # default: TESSDATA_PREFIX, else /usr/share/tesseract-ocr/*/
+    timeout_s: float = 60.0  # per page; past it the page is kept without text, never raises
+    preprocess: bool = True
+    detect_orientation: bool = True
+
+
+def find_tessdata(settings: OcrSettings) -> str:
+    """The tessdata directory to use, checked to hold the language the settings ask for."""
+    candidates: list[str] = []
+    if settings.tessdata:
+        candidates.append(settings.tessdata)
+    else:
+        prefix = os.environ.get("TESSDATA_PREFIX")
+        if prefix:
+            candidates += [prefix, os.path.join(prefix, "tessdata")]
+        candidates += sorted(glob.glob("/usr/share/tesseract-ocr/*/tessdata"), reverse=True)
+        candidates += ["/usr/share/tessdata", "/usr/local/share/tessdata"]
+    languages = settings.lang.split("+")
+    for path in candidates:
+        if all(os.path.isfile(os.path.join(path, f"{lang}.traineddata")) for lang in languages):
+            return path
+    where = settings.tessdata or "TESSDATA_PREFIX or /usr/share/tesseract-ocr/*/tessdata"
+    raise ConfigError(
+        f"Tesseract language data for '{settings.lang}' was not found in {where}. "
+        "Install it (Debian: apt-get install tesseract-ocr-vie tesseract-ocr-osd) "
+        "or set tessdata / TESSDATA_PREFIX to the folder that holds the .traineddata files."
+    )
+
+
+class _Engines:
+    """The process's Tesseract instances, created on first use and when the settings change."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.key: tuple[str, str] | None = None
+        self.text: tesserocr.PyTessBaseAPI | None = None
+        self.osd: tesserocr.PyTessBaseAPI | None = None
+
+    def ensure(self, settings: OcrSettings) -> None:
+        tessdata = find_tessdata(settings)
+        key = (tessdata, settings.lang)
+        if key == self.key and self.text is not None:
+            return
+        self.close()
+        try:
+            self.text = tesserocr.PyTessBaseAPI(
+                path=tessdata, lang=settings.lang, psm=tesserocr.PSM.AUTO
+            )
+        except RuntimeError as err:
+            raise ConfigError(
+                f"Tesseract could not load '{settings.lang}' from {tessdata}: {err}. "
+                "Reinstall the language data."
+            ) from err
+        self.key = key
+        if os.path.isfile(os.path.join(tessdata, "osd.traineddata")):
+            self.osd = tesserocr.PyTessBaseAPI(
+                path=tessdata, lang="osd", psm=tesserocr.PSM.OSD_ONLY
+            )
+
+    def close(self) -> None:
+        for api in (self.text, self.osd):
+            if api is not None:
+                api.End()
+        self.text = self.osd = None
+        self.key = None
+
+
+_ENGINES = _Engines()
+
+
+def open_image(data: bytes) -> Image.Image:
+    """Decode a page image (JPEG, PNG, TIFF including CCITT G4); the first frame of a TIFF."""
+    try:
+        image = Image.open(io.BytesIO(data))
+        width, height = image.size
+        if width * height > MAX_PIXELS:
+            raise BadInputError(
+                f"The page image is {width}x{height} pixels, too large for a scanned page; "
+                "scan it at 300 dpi or less."
+            )
+        image.load()
+    except Image.DecompressionBombError as err:
+        raise BadInputError(
+            f"The page image is too large ({err}); scan it at 300 dpi or less."
+        ) from err
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
+        raise BadInputError(
+            f"The page image cannot be read ({err}); rescan the page or save it as JPEG/PNG/TIFF."
+        ) from err
+    return image
+
+
+def upright_image(image: Image.Image, rotation: int) -> Image.Image:
+    """Turn ``image`` clockwise by ``rotation`` (0/90/180/270) so that it stands upright."""
+    return _upright(image, rotation)
+
+
+def _words(api: tesserocr.PyTessBaseAPI) -> Iterator[Box]:
+    iterator = api.GetIterator()
+    if iterator is None:
+        return
+    level = tesserocr.RIL.WORD
+    line_key = 0
+    for item in tesserocr.iterate_level(iterator, level):
+        # Count lines before any word is skipped, so that skipping never merges two lines.
+        if item.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
+            line_key += 1
+        try:
+            text = item.GetUTF8Text(level)
+        except RuntimeError:  # tesserocr's way of saying "no text here" (empty pages)
+            continue
+        box = item.BoundingBox(level)
+        if box is None or not text or not text.strip():
+            continue
+        left, top, right, bottom = box
+        yield Box(
+            text=nfc(text.strip()),
+            left=left,
+            top=top,
+            width=right - left,
+            height=bottom - top,
+            confidence=float(item.Confidence(level)),
+            line_key=line_key,
+        )
+
+
+def _is_noise(box: Box) -> bool:
+    """Marks Tesseract reads into pictures, seals and fingerprints: low confidence, (almost) no
+    letters or digits. Real punctuation ("-" in the motto) comes with high confidence."""
+    alnum = sum(ch.isalnum() for ch in box.text)
+    return (alnum == 0 and box.confidence < 50) or (alnum <= 2 and box.confidence < 20)
+
+
+def _likeliest_rotation(
+    api: tesserocr.PyTessBaseAPI,
+    gray: np.ndarray,
+    candidates: tuple[int, ...],
+    dpi: int,
+    timeout_ms: int,
+) -> int:
+    """The candidate rotation under which Tesseract reads the most text, confidently.
+
+    Read at half resolution with a short time limit: it only has to tell upright text from
+    upside-down text, which it does by a wide margin, at about a quarter of a page's cost.
+    """
+    small = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    best, best_score = candidates[0], -1.0
+    for rotation in candidates:
+        turned = np.ascontiguousarray(np.rot90(small, k=-(rotation // 90)))
+        height, width = turned.shape
+        api.SetImageBytes(turned.tobytes(), width, height, 1, width)
+        api.SetSourceResolution(max(1, dpi // 2))
+        score = 0.0
+        if api.Recognize(timeout=timeout_ms):
+            score = sum(
+                box.confidence / 100 * sum(ch.isalnum() for ch in box.text)
+                for box in _words(api)
+                if box.confidence >= 30
+            )
+        api.Clear()
+        if score > best_score:
+            best, best_score = rotation, score
+    return best
+
+
+def recognize_page(
+    image: bytes | Image.Image,
+    *,
+    page_sha256: str,
+    dpi: int,
+    settings: OcrSettings = OcrSettings(),
+) -> OcrPage:
+    """Recognize one scanned page; word boxes are in the upright (not deskewed) image's pixels."""
+    if isinstance(image, bytes | bytearray):
+        image = open_image(bytes(image))
+    # Cleanup does not depend on the orientation, so it runs first and OSD sees the clean copy
+    # (on a grey photocopy OSD on the raw scan finds too little text).
+    prepared = prepare(image, clean=settings.preprocess)
+    # 0 means "no limit" to Tesseract; a non-positive setting means the same here.
+    timeout_ms = max(0, int(settings.timeout_s * 1000))
+    rotation = 0
+    with _ENGINES.lock:
+        _ENGINES.ensure(settings)
+        if settings.detect_orientation and _ENGINES.osd is not None:
+            candidates = rotation_candidates(*detect_rotation(_ENGINES.osd, prepared.gray))
+            rotation = candidates[0]
+            if len(candidates) > 1:
+                assert _ENGINES.text is not None
+                rotation = _likeliest_rotation(
+                    _ENGINES.text, prepared.gray, candidates, dpi, timeout_ms
+                )
+    # np.rot90 turns counter-clockwise; the upright copy is the clean copy turned clockwise.
+    upright_gray = np.rot90(prepared.gray, k=-(rotation // 90))
+    skew = estimate_skew(upright_gray)
+    level = np.ascontiguousarray(deskew(upright_gray, skew))
+    height, width = level.shape
+    # The engines are not thread-safe; threads of one process take turns (one process per core
+    # is the way to use every core).
+    with _ENGINES.lock:
+        _ENGINES.ensure(settings)
+        api = _ENGINES.text
+        assert api is not None
+        api.SetImageBytes(level.tobytes(), width, height, 1, width)
+        api.SetSourceResolution(int(dpi))
+        finished = api.Recognize(timeout=timeout_ms)
+        boxes = [box for box in _words(api) if not _is_noise(box)] if finished else []
+        api.Clear()
+    lines = reading_order(boxes, width)
+    words: list[Word] = []
+    text_lines: list[str] = []
+    for line_no, line in enumerate(lines):
+        for box in line.words:
+            left, top, w, h = unskew_box(
+                (box.left, box.top, box.width, box.height), skew, (width, height)
+            )
+            words.append(
+                Word(
+                    text=box.text,
+                    left=left,
+                    top=top,
+                    width=w,
+                    height=h,
+                    confidence=box.confidence,
+                    block=line.block,
+                    line=line_no,
+                )
+            )
+        text_lines.append(" ".join(box.text for box in line.words))
+    confidence = sum(w.confidence for w in words) / len(words) / 100.0 if words else 0.0
+    return OcrPage(
+        page_sha256=page_sha256,
+        rotation=rotation,
+        skew=skew,
+        width=width,
+        height=height,
+        dpi=int(dpi),
+        words=tuple(words),
+        text=nfc("\n".join(text_lines)),
+        confidence=round(max(0.0, min(1.0, confidence)), 4),
+        timed_out=not finished,
+    )

@@ -1,0 +1,174 @@
+"""Cleanup of the *recognition copy* of a page. The archival image is never touched.
+
+Each page is measured first (a few percentiles on a small copy: milliseconds), and only the
+steps the measurements call for are run, so a clean page costs nothing extra:
+
+- coloured ink (red seals, blue signatures and handwriting over the print) is lifted out by
+  reading such pixels through their brightest channel, where red and blue ink look like paper
+  and black print stays black;
+- faded, grey, yellowed or deeply shadowed pages get their background flattened (divided by a
+  large blur of the page, so paper becomes white everywhere).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+# Measured on a small copy: enough pixels for stable percentiles, cheap on a 2-core desk PC.
+_MEASURE_WIDTH = 600
+# A pixel is "coloured ink" when clearly saturated and not too dark (black print is unsaturated).
+_INK_SATURATION = 70
+_INK_MIN_VALUE = 60
+# Colour pages below this share of coloured ink have nothing worth lifting out.
+_MIN_COLOUR_SHARE = 0.0005
+# Pages that need their background flattened: grey paper (a photocopy), print faded to grey,
+# or light so uneven that paper in the shade is darker than print in the light. Measured on the
+# synthetic corpus: scanner pages (paper ≥ 248, unevenness ≤ 42) read as well or better without
+# flattening, photocopies (paper ≤ 186, unevenness ≥ 54) gain 50 CER points with it.
+_CLEAN_PAPER = 215
+_CLEAN_INK = 140
+_CLEAN_UNEVENNESS = 48.0
+
+
+@dataclass(frozen=True)
+class PageMeasures:
+    """Cheap facts about a page that decide its cleanup."""
+
+    paper: float  # 90th percentile of grey: the paper's brightness
+    ink: float  # 1st percentile of grey: the darkest print
+    unevenness: float  # spread of the paper brightness over the page (shadows, folds)
+    colour_share: float  # share of pixels that are coloured ink (seal, signature)
+
+    @property
+    def clean(self) -> bool:
+        return (
+            self.paper >= _CLEAN_PAPER
+            and self.ink <= _CLEAN_INK
+            and self.unevenness <= _CLEAN_UNEVENNESS
+        )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The recognition copy (8-bit grey, same size and orientation as the page given) and the
+    cleanup steps that were run, by name."""
+
+    gray: np.ndarray
+    measures: PageMeasures
+    steps: tuple[str, ...]
+
+
+def to_array(image: Image.Image) -> np.ndarray:
+    """8-bit grey or RGB array of ``image`` (palettes, alpha, 16-bit and bilevel converted)."""
+    if image.mode in ("L", "RGB"):
+        return np.asarray(image)
+    if image.mode == "1":
+        return np.asarray(image.convert("L"))
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        wide = np.asarray(image, dtype=np.float64)
+        top = max(float(wide.max()), 1.0)
+        return np.clip(wide * (255.0 / (65535.0 if top > 255 else 255.0)), 0, 255).astype(np.uint8)
+    has_colour = image.mode not in ("LA", "La", "F")
+    return np.asarray(image.convert("RGB" if has_colour else "L"))
+
+
+def _small(array: np.ndarray) -> np.ndarray:
+    scale = min(1.0, _MEASURE_WIDTH / array.shape[1])
+    if scale >= 1.0:
+        return array
+    return cv2.resize(array, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+
+
+def _ink_mask(rgb: np.ndarray) -> np.ndarray:
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    return (hsv[..., 1] >= _INK_SATURATION) & (hsv[..., 2] >= _INK_MIN_VALUE)
+
+
+def measure(array: np.ndarray) -> PageMeasures:
+    """Measure an 8-bit grey or RGB page (see :class:`PageMeasures`)."""
+    small = _small(array)
+    colour_share = 0.0
+    if small.ndim == 3:
+        colour_share = float(_ink_mask(small).mean())
+        gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    else:
+        gray = small
+    paper, ink = np.percentile(gray, [90, 1])
+    # Paper brightness per region: a max filter removes the print, a blur smooths the rest;
+    # its spread says whether the light is even.
+    kernel = max(3, gray.shape[1] // 40) | 1
+    background = cv2.dilate(gray, np.ones((kernel, kernel), np.uint8))
+    background = cv2.blur(background, (kernel * 3, kernel * 3))
+    low, high = np.percentile(background, [5, 95])
+    return PageMeasures(
+        paper=float(paper),
+        ink=float(ink),
+        unevenness=float(high - low),
+        colour_share=colour_share,
+    )
+
+
+def lift_coloured_ink(rgb: np.ndarray) -> np.ndarray:
+    """Grey copy of ``rgb`` in which red/blue ink reads as paper and black print stays.
+
+    Saturated pixels are read through their brightest channel (HSV value): red ink is bright in
+    red, blue ink in blue, while black print is dark in every channel. Print under a seal is
+    kept because it is dark in all channels there too.
+    """
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    ink = _ink_mask(rgb)
+    if not ink.any():
+        return gray
+    brightest = rgb.max(axis=2)
+    # Grow the mask a little: anti-aliased stroke edges are less saturated than stroke cores.
+    ink = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    cleaned = gray.copy()
+    cleaned[ink] = np.maximum(gray[ink], brightest[ink])
+    return cleaned
+
+
+def flatten_background(gray: np.ndarray) -> np.ndarray:
+    """Even out the paper: divide the page by a large blur of its paper brightness.
+
+    Paper becomes white everywhere (shadows, grey or yellowed stock, uneven light) and print
+    keeps its grey levels, which Tesseract's own thresholding handles better than a global Otsu
+    would: measured on the synthetic corpus at 200 dpi, heavy pages went from 65% CER to 13%
+    with this alone, the same as with an extra blur + Otsu (12.5%), and card layouts with photos
+    and tinted backgrounds fared much better without the Otsu (50% vs 83%).
+    """
+    h, w = gray.shape
+    # The background is estimated on a quarter-size copy: a large blur there is 16x cheaper and
+    # the paper's brightness changes slowly anyway.
+    small = cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    kernel = max(3, min(small.shape) // 30) | 1
+    paper = cv2.dilate(small, np.ones((kernel, kernel), np.uint8))
+    paper = cv2.GaussianBlur(paper, (0, 0), sigmaX=kernel)
+    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(gray, np.maximum(paper, 1), scale=255)
+
+
+def prepare(image: Image.Image, *, clean: bool = True) -> Prepared:
+    """Recognition copy of a page: grey, with only the cleanup the page needs.
+
+    Nothing here depends on the page's orientation, so it may run before OSD (which then sees
+    the cleaned copy). ``clean=False`` only converts to grey.
+    """
+    array = to_array(image)
+    measures = measure(array)
+    steps: list[str] = []
+    if array.ndim == 3:
+        if clean and measures.colour_share >= _MIN_COLOUR_SHARE:
+            gray = lift_coloured_ink(array)
+            steps.append("lift_coloured_ink")
+        else:
+            gray = cv2.cvtColor(array, cv2.COLOR_RGB2GRAY)
+    else:
+        gray = array
+    if clean and not measures.clean:
+        gray = flatten_background(gray)
+        steps.append("flatten_background")
+    return Prepared(gray=np.ascontiguousarray(gray), measures=measures, steps=tuple(steps))

@@ -1,0 +1,222 @@
+"""Recognition with real Tesseract (vie + osd) on pages rendered in the test."""
+
+from __future__ import annotations
+
+import math
+import struct
+import warnings
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from rapidfuzz import fuzz
+
+from sohoa.errors import BadInputError, ConfigError
+from sohoa.ocr import OcrSettings, open_image, recognize_page, upright_image
+from sohoa.ocr.engine import _ENGINES
+from sohoa.ocr.orient import SURE_OSD_CONFIDENCE, detect_rotation
+from sohoa.records import OcrPage, sha256_hex
+from sohoa.vntext import fold, nfc
+
+
+def _recognize(data: bytes, dpi: int, **settings: object) -> OcrPage:
+    return recognize_page(
+        data, page_sha256=sha256_hex(data), dpi=dpi, settings=OcrSettings(**settings)
+    )
+
+
+def _assert_reads(text: str, lines: tuple[str, ...]) -> None:
+    """Every expected line is read; tone marks may be confused on a few, so fold-compare."""
+    got = [fold(line) for line in text.splitlines()]
+    for expected in lines:
+        best = max(fuzz.ratio(fold(expected), line) for line in got)
+        assert best >= 90, f"{expected!r} not read; got:\n{text}"
+
+
+def test_upright_page_reads_vietnamese_in_reading_order(ocr_recognized, ocr_page, ocr_dpi):
+    page = ocr_recognized
+    assert page.rotation == 0
+    assert page.skew == 0.0
+    assert (page.width, page.height) == ocr_page.image.size
+    assert page.dpi == ocr_dpi
+    assert not page.timed_out
+    assert page.text == nfc(page.text)
+    # Diacritics survive exactly on these clear lines.
+    for exact in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "GIẤY KHAI SINH", "Nguyễn Thị Lan"):
+        assert exact in page.text
+    assert "075190000042" in page.text
+    _assert_reads(page.text, ocr_page.lines)
+    # Two-column header: the whole left block, then the right block, then the body.
+    lines = page.text.splitlines()
+    index = {
+        key: next(i for i, line in enumerate(lines) if key in fold(line))
+        for key in ("uy ban", "so: 42", "cong hoa", "doc lap", "giay khai sinh", "ho va ten")
+    }
+    assert index["uy ban"] < index["so: 42"] < index["cong hoa"] < index["doc lap"]
+    assert index["doc lap"] < index["giay khai sinh"] < index["ho va ten"]
+    assert 0.8 <= page.confidence <= 1.0
+
+
+def test_words_carry_boxes_lines_and_confidence(ocr_recognized):
+    page = ocr_recognized
+    assert page.words
+    lines = [w.line for w in page.words]
+    assert lines == sorted(lines)
+    assert max(lines) + 1 == len(page.text.splitlines())
+    for word in page.words:
+        assert word.text == nfc(word.text) and word.text.strip() == word.text
+        assert word.left >= 0 and word.left + word.width <= page.width
+        assert word.top >= 0 and word.top + word.height <= page.height
+        assert 0.0 <= word.confidence <= 100.0
+    # The text is the words joined: nothing invented between the boxes and the text.
+    assert page.text.split() == [w.text for w in page.words]
+    mean = sum(w.confidence for w in page.words) / len(page.words) / 100
+    assert page.confidence == pytest.approx(mean, abs=1e-3)
+
+
+def _ink_share(image: Image.Image, box: tuple[int, int, int, int]) -> float:
+    left, top, width, height = box
+    crop = np.asarray(image.convert("L"))[top : top + height, left : left + width]
+    return float((crop < 128).mean())
+
+
+def test_word_boxes_sit_on_the_ink(ocr_recognized, ocr_page):
+    for word in ocr_recognized.words:
+        assert _ink_share(ocr_page.image, (word.left, word.top, word.width, word.height)) > 0.05
+
+
+@pytest.mark.parametrize(
+    ("transpose", "rotation"),
+    [(Image.Transpose.ROTATE_180, 180), (Image.Transpose.ROTATE_90, 90)],
+)
+def test_turned_pages_come_out_upright(
+    transpose, rotation, ocr_page, ocr_recognized, ocr_dpi, ocr_encoder
+):
+    scanned = ocr_page.image.transpose(transpose)
+    page = _recognize(ocr_encoder(scanned, "JPEG", quality=88), ocr_dpi)
+    assert page.rotation == rotation
+    assert (page.width, page.height) == ocr_page.image.size
+    assert fuzz.ratio(fold(page.text), fold(ocr_recognized.text)) >= 95
+    _assert_reads(page.text, ocr_page.lines)
+    assert upright_image(scanned, page.rotation).tobytes() == ocr_page.image.tobytes()
+
+
+@pytest.mark.parametrize("transpose", [None, Image.Transpose.ROTATE_180, Image.Transpose.ROTATE_90])
+def test_sparse_page_where_osd_is_unsure_is_settled_by_reading(transpose, ocr_dpi, ocr_encoder):
+    # Two lines of text: OSD's confidence stays below 2, so recognition decides the orientation.
+    font = ImageFont.truetype("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf", 30)
+    upright = Image.new("L", (900, 500), 255)
+    draw = ImageDraw.Draw(upright)
+    draw.text((100, 150), "GIẤY KHAI SINH", font=font, fill=0)
+    draw.text((100, 230), "Họ và tên: Nguyễn Thị Lan", font=font, fill=0)
+    scanned = upright.transpose(transpose) if transpose else upright
+    with _ENGINES.lock:
+        _ENGINES.ensure(OcrSettings())
+        assert _ENGINES.osd is not None
+        _, confidence = detect_rotation(_ENGINES.osd, np.asarray(scanned))
+    assert confidence < SURE_OSD_CONFIDENCE
+    page = _recognize(ocr_encoder(scanned, "PNG"), ocr_dpi)
+    assert page.rotation == {None: 0, Image.Transpose.ROTATE_180: 180}.get(transpose, 90)
+    assert page.text.splitlines() == ["GIẤY KHAI SINH", "Họ và tên: Nguyễn Thị Lan"]
+
+
+def test_skewed_page_is_read_line_by_line_with_boxes_on_the_tilted_image(
+    ocr_page, ocr_recognized, ocr_dpi, ocr_encoder
+):
+    # PIL turns counter-clockwise: the lines rise to the right by 2 degrees.
+    tilted = ocr_page.image.rotate(2.0, resample=Image.Resampling.BICUBIC, fillcolor="white")
+    page = _recognize(ocr_encoder(tilted, "PNG"), ocr_dpi)
+    assert page.rotation == 0
+    assert page.skew == pytest.approx(2.0, abs=0.3)
+    _assert_reads(page.text, ocr_page.lines)
+    assert len(page.text.splitlines()) == len(ocr_page.lines)
+    # Boxes were mapped back from the deskewed copy onto the scanned (tilted) image.
+    shares = [_ink_share(tilted, (w.left, w.top, w.width, w.height)) for w in page.words]
+    assert min(shares) > 0.03
+    # Each word's centre is where the tilt moved the upright word's centre.
+    upright = {w.text: w for w in ocr_recognized.words}
+    cx, cy = page.width / 2, page.height / 2
+    angle = math.radians(2.0)
+    checked = 0
+    for word in page.words:
+        if word.text not in upright or len(word.text) < 4:
+            continue
+        ref = upright[word.text]
+        dx, dy = ref.left + ref.width / 2 - cx, ref.top + ref.height / 2 - cy
+        x = cx + dx * math.cos(angle) + dy * math.sin(angle)
+        y = cy - dx * math.sin(angle) + dy * math.cos(angle)
+        assert abs(word.left + word.width / 2 - x) < 6 and abs(word.top + word.height / 2 - y) < 6
+        checked += 1
+    assert checked >= 5
+
+
+def test_faded_shadowed_page_with_seal_is_cleaned_for_recognition(ocr_page, ocr_dpi, ocr_encoder):
+    # A faded grey photocopy under a shadow, with a red seal and a blue signature over the text.
+    gray = np.asarray(ocr_page.image.convert("L"), dtype=np.float32)
+    h, w = gray.shape
+    light = np.linspace(0.55, 1.0, w, dtype=np.float32)[None, :] * np.ones((h, 1), np.float32)
+    faded = (120 + gray * (200 - 120) / 255) * light
+    rgb = np.repeat(faded[..., None], 3, axis=2).clip(0, 255).astype(np.uint8)
+    page_image = Image.fromarray(rgb, "RGB")
+    draw = ImageDraw.Draw(page_image)
+    draw.ellipse((760, 360, 1010, 610), outline=(210, 30, 40), width=7)
+    draw.line((700, 470, 1150, 430), fill=(30, 60, 200), width=5)
+    page = _recognize(ocr_encoder(page_image, "JPEG", quality=90), ocr_dpi)
+    _assert_reads(page.text, ocr_page.lines[:5] + ocr_page.lines[6:])
+    assert "075190000042" in page.text
+
+
+def test_timeout_keeps_the_page_without_text(ocr_page_jpeg, ocr_dpi):
+    page = _recognize(ocr_page_jpeg, ocr_dpi, timeout_s=0.001)
+    assert page.timed_out
+    assert page.words == () and page.text == "" and page.confidence == 0.0
+    # The engine is still usable afterwards.
+    again = _recognize(ocr_page_jpeg, ocr_dpi)
+    assert not again.timed_out and "GIẤY KHAI SINH" in again.text
+
+
+def test_settings_without_orientation_or_cleanup(ocr_page, ocr_dpi, ocr_encoder):
+    scanned = ocr_page.image.transpose(Image.Transpose.ROTATE_180)
+    page = _recognize(
+        ocr_encoder(scanned, "PNG"), ocr_dpi, detect_orientation=False, preprocess=False
+    )
+    assert page.rotation == 0
+    assert "GIẤY KHAI SINH" not in page.text
+
+
+def test_page_without_text_gives_no_words(ocr_dpi, ocr_encoder):
+    page = _recognize(ocr_encoder(Image.new("L", (800, 600), 250), "PNG"), ocr_dpi)
+    assert page.words == () and page.text == "" and page.rotation == 0
+    assert not page.blank  # blank detection belongs to the scanners room
+
+
+def test_missing_language_data_is_a_config_error(tmp_path, ocr_page_jpeg, ocr_dpi):
+    with pytest.raises(ConfigError, match="tesseract-ocr-vie"):
+        _recognize(ocr_page_jpeg, ocr_dpi, tessdata=str(tmp_path))
+
+
+def test_open_image_decodes_g4_tiff_and_refuses_garbage(ocr_page, ocr_encoder):
+    bilevel = ocr_page.image.convert("1")
+    data = ocr_encoder(bilevel, "TIFF", compression="group4")
+    decoded = open_image(data)
+    assert decoded.size == bilevel.size
+    assert decoded.convert("1").tobytes() == bilevel.tobytes()
+    with pytest.raises(BadInputError, match="cannot be read"):
+        open_image(b"\x89PNG\r\n\x1a\n truncated")
+    with pytest.raises(BadInputError), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow warns about the cut-off EXIF block first
+        open_image(data[: len(data) // 3])
+
+
+def test_oversized_image_is_refused_before_decoding():
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    # A PNG header that claims 40000 x 40000 pixels (a decompression bomb's calling card).
+    header = struct.pack(">IIBBBBB", 40000, 40000, 8, 0, 0, 0, 0)
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+    with pytest.raises(BadInputError, match="too large"):
+        open_image(bomb)

@@ -1,0 +1,226 @@
+"""Cleanup, skew and orientation helpers, on pages rendered in the test (no Tesseract needed)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from sohoa.ocr.layout import Box, reading_order
+from sohoa.ocr.orient import (
+    deskew,
+    estimate_skew,
+    rotation_candidates,
+    unskew_box,
+    upright_image,
+)
+from sohoa.ocr.preprocess import (
+    flatten_background,
+    lift_coloured_ink,
+    measure,
+    prepare,
+    to_array,
+)
+
+
+def _gray(image: Image.Image) -> np.ndarray:
+    return np.asarray(image.convert("L"))
+
+
+def _shadowed(gray: np.ndarray) -> np.ndarray:
+    """A faded photocopy on grey paper with a shadow darkening the left side."""
+    _h, w = gray.shape
+    light = np.linspace(0.5, 1.0, w, dtype=np.float32)[None, :]
+    faded = (110 + gray.astype(np.float32) * (190 - 110) / 255) * light
+    return faded.clip(0, 255).astype(np.uint8)
+
+
+def test_clean_page_is_left_alone(ocr_page):
+    measures = measure(np.asarray(ocr_page.image))
+    assert measures.clean
+    assert measures.colour_share == 0.0
+    prepared = prepare(ocr_page.image)
+    assert prepared.steps == ()
+    assert np.array_equal(prepared.gray, _gray(ocr_page.image))
+
+
+def test_faded_shadowed_page_is_flattened_to_white_paper(ocr_page):
+    original = _gray(ocr_page.image)
+    dim = _shadowed(original)
+    measures = measure(dim)
+    assert not measures.clean
+    assert measures.paper < 200 and measures.unevenness > 48
+    prepared = prepare(Image.fromarray(dim))
+    assert prepared.steps == ("flatten_background",)
+    out = prepared.gray
+    ink = original < 100
+    paper = original > 250
+    quarter = original.shape[1] // 4
+    # Paper is white again, in the shadow as well as in the light; print stands out from it.
+    assert np.median(out[paper]) > 240
+    assert np.median(out[:, :quarter][paper[:, :quarter]]) > 240
+    assert np.median(dim[:, :quarter][paper[:, :quarter]]) < 110  # it was darker than print
+    assert np.median(out[ink]) < np.median(out[paper]) - 80
+
+
+def test_flatten_background_keeps_size():
+    gray = np.full((301, 457), 180, np.uint8)
+    assert flatten_background(gray).shape == gray.shape
+
+
+def test_red_seal_and_blue_signature_are_lifted_but_print_under_them_stays(ocr_page):
+    image = ocr_page.image.copy()
+    draw = ImageDraw.Draw(image)
+    seal = (120, 360, 420, 660)  # over the first body lines
+    draw.ellipse(seal, outline=(205, 25, 35), width=9)
+    draw.line((600, 500, 1100, 470), fill=(25, 55, 190), width=6)
+    rgb = np.asarray(image)
+    original = _gray(ocr_page.image)
+    seal_only = (rgb[..., 0] > 150) & (rgb[..., 1] < 80) & (original > 250)
+    blue_only = (rgb[..., 2] > 150) & (rgb[..., 0] < 80) & (original > 250)
+    assert seal_only.sum() > 1000 and blue_only.sum() > 1000
+    assert measure(rgb).colour_share > 0.001
+    prepared = prepare(image)
+    assert prepared.steps == ("lift_coloured_ink",)
+    out = prepared.gray
+    assert (out[seal_only] > 180).mean() > 0.95
+    assert (out[blue_only] > 150).mean() > 0.95
+    # Black print keeps its ink, also where the seal's ring crosses it.
+    ink = original < 80
+    assert (out[ink] < 100).mean() > 0.97
+    plain = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    assert (plain[seal_only] < 120).mean() > 0.9  # without the step the seal reads as ink
+    assert np.array_equal(lift_coloured_ink(np.asarray(ocr_page.image)), original)
+
+
+def test_prepare_can_be_switched_off(ocr_page):
+    dim = Image.fromarray(_shadowed(_gray(ocr_page.image)))
+    prepared = prepare(dim, clean=False)
+    assert prepared.steps == ()
+    assert np.array_equal(prepared.gray, np.asarray(dim))
+
+
+@pytest.mark.parametrize("angle", [-3.0, -1.2, 0.0, 0.7, 2.0, 4.5])
+def test_skew_is_measured(ocr_page, angle):
+    # PIL turns counter-clockwise, so a positive angle makes the lines rise to the right.
+    tilted = ocr_page.image.convert("L").rotate(
+        angle, resample=Image.Resampling.BICUBIC, fillcolor=255
+    )
+    assert estimate_skew(np.asarray(tilted)) == pytest.approx(angle, abs=0.25)
+
+
+def test_skew_of_an_empty_page_is_zero():
+    assert estimate_skew(np.full((400, 300), 255, np.uint8)) == 0.0
+
+
+def test_deskew_levels_the_page_and_unskew_box_maps_back(ocr_page):
+    gray = _gray(ocr_page.image)
+    h, w = gray.shape
+    canvas = np.full_like(gray, 255)
+    canvas[400:440, 200:300] = 0  # a word-sized block
+    tilted = np.asarray(Image.fromarray(canvas).rotate(2.0, fillcolor=255))
+    level = deskew(tilted, 2.0)
+    ys, xs = np.nonzero(level < 128)
+    box = (int(xs.min()), int(ys.min()), int(np.ptp(xs)) + 1, int(np.ptp(ys)) + 1)
+    assert box[0] == pytest.approx(200, abs=3) and box[1] == pytest.approx(400, abs=3)
+    left, top, width, height = unskew_box(box, 2.0, (w, h))
+    ys, xs = np.nonzero(tilted < 128)
+    assert left + width / 2 == pytest.approx(xs.mean(), abs=2)
+    assert top + height / 2 == pytest.approx(ys.mean(), abs=2)
+    assert unskew_box(box, 0.0, (w, h)) == box
+    assert deskew(gray, 0.0) is gray
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_upright_image_turns_clockwise(rotation):
+    image = Image.new("L", (40, 20), 255)
+    image.putpixel((0, 0), 0)  # mark the top-left corner
+    turned = upright_image(image, rotation)
+    corner = {0: (0, 0), 90: (19, 0), 180: (39, 19), 270: (0, 39)}[rotation]
+    assert turned.size == ((40, 20) if rotation in (0, 180) else (20, 40))
+    assert turned.getpixel(corner) == 0
+    with pytest.raises(ValueError):
+        upright_image(image, 45)
+
+
+def test_to_array_handles_scanner_modes():
+    wide = Image.fromarray(np.full((10, 10), 65535, np.uint16))
+    assert to_array(wide).dtype == np.uint8 and to_array(wide).max() == 255
+    assert to_array(Image.new("1", (8, 8), 1)).max() == 255
+    assert to_array(Image.new("P", (8, 8))).shape == (8, 8, 3)
+    assert to_array(Image.new("LA", (8, 8))).shape == (8, 8)
+
+
+def _words(*specs: tuple[str, int, int, int]) -> list[Box]:
+    return [
+        Box(text=t, left=x, top=y, width=w, height=30, confidence=90.0, line_key=k)
+        for k, (t, x, y, w) in enumerate(specs)
+    ]
+
+
+def test_reading_order_reads_the_header_columns_one_after_the_other():
+    # Tesseract's lines merge the two header columns; the body has a two-cell form row.
+    boxes = [
+        Box("ỦY", 100, 50, 40, 30, 90, 1),
+        Box("BAN", 150, 50, 60, 30, 90, 1),
+        Box("CỘNG", 700, 52, 80, 30, 90, 1),
+        Box("HÒA", 790, 52, 60, 30, 90, 1),
+        Box("XÃ", 120, 100, 40, 30, 90, 2),
+        Box("Độc", 720, 98, 50, 30, 90, 2),
+        Box("lập", 780, 98, 50, 30, 90, 2),
+        Box("GIẤY", 525, 200, 90, 40, 90, 3),
+        Box("KHAI", 625, 200, 90, 40, 90, 3),
+        Box("Ngày:", 100, 300, 80, 30, 90, 4),
+        Box("Giới:", 700, 300, 80, 30, 90, 5),
+        Box("Đăng", 100, 350, 80, 30, 90, 8),
+        Box("ký", 190, 350, 850, 30, 90, 8),
+        Box("Nơi", 100, 400, 50, 30, 90, 6),
+        Box("Người", 800, 400, 90, 30, 90, 7),
+        Box("nhận", 160, 400, 60, 30, 90, 6),
+        Box("ký", 900, 400, 40, 30, 90, 7),
+        Box("Lưu", 110, 450, 60, 30, 90, 9),
+    ]
+    lines = reading_order(boxes, page_width=1240)
+    texts = [" ".join(w.text for w in line.words) for line in lines]
+    assert texts == [
+        "ỦY BAN",
+        "XÃ",
+        "CỘNG HÒA",
+        "Độc lập",
+        "GIẤY KHAI",
+        "Ngày: Giới:",
+        "Đăng ký",
+        "Nơi nhận",
+        "Lưu",
+        "Người ký",
+    ]
+    blocks = [line.block for line in lines]
+    assert blocks == sorted(blocks) and blocks[0] != blocks[2]
+
+
+def test_reading_order_of_a_plain_page_is_top_down():
+    lines = reading_order(
+        _words(("một", 100, 300, 60), ("hai", 100, 100, 60), ("ba", 100, 200, 60)), 1000
+    )
+    assert [line.words[0].text for line in lines] == ["hai", "ba", "một"]
+    assert reading_order([], 1000) == []
+
+
+def test_form_rows_at_the_foot_stay_rows():
+    boxes = _words(
+        ("Tên", 100, 100, 900),
+        ("Ngày:", 100, 200, 80),
+        ("Giới:", 700, 200, 80),
+        ("Dân", 100, 260, 80),
+        ("Quốc", 700, 260, 80),
+    )
+    texts = [" ".join(w.text for w in line.words) for line in reading_order(boxes, 1240)]
+    assert texts == ["Tên", "Ngày: Giới:", "Dân Quốc"]
+
+
+def test_rotation_candidates_follow_osd_confidence():
+    assert rotation_candidates(90, 9.0) == (90,)  # sure: no second look
+    assert rotation_candidates(90, 3.0) == (90, 270)  # OSD's typical slip is 180 degrees
+    assert rotation_candidates(180, 0.5) == (0, 180, 90, 270)  # unsure: as scanned first
+    assert rotation_candidates(0, 0.0) == (0, 180, 90, 270)
