@@ -15,6 +15,9 @@ STAMPS := .make
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd \
 	fonts-noto-core fonts-liberation2 fonts-dejavu-core \
 	poppler-utils qpdf ghostscript libzbar0 sane-utils softhsm2 python3-venv
+# Commands the test suite needs, and the package that brings each when it is missing
+# (Java and Maven fetch veraPDF and the ETSI validator from Maven Central).
+APT_COMMANDS := java:default-jre-headless mvn:maven
 
 .PHONY: demo test install system-deps lint clean
 
@@ -24,7 +27,8 @@ system-deps: $(STAMPS)/apt
 $(STAMPS)/apt: Makefile
 	@mkdir -p $(STAMPS)
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
-		| grep -q 'install ok installed' || echo $$p; done); \
+		| grep -q 'install ok installed' || echo $$p; done; \
+		for cp in $(APT_COMMANDS); do command -v $${cp%%:*} >/dev/null || echo $${cp#*:}; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:" $$missing; \
 		SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \

@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# The whole suite: lint, then pytest. Services that later suites need (PostgreSQL, Redis, S3,
-# Elasticsearch) are started here and stopped on exit.
+# The whole suite: lint, fetch the validators and start the servers the tests use, run pytest,
+# stop the servers again whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/ruff check sohoa tests bench scripts
+
+# veraPDF (PDF/A validator) from Maven Central, cached under ~/.cache/sohoa.
+SOHOA_VERAPDF="$(scripts/services/verapdf.sh command)"
+export SOHOA_VERAPDF
+
 export OMP_THREAD_LIMIT=1
-exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+set +e
+.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+status=$?
+set -e
+exit $status

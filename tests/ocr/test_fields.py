@@ -394,20 +394,11 @@ def test_agency_case(printed: str, expected: str) -> None:
 # --- the synthetic corpus --------------------------------------------------------------------
 
 
-def _synth_documents() -> list:
-    try:
-        from sohoa.synth.document import DOC_TYPES, render_document
-    except ImportError:
-        return []
-    return [render_document(doc_type, seed=7) for doc_type in DOC_TYPES]
-
-
 @pytest.fixture(scope="module")
 def synth_docs() -> list:
-    docs = _synth_documents()
-    if not docs:
-        pytest.skip("sohoa.synth is not available")
-    return docs
+    from sohoa.synth import DOC_TYPES, render_document
+
+    return [render_document(doc_type, seed=7) for doc_type in DOC_TYPES]
 
 
 def _is_second_spouse(truth) -> bool:

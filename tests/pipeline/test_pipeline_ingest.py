@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline_helpers import json_lines, run_sohoa
+from testtools import verapdf
 
 from sohoa.vntext import nfc
 
@@ -112,6 +113,8 @@ def test_officer_commands_on_the_stored_batch(batch: tuple[Path, dict[str, Any]]
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert nfc(text) == text and len(text.split()) > 20
+    verdict = verapdf(pdf)  # the signed archival file is still PDF/A-2b
+    assert verdict.startswith("PASS"), verdict
 
     tampered = bytearray(pdf.read_bytes())
     middle = len(tampered) // 3
