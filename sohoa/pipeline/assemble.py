@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sohoa.doctypes import VALIDITY_UNKNOWN, Registry
-from sohoa.ocr.classify import classify, printed_title
+from sohoa.ocr.classify import NgramModel, classify, printed_title
 from sohoa.ocr.fields import extract_fields, resolve_owner
 from sohoa.ocr.segment import find_dossier_code, starts_document
 from sohoa.pipeline.stages import PageAnalysis
@@ -94,10 +94,10 @@ def _parse_iso(value: str | None) -> date | None:
 
 def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
                    applicant: Extraction | None, threshold: float,
-                   unassigned: bool) -> DocumentDraft:
+                   unassigned: bool, model: NgramModel | None = None) -> DocumentDraft:
     first_text = pages[0].analysis.ocr.text
     full_text = "\n\n".join(item.analysis.ocr.text for item in pages)
-    classification = classify(first_text, registry)
+    classification = classify(first_text, registry, model=model)
     extraction = extract_fields(classification.doc_type, full_text, registry)
     doc_type = registry.get(classification.doc_type)
     owner = resolve_owner(doc_type.code, extraction, applicant, registry)
@@ -141,14 +141,16 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
 
 
 def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registry,
-                  threshold: float) -> list[DocumentDraft]:
-    """All documents of one dossier; the receipt's applicant owns what names no owner."""
+                  threshold: float, model: NgramModel | None = None) -> list[DocumentDraft]:
+    """All documents of one dossier; the receipt's applicant owns what names no owner.
+    ``model``: the trained classifier fallback (``sohoa types train``), if there is one."""
     unassigned = code is None
     dossier_code = code or f"UNASSIGNED-{items[0].page.sha256[:12]}"
     drafts: list[DocumentDraft] = []
     applicant: Extraction | None = None
     for pages, blanks in split_documents(items):
-        draft = draft_document(pages, dossier_code, registry, applicant, threshold, unassigned)
+        draft = draft_document(pages, dossier_code, registry, applicant, threshold, unassigned,
+                               model)
         draft.blank_pages = blanks
         if draft.classification.doc_type == "dossier_receipt" and applicant is None:
             applicant = draft.extraction

@@ -23,7 +23,7 @@ from sohoa.ocr import PdfPage, build_pdf
 from sohoa.pipeline.assemble import DocumentDraft, PageItem, draft_dossier, page_code
 from sohoa.pipeline.codec import signature_to_json
 from sohoa.pipeline.progress import NoProgress, Progress
-from sohoa.pipeline.services import make_signer, open_archive
+from sohoa.pipeline.services import load_type_model, make_signer, open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.stages import (
     PAGE_STAGE,
@@ -35,7 +35,7 @@ from sohoa.pipeline.stages import (
 )
 from sohoa.records import DocumentRecord, Page, PageRecord, Quarantined, sha256_hex
 from sohoa.scanners import expand_inputs, read_pages
-from sohoa.scanners.split import split_dossiers
+from sohoa.scanners.split import opens_dossier
 from sohoa.signing import DocumentSigner
 
 Emit = Callable[[dict[str, Any]], None]
@@ -244,6 +244,7 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
     summary.files = len(files)
     registry = load_registry()
     signer = make_signer(settings)  # fail on a missing key before any OCR work
+    model = load_type_model(settings)  # `sohoa types train`'s classifier fallback, if any
     with open_archive(settings) as archive:
         summary.job_id = archive.start_job([str(f) for f in files], unit)
         pages = _read_all(files, archive, summary.job_id, emit, summary)
@@ -253,24 +254,15 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
         progress.start(len(pages))
         options = AnalyzeOptions(settings.ocr_lang, settings.ocr_timeout_s, settings.code_pattern)
 
-        items: list[PageItem] = []
-        for page, result in _analyses(pages, archive, options, settings.ocr_jobs, progress):
-            if isinstance(result, Exception):
-                reason = f"page {page.index + 1} could not be recognized: {result}"
-                _quarantine(archive, summary.job_id,
-                            Quarantined(page.source, reason, page.source_sha256, page.index),
-                            emit, summary)
-                continue
-            items.append(PageItem(page, result))
-        summary.blank_pages = sum(1 for it in items if it.analysis.blank)
-
         created_from: set[str] = set()
         pattern = settings.code_pattern or None
-        codes = [page_code(it, pattern) for it in items]
-        for dossier in split_dossiers(codes) if items else []:
+
+        def finish_dossier(members: list[PageItem], code: str | None) -> None:
+            if not members:
+                return
             summary.dossiers += 1
-            members = [items[i] for i in dossier.pages]
-            for draft in draft_dossier(members, dossier.code, registry, settings.review_threshold):
+            for draft in draft_dossier(members, code, registry, settings.review_threshold,
+                                       model):
                 document_id, record, created = _store(draft, archive, signer, registry,
                                                       settings, unit)
                 summary.document_ids.append(document_id)
@@ -281,9 +273,29 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
                           "created": False})
                     continue
                 summary.stored += 1
-                created_from.update(p.source for p in record.pages)
                 summary.needs_review += int(record.needs_review)
+                created_from.update(p.source for p in record.pages)
                 emit(document_json(document_id, record, created))
+
+        # Pages arrive in order while the workers go on recognizing the next ones; a dossier is
+        # stored as soon as the next dossier's code sheet shows that it is complete.
+        members: list[PageItem] = []
+        current_code: str | None = None
+        for page, result in _analyses(pages, archive, options, settings.ocr_jobs, progress):
+            if isinstance(result, Exception):
+                reason = f"page {page.index + 1} could not be recognized: {result}"
+                _quarantine(archive, summary.job_id,
+                            Quarantined(page.source, reason, page.source_sha256, page.index),
+                            emit, summary)
+                continue
+            item = PageItem(page, result)
+            summary.blank_pages += int(result.blank)
+            code = page_code(item, pattern)
+            if opens_dossier(code, current_code):
+                finish_dossier(members, current_code)
+                members, current_code = [], code
+            members.append(item)
+        finish_dossier(members, current_code)
         _record_inputs(archive, summary.job_id, pages, created_from)
         archive.sync_index()
         summary.seconds = round(time.monotonic() - started, 2)

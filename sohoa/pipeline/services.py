@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sohoa.archive import Archive
 from sohoa.errors import ConfigError, SigningError
+from sohoa.ocr.classify import NgramModel
 from sohoa.pipeline.settings import Settings
 from sohoa.signing import DocumentSigner, KeySource, SigningSettings
 
@@ -43,3 +44,24 @@ def trust_roots(settings: Settings) -> list[Path]:
     if missing:
         raise ConfigError(f"trust root certificate(s) not found: {', '.join(missing)}")
     return list(settings.trust_roots)
+
+
+def type_model_path(settings: Settings) -> Path:
+    """Where ``sohoa types train`` keeps the classifier's learned fallback."""
+    return settings.home / "models" / "types.npz"
+
+
+def load_type_model(settings: Settings) -> NgramModel | None:
+    """The trained type classifier of this home, or None before ``sohoa types train`` ran.
+    Read once per process (and again only when the file is retrained)."""
+    path = type_model_path(settings)
+    try:
+        changed = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+    return _type_model(str(path), changed)
+
+
+@cache
+def _type_model(path: str, _changed: int) -> NgramModel:
+    return NgramModel.load(Path(path))

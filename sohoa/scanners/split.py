@@ -13,6 +13,11 @@ class Dossier:
     needs_review: bool  # True for the unassigned pages
 
 
+def opens_dossier(code: str | None, current_code: str | None) -> bool:
+    """Does a page carrying ``code`` start a new dossier after one coded ``current_code``?"""
+    return code is not None and code != current_code
+
+
 def split_dossiers(codes: Sequence[str | None]) -> list[Dossier]:
     """One dossier per run of pages that starts at a page carrying a code.
 
@@ -31,7 +36,7 @@ def split_dossiers(codes: Sequence[str | None]) -> list[Dossier]:
             dossiers.append(Dossier(current_code, tuple(current), current_code is None))
 
     for index, code in enumerate(codes):
-        if code is not None and code != current_code:
+        if opens_dossier(code, current_code):
             close()
             current_code, current = code, []
         current.append(index)
