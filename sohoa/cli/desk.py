@@ -23,24 +23,27 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
     """Ingest scanned dossiers (PDF, TIFF, JPEG/PNG files or folders)."""
     from sohoa.pipeline.ingest import run_ingest
 
+    progress = PageProgress("recognizing")
+
     def show(event: dict) -> None:
         if as_json:
             emit_json(event)
         elif "error" in event:
             page = f" page {event['page'] + 1}" if event.get("page") is not None else ""
-            err.print(f"[red]quarantined[/] {event['source']}{page}: {event['error']}")
+            progress.print(f"[red]quarantined[/] {event['source']}{page}: {event['error']}",
+                           error=True)
         elif event.get("duplicate"):
-            out.print(f"[dim]already stored[/] {event['document_id']} {event['doc_type']} "
-                      f"({event['dossier_code']})")
+            progress.print(f"[dim]already stored[/] {event['document_id']} "
+                           f"{event['doc_type']} ({event['dossier_code']})")
         else:
             review = " [yellow]needs review[/]" if event["needs_review"] else ""
             fields = event["fields"]
             who = fields.get("full_name") or fields.get("enterprise_name") or ""
-            out.print(f"[green]stored[/] {event['document_id']} {event['dossier_code']} "
-                      f"{event['doc_type']} owner={event['owner_id'] or '?'} {who} "
-                      f"pages={len(event['pages'])} conf={event['confidence']:.2f}{review}")
+            progress.print(f"[green]stored[/] {event['document_id']} {event['dossier_code']} "
+                           f"{event['doc_type']} owner={event['owner_id'] or '?'} {who} "
+                           f"pages={len(event['pages'])} conf={event['confidence']:.2f}"
+                           f"{review}")
 
-    progress = PageProgress("recognizing", enabled=True)
     try:
         summary = run_ingest(list(paths), state.settings, unit=unit, duplex=duplex, emit=show,
                              progress=progress)

@@ -59,6 +59,14 @@ class PageProgress:
         if self._task is not None:
             self._progress.advance(self._task, n)
 
+    def print(self, message: str, *, error: bool = False) -> None:
+        """A line for people: above the live bar while it runs (so the two never interleave),
+        else on stdout (or stderr for problems)."""
+        if self._task is not None:
+            self._progress.console.print(message)
+        else:
+            (err if error else out).print(message)
+
     def stop(self) -> None:
         if self._task is not None:
             self._progress.stop()
