@@ -20,7 +20,7 @@ step "2. A scanner batch: 2 dossiers, duplex with blank backs, light noise, some
 $SOHOA synth "$BATCH" --seed 7 --dossiers 2 --duplex --severity light
 
 step "3. Ingest: split into dossiers, OCR (vie), classify, extract, PDF/A, sign, store, index"
-$SOHOA ingest "$BATCH" --json > out/demo-ingest.jsonl || code=$?
+$SOHOA ingest "$BATCH" --duplex --json > out/demo-ingest.jsonl || code=$?
 .venv/bin/python scripts/demo_report.py out/demo-ingest.jsonl
 [ "${code:-0}" -eq 0 ] || echo "(ingest exit code ${code}: some inputs were quarantined)"
 
@@ -29,19 +29,27 @@ for line in open("out/demo-ingest.jsonl"):
     d = json.loads(line)
     if d.get("owner_id") and d.get("doc_type") != "dossier_receipt":
         print(d["owner_id"]); break')
+NAME=$(.venv/bin/python -c 'import json
+from sohoa.vntext import fold
+for line in open("out/demo-ingest.jsonl"):
+    d = json.loads(line)
+    if d.get("fields", {}).get("full_name"):
+        print(fold(d["fields"]["full_name"])); break')
 DOC=$(.venv/bin/python -c 'import json
 for line in open("out/demo-ingest.jsonl"):
     d = json.loads(line)
     if d.get("document_id") and d.get("created"):
         print(d["document_id"]); break')
 
-step "4. Search, accent-insensitive: sohoa search \"giay khai sinh\""
-$SOHOA search "giay khai sinh" --limit 3
+step "4. Search, accent-insensitive, typed without diacritics: sohoa search \"$NAME\""
+$SOHOA search "$NAME" --limit 3
 
 step "5. Reuse: what does owner $OWNER already have that is still valid?"
 $SOHOA reuse "$OWNER"
 
 step "6. Verify the signature of document $DOC"
+echo "(level B-B: this demo home has no timestamp authority; set signing.tsa_url and"
+echo " signing.level = \"B-LTA\" in sohoa.toml for long-term archival signatures)"
 $SOHOA verify "$DOC"
 $SOHOA get "$DOC" -o "out/$DOC.pdf"
 echo "pdftotext of out/$DOC.pdf (first lines):"
