@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # An independent ETSI check of sohoa's signatures: the EU's DSS library (Maven Central,
-# eu.europa.ec.joinup.sd-dss) validating a PDF offline, as a tiny Java program in
+# eu.europa.ec.joinup.sd-dss) validating a PDF, as a tiny Java program in
 # tools/etsi-validate/.
 #
 #   scripts/services/etsi-validator.sh build              build once into the cache (jar plus
 #                                                         dependency jars); a no-op when the
 #                                                         sources have not changed
-#   scripts/services/etsi-validator.sh run FILE ROOT.pem [ROOT2.pem ...] [--reports DIR]
+#   scripts/services/etsi-validator.sh run FILE ROOT.pem [ROOT2.pem ...] [--online]
+#                                                         [--reports DIR]
 #                                                         print DSS's verdict per signature as
 #                                                         JSON (format such as
 #                                                         PAdES-BASELINE-LTA, indication,
-#                                                         sub-indication); --reports also writes
+#                                                         sub-indication); offline unless
+#                                                         --online; --reports also writes
 #                                                         DSS's XML reports to DIR
+#   scripts/services/etsi-validator.sh run ROOT.pem [...] --pdf A.pdf --pdf B.pdf [--online]
+#                                                         several files in one JVM: one JSON
+#                                                         object per line, in order
 #   scripts/services/etsi-validator.sh built              exit 0 when a build is in the cache
 #
 # Maven resolves the dependencies into ~/.m2 the first time (online); later builds run offline

@@ -16,12 +16,10 @@ def sign_file(settings: Settings, source: Path, output: Path, *,
               level: str | None = None) -> dict[str, Any]:
     if level:
         settings = replace(settings, signing_level=level)
-    data = source.read_bytes()
-    if not data.startswith(b"%PDF-"):
-        raise BadInputError(f"{source} is not a PDF file")
-    signed, summary = make_signer(settings).sign(data)
-    tmp = output.with_name(output.name + ".part")
-    tmp.write_bytes(signed)
-    tmp.replace(output)
+    with open(source, "rb") as head:
+        if not head.read(5) == b"%PDF-":
+            raise BadInputError(f"{source} is not a PDF file")
+    # file to file: a 150 MB scan is signed without being held in memory
+    summary = make_signer(settings).sign_file(source, output)
     result = signature_to_json(summary) or {}
     return {**result, "output": str(output)}

@@ -1,20 +1,32 @@
 """PAdES signing of one PDF as an incremental update, with the agency's visible stamp.
 
 Everything that does not depend on the document is prepared once in ``DocumentSigner``: the
-parsed key (``KeySource``), the stamp font subset, the stamp style and size, the validation
-context for B-LT/B-LTA and, after the first signature, the size of the signature placeholder
-(without ``bytes_reserved`` pyHanko makes a throw-away dry-run signature on every call).
+parsed key (``KeySource``), the stamp font subset, the stamp style and size, the trust roots,
+the TSA client with the TSA's pre-signing answer, the TLS context for the TSA and OCSP/CRL
+servers and, after the first signature, the size of the signature placeholder (without
+``bytes_reserved`` pyHanko makes a throw-away dry-run signature on every call). The signer's
+revocation status is checked afresh for every B-T/B-LT/B-LTA signature.
+
+The update is appended in place (``sign_file`` never holds the document in memory; ``sign``
+holds one copy besides the caller's). Figures: bench/sign_bench.py, bench/RESULTS.md.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+import ssl
 import threading
 from collections.abc import Sequence
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO
 
+import aiohttp
+import certifi
 from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject, NameObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
@@ -24,6 +36,8 @@ from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathValidationError, RevokedError
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers.util import LazySession
 
 from sohoa.errors import BadInputError, SigningError
 from sohoa.records import SignatureSummary
@@ -78,8 +92,16 @@ class DocumentSigner:
         self._box_size = default_box_size(
             self._font, sample, settings.font_size, seal=self._seal_size
         )
+        # The TLS context for the TSA and the OCSP/CRL servers, made on the first B-T/B-LT/B-LTA
+        # signature: loading the CA bundle costs 30-50 ms, and pyHanko's default HTTP sessions
+        # load it again for every session (three per B-LTA signature).
+        self._tls: ssl.SSLContext | None = None
+        # One timestamper for the signer's life: it keeps the TSA's answer to pyHanko's
+        # pre-signing probe, which would otherwise cost a second TSA request per signature.
         self._timestamper = (
-            HTTPTimeStamper(settings.tsa_url, timeout=20) if settings.tsa_url else None
+            HTTPTimeStamper(settings.tsa_url, timeout=20, session=_CurrentHttp())
+            if settings.tsa_url and settings.level != "B-B"
+            else None
         )
         self._roots = [
             *load_certificates(extra_trust_roots),
@@ -106,12 +128,59 @@ class DocumentSigner:
         The original bytes are kept unchanged at the start of the output (incremental update),
         so earlier signatures stay valid.
         """
+        # One copy of ``pdf`` into a buffer with room to spare: the update is appended to it and
+        # getvalue() hands the same memory back. (BytesIO(pdf) would share ``pdf`` and then copy
+        # it twice: once to unshare, once to grow.)
+        buffer = BytesIO()
+        buffer.write(pdf)
+        buffer.seek(0)
+        summary = self._sign_stream(buffer, signed_at, field_name)
+        return buffer.getvalue(), summary
+
+    def sign_file(
+        self,
+        source: Path,
+        target: Path,
+        *,
+        signed_at: datetime | None = None,
+        field_name: str | None = None,
+    ) -> SignatureSummary:
+        """Sign the PDF at ``source`` into a new file ``target`` without reading it into memory.
+
+        Memory use does not grow with the file (a 150 MB scan costs what a 1 MB one does). The
+        target is written under a temporary name beside it and renamed when complete, so it is
+        either the whole signed file or absent; ``source`` is left as it is.
+        """
+        source, target = Path(source), Path(target)
+        if target.exists() and target.resolve() == source.resolve():
+            raise SigningError(
+                f"Signing writes a new file; give an output path other than {source}."
+            )
+        partial = target.with_name(f".{target.name}.{os.getpid()}.signing")
+        try:
+            try:
+                shutil.copyfile(source, partial)  # in the kernel where it can (sendfile)
+            except FileNotFoundError as exc:
+                raise BadInputError(f"There is no file {source} to sign.") from exc
+            with open(partial, "r+b") as stream:
+                summary = self._sign_stream(stream, signed_at, field_name)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return summary
+
+    def _sign_stream(
+        self, stream: BinaryIO, signed_at: datetime | None, field_name: str | None
+    ) -> SignatureSummary:
+        """Append the signed incremental update to ``stream`` (readable, writable, seekable)."""
         moment = (signed_at or datetime.now(UTC)).replace(microsecond=0)
         if moment.tzinfo is None:
             raise SigningError("The signing time must carry a time zone.")
         self.key.check_usable_at(moment)
         try:
-            writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+            writer = IncrementalPdfFileWriter(stream, strict=False)
         except (PdfError, ValueError, KeyError) as exc:
             raise BadInputError(f"The PDF cannot be read for signing ({exc}).") from exc
         if writer.prev.encrypted:
@@ -120,18 +189,29 @@ class DocumentSigner:
         box = self.settings.stamp_box or place_top_right(
             _page_box(writer), self._box_size, _signature_rects(writer)
         )
-        out = asyncio.run(self._sign(writer, name, box, moment))
-        summary = SignatureSummary(
+        # The update is written in place, after the original bytes: no copy of the document
+        # through pyHanko's 4 kB chunks. The coroutine returns nothing: on Python 3.11
+        # asyncio.run() builds the repr of the finished task, result included, twice (to
+        # restore the SIGINT handler), and the repr of a 17 MB bytes result costs ~0.25 s.
+        asyncio.run(self._sign(writer, name, box, moment))
+        return SignatureSummary(
             level=self.settings.level,
             signer=self.key.signer_name,
             signed_at=moment,
             certificate_sha256=self.key.certificate_sha256(),
         )
-        return out, summary
+
+    def _tls_context(self) -> ssl.SSLContext:
+        with self._lock:
+            if self._tls is None:
+                self._tls = ssl.create_default_context(cafile=certifi.where())
+            return self._tls
 
     def _pdf_signer(self, name: str, box: tuple[float, float, float, float]) -> signers.PdfSigner:
         level = self.settings.level
         context = None
+        # A B-B signature carries no timestamp even when a TSA is configured (for other signers
+        # or for renewal): with one, pyHanko would make it a B-T signature.
         if level != "B-B":
             # Validate the signer (and the TSA) before signing: a revoked or expired certificate
             # is refused here rather than discovered by whoever verifies the file.
@@ -140,6 +220,7 @@ class DocumentSigner:
                 allow_fetching=True,
                 revocation_mode="hard-fail",
                 other_certs=list(self.key.asn1_chain()),
+                fetcher_backend=AIOHttpFetcherBackend(session=_CurrentHttp()),
             )
         meta = signers.PdfSignatureMetadata(
             field_name=name,
@@ -174,7 +255,13 @@ class DocumentSigner:
         name: str,
         box: tuple[float, float, float, float],
         moment: datetime,
-    ) -> bytes:
+    ) -> None:
+        # One HTTP session per signature (sessions belong to an event loop) for the TSA and the
+        # OCSP/CRL fetches, over the signer's TLS context; B-B goes nowhere.
+        http = None
+        if self.settings.level != "B-B":
+            http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=self._tls_context()))
+            _HTTP.set(http)  # this task's context: seen by the tasks pyHanko starts from here
         pdf_signer = self._pdf_signer(name, box)
         context = pdf_signer.signature_meta.validation_context
         try:
@@ -191,7 +278,7 @@ class DocumentSigner:
                 bytes_reserved=reserved,
                 appearance_text_params={"sohoa_stamp": self._stamp_text(moment)},
             )
-            digest, output = tbs.digest_tbs_document()
+            digest, output = tbs.digest_tbs_document(in_place=True)
             post = await tbs.perform_signature(
                 document_digest=digest.document_digest,
                 pdf_cms_signed_attrs=PdfCMSSignedAttributes(
@@ -204,11 +291,9 @@ class DocumentSigner:
             raise self._explain(exc) from exc
         finally:
             if context is not None:
-                # Close the HTTP sessions the OCSP/CRL fetchers opened on this event loop.
                 await context.aclose()
-        output.seek(0)
-        return output.read()
-
+            if http is not None:
+                await http.close()
 
     def _explain(self, exc: Exception) -> SigningError:
         causes = []
@@ -230,6 +315,24 @@ class DocumentSigner:
                 "OCSP/CRL servers and the TSA are reachable."
             )
         return SigningError(f"Signing failed: {exc}")
+
+
+_HTTP: ContextVar[aiohttp.ClientSession] = ContextVar("sohoa_signing_http")
+
+
+class _CurrentHttp(LazySession):
+    """The HTTP session of the signature being made, for pyHanko's timestamper and fetchers.
+
+    aiohttp sessions belong to one event loop and every signature runs its own; this stand-in
+    lets objects that live as long as the signer reach the current one. Closing is the signer's
+    job, not theirs.
+    """
+
+    def get_session(self) -> aiohttp.ClientSession:
+        return _HTTP.get()
+
+    async def close(self) -> None:
+        return None
 
 
 def _next_field_name(writer: IncrementalPdfFileWriter) -> str:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from signing_helpers import AGENCY, OFFICER_AGENCY, SIGNED_AT, image_pdf
+from signing_pki import PASSWORD, LocalPki, PkiServer
 
 from sohoa.signing import (
     DevIdentity,
@@ -58,3 +60,18 @@ def twice_signed_pdf(
     first, _ = officer_signer.sign(plain_pdf, signed_at=SIGNED_AT)
     second, _ = agency_signer.sign(first, signed_at=SIGNED_AT + timedelta(seconds=30))
     return second
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPki]:
+    """The local PKI (CA, TSA, OCSP, CRLs) on 127.0.0.1, shared by every test that needs it."""
+    server = PkiServer(tmp_path_factory.mktemp("pki"))
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def pki_key(pki: LocalPki) -> KeySource:
+    return KeySource.from_pkcs12(pki.agency_p12, PASSWORD)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from signing_helpers import AGENCY, flip_byte_in_signed_range, image_pdf
-from signing_pki import LocalPki, PkiServer
+from signing_pki import PASSWORD, LocalPki
 
 from sohoa.errors import SigningError
 from sohoa.signing import (
@@ -19,22 +18,6 @@ from sohoa.signing import (
     renew_timestamps,
     verify_pdf,
 )
-
-PASSWORD = b"matkhau"
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPki]:
-    server = PkiServer(tmp_path_factory.mktemp("pki"))
-    try:
-        yield server.start()
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def pki_key(pki: LocalPki) -> KeySource:
-    return KeySource.from_pkcs12(pki.agency_p12, PASSWORD)
 
 
 def _signer(pki: LocalPki, key: KeySource, level: str) -> DocumentSigner:
