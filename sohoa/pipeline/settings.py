@@ -27,13 +27,15 @@ DEFAULTS: dict[str, object] = {
     "signing.pkcs12": "{home}/keys/dev-signer.p12",
     "signing.password_file": "{home}/keys/dev-signer.pass",
     "signing.trust_roots": ["{home}/keys/dev-root.pem"],
-    "signing.level": "B-B",
+    "signing.level": "auto",
     "signing.tsa_url": "",
     "ocr.lang": "vie",
     "ocr.jobs": 0,
     "ocr.timeout_s": 60.0,
     "scan.code_pattern": "",
     "review.threshold": 0.6,
+    "review.rounds": 2,
+    "review.sample_ratio": 0.05,
 }
 
 
@@ -56,6 +58,8 @@ class Settings:
     ocr_timeout_s: float
     code_pattern: str
     review_threshold: float
+    review_rounds: int = 2
+    review_sample_ratio: float = 0.05
     config_file: Path | None = None
     raw: Mapping[str, object] = field(default_factory=dict, repr=False)
 
@@ -142,8 +146,20 @@ def load_settings(home: Path | None = None, config_file: Path | None = None,
     if jobs <= 0:
         jobs = os.cpu_count() or 1
     level = str(values["signing.level"]).upper()
+    if level == "AUTO":
+        # Archived documents must stay verifiable for decades: B-LTA whenever a timestamp
+        # authority is configured; without one, B-B is all that can be made.
+        level = "B-LTA" if values["signing.tsa_url"] else "B-B"
     if level not in {"B-B", "B-T", "B-LT", "B-LTA"}:
-        raise ConfigError(f"signing.level {level!r}: choose B-B, B-T, B-LT or B-LTA")
+        raise ConfigError(f"signing.level {level!r}: choose auto, B-B, B-T, B-LT or B-LTA")
+    rounds = int(values["review.rounds"])  # type: ignore[call-overload]
+    if not 1 <= rounds <= 5:
+        raise ConfigError(f"review.rounds = {rounds}: choose 1 (one check) to 5; the province's "
+                          "tenders ask for 2 (a check and a cross-check)")
+    ratio = float(values["review.sample_ratio"])  # type: ignore[arg-type]
+    if not 0.0 <= ratio <= 1.0:
+        raise ConfigError(f"review.sample_ratio = {ratio}: a share of documents between 0 and 1 "
+                          "(0.05 checks one confident document in twenty)")
     roots = values["signing.trust_roots"]
     if isinstance(roots, str):
         roots = [roots]
@@ -165,6 +181,8 @@ def load_settings(home: Path | None = None, config_file: Path | None = None,
         ocr_timeout_s=float(values["ocr.timeout_s"]),  # type: ignore[arg-type]
         code_pattern=str(values["scan.code_pattern"]),
         review_threshold=float(values["review.threshold"]),  # type: ignore[arg-type]
+        review_rounds=rounds,
+        review_sample_ratio=ratio,
         config_file=config_file,
         raw=values,
     )
@@ -190,7 +208,7 @@ agency = "{agency}"
 pkcs12 = "{{home}}/keys/dev-signer.p12"
 password_file = "{{home}}/keys/dev-signer.pass"
 trust_roots = ["{{home}}/keys/dev-root.pem"]
-level = "B-B"                          # B-B | B-T | B-LT | B-LTA (B-T and up need tsa_url)
+level = "auto"                         # B-LTA with a tsa_url, else B-B; or B-B/B-T/B-LT/B-LTA
 tsa_url = ""
 
 [ocr]
@@ -203,4 +221,6 @@ code_pattern = ""                      # "" = the default dossier-code pattern (
 
 [review]
 threshold = 0.6                        # below this confidence a document goes to review
+rounds = 2                             # verification rounds: 1 = a check, 2 = check + cross-check
+sample_ratio = 0.05                    # share of confident documents checked anyway, per round
 """

@@ -35,7 +35,7 @@ def test_file_then_environment_override(tmp_path: Path) -> None:
     [
         ("db = ", "not valid TOML"),
         ("colour = 'red'", "unknown setting"),
-        ("[signing]\nlevel = 'B-X'", "choose B-B"),
+        ("[signing]\nlevel = 'B-X'", "choose auto, B-B"),
         ("[ocr]\njobs = 'many'", "ocr.jobs = 'many' must be a whole number"),
     ],
 )
@@ -48,3 +48,11 @@ def test_bad_config_is_a_clear_error(tmp_path: Path, text: str, message: str) ->
 def test_bad_environment_value(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="SOHOA_OCR_JOBS"):
         load_settings(home=tmp_path, environ={"SOHOA_OCR_JOBS": "two"})
+
+
+def test_archival_level_follows_the_timestamp_authority(tmp_path: Path) -> None:
+    assert load_settings(home=tmp_path, environ={}).signing_level == "B-B"
+    env = {"SOHOA_SIGNING_TSA_URL": "http://127.0.0.1:9/tsa"}
+    assert load_settings(home=tmp_path, environ=env).signing_level == "B-LTA"
+    env["SOHOA_SIGNING_LEVEL"] = "B-T"
+    assert load_settings(home=tmp_path, environ=env).signing_level == "B-T"
