@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from sohoa.cli.main import State, pass_state
-from sohoa.cli.output import PageProgress, emit_json, err, out
+from sohoa.cli.output import PageProgress, describe_event, emit_json, err, out
 from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
 
 
@@ -28,21 +28,9 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
     def show(event: dict) -> None:
         if as_json:
             emit_json(event)
-        elif "error" in event:
-            page = f" page {event['page'] + 1}" if event.get("page") is not None else ""
-            progress.print(f"[red]quarantined[/] {event['source']}{page}: {event['error']}",
-                           error=True)
-        elif event.get("duplicate"):
-            progress.print(f"[dim]already stored[/] {event['document_id']} "
-                           f"{event['doc_type']} ({event['dossier_code']})")
         else:
-            review = " [yellow]needs review[/]" if event["needs_review"] else ""
-            fields = event["fields"]
-            who = fields.get("full_name") or fields.get("enterprise_name") or ""
-            progress.print(f"[green]stored[/] {event['document_id']} {event['dossier_code']} "
-                           f"{event['doc_type']} owner={event['owner_id'] or '?'} {who} "
-                           f"pages={len(event['pages'])} conf={event['confidence']:.2f}"
-                           f"{review}")
+            line, problem = describe_event(event)
+            progress.print(line, error=problem)
 
     try:
         summary = run_ingest(list(paths), state.settings, unit=unit, duplex=duplex, emit=show,

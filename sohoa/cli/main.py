@@ -12,7 +12,7 @@ from sohoa.errors import EXIT_INTERNAL, EXIT_USAGE, SohoaError
 from sohoa.pipeline.settings import Settings, load_settings
 
 SECTIONS = {
-    "Desk staff": ["ingest", "ocr", "synth"],
+    "Desk staff": ["ingest", "watch", "scan", "ocr", "synth"],
     "Officers": ["search", "reuse", "show", "get", "verify"],
     "Archivists": ["sign", "audit", "index"],
     "Operators": ["init", "status", "quarantine"],
@@ -77,9 +77,9 @@ def cli(ctx: click.Context, home: Path | None, config: Path | None) -> None:
 
 
 def _register() -> None:
-    from sohoa.cli import archivist, desk, officer, operator
+    from sohoa.cli import archivist, desk, officer, operator, scanning
 
-    for module in (desk, officer, archivist, operator):
+    for module in (desk, scanning, officer, archivist, operator):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -30,6 +30,23 @@ def emit_json(obj: Any) -> None:
     sys.stdout.flush()
 
 
+def describe_event(event: dict[str, Any]) -> tuple[str, bool]:
+    """One line for people about an ingest event (a stored, already-stored or quarantined
+    document or page), and whether it reports a problem."""
+    if "error" in event:
+        page = f" page {event['page'] + 1}" if event.get("page") is not None else ""
+        return f"[red]quarantined[/] {event['source']}{page}: {event['error']}", True
+    if event.get("duplicate"):
+        return (f"[dim]already stored[/] {event['document_id']} {event['doc_type']} "
+                f"({event['dossier_code']})"), False
+    review = " [yellow]needs review[/]" if event["needs_review"] else ""
+    fields = event["fields"]
+    who = fields.get("full_name") or fields.get("enterprise_name") or ""
+    return (f"[green]stored[/] {event['document_id']} {event['dossier_code']} "
+            f"{event['doc_type']} owner={event['owner_id'] or '?'} {who} "
+            f"pages={len(event['pages'])} conf={event['confidence']:.2f}{review}"), False
+
+
 class _PagesPerMinute(ProgressColumn):
     def render(self, task: Task) -> Text:
         elapsed = task.elapsed or 0.0

@@ -8,6 +8,11 @@ A ledger in ``.sohoa-watch/`` records each file's SHA-256 before and after handl
 is never handled twice, even when dropped again under another name, and a file that was being
 handled when the process was killed is handled again on restart (the pipeline is idempotent,
 keyed by the same SHA-256, so that second run stores nothing twice).
+
+A folder dropped into the hot folder is one batch: a scanner that writes one JPEG per page
+into a folder per batch gets its pages split into dossiers together, not page by page. It is
+ready once none of its files has changed for ``settle_seconds`` and every one looks whole; it
+is identified by the names and SHA-256s of its files, and moved to ``done/`` as a whole.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sohoa.errors import SohoaError
+from sohoa.errors import ConfigError, SohoaError, StorageError
 from sohoa.scanners.inputs import SUPPORTED_SUFFIXES, natural_key
 from sohoa.scanners.tiffcopy import TruncatedPage, ifd_offsets
 
@@ -28,6 +33,9 @@ DONE, FAILED, STATE = "done", "failed", ".sohoa-watch"
 ALREADY = "already ingested: the same file (by content) was handled before"
 
 Handler = Callable[[Path], str | None]  # None: stored; a string: why (some of) it was not
+# Problems of the desk PC, not of the file: the file stays where it is (its ledger entry stays
+# "start", so it is handled again after a restart) and the error stops the watcher.
+FATAL: tuple[type[SohoaError], ...] = (ConfigError, StorageError)
 
 
 @dataclass(frozen=True)
@@ -51,8 +59,7 @@ class Outcome:
 
 @dataclass
 class _Seen:
-    size: int
-    mtime_ns: int
+    signature: tuple[int, ...]  # a file's (size, mtime); a folder's (files, bytes, newest mtime)
     since: float  # clock time the file was first seen with this size and mtime
     first_seen: float  # clock time the file was first seen at all
 
@@ -79,43 +86,75 @@ class HotFolder:
         present = set()
         ready = []
         for path in self._candidates():
-            present.add(path)
             try:
-                st = path.stat()
+                signature = self._signature(path)
             except OSError:
                 continue  # vanished between listing and stat: the writer renamed it
+            if signature is None:
+                continue  # a folder with no scan in it (yet)
+            present.add(path)
             seen = self._seen.get(path)
-            if seen is None or (seen.size, seen.mtime_ns) != (st.st_size, st.st_mtime_ns):
+            if seen is None or seen.signature != signature:
                 first = seen.first_seen if seen else now
-                self._seen[path] = _Seen(st.st_size, st.st_mtime_ns, now, first)
+                self._seen[path] = _Seen(signature, now, first)
                 continue
             if now - seen.since < self.settings.settle_seconds:
                 continue
             waited_too_long = now - seen.first_seen >= self.settings.give_up_seconds
-            if (st.st_size > 0 and looks_complete(path)) or waited_too_long:
+            if self._complete(path) or waited_too_long:
                 ready.append(path)
         for gone in set(self._seen) - present:
             del self._seen[gone]
         return sorted(ready, key=lambda p: natural_key(p.relative_to(self.root)))
 
+    def settling(self) -> int:
+        """Files seen at the last poll whose size or mtime changed within the settle time: a
+        scanner (or a copy over the network) is still writing them."""
+        now = self.clock()
+        return sum(1 for seen in self._seen.values()
+                   if now - seen.since < self.settings.settle_seconds)
+
+    def waiting(self) -> int:
+        """Files seen at the last poll and not handled yet (settling, incomplete or ready)."""
+        return len(self._seen)
+
     def _candidates(self) -> Iterator[Path]:
+        """The wanted files at the top of the folder, and its sub-folders (one batch each)."""
         skip = {DONE, FAILED, STATE}
-        for top, dirs, names in os.walk(self.root):
-            here = Path(top)
-            if here == self.root:
-                dirs[:] = [d for d in dirs if d not in skip and not d.startswith(".")]
-            else:
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for name in names:
-                if name.startswith(".") or not self._wanted(name):
-                    continue
-                yield here / name
+        try:
+            entries = sorted(os.scandir(self.root), key=lambda e: e.name)
+        except OSError:
+            return  # the share went away for a moment: the next poll tries again
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir():
+                    if entry.name not in skip:
+                        yield Path(entry.path)
+                elif self._wanted(entry.name):
+                    yield Path(entry.path)
+            except OSError:
+                continue
+
+    def members(self, path: Path) -> list[Path]:
+        return members(path, self.settings)
+
+    def _signature(self, path: Path) -> tuple[int, ...] | None:
+        if not path.is_dir():
+            st = path.stat()
+            return (st.st_size, st.st_mtime_ns)
+        stats = [f.stat() for f in self.members(path)]
+        if not stats:
+            return None
+        return (len(stats), sum(st.st_size for st in stats), max(st.st_mtime_ns for st in stats))
+
+    def _complete(self, path: Path) -> bool:
+        files = self.members(path)
+        return bool(files) and all(f.stat().st_size > 0 and looks_complete(f) for f in files)
 
     def _wanted(self, name: str) -> bool:
-        folded = name.casefold()
-        return (any(fnmatch.fnmatchcase(folded, p.casefold()) for p in self.settings.include)
-                and not any(fnmatch.fnmatchcase(folded, p.casefold())
-                            for p in self.settings.exclude))
+        return wanted(name, self.settings)
 
     # --- handling one file --------------------------------------------------------------------
 
@@ -124,14 +163,17 @@ class HotFolder:
 
         ``handle`` returns None when everything in the file was stored, or a reason when some
         or all of it was quarantined; if it raises, the file goes to ``failed/`` with the error
-        and the watcher keeps going.
+        and the watcher keeps going. A ``FATAL`` error (configuration, storage) is not the file's
+        fault: it propagates and the file stays in place, to be handled after a restart.
         """
-        digest = _sha256(path)
+        digest = self._digest(path)
         if digest in self._finished:
             return self._move(path, ok=True, reason=ALREADY)
         self._append("start", digest, path)
         try:
             reason = handle(path)
+        except FATAL:
+            raise
         except SohoaError as exc:
             reason, ok = str(exc), False
         except Exception as exc:  # a bug in a stage must not stop the desk's folder
@@ -160,6 +202,13 @@ class HotFolder:
         self._seen.pop(path, None)
         return Outcome(path, target, ok, reason)
 
+    def _digest(self, path: Path) -> str:
+        """A file's SHA-256; for a folder, the SHA-256 of its files' names and SHA-256s."""
+        if not path.is_dir():
+            return _sha256(path)
+        lines = [f"{f.relative_to(path).as_posix()}\t{_sha256(f)}\n" for f in self.members(path)]
+        return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+
     # --- the ledger ---------------------------------------------------------------------------
 
     def _load_ledger(self) -> set[str]:
@@ -185,16 +234,51 @@ class HotFolder:
 def watch(root: Path, handle: Handler, settings: WatchSettings | None = None, *,
           stop: Callable[[], bool] = lambda: False,
           sleep: Callable[[float], None] = time.sleep,
-          clock: Callable[[], float] = time.monotonic) -> Iterator[Outcome]:
-    """Poll ``root`` until ``stop()`` is true, handling each completed file once."""
+          clock: Callable[[], float] = time.monotonic,
+          once: bool = False,
+          on_poll: Callable[[int], None] | None = None) -> Iterator[Outcome]:
+    """Poll ``root`` until ``stop()`` is true, handling each completed file once.
+
+    ``once``: return as soon as nothing is ready and nothing is still being written (a file that
+    stays incomplete is left in place for a later run). ``on_poll`` gets the number of files
+    waiting (seen, not yet handled) after each poll and after each file handled.
+    """
     folder = HotFolder(root, settings, clock)
     while not stop():
-        for path in folder.poll():
+        ready = folder.poll()
+        if on_poll is not None:
+            on_poll(folder.waiting())
+        for path in ready:
             if path.exists():
                 yield folder.process(path, handle)
+            else:
+                folder._seen.pop(path, None)
+            if on_poll is not None:
+                on_poll(folder.waiting())
             if stop():
                 return
+        if once and not ready and not folder.settling():
+            return
         sleep(folder.settings.poll_seconds)
+
+
+def wanted(name: str, settings: WatchSettings) -> bool:
+    """A file name the include patterns take and the exclude patterns leave (case-blind)."""
+    folded = name.casefold()
+    return (any(fnmatch.fnmatchcase(folded, p.casefold()) for p in settings.include)
+            and not any(fnmatch.fnmatchcase(folded, p.casefold()) for p in settings.exclude))
+
+
+def members(path: Path, settings: WatchSettings) -> list[Path]:
+    """The scan files a hot-folder entry stands for: the file itself, or a folder's wanted
+    files in natural order (hidden files and folders left out, as a scanner's partials are)."""
+    if not path.is_dir():
+        return [path]
+    found = []
+    for top, dirs, names in os.walk(path):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(top, n) for n in names if not n.startswith(".") and wanted(n, settings))
+    return sorted(found, key=lambda f: natural_key(f.relative_to(path)))
 
 
 def looks_complete(path: Path) -> bool:

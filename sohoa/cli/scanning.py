@@ -1,0 +1,196 @@
+"""Desk staff at the scanner: a hot folder the scanners drop into, and direct SANE scanning."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.live import Live
+from rich.text import Text
+
+from sohoa.cli.main import State, pass_state
+from sohoa.cli.output import PageProgress, describe_event, emit_json, err, out
+from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
+
+
+def _show_document(event: dict[str, Any]) -> None:
+    """One line per outcome, for people (``--json`` prints the events as they are)."""
+    if "outcome" in event:
+        if event["outcome"] == "done" and not event["reason"]:
+            out.print(f"[green]done[/] {event['file']}: {event['stored']} document(s) stored, "
+                      f"{event['duplicates']} already stored, {event['pages']} page(s)")
+        elif event["outcome"] == "done":
+            out.print(f"[dim]skipped[/] {event['file']}: {event['reason']}")
+        else:
+            out.print(f"[red]failed[/] {event['file']} → {event['moved_to']}: {event['reason']}")
+    else:
+        line, problem = describe_event(event)
+        (err if problem else out).print(f"  {line}")
+
+
+class _StatusLine:
+    """The watcher's one-line status on stderr, redrawn by rich a few times a second."""
+
+    def __init__(self, folder: Path) -> None:
+        from sohoa.pipeline.watchjob import WatchReport
+
+        self.report = WatchReport(folder)
+        self.live: Live | None = None
+        if err.is_terminal:
+            self.live = Live(self, console=err, refresh_per_second=2, transient=True)
+
+    def __rich__(self) -> Text:
+        r = self.report
+        now = time.monotonic()
+        text = Text.assemble(("watching ", "bold"), str(r.folder), " · queue ",
+                             (str(r.queue), "bold"), " · ",
+                             (f"{r.pages_per_minute(now):.1f} pages/min", "bold"),
+                             f" · {r.files_done} done, ")
+        text.append(f"{r.files_failed} failed", style="red" if r.files_failed else "")
+        text.append(f" · {r.documents} document(s)")
+        if r.current:
+            done, total = r.current_pages
+            text.append(f" · now: {r.current} {done}/{total}", style="cyan")
+        return text
+
+    def update(self, report: Any) -> None:
+        self.report = report
+
+    def __enter__(self) -> _StatusLine:
+        if self.live is not None:
+            self.live.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.live is not None:
+            self.live.stop()
+
+
+@click.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--include", multiple=True, metavar="PATTERN",
+              help="Only files matching this pattern, e.g. '*.pdf' (repeatable; default: every "
+                   "PDF, TIFF, JPEG and PNG).")
+@click.option("--exclude", multiple=True, metavar="PATTERN",
+              help="Leave files matching this pattern alone, e.g. 'draft*' (repeatable).")
+@click.option("--unit", default=None, help="Receiving unit code (default: `unit` in sohoa.toml).")
+@click.option("--duplex", is_flag=True,
+              help="The scanners scan both sides: record each page as front or back.")
+@click.option("--once", is_flag=True,
+              help="Ingest what is in the folder now, then exit (for cron and tests).")
+@click.option("--settle", type=click.FloatRange(min=0), default=5.0, show_default=True,
+              metavar="SECONDS", help="A file is complete once unchanged this long.")
+@click.option("--poll", type=click.FloatRange(min=0.05), default=2.0, show_default=True,
+              metavar="SECONDS", help="How often to look at the folder.")
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON object per line: each document, then each file's outcome.")
+@pass_state
+def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[str, ...],
+          unit: str | None, duplex: bool, once: bool, settle: float, poll: float,
+          as_json: bool) -> None:
+    """Ingest scans as scanners drop them into FOLDER (a hot folder; shares work).
+
+    Each complete file is ingested once, then moved to FOLDER/done/ or, with a .reason.txt
+    beside it, to FOLDER/failed/. A sub-folder (a scanner's folder of page images) is one
+    batch. Safe to stop or kill: run it again and it goes on.
+    """
+    from sohoa.pipeline.watchjob import run_watch
+    from sohoa.scanners.watch import WatchSettings
+
+    options = WatchSettings(settle_seconds=settle, poll_seconds=poll, exclude=exclude,
+                            **({"include": include} if include else {}))
+    status = _StatusLine(folder)
+    show = emit_json if as_json else _show_document
+    try:
+        with status:
+            report = run_watch(folder, state.settings, options=options, unit=unit,
+                               duplex=duplex, once=once, emit=show, listener=status.update)
+    except KeyboardInterrupt:
+        report = status.report
+        err.print("stopped: run the same command again to go on where it stopped")
+    line = (f"{report.files_done} file(s) done, {report.files_failed} failed, "
+            f"{report.documents} document(s) stored, {report.duplicates} already stored, "
+            f"{report.needs_review} need review, {report.quarantined} page(s)/file(s) "
+            f"quarantined, {report.queue} file(s) still waiting")
+    err.print(line) if as_json else out.print(line)
+    raise SystemExit(EXIT_QUARANTINED if report.files_failed else EXIT_OK)
+
+
+@click.command()
+@click.option("--list", "list_only", is_flag=True, help="List the scanners SANE sees and exit.")
+@click.option("-d", "--device", default=None, metavar="NAME",
+              help="SANE device name from --list (default: the first scanner found).")
+@click.option("--source", default=None, metavar="NAME",
+              help="Paper source as the scanner names it (default: its feeder, its duplex "
+                   "feeder with --duplex).")
+@click.option("--duplex", is_flag=True, help="Scan both sides of each sheet.")
+@click.option("--resolution", type=int, default=300, show_default=True, help="Dots per inch.")
+@click.option("--mode", type=click.Choice(["Gray", "Color", "Lineart"]), default="Gray",
+              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["tiff", "png", "jpeg"]), default="tiff",
+              show_default=True, help="Page files written by the scanner.")
+@click.option("--pages", type=click.IntRange(min=1), default=None,
+              help="Stop after this many pages (default: until the feeder is empty).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Empty folder for the page files (default: a new folder in HOME/scans).")
+@click.option("--device-option", "device_options", multiple=True, metavar="OPTION",
+              help="A further scanimage option, passed as is, e.g. "
+                   "--device-option=--brightness=10 (repeatable).")
+@click.option("--unit", default=None, help="Receiving unit code (default: `unit` in sohoa.toml).")
+@click.option("--json", "as_json", is_flag=True,
+              help="JSON lines: one per document, then one for the scan.")
+@pass_state
+def scan(state: State, list_only: bool, device: str | None, source: str | None, duplex: bool,
+         resolution: int, mode: str, fmt: str, pages: int | None, out_dir: Path | None,
+         device_options: tuple[str, ...], unit: str | None, as_json: bool) -> None:
+    """Scan a stack of dossiers from a SANE scanner's feeder and ingest it."""
+    from sohoa.scanners.sane import ScanOptions, list_devices
+
+    if list_only:
+        devices = list_devices()
+        for d in devices:
+            if as_json:
+                emit_json({"device": d.name, "vendor": d.vendor, "model": d.model,
+                           "type": d.kind})
+            else:
+                out.print(d.describe())
+        if not devices and not as_json:
+            out.print("no scanner found: check that it is switched on and connected")
+        return
+
+    from sohoa.pipeline.scanjob import run_scan
+
+    options = ScanOptions(source=source, duplex=duplex, resolution=resolution, mode=mode,
+                          fmt=fmt, max_pages=pages, extra=device_options)
+    scanned = 0
+
+    def on_page(path: Path) -> None:
+        nonlocal scanned
+        scanned += 1
+        if not as_json:
+            err.print(f"scanned page {scanned}: {path.name}")
+
+    show = emit_json if as_json else _show_document
+    progress = PageProgress("recognizing", enabled=True)
+    try:
+        result = run_scan(state.settings, device=device, options=options, out=out_dir, unit=unit,
+                          emit=show, on_page=on_page, progress=progress)
+    finally:
+        progress.stop()
+    s, summary = result.scan, result.ingest
+    scan_line = {"scan_folder": str(s.folder), "device": s.device, "source": s.source,
+                 "scanned_pages": len(s.pages), **summary.counts()}
+    if as_json:
+        emit_json(scan_line)
+    line = (f"scanned {len(s.pages)} page(s) from {s.device} ({s.source or 'default source'}) "
+            f"into {s.folder}; {summary.pages} page(s) ({summary.blank_pages} blank), "
+            f"{summary.dossiers} dossier(s): {summary.stored} stored, {summary.duplicates} "
+            f"already stored, {summary.needs_review} need review, {summary.quarantined} "
+            f"quarantined")
+    err.print(line) if as_json else out.print(line)
+    raise SystemExit(EXIT_QUARANTINED if summary.quarantined else EXIT_OK)
+
+
+COMMANDS = [watch, scan]

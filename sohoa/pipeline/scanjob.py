@@ -1,0 +1,56 @@
+"""The scan job: sheets through a SANE scanner's feeder into a new folder, then the ingest.
+
+Orchestration only: ``sohoa.scanners.sane`` drives ``scanimage``; ``run_ingest`` does the rest,
+exactly as for files dropped in a folder, so a scanned batch is split, recognized, signed and
+stored by the same code (and re-running the ingest on the scan folder stores nothing twice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sohoa.pipeline.ingest import Emit, IngestSummary, run_ingest
+from sohoa.pipeline.progress import Progress
+from sohoa.pipeline.services import make_signer
+from sohoa.pipeline.settings import Settings
+from sohoa.scanners.sane import ScannerError, ScanOptions, ScanResult, scan_batch
+
+SCANS = "scans"
+
+
+@dataclass
+class ScanJobResult:
+    scan: ScanResult
+    ingest: IngestSummary
+
+
+def new_scan_folder(settings: Settings, now: datetime | None = None) -> Path:
+    """``HOME/scans/20261127-143005`` (local time, as the clerk reads it), never an old one."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    base = settings.home / SCANS / stamp
+    folder, n = base, 2
+    while folder.exists():
+        folder = base.with_name(f"{stamp}-{n}")
+        n += 1
+    return folder
+
+
+def run_scan(settings: Settings, *, device: str | None, options: ScanOptions,
+             out: Path | None = None, unit: str | None = None, emit: Emit = lambda _: None,
+             on_page: Callable[[Path], None] = lambda _: None,
+             progress: Progress | None = None) -> ScanJobResult:
+    """Scan one batch from the feeder and ingest it (``options.duplex`` marks back sides)."""
+    make_signer(settings)  # a missing signing key is said before the sheets go through
+    folder = out if out is not None else new_scan_folder(settings)
+    try:
+        scanned = scan_batch(folder, device, options, on_page=on_page)
+    except ScannerError:
+        if out is None and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()  # no empty scan folders left behind by a scanner that was off
+        raise
+    summary = run_ingest([folder], settings, unit=unit, duplex=options.duplex, emit=emit,
+                         progress=progress)
+    return ScanJobResult(scanned, summary)

@@ -1,0 +1,161 @@
+"""The hot-folder job: every file a scanner drops is ingested once, then moved out of the way.
+
+Orchestration only. ``sohoa.scanners.watch`` finds the files that are complete and keeps the
+ledger that makes each one handled exactly once (across restarts and ``kill -9``);
+``run_ingest`` does the work, one file per ingest job, so that one bad file fails alone.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sohoa.errors import ConfigError
+from sohoa.pipeline.ingest import Emit, run_ingest
+from sohoa.pipeline.progress import Progress
+from sohoa.pipeline.services import make_signer
+from sohoa.pipeline.settings import Settings
+from sohoa.scanners.watch import Outcome, WatchSettings, members, watch
+
+RATE_WINDOW_S = 300.0  # pages per minute over the last five minutes: idle nights do not count
+
+
+@dataclass
+class WatchReport:
+    """What the watcher has done so far; the status line draws it, ``--once`` returns it."""
+
+    folder: Path
+    started: float = field(default_factory=time.monotonic)
+    queue: int = 0  # files seen and not handled yet (still being written, or waiting their turn)
+    current: str | None = None  # the file being ingested now
+    current_pages: tuple[int, int] = (0, 0)  # (done, total) in the current file
+    files_done: int = 0
+    files_failed: int = 0
+    pages: int = 0
+    documents: int = 0
+    duplicates: int = 0
+    needs_review: int = 0
+    quarantined: int = 0
+    _recent: deque[tuple[float, int]] = field(default_factory=deque, repr=False)
+
+    def add_pages(self, n: int, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        self.pages += n
+        self._recent.append((now, n))
+        while self._recent and now - self._recent[0][0] > RATE_WINDOW_S:
+            self._recent.popleft()
+
+    def pages_per_minute(self, now: float | None = None) -> float:
+        now = time.monotonic() if now is None else now
+        window = min(RATE_WINDOW_S, max(now - self.started, 1.0))
+        recent = sum(n for t, n in self._recent if now - t <= RATE_WINDOW_S)
+        return recent / window * 60.0
+
+    def counts(self) -> dict[str, int]:
+        return {"files_done": self.files_done, "files_failed": self.files_failed,
+                "queue": self.queue, "pages": self.pages, "documents": self.documents,
+                "duplicates": self.duplicates, "needs_review": self.needs_review,
+                "quarantined": self.quarantined}
+
+
+Listener = Callable[[WatchReport], None]
+
+
+class _FileProgress:
+    """The ingest's per-page progress, turned into the watcher's counters."""
+
+    def __init__(self, report: WatchReport, listener: Listener) -> None:
+        self.report = report
+        self.listener = listener
+
+    def start(self, total: int) -> None:
+        self.report.current_pages = (0, total)
+        self.listener(self.report)
+
+    def advance(self, n: int = 1) -> None:
+        done, total = self.report.current_pages
+        self.report.current_pages = (done + n, total)
+        self.report.add_pages(n)
+        self.listener(self.report)
+
+
+def outcome_json(outcome: Outcome, stored: int, duplicates: int, pages: int) -> dict[str, Any]:
+    return {"file": str(outcome.source), "outcome": "done" if outcome.ok else "failed",
+            "moved_to": str(outcome.moved_to), "reason": outcome.reason, "pages": pages,
+            "stored": stored, "duplicates": duplicates}
+
+
+def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None = None,
+              unit: str | None = None, duplex: bool = False, once: bool = False,
+              emit: Emit = lambda _: None, listener: Listener = lambda _: None,
+              stop: Callable[[], bool] = lambda: False) -> WatchReport:
+    """Watch ``folder`` until ``stop()`` (or, with ``once``, until nothing is left to do).
+
+    ``emit`` gets every document event of the ingest jobs (as ``sohoa ingest --json`` prints
+    them) and one outcome event per file. A configuration or storage problem stops the watch
+    with its error; the file it was working on stays in the folder and is redone on restart.
+    """
+    folder = Path(folder)
+    options = options or WatchSettings()
+    if not folder.is_dir():
+        raise ConfigError(f"{folder} is not a folder: create it, or give the folder the "
+                          "scanners write to")
+    make_signer(settings)  # a missing signing key stops the desk now, not at the first file
+    report = WatchReport(folder)
+    progress: Progress = _FileProgress(report, listener)
+    per_file: dict[str, int] = {}
+
+    def handle(path: Path) -> str | None:
+        problems: list[str] = []
+        per_file.update(stored=0, duplicates=0, pages=0)
+
+        def on_event(event: dict[str, Any]) -> None:
+            if "error" in event:
+                page = event.get("page")
+                where = f"page {page + 1}" if page is not None else ""
+                if path.is_dir():  # say which page file of the folder it was
+                    where = f"{Path(event['source']).relative_to(path).as_posix()} {where}"
+                problems.append(f"{where.strip()}: {event['error']}" if where.strip()
+                                else str(event["error"]))
+                report.quarantined += 1
+            elif event.get("duplicate"):
+                per_file["duplicates"] += 1
+                report.duplicates += 1
+            else:
+                per_file["stored"] += 1
+                report.documents += 1
+                report.needs_review += int(bool(event.get("needs_review")))
+            emit(event)
+
+        report.current = path.relative_to(folder).as_posix()
+        listener(report)
+        # a folder dropped in is one batch: its files are split into dossiers together
+        summary = run_ingest(members(path, options), settings, unit=unit, duplex=duplex,
+                             emit=on_event, progress=progress)
+        per_file["pages"] = summary.pages
+        if problems:
+            return "; ".join(dict.fromkeys(problems))
+        if summary.pages == 0:
+            return "no readable page in this file: check the scanner's output format"
+        return None
+
+    def on_poll(waiting: int) -> None:
+        report.queue = waiting
+        listener(report)
+
+    for outcome in watch(folder, handle, options, stop=stop, once=once, on_poll=on_poll):
+        # per_file is empty when the file was not handed to the ingest (already handled)
+        if outcome.ok:
+            report.files_done += 1
+        else:
+            report.files_failed += 1
+        emit(outcome_json(outcome, per_file.get("stored", 0), per_file.get("duplicates", 0),
+                          per_file.get("pages", 0)))
+        per_file.clear()
+        report.current, report.current_pages = None, (0, 0)
+        listener(report)
+    return report

@@ -1,0 +1,271 @@
+"""Direct scanning through SANE's ``scanimage`` (Debian's sane-utils).
+
+A thin wrapper around the binary, as OCRmyPDF keeps Tesseract behind ``_exec/``: list the
+scanners, read the sources a scanner offers, and scan a batch from its feeder into a folder,
+one image file per side. Everything ``scanimage`` can say goes wrong becomes a ``ScannerError``
+whose message tells the desk clerk what to do (switch the scanner on, load the feeder, close
+the cover…). No SANE library is loaded into this process: a crashing backend cannot take the
+desk's program down with it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sohoa.errors import ConfigError
+
+MODES = ("Gray", "Color", "Lineart")
+FORMATS = {"tiff": "tif", "png": "png", "jpeg": "jpg"}
+PAGE_PATTERN = "page-%04d"
+_FEEDER = re.compile(r"\b(adf|feeder|automatic document)\b", re.IGNORECASE)
+_DUPLEX = re.compile(r"duplex", re.IGNORECASE)
+
+
+class ScannerError(ConfigError):
+    """The scanner or its driver could not do what was asked (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Device:
+    name: str  # what --device-name takes, e.g. "test:0" or "fujitsu:fi-7160:1234"
+    vendor: str
+    model: str
+    kind: str
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.vendor} {self.model}, {self.kind})"
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    source: str | None = None  # the scanner's own name for it; None: its feeder (duplex if asked)
+    duplex: bool = False
+    resolution: int = 300
+    mode: str = "Gray"
+    fmt: str = "tiff"
+    max_pages: int | None = None  # None: until the feeder is empty
+    extra: tuple[str, ...] = ()  # further scanimage options, passed as they are
+    timeout_s: float = 1800.0  # a whole batch; a jammed scanner must not hang the desk forever
+
+
+@dataclass
+class ScanResult:
+    device: str
+    source: str | None
+    folder: Path
+    pages: list[Path] = field(default_factory=list)
+    message: str = ""  # scanimage's last word, e.g. "Document feeder out of documents"
+
+
+def scanimage() -> str:
+    found = shutil.which("scanimage")
+    if found is None:
+        raise ScannerError("scanimage is not installed: install Debian's sane-utils "
+                           "(apt-get install sane-utils) and try again")
+    return found
+
+
+def _run(args: Sequence[str], timeout: float) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run([scanimage(), *args], capture_output=True, text=True,
+                              timeout=timeout, check=False, env=_env())
+    except subprocess.TimeoutExpired as exc:
+        raise ScannerError(f"the scanner did not answer within {timeout:.0f} s: check that it "
+                           "is switched on and not busy, then try again") from exc
+
+
+def _env() -> dict[str, str]:
+    # SANE's messages are parsed below: keep them in English whatever the desk's locale.
+    return {**os.environ, "LC_ALL": "C", "LANG": "C", "LANGUAGE": ""}
+
+
+def list_devices(timeout_s: float = 60.0) -> list[Device]:
+    """The scanners SANE can see (network scanners included, which can take a few seconds)."""
+    done = _run(["--formatted-device-list=%d\t%v\t%m\t%t%n"], timeout_s)
+    if done.returncode != 0:
+        raise ScannerError(f"SANE could not list the scanners: {_last_line(done.stderr)}")
+    devices = []
+    for line in done.stdout.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 4 and parts[0]:
+            devices.append(Device(*parts))
+    return devices
+
+
+def default_device(timeout_s: float = 60.0) -> Device:
+    devices = list_devices(timeout_s)
+    if not devices:
+        raise ScannerError("no scanner found: check that the scanner is switched on and "
+                           "connected (USB cable or network), that its SANE driver is enabled "
+                           "in /etc/sane.d/dll.conf, then run `scanimage -L`")
+    return devices[0]
+
+
+def device_sources(device: str, timeout_s: float = 60.0) -> list[str]:
+    """The paper sources a scanner offers (``--source`` values), empty if it has no choice."""
+    done = _run(["--device-name", device, "--all-options"], timeout_s)
+    if done.returncode != 0:
+        raise _open_error(device, done.stderr)
+    for line in done.stdout.splitlines():
+        match = re.match(r"\s*--source\s+(.+?)\s+\[", line)
+        if match:
+            return [s.strip() for s in match.group(1).split("|")]
+    return []
+
+
+def choose_source(sources: Sequence[str], options: ScanOptions, device: str) -> str | None:
+    """The source to scan from: as asked, else the duplex feeder or the feeder."""
+    if options.source is not None:
+        if sources and options.source not in sources:
+            raise ScannerError(f"{device} has no source {options.source!r}; it offers: "
+                               f"{', '.join(sources)}")
+        return options.source
+    if not sources:
+        if options.duplex:
+            raise ScannerError(f"{device} offers no paper source to choose, so no duplex "
+                               "feeder: scan without --duplex, or name the source with --source")
+        return None
+    feeders = [s for s in sources if _FEEDER.search(s)]
+    duplex = [s for s in feeders if _DUPLEX.search(s)] or [s for s in sources
+                                                          if _DUPLEX.search(s)]
+    if options.duplex:
+        if not duplex:
+            raise ScannerError(f"{device} has no duplex source (it offers: {', '.join(sources)}):"
+                               " scan without --duplex, or name the source with --source")
+        return duplex[0]
+    simplex = [s for s in feeders if not _DUPLEX.search(s)]
+    if simplex:
+        return simplex[0]
+    raise ScannerError(f"{device} has no document feeder (it offers: {', '.join(sources)}): "
+                       "name the source with --source to scan from the flatbed")
+
+
+def scan_batch(folder: Path, device: str | None = None, options: ScanOptions | None = None,
+               on_page: Callable[[Path], None] = lambda _: None) -> ScanResult:
+    """Scan sheets from the feeder into ``folder`` as page-0001.tif, page-0002.tif, …
+
+    Returns when the feeder is empty (or ``max_pages`` are scanned). When the scanner stops
+    with an error (a jam after page 12), the error names what to do and where the pages
+    scanned so far are; nothing of that batch is ingested, because a stack scanned in two
+    parts would split a dossier in two: the clerk scans the whole stack again (pages stored
+    before are recognized by their SHA-256 and not stored twice). Zero pages is an error too.
+    """
+    options = options or ScanOptions()
+    if options.mode not in MODES:
+        raise ScannerError(f"unknown colour mode {options.mode!r}: use one of {', '.join(MODES)}")
+    if options.fmt not in FORMATS:
+        raise ScannerError(f"unknown page format {options.fmt!r}: use one of "
+                           f"{', '.join(FORMATS)}")
+    if not 75 <= options.resolution <= 1200:
+        raise ScannerError(f"resolution {options.resolution} dpi is outside what document "
+                           "scanners do: use 200 or 300")
+    name = device or default_device().name
+    source = choose_source(device_sources(name), options, name)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if any(folder.iterdir()):
+        raise ScannerError(f"{folder} already holds files: scan into a new, empty folder")
+
+    suffix = FORMATS[options.fmt]
+    args = ["--device-name", name, f"--batch={folder / PAGE_PATTERN}.{suffix}", "--batch-print",
+            f"--format={options.fmt}", f"--resolution={options.resolution}",
+            f"--mode={options.mode}"]
+    if source is not None:
+        args.append(f"--source={source}")
+    if options.max_pages is not None:
+        args.append(f"--batch-count={options.max_pages}")
+    args.extend(options.extra)
+
+    result = ScanResult(name, source, folder)
+    try:
+        proc = subprocess.Popen([scanimage(), *args], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=_env())
+    except OSError as exc:
+        raise ScannerError(f"scanimage could not be started ({exc.strerror}): reinstall "
+                           "sane-utils") from exc
+    assert proc.stdout is not None
+    try:
+        # --batch-print names each page once it is written completely
+        for line in proc.stdout:
+            page = Path(line.strip())
+            if line.strip() and page.exists():
+                result.pages.append(page)
+                on_page(page)
+        _, stderr = proc.communicate(timeout=options.timeout_s)
+    except subprocess.TimeoutExpired as exc:
+        proc.kill()
+        proc.communicate()
+        raise ScannerError(f"the scanner stopped answering after {len(result.pages)} page(s): "
+                           "check it for a jam, then scan the whole stack again") from exc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    result.message = _last_line(stderr)
+    problem = _problem(stderr)
+    if problem == "no documents" and result.pages:
+        problem = None  # the feeder ran empty: the normal end of a batch
+    if proc.returncode != 0 and problem is None and not result.pages:
+        problem = "other"
+    if problem is not None:
+        kept = (f" (nothing was stored; the {len(result.pages)} page(s) scanned before it are "
+                f"in {folder})" if result.pages else "")
+        raise ScannerError(_advice(problem, name, stderr) + kept)
+    return result
+
+
+_PROBLEMS = (
+    ("no documents", "out of documents"),
+    ("no documents", "no documents"),
+    ("jammed", "jammed"),
+    ("cover open", "cover open"),
+    ("cover open", "cover is open"),
+    ("busy", "busy"),
+    ("open failed", "open of device"),
+    ("invalid", "invalid argument"),
+    ("denied", "access to resource has been denied"),
+    ("io", "error during device i/o"),
+)
+
+
+def _problem(stderr: str) -> str | None:
+    low = stderr.lower()
+    for name, needle in _PROBLEMS:
+        if needle in low:
+            return name
+    return "other" if "scanimage:" in low and "batch terminated" not in low else None
+
+
+def _advice(problem: str, device: str, stderr: str) -> str:
+    detail = _last_line(stderr)
+    return {
+        "no documents": f"the feeder of {device} is empty: put the sheets in the document "
+                        "feeder and scan again",
+        "jammed": f"paper jam in {device}: clear the jam, then scan the whole stack again",
+        "cover open": f"the cover of {device} is open: close it and scan again",
+        "busy": f"{device} is busy (another program is using it): wait, then scan again",
+        "open failed": f"scanner {device} could not be opened ({detail}): check the name with "
+                       "`sohoa scan --list` and that it is switched on",
+        "invalid": f"{device} refused the scan settings ({detail}): check --source, "
+                   "--resolution and --mode against `scanimage -d DEVICE --help`",
+        "denied": f"no permission to use {device}: add this user to the 'scanner' group",
+        "io": f"{device} reported an input/output error: check the cable or network, switch "
+              "the scanner off and on, then scan again",
+    }.get(problem, f"scanning with {device} failed: {detail or 'no message from the driver'}")
+
+
+def _open_error(device: str, stderr: str) -> ScannerError:
+    problem = _problem(stderr) or "open failed"
+    return ScannerError(_advice(problem, device, stderr))
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # scanimage's own messages are prefixed "scanimage: "; keep the driver's words only
+    return lines[-1].removeprefix("scanimage: ") if lines else ""

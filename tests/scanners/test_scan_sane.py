@@ -1,0 +1,146 @@
+"""`sohoa scan` for real: SANE's built-in `test` backend through Debian's `scanimage`.
+
+The test backend is switched on in a private SANE config folder (``SANE_CONFIG_DIR``), so the
+machine's /etc/sane.d stays as it is. Its feeder makes synthetic pages (a grid) with no dossier
+code, so what the pipeline must do with them is the real rule: one "unassigned" dossier, flagged
+for review, nothing dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sohoa.scanners.sane import ScannerError, ScanOptions, list_devices, scan_batch
+
+FEEDER = "Automatic Document Feeder"
+# Small grid pages at 150 dpi: real scans through the real driver, cheap to recognize.
+GRID = ("--device-option=--test-picture=Grid", "--device-option=-x100",
+        "--device-option=-y140", "--resolution", "150")
+
+
+def sohoa(home: Path, sane: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOHOA_HOME": str(home), "SANE_CONFIG_DIR": str(sane),
+           "OMP_THREAD_LIMIT": "1", "SOHOA_PURPOSE": "automated test of direct scanning"}
+    return subprocess.run([sys.executable, "-m", "sohoa", *args], env=env, text=True,
+                          capture_output=True, timeout=300, check=False)
+
+
+def lines(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+@pytest.fixture(scope="module")
+def sane(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """SANE with only the test backend enabled (make test installs sane-utils)."""
+    assert shutil.which("scanimage"), "scanimage is missing: install sane-utils (make test does)"
+    folder = tmp_path_factory.mktemp("sane.d")
+    (folder / "dll.conf").write_text("test\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def no_scanner(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("sane-none.d")
+    (folder / "dll.conf").write_text("")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory, sane: Path) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    done = sohoa(home, sane, "init", "--unit", "H19.22")
+    assert done.returncode == 0, done.stderr
+    return home
+
+
+def test_list_shows_the_test_scanners(home: Path, sane: Path) -> None:
+    done = sohoa(home, sane, "scan", "--list", "--json")
+    assert done.returncode == 0, done.stderr
+    assert [d["device"] for d in lines(done.stdout)] == ["test:0", "test:1"]
+    assert lines(done.stdout)[0]["model"] == "frontend-tester"
+
+
+def test_a_duplex_batch_from_the_feeder_is_scanned_and_ingested(home: Path, sane: Path) -> None:
+    done = sohoa(home, sane, "scan", "--device", "test:0", "--source", FEEDER, "--duplex",
+                 "--pages", "4", *GRID, "--json")
+    assert done.returncode == 0, done.stderr
+    events = lines(done.stdout)
+    documents = [e for e in events if "document_id" in e]
+    (scan,) = [e for e in events if "scan_folder" in e]
+
+    folder = Path(scan["scan_folder"])
+    assert folder.parent == home / "scans"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "page-0001.tif", "page-0002.tif", "page-0003.tif", "page-0004.tif"]
+    assert (scan["device"], scan["source"], scan["scanned_pages"]) == ("test:0", FEEDER, 4)
+    assert (scan["pages"], scan["dossiers"], scan["stored"], scan["quarantined"]) == (4, 1, 1, 0)
+
+    # No dossier-code sheet on the test pages: one unassigned dossier, kept and flagged.
+    (doc,) = documents
+    assert doc["dossier_code"].startswith("UNASSIGNED-")
+    assert doc["needs_review"]
+    assert "pages came before the first dossier-code sheet" in doc["review_reasons"]
+    assert [(Path(p["source"]).name, p["side"]) for p in doc["pages"]] == [
+        ("page-0001.tif", "front"), ("page-0002.tif", "back"),
+        ("page-0003.tif", "front"), ("page-0004.tif", "back")]
+
+    shown = sohoa(home, sane, "show", doc["document_id"], "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert [p["side"] for p in json.loads(shown.stdout)["pages"]] == [
+        "front", "back", "front", "back"]
+
+    # The scan folder is an ordinary batch: ingesting it again stores nothing twice.
+    again = sohoa(home, sane, "ingest", str(folder), "--json")
+    assert again.returncode == 0, again.stderr
+    assert [e.get("duplicate") for e in lines(again.stdout)] == [True]
+
+
+def test_scan_into_a_chosen_folder_simplex(home: Path, sane: Path, tmp_path: Path) -> None:
+    out = tmp_path / "stack"
+    done = sohoa(home, sane, "scan", "-d", "test:1", "--pages", "2", "--format", "png",
+                 "--out", str(out), *GRID, "--device-option=--test-picture=Color pattern")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["page-0001.png", "page-0002.png"]
+    assert "scanned 2 page(s) from test:1 (Automatic Document Feeder)" in done.stdout
+
+    # A folder that already holds pages is not mixed with a new batch.
+    again = sohoa(home, sane, "scan", "-d", "test:1", "--pages", "1", "--out", str(out), *GRID)
+    assert again.returncode == 2
+    assert "already holds files: scan into a new, empty folder" in again.stderr
+
+
+@pytest.mark.parametrize(("device", "options", "message"), [
+    ("test:0", ScanOptions(duplex=True),
+     "test:0 has no duplex source (it offers: Flatbed, Automatic Document Feeder)"),
+    ("test:7", ScanOptions(), "scanner test:7 could not be opened"),
+    ("test:0", ScanOptions(source="Tray 2"), "test:0 has no source 'Tray 2'"),
+    ("test:0", ScanOptions(extra=("--read-return-value=SANE_STATUS_JAMMED",)),
+     "paper jam in test:0: clear the jam, then scan the whole stack again"),
+    ("test:0", ScanOptions(resolution=2400), "resolution 2400 dpi is outside"),
+])
+def test_scanner_problems_are_said_plainly(sane: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch, device: str,
+                                           options: ScanOptions, message: str) -> None:
+    monkeypatch.setenv("SANE_CONFIG_DIR", str(sane))
+    with pytest.raises(ScannerError) as raised:
+        scan_batch(tmp_path / "pages", device, replace(options, max_pages=1))
+    assert message in str(raised.value)
+    assert raised.value.exit_code == 2
+
+
+def test_no_scanner_found(home: Path, no_scanner: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    done = sohoa(home, no_scanner, "scan", "--pages", "1")
+    assert done.returncode == 2
+    assert "no scanner found: check that the scanner is switched on" in done.stderr
+    assert "Traceback" not in done.stderr
+    monkeypatch.setenv("SANE_CONFIG_DIR", str(no_scanner))
+    assert list_devices() == []
