@@ -17,9 +17,9 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd \
 	poppler-utils qpdf ghostscript libzbar0 sane-utils softhsm2 python3-venv
 # Commands the test suite needs, and the package that brings each when it is missing
 # (Java and Maven fetch veraPDF and the ETSI validator from Maven Central).
-APT_COMMANDS := java:default-jre-headless mvn:maven
+APT_COMMANDS := java:default-jre-headless mvn:maven unzip:unzip curl:curl
 
-.PHONY: demo test install system-deps lint clean
+.PHONY: demo test install system-deps bench-deps lint clean
 
 install: system-deps $(VENV)/.installed
 
@@ -48,6 +48,12 @@ demo: install
 
 test: install
 	@bash scripts/test.sh
+
+# The peers the benchmarks in bench/ run beside sohoa (OCRmyPDF with unpaper, pyHanko's CLI).
+bench-deps: install
+	@command -v unpaper >/dev/null || { SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq unpaper; }
+	$(PY) -m pip install -q -e '.[dev,bench]'
 
 lint: install
 	$(VENV)/bin/ruff check sohoa tests bench scripts

@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 SOHOA_VERAPDF="$(scripts/services/verapdf.sh command)"
 export SOHOA_VERAPDF
 
+# Elasticsearch for the search contract tests (tests/contract); stopped again on exit.
+SOHOA_TEST_ES_URL="$(scripts/services/elasticsearch.sh start)"
+export SOHOA_TEST_ES_URL
+trap 'scripts/services/elasticsearch.sh stop' EXIT
+
 export OMP_THREAD_LIMIT=1
 set +e
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -61,6 +61,30 @@ fetch() {
     rm -rf "$DIST" && mv "$tmp/elasticsearch-$VERSION" "$DIST" && rm -rf "$tmp"
 }
 
+# The integ-test-zip has no analysis-common module, so no "asciifolding" filter: add Lucene's
+# own ASCIIFoldingFilter under that name (es-folding/, a 40-line shim compiled here against the
+# node's own jars). A real cluster's default distribution has the filter built in.
+install_folding() {
+    local java_home="$1" plugin="$DIST/plugins/sohoa-folding"
+    if [ -s "$plugin/sohoa-folding.jar" ]; then return 0; fi
+    local src build
+    src="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/es-folding"
+    build=$(mktemp -d)
+    "$java_home/bin/javac" --release 21 -proc:none -nowarn -cp "$DIST/lib/*" -d "$build" \
+        "$src/org/sohoa/esfolding/FoldingPlugin.java"
+    mkdir -p "$plugin"
+    "$java_home/bin/jar" --create --file "$plugin/sohoa-folding.jar" -C "$build" .
+    cat > "$plugin/plugin-descriptor.properties" <<PROPS
+description=asciifolding token filter (Lucene ASCIIFoldingFilter) for the sohoa test node
+version=1.0.0
+name=sohoa-folding
+classname=org.sohoa.esfolding.FoldingPlugin
+java.version=21
+elasticsearch.version=$VERSION
+PROPS
+    rm -rf "$build"
+}
+
 healthy() {
     curl -fsS "$URL/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1
 }
@@ -70,6 +94,7 @@ start() {
     local java_home
     java_home=$(find_java)
     fetch
+    install_folding "$java_home"
     id -u "$ES_USER" >/dev/null 2>&1 || useradd --system --no-create-home \
         --shell /usr/sbin/nologin "$ES_USER"
     # The node writes its config (keystore) and plugins dir: give it its own copy of the config.
@@ -121,6 +146,6 @@ stop() {
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
-    url) healthy && echo "$URL" ;;
+    url) if healthy; then echo "$URL"; else exit 1; fi ;;
     *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;
 esac

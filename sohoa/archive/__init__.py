@@ -1,6 +1,7 @@
 """The archive room: catalog (SQLAlchemy 2 + Alembic), content-addressed blobs, search index
-(tantivy, kept in step through an outbox), reuse lookups, stage cache and the hash-chained audit
-log. Other rooms talk to it through :class:`Archive` and the records in ``sohoa.records``."""
+(tantivy embedded or Elasticsearch, kept in step through an outbox), reuse lookups, stage cache,
+the hash-chained audit and access logs, and API tokens. Other rooms talk to it through
+:class:`Archive` and the records in ``sohoa.records``."""
 
 from sohoa.archive.archival import LABELS as ARCHIVAL_LABELS
 from sohoa.archive.archival import archival_metadata

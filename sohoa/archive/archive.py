@@ -18,18 +18,22 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from sohoa.archive import access as access_log
 from sohoa.archive import audit as audit_log
-from sohoa.archive import documents, faults
+from sohoa.archive import documents, faults, tokens
 from sohoa.archive import jobs as job_state
 from sohoa.archive.blobs import BlobStore, FileBlobStore
 from sohoa.archive.catalog import make_engines, migrate, safe_url, upsert
+from sohoa.archive.indexes import check_search_url, open_index
 from sohoa.archive.models import (
     STATUS_STORED,
     Document,
@@ -40,14 +44,26 @@ from sohoa.archive.models import (
     SearchOutbox,
     StageCache,
 )
-from sohoa.archive.search import SearchIndex, TantivyIndex
-from sohoa.archive.urls import blob_path, search_path
+from sohoa.archive.policy import Caller
+from sohoa.archive.search import SearchIndex
+from sohoa.archive.urls import blob_path
 from sohoa.archive.values import SYSTEM_ACTOR, nfc_opt, utc_now
 from sohoa.errors import NotFoundError, SohoaError, StorageError, VerificationError
 from sohoa.records import DocumentRecord, Quarantined, sha256_hex
 from sohoa.vntext import nfc
 
 _SYNC_BATCH = 500
+
+
+@dataclass
+class _AccessTicket:
+    caller: Caller
+    action: str
+    purpose: str
+    reads: Sequence[access_log.Read]
+    seqs: list[int] = field(default_factory=list)
+    done: bool = False
+    error: BaseException | None = None
 
 
 class Archive:
@@ -60,13 +76,19 @@ class Archive:
         self.blobs = blobs
         self.index = index
         self._index_lock = threading.Lock()
+        # One writer at a time inside this process: SQLite would make the others wait in its
+        # busy handler, which sleeps in growing steps (up to 100 ms) and wrecks tail latency.
+        self._write_lock = threading.Lock()
+        self._access_queue: list[_AccessTicket] = []
+        self._access_queue_lock = threading.Lock()
 
     @classmethod
     def open(cls, db_url: str, blobs_url: str, search_url: str) -> Archive:
         """Open (creating and migrating as needed) the archive named by three URLs:
-        ``sqlite:////abs/catalog.db``, ``file:///abs/blobs``, ``tantivy:///abs/index``."""
+        ``sqlite:////abs/catalog.db``, ``file:///abs/blobs``, ``tantivy:///abs/index`` or
+        ``http://host:9200`` (Elasticsearch)."""
         blob_dir = blob_path(blobs_url)
-        index_dir = search_path(search_url)
+        check_search_url(search_url)
         writer, reader = make_engines(db_url)
         try:
             try:
@@ -77,14 +99,15 @@ class Archive:
                     f"{getattr(exc, 'orig', None) or exc}. Check the 'db' setting, the file's "
                     "permissions and free disk space") from exc
             blobs = FileBlobStore(blob_dir)
-            index = TantivyIndex(index_dir)
+            index = open_index(search_url)
         except BaseException:
             writer.dispose()
             reader.dispose()
             raise
         archive = cls(writer, reader, blobs, index)
         try:
-            if index.fresh and archive._count(select(func.count()).select_from(Document)):
+            fresh = getattr(index, "fresh", False)
+            if fresh and archive._count(select(func.count()).select_from(Document)):
                 # A new or discarded index beside an existing catalog: fill it before use.
                 archive.rebuild_index()
         except BaseException:
@@ -107,8 +130,10 @@ class Archive:
 
     # --- transactions ---------------------------------------------------------------------
 
-    def _write(self) -> Any:
-        return self._writer.begin()
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._write_lock, self._writer.begin() as conn:
+            yield conn
 
     def _read(self) -> Any:
         return self._reader.begin()
@@ -343,6 +368,10 @@ class Archive:
         with self._read() as conn:
             return documents.reuse(conn, owner_id, doc_type, valid_on or date.today())
 
+    def search_pending(self) -> int:
+        """Outbox rows not yet in the search index (cheap: a health check can call it)."""
+        return self._count(select(func.count()).select_from(SearchOutbox))
+
     def stats(self) -> dict[str, int]:
         with self._read() as conn:
             def count(model: Any, *where: Any) -> int:
@@ -370,10 +399,84 @@ class Archive:
             audit_log.append(conn, action, actor=actor, target=target, detail=detail)
 
     def audit_verify(self) -> tuple[bool, list[str]]:
+        """Verify both chains: the audit log and the access log."""
         with self._read() as conn:
-            return audit_log.verify(conn)
+            _, problems = audit_log.verify(conn)
+            problems = problems + access_log.verify(conn)
+        return (not problems, problems)
 
     def audit_events(self, *, target: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
         """The newest ``limit`` events (about ``target`` if given), newest first."""
         with self._read() as conn:
             return audit_log.events(conn, target, limit)
+
+    # --- API tokens -----------------------------------------------------------------------
+
+    def add_token(self, user: str, role: str, unit: str, *, created_by: str) -> tuple[str, str]:
+        """Create an API token; return (token id, token). The token is shown once, only its
+        SHA-256 is kept."""
+        with self._write() as conn:
+            return tokens.add(conn, user, role, unit, created_by)
+
+    def list_tokens(self, *, include_revoked: bool = False) -> list[dict[str, Any]]:
+        with self._read() as conn:
+            return tokens.listing(conn, include_revoked)
+
+    def revoke_token(self, token_id: str, *, revoked_by: str) -> None:
+        with self._write() as conn:
+            tokens.revoke(conn, token_id, revoked_by)
+
+    def authenticate(self, token: str | None, *, channel: str = "api") -> Caller:
+        """The caller a presented API token stands for (NotAuthenticatedError otherwise)."""
+        with self._read() as conn:
+            return tokens.resolve(conn, token, channel)
+
+    # --- access log -----------------------------------------------------------------------
+
+    def document_ref(self, document_id: str) -> dict[str, Any]:
+        """Owner, unit and status of a document (for access checks); NotFoundError if absent."""
+        with self._read() as conn:
+            row = conn.execute(select(Document.owner_id, Document.unit, Document.status)
+                               .where(Document.id == document_id)).first()
+        if row is None:
+            raise NotFoundError(f"document {document_id} is not in the archive")
+        return {"document_id": document_id, "owner_id": row.owner_id, "unit": row.unit,
+                "status": row.status}
+
+    def log_access(self, caller: Caller, action: str, purpose: str,
+                   reads: Sequence[access_log.Read]) -> list[int]:
+        """Append one access-log entry per read; return their seqs once they are committed.
+
+        Group commit: concurrent callers queue their entries; whoever takes the writer lock
+        first commits everything queued in one transaction (one fsync), and the others find
+        theirs done. Nobody returns before their own entries are durable."""
+        ticket = _AccessTicket(caller, action, purpose, reads)
+        with self._access_queue_lock:
+            self._access_queue.append(ticket)
+        with self._write_lock:
+            if not ticket.done:
+                with self._access_queue_lock:
+                    batch, self._access_queue = self._access_queue, []
+                try:
+                    with self._writer.begin() as conn:
+                        for t in batch:
+                            t.seqs = access_log.append(conn, t.caller, t.action, t.purpose,
+                                                       t.reads)
+                except Exception as exc:  # every waiter in the batch gets the failure
+                    for t in batch:
+                        t.error, t.seqs = exc, []
+                finally:
+                    for t in batch:
+                        t.done = True
+        if ticket.error is not None:
+            raise StorageError(
+                f"the access log could not be written ({ticket.error}); nothing was shown. "
+                "Try again; if it persists, check the catalog") from ticket.error
+        return ticket.seqs
+
+    def access_events(self, *, owner: str | None = None, document: str | None = None,
+                      user: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """Access-log entries (about this owner / document / by this user), newest first."""
+        with self._read() as conn:
+            return access_log.events(conn, owner=owner, document=document, user=user,
+                                     limit=limit)

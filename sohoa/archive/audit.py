@@ -4,17 +4,21 @@ Each entry's hash is SHA-256 over a canonical serialization of the entry *includ
 entry's hash*, so editing any entry breaks its own hash and deleting one breaks the link of the
 next. The chain head (last seq and hash) is kept in ``audit_head`` and updated in the same
 transaction as each append, which also catches entries deleted from the end of the log.
+
+:class:`Chain` is the mechanism; ``AUDIT`` is the archive's event log and ``sohoa.archive.access``
+holds a sibling chain for reads of personal data (same hashing, its own tables and head).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, select
 
 from sohoa.archive.models import AuditEntry, AuditHead
 from sohoa.vntext import nfc
@@ -45,88 +49,124 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"audit detail value {value!r} is not JSON-serializable")
 
 
+def chain_hash(seq: int, at: str, values: Sequence[Any], prev_hash: str) -> str:
+    """SHA-256 over ``[seq, at, *values, prev_hash]`` as compact JSON (the chain's link)."""
+    payload = json.dumps([seq, at, *values, prev_hash], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
 def entry_hash(seq: int, at: str, actor: str, action: str, target: str | None, detail: str,
                prev_hash: str) -> str:
-    payload = json.dumps([seq, at, actor, action, target, detail, prev_hash],
-                         ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return chain_hash(seq, at, (actor, action, target, detail), prev_hash)
 
 
 def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+@dataclass(frozen=True)
+class Chain:
+    """One hash-chained, append-only log: its entry table, its one-row head table, and the
+    columns hashed between ``seq, at`` and ``prev_hash`` (in this order)."""
+
+    name: str
+    entries: Table
+    head: Table
+    fields: tuple[str, ...]
+    label: str = "action"  # the column that names an entry in problem reports
+
+    def append(self, conn: Connection, values: Mapping[str, Any]) -> int:
+        """Append one entry inside the caller's (write) transaction; return its seq."""
+        # FOR UPDATE serializes concurrent appenders on PostgreSQL; SQLite's BEGIN IMMEDIATE
+        # already did.
+        e, h = self.entries.c, self.head.c
+        head = conn.execute(select(h.seq, h.hash).where(h.id == _HEAD_ID).with_for_update()
+                            ).first()
+        if head is None:
+            # No head row: a fresh log, or the head was deleted; then go on from the last entry
+            # so that appends keep working (verify() reports the missing head until this append).
+            last = conn.execute(select(e.seq, e.hash).order_by(e.seq.desc()).limit(1)).first()
+            prev_seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS)
+        else:
+            prev_seq, prev_hash = head.seq, head.hash
+        seq = prev_seq + 1
+        at = utc_now_iso()
+        row = {name: values.get(name) for name in self.fields}
+        digest = chain_hash(seq, at, [row[n] for n in self.fields], prev_hash)
+        conn.execute(self.entries.insert().values(seq=seq, at=at, prev_hash=prev_hash,
+                                                  hash=digest, **row))
+        if head:
+            conn.execute(self.head.update().where(h.id == _HEAD_ID).values(seq=seq, hash=digest))
+        else:
+            conn.execute(self.head.insert().values(id=_HEAD_ID, seq=seq, hash=digest))
+        return seq
+
+    def verify(self, conn: Connection) -> list[str]:
+        """Walk the chain from the start; return the problems in words an auditor can act on."""
+        problems: list[str] = []
+        expected_prev = GENESIS
+        expected_seq = 1
+        e, h = self.entries.c, self.head.c
+        for row in conn.execute(select(self.entries).order_by(e.seq)).mappings():
+            seq = row["seq"]
+            if seq != expected_seq:
+                missing = (f"entry {expected_seq}" if seq == expected_seq + 1
+                           else f"entries {expected_seq}–{seq - 1}")
+                problems.append(f"{missing} of the {self.name} were deleted")
+            if row["prev_hash"] != expected_prev:
+                problems.append(
+                    f"{self._entry(seq)} does not follow on from the entry before it "
+                    "(an earlier entry was deleted or altered)")
+            recomputed = chain_hash(seq, row["at"], [row[n] for n in self.fields],
+                                    row["prev_hash"])
+            if recomputed != row["hash"]:
+                problems.append(f"{self._entry(seq)} ({row[self.label]}, {row['at']}) was "
+                                "altered after it was written")
+            expected_prev = row["hash"]
+            expected_seq = seq + 1
+        head = conn.execute(select(h.seq, h.hash).where(h.id == _HEAD_ID)).first()
+        last_seq = expected_seq - 1
+        if head is not None:
+            if head.seq > last_seq:
+                first = last_seq + 1
+                span = f"entry {first}" if first == head.seq else f"entries {first}–{head.seq}"
+                problems.append(f"{span} at the end of the {self.name} were deleted")
+            elif head.seq == last_seq and head.hash != expected_prev:
+                problems.append(
+                    f"the last {self._entry(last_seq)} does not match the recorded chain head")
+            elif head.seq < last_seq:
+                problems.append(
+                    f"{self._entry_plural()} after {head.seq} were added outside the "
+                    f"{self.name}'s own code path")
+        elif last_seq:
+            kind = self.name.removesuffix(" log")
+            problems.append(f"the {kind} chain head is missing (it was deleted)")
+        return problems
+
+    def _entry(self, seq: int) -> str:
+        return f"entry {seq}" if self.name == AUDIT.name else f"{self.name} entry {seq}"
+
+    def _entry_plural(self) -> str:
+        return "entries" if self.name == AUDIT.name else f"{self.name} entries"
+
+
+AUDIT = Chain("audit log", AuditEntry.__table__, AuditHead.__table__,
+              ("actor", "action", "target", "detail"))
+
+
 def append(conn: Connection, action: str, *, actor: str, target: str | None = None,
            detail: Mapping[str, Any] | None = None) -> int:
-    """Append one entry inside the caller's (write) transaction; return its seq."""
-    # FOR UPDATE serializes concurrent appenders on PostgreSQL; SQLite's BEGIN IMMEDIATE
-    # already did.
-    head = conn.execute(
-        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == _HEAD_ID).with_for_update()
-    ).first()
-    if head is None:
-        # No head row: a fresh log, or the head was deleted; then go on from the last entry so
-        # that appends keep working (verify() reports the missing head until this append).
-        last = conn.execute(select(AuditEntry.seq, AuditEntry.hash)
-                            .order_by(AuditEntry.seq.desc()).limit(1)).first()
-        prev_seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS)
-    else:
-        prev_seq, prev_hash = head.seq, head.hash
-    seq = prev_seq + 1
-    at = utc_now_iso()
-    actor, action = nfc(actor), nfc(action)
-    target = nfc(target) if target is not None else None
-    detail_text = canonical_json(dict(detail or {}))
-    digest = entry_hash(seq, at, actor, action, target, detail_text, prev_hash)
-    conn.execute(AuditEntry.__table__.insert().values(
-        seq=seq, at=at, actor=actor, action=action, target=target, detail=detail_text,
-        prev_hash=prev_hash, hash=digest))
-    if head:
-        conn.execute(AuditHead.__table__.update().where(AuditHead.id == _HEAD_ID)
-                     .values(seq=seq, hash=digest))
-    else:
-        conn.execute(AuditHead.__table__.insert().values(id=_HEAD_ID, seq=seq, hash=digest))
-    return seq
+    """Append one audit event inside the caller's (write) transaction; return its seq."""
+    return AUDIT.append(conn, {
+        "actor": nfc(actor), "action": nfc(action),
+        "target": nfc(target) if target is not None else None,
+        "detail": canonical_json(dict(detail or {})),
+    })
 
 
 def verify(conn: Connection) -> tuple[bool, list[str]]:
     """Walk the chain from the start; return (intact, problems in words an auditor can act on)."""
-    problems: list[str] = []
-    expected_prev = GENESIS
-    expected_seq = 1
-    rows = conn.execute(select(AuditEntry).order_by(AuditEntry.seq))
-    for row in rows.mappings():
-        seq = row["seq"]
-        if seq != expected_seq:
-            missing = (f"entry {expected_seq}" if seq == expected_seq + 1
-                       else f"entries {expected_seq}–{seq - 1}")
-            problems.append(f"{missing} of the audit log were deleted")
-        if row["prev_hash"] != expected_prev:
-            problems.append(
-                f"entry {seq} does not follow on from the entry before it "
-                "(an earlier entry was deleted or altered)")
-        recomputed = entry_hash(seq, row["at"], row["actor"], row["action"], row["target"],
-                                row["detail"], row["prev_hash"])
-        if recomputed != row["hash"]:
-            problems.append(
-                f"entry {seq} ({row['action']}, {row['at']}) was altered after it was written")
-        expected_prev = row["hash"]
-        expected_seq = seq + 1
-    head = conn.execute(select(AuditHead.seq, AuditHead.hash)
-                        .where(AuditHead.id == _HEAD_ID)).first()
-    last_seq = expected_seq - 1
-    if head is not None:
-        if head.seq > last_seq:
-            first = last_seq + 1
-            span = f"entry {first}" if first == head.seq else f"entries {first}–{head.seq}"
-            problems.append(f"{span} at the end of the audit log were deleted")
-        elif head.seq == last_seq and head.hash != expected_prev:
-            problems.append(f"the last entry ({last_seq}) does not match the recorded chain head")
-        elif head.seq < last_seq:
-            problems.append(
-                f"entries after {head.seq} were added outside the audit log's own code path")
-    elif last_seq:
-        problems.append("the audit chain head is missing (it was deleted)")
+    problems = AUDIT.verify(conn)
     return (not problems, problems)
 
 

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlparse
 from sohoa.errors import ConfigError
 
 BLOB_SCHEMES = ("file:///<absolute directory>",)
-SEARCH_SCHEMES = ("tantivy:///<absolute directory>",)
+SEARCH_SCHEMES = ("tantivy:///<absolute directory>", "http://host:9200[/index-name]")
 
 
 def local_path(url: str, scheme: str, family: str, known: tuple[str, ...]) -> Path:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.table import Table
@@ -22,6 +24,17 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> da
         raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD") from None
 
 
+def accountable(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--purpose`` and ``--user``: every read of personal data says who and why (logged)."""
+    command = click.option(
+        "--user", envvar="SOHOA_USER",
+        help="Who is reading, for the access log (default: the OS user; env SOHOA_USER).")(command)
+    return click.option(
+        "--purpose", envvar="SOHOA_PURPOSE", metavar="TEXT",
+        help="Why you are looking, e.g. the dossier code you are handling (required; "
+             "env SOHOA_PURPOSE). Recorded in the access log.")(command)
+
+
 @click.command()
 @click.argument("query")
 @click.option("--owner", help="Only documents of this citizen ID / enterprise code.")
@@ -31,14 +44,17 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> da
 @click.option("--to", "date_to", callback=_date, help="Issued on or before (YYYY-MM-DD).")
 @click.option("--limit", type=int, default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
+@accountable
 @pass_state
 def search(state: State, query: str, owner: str | None, doc_type: str | None, unit: str | None,
-           date_from: date | None, date_to: date | None, limit: int, as_json: bool) -> None:
+           date_from: date | None, date_to: date | None, limit: int, as_json: bool,
+           purpose: str | None, user: str | None) -> None:
     """Full-text search, accent-insensitive ("dong nai" finds "Đồng Nai")."""
     from sohoa.pipeline import lookup
 
     hits = lookup.search(state.settings, query, owner=owner, doc_type=doc_type, unit=unit,
-                         date_from=date_from, date_to=date_to, limit=limit)
+                         date_from=date_from, date_to=date_to, limit=limit,
+                         caller=lookup.cli_caller(state.settings, user), purpose=purpose)
     if as_json:
         for hit in hits:
             emit_json(hit)
@@ -57,13 +73,15 @@ def search(state: State, query: str, owner: str | None, doc_type: str | None, un
 @click.option("--type", "doc_type", help="Only this document type.")
 @click.option("--valid-on", callback=_date, help="Validity date (default today).")
 @click.option("--json", "as_json", is_flag=True)
+@accountable
 @pass_state
 def reuse(state: State, owner_id: str, doc_type: str | None, valid_on: date | None,
-          as_json: bool) -> None:
+          as_json: bool, purpose: str | None, user: str | None) -> None:
     """What does this owner already have that is still valid?"""
     from sohoa.pipeline import lookup
 
-    rows = lookup.reuse(state.settings, owner_id, doc_type=doc_type, valid_on=valid_on)
+    rows = lookup.reuse(state.settings, owner_id, doc_type=doc_type, valid_on=valid_on,
+                        caller=lookup.cli_caller(state.settings, user), purpose=purpose)
     if as_json:
         for row in rows:
             emit_json(row)
@@ -83,12 +101,15 @@ def reuse(state: State, owner_id: str, doc_type: str | None, valid_on: date | No
 @click.command()
 @click.argument("document_id")
 @click.option("--json", "as_json", is_flag=True)
+@accountable
 @pass_state
-def show(state: State, document_id: str, as_json: bool) -> None:
+def show(state: State, document_id: str, as_json: bool, purpose: str | None,
+         user: str | None) -> None:
     """Everything known about one document: fields, pages and their provenance, signature."""
     from sohoa.pipeline import lookup
 
-    doc = lookup.show(state.settings, document_id)
+    doc = lookup.show(state.settings, document_id,
+                      caller=lookup.cli_caller(state.settings, user), purpose=purpose)
     if as_json:
         emit_json(doc)
         return
@@ -105,12 +126,15 @@ def show(state: State, document_id: str, as_json: bool) -> None:
 @click.command()
 @click.argument("document_id")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@accountable
 @pass_state
-def get(state: State, document_id: str, output: Path) -> None:
+def get(state: State, document_id: str, output: Path, purpose: str | None,
+        user: str | None) -> None:
     """Write a stored document's signed PDF to a file."""
     from sohoa.pipeline import lookup
 
-    pdf = lookup.get_pdf(state.settings, document_id)
+    pdf = lookup.get_pdf(state.settings, document_id,
+                         caller=lookup.cli_caller(state.settings, user), purpose=purpose)
     output.write_bytes(pdf)
     out.print(f"wrote {output} ({len(pdf)} bytes)")
 

@@ -124,10 +124,9 @@ class Reader:
     # --- not personal data ----------------------------------------------------------------
 
     def health(self) -> dict[str, Any]:
-        """Is the catalog answering? (No personal data, no caller needed.)"""
-        stats = self.archive.stats()
+        """Is the catalog answering? (No personal data, no caller needed; cheap.)"""
         return {"status": "ok", "version": __version__,
-                "search_pending": stats["search_pending"]}
+                "search_pending": self.archive.search_pending()}
 
 
 def _clean_id(value: str | None) -> str | None:

@@ -55,7 +55,8 @@ def test_sqlite_settings(archive: Archive) -> None:
 @pytest.mark.parametrize(("db", "blobs", "search", "says"), [
     ("mysql://x/y", "file:///b", "tantivy:///i", "sqlite:///"),
     ("sqlite:///{t}/c.db", "s3://bucket/p", "tantivy:///i", "file:///"),
-    ("sqlite:///{t}/c.db", "file:///b", "http://localhost:9200", "tantivy:///"),
+    ("sqlite:///{t}/c.db", "file:///b", "solr://localhost:8983", "http://host:9200"),
+    ("sqlite:///{t}/c.db", "file:///b", "http://localhost:9200/Big/Index", "lower-case"),
     ("sqlite:///{t}/c.db", "file://relative/b", "tantivy:///i", "local path"),
     ("sqlite:///relative.db", "file:///b", "tantivy:///i", "absolute file path"),
     ("sqlite://", "file:///b", "tantivy:///i", "absolute file path"),

@@ -1,0 +1,70 @@
+"""The access log: every read of personal data, append-only and hash-chained.
+
+A sibling chain of the audit log (``audit.Chain``: same hashing, same verification), kept in
+its own tables. One entry per owner whose data a read returned: a search that showed documents
+of three citizens writes three entries (same request), so "who looked at my documents?" is one
+indexed query on ``owner_id``.
+
+Functions take an open connection; the caller (``Archive``) owns the transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from sohoa.archive.audit import Chain, canonical_json
+from sohoa.archive.models import AccessEntry, AccessHead
+from sohoa.archive.policy import Caller
+from sohoa.vntext import nfc
+
+ACCESS = Chain("access log", AccessEntry.__table__, AccessHead.__table__,
+               ("user", "role", "unit", "channel", "action", "purpose", "owner_id",
+                "document_id", "request", "result_count"))
+
+
+@dataclass(frozen=True)
+class Read:
+    """What one read touched: an owner (or none), a document (or none), how many results."""
+
+    owner_id: str | None
+    result_count: int
+    document_id: str | None = None
+    request: Mapping[str, Any] = field(default_factory=dict)
+
+
+def append(conn: Connection, caller: Caller, action: str, purpose: str,
+           reads: Sequence[Read]) -> list[int]:
+    """Write one entry per read, in the caller's transaction; return their seqs."""
+    return [ACCESS.append(conn, {
+        "user": nfc(caller.user), "role": caller.role, "unit": nfc(caller.unit),
+        "channel": caller.channel, "action": action, "purpose": nfc(purpose),
+        "owner_id": r.owner_id, "document_id": r.document_id,
+        "request": canonical_json(dict(r.request)), "result_count": int(r.result_count),
+    }) for r in reads]
+
+
+def verify(conn: Connection) -> list[str]:
+    return ACCESS.verify(conn)
+
+
+def events(conn: Connection, *, owner: str | None = None, document: str | None = None,
+           user: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """The newest ``limit`` entries matching every filter given, newest first."""
+    stmt = select(AccessEntry).order_by(AccessEntry.seq.desc()).limit(limit)
+    if owner is not None:
+        stmt = stmt.where(AccessEntry.owner_id == owner)
+    if document is not None:
+        stmt = stmt.where(AccessEntry.document_id == document)
+    if user is not None:
+        stmt = stmt.where(AccessEntry.user == nfc(user))
+    return [{"seq": r["seq"], "at": r["at"], "user": r["user"], "role": r["role"],
+             "unit": r["unit"], "channel": r["channel"], "action": r["action"],
+             "purpose": r["purpose"], "owner_id": r["owner_id"],
+             "document_id": r["document_id"], "request": json.loads(r["request"]),
+             "result_count": r["result_count"], "hash": r["hash"]}
+            for r in conn.execute(stmt).mappings()]

@@ -1,0 +1,84 @@
+"""API tokens: ``<id>.<secret>``, bound to a user, a role and a unit. Only the SHA-256 of the
+whole token is stored (the secret has 256 bits of entropy, so a fast hash is enough; there is
+nothing to brute-force), and the public ``id`` names a token in lists and revocations.
+
+Functions take an open connection; the caller (``Archive``) owns the transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from sohoa.archive import audit as audit_log
+from sohoa.archive.models import ApiToken
+from sohoa.archive.policy import ROLES, Caller, NotAuthenticatedError
+from sohoa.archive.values import iso, utc_now
+from sohoa.errors import ConfigError, NotFoundError
+from sohoa.vntext import nfc, squash_spaces
+
+PREFIX = "sohoa_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def add(conn: Connection, user: str, role: str, unit: str, created_by: str) -> tuple[str, str]:
+    """Create a token; return (token id, the token itself — shown once, never stored)."""
+    user, unit = squash_spaces(nfc(user)), squash_spaces(nfc(unit))
+    if role not in ROLES:
+        raise ConfigError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    if not user:
+        raise ConfigError("a token needs a user name")
+    if not unit and role in ("desk", "officer"):
+        raise ConfigError(f"a {role} token needs the user's unit (--unit, e.g. H19.22)")
+    token_id = secrets.token_hex(6)
+    token = f"{PREFIX}{token_id}.{secrets.token_urlsafe(32)}"
+    conn.execute(ApiToken.__table__.insert().values(
+        id=token_id, token_sha256=_digest(token), user=user, role=role, unit=unit,
+        created_at=utc_now(), created_by=nfc(created_by), revoked_at=None))
+    audit_log.append(conn, "token.added", actor=created_by, target=token_id,
+                     detail={"user": user, "role": role, "unit": unit})
+    return token_id, token
+
+
+def listing(conn: Connection, include_revoked: bool) -> list[dict[str, Any]]:
+    stmt = select(ApiToken).order_by(ApiToken.created_at, ApiToken.id)
+    if not include_revoked:
+        stmt = stmt.where(ApiToken.revoked_at.is_(None))
+    return [{"id": r["id"], "user": r["user"], "role": r["role"], "unit": r["unit"],
+             "created_at": iso(r["created_at"]), "created_by": r["created_by"],
+             "revoked_at": iso(r["revoked_at"])}
+            for r in conn.execute(stmt).mappings()]
+
+
+def revoke(conn: Connection, token_id: str, revoked_by: str) -> None:
+    done = conn.execute(update(ApiToken).where(ApiToken.id == token_id,
+                                               ApiToken.revoked_at.is_(None))
+                        .values(revoked_at=utc_now()))
+    if done.rowcount == 0:
+        known = conn.execute(select(ApiToken.id).where(ApiToken.id == token_id)).first()
+        if known is None:
+            raise NotFoundError(f"no token {token_id}; list them with 'sohoa tokens list'")
+        return  # already revoked: nothing to do
+    audit_log.append(conn, "token.revoked", actor=revoked_by, target=token_id, detail={})
+
+
+def resolve(conn: Connection, token: str | None, channel: str) -> Caller:
+    """The caller a presented token stands for; NotAuthenticatedError if none is valid."""
+    token = (token or "").strip()
+    if not token:
+        raise NotAuthenticatedError(
+            "an API token is required: send 'Authorization: Bearer <token>'. An admin makes "
+            "one with 'sohoa tokens add USER --role officer --unit UNIT'")
+    row = conn.execute(select(ApiToken.user, ApiToken.role, ApiToken.unit, ApiToken.revoked_at)
+                       .where(ApiToken.token_sha256 == _digest(token))).first()
+    if row is None or row.revoked_at is not None:
+        raise NotAuthenticatedError(
+            "this API token is unknown or was revoked; ask an admin for a new one "
+            "('sohoa tokens add')")
+    return Caller(user=row.user, role=row.role, unit=row.unit, channel=channel)

@@ -1,0 +1,116 @@
+"""Integrators (and the officers' web page): the HTTP API and its tokens."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from sohoa.cli.main import State, pass_state
+from sohoa.cli.output import emit_json, err, out
+
+# sohoa.archive.policy.ROLES, spelled out: importing the archive here would slow every command's
+# start by half a second (a test keeps the two equal).
+ROLES = ("desk", "officer", "archivist", "admin")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface: put TLS in front).")
+@click.option("--port", type=int, default=8080, show_default=True)
+@pass_state
+def serve(state: State, host: str, port: int) -> None:
+    """Run the HTTP API and the officers' web page (/); OpenAPI at /docs and /openapi.json."""
+    import uvicorn
+
+    from sohoa.api import create_app
+
+    app = create_app(state.settings)
+    err.print(f"sohoa API on http://{host}:{port}/ (web page /, OpenAPI /docs); Ctrl+C stops")
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+
+
+@click.group()
+def tokens() -> None:
+    """API tokens: each bound to a user, a role and a unit."""
+
+
+@tokens.command("add")
+@click.argument("user")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--unit", default="", help="The user's unit, e.g. H19.22 (required for desk "
+                                          "and officer).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def tokens_add(state: State, user: str, role: str, unit: str, as_json: bool) -> None:
+    """Make a token; it is printed once and only its hash is kept."""
+    from sohoa.pipeline.lookup import os_user
+    from sohoa.pipeline.services import open_archive
+
+    with open_archive(state.settings) as archive:
+        token_id, token = archive.add_token(user, role, unit, created_by=os_user())
+    if as_json:
+        emit_json({"id": token_id, "token": token, "user": user, "role": role, "unit": unit})
+        return
+    out.print(f"token {token_id} for {user} ({role}, {unit or 'all units'}):")
+    out.print(token)
+    err.print("keep it secret: it is shown only now. Send it as 'Authorization: Bearer <token>'.")
+
+
+@tokens.command("list")
+@click.option("--all", "include_revoked", is_flag=True, help="Include revoked tokens.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def tokens_list(state: State, include_revoked: bool, as_json: bool) -> None:
+    """List tokens (never the secrets)."""
+    from sohoa.pipeline.services import open_archive
+
+    with open_archive(state.settings) as archive:
+        rows = archive.list_tokens(include_revoked=include_revoked)
+    if as_json:
+        for row in rows:
+            emit_json(row)
+        return
+    if not rows:
+        out.print("no tokens; make one with 'sohoa tokens add USER --role officer --unit UNIT'")
+        return
+    table = Table("id", "user", "role", "unit", "created", "revoked")
+    for r in rows:
+        table.add_row(r["id"], r["user"], r["role"], r["unit"], r["created_at"][:19],
+                      (r["revoked_at"] or "")[:19])
+    out.print(table)
+
+
+@tokens.command("revoke")
+@click.argument("token_id")
+@pass_state
+def tokens_revoke(state: State, token_id: str) -> None:
+    """Revoke a token by its id; it stops working at once."""
+    from sohoa.pipeline.lookup import os_user
+    from sohoa.pipeline.services import open_archive
+
+    with open_archive(state.settings) as archive:
+        archive.revoke_token(token_id, revoked_by=os_user())
+    out.print(f"token {token_id} revoked")
+
+
+def print_access(state: State, owner: str, limit: int, as_json: bool) -> None:
+    """``sohoa audit show --owner ID``: who looked at this owner's documents, newest first."""
+    from sohoa.pipeline import lookup
+
+    events = lookup.access_log(state.settings, owner=owner, limit=limit)
+    if as_json:
+        for event in events:
+            emit_json(event)
+        return
+    if not events:
+        out.print(f"nobody has looked at the documents of {owner}")
+        return
+    out.print(f"who looked at the documents of {owner} (newest first, times in UTC):")
+    for e in events:
+        what = e["action"] + (f" {e['document_id']}" if e["document_id"] else "")
+        out.print(f"{e['at'][:19].replace('T', ' ')}  {e['user']} ({e['role']}, "
+                  f"{e['unit'] or 'all units'}, {e['channel']})  {what}  "
+                  f"{e['result_count']} result(s)  purpose: {e['purpose']}")
+
+
+COMMANDS = [serve, tokens]

@@ -1,0 +1,119 @@
+"""The CLI side: tokens, read commands with --purpose/--user, audit show --owner and verify,
+and ``sohoa serve`` as a real uvicorn process on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+
+from api_home import CITIZEN, Home
+from click.testing import CliRunner
+
+from sohoa.cli.main import cli
+
+
+def run(home: Home, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--home", str(home.settings.home), *args],
+                                env={"SOHOA_HOME": str(home.settings.home)})
+    return result.exit_code, result.output
+
+
+def test_cli_roles_are_the_policy_roles() -> None:
+    from sohoa.archive.policy import ROLES
+    from sohoa.cli.integrator import ROLES as CLI_ROLES
+
+    assert CLI_ROLES == ROLES
+
+
+def test_tokens_add_list_revoke(home: Home) -> None:
+    code, output = run(home, "tokens", "add", "Đỗ Thị Mai", "--role", "officer",
+                       "--unit", "H19.24", "--json")
+    assert code == 0, output
+    made = json.loads(output.splitlines()[0])
+    assert made["token"].startswith("sohoa_")
+    code, output = run(home, "tokens", "list", "--json")
+    listed = [json.loads(line) for line in output.splitlines()]
+    assert made["id"] in {t["id"] for t in listed}
+    assert made["token"] not in output
+    assert run(home, "tokens", "revoke", made["id"])[0] == 0
+    code, output = run(home, "tokens", "list", "--json")
+    assert made["id"] not in output
+    code, output = run(home, "tokens", "add", "x", "--role", "king")
+    assert code == 2
+
+
+def test_read_commands_need_a_purpose_and_are_logged(home: Home) -> None:
+    code, output = run(home, "reuse", CITIZEN, "--json")
+    assert code == 2
+    assert "purpose" in output
+    code, output = run(home, "reuse", CITIZEN, "--json", "--purpose", "HS H19.22-0001",
+                       "--user", "Nguyễn Hữu Tài", "--valid-on", "2024-01-01")
+    assert code == 0, output
+    assert len(output.splitlines()) == 2
+    code, output = run(home, "search", "dong nai", "--json", "--purpose", "HS H19.22-0002",
+                       "--user", "Nguyễn Hữu Tài")
+    assert code == 0 and len(output.splitlines()) == 3
+    code, _ = run(home, "show", home.ids["birth"], "--json", "--purpose", "HS H19.22-0003",
+                  "--user", "Nguyễn Hữu Tài")
+    assert code == 0
+    code, output = run(home, "audit", "show", "--owner", CITIZEN, "--json")
+    assert code == 0
+    events = [json.loads(line) for line in output.splitlines()]
+    assert [(e["action"], e["channel"], e["user"]) for e in events] == [
+        ("show", "cli", "Nguyễn Hữu Tài"), ("search", "cli", "Nguyễn Hữu Tài"),
+        ("reuse", "cli", "Nguyễn Hữu Tài")]
+    code, output = run(home, "audit", "show", "--owner", CITIZEN)
+    assert "HS H19.22-0003" in output and "Nguyễn Hữu Tài" in output
+    assert run(home, "audit", "verify")[0] == 0
+
+
+def test_audit_verify_reports_a_tampered_access_log(home: Home) -> None:
+    run(home, "reuse", CITIZEN, "--purpose", "HS H19.22-0001")
+    db = sqlite3.connect(home.settings.home / "catalog.db")
+    try:
+        db.execute("UPDATE access_log SET user = 'ai đó' WHERE seq = 1")
+        db.commit()
+    finally:
+        db.close()
+    code, output = run(home, "audit", "verify")
+    assert code == 4
+    assert "access log entry 1" in output and "TAMPERED" in output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_answers_on_loopback(home: Home) -> None:
+    port = _free_port()
+    env = {**os.environ, "SOHOA_HOME": str(home.settings.home)}
+    proc = subprocess.Popen([sys.executable, "-m", "sohoa", "serve", "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=1) as r:
+                    assert json.load(r)["status"] == "ok"
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+                time.sleep(0.05)
+        else:
+            raise AssertionError("sohoa serve did not answer")
+        request = urllib.request.Request(
+            f"{url}/owners/{CITIZEN}/documents?purpose=HS-1&valid_on=2024-01-01",
+            headers={"Authorization": f"Bearer {home.tokens['officer']}"})
+        with urllib.request.urlopen(request, timeout=5) as r:
+            assert json.load(r)["count"] == 2
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
