@@ -276,3 +276,60 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class ApiToken(Base):
+    """An API token: bound to one user, role and unit; only its SHA-256 is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # public part of the token
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(16))  # desk | officer | archivist | admin
+    unit: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_by: Mapped[str] = mapped_column(String(128))
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class AccessEntry(Base):
+    """One read of personal data (the access log): who, when, what, why, how many results.
+
+    A sibling of :class:`AuditEntry` with the same hash chain, in its own table and with its own
+    head: reads are the hot path and must not queue behind ingest's audit appends, the entries
+    need typed, indexed owner and document columns to answer "who looked at my documents?",
+    and the log can be disclosed to a citizen without the rest of the archive's events.
+    """
+
+    __tablename__ = "access_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))
+    user: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(16))
+    unit: Mapped[str] = mapped_column(String(128))
+    channel: Mapped[str] = mapped_column(String(16))  # "api" | "cli" | "web"
+    action: Mapped[str] = mapped_column(String(32))  # "reuse" | "search" | "show" | "pdf"
+    purpose: Mapped[str] = mapped_column(String(256))
+    owner_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    document_id: Mapped[str | None] = mapped_column(String(16), index=True)
+    request: Mapped[str] = mapped_column(Text)  # canonical JSON of what was asked
+    result_count: Mapped[int] = mapped_column(Integer)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AccessHead(Base):
+    """The access log's chain head (last seq and hash), as :class:`AuditHead` is the audit's."""
+
+    __tablename__ = "access_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+# Review rounds keep their tables in their own module; importing it here puts them on this
+# Base, so the metadata (and Alembic's comparison with the migrations) always knows them.
+from sohoa.archive import review_models as _review_models  # noqa: E402,F401

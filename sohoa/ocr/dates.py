@@ -28,7 +28,7 @@ _YEAR = rf"{_D}{{4}}"
 # Word form; the folded text has no diacritics, and OCR may drop a letter of each word.
 _WORDS = re.compile(
     rf"ng[a-z]?y\s*[:.]?\s*(?P<d>{_DAY})\s*[,.]?\s*th[a-z]?ng\s*[:.]?\s*(?P<m>{_DAY})\s*[,.]?\s*"
-    rf"n[a-z]?m\s*[:.]?\s*(?P<y>{_YEAR})(?![0-9])"
+    rf"[nh][a-z]?m\s*[:.]?\s*(?P<y>{_YEAR})(?![0-9])"  # "năm" read as "hăm"
 )
 # Numeric form: the separators must agree ("05/11-2024" is more likely two things).
 _NUMERIC = re.compile(

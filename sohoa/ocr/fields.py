@@ -265,12 +265,24 @@ def _digit_readings(raw: str, limit: int = 2000) -> list[str] | None:
 _LOOKALIKE_CLASS = re.escape("".join(DIGIT_LOOKALIKES))
 
 
-def _number_token(value: str, min_len: int, max_len: int) -> str | None:
+def _number_token(value: str, min_len: int, max_len: int, exact: int | None = None
+                  ) -> str | None:
     """The first run of digits and look-alikes (spaces inside ignored) of a plausible length.
-    A run must start with a digit, so words ("Căn cước công dân số …") are skipped."""
+    A run must start with a digit, so words ("Căn cước công dân số …") are skipped.
+
+    With ``exact``: a run longer than that whose first space-separated groups already make
+    ``exact`` plain digits ends there; what follows the space is the next word read as
+    look-alikes ("075180954281 Lộ" is not the 13 characters "075180954281L")."""
     for m in re.finditer(rf"[0-9](?:[0-9{_LOOKALIKE_CLASS} ]*[0-9{_LOOKALIKE_CLASS}])?"
                          rf"|[{_LOOKALIKE_CLASS}][0-9][0-9{_LOOKALIKE_CLASS} ]*", value):
         token = m.group().strip().replace(" ", "")
+        if exact is not None and len(token) > exact:
+            groups = m.group().strip().split()
+            for n in range(1, len(groups)):
+                head = "".join(groups[:n])
+                if len(head) == exact and head.isdigit():
+                    token = head
+                    break
         if min_len <= len(token) <= max_len and sum(c.isdigit() for c in token) >= min_len - 3:
             return token
     return None
@@ -314,6 +326,42 @@ SURNAMES = {fold(n): n for n in (
 )}
 
 
+# Common middle and given names. Tesseract drops the marks of upper-case names (the card prints
+# "NGÔ CÔNG NAM", OCR gives "NGO CONG NAM"). A word read with no mark at all is restored only
+# when exactly one name in this list folds to it and no name is written that way without marks
+# ("Cong" can only be "Công"; "Hang" may be "Hằng" or "Hàng", "Nam" is a name as it is).
+_GIVEN = (
+    "An", "Anh", "Ánh", "Bảo", "Bích", "Bình", "Cảnh", "Châu", "Chi", "Chí", "Công", "Cường",
+    "Dũng", "Duy", "Dung", "Dương", "Đạt", "Điệp", "Định", "Đông", "Đức", "Giang", "Hà", "Hải",
+    "Hạnh", "Hào", "Hằng", "Hàng", "Hiền", "Hiếu", "Hòa", "Hoa", "Hoài", "Hoàng", "Hồng",
+    "Huệ", "Hùng", "Hưng", "Hương", "Hữu", "Huy", "Huyền", "Khánh", "Khang", "Khoa", "Kiên",
+    "Kim", "Lan", "Lâm", "Liên", "Linh", "Loan", "Lộc", "Long", "Luân", "Lực", "Ly", "Lý",
+    "Mai", "Mạnh", "Minh", "My", "Mỹ", "Nam", "Nga", "Ngân", "Nghĩa", "Ngọc", "Nguyên",
+    "Nhân", "Nhật", "Nhi", "Nhung", "Như", "Oanh", "Phát", "Phong", "Phú", "Phúc", "Phụng",
+    "Phương", "Phượng", "Quang", "Quân", "Quốc", "Quyên", "Quyền", "Quỳnh", "Sơn", "Tài",
+    "Tâm", "Tân", "Thắng", "Thanh", "Thành", "Thảo", "Thị", "Thiện", "Thịnh", "Thơ", "Thu",
+    "Thủy", "Thùy", "Thư", "Tiến", "Toàn", "Trang", "Trí", "Trinh", "Trọng", "Trung", "Tú",
+    "Tuấn", "Tùng", "Tuyết", "Uyên", "Văn", "Vân", "Việt", "Vinh", "Vĩnh", "Vũ", "Vy", "Xuân",
+    "Yến", "Diệu", "Đình", "Gia", "Khải", "Khôi", "Lệ", "Nhàn", "Phước", "Sang", "Tấn",
+    "Thái", "Thiên", "Thông", "Tín", "Triều", "Tường", "Vương", "Hạ", "Đăng",
+)
+_BY_FOLD: dict[str, set[str]] = {}
+for _n in _GIVEN:
+    _BY_FOLD.setdefault(fold(_n), set()).add(_n)
+GIVEN_MARKS = {k: next(iter(v)) for k, v in _BY_FOLD.items()
+               if len(v) == 1 and next(iter(v)).lower() != k}
+
+
+_MIDDLE_ONLY = ("thi", "van")  # "Thị", "Văn" as middle names; "Thi", "Văn" may end a name
+
+
+def _restore_marks(word: str, last: bool = False) -> str:
+    """A name word that lost all its marks, restored when only one spelling is possible."""
+    if fold(word) != word.lower() or (last and word.lower() in _MIDDLE_ONLY):
+        return word  # it has marks (confused ones are not guessed at), or it may be as read
+    return GIVEN_MARKS.get(word.lower(), word)
+
+
 def _name(value: str) -> str | None:
     value = re.sub(r"^\s*(?:ông|bà|ong|ba)(?:\s*[/(]\s*(?:bà|ba)\)?)?\s*[:/.]?\s+", "", value,
                    flags=re.IGNORECASE)
@@ -326,6 +374,7 @@ def _name(value: str) -> str | None:
     if not 2 <= len(words) <= 7:
         return None
     words[0] = SURNAMES.get(fold(words[0]), words[0])
+    words[1:] = [_restore_marks(w, i == len(words) - 1) for i, w in enumerate(words[1:], 1)]
     return title_case_name(" ".join(words))
 
 
@@ -346,6 +395,7 @@ def _address(value: str) -> str | None:
     if text is None:
         return None
     text = re.sub(r"\s[-–—_|]+\s", " ", f" {text} ").strip()
+    text = re.sub(r"\s*;\s*", ", ", text)  # OCR reads the parts' commas as semicolons
     text = re.sub(r"(?<![^\W_])[Tt]ố(?=\s+\d)", lambda m: m.group()[0] + "ổ", text)
     m = re.search(r"(tỉnh|tinh|tĩnh)\s+([^,]+?)\s*$", text)
     if m:
@@ -401,7 +451,13 @@ def _place_date(lines: list[str]) -> date | None:
             # A place is a few capitalized words at the line start, after "Số: …" or after the
             # upper-case header OCR merged in; after a lower-case word it is a citation.
             today = fold(line[:m.start()]).strip().endswith("hom nay")  # "Hôm nay, ngày …"
-            if not today and (not place or (
+            # OCR may drop the first word of the place ("Phường 25" → "25", "Thị trấn Long
+            # Thành" → "trấn Long Thành"): a short prefix of plain words is still a place.
+            prefix = line[:m.start()].split()
+            short = len(prefix) <= 4 and all(re.fullmatch(r"[^\W\d_]+|\d{1,2}", t)
+                                             for t in prefix) \
+                and not re.search(r"\b(?:so|can cu|sinh|theo)\b", fold(" ".join(prefix)))
+            if not today and not short and (not place or (
                     tokens and re.fullmatch(r"[^\W\d_]+", tokens[-1]) and tokens[-1].islower()
                     and tokens[-1] not in ("phố", "xã"))):
                 continue
@@ -639,6 +695,22 @@ def _extend_from_body(name: str, text: str) -> str:
     return name
 
 
+# National bodies that issue papers under their own fixed name (no locality to tell apart):
+# OCR damage to their long names is undone by matching against the list.
+NATIONAL_BODIES = ("Cục Cảnh sát quản lý hành chính về trật tự xã hội",
+                   "Cục Cảnh sát đăng ký, quản lý cư trú và dữ liệu quốc gia về dân cư",
+                   "Bộ Công an", "Bộ Tư pháp", "Trung tâm Lý lịch tư pháp quốc gia")
+
+
+def canonical_body(body: str) -> str:
+    """A national body's name as it is spelled, when the OCR'd one is clearly it."""
+    folded = fold(body)
+    for name in NATIONAL_BODIES:
+        if len(name) >= 20 and fuzz.ratio(fold(name), folded) >= 92:
+            return name
+    return body
+
+
 def issuing_body(lines: list[str]) -> str | None:
     """The issuing agency as written in running text ("Sở Tư pháp tỉnh Đồng Nai").
 
@@ -712,7 +784,7 @@ def extract_fields(doc_type: str, text: str, registry: Registry | None = None) -
     if "document_number" in wanted and (number := document_number(text)):
         out["document_number"] = FieldValue(number, 0.85 if "/" in number else 0.75)
     if (body := issuing_body(lines)) is not None:
-        out["issuing_body"] = FieldValue(body, 0.8)
+        out["issuing_body"] = FieldValue(canonical_body(body), 0.8)
 
     code = None
     for value, _fuzzy in _values(hits, lines, "dossier_code"):
@@ -749,7 +821,7 @@ def _other_ids(hits: list[_Hit], lines: list[str], first: FieldValue | None) -> 
     seen = {first.value} if first is not None and first.value else set()
     others = []
     for value, _ in _values(hits, lines, "id_number"):
-        raw = _number_token(value, 12, 12)
+        raw = _number_token(value, 12, 12, 12)
         if raw and raw.isdigit() and raw not in seen and not citizen_id_problems(raw):
             seen.add(raw)
             others.append(raw)
@@ -770,16 +842,16 @@ def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
         return citizen_id_problems(number, birth, female)
 
     inline = all(h.inline for h in hits if h.field == "id_number")
-    raws = [_number_token(v, 11, 14) for v, _ in _values(hits, lines, "id_number")]
+    raws = [_number_token(v, 11, 14, 12) for v, _ in _values(hits, lines, "id_number")]
     if doc_type == "citizen_id_card":  # the card prints "Số / No.:" before the ID number
         inline = False
-        raws += [_number_token(m[1], 11, 14) for m in
+        raws += [_number_token(m[1], 11, 14, 12) for m in
                  re.finditer(r"(?:^|\n)\s*S[ốoô]\s*(?:/\s*No\.?)?\s*[:.]\s*(.*)", "\n".join(lines))]
     if inline:
         # Running text wraps anywhere, also inside "(số định / danh cá nhân 0751…)": read
         # every mention from the flattened text, so a repeated number can vouch for itself.
         flat = " ".join(" ".join(lines).split())
-        raws = [_number_token(flat[m.end():m.end() + 20], 11, 14) for m in re.finditer(
+        raws = [_number_token(flat[m.end():m.end() + 20], 11, 14, 12) for m in re.finditer(
             r"so\s+dinh\s+danh(?:\s+ca\s+nhan)?\s*:?\s*", fold_keep_length(flat))]
     raws = [r for r in raws if r]
     if not raws:
@@ -914,6 +986,16 @@ def _with_owner(owner_kind: str | None, owner_field: str | None,
 # --- owner resolution ----------------------------------------------------------------------
 
 
+def _one_digit_lost_or_added(read: str, number: str) -> bool:
+    """Is ``read`` (a number of the wrong length, so certainly misread) ``number`` with one
+    character dropped or one added? Then it is no evidence against ``number``. A reading of
+    the right length that differs is another number, and stays a disagreement."""
+    if abs(len(read) - len(number)) != 1:
+        return False
+    longer, shorter = (read, number) if len(read) > len(number) else (number, read)
+    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+
+
 @dataclass(frozen=True)
 class OwnerDecision:
     """Whose document this is, where that came from, and whether a person must confirm it."""
@@ -952,7 +1034,8 @@ def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | N
     wanted = spec.owner_kind or "person"
     if receipt is not None and receipt.owner_id and (receipt.owner_kind or "person") == wanted:
         own = extraction.fields.get(spec.owner_field or "id_number")
-        if own is not None and own.value and own.value != receipt.owner_id:
+        if own is not None and own.value and own.value != receipt.owner_id \
+                and not _one_digit_lost_or_added(own.value, receipt.owner_id):
             return OwnerDecision(None, None, None, "none", needs_review=True,
                                  reason=f"the document reads {own.value}, the dossier's receipt "
                                  f"names {receipt.owner_id}")

@@ -26,6 +26,7 @@ from sohoa.ocr.mrz import build_td1
     ("Đồng Nai, ngày 5 tháng 3 năm 2024", date(2024, 3, 5)),
     ("ngay 05 thang 11 nam 2024", date(2024, 11, 5)),  # tone marks lost
     ("ngàỵ 05 thảng 11 nằm 2024", date(2024, 11, 5)),  # tone marks confused
+    ("Long Khánh, ngày 21 tháng 10 hăm 2024", date(2024, 10, 21)),  # n read as h
     ("ngày O5 tháng 1l năm 2O24", date(2024, 11, 5)),  # letters for digits
     ("05/11/2024", date(2024, 11, 5)),
     ("5-11-2024", date(2024, 11, 5)),
@@ -294,8 +295,9 @@ def test_fuzzy_caption_without_tone_marks_or_letters() -> None:
     text = "ĐƠN ĐỀ NGHỊ\nHo va tn: tran thi bich\nNgay snh: 02/03/1995\nGiói tinh: nữ\n"
     e = extract_fields("application_form", text)
     v = e.values()
-    # The family name is a closed list: its marks come back; given names stay as read.
-    assert v["full_name"] == "Trần Thi Bich"
+    # The family name is a closed list: its marks come back; so do a middle and given name
+    # that lost every mark and can be spelled only one way.
+    assert v["full_name"] == "Trần Thị Bích"
     assert v["date_of_birth"] == "1995-03-02"
     assert v["sex"] == "Nữ"
     assert e.fields["full_name"].confidence < 0.92  # a fuzzy caption is worth less
@@ -486,3 +488,58 @@ Giấy tờ tùy thân: Căn cước công dân số 038099630281"""
         "038099630281", "dossier", False)
     assert resolve_owner("marriage_certificate", e, extract_fields("dossier_receipt", RECEIPT)
                          ).needs_review
+
+
+@pytest.mark.parametrize("place_line", [
+    "25, ngày 19 tháng 9 năm 2024",  # "Phường 25": OCR dropped the first word
+    "trấn Long Thành, ngày 19 tháng 9 năm 2024",  # "Thị trấn …" lost "Thị"
+])
+def test_place_date_line_with_the_place_partly_lost(place_line: str) -> None:
+    text = ("CÔNG AN HUYỆN LONG THÀNH\nCÔNG AN THỊ TRẤN LONG THÀNH\nSố: 336/XN-CAX\n"
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            f"{place_line}\nXÁC NHẬN THÔNG TIN VỀ CƯ TRÚ\n"
+            "Căn cứ Luật Cư trú, ngày 13 tháng 11 năm 2020")
+    got = extract_fields("residence_confirmation", text).fields["issue_date"]
+    assert got.value == "2024-09-19"
+
+
+def test_a_citation_is_not_the_documents_date() -> None:
+    text = "Căn cứ Quyết định số 12, ngày 05 tháng 01 năm 2023 của UBND"
+    assert "issue_date" not in extract_fields("decision", text).fields
+
+
+def test_national_issuing_body_spelled_as_it_is() -> None:
+    text = ("Ngày, tháng, năm: 12/03/2022\n"
+            "CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀẢNH CHÍNH VỀ TRẬT TỰ XÃ HỘI\n"
+            "Đặc điểm nhân dạng: Nốt ruồi")
+    body = extract_fields("citizen_id_card", text).fields.get("issuing_body")
+    assert body is not None
+    assert body.value == "Cục Cảnh sát quản lý hành chính về trật tự xã hội"
+
+
+@pytest.mark.parametrize(("printed", "expected"), [
+    ("Họ và tên: NGO CONG NAM", "Ngô Công Nam"),  # every mark lost: one spelling possible
+    ("Họ và tên: PHAN DIEU ANH", "Phan Diệu Anh"),
+    ("Họ và tên: NGUYEN THI HANG", "Nguyễn Thị Hang"),  # Hằng or Hàng: left as read
+    ("Họ và tên: LE VAN THI", "Lê Van Thi"),  # Văn or Vân; "Thi" may be the given name
+    ("Họ và tên: TRẦN THỊ HẰNG", "Trần Thị Hằng"),  # marks read are kept
+])
+def test_names_that_lost_their_marks(printed: str, expected: str) -> None:
+    assert extract_fields("application_form", printed).fields["full_name"].value == expected
+
+
+@pytest.mark.parametrize("printed", ["07518095428", "0751809542811", "75180954281"])
+def test_a_number_that_lost_or_gained_a_digit_does_not_contradict_the_receipt(
+        printed: str) -> None:
+    receipt = extract_fields("dossier_receipt", RECEIPT)
+    doc = extract_fields("decision", f"QUYẾT ĐỊNH\nSố định danh cá nhân: {printed}")
+    assert doc.fields["id_number"].flag  # the reading itself still goes to a person
+    decision = resolve_owner("decision", doc, receipt)
+    assert (decision.owner_id, decision.source) == ("075180954281", "dossier")
+
+
+@pytest.mark.parametrize("line", ["Số định danh cá nhân: 075180954281 Lộ,",
+                                  "Số định danh cá nhân: 075180954281 9, xã Bảo Quang"])
+def test_the_next_word_is_not_read_onto_the_id_number(line: str) -> None:
+    fv = extract_fields("dossier_receipt", f"GIẤY TIẾP NHẬN HỒ SƠ\n{line}").fields["id_number"]
+    assert (fv.value, fv.flag) == ("075180954281", None)

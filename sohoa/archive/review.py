@@ -1,0 +1,192 @@
+"""Review rounds in the catalog: what reviewers decided, and the document updates it causes.
+
+Functions over an open :class:`~sohoa.archive.Archive`. They use its own transaction helpers
+(``Archive._write`` — the writer engine under the archive's write lock, ``BEGIN IMMEDIATE`` on
+SQLite — and ``Archive._read``), so a correction, the document update it causes, the search
+outbox row and the audit event are committed together or not at all, exactly like
+``store_document``. The rules (which rounds, which documents are sampled, what a value must
+look like) belong to ``sohoa.pipeline.review``; this module only reads and writes rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+
+from sohoa.archive import audit as audit_log
+from sohoa.archive.archival import (
+    ISSUER_FIELDS,
+    NUMBER_FIELDS,
+    first_field,
+    retention_label,
+    split_number,
+)
+from sohoa.archive.catalog import upsert
+from sohoa.archive.documents import IS_STORED
+from sohoa.archive.models import Document, Owner, PageRow, SearchOutbox
+from sohoa.archive.review_models import ReviewEvent
+from sohoa.archive.values import iso, nfc_opt, utc_now
+from sohoa.errors import NotFoundError
+
+if TYPE_CHECKING:  # the archive package itself imports nothing from here
+    from sohoa.archive import Archive
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One review row to write: a correction or confirmation of ``field``, or a round's accept."""
+
+    action: str  # "correct" | "confirm" | "accept"
+    field: str | None
+    old_value: str | None
+    new_value: str | None
+    produced_by: str
+    reason: str | None = None
+
+    @property
+    def error(self) -> bool:
+        return self.action == "correct"
+
+
+@dataclass
+class DocumentUpdate:
+    """The new state of a reviewed document (only the catalog columns review may change)."""
+
+    doc_type: str
+    title: str
+    fields: dict[str, str | None]
+    field_flags: list[str]
+    review_reasons: list[str]
+    needs_review: bool
+    owner_id: str | None
+    owner_kind: str | None
+    owner_name: str | None
+    issue_date: date | None
+    valid_until: date | None
+    retention: str | None
+    type_name: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def review_documents(archive: Archive) -> list[dict[str, Any]]:
+    """Id, needs_review and confidence of every stored document (the round queues are built
+    from these; sampling needs every id)."""
+    with archive._read() as conn:
+        rows = conn.execute(select(Document.id, Document.needs_review, Document.confidence)
+                            .where(IS_STORED).order_by(Document.id)).all()
+    return [{"document_id": r.id, "needs_review": bool(r.needs_review),
+             "confidence": r.confidence} for r in rows]
+
+
+def document_rows(archive: Archive, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The review-relevant columns of these documents (stored ones only)."""
+    out: dict[str, dict[str, Any]] = {}
+    with archive._read() as conn:
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            for r in conn.execute(select(
+                    Document.id, Document.doc_type, Document.title, Document.owner_id,
+                    Document.dossier_code, Document.fields, Document.field_flags,
+                    Document.confidence, Document.needs_review, Document.review_reasons,
+                    Document.extra, Document.issue_date, Document.valid_until)
+                    .where(Document.id.in_(chunk), IS_STORED)).mappings():
+                out[r["id"]] = {
+                    "document_id": r["id"], "doc_type": r["doc_type"], "title": r["title"],
+                    "owner_id": r["owner_id"], "dossier_code": r["dossier_code"],
+                    "fields": dict(r["fields"]), "field_flags": list(r["field_flags"]),
+                    "confidence": r["confidence"], "needs_review": bool(r["needs_review"]),
+                    "review_reasons": list(r["review_reasons"]), "extra": dict(r["extra"]),
+                    "issue_date": iso(r["issue_date"]), "valid_until": iso(r["valid_until"]),
+                }
+    return out
+
+
+def page_shas(archive: Archive, document_id: str) -> list[str]:
+    """The page image SHA-256s of a document, in order (blob ids and stage-cache keys)."""
+    with archive._read() as conn:
+        rows = conn.execute(select(PageRow.sha256, PageRow.blob_sha256)
+                            .where(PageRow.document_id == document_id)
+                            .order_by(PageRow.position)).all()
+    return [r.blob_sha256 or r.sha256 for r in rows]
+
+
+def events(archive: Archive, document_ids: Iterable[str] | None = None,
+           actions: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Review rows (of these documents, of these actions), oldest first."""
+    stmt = select(ReviewEvent).order_by(ReviewEvent.id)
+    if actions:
+        stmt = stmt.where(ReviewEvent.action.in_(list(actions)))
+    ids = list(document_ids) if document_ids is not None else None
+    out: list[dict[str, Any]] = []
+    with archive._read() as conn:
+        chunks = [ids[i:i + 500] for i in range(0, len(ids), 500)] if ids is not None else [None]
+        for chunk in chunks:
+            part = stmt if chunk is None else stmt.where(ReviewEvent.document_id.in_(chunk))
+            out += [_event_dict(r) for r in conn.execute(part).mappings()]
+    out.sort(key=lambda e: e["id"])
+    return out
+
+
+def _event_dict(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": r["id"], "document_id": r["document_id"], "round": r["round"],
+            "action": r["action"], "field": r["field"], "old_value": r["old_value"],
+            "new_value": r["new_value"], "error": bool(r["error"]), "reviewer": r["reviewer"],
+            "produced_by": r["produced_by"], "reason": r["reason"], "at": iso(r["at"])}
+
+
+def record(archive: Archive, document_id: str, round_no: int, reviewer: str,
+           decisions: Sequence[Decision], new: DocumentUpdate | None, *,
+           audit_action: str, audit_detail: Mapping[str, Any]) -> None:
+    """Write the decisions, the document's new state (if any), its search-outbox row and one
+    audit event, in one transaction."""
+    now = utc_now()
+    with archive._write() as conn:
+        status = conn.execute(select(Document.status).where(Document.id == document_id)
+                              ).scalar_one_or_none()
+        if status is None:
+            raise NotFoundError(f"document {document_id} is not in the archive "
+                                "(list the ones waiting with `sohoa review`)")
+        if decisions:
+            conn.execute(ReviewEvent.__table__.insert(), [{
+                "document_id": document_id, "round": round_no, "action": d.action,
+                "field": d.field, "old_value": nfc_opt(d.old_value),
+                "new_value": nfc_opt(d.new_value), "error": d.error,
+                "reviewer": nfc_opt(reviewer), "produced_by": nfc_opt(d.produced_by),
+                "reason": nfc_opt(d.reason), "at": now} for d in decisions])
+        if new is not None:
+            _update_document(conn, document_id, new, now)
+            conn.execute(SearchOutbox.__table__.insert().values(
+                document_id=document_id, op="upsert", created_at=now))
+        audit_log.append(conn, audit_action, actor=reviewer, target=document_id,
+                         detail=dict(audit_detail))
+
+
+def _update_document(conn: Any, document_id: str, new: DocumentUpdate, now: Any) -> None:
+    if new.owner_id:
+        owner: dict[str, Any] = {"id": new.owner_id, "created_at": now, "updated_at": now}
+        owner.update({k: v for k, v in {"kind": new.owner_kind,
+                                        "name": nfc_opt(new.owner_name)}.items() if v})
+        upsert(conn, Owner.__table__, owner, key=("id",),
+               update=[k for k in owner if k not in ("id", "created_at")])
+    fields = {k: nfc_opt(v) for k, v in new.fields.items()}
+    document_number = first_field(fields, NUMBER_FIELDS)
+    number, notation = split_number(document_number)
+    values: dict[str, Any] = {
+        "doc_type": new.doc_type, "title": nfc_opt(new.title), "fields": fields,
+        "field_flags": [nfc_opt(f) for f in new.field_flags],
+        "review_reasons": [nfc_opt(r) for r in new.review_reasons],
+        "needs_review": new.needs_review, "owner_id": new.owner_id or None,
+        "issue_date": new.issue_date, "valid_until": new.valid_until,
+        "retention": new.retention, "document_number": document_number,
+        "issuing_body": first_field(fields, ISSUER_FIELDS),
+        "arc_number": number, "arc_notation": notation, "arc_date": new.issue_date,
+        "arc_issuer": first_field(fields, ISSUER_FIELDS),
+        "arc_retention": retention_label(new.retention), "extra": new.extra,
+    }
+    if new.type_name:
+        values["arc_type_name"] = new.type_name
+    conn.execute(update(Document).where(Document.id == document_id).values(**values))

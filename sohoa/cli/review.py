@@ -1,0 +1,236 @@
+"""Reviewers: check what recognition was unsure of, correct it, and teach the classifier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from sohoa.cli.main import State, pass_state
+from sohoa.cli.output import emit_json, out
+
+
+def _by(command: Any) -> Any:
+    return click.option("--by", "by", envvar="SOHOA_REVIEWER", required=True, metavar="NAME",
+                        help="Who decides (recorded with the decision; env SOHOA_REVIEWER).")(
+        command)
+
+
+def _print_decision(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        emit_json(result)
+        return
+    kind = "corrected" if result.get("correction") else "confirmed"
+    out.print(f"{result['document_id']} round {result['round']}: {result['field']} {kind} "
+              f"({result['old']!s} → {result['new']!s}) by {result['by']}")
+    if result["needs_review"]:
+        out.print("  still to check: " + "; ".join(result["reasons"]))
+    else:
+        out.print("  nothing left to check: accept it with "
+                  f"`sohoa review accept {result['document_id']} --by {result['by']}`")
+
+
+@click.group(invoke_without_command=True)
+@click.option("--round", "round_no", type=int, help="Only documents waiting in this round.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line per document.")
+@click.pass_context
+def review(ctx: click.Context, round_no: int | None, as_json: bool) -> None:
+    """Documents and fields that need a person, round by round (subcommands record decisions)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from sohoa.pipeline.review import pending
+
+    state: State = ctx.find_object(State)
+    waiting = pending(state.settings, round_no=round_no)
+    if as_json:
+        for item in waiting:
+            emit_json(item)
+        return
+    if not waiting:
+        out.print("nothing waits for review")
+        return
+    for item in waiting:
+        check = ", ".join(item["fields_to_check"]) or "everything"
+        out.print(f"[bold]{item['document_id']}[/] round {item['round']} {item['doc_type']} "
+                  f"dossier {item['dossier_code']} owner {item['owner_id'] or '?'} "
+                  f"conf {item['confidence']:.2f} [yellow]{item['why']}[/] check: {check}")
+        for reason in item["reasons"]:
+            out.print(f"    {reason}", markup=False)
+    out.print(f"{len(waiting)} document(s) waiting; `sohoa review show DOC [--field F]` shows "
+              "one")
+
+
+@review.command("show")
+@click.argument("document_id")
+@click.option("--field", "field_key", help="Crop the page around this field.")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Where to write the page image(s) (default HOME/review).")
+@click.option("--by", "by", envvar="SOHOA_REVIEWER", metavar="NAME",
+              help="Who is looking, for the access log (default: the OS user).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def show_cmd(state: State, document_id: str, field_key: str | None, out_dir: Path | None,
+             by: str | None, as_json: bool) -> None:
+    """Values, reasons, OCR text and the page image (PNG written to a file) of a document."""
+    from sohoa.pipeline.lookup import os_user
+    from sohoa.pipeline.review import show
+
+    result = show(state.settings, document_id, field_key,
+                  out_dir or state.settings.home / "review", user=by or os_user())
+    if as_json:
+        emit_json(result)
+        return
+    out.print(f"[bold]{result['document_id']}[/] {result['doc_type']} \"{result['title']}\" "
+              f"dossier {result['dossier_code']} owner {result['owner_id'] or '?'} "
+              f"(round {result['round']})")
+    for reason in result["reasons"]:
+        out.print(f"  [yellow]check[/]: {reason}")
+    for key, value in result["fields"].items():
+        out.print(f"  {key}: {value if value is not None else '—'}")
+    for image in result["images"]:
+        out.print(f"  page {image['page']} image: {image['path']}")
+    if result.get("note"):
+        out.print(f"  {result['note']}")
+    out.print("[bold]recognized text[/]:")
+    out.print(result["ocr_text"] or "(none)", markup=False)
+
+
+@review.command("set")
+@click.argument("document_id")
+@click.argument("field_key", metavar="FIELD")
+@click.argument("value")
+@_by
+@click.option("--reason", help="Why (recorded; required with --force).")
+@click.option("--force", is_flag=True,
+              help="Keep a value that does not validate (the paper really prints it).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def set_cmd(state: State, document_id: str, field_key: str, value: str, by: str,
+            reason: str | None, force: bool, as_json: bool) -> None:
+    """Correct (or confirm) one field; "" clears it. owner_id sets the owner directly."""
+    from sohoa.pipeline.review import decide
+
+    _print_decision(decide(state.settings, by, "set", document_id, field_key, value,
+                           reason=reason, force=force), as_json)
+
+
+@review.command("type")
+@click.argument("document_id")
+@click.argument("doc_type")
+@_by
+@click.option("--reason", help="Why (recorded).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def type_cmd(state: State, document_id: str, doc_type: str, by: str, reason: str | None,
+             as_json: bool) -> None:
+    """Correct the document type; fields are read again for the new type."""
+    from sohoa.pipeline.review import decide
+
+    _print_decision(decide(state.settings, by, "type", document_id, doc_type, reason=reason),
+                    as_json)
+
+
+@review.command("accept")
+@click.argument("document_ids", nargs=-1, required=True)
+@_by
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def accept_cmd(state: State, document_ids: tuple[str, ...], by: str, as_json: bool) -> None:
+    """Finish this round for the document(s): every value not corrected is confirmed."""
+    from sohoa.pipeline.review import decide
+
+    for document_id in document_ids:
+        result = decide(state.settings, by, "accept", document_id)
+        if as_json:
+            emit_json(result)
+            continue
+        after = (f"; round {result['next_round']} if sampled" if result["next_round"] else "")
+        out.print(f"{result['document_id']} round {result['round']} accepted by {by}: "
+                  f"{result['confirmed']} value(s) confirmed, {result['corrected']} "
+                  f"corrected{after}")
+
+
+@review.command("stats")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def stats_cmd(state: State, as_json: bool) -> None:
+    """Error rates per field and per operator (a correction is an error found)."""
+    from sohoa.pipeline.review import stats
+
+    result = stats(state.settings)
+    if as_json:
+        emit_json(result)
+        return
+    rate = result["error_rate"]
+    out.print(f"{result['checks']} value(s) checked, {result['errors']} error(s) found"
+              + (f" ({rate:.1%})" if rate is not None else ""))
+    titles = {"fields": "field", "operators": "operator (produced the values)",
+              "reviewers": "reviewer", "rounds": "round"}
+    for key, title in titles.items():
+        if not result[key]:
+            continue
+        table = Table(title, "checks", "errors", "error rate")
+        for name, row in result[key].items():
+            table.add_row(name, str(row["checks"]), str(row["errors"]),
+                          f"{row['error_rate']:.1%}" if row["error_rate"] is not None else "")
+        out.print(table)
+
+
+@click.group()
+def types() -> None:
+    """The document-type registry and the classifier's learned fallback."""
+
+
+@types.command("train")
+@click.option("--synthetic", type=int, default=0, show_default=True, metavar="N",
+              help="Also train on N generated documents per type (sohoa.synth).")
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to save the model (default HOME/models/types.npz, which ingest uses).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def train_cmd(state: State, synthetic: int, seed: int, output: Path | None,
+              as_json: bool) -> None:
+    """Train the classifier fallback from reviewed documents (and generated ones)."""
+    from sohoa.pipeline.training import train_types
+
+    report = train_types(state.settings, synthetic=synthetic, seed=seed, output=output)
+    if as_json:
+        emit_json(report)
+        return
+    table = Table("type", "reviewed", "generated")
+    for code, counts in report["types"].items():
+        table.add_row(code, str(counts["catalog"]), str(counts["synthetic"]))
+    out.print(table)
+    held = report["held_out"]
+    if held["accuracy"] is not None:
+        out.print(f"held-out accuracy: {held['right']}/{held['examples']} "
+                  f"({held['accuracy']:.1%})")
+    else:
+        out.print("held-out accuracy: too few examples to hold any out")
+    out.print(f"saved {report['model']} ({report['examples']} examples); ingest uses it from "
+              "the next batch")
+
+
+@types.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def list_cmd(as_json: bool) -> None:
+    """The registered document types."""
+    from sohoa.doctypes import load_registry
+
+    registry = load_registry()
+    if as_json:
+        for t in registry:
+            emit_json({"code": t.code, "name": t.name, "fields": list(t.fields),
+                       "owner_kind": t.owner_kind, "validity": t.validity,
+                       "retention": t.retention})
+        return
+    table = Table("code", "name", "owner", "validity", "retention")
+    for t in registry:
+        table.add_row(t.code, t.name, t.owner_field or "", t.validity, t.retention_label)
+    out.print(table)
+
+
+COMMANDS = [review, types]

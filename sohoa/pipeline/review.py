@@ -1,0 +1,582 @@
+"""Review rounds: what needs a person, showing it, and recording what the person decided.
+
+Rounds follow the province's digitization tenders ("kiểm tra lần 1, lần 2"):
+
+* round 1 checks every document that ingest sent to review, plus a sample of the confident
+  ones (``review.sample_ratio``), so the error rate of what nobody was asked to look at is
+  measured, not assumed;
+* round k ≥ 2 (``review.rounds``) is a cross-check by another person of the documents that
+  passed round k-1: all of those corrected in it, plus a fresh sample of the rest.
+
+Sampling is deterministic: a document is in round k's sample when the SHA-256 of
+``"review:<k>:<document id>"`` falls under the ratio, so every desk and every rerun agrees.
+
+Every decision is a row (``sohoa.archive.review``): ``set`` corrects one field (or confirms
+it when the value was already right), ``type`` corrects the document type, ``accept`` closes
+the round for the document and confirms every value that was not corrected. Each one updates
+the document in the catalog (fields, owner when the owner's field changed, type, validity,
+``needs_review`` cleared once nothing is left) and is an audit event, in one transaction.
+Error rates (``stats``) count a correction as an error found and a confirmation as none,
+against the field and against whoever produced the value checked (recognition in round 1,
+the previous round's reviewer after that). Type decisions are the classifier's training set
+(``sohoa types train``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from sohoa.archive import Archive
+from sohoa.archive import review as rows
+from sohoa.doctypes import VALIDITY_UNKNOWN, DocType, Registry, load_registry
+from sohoa.errors import ConfigError
+from sohoa.idcodes import citizen_id_problems, enterprise_code_valid
+from sohoa.ocr.classify import printed_title
+from sohoa.ocr.dates import parse_vn_date
+from sohoa.ocr.fields import LABELS, extract_fields, resolve_owner
+from sohoa.pipeline.services import open_archive
+from sohoa.pipeline.settings import Settings
+from sohoa.pipeline.stages import PAGE_STAGE, PageAnalysis
+from sohoa.records import OcrPage, Word
+from sohoa.vntext import fold, nfc, squash_spaces, title_case_name
+
+MACHINE = "sohoa"  # who produced the values round 1 checks: recognition
+OWNER = "owner_id"
+TYPE = "doc_type"
+_DATE_FIELDS = ("date_of_birth", "issue_date", "expiry_date")
+_NO_END = ("khong thoi han",)
+
+
+@dataclass(frozen=True)
+class Rules:
+    rounds: int
+    sample_ratio: float
+
+    @classmethod
+    def of(cls, settings: Settings) -> Rules:
+        return cls(settings.review_rounds, settings.review_sample_ratio)
+
+
+def sampled(document_id: str, round_no: int, ratio: float) -> bool:
+    """Is this document in round ``round_no``'s sample? Same answer everywhere, every time."""
+    digest = hashlib.sha256(f"review:{round_no}:{document_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < ratio
+
+
+@dataclass
+class _History:
+    accepted: dict[int, str] = field(default_factory=dict)  # round → who accepted it
+    corrected: set[int] = field(default_factory=set)  # rounds with a correction
+    fields_corrected: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    fields_decided: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    set_by_person: dict[str, str | None] = field(default_factory=dict)  # field → last value
+
+    def current_round(self) -> int:
+        k = 1
+        while k in self.accepted:
+            k += 1
+        return k
+
+
+def _histories(events: Iterable[dict[str, Any]]) -> dict[str, _History]:
+    out: dict[str, _History] = defaultdict(_History)
+    for ev in events:
+        h = out[ev["document_id"]]
+        if ev["action"] == "accept":
+            h.accepted[ev["round"]] = ev["reviewer"]
+        elif ev["action"] == "confirm":
+            h.fields_decided[ev["round"]].add(ev["field"])
+        elif ev["action"] == "correct":
+            h.fields_decided[ev["round"]].add(ev["field"])
+            h.corrected.add(ev["round"])
+            h.fields_corrected[ev["round"]].add(ev["field"])
+            h.set_by_person[ev["field"]] = ev["new_value"]
+    return out
+
+
+def _why(doc: dict[str, Any], history: _History, rules: Rules) -> tuple[int, str] | None:
+    """The round a document waits in and why, or None when it waits for nobody."""
+    k = history.current_round()
+    if doc["needs_review"]:
+        return k, "needs review"
+    if k > rules.rounds:
+        return None
+    if k == 1:
+        return (1, f"sample ({rules.sample_ratio:.0%})") \
+            if sampled(doc["document_id"], 1, rules.sample_ratio) else None
+    if k - 1 in history.corrected:
+        return k, f"corrected in round {k - 1}"
+    if sampled(doc["document_id"], k, rules.sample_ratio):
+        return k, f"sample ({rules.sample_ratio:.0%})"
+    return None
+
+
+def _flagged_fields(doc: dict[str, Any]) -> list[str]:
+    found = []
+    for text in [*doc["field_flags"], *doc["review_reasons"]]:
+        key = text.split(":", 1)[0].strip()
+        if key == "owner":
+            key = OWNER
+        elif key.startswith("document type"):
+            key = TYPE
+        elif key == "validity":
+            key = "issue_date"
+        if key not in found and (key in doc["fields"] or key in (OWNER, TYPE)):
+            found.append(key)
+    return found
+
+
+def pending(settings: Settings, *, round_no: int | None = None) -> list[dict[str, Any]]:
+    """Documents waiting for a person, round by round: what, why, and which fields."""
+    rules = Rules.of(settings)
+    with open_archive(settings) as archive:
+        docs = rows.review_documents(archive)
+        histories = _histories(rows.events(archive))
+        waiting: list[tuple[str, int, str]] = []
+        for doc in docs:
+            why = _why(doc, histories[doc["document_id"]], rules)
+            if why is not None and (round_no is None or why[0] == round_no):
+                waiting.append((doc["document_id"], *why))
+        details = rows.document_rows(archive, [w[0] for w in waiting])
+    out = []
+    for document_id, k, why in waiting:
+        doc = details[document_id]
+        out.append({
+            "document_id": document_id, "round": k, "why": why,
+            "doc_type": doc["doc_type"], "title": doc["title"],
+            "dossier_code": doc["dossier_code"], "owner_id": doc["owner_id"],
+            "confidence": doc["confidence"], "needs_review": doc["needs_review"],
+            "reasons": doc["review_reasons"], "fields_to_check": _flagged_fields(doc),
+        })
+    out.sort(key=lambda d: (d["round"], not d["needs_review"], d["dossier_code"],
+                            d["document_id"]))
+    return out
+
+
+# --- showing a document to the reviewer ---------------------------------------------------
+
+
+def _lines(page: OcrPage) -> list[list[Word]]:
+    by_line: dict[int, list[Word]] = defaultdict(list)
+    for w in page.words:
+        by_line[w.line].append(w)
+    return [sorted(ws, key=lambda w: w.left) for _, ws in sorted(by_line.items())]
+
+
+def _line_text(words: Sequence[Word]) -> str:
+    return " ".join(w.text for w in words)
+
+
+def locate(pages: Sequence[OcrPage], key: str, value: str | None, spec: DocType
+           ) -> tuple[int, int] | None:
+    """(page, line index) where a field is printed: the line that reads most like its value,
+    else the one that carries its caption."""
+    best: tuple[float, tuple[int, int] | None] = (0.0, None)
+    captions = [fold(c) for c in (*spec.labels_for(key), *LABELS.get(key, ()))]
+    target = fold(value) if value else ""
+    if key in _DATE_FIELDS and value:
+        parsed = _iso(value)
+        target = f"{parsed.day:02d}/{parsed.month:02d}/{parsed.year}" if parsed else target
+    for p, page in enumerate(pages):
+        for n, words in enumerate(_lines(page)):
+            text = fold(_line_text(words))
+            score = 0.0
+            if target and len(target) >= 3:
+                score = fuzz.partial_ratio(target, text)
+                if key in _DATE_FIELDS and value and (parsed := _iso(value)) is not None:
+                    score = max(score, fuzz.partial_ratio(str(parsed.year), text) * 0.7)
+            for caption in captions:
+                if len(caption) >= 4 and caption in text:
+                    score = max(score, 75.0 + min(len(caption), 20) / 2)
+            if score > best[0]:
+                best = (score, (p, n))
+    return best[1] if best[0] >= 70 else None
+
+
+def _iso(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def show(settings: Settings, document_id: str, field_key: str | None, out_dir: Path, *,
+         user: str, registry: Registry | None = None) -> dict[str, Any]:
+    """What a reviewer needs on screen: values, reasons, and the page image (a crop around
+    the field when one is named) written as PNG to ``out_dir``; the read is access-logged."""
+    from sohoa.archive.access import Read
+    from sohoa.archive.policy import Caller
+    from sohoa.ocr import open_image, upright_image
+
+    registry = registry or load_registry()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open_archive(settings) as archive:
+        doc = archive.get_document(document_id.strip())
+        spec = registry.get(doc["doc_type"])
+        if field_key is not None and field_key not in (*spec.fields, OWNER, TYPE):
+            raise ConfigError(_unknown_field(field_key, spec))
+        history = _histories(rows.events(archive, [doc["document_id"]]))[doc["document_id"]]
+        pages: list[OcrPage] = []
+        images = []
+        for page in doc["pages"]:
+            sha = page["blob_sha256"] or page["sha256"]
+            cached = archive.cache_get(PAGE_STAGE, page["sha256"])
+            ocr = PageAnalysis.from_json(cached).ocr if cached is not None else None
+            rotation = ocr.rotation if ocr is not None else page["rotation"]
+            images.append(upright_image(open_image(archive.blobs.get(sha)), rotation))
+            if ocr is not None:
+                pages.append(ocr)
+        archive.log_access(
+            Caller(user=user, role="desk", unit=settings.unit or "", channel="cli"),
+            "review", f"review of document {doc['document_id']}",
+            [Read(owner_id=doc["owner_id"], document_id=doc["document_id"], result_count=1)])
+
+    result: dict[str, Any] = {
+        "document_id": doc["document_id"], "doc_type": doc["doc_type"], "title": doc["title"],
+        "dossier_code": doc["dossier_code"], "owner_id": doc["owner_id"],
+        "owner_name": (doc.get("owner") or {}).get("name"), "round": history.current_round(),
+        "needs_review": doc["needs_review"], "reasons": doc["review_reasons"],
+        "fields": {k: doc["fields"].get(k) for k in spec.fields},
+        "flags": doc["field_flags"], "images": [], "ocr_text": None,
+    }
+    stem = doc["document_id"]
+    located = None
+    if field_key is not None and len(pages) == len(images):
+        value = doc["owner_id"] if field_key == OWNER else doc["fields"].get(field_key)
+        located = _title_line(pages) if field_key == TYPE \
+            else locate(pages, field_key, value, spec)
+    if located is not None:
+        p, n = located
+        lines = _lines(pages[p])
+        words = lines[n] + (lines[n + 1] if n + 1 < len(lines) else [])
+        crop = _crop_box(words, images[p].size)
+        path = out_dir / f"{stem}-{field_key}.png"
+        images[p].crop(crop).save(path)
+        result["images"].append({"page": p + 1, "path": str(path), "box": list(crop)})
+        result["ocr_text"] = "\n".join(_line_text(ws) for ws in lines[max(0, n - 1):n + 2])
+    else:
+        for p, image in enumerate(images):
+            path = out_dir / f"{stem}-p{p + 1}.png"
+            image.save(path)
+            result["images"].append({"page": p + 1, "path": str(path), "box": None})
+        result["ocr_text"] = doc["text"]
+        if field_key is not None:
+            result["note"] = (f"{field_key} was not found in the recognized words; the whole "
+                              "page is shown")
+    return result
+
+
+def _title_line(pages: Sequence[OcrPage]) -> tuple[int, int] | None:
+    for n, words in enumerate(_lines(pages[0])[:16]):
+        letters = [c for c in _line_text(words) if c.isalpha()]
+        if len(letters) >= 6 and sum(c.isupper() for c in letters) / len(letters) > 0.8 \
+                and not fold(_line_text(words)).startswith(("cong hoa", "doc lap")):
+            return 0, n
+    return None
+
+
+def _crop_box(words: Sequence[Word], size: tuple[int, int]) -> tuple[int, int, int, int]:
+    left = min(w.left for w in words)
+    top = min(w.top for w in words)
+    right = max(w.left + w.width for w in words)
+    bottom = max(w.top + w.height for w in words)
+    pad_y = max(12, (bottom - top) // 3)
+    pad_x = max(24, size[0] // 40)
+    return (max(0, left - pad_x), max(0, top - pad_y), min(size[0], right + pad_x),
+            min(size[1], bottom + pad_y))
+
+
+# --- recording decisions ------------------------------------------------------------------
+
+
+def _unknown_field(key: str, spec: DocType) -> str:
+    return (f"{key!r} is not a field of {spec.code} ({spec.name}); its fields are "
+            f"{', '.join((*spec.fields, OWNER))}, or change the type with `sohoa review type`")
+
+
+def normalize_value(key: str, value: str, fields: dict[str, str | None]) -> tuple[str | None, str]:
+    """The value as the catalog stores it, and what is wrong with it ("" when nothing)."""
+    value = squash_spaces(nfc(value))
+    if not value:
+        return None, ""
+    digits = value.replace(" ", "").replace(".", "")
+    if key in ("id_number", "related_id_numbers") or (key == OWNER and digits.isdigit()
+                                                      and len(digits) != 10):
+        if key == OWNER:  # the owner may be another person than the one the fields describe
+            return digits, "; ".join(citizen_id_problems(digits))
+        birth = _iso(fields.get("date_of_birth"))
+        sex = fields.get("sex")
+        female = None if not sex else sex == "Nữ"
+        problems = citizen_id_problems(digits, birth, female)
+        return digits, "; ".join(problems)
+    if key in ("enterprise_code", OWNER):
+        code = value.replace(" ", "")
+        return code, "" if enterprise_code_valid(code) else (
+            "not a valid enterprise code (10 digits with the right check digit, or a branch "
+            "NNNNNNNNNN-NNN)")
+    if key in _DATE_FIELDS:
+        if key == "expiry_date" and fold(value) in _NO_END:
+            return "Không thời hạn", ""
+        day = parse_vn_date(value)
+        if day is None:
+            return value, "not a date: write YYYY-MM-DD or DD/MM/YYYY"
+        return day.isoformat(), ""
+    if key == "sex":
+        folded = fold(value)
+        if folded in ("nam", "m", "male"):
+            return "Nam", ""
+        if folded in ("nu", "f", "female"):
+            return "Nữ", ""
+        return value, "sex is Nam or Nữ"
+    if key in ("full_name",):
+        return title_case_name(value), ""
+    return value, ""
+
+
+class Reviewer:
+    """One person's decisions on one open archive (the CLI opens one per command)."""
+
+    def __init__(self, archive: Archive, settings: Settings, by: str,
+                 registry: Registry | None = None) -> None:
+        by = squash_spaces(nfc(by or ""))
+        if not by:
+            raise ConfigError("say who is reviewing: --by NAME (recorded with every decision)")
+        if by == MACHINE:
+            raise ConfigError(f"{MACHINE!r} is the name recognition goes by; use your own name")
+        self.archive = archive
+        self.settings = settings
+        self.by = by
+        self.registry = registry or load_registry()
+
+    def _load(self, document_id: str) -> tuple[dict[str, Any], _History, int, str]:
+        document_id = document_id.strip()
+        doc = rows.document_rows(self.archive, [document_id]).get(document_id)
+        if doc is None:
+            self.archive.get_document(document_id)  # NotFoundError with the usual message
+            raise ConfigError(f"document {document_id} is no longer stored; nothing to review")
+        history = _histories(rows.events(self.archive, [document_id]))[document_id]
+        k = history.current_round()
+        previous = history.accepted.get(k - 1)
+        if previous == self.by and k <= self.settings.review_rounds:
+            raise ConfigError(
+                f"round {k} of document {document_id} is the cross-check of round {k - 1}, "
+                f"which {previous} accepted: someone else must do it")
+        return doc, history, k, previous or MACHINE
+
+    def set_field(self, document_id: str, key: str, value: str, *, reason: str | None = None,
+                  force: bool = False) -> dict[str, Any]:
+        doc, _history, k, produced_by = self._load(document_id)
+        spec = self.registry.get(doc["doc_type"])
+        if key == TYPE:
+            return self.set_type(document_id, value, reason=reason)
+        if key not in (*spec.fields, OWNER):
+            raise ConfigError(_unknown_field(key, spec))
+        new_value, problem = normalize_value(key, value, doc["fields"])
+        if problem and not force:
+            raise ConfigError(
+                f"{key} {new_value!r}: {problem}. Check the paper; if it really prints this, "
+                "repeat with --force --reason '…'")
+        if problem and force and not reason:
+            raise ConfigError("--force needs a --reason (why the paper's value does not "
+                              "validate), for the audit log")
+        old = doc["owner_id"] if key == OWNER else doc["fields"].get(key)
+        fields = dict(doc["fields"])
+        owner_id, owner_kind = doc["owner_id"], None
+        if key == OWNER:
+            owner_id = new_value
+            owner_kind = "organization" if new_value and len(new_value.split("-")[0]) == 10 \
+                else "person"
+        else:
+            fields[key] = new_value
+            if key == spec.owner_field and not spec.owner_shared and new_value:
+                owner_id, owner_kind = new_value, spec.owner_kind
+        action = "correct" if old != new_value else "confirm"
+        drop = {key} | ({"owner"} if owner_id != doc["owner_id"] or key == OWNER else set())
+        if key in _DATE_FIELDS:
+            drop.add("validity")
+        update = self._update(doc, spec, fields, owner_id, owner_kind, drop)
+        decision = rows.Decision(action, key, old, new_value, produced_by,
+                                 reason=reason or (f"forced: {problem}" if problem else None))
+        rows.record(self.archive, doc["document_id"], k, self.by, [decision], update,
+                    audit_action=f"review.{'corrected' if action == 'correct' else 'confirmed'}",
+                    audit_detail={"round": k, "field": key, "old": old, "new": new_value,
+                                  "reason": decision.reason})
+        return self._result(doc["document_id"], k, decision, update)
+
+    def set_type(self, document_id: str, doc_type: str, *, reason: str | None = None
+                 ) -> dict[str, Any]:
+        doc, history, k, produced_by = self._load(document_id)
+        spec = self.registry.get(doc_type.strip())  # NotFoundError lists the known types
+        if spec.code == doc["doc_type"]:
+            decision = rows.Decision("confirm", TYPE, spec.code, spec.code, produced_by, reason)
+            update = self._update(doc, spec, dict(doc["fields"]), doc["owner_id"], None,
+                                  {"document type"})
+        else:
+            full = self.archive.get_document(doc["document_id"])
+            text = full["text"]
+            extraction = extract_fields(spec.code, text, self.registry)
+            fields: dict[str, str | None] = dict.fromkeys(doc["fields"])
+            fields.update(extraction.values())
+            # What a person already set stays; recognition is redone for the rest.
+            kept = {f: v for f, v in history.set_by_person.items()
+                    if f in spec.fields or f in doc["fields"]}
+            fields.update({f: v for f, v in kept.items() if f not in (OWNER, TYPE)})
+            owner = resolve_owner(spec.code, extraction, None, self.registry)
+            owner_id = owner.owner_id or doc["owner_id"]
+            flags = [f for f in extraction.flags() if f.split(":", 1)[0] not in kept]
+            doc = {**doc, "field_flags": flags,
+                   "review_reasons": [r for r in doc["review_reasons"]
+                                      if r.startswith(("owner:", "pages came"))] + flags,
+                   "title": printed_title(text.split("\n\n")[0], spec.code, self.registry)
+                   or spec.name}
+            update = self._update(doc, spec, fields, owner_id, owner.owner_kind,
+                                  {"document type"} | ({"owner"} if owner_id else set()))
+            update.extra = {**update.extra, "classification": {
+                "method": "review", "confidence": 1.0, "by": self.by,
+                "was": doc["doc_type"]}}
+            decision = rows.Decision("correct", TYPE, doc["doc_type"], spec.code, produced_by,
+                                     reason)
+        rows.record(self.archive, doc["document_id"], k, self.by, [decision], update,
+                    audit_action=f"review.{'corrected' if decision.error else 'confirmed'}",
+                    audit_detail={"round": k, "field": TYPE, "old": decision.old_value,
+                                  "new": decision.new_value, "reason": reason})
+        return self._result(doc["document_id"], k, decision, update)
+
+    def accept(self, document_id: str) -> dict[str, Any]:
+        """Close this round for the document: everything not corrected in it is confirmed."""
+        doc, history, k, produced_by = self._load(document_id)
+        spec = self.registry.get(doc["doc_type"])
+        if spec.owner_kind is not None and not doc["owner_id"]:
+            raise ConfigError(
+                f"document {doc['document_id']} has no owner yet: set it first with "
+                f"`sohoa review set {doc['document_id']} {spec.owner_field or OWNER} NUMBER "
+                "--by NAME` (or owner_id for the dossier's applicant)")
+        validity = self.registry.valid_until(spec.code, doc["fields"])
+        if validity == VALIDITY_UNKNOWN:
+            needed = [a.partition(":")[2] for a in spec.validity.split(",")]
+            needed = ["issue_date" if a.isdigit() else a for a in needed]
+            raise ConfigError(
+                f"the validity of document {doc['document_id']} depends on "
+                f"{' or '.join(dict.fromkeys(needed))}, which is not set: read it on the paper "
+                f"and set it (`sohoa review set {doc['document_id']} {needed[0]} DATE`)")
+        done = history.fields_decided.get(k, set())
+        corrected = history.fields_corrected.get(k, set())
+        decisions = [rows.Decision("confirm", TYPE, spec.code, spec.code, produced_by)] \
+            if TYPE not in done else []
+        if spec.owner_kind is not None and OWNER not in done and spec.owner_field not in done:
+            decisions.append(rows.Decision("confirm", OWNER, doc["owner_id"], doc["owner_id"],
+                                           produced_by))
+        for key in spec.fields:
+            value = doc["fields"].get(key)
+            if value is not None and key not in done:
+                decisions.append(rows.Decision("confirm", key, value, value, produced_by))
+        decisions.append(rows.Decision("accept", None, None, None, produced_by))
+        doc = {**doc, "field_flags": [], "review_reasons": []}
+        update = self._update(doc, spec, dict(doc["fields"]), doc["owner_id"], None, set())
+        rows.record(self.archive, doc["document_id"], k, self.by, decisions, update,
+                    audit_action="review.accepted",
+                    audit_detail={"round": k, "confirmed": [d.field for d in decisions
+                                                            if d.action == "confirm"],
+                                  "corrected_in_round": sorted(corrected)})
+        return {"document_id": doc["document_id"], "round": k, "accepted_by": self.by,
+                "confirmed": len(decisions) - 1 + len(done - corrected),
+                "corrected": len(corrected),
+                "needs_review": False,
+                "next_round": k + 1 if k < self.settings.review_rounds else None}
+
+    def _update(self, doc: dict[str, Any], spec: DocType, fields: dict[str, str | None],
+                owner_id: str | None, owner_kind: str | None, drop: set[str]
+                ) -> rows.DocumentUpdate:
+        """The document's new state; reasons and flags about ``drop`` are resolved."""
+        def keep(text: str) -> bool:
+            head = text.split(":", 1)[0].strip()
+            head = "document type" if head.startswith("document type") else head
+            return head not in drop
+
+        flags = [f for f in doc["field_flags"] if keep(f)]
+        reasons = [r for r in doc["review_reasons"] if keep(r)]
+        valid_until = self.registry.valid_until(spec.code, fields)
+        if valid_until == VALIDITY_UNKNOWN and not any(r.startswith("validity:")
+                                                       for r in reasons):
+            reasons.append("validity: the date it depends on could not be read; it is not "
+                           "offered for reuse until a person sets it")
+        if spec.owner_kind is not None and not owner_id and not any(
+                r.startswith("owner:") for r in reasons):
+            reasons.append("owner: no owner could be read from the document or its dossier")
+        name_key = "enterprise_name" if (owner_kind or spec.owner_kind) == "organization" \
+            else "full_name"
+        extra = dict(doc["extra"])
+        if owner_id != doc["owner_id"]:
+            extra["owner_from"] = "review"
+        return rows.DocumentUpdate(
+            doc_type=spec.code, title=doc["title"], fields=fields, field_flags=flags,
+            review_reasons=reasons, needs_review=bool(reasons), owner_id=owner_id,
+            owner_kind=owner_kind or (spec.owner_kind if owner_id else None),
+            owner_name=fields.get(name_key), issue_date=_iso(fields.get("issue_date")),
+            valid_until=valid_until, retention=spec.retention, extra=extra,
+            type_name=spec.name if spec.code != doc["doc_type"] else None)
+
+    def _result(self, document_id: str, k: int, decision: rows.Decision,
+                update: rows.DocumentUpdate) -> dict[str, Any]:
+        return {"document_id": document_id, "round": k, "field": decision.field,
+                "old": decision.old_value, "new": decision.new_value,
+                "correction": decision.error, "by": self.by, "doc_type": update.doc_type,
+                "owner_id": update.owner_id, "needs_review": update.needs_review,
+                "reasons": update.review_reasons}
+
+
+def decide(settings: Settings, by: str, action: str, document_id: str, *args: str,
+           **kwargs: Any) -> dict[str, Any]:
+    """Open the archive, make one decision (``set`` / ``type`` / ``accept``), close it."""
+    with open_archive(settings) as archive:
+        reviewer = Reviewer(archive, settings, by)
+        if action == "set":
+            return reviewer.set_field(document_id, *args, **kwargs)
+        if action == "type":
+            return reviewer.set_type(document_id, *args, **kwargs)
+        if action == "accept":
+            return reviewer.accept(document_id)
+    raise ConfigError(f"unknown review action {action!r}")  # pragma: no cover
+
+
+# --- error rates ----------------------------------------------------------------------------
+
+
+def _rate(errors: int, checks: int) -> dict[str, Any]:
+    return {"checks": checks, "errors": errors,
+            "error_rate": round(errors / checks, 4) if checks else None}
+
+
+def stats(settings: Settings) -> dict[str, Any]:
+    """Error rates per field, per operator (who produced the checked values), per reviewer
+    and per round: a correction is an error found, a confirmation is none."""
+    with open_archive(settings) as archive:
+        events = rows.events(archive, actions=("correct", "confirm", "accept"))
+    tallies: dict[str, dict[str, list[int]]] = {
+        "fields": defaultdict(lambda: [0, 0]), "operators": defaultdict(lambda: [0, 0]),
+        "reviewers": defaultdict(lambda: [0, 0]), "rounds": defaultdict(lambda: [0, 0])}
+    documents: dict[int, set[str]] = defaultdict(set)
+    for ev in events:
+        if ev["action"] == "accept":
+            documents[ev["round"]].add(ev["document_id"])
+            continue
+        for table, key in (("fields", ev["field"]), ("operators", ev["produced_by"]),
+                           ("reviewers", ev["reviewer"]), ("rounds", str(ev["round"]))):
+            tallies[table][key][0] += int(ev["error"])
+            tallies[table][key][1] += 1
+    total = [sum(v[0] for v in tallies["fields"].values()),
+             sum(v[1] for v in tallies["fields"].values())]
+    return {
+        "checks": total[1], "errors": total[0],
+        "error_rate": round(total[0] / total[1], 4) if total[1] else None,
+        **{table: {k: _rate(*v) for k, v in sorted(t.items())} for table, t in tallies.items()},
+        "documents_accepted": {str(k): len(v) for k, v in sorted(documents.items())},
+    }

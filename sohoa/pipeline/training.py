@@ -1,0 +1,162 @@
+"""Training the classifier's learned fallback (``sohoa types train``).
+
+Labelled examples come from two places:
+- the catalog: documents whose type a reviewer confirmed or corrected (``sohoa review``), with
+  the OCR text of their first page, which is what the classifier sees at ingest. Corrections
+  are the most useful examples there are: they are the papers the titles got wrong;
+- optionally synthetic documents (``sohoa.synth`` truth text of every registry type the
+  generator prints), roughened the way Tesseract roughens Vietnamese (lost tone marks, dropped
+  and confused letters), so that a fresh home has a model before anyone reviewed anything.
+
+A fifth of the examples (chosen by a hash of their id, so the split is stable) is held out to
+measure accuracy; the saved model is then trained on all of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sohoa.archive import review as review_rows
+from sohoa.errors import ConfigError
+from sohoa.ocr.classify import NgramModel
+from sohoa.pipeline.services import open_archive, type_model_path
+from sohoa.pipeline.settings import Settings
+from sohoa.pipeline.stages import PAGE_STAGE
+from sohoa.vntext import fold
+
+HOLDOUT = 0.2
+_CONFUSIONS = {"o": "0", "0": "o", "l": "1", "1": "l", "i": "l", "e": "c", "c": "e", "n": "m",
+               "m": "rn", "u": "ư", "a": "ă", "đ": "d", "h": "b", "y": "v"}
+
+
+@dataclass(frozen=True)
+class Example:
+    key: str  # stable id: "doc:<document id>" or "synth:<type>:<n>"
+    text: str
+    label: str
+    source: str  # "catalog" | "synthetic"
+
+
+def roughen(text: str, rng: random.Random, rate: float = 0.04) -> str:
+    """Text as a mediocre scan reads it: some words lose their marks, letters drop or swap."""
+    out = []
+    for word in text.split(" "):
+        if rng.random() < 0.25:
+            word = fold(word) if word.islower() else fold(word).upper()
+        chars = []
+        for ch in word:
+            r = rng.random()
+            if r < rate / 2:
+                continue
+            if r < rate:
+                ch = _CONFUSIONS.get(ch, ch)
+            chars.append(ch)
+        out.append("".join(chars))
+    return " ".join(out)
+
+
+def synthetic_examples(per_type: int, seed: int = 7) -> tuple[list[str], list[str]]:
+    """``per_type`` first pages of every type the generator prints (plus as many roughened
+    copies), as (texts, labels)."""
+    examples = _synthetic(per_type, seed)
+    return [e.text for e in examples], [e.label for e in examples]
+
+
+def _synthetic(per_type: int, seed: int) -> list[Example]:
+    from sohoa.synth.document import DOC_TYPES, build_document, make_dossier
+    from sohoa.synth.people import make_person
+
+    examples = []
+    for doc_type in DOC_TYPES:
+        for n in range(per_type):
+            rng = random.Random(f"types-train:{seed}:{doc_type}:{n}")
+            truth, _ = build_document(doc_type, rng, 72, make_person(seed * 10_000 + n),
+                                      make_dossier(rng))
+            text = "\n".join(truth.page_lines[0])
+            examples.append(Example(f"synth:{doc_type}:{n}", text, doc_type, "synthetic"))
+            rough = "\n".join(roughen(line, rng) for line in truth.page_lines[0])
+            examples.append(Example(f"synth:{doc_type}:{n}:rough", rough, doc_type, "synthetic"))
+    return examples
+
+
+def catalog_examples(settings: Settings) -> list[Example]:
+    """Reviewed documents: the type a person confirmed or set, with the first page's OCR."""
+    with open_archive(settings) as archive:
+        confirmed: dict[str, str] = {}
+        for ev in review_rows.events(archive, actions=("correct", "confirm")):
+            if ev["field"] == "doc_type" and ev["new_value"]:
+                confirmed[ev["document_id"]] = ev["new_value"]
+        examples = []
+        for document_id, label in sorted(confirmed.items()):
+            text = _first_page_text(archive, document_id)
+            if text.strip():
+                examples.append(Example(f"doc:{document_id}", text, label, "catalog"))
+    return examples
+
+
+def _first_page_text(archive: Any, document_id: str) -> str:
+    shas = review_rows.page_shas(archive, document_id)
+    if shas:
+        cached = archive.cache_get(PAGE_STAGE, shas[0])
+        if cached is not None:
+            return str(cached["ocr"]["text"])
+    doc = archive.get_document(document_id)
+    return str(doc.get("text") or "").split("\n\n")[0]
+
+
+def _held_out(key: str) -> bool:
+    digest = hashlib.sha256(f"holdout:{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < HOLDOUT
+
+
+def train_types(settings: Settings, *, synthetic: int = 0, seed: int = 7,
+                output: Path | None = None) -> dict[str, Any]:
+    """Train, measure on the held-out fifth, retrain on everything, save; return a report."""
+    if synthetic < 0:
+        raise ConfigError("--synthetic is a number of generated documents per type (0 or more)")
+    examples = catalog_examples(settings)
+    if synthetic:
+        examples += _synthetic(synthetic, seed)
+    labels = Counter(e.label for e in examples)
+    if len(labels) < 2:
+        raise ConfigError(
+            f"not enough labelled examples to train on ({len(examples)} of "
+            f"{len(labels)} type(s)): review documents first (`sohoa review`), or add "
+            "generated ones with --synthetic 20")
+    # Roughened twins go with their clean original, so a held-out text never has its twin
+    # in the training part.
+    held = [e for e in examples if _held_out(e.key.removesuffix(":rough"))]
+    train = [e for e in examples if not _held_out(e.key.removesuffix(":rough"))]
+    accuracy: dict[str, Any] = {"examples": len(held), "right": 0, "accuracy": None,
+                                "by_type": {}}
+    if held and len({e.label for e in train}) >= 2:
+        probe = NgramModel.train([e.text for e in train], [e.label for e in train])
+        per: dict[str, list[int]] = {}
+        for e in held:
+            got, _ = probe.predict(e.text)
+            cell = per.setdefault(e.label, [0, 0])
+            cell[0] += int(got == e.label)
+            cell[1] += 1
+        right = sum(c[0] for c in per.values())
+        accuracy.update(right=right, accuracy=round(right / len(held), 4),
+                        by_type={k: {"right": v[0], "examples": v[1]}
+                                 for k, v in sorted(per.items())})
+    model = NgramModel.train([e.text for e in examples], [e.label for e in examples])
+    path = output or type_model_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    model.save(partial)
+    partial.replace(path)  # a running ingest never reads a half-written model
+    counts: dict[str, dict[str, int]] = {}
+    for e in examples:
+        cell = counts.setdefault(e.label, {"catalog": 0, "synthetic": 0})
+        cell[e.source] += 1
+    return {"model": str(path), "examples": len(examples),
+            "catalog": sum(1 for e in examples if e.source == "catalog"),
+            "synthetic": sum(1 for e in examples if e.source == "synthetic"),
+            "types": dict(sorted(counts.items())), "held_out": accuracy}
