@@ -26,6 +26,8 @@ _CHANNEL_ZONE = (0.2, 0.8)
 _MIN_CHANNEL = 0.008
 # A line whose middle is this close (share of the page width) to the page's middle is centred.
 _CENTRED = 0.05
+# Centred lines at the foot of a page (page number) that are not part of the signature blocks.
+_MAX_FOOTER_ROWS = 1
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,12 @@ def _column_run(rows: list[list[_Segment]], page_width: int, narrowest: float) -
     return 0, 0.0
 
 
+def _is_centred_single(row: list[_Segment], page_width: int) -> bool:
+    return len(row) == 1 and (
+        abs((row[0].left + row[0].right) / 2 - page_width / 2) < _CENTRED * page_width
+    )
+
+
 def _has_lone_side(rows: list[list[_Segment]], boundary: float) -> bool:
     """Some row has text on one side only: blocks, not a grid of form cells read row by row."""
     return any(not all(_sides(row, boundary)) for row in rows)
@@ -217,6 +225,17 @@ def reading_order(words: Sequence[Box], page_width: int) -> list[Line]:
     # A column channel must be wider than a word gap: about one line height.
     narrowest = max(_MIN_CHANNEL * page_width, float(median(w.height for w in words)))
     head, head_x = _column_run(rows, page_width, narrowest)
+    # A centred page number ("Trang 2/2") under the signature blocks would end the closing
+    # column run before it starts: it is read last, after the columns.
+    footer = 0
+    while (
+        footer < _MAX_FOOTER_ROWS
+        and len(rows) - footer > head + 1
+        and _is_centred_single(rows[len(rows) - 1 - footer], page_width)
+    ):
+        footer += 1
+    foot_rows = rows[len(rows) - footer :]
+    rows = rows[: len(rows) - footer]
     tail, tail_x = _column_run(rows[head:][::-1], page_width, narrowest)
     # The header is two blocks by the rules of the format. At the foot, rows that pair up one to
     # one and start at the same x are form cells ("Ngày sinh: … | Giới tính: …"), read row by
@@ -231,6 +250,9 @@ def reading_order(words: Sequence[Box], page_width: int) -> list[Line]:
     groups.append([[w for seg in row for w in seg.words] for row in rows[head:body_end]])
     if tail:
         groups.extend(_by_columns(rows[body_end:], tail_x))
+        groups.append([[w for seg in row for w in seg.words] for row in foot_rows])
+    else:
+        groups[-1].extend([w for seg in row for w in seg.words] for row in foot_rows)
     lines: list[Line] = []
     block = 0
     for group in groups:

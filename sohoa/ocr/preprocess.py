@@ -7,7 +7,13 @@ steps the measurements call for are run, so a clean page costs nothing extra:
   reading such pixels through their brightest channel, where red and blue ink look like paper
   and black print stays black;
 - faded, grey, yellowed or deeply shadowed pages get their background flattened (divided by a
-  large blur of the page, so paper becomes white everywhere).
+  large blur of the page, so paper becomes white everywhere);
+- photocopies (grey paper) are then denoised with a 3x3 median and their contrast stretched so
+  that the darkest print is black and everything from the paper's median up is white: toner
+  grain and dust specks break Tesseract's binarization into ragged strokes and false dots, which
+  it reads as stray diacritics and punctuation. Measured on the 13 synthetic heavy pages at
+  200 dpi (order-independent CER, flattening alone 9.0%): median 6.1%, median + stretch 4.8%
+  (ID card 36% → 17%), a Gaussian blur (σ 0.7) 8.7%, for ≈0.02 CPU s.
 """
 
 from __future__ import annotations
@@ -151,7 +157,19 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     return cv2.divide(gray, np.maximum(paper, 1), scale=255)
 
 
-def prepare(image: Image.Image, *, clean: bool = True) -> Prepared:
+def denoise(gray: np.ndarray) -> np.ndarray:
+    """3x3 median of a flattened photocopy (grain and specks go, strokes stay), then a contrast
+    stretch: the 1st percentile to black, the 60th (paper: print covers far less of a page)
+    and above to white."""
+    smooth = cv2.medianBlur(gray, 3)
+    low, high = np.percentile(smooth[::4, ::4], [1, 60])
+    if high - low < 16:
+        return smooth
+    ramp = (np.arange(256, dtype=np.float32) - float(low)) * (255.0 / float(high - low))
+    return cv2.LUT(smooth, np.clip(ramp, 0, 255).astype(np.uint8))
+
+
+def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = True) -> Prepared:
     """Recognition copy of a page: grey, with only the cleanup the page needs.
 
     Nothing here depends on the page's orientation, so it may run before OSD (which then sees
@@ -171,4 +189,7 @@ def prepare(image: Image.Image, *, clean: bool = True) -> Prepared:
     if clean and not measures.clean:
         gray = flatten_background(gray)
         steps.append("flatten_background")
+        if denoise_copies and measures.paper < _CLEAN_PAPER:
+            gray = denoise(gray)
+            steps.append("denoise")
     return Prepared(gray=np.ascontiguousarray(gray), measures=measures, steps=tuple(steps))

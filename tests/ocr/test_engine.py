@@ -14,7 +14,8 @@ from rapidfuzz import fuzz
 
 from sohoa.errors import BadInputError, ConfigError
 from sohoa.ocr import OcrSettings, open_image, recognize_page, upright_image
-from sohoa.ocr.engine import _ENGINES
+from sohoa.ocr.engine import _ENGINES, _is_noise
+from sohoa.ocr.layout import Box
 from sohoa.ocr.orient import SURE_OSD_CONFIDENCE, detect_rotation
 from sohoa.records import OcrPage, sha256_hex
 from sohoa.vntext import fold, nfc
@@ -102,6 +103,16 @@ def test_turned_pages_come_out_upright(
     assert upright_image(scanned, page.rotation).tobytes() == ocr_page.image.tobytes()
 
 
+def test_orientation_on_the_full_page_agrees_with_the_fast_path(ocr_page, ocr_dpi, ocr_encoder):
+    # Turned 270 degrees clockwise: the half-size OSD answers, the full-page OSD agrees.
+    scanned = ocr_page.image.transpose(Image.Transpose.ROTATE_270)
+    data = ocr_encoder(scanned, "JPEG", quality=88)
+    fast = _recognize(data, ocr_dpi, fast_orientation=True)
+    full = _recognize(data, ocr_dpi)
+    assert fast.rotation == full.rotation == 270
+    assert fast.text == full.text
+
+
 @pytest.mark.parametrize("transpose", [None, Image.Transpose.ROTATE_180, Image.Transpose.ROTATE_90])
 def test_sparse_page_where_osd_is_unsure_is_settled_by_reading(transpose, ocr_dpi, ocr_encoder):
     # Two lines of text: OSD's confidence stays below 2, so recognition decides the orientation.
@@ -165,6 +176,24 @@ def test_faded_shadowed_page_with_seal_is_cleaned_for_recognition(ocr_page, ocr_
     page = _recognize(ocr_encoder(page_image, "JPEG", quality=90), ocr_dpi)
     _assert_reads(page.text, ocr_page.lines[:5] + ocr_page.lines[6:])
     assert "075190000042" in page.text
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "noise"),
+    [
+        ("IJJIIIIIlllIIIIIIIIlIlIIIll", 0.0, True),  # a barcode read as letters
+        ("IIlIlII", 70.0, True),
+        ("IS,", 33.0, True),  # a signature scribble
+        ("|", 52.0, True),
+        ("-", 93.0, False),  # the motto's dashes
+        ("và", 40.0, False),  # a faint real word
+        ("01", 30.0, False),
+        ("VT,", 85.0, False),
+        ("Thành", 3.0, True),
+    ],
+)
+def test_marks_that_are_not_text_are_dropped(text, confidence, noise):
+    assert _is_noise(Box(text, 0, 0, 10, 10, confidence)) is noise
 
 
 def test_timeout_keeps_the_page_without_text(ocr_page_jpeg, ocr_dpi):

@@ -52,7 +52,8 @@ def test_faded_shadowed_page_is_flattened_to_white_paper(ocr_page):
     assert not measures.clean
     assert measures.paper < 200 and measures.unevenness > 48
     prepared = prepare(Image.fromarray(dim))
-    assert prepared.steps == ("flatten_background",)
+    # Grey paper: a photocopy, so its grain is taken out after flattening.
+    assert prepared.steps == ("flatten_background", "denoise")
     out = prepared.gray
     ink = original < 100
     paper = original > 250
@@ -62,6 +63,31 @@ def test_faded_shadowed_page_is_flattened_to_white_paper(ocr_page):
     assert np.median(out[:, :quarter][paper[:, :quarter]]) > 240
     assert np.median(dim[:, :quarter][paper[:, :quarter]]) < 110  # it was darker than print
     assert np.median(out[ink]) < np.median(out[paper]) - 80
+
+
+def test_copies_lose_their_specks_and_keep_their_strokes(ocr_page):
+    original = _gray(ocr_page.image)
+    dim = _shadowed(original)
+    rng = np.random.default_rng(7)
+    ys, xs = rng.integers(0, dim.shape[0], 400), rng.integers(0, dim.shape[1], 400)
+    specked = dim.copy()
+    specked[ys, xs] = 60  # one-pixel dust specks, darker than the print
+    with_denoise = prepare(Image.fromarray(specked)).gray
+    without = prepare(Image.fromarray(specked), denoise_copies=False).gray
+    on_paper = original[ys, xs] > 250
+    assert np.median(without[ys, xs][on_paper]) < 160
+    assert np.median(with_denoise[ys, xs][on_paper]) > 230
+    ink = original < 100
+    assert np.median(with_denoise[ink]) < np.median(with_denoise[original > 250]) - 80
+
+
+def test_white_paper_in_uneven_light_is_flattened_without_denoise(ocr_page):
+    original = _gray(ocr_page.image)
+    light = np.linspace(0.55, 1.0, original.shape[1], dtype=np.float32)[None, :]
+    shaded = (original.astype(np.float32) * light).clip(0, 255).astype(np.uint8)
+    shaded[:, -original.shape[1] // 2 :] = original[:, -original.shape[1] // 2 :]
+    prepared = prepare(Image.fromarray(shaded))
+    assert "denoise" not in prepared.steps
 
 
 def test_flatten_background_keeps_size():
@@ -197,6 +223,39 @@ def test_reading_order_reads_the_header_columns_one_after_the_other():
     ]
     blocks = [line.block for line in lines]
     assert blocks == sorted(blocks) and blocks[0] != blocks[2]
+
+
+def test_page_number_under_the_signature_blocks_is_read_last():
+    # Page 2 of a decision: body, "Nơi nhận" beside the signer, then a centred "Trang 2/2".
+    boxes = [
+        Box("Điều", 100, 100, 80, 30, 90, 1),
+        Box("3.", 190, 100, 900, 30, 90, 1),
+        Box("Nơi", 100, 200, 60, 30, 90, 2),
+        Box("nhận:", 170, 200, 80, 30, 90, 2),
+        Box("TM.", 760, 200, 60, 30, 90, 2),
+        Box("ỦY", 830, 200, 60, 30, 90, 2),
+        Box("-", 100, 250, 20, 30, 90, 3),
+        Box("Như", 130, 250, 60, 30, 90, 3),
+        Box("KT.", 780, 250, 60, 30, 90, 3),
+        Box("CHỦ", 850, 250, 60, 30, 90, 3),
+        Box("-", 100, 300, 20, 30, 90, 4),
+        Box("Lưu", 130, 300, 60, 30, 90, 4),
+        Box("Lê", 790, 450, 40, 30, 90, 5),
+        Box("Thu", 840, 450, 60, 30, 90, 5),
+        Box("Trang", 560, 600, 70, 30, 90, 6),
+        Box("2/2", 640, 600, 40, 30, 90, 6),
+    ]
+    texts = [" ".join(w.text for w in line.words) for line in reading_order(boxes, 1240)]
+    assert texts == [
+        "Điều 3.",
+        "Nơi nhận:",
+        "- Như",
+        "- Lưu",
+        "TM. ỦY",
+        "KT. CHỦ",
+        "Lê Thu",
+        "Trang 2/2",
+    ]
 
 
 def test_reading_order_of_a_plain_page_is_top_down():

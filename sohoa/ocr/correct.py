@@ -1,0 +1,369 @@
+"""Vietnamese post-correction of recognized words: syllable rules plus an administrative lexicon.
+
+Tesseract's ``vie`` model reads Vietnamese letters well but confuses tone marks and vowel marks
+("Nghị định" → "Nghị lịnh", "CHỦ TỊCH" → "CHỦ TICH", "ỦY BAN" → "ÚY BAN"). Every Vietnamese word
+is written as syllables, and the syllable inventory follows from the orthography:
+
+    syllable = onset + rhyme + tone mark
+
+with spelling rules (``k``/``gh``/``ngh`` before front vowels, ``c``/``g``/``ng`` elsewhere, ``q``
+only before the medial ``u``) and the rule that rhymes closed by ``p``, ``t``, ``c`` or ``ch``
+only take the sắc or nặng tone. :func:`is_syllable` checks a token against those rules.
+
+A token is changed only with evidence:
+
+- it is not a valid syllable ("TICH") and a valid one is within one mark of it, or
+- it is a valid syllable that the administrative lexicon (``lexicon.txt``, written for this
+  project from the document-type registry's titles, the field labels and the standard phrases
+  of administrative Vietnamese) never puts beside its neighbours, while a variant a mark away
+  does ("lịnh" after "Nghị" → "định").
+
+Candidates differ from the token by tone mark, vowel mark (a/ă/â, e/ê, o/ô/ơ, u/ư), ``d``/``đ``
+or by one of the onset confusions the model makes (``đ``→``l``). Digits, codes (tokens with
+digits, slashes or several capitals that form no syllable, like "UBND") and capitalized words in
+running text (names) are left alone; capitalized words are changed only when the new word makes a
+lexicon phrase with a neighbour or is on the closed list of surnames and provinces.
+Word boxes do not change; only the text of a word does.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+_LEXICON = Path(__file__).with_name("lexicon.txt")
+
+# Tone marks as combining characters (NFD), and the tone numbers used here.
+_TONE_MARKS = {"\u0300": 2, "\u0301": 3, "\u0309": 4, "\u0303": 5, "\u0323": 6}
+_MARK_OF_TONE = {v: k for k, v in _TONE_MARKS.items()}
+NGANG, HUYEN, SAC, HOI, NGA, NANG = 1, 2, 3, 4, 5, 6
+
+_ONSETS = (
+    "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "th", "tr", "qu",
+    "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
+)
+_RHYMES_TEXT = """
+a ai ao au ay ac ach am an ang anh ap at
+ăc ăm ăn ăng ăp ăt
+âc âm ân âng âp ât âu ây
+e eo ec em en eng ep et
+ê êch êm ên ênh êp êt êu
+i ia ich im in inh ip it iu iêc iêm iên iêng iêp iêt iêu
+o oc oi om on ong op ot oa oac oach oai oam oan oang oanh oao oap oat oay
+oăc oăm oăn oăng oăt oe oen oeo oet oong ooc
+ô ôc ôi ôm ôn ông ôp ôt
+ơ ơi ơm ơn ơp ơt
+u ua uc ui um un ung up ut uân uâng uât uây uê uêch uênh uơ
+uy uya uych uyên uyêt uynh uyt uyu uôc uôi uôm uôn uông uôt
+ư ưa ưc ưi ưm ưn ưng ưt ưu ươc ươi ươm ươn ương ươp ươt ươu
+y yêm yên yêt yêu
+"""
+_RHYMES = frozenset(_RHYMES_TEXT.split())
+# After "qu" the medial u is spelt by the "u" of the onset: quan = qu + an, quốc = qu + ôc.
+_QU_RHYMES = frozenset(
+    r for r in _RHYMES if r[0] in "aăâeêiyơô" and not r.startswith(("ia", "iê", "yê"))
+) | frozenset({"yên", "yêt", "ynh", "ych", "yt", "y", "yu", "ya"})
+# After "gi" the i of the onset may also be the rhyme's: gì, gìn, giêng → gi + ên.
+_GI_RHYMES = frozenset(r for r in _RHYMES if r[0] not in "iy") | frozenset(
+    {"ên", "êng", "êt", "êc", "êm", "êp", "êu", "n", "m", "t", "p", "c", "ng", "nh", "ch", "u"}
+)
+_FRONT = ("i", "e", "ê", "y")
+_STOP_CODAS = ("p", "t", "c", "ch")
+
+# Vowel marks the model confuses with each other: one "mark" apart.
+_VOWEL_CLASSES = ("aăâ", "eê", "oôơ", "uư", "iy")
+_VOWEL_ALTERNATIVES = {ch: cls for cls in _VOWEL_CLASSES for ch in cls}
+# Onset confusions seen in Tesseract vie output (đ read as l or d, d as đ).
+_ONSET_CONFUSIONS = {"l": ("đ",), "d": ("đ",), "đ": ("d",), "tl": ("tr",), "ngl": ("ngh",)}
+
+_WORD = re.compile(r"^([^\w]*)([^\W\d_]+)([^\w]*)$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    onset: str
+    rhyme: str  # without the tone mark, lower case
+    tone: int
+
+
+def strip_tone(word: str) -> tuple[str, int]:
+    """(``word`` lower-cased without its tone mark, tone number 1..6); tone 0 when it has two."""
+    tone = NGANG
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        mark = _TONE_MARKS.get(ch)
+        if mark is None:
+            out.append(ch)
+        elif tone != NGANG:
+            return unicodedata.normalize("NFC", "".join(out)), 0
+        else:
+            tone = mark
+    return unicodedata.normalize("NFC", "".join(out)), tone
+
+
+def parse(word: str) -> Parsed | None:
+    """Onset, rhyme and tone of a Vietnamese syllable, or None when it is not one."""
+    base, tone = strip_tone(word)
+    if not tone or not base or not base.isalpha():
+        return None
+    for onset in _ONSETS:
+        if not base.startswith(onset):
+            continue
+        rhyme = base[len(onset):]
+        if onset == "qu":
+            ok = rhyme in _QU_RHYMES
+        elif onset == "gi":
+            ok = rhyme in _GI_RHYMES or rhyme == ""
+        else:
+            ok = rhyme in _RHYMES
+        if not ok:
+            continue
+        first = rhyme[:1] or "i"
+        if onset in ("c", "g", "ng") and first in _FRONT and onset + rhyme != "gi":
+            continue
+        if onset in ("k", "gh", "ngh") and first not in _FRONT:
+            continue
+        if onset == "gi" and rhyme == "" and tone == NGANG:
+            pass  # "gi" itself (the letter, "gi" in "gì" takes a tone; both are fine)
+        if rhyme.endswith(_STOP_CODAS) and tone not in (SAC, NANG):
+            continue
+        return Parsed(onset, rhyme, tone)
+    return None
+
+
+def is_syllable(word: str) -> bool:
+    """Whether ``word`` (any case) is spelt as a Vietnamese syllable could be."""
+    return parse(word) is not None
+
+
+def with_tone(base: str, tone: int, *, new_style: bool = False) -> str:
+    """Put tone ``tone`` on the toneless lower-case syllable ``base``.
+
+    The placement is the one the registry and printed forms use ("hòa", "Ủy", "thủy"): on the
+    marked vowel (ă â ê ô ơ ư; ơ of ươ), else on the only vowel, else on the last vowel of a
+    closed rhyme, the middle of three, or the first of two in an open rhyme (``new_style``: the
+    second of oa, oe, uy, as in "hoà").
+    """
+    if tone == NGANG:
+        return base
+    vowels = [i for i, ch in enumerate(base) if _strip_marks(ch) in "aeiouy"]
+    if not vowels:
+        return base
+    # The glide of gi-/qu- is not the nucleus.
+    if base.startswith(("gi", "qu")) and len(vowels) > 1 and vowels[0] == 1:
+        vowels = vowels[1:]
+    marked = [i for i in vowels if base[i] in "ăâêôơư"]
+    if marked:
+        pos = marked[-1] if base[marked[-1]] == "ơ" and len(marked) > 1 else marked[0]
+    elif len(vowels) == 1:
+        pos = vowels[0]
+    elif len(vowels) == 3:
+        pos = vowels[1]
+    else:
+        closed = vowels[-1] < len(base) - 1
+        pair = base[vowels[0]: vowels[0] + 2]
+        pos = vowels[-1] if closed or (new_style and pair in ("oa", "oe", "uy")) else vowels[0]
+    decomposed = unicodedata.normalize("NFD", base[pos]) + _MARK_OF_TONE[tone]
+    return unicodedata.normalize("NFC", base[:pos] + decomposed + base[pos + 1:])
+
+
+def key(word: str) -> str:
+    """Lexicon key of a word: toneless lower case plus tone number, whatever the mark placement
+    ("hoà" and "hòa" are one key)."""
+    base, tone = strip_tone(word)
+    return f"{base}{tone}"
+
+
+@cache
+def _strip_marks(ch: str) -> str:
+    if ch == "đ":
+        return "d"
+    return unicodedata.normalize("NFD", ch)[0]
+
+
+# --- lexicon ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    syllables: dict[str, int]  # syllable key (see :func:`key`) -> count in the phrases
+    bigrams: frozenset[tuple[str, str]]  # keys of adjacent syllables within a phrase
+    names: frozenset[str]  # closed list: keys of surnames and provinces' syllables
+
+
+@cache
+def load_lexicon(path: Path = _LEXICON) -> Lexicon:
+    """The administrative lexicon: one phrase a line; ``#`` comments; ``@name`` lines list
+    syllables of the closed name list (surnames, provinces). The registry's titles, keywords and
+    labels are added to it."""
+    syllables: dict[str, int] = {}
+    bigrams: set[tuple[str, str]] = set()
+    names: set[str] = set()
+    phrases: list[str] = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = unicodedata.normalize("NFC", raw.split("#", 1)[0]).strip()
+        if not line:
+            continue
+        if line.startswith("@name "):
+            for phrase in line[6:].split("|"):
+                names.update(key(w) for w in re.findall(r"[^\W\d_]+", phrase))
+                if "|" in line:  # surnames are listed one after another, not as a phrase
+                    phrases.append(phrase)
+            continue
+        phrases.extend(part.strip() for part in line.split("|"))
+    phrases.extend(_registry_phrases())
+    for phrase in phrases:
+        words = [key(w) for w in re.findall(r"[^\W\d_]+", phrase)]
+        for word in words:
+            syllables[word] = syllables.get(word, 0) + 1
+        bigrams.update(itertools.pairwise(words))
+    return Lexicon(syllables, frozenset(bigrams), frozenset(names))
+
+
+def _registry_phrases() -> list[str]:
+    """Titles, names, keywords and captions of the document-type registry and the field labels
+    the extractor looks for: the printed vocabulary the project already knows."""
+    from sohoa.doctypes import load_registry
+    from sohoa.ocr import fields
+
+    # The extractor's captions are another room-mate's module: read, never required.
+    labels_by_field: dict[str, tuple[str, ...]] = getattr(fields, "LABELS", {})
+    stop_labels: tuple[str, ...] = tuple(getattr(fields, "STOP_LABELS", ()))
+    phrases: list[str] = []
+    for doc_type in load_registry():
+        phrases.append(doc_type.name)
+        phrases.extend(doc_type.titles)
+        phrases.extend(doc_type.keywords)
+        for _, labels in doc_type.labels:
+            phrases.extend(labels)
+    for labels in labels_by_field.values():
+        phrases.extend(labels)
+    phrases.extend(stop_labels)
+    return phrases
+
+
+# --- correction ---------------------------------------------------------------------------
+
+
+# Letters of other languages the model emits for Vietnamese ones ("sö" for "số").
+_FOREIGN = str.maketrans({"ö": "ô", "ü": "ư", "ë": "ê", "ï": "i", "ÿ": "y", "å": "ă", "ø": "ơ"})
+
+
+def _variants(base: str) -> set[str]:
+    """Toneless bases one vowel mark or one onset confusion away from ``base`` (letters of
+    other languages first turned into the Vietnamese letter they stand for)."""
+    base = base.translate(_FOREIGN)
+    out = {base}
+    for i, ch in enumerate(base):
+        for alt in _VOWEL_ALTERNATIVES.get(ch, ""):
+            if alt != ch:
+                out.add(base[:i] + alt + base[i + 1:])
+    for wrong, rights in _ONSET_CONFUSIONS.items():
+        if base.startswith(wrong):
+            for right in rights:
+                out.add(right + base[len(wrong):])
+    return out
+
+
+def candidates(word: str) -> list[tuple[str, int]]:
+    """Valid lower-case syllables near ``word`` with their cost (marks changed: tone 1, vowel
+    mark or onset 1 each), cheapest first; ``word``'s own key has cost 0 when valid."""
+    base, tone = strip_tone(word)
+    found: dict[str, tuple[str, int]] = {}
+    native = base.translate(_FOREIGN)
+    for variant in _variants(base):
+        changed = int(variant != native) + int(native != base)
+        for new_tone in range(NGANG, NANG + 1):
+            syllable = with_tone(variant, new_tone)
+            if parse(syllable) is None:
+                continue
+            cost = changed + int(new_tone != tone)
+            k = f"{variant}{new_tone}"
+            if cost <= 2 and cost < found.get(k, ("", 99))[1]:
+                found[k] = (syllable, cost)
+    return sorted(found.values(), key=lambda sc: (sc[1], sc[0]))
+
+
+def _case_like(template: str, word: str) -> str:
+    if template.isupper() and len(template) > 1:
+        return word.upper()
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _placed(word: str) -> str:
+    """``word`` with its tone mark moved to where either spelling convention puts it, when the
+    model put it elsewhere ("NGHIÃ" → "NGHĨA"); otherwise unchanged."""
+    base, tone = strip_tone(word)
+    lower = unicodedata.normalize("NFC", word.lower())
+    if tone in (0, NGANG):
+        return word
+    if lower in (with_tone(base, tone), with_tone(base, tone, new_style=True)):
+        return word
+    return _case_like(word, with_tone(base, tone))
+
+
+def _context_score(lex: Lexicon, prev: str | None, word: str, nxt: str | None) -> int:
+    score = 0
+    if prev is not None and (prev, word) in lex.bigrams:
+        score += 2
+    if nxt is not None and (word, nxt) in lex.bigrams:
+        score += 2
+    return score
+
+
+def correct_tokens(tokens: Sequence[str], lexicon: Lexicon | None = None) -> list[str]:
+    """The tokens of one line, corrected where the evidence says so (see the module doc)."""
+    lex = lexicon or load_lexicon()
+    parts = [_WORD.match(t) for t in tokens]
+    keys = [key(m.group(2)) if m else None for m in parts]
+    out = list(tokens)
+    for i, match in enumerate(parts):
+        if match is None:
+            continue
+        core = match.group(2)
+        own_key = keys[i]
+        prev = keys[i - 1] if i > 0 else None
+        nxt = keys[i + 1] if i + 1 < len(keys) else None
+        valid = is_syllable(core)
+        capitalized = core[:1].isupper() and not core.isupper()
+        all_caps = core.isupper() and len(core) > 1
+        own = _context_score(lex, prev, own_key, nxt)
+        if valid and own > 0:
+            out[i] = match.group(1) + _placed(core) + match.group(3)
+            continue
+        best: tuple[int, int, int, str, str] | None = None
+        for cand, cost in candidates(core):
+            cand_key = key(cand)
+            if cand_key == own_key:
+                continue
+            context = _context_score(lex, prev, cand_key, nxt)
+            known = lex.syllables.get(cand_key, 0) + int(cand_key in lex.names)
+            if valid and context <= own:
+                continue  # a valid syllable changes only for a phrase the lexicon knows
+            if capitalized and i > 0 and context == 0 and cand_key not in lex.names:
+                continue  # a name: only with evidence
+            if not valid and context == 0 and known == 0:
+                continue
+            rank = (context, -cost, min(known, 50), cand, cand_key)
+            if best is None or rank > best:
+                best = rank
+        if best is None:
+            continue
+        if not valid and best[0] == 0 and all_caps and best[1] < -1:
+            continue  # an upper-case token two marks from any word: an abbreviation, maybe
+        out[i] = match.group(1) + _case_like(core, best[3]) + match.group(3)
+        keys[i] = best[4]
+    return out
+
+
+def correct_line(line: str, lexicon: Lexicon | None = None) -> str:
+    """``line`` with its space-separated tokens corrected (see :func:`correct_tokens`)."""
+    tokens = line.split(" ")
+    return " ".join(correct_tokens(tokens, lexicon))

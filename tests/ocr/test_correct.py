@@ -1,0 +1,177 @@
+"""Vietnamese post-correction: syllable rules, lexicon evidence, and what it must never touch."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from sohoa.ocr import OcrSettings, recognize_page
+from sohoa.ocr.correct import (
+    candidates,
+    correct_line,
+    is_syllable,
+    key,
+    load_lexicon,
+    parse,
+    strip_tone,
+    with_tone,
+)
+from sohoa.records import sha256_hex
+from sohoa.vntext import nfc
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["định", "Nghị", "quốc", "giấy", "gì", "khuya", "nghiêng", "thuyết", "xuân", "hòa", "hoà",
+     "Ủy", "uỷ", "ĐƯỢC", "Nguyễn", "tịch", "yến", "oẳn", "kết", "ngoặt", "lịnh"],
+)
+def test_valid_syllables(word):
+    assert is_syllable(word)
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "TICH",  # a stop coda (ch) takes only the sắc or nặng tone
+        "kêt",  # the same with t
+        "đươc",
+        "ka",  # k only before i, e, ê, y
+        "ghe" + "o" + "x",  # no such rhyme
+        "nga" + "e",  # no such rhyme
+        "ge",  # gh before e
+        "ngi",  # ngh before i
+        "UBND",  # no vowel: an abbreviation
+        "QĐ",
+        "hóà",  # two tone marks
+        "Nguyen2",
+    ],
+)
+def test_invalid_syllables(word):
+    assert not is_syllable(word)
+
+
+def test_tone_is_taken_off_and_put_back_where_the_forms_print_it():
+    assert strip_tone("Nghị") == ("nghi", 6)
+    assert strip_tone("ĐƯỢC") == ("đươc", 6)
+    assert parse("quốc") is not None and parse("quốc").onset == "qu"
+    assert with_tone("nghi", 6) == "nghị"
+    assert with_tone("đươc", 6) == "được"
+    assert with_tone("hoa", 2) == "hòa" and with_tone("hoa", 2, new_style=True) == "hoà"
+    assert with_tone("uy", 4) == "ủy"
+    assert with_tone("quôc", 3) == "quốc" and with_tone("giây", 3) == "giấy"
+    assert with_tone("hoan", 2) == "hoàn" and with_tone("khuya", 1) == "khuya"
+    assert key("hoà") == key("hòa") == "hoa2"
+
+
+def test_candidates_are_valid_and_cheapest_first():
+    found = candidates("TICH")
+    words = [w for w, _ in found]
+    assert "tích" in words and "tịch" in words
+    assert all(is_syllable(w) for w in words)
+    costs = [c for _, c in found]
+    assert costs == sorted(costs)
+    assert "định" in [w for w, _ in candidates("lịnh")]
+
+
+@pytest.mark.parametrize(
+    ("ocr", "right"),
+    [
+        ("Căn cứ Nghị lịnh số 123/2020/NĐ-CP", "Căn cứ Nghị định số 123/2020/NĐ-CP"),
+        ("PHÓ CHỦ TICH", "PHÓ CHỦ TỊCH"),
+        ("ÚY BAN NHÂN DÂN", "ỦY BAN NHÂN DÂN"),
+        ("Giao Phòng Tài nguyên và Môi trường, Chỉ cục Thuế", None),
+        ("CỘNG HOÀ XÃ HỘI CHỦ NGHIÃ VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        ("Họ và tện: Nguyễn Văn An", "Họ và tên: Nguyễn Văn An"),
+    ],
+)
+def test_mistakes_of_the_vie_model_are_repaired(ocr, right):
+    if right is None:
+        right = ocr.replace("Chỉ cục", "Chi cục")
+    assert correct_line(ocr) == right
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Số: 2303/2023/QĐ-UBND",  # codes
+        "Số định danh cá nhân: 079076045500",  # digits
+        "Lê Thu Quyền",  # a name, read as a valid syllable: no evidence to change it
+        "Ông Trịnh Văn Lịnh",  # a given name that looks like a misread "định"
+        "TM. ỦY BAN NHÂN DÂN",
+        "Lưu: VT, TNMT.",  # abbreviations
+        "IDVNM0790760455<<<<",
+        "Độc lập - Tự do - Hạnh phúc",
+        "ngày 12 tháng 12 năm 2023",
+    ],
+)
+def test_right_text_digits_codes_and_names_are_left_alone(line):
+    assert correct_line(line) == line
+
+
+def test_capitalized_words_change_only_to_a_known_name_or_phrase():
+    # "Nguyên" (a valid syllable) after a title-case word is a name; without a lexicon phrase it
+    # stays, while an invalid "Nguyẽn" becomes the surname on the closed list.
+    assert correct_line("Ông Nguyên Văn Ba") == "Ông Nguyên Văn Ba"
+    assert correct_line("Ông Nguyẽn Văn Ba") == "Ông Nguyễn Văn Ba"
+    assert "nguyên5" in load_lexicon().names
+
+
+def test_lexicon_holds_the_registry_titles():
+    lex = load_lexicon()
+    for phrase in ("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT", "PHIẾU LÝ LỊCH TƯ PHÁP"):
+        words = [key(w) for w in phrase.split()]
+        assert all(w in lex.syllables for w in words)
+        assert all((a, b) in lex.bigrams for a, b in itertools.pairwise(words))
+
+
+def test_recognize_page_corrects_text_and_keeps_boxes(ocr_dpi, ocr_encoder):
+    # A line Tesseract vie reads with a wrong tone mark on a circumflex vowel is repaired in
+    # the page text and its word; the boxes are the same with correction on or off.
+    font = ImageFont.truetype("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf", 30)
+    image = Image.new("L", (1240, 420), 255)
+    draw = ImageDraw.Draw(image)
+    lines = ("Căn cứ Nghị định số 123/2020/NĐ-CP của Chính phủ;",
+             "PHÓ CHỦ TỊCH Ủy ban nhân dân huyện")
+    for i, text in enumerate(lines):
+        draw.text((80, 80 + i * 90), text, font=font, fill=0)
+    data = ocr_encoder(image, "PNG")
+    plain = recognize_page(data, page_sha256=sha256_hex(data), dpi=ocr_dpi,
+                           settings=OcrSettings(correct=False))
+    fixed = recognize_page(data, page_sha256=sha256_hex(data), dpi=ocr_dpi)
+    assert [(w.left, w.top, w.width, w.height) for w in plain.words] == [
+        (w.left, w.top, w.width, w.height) for w in fixed.words
+    ]
+    assert fixed.text == nfc(fixed.text)
+    assert fixed.text.split() == [w.text for w in fixed.words]
+    assert fixed.text.splitlines() == list(lines)
+
+
+def test_correction_on_a_synthetic_scan_only_improves_the_text():
+    # Page 2 of a medium-damage synthetic decision: Tesseract vie confuses marks on it
+    # ("Chỉ cục", "Môi trưởng"); correction repairs words, boxes stay where they were.
+    from rapidfuzz.distance import Levenshtein
+
+    from sohoa.synth import render_document
+
+    doc = render_document("decision", 3000, severity="medium", dpi=200)
+    data = doc.page_jpeg(1)
+    truth = " ".join(doc.truth.page_lines[1])
+
+    def read(correct: bool):
+        return recognize_page(data, page_sha256=sha256_hex(data), dpi=200,
+                              settings=OcrSettings(correct=correct))
+
+    plain, fixed = read(False), read(True)
+    assert [(w.left, w.top, w.width, w.height) for w in plain.words] == [
+        (w.left, w.top, w.width, w.height) for w in fixed.words
+    ]
+    changed = [(a.text, b.text) for a, b in zip(plain.words, fixed.words, strict=True)
+               if a.text != b.text]
+    assert changed
+    before = Levenshtein.distance(" ".join(plain.text.split()), truth)
+    after = Levenshtein.distance(" ".join(fixed.text.split()), truth)
+    assert after < before
+    # Digits and codes are never touched.
+    assert all(not any(ch.isdigit() for ch in a) for a, _ in changed)
