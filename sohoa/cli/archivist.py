@@ -55,13 +55,20 @@ def audit_verify(state: State, as_json: bool) -> None:
 
 @audit.command("show")
 @click.option("--target", help="Only events about this document, owner or dossier.")
+@click.option("--owner", help="Who looked at this owner's documents? (the access log)")
 @click.option("--limit", type=int, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
-def audit_show(state: State, target: str | None, limit: int, as_json: bool) -> None:
-    """List audit events, newest first."""
+def audit_show(state: State, target: str | None, owner: str | None, limit: int,
+               as_json: bool) -> None:
+    """List audit events, newest first; with --owner, the reads of that owner's data."""
     from sohoa.pipeline.services import open_archive
 
+    if owner:
+        from sohoa.cli.integrator import print_access
+
+        print_access(state, owner, limit, as_json)
+        return
     with open_archive(state.settings) as archive:
         events = archive.audit_events(target=target, limit=limit)
     for event in events:
@@ -88,4 +95,51 @@ def index_rebuild(state: State) -> None:
     out.print(f"indexed {count} document(s)")
 
 
-COMMANDS = [sign, audit, index]
+@click.group()
+def signatures() -> None:
+    """Long-term signatures of the stored documents."""
+
+
+@signatures.command("renew")
+@click.option("--before", "before", default=None, metavar="YYYY-MM-DD",
+              help="Renew files whose last timestamp expires before this date "
+                   "(default: a year from today).")
+@click.option("--dry-run", is_flag=True, help="List what is due without changing anything.")
+@click.option("--by", "actor", default="archivist", show_default=True,
+              help="Who runs the renewal (written to the audit log).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def signatures_renew(state: State, before: str | None, dry_run: bool, actor: str,
+                     as_json: bool) -> None:
+    """Add a new document timestamp to B-LTA files whose timestamp nears expiry."""
+    from datetime import date
+
+    from sohoa.pipeline.renewjob import renew_signatures
+
+    try:
+        cutoff = date.fromisoformat(before) if before else None
+    except ValueError:
+        raise click.BadParameter(f"{before!r} is not a date: use YYYY-MM-DD") from None
+
+    def show(event: dict) -> None:
+        if as_json:
+            emit_json(event)
+        elif event.get("error"):
+            out.print(f"[red]failed[/] {event['document_id']}: {event['error']}")
+        else:
+            verb = "due" if event.get("dry_run") else "renewed"
+            out.print(f"{verb} {event['document_id']} (timestamp expires "
+                      f"{event['timestamp_expiry'][:10]})")
+
+    counts = renew_signatures(state.settings, before=cutoff, dry_run=dry_run, actor=actor,
+                              emit=show)
+    line = (f"{counts['checked']} B-LTA document(s) checked, {counts['due']} due, "
+            f"{counts['renewed']} renewed, {counts['failed']} failed")
+    if as_json:
+        emit_json(counts)
+    else:
+        out.print(line)
+    raise SystemExit(EXIT_VERIFY_FAILED if counts["failed"] else EXIT_OK)
+
+
+COMMANDS = [sign, audit, index, signatures]

@@ -14,8 +14,10 @@ from sohoa.pipeline.settings import Settings, load_settings
 SECTIONS = {
     "Desk staff": ["ingest", "watch", "scan", "ocr", "synth"],
     "Officers": ["search", "reuse", "show", "get", "verify"],
-    "Archivists": ["sign", "audit", "index"],
+    "Archivists": ["sign", "signatures", "audit", "index"],
     "Operators": ["init", "status", "quarantine"],
+    "Integrators": ["serve", "tokens"],
+    "Reviewers": ["review", "types"],
 }
 
 
@@ -77,9 +79,9 @@ def cli(ctx: click.Context, home: Path | None, config: Path | None) -> None:
 
 
 def _register() -> None:
-    from sohoa.cli import archivist, desk, officer, operator, scanning
+    from sohoa.cli import archivist, desk, integrator, officer, operator, review, scanning
 
-    for module in (desk, scanning, officer, archivist, operator):
+    for module in (desk, scanning, officer, archivist, operator, integrator, review):
         for command in module.COMMANDS:
             cli.add_command(command)
 
