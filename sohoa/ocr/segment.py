@@ -31,7 +31,10 @@ NATIONAL_HEADER = ("cong hoa xa hoi chu nghia viet nam", "doc lap tu do hanh phu
 _CARD_CAPTIONS = ("can cuoc cong dan", "the can cuoc", "citizen identity card", "identity card",
                   "dac diem nhan dang", "personal identification", "ngon tro trai",
                   "left index finger")
-_PAGE_OF = re.compile(r"\b(?:trang|page|tr)\s*[:.]?\s*(\d{1,2})\s*(?:/|tren|of)\s*(\d{1,2})\b")
+# Tesseract reads the slash of "Trang 1/2" as U+2044 FRACTION SLASH or U+2215 DIVISION SLASH
+# on some photocopied footers; all three mean "of".
+_PAGE_OF = re.compile(
+    r"\b(?:trang|page|tr)\s*[:.]?\s*(\d{1,2})\s*(?:[/\u2044\u2215]|tren|of)\s*(\d{1,2})\b")
 _PAGE_DASH = re.compile(r"^\s*[-–—]\s*(\d{1,2})\s*[-–—]\s*$")
 _NONWORD = re.compile(r"[^0-9a-z]+")
 _DIGITISH = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1",

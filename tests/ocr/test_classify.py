@@ -242,6 +242,10 @@ def test_continuation_pages_do_not() -> None:
     # A page number beats a header: "Trang 1/2" starts, "Trang 2/2" does not.
     assert starts_document("Điều 1. Giao đất\nTrang 1/2")
     assert page_number("nội dung\nTrang 2 / 3") == (2, 3)
+    # photocopied footers: Tesseract reads the slash as a fraction or division slash
+    assert page_number("Trang 1\u20442\nQUYẾT ĐỊNH") == (1, 2)
+    assert page_number("Trang 2 \u2215 2") == (2, 2)
+    assert starts_document("Trang 1\u20442\nĐiều 1. Giao đất")
 
 
 @pytest.mark.parametrize(("text", "code"), [
