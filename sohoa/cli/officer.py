@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from sohoa.cli.main import State, pass_state
 from sohoa.cli.output import emit_json, out
 from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
+
+
+def _snippet_markup(snippet: str) -> str:
+    """The index's HTML snippet (hits in <b>, the rest escaped) as one line of rich markup:
+    its line breaks come from the page layout, and OCR text may hold "[" that rich would eat."""
+    pieces = []
+    for n, part in enumerate(re.split(r"</?b>", " ".join(snippet.split()))):
+        text = escape(html.unescape(part))
+        pieces.append(f"[reverse]{text}[/]" if n % 2 else text)
+    return "".join(pieces)
 
 
 def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -65,7 +78,7 @@ def search(state: State, query: str, owner: str | None, doc_type: str | None, un
     for hit in hits:
         out.print(f"[bold]{hit['document_id']}[/] {hit['doc_type']} owner={hit['owner_id']} "
                   f"dossier={hit['dossier_code']} score={hit['score']:.2f}")
-        out.print(f"   {hit['snippet'].replace('<b>', '[reverse]').replace('</b>', '[/]')}")
+        out.print(f"   {_snippet_markup(hit['snippet'])}")
 
 
 @click.command()
