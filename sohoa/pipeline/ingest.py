@@ -23,7 +23,7 @@ from sohoa.ocr import PdfPage, build_pdf
 from sohoa.pipeline.assemble import DocumentDraft, PageItem, draft_dossier, page_code
 from sohoa.pipeline.codec import signature_to_json
 from sohoa.pipeline.progress import NoProgress, Progress
-from sohoa.pipeline.services import load_type_model, make_signer, open_archive
+from sohoa.pipeline.services import load_type_model, make_signer, open_archive, worker_log
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.stages import (
     PAGE_STAGE,
@@ -109,7 +109,7 @@ def mark_duplex_sides(pages: Sequence[Page]) -> list[Page]:
 
 
 def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, jobs: int,
-              progress: Progress) -> Iterator[tuple[Page, PageAnalysis | Exception]]:
+              progress: Progress, log_path: str) -> Iterator[tuple[Page, PageAnalysis | Exception]]:
     """Each page's analysis, in page order, from the cache or from the worker pool."""
     cached: dict[int, PageAnalysis] = {}
     for i, page in enumerate(pages):
@@ -135,7 +135,8 @@ def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, 
                 yield finish(i, exc)
         return
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=worker_init) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=worker_init,
+                             initargs=(log_path,)) as pool:
         futures: dict[int, Future[PageAnalysis]] = {
             i: pool.submit(analyze_page, pages[i], options) for i in todo
         }
@@ -281,7 +282,9 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
         # stored as soon as the next dossier's code sheet shows that it is complete.
         members: list[PageItem] = []
         current_code: str | None = None
-        for page, result in _analyses(pages, archive, options, settings.ocr_jobs, progress):
+        log_path = str(worker_log(settings))
+        for page, result in _analyses(pages, archive, options, settings.ocr_jobs, progress,
+                                      log_path):
             if isinstance(result, Exception):
                 reason = f"page {page.index + 1} could not be recognized: {result}"
                 _quarantine(archive, summary.job_id,

@@ -13,6 +13,7 @@ from typing import Any
 
 from sohoa.ocr import PdfPage, build_pdf
 from sohoa.pipeline.progress import Progress
+from sohoa.pipeline.services import worker_log
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.stages import AnalyzeOptions, recognize_only, worker_init
 from sohoa.records import Page, Quarantined
@@ -37,7 +38,8 @@ def run_ocr(inputs: Sequence[Path], output: Path, settings: Settings, *,
     options = AnalyzeOptions(settings.ocr_lang, settings.ocr_timeout_s, settings.code_pattern)
     workers = max(1, jobs or settings.ocr_jobs)
     results = []
-    with ProcessPoolExecutor(max_workers=workers, initializer=worker_init) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=worker_init,
+                             initargs=(str(worker_log(settings)),)) as pool:
         for ocr_page in pool.map(recognize_only, pages, [options] * len(pages)):
             results.append(ocr_page)
             if progress:

@@ -47,9 +47,19 @@ class AnalyzeOptions:
     code_pattern: str
 
 
-def worker_init() -> None:
-    """Tesseract must not spawn OpenMP threads: parallelism is one page per worker process."""
+def worker_init(log_path: str | None = None) -> None:
+    """Tesseract must not spawn OpenMP threads: parallelism is one page per worker process.
+
+    Leptonica and Tesseract print diagnostics straight to file descriptor 2 ("Error in
+    pixScanForForeground: invalid box" on noisy photocopies) that mean nothing to a desk clerk
+    and break the progress bar; with ``log_path`` a worker's stderr goes to that file instead.
+    Failures still reach the parent as exceptions, with their reason.
+    """
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    if log_path:
+        log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(log, 2)
+        os.close(log)
 
 
 def _blank_page(page: Page, width: int, height: int) -> OcrPage:
