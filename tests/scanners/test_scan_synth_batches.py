@@ -14,8 +14,7 @@ from PIL import Image
 
 from sohoa.records import Page
 from sohoa.scanners import expand_inputs, is_blank, read_dossier_code, read_pages, split_dossiers
-
-synth = pytest.importorskip("sohoa.synth.batch")
+from sohoa.synth import batch as synth
 
 
 @pytest.mark.parametrize(("fmt", "severity"), [
