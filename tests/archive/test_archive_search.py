@@ -1,98 +1,21 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 from archive_records import make_record, open_archive
-from search_docs import SEARCH_DOCS
 
-from sohoa.archive import Archive, SearchIndex
 from sohoa.errors import StorageError
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Archive, dict[str, str]]]:
-    root = tmp_path_factory.mktemp("search")
-    docs = SEARCH_DOCS
-    ids = {}
-    with open_archive(root) as arc:
-        for seed, kw in docs.items():
-            rec, pdf, images = make_record(seed, **kw)  # type: ignore[arg-type]
-            ids[seed], _ = arc.store_document(rec, pdf, images)
-        assert arc.sync_index() == len(docs)
-        yield arc, ids
 
 
 def found(hits: list[dict]) -> list[str]:
     return [h["document_id"] for h in hits]
 
 
-def test_tantivy_index_satisfies_the_protocol(corpus: tuple[Archive, dict[str, str]]) -> None:
-    arc, _ = corpus
-    assert isinstance(arc.index, SearchIndex)
-
-
-def test_folded_query_finds_diacritic_text(corpus: tuple[Archive, dict[str, str]]) -> None:
-    arc, ids = corpus
-    hits = arc.search("dong nai")
-    assert set(found(hits)) == {ids["birth"], ids["decision"]}
-    assert set(found(arc.search("DUONG"))) == {ids["land"], ids["decision"]}
-    # Folding merges "Hòa" and "Hóa": both hits are right for a folded search.
-    assert set(found(arc.search("hoa an"))) == {ids["land"], ids["birth"]}
-    assert found(arc.search('"xa Hoa An"')) == [ids["land"]]
-
-
-def test_hits_carry_metadata_and_a_snippet_with_the_original_diacritics(
-        corpus: tuple[Archive, dict[str, str]]) -> None:
-    arc, ids = corpus
-    [hit] = arc.search("benh vien da khoa")
-    assert hit["document_id"] == ids["birth"]
-    assert hit["doc_type"] == "birth_certificate"
-    assert hit["title"] == "GIẤY KHAI SINH"
-    assert hit["owner_id"] == "075203001234"
-    assert hit["dossier_code"] == "HS-075-2024-0001"
-    assert hit["issue_date"] == "2003-05-02"
-    assert hit["score"] > 0
-    assert "<b>Bệnh</b> <b>viện</b> <b>Đa</b> <b>khoa</b>" in hit["snippet"]
-
-
-def test_phrase_query(corpus: tuple[Archive, dict[str, str]]) -> None:
-    arc, ids = corpus
-    # Both birth certificates and the decision mention the words; the decision only as a phrase
-    # at its end, the land certificate not at all.
-    assert set(found(arc.search('"giấy khai sinh"'))) == {
-        ids["birth"], ids["birth2"], ids["decision"]}
-    assert found(arc.search('"song dong nai"')) == [ids["decision"]]
-    assert found(arc.search('"dong nai song"')) == []
-
-
-def test_filters(corpus: tuple[Archive, dict[str, str]]) -> None:
-    arc, ids = corpus
-    assert found(arc.search("dong nai", owner="3600123456")) == [ids["decision"]]
-    assert found(arc.search("dong nai", doc_type="birth_certificate")) == [ids["birth"]]
-    assert set(found(arc.search("khai sinh", unit="UBND phường Tân Phong"))) == {
-        ids["birth"], ids["birth2"]}
-    assert found(arc.search("khai sinh", date_from=date(2004, 1, 1),
-                            date_to=date(2010, 12, 31))) == [ids["birth2"]]
-    assert set(found(arc.search("", date_from=date(2019, 11, 20)))) == {
-        ids["land"], ids["decision"]}
-    assert found(arc.search("dong nai", limit=1)) and len(arc.search("dong nai", limit=1)) == 1
-
-
-def test_document_number_and_owner_name_are_searchable(
-        corpus: tuple[Archive, dict[str, str]]) -> None:
-    arc, ids = corpus
-    assert found(arc.search('"123/2022/QĐ-UBND"')) == [ids["decision"]]
-    assert found(arc.search('"123 2022 qd ubnd"')) == [ids["decision"]]
-    assert found(arc.search('"le thi hoa"')) == [ids["birth2"]]
-
-
-def test_malformed_query_does_not_crash(corpus: tuple[Archive, dict[str, str]]) -> None:
-    arc, ids = corpus
-    assert ids["land"] in found(arc.search('"hoa an'))
+# The engine-independent search behaviour (folding, metadata and snippets, phrases, filters,
+# document numbers, malformed queries) is tested once for both engines in
+# tests/contract/test_search_contract.py; what stays here is tantivy's own housekeeping.
 
 
 def test_snippets_escape_html_from_ocr_text(tmp_path: Path) -> None:
