@@ -189,15 +189,15 @@ def access_log(settings: Settings, *, owner: str | None = None, document: str | 
                                      user=user, limit=limit)
 
 
-def load_pdf(settings: Settings, file_or_id: str) -> tuple[str, bytes]:
+def load_pdf(settings: Settings, file_or_id: str) -> bytes:
     """A PDF from a path, or from the archive by document id (for signature verification,
     which shows signers, not content: not an access-logged read)."""
     path = Path(file_or_id)
     if path.is_file():
-        return str(path), path.read_bytes()
+        return path.read_bytes()
     try:
         with open_archive(settings) as archive:
-            return file_or_id, archive.get_pdf(file_or_id)
+            return archive.get_pdf(file_or_id)
     except NotFoundError:
         raise NotFoundError(
             f"{file_or_id!r} is neither a file nor a stored document id "
@@ -206,5 +206,5 @@ def load_pdf(settings: Settings, file_or_id: str) -> tuple[str, bytes]:
 
 
 def verify(settings: Settings, file_or_id: str, *, required: int = 1) -> VerificationReport:
-    _, pdf = load_pdf(settings, file_or_id)
-    return verify_pdf(pdf, trust_roots=trust_roots(settings), required=required)
+    return verify_pdf(load_pdf(settings, file_or_id), trust_roots=trust_roots(settings),
+                      required=required)
