@@ -330,6 +330,8 @@ class AccessHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-# Review rounds keep their tables in their own module; importing it here puts them on this
-# Base, so the metadata (and Alembic's comparison with the migrations) always knows them.
+# Review rounds and archivists' jobs (retention, holds, disposal, fixity) keep their tables in
+# their own modules; importing them here puts them on this Base, so the metadata (and Alembic's
+# comparison with the migrations) always knows them.
+from sohoa.archive import archivist_models as _archivist_models  # noqa: E402,F401
 from sohoa.archive import review_models as _review_models  # noqa: E402,F401
