@@ -46,7 +46,13 @@ from rapidfuzz.distance import Levenshtein
 from sohoa.doctypes import load_registry
 from sohoa.ocr.classify import NgramModel
 from sohoa.pipeline.assemble import PageItem, draft_dossier, page_code
-from sohoa.pipeline.stages import AnalyzeOptions, PageAnalysis, analyze_page, worker_init
+from sohoa.pipeline.stages import (
+    PAGE_STAGE,
+    AnalyzeOptions,
+    PageAnalysis,
+    analyze_page,
+    worker_init,
+)
 from sohoa.records import Page
 from sohoa.scanners import read_pages
 from sohoa.scanners.split import split_dossiers
@@ -265,7 +271,10 @@ def main() -> int:
             truth = write_batch(batch, args.seed, dossiers=args.dossiers, severity=severity)
             truth = json.loads(truth_file.read_text(encoding="utf-8"))
         t0 = time.perf_counter()
-        items = recognize(batch, truth, args.work / "analyses.json", args.jobs)
+        # One cache per page-stage version: a change to recognition bumps PAGE_STAGE, and
+        # figures must never mix pages read by an older engine.
+        cache_name = f"analyses-{PAGE_STAGE.replace('/', '-')}.json"
+        items = recognize(batch, truth, args.work / cache_name, args.jobs)
         recognized_s += time.perf_counter() - t0
         pages += len(items)
         rows += evaluate(batch, truth, items, severity, model)
