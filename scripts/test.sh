@@ -9,10 +9,25 @@ cd "$(dirname "$0")/.."
 SOHOA_VERAPDF="$(scripts/services/verapdf.sh command)"
 export SOHOA_VERAPDF
 
-# Elasticsearch for the search contract tests (tests/contract); stopped again on exit.
-SOHOA_TEST_ES_URL="$(scripts/services/elasticsearch.sh start)"
-export SOHOA_TEST_ES_URL
-trap 'scripts/services/elasticsearch.sh stop' EXIT
+# Servers on loopback for the contract and cluster tests, stopped again on exit whatever happens.
+# Each scripts/services/NAME.sh has start (idempotent; prints its URL on one line) and stop; to add
+# one, add a start_service line below.
+STARTED=()
+stop_services() {
+    local name
+    for name in "${STARTED[@]}"; do scripts/services/"$name".sh stop || true; done
+}
+trap stop_services EXIT
+start_service() {  # NAME VAR: start scripts/services/NAME.sh and export the URL it prints as VAR
+    local url
+    STARTED+=("$1")
+    url="$(scripts/services/"$1".sh start)"
+    export "$2=$url"
+}
+start_service elasticsearch SOHOA_TEST_ES_URL   # search contract (tests/contract)
+start_service postgres SOHOA_TEST_PG_URL        # catalog contract
+start_service s3 SOHOA_TEST_S3_ENDPOINT         # blob contract (versitygw, built once)
+export SOHOA_TEST_S3_ACCESS_KEY=sohoa-test SOHOA_TEST_S3_SECRET_KEY=sohoa-test-secret
 
 export OMP_THREAD_LIMIT=1
 set +e
