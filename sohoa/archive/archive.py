@@ -32,7 +32,7 @@ from sohoa.archive import audit as audit_log
 from sohoa.archive import documents, faults, tokens
 from sohoa.archive import jobs as job_state
 from sohoa.archive.blobs import BlobStore, FileBlobStore
-from sohoa.archive.catalog import make_engines, migrate, safe_url, upsert
+from sohoa.archive.catalog import exclusive, make_engines, migrate, safe_url, upsert
 from sohoa.archive.indexes import check_search_url, open_index
 from sohoa.archive.models import (
     STATUS_STORED,
@@ -277,7 +277,9 @@ class Archive:
     def sync_index(self) -> int:
         """Apply pending outbox rows to the search index; return how many were applied."""
         applied = 0
-        with self._index_lock:
+        # One drainer at a time, across processes too: two drainers could apply one document's
+        # outbox rows out of order (an older state indexed after a newer one).
+        with self._index_lock, exclusive(self._writer, "search-sync"):
             while True:
                 with self._read() as conn:
                     rows = conn.execute(select(SearchOutbox.id, SearchOutbox.document_id)
@@ -303,7 +305,7 @@ class Archive:
 
     def rebuild_index(self) -> int:
         """Recreate the index from the catalog; return the number of documents indexed."""
-        with self._index_lock:
+        with self._index_lock, exclusive(self._writer, "search-sync"):
             indexed = 0
             with self._read() as conn:
                 pending = [r[0] for r in conn.execute(select(SearchOutbox.id))]

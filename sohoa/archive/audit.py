@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
+from sohoa.archive.catalog import xact_lock
 from sohoa.archive.models import AuditEntry, AuditHead
 from sohoa.vntext import nfc
 
@@ -77,8 +78,10 @@ class Chain:
 
     def append(self, conn: Connection, values: Mapping[str, Any]) -> int:
         """Append one entry inside the caller's (write) transaction; return its seq."""
-        # FOR UPDATE serializes concurrent appenders on PostgreSQL; SQLite's BEGIN IMMEDIATE
-        # already did.
+        # One chain, however many processes append: on PostgreSQL an advisory lock per chain,
+        # held to commit, makes appenders take turns (FOR UPDATE alone would let two appenders
+        # of a fresh log both find no head row); SQLite's BEGIN IMMEDIATE already did.
+        xact_lock(conn, f"chain:{self.head.name}")
         e, h = self.entries.c, self.head.c
         head = conn.execute(select(h.seq, h.hash).where(h.id == _HEAD_ID).with_for_update()
                             ).first()

@@ -9,12 +9,17 @@ SQLite is configured for an archive, not for speed:
 - two engines: write transactions start with ``BEGIN IMMEDIATE`` so a writer takes the write lock
   up front and never fails half-way with "database is locked" when upgrading a read lock, while
   read-only work uses plain deferred ``BEGIN`` and never blocks anyone.
-PostgreSQL gets one engine for both roles.
+PostgreSQL gets one engine for both roles, at READ COMMITTED (each statement sees what others
+committed before it; writers that must not interleave take a lock, see :func:`xact_lock` and
+:func:`exclusive`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import fcntl
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +27,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -55,7 +60,8 @@ def make_engines(db_url: str) -> tuple[Engine, Engine]:
         return writer, reader
     if backend == "postgresql":
         try:
-            engine = create_engine(db_url, pool_pre_ping=True)
+            engine = create_engine(db_url, pool_pre_ping=True,
+                                   isolation_level="READ COMMITTED")
         except ImportError as exc:
             raise ConfigError(
                 f"the PostgreSQL driver for {db_url!r} is not installed ({exc}); "
@@ -112,9 +118,61 @@ def migrate(engine: Engine) -> bool:
         return False
     cfg = alembic_config()
     with engine.begin() as conn:
+        # Several workers opening a fresh PostgreSQL catalog at once: the first migrates, the
+        # others wait here and then find it at head (SQLite's BEGIN IMMEDIATE does the same).
+        xact_lock(conn, "migrate")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return True
+
+
+def lock_key(name: str) -> int:
+    """A stable signed 64-bit key for a named PostgreSQL advisory lock."""
+    return int.from_bytes(hashlib.sha256(f"sohoa:{name}".encode()).digest()[:8], "big",
+                          signed=True)
+
+
+def xact_lock(conn: Connection, name: str) -> None:
+    """Inside a write transaction, wait for the lock ``name``; it is released at commit or
+    rollback. On PostgreSQL a transaction-level advisory lock, held across processes and hosts;
+    on SQLite nothing, because a write transaction (BEGIN IMMEDIATE) already excludes every
+    other writer."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(name)})
+
+
+@contextmanager
+def exclusive(engine: Engine, name: str) -> Iterator[None]:
+    """Hold the lock ``name`` across processes for a stretch of work that spans several
+    transactions (and work outside the catalog, such as writing the search index): a session-level
+    advisory lock on PostgreSQL (released by the server if the process dies), an ``flock`` on a
+    file beside the catalog on SQLite (released by the kernel likewise)."""
+    if engine.dialect.name == "postgresql":
+        key = lock_key(name)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            conn.commit()
+            try:
+                yield
+            finally:
+                try:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                    conn.commit()
+                except Exception:
+                    # A broken connection: the server drops its locks with the session.
+                    conn.invalidate()
+        return
+    database = engine.url.database
+    if not database:  # pragma: no cover - make_engines refuses catalogs without a file
+        yield
+        return
+    path = Path(f"{database}.{name}.lock")
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def upsert(conn: Connection, table: Table, values: Mapping[str, Any],
