@@ -12,10 +12,11 @@ STAMPS := .make
 
 # Debian packages the product and its tests use (Tesseract with Vietnamese, fonts with
 # Vietnamese glyphs, poppler for pdftotext/pdfsig, qpdf, SANE test backend, SoftHSM2 tokens,
-# PostgreSQL for the catalog contract and cluster tests).
+# PostgreSQL and Redis for the contract, queue and cluster tests).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd \
 	fonts-noto-core fonts-liberation2 fonts-dejavu-core \
-	poppler-utils qpdf ghostscript libzbar0 sane-utils softhsm2 python3-venv postgresql
+	poppler-utils qpdf ghostscript libzbar0 sane-utils softhsm2 python3-venv postgresql \
+	redis-server
 # Commands the test suite needs, and the package that brings each when it is missing
 # (Java and Maven fetch veraPDF and the ETSI validator from Maven Central).
 APT_COMMANDS := java:default-jre-headless mvn:maven unzip:unzip curl:curl

@@ -27,6 +27,7 @@ start_service() {  # NAME VAR: start scripts/services/NAME.sh and export the URL
 start_service elasticsearch SOHOA_TEST_ES_URL   # search contract (tests/contract)
 start_service postgres SOHOA_TEST_PG_URL        # catalog contract
 start_service s3 SOHOA_TEST_S3_ENDPOINT         # blob contract (versitygw, built once)
+start_service redis SOHOA_TEST_REDIS_URL        # work queue and cluster tests (tests/cluster)
 export SOHOA_TEST_S3_ACCESS_KEY=sohoa-test SOHOA_TEST_S3_SECRET_KEY=sohoa-test-secret
 
 export OMP_THREAD_LIMIT=1
