@@ -31,7 +31,7 @@ from sohoa.archive import access as access_log
 from sohoa.archive import audit as audit_log
 from sohoa.archive import documents, faults, tokens
 from sohoa.archive import jobs as job_state
-from sohoa.archive.blobs import BlobStore, FileBlobStore
+from sohoa.archive.blobs import BlobStore, check_blob_url, open_blob_store
 from sohoa.archive.catalog import exclusive, make_engines, migrate, safe_url, upsert
 from sohoa.archive.indexes import check_search_url, open_index
 from sohoa.archive.models import (
@@ -45,8 +45,8 @@ from sohoa.archive.models import (
     StageCache,
 )
 from sohoa.archive.policy import Caller
+from sohoa.archive.s3blobs import S3Options
 from sohoa.archive.search import SearchIndex
-from sohoa.archive.urls import blob_path
 from sohoa.archive.values import SYSTEM_ACTOR, nfc_opt, utc_now
 from sohoa.errors import NotFoundError, SohoaError, StorageError, VerificationError
 from sohoa.records import DocumentRecord, Quarantined, sha256_hex
@@ -83,11 +83,13 @@ class Archive:
         self._access_queue_lock = threading.Lock()
 
     @classmethod
-    def open(cls, db_url: str, blobs_url: str, search_url: str) -> Archive:
+    def open(cls, db_url: str, blobs_url: str, search_url: str, *,
+             s3: S3Options | None = None) -> Archive:
         """Open (creating and migrating as needed) the archive named by three URLs:
-        ``sqlite:////abs/catalog.db``, ``file:///abs/blobs``, ``tantivy:///abs/index`` or
+        ``sqlite:////abs/catalog.db`` or ``postgresql+psycopg://…``, ``file:///abs/blobs`` or
+        ``s3://bucket/prefix`` (reached with ``s3``), ``tantivy:///abs/index`` or
         ``http://host:9200`` (Elasticsearch)."""
-        blob_dir = blob_path(blobs_url)
+        check_blob_url(blobs_url)
         check_search_url(search_url)
         writer, reader = make_engines(db_url)
         try:
@@ -98,7 +100,7 @@ class Archive:
                     f"cannot open or upgrade the catalog {safe_url(db_url)}: "
                     f"{getattr(exc, 'orig', None) or exc}. Check the 'db' setting, the file's "
                     "permissions and free disk space") from exc
-            blobs = FileBlobStore(blob_dir)
+            blobs = open_blob_store(blobs_url, s3)
             index = open_index(search_url)
         except BaseException:
             writer.dispose()

@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlparse
 
 from sohoa.errors import ConfigError
 
-BLOB_SCHEMES = ("file:///<absolute directory>",)
+BLOB_SCHEMES = ("file:///<absolute directory>", "s3://bucket[/prefix]")
 SEARCH_SCHEMES = ("tantivy:///<absolute directory>", "http://host:9200[/index-name]")
 
 
@@ -31,6 +31,10 @@ def local_path(url: str, scheme: str, family: str, known: tuple[str, ...]) -> Pa
 
 def blob_path(url: str) -> Path:
     return local_path(url, "file", "blobs", BLOB_SCHEMES)
+
+
+def is_s3(url: str) -> bool:
+    return urlparse(url).scheme == "s3"
 
 
 def search_path(url: str) -> Path:

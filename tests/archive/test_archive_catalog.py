@@ -54,7 +54,8 @@ def test_sqlite_settings(archive: Archive) -> None:
 
 @pytest.mark.parametrize(("db", "blobs", "search", "says"), [
     ("mysql://x/y", "file:///b", "tantivy:///i", "sqlite:///"),
-    ("sqlite:///{t}/c.db", "s3://bucket/p", "tantivy:///i", "file:///"),
+    ("sqlite:///{t}/c.db", "gs://bucket/p", "tantivy:///i", "file:///.*s3://bucket"),
+    ("sqlite:///{t}/c.db", "s3://Not_A_Bucket/p", "tantivy:///i", "bucket name"),
     ("sqlite:///{t}/c.db", "file:///b", "solr://localhost:8983", "http://host:9200"),
     ("sqlite:///{t}/c.db", "file:///b", "http://localhost:9200/Big/Index", "lower-case"),
     ("sqlite:///{t}/c.db", "file://relative/b", "tantivy:///i", "local path"),
