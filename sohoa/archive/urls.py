@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, urlparse, urlunparse
 
 from sohoa.errors import ConfigError
 
@@ -39,3 +39,19 @@ def is_s3(url: str) -> bool:
 
 def search_path(url: str) -> Path:
     return local_path(url, "tantivy", "search", SEARCH_SCHEMES)
+
+
+def safe_display(url: str) -> str:
+    """``url`` fit to show or log: a password in it replaced by ``***``."""
+    try:
+        parsed = urlparse(url)
+        if parsed.password is None:
+            return url
+        user = parsed.username or ""
+        host = parsed.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        port = f":{parsed.port}" if parsed.port else ""
+        return urlunparse(parsed._replace(netloc=f"{user}:***@{host}{port}"))
+    except ValueError:
+        return "(unparsable URL)"

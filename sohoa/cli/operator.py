@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from sohoa.cli.main import State, pass_state
@@ -17,6 +19,7 @@ from sohoa.cli.output import emit_json, out
 def init(state: State, unit: str, agency: str, no_dev_key: bool, as_json: bool) -> None:
     """Create an archive home (config, stores; a dev signing key NOT FOR PRODUCTION)."""
     from sohoa.pipeline.home import init_home
+    from sohoa.pipeline.services import describe_backends
 
     result = init_home(state.settings.home, unit=unit, agency=agency, dev_key=not no_dev_key)
     if as_json:
@@ -24,6 +27,8 @@ def init(state: State, unit: str, agency: str, no_dev_key: bool, as_json: bool) 
         return
     out.print(f"home: {result['home']}")
     out.print(f"config: {result['config']}" + ("" if result["config_written"] else " (kept)"))
+    for line in describe_backends(result):
+        out.print(line)
     if result["dev_signing_identity"]:
         out.print(f"[yellow]development signing identity[/] {result['dev_signing_identity']}: "
                   "for trying sohoa only, NOT FOR PRODUCTION")
@@ -33,14 +38,17 @@ def init(state: State, unit: str, agency: str, no_dev_key: bool, as_json: bool) 
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 def status(state: State, as_json: bool) -> None:
-    """Counts of documents, owners, dossiers, pages, review and quarantine."""
-    from sohoa.pipeline.services import open_archive
+    """The backends in use; counts of documents, owners, dossiers, pages, review and
+    quarantine."""
+    from sohoa.pipeline.services import backends, describe_backends, open_archive
 
     with open_archive(state.settings) as archive:
-        stats = archive.stats()
+        stats: dict[str, Any] = {**archive.stats(), "backends": backends(state.settings)}
     if as_json:
         emit_json(stats)
         return
+    for line in describe_backends(stats.pop("backends")):
+        out.print(line)
     for key, value in stats.items():
         out.print(f"{key}: {value}")
 

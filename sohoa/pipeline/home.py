@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sohoa.pipeline.services import open_archive
+from sohoa.pipeline.services import backends, open_archive
 from sohoa.pipeline.settings import CONFIG_NAME, CONFIG_TEMPLATE, Settings, load_settings
 from sohoa.signing import create_dev_identity
 
@@ -31,8 +31,6 @@ def init_home(home: Path, *, unit: str = "", agency: str = "UBND tỉnh Đồng 
         "home": str(home),
         "config": str(config),
         "config_written": wrote_config,
-        "db": settings.db,
-        "blobs": settings.blobs,
-        "search": settings.search,
+        **backends(settings),
         "dev_signing_identity": str(identity.pkcs12) if identity else None,
     }

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from sohoa.archive import Archive
+from sohoa.archive.s3blobs import S3Options
+from sohoa.archive.urls import is_s3, safe_display
 from sohoa.errors import ConfigError, SigningError
 from sohoa.ocr.classify import NgramModel
 from sohoa.pipeline.settings import Settings
@@ -14,7 +18,47 @@ from sohoa.signing import DocumentSigner, KeySource, SigningSettings
 
 def open_archive(settings: Settings) -> Archive:
     settings.home.mkdir(parents=True, exist_ok=True)
-    return Archive.open(settings.db, settings.blobs, settings.search)
+    return Archive.open(settings.db, settings.blobs, settings.search, s3=s3_options(settings))
+
+
+def s3_options(settings: Settings) -> S3Options:
+    """How to reach the S3 service of ``blobs = "s3://…"`` (empty values: boto3's defaults)."""
+    return S3Options(endpoint=settings.s3_endpoint, region=settings.s3_region,
+                     access_key_id=settings.s3_access_key_id,
+                     secret_access_key=settings.s3_secret_access_key)
+
+
+def backends(settings: Settings) -> dict[str, Any]:
+    """Which backend serves each family, fit to show: passwords masked, the S3 secret never
+    shown (only whether one is configured)."""
+    shown: dict[str, Any] = {
+        "db": safe_display(settings.db),
+        "blobs": safe_display(settings.blobs),
+        "search": safe_display(settings.search),
+        "broker": safe_display(settings.broker),
+    }
+    if is_s3(settings.blobs):
+        shown["s3"] = {
+            "endpoint": settings.s3_endpoint or "(AWS default)",
+            "region": settings.s3_region or "(AWS_REGION or default)",
+            "access_key_id": settings.s3_access_key_id or "(AWS credential chain)",
+            "secret_access_key": "***" if settings.s3_secret_access_key else "(not set here)",
+        }
+    return shown
+
+
+def describe_backends(shown: Mapping[str, Any]) -> list[str]:
+    """One line per backend family (from :func:`backends`), for `sohoa init` and `status`."""
+    lines = [f"catalog: {shown['db']}"]
+    blobs = shown["blobs"]
+    if "s3" in shown:
+        s3 = shown["s3"]
+        blobs += (f" (endpoint {s3['endpoint']}, region {s3['region']}, access key "
+                  f"{s3['access_key_id']}, secret {s3['secret_access_key']})")
+    lines.append(f"blobs: {blobs}")
+    lines.append(f"search: {shown['search']}")
+    lines.append(f"broker: {shown['broker'] or '(none: work runs in-process)'}")
+    return lines
 
 
 @cache

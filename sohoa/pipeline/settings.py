@@ -22,6 +22,10 @@ DEFAULTS: dict[str, object] = {
     "blobs": "file:///{home}/blobs",
     "search": "tantivy:///{home}/index",
     "broker": "",
+    "s3.endpoint": "",
+    "s3.region": "",
+    "s3.access_key_id": "",
+    "s3.secret_access_key": "",
     "unit": "",
     "agency": "UBND tỉnh Đồng Nai",
     "signing.pkcs12": "{home}/keys/dev-signer.p12",
@@ -60,6 +64,10 @@ class Settings:
     review_threshold: float
     review_rounds: int = 2
     review_sample_ratio: float = 0.05
+    s3_endpoint: str = ""
+    s3_region: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = field(default="", repr=False)
     config_file: Path | None = None
     raw: Mapping[str, object] = field(default_factory=dict, repr=False)
 
@@ -183,6 +191,10 @@ def load_settings(home: Path | None = None, config_file: Path | None = None,
         review_threshold=float(values["review.threshold"]),  # type: ignore[arg-type]
         review_rounds=rounds,
         review_sample_ratio=ratio,
+        s3_endpoint=str(values["s3.endpoint"]).strip(),
+        s3_region=str(values["s3.region"]).strip(),
+        s3_access_key_id=str(values["s3.access_key_id"]).strip(),
+        s3_secret_access_key=str(values["s3.secret_access_key"]).strip(),
         config_file=config_file,
         raw=values,
     )
@@ -195,7 +207,7 @@ CONFIG_TEMPLATE = """\
 
 # One URL per backend family (DESIGN.md, "Embedded by default, a cluster when outgrown").
 db = "sqlite:///{{home}}/catalog.db"     # or "postgresql+psycopg://user:pw@host/sohoa"
-blobs = "file:///{{home}}/blobs"         # or "s3://bucket/prefix"
+blobs = "file:///{{home}}/blobs"         # or "s3://bucket/prefix" (see [s3] below)
 search = "tantivy:///{{home}}/index"     # or "http://host:9200" (Elasticsearch)
 broker = ""                            # "" = in-process workers; or "redis://host:6379/0"
 
@@ -223,4 +235,10 @@ code_pattern = ""                      # "" = the default dossier-code pattern (
 threshold = 0.6                        # below this confidence a document goes to review
 rounds = 2                             # verification rounds: 1 = a check, 2 = check + cross-check
 sample_ratio = 0.05                    # share of confident documents checked anyway, per round
+
+[s3]                                   # only with blobs = "s3://…"; empty = the AWS defaults
+endpoint = ""                          # e.g. "https://s3.example.gov.vn" for a non-AWS service
+region = ""                            # e.g. "us-east-1"; empty = AWS_REGION or the default
+access_key_id = ""                     # empty = AWS_ACCESS_KEY_ID, AWS_PROFILE, ~/.aws, roles
+secret_access_key = ""                 # better: SOHOA_S3_SECRET_ACCESS_KEY in the environment
 """
