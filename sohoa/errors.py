@@ -59,3 +59,10 @@ class StorageError(SohoaError):
     """The archive (catalog, blobs or index) could not be read or written."""
 
     exit_code = EXIT_INTERNAL
+
+
+class WorkflowError(SohoaError):
+    """The records are not in a state that allows this action (a disposal list not yet
+    approved, a record on legal hold); the message says what has to happen first."""
+
+    exit_code = EXIT_USAGE

@@ -252,8 +252,10 @@ class Archive:
             yield from self._unreferenced(batch)
 
     def _unreferenced(self, shas: list[str]) -> list[str]:
+        from sohoa.archive.disposal import kept_references  # destruction records are kept
+
         with self._read() as conn:
-            used = documents.referenced(conn, shas)
+            used = documents.referenced(conn, shas) | kept_references(conn, shas)
         return [s for s in shas if s not in used]
 
     # --- stage cache ----------------------------------------------------------------------

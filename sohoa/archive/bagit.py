@@ -1,0 +1,221 @@
+"""BagIt packages (RFC 8493): writing one, and validating one written by anybody.
+
+A bag is a directory with ``bagit.txt`` (version and tag-file encoding), a ``data/`` payload,
+``manifest-sha256.txt`` (the checksum of every payload file), ``bag-info.txt`` (who, when, how
+much: ``Payload-Oxum`` is octets.files) and ``tagmanifest-sha256.txt`` (the checksums of the tag
+files). Paths in manifests use ``/`` and percent-encode CR, LF and ``%``.
+
+:class:`BagWriter` writes each payload file atomically (temp file, fsync, rename) and skips one
+that is already there with the same bytes, so an export interrupted half-way is resumed by
+writing the same files again. The tag files are written last: a directory without
+``tagmanifest-sha256.txt`` is an unfinished bag and never validates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path, PurePosixPath
+
+from sohoa.errors import ConfigError
+from sohoa.vntext import nfc
+
+VERSION = "1.0"
+ALGORITHMS = ("sha256", "sha512")
+_CHUNK = 1 << 20
+
+
+def encode_path(path: str) -> str:
+    return path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def decode_path(path: str) -> str:
+    return path.replace("%0D", "\r").replace("%0A", "\n").replace("%0d", "\r") \
+        .replace("%0a", "\n").replace("%25", "%")
+
+
+def file_digest(path: Path, algorithm: str = "sha256") -> tuple[str, int]:
+    h = hashlib.new(algorithm)
+    size = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+class BagWriter:
+    """Writes a bag into ``root`` (created if absent)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.payload: dict[str, tuple[str, int]] = {}  # "data/…" → (sha256, size)
+        (self.root / "data").mkdir(parents=True, exist_ok=True)
+        for stray in (self.root / "data").rglob(".tmp-*"):  # an interrupted write's leftovers
+            stray.unlink(missing_ok=True)
+
+    def put(self, relpath: str, data: bytes) -> bool:
+        """Write ``data/relpath``; return False when identical bytes were already there."""
+        rel = _safe_relpath(relpath)
+        sha = hashlib.sha256(data).hexdigest()
+        key = f"data/{rel}"
+        self.payload[key] = (sha, len(data))
+        path = self.root / key
+        if path.is_file() and path.stat().st_size == len(data) \
+                and file_digest(path)[0] == sha:
+            return False
+        _atomic_write(path, data)
+        return True
+
+    def finish(self, info: Mapping[str, str]) -> dict[str, int]:
+        """Write the manifests and tag files; return the payload's octets and files."""
+        octets = sum(size for _, size in self.payload.values())
+        manifest = "".join(f"{sha}  {encode_path(p)}\n"
+                           for p, (sha, _) in sorted(self.payload.items()))
+        lines = [f"{k}: {nfc(str(v))}" for k, v in info.items()]
+        lines += [f"Bagging-Date: {date.today().isoformat()}",
+                  f"Payload-Oxum: {octets}.{len(self.payload)}",
+                  f"Bag-Size: {_human(octets)}"]
+        tags = {
+            "bagit.txt": f"BagIt-Version: {VERSION}\nTag-File-Character-Encoding: UTF-8\n",
+            "manifest-sha256.txt": manifest,
+            "bag-info.txt": "".join(f"{line}\n" for line in lines),
+        }
+        digests = []
+        for name, text in tags.items():
+            data = text.encode("utf-8")
+            _atomic_write(self.root / name, data)
+            digests.append(f"{hashlib.sha256(data).hexdigest()}  {name}\n")
+        _atomic_write(self.root / "tagmanifest-sha256.txt", "".join(digests).encode("utf-8"))
+        return {"octets": octets, "files": len(self.payload)}
+
+
+def validate(root: Path) -> list[str]:
+    """Every way ``root`` is not a complete, valid bag, in words; empty when it is one."""
+    root = Path(root)
+    problems: list[str] = []
+    declaration = root / "bagit.txt"
+    if not root.is_dir():
+        return [f"{root} is not a directory"]
+    if not declaration.is_file():
+        return [f"{root} is not a bag: bagit.txt is missing"]
+    lines = declaration.read_text(encoding="utf-8-sig").splitlines()
+    if len(lines) < 2 or not lines[0].startswith("BagIt-Version: ") \
+            or not lines[1].startswith("Tag-File-Character-Encoding: "):
+        problems.append("bagit.txt must declare BagIt-Version and Tag-File-Character-Encoding")
+    encoding = lines[1].split(": ", 1)[1].strip() if len(lines) > 1 and ": " in lines[1] \
+        else "UTF-8"
+    if not (root / "data").is_dir():
+        problems.append("the payload directory data/ is missing")
+    manifests = [(a, root / f"manifest-{a}.txt") for a in ALGORITHMS
+                 if (root / f"manifest-{a}.txt").is_file()]
+    if not manifests:
+        return [*problems, "no payload manifest (manifest-sha256.txt) is present"]
+    on_disk = {p.relative_to(root).as_posix() for p in (root / "data").rglob("*")
+               if p.is_file()} if (root / "data").is_dir() else set()
+    for algorithm, path in manifests:
+        listed = _read_manifest(path, encoding, problems)
+        for rel in sorted(set(on_disk) - set(listed)):
+            problems.append(f"{rel} is in the payload but not in {path.name}")
+        for rel, expected in sorted(listed.items()):
+            if not rel.startswith("data/"):
+                problems.append(f"{path.name} lists {rel}, which is outside data/")
+                continue
+            target = root / rel
+            if not target.is_file():
+                problems.append(f"{rel} is listed in {path.name} but missing")
+                continue
+            actual, _ = file_digest(target, algorithm)
+            if actual != expected:
+                problems.append(f"{rel} was modified: its {algorithm} is {actual}, the manifest "
+                                f"says {expected}")
+    for algorithm in ALGORITHMS:
+        tagmanifest = root / f"tagmanifest-{algorithm}.txt"
+        if not tagmanifest.is_file():
+            continue
+        for rel, expected in sorted(_read_manifest(tagmanifest, encoding, problems).items()):
+            target = root / rel
+            if not target.is_file():
+                problems.append(f"tag file {rel} is listed in {tagmanifest.name} but missing")
+            elif file_digest(target, algorithm)[0] != expected:
+                problems.append(f"tag file {rel} was modified ({tagmanifest.name})")
+    if not any((root / f"tagmanifest-{a}.txt").is_file() for a in ALGORITHMS):
+        problems.append("tagmanifest-sha256.txt is missing: the bag was not finished "
+                        "(run the export again to complete it)")
+    oxum = _bag_info(root / "bag-info.txt", encoding).get("Payload-Oxum")
+    if oxum:
+        octets = sum((root / r).stat().st_size for r in on_disk)
+        if oxum != f"{octets}.{len(on_disk)}":
+            problems.append(f"Payload-Oxum says {oxum} but the payload is "
+                            f"{octets}.{len(on_disk)} (octets.files)")
+    return problems
+
+
+def bag_info(root: Path) -> dict[str, str]:
+    return _bag_info(Path(root) / "bag-info.txt", "UTF-8")
+
+
+def _bag_info(path: Path, encoding: str) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    info: dict[str, str] = {}
+    last = None
+    for line in path.read_text(encoding=encoding).splitlines():
+        if line[:1] in (" ", "\t") and last:  # a continuation line
+            info[last] += " " + line.strip()
+        elif ":" in line:
+            key, value = line.split(":", 1)
+            last = key.strip()
+            info[last] = value.strip()
+    return info
+
+
+def _read_manifest(path: Path, encoding: str, problems: list[str]) -> dict[str, str]:
+    entries: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding=encoding).splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split(maxsplit=1)
+        if len(parts) != 2:
+            problems.append(f"{path.name} line {number} is not 'checksum path'")
+            continue
+        rel = decode_path(parts[1].strip())
+        pure = PurePosixPath(rel)
+        if pure.is_absolute() or ".." in pure.parts:
+            problems.append(f"{path.name} line {number} names a path outside the bag: {rel}")
+            continue
+        entries[rel] = parts[0].lower()
+    return entries
+
+
+def _safe_relpath(relpath: str) -> str:
+    pure = PurePosixPath(nfc(relpath))
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        raise ConfigError(f"bag path {relpath!r} must stay inside data/")
+    return pure.as_posix()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _human(octets: int) -> str:
+    size = float(octets)
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if size < 1024 or unit == "TB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{octets} bytes"

@@ -1,0 +1,447 @@
+"""Disposal lists in the catalog: propose, approve, execute step by step, keep the record.
+
+The workflow of the Vietnamese archives law, as states of a ``disposal_lists`` row:
+``proposed`` (a numbered list of expired records with an explanatory note) → ``approved`` (the
+agency head's decision is recorded) → ``executing`` → ``executed`` (the destruction record, biên
+bản hủy, is stored as a blob and named on the row); ``cancelled`` from either of the first two.
+Nothing is removed from a list that is not approved.
+
+Execution is resumable after a crash at any point, and never deletes a thing twice:
+1. per batch of items, ONE transaction re-checks legal holds (a hold placed after approval skips
+   the item, with the reason), turns each document into a tombstone (status ``disposed``, text
+   and fields emptied, identification kept), queues its removal from the search index (outbox),
+   writes the item's outcome with the blobs it used, and an audit event;
+2. after that commit, the blobs are deleted, each only if no kept document, page or destruction
+   record still points at it (content addressing shares blobs), and the item is marked done;
+   a crash in between leaves ``blobs_removed`` false and the next run finishes the job;
+3. the destruction record is put in the blob store first and named on the list with the final
+   audit event in one transaction; a crash before that commit re-makes it on the next run.
+
+Functions over an open :class:`~sohoa.archive.Archive`; building and signing the record is the
+pipeline's (``sohoa.pipeline.disposaljob``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, func, select, update
+
+from sohoa.archive import audit as audit_log
+from sohoa.archive import faults
+from sohoa.archive import holds as hold_rows
+from sohoa.archive.archivist_models import (
+    ITEM_DISPOSED,
+    ITEM_LISTED,
+    ITEM_SKIPPED,
+    LIST_APPROVED,
+    LIST_CANCELLED,
+    LIST_EXECUTED,
+    LIST_EXECUTING,
+    LIST_PROPOSED,
+    DisposalItem,
+    DisposalList,
+)
+from sohoa.archive.audit import AUDIT
+from sohoa.archive.documents import IS_STORED
+from sohoa.archive.models import STATUS_DISPOSED, Document, PageRow, SearchOutbox
+from sohoa.archive.retention import evaluate
+from sohoa.archive.values import iso, utc_now
+from sohoa.doctypes import Registry
+from sohoa.errors import NotFoundError, WorkflowError
+
+if TYPE_CHECKING:
+    from sohoa.archive import Archive
+
+_CHUNK = 500
+
+
+def target(list_id: int) -> str:
+    """The audit-log target naming a list."""
+    return f"disposal-list:{list_id}"
+
+
+# --- the workflow's steps ------------------------------------------------------------------
+
+def propose(archive: Archive, *, as_of: date, note: str, by: str,
+            registry: Registry | None = None, doc_type: str | None = None,
+            unit: str | None = None) -> dict[str, Any] | None:
+    """A new list of every document due on ``as_of`` (not held, on no open list); None when
+    nothing is due."""
+    why = hold_rows.require_text(note, "the explanatory note (--note: why these records have "
+                                       "no further value)")
+    who = hold_rows.require_text(by, "who proposes the list (--by or SOHOA_USER)")
+    now = utc_now()
+    with archive._write() as conn:
+        due = [e for e in evaluate(conn, registry=registry, doc_type=doc_type, unit=unit)
+               if e.due(as_of)]
+        if not due:
+            return None
+        due.sort(key=lambda e: (e.doc_type, e.unit or "", e.dossier_code, e.document_id))
+        criteria = {"doc_type": doc_type, "unit": unit}
+        list_id = conn.execute(DisposalList.__table__.insert().values(
+            status=LIST_PROPOSED, as_of=as_of, note=why, criteria=criteria, proposed_by=who,
+            proposed_at=now)).inserted_primary_key[0]
+        rows = [{
+            "list_id": list_id, "document_id": e.document_id, "position": i,
+            "doc_type": e.doc_type, "title": e.title, "dossier_code": e.dossier_code,
+            "owner_id": e.owner_id, "unit": e.unit, "document_number": e.document_number,
+            "issue_date": e.issue_date, "page_count": e.page_count, "retention": e.retention,
+            "eligible_on": e.eligible_on,
+            "basis": "; ".join((e.basis, *e.notes)), "status": ITEM_LISTED, "reason": None,
+            "blobs": None, "blobs_removed": False, "done_at": None,
+        } for i, e in enumerate(due, start=1)]
+        for start in range(0, len(rows), _CHUNK):
+            conn.execute(DisposalItem.__table__.insert(), rows[start:start + _CHUNK])
+        audit_log.append(conn, "disposal.proposed", actor=who, target=target(list_id), detail={
+            "as_of": as_of, "note": why, "criteria": criteria, "documents": len(rows),
+            "pages": sum(e.page_count for e in due)})
+    return get(archive, list_id, items=False)
+
+
+def approve(archive: Archive, list_id: int, *, decision: str, by: str) -> dict[str, Any]:
+    text = hold_rows.require_text(
+        decision, "the approving decision (--decision \"Quyết định số …\")")
+    who = hold_rows.require_text(by, "who approves (--by)")
+    now = utc_now()
+    with archive._write() as conn:
+        status = _status(conn, list_id)
+        if status != LIST_PROPOSED:
+            raise WorkflowError(f"list {list_id} is {status}; only a proposed list can be "
+                                "approved")
+        conn.execute(update(DisposalList).where(DisposalList.id == list_id).values(
+            status=LIST_APPROVED, decision=text, approved_by=who, approved_at=now))
+        audit_log.append(conn, "disposal.approved", actor=who, target=target(list_id),
+                         detail={"decision": text})
+    return get(archive, list_id, items=False)
+
+
+def cancel(archive: Archive, list_id: int, *, reason: str, by: str) -> dict[str, Any]:
+    why = hold_rows.require_text(reason, "the reason for cancelling (--reason)")
+    who = hold_rows.require_text(by, "who cancels (--by)")
+    with archive._write() as conn:
+        status = _status(conn, list_id)
+        if status not in (LIST_PROPOSED, LIST_APPROVED):
+            raise WorkflowError(f"list {list_id} is {status}; only a proposed or approved list "
+                                "can be cancelled")
+        conn.execute(update(DisposalList).where(DisposalList.id == list_id).values(
+            status=LIST_CANCELLED, cancel_reason=why))
+        audit_log.append(conn, "disposal.cancelled", actor=who, target=target(list_id),
+                         detail={"reason": why})
+    return get(archive, list_id, items=False)
+
+
+def start(archive: Archive, list_id: int, *, by: str) -> dict[str, Any]:
+    """Begin (or resume) executing an approved list; WorkflowError for any other state."""
+    who = hold_rows.require_text(by, "who executes the list (--by or SOHOA_USER)")
+    with archive._write() as conn:
+        status = _status(conn, list_id)
+        if status == LIST_APPROVED:
+            conn.execute(update(DisposalList).where(DisposalList.id == list_id).values(
+                status=LIST_EXECUTING, executed_by=who, started_at=utc_now()))
+            audit_log.append(conn, "disposal.started", actor=who, target=target(list_id),
+                             detail={})
+        elif status == LIST_EXECUTING:
+            audit_log.append(conn, "disposal.resumed", actor=who, target=target(list_id),
+                             detail={"pending": _count_items(conn, list_id, ITEM_LISTED)})
+        else:
+            raise WorkflowError(_not_executable(list_id, status))
+    return get(archive, list_id, items=False)
+
+
+def check_executable(archive: Archive, list_id: int) -> None:
+    with archive._read() as conn:
+        status = _status(conn, list_id)
+    if status not in (LIST_APPROVED, LIST_EXECUTING):
+        raise WorkflowError(_not_executable(list_id, status))
+
+
+def _not_executable(list_id: int, status: str) -> str:
+    if status == LIST_PROPOSED:
+        return (f"list {list_id} is not approved: nothing is removed without an approved list. "
+                f"Record the decision first: sohoa disposal approve {list_id} "
+                "--decision \"Quyết định số …\" --by NAME")
+    if status == LIST_EXECUTED:
+        return f"list {list_id} was already executed; see sohoa disposal show {list_id}"
+    return f"list {list_id} is {status} and cannot be executed"
+
+
+def pending(archive: Archive, list_id: int, limit: int) -> list[str]:
+    """Document ids still to dispose of, in list order."""
+    with archive._read() as conn:
+        return list(conn.execute(
+            select(DisposalItem.document_id)
+            .where(DisposalItem.list_id == list_id, DisposalItem.status == ITEM_LISTED)
+            .order_by(DisposalItem.position).limit(limit)).scalars())
+
+
+def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: str,
+            decision: str) -> list[dict[str, Any]]:
+    """Step 1 for a batch: tombstones, outbox rows, outcomes and audit events, one commit."""
+    now = utc_now()
+    outcomes: list[dict[str, Any]] = []
+    with archive._write() as conn:
+        if _status(conn, list_id) != LIST_EXECUTING:
+            raise WorkflowError(f"list {list_id} is not being executed; run "
+                                f"sohoa disposal execute {list_id}")
+        held = hold_rows.active(conn)
+        docs = {r.id: r for r in conn.execute(
+            select(Document.id, Document.status, Document.dossier_code, Document.owner_id,
+                   Document.pdf_sha256, Document.extra)
+            .where(Document.id.in_(list(document_ids))))}
+        pages = _page_blobs(conn, document_ids)
+        revisions = _previous_revisions(conn, document_ids)
+        for doc_id in document_ids:
+            doc = docs.get(doc_id)
+            reason = None
+            holds: list[int] = []
+            if doc is None or doc.status != "stored":
+                reason = f"no longer stored ({doc.status if doc else 'absent'})"
+            else:
+                holds = held.on(doc_id, doc.dossier_code, doc.owner_id)
+                if holds:
+                    reason = ("on legal hold " + ", ".join(str(h) for h in holds)
+                              + " placed after the list was approved")
+            if reason is not None:
+                conn.execute(update(DisposalItem).where(
+                    DisposalItem.list_id == list_id, DisposalItem.document_id == doc_id
+                ).values(status=ITEM_SKIPPED, reason=reason, blobs_removed=True, done_at=now))
+                audit_log.append(conn, "disposal.skipped", actor=by, target=doc_id,
+                                 detail={"list": list_id, "reason": reason, "holds": holds})
+                outcomes.append({"document_id": doc_id, "disposed": False, "reason": reason,
+                                 "holds": holds})
+                continue
+            blobs = list(dict.fromkeys([doc.pdf_sha256, *revisions.get(doc_id, ()),
+                                        *pages.get(doc_id, ())]))
+            extra = dict(doc.extra or {})
+            extra["disposal"] = {"list": list_id, "decision": decision, "at": iso(now)}
+            conn.execute(update(Document).where(Document.id == doc_id).values(
+                status=STATUS_DISPOSED, text="", fields={}, extra=extra))
+            conn.execute(SearchOutbox.__table__.insert().values(
+                document_id=doc_id, op="delete", created_at=now))
+            conn.execute(update(DisposalItem).where(
+                DisposalItem.list_id == list_id, DisposalItem.document_id == doc_id
+            ).values(status=ITEM_DISPOSED, blobs=blobs, blobs_removed=False, done_at=now))
+            audit_log.append(conn, "document.disposed", actor=by, target=doc_id, detail={
+                "list": list_id, "decision": decision, "blobs": blobs})
+            outcomes.append({"document_id": doc_id, "disposed": True, "blobs": blobs})
+    faults.point("disposal_after_batch")
+    return outcomes
+
+
+def preview(archive: Archive, list_id: int) -> list[dict[str, Any]]:
+    """What executing the list would do to each item still listed (a dry run: no change)."""
+    with archive._read() as conn:
+        _status(conn, list_id)
+        held = hold_rows.active(conn)
+        rows = conn.execute(
+            select(DisposalItem.document_id, Document.status, Document.dossier_code,
+                   Document.owner_id)
+            .outerjoin(Document, Document.id == DisposalItem.document_id)
+            .where(DisposalItem.list_id == list_id, DisposalItem.status == ITEM_LISTED)
+            .order_by(DisposalItem.position)).all()
+        ids = [r.document_id for r in rows]
+        pages = _page_blobs(conn, ids)
+    out = []
+    for r in rows:
+        holds = held.on(r.document_id, r.dossier_code, r.owner_id)
+        if r.status != "stored":
+            out.append({"document_id": r.document_id, "disposed": False,
+                        "reason": f"no longer stored ({r.status or 'absent'})"})
+        elif holds:
+            out.append({"document_id": r.document_id, "disposed": False, "holds": holds,
+                        "reason": "on legal hold " + ", ".join(map(str, holds))})
+        else:
+            out.append({"document_id": r.document_id, "disposed": True,
+                        "blobs": 1 + len(pages.get(r.document_id, ()))})
+    return out
+
+
+def blobs_to_remove(archive: Archive, list_id: int, limit: int) -> list[tuple[str, list[str]]]:
+    """Disposed items whose blobs are not yet removed (step 2, also after a crash)."""
+    with archive._read() as conn:
+        rows = conn.execute(
+            select(DisposalItem.document_id, DisposalItem.blobs)
+            .where(DisposalItem.list_id == list_id, DisposalItem.status == ITEM_DISPOSED,
+                   DisposalItem.blobs_removed.is_(False))
+            .order_by(DisposalItem.position).limit(limit)).all()
+    return [(r.document_id, list(r.blobs or [])) for r in rows]
+
+
+def remove_blobs(archive: Archive, list_id: int, items: Sequence[tuple[str, list[str]]]
+                 ) -> dict[str, int]:
+    """Step 2: delete the items' blobs that nothing kept points at; mark the items done."""
+    wanted = list(dict.fromkeys(sha for _, shas in items for sha in shas))
+    with archive._read() as conn:
+        kept = kept_references(conn, wanted)
+    removed = shared = freed = 0
+    for sha in wanted:
+        if sha in kept:
+            shared += 1
+            continue
+        if archive.blobs.exists(sha):
+            freed += _size(archive, sha)
+            archive.blobs.delete(sha)
+            removed += 1
+    faults.point("disposal_after_blob_delete")
+    with archive._write() as conn:
+        conn.execute(update(DisposalItem).where(
+            DisposalItem.list_id == list_id,
+            DisposalItem.document_id.in_([doc_id for doc_id, _ in items])
+        ).values(blobs_removed=True))
+    return {"removed": removed, "shared": shared, "bytes": freed}
+
+
+def _size(archive: Archive, sha: str) -> int:
+    path = getattr(archive.blobs, "path", None)
+    try:
+        return path(sha).stat().st_size if path else 0
+    except OSError:
+        return 0
+
+
+def finish(archive: Archive, list_id: int, record: bytes, *, by: str,
+           summary: dict[str, Any]) -> dict[str, Any]:
+    """Step 3: keep the destruction record (blob first) and close the list."""
+    sha = archive.blobs.put(record)
+    faults.point("disposal_after_record_blob")
+    now = utc_now()
+    with archive._write() as conn:
+        if _status(conn, list_id) != LIST_EXECUTING:
+            raise WorkflowError(f"list {list_id} is not being executed")
+        conn.execute(update(DisposalList).where(DisposalList.id == list_id).values(
+            status=LIST_EXECUTED, executed_at=now, record_sha256=sha, record_size=len(record),
+            summary=summary))
+        audit_log.append(conn, "disposal.executed", actor=by, target=target(list_id),
+                         detail={**summary, "record_sha256": sha})
+    return get(archive, list_id, items=False)
+
+
+# --- reads -------------------------------------------------------------------------------
+
+def get(archive: Archive, list_id: int, *, items: bool = True) -> dict[str, Any]:
+    with archive._read() as conn:
+        row = conn.execute(select(DisposalList).where(DisposalList.id == list_id)
+                           ).mappings().first()
+        if row is None:
+            raise NotFoundError(f"there is no disposal list {list_id}; sohoa disposal list "
+                                "shows them")
+        counts = dict(conn.execute(
+            select(DisposalItem.status, func.count()).where(DisposalItem.list_id == list_id)
+            .group_by(DisposalItem.status)).all())
+        pages = conn.execute(select(func.coalesce(func.sum(DisposalItem.page_count), 0))
+                             .where(DisposalItem.list_id == list_id)).scalar_one()
+        result = _list_dict(row)
+        result["counts"] = {k: int(counts.get(k, 0))
+                            for k in (ITEM_LISTED, ITEM_DISPOSED, ITEM_SKIPPED)}
+        result["documents"] = sum(result["counts"].values())
+        result["pages"] = int(pages)
+        if items:
+            result["items"] = [_item_dict(r) for r in conn.execute(
+                select(DisposalItem).where(DisposalItem.list_id == list_id)
+                .order_by(DisposalItem.position)).mappings()]
+    return result
+
+
+def record_pdf(archive: Archive, list_id: int) -> bytes:
+    """The signed destruction record of an executed list (re-hashed on read)."""
+    with archive._read() as conn:
+        status = _status(conn, list_id)
+        sha = conn.execute(select(DisposalList.record_sha256).where(
+            DisposalList.id == list_id)).scalar_one()
+    if sha is None:
+        raise NotFoundError(f"list {list_id} is {status}; its destruction record is written "
+                            f"when it is executed (sohoa disposal execute {list_id})")
+    return archive.blobs.get(sha)
+
+
+def lists(archive: Archive) -> list[dict[str, Any]]:
+    with archive._read() as conn:
+        ids = list(conn.execute(select(DisposalList.id).order_by(DisposalList.id)).scalars())
+    return [get(archive, i, items=False) for i in ids]
+
+
+def record_shas(conn: Connection) -> list[tuple[int, str]]:
+    """(list id, destruction record blob) of every executed list."""
+    return [(r.id, r.record_sha256) for r in conn.execute(
+        select(DisposalList.id, DisposalList.record_sha256)
+        .where(DisposalList.record_sha256.is_not(None)).order_by(DisposalList.id))]
+
+
+def kept_references(conn: Connection, shas: Sequence[str]) -> set[str]:
+    """Which of these blobs a stored document, a stored document's page or a destruction
+    record points at (a disposed tombstone's references do not count)."""
+    found: set[str] = set()
+    for start in range(0, len(shas), _CHUNK):
+        chunk = list(shas[start:start + _CHUNK])
+        found.update(conn.execute(select(Document.pdf_sha256).where(
+            Document.pdf_sha256.in_(chunk), IS_STORED)).scalars())
+        found.update(conn.execute(
+            select(PageRow.blob_sha256).join(Document, Document.id == PageRow.document_id)
+            .where(PageRow.blob_sha256.in_(chunk), IS_STORED)).scalars())
+        found.update(conn.execute(select(DisposalList.record_sha256).where(
+            DisposalList.record_sha256.in_(chunk))).scalars())
+    return found
+
+
+def _page_blobs(conn: Connection, ids: Iterable[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for row in conn.execute(select(PageRow.document_id, PageRow.blob_sha256)
+                            .where(PageRow.document_id.in_(list(ids)))
+                            .order_by(PageRow.document_id, PageRow.position)):
+        if row.blob_sha256:
+            out.setdefault(row.document_id, []).append(row.blob_sha256)
+    return out
+
+
+def _previous_revisions(conn: Connection, ids: Iterable[str]) -> dict[str, list[str]]:
+    """Earlier revisions of the PDFs (signature renewal keeps them): named only in the audit
+    log, where ``replace_pdf`` wrote them."""
+    e = AUDIT.entries.c
+    out: dict[str, list[str]] = {}
+    for row in conn.execute(select(e.target, e.detail).where(
+            e.target.in_(list(ids)), e.action == "signature.renewed")):
+        previous = json.loads(row.detail).get("previous_pdf")
+        if isinstance(previous, str):
+            out.setdefault(row.target, []).append(previous)
+    return out
+
+
+def _status(conn: Connection, list_id: int) -> str:
+    status = conn.execute(select(DisposalList.status).where(DisposalList.id == list_id)
+                          ).scalar_one_or_none()
+    if status is None:
+        raise NotFoundError(f"there is no disposal list {list_id}; sohoa disposal list shows "
+                            "them")
+    return status
+
+
+def _count_items(conn: Connection, list_id: int, status: str) -> int:
+    return int(conn.execute(select(func.count()).select_from(DisposalItem).where(
+        DisposalItem.list_id == list_id, DisposalItem.status == status)).scalar_one())
+
+
+def _list_dict(r: Any) -> dict[str, Any]:
+    return {"list": r["id"], "status": r["status"], "as_of": iso(r["as_of"]),
+            "note": r["note"], "criteria": r["criteria"], "proposed_by": r["proposed_by"],
+            "proposed_at": iso(r["proposed_at"]), "decision": r["decision"],
+            "approved_by": r["approved_by"], "approved_at": iso(r["approved_at"]),
+            "executed_by": r["executed_by"], "started_at": iso(r["started_at"]),
+            "executed_at": iso(r["executed_at"]), "cancel_reason": r["cancel_reason"],
+            "record": {"sha256": r["record_sha256"], "size": r["record_size"]}
+            if r["record_sha256"] else None,
+            "summary": r["summary"]}
+
+
+def _item_dict(r: Any) -> dict[str, Any]:
+    return {"position": r["position"], "document_id": r["document_id"],
+            "doc_type": r["doc_type"], "title": r["title"], "dossier_code": r["dossier_code"],
+            "owner_id": r["owner_id"], "unit": r["unit"],
+            "document_number": r["document_number"], "issue_date": iso(r["issue_date"]),
+            "pages": r["page_count"], "retention": r["retention"],
+            "eligible_on": iso(r["eligible_on"]), "basis": r["basis"], "status": r["status"],
+            "reason": r["reason"], "blobs_removed": bool(r["blobs_removed"])}
+

@@ -1,0 +1,119 @@
+"""What an export to the historical archive holds: the selected documents, their metadata and
+their dossiers' in the TT 02/2019 sense (Vietnamese labels beside the machine keys), and the
+audit events about them with their chain hashes. Writing the bag is ``sohoa.archive.bagit``'s;
+running the export is ``sohoa.pipeline.exportjob``'s.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from sohoa.archive.archival import LABELS
+from sohoa.archive.archivist_models import RetentionOverride
+from sohoa.archive.audit import AUDIT
+from sohoa.archive.documents import IS_STORED
+from sohoa.archive.models import Document
+from sohoa.errors import ConfigError, NotFoundError
+from sohoa.vntext import nfc
+
+if TYPE_CHECKING:
+    from sohoa.archive import Archive
+
+_CHUNK = 500
+# Catalog keys → the circular's labels for the dossier (Phụ lục, hồ sơ).
+DOSSIER_LABELS = {
+    "code": "Mã hồ sơ",
+    "procedure_code": "Mã thủ tục hành chính",
+    "receiving_unit": "Đơn vị tiếp nhận",
+    "competent_unit": "Cơ quan có thẩm quyền giải quyết",
+    "received_date": "Ngày tiếp nhận",
+}
+
+
+def select_documents(archive: Archive, *, dossier: str | None = None,
+                     doc_type: str | None = None, owner: str | None = None,
+                     permanent_only: bool = False) -> list[str]:
+    """Ids of the stored documents matching every filter given, by dossier then id."""
+    if not (dossier or doc_type or owner):
+        raise ConfigError("choose what to export: --dossier CODE, --type TYPE or --owner ID")
+    stmt = select(Document.id).where(IS_STORED).order_by(Document.dossier_code, Document.id)
+    for column, value in ((Document.dossier_code, dossier), (Document.doc_type, doc_type),
+                          (Document.owner_id, owner)):
+        if value:
+            stmt = stmt.where(column == nfc(value.strip()))
+    if permanent_only:
+        stmt = stmt.where(Document.arc_retention == "Vĩnh viễn")
+    with archive._read() as conn:
+        ids = list(conn.execute(stmt).scalars())
+    if not ids:
+        raise NotFoundError("no stored document matches; check the dossier code, type or "
+                            "owner ID (disposed documents are not exported)")
+    return ids
+
+
+def document_metadata(doc: dict[str, Any]) -> dict[str, Any]:
+    """One document's metadata file: the archival fields with their Vietnamese labels, and
+    the catalog's identification, provenance and signature (the OCR text is in the PDF)."""
+    archival = doc.get("archival") or {}
+    return {
+        "tai_lieu": {LABELS[k]: archival.get(k) for k in LABELS},
+        "archival": archival,
+        "document_id": doc["document_id"],
+        "doc_key": doc["doc_key"],
+        "doc_type": doc["doc_type"],
+        "title": doc["title"],
+        "document_number": doc["document_number"],
+        "issuing_body": doc["issuing_body"],
+        "issue_date": doc["issue_date"],
+        "valid_until": doc["valid_until"],
+        "owner": doc["owner"],
+        "dossier_code": doc["dossier_code"],
+        "unit": doc["unit"],
+        "fields": doc["fields"],
+        "retention": doc["retention"],
+        "pdf": {**doc["pdf"], "file": f"{doc['document_id']}.pdf"},
+        "signature": doc["signature"],
+        "pages": doc["pages"],
+        "ingested_at": doc["ingested_at"],
+    }
+
+
+def dossier_metadata(archive: Archive, dossier: dict[str, Any] | None, code: str,
+                     documents: list[dict[str, Any]]) -> dict[str, Any]:
+    with archive._read() as conn:
+        override = conn.execute(select(RetentionOverride).where(
+            RetentionOverride.dossier_code == code)).mappings().first()
+    values = dossier or {"code": code}
+    return {
+        "ho_so": {label: values.get(key) for key, label in DOSSIER_LABELS.items()},
+        "dossier": values,
+        "retention_override": {
+            "years": override["years"], "permanent": override["years"] is None,
+            "counted_from": override["counted_from"], "reason": override["reason"],
+        } if override else None,
+        "documents": [{"document_id": d["document_id"], "doc_type": d["doc_type"],
+                       "title": d["title"], "metadata": f"{d['document_id']}.json",
+                       "pdf": f"{d['document_id']}.pdf"} for d in documents],
+    }
+
+
+def audit_events(archive: Archive, targets: Iterable[str]) -> list[dict[str, Any]]:
+    """Every audit event about these targets, oldest first, with the chain's hashes so that
+    the receiving archive can see each one's place in the chain."""
+    e = AUDIT.entries.c
+    wanted = sorted(set(targets))
+    events: list[dict[str, Any]] = []
+    with archive._read() as conn:
+        for start in range(0, len(wanted), _CHUNK):
+            for r in conn.execute(select(AUDIT.entries).where(
+                    e.target.in_(wanted[start:start + _CHUNK]))).mappings():
+                events.append({"seq": r["seq"], "at": r["at"], "actor": r["actor"],
+                               "action": r["action"], "target": r["target"],
+                               "detail": json.loads(r["detail"]),
+                               "prev_hash": r["prev_hash"], "hash": r["hash"]})
+    events.sort(key=lambda ev: ev["seq"])
+    return events

@@ -1,0 +1,315 @@
+"""Retention: when each stored document may be disposed of, and why.
+
+The period comes from the document-type registry (``retention = "years:N"`` counted from the
+issue date, or ``"permanent"``) unless the dossier has an override (``sohoa retention set``):
+N years or permanently, counted from the issue date, the dossier's closing or the owner's death.
+Those events are facts recorded with ``sohoa retention event``. When the date a period is
+counted from is unknown the rule falls back, always towards keeping longer, and says so:
+
+* issue date unknown → counted from the day the document was archived (never earlier than
+  its issue);
+* dossier closing not recorded → counted from the day the dossier's last document was archived;
+* owner's death not recorded → not eligible at all until it is.
+
+Functions over an open :class:`~sohoa.archive.Archive` or a connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, delete, func, select
+
+from sohoa.archive import audit as audit_log
+from sohoa.archive import holds as hold_rows
+from sohoa.archive.archivist_models import (
+    COUNTED_FROM,
+    EVENTS,
+    ITEM_LISTED,
+    LIST_APPROVED,
+    LIST_EXECUTING,
+    LIST_PROPOSED,
+    DisposalItem,
+    DisposalList,
+    RetentionEvent,
+    RetentionOverride,
+)
+from sohoa.archive.catalog import upsert
+from sohoa.archive.documents import IS_STORED
+from sohoa.archive.models import Document, Dossier, Owner
+from sohoa.archive.values import iso, utc_now
+from sohoa.doctypes import Registry, add_months, load_registry
+from sohoa.errors import ConfigError, NotFoundError
+from sohoa.vntext import nfc
+
+if TYPE_CHECKING:
+    from sohoa.archive import Archive
+
+OPEN_LISTS = (LIST_PROPOSED, LIST_APPROVED, LIST_EXECUTING)
+_FROM_LABEL = {"issue": "ngày ban hành", "closing": "ngày kết thúc hồ sơ",
+               "death": "ngày chủ sở hữu qua đời"}
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """What the retention rules say about one stored document on a given day."""
+
+    document_id: str
+    doc_type: str
+    unit: str | None
+    dossier_code: str
+    owner_id: str | None
+    title: str
+    document_number: str | None
+    issue_date: date | None
+    page_count: int
+    retention: str  # "Vĩnh viễn" | "10 năm"
+    eligible_on: date | None  # None: kept permanently, or until an unknown event is recorded
+    basis: str  # how the date was reached, in words
+    notes: tuple[str, ...] = ()  # fallbacks taken (an unknown event date), in words
+    holds: tuple[int, ...] = ()
+    on_list: int | None = None  # an open disposal list already names it
+
+    def due(self, as_of: date) -> bool:
+        """Eligible on ``as_of`` and free to propose (no hold, on no open list)."""
+        return (self.eligible_on is not None and self.eligible_on <= as_of
+                and not self.holds and self.on_list is None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"document_id": self.document_id, "doc_type": self.doc_type, "unit": self.unit,
+                "dossier_code": self.dossier_code, "owner_id": self.owner_id,
+                "title": self.title, "document_number": self.document_number,
+                "issue_date": iso(self.issue_date), "pages": self.page_count,
+                "retention": self.retention, "eligible_on": iso(self.eligible_on),
+                "basis": self.basis, "notes": list(self.notes), "holds": list(self.holds),
+                "on_list": self.on_list}
+
+
+@dataclass(frozen=True)
+class _Rule:
+    years: int | None
+    counted_from: str
+    basis: str
+
+
+def evaluate(conn: Connection, *, registry: Registry | None = None, doc_type: str | None = None,
+             unit: str | None = None, dossier: str | None = None, owner: str | None = None,
+             ) -> Iterator[Eligibility]:
+    """Eligibility of every stored document matching the filters, in id order."""
+    registry = registry or load_registry()
+    overrides = {r.dossier_code: r for r in conn.execute(select(RetentionOverride))}
+    events: dict[tuple[str, str, str], date] = {
+        (r.subject, r.subject_id, r.event): r.on_date
+        for r in conn.execute(select(RetentionEvent))}
+    held = hold_rows.active(conn)
+    listed = dict(conn.execute(
+        select(DisposalItem.document_id, DisposalItem.list_id)
+        .join(DisposalList, DisposalList.id == DisposalItem.list_id)
+        .where(DisposalList.status.in_(OPEN_LISTS), DisposalItem.status == ITEM_LISTED)).all())
+    last_archived = dict(conn.execute(
+        select(Document.dossier_code, func.max(Document.ingested_at))
+        .group_by(Document.dossier_code)).all())
+
+    stmt = select(Document.id, Document.doc_type, Document.unit, Document.dossier_code,
+                  Document.owner_id, Document.title, Document.document_number,
+                  Document.issue_date, Document.ingested_at, Document.page_count,
+                  Document.retention).where(IS_STORED).order_by(Document.id)
+    for column, value in ((Document.doc_type, doc_type), (Document.unit, unit),
+                          (Document.dossier_code, dossier), (Document.owner_id, owner)):
+        if value:
+            stmt = stmt.where(column == nfc(value))
+    for row in conn.execute(stmt):
+        rule = _rule(registry, overrides.get(row.dossier_code), row.doc_type, row.retention)
+        eligible_on, notes = _eligible_on(rule, row, events, last_archived)
+        yield Eligibility(
+            document_id=row.id, doc_type=row.doc_type, unit=row.unit,
+            dossier_code=row.dossier_code, owner_id=row.owner_id, title=row.title,
+            document_number=row.document_number, issue_date=row.issue_date,
+            page_count=row.page_count,
+            retention="Vĩnh viễn" if rule.years is None else f"{rule.years} năm",
+            eligible_on=eligible_on, basis=rule.basis, notes=tuple(notes),
+            holds=tuple(held.on(row.id, row.dossier_code, row.owner_id)),
+            on_list=listed.get(row.id))
+
+
+def _rule(registry: Registry, override: Any, doc_type: str, stored: str | None) -> _Rule:
+    if override is not None:
+        years = override.years
+        term = "vĩnh viễn" if years is None else f"{years} năm"
+        return _Rule(years, override.counted_from,
+                     f"hồ sơ: {term} tính từ {_FROM_LABEL[override.counted_from]} "
+                     f"({override.reason})")
+    if doc_type in registry:
+        t = registry.get(doc_type)
+        if t.retention_years is None:
+            return _Rule(None, "issue", f"loại {t.code}: vĩnh viễn")
+        return _Rule(t.retention_years, "issue",
+                     f"loại {t.code}: {t.retention_years} năm tính từ ngày ban hành")
+    # A type no longer in the registry: what was recorded at ingest, else keep.
+    kind, _, arg = (stored or "permanent").partition(":")
+    if kind == "years" and arg.isdigit():
+        return _Rule(int(arg), "issue", f"ghi khi lưu: {arg} năm tính từ ngày ban hành")
+    return _Rule(None, "issue", "loại không còn trong danh mục: giữ vĩnh viễn")
+
+
+def _eligible_on(rule: _Rule, row: Any, events: Mapping[tuple[str, str, str], date],
+                 last_archived: Mapping[str, datetime]) -> tuple[date | None, list[str]]:
+    if rule.years is None:
+        return None, []
+    notes: list[str] = []
+    start: date | None
+    counted_from = rule.counted_from
+    if counted_from == "death" and not row.owner_id:
+        notes.append("no owner to count from their death: counted from the issue date")
+        counted_from = "issue"
+    if counted_from == "death":
+        start = events.get(("owner", row.owner_id, "died"))
+        if start is None:
+            notes.append(f"owner {row.owner_id}'s death is not recorded: kept until it is "
+                         f"(sohoa retention event --owner {row.owner_id} --died DATE)")
+            return None, notes
+    elif counted_from == "closing":
+        start = events.get(("dossier", row.dossier_code, "closed"))
+        if start is None:
+            last = last_archived.get(row.dossier_code) or row.ingested_at
+            start = last.date()
+            notes.append(f"closing of dossier {row.dossier_code} is not recorded: counted from "
+                         f"its last document's archiving on {start.isoformat()}")
+    else:
+        start = row.issue_date
+        if start is None:
+            start = row.ingested_at.date()
+            notes.append(f"issue date unknown: counted from the day it was archived, "
+                         f"{start.isoformat()}")
+    return add_months(start, 12 * rule.years), notes
+
+
+def plan(archive: Archive, *, as_of: date, registry: Registry | None = None,
+         doc_type: str | None = None, unit: str | None = None) -> list[dict[str, Any]]:
+    """The retention plan grouped by document type and unit: how many documents are kept
+    permanently, held, already on a list, due on ``as_of``, and when the others fall due."""
+    registry = registry or load_registry()
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    with archive._read() as conn:
+        for e in evaluate(conn, registry=registry, doc_type=doc_type, unit=unit):
+            key = (e.doc_type, e.unit or "")
+            g = groups.get(key)
+            if g is None:
+                name = registry.get(e.doc_type).name if e.doc_type in registry else e.doc_type
+                g = groups[key] = {
+                    "doc_type": e.doc_type, "type_name": name, "unit": e.unit,
+                    "retention": set(), "documents": 0, "permanent": 0, "held": 0,
+                    "on_list": 0, "due": 0, "waiting": 0, "unknown": 0,
+                    "next_eligible_on": None, "eligible_dates": {}, "notes": {},
+                    "due_documents": []}
+            g["documents"] += 1
+            g["retention"].add(e.retention)
+            for note in e.notes:
+                kind = note.split(":")[0]
+                g["notes"][kind] = g["notes"].get(kind, 0) + 1
+            if e.holds:
+                g["held"] += 1
+            elif e.on_list is not None:
+                g["on_list"] += 1
+            elif e.eligible_on is None:
+                g["permanent" if e.retention == "Vĩnh viễn" else "unknown"] += 1
+            else:
+                day = e.eligible_on.isoformat()
+                g["eligible_dates"][day] = g["eligible_dates"].get(day, 0) + 1
+                if e.eligible_on <= as_of:
+                    g["due"] += 1
+                    g["due_documents"].append(e.document_id)
+                else:
+                    g["waiting"] += 1
+                    if g["next_eligible_on"] is None or day < g["next_eligible_on"]:
+                        g["next_eligible_on"] = day
+    result = []
+    for key in sorted(groups):
+        g = groups[key]
+        g["retention"] = ", ".join(sorted(g["retention"]))
+        g["eligible_dates"] = dict(sorted(g["eligible_dates"].items()))
+        g["notes"] = [{"note": k, "documents": n} for k, n in sorted(g["notes"].items())]
+        g["as_of"] = as_of.isoformat()
+        result.append(g)
+    return result
+
+
+def set_override(archive: Archive, dossier: str, *, years: int | None, counted_from: str,
+                 reason: str, by: str) -> dict[str, Any]:
+    """Keep a dossier N years (or permanently, ``years=None``) from an event."""
+    if counted_from not in COUNTED_FROM:
+        raise ConfigError(f"a period is counted from one of {', '.join(COUNTED_FROM)}")
+    if years is not None and years < 1:
+        raise ConfigError("give a retention of at least 1 year, or --permanent")
+    code = nfc(dossier.strip())
+    why = hold_rows.require_text(reason, "the reason for the override (--reason)")
+    who = hold_rows.require_text(by, "who sets it (--by or SOHOA_USER)")
+    now = utc_now()
+    with archive._write() as conn:
+        _require(conn, Dossier.code, code, "dossier")
+        upsert(conn, RetentionOverride.__table__, {
+            "dossier_code": code, "years": years, "counted_from": counted_from,
+            "reason": why, "set_by": who, "set_at": now,
+        }, key=("dossier_code",), update=("years", "counted_from", "reason", "set_by", "set_at"))
+        audit_log.append(conn, "retention.override_set", actor=who, target=code, detail={
+            "years": years, "permanent": years is None, "counted_from": counted_from,
+            "reason": why})
+    return {"dossier_code": code, "years": years, "permanent": years is None,
+            "counted_from": counted_from, "reason": why, "set_by": who, "set_at": iso(now)}
+
+
+def clear_override(archive: Archive, dossier: str, *, reason: str, by: str) -> None:
+    code = nfc(dossier.strip())
+    why = hold_rows.require_text(reason, "the reason (--reason)")
+    who = hold_rows.require_text(by, "who clears it (--by or SOHOA_USER)")
+    with archive._write() as conn:
+        gone = conn.execute(delete(RetentionOverride).where(
+            RetentionOverride.dossier_code == code)).rowcount
+        if not gone:
+            raise NotFoundError(f"dossier {code} has no retention override")
+        audit_log.append(conn, "retention.override_cleared", actor=who, target=code,
+                         detail={"reason": why})
+
+
+def record_event(archive: Archive, event: str, subject_id: str, on_date: date, *,
+                 reason: str | None, by: str) -> dict[str, Any]:
+    """Record that a dossier closed or an owner died on a date (periods count from it)."""
+    subject = EVENTS.get(event)
+    if subject is None:
+        raise ConfigError(f"retention events are {', '.join(EVENTS)}, not {event!r}")
+    key = nfc(subject_id.strip())
+    who = hold_rows.require_text(by, "who records it (--by or SOHOA_USER)")
+    why = nfc(reason.strip()) if reason and reason.strip() else None
+    now = utc_now()
+    with archive._write() as conn:
+        if subject == "dossier":
+            _require(conn, Dossier.code, key, "dossier")
+        else:
+            _require(conn, Owner.id, key, "owner")
+        upsert(conn, RetentionEvent.__table__, {
+            "subject": subject, "subject_id": key, "event": event, "on_date": on_date,
+            "reason": why, "recorded_by": who, "recorded_at": now,
+        }, key=("subject", "subject_id", "event"),
+            update=("on_date", "reason", "recorded_by", "recorded_at"))
+        audit_log.append(conn, f"retention.{subject}_{event}", actor=who, target=key,
+                         detail={"on": on_date, "reason": why})
+    return {"subject": subject, "subject_id": key, "event": event, "on": iso(on_date),
+            "reason": why, "recorded_by": who}
+
+
+def overrides(archive: Archive) -> list[dict[str, Any]]:
+    with archive._read() as conn:
+        rows = conn.execute(select(RetentionOverride).order_by(RetentionOverride.dossier_code))
+        return [{"dossier_code": r["dossier_code"], "years": r["years"],
+                 "permanent": r["years"] is None, "counted_from": r["counted_from"],
+                 "reason": r["reason"], "set_by": r["set_by"], "set_at": iso(r["set_at"])}
+                for r in rows.mappings()]
+
+
+def _require(conn: Connection, column: Any, value: str, what: str) -> None:
+    if conn.execute(select(column).where(column == value)).first() is None:
+        raise NotFoundError(f"there is no {what} {value!r} in the archive; check the "
+                            f"{'code' if what == 'dossier' else 'ID'}")

@@ -1,0 +1,189 @@
+"""Born-digital PDF/A-2b documents made of text (a destruction record, a report), as opposed to
+the scanned ones ``pdfa.build_pdf`` assembles.
+
+The text is set with fpdf2 in a TrueType font with Vietnamese letters (embedded as a subset,
+with a ToUnicode map, so copying or ``pdftotext`` gives back the NFC text with its diacritics);
+the PDF/A parts (sRGB output intent, XMP packet agreeing with the Info dictionary, file
+identifier) are added with pikepdf exactly as ``build_pdf`` does for scans. The top right of the
+first page is left free for the agency's signature stamp.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import pikepdf
+from fpdf import FPDF
+
+from sohoa.errors import ConfigError
+from sohoa.ocr.pdfa import _srgb_profile
+from sohoa.ocr.xmp import DocumentInfo, build_xmp, info_entries
+from sohoa.vntext import nfc
+
+FONTS = {
+    "": ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+         "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
+         "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf",
+         "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"),
+    "B": ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
+          "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf",
+          "/usr/share/fonts/truetype/noto/NotoSerif-Bold.ttf",
+          "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"),
+}
+_FAMILY = "body"
+_STAMP_SPACE_MM = 34.0  # the signature stamp sits in the top right of page 1
+
+
+def _font_file(style: str) -> str:
+    for candidate in FONTS[style]:
+        if Path(candidate).is_file():
+            return candidate
+    raise ConfigError("no TrueType font with Vietnamese letters found; install "
+                      "fonts-liberation2 or fonts-noto-core")
+
+
+class TextDocument:
+    """A simple flowing A4 document: headings, paragraphs, label/value lines and tables."""
+
+    def __init__(self, *, landscape: bool = False, size: float = 11) -> None:
+        self._pdf = FPDF(orientation="L" if landscape else "P", unit="mm", format="A4")
+        self._pdf.set_margins(18, 15, 15)
+        self._pdf.set_auto_page_break(True, margin=15)
+        self._pdf.add_font(_FAMILY, "", _font_file(""))
+        self._pdf.add_font(_FAMILY, "B", _font_file("B"))
+        self._size = size
+        self._pdf.add_page()
+        self._pdf.set_font(_FAMILY, "", size)
+
+    def header_columns(self, left: Sequence[str], right: Sequence[str]) -> None:
+        """The two header blocks of an administrative document: the agency on the left, the
+        national motto centred below the stamp area on the right."""
+        pdf = self._pdf
+        pdf.set_font(_FAMILY, "B", self._size)
+        for line in left:
+            pdf.cell(95, 6, nfc(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(max(pdf.get_y(), _STAMP_SPACE_MM))
+        for line in right:
+            pdf.cell(0, 6, nfc(line), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(_FAMILY, "", self._size)
+        pdf.ln(4)
+
+    def title(self, text: str, *, sub: str | None = None) -> None:
+        pdf = self._pdf
+        pdf.set_font(_FAMILY, "B", self._size + 3)
+        pdf.multi_cell(0, 8, nfc(text), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(_FAMILY, "", self._size)
+        if sub:
+            pdf.multi_cell(0, 6, nfc(sub), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+
+    def heading(self, text: str) -> None:
+        pdf = self._pdf
+        pdf.ln(2)
+        pdf.set_font(_FAMILY, "B", self._size)
+        pdf.multi_cell(0, 6, nfc(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(_FAMILY, "", self._size)
+
+    def paragraph(self, text: str) -> None:
+        self._pdf.multi_cell(0, 5.5, nfc(text), new_x="LMARGIN", new_y="NEXT")
+
+    def field(self, label: str, value: str) -> None:
+        pdf = self._pdf
+        pdf.set_font(_FAMILY, "B", self._size)
+        width = pdf.get_string_width(nfc(label) + " ") + 1
+        pdf.cell(width, 5.5, nfc(label) + " ")
+        pdf.set_font(_FAMILY, "", self._size)
+        pdf.multi_cell(0, 5.5, nfc(value), new_x="LMARGIN", new_y="NEXT")
+
+    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]],
+              widths: Sequence[float], *, size: float = 8) -> None:
+        """One line per row; a cell too long for its column is shortened with "…" (the full
+        values belong in the machine-readable listing that goes with the document)."""
+        pdf = self._pdf
+        usable = pdf.w - pdf.l_margin - pdf.r_margin
+        scale = usable / sum(widths)
+        cols = [w * scale for w in widths]
+        height = size * 0.55
+
+        def line(values: Sequence[str], bold: bool) -> None:
+            pdf.set_font(_FAMILY, "B" if bold else "", size)
+            for value, width in zip(values, cols, strict=True):
+                pdf.cell(width, height, _fit(pdf, nfc(value), width - 1.5), border=1)
+            pdf.ln(height)
+
+        line(header, True)
+        for row in rows:
+            if pdf.will_page_break(height):
+                pdf.add_page()
+                line(header, True)
+            line(row, False)
+        pdf.set_font(_FAMILY, "", self._size)
+        pdf.ln(2)
+
+    def signatures(self, left: Sequence[str], right: Sequence[str]) -> None:
+        pdf = self._pdf
+        pdf.ln(6)
+        if pdf.will_page_break(30):
+            pdf.add_page()
+        y = pdf.get_y()
+        half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+        for column, lines in ((0, left), (1, right)):
+            pdf.set_xy(pdf.l_margin + column * half, y)
+            for i, text in enumerate(lines):
+                pdf.set_font(_FAMILY, "B" if i == 0 else "", self._size)
+                pdf.set_x(pdf.l_margin + column * half)
+                pdf.cell(half, 6, nfc(text), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(_FAMILY, "", self._size)
+
+    def pdf(self, *, title: str, author: str, subject: str = "",
+            keywords: Sequence[str] = (), created: datetime | None = None) -> bytes:
+        """The finished PDF/A-2b."""
+        self._pdf.set_creation_date(created) if created else None
+        raw = bytes(self._pdf.output())
+        info = DocumentInfo(title=title, author=author, subject=subject,
+                            keywords=tuple(keywords), language="vi", created=created)
+        return _as_pdfa(raw, info)
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _as_pdfa(raw: bytes, info: DocumentInfo) -> bytes:
+    import hashlib
+    import uuid
+
+    digest = hashlib.sha256(raw).digest()
+    doc_id = f"uuid:{uuid.UUID(bytes=digest[:16], version=5)}"
+    info = DocumentInfo(**{**info.__dict__, "document_id": doc_id})
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        icc = pikepdf.Stream(pdf, zlib.compress(_srgb_profile(), 9))
+        icc.Filter = pikepdf.Name.FlateDecode
+        icc.N = 3
+        pdf.Root.OutputIntents = [pikepdf.Dictionary(
+            Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1,
+            OutputConditionIdentifier=pikepdf.String("sRGB IEC61966-2.1"),
+            Info=pikepdf.String("sRGB IEC61966-2.1"),
+            DestOutputProfile=pdf.make_indirect(icc))]
+        metadata = pikepdf.Stream(pdf, build_xmp(info))
+        metadata.Type = pikepdf.Name.Metadata
+        metadata.Subtype = pikepdf.Name.XML
+        pdf.Root.Metadata = pdf.make_indirect(metadata)
+        pdf.Root.Lang = pikepdf.String("vi")
+        for key in list(pdf.docinfo.keys()):
+            del pdf.docinfo[key]
+        for key, value in info_entries(info).items():
+            pdf.docinfo[pikepdf.Name("/" + key)] = pikepdf.String(value)
+        raw_id = bytes.fromhex(doc_id.removeprefix("uuid:").replace("-", ""))
+        pdf.trailer.ID = pikepdf.Array([pikepdf.String(raw_id), pikepdf.String(raw_id)])
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, min_version="1.7")
+    return out.getvalue()
