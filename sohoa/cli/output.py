@@ -48,20 +48,24 @@ def describe_event(event: dict[str, Any]) -> tuple[str, bool]:
 
 
 class _PagesPerMinute(ProgressColumn):
+    def __init__(self, unit: str = "pages") -> None:
+        super().__init__()
+        self.unit = unit
+
     def render(self, task: Task) -> Text:
         elapsed = task.elapsed or 0.0
         rate = task.completed / elapsed * 60 if elapsed > 1 else 0.0
-        return Text(f"{rate:5.1f} pages/min")
+        return Text(f"{rate:5.1f} {self.unit}/min")
 
 
 class PageProgress:
     """A rich progress bar on stderr (stdout stays clean for --json)."""
 
-    def __init__(self, label: str = "pages", enabled: bool = True) -> None:
+    def __init__(self, label: str = "pages", enabled: bool = True, unit: str = "pages") -> None:
         self._enabled = enabled and err.is_terminal
         self._progress = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            _PagesPerMinute(), TimeElapsedColumn(), console=err, transient=False,
+            _PagesPerMinute(unit), TimeElapsedColumn(), console=err, transient=False,
         )
         self._label = label
         self._task: Any = None

@@ -1,0 +1,159 @@
+"""``sohoa disposal execute``: carry out an approved disposal list and keep its signed
+destruction record (biên bản hủy tài liệu hết giá trị).
+
+The catalog steps and their crash-safety are ``sohoa.archive.disposal``'s; this module runs them
+in batches with progress, then builds the record (PDF/A in Vietnamese, ``sohoa.ocr.textpdf``),
+signs it with the agency's key (``sohoa.signing``) and hands it to the archive to keep. Running
+the same command again after an interruption (Ctrl-C, kill -9, power cut) resumes: items already
+disposed are not touched again, blobs a crash left behind are removed, the record is written
+once the last item is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sohoa.archive import Archive
+from sohoa.archive import disposal as lists
+from sohoa.archive.archivist_models import ITEM_DISPOSED, ITEM_SKIPPED
+from sohoa.errors import WorkflowError
+from sohoa.ocr.textpdf import TextDocument
+from sohoa.pipeline.progress import NoProgress, Progress
+from sohoa.pipeline.services import make_signer, open_archive
+from sohoa.pipeline.settings import Settings
+from sohoa.signing import DocumentSigner
+from sohoa.signing.settings import vietnam_time
+
+BATCH = 200
+METHOD = ("xóa vĩnh viễn các tệp (bản PDF và ảnh trang) khỏi kho lưu trữ số và khỏi chỉ mục "
+          "tìm kiếm; giữ lại thông tin nhận dạng của từng tài liệu trong cơ sở dữ liệu "
+          "(bản ghi đã hủy)")
+
+
+def execute(settings: Settings, list_id: int, *, by: str, dry_run: bool = False,
+            emit: Callable[[dict[str, Any]], None] = lambda _e: None,
+            progress: Progress | None = None) -> dict[str, Any]:
+    with open_archive(settings) as archive:
+        signer = None if dry_run else make_signer(settings)  # a key problem stops us first
+        return execute_in(archive, list_id, by=by, signer=signer, agency=settings.agency,
+                          dry_run=dry_run, emit=emit, progress=progress)
+
+
+def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigner | None,
+               agency: str, dry_run: bool = False,
+               emit: Callable[[dict[str, Any]], None] = lambda _e: None,
+               progress: Progress | None = None) -> dict[str, Any]:
+    progress = progress or NoProgress()
+    lists.check_executable(archive, list_id)
+    if dry_run:
+        outcomes = lists.preview(archive, list_id)
+        for outcome in outcomes:
+            emit({**outcome, "dry_run": True})
+        return {"list": list_id, "dry_run": True,
+                "would_dispose": sum(o["disposed"] for o in outcomes),
+                "would_skip": sum(not o["disposed"] for o in outcomes)}
+    if signer is None:
+        raise WorkflowError("executing a list needs the agency's signing key for its record")
+    started = lists.start(archive, list_id, by=by)
+    decision = started["decision"] or ""
+    progress.start(started["counts"]["listed"])
+    freed = {"removed": 0, "shared": 0, "bytes": 0}
+
+    def drain_blobs() -> None:
+        while items := lists.blobs_to_remove(archive, list_id, BATCH):
+            for key, value in lists.remove_blobs(archive, list_id, items).items():
+                freed[key] += value
+
+    drain_blobs()  # what a crash between a batch's commit and its blob removal left
+    while batch := lists.pending(archive, list_id, BATCH):
+        for outcome in lists.dispose(archive, list_id, batch, by=by, decision=decision):
+            emit(outcome)
+        drain_blobs()
+        progress.advance(len(batch))
+    archive.sync_index()  # disposed documents leave the search index now, not at next search
+
+    final = lists.get(archive, list_id)
+    items = final["items"]
+    summary = {
+        "disposed": sum(i["status"] == ITEM_DISPOSED for i in items),
+        "skipped": sum(i["status"] == ITEM_SKIPPED for i in items),
+        "pages": sum(i["pages"] for i in items if i["status"] == ITEM_DISPOSED),
+        "blobs_removed": freed["removed"], "blobs_shared": freed["shared"],
+        "bytes_freed": freed["bytes"],
+    }
+    record = destruction_record(final, agency=agency, executed_by=by,
+                                at=datetime.now(UTC), summary=summary)
+    signed, _sig = signer.sign(record)
+    done = lists.finish(archive, list_id, signed, by=by, summary=summary)
+    return {**done, "summary": summary}
+
+
+def destruction_record(lst: dict[str, Any], *, agency: str, executed_by: str, at: datetime,
+                       summary: dict[str, Any]) -> bytes:
+    """The biên bản hủy as a PDF/A: which list, on whose decision, what was destroyed and
+    how, what was kept back and why."""
+    number = lst["list"]
+    local = datetime.fromisoformat(vietnam_time(at))
+    doc = TextDocument(landscape=True, size=10)
+    doc.header_columns(
+        [agency.upper(), f"Số: {number}/BB-HTL"],
+        ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])
+    doc.title("BIÊN BẢN HỦY TÀI LIỆU HẾT GIÁ TRỊ",
+              sub=f"Danh mục tài liệu hết giá trị số {number}")
+    doc.paragraph(f"Hôm nay, ngày {local:%d} tháng {local:%m} năm {local:%Y}, lúc "
+                  f"{local:%H giờ %M}, tại {agency}, tiến hành hủy các tài liệu hết giá trị "
+                  "theo danh mục dưới đây.")
+    doc.field("Căn cứ:", lst["decision"] or "")
+    doc.field("Ngày phê duyệt:", _day(lst["approved_at"]) + f" — người phê duyệt: "
+              f"{lst['approved_by']}")
+    doc.field("Danh mục lập ngày:", _day(lst["proposed_at"]) + f" — người lập: "
+              f"{lst['proposed_by']} — tính đến ngày {_day(lst['as_of'])}")
+    doc.field("Thuyết minh:", lst["note"])
+    doc.field("Người thực hiện:", executed_by)
+    doc.field("Phương thức hủy:", METHOD)
+    doc.field("Kết quả:", f"đã hủy {summary['disposed']} tài liệu ({summary['pages']} trang), "
+              f"xóa {summary['blobs_removed']} tệp ({summary['bytes_freed']} byte); "
+              f"{summary['skipped']} tài liệu không hủy (xem mục II).")
+    disposed = [i for i in lst["items"] if i["status"] == ITEM_DISPOSED]
+    skipped = [i for i in lst["items"] if i["status"] == ITEM_SKIPPED]
+    doc.heading(f"I. Tài liệu đã hủy ({len(disposed)})")
+    doc.table(["STT", "Mã tài liệu", "Loại", "Tên tài liệu", "Số, ký hiệu", "Hồ sơ",
+               "Chủ sở hữu", "Ngày ban hành", "Số trang", "Thời hạn", "Hết hạn"],
+              [[str(i["position"]), i["document_id"], i["doc_type"], i["title"],
+                i["document_number"] or "", i["dossier_code"], i["owner_id"] or "",
+                _day(i["issue_date"]), str(i["pages"]), i["retention"],
+                _day(i["eligible_on"])] for i in disposed],
+              [9, 30, 28, 52, 26, 30, 24, 19, 11, 15, 19])
+    doc.heading(f"II. Tài liệu không hủy ({len(skipped)})")
+    if skipped:
+        doc.table(["STT", "Mã tài liệu", "Loại", "Tên tài liệu", "Hồ sơ", "Lý do"],
+                  [[str(i["position"]), i["document_id"], i["doc_type"], i["title"],
+                    i["dossier_code"], _reason_vi(i["reason"] or "")] for i in skipped],
+                  [9, 30, 28, 60, 30, 90])
+    else:
+        doc.paragraph("Không có.")
+    doc.paragraph("Biên bản này được lập thành bản điện tử, ký số bởi cơ quan và lưu trữ vĩnh "
+                  "viễn trong kho lưu trữ số.")
+    doc.signatures(["NGƯỜI THỰC HIỆN", executed_by],
+                   ["NGƯỜI PHÊ DUYỆT", lst["approved_by"] or ""])
+    return doc.pdf(title=f"Biên bản hủy tài liệu hết giá trị — danh mục số {number}",
+                   author=agency, subject=lst["decision"] or "",
+                   keywords=["biên bản hủy", "tài liệu hết giá trị", f"danh mục {number}"],
+                   created=at)
+
+
+def _day(value: str | None) -> str:
+    if not value:
+        return ""
+    day = datetime.fromisoformat(value[:10])
+    return f"{day:%d/%m/%Y}"
+
+
+def _reason_vi(reason: str) -> str:
+    if reason.startswith("on legal hold"):
+        return "đang bị phong tỏa (lưu giữ theo yêu cầu pháp lý): " + reason
+    if reason.startswith("no longer stored"):
+        return "không còn trong kho: " + reason
+    return reason

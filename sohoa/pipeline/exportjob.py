@@ -1,0 +1,118 @@
+"""``sohoa export``: permanent records to the historical archive as a BagIt package, and
+``sohoa export verify``.
+
+Layout of the bag's payload::
+
+    data/<dossier code>/dossier.json          the dossier (TT 02/2019-style labels + keys)
+    data/<dossier code>/<document id>.pdf     the signed PDF/A as stored (checked on read)
+    data/<dossier code>/<document id>.json    the document's metadata
+    data/audit-events.jsonl                   the audit events about them, with chain hashes
+
+Interrupting an export and running the same command again completes it (files already written
+with the right bytes are skipped; the manifests are written last). Every export is an audit
+event, and an access-log entry per owner whose documents left the archive.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sohoa import __version__
+from sohoa.archive import bagit, export
+from sohoa.archive.access import Read
+from sohoa.archive.policy import Caller
+from sohoa.errors import ConfigError, VerificationError
+from sohoa.pipeline.progress import NoProgress, Progress
+from sohoa.pipeline.services import open_archive
+from sohoa.pipeline.settings import Settings
+
+_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+def write(settings: Settings, out: Path, *, dossier: str | None = None,
+          doc_type: str | None = None, owner: str | None = None, permanent_only: bool = False,
+          by: str, purpose: str,
+          emit: Callable[[dict[str, Any]], None] = lambda _e: None,
+          progress: Progress | None = None) -> dict[str, Any]:
+    progress = progress or NoProgress()
+    out = Path(out)
+    if (out / "tagmanifest-sha256.txt").exists():
+        raise ConfigError(f"{out} already holds a finished bag; export into a new directory")
+    if out.exists() and any(out.iterdir()) and not (out / "data").is_dir():
+        raise ConfigError(f"{out} is not empty; export into a new or empty directory")
+    with open_archive(settings) as archive:
+        ids = export.select_documents(archive, dossier=dossier, doc_type=doc_type, owner=owner,
+                                      permanent_only=permanent_only)
+        bag = bagit.BagWriter(out)
+        progress.start(len(ids))
+        by_dossier: dict[str, list[dict[str, Any]]] = {}
+        dossiers: dict[str, dict[str, Any] | None] = {}
+        owners: dict[str, int] = {}
+        written = 0
+        for doc_id in ids:
+            doc = archive.get_document(doc_id)
+            folder = _folder(doc["dossier_code"])
+            pdf = archive.get_pdf(doc_id)  # re-hashed on read: a corrupt file is not exported
+            written += bag.put(f"{folder}/{doc_id}.pdf", pdf)
+            bag.put(f"{folder}/{doc_id}.json", _json(export.document_metadata(doc)))
+            by_dossier.setdefault(doc["dossier_code"], []).append(doc)
+            dossiers[doc["dossier_code"]] = doc["dossier"]
+            if doc["owner_id"]:
+                owners[doc["owner_id"]] = owners.get(doc["owner_id"], 0) + 1
+            emit({"document_id": doc_id, "dossier_code": doc["dossier_code"],
+                  "file": f"data/{folder}/{doc_id}.pdf"})
+            progress.advance()
+        for code, docs in by_dossier.items():
+            bag.put(f"{_folder(code)}/dossier.json",
+                    _json(export.dossier_metadata(archive, dossiers[code], code, docs)))
+        events = export.audit_events(archive, [*ids, *by_dossier, *owners])
+        bag.put("audit-events.jsonl", "".join(
+            json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in events
+        ).encode("utf-8"))
+        selection = {"dossier": dossier, "type": doc_type, "owner": owner,
+                     "permanent_only": permanent_only}
+        totals = bag.finish({
+            "Source-Organization": settings.agency,
+            "Contact-Name": by,
+            "External-Description": "Tài liệu số hóa chuyển giao lưu trữ lịch sử: "
+                                    + ", ".join(f"{k}={v}" for k, v in selection.items() if v),
+            "External-Identifier": ",".join(sorted(by_dossier)),
+            "Bag-Software-Agent": f"sohoa {__version__}",
+            "Payload-Documents": str(len(ids)),
+        })
+        archive.audit("export.written", actor=by, target=str(out.resolve()), detail={
+            "selection": selection, "documents": ids, "dossiers": sorted(by_dossier),
+            "purpose": purpose, **totals})
+        caller = Caller(user=by, role="archivist", unit=settings.unit or "", channel="cli")
+        archive.log_access(caller, "export", purpose, [
+            Read(owner_id=o, result_count=n, request={"export": str(out.resolve()),
+                                                      **selection})
+            for o, n in sorted(owners.items())] or [
+            Read(owner_id=None, result_count=len(ids), request=selection)])
+    return {"bag": str(out), "documents": len(ids), "dossiers": len(by_dossier),
+            "audit_events": len(events), "pdfs_written": written, **totals}
+
+
+def verify(path: Path) -> dict[str, Any]:
+    problems = bagit.validate(Path(path))
+    info = bagit.bag_info(Path(path)) if not problems else {}
+    return {"bag": str(path), "valid": not problems, "problems": problems,
+            "payload_oxum": info.get("Payload-Oxum")}
+
+
+def require_valid(report: dict[str, Any]) -> None:
+    if not report["valid"]:
+        raise VerificationError(f"{report['bag']} is not a valid bag: "
+                                + "; ".join(report["problems"][:5]))
+
+
+def _folder(dossier_code: str) -> str:
+    return _UNSAFE.sub("_", dossier_code).strip("._") or "dossier"
+
+
+def _json(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()

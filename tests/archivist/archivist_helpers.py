@@ -1,0 +1,104 @@
+"""A real archive home (dev signing identity from `sohoa init`) with documents whose PDFs are
+really signed, for the archivist tests. No OCR: the records are built directly, the way the
+pipeline hands them to the archive."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pikepdf
+from PIL import Image, ImageDraw
+
+from sohoa.archive import Archive
+from sohoa.pipeline.home import init_home
+from sohoa.pipeline.services import make_signer, open_archive
+from sohoa.pipeline.settings import Settings, load_settings
+from sohoa.records import DocumentRecord, PageRecord, sha256_hex
+from sohoa.signing import DocumentSigner
+
+
+def make_home(root: Path) -> Settings:
+    init_home(root, unit="UBND phường Tân Phong")
+    return load_settings(home=root, environ={})
+
+
+def page_image(seed: str) -> bytes:
+    img = Image.new("L", (160, 220), 255)
+    ImageDraw.Draw(img).text((8, 8), seed[:20], fill=0)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def pdf_bytes(title: str) -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    pdf.docinfo["/Title"] = title
+    buf = io.BytesIO()
+    pdf.save(buf, deterministic_id=True)
+    return buf.getvalue()
+
+
+def store(archive: Archive, signer: DocumentSigner | None, seed: str, *,
+          doc_type: str = "citizen_id_card", title: str = "CĂN CƯỚC CÔNG DÂN",
+          owner_id: str | None = "075203001234", owner_name: str = "Nguyễn Thị Ánh Tuyết",
+          dossier: str = "HS-075-2015-0001", unit: str = "UBND phường Tân Phong",
+          issue_date: date | None = date(2012, 3, 1), retention: str = "years:10",
+          images: list[bytes] | None = None) -> str:
+    """Store one document (signed unless ``signer`` is None); return its id."""
+    images = images if images is not None else [page_image(f"{seed}-0")]
+    pages = tuple(PageRecord(source=f"/scans/{seed}.tif", index=i, sha256=sha256_hex(img),
+                             side="front", rotation=0, skew=0.0, confidence=0.9)
+                  for i, img in enumerate(images))
+    doc_key = hashlib.sha256("".join(p.sha256 for p in pages).encode()).hexdigest()
+    pdf = pdf_bytes(f"{title} {seed}")
+    signature = None
+    if signer is not None:
+        pdf, signature = signer.sign(pdf)
+    rec = DocumentRecord(
+        doc_key=doc_key, dossier_code=dossier, unit=unit, doc_type=doc_type, title=title,
+        owner_id=owner_id, owner_kind="person" if owner_id else None, owner_name=owner_name,
+        fields={"full_name": owner_name, "id_number": owner_id}, field_flags=(),
+        text=f"{title}. Họ và tên: {owner_name}. Nơi cư trú: phường Tân Phong, Biên Hòa.",
+        pages=pages, confidence=0.9, needs_review=False, review_reasons=(),
+        pdf_sha256=sha256_hex(pdf), pdf_size=len(pdf), signature=signature,
+        issue_date=issue_date, retention=retention,
+        ingested_at=datetime(2016, 1, 5, 8, 0, tzinfo=UTC))
+    doc_id, created = archive.store_document(rec, pdf, images)
+    assert created
+    return doc_id
+
+
+def signer_for(settings: Settings) -> DocumentSigner:
+    return make_signer(settings)
+
+
+def opened(settings: Settings) -> Archive:
+    return open_archive(settings)
+
+
+def run_sohoa(home: Path, *args: str, env: dict[str, str] | None = None,
+              timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    full = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_USER": "Lê Thu Hà", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "sohoa", *args], env=full, text=True,
+                          capture_output=True, timeout=timeout, check=False)
+
+
+def pdftotext(pdf: bytes, tmp: Path) -> str:
+    path = tmp / "record.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True)
+    return done.stdout
+
+
+def flip_bit(path: Path, offset: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[offset % len(data)] ^= 0x01
+    path.write_bytes(bytes(data))

@@ -1,0 +1,112 @@
+"""Export to the historical archive as BagIt: the bag validates (here and with the reference
+`bagit` library when installed), a modified file or an extra one fails verification, and an
+interrupted export completes when run again."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from archivist_helpers import opened, run_sohoa, signer_for, store
+
+from sohoa.archive import bagit
+from sohoa.pipeline.exportjob import write
+from sohoa.pipeline.settings import Settings
+from sohoa.signing import verify_pdf
+
+DOSSIER = "HS-075-2024-0007"
+
+
+def seed(settings: Settings) -> list[str]:
+    signer = signer_for(settings)
+    with opened(settings) as archive:
+        ids = [store(archive, signer, "birth", doc_type="birth_certificate",
+                     title="GIẤY KHAI SINH", retention="permanent", dossier=DOSSIER,
+                     issue_date=date(2003, 5, 2)),
+               store(archive, signer, "card", dossier=DOSSIER),
+               store(archive, signer, "other", dossier="HS-OTHER")]
+    return ids
+
+
+def test_export_writes_a_valid_bag_and_verify_catches_changes(settings: Settings,
+                                                              tmp_path: Path) -> None:
+    ids = seed(settings)
+    bag = tmp_path / "bag"
+    done = run_sohoa(settings.home, "export", "--dossier", DOSSIER, "-o", str(bag), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["documents"] == 2
+    for name in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"):
+        assert (bag / name).is_file()
+    folder = bag / "data" / DOSSIER
+    pdf = (folder / f"{ids[0]}.pdf").read_bytes()
+    assert verify_pdf(pdf, trust_roots=list(settings.trust_roots)).valid
+    meta = json.loads((folder / f"{ids[0]}.json").read_text(encoding="utf-8"))
+    assert meta["tai_lieu"]["Tên loại văn bản"] == "Giấy khai sinh"
+    assert meta["tai_lieu"]["Thời hạn bảo quản"] == "Vĩnh viễn"
+    dossier = json.loads((folder / "dossier.json").read_text(encoding="utf-8"))
+    assert {d["document_id"] for d in dossier["documents"]} == set(ids[:2])
+    assert dossier["ho_so"]["Mã hồ sơ"] == DOSSIER
+    events = [json.loads(line) for line in
+              (bag / "data" / "audit-events.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {e["target"] for e in events if e["action"] == "document.stored"} == set(ids[:2])
+    assert not (bag / "data" / "HS-OTHER").exists()
+    info = bagit.bag_info(bag)
+    assert info["Source-Organization"] == settings.agency  # Vietnamese, UTF-8
+    assert run_sohoa(settings.home, "export", "verify", str(bag)).returncode == 0
+    try:  # the Library of Congress' reference implementation, when it is installed
+        import bagit as loc_bagit  # type: ignore[import-not-found]
+    except ImportError:
+        loc_bagit = None
+    if loc_bagit is not None:
+        loc_bagit.Bag(str(bag)).validate()
+
+    with opened(settings) as archive:
+        [event] = [e for e in archive.audit_events(limit=20) if e["action"] == "export.written"]
+        assert event["actor"] == "Lê Thu Hà" and sorted(event["detail"]["documents"]) == \
+            sorted(ids[:2])
+        reads = archive.access_events(owner="075203001234")
+        assert reads and reads[0]["action"] == "export"
+
+    # One flipped byte in a payload file.
+    target = folder / f"{ids[1]}.pdf"
+    original = target.read_bytes()
+    target.write_bytes(original[:100] + bytes([original[100] ^ 1]) + original[101:])
+    bad = run_sohoa(settings.home, "export", "verify", str(bag), "--json")
+    assert bad.returncode == 4
+    report = json.loads(bad.stdout)
+    assert any(f"{ids[1]}.pdf was modified" in p for p in report["problems"])
+    target.write_bytes(original)
+    assert bagit.validate(bag) == []
+    # A file slipped into the payload, and an edited tag file.
+    (folder / "extra.txt").write_text("thêm", encoding="utf-8")
+    assert any("not in manifest-sha256.txt" in p for p in bagit.validate(bag))
+    (folder / "extra.txt").unlink()
+    info_file = bag / "bag-info.txt"
+    info_file.write_text(info_file.read_text(encoding="utf-8") + "Note: x\n", encoding="utf-8")
+    assert any("bag-info.txt was modified" in p for p in bagit.validate(bag))
+
+
+def test_interrupted_export_completes_when_run_again(settings: Settings,
+                                                     tmp_path: Path) -> None:
+    seed(settings)
+    bag = tmp_path / "bag"
+
+    class Stop:
+        def start(self, total: int) -> None:
+            pass
+
+        def advance(self, n: int = 1) -> None:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write(settings, bag, owner="075203001234", by="Hà", purpose="nộp lưu",
+              progress=Stop())
+    assert bagit.validate(bag)  # unfinished: no tag manifest yet
+    result = write(settings, bag, owner="075203001234", by="Hà", purpose="nộp lưu")
+    assert result["documents"] == 3 and result["pdfs_written"] == 2  # one was already there
+    assert bagit.validate(bag) == []
+    with pytest.raises(Exception, match="finished bag"):
+        write(settings, bag, owner="075203001234", by="Hà", purpose="nộp lưu")
