@@ -61,4 +61,7 @@ def renew_signatures(settings: Settings, *, before: date | None = None, dry_run:
                 continue
             counts["renewed"] += 1
             emit({**event, "renewed": True, "pdf": sha})
+        if not dry_run:  # each renewal and failure is an event; the run as a whole too
+            archive.audit("signatures.renewal_run", actor=actor, target="signatures",
+                          detail={**counts, "before": cutoff.isoformat()})
     return counts
