@@ -17,10 +17,16 @@ from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
 @click.option("--duplex", is_flag=True,
               help="The scans alternate front and back sides (recorded in the provenance).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per document.")
+@click.option("--no-wait", is_flag=True,
+              help="With a broker: enqueue the job for `sohoa worker` and return at once "
+                   "(follow it with `sohoa status`).")
 @pass_state
 def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool,
-           as_json: bool) -> None:
-    """Ingest scanned dossiers (PDF, TIFF, JPEG/PNG files or folders)."""
+           as_json: bool, no_wait: bool) -> None:
+    """Ingest scanned dossiers (PDF, TIFF, JPEG/PNG files or folders).
+
+    With a broker configured (broker = "redis://…") the pages are recognized by `sohoa worker`
+    processes on any machine; this command shows their progress until the job is done."""
     from sohoa.pipeline.ingest import run_ingest
 
     progress = PageProgress("recognizing")
@@ -34,9 +40,19 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
 
     try:
         summary = run_ingest(list(paths), state.settings, unit=unit, duplex=duplex, emit=show,
-                             progress=progress)
+                             progress=progress, wait=not no_wait)
     finally:
         progress.stop()
+    if no_wait and state.settings.broker:
+        queued = {"job_id": summary.job_id, "files": summary.files, "pages": summary.pages,
+                  "quarantined": summary.quarantined, "queued": True}
+        if as_json:
+            emit_json(queued)
+        else:
+            out.print(f"job {summary.job_id}: {summary.pages} page(s) of {summary.files} "
+                      f"file(s) queued, {summary.quarantined} quarantined; follow it with "
+                      "`sohoa status`")
+        raise SystemExit(EXIT_QUARANTINED if summary.quarantined else EXIT_OK)
     line = (f"{summary.files} file(s), {summary.pages} page(s) ({summary.blank_pages} blank), "
             f"{summary.dossiers} dossier(s): {summary.stored} stored, "
             f"{summary.duplicates} already stored, {summary.needs_review} need review, "

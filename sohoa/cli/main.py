@@ -15,7 +15,7 @@ SECTIONS = {
     "Desk staff": ["ingest", "watch", "scan", "ocr", "synth"],
     "Officers": ["search", "reuse", "show", "get", "verify"],
     "Archivists": ["sign", "signatures", "audit", "index"],
-    "Operators": ["init", "status", "quarantine"],
+    "Operators": ["init", "status", "quarantine", "worker"],
     "Integrators": ["serve", "tokens"],
     "Reviewers": ["review", "types"],
 }

@@ -44,13 +44,28 @@ def status(state: State, as_json: bool) -> None:
 
     with open_archive(state.settings) as archive:
         stats: dict[str, Any] = {**archive.stats(), "backends": backends(state.settings)}
+    queue = None
+    if state.settings.broker:
+        from sohoa.pipeline.queue import queue_status
+
+        queue = queue_status(state.settings)
     if as_json:
-        emit_json(stats)
+        emit_json({**stats, **({"queue": queue} if queue else {})})
         return
     for line in describe_backends(stats.pop("backends")):
         out.print(line)
     for key, value in stats.items():
         out.print(f"{key}: {value}")
+    if queue:
+        out.print(f"queue: {queue['workers']} live worker(s)")
+        for name, counts in queue["queues"].items():
+            out.print(f"  {name}: " + ", ".join(f"{v} {k.replace('_', ' ')}"
+                                                for k, v in counts.items()))
+        for job in queue["jobs"]:
+            dossiers = job["dossiers"] if job["dossiers"] is not None else "?"
+            out.print(f"  job {job['job_id']} {job['status']}: pages "
+                      f"{job['pages_done']}/{job['pages']} done, {job['pages_failed']} "
+                      f"quarantined; dossiers {job['dossiers_done']}/{dossiers} stored")
 
 
 @click.command()
@@ -72,4 +87,28 @@ def quarantine(state: State, as_json: bool) -> None:
         out.print("quarantine is empty")
 
 
-COMMANDS = [init, status, quarantine]
+@click.command()
+@click.option("--processes", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes (one per core: recognition is CPU-bound).")
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Threads per process (more only helps when waiting on remote stores).")
+@pass_state
+def worker(state: State, processes: int, threads: int) -> None:
+    """Run queue workers: recognize pages, sign and store documents (needs a broker).
+
+    Start as many as there are cores, on as many machines as needed; each takes pages and
+    dossiers from the broker named by `broker` in sohoa.toml (SOHOA_BROKER). Stop with Ctrl-C
+    or SIGTERM: work in hand is finished, the rest goes back to the queue. A worker that is
+    killed outright has its work redone by the others after queue.heartbeat_s."""
+    from sohoa.errors import ConfigError
+    from sohoa.pipeline.queue import run_worker
+
+    settings = state.settings
+    if not settings.broker:
+        raise ConfigError("no broker configured: set broker = \"redis://host:6379/0\" in "
+                          "sohoa.toml (or SOHOA_BROKER); without one, `sohoa ingest` runs the "
+                          "work in-process")
+    run_worker(settings, processes=processes, threads=threads)
+
+
+COMMANDS = [init, status, quarantine, worker]

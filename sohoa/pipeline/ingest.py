@@ -108,6 +108,17 @@ def mark_duplex_sides(pages: Sequence[Page]) -> list[Page]:
     return marked
 
 
+def analyze_cached(archive: Archive, page: Page, options: AnalyzeOptions) -> PageAnalysis:
+    """One page's analysis from the stage cache, else computed and committed to it at once
+    (what a queue worker does with one page message; redelivery finds the cached result)."""
+    hit = archive.cache_get(PAGE_STAGE, page.sha256)
+    if hit is not None:
+        return PageAnalysis.from_json(hit)
+    result = analyze_page(page, options)
+    archive.cache_put(PAGE_STAGE, page.sha256, result.to_json())
+    return result
+
+
 def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, jobs: int,
               progress: Progress, log_path: str) -> Iterator[tuple[Page, PageAnalysis | Exception]]:
     """Each page's analysis, in page order, from the cache or from the worker pool."""
@@ -151,7 +162,7 @@ def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, 
 
 
 def _record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha: str, pdf_size: int,
-            signature: Any, unit: str | None) -> DocumentRecord:
+            signature: Any, unit: str | None, job_id: str) -> DocumentRecord:
     doc_type = registry.get(draft.classification.doc_type)
     pages = tuple(
         PageRecord(source=it.page.source, index=it.page.index, sha256=it.page.sha256,
@@ -172,7 +183,7 @@ def _record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha: str, pd
         pdf_sha256=pdf_sha, pdf_size=pdf_size, signature=signature,
         issue_date=draft.issue_date, valid_until=draft.valid_until,
         retention=doc_type.retention, ingested_at=datetime.now(UTC),
-        extra={"blank_pages": blanks, "owner_from": draft.owner_from,
+        extra={"blank_pages": blanks, "owner_from": draft.owner_from, "job_id": job_id,
                "classification": {"method": draft.classification.method,
                                   "confidence": draft.classification.confidence}},
     )
@@ -198,12 +209,79 @@ def document_json(document_id: str, record: DocumentRecord, created: bool) -> di
     }
 
 
-def _store(draft: DocumentDraft, archive: Archive, signer: DocumentSigner, registry: Registry,
-           settings: Settings, unit: str | None) -> tuple[str, DocumentRecord | None, bool]:
+@dataclass(frozen=True)
+class StoreContext:
+    """What storing a dossier's documents needs, opened once per process (or per job)."""
+
+    archive: Archive
+    signer: DocumentSigner
+    registry: Registry
+    settings: Settings
+    unit: str | None
+    model: Any  # the trained classifier fallback, or None
+    job_id: str
+
+
+@dataclass(frozen=True)
+class StoreOutcome:
+    draft: DocumentDraft
+    document_id: str
+    record: DocumentRecord | None  # None: the document was already stored, nothing was built
+    created: bool
+
+    def event(self) -> dict[str, Any]:
+        """The line ``sohoa ingest --json`` prints for this document."""
+        if self.record is None or not self.created:
+            return {"document_id": self.document_id, "dossier_code": self.draft.dossier_code,
+                    "doc_type": self.draft.classification.doc_type, "duplicate": True,
+                    "created": False}
+        return document_json(self.document_id, self.record, self.created)
+
+
+def store_dossier(members: Sequence[PageItem], code: str | None,
+                  ctx: StoreContext) -> list[StoreOutcome]:
+    """Draft, build, sign and store every document of one dossier (idempotent by document key:
+    running it twice, or in two workers at once, stores each document once)."""
+    return [_store(draft, ctx) for draft in draft_dossier(
+        members, code, ctx.registry, ctx.settings.review_threshold, ctx.model)]
+
+
+class DossierGrouper:
+    """Analysed pages in, complete dossiers out: a dossier is complete when the next dossier's
+    code sheet arrives (or the batch ends)."""
+
+    def __init__(self, pattern: str | None) -> None:
+        self.pattern = pattern or None
+        self.members: list[PageItem] = []
+        self.code: str | None = None
+
+    def add(self, item: PageItem) -> tuple[list[PageItem], str | None] | None:
+        code = page_code(item, self.pattern)
+        done = None
+        if opens_dossier(code, self.code):
+            done = self.close()
+            self.code = code
+        self.members.append(item)
+        return done
+
+    def close(self) -> tuple[list[PageItem], str | None] | None:
+        done = (self.members, self.code) if self.members else None
+        self.members = []
+        return done
+
+
+def page_failure(page: Page, reason: str) -> Quarantined:
+    """The quarantine record of a page that could not be recognized."""
+    return Quarantined(page.source, f"page {page.index + 1} could not be recognized: {reason}",
+                       page.source_sha256, page.index)
+
+
+def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
+    archive, settings, registry = ctx.archive, ctx.settings, ctx.registry
     key = document_key([it.page for it in draft.pages])
     existing = archive.has_document(key)
     if existing:
-        return existing, None, False
+        return StoreOutcome(draft, existing, None, False)
     doc_type = registry.get(draft.classification.doc_type)
     pdf = build_pdf(
         [PdfPage(it.page.data, it.page.mime, it.page.dpi, it.analysis.ocr) for it in draft.pages],
@@ -214,11 +292,12 @@ def _store(draft: DocumentDraft, archive: Archive, signer: DocumentSigner, regis
         extra_xmp={"dossierCode": draft.dossier_code, "docType": doc_type.code,
                    "ownerId": draft.owner_id or "", "retention": doc_type.retention_label},
     )
-    signed, signature = signer.sign(pdf)
-    record = _record(draft, registry, key, sha256_hex(signed), len(signed), signature, unit)
+    signed, signature = ctx.signer.sign(pdf)
+    record = _record(draft, registry, key, sha256_hex(signed), len(signed), signature, ctx.unit,
+                     ctx.job_id)
     images = [it.page.data for it in draft.pages]
     document_id, created = archive.store_document(record, signed, images)
-    return document_id, record, created
+    return StoreOutcome(draft, document_id, record, created)
 
 
 def _record_inputs(archive: Archive, job_id: str, pages: Sequence[Page],
@@ -230,13 +309,30 @@ def _record_inputs(archive: Archive, job_id: str, pages: Sequence[Page],
         archive.input_done(job_id, source, sha, status)
 
 
+def count_outcome(summary: IngestSummary, outcome: StoreOutcome, created_from: set[str]) -> None:
+    summary.document_ids.append(outcome.document_id)
+    if outcome.record is None or not outcome.created:
+        summary.duplicates += 1
+        return
+    summary.stored += 1
+    summary.needs_review += int(outcome.record.needs_review)
+    created_from.update(p.source for p in outcome.record.pages)
+
+
 def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = None,
                duplex: bool = False, emit: Emit = lambda _: None,
-               progress: Progress | None = None) -> IngestSummary:
+               progress: Progress | None = None, wait: bool = True) -> IngestSummary:
     """Ingest files or folders of scans. Expected problems are reported, never raised.
 
     ``duplex``: the scans alternate front and back sides (recorded in each page's provenance).
+    With a ``broker`` configured the pages are enqueued for ``sohoa worker`` processes, which run
+    the same stages; ``wait`` then follows the job to its end (else returns once it is queued).
     """
+    if settings.broker:
+        from sohoa.pipeline.queue import run_queued_ingest
+
+        return run_queued_ingest(paths, settings, unit=unit, duplex=duplex, emit=emit,
+                                 progress=progress, wait=wait)
     started = time.monotonic()
     progress = progress or NoProgress()
     unit = unit if unit is not None else settings.unit
@@ -256,49 +352,29 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
         options = AnalyzeOptions(settings.ocr_lang, settings.ocr_timeout_s, settings.code_pattern)
 
         created_from: set[str] = set()
-        pattern = settings.code_pattern or None
+        ctx = StoreContext(archive, signer, registry, settings, unit, model, summary.job_id)
 
-        def finish_dossier(members: list[PageItem], code: str | None) -> None:
-            if not members:
+        def finish_dossier(dossier: tuple[list[PageItem], str | None] | None) -> None:
+            if dossier is None:
                 return
             summary.dossiers += 1
-            for draft in draft_dossier(members, code, registry, settings.review_threshold,
-                                       model):
-                document_id, record, created = _store(draft, archive, signer, registry,
-                                                      settings, unit)
-                summary.document_ids.append(document_id)
-                if record is None or not created:
-                    summary.duplicates += 1
-                    emit({"document_id": document_id, "dossier_code": draft.dossier_code,
-                          "doc_type": draft.classification.doc_type, "duplicate": True,
-                          "created": False})
-                    continue
-                summary.stored += 1
-                summary.needs_review += int(record.needs_review)
-                created_from.update(p.source for p in record.pages)
-                emit(document_json(document_id, record, created))
+            for outcome in store_dossier(*dossier, ctx):
+                count_outcome(summary, outcome, created_from)
+                emit(outcome.event())
 
         # Pages arrive in order while the workers go on recognizing the next ones; a dossier is
         # stored as soon as the next dossier's code sheet shows that it is complete.
-        members: list[PageItem] = []
-        current_code: str | None = None
+        grouper = DossierGrouper(settings.code_pattern)
         log_path = str(worker_log(settings))
         for page, result in _analyses(pages, archive, options, settings.ocr_jobs, progress,
                                       log_path):
             if isinstance(result, Exception):
-                reason = f"page {page.index + 1} could not be recognized: {result}"
-                _quarantine(archive, summary.job_id,
-                            Quarantined(page.source, reason, page.source_sha256, page.index),
-                            emit, summary)
+                _quarantine(archive, summary.job_id, page_failure(page, str(result)), emit,
+                            summary)
                 continue
-            item = PageItem(page, result)
             summary.blank_pages += int(result.blank)
-            code = page_code(item, pattern)
-            if opens_dossier(code, current_code):
-                finish_dossier(members, current_code)
-                members, current_code = [], code
-            members.append(item)
-        finish_dossier(members, current_code)
+            finish_dossier(grouper.add(PageItem(page, result)))
+        finish_dossier(grouper.close())
         _record_inputs(archive, summary.job_id, pages, created_from)
         archive.sync_index()
         summary.seconds = round(time.monotonic() - started, 2)

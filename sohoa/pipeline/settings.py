@@ -40,6 +40,10 @@ DEFAULTS: dict[str, object] = {
     "review.threshold": 0.6,
     "review.rounds": 2,
     "review.sample_ratio": 0.05,
+    "queue.max_retries": 3,
+    "queue.retry_backoff_s": 10.0,
+    "queue.time_limit_s": 600.0,
+    "queue.heartbeat_s": 60.0,
 }
 
 
@@ -64,6 +68,10 @@ class Settings:
     review_threshold: float
     review_rounds: int = 2
     review_sample_ratio: float = 0.05
+    queue_max_retries: int = 3
+    queue_retry_backoff_s: float = 10.0
+    queue_time_limit_s: float = 600.0
+    queue_heartbeat_s: float = 60.0
     s3_endpoint: str = ""
     s3_region: str = ""
     s3_access_key_id: str = ""
@@ -191,6 +199,10 @@ def load_settings(home: Path | None = None, config_file: Path | None = None,
         review_threshold=float(values["review.threshold"]),  # type: ignore[arg-type]
         review_rounds=rounds,
         review_sample_ratio=ratio,
+        queue_max_retries=max(0, int(values["queue.max_retries"])),  # type: ignore[call-overload]
+        queue_retry_backoff_s=float(values["queue.retry_backoff_s"]),  # type: ignore[arg-type]
+        queue_time_limit_s=float(values["queue.time_limit_s"]),  # type: ignore[arg-type]
+        queue_heartbeat_s=float(values["queue.heartbeat_s"]),  # type: ignore[arg-type]
         s3_endpoint=str(values["s3.endpoint"]).strip(),
         s3_region=str(values["s3.region"]).strip(),
         s3_access_key_id=str(values["s3.access_key_id"]).strip(),
@@ -235,6 +247,12 @@ code_pattern = ""                      # "" = the default dossier-code pattern (
 threshold = 0.6                        # below this confidence a document goes to review
 rounds = 2                             # verification rounds: 1 = a check, 2 = check + cross-check
 sample_ratio = 0.05                    # share of confident documents checked anyway, per round
+
+[queue]                                # only with a broker (`sohoa worker`)
+max_retries = 3                        # a failing page or dossier is retried, then quarantined
+retry_backoff_s = 10.0                 # first retry after this long, doubling up to 10x
+time_limit_s = 600.0                   # per page message (a dossier message gets 4x)
+heartbeat_s = 60.0                     # a worker silent this long is dead: its work is redone
 
 [s3]                                   # only with blobs = "s3://…"; empty = the AWS defaults
 endpoint = ""                          # e.g. "https://s3.example.gov.vn" for a non-AWS service
