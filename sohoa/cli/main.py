@@ -14,7 +14,8 @@ from sohoa.pipeline.settings import Settings, load_settings
 SECTIONS = {
     "Desk staff": ["ingest", "watch", "scan", "ocr", "synth"],
     "Officers": ["search", "reuse", "show", "get", "verify"],
-    "Archivists": ["sign", "signatures", "audit", "index"],
+    "Archivists": ["retention", "hold", "disposal", "fixity", "export", "signatures", "audit",
+                   "sign", "index"],
     "Operators": ["init", "status", "quarantine", "worker"],
     "Integrators": ["serve", "tokens"],
     "Reviewers": ["review", "types"],
