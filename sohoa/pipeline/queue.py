@@ -456,6 +456,9 @@ def _worker_process(settings: Settings, threads: int, parent: int | None,
                         "%(levelname)s %(message)s")
     log.setLevel(logging.INFO)
     queue = Queue(settings)
+    # What dramatiq's own CLI announces once a worker process is up: TimeLimit starts the
+    # thread that interrupts messages past their limit only on this signal.
+    queue.broker.emit_after("process_boot")
     worker = dramatiq.Worker(queue.broker, worker_threads=threads)
     # One message per thread at a time: a page takes seconds, so prefetching more would only
     # leave pages waiting behind a busy worker while another one idles.
@@ -478,6 +481,7 @@ def _worker_process(settings: Settings, threads: int, parent: int | None,
     finally:
         # Stop taking messages, finish the ones in hand, put prefetched ones back.
         worker.stop(timeout=int(settings.queue_time_limit_s * 1000))
+        queue.broker.emit_before("process_stop")
         queue.close()
         for s, handler in previous.items():
             signal.signal(s, handler)

@@ -1,0 +1,175 @@
+"""The ingest on dramatiq over a real Redis: the same stages as in-process, exactly once.
+
+A worker runs in a thread of the test process (``run_worker`` with a stop callback), against
+a real redis-server; the cluster test (tests/cluster) runs real worker processes and kills one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sohoa.pipeline.home import init_home
+from sohoa.pipeline.ingest import IngestSummary, run_ingest
+from sohoa.pipeline.queue import Queue, follow_job, run_worker
+from sohoa.pipeline.services import open_archive
+from sohoa.pipeline.settings import Settings, load_settings
+
+pytestmark = pytest.mark.timeout(300)
+
+
+def make_settings(home: Path, broker: str, **queue: Any) -> Settings:
+    init_home(home, unit="H19.22", agency="UBND tỉnh Đồng Nai", dev_key=True)
+    env = {"SOHOA_BROKER": broker, "SOHOA_QUEUE_RETRY_BACKOFF_S": "0.1",
+           "SOHOA_QUEUE_HEARTBEAT_S": "10"}
+    env.update({f"SOHOA_QUEUE_{k.upper()}": str(v) for k, v in queue.items()})
+    return load_settings(home=home, environ=env)
+
+
+@contextmanager
+def worker(settings: Settings) -> Iterator[None]:
+    halt = threading.Event()
+    thread = threading.Thread(target=run_worker, args=(settings,),
+                              kwargs={"stop": halt.is_set}, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        halt.set()
+        thread.join(60)
+
+
+def expected_documents(truth: dict[str, Any]) -> int:
+    return sum(len(d["documents"]) for d in truth["dossiers"])
+
+
+@pytest.fixture()
+def ingested(tmp_path: Path, broker_url: str,
+             small_batch: tuple[Path, dict[str, Any]]) -> tuple[Settings, IngestSummary]:
+    settings = make_settings(tmp_path / "home", broker_url)
+    events: list[dict[str, Any]] = []
+    with worker(settings):
+        summary = run_ingest([small_batch[0]], settings, emit=events.append)
+    assert len(events) == summary.stored + summary.duplicates + summary.quarantined
+    return settings, summary
+
+
+def test_enqueued_pages_are_stored_by_a_worker(
+        ingested: tuple[Settings, IngestSummary],
+        small_batch: tuple[Path, dict[str, Any]]) -> None:
+    settings, summary = ingested
+    truth = small_batch[1]
+    assert summary.pages == len(truth["pages"])
+    assert summary.quarantined == 0
+    assert summary.stored == expected_documents(truth)
+    with open_archive(settings) as archive:
+        assert archive.stats()["documents"] == expected_documents(truth)
+        job = archive.get_job(summary.job_id)
+        assert job["status"] == "finished"
+        assert job["summary"]["stored"] == summary.stored
+        assert {d["status"] for d in job["done"]} == {"stored"}
+        # searchable as soon as the job is done
+        hits = archive.search(truth["dossiers"][0]["applicant_name"])
+    assert {h["document_id"] for h in hits} & set(summary.document_ids)
+
+
+def test_the_same_batch_again_stores_nothing(
+        ingested: tuple[Settings, IngestSummary],
+        small_batch: tuple[Path, dict[str, Any]]) -> None:
+    settings, first = ingested
+    with worker(settings):
+        again = run_ingest([small_batch[0]], settings)
+    assert again.stored == 0 and again.duplicates == first.stored
+    assert sorted(again.document_ids) == sorted(first.document_ids)
+
+
+def test_redelivered_messages_store_nothing_twice(
+        ingested: tuple[Settings, IngestSummary]) -> None:
+    """Every message of a finished job delivered again (as Redis does after a worker died
+    between its work and its acknowledgement) changes nothing; a dossier whose outcome was
+    lost (a kill between the catalog commit and the board) counts as stored by its job."""
+    settings, summary = ingested
+    queue = Queue(settings)
+    try:
+        job = summary.job_id
+        metas = queue.board.pages(job)
+        results = queue.board.results(job)
+        # forget dossier 0's outcome, as if the worker died right after committing it
+        queue.board.r.hdel(f"sohoa:job:{job}:results", 0)
+        queue.board.r.hset(f"sohoa:job:{job}", "status", "storing")
+        for position, meta in enumerate(metas):
+            queue.analyze.send(job, position, meta)
+        queue.split.send(job)
+        with open_archive(settings) as archive:
+            before = archive.stats()
+        with worker(settings):
+            again = follow_job(queue.board, IngestSummary(job_id=job, pages=len(metas)),
+                               lambda _: None, _NoProgress(), 0.0, poll_s=0.2)
+        with open_archive(settings) as archive:
+            after = archive.stats()
+        assert after["documents"] == before["documents"] == summary.stored
+        assert after["pages"] == before["pages"]
+        assert again.stored == summary.stored and again.duplicates == 0
+        redone = queue.board.results(job)[0]
+        assert [e["document_id"] for e in redone] == [e["document_id"] for e in results[0]]
+        assert all(e["created"] and e.get("resumed") for e in redone)
+    finally:
+        queue.close()
+
+
+class _NoProgress:
+    def start(self, total: int) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
+def test_a_failing_page_ends_in_quarantine_after_its_retries(
+        tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]]) -> None:
+    """The last page's image vanished from the blob store: the page is retried (backoff
+    0.1 s), then quarantined with the reason; the rest of the job is stored."""
+    settings = make_settings(tmp_path / "home", broker_url, max_retries=2)
+    events: list[dict[str, Any]] = []
+    queued = run_ingest([small_batch[0]], settings, wait=False)
+    queue = Queue(settings)
+    try:
+        last = queue.board.pages(queued.job_id)[-1]
+        with open_archive(settings) as archive:
+            archive.blobs.delete(last["sha256"])
+        with worker(settings):
+            summary = follow_job(queue.board, queued, events.append, _NoProgress(), 0.0,
+                                 poll_s=0.2)
+    finally:
+        queue.close()
+    truth = small_batch[1]
+    assert summary.quarantined == 1
+    assert summary.stored == expected_documents(truth) - 1
+    problems = [e for e in events if "error" in e]
+    assert len(problems) == 1 and problems[0]["page"] == last["index"]
+    assert "not in the blob store" in problems[0]["error"]
+    with open_archive(settings) as archive:
+        rows = archive.list_quarantine()
+        assert [r["page_index"] for r in rows] == [last["index"]]
+        assert "could not be recognized" in rows[0]["reason"]
+        assert archive.get_job(queued.job_id)["status"] == "finished"
+
+
+def test_a_page_over_the_time_limit_is_quarantined(
+        tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]]) -> None:
+    """Recognizing a page takes seconds; with a 0.2 s limit and no retries every page that
+    gets as far as recognition is stopped, quarantined with the reason, and the job ends."""
+    settings = make_settings(tmp_path / "home", broker_url, max_retries=0, time_limit_s=0.2)
+    events: list[dict[str, Any]] = []
+    with worker(settings):
+        summary = run_ingest([small_batch[0]], settings, emit=events.append)
+    timed_out = [e for e in events if "time limit" in e.get("error", "")]
+    assert timed_out, events
+    assert summary.quarantined == len(timed_out)
+    with open_archive(settings) as archive:
+        assert archive.get_job(summary.job_id)["status"] == "finished"
