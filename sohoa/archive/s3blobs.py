@@ -129,8 +129,9 @@ class S3BlobStore:
         return data
 
     def exists(self, sha: str) -> bool:
+        key = self.key(sha)
         try:
-            self._client.head_object(Bucket=self.bucket, Key=self.key(sha))
+            self._client.head_object(Bucket=self.bucket, Key=key)
         except Exception as exc:
             if _code(exc) in _MISSING:
                 return False
@@ -138,8 +139,9 @@ class S3BlobStore:
         return True
 
     def delete(self, sha: str) -> None:
+        key = self.key(sha)
         try:
-            self._client.delete_object(Bucket=self.bucket, Key=self.key(sha))
+            self._client.delete_object(Bucket=self.bucket, Key=key)
         except Exception as exc:
             if _code(exc) in _MISSING:
                 return

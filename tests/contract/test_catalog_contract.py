@@ -1,0 +1,259 @@
+"""One contract, two archives: every test here runs on the embedded backends (SQLite catalog,
+file blob store) and on the scale-out ones (PostgreSQL catalog, S3 blob store), through the
+Archive as the product uses it, with several processes where a cluster would have them."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from archive_records import make_record
+from backends import (
+    PgDatabases,
+    S3Buckets,
+    child_audit,
+    child_open,
+    child_store,
+    child_sync,
+)
+from sqlalchemy import event, select
+
+from sohoa.archive import Archive
+from sohoa.archive.catalog import current_revision, head_revision
+from sohoa.archive.models import AuditEntry, Base, Document
+from sohoa.archive.s3blobs import S3Options
+
+BACKENDS = ("sqlite+file", "postgresql+s3")
+Urls = tuple[str, str, str]
+
+
+class Place:
+    """Where one test's archive lives: three URLs and the S3 options to reach the blobs."""
+
+    def __init__(self, urls: Urls, s3: S3Options | None) -> None:
+        self.urls = urls
+        self.s3 = s3
+
+    def open(self) -> Archive:
+        return Archive.open(*self.urls, s3=self.s3)
+
+
+@pytest.fixture(params=BACKENDS, scope="module")
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def new_place(backend: str, tmp_path: Path) -> Iterator[Callable[[], Place]]:
+    """Make a fresh, empty archive place (a database and a bucket of its own on scale-out)."""
+    pg = PgDatabases() if backend.startswith("postgresql") else None
+    buckets = S3Buckets() if backend.endswith("s3") else None
+    count = 0
+
+    def make() -> Place:
+        nonlocal count
+        count += 1
+        root = tmp_path / f"a{count}"
+        root.mkdir()
+        search = f"tantivy://{root}/index"
+        if pg is None or buckets is None:
+            return Place((f"sqlite:///{root}/catalog.db", f"file://{root}/blobs", search), None)
+        return Place((pg.create(), f"s3://{buckets.create()}/archive", search), buckets.options)
+
+    yield make
+    if pg is not None:
+        pg.drop_all()
+    if buckets is not None:
+        buckets.drop_all()
+
+
+@pytest.fixture
+def place(new_place: Callable[[], Place]) -> Place:
+    return new_place()
+
+
+@pytest.fixture
+def archive(place: Place) -> Iterator[Archive]:
+    with place.open() as arc:
+        yield arc
+
+
+def in_processes(fn: Callable[..., Any], *calls: tuple[Any, ...]) -> list[Any]:
+    """Run ``fn(*args, start)`` for each of ``calls`` in its own fresh process; ``start`` is a
+    barrier that lets them all begin the racing part at the same moment."""
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Manager() as manager, ProcessPoolExecutor(max_workers=len(calls),
+                                                        mp_context=ctx) as pool:
+        start = manager.Barrier(len(calls))
+        futures = [pool.submit(fn, *args, start) for args in calls]
+        return [f.result(timeout=300) for f in futures]
+
+
+# --- schema -------------------------------------------------------------------------------
+
+def test_fresh_catalog_is_at_head_matches_the_models_and_reopens(place: Place) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with place.open() as arc:
+        assert current_revision(arc._writer) == head_revision()
+        with arc._writer.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert diff == [], f"the migrations and the models differ on {arc._writer.dialect.name}"
+    with place.open() as arc:
+        assert arc.stats()["documents"] == 0
+        assert arc.audit_verify() == (True, [])
+
+
+def test_concurrent_first_opens_from_several_processes_all_succeed(place: Place) -> None:
+    assert in_processes(child_open, *[(place.urls, place.s3)] * 3) == [0, 0, 0]
+    with place.open() as arc:
+        assert current_revision(arc._writer) == head_revision()
+        assert arc.audit_verify() == (True, [])
+
+
+# --- documents ----------------------------------------------------------------------------
+
+def test_store_is_idempotent_and_reads_back(archive: Archive) -> None:
+    rec, pdf, images = make_record("một", pages=2, text="Giấy khai sinh của Đặng Thị Thu")
+    doc_id, created = archive.store_document(rec, pdf, images)
+    assert created is True
+    assert archive.store_document(rec, pdf, images) == (doc_id, False)
+    doc = archive.get_document(doc_id)
+    assert doc["title"] == "GIẤY KHAI SINH"
+    assert [p["sha256"] for p in doc["pages"]] == [p.sha256 for p in rec.pages]
+    assert archive.get_pdf(doc_id) == pdf
+    assert all(archive.blobs.exists(p["blob_sha256"]) for p in doc["pages"])
+    assert archive.stats() | {"search_pending": 0} == {
+        "documents": 1, "owners": 1, "dossiers": 1, "quarantined": 0, "pages": 2,
+        "needs_review": 0, "search_pending": 0}
+    assert list(archive.unreferenced_blobs()) == []
+
+
+def test_one_document_stored_by_two_processes_at_once_exists_once(place: Place) -> None:
+    seeds = [f"race-{i}" for i in range(12)]
+    results = in_processes(child_store, (place.urls, place.s3, seeds, {}),
+                           (place.urls, place.s3, list(reversed(seeds)), {}))
+    created: dict[str, int] = {}
+    for doc_id, was_created in (r for batch in results for r in batch):
+        created[doc_id] = created.get(doc_id, 0) + int(was_created)
+    assert len(created) == len(seeds)
+    assert set(created.values()) == {1}, "every document is created by exactly one process"
+    with place.open() as arc:
+        assert arc.stats()["documents"] == len(seeds)
+        assert arc.stats()["pages"] == 2 * len(seeds)
+        assert arc.audit_verify() == (True, [])
+        with arc._reader.connect() as conn:
+            stored = conn.execute(select(AuditEntry.target).where(
+                AuditEntry.action == "document.stored")).scalars().all()
+        assert sorted(stored) == sorted(created)
+
+
+def test_different_documents_from_two_processes_keep_one_audit_chain(place: Place) -> None:
+    a = [f"a-{i}" for i in range(10)]
+    b = [f"b-{i}" for i in range(10)]
+    owners = {s: f"0752030{i:05d}" for i, s in enumerate(a + b)}
+    in_processes(child_store, (place.urls, place.s3, a, owners), (place.urls, place.s3, b, owners))
+    with place.open() as arc:
+        assert arc.stats()["documents"] == 20
+        assert arc.stats()["owners"] == 20
+        assert arc.audit_verify() == (True, [])
+        with arc._reader.connect() as conn:
+            seqs = conn.execute(select(AuditEntry.seq).order_by(AuditEntry.seq)).scalars().all()
+        assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_audit_and_access_logs_stay_single_chains_under_concurrent_writers(place: Place) -> None:
+    # Both logs start empty: the first appends race for the chain head that does not exist yet.
+    in_processes(child_audit, (place.urls, place.s3, "officer-a", 15),
+                 (place.urls, place.s3, "officer-b", 15))
+    with place.open() as arc:
+        assert arc.audit_verify() == (True, [])
+        events = arc.audit_events(limit=100)
+        assert sum(e["action"] == "contract.event" for e in events) == 30
+        access = arc.access_events(owner="075203001234", limit=100)
+        assert len(access) == 30
+        assert sorted(e["seq"] for e in access) == list(range(1, 31))
+
+
+def test_reuse_is_answered_from_the_partial_covering_index(archive: Archive) -> None:
+    owner = "075203009999"
+    ids = {}
+    for seed, doc_type, issued, valid in [
+            ("cccd-old", "citizen_id", date(2010, 1, 5), date(2020, 1, 5)),
+            ("cccd-new", "citizen_id", date(2021, 6, 1), date(2036, 6, 1)),
+            ("birth", "birth_certificate", date(1990, 2, 3), None)]:
+        rec, pdf, images = make_record(seed, owner_id=owner, doc_type=doc_type,
+                                       issue_date=issued, valid_until=valid)
+        ids[seed], _ = archive.store_document(rec, pdf, images)
+    found = [r["document_id"] for r in archive.reuse(owner, valid_on=date(2025, 7, 2))]
+    assert found == [ids["cccd-new"], ids["birth"]]
+    assert [r["document_id"] for r in archive.reuse(
+        owner, doc_type="citizen_id", valid_on=date(2015, 1, 1))] == [ids["cccd-old"]]
+    if archive._reader.dialect.name == "postgresql":
+        # Three rows would be a sequential scan; forbid that to see whether the index serves.
+        seen: list[tuple[str, Any]] = []
+
+        def capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                    executemany: bool) -> None:
+            if "FROM documents" in statement:
+                seen.append((statement, parameters))
+
+        event.listen(archive._reader, "before_cursor_execute", capture)
+        try:
+            archive.reuse(owner, doc_type="citizen_id", valid_on=date(2025, 7, 2))
+        finally:
+            event.remove(archive._reader, "before_cursor_execute", capture)
+        (statement, parameters), = seen
+        with archive._reader.connect() as conn:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            plan = "\n".join(conn.exec_driver_sql("EXPLAIN " + statement, parameters).scalars())
+        assert "Index Only Scan using ix_documents_reuse" in plan, plan
+
+
+# --- search outbox ------------------------------------------------------------------------
+
+def test_outbox_drained_by_several_processes_indexes_each_document(place: Place) -> None:
+    seeds = [f"outbox-{i}" for i in range(15)]
+    child_store(place.urls, place.s3, seeds, {})
+    applied = in_processes(child_sync, (place.urls, place.s3), (place.urls, place.s3),
+                           (place.urls, place.s3))
+    assert sum(applied) == len(seeds), "each outbox row is applied by exactly one process"
+    with place.open() as arc:
+        assert arc.search_pending() == 0
+        assert arc.index.count() == len(seeds)
+        hits = arc.search("nguyen van an", limit=50)
+        assert len(hits) == len(seeds)
+        assert len({h["document_id"] for h in hits}) == len(seeds)
+
+
+def test_stage_cache_jobs_and_quarantine(archive: Archive) -> None:
+    from sohoa.records import Quarantined
+
+    archive.cache_put("analyze", "k1", {"text": "Đồng Nai", "n": 1})
+    archive.cache_put("analyze", "k1", {"text": "Đồng Nai", "n": 2})
+    assert archive.cache_get("analyze", "k1") == {"text": "Đồng Nai", "n": 2}
+    job = archive.start_job(["/scans/a.pdf"], "H19.22")
+    archive.record_quarantine(job, Quarantined(source="/scans/b.pdf", reason="truncated PDF"))
+    archive.input_done(job, "/scans/a.pdf", "ab" * 32, "stored")
+    archive.finish_job(job, {"stored": 1, "quarantined": 1})
+    assert archive.get_job(job)["status"] == "finished"
+    assert archive.input_outcome("ab" * 32)["status"] == "stored"
+    assert [q["reason"] for q in archive.list_quarantine()] == ["truncated PDF"]
+    assert archive.audit_verify() == (True, [])
+
+
+def test_document_rows_point_only_at_blobs_that_exist(archive: Archive) -> None:
+    rec, pdf, images = make_record("blobs", pages=3)
+    doc_id, _ = archive.store_document(rec, pdf, images)
+    with archive._reader.connect() as conn:
+        pdf_sha = conn.execute(select(Document.pdf_sha256).where(Document.id == doc_id)
+                               ).scalar_one()
+    assert archive.blobs.get(pdf_sha) == pdf
+    stray = archive.blobs.put(b"left by a crash before the catalog commit")
+    assert list(archive.unreferenced_blobs()) == [stray]
