@@ -257,3 +257,52 @@ def test_document_rows_point_only_at_blobs_that_exist(archive: Archive) -> None:
     assert archive.blobs.get(pdf_sha) == pdf
     stray = archive.blobs.put(b"left by a crash before the catalog commit")
     assert list(archive.unreferenced_blobs()) == [stray]
+
+
+# --- kill -9 in the middle of a store -------------------------------------------------------
+
+CHILD = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from backends import child_store
+from sohoa.archive.s3blobs import S3Options
+place = json.loads(sys.argv[2])
+s3 = S3Options(**place["s3"]) if place["s3"] else None
+child_store(tuple(place["urls"]), s3, ["crash"], {})
+print("stored")
+"""
+
+
+@pytest.mark.parametrize("kill_at", ["after_blobs", "before_commit"])
+def test_sigkill_inside_store_leaves_nothing_half_stored_and_no_lock_held(
+        place: Place, kill_at: str) -> None:
+    import dataclasses
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from sohoa.archive import faults
+
+    with place.open() as arc:
+        arc.audit("test.setup", actor="pytest")
+    env = {**os.environ, faults.ENV: kill_at}
+    spec = json.dumps({"urls": place.urls,
+                       "s3": dataclasses.asdict(place.s3) if place.s3 else None})
+    done = subprocess.run([sys.executable, "-c", CHILD, str(Path(__file__).parent), spec],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    rec, pdf, images = make_record("crash", pages=2)
+    with place.open() as arc:
+        assert arc.has_document(rec.doc_key) is None
+        assert arc.stats()["pages"] == 0
+        assert arc.search_pending() == 0
+        assert [e["action"] for e in arc.audit_events()] == ["test.setup"]
+        # The killed writer held the audit chain's lock: the server released it with the
+        # session, so this store does not wait.
+        doc_id, created = arc.store_document(rec, pdf, images)
+        assert created
+        assert arc.get_pdf(doc_id) == pdf
+        assert arc.audit_verify() == (True, [])
+        assert list(arc.unreferenced_blobs()) == []
