@@ -132,9 +132,10 @@ def home(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 
 def test_catalog_migrates_to_the_review_revision(home: tuple[Path, dict[str, str]]) -> None:
     settings = _settings(home[0])
-    assert head_revision() == "0003"
+    # 0003 added the review table; later revisions build on it.
+    assert int(head_revision()) >= 3
     with open_archive(settings) as archive:
-        assert current_revision(archive._reader) == "0003"
+        assert current_revision(archive._reader) == head_revision()
         assert review_rows.events(archive) == []
 
 
