@@ -371,8 +371,17 @@ class Archive:
               valid_on: date | None = None) -> list[dict[str, Any]]:
         """The owner's stored documents valid on ``valid_on`` (default today), newest first;
         answered from the covering index alone, never from the search index."""
+        day = valid_on or date.today()
+        if self._reader.dialect.name == "sqlite":
+            # One statement, so no BEGIN/COMMIT around it (SQLite reads it from one snapshot),
+            # on the driver's own cursor: see documents.reuse_sqlite.
+            raw = self._reader.raw_connection()
+            try:
+                return documents.reuse_sqlite(raw.driver_connection, owner_id, doc_type, day)
+            finally:
+                raw.close()
         with self._read() as conn:
-            return documents.reuse(conn, owner_id, doc_type, valid_on or date.today())
+            return documents.reuse(conn, owner_id, doc_type, day)
 
     def search_pending(self) -> int:
         """Outbox rows not yet in the search index (cheap: a health check can call it)."""

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from archive_records import make_record, open_archive
 from sqlalchemy import event, text
 
-from sohoa.archive import Archive
+from sohoa.archive import Archive, documents
 from sohoa.archive.catalog import current_revision, head_revision, make_engines, migrate
 from sohoa.archive.models import Base
 from sohoa.errors import ConfigError, NotFoundError, VerificationError
@@ -201,25 +201,34 @@ def test_reuse_lists_valid_documents_newest_first(archive: Archive) -> None:
 def test_reuse_is_answered_from_the_covering_index_alone(archive: Archive) -> None:
     rec, pdf, images = make_record("x")
     archive.store_document(rec, pdf, images)
-    seen: list[tuple[str, tuple]] = []
+    day = date(2024, 6, 1)
+    seen: list[str] = []
 
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if "FROM documents" in statement:
-            seen.append((statement, parameters))
+    # SQLite lookups run on the driver's cursor (documents.reuse_sqlite): trace what it runs.
+    def trace(dbapi_conn, record, proxy):
+        dbapi_conn.set_trace_callback(seen.append)
 
-    event.listen(archive._reader, "before_cursor_execute", capture)
+    def untrace(dbapi_conn, record):
+        dbapi_conn.set_trace_callback(None)
+
+    event.listen(archive._reader, "checkout", trace)
+    event.listen(archive._reader, "checkin", untrace)
     try:
         for doc_type in ("birth_certificate", None):
-            assert len(archive.reuse(rec.owner_id or "", doc_type=doc_type,
-                                     valid_on=date(2024, 6, 1))) == 1
+            found = archive.reuse(rec.owner_id or "", doc_type=doc_type, valid_on=day)
+            assert len(found) == 1
+            # The same answer as the portable statement through SQLAlchemy (PostgreSQL's path).
+            with archive._read() as conn:
+                assert found == documents.reuse(conn, rec.owner_id or "", doc_type, day)
     finally:
-        event.remove(archive._reader, "before_cursor_execute", capture)
-    assert len(seen) == 2
+        event.remove(archive._reader, "checkout", trace)
+        event.remove(archive._reader, "checkin", untrace)
+    statements = [s for s in seen if "FROM documents" in s]
+    assert len(statements) == 4  # each lookup, and its counterpart through SQLAlchemy
     db = sqlite3.connect(archive._reader.url.database)
     try:
-        for statement, parameters in seen:
-            plan = " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN " + statement,
-                                                       parameters))
+        for statement in statements:
+            plan = " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN " + statement))
             assert "USING COVERING INDEX ix_documents_reuse" in plan, plan
     finally:
         db.close()
