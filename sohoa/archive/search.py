@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 import sys
 import time
@@ -30,9 +31,11 @@ from sohoa.errors import StorageError
 from sohoa.vntext import nfc
 
 # Bump when the schema or analyzer changes: an index built by another version is rebuilt.
-SCHEMA_VERSION = 1
+# 2: one catch-all field plus syllable bigrams and trigrams (see _schema).
+SCHEMA_VERSION = 2
 ANALYZER = "vi_folded"
-SEARCH_FIELDS = ("title", "text", "owner_name", "document_number")
+#: The title is fed to the catch-all field this many times: its boost, as term frequency.
+TITLE_WEIGHT = 2
 SNIPPET_CHARS = 240
 _MARKER = "sohoa-index.json"
 _WRITER_HEAP = 64_000_000
@@ -83,6 +86,20 @@ class SearchIndex(Protocol):
 
 
 def _schema() -> tantivy.Schema:
+    """Words are searched in ``all``, which holds every searchable field (title, owner name,
+    document number, text: one value each, so a phrase never runs from one into the next; the
+    title twice, as its boost): a query of words is then an intersection of single-term posting
+    lists, which tantivy answers top-k with block-max pruning instead of scoring every match.
+
+    Vietnamese is written in syllables, so a phrase of common syllables ("của và theo") has
+    posting lists covering nearly every document; intersecting them by position cost hundreds
+    of milliseconds at a million documents. ``bi`` and ``tri`` hold each value's consecutive
+    syllable pairs and triples as single terms ("cua_va", "cua_va_theo"), so a 2- or
+    3-syllable phrase is one term lookup, and a longer one a phrase of overlapping triples.
+
+    The three are fed the analyzer's terms joined by spaces (:class:`_Terms` computes them
+    once per document for all three), so tantivy splits them on whitespace only. The text is
+    stored as bytes, not indexed: snippets are cut from it here (:func:`_snippet`)."""
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("document_id", stored=True, tokenizer_name="raw")
     sb.add_text_field("doc_type", stored=True, tokenizer_name="raw")
@@ -90,10 +107,11 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("dossier_code", stored=True, tokenizer_name="raw")
     sb.add_text_field("unit", stored=True, tokenizer_name="raw")
     sb.add_date_field("issue_date", stored=True, indexed=True, fast=True)
-    sb.add_text_field("title", stored=True, tokenizer_name=ANALYZER)
-    sb.add_text_field("owner_name", stored=True, tokenizer_name=ANALYZER)
-    sb.add_text_field("document_number", stored=True, tokenizer_name=ANALYZER)
-    sb.add_text_field("text", stored=True, tokenizer_name=ANALYZER)
+    sb.add_text_field("title", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_bytes_field("text", stored=True, indexed=False)
+    sb.add_text_field("all", tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("bi", tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("tri", tokenizer_name="whitespace", index_option="position")
     return sb.build()
 
 
@@ -121,8 +139,11 @@ class TantivyIndex:
         self.schema = _schema()
         #: True when the index was (re)created empty by this open: the caller should rebuild it.
         self.fresh = False
+        self._terms = _Terms()
         self._index = self._open()
         self._writer: Any = None
+        self._searcher: Any = None
+        self._seen: tuple[int, int, int] | None = None
         #: How long to wait for another process's writer to finish before giving up.
         self.lock_wait = _LOCK_WAIT_S
 
@@ -206,6 +227,10 @@ class TantivyIndex:
             raise StorageError(f"could not commit the search index at {self.path}: {exc}") from exc
         self._index.reload()
 
+    def optimize(self) -> None:
+        """After a bulk load: commit and wait until background merges have finished."""
+        self.commit()
+
     def rollback(self) -> None:
         if self._writer is not None:
             writer, self._writer = self._writer, None
@@ -215,39 +240,48 @@ class TantivyIndex:
     def close(self) -> None:
         self.rollback()
 
-    @staticmethod
-    def _to_tantivy(d: IndexDoc) -> tantivy.Document:
-        values: dict[str, Any] = {
-            "document_id": d.document_id,
-            "doc_type": d.doc_type,
-            "title": nfc(d.title),
-            "text": nfc(d.text),
-        }
+    def _to_tantivy(self, d: IndexDoc) -> tantivy.Document:
+        title, text = nfc(d.title), nfc(d.text)
+        values: dict[str, Any] = {"document_id": d.document_id, "doc_type": d.doc_type,
+                                  "title": title, "text": text.encode("utf-8")}
         for name in ("owner_id", "dossier_code", "unit"):
             value = getattr(d, name)
             if value:
                 values[name] = value
-        if d.owner_name:
-            values["owner_name"] = nfc(d.owner_name)
-        if d.document_number:
-            values["document_number"] = nfc(d.document_number)
         if d.issue_date is not None:
             values["issue_date"] = _as_datetime(d.issue_date)
+        searchable = [title] * TITLE_WEIGHT + [
+            nfc(v) for v in (d.owner_name, d.document_number) if v] + [text]
+        terms = [self._terms(v) for v in searchable]
+        values["all"] = [" ".join(t) for t in terms]
+        values["bi"] = [" ".join(_grams(t, 2)) for t in terms]
+        values["tri"] = [" ".join(_grams(t, 3)) for t in terms]
         return tantivy.Document(**values)
 
     # --- reading ---------------------------------------------------------------------------
 
     def count(self) -> int:
-        self._index.reload()
-        return int(self._index.searcher().num_docs)
+        return int(self._current().num_docs)
+
+    def _current(self) -> Any:
+        """The searcher on the last commit, from whichever process made it. Reloading costs
+        more than a whole selective query, so it happens only when ``meta.json`` (replaced
+        atomically on every commit) has changed since the last look."""
+        try:
+            st = (self.path / "meta.json").stat()
+            seen: tuple[int, int, int] | None = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except OSError:
+            seen = None
+        if self._searcher is None or seen is None or seen != self._seen:
+            self._index.reload()
+            self._searcher, self._seen = self._index.searcher(), seen
+        return self._searcher
 
     def search(self, query: str, *, owner: str | None = None, doc_type: str | None = None,
                unit: str | None = None, date_from: date | None = None,
                date_to: date | None = None, limit: int = 10) -> list[dict[str, Any]]:
-        # Another process may have committed since we last looked.
-        self._index.reload()
-        searcher = self._index.searcher()
-        text_query = self._parse(nfc(query).strip())
+        searcher = self._current()
+        text_query, highlight = self._parse(nfc(query).strip())
         clauses = [(tantivy.Occur.Must, text_query)]
         for name, value in (("owner_id", owner), ("doc_type", doc_type), ("unit", unit)):
             if value:
@@ -259,16 +293,16 @@ class TantivyIndex:
                 _as_datetime(date_from) if date_from else None,
                 _as_datetime(date_to) if date_to else None)))
         final = clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
-        result = searcher.search(final, max(1, limit))
-        snippets = tantivy.SnippetGenerator.create(searcher, text_query, self.schema, "text")
-        snippets.set_max_num_chars(SNIPPET_CHARS)
+        # No total count: counting visits every match and defeats block-max pruning.
+        result = searcher.search(final, max(1, limit), count=False)
         hits = []
         for score, address in result.hits:
             doc = searcher.doc(address)
-            snippet = snippets.snippet_from_doc(doc).to_html()
+            text = bytes(_first(doc, "text", b"")).decode("utf-8")
+            snippet = _snippet(text, highlight, self._terms) if highlight else ""
             if not snippet:
                 # The match was in the title or owner name (or no words were asked for).
-                snippet = html.escape(_first(doc, "text")[:SNIPPET_CHARS])
+                snippet = html.escape(text[:SNIPPET_CHARS])
             issued = _first(doc, "issue_date", None)
             hits.append({
                 "document_id": _first(doc, "document_id"),
@@ -282,19 +316,146 @@ class TantivyIndex:
             })
         return hits
 
-    def _parse(self, query: str) -> tantivy.Query:
+    def _parse(self, query: str) -> tuple[tantivy.Query, set[str]]:
+        """The query for ``query`` and the terms to highlight. The syntax is the one
+        Elasticsearch's ``simple_query_string`` gives the other engine, and never an error:
+        words (all required), "quoted phrases", ``-`` before a word or phrase to exclude it,
+        ``|`` or ``OR`` between alternatives; a word the analyzer cuts in several terms
+        ("123/2022/QĐ-UBND") is a phrase of them. Anything else is text."""
         if not query:
-            return tantivy.Query.all_query()
-        try:
-            return self._index.parse_query(
-                query, list(SEARCH_FIELDS), field_boosts={"title": 2.0},
-                conjunction_by_default=True)
-        except ValueError:
-            # A stray quote or colon from a hurried officer: search what can be understood.
-            parsed, _errors = self._index.parse_query_lenient(
-                query, list(SEARCH_FIELDS), field_boosts={"title": 2.0},
-                conjunction_by_default=True)
-            return parsed
+            return tantivy.Query.all_query(), set()
+        alternatives: list[list[tuple[tantivy.Occur, tantivy.Query]]] = [[]]
+        highlight: set[str] = set()
+        for m in _CLAUSE.finditer(query):
+            sign, phrase, word = m.group("sign"), m.group("phrase"), m.group("word")
+            if word is not None and (word in ("|", "OR") or (word == "AND" and not sign)):
+                if word != "AND" and alternatives[-1]:
+                    alternatives.append([])
+                continue
+            terms = self._terms(phrase if phrase is not None else word)
+            if not terms:
+                continue
+            if sign == "-":
+                alternatives[-1].append((tantivy.Occur.MustNot, self._sequence(terms)))
+            else:
+                alternatives[-1].append((tantivy.Occur.Must, self._sequence(terms)))
+                highlight.update(terms)
+        groups = []
+        for clauses in alternatives:
+            if not clauses:
+                continue
+            if all(occur == tantivy.Occur.MustNot for occur, _ in clauses):
+                clauses = [(tantivy.Occur.Must, tantivy.Query.all_query()), *clauses]
+            groups.append(clauses[0][1] if len(clauses) == 1
+                          else tantivy.Query.boolean_query(clauses))
+        if not groups:
+            return tantivy.Query.empty_query(), set()
+        if len(groups) == 1:
+            return groups[0], highlight
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, g) for g in groups]), highlight
+
+    def _sequence(self, terms: list[str]) -> tantivy.Query:
+        """Consecutive terms (a phrase, or one term): a single-term lookup up to three."""
+        if len(terms) == 1:
+            return self._term("all", terms[0])
+        if len(terms) == 2:
+            return self._term("bi", _JOIN.join(terms))
+        if len(terms) == 3:
+            return self._term("tri", _JOIN.join(terms))
+        # Overlapping triples at consecutive positions: exactly the phrase.
+        return tantivy.Query.phrase_query(self.schema, "tri", list(_grams(terms, 3)))
+
+    def _term(self, field: str, text: str) -> tantivy.Query:
+        # Frequencies, not positions: what BM25 needs, and what block-max pruning runs on.
+        return tantivy.Query.term_query(self.schema, field, text, index_option="freq")
+
+
+# A clause: an optional sign, then a "quoted phrase" (the closing quote may be missing) or a
+# run of anything but spaces and quotes. Parentheses and other operators are dropped by the
+# analyzer with the rest of the punctuation.
+_CLAUSE = re.compile(r'(?P<sign>[-+]?)(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+# Joins a bigram's or trigram's syllables into one term: the analyzer's terms are
+# alphanumeric, so it cannot occur inside one.
+_JOIN = "_"
+
+
+def _grams(terms: list[str], n: int) -> Iterator[str]:
+    """Each run of ``n`` consecutive terms, as one term."""
+    return map(_JOIN.join, zip(*(terms[i:] for i in range(n)), strict=False))
+
+
+# What tantivy's simple tokenizer keeps of a word: runs of letters and digits.
+_ALNUM = re.compile(r"[^\W_]+")
+_MAX_TERM_BYTES = 64  # longer "words" are OCR noise: dropped, as remove_long(64) did
+_CACHE_WORDS = 500_000
+
+
+class _Terms:
+    """The analyzer's terms for a text. The text is split at whitespace (where the analyzer
+    splits too), and each distinct piece ("Nai;", "123/2022/QĐ-UBND") is analyzed once by the
+    tantivy analyzer itself (split at punctuation, NFC, lower-case, ASCII folding with đ→d)
+    and remembered: Vietnamese has a few thousand syllables, so nearly every piece is a
+    dictionary hit, where analyzing a whole document from Python cost ten times more."""
+
+    def __init__(self) -> None:
+        self._analyzer = _analyzer()
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def piece(self, piece: str) -> tuple[str, ...]:
+        terms = self._cache.get(piece)
+        if terms is None:
+            if len(self._cache) >= _CACHE_WORDS:
+                self._cache.clear()
+            terms = tuple(t for t in self._analyzer.analyze(piece)
+                          if len(t.encode("utf-8")) < _MAX_TERM_BYTES)
+            self._cache[piece] = terms
+        return terms
+
+    def __call__(self, text: str) -> list[str]:
+        out: list[str] = []
+        get, piece = self._cache.get, self.piece
+        for p in text.split():
+            terms = get(p)
+            out.extend(piece(p) if terms is None else terms)
+        return out
+
+
+def _snippet(text: str, terms: set[str], fold: _Terms) -> str:
+    """The passage of ``text`` (at most about ``SNIPPET_CHARS`` characters) with the most
+    pieces holding one of ``terms``, HTML-escaped, each matching word in ``<b>…</b>``; "" if
+    there is none. Passages are cut as tantivy's snippet generator cut them: the first from
+    the start of the text, each next from the piece that would have made the previous one too
+    long; each runs to the end of its last piece."""
+    best: list[tuple[int, int]] = []
+    best_span = (0, 0)
+    start = stop = 0
+    marks: list[tuple[int, int]] = []
+    find, get, piece = text.find, fold._cache.get, fold.piece
+    for p in text.split():
+        a = find(p, stop)
+        b = a + len(p)
+        if b - start > SNIPPET_CHARS:
+            if len(marks) > len(best):
+                best, best_span = marks, (start, stop)
+            start, marks = a, []
+        stop = b
+        found = get(p)
+        if not terms.isdisjoint(piece(p) if found is None else found):
+            marks.append((a, b))
+    if len(marks) > len(best):
+        best, best_span = marks, (start, stop)
+    if not best:
+        return ""
+    out, at = [], best_span[0]
+    for a, b in best:
+        # Within a piece such as "Nai;" or "(Đồng", only the matching words are marked.
+        for m in _ALNUM.finditer(text, a, b):
+            if terms.isdisjoint(fold.piece(m.group())):
+                continue
+            out += [html.escape(text[at:m.start()]), "<b>", html.escape(m.group()), "</b>"]
+            at = m.end()
+    out.append(html.escape(text[at:best_span[1]]))
+    return "".join(out)
 
 
 @contextmanager
