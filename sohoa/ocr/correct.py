@@ -194,6 +194,7 @@ class Lexicon:
     syllables: dict[str, int]  # syllable key (see :func:`key`) -> count in the phrases
     bigrams: frozenset[tuple[str, str]]  # keys of adjacent syllables within a phrase
     names: frozenset[str]  # closed list: keys of surnames and provinces' syllables
+    surnames: frozenset[str] = frozenset()  # keys of surnames and the middle names Văn, Thị
 
 
 @cache
@@ -204,12 +205,15 @@ def load_lexicon(path: Path = _LEXICON) -> Lexicon:
     syllables: dict[str, int] = {}
     bigrams: set[tuple[str, str]] = set()
     names: set[str] = set()
+    surnames: set[str] = set()
     phrases: list[str] = []
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = unicodedata.normalize("NFC", raw.split("#", 1)[0]).strip()
         if not line:
             continue
         if line.startswith("@name "):
+            if "|" not in line:  # a line of surnames, not of places
+                surnames.update(key(w) for w in re.findall(r"[^\W\d_]+", line[6:]))
             for phrase in line[6:].split("|"):
                 names.update(key(w) for w in re.findall(r"[^\W\d_]+", phrase))
                 if "|" in line:  # surnames are listed one after another, not as a phrase
@@ -222,7 +226,7 @@ def load_lexicon(path: Path = _LEXICON) -> Lexicon:
         for word in words:
             syllables[word] = syllables.get(word, 0) + 1
         bigrams.update(itertools.pairwise(words))
-    return Lexicon(syllables, frozenset(bigrams), frozenset(names))
+    return Lexicon(syllables, frozenset(bigrams), frozenset(names), frozenset(surnames))
 
 
 def _registry_phrases() -> list[str]:
@@ -318,11 +322,46 @@ def _context_score(lex: Lexicon, prev: str | None, word: str, nxt: str | None) -
     return score
 
 
+def _name_run(parts: Sequence[re.Match[str] | None], keys: Sequence[str | None],
+              lex: Lexicon) -> list[bool]:
+    """Which tokens continue a person's name: capitalized syllables after a capitalized
+    surname ("Phan Văn Phong", "NGUYỄN THỊ NGA"). Their spelling is the person's, not the
+    lexicon's: "Văn Phong" must not become "Văn phòng"."""
+    inside = [False] * len(parts)
+    run = False
+    for i, match in enumerate(parts):
+        core = match.group(2) if match else ""
+        capital = core[:1].isupper() and is_syllable(core) and not match.group(3)
+        if run and capital:
+            inside[i] = True
+        elif not run and capital and keys[i] in lex.surnames and keys[i] not in _MIDDLE:
+            run = True
+            continue
+        run = run and capital
+    return inside
+
+
+_MIDDLE = frozenset({key("Văn"), key("Thị")})  # middle names: a name never starts with them
+
+
+def _split_name(core: str, lex: Lexicon) -> str | None:
+    """``core`` as two syllables when the model dropped the space inside a name ("THỊNGA" →
+    "THỊ NGA"): the first must be a surname or middle name, both valid syllables."""
+    for cut in range(2, len(core) - 1):
+        left, right = core[:cut], core[cut:]
+        if key(left) in lex.surnames and is_syllable(left) and is_syllable(right):
+            if core[:1].isupper() and not core.isupper():
+                right = right[:1].upper() + right[1:]
+            return f"{left} {right}"
+    return None
+
+
 def correct_tokens(tokens: Sequence[str], lexicon: Lexicon | None = None) -> list[str]:
     """The tokens of one line, corrected where the evidence says so (see the module doc)."""
     lex = lexicon or load_lexicon()
     parts = [_WORD.match(t) for t in tokens]
     keys = [key(m.group(2)) if m else None for m in parts]
+    in_name = _name_run(parts, keys, lex)
     out = list(tokens)
     for i, match in enumerate(parts):
         if match is None:
@@ -334,6 +373,14 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon | None = None) -> lis
         valid = is_syllable(core)
         capitalized = core[:1].isupper() and not core.isupper()
         all_caps = core.isupper() and len(core) > 1
+        if valid and in_name[i]:
+            out[i] = match.group(1) + _placed(core) + match.group(3)
+            continue
+        if not valid and core[:1].isupper() and i > 0 and keys[i - 1] in lex.surnames:
+            split = _split_name(core, lex)
+            if split is not None:
+                out[i] = match.group(1) + split + match.group(3)
+                continue
         own = _context_score(lex, prev, own_key, nxt)
         if valid and own > 0:
             out[i] = match.group(1) + _placed(core) + match.group(3)

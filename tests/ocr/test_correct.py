@@ -175,3 +175,17 @@ def test_correction_on_a_synthetic_scan_only_improves_the_text():
     assert after < before
     # Digits and codes are never touched.
     assert all(not any(ch.isdigit() for ch in a) for a, _ in changed)
+
+
+def test_a_name_keeps_its_spelling_even_beside_a_lexicon_phrase():
+    # "Văn phòng" is an administrative phrase, but after a surname "Văn Phong" is a person.
+    assert correct_line("Họ và tên: PHAN VĂN PHONG") == "Họ và tên: PHAN VĂN PHONG"
+    assert correct_line("Ông Phan Văn Phong") == "Ông Phan Văn Phong"
+    # Without a surname before it the phrase still wins.
+    assert correct_line("VĂN PHONG ĐĂNG KÝ ĐẤT ĐAI") == "VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI"
+
+
+def test_a_space_lost_inside_a_name_is_put_back():
+    assert correct_line("Họ, chữ đệm và tên: NGUYỄN THỊNGA") == "Họ, chữ đệm và tên: NGUYỄN THỊ NGA"
+    assert correct_line("Bà Nguyễn Thịnga") == "Bà Nguyễn Thị Nga"
+    assert correct_line("thịnga") == "thịnga"  # no surname before it: no evidence
