@@ -736,13 +736,39 @@ def issuing_body(lines: list[str]) -> str | None:
 # --- the extractor -------------------------------------------------------------------------
 
 
-def extract_fields(doc_type: str, text: str, registry: Registry | None = None) -> Extraction:
-    """The fields ``doc_type`` carries, read from ``text`` and validated."""
+_PERSON_FIELDS = ("full_name", "id_number", "date_of_birth", "sex", "address", "place_of_birth")
+
+
+def extract_fields(doc_type: str, text: str, registry: Registry | None = None, *,
+                   party: str | None = None) -> Extraction:
+    """The fields ``doc_type`` carries, read from ``text`` and validated.
+
+    A document of several people (``owner_shared``: a marriage certificate names both spouses)
+    reads the first person's fields, unless ``party`` (a citizen ID, usually the dossier's
+    applicant) names one of them: then the person fields are that person's.
+    """
     registry = registry or load_registry()
     spec = registry.get(doc_type)
     text = nfc(text)
     lines = text.splitlines()
     hits = _find_hits(lines, spec)
+    if party and spec.owner_shared:
+        block = _party_block(lines, hits, party)
+        if block is not None:
+            whole = extract_fields(doc_type, text, registry)
+            person = extract_fields(doc_type, "\n".join(block), registry)
+            fields = {k: v for k, v in whole.fields.items() if k not in _PERSON_FIELDS}
+            fields.update((k, v) for k, v in person.fields.items() if k in _PERSON_FIELDS)
+            others = [i for i in (whole.fields.get("id_number"),
+                                  whole.fields.get("related_id_numbers"))
+                      if i is not None and i.value]
+            ids = [v for fv in others for v in fv.value.split(",") if v != party]
+            if ids:
+                fields["related_id_numbers"] = FieldValue(",".join(ids), 0.8)
+            else:
+                fields.pop("related_id_numbers", None)
+            name = fields.get("full_name")
+            return Extraction(fields=fields, owner_name=name.value if name else None)
     wanted = set(spec.fields)
     out: dict[str, FieldValue] = {}
 
@@ -814,6 +840,18 @@ def extract_fields(doc_type: str, text: str, registry: Registry | None = None) -
         name = fields.get("full_name")
         return Extraction(fields=fields, owner_name=name.value if name else None)
     return _with_owner(spec.owner_kind, spec.owner_field, fields)
+
+
+def _party_block(lines: list[str], hits: list[_Hit], party: str) -> list[str] | None:
+    """The lines of the one person, among several a document names, whose citizen ID is
+    ``party``: from their name's caption to the next person's name caption."""
+    starts = sorted({h.line for h in hits if h.field == "full_name"})
+    if len(starts) < 2:
+        return None
+    ends = [*starts[1:], len(lines)]
+    found = [lines[a:b] for a, b in zip(starts, ends, strict=True)
+             if party in re.sub(r"\D", "", " ".join(lines[a:b]).replace("O", "0"))]
+    return found[0] if len(found) == 1 else None
 
 
 def _other_ids(hits: list[_Hit], lines: list[str], first: FieldValue | None) -> list[str]:

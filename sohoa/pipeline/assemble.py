@@ -101,6 +101,10 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
     extraction = extract_fields(classification.doc_type, full_text, registry)
     doc_type = registry.get(classification.doc_type)
     owner = resolve_owner(doc_type.code, extraction, applicant, registry)
+    if doc_type.owner_shared and owner.owner_id:
+        # A paper of several people (both spouses): its person fields are the owner's.
+        extraction = extract_fields(classification.doc_type, full_text, registry,
+                                    party=owner.owner_id)
     values = extraction.values()
     valid_until = registry.valid_until(doc_type.code, values)
 

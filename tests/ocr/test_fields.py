@@ -543,3 +543,29 @@ def test_a_number_that_lost_or_gained_a_digit_does_not_contradict_the_receipt(
 def test_the_next_word_is_not_read_onto_the_id_number(line: str) -> None:
     fv = extract_fields("dossier_receipt", f"GIẤY TIẾP NHẬN HỒ SƠ\n{line}").fields["id_number"]
     assert (fv.value, fv.flag) == ("075180954281", None)
+
+
+def test_the_owners_own_fields_are_read_from_a_paper_of_two_people() -> None:
+    text = """GIẤY CHỨNG NHẬN KẾT HÔN
+Họ, chữ đệm, tên vợ: BÙI KIM TUYẾT
+Ngày, tháng, năm sinh: 27/08/2000
+Nơi cư trú: Số 12, đường Lê Lai, phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh
+Giấy tờ tùy thân: Căn cước công dân số 074300808703
+Họ, chữ đệm, tên chồng: PHẠM XUÂN THÀNH
+Ngày, tháng, năm sinh: 03/12/1999
+Nơi cư trú: Số 7, đường Hùng Vương, xã Bắc Sơn, huyện Trảng Bom, tỉnh Đồng Nai
+Giấy tờ tùy thân: Căn cước công dân số 038099630281
+Nơi đăng ký kết hôn: Ủy ban nhân dân xã Bắc Sơn, huyện Trảng Bom
+Ngày, tháng, năm đăng ký: 09/11/2022"""
+    husband = extract_fields("marriage_certificate", text, party="038099630281").values()
+    assert husband["full_name"] == "Phạm Xuân Thành"
+    assert husband["date_of_birth"] == "1999-12-03"
+    assert husband["id_number"] == "038099630281"
+    assert husband["address"].startswith("Số 7, đường Hùng Vương")
+    assert husband["related_id_numbers"] == "074300808703"
+    assert husband["issue_date"] == "2022-11-09"  # the paper's own fields are the paper's
+    wife = extract_fields("marriage_certificate", text, party="074300808703").values()
+    assert (wife["full_name"], wife["related_id_numbers"]) == ("Bùi Kim Tuyết", "038099630281")
+    # Someone the paper does not name changes nothing.
+    assert extract_fields("marriage_certificate", text, party="079000000001").values() \
+        == extract_fields("marriage_certificate", text).values()
