@@ -217,6 +217,50 @@ def _by_columns(rows: list[list[_Segment]], boundary: float) -> list[list[list[B
     return [[left for left, _ in sides if left], [right for _, right in sides if right]]
 
 
+def _body_lines(rows: list[list[_Segment]]) -> list[list[Box]]:
+    """The body's rows as lines, except where a row is two columns side by side: a card puts
+    its photo column (photo, "Có giá trị đến: …" under it) left of the text column, and the
+    lines of the text column that wrap beside the photo column are read before the photo
+    column's text ("… thành phố | Thủ Đức, Thành phố Hồ Chí Minh", then "Có giá trị đến: …").
+
+    A row is split before a word that starts where at least three rows of the body start (the
+    text column's edge), and more of them than where the row itself starts, when a gap wider
+    than the row's usual word gap comes before it and the line above starts there too (the text
+    column goes on). The left parts are read once the rows beside them, which start at the
+    edge, end.
+    """
+    starts = [row[0].left for row in rows]
+    lines: list[list[Box]] = []
+    aside: list[list[Box]] = []
+    edge: int | None = None
+    for row in rows:
+        words = sorted((w for seg in row for w in seg.words), key=lambda w: w.left)
+        height = median(w.height for w in words)
+
+        def aligned(x: int, height: float = height) -> int:
+            return sum(1 for start in starts if abs(start - x) <= height)
+
+        own = aligned(words[0].left)
+        gaps = [b.left - a.right for a, b in itertools.pairwise(words)]
+        wide = max(0.3 * height, 1.5 * median(gaps)) if gaps else 0.0
+        above = lines[-1][0].left if lines else None
+        cut = next((k for k in range(1, len(words))
+                    if gaps[k - 1] > wide
+                    and above is not None and abs(words[k].left - above) <= height
+                    and aligned(words[k].left) >= 3 and aligned(words[k].left) > own), None)
+        if cut is not None:
+            lines.append(words[cut:])
+            aside.append(words[:cut])
+            edge = words[cut].left
+            continue
+        if aside and (edge is None or abs(words[0].left - edge) > height):
+            lines.extend(aside)
+            aside = []
+        lines.append(words)
+    lines.extend(aside)
+    return lines
+
+
 def reading_order(words: Sequence[Box], page_width: int) -> list[Line]:
     """Lines of ``words`` in reading order; each line's words left to right."""
     if not words:
@@ -247,7 +291,7 @@ def reading_order(words: Sequence[Box], page_width: int) -> list[Line]:
     groups: list[list[list[Box]]] = []
     if head:
         groups.extend(_by_columns(rows[:head], head_x))
-    groups.append([[w for seg in row for w in seg.words] for row in rows[head:body_end]])
+    groups.append(_body_lines(rows[head:body_end]))
     if tail:
         groups.extend(_by_columns(rows[body_end:], tail_x))
         groups.append([[w for seg in row for w in seg.words] for row in foot_rows])

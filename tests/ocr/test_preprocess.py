@@ -283,3 +283,39 @@ def test_rotation_candidates_follow_osd_confidence():
     assert rotation_candidates(90, 3.0) == (90, 270)  # OSD's typical slip is 180 degrees
     assert rotation_candidates(180, 0.5) == (0, 180, 90, 270)  # unsure: as scanned first
     assert rotation_candidates(0, 0.0) == (0, 180, 90, 270)
+
+
+def test_a_card_reads_its_text_column_before_the_photo_column_beside_it():
+    # A CCCD: the text column starts at x=630; under the photo (x=290) "Có giá trị đến: …"
+    # shares a row with the wrapped end of the address.
+    def line(y: int, x: int, *texts: str, key: int) -> list[Box]:
+        out, left = [], x
+        for t in texts:
+            out.append(Box(t, left, y, 12 * len(t), 20, 95, key))
+            left += 12 * len(t) + 8
+        return out
+
+    boxes = [
+        *line(60, 300, "CỘNG", "HÒA", "XÃ", "HỘI", "CHỦ", "NGHĨA", "VIỆT", "NAM", "CĂN", "CƯỚC",
+              "CÔNG", "DÂN", key=0),
+        *line(100, 630, "Họ", "và", "tên:", key=1),
+        *line(140, 630, "PHAN", "DIỆU", "ANH", key=2),
+        *line(180, 630, "Nơi", "thường", "trú:", key=3),
+        *line(220, 630, "Số", "394,", "phường", "An", "Khánh,", "thành", key=4),
+        *line(260, 290, "Có", "giá", "trị", "đến:", "28/04/2031", key=5),
+        *line(260, 630, "phố", "Thủ", "Đức", key=5),
+        *line(300, 290, "Date", "of", "expiry", key=6),
+        Box("IDVNM0791716251537079171625153<<<", 100, 380, 1000, 20, 95, 7),
+    ]
+    texts = [" ".join(w.text for w in ln.words) for ln in reading_order(boxes, 1654)]
+    assert texts == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM CĂN CƯỚC CÔNG DÂN",
+        "Họ và tên:",
+        "PHAN DIỆU ANH",
+        "Nơi thường trú:",
+        "Số 394, phường An Khánh, thành",
+        "phố Thủ Đức",
+        "Có giá trị đến: 28/04/2031",
+        "Date of expiry",
+        "IDVNM0791716251537079171625153<<<",
+    ]
