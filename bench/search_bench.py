@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from sohoa.archive import Archive, IndexDoc, TantivyIndex
+from sohoa.archive.policy import Caller
+from sohoa.pipeline.lookup import Reader
 from sohoa.synth.textcorpus import Corpus, TextDoc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,6 +86,20 @@ def log(message: str) -> None:
     LOADS.append(os.getloadavg()[0])  # other work on the machine skews every figure: say so
     print(f"[{time.strftime('%H:%M:%S')}] {message} (load {LOADS[-1]:.1f})", file=sys.stderr,
           flush=True)
+
+
+def cached(work: Path, name: str, docs: int, reuse: bool, make: Callable[[], Any]) -> Any:
+    """``make()``, or what it returned when the same work directory was built before
+    (``--reuse-workdir``); recorded in ``<work>/<name>-bench.json`` once it has finished."""
+    record = work / f"{name}-bench.json"
+    if reuse and record.is_file():
+        saved = json.loads(record.read_text("utf-8"))
+        if saved.get("docs") == docs:
+            log(f"{name}: reusing the one built in {work}")
+            return saved["value"]
+    value = make()
+    record.write_text(json.dumps({"docs": docs, "value": value}), "utf-8")
+    return value
 
 
 # --- 1. catalog ---------------------------------------------------------------------------
@@ -135,14 +151,15 @@ def bench_reuse(work: Path, corpus: Corpus, n: int) -> dict[str, Any]:
     rng = random.Random(11)
     owners = corpus.sample_owners(rng, n + 200)
     with Archive.open(f"sqlite:///{work}/catalog.db", f"file://{work}/blobs",
-                      f"tantivy://{work}/catalog-index") as archive:
+                      f"tantivy://{work}/index") as archive:
         today = date.today()
         for owner in owners[:200]:
             archive.reuse(owner, valid_on=today)
-        times, rows = [], []
+        times, cpu, rows = [], [], []
         for owner in owners[200:]:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.thread_time()
             found = archive.reuse(owner, valid_on=today)
+            cpu.append((time.thread_time() - c) * 1000)
             times.append((time.perf_counter() - t) * 1000)
             rows.append(len(found))
         typed = []
@@ -150,8 +167,18 @@ def bench_reuse(work: Path, corpus: Corpus, n: int) -> dict[str, Any]:
             t = time.perf_counter()
             archive.reuse(owner, doc_type="citizen_id_card", valid_on=today)
             typed.append((time.perf_counter() - t) * 1000)
-    return {"reuse": percentiles(times), "reuse_type": percentiles(typed),
-            "rows_mean": statistics.fmean(rows), "rows_max": max(rows)}
+        # As officers get them: purpose checked, one hash-chained access-log entry committed
+        # (fsync) per lookup. Fewer samples: each one is a durable write to the catalog.
+        reader, caller = Reader(archive), Caller("bench", "officer", "H19.22")
+        audited = []
+        for owner in owners[200:200 + n // 4]:
+            t = time.perf_counter()
+            reader.reuse(caller, "bench H19.22-0001", owner, valid_on=today)
+            audited.append((time.perf_counter() - t) * 1000)
+    return {"reuse": percentiles(times), "reuse_cpu": percentiles(cpu),
+            "reuse_type": percentiles(typed), "reuse_audited": percentiles(audited),
+            "audited_n": len(audited), "rows_mean": statistics.fmean(rows),
+            "rows_max": max(rows)}
 
 
 # --- 2. indexing --------------------------------------------------------------------------
@@ -202,13 +229,27 @@ def bench_queries(search: Callable[..., list[dict[str, Any]]],
     for name, queries in sets.items():
         for q in queries[:30]:  # warm caches
             search(**q)
-        times, hits = [], []
+        times, hits, ids = [], [], []
         for q in queries:
             t = time.perf_counter()
             found = search(**q, limit=10)
             times.append((time.perf_counter() - t) * 1000)
             hits.append(len(found))
-        out[name] = {**percentiles(times), "hits_mean": statistics.fmean(hits)}
+            ids.append(sorted(h["document_id"] for h in found))
+        out[name] = {**percentiles(times), "hits_mean": statistics.fmean(hits), "ids": ids}
+    return out
+
+
+def agreement(a: dict[str, Any], b: dict[str, Any]) -> dict[str, list[int]]:
+    """Per query set: [queries whose whole result set fits in the limit on both engines, of
+    those how many sets are identical, queries whose top 10 are identical]. Top 10s of
+    thousands of matches depend on each engine's scoring; complete sets must not differ."""
+    out = {}
+    for name in a:
+        pairs = list(zip(a[name]["ids"], b[name]["ids"], strict=True))
+        complete = [(x, y) for x, y in pairs if len(x) < 10 and len(y) < 10]
+        out[name] = [len(complete), sum(x == y for x, y in complete),
+                     sum(x == y for x, y in pairs)]
     return out
 
 
@@ -329,6 +370,12 @@ def report(r: dict[str, Any], command: str) -> str:
               ", ".join(f"{k} {tv['queries'][k]['hits_mean']:.1f}"
                         + (f"/{es['queries'][k]['hits_mean']:.1f}" if es else "")
                         for k in tv["queries"]) + ".", ""]
+    if r.get("agreement"):
+        lines += ["Queries whose complete result set fits in the limit on both engines, and how "
+                  "many of those sets are identical (top 10s of larger sets depend on each "
+                  "engine's scoring; identical top 10s in brackets): " + ", ".join(
+                      f"{k} {c[1]}/{c[0]} ({c[2]}/{len(tv['queries'][k]['ids'])})"
+                      for k, c in r["agreement"].items()) + ".", ""]
     c = r["catalog"]
     ru = r["reuse"]
     lines += [
@@ -340,7 +387,12 @@ def report(r: dict[str, Any], command: str) -> str:
         f"| owner | {ru['reuse']['p50']:.3f} | {ru['reuse']['p95']:.3f} | "
         f"{ru['reuse']['p99']:.3f} |",
         f"| owner + type | {ru['reuse_type']['p50']:.3f} | {ru['reuse_type']['p95']:.3f} | "
-        f"{ru['reuse_type']['p99']:.3f} |", "",
+        f"{ru['reuse_type']['p99']:.3f} |",
+        f"| owner, CPU time of the lookup thread | {ru['reuse_cpu']['p50']:.3f} | "
+        f"{ru['reuse_cpu']['p95']:.3f} | {ru['reuse_cpu']['p99']:.3f} |",
+        f"| owner, audited (`lookup.Reader`: access-log entry committed; "
+        f"{ru['audited_n']} lookups) | {ru['reuse_audited']['p50']:.3f} | "
+        f"{ru['reuse_audited']['p95']:.3f} | {ru['reuse_audited']['p99']:.3f} |", "",
     ]
     a = r.get("api")
     if a:
@@ -381,6 +433,10 @@ def main() -> None:
     parser.add_argument("--api-requests", type=int, default=4000)
     parser.add_argument("--api-threads", type=int, default=4)
     parser.add_argument("--workdir", type=Path, help="Kept after the run if given.")
+    parser.add_argument("--reuse-workdir", action="store_true",
+                        help="With --workdir: keep a catalog and tantivy index already built "
+                             "there for the same --docs (and index schema), timing only the "
+                             "queries; their load/indexing figures are the recorded ones.")
     parser.add_argument("--write-results", action="store_true",
                         help=f"Replace the '{HEADING}' section of bench/RESULTS.md.")
     args = parser.parse_args()
@@ -389,27 +445,43 @@ def main() -> None:
         print(json.dumps(load_client(args.port, args.token, owners, args.threads)))
         return
 
+    if args.reuse_workdir and not args.workdir:
+        parser.error("--reuse-workdir needs --workdir")
     work = args.workdir or Path(tempfile.mkdtemp(prefix="sohoa-bench-"))
-    if work.exists() and any(work.iterdir()):
+    if work.exists() and any(work.iterdir()) and not args.reuse_workdir:
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
     corpus = Corpus(args.docs)
     r: dict[str, Any] = {"docs": args.docs, "owners": corpus.owner_count,
                          "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     try:
-        log("generating (timing the generator alone)")
-        r["generate_s"] = generation_seconds(corpus)
-        log("catalog")
-        r["catalog"] = load_catalog(work, corpus)
-        r["reuse"] = bench_reuse(work, corpus, 2000)
+        r["generate_s"] = cached(work, "generate", args.docs, args.reuse_workdir, lambda: (
+            log("generating (timing the generator alone)"), generation_seconds(corpus))[1])
+        r["catalog"] = cached(work, "catalog", args.docs, args.reuse_workdir, lambda: (
+            log("catalog"), load_catalog(work, corpus))[1])
         sets = query_sets(corpus, args.queries)
 
-        log("tantivy")
         tantivy = TantivyIndex(work / "index")
-        index_s = index_corpus(tantivy, corpus)
-        r["tantivy"] = {"index_s": index_s, "size": dir_size(work / "index"),
-                        "queries": bench_queries(tantivy.search, sets)}
+        if tantivy.fresh:  # a new index, or one of another schema version: (re)build it
+            (work / "index-bench.json").unlink(missing_ok=True)
+
+        def build() -> dict[str, Any]:
+            log("tantivy")
+            index_s = index_corpus(tantivy, corpus)
+            log("tantivy: optimizing")
+            started = time.perf_counter()
+            tantivy.optimize()
+            return {"index_s": index_s, "optimize_s": time.perf_counter() - started,
+                    "size": dir_size(work / "index")}
+
+        r["tantivy"] = dict(cached(work, "index", args.docs, args.reuse_workdir, build))
+        log("tantivy queries")
+        r["tantivy"]["queries"] = bench_queries(tantivy.search, sets)
         tantivy.close()
+        # After the index is built: opening the archive on a catalog of documents with a new
+        # or outdated index would rebuild it first.
+        log("reuse lookups")
+        r["reuse"] = bench_reuse(work, corpus, 2000)
 
         if args.es:
             from sohoa.archive.elastic import ElasticIndex
@@ -423,6 +495,8 @@ def main() -> None:
                     metric="nodes")["nodes"].popitem()[1].get("version", "")
                 r["elasticsearch"] = {"index_s": index_s, "size": es.size_bytes(),
                                       "queries": bench_queries(es.search, sets)}
+                r["agreement"] = agreement(r["tantivy"]["queries"],
+                                           r["elasticsearch"]["queries"])
             finally:
                 es.drop()
                 es.close()
@@ -439,6 +513,9 @@ def main() -> None:
         for a in sys.argv[1:])
     section = report(r, command)
     print(section)
+    for engine in ("tantivy", "elasticsearch"):
+        for q in r.get(engine, {}).get("queries", {}).values():
+            q.pop("ids", None)
     print(json.dumps(r, default=str), file=sys.stderr)
     if args.write_results:
         write_results(section)
