@@ -356,6 +356,24 @@ def _split_name(core: str, lex: Lexicon) -> str | None:
     return None
 
 
+def _split_glued(core: str, prev: str | None, nxt: str | None, lex: Lexicon) -> str | None:
+    """``core`` as two syllables when the model glued two words ("ĐẦU TƯTHÀNH" → "TƯ THÀNH")
+    and the lexicon puts the halves beside each other or beside the neighbours."""
+    best: tuple[int, str] | None = None
+    for cut in range(2, len(core) - 1):
+        left, right = core[:cut], core[cut:]
+        if not (is_syllable(left) and is_syllable(right)):
+            continue
+        lk, rk = key(left), key(right)
+        score = (int((prev, lk) in lex.bigrams) + int((lk, rk) in lex.bigrams)
+                 + int((rk, nxt) in lex.bigrams))
+        if core[:1].isupper() and not core.isupper() and lk in lex.names and rk in lex.names:
+            right = right[:1].upper() + right[1:]  # "Longthành" → "Long Thành"
+        if score and (best is None or score > best[0]):
+            best = (score, f"{left} {right}")
+    return best[1] if best else None
+
+
 def correct_tokens(tokens: Sequence[str], lexicon: Lexicon | None = None) -> list[str]:
     """The tokens of one line, corrected where the evidence says so (see the module doc)."""
     lex = lexicon or load_lexicon()
@@ -381,6 +399,9 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon | None = None) -> lis
             if split is not None:
                 out[i] = match.group(1) + split + match.group(3)
                 continue
+        if not valid and (glued := _split_glued(core, prev, nxt, lex)) is not None:
+            out[i] = match.group(1) + glued + match.group(3)
+            continue
         own = _context_score(lex, prev, own_key, nxt)
         if valid and own > 0:
             out[i] = match.group(1) + _placed(core) + match.group(3)

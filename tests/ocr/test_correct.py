@@ -189,3 +189,10 @@ def test_a_space_lost_inside_a_name_is_put_back():
     assert correct_line("Họ, chữ đệm và tên: NGUYỄN THỊNGA") == "Họ, chữ đệm và tên: NGUYỄN THỊ NGA"
     assert correct_line("Bà Nguyễn Thịnga") == "Bà Nguyễn Thị Nga"
     assert correct_line("thịnga") == "thịnga"  # no surname before it: no evidence
+
+
+def test_two_words_glued_by_the_model_are_split_where_the_lexicon_knows_them():
+    assert correct_line("SỞ KẾ HOẠCH VÀ ĐẦU TƯTHÀNH") == "SỞ KẾ HOẠCH VÀ ĐẦU TƯ THÀNH"
+    assert correct_line("Công an huyện Longthành") == "Công an huyện Long Thành"
+    assert correct_line("PHÔ HỒ CHÍ MINH") == "PHỐ HỒ CHÍ MINH"
+    assert correct_line("xyzabc") == "xyzabc"
