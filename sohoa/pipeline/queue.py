@@ -76,6 +76,9 @@ NAMESPACE = "sohoa-dramatiq"
 # unacknowledged messages back (dramatiq's default, 1000, would leave a killed worker's page
 # waiting for minutes at a few polls a second; the look is two cheap commands per dead worker).
 MAINTENANCE_CHANCE = 100_000
+# An idle consumer polls Redis with a backoff that grows to this (dramatiq's default is 1 s):
+# each hand-over between stages (last page → split → dossiers → close) waits up to this long.
+IDLE_POLL_MS = 250
 POLL_S = 0.5
 
 _PAGE_FIELDS = tuple(f.name for f in fields(Page) if f.name != "data")
@@ -459,7 +462,7 @@ def _worker_process(settings: Settings, threads: int, parent: int | None,
     # What dramatiq's own CLI announces once a worker process is up: TimeLimit starts the
     # thread that interrupts messages past their limit only on this signal.
     queue.broker.emit_after("process_boot")
-    worker = dramatiq.Worker(queue.broker, worker_threads=threads)
+    worker = dramatiq.Worker(queue.broker, worker_threads=threads, worker_timeout=IDLE_POLL_MS)
     # One message per thread at a time: a page takes seconds, so prefetching more would only
     # leave pages waiting behind a busy worker while another one idles.
     worker.queue_prefetch = threads

@@ -6,6 +6,10 @@ a real redis-server; the cluster test (tests/cluster) runs real worker processes
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +20,7 @@ import pytest
 
 from sohoa.pipeline.home import init_home
 from sohoa.pipeline.ingest import IngestSummary, run_ingest
-from sohoa.pipeline.queue import Queue, follow_job, run_worker
+from sohoa.pipeline.queue import Queue, follow_job, queue_status, run_worker
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings, load_settings
 
@@ -76,6 +80,13 @@ def test_enqueued_pages_are_stored_by_a_worker(
         # searchable as soon as the job is done
         hits = archive.search(truth["dossiers"][0]["applicant_name"])
     assert {h["document_id"] for h in hits} & set(summary.document_ids)
+    # what `sohoa status` shows from any machine
+    status = queue_status(settings)
+    job = next(j for j in status["jobs"] if j["job_id"] == summary.job_id)
+    assert job["status"] == "finished" and job["pages_done"] == job["pages"] == summary.pages
+    assert job["dossiers_done"] == job["dossiers"] == len(truth["dossiers"])
+    assert all(q["waiting"] == 0 and q["dead_lettered"] == 0
+               for q in status["queues"].values())
 
 
 def test_the_same_batch_again_stores_nothing(
@@ -173,3 +184,34 @@ def test_a_page_over_the_time_limit_is_quarantined(
     assert summary.quarantined == len(timed_out)
     with open_archive(settings) as archive:
         assert archive.get_job(summary.job_id)["status"] == "finished"
+
+
+def _sohoa(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sohoa", *args], text=True,
+                          capture_output=True, timeout=300, check=False,
+                          env={**os.environ, "SOHOA_HOME": str(home), **env})
+
+
+def test_no_wait_only_enqueues_and_status_shows_the_job(
+        tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]]) -> None:
+    home = tmp_path / "home"
+    make_settings(home, broker_url)
+    queued = _sohoa(home, "ingest", str(small_batch[0]), "--no-wait", "--json",
+                    SOHOA_BROKER=broker_url)
+    assert queued.returncode == 0, queued.stderr
+    line = json.loads(queued.stdout.splitlines()[-1])
+    assert line["queued"] and line["pages"] == len(small_batch[1]["pages"])
+    status = _sohoa(home, "status", "--json", SOHOA_BROKER=broker_url)
+    assert status.returncode == 0, status.stderr
+    queue = json.loads(status.stdout)["queue"]
+    job = next(j for j in queue["jobs"] if j["job_id"] == line["job_id"])
+    assert job["status"] == "analysing" and job["pages_done"] == 0
+    assert queue["queues"]["sohoa-pages"]["waiting"] == line["pages"]
+
+
+def test_worker_without_a_broker_says_how_to_configure_one(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    init_home(home, dev_key=False)
+    result = _sohoa(home, "worker", SOHOA_BROKER="")
+    assert result.returncode == 2
+    assert "no broker configured" in result.stderr and "SOHOA_BROKER" in result.stderr
