@@ -66,7 +66,9 @@ def create_dev_identity(directory: Path, agency: str = "UBND tỉnh Đồng Nai"
             f"Cannot create the folder {directory} for the test identity: {exc}"
         ) from exc
 
-    now = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
+    # Backdated by a day, as CAs do for clock skew: a signing time taken a while before the
+    # identity was made (a long job, a test module imported minutes earlier) is still covered.
+    now = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
     root_key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
     root_name = _name(agency, f"CA {TEST_MARK}")
     root_cert = (
