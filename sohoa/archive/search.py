@@ -321,16 +321,17 @@ class TantivyIndex:
         """The query for ``query`` and the terms to highlight. The syntax is the one
         Elasticsearch's ``simple_query_string`` gives the other engine, and never an error:
         words (all required), "quoted phrases", ``-`` before a word or phrase to exclude it,
-        ``|`` or ``OR`` between alternatives; a word the analyzer cuts in several terms
-        ("123/2022/QĐ-UBND") is a phrase of them. Anything else is text."""
+        ``|`` between alternatives; a word the analyzer cuts in several terms
+        ("123/2022/QĐ-UBND") is a phrase of them. Anything else is text, "AND" and "OR"
+        included (as there)."""
         if not query:
             return tantivy.Query.all_query(), set()
         alternatives: list[list[tuple[tantivy.Occur, tantivy.Query]]] = [[]]
         highlight: set[str] = set()
         for m in _CLAUSE.finditer(query):
             sign, phrase, word = m.group("sign"), m.group("phrase"), m.group("word")
-            if word is not None and (word in ("|", "OR") or (word == "AND" and not sign)):
-                if word != "AND" and alternatives[-1]:
+            if m.group("bar"):
+                if alternatives[-1]:
                     alternatives.append([])
                 continue
             terms = self._terms(phrase if phrase is not None else word)
@@ -371,10 +372,10 @@ class TantivyIndex:
         return tantivy.Query.term_query(self.schema, field, text, index_option="freq")
 
 
-# A clause: an optional sign, then a "quoted phrase" (the closing quote may be missing) or a
-# run of anything but spaces and quotes. Parentheses and other operators are dropped by the
-# analyzer with the rest of the punctuation.
-_CLAUSE = re.compile(r'(?P<sign>[-+]?)(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+# A clause: "|" (or), or an optional sign, then a "quoted phrase" (the closing quote may be
+# missing) or a run of anything but spaces, quotes and bars. Parentheses and other operators
+# are dropped by the analyzer with the rest of the punctuation.
+_CLAUSE = re.compile(r'(?P<bar>\|)|(?P<sign>[-+]?)(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"|]+))')
 # Joins a bigram's or trigram's syllables into one term: the analyzer's terms are
 # alphanumeric, so it cannot occur inside one.
 _JOIN = "_"
