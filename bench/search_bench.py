@@ -229,14 +229,18 @@ def bench_queries(search: Callable[..., list[dict[str, Any]]],
     for name, queries in sets.items():
         for q in queries[:30]:  # warm caches
             search(**q)
-        times, hits, ids = [], [], []
+        times, cpu, hits, ids = [], [], [], []
         for q in queries:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.thread_time()
             found = search(**q, limit=10)
+            cpu.append((time.thread_time() - c) * 1000)
             times.append((time.perf_counter() - t) * 1000)
             hits.append(len(found))
             ids.append(sorted(h["document_id"] for h in found))
-        out[name] = {**percentiles(times), "hits_mean": statistics.fmean(hits), "ids": ids}
+        # CPU time of the calling thread (tantivy searches in it; for Elasticsearch it is only
+        # the client's share): what the figures would approach on an idle machine.
+        out[name] = {**percentiles(times), "cpu": percentiles(cpu),
+                     "hits_mean": statistics.fmean(hits), "ids": ids}
     return out
 
 
@@ -366,6 +370,10 @@ def report(r: dict[str, Any], command: str) -> str:
         for p in ("p50", "p95", "p99"):
             row(f"{name}, {p} ms", tv["queries"][name][p],
                 es["queries"][name][p] if es else None, ".2f")
+    lines += ["", "tantivy, CPU time of the searching thread (what the latencies approach on an "
+              "idle machine), p50/p95/p99 ms: " + ", ".join(
+                  f"{k} {v['cpu']['p50']:.1f}/{v['cpu']['p95']:.1f}/{v['cpu']['p99']:.1f}"
+                  for k, v in tv["queries"].items() if "cpu" in v) + "."]
     lines += ["", "Mean hits per query (both engines should agree on the sets; limit 10): " +
               ", ".join(f"{k} {tv['queries'][k]['hits_mean']:.1f}"
                         + (f"/{es['queries'][k]['hits_mean']:.1f}" if es else "")
