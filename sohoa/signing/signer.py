@@ -61,6 +61,9 @@ DIGEST = "sha256"
 # Hex characters added to pyHanko's first estimate of the CMS size: later signatures of the same
 # signer differ only in a few attribute bytes, timestamp tokens by a few dozen.
 _RESERVE_SLACK = 4096
+# Room left after the document in ``sign``'s buffer for the signed update (signature dictionary,
+# stamp appearance with its font subset, CMS placeholder): B-LTA updates stay well under this.
+_UPDATE_ROOM = 1 << 20
 
 
 class DocumentSigner:
@@ -128,11 +131,16 @@ class DocumentSigner:
         The original bytes are kept unchanged at the start of the output (incremental update),
         so earlier signatures stay valid.
         """
-        # One copy of ``pdf`` into a buffer with room to spare: the update is appended to it and
-        # getvalue() hands the same memory back. (BytesIO(pdf) would share ``pdf`` and then copy
-        # it twice: once to unshare, once to grow.)
+        # One copy of ``pdf`` into a buffer with room to spare for the update, so that appending
+        # it does not reallocate (and copy) the whole document again; getvalue() hands the same
+        # memory back. (BytesIO(pdf) would share ``pdf`` and then copy it twice: once to unshare,
+        # once to grow.)
         buffer = BytesIO()
+        buffer.seek(len(pdf) + _UPDATE_ROOM - 1)
+        buffer.write(b"\0")
+        buffer.seek(0)
         buffer.write(pdf)
+        buffer.truncate(len(pdf))
         buffer.seek(0)
         summary = self._sign_stream(buffer, signed_at, field_name)
         return buffer.getvalue(), summary
