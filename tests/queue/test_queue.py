@@ -215,3 +215,29 @@ def test_worker_without_a_broker_says_how_to_configure_one(tmp_path: Path) -> No
     result = _sohoa(home, "worker", SOHOA_BROKER="")
     assert result.returncode == 2
     assert "no broker configured" in result.stderr and "SOHOA_BROKER" in result.stderr
+
+
+def test_the_hot_folder_hands_its_files_to_the_workers(
+        tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]]) -> None:
+    """`sohoa watch` with a broker: each file goes through the queue, and moves to done/ only
+    once the workers have stored it."""
+    import shutil
+
+    from sohoa.pipeline.watchjob import run_watch
+    from sohoa.scanners.watch import WatchSettings
+
+    settings = make_settings(tmp_path / "home", broker_url)
+    folder = tmp_path / "hot"
+    folder.mkdir()
+    for pdf in small_batch[0].glob("*.pdf"):
+        shutil.copy(pdf, folder / pdf.name)
+    events: list[dict[str, Any]] = []
+    with worker(settings):
+        report = run_watch(folder, settings, options=WatchSettings(settle_seconds=0.2,
+                                                                   poll_seconds=0.1),
+                           once=True, emit=events.append)
+    assert report.files_done == 1 and report.files_failed == 0
+    assert report.documents == expected_documents(small_batch[1])
+    assert report.pages == len(small_batch[1]["pages"])
+    assert [e["outcome"] for e in events if "outcome" in e] == ["done"]
+    assert list((folder / "done").glob("*.pdf"))
