@@ -100,6 +100,18 @@ def check_broker_url(url: str) -> str:
     return url
 
 
+def connect(url: str) -> redis.Redis:
+    """A client for the broker's Redis, once it has answered (ConfigError if it does not)."""
+    client = redis.Redis.from_url(check_broker_url(url), socket_connect_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise ConfigError(f"the broker {url} does not answer ({exc}): start Redis there, fix "
+                          "broker in sohoa.toml (SOHOA_BROKER), or leave it empty to work "
+                          "in-process") from exc
+    return client
+
+
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, TimeLimitExceeded):
         return "took longer than the time limit (queue.time_limit_s)"
@@ -112,12 +124,12 @@ class Queue:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        url = check_broker_url(settings.broker)
+        url = settings.broker
+        self.board = JobBoard(connect(url))
         self.broker = RedisBroker(url=url, namespace=NAMESPACE,
                                   heartbeat_timeout=int(settings.queue_heartbeat_s * 1000),
                                   maintenance_chance=MAINTENANCE_CHANCE)
         self.broker.add_middleware(CurrentMessage())
-        self.board = JobBoard(redis.Redis.from_url(url))
         self._lock = threading.Lock()
         self._archive: Archive | None = None
         self._store_parts: tuple[Any, Any, Any] | None = None
@@ -398,8 +410,8 @@ def follow_job(board: JobBoard, summary: IngestSummary, emit: Emit, progress: Pr
 
 def queue_status(settings: Settings, jobs: int = 5) -> dict[str, Any]:
     """Queue lengths, live workers and the recent jobs, from the broker (any machine)."""
-    url = check_broker_url(settings.broker)
-    client = redis.Redis.from_url(url)
+    url = settings.broker
+    client = connect(url)
     ns = NAMESPACE
     queues = {}
     for name in (PAGES_QUEUE, DOCUMENTS_QUEUE):
