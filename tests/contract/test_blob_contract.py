@@ -118,11 +118,11 @@ def test_large_blob_round_trips_through_multipart(store: BlobStore) -> None:
 
 # --- S3 only: the other checksum, the errors an operator can fix ----------------------------
 
-@pytest.fixture
-def s3(kind: str, buckets: S3Buckets | None) -> tuple[S3Buckets, S3Options]:
-    if buckets is None:
-        pytest.skip("S3 only")
-    return buckets, buckets.options
+@pytest.fixture(scope="module")
+def s3() -> Iterator[tuple[S3Buckets, S3Options]]:
+    made = S3Buckets()
+    yield made, made.options
+    made.drop_all()
 
 
 def test_s3_content_md5_mode_for_services_without_flexible_checksums(
