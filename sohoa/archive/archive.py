@@ -281,6 +281,10 @@ class Archive:
     def sync_index(self) -> int:
         """Apply pending outbox rows to the search index; return how many were applied."""
         applied = 0
+        if not self._count(select(func.count()).select_from(
+                select(SearchOutbox.id).limit(1).subquery())):
+            # Nothing pending: searches need not queue behind other processes for the lock.
+            return 0
         # One drainer at a time, across processes too: two drainers could apply one document's
         # outbox rows out of order (an older state indexed after a newer one).
         with self._index_lock, exclusive(self._writer, "search-sync"):
