@@ -249,3 +249,16 @@ def test_oversized_image_is_refused_before_decoding():
     bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
     with pytest.raises(BadInputError, match="too large"):
         open_image(bomb)
+
+
+def test_an_upright_page_is_read_once_and_a_turned_one_still_turned(ocr_page, ocr_dpi,
+                                                                    ocr_encoder):
+    # Upright: the first reading is convincing, OSD is not asked, the text is what OSD-first
+    # reading gives. Turned 90°: Tesseract reads vertical text confidently, but its words stand
+    # upright, so OSD is asked and the page turned.
+    data = ocr_encoder(ocr_page.image, "JPEG", quality=88)
+    assert _recognize(data, ocr_dpi).text == _recognize(data, ocr_dpi, upright_first=False).text
+    turned = ocr_encoder(ocr_page.image.transpose(Image.Transpose.ROTATE_90), "JPEG", quality=88)
+    first, osd = _recognize(turned, ocr_dpi), _recognize(turned, ocr_dpi, upright_first=False)
+    assert first.rotation == osd.rotation == 90
+    assert first.text == osd.text
