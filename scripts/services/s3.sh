@@ -37,7 +37,7 @@ find_go() {
     for candidate in "${SOHOA_GO:-}" "$(command -v go || true)" /usr/local/go/bin/go; do
         if [ -n "$candidate" ] && [ -x "$candidate" ]; then echo "$candidate"; return 0; fi
     done
-    say "no Go toolchain found to build versitygw; install Go 1.24 or newer (/usr/local/go)"
+    say "no Go toolchain found to build versitygw; install Go 1.25 or newer (/usr/local/go)"
     say "or point SOHOA_GO at it"
     return 1
 }
