@@ -40,7 +40,12 @@ from typing import Any
 import dramatiq
 import redis
 from dramatiq.brokers.redis import RedisBroker
-from dramatiq.middleware import CurrentMessage, TimeLimitExceeded
+from dramatiq.middleware import (
+    CurrentMessage,
+    TimeLimit,
+    TimeLimitExceeded,
+    default_middleware,
+)
 
 from sohoa.archive import Archive
 from sohoa.doctypes import load_registry
@@ -126,7 +131,11 @@ class Queue:
         self.settings = settings
         url = settings.broker
         self.board = JobBoard(connect(url))
-        self.broker = RedisBroker(url=url, namespace=NAMESPACE,
+        # dramatiq's default middleware, with TimeLimit looking at the clock ten times a second
+        # instead of once, so that a limit of a few seconds is kept to within 0.1 s.
+        middleware = [TimeLimit(interval=100) if m is TimeLimit else m()
+                      for m in default_middleware]
+        self.broker = RedisBroker(url=url, namespace=NAMESPACE, middleware=middleware,
                                   heartbeat_timeout=int(settings.queue_heartbeat_s * 1000),
                                   maintenance_chance=MAINTENANCE_CHANCE)
         self.broker.add_middleware(CurrentMessage())
@@ -496,7 +505,6 @@ def _worker_process(settings: Settings, threads: int, parent: int | None,
     finally:
         # Stop taking messages, finish the ones in hand, put prefetched ones back.
         worker.stop(timeout=int(settings.queue_time_limit_s * 1000))
-        queue.broker.emit_before("process_stop")
         queue.close()
         for s, handler in previous.items():
             signal.signal(s, handler)
