@@ -292,7 +292,18 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
         finished = api.Recognize(timeout=timeout_ms)
         boxes = [box for box in _words(api) if not _is_noise(box)] if finished else []
         api.Clear()
-    return skew, width, height, boxes, finished
+    return skew, width, height, _without_specks(boxes), finished
+
+
+def _without_specks(boxes: list[Box]) -> list[Box]:
+    """Drop "letters" a third of the page's usual letter height: specks of a card's guilloche
+    or a seal that Tesseract read as "5 £ 3" (4 px tall where text is 20). A real letter or
+    digit is never that small on one page; dashes and dots are kept (no letters or digits)."""
+    heights = sorted(b.height for b in boxes if any(c.isalnum() for c in b.text))
+    if len(heights) < 10:
+        return boxes
+    floor = 0.35 * heights[len(heights) // 2]
+    return [b for b in boxes if b.height >= floor or not any(c.isalnum() for c in b.text)]
 
 
 # An upright reading: enough words, read with confidence, most of them Vietnamese syllables.

@@ -262,3 +262,14 @@ def test_an_upright_page_is_read_once_and_a_turned_one_still_turned(ocr_page, oc
     first, osd = _recognize(turned, ocr_dpi), _recognize(turned, ocr_dpi, upright_first=False)
     assert first.rotation == osd.rotation == 90
     assert first.text == osd.text
+
+
+def test_specks_read_as_tiny_letters_are_dropped_and_dashes_kept():
+    from sohoa.ocr.engine import _without_specks
+    from sohoa.ocr.layout import Box
+
+    words = [Box(f"chữ{i}", 100 + 60 * i, 100, 50, 20, 95, 0) for i in range(12)]
+    specks = [Box("5", 700, 130, 5, 4, 60, 1), Box("£", 760, 130, 6, 4, 79, 1)]
+    dash = Box("-", 300, 160, 12, 3, 96, 2)
+    kept = _without_specks([*words, *specks, dash])
+    assert kept == [*words, dash]
