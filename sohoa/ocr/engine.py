@@ -297,13 +297,16 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
 
 def _without_specks(boxes: list[Box]) -> list[Box]:
     """Drop "letters" a third of the page's usual letter height: specks of a card's guilloche
-    or a seal that Tesseract read as "5 £ 3" (4 px tall where text is 20). A real letter or
-    digit is never that small on one page; dashes and dots are kept (no letters or digits)."""
+    or a seal that Tesseract read as "5 £ 3" (4 px tall where text is 20). A real letter,
+    digit or symbol is never that small on one page; dashes and dots are kept."""
     heights = sorted(b.height for b in boxes if any(c.isalnum() for c in b.text))
     if len(heights) < 10:
         return boxes
     floor = 0.35 * heights[len(heights) // 2]
-    return [b for b in boxes if b.height >= floor or not any(c.isalnum() for c in b.text)]
+    return [b for b in boxes if b.height >= floor or set(b.text) <= _LOW_MARKS]
+
+
+_LOW_MARKS = frozenset("-–—.,:;·…_~")  # marks that are short by nature
 
 
 # An upright reading: enough words, read with confidence, most of them Vietnamese syllables.
