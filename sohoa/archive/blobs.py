@@ -45,6 +45,10 @@ class BlobStore(Protocol):
 
     def exists(self, sha: str) -> bool: ...
 
+    def size(self, sha: str) -> int | None:
+        """The stored blob's size in bytes, None if it is not there (not re-hashed)."""
+        ...
+
     def delete(self, sha: str) -> None: ...
 
     def iter_all(self) -> Iterator[str]: ...
@@ -119,6 +123,15 @@ class FileBlobStore:
 
     def exists(self, sha: str) -> bool:
         return self.path(sha).is_file()
+
+    def size(self, sha: str) -> int | None:
+        path = self.path(sha)
+        try:
+            return path.stat().st_size
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StorageError(f"could not look up blob {path}: {exc.strerror}") from exc
 
     def delete(self, sha: str) -> None:
         path = self.path(sha)

@@ -282,8 +282,9 @@ def remove_blobs(archive: Archive, list_id: int, items: Sequence[tuple[str, list
         if sha in kept:
             shared += 1
             continue
-        if archive.blobs.exists(sha):
-            freed += _size(archive, sha)
+        size = archive.blobs.size(sha)
+        if size is not None:
+            freed += size
             archive.blobs.delete(sha)
             removed += 1
     faults.point("disposal_after_blob_delete")
@@ -293,14 +294,6 @@ def remove_blobs(archive: Archive, list_id: int, items: Sequence[tuple[str, list
             DisposalItem.document_id.in_([doc_id for doc_id, _ in items])
         ).values(blobs_removed=True))
     return {"removed": removed, "shared": shared, "bytes": freed}
-
-
-def _size(archive: Archive, sha: str) -> int:
-    path = getattr(archive.blobs, "path", None)
-    try:
-        return path(sha).stat().st_size if path else 0
-    except OSError:
-        return 0
 
 
 def finish(archive: Archive, list_id: int, record: bytes, *, by: str,

@@ -138,6 +138,16 @@ class S3BlobStore:
             raise self._error(exc, f"look up blob {sha[:12]}…") from exc
         return True
 
+    def size(self, sha: str) -> int | None:
+        key = self.key(sha)
+        try:
+            head = self._client.head_object(Bucket=self.bucket, Key=key)
+        except Exception as exc:
+            if _code(exc) in _MISSING:
+                return None
+            raise self._error(exc, f"look up blob {sha[:12]}…") from exc
+        return int(head["ContentLength"])
+
     def delete(self, sha: str) -> None:
         key = self.key(sha)
         try:

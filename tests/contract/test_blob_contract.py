@@ -95,6 +95,13 @@ def test_names_that_are_not_sha256_are_refused(store: BlobStore) -> None:
             store.exists(bad)
 
 
+def test_size_is_the_stored_length_and_none_when_absent(store: BlobStore) -> None:
+    """Disposal adds these up for the destruction record's "bytes freed"."""
+    for data in (b"", b"%PDF-1.7 " * 1000):
+        assert store.size(store.put(data)) == len(data)
+    assert store.size(hashlib.sha256(b"never stored").hexdigest()) is None
+
+
 def test_missing_blob_is_not_found(store: BlobStore) -> None:
     sha = hashlib.sha256(b"never stored").hexdigest()
     assert not store.exists(sha)
