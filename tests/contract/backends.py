@@ -14,7 +14,7 @@ import os
 import sys
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -22,8 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "archive"))
 
 from sohoa.archive.s3blobs import S3Options
 
+if TYPE_CHECKING:
+    from sohoa.archive import Archive
+
 CATALOGS = ("sqlite", "postgresql")
 BLOB_STORES = ("file", "s3")
+BACKENDS = ("sqlite+file", "postgresql+s3")
 PG_ENV = "SOHOA_TEST_PG_URL"
 S3_ENV = "SOHOA_TEST_S3_ENDPOINT"
 
@@ -111,6 +115,23 @@ class S3Buckets:
                 self.client.abort_multipart_upload(Bucket=name, Key=up["Key"],
                                                    UploadId=up["UploadId"])
             self.client.delete_bucket(Bucket=name)
+
+
+Urls = tuple[str, str, str]
+
+
+class Place:
+    """Where one test's archive lives: three URLs and the S3 options to reach the blobs
+    (made by the ``new_place`` fixture of conftest.py)."""
+
+    def __init__(self, urls: Urls, s3: S3Options | None) -> None:
+        self.urls = urls
+        self.s3 = s3
+
+    def open(self) -> Archive:
+        from sohoa.archive import Archive
+
+        return Archive.open(*self.urls, s3=self.s3)
 
 
 def catalog_url(kind: str, root: Path, pg: PgDatabases | None) -> str:

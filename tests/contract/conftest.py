@@ -1,11 +1,13 @@
-"""Fixtures: each contract test runs once per engine (see ``engines``)."""
+"""Fixtures: each contract test runs once per search engine (``engine``, see ``engines``) or
+once per catalog + blob backend pair (``backend``/``new_place``/``place``, see ``backends``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from backends import BACKENDS, PgDatabases, Place, S3Buckets
 from engines import ENGINES, OpenArchive, drop_indexes, search_url
 
 from sohoa.archive import Archive
@@ -32,3 +34,37 @@ def open_engine(engine: str) -> Iterator[OpenArchive]:
     for arc in opened:
         arc.close()
     drop_indexes(engine, urls.values())
+
+
+@pytest.fixture(params=BACKENDS, scope="module")
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def new_place(backend: str, tmp_path: Path) -> Iterator[Callable[[], Place]]:
+    """Make a fresh, empty archive place (a database and a bucket of its own on scale-out)."""
+    pg = PgDatabases() if backend.startswith("postgresql") else None
+    buckets = S3Buckets() if backend.endswith("s3") else None
+    count = 0
+
+    def make() -> Place:
+        nonlocal count
+        count += 1
+        root = tmp_path / f"a{count}"
+        root.mkdir()
+        search = f"tantivy://{root}/index"
+        if pg is None or buckets is None:
+            return Place((f"sqlite:///{root}/catalog.db", f"file://{root}/blobs", search), None)
+        return Place((pg.create(), f"s3://{buckets.create()}/archive", search), buckets.options)
+
+    yield make
+    if pg is not None:
+        pg.drop_all()
+    if buckets is not None:
+        buckets.drop_all()
+
+
+@pytest.fixture
+def place(new_place: Callable[[], Place]) -> Place:
+    return new_place()

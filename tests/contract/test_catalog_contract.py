@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 from archive_records import make_record
 from backends import (
-    PgDatabases,
-    S3Buckets,
+    Place,
     child_audit,
     child_open,
     child_store,
@@ -26,55 +25,6 @@ from sqlalchemy import event, select
 from sohoa.archive import Archive
 from sohoa.archive.catalog import current_revision, head_revision
 from sohoa.archive.models import AuditEntry, Base, Document
-from sohoa.archive.s3blobs import S3Options
-
-BACKENDS = ("sqlite+file", "postgresql+s3")
-Urls = tuple[str, str, str]
-
-
-class Place:
-    """Where one test's archive lives: three URLs and the S3 options to reach the blobs."""
-
-    def __init__(self, urls: Urls, s3: S3Options | None) -> None:
-        self.urls = urls
-        self.s3 = s3
-
-    def open(self) -> Archive:
-        return Archive.open(*self.urls, s3=self.s3)
-
-
-@pytest.fixture(params=BACKENDS, scope="module")
-def backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def new_place(backend: str, tmp_path: Path) -> Iterator[Callable[[], Place]]:
-    """Make a fresh, empty archive place (a database and a bucket of its own on scale-out)."""
-    pg = PgDatabases() if backend.startswith("postgresql") else None
-    buckets = S3Buckets() if backend.endswith("s3") else None
-    count = 0
-
-    def make() -> Place:
-        nonlocal count
-        count += 1
-        root = tmp_path / f"a{count}"
-        root.mkdir()
-        search = f"tantivy://{root}/index"
-        if pg is None or buckets is None:
-            return Place((f"sqlite:///{root}/catalog.db", f"file://{root}/blobs", search), None)
-        return Place((pg.create(), f"s3://{buckets.create()}/archive", search), buckets.options)
-
-    yield make
-    if pg is not None:
-        pg.drop_all()
-    if buckets is not None:
-        buckets.drop_all()
-
-
-@pytest.fixture
-def place(new_place: Callable[[], Place]) -> Place:
-    return new_place()
 
 
 @pytest.fixture
