@@ -101,7 +101,11 @@ class Archive:
                     f"{getattr(exc, 'orig', None) or exc}. Check the 'db' setting, the file's "
                     "permissions and free disk space") from exc
             blobs = open_blob_store(blobs_url, s3)
-            index = open_index(search_url)
+            try:
+                index = open_index(search_url)
+            except BaseException:
+                blobs.close()
+                raise
         except BaseException:
             writer.dispose()
             reader.dispose()
@@ -119,6 +123,7 @@ class Archive:
 
     def close(self) -> None:
         self.index.close()
+        self.blobs.close()
         self._writer.dispose()
         if self._reader is not self._writer:
             self._reader.dispose()

@@ -53,6 +53,10 @@ class BlobStore(Protocol):
 
     def iter_all(self) -> Iterator[str]: ...
 
+    def close(self) -> None:
+        """Release connections (the S3 client's); the store is not used afterwards."""
+        ...
+
 
 class FileBlobStore:
     """Blobs as files under ``root/ab/cd/abcdef…``: two levels of 256 directories keep any one
@@ -151,6 +155,9 @@ class FileBlobStore:
                 for blob in sorted(second.iterdir()):
                     if _SHA.fullmatch(blob.name):
                         yield blob.name
+
+    def close(self) -> None:
+        """Nothing to release: every call opens and closes its own file."""
 
 
 def _fsync_dir(directory: Path) -> None:

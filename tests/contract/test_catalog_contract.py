@@ -60,6 +60,18 @@ def test_fresh_catalog_is_at_head_matches_the_models_and_reopens(place: Place) -
         assert arc.audit_verify() == (True, [])
 
 
+def test_close_releases_the_blob_store(place: Place) -> None:
+    """Closing the archive closes the S3 store's boto3 client (its connection pool) too."""
+    arc = place.open()
+    closed: list[bool] = []
+    client = getattr(arc.blobs, "_client", None)
+    if client is not None:
+        real = client.close
+        client.close = lambda: (closed.append(True), real())[1]
+    arc.close()
+    assert closed == ([True] if client is not None else [])
+
+
 def test_concurrent_first_opens_from_several_processes_all_succeed(place: Place) -> None:
     assert in_processes(child_open, *[(place.urls, place.s3)] * 3) == [0, 0, 0]
     with place.open() as arc:
