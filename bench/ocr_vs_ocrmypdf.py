@@ -317,7 +317,9 @@ STEPS: dict[str, dict[str, bool]] = {
     "+ cleanup (ink lifting, background flattening)": dict(denoise=False, correct=False),
     "+ median denoise of photocopies": dict(correct=False),
     "+ Vietnamese correction (= default)": {},
-    "default, but OSD on a half-size copy first": dict(fast_orientation=True),
+    "default, but OSD on every page (no upright-first reading)": dict(upright_first=False),
+    "default, but OSD on a half-size copy first": dict(upright_first=False,
+                                                         fast_orientation=True),
 }
 
 
