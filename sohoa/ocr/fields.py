@@ -1034,6 +1034,30 @@ def _one_digit_lost_or_added(read: str, number: str) -> bool:
     return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
 
 
+def _misread_of(own: FieldValue, number: str, extraction: Extraction) -> bool:
+    """Is the document's own ID reading a misread of the receipt's ``number``? Only when the
+    reading fails its own checks (a province that does not exist, a birth year that is not the
+    printed one), differs from ``number`` in at most two digits, and ``number`` agrees with
+    the birth date and sex the document prints. A valid reading is another person's number."""
+    read = own.value or ""
+    if not own.flag or len(read) != len(number) or not number.isdigit():
+        return False
+    if sum(a != b for a, b in zip(read, number, strict=True)) > 2:
+        return False
+    born = _field_date_value(extraction, "date_of_birth")
+    sex = extraction.fields.get("sex")
+    female = None if sex is None or not sex.value else fold(sex.value) == "nu"
+    return not citizen_id_problems(number, born, female)
+
+
+def _field_date_value(extraction: Extraction, key: str) -> date | None:
+    value = extraction.fields.get(key)
+    try:
+        return date.fromisoformat(value.value) if value is not None and value.value else None
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True)
 class OwnerDecision:
     """Whose document this is, where that came from, and whether a person must confirm it."""
@@ -1073,7 +1097,8 @@ def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | N
     if receipt is not None and receipt.owner_id and (receipt.owner_kind or "person") == wanted:
         own = extraction.fields.get(spec.owner_field or "id_number")
         if own is not None and own.value and own.value != receipt.owner_id \
-                and not _one_digit_lost_or_added(own.value, receipt.owner_id):
+                and not _one_digit_lost_or_added(own.value, receipt.owner_id) \
+                and not _misread_of(own, receipt.owner_id, extraction):
             return OwnerDecision(None, None, None, "none", needs_review=True,
                                  reason=f"the document reads {own.value}, the dossier's receipt "
                                  f"names {receipt.owner_id}")

@@ -569,3 +569,27 @@ Ngày, tháng, năm đăng ký: 09/11/2022"""
     # Someone the paper does not name changes nothing.
     assert extract_fields("marriage_certificate", text, party="079000000001").values() \
         == extract_fields("marriage_certificate", text).values()
+
+
+def test_an_id_misread_by_a_digit_that_fails_its_check_is_the_receipts() -> None:
+    receipt = extract_fields("dossier_receipt", RECEIPT)  # 075180954281: 1980, female
+    paper = ("PHIẾU LÝ LỊCH TƯ PHÁP\nHọ và tên: VÕ MỸ NGỌC CHI\nGiới tính: Nữ\n"
+             "Ngày, tháng, năm sinh: 12/03/1980\nSố định danh cá nhân: {}")
+    # "9" read as "8" in the birth year: the reading fails against the printed birth date.
+    misread = extract_fields("judicial_record", paper.format("075170954281"))
+    assert misread.fields["id_number"].flag
+    decision = resolve_owner("judicial_record", misread, receipt)
+    assert (decision.owner_id, decision.source, decision.needs_review) == (
+        "075180954281", "dossier", False)
+    # A reading that passes its checks is somebody else's number: the paper's own.
+    other = extract_fields("judicial_record", paper.format("075180954999"))
+    assert not other.fields["id_number"].flag
+    assert resolve_owner("judicial_record", other, receipt).owner_id == "075180954999"
+    # Three digits off, or a receipt number the paper's birth date contradicts: a person looks.
+    far = extract_fields("judicial_record", paper.format("075170954399"))
+    assert far.fields["id_number"].flag
+    assert resolve_owner("judicial_record", far, receipt).needs_review
+    contradicted = extract_fields("judicial_record",
+                                  paper.format("075170954281").replace("1980", "1975"))
+    assert contradicted.fields["id_number"].flag
+    assert resolve_owner("judicial_record", contradicted, receipt).needs_review
