@@ -27,6 +27,8 @@ DIST="${SOHOA_ES_DIST_DIR:-/var/tmp/sohoa-es-dist}/elasticsearch-$VERSION"
 PIDFILE="$RUN_DIR/es.pid"
 
 say() { echo "elasticsearch: $*" >&2; }
+# shellcheck source=pidfile.sh
+source "$(dirname "${BASH_SOURCE[0]}")/pidfile.sh"
 
 find_java() {
     local candidates=("${SOHOA_ES_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64
@@ -132,15 +134,7 @@ YML
 }
 
 stop() {
-    if [ -s "$PIDFILE" ]; then
-        local pid
-        pid=$(cat "$PIDFILE")
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-        kill -9 "$pid" 2>/dev/null || true
-        rm -f "$PIDFILE"
-        say "stopped"
-    fi
+    if stop_pidfile "$PIDFILE" 30; then say "stopped"; fi
 }
 
 case "${1:-}" in

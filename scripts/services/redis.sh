@@ -19,6 +19,8 @@ LOG="$RUN_DIR/redis.log"
 URL="redis://127.0.0.1:$PORT/0"
 
 say() { echo "redis: $*" >&2; }
+# shellcheck source=pidfile.sh
+source "$(dirname "${BASH_SOURCE[0]}")/pidfile.sh"
 
 ready() {
     [ "$(redis-cli -h 127.0.0.1 -p "$PORT" ping 2>/dev/null)" = "PONG" ]
@@ -45,15 +47,7 @@ start() {
 }
 
 stop() {
-    if [ -s "$PIDFILE" ]; then
-        local pid
-        pid=$(cat "$PIDFILE")
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$pid" 2>/dev/null || true
-        rm -f "$PIDFILE"
-        say "stopped"
-    fi
+    if stop_pidfile "$PIDFILE" 5; then say "stopped"; fi
 }
 
 case "${1:-}" in

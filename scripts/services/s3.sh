@@ -31,6 +31,8 @@ SECRET_KEY="sohoa-test-secret"
 REGION="us-east-1"
 
 say() { echo "s3: $*" >&2; }
+# shellcheck source=pidfile.sh
+source "$(dirname "${BASH_SOURCE[0]}")/pidfile.sh"
 
 find_go() {
     local candidate
@@ -94,15 +96,7 @@ start() {
 }
 
 stop() {
-    if [ -s "$PIDFILE" ]; then
-        local pid
-        pid=$(cat "$PIDFILE")
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-        kill -9 "$pid" 2>/dev/null || true
-        rm -f "$PIDFILE"
-        say "stopped"
-    fi
+    if stop_pidfile "$PIDFILE" 10; then say "stopped"; fi
 }
 
 case "${1:-}" in
