@@ -23,8 +23,8 @@ from sohoa.ocr import PdfPage, build_pdf
 from sohoa.pipeline.assemble import DocumentDraft, PageItem, draft_dossier, page_code
 from sohoa.pipeline.codec import signature_to_json
 from sohoa.pipeline.progress import NoProgress, Progress
-from sohoa.pipeline.services import load_type_model, make_signer, open_archive, worker_log
-from sohoa.pipeline.settings import Settings
+from sohoa.pipeline.services import load_type_model, make_signer, open_archive
+from sohoa.pipeline.settings import Settings, worker_log
 from sohoa.pipeline.stages import (
     PAGE_STAGE,
     AnalyzeOptions,

@@ -13,8 +13,7 @@ from typing import Any
 
 from sohoa.ocr import PdfPage, build_pdf
 from sohoa.pipeline.progress import Progress
-from sohoa.pipeline.services import worker_log
-from sohoa.pipeline.settings import Settings
+from sohoa.pipeline.settings import Settings, worker_log
 from sohoa.pipeline.stages import AnalyzeOptions, recognize_only, worker_init
 from sohoa.records import Page, Quarantined
 from sohoa.scanners import expand_inputs, read_pages

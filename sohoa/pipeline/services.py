@@ -90,13 +90,6 @@ def trust_roots(settings: Settings) -> list[Path]:
     return list(settings.trust_roots)
 
 
-def worker_log(settings: Settings) -> Path:
-    """Where recognition workers' own diagnostics go (Tesseract and Leptonica messages)."""
-    logs = settings.home / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    return logs / "ocr-workers.log"
-
-
 def type_model_path(settings: Settings) -> Path:
     """Where ``sohoa types train`` keeps the classifier's learned fallback."""
     return settings.home / "models" / "types.npz"

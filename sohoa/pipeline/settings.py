@@ -260,3 +260,12 @@ region = ""                            # e.g. "us-east-1"; empty = AWS_REGION or
 access_key_id = ""                     # empty = AWS_ACCESS_KEY_ID, AWS_PROFILE, ~/.aws, roles
 secret_access_key = ""                 # better: SOHOA_S3_SECRET_ACCESS_KEY in the environment
 """
+
+
+def worker_log(settings: Settings) -> Path:
+    """Where recognition workers' own diagnostics go (Tesseract and Leptonica messages). Here,
+    not in ``services``, so that ``sohoa ocr`` does not import the archive and signing rooms
+    (a second of start-up) to find a log file."""
+    logs = settings.home / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    return logs / "ocr-workers.log"
