@@ -49,3 +49,24 @@ def test_documents_signed_through_the_template_verify(
         out = subprocess.run(["pdfsig", path], capture_output=True, text=True).stdout
         os.unlink(path)
         assert "Signature is Valid" in out
+
+
+def test_the_signing_stream_reads_in_place_and_only_appends() -> None:
+    import pytest
+
+    from sohoa.signing.signer import _AppendStream
+
+    stream = _AppendStream(b"%PDF-original")
+    assert stream.read(4) == b"%PDF"
+    with pytest.raises(io.UnsupportedOperation):
+        stream.write(b"x")  # inside the original
+    stream.seek(0, io.SEEK_END)
+    stream.write(b"-update")
+    stream.seek(9)
+    assert stream.read() == b"inal-update"  # one read across the boundary
+    stream.seek(14)
+    stream.write(b"U")  # overwrite inside the update (pyHanko fills placeholders)
+    buffer = bytearray(8)
+    stream.seek(10)
+    assert stream.readinto(buffer) == 8 and bytes(buffer) == b"nal-Upda"
+    assert stream.joined() == b"%PDF-original-Update"
