@@ -5,15 +5,13 @@ pipeline hands them to the archive."""
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pikepdf
-from PIL import Image, ImageDraw
+from sample_files import page_image, pdf_bytes
 
 from sohoa.archive import Archive
 from sohoa.pipeline.home import init_home
@@ -26,23 +24,6 @@ from sohoa.signing import DocumentSigner
 def make_home(root: Path) -> Settings:
     init_home(root, unit="UBND phường Tân Phong")
     return load_settings(home=root, environ={})
-
-
-def page_image(seed: str) -> bytes:
-    img = Image.new("L", (160, 220), 255)
-    ImageDraw.Draw(img).text((8, 8), seed[:20], fill=0)
-    buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    return buf.getvalue()
-
-
-def pdf_bytes(title: str) -> bytes:
-    pdf = pikepdf.new()
-    pdf.add_blank_page(page_size=(595, 842))
-    pdf.docinfo["/Title"] = title
-    buf = io.BytesIO()
-    pdf.save(buf, deterministic_id=True)
-    return buf.getvalue()
 
 
 def store(archive: Archive, signer: DocumentSigner | None, seed: str, *,

@@ -14,12 +14,11 @@ writing the same files again. The tag files are written last: a directory withou
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+from sohoa.archive.blobs import write_atomically
 from sohoa.errors import ConfigError
 from sohoa.vntext import nfc
 
@@ -200,16 +199,7 @@ def _safe_relpath(relpath: str) -> str:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data)
 
 
 def _human(octets: int) -> str:

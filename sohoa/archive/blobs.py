@@ -58,6 +58,21 @@ class BlobStore(Protocol):
         ...
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old file or the whole new one: a
+    temporary file beside it, flushed to disk, renamed over it (atomic on POSIX)."""
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 class FileBlobStore:
     """Blobs as files under ``root/ab/cd/abcdef…``: two levels of 256 directories keep any one
     directory small at millions of files.
@@ -93,16 +108,7 @@ class FileBlobStore:
                 # New fan-out directories must be durable too, or the blob's name could vanish.
                 _fsync_dir(directory.parent)
                 _fsync_dir(self.root)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, final)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_atomically(final, data)
             _fsync_dir(directory)
         except OSError as exc:
             raise StorageError(

@@ -4,38 +4,21 @@ one-page PDFs (pikepdf) and real PNG page images (Pillow)."""
 from __future__ import annotations
 
 import hashlib
-import io
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pikepdf
-from PIL import Image, ImageDraw
-
 from sohoa.archive import Archive
 from sohoa.records import DocumentRecord, PageRecord, SignatureSummary, sha256_hex
+
+# Child processes import this file by path; the shared sample files live one level up.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from sample_files import page_image, pdf_bytes
 
 
 def open_archive(root: Path) -> Archive:
     return Archive.open(f"sqlite:///{root}/catalog.db", f"file://{root}/blobs",
                         f"tantivy://{root}/index")
-
-
-def page_image(seed: str) -> bytes:
-    img = Image.new("L", (120, 170), 255)
-    ImageDraw.Draw(img).text((8, 8), seed[:12], fill=0)
-    buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    return buf.getvalue()
-
-
-def pdf_bytes(title: str) -> bytes:
-    pdf = pikepdf.new()
-    pdf.add_blank_page(page_size=(595, 842))
-    pdf.docinfo["/Title"] = title
-    buf = io.BytesIO()
-    # Deterministic bytes: no random /ID, fixed dates, so the same title gives the same PDF.
-    pdf.save(buf, deterministic_id=True)
-    return buf.getvalue()
 
 
 def make_record(seed: str, *, title: str = "GIẤY KHAI SINH", doc_type: str = "birth_certificate",
