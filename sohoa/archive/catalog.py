@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import random
+import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,7 +83,7 @@ def _sqlite_engine(db_url: str, begin_sql: str) -> Engine:
         # how each transaction starts (and DDL in migrations is transactional too).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        _use_wal(cur)
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -91,6 +94,32 @@ def _sqlite_engine(db_url: str, begin_sql: str) -> Engine:
         conn.exec_driver_sql(begin_sql)
 
     return engine
+
+
+def _use_wal(cur: Any) -> None:
+    """Switch the file to WAL (a no-op once it is: the mode is stored in the file).
+
+    The first switch needs an exclusive lock. When two processes open a new catalog at once,
+    both hold a read lock and both ask for it; SQLite then fails one of them at once with
+    "database is locked" instead of calling the busy handler (waiting could never end), so the
+    switch is retried here until the other side has finished.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            mode = cur.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause * (1 + random.random()))
+            pause = min(pause * 2, 0.1)
+            continue
+        if str(mode).lower() != "wal":
+            raise StorageError(
+                f"the catalog file cannot use write-ahead logging (journal mode stays {mode!r}); "
+                "put it on a local disk, not a network share")
+        return
 
 
 def alembic_config() -> Config:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -281,6 +282,34 @@ def test_concurrent_first_opens_of_one_archive_all_succeed(tmp_path: Path) -> No
         assert list(pool.map(open_and_count, range(4))) == [0, 0, 0, 0]
     with open_archive(tmp_path) as arc:
         assert arc.audit_verify() == (True, [])
+
+
+def test_switch_to_wal_waits_for_a_reader_that_is_about_to_write(tmp_path: Path) -> None:
+    # The race two processes opening a new catalog run into: one holds a read lock and wants
+    # the write lock while the other switches the file to WAL. SQLite refuses the switch at
+    # once (its busy handler is skipped to avoid a deadlock); the open must wait instead.
+    db = tmp_path / "catalog.db"
+    other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    other.execute("create table t (x)")
+    other.execute("begin")
+    other.execute("select * from t").fetchall()
+    other.execute("insert into t values (1)")  # holds RESERVED on a rollback-journal file
+
+    def let_go() -> None:
+        time.sleep(0.3)
+        other.execute("commit")
+
+    writer, reader = make_engines(f"sqlite:///{db}")
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            done = pool.submit(let_go)
+            with reader.connect() as conn:
+                assert conn.exec_driver_sql("pragma journal_mode").scalar() == "wal"
+            done.result()
+    finally:
+        writer.dispose()
+        reader.dispose()
+        other.close()
 
 
 def test_migrations_downgrade_to_empty_and_upgrade_again(tmp_path: Path) -> None:
