@@ -16,7 +16,7 @@ from sohoa import __version__
 from sohoa.api import errors
 from sohoa.api.schemas import ERRORS, Health, ReuseAnswer, SearchAnswer
 from sohoa.archive.policy import Caller
-from sohoa.pipeline.lookup import Reader
+from sohoa.pipeline.lookup import REUSE_MAX_PAGE, REUSE_PAGE, Reader
 from sohoa.pipeline.settings import Settings
 
 PAGE = Path(__file__).with_name("static") / "officers.html"
@@ -107,13 +107,18 @@ def _routes(app: FastAPI) -> None:
         owner_id: str, reader: ReaderDep, caller: CallerDep, purpose: PurposeDep,
         type: Annotated[str | None, Query(description="Only this document type")] = None,
         valid_on: Annotated[date | None, Query(description="Default: today")] = None,
+        limit: Annotated[int, Query(ge=1, le=REUSE_MAX_PAGE,
+                                    description="Documents per page")] = REUSE_PAGE,
+        after: Annotated[str | None, Query(
+            description="The `next` of the previous page; omit for the first page")] = None,
     ) -> dict[str, Any]:
-        """The owner's documents still valid on ``valid_on``, newest first (a reuse lookup:
-        officers, archivists and admins of any unit)."""
+        """The owner's documents still valid on ``valid_on``, newest first, a page at a time
+        (a reuse lookup: officers, archivists and admins of any unit)."""
         day = valid_on or date.today()
-        rows = reader.reuse(caller, purpose, owner_id, doc_type=type or None, valid_on=day)
+        page = reader.reuse(caller, purpose, owner_id, doc_type=type or None, valid_on=day,
+                            limit=limit, after=after or None)
         return {"owner_id": owner_id.strip(), "valid_on": day.isoformat(), "type": type,
-                "count": len(rows), "documents": rows}
+                "count": len(page.documents), "documents": page.documents, "next": page.next}
 
     @app.get("/search", response_model=SearchAnswer, responses=ERRORS, tags=["search"])
     def search(

@@ -28,8 +28,10 @@ class ReuseAnswer(BaseModel):
     owner_id: str
     valid_on: str
     type: str | None = None
-    count: int
+    count: int = Field(description="Documents on this page")
     documents: list[ReuseDocument]
+    next: str | None = Field(
+        None, description="More documents follow: pass this as `after` for the next page")
 
 
 class SearchHit(BaseModel):

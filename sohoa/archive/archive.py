@@ -377,20 +377,24 @@ class Archive:
                 "'sohoa index rebuild'") from exc
 
     def reuse(self, owner_id: str, *, doc_type: str | None = None,
-              valid_on: date | None = None) -> list[dict[str, Any]]:
-        """The owner's stored documents valid on ``valid_on`` (default today), newest first;
-        answered from the covering index alone, never from the search index."""
+              valid_on: date | None = None, limit: int | None = None,
+              after: str | None = None) -> list[dict[str, Any]]:
+        """The owner's stored documents valid on ``valid_on`` (default today), newest first,
+        at most ``limit`` after the position ``after`` (``documents.reuse_cursor`` of the last
+        row of the previous page); answered from the covering index alone, in its order,
+        never from the search index."""
         day = valid_on or date.today()
         if self._reader.dialect.name == "sqlite":
             # One statement, so no BEGIN/COMMIT around it (SQLite reads it from one snapshot),
             # on the driver's own cursor: see documents.reuse_sqlite.
             raw = self._reader.raw_connection()
             try:
-                return documents.reuse_sqlite(raw.driver_connection, owner_id, doc_type, day)
+                return documents.reuse_sqlite(raw.driver_connection, owner_id, doc_type, day,
+                                              limit, after)
             finally:
                 raw.close()
         with self._read() as conn:
-            return documents.reuse(conn, owner_id, doc_type, day)
+            return documents.reuse(conn, owner_id, doc_type, day, limit, after)
 
     def search_pending(self) -> int:
         """Outbox rows not yet in the search index (cheap: a health check can call it)."""

@@ -7,11 +7,12 @@ Functions take an open connection; the caller (``Archive``) owns the transaction
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, literal_column, or_, select
+from sqlalchemy import BigInteger, Connection, and_, bindparam, literal_column, or_, select
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
 from sohoa.archive import audit as audit_log
@@ -21,7 +22,7 @@ from sohoa.archive.catalog import upsert
 from sohoa.archive.models import STATUS_STORED, Document, Dossier, Owner, PageRow, SearchOutbox
 from sohoa.archive.search import IndexDoc
 from sohoa.archive.values import SYSTEM_ACTOR, aware, iso, nfc_opt, utc_now
-from sohoa.errors import NotFoundError
+from sohoa.errors import ConfigError, NotFoundError
 from sohoa.records import DocumentRecord
 from sohoa.vntext import nfc
 
@@ -179,7 +180,36 @@ def _page_dict(p: Mapping[str, Any]) -> dict[str, Any]:
             "skew": p["skew"], "confidence": p["confidence"], "blob_sha256": p["blob_sha256"]}
 
 
-def _reuse_statement(with_type: bool) -> Any:
+# A reuse answer comes in pages of this many documents unless the caller asks otherwise: the
+# index is read in the answer's order, so a page costs its own rows, never the owner's whole
+# history (an enterprise can hold hundreds of valid documents).
+REUSE_PAGE = 100
+_NO_LIMIT = 2**62  # LIMIT is one bound parameter on both engines; "everything" is a big one
+_CURSOR = re.compile(r"^(\d{4}-\d{2}-\d{2}|undated)~([0-9A-Za-z_-]{1,64})$")
+
+
+def reuse_cursor(row: Mapping[str, Any]) -> str:
+    """The position after ``row`` in a reuse answer (``after`` of the next page)."""
+    return f"{row['issue_date'] or 'undated'}~{row['document_id']}"
+
+
+def parse_reuse_cursor(cursor: str) -> tuple[date | None, str]:
+    m = _CURSOR.match(cursor.strip())
+    issued = None
+    if m and m.group(1) != "undated":
+        try:
+            issued = date.fromisoformat(m.group(1))
+        except ValueError:
+            m = None
+    if not m:
+        raise ConfigError(
+            f"{cursor!r} is not a page position of a reuse answer; pass the 'next' value the "
+            "previous page gave, unchanged")
+    return issued, m.group(2)
+
+
+def _reuse_statement(with_type: bool, after: str | None) -> Any:
+    # Newest first, undated last, ties by id: ix_documents_reuse_newest read backwards.
     stmt = (
         select(Document.id, Document.doc_type, Document.title, Document.document_number,
                Document.issuing_body, Document.issue_date, Document.valid_until,
@@ -188,37 +218,61 @@ def _reuse_statement(with_type: bool) -> Any:
                or_(Document.valid_until.is_(None), Document.valid_until >= bindparam("day")),
                # A document issued after that day was not valid on it either.
                or_(Document.issue_date.is_(None), Document.issue_date <= bindparam("day")))
-        .order_by(Document.issue_date.desc().nulls_last(), Document.id)
+        .order_by(Document.issue_date.desc().nulls_last(), Document.id.desc())
+        .limit(bindparam("limit", type_=BigInteger))
     )
     if with_type:
         stmt = stmt.where(Document.doc_type == bindparam("doc_type"))
+    if after == "dated":
+        stmt = stmt.where(or_(
+            Document.issue_date < bindparam("after_date"),
+            and_(Document.issue_date == bindparam("after_date"),
+                 Document.id < bindparam("after_id")),
+            Document.issue_date.is_(None)))
+    elif after == "undated":
+        stmt = stmt.where(Document.issue_date.is_(None), Document.id < bindparam("after_id"))
     return stmt
 
 
 # Built once: reuse lookups are the hottest read path, and building and cache-keying a fresh
 # statement per call costs far more than SQLite's index probe.
-_REUSE = {False: _reuse_statement(False), True: _reuse_statement(True)}
+_AFTER = (None, "dated", "undated")
+_REUSE = {(t, a): _reuse_statement(t, a) for t in (False, True) for a in _AFTER}
 
 
-def _sqlite_sql(with_type: bool) -> tuple[str, tuple[str, ...]]:
-    compiled = _REUSE[with_type].compile(dialect=sqlite_dialect())
-    return str(compiled), tuple(compiled.positiontup or ())
+def _sqlite_sql(key: tuple[bool, str | None]) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    compiled = _REUSE[key].compile(dialect=sqlite_dialect())
+    # SQLite's LIMIT comes with an OFFSET of SQLAlchemy's own (0): keep its value.
+    fixed = {k: b.value for k, b in compiled.binds.items() if not b.required}
+    return str(compiled), tuple(compiled.positiontup or ()), fixed
 
 
-# The same statements as SQLite text with their parameters' order, for reuse_sqlite.
-_REUSE_SQLITE = {False: _sqlite_sql(False), True: _sqlite_sql(True)}
+# The same statements as SQLite text with their parameters' order and SQLAlchemy's own
+# parameter values, for reuse_sqlite.
+_REUSE_SQLITE = {key: _sqlite_sql(key) for key in _REUSE}
 _REUSE_KEYS = ("document_id", "doc_type", "title", "document_number", "issuing_body",
                "issue_date", "valid_until")
 
 
-def reuse(conn: Connection, owner_id: str, doc_type: str | None,
-          day: date) -> list[dict[str, Any]]:
+def _reuse_params(owner_id: str, doc_type: str | None, day: date, limit: int | None,
+                  after: str | None) -> tuple[tuple[bool, str | None], dict[str, Any]]:
+    params: dict[str, Any] = {"owner_id": owner_id, "day": day, "doc_type": doc_type,
+                              "limit": _NO_LIMIT if limit is None else limit}
+    kind = None
+    if after:
+        issued, params["after_id"] = parse_reuse_cursor(after)
+        kind = "undated" if issued is None else "dated"
+        params["after_date"] = issued
+    return (bool(doc_type), kind), params
+
+
+def reuse(conn: Connection, owner_id: str, doc_type: str | None, day: date,
+          limit: int | None = None, after: str | None = None) -> list[dict[str, Any]]:
     """The owner's stored documents valid on ``day``: issued by then and not expired
-    (``valid_until`` NULL = permanent, else inclusive), newest first. Every column used here is
-    in ``ix_documents_reuse``, so the table itself is never read."""
-    params: dict[str, Any] = {"owner_id": owner_id, "day": day}
-    if doc_type:
-        params["doc_type"] = doc_type
+    (``valid_until`` NULL = permanent, else inclusive), newest first (undated last), at most
+    ``limit`` of them after the position ``after`` (see :func:`reuse_cursor`). Every column
+    used here is in ``ix_documents_reuse_newest``, so the table itself is never read."""
+    key, params = _reuse_params(owner_id, doc_type, day, limit, after)
     return [{
         "document_id": r.id, "doc_type": r.doc_type, "title": r.title,
         "document_number": r.document_number, "issuing_body": r.issuing_body,
@@ -226,20 +280,24 @@ def reuse(conn: Connection, owner_id: str, doc_type: str | None,
         "signature": {"level": r.signature_level, "signer": r.signer}
         if r.signature_level else None,
         "needs_review": bool(r.needs_review),
-    } for r in conn.execute(_REUSE[bool(doc_type)], params)]
+    } for r in conn.execute(_REUSE[key], params)]
 
 
-def reuse_sqlite(dbapi_conn: Any, owner_id: str, doc_type: str | None,
-                 day: date) -> list[dict[str, Any]]:
+def reuse_sqlite(dbapi_conn: Any, owner_id: str, doc_type: str | None, day: date,
+                 limit: int | None = None, after: str | None = None) -> list[dict[str, Any]]:
     """:func:`reuse` on a raw ``sqlite3`` connection, with the same statement and result. At a
     million documents a frequent owner has hundreds of rows, and SQLAlchemy's per-row result
     processing (dates parsed from SQLite's ISO text only to be formatted back) cost several
     times the index scan; here the ISO text is passed through and each row is a tuple."""
-    sql, order = _REUSE_SQLITE[bool(doc_type)]
-    values = {"owner_id": owner_id, "day": day.isoformat(), "doc_type": doc_type}
+    key, params = _reuse_params(owner_id, doc_type, day, limit, after)
+    for name in ("day", "after_date"):
+        if isinstance(params.get(name), date):
+            params[name] = params[name].isoformat()
+    sql, order, fixed = _REUSE_SQLITE[key]
+    params = {**fixed, **params}
     keys = _REUSE_KEYS
     out = []
-    for r in dbapi_conn.execute(sql, [values[name] for name in order]).fetchall():
+    for r in dbapi_conn.execute(sql, [params[name] for name in order]).fetchall():
         row = dict(zip(keys, r, strict=False))
         row["signature"] = {"level": r[7], "signer": r[8]} if r[7] else None
         row["needs_review"] = bool(r[9])

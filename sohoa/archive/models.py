@@ -146,17 +146,20 @@ class Document(Base):
         String(128), comment="Tình trạng vật lý")
 
     __table_args__ = (
-        # Reuse lookups ("what does owner X still hold?") are answered from this index alone:
-        # the key columns filter and order, the trailing ones are everything reuse() returns.
-        # Partial on status so disposed tombstones never weigh on it; status is still a column
-        # because SQLite counts the index as covering only if every referenced column is in it.
+        # Reuse lookups ("what does owner X still hold?") are answered from this index alone,
+        # in its order: the key columns are the owner, then the answer's order (newest first,
+        # read backwards; NULLS FIRST so that PostgreSQL's backward scan, like SQLite's, puts
+        # undated documents last), so a page of the answer reads only that page's entries. The
+        # trailing columns are everything reuse() returns. Partial on status so disposed
+        # tombstones never weigh on it; status is still a column because SQLite counts the
+        # index as covering only if every referenced column is in it.
         Index(
-            "ix_documents_reuse",
-            "owner_id", "status", "doc_type", "valid_until", "issue_date",
-            "id", "title", "document_number", "issuing_body",
-            "signature_level", "signer", "needs_review",
+            "ix_documents_reuse_newest",
+            "owner_id", "status", "issue_date", "id", "doc_type", "valid_until", "title",
+            "document_number", "issuing_body", "signature_level", "signer", "needs_review",
             sqlite_where=sql_text("status = 'stored'"),
             postgresql_where=sql_text("status = 'stored'"),
+            postgresql_ops={"issue_date": "NULLS FIRST"},
         ),
     )
 

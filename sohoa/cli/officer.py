@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sohoa.cli.main import State, pass_state
-from sohoa.cli.output import emit_json, out
+from sohoa.cli.output import emit_json, err, out
 from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
 
 
@@ -85,30 +85,43 @@ def search(state: State, query: str, owner: str | None, doc_type: str | None, un
 @click.argument("owner_id")
 @click.option("--type", "doc_type", help="Only this document type.")
 @click.option("--valid-on", callback=_date, help="Validity date (default today).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True,
+              help="Documents per page (newest first).")
+@click.option("--after", metavar="POSITION",
+              help="Continue after this position (printed at the end of the previous page).")
 @click.option("--json", "as_json", is_flag=True)
 @accountable
 @pass_state
 def reuse(state: State, owner_id: str, doc_type: str | None, valid_on: date | None,
-          as_json: bool, purpose: str | None, user: str | None) -> None:
+          limit: int, after: str | None, as_json: bool, purpose: str | None,
+          user: str | None) -> None:
     """What does this owner already have that is still valid?"""
     from sohoa.pipeline import lookup
 
-    rows = lookup.reuse(state.settings, owner_id, doc_type=doc_type, valid_on=valid_on,
-                        caller=lookup.cli_caller(state.settings, user), purpose=purpose)
+    page = lookup.reuse(state.settings, owner_id, doc_type=doc_type, valid_on=valid_on,
+                        caller=lookup.cli_caller(state.settings, user), purpose=purpose,
+                        limit=limit, after=after)
+    more = (f"more documents follow: run the same command with --after {page.next}"
+            if page.next else None)
     if as_json:
-        for row in rows:
+        for row in page.documents:
             emit_json(row)
+        if more:
+            err.print(more)
         return
-    if not rows:
-        out.print(f"no valid document on file for {owner_id}")
+    if not page.documents:
+        out.print(f"no valid document on file for {owner_id}"
+                  + (" after that position" if after else ""))
         return
     table = Table("document", "type", "number", "issued by", "issued", "valid until", "review")
-    for r in rows:
+    for r in page.documents:
         table.add_row(r["document_id"], r["doc_type"], r.get("document_number") or "",
                       r.get("issuing_body") or "", str(r.get("issue_date") or ""),
                       str(r.get("valid_until") or "permanent"),
                       "yes" if r.get("needs_review") else "")
     out.print(table)
+    if more:
+        out.print(more)
 
 
 @click.command()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -20,6 +21,7 @@ from typing import Any
 from sohoa import __version__
 from sohoa.archive import Archive
 from sohoa.archive.access import Read
+from sohoa.archive.documents import REUSE_PAGE, parse_reuse_cursor, reuse_cursor
 from sohoa.archive.policy import (
     Caller,
     check_document,
@@ -33,6 +35,18 @@ from sohoa.pipeline.settings import Settings
 from sohoa.records import VerificationReport
 from sohoa.signing import verify_pdf
 from sohoa.vntext import nfc
+
+REUSE_MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class ReusePage:
+    """One page of a reuse answer; ``next`` is the ``after`` of the following page (None on
+    the last one)."""
+
+    documents: list[dict[str, Any]]
+    next: str | None
+
 
 SEARCH_LIMIT_MAX = 100
 
@@ -88,20 +102,30 @@ class Reader:
         return hits
 
     def reuse(self, caller: Caller, purpose: str | None, owner_id: str, *,
-              doc_type: str | None = None, valid_on: date | None = None
-              ) -> list[dict[str, Any]]:
+              doc_type: str | None = None, valid_on: date | None = None,
+              limit: int = REUSE_PAGE, after: str | None = None) -> ReusePage:
+        """One page of the owner's documents valid on ``valid_on``, newest first; the access
+        log records the documents of this page."""
         why = clean_purpose(purpose)
         check_reuse(caller)
         owner = _clean_id(owner_id)
         if not owner:
             raise ConfigError("give the owner's citizen ID or enterprise code")
+        if not 1 <= limit <= REUSE_MAX_PAGE:
+            raise ConfigError(f"a page of a reuse answer holds 1 to {REUSE_MAX_PAGE} "
+                              f"documents, not {limit}")
+        if after:
+            parse_reuse_cursor(after)  # a clear error before anything is read or logged
         day = valid_on or date.today()
-        rows = self.archive.reuse(owner, doc_type=doc_type, valid_on=day)
+        rows = self.archive.reuse(owner, doc_type=doc_type, valid_on=day, limit=limit + 1,
+                                  after=after)
+        page = ReusePage(rows[:limit], reuse_cursor(rows[limit - 1]) if len(rows) > limit
+                         else None)
         self.archive.log_access(caller, "reuse", why, [Read(
-            owner_id=owner, result_count=len(rows),
-            request={"owner": owner, "type": doc_type, "valid_on": day,
-                     "documents": [r["document_id"] for r in rows]})])
-        return rows
+            owner_id=owner, result_count=len(page.documents),
+            request={"owner": owner, "type": doc_type, "valid_on": day, "after": after,
+                     "documents": [r["document_id"] for r in page.documents]})])
+        return page
 
     def show(self, caller: Caller, purpose: str | None, document_id: str) -> dict[str, Any]:
         why = clean_purpose(purpose)
@@ -161,10 +185,12 @@ def search(settings: Settings, query: str, *, caller: Caller, purpose: str | Non
 
 
 def reuse(settings: Settings, owner_id: str, *, caller: Caller, purpose: str | None,
-          doc_type: str | None = None, valid_on: date | None = None) -> list[dict[str, Any]]:
+          doc_type: str | None = None, valid_on: date | None = None,
+          limit: int = REUSE_PAGE, after: str | None = None) -> ReusePage:
     clean_purpose(purpose)
     with Reader.open(settings) as reader:
-        return reader.reuse(caller, purpose, owner_id, doc_type=doc_type, valid_on=valid_on)
+        return reader.reuse(caller, purpose, owner_id, doc_type=doc_type, valid_on=valid_on,
+                            limit=limit, after=after)
 
 
 def show(settings: Settings, document_id: str, *, caller: Caller,

@@ -49,6 +49,26 @@ def test_reuse_lookup_lists_valid_documents_and_logs_the_read(client: TestClient
     assert [d["doc_type"] for d in r.json()["documents"]] == ["citizen_id"]
 
 
+def test_reuse_answer_comes_in_pages_linked_by_next(client: TestClient, home: Home) -> None:
+    query = {**PURPOSE, "valid_on": "2024-01-01", "limit": 1}
+    first = client.get(f"/owners/{CITIZEN}/documents", headers=auth(home), params=query).json()
+    assert (first["count"], first["next"]) == (1, f"2021-07-01~{home.ids['id_card']}")
+    second = client.get(f"/owners/{CITIZEN}/documents", headers=auth(home),
+                        params={**query, "after": first["next"]}).json()
+    assert [d["document_id"] for d in second["documents"]] == [home.ids["birth"]]
+    assert second["next"] is None
+    # Each page's read is logged with the documents it returned.
+    entries = access(home, CITIZEN)
+    assert sorted(e["request"]["documents"] for e in entries) == sorted(
+        [[home.ids["id_card"]], [home.ids["birth"]]])
+    r = client.get(f"/owners/{CITIZEN}/documents", headers=auth(home),
+                   params={**query, "after": "2021-13-01~x"})
+    assert r.status_code == 400 and "not a page position" in r.json()["error"]["message"]
+    r = client.get(f"/owners/{CITIZEN}/documents", headers=auth(home),
+                   params={**query, "limit": 0})
+    assert r.status_code in (400, 422)
+
+
 def test_no_purpose_is_refused_with_400_and_nothing_is_logged(client: TestClient,
                                                               home: Home) -> None:
     r = client.get(f"/owners/{CITIZEN}/documents", headers=auth(home))

@@ -73,6 +73,23 @@ def test_read_commands_need_a_purpose_and_are_logged(home: Home) -> None:
     assert run(home, "audit", "verify")[0] == 0
 
 
+def test_reuse_answers_a_page_at_a_time(home: Home) -> None:
+    args = ("reuse", CITIZEN, "--purpose", "HS H19.22-0001", "--valid-on", "2024-01-01")
+    result = CliRunner().invoke(cli, ["--home", str(home.settings.home), *args, "--json",
+                                      "--limit", "1"])
+    assert result.exit_code == 0, result.output
+    [first] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert first["document_id"] == home.ids["id_card"]  # newest first
+    # stdout stays one JSON document per line; where to go on is said on stderr.
+    position = result.stderr.split("--after ")[1].split()[0]
+    code, output = run(home, *args, "--json", "--limit", "1", "--after", position)
+    assert code == 0
+    assert [json.loads(line)["document_id"] for line in output.splitlines()] == [
+        home.ids["birth"]]
+    code, output = run(home, *args, "--after", "not-a-position")
+    assert code == 2 and "not a page position" in output
+
+
 def test_audit_verify_reports_a_tampered_access_log(home: Home) -> None:
     run(home, "reuse", CITIZEN, "--purpose", "HS H19.22-0001")
     db = sqlite3.connect(home.settings.home / "catalog.db")

@@ -230,7 +230,8 @@ def test_reuse_is_answered_from_the_covering_index_alone(archive: Archive) -> No
     try:
         for statement in statements:
             plan = " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN " + statement))
-            assert "USING COVERING INDEX ix_documents_reuse" in plan, plan
+            assert "USING COVERING INDEX ix_documents_reuse_newest" in plan, plan
+            assert "TEMP B-TREE" not in plan, plan  # the index order is the answer's
     finally:
         db.close()
 
@@ -265,12 +266,15 @@ def test_models_compile_for_postgresql_without_sqlite_only_sql() -> None:
         ddl.append(str(CreateTable(table).compile(dialect=dialect)))
         ddl.extend(str(CreateIndex(ix).compile(dialect=dialect)) for ix in table.indexes)
     text_ddl = "\n".join(ddl)
-    assert "CREATE INDEX ix_documents_reuse ON documents" in text_ddl
+    # Read backwards, the index gives "issue_date DESC NULLS LAST" as the statement orders.
+    assert ("CREATE INDEX ix_documents_reuse_newest ON documents (owner_id, status, "
+            "issue_date NULLS FIRST, id,") in text_ddl
     assert "WHERE status = 'stored'" in text_ddl
     assert "TIMESTAMP WITH TIME ZONE" in text_ddl
-    reuse_sql = str(documents._REUSE[True].compile(dialect=dialect))
+    reuse_sql = str(documents._REUSE[True, "dated"].compile(dialect=dialect))
     assert "documents.status = 'stored'" in reuse_sql
-    assert "NULLS LAST" in reuse_sql
+    assert "ORDER BY documents.issue_date DESC NULLS LAST, documents.id DESC" in reuse_sql
+    assert "LIMIT %(limit)s::BIGINT" in reuse_sql
 
 
 def test_concurrent_first_opens_of_one_archive_all_succeed(tmp_path: Path) -> None:

@@ -22,9 +22,10 @@ from backends import (
 )
 from sqlalchemy import event, select
 
-from sohoa.archive import Archive
+from sohoa.archive import Archive, documents
 from sohoa.archive.catalog import current_revision, head_revision
 from sohoa.archive.models import AuditEntry, Base, Document
+from sohoa.errors import ConfigError
 
 
 @pytest.fixture
@@ -175,7 +176,42 @@ def test_reuse_is_answered_from_the_partial_covering_index(archive: Archive) -> 
         with archive._reader.connect() as conn:
             conn.exec_driver_sql("SET enable_seqscan = off")
             plan = "\n".join(conn.exec_driver_sql("EXPLAIN " + statement, parameters).scalars())
-        assert "Index Only Scan using ix_documents_reuse" in plan, plan
+        # In the answer's order: read backwards, no sort.
+        assert "Index Only Scan Backward using ix_documents_reuse_newest" in plan, plan
+        assert "Sort" not in plan, plan
+
+
+def test_reuse_pages_walk_the_answer_once_in_order(archive: Archive) -> None:
+    owner = "075203008888"
+    ids = {}
+    # Same-day ties, an undated document (last), an expired and a not-yet-issued one (absent).
+    for seed, issued, valid in [
+            ("a", date(2024, 5, 1), None), ("b", date(2024, 5, 1), None),
+            ("c", date(2024, 5, 1), date(2030, 1, 1)), ("d", date(2022, 1, 9), None),
+            ("e", None, None), ("f", None, date(2031, 1, 1)), ("g", date(2019, 3, 3), None),
+            ("expired", date(2020, 1, 1), date(2021, 1, 1)),
+            ("future", date(2026, 1, 1), None)]:
+        rec, pdf, images = make_record(f"page-{seed}", owner_id=owner, issue_date=issued,
+                                       valid_until=valid)
+        ids[seed], _ = archive.store_document(rec, pdf, images)
+    day = date(2025, 7, 2)
+    whole = archive.reuse(owner, valid_on=day)
+    assert {r["document_id"] for r in whole} == {ids[k] for k in "abcdefg"}
+    dated = [(r["issue_date"], r["document_id"]) for r in whole if r["issue_date"]]
+    assert dated == sorted(dated, reverse=True)  # newest first, ties by id (descending)
+    assert [r["issue_date"] for r in whole[-2:]] == [None, None]  # undated last
+    assert whole[-2]["document_id"] > whole[-1]["document_id"]
+    for size in (1, 2, 3, 7):
+        walked, after = [], None
+        while True:
+            page = archive.reuse(owner, valid_on=day, limit=size, after=after)
+            walked += page
+            if len(page) < size:
+                break
+            after = documents.reuse_cursor(page[-1])
+        assert walked == whole, size
+    with pytest.raises(ConfigError, match="not a page position"):
+        archive.reuse(owner, valid_on=day, after="yesterday~abc")
 
 
 # --- search outbox ------------------------------------------------------------------------
