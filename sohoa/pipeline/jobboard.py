@@ -7,6 +7,8 @@ Per job (keys expire a week after the last change):
 - ``sohoa:job:<id>:done``     set: positions of pages analysed (their result is in the catalog)
 - ``sohoa:job:<id>:failed``   hash: position → why the page went to quarantine
 - ``sohoa:job:<id>:results``  hash: dossier number → the JSON events of its documents
+- ``sohoa:job:<id>:attempts`` hash: message id → how many times a worker took that message
+  (retries after an error and redeliveries after a worker died keep the message id)
 
 The joins ("every page is analysed", "every dossier is stored") are counts of sets and hashes
 taken in the same MULTI as the write that may complete them. Marking the same page or dossier
@@ -40,7 +42,7 @@ class JobBoard:
         self.r = client
 
     def _touch(self, pipe: Any, job_id: str) -> None:
-        for part in ("", "pages", "done", "failed", "results"):
+        for part in ("", "pages", "done", "failed", "results", "attempts"):
             pipe.expire(_key(job_id, part), TTL_S)
 
     def create(self, job_id: str, pages: Sequence[dict[str, Any]], info: dict[str, Any]) -> None:
@@ -94,6 +96,13 @@ class JobBoard:
             pipe.srem(_key(job_id, "done"), position)
             pipe.hset(_key(job_id, "failed"), position, reason)
             return self._pages_complete(pipe, job_id)
+
+    def attempt(self, job_id: str, message_id: str) -> int:
+        """Count one more taking of this message; the count so far, this one included."""
+        with self.r.pipeline(transaction=True) as pipe:
+            pipe.hincrby(_key(job_id, "attempts"), message_id, 1)
+            pipe.expire(_key(job_id, "attempts"), TTL_S)
+            return int(pipe.execute()[0])
 
     def failed(self, job_id: str) -> dict[int, str]:
         return {int(k): v.decode() for k, v in self.r.hgetall(_key(job_id, "failed")).items()}

@@ -21,7 +21,10 @@ set members and first-write-wins hash fields, and a stage sent twice finds its w
 
 Dead letters: an actor that raised is retried with backoff (Retries); on its last attempt it
 does not raise but quarantines what it was working on, with the reason, and marks it done, so
-the job goes on without it.
+the job goes on without it. A page or dossier that kills its worker (a crash in a library, the
+kernel's OOM killer) never raises: Redis would hand it to the next worker forever. So every
+taking of a page or dossier message is counted on the board, and one taken more often than its
+attempts allow (``queue.max_retries`` + 1) is quarantined as soon as a worker takes it again.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from dramatiq.middleware import (
     default_middleware,
 )
 
-from sohoa.archive import Archive
+from sohoa.archive import Archive, faults
 from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError, StorageError
 from sohoa.pipeline.assemble import PageItem
@@ -185,14 +188,18 @@ class Queue:
         log.info("job %s: page %d (%s p.%d)", job_id[:8], position, meta["source"],
                  meta["index"] + 1)
         archive = self.archive()
-        try:
-            if archive.cache_get(PAGE_STAGE, meta["sha256"]) is None:
-                page = page_from(meta, archive.blobs.get(meta["sha256"]))
-                analyze_cached(archive, page, options)
-        except (Exception, TimeLimitExceeded) as exc:
-            if not self._last_attempt_of(self.analyze):
-                raise
-            reason = _describe(exc)
+        reason = self._taken_too_often(job_id, self.analyze, "page")
+        if reason is None:
+            try:
+                faults.point(f"queue.analyze_page:{meta['sha256']}")
+                if archive.cache_get(PAGE_STAGE, meta["sha256"]) is None:
+                    page = page_from(meta, archive.blobs.get(meta["sha256"]))
+                    analyze_cached(archive, page, options)
+            except (Exception, TimeLimitExceeded) as exc:
+                if not self._last_attempt_of(self.analyze):
+                    raise
+                reason = _describe(exc)
+        if reason is not None:
             log.warning("job %s: page %d quarantined: %s", job_id[:8], position, reason)
             archive.record_quarantine(job_id, page_failure(page_from(meta), reason))
             complete = self.board.page_failed(job_id, position, reason)
@@ -242,6 +249,9 @@ class Queue:
         archive = self.archive()
         metas = self.board.pages(job_id)
         try:
+            stopped = self._taken_too_often(job_id, self.store, "dossier")
+            if stopped is not None:
+                raise _GiveUp(stopped)
             items = []
             for position in positions:
                 meta = metas[position]
@@ -255,7 +265,7 @@ class Queue:
             outcomes = store_dossier(items, code, self._context(job_id, unit))
             events = [self._event(o, job_id) for o in outcomes]
         except (Exception, TimeLimitExceeded) as exc:
-            if not self._last_attempt_of(self.store):
+            if not isinstance(exc, _GiveUp) and not self._last_attempt_of(self.store):
                 raise
             reason = f"dossier {code or '(no code)'} could not be stored: {_describe(exc)}"
             log.warning("job %s: %s", job_id[:8], reason)
@@ -330,12 +340,37 @@ class Queue:
             log.warning("search index not brought in step (the outbox keeps the changes): %s",
                         _describe(exc))
 
+    def _taken_too_often(self, job_id: str, actor: Any, what: str) -> str | None:
+        """Count this taking of the current message; the quarantine reason if it has been
+        taken more often than its attempts allow (the workers before stopped without an
+        answer), else None."""
+        message = CurrentMessage.get_current_message()
+        if message is None:
+            return None
+        taken = self.board.attempt(job_id, message.message_id)
+        retries = int(message.options.get("retries", 0))
+        allowed = int(message.options.get("max_retries", actor.options.get("max_retries", 0)))
+        if taken <= allowed + 1:
+            return None
+        stopped = taken - 1 - retries
+        return (f"a worker stopped {stopped} time(s) while working on this {what}, without an "
+                "answer (it crashed, ran out of memory or was killed); set aside so that the "
+                "rest of the job can finish. Check the workers' logs and memory before "
+                "scanning it again")
+
     def _last_attempt_of(self, actor: Any) -> bool:
         message = CurrentMessage.get_current_message()
         if message is None:
             return True
         limit = message.options.get("max_retries", actor.options.get("max_retries", 0))
         return int(message.options.get("retries", 0)) >= int(limit)
+
+
+class _GiveUp(Exception):
+    """A dossier message taken too often: quarantine it without trying again."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 # --- the producer side: sohoa ingest / watch with a broker -----------------------------------

@@ -192,6 +192,54 @@ def _sohoa(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[st
                           env={**os.environ, "SOHOA_HOME": str(home), **env})
 
 
+def test_a_page_that_kills_its_worker_every_time_ends_in_quarantine(
+        tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]]) -> None:
+    """A page whose recognition kills the worker process (SIGKILL, as the OOM killer or a
+    crash in a library would) never raises, so no retry counts it: without a count of its
+    deliveries Redis would hand it to the next worker forever. Workers are restarted as a
+    service manager would; after its attempts (max_retries 1: two) the page is quarantined
+    and the rest of the job is stored."""
+    import signal
+    import time
+
+    home = tmp_path / "home"
+    settings = make_settings(home, broker_url, max_retries=1, heartbeat_s=1)
+    queued = run_ingest([small_batch[0]], settings, wait=False)
+    queue = Queue(settings)
+    poison = queue.board.pages(queued.job_id)[-1]
+    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_BROKER": broker_url,
+           "SOHOA_QUEUE_MAX_RETRIES": "1", "SOHOA_QUEUE_HEARTBEAT_S": "1",
+           "SOHOA_QUEUE_RETRY_BACKOFF_S": "0.1",
+           "SOHOA_ARCHIVE_KILL_AT": f"queue.analyze_page:{poison['sha256']}"}
+    killed = 0
+    proc: subprocess.Popen[bytes] | None = None
+    deadline = time.monotonic() + 240
+    try:
+        while queue.board.info(queued.job_id).get("status") != "finished":
+            assert time.monotonic() < deadline, queue.board.snapshot(queued.job_id)
+            if proc is None or proc.poll() is not None:
+                if proc is not None:
+                    assert proc.returncode == -signal.SIGKILL, proc.returncode
+                    killed += 1
+                proc = subprocess.Popen([sys.executable, "-m", "sohoa", "worker"], env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.2)
+    finally:
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(60)
+        queue.close()
+    assert killed == 2  # its two attempts; the third taking quarantines it
+    truth = small_batch[1]
+    with open_archive(settings) as archive:
+        [row] = archive.list_quarantine()
+        assert row["page_index"] == poison["index"]
+        assert "a worker stopped 2 time(s) while working on this page" in row["reason"]
+        job = archive.get_job(queued.job_id)
+        assert job["status"] == "finished"
+        assert archive.stats()["documents"] == expected_documents(truth) - 1
+
+
 def test_no_wait_only_enqueues_and_status_shows_the_job(
         tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]]) -> None:
     home = tmp_path / "home"
