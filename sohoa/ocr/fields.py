@@ -26,6 +26,7 @@ from datetime import date
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from sohoa.doctypes import DocType, Registry, load_registry
 from sohoa.idcodes import (
@@ -35,6 +36,7 @@ from sohoa.idcodes import (
     enterprise_code_valid,
 )
 from sohoa.ocr.dates import fold_keep_length, parse_vn_date
+from sohoa.ocr.gazetteer import snap_units
 from sohoa.ocr.mrz import Mrz, find_mrz
 from sohoa.ocr.segment import find_dossier_code, header_span
 from sohoa.records import Extraction, FieldValue
@@ -82,6 +84,7 @@ STOP_LABELS = ("quốc tịch", "nationality", "quê quán", "place of origin", 
 _NUMBER_FIELDS = ("id_number", "enterprise_code", "dossier_code")
 _SHORT = 6  # captions shorter than this (folded) need a colon: "Bà:", "Sex:"
 _CONFIDENT, _FUZZY_LABEL, _UNLABELLED, _CORRECTED, _FLAGGED = 0.92, 0.75, 0.6, 0.8, 0.25
+_UNCONFIRMED_PLACE = 0.7  # an address whose units the gazetteer does not confirm
 OWNER_CONFIDENCE = 0.6  # the review threshold: an owner below it is no owner
 DIGIT_LOOKALIKES: dict[str, str] = {
     "O": "0", "o": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "l": "1", "|": "1", "i": "1",
@@ -156,7 +159,7 @@ def _find_hits(lines: list[str], spec: DocType | None = None) -> list[_Hit]:
             if gloss:
                 end = gloss.end()
             colon = _COLON.match(line, end)
-            at_start = not _ITEM.sub("", line[:m.start()] + " ").strip(" -•*+.0123456789)")
+            at_start = not _ITEM.sub("", line[:m.start()] + " ").strip(" -•*+.,_'0123456789)")
             inline = False
             if colon:
                 end = colon.end()
@@ -170,7 +173,8 @@ def _find_hits(lines: list[str], spec: DocType | None = None) -> list[_Hit]:
             taken = end
         if not any(h.start <= 4 for h in found):
             fuzzy = _fuzzy_label(line, entries)
-            if fuzzy is not None:
+            # Not when an exact caption stands inside the fuzzy one ("-_6. Nơi cư trú:").
+            if fuzzy is not None and not (found and found[0].start < fuzzy[1]):
                 found.insert(0, _Hit(fuzzy[0], n, 0, fuzzy[1], fuzzy=True))
         for i, hit in enumerate(found):
             stop = found[i + 1].start if i + 1 < len(found) else len(line)
@@ -396,13 +400,67 @@ def _address(value: str) -> str | None:
         return None
     text = re.sub(r"\s[-–—_|]+\s", " ", f" {text} ").strip()
     text = re.sub(r"\s*;\s*", ", ", text)  # OCR reads the parts' commas as semicolons
-    text = re.sub(r"(?<![^\W_])[Tt]ố(?=\s+\d)", lambda m: m.group()[0] + "ổ", text)
+    text = re.sub(r"(?<![^\W_])[Tt][ốõồổỗộo](?=\s+\d)", lambda m: m.group()[0] + "ổ", text)
+    text = _repair_parts(text)
+    snapped = snap_address(text)
+    if snapped is not None:
+        return snapped
     m = re.search(r"(tỉnh|tinh|tĩnh)\s+([^,]+?)\s*$", text)
     if m:
         best = max(PROVINCES.values(), key=lambda p: fuzz.ratio(fold(p), fold(m[2])))
         if fuzz.ratio(fold(best), fold(m[2])) >= 80:
             text = text[:m.start()] + "tỉnh " + best
     return text
+
+
+def _repair_parts(text: str) -> str:
+    """Separators and the words that begin an address's parts, where OCR damage is certain:
+    a full stop before a lower-case part is its comma ("Trần Phú. tổ 4"), a hyphen or colon
+    glued to a level word is a space ("xã-Bắc Sơn", "khu:phố"), and "đưởng", "khu phế 8" are
+    "đường", "khu phố 8" (the only words of the closed list one mark or letter away)."""
+    text = re.sub(r",\s*[.,;]+", ",", text)
+    text = re.sub(r"(?<=[^\W\d_])\.\s+(?=[a-zđ\u00E0-\u1EF9])", ", ", text)
+    text = re.sub(r"(?<=\d)\.\s+(?=[a-zđ\u00E0-\u1EF9])", ", ", text)
+    text = re.sub(r"\b(xã|phường|huyện|quận|tỉnh)-(?=[A-ZĐ\u00C0-\u1EF8])", r"\1 ", text)
+    text = re.sub(r"\b([Kk]hu)\s*:\s*(phố)\b", r"\1 \2", text)
+    parts = text.split(", ")
+    for i, part in enumerate(parts):
+        words = part.split()
+        if len(words) >= 2 and fold(words[0]) == "duong" and words[0] not in ("đường", "Đường"):
+            parts[i] = " ".join(["đường" if words[0].islower() else "Đường", *words[1:]])
+        elif len(words) >= 3 and words[0].lower() == "khu" and re.fullmatch(r"\d+", words[2]) \
+                and Levenshtein.distance(fold(words[1]), "pho") == 1:
+            parts[i] = " ".join([words[0], "phố", *words[2:]])
+    return ", ".join(parts)
+
+
+_LEVEL_INSIDE = re.compile(
+    r"(?<=\S)\s+(?=(?:thành phố|thị trấn|thị xã|huyện|quận|tỉnh|phường|xã|Thành phố|Quận"
+    r"|Phường|Huyện|Tỉnh)\s+(?:[A-ZĐ\u00C0-\u1EF8]|\d))")
+
+
+def snap_address(text: str) -> str | None:
+    """``text`` with its administrative tail (its last three, two or one comma-separated
+    parts) read against the real units (:func:`sohoa.ocr.gazetteer.snap_units`); None when
+    no tail is confirmed. A comma OCR lost before a level word is restored only when the
+    parts it makes are confirmed."""
+    parts = [p.strip(_JUNK_EDGE) for p in text.split(",") if re.search(r"\w", p)]
+    split = [q.strip(_JUNK_EDGE) for p in parts for q in _LEVEL_INSIDE.split(p)
+             if re.search(r"\w", q)]
+    if not parts:
+        return None
+    layouts = [parts, split] if split != parts else [parts]
+    last = layouts[-1][-1].split()
+    if len(last) > 2 and len(last[-1]) <= 3 and last[-1].isalpha():
+        layouts.append([*layouts[-1][:-1], " ".join(last[:-1])])  # a speck after the province
+    for layout in layouts:
+        for m in (3, 2, 1):
+            if len(layout) < m:
+                continue
+            snapped = snap_units(layout[-m:])
+            if snapped is not None:
+                return ", ".join([*layout[:-m], *snapped])
+    return None
 
 
 _DOC_NUMBER = re.compile(
@@ -797,6 +855,9 @@ def extract_fields(doc_type: str, text: str, registry: Registry | None = None, *
         out["expiry_date"] = FieldValue(until.isoformat(), _CONFIDENT)
     for key in ("address", "place_of_birth"):
         if (v := first(key, _address, wrap=True)) is not None:
+            if v.value and snap_address(v.value) is None:
+                # No administrative unit of the list confirms it: kept as read, less sure.
+                v = FieldValue(v.value, min(v.confidence, _UNCONFIRMED_PLACE))
             out[key] = v
     if (v := first("enterprise_name", _text, wrap=True)) is not None:
         out["enterprise_name"] = v

@@ -1,0 +1,90 @@
+"""Place names snapped to Vietnam's real administrative units (sohoa.ocr.gazetteer), and the
+addresses that extraction repairs with them."""
+
+from __future__ import annotations
+
+import pytest
+
+from sohoa.ocr.fields import extract_fields, snap_address
+from sohoa.ocr.gazetteer import PROVINCE, WARD, load, snap_units
+
+
+def test_the_list_is_the_real_one() -> None:
+    gaz = load()
+    provinces = {gaz.units[i].name for i in gaz.by_level[PROVINCE]}
+    assert {"Đồng Nai", "Hà Nội", "Hồ Chí Minh", "Nghệ An"} <= provinces
+    assert len(gaz.by_level[WARD]) > 10_000  # the GSO's wards before and after 2025
+    ward = next(u for u in gaz.units if u.name == "Hố Nai" and u.level == WARD)
+    district = gaz.units[ward.parent]
+    assert (district.kind, district.name) == ("thành phố", "Biên Hòa")
+    assert gaz.units[district.parent].name == "Đồng Nai"
+
+
+@pytest.mark.parametrize(("parts", "expected"), [
+    # marks confused: the list's spelling is restored
+    (["phường Hồ Nai", "thành phố Biên Hòa"], ["phường Hố Nai", "thành phố Biên Hòa"]),
+    (["huyện Tràng Bom"], ["huyện Trảng Bom"]),
+    (["phường Lê Lợi", "thành phố Vĩnh", "tính Nghệ An"],
+     ["phường Lê Lợi", "thành phố Vinh", "tỉnh Nghệ An"]),
+    # a stray letter in a name
+    (["phường Ba Đỉình"], ["phường Ba Đình"]),
+    # a garbled level word, replaced by the unit's own when the nesting confirms it
+    (["Pin An Khánh", "thành phố Thủ Đức", "Thành phố Hồ Chí Minh"],
+     ["phường An Khánh", "thành phố Thủ Đức", "Thành phố Hồ Chí Minh"]),
+    (["phường Điện Biên", "thành Thanh Hóa", "tình Thanh Hóa"],
+     ["phường Điện Biên", "thành phố Thanh Hóa", "tỉnh Thanh Hóa"]),
+    # a lost syllable, completed only inside a confirmed nesting
+    (["xã Bảo Quang", "thành phố Khánh", "tỉnh Đồng Nai"],
+     ["xã Bảo Quang", "thành phố Long Khánh", "tỉnh Đồng Nai"]),
+    (["phường Chánh Nghĩa", "thành phố Thủ Dầu Một", "tỉnh Bình"],
+     ["phường Chánh Nghĩa", "thành phố Thủ Dầu Một", "tỉnh Bình Dương"]),
+    (["Phường 25", "quận Bình Thạnh", "Thành phố Hồ Chí Minh"],
+     ["Phường 25", "quận Bình Thạnh", "Thành phố Hồ Chí Minh"]),
+])
+def test_snap_units(parts: list[str], expected: list[str]) -> None:
+    assert snap_units(parts) == expected
+
+
+@pytest.mark.parametrize("parts", [
+    ["tỉnh Bình"],  # Bình Dương, Bình Phước, Bình Định …: nothing says which
+    ["thành phố Khánh"],  # a lost syllable with nothing to confirm it
+    ["thị trấn Đức Đăng", "huyện Bù Đăng", "tỉnh Bình Phước"],  # Đức Phong or Đức Liễu?
+    ["ấp 5", "xã Bắc Sơn", "huyện Trảng Bom"],  # a hamlet is not a ward
+    ["đường Lê Lợi", "thành phố Vinh", "tỉnh Nghệ An"],  # a street is not a ward
+])
+def test_no_guess_without_evidence(parts: list[str]) -> None:
+    assert snap_units(parts) is None
+
+
+def test_a_real_name_is_not_another_garbled() -> None:
+    # "Long Khánh" is a real unit: it is not read as "Long Thành" a letter or two away, and the
+    # kind a paper printed (a xã then, a phường now) stays as printed.
+    assert snap_units(["xã Long Khánh", "tỉnh Đồng Nai"]) in (None, ["xã Long Khánh",
+                                                                     "tỉnh Đồng Nai"])
+    assert snap_units(["xã Nghi Phú", "thành phố Vinh", "tỉnh Nghệ An"]) == [
+        "xã Nghi Phú", "thành phố Vinh", "tỉnh Nghệ An"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Số 123, đường Trần Phú, tổ 3, thị trấn Đức Phong, huyện Bù Đăng. tỉnh Bình Phước",
+     "Số 123, đường Trần Phú, tổ 3, thị trấn Đức Phong, huyện Bù Đăng, tỉnh Bình Phước"),
+    ("Số 261, đường Hai Bà Trưng, tổ 11, phường Bên Nghệ, Quận 1 Thành phố Hồ Chí Minh",
+     "Số 261, đường Hai Bà Trưng, tổ 11, phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh"),
+    ("Số 268, đường Hồ Thị Hương, ấp 9,. xà Báo Quang, thành phố Lạc Khánh, tỉnh Đồng Nai",
+     "Số 268, đường Hồ Thị Hương, ấp 9, xã Bảo Quang, thành phố Long Khánh, tỉnh Đồng Nai"),
+    ("Số 112, đường Nguyễn Hoàng, tổ 12, xã Bắc Sơn, Hà Càng Trảng Bom, ` tỉnh Đồng Nai",
+     "Số 112, đường Nguyễn Hoàng, tổ 12, xã Bắc Sơn, huyện Trảng Bom, tỉnh Đồng Nai"),
+    ("Số 289, đường Nguyễn Hoàng, khu phố 10, xã Tiến, huyện Trảng Bom, tính Đồng Nai Tin",
+     "Số 289, đường Nguyễn Hoàng, khu phố 10, xã Quảng Tiến, huyện Trảng Bom, tỉnh Đồng Nai"),
+    ("Số 472, đưởng Phạm Văn Thuận, tõ 9, phưởng Hỗ Nai, thành phố Biên Hòa, tỉnh Đồng Nai",
+     "Số 472, đường Phạm Văn Thuận, tổ 9, phường Hố Nai, thành phố Biên Hòa, tỉnh Đồng Nai"),
+])
+def test_address_repaired(text: str, expected: str) -> None:
+    fields = extract_fields("application_form", f"Nơi thường trú: {text}\n").fields
+    assert fields["address"].value == expected
+
+
+def test_address_left_alone_without_evidence() -> None:
+    text = "Số 5, đường Hùng khu phố 11, thôn Đông, xã Không Có, huyện Nào Đó, tỉnh Đồng Nay"
+    assert snap_address(text) == text.replace("Đồng Nay", "Đồng Nai")  # only the province
+    assert snap_address("Số 5, đường Hùng, thôn Đông, xã Không Có, huyện Nào Đó") is None
