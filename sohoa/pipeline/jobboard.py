@@ -29,8 +29,8 @@ TTL_S = 7 * 24 * 3600
 RECENT = "sohoa:jobs"
 RECENT_KEEP = 100
 
-# status of a job on the board
-ANALYSING, STORING, FINISHED = "analysing", "storing", "finished"
+# status of a job on the board; FAILED: its closing step gave up (the reason is in "error")
+ANALYSING, STORING, FINISHED, FAILED = "analysing", "storing", "finished", "failed"
 
 
 def _key(job_id: str, part: str = "") -> str:
@@ -147,6 +147,13 @@ class JobBoard:
             self._touch(pipe, job_id)
             pipe.execute()
 
+    def fail(self, job_id: str, reason: str) -> None:
+        with self.r.pipeline(transaction=True) as pipe:
+            pipe.hset(_key(job_id), mapping={"status": FAILED, "finished": time.time(),
+                                             "error": json.dumps(reason)})
+            self._touch(pipe, job_id)
+            pipe.execute()
+
     def snapshot(self, job_id: str) -> dict[str, Any]:
         """Counts for a progress display: pages done/failed/total, dossiers stored/total."""
         with self.r.pipeline(transaction=False) as pipe:
@@ -159,7 +166,8 @@ class JobBoard:
                 "pages": info.get("total_pages", 0), "pages_done": done,
                 "pages_failed": failed, "dossiers": info.get("dossiers"),
                 "dossiers_done": stored, "started": info.get("started"),
-                "finished": info.get("finished"), "summary": info.get("summary")}
+                "finished": info.get("finished"), "summary": info.get("summary"),
+                "error": info.get("error")}
 
     def recent(self, limit: int = 10) -> list[dict[str, Any]]:
         ids = [i.decode() for i in self.r.lrange(RECENT, 0, limit - 1)]

@@ -67,7 +67,7 @@ from sohoa.pipeline.ingest import (
     page_failure,
     store_dossier,
 )
-from sohoa.pipeline.jobboard import FINISHED, JobBoard
+from sohoa.pipeline.jobboard import FAILED, FINISHED, JobBoard
 from sohoa.pipeline.progress import NoProgress, Progress
 from sohoa.pipeline.services import load_type_model, make_signer, open_archive
 from sohoa.pipeline.settings import Settings
@@ -209,6 +209,32 @@ class Queue:
             self.split.send(job_id)
 
     def _split(self, job_id: str) -> None:
+        try:
+            self._split_pages(job_id)
+        except (Exception, TimeLimitExceeded) as exc:
+            if not self._last_attempt_of(self.split):
+                raise
+            self._set_aside(job_id, f"its pages could not be put into dossiers: "
+                                    f"{_describe(exc)}")
+
+    def _set_aside(self, job_id: str, why: str) -> None:
+        """The job's pages cannot go on to dossiers: quarantine every page not quarantined
+        yet, with the reason, and close the job (a job left open would never finish). The
+        analyses stay in the stage cache, so the same ingest run again is quick."""
+        archive = self.archive()
+        failed = self.board.failed(job_id)
+        reason = f"{why}; run the same ingest again once this is fixed"
+        log.warning("job %s: %s", job_id[:8], reason)
+        for position, meta in enumerate(self.board.pages(job_id)):
+            if position not in failed:
+                archive.record_quarantine(job_id, Quarantined(
+                    meta["source"], f"page {meta['index'] + 1}: {reason}",
+                    meta["source_sha256"], meta["index"]))
+                self.board.page_failed(job_id, position, reason)
+        self.board.set_dossiers(job_id, 0, 0)
+        self.close_job.send(job_id)
+
+    def _split_pages(self, job_id: str) -> None:
         archive = self.archive()
         metas = self.board.pages(job_id)
         failed = self.board.failed(job_id)
@@ -297,6 +323,18 @@ class Queue:
                 "sha256": doc["pdf"]["sha256"], "created": True, "resumed": True}
 
     def _close(self, job_id: str) -> None:
+        try:
+            self._close_job(job_id)
+        except (Exception, TimeLimitExceeded) as exc:
+            if not self._last_attempt_of(self.close_job):
+                raise
+            # What was stored stays stored (and counted in the catalog); the job is marked
+            # failed on the board so that whoever follows it stops waiting and says why.
+            reason = f"the job could not be closed: {_describe(exc)}"
+            log.error("job %s: %s", job_id[:8], reason)
+            self.board.fail(job_id, reason)
+
+    def _close_job(self, job_id: str) -> None:
         info = self.board.info(job_id)
         if info.get("status") == FINISHED:
             return
@@ -443,6 +481,10 @@ def follow_job(board: JobBoard, summary: IngestSummary, emit: Emit, progress: Pr
                         emit(event)
         if snap["status"] == FINISHED:
             break
+        if snap["status"] == FAILED:
+            raise StorageError(
+                f"job {job_id}: {snap['error']}. Documents stored so far are kept; run the "
+                "same command again to finish the job (pages already read are not read again)")
         time.sleep(poll_s)
     done = snap["summary"] or {}
     for key in ("blank_pages", "dossiers", "stored", "duplicates", "quarantined", "needs_review"):

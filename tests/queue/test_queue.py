@@ -240,6 +240,65 @@ def test_a_page_that_kills_its_worker_every_time_ends_in_quarantine(
         assert archive.stats()["documents"] == expected_documents(truth) - 1
 
 
+def test_a_job_whose_pages_cannot_be_split_closes_with_them_in_quarantine(
+        tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]]) -> None:
+    """The split step gives up (a page's analysis vanished from the catalog): instead of a
+    job that stays open forever, every page goes to quarantine with the reason and the job
+    closes. The actors run here directly, as a worker would run them on their last attempt."""
+    import sqlite3
+
+    settings = make_settings(tmp_path / "home", broker_url, max_retries=0)
+    queued = run_ingest([small_batch[0]], settings, wait=False)
+    queue = Queue(settings)
+    try:
+        job = queued.job_id
+        metas = queue.board.pages(job)
+        for position, meta in enumerate(metas):
+            queue._analyze(job, position, meta)
+        db = sqlite3.connect(settings.home / "catalog.db")
+        with db:
+            db.execute("DELETE FROM stage_cache WHERE key = ?", (metas[1]["sha256"],))
+        db.close()
+        queue._split(job)
+        queue._close(job)
+        summary = follow_job(queue.board, IngestSummary(job_id=job, pages=len(metas)),
+                             lambda _: None, _NoProgress(), 0.0, poll_s=0.05)
+    finally:
+        queue.close()
+    assert summary.quarantined == len(metas) and summary.stored == 0
+    with open_archive(settings) as archive:
+        rows = archive.list_quarantine()
+        assert sorted(r["page_index"] for r in rows) == sorted(m["index"] for m in metas)
+        assert all("could not be put into dossiers" in r["reason"]
+                   and "not in the stage cache" in r["reason"]
+                   and "run the same ingest again" in r["reason"] for r in rows)
+        assert archive.get_job(job)["status"] == "finished"
+
+
+def test_a_job_that_cannot_be_closed_stops_its_follower_with_the_reason(
+        tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]]) -> None:
+    """The closing step gives up (the job's row is gone from the catalog): the board says
+    failed and why, and whoever follows the job stops waiting and reports it."""
+    import sqlite3
+
+    from sohoa.errors import StorageError
+
+    settings = make_settings(tmp_path / "home", broker_url, max_retries=0)
+    queued = run_ingest([small_batch[0]], settings, wait=False)
+    db = sqlite3.connect(settings.home / "catalog.db")
+    with db:
+        db.execute("DELETE FROM jobs WHERE id = ?", (queued.job_id,))
+    db.close()
+    queue = Queue(settings)
+    try:
+        queue._close(queued.job_id)
+        assert queue.board.info(queued.job_id)["status"] == "failed"
+        with pytest.raises(StorageError, match="could not be closed.*run the same command"):
+            follow_job(queue.board, queued, lambda _: None, _NoProgress(), 0.0, poll_s=0.05)
+    finally:
+        queue.close()
+
+
 def test_no_wait_only_enqueues_and_status_shows_the_job(
         tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]]) -> None:
     home = tmp_path / "home"
