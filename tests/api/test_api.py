@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pytest
 from api_home import CITIZEN, COMPANY, Home, auth
 from fastapi.testclient import TestClient
 
@@ -67,6 +68,26 @@ def test_reuse_answer_comes_in_pages_linked_by_next(client: TestClient, home: Ho
     r = client.get(f"/owners/{CITIZEN}/documents", headers=auth(home),
                    params={**query, "limit": 0})
     assert r.status_code in (400, 422)
+
+
+def test_the_officers_page_is_served_and_its_script_parses(client: TestClient,
+                                                          tmp_path) -> None:
+    import shutil
+    import subprocess
+
+    r = client.get("/")
+    assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+    page = r.text
+    for element in ('id="reuse-form"', 'id="search-form"', 'id="more"', 'id="rows"'):
+        assert element in page
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the page's script is not checked")
+    script = tmp_path / "officers.js"
+    script.write_text(page[page.index("<script>") + 8:page.index("</script>")], "utf-8")
+    checked = subprocess.run([node, "--check", str(script)], capture_output=True, text=True,
+                             check=False)
+    assert checked.returncode == 0, checked.stderr
 
 
 def test_no_purpose_is_refused_with_400_and_nothing_is_logged(client: TestClient,
