@@ -18,8 +18,9 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd \
 	poppler-utils qpdf ghostscript libzbar0 sane-utils softhsm2 python3-venv postgresql \
 	redis-server
 # Commands the test suite needs, and the package that brings each when it is missing
-# (Java and Maven fetch veraPDF and the ETSI validator from Maven Central).
-APT_COMMANDS := java:default-jre-headless mvn:maven unzip:unzip curl:curl
+# (Java and Maven fetch veraPDF and the ETSI validator from Maven Central; node checks the
+# officers' web page script).
+APT_COMMANDS := java:default-jre-headless mvn:maven unzip:unzip curl:curl node:nodejs
 
 .PHONY: demo test install system-deps bench-deps lint clean
 
