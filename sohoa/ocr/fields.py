@@ -671,10 +671,11 @@ def _header_block(lines: list[str]) -> list[str]:
     (OCR may also print the right column first, or merge both columns into one line).
     """
     groups: list[str] = []
+    after_header = False  # the national header stood alone on a line after the block began
     for line in lines[:12]:
         norm = re.sub(r"[^0-9a-z]+", " ", fold_keep_length(line))
         span = header_span(norm)
-        left = _clean_caps(line[:span[0]] if span else line)
+        left = _without_specks(_clean_caps(line[:span[0]] if span else line))
         folded = fold(left)
         letters = [c for c in left if c.isalpha()]
         if re.match(r"^s[o0]\s*[:.]", folded) or re.search(r",\s*ngay\s*\d", folded):
@@ -683,8 +684,12 @@ def _header_block(lines: list[str]) -> list[str]:
             continue  # "Số: …" or the place-date line above the left block
         if not letters or header_span(" ".join(_words(left))) is not None:
             if span is not None and groups and not letters:
-                break  # the national header after the left block
+                # The national header after the left block: the block may go on only beside
+                # the motto on the next lines ("SỞ TÀI NGUYÊN … - Độc lập - Tự do …").
+                after_header = True
             continue
+        if after_header and span is None:
+            break
         if sum(c.isupper() for c in letters) / len(letters) < 0.7:
             break  # running text: the header is over
         if folded.startswith(_SIGNER_TITLES):
@@ -702,6 +707,46 @@ def _header_block(lines: list[str]) -> list[str]:
         else:
             break  # an upper-case line that names no agency: the title
     return groups
+
+
+def _without_specks(left: str) -> str:
+    """An agency line without the specks OCR read before it ("xi 4Á - CÔNG AN …")."""
+    words = left.split()
+    for n in range(1, min(3, len(words))):
+        if _kind(fold(left)) or not all(len(w) <= 2 or not w.isalpha() for w in words[:n]):
+            break
+        if _kind(fold(" ".join(words[n:]))):
+            return " ".join(words[n:])
+    return left
+
+
+_LEVEL_SPELLING = {fold(w): w.upper() for w in ("tỉnh", "huyện", "quận", "xã", "phường",
+                                                "thị trấn", "thị xã", "thành phố")}
+
+
+def _level_after_kind(group: str) -> str:
+    """The level word right after a territorial agency's kind, with its marks restored: after
+    "UBND" or "CÔNG AN" comes a level, so "UBND TÍNH BÌNH DƯƠNG" is "UBND TỈNH …"."""
+    kind = _kind(fold(group))
+    if kind not in _TERRITORIAL:
+        return group
+    words = group.split()
+    k = len(kind.split())
+    for span in (2, 1):
+        level = _LEVEL_SPELLING.get(fold(" ".join(words[k:k + span])))
+        if level and len(words) > k + span:
+            return " ".join([*words[:k], level, *words[k + span:]])
+    return group
+
+
+def _snap_locality(name: str) -> str:
+    """An agency's locality read against the real units ("Ủy ban nhân dân phường Hồ Nai,
+    thành phố Biên Hòa" → "… phường Hố Nai, …"); unchanged without a single reading."""
+    agency, locality = _split_locality(name)
+    if not locality:
+        return name
+    snapped = snap_units([p.strip() for p in locality.split(",")])
+    return f"{agency} {', '.join(snapped)}" if snapped else name
 
 
 def _signing_agency(lines: list[str]) -> str | None:
@@ -760,12 +805,28 @@ NATIONAL_BODIES = ("Cục Cảnh sát quản lý hành chính về trật tự x
                    "Bộ Công an", "Bộ Tư pháp", "Trung tâm Lý lịch tư pháp quốc gia")
 
 
+# The standing units of local government whose long names OCR garbles a letter of ("Trảá"):
+# only their spelling is restored, in agency_case's capitals, before the locality.
+LOCAL_BODIES = ("Bộ phận tiếp nhận và trả kết quả", "Trung tâm phục vụ hành chính công",
+                "Sở Tài nguyên và Môi trường", "Sở Kế hoạch và Đầu tư", "Sở Xây dựng",
+                "Phòng Tài nguyên và Môi trường", "Phòng Quản lý đô thị",
+                "Phòng Kinh tế - Hạ tầng", "Phòng Đăng ký kinh doanh",
+                "Văn phòng đăng ký đất đai", "Chi nhánh văn phòng đăng ký đất đai")
+
+
 def canonical_body(body: str) -> str:
-    """A national body's name as it is spelled, when the OCR'd one is clearly it."""
+    """A national body's name as it is spelled, when the OCR'd one is clearly it; a local
+    unit's standing name likewise, its locality kept."""
     folded = fold(body)
     for name in NATIONAL_BODIES:
         if len(name) >= 20 and fuzz.ratio(fold(name), folded) >= 92:
             return name
+    if " - " in body:
+        return body
+    agency, locality = _split_locality(body)
+    for name in LOCAL_BODIES:
+        if fold(name) != fold(agency) and fuzz.ratio(fold(name), fold(agency)) >= 92:
+            return f"{agency_case(name)} {locality}".strip()
     return body
 
 
@@ -776,19 +837,19 @@ def issuing_body(lines: list[str]) -> str | None:
     the superior is territorial ("UBND TỈNH ĐỒNG NAI / SỞ TƯ PHÁP"), or joined to a superior
     agency with " - " ("SỞ KẾ HOẠCH VÀ ĐẦU TƯ … / PHÒNG ĐĂNG KÝ KINH DOANH").
     """
-    groups = _header_block(lines)
+    groups = [_level_after_kind(g) for g in _header_block(lines)]
     if not groups:
         signer = _signing_agency(lines)
-        return agency_case(signer) if signer else None
-    unit = agency_case(groups[-1])
+        return _snap_locality(agency_case(signer)) if signer else None
+    unit = _snap_locality(agency_case(groups[-1]))
     if len(groups) >= 2:
-        parent = agency_case(groups[-2])
+        parent = _snap_locality(agency_case(groups[-2]))
         kind, locality = _split_locality(parent)
         if fold(kind) in _TERRITORIAL and locality:
             own = _split_locality(unit)[1]
-            return f"{unit}, {locality}" if own else f"{unit} {locality}"
+            return _snap_locality(f"{unit}, {locality}" if own else f"{unit} {locality}")
         return f"{unit} - {parent}"
-    return _extend_from_body(unit, "\n".join(lines))
+    return _snap_locality(_extend_from_body(unit, "\n".join(lines)))
 
 
 # --- the extractor -------------------------------------------------------------------------

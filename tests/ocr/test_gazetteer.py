@@ -88,3 +88,35 @@ def test_address_left_alone_without_evidence() -> None:
     text = "Số 5, đường Hùng khu phố 11, thôn Đông, xã Không Có, huyện Nào Đó, tỉnh Đồng Nay"
     assert snap_address(text) == text.replace("Đồng Nay", "Đồng Nai")  # only the province
     assert snap_address("Số 5, đường Hùng, thôn Đông, xã Không Có, huyện Nào Đó") is None
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    # the ward's marks and a stray letter, restored from the list; the body then completes it
+    (["ỦY BAN NHÂN DÂN", "PHƯỜNG BA ĐỈÌNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "Nơi đăng ký: Ủy ban nhân dân phường Ba Đình, thành phố Thanh Hóa"],
+     "Ủy ban nhân dân phường Ba Đình, thành phố Thanh Hóa"),
+    (["UBND HUYỆN TRÀNG BOM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+     "Ủy ban nhân dân huyện Trảng Bom"),
+    # the level word after "UBND" lost its mark: the superior is still territorial
+    (["UBND TÍNH BÌNH DƯƠNG", "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+     "Sở Tài nguyên và Môi trường tỉnh Bình Dương"),
+    # the left column goes on beside the motto after the national header's own line
+    (["CÔNG AN HUYỆN LONG THÀNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "CÔNG AN THỊ TRẤN LONG THÀNH - Độc lập - Tự do - Hạnh phúc", "Số: 336/XN-CAX"],
+     "Công an thị trấn Long Thành, huyện Long Thành"),
+    # specks before the agency
+    (["xi 4Á - CÔNG AN THÀNH PHỐ THANH HÓA", "CÔNG AN PHƯỜNG ĐIỆN BIÊN", "Số: 716/XN-CAX"],
+     "Công an phường Điện Biên, thành phố Thanh Hóa"),
+    # a standing unit's name with a stray letter
+    (["BỘ PHẬN TIẾP NHẬN VÀ TRẢÁ KẾT QUẢ", "THÀNH PHỐ LONG KHÁNH", "Số: 12"],
+     "Bộ phận Tiếp nhận và Trả kết quả thành phố Long Khánh"),
+])
+def test_issuing_body_localities(header: list[str], expected: str) -> None:
+    body = extract_fields("decision", "\n".join(header)).fields.get("issuing_body")
+    assert body is not None and body.value == expected
+
+
+def test_issuing_body_not_snapped_without_evidence() -> None:
+    # "Trảng Bom" is a district and a town in it: without the level word it stays as read.
+    body = extract_fields("decision", "ỦY BAN NHÂN DÂN\nTRẢNG BOM\nSố: 1").fields["issuing_body"]
+    assert body.value == "Ủy ban nhân dân Trảng bom"
