@@ -463,32 +463,49 @@ def snap_address(text: str) -> str | None:
     return None
 
 
-_DOC_NUMBER = re.compile(
-    r"(?<![0-9a-z])so\s*(?:/\s*no\.?)?\s*[:.]\s*"
-    r"(?P<v>(?:[a-z]{1,3}\s?)?[0-9][0-9a-z]*(?:\s?[/\-.]\s?[0-9a-z]+)*)", re.IGNORECASE)
+_NUMBER_VALUE = r"(?P<v>(?:[a-z]{1,3}[\s.]?)?[0-9][0-9a-z]*(?:\s?[/\-.]\s?[0-9a-z]+)*)"
+_DOC_NUMBER = re.compile(r"(?<![0-9a-z])so\s*(?:/\s*no\.?)?\s*[:.]\s*" + _NUMBER_VALUE,
+                         re.IGNORECASE)
+# "Số:" at the start of a line with its vowel misread ("Sẽ:", "Sú:", "S6:"): only before a
+# number with a notation or a bare number, and only when no "Số:" was read at all.
+_DOC_NUMBER_LOOSE = re.compile(r"^\W{0,2}s[aeiouy6]\s*:\s*" + _NUMBER_VALUE, re.IGNORECASE)
 
 
 def document_number(text: str) -> str | None:
     """The number and notation after "Số:" ("123/2024/QĐ-UBND", "297", "DB 659081")."""
-    for line in text.splitlines():
-        folded = fold_keep_length(line)
-        m = _DOC_NUMBER.search(folded)
-        if m is None:
-            continue
-        before = fold(line[:m.start()])
-        if re.search(r"(quyen|thua dat|to ban do|thu tu)\s*$", before):
-            continue  # "Quyển số:", "Thửa đất số:" are not the document's number
-        raw = re.sub(r"\s*([/\-])\s*", r"\1", line[m.start("v"):m.end("v")]).rstrip(".")
-        # A notation is upper case ("QĐ-UBND"); a lower-case chunk is the place-date line that
-        # OCR merged onto the same line ("2825/XN-CAX-Bảo Quang").
-        chunks = re.split(r"([/\-])", raw)
-        kept = chunks[:1]
-        for sep, chunk in zip(chunks[1::2], chunks[2::2], strict=True):
-            if chunk != chunk.upper():
-                break
-            kept += [sep, chunk]
-        return "".join(kept)
+    lines = text.splitlines()
+    for pattern in (_DOC_NUMBER, _DOC_NUMBER_LOOSE):
+        for line in lines:
+            number = _number_after(pattern, line)
+            if number:
+                return number
     return None
+
+
+def _number_after(pattern: re.Pattern[str], line: str) -> str | None:
+    folded = fold_keep_length(line)
+    m = pattern.search(folded)
+    if m is None:
+        return None
+    before = fold(line[:m.start()])
+    if re.search(r"(quyen|thua dat|to ban do|thu tu|cccd|cmnd|can cuoc|dinh danh)\s*$",
+                 before):
+        return None  # "Quyển số:", "Thửa đất số:", "CCCD số:" are not the document's
+    raw = re.sub(r"\s*([/\-])\s*", r"\1", line[m.start("v"):m.end("v")]).rstrip(".")
+    serial = re.fullmatch(r"([A-Z]{1,3})[\s.]?(\d{6,})", raw)
+    if serial:  # a certificate's serial: "DB 630202" ("DB.630202" as OCR read it)
+        return f"{serial[1]} {serial[2]}"
+    # Inside a notation a full stop stands for its hyphen ("522/GPXD.UBND").
+    raw = re.sub(r"(?<=/[A-ZĐ]{2})([A-ZĐ]*)\.(?=[A-ZĐ]{2})", r"\1-", raw)
+    # A notation is upper case ("QĐ-UBND"); a lower-case chunk is the place-date line that
+    # OCR merged onto the same line ("2825/XN-CAX-Bảo Quang").
+    chunks = re.split(r"([/\-])", raw)
+    kept = chunks[:1]
+    for sep, chunk in zip(chunks[1::2], chunks[2::2], strict=True):
+        if chunk != chunk.upper():
+            break
+        kept += [sep, chunk]
+    return "".join(kept)
 
 
 def _place_date(lines: list[str]) -> date | None:

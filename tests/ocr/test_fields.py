@@ -593,3 +593,15 @@ def test_an_id_misread_by_a_digit_that_fails_its_check_is_the_receipts() -> None
                                   paper.format("075170954281").replace("1980", "1975"))
     assert contradicted.fields["id_number"].flag
     assert resolve_owner("judicial_record", contradicted, receipt).needs_review
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Sẽ: 1357/2023/QĐ-UBND\nQUYẾT ĐỊNH", "1357/2023/QĐ-UBND"),  # "Số" with its vowel misread
+    ("S6:522/GPXD.UBND -\nGIẤY PHÉP", "522/GPXD-UBND"),  # ố read as 6, the hyphen as a stop
+    ("Sú:78 Quyển số: 01/2014", "78"),
+    ("Số: DB.630202\nCCCD số: 040093026826", "DB 630202"),  # a serial, not the owner's ID
+    ("Căn cứ hồ sơ.\nSa: ông A\nSố: 12/QĐ-UBND", "12/QĐ-UBND"),  # the real caption first
+])
+def test_document_number_under_ocr_damage(text: str, expected: str) -> None:
+    fields = extract_fields("decision", text).fields
+    assert fields["document_number"].value == expected
