@@ -937,6 +937,8 @@ def extract_fields(doc_type: str, text: str, registry: Registry | None = None, *
                 # No administrative unit of the list confirms it: kept as read, less sure.
                 v = FieldValue(v.value, min(v.confidence, _UNCONFIRMED_PLACE))
             out[key] = v
+    if "address" not in out and (v := _listed_caption(spec, "address", lines)) is not None:
+        out["address"] = v
     if (v := first("enterprise_name", _text, wrap=True)) is not None:
         out["enterprise_name"] = v
 
@@ -979,6 +981,23 @@ def extract_fields(doc_type: str, text: str, registry: Registry | None = None, *
         name = fields.get("full_name")
         return Extraction(fields=fields, owner_name=name.value if name else None)
     return _with_owner(spec.owner_kind, spec.owner_field, fields)
+
+
+def _listed_caption(spec: DocType, key: str, lines: list[str]) -> FieldValue | None:
+    """A type's caption that is an item of a list ("b) Địa chỉ:" under "a) Thửa đất số: …")
+    whose item letter OCR lost: the bare caption right after another (damaged) item line."""
+    for label in spec.labels_for(key):
+        m = re.fullmatch(r"[a-zđ]\)\s*(.+)", label)
+        if m is None:
+            continue
+        bare = r"\W{0,3}" + r"\s*".join(re.escape(w) for w in _words(m[1])) + r"\s*:\s*(.+)"
+        for n in range(1, len(lines)):
+            found = re.fullmatch(bare, fold_keep_length(lines[n]).strip())
+            if found and re.match(r"\W{0,2}\S{1,2}\)\s", lines[n - 1]):
+                value = _address(lines[n].strip()[found.start(1):])
+                if value:
+                    return FieldValue(value, _FUZZY_LABEL)
+    return None
 
 
 def _party_block(lines: list[str], hits: list[_Hit], party: str) -> list[str] | None:

@@ -120,3 +120,15 @@ def test_issuing_body_not_snapped_without_evidence() -> None:
     # "Trảng Bom" is a district and a town in it: without the level word it stays as read.
     body = extract_fields("decision", "ỦY BAN NHÂN DÂN\nTRẢNG BOM\nSố: 1").fields["issuing_body"]
     assert body.value == "Ủy ban nhân dân Trảng bom"
+
+
+def test_parcel_address_when_its_item_letter_was_lost() -> None:
+    text = ("Địa chỉ thường trú: Số 138, đường Đại lộ Bình Dương, ấp 11, phường Chánh Nghĩa,\n"
+            "thành phố Thủ Dầu Một, tính Bình Dương\n"
+            "ä) Thửa đất số: 785 - Tờ bản đồ số: 48\n"
+            "Địa chỉ: phường Chánh Nghĩa, thành phố Thủ Dầu Một, tính Bình Dương\n"
+            "€) Diện tích: 112,1 m²\n")
+    address = extract_fields("land_use_certificate", text).fields["address"]
+    assert address.value == "phường Chánh Nghĩa, thành phố Thủ Dầu Một, tỉnh Bình Dương"
+    # the owner's home is not the parcel
+    assert "address" not in extract_fields("land_use_certificate", text.split("ä)")[0]).fields
