@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import math
 import uuid
 import zlib
 from collections.abc import Mapping, Sequence
@@ -258,6 +259,9 @@ def _utf16_hex(text: str) -> str:
     return text.encode("utf-16-be").hex().upper()
 
 
+_PITCH_CAP = 1.8  # a block's font size at most this many times its closest baseline pitch
+
+
 def _block_sizes(lines: dict[int, list[Word]], baselines: dict[int, float]) -> dict[int, float]:
     """One font size (pixels) per block, big enough for poppler to see the block's lines as one.
 
@@ -283,20 +287,26 @@ def _block_sizes(lines: dict[int, list[Word]], baselines: dict[int, float]) -> d
         if a != b and spans[a][0] <= spans[b][1] and spans[b][0] <= spans[a][1]
     }
     sizes: dict[int, float] = {}
+    # Yet under twice the block's closest pitch: poppler takes words whose baselines lie within
+    # half a font size of a line's for that line, and would run two lines into one.
+    caps: dict[int, float] = {}
     for block, line_nos in blocks.items():
         height = median(w.height for n in line_nos for w in lines[n])
         ordered = sorted(baselines[n] for n in line_nos)
         pitches = [b - a for a, b in itertools.pairwise(ordered) if b - a > 0]
         size = float(height)
+        caps[block] = math.inf
         if pitches:
             pitch = max(pitches) if block in beside else median(pitches)
             size = min(max(size, 0.7 * pitch), (2.2 if block in beside else 1.6) * height)
+            caps[block] = max(float(height), _PITCH_CAP * min(pitches))
+            size = min(size, caps[block])
         sizes[block] = size
     # Blocks side by side (the header's two columns) share one size: see _column_baselines.
     for a in sorted(beside):
         for b in sorted(beside):
             if a < b and spans[a][0] <= spans[b][1] and spans[b][0] <= spans[a][1]:
-                sizes[a] = sizes[b] = max(sizes[a], sizes[b])
+                sizes[a] = sizes[b] = min(max(sizes[a], sizes[b]), caps[a], caps[b])
     return sizes
 
 
@@ -312,18 +322,62 @@ def _column_baselines(lines: dict[int, list[Word]], baselines: dict[int, float])
     blocks: dict[int, list[int]] = {}
     for line_no in sorted(lines):
         blocks.setdefault(lines[line_no][0].block, []).append(line_no)
-    firsts: dict[int, float] = {}
+    done: list[list[int]] = []
     for block in sorted(blocks):
         line_nos = blocks[block]
         first = baselines[line_nos[0]]
         height = median(w.height for n in line_nos for w in lines[n])
-        floor = max((base for b, base in firsts.items() if b < block), default=None)
-        if floor is not None and first < floor + 1 and floor - first <= 1.5 * height:
-            shift = floor + 1 - first
+        # The line of each earlier block level with (or just below) this block's first line:
+        # not necessarily that block's first line, as a closing left column ("Nơi nhận")
+        # often carries the end of the body above it in our block, while pdftotext starts a
+        # block of its own where the lines' pitch widens.
+        levels = [
+            min(level)
+            for earlier in done
+            if (level := [baselines[n] for n in earlier
+                          if first - 1 < baselines[n] <= first + 1.5 * height])
+        ]
+        if levels:
+            shift = max(levels) + 1 - first
             for line_no in line_nos:
                 baselines[line_no] += shift
-            first += shift
-        firsts[block] = first
+        done.append(line_nos)
+
+
+# Font size of a signer's name under a right-hand signature column, as a share of its block's.
+_DETACHED_SIZE = 0.2
+
+
+def _detached_names(
+    lines: dict[int, list[Word]], baselines: dict[int, float], sizes: dict[int, float]
+) -> set[int]:
+    """Lines of a right-hand closing column that stand apart from the line above them (the
+    signer's name under the space for the signature and seal).
+
+    pdftotext makes each signature column two blocks (title, name) because of that space; with
+    two columns side by side, the four blocks line up as a table, which it reads row by row:
+    both titles, then both names. Its table test (poppler's TextPage::coalesce) wants the
+    blocks' tops, middles or bottoms level within half the smallest font size among them; a
+    right-hand name drawn at a fifth of its column's size has its top, middle and bottom well
+    off the left-hand name's, so the columns are read one after the other. The words keep
+    their boxes' x-extent and baseline; only their height shrinks.
+    """
+    blocks: dict[int, list[int]] = {}
+    for line_no in sorted(lines):
+        blocks.setdefault(lines[line_no][0].block, []).append(line_no)
+    spans = {b: (baselines[ns[0]], max(baselines[n] for n in ns)) for b, ns in blocks.items()}
+    detached: set[int] = set()
+    for block, line_nos in blocks.items():
+        if not any(
+            other < block and spans[other][0] <= spans[block][1]
+            and spans[block][0] <= spans[other][1]
+            for other in blocks
+        ):
+            continue  # not a right-hand column
+        for above, line_no in itertools.pairwise(line_nos):
+            if baselines[line_no] - baselines[above] > 1.5 * sizes[block]:
+                detached.add(line_no)
+    return detached
 
 
 def _text_layer(ocr: OcrPage, dpi: int) -> str:
@@ -339,10 +393,12 @@ def _text_layer(ocr: OcrPage, dpi: int) -> str:
     baselines = {n: float(median(w.top + w.height for w in ws)) for n, ws in lines.items()}
     _column_baselines(lines, baselines)
     sizes = _block_sizes(lines, baselines)
+    detached = _detached_names(lines, baselines, sizes)
     ops = ["BT", "3 Tr"]
     for line_no in sorted(lines):
         words = lines[line_no]
-        size = max(1.0, sizes[words[0].block] * scale)
+        size = sizes[words[0].block] * (_DETACHED_SIZE if line_no in detached else 1.0)
+        size = max(1.0, size * scale)
         baseline = page_height - baselines[line_no] * scale
         ops.append(f"/F1 {_num(size)} Tf")
         for word in words:  # already in reading order, which is the order they are drawn in

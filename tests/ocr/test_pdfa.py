@@ -17,7 +17,7 @@ from testtools import verapdf
 from sohoa.errors import BadInputError
 from sohoa.ocr import PdfPage, build_pdf, recognize_page
 from sohoa.ocr.pdfa import glyphless_font
-from sohoa.records import OcrPage, sha256_hex
+from sohoa.records import OcrPage, Word, sha256_hex
 from sohoa.vntext import fold
 
 META = {
@@ -285,3 +285,65 @@ def test_verapdf_accepts_the_output_as_pdfa_2b(
     path = _write(tmp_path, build_pdf(pages, **META, created=datetime(2026, 11, 27, 9, 30)))
     verdict = verapdf(path)
     assert verdict.startswith("PASS"), verdict
+
+
+def _laid_out(lines: list[tuple[int, int, int, int, int, str]]) -> PdfPage:
+    """A blank A4 page at 200 dpi whose text layer has these lines, in this (reading) order:
+    (block, left, right, top, bottom, text), the words spread evenly over left..right."""
+    words: list[Word] = []
+    for line_no, (block, left, right, top, bottom, text) in enumerate(lines):
+        parts = text.split()
+        gap = 12
+        per_char = (right - left - gap * (len(parts) - 1)) / sum(len(p) for p in parts)
+        x = float(left)
+        for part in parts:
+            width = round(per_char * len(part))
+            words.append(Word(part, round(x), top, width, bottom - top, 95.0, block, line_no))
+            x += width + gap
+    image = io.BytesIO()
+    Image.new("L", (1654, 2339), 255).save(image, format="JPEG")
+    ocr = OcrPage(page_sha256="0" * 64, rotation=0, skew=0.0, width=1654, height=2339, dpi=200,
+                  words=tuple(words), text="\n".join(line[-1] for line in lines),
+                  confidence=0.95)
+    return PdfPage(image.getvalue(), "image/jpeg", 200, ocr)
+
+
+def _read_back(tmp_path: Path, page: PdfPage) -> list[str]:
+    plain = _pdftotext(_write(tmp_path, build_pdf([page], **META)))
+    return [" ".join(line.split()) for line in plain.splitlines() if line.strip()]
+
+
+def test_two_signature_columns_with_names_read_column_by_column(tmp_path):
+    # A receipt's foot: each column's title, then, under the space for the signature, its
+    # signer. Four blocks in a grid, which pdftotext would read row by row as a table.
+    page = _laid_out([
+        (0, 238, 1041, 1377, 1411, "6. Vào Số theo dõi hồ sơ, Quyển số: 01, Số thứ tự: 4751"),
+        (1, 391, 721, 1464, 1504, "NGƯỜI NỘP HỒ SƠ"),
+        (1, 418, 692, 1514, 1544, "(Ký và ghi rõ họ tên)"),
+        (1, 379, 733, 1765, 1802, "Nguyễn Hoàng Phong"),
+        (2, 968, 1420, 1464, 1504, "NGƯỜI TIẾP NHẬN HỒ SƠ"),
+        (2, 1056, 1330, 1514, 1544, "(Ký và ghi rõ họ tên)"),
+        (2, 1041, 1346, 1767, 1802, "Hoàng Bích Duyên"),
+    ])
+    assert _read_back(tmp_path, page) == page.ocr.text.splitlines()
+
+
+def test_closing_column_level_with_the_other_is_read_after_it(tmp_path):
+    # Page 2 of a decision: the left block starts with the paragraph's last line, and its
+    # "Nơi nhận" line sits half a pixel lower than the signer's title beside it; the page
+    # number under both widens their reach until they overlap.
+    page = _laid_out([
+        (0, 237, 1511, 392, 425, "phòng Tài nguyên và Môi trường, Thủ trưởng các cơ quan, đơn"),
+        (0, 237, 1512, 436, 472, "Nguyễn Hoàng Phong chịu trách nhiệm thi hành Quyết định"),
+        (1, 237, 689, 485, 519, "Quyết định này kể từ ngày ký./."),
+        (1, 236, 376, 594, 625, "Nơi nhận:"),
+        (1, 237, 406, 633, 661, "- Như Điều 3;"),
+        (1, 237, 666, 671, 700, "- Chủ tịch, các PCT UBND huyện;"),
+        (1, 237, 467, 710, 735, "- Lưu: VT, TNMT."),
+        (2, 951, 1365, 589, 621, "TM. ỦY BAN NHÂN DÂN"),
+        (2, 1035, 1281, 633, 671, "KT. CHỦ TỊCH"),
+        (2, 1025, 1290, 676, 707, "PHÓ CHỦ TỊCH"),
+        (2, 1041, 1276, 937, 972, "Lê Thu Quyên"),
+        (3, 814, 933, 2174, 2201, "Trang 2/2"),
+    ])
+    assert _read_back(tmp_path, page) == page.ocr.text.splitlines()
