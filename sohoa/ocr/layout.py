@@ -186,6 +186,16 @@ def _column_run(rows: list[list[_Segment]], page_width: int, narrowest: float) -
     return 0, 0.0
 
 
+def _holed_line(row: list[_Segment], left: int, right: int) -> bool:
+    """Whether ``row`` is one Tesseract line cut at a gap that runs from the body's left margin
+    to its right margin: justified body text with a word missing, not two columns."""
+    words = [w for seg in row for w in seg.words]
+    if len(row) < 2 or len({w.line_key for w in words}) != 1:
+        return False
+    height = median(w.height for w in words)
+    return row[0].left <= left + height and row[-1].right >= right - height
+
+
 def _is_centred_single(row: list[_Segment], page_width: int) -> bool:
     return len(row) == 1 and (
         abs((row[0].left + row[0].right) / 2 - page_width / 2) < _CENTRED * page_width
@@ -285,8 +295,24 @@ def reading_order(words: Sequence[Box], page_width: int) -> list[Line]:
     # one and start at the same x are form cells ("Ngày sinh: … | Giới tính: …"), read row by
     # row; signature blocks have lines of their own or are centred on their column.
     closing = rows[len(rows) - tail :]
+    # A body line with a hole in it (a number lost under a seal or a stain) has a channel too:
+    # it is one line of Tesseract's that runs from margin to margin, which two columns are not.
+    body_left = min((s.left for row in rows[head:] for s in row), default=0)
+    body_right = max((s.right for row in rows[head:] for s in row), default=0)
+    holed = [k for k, row in enumerate(closing) if _holed_line(row, body_left, body_right)]
+    if holed:
+        closing = closing[holed[-1] + 1 :]
+        tail = len(closing)
     if tail and not (_has_lone_side(closing, tail_x) or _centred_blocks(closing, tail_x)):
         tail = 0
+    # Lines on the left only at the top of the run that start at the body's margin ("Quyết
+    # định này kể từ ngày ký./.") end the body's last paragraph: the same order either way, but
+    # drawn in the text layer as body lines, not as the top of the "Nơi nhận" column.
+    while tail and not _sides(closing[0], tail_x)[1] and (
+        closing[0][0].left <= body_left + median(w.height for w in closing[0][0].words)
+    ):
+        closing = closing[1:]
+        tail -= 1
     body_end = len(rows) - tail
     groups: list[list[list[Box]]] = []
     if head:

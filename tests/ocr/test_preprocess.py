@@ -319,3 +319,42 @@ def test_a_card_reads_its_text_column_before_the_photo_column_beside_it():
         "Date of expiry",
         "IDVNM0791716251537079171625153<<<",
     ]
+
+
+def test_a_body_line_with_a_hole_is_not_taken_for_two_closing_columns():
+    # Page 2 of a decision on a medium scan: the ID number under the seal is lost, which cuts
+    # the line "… cá nhân [number]) chịu trách nhiệm thi hành" at a wide gap just above the
+    # "Nơi nhận" / signer columns.
+    boxes = [
+        Box("phòng", 100, 100, 500, 30, 90, 1),
+        Box("và", 610, 100, 490, 30, 90, 1),
+        Box("Nguyễn", 100, 150, 200, 30, 90, 2),
+        Box("nhân", 310, 150, 250, 30, 90, 2),
+        Box("chịu", 650, 150, 200, 30, 90, 2),
+        Box("hành", 860, 150, 240, 30, 90, 2),
+        Box("Quyết", 100, 200, 120, 30, 90, 3),
+        Box("định", 230, 200, 120, 30, 90, 3),
+        Box("Nơi", 100, 300, 60, 30, 90, 4),
+        Box("nhận:", 170, 300, 80, 30, 90, 4),
+        Box("TM.", 760, 300, 60, 30, 90, 4),
+        Box("ỦY", 830, 300, 60, 30, 90, 4),
+        Box("-", 100, 350, 20, 30, 90, 5),
+        Box("Lưu", 130, 350, 60, 30, 90, 5),
+        Box("KT.", 780, 350, 60, 30, 90, 6),
+        Box("Lê", 790, 500, 40, 30, 90, 7),
+        Box("Thu", 840, 500, 60, 30, 90, 7),
+    ]
+    lines = reading_order(boxes, 1240)
+    texts = [" ".join(w.text for w in line.words) for line in lines]
+    assert texts == [
+        "phòng và",
+        "Nguyễn nhân chịu hành",
+        "Quyết định",
+        "Nơi nhận:",
+        "- Lưu",
+        "TM. ỦY",
+        "KT.",
+        "Lê Thu",
+    ]
+    # The paragraph's last line is drawn with the body, not atop the "Nơi nhận" column.
+    assert lines[2].block == lines[0].block != lines[3].block
