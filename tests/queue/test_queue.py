@@ -293,7 +293,7 @@ def test_a_job_that_cannot_be_closed_stops_its_follower_with_the_reason(
     try:
         queue._close(queued.job_id)
         assert queue.board.info(queued.job_id)["status"] == "failed"
-        with pytest.raises(StorageError, match="could not be closed.*run the same command"):
+        with pytest.raises(StorageError, match=r"could not be closed.*run the same command"):
             follow_job(queue.board, queued, lambda _: None, _NoProgress(), 0.0, poll_s=0.05)
     finally:
         queue.close()
