@@ -31,6 +31,7 @@ import re
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from statistics import median
 
 # Before tesserocr loads: Tesseract's OpenMP threads would fight the other page workers.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -290,9 +291,65 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
         api.SetImageBytes(level.tobytes(), width, height, 1, width)
         api.SetSourceResolution(int(dpi))
         finished = api.Recognize(timeout=timeout_ms)
-        boxes = [box for box in _words(api) if not _is_noise(box)] if finished else []
+        boxes: list[Box] = []
+        if finished:
+            read = list(_words(api))
+            boxes = [box for box in read if not _is_noise(box)]
+            boxes += _reread_lost_lines(api, read, boxes, width, height, timeout_ms)
         api.Clear()
     return skew, width, height, _without_specks(boxes), finished
+
+
+# A line of Tesseract's whose words all came out as noise, this many words or more and this
+# many times wider than tall, is read again on its own.
+_LOST_LINE_WORDS = 3
+_LOST_LINE_ASPECT = 6.0
+_REREAD_MIN_CONFIDENCE = 75.0
+
+
+def _reread_lost_lines(api: tesserocr.PyTessBaseAPI, read: list[Box], kept: list[Box],
+                       width: int, height: int, timeout_ms: int) -> list[Box]:
+    """Words of lines that page segmentation garbled, read again as single lines.
+
+    On a photocopied card the motto under the national name ("Độc lập - Tự do - Hạnh phúc")
+    can come out as "TT h5 VÔ nh iŸ" at confidence 0-14, all dropped as noise, while the same
+    strip read as one line gives the motto at 90+. Only lines of which nothing was kept are
+    tried (a seal or a photo also reads as such a line: its second reading is kept only when
+    it is confident and most of its words are Vietnamese syllables or numbers).
+    """
+    kept_lines = {b.line_key for b in kept}
+    lost: dict[int, list[Box]] = {}
+    for box in read:
+        if box.line_key not in kept_lines:
+            lost.setdefault(box.line_key, []).append(box)
+    found: list[Box] = []
+    for key, words in lost.items():
+        if len(words) < _LOST_LINE_WORDS:
+            continue
+        top = int(median(b.top for b in words))
+        bottom = int(median(b.bottom for b in words))
+        pad = max(2, (bottom - top) // 6)
+        top, bottom = max(0, top - pad), min(height, bottom + pad)
+        left = max(0, min(b.left for b in words) - pad)
+        right = min(width, max(b.right for b in words) + pad)
+        if bottom - top < 8 or right - left < _LOST_LINE_ASPECT * (bottom - top):
+            continue
+        api.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
+        api.SetRectangle(left, top, right - left, bottom - top)
+        try:
+            again = ([b for b in _words(api) if not _is_noise(b)]
+                     if api.Recognize(timeout=timeout_ms) else [])
+        finally:
+            api.SetPageSegMode(tesserocr.PSM.AUTO)
+        if not again:
+            continue
+        confidence = sum(b.confidence for b in again) / len(again)
+        letters = [re.sub(r"[^\w]", "", b.text) for b in again]
+        valid = sum(1 for w in letters if w and (w.isdigit() or is_syllable(w)))
+        if confidence >= _REREAD_MIN_CONFIDENCE and valid >= 0.75 * sum(1 for w in letters if w):
+            found.extend(Box(b.text, b.left, b.top, b.width, b.height, b.confidence, key)
+                         for b in again)
+    return found
 
 
 def _without_specks(boxes: list[Box]) -> list[Box]:

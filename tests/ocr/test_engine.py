@@ -273,3 +273,16 @@ def test_specks_read_as_tiny_letters_are_dropped_and_dashes_kept():
     dash = Box("-", 300, 160, 12, 3, 96, 2)
     kept = _without_specks([*words, *specks, dash])
     assert kept == [*words, dash]
+
+
+def test_a_line_that_page_segmentation_garbled_is_read_again_on_its_own():
+    # A photocopied citizen ID card (the OCR bench's medium card): read with the page, the
+    # motto under the national name comes out as "TT h5 VÔ nh iŸ" at confidence 0-14, all
+    # dropped as noise; the same strip read as a single line is the motto.
+    from sohoa.synth.degrade import encode_jpeg
+    from sohoa.synth.document import render_document
+
+    doc = render_document("citizen_id_card", 3000, severity="medium", dpi=200)
+    data = encode_jpeg(doc.pages[0], "medium", 200)
+    lines = _recognize(data, 200).text.splitlines()
+    assert lines[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
