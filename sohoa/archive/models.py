@@ -146,10 +146,10 @@ class Document(Base):
         String(128), comment="Tình trạng vật lý")
 
     __table_args__ = (
-        # Reuse lookups ("what does owner X still hold?") are answered from this index alone,
-        # in its order: the key columns are the owner, then the answer's order (newest first,
-        # read backwards; NULLS FIRST so that PostgreSQL's backward scan, like SQLite's, puts
-        # undated documents last), so a page of the answer reads only that page's entries. The
+        # Reuse lookups ("what does owner X still hold?") are answered from this index alone:
+        # the key columns are the owner, then the answer's order (newest first), so SQLite reads
+        # it backwards and a page of the answer costs only that page's entries (PostgreSQL
+        # puts NULLs at the other end, so it sorts the owner's entries: top-N, index-only). The
         # trailing columns are everything reuse() returns. Partial on status so disposed
         # tombstones never weigh on it; status is still a column because SQLite counts the
         # index as covering only if every referenced column is in it.
@@ -159,7 +159,6 @@ class Document(Base):
             "document_number", "issuing_body", "signature_level", "signer", "needs_review",
             sqlite_where=sql_text("status = 'stored'"),
             postgresql_where=sql_text("status = 'stored'"),
-            postgresql_ops={"issue_date": "NULLS FIRST"},
         ),
     )
 

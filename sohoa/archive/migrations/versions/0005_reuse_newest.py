@@ -4,9 +4,9 @@
 The old covering index was keyed (owner, status, type, validity, issue date), so every lookup
 read all of an owner's entries and sorted them; at a million documents an owner with ~400 valid
 documents took 1.5 ms. Keyed (owner, status, issue date, id) and read backwards, the index gives
-the answer newest first, and a page of it (``limit``, keyset ``after``) reads only that page.
-NULLS FIRST (PostgreSQL only; SQLite's ascending order already puts NULLs first) makes the
-backward scan put undated documents last on both engines.
+SQLite the answer newest first (undated last, as SQLite orders NULLs first), and a page of it
+(``limit``, keyset ``after``) reads only that page. PostgreSQL orders NULLs last, so it reads
+the owner's entries from the index alone and keeps the top of them (no table access either).
 
 Self-contained on purpose (no imports from sohoa.archive models), like 0001–0004.
 
@@ -35,8 +35,7 @@ def upgrade() -> None:
         "ix_documents_reuse_newest", "documents",
         ["owner_id", "status", "issue_date", "id", "doc_type", "valid_until", "title",
          "document_number", "issuing_body", "signature_level", "signer", "needs_review"],
-        unique=False, sqlite_where=STORED, postgresql_where=STORED,
-        postgresql_ops={"issue_date": "NULLS FIRST"})
+        unique=False, sqlite_where=STORED, postgresql_where=STORED)
 
 
 def downgrade() -> None:
