@@ -380,6 +380,25 @@ def _detached_names(
     return detached
 
 
+# Font size of a line with a hole in it, as a share of its block's: different enough (poppler
+# joins lines into a block only within 5% of each other's size) to be a block of its own.
+_HOLED_SIZE = 0.9
+
+
+def _has_hole(words: list[Word], size: float) -> bool:
+    """Whether pdftotext would cut the line into blocks: a gap between two of its words wider
+    than the font size (poppler's minColSpacing2), as where a number under a seal was lost.
+
+    Within a paragraph poppler's block takes in every piece that lies under it; a line that
+    starts a block of its own (its pitch to the line above is over 1.5 font sizes) stays in
+    pieces, and its first piece would join the line below (the paragraph's last line, "Quyết
+    định này kể từ ngày ký") into a block read before the pieces further right. Drawn at a
+    size of its own, the line below is a block of its own too, which pdftotext reads after
+    every piece above it.
+    """
+    return any(b.left - (a.left + a.width) > size for a, b in itertools.pairwise(words))
+
+
 def _text_layer(ocr: OcrPage, dpi: int) -> str:
     """Content stream operators drawing the invisible words, in upright page space (points)."""
     scale = 72.0 / dpi
@@ -394,10 +413,15 @@ def _text_layer(ocr: OcrPage, dpi: int) -> str:
     _column_baselines(lines, baselines)
     sizes = _block_sizes(lines, baselines)
     detached = _detached_names(lines, baselines, sizes)
+    previous: dict[int, float] = {}  # baseline of each block's latest line
     ops = ["BT", "3 Tr"]
     for line_no in sorted(lines):
         words = lines[line_no]
         size = sizes[words[0].block] * (_DETACHED_SIZE if line_no in detached else 1.0)
+        above = previous.get(words[0].block)
+        previous[words[0].block] = baselines[line_no]
+        if (above is None or baselines[line_no] - above > 1.5 * size) and _has_hole(words, size):
+            size *= _HOLED_SIZE
         size = max(1.0, size * scale)
         baseline = page_height - baselines[line_no] * scale
         ops.append(f"/F1 {_num(size)} Tf")

@@ -289,21 +289,26 @@ def test_verapdf_accepts_the_output_as_pdfa_2b(
 
 def _laid_out(lines: list[tuple[int, int, int, int, int, str]]) -> PdfPage:
     """A blank A4 page at 200 dpi whose text layer has these lines, in this (reading) order:
-    (block, left, right, top, bottom, text), the words spread evenly over left..right."""
+    (block, left, right, top, bottom, text), the words spread evenly over left..right; a line
+    in pieces is "piece | piece" over (left, right) spans given as ``left`` (``right`` unused).
+    """
     words: list[Word] = []
     for line_no, (block, left, right, top, bottom, text) in enumerate(lines):
-        parts = text.split()
-        gap = 12
-        per_char = (right - left - gap * (len(parts) - 1)) / sum(len(p) for p in parts)
-        x = float(left)
-        for part in parts:
-            width = round(per_char * len(part))
-            words.append(Word(part, round(x), top, width, bottom - top, 95.0, block, line_no))
-            x += width + gap
+        spans = left if isinstance(left, list) else [(left, right)]
+        for (x0, x1), piece in zip(spans, text.split(" | "), strict=True):
+            parts = piece.split()
+            gap = 12
+            per_char = (x1 - x0 - gap * (len(parts) - 1)) / sum(len(p) for p in parts)
+            x = float(x0)
+            for part in parts:
+                width = round(per_char * len(part))
+                words.append(Word(part, round(x), top, width, bottom - top, 95.0, block, line_no))
+                x += width + gap
     image = io.BytesIO()
     Image.new("L", (1654, 2339), 255).save(image, format="JPEG")
     ocr = OcrPage(page_sha256="0" * 64, rotation=0, skew=0.0, width=1654, height=2339, dpi=200,
-                  words=tuple(words), text="\n".join(line[-1] for line in lines),
+                  words=tuple(words),
+                  text="\n".join(line[-1].replace(" | ", " ") for line in lines),
                   confidence=0.95)
     return PdfPage(image.getvalue(), "image/jpeg", 200, ocr)
 
@@ -347,3 +352,25 @@ def test_closing_column_level_with_the_other_is_read_after_it(tmp_path):
         (3, 814, 933, 2174, 2201, "Trang 2/2"),
     ])
     assert _read_back(tmp_path, page) == page.ocr.text.splitlines()
+
+
+def test_a_line_with_a_hole_is_read_before_the_line_under_it(tmp_path):
+    # Page 2 of a decision, medium scan: the ID number under the seal is lost, so the line is
+    # three pieces; it starts a block of pdftotext's (wider pitch above it), and its first
+    # piece would take the paragraph's last line in, to be read before the other pieces.
+    page = _laid_out([
+        (0, 316, 1511, 214, 241, "Điều 2. Giao Phòng Tài nguyên và Môi trường, Chi cục Thuế"),
+        (0, 238, 1512, 258, 285, "nhân dân cấp xã nơi có đất có trách nhiệm hướng dẫn, kiểm"),
+        (0, 237, 366, 304, 331, "định này."),
+        (0, 316, 1512, 352, 379, "Điều 3. Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân"),
+        (0, 237, 1512, 391, 418, "phòng Tài nguyên và Môi trường, Thủ trưởng các cơ quan, đơn"),
+        (0, [(238, 889), (968, 1044), (1140, 1511)], 0, 443, 470,
+         "Nguyễn Hoàng Phong (số định danh cá nhân | lộn Re | chịu trách nhiệm thi hành"),
+        (0, 237, 689, 492, 519, "Quyết định này kể từ ngày ký./."),
+        (1, 236, 376, 593, 625, "Nơi nhận:"),
+        (1, 237, 667, 670, 700, "- Chủ tịch, các PCT UBND huyện;"),
+        (2, 951, 1364, 579, 622, "TM. ỦY BAN NHÂN DÂN"),
+        (2, 1041, 1275, 937, 972, "Lê Thu Quyên"),
+    ])
+    got = " ".join(_read_back(tmp_path, page))
+    assert got == " ".join(page.ocr.text.splitlines())
