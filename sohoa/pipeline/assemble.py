@@ -6,15 +6,16 @@ Pure functions over records (no I/O), so every rule here is tested without Tesse
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sohoa.doctypes import VALIDITY_UNKNOWN, Registry
 from sohoa.ocr.classify import NgramModel, classify, printed_title
 from sohoa.ocr.fields import extract_fields, resolve_owner
 from sohoa.ocr.segment import find_dossier_code, starts_document
+from sohoa.pipeline.agreement import AGREEING_FIELDS, Reading, agree
 from sohoa.pipeline.stages import PageAnalysis
-from sohoa.records import Classification, Extraction, Page
+from sohoa.records import Classification, Extraction, FieldValue, Page
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,10 @@ class DocumentDraft:
     blank_pages: list[PageItem] = field(default_factory=list)  # blank backs, kept in provenance
     issue_date: date | None = None
     valid_until: date | None = None
+    # Fields replaced by the reading other documents of the dossier agree on, and why
+    # (field → note naming the reading it had and the documents the new one comes from).
+    agreed: dict[str, str] = field(default_factory=dict)
+    ocr_confidence: float = 0.0
 
     @property
     def text(self) -> str:
@@ -141,6 +146,7 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         review_reasons=reasons,
         issue_date=_parse_iso(values.get("issue_date")),
         valid_until=valid_until,
+        ocr_confidence=ocr_confidence,
     )
 
 
@@ -159,4 +165,45 @@ def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registr
         if draft.classification.doc_type == "dossier_receipt" and applicant is None:
             applicant = draft.extraction
         drafts.append(draft)
+    for key in AGREEING_FIELDS:
+        reconcile(drafts, key, registry)
     return drafts
+
+
+def _owners_field(draft: DocumentDraft, key: str, registry: Registry) -> FieldValue | None:
+    """``key`` as read on ``draft`` when it is certainly its person owner's: a person's paper
+    whose caption for it is the generic one (a land certificate's address is the parcel's, a
+    permit's the site's). A paper of several people counts only when the person fields read are
+    the owner's (their block was found: its ID number is the owner's)."""
+    spec = registry.get(draft.classification.doc_type)
+    if spec.owner_kind != "person" or draft.owner_kind != "person" or not draft.owner_id \
+            or key not in spec.fields or spec.labels_for(key):
+        return None
+    own_id = draft.extraction.fields.get("id_number")
+    if spec.owner_shared and (own_id is None or own_id.value != draft.owner_id):
+        return None
+    value = draft.extraction.fields.get(key)
+    return value if value is not None and value.value else None
+
+
+def reconcile(drafts: list[DocumentDraft], key: str, registry: Registry) -> None:
+    """Where several documents of one dossier read the same person's ``key`` as variants of
+    one string, give each the reading the dossier best supports (:func:`agree`), noted in
+    ``agreed`` for the reviewer."""
+    by_owner: dict[str, list[Reading]] = {}
+    for n, draft in enumerate(drafts):
+        value = _owners_field(draft, key, registry)
+        if value is not None and value.value and draft.owner_id:
+            by_owner.setdefault(draft.owner_id, []).append(
+                Reading(n, value.value, draft.ocr_confidence))
+    for readings in by_owner.values():
+        for change in agree(readings):
+            draft = drafts[change.doc]
+            before = draft.extraction.fields[key]
+            confidence = max(drafts[s].extraction.fields[key].confidence
+                             for s in change.sources)
+            fields = {**draft.extraction.fields, key: FieldValue(change.value, confidence)}
+            draft.extraction = replace(draft.extraction, fields=fields)
+            shown = ", ".join(f"{s + 1} ({drafts[s].title})" for s in change.sources)
+            draft.agreed[key] = (f"read \"{before.value}\"; reconciled with the reading of "
+                                 f"document(s) {shown} of the dossier")

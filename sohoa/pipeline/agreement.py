@@ -1,0 +1,164 @@
+"""Agreement across the documents of one dossier: one person's address printed on several papers.
+
+A dossier holds several papers that print the applicant's address (the receipt sheet, the
+application form, the residence confirmation, the ID card). OCR damages each copy differently, so
+where several readings of the same person's address are variants of one string (not two
+addresses: a person may really have moved), the reading the dossier best supports replaces the
+others: the one most documents show, then the one with the most administrative units the
+gazetteer confirms, then the one read with the highest OCR confidence. A reading is only ever
+replaced by another document's reading, never by text no document shows. Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from rapidfuzz.distance import Levenshtein
+
+from sohoa.ocr.fields import snap_address
+from sohoa.ocr.gazetteer import snap_units
+from sohoa.vntext import fold, nfc, squash_spaces
+
+# Free-text person fields reconciled across a dossier. The others (ID number, dates, sex) are
+# validated values with their own checks; names and places of birth showed no gain on the bench.
+AGREEING_FIELDS = ("address",)
+
+_MIN_SIMILARITY = 0.85  # folded characters, over the longer reading
+_MAX_DROPPED_WORDS = 3
+# A reading outvoted by several documents that agree exactly may be further from theirs.
+_MIN_SIMILARITY_SUPPORTED = 0.75
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One document's reading of a person's field."""
+
+    doc: int  # the document's position in its dossier
+    value: str
+    ocr_confidence: float  # the document's OCR confidence
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The reading chosen for document ``doc`` and the documents that show it."""
+
+    doc: int
+    value: str
+    sources: tuple[int, ...]
+
+
+def _key(value: str) -> str:
+    return squash_spaces(nfc(value))
+
+
+def _words(value: str) -> list[str]:
+    return re.findall(r"\w+", fold(value))
+
+
+def _numbers(value: str) -> list[str]:
+    return re.findall(r"\d+", fold(value))
+
+
+def _diff(a: str, b: str) -> tuple[float, int, list[tuple[str, str]]] | None:
+    """How ``a`` differs from ``b`` after folding marks: the character similarity, the words
+    ``a`` lacks or adds, and the (a, b) word runs replaced; None when their numbers differ."""
+    if _numbers(a) != _numbers(b):
+        return None
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return None
+    similarity = Levenshtein.normalized_similarity(" ".join(wa), " ".join(wb))
+    dropped, replaced = 0, []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes():
+        if op in ("delete", "insert"):
+            dropped += (i2 - i1) + (j2 - j1)
+        elif op == "replace":
+            replaced.append((" ".join(wa[i1:i2]), " ".join(wb[j1:j2])))
+    return similarity, dropped, replaced
+
+
+def _misread(left: str, right: str) -> bool:
+    return Levenshtein.distance(left, right) <= max(1, min(len(left), len(right)) // 3)
+
+
+def same_text(a: str, b: str) -> bool:
+    """Two readings of one string, not two different strings: after folding marks, the same
+    numbers in the same order, a high character similarity, and every difference either a few
+    words one reading lost or a word misread into a close one ("thong"/"thang"), never a word
+    replaced by another ("Trần Phú"/"Lê Lợi")."""
+    diff = _diff(a, b)
+    if diff is None:
+        return False
+    similarity, dropped, replaced = diff
+    return similarity >= _MIN_SIMILARITY and dropped <= _MAX_DROPPED_WORDS \
+        and all(_misread(x, y) for x, y in replaced)
+
+
+def damaged_copy(own: str, other: str) -> bool:
+    """``own`` is a damaged copy of ``other`` (to be believed only when several documents show
+    ``other``): the same numbers, a fair similarity, and every difference words ``own`` lost or
+    gained, a close misreading, a fragment of at most two letters ("khu sẻ 11" for "khu phố
+    11"), or any word when the gazetteer confirms more of ``other``'s units than of ``own``'s ("thị
+    trấn Đức Đăng" for "Đức Phong"). Two well-formed readings that differ by a street name are two
+    addresses, not one."""
+    diff = _diff(own, other)
+    if diff is None or diff[0] < _MIN_SIMILARITY_SUPPORTED:
+        return False
+    unconfirmed = None
+
+    def explained(x: str, y: str) -> bool:
+        nonlocal unconfirmed
+        if _misread(x, y) or all(len(w) <= 2 for w in x.split()):
+            return True
+        if unconfirmed is None:
+            unconfirmed = confirmed_units(own) < confirmed_units(other)
+        return unconfirmed
+
+    return all(explained(x, y) for x, y in diff[2])
+
+
+def confirmed_units(value: str) -> int:
+    """How many administrative parts (ward, district, province) of ``value`` the gazetteer
+    confirms (:func:`sohoa.ocr.fields.snap_address`); 0 when none."""
+    snapped = snap_address(value)
+    if snapped is None:
+        return 0
+    parts = snapped.split(", ")
+    return next((m for m in (3, 2, 1) if len(parts) >= m and snap_units(parts[-m:])), 0)
+
+
+def agree(readings: Sequence[Reading]) -> list[Agreement]:
+    """For each reading that the dossier's other readings outvote, the reading to use instead.
+
+    Readings are compared pairwise (:func:`same_text`); each document only considers the readings
+    of its own string (or, when several documents agree exactly on another reading, those of
+    which it is a damaged copy: :func:`damaged_copy`). A reading is replaced when another is
+    shown by more documents, or by as many but with more administrative units confirmed by the
+    gazetteer, or as many confirmed but read with a higher OCR confidence."""
+    by_value: dict[str, list[Reading]] = {}
+    for r in readings:
+        by_value.setdefault(_key(r.value), []).append(r)
+    if len(by_value) < 2:
+        return []
+    confirmed = {v: confirmed_units(v) for v in by_value}
+    best_conf = {v: max(r.ocr_confidence for r in rs) for v, rs in by_value.items()}
+
+    def rank(v: str) -> tuple[int, int, float]:
+        return (len(by_value[v]), confirmed[v], best_conf[v])
+
+    changes: list[Agreement] = []
+    for own, rs in by_value.items():
+        variants = [v for v in by_value if v != own and (
+            same_text(own, v)
+            or (len(by_value[v]) >= 2 and len(by_value[v]) > len(rs) and damaged_copy(own, v)))]
+        if not variants:
+            continue
+        best = max(variants, key=rank)
+        if rank(best) <= rank(own):
+            continue
+        sources = tuple(sorted(r.doc for r in by_value[best]))
+        changes += [Agreement(r.doc, best, sources) for r in rs]
+    return changes

@@ -1,0 +1,97 @@
+"""Agreement across a dossier's documents: one person's address read on several papers."""
+
+from __future__ import annotations
+
+from sohoa.doctypes import load_registry
+from sohoa.pipeline.agreement import Reading, agree, damaged_copy, same_text
+from sohoa.pipeline.assemble import PageItem, draft_dossier
+from sohoa.synth import make_person, render_document
+from tests.pipeline.test_pipeline_assemble import _item
+
+HOME = "Số 464, đường Cách Mạng Tháng Tám, tổ 1, phường Chánh Nghĩa, thành phố Thủ Dầu Một, " \
+       "tỉnh Bình Dương"
+
+
+def test_ocr_variants_of_one_address_are_the_same_text() -> None:
+    assert same_text(HOME, HOME.replace("Tháng", "Thông"))
+    assert same_text(HOME, HOME.replace("Cách Mạng ", ""))  # words OCR lost
+    assert same_text(HOME, HOME.replace("Số 464, ", "464, "))
+
+
+def test_two_addresses_are_not_one() -> None:
+    moved = HOME.replace("Cách Mạng Tháng Tám", "Lê Lợi")
+    assert not same_text(HOME, moved)
+    assert not damaged_copy(moved, HOME) and not damaged_copy(HOME, moved)
+    assert not same_text(HOME, HOME.replace("Số 464", "Số 46"))  # another house
+    assert not damaged_copy(HOME.replace("tổ 1", "tổ 7"), HOME)
+
+
+def test_the_reading_most_documents_show_wins() -> None:
+    damaged = HOME.replace("Tháng", "Thông")
+    changes = agree([Reading(0, HOME, 0.90), Reading(1, damaged, 0.95), Reading(2, HOME, 0.91)])
+    assert [(c.doc, c.value, c.sources) for c in changes] == [(1, HOME, (0, 2))]
+
+
+def test_a_damaged_copy_yields_only_to_several_documents() -> None:
+    lost = HOME.replace("Chánh Nghĩa, thành phố ", "")  # a whole unit lost
+    assert not same_text(lost, HOME) and damaged_copy(lost, HOME)
+    assert agree([Reading(0, HOME, 0.9), Reading(1, lost, 0.99)]) == []
+    changes = agree([Reading(0, HOME, 0.9), Reading(1, lost, 0.99), Reading(2, HOME, 0.8)])
+    assert [(c.doc, c.value) for c in changes] == [(1, HOME)]
+
+
+def test_different_addresses_are_left_alone_even_outvoted() -> None:
+    moved = HOME.replace("Cách Mạng Tháng Tám", "Lê Lợi")
+    assert agree([Reading(0, HOME, 0.9), Reading(1, moved, 0.99), Reading(2, HOME, 0.9)]) == []
+
+
+def _dossier(edit: dict[str, tuple[str, str]], types: list[str]
+             ) -> tuple[list[PageItem], str, str]:
+    person = make_person(5)
+    items: list[PageItem] = []
+    code = ""
+    for k, doc_type in enumerate(types):
+        doc = render_document(doc_type, 5 + k, person=person)
+        for lines in doc.truth.page_lines:
+            text = "\n".join(lines)
+            for old, new in [edit[doc_type]] if doc_type in edit else []:
+                assert old in text
+                text = text.replace(old, new)
+            if doc_type == "dossier_receipt":
+                code = doc.truth.fields["dossier_code"]
+            items.append(_item(len(items), text, code=code if doc_type == "dossier_receipt"
+                               else None))
+    return items, code, person.address
+
+
+TYPES = ["dossier_receipt", "application_form", "residence_confirmation"]
+
+
+def test_dossier_restores_a_misread_address_and_says_so() -> None:
+    items, code, home = _dossier({"application_form": ("30 Tháng 4", "30 Thông 4")}, TYPES)
+    registry = load_registry()
+    drafts = draft_dossier(items, code, registry, threshold=0.6)
+    assert [d.extraction.values()["address"] for d in drafts] == [home] * 3
+    note = drafts[1].agreed["address"]
+    assert "Thông" in note and "1 (" in note and "3 (" in note
+    assert not drafts[0].agreed and not drafts[2].agreed
+
+
+def test_dossier_keeps_two_genuinely_different_addresses() -> None:
+    street = "đường 30 Tháng 4"
+    edit = {t: (street, "đường Trần Phú") for t in TYPES}
+    edit["application_form"] = (street, "đường Lê Lợi")
+    items, code, home = _dossier(edit, TYPES)
+    drafts = draft_dossier(items, code, load_registry(), threshold=0.6)
+    got = [d.extraction.values()["address"] for d in drafts]
+    assert got == [home.replace(street, s) for s in
+                   ("đường Trần Phú", "đường Lê Lợi", "đường Trần Phú")]
+    assert not any(d.agreed for d in drafts)
+
+
+def test_a_parcel_address_is_not_the_owner_s() -> None:
+    items, code, home = _dossier({}, ["dossier_receipt", "application_form",
+                                      "land_use_certificate"])
+    drafts = draft_dossier(items, code, load_registry(), threshold=0.6)
+    parcel = drafts[2].extraction.values()["address"]
+    assert parcel != home and not drafts[2].agreed
