@@ -1,4 +1,5 @@
-"""Agreement across the documents of one dossier: one person's address printed on several papers.
+"""Agreement across the documents of one dossier: one person's address (and name) printed on
+several papers.
 
 A dossier holds several papers that print the applicant's address (the receipt sheet, the
 application form, the residence confirmation, the ID card). OCR damages each copy differently, so
@@ -6,7 +7,8 @@ where several readings of the same person's address are variants of one string (
 addresses: a person may really have moved), the reading the dossier best supports replaces the
 others: the one most documents show, then the one with the most administrative units the
 gazetteer confirms, then the one read with the highest OCR confidence. A reading is only ever
-replaced by another document's reading, never by text no document shows. Pure functions.
+replaced by another document's reading, never by text no document shows. The person's name
+is reconciled the same way. Pure functions.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from sohoa.ocr.fields import snap_address
 from sohoa.ocr.gazetteer import snap_units
 from sohoa.vntext import fold, nfc, squash_spaces
 
-# Free-text person fields reconciled across a dossier. The others (ID number, dates, sex) are
-# validated values with their own checks; names and places of birth showed no gain on the bench.
-AGREEING_FIELDS = ("address",)
+# Free-text person fields reconciled across a dossier (the documents grouped by their owner's
+# citizen ID, so the name is one person's). The others (ID number, dates, sex) are validated
+# values with their own checks; the place of birth showed no gain on the bench.
+AGREEING_FIELDS = ("address", "full_name")
 
 _MIN_SIMILARITY = 0.85  # folded characters, over the longer reading
 _MAX_DROPPED_WORDS = 3

@@ -196,7 +196,8 @@ def reconcile(drafts: list[DocumentDraft], key: str, registry: Registry) -> None
         if value is not None and value.value and draft.owner_id:
             by_owner.setdefault(draft.owner_id, []).append(
                 Reading(n, value.value, draft.ocr_confidence))
-    for readings in by_owner.values():
+    for owner, readings in by_owner.items():
+        renamed: dict[str, str] = {}
         for change in agree(readings):
             draft = drafts[change.doc]
             before = draft.extraction.fields[key]
@@ -207,3 +208,12 @@ def reconcile(drafts: list[DocumentDraft], key: str, registry: Registry) -> None
             shown = ", ".join(f"{s + 1} ({drafts[s].title})" for s in change.sources)
             draft.agreed[key] = (f"read \"{before.value}\"; reconciled with the reading of "
                                  f"document(s) {shown} of the dossier")
+            if key == "full_name" and before.value:
+                renamed[before.value] = change.value
+        # The owner's name as stored follows its reading (on this paper, or the receipt's).
+        for draft in drafts:
+            if draft.owner_id == owner and draft.owner_name in renamed:
+                draft.owner_name = renamed[draft.owner_name]
+            if draft.extraction.owner_name in renamed and draft.owner_id == owner:
+                draft.extraction = replace(draft.extraction,
+                                           owner_name=renamed[draft.extraction.owner_name])
