@@ -306,8 +306,19 @@ def _block_sizes(lines: dict[int, list[Word]], baselines: dict[int, float]) -> d
     for a in sorted(beside):
         for b in sorted(beside):
             if a < b and spans[a][0] <= spans[b][1] and spans[b][0] <= spans[a][1]:
-                sizes[a] = sizes[b] = min(max(sizes[a], sizes[b]), caps[a], caps[b])
+                size = min(max(sizes[a], sizes[b]), caps[a], caps[b])
+                # Under the blank between them, too: poppler pulls a word into a block when it
+                # lies within one font size of the block's side ("UBND THÀNH PHỐ HỒ CHÍ MINH
+                # CỘNG HÒA XÃ HỘI …" as one line, where a skewed header's columns close in).
+                gap = min(w.left for n in blocks[b] for w in lines[n]) - max(
+                    w.left + w.width for n in blocks[a] for w in lines[n])
+                if 0.5 * size < _GAP_SHARE * gap < size:
+                    size = _GAP_SHARE * gap
+                sizes[a] = sizes[b] = size
     return sizes
+
+
+_GAP_SHARE = 0.9  # side-by-side blocks' size at most this share of the blank between them
 
 
 def _column_baselines(lines: dict[int, list[Word]], baselines: dict[int, float]) -> None:
@@ -327,30 +338,30 @@ def _column_baselines(lines: dict[int, list[Word]], baselines: dict[int, float])
         line_nos = blocks[block]
         first = baselines[line_nos[0]]
         height = median(w.height for n in line_nos for w in lines[n])
-        # The line of each earlier block level with (or just below) this block's first line:
-        # not necessarily that block's first line, as a closing left column ("Nơi nhận")
-        # often carries the end of the body above it in our block, while pdftotext starts a
-        # block of its own where the lines' pitch widens.
+        # The line of each earlier block nearest to level with this block's first line: not
+        # necessarily that block's first line, as a closing left column ("Nơi nhận") often
+        # carries the end of the body above it in our block, while pdftotext starts a block
+        # of its own where the lines' pitch widens.
         levels = [
-            min(level)
-            for earlier in done
-            if (level := [baselines[n] for n in earlier
-                          if first - 1 < baselines[n] <= first + 1.5 * height])
+            min((abs(baselines[n] - first), baselines[n]) for n in earlier)[1] for earlier in done
         ]
-        if levels:
-            shift = max(levels) + 1 - first
+        floor = max((level for level in levels if abs(level - first) <= 1.5 * height),
+                    default=None)
+        if floor is not None and first < floor + 1:
+            shift = floor + 1 - first
             for line_no in line_nos:
                 baselines[line_no] += shift
         done.append(line_nos)
 
 
-# Font size of a signer's name under a right-hand signature column, as a share of its block's.
-_DETACHED_SIZE = 0.2
+# Font sizes tried for a signer's name under a right-hand signature column, as shares of its
+# block's: the first that sets it off the left-hand name (see _detached_names).
+_DETACHED_SIZES = (0.2, 0.15, 0.25, 0.3, 0.1)
 
 
 def _detached_names(
     lines: dict[int, list[Word]], baselines: dict[int, float], sizes: dict[int, float]
-) -> set[int]:
+) -> dict[int, float]:
     """Lines of a right-hand closing column that stand apart from the line above them (the
     signer's name under the space for the signature and seal).
 
@@ -366,17 +377,33 @@ def _detached_names(
     for line_no in sorted(lines):
         blocks.setdefault(lines[line_no][0].block, []).append(line_no)
     spans = {b: (baselines[ns[0]], max(baselines[n] for n in ns)) for b, ns in blocks.items()}
-    detached: set[int] = set()
+    detached: dict[int, float] = {}
     for block, line_nos in blocks.items():
-        if not any(
-            other < block and spans[other][0] <= spans[block][1]
+        left = [
+            (baselines[n], sizes[other]) for other in blocks
+            if other < block and spans[other][0] <= spans[block][1]
             and spans[block][0] <= spans[other][1]
-            for other in blocks
-        ):
-            continue  # not a right-hand column
+            for n in blocks[other]
+        ]
         for above, line_no in itertools.pairwise(line_nos):
-            if baselines[line_no] - baselines[above] > 1.5 * sizes[block]:
-                detached.add(line_no)
+            base, size = baselines[line_no], sizes[block]
+            level = [(b, s) for b, s in left if abs(b - base) <= 0.5 * size]
+            # Apart from the line above, and level with a line of the column on its left (the
+            # other signer's name): the bottom right corner of a grid.
+            if base - baselines[above] <= 1.5 * size or not level:
+                continue
+            other, other_size = min(level, key=lambda bs: abs(bs[0] - base))
+            for share in _DETACHED_SIZES:
+                small = share * size
+                # Top, middle and bottom (ascent 1, descent 0.2) all off the other name's by
+                # more than poppler's tolerance, half the smallest size, whatever the
+                # baselines' offset.
+                if all(
+                    abs((other - k * other_size) - (base - k * small)) > 0.5 * small + 1
+                    for k in (1.0, 0.4, -0.2)
+                ):
+                    detached[line_no] = share
+                    break
     return detached
 
 
@@ -385,18 +412,40 @@ def _detached_names(
 _HOLED_SIZE = 0.9
 
 
-def _has_hole(words: list[Word], size: float) -> bool:
-    """Whether pdftotext would cut the line into blocks: a gap between two of its words wider
-    than the font size (poppler's minColSpacing2), as where a number under a seal was lost.
+def _holed_lines(
+    lines: dict[int, list[Word]], baselines: dict[int, float], sizes: dict[int, float]
+) -> set[int]:
+    """Lines that pdftotext would cut into blocks and whose first piece would take the next
+    line in, to be read before the pieces further right.
 
-    Within a paragraph poppler's block takes in every piece that lies under it; a line that
-    starts a block of its own (its pitch to the line above is over 1.5 font sizes) stays in
-    pieces, and its first piece would join the line below (the paragraph's last line, "Quyết
-    định này kể từ ngày ký") into a block read before the pieces further right. Drawn at a
-    size of its own, the line below is a block of its own too, which pdftotext reads after
-    every piece above it.
+    A gap between two words of a line wider than the font size (poppler's minColSpacing2),
+    as where a number under a seal was lost, cuts the line into blocks. Within a paragraph
+    poppler's block takes in every piece that lies under it; but a line that starts a block of
+    its own (its pitch to the line above is over 1.5 font sizes) stays in pieces, and the line
+    below it (the paragraph's last line, "Quyết định này kể từ ngày ký") joins the first piece.
+    Drawn at a size of its own, the holed line joins nothing below, and the line below becomes
+    a block that pdftotext reads after every piece above it.
     """
-    return any(b.left - (a.left + a.width) > size for a, b in itertools.pairwise(words))
+    blocks: dict[int, list[int]] = {}
+    for line_no in sorted(lines):
+        blocks.setdefault(lines[line_no][0].block, []).append(line_no)
+    holed: set[int] = set()
+    for block, line_nos in blocks.items():
+        size = sizes[block]
+        for k, line_no in enumerate(line_nos):
+            words = lines[line_no]
+            cut = next((i for i in range(1, len(words))
+                        if words[i].left - (words[i - 1].left + words[i - 1].width) > size), None)
+            # A lone mark beyond a gap (a speck, a page number's stray digit) is no hole.
+            if cut is None or k + 1 == len(line_nos) or min(cut, len(words) - cut) < 2:
+                continue
+            below = line_nos[k + 1]
+            starts = k == 0 or baselines[line_no] - baselines[line_nos[k - 1]] > 1.5 * size
+            joins = (baselines[below] - baselines[line_no] <= 1.5 * size
+                     and lines[below][0].left < words[cut - 1].left + words[cut - 1].width)
+            if starts and joins:
+                holed.add(line_no)
+    return holed
 
 
 def _text_layer(ocr: OcrPage, dpi: int) -> str:
@@ -413,14 +462,12 @@ def _text_layer(ocr: OcrPage, dpi: int) -> str:
     _column_baselines(lines, baselines)
     sizes = _block_sizes(lines, baselines)
     detached = _detached_names(lines, baselines, sizes)
-    previous: dict[int, float] = {}  # baseline of each block's latest line
+    holed = _holed_lines(lines, baselines, sizes)
     ops = ["BT", "3 Tr"]
     for line_no in sorted(lines):
         words = lines[line_no]
-        size = sizes[words[0].block] * (_DETACHED_SIZE if line_no in detached else 1.0)
-        above = previous.get(words[0].block)
-        previous[words[0].block] = baselines[line_no]
-        if (above is None or baselines[line_no] - above > 1.5 * size) and _has_hole(words, size):
+        size = sizes[words[0].block] * detached.get(line_no, 1.0)
+        if line_no in holed:
             size *= _HOLED_SIZE
         size = max(1.0, size * scale)
         baseline = page_height - baselines[line_no] * scale

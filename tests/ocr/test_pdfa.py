@@ -374,3 +374,17 @@ def test_a_line_with_a_hole_is_read_before_the_line_under_it(tmp_path):
     ])
     got = " ".join(_read_back(tmp_path, page))
     assert got == " ".join(page.ocr.text.splitlines())
+
+
+def test_header_columns_close_together_stay_apart(tmp_path):
+    # A skewed land-use certificate: the left column's widest line ends 40 px before the right
+    # column starts, less than the font size its airy lines would otherwise get.
+    page = _laid_out([
+        (0, 148, 683, 171, 202, "UBND THÀNH PHỐ HỒ CHÍ MINH"),
+        (0, 127, 707, 214, 246, "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"),
+        (1, 747, 1470, 170, 203, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        (1, 879, 1341, 215, 247, "Độc lập - Tự do - Hạnh phúc"),
+        (1, 782, 1444, 290, 318, "TP. Hồ Chí Minh, ngày 10 tháng 12 năm 2015"),
+        (2, 432, 1291, 370, 403, "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT"),
+    ])
+    assert _read_back(tmp_path, page) == page.ocr.text.splitlines()
