@@ -11,6 +11,11 @@
   maps codes back to themselves, so text extraction returns our NFC Vietnamese text exactly.
   Each word is drawn at its box, stretched (``Tz``) to the box width, on its line's baseline,
   in render mode 3 (invisible); lines are written in reading order.
+- Text extraction (poppler's ``pdftotext``) ignores the drawing order and rebuilds blocks and
+  their order from geometry and font size alone, so the font size of each line is chosen to
+  make its blocks and order ours: see ``_block_sizes``, ``_detached_names``, ``_holed_lines``
+  and ``_column_baselines``. Only heights change, and a column's baseline where it would
+  start above the column before it; every word keeps its box's left and right edges.
 """
 
 from __future__ import annotations
