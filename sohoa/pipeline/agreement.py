@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -87,50 +88,58 @@ def _misread(left: str, right: str) -> bool:
     return Levenshtein.distance(left, right) <= max(1, min(len(left), len(right)) // 3)
 
 
-def same_text(a: str, b: str) -> bool:
-    """Two readings of one string, not two different strings: after folding marks, the same
-    numbers in the same order, a high character similarity, and every difference either a few
-    words one reading lost or a word misread into a close one ("thong"/"thang"), never a word
-    replaced by another ("Trần Phú"/"Lê Lợi")."""
-    diff = _diff(a, b)
+def _misread_unit(own: str, other: str, y: str) -> bool:
+    """The words ``y`` of ``other`` belong to administrative units the gazetteer confirms in
+    ``other`` beyond those it confirms in ``own``: ``own`` misread a unit's name ("thị trấn Đức
+    Đăng" for "Đức Phong", "Bảo Chung" for "xã Bảo Quang"), not a street ("Lê Lợi")."""
+    own_count, _ = _units(own)
+    count, words = _units(other)
+    return own_count < count and all(w in words for w in y.split())
+
+
+def same_text(own: str, other: str) -> bool:
+    """``own`` and ``other`` are two readings of one string, not two different strings: after
+    folding marks, the same numbers in the same order, a high character similarity, and every
+    difference either a few words one reading lost, a word misread into a close one
+    ("thong"/"thang") or into another where ``other`` has a unit the gazetteer confirms and
+    ``own`` has not; never a street replaced by another ("Trần Phú"/"Lê Lợi")."""
+    diff = _diff(own, other)
     if diff is None:
         return False
     similarity, dropped, replaced = diff
     return similarity >= _MIN_SIMILARITY and dropped <= _MAX_DROPPED_WORDS \
-        and all(_misread(x, y) for x, y in replaced)
+        and all(_misread(x, y) or _misread_unit(own, other, y) for x, y in replaced)
 
 
 def damaged_copy(own: str, other: str) -> bool:
     """``own`` is a damaged copy of ``other`` (to be believed only when several documents show
     ``other``): the same numbers, a fair similarity, and every difference words ``own`` lost or
     gained, a close misreading, a fragment of at most two letters ("khu sẻ 11" for "khu phố
-    11"), or any word when the gazetteer confirms more of ``other``'s units than of ``own``'s ("thị
-    trấn Đức Đăng" for "Đức Phong"). Two well-formed readings that differ by a street name are two
-    addresses, not one."""
+    11"), or a misread unit name (:func:`same_text`). Two well-formed readings that differ by a
+    street name are two addresses, not one."""
     diff = _diff(own, other)
     if diff is None or diff[0] < _MIN_SIMILARITY_SUPPORTED:
         return False
-    unconfirmed = None
+    return all(_misread(x, y) or all(len(w) <= 2 for w in x.split())
+               or _misread_unit(own, other, y) for x, y in diff[2])
 
-    def explained(x: str, y: str) -> bool:
-        nonlocal unconfirmed
-        if _misread(x, y) or all(len(w) <= 2 for w in x.split()):
-            return True
-        if unconfirmed is None:
-            unconfirmed = confirmed_units(own) < confirmed_units(other)
-        return unconfirmed
 
-    return all(explained(x, y) for x, y in diff[2])
+@lru_cache(maxsize=1024)
+def _units(value: str) -> tuple[int, frozenset[str]]:
+    """How many administrative parts (ward, district, province) of ``value`` the gazetteer
+    confirms (:func:`sohoa.ocr.fields.snap_address`), and their folded words."""
+    snapped = snap_address(value)
+    if snapped is None:
+        return 0, frozenset()
+    parts = snapped.split(", ")
+    count = next((m for m in (3, 2, 1) if len(parts) >= m and snap_units(parts[-m:])), 0)
+    return count, frozenset(w for part in parts[len(parts) - count:] for w in _words(part))
 
 
 def confirmed_units(value: str) -> int:
     """How many administrative parts (ward, district, province) of ``value`` the gazetteer
-    confirms (:func:`sohoa.ocr.fields.snap_address`); 0 when none."""
-    snapped = snap_address(value)
-    if snapped is None:
-        return 0
-    parts = snapped.split(", ")
-    return next((m for m in (3, 2, 1) if len(parts) >= m and snap_units(parts[-m:])), 0)
+    confirms; 0 when none."""
+    return _units(value)[0]
 
 
 def agree(readings: Sequence[Reading]) -> list[Agreement]:

@@ -103,3 +103,15 @@ def test_dossier_restores_a_misread_name_and_the_owner_s_name() -> None:
     assert [d.extraction.values()["full_name"] for d in drafts] == ["Hồ Kim Uyên"] * 3
     assert "Uyến" in drafts[1].agreed["full_name"]
     assert drafts[1].owner_name == drafts[1].extraction.owner_name == "Hồ Kim Uyên"
+
+
+def test_a_misread_unit_yields_to_the_confirmed_one_but_not_a_street() -> None:
+    home = "Số 437, đường Hùng Vương, khu phố 9, xã Bảo Quang, thành phố Long Khánh, " \
+           "tỉnh Đồng Nai"
+    misread = home.replace("xã Bảo Quang, thành phố", "Bảo Chung: thành ph")
+    changes = agree([Reading(0, home, 0.90), Reading(1, misread, 0.95)])
+    assert [(c.doc, c.value) for c in changes] == [(1, home)]
+    # a street is not a unit: another street with a damaged unit is another address
+    moved = misread.replace("Hùng Vương", "Lê Lợi")
+    assert agree([Reading(0, home, 0.90), Reading(1, moved, 0.95), Reading(2, home, 0.9)]) \
+        == []
