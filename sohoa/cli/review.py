@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from sohoa.cli.main import State, pass_state
@@ -89,6 +90,8 @@ def show_cmd(state: State, document_id: str, field_key: str | None, out_dir: Pat
         out.print(f"  [yellow]check[/]: {reason}")
     for key, value in result["fields"].items():
         out.print(f"  {key}: {value if value is not None else '—'}")
+        if key in result["agreed"]:
+            out.print(f"    [dim]{escape(result['agreed'][key])}[/]")
     for image in result["images"]:
         out.print(f"  page {image['page']} image: {image['path']}")
     if result.get("note"):

@@ -185,7 +185,9 @@ def _record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha: str, pd
         retention=doc_type.retention, ingested_at=datetime.now(UTC),
         extra={"blank_pages": blanks, "owner_from": draft.owner_from, "job_id": job_id,
                "classification": {"method": draft.classification.method,
-                                  "confidence": draft.classification.confidence}},
+                                  "confidence": draft.classification.confidence},
+               # fields whose reading was reconciled with the dossier's other papers: how
+               **({"agreed": dict(draft.agreed)} if draft.agreed else {})},
     )
 
 

@@ -246,6 +246,8 @@ def show(settings: Settings, document_id: str, field_key: str | None, out_dir: P
         "needs_review": doc["needs_review"], "reasons": doc["review_reasons"],
         "fields": {k: doc["fields"].get(k) for k in spec.fields},
         "flags": doc["field_flags"], "images": [], "ocr_text": None,
+        # values taken from another paper of the dossier (sohoa.pipeline.agreement)
+        "agreed": dict((doc.get("extra") or {}).get("agreed") or {}),
     }
     stem = doc["document_id"]
     located = None
