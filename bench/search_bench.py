@@ -171,6 +171,10 @@ def bench_reuse(work: Path, corpus: Corpus, n: int) -> dict[str, Any]:
                 rows.append(len(found))
             return percentiles(times), percentiles(cpu), rows
 
+        # The first pass is the first touch of each owner's index entries (read from the OS
+        # cache or the disk); it would favour whatever is timed after it, so it is reported
+        # on its own and every variant is then timed on the same warm catalog.
+        cold, cold_cpu, _ = timed(limit=page)
         first, first_cpu, _ = timed(limit=page)
         whole, whole_cpu, rows = timed()
         typed, _, _ = timed(doc_type="citizen_id_card", limit=page)
@@ -182,7 +186,8 @@ def bench_reuse(work: Path, corpus: Corpus, n: int) -> dict[str, Any]:
             t = time.perf_counter()
             reader.reuse(caller, "bench H19.22-0001", owner, valid_on=today)
             audited.append((time.perf_counter() - t) * 1000)
-    return {"reuse": first, "reuse_cpu": first_cpu, "reuse_whole": whole,
+    return {"reuse": first, "reuse_cpu": first_cpu, "reuse_cold": cold,
+            "reuse_cold_cpu": cold_cpu, "reuse_whole": whole,
             "reuse_whole_cpu": whole_cpu, "reuse_type": typed,
             "reuse_audited": percentiles(audited), "audited_n": len(audited),
             "rows_mean": statistics.fmean(rows), "rows_max": max(rows),
@@ -408,6 +413,13 @@ def report(r: dict[str, Any], command: str) -> str:
         f"| owner, first page, CPU time of the lookup thread | {ru['reuse_cpu']['p50']:.3f} | "
         f"{ru['reuse_cpu']['p95']:.3f} | {ru['reuse_cpu']['p99']:.3f} |",
     ]
+    if "reuse_cold" in ru:
+        lines += [
+            f"| owner, first page, first touch of each owner (the pass before) | "
+            f"{ru['reuse_cold']['p50']:.3f} | {ru['reuse_cold']['p95']:.3f} | "
+            f"{ru['reuse_cold']['p99']:.3f} |",
+            f"| owner, first page, first touch, CPU time | {ru['reuse_cold_cpu']['p50']:.3f} | "
+            f"{ru['reuse_cold_cpu']['p95']:.3f} | {ru['reuse_cold_cpu']['p99']:.3f} |"]
     if "reuse_whole" in ru:
         lines += [
             f"| owner, whole answer in one statement | {ru['reuse_whole']['p50']:.3f} | "

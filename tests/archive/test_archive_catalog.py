@@ -51,6 +51,8 @@ def test_sqlite_settings(archive: Archive) -> None:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+    with archive._reader.connect() as conn:  # reads through a memory map (capped by SQLite)
+        assert conn.execute(text("PRAGMA mmap_size")).scalar() >= 1 << 30
 
 
 @pytest.mark.parametrize(("db", "blobs", "search", "says"), [
