@@ -14,7 +14,7 @@ from typing import Any
 from sohoa.records import OcrPage, Page
 
 # Bump when the analysis changes in a way that makes cached results stale.
-PAGE_STAGE = "page-analysis/6"
+PAGE_STAGE = "page-analysis/7"
 
 
 @dataclass(frozen=True)
