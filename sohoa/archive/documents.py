@@ -243,8 +243,10 @@ _REUSE = {(t, a): _reuse_statement(t, a) for t in (False, True) for a in _AFTER}
 def _sqlite_sql(key: tuple[bool, str | None]) -> tuple[str, tuple[str, ...], dict[str, Any]]:
     compiled = _REUSE[key].compile(dialect=sqlite_dialect())
     # SQLite's LIMIT comes with an OFFSET of SQLAlchemy's own (0): keep its value.
-    fixed = {k: b.value for k, b in compiled.binds.items() if not b.required}
-    return str(compiled), tuple(compiled.positiontup or ()), fixed
+    order = tuple(compiled.positiontup or ())
+    fixed = {name: compiled.binds[name].value for name in order
+             if not compiled.binds[name].required}
+    return str(compiled), order, fixed
 
 
 # The same statements as SQLite text with their parameters' order and SQLAlchemy's own

@@ -21,7 +21,7 @@ from typing import Any
 from sohoa import __version__
 from sohoa.archive import Archive
 from sohoa.archive.access import Read
-from sohoa.archive.documents import REUSE_PAGE, parse_reuse_cursor, reuse_cursor
+from sohoa.archive.documents import REUSE_PAGE, reuse_cursor
 from sohoa.archive.policy import (
     Caller,
     check_document,
@@ -114,8 +114,6 @@ class Reader:
         if not 1 <= limit <= REUSE_MAX_PAGE:
             raise ConfigError(f"a page of a reuse answer holds 1 to {REUSE_MAX_PAGE} "
                               f"documents, not {limit}")
-        if after:
-            parse_reuse_cursor(after)  # a clear error before anything is read or logged
         day = valid_on or date.today()
         rows = self.archive.reuse(owner, doc_type=doc_type, valid_on=day, limit=limit + 1,
                                   after=after)

@@ -274,26 +274,16 @@ class Queue:
         log.info("job %s: dossier %d (%s, %d pages)", job_id[:8], number, code, len(positions))
         archive = self.archive()
         metas = self.board.pages(job_id)
-        try:
-            stopped = self._taken_too_often(job_id, self.store, "dossier")
-            if stopped is not None:
-                raise _GiveUp(stopped)
-            items = []
-            for position in positions:
-                meta = metas[position]
-                hit = archive.cache_get(PAGE_STAGE, meta["sha256"])
-                if hit is None:
-                    raise StorageError(f"job {job_id}: the analysis of page {position} is not "
-                                       "in the stage cache")
-                items.append(PageItem(page_from(meta, archive.blobs.get(meta["sha256"])),
-                                      PageAnalysis.from_json(hit)))
-            unit = self.board.info(job_id).get("unit")
-            outcomes = store_dossier(items, code, self._context(job_id, unit))
-            events = [self._event(o, job_id) for o in outcomes]
-        except (Exception, TimeLimitExceeded) as exc:
-            if not isinstance(exc, _GiveUp) and not self._last_attempt_of(self.store):
-                raise
-            reason = f"dossier {code or '(no code)'} could not be stored: {_describe(exc)}"
+        why = self._taken_too_often(job_id, self.store, "dossier")
+        if why is None:
+            try:
+                events = self._store_items(archive, job_id, positions, metas, code)
+            except (Exception, TimeLimitExceeded) as exc:
+                if not self._last_attempt_of(self.store):
+                    raise
+                why = _describe(exc)
+        if why is not None:
+            reason = f"dossier {code or '(no code)'} could not be stored: {why}"
             log.warning("job %s: %s", job_id[:8], reason)
             events = []
             for position in positions:
@@ -305,6 +295,21 @@ class Queue:
         self._sync_index(archive)  # searchable now, not only when the whole job is done
         if self.board.dossier_done(job_id, number, events):
             self.close_job.send(job_id)
+
+    def _store_items(self, archive: Archive, job_id: str, positions: list[int],
+                     metas: list[dict[str, Any]], code: str | None) -> list[dict[str, Any]]:
+        items = []
+        for position in positions:
+            meta = metas[position]
+            hit = archive.cache_get(PAGE_STAGE, meta["sha256"])
+            if hit is None:
+                raise StorageError(f"job {job_id}: the analysis of page {position} is not "
+                                   "in the stage cache")
+            items.append(PageItem(page_from(meta, archive.blobs.get(meta["sha256"])),
+                                  PageAnalysis.from_json(hit)))
+        unit = self.board.info(job_id).get("unit")
+        outcomes = store_dossier(items, code, self._context(job_id, unit))
+        return [self._event(o, job_id) for o in outcomes]
 
     def _event(self, outcome: StoreOutcome, job_id: str) -> dict[str, Any]:
         """The document's event; a document this very job stored before a worker died (and
@@ -402,13 +407,6 @@ class Queue:
             return True
         limit = message.options.get("max_retries", actor.options.get("max_retries", 0))
         return int(message.options.get("retries", 0)) >= int(limit)
-
-
-class _GiveUp(Exception):
-    """A dossier message taken too often: quarantine it without trying again."""
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 # --- the producer side: sohoa ingest / watch with a broker -----------------------------------
