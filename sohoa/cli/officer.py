@@ -107,7 +107,7 @@ def reuse(state: State, owner_id: str, doc_type: str | None, valid_on: date | No
         for row in page.documents:
             emit_json(row)
         if more:
-            err.print(more)
+            err.print(more, soft_wrap=True)  # one line, whatever the width: it is copied
         return
     if not page.documents:
         out.print(f"no valid document on file for {owner_id}"
@@ -121,7 +121,7 @@ def reuse(state: State, owner_id: str, doc_type: str | None, valid_on: date | No
                       "yes" if r.get("needs_review") else "")
     out.print(table)
     if more:
-        out.print(more)
+        out.print(more, soft_wrap=True)
 
 
 @click.command()

@@ -81,7 +81,9 @@ def test_reuse_answers_a_page_at_a_time(home: Home) -> None:
     [first] = [json.loads(line) for line in result.stdout.splitlines()]
     assert first["document_id"] == home.ids["id_card"]  # newest first
     # stdout stays one JSON document per line; where to go on is said on stderr.
-    position = result.stderr.split("--after ")[1].split()[0]
+    [hint] = result.stderr.splitlines()  # one line to copy, never wrapped
+    position = hint.split("--after ")[1]
+    assert position == f"2021-07-01~{home.ids['id_card']}"
     code, output = run(home, *args, "--json", "--limit", "1", "--after", position)
     assert code == 0
     assert [json.loads(line)["document_id"] for line in output.splitlines()] == [
