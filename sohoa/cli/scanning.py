@@ -138,13 +138,18 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
 @click.option("--device-option", "device_options", multiple=True, metavar="OPTION",
               help="A further scanimage option, passed as is, e.g. "
                    "--device-option=--brightness=10 (repeatable).")
+@click.option("--stall", "stall_s", type=click.FloatRange(min=1), default=300.0,
+              show_default=True, metavar="SECONDS",
+              help="End the scan when the scanner gives no page for this long (a jam or a "
+                   "hung driver); raise it for slow high-resolution flatbed scans.")
 @click.option("--unit", default=None, help="Receiving unit code (default: `unit` in sohoa.toml).")
 @click.option("--json", "as_json", is_flag=True,
               help="JSON lines: one per document, then one for the scan.")
 @pass_state
 def scan(state: State, list_only: bool, device: str | None, source: str | None, duplex: bool,
          resolution: int, mode: str, fmt: str, pages: int | None, out_dir: Path | None,
-         device_options: tuple[str, ...], unit: str | None, as_json: bool) -> None:
+         device_options: tuple[str, ...], stall_s: float, unit: str | None,
+         as_json: bool) -> None:
     """Scan a stack of dossiers from a SANE scanner's feeder and ingest it."""
     from sohoa.scanners.sane import ScanOptions, list_devices
 
@@ -163,7 +168,7 @@ def scan(state: State, list_only: bool, device: str | None, source: str | None, 
     from sohoa.pipeline.scanjob import run_scan
 
     options = ScanOptions(source=source, duplex=duplex, resolution=resolution, mode=mode,
-                          fmt=fmt, max_pages=pages, extra=device_options)
+                          fmt=fmt, max_pages=pages, extra=device_options, stall_s=stall_s)
     scanned = 0
 
     def on_page(path: Path) -> None:

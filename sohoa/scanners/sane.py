@@ -54,7 +54,7 @@ class ScanOptions:
     max_pages: int | None = None  # None: until the feeder is empty
     extra: tuple[str, ...] = ()  # further scanimage options, passed as they are
     timeout_s: float = 1800.0  # a whole batch; a jammed scanner must not hang the desk forever
-    stall_s: float = 120.0  # no new page and no end for this long: the scanner is stuck
+    stall_s: float = 300.0  # no new page and no end for this long: the scanner is stuck
 
 
 @dataclass

@@ -155,6 +155,16 @@ def test_a_scanner_that_stops_answering_is_ended_not_waited_for(
     assert "scan the whole stack again" in str(raised.value)
 
 
+@pytest.mark.timeout(120)
+def test_scan_command_takes_the_stall_limit(home: Path, sane: Path) -> None:
+    slow = [f"--device-option={o}" for o in ("--read-limit=yes", "--read-limit-size=1",
+                                              "--read-delay=yes", "--read-delay-duration=200000")]
+    done = sohoa(home, sane, "scan", "-d", "test:0", "--pages", "1", "--stall", "2", *slow)
+    assert done.returncode == 2, done.stderr
+    assert "the scanner stopped answering after 0 page(s)" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_no_scanner_found(home: Path, no_scanner: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     done = sohoa(home, no_scanner, "scan", "--pages", "1")
     assert done.returncode == 2
