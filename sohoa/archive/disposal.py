@@ -46,7 +46,7 @@ from sohoa.archive.archivist_models import (
     DisposalList,
 )
 from sohoa.archive.audit import AUDIT
-from sohoa.archive.documents import IS_STORED
+from sohoa.archive.documents import IS_STORED, page_blobs
 from sohoa.archive.models import STATUS_DISPOSED, Document, PageRow, SearchOutbox
 from sohoa.archive.retention import evaluate
 from sohoa.archive.values import iso, utc_now
@@ -192,7 +192,7 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
             select(Document.id, Document.status, Document.dossier_code, Document.owner_id,
                    Document.pdf_sha256, Document.extra)
             .where(Document.id.in_(list(document_ids))))}
-        pages = _page_blobs(conn, document_ids)
+        pages = page_blobs(conn, document_ids)
         revisions = _previous_revisions(conn, document_ids)
         for doc_id in document_ids:
             doc = docs.get(doc_id)
@@ -244,7 +244,7 @@ def preview(archive: Archive, list_id: int) -> list[dict[str, Any]]:
             .where(DisposalItem.list_id == list_id, DisposalItem.status == ITEM_LISTED)
             .order_by(DisposalItem.position)).all()
         ids = [r.document_id for r in rows]
-        pages = _page_blobs(conn, ids)
+        pages = page_blobs(conn, ids)
     out = []
     for r in rows:
         holds = held.on(r.document_id, r.dossier_code, r.owner_id)
@@ -378,16 +378,6 @@ def kept_references(conn: Connection, shas: Sequence[str]) -> set[str]:
         found.update(conn.execute(select(DisposalList.record_sha256).where(
             DisposalList.record_sha256.in_(chunk))).scalars())
     return found
-
-
-def _page_blobs(conn: Connection, ids: Iterable[str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for row in conn.execute(select(PageRow.document_id, PageRow.blob_sha256)
-                            .where(PageRow.document_id.in_(list(ids)))
-                            .order_by(PageRow.document_id, PageRow.position)):
-        if row.blob_sha256:
-            out.setdefault(row.document_id, []).append(row.blob_sha256)
-    return out
 
 
 def _previous_revisions(conn: Connection, ids: Iterable[str]) -> dict[str, list[str]]:

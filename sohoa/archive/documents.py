@@ -323,6 +323,17 @@ def index_docs(conn: Connection, ids: Iterable[str]) -> list[IndexDoc]:
             for r in rows]
 
 
+def page_blobs(conn: Connection, ids: Iterable[str]) -> dict[str, list[str]]:
+    """Each document's page-image blobs, in page order (documents without any are absent)."""
+    out: dict[str, list[str]] = {}
+    for row in conn.execute(select(PageRow.document_id, PageRow.blob_sha256)
+                            .where(PageRow.document_id.in_(list(ids)))
+                            .order_by(PageRow.document_id, PageRow.position)):
+        if row.blob_sha256:
+            out.setdefault(row.document_id, []).append(row.blob_sha256)
+    return out
+
+
 def stored_ids_after(conn: Connection, last: str, limit: int) -> list[str]:
     """Keyset pagination over stored document ids (for index rebuilds)."""
     return list(conn.execute(select(Document.id).where(IS_STORED, Document.id > last)

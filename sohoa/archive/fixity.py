@@ -23,8 +23,8 @@ from sqlalchemy import func, select, update
 from sohoa.archive import audit as audit_log
 from sohoa.archive.archivist_models import DisposalList, FixityRun, FixityState
 from sohoa.archive.catalog import upsert
-from sohoa.archive.documents import IS_STORED
-from sohoa.archive.models import Document, PageRow
+from sohoa.archive.documents import IS_STORED, page_blobs
+from sohoa.archive.models import Document
 from sohoa.archive.values import iso, utc_now
 from sohoa.errors import NotFoundError, SohoaError, VerificationError
 
@@ -126,12 +126,7 @@ def _targets(archive: Archive, ids: Sequence[str]) -> list[Target]:
     if not ids:
         return []
     with archive._read() as conn:
-        pages: dict[str, list[str]] = {}
-        for row in conn.execute(select(PageRow.document_id, PageRow.blob_sha256)
-                                .where(PageRow.document_id.in_(list(ids)))
-                                .order_by(PageRow.document_id, PageRow.position)):
-            if row.blob_sha256:
-                pages.setdefault(row.document_id, []).append(row.blob_sha256)
+        pages = page_blobs(conn, ids)
         rows = {r.id: r for r in conn.execute(
             select(Document.id, Document.pdf_sha256, Document.pdf_size,
                    Document.signature_level).where(Document.id.in_(list(ids))))}
