@@ -22,7 +22,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd \
 # officers' web page script).
 APT_COMMANDS := java:default-jre-headless mvn:maven unzip:unzip curl:curl node:nodejs
 
-.PHONY: demo test install system-deps bench-deps lint clean
+.PHONY: demo test install system-deps bench-deps lint lock clean
 
 install: system-deps $(VENV)/.installed
 
@@ -40,11 +40,20 @@ $(STAMPS)/apt: Makefile
 	fi
 	@touch $@
 
-$(VENV)/.installed: pyproject.toml
+# Python dependencies come from the hashed lock only (requirements/lock.txt, made by `make lock`
+# with uv; see scripts/lockfile.py): pip refuses anything without a matching hash, and the
+# project itself is installed after it without dependencies and without build isolation, so
+# nothing unpinned is ever fetched. pip's own version is the interpreter's; it is not upgraded.
+PIP := $(PY) -m pip --disable-pip-version-check -q
+$(VENV)/.installed: requirements/lock.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PIP) install --require-hashes -r requirements/lock.txt
+	$(PIP) install --no-deps --no-build-isolation -e .
 	@touch $@
+
+# Re-resolve the locks on purpose (newest versions pyproject.toml allows), then run `make test`.
+lock: install
+	$(PY) scripts/lockfile.py write
 
 demo: install
 	@bash scripts/demo.sh
@@ -56,7 +65,7 @@ test: install
 bench-deps: install
 	@command -v unpaper >/dev/null || { SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq unpaper; }
-	$(PY) -m pip install -q -e '.[dev,bench]'
+	$(PIP) install --require-hashes -r requirements/bench.txt
 
 lint: install
 	$(VENV)/bin/ruff check sohoa tests bench scripts

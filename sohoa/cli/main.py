@@ -10,6 +10,9 @@ import click
 from sohoa import __version__
 from sohoa.errors import EXIT_INTERNAL, EXIT_USAGE, SohoaError
 from sohoa.pipeline.settings import Settings, load_settings
+from sohoa.quiet import silence_known_warnings
+
+silence_known_warnings()
 
 SECTIONS = {
     "Desk staff": ["ingest", "watch", "scan", "ocr", "synth"],

@@ -40,20 +40,23 @@ def init(state: State, unit: str, agency: str, no_dev_key: bool, as_json: bool) 
 def status(state: State, as_json: bool) -> None:
     """The backends in use; counts of documents, owners, dossiers, pages, review and
     quarantine."""
-    from sohoa.pipeline.services import backends, describe_backends, open_archive
+    from sohoa.pipeline.services import backends, describe_backends, ocr_versions, open_archive
 
     with open_archive(state.settings) as archive:
         stats: dict[str, Any] = {**archive.stats(), "backends": backends(state.settings)}
+    ocr = ocr_versions(state.settings)
     queue = None
     if state.settings.broker:
         from sohoa.pipeline.queue import queue_status
 
         queue = queue_status(state.settings)
     if as_json:
-        emit_json({**stats, **({"queue": queue} if queue else {})})
+        emit_json({**stats, "ocr": ocr, **({"queue": queue} if queue else {})})
         return
     for line in describe_backends(stats.pop("backends")):
         out.print(line)
+    out.print("ocr: " + ", ".join(f"{key} {value}" for key, value in ocr.items()),
+              soft_wrap=True)
     for key, value in stats.items():
         out.print(f"{key}: {value}")
     if queue:

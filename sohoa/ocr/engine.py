@@ -105,6 +105,43 @@ def find_tessdata(settings: OcrSettings) -> str:
     )
 
 
+def engine_versions(settings: OcrSettings) -> dict[str, str]:
+    """What the readings depend on, for `sohoa status` and bug reports: the Tesseract and
+    Leptonica that tesserocr's wheel carries (pinned by the lock) and the language data files
+    (from the OS: their Debian package version when dpkg knows it, and their SHA-256)."""
+    import hashlib
+    import subprocess
+
+    banner = tesserocr.tesseract_version().split()
+    shown = {
+        "tesserocr": getattr(tesserocr, "__version__", "?"),
+        "tesseract": banner[1] if len(banner) > 1 else "?",
+        "leptonica": next((w.split("-", 1)[1] for w in banner if w.startswith("leptonica-")), "?"),
+    }
+    try:
+        tessdata = find_tessdata(settings)
+    except ConfigError:
+        shown["tessdata"] = "(not found)"
+        return shown
+    shown["tessdata"] = tessdata
+    for lang in [*settings.lang.split("+"), "osd"]:
+        path = os.path.join(tessdata, f"{lang}.traineddata")
+        if not os.path.isfile(path):
+            continue
+        with open(path, "rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        try:
+            owner = subprocess.run(["dpkg-query", "-S", os.path.realpath(path)], capture_output=True,
+                                   text=True, timeout=10).stdout.split(":", 1)[0].strip()
+            version = subprocess.run(["dpkg-query", "-W", "-f=${Version}", owner],
+                                     capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            owner = version = ""
+        package = f"{owner} {version}" if owner and version else "not from a Debian package"
+        shown[f"{lang}.traineddata"] = f"sha256 {digest[:16]}… ({package})"
+    return shown
+
+
 class _Engines:
     """The process's Tesseract instances, created on first use and when the settings change."""
 

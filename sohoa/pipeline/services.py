@@ -47,6 +47,13 @@ def backends(settings: Settings) -> dict[str, Any]:
     return shown
 
 
+def ocr_versions(settings: Settings) -> dict[str, str]:
+    """The OCR engine and language data the readings come from (see ocr.engine_versions)."""
+    from sohoa.ocr.engine import OcrSettings, engine_versions
+
+    return engine_versions(OcrSettings(lang=settings.ocr_lang))
+
+
 def describe_backends(shown: Mapping[str, Any]) -> list[str]:
     """One line per backend family (from :func:`backends`), for `sohoa init` and `status`."""
     lines = [f"catalog: {shown['db']}"]
