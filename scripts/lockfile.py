@@ -40,11 +40,12 @@ def inputs_digest() -> str:
         line.strip() for line in TOOLS_IN.read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     ]
+    extras = project["project"].get("optional-dependencies", {})
     canonical = {
         "requires-python": project["project"].get("requires-python"),
         "dependencies": sorted(project["project"].get("dependencies", [])),
         "optional-dependencies": {
-            k: sorted(v) for k, v in sorted(project["project"].get("optional-dependencies", {}).items())
+            k: sorted(v) for k, v in sorted(extras.items())
         },
         "build-system": sorted(project.get("build-system", {}).get("requires", [])),
         "tools": sorted(tools),

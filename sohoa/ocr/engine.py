@@ -131,8 +131,9 @@ def engine_versions(settings: OcrSettings) -> dict[str, str]:
         with open(path, "rb") as handle:
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
         try:
-            owner = subprocess.run(["dpkg-query", "-S", os.path.realpath(path)], capture_output=True,
-                                   text=True, timeout=10).stdout.split(":", 1)[0].strip()
+            owner = subprocess.run(["dpkg-query", "-S", os.path.realpath(path)],
+                                   capture_output=True, text=True,
+                                   timeout=10).stdout.split(":", 1)[0].strip()
             version = subprocess.run(["dpkg-query", "-W", "-f=${Version}", owner],
                                      capture_output=True, text=True, timeout=10).stdout.strip()
         except (OSError, subprocess.SubprocessError):
