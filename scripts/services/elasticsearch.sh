@@ -15,6 +15,11 @@
 set -euo pipefail
 
 VERSION="${SOHOA_ES_VERSION:-9.2.0}"
+# The distribution's SHA-256, checked before it is unpacked; another version needs its own.
+case "$VERSION" in
+    9.2.0) ZIP_SHA256=bf44938a0490ba2a303d39c9cb64b38963dd08c812ce93e10816e878585bcb6b ;;
+    *) ZIP_SHA256="${SOHOA_ES_SHA256:?SOHOA_ES_VERSION=$VERSION needs SOHOA_ES_SHA256 (the zip's SHA-256)}" ;;
+esac
 PORT="${SOHOA_ES_PORT:-9201}"
 HEAP="${SOHOA_ES_HEAP:-512m}"
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/sohoa"
@@ -29,6 +34,8 @@ PIDFILE="$RUN_DIR/es.pid"
 say() { echo "elasticsearch: $*" >&2; }
 # shellcheck source=pidfile.sh
 source "$(dirname "${BASH_SOURCE[0]}")/pidfile.sh"
+# shellcheck source=pins.sh
+source "$(dirname "${BASH_SOURCE[0]}")/pins.sh"
 
 find_java() {
     local candidates=("${SOHOA_ES_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64
@@ -47,19 +54,23 @@ find_java() {
 }
 
 fetch() {
-    if [ -x "$DIST/bin/elasticsearch" ]; then return 0; fi
+    # The unpacked tree is trusted only when it was unpacked from the pinned zip.
+    if [ -x "$DIST/bin/elasticsearch" ] && [ "$(cat "$DIST/.zip-sha256" 2>/dev/null)" = "$ZIP_SHA256" ]
+    then return 0; fi
     mkdir -p "$CACHE"
     if [ ! -s "$ZIP" ]; then
         say "downloading Elasticsearch $VERSION from Maven Central (once)"
-        mvn -q -B dependency:copy \
+        mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:2.8:copy \
             "-Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:$VERSION:zip" \
             "-DoutputDirectory=$CACHE" >&2
     fi
+    check_sha256 "$ZIP" "$ZIP_SHA256" elasticsearch
     mkdir -p "$(dirname "$DIST")"
     local tmp
     tmp="$(dirname "$DIST")/.unpack-$$"
     rm -rf "$tmp" && mkdir -p "$tmp"
     (cd "$tmp" && unzip -q "$ZIP")
+    echo "$ZIP_SHA256" >"$tmp/elasticsearch-$VERSION/.zip-sha256"
     rm -rf "$DIST" && mv "$tmp/elasticsearch-$VERSION" "$DIST" && rm -rf "$tmp"
 }
 

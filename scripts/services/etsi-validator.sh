@@ -30,6 +30,9 @@ SRC="$HERE/tools/etsi-validate"
 CACHE="${SOHOA_ETSI_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sohoa/etsi-validator}"
 LIB="$CACHE/lib"
 STAMP="$CACHE/source.sha256"
+PINS="$SRC/jars.sha256"   # every dependency jar's SHA-256 (the validator's own jar is built here)
+# shellcheck source=pins.sh
+source "$HERE/scripts/services/pins.sh"
 
 say() { echo "etsi-validator: $*" >&2; }
 
@@ -43,7 +46,8 @@ source_hash() {
 }
 
 built() {
-    [ -s "$STAMP" ] && [ -s "$LIB/etsi-validate.jar" ] && [ "$(cat "$STAMP")" = "$(source_hash)" ]
+    [ -s "$STAMP" ] && [ -s "$LIB/etsi-validate.jar" ] && [ "$(cat "$STAMP")" = "$(source_hash)" ] \
+        && check_jars "$LIB" "$PINS" etsi-validator etsi-validate.jar 2>/dev/null
 }
 
 build() {
@@ -65,6 +69,8 @@ build() {
             return 1
         fi
     fi
+    if [ "${SOHOA_WRITE_PINS:-}" = 1 ]; then write_jars "$LIB.new" "$PINS" etsi-validate.jar; fi
+    check_jars "$LIB.new" "$PINS" etsi-validator etsi-validate.jar || return 1
     cp "$work/target/etsi-validate.jar" "$LIB.new/"
     rm -rf "$LIB" && mv "$LIB.new" "$LIB"
     source_hash >"$STAMP"

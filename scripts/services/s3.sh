@@ -18,6 +18,13 @@
 set -euo pipefail
 
 VERSION="${SOHOA_S3_VERSION:-v1.8.0}"
+MODULE=github.com/versity/versitygw
+# The module's go.sum hash (h1:), checked before building; its own go.sum pins its dependencies,
+# which the go command verifies. Another version needs its own: SOHOA_S3_MODULE_SUM.
+case "$VERSION" in
+    v1.8.0) MODULE_SUM="h1:au+wI+aybno/STsQiSm35Uu6Q6iK5MWReQxgO6SEMFc=" ;;
+    *) MODULE_SUM="${SOHOA_S3_MODULE_SUM:?SOHOA_S3_VERSION=$VERSION needs SOHOA_S3_MODULE_SUM (h1:…)}" ;;
+esac
 PORT="${SOHOA_S3_PORT:-7070}"
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/sohoa"
 RUN_DIR="${SOHOA_S3_DIR:-/var/tmp/sohoa-s3}"
@@ -45,24 +52,35 @@ find_go() {
 }
 
 build() {
-    if [ -x "$BIN" ]; then return 0; fi
+    # A binary is used only when it was built from the pinned module (its .sum stamp).
+    if [ -x "$BIN" ] && [ "$(cat "$BIN.sum" 2>/dev/null)" = "$MODULE_SUM" ]; then return 0; fi
     mkdir -p "$BIN_DIR"
     # One build at a time: the cluster test and the contract tests may both ask for the server.
     exec 9>"$BIN_DIR/.versitygw.lock"
     flock 9
-    if [ -x "$BIN" ]; then exec 9>&-; return 0; fi
-    local go tmp
+    if [ -x "$BIN" ] && [ "$(cat "$BIN.sum" 2>/dev/null)" = "$MODULE_SUM" ]; then exec 9>&-; return 0; fi
+    local go tmp sum
     go=$(find_go)
     tmp=$(mktemp -d "$BIN_DIR/.build-XXXXXX")
+    sum=$(cd "$tmp" && "$go" mod download -json "$MODULE@$VERSION" 2>>"$BIN_DIR/versitygw-build.log" \
+          | sed -n 's/^[[:space:]]*"Sum": "\(.*\)",\{0,1\}$/\1/p')
+    if [ "$sum" != "$MODULE_SUM" ]; then
+        say "$MODULE@$VERSION has module hash '${sum:-none}', pinned $MODULE_SUM; not building"
+        rm -rf "$tmp"; exec 9>&-
+        return 1
+    fi
+    if [ -x "$BIN" ]; then  # built before the pin existed, from this same verified module
+        echo "$MODULE_SUM" >"$BIN.sum"; rm -rf "$tmp"; exec 9>&-; return 0
+    fi
     say "building versitygw $VERSION from the Go module proxy (once, a few minutes)"
     if ! (cd "$tmp" && GOBIN="$tmp" GOFLAGS=-trimpath "$go" install \
-            "github.com/versity/versitygw/cmd/versitygw@$VERSION") >"$BIN_DIR/versitygw-build.log" 2>&1; then
+            "$MODULE/cmd/versitygw@$VERSION") >>"$BIN_DIR/versitygw-build.log" 2>&1; then
         say "build failed; see $BIN_DIR/versitygw-build.log"
         tail -20 "$BIN_DIR/versitygw-build.log" >&2
         rm -rf "$tmp"; exec 9>&-
         return 1
     fi
-    mv "$tmp/versitygw" "$BIN" && rm -rf "$tmp"
+    mv "$tmp/versitygw" "$BIN" && echo "$MODULE_SUM" >"$BIN.sum" && rm -rf "$tmp"
     exec 9>&-
 }
 

@@ -12,9 +12,12 @@ HERE="$(cd "$(dirname "$0")/../.." && pwd)"
 CACHE="${SOHOA_VERAPDF_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sohoa/verapdf}"
 LIB="$CACHE/lib"
 MAIN=org.verapdf.apps.GreenfieldCliWrapper
+PINS="$HERE/tools/verapdf/jars.sha256"   # every runtime jar's SHA-256, checked before each use
+# shellcheck source=pins.sh
+source "$HERE/scripts/services/pins.sh"
 
 fetch() {
-    [ -s "$CACHE/ok" ] && return 0
+    if [ -s "$CACHE/ok" ]; then check_jars "$LIB" "$PINS" verapdf; return; fi
     command -v mvn >/dev/null || { echo "verapdf: Maven (mvn) is not installed" >&2; return 1; }
     rm -rf "$LIB" && mkdir -p "$LIB"
     local goals=(dependency:copy-dependencies -DincludeScope=runtime "-DoutputDirectory=$LIB")
@@ -23,6 +26,8 @@ fetch() {
         mvn -q -B -f "$HERE/tools/verapdf/pom.xml" "${goals[@]}" >"$CACHE/fetch.log" 2>&1 || {
             tail -20 "$CACHE/fetch.log" >&2; return 1; }
     fi
+    if [ "${SOHOA_WRITE_PINS:-}" = 1 ]; then write_jars "$LIB" "$PINS"; fi
+    check_jars "$LIB" "$PINS" verapdf
     echo ok >"$CACHE/ok"
 }
 
