@@ -15,8 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from sohoa import __version__
 from sohoa.api import errors
 from sohoa.api.schemas import ERRORS, Health, ReuseAnswer, SearchAnswer
-from sohoa.archive.policy import Caller
-from sohoa.pipeline.lookup import REUSE_MAX_PAGE, REUSE_PAGE, Reader
+from sohoa.pipeline.lookup import REUSE_MAX_PAGE, REUSE_PAGE, Caller, Reader
 from sohoa.pipeline.settings import Settings
 
 PAGE = Path(__file__).with_name("static") / "officers.html"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from sohoa.cli.main import State, pass_state
 from sohoa.cli.output import PageProgress, describe_event, emit_json, err, out
+from sohoa.cli.state import State, pass_state
 from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
 
 

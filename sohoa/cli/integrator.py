@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from sohoa.cli.main import State, pass_state
 from sohoa.cli.output import emit_json, err, out
+from sohoa.cli.state import State, pass_state
 
 # sohoa.archive.policy.ROLES, spelled out: importing the archive here would slow every command's
 # start by half a second (a test keeps the two equal).

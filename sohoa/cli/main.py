@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from sohoa import __version__
+from sohoa.cli.state import State
 from sohoa.errors import EXIT_INTERNAL, EXIT_USAGE, SohoaError
-from sohoa.pipeline.settings import Settings, load_settings
 from sohoa.quiet import silence_known_warnings
 
 silence_known_warnings()
@@ -54,22 +54,6 @@ class SectionedGroup(click.Group):
             sys.exit(exc.exit_code)
 
 
-class State:
-    def __init__(self, home: Path | None, config: Path | None) -> None:
-        self._home = home
-        self._config = config
-        self._settings: Settings | None = None
-
-    @property
-    def settings(self) -> Settings:
-        if self._settings is None:
-            self._settings = load_settings(home=self._home, config_file=self._config)
-        return self._settings
-
-
-pass_state = click.make_pass_decorator(State)
-
-
 @click.group(cls=SectionedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--home", type=click.Path(path_type=Path), envvar="SOHOA_HOME",
               help="Archive home directory (default ~/.local/share/sohoa; env SOHOA_HOME).")
@@ -83,9 +67,25 @@ def cli(ctx: click.Context, home: Path | None, config: Path | None) -> None:
 
 
 def _register() -> None:
-    from sohoa.cli import archivist, desk, integrator, officer, operator, review, scanning
+    from sohoa.cli import (
+        audit,
+        desk,
+        disposal,
+        export,
+        fixity,
+        holds,
+        index,
+        integrator,
+        officer,
+        operator,
+        retention,
+        review,
+        scanning,
+        signatures,
+    )
 
-    for module in (desk, scanning, officer, archivist, operator, integrator, review):
+    for module in (desk, scanning, officer, signatures, audit, index, retention, holds, disposal,
+                   fixity, export, operator, integrator, review):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -13,8 +13,8 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from sohoa.cli.main import State, pass_state
 from sohoa.cli.output import emit_json, err, out
+from sohoa.cli.state import State, pass_state
 from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
 
 

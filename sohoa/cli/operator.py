@@ -6,8 +6,8 @@ from typing import Any
 
 import click
 
-from sohoa.cli.main import State, pass_state
 from sohoa.cli.output import emit_json, out
+from sohoa.cli.state import State, pass_state
 
 
 @click.command()

@@ -9,8 +9,8 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from sohoa.cli.main import State, pass_state
 from sohoa.cli.output import emit_json, out
+from sohoa.cli.state import State, pass_state
 
 
 def _by(command: Any) -> Any:

@@ -10,8 +10,8 @@ import click
 from rich.live import Live
 from rich.text import Text
 
-from sohoa.cli.main import State, pass_state
 from sohoa.cli.output import PageProgress, describe_event, emit_json, err, out
+from sohoa.cli.state import State, pass_state
 from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
 
 
@@ -96,8 +96,7 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
     beside it, to FOLDER/failed/. A sub-folder (a scanner's folder of page images) is one
     batch. Safe to stop or kill: run it again and it goes on.
     """
-    from sohoa.pipeline.watchjob import run_watch
-    from sohoa.scanners.watch import WatchSettings
+    from sohoa.pipeline.watchjob import WatchSettings, run_watch
 
     options = WatchSettings(settle_seconds=settle, poll_seconds=poll, exclude=exclude,
                             **({"include": include} if include else {}))
@@ -151,7 +150,7 @@ def scan(state: State, list_only: bool, device: str | None, source: str | None, 
          device_options: tuple[str, ...], stall_s: float, unit: str | None,
          as_json: bool) -> None:
     """Scan a stack of dossiers from a SANE scanner's feeder and ingest it."""
-    from sohoa.scanners.sane import ScanOptions, list_devices
+    from sohoa.pipeline.scanjob import ScanOptions, list_devices, run_scan
 
     if list_only:
         devices = list_devices()
@@ -164,8 +163,6 @@ def scan(state: State, list_only: bool, device: str | None, source: str | None, 
         if not devices and not as_json:
             out.print("no scanner found: check that it is switched on and connected")
         return
-
-    from sohoa.pipeline.scanjob import run_scan
 
     options = ScanOptions(source=source, duplex=duplex, resolution=resolution, mode=mode,
                           fmt=fmt, max_pages=pages, extra=device_options, stall_s=stall_s)

@@ -94,3 +94,9 @@ def describe(report: VerificationReport) -> list[str]:
         if what:
             problems.append(f"signature {sig.field_name} by {sig.signer}: " + "; ".join(what))
     return problems or ["signature does not verify"]
+
+
+def runs(settings: Settings, limit: int = 20) -> list[dict[str, Any]]:
+    """Recent fixity runs, newest first."""
+    with open_archive(settings) as archive:
+        return checks.runs(archive, limit)

@@ -16,7 +16,8 @@ from sohoa.pipeline.ingest import Emit, IngestSummary, run_ingest
 from sohoa.pipeline.progress import Progress
 from sohoa.pipeline.services import make_signer
 from sohoa.pipeline.settings import Settings
-from sohoa.scanners.sane import ScannerError, ScanOptions, ScanResult, scan_batch
+from sohoa.scanners.sane import Device, ScannerError, ScanOptions, ScanResult, scan_batch
+from sohoa.scanners.sane import list_devices as sane_devices
 
 SCANS = "scans"
 
@@ -36,6 +37,11 @@ def new_scan_folder(settings: Settings, now: datetime | None = None) -> Path:
         folder = base.with_name(f"{stamp}-{n}")
         n += 1
     return folder
+
+
+def list_devices() -> list[Device]:
+    """The scanners SANE sees, for ``sohoa scan --list`` (the face does not reach scanners/)."""
+    return sane_devices()
 
 
 def run_scan(settings: Settings, *, device: str | None, options: ScanOptions,

@@ -1,0 +1,190 @@
+"""Archivists: disposal lists — propose, approve, execute, and the destruction record."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sohoa.cli.options import by_option, parse_day, progress_bar, who
+from sohoa.cli.output import emit_json, out
+from sohoa.cli.state import State, pass_state
+
+
+@click.group()
+def disposal() -> None:
+    """Disposal lists: propose, approve, execute, and the destruction record."""
+
+
+def _print_list(lst: dict[str, Any]) -> None:
+    c = lst["counts"]
+    out.print(f"[bold]list {lst['list']}[/] ({lst['status']}): {lst['documents']} document(s), "
+              f"{lst['pages']} page(s), due as of {lst['as_of']}")
+    out.print(f"  proposed {lst['proposed_at'][:10]} by {lst['proposed_by']}: {lst['note']}")
+    if lst["decision"]:
+        out.print(f"  approved {lst['approved_at'][:10]} by {lst['approved_by']}: "
+                  f"{lst['decision']}")
+    if lst["status"] in ("executing", "executed"):
+        out.print(f"  disposed {c['disposed']}, skipped {c['skipped']}, pending {c['listed']}")
+    if lst["record"]:
+        out.print(f"  destruction record {lst['record']['sha256'][:16]}… "
+                  f"({lst['record']['size']} bytes): sohoa disposal record {lst['list']} -o F.pdf")
+    if lst["cancel_reason"]:
+        out.print(f"  cancelled: {lst['cancel_reason']}")
+
+
+@disposal.command("propose")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Due on this day (default today).")
+@click.option("--type", "doc_type", help="Only this document type.")
+@click.option("--unit", help="Only this unit.")
+@click.option("--note", required=True,
+              help="Explanatory note (thuyết minh): why these records have no further value.")
+@by_option()
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def disposal_propose(state: State, as_of: str | None, doc_type: str | None, unit: str | None,
+                     note: str, by: str | None, as_json: bool) -> None:
+    """Draw up a numbered list of the records due for disposal (not held, on no open list)."""
+    from sohoa.pipeline.disposal import propose
+
+    day = parse_day(as_of, "--as-of") or date.today()
+    lst = propose(state.settings, as_of=day, note=note, by=who(by), doc_type=doc_type,
+                        unit=unit)
+    if lst is None:
+        if as_json:
+            emit_json({"list": None, "documents": 0, "as_of": day.isoformat()})
+        else:
+            out.print(f"nothing is due for disposal on {day}; no list was made")
+        return
+    if as_json:
+        emit_json(lst)
+        return
+    _print_list(lst)
+    out.print(f"review it with: sohoa disposal show {lst['list']}; after the council and the "
+              f"decision: sohoa disposal approve {lst['list']} --decision \"Quyết định số …\" "
+              "--by NAME")
+
+
+@disposal.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def disposal_list(state: State, as_json: bool) -> None:
+    """All disposal lists and their state."""
+    from sohoa.pipeline.disposal import lists
+
+    rows = lists(state.settings)
+    for lst in rows:
+        emit_json(lst) if as_json else _print_list(lst)
+    if not rows and not as_json:
+        out.print("no disposal lists")
+
+
+@disposal.command("show")
+@click.argument("list_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def disposal_show(state: State, list_id: int, as_json: bool) -> None:
+    """A disposal list with every document on it."""
+    from sohoa.pipeline.disposal import get
+
+    lst = get(state.settings, list_id)
+    if as_json:
+        emit_json(lst)
+        return
+    _print_list(lst)
+    for i in lst["items"]:
+        extra = f" — {i['reason']}" if i["reason"] else ""
+        out.print(f"  {i['position']:>5}. {i['document_id']} {i['doc_type']} "
+                  f"{i['title']} ({i['dossier_code']}) giữ {i['retention']}, "
+                  f"hết hạn {i['eligible_on']} [{i['status']}]{extra}")
+
+
+@disposal.command("approve")
+@click.argument("list_id", type=int)
+@click.option("--decision", required=True,
+              help="The approving decision, e.g. \"Quyết định số 12/QĐ-UBND ngày …\".")
+@by_option(required=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def disposal_approve(state: State, list_id: int, decision: str, by: str,
+                     as_json: bool) -> None:
+    """Record the decision that approves a proposed list."""
+    from sohoa.pipeline.disposal import approve
+
+    lst = approve(state.settings, list_id, decision=decision, by=who(by))
+    if as_json:
+        emit_json(lst)
+    else:
+        _print_list(lst)
+        out.print(f"execute it with: sohoa disposal execute {list_id} [--dry-run]")
+
+
+@disposal.command("cancel")
+@click.argument("list_id", type=int)
+@click.option("--reason", required=True)
+@by_option()
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def disposal_cancel(state: State, list_id: int, reason: str, by: str | None,
+                    as_json: bool) -> None:
+    """Cancel a proposed or approved list (its documents may be proposed again)."""
+    from sohoa.pipeline.disposal import cancel
+
+    lst = cancel(state.settings, list_id, reason=reason, by=who(by))
+    emit_json(lst) if as_json else _print_list(lst)
+
+
+@disposal.command("execute")
+@click.argument("list_id", type=int)
+@click.option("--dry-run", is_flag=True, help="Say what would be disposed of; change nothing.")
+@by_option()
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def disposal_execute(state: State, list_id: int, dry_run: bool, by: str | None,
+                     as_json: bool) -> None:
+    """Dispose of an approved list and write its signed destruction record (resumable)."""
+    from sohoa.pipeline.disposaljob import execute
+
+    bar = progress_bar(f"list {list_id}", as_json or dry_run)
+
+    def show(event: dict[str, Any]) -> None:
+        if as_json:
+            emit_json(event)
+        elif not event["disposed"]:
+            bar.print(f"[yellow]skipped[/] {event['document_id']}: {event['reason']}")
+        elif event.get("dry_run"):
+            bar.print(f"would dispose of {event['document_id']} ({event['blobs']} file(s))")
+
+    try:
+        result = execute(state.settings, list_id, by=who(by), dry_run=dry_run, emit=show,
+                         progress=bar)
+    finally:
+        bar.stop()
+    if as_json:
+        emit_json(result)
+    elif dry_run:
+        out.print(f"dry run: {result['would_dispose']} document(s) would be disposed of, "
+                  f"{result['would_skip']} skipped; nothing was changed")
+    else:
+        s = result["summary"]
+        out.print(f"list {list_id} executed: {s['disposed']} disposed, {s['skipped']} skipped, "
+                  f"{s['blobs_removed']} file(s) removed ({s['bytes_freed']} bytes); "
+                  f"destruction record: sohoa disposal record {list_id} -o F.pdf")
+
+
+@disposal.command("record")
+@click.argument("list_id", type=int)
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@pass_state
+def disposal_record(state: State, list_id: int, output: Path) -> None:
+    """Write the signed destruction record (biên bản hủy) of an executed list to a file."""
+    from sohoa.pipeline.disposal import record_pdf
+
+    pdf = record_pdf(state.settings, list_id)
+    output.write_bytes(pdf)
+    out.print(f"wrote {output} ({len(pdf)} bytes); check it with: sohoa verify {output}")
+
+
+COMMANDS = [disposal]

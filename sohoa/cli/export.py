@@ -1,0 +1,75 @@
+"""Archivists: export to the historical archive as a BagIt package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sohoa.cli.options import by_option, progress_bar, who
+from sohoa.cli.output import emit_json, out
+from sohoa.cli.state import State
+from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
+
+
+@click.group(invoke_without_command=True)
+@click.option("--dossier", help="Export this dossier …")
+@click.option("--type", "doc_type", help="… or documents of this type …")
+@click.option("--owner", help="… or this owner's documents (filters combine).")
+@click.option("--permanent-only", is_flag=True,
+              help="Only documents kept permanently (Vĩnh viễn).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+              help="The bag directory to write (new or empty; an unfinished one resumes).")
+@click.option("--purpose", envvar="SOHOA_PURPOSE", default="nộp lưu lịch sử",
+              show_default=True, help="Why, for the access log.")
+@by_option()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def export(ctx: click.Context, dossier: str | None, doc_type: str | None, owner: str | None,
+           permanent_only: bool, output: Path | None, purpose: str, by: str | None,
+           as_json: bool) -> None:
+    """Export records as a BagIt package for the historical archive; `export verify DIR`."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from sohoa.pipeline.exportjob import write
+
+    if output is None:
+        raise click.UsageError("give the bag directory with -o DIR")
+    state = ctx.find_object(State)
+    assert state is not None
+    bar = progress_bar("export", as_json)
+    try:
+        result = write(state.settings, output, dossier=dossier, doc_type=doc_type, owner=owner,
+                       permanent_only=permanent_only, by=who(by), purpose=purpose,
+                       progress=bar)
+    finally:
+        bar.stop()
+    if as_json:
+        emit_json(result)
+    else:
+        out.print(f"bag {result['bag']}: {result['documents']} document(s) in "
+                  f"{result['dossiers']} dossier(s), {result['audit_events']} audit event(s), "
+                  f"{result['files']} file(s), {result['octets']} bytes; check it with: "
+                  f"sohoa export verify {result['bag']}")
+
+
+@export.command("verify")
+@click.argument("bag", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+def export_verify(bag: Path, as_json: bool) -> None:
+    """Validate a BagIt package (any bag, not only sohoa's); exit 4 if it is not valid."""
+    from sohoa.pipeline.exportjob import verify
+
+    report = verify(bag)
+    if as_json:
+        emit_json(report)
+    else:
+        for problem in report["problems"]:
+            out.print(f"[red]problem[/]: {problem}")
+        out.print(f"{bag}: " + ("[green]valid bag[/] (Payload-Oxum "
+                                f"{report['payload_oxum']})" if report["valid"]
+                                else "[red]NOT VALID[/]"))
+    raise SystemExit(EXIT_OK if report["valid"] else EXIT_VERIFY_FAILED)
+
+
+COMMANDS = [export]

@@ -1,0 +1,99 @@
+"""Archivists: legal holds, which keep records whatever their retention says."""
+
+from __future__ import annotations
+
+import click
+
+from sohoa.cli.options import by_option, who
+from sohoa.cli.output import emit_json, out
+from sohoa.cli.state import State, pass_state
+
+
+@click.group()
+def hold() -> None:
+    """Legal holds: records kept whatever their retention says."""
+
+
+def _hold_target(document: str | None, dossier: str | None,
+                 owner: str | None) -> tuple[str, str] | None:
+    given = [(s, t) for s, t in (("document", document), ("dossier", dossier),
+                                 ("owner", owner)) if t]
+    if len(given) > 1:
+        raise click.UsageError("give one of --document, --dossier or --owner")
+    return given[0] if given else None
+
+
+@hold.command("add")
+@click.option("--document", help="A document id.")
+@click.option("--dossier", help="A dossier code (all its documents).")
+@click.option("--owner", help="An owner's ID (all their documents).")
+@click.option("--reason", required=True, help="Why (e.g. the court's request number).")
+@by_option()
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def hold_add(state: State, document: str | None, dossier: str | None, owner: str | None,
+             reason: str, by: str | None, as_json: bool) -> None:
+    """Place a legal hold on a document, a dossier or an owner."""
+    from sohoa.pipeline import holds
+
+    target = _hold_target(document, dossier, owner)
+    if target is None:
+        raise click.UsageError("give one of --document, --dossier or --owner")
+    result = holds.place(state.settings, target[0], target[1], reason=reason, by=who(by))
+    if as_json:
+        emit_json(result)
+    else:
+        out.print(f"hold {result['hold']} placed on {result['scope']} {result['target']}")
+
+
+@hold.command("remove")
+@click.argument("hold_id", type=int, required=False)
+@click.option("--document", help="Release every active hold on this document …")
+@click.option("--dossier", help="… this dossier …")
+@click.option("--owner", help="… or this owner.")
+@click.option("--reason", required=True, help="Why the hold ends.")
+@by_option()
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def hold_remove(state: State, hold_id: int | None, document: str | None, dossier: str | None,
+                owner: str | None, reason: str, by: str | None, as_json: bool) -> None:
+    """Release a hold (by its number, or every hold on a target)."""
+    from sohoa.pipeline import holds
+
+    target = _hold_target(document, dossier, owner)
+    if (hold_id is None) == (target is None):
+        raise click.UsageError("give a hold number, or one of --document, --dossier, --owner")
+    released = holds.release(state.settings, hold_id=hold_id,
+                             scope=target[0] if target else None,
+                             target=target[1] if target else None,
+                             reason=reason, by=who(by))
+    for r in released:
+        if as_json:
+            emit_json(r)
+        else:
+            out.print(f"hold {r['hold']} on {r['scope']} {r['target']} released")
+
+
+@hold.command("list")
+@click.option("--all", "include_released", is_flag=True, help="Released holds too.")
+@click.option("--target", help="Only holds on this document, dossier or owner.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def hold_list(state: State, include_released: bool, target: str | None, as_json: bool) -> None:
+    """List legal holds (active ones unless --all)."""
+    from sohoa.pipeline import holds
+
+    rows = holds.listing(state.settings, include_released=include_released, target=target)
+    for r in rows:
+        if as_json:
+            emit_json(r)
+        else:
+            state_text = (f"released {r['released_at'][:10]} by {r['released_by']}"
+                          if r["released_at"] else "active")
+            out.print(f"{r['hold']:>4} {r['scope']:<8} {r['target']}: {r['reason']} "
+                      f"({r['placed_by']}, {r['placed_at'][:10]}; {state_text})")
+    if not rows and not as_json:
+        out.print("no holds")
+
+
+COMMANDS = [hold]

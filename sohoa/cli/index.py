@@ -1,0 +1,27 @@
+"""Archivists: the search index, rebuilt from the catalog."""
+
+from __future__ import annotations
+
+import click
+
+from sohoa.cli.output import out
+from sohoa.cli.state import State, pass_state
+
+
+@click.group()
+def index() -> None:
+    """The search index."""
+
+
+@index.command("rebuild")
+@pass_state
+def index_rebuild(state: State) -> None:
+    """Rebuild the search index from the catalog."""
+    from sohoa.pipeline.services import open_archive
+
+    with open_archive(state.settings) as archive:
+        count = archive.rebuild_index()
+    out.print(f"indexed {count} document(s)")
+
+
+COMMANDS = [index]

@@ -1,0 +1,81 @@
+"""Archivists: signing a file outside the pipeline, and renewing the long-term signatures
+of stored documents."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from sohoa.cli.output import emit_json, out
+from sohoa.cli.state import State, pass_state
+from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
+
+
+@click.command()
+@click.argument("input_pdf", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--level", type=click.Choice(["B-B", "B-T", "B-LT", "B-LTA"]),
+              help="PAdES level (default: signing.level in sohoa.toml).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def sign(state: State, input_pdf: Path, output: Path, level: str | None, as_json: bool) -> None:
+    """Sign a PDF with the agency's key (visible "SAO Y" stamp, top right of page 1)."""
+    from sohoa.pipeline.signjob import sign_file
+
+    summary = sign_file(state.settings, input_pdf, output, level=level)
+    if as_json:
+        emit_json(summary)
+    else:
+        out.print(f"signed {output}: {summary['level']} by {summary['signer']} "
+                  f"at {summary['signed_at']}")
+
+
+@click.group()
+def signatures() -> None:
+    """Long-term signatures of the stored documents."""
+
+
+@signatures.command("renew")
+@click.option("--before", "before", default=None, metavar="YYYY-MM-DD",
+              help="Renew files whose last timestamp expires before this date "
+                   "(default: a year from today).")
+@click.option("--dry-run", is_flag=True, help="List what is due without changing anything.")
+@click.option("--by", "actor", default="archivist", show_default=True,
+              help="Who runs the renewal (written to the audit log).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def signatures_renew(state: State, before: str | None, dry_run: bool, actor: str,
+                     as_json: bool) -> None:
+    """Add a new document timestamp to B-LTA files whose timestamp nears expiry."""
+
+    from sohoa.pipeline.renewjob import renew_signatures
+
+    try:
+        cutoff = date.fromisoformat(before) if before else None
+    except ValueError:
+        raise click.BadParameter(f"{before!r} is not a date: use YYYY-MM-DD") from None
+
+    def show(event: dict) -> None:
+        if as_json:
+            emit_json(event)
+        elif event.get("error"):
+            out.print(f"[red]failed[/] {event['document_id']}: {event['error']}")
+        else:
+            verb = "due" if event.get("dry_run") else "renewed"
+            out.print(f"{verb} {event['document_id']} (timestamp expires "
+                      f"{event['timestamp_expiry'][:10]})")
+
+    counts = renew_signatures(state.settings, before=cutoff, dry_run=dry_run, actor=actor,
+                              emit=show)
+    line = (f"{counts['checked']} B-LTA document(s) checked, {counts['due']} due, "
+            f"{counts['renewed']} renewed, {counts['failed']} failed")
+    if as_json:
+        emit_json(counts)
+    else:
+        out.print(line)
+    raise SystemExit(EXIT_VERIFY_FAILED if counts["failed"] else EXIT_OK)
+
+
+COMMANDS = [sign, signatures]
