@@ -48,10 +48,11 @@ from sohoa.archive.archivist_models import (
 from sohoa.archive.audit import AUDIT
 from sohoa.archive.documents import IS_STORED, page_blobs
 from sohoa.archive.models import STATUS_DISPOSED, Document, PageRow, SearchOutbox
-from sohoa.archive.retention import evaluate
-from sohoa.archive.values import iso, utc_now
+from sohoa.archive.retention import Eligibility, evaluate
+from sohoa.archive.values import iso, utc_now, vietnam_today
 from sohoa.doctypes import Registry
 from sohoa.errors import NotFoundError, WorkflowError
+from sohoa.vntext import nfc
 
 if TYPE_CHECKING:
     from sohoa.archive import Archive
@@ -68,12 +69,22 @@ def target(list_id: int) -> str:
 
 def propose(archive: Archive, *, as_of: date, note: str, by: str,
             registry: Registry | None = None, doc_type: str | None = None,
-            unit: str | None = None) -> dict[str, Any] | None:
+            unit: str | None = None, today: date | None = None) -> dict[str, Any] | None:
     """A new list of every document due on ``as_of`` (not held, on no open list); None when
-    nothing is due."""
+    nothing is due. ``as_of`` may not be after ``today`` (Viet Nam's day by default)."""
     why = hold_rows.require_text(note, "the explanatory note (--note: why these records have "
                                        "no further value)")
     who = hold_rows.require_text(by, "who proposes the list (--by or SOHOA_USER)")
+    today = today or vietnam_today()
+    if as_of > today:
+        # No override on purpose: a list of records that are not yet due has no lawful use
+        # (nothing on it may be destroyed before its period ends), and a preview of what
+        # will fall due is what `retention plan --as-of` is for, without writing anything.
+        raise WorkflowError(
+            f"không lập danh mục tính đến ngày {_vn_day(as_of)}: ngày đó còn ở tương lai "
+            f"(hôm nay là {_vn_day(today)}) và không được hủy tài liệu trước khi hết thời hạn "
+            f"bảo quản. Xem trước những gì sẽ đến hạn: sohoa retention plan --as-of "
+            f"{as_of.isoformat()}")
     now = utc_now()
     with archive._write() as conn:
         due = [e for e in evaluate(conn, registry=registry, doc_type=doc_type, unit=unit)
@@ -112,6 +123,16 @@ def approve(archive: Archive, list_id: int, *, decision: str, by: str) -> dict[s
         if status != LIST_PROPOSED:
             raise WorkflowError(f"list {list_id} is {status}; only a proposed list can be "
                                 "approved")
+        proposer = conn.execute(select(DisposalList.proposed_by).where(
+            DisposalList.id == list_id)).scalar_one()
+        if same_person(who, proposer):
+            # Four eyes, as review's second round: the decision is the head's, after the
+            # council, never the proposer's own.
+            raise WorkflowError(
+                f"{who} đã lập danh mục {list_id}; người phê duyệt phải là người khác (thủ "
+                "trưởng cơ quan, sau khi Hội đồng xác định giá trị tài liệu xem xét): "
+                f"sohoa disposal approve {list_id} --decision \"Quyết định số …\" "
+                "--by \"HỌ TÊN NGƯỜI PHÊ DUYỆT\"")
         conn.execute(update(DisposalList).where(DisposalList.id == list_id).values(
             status=LIST_APPROVED, decision=text, approved_by=who, approved_at=now))
         audit_log.append(conn, "disposal.approved", actor=who, target=target(list_id),
@@ -179,9 +200,16 @@ def pending(archive: Archive, list_id: int, limit: int) -> list[str]:
 
 
 def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: str,
-            decision: str) -> list[dict[str, Any]]:
-    """Step 1 for a batch: tombstones, outbox rows, outcomes and audit events, one commit."""
+            decision: str, today: date | None = None,
+            registry: Registry | None = None) -> list[dict[str, Any]]:
+    """Step 1 for a batch: tombstones, outbox rows, outcomes and audit events, one commit.
+
+    Each document's retention is evaluated again on ``today`` (the day the list is executed,
+    Viet Nam's by default): only what is due that day is destroyed, whatever the list's as-of
+    date was or whatever changed since (a longer period set, an event recorded). What is not
+    yet due stays on the list, kept, with the day it falls due."""
     now = utc_now()
+    today = today or vietnam_today()
     outcomes: list[dict[str, Any]] = []
     with archive._write() as conn:
         if _status(conn, list_id) != LIST_EXECUTING:
@@ -194,25 +222,23 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
             .where(Document.id.in_(list(document_ids))))}
         pages = page_blobs(conn, document_ids)
         revisions = _previous_revisions(conn, document_ids)
+        now_due = {e.document_id: e for e in evaluate(conn, registry=registry,
+                                                       document_ids=document_ids)}
         for doc_id in document_ids:
             doc = docs.get(doc_id)
-            reason = None
-            holds: list[int] = []
-            if doc is None or doc.status != "stored":
-                reason = f"no longer stored ({doc.status if doc else 'absent'})"
-            else:
-                holds = held.on(doc_id, doc.dossier_code, doc.owner_id)
-                if holds:
-                    reason = ("on legal hold " + ", ".join(str(h) for h in holds)
-                              + " placed after the list was approved")
+            holds = (held.on(doc_id, doc.dossier_code, doc.owner_id)
+                     if doc is not None and doc.status == "stored" else [])
+            reason, due_on = _why_kept(doc.status if doc else None, holds,
+                                       now_due.get(doc_id), today)
             if reason is not None:
                 conn.execute(update(DisposalItem).where(
                     DisposalItem.list_id == list_id, DisposalItem.document_id == doc_id
                 ).values(status=ITEM_SKIPPED, reason=reason, blobs_removed=True, done_at=now))
                 audit_log.append(conn, "disposal.skipped", actor=by, target=doc_id,
-                                 detail={"list": list_id, "reason": reason, "holds": holds})
+                                 detail={"list": list_id, "reason": reason, "holds": holds,
+                                         "executed_on": today, "eligible_on": due_on})
                 outcomes.append({"document_id": doc_id, "disposed": False, "reason": reason,
-                                 "holds": holds})
+                                 "holds": holds, "eligible_on": iso(due_on)})
                 continue
             blobs = list(dict.fromkeys([doc.pdf_sha256, *revisions.get(doc_id, ()),
                                         *pages.get(doc_id, ())]))
@@ -232,8 +258,11 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
     return outcomes
 
 
-def preview(archive: Archive, list_id: int) -> list[dict[str, Any]]:
-    """What executing the list would do to each item still listed (a dry run: no change)."""
+def preview(archive: Archive, list_id: int, *, today: date | None = None,
+            registry: Registry | None = None) -> list[dict[str, Any]]:
+    """What executing the list on ``today`` would do to each item still listed (a dry run:
+    no change)."""
+    today = today or vietnam_today()
     with archive._read() as conn:
         _status(conn, list_id)
         held = hold_rows.active(conn)
@@ -245,19 +274,45 @@ def preview(archive: Archive, list_id: int) -> list[dict[str, Any]]:
             .order_by(DisposalItem.position)).all()
         ids = [r.document_id for r in rows]
         pages = page_blobs(conn, ids)
+        now_due = {e.document_id: e for e in evaluate(conn, registry=registry,
+                                                       document_ids=ids)}
     out = []
     for r in rows:
-        holds = held.on(r.document_id, r.dossier_code, r.owner_id)
-        if r.status != "stored":
-            out.append({"document_id": r.document_id, "disposed": False,
-                        "reason": f"no longer stored ({r.status or 'absent'})"})
-        elif holds:
+        holds = held.on(r.document_id, r.dossier_code, r.owner_id) \
+            if r.status == "stored" else []
+        reason, due_on = _why_kept(r.status, holds, now_due.get(r.document_id), today)
+        if reason is not None:
             out.append({"document_id": r.document_id, "disposed": False, "holds": holds,
-                        "reason": "on legal hold " + ", ".join(map(str, holds))})
+                        "reason": reason, "eligible_on": iso(due_on)})
         else:
             out.append({"document_id": r.document_id, "disposed": True,
                         "blobs": 1 + len(pages.get(r.document_id, ()))})
     return out
+
+
+def _why_kept(status: str | None, holds: Sequence[int], now: Eligibility | None,
+              today: date) -> tuple[str | None, date | None]:
+    """Why a listed document is not destroyed when the list is executed on ``today`` (None:
+    it is destroyed), and the day its period now ends; the reason is in Vietnamese because it
+    goes into the destruction record as it is."""
+    if status != "stored":
+        gone = {"disposed": "đã được hủy trước đó"}.get(status or "", "không có trong kho")
+        return f"không còn lưu trong kho ({gone})", None
+    if holds:
+        return ("đang bị phong tỏa theo lệnh lưu giữ số " + ", ".join(map(str, holds))
+                + " (đặt sau khi danh mục được phê duyệt)"), None
+    due_on = now.eligible_on if now is not None else None
+    if due_on is None:
+        basis = f": {now.basis}" if now is not None else ""
+        return f"chưa hết thời hạn bảo quản vào ngày hủy {_vn_day(today)}{basis}", None
+    if due_on > today:
+        return (f"chưa hết thời hạn bảo quản vào ngày hủy {_vn_day(today)}: hết hạn ngày "
+                f"{_vn_day(due_on)}"), due_on
+    return None, due_on
+
+
+def _vn_day(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
 
 
 def blobs_to_remove(archive: Archive, list_id: int, limit: int) -> list[tuple[str, list[str]]]:
@@ -391,6 +446,13 @@ def _previous_revisions(conn: Connection, ids: Iterable[str]) -> dict[str, list[
         if isinstance(previous, str):
             out.setdefault(row.target, []).append(previous)
     return out
+
+
+def same_person(a: str | None, b: str | None) -> bool:
+    """The same name however it was typed (Unicode form, case, spacing)."""
+    def key(name: str | None) -> str:
+        return " ".join(nfc(name or "").split()).casefold()
+    return bool(key(a)) and key(a) == key(b)
 
 
 def _status(conn: Connection, list_id: int) -> str:

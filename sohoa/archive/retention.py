@@ -16,7 +16,7 @@ Functions over an open :class:`~sohoa.archive.Archive` or a connection.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -97,7 +97,7 @@ class _Rule:
 
 def evaluate(conn: Connection, *, registry: Registry | None = None, doc_type: str | None = None,
              unit: str | None = None, dossier: str | None = None, owner: str | None = None,
-             ) -> Iterator[Eligibility]:
+             document_ids: Sequence[str] | None = None) -> Iterator[Eligibility]:
     """Eligibility of every stored document matching the filters, in id order."""
     registry = registry or load_registry()
     overrides = {r.dossier_code: r for r in conn.execute(select(RetentionOverride))}
@@ -121,6 +121,8 @@ def evaluate(conn: Connection, *, registry: Registry | None = None, doc_type: st
                           (Document.dossier_code, dossier), (Document.owner_id, owner)):
         if value:
             stmt = stmt.where(column == nfc(value))
+    if document_ids is not None:
+        stmt = stmt.where(Document.id.in_(list(document_ids)))
     for row in conn.execute(stmt):
         rule = _rule(registry, overrides.get(row.dossier_code), row.doc_type, row.retention)
         eligible_on, notes = _eligible_on(rule, row, events, last_archived)

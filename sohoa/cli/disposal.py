@@ -105,7 +105,10 @@ def disposal_show(state: State, list_id: int, as_json: bool) -> None:
 @click.argument("list_id", type=int)
 @click.option("--decision", required=True,
               help="The approving decision, e.g. \"Quyết định số 12/QĐ-UBND ngày …\".")
-@by_option(required=True)
+# No SOHOA_USER default here: the approver is the head who signed the decision, named on
+# purpose, never whoever happens to be logged in (who is usually the proposer).
+@click.option("--by", "by", required=True,
+              help="Who approves (the head who signed the decision); must not be the proposer.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 def disposal_approve(state: State, list_id: int, decision: str, by: str,

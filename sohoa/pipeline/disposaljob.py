@@ -12,7 +12,7 @@ once the last item is done.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sohoa.archive import Archive
@@ -44,11 +44,13 @@ def execute(settings: Settings, list_id: int, *, by: str, dry_run: bool = False,
 def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigner | None,
                agency: str, dry_run: bool = False,
                emit: Callable[[dict[str, Any]], None] = lambda _e: None,
-               progress: Progress | None = None) -> dict[str, Any]:
+               progress: Progress | None = None, today: date | None = None) -> dict[str, Any]:
+    """Execute (or preview) the list; only what is due on ``today`` (Viet Nam's day by
+    default) is destroyed, the rest is kept and named in the record."""
     progress = progress or NoProgress()
     lists.check_executable(archive, list_id)
     if dry_run:
-        outcomes = lists.preview(archive, list_id)
+        outcomes = lists.preview(archive, list_id, today=today)
         for outcome in outcomes:
             emit({**outcome, "dry_run": True})
         return {"list": list_id, "dry_run": True,
@@ -68,7 +70,8 @@ def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigne
 
     drain_blobs()  # what a crash between a batch's commit and its blob removal left
     while batch := lists.pending(archive, list_id, BATCH):
-        for outcome in lists.dispose(archive, list_id, batch, by=by, decision=decision):
+        for outcome in lists.dispose(archive, list_id, batch, by=by, decision=decision,
+                                     today=today):
             emit(outcome)
         drain_blobs()
         progress.advance(len(batch))
@@ -83,7 +86,10 @@ def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigne
         "blobs_removed": freed["removed"], "blobs_shared": freed["shared"],
         "bytes_freed": freed["bytes"],
     }
-    record = destruction_record(final, agency=agency, executed_by=by,
+    runner = final["executed_by"] or by
+    if not lists.same_person(runner, by):  # resumed by someone else: both ran it
+        runner = f"{runner} (bắt đầu), {by} (hoàn tất)"
+    record = destruction_record(final, agency=agency, executed_by=runner,
                                 at=datetime.now(UTC), summary=summary)
     signed, _sig = signer.sign(record)
     done = lists.finish(archive, list_id, signed, by=by, summary=summary)
@@ -152,8 +158,12 @@ def _day(value: str | None) -> str:
 
 
 def _reason_vi(reason: str) -> str:
+    """Reasons are written in Vietnamese; lists executed by earlier versions kept English
+    ones, which are put into words here rather than quoted."""
     if reason.startswith("on legal hold"):
-        return "đang bị phong tỏa (lưu giữ theo yêu cầu pháp lý): " + reason
+        holds = reason.removeprefix("on legal hold").split("placed")[0].strip()
+        return f"đang bị phong tỏa theo lệnh lưu giữ số {holds} (đặt sau khi danh mục được " \
+               "phê duyệt)"
     if reason.startswith("no longer stored"):
-        return "không còn trong kho: " + reason
+        return "không còn lưu trong kho"
     return reason
