@@ -18,7 +18,7 @@ VERSION="${SOHOA_ES_VERSION:-9.2.0}"
 # The distribution's SHA-256, checked before it is unpacked; another version needs its own.
 case "$VERSION" in
     9.2.0) ZIP_SHA256=bf44938a0490ba2a303d39c9cb64b38963dd08c812ce93e10816e878585bcb6b ;;
-    *) ZIP_SHA256="${SOHOA_ES_SHA256:?SOHOA_ES_VERSION=$VERSION needs SOHOA_ES_SHA256 (the zip's SHA-256)}" ;;
+    *) ZIP_SHA256="${SOHOA_ES_SHA256:?SOHOA_ES_VERSION=$VERSION needs SOHOA_ES_SHA256, the SHA-256 of its zip}" ;;
 esac
 PORT="${SOHOA_ES_PORT:-9201}"
 HEAP="${SOHOA_ES_HEAP:-512m}"
