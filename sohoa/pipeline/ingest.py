@@ -33,10 +33,10 @@ from sohoa.pipeline.stages import (
     document_key,
     worker_init,
 )
-from sohoa.records import DocumentRecord, Page, PageRecord, Quarantined, sha256_hex
+from sohoa.records import DocumentRecord, OcrPage, Page, PageRecord, Quarantined, sha256_hex
 from sohoa.scanners import expand_inputs, read_pages
 from sohoa.scanners.split import opens_dossier
-from sohoa.signing import DocumentSigner
+from sohoa.signing import DocumentSigner, PageInk
 
 Emit = Callable[[dict[str, Any]], None]
 
@@ -278,6 +278,15 @@ def page_failure(page: Page, reason: str) -> Quarantined:
                        page.source_sha256, page.index)
 
 
+def word_boxes(ocr: OcrPage, dpi: int) -> list[tuple[float, float, float, float]]:
+    """The recognized words of a page as the stored PDF displays them (points from the bottom
+    left): the stamp keeps clear of them as it does of the printed ink."""
+    scale = 72.0 / dpi
+    return [(w.left * scale, (ocr.height - w.top - w.height) * scale,
+             (w.left + w.width) * scale, (ocr.height - w.top) * scale)
+            for w in ocr.words if w.text.strip()]
+
+
 def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
     archive, settings, registry = ctx.archive, ctx.settings, ctx.registry
     key = document_key([it.page for it in draft.pages])
@@ -294,7 +303,10 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
         extra_xmp={"dossierCode": draft.dossier_code, "docType": doc_type.code,
                    "ownerId": draft.owner_id or "", "retention": doc_type.retention_label},
     )
-    signed, signature = ctx.signer.sign(pdf)
+    first = draft.pages[0]
+    signed, signature = ctx.signer.sign(
+        pdf, ink=PageInk.from_image(first.page.data, first.analysis.ocr.rotation),
+        avoid=word_boxes(first.analysis.ocr, first.page.dpi))
     record = _record(draft, registry, key, sha256_hex(signed), len(signed), signature, ctx.unit,
                      ctx.job_id)
     images = [it.page.data for it in draft.pages]

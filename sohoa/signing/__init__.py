@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .identity import DevIdentity, create_dev_identity
 from .keys import KeySource
+from .placement import PageInk
 from .renewal import last_timestamp_expiry, renew_timestamps
 from .settings import LEVELS, SigningSettings
 from .signer import DocumentSigner
@@ -17,6 +18,7 @@ __all__ = [
     "DevIdentity",
     "DocumentSigner",
     "KeySource",
+    "PageInk",
     "SigningSettings",
     "create_dev_identity",
     "last_timestamp_expiry",

@@ -32,14 +32,16 @@ class SigningSettings:
 
     ``stamp_template`` placeholders: ``{agency}``, ``{signer}``, ``{time}`` (ISO 8601, Vietnam
     time, e.g. 2026-11-27T22:10:05+07:00) and ``{date}`` (dd/mm/yyyy). ``stamp_box`` is
-    ``(x1, y1, x2, y2)`` in PDF points on page 1, origin bottom-left; None puts the stamp at the
-    top right of page 1, at least 60 × 22 mm and wide enough for the text at ``font_size``.
+    ``(x1, y1, x2, y2)`` in PDF points on page 1's unrotated page space, origin bottom-left; None
+    puts the stamp in ``stamp_corner`` of page 1 as displayed (``/Rotate`` accounted for), on
+    blank paper, at least 60 mm wide and wide enough for the text at ``font_size``.
     """
 
     level: str = "B-B"  # "B-B" | "B-T" | "B-LT" | "B-LTA"
     tsa_url: str | None = None
     stamp_template: str = "SAO Y\n{agency}\nThời gian ký: {time}"
     stamp_box: tuple[float, float, float, float] | None = None
+    stamp_corner: str = "top-right"  # "top-right" (NĐ 30/2020 copy) | "top-left" (TT 01/2023)
     font_path: str | None = None
     font_size: float = 10.0
     reason: str = "Số hóa hồ sơ, giấy tờ"
@@ -56,6 +58,10 @@ class SigningSettings:
             raise ConfigError(
                 f"Signature level {self.level} needs a timestamp server: set signing.tsa_url "
                 "in sohoa.toml, or use level B-B."
+            )
+        if self.stamp_corner not in ("top-right", "top-left"):
+            raise ConfigError(
+                f"signing.stamp_corner {self.stamp_corner!r}: use top-right or top-left."
             )
         if not 4.0 <= self.font_size <= 36.0:
             raise ConfigError("signing.font_size must be between 4 and 36 points.")

@@ -14,6 +14,7 @@ holds one copy besides the caller's). Figures: bench/sign_bench.py, bench/RESULT
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import os
 import shutil
@@ -44,12 +45,12 @@ from sohoa.records import SignatureSummary
 from sohoa.vntext import nfc
 
 from .keys import KeySource
+from .placement import PageInk, Rect, displayed_size, place_stamp, to_displayed, to_page_space
 from .settings import MM, SigningSettings, vietnam_time
 from .stamp import (
     StampFont,
     default_box_size,
     load_seal,
-    place_top_right,
     render_template,
     stamp_characters,
     stamp_style,
@@ -201,18 +202,29 @@ class DocumentSigner:
         return render_template(self.settings.stamp_template, values)
 
     def sign(
-        self, pdf: bytes, *, signed_at: datetime | None = None, field_name: str | None = None
+        self,
+        pdf: bytes,
+        *,
+        signed_at: datetime | None = None,
+        field_name: str | None = None,
+        ink: PageInk | None = None,
+        avoid: Sequence[Rect] = (),
     ) -> tuple[bytes, SignatureSummary]:
         """Add this agency's signature (and stamp) to ``pdf``; return the new file and a summary.
 
         The original bytes are kept unchanged at the start of the output (incremental update),
-        so earlier signatures stay valid.
+        so earlier signatures stay valid. The stamp goes on blank paper near the configured
+        corner of page 1 as displayed: ``ink`` is what page 1 shows (``PageInk.from_image`` of
+        its scan; without it page 1 is rendered) and ``avoid`` more boxes to keep clear of
+        (displayed points from the bottom left, e.g. the words of the OCR text layer).
         """
+        if ink is None and self.settings.stamp_box is None:
+            ink = PageInk.render(pdf)
         # No copy of ``pdf`` while signing: pyHanko reads the original bytes in place and its
         # update goes to a small tail; the two are joined once at the end (copying 17 MB into a
         # growable buffer and growing it cost ~10 ms per signature of a 30-page scan).
         buffer = _AppendStream(pdf)
-        summary = self._sign_stream(buffer, signed_at, field_name)
+        summary = self._sign_stream(buffer, signed_at, field_name, ink, avoid)
         return buffer.joined(), summary
 
     def sign_file(
@@ -222,6 +234,8 @@ class DocumentSigner:
         *,
         signed_at: datetime | None = None,
         field_name: str | None = None,
+        ink: PageInk | None = None,
+        avoid: Sequence[Rect] = (),
     ) -> SignatureSummary:
         """Sign the PDF at ``source`` into a new file ``target`` without reading it into memory.
 
@@ -240,8 +254,10 @@ class DocumentSigner:
                 shutil.copyfile(source, partial)  # in the kernel where it can (sendfile)
             except FileNotFoundError as exc:
                 raise BadInputError(f"There is no file {source} to sign.") from exc
+            if ink is None and self.settings.stamp_box is None:
+                ink = PageInk.render(partial)
             with open(partial, "r+b") as stream:
-                summary = self._sign_stream(stream, signed_at, field_name)
+                summary = self._sign_stream(stream, signed_at, field_name, ink, avoid)
                 stream.flush()
                 os.fsync(stream.fileno())
             os.replace(partial, target)
@@ -250,7 +266,12 @@ class DocumentSigner:
         return summary
 
     def _sign_stream(
-        self, stream: BinaryIO, signed_at: datetime | None, field_name: str | None
+        self,
+        stream: BinaryIO,
+        signed_at: datetime | None,
+        field_name: str | None,
+        ink: PageInk | None,
+        avoid: Sequence[Rect],
     ) -> SignatureSummary:
         """Append the signed incremental update to ``stream`` (readable, writable, seekable)."""
         moment = (signed_at or datetime.now(UTC)).replace(microsecond=0)
@@ -264,14 +285,20 @@ class DocumentSigner:
         if writer.prev.encrypted:
             raise BadInputError("The PDF is encrypted; sohoa signs only unencrypted PDFs.")
         name = field_name or _next_field_name(writer)
-        box = self.settings.stamp_box or place_top_right(
-            _page_box(writer), self._box_size, _signature_rects(writer)
-        )
+        page_box, rotation = _page_geometry(writer)
+        box = self.settings.stamp_box
+        if box is None:
+            shown = displayed_size(page_box, rotation)
+            taken = [to_displayed(r, page_box, rotation) for r in _signature_rects(writer)]
+            spot = place_stamp(
+                shown, self._box_size, self.settings.stamp_corner, ink, [*taken, *avoid]
+            )
+            box = to_page_space(spot, page_box, rotation)
         # The update is written in place, after the original bytes: no copy of the document
         # through pyHanko's 4 kB chunks. The coroutine returns nothing: on Python 3.11
         # asyncio.run() builds the repr of the finished task, result included, twice (to
         # restore the SIGINT handler), and the repr of a 17 MB bytes result costs ~0.25 s.
-        asyncio.run(self._sign(writer, name, box, moment))
+        asyncio.run(self._sign(writer, name, box, rotation, moment))
         return SignatureSummary(
             level=self.settings.level,
             signer=self.key.signer_name,
@@ -285,7 +312,9 @@ class DocumentSigner:
                 self._tls = ssl.create_default_context(cafile=certifi.where())
             return self._tls
 
-    def _pdf_signer(self, name: str, box: tuple[float, float, float, float]) -> signers.PdfSigner:
+    def _pdf_signer(
+        self, name: str, box: tuple[float, float, float, float], rotation: int
+    ) -> signers.PdfSigner:
         level = self.settings.level
         context = None
         # A B-B signature carries no timestamp even when a TSA is configured (for other signers
@@ -316,7 +345,7 @@ class DocumentSigner:
             on_page=0,
             box=tuple(round(v) for v in box),  # type: ignore[arg-type]
         )
-        style = self._style
+        style = dataclasses.replace(self._style, rotation=rotation)
         if self._seal is not None:
             style = with_seal(style, self._seal, self._seal_size)
         return signers.PdfSigner(
@@ -332,6 +361,7 @@ class DocumentSigner:
         writer: IncrementalPdfFileWriter,
         name: str,
         box: tuple[float, float, float, float],
+        rotation: int,
         moment: datetime,
     ) -> None:
         # One HTTP session per signature (sessions belong to an event loop) for the TSA and the
@@ -340,7 +370,7 @@ class DocumentSigner:
         if self.settings.level != "B-B":
             http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=self._tls_context()))
             _HTTP.set(http)  # this task's context: seen by the tasks pyHanko starts from here
-        pdf_signer = self._pdf_signer(name, box)
+        pdf_signer = self._pdf_signer(name, box, rotation)
         context = pdf_signer.signature_meta.validation_context
         try:
             session = pdf_signer.init_signing_session(writer)
@@ -422,14 +452,21 @@ def _next_field_name(writer: IncrementalPdfFileWriter) -> str:
     return f"Signature{n}"
 
 
-def _page_box(writer: IncrementalPdfFileWriter) -> tuple[float, float, float, float]:
-    page = writer.prev.root["/Pages"]
-    first = _first_page(page)
-    box = first.get("/CropBox") or _inherited(first, "/MediaBox")
+def _page_geometry(writer: IncrementalPdfFileWriter) -> tuple[Rect, int]:
+    """Page 1's visible box (unrotated user space) and its ``/Rotate`` (0, 90, 180 or 270)."""
+    first = _first_page(writer.prev.root["/Pages"])
+    box = _inherited(first, "/CropBox") or _inherited(first, "/MediaBox")
+    rotate = _inherited(first, "/Rotate")
+    try:
+        rotation = int(rotate) % 360 if rotate is not None else 0
+    except (TypeError, ValueError):
+        rotation = 0
+    if rotation % 90:
+        rotation = 0  # not a valid /Rotate; viewers ignore it
     if box is None:
-        return (0.0, 0.0, 595.0, 842.0)
+        return (0.0, 0.0, 595.0, 842.0), rotation
     x1, y1, x2, y2 = (float(v) for v in box)
-    return (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+    return (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)), rotation
 
 
 def _first_page(node: DictionaryObject) -> DictionaryObject:

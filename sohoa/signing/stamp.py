@@ -23,7 +23,7 @@ from pyhanko.pdf_utils.font.opentype import CIDFontType2, GlyphAccumulator
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.pdf_utils.writer import BasePdfFileWriter, PdfFileWriter
-from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp import TextStamp, TextStampStyle
 
 from sohoa.errors import ConfigError
 from sohoa.vntext import nfc
@@ -32,13 +32,9 @@ from .settings import MM
 
 # Characters the variable parts of a stamp ({time}, {date}) can produce.
 _TIME_CHARS = "0123456789-:+T/ "
-LEADING = 1.4  # stacked Vietnamese diacritics touch the line above at 1.2×
+LEADING = 1.3  # stacked Vietnamese diacritics touch the line above at 1.2×
 MARGIN = 4.0  # points between the stamp's edge and its text
 MIN_WIDTH = 60 * MM
-# NĐ 30/2020 puts the copy signature in the top-right corner of page 1; administrative documents
-# keep a 20–25 mm top margin, so the stamp hugs the top edge to stay clear of the national header.
-TOP_EDGE = 2 * MM
-RIGHT_EDGE = 10 * MM
 
 
 class StampFont:
@@ -154,9 +150,49 @@ def render_template(template: str, values: dict[str, str]) -> str:
         ) from exc
 
 
-def stamp_style(font: StampFont, size: float) -> TextStampStyle:
+# The appearance's /Matrix that undoes a page's /Rotate (clockwise degrees), so the stamp reads
+# upright on the displayed page: the PDF maps the turned bounding box onto the widget's /Rect.
+_TURNED = {90: (0, 1, -1, 0, 0, 0), 180: (-1, 0, 0, -1, 0, 0), 270: (0, -1, 1, 0, 0, 0)}
+
+
+@dataclasses.dataclass(frozen=True)
+class TurnedTextStampStyle(TextStampStyle):
+    """A text stamp drawn turned against the page's ``/Rotate``.
+
+    The widget's rectangle lives in the unrotated page space; on a page shown turned by 90° or
+    270° its width there is the stamp's height as read, so the text is laid out in the box as
+    displayed and the appearance carries the matrix that turns it into the rectangle.
+    """
+
+    rotation: int = 0
+
+    def create_stamp(
+        self, writer: BasePdfFileWriter, box: layout.BoxConstraints, text_params: dict
+    ) -> TextStamp:
+        turn = self.rotation % 360
+        if turn % 180 == 90 and box.width_defined and box.height_defined:
+            box = layout.BoxConstraints(width=box.height, height=box.width)
+        return _TurnedTextStamp(writer, self, text_params=text_params, box=box, turn=turn)
+
+
+class _TurnedTextStamp(TextStamp):
+    def __init__(self, writer: BasePdfFileWriter, style: TextStampStyle, *,
+                 text_params: dict, box: layout.BoxConstraints, turn: int) -> None:
+        super().__init__(writer, style, text_params=text_params, box=box)
+        self._turn = turn
+
+    def as_form_xobject(self) -> generic.StreamObject:
+        xobject = super().as_form_xobject()
+        if self._turn in _TURNED:
+            xobject[generic.pdf_name("/Matrix")] = generic.ArrayObject(
+                generic.NumberObject(v) for v in _TURNED[self._turn]
+            )
+        return xobject
+
+
+def stamp_style(font: StampFont, size: float) -> TurnedTextStampStyle:
     """Upright black text, no border, no seal image: the copy form of NĐ 30/2020 Phụ lục I."""
-    return TextStampStyle(
+    return TurnedTextStampStyle(
         stamp_text="%(sohoa_stamp)s",
         border_width=0,
         background=None,
@@ -229,26 +265,3 @@ def default_box_size(
     width = max(MIN_WIDTH, text_width)
     height = max(lines * size * LEADING + 2 * MARGIN, seal + 2 * MARGIN)
     return width, height
-
-
-def place_top_right(
-    page_box: tuple[float, float, float, float],
-    size: tuple[float, float],
-    taken: list[tuple[float, float, float, float]],
-) -> tuple[float, float, float, float]:
-    """Top right of the page, moved down below any signature stamp already there."""
-    left, bottom, right, top = page_box
-    width, height = size
-    x2 = right - RIGHT_EDGE
-    x1 = max(left, x2 - width)
-    y2 = top - TOP_EDGE
-    while True:
-        box = (x1, y2 - height, x2, y2)
-        clash = [t for t in taken if _overlaps(box, t)]
-        if not clash or y2 - height - height < bottom:
-            return box
-        y2 = min(t[1] for t in clash) - 2 * MM
-
-
-def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
