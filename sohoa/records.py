@@ -215,3 +215,115 @@ class DocumentRecord:
     retention: str | None = None  # registry retention code: "permanent" or "years:N"
     ingested_at: datetime | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
+
+
+# --- the reuse loop: dossiers, components, results (archive ↔ pipeline ↔ cli/api) ----------
+
+
+@dataclass(frozen=True)
+class DossierOpening:
+    """A dossier as the one-stop system announces it (before or after its papers are scanned).
+
+    ``components`` are (code, name, doc_type, required) from the procedure catalogue.
+    ``received_at`` is an aware instant; the dossier's received day is its local (+07:00) date.
+    """
+
+    code: str  # <agency code>-<YYMMDD>-<4-digit daily sequence>
+    procedure_code: str  # mã TTHC
+    procedure_name: str
+    unit: str  # receiving unit code
+    unit_level: str | None  # a level code of units.toml ("tinh", "xa", …)
+    channel: str  # "counter" | "postal" | "online"
+    owner_id: str  # applicant: 12-digit personal ID or organization code
+    received_at: datetime
+    appointment_date: date | None
+    components: tuple[tuple[str, str, str, bool], ...] = ()
+
+
+@dataclass(frozen=True)
+class ComponentState:
+    """One component of a dossier and how it was satisfied: ``satisfied`` is "digitized"
+    (scanned here, ``document_id``), "reused" (an already stored, still valid document),
+    "owner_store" (taken from the owner's data store) or None (still missing)."""
+
+    position: int
+    code: str
+    name: str
+    doc_type: str
+    required: bool
+    satisfied: str | None
+    document_id: str | None
+    digitization_code: str | None
+    satisfied_at: datetime | None
+    satisfied_by: str | None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    status: str  # queued | received | processing | supplement | resolved | returned | rejected
+    at: datetime
+    recorded_by: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ResultState:
+    """A procedure result (kết quả giải quyết TTHC) issued for a dossier."""
+
+    document_id: str
+    result_code: str  # mã loại kết quả
+    digitization_code: str | None
+    born_digital: bool  # signed electronic original (True) or a digitized paper result
+    issued_at: datetime
+    valid_until: date | None  # None: does not expire
+    pushed_to_store_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DossierState:
+    """Everything the catalog knows of one dossier."""
+
+    code: str
+    procedure_code: str | None
+    procedure_name: str | None
+    unit: str | None
+    unit_level: str | None
+    channel: str | None
+    owner_id: str | None
+    received_at: datetime | None
+    received_date: date | None
+    appointment_date: date | None
+    status: str | None
+    status_at: datetime | None
+    components: tuple[ComponentState, ...]
+    history: tuple[StatusChange, ...]
+    results: tuple[ResultState, ...]
+    documents: tuple[str, ...]  # ids of the documents scanned into this dossier
+
+    def to_json(self) -> dict[str, object]:
+        def iso(v: date | datetime | None) -> str | None:
+            return v.isoformat() if v is not None else None
+
+        return {
+            "code": self.code, "procedure_code": self.procedure_code,
+            "procedure_name": self.procedure_name, "unit": self.unit,
+            "unit_level": self.unit_level, "channel": self.channel, "owner_id": self.owner_id,
+            "received_at": iso(self.received_at), "received_date": iso(self.received_date),
+            "appointment_date": iso(self.appointment_date), "status": self.status,
+            "status_at": iso(self.status_at),
+            "components": [{"position": c.position, "code": c.code, "name": c.name,
+                            "doc_type": c.doc_type, "required": c.required,
+                            "satisfied": c.satisfied, "document_id": c.document_id,
+                            "digitization_code": c.digitization_code,
+                            "satisfied_at": iso(c.satisfied_at),
+                            "satisfied_by": c.satisfied_by} for c in self.components],
+            "history": [{"status": h.status, "at": iso(h.at), "recorded_by": h.recorded_by,
+                         "note": h.note} for h in self.history],
+            "results": [{"document_id": r.document_id, "result_code": r.result_code,
+                         "digitization_code": r.digitization_code,
+                         "born_digital": r.born_digital, "issued_at": iso(r.issued_at),
+                         "valid_until": iso(r.valid_until),
+                         "pushed_to_store_at": iso(r.pushed_to_store_at)}
+                        for r in self.results],
+            "documents": list(self.documents),
+        }

@@ -33,6 +33,7 @@ from sohoa.archive import documents, faults, tokens
 from sohoa.archive import jobs as job_state
 from sohoa.archive.blobs import BlobStore, check_blob_url, open_blob_store
 from sohoa.archive.catalog import exclusive, make_engines, migrate, safe_url, upsert
+from sohoa.archive.dossiers import DEFAULT_CODE_FORMAT
 from sohoa.archive.indexes import check_search_url, open_index
 from sohoa.archive.models import (
     STATUS_STORED,
@@ -80,6 +81,8 @@ class Archive:
         # busy handler, which sleeps in growing steps (up to 100 ms) and wrecks tail latency.
         self._write_lock = threading.Lock()
         self._access_queue: list[_AccessTicket] = []
+        # TT 01/2023 Điều 10 code of every stored paper (setting dossiers.code_format).
+        self.digitization_format = DEFAULT_CODE_FORMAT
         self._access_queue_lock = threading.Lock()
 
     @classmethod
@@ -230,7 +233,8 @@ class Archive:
                             f"document id {doc_id} is taken by another document; "
                             "this should not happen, please report it")
                     return clash.id, False
-                documents.insert(conn, rec, doc_id, pdf_sha, len(pdf), image_shas)
+                documents.insert(conn, rec, doc_id, pdf_sha, len(pdf), image_shas,
+                                 self.digitization_format)
                 faults.point("before_commit")
         except IntegrityError as exc:
             # Another process stored the same document between our check and our insert.

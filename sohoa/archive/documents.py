@@ -19,6 +19,7 @@ from sohoa.archive import audit as audit_log
 from sohoa.archive.archival import COLUMNS as ARCHIVAL_COLUMNS
 from sohoa.archive.archival import ISSUER_FIELDS, NUMBER_FIELDS, archival_columns, first_field
 from sohoa.archive.catalog import upsert
+from sohoa.archive.dossiers import DEFAULT_CODE_FORMAT, on_document_stored
 from sohoa.archive.models import STATUS_STORED, Document, Dossier, Owner, PageRow, SearchOutbox
 from sohoa.archive.search import IndexDoc
 from sohoa.archive.values import SYSTEM_ACTOR, aware, iso, nfc_opt, utc_now
@@ -38,9 +39,10 @@ def find(conn: Connection, doc_key: str, doc_id: str) -> Any:
 
 
 def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf_size: int,
-           image_shas: Sequence[str]) -> None:
-    """Owner, dossier, document, pages, search-outbox row and audit event: the caller commits
-    them together or not at all."""
+           image_shas: Sequence[str], code_format: str = DEFAULT_CODE_FORMAT) -> None:
+    """Owner, dossier, document, pages, search-outbox row and audit event, the dossier
+    component the document fills and its digitization code: the caller commits them together
+    or not at all."""
     now = utc_now()
     if rec.owner_id:
         owner: dict[str, Any] = {"id": rec.owner_id, "created_at": now, "updated_at": now}
@@ -80,6 +82,7 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
             "rotation": p.rotation, "skew": float(p.skew), "confidence": float(p.confidence),
             "blob_sha256": (image_shas[i] if image_shas else p.blob_sha256) or None,
         } for i, p in enumerate(rec.pages)])
+    on_document_stored(conn, doc_id, rec, code_format)
     conn.execute(SearchOutbox.__table__.insert().values(
         document_id=doc_id, op="upsert", created_at=now))
     audit_log.append(conn, "document.stored", actor=SYSTEM_ACTOR, target=doc_id, detail={
@@ -105,8 +108,12 @@ def _upsert_dossier(conn: Connection, rec: DocumentRecord, now: Any) -> None:
         "received_date": received if isinstance(received, date) else None,
     }
     dossier.update({k: v for k, v in optional.items() if v})
+    opened = conn.execute(select(Dossier.received_at).where(
+        Dossier.code == dossier["code"])).scalar_one_or_none()
+    # A dossier the one-stop system opened keeps what it said; the scan only attaches papers.
     upsert(conn, Dossier.__table__, dossier, key=("code",),
-           update=[k for k in dossier if k not in ("code", "created_at")])
+           update=[] if opened is not None else
+           [k for k in dossier if k not in ("code", "created_at")])
 
 
 def load(conn: Connection, document_id: str) -> dict[str, Any]:
@@ -136,6 +143,7 @@ def load(conn: Connection, document_id: str) -> dict[str, Any]:
         "owner_id": doc["owner_id"],
         "owner": _owner_dict(owner),
         "dossier_code": doc["dossier_code"],
+        "digitization_code": doc["digitization_code"],
         "dossier": _dossier_dict(dossier),
         "unit": doc["unit"],
         "fields": dict(doc["fields"]),

@@ -91,6 +91,19 @@ class Dossier(Base):
     competent_unit: Mapped[str | None] = mapped_column(String(128))
     received_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The reuse loop (migration 0006): set when the one-stop system opens the dossier (or the
+    # scan's receipt tells), NULL for dossiers known only from their scans.
+    procedure_name: Mapped[str | None] = mapped_column(String(256))
+    unit_level: Mapped[str | None] = mapped_column(String(16))
+    channel: Mapped[str | None] = mapped_column(String(16))  # counter | postal | online
+    owner_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    received_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    appointment_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str | None] = mapped_column(String(16))
+    status_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    opened_by: Mapped[str | None] = mapped_column(String(128))
+
+    __table_args__ = (Index("ix_dossiers_received_date", "received_date", "receiving_unit"),)
 
 
 class Document(Base):
@@ -128,6 +141,8 @@ class Document(Base):
     extra: Mapped[dict[str, Any]] = mapped_column(JSON)
     ingested_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # TT 01/2023 Điều 10: <owner ID>.<procedure or result code>.<component>.<NN> (migration 0006)
+    digitization_code: Mapped[str | None] = mapped_column(String(200))
 
     # Archival metadata (Thông tư 02/2019/TT-BNV, Phụ lục I). Vietnamese names in ``comment``.
     arc_type_name: Mapped[str | None] = mapped_column(
@@ -161,6 +176,9 @@ class Document(Base):
             postgresql_where=sql_text("status = 'stored'"),
         ),
     )
+
+
+Index("ix_documents_digitization_code", Document.digitization_code, unique=True)
 
 
 class PageRow(Base):
@@ -336,4 +354,5 @@ class AccessHead(Base):
 # their own modules; importing them here puts them on this Base, so the metadata (and Alembic's
 # comparison with the migrations) always knows them.
 from sohoa.archive import archivist_models as _archivist_models  # noqa: E402,F401
+from sohoa.archive import dossier_models as _dossier_models  # noqa: E402,F401
 from sohoa.archive import review_models as _review_models  # noqa: E402,F401

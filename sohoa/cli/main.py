@@ -16,7 +16,8 @@ silence_known_warnings()
 
 SECTIONS = {
     "Desk staff": ["ingest", "watch", "scan", "ocr", "synth"],
-    "Officers": ["search", "reuse", "show", "get", "verify"],
+    "Officers": ["search", "reuse", "show", "get", "verify", "dossier", "procedures", "result"],
+    "Managers": ["report"],
     "Archivists": ["retention", "hold", "disposal", "fixity", "export", "signatures", "audit",
                    "sign", "index"],
     "Operators": ["init", "status", "quarantine", "worker"],
@@ -71,6 +72,7 @@ def _register() -> None:
         audit,
         desk,
         disposal,
+        dossier,
         export,
         fixity,
         holds,
@@ -84,8 +86,8 @@ def _register() -> None:
         signatures,
     )
 
-    for module in (desk, scanning, officer, signatures, audit, index, retention, holds, disposal,
-                   fixity, export, operator, integrator, review):
+    for module in (desk, scanning, officer, dossier, signatures, audit, index, retention, holds,
+                   disposal, fixity, export, operator, integrator, review):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -17,8 +17,14 @@ from sohoa.signing import DocumentSigner, KeySource, SigningSettings
 
 
 def open_archive(settings: Settings) -> Archive:
+    from sohoa.archive.dossiers import check_code_format
+
     settings.home.mkdir(parents=True, exist_ok=True)
-    return Archive.open(settings.db, settings.blobs, settings.search, s3=s3_options(settings))
+    code_format = check_code_format(str(settings.raw.get(
+        "dossiers.code_format", "{owner}.{procedure}.{component}.{nn:02d}")))
+    archive = Archive.open(settings.db, settings.blobs, settings.search, s3=s3_options(settings))
+    archive.digitization_format = code_format
+    return archive
 
 
 def s3_options(settings: Settings) -> S3Options:

@@ -44,6 +44,12 @@ DEFAULTS: dict[str, object] = {
     "queue.retry_backoff_s": 10.0,
     "queue.time_limit_s": 600.0,
     "queue.heartbeat_s": 60.0,
+    # The reuse loop: a province's own data files (empty: the Đồng Nai sample shipped with
+    # sohoa) and the TT 01/2023 Điều 10 digitization code of every stored paper.
+    "dossiers.procedures": "",
+    "dossiers.units": "",
+    "dossiers.kpi": "",
+    "dossiers.code_format": "{owner}.{procedure}.{component}.{nn:02d}",
 }
 
 

@@ -1,0 +1,493 @@
+"""Dossiers as first-class records: opened by the one-stop system, their components satisfied by
+scans or by reuse, their status history, their results, and the digitization codes.
+
+Functions over an open :class:`~sohoa.archive.Archive` (one write transaction each, its audit
+event inside it) and two hooks that run inside ``documents.insert``'s transaction: a scanned
+document fills its dossier's component of the same type, and gets its digitization code.
+Messages are Vietnamese: desk staff and the one-stop system's operators read them.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, func, select, update
+
+from sohoa.archive import audit as audit_log
+from sohoa.archive.catalog import upsert, xact_lock
+from sohoa.archive.dossier_models import (
+    CHANNELS,
+    DOSSIER_STATUSES,
+    SATISFIED_DIGITIZED,
+    SATISFIED_REUSED,
+    SATISFIED_STORE,
+    DigitizationCounter,
+    DossierComponent,
+    DossierResult,
+    DossierStatus,
+)
+from sohoa.archive.models import STATUS_STORED, Document, Dossier
+from sohoa.archive.values import SYSTEM_ACTOR, utc_now
+from sohoa.errors import ConfigError, NotFoundError, WorkflowError
+from sohoa.records import (
+    ComponentState,
+    DocumentRecord,
+    DossierOpening,
+    DossierState,
+    ResultState,
+    StatusChange,
+)
+from sohoa.vntext import fold, nfc
+
+if TYPE_CHECKING:
+    from sohoa.archive import Archive
+
+VN = timezone(timedelta(hours=7))  # dates of the reports are Vietnamese days (no DST)
+DEFAULT_CODE_FORMAT = "{owner}.{procedure}.{component}.{nn:02d}"
+_CODE_FIELDS = {"owner", "procedure", "component", "nn"}
+
+
+class ReuseRefusedError(WorkflowError):
+    """A document may not be reused for this dossier (another owner's, expired, disposed)."""
+
+    http_status = 409
+
+
+def local_day(at: datetime) -> date:
+    return at.astimezone(VN).date()
+
+
+# --- digitization codes (TT 01/2023 Điều 10) ----------------------------------------------
+
+
+def check_code_format(fmt: str) -> str:
+    """The format, if it names only known fields and ends with the counter ``{nn…}``."""
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(fmt) if f is not None]
+    except ValueError as exc:
+        raise ConfigError(f"dossiers.code_format {fmt!r} sai cú pháp: {exc}") from None
+    unknown = set(fields) - _CODE_FIELDS
+    if unknown or not fields or fields[-1] != "nn":
+        raise ConfigError(
+            f"dossiers.code_format {fmt!r}: chỉ dùng các trường {{owner}}, {{procedure}}, "
+            "{component} và kết thúc bằng bộ đếm {nn:02d}")
+    return fmt
+
+
+def _code_prefix(fmt: str, values: dict[str, str]) -> str:
+    """The code without its counter: the key NN counts within."""
+    parts = []
+    for literal, name, spec, conv in string.Formatter().parse(fmt):
+        parts.append(literal)
+        if name is None:
+            continue
+        if name == "nn":
+            parts.append("{nn}")
+            continue
+        value = values[name]
+        parts.append(format(repr(value) if conv == "r" else value, spec or ""))
+    return "".join(parts)
+
+
+def assign_code(conn: Connection, fmt: str, *, owner: str | None, procedure: str,
+                component: str) -> str:
+    """Hand out the next digitization code for this prefix inside the caller's transaction.
+
+    The counter row is an upsert: on PostgreSQL the conflicting update locks the row until
+    commit, so two desks never get the same NN; on SQLite the write transaction already does."""
+    values = {"owner": owner or "", "procedure": procedure, "component": component}
+    prefix = _code_prefix(fmt, values)
+    upsert(conn, DigitizationCounter.__table__, {"prefix": prefix, "last": 1},
+           key=("prefix",), update=())
+    conn.execute(update(DigitizationCounter).where(DigitizationCounter.prefix == prefix)
+                 .values(last=DigitizationCounter.last + 1))
+    last = int(conn.execute(select(DigitizationCounter.last)
+                            .where(DigitizationCounter.prefix == prefix)).scalar_one()) - 1
+    # The counter starts at 2 after the first upsert+increment; NN starts at 01.
+    return fmt.format(nn=last, **values)
+
+
+def on_document_stored(conn: Connection, doc_id: str, rec: DocumentRecord, fmt: str) -> None:
+    """Inside the store transaction: fill the dossier's first missing component of this
+    document's type, and give the document its digitization code."""
+    dossier = conn.execute(select(Dossier.procedure_code, Dossier.owner_id)
+                           .where(Dossier.code == nfc(rec.dossier_code))).first()
+    component_code: str | None = None
+    comp = conn.execute(
+        select(DossierComponent.id, DossierComponent.code)
+        .where(DossierComponent.dossier_code == nfc(rec.dossier_code),
+               DossierComponent.doc_type == rec.doc_type,
+               DossierComponent.satisfied.is_(None))
+        .order_by(DossierComponent.position).limit(1)).first()
+    if comp is not None:
+        conn.execute(update(DossierComponent).where(DossierComponent.id == comp.id).values(
+            satisfied=SATISFIED_DIGITIZED, document_id=doc_id, satisfied_at=utc_now(),
+            satisfied_by=SYSTEM_ACTOR))
+        component_code = comp.code
+    if component_code is None:
+        # No component of this type: the paper's number within its dossier (TT 01/2023 Điều 10
+        # allows "component code or number").
+        component_code = str(int(conn.execute(
+            select(func.count()).select_from(Document)
+            .where(Document.dossier_code == nfc(rec.dossier_code))).scalar_one()))
+    procedure = (dossier.procedure_code if dossier is not None else None) or rec.doc_type
+    owner = rec.owner_id or (dossier.owner_id if dossier is not None else None)
+    code = assign_code(conn, fmt, owner=owner, procedure=procedure, component=component_code)
+    conn.execute(update(Document).where(Document.id == doc_id).values(digitization_code=code))
+
+
+# --- opening, status -----------------------------------------------------------------------
+
+
+def _who(by: str | None) -> str:
+    who = nfc((by or "").strip())
+    if not who:
+        raise ConfigError("cho biết ai thực hiện (--by hoặc SOHOA_USER): được ghi vào nhật ký")
+    return who
+
+
+def open_dossier(archive: Archive, spec: DossierOpening, *, by: str) -> tuple[DossierState, bool]:
+    """Open a dossier; return (its state, whether anything changed).
+
+    Idempotent: opening the same dossier again with the same facts changes nothing; different
+    facts for an opened dossier are refused (the one-stop system must not rewrite history). A
+    dossier known only from its scans is completed, and the documents already scanned into it
+    fill its components by type."""
+    who = _who(by)
+    code = nfc(spec.code.strip())
+    if not code:
+        raise ConfigError("thiếu mã hồ sơ")
+    if spec.channel not in CHANNELS:
+        raise ConfigError(f"kênh {spec.channel!r} không hợp lệ; chọn một trong: "
+                          f"{', '.join(CHANNELS)}")
+    if spec.received_at.tzinfo is None:
+        raise ConfigError("thời điểm tiếp nhận phải có múi giờ (ví dụ 2026-03-02T08:15+07:00)")
+    owner = nfc(spec.owner_id.strip())
+    if not owner:
+        raise ConfigError("thiếu mã định danh của người nộp hồ sơ (--owner)")
+    now = utc_now()
+    facts = {"procedure_code": nfc(spec.procedure_code), "procedure_name": nfc(spec.procedure_name),
+             "receiving_unit": nfc(spec.unit), "unit_level": spec.unit_level,
+             "channel": spec.channel, "owner_id": owner,
+             "received_at": spec.received_at.astimezone(UTC),
+             "received_date": local_day(spec.received_at),
+             "appointment_date": spec.appointment_date}
+    with archive._write() as conn:
+        row = conn.execute(select(Dossier.__table__).where(Dossier.code == code)
+                           ).mappings().first()
+        if row is not None and row["received_at"] is not None:
+            differs = [k for k in ("procedure_code", "receiving_unit", "owner_id", "channel",
+                                   "received_at", "appointment_date") if row[k] != facts[k]]
+            if differs:
+                raise WorkflowError(
+                    f"hồ sơ {code} đã được tiếp nhận với thông tin khác ({', '.join(differs)}); "
+                    "không ghi đè. Kiểm tra lại mã hồ sơ")
+        else:
+            if row is None:
+                conn.execute(Dossier.__table__.insert().values(
+                    code=code, created_at=now, opened_by=who, status="received",
+                    status_at=facts["received_at"], **facts))
+            else:
+                conn.execute(update(Dossier).where(Dossier.code == code).values(
+                    opened_by=who, status="received", status_at=facts["received_at"], **facts))
+            if spec.components:
+                conn.execute(DossierComponent.__table__.insert(), [
+                    {"dossier_code": code, "position": i, "code": nfc(c), "name": nfc(n),
+                     "doc_type": t, "required": bool(r)}
+                    for i, (c, n, t, r) in enumerate(spec.components)])
+            conn.execute(DossierStatus.__table__.insert().values(
+                dossier_code=code, status="received", at=facts["received_at"],
+                recorded_by=who, recorded_at=now))
+            _fill_from_scans(conn, code)
+            audit_log.append(conn, "dossier.opened", actor=who, target=f"dossier:{code}", detail={
+                "procedure": facts["procedure_code"], "unit": facts["receiving_unit"],
+                "channel": spec.channel, "owner_id": owner,
+                "received_at": facts["received_at"].isoformat()})
+            state = _state(conn, code)
+            return state, True
+        return _state(conn, code), False
+
+
+def _fill_from_scans(conn: Connection, code: str) -> None:
+    """Documents scanned before the dossier was opened fill its components by type."""
+    taken = set(conn.execute(select(DossierComponent.document_id)
+                             .where(DossierComponent.dossier_code == code,
+                                    DossierComponent.document_id.is_not(None))).scalars())
+    docs = conn.execute(select(Document.id, Document.doc_type)
+                        .where(Document.dossier_code == code, Document.status == STATUS_STORED)
+                        .order_by(Document.created_at, Document.id)).all()
+    for doc in docs:
+        if doc.id in taken:
+            continue
+        comp = conn.execute(select(DossierComponent.id).where(
+            DossierComponent.dossier_code == code, DossierComponent.doc_type == doc.doc_type,
+            DossierComponent.satisfied.is_(None)).order_by(DossierComponent.position)
+            .limit(1)).scalar_one_or_none()
+        if comp is not None:
+            conn.execute(update(DossierComponent).where(DossierComponent.id == comp).values(
+                satisfied=SATISFIED_DIGITIZED, document_id=doc.id, satisfied_at=utc_now(),
+                satisfied_by=SYSTEM_ACTOR))
+
+
+def set_status(archive: Archive, code: str, status: str, *, at: datetime | None, by: str,
+               note: str | None = None) -> tuple[DossierState, bool]:
+    """Record a status change; return (state, changed). The same change twice changes nothing:
+    with ``at``, an identical (status, at) is already there; without it, the dossier is
+    already in that status."""
+    who = _who(by)
+    code = nfc(code.strip())
+    if status not in DOSSIER_STATUSES:
+        raise ConfigError(f"trạng thái {status!r} không hợp lệ; chọn một trong: "
+                          f"{', '.join(DOSSIER_STATUSES)}")
+    if at is not None and at.tzinfo is None:
+        raise ConfigError("thời điểm phải có múi giờ (ví dụ 2026-03-02T15:30+07:00)")
+    when = (at or utc_now()).astimezone(UTC)
+    with archive._write() as conn:
+        row = conn.execute(select(Dossier.status, Dossier.status_at)
+                           .where(Dossier.code == code)).first()
+        if row is None:
+            raise NotFoundError(f"không có hồ sơ {code}; mở hồ sơ trước bằng "
+                                "'sohoa dossier open'")
+        if at is None and row.status == status:
+            return _state(conn, code), False
+        if at is not None and conn.execute(select(DossierStatus.id).where(
+                DossierStatus.dossier_code == code, DossierStatus.status == status,
+                DossierStatus.at == when)).first() is not None:
+            return _state(conn, code), False
+        conn.execute(DossierStatus.__table__.insert().values(
+            dossier_code=code, status=status, at=when, recorded_by=who, recorded_at=utc_now(),
+            note=nfc(note) if note else None))
+        if row.status_at is None or when >= row.status_at:
+            conn.execute(update(Dossier).where(Dossier.code == code)
+                         .values(status=status, status_at=when))
+        audit_log.append(conn, "dossier.status", actor=who, target=f"dossier:{code}",
+                         detail={"status": status, "at": when.isoformat(), "note": note})
+        return _state(conn, code), True
+
+
+# --- reuse ---------------------------------------------------------------------------------
+
+
+def reuse(archive: Archive, code: str, document_id: str, *, component: str | None, by: str,
+          purpose: str, from_store: bool = False,
+          today: date | None = None) -> tuple[DossierState, ComponentState, bool]:
+    """Satisfy a component of dossier ``code`` with an already stored document of its owner.
+
+    Refused, with nothing changed: a document of another owner, one no longer valid on
+    ``today`` (an unknown validity counts as expired), a disposed one. Idempotent: the same
+    document for the same component again changes nothing. Audited with officer and purpose."""
+    who = _who(by)
+    why = nfc((purpose or "").strip())
+    if not why:
+        raise ConfigError("cho biết mục đích (--purpose): được ghi vào nhật ký cùng người dùng")
+    code = nfc(code.strip())
+    document_id = document_id.strip()
+    day = today or datetime.now(VN).date()
+    how = SATISFIED_STORE if from_store else SATISFIED_REUSED
+    with archive._write() as conn:
+        dossier = conn.execute(select(Dossier.owner_id, Dossier.received_at)
+                               .where(Dossier.code == code)).first()
+        if dossier is None:
+            raise NotFoundError(f"không có hồ sơ {code}; mở hồ sơ trước bằng "
+                                "'sohoa dossier open'")
+        doc = conn.execute(select(Document.id, Document.owner_id, Document.status,
+                                  Document.valid_until, Document.doc_type, Document.title,
+                                  Document.dossier_code)
+                           .where(Document.id == document_id)).first()
+        if doc is None:
+            raise NotFoundError(f"không có giấy tờ {document_id} trong kho lưu trữ")
+        if doc.status != STATUS_STORED:
+            raise ReuseRefusedError(
+                f"giấy tờ {document_id} đã bị hủy theo quyết định tiêu hủy, không thể dùng lại; "
+                "đề nghị công dân cung cấp bản giấy")
+        if not dossier.owner_id or doc.owner_id != dossier.owner_id:
+            raise ReuseRefusedError(
+                f"giấy tờ {document_id} thuộc chủ sở hữu khác ({doc.owner_id or 'không rõ'}), "
+                f"không phải người nộp hồ sơ {code} ({dossier.owner_id or 'chưa rõ'}); "
+                "không được dùng lại")
+        if doc.valid_until is not None and doc.valid_until < day:
+            expired = ("không xác định được thời hạn hiệu lực" if doc.valid_until == date.min
+                       else f"đã hết hiệu lực từ {doc.valid_until.strftime('%d/%m/%Y')}")
+            raise ReuseRefusedError(
+                f"giấy tờ {document_id} {expired}; không được dùng lại, đề nghị công dân "
+                "cung cấp giấy tờ còn hiệu lực")
+        comps = conn.execute(select(DossierComponent.__table__).where(
+            DossierComponent.dossier_code == code).order_by(DossierComponent.position)).all()
+        if not comps:
+            raise WorkflowError(f"hồ sơ {code} chưa có danh sách thành phần (thủ tục không "
+                                "có trong danh mục?); không thể ghi nhận dùng lại")
+        target = _pick_component(comps, component, doc.doc_type, document_id)
+        if target.document_id == document_id and target.satisfied in (how, SATISFIED_REUSED,
+                                                                      SATISFIED_STORE):
+            return _state(conn, code), _component_state(conn, target.id), False
+        if target.satisfied is not None:
+            raise WorkflowError(
+                f"thành phần \"{target.name}\" của hồ sơ {code} đã có giấy tờ "
+                f"{target.document_id} ({target.satisfied}); chọn thành phần khác (--component)")
+        conn.execute(update(DossierComponent).where(DossierComponent.id == target.id).values(
+            satisfied=how, document_id=document_id, satisfied_at=utc_now(), satisfied_by=who))
+        audit_log.append(conn, "dossier.reused", actor=who, target=f"dossier:{code}", detail={
+            "document_id": document_id, "owner_id": doc.owner_id, "component": target.code,
+            "from_store": from_store, "purpose": why, "source_dossier": doc.dossier_code})
+        return _state(conn, code), _component_state(conn, target.id), True
+
+
+def _pick_component(comps: Sequence[Any], wanted: str | None, doc_type: str,
+                    document_id: str) -> Any:
+    if wanted:
+        key = fold(wanted)
+        for c in comps:
+            if fold(c.code) == key or fold(c.name) == key:
+                return c
+        raise NotFoundError(f"hồ sơ không có thành phần \"{wanted}\"; các thành phần: "
+                            + "; ".join(f"{c.code} {c.name}" for c in comps))
+    for c in comps:  # already this document: the repeated request
+        if c.document_id == document_id:
+            return c
+    for c in comps:
+        if c.doc_type == doc_type and c.satisfied is None:
+            return c
+    raise WorkflowError(
+        "không có thành phần còn thiếu cùng loại với giấy tờ này; chỉ rõ thành phần bằng "
+        "--component (" + "; ".join(f"{c.code} {c.name}" for c in comps) + ")")
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+def add_result(archive: Archive, code: str, document_id: str, *, result_code: str,
+               born_digital: bool, valid_until: date | None, by: str, code_format: str,
+               issued_at: datetime | None = None) -> tuple[DossierState, bool]:
+    """Record a stored document as the result of dossier ``code``: it gets a result-form
+    digitization code (<owner>.<result code>.<n>.<NN>), its validity, and stays reusable under
+    its owner. A result scanned into the dossier is taken off the component it filled."""
+    who = _who(by)
+    code = nfc(code.strip())
+    when = (issued_at or utc_now()).astimezone(UTC)
+    with archive._write() as conn:
+        xact_lock(conn, f"dossier:{code}")
+        dossier = conn.execute(select(Dossier.owner_id).where(Dossier.code == code)).first()
+        if dossier is None:
+            raise NotFoundError(f"không có hồ sơ {code}")
+        if conn.execute(select(DossierResult.id).where(
+                DossierResult.document_id == document_id)).first() is not None:
+            return _state(conn, code), False
+        doc = conn.execute(select(Document.owner_id).where(Document.id == document_id)).first()
+        if doc is None:
+            raise NotFoundError(f"không có giấy tờ {document_id} trong kho lưu trữ")
+        conn.execute(update(DossierComponent).where(
+            DossierComponent.dossier_code == code, DossierComponent.document_id == document_id,
+            DossierComponent.satisfied == SATISFIED_DIGITIZED).values(
+                satisfied=None, document_id=None, satisfied_at=None, satisfied_by=None))
+        number = 1 + int(conn.execute(select(func.count()).select_from(DossierResult)
+                                      .where(DossierResult.dossier_code == code)).scalar_one())
+        digi = assign_code(conn, code_format, owner=doc.owner_id or dossier.owner_id,
+                           procedure=result_code, component=str(number))
+        conn.execute(update(Document).where(Document.id == document_id).values(
+            digitization_code=digi, valid_until=valid_until,
+            owner_id=doc.owner_id or dossier.owner_id))
+        conn.execute(DossierResult.__table__.insert().values(
+            dossier_code=code, document_id=document_id, result_code=result_code,
+            born_digital=born_digital, issued_at=when, issued_on=local_day(when),
+            valid_until=valid_until, recorded_by=who))
+        audit_log.append(conn, "dossier.result", actor=who, target=f"dossier:{code}", detail={
+            "document_id": document_id, "result_code": result_code, "digitization_code": digi,
+            "born_digital": born_digital, "valid_until": valid_until.isoformat()
+            if valid_until else None})
+        return _state(conn, code), True
+
+
+def mark_pushed_to_store(archive: Archive, document_id: str, at: datetime) -> None:
+    """The exchange (issue 16) confirms a result reached the owner's data store."""
+    with archive._write() as conn:
+        conn.execute(update(DossierResult).where(DossierResult.document_id == document_id)
+                     .values(pushed_to_store_at=at.astimezone(UTC)))
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+def show(archive: Archive, code: str) -> DossierState:
+    with archive._read() as conn:
+        return _state(conn, nfc(code.strip()))
+
+
+def listing(archive: Archive, *, unit: str | None = None, date_from: date | None = None,
+            date_to: date | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+    """Dossiers received in [date_from, date_to] (local days), newest first, with counts of
+    their components by how they were satisfied."""
+    stmt = select(Dossier.code, Dossier.procedure_code, Dossier.procedure_name,
+                  Dossier.receiving_unit, Dossier.unit_level, Dossier.channel, Dossier.owner_id,
+                  Dossier.received_date, Dossier.received_at, Dossier.status, Dossier.status_at,
+                  Dossier.appointment_date)
+    if unit:
+        stmt = stmt.where(Dossier.receiving_unit == nfc(unit))
+    if date_from:
+        stmt = stmt.where(Dossier.received_date >= date_from)
+    if date_to:
+        stmt = stmt.where(Dossier.received_date <= date_to)
+    stmt = stmt.order_by(Dossier.received_date.desc(), Dossier.code.desc()).limit(limit)
+    with archive._read() as conn:
+        rows = conn.execute(stmt).all()
+        codes = [r.code for r in rows]
+        counts: dict[str, dict[str, int]] = {}
+        for start in range(0, len(codes), 500):
+            for c in conn.execute(select(DossierComponent.dossier_code,
+                                         DossierComponent.satisfied, func.count())
+                                  .where(DossierComponent.dossier_code.in_(
+                                      codes[start:start + 500]))
+                                  .group_by(DossierComponent.dossier_code,
+                                            DossierComponent.satisfied)):
+                counts.setdefault(c[0], {})[c[1] or "missing"] = int(c[2])
+    return [{"code": r.code, "procedure_code": r.procedure_code,
+             "procedure_name": r.procedure_name, "unit": r.receiving_unit,
+             "unit_level": r.unit_level, "channel": r.channel, "owner_id": r.owner_id,
+             "received_date": r.received_date.isoformat() if r.received_date else None,
+             "received_at": r.received_at.isoformat() if r.received_at else None,
+             "appointment_date": r.appointment_date.isoformat() if r.appointment_date else None,
+             "status": r.status, "status_at": r.status_at.isoformat() if r.status_at else None,
+             "components": counts.get(r.code, {})} for r in rows]
+
+
+_COMP_COLUMNS = (DossierComponent.position, DossierComponent.code, DossierComponent.name,
+                 DossierComponent.doc_type, DossierComponent.required, DossierComponent.satisfied,
+                 DossierComponent.document_id, Document.digitization_code,
+                 DossierComponent.satisfied_at, DossierComponent.satisfied_by)
+
+
+def _component_state(conn: Connection, comp_id: int) -> ComponentState:
+    row = conn.execute(select(*_COMP_COLUMNS)
+                       .outerjoin(Document, Document.id == DossierComponent.document_id)
+                       .where(DossierComponent.id == comp_id)).first()
+    assert row is not None
+    return ComponentState(*row)
+
+
+def _state(conn: Connection, code: str) -> DossierState:
+    d = conn.execute(select(Dossier).where(Dossier.code == code)).first()
+    if d is None:
+        raise NotFoundError(f"không có hồ sơ {code} trong kho lưu trữ")
+    comps = tuple(ComponentState(*row) for row in conn.execute(
+        select(*_COMP_COLUMNS).outerjoin(Document, Document.id == DossierComponent.document_id)
+        .where(DossierComponent.dossier_code == code).order_by(DossierComponent.position)))
+    history = tuple(StatusChange(h.status, h.at, h.recorded_by, h.note) for h in conn.execute(
+        select(DossierStatus.status, DossierStatus.at, DossierStatus.recorded_by,
+               DossierStatus.note).where(DossierStatus.dossier_code == code)
+        .order_by(DossierStatus.at, DossierStatus.id)))
+    results = tuple(ResultState(*row) for row in conn.execute(
+        select(DossierResult.document_id, DossierResult.result_code, Document.digitization_code,
+               DossierResult.born_digital, DossierResult.issued_at, DossierResult.valid_until,
+               DossierResult.pushed_to_store_at)
+        .join(Document, Document.id == DossierResult.document_id)
+        .where(DossierResult.dossier_code == code).order_by(DossierResult.id)))
+    docs = tuple(conn.execute(select(Document.id).where(Document.dossier_code == code)
+                              .order_by(Document.created_at, Document.id)).scalars())
+    return DossierState(
+        code=d.code, procedure_code=d.procedure_code, procedure_name=d.procedure_name,
+        unit=d.receiving_unit, unit_level=d.unit_level, channel=d.channel, owner_id=d.owner_id,
+        received_at=d.received_at, received_date=d.received_date,
+        appointment_date=d.appointment_date, status=d.status, status_at=d.status_at,
+        components=comps, history=history, results=results, documents=docs)

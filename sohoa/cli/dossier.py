@@ -1,0 +1,225 @@
+"""Dossiers and procedures: open a dossier as the one-stop system announces it, reuse stored
+documents for its components, move its status, add its result, report the plan's KPIs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from sohoa.cli.state import State, pass_state
+from sohoa.cli.output import emit_json, out
+from sohoa.records import DossierState
+
+_SATISFIED = {"digitized": "số hóa tại bộ phận", "reused": "dùng lại",
+              "owner_store": "lấy từ kho dữ liệu của công dân", None: "còn thiếu"}
+
+
+def _who(by: str | None) -> str:
+    from sohoa.pipeline.lookup import os_user
+
+    return (by or "").strip() or os_user()
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} không phải ngày: dùng YYYY-MM-DD",
+                                 param_hint=option) from None
+
+
+def by_option(command: Any) -> Any:
+    return click.option("--by", "by", envvar="SOHOA_USER",
+                        help="Ai thực hiện, ghi vào nhật ký (env SOHOA_USER; mặc định: người "
+                             "dùng hệ điều hành).")(command)
+
+
+def _local(at: datetime) -> str:
+    """An instant as desk staff read it: Vietnamese local time."""
+    from sohoa.pipeline.dossierdesk import VN
+
+    return at.astimezone(VN).strftime("%d/%m/%Y %H:%M")
+
+
+def print_state(state: DossierState) -> None:
+    out.print(f"[bold]Hồ sơ {state.code}[/] — {state.procedure_name or '(chưa rõ thủ tục)'} "
+              f"({state.procedure_code or '—'})")
+    out.print(f"  đơn vị {state.unit or '—'} ({state.unit_level or '—'}), kênh "
+              f"{state.channel or '—'}, người nộp {state.owner_id or '—'}")
+    received = _local(state.received_at) if state.received_at else (
+        state.received_date.isoformat() if state.received_date else "—")
+    out.print(f"  tiếp nhận {received}, hẹn trả {state.appointment_date or '—'}, "
+              f"trạng thái {state.status or '—'}")
+    for c in state.components:
+        mark = "✓" if c.satisfied else ("✗" if c.required else "·")
+        doc = f" {c.document_id}" if c.document_id else ""
+        code = f" [{c.digitization_code}]" if c.digitization_code else ""
+        out.print(f"  {mark} {c.code} {c.name}{' (bắt buộc)' if c.required else ''}: "
+                  f"{_SATISFIED.get(c.satisfied, c.satisfied)}{doc}{code}")
+    for r in state.results:
+        out.print(f"  kết quả {r.document_id} [{r.digitization_code}] "
+                  f"{'bản điện tử gốc' if r.born_digital else 'số hóa từ bản giấy'}, "
+                  f"hiệu lực đến {r.valid_until or 'vĩnh viễn'}")
+    for h in state.history:
+        out.print(f"  {_local(h.at)} {h.status} ({h.recorded_by})")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def procedures(state: State, as_json: bool) -> None:
+    """The procedure catalogue: components, result type, paper result, processing days."""
+    from sohoa.pipeline.dossierdesk import catalogue
+
+    for proc in catalogue(state.settings):
+        if as_json:
+            emit_json(proc.to_json())
+            continue
+        paper = "trả kết quả bằng giấy" if proc.paper_result else "không trả kết quả giấy"
+        out.print(f"[bold]{proc.code}[/] {proc.name} — kết quả {proc.result_code} "
+                  f"({proc.result_name}), {paper}, {proc.processing_days} ngày làm việc")
+        for c in proc.components:
+            out.print(f"  {c.code} {c.name} [{c.doc_type}]"
+                      f"{' (bắt buộc)' if c.required else ''}")
+
+
+@click.group()
+def dossier() -> None:
+    """Dossiers from the one-stop system: open, show, reuse, status, list."""
+
+
+@dossier.command("open")
+@click.argument("code")
+@click.option("--procedure", required=True, help="Mã TTHC (see `sohoa procedures`).")
+@click.option("--owner", required=True, help="The applicant's personal ID or organization code.")
+@click.option("--unit", required=True, help="The receiving unit's code (units.toml).")
+@click.option("--received", help="When it was received (ISO; local +07:00 if no offset; "
+                                 "default now).")
+@click.option("--channel", type=click.Choice(["counter", "postal", "online"]),
+              default="counter", show_default=True)
+@click.option("--appointment", help="Appointment date (default: processing days after).")
+@by_option
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def dossier_open(state: State, code: str, procedure: str, owner: str, unit: str,
+                 received: str | None, channel: str, appointment: str | None, by: str | None,
+                 as_json: bool) -> None:
+    """Open a dossier (idempotent: the same opening twice changes nothing)."""
+    from sohoa.pipeline import dossierdesk
+
+    with dossierdesk.with_archive(state.settings) as archive:
+        result, changed = dossierdesk.open_dossier(
+            archive, state.settings, code, procedure=procedure, owner=owner, unit=unit,
+            received=dossierdesk.parse_instant(received, "--received"), channel=channel,
+            appointment=_day(appointment, "--appointment"), by=_who(by))
+    if as_json:
+        emit_json({**result.to_json(), "changed": changed})
+        return
+    out.print("đã mở hồ sơ" if changed else "hồ sơ đã được mở trước đó, không thay đổi")
+    print_state(result)
+
+
+@dossier.command("show")
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def dossier_show(state: State, code: str, as_json: bool) -> None:
+    """A dossier: components and how each was satisfied, results, status history."""
+    from sohoa.pipeline import dossierdesk
+
+    with dossierdesk.with_archive(state.settings) as archive:
+        result = dossierdesk.show(archive, code)
+    if as_json:
+        emit_json(result.to_json())
+    else:
+        print_state(result)
+
+
+@dossier.command("reuse")
+@click.argument("code")
+@click.argument("document_id")
+@click.option("--component", help="The component's code or name (default: the first missing "
+                                  "one of the document's type).")
+@click.option("--from-store", is_flag=True,
+              help="The document comes from the owner's data store (Kho dữ liệu).")
+@click.option("--purpose", envvar="SOHOA_PURPOSE",
+              help="Why (default: handling this dossier). Written to the audit log.")
+@by_option
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def dossier_reuse(state: State, code: str, document_id: str, component: str | None,
+                  from_store: bool, purpose: str | None, by: str | None, as_json: bool) -> None:
+    """Reuse a stored, still valid document of the applicant for a component (no rescan)."""
+    from sohoa.pipeline import dossierdesk
+
+    with dossierdesk.with_archive(state.settings) as archive:
+        result, comp, changed = dossierdesk.reuse(
+            archive, code, document_id, component=component, by=_who(by), purpose=purpose,
+            from_store=from_store)
+    if as_json:
+        emit_json({"dossier": result.code, "component": comp.code, "name": comp.name,
+                   "document_id": comp.document_id, "satisfied": comp.satisfied,
+                   "digitization_code": comp.digitization_code, "changed": changed})
+        return
+    verb = "đã ghi nhận dùng lại" if changed else "đã dùng lại trước đó, không thay đổi"
+    out.print(f"{verb}: giấy tờ {comp.document_id} cho thành phần {comp.code} {comp.name} "
+              f"của hồ sơ {result.code}")
+
+
+@dossier.command("status")
+@click.argument("code")
+@click.argument("status", type=click.Choice(
+    ["queued", "received", "processing", "supplement", "resolved", "returned", "rejected"]))
+@click.option("--at", help="When (ISO; local +07:00 if no offset; default now).")
+@click.option("--note", help="A note kept with the change.")
+@by_option
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def dossier_status(state: State, code: str, status: str, at: str | None, note: str | None,
+                   by: str | None, as_json: bool) -> None:
+    """Record a status change (the same change twice changes nothing)."""
+    from sohoa.pipeline import dossierdesk
+
+    with dossierdesk.with_archive(state.settings) as archive:
+        result, changed = dossierdesk.set_status(
+            archive, code, status, at=dossierdesk.parse_instant(at), by=_who(by), note=note)
+    if as_json:
+        emit_json({**result.to_json(), "changed": changed})
+        return
+    out.print(f"hồ sơ {result.code}: {status}" + ("" if changed else " (đã có, không thay đổi)"))
+
+
+@dossier.command("list")
+@click.option("--unit", help="Only this receiving unit.")
+@click.option("--from", "date_from", help="Received on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", help="Received on or before (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=1000, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def dossier_list(state: State, unit: str | None, date_from: str | None, date_to: str | None,
+                 limit: int, as_json: bool) -> None:
+    """Dossiers received in a period, newest first."""
+    from sohoa.pipeline import dossierdesk
+
+    with dossierdesk.with_archive(state.settings) as archive:
+        rows = dossierdesk.listing(archive, unit=unit, date_from=_day(date_from, "--from"),
+                                   date_to=_day(date_to, "--to"), limit=limit)
+    if as_json:
+        for row in rows:
+            emit_json(row)
+        return
+    if not rows:
+        out.print("không có hồ sơ nào")
+        return
+    for r in rows:
+        comps = ", ".join(f"{_SATISFIED.get(k if k != 'missing' else None, k)} {n}"
+                          for k, n in sorted(r["components"].items()))
+        out.print(f"{r['code']} {r['received_date'] or '—'} {r['unit'] or '—'} "
+                  f"{r['procedure_name'] or '—'} [{r['status'] or '—'}] {comps}")
+
+
+COMMANDS = [procedures, dossier]

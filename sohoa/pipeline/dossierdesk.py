@@ -1,0 +1,127 @@
+"""The reuse loop at the desk: open a dossier from the catalogue, move its status, reuse stored
+documents for its components, list and show dossiers. Wires the reference data
+(``sohoa.procedures``) to the archive; the CLI and the API call these and hold no logic.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sohoa.archive import Archive
+from sohoa.archive import dossiers as records
+from sohoa.archive.dossiers import VN, local_day
+from sohoa.errors import ConfigError
+from sohoa.pipeline.services import open_archive
+from sohoa.pipeline.settings import Settings
+from sohoa.procedures import (
+    KPI_PATH,
+    PROCEDURES_PATH,
+    UNITS_PATH,
+    Catalogue,
+    KpiRules,
+    Units,
+    load_catalogue,
+    load_kpi_rules,
+    load_units,
+)
+from sohoa.records import DossierOpening, DossierState
+from sohoa.vntext import nfc
+
+
+def _path(settings: Settings, key: str, default: Path) -> Path:
+    value = str(settings.raw.get(key, "") or "").replace("{home}", str(settings.home))
+    return Path(value) if value else default
+
+
+def catalogue(settings: Settings) -> Catalogue:
+    return load_catalogue(_path(settings, "dossiers.procedures", PROCEDURES_PATH))
+
+
+def units(settings: Settings) -> Units:
+    return load_units(_path(settings, "dossiers.units", UNITS_PATH))
+
+
+def kpi_rules(settings: Settings) -> KpiRules:
+    return load_kpi_rules(_path(settings, "dossiers.kpi", KPI_PATH))
+
+
+def parse_instant(value: str | None, what: str = "--at") -> datetime | None:
+    """An ISO date-time; without an offset it is Vietnamese local time (+07:00), a bare date
+    is that day at 00:00 local."""
+    if value is None or not value.strip():
+        return None
+    try:
+        at = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(f"{what} {value!r} không phải thời điểm hợp lệ; dùng dạng "
+                          "2026-03-02T08:15 hoặc 2026-03-02T08:15+07:00") from None
+    return at if at.tzinfo is not None else at.replace(tzinfo=VN)
+
+
+def working_days_after(day: date, days: int) -> date:
+    """The appointment date: ``days`` working days (Monday–Friday) after ``day``."""
+    current, left = day, days
+    while left > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+def opening(settings: Settings, code: str, *, procedure: str, owner: str, unit: str,
+            received: datetime | None = None, channel: str = "counter",
+            appointment: date | None = None) -> DossierOpening:
+    """A dossier opening filled from the catalogue (components, appointment) and the units
+    (level)."""
+    proc = catalogue(settings).get(procedure)
+    known = units(settings)
+    unit = nfc(unit.strip())
+    if not unit:
+        raise ConfigError("thiếu mã đơn vị tiếp nhận (--unit)")
+    received_at = received or datetime.now(VN)
+    return DossierOpening(
+        code=nfc(code.strip()), procedure_code=proc.code, procedure_name=proc.name, unit=unit,
+        unit_level=known.level_of(unit), channel=channel, owner_id=owner.strip(),
+        received_at=received_at,
+        appointment_date=appointment or working_days_after(local_day(received_at),
+                                                           proc.processing_days),
+        components=tuple((c.code, c.name, c.doc_type, c.required) for c in proc.components))
+
+
+def open_dossier(archive: Archive, settings: Settings, code: str, *, procedure: str,
+                 owner: str, unit: str, received: datetime | None = None,
+                 channel: str = "counter", appointment: date | None = None,
+                 by: str) -> tuple[DossierState, bool]:
+    spec = opening(settings, code, procedure=procedure, owner=owner, unit=unit,
+                   received=received, channel=channel, appointment=appointment)
+    return records.open_dossier(archive, spec, by=by)
+
+
+def set_status(archive: Archive, code: str, status: str, *, at: datetime | None, by: str,
+               note: str | None = None) -> tuple[DossierState, bool]:
+    return records.set_status(archive, code, status, at=at, by=by, note=note)
+
+
+def reuse(archive: Archive, code: str, document_id: str, *, component: str | None, by: str,
+          purpose: str | None, from_store: bool = False) -> tuple[DossierState, Any, bool]:
+    why = (purpose or "").strip() or f"Giải quyết hồ sơ {code.strip()}"
+    return records.reuse(archive, code, document_id, component=component, by=by, purpose=why,
+                         from_store=from_store)
+
+
+def show(archive: Archive, code: str) -> DossierState:
+    return records.show(archive, code)
+
+
+def listing(archive: Archive, *, unit: str | None = None, date_from: date | None = None,
+            date_to: date | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+    if date_from and date_to and date_from > date_to:
+        raise ConfigError(f"khoảng ngày trống: {date_from} sau {date_to}")
+    return records.listing(archive, unit=unit, date_from=date_from, date_to=date_to,
+                           limit=limit)
+
+
+def with_archive(settings: Settings) -> Archive:
+    return open_archive(settings)

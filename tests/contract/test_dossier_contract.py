@@ -1,0 +1,199 @@
+"""The reuse loop's records on both catalogs (SQLite + files, PostgreSQL + S3): a dossier opened
+by the one-stop system, scanned papers filling its components by type with their digitization
+codes, reuse of an earlier document (and the three refusals that change nothing), status
+history, results, and the idempotency the one-stop system relies on."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from backends import Place
+from sqlalchemy import func, select, update
+
+from sohoa.archive import Archive
+from sohoa.archive import dossiers as dz
+from sohoa.archive.dossiers import ReuseRefusedError
+from sohoa.archive.models import AuditEntry, Document
+from sohoa.errors import NotFoundError, WorkflowError
+from sohoa.records import DocumentRecord, DossierOpening, PageRecord, sha256_hex
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from sample_files import page_image, pdf_bytes
+
+VN = timezone(timedelta(hours=7))
+OWNER = "075203001234"
+OTHER = "079190004321"
+KHAI_SINH = ("1.001193.000.00.00.H19", "Đăng ký khai sinh")
+COMPONENTS = (("TP1", "Tờ khai đăng ký khai sinh", "application_form", True),
+              ("TP2", "Căn cước của người đi đăng ký", "citizen_id_card", True),
+              ("TP3", "Giấy chứng nhận kết hôn của cha, mẹ", "marriage_certificate", False))
+OFFICER = "Trần Thị Bình"
+
+
+def opening(code: str, owner: str = OWNER, at: datetime | None = None) -> DossierOpening:
+    return DossierOpening(code=code, procedure_code=KHAI_SINH[0], procedure_name=KHAI_SINH[1],
+                          unit="H19.22.31", unit_level="xa", channel="counter", owner_id=owner,
+                          received_at=at or datetime(2026, 3, 2, 8, 15, tzinfo=VN),
+                          appointment_date=date(2026, 3, 3), components=COMPONENTS)
+
+
+def store(archive: Archive, seed: str, dossier: str, doc_type: str, *, owner: str | None = OWNER,
+          valid_until: date | None = None) -> str:
+    image = page_image(seed)
+    page = PageRecord(source=f"/scans/{seed}.tif", index=0, sha256=sha256_hex(image),
+                      side="front", rotation=0, skew=0.0, confidence=0.9)
+    pdf = pdf_bytes(f"{doc_type} {seed}")
+    rec = DocumentRecord(
+        doc_key=hashlib.sha256(page.sha256.encode()).hexdigest(), dossier_code=dossier,
+        unit="H19.22.31", doc_type=doc_type, title=doc_type.upper(), owner_id=owner,
+        owner_kind="person" if owner else None, owner_name="Nguyễn Văn An", fields={},
+        field_flags=(), text="Đồng Nai", pages=(page,), confidence=0.9, needs_review=False,
+        review_reasons=(), pdf_sha256=sha256_hex(pdf), pdf_size=len(pdf), signature=None,
+        issue_date=date(2020, 1, 2), valid_until=valid_until,
+        ingested_at=datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    doc_id, created = archive.store_document(rec, pdf, [image])
+    assert created
+    return doc_id
+
+
+def audit_count(archive: Archive) -> int:
+    with archive._read() as conn:
+        return int(conn.execute(select(func.count()).select_from(AuditEntry)).scalar_one())
+
+
+@pytest.fixture
+def archive(place: Place) -> Archive:
+    arc = place.open()
+    yield arc
+    arc.close()
+
+
+def test_scans_fill_components_and_get_digitization_codes(archive: Archive) -> None:
+    code = "H19.22.31-260302-0001"
+    state, changed = dz.open_dossier(archive, opening(code), by=OFFICER)
+    assert changed and state.status == "received" and state.received_date == date(2026, 3, 2)
+    assert [c.satisfied for c in state.components] == [None, None, None]
+
+    card = store(archive, "card", code, "citizen_id_card")
+    form = store(archive, "form", code, "application_form")
+    state = dz.show(archive, code)
+    by_code = {c.code: c for c in state.components}
+    assert (by_code["TP2"].satisfied, by_code["TP2"].document_id) == ("digitized", card)
+    assert (by_code["TP1"].satisfied, by_code["TP1"].document_id) == ("digitized", form)
+    assert by_code["TP3"].satisfied is None
+    assert by_code["TP2"].digitization_code == f"{OWNER}.{KHAI_SINH[0]}.TP2.01"
+    assert by_code["TP1"].digitization_code == f"{OWNER}.{KHAI_SINH[0]}.TP1.01"
+    assert set(state.documents) == {card, form}
+    assert archive.get_document(card)["digitization_code"] == f"{OWNER}.{KHAI_SINH[0]}.TP2.01"
+
+    # The same prefix again (a second dossier, same owner, procedure and component): NN counts.
+    code2 = "H19.22.31-260302-0002"
+    dz.open_dossier(archive, opening(code2), by=OFFICER)
+    card2 = store(archive, "card-2", code2, "citizen_id_card")
+    assert archive.get_document(card2)["digitization_code"] == f"{OWNER}.{KHAI_SINH[0]}.TP2.02"
+
+    # A paper in a dossier the one-stop system never announced: its type and number.
+    loose = store(archive, "loose", "HS-SCAN-ONLY", "birth_certificate", owner=None)
+    assert archive.get_document(loose)["digitization_code"] == ".birth_certificate.1.01"
+
+
+def test_opening_is_idempotent_and_keeps_its_facts(archive: Archive) -> None:
+    code = "H19.22.31-260302-0003"
+    _, changed = dz.open_dossier(archive, opening(code), by=OFFICER)
+    before = audit_count(archive)
+    again, changed_again = dz.open_dossier(archive, opening(code), by=OFFICER)
+    assert changed and not changed_again and audit_count(archive) == before
+    assert len(again.history) == 1
+    with pytest.raises(WorkflowError, match="thông tin khác"):
+        dz.open_dossier(archive, opening(code, owner=OTHER), by=OFFICER)
+    assert dz.show(archive, code).owner_id == OWNER
+
+
+def test_documents_scanned_before_opening_fill_components(archive: Archive) -> None:
+    code = "H19.22.31-260302-0004"
+    card = store(archive, "early-card", code, "citizen_id_card")
+    state, _ = dz.open_dossier(archive, opening(code), by=OFFICER)
+    assert [(c.code, c.document_id) for c in state.components if c.satisfied] == [("TP2", card)]
+    # The scan's later documents do not overwrite what the one-stop system said.
+    store(archive, "late-form", code, "application_form")
+    assert dz.show(archive, code).unit == "H19.22.31"
+
+
+def test_reuse_and_its_refusals(archive: Archive) -> None:
+    old = "H19.22.31-250110-0007"
+    dz.open_dossier(archive, opening(old, at=datetime(2025, 1, 10, 9, 0, tzinfo=VN)), by=OFFICER)
+    marriage = store(archive, "marriage", old, "marriage_certificate")
+    other_owner = store(archive, "other", old, "marriage_certificate", owner=OTHER)
+    expired = store(archive, "expired", old, "marriage_certificate",
+                    valid_until=date(2025, 12, 31))
+    disposed = store(archive, "disposed", old, "marriage_certificate")
+    with archive._write() as conn:  # the tombstone a disposal execution leaves
+        conn.execute(update(Document).where(Document.id == disposed).values(status="disposed"))
+
+    code = "H19.22.31-260302-0005"
+    dz.open_dossier(archive, opening(code), by=OFFICER)
+    before_state, before_audit = dz.show(archive, code), audit_count(archive)
+    refusals = {other_owner: "chủ sở hữu khác", expired: "hết hiệu lực", disposed: "đã bị hủy"}
+    for doc_id, words in refusals.items():
+        with pytest.raises(ReuseRefusedError, match=words):
+            dz.reuse(archive, code, doc_id, component="TP3", by=OFFICER, purpose=code,
+                     today=date(2026, 3, 2))
+        assert dz.show(archive, code) == before_state
+        assert audit_count(archive) == before_audit
+
+    _, comp, changed = dz.reuse(archive, code, marriage, component=None, by=OFFICER,
+                                purpose=f"Giải quyết hồ sơ {code}", today=date(2026, 3, 2))
+    assert changed and (comp.code, comp.satisfied, comp.document_id) == ("TP3", "reused",
+                                                                         marriage)
+    assert comp.satisfied_by == OFFICER
+    event = archive.audit_events(target=f"dossier:{code}", limit=1)[0]
+    assert event["action"] == "dossier.reused" and event["actor"] == OFFICER
+    assert event["detail"]["purpose"] == f"Giải quyết hồ sơ {code}"
+    assert event["detail"]["document_id"] == marriage
+
+    # The same reuse again changes nothing; another paper for a filled component is refused.
+    _, _, again = dz.reuse(archive, code, marriage, component="TP3", by=OFFICER, purpose=code,
+                           today=date(2026, 3, 2))
+    assert not again and audit_count(archive) == before_audit + 1
+    second = store(archive, "marriage-2", old, "marriage_certificate")
+    with pytest.raises(WorkflowError, match="đã có giấy tờ"):
+        dz.reuse(archive, code, second, component="TP3", by=OFFICER, purpose=code)
+    with pytest.raises(NotFoundError):
+        dz.reuse(archive, code, "0000000000000000", component=None, by=OFFICER, purpose=code)
+
+
+def test_status_history_is_idempotent(archive: Archive) -> None:
+    code = "H19.22.31-260302-0006"
+    dz.open_dossier(archive, opening(code), by=OFFICER)
+    at = datetime(2026, 3, 2, 10, 0, tzinfo=VN)
+    _, changed = dz.set_status(archive, code, "processing", at=at, by=OFFICER)
+    _, again = dz.set_status(archive, code, "processing", at=at, by=OFFICER)
+    assert changed and not again
+    # A late report of an earlier change is kept in the history but does not move the status.
+    dz.set_status(archive, code, "resolved", at=at + timedelta(hours=5), by=OFFICER)
+    state, _ = dz.set_status(archive, code, "queued", at=at - timedelta(hours=3), by=OFFICER)
+    assert state.status == "resolved"
+    assert [h.status for h in state.history] == ["queued", "received", "processing", "resolved"]
+    with pytest.raises(NotFoundError):
+        dz.set_status(archive, "H19-NOPE", "processing", at=None, by=OFFICER)
+
+
+def test_result_gets_its_own_code_and_is_reusable(archive: Archive) -> None:
+    code = "H19.22.31-260302-0008"
+    dz.open_dossier(archive, opening(code), by=OFFICER)
+    result_doc = store(archive, "result", code, "birth_certificate")
+    state, changed = dz.add_result(archive, code, result_doc, result_code="KQ.001193",
+                                   born_digital=True, valid_until=None, by=OFFICER,
+                                   code_format=dz.DEFAULT_CODE_FORMAT,
+                                   issued_at=datetime(2026, 3, 3, 9, 0, tzinfo=VN))
+    assert changed and len(state.results) == 1
+    assert state.results[0].digitization_code == f"{OWNER}.KQ.001193.1.01"
+    _, again = dz.add_result(archive, code, result_doc, result_code="KQ.001193",
+                             born_digital=True, valid_until=None, by=OFFICER,
+                             code_format=dz.DEFAULT_CODE_FORMAT)
+    assert not again
+    assert result_doc in [r["document_id"] for r in archive.reuse(OWNER)]
