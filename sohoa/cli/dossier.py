@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from sohoa.cli.state import State, pass_state
 from sohoa.cli.output import emit_json, out
+from sohoa.cli.state import State, pass_state
 from sohoa.records import DossierState
 
 _SATISFIED = {"digitized": "số hóa tại bộ phận", "reused": "dùng lại",
