@@ -15,10 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, or_, select
 
 from sohoa.archive.audit import Chain, canonical_json
-from sohoa.archive.models import AccessEntry, AccessHead
+from sohoa.archive.models import AccessEntry, AccessHead, Document
 from sohoa.archive.policy import Caller
 from sohoa.vntext import nfc
 
@@ -54,12 +54,21 @@ def verify(conn: Connection) -> list[str]:
 
 def events(conn: Connection, *, owner: str | None = None, document: str | None = None,
            user: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-    """The newest ``limit`` entries matching every filter given, newest first."""
+    """The newest ``limit`` entries matching every filter given, newest first.
+
+    The owner is resolved when the log is read, not only when it was written: a read of a
+    document whose owner was not known yet (review before the owner was set) or was misread
+    then is the owner's read once the document is theirs. A document's reads are the entries
+    naming it and the searches and exports that listed it among their results."""
     stmt = select(AccessEntry).order_by(AccessEntry.seq.desc()).limit(limit)
     if owner is not None:
-        stmt = stmt.where(AccessEntry.owner_id == owner)
+        owned = select(Document.id).where(Document.owner_id == owner)
+        stmt = stmt.where(or_(AccessEntry.owner_id == owner,
+                              AccessEntry.document_id.in_(owned)))
     if document is not None:
-        stmt = stmt.where(AccessEntry.document_id == document)
+        listed = "%" + _like_escape(json.dumps(document)) + "%"
+        stmt = stmt.where(or_(AccessEntry.document_id == document,
+                              AccessEntry.request.like(listed, escape="\\")))
     if user is not None:
         stmt = stmt.where(AccessEntry.user == nfc(user))
     return [{"seq": r["seq"], "at": r["at"], "user": r["user"], "role": r["role"],
@@ -68,3 +77,7 @@ def events(conn: Connection, *, owner: str | None = None, document: str | None =
              "document_id": r["document_id"], "request": json.loads(r["request"]),
              "result_count": r["result_count"], "hash": r["hash"]}
             for r in conn.execute(stmt).mappings()]
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

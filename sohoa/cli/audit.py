@@ -56,6 +56,13 @@ def audit_show(state: State, target: str | None, owner: str | None, limit: int,
         else:
             out.print(f"{event.get('at')} {event.get('actor')} {event.get('action')} "
                       f"{event.get('target') or ''}")
+    if target:
+        from sohoa.cli.integrator import print_reads
+        from sohoa.pipeline import lookup
+
+        # A document's history includes who read it (the access log), owner known or not.
+        reads = lookup.access_log(state.settings, document=target, limit=limit)
+        print_reads(reads, as_json, heading=f"reads of {target} (newest first, times in UTC):")
 
 
 COMMANDS = [audit]

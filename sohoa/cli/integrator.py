@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from rich.table import Table
 
@@ -98,14 +100,21 @@ def print_access(state: State, owner: str, limit: int, as_json: bool) -> None:
     from sohoa.pipeline import lookup
 
     events = lookup.access_log(state.settings, owner=owner, limit=limit)
-    if as_json:
-        for event in events:
-            emit_json(event)
-        return
-    if not events:
+    if not events and not as_json:
         out.print(f"nobody has looked at the documents of {owner}")
         return
-    out.print(f"who looked at the documents of {owner} (newest first, times in UTC):")
+    print_reads(events, as_json,
+                heading=f"who looked at the documents of {owner} (newest first, times in UTC):")
+
+
+def print_reads(events: list[dict[str, Any]], as_json: bool, *, heading: str) -> None:
+    if as_json:
+        for event in events:
+            emit_json({"log": "access", **event})
+        return
+    if not events:
+        return
+    out.print(heading)
     for e in events:
         what = e["action"] + (f" {e['document_id']}" if e["document_id"] else "")
         out.print(f"{e['at'][:19].replace('T', ' ')}  {e['user']} ({e['role']}, "

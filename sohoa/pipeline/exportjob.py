@@ -51,7 +51,8 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
         progress.start(len(ids))
         by_dossier: dict[str, list[dict[str, Any]]] = {}
         dossiers: dict[str, dict[str, Any] | None] = {}
-        owners: dict[str, int] = {}
+        owners: dict[str, list[str]] = {}
+        unowned: list[str] = []
         written = 0
         for doc_id in ids:
             doc = archive.get_document(doc_id)
@@ -62,7 +63,9 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
             by_dossier.setdefault(doc["dossier_code"], []).append(doc)
             dossiers[doc["dossier_code"]] = doc["dossier"]
             if doc["owner_id"]:
-                owners[doc["owner_id"]] = owners.get(doc["owner_id"], 0) + 1
+                owners.setdefault(doc["owner_id"], []).append(doc_id)
+            else:
+                unowned.append(doc_id)
             emit({"document_id": doc_id, "dossier_code": doc["dossier_code"],
                   "file": f"data/{folder}/{doc_id}.pdf"})
             progress.advance()
@@ -88,11 +91,14 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
             "selection": selection, "documents": ids, "dossiers": sorted(by_dossier),
             "purpose": purpose, **totals})
         caller = Caller(user=by, role="archivist", unit=settings.unit or "", channel="cli")
+        request = {"export": str(out.resolve()), **selection}
+        # One entry per owner naming their documents, and one per document whose owner is
+        # not known yet: every read is findable by document, and by owner once known.
         archive.log_access(caller, "export", purpose, [
-            Read(owner_id=o, result_count=n, request={"export": str(out.resolve()),
-                                                      **selection})
-            for o, n in sorted(owners.items())] or [
-            Read(owner_id=None, result_count=len(ids), request=selection)])
+            Read(owner_id=o, result_count=len(docs), request={**request, "documents": docs})
+            for o, docs in sorted(owners.items())] + [
+            Read(owner_id=None, document_id=d, result_count=1, request=request)
+            for d in unowned] or [Read(owner_id=None, result_count=0, request=request)])
     return {"bag": str(out), "documents": len(ids), "dossiers": len(by_dossier),
             "audit_events": len(events), "pdfs_written": written, **totals}
 

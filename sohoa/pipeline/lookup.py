@@ -92,11 +92,15 @@ class Reader:
                                    date_from=date_from, date_to=date_to, limit=limit)
         request = {"q": nfc(query), "owner": owner, "type": doc_type, "unit": unit,
                    "from": date_from, "to": date_to, "limit": limit}
-        per_owner = Counter(h.get("owner_id") for h in hits)
+        per_owner = Counter(h.get("owner_id") for h in hits if h.get("owner_id"))
         reads = [Read(owner_id=o, result_count=n, request={
                     **request, "documents": [h["document_id"] for h in hits
                                              if h.get("owner_id") == o]})
                  for o, n in per_owner.items()]
+        # A hit whose owner is not known yet gets an entry of its own naming the document,
+        # so that the read reaches its owner's history once review sets the owner.
+        reads += [Read(owner_id=None, document_id=h["document_id"], result_count=1,
+                       request=request) for h in hits if not h.get("owner_id")]
         self.archive.log_access(caller, "search", why,
                                 reads or [Read(owner_id=owner, result_count=0, request=request)])
         return hits
