@@ -48,6 +48,10 @@ class SigningSettings:
     location: str = ""
     seal_image: str | None = None  # PNG of the red seal (TT 01/2019 variant); None: text only
     seal_size_mm: float = 36.0  # the seal's real diameter; it is printed at this size
+    # The first signature of a document certifies it (DocMDP): after it, only more signatures,
+    # form filling, validation data and document timestamps (B-LTA, renewals) may be added;
+    # anything else, such as painting over a page, breaks it for every validator.
+    certify: bool = True
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:

@@ -32,6 +32,7 @@ from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject, NameObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields, signers
+from pyhanko.sign.fields import MDPPerm
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.timestamps import HTTPTimeStamper
@@ -298,7 +299,8 @@ class DocumentSigner:
         # through pyHanko's 4 kB chunks. The coroutine returns nothing: on Python 3.11
         # asyncio.run() builds the repr of the finished task, result included, twice (to
         # restore the SIGINT handler), and the repr of a 17 MB bytes result costs ~0.25 s.
-        asyncio.run(self._sign(writer, name, box, rotation, moment))
+        certify = self.settings.certify and not _signed_before(writer)
+        asyncio.run(self._sign(writer, name, box, rotation, certify, moment))
         return SignatureSummary(
             level=self.settings.level,
             signer=self.key.signer_name,
@@ -313,7 +315,7 @@ class DocumentSigner:
             return self._tls
 
     def _pdf_signer(
-        self, name: str, box: tuple[float, float, float, float], rotation: int
+        self, name: str, box: tuple[float, float, float, float], rotation: int, certify: bool
     ) -> signers.PdfSigner:
         level = self.settings.level
         context = None
@@ -330,6 +332,12 @@ class DocumentSigner:
                 fetcher_backend=AIOHttpFetcherBackend(session=_CurrentHttp()),
             )
         meta = signers.PdfSignatureMetadata(
+            # The first signature locks the document at DocMDP level 2 (fill forms and sign):
+            # the later signatures of a workflow, DSS updates and document timestamps stay
+            # allowed (ISO 32000-2 12.8.2.2, ETSI EN 319 142-1 5.4); a later signature is an
+            # approval signature (a document has at most one certification signature).
+            certify=certify,
+            docmdp_permissions=MDPPerm.FILL_FORMS,
             field_name=name,
             md_algorithm=DIGEST,
             subfilter=fields.SigSeedSubFilter.PADES,
@@ -362,6 +370,7 @@ class DocumentSigner:
         name: str,
         box: tuple[float, float, float, float],
         rotation: int,
+        certify: bool,
         moment: datetime,
     ) -> None:
         # One HTTP session per signature (sessions belong to an event loop) for the TSA and the
@@ -370,7 +379,7 @@ class DocumentSigner:
         if self.settings.level != "B-B":
             http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=self._tls_context()))
             _HTTP.set(http)  # this task's context: seen by the tasks pyHanko starts from here
-        pdf_signer = self._pdf_signer(name, box, rotation)
+        pdf_signer = self._pdf_signer(name, box, rotation, certify)
         context = pdf_signer.signature_meta.validation_context
         try:
             session = pdf_signer.init_signing_session(writer)
@@ -442,6 +451,14 @@ class _CurrentHttp(LazySession):
 
     async def close(self) -> None:
         return None
+
+
+def _signed_before(writer: IncrementalPdfFileWriter) -> bool:
+    """Whether the document already carries a signature (or is certified)."""
+    perms = writer.prev.root.get("/Perms")
+    if perms is not None and "/DocMDP" in perms.get_object():
+        return True
+    return any(True for _ in fields.enumerate_sig_fields(writer.prev, filled_status=True))
 
 
 def _next_field_name(writer: IncrementalPdfFileWriter) -> str:

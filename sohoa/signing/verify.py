@@ -22,7 +22,21 @@ from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESPassed
-from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, DiffResult, ModificationLevel
+from pyhanko.sign.diff_analysis import (
+    CatalogModificationRule,
+    DiffResult,
+    DocInfoRule,
+    DSSCompareRule,
+    FormUpdatingRule,
+    GenericFieldModificationRule,
+    MetadataUpdateRule,
+    ModificationLevel,
+    ObjectStreamRule,
+    SigFieldCreationRule,
+    SigFieldModificationRule,
+    StandardDiffPolicy,
+    XrefStreamRule,
+)
 
 # The two DSS/archival readers are private in pyHanko 0.38; they are what its own LTA process
 # uses, and the basic and with-time processes need the same embedded revocation data.
@@ -64,6 +78,29 @@ from .revisions import removed_signatures
 from .trust import load_certificates
 
 PADES_SUBFILTER = "/ETSI.CAdES.detached"
+
+# pyHanko's default diff policy but for one rule: a visible signature field may be added after a
+# certification signature, as Acrobat and DSS accept. The first signature of a sohoa document
+# certifies it (DocMDP level 2) and a later signer of the same workflow (the agency after the
+# desk officer) adds a visible stamp; pyHanko's default, "stricter than Acrobat", would call
+# that a forbidden change. Everything else a certification forbids stays forbidden.
+ARCHIVE_DIFF_POLICY = StandardDiffPolicy(
+    global_rules=[
+        CatalogModificationRule(),
+        DocInfoRule().as_qualified(ModificationLevel.LTA_UPDATES),
+        XrefStreamRule().as_qualified(ModificationLevel.LTA_UPDATES),
+        ObjectStreamRule().as_qualified(ModificationLevel.LTA_UPDATES),
+        DSSCompareRule().as_qualified(ModificationLevel.LTA_UPDATES),
+        MetadataUpdateRule().as_qualified(ModificationLevel.LTA_UPDATES),
+    ],
+    form_rule=FormUpdatingRule(
+        field_rules=[
+            SigFieldCreationRule(allow_new_visible_after_certify=True),
+            SigFieldModificationRule(),
+            GenericFieldModificationRule(),
+        ],
+    ),
+)
 
 _MODIFICATION = {
     ModificationLevel.NONE: "none",
@@ -153,7 +190,7 @@ def _validation_spec(roots: list[asn1_x509.Certificate], allow_fetching: bool) -
                 match_all_key_usages=False,
             ),
         ),
-        diff_policy=DEFAULT_DIFF_POLICY,
+        diff_policy=ARCHIVE_DIFF_POLICY,
     )
 
 
@@ -325,7 +362,7 @@ def _timestamp_problems(reader: PdfFileReader) -> list[str]:
     problems = []
     for ts in reader.embedded_timestamp_signatures:
         try:
-            ts.compute_integrity_info(diff_policy=DEFAULT_DIFF_POLICY)
+            ts.compute_integrity_info(diff_policy=ARCHIVE_DIFF_POLICY)
             intact = ts.compute_digest() == _tst_imprint(ts)
         except (SignatureValidationError, PdfError, ValueError, KeyError):
             intact = False

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from signing_helpers import AGENCY, flip_byte_in_signed_range, image_pdf
+from signing_helpers import AGENCY, add_page_content, flip_byte_in_signed_range, image_pdf
 from signing_pki import LocalPki
 
 from sohoa.signing import DocumentSigner, KeySource, SigningSettings, renew_timestamps
@@ -59,9 +59,9 @@ def dss_verdicts(
     return dict(zip(pdfs, reports, strict=True))
 
 
-def _signer(pki: LocalPki, key: KeySource, level: str) -> DocumentSigner:
+def _signer(pki: LocalPki, key: KeySource, level: str, *, certify: bool = True) -> DocumentSigner:
     return DocumentSigner(
-        key, SigningSettings(level=level, tsa_url=pki.tsa_url), AGENCY,
+        key, SigningSettings(level=level, tsa_url=pki.tsa_url, certify=certify), AGENCY,
         extra_trust_roots=[pki.root_pem],
     )
 
@@ -80,6 +80,15 @@ def signed(pki: LocalPki, pki_key: KeySource) -> dict[str, bytes]:
     files["B-LTA"] = lta
     files["renewed"] = renew_timestamps(lta, tsa_url=pki.tsa_url, trust_roots=[pki.root_pem])
     files["tampered"] = flip_byte_in_signed_range(lta)
+    # Painted over after signing (a black box on page 1, an incremental update): the
+    # certification signature forbids it; the same signature without the lock only warns.
+    files["painted"] = add_page_content(lta)
+    files["painted-renewed"] = add_page_content(files["renewed"])
+    unlocked, _ = _signer(pki, pki_key, "B-LTA", certify=False).sign(image_pdf(1, pdfa=True))
+    files["painted-unlocked"] = add_page_content(unlocked)
+    # A workflow's second signer after the certifying one (the agency after the desk officer):
+    # a new visible signature is what a level-2 certification allows.
+    files["countersigned"], _ = _signer(pki, pki_key, "B-LTA").sign(lta)
     return files
 
 
@@ -151,3 +160,30 @@ def test_tampered_b_lta_fails(offline: dict[str, dict[str, Any]]) -> None:
     signature = _only(offline["tampered"])
     assert signature["indication"] == "TOTAL_FAILED", signature
     assert signature["sub_indication"] == "HASH_FAILURE", signature
+
+
+@pytest.mark.parametrize("name", ["painted", "painted-renewed"])
+def test_painted_over_certified_document_fails(
+    offline: dict[str, dict[str, Any]], name: str
+) -> None:
+    signature = _only(offline[name])
+    assert signature["indication"] == "TOTAL_FAILED", signature
+    assert any("DocMDP" in e or "MDP" in e or "permission" in e.lower()
+               for e in signature["errors"]), signature
+
+
+def test_painted_over_unlocked_signature_only_warns(offline: dict[str, dict[str, Any]]) -> None:
+    # What sohoa signed before certifying: DSS sees the change, and lets it pass.
+    signature = _only(offline["painted-unlocked"])
+    assert signature["indication"] == "TOTAL_PASSED", signature
+    assert signature["warnings"], signature
+
+
+def test_second_signer_after_the_certification_passes(
+    offline: dict[str, dict[str, Any]],
+) -> None:
+    report = offline["countersigned"]
+    assert len(report["signatures"]) == 2, report
+    for signature in report["signatures"]:
+        assert signature["indication"] == "TOTAL_PASSED", signature
+        assert not any("MDP" in e for e in signature["errors"] + signature["warnings"])

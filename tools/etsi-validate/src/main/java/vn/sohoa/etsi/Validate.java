@@ -19,8 +19,11 @@ import eu.europa.esig.dss.spi.x509.CommonTrustedCertificateSource;
 import eu.europa.esig.dss.validation.SignedDocumentValidator;
 import eu.europa.esig.dss.validation.reports.Reports;
 
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.SimpleDateFormat;
@@ -32,6 +35,12 @@ import java.util.TimeZone;
 /**
  * Validates the signatures of one PDF with the EU's DSS library (ETSI EN 319 102-1, DSS's default
  * validation policy) against the trust anchors given. Prints one JSON object on stdout.
+ *
+ * One change to the default policy: the checks that a signer's lock was respected (DocMDP of a
+ * certification signature, FieldMDP and SigFieldLock of a field lock) FAIL instead of WARN. DSS
+ * ships them as warnings; an archive that certifies its documents means the lock, and a copy
+ * painted over after signing must not pass. Changes to a document that nothing locked stay
+ * warnings, as in the default.
  *
  * Offline by default: no OCSP, CRL or AIA fetching, only what the file embeds (what an archive
  * must rely on decades later). With --online DSS may also fetch OCSP responses, CRLs and issuer
@@ -114,7 +123,7 @@ public final class Validate {
             SignedDocumentValidator validator =
                     SignedDocumentValidator.fromDocument(new FileDocument(pdf));
             validator.setCertificateVerifier(verifier);
-            Reports reports = validator.validateDocument();
+            Reports reports = validator.validateDocument(lockingPolicy());
             if (reportsDir != null) {
                 Path dir = pdfs.size() == 1 ? reportsDir : reportsDir.resolve(String.valueOf(n));
                 Files.createDirectories(dir);
@@ -126,6 +135,26 @@ public final class Validate {
             }
             System.out.println(toJson(pdf, online, reports.getSimpleReport()));
         }
+    }
+
+    /** DSS's default policy with the lock checks (DocMDP, FieldMDP, SigFieldLock) at FAIL. */
+    private static InputStream lockingPolicy() throws IOException {
+        String policy;
+        try (InputStream in = Validate.class.getResourceAsStream("/policy/constraint.xml")) {
+            if (in == null) {
+                throw new IOException("DSS's default policy (/policy/constraint.xml) is missing");
+            }
+            policy = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String strict = policy;
+        for (String check : new String[] {"DocMDP", "FieldMDP", "SigFieldLock"}) {
+            strict = strict.replace("<" + check + " Level=\"WARN\" />",
+                    "<" + check + " Level=\"FAIL\" />");
+        }
+        if (strict.equals(policy)) {
+            throw new IOException("DSS's default policy no longer has the lock checks at WARN");
+        }
+        return new ByteArrayInputStream(strict.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String toJson(String pdf, boolean online, SimpleReport report) {
