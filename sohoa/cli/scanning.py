@@ -17,7 +17,9 @@ from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
 
 def _show_document(event: dict[str, Any]) -> None:
     """One line per outcome, for people (``--json`` prints the events as they are)."""
-    if "outcome" in event:
+    if "waiting" in event:
+        err.print(f"[yellow]waiting[/] {event['file']}: {event['waiting']}")
+    elif "outcome" in event:
         if event["outcome"] == "done" and not event["reason"]:
             out.print(f"[green]done[/] {event['file']}: {event['stored']} document(s) stored, "
                       f"{event['duplicates']} already stored, {event['pages']} page(s)")

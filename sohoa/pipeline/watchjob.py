@@ -19,7 +19,7 @@ from sohoa.pipeline.ingest import Emit, run_ingest
 from sohoa.pipeline.progress import Progress
 from sohoa.pipeline.services import make_signer
 from sohoa.pipeline.settings import Settings
-from sohoa.scanners.watch import Outcome, WatchSettings, members, watch
+from sohoa.scanners.watch import Notice, Outcome, WatchSettings, members, watch
 
 RATE_WINDOW_S = 300.0  # pages per minute over the last five minutes: idle nights do not count
 
@@ -147,7 +147,11 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
         report.queue = waiting
         listener(report)
 
-    for outcome in watch(folder, handle, options, stop=stop, once=once, on_poll=on_poll):
+    def on_notice(notice: Notice) -> None:
+        emit({"file": str(notice.source), "waiting": notice.message})
+
+    for outcome in watch(folder, handle, options, stop=stop, once=once, on_poll=on_poll,
+                         on_notice=on_notice):
         # per_file is empty when the file was not handed to the ingest (already handled)
         if outcome.ok:
             report.files_done += 1

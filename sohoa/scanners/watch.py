@@ -17,9 +17,11 @@ is identified by the names and SHA-256s of its files, and moved to ``done/`` as 
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,6 +33,10 @@ from sohoa.scanners.tiffcopy import TruncatedPage, ifd_offsets
 
 DONE, FAILED, STATE = "done", "failed", ".sohoa-watch"
 ALREADY = "already ingested: the same file (by content) was handled before"
+REASON_SUFFIX = ".reason.txt"
+NAME_MAX = 255  # bytes in one file name on Linux file systems (ext4, xfs, btrfs, tmpfs, SMB)
+# room kept in a name the watcher writes for " (NN)" (a second file of that name) + ".reason.txt"
+_NAME_ROOM = len(" (999)") + len(REASON_SUFFIX)
 
 Handler = Callable[[Path], str | None]  # None: stored; a string: why (some of) it was not
 # Problems of the desk PC, not of the file: the file stays where it is (its ledger entry stays
@@ -57,6 +63,73 @@ class Outcome:
     reason: str | None = None
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Something the desk should know about a file that is not handled yet (it is waiting for
+    the file to finish): said once per file and state, never an outcome."""
+
+    source: Path
+    message: str
+
+
+class NotRegularFile(OSError):
+    """A FIFO, socket or device under a scan's name: opening it could block forever."""
+
+
+def open_regular(path: Path) -> int:
+    """A read-only descriptor of ``path`` if it is a regular file, else :class:`NotRegularFile`.
+
+    ``O_NONBLOCK``: opening a FIFO for reading otherwise waits for a writer that may never
+    come (and a device may hang); the check after opening closes the gap between a ``stat``
+    and the ``open`` (the entry may have been replaced in between)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(errno.EINVAL, f"not a regular file ({kind_of(mode)})",
+                                 str(path))
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def kind_of(mode: int) -> str:
+    """What a non-regular entry is, in the desk's words."""
+    if stat.S_ISFIFO(mode):
+        return "một đường ống FIFO"
+    if stat.S_ISSOCK(mode):
+        return "một socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "một tệp thiết bị"
+    if stat.S_ISDIR(mode):
+        return "một thư mục"
+    return "không phải tệp thông thường"
+
+
+def odd_entry(path: Path) -> str | None:
+    """Why the watcher cannot take ``path`` as a scan (None: a regular file or a folder, or a
+    link to one). Uses ``stat`` only: nothing is opened."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return ("liên kết tượng trưng (symlink) lặp vòng, không trỏ tới tệp nào: xóa nó "
+                    "hoặc sửa đích của nó")
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            target = os.readlink(path)
+            return (f"liên kết tượng trưng (symlink) hỏng: đích {target} không tồn tại; xóa "
+                    "liên kết hoặc đặt lại tệp")
+        if exc.errno == errno.ENOENT:
+            return None  # gone between listing and stat: the writer renamed it
+        return f"không đọc được thông tin tệp ({exc.strerror})"
+    if stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode):
+        return None
+    return (f"không phải tệp quét mà là {kind_of(st.st_mode)}: bỏ qua, không mở (mở nó có thể "
+            "treo thư mục nóng)")
+
+
 @dataclass
 class _Seen:
     signature: tuple[int, ...]  # a file's (size, mtime); a folder's (files, bytes, newest mtime)
@@ -73,6 +146,9 @@ class HotFolder:
         self.settings = settings or WatchSettings()
         self.clock = clock
         self._seen: dict[Path, _Seen] = {}
+        self._odd: dict[Path, str] = {}  # entries found at the last poll that are not scans
+        self._noticed: dict[Path, str] = {}  # what was last said about a waiting file
+        self._stuck: set[Path] = set()  # odd entries reported once that could not be moved
         for sub in (DONE, FAILED, STATE):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         self._ledger = self.root / STATE / "ledger.tsv"
@@ -81,11 +157,20 @@ class HotFolder:
     # --- finding ready files ------------------------------------------------------------------
 
     def poll(self) -> list[Path]:
-        """Files that are complete and not yet handled, in natural order. Call it repeatedly."""
+        """Files that are complete and not yet handled, in natural order. Call it repeatedly.
+
+        Entries that are not scans (FIFOs, sockets, devices, broken or looping links) are
+        never opened; they are listed by :meth:`odd` until :meth:`reject` moves them away."""
         now = self.clock()
         present = set()
         ready = []
+        self._odd = {}
         for path in self._candidates():
+            reason = odd_entry(path)
+            if reason is not None:
+                if path not in self._stuck:
+                    self._odd[path] = reason
+                continue
             try:
                 signature = self._signature(path)
             except OSError:
@@ -96,8 +181,9 @@ class HotFolder:
             seen = self._seen.get(path)
             if seen is None or seen.signature != signature:
                 first = seen.first_seen if seen else now
-                self._seen[path] = _Seen(signature, now, first)
-                continue
+                seen = self._seen[path] = _Seen(signature, now, first)
+                if self.settings.settle_seconds > 0:
+                    continue  # with no settle time a file is judged at first sight
             if now - seen.since < self.settings.settle_seconds:
                 continue
             waited_too_long = now - seen.first_seen >= self.settings.give_up_seconds
@@ -105,7 +191,38 @@ class HotFolder:
                 ready.append(path)
         for gone in set(self._seen) - present:
             del self._seen[gone]
+        for gone in set(self._noticed) - present:
+            del self._noticed[gone]
         return sorted(ready, key=lambda p: natural_key(p.relative_to(self.root)))
+
+    def odd(self) -> list[tuple[Path, str]]:
+        """Entries under a scan's name found at the last poll that are not scans, with why."""
+        return sorted(self._odd.items(), key=lambda item: natural_key(Path(item[0].name)))
+
+    def notices(self) -> list[Notice]:
+        """What to tell the desk about files seen and not ready yet: a file whose size stays
+        the same but that has no end (a copy cut off, a scanner still writing) is waiting for
+        the file to finish. Each file is mentioned once per state, not at every poll."""
+        now = self.clock()
+        found = []
+        for path, seen in sorted(self._seen.items()):
+            if now - seen.since < self.settings.settle_seconds:
+                continue  # still changing: the normal case, nothing to say
+            try:
+                whole = self._complete(path)
+            except OSError:
+                continue
+            if whole:
+                continue
+            left = max(0.0, self.settings.give_up_seconds - (now - seen.first_seen))
+            message = (f"đang chờ tệp ghi xong: {path.name} chưa có phần kết thúc của tệp "
+                       f"(bị cắt cụt hoặc máy quét/máy chép còn đang ghi); nếu vẫn vậy sau "
+                       f"{left:.0f} giây nữa, tệp sẽ được xử lý như hiện có và chuyển vào "
+                       f"{FAILED}/ kèm lý do")
+            if self._noticed.get(path) != "incomplete":
+                self._noticed[path] = "incomplete"
+                found.append(Notice(path, message))
+        return found
 
     def settling(self) -> int:
         """Files seen at the last poll whose size or mtime changed within the settle time: a
@@ -119,7 +236,9 @@ class HotFolder:
         return len(self._seen)
 
     def _candidates(self) -> Iterator[Path]:
-        """The wanted files at the top of the folder, and its sub-folders (one batch each)."""
+        """The wanted files at the top of the folder, and its sub-folders (one batch each).
+        Odd entries under a wanted name (or a link with no suffix, which may have been meant
+        as a folder) are yielded too, for :meth:`poll` to report; nothing here opens them."""
         skip = {DONE, FAILED, STATE}
         try:
             entries = sorted(os.scandir(self.root), key=lambda e: e.name)
@@ -129,10 +248,15 @@ class HotFolder:
             if entry.name.startswith("."):
                 continue
             try:
-                if entry.is_dir():
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False  # a symlink loop (ELOOP): reported by poll as what it is
+            try:
+                if is_dir:
                     if entry.name not in skip:
                         yield Path(entry.path)
-                elif self._wanted(entry.name):
+                elif self._wanted(entry.name) or (entry.is_symlink()
+                                                  and not Path(entry.name).suffix):
                     yield Path(entry.path)
             except OSError:
                 continue
@@ -166,7 +290,12 @@ class HotFolder:
         and the watcher keeps going. A ``FATAL`` error (configuration, storage) is not the file's
         fault: it propagates and the file stays in place, to be handled after a restart.
         """
-        digest = self._digest(path)
+        try:
+            digest = self._digest(path)
+        except OSError as exc:
+            # Unreadable (permissions, replaced by a FIFO since the poll, gone): this entry's
+            # problem, not the watcher's.
+            return self.reject(path, f"không đọc được tệp: {exc.strerror or exc}")
         if digest in self._finished:
             return self._move(path, ok=True, reason=ALREADY)
         self._append("start", digest, path)
@@ -185,9 +314,20 @@ class HotFolder:
         self._seen.pop(path, None)
         return self._move(path, ok=ok, reason=reason)
 
+    def reject(self, path: Path, reason: str) -> Outcome:
+        """Move an entry that is not a scan (or cannot be read) to ``failed/`` with the reason,
+        without opening it and without a ledger entry (it has no content to know it by)."""
+        self._odd.pop(path, None)
+        self._seen.pop(path, None)
+        outcome = self._move(path, ok=False, reason=reason)
+        if outcome.moved_to == path:
+            self._stuck.add(path)  # said once; saying it at every poll would bury the rest
+        return outcome
+
     def _move(self, path: Path, *, ok: bool, reason: str | None) -> Outcome:
         relative = path.relative_to(self.root)
-        target = _free_name(self.root / (DONE if ok else FAILED) / relative)
+        place = self.root / (DONE if ok else FAILED) / relative.parent
+        target = _free_name(place / short_name(relative.name, room=_NAME_ROOM))
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
@@ -196,10 +336,16 @@ class HotFolder:
             # operator only needs to know it is still lying in the folder.
             note = f"could not move it to {target.parent.name}/ ({exc.strerror})"
             return Outcome(path, path, ok, f"{reason}; {note}" if reason else note)
-        if reason:
-            target.with_name(target.name + ".reason.txt").write_text(reason + "\n",
-                                                                     encoding="utf-8")
         self._seen.pop(path, None)
+        self._noticed.pop(path, None)
+        if reason:
+            note_file = target.with_name(target.name + REASON_SUFFIX)
+            try:
+                note_file.write_text(reason + "\n", encoding="utf-8")
+            except OSError as exc:
+                # a full disk or a read-only share: the outcome still carries the reason
+                return Outcome(path, target, ok,
+                               f"{reason}; could not write {note_file.name} ({exc.strerror})")
         return Outcome(path, target, ok, reason)
 
     def _digest(self, path: Path) -> str:
@@ -225,10 +371,17 @@ class HotFolder:
     def _append(self, event: str, digest: str, path: Path, reason: str | None = None) -> None:
         fields = [event, digest, path.relative_to(self.root).as_posix(),
                   (reason or "").replace("\t", " ").replace("\n", " ")]
-        with self._ledger.open("a", encoding="utf-8") as f:
-            f.write("\t".join(fields) + "\n")
-            f.flush()
-            os.fsync(f.fileno())  # the ledger must survive a power cut as well as kill -9
+        try:
+            with self._ledger.open("a", encoding="utf-8") as f:
+                f.write("\t".join(fields) + "\n")
+                f.flush()
+                os.fsync(f.fileno())  # the ledger must survive a power cut as well as kill -9
+        except OSError as exc:
+            # Without the ledger "exactly once" cannot be kept: stop the watcher (exit 2), the
+            # file stays where it is and is handled once the cause is fixed.
+            raise StorageError(f"không ghi được sổ theo dõi {self._ledger} ({exc.strerror}): "
+                               "kiểm tra chỗ trống và quyền ghi của thư mục nóng, rồi chạy lại "
+                               "lệnh") from exc
 
 
 def watch(root: Path, handle: Handler, settings: WatchSettings | None = None, *,
@@ -236,20 +389,29 @@ def watch(root: Path, handle: Handler, settings: WatchSettings | None = None, *,
           sleep: Callable[[float], None] = time.sleep,
           clock: Callable[[], float] = time.monotonic,
           once: bool = False,
-          on_poll: Callable[[int], None] | None = None) -> Iterator[Outcome]:
+          on_poll: Callable[[int], None] | None = None,
+          on_notice: Callable[[Notice], None] | None = None) -> Iterator[Outcome]:
     """Poll ``root`` until ``stop()`` is true, handling each completed file once.
 
     ``once``: return as soon as nothing is ready and nothing is still being written (a file that
     stays incomplete is left in place for a later run). ``on_poll`` gets the number of files
-    waiting (seen, not yet handled) after each poll and after each file handled.
+    waiting (seen, not yet handled) after each poll and after each file handled; ``on_notice``
+    what the desk should know about files that are waiting (see :meth:`HotFolder.notices`).
+    Entries that are not scans go to ``failed/`` with the reason, unopened; one entry that
+    cannot be handled never stops the watcher (only a :data:`FATAL` error does).
     """
     folder = HotFolder(root, settings, clock)
     while not stop():
         ready = folder.poll()
         if on_poll is not None:
             on_poll(folder.waiting())
+        for path, reason in folder.odd():
+            yield folder.reject(path, reason)
+        if on_notice is not None:
+            for notice in folder.notices():
+                on_notice(notice)
         for path in ready:
-            if path.exists():
+            if os.path.lexists(path):
                 yield folder.process(path, handle)
             else:
                 folder._seen.pop(path, None)
@@ -277,16 +439,17 @@ def members(path: Path, settings: WatchSettings) -> list[Path]:
     found = []
     for top, dirs, names in os.walk(path):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(Path(top, n) for n in names if not n.startswith(".") and wanted(n, settings))
+        found.extend(Path(top, n) for n in names if not n.startswith(".") and wanted(n, settings)
+                     and odd_entry(Path(top, n)) is None)  # a FIFO in a batch is never opened
     return sorted(found, key=lambda f: natural_key(f.relative_to(path)))
 
 
 def looks_complete(path: Path) -> bool:
     """Cheap check that a scan file has its end: what a half-copied file lacks."""
     try:
-        with path.open("rb") as f:
+        with os.fdopen(open_regular(path), "rb") as f:
             head = f.read(16)
-            f.seek(max(0, path.stat().st_size - 1024))
+            f.seek(max(0, os.fstat(f.fileno()).st_size - 1024))
             tail = f.read()
     except OSError:
         return False
@@ -307,21 +470,38 @@ def looks_complete(path: Path) -> bool:
     return True  # not a scan format: hand it over, the reader quarantines it with a reason
 
 
+def short_name(name: str, room: int = 0) -> str:
+    """``name``, shortened so that it and ``room`` more bytes fit in one file name (NAME_MAX):
+    the stem is cut on a character boundary and a short hash of the whole name keeps two long
+    names that start alike apart; the suffix stays, so the file still opens as what it is."""
+    limit = NAME_MAX - room
+    if len(os.fsencode(name)) <= limit:
+        return name
+    stem, suffix = os.path.splitext(name)
+    if len(os.fsencode(suffix)) > 16:
+        stem, suffix = name, ""
+    tag = "~" + hashlib.sha256(os.fsencode(name)).hexdigest()[:8]
+    keep = limit - len(os.fsencode(suffix)) - len(tag)
+    cut = os.fsencode(stem)[:keep].decode("utf-8", errors="ignore")
+    return cut + tag + suffix
+
+
 def _free_name(target: Path) -> Path:
     """``target``, or ``name (2).ext`` … when a file of that name was handled before."""
-    if not target.exists():
+    if not os.path.lexists(target):
         return target
+    stem, suffix = os.path.splitext(target.name)
     n = 2
     while True:
-        candidate = target.with_name(f"{target.stem} ({n}){target.suffix}")
-        if not candidate.exists():
+        candidate = target.with_name(f"{stem} ({n}){suffix}")
+        if not os.path.lexists(candidate):
             return candidate
         n += 1
 
 
 def _sha256(path: Path) -> str:
     sha = hashlib.sha256()
-    with path.open("rb") as f:
+    with os.fdopen(open_regular(path), "rb") as f:
         while chunk := f.read(1 << 20):
             sha.update(chunk)
     return sha.hexdigest()
