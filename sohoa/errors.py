@@ -3,7 +3,8 @@
 Exit codes are part of the CLI contract:
   0  everything asked for was done
   1  an unexpected internal error (a bug: please report the traceback)
-  2  usage or configuration error (fix the command line or sohoa.toml)
+  2  usage, configuration or environment error (fix the command line or sohoa.toml, or the
+     machine: a catalog locked or read-only, a full disk, a server that does not answer)
   3  some inputs were quarantined; everything else was stored
   4  verification failed (a signature, a checksum or the audit chain)
   5  nothing found (a lookup by id that matched nothing)
@@ -56,9 +57,17 @@ class SigningError(SohoaError):
 
 
 class StorageError(SohoaError):
-    """The archive (catalog, blobs or index) could not be read or written."""
+    """The archive (catalog, blobs or index) could not be read or written.
 
-    exit_code = EXIT_INTERNAL
+    A problem of the machine, not of the input and not a bug: nothing half-done is kept, the
+    job stops with the reason, and the same command finishes once the cause is gone."""
+
+    exit_code = EXIT_USAGE
+
+
+class StorageBusyError(StorageError):
+    """The catalog stayed locked by another process past the wait: waiting longer (or running
+    the same command again) helps; the page or document being written is not at fault."""
 
 
 class WorkflowError(SohoaError):

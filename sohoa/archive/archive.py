@@ -87,14 +87,14 @@ class Archive:
 
     @classmethod
     def open(cls, db_url: str, blobs_url: str, search_url: str, *,
-             s3: S3Options | None = None) -> Archive:
+             s3: S3Options | None = None, busy_timeout_s: float | None = None) -> Archive:
         """Open (creating and migrating as needed) the archive named by three URLs:
         ``sqlite:////abs/catalog.db`` or ``postgresql+psycopg://…``, ``file:///abs/blobs`` or
         ``s3://bucket/prefix`` (reached with ``s3``), ``tantivy:///abs/index`` or
         ``http://host:9200`` (Elasticsearch)."""
         check_blob_url(blobs_url)
         check_search_url(search_url)
-        writer, reader = make_engines(db_url)
+        writer, reader = make_engines(db_url, busy_timeout_s=busy_timeout_s)
         try:
             try:
                 migrate(writer)
@@ -154,9 +154,14 @@ class Archive:
 
     # --- jobs -----------------------------------------------------------------------------
 
-    def start_job(self, inputs: Sequence[str], unit: str | None) -> str:
+    def start_job(self, inputs: Sequence[str], unit: str | None, *,
+                  in_process: bool = False) -> str:
+        """A new job. ``in_process``: this process runs it (not queue workers); it is then
+        marked interrupted by a later job if this process dies before finishing it."""
         with self._write() as conn:
-            return job_state.start(conn, inputs, unit)
+            job_state.mark_interrupted(conn)
+            runner = job_state.this_runner() if in_process else None
+            return job_state.start(conn, inputs, unit, runner)
 
     def finish_job(self, job_id: str, summary: Mapping[str, int]) -> None:
         with self._write() as conn:

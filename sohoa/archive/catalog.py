@@ -36,10 +36,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Table, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError
 
-from sohoa.errors import ConfigError, StorageError
+from sohoa.errors import ConfigError, StorageBusyError, StorageError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 30_000
@@ -47,8 +47,15 @@ MMAP_BYTES = 1 << 34  # asked for; SQLite keeps the smaller of this and its comp
 DB_SCHEMES = ("sqlite:///<absolute path>", "postgresql+psycopg://user@host/db")
 
 
-def make_engines(db_url: str) -> tuple[Engine, Engine]:
-    """Return (writer, reader) engines for ``db_url``; the same engine twice on PostgreSQL."""
+def make_engines(db_url: str, *,
+                 busy_timeout_s: float | None = None) -> tuple[Engine, Engine]:
+    """Return (writer, reader) engines for ``db_url``; the same engine twice on PostgreSQL.
+
+    ``busy_timeout_s``: how long a SQLite statement waits for another process's lock before it
+    fails (default 30 s). Every engine turns the database's "the machine is in the way" errors
+    (locked, read-only, disk full, I/O error, server gone) into :class:`StorageError` with a
+    reason in Vietnamese, so that no caller mistakes them for a fault of the page or document it
+    was writing, and the command ends with exit 2 instead of a traceback."""
     try:
         url = make_url(db_url)
     except ArgumentError as exc:
@@ -64,8 +71,11 @@ def make_engines(db_url: str) -> tuple[Engine, Engine]:
                 f"catalog URL {db_url!r} must name an absolute file path, e.g. "
                 "sqlite:////var/lib/sohoa/catalog.db (four slashes)")
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        writer = _sqlite_engine(db_url, "BEGIN IMMEDIATE")
-        reader = _sqlite_engine(db_url, "BEGIN")
+        timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_s is None else int(busy_timeout_s * 1000)
+        writer = _sqlite_engine(db_url, "BEGIN IMMEDIATE", timeout_ms)
+        reader = _sqlite_engine(db_url, "BEGIN", timeout_ms)
+        _translate_errors(writer, db_url, timeout_ms)
+        _translate_errors(reader, db_url, timeout_ms)
         return writer, reader
     if backend == "postgresql":
         try:
@@ -75,13 +85,14 @@ def make_engines(db_url: str) -> tuple[Engine, Engine]:
             raise ConfigError(
                 f"the PostgreSQL driver for {db_url!r} is not installed ({exc}); "
                 "install psycopg or use a sqlite:/// catalog") from exc
+        _translate_errors(engine, db_url, 0)
         return engine, engine
     raise ConfigError(
         f"unknown catalog URL scheme {url.drivername!r}; use one of: {', '.join(DB_SCHEMES)}")
 
 
-def _sqlite_engine(db_url: str, begin_sql: str) -> Engine:
-    engine = create_engine(db_url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+def _sqlite_engine(db_url: str, begin_sql: str, timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    engine = create_engine(db_url, connect_args={"timeout": timeout_ms / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -93,7 +104,7 @@ def _sqlite_engine(db_url: str, begin_sql: str) -> Engine:
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout={timeout_ms}")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -101,6 +112,59 @@ def _sqlite_engine(db_url: str, begin_sql: str) -> Engine:
         conn.exec_driver_sql(begin_sql)
 
     return engine
+
+
+# SQLite's messages for what is wrong with the machine rather than with the statement, and what
+# the desk should be told about each (Vietnamese: the clerk at the scanner reads it).
+_SQLITE_CAUSES = (
+    ("locked", "đang bị một tiến trình khác khóa"),
+    ("readonly", "chỉ cho phép đọc (quyền ghi, thuộc tính bất biến hoặc ổ đĩa chỉ đọc)"),
+    ("read-only", "chỉ cho phép đọc (quyền ghi, thuộc tính bất biến hoặc ổ đĩa chỉ đọc)"),
+    ("disk is full", "không còn chỗ trống trên đĩa"),
+    ("disk i/o error", "gặp lỗi đọc/ghi đĩa"),
+    ("unable to open database file", "không mở được tệp (thư mục mất, hết chỗ hoặc thiếu quyền)"),
+)
+_AGAIN = "Không có gì bị ghi dở; khắc phục xong thì chạy lại đúng lệnh này để làm tiếp."
+
+
+def catalog_error(exc: BaseException, db_url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+                  *, disconnect: bool = False) -> StorageError | None:
+    """The :class:`StorageError` a database error stands for, or None for an error of the
+    statement itself (a constraint, a bug), which callers handle or report as such."""
+    where = safe_url(db_url)
+    orig = getattr(exc, "orig", None) or exc
+    detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    module = type(orig).__module__
+    if isinstance(orig, sqlite3.OperationalError):
+        folded = detail.lower()
+        for needle, cause in _SQLITE_CAUSES:
+            if needle in folded:
+                if needle == "locked":
+                    return StorageBusyError(
+                        f"Cơ sở dữ liệu danh mục {where} {cause} quá "
+                        f"{busy_timeout_ms / 1000:g} giây ({detail}). Trang và tài liệu đang xử "
+                        f"lý không có lỗi. {_AGAIN}")
+                return StorageError(f"Không ghi được cơ sở dữ liệu danh mục {where}: tệp {cause} "
+                                    f"({detail}). {_AGAIN}")
+        return StorageError(f"Cơ sở dữ liệu danh mục {where} báo lỗi ({detail}). {_AGAIN}")
+    if not module.startswith("psycopg"):
+        return None
+    kinds = {c.__name__ for c in type(orig).__mro__}
+    if "DiskFull" in kinds:
+        return StorageError(f"Máy chủ PostgreSQL {where} hết chỗ trên đĩa ({detail}). {_AGAIN}")
+    if disconnect or kinds & {"OperationalError", "InterfaceError"}:
+        return StorageError(f"Mất kết nối tới máy chủ PostgreSQL {where} ({detail}): máy chủ "
+                            f"không trả lời hoặc vừa khởi động lại. {_AGAIN}")
+    return None
+
+
+def _translate_errors(engine: Engine, db_url: str, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "handle_error")
+    def _on_error(ctx: ExceptionContext) -> BaseException | None:
+        if ctx.is_pre_ping:
+            return None  # the pool is testing a pooled connection: let it reconnect
+        return catalog_error(ctx.original_exception, db_url, busy_timeout_ms,
+                             disconnect=ctx.is_disconnect)
 
 
 def _use_wal(cur: Any) -> None:

@@ -5,6 +5,8 @@ Functions take an open connection; the caller (``Archive``) owns the transaction
 
 from __future__ import annotations
 
+import os
+import socket
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -22,11 +24,62 @@ from sohoa.vntext import nfc
 INPUT_STATUSES = ("stored", "quarantined", "duplicate")
 
 
-def start(conn: Connection, inputs: Sequence[str], unit: str | None) -> str:
+INTERRUPTED = "interrupted"
+
+
+def _start_ticks(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks since boot), or None if there is no such
+    process: with the pid it names one process, even after the pid is reused."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    # the command name (field 2) may hold spaces and parentheses: count from its closing one
+    fields = stat[stat.rfind(")") + 2:].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def this_runner() -> str:
+    """This process as a job runner: "host:pid:start-time"."""
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_start_ticks(pid) or '?'}"
+
+
+def runner_alive(runner: str) -> bool | None:
+    """Whether the process a job's runner names still runs; None when it cannot be told from
+    here (another host, or no /proc)."""
+    parts = runner.rsplit(":", 2)
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    host, pid, ticks = parts
+    if host != socket.gethostname() or ticks == "?" or not os.path.isdir("/proc/self"):
+        return None
+    return _start_ticks(int(pid)) == ticks
+
+
+def mark_interrupted(conn: Connection) -> list[str]:
+    """Mark the running jobs whose process is gone (``kill -9``, a power cut, the OOM killer)
+    as interrupted, with an audit event each; return their ids. What they stored stays: the
+    same command again is a new job that finds it."""
+    rows = conn.execute(select(Job.id, Job.runner).where(
+        Job.status == "running", Job.runner.is_not(None))).all()
+    dead = [job_id for job_id, runner in rows if runner_alive(runner) is False]
+    for job_id in dead:
+        conn.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(
+            status=INTERRUPTED, finished_at=utc_now()))
+        audit_log.append(conn, "job.interrupted", actor=SYSTEM_ACTOR, target=job_id,
+                         detail={"reason": "the process running it ended without finishing it"})
+    return dead
+
+
+def start(conn: Connection, inputs: Sequence[str], unit: str | None,
+          runner: str | None = None) -> str:
+    """A new job; ``runner`` (see :func:`this_runner`) when this process runs it itself."""
     job_id = uuid.uuid4().hex
     conn.execute(Job.__table__.insert().values(
         id=job_id, unit=nfc_opt(unit), inputs=[nfc(str(i)) for i in inputs],
-        status="running", started_at=utc_now(), finished_at=None, summary=None))
+        status="running", started_at=utc_now(), finished_at=None, summary=None, runner=runner))
     audit_log.append(conn, "job.started", actor=SYSTEM_ACTOR, target=job_id,
                      detail={"inputs": len(inputs), "unit": unit})
     return job_id

@@ -209,10 +209,12 @@ class Job(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     unit: Mapped[str | None] = mapped_column(String(128))
     inputs: Mapped[list[str]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16))  # "running" | "finished"
+    status: Mapped[str] = mapped_column(String(16))  # "running" | "finished" | "interrupted"
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     summary: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    # "host:pid:start-time" of the process running it in-process (None: queue workers run it)
+    runner: Mapped[str | None] = mapped_column(String(160))
 
 
 class JobInput(Base):

@@ -8,6 +8,7 @@ Running the same command again after a crash therefore redoes only what was not 
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -135,19 +136,25 @@ def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, 
         progress.advance()
         return pages[i], result
 
+    # Only the recognizer's own exception is a statement about the page (quarantine it); the
+    # catalog write in ``finish`` is outside the ``try``: a storage error stops the job with its
+    # reason and the same command finishes the dossier later, from the cache.
     if jobs <= 1 or len(todo) <= 1:
         for i in range(len(pages)):
             if i in cached:
                 yield finish(i, cached[i])
                 continue
+            result: PageAnalysis | Exception
             try:
-                yield finish(i, analyze_page(pages[i], options))
+                result = analyze_page(pages[i], options)
             except Exception as exc:  # a page that breaks the recognizer is quarantined
-                yield finish(i, exc)
+                result = exc
+            yield finish(i, result)
         return
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=worker_init,
-                             initargs=(log_path,)) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_init,
+                               initargs=(log_path, os.getpid()))
+    try:
         futures: dict[int, Future[PageAnalysis]] = {
             i: pool.submit(analyze_page, pages[i], options) for i in todo
         }
@@ -156,9 +163,16 @@ def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, 
                 yield finish(i, cached[i])
                 continue
             try:
-                yield finish(i, futures[i].result())
+                result = futures[i].result()
             except Exception as exc:
-                yield finish(i, exc)
+                result = exc
+            yield finish(i, result)
+    except BaseException:
+        # Stopping (a storage error, Ctrl-C, the consumer gone): drop the pages not started
+        # rather than recognizing the whole rest of the batch before the reason is shown.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha: str, pdf_size: int,
@@ -357,7 +371,7 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
     signer = make_signer(settings)  # fail on a missing key before any OCR work
     model = load_type_model(settings)  # `sohoa types train`'s classifier fallback, if any
     with open_archive(settings) as archive:
-        summary.job_id = archive.start_job([str(f) for f in files], unit)
+        summary.job_id = archive.start_job([str(f) for f in files], unit, in_process=True)
         pages = _read_all(files, archive, summary.job_id, emit, summary)
         if duplex:
             pages = mark_duplex_sides(pages)

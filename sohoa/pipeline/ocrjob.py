@@ -5,6 +5,7 @@ The same stage function as the ingest pipeline, without dossiers, signing or the
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -38,7 +39,7 @@ def run_ocr(inputs: Sequence[Path], output: Path, settings: Settings, *,
     workers = max(1, jobs or settings.ocr_jobs)
     results = []
     with ProcessPoolExecutor(max_workers=workers, initializer=worker_init,
-                             initargs=(str(worker_log(settings)),)) as pool:
+                             initargs=(str(worker_log(settings)), os.getpid())) as pool:
         for ocr_page in pool.map(recognize_only, pages, [options] * len(pages)):
             results.append(ocr_page)
             if progress:

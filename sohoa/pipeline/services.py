@@ -22,7 +22,8 @@ def open_archive(settings: Settings) -> Archive:
     settings.home.mkdir(parents=True, exist_ok=True)
     code_format = check_code_format(str(settings.raw.get(
         "dossiers.code_format", "{owner}.{procedure}.{component}.{nn:02d}")))
-    archive = Archive.open(settings.db, settings.blobs, settings.search, s3=s3_options(settings))
+    archive = Archive.open(settings.db, settings.blobs, settings.search, s3=s3_options(settings),
+                           busy_timeout_s=settings.catalog_busy_timeout_s)
     archive.digitization_format = code_format
     return archive
 

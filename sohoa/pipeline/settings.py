@@ -50,6 +50,9 @@ DEFAULTS: dict[str, object] = {
     "dossiers.units": "",
     "dossiers.kpi": "",
     "dossiers.code_format": "{owner}.{procedure}.{component}.{nn:02d}",
+    # How long a catalog write waits for another process's lock (SQLite) before the command
+    # stops with the reason (exit 2); nothing is half-written, the same command goes on.
+    "catalog.busy_timeout_s": 30.0,
 }
 
 
@@ -78,6 +81,7 @@ class Settings:
     queue_retry_backoff_s: float = 10.0
     queue_time_limit_s: float = 600.0
     queue_heartbeat_s: float = 60.0
+    catalog_busy_timeout_s: float = 30.0
     s3_endpoint: str = ""
     s3_region: str = ""
     s3_access_key_id: str = ""
@@ -209,6 +213,7 @@ def load_settings(home: Path | None = None, config_file: Path | None = None,
         queue_retry_backoff_s=float(values["queue.retry_backoff_s"]),  # type: ignore[arg-type]
         queue_time_limit_s=float(values["queue.time_limit_s"]),  # type: ignore[arg-type]
         queue_heartbeat_s=float(values["queue.heartbeat_s"]),  # type: ignore[arg-type]
+        catalog_busy_timeout_s=max(0.1, float(values["catalog.busy_timeout_s"])),  # type: ignore[arg-type]
         s3_endpoint=str(values["s3.endpoint"]).strip(),
         s3_region=str(values["s3.region"]).strip(),
         s3_access_key_id=str(values["s3.access_key_id"]).strip(),
