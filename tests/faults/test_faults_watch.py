@@ -7,12 +7,15 @@ The watcher must never block in ``open()``, never exit on one entry, report what
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import stat
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
+from faults_helpers import Stored, assert_no_traceback, json_lines, run_sohoa, stored
 
 from sohoa.scanners.watch import (
     FAILED,
@@ -203,3 +206,37 @@ def test_a_notice_is_given_once_per_file_not_at_every_poll(tmp_path: Path) -> No
     folder.poll()
     now[0] += 6
     assert folder.poll() == [cut] and folder.notices() == []
+
+
+def test_sohoa_watch_settle_zero_with_odd_entries_end_to_end(
+        tmp_path: Path, batch: tuple[Path, dict[str, Any]], clean: Stored) -> None:
+    """The real command: a FIFO, a dangling link, a long-named damaged PDF and a cut-off PDF
+    beside a real scan. ``--settle 0 --once`` ingests the scan at once, moves the odd and bad
+    entries to failed/ with reasons, says it waits for the cut-off file, and leaves it."""
+    path, _ = batch
+    home, hot = tmp_path / "home", tmp_path / "hot"
+    assert run_sohoa(home, "init").returncode == 0
+    hot.mkdir()
+    shutil.copy(path / "batch.pdf", hot / "batch.pdf")
+    os.mkfifo(hot / "0-pipe.pdf")  # sorts first: an open() of it would block all the rest
+    os.symlink(tmp_path / "nowhere.pdf", hot / "1-gone.pdf")
+    long_name = "hồ sơ hỏng " + "y" * 226 + ".pdf"
+    (hot / long_name).write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog\n%%EOF\n")
+    (hot / "cut.pdf").write_bytes((path / "batch.pdf").read_bytes()[:4000])
+    result = run_sohoa(home, "watch", str(hot), "--once", "--settle", "0", "--poll", "0.1",
+                       "--json", timeout=300)
+    assert_no_traceback(result)
+    assert result.returncode == 3, result.stderr  # some inputs failed, the rest was stored
+    events = json_lines(result.stdout)
+    outcomes = {Path(e["file"]).name: e for e in events if "outcome" in e}
+    assert outcomes["batch.pdf"]["outcome"] == "done"
+    for name in ("0-pipe.pdf", "1-gone.pdf", long_name):
+        assert outcomes[name]["outcome"] == "failed" and outcomes[name]["reason"]
+        moved = Path(outcomes[name]["moved_to"])
+        assert moved.parent == hot / FAILED
+        assert moved.with_name(moved.name + REASON_SUFFIX).is_file()
+    waiting = [e for e in events if "waiting" in e]
+    assert [Path(e["file"]).name for e in waiting] == ["cut.pdf"]
+    assert "đang chờ tệp ghi xong" in waiting[0]["waiting"]
+    assert (hot / "cut.pdf").exists()  # --once leaves it for a later run
+    assert stored(home) == clean
