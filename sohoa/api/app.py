@@ -56,6 +56,10 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
                   lifespan=lifespan)
     errors.install(app)
     _routes(app)
+    from sohoa.api import dossiers
+
+    app.state.settings = settings
+    dossiers.install(app)
     return app
 
 

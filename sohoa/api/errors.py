@@ -18,6 +18,7 @@ from sohoa.errors import (
     SohoaError,
     StorageError,
     VerificationError,
+    WorkflowError,
 )
 
 # Most specific first; a class may also say its own status (``http_status``).
@@ -26,6 +27,7 @@ STATUS: tuple[tuple[type[SohoaError], int, str], ...] = (
     (ConfigError, 400, "bad_request"),
     (BadInputError, 422, "bad_input"),
     (VerificationError, 409, "verification_failed"),
+    (WorkflowError, 409, "conflict"),
     (StorageError, 503, "storage_unavailable"),
     (SigningError, 500, "signing_failed"),
 )

@@ -22,11 +22,14 @@ from dataclasses import dataclass
 from sohoa.errors import EXIT_USAGE, ConfigError, SohoaError
 from sohoa.vntext import nfc, squash_spaces
 
-ROLES = ("desk", "officer", "archivist", "admin")
+ROLES = ("desk", "officer", "archivist", "admin", "integrator")
 CHANNELS = ("api", "cli", "web")
 PURPOSE_MAX = 256
 _REUSE_ROLES = ("officer", "archivist", "admin")
 _ALL_UNITS_ROLES = ("archivist", "admin")
+# The one-stop system's token: opens dossiers and moves their status (issue 15), reads no
+# documents (it has them already; sohoa is not its way around the access rules).
+_DOSSIER_WRITERS = ("integrator", "desk", "officer", "admin")
 
 
 class NotAuthenticatedError(SohoaError):
@@ -87,6 +90,20 @@ def clean_purpose(purpose: str | None) -> str:
     return text
 
 
+def check_dossier_write(caller: Caller) -> None:
+    """May this caller open dossiers and record their status and results?"""
+    if caller.role not in _DOSSIER_WRITERS:
+        raise AccessDeniedError(
+            f"{caller.user} ({caller.role}) không được mở hồ sơ hay ghi trạng thái; việc này "
+            "dành cho hệ thống một cửa (vai trò integrator), cán bộ một cửa và quản trị")
+
+
+def check_not_integrator(caller: Caller) -> None:
+    if caller.role == "integrator":
+        raise AccessDeniedError(
+            f"{caller.user} (integrator) chỉ mở hồ sơ và ghi trạng thái; không đọc tài liệu")
+
+
 def check_reuse(caller: Caller) -> None:
     if caller.role not in _REUSE_ROLES:
         raise AccessDeniedError(
@@ -96,6 +113,7 @@ def check_reuse(caller: Caller) -> None:
 
 def search_unit(caller: Caller, unit: str | None, owner: str | None) -> str | None:
     """The unit filter a search must run with for this caller (None = all units)."""
+    check_not_integrator(caller)
     if caller.sees_all_units or (caller.role == "officer" and owner):
         return unit
     if unit and nfc(unit) != nfc(caller.unit):
@@ -108,6 +126,7 @@ def search_unit(caller: Caller, unit: str | None, owner: str | None) -> str | No
 
 def check_document(caller: Caller, document_unit: str | None) -> None:
     """May this caller open a document received by ``document_unit``?"""
+    check_not_integrator(caller)
     if caller.role == "desk" and nfc(document_unit or "") != nfc(caller.unit):
         raise AccessDeniedError(
             f"{caller.user} (desk, {caller.unit}) may open only documents received by "

@@ -8,6 +8,7 @@ import click
 
 from sohoa.cli.output import PageProgress, describe_event, emit_json, err, out
 from sohoa.cli.state import State, pass_state
+from sohoa.cli.synthyear import WithYear
 from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
 
 
@@ -91,7 +92,7 @@ def ocr(state: State, inputs: tuple[Path, ...], output: Path, sidecar: Path | No
     raise SystemExit(EXIT_QUARANTINED if result["quarantined"] else EXIT_OK)
 
 
-@click.command()
+@click.command(cls=WithYear)
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--dossiers", type=int, default=3, show_default=True)
@@ -103,7 +104,8 @@ def ocr(state: State, inputs: tuple[Path, ...], output: Path, sidecar: Path | No
 @click.option("--dpi", type=int, default=200, show_default=True)
 def synth(out_dir: Path, seed: int, dossiers: int, fmt: str, duplex: bool, severity: str,
           dpi: int) -> None:
-    """Generate a synthetic scanner batch of Vietnamese dossiers (with truth.json)."""
+    """Generate a synthetic scanner batch of Vietnamese dossiers (with truth.json); `sohoa
+    synth year` generates a year of dossier events instead (see `sohoa synth year --help`)."""
     from sohoa.synth import write_batch
 
     truth = write_batch(out_dir, seed, dossiers=dossiers, fmt=fmt, duplex=duplex,

@@ -4,6 +4,7 @@ documents for its components, move its status, add its result, report the plan's
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -222,4 +223,92 @@ def dossier_list(state: State, unit: str | None, date_from: str | None, date_to:
                   f"{r['procedure_name'] or '—'} [{r['status'] or '—'}] {comps}")
 
 
-COMMANDS = [procedures, dossier]
+@click.group()
+def result() -> None:
+    """Procedure results (kết quả giải quyết TTHC) of dossiers."""
+
+
+@result.command("add")
+@click.argument("code")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--scanned", is_flag=True,
+              help="A paper result: digitize it (OCR, PDF/A, signature) like any document. "
+                   "Without it FILE is the signed electronic result, verified and kept as is.")
+@click.option("--issued", help="When it was issued (ISO; default now).")
+@by_option
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def result_add(state: State, code: str, file: Path, scanned: bool, issued: str | None,
+               by: str | None, as_json: bool) -> None:
+    """Add the result of a dossier: digitization code, validity, reusable by its owner."""
+    from sohoa.pipeline import dossierdesk, results
+
+    with dossierdesk.with_archive(state.settings) as archive:
+        outcome = results.add_result(archive, state.settings, code, file, scanned=scanned,
+                                     by=_who(by),
+                                     issued_at=dossierdesk.parse_instant(issued, "--issued"))
+    if as_json:
+        emit_json(outcome)
+        return
+    r = outcome["result"]
+    out.print(f"kết quả của hồ sơ {outcome['dossier']}: giấy tờ {outcome['document_id']} "
+              f"mã số hóa {r['digitization_code']}, hiệu lực đến {r['valid_until'] or 'vĩnh viễn'}"
+              + ("" if outcome["changed"] else " (đã có, không thay đổi)"))
+
+
+@click.group()
+def report() -> None:
+    """Reports for managers."""
+
+
+@report.command("kpi")
+@click.option("--from", "date_from", required=True, help="First day (YYYY-MM-DD).")
+@click.option("--to", "date_to", required=True, help="Last day (YYYY-MM-DD).")
+@click.option("--unit", help="Only this unit.")
+@click.option("--level", help="Only this level (units.toml: tinh, xa, …).")
+@click.option("-o", "output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write report.html or a signed PDF/A report.pdf.")
+@click.option("--explain", metavar="CODE", help="List the dossiers behind an indicator.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def report_kpi(state: State, date_from: str, date_to: str, unit: str | None, level: str | None,
+               output: Path | None, explain: str | None, as_json: bool) -> None:
+    """QĐ 766 digitization indicators, plan targets, productivity, times, monthly trends."""
+    from sohoa.pipeline import dossierdesk, kpi, kpireport
+
+    settings = state.settings
+    period = kpi.Period(_day(date_from, "--from"), _day(date_to, "--to"))  # type: ignore[arg-type]
+    with dossierdesk.with_archive(settings) as archive:
+        made = kpi.compute(archive, period, catalogue=dossierdesk.catalogue(settings),
+                           units=dossierdesk.units(settings),
+                           rules=dossierdesk.kpi_rules(settings), unit=unit, level=level)
+    if explain:
+        listing = made.explain(explain)
+        if as_json:
+            emit_json(listing)
+            return
+        out.print(f"{listing['code']} {listing['name']}: {listing['numerator']}/"
+                  f"{listing['denominator']}")
+        for item in listing["items"]:
+            out.print(f"  {'✓' if item['counted'] else '✗'} {item['id']}")
+        return
+    written = kpireport.write(made, output, settings) if output else None
+    if as_json:
+        emit_json(made.to_json())
+        return
+    data = made.to_json()
+    out.print(f"[bold]Chỉ số số hóa {data['period']['from']} – {data['period']['to']}[/]")
+    for i in data["indicators"]:
+        ratio = "—" if i["ratio"] is None else f"{i['ratio'] * 100:.1f}%"
+        target = "" if i["target"] is None else f" (chỉ tiêu {i['target']:.0f}%)"
+        points = "—" if i["points"] is None else f"{i['points']:.2f}"
+        out.print(f"  {i['code']}: {i['numerator']}/{i['denominator']} = {ratio}, điểm "
+                  f"{points}/{i['max_points']:g}{target}")
+    for u in data["units"]:
+        out.print(f"  {u['unit']} {u['name']}: {u['received']} hồ sơ, "
+                  f"{u['productivity'] if u['productivity'] is not None else '—'} hồ sơ/người/năm")
+    if written:
+        out.print(f"đã ghi {written['path']}")
+
+
+COMMANDS = [procedures, dossier, result, report]

@@ -12,7 +12,7 @@ from sohoa.cli.state import State, pass_state
 
 # sohoa.archive.policy.ROLES, spelled out: importing the archive here would slow every command's
 # start by half a second (a test keeps the two equal).
-ROLES = ("desk", "officer", "archivist", "admin")
+ROLES = ("desk", "officer", "archivist", "admin", "integrator")
 
 
 @click.command()

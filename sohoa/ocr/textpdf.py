@@ -124,6 +124,27 @@ class TextDocument:
         pdf.set_font(_FAMILY, "", self._size)
         pdf.ln(2)
 
+    def image(self, png: bytes, *, width_mm: float, caption: str | None = None) -> None:
+        """A raster figure (a chart) at full resolution, centred; PNG without transparency
+        (an alpha channel would need a soft mask, which PDF/A-1 forbids and -2 tolerates)."""
+        pdf = self._pdf
+        from PIL import Image
+
+        with Image.open(io.BytesIO(png)) as img:
+            rgb = img.convert("RGB")
+            height_mm = width_mm * rgb.height / rgb.width
+            buf = io.BytesIO()
+            rgb.save(buf, format="PNG")
+        if pdf.will_page_break(height_mm + 8):
+            pdf.add_page()
+        x = pdf.l_margin + (pdf.w - pdf.l_margin - pdf.r_margin - width_mm) / 2
+        pdf.image(io.BytesIO(buf.getvalue()), x=x, w=width_mm, h=height_mm)
+        if caption:
+            pdf.set_font(_FAMILY, "", self._size - 1)
+            pdf.multi_cell(0, 5, nfc(caption), align="C", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(_FAMILY, "", self._size)
+        pdf.ln(2)
+
     def signatures(self, left: Sequence[str], right: Sequence[str]) -> None:
         pdf = self._pdf
         pdf.ln(6)

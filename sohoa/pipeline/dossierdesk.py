@@ -11,7 +11,15 @@ from typing import Any
 
 from sohoa.archive import Archive
 from sohoa.archive import dossiers as records
+from sohoa.archive.access import Read
 from sohoa.archive.dossiers import VN, local_day
+from sohoa.archive.policy import (
+    Caller,
+    check_document,
+    check_dossier_write,
+    check_reuse,
+    clean_purpose,
+)
 from sohoa.errors import ConfigError
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
@@ -125,3 +133,69 @@ def listing(archive: Archive, *, unit: str | None = None, date_from: date | None
 
 def with_archive(settings: Settings) -> Archive:
     return open_archive(settings)
+
+
+class Desk:
+    """The dossier operations on behalf of authenticated callers (the HTTP API and the web
+    page): role checks, the access log for reads of a dossier, the caller as the actor."""
+
+    def __init__(self, archive: Archive, settings: Settings) -> None:
+        self.archive = archive
+        self.settings = settings
+
+    def open(self, caller: Caller, code: str, *, procedure: str, owner: str, unit: str,
+             received: datetime | None, channel: str,
+             appointment: date | None) -> tuple[DossierState, bool]:
+        check_dossier_write(caller)
+        return open_dossier(self.archive, self.settings, code, procedure=procedure, owner=owner,
+                            unit=unit, received=received, channel=channel,
+                            appointment=appointment, by=caller.user)
+
+    def status(self, caller: Caller, code: str, status: str, *, at: datetime | None,
+               note: str | None) -> tuple[DossierState, bool]:
+        check_dossier_write(caller)
+        return set_status(self.archive, code, status, at=at, by=caller.user, note=note)
+
+    def reuse(self, caller: Caller, purpose: str | None, code: str, document_id: str, *,
+              component: str | None, from_store: bool) -> tuple[DossierState, Any, bool]:
+        check_reuse(caller)
+        why = clean_purpose(purpose or f"Giải quyết hồ sơ {code.strip()}")
+        return records.reuse(self.archive, code, document_id, component=component,
+                             by=caller.user, purpose=why, from_store=from_store)
+
+    def show(self, caller: Caller, purpose: str | None, code: str) -> DossierState:
+        why = clean_purpose(purpose or f"Giải quyết hồ sơ {code.strip()}")
+        state = records.show(self.archive, code)
+        if caller.role == "desk" and state.unit and nfc(state.unit) != nfc(caller.unit):
+            check_document(caller, state.unit)
+        self.archive.log_access(caller, "dossier", why, [Read(
+            owner_id=state.owner_id, result_count=1, request={"dossier": state.code})])
+        return state
+
+    def listing(self, caller: Caller, *, unit: str | None, date_from: date | None,
+                date_to: date | None, limit: int) -> list[dict[str, Any]]:
+        if caller.role == "desk":  # desk staff see their own unit's dossiers
+            if unit and nfc(unit) != nfc(caller.unit):
+                check_document(caller, unit)
+            unit = caller.unit or unit
+        rows = listing(self.archive, unit=unit, date_from=date_from, date_to=date_to,
+                       limit=limit)
+        owners = {r["owner_id"] for r in rows if r["owner_id"]}
+        self.archive.log_access(caller, "dossiers", f"danh sách hồ sơ {unit or 'mọi đơn vị'}", [
+            Read(owner_id=o, result_count=sum(r["owner_id"] == o for r in rows),
+                 request={"unit": unit, "from": date_from, "to": date_to}) for o in owners]
+            or [Read(owner_id=None, result_count=0, request={"unit": unit})])
+        return rows
+
+    def add_result(self, caller: Caller, code: str, pdf: bytes) -> dict[str, Any]:
+        """A born-digital result sent as PDF bytes (the API); verified, stored as is."""
+        import tempfile
+
+        from sohoa.pipeline.results import add_result
+
+        check_dossier_write(caller)
+        with tempfile.TemporaryDirectory(prefix="sohoa-result-") as tmp:
+            path = Path(tmp) / "ket-qua.pdf"
+            path.write_bytes(pdf)
+            return add_result(self.archive, self.settings, code, path, scanned=False,
+                              by=caller.user)

@@ -1,0 +1,128 @@
+"""Dossier routes: the one-stop system opens dossiers and moves their status (idempotently: the
+same request twice changes nothing), officers reuse stored documents for a dossier's
+components, results are added as signed PDFs. Faces only: the work is in
+``sohoa.pipeline.dossierdesk``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import Body, Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from sohoa.api.app import get_caller, get_purpose
+from sohoa.api.schemas import ERRORS
+from sohoa.pipeline.dossierdesk import Desk
+from sohoa.pipeline.lookup import Caller
+from sohoa.pipeline.settings import Settings, load_settings
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+PurposeDep = Annotated[str | None, Depends(get_purpose)]
+
+
+class Opening(BaseModel):
+    """A dossier as the one-stop system received it."""
+
+    code: str = Field(description="Mã hồ sơ, <agency>-<YYMMDD>-<NNNN>")
+    procedure: str = Field(description="Mã TTHC (GET /procedures)")
+    owner: str = Field(description="The applicant's personal ID or organization code")
+    unit: str = Field(description="The receiving unit's code")
+    received_at: datetime | None = Field(
+        None, description="ISO 8601 with offset; default: now")
+    channel: str = Field("counter", description="counter | postal | online")
+    appointment_date: date | None = Field(
+        None, description="Default: the procedure's processing days after reception")
+
+class StatusChange(BaseModel):
+    status: str = Field(description="queued | received | processing | supplement | "
+                                    "resolved | returned | rejected")
+    at: datetime | None = Field(None, description="ISO 8601 with offset; default: now")
+    note: str | None = None
+
+class ReuseRequest(BaseModel):
+    document_id: str
+    component: str | None = Field(
+        None, description="Component code or name; default: the first missing one of the "
+                          "document's type")
+    from_store: bool = Field(False, description="Taken from the owner's data store")
+
+
+def settings_of(request: Request) -> Settings:
+    settings = getattr(request.app.state, "settings", None)
+    return settings if settings is not None else load_settings()
+
+
+def desk(request: Request) -> Desk:
+    return Desk(request.app.state.reader.archive, settings_of(request))
+
+
+DeskDep = Annotated[Desk, Depends(desk)]
+
+
+def install(app: FastAPI) -> None:
+    @app.get("/procedures", tags=["dossiers"])
+    def procedures(request: Request, caller: CallerDep) -> list[dict[str, Any]]:
+        """The procedure catalogue: components, result type, paper result, processing days."""
+        from sohoa.pipeline.dossierdesk import catalogue
+
+        return [p.to_json() for p in catalogue(settings_of(request))]
+
+    @app.post("/dossiers", responses={**ERRORS, 201: {"description": "Opened"},
+                                      200: {"description": "Already open; nothing changed"}},
+              tags=["dossiers"])
+    def open_dossier(body: Opening, desk: DeskDep, caller: CallerDep) -> JSONResponse:
+        """Open a dossier (integrator, desk, officer, admin). The same opening twice changes
+        nothing (200); different facts for an open dossier are refused (400)."""
+        state, changed = desk.open(caller, body.code, procedure=body.procedure,
+                                   owner=body.owner, unit=body.unit, received=body.received_at,
+                                   channel=body.channel, appointment=body.appointment_date)
+        return JSONResponse({**state.to_json(), "changed": changed},
+                            status_code=201 if changed else 200)
+
+    @app.get("/dossiers", responses=ERRORS, tags=["dossiers"])
+    def list_dossiers(
+        desk: DeskDep, caller: CallerDep,
+        unit: Annotated[str | None, Query()] = None,
+        date_from: Annotated[date | None, Query(alias="from")] = None,
+        date_to: Annotated[date | None, Query(alias="to")] = None,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    ) -> list[dict[str, Any]]:
+        """Dossiers received in a period (local days), newest first."""
+        return desk.listing(caller, unit=unit, date_from=date_from, date_to=date_to,
+                            limit=limit)
+
+    @app.get("/dossiers/{code}", responses=ERRORS, tags=["dossiers"])
+    def show_dossier(code: str, desk: DeskDep, caller: CallerDep,
+                     purpose: PurposeDep) -> dict[str, Any]:
+        """A dossier: components and how each was satisfied, results, status history."""
+        return desk.show(caller, purpose, code).to_json()
+
+    @app.post("/dossiers/{code}/status", responses=ERRORS, tags=["dossiers"])
+    def dossier_status(code: str, body: StatusChange, desk: DeskDep,
+                       caller: CallerDep) -> dict[str, Any]:
+        """Record a status change; the same change (same status and `at`) twice changes
+        nothing (`changed: false`)."""
+        state, changed = desk.status(caller, code, body.status, at=body.at, note=body.note)
+        return {**state.to_json(), "changed": changed}
+
+    @app.post("/dossiers/{code}/reuse", responses=ERRORS, tags=["dossiers"])
+    def dossier_reuse(code: str, body: ReuseRequest, desk: DeskDep, caller: CallerDep,
+                      purpose: PurposeDep) -> dict[str, Any]:
+        """Reuse an already stored, still valid document of the applicant for a component
+        (officers, archivists, admins). Another owner's, an expired or a disposed document is
+        refused (409) and nothing changes; audited with the caller and the purpose."""
+        state, comp, changed = desk.reuse(caller, purpose, code, body.document_id,
+                                          component=body.component, from_store=body.from_store)
+        return {"dossier": state.code, "component": comp.code, "name": comp.name,
+                "document_id": comp.document_id, "satisfied": comp.satisfied,
+                "digitization_code": comp.digitization_code, "changed": changed}
+
+    @app.post("/dossiers/{code}/results", responses=ERRORS, tags=["dossiers"])
+    def dossier_result(code: str, desk: DeskDep, caller: CallerDep,
+                       pdf: Annotated[bytes, Body(media_type="application/pdf")]
+                       ) -> dict[str, Any]:
+        """Add the dossier's result: a signed PDF, verified and stored as is (a paper result
+        is digitized at the desk: `sohoa result add CODE FILE --scanned`)."""
+        return desk.add_result(caller, code, pdf)

@@ -1,0 +1,135 @@
+"""Procedure results (kết quả giải quyết TTHC) added to a dossier.
+
+A born-digital result (the signed PDF the competent body issued) is verified against the trust
+roots and stored exactly as it is — re-signing would replace the issuer's signature with the
+archive's. A paper result (``scanned``) is digitized like any document: pages read, recognized,
+assembled, signed and stored by the ingest's own stage functions, under the dossier's code.
+Either way it gets a result-form digitization code, its validity from the catalogue, and is
+reusable under its owner.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sohoa.archive import Archive
+from sohoa.archive import dossiers as records
+from sohoa.archive.dossiers import VN
+from sohoa.doctypes import load_registry
+from sohoa.errors import BadInputError, ConfigError, VerificationError
+from sohoa.pipeline.dossierdesk import catalogue
+from sohoa.pipeline.services import trust_roots
+from sohoa.pipeline.settings import Settings
+from sohoa.procedures import Procedure
+from sohoa.records import DocumentRecord, SignatureSummary, sha256_hex
+from sohoa.signing import verify_pdf
+
+
+def valid_until(proc: Procedure, issued: date) -> date | None:
+    """The result's last valid day from the catalogue's rule ("permanent" or "months:N")."""
+    if proc.result_validity == "permanent":
+        return None
+    months = int(proc.result_validity.split(":", 1)[1])
+    y, m = divmod(issued.month - 1 + months, 12)
+    year, month = issued.year + y, m + 1
+    return date(year, month, min(issued.day, calendar.monthrange(year, month)[1]))
+
+
+def _text_of(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+    except Exception:  # the text layer is a convenience for search, never a reason to refuse
+        return ""
+
+
+def add_result(archive: Archive, settings: Settings, code: str, file: Path, *, scanned: bool,
+               by: str, issued_at: datetime | None = None) -> dict[str, Any]:
+    state = records.show(archive, code)
+    if not state.procedure_code:
+        raise ConfigError(f"hồ sơ {state.code} chưa có thủ tục (mở bằng 'sohoa dossier open' "
+                          "trước khi thêm kết quả)")
+    proc = catalogue(settings).get(state.procedure_code)
+    if not file.is_file():
+        raise ConfigError(f"không tìm thấy tệp {file}")
+    when = issued_at or datetime.now(UTC)
+    until = valid_until(proc, when.astimezone(VN).date())
+    if scanned:
+        document_id = _digitize(archive, settings, state.code, state.unit, file, proc)
+    else:
+        document_id = _store_born_digital(archive, settings, state, file, proc, when, until)
+    result, changed = records.add_result(
+        archive, state.code, document_id, result_code=proc.result_code, born_digital=not scanned,
+        valid_until=until, by=by, code_format=archive.digitization_format, issued_at=when)
+    return {"dossier": result.code, "document_id": document_id, "changed": changed,
+            "result": next(r for r in result.to_json()["results"]  # type: ignore[union-attr]
+                           if r["document_id"] == document_id)}
+
+
+def _store_born_digital(archive: Archive, settings: Settings, state: Any, file: Path,
+                        proc: Procedure, when: datetime, until: date | None) -> str:
+    pdf = file.read_bytes()
+    if not pdf.startswith(b"%PDF"):
+        raise BadInputError(f"{file} không phải tệp PDF; kết quả giấy thì dùng --scanned")
+    report = verify_pdf(pdf, trust_roots=trust_roots(settings))
+    if not report.valid:
+        problems = "; ".join([*report.problems, *(p for s in report.signatures
+                                                  for p in s.problems)])
+        raise VerificationError(
+            f"chữ ký số của kết quả {file.name} không hợp lệ ({problems or 'không tin cậy'}); "
+            "không lưu. Kiểm tra tệp với 'sohoa verify'")
+    first = report.signatures[0]
+    signature = SignatureSummary(level=first.level, signer=first.signer,
+                                 signed_at=first.signed_at or when)
+    registry = load_registry()
+    doc_type = registry.get(proc.result_doc_type)
+    rec = DocumentRecord(
+        doc_key=hashlib.sha256(b"result:" + pdf).hexdigest(), dossier_code=state.code,
+        unit=state.unit, doc_type=doc_type.code, title=proc.result_name,
+        owner_id=state.owner_id, owner_kind=None, owner_name=None, fields={},
+        field_flags=(), text=_text_of(pdf), pages=(), confidence=1.0, needs_review=False,
+        review_reasons=(), pdf_sha256=sha256_hex(pdf), pdf_size=len(pdf), signature=signature,
+        issue_date=when.astimezone(VN).date(), valid_until=until, retention=doc_type.retention,
+        ingested_at=datetime.now(UTC),
+        extra={"result_of": state.code, "born_digital": True, "source": file.name})
+    document_id, _created = archive.store_document(rec, pdf, [])
+    return document_id
+
+
+def _digitize(archive: Archive, settings: Settings, code: str, unit: str | None, file: Path,
+              proc: Procedure) -> str:
+    from sohoa.pipeline.assemble import PageItem
+    from sohoa.pipeline.ingest import StoreContext, analyze_cached, page_failure, store_dossier
+    from sohoa.pipeline.services import load_type_model, make_signer
+    from sohoa.pipeline.stages import AnalyzeOptions
+    from sohoa.records import Quarantined
+    from sohoa.scanners import read_pages
+
+    signer = make_signer(settings)
+    options = AnalyzeOptions(settings.ocr_lang, settings.ocr_timeout_s, settings.code_pattern)
+    items = []
+    for page in read_pages(file):
+        if isinstance(page, Quarantined):
+            raise BadInputError(f"không đọc được {file}: {page.reason}")
+        try:
+            items.append(PageItem(page, analyze_cached(archive, page, options)))
+        except Exception as exc:  # a page the recognizer cannot read: say which
+            raise BadInputError(page_failure(page, str(exc)).reason) from exc
+    if not items:
+        raise BadInputError(f"{file} không có trang nào")
+    job = archive.start_job([str(file)], unit)
+    ctx = StoreContext(archive, signer, load_registry(), settings, unit,
+                       load_type_model(settings), job)
+    outcomes = store_dossier(items, code, ctx)
+    archive.sync_index()
+    archive.finish_job(job, {"stored": sum(o.created for o in outcomes)})
+    chosen = next((o for o in outcomes if o.draft.classification.doc_type
+                   == proc.result_doc_type), outcomes[0])
+    return chosen.document_id

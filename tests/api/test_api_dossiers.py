@@ -1,0 +1,96 @@
+"""The dossier routes as the one-stop system and an officer use them: idempotent opening and
+status with an integrator token, reuse with its refusals (409, nothing changed), roles
+enforced, everything in the OpenAPI document."""
+
+from __future__ import annotations
+
+from api_home import CITIZEN, COMPANY, Home, auth
+from fastapi.testclient import TestClient
+
+from sohoa.pipeline.services import open_archive
+
+CODE = "H19.22-260302-0001"
+OPENING = {"code": CODE, "procedure": "2.000488.000.00.00.H19", "owner": CITIZEN,
+           "unit": "H19.22", "received_at": "2026-03-02T08:15:00+07:00"}
+
+
+def integrator(home: Home) -> dict[str, str]:
+    with open_archive(home.settings) as arc:
+        _, token = arc.add_token("Hệ thống một cửa tỉnh", "integrator", "", created_by="test")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_one_stop_system_opens_and_moves_dossiers_idempotently(client: TestClient,
+                                                                home: Home) -> None:
+    headers = integrator(home)
+    first = client.post("/dossiers", json=OPENING, headers=headers)
+    assert first.status_code == 201, first.text
+    assert first.json()["components"][1]["code"] == "TP2"
+    again = client.post("/dossiers", json=OPENING, headers=headers)
+    assert again.status_code == 200 and again.json()["changed"] is False
+    other = client.post("/dossiers", json={**OPENING, "owner": COMPANY}, headers=headers)
+    assert other.status_code == 409 and "thông tin khác" in other.json()["error"]["message"]
+
+    change = {"status": "processing", "at": "2026-03-02T09:00:00+07:00"}
+    moved = client.post(f"/dossiers/{CODE}/status", json=change, headers=headers)
+    assert moved.status_code == 200 and moved.json()["changed"] is True
+    repeat = client.post(f"/dossiers/{CODE}/status", json=change, headers=headers)
+    assert repeat.json()["changed"] is False
+    assert [h["status"] for h in repeat.json()["history"]] == ["received", "processing"]
+
+    # The integrator's token opens dossiers; it reads no documents.
+    denied = client.get(f"/documents/{home.ids['birth']}", headers=headers,
+                        params={"purpose": CODE})
+    assert denied.status_code == 403
+    assert client.post("/dossiers", json=OPENING, headers=auth(home, "archivist")
+                       ).status_code == 403
+
+
+def test_officer_reuses_a_document_and_refusals_change_nothing(client: TestClient,
+                                                               home: Home) -> None:
+    assert client.post("/dossiers", json=OPENING, headers=auth(home)).status_code == 201
+    path = f"/dossiers/{CODE}/reuse"
+    before = client.get(f"/dossiers/{CODE}", headers=auth(home)).json()
+
+    company_doc = client.post(path, json={"document_id": home.ids["licence"],
+                                          "component": "TP1"}, headers=auth(home))
+    assert company_doc.status_code == 409
+    assert "chủ sở hữu khác" in company_doc.json()["error"]["message"]
+    assert client.get(f"/dossiers/{CODE}", headers=auth(home)).json() == before
+
+    desk = client.post(path, json={"document_id": home.ids["id_card"]},
+                       headers=auth(home, "desk"))
+    assert desk.status_code == 403
+
+    ok = client.post(path, json={"document_id": home.ids["birth"], "component": "TP1"},
+                     headers=auth(home), params={"purpose": f"Giải quyết hồ sơ {CODE}"})
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["satisfied"] == "reused" and ok.json()["changed"] is True
+    again = client.post(path, json={"document_id": home.ids["birth"], "component": "TP1"},
+                        headers=auth(home))
+    assert again.json()["changed"] is False
+    with open_archive(home.settings) as arc:
+        event = arc.audit_events(target=f"dossier:{CODE}", limit=1)[0]
+    assert event["actor"] == "Trần Thị Bình"
+    assert event["detail"]["purpose"] == f"Giải quyết hồ sơ {CODE}"
+
+    listed = client.get("/dossiers", params={"from": "2026-03-01", "to": "2026-03-31"},
+                        headers=auth(home))
+    assert [d["code"] for d in listed.json()] == [CODE]
+
+
+def test_dossier_routes_are_documented(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/dossiers", "/dossiers/{code}", "/dossiers/{code}/status",
+                 "/dossiers/{code}/reuse", "/dossiers/{code}/results", "/procedures"):
+        assert path in paths, path
+    assert "application/pdf" in paths["/dossiers/{code}/results"]["post"]["requestBody"][
+        "content"]
+
+
+def test_officers_page_offers_dung_lai_next_to_each_reusable_document(
+        client: TestClient) -> None:
+    page = client.get("/").text
+    assert 'button.textContent = "Dùng lại"' in page
+    assert '"/dossiers/" + encodeURIComponent(dossier) + "/reuse"' in page
+    assert "reuseButton(tr.lastChild, d.document_id)" in page

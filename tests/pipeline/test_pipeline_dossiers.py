@@ -1,0 +1,71 @@
+"""The reuse loop through the real pipeline: a dossier the one-stop system opened before its
+batch was scanned gets the scanned papers (real OCR) on its components by type, with their
+digitization codes; a born-digital signed result is verified and kept byte for byte; a result
+whose signature does not verify is refused (exit 4) and nothing is stored; the KPI report
+comes out as HTML with charts and as a signed PDF/A."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline_helpers import run_sohoa
+
+from sohoa.synth import write_batch
+
+PROCEDURE = "2.001610.000.00.00.H19"  # thành lập doanh nghiệp: TP1 đơn đề nghị, TP2 căn cước
+
+
+def test_open_then_ingest_then_result_then_report(tmp_path: Path) -> None:
+    batch = tmp_path / "batch"
+    truth = write_batch(batch, seed=3, dossiers=1, fmt="pdf", duplex=False, severity="clean")
+    dossier = truth["dossiers"][0]
+    code, owner = dossier["code"], dossier["applicant_id"]
+    home = tmp_path / "home"
+    assert run_sohoa(home, "init", "--unit", "H19.22").returncode == 0
+    opened = run_sohoa(home, "dossier", "open", code, "--procedure", PROCEDURE, "--owner", owner,
+                       "--unit", "H19.22", "--received", "2024-02-26T08:30")
+    assert opened.returncode == 0, opened.stderr
+
+    ingested = run_sohoa(home, "ingest", str(batch), "--json")
+    assert ingested.returncode == 0, ingested.stderr
+    state = json.loads(run_sohoa(home, "dossier", "show", code, "--json").stdout)
+    form = next(c for c in state["components"] if c["code"] == "TP1")
+    assert form["satisfied"] == "digitized" and form["document_id"] in state["documents"]
+    assert form["digitization_code"] == f"{owner}.{PROCEDURE}.TP1.01"
+    # The scan did not overwrite what the one-stop system said.
+    assert state["unit"] == "H19.22" and state["received_at"] == "2024-02-26T01:30:00+00:00"
+
+    # A born-digital result: signed by the agency's key, verified, stored as is.
+    unsigned = tmp_path / "kq.pdf"
+    assert run_sohoa(home, "ocr", str(batch / "batch.pdf"), "-o", str(unsigned)).returncode == 0
+    signed = tmp_path / "kq-signed.pdf"
+    assert run_sohoa(home, "sign", str(unsigned), "-o", str(signed)).returncode == 0
+    refused = run_sohoa(home, "result", "add", code, str(unsigned))
+    assert refused.returncode == 4, refused.stderr
+    assert "không hợp lệ" in refused.stderr
+    assert json.loads(run_sohoa(home, "dossier", "show", code, "--json").stdout)["results"] == []
+
+    added = run_sohoa(home, "result", "add", code, str(signed), "--json")
+    assert added.returncode == 0, added.stderr
+    outcome = json.loads(added.stdout)
+    assert outcome["result"]["digitization_code"] == f"{owner}.KQ.001610.1.01"
+    assert outcome["result"]["born_digital"] is True
+    kept = tmp_path / "kept.pdf"
+    got = run_sohoa(home, "get", outcome["document_id"], "-o", str(kept), "--purpose", code)
+    assert got.returncode == 0, got.stderr
+    assert kept.read_bytes() == signed.read_bytes()
+    reusable = run_sohoa(home, "reuse", owner, "--json", "--purpose", code)
+    assert outcome["document_id"] in reusable.stdout
+
+    html_path, pdf_path = tmp_path / "report.html", tmp_path / "report.pdf"
+    for path in (html_path, pdf_path):
+        made = run_sohoa(home, "report", "kpi", "--from", "2024-02-01", "--to", "2024-02-29",
+                         "-o", str(path))
+        assert made.returncode == 0, made.stderr
+    page = html_path.read_text(encoding="utf-8")
+    assert "Tỷ lệ hồ sơ TTHC thực hiện số hóa hồ sơ" in page
+    assert page.count("data:image/png;base64,") == 2 and "http" not in page.replace(
+        "http-equiv", "")
+    verified = run_sohoa(home, "verify", str(pdf_path))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
