@@ -8,6 +8,7 @@ read verifiable (the name is the checksum). :class:`FileBlobStore` is the embedd
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -111,9 +112,12 @@ class FileBlobStore:
             write_atomically(final, data)
             _fsync_dir(directory)
         except OSError as exc:
+            full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
             raise StorageError(
-                f"could not write blob {sha[:12]}… to {directory}: {exc.strerror}; "
-                "check free disk space and permissions") from exc
+                f"Không ghi được tệp {sha[:12]}… vào kho tệp {directory}: "
+                f"{'hết chỗ trống trên đĩa' if full else exc.strerror} ({exc.strerror}). "
+                "Kiểm tra chỗ trống và quyền ghi; tài liệu chưa được lưu, khắc phục xong thì "
+                "chạy lại đúng lệnh này để làm tiếp.") from exc
         return sha
 
     def get(self, sha: str) -> bytes:

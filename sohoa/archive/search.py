@@ -225,7 +225,10 @@ class TantivyIndex:
             # Consumes the writer: waits for merges and releases the lock for other processes.
             writer.wait_merging_threads()
         except ValueError as exc:
-            raise StorageError(f"could not commit the search index at {self.path}: {exc}") from exc
+            raise StorageError(
+                f"Không ghi được chỉ mục tìm kiếm {self.path} ({exc}). Kiểm tra chỗ trống trên "
+                "đĩa và quyền ghi; tài liệu đã lưu vẫn còn, khắc phục xong thì chạy lại đúng "
+                "lệnh này để chỉ mục bắt kịp.") from exc
         self._index.reload()
 
     def optimize(self) -> None:
