@@ -442,6 +442,17 @@ class Archive:
             problems = problems + access_log.verify(conn)
         return (not problems, problems)
 
+    def log_heads(self) -> dict[str, dict[str, Any]]:
+        """The last seq and hash of the audit and access logs (what a checkpoint anchors)."""
+        with self._read() as conn:
+            return {"audit": audit_log.AUDIT.last(conn), "access": access_log.ACCESS.last(conn)}
+
+    def check_log_anchors(self, heads: Mapping[str, Any], where: str) -> list[str]:
+        """Problems if the logs no longer hold the entries a checkpoint anchored."""
+        with self._read() as conn:
+            return (audit_log.AUDIT.check_anchor(conn, heads.get("audit") or {}, where)
+                    + access_log.ACCESS.check_anchor(conn, heads.get("access") or {}, where))
+
     def audit_events(self, *, target: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
         """The newest ``limit`` events (about ``target`` if given), newest first."""
         with self._read() as conn:

@@ -146,6 +146,31 @@ class Chain:
             problems.append(f"the {kind} chain head is missing (it was deleted)")
         return problems
 
+    def last(self, conn: Connection) -> dict[str, Any]:
+        """The last entry's seq and hash (0 and the genesis hash for an empty log): what a
+        checkpoint anchors."""
+        e = self.entries.c
+        row = conn.execute(select(e.seq, e.hash).order_by(e.seq.desc()).limit(1)).first()
+        return {"seq": row.seq, "hash": row.hash} if row else {"seq": 0, "hash": GENESIS}
+
+    def check_anchor(self, conn: Connection, anchor: Mapping[str, Any], where: str
+                     ) -> list[str]:
+        """Does the log still hold the entry a checkpoint anchored, with the same hash? A log
+        cut back below it, or rewritten and rehashed before it, no longer does."""
+        seq, digest = int(anchor.get("seq", 0)), str(anchor.get("hash", ""))
+        if seq == 0:
+            return []
+        e = self.entries.c
+        found = conn.execute(select(e.hash).where(e.seq == seq)).scalar_one_or_none()
+        if found is None:
+            last = self.last(conn)["seq"]
+            return [f"{self._entry(seq)}, anchored by {where}, is missing: the {self.name} "
+                    f"ends at {last} (entries were removed after the checkpoint)"]
+        if found != digest:
+            return [f"{self._entry(seq)} no longer has the hash anchored by {where}: the "
+                    f"{self.name} was rewritten (and rehashed) after the checkpoint"]
+        return []
+
     def _entry(self, seq: int) -> str:
         return f"entry {seq}" if self.name == AUDIT.name else f"{self.name} entry {seq}"
 

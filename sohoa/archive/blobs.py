@@ -54,9 +54,30 @@ class BlobStore(Protocol):
 
     def iter_all(self) -> Iterator[str]: ...
 
+    def put_anchor(self, name: str, data: bytes) -> None:
+        """Keep a log checkpoint under ``anchors/NAME`` beside the blobs (outside the catalog,
+        so that whoever can rewrite the catalog does not rewrite these with it)."""
+        ...
+
+    def get_anchor(self, name: str) -> bytes: ...
+
+    def anchors(self) -> list[str]:
+        """The names of the kept checkpoints, sorted."""
+        ...
+
     def close(self) -> None:
         """Release connections (the S3 client's); the store is not used afterwards."""
         ...
+
+
+ANCHORS = "anchors"
+_ANCHOR_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+
+
+def check_anchor_name(name: str) -> str:
+    if not _ANCHOR_NAME.fullmatch(name):
+        raise ValueError(f"not a checkpoint name: {name!r}")
+    return name
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -165,6 +186,32 @@ class FileBlobStore:
                 for blob in sorted(second.iterdir()):
                     if _SHA.fullmatch(blob.name):
                         yield blob.name
+
+    def put_anchor(self, name: str, data: bytes) -> None:
+        directory = self.root / ANCHORS
+        try:
+            if not directory.is_dir():
+                directory.mkdir(parents=True, exist_ok=True)
+                _fsync_dir(self.root)
+            write_atomically(directory / check_anchor_name(name), data)
+            _fsync_dir(directory)
+        except OSError as exc:
+            raise StorageError(f"could not write checkpoint {name} to {directory}: "
+                               f"{exc.strerror}; check free disk space and permissions") from exc
+
+    def get_anchor(self, name: str) -> bytes:
+        path = self.root / ANCHORS / check_anchor_name(name)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError as exc:
+            raise NotFoundError(f"checkpoint {name} is not in {path.parent}") from exc
+
+    def anchors(self) -> list[str]:
+        directory = self.root / ANCHORS
+        if not directory.is_dir():
+            return []
+        return sorted(p.name for p in directory.iterdir()
+                      if p.is_file() and _ANCHOR_NAME.fullmatch(p.name))
 
     def close(self) -> None:
         """Nothing to release: every call opens and closes its own file."""

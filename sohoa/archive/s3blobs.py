@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from sohoa.archive.blobs import _SHA, check_sha
+from sohoa.archive.blobs import _SHA, ANCHORS, check_anchor_name, check_sha
 from sohoa.errors import ConfigError, NotFoundError, StorageError, VerificationError
 
 MULTIPART_THRESHOLD = 16 * 1024 * 1024
@@ -169,6 +169,38 @@ class S3BlobStore:
                         yield name
         except Exception as exc:
             raise self._error(exc, "list the blobs") from exc
+
+    def _anchor_key(self, name: str) -> str:
+        name = f"{ANCHORS}/{check_anchor_name(name)}"
+        return f"{self.prefix}/{name}" if self.prefix else name
+
+    def put_anchor(self, name: str, data: bytes) -> None:
+        key = self._anchor_key(name)
+        try:
+            self._put_small(key, data, hashlib.sha256(data).digest())
+        except Exception as exc:
+            raise self._error(exc, f"store checkpoint {name}") from exc
+
+    def get_anchor(self, name: str) -> bytes:
+        try:
+            data: bytes = self._client.get_object(
+                Bucket=self.bucket, Key=self._anchor_key(name))["Body"].read()
+        except Exception as exc:
+            if _code(exc) in _MISSING:
+                raise NotFoundError(f"checkpoint {name} is not in {self.url}") from exc
+            raise self._error(exc, f"read checkpoint {name}") from exc
+        return data
+
+    def anchors(self) -> list[str]:
+        start = self._anchor_key("x")[:-1]
+        names: list[str] = []
+        try:
+            for page in self._client.get_paginator("list_objects_v2").paginate(
+                    Bucket=self.bucket, Prefix=start):
+                names += [o["Key"][len(start):] for o in page.get("Contents", ())]
+        except Exception as exc:
+            raise self._error(exc, "list the checkpoints") from exc
+        return sorted(n for n in names if "/" not in n)
 
     def close(self) -> None:
         closer = getattr(self._client, "close", None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from sohoa.cli.output import emit_json, out
@@ -15,21 +17,54 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option("--checkpoint", "checkpoints", multiple=True,
+              type=click.Path(path_type=Path, exists=True),
+              help="Also check against this checkpoint file or export bag (repeatable).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
-def audit_verify(state: State, as_json: bool) -> None:
-    """Recompute the chain; any edited or deleted entry is reported (exit 4)."""
-    from sohoa.pipeline.services import open_archive
+def audit_verify(state: State, checkpoints: tuple[Path, ...], as_json: bool) -> None:
+    """Recompute both chains and check them against every signed checkpoint (beside the blobs
+    and any given); an edited, deleted, cut or rewritten entry is reported (exit 4)."""
+    from sohoa.pipeline import anchors
 
-    with open_archive(state.settings) as archive:
-        ok, problems = archive.audit_verify()
+    report = anchors.verify(state.settings, checkpoints)
+    ok = report["valid"]
     if as_json:
-        emit_json({"valid": ok, "problems": problems})
+        emit_json(report)
     else:
-        for problem in problems:
+        for problem in report["problems"]:
             out.print(f"[red]problem[/]: {problem}")
+        latest = report["latest_checkpoint"]
+        if latest is None:
+            out.print("[yellow]no checkpoint yet[/]: a cut or rewritten tail could not be "
+                      "detected; make one with: sohoa audit checkpoint")
+        else:
+            since = ", ".join(f"{n} {k} entr{'y' if n == 1 else 'ies'}"
+                              for k, n in report["unanchored"].items())
+            out.print(f"{report['checkpoints']} checkpoint(s), newest {latest['at'][:19]} "
+                      f"UTC; written since (not yet anchored): {since}")
         out.print("audit log: " + ("[green]intact[/]" if ok else "[red]TAMPERED[/]"))
     raise SystemExit(EXIT_OK if ok else EXIT_VERIFY_FAILED)
+
+
+@audit.command("checkpoint")
+@click.option("--reason", default="định kỳ", show_default=True, help="Why (for the log).")
+@click.option("--by", "by", envvar="SOHOA_USER", help="Who (env SOHOA_USER).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def audit_checkpoint(state: State, reason: str, by: str | None, as_json: bool) -> None:
+    """Sign the logs' current heads with the agency key and keep them beside the blobs
+    (run it from cron: a cut or rewrite is detectable back to the newest checkpoint)."""
+    from sohoa.cli.options import who
+    from sohoa.pipeline import anchors
+
+    payload = anchors.checkpoint(state.settings, reason=reason, by=who(by))
+    if as_json:
+        emit_json(payload)
+    else:
+        h = payload["heads"]
+        out.print(f"checkpoint signed at {payload['at'][:19]} UTC: audit log entry "
+                  f"{h['audit']['seq']}, access log entry {h['access']['seq']}")
 
 
 @audit.command("show")

@@ -20,6 +20,7 @@ from sohoa.archive import disposal as lists
 from sohoa.archive.archivist_models import ITEM_DISPOSED, ITEM_SKIPPED
 from sohoa.errors import WorkflowError
 from sohoa.ocr.textpdf import TextDocument
+from sohoa.pipeline import anchors
 from sohoa.pipeline.progress import NoProgress, Progress
 from sohoa.pipeline.services import make_signer, open_archive
 from sohoa.pipeline.settings import Settings
@@ -90,14 +91,19 @@ def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigne
     if not lists.same_person(runner, by):  # resumed by someone else: both ran it
         runner = f"{runner} (bắt đầu), {by} (hoàn tất)"
     record = destruction_record(final, agency=agency, executed_by=runner,
-                                at=datetime.now(UTC), summary=summary)
+                                at=datetime.now(UTC), summary=summary,
+                                heads=archive.log_heads())
     signed, _sig = signer.sign(record)
     done = lists.finish(archive, list_id, signed, by=by, summary=summary)
+    # The record names the heads before it; a checkpoint beside the blobs anchors the
+    # disposal's own events too.
+    anchors.make(archive, signer, agency=agency, reason=f"disposal-list:{list_id}", by=by)
     return {**done, "summary": summary}
 
 
 def destruction_record(lst: dict[str, Any], *, agency: str, executed_by: str, at: datetime,
-                       summary: dict[str, Any]) -> bytes:
+                       summary: dict[str, Any],
+                       heads: dict[str, dict[str, Any]] | None = None) -> bytes:
     """The biên bản hủy as a PDF/A: which list, on whose decision, what was destroyed and
     how, what was kept back and why."""
     number = lst["list"]
@@ -142,6 +148,11 @@ def destruction_record(lst: dict[str, Any], *, agency: str, executed_by: str, at
         doc.paragraph("Không có.")
     doc.paragraph("Biên bản này được lập thành bản điện tử, ký số bởi cơ quan và lưu trữ vĩnh "
                   "viễn trong kho lưu trữ số.")
+    if heads:
+        # The record is signed and kept outside the catalog's reach (blob, printouts): the
+        # heads it states anchor both logs as they stood when the records were destroyed.
+        doc.paragraph("Điểm neo nhật ký khi lập biên bản: " + "; ".join(anchors.heads_text(heads))
+                      + ".")
     doc.signatures(["NGƯỜI THỰC HIỆN", executed_by],
                    ["NGƯỜI PHÊ DUYỆT", lst["approved_by"] or ""])
     return doc.pdf(title=f"Biên bản hủy tài liệu hết giá trị — danh mục số {number}",

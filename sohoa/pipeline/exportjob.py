@@ -7,6 +7,7 @@ Layout of the bag's payload::
     data/<dossier code>/<document id>.pdf     the signed PDF/A as stored (checked on read)
     data/<dossier code>/<document id>.json    the document's metadata
     data/audit-events.jsonl                   the audit events about them, with chain hashes
+    data/audit-checkpoint.pdf                 the logs' heads, signed (``sohoa.pipeline.anchors``)
 
 Interrupting an export and running the same command again completes it (files already written
 with the right bytes are skipped; the manifests are written last). Every export is an audit
@@ -26,8 +27,9 @@ from sohoa.archive import bagit, export
 from sohoa.archive.access import Read
 from sohoa.archive.policy import Caller
 from sohoa.errors import ConfigError, VerificationError
+from sohoa.pipeline import anchors
 from sohoa.pipeline.progress import NoProgress, Progress
-from sohoa.pipeline.services import open_archive
+from sohoa.pipeline.services import make_signer, open_archive
 from sohoa.pipeline.settings import Settings
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
@@ -44,6 +46,7 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
         raise ConfigError(f"{out} already holds a finished bag; export into a new directory")
     if out.exists() and any(out.iterdir()) and not (out / "data").is_dir():
         raise ConfigError(f"{out} is not empty; export into a new or empty directory")
+    signer = make_signer(settings)  # signs the bag's log checkpoint; a key problem stops us first
     with open_archive(settings) as archive:
         ids = export.select_documents(archive, dossier=dossier, doc_type=doc_type, owner=owner,
                                       permanent_only=permanent_only)
@@ -78,6 +81,11 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
         ).encode("utf-8"))
         selection = {"dossier": dossier, "type": doc_type, "owner": owner,
                      "permanent_only": permanent_only}
+        # A signed checkpoint of the logs travels with the bag: the receiving archive holds
+        # an anchor the agency's catalog writer cannot rewrite (`audit verify --checkpoint`).
+        checkpoint, _payload = anchors.make(archive, signer, agency=settings.agency,
+                                            reason=f"export {out.resolve()}", by=by)
+        bag.put(anchors.BAG_FILE, checkpoint)
         totals = bag.finish({
             "Source-Organization": settings.agency,
             "Contact-Name": by,
