@@ -65,9 +65,19 @@ def catalog_rows(home: Path, sql: str) -> list[tuple[Any, ...]]:
         conn.close()
 
 
-def stored(home: Path) -> Stored:
-    return {(r[0], r[1], r[2]) for r in
-            catalog_rows(home, "SELECT id, dossier_code, doc_type FROM documents")}
+def stored(home: Path, db_url: str | None = None) -> Stored:
+    """The stored documents: from the home's SQLite catalog, or from ``db_url``."""
+    sql = "SELECT id, dossier_code, doc_type FROM documents"
+    if db_url is None:
+        return {(r[0], r[1], r[2]) for r in catalog_rows(home, sql)}
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return {(r[0], r[1], r[2]) for r in conn.execute(text(sql))}
+    finally:
+        engine.dispose()
 
 
 def job_running(home: Path) -> bool:
@@ -110,10 +120,10 @@ def assert_no_traceback(result: subprocess.CompletedProcess[str]) -> None:
     assert "internal error" not in result.stderr, result.stderr
 
 
-def assert_like_clean(home: Path, clean: Stored) -> None:
+def assert_like_clean(home: Path, clean: Stored, db_url: str | None = None) -> None:
     """The archive holds exactly what a clean run stores, nothing quarantined, no dossier
     made up (UNASSIGNED-…), no process left, the audit chain and every stored file intact."""
-    got = stored(home)
+    got = stored(home, db_url)
     assert got == clean, f"missing {sorted(clean - got)}; extra {sorted(got - clean)}"
     assert not [d for _, d, _ in got if d.startswith("UNASSIGNED")]
     quarantine = run_sohoa(home, "quarantine", "--json")

@@ -1,0 +1,80 @@
+"""PostgreSQL restarted in the middle of a batch, for real (a private server of this test on
+its own port and directory: the shared test servers are never stopped).
+
+The ingest either rides it out (the pool checks each connection before use and reconnects) or
+stops with the reason and exit 2; never a traceback, never exit 1, nothing quarantined. The
+same command then stores exactly what a clean run stores."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from faults_helpers import (
+    Stored,
+    assert_like_clean,
+    kill_all,
+    processes_of,
+    run_sohoa,
+    start_sohoa,
+)
+from testtools import REPO
+
+SCRIPT = REPO / "scripts" / "services" / "postgres.sh"
+PORT = "55491"
+
+
+def _pg(action: str, run_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "SOHOA_PG_PORT": PORT,
+           "SOHOA_PG_DIR": str(run_dir)}
+    return subprocess.run(["bash", str(SCRIPT), action], env=env, capture_output=True,
+                          text=True, timeout=180, check=False)
+
+
+@pytest.fixture()
+def own_postgres() -> Iterator[tuple[str, Path]]:
+    if not shutil.which("pg_ctlcluster") and not list(Path("/usr/lib/postgresql").glob("*/bin")):
+        pytest.skip("PostgreSQL is not installed (make install installs it)")
+    # under /tmp itself: the server runs as the unprivileged postgres user, who cannot walk
+    # into pytest's root-only temporary folders
+    run_dir = Path(tempfile.mkdtemp(prefix="sohoa-faults-pg-", dir="/tmp"))
+    started = _pg("start", run_dir)
+    assert started.returncode == 0, started.stderr
+    try:
+        yield started.stdout.strip(), run_dir
+    finally:
+        _pg("stop", run_dir)
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def test_postgresql_restarted_mid_batch(tmp_path: Path, own_postgres: tuple[str, Path],
+                                        batch: tuple[Path, dict[str, Any]],
+                                        clean: Stored) -> None:
+    url, run_dir = own_postgres
+    path, _ = batch
+    home = tmp_path / "home"
+    assert run_sohoa(home, "init").returncode == 0  # the development signing key
+    env = {"SOHOA_DB": url}
+    proc = start_sohoa(home, "ingest", str(path), "--json", **env)
+    assert proc.stdout is not None
+    try:
+        first = proc.stdout.readline()  # a document is stored: the batch is under way
+        assert '"document_id"' in first, first
+        assert _pg("stop", run_dir).returncode == 0
+        assert _pg("start", run_dir).returncode == 0
+        _, stderr = proc.communicate(timeout=300)
+    finally:
+        kill_all(processes_of(home))
+    assert proc.returncode in (0, 2), stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr, stderr
+    if proc.returncode == 2:
+        assert "PostgreSQL" in stderr and "chạy lại" in stderr, stderr
+
+    again = run_sohoa(home, "ingest", str(path), "--json", **env)
+    assert again.returncode == 0, again.stderr
+    assert_like_clean(home, clean, db_url=url)
