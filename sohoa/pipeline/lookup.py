@@ -147,12 +147,64 @@ class Reader:
             request={"bytes": len(pdf)})])
         return pdf
 
+    def page_image(self, caller: Caller, purpose: str | None, document_id: str,
+                   position: int) -> tuple[bytes, str]:
+        """One scanned page of a document as the browser shows it: (bytes, media type).
+        JPEG and PNG scans are returned as stored; other formats (TIFF) as PNG."""
+        why = clean_purpose(purpose)
+        doc = self.archive.get_document(document_id.strip())
+        check_document(caller, doc.get("unit"))
+        pages = {p["position"]: p for p in doc["pages"]}
+        if position not in pages or not pages[position].get("blob_sha256"):
+            raise NotFoundError(f"document {doc['document_id']} has no page {position}")
+        data = self.archive.blobs.get(pages[position]["blob_sha256"])
+        self.archive.log_access(caller, "page", why, [Read(
+            owner_id=doc.get("owner_id"), document_id=doc["document_id"], result_count=1,
+            request={"page": position})])
+        return _browser_image(data)
+
+    def document_history(self, caller: Caller, document_id: str,
+                         limit: int = 50) -> list[dict[str, Any]]:
+        """Who read this document, newest first, for whoever may open the document."""
+        ref = self.archive.document_ref(document_id.strip())
+        check_document(caller, ref.get("unit"))
+        return self.archive.access_events(document=ref["document_id"], limit=limit)
+
+    def reuse_for_dossier(self, caller: Caller, purpose: str | None, code: str,
+                          document_id: str, *, component: str | None = None) -> dict[str, Any]:
+        """Fill a component of dossier ``code`` with a stored document of its owner (the
+        officer's "dùng lại cho hồ sơ …"): a decision, audited with the caller and purpose."""
+        from sohoa.pipeline import dossierdesk  # the dossier desk is only needed here
+
+        why = clean_purpose(purpose)
+        check_reuse(caller)
+        state, comp, changed = dossierdesk.reuse(self.archive, code, document_id,
+                                                 component=component, by=caller.user,
+                                                 purpose=why)
+        return {"dossier": state.code, "component": getattr(comp, "code", None),
+                "component_name": getattr(comp, "name", None), "changed": changed}
+
     # --- not personal data ----------------------------------------------------------------
 
     def health(self) -> dict[str, Any]:
         """Is the catalog answering? (No personal data, no caller needed; cheap.)"""
         return {"status": "ok", "version": __version__,
                 "search_pending": self.archive.search_pending()}
+
+
+def _browser_image(data: bytes) -> tuple[bytes, str]:
+    if data[:3] == b"\xff\xd8\xff":
+        return data, "image/jpeg"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return data, "image/png"
+    from io import BytesIO
+
+    from PIL import Image  # TIFF and the rest: browsers show none of them
+
+    with Image.open(BytesIO(data)) as img:
+        out = BytesIO()
+        img.convert("L" if img.mode in ("1", "L", "I;16") else "RGB").save(out, "PNG")
+    return out.getvalue(), "image/png"
 
 
 def _clean_id(value: str | None) -> str | None:
