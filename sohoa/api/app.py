@@ -11,9 +11,11 @@ from urllib.parse import unquote
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from sohoa import __version__
-from sohoa.api import errors
+from sohoa.api import errors, web
+from sohoa.api.docs import install as install_docs
 from sohoa.api.schemas import ERRORS, Health, ReuseAnswer, SearchAnswer
 from sohoa.pipeline.lookup import REUSE_MAX_PAGE, REUSE_PAGE, Caller, Reader
 from sohoa.pipeline.settings import Settings
@@ -52,14 +54,17 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
         finally:
             opened.close()
 
+    # Swagger UI and ReDoc load their scripts from a CDN; /docs is a page of our own instead.
     app = FastAPI(title="sohoa", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.settings = settings
     errors.install(app)
     _routes(app)
     from sohoa.api import dossiers
 
-    app.state.settings = settings
     dossiers.install(app)
+    install_docs(app)
+    web.install(app)
     return app
 
 
@@ -68,13 +73,15 @@ async def get_reader(request: Request) -> Reader:
     return request.app.state.reader  # type: ignore[no-any-return]
 
 
+# Declared as a bearer scheme, so the OpenAPI document says how to authenticate; a missing or
+# wrong header is the Reader's NotAuthenticatedError (401 with our message), not FastAPI's.
+BEARER = HTTPBearer(auto_error=False, description="An API token: `sohoa tokens add`")
+
+
 def get_caller(request: Request, reader: Annotated[Reader, Depends(get_reader)],
-               authorization: Annotated[str | None, Header()] = None,
+               credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
                x_sohoa_channel: Annotated[str | None, Header()] = None) -> Caller:
-    token = None
-    if authorization:
-        scheme, _, value = authorization.partition(" ")
-        token = value if scheme.lower() == "bearer" else None
+    token = credentials.credentials if credentials else None
     return reader.authenticate(token, channel="web" if x_sohoa_channel == "web" else "api")
 
 
