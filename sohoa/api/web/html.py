@@ -1,0 +1,139 @@
+"""Small HTML builders: every value passes through ``esc``; pages share one layout."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from sohoa.archive.policy import Caller
+
+ROLE_NAMES = {"desk": "Cán bộ một cửa", "officer": "Cán bộ chuyên môn",
+              "archivist": "Lưu trữ viên", "admin": "Quản trị"}
+
+# (path, label, roles that see it in the menu)
+MENU: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("/web/search", "Tìm kiếm", ("officer", "desk", "archivist", "admin")),
+    ("/web/owner", "Tái sử dụng", ("officer", "archivist", "admin")),
+)
+
+
+def esc(value: Any) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def url(path: str, **params: Any) -> str:
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    return path + ("?" + urlencode(query) if query else "")
+
+
+def layout(title: str, body: str, *, caller: Caller | None = None, csrf: str = "",
+           here: str = "") -> str:
+    nav = ""
+    if caller is not None:
+        links = "".join(
+            f'<a href="{esc(path)}"{" aria-current=page" if path == here else ""}>{esc(label)}</a>'
+            for path, label, roles in MENU if caller.role in roles)
+        nav = (f'<nav aria-label="Chức năng">{links}</nav>'
+               f'<div class="who"><span>{esc(caller.user)} · {esc(ROLE_NAMES[caller.role])}'
+               f'{" · " + esc(caller.unit) if caller.unit else ""}</span>'
+               f'<form method="post" action="/web/logout">{csrf_field(csrf)}'
+               '<button type="submit" class="link">Đăng xuất</button></form></div>')
+    return f"""<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)} — sohoa</title>
+<link rel="stylesheet" href="/web/static/web.css">
+<script src="/web/static/web.js" defer></script>
+</head>
+<body>
+<header><a class="brand" href="/web/">sohoa · Kho hồ sơ điện tử</a>{nav}</header>
+<main id="main">
+<h1>{esc(title)}</h1>
+{body}
+</main>
+</body>
+</html>
+"""
+
+
+def csrf_field(csrf: str) -> str:
+    return f'<input type="hidden" name="csrf" value="{esc(csrf)}">'
+
+
+def error_box(message: str | None) -> str:
+    return f'<p class="error" role="alert">{esc(message)}</p>' if message else ""
+
+
+def notice(message: str | None) -> str:
+    return f'<p class="notice" role="status">{esc(message)}</p>' if message else ""
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, cls: str = "") -> str:
+    """``rows`` hold HTML already escaped by the caller (cells may carry links)."""
+    head = "".join(f"<th scope=col>{esc(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f'<td data-label="{esc(h)}">{c}</td>'
+                                    for h, c in zip(headers, row, strict=True)) + "</tr>"
+                   for row in rows)
+    return (f'<div class="table"><table class="{esc(cls)}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def field(label: str, name: str, value: Any = "", *, kind: str = "text", extra: str = "") -> str:
+    return (f'<label>{esc(label)}<input name="{esc(name)}" type="{esc(kind)}" '
+            f'value="{esc(value)}" {extra}></label>')
+
+
+def select(label: str, name: str, options: Mapping[str, str], value: str | None) -> str:
+    opts = "".join(f'<option value="{esc(k)}"{" selected" if k == (value or "") else ""}>'
+                   f"{esc(v)}</option>" for k, v in options.items())
+    return f'<label>{esc(label)}<select name="{esc(name)}">{opts}</select></label>'
+
+
+def dl(items: Iterable[tuple[str, str]]) -> str:
+    """``items``: (label, HTML already escaped)."""
+    return "<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in items) + "</dl>"
+
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def vn_date(value: str | None) -> str:
+    """An ISO date as DD/MM/YYYY, the way papers print it; an instant with its zone as
+    DD/MM/YYYY HH:MM in Vietnam's time."""
+    if not value:
+        return "—"
+    try:
+        if len(value) > 10:
+            at = datetime.fromisoformat(value)
+            if at.tzinfo is not None:
+                at = at.astimezone(VN)
+            return at.strftime("%d/%m/%Y %H:%M")
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    except ValueError:
+        return esc(value)
+
+
+def purpose_field(value: str) -> str:
+    return field("Mục đích tra cứu (bắt buộc)", "purpose", value,
+                 extra='placeholder="Mã hồ sơ đang giải quyết" required')
+
+
+# Captions of the field keys the catalog stores (what a paper prints next to the value).
+FIELD_NAMES = {
+    "full_name": "Họ và tên", "id_number": "Số định danh cá nhân", "date_of_birth": "Ngày sinh",
+    "sex": "Giới tính", "expiry_date": "Có giá trị đến", "enterprise_code": "Mã số doanh nghiệp",
+    "enterprise_name": "Tên doanh nghiệp", "dossier_code": "Mã hồ sơ",
+    "address": "Nơi thường trú", "place_of_birth": "Nơi sinh", "issue_date": "Ngày cấp",
+    "document_number": "Số, ký hiệu", "issuing_body": "Cơ quan cấp", "owner_id": "Chủ sở hữu",
+    "doc_type": "Loại giấy tờ",
+}
+
+
+def field_name(key: str) -> str:
+    return FIELD_NAMES.get(key, key)

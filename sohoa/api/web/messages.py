@@ -1,0 +1,76 @@
+"""What a person is told when something goes wrong: Vietnamese only.
+
+The pipeline's messages are for clerks at a terminal; some are Vietnamese already and are shown
+as they are. An English one is never shown: the page says what kind of problem it is, in
+Vietnamese, with what to do next (the full text stays in the server's log)."""
+
+from __future__ import annotations
+
+import re
+
+from sohoa.archive.policy import AccessDeniedError, NotAuthenticatedError, PurposeRequiredError
+from sohoa.errors import (
+    BadInputError,
+    ConfigError,
+    NotFoundError,
+    SohoaError,
+    StorageError,
+    VerificationError,
+    WorkflowError,
+)
+
+# Letters only Vietnamese uses among the languages a message could be in.
+_VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯạ-ỹ]")
+
+_BY_CLASS: tuple[tuple[type[SohoaError], str], ...] = (
+    (NotAuthenticatedError, "Mã truy cập không đúng hoặc đã bị thu hồi. Hãy đăng nhập lại."),
+    (AccessDeniedError, "Vai trò hoặc đơn vị của bạn không được phép xem hoặc làm việc này."),
+    (PurposeRequiredError, "Hãy ghi mục đích tra cứu (ví dụ mã hồ sơ đang giải quyết): mọi lần "
+                           "xem dữ liệu cá nhân đều được ghi nhật ký cùng mục đích."),
+    (NotFoundError, "Không tìm thấy: mã không đúng, hoặc tài liệu không còn được lưu giữ."),
+    (WorkflowError, "Thao tác này không thực hiện được ở trạng thái hiện tại."),
+    (BadInputError, "Dữ liệu nhập không hợp lệ; hãy kiểm tra lại các ô đã điền."),
+    (ConfigError, "Yêu cầu không hợp lệ; hãy kiểm tra lại các ô đã điền."),
+    (VerificationError, "Kiểm tra không đạt."),
+    (StorageError, "Kho lưu trữ tạm thời không trả lời; hãy thử lại sau ít phút."),
+)
+
+# English messages of the pipeline a person meets often enough to deserve their own words.
+_KNOWN: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"round (\d+) of document \S+ is the cross-check of round \d+, which (.+) "
+                r"accepted: someone else must do it"),
+     "Vòng kiểm tra {0} là vòng kiểm tra chéo: {1} đã duyệt vòng trước, nên phải là người "
+     "khác kiểm tra (nguyên tắc hai người)."),
+    (re.compile(r"document \S+ has no owner yet"),
+     "Tài liệu chưa có chủ sở hữu: hãy nhập số định danh hoặc mã số doanh nghiệp trước khi "
+     "duyệt."),
+    (re.compile(r"the validity of document \S+ depends on (.+), which is not set"),
+     "Chưa xác định được thời hạn hiệu lực: hãy đọc trên giấy và nhập trường {0}."),
+    (re.compile(r"the date range is empty"), "Khoảng ngày trống: ngày bắt đầu sau ngày kết thúc."),
+    (re.compile(r"list (\d+) is (\w+); only a proposed list can be approved"),
+     "Danh mục {0} đang ở trạng thái «{1}»: chỉ danh mục mới lập mới được phê duyệt."),
+)
+
+
+# English words that no Vietnamese sentence of ours contains: a message with a Vietnamese name
+# in it ("Phạm Thu Hà (desk) may not run …") is still English.
+_ENGLISH = re.compile(r"\b(the|is|are|was|not|may|must|of|and|or|with|only|for|has|have|which|"
+                      r"this|that|there|cannot|use|give|set|run)\b", re.IGNORECASE)
+
+
+def is_vietnamese(text: str) -> bool:
+    return bool(_VIETNAMESE.search(text)) and not _ENGLISH.search(text)
+
+
+def message_for(exc: SohoaError) -> str:
+    text = str(exc)
+    if is_vietnamese(text):
+        return text
+    for pattern, words in _KNOWN:
+        found = pattern.search(text)
+        if found:
+            return words.format(*found.groups())
+    for cls, words in _BY_CLASS:
+        if isinstance(exc, cls):
+            return words
+    return "Đã xảy ra lỗi ngoài dự kiến; hãy báo quản trị hệ thống."

@@ -1,0 +1,219 @@
+"""The web workplace's routes: sign in, sign out, and the pages of each desk role.
+
+Every page resolves the session to a caller through the archive's tokens (so roles, units and
+revocation are the API's), calls the same ``Reader`` the API calls, and renders HTML. Writes are
+POST forms carrying the session's CSRF token."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from sohoa.api.errors import status_of
+from sohoa.api.web import officer
+from sohoa.api.web.html import csrf_field, error_box, field, layout, notice
+from sohoa.api.web.messages import message_for
+from sohoa.api.web.sessions import COOKIE, Session, Sessions, csrf_ok
+from sohoa.archive.policy import Caller, NotAuthenticatedError
+from sohoa.errors import SohoaError
+from sohoa.pipeline.lookup import Reader
+
+STATIC = Path(__file__).with_name("static")
+LOGIN_COOKIE = "sohoa_login"
+HOME = {"officer": "/web/search", "desk": "/web/search", "archivist": "/web/search",
+        "admin": "/web/search"}
+SECURITY_HEADERS = {
+    # No page needs anything from another host; the browser refuses it even if a value slipped
+    # into a page.
+    "Content-Security-Policy": "default-src 'self'; img-src 'self'; style-src 'self'; "
+                               "script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                               "base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+class Desk:
+    """What a page handler gets: the reader, the session and its caller."""
+
+    def __init__(self, request: Request, reader: Reader, session: Session, caller: Caller):
+        self.request = request
+        self.reader = reader
+        self.session = session
+        self.caller = caller
+
+    def page(self, title: str, body: str, *, here: str = "", status: int = 200) -> HTMLResponse:
+        return html_response(layout(title, body, caller=self.caller, csrf=self.session.csrf,
+                                    here=here), status)
+
+    def arg(self, name: str) -> str:
+        return (self.request.query_params.get(name) or "").strip()
+
+
+def html_response(text: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(text, status_code=status, headers=SECURITY_HEADERS)
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def _desk(request: Request) -> Desk | None:
+    reader: Reader = request.app.state.reader
+    sessions: Sessions = request.app.state.web_sessions
+    session = sessions.get(request.cookies.get(COOKIE))
+    if session is None:
+        return None
+    try:
+        caller = reader.authenticate(session.token, channel="web")
+    except NotAuthenticatedError:  # revoked since sign-in: the session ends with it
+        sessions.end(session.sid)
+        return None
+    return Desk(request, reader, session, caller)
+
+
+def _to_login(message: str | None = None) -> RedirectResponse:
+    target = "/web/login" + ("?m=" + message if message else "")
+    return RedirectResponse(target, status_code=303)
+
+
+def _failure(desk: Desk, exc: SohoaError, title: str) -> Response:
+    if isinstance(exc, NotAuthenticatedError):
+        return _to_login("het-phien")
+    status, _ = status_of(exc)
+    return desk.page(title, error_box(message_for(exc)), status=status)
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    """An url-encoded form (the only kind these pages send), last value of each name."""
+    body = (await request.body()).decode("utf-8", "replace")
+    return {k: v[-1].strip() for k, v in parse_qs(body, keep_blank_values=True).items()}
+
+
+PageFn = Callable[[Desk], Response]
+WriteFn = Callable[[Desk, dict[str, str]], Response]
+
+
+def install(app: FastAPI) -> None:
+    app.state.web_sessions = Sessions()
+
+    def view(path: str, title: str) -> Callable[[PageFn], PageFn]:
+        """A GET page that needs a signed-in person; SohoaError becomes a Vietnamese page."""
+        def wrap(fn: PageFn) -> PageFn:
+            def handler(request: Request) -> Response:
+                desk = _desk(request)
+                if desk is None:
+                    return _to_login()
+                try:
+                    return fn(desk)
+                except SohoaError as exc:
+                    return _failure(desk, exc, title)
+            handler.__name__ = fn.__name__
+            app.get(path, include_in_schema=False)(handler)
+            return fn
+        return wrap
+
+    def write(path: str, title: str) -> Callable[[WriteFn], WriteFn]:
+        """A POST that changes something: session and CSRF token first, then the work."""
+        def wrap(fn: WriteFn) -> WriteFn:
+            async def handler(request: Request) -> Response:
+                form = await form_of(request)
+                desk = await run_in_threadpool(_desk, request)
+                if desk is None:
+                    return _to_login()
+                if not csrf_ok(desk.session, form.get("csrf")):
+                    return desk.page(title, error_box(
+                        "Biểu mẫu đã hết hạn hoặc không phải do trang này gửi; hãy mở lại trang "
+                        "và thử lại."), status=403)
+                try:
+                    return await run_in_threadpool(fn, desk, form)
+                except SohoaError as exc:
+                    return _failure(desk, exc, title)
+            handler.__name__ = fn.__name__
+            app.post(path, include_in_schema=False)(handler)
+            return fn
+        return wrap
+
+    @app.get("/web/static/{name}", include_in_schema=False)
+    async def static(name: str) -> Response:
+        path = STATIC / name
+        if "/" in name or not path.is_file():
+            return html_response(layout("Không tìm thấy", error_box("Không có tệp này.")), 404)
+        return FileResponse(path, headers={"Cache-Control": "max-age=3600",
+                                           "X-Content-Type-Options": "nosniff"})
+
+    @app.get("/web/", include_in_schema=False)
+    @app.get("/web", include_in_schema=False)
+    def home(request: Request) -> Response:
+        desk = _desk(request)
+        if desk is None:
+            return _to_login()
+        return RedirectResponse(HOME[desk.caller.role], status_code=303)
+
+    @app.get("/web/login", include_in_schema=False)
+    def login_page(request: Request) -> Response:
+        said = {"het-phien": ("error", "Phiên làm việc đã hết hoặc mã truy cập đã bị thu hồi. "
+                                       "Hãy đăng nhập lại."),
+                "da-dang-xuat": ("notice", "Đã đăng xuất.")}.get(
+                    request.query_params.get("m") or "", ("", ""))
+        return _login_form(said[1] if said[0] == "error" else None,
+                           said[1] if said[0] == "notice" else None)
+
+    @app.post("/web/login", include_in_schema=False)
+    async def login(request: Request) -> Response:
+        form = await form_of(request)
+        # Login CSRF: the form carries the value of a cookie set with it (double submit).
+        if not form.get("csrf") or form.get("csrf") != request.cookies.get(LOGIN_COOKIE):
+            return _login_form("Biểu mẫu đăng nhập đã hết hạn; hãy thử lại.", status=403)
+        token = form.get("token", "")
+        if not token:
+            return _login_form("Hãy nhập mã truy cập do quản trị hệ thống cấp.", status=400)
+        reader: Reader = request.app.state.reader
+        try:
+            await run_in_threadpool(reader.authenticate, token, channel="web")
+        except NotAuthenticatedError:
+            return _login_form("Mã truy cập không đúng hoặc đã bị thu hồi.", status=401)
+        session = request.app.state.web_sessions.create(token)
+        response = RedirectResponse("/web/", status_code=303)
+        response.set_cookie(COOKIE, session.sid, httponly=True, samesite="strict",
+                            secure=_secure(request), path="/")
+        response.delete_cookie(LOGIN_COOKIE, path="/web/login")
+        return response
+
+    @write("/web/logout", "Đăng xuất")
+    def logout(desk: Desk, form: dict[str, str]) -> Response:
+        desk.request.app.state.web_sessions.end(desk.session.sid)
+        response = _to_login("da-dang-xuat")
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    officer.install(view, write)
+
+    @app.get("/web/{rest:path}", include_in_schema=False)
+    def missing(rest: str) -> Response:
+        return html_response(layout("Không tìm thấy", error_box(
+            "Không có trang này. ") + '<p><a href="/web/">Về trang đầu</a></p>'), 404)
+
+
+def _login_form(error: str | None = None, info: str | None = None, *,
+                status: int = 200) -> Response:
+    csrf = secrets.token_urlsafe(24)
+    body = f"""{error_box(error)}{notice(info)}
+<form method="post" action="/web/login" class="card narrow">
+{csrf_field(csrf)}
+{field("Mã truy cập", "token", kind="password",
+       extra='autocomplete="off" autofocus required placeholder="sohoa_…"')}
+<p class="hint">Mã do quản trị hệ thống cấp (lệnh <code>sohoa tokens add</code>); mã chỉ được
+giữ ở máy chủ, trình duyệt chỉ giữ phiên làm việc.</p>
+<button type="submit">Đăng nhập</button>
+</form>"""
+    response = html_response(layout("Đăng nhập", body), status)
+    response.set_cookie(LOGIN_COOKIE, csrf, httponly=True, samesite="strict", path="/web/login")
+    return response
