@@ -12,11 +12,12 @@ STAMPS := .make
 
 # Debian packages the product and its tests use (Tesseract with Vietnamese, fonts with
 # Vietnamese glyphs, poppler for pdftotext/pdfsig, qpdf, SANE test backend, SoftHSM2 tokens,
-# PostgreSQL and Redis for the contract, queue and cluster tests).
+# PostgreSQL and Redis for the contract, queue and cluster tests; Chromium and its WebDriver
+# for the web workplace's browser tests, never downloaded at run time).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd \
 	fonts-noto-core fonts-liberation2 fonts-dejavu-core \
 	poppler-utils qpdf ghostscript libzbar0 sane-utils softhsm2 python3-venv postgresql \
-	redis-server
+	redis-server chromium chromium-driver
 # Commands the test suite needs, and the package that brings each when it is missing
 # (Java and Maven fetch veraPDF and the ETSI validator from Maven Central; node checks the
 # officers' web page script).

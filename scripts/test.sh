@@ -35,4 +35,5 @@ set +e
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 status=$?
 set -e
+[ -d out/web ] && echo "screenshots of the web workplace (tests/web): out/web/"
 exit $status

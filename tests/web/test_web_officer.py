@@ -1,0 +1,118 @@
+"""An officer's day in a real headless chromium: sign in, search with filters, open a document
+(owner, pages, signature, validity, access history), reuse a paper for a dossier, work at phone
+width, sign out. Every page is checked for references to other hosts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from api_home import CITIZEN
+from archive_records import make_record
+from conftest import Site
+
+from sohoa.pipeline import dossierdesk
+from sohoa.pipeline.services import open_archive
+
+DOSSIER = "H19.22-261206-0001"
+PURPOSE = "Hồ sơ H19.22-261206-0001"
+
+
+@pytest.fixture(scope="module")
+def card(site: Site) -> str:
+    """A citizen ID card the birth-registration dossier can reuse, and the dossier itself."""
+    with open_archive(site.home.settings) as arc:
+        rec, pdf, images = make_record(
+            "card", title="CĂN CƯỚC", doc_type="citizen_id_card", owner_id=CITIZEN,
+            owner_name="Nguyễn Văn An", issue_date=date(2022, 1, 5),
+            valid_until=date(2037, 1, 5), unit="H19.22", dossier_code="HS-OLD-1")
+        card_id, _ = arc.store_document(rec, pdf, images)
+        arc.sync_index()
+        dossierdesk.open_dossier(arc, site.home.settings, DOSSIER,
+                                 procedure="1.001193.000.00.00.H19", owner=CITIZEN,
+                                 unit="H19.22", by="Phạm Thu Hà")
+    return card_id
+
+
+def test_sign_in_needs_a_token_and_lands_on_search(site: Site) -> None:
+    site.go("/web/search")
+    assert "/web/login" in site.browser.url  # no session: the sign-in page
+    site.shot("01-dang-nhap")
+    site.assert_local()
+    site.browser.find("input[name=token]").type("sohoa_khong-dung")
+    site.browser.find("form[action='/web/login'] button").click()
+    assert "Mã truy cập không đúng hoặc đã bị thu hồi." in site.browser.text(".error")
+    site.sign_in("officer")
+    assert site.browser.url.endswith("/web/search")
+    assert "Trần Thị Bình" in site.browser.text("header")
+    cookie = site.browser.call("GET", "/cookie/sohoa_session")
+    assert cookie["httpOnly"] is True and cookie["sameSite"] == "Strict"
+
+
+def test_search_filters_and_opens_a_document(site: Site, card: str) -> None:
+    b = site.browser
+    site.go("/web/search")
+    b.find("input[name=purpose]").type(PURPOSE)
+    b.find("input[name=owner]").type(CITIZEN)
+    b.js("document.querySelector('select[name=type]').value = 'birth_certificate'")
+    b.find("input[name=q]").type("khai sinh\ue007")
+    b.wait_for("section[aria-label='Kết quả']")
+    rows = b.find_all("table.results tbody tr")
+    assert len(rows) == 1 and "GIẤY KHAI SINH" in rows[0].text
+    site.shot("02-tim-kiem")
+    site.assert_local()
+
+    b.find("table.results tbody tr a").click()
+    b.wait_for("section.card dl")
+    body = b.text()
+    for expected in ("Nguyễn Văn An", "Giấy khai sinh", "Có chữ ký số B-LT",
+                     "Không ghi thời hạn", "Đã kiểm tra", "Lịch sử truy cập"):
+        assert expected in body, expected
+    # The page image really loaded (through the session, access-logged).
+    assert b.wait_js("const i = document.querySelector('.pages img'); i.scrollIntoView();"
+                     "return i.complete && i.naturalWidth > 0")
+    history = b.text("section.card:last-of-type")
+    assert "Trần Thị Bình" in history and PURPOSE in history and "trang web" in history
+    site.shot("03-chi-tiet")
+    site.assert_local()
+
+    with open_archive(site.home.settings) as arc:
+        reads = arc.access_events(document=site.home.ids["birth"])
+    assert {(e["action"], e["channel"], e["purpose"]) for e in reads} >= {
+        ("show", "web", PURPOSE), ("page", "web", PURPOSE)}
+
+
+def test_reuse_for_a_dossier_and_phone_width(site: Site, card: str) -> None:
+    b = site.browser
+    site.go(f"/web/owner?purpose={PURPOSE}&owner={CITIZEN}&dossier={DOSSIER}")
+    b.wait_for("table")
+    assert "CĂN CƯỚC" in b.text("table")
+    button = next(e for e in b.find_all("table button")
+                  if e.text == f"Dùng lại cho hồ sơ {DOSSIER}")
+    button.click()
+    b.wait_for(".notice")
+    assert "Đã dùng lại giấy tờ cho hồ sơ." in b.text()
+    with open_archive(site.home.settings) as arc:
+        state = dossierdesk.show(arc, DOSSIER)
+    [tp2] = [c for c in state.components if c.code == "TP2"]
+    assert (tp2.satisfied, tp2.document_id) == ("reused", card)
+
+    b.resize(360, 780)
+    try:
+        for path in (f"/web/owner?purpose={PURPOSE}&owner={CITIZEN}",
+                     f"/web/documents/{site.home.ids['birth']}?purpose={PURPOSE}"):
+            site.go(path)
+            b.wait_for("h1")
+            width = b.scroll_width()
+            assert width <= 360, f"{path} scrolls sideways at 360 px ({width} px wide)"
+        site.shot("04-dien-thoai-360")
+    finally:
+        b.resize(1280, 900)
+
+
+def test_sign_out_ends_the_session(site: Site) -> None:
+    site.go("/web/search")
+    site.sign_out()
+    assert "Đã đăng xuất." in site.browser.text()
+    site.go("/web/search")
+    assert "/web/login" in site.browser.url

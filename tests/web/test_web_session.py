@@ -1,0 +1,152 @@
+"""Sessions, CSRF, Vietnamese-only errors, the local /docs page and the bearer scheme, through
+the real app in-process (no browser needed to show these)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from api_home import CITIZEN, Home, make_home
+from fastapi.testclient import TestClient
+
+from sohoa.api import create_app
+from sohoa.api.web.messages import is_vietnamese
+from sohoa.pipeline.services import open_archive
+
+PURPOSE = "Hồ sơ H19.22-241105-0042"
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Home:
+    return make_home(tmp_path)
+
+
+@pytest.fixture
+def client(home: Home) -> Iterator[TestClient]:
+    with TestClient(create_app(home.settings), follow_redirects=False) as c:
+        yield c
+
+
+def login_csrf(client: TestClient) -> str:
+    page = client.get("/web/login")
+    return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+
+
+def sign_in(client: TestClient, home: Home, who: str = "officer") -> str:
+    r = client.post("/web/login", data={"csrf": login_csrf(client), "token": home.tokens[who]})
+    assert r.status_code == 303, r.text
+    page = client.get("/web/search")
+    return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+
+
+def test_sign_in_sets_a_strict_httponly_cookie_and_never_echoes_the_token(
+        client: TestClient, home: Home) -> None:
+    r = client.post("/web/login", data={"csrf": login_csrf(client),
+                                        "token": home.tokens["officer"]})
+    cookie = next(v for k, v in r.headers.multi_items() if k == "set-cookie"
+                  and v.startswith("sohoa_session="))
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+    assert home.tokens["officer"] not in cookie
+    page = client.get("/web/search")
+    assert home.tokens["officer"] not in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_an_empty_token_is_asked_for_not_called_invalid(client: TestClient) -> None:
+    r = client.post("/web/login", data={"csrf": login_csrf(client), "token": "  "})
+    assert r.status_code == 400
+    assert "Hãy nhập mã truy cập" in r.text and "không đúng" not in r.text
+
+
+def test_login_form_without_its_cookie_is_refused(client: TestClient, home: Home) -> None:
+    r = client.post("/web/login", data={"csrf": "forged", "token": home.tokens["officer"]})
+    assert r.status_code == 403 and "sohoa_session" not in r.headers.get("set-cookie", "")
+
+
+def test_every_write_needs_the_session_csrf_token(client: TestClient, home: Home) -> None:
+    csrf = sign_in(client, home)
+    r = client.post("/web/logout", data={"csrf": "wrong"})
+    assert r.status_code == 403 and "Biểu mẫu đã hết hạn" in r.text
+    assert client.get("/web/search").status_code == 200  # still signed in
+    r = client.post("/web/owner/reuse", data={"purpose": PURPOSE, "dossier": "X",
+                                              "document": home.ids["id_card"]})
+    assert r.status_code == 403
+    r = client.post("/web/logout", data={"csrf": csrf})
+    assert r.status_code == 303
+    assert client.get("/web/search").headers["location"] == "/web/login"
+
+
+def test_a_revoked_token_ends_its_sessions(client: TestClient, home: Home) -> None:
+    sign_in(client, home)
+    with open_archive(home.settings) as arc:
+        arc.revoke_token(home.token_ids["officer"], revoked_by="test")
+    r = client.get("/web/search")
+    assert r.status_code == 303 and r.headers["location"] == "/web/login"
+
+
+def test_errors_are_vietnamese_and_the_policy_is_the_apis(client: TestClient,
+                                                          home: Home) -> None:
+    sign_in(client, home, "desk")
+    # Desk staff run no reuse lookups (the API's rule), told in Vietnamese only.
+    r = client.get("/web/owner", params={"purpose": PURPOSE, "owner": CITIZEN})
+    assert r.status_code == 403
+    message = re.search(r'class="error" role="alert">([^<]+)<', r.text).group(1)  # type: ignore[union-attr]
+    assert is_vietnamese(message) and "reuse" not in message
+    # A document of another unit, and a search without a purpose.
+    r = client.get(f"/web/documents/{home.ids['id_card']}", params={"purpose": PURPOSE})
+    assert r.status_code == 403 and "may open only" not in r.text
+    r = client.get("/web/search", params={"q": "khai sinh"})
+    assert r.status_code == 400 and "Hãy ghi mục đích tra cứu" in r.text
+    r = client.get("/web/search", params={"q": "x", "purpose": PURPOSE, "from": "hôm qua"})
+    assert r.status_code == 400 and "không phải là ngày" in r.text
+    assert client.get("/web/khong-co").status_code == 404
+
+
+def test_search_results_come_in_pages(client: TestClient, home: Home) -> None:
+    sign_in(client, home, "archivist")
+    first = client.get("/web/search", params={"q": "Đồng Nai", "purpose": PURPOSE})
+    assert first.status_code == 200
+    assert first.text.count("<tr><td") == 3 and 'rel="next"' not in first.text
+    from sohoa.api.web import officer
+    try:
+        officer.PAGE_SIZE = 2  # three documents: two pages
+        one = client.get("/web/search", params={"q": "Đồng Nai", "purpose": PURPOSE})
+        two = client.get("/web/search", params={"q": "Đồng Nai", "purpose": PURPOSE,
+                                                "page": "2"})
+    finally:
+        officer.PAGE_SIZE = 10
+    assert one.text.count("<tr><td") == 2 and 'rel="next"' in one.text
+    assert two.text.count("<tr><td") == 1 and 'rel="prev"' in two.text
+
+
+def test_docs_page_is_local_and_openapi_declares_bearer(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert spec["components"]["securitySchemes"]["HTTPBearer"] == {
+        "type": "http", "scheme": "bearer", "description": "An API token: `sohoa tokens add`"}
+    assert spec["paths"]["/search"]["get"]["security"] == [{"HTTPBearer": []}]
+    names = {p["name"] for p in spec["paths"]["/search"]["get"]["parameters"]}
+    assert "authorization" not in {n.lower() for n in names}
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/owners/{owner_id}/documents" in docs.text
+    assert not re.search(r"(src|href)=\"(https?:)?//", docs.text)
+    assert client.get("/redoc").status_code == 404
+
+
+def test_api_without_token_is_still_401_with_our_message(client: TestClient) -> None:
+    r = client.get("/search", params={"q": "x", "purpose": PURPOSE})
+    assert r.status_code == 401 and r.json()["error"]["code"] == "not_authenticated"
+
+
+def test_messages_pass_vietnamese_through_and_replace_english() -> None:
+    from sohoa.api.web.messages import message_for
+    from sohoa.errors import ConfigError, WorkflowError
+
+    vi = "Võ Minh Khoa đã lập danh mục 3; người phê duyệt phải là người khác"
+    assert message_for(WorkflowError(vi)) == vi
+    english = ConfigError("round 2 of document abc is the cross-check of round 1, which "
+                          "Lê Văn Cường accepted: someone else must do it")
+    assert message_for(english).startswith("Vòng kiểm tra 2 là vòng kiểm tra chéo: Lê Văn Cường")
+    assert message_for(ConfigError("limit must be between 1 and 100")) == (
+        "Yêu cầu không hợp lệ; hãy kiểm tra lại các ô đã điền.")
