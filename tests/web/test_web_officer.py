@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from api_home import CITIZEN
 from archive_records import make_record
-from conftest import Site
+from web_site import Site
 
 from sohoa.pipeline import dossierdesk
 from sohoa.pipeline.services import open_archive

@@ -1,0 +1,77 @@
+"""The site under test: one archive home, one real HTTP server on loopback and one headless
+chromium per test module (see conftest.py); screenshots under ``SOHOA_WEB_SHOTS`` (default
+out/web/ at the repository's root, kept after the run for a person to look at)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
+
+from api_home import Home
+from browser import Browser, free_port
+
+from sohoa.api import create_app
+
+SHOTS = Path(os.environ.get("SOHOA_WEB_SHOTS")
+             or Path(__file__).resolve().parents[2] / "out" / "web")
+
+
+@dataclass
+class Site:
+    home: Home
+    origin: str
+    browser: Browser
+    shots: Path
+
+    def go(self, path: str) -> None:
+        self.browser.go(self.origin + path)
+
+    def shot(self, name: str) -> Path:
+        return self.browser.screenshot(self.shots / f"{name}.png")
+
+    def sign_in(self, who: str) -> None:
+        self.go("/web/login")
+        self.browser.find("input[name=token]").type(self.home.tokens[who])
+        self.browser.find("form[action='/web/login'] button").click()
+        self.browser.wait_for("form[action='/web/logout']")
+
+    def sign_out(self) -> None:
+        self.browser.find("form[action='/web/logout'] button").click()
+        self.browser.wait_for("input[name=token]")
+
+    def assert_local(self) -> None:
+        """The build fails if the page refers to, or loaded, anything from another host."""
+        foreign = self.browser.foreign_urls(self.origin)
+        assert not foreign, f"{self.browser.url} refers to other hosts: {foreign}"
+
+
+class Server:
+    """The real app under uvicorn on a free loopback port, in a thread of this process."""
+
+    def __init__(self, home: Home) -> None:
+        self.port = free_port()
+        config = uvicorn.Config(create_app(home.settings), host="127.0.0.1", port=self.port,
+                                log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the web server did not start")
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(15)
