@@ -170,20 +170,6 @@ class Reader:
         check_document(caller, ref.get("unit"))
         return self.archive.access_events(document=ref["document_id"], limit=limit)
 
-    def reuse_for_dossier(self, caller: Caller, purpose: str | None, code: str,
-                          document_id: str, *, component: str | None = None) -> dict[str, Any]:
-        """Fill a component of dossier ``code`` with a stored document of its owner (the
-        officer's "dùng lại cho hồ sơ …"): a decision, audited with the caller and purpose."""
-        from sohoa.pipeline import dossierdesk  # the dossier desk is only needed here
-
-        why = clean_purpose(purpose)
-        check_reuse(caller)
-        state, comp, changed = dossierdesk.reuse(self.archive, code, document_id,
-                                                 component=component, by=caller.user,
-                                                 purpose=why)
-        return {"dossier": state.code, "component": getattr(comp, "code", None),
-                "component_name": getattr(comp, "name", None), "changed": changed}
-
     # --- not personal data ----------------------------------------------------------------
 
     def health(self) -> dict[str, Any]:

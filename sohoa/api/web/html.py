@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sohoa.archive.policy import Caller
 
 ROLE_NAMES = {"desk": "Cán bộ một cửa", "officer": "Cán bộ chuyên môn",
-              "archivist": "Lưu trữ viên", "admin": "Quản trị"}
+              "archivist": "Lưu trữ viên", "admin": "Quản trị", "integrator": "Hệ thống một cửa"}
 
 # (path, label, roles that see it in the menu)
 MENU: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -34,11 +34,12 @@ def layout(title: str, body: str, *, caller: Caller | None = None, csrf: str = "
            here: str = "") -> str:
     nav = ""
     if caller is not None:
+        role = ROLE_NAMES.get(caller.role, caller.role)
         links = "".join(
             f'<a href="{esc(path)}"{" aria-current=page" if path == here else ""}>{esc(label)}</a>'
             for path, label, roles in MENU if caller.role in roles)
         nav = (f'<nav aria-label="Chức năng">{links}</nav>'
-               f'<div class="who"><span>{esc(caller.user)} · {esc(ROLE_NAMES[caller.role])}'
+               f'<div class="who"><span>{esc(caller.user)} · {esc(role)}'
                f'{" · " + esc(caller.unit) if caller.unit else ""}</span>'
                f'<form method="post" action="/web/logout">{csrf_field(csrf)}'
                '<button type="submit" class="link">Đăng xuất</button></form></div>')

@@ -22,12 +22,14 @@ from sohoa.api.web.messages import message_for
 from sohoa.api.web.sessions import COOKIE, Session, Sessions, csrf_ok
 from sohoa.archive.policy import Caller, NotAuthenticatedError
 from sohoa.errors import SohoaError
+from sohoa.pipeline.dossierdesk import Desk as DossierDesk
 from sohoa.pipeline.lookup import Reader
+from sohoa.pipeline.settings import Settings, load_settings
 
 STATIC = Path(__file__).with_name("static")
 LOGIN_COOKIE = "sohoa_login"
 HOME = {"officer": "/web/search", "desk": "/web/search", "archivist": "/web/search",
-        "admin": "/web/search"}
+        "admin": "/web/search"}  # an integrator (a system, not a person) gets the search page
 SECURITY_HEADERS = {
     # No page needs anything from another host; the browser refuses it even if a value slipped
     # into a page.
@@ -55,6 +57,22 @@ class Desk:
 
     def arg(self, name: str) -> str:
         return (self.request.query_params.get(name) or "").strip()
+
+    @property
+    def settings(self) -> Settings:
+        return settings_of(self.request)
+
+    @property
+    def dossiers(self) -> DossierDesk:
+        """The dossier desk of the API's dossier routes, over the same open archive."""
+        return DossierDesk(self.reader.archive, self.settings)
+
+
+def settings_of(request: Request) -> Settings:
+    """The app's settings; an app made over a Reader alone reads them from the environment,
+    as the API's dossier routes do."""
+    settings = getattr(request.app.state, "settings", None)
+    return settings if settings is not None else load_settings()
 
 
 def html_response(text: str, status: int = 200) -> HTMLResponse:
@@ -155,7 +173,7 @@ def install(app: FastAPI) -> None:
         desk = _desk(request)
         if desk is None:
             return _to_login()
-        return RedirectResponse(HOME[desk.caller.role], status_code=303)
+        return RedirectResponse(HOME.get(desk.caller.role, "/web/search"), status_code=303)
 
     @app.get("/web/login", include_in_schema=False)
     def login_page(request: Request) -> Response:
