@@ -13,8 +13,22 @@ mkdir -p out
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "1. A new archive home (embedded: SQLite, files, tantivy; dev signing key)"
-$SOHOA init --unit H19.22
+step "1. A new archive home (embedded: SQLite, files, tantivy; a development PKI)"
+$SOHOA init --unit H19.22 --dev-pki
+
+step "1b. The development CA's CRL, OCSP and timestamp server on 127.0.0.1 (for B-LTA)"
+# Its address is in the dev certificates and its TSA in sohoa.toml (signing.tsa_url, so
+# documents are signed B-LTA); it is stopped when the demo ends.
+$SOHOA dev-pki serve &
+PKI_PID=$!
+trap 'kill "$PKI_PID" 2>/dev/null || true' EXIT
+PKI_URL=$(.venv/bin/python -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' \
+    "$SOHOA_HOME/keys/dev-pki.json")
+for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "$PKI_URL/ca/root.crt" 2>/dev/null && break
+    kill -0 "$PKI_PID" 2>/dev/null || { echo "sohoa dev-pki serve did not start" >&2; exit 2; }
+    sleep 0.2
+done
 
 step "2. A scanner batch: 2 dossiers, duplex with blank backs, light noise, some sheets upside down"
 $SOHOA synth "$BATCH" --seed 7 --dossiers 2 --duplex --severity light
@@ -48,8 +62,8 @@ step "5. Reuse: what does owner $OWNER already have that is still valid?"
 $SOHOA reuse "$OWNER"
 
 step "6. Verify the signature of document $DOC"
-echo "(level B-B: this demo home has no timestamp authority; with signing.tsa_url set in"
-echo " sohoa.toml, documents are signed B-LTA for long-term archiving)"
+echo "(level B-LTA: the development CA's OCSP answer and CRL are embedded, and a document"
+echo " timestamp from its TSA; sohoa signatures renew keeps adding timestamps before they expire)"
 $SOHOA verify "$DOC"
 $SOHOA get "$DOC" -o "out/$DOC.pdf"
 echo "pdftotext of out/$DOC.pdf (first lines):"

@@ -14,14 +14,21 @@ from sohoa.cli.state import State, pass_state
 @click.option("--unit", default="", help="Receiving unit code written into sohoa.toml.")
 @click.option("--agency", default="UBND tỉnh Đồng Nai", show_default=True)
 @click.option("--no-dev-key", is_flag=True, help="Do not create the development signing key.")
+@click.option("--dev-pki", is_flag=True,
+              help="Make the development key a whole test PKI (CRL, OCSP, TSA served by "
+                   "`sohoa dev-pki serve`), so documents are signed B-LTA.")
+@click.option("--dev-pki-url", default="http://127.0.0.1:8739", show_default=True,
+              help="Where `sohoa dev-pki serve` answers (written into the certificates).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
-def init(state: State, unit: str, agency: str, no_dev_key: bool, as_json: bool) -> None:
+def init(state: State, unit: str, agency: str, no_dev_key: bool, dev_pki: bool,
+         dev_pki_url: str, as_json: bool) -> None:
     """Create an archive home (config, stores; a dev signing key NOT FOR PRODUCTION)."""
     from sohoa.pipeline.home import init_home
     from sohoa.pipeline.services import describe_backends
 
-    result = init_home(state.settings.home, unit=unit, agency=agency, dev_key=not no_dev_key)
+    result = init_home(state.settings.home, unit=unit, agency=agency, dev_key=not no_dev_key,
+                       dev_pki_url=dev_pki_url if dev_pki else None)
     if as_json:
         emit_json(result)
         return
@@ -32,6 +39,27 @@ def init(state: State, unit: str, agency: str, no_dev_key: bool, as_json: bool) 
     if result["dev_signing_identity"]:
         out.print(f"[yellow]development signing identity[/] {result['dev_signing_identity']}: "
                   "for trying sohoa only, NOT FOR PRODUCTION")
+        if result.get("dev_tsa_url"):
+            out.print(f"signing.tsa_url = \"{result['dev_tsa_url']}\": documents are signed "
+                      "B-LTA while `sohoa dev-pki serve` runs (its CRL, OCSP and TSA)",
+                      soft_wrap=True)
+
+
+@click.group("dev-pki")
+def dev_pki() -> None:
+    """The development CA's CRL, OCSP responder and timestamp authority (NOT FOR PRODUCTION)."""
+
+
+@dev_pki.command("serve")
+@pass_state
+def dev_pki_serve(state: State) -> None:
+    """Answer CRL, OCSP and RFC 3161 requests for the development identity until stopped."""
+    from sohoa.pipeline.home import serve_dev_pki
+
+    url = serve_dev_pki(state.settings, started=lambda u: out.print(
+        f"development PKI on {u}: CRL {u}/crl/root.crl, OCSP {u}/ocsp, TSA {u}/tsa "
+        "(Ctrl-C stops it)", soft_wrap=True))
+    out.print(f"development PKI on {url} stopped")
 
 
 @click.command()
@@ -114,4 +142,4 @@ def worker(state: State, processes: int, threads: int) -> None:
     run_worker(settings, processes=processes, threads=threads)
 
 
-COMMANDS = [init, status, quarantine, worker]
+COMMANDS = [dev_pki, init, status, quarantine, worker]

@@ -1,12 +1,18 @@
-"""A self-made test identity (root CA + agency signing certificate) for demos and tests.
+"""A self-made test PKI (root CA, agency signing certificate, TSA and OCSP responder) for demos
+and tests.
 
 Real agencies sign with certificates from a licensed Vietnamese CA, usually on a USB token. The dev
-identity lets a desk PC produce and verify B-B signatures with no CA at all; its subject says in
-Vietnamese that it is a test identity, so nobody mistakes its signatures for real ones.
+identity looks like one: the signing certificate names a CRL distribution point and an OCSP
+responder, and a timestamp authority is issued beside it, all at ``pki_url`` on the loopback
+interface, where ``sohoa dev-pki serve`` (``sohoa.signing.devpki``) answers. So a desk PC can sign
+B-B with nothing running, and B-LTA (what an archive needs) with that small server running; its
+subjects say in Vietnamese that they are test certificates, so nobody mistakes its signatures for
+real ones.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from dataclasses import dataclass
@@ -17,7 +23,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 from sohoa.errors import SigningError
 from sohoa.vntext import nfc
@@ -25,6 +31,11 @@ from sohoa.vntext import nfc
 P12_NAME = "dev-signer.p12"
 PASS_NAME = "dev-signer.pass"
 ROOT_NAME = "dev-root.pem"
+CA_KEY_NAME = "dev-ca.key"  # the test root's key, encrypted with the password: it signs CRLs
+TSA_NAME = "dev-tsa.p12"
+OCSP_NAME = "dev-ocsp.p12"
+PKI_NAME = "dev-pki.json"  # where the server listens (the address is in the certificates)
+DEV_PKI_URL = "http://127.0.0.1:8739"
 TEST_MARK = "THỬ NGHIỆM - KHÔNG DÙNG THẬT"
 SHORT_TEST_MARK = "THỬ NGHIỆM"
 VALIDITY = timedelta(days=3652)
@@ -40,13 +51,42 @@ class DevIdentity:
     def password(self) -> bytes:
         return self.password_file.read_bytes().strip()
 
+    @property
+    def directory(self) -> Path:
+        return self.pkcs12.parent
 
-def create_dev_identity(directory: Path, agency: str = "UBND tỉnh Đồng Nai") -> DevIdentity:
-    """Make (or reuse) a test root CA and an agency signing certificate under ``directory``.
+    @property
+    def pki_url(self) -> str | None:
+        """Where the test CA's CRL, OCSP and TSA are served, or None for an identity made
+        before the test CA had them."""
+        path = self.directory / PKI_NAME
+        if not path.exists():
+            return None
+        return str(json.loads(path.read_text(encoding="utf-8"))["url"])
 
-    The certificates carry no CRL distribution point and no OCSP address: nothing can revoke
-    them, and offline B-B verification has nothing to fetch. The root's private key is thrown
-    away once the signer certificate is issued, so the test root can issue nothing else.
+    @property
+    def tsa_url(self) -> str | None:
+        url = self.pki_url
+        return f"{url}/tsa" if url else None
+
+
+def create_dev_identity(
+    directory: Path, agency: str = "UBND tỉnh Đồng Nai", *, pki_url: str | None = None
+) -> DevIdentity:
+    """Make (or reuse) a test identity under ``directory``: a root CA and an agency signing
+    certificate, and with ``pki_url`` a whole test PKI.
+
+    Without ``pki_url`` the certificates name no CRL and no OCSP responder: nothing can revoke
+    them, so a B-B signature verifies offline with nothing running (a certificate that names
+    revocation services cannot: its status is unknown without them). The root's key is thrown
+    away once the signer certificate is issued, so that root can issue nothing else.
+
+    With ``pki_url`` (``sohoa init --dev-pki``) it looks like a licensed CA's: the signing and
+    TSA certificates point at ``pki_url`` for their CRL (``/crl/root.crl``) and OCSP
+    (``/ocsp``), the root's certificate is at ``/ca/root.crt``, a TSA and a delegated OCSP
+    responder are issued beside the signer, and the root's key is kept (encrypted with the
+    identity's password) because CRLs must be signed by it. ``sohoa dev-pki serve`` answers at
+    that address, and signatures reach B-LTA.
     """
     directory = Path(directory)
     identity = DevIdentity(
@@ -88,7 +128,7 @@ def create_dev_identity(directory: Path, agency: str = "UBND tỉnh Đồng Nai"
 
     signer_key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
     signer_name = _name(agency, _signer_common_name(agency))
-    signer_cert = (
+    signer_builder = (
         _builder(signer_name, root_name, signer_key.public_key(), now)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
@@ -103,23 +143,101 @@ def create_dev_identity(directory: Path, agency: str = "UBND tỉnh Đồng Nai"
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), False
         )
-        .sign(root_key, hashes.SHA256())
+    )
+    if pki_url is None:
+        signer_cert = signer_builder.sign(root_key, hashes.SHA256())
+        password = secrets.token_urlsafe(24).encode("ascii")
+        encryption = serialization.BestAvailableEncryption(password)
+        _write_private(identity.password_file, password + b"\n")
+        identity.root_cert.write_bytes(root_cert.public_bytes(serialization.Encoding.PEM))
+        _write_private(identity.pkcs12, _bundle(signer_key, signer_cert, root_cert, encryption))
+        return identity
+
+    pki_url = pki_url.rstrip("/")
+    signer_cert = _revocable(signer_builder, pki_url, ocsp=True).sign(root_key, hashes.SHA256())
+    tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
+    tsa_cert = _service_cert(
+        root_key, root_name, tsa_key,
+        _name(agency, f"Máy chủ dấu thời gian {SHORT_TEST_MARK}"), now,
+        ExtendedKeyUsageOID.TIME_STAMPING, pki_url,
+    )
+    ocsp_key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
+    ocsp_cert = _service_cert(
+        root_key, root_name, ocsp_key, _name(agency, f"OCSP {SHORT_TEST_MARK}"), now,
+        ExtendedKeyUsageOID.OCSP_SIGNING, pki_url,
+    )
+    password = secrets.token_urlsafe(24).encode("ascii")
+    encryption = serialization.BestAvailableEncryption(password)
+    # The password is written first and the signer's PKCS#12 last, so a crash in between
+    # leaves no half identity that the idempotency check would take for a whole one.
+    _write_private(identity.password_file, password + b"\n")
+    _write_private(directory / CA_KEY_NAME, root_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption))
+    _write_private(directory / TSA_NAME, _bundle(tsa_key, tsa_cert, root_cert, encryption))
+    _write_private(directory / OCSP_NAME, _bundle(ocsp_key, ocsp_cert, root_cert, encryption))
+    (directory / PKI_NAME).write_text(json.dumps({"url": pki_url}) + "\n", encoding="utf-8")
+    identity.root_cert.write_bytes(root_cert.public_bytes(serialization.Encoding.PEM))
+    _write_private(identity.pkcs12, _bundle(signer_key, signer_cert, root_cert, encryption))
+    return identity
+
+
+def _bundle(
+    key: rsa.RSAPrivateKey, cert: x509.Certificate, root: x509.Certificate,
+    encryption: serialization.KeySerializationEncryption,
+) -> bytes:
+    return pkcs12.serialize_key_and_certificates(
+        name=cert.subject.rfc4514_string().encode("utf-8"), key=key, cert=cert, cas=[root],
+        encryption_algorithm=encryption,
     )
 
-    password = secrets.token_urlsafe(24).encode("ascii")
-    p12 = pkcs12.serialize_key_and_certificates(
-        name=signer_name.rfc4514_string().encode("utf-8"),
-        key=signer_key,
-        cert=signer_cert,
-        cas=[root_cert],
-        encryption_algorithm=serialization.BestAvailableEncryption(password),
+
+def _revocable(
+    builder: x509.CertificateBuilder, pki_url: str, *, ocsp: bool
+) -> x509.CertificateBuilder:
+    """The CRL distribution point and (for the signer) the OCSP and CA-issuer addresses."""
+    builder = builder.add_extension(
+        x509.CRLDistributionPoints([x509.DistributionPoint(
+            full_name=[x509.UniformResourceIdentifier(f"{pki_url}/crl/root.crl")],
+            relative_name=None, reasons=None, crl_issuer=None,
+        )]),
+        critical=False,
     )
-    # The password is written first and the PKCS#12 last, so a crash in between leaves no
-    # half identity that the idempotency check would take for a whole one.
-    _write_private(identity.password_file, password + b"\n")
-    identity.root_cert.write_bytes(root_cert.public_bytes(serialization.Encoding.PEM))
-    _write_private(identity.pkcs12, p12)
-    return identity
+    access = [x509.AccessDescription(AuthorityInformationAccessOID.CA_ISSUERS,
+                                     x509.UniformResourceIdentifier(f"{pki_url}/ca/root.crt"))]
+    if ocsp:
+        access.insert(0, x509.AccessDescription(
+            AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(f"{pki_url}/ocsp")))
+    return builder.add_extension(x509.AuthorityInformationAccess(access), critical=False)
+
+
+def _service_cert(
+    root_key: rsa.RSAPrivateKey, root_name: x509.Name, key: rsa.RSAPrivateKey,
+    name: x509.Name, now: datetime, usage: x509.ObjectIdentifier, pki_url: str,
+) -> x509.Certificate:
+    """A TSA or OCSP-responder certificate: its one extended key usage, critical."""
+    builder = (
+        _builder(name, root_name, key.public_key(), now)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True, content_commitment=False, key_encipherment=False,
+                data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
+                encipher_only=False, decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([usage]), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), False
+        )
+    )
+    if usage == ExtendedKeyUsageOID.OCSP_SIGNING:
+        # RFC 6960 4.2.2.2.1: a delegated responder's own status is not asked of itself.
+        builder = builder.add_extension(x509.OCSPNoCheck(), critical=False)
+    else:
+        builder = _revocable(builder, pki_url, ocsp=False)
+    return builder.sign(root_key, hashes.SHA256())
 
 
 def _signer_common_name(agency: str) -> str:
