@@ -5,7 +5,9 @@ The rules (issue 7, "who may see what"):
   dossier code being handled; no purpose, no read;
 - reuse lookups ("what does owner X already hold?") are open to officers, archivists and admins
   of any unit: the plan requires service regardless of administrative boundaries. An officer who
-  found a document that way may open it and its PDF, whatever unit received it;
+  found a document that way (a reuse lookup, or a search naming the owner, in the last 24 hours,
+  as the access log shows) may open it and its PDF, whatever unit received it; a document of
+  another unit opened by id without such a lookup is refused;
 - full-text search across owners is the broadest read there is: an officer's search is kept to
   documents received by the officer's own unit unless it names an owner (then it is a reuse
   lookup by other means and any unit's documents are shown);
@@ -17,7 +19,10 @@ each read and writes the access log after it.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sohoa.errors import EXIT_USAGE, ConfigError, SohoaError
 from sohoa.vntext import nfc, squash_spaces
@@ -25,6 +30,7 @@ from sohoa.vntext import nfc, squash_spaces
 ROLES = ("desk", "officer", "archivist", "admin", "integrator")
 CHANNELS = ("api", "cli", "web")
 PURPOSE_MAX = 256
+OWNER_ID_MAX = 32  # owners.id / documents.owner_id
 _REUSE_ROLES = ("officer", "archivist", "admin")
 _ALL_UNITS_ROLES = ("archivist", "admin")
 # The one-stop system's token: opens dossiers and moves their status (issue 15), reads no
@@ -77,7 +83,13 @@ class Caller:
 
 def clean_purpose(purpose: str | None) -> str:
     """The purpose as logged (NFC, single spaces); PurposeRequiredError if there is none."""
-    text = squash_spaces(nfc(purpose or ""))
+    raw = nfc(purpose or "")
+    if any(unicodedata.category(c) in ("Cc", "Cf") and c not in "\t\n\r" for c in raw):
+        # A NUL or an escape sequence in the log would hide or forge what the reader wrote.
+        raise PurposeRequiredError(
+            "mục đích tra cứu chứa ký tự điều khiển (NUL, ESC …); hãy gõ lại bằng chữ, ví dụ "
+            "mã hồ sơ đang giải quyết H19.22-241105-0042")
+    text = squash_spaces(raw)
     if not text:
         raise PurposeRequiredError(
             "say why you are looking (the purpose, e.g. the dossier code you are handling, "
@@ -124,11 +136,40 @@ def search_unit(caller: Caller, unit: str | None, owner: str | None) -> str | No
     return caller.unit
 
 
-def check_document(caller: Caller, document_unit: str | None) -> None:
-    """May this caller open a document received by ``document_unit``?"""
+def check_document(caller: Caller, document_unit: str | None,
+                   found: Callable[[], bool] = lambda: False) -> None:
+    """May this caller open a document received by ``document_unit``? ``found`` says whether
+    a lookup of this caller's returned it within ``FOUND_FOR`` (asked only when it matters)."""
     check_not_integrator(caller)
-    if caller.role == "desk" and nfc(document_unit or "") != nfc(caller.unit):
+    other_unit = nfc(document_unit or "") != nfc(caller.unit)
+    if caller.role == "desk" and other_unit:
         raise AccessDeniedError(
             f"{caller.user} (desk, {caller.unit}) may open only documents received by "
             f"{caller.unit}; this one was received by {document_unit or 'an unknown unit'}. "
             "Ask an officer")
+    if caller.role == "officer" and other_unit and not found():
+        hours = int(FOUND_FOR.total_seconds() // 3600)
+        raise AccessDeniedError(
+            f"{caller.user} (cán bộ, {caller.unit}) chỉ được mở tài liệu do đơn vị khác "
+            f"({document_unit or 'không rõ đơn vị'}) tiếp nhận sau khi đã tìm thấy nó qua tra "
+            f"cứu tái sử dụng theo chủ sở hữu trong {hours} giờ qua: sohoa reuse SỐ_ĐỊNH_DANH "
+            "(API: /owners/{id}/documents), hoặc tìm kiếm có nêu chủ sở hữu (--owner)")
+
+
+FOUND_FOR = timedelta(hours=24)  # a lookup opens its documents for the day's handling
+
+
+def clean_owner_id(value: str | None) -> str | None:
+    """An owner id as given by a caller (citizen ID, enterprise code), checked: the catalog
+    keeps 32 characters and control characters have no place in one."""
+    text = nfc(value or "").strip()
+    if not text:
+        return None
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
+        raise ConfigError("số định danh chủ sở hữu chứa ký tự điều khiển; hãy gõ lại "
+                          "(số CCCD 12 chữ số hoặc mã số doanh nghiệp)")
+    if len(text) > OWNER_ID_MAX:
+        raise ConfigError(
+            f"số định danh chủ sở hữu dài {len(text)} ký tự, tối đa {OWNER_ID_MAX} (số CCCD "
+            "12 chữ số, mã số doanh nghiệp 10 hoặc 13 chữ số)")
+    return text

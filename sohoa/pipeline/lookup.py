@@ -13,7 +13,7 @@ import getpass
 import os
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -23,9 +23,11 @@ from sohoa.archive import Archive
 from sohoa.archive.access import Read
 from sohoa.archive.documents import REUSE_PAGE, reuse_cursor
 from sohoa.archive.policy import (
+    FOUND_FOR,
     Caller,
     check_document,
     check_reuse,
+    clean_owner_id,
     clean_purpose,
     search_unit,
 )
@@ -129,10 +131,18 @@ class Reader:
                      "documents": [r["document_id"] for r in page.documents]})])
         return page
 
+    def found(self, caller: Caller, document_id: str) -> bool:
+        """Did a lookup of this caller's return this document within FOUND_FOR?"""
+        since = (datetime.now(UTC) - FOUND_FOR).isoformat(timespec="microseconds")
+        return any(e["action"] in ("reuse", "search") and e["role"] == caller.role
+                   and e["at"] >= since.replace("+00:00", "Z")
+                   for e in self.archive.access_events(document=document_id,
+                                                       user=caller.user, limit=200))
+
     def show(self, caller: Caller, purpose: str | None, document_id: str) -> dict[str, Any]:
         why = clean_purpose(purpose)
         doc = self.archive.get_document(document_id.strip())
-        check_document(caller, doc.get("unit"))
+        check_document(caller, doc.get("unit"), lambda: self.found(caller, doc["document_id"]))
         self.archive.log_access(caller, "show", why, [Read(
             owner_id=doc.get("owner_id"), document_id=doc["document_id"], result_count=1)])
         return doc
@@ -140,7 +150,7 @@ class Reader:
     def get_pdf(self, caller: Caller, purpose: str | None, document_id: str) -> bytes:
         why = clean_purpose(purpose)
         ref = self.archive.document_ref(document_id.strip())
-        check_document(caller, ref.get("unit"))
+        check_document(caller, ref.get("unit"), lambda: self.found(caller, ref["document_id"]))
         pdf = self.archive.get_pdf(ref["document_id"])
         self.archive.log_access(caller, "pdf", why, [Read(
             owner_id=ref.get("owner_id"), document_id=ref["document_id"], result_count=1,
@@ -194,8 +204,7 @@ def _browser_image(data: bytes) -> tuple[bytes, str]:
 
 
 def _clean_id(value: str | None) -> str | None:
-    text = (value or "").strip()
-    return text or None
+    return clean_owner_id(value)
 
 
 def cli_caller(settings: Settings, user: str | None) -> Caller:

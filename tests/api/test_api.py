@@ -177,14 +177,15 @@ def test_search_results_filters_and_access_log_per_owner(client: TestClient,
 
 
 def test_document_metadata_and_pdf(client: TestClient, home: Home) -> None:
-    doc_id = home.ids["id_card"]
-    r = client.get(f"/documents/{doc_id}", headers=auth(home), params=PURPOSE)
+    doc_id = home.ids["id_card"]  # received by H19.23, opened by an officer of H19.23
+    r = client.get(f"/documents/{doc_id}", headers=auth(home, "officer_other"), params=PURPOSE)
     assert r.status_code == 200
     meta = r.json()
     assert meta["owner"]["name"] == "Nguyễn Văn An"
     assert meta["title"] == "CĂN CƯỚC" and meta["valid_until"] == "2031-07-01"
     assert meta["archival"]["so_luong_trang"] == 1  # TT 02/2019 metadata comes along
-    r = client.get(f"/documents/{doc_id}/pdf", headers=auth(home), params=PURPOSE)
+    r = client.get(f"/documents/{doc_id}/pdf", headers=auth(home, "officer_other"),
+                   params=PURPOSE)
     assert r.status_code == 200
     assert r.headers["content-type"] == "application/pdf"
     assert r.content.startswith(b"%PDF")
