@@ -69,4 +69,25 @@ $SOHOA get "$DOC" -o "out/$DOC.pdf"
 echo "pdftotext of out/$DOC.pdf (first lines):"
 pdftotext -l 1 "out/$DOC.pdf" - | head -n 12
 
+step "7. A dossier from the one-stop system, and a paper reused instead of asked for again"
+CODE=H19.22-$(date +%y%m%d)-0001
+$SOHOA dossier open "$CODE" --procedure 2.000488.000.00.00.H19 --owner "$OWNER" --unit H19.22
+REUSABLE=$($SOHOA reuse "$OWNER" --json --purpose "$CODE" | .venv/bin/python -c 'import json,sys
+rows = [json.loads(l) for l in sys.stdin if l.strip()]
+print(next((r["document_id"] for r in rows if r.get("doc_type") == "citizen_id_card"), ""))')
+if [ -n "$REUSABLE" ]; then
+  $SOHOA dossier reuse "$CODE" "$REUSABLE" --purpose "$CODE" || true
+fi
+$SOHOA dossier show "$CODE"
+
+step "8. A generated year of dossiers (4 units, 2 levels) and the plan's KPI report"
+$SOHOA synth year --year 2025 --dossiers 400 --truth out/demo-year-truth.json
+$SOHOA report kpi --from 2025-01-01 --to 2025-12-31
+$SOHOA report kpi --from 2025-01-01 --to 2025-12-31 -o out/demo-kpi.html
+$SOHOA report kpi --from 2025-01-01 --to 2025-12-31 -o out/demo-kpi.pdf
+$SOHOA verify out/demo-kpi.pdf
+pdftoppm -r 70 -png out/demo-kpi.pdf out/demo-kpi
+echo "The report: out/demo-kpi.html and out/demo-kpi.pdf (signed PDF/A); its pages as"
+echo "images: $(ls out/demo-kpi-*.png | tr '\n' ' ')"
+
 step "Done. Try: SOHOA_HOME=$SOHOA_HOME $SOHOA --help"

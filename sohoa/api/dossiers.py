@@ -113,9 +113,9 @@ def install(app: FastAPI) -> None:
         """Reuse an already stored, still valid document of the applicant for a component
         (officers, archivists, admins). Another owner's, an expired or a disposed document is
         refused (409) and nothing changes; audited with the caller and the purpose."""
-        state, comp, changed = desk.reuse(caller, purpose, code, body.document_id,
-                                          component=body.component, from_store=body.from_store)
-        return {"dossier": state.code, "component": comp.code, "name": comp.name,
+        comp, changed = desk.reuse(caller, purpose, code, body.document_id,
+                                   component=body.component, from_store=body.from_store)
+        return {"dossier": code.strip(), "component": comp.code, "name": comp.name,
                 "document_id": comp.document_id, "satisfied": comp.satisfied,
                 "digitization_code": comp.digitization_code, "changed": changed}
 

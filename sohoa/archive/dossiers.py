@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from sohoa.archive import audit as audit_log
 from sohoa.archive.catalog import upsert, xact_lock
@@ -271,14 +271,33 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
 # --- reuse ---------------------------------------------------------------------------------
 
 
+# Built once: statement construction is most of a reuse's CPU otherwise (bench/RESULTS.md).
+_REUSE_DOSSIER = select(Dossier.owner_id).where(Dossier.code == bindparam("code"))
+_REUSE_DOCUMENT = select(Document.owner_id, Document.status, Document.valid_until,
+                         Document.doc_type, Document.dossier_code, Document.digitization_code
+                         ).where(Document.id == bindparam("doc"))
+_REUSE_COMPONENTS = select(DossierComponent.id, DossierComponent.position, DossierComponent.code,
+                           DossierComponent.name, DossierComponent.doc_type,
+                           DossierComponent.required, DossierComponent.satisfied,
+                           DossierComponent.document_id, DossierComponent.satisfied_at,
+                           DossierComponent.satisfied_by
+                           ).where(DossierComponent.dossier_code == bindparam("code")
+                                   ).order_by(DossierComponent.position)
+_REUSE_FILL = (update(DossierComponent).where(DossierComponent.id == bindparam("comp"))
+               .values(satisfied=bindparam("how"), document_id=bindparam("doc"),
+                       satisfied_at=bindparam("at"), satisfied_by=bindparam("who")))
+
+
 def reuse(archive: Archive, code: str, document_id: str, *, component: str | None, by: str,
           purpose: str, from_store: bool = False,
-          today: date | None = None) -> tuple[DossierState, ComponentState, bool]:
+          today: date | None = None) -> tuple[ComponentState, bool]:
     """Satisfy a component of dossier ``code`` with an already stored document of its owner.
 
     Refused, with nothing changed: a document of another owner, one no longer valid on
     ``today`` (an unknown validity counts as expired), a disposed one. Idempotent: the same
-    document for the same component again changes nothing. Audited with officer and purpose."""
+    document for the same component again changes nothing. Audited with officer and purpose.
+    Returns the component as it now stands (``show`` gives the whole dossier): the write
+    transaction does the checks, the update and the audit event, nothing more."""
     who = _who(by)
     why = nfc((purpose or "").strip())
     if not why:
@@ -288,15 +307,11 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
     day = today or datetime.now(VN).date()
     how = SATISFIED_STORE if from_store else SATISFIED_REUSED
     with archive._write() as conn:
-        dossier = conn.execute(select(Dossier.owner_id, Dossier.received_at)
-                               .where(Dossier.code == code)).first()
+        dossier = conn.execute(_REUSE_DOSSIER, {"code": code}).first()
         if dossier is None:
             raise NotFoundError(f"không có hồ sơ {code}; mở hồ sơ trước bằng "
                                 "'sohoa dossier open'")
-        doc = conn.execute(select(Document.id, Document.owner_id, Document.status,
-                                  Document.valid_until, Document.doc_type, Document.title,
-                                  Document.dossier_code)
-                           .where(Document.id == document_id)).first()
+        doc = conn.execute(_REUSE_DOCUMENT, {"doc": document_id}).first()
         if doc is None:
             raise NotFoundError(f"không có giấy tờ {document_id} trong kho lưu trữ")
         if doc.status != STATUS_STORED:
@@ -314,25 +329,33 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
             raise ReuseRefusedError(
                 f"giấy tờ {document_id} {expired}; không được dùng lại, đề nghị công dân "
                 "cung cấp giấy tờ còn hiệu lực")
-        comps = conn.execute(select(DossierComponent.__table__).where(
-            DossierComponent.dossier_code == code).order_by(DossierComponent.position)).all()
+        comps = conn.execute(_REUSE_COMPONENTS, {"code": code}).all()
         if not comps:
             raise WorkflowError(f"hồ sơ {code} chưa có danh sách thành phần (thủ tục không "
                                 "có trong danh mục?); không thể ghi nhận dùng lại")
         target = _pick_component(comps, component, doc.doc_type, document_id)
-        if target.document_id == document_id and target.satisfied in (how, SATISFIED_REUSED,
+        if target.document_id == document_id and target.satisfied in (SATISFIED_REUSED,
                                                                       SATISFIED_STORE):
-            return _state(conn, code), _component_state(conn, target.id), False
+            return _as_state(target, doc.digitization_code), False
         if target.satisfied is not None:
             raise WorkflowError(
                 f"thành phần \"{target.name}\" của hồ sơ {code} đã có giấy tờ "
                 f"{target.document_id} ({target.satisfied}); chọn thành phần khác (--component)")
-        conn.execute(update(DossierComponent).where(DossierComponent.id == target.id).values(
-            satisfied=how, document_id=document_id, satisfied_at=utc_now(), satisfied_by=who))
+        now = utc_now()
+        conn.execute(_REUSE_FILL, {"comp": target.id, "how": how, "doc": document_id,
+                                   "at": now, "who": who})
         audit_log.append(conn, "dossier.reused", actor=who, target=f"dossier:{code}", detail={
             "document_id": document_id, "owner_id": doc.owner_id, "component": target.code,
             "from_store": from_store, "purpose": why, "source_dossier": doc.dossier_code})
-        return _state(conn, code), _component_state(conn, target.id), True
+        return ComponentState(target.position, target.code, target.name, target.doc_type,
+                              target.required, how, document_id, doc.digitization_code, now,
+                              who), True
+
+
+def _as_state(row: Any, digitization_code: str | None) -> ComponentState:
+    return ComponentState(row.position, row.code, row.name, row.doc_type, row.required,
+                          row.satisfied, row.document_id, digitization_code, row.satisfied_at,
+                          row.satisfied_by)
 
 
 def _pick_component(comps: Sequence[Any], wanted: str | None, doc_type: str,

@@ -9,7 +9,7 @@ pipeline's business (``sohoa.pipeline.kpi``), from the province's data files.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -79,16 +79,17 @@ def dossier_facts(archive: Archive, *, date_from: date, date_to: date,
             for chunk in _chunks(late):
                 rows.update({r.code: r for r in conn.execute(
                     base.where(Dossier.code.in_(chunk)))})
-        facts = {code: DossierFacts(code, r.receiving_unit, r.unit_level, r.procedure_code,
-                                    r.channel, r.received_date, r.received_at,
-                                    r.appointment_date)
-                 for code, r in rows.items()}
-        codes = list(facts)
+        extra: dict[str, dict[str, Any]] = {code: {} for code in rows}
+        codes = list(rows)
         for chunk in _chunks(codes):
-            _add_components(conn, facts, chunk)
-            _add_results(conn, facts, chunk)
-            _add_times(conn, facts, chunk)
-    return list(facts.values())
+            _add_components(conn, extra, chunk)
+            _add_results(conn, extra, chunk)
+            _add_times(conn, extra, chunk)
+    # One record per dossier, built once (dataclasses.replace per fact would cost seconds
+    # at a province's yearly volume).
+    return [DossierFacts(code, r.receiving_unit, r.unit_level, r.procedure_code, r.channel,
+                         r.received_date, r.received_at, r.appointment_date, **extra[code])
+            for code, r in rows.items()]
 
 
 def _chunks(codes: list[str]) -> Iterable[list[str]]:
@@ -96,7 +97,8 @@ def _chunks(codes: list[str]) -> Iterable[list[str]]:
         yield codes[start:start + _BATCH]
 
 
-def _add_components(conn: Connection, facts: dict[str, DossierFacts], codes: list[str]) -> None:
+def _add_components(conn: Connection, facts: dict[str, dict[str, Any]],
+                    codes: list[str]) -> None:
     c = DossierComponent
     stmt = (select(c.dossier_code, func.count(),
                    func.sum(case((c.satisfied.is_not(None), 1), else_=0)),
@@ -104,19 +106,19 @@ def _add_components(conn: Connection, facts: dict[str, DossierFacts], codes: lis
                    func.sum(case((c.satisfied == SATISFIED_STORE, 1), else_=0)))
             .where(c.dossier_code.in_(codes)).group_by(c.dossier_code))
     for code, total, satisfied, reused, store in conn.execute(stmt):
-        facts[code] = replace(facts[code], components=int(total), satisfied=int(satisfied or 0),
-                              reused=int(reused or 0), from_store=int(store or 0))
+        facts[code].update(components=int(total), satisfied=int(satisfied or 0),
+                           reused=int(reused or 0), from_store=int(store or 0))
 
 
-def _add_results(conn: Connection, facts: dict[str, DossierFacts], codes: list[str]) -> None:
+def _add_results(conn: Connection, facts: dict[str, dict[str, Any]], codes: list[str]) -> None:
     r = DossierResult
     stmt = (select(r.dossier_code, func.count(), func.count(r.pushed_to_store_at))
             .where(r.dossier_code.in_(codes)).group_by(r.dossier_code))
     for code, total, pushed in conn.execute(stmt):
-        facts[code] = replace(facts[code], results=int(total), result_pushed=bool(pushed))
+        facts[code].update(results=int(total), result_pushed=bool(pushed))
 
 
-def _add_times(conn: Connection, facts: dict[str, DossierFacts], codes: list[str]) -> None:
+def _add_times(conn: Connection, facts: dict[str, dict[str, Any]], codes: list[str]) -> None:
     h = DossierStatus
     kind = case((h.status == "queued", "queued"), else_="resolved")
     stmt = (select(h.dossier_code, kind, func.min(h.at))
@@ -125,10 +127,7 @@ def _add_times(conn: Connection, facts: dict[str, DossierFacts], codes: list[str
             .group_by(h.dossier_code, kind))
     for code, what, at in conn.execute(stmt):
         at = _aware(at)
-        if what == "queued":
-            facts[code] = replace(facts[code], queued_at=at)
-        else:
-            facts[code] = replace(facts[code], resolved_at=at)
+        facts[code]["queued_at" if what == "queued" else "resolved_at"] = at
 
 
 def _aware(value: Any) -> datetime | None:
@@ -141,3 +140,164 @@ def _aware(value: Any) -> datetime | None:
 
     parsed = datetime.fromisoformat(str(value))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+# --- grouped counts: what the report itself reads ------------------------------------------
+
+@dataclass(frozen=True)
+class ReceivedCounts:
+    """Dossiers received in the period, per unit, level, procedure and month (YYYY-MM)."""
+
+    unit: str | None
+    level: str | None
+    procedure_code: str | None
+    month: str
+    received: int
+    satisfied: int  # ≥1 component with a file (scanned, reused, from the owner's store)
+    satisfied_with_result: int  # … and a result
+    reused: int
+    connected: int  # a component from the owner's store, or a result pushed to it
+    with_result: int
+    waited: int  # with a ticket time before reception
+    wait_seconds: float
+
+
+@dataclass(frozen=True)
+class ResolvedCounts:
+    """Dossiers first resolved (or returned) in the period, per unit, level, procedure and
+    local month of resolution."""
+
+    unit: str | None
+    level: str | None
+    procedure_code: str | None
+    month: str
+    resolved: int
+    with_result: int
+    timed: int  # with a received-at
+    processing_seconds: float
+    with_appointment: int
+    on_time: int  # resolved on or before the appointment day (local)
+
+
+def _sql(dialect: str) -> dict[str, Any]:
+    if dialect == "postgresql":
+        return {
+            "secs": lambda a, b: f"EXTRACT(EPOCH FROM ({a} - {b}))",
+            "month": lambda d: f"to_char({d}, 'YYYY-MM')",
+            "local_month": lambda t: f"to_char(({t} AT TIME ZONE 'UTC') + INTERVAL '7 hours', "
+                                     "'YYYY-MM')",
+            "on_time": lambda t, d: f"{t} < (({d} + INTERVAL '17 hours') AT TIME ZONE 'UTC')",
+        }
+    return {
+        "secs": lambda a, b: f"((julianday({a}) - julianday({b})) * 86400.0)",
+        "month": lambda d: f"strftime('%Y-%m', {d})",
+        "local_month": lambda t: f"strftime('%Y-%m', {t}, '+7 hours')",
+        # The appointment day ends at 24:00 local = 17:00 UTC.
+        "on_time": lambda t, d: f"julianday({t}) < julianday({d}) + 17.0 / 24",
+    }
+
+
+def _scope_sql(unit: str | None, level: str | None, alias: str) -> str:
+    parts = []
+    if unit:
+        parts.append(f"AND {alias}.receiving_unit = :unit")
+    if level:
+        parts.append(f"AND {alias}.unit_level = :level")
+    return " ".join(parts)
+
+
+def received_counts(archive: Archive, *, date_from: date, date_to: date,
+                    unit: str | None = None, level: str | None = None) -> list[ReceivedCounts]:
+    """One grouped query: a year of a province's dossiers is a few hundred rows."""
+    from sqlalchemy import Date, bindparam, text
+
+    with archive._read() as conn:
+        f = _sql(conn.dialect.name)
+        in_period = (f"SELECT code FROM dossiers d0 WHERE d0.received_date >= :df "
+                     f"AND d0.received_date <= :dt {_scope_sql(unit, level, 'd0')}")
+        waited = "q.queued IS NOT NULL AND d.received_at >= q.queued"
+        stmt = text(f"""
+            WITH c AS (
+              SELECT dossier_code,
+                     SUM(CASE WHEN satisfied IS NOT NULL THEN 1 ELSE 0 END) AS sat,
+                     SUM(CASE WHEN satisfied = 'reused' THEN 1 ELSE 0 END) AS reused,
+                     SUM(CASE WHEN satisfied = 'owner_store' THEN 1 ELSE 0 END) AS store
+              FROM dossier_components WHERE dossier_code IN ({in_period})
+              GROUP BY dossier_code),
+            r AS (
+              SELECT dossier_code, COUNT(*) AS n, COUNT(pushed_to_store_at) AS pushed
+              FROM dossier_results WHERE dossier_code IN ({in_period})
+              GROUP BY dossier_code),
+            q AS (
+              SELECT dossier_code, MIN(at) AS queued FROM dossier_status_history
+              WHERE status = 'queued' AND dossier_code IN ({in_period})
+              GROUP BY dossier_code)
+            SELECT d.receiving_unit, d.unit_level, d.procedure_code,
+                   {f['month']('d.received_date')} AS month,
+                   COUNT(*),
+                   SUM(CASE WHEN c.sat > 0 THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN c.sat > 0 AND r.n > 0 THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN c.reused > 0 THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN c.store > 0 OR r.pushed > 0 THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN r.n > 0 THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {waited} THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {waited} THEN {f['secs']('d.received_at', 'q.queued')}
+                       ELSE 0 END)
+            FROM dossiers d
+            LEFT JOIN c ON c.dossier_code = d.code
+            LEFT JOIN r ON r.dossier_code = d.code
+            LEFT JOIN q ON q.dossier_code = d.code
+            WHERE d.received_date >= :df AND d.received_date <= :dt {_scope_sql(unit, level, 'd')}
+            GROUP BY d.receiving_unit, d.unit_level, d.procedure_code, month
+        """).bindparams(bindparam("df", type_=Date()), bindparam("dt", type_=Date()))
+        params: dict[str, Any] = {"df": date_from, "dt": date_to}
+        if unit:
+            params["unit"] = nfc(unit)
+        if level:
+            params["level"] = level
+        return [ReceivedCounts(r[0], r[1], r[2], str(r[3]), *(int(x or 0) for x in r[4:11]),
+                               float(r[11] or 0)) for r in conn.execute(stmt, params)]
+
+
+def resolved_counts(archive: Archive, *, start: datetime, end: datetime,
+                    unit: str | None = None, level: str | None = None) -> list[ResolvedCounts]:
+    from sqlalchemy import bindparam, text
+
+    from sohoa.archive.models import UtcDateTime
+
+    with archive._read() as conn:
+        f = _sql(conn.dialect.name)
+        stmt = text(f"""
+            WITH fr AS (
+              SELECT dossier_code, MIN(at) AS first FROM dossier_status_history
+              WHERE status IN ('resolved', 'returned')
+              GROUP BY dossier_code
+              HAVING MIN(at) >= :start AND MIN(at) < :end),
+            r AS (
+              SELECT dossier_code, COUNT(*) AS n FROM dossier_results
+              WHERE dossier_code IN (SELECT dossier_code FROM fr)
+              GROUP BY dossier_code)
+            SELECT d.receiving_unit, d.unit_level, d.procedure_code,
+                   {f['local_month']('fr.first')} AS month,
+                   COUNT(*),
+                   SUM(CASE WHEN r.n > 0 THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN d.received_at IS NOT NULL THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN d.received_at IS NOT NULL
+                       THEN {f['secs']('fr.first', 'd.received_at')} ELSE 0 END),
+                   SUM(CASE WHEN d.appointment_date IS NOT NULL THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN d.appointment_date IS NOT NULL
+                       AND {f['on_time']('fr.first', 'd.appointment_date')} THEN 1 ELSE 0 END)
+            FROM fr JOIN dossiers d ON d.code = fr.dossier_code
+            LEFT JOIN r ON r.dossier_code = d.code
+            WHERE 1 = 1 {_scope_sql(unit, level, 'd')}
+            GROUP BY d.receiving_unit, d.unit_level, d.procedure_code, month
+        """).bindparams(bindparam("start", type_=UtcDateTime()),
+                        bindparam("end", type_=UtcDateTime()))
+        params: dict[str, Any] = {"start": start, "end": end}
+        if unit:
+            params["unit"] = nfc(unit)
+        if level:
+            params["level"] = level
+        return [ResolvedCounts(r[0], r[1], r[2], str(r[3]), int(r[4] or 0), int(r[5] or 0),
+                               int(r[6] or 0), float(r[7] or 0), int(r[8] or 0), int(r[9] or 0))
+                for r in conn.execute(stmt, params)]

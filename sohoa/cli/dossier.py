@@ -158,17 +158,17 @@ def dossier_reuse(state: State, code: str, document_id: str, component: str | No
     from sohoa.pipeline import dossierdesk
 
     with dossierdesk.with_archive(state.settings) as archive:
-        result, comp, changed = dossierdesk.reuse(
+        comp, changed = dossierdesk.reuse(
             archive, code, document_id, component=component, by=_who(by), purpose=purpose,
             from_store=from_store)
     if as_json:
-        emit_json({"dossier": result.code, "component": comp.code, "name": comp.name,
+        emit_json({"dossier": code.strip(), "component": comp.code, "name": comp.name,
                    "document_id": comp.document_id, "satisfied": comp.satisfied,
                    "digitization_code": comp.digitization_code, "changed": changed})
         return
     verb = "đã ghi nhận dùng lại" if changed else "đã dùng lại trước đó, không thay đổi"
     out.print(f"{verb}: giấy tờ {comp.document_id} cho thành phần {comp.code} {comp.name} "
-              f"của hồ sơ {result.code}")
+              f"của hồ sơ {code.strip()}")
 
 
 @dossier.command("status")
@@ -278,12 +278,20 @@ def report_kpi(state: State, date_from: str, date_to: str, unit: str | None, lev
 
     settings = state.settings
     period = kpi.Period(_day(date_from, "--from"), _day(date_to, "--to"))  # type: ignore[arg-type]
+    data_files = {"catalogue": dossierdesk.catalogue(settings),
+                  "units": dossierdesk.units(settings), "rules": dossierdesk.kpi_rules(settings)}
     with dossierdesk.with_archive(settings) as archive:
-        made = kpi.compute(archive, period, catalogue=dossierdesk.catalogue(settings),
-                           units=dossierdesk.units(settings),
-                           rules=dossierdesk.kpi_rules(settings), unit=unit, level=level)
+        if explain:
+            listing = kpi.explain(archive, period, explain, unit=unit, level=level,
+                                  **data_files)  # type: ignore[arg-type]
+        else:
+            made = kpi.compute(archive, period, unit=unit, level=level,
+                               **data_files)  # type: ignore[arg-type]
+            members = (kpi.explain_all(archive, period, unit=unit, level=level,
+                                       **data_files)  # type: ignore[arg-type]
+                       if output and sum(u["received"] for u in made.units)
+                       <= kpireport.EXPLAIN_INLINE else None)
     if explain:
-        listing = made.explain(explain)
         if as_json:
             emit_json(listing)
             return
@@ -292,7 +300,7 @@ def report_kpi(state: State, date_from: str, date_to: str, unit: str | None, lev
         for item in listing["items"]:
             out.print(f"  {'✓' if item['counted'] else '✗'} {item['id']}")
         return
-    written = kpireport.write(made, output, settings) if output else None
+    written = kpireport.write(made, output, settings, members=members) if output else None
     if as_json:
         emit_json(made.to_json())
         return

@@ -34,7 +34,7 @@ from sohoa.procedures import (
     load_kpi_rules,
     load_units,
 )
-from sohoa.records import DossierOpening, DossierState
+from sohoa.records import ComponentState, DossierOpening, DossierState
 from sohoa.vntext import nfc
 
 
@@ -113,7 +113,7 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
 
 
 def reuse(archive: Archive, code: str, document_id: str, *, component: str | None, by: str,
-          purpose: str | None, from_store: bool = False) -> tuple[DossierState, Any, bool]:
+          purpose: str | None, from_store: bool = False) -> tuple[ComponentState, bool]:
     why = (purpose or "").strip() or f"Giải quyết hồ sơ {code.strip()}"
     return records.reuse(archive, code, document_id, component=component, by=by, purpose=why,
                          from_store=from_store)
@@ -157,7 +157,7 @@ class Desk:
         return set_status(self.archive, code, status, at=at, by=caller.user, note=note)
 
     def reuse(self, caller: Caller, purpose: str | None, code: str, document_id: str, *,
-              component: str | None, from_store: bool) -> tuple[DossierState, Any, bool]:
+              component: str | None, from_store: bool) -> tuple[ComponentState, bool]:
         check_reuse(caller)
         why = clean_purpose(purpose or f"Giải quyết hồ sơ {code.strip()}")
         return records.reuse(self.archive, code, document_id, component=component,

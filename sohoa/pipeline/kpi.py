@@ -23,17 +23,22 @@ Points are ``max × min(1, ratio / threshold)`` (thresholds in kpi.toml).
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from statistics import mean, median
 from typing import Any
 
 from sohoa.archive import Archive
 from sohoa.archive.dossiers import VN
-from sohoa.archive.kpi import DossierFacts, dossier_facts
+from sohoa.archive.kpi import (
+    DossierFacts,
+    ReceivedCounts,
+    ResolvedCounts,
+    dossier_facts,
+    received_counts,
+    resolved_counts,
+)
 from sohoa.errors import ConfigError
 from sohoa.procedures import Catalogue, Indicator, KpiRules, Units
 
@@ -70,17 +75,16 @@ class Period:
 
 @dataclass(frozen=True)
 class Counted:
-    """One indicator over one scope: the dossiers (or communes) in its numerator and
-    denominator, so every figure can be explained."""
+    """One indicator over one scope."""
 
     indicator: Indicator
-    numerator: tuple[str, ...]
-    denominator: tuple[str, ...]
+    numerator: int
+    denominator: int
     target: float | None
 
     @property
     def ratio(self) -> float | None:
-        return len(self.numerator) / len(self.denominator) if self.denominator else None
+        return self.numerator / self.denominator if self.denominator else None
 
     @property
     def points(self) -> float | None:
@@ -90,16 +94,17 @@ class Counted:
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.indicator.code, "name": self.indicator.name,
-                "numerator": len(self.numerator), "denominator": len(self.denominator),
+                "numerator": self.numerator, "denominator": self.denominator,
                 "ratio": round(self.ratio, 6) if self.ratio is not None else None,
                 "points": self.points, "max_points": self.indicator.points,
                 "target": self.target}
 
 
-# The seam for the exchange with the national portal (issue 16): a function returning the codes
-# of the dossiers received in the period whose status was delivered to the portal, or None when
-# nothing is synchronized yet. The exchange registers its own with ``set_sync_source``.
-SyncSource = Callable[[Archive, date, date], set[str] | None]
+# The seam for the exchange with the national portal (issue 16): a function returning, per
+# receiving unit, how many of the dossiers received in [date_from, date_to] had their status
+# delivered to the portal — or None while nothing is synchronized. The exchange registers its
+# own with ``set_sync_source``; the report then shows the portal's sync ratio too.
+SyncSource = Callable[[Archive, date, date], Mapping[str, int] | None]
 _sync_source: list[SyncSource] = []
 
 
@@ -109,28 +114,35 @@ def set_sync_source(source: SyncSource | None) -> None:
         _sync_source.append(source)
 
 
-def delivered_to_portal(archive: Archive, date_from: date, date_to: date) -> set[str] | None:
+def delivered_to_portal(archive: Archive, date_from: date,
+                        date_to: date) -> Mapping[str, int] | None:
     return _sync_source[0](archive, date_from, date_to) if _sync_source else None
 
 
-def _indicator_sets(ind: Indicator, facts: Sequence[DossierFacts], period: Period,
-                    catalogue: Catalogue, communes: Iterable[str],
-                    synced: set[str] | None) -> tuple[list[str], list[str]]:
-    def proc(f: DossierFacts) -> Any:
-        return catalogue.find(f.procedure_code)
+Flags = dict[str | None, tuple[bool, bool]]  # procedure code → (paper result, certified copy)
 
+
+def procedure_flags(catalogue: Catalogue) -> Flags:
+    return {p.code: (p.paper_result, p.certified_copy) for p in catalogue}
+
+
+def _members(ind: Indicator, facts: Sequence[DossierFacts], period: Period, flags: Flags,
+             communes: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The dossiers (or communes) behind one indicator, one by one: what ``--explain`` lists.
+    The same definitions as :func:`_count`, which the report itself uses."""
+    no = (False, False)
     received = [f for f in facts if f.received_date is not None
                 and period.date_from <= f.received_date <= period.date_to]
     code = ind.code
     if code == "ORIGINAL_RESULT_AVAILABLE":
-        den = [f for f in facts if period.contains(f.resolved_at)
-               and (p := proc(f)) is not None and p.paper_result]
+        start, end = period.instants()
+        den = [f for f in facts if f.resolved_at is not None and start <= f.resolved_at < end
+               and flags.get(f.procedure_code, no)[0]]
         return [f.code for f in den if f.results], [f.code for f in den]
     if code == "SO_HOA_GIAY_TO_GIAI_QUYET":
-        def digitized(f: DossierFacts) -> bool:
-            p = proc(f)
-            return f.satisfied > 0 and (p is None or not p.paper_result or f.results > 0)
-        return [f.code for f in received if digitized(f)], [f.code for f in received]
+        return ([f.code for f in received if f.satisfied > 0
+                 and (f.results > 0 or not flags.get(f.procedure_code, no)[0])],
+                [f.code for f in received])
     if code == "REUSED_DIGITIZED_DATA":
         return [f.code for f in received if f.reused], [f.code for f in received]
     if code == "SYNCED_WITH_DVCQG_PERSONAL_STORAGE":
@@ -138,50 +150,66 @@ def _indicator_sets(ind: Indicator, facts: Sequence[DossierFacts], period: Perio
                 [f.code for f in received])
     if code == "ELECTRONIC_CERTIFIED_COPY":
         den = sorted(communes)
-        issued = {f.unit for f in received if f.results and (p := proc(f)) is not None
-                  and p.certified_copy}
+        issued = {f.unit for f in received if f.results and flags.get(f.procedure_code, no)[1]}
         return [u for u in den if u in issued], den
+    raise ConfigError(f"chỉ số {code} không liệt kê được từng hồ sơ")
+
+
+def _count(code: str, received: Sequence[ReceivedCounts], resolved: Sequence[ResolvedCounts],
+           flags: Flags, communes: Sequence[str],
+           synced: Mapping[str, int] | None) -> tuple[int, int]:
+    no = (False, False)
+    total = sum(r.received for r in received)
+    if code == "ORIGINAL_RESULT_AVAILABLE":
+        paper = [r for r in resolved if flags.get(r.procedure_code, no)[0]]
+        return sum(r.with_result for r in paper), sum(r.resolved for r in paper)
+    if code == "SO_HOA_GIAY_TO_GIAI_QUYET":
+        return (sum(r.satisfied_with_result if flags.get(r.procedure_code, no)[0]
+                    else r.satisfied for r in received), total)
+    if code == "REUSED_DIGITIZED_DATA":
+        return sum(r.reused for r in received), total
+    if code == "SYNCED_WITH_DVCQG_PERSONAL_STORAGE":
+        return sum(r.connected for r in received), total
+    if code == "ELECTRONIC_CERTIFIED_COPY":
+        issued = {r.unit for r in received if r.with_result and flags.get(r.procedure_code, no)[1]}
+        return sum(1 for c in communes if c in issued), len(communes)
     if code == SYNC_CODE:
-        return ([f.code for f in received if synced is not None and f.code in synced],
-                [f.code for f in received])
+        units = {r.unit for r in received}
+        return sum(n for u, n in (synced or {}).items() if u in units), total
     raise ConfigError(f"chỉ số {code} trong kpi.toml chưa được hỗ trợ")
 
 
-def indicators(rules: KpiRules, facts: Sequence[DossierFacts], period: Period,
-               catalogue: Catalogue, communes: Iterable[str], level: str | None,
-               synced: set[str] | None = None) -> list[Counted]:
+def indicators(rules: KpiRules, received: Sequence[ReceivedCounts],
+               resolved: Sequence[ResolvedCounts], flags: Flags, communes: Iterable[str],
+               level: str | None, year: int,
+               synced: Mapping[str, int] | None = None) -> list[Counted]:
     communes = list(communes)
-    year = period.date_to.year
     chosen = list(rules.indicators)
     if synced is not None:
         chosen.append(Indicator(SYNC_CODE, SYNC_NAME, 6.0, 1.0, None))
     out = []
     for ind in chosen:
-        num, den = _indicator_sets(ind, facts, period, catalogue, communes, synced)
+        num, den = _count(ind.code, received, resolved, flags, communes, synced)
         target = rules.target(ind.target, level, year) if level else None
-        out.append(Counted(ind, tuple(num), tuple(den), target))
+        out.append(Counted(ind, num, den, target))
     return out
 
 
-def _times(facts: Sequence[DossierFacts], period: Period) -> dict[str, Any]:
-    waits = [(f.received_at - f.queued_at).total_seconds() / 60 for f in facts
-             if f.queued_at and f.received_at and f.received_date
-             and period.date_from <= f.received_date <= period.date_to
-             and f.received_at >= f.queued_at]
-    resolved = [f for f in facts if period.contains(f.resolved_at) and f.received_at]
-    days = [(f.resolved_at - f.received_at).total_seconds() / 86400 for f in resolved
-            if f.resolved_at and f.received_at]
-    on_time = [f for f in resolved if f.appointment_date and f.resolved_at
-               and f.resolved_at.astimezone(VN).date() <= f.appointment_date]
-    with_appt = [f for f in resolved if f.appointment_date]
+def _times(received: Sequence[ReceivedCounts],
+           resolved: Sequence[ResolvedCounts]) -> dict[str, Any]:
+    waited = sum(r.waited for r in received)
+    timed = sum(r.timed for r in resolved)
+    with_appt = sum(r.with_appointment for r in resolved)
+    on_time = sum(r.on_time for r in resolved)
     return {
-        "waiting_minutes_mean": round(mean(waits), 2) if waits else None,
-        "waiting_minutes_median": round(median(waits), 2) if waits else None,
-        "waiting_measured": len(waits),
-        "processing_days_mean": round(mean(days), 3) if days else None,
-        "resolved": len(resolved),
-        "on_time": len(on_time),
-        "on_time_ratio": round(len(on_time) / len(with_appt), 6) if with_appt else None,
+        "waiting_minutes_mean": round(sum(r.wait_seconds for r in received) / waited / 60, 2)
+        if waited else None,
+        "waiting_measured": waited,
+        "processing_days_mean": round(sum(r.processing_seconds for r in resolved) / timed
+                                      / 86400, 3) if timed else None,
+        "resolved": sum(r.resolved for r in resolved),
+        "on_time": on_time,
+        "on_time_ratio": round(on_time / with_appt, 6) if with_appt else None,
     }
 
 
@@ -191,29 +219,30 @@ def _productivity(received: int, staff: int, period: Period) -> float | None:
     return round(received / (staff * period.days / 365.0), 2)
 
 
-def _months(period: Period) -> list[tuple[int, int]]:
+def _months(period: Period) -> list[str]:
     months, y, m = [], period.date_from.year, period.date_from.month
     while (y, m) <= (period.date_to.year, period.date_to.month):
-        months.append((y, m))
+        months.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return months
 
 
-def _trend(rules: KpiRules, facts: Sequence[DossierFacts], period: Period,
-           catalogue: Catalogue) -> list[dict[str, Any]]:
+def _trend(rules: KpiRules, received: Sequence[ReceivedCounts],
+           resolved: Sequence[ResolvedCounts], period: Period,
+           flags: Flags) -> list[dict[str, Any]]:
+    by_month_in: dict[str, list[ReceivedCounts]] = defaultdict(list)
+    by_month_out: dict[str, list[ResolvedCounts]] = defaultdict(list)
+    for r in received:
+        by_month_in[r.month].append(r)
+    for q in resolved:
+        by_month_out[q.month].append(q)
     rows = []
-    for y, m in _months(period):
-        first = max(date(y, m, 1), period.date_from)
-        last = min(date(y, m, calendar.monthrange(y, m)[1]), period.date_to)
-        month = Period(first, last)
-        counted = {c.indicator.code: c for c in indicators(rules, facts, month, catalogue, (),
-                                                           None)}
-        rows.append({"month": f"{y:04d}-{m:02d}",
-                     "received": sum(1 for f in facts if f.received_date
-                                     and first <= f.received_date <= last),
-                     **{code: (round(c.ratio, 6) if c.ratio is not None else None)
-                        for code, c in counted.items()
-                        if code != "ELECTRONIC_CERTIFIED_COPY"}})
+    for month in _months(period):
+        counted = indicators(rules, by_month_in[month], by_month_out[month], flags, (), None,
+                             period.date_to.year)
+        rows.append({"month": month, "received": sum(r.received for r in by_month_in[month]),
+                     **{c.indicator.code: (round(c.ratio, 6) if c.ratio is not None else None)
+                        for c in counted if c.indicator.code != "ELECTRONIC_CERTIFIED_COPY"}})
     return rows
 
 
@@ -233,86 +262,109 @@ class KpiReport:
             "period": {"from": self.period.date_from.isoformat(),
                        "to": self.period.date_to.isoformat(), "days": self.period.days},
             "scope": self.scope,
-            "units": [{k: v for k, v in u.items() if k != "counted"} for u in self.units],
+            "units": self.units,
             "indicators": [c.to_json() for c in self.overall],
-            "levels": [{k: v for k, v in lv.items() if k != "counted"} for lv in self.levels],
+            "levels": self.levels,
             "times": {**self.times, "waiting_target_minutes": self.waiting_target},
             "trend": self.trend,
         }
 
-    def explain(self, code: str) -> dict[str, Any]:
-        """The dossiers (or communes) behind an indicator's figures, overall."""
-        for c in self.overall:
-            if c.indicator.code == code:
-                numerator = set(c.numerator)
-                return {"code": code, "name": c.indicator.name,
-                        "numerator": len(c.numerator), "denominator": len(c.denominator),
-                        "items": [{"id": x, "counted": x in numerator}
-                                  for x in c.denominator]}
-        raise ConfigError(f"không có chỉ số {code}; các chỉ số: "
-                          + ", ".join(c.indicator.code for c in self.overall))
-
 
 def compute(archive: Archive, period: Period, *, catalogue: Catalogue, units: Units,
             rules: KpiRules, unit: str | None = None, level: str | None = None) -> KpiReport:
+    """The report from two grouped queries (a few hundred rows for a province's year)."""
     if unit and level:
         raise ConfigError("chọn --unit hoặc --level, không cả hai")
     if level:
         units.level(level)
     start, end = period.instants()
-    facts = dossier_facts(archive, date_from=period.date_from, date_to=period.date_to,
-                          unit=unit, level=level, resolved_from=start, resolved_to=end)
+    received = received_counts(archive, date_from=period.date_from, date_to=period.date_to,
+                               unit=unit, level=level)
+    resolved = resolved_counts(archive, start=start, end=end, unit=unit, level=level)
     synced = delivered_to_portal(archive, period.date_from, period.date_to)
     year = period.date_to.year
+    flags = procedure_flags(catalogue)
 
-    def level_of(f: DossierFacts) -> str | None:
-        return f.level or units.level_of(f.unit)
+    def level_of(code: str | None, stored: str | None) -> str | None:
+        return stored or units.level_of(code)
 
-    in_scope = [u for u in units.units.values()
-                if (not unit or u.code == unit) and (not level or u.level == level)]
-    by_unit: dict[str, list[DossierFacts]] = defaultdict(list)
-    for f in facts:
-        by_unit[f.unit or ""].append(f)
-    unit_codes = sorted({u.code for u in in_scope} | {k for k in by_unit if k})
+    in_scope = {u.code for u in units.units.values()
+                if (not unit or u.code == unit) and (not level or u.level == level)}
+    unit_codes = sorted(in_scope | {r.unit for r in received if r.unit}
+                        | {r.unit for r in resolved if r.unit})
     unit_rows = []
     for code in unit_codes:
         known = units.get(code)
-        lv = known.level if known else next((level_of(f) for f in by_unit[code]), None)
-        rows = by_unit.get(code, [])
-        received = sum(1 for f in rows if f.received_date
-                       and period.date_from <= f.received_date <= period.date_to)
+        mine_in = [r for r in received if r.unit == code]
+        mine_out = [r for r in resolved if r.unit == code]
+        lv = known.level if known else next(
+            (level_of(r.unit, r.level) for r in [*mine_in, *mine_out]), None)
+        count = sum(r.received for r in mine_in)
         staff = known.staff_in(year) if known else 0
-        counted = indicators(rules, rows, period, catalogue,
-                             [code] if lv == COMMUNE_LEVEL else (), lv, synced)
+        counted = indicators(rules, mine_in, mine_out, flags,
+                             [code] if lv == COMMUNE_LEVEL else (), lv, year, synced)
         unit_rows.append({
             "unit": code, "name": known.name if known else code, "level": lv,
-            "received": received, "staff": staff,
-            "productivity": _productivity(received, staff, period),
+            "received": count, "staff": staff,
+            "productivity": _productivity(count, staff, period),
             "productivity_target": rules.target("productivity", lv, year),
             "indicators": [c.to_json() for c in counted],
-            "times": _times(rows, period), "counted": counted})
+            "times": _times(mine_in, mine_out)})
     level_rows = []
     for lv_code, lv in units.levels.items():
-        rows = [f for f in facts if level_of(f) == lv_code]
         members = [u for u in unit_rows if u["level"] == lv_code]
-        if not rows and not members:
+        if not members:
             continue
-        received = sum(u["received"] for u in members)
+        names = {u["unit"] for u in members}
+        mine_in = [r for r in received if r.unit in names]
+        mine_out = [r for r in resolved if r.unit in names]
+        count = sum(u["received"] for u in members)
         staff = sum(u["staff"] for u in members)
-        communes = [u["unit"] for u in members] if lv_code == COMMUNE_LEVEL else []
-        counted = indicators(rules, rows, period, catalogue, communes, lv_code, synced)
+        communes = sorted(names) if lv_code == COMMUNE_LEVEL else []
+        counted = indicators(rules, mine_in, mine_out, flags, communes, lv_code, year, synced)
         level_rows.append({
             "level": lv_code, "name": lv.name, "historic": lv.historic, "units": len(members),
-            "received": received, "staff": staff,
-            "productivity": _productivity(received, staff, period),
+            "received": count, "staff": staff,
+            "productivity": _productivity(count, staff, period),
             "productivity_target": rules.target("productivity", lv_code, year),
-            "indicators": [c.to_json() for c in counted], "counted": counted})
+            "indicators": [c.to_json() for c in counted]})
     communes = [u["unit"] for u in unit_rows if u["level"] == COMMUNE_LEVEL]
-    overall = indicators(rules, facts, period, catalogue, communes,
-                         level or (unit_rows[0]["level"] if unit and unit_rows else None),
-                         synced)
+    scope_level = level or (unit_rows[0]["level"] if unit and unit_rows else None)
+    overall = indicators(rules, received, resolved, flags, communes, scope_level, year, synced)
     return KpiReport(
         period=period, scope={"unit": unit, "level": level}, overall=overall,
-        units=unit_rows, levels=level_rows, times=_times(facts, period),
-        trend=_trend(rules, facts, period, catalogue),
+        units=unit_rows, levels=level_rows, times=_times(received, resolved),
+        trend=_trend(rules, received, resolved, period, flags),
         waiting_target=rules.target("waiting_minutes", None, year))
+
+
+def explain(archive: Archive, period: Period, code: str, *, catalogue: Catalogue,
+            units: Units, rules: KpiRules, unit: str | None = None,
+            level: str | None = None) -> dict[str, Any]:
+    """The dossiers (or communes) behind one indicator, each marked counted or not."""
+    return explain_all(archive, period, catalogue=catalogue, units=units, rules=rules,
+                       unit=unit, level=level, only=code)[code]
+
+
+def explain_all(archive: Archive, period: Period, *, catalogue: Catalogue, units: Units,
+                rules: KpiRules, unit: str | None = None, level: str | None = None,
+                only: str | None = None) -> dict[str, dict[str, Any]]:
+    known = {i.code: i for i in rules.indicators}
+    if only is not None and only not in known:
+        raise ConfigError(f"không có chỉ số {only}; các chỉ số: {', '.join(known)}")
+    start, end = period.instants()
+    facts = dossier_facts(archive, date_from=period.date_from, date_to=period.date_to,
+                          unit=unit, level=level, resolved_from=start, resolved_to=end)
+    communes = [u.code for u in units.units.values() if u.level == COMMUNE_LEVEL
+                and (not unit or u.code == unit) and (not level or u.level == level)]
+    flags = procedure_flags(catalogue)
+    out = {}
+    for code, ind in known.items():
+        if only is not None and code != only:
+            continue
+        num, den = _members(ind, facts, period, flags, communes)
+        counted = set(num)
+        out[code] = {"code": code, "name": ind.name, "numerator": len(num),
+                     "denominator": len(den),
+                     "items": [{"id": x, "counted": x in counted} for x in sorted(den)]}
+    return out

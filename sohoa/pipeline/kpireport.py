@@ -26,6 +26,7 @@ SHORT = {"ORIGINAL_RESULT_AVAILABLE": "Kết quả điện tử",
          "ELECTRONIC_CERTIFIED_COPY": "Chứng thực bản sao điện tử",
          "DOSSIER_SYNCED": "Đồng bộ Cổng DVCQG"}
 EXPLAIN_SHOWN = 50
+EXPLAIN_INLINE = 20_000  # up to this many dossiers, the HTML lists the ones behind each figure
 
 
 def _pct(value: float | None) -> str:
@@ -99,7 +100,8 @@ def _scope_text(report: KpiReport) -> str:
     return "toàn tỉnh"
 
 
-def render_html(report: KpiReport, *, agency: str) -> str:
+def render_html(report: KpiReport, *, agency: str,
+                members: dict[str, dict[str, Any]] | None = None) -> str:
     data = report.to_json()
     images = charts(report)
     e = html.escape
@@ -135,15 +137,21 @@ def render_html(report: KpiReport, *, agency: str) -> str:
                       "SO_HOA_GIAY_TO_GIAI_QUYET", "REUSED_DIGITIZED_DATA"))
         + "</tr>" for lv in data["levels"]]
     explains = []
-    for c in report.overall:
-        missing = [x for x in c.denominator if x not in set(c.numerator)]
-        shown = ", ".join(e(x) for x in missing[:EXPLAIN_SHOWN]) or "không có"
-        more = (f" … và {len(missing) - EXPLAIN_SHOWN} mục khác (sohoa report kpi --explain "
-                f"{e(c.indicator.code)})" if len(missing) > EXPLAIN_SHOWN else "")
+    for ind in data["indicators"]:
+        listing = (members or {}).get(ind["code"])
+        if listing is None:
+            text = (f"sohoa report kpi --from {e(period['from'])} --to {e(period['to'])} "
+                    f"--explain {e(ind['code'])}")
+            body = f"<p>Danh sách hồ sơ: <code>{text}</code></p>"
+        else:
+            missing = [x["id"] for x in listing["items"] if not x["counted"]]
+            shown = ", ".join(e(x) for x in missing[:EXPLAIN_SHOWN]) or "không có"
+            more = (f" … và {len(missing) - EXPLAIN_SHOWN} mục khác (--explain "
+                    f"{e(ind['code'])})" if len(missing) > EXPLAIN_SHOWN else "")
+            body = f"<p>Chưa đạt: {shown}{more}</p>"
         explains.append(
-            f"<details id='explain-{e(c.indicator.code)}'><summary>{e(c.indicator.code)}: "
-            f"{_num(len(c.numerator))}/{_num(len(c.denominator))}</summary>"
-            f"<p>Chưa đạt: {shown}{more}</p></details>")
+            f"<details id='explain-{e(ind['code'])}'><summary>{e(ind['code'])}: "
+            f"{_num(ind['numerator'])}/{_num(ind['denominator'])}</summary>{body}</details>")
     t = data["times"]
     images_html = "".join(
         f"<figure><img alt='{e(alt)}' src='data:image/png;base64,"
@@ -249,11 +257,13 @@ def _ratio(unit: dict[str, Any], code: str) -> float | None:
     return next((i["ratio"] for i in unit["indicators"] if i["code"] == code), None)
 
 
-def write(report: KpiReport, path: Path, settings: Settings) -> dict[str, Any]:
+def write(report: KpiReport, path: Path, settings: Settings, *,
+          members: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """Write ``report.html`` or a signed ``report.pdf`` (chosen by the suffix)."""
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
-        path.write_text(render_html(report, agency=settings.agency), encoding="utf-8")
+        path.write_text(render_html(report, agency=settings.agency, members=members),
+                        encoding="utf-8")
         return {"path": str(path), "format": "html"}
     if suffix == ".pdf":
         signer = make_signer(settings)  # a missing key fails before the rendering work

@@ -145,7 +145,7 @@ def test_reuse_and_its_refusals(archive: Archive) -> None:
         assert dz.show(archive, code) == before_state
         assert audit_count(archive) == before_audit
 
-    _, comp, changed = dz.reuse(archive, code, marriage, component=None, by=OFFICER,
+    comp, changed = dz.reuse(archive, code, marriage, component=None, by=OFFICER,
                                 purpose=f"Giải quyết hồ sơ {code}", today=date(2026, 3, 2))
     assert changed and (comp.code, comp.satisfied, comp.document_id) == ("TP3", "reused",
                                                                          marriage)
@@ -156,7 +156,7 @@ def test_reuse_and_its_refusals(archive: Archive) -> None:
     assert event["detail"]["document_id"] == marriage
 
     # The same reuse again changes nothing; another paper for a filled component is refused.
-    _, _, again = dz.reuse(archive, code, marriage, component="TP3", by=OFFICER, purpose=code,
+    _, again = dz.reuse(archive, code, marriage, component="TP3", by=OFFICER, purpose=code,
                            today=date(2026, 3, 2))
     assert not again and audit_count(archive) == before_audit + 1
     second = store(archive, "marriage-2", old, "marriage_certificate")

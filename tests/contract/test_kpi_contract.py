@@ -123,7 +123,14 @@ def test_indicators_match_the_hand_computed_month(settings: Settings) -> None:
 
         made = report(archive, settings)
         by_level = report(archive, settings, level="xa")
-        explained = made.explain("REUSED_DIGITIZED_DATA")
+        explained = kpi.explain(archive, MARCH, "REUSED_DIGITIZED_DATA",
+                                catalogue=dossierdesk.catalogue(settings),
+                                units=dossierdesk.units(settings),
+                                rules=dossierdesk.kpi_rules(settings))
+        # --explain lists exactly the dossiers the grouped counts count, for every indicator.
+        every = kpi.explain_all(archive, MARCH, catalogue=dossierdesk.catalogue(settings),
+                                units=dossierdesk.units(settings),
+                                rules=dossierdesk.kpi_rules(settings))
 
     got = {i["code"]: i for i in made.to_json()["indicators"]}
     expected = {"ORIGINAL_RESULT_AVAILABLE": (3, 4, 4.5), "SO_HOA_GIAY_TO_GIAI_QUYET": (2, 5, 1.6),
@@ -139,6 +146,10 @@ def test_indicators_match_the_hand_computed_month(settings: Settings) -> None:
     assert got["SO_HOA_GIAY_TO_GIAI_QUYET"]["max_points"] == 4
 
     assert [x["id"] for x in explained["items"] if x["counted"]] == ["D2"]
+    for code, listing in every.items():
+        assert (listing["numerator"], listing["denominator"]) == expected[code][:2], code
+    assert [x["id"] for x in every["ORIGINAL_RESULT_AVAILABLE"]["items"] if x["counted"]] == [
+        "D1", "D3", "D5"]
     assert {x["id"] for x in explained["items"]} == {"D1", "D2", "D3", "D4", "D6"}
 
     data = made.to_json()
