@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -109,11 +111,29 @@ def main() -> None:
         sys.exit(130)
     except SystemExit:
         raise
-    except Exception:
-        import traceback
-
-        traceback.print_exc()
-        click.echo("internal error: this is a bug in sohoa; please report the trace above",
+    except OSError as exc:
+        if exc.errno not in MACHINE_ERRNOS:
+            _internal_error()
+        # The machine, not sohoa: a full disk, a read-only or vanished share, no permission.
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"error: lỗi của máy, không phải của dữ liệu: {exc.strerror}{where}. Khắc "
+                   "phục (chỗ trống trên đĩa, quyền ghi, ổ đĩa) rồi chạy lại đúng lệnh này.",
                    err=True)
-        sys.exit(EXIT_INTERNAL)
+        sys.exit(EXIT_USAGE)
+    except Exception:
+        _internal_error()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+# errno values that say the machine is in the way (exit 2), not that sohoa has a bug (exit 1)
+MACHINE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EACCES,
+                            errno.EPERM, errno.ENAMETOOLONG, errno.ENOTCONN, errno.ESTALE})
+
+
+def _internal_error() -> NoReturn:
+    import traceback
+
+    traceback.print_exc()
+    click.echo("internal error: this is a bug in sohoa; please report the trace above",
+               err=True)
+    sys.exit(EXIT_INTERNAL)

@@ -88,3 +88,27 @@ def test_a_disk_full_mid_batch_stops_cleanly_and_the_same_command_finishes(
     again = run_sohoa(home, "ingest", str(path), "--json", TMPDIR=str(tmp))
     assert again.returncode == 0, again.stderr
     assert_like_clean(home, clean)
+
+
+def test_a_read_only_or_full_disk_outside_the_archive_exits_2_not_1(tmp_path: Path) -> None:
+    """Any command writing where the machine refuses (`sohoa synth` into a read-only file
+    system, `sohoa init` of a home on a full one) gets the reason and exit 2, not a traceback
+    and exit 1."""
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,ro", "sohoa-faults-ro",
+                           str(mount)], capture_output=True, text=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a file system here (needs root): {made.stderr.strip()}")
+    try:
+        result = run_sohoa(tmp_path / "home", "synth", str(mount / "out"), "--dossiers", "1")
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr and "lỗi của máy" in result.stderr
+        subprocess.run(["mount", "-o", "remount,rw", str(mount)], check=True)
+        fill(mount)
+        result = run_sohoa(mount / "home", "init")  # an archive home on a full disk
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert "lỗi của máy" in result.stderr or "đĩa" in result.stderr, result.stderr
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
