@@ -83,6 +83,7 @@ def test_a_disk_full_mid_batch_stops_cleanly_and_the_same_command_finishes(
     assert catalog_rows(home, "SELECT reason FROM quarantine") == []
     partial = stored(home)
     assert partial and partial < clean  # stopped mid-batch, with only real documents
+    assert not list((home / "blobs").rglob(".tmp-*"))  # no half-written blob left behind
 
     filler.unlink()  # space returns
     again = run_sohoa(home, "ingest", str(path), "--json", TMPDIR=str(tmp))
