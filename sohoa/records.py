@@ -135,6 +135,9 @@ class SignatureSummary:
     signer: str  # the signer certificate's subject common name (NFC)
     signed_at: datetime
     certificate_sha256: str = ""
+    # "agency": the agency's copy signature (NĐ 30/2020, "SAO Y"); "officer": the personal
+    # signature of the officer who digitized the paper at the desk (TT 01/2023 Điều 8.1).
+    kind: str = "agency"
 
 
 @dataclass(frozen=True)

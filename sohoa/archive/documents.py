@@ -70,6 +70,7 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
         signer=nfc(sig.signer) if sig else None,
         signed_at=aware(sig.signed_at) if sig else None,
         signer_cert_sha256=(sig.certificate_sha256 or None) if sig else None,
+        signature_kind=sig.kind if sig else None,
         retention=rec.retention, text=nfc(rec.text),
         extra=json.loads(json.dumps(dict(rec.extra), default=str, ensure_ascii=False)),
         ingested_at=aware(rec.ingested_at) or now, created_at=now,
@@ -158,6 +159,8 @@ def load(conn: Connection, document_id: str) -> dict[str, Any]:
             "level": doc["signature_level"], "signer": doc["signer"],
             "signed_at": iso(doc["signed_at"]),
             "certificate_sha256": doc["signer_cert_sha256"],
+            # Documents stored before the kind was recorded are agency copies.
+            "kind": doc["signature_kind"] or "agency",
         } if doc["signature_level"] else None,
         "retention": doc["retention"],
         "archival": archival,

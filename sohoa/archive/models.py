@@ -136,6 +136,7 @@ class Document(Base):
     signer: Mapped[str | None] = mapped_column(String(256))
     signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     signer_cert_sha256: Mapped[str | None] = mapped_column(String(64))
+    signature_kind: Mapped[str | None] = mapped_column(String(16))  # "agency" | "officer"
     retention: Mapped[str | None] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON)

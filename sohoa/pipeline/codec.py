@@ -32,6 +32,7 @@ def signature_to_json(sig: SignatureSummary | None) -> dict[str, Any] | None:
         "signer": sig.signer,
         "signed_at": sig.signed_at.isoformat(),
         "certificate_sha256": sig.certificate_sha256,
+        "kind": sig.kind,
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -14,6 +16,7 @@ from sohoa.errors import ConfigError, SigningError
 from sohoa.ocr.classify import NgramModel
 from sohoa.pipeline.settings import Settings
 from sohoa.signing import DocumentSigner, KeySource, SigningSettings
+from sohoa.signing.settings import OFFICER_REASON, OFFICER_STAMP
 
 
 def open_archive(settings: Settings) -> Archive:
@@ -92,8 +95,35 @@ def make_signer(settings: Settings) -> DocumentSigner:
             f"signing.level {settings.signing_level} needs a timestamp authority: set "
             "signing.tsa_url, or use level B-B"
         )
+    if settings.signing_workflow == "desk":
+        return _officer_signer(settings)
     key = _key(settings.pkcs12, settings.password_file)
     options = SigningSettings(level=settings.signing_level, tsa_url=settings.tsa_url or None)
+    return DocumentSigner(key, options, agency=settings.agency)
+
+
+def desk_officer(settings: Settings) -> str:
+    """The officer whose personal key signs desk digitization on this machine."""
+    return (settings.officer or os.environ.get("SOHOA_USER") or getpass.getuser()).strip()
+
+
+def _officer_signer(settings: Settings) -> DocumentSigner:
+    """TT 01/2023 Điều 8.1: the officer's own certificate, the name it carries and the time of
+    copying stamped at the top left of page 1."""
+    user = desk_officer(settings)
+    pkcs12 = Path(settings.officer_pkcs12.replace("{user}", user))
+    password_file = Path(settings.officer_password_file.replace("{user}", user))
+    if not pkcs12.is_file():
+        raise SigningError(
+            f"signing.workflow is desk but officer {user!r} has no personal signing key at "
+            f"{pkcs12}: put the officer's certificate (PKCS#12) there, or set "
+            "signing.officer_pkcs12 (or signing.officer / SOHOA_USER for another officer)"
+        )
+    key = _key(pkcs12, password_file)
+    options = SigningSettings(
+        level=settings.signing_level, tsa_url=settings.tsa_url or None, kind="officer",
+        stamp_template=OFFICER_STAMP, stamp_corner="top-left", reason=OFFICER_REASON,
+    )
     return DocumentSigner(key, options, agency=settings.agency)
 
 

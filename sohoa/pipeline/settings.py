@@ -17,6 +17,8 @@ from sohoa.errors import ConfigError
 
 CONFIG_NAME = "sohoa.toml"
 
+WORKFLOWS = ("agency-copy", "desk")
+
 DEFAULTS: dict[str, object] = {
     "db": "sqlite:///{home}/catalog.db",
     "blobs": "file:///{home}/blobs",
@@ -33,6 +35,14 @@ DEFAULTS: dict[str, object] = {
     "signing.trust_roots": ["{home}/keys/dev-root.pem"],
     "signing.level": "auto",
     "signing.tsa_url": "",
+    # Who signs a digitized paper: "agency-copy", the agency's key and "SAO Y" stamp at the top
+    # right (NĐ 30/2020); "desk", the personal key of the officer who digitized it, whose name
+    # and time of copying are stamped at the top left (TT 01/2023 Điều 8.1). {user} is
+    # signing.officer, else SOHOA_USER, else the OS user.
+    "signing.workflow": "agency-copy",
+    "signing.officer": "",
+    "signing.officer_pkcs12": "{home}/keys/officers/{user}.p12",
+    "signing.officer_password_file": "{home}/keys/officers/{user}.pass",
     "ocr.lang": "vie",
     "ocr.jobs": 0,
     "ocr.timeout_s": 60.0,
@@ -82,6 +92,10 @@ class Settings:
     queue_time_limit_s: float = 600.0
     queue_heartbeat_s: float = 60.0
     catalog_busy_timeout_s: float = 30.0
+    signing_workflow: str = "agency-copy"
+    officer: str = ""
+    officer_pkcs12: str = ""  # with {user}
+    officer_password_file: str = ""
     s3_endpoint: str = ""
     s3_region: str = ""
     s3_access_key_id: str = ""
@@ -186,6 +200,10 @@ def load_settings(home: Path | None = None, config_file: Path | None = None,
     if not 0.0 <= ratio <= 1.0:
         raise ConfigError(f"review.sample_ratio = {ratio}: a share of documents between 0 and 1 "
                           "(0.05 checks one confident document in twenty)")
+    workflow = str(values["signing.workflow"]).strip().lower()
+    if workflow not in WORKFLOWS:
+        raise ConfigError(f"signing.workflow {workflow!r}: choose agency-copy (the agency's "
+                          "SAO Y copy signature) or desk (the digitizing officer's own signature)")
     roots = values["signing.trust_roots"]
     if isinstance(roots, str):
         roots = [roots]
@@ -214,6 +232,10 @@ def load_settings(home: Path | None = None, config_file: Path | None = None,
         queue_time_limit_s=float(values["queue.time_limit_s"]),  # type: ignore[arg-type]
         queue_heartbeat_s=float(values["queue.heartbeat_s"]),  # type: ignore[arg-type]
         catalog_busy_timeout_s=max(0.1, float(values["catalog.busy_timeout_s"])),  # type: ignore[arg-type]
+        signing_workflow=workflow,
+        officer=str(values["signing.officer"]),
+        officer_pkcs12=expand(values["signing.officer_pkcs12"]),
+        officer_password_file=expand(values["signing.officer_password_file"]),
         s3_endpoint=str(values["s3.endpoint"]).strip(),
         s3_region=str(values["s3.region"]).strip(),
         s3_access_key_id=str(values["s3.access_key_id"]).strip(),
@@ -245,6 +267,8 @@ password_file = "{{home}}/keys/dev-signer.pass"
 trust_roots = ["{{home}}/keys/dev-root.pem"]
 level = "auto"                         # B-LTA with a tsa_url, else B-B; or B-B/B-T/B-LT/B-LTA
 tsa_url = ""
+workflow = "agency-copy"               # or "desk": the digitizing officer's own signature
+# officer_pkcs12 = "{{home}}/keys/officers/{{user}}.p12"   # desk: one key per officer
 
 [ocr]
 lang = "vie"

@@ -71,7 +71,8 @@ class DevIdentity:
 
 
 def create_dev_identity(
-    directory: Path, agency: str = "UBND tỉnh Đồng Nai", *, pki_url: str | None = None
+    directory: Path, agency: str = "UBND tỉnh Đồng Nai", *, pki_url: str | None = None,
+    person: str | None = None,
 ) -> DevIdentity:
     """Make (or reuse) a test identity under ``directory``: a root CA and an agency signing
     certificate, and with ``pki_url`` a whole test PKI.
@@ -87,6 +88,9 @@ def create_dev_identity(
     responder are issued beside the signer, and the root's key is kept (encrypted with the
     identity's password) because CRLs must be signed by it. ``sohoa dev-pki serve`` answers at
     that address, and signatures reach B-LTA.
+
+    ``person`` makes it a personal certificate (a desk officer's, TT 01/2023 Điều 8.1): the
+    common name is the person's name, the organization the agency.
     """
     directory = Path(directory)
     identity = DevIdentity(
@@ -97,6 +101,7 @@ def create_dev_identity(
     if identity.pkcs12.exists() and identity.password_file.exists() and identity.root_cert.exists():
         return identity
     agency = nfc(agency).strip()
+    holder = nfc(person).strip() if person else agency
     if not agency:
         raise SigningError("The agency name for the test identity is empty; give the agency name.")
     try:
@@ -127,7 +132,7 @@ def create_dev_identity(
     )
 
     signer_key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
-    signer_name = _name(agency, _signer_common_name(agency))
+    signer_name = _name(agency, _signer_common_name(holder))
     signer_builder = (
         _builder(signer_name, root_name, signer_key.public_key(), now)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)

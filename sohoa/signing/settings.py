@@ -9,6 +9,11 @@ from pathlib import Path
 from sohoa.errors import ConfigError
 
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+SIGNATURE_KINDS = ("agency", "officer")
+# TT 01/2023/TT-VPCP Điều 8.1: the digitizing officer's personal signature shows the person's
+# name (from the certificate) and the time of copying, at the top left of the page.
+OFFICER_STAMP = "{signer}\nThời gian số hóa: {time}"
+OFFICER_REASON = "Số hóa hồ sơ, giấy tờ tại Bộ phận Một cửa (TT 01/2023/TT-VPCP Điều 8)"
 VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 
 # Times New Roman is what NĐ 30/2020 asks for; Liberation Serif has its metrics and every
@@ -52,6 +57,7 @@ class SigningSettings:
     # form filling, validation data and document timestamps (B-LTA, renewals) may be added;
     # anything else, such as painting over a page, breaks it for every validator.
     certify: bool = True
+    kind: str = "agency"  # "agency" (NĐ 30/2020 copy) | "officer" (TT 01/2023 Điều 8.1)
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
@@ -63,6 +69,8 @@ class SigningSettings:
                 f"Signature level {self.level} needs a timestamp server: set signing.tsa_url "
                 "in sohoa.toml, or use level B-B."
             )
+        if self.kind not in SIGNATURE_KINDS:
+            raise ConfigError(f"Unknown signature kind {self.kind!r}; use agency or officer.")
         if self.stamp_corner not in ("top-right", "top-left"):
             raise ConfigError(
                 f"signing.stamp_corner {self.stamp_corner!r}: use top-right or top-left."

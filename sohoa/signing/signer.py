@@ -306,6 +306,7 @@ class DocumentSigner:
             signer=self.key.signer_name,
             signed_at=moment,
             certificate_sha256=self.key.certificate_sha256(),
+            kind=self.settings.kind,
         )
 
     def _tls_context(self) -> ssl.SSLContext:

@@ -75,6 +75,7 @@ def stored(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     out = tmp_path_factory.mktemp("stored")
     by_rotation: dict[int, Path] = {}
     for event in events:
+        assert event["signature"]["kind"] == "agency"  # the default workflow: SAO Y copies
         target = out / f"{event['document_id']}.pdf"
         got = run_sohoa(home, "get", event["document_id"], "-o", str(target),
                         "--purpose", "kiểm tra vị trí chữ ký")
