@@ -78,8 +78,11 @@ def build(archive: Archive, dossiers: int, documents: int, seed: int) -> dict:
               "statuses": DossierStatus.__table__, "results": DossierResult.__table__}
 
     def flush(force: bool = False) -> None:
+        # Parents before children (foreign keys): once any table has a chunk, write them all.
+        if not force and all(len(v) < CHUNK for v in rows.values()):
+            return
         for name in ("owners", "dossiers", "documents", "components", "statuses", "results"):
-            if rows[name] and (force or len(rows[name]) >= CHUNK):
+            if rows[name]:
                 with archive._write() as conn:
                     conn.execute(tables[name].insert(), rows[name])
                 counts[name] = counts.get(name, 0) + len(rows[name])

@@ -216,7 +216,7 @@ def render_pdf(report: KpiReport, *, agency: str) -> bytes:
               sub=f"Kỳ báo cáo {_d(period['from'])} – {_d(period['to'])}; phạm vi: "
                   f"{_scope_text(report)}")
     doc.heading("1. Nhóm chỉ số số hóa hồ sơ (QĐ 766/QĐ-TTg)")
-    doc.table(["Mã", "Chỉ số", "Tử số", "Mẫu số", "Tỷ lệ", "Điểm", "Chỉ tiêu"],
+    doc.table(["Nội dung", "Chỉ số", "Tử số", "Mẫu số", "Tỷ lệ", "Điểm", "Chỉ tiêu"],
               [[SHORT.get(i["code"], i["code"]), i["name"], _num(i["numerator"]),
                 _num(i["denominator"]), _pct(i["ratio"]),
                 f"{_num(i['points'], 2)}/{_num(i['max_points'])}",
@@ -224,10 +224,13 @@ def render_pdf(report: KpiReport, *, agency: str) -> bytes:
                for i in data["indicators"]],
               [30, 80, 14, 14, 14, 14, 14], size=7.5)
     doc.heading("2. Theo cấp")
-    doc.table(["Cấp", "Đơn vị", "Hồ sơ", "Hồ sơ/người/năm", "Chỉ tiêu"],
+    doc.table(["Cấp", "Đơn vị", "Hồ sơ", "Hồ sơ/người/năm (chỉ tiêu)",
+               "Số hóa (chỉ tiêu)", "Tái sử dụng (chỉ tiêu)"],
               [[lv["name"], str(lv["units"]), _num(lv["received"]),
-                _num(lv["productivity"], 1), _num(lv["productivity_target"])]
-               for lv in data["levels"]], [40, 15, 20, 25, 20])
+                f"{_num(lv['productivity'], 1)} ({_num(lv['productivity_target'])})",
+                _with_target(lv, "SO_HOA_GIAY_TO_GIAI_QUYET"),
+                _with_target(lv, "REUSED_DIGITIZED_DATA")]
+               for lv in data["levels"]], [25, 12, 14, 30, 25, 25])
     doc.heading("3. Theo đơn vị")
     doc.table(["Mã", "Đơn vị", "Cấp", "Hồ sơ", "Cán bộ", "Hồ sơ/người/năm", "Số hóa",
                "Tái sử dụng"],
@@ -251,6 +254,14 @@ def render_pdf(report: KpiReport, *, agency: str) -> bytes:
                    author=agency, subject="Chỉ số QĐ 766/QĐ-TTg, chỉ tiêu KH 5755/KH-UBND",
                    keywords=["báo cáo", "chỉ số số hóa", period["from"], period["to"]],
                    created=now)
+
+
+def _with_target(scope: dict[str, Any], code: str) -> str:
+    found = next((i for i in scope["indicators"] if i["code"] == code), None)
+    if found is None:
+        return "—"
+    target = "—" if found["target"] is None else _num(found["target"]) + "%"
+    return f"{_pct(found['ratio'])} ({target})"
 
 
 def _ratio(unit: dict[str, Any], code: str) -> float | None:

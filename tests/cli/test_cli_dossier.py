@@ -57,3 +57,24 @@ def test_dossier_commands(tmp_path: Path) -> None:
     assert [(r["code"], r["status"], r["components"]) for r in rows] == [
         (CODE, "resolved", {"missing": 3})]
     assert sohoa(tmp_path, "dossier", "list", "--from", "2026-04-01", "--json").stdout == ""
+
+
+def test_synth_year_then_report_kpi(tmp_path: Path) -> None:
+    made = sohoa(tmp_path, "synth", "year", "--year", "2025", "--dossiers", "24", "--seed", "3",
+                 "--json")
+    assert made.returncode == 0, made.stderr
+    truth = json.loads(made.stdout)["truth"]["overall"]
+    report = sohoa(tmp_path, "report", "kpi", "--from", "2025-01-01", "--to", "2025-12-31",
+                   "--json")
+    assert report.returncode == 0, report.stderr
+    got = {i["code"]: (i["numerator"], i["denominator"])
+           for i in json.loads(report.stdout)["indicators"]}
+    assert got == {code: (t["numerator"], t["denominator"]) for code, t in truth.items()}
+    explained = sohoa(tmp_path, "report", "kpi", "--from", "2025-01-01", "--to", "2025-12-31",
+                      "--explain", "REUSED_DIGITIZED_DATA", "--json")
+    listing = json.loads(explained.stdout)
+    assert sum(x["counted"] for x in listing["items"]) == truth["REUSED_DIGITIZED_DATA"][
+        "numerator"]
+    unknown = sohoa(tmp_path, "report", "kpi", "--from", "2025-01-01", "--to", "2025-12-31",
+                    "--explain", "KHONG_CO")
+    assert unknown.returncode == 2 and "không có chỉ số" in unknown.stderr
