@@ -100,9 +100,11 @@ class TextDocument:
         pdf.multi_cell(0, 5.5, nfc(value), new_x="LMARGIN", new_y="NEXT")
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]],
-              widths: Sequence[float], *, size: float = 8) -> None:
-        """One line per row; a cell too long for its column is shortened with "…" (the full
-        values belong in the machine-readable listing that goes with the document)."""
+              widths: Sequence[float], *, size: float = 8, wrap: bool = False) -> None:
+        """A bordered table. By default one line per row, a cell too long for its column
+        shortened with "…" (a report whose full values are elsewhere); with ``wrap`` every
+        cell is written in full over as many lines as it needs (a record that is the only
+        statement of what it lists, such as a destruction record), header included."""
         pdf = self._pdf
         usable = pdf.w - pdf.l_margin - pdf.r_margin
         scale = usable / sum(widths)
@@ -111,13 +113,29 @@ class TextDocument:
 
         def line(values: Sequence[str], bold: bool) -> None:
             pdf.set_font(_FAMILY, "B" if bold else "", size)
-            for value, width in zip(values, cols, strict=True):
-                pdf.cell(width, height, _fit(pdf, nfc(value), width - 1.5), border=1)
-            pdf.ln(height)
+            if not wrap:
+                for value, width in zip(values, cols, strict=True):
+                    pdf.cell(width, height, _fit(pdf, nfc(value), width - 1.5), border=1)
+                pdf.ln(height)
+                return
+            wrapped = [pdf.multi_cell(width, height, nfc(value), dry_run=True, output="LINES")
+                       for value, width in zip(values, cols, strict=True)]
+            row_h = height * max(1, *(len(lines) for lines in wrapped))
+            if pdf.will_page_break(row_h) and not bold:
+                pdf.add_page()
+                line(header, True)
+                pdf.set_font(_FAMILY, "", size)
+            x, y = pdf.l_margin, pdf.get_y()
+            for lines, width in zip(wrapped, cols, strict=True):
+                pdf.rect(x, y, width, row_h)
+                pdf.set_xy(x, y)
+                pdf.multi_cell(width, height, "\n".join(lines), new_x="RIGHT", new_y="TOP")
+                x += width
+            pdf.set_xy(pdf.l_margin, y + row_h)
 
         line(header, True)
         for row in rows:
-            if pdf.will_page_break(height):
+            if not wrap and pdf.will_page_break(height):
                 pdf.add_page()
                 line(header, True)
             line(row, False)
@@ -145,11 +163,18 @@ class TextDocument:
             pdf.set_font(_FAMILY, "", self._size)
         pdf.ln(2)
 
-    def signatures(self, left: Sequence[str], right: Sequence[str]) -> None:
+    def signatures(self, left: Sequence[str], right: Sequence[str], *,
+                   lead: Sequence[str] = ()) -> None:
+        """The signature block, with the ``lead`` paragraphs (the closing statement) kept on
+        its page: a block alone at the top of a page signs nothing visible."""
         pdf = self._pdf
-        pdf.ln(6)
-        if pdf.will_page_break(30):
+        lead_h = sum(5.5 * len(pdf.multi_cell(0, 5.5, nfc(t), dry_run=True, output="LINES"))
+                     for t in lead)
+        if pdf.will_page_break(lead_h + 6 + 6 * max(len(left), len(right)) + 12):
             pdf.add_page()
+        for text in lead:
+            self.paragraph(text)
+        pdf.ln(6)
         y = pdf.get_y()
         half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
         for column, lines in ((0, left), (1, right)):

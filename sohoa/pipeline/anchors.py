@@ -38,7 +38,7 @@ from sohoa.signing.settings import vietnam_time
 
 KIND = "sohoa-log-checkpoint"
 BAG_FILE = "audit-checkpoint.pdf"
-_LABEL = {"audit": "Nhật ký kiểm toán (audit log)", "access": "Nhật ký truy cập (access log)"}
+_LABEL = {"audit": "Nhật ký kiểm toán", "access": "Nhật ký truy cập"}
 
 
 def heads_text(heads: dict[str, dict[str, Any]]) -> list[str]:
@@ -86,7 +86,7 @@ def make(archive: Archive, signer: DocumentSigner, *, agency: str, reason: str, 
 
 def checkpoint(settings: Settings, *, reason: str, by: str) -> dict[str, Any]:
     """``sohoa audit checkpoint``: one checkpoint now (a cron line keeps them frequent)."""
-    signer = make_signer(settings)
+    signer = make_signer(settings, original=True)
     with open_archive(settings) as archive:
         _pdf, payload = make(archive, signer, agency=settings.agency, reason=reason, by=by)
     return payload

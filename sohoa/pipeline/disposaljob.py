@@ -18,6 +18,7 @@ from typing import Any
 from sohoa.archive import Archive
 from sohoa.archive import disposal as lists
 from sohoa.archive.archivist_models import ITEM_DISPOSED, ITEM_SKIPPED
+from sohoa.doctypes import load_registry
 from sohoa.errors import WorkflowError
 from sohoa.ocr.textpdf import TextDocument
 from sohoa.pipeline import anchors
@@ -37,7 +38,8 @@ def execute(settings: Settings, list_id: int, *, by: str, dry_run: bool = False,
             emit: Callable[[dict[str, Any]], None] = lambda _e: None,
             progress: Progress | None = None) -> dict[str, Any]:
     with open_archive(settings) as archive:
-        signer = None if dry_run else make_signer(settings)  # a key problem stops us first
+        # A key problem stops us first. The record is the agency's own original: no copy stamp.
+        signer = None if dry_run else make_signer(settings, original=True)
         return execute_in(archive, list_id, by=by, signer=signer, agency=settings.agency,
                           dry_run=dry_run, emit=emit, progress=progress)
 
@@ -130,35 +132,43 @@ def destruction_record(lst: dict[str, Any], *, agency: str, executed_by: str, at
               f"{summary['skipped']} tài liệu không hủy (xem mục II).")
     disposed = [i for i in lst["items"] if i["status"] == ITEM_DISPOSED]
     skipped = [i for i in lst["items"] if i["status"] == ITEM_SKIPPED]
+    # The record is the only lasting statement of what was destroyed: every cell in full
+    # (wrapped, never cut), types by their Vietnamese names.
     doc.heading(f"I. Tài liệu đã hủy ({len(disposed)})")
-    doc.table(["STT", "Mã tài liệu", "Loại", "Tên tài liệu", "Số, ký hiệu", "Hồ sơ",
+    doc.table(["STT", "Mã tài liệu", "Loại tài liệu", "Tên tài liệu", "Số, ký hiệu", "Hồ sơ",
                "Chủ sở hữu", "Ngày ban hành", "Số trang", "Thời hạn", "Hết hạn"],
-              [[str(i["position"]), i["document_id"], i["doc_type"], i["title"],
+              [[str(i["position"]), i["document_id"], _type_name(i["doc_type"]), i["title"],
                 i["document_number"] or "", i["dossier_code"], i["owner_id"] or "",
                 _day(i["issue_date"]), str(i["pages"]), i["retention"],
                 _day(i["eligible_on"])] for i in disposed],
-              [9, 30, 28, 52, 26, 30, 24, 19, 11, 15, 19])
+              [9, 30, 32, 46, 20, 30, 24, 23, 14, 15, 19], wrap=True)
     doc.heading(f"II. Tài liệu không hủy ({len(skipped)})")
     if skipped:
-        doc.table(["STT", "Mã tài liệu", "Loại", "Tên tài liệu", "Hồ sơ", "Lý do"],
-                  [[str(i["position"]), i["document_id"], i["doc_type"], i["title"],
-                    i["dossier_code"], _reason_vi(i["reason"] or "")] for i in skipped],
-                  [9, 30, 28, 60, 30, 90])
+        doc.table(["STT", "Mã tài liệu", "Loại tài liệu", "Tên tài liệu", "Hồ sơ", "Lý do"],
+                  [[str(i["position"]), i["document_id"], _type_name(i["doc_type"]),
+                    i["title"], i["dossier_code"], _reason_vi(i["reason"] or "")]
+                   for i in skipped],
+                  [9, 30, 32, 56, 30, 90], wrap=True)
     else:
         doc.paragraph("Không có.")
-    doc.paragraph("Biên bản này được lập thành bản điện tử, ký số bởi cơ quan và lưu trữ vĩnh "
-                  "viễn trong kho lưu trữ số.")
+    closing = ["Biên bản này được lập thành bản điện tử, ký số bởi cơ quan và lưu trữ vĩnh "
+               "viễn trong kho lưu trữ số."]
     if heads:
         # The record is signed and kept outside the catalog's reach (blob, printouts): the
         # heads it states anchor both logs as they stood when the records were destroyed.
-        doc.paragraph("Điểm neo nhật ký khi lập biên bản: " + "; ".join(anchors.heads_text(heads))
-                      + ".")
+        closing.append("Điểm neo nhật ký khi lập biên bản: "
+                       + "; ".join(anchors.heads_text(heads)) + ".")
     doc.signatures(["NGƯỜI THỰC HIỆN", executed_by],
-                   ["NGƯỜI PHÊ DUYỆT", lst["approved_by"] or ""])
+                   ["NGƯỜI PHÊ DUYỆT", lst["approved_by"] or ""], lead=closing)
     return doc.pdf(title=f"Biên bản hủy tài liệu hết giá trị — danh mục số {number}",
                    author=agency, subject=lst["decision"] or "",
                    keywords=["biên bản hủy", "tài liệu hết giá trị", f"danh mục {number}"],
                    created=at)
+
+
+def _type_name(code: str) -> str:
+    registry = load_registry()
+    return registry.get(code).name if code in registry else code
 
 
 def _day(value: str | None) -> str:

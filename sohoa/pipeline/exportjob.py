@@ -46,7 +46,8 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
         raise ConfigError(f"{out} already holds a finished bag; export into a new directory")
     if out.exists() and any(out.iterdir()) and not (out / "data").is_dir():
         raise ConfigError(f"{out} is not empty; export into a new or empty directory")
-    signer = make_signer(settings)  # signs the bag's log checkpoint; a key problem stops us first
+    # Signs the bag's log checkpoint (an original: no copy stamp); a key problem stops us first.
+    signer = make_signer(settings, original=True)
     with open_archive(settings) as archive:
         ids = export.select_documents(archive, dossier=dossier, doc_type=doc_type, owner=owner,
                                       permanent_only=permanent_only)

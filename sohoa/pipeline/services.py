@@ -89,7 +89,12 @@ def _key(pkcs12: Path, password_file: Path) -> KeySource:
     return KeySource.from_pkcs12(pkcs12, password)
 
 
-def make_signer(settings: Settings) -> DocumentSigner:
+# The stamp of a document the agency itself issues (a destruction record, a log checkpoint):
+# "SAO Y" (certified copy) belongs on digitized papers, never on the agency's own original.
+ORIGINAL_STAMP = "{agency}\nThời gian ký: {time}"
+
+
+def make_signer(settings: Settings, *, original: bool = False) -> DocumentSigner:
     if settings.signing_level != "B-B" and not settings.tsa_url:
         raise ConfigError(
             f"signing.level {settings.signing_level} needs a timestamp authority: set "
@@ -98,7 +103,8 @@ def make_signer(settings: Settings) -> DocumentSigner:
     if settings.signing_workflow == "desk":
         return _officer_signer(settings)
     key = _key(settings.pkcs12, settings.password_file)
-    options = SigningSettings(level=settings.signing_level, tsa_url=settings.tsa_url or None)
+    options = SigningSettings(level=settings.signing_level, tsa_url=settings.tsa_url or None,
+                              **({"stamp_template": ORIGINAL_STAMP} if original else {}))
     return DocumentSigner(key, options, agency=settings.agency)
 
 
