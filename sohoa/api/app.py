@@ -17,6 +17,7 @@ from sohoa import __version__
 from sohoa.api import errors, web
 from sohoa.api.docs import install as install_docs
 from sohoa.api.schemas import ERRORS, Health, ReuseAnswer, SearchAnswer
+from sohoa.api.sync_contract import install_webhooks
 from sohoa.pipeline.lookup import REUSE_MAX_PAGE, REUSE_PAGE, Caller, Reader
 from sohoa.pipeline.settings import Settings
 
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
     dossiers.install(app)
     install_docs(app)
     web.install(app)
+    install_webhooks(app)  # the events `sohoa sync` sends, for integrators to code against
     return app
 
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, func, select, update
 
 from sohoa.archive import audit as audit_log
-from sohoa.archive import faults
+from sohoa.archive import faults, outbox
 from sohoa.archive import holds as hold_rows
 from sohoa.archive.archivist_models import (
     ITEM_DISPOSED,
@@ -218,7 +218,7 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
         held = hold_rows.active(conn)
         docs = {r.id: r for r in conn.execute(
             select(Document.id, Document.status, Document.dossier_code, Document.owner_id,
-                   Document.pdf_sha256, Document.extra)
+                   Document.pdf_sha256, Document.extra, Document.doc_type)
             .where(Document.id.in_(list(document_ids))))}
         pages = page_blobs(conn, document_ids)
         revisions = _previous_revisions(conn, document_ids)
@@ -248,6 +248,12 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
                 status=STATUS_DISPOSED, text="", fields={}, extra=extra))
             conn.execute(SearchOutbox.__table__.insert().values(
                 document_id=doc_id, op="delete", created_at=now))
+            # Every store that received the document deletes its copy too.
+            outbox.record(conn, outbox.DOCUMENT_DISPOSED, outbox.document_disposed(
+                document_id=doc_id, dossier_code=doc.dossier_code, owner_id=doc.owner_id,
+                doc_type=doc.doc_type, list_id=list_id, decision=decision,
+                digitization_code=(doc.extra or {}).get("digitization_code")),
+                dossier_code=doc.dossier_code, document_id=doc_id, at=now)
             conn.execute(update(DisposalItem).where(
                 DisposalItem.list_id == list_id, DisposalItem.document_id == doc_id
             ).values(status=ITEM_DISPOSED, blobs=blobs, blobs_removed=False, done_at=now))

@@ -16,6 +16,7 @@ from sqlalchemy import BigInteger, Connection, and_, bindparam, literal_column, 
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
 from sohoa.archive import audit as audit_log
+from sohoa.archive import outbox
 from sohoa.archive.archival import COLUMNS as ARCHIVAL_COLUMNS
 from sohoa.archive.archival import ISSUER_FIELDS, NUMBER_FIELDS, archival_columns, first_field
 from sohoa.archive.catalog import upsert
@@ -55,6 +56,7 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
 
     fields = {nfc(k): nfc_opt(v) for k, v in rec.fields.items()}
     sig = rec.signature
+    archival = archival_columns(rec)
     conn.execute(Document.__table__.insert().values(
         id=doc_id, doc_key=rec.doc_key, dossier_code=nfc(rec.dossier_code),
         owner_id=rec.owner_id or None, unit=nfc_opt(rec.unit), doc_type=rec.doc_type,
@@ -74,7 +76,7 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
         retention=rec.retention, text=nfc(rec.text),
         extra=json.loads(json.dumps(dict(rec.extra), default=str, ensure_ascii=False)),
         ingested_at=aware(rec.ingested_at) or now, created_at=now,
-        **archival_columns(rec),
+        **archival,
     ))
     if rec.pages:
         conn.execute(PageRow.__table__.insert(), [{
@@ -86,6 +88,19 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
     on_document_stored(conn, doc_id, rec, code_format)
     conn.execute(SearchOutbox.__table__.insert().values(
         document_id=doc_id, op="upsert", created_at=now))
+    outbox.record(conn, outbox.DOCUMENT_STORED, outbox.document_stored(
+        document_id=doc_id, dossier_code=nfc(rec.dossier_code), doc_type=rec.doc_type,
+        title=nfc(rec.title), owner_id=rec.owner_id or None, owner_name=nfc_opt(rec.owner_name),
+        unit=nfc_opt(rec.unit), document_number=first_field(fields, NUMBER_FIELDS),
+        issuing_body=first_field(fields, ISSUER_FIELDS), issue_date=rec.issue_date,
+        valid_until=rec.valid_until, summary=archival.get("arc_summary"),
+        page_count=len(rec.pages), pdf_sha256=pdf_sha,
+        signature={"level": sig.level, "signer": nfc(sig.signer),
+                   "signed_at": aware(sig.signed_at)} if sig else None,
+        digitized_at=aware(rec.ingested_at) or now,
+        digitization_code=rec.extra.get("digitization_code"),
+        procedure_code=rec.extra.get("procedure_code")),
+        dossier_code=nfc(rec.dossier_code), document_id=doc_id, at=now)
     audit_log.append(conn, "document.stored", actor=SYSTEM_ACTOR, target=doc_id, detail={
         "doc_key": rec.doc_key, "dossier": rec.dossier_code, "doc_type": rec.doc_type,
         "owner_id": rec.owner_id, "pdf_sha256": pdf_sha, "pages": len(rec.pages),

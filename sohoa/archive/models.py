@@ -359,3 +359,4 @@ class AccessHead(Base):
 from sohoa.archive import archivist_models as _archivist_models  # noqa: E402,F401
 from sohoa.archive import dossier_models as _dossier_models  # noqa: E402,F401
 from sohoa.archive import review_models as _review_models  # noqa: E402,F401
+from sohoa.archive import sync_models as _sync_models  # noqa: E402,F401

@@ -22,7 +22,7 @@ SECTIONS = {
     "Managers": ["report"],
     "Archivists": ["retention", "hold", "disposal", "fixity", "export", "signatures", "audit",
                    "sign", "index"],
-    "Operators": ["init", "status", "quarantine", "worker"],
+    "Operators": ["init", "status", "quarantine", "worker", "sync"],
     "Integrators": ["serve", "tokens"],
     "Reviewers": ["review", "types"],
 }
@@ -86,10 +86,11 @@ def _register() -> None:
         review,
         scanning,
         signatures,
+        sync,
     )
 
     for module in (desk, scanning, officer, dossier, signatures, audit, index, retention, holds,
-                   disposal, fixity, export, operator, integrator, review):
+                   disposal, fixity, export, operator, integrator, review, sync):
         for command in module.COMMANDS:
             cli.add_command(command)
 

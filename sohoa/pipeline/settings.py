@@ -63,6 +63,16 @@ DEFAULTS: dict[str, object] = {
     # How long a catalog write waits for another process's lock (SQLite) before the command
     # stops with the reason (exit 2); nothing is half-written, the same command goes on.
     "catalog.busy_timeout_s": 30.0,
+    # The exchange with the one-stop system and the portal (sohoa.pipeline.synctargets).
+    "sync.url": "",
+    "sync.secret": "",
+    "sync.targets": [],
+    "sync.backoff_s": 2.0,
+    "sync.max_backoff_s": 600.0,
+    "sync.lease_s": 60.0,
+    "sync.batch": 50,
+    "sync.poll_s": 2.0,
+    "sync.ingest_budget_s": 10.0,
 }
 
 
@@ -294,6 +304,21 @@ endpoint = ""                          # e.g. "https://s3.example.gov.vn" for a 
 region = ""                            # e.g. "us-east-1"; empty = AWS_REGION or the default
 access_key_id = ""                     # empty = AWS_ACCESS_KEY_ID, AWS_PROFILE, ~/.aws, roles
 secret_access_key = ""                 # better: SOHOA_S3_SECRET_ACCESS_KEY in the environment
+
+[sync]                                 # events to the one-stop system / portal (`sohoa sync`)
+url = ""                               # one target: its URL (or SOHOA_SYNC_URL) …
+secret = ""                            # … and its HMAC key (better: SOHOA_SYNC_SECRET)
+backoff_s = 2.0                        # a failed delivery is retried after ~this, doubling
+max_backoff_s = 600.0                  # … up to this (a receiver's Retry-After is honoured)
+lease_s = 60.0                         # a sender killed mid-way holds its events this long
+# More targets, each with its own key, client certificate (mutual TLS) and event types:
+# [[sync.targets]]
+# name = "mot-cua"
+# url = "https://motcua.example.gov.vn/sohoa/events"
+# secret = "…"
+# events = ["document.stored", "document.disposed", "dossier.status_changed",
+#           "document.reused", "result.issued"]
+# timeout_s = 10.0
 """
 
 

@@ -1,0 +1,139 @@
+"""Outgoing events for the one-stop system and the national portal, recorded in the caller's
+transaction (as the search outbox is): the change and its event are committed together or not
+at all, so no change goes unreported and no event reports a change that did not happen.
+
+Every event is an envelope with a fixed JSON body::
+
+    {"event_id": "…uuid…", "event_type": "document.stored", "sequence": 3,
+     "occurred_at": "2026-12-06T02:50:00.123456Z", "MaHoSo": "H19.22-241105-0042",
+     "data": {…}}
+
+``event_id`` is the ``Idempotency-Key`` of every attempt; ``sequence`` counts the events of one
+dossier from 1 (a receiver that sees ``sequence`` go backwards or skip knows something is
+wrong); ``data`` uses the field names of the portal and of provincial one-stop systems
+(``MaHoSo``, ``MaGiayTo``, ``MaDinhDanh``, ``SoKyHieu``…) where they have one. The JSON Schema
+of each event is in ``sohoa/api/sync_contract.py`` (and ``docs/sync-events.schema.json``).
+
+Functions take an open connection; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from sohoa.archive.catalog import xact_lock
+from sohoa.archive.sync_models import SyncEvent
+from sohoa.archive.values import utc_now
+
+DOCUMENT_STORED = "document.stored"
+DOCUMENT_DISPOSED = "document.disposed"
+DOCUMENT_REUSED = "document.reused"
+DOSSIER_STATUS = "dossier.status_changed"
+RESULT_ISSUED = "result.issued"
+EVENT_TYPES = (DOCUMENT_STORED, DOCUMENT_DISPOSED, DOCUMENT_REUSED, DOSSIER_STATUS,
+               RESULT_ISSUED)
+
+
+def _instant(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _instant(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def body_json(envelope: Mapping[str, Any]) -> str:
+    """The canonical text of a body: the bytes posted, signed and kept are this text."""
+    return json.dumps(envelope, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=_plain)
+
+
+def record(conn: Connection, event_type: str, data: Mapping[str, Any], *, dossier_code: str,
+           document_id: str | None = None, at: datetime | None = None) -> int:
+    """Add one outgoing event to the outbox inside the caller's transaction; return its row id.
+
+    Events of one dossier are numbered in commit order: on PostgreSQL a transaction-level lock
+    per dossier makes a second writer wait for the first one's commit before it numbers its
+    event (SQLite has one writer at a time anyway), so a later change can never be sent before
+    an earlier one of the same dossier."""
+    if event_type not in EVENT_TYPES:
+        raise ValueError(f"unknown sync event type {event_type!r}")
+    xact_lock(conn, f"sync-order:{dossier_code}")
+    last = conn.execute(select(func.max(SyncEvent.sequence))
+                        .where(SyncEvent.ordering_key == dossier_code)).scalar_one_or_none()
+    sequence = int(last or 0) + 1
+    now = at or utc_now()
+    event_id = str(uuid.uuid4())
+    body = body_json({
+        "event_id": event_id, "event_type": event_type, "sequence": sequence,
+        "occurred_at": _instant(now), "MaHoSo": dossier_code, "data": dict(data),
+    })
+    result = conn.execute(SyncEvent.__table__.insert().values(
+        event_id=event_id, event_type=event_type, ordering_key=dossier_code, sequence=sequence,
+        document_id=document_id, body=body, fanned=False, created_at=now))
+    return int(result.inserted_primary_key[0])
+
+
+# --- the data of each event ------------------------------------------------------------------
+
+
+def document_stored(*, document_id: str, dossier_code: str, doc_type: str, title: str,
+                    owner_id: str | None, owner_name: str | None, unit: str | None,
+                    document_number: str | None, issuing_body: str | None,
+                    issue_date: date | None, valid_until: date | None, summary: str | None,
+                    page_count: int, pdf_sha256: str, signature: Mapping[str, Any] | None,
+                    digitized_at: datetime, digitization_code: str | None = None,
+                    procedure_code: str | None = None, is_result: bool = False
+                    ) -> dict[str, Any]:
+    """A digitized paper (TT 01/2023 Điều 9–10 metadata), with the names provincial one-stop
+    systems give them (``GiayToSoHoa``): Ma, MaGiayTo, MaDinhDanh, ChuGiayTo, Ten, SoKyHieu,
+    NgayBanHanh, CoQuanBanHanh, TrichYeuNoiDung, ThoiHanHieuLuc, LoaiSoHoa (0 component,
+    1 result)."""
+    return {
+        "Ma": digitization_code,
+        "MaHoSo": dossier_code,
+        "MaTTHC": procedure_code,
+        "MaGiayTo": doc_type,
+        "Ten": title,
+        "MaDinhDanh": owner_id,
+        "ChuGiayTo": owner_name,
+        "SoKyHieu": document_number,
+        "NgayBanHanh": issue_date,
+        "CoQuanBanHanh": issuing_body,
+        "TrichYeuNoiDung": summary,
+        "ThoiHanHieuLuc": valid_until,
+        "ThoiHanVinhVien": valid_until is None,
+        "LoaiSoHoa": 1 if is_result else 0,
+        "DonVi": unit,
+        "SoTrang": page_count,
+        "ThoiGianSoHoa": digitized_at,
+        "document_id": document_id,
+        "pdf_sha256": pdf_sha256,
+        "signature": dict(signature) if signature else None,
+    }
+
+
+def document_disposed(*, document_id: str, dossier_code: str, owner_id: str | None,
+                      doc_type: str, list_id: int, decision: str,
+                      digitization_code: str | None = None) -> dict[str, Any]:
+    """A document destroyed under an approved disposal list: every store holding a copy deletes
+    it (the decision is the legal ground, "Quyết định số …")."""
+    return {
+        "Ma": digitization_code,
+        "MaHoSo": dossier_code,
+        "MaGiayTo": doc_type,
+        "MaDinhDanh": owner_id,
+        "document_id": document_id,
+        "disposal_list": list_id,
+        "QuyetDinhHuy": decision,
+    }

@@ -1,0 +1,119 @@
+"""Operators: the exchange with the one-stop system and the national portal (``sohoa sync``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from sohoa.cli.output import emit_json, err, out
+from sohoa.cli.state import State, pass_state
+
+
+def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} không phải ngày: dùng YYYY-MM-DD") from None
+
+
+@click.group()
+def sync() -> None:
+    """Send events to the one-stop system and the portal; see and repair what is owed."""
+
+
+@sync.command("run")
+@click.option("--once", is_flag=True, help="Send what is due now, then stop.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def sync_run(state: State, once: bool, as_json: bool) -> None:
+    """Deliver the outbox to every [[sync.targets]] (until Ctrl-C, or --once)."""
+    from sohoa.pipeline.sync import run_sender
+
+    def report(stats: dict[str, int]) -> None:
+        if as_json:
+            emit_json(stats)
+        else:
+            out.print(f"đã gửi {stats['delivered']}, chờ gửi lại {stats['retrying']}, "
+                      f"bị từ chối {stats['dead']}")
+
+    if not once:
+        err.print("đang gửi sự kiện đồng bộ; Ctrl+C để dừng")
+    run_sender(state.settings, once=once, report=report)
+
+
+@sync.command("status")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def sync_status(state: State, as_json: bool) -> None:
+    """Pending, retrying (next attempt), delivered and dead events per target and type."""
+    from sohoa.pipeline.sync import sync_status as report
+
+    result = report(state.settings)
+    if as_json:
+        emit_json(result)
+        return
+    out.print(f"chờ gửi {result['pending']}, đang thử lại {result['retrying']}, "
+              f"đã gửi {result['delivered']}, bị từ chối {result['dead']}")
+    for t in result["targets"]:
+        note = "" if t["configured"] else " (không còn trong cấu hình)"
+        nxt = f", lần thử tới {t['next_attempt_at']}" if t["next_attempt_at"] else ""
+        out.print(f"{t['name']}{note}: chờ {t['pending']}, thử lại {t['retrying']}{nxt}, "
+                  f"đã gửi {t['delivered']}, từ chối {t['dead']}")
+        for event_type, c in sorted(t["events"].items()):
+            out.print(f"  {event_type}: chờ {c['pending']}, thử lại {c['retrying']}, "
+                      f"đã gửi {c['delivered']}, từ chối {c['dead']}")
+    for d in result["dead_letters"]:
+        out.print(f"[red]từ chối[/] #{d['id']} {d['event_type']} hồ sơ {d['dossier']} → "
+                  f"{d['target']}: {d['error']}; bên nhận trả lời: "
+                  f"{(d['response'] or '').strip()[:200]}", soft_wrap=True)
+
+
+@sync.command("retry")
+@click.argument("event_id", type=int, required=False)
+@click.option("--all-dead", is_flag=True, help="Every dead letter, of every target.")
+@click.option("--target", help="Only deliveries to this target.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def sync_retry(state: State, event_id: int | None, all_dead: bool, target: str | None,
+               as_json: bool) -> None:
+    """Send a dead (or waiting) event again now: ID from `sync status`, or --all-dead."""
+    from sohoa.errors import ConfigError
+    from sohoa.pipeline.sync import retry_deliveries
+
+    if (event_id is None) == (not all_dead):
+        raise ConfigError("cho số sự kiện (ID) hoặc --all-dead, không cả hai")
+    n = retry_deliveries(state.settings, event_row=event_id, all_dead=all_dead, target=target)
+    if as_json:
+        emit_json({"requeued": n})
+    else:
+        out.print(f"đã đưa {n} lượt gửi về hàng chờ")
+
+
+@sync.command("reconcile")
+@click.option("--from", "date_from", required=True, callback=_day, help="YYYY-MM-DD")
+@click.option("--to", "date_to", required=True, callback=_day, help="YYYY-MM-DD")
+@click.option("--target", help="Only this target.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def sync_reconcile(state: State, date_from: date, date_to: date, target: str | None,
+                   as_json: bool) -> None:
+    """Dossiers received in the period: fully delivered per target, the ratio, the rest
+    with why."""
+    from sohoa.pipeline.sync import reconcile
+
+    result = reconcile(state.settings, date_from, date_to, target=target)
+    if as_json:
+        emit_json(result)
+        return
+    out.print(f"hồ sơ tiếp nhận từ {date_from} đến {date_to}: {result['received']}")
+    for t in result["targets"]:
+        ratio = f"{t['ratio']:.2%}" if t["ratio"] is not None else "—"
+        out.print(f"{t['name']}: đồng bộ đủ {t['delivered']}/{t['received']} ({ratio})")
+        for m in t["not_delivered"]:
+            out.print(f"  {m['dossier']}: {m['why']}", soft_wrap=True)
+
+
+COMMANDS = [sync]
