@@ -258,7 +258,7 @@ class SyncRunner:
             now = time.monotonic()
             # Never post once the lease may have run out: another sender could then be posting
             # the same event at the same time.
-            if (now + target.timeout_s + 1.0 > taken_at + lease
+            if (now + target.timeout_s + min(1.0, lease / 10) > taken_at + lease
                     or (deadline is not None and now >= deadline)
                     or target.name in stats.skipped_targets):
                 outcomes.append(Outcome(claimed.event_row, "released"))
