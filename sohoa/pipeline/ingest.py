@@ -34,6 +34,7 @@ from sohoa.pipeline.stages import (
     document_key,
     worker_init,
 )
+from sohoa.pipeline.sync import deliver_after_ingest
 from sohoa.records import DocumentRecord, OcrPage, Page, PageRecord, Quarantined, sha256_hex
 from sohoa.scanners import expand_inputs, read_pages
 from sohoa.scanners.split import opens_dossier
@@ -405,6 +406,7 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
         finish_dossier(grouper.close())
         _record_inputs(archive, summary.job_id, pages, created_from)
         archive.sync_index()
+        deliver_after_ingest(archive, settings)  # the one-stop system / portal, if configured
         summary.seconds = round(time.monotonic() - started, 2)
         archive.finish_job(summary.job_id, summary.counts())
     return summary

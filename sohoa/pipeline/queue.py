@@ -72,6 +72,7 @@ from sohoa.pipeline.progress import NoProgress, Progress
 from sohoa.pipeline.services import load_type_model, make_signer, open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.stages import PAGE_STAGE, AnalyzeOptions, PageAnalysis
+from sohoa.pipeline.sync import background
 from sohoa.records import Page, Quarantined
 from sohoa.scanners import expand_inputs
 
@@ -571,6 +572,8 @@ def _worker_process(settings: Settings, threads: int, parent: int | None,
 
         previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     worker.start()
+    # Events for the one-stop system / portal leave from every worker, as they are stored.
+    sync_sender = background(settings, lambda: open_archive(settings), halt)
     log.info("worker %d up: %d thread(s), broker %s", os.getpid(), threads,
              redis.Redis.from_url(settings.broker).connection_pool.connection_kwargs.get("host"))
     try:
@@ -580,6 +583,9 @@ def _worker_process(settings: Settings, threads: int, parent: int | None,
     finally:
         # Stop taking messages, finish the ones in hand, put prefetched ones back.
         worker.stop(timeout=int(settings.queue_time_limit_s * 1000))
+        halt.set()
+        if sync_sender is not None:
+            sync_sender.join(timeout=30)
         queue.close()
         for s, handler in previous.items():
             signal.signal(s, handler)

@@ -169,4 +169,11 @@ def sync_config(settings: Settings) -> tuple[tuple[SyncTarget, ...], SyncOptions
     source = str(settings.config_file or "cấu hình")
     targets = parse_targets(raw.get("sync.targets"), str(raw.get("sync.url", "") or ""),
                             str(raw.get("sync.secret", "") or ""), source)
-    return targets, parse_options(raw, source)
+    options = parse_options(raw, source)
+    for t in targets:
+        # A sender posts only while its lease has a full timeout left (else another sender
+        # could take the event over mid-post): a lease shorter than that would never post.
+        if options.lease_s < 2 * t.timeout_s:
+            raise ConfigError(f"{source}: sync.lease_s = {options.lease_s:g} phải ít nhất gấp "
+                              f"đôi timeout_s = {t.timeout_s:g} của đích {t.name}")
+    return targets, options

@@ -124,6 +124,7 @@ def write_config(home: Path, db: str, targets: Iterable[dict[str, Any]], **sync:
                **sync}
     lines += [f"{k} = {json.dumps(v)}" for k, v in options.items()]
     for t in targets:
+        t = {"timeout_s": 1.0, **t}
         lines += ["", "[[sync.targets]]"] + [f"{k} = {json.dumps(v, ensure_ascii=False)}"
                                               for k, v in t.items()]
     (home / "sohoa.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
