@@ -92,6 +92,8 @@ class DocumentReusedData(_Strict):
     DuocTaiSuDung: Literal[1, 2] = Field(
         description="1 from another dossier's component or the store, 2 from another "
                     "dossier's result")
+    DuocLayTuKhoDMQG: Literal[0, 1] = Field(
+        description="1: taken from the owner's data store (Kho quản lý dữ liệu điện tử)")
     Ma: str | None = Field(description="Mã kết quả số hóa of the reused document")
     MaDinhDanh: str | None
     document_id: str
@@ -214,6 +216,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "sequence": 1, "occurred_at": "2026-12-07T01:15:00Z", "MaHoSo": "H19.22-241207-0003",
         "data": {"MaHoSo": "H19.22-241207-0003", "MaThanhPhanHoSo": "TP1",
                  "TenThanhPhanHoSo": "Bản sao Giấy khai sinh", "DuocTaiSuDung": 1,
+                 "DuocLayTuKhoDMQG": 0,
                  "Ma": "075203001234.1.001612.TP1.01", "MaDinhDanh": "075203001234",
                  "document_id": "3f2a9c41d0b7e815", "NguoiThucHien": "Trần Thị Bình",
                  "ThoiGian": "2026-12-07T01:15:00Z"}},

@@ -218,7 +218,8 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
         held = hold_rows.active(conn)
         docs = {r.id: r for r in conn.execute(
             select(Document.id, Document.status, Document.dossier_code, Document.owner_id,
-                   Document.pdf_sha256, Document.extra, Document.doc_type)
+                   Document.pdf_sha256, Document.extra, Document.doc_type,
+                   Document.digitization_code)
             .where(Document.id.in_(list(document_ids))))}
         pages = page_blobs(conn, document_ids)
         revisions = _previous_revisions(conn, document_ids)
@@ -252,7 +253,7 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
             outbox.record(conn, outbox.DOCUMENT_DISPOSED, outbox.document_disposed(
                 document_id=doc_id, dossier_code=doc.dossier_code, owner_id=doc.owner_id,
                 doc_type=doc.doc_type, list_id=list_id, decision=decision,
-                digitization_code=(doc.extra or {}).get("digitization_code")),
+                digitization_code=doc.digitization_code),
                 dossier_code=doc.dossier_code, document_id=doc_id, at=now)
             conn.execute(update(DisposalItem).where(
                 DisposalItem.list_id == list_id, DisposalItem.document_id == doc_id

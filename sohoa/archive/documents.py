@@ -88,6 +88,11 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
     on_document_stored(conn, doc_id, rec, code_format)
     conn.execute(SearchOutbox.__table__.insert().values(
         document_id=doc_id, op="upsert", created_at=now))
+    # The digitization code was just given (on_document_stored); the procedure is the
+    # dossier's, when the one-stop system opened it.
+    known = conn.execute(select(Document.digitization_code, Dossier.procedure_code)
+                         .join(Dossier, Dossier.code == Document.dossier_code)
+                         .where(Document.id == doc_id)).first()
     outbox.record(conn, outbox.DOCUMENT_STORED, outbox.document_stored(
         document_id=doc_id, dossier_code=nfc(rec.dossier_code), doc_type=rec.doc_type,
         title=nfc(rec.title), owner_id=rec.owner_id or None, owner_name=nfc_opt(rec.owner_name),
@@ -98,8 +103,9 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
         signature={"level": sig.level, "signer": nfc(sig.signer),
                    "signed_at": aware(sig.signed_at)} if sig else None,
         digitized_at=aware(rec.ingested_at) or now,
-        digitization_code=rec.extra.get("digitization_code"),
-        procedure_code=rec.extra.get("procedure_code")),
+        digitization_code=known.digitization_code if known else None,
+        procedure_code=(known.procedure_code if known else None)
+        or rec.extra.get("procedure_code")),
         dossier_code=nfc(rec.dossier_code), document_id=doc_id, at=now)
     audit_log.append(conn, "document.stored", actor=SYSTEM_ACTOR, target=doc_id, detail={
         "doc_key": rec.doc_key, "dossier": rec.dossier_code, "doc_type": rec.doc_type,

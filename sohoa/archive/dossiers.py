@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, bindparam, func, select, update
 
 from sohoa.archive import audit as audit_log
+from sohoa.archive import outbox
 from sohoa.archive.catalog import upsert, xact_lock
 from sohoa.archive.dossier_models import (
     CHANNELS,
@@ -202,6 +203,7 @@ def open_dossier(archive: Archive, spec: DossierOpening, *, by: str) -> tuple[Do
                 dossier_code=code, status="received", at=facts["received_at"],
                 recorded_by=who, recorded_at=now))
             _fill_from_scans(conn, code)
+            outbox.dossier_status_changed(conn, code, "received", None, facts["received_at"])
             audit_log.append(conn, "dossier.opened", actor=who, target=f"dossier:{code}", detail={
                 "procedure": facts["procedure_code"], "unit": facts["receiving_unit"],
                 "channel": spec.channel, "owner_id": owner,
@@ -263,6 +265,7 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
         if row.status_at is None or when >= row.status_at:
             conn.execute(update(Dossier).where(Dossier.code == code)
                          .values(status=status, status_at=when))
+        outbox.dossier_status_changed(conn, code, status, row.status, when)
         audit_log.append(conn, "dossier.status", actor=who, target=f"dossier:{code}",
                          detail={"status": status, "at": when.isoformat(), "note": note})
         return _state(conn, code), True
@@ -344,6 +347,10 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
         now = utc_now()
         conn.execute(_REUSE_FILL, {"comp": target.id, "how": how, "doc": document_id,
                                    "at": now, "who": who})
+        outbox.document_reused(conn, code, document_id, component_code=target.code,
+                               component_name=target.name, by=who, from_store=from_store,
+                               at=now, digitization_code=doc.digitization_code,
+                               owner_id=doc.owner_id)
         audit_log.append(conn, "dossier.reused", actor=who, target=f"dossier:{code}", detail={
             "document_id": document_id, "owner_id": doc.owner_id, "component": target.code,
             "from_store": from_store, "purpose": why, "source_dossier": doc.dossier_code})
@@ -416,6 +423,7 @@ def add_result(archive: Archive, code: str, document_id: str, *, result_code: st
             dossier_code=code, document_id=document_id, result_code=result_code,
             born_digital=born_digital, issued_at=when, issued_on=local_day(when),
             valid_until=valid_until, recorded_by=who))
+        outbox.result_issued(conn, code, document_id, result_code=result_code, at=when)
         audit_log.append(conn, "dossier.result", actor=who, target=f"dossier:{code}", detail={
             "document_id": document_id, "result_code": result_code, "digitization_code": digi,
             "born_digital": born_digital, "valid_until": valid_until.isoformat()

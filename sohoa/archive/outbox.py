@@ -137,3 +137,67 @@ def document_disposed(*, document_id: str, dossier_code: str, owner_id: str | No
         "disposal_list": list_id,
         "QuyetDinhHuy": decision,
     }
+
+
+# --- dossier events (the reuse loop: sohoa.archive.dossiers calls these in its transactions) --
+
+
+def _iso_day(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def dossier_status_changed(conn: Connection, code: str, status: str, previous: str | None,
+                           at: datetime) -> int:
+    """The dossier entered ``status`` at ``at`` (opening records "received")."""
+    from sohoa.archive.models import Dossier
+
+    d = conn.execute(select(Dossier.procedure_code, Dossier.received_at,
+                            Dossier.appointment_date, Dossier.receiving_unit, Dossier.channel,
+                            Dossier.owner_id).where(Dossier.code == code)).first()
+    data = {"MaHoSo": code, "MaTTHC": d.procedure_code if d else None,
+            "TrangThaiHoSo": status, "TrangThaiTruoc": previous, "ThoiGian": at,
+            "NgayTiepNhan": d.received_at if d else None,
+            "NgayHenTra": _iso_day(d.appointment_date) if d else None,
+            "DonVi": d.receiving_unit if d else None, "KenhThucHien": d.channel if d else None,
+            "MaDinhDanh": d.owner_id if d else None}
+    return record(conn, DOSSIER_STATUS, data, dossier_code=code)
+
+
+def document_reused(conn: Connection, code: str, document_id: str, *,
+                    component_code: str | None, component_name: str | None, by: str,
+                    from_store: bool, at: datetime, digitization_code: str | None,
+                    owner_id: str | None) -> int:
+    """A stored document satisfied a component of dossier ``code`` instead of a new paper
+    (the caller has just read the document's code and owner)."""
+    from sohoa.archive.dossier_models import DossierResult
+
+    was_result = conn.execute(select(DossierResult.id).where(
+        DossierResult.document_id == document_id)).first() is not None
+    data = {"MaHoSo": code, "MaThanhPhanHoSo": component_code,
+            "TenThanhPhanHoSo": component_name, "DuocTaiSuDung": 2 if was_result else 1,
+            "DuocLayTuKhoDMQG": 1 if from_store else 0,
+            "Ma": digitization_code, "MaDinhDanh": owner_id, "document_id": document_id,
+            "NguoiThucHien": by, "ThoiGian": at}
+    return record(conn, DOCUMENT_REUSED, data, dossier_code=code, document_id=document_id)
+
+
+def result_issued(conn: Connection, code: str, document_id: str, *, result_code: str,
+                  at: datetime) -> int:
+    """The procedure's result, stored and signed, for the portal and the owner's store."""
+    from sohoa.archive.models import Document, Dossier
+
+    doc = conn.execute(select(Document).where(Document.id == document_id)).mappings().first()
+    procedure = conn.execute(select(Dossier.procedure_code)
+                             .where(Dossier.code == code)).scalar_one_or_none()
+    if doc is None:
+        raise ValueError(f"document {document_id} is not in the catalog")
+    signature = ({"level": doc["signature_level"], "signer": doc["signer"] or "",
+                  "signed_at": doc["signed_at"]} if doc["signature_level"] else None)
+    data = {"MaHoSo": code, "MaTTHC": procedure, "Ma": doc["digitization_code"],
+            "MaGiayToKetQua": result_code, "TenGiayTo": doc["title"],
+            "SoKyHieu": doc["document_number"], "NgayBanHanh": doc["issue_date"],
+            "CoQuanBanHanh": doc["issuing_body"], "ThoiHanHieuLuc": doc["valid_until"],
+            "MaDinhDanh": doc["owner_id"], "document_id": document_id,
+            "pdf_sha256": doc["pdf_sha256"], "signature": signature}
+    return record(conn, RESULT_ISSUED, data, dossier_code=code, document_id=document_id,
+                  at=at)

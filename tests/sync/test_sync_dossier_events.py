@@ -1,0 +1,102 @@
+"""The reuse loop's changes leave through the outbox too: a dossier opened by the one-stop
+system, its scanned papers, a paper reused from another dossier, its status moves and its
+result — every event in the transaction of its change, valid against the contract, delivered
+in the order it happened, and the reconcile ratio follows."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from sqlalchemy import select
+from sync_helpers import SECRET, ReceiverProcess, assert_exactly_once, make_record
+
+from sohoa.api.sync_contract import validate_event
+from sohoa.archive import Archive, deliveries
+from sohoa.archive import dossiers as dz
+from sohoa.archive.sync_models import SyncEvent
+from sohoa.pipeline.sync import SyncRunner
+from sohoa.pipeline.synctargets import SyncOptions, SyncTarget
+from sohoa.records import DossierOpening
+
+VN = timezone(timedelta(hours=7))
+OWNER = "075203001234"
+FAST = SyncOptions(backoff_s=0.05, max_backoff_s=0.3, lease_s=5.0, batch=20, poll_s=0.05)
+RECEIVED = datetime.now(VN).replace(microsecond=0) - timedelta(hours=1)
+COMPONENTS = (("TP1", "Giấy khai sinh", "birth_certificate", True),
+              ("TP2", "Căn cước của người đi đăng ký", "citizen_id_card", True))
+
+
+def opening(code: str) -> DossierOpening:
+    return DossierOpening(code=code, procedure_code="1.001193.000.00.00.H19",
+                          procedure_name="Đăng ký khai sinh", unit="H19.22.31", unit_level="xa",
+                          channel="counter", owner_id=OWNER,
+                          received_at=RECEIVED,
+                          appointment_date=date.today() + timedelta(days=1),
+                          components=COMPONENTS)
+
+
+def bodies(archive: Archive, code: str) -> list[dict[str, object]]:
+    with archive._read() as conn:
+        rows = conn.execute(select(SyncEvent.body).where(SyncEvent.ordering_key == code)
+                            .order_by(SyncEvent.sequence)).scalars().all()
+    for body in rows:
+        validate_event(body)  # every event keeps the contract
+    return [json.loads(b) for b in rows]
+
+
+def test_the_reuse_loop_is_reported_in_order(archive: Archive,
+                                             receiver: ReceiverProcess) -> None:
+    first, second = "H19.22.31-261206-0001", "H19.22.31-261206-0002"
+    dz.open_dossier(archive, opening(first), by="Trần Thị Bình")
+    rec, pdf, images = make_record("ks", first)
+    doc_id, _ = archive.store_document(rec, pdf, images)
+    dz.set_status(archive, first, "processing", at=None, by="Trần Thị Bình")
+    # Opening the same dossier again, or the same status twice, is no change: no event.
+    dz.open_dossier(archive, opening(first), by="Trần Thị Bình")
+    dz.set_status(archive, first, "processing", at=None, by="Trần Thị Bình")
+    result_rec, result_pdf, result_images = make_record("kq", first)
+    result_id, _ = archive.store_document(result_rec, result_pdf, result_images)
+    dz.add_result(archive, first, result_id, result_code="KQ001193", born_digital=False,
+                  valid_until=None, by="Trần Thị Bình",
+                  code_format=archive.digitization_format)
+    dz.set_status(archive, first, "resolved", at=None, by="Trần Thị Bình")
+
+    dz.open_dossier(archive, opening(second), by="Trần Thị Bình")
+    dz.reuse(archive, second, doc_id, component="TP1", by="Trần Thị Bình",
+             purpose=second)
+    # The same reuse again is no change (the one-stop system repeating itself): no event.
+    dz.reuse(archive, second, doc_id, component="TP1", by="Trần Thị Bình", purpose=second)
+
+    one = bodies(archive, first)
+    assert [(e["event_type"], e["sequence"]) for e in one] == [
+        ("dossier.status_changed", 1), ("document.stored", 2), ("dossier.status_changed", 3),
+        ("document.stored", 4), ("result.issued", 5), ("dossier.status_changed", 6)]
+    assert one[0]["data"]["TrangThaiHoSo"] == "received"
+    assert one[2]["data"]["TrangThaiTruoc"] == "received"
+    assert one[1]["data"]["MaTTHC"] == "1.001193.000.00.00.H19"
+    assert one[1]["data"]["Ma"] and one[1]["data"]["Ma"].startswith(OWNER)  # TT 01/2023 code
+    assert one[4]["data"]["MaGiayToKetQua"] == "KQ001193" and one[4]["data"]["Ma"]
+    two = bodies(archive, second)
+    assert [e["event_type"] for e in two] == ["dossier.status_changed", "document.reused"]
+    reused = two[1]["data"]
+    assert (reused["MaThanhPhanHoSo"], reused["document_id"], reused["DuocTaiSuDung"]) == (
+        "TP1", doc_id, 1)
+
+    runner = SyncRunner(archive, [SyncTarget(name="mot-cua", url=receiver.url, secret=SECRET,
+                                             timeout_s=0.5)], FAST)
+    try:
+        end = time.monotonic() + 60
+        while deliveries.pending_total(archive) and time.monotonic() < end:
+            runner.drain()
+    finally:
+        runner.close()
+    assert_exactly_once(archive, receiver)
+    today = datetime.now(UTC).astimezone(VN).date()
+    codes, per_target = deliveries.reconcile_period(
+        archive, [deliveries.TargetTypes("mot-cua")], today - timedelta(days=1),
+        today + timedelta(days=1))
+    assert set(codes) >= {first, second}
+    assert all(per_target["mot-cua"][c]["delivered"] == per_target["mot-cua"][c]["events"]
+               for c in (first, second))
