@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from sohoa.archive.catalog import xact_lock
 from sohoa.archive.sync_models import SyncEvent
@@ -58,6 +58,13 @@ def body_json(envelope: Mapping[str, Any]) -> str:
                       default=_plain)
 
 
+# Built once: statement construction would otherwise be most of an event's CPU (it is written
+# inside reuse decisions that must answer in milliseconds).
+_LAST_SEQUENCE = select(func.max(SyncEvent.sequence)).where(
+    SyncEvent.ordering_key == bindparam("key"))
+_INSERT = SyncEvent.__table__.insert()
+
+
 def record(conn: Connection, event_type: str, data: Mapping[str, Any], *, dossier_code: str,
            document_id: str | None = None, at: datetime | None = None) -> int:
     """Add one outgoing event to the outbox inside the caller's transaction; return its row id.
@@ -69,8 +76,7 @@ def record(conn: Connection, event_type: str, data: Mapping[str, Any], *, dossie
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown sync event type {event_type!r}")
     xact_lock(conn, f"sync-order:{dossier_code}")
-    last = conn.execute(select(func.max(SyncEvent.sequence))
-                        .where(SyncEvent.ordering_key == dossier_code)).scalar_one_or_none()
+    last = conn.execute(_LAST_SEQUENCE, {"key": dossier_code}).scalar_one_or_none()
     sequence = int(last or 0) + 1
     now = at or utc_now()
     event_id = str(uuid.uuid4())
@@ -78,9 +84,10 @@ def record(conn: Connection, event_type: str, data: Mapping[str, Any], *, dossie
         "event_id": event_id, "event_type": event_type, "sequence": sequence,
         "occurred_at": _instant(now), "MaHoSo": dossier_code, "data": dict(data),
     })
-    result = conn.execute(SyncEvent.__table__.insert().values(
-        event_id=event_id, event_type=event_type, ordering_key=dossier_code, sequence=sequence,
-        document_id=document_id, body=body, fanned=False, created_at=now))
+    result = conn.execute(_INSERT, {
+        "event_id": event_id, "event_type": event_type, "ordering_key": dossier_code,
+        "sequence": sequence, "document_id": document_id, "body": body, "fanned": False,
+        "created_at": now})
     return int(result.inserted_primary_key[0])
 
 
