@@ -88,8 +88,8 @@ def hold_list(state: State, include_released: bool, target: str | None, as_json:
         if as_json:
             emit_json(r)
         else:
-            state_text = (f"released {r['released_at'][:10]} by {r['released_by']}"
-                          if r["released_at"] else "active")
+            state_text = (f"released {r['released_at'][:10]} by {r['released_by']}: "
+                          f"{r['release_reason']}" if r["released_at"] else "active")
             out.print(f"{r['hold']:>4} {r['scope']:<8} {r['target']}: {r['reason']} "
                       f"({r['placed_by']}, {r['placed_at'][:10]}; {state_text})")
     if not rows and not as_json:

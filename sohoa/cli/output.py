@@ -83,10 +83,12 @@ class PageProgress:
     def print(self, message: str, *, error: bool = False) -> None:
         """A line for people: above the live bar while it runs (so the two never interleave),
         else on stdout (or stderr for problems)."""
+        # soft_wrap: one line whatever the terminal's width; these lines carry hashes and
+        # ids that are copied, and a wrap splits them.
         if self._task is not None:
-            self._progress.console.print(message)
+            self._progress.console.print(message, soft_wrap=True)
         else:
-            (err if error else out).print(message)
+            (err if error else out).print(message, soft_wrap=True)
 
     def stop(self) -> None:
         if self._task is not None:

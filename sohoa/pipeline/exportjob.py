@@ -26,7 +26,7 @@ from sohoa import __version__
 from sohoa.archive import bagit, export
 from sohoa.archive.access import Read
 from sohoa.archive.policy import Caller
-from sohoa.errors import ConfigError, VerificationError
+from sohoa.errors import ConfigError, NotFoundError, VerificationError
 from sohoa.pipeline import anchors
 from sohoa.pipeline.progress import NoProgress, Progress
 from sohoa.pipeline.services import make_signer, open_archive
@@ -113,6 +113,9 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
 
 
 def verify(path: Path) -> dict[str, Any]:
+    if not Path(path).is_dir():
+        # Nothing there is not a damaged bag: "not found" (exit 5), not "not valid" (exit 4).
+        raise NotFoundError(f"không có thư mục {path}: hãy kiểm tra đường dẫn tới gói BagIt")
     problems = bagit.validate(Path(path))
     info = bagit.bag_info(Path(path)) if not problems else {}
     return {"bag": str(path), "valid": not problems, "problems": problems,
