@@ -52,7 +52,13 @@ NUMBER_FIELDS = ("document_number", "number", "so_ky_hieu")
 ISSUER_FIELDS = ("issuing_body", "issuer", "authority", "co_quan_ban_hanh")
 SUMMARY_FIELDS = ("summary", "subject", "trich_yeu")
 
-_YEARS = re.compile(r"P(\d+)Y", re.IGNORECASE)
+_YEARS = re.compile(r"(?:P(\d+)Y|years:(\d+))", re.IGNORECASE)
+# A pure year right after the number: the "2024" of "4004/2024/QĐ-UBND" (legal documents carry
+# the year of issue between number and notation, NĐ 30/2020 Phụ lục I).
+_YEAR_PART = re.compile(r"(19|20)\d\d")
+# "V/v cấp phép …", "Về việc cấp phép …": the line that states what a document is about.
+_SUMMARY_LINE = re.compile(r"^\s*(?:V/v|V\.v|Về\s+việc)\s*[:.]?\s*(\S.*)$",
+                           re.IGNORECASE | re.MULTILINE)
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -65,9 +71,10 @@ def first_field(fields: Mapping[str, Any], names: tuple[str, ...]) -> str | None
 
 
 def split_number(document_number: str | None) -> tuple[str | None, str | None]:
-    """Split "Số/Ký hiệu": "123/2024/QĐ-UBND" → ("123", "QĐ-UBND"); "15/UBND-VP" → ("15",
-    "UBND-VP"). The number is the leading numeric part; the notation is made of the parts that
-    hold letters (a year in between is part of the date, not of the notation)."""
+    """Split "Số/Ký hiệu": "4004/2024/QĐ-UBND" → ("4004/2024", "QĐ-UBND"); "15/UBND-VP" →
+    ("15", "UBND-VP"). The number is the leading numeric part with the year of issue that
+    legal documents print after it (kept: "4004/2024" and "4004/2023" are different
+    decisions); the notation is made of the parts that hold letters."""
     if not document_number:
         return None, None
     text = squash_spaces(nfc(document_number))
@@ -77,20 +84,33 @@ def split_number(document_number: str | None) -> tuple[str | None, str | None]:
         return None, None
     number = parts[0] if parts[0].isdigit() else None
     rest = parts[1:] if number is not None else parts
+    if number is not None and rest and _YEAR_PART.fullmatch(rest[0]):
+        number, rest = f"{number}/{rest[0]}", rest[1:]
     notation = "/".join(p for p in rest if _LETTER.search(p)) or None
     return number, notation
 
 
 def retention_label(code: str | None) -> str | None:
-    """Registry retention code → Thời hạn bảo quản: "permanent" → "Vĩnh viễn", "P10Y" → "10 năm"."""
+    """Registry retention code → Thời hạn bảo quản: "permanent" → "Vĩnh viễn", "years:10" (the
+    registry's form) or "P10Y" → "10 năm"."""
     if not code:
         return None
     if code.strip().lower() in ("permanent", "vinh_vien", "vĩnh viễn"):
         return "Vĩnh viễn"
     match = _YEARS.fullmatch(code.strip())
     if match:
-        return f"{int(match.group(1))} năm"
+        return f"{int(match.group(1) or match.group(2))} năm"
     return nfc(code)
+
+
+def summary_line(text: str | None) -> str | None:
+    """Trích yếu of an administrative document: its "V/v …" or "Về việc …" line, as printed."""
+    if not text:
+        return None
+    match = _SUMMARY_LINE.search(nfc(text))
+    if match is None:
+        return None
+    return squash_spaces(match.group(0).strip())
 
 
 def type_name(rec: DocumentRecord) -> str | None:
@@ -100,7 +120,8 @@ def type_name(rec: DocumentRecord) -> str | None:
     given = rec.extra.get("type_name")
     if isinstance(given, str) and given.strip():
         return nfc(given.strip())
-    title = squash_spaces(nfc(rec.title))
+    # A title read off the page can carry a bullet or dash before it ("- CĂN CƯỚC CÔNG DÂN").
+    title = squash_spaces(nfc(rec.title)).lstrip(" -–—•*·.:;,").strip()
     if not title:
         return None
     lowered = title.lower()
@@ -124,7 +145,7 @@ def archival_columns(rec: DocumentRecord) -> dict[str, Any]:
         "arc_notation": notation,
         "arc_date": rec.issue_date,
         "arc_issuer": first_field(fields, ISSUER_FIELDS),
-        "arc_summary": first_field(fields, SUMMARY_FIELDS),
+        "arc_summary": first_field(fields, SUMMARY_FIELDS) or summary_line(rec.text),
         "arc_language": extra_str("language", "Tiếng Việt"),
         "arc_page_count": len(rec.pages),
         "arc_retention": retention_label(rec.retention),

@@ -17,6 +17,7 @@ event, and an access-log entry per owner whose documents left the archive.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -89,7 +90,9 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
         bag.put(anchors.BAG_FILE, checkpoint)
         totals = bag.finish({
             "Source-Organization": settings.agency,
-            "Contact-Name": by,
+            # The person who answers for the transfer: the archivist named with --by (or
+            # SOHOA_USER), else the agency; a login name such as "root" tells the archive nothing.
+            "Contact-Name": contact_name(settings, by),
             "External-Description": "Tài liệu số hóa chuyển giao lưu trữ lịch sử: "
                                     + ", ".join(f"{k}={v}" for k, v in selection.items() if v),
             "External-Identifier": ",".join(sorted(by_dossier)),
@@ -110,6 +113,16 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
             for d in unowned] or [Read(owner_id=None, result_count=0, request=request)])
     return {"bag": str(out), "documents": len(ids), "dossiers": len(by_dossier),
             "audit_events": len(events), "pdfs_written": written, **totals}
+
+
+def contact_name(settings: Settings, by: str) -> str:
+    """bag-info's Contact-Name: a named person, or the agency when ``by`` is only the OS login."""
+    from sohoa.pipeline.lookup import os_user
+
+    named = (by or "").strip()
+    if not named or (named == os_user() and not os.environ.get("SOHOA_USER")):
+        return settings.agency
+    return named
 
 
 def verify(path: Path) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from sohoa.ocr import PdfPage, build_pdf
 from sohoa.pipeline.assemble import DocumentDraft, PageItem, draft_dossier, page_code
 from sohoa.pipeline.codec import signature_to_json
 from sohoa.pipeline.progress import NoProgress, Progress
-from sohoa.pipeline.services import load_type_model, make_signer, open_archive
+from sohoa.pipeline.services import load_type_model, make_document_signer, open_archive
 from sohoa.pipeline.settings import Settings, worker_log
 from sohoa.pipeline.stages import (
     PAGE_STAGE,
@@ -199,6 +199,9 @@ def _record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha: str, pd
         issue_date=draft.issue_date, valid_until=draft.valid_until,
         retention=doc_type.retention, ingested_at=datetime.now(UTC),
         extra={"blank_pages": blanks, "owner_from": draft.owner_from, "job_id": job_id,
+               # Tên loại văn bản from the registry, not the title as read (which can come
+               # with a stray dash or in capitals); a paper of no known type keeps its title.
+               **({"type_name": doc_type.name} if doc_type.code != "other" else {}),
                "classification": {"method": draft.classification.method,
                                   "confidence": draft.classification.confidence},
                # fields whose reading was reconciled with the dossier's other papers: how
@@ -369,7 +372,7 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
     files = expand_inputs(paths)
     summary.files = len(files)
     registry = load_registry()
-    signer = make_signer(settings)  # fail on a missing key before any OCR work
+    signer = make_document_signer(settings)  # fail on a missing key before any OCR work
     model = load_type_model(settings)  # `sohoa types train`'s classifier fallback, if any
     with open_archive(settings) as archive:
         summary.job_id = archive.start_job([str(f) for f in files], unit, in_process=True)

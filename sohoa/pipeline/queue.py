@@ -69,7 +69,7 @@ from sohoa.pipeline.ingest import (
 )
 from sohoa.pipeline.jobboard import FAILED, FINISHED, JobBoard
 from sohoa.pipeline.progress import NoProgress, Progress
-from sohoa.pipeline.services import load_type_model, make_signer, open_archive
+from sohoa.pipeline.services import load_type_model, make_document_signer, open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.stages import PAGE_STAGE, AnalyzeOptions, PageAnalysis
 from sohoa.pipeline.sync import background
@@ -170,7 +170,7 @@ class Queue:
     def _context(self, job_id: str, unit: str | None) -> StoreContext:
         with self._lock:
             if self._store_parts is None:
-                self._store_parts = (make_signer(self.settings), load_registry(),
+                self._store_parts = (make_document_signer(self.settings), load_registry(),
                                      load_type_model(self.settings))
             signer, registry, model = self._store_parts
         return StoreContext(self.archive(), signer, registry, self.settings, unit, model, job_id)

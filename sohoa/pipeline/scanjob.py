@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sohoa.pipeline.ingest import Emit, IngestSummary, run_ingest
 from sohoa.pipeline.progress import Progress
-from sohoa.pipeline.services import make_signer
+from sohoa.pipeline.services import make_document_signer
 from sohoa.pipeline.settings import Settings
 from sohoa.scanners.sane import Device, ScannerError, ScanOptions, ScanResult, scan_batch
 from sohoa.scanners.sane import list_devices as sane_devices
@@ -49,7 +49,7 @@ def run_scan(settings: Settings, *, device: str | None, options: ScanOptions,
              on_page: Callable[[Path], None] = lambda _: None,
              progress: Progress | None = None) -> ScanJobResult:
     """Scan one batch from the feeder and ingest it (``options.duplex`` marks back sides)."""
-    make_signer(settings)  # a missing signing key is said before the sheets go through
+    make_document_signer(settings)  # a missing signing key is said before the sheets go through
     folder = out if out is not None else new_scan_folder(settings)
     try:
         scanned = scan_batch(folder, device, options, on_page=on_page)

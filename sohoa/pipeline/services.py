@@ -100,12 +100,19 @@ def make_signer(settings: Settings, *, original: bool = False) -> DocumentSigner
             f"signing.level {settings.signing_level} needs a timestamp authority: set "
             "signing.tsa_url, or use level B-B"
         )
-    if settings.signing_workflow == "desk":
-        return _officer_signer(settings)
     key = _key(settings.pkcs12, settings.password_file)
     options = SigningSettings(level=settings.signing_level, tsa_url=settings.tsa_url or None,
                               **({"stamp_template": ORIGINAL_STAMP} if original else {}))
     return DocumentSigner(key, options, agency=settings.agency)
+
+
+def make_document_signer(settings: Settings) -> DocumentSigner:
+    """The signer of digitized papers: the desk officer's personal key when
+    ``signing.workflow`` is desk, else the agency's. What the agency itself issues (destruction
+    records, log checkpoints, reports) is always signed by ``make_signer``, the agency."""
+    if settings.signing_workflow == "desk":
+        return _officer_signer(settings)
+    return make_signer(settings)
 
 
 def desk_officer(settings: Settings) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from sohoa.errors import ConfigError
 from sohoa.pipeline.ingest import Emit, run_ingest
 from sohoa.pipeline.progress import Progress
-from sohoa.pipeline.services import make_signer
+from sohoa.pipeline.services import make_document_signer
 from sohoa.pipeline.settings import Settings
 from sohoa.scanners.watch import Notice, Outcome, WatchSettings, members, watch
 
@@ -104,7 +104,7 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
     if not folder.is_dir():
         raise ConfigError(f"{folder} is not a folder: create it, or give the folder the "
                           "scanners write to")
-    make_signer(settings)  # a missing signing key stops the desk now, not at the first file
+    make_document_signer(settings)  # a missing signing key stops the desk now, not at file 1
     report = WatchReport(folder)
     progress: Progress = _FileProgress(report, listener)
     per_file: dict[str, int] = {}

@@ -108,7 +108,7 @@ def test_get_document_returns_all_metadata_as_json_ready_values(archive: Archive
     assert archive.blobs.get(doc["pages"][0]["blob_sha256"]) == images[0]
     arc = doc["archival"]
     assert arc["ten_loai_van_ban"] == "Quyết định"
-    assert (arc["so"], arc["ky_hieu"]) == ("123", "QĐ-UBND")
+    assert (arc["so"], arc["ky_hieu"]) == ("123/2024", "QĐ-UBND")  # the year stays
     assert arc["ngay_thang_nam"] == "2024-03-01"
     assert arc["so_luong_trang"] == 2
     assert arc["thoi_han_bao_quan"] == "10 năm"
