@@ -36,6 +36,13 @@ _ALL_UNITS_ROLES = ("archivist", "admin")
 # The one-stop system's token: opens dossiers and moves their status (issue 15), reads no
 # documents (it has them already; sohoa is not its way around the access rules).
 _DOSSIER_WRITERS = ("integrator", "desk", "officer", "admin")
+# The desk roles of the web workplace (issue 22); the CLI works on the catalog files and reads
+# as admin. Reviewers check what recognition read; the archivist's work is the archivist's;
+# jobs and quarantine are the desk's; the KPI report is for whoever manages the service.
+REVIEWERS = ("desk", "officer", "admin")
+ARCHIVISTS = ("archivist", "admin")
+OPERATORS = ("desk", "admin")
+REPORT_READERS = ("officer", "archivist", "admin")
 
 
 class NotAuthenticatedError(SohoaError):
@@ -114,6 +121,13 @@ def check_not_integrator(caller: Caller) -> None:
     if caller.role == "integrator":
         raise AccessDeniedError(
             f"{caller.user} (integrator) chỉ mở hồ sơ và ghi trạng thái; không đọc tài liệu")
+
+
+def check_role(caller: Caller, allowed: tuple[str, ...], what: str) -> None:
+    """AccessDeniedError unless the caller's role is one of ``allowed``."""
+    if caller.role not in allowed:
+        raise AccessDeniedError(f"{caller.user} ({caller.role}) may not {what}; that is for "
+                                f"{', '.join(allowed)}")
 
 
 def check_reuse(caller: Caller) -> None:

@@ -36,6 +36,7 @@ from rapidfuzz import fuzz
 
 from sohoa.archive import Archive
 from sohoa.archive import review as rows
+from sohoa.archive.policy import Caller
 from sohoa.doctypes import VALIDITY_UNKNOWN, DocType, Registry, load_registry
 from sohoa.errors import ConfigError
 from sohoa.idcodes import citizen_id_problems, enterprise_code_valid
@@ -209,11 +210,12 @@ def _iso(value: str | None) -> date | None:
 
 
 def show(settings: Settings, document_id: str, field_key: str | None, out_dir: Path, *,
-         user: str, registry: Registry | None = None) -> dict[str, Any]:
+         user: str, registry: Registry | None = None,
+         caller: Caller | None = None) -> dict[str, Any]:
     """What a reviewer needs on screen: values, reasons, and the page image (a crop around
-    the field when one is named) written as PNG to ``out_dir``; the read is access-logged."""
+    the field when one is named) written as PNG to ``out_dir``; the read is access-logged (as
+    ``caller`` when given: the web's signed-in reviewer, else a CLI desk user)."""
     from sohoa.archive.access import Read
-    from sohoa.archive.policy import Caller
     from sohoa.ocr import open_image, upright_image
 
     registry = registry or load_registry()
@@ -235,7 +237,7 @@ def show(settings: Settings, document_id: str, field_key: str | None, out_dir: P
             if ocr is not None:
                 pages.append(ocr)
         archive.log_access(
-            Caller(user=user, role="desk", unit=settings.unit or "", channel="cli"),
+            caller or Caller(user=user, role="desk", unit=settings.unit or "", channel="cli"),
             "review", f"review of document {doc['document_id']}",
             [Read(owner_id=doc["owner_id"], document_id=doc["document_id"], result_count=1)])
 

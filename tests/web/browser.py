@@ -157,6 +157,10 @@ class Browser:
         value = self.call("POST", "/element", {"using": "css selector", "value": css})
         return Element(self, value[ELEMENT])
 
+    def active(self) -> Element:
+        """The element that has the keyboard focus."""
+        return Element(self, self.call("GET", "/element/active")[ELEMENT])
+
     def find_all(self, css: str) -> list[Element]:
         values = self.call("POST", "/elements", {"using": "css selector", "value": css})
         return [Element(self, v[ELEMENT]) for v in values]
@@ -191,7 +195,9 @@ class Browser:
                 return self.find(css)
             except WebDriverError:
                 if time.monotonic() > deadline:
-                    raise
+                    page = self.js("return document.body ? document.body.innerText : ''")
+                    raise WebDriverError(f"{css} not on {self.url}; the page reads:\n"
+                                         f"{str(page)[:1500]}") from None
                 time.sleep(0.05)
 
     def wait_js(self, script: str, timeout: float = 10) -> Any:

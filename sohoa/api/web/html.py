@@ -18,6 +18,7 @@ ROLE_NAMES = {"desk": "Cán bộ một cửa", "officer": "Cán bộ chuyên mô
 MENU: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/web/search", "Tìm kiếm", ("officer", "desk", "archivist", "admin")),
     ("/web/owner", "Tái sử dụng", ("officer", "archivist", "admin")),
+    ("/web/review", "Kiểm tra", ("desk", "officer", "admin")),
 )
 
 

@@ -46,6 +46,11 @@ _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = (
      "duyệt."),
     (re.compile(r"the validity of document \S+ depends on (.+), which is not set"),
      "Chưa xác định được thời hạn hiệu lực: hãy đọc trên giấy và nhập trường {0}."),
+    (re.compile(r"^(\w+) '(.*)': .*Check the paper; if it really prints this"),
+     "Giá trị «{1}» không qua được kiểm tra của trường {0}: hãy đối chiếu với giấy. Nếu giấy "
+     "ghi đúng như vậy, đánh dấu «Giấy ghi đúng như vậy» và ghi lý do."),
+    (re.compile(r"--force needs a --reason"),
+     "Khi đánh dấu «Giấy ghi đúng như vậy», hãy ghi lý do (được lưu vào nhật ký)."),
     (re.compile(r"the date range is empty"), "Khoảng ngày trống: ngày bắt đầu sau ngày kết thúc."),
     (re.compile(r"list (\d+) is (\w+); only a proposed list can be approved"),
      "Danh mục {0} đang ở trạng thái «{1}»: chỉ danh mục mới lập mới được phê duyệt."),

@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 
 from sohoa.api.errors import status_of
-from sohoa.api.web import officer
+from sohoa.api.web import officer, reviewer
 from sohoa.api.web.html import csrf_field, error_box, field, layout, notice
 from sohoa.api.web.messages import message_for
 from sohoa.api.web.sessions import COOKIE, Session, Sessions, csrf_ok
@@ -33,7 +33,7 @@ HOME = {"officer": "/web/search", "desk": "/web/search", "archivist": "/web/sear
 SECURITY_HEADERS = {
     # No page needs anything from another host; the browser refuses it even if a value slipped
     # into a page.
-    "Content-Security-Policy": "default-src 'self'; img-src 'self'; style-src 'self'; "
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                                "script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
                                "base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
@@ -213,6 +213,7 @@ def install(app: FastAPI) -> None:
         return response
 
     officer.install(view, write)
+    reviewer.install(view, write)
 
     @app.get("/web/{rest:path}", include_in_schema=False)
     def missing(rest: str) -> Response:

@@ -1,0 +1,71 @@
+"""Review for signed-in callers (the web workplace): the same queue, page crops and decisions
+as ``sohoa review``, with the caller's role and unit checked and the caller's name as the
+reviewer, so the four-eyes rule of later rounds is the CLI's."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sohoa.archive import Archive
+from sohoa.archive.policy import REVIEWERS, Caller, check_document, check_role
+from sohoa.doctypes import load_registry
+from sohoa.pipeline import review
+from sohoa.pipeline.settings import Settings
+
+
+class ReviewDesk:
+    def __init__(self, archive: Archive, settings: Settings) -> None:
+        self.archive = archive
+        self.settings = settings
+
+    def queue(self, caller: Caller) -> list[dict[str, Any]]:
+        """What waits for a person; desk staff see their own unit's documents only."""
+        check_role(caller, REVIEWERS, "review documents")
+        waiting = review.pending(self.settings)
+        if caller.role != "desk":
+            return waiting
+        units = {d["document_id"]: self.archive.document_ref(d["document_id"]).get("unit")
+                 for d in waiting}
+        return [d for d in waiting if (units[d["document_id"]] or "") == caller.unit]
+
+    def _check(self, caller: Caller, document_id: str) -> None:
+        check_role(caller, REVIEWERS, "review documents")
+        check_document(caller, self.archive.document_ref(document_id.strip()).get("unit"))
+
+    def show(self, caller: Caller, document_id: str,
+             field_key: str | None) -> tuple[dict[str, Any], list[bytes]]:
+        """The reviewer's view of one field (or of the whole document): what ``sohoa review
+        show`` prints, and the PNG crops it writes, as bytes; access-logged as the caller."""
+        self._check(caller, document_id)
+        with tempfile.TemporaryDirectory(prefix="sohoa-review-") as tmp:
+            shown = review.show(self.settings, document_id, field_key, Path(tmp),
+                                user=caller.user, caller=caller)
+            images = [Path(i["path"]).read_bytes() for i in shown["images"]]
+        return shown, images
+
+    def fields(self, caller: Caller, document_id: str) -> tuple[list[str], str]:
+        """The keys a reviewer goes through (owner first, then the type's fields) and the
+        first one recognition flagged (else the first); nothing is shown, nothing logged."""
+        self._check(caller, document_id)
+        doc = self.archive.get_document(document_id.strip())
+        keys = [review.OWNER, *load_registry().get(doc["doc_type"]).fields]
+        notes = [*doc.get("review_reasons", []), *doc.get("field_flags", [])]
+        flagged = [k for k in keys if any(
+            str(n).startswith((f"{k}:", "owner:" if k == review.OWNER else f"{k}:"))
+            for n in notes)]
+        return keys, (flagged or keys)[0]
+
+    def decide(self, caller: Caller, action: str, document_id: str, *args: str,
+               **kwargs: Any) -> dict[str, Any]:
+        """``set`` FIELD VALUE / ``type`` TYPE / ``accept``, by the caller."""
+        self._check(caller, document_id)
+        reviewer = review.Reviewer(self.archive, self.settings, caller.user)
+        if action == "set":
+            return reviewer.set_field(document_id, *args, **kwargs)
+        if action == "type":
+            return reviewer.set_type(document_id, *args, **kwargs)
+        if action == "accept":
+            return reviewer.accept(document_id)
+        raise ValueError(f"unknown review action {action!r}")
