@@ -9,15 +9,20 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))  # api_home, shared
-from api_home import make_home
+from api_home import Home, make_home
 from browser import Browser
 from web_site import SHOTS, Server, Site
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory,
-         request: pytest.FixtureRequest) -> Iterator[Site]:
-    home = make_home(tmp_path_factory.mktemp("web-home"))
+def site_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
+    """The archive the module's site serves (a module may override it)."""
+    return make_home(tmp_path_factory.mktemp("web-home"))
+
+
+@pytest.fixture(scope="module")
+def site(site_home: Home, request: pytest.FixtureRequest) -> Iterator[Site]:
+    home = site_home
     browser = Browser()
     try:
         with Server(home) as origin:

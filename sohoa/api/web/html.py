@@ -19,6 +19,10 @@ MENU: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/web/search", "Tìm kiếm", ("officer", "desk", "archivist", "admin")),
     ("/web/owner", "Tái sử dụng", ("officer", "archivist", "admin")),
     ("/web/review", "Kiểm tra", ("desk", "officer", "admin")),
+    ("/web/retention", "Thời hạn bảo quản", ("archivist", "admin")),
+    ("/web/holds", "Giữ lại", ("archivist", "admin")),
+    ("/web/disposal", "Tiêu hủy", ("archivist", "admin")),
+    ("/web/fixity", "Toàn vẹn", ("archivist", "admin")),
 )
 
 

@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 
 from sohoa.api.errors import status_of
-from sohoa.api.web import officer, reviewer
+from sohoa.api.web import archivist, officer, reviewer
 from sohoa.api.web.html import csrf_field, error_box, field, layout, notice
 from sohoa.api.web.messages import message_for
 from sohoa.api.web.sessions import COOKIE, Session, Sessions, csrf_ok
@@ -28,7 +28,7 @@ from sohoa.pipeline.settings import Settings, load_settings
 
 STATIC = Path(__file__).with_name("static")
 LOGIN_COOKIE = "sohoa_login"
-HOME = {"officer": "/web/search", "desk": "/web/search", "archivist": "/web/search",
+HOME = {"officer": "/web/search", "desk": "/web/search", "archivist": "/web/disposal",
         "admin": "/web/search"}  # an integrator (a system, not a person) gets the search page
 SECURITY_HEADERS = {
     # No page needs anything from another host; the browser refuses it even if a value slipped
@@ -214,6 +214,7 @@ def install(app: FastAPI) -> None:
 
     officer.install(view, write)
     reviewer.install(view, write)
+    archivist.install(view, write)
 
     @app.get("/web/{rest:path}", include_in_schema=False)
     def missing(rest: str) -> Response:
