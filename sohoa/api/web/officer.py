@@ -201,9 +201,9 @@ def install(view: Any, write: Any) -> None:
 
     @write("/web/owner/reuse", "Dùng lại giấy tờ")
     def reuse_for_dossier(desk: Desk, form: dict[str, str]) -> Response:
-        _, _, changed = desk.dossiers.reuse(desk.caller, form.get("purpose"),
-                                            form.get("dossier", ""), form.get("document", ""),
-                                            component=None, from_store=False)
+        _, changed = desk.dossiers.reuse(desk.caller, form.get("purpose"),
+                                         form.get("dossier", ""), form.get("document", ""),
+                                         component=None, from_store=False)
         return RedirectResponse(url("/web/owner", purpose=form.get("purpose"),
                                     owner=form.get("owner"), dossier=form.get("dossier"),
                                     done="1" if changed else "0"), status_code=303)

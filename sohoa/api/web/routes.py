@@ -6,6 +6,7 @@ POST forms carrying the session's CSRF token."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,8 @@ from sohoa.pipeline.dossierdesk import Desk as DossierDesk
 from sohoa.pipeline.lookup import Reader
 from sohoa.pipeline.settings import Settings, load_settings
 
+LOG = logging.getLogger(__name__)
+BUG = "Đã xảy ra lỗi ngoài dự kiến; hãy báo quản trị hệ thống (chi tiết đã ghi ở máy chủ)."
 STATIC = Path(__file__).with_name("static")
 LOGIN_COOKIE = "sohoa_login"
 HOME = {"officer": "/web/search", "desk": "/web/search", "archivist": "/web/disposal",
@@ -133,6 +136,9 @@ def install(app: FastAPI) -> None:
                     return fn(desk)
                 except SohoaError as exc:
                     return _failure(desk, exc, title)
+                except Exception:  # a bug: logged in full, the person gets Vietnamese
+                    LOG.exception("web page %s failed", request.url.path)
+                    return desk.page(title, error_box(BUG), status=500)
             handler.__name__ = fn.__name__
             app.get(path, include_in_schema=False)(handler)
             return fn
@@ -154,6 +160,9 @@ def install(app: FastAPI) -> None:
                     return await run_in_threadpool(fn, desk, form)
                 except SohoaError as exc:
                     return _failure(desk, exc, title)
+                except Exception:  # a bug: logged in full, the person gets Vietnamese
+                    LOG.exception("web form %s failed", request.url.path)
+                    return desk.page(title, error_box(BUG), status=500)
             handler.__name__ = fn.__name__
             app.post(path, include_in_schema=False)(handler)
             return fn
