@@ -362,6 +362,7 @@ class Archive:
 
     def get_pdf(self, document_id: str) -> bytes:
         with self._read() as conn:
+            document_id = documents.resolve_id(conn, document_id)
             row = conn.execute(select(Document.pdf_sha256, Document.status)
                                .where(Document.id == document_id)).first()
         if row is None:
@@ -484,6 +485,7 @@ class Archive:
     def document_ref(self, document_id: str) -> dict[str, Any]:
         """Owner, unit and status of a document (for access checks); NotFoundError if absent."""
         with self._read() as conn:
+            document_id = documents.resolve_id(conn, document_id)
             row = conn.execute(select(Document.owner_id, Document.unit, Document.status)
                                .where(Document.id == document_id)).first()
         if row is None:

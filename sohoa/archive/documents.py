@@ -138,8 +138,32 @@ def _upsert_dossier(conn: Connection, rec: DocumentRecord, now: Any) -> None:
            [k for k in dossier if k not in ("code", "created_at")])
 
 
+_PREFIX = re.compile(r"[0-9a-f]{4,}")
+
+
+def resolve_id(conn: Connection, given: str) -> str:
+    """The document id a user typed: the full id, or a unique prefix of at least 4
+    characters (what a narrow terminal showed, "931b469a…" included). NotFoundError when
+    nothing matches, ConfigError naming the candidates when several do."""
+    text = given.strip().removesuffix("…").removesuffix("...").strip().lower()
+    if conn.execute(select(Document.id).where(Document.id == text)).first() is not None:
+        return text
+    if not _PREFIX.fullmatch(text):
+        raise NotFoundError(f"document {given.strip()} is not in the archive")
+    found = list(conn.execute(select(Document.id).where(Document.id.like(text + "%"))
+                              .order_by(Document.id).limit(6)).scalars())
+    if not found:
+        raise NotFoundError(f"document {given.strip()} is not in the archive")
+    if len(found) > 1:
+        more = ", …" if len(found) > 5 else ""
+        raise ConfigError(f"mã {text} khớp với nhiều tài liệu ({', '.join(found[:5])}{more}); "
+                          "hãy gõ thêm vài ký tự")
+    return found[0]
+
+
 def load(conn: Connection, document_id: str) -> dict[str, Any]:
     """Everything the catalog knows of one document, as JSON-ready values."""
+    document_id = resolve_id(conn, document_id)
     doc = conn.execute(select(Document).where(Document.id == document_id)).mappings().first()
     if doc is None:
         raise NotFoundError(f"document {document_id} is not in the archive")

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, select, update
 
 from sohoa.archive import audit as audit_log
 from sohoa.archive.archivist_models import HOLD_SCOPES, LegalHold
+from sohoa.archive.documents import resolve_id
 from sohoa.archive.models import Document, Dossier, Owner
 from sohoa.archive.values import iso, utc_now
 from sohoa.errors import ConfigError, NotFoundError
@@ -70,6 +71,8 @@ def place(archive: Archive, scope: str, target: str, *, reason: str, by: str) ->
     now = utc_now()
     with archive._write() as conn:
         column = _EXISTS[scope]
+        if scope == "document":
+            target = resolve_id(conn, target)  # a unique prefix names it too
         if conn.execute(select(column).where(column == target)).first() is None:
             raise NotFoundError(
                 f"there is no {scope} {target!r} in the archive; check the "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -77,8 +78,13 @@ def search(state: State, query: str, owner: str | None, doc_type: str | None, un
         return
     for hit in hits:
         out.print(f"[bold]{hit['document_id']}[/] {hit['doc_type']} owner={hit['owner_id']} "
-                  f"dossier={hit['dossier_code']} score={hit['score']:.2f}")
+                  f"dossier={hit['dossier_code']} score={hit['score']:.2f}", soft_wrap=True)
         out.print(f"   {_snippet_markup(hit['snippet'])}")
+    if len(hits) == limit:
+        out.print(f"showing the first {limit}; more documents may match: --limit "
+                  f"{min(limit * 2, lookup.SEARCH_LIMIT_MAX)} (at most "
+                  f"{lookup.SEARCH_LIMIT_MAX}) or narrow with --owner/--type/--from/--to",
+                  soft_wrap=True)
 
 
 @click.command()
@@ -113,7 +119,12 @@ def reuse(state: State, owner_id: str, doc_type: str | None, valid_on: date | No
         out.print(f"no valid document on file for {owner_id}"
                   + (" after that position" if after else ""))
         return
-    table = Table("document", "type", "number", "issued by", "issued", "valid until", "review")
+    table = Table()
+    # Ids and type codes are copied into the next command: never cut, whatever the width.
+    table.add_column("document", no_wrap=True, min_width=16)
+    table.add_column("type", no_wrap=True)
+    for name in ("number", "issued by", "issued", "valid until", "review"):
+        table.add_column(name)
     for r in page.documents:
         table.add_row(r["document_id"], r["doc_type"], r.get("document_number") or "",
                       r.get("issuing_body") or "", str(r.get("issue_date") or ""),
@@ -139,28 +150,48 @@ def show(state: State, document_id: str, as_json: bool, purpose: str | None,
     if as_json:
         emit_json(doc)
         return
+    if doc.get("status") == "disposed":
+        gone = (doc.get("extra") or {}).get("disposal") or {}
+        out.print(f"[bold red]DISPOSED[/]: destroyed {str(gone.get('at') or '')[:10]} under "
+                  f"disposal list {gone.get('list', '?')} ({gone.get('decision') or ''}); "
+                  "only its identification is kept")
     for key in ("document_id", "doc_type", "title", "owner_id", "owner_name", "dossier_code",
                 "issue_date", "valid_until", "confidence", "needs_review"):
-        out.print(f"[bold]{key}[/]: {doc.get(key)}")
+        out.print(f"[bold]{key}[/]: {_shown(doc.get(key))}")
     for key, value in (doc.get("fields") or {}).items():
-        out.print(f"  {key}: {value}")
+        out.print(f"  {key}: {_shown(value)}")
     for page in doc.get("pages") or []:
         out.print(f"  page {page.get('source')}#{page.get('index')} rotation="
                   f"{page.get('rotation')} confidence={page.get('confidence')}")
 
 
+def _shown(value: Any) -> str:
+    return "—" if value is None or value == "" else str(value)
+
+
 @click.command()
 @click.argument("document_id")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The file to write, or - for standard output.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @accountable
 @pass_state
-def get(state: State, document_id: str, output: Path, purpose: str | None,
+def get(state: State, document_id: str, output: Path, force: bool, purpose: str | None,
         user: str | None) -> None:
-    """Write a stored document's signed PDF to a file."""
+    """Write a stored document's signed PDF to a file (or to stdout with -o -)."""
     from sohoa.pipeline import lookup
 
+    to_stdout = str(output) == "-"
+    if not to_stdout and output.exists() and not force:
+        raise click.UsageError(f"{output} already exists; choose another name or add --force "
+                               "to overwrite it")
     pdf = lookup.get_pdf(state.settings, document_id,
                          caller=lookup.cli_caller(state.settings, user), purpose=purpose)
+    if to_stdout:
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.flush()
+        err.print(f"wrote {len(pdf)} bytes to standard output")
+        return
     output.write_bytes(pdf)
     out.print(f"wrote {output} ({len(pdf)} bytes)")
 

@@ -36,6 +36,10 @@ def describe_event(event: dict[str, Any]) -> tuple[str, bool]:
     if "error" in event:
         page = f" page {event['page'] + 1}" if event.get("page") is not None else ""
         return f"[red]quarantined[/] {event['source']}{page}: {event['error']}", True
+    if event.get("disposed"):
+        return (f"[yellow]disposed[/] {event['document_id']} {event['doc_type']} "
+                f"({event['dossier_code']}): this document was destroyed under a disposal "
+                f"list and is not stored again (sohoa show {event['document_id']})"), True
     if event.get("duplicate"):
         return (f"[dim]already stored[/] {event['document_id']} {event['doc_type']} "
                 f"({event['dossier_code']})"), False

@@ -248,13 +248,14 @@ class StoreOutcome:
     document_id: str
     record: DocumentRecord | None  # None: the document was already stored, nothing was built
     created: bool
+    disposed: bool = False  # it was stored once and destroyed under a disposal list since
 
     def event(self) -> dict[str, Any]:
         """The line ``sohoa ingest --json`` prints for this document."""
         if self.record is None or not self.created:
             return {"document_id": self.document_id, "dossier_code": self.draft.dossier_code,
                     "doc_type": self.draft.classification.doc_type, "duplicate": True,
-                    "created": False}
+                    "created": False, "disposed": self.disposed}
         return document_json(self.document_id, self.record, self.created)
 
 
@@ -310,7 +311,10 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
     key = document_key([it.page for it in draft.pages])
     existing = archive.has_document(key)
     if existing:
-        return StoreOutcome(draft, existing, None, False)
+        # A disposed document is not stored again (its tombstone keeps the key): say so, it is
+        # not "already stored".
+        disposed = archive.document_ref(existing)["status"] == "disposed"
+        return StoreOutcome(draft, existing, None, False, disposed)
     doc_type = registry.get(draft.classification.doc_type)
     pdf = build_pdf(
         [PdfPage(it.page.data, it.page.mime, it.page.dpi, it.analysis.ocr) for it in draft.pages],

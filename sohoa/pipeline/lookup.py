@@ -31,6 +31,7 @@ from sohoa.archive.policy import (
     clean_purpose,
     search_unit,
 )
+from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.pipeline.services import open_archive, trust_roots
 from sohoa.pipeline.settings import Settings
@@ -88,6 +89,11 @@ class Reader:
             raise ConfigError(f"limit must be between 1 and {SEARCH_LIMIT_MAX}, not {limit}")
         if date_from and date_to and date_from > date_to:
             raise ConfigError(f"the date range is empty: {date_from} is after {date_to}")
+        registry = load_registry()
+        if doc_type and doc_type not in registry:
+            # Validated, or a typo answers "no document matches" as if the archive were empty.
+            known = ", ".join(sorted(t.code for t in registry))
+            raise ConfigError(f"không có loại tài liệu {doc_type!r}; các loại: {known}")
         unit = search_unit(caller, unit, owner)
         self.archive.sync_index()  # a crash may have left committed documents unindexed
         hits = self.archive.search(nfc(query), owner=owner, doc_type=doc_type, unit=unit,

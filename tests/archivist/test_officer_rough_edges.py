@@ -1,0 +1,99 @@
+"""The officer's first hour: ids never cut and unique prefixes accepted, show without Python
+None and with the disposal, get to stdout and never over a file silently, search validating
+its type and saying when there may be more."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+
+from archivist_helpers import opened, run_sohoa, signer_for, store
+
+from sohoa.archive import disposal
+from sohoa.pipeline.disposaljob import execute
+from sohoa.pipeline.settings import Settings
+
+P = ("--purpose", "HS H19.22-0001")
+
+
+def seed(settings: Settings, n: int = 3) -> list[str]:
+    signer = signer_for(settings)
+    with opened(settings) as archive:
+        return [store(archive, signer, f"d{i}", dossier=f"HS-{i}", issue_date=date(2024, 1, 1),
+                      owner_id="075203001234") for i in range(n)]
+
+
+def test_ids_are_never_cut_and_a_unique_prefix_is_accepted(settings: Settings,
+                                                           tmp_path) -> None:
+    ids = seed(settings)
+    home = settings.home
+    table = run_sohoa(home, "reuse", "075203001234", *P, env={"COLUMNS": "80"})
+    assert table.returncode == 0, table.stderr
+    for doc in ids:
+        assert doc in table.stdout, table.stdout
+    assert "citizen_id_card" in table.stdout
+    # What a narrow terminal used to show ("931b469a…") and a plain prefix both work.
+    doc = ids[0]
+    prefix = next(doc[:n] for n in range(4, 17) if sum(i.startswith(doc[:n]) for i in ids) == 1)
+    for given in (prefix, doc[:8] + "…", doc.upper()):
+        shown = run_sohoa(home, "show", given, *P, "--json")
+        assert shown.returncode == 0, (given, shown.stderr)
+        assert json.loads(shown.stdout)["document_id"] == doc
+    got = run_sohoa(home, "get", doc[:8], "-o", str(tmp_path / "a.pdf"), *P)
+    assert got.returncode == 0, got.stderr
+    assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
+    assert run_sohoa(home, "show", "zzzz", *P).returncode == 5
+
+
+def test_show_prints_no_python_none_and_says_disposed(settings: Settings) -> None:
+    signer = signer_for(settings)
+    with opened(settings) as archive:
+        doc = store(archive, signer, "x", owner_id=None, issue_date=date(2012, 1, 1))
+    shown = run_sohoa(settings.home, "show", doc, *P)
+    assert shown.returncode == 0, shown.stderr
+    assert not re.search(r"\bNone\b", shown.stdout), shown.stdout
+    with opened(settings) as archive:
+        lst = disposal.propose(archive, as_of=date(2025, 12, 1), note="hết hạn", by="Hà")
+        assert lst is not None
+        disposal.approve(archive, lst["list"], decision="Quyết định số 7/QĐ", by="Bình")
+    execute(settings, lst["list"], by="Hà")
+    gone = run_sohoa(settings.home, "show", doc, *P)
+    assert gone.returncode == 0, gone.stderr
+    assert "DISPOSED" in gone.stdout and f"disposal list {lst['list']}" in gone.stdout
+    assert "Quyết định số 7/QĐ" in gone.stdout
+
+
+def test_get_to_stdout_and_never_over_an_existing_file(settings: Settings, tmp_path) -> None:
+    [doc] = seed(settings, 1)
+    home = settings.home
+    piped = subprocess.run([sys.executable, "-m", "sohoa", "get", doc, "-o", "-", *P],
+                           env={**os.environ, "SOHOA_HOME": str(home)}, cwd=tmp_path,
+                           capture_output=True, check=False)
+    assert piped.returncode == 0, piped.stderr
+    with opened(settings) as archive:
+        assert piped.stdout == archive.get_pdf(doc)
+    assert not (tmp_path / "-").exists()
+    target = tmp_path / "keep.pdf"
+    target.write_bytes(b"my own file")
+    refused = run_sohoa(home, "get", doc, "-o", str(target), *P)
+    assert refused.returncode == 2 and "--force" in refused.stderr
+    assert target.read_bytes() == b"my own file"
+    forced = run_sohoa(home, "get", doc, "-o", str(target), "--force", *P)
+    assert forced.returncode == 0 and target.read_bytes().startswith(b"%PDF")
+
+
+def test_search_validates_its_type_and_hints_at_more(settings: Settings) -> None:
+    seed(settings, 3)
+    home = settings.home
+    bad = run_sohoa(home, "search", "Tuyết", "--type", "no_such_type", *P)
+    assert bad.returncode == 2 and "no_such_type" in bad.stderr
+    assert "citizen_id_card" in bad.stderr  # the known types are listed
+    two = run_sohoa(home, "search", "Tuyết", "--limit", "2", *P)
+    assert two.returncode == 0, two.stderr
+    assert "more documents may match: --limit 4" in two.stdout
+    all3 = run_sohoa(home, "search", "Tuyết", "--limit", "5", *P)
+    assert "more documents may match" not in all3.stdout
