@@ -150,3 +150,15 @@ def test_messages_pass_vietnamese_through_and_replace_english() -> None:
     assert message_for(english).startswith("Vòng kiểm tra 2 là vòng kiểm tra chéo: Lê Văn Cường")
     assert message_for(ConfigError("limit must be between 1 and 100")) == (
         "Yêu cầu không hợp lệ; hãy kiểm tra lại các ô đã điền.")
+
+
+def test_no_asset_refers_to_another_host(client: TestClient, home: Home) -> None:
+    """The stylesheet, the script and every page a signed-out person can reach name no other
+    host (the browser tests check every signed-in page they visit the same way)."""
+    from sohoa.api.web.routes import STATIC
+
+    names = sorted(p.name for p in STATIC.iterdir())
+    assert names == ["web.css", "web.js"]
+    for path in [*(f"/web/static/{n}" for n in names), "/web/login", "/docs"]:
+        text = client.get(path).text
+        assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text, re.IGNORECASE), path

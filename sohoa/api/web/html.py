@@ -16,6 +16,9 @@ ROLE_NAMES = {"desk": "Cán bộ một cửa", "officer": "Cán bộ chuyên mô
 
 # (path, label, roles that see it in the menu)
 MENU: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("/web/dossiers", "Hồ sơ hôm nay", ("desk", "admin")),
+    ("/web/jobs", "Công việc", ("desk", "admin")),
+    ("/web/quarantine", "Cách ly", ("desk", "admin")),
     ("/web/search", "Tìm kiếm", ("officer", "desk", "archivist", "admin")),
     ("/web/owner", "Tái sử dụng", ("officer", "archivist", "admin")),
     ("/web/review", "Kiểm tra", ("desk", "officer", "admin")),
@@ -23,6 +26,7 @@ MENU: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/web/holds", "Giữ lại", ("archivist", "admin")),
     ("/web/disposal", "Tiêu hủy", ("archivist", "admin")),
     ("/web/fixity", "Toàn vẹn", ("archivist", "admin")),
+    ("/web/report", "Báo cáo", ("officer", "archivist", "admin")),
 )
 
 

@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 
 from sohoa.api.errors import status_of
-from sohoa.api.web import archivist, officer, reviewer
+from sohoa.api.web import archivist, manager, officer, operator, reviewer
 from sohoa.api.web.html import csrf_field, error_box, field, layout, notice
 from sohoa.api.web.messages import message_for
 from sohoa.api.web.sessions import COOKIE, Session, Sessions, csrf_ok
@@ -31,7 +31,7 @@ LOG = logging.getLogger(__name__)
 BUG = "Đã xảy ra lỗi ngoài dự kiến; hãy báo quản trị hệ thống (chi tiết đã ghi ở máy chủ)."
 STATIC = Path(__file__).with_name("static")
 LOGIN_COOKIE = "sohoa_login"
-HOME = {"officer": "/web/search", "desk": "/web/search", "archivist": "/web/disposal",
+HOME = {"officer": "/web/search", "desk": "/web/dossiers", "archivist": "/web/disposal",
         "admin": "/web/search"}  # an integrator (a system, not a person) gets the search page
 SECURITY_HEADERS = {
     # No page needs anything from another host; the browser refuses it even if a value slipped
@@ -224,6 +224,8 @@ def install(app: FastAPI) -> None:
     officer.install(view, write)
     reviewer.install(view, write)
     archivist.install(view, write)
+    operator.install(view, write)
+    manager.install(view, write)
 
     @app.get("/web/{rest:path}", include_in_schema=False)
     def missing(rest: str) -> Response:

@@ -1,0 +1,73 @@
+"""Managers' page: the KPI report (QĐ 766 indicators, plan targets, units, monthly charts)
+from ``sohoa report kpi``'s code."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from fastapi.responses import Response
+
+from sohoa.api.web.html import esc, field, notice, table
+from sohoa.archive.values import vietnam_today
+from sohoa.errors import ConfigError
+from sohoa.pipeline.kpi import Period
+from sohoa.pipeline.reportdesk import kpi_report
+
+if TYPE_CHECKING:
+    from sohoa.api.web.routes import Desk
+
+CHART_TITLES = {"received": "Số hồ sơ tiếp nhận theo tháng",
+                "ratios": "Tỷ lệ theo tháng so với chỉ tiêu"}
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%".replace(".", ",")
+
+
+def _day(raw: str, default: date) -> date:
+    try:
+        return date.fromisoformat(raw) if raw else default
+    except ValueError:
+        raise ConfigError("ngày không hợp lệ") from None
+
+
+def install(view: Any, write: Any) -> None:
+
+    @view("/web/report", "Báo cáo chỉ số số hóa")
+    def report(desk: Desk) -> Response:
+        today = vietnam_today()
+        start = _day(desk.arg("from"), date(today.year, 1, 1))
+        end = _day(desk.arg("to"), today)
+        unit = desk.arg("unit") or None
+        form = (f'<form method="get" action="/web/report" class="card filters">'
+                f'{field("Từ ngày", "from", start.isoformat(), kind="date")}'
+                f'{field("Đến ngày", "to", end.isoformat(), kind="date")}'
+                f'{field("Đơn vị (để trống: toàn tỉnh)", "unit", unit or "")}'
+                '<button type="submit">Xem báo cáo</button></form>')
+        data, charts = kpi_report(desk.reader.archive, desk.settings, desk.caller,
+                                  Period(start, end), unit=unit)
+        indicators = table(["Chỉ số", "Tử số", "Mẫu số", "Tỷ lệ", "Chỉ tiêu", "Điểm"], [
+            (esc(i["name"]) + f'<br><small>{esc(i["code"])}</small>', str(i["numerator"]),
+             str(i["denominator"]), _pct(i["ratio"]),
+             "—" if i["target"] is None else f'{i["target"]:g}%',
+             "—" if i["points"] is None else f'{i["points"]:.2f} / {i["max_points"]:g}')
+            for i in data["indicators"]])
+        units = table(["Đơn vị", "Tên", "Hồ sơ tiếp nhận", "Cán bộ", "Hồ sơ/người/năm"], [
+            (esc(u["unit"]), esc(u["name"]), str(u["received"]), str(u["staff"] or "—"),
+             "—" if u["productivity"] is None else f'{u["productivity"]:.1f}')
+            for u in data["units"]])
+        images = "".join(
+            f'<figure><img class="chart" alt="{esc(CHART_TITLES.get(name, name))}" '
+            f'src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+            f"<figcaption>{esc(CHART_TITLES.get(name, name))}</figcaption></figure>"
+            for name, png in charts.items())
+        received = sum(u["received"] for u in data["units"])
+        body = form + (f'<section class="card"><h2>Chỉ số</h2>{indicators}</section>'
+                       f'<section class="card"><h2>Biểu đồ</h2><div class="pages">{images}'
+                       "</div></section>"
+                       f'<section class="card"><h2>Đơn vị</h2>{units}</section>'
+                       if received else notice("Không có hồ sơ nào trong khoảng thời gian "
+                                               "này.") + f'<div class="pages">{images}</div>')
+        return desk.page("Báo cáo chỉ số số hóa", body, here="/web/report")

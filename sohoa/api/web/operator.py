@@ -1,0 +1,130 @@
+"""Desk staff's pages: jobs in progress (the source of ``sohoa status``), the quarantine with
+its reasons, and the dossiers received on a day with their components."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from fastapi.responses import Response
+
+from sohoa.api.web.html import esc, field, notice, table, vn_date
+from sohoa.api.web.messages import is_vietnamese
+from sohoa.archive.values import vietnam_today
+from sohoa.errors import ConfigError
+from sohoa.pipeline.operatordesk import OperatorDesk
+
+if TYPE_CHECKING:
+    from sohoa.api.web.routes import Desk
+
+JOB_STATUS = {"running": "Đang chạy", "finished": "Xong", "failed": "Lỗi",
+              "interrupted": "Bị gián đoạn"}
+SATISFIED = {"digitized": "số hóa tại bộ phận", "reused": "dùng lại", "owner_store":
+             "từ kho dữ liệu công dân", "missing": "còn thiếu"}
+COUNTS = {"documents": "Tài liệu", "owners": "Chủ sở hữu", "dossiers": "Hồ sơ",
+          "quarantined": "Cách ly", "pages": "Trang", "needs_review": "Chờ kiểm tra"}
+
+# The scanners' quarantine reasons (sohoa/scanners/reasons.py) are worded in English for the
+# CLI; the desk page says the same in Vietnamese.
+_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), v) for p, v in (
+    (r"^empty file", "Tệp rỗng: hãy quét lại."),
+    (r"^the file is missing", "Tệp không còn: đã bị chuyển hoặc xóa trước khi đọc."),
+    (r"^this is a folder", "Đây là thư mục, không phải tệp: hãy đưa các tệp bên trong."),
+    (r"^not an image or PDF", "Không phải ảnh hay PDF: chỉ nhận PDF, TIFF, JPEG và PNG."),
+    (r"password-protected", "PDF có mật khẩu: đề nghị người gửi bản không khóa."),
+    (r"^the file is truncated", "Tệp bị cắt cụt: hãy quét lại."),
+    (r"^the file is damaged", "Tệp hỏng, không đọc được: hãy quét lại."),
+    (r"^the file has no pages", "Tệp không có trang nào: hãy quét lại."),
+    (r"^the file cannot be opened", "Không mở được tệp: kiểm tra quyền đọc tệp."),
+    (r"^the file is (.+), over the (.+) limit", "Tệp {0}, vượt giới hạn {1}: hãy chia nhỏ lô."),
+    (r"^the file has (\d+) pages, over the (\d+)-page",
+     "Tệp có {0} trang, vượt giới hạn {1} trang: hãy chia nhỏ lô."),
+    (r"^page (\d+) is damaged", "Trang {0} hỏng, không giải mã được: hãy quét lại."),
+    (r"^page (\d+) is truncated", "Trang {0} bị cắt cụt: hãy quét lại."),
+    (r"^page (\d+) of the PDF could not be rendered", "Không dựng được trang {0} của PDF: hãy "
+                                                      "quét lại hoặc xuất lại tệp."),
+    (r"^page (\d+)(?: is .*)?(?: over| too large).*decompression bomb",
+     "Trang {0} quá lớn (nghi tệp nén bất thường hoặc quét sai): hãy quét lại."),
+))
+
+
+def reason_vi(reason: str | None) -> str:
+    text = reason or ""
+    if is_vietnamese(text):
+        return text
+    for pattern, words in _REASONS:
+        found = pattern.search(text)
+        if found:
+            return words.format(*found.groups())
+    return "Không xử lý được (chi tiết kỹ thuật ghi trong nhật ký: lệnh sohoa quarantine)."
+
+
+def _progress(done: int, total: int) -> str:
+    width = int(120 * done / total) if total else 0
+    return (f'<span class="bar" style="width:{width}px"></span> {done}/{total}'
+            if total else "—")
+
+
+def install(view: Any, write: Any) -> None:
+
+    @view("/web/jobs", "Công việc đang xử lý")
+    def jobs(desk: Desk) -> Response:
+        state = OperatorDesk(desk.reader.archive, desk.settings).status(desk.caller)
+        counts = " · ".join(f"{COUNTS.get(k, k)}: {v}" for k, v in state["stats"].items()
+                            if isinstance(v, int))
+        body = f'<p class="card">{esc(counts)}</p>'
+        queue = state["queue"]
+        if queue:
+            rows = [(esc(j["job_id"]), esc(JOB_STATUS.get(j["status"], j["status"])),
+                     _progress(j["pages_done"], j["pages"]), str(j["pages_failed"]),
+                     _progress(j["dossiers_done"], j["dossiers"] or 0))
+                    for j in queue["jobs"]]
+            body += (f"<h2>Hàng đợi: {queue['workers']} máy xử lý đang chạy</h2>"
+                     + table(["Lô", "Trạng thái", "Trang", "Trang cách ly", "Hồ sơ"], rows))
+        rows = [(esc(j["job_id"]), esc(JOB_STATUS.get(j["status"], j["status"])),
+                 esc(j.get("unit") or "—"), vn_date(j["started_at"]), vn_date(j["finished_at"]),
+                 esc(", ".join(f"{k}: {v}" for k, v in (j.get("summary") or {}).items())))
+                for j in state["jobs"]]
+        body += "<h2>Các lô gần đây</h2>" + (
+            table(["Lô", "Trạng thái", "Đơn vị", "Bắt đầu", "Kết thúc", "Kết quả"], rows)
+            if rows else notice("Chưa có lô nào."))
+        return desk.page("Công việc đang xử lý", body, here="/web/jobs")
+
+    @view("/web/quarantine", "Tệp bị cách ly")
+    def quarantine(desk: Desk) -> Response:
+        rows = [(esc(q["source"]) + (f' (trang {q["page_index"] + 1})'
+                                     if q.get("page_index") is not None else ""),
+                 esc(reason_vi(q["reason"])), esc(q.get("job_id") or "—"), vn_date(q["at"]))
+                for q in OperatorDesk(desk.reader.archive, desk.settings).quarantine(
+                    desk.caller)]
+        return desk.page("Tệp bị cách ly", (table(["Tệp", "Lý do", "Lô", "Lúc"], rows)
+                                            if rows else notice("Không có tệp nào bị cách ly.")),
+                         here="/web/quarantine")
+
+    @view("/web/dossiers", "Hồ sơ tiếp nhận trong ngày")
+    def dossiers(desk: Desk) -> Response:
+        raw = desk.arg("day")
+        try:
+            day = date.fromisoformat(raw) if raw else vietnam_today()
+        except ValueError:
+            raise ConfigError("ngày không hợp lệ") from None
+        found = OperatorDesk(desk.reader.archive, desk.settings).dossiers(desk.caller, day)
+        form = (f'<form method="get" action="/web/dossiers" class="card filters">'
+                f'{field("Ngày tiếp nhận", "day", day.isoformat(), kind="date")}'
+                '<button type="submit">Xem</button></form>')
+        rows = []
+        for d in found:
+            parts = "".join(
+                f"<li>{esc(c.name)}: "
+                f'<span class="{"bad" if c.required and not c.satisfied else ""}">'
+                f'{esc(SATISFIED.get(c.satisfied or "missing", c.satisfied))}</span>'
+                + (f' (<code>{esc(c.digitization_code)}</code>)' if c.digitization_code else "")
+                + "</li>" for c in d["state"].components)
+            rows.append((esc(d["code"]), esc(d.get("procedure_name") or d["procedure_code"]),
+                         esc(d.get("owner_id") or "—"), esc(d.get("status") or "—"),
+                         vn_date(d.get("appointment_date")), f"<ul>{parts}</ul>"))
+        return desk.page("Hồ sơ tiếp nhận trong ngày", form + (table(
+            ["Mã hồ sơ", "Thủ tục", "Chủ hồ sơ", "Trạng thái", "Hẹn trả", "Thành phần"], rows)
+            if rows else notice("Không có hồ sơ nào tiếp nhận trong ngày này.")),
+            here="/web/dossiers")
