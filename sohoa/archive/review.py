@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import String, cast, func, select, update
 
 from sohoa.archive import audit as audit_log
 from sohoa.archive.archival import (
@@ -80,6 +80,15 @@ def review_documents(archive: Archive) -> list[dict[str, Any]]:
                             .where(IS_STORED).order_by(Document.id)).all()
     return [{"document_id": r.id, "needs_review": bool(r.needs_review),
              "confidence": r.confidence} for r in rows]
+
+
+def scan_colour_count(archive: Archive) -> int:
+    """Stored documents with pages not scanned in colour at 200 dpi (``extra.scan_colour``,
+    written at ingest). A text match on the JSON: the same on SQLite and PostgreSQL."""
+    stmt = select(func.count()).select_from(Document).where(
+        IS_STORED, cast(Document.extra, String).like('%"scan_colour"%'))
+    with archive._read() as conn:
+        return int(conn.execute(stmt).scalar_one())
 
 
 def document_rows(archive: Archive, ids: Sequence[str]) -> dict[str, dict[str, Any]]:

@@ -169,6 +169,9 @@ def stats_cmd(state: State, as_json: bool) -> None:
     rate = result["error_rate"]
     out.print(f"{result['checks']} value(s) checked, {result['errors']} error(s) found"
               + (f" ({rate:.1%})" if rate is not None else ""))
+    if result["documents_not_colour"]:
+        out.print(f"{result['documents_not_colour']} tài liệu có trang không quét màu từ "
+                  "200 dpi (TT 01/2023)")
     titles = {"fields": "field", "operators": "operator (produced the values)",
               "reviewers": "reviewer", "rounds": "round"}
     for key, title in titles.items():

@@ -37,6 +37,7 @@ from sohoa.pipeline.stages import (
 from sohoa.pipeline.sync import deliver_after_ingest
 from sohoa.records import DocumentRecord, OcrPage, Page, PageRecord, Quarantined, sha256_hex
 from sohoa.scanners import expand_inputs, read_pages
+from sohoa.scanners.colour import scan_problem
 from sohoa.scanners.split import opens_dossier
 from sohoa.signing import DocumentSigner, PageInk
 
@@ -58,6 +59,7 @@ class IngestSummary:
     duplicates: int = 0
     quarantined: int = 0
     needs_review: int = 0
+    not_colour: int = 0  # pages stored although not scanned in colour at 200 dpi
     seconds: float = 0.0
     document_ids: list[str] = field(default_factory=list)
 
@@ -74,8 +76,10 @@ def _quarantine(archive: Archive, job_id: str, item: Quarantined, emit: Emit,
 
 
 def _read_all(files: Sequence[Path], archive: Archive, job_id: str, emit: Emit,
-              summary: IngestSummary) -> list[Page]:
-    """Every readable page of every file, in order; the rest goes to quarantine."""
+              summary: IngestSummary, colour: str = "warn") -> list[Page]:
+    """Every readable page of every file, in order; the rest goes to quarantine. A page not
+    scanned in colour at 200 dpi is reported (``scan.colour = "warn"``) or quarantined
+    (``"refuse"``)."""
     pages: list[Page] = []
     for path in files:
         problems: list[str] = []
@@ -86,8 +90,17 @@ def _read_all(files: Sequence[Path], archive: Archive, job_id: str, emit: Emit,
                 file_sha = file_sha or item.sha256
                 _quarantine(archive, job_id, item, emit, summary)
             else:
-                pages.append(item)
                 file_sha = item.source_sha256
+                problem = scan_problem(item.data, item.dpi)
+                if problem and colour == "refuse":
+                    refused = Quarantined(item.source, problem, item.source_sha256, item.index)
+                    problems.append(problem)
+                    _quarantine(archive, job_id, refused, emit, summary)
+                    continue
+                if problem:
+                    summary.not_colour += 1
+                    emit({"warning": problem, "source": item.source, "page": item.index})
+                pages.append(item)
         if problems:
             archive.input_done(job_id, str(path), file_sha, "quarantined", "; ".join(problems))
     return pages
@@ -202,6 +215,10 @@ def _record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha: str, pd
                # Tên loại văn bản from the registry, not the title as read (which can come
                # with a stray dash or in capitals); a paper of no known type keeps its title.
                **({"type_name": doc_type.name} if doc_type.code != "other" else {}),
+               # Pages not scanned in colour at 200 dpi (TT 01/2023), for review and audit.
+               **({"scan_colour": not_colour} if (not_colour := [
+                   {"page": n + 1, "problem": problem} for n, it in enumerate(draft.pages)
+                   if (problem := scan_problem(it.page.data, it.page.dpi))]) else {}),
                "classification": {"method": draft.classification.method,
                                   "confidence": draft.classification.confidence},
                # fields whose reading was reconciled with the dossier's other papers: how
@@ -380,7 +397,7 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
     model = load_type_model(settings)  # `sohoa types train`'s classifier fallback, if any
     with open_archive(settings) as archive:
         summary.job_id = archive.start_job([str(f) for f in files], unit, in_process=True)
-        pages = _read_all(files, archive, summary.job_id, emit, summary)
+        pages = _read_all(files, archive, summary.job_id, emit, summary, settings.scan_colour)
         if duplex:
             pages = mark_duplex_sides(pages)
         summary.pages = len(pages)

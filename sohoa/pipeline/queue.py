@@ -427,7 +427,8 @@ def run_queued_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | 
         summary.files = len(files)
         with open_archive(settings) as archive:
             summary.job_id = archive.start_job([str(f) for f in files], unit)
-            pages = _read_all(files, archive, summary.job_id, emit, summary)
+            pages = _read_all(files, archive, summary.job_id, emit, summary,
+                              settings.scan_colour)
             if duplex:
                 pages = mark_duplex_sides(pages)
             for page in pages:  # the page images travel through the blob store, not Redis

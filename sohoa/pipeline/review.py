@@ -564,6 +564,7 @@ def stats(settings: Settings) -> dict[str, Any]:
     and per round: a correction is an error found, a confirmation is none."""
     with open_archive(settings) as archive:
         events = rows.events(archive, actions=("correct", "confirm", "accept"))
+        not_colour = rows.scan_colour_count(archive)
     tallies: dict[str, dict[str, list[int]]] = {
         "fields": defaultdict(lambda: [0, 0]), "operators": defaultdict(lambda: [0, 0]),
         "reviewers": defaultdict(lambda: [0, 0]), "rounds": defaultdict(lambda: [0, 0])}
@@ -583,4 +584,6 @@ def stats(settings: Settings) -> dict[str, Any]:
         "error_rate": round(total[0] / total[1], 4) if total[1] else None,
         **{table: {k: _rate(*v) for k, v in sorted(t.items())} for table, t in tallies.items()},
         "documents_accepted": {str(k): len(v) for k, v in sorted(documents.items())},
+        # Stored documents with pages not scanned in colour at 200 dpi (TT 01/2023).
+        "documents_not_colour": not_colour,
     }

@@ -47,6 +47,9 @@ DEFAULTS: dict[str, object] = {
     "ocr.jobs": 0,
     "ocr.timeout_s": 60.0,
     "scan.code_pattern": "",
+    # Pages not scanned in colour at 200 dpi or more (TT 01/2023): "warn" (stored, reported and
+    # noted on the document) or "refuse" (quarantined with the reason).
+    "scan.colour": "warn",
     "review.threshold": 0.6,
     "review.rounds": 2,
     "review.sample_ratio": 0.05,
@@ -103,6 +106,7 @@ class Settings:
     queue_heartbeat_s: float = 60.0
     catalog_busy_timeout_s: float = 30.0
     signing_workflow: str = "agency-copy"
+    scan_colour: str = "warn"
     officer: str = ""
     officer_pkcs12: str = ""  # with {user}
     officer_password_file: str = ""
@@ -214,6 +218,10 @@ def load_settings(home: Path | None = None, config_file: Path | None = None,
     if workflow not in WORKFLOWS:
         raise ConfigError(f"signing.workflow {workflow!r}: choose agency-copy (the agency's "
                           "SAO Y copy signature) or desk (the digitizing officer's own signature)")
+    colour = str(values["scan.colour"]).strip().lower()
+    if colour not in ("warn", "refuse"):
+        raise ConfigError(f"scan.colour {colour!r}: choose warn (store and report grey or "
+                          "bilevel scans) or refuse (quarantine them)")
     roots = values["signing.trust_roots"]
     if isinstance(roots, str):
         roots = [roots]
@@ -243,6 +251,7 @@ def load_settings(home: Path | None = None, config_file: Path | None = None,
         queue_heartbeat_s=float(values["queue.heartbeat_s"]),  # type: ignore[arg-type]
         catalog_busy_timeout_s=max(0.1, float(values["catalog.busy_timeout_s"])),  # type: ignore[arg-type]
         signing_workflow=workflow,
+        scan_colour=colour,
         officer=str(values["signing.officer"]),
         officer_pkcs12=expand(values["signing.officer_pkcs12"]),
         officer_password_file=expand(values["signing.officer_password_file"]),
