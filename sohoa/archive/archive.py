@@ -478,7 +478,12 @@ class Archive:
     def authenticate(self, token: str | None, *, channel: str = "api") -> Caller:
         """The caller a presented API token stands for (NotAuthenticatedError otherwise)."""
         with self._read() as conn:
-            return tokens.resolve(conn, token, channel)
+            caller = tokens.resolve(conn, token, channel)
+            stale = tokens.stale_use(conn, token)
+        if stale is not None:
+            with self._write() as conn:
+                tokens.mark_used(conn, stale)
+        return caller
 
     # --- access log -----------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -16,11 +17,12 @@ from sqlalchemy import Connection, select, update
 from sohoa.archive import audit as audit_log
 from sohoa.archive.models import ApiToken
 from sohoa.archive.policy import ROLES, Caller, NotAuthenticatedError
-from sohoa.archive.values import iso, utc_now
+from sohoa.archive.values import aware, iso, utc_now
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.vntext import nfc, squash_spaces
 
 PREFIX = "sohoa_"
+USE_RESOLUTION = timedelta(minutes=1)
 
 
 def _digest(token: str) -> str:
@@ -52,7 +54,7 @@ def listing(conn: Connection, include_revoked: bool) -> list[dict[str, Any]]:
         stmt = stmt.where(ApiToken.revoked_at.is_(None))
     return [{"id": r["id"], "user": r["user"], "role": r["role"], "unit": r["unit"],
              "created_at": iso(r["created_at"]), "created_by": r["created_by"],
-             "revoked_at": iso(r["revoked_at"])}
+             "revoked_at": iso(r["revoked_at"]), "last_used_at": iso(aware(r["last_used_at"]))}
             for r in conn.execute(stmt).mappings()]
 
 
@@ -75,10 +77,26 @@ def resolve(conn: Connection, token: str | None, channel: str) -> Caller:
         raise NotAuthenticatedError(
             "an API token is required: send 'Authorization: Bearer <token>'. An admin makes "
             "one with 'sohoa tokens add USER --role officer --unit UNIT'")
-    row = conn.execute(select(ApiToken.user, ApiToken.role, ApiToken.unit, ApiToken.revoked_at)
+    row = conn.execute(select(ApiToken.id, ApiToken.user, ApiToken.role, ApiToken.unit,
+                              ApiToken.revoked_at, ApiToken.last_used_at)
                        .where(ApiToken.token_sha256 == _digest(token))).first()
     if row is None or row.revoked_at is not None:
         raise NotAuthenticatedError(
             "this API token is unknown or was revoked; ask an admin for a new one "
             "('sohoa tokens add')")
     return Caller(user=row.user, role=row.role, unit=row.unit, channel=channel)
+
+
+def stale_use(conn: Connection, token: str | None) -> str | None:
+    """The id of this token if its last-used time is more than a minute old (to be updated:
+    once a minute is enough to tell a live token from an abandoned one)."""
+    row = conn.execute(select(ApiToken.id, ApiToken.last_used_at).where(
+        ApiToken.token_sha256 == _digest((token or "").strip()))).first()
+    if row is None:
+        return None
+    last = aware(row.last_used_at)
+    return row.id if last is None or utc_now() - last > USE_RESOLUTION else None
+
+
+def mark_used(conn: Connection, token_id: str) -> None:
+    conn.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utc_now()))

@@ -75,10 +75,10 @@ def tokens_list(state: State, include_revoked: bool, as_json: bool) -> None:
     if not rows:
         out.print("no tokens; make one with 'sohoa tokens add USER --role officer --unit UNIT'")
         return
-    table = Table("id", "user", "role", "unit", "created", "revoked")
+    table = Table("id", "user", "role", "unit", "created", "last used", "revoked")
     for r in rows:
         table.add_row(r["id"], r["user"], r["role"], r["unit"], r["created_at"][:19],
-                      (r["revoked_at"] or "")[:19])
+                      (r["last_used_at"] or "never")[:19], (r["revoked_at"] or "")[:19])
     out.print(table)
 
 
