@@ -203,15 +203,21 @@ def main() -> None:
     parser.add_argument("--reuses", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--root", type=Path, default=None)
+    parser.add_argument("--reuse-prefix", default="B",
+                        help="dossier code prefix of the reuse run (another one to run the "
+                             "timings again on a catalog built before, with --skip-build)")
+    parser.add_argument("--skip-build", action="store_true",
+                        help="time the report and reuse on the catalog already in --root")
     args = parser.parse_args()
     print("command:", " ".join(["bench/kpi_bench.py", *sys.argv[1:]]))
     root = args.root or Path(tempfile.mkdtemp(prefix="sohoa-kpi-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     archive = Archive.open(f"sqlite:///{root}/catalog.db", f"file://{root}/blobs",
                            f"tantivy://{root}/index")
-    started = time.perf_counter()
-    sizes = build(archive, args.dossiers, args.documents, args.seed)
-    print("built:", json.dumps(sizes), f"in {time.perf_counter() - started:.1f} s")
+    if not args.skip_build:
+        started = time.perf_counter()
+        sizes = build(archive, args.dossiers, args.documents, args.seed)
+        print("built:", json.dumps(sizes), f"in {time.perf_counter() - started:.1f} s")
     archive.close()
 
     # A fresh process would find the file in the OS cache just as well; reopen to drop
@@ -232,7 +238,7 @@ def main() -> None:
     print("indicators:", json.dumps([(i["code"], i["numerator"], i["denominator"])
                                      for i in report.to_json()["indicators"]]))
     print("dossier reuse (audited, committed):", json.dumps(
-        bench_reuse(archive, args.reuses, args.seed)))
+        bench_reuse(archive, args.reuses, args.seed, prefix=args.reuse_prefix)))
     archive.close()
     print("load average:", " ".join(f"{x:.2f}" for x in __import__("os").getloadavg()))
     # The same catalog on tmpfs: the commit's fsync costs nothing there, so the difference is
@@ -249,7 +255,8 @@ def main() -> None:
         archive = Archive.open(f"sqlite:///{shm}/catalog.db", f"file://{shm}/blobs",
                                f"tantivy://{shm}/index")
         print("dossier reuse, same catalog on tmpfs (no fsync cost):", json.dumps(
-            bench_reuse(archive, args.reuses, args.seed + 1, prefix="T")))
+            bench_reuse(archive, args.reuses, args.seed + 1,
+                        prefix="T" + args.reuse_prefix)))
         archive.close()
         shutil.rmtree(shm, ignore_errors=True)
 

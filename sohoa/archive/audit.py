@@ -16,9 +16,10 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, bindparam, select
 
 from sohoa.archive.catalog import xact_lock
 from sohoa.archive.models import AuditEntry, AuditHead
@@ -82,13 +83,12 @@ class Chain:
         # held to commit, makes appenders take turns (FOR UPDATE alone would let two appenders
         # of a fresh log both find no head row); SQLite's BEGIN IMMEDIATE already did.
         xact_lock(conn, f"chain:{self.head.name}")
-        e, h = self.entries.c, self.head.c
-        head = conn.execute(select(h.seq, h.hash).where(h.id == _HEAD_ID).with_for_update()
-                            ).first()
+        read_head, read_last, insert_entry, move_head, insert_head = self._statements
+        head = conn.execute(read_head).first()
         if head is None:
             # No head row: a fresh log, or the head was deleted; then go on from the last entry
             # so that appends keep working (verify() reports the missing head until this append).
-            last = conn.execute(select(e.seq, e.hash).order_by(e.seq.desc()).limit(1)).first()
+            last = conn.execute(read_last).first()
             prev_seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS)
         else:
             prev_seq, prev_hash = head.seq, head.hash
@@ -96,13 +96,25 @@ class Chain:
         at = utc_now_iso()
         row = {name: values.get(name) for name in self.fields}
         digest = chain_hash(seq, at, [row[n] for n in self.fields], prev_hash)
-        conn.execute(self.entries.insert().values(seq=seq, at=at, prev_hash=prev_hash,
-                                                  hash=digest, **row))
+        conn.execute(insert_entry, {"seq": seq, "at": at, "prev_hash": prev_hash,
+                                    "hash": digest, **row})
         if head:
-            conn.execute(self.head.update().where(h.id == _HEAD_ID).values(seq=seq, hash=digest))
+            conn.execute(move_head, {"new_seq": seq, "new_hash": digest})
         else:
-            conn.execute(self.head.insert().values(id=_HEAD_ID, seq=seq, hash=digest))
+            conn.execute(insert_head, {"id": _HEAD_ID, "seq": seq, "hash": digest})
         return seq
+
+    @cached_property
+    def _statements(self) -> tuple[Any, ...]:
+        """Built once per chain: constructing them on every append was over half of an
+        audited `dossier reuse`'s CPU (bench/RESULTS.md)."""
+        e, h = self.entries.c, self.head.c
+        return (select(h.seq, h.hash).where(h.id == _HEAD_ID).with_for_update(),
+                select(e.seq, e.hash).order_by(e.seq.desc()).limit(1),
+                self.entries.insert(),
+                self.head.update().where(h.id == _HEAD_ID).values(
+                    seq=bindparam("new_seq"), hash=bindparam("new_hash")),
+                self.head.insert())
 
     def verify(self, conn: Connection) -> list[str]:
         """Walk the chain from the start; return the problems in words an auditor can act on."""

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from pipeline_helpers import run_sohoa
+from testtools import verapdf
 
 from sohoa.synth import write_batch
 
@@ -58,6 +59,22 @@ def test_open_then_ingest_then_result_then_report(tmp_path: Path) -> None:
     reusable = run_sohoa(home, "reuse", owner, "--json", "--purpose", code)
     assert outcome["document_id"] in reusable.stdout
 
+    # A paper result: digitized like any scan (OCR, PDF/A, the agency's signature), recorded
+    # as the dossier's second result with its own code.
+    paper = tmp_path / "paper"
+    write_batch(paper, seed=5, dossiers=1, fmt="pdf", duplex=False, severity="clean",
+                docs_per_dossier=(1, 1))
+    scanned = run_sohoa(home, "result", "add", code, str(paper / "batch.pdf"), "--scanned",
+                        "--json")
+    assert scanned.returncode == 0, scanned.stderr
+    second = json.loads(scanned.stdout)
+    assert second["result"]["born_digital"] is False
+    assert second["result"]["digitization_code"] == f"{owner}.KQ.001610.2.01"
+    assert second["document_id"] != outcome["document_id"]
+    state = json.loads(run_sohoa(home, "dossier", "show", code, "--json").stdout)
+    assert [r["document_id"] for r in state["results"]] == [outcome["document_id"],
+                                                           second["document_id"]]
+
     html_path, pdf_path = tmp_path / "report.html", tmp_path / "report.pdf"
     for path in (html_path, pdf_path):
         made = run_sohoa(home, "report", "kpi", "--from", "2024-02-01", "--to", "2024-02-29",
@@ -69,3 +86,4 @@ def test_open_then_ingest_then_result_then_report(tmp_path: Path) -> None:
         "http-equiv", "")
     verified = run_sohoa(home, "verify", str(pdf_path))
     assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verapdf(pdf_path).startswith("PASS"), verapdf(pdf_path)
