@@ -69,7 +69,12 @@ def test_open_then_ingest_then_result_then_report(tmp_path: Path) -> None:
     assert scanned.returncode == 0, scanned.stderr
     second = json.loads(scanned.stdout)
     assert second["result"]["born_digital"] is False
-    assert second["result"]["digitization_code"] == f"{owner}.KQ.001610.2.01"
+    # The code names the owner the paper itself names (this synthetic paper is someone
+    # else's: a result keeps the owner read from it, the applicant only when none was read).
+    shown = json.loads(run_sohoa(home, "show", second["document_id"], "--json", "--purpose",
+                                 code).stdout)
+    assert second["result"]["digitization_code"] == (
+        f"{shown['owner_id'] or owner}.KQ.001610.2.01")
     assert second["document_id"] != outcome["document_id"]
     state = json.loads(run_sohoa(home, "dossier", "show", code, "--json").stdout)
     assert [r["document_id"] for r in state["results"]] == [outcome["document_id"],
