@@ -55,12 +55,51 @@ def select_documents(archive: Archive, *, dossier: str | None = None,
     return ids
 
 
+def _keywords(doc: dict[str, Any], archival: dict[str, Any]) -> list[str]:
+    """Từ khóa: what an archivist searches a paper by (type, number, owner, dossier)."""
+    owner = doc.get("owner") or {}
+    words = [archival.get("ten_loai_van_ban"), doc.get("document_number"), owner.get("name"),
+             owner.get("id"), doc.get("dossier_code")]
+    return [w for i, w in enumerate(words) if w and w not in words[:i]]
+
+
+def _notes(doc: dict[str, Any]) -> str | None:
+    """Ghi chú: what a reader of the record should know that no other field says."""
+    notes = ["Bản số hóa từ bản giấy"]
+    kind = (doc.get("signature") or {}).get("kind")
+    if kind == "officer":
+        notes.append("ký số bởi người thực hiện số hóa (TT 01/2023/TT-VPCP Điều 8)")
+    elif kind == "agency":
+        notes.append("ký số bởi cơ quan sao (NĐ 30/2020/NĐ-CP)")
+    for item in (doc.get("extra") or {}).get("scan_colour") or ():
+        notes.append(f"trang {item.get('page')}: {item.get('problem')}")
+    if doc.get("needs_review"):
+        notes.append("chưa được kiểm tra xong")
+    return "; ".join(notes)
+
+
 def document_metadata(doc: dict[str, Any]) -> dict[str, Any]:
     """One document's metadata file: the archival fields with their Vietnamese labels, and
     the catalog's identification, provenance and signature (the OCR text is in the PDF)."""
     archival = doc.get("archival") or {}
+    owner = doc.get("owner") or {}
     return {
-        "tai_lieu": {LABELS[k]: archival.get(k) for k in LABELS},
+        "tai_lieu": {
+            **{LABELS[k]: archival.get(k) for k in LABELS},
+            # TT 01/2023 Điều 9-10 and TT 02/2019's other input fields.
+            "Mã số hóa": doc.get("digitization_code"),
+            "Mã loại giấy tờ": doc.get("doc_type"),
+            "Số định danh chủ hồ sơ": owner.get("id"),
+            "Tên chủ hồ sơ": owner.get("name"),
+            "Số và ký hiệu": doc.get("document_number"),
+            "Thời hạn hiệu lực": doc.get("valid_until"),
+            # Ký hiệu thông tin: the paper's place in the agency's classification, here the
+            # type code of the document-type registry sohoa files it under.
+            "Ký hiệu thông tin": doc.get("doc_type"),
+            "Từ khóa": _keywords(doc, archival),
+            "Ghi chú": _notes(doc),
+        },
+        "digitization_code": doc.get("digitization_code"),
         "archival": archival,
         "document_id": doc["document_id"],
         "doc_key": doc["doc_key"],
@@ -88,8 +127,23 @@ def dossier_metadata(archive: Archive, dossier: dict[str, Any] | None, code: str
         override = conn.execute(select(RetentionOverride).where(
             RetentionOverride.dossier_code == code)).mappings().first()
     values = dossier or {"code": code}
+    dates = sorted(d["issue_date"] for d in documents if d.get("issue_date"))
+    pages = [p for d in documents for p in d.get("pages") or ()]
+    retentions = [(d.get("archival") or {}).get("thoi_han_bao_quan") for d in documents]
+    derived = {
+        # Tiêu đề hồ sơ: the procedure and the owner when known, else the code.
+        "Tiêu đề hồ sơ": _dossier_title(values, documents),
+        "Thời hạn bảo quản": _longest(retentions),
+        "Thời gian bắt đầu": dates[0] if dates else None,
+        "Thời gian kết thúc": dates[-1] if dates else None,
+        # A sheet is a front with or without its back; a back is never a sheet of its own.
+        "Số lượng tờ": sum(1 for p in pages if p.get("side") != "back"),
+        "Số lượng trang": len(pages),
+        "Số lượng văn bản": len(documents),
+    }
     return {
-        "ho_so": {label: values.get(key) for key, label in DOSSIER_LABELS.items()},
+        "ho_so": {**{label: values.get(key) for key, label in DOSSIER_LABELS.items()},
+                  **derived},
         "dossier": values,
         "retention_override": {
             "years": override["years"], "permanent": override["years"] is None,
@@ -99,6 +153,35 @@ def dossier_metadata(archive: Archive, dossier: dict[str, Any] | None, code: str
                        "title": d["title"], "metadata": f"{d['document_id']}.json",
                        "pdf": f"{d['document_id']}.pdf"} for d in documents],
     }
+
+
+def _dossier_title(values: dict[str, Any], documents: list[dict[str, Any]]) -> str:
+    owner = next(((d.get("owner") or {}).get("name") for d in documents
+                  if (d.get("owner") or {}).get("name")), None)
+    procedure = values.get("procedure_code")
+    parts = [f"Hồ sơ {values.get('code')}"]
+    if procedure:
+        parts.append(f"thủ tục {procedure}")
+    if owner:
+        parts.append(f"của {owner}")
+    return ", ".join(parts)
+
+
+def _longest(labels: list[str | None]) -> str | None:
+    """The longest of the documents' retention periods ("Vĩnh viễn" beats any "N năm")."""
+    best: tuple[int, str] | None = None
+    for label in labels:
+        if not label:
+            continue
+        if label == "Vĩnh viễn":
+            return label
+        try:
+            years = int(label.split()[0])
+        except (ValueError, IndexError):
+            continue
+        if best is None or years > best[0]:
+            best = (years, label)
+    return best[1] if best else None
 
 
 def audit_events(archive: Archive, targets: Iterable[str]) -> list[dict[str, Any]]:

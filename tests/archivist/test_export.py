@@ -110,3 +110,31 @@ def test_interrupted_export_completes_when_run_again(settings: Settings,
     assert bagit.validate(bag) == []
     with pytest.raises(Exception, match="finished bag"):
         write(settings, bag, owner="075203001234", by="Hà", purpose="nộp lưu")
+
+
+def test_bag_metadata_has_what_an_inspector_reads(settings: Settings, tmp_path: Path) -> None:
+    ids = seed(settings)
+    bag = tmp_path / "bag-meta"
+    done = run_sohoa(settings.home, "export", "--dossier", DOSSIER, "-o", str(bag), "--json")
+    assert done.returncode == 0, done.stderr
+    folder = bag / "data" / DOSSIER
+    card = json.loads((folder / f"{ids[1]}.json").read_text(encoding="utf-8"))["tai_lieu"]
+    assert card["Thời hạn bảo quản"] == "10 năm"  # the registry's years:10, in words
+    assert card["Tên loại văn bản"] == "Căn cước công dân"
+    assert card["Số định danh chủ hồ sơ"] == "075203001234"
+    assert card["Tên chủ hồ sơ"] == "Nguyễn Thị Ánh Tuyết"
+    assert card["Ký hiệu thông tin"] == "citizen_id_card"
+    assert "075203001234" in card["Từ khóa"] and DOSSIER in card["Từ khóa"]
+    assert card["Ghi chú"].startswith("Bản số hóa từ bản giấy; ký số bởi cơ quan sao")
+    assert "Mã số hóa" in card
+    dossier = json.loads((folder / "dossier.json").read_text(encoding="utf-8"))["ho_so"]
+    assert dossier["Mã hồ sơ"] == DOSSIER
+    assert dossier["Thời hạn bảo quản"] == "Vĩnh viễn"  # the longest of its papers
+    assert (dossier["Thời gian bắt đầu"], dossier["Thời gian kết thúc"]) == (
+        "2003-05-02", "2012-03-01")
+    assert (dossier["Số lượng tờ"], dossier["Số lượng trang"], dossier["Số lượng văn bản"]) == (
+        2, 2, 2)
+    assert dossier["Tiêu đề hồ sơ"].startswith(f"Hồ sơ {DOSSIER}")
+    assert "Nguyễn Thị Ánh Tuyết" in dossier["Tiêu đề hồ sơ"]
+    info = (bag / "bag-info.txt").read_text(encoding="utf-8")
+    assert "Contact-Name: root" not in info
