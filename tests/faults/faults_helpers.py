@@ -120,16 +120,17 @@ def assert_no_traceback(result: subprocess.CompletedProcess[str]) -> None:
     assert "internal error" not in result.stderr, result.stderr
 
 
-def assert_like_clean(home: Path, clean: Stored, db_url: str | None = None) -> None:
+def assert_like_clean(home: Path, clean: Stored, db_url: str | None = None,
+                      **env: str) -> None:
     """The archive holds exactly what a clean run stores, nothing quarantined, no dossier
     made up (UNASSIGNED-…), no process left, the audit chain and every stored file intact."""
     got = stored(home, db_url)
     assert got == clean, f"missing {sorted(clean - got)}; extra {sorted(got - clean)}"
     assert not [d for _, d, _ in got if d.startswith("UNASSIGNED")]
-    quarantine = run_sohoa(home, "quarantine", "--json")
+    quarantine = run_sohoa(home, "quarantine", "--json", **env)
     assert quarantine.returncode == 0 and json_lines(quarantine.stdout) == [], quarantine.stdout
     assert processes_of(home) == []
-    audit = run_sohoa(home, "audit", "verify")
+    audit = run_sohoa(home, "audit", "verify", **env)
     assert audit.returncode == 0, audit.stdout + audit.stderr
-    fixity = run_sohoa(home, "fixity", "check", "--all", "--by", "fault-test")
+    fixity = run_sohoa(home, "fixity", "check", "--all", "--by", "fault-test", **env)
     assert fixity.returncode == 0, fixity.stdout + fixity.stderr
