@@ -19,6 +19,7 @@ from api_home import Home
 from browser import Browser, free_port
 
 from sohoa.api import create_app
+from sohoa.api.web.messages import ENGLISH
 
 SHOTS = Path(os.environ.get("SOHOA_WEB_SHOTS")
              or Path(__file__).resolve().parents[2] / "out" / "web")
@@ -48,9 +49,26 @@ class Site:
         self.browser.wait_for("input[name=token]")
 
     def assert_local(self) -> None:
-        """The build fails if the page refers to, or loaded, anything from another host."""
+        """The build fails if the page refers to, or loaded, anything from another host, if its
+        visible text has English sentences in it (a server message leaking through), or if it
+        scrolls sideways at 360 px."""
         foreign = self.browser.foreign_urls(self.origin)
         assert not foreign, f"{self.browser.url} refers to other hosts: {foreign}"
+        text = str(self.browser.js("return document.body.innerText"))
+        english = [line for line in text.splitlines() if ENGLISH.search(line)]
+        assert not english, f"{self.browser.url} shows English: {english}"
+        self.assert_fits()
+
+    def assert_fits(self, width: int = 360) -> None:
+        """Nothing on the current page scrolls sideways at phone width."""
+        self.browser.resize(width, 780)
+        try:
+            assert self.browser.wait_js(f"return window.innerWidth <= {width}"), \
+                "the browser window did not shrink to phone width"
+            wide = self.browser.scroll_width()
+            assert wide <= width, f"{self.browser.url} is {wide} px wide at {width} px"
+        finally:
+            self.browser.resize(1280, 900)
 
 
 class Server:

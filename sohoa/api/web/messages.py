@@ -59,12 +59,12 @@ _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = (
 
 # English words that no Vietnamese sentence of ours contains: a message with a Vietnamese name
 # in it ("Phạm Thu Hà (desk) may not run …") is still English.
-_ENGLISH = re.compile(r"\b(the|is|are|was|not|may|must|of|and|or|with|only|for|has|have|which|"
+ENGLISH = re.compile(r"\b(the|is|are|was|not|may|must|of|and|or|with|only|for|has|have|which|"
                       r"this|that|there|cannot|use|give|set|run)\b", re.IGNORECASE)
 
 
 def is_vietnamese(text: str) -> bool:
-    return bool(_VIETNAMESE.search(text)) and not _ENGLISH.search(text)
+    return bool(_VIETNAMESE.search(text)) and not ENGLISH.search(text)
 
 
 def message_for(exc: SohoaError) -> str:

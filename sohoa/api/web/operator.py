@@ -22,6 +22,14 @@ JOB_STATUS = {"running": "Đang chạy", "finished": "Xong", "failed": "Lỗi",
               "interrupted": "Bị gián đoạn"}
 SATISFIED = {"digitized": "số hóa tại bộ phận", "reused": "dùng lại", "owner_store":
              "từ kho dữ liệu công dân", "missing": "còn thiếu"}
+DOSSIER_STATUS = {"queued": "Chờ tiếp nhận", "received": "Đã tiếp nhận",
+                  "processing": "Đang giải quyết", "supplement": "Yêu cầu bổ sung",
+                  "resolved": "Đã có kết quả", "returned": "Đã trả kết quả",
+                  "rejected": "Từ chối"}
+SUMMARY = {"stored": "đã lưu", "quarantined": "cách ly", "duplicates": "trùng",
+           "documents": "tài liệu", "pages": "trang", "dossiers": "hồ sơ", "failed": "lỗi",
+           "inputs": "tệp", "skipped": "bỏ qua", "needs_review": "chờ kiểm tra",
+           "files": "tệp", "blank_pages": "trang trắng"}
 COUNTS = {"documents": "Tài liệu", "owners": "Chủ sở hữu", "dossiers": "Hồ sơ",
           "quarantined": "Cách ly", "pages": "Trang", "needs_review": "Chờ kiểm tra"}
 
@@ -84,7 +92,8 @@ def install(view: Any, write: Any) -> None:
                      + table(["Lô", "Trạng thái", "Trang", "Trang cách ly", "Hồ sơ"], rows))
         rows = [(esc(j["job_id"]), esc(JOB_STATUS.get(j["status"], j["status"])),
                  esc(j.get("unit") or "—"), vn_date(j["started_at"]), vn_date(j["finished_at"]),
-                 esc(", ".join(f"{k}: {v}" for k, v in (j.get("summary") or {}).items())))
+                 esc(", ".join(f"{SUMMARY.get(k, k)}: {v}"
+                           for k, v in (j.get("summary") or {}).items())))
                 for j in state["jobs"]]
         body += "<h2>Các lô gần đây</h2>" + (
             table(["Lô", "Trạng thái", "Đơn vị", "Bắt đầu", "Kết thúc", "Kết quả"], rows)
@@ -122,7 +131,8 @@ def install(view: Any, write: Any) -> None:
                 + (f' (<code>{esc(c.digitization_code)}</code>)' if c.digitization_code else "")
                 + "</li>" for c in d["state"].components)
             rows.append((esc(d["code"]), esc(d.get("procedure_name") or d["procedure_code"]),
-                         esc(d.get("owner_id") or "—"), esc(d.get("status") or "—"),
+                         esc(d.get("owner_id") or "—"),
+                         esc(DOSSIER_STATUS.get(d.get("status") or "", d.get("status") or "—")),
                          vn_date(d.get("appointment_date")), f"<ul>{parts}</ul>"))
         return desk.page("Hồ sơ tiếp nhận trong ngày", form + (table(
             ["Mã hồ sơ", "Thủ tục", "Chủ hồ sơ", "Trạng thái", "Hẹn trả", "Thành phần"], rows)
