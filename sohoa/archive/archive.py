@@ -196,6 +196,15 @@ class Archive:
         with self._read() as conn:
             return job_state.list_quarantine(conn)
 
+    def quarantine_files(self) -> list[dict[str, Any]]:
+        """Quarantined inputs not dismissed, once each (``sohoa quarantine``)."""
+        with self._read() as conn:
+            return job_state.quarantine_files(conn)
+
+    def dismiss_quarantine(self, ids: list[int], *, reason: str, by: str) -> int:
+        with self._write() as conn:
+            return job_state.dismiss_quarantine(conn, ids, reason=reason, by=by)
+
     # --- documents: write side ------------------------------------------------------------
 
     def has_document(self, doc_key: str) -> str | None:

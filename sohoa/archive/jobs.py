@@ -167,3 +167,44 @@ def list_quarantine(conn: Connection) -> list[dict[str, Any]]:
     return [{"id": r["id"], "job_id": r["job_id"], "source": r["source"], "sha256": r["sha256"],
              "page_index": r["page_index"], "reason": r["reason"], "at": iso(r["at"])}
             for r in rows.mappings()]
+
+
+def quarantine_files(conn: Connection) -> list[dict[str, Any]]:
+    """What is in quarantine and not dismissed, once per input (file or page) however many
+    runs reported it: the newest report, how many there were and since when."""
+    groups: dict[tuple[str, int | None], dict[str, Any]] = {}
+    for r in conn.execute(select(QuarantineRow).where(QuarantineRow.dismissed_at.is_(None))
+                          .order_by(QuarantineRow.id.desc())).mappings():
+        key = (r["sha256"] or r["source"], r["page_index"])
+        entry = groups.get(key)
+        if entry is None:
+            groups[key] = {"id": r["id"], "source": r["source"], "sha256": r["sha256"],
+                           "page_index": r["page_index"], "reason": r["reason"],
+                           "at": iso(r["at"]), "first_at": iso(r["at"]), "times": 1,
+                           "ids": [r["id"]]}
+        else:
+            entry["times"] += 1
+            entry["first_at"] = iso(r["at"])
+            entry["ids"].append(r["id"])
+    return list(groups.values())
+
+
+def dismiss_quarantine(conn: Connection, ids: list[int], *, reason: str, by: str) -> int:
+    """Dismiss these quarantine entries and every other report of the same inputs."""
+    rows = conn.execute(select(QuarantineRow.sha256, QuarantineRow.source,
+                               QuarantineRow.page_index).where(QuarantineRow.id.in_(ids))).all()
+    if len(rows) != len(set(ids)):
+        raise NotFoundError("không có mục cách ly với mã đã cho; xem danh sách: sohoa quarantine")
+    now, done = utc_now(), 0
+    for r in rows:
+        same = (QuarantineRow.sha256 == r.sha256 if r.sha256
+                else QuarantineRow.source == r.source)
+        page = (QuarantineRow.page_index.is_(None) if r.page_index is None
+                else QuarantineRow.page_index == r.page_index)
+        done += conn.execute(update(QuarantineRow).where(
+            same, page, QuarantineRow.dismissed_at.is_(None)).values(
+            dismissed_at=now, dismissed_by=nfc(by), dismiss_reason=nfc(reason))).rowcount
+        audit_log.append(conn, "input.dismissed", actor=by, target=r.sha256 or r.source,
+                         detail={"source": r.source, "page_index": r.page_index,
+                                 "reason": reason})
+    return done

@@ -246,6 +246,9 @@ class QuarantineRow(Base):
     page_index: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
+    dismissed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    dismissed_by: Mapped[str | None] = mapped_column(String(128))
+    dismiss_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class StageCache(Base):

@@ -8,6 +8,7 @@ import click
 
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
+from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
 
 
 @click.command()
@@ -99,23 +100,72 @@ def status(state: State, as_json: bool) -> None:
                       f"quarantined; dossiers {job['dossiers_done']}/{dossiers} stored")
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True)
-@pass_state
-def quarantine(state: State, as_json: bool) -> None:
-    """Inputs and pages that could not be used, with the reason."""
-    from sohoa.pipeline.services import open_archive
+@click.pass_context
+def quarantine(ctx: click.Context, as_json: bool) -> None:
+    """Inputs and pages that could not be used: once each, with the reason, when, and where the
+    file is now; `quarantine retry ID` after fixing it, `quarantine dismiss ID --reason`."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from sohoa.pipeline.quarantine import listing
 
-    with open_archive(state.settings) as archive:
-        rows = archive.list_quarantine()
+    state = ctx.find_object(State)
+    assert state is not None
+    rows = listing(state.settings)
     for row in rows:
         if as_json:
             emit_json(row)
+            continue
+        page = f" page {row['page_index'] + 1}" if row.get("page_index") is not None else ""
+        where = row["path"] or f"{row['source']} (no longer there)"
+        times = (f", {row['times']} times since {row['first_at'][:16].replace('T', ' ')}"
+                 if row["times"] > 1 else "")
+        out.print(f"[bold]{row['id']}[/] {row['at'][:16].replace('T', ' ')} UTC{times}: "
+                  f"{where}{page}: {row['reason']}", soft_wrap=True)
+    if not as_json:
+        if rows:
+            out.print("after fixing a file: sohoa quarantine retry ID; to drop one: "
+                      "sohoa quarantine dismiss ID --reason …")
         else:
-            page = f" page {row['page_index'] + 1}" if row.get("page_index") is not None else ""
-            out.print(f"{row.get('source')}{page}: {row.get('reason')}")
-    if not rows and not as_json:
-        out.print("quarantine is empty")
+            out.print("quarantine is empty")
+
+
+@quarantine.command("dismiss")
+@click.argument("ids", nargs=-1, type=int, required=True)
+@click.option("--reason", required=True, help="Why it needs nothing more (recorded).")
+@click.option("--by", "by", envvar="SOHOA_USER", help="Who (env SOHOA_USER).")
+@pass_state
+def quarantine_dismiss(state: State, ids: tuple[int, ...], reason: str, by: str | None) -> None:
+    """Take entries off the list (every report of the same input), with the reason."""
+    from sohoa.cli.options import who
+    from sohoa.pipeline.quarantine import dismiss
+
+    done = dismiss(state.settings, list(ids), reason=reason, by=who(by))
+    out.print(f"dismissed {done} report(s)")
+
+
+@quarantine.command("retry")
+@click.argument("ids", nargs=-1, type=int, required=True)
+@pass_state
+def quarantine_retry(state: State, ids: tuple[int, ...]) -> None:
+    """Ingest these entries' files again (from where they are now), e.g. after re-scanning."""
+    from sohoa.cli.output import PageProgress, describe_event
+    from sohoa.pipeline.quarantine import retry
+
+    progress = PageProgress("recognizing")
+
+    def show(event: dict) -> None:
+        line, problem = describe_event(event)
+        progress.print(line, error=problem)
+
+    try:
+        summary = retry(state.settings, list(ids), emit=show, progress=progress)
+    finally:
+        progress.stop()
+    out.print(f"{summary.stored} stored, {summary.duplicates} already stored, "
+              f"{summary.quarantined} quarantined again")
+    raise SystemExit(EXIT_QUARANTINED if summary.quarantined else EXIT_OK)
 
 
 @click.command()

@@ -1,0 +1,67 @@
+"""``sohoa quarantine``: what could not be used, once per input, where the file is now, and
+what to do with it (retry it after fixing, or dismiss it with a reason).
+
+The catalog records the path an input had when it was quarantined; a hot folder moves it to
+``failed/`` right after, so the listing looks there when the recorded path is gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sohoa.errors import ConfigError, NotFoundError
+from sohoa.pipeline.services import open_archive
+from sohoa.pipeline.settings import Settings
+
+
+def current_path(source: str) -> Path | None:
+    """Where the quarantined file is now: its recorded path, or the hot folder's failed/."""
+    path = Path(source)
+    if path.exists():
+        return path
+    moved = path.parent / "failed" / path.name
+    if moved.exists():
+        return moved
+    return None
+
+
+def listing(settings: Settings) -> list[dict[str, Any]]:
+    with open_archive(settings) as archive:
+        rows = archive.quarantine_files()
+    for row in rows:
+        now = current_path(row["source"])
+        row["path"] = str(now) if now is not None else None
+    return rows
+
+
+def dismiss(settings: Settings, ids: list[int], *, reason: str, by: str) -> int:
+    why = " ".join((reason or "").split())
+    if not why:
+        raise ConfigError("nói lý do bỏ qua (--reason), ví dụ: tệp gửi nhầm, đã quét lại")
+    with open_archive(settings) as archive:
+        return archive.dismiss_quarantine(ids, reason=why, by=by)
+
+
+def retry_paths(settings: Settings, ids: list[int]) -> list[Path]:
+    """The current files of these quarantine entries, to be ingested again."""
+    rows = {i: r for r in listing(settings) for i in r["ids"]}
+    paths: list[Path] = []
+    for i in ids:
+        row = rows.get(i)
+        if row is None:
+            raise NotFoundError(f"không có mục cách ly số {i} (hoặc đã bỏ qua); xem: "
+                                "sohoa quarantine")
+        if row["path"] is None:
+            raise NotFoundError(f"tệp của mục cách ly số {i} không còn ở {row['source']} "
+                                "hay trong failed/ bên cạnh; hãy đưa tệp đã sửa vào lại")
+        paths.append(Path(row["path"]))
+    return list(dict.fromkeys(paths))
+
+
+def retry(settings: Settings, ids: list[int], *, emit: Callable[[dict[str, Any]], None],
+          progress: Any) -> Any:
+    from sohoa.pipeline.ingest import run_ingest
+
+    return run_ingest(retry_paths(settings, ids), settings, emit=emit, progress=progress)

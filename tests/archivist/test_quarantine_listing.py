@@ -1,0 +1,55 @@
+"""`sohoa quarantine`: once per input however many runs reported it, with the time, where the
+file is now (a hot folder moves it to failed/), and retry / dismiss."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from archivist_helpers import run_sohoa
+
+
+def _rows(home: Path) -> list[dict]:
+    done = run_sohoa(home, "quarantine", "--json")
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_listed_once_with_time_current_path_retry_and_dismiss(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert run_sohoa(home, "init").returncode == 0
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    bad = inbox / "cut.pdf"
+    bad.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog")  # cut off
+    other = inbox / "noise.jpg"
+    other.write_bytes(b"not an image at all")
+    for _ in range(3):
+        assert run_sohoa(home, "ingest", str(bad), str(other)).returncode == 3
+    rows = _rows(home)
+    assert len(rows) == 2, rows
+    [cut] = [r for r in rows if r["source"].endswith("cut.pdf")]
+    assert cut["times"] == 3 and cut["at"] and cut["path"] == str(bad)
+    text = run_sohoa(home, "quarantine", env={"COLUMNS": "80"}).stdout
+    assert text.count("cut.pdf") == 1 and "3 times since" in text and " UTC" in text
+
+    # The hot folder moved it to failed/: listed where it is now.
+    (inbox / "failed").mkdir()
+    shutil.move(bad, inbox / "failed" / "cut.pdf")
+    [cut] = [r for r in _rows(home) if r["source"].endswith("cut.pdf")]
+    assert cut["path"] == str(inbox / "failed" / "cut.pdf")
+
+    # Retry ingests the file from where it is now (still cut off: quarantined again, exit 3).
+    again = run_sohoa(home, "quarantine", "retry", str(cut["id"]))
+    assert again.returncode == 3, again.stderr
+    assert "quarantined again" in again.stdout
+    [cut] = [r for r in _rows(home) if "cut.pdf" in r["source"]]  # same content: still one
+    assert cut["times"] == 4
+
+    gone = run_sohoa(home, "quarantine", "dismiss", str(cut["id"]), "--reason",
+                     "tệp gửi nhầm, đã quét lại")
+    assert gone.returncode == 0, gone.stderr
+    assert [r["source"] for r in _rows(home)] == [str(other)]
+    assert run_sohoa(home, "quarantine", "dismiss", "9999", "--reason", "x").returncode == 5
+    assert run_sohoa(home, "audit", "verify").returncode == 0
