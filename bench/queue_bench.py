@@ -40,8 +40,9 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 import redis
 
 from sohoa.pipeline.home import init_home
-from sohoa.pipeline.ingest import IngestSummary, run_ingest
-from sohoa.pipeline.queue import NAMESPACE
+from sohoa.pipeline.ingest import run_ingest
+from sohoa.pipeline.outcomes import IngestSummary
+from sohoa.pipeline.queue.broker import NAMESPACE
 from sohoa.pipeline.settings import Settings, load_settings
 from sohoa.synth import write_batch
 

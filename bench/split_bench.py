@@ -42,11 +42,11 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from sohoa.ocr import OcrSettings, open_image, recognize_page
 from sohoa.ocr.segment import starts_document
+from sohoa.pipeline.analysis import PAGE_STAGE
 from sohoa.pipeline.home import init_home
 from sohoa.pipeline.ingest import run_ingest
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import load_settings
-from sohoa.pipeline.stages import PAGE_STAGE
 from sohoa.records import Page
 from sohoa.scanners import read_pages
 from sohoa.scanners.barcodes import DEFAULT_CODE_PATTERN, read_dossier_code

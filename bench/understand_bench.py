@@ -45,14 +45,10 @@ from rapidfuzz.distance import Levenshtein
 
 from sohoa.doctypes import load_registry
 from sohoa.ocr.classify import NgramModel
+from sohoa.pipeline.analysis import PAGE_STAGE, AnalyzeOptions, PageAnalysis
 from sohoa.pipeline.assemble import PageItem, draft_dossier, page_code
-from sohoa.pipeline.stages import (
-    PAGE_STAGE,
-    AnalyzeOptions,
-    PageAnalysis,
-    analyze_page,
-    worker_init,
-)
+from sohoa.pipeline.inprocess import worker_init
+from sohoa.pipeline.stages import analyze_page
 from sohoa.records import Page
 from sohoa.scanners import read_pages
 from sohoa.scanners.split import split_dossiers

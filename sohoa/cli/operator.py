@@ -76,7 +76,7 @@ def status(state: State, as_json: bool) -> None:
     ocr = ocr_versions(state.settings)
     queue = None
     if state.settings.broker:
-        from sohoa.pipeline.queue import queue_status
+        from sohoa.pipeline.queue.status import queue_status
 
         queue = queue_status(state.settings)
     if as_json:
@@ -182,7 +182,7 @@ def worker(state: State, processes: int, threads: int) -> None:
     or SIGTERM: work in hand is finished, the rest goes back to the queue. A worker that is
     killed outright has its work redone by the others after queue.heartbeat_s."""
     from sohoa.errors import ConfigError
-    from sohoa.pipeline.queue import run_worker
+    from sohoa.pipeline.queue.workers import run_worker
 
     settings = state.settings
     if not settings.broker:

@@ -14,7 +14,7 @@ from sohoa.ocr.classify import NgramModel, classify, printed_title
 from sohoa.ocr.fields import extract_fields, resolve_owner
 from sohoa.ocr.segment import find_dossier_code, starts_document
 from sohoa.pipeline.agreement import AGREEING_FIELDS, Reading, agree
-from sohoa.pipeline.stages import PageAnalysis
+from sohoa.pipeline.analysis import PageAnalysis
 from sohoa.records import Classification, Extraction, FieldValue, Page
 
 

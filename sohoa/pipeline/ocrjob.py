@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from sohoa.ocr import PdfPage, build_pdf
+from sohoa.pipeline.analysis import AnalyzeOptions
+from sohoa.pipeline.inprocess import worker_init
 from sohoa.pipeline.progress import Progress
 from sohoa.pipeline.settings import Settings, worker_log
-from sohoa.pipeline.stages import AnalyzeOptions, recognize_only, worker_init
+from sohoa.pipeline.stages import recognize_only
 from sohoa.records import Page, Quarantined
 from sohoa.scanners import expand_inputs, read_pages
 

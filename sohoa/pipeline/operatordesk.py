@@ -23,7 +23,7 @@ class OperatorDesk:
         check_role(caller, OPERATORS, "see the jobs and the quarantine")
         queue = None
         if self.settings.broker:
-            from sohoa.pipeline.queue import queue_status
+            from sohoa.pipeline.queue.status import queue_status
 
             queue = queue_status(self.settings)
         return {"stats": self.archive.stats(), "jobs": self.archive.jobs(limit=20),

@@ -105,10 +105,10 @@ def _store_born_digital(archive: Archive, settings: Settings, state: Any, file: 
 
 def _digitize(archive: Archive, settings: Settings, code: str, unit: str | None, file: Path,
               proc: Procedure) -> str:
+    from sohoa.pipeline.analysis import AnalyzeOptions
     from sohoa.pipeline.assemble import PageItem
-    from sohoa.pipeline.ingest import StoreContext, analyze_cached, page_failure, store_dossier
     from sohoa.pipeline.services import load_type_model, make_signer
-    from sohoa.pipeline.stages import AnalyzeOptions
+    from sohoa.pipeline.stages import StoreContext, analyze_cached, page_failure, store_dossier
     from sohoa.records import Quarantined
     from sohoa.scanners import read_pages
 

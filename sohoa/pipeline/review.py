@@ -43,9 +43,9 @@ from sohoa.idcodes import citizen_id_problems, enterprise_code_valid
 from sohoa.ocr.classify import printed_title
 from sohoa.ocr.dates import parse_vn_date
 from sohoa.ocr.fields import LABELS, extract_fields, resolve_owner
+from sohoa.pipeline.analysis import PAGE_STAGE, PageAnalysis
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
-from sohoa.pipeline.stages import PAGE_STAGE, PageAnalysis
 from sohoa.records import OcrPage, Word
 from sohoa.vntext import fold, nfc, squash_spaces, title_case_name
 

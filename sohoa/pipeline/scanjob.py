@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sohoa.pipeline.ingest import Emit, IngestSummary, run_ingest
+from sohoa.pipeline.ingest import run_ingest
+from sohoa.pipeline.outcomes import Emit, IngestSummary
 from sohoa.pipeline.progress import Progress
 from sohoa.pipeline.services import make_document_signer
 from sohoa.pipeline.settings import Settings

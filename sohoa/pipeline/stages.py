@@ -1,90 +1,153 @@
-"""Stage functions: pure where they can be, each keyed by the SHA-256 of its input.
+"""The ingest's stage functions, in the order a batch goes through them, and the job they run.
 
-``analyze_page`` runs in worker processes (one Tesseract engine per worker, kept between pages);
-everything after it runs in the parent, which owns the catalog, the signer and the order of pages.
+::
+
+  IngestJob.describe   the job: files (folders expanded), unit, duplex — resolved once
+  open_job             start_job in the catalog · read_inputs (bad files → quarantine) · duplex
+  analyze_page         barcode · blank test · recognition of one page (in worker processes)
+  analyze_cached       … from the stage cache, else computed and committed to it at once
+  DossierGrouper       analysed pages in scan order → complete dossiers
+  store_dossier        draft → PDF/A → sign → store_document (one transaction per document)
+  record_inputs        each input's outcome (stored / duplicate) for the job's record
+
+Both executors call these and only these: ``inprocess`` (a process pool beside the clerk) and
+``queue`` (dramatiq actors on Redis). The executors decide where and when a stage runs; what a
+stage does, and what it reports (``outcomes``), is written here once.
+
+Crash safety comes from two rules: every page analysis is cached under the page's SHA-256 as
+soon as it is done, and a document is stored under the SHA-256 of its pages in one catalog
+transaction. Running the same job again after a crash redoes only what was not committed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from itertools import groupby
+from pathlib import Path
 from typing import Any
 
-from sohoa.records import OcrPage, Page
+from sohoa.archive import Archive
+from sohoa.doctypes import Registry
+from sohoa.errors import StorageError
+from sohoa.ocr import PdfPage, build_pdf
+from sohoa.pipeline.analysis import PAGE_STAGE, AnalyzeOptions, PageAnalysis
+from sohoa.pipeline.assemble import DocumentDraft, PageItem, draft_dossier, page_code
+from sohoa.pipeline.outcomes import (
+    Emit,
+    Event,
+    IngestSummary,
+    colour_warning,
+    document_json,
+    duplicate_json,
+    quarantine_event,
+)
+from sohoa.pipeline.settings import Settings
+from sohoa.records import DocumentRecord, OcrPage, Page, PageRecord, Quarantined, sha256_hex
+from sohoa.scanners import expand_inputs, read_pages
+from sohoa.scanners.colour import scan_problem
+from sohoa.scanners.split import opens_dossier
+from sohoa.signing import DocumentSigner, PageInk
 
-# Bump when the analysis changes in a way that makes cached results stale.
-PAGE_STAGE = "page-analysis/7"
+# Every stored document reports these fields, null when the document does not show them.
+BASE_FIELDS = ("full_name", "id_number", "date_of_birth", "document_number", "issuing_body",
+               "issue_date")
+
+
+# --- the job ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class PageAnalysis:
-    """Everything learned from one page image on its own, before dossiers and documents."""
+class IngestJob:
+    """What one ingest is asked to do, resolved once at the edge, whichever executor runs it."""
 
-    page_sha256: str
-    blank: bool
-    code: str | None  # dossier code read from a QR / Code 128 symbol
-    ocr: OcrPage
-
-    def to_json(self) -> dict[str, Any]:
-        from sohoa.pipeline.codec import ocr_to_json
-
-        return {"page_sha256": self.page_sha256, "blank": self.blank, "code": self.code,
-                "ocr": ocr_to_json(self.ocr)}
+    files: tuple[Path, ...]
+    unit: str | None
+    duplex: bool  # the scans alternate front and back sides
+    colour: str = "warn"  # scan.colour: a page not in colour at 200 dpi is "warn"ed or "refuse"d
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> PageAnalysis:
-        from sohoa.pipeline.codec import ocr_from_json
-
-        return cls(page_sha256=data["page_sha256"], blank=data["blank"], code=data["code"],
-                   ocr=ocr_from_json(data["ocr"]))
-
-
-@dataclass(frozen=True)
-class AnalyzeOptions:
-    lang: str
-    timeout_s: float
-    code_pattern: str
+    def describe(cls, paths: Sequence[Path], settings: Settings, unit: str | None = None,
+                 duplex: bool = False) -> IngestJob:
+        return cls(tuple(expand_inputs(paths)), unit if unit is not None else settings.unit,
+                   duplex, settings.scan_colour)
 
 
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+def open_job(archive: Archive, job: IngestJob, summary: IngestSummary, emit: Emit, *,
+             in_process: bool = False) -> list[Page]:
+    """Start the job in the catalog and read its inputs: every readable page, in order (the
+    rest quarantined, counted and reported). ``in_process``: this process runs the job (not
+    queue workers), so a later run can tell that the job died with it."""
+    summary.files = len(job.files)
+    summary.job_id = archive.start_job([str(f) for f in job.files], job.unit,
+                                       in_process=in_process)
+    pages = read_inputs(job.files, archive, summary.job_id,
+                        lambda event: emit(summary.count(event)), job.colour)
+    if job.duplex:
+        pages = mark_duplex_sides(pages)
+    summary.pages = len(pages)
+    return pages
 
 
-def die_with_parent(parent_pid: int | None) -> None:
-    """Ask the kernel to SIGKILL this process when its parent dies, however it dies.
-
-    A worker of an ingest that was killed with ``kill -9`` (or by the OOM killer, or a closed
-    terminal) would otherwise live on as an orphan, holding a Tesseract engine (about 250 MB)
-    forever. The parent may already have died before the request was made: then the process
-    has been re-parented and ``getppid`` no longer names it, and the worker ends at once.
-    """
-    import ctypes
-    import signal
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-    except (OSError, AttributeError):
-        pass  # not Linux: the pool's own pipes still end idle workers when the parent goes
-    if parent_pid is not None and os.getppid() != parent_pid:
-        os._exit(0)
+# --- reading ----------------------------------------------------------------------------------
 
 
-def worker_init(log_path: str | None = None, parent_pid: int | None = None) -> None:
-    """Tesseract must not spawn OpenMP threads: parallelism is one page per worker process.
+def quarantine(archive: Archive, job_id: str, item: Quarantined) -> Event:
+    """Put a page or file in quarantine with its reason; the event that reports it."""
+    archive.record_quarantine(job_id, item)
+    return quarantine_event(item)
 
-    Leptonica and Tesseract print diagnostics straight to file descriptor 2 ("Error in
-    pixScanForForeground: invalid box" on noisy photocopies) that mean nothing to a desk clerk
-    and break the progress bar; with ``log_path`` a worker's stderr goes to that file instead.
-    Failures still reach the parent as exceptions, with their reason. ``parent_pid``: the
-    process that made the pool; the worker dies with it (:func:`die_with_parent`).
-    """
-    die_with_parent(parent_pid)
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    if log_path:
-        log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        os.dup2(log, 2)
-        os.close(log)
+
+def read_inputs(files: Sequence[Path], archive: Archive, job_id: str,
+                report: Callable[[Event], None], colour: str = "warn") -> list[Page]:
+    """Every readable page of every file, in order; the rest goes to quarantine. A page not
+    scanned in colour at 200 dpi is reported (``scan.colour = "warn"``) or quarantined
+    (``"refuse"``)."""
+    pages: list[Page] = []
+    for path in files:
+        problems: list[str] = []
+        file_sha = ""
+        for item in read_pages(path):
+            if isinstance(item, Quarantined):
+                problems.append(item.reason)
+                file_sha = file_sha or item.sha256
+                report(quarantine(archive, job_id, item))
+            else:
+                file_sha = item.source_sha256
+                problem = scan_problem(item.data, item.dpi)
+                if problem and colour == "refuse":
+                    refused = Quarantined(item.source, problem, item.source_sha256, item.index)
+                    problems.append(problem)
+                    report(quarantine(archive, job_id, refused))
+                    continue
+                if problem:
+                    report(colour_warning(item, problem))
+                pages.append(item)
+        if problems:
+            archive.input_done(job_id, str(path), file_sha, "quarantined", "; ".join(problems))
+    return pages
+
+
+def mark_duplex_sides(pages: Sequence[Page]) -> list[Page]:
+    """A duplex scan alternates front and back: within each multi-page file, and along a run of
+    single-page files (a scanner writing one image per side)."""
+    marked: list[Page] = []
+    single_run = 0
+    for _, group in groupby(pages, key=lambda p: p.source):
+        sheet = list(group)
+        if len(sheet) == 1:
+            sides = ["back" if single_run % 2 else "front"]
+            single_run += 1
+        else:
+            sides = ["back" if i % 2 else "front" for i in range(len(sheet))]
+            single_run = 0
+        marked.extend(replace(p, side=side) for p, side in zip(sheet, sides, strict=True))
+    return marked
+
+
+# --- one page ---------------------------------------------------------------------------------
 
 
 def _blank_page(page: Page, width: int, height: int) -> OcrPage:
@@ -107,14 +170,216 @@ def analyze_page(page: Page, options: AnalyzeOptions) -> PageAnalysis:
     return PageAnalysis(page.sha256, False, code, ocr)
 
 
-def document_key(pages: list[Page]) -> str:
-    """The same pages in the same order always make the same document."""
-    return hashlib.sha256("\n".join(p.sha256 for p in pages).encode()).hexdigest()
-
-
 def recognize_only(page: Page, options: AnalyzeOptions) -> OcrPage:
     """Recognition of one page for ``sohoa ocr``: no barcodes, no blank test."""
     from sohoa.ocr import OcrSettings, recognize_page
 
     settings = OcrSettings(lang=options.lang, timeout_s=options.timeout_s)
     return recognize_page(page.data, page_sha256=page.sha256, dpi=page.dpi, settings=settings)
+
+
+def cached_analysis(archive: Archive, page_sha256: str) -> PageAnalysis | None:
+    hit = archive.cache_get(PAGE_STAGE, page_sha256)
+    return None if hit is None else PageAnalysis.from_json(hit)
+
+
+def analyze_cached(archive: Archive, page: Page, options: AnalyzeOptions) -> PageAnalysis:
+    """One page's analysis from the stage cache, else computed and committed to it at once
+    (a crash, or a redelivered message, then finds the cached result)."""
+    hit = cached_analysis(archive, page.sha256)
+    if hit is not None:
+        return hit
+    result = analyze_page(page, options)
+    remember_analysis(archive, result)
+    return result
+
+
+def remember_analysis(archive: Archive, result: PageAnalysis) -> None:
+    archive.cache_put(PAGE_STAGE, result.page_sha256, result.to_json())
+
+
+def analysed_item(archive: Archive, page: Page, what: str) -> PageItem:
+    """A page with its cached analysis, for the stages after analysis (``what`` names the page
+    in the error if the analysis is missing: a page is marked done only once it is cached)."""
+    analysis = cached_analysis(archive, page.sha256)
+    if analysis is None:
+        raise StorageError(f"{what}: the analysis of the page is not in the stage cache")
+    return PageItem(page, analysis)
+
+
+def page_failure(page: Page, reason: str) -> Quarantined:
+    """The quarantine record of a page that could not be recognized."""
+    return Quarantined(page.source, f"page {page.index + 1} could not be recognized: {reason}",
+                       page.source_sha256, page.index)
+
+
+# --- dossiers ---------------------------------------------------------------------------------
+
+
+Dossier = tuple[list[PageItem], str | None]
+
+
+class DossierGrouper:
+    """Analysed pages in, complete dossiers out: a dossier is complete when the next dossier's
+    code sheet arrives (or the batch ends)."""
+
+    def __init__(self, pattern: str | None) -> None:
+        self.pattern = pattern or None
+        self.members: list[PageItem] = []
+        self.code: str | None = None
+
+    def add(self, item: PageItem) -> Dossier | None:
+        code = page_code(item, self.pattern)
+        done = None
+        if opens_dossier(code, self.code):
+            done = self.close()
+            self.code = code
+        self.members.append(item)
+        return done
+
+    def close(self) -> Dossier | None:
+        done = (self.members, self.code) if self.members else None
+        self.members = []
+        return done
+
+
+def group_dossiers(items: Sequence[PageItem], pattern: str | None) -> list[Dossier]:
+    """A whole job's analysed pages (in scan order) as dossiers."""
+    grouper = DossierGrouper(pattern)
+    dossiers = [d for d in (grouper.add(item) for item in items) if d is not None]
+    last = grouper.close()
+    return dossiers + ([last] if last is not None else [])
+
+
+# --- storing ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreContext:
+    """What storing a dossier's documents needs, opened once per process (or per job)."""
+
+    archive: Archive
+    signer: DocumentSigner
+    registry: Registry
+    settings: Settings
+    unit: str | None
+    model: Any  # the trained classifier fallback, or None
+    job_id: str
+
+
+@dataclass(frozen=True)
+class StoreOutcome:
+    draft: DocumentDraft
+    document_id: str
+    record: DocumentRecord | None  # None: the document was already stored, nothing was built
+    created: bool
+    disposed: bool = False  # it was stored once and destroyed under a disposal list since
+
+    def event(self) -> Event:
+        """The line ``sohoa ingest --json`` prints for this document."""
+        if self.record is None or not self.created:
+            return duplicate_json(self.document_id, self.draft.dossier_code,
+                                  self.draft.classification.doc_type, self.disposed)
+        return document_json(self.document_id, self.record, self.created)
+
+
+def document_key(pages: list[Page]) -> str:
+    """The same pages in the same order always make the same document."""
+    return hashlib.sha256("\n".join(p.sha256 for p in pages).encode()).hexdigest()
+
+
+def store_dossier(members: Sequence[PageItem], code: str | None,
+                  ctx: StoreContext) -> list[StoreOutcome]:
+    """Draft, build, sign and store every document of one dossier (idempotent by document key:
+    running it twice, or in two workers at once, stores each document once)."""
+    return [_store(draft, ctx) for draft in draft_dossier(
+        members, code, ctx.registry, ctx.settings.review_threshold, ctx.model)]
+
+
+def document_record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha: str,
+                    pdf_size: int, signature: Any, unit: str | None,
+                    job_id: str) -> DocumentRecord:
+    doc_type = registry.get(draft.classification.doc_type)
+    pages = tuple(
+        PageRecord(source=it.page.source, index=it.page.index, sha256=it.page.sha256,
+                   side=it.page.side, rotation=it.analysis.ocr.rotation,
+                   skew=it.analysis.ocr.skew, confidence=it.analysis.ocr.confidence,
+                   blob_sha256=it.page.sha256)
+        for it in draft.pages
+    )
+    blanks = [{"source": it.page.source, "index": it.page.index} for it in draft.blank_pages]
+    return DocumentRecord(
+        doc_key=key, dossier_code=draft.dossier_code, unit=unit or None,
+        doc_type=doc_type.code, title=draft.title, owner_id=draft.owner_id,
+        owner_kind=draft.owner_kind, owner_name=draft.owner_name,
+        fields={**dict.fromkeys(BASE_FIELDS), **draft.extraction.values()},
+        field_flags=tuple(draft.extraction.flags()),
+        text=draft.text, pages=pages, confidence=draft.confidence,
+        needs_review=draft.needs_review, review_reasons=tuple(draft.review_reasons),
+        pdf_sha256=pdf_sha, pdf_size=pdf_size, signature=signature,
+        issue_date=draft.issue_date, valid_until=draft.valid_until,
+        retention=doc_type.retention, ingested_at=datetime.now(UTC),
+        extra={"blank_pages": blanks, "owner_from": draft.owner_from, "job_id": job_id,
+               # Tên loại văn bản from the registry, not the title as read (which can come
+               # with a stray dash or in capitals); a paper of no known type keeps its title.
+               **({"type_name": doc_type.name} if doc_type.code != "other" else {}),
+               # Pages not scanned in colour at 200 dpi (TT 01/2023), for review and audit.
+               **({"scan_colour": not_colour} if (not_colour := [
+                   {"page": n + 1, "problem": problem} for n, it in enumerate(draft.pages)
+                   if (problem := scan_problem(it.page.data, it.page.dpi))]) else {}),
+               "classification": {"method": draft.classification.method,
+                                  "confidence": draft.classification.confidence},
+               # fields whose reading was reconciled with the dossier's other papers: how
+               **({"agreed": dict(draft.agreed)} if draft.agreed else {})},
+    )
+
+
+def word_boxes(ocr: OcrPage, dpi: int) -> list[tuple[float, float, float, float]]:
+    """The recognized words of a page as the stored PDF displays them (points from the bottom
+    left): the stamp keeps clear of them as it does of the printed ink."""
+    scale = 72.0 / dpi
+    return [(w.left * scale, (ocr.height - w.top - w.height) * scale,
+             (w.left + w.width) * scale, (ocr.height - w.top) * scale)
+            for w in ocr.words if w.text.strip()]
+
+
+def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
+    archive, settings, registry = ctx.archive, ctx.settings, ctx.registry
+    key = document_key([it.page for it in draft.pages])
+    existing = archive.has_document(key)
+    if existing:
+        # A disposed document is not stored again (its tombstone keeps the key): say so, it is
+        # not "already stored".
+        disposed = archive.document_ref(existing)["status"] == "disposed"
+        return StoreOutcome(draft, existing, None, False, disposed)
+    doc_type = registry.get(draft.classification.doc_type)
+    pdf = build_pdf(
+        [PdfPage(it.page.data, it.page.mime, it.page.dpi, it.analysis.ocr) for it in draft.pages],
+        title=f"{doc_type.name} — {draft.owner_name or draft.owner_id or draft.dossier_code}",
+        author=settings.agency,
+        subject=f"Hồ sơ {draft.dossier_code}",
+        keywords=[doc_type.code, draft.dossier_code, *([draft.owner_id] if draft.owner_id else [])],
+        extra_xmp={"dossierCode": draft.dossier_code, "docType": doc_type.code,
+                   "ownerId": draft.owner_id or "", "retention": doc_type.retention_label},
+    )
+    first = draft.pages[0]
+    signed, signature = ctx.signer.sign(
+        pdf, ink=PageInk.from_image(first.page.data, first.analysis.ocr.rotation),
+        avoid=word_boxes(first.analysis.ocr, first.page.dpi))
+    record = document_record(draft, registry, key, sha256_hex(signed), len(signed), signature,
+                             ctx.unit, ctx.job_id)
+    images = [it.page.data for it in draft.pages]
+    document_id, created = archive.store_document(record, signed, images)
+    return StoreOutcome(draft, document_id, record, created)
+
+
+# --- closing ----------------------------------------------------------------------------------
+
+
+def record_inputs(archive: Archive, job_id: str, pages: Sequence[Page],
+                  stored_from: set[str]) -> None:
+    """Each readable input's outcome: something new stored from it, or nothing new."""
+    sources = {p.source: p.source_sha256 for p in pages}
+    for source, sha in sources.items():
+        status = "stored" if source in stored_from else "duplicate"
+        archive.input_done(job_id, source, sha, status)

@@ -24,9 +24,9 @@ from typing import Any
 from sohoa.archive import review as review_rows
 from sohoa.errors import ConfigError
 from sohoa.ocr.classify import NgramModel
+from sohoa.pipeline.analysis import PAGE_STAGE
 from sohoa.pipeline.services import open_archive, type_model_path
 from sohoa.pipeline.settings import Settings
-from sohoa.pipeline.stages import PAGE_STAGE
 from sohoa.vntext import fold
 
 HOLDOUT = 0.2

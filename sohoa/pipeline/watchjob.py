@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from sohoa.errors import ConfigError
-from sohoa.pipeline.ingest import Emit, run_ingest
+from sohoa.pipeline.ingest import run_ingest
+from sohoa.pipeline.outcomes import Emit
 from sohoa.pipeline.progress import Progress
 from sohoa.pipeline.services import make_document_signer
 from sohoa.pipeline.settings import Settings

@@ -76,9 +76,9 @@ def test_dossier_restores_a_misread_address_and_says_so() -> None:
     assert "Thông" in note and "1 (" in note and "3 (" in note
     assert not drafts[0].agreed and not drafts[2].agreed
     # The note is stored with the document, where `sohoa review show` finds it.
-    from sohoa.pipeline.ingest import _record
+    from sohoa.pipeline.stages import document_record
 
-    stored = [_record(d, registry, f"{n:064d}", "0" * 64, 1, None, None, "job")
+    stored = [document_record(d, registry, f"{n:064d}", "0" * 64, 1, None, None, "job")
               for n, d in enumerate(drafts)]
     assert stored[1].extra["agreed"] == {"address": note}
     assert "agreed" not in stored[0].extra

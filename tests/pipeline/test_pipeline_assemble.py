@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sohoa.doctypes import load_registry
+from sohoa.pipeline.analysis import PageAnalysis
 from sohoa.pipeline.assemble import PageItem, draft_dossier, split_documents
-from sohoa.pipeline.stages import PageAnalysis
 from sohoa.records import OcrPage, Page
 from sohoa.synth import make_person, render_document
 

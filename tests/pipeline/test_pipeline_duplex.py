@@ -1,4 +1,4 @@
-from sohoa.pipeline.ingest import mark_duplex_sides
+from sohoa.pipeline.stages import mark_duplex_sides
 from sohoa.records import Page
 
 

@@ -21,10 +21,10 @@ from sohoa.cli.main import cli
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.ocr.classify import NgramModel
 from sohoa.pipeline import review
+from sohoa.pipeline.analysis import PAGE_STAGE
 from sohoa.pipeline.codec import ocr_to_json
 from sohoa.pipeline.services import load_type_model, open_archive
 from sohoa.pipeline.settings import load_settings
-from sohoa.pipeline.stages import PAGE_STAGE
 from sohoa.pipeline.training import train_types
 from sohoa.records import DocumentRecord, OcrPage, PageRecord, SignatureSummary, Word, sha256_hex
 
@@ -339,8 +339,8 @@ def test_cli_types_train_and_list(tmp_path: Path) -> None:
 
 def test_ingest_assembly_consults_the_trained_model() -> None:
     from sohoa.doctypes import load_registry
+    from sohoa.pipeline.analysis import PageAnalysis
     from sohoa.pipeline.assemble import PageItem, draft_dossier
-    from sohoa.pipeline.stages import PageAnalysis
     from sohoa.records import Page
 
     model = NgramModel.train(

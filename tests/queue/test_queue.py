@@ -19,8 +19,12 @@ from typing import Any
 import pytest
 
 from sohoa.pipeline.home import init_home
-from sohoa.pipeline.ingest import IngestSummary, run_ingest
-from sohoa.pipeline.queue import Queue, follow_job, queue_status, run_worker
+from sohoa.pipeline.ingest import run_ingest
+from sohoa.pipeline.outcomes import IngestSummary
+from sohoa.pipeline.queue.actors import Queue
+from sohoa.pipeline.queue.follower import follow_job
+from sohoa.pipeline.queue.status import queue_status
+from sohoa.pipeline.queue.workers import run_worker
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings, load_settings
 
@@ -244,7 +248,8 @@ def test_a_job_whose_pages_cannot_be_split_closes_with_them_in_quarantine(
         tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]]) -> None:
     """The split step gives up (a page's analysis vanished from the catalog): instead of a
     job that stays open forever, every page goes to quarantine with the reason and the job
-    closes. The actors run here directly, as a worker would run them on their last attempt."""
+    closes. The pages are analysed here directly; a real worker then runs the split, which
+    fails on its only attempt and is handed to give_up by dramatiq's Retries."""
     import sqlite3
 
     settings = make_settings(tmp_path / "home", broker_url, max_retries=0)
@@ -253,16 +258,16 @@ def test_a_job_whose_pages_cannot_be_split_closes_with_them_in_quarantine(
     try:
         job = queued.job_id
         metas = queue.board.pages(job)
+        queue.broker.flush_all()  # the page messages: their work is done right here
         for position, meta in enumerate(metas):
-            queue._analyze(job, position, meta)
+            queue._analyze(job, position, meta)  # the last one sends split_job
         db = sqlite3.connect(settings.home / "catalog.db")
         with db:
             db.execute("DELETE FROM stage_cache WHERE key = ?", (metas[1]["sha256"],))
         db.close()
-        queue._split(job)
-        queue._close(job)
-        summary = follow_job(queue.board, IngestSummary(job_id=job, pages=len(metas)),
-                             lambda _: None, _NoProgress(), 0.0, poll_s=0.05)
+        with worker(settings):
+            summary = follow_job(queue.board, IngestSummary(job_id=job, pages=len(metas)),
+                                 lambda _: None, _NoProgress(), 0.0, poll_s=0.05)
     finally:
         queue.close()
     assert summary.quarantined == len(metas) and summary.stored == 0
@@ -291,10 +296,12 @@ def test_a_job_that_cannot_be_closed_stops_its_follower_with_the_reason(
     db.close()
     queue = Queue(settings)
     try:
-        queue._close(queued.job_id)
-        assert queue.board.info(queued.job_id)["status"] == "failed"
-        with pytest.raises(StorageError, match=r"could not be closed.*run the same command"):
+        queue.broker.flush_all()  # straight to the closing step
+        queue.close_job.send(queued.job_id)
+        with worker(settings), pytest.raises(StorageError,
+                                             match=r"could not be closed.*run the same command"):
             follow_job(queue.board, queued, lambda _: None, _NoProgress(), 0.0, poll_s=0.05)
+        assert queue.board.info(queued.job_id)["status"] == "failed"
     finally:
         queue.close()
 

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 from PIL import Image, ImageDraw, ImageFont
 
 from sohoa.archive import Archive
+from sohoa.pipeline.analysis import PAGE_STAGE
 from sohoa.pipeline.codec import ocr_to_json
-from sohoa.pipeline.stages import PAGE_STAGE
 from sohoa.records import DocumentRecord, OcrPage, PageRecord, SignatureSummary, Word, sha256_hex
 
 FONT = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"

@@ -1,0 +1,174 @@
+"""The in-process executor: the ingest's stages on a pool of worker processes beside the clerk.
+
+Pages are recognized in worker processes (one Tesseract engine each, kept between pages) while
+this process, which owns the catalog, the signer and the order of pages, groups them into
+dossiers and stores each dossier as soon as the next dossier's code sheet shows it complete.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from sohoa.archive import Archive
+from sohoa.doctypes import load_registry
+from sohoa.pipeline.analysis import AnalyzeOptions, PageAnalysis
+from sohoa.pipeline.assemble import PageItem
+from sohoa.pipeline.outcomes import Emit, IngestSummary
+from sohoa.pipeline.progress import NoProgress, Progress
+from sohoa.pipeline.services import load_type_model, make_document_signer, open_archive
+from sohoa.pipeline.settings import Settings, worker_log
+from sohoa.pipeline.stages import (
+    Dossier,
+    DossierGrouper,
+    IngestJob,
+    StoreContext,
+    analyze_page,
+    cached_analysis,
+    open_job,
+    page_failure,
+    quarantine,
+    record_inputs,
+    remember_analysis,
+    store_dossier,
+)
+from sohoa.pipeline.sync import deliver_after_ingest
+from sohoa.records import Page
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent(parent_pid: int | None) -> None:
+    """Ask the kernel to SIGKILL this process when its parent dies, however it dies.
+
+    A worker of an ingest that was killed with ``kill -9`` (or by the OOM killer, or a closed
+    terminal) would otherwise live on as an orphan, holding a Tesseract engine (about 250 MB)
+    forever. The parent may already have died before the request was made: then the process
+    has been re-parented and ``getppid`` no longer names it, and the worker ends at once.
+    """
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: the pool's own pipes still end idle workers when the parent goes
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(0)
+
+
+def worker_init(log_path: str | None = None, parent_pid: int | None = None) -> None:
+    """Tesseract must not spawn OpenMP threads: parallelism is one page per worker process.
+
+    Leptonica and Tesseract print diagnostics straight to file descriptor 2 ("Error in
+    pixScanForForeground: invalid box" on noisy photocopies) that mean nothing to a desk clerk
+    and break the progress bar; with ``log_path`` a worker's stderr goes to that file instead.
+    Failures still reach the parent as exceptions, with their reason. ``parent_pid``: the
+    process that made the pool; the worker dies with it (:func:`die_with_parent`).
+    """
+    die_with_parent(parent_pid)
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    if log_path:
+        log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(log, 2)
+        os.close(log)
+
+
+def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda _: None,
+                      progress: Progress | None = None) -> IngestSummary:
+    started = time.monotonic()
+    progress = progress or NoProgress()
+    summary = IngestSummary()
+    registry = load_registry()
+    signer = make_document_signer(settings)  # fail on a missing key before any OCR work
+    model = load_type_model(settings)  # `sohoa types train`'s classifier fallback, if any
+    with open_archive(settings) as archive:
+        pages = open_job(archive, job, summary, emit, in_process=True)
+        progress.start(len(pages))
+        options = AnalyzeOptions(settings.ocr_lang, settings.ocr_timeout_s, settings.code_pattern)
+        ctx = StoreContext(archive, signer, registry, settings, job.unit, model, summary.job_id)
+
+        def finish_dossier(dossier: Dossier | None) -> None:
+            if dossier is None:
+                return
+            summary.dossiers += 1
+            for outcome in store_dossier(*dossier, ctx):
+                emit(summary.count(outcome.event()))
+
+        # Pages arrive in order while the workers go on recognizing the next ones; a dossier is
+        # stored as soon as the next dossier's code sheet shows that it is complete.
+        grouper = DossierGrouper(settings.code_pattern)
+        log_path = str(worker_log(settings))
+        for page, result in _analyses(pages, archive, options, settings.ocr_jobs, progress,
+                                      log_path):
+            if isinstance(result, Exception):  # a page that breaks the recognizer, alone
+                failure = page_failure(page, str(result))
+                emit(summary.count(quarantine(archive, summary.job_id, failure)))
+                continue
+            summary.blank_pages += int(result.blank)
+            finish_dossier(grouper.add(PageItem(page, result)))
+        finish_dossier(grouper.close())
+        record_inputs(archive, summary.job_id, pages, summary.stored_from)
+        archive.sync_index()
+        deliver_after_ingest(archive, settings)  # the one-stop system / portal, if configured
+        summary.seconds = round(time.monotonic() - started, 2)
+        archive.finish_job(summary.job_id, summary.counts())
+    return summary
+
+
+def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, jobs: int,
+              progress: Progress, log_path: str) -> Iterator[tuple[Page, PageAnalysis | Exception]]:
+    """Each page's analysis, in page order, from the cache or from the worker pool."""
+    cached: dict[int, PageAnalysis] = {}
+    for i, page in enumerate(pages):
+        hit = cached_analysis(archive, page.sha256)
+        if hit is not None:
+            cached[i] = hit
+    todo = [i for i in range(len(pages)) if i not in cached]
+
+    def finish(i: int, result: PageAnalysis | Exception) -> tuple[Page, PageAnalysis | Exception]:
+        if isinstance(result, PageAnalysis) and i not in cached:
+            remember_analysis(archive, result)
+        progress.advance()
+        return pages[i], result
+
+    # Only the recognizer's own exception is a statement about the page (quarantine it); the
+    # catalog write in ``finish`` is outside the ``try``: a storage error stops the job with its
+    # reason and the same command finishes the dossier later, from the cache.
+    if jobs <= 1 or len(todo) <= 1:
+        for i in range(len(pages)):
+            if i in cached:
+                yield finish(i, cached[i])
+                continue
+            result: PageAnalysis | Exception
+            try:
+                result = analyze_page(pages[i], options)
+            except Exception as exc:  # a page that breaks the recognizer is quarantined
+                result = exc
+            yield finish(i, result)
+        return
+
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_init,
+                               initargs=(log_path, os.getpid()))
+    try:
+        futures: dict[int, Future[PageAnalysis]] = {
+            i: pool.submit(analyze_page, pages[i], options) for i in todo
+        }
+        for i in range(len(pages)):
+            if i in cached:
+                yield finish(i, cached[i])
+                continue
+            try:
+                result = futures[i].result()
+            except Exception as exc:
+                result = exc
+            yield finish(i, result)
+    except BaseException:
+        # Stopping (a storage error, Ctrl-C, the consumer gone): drop the pages not started
+        # rather than recognizing the whole rest of the batch before the reason is shown.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

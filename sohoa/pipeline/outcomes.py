@@ -1,0 +1,110 @@
+"""The ingest's outcome model: what happens to each input, as one JSON event, counted once.
+
+Both executors report through these: an input is either a stored document (new, or already in
+the catalog: a duplicate) or a quarantined page or file with its reason. ``sohoa ingest --json``
+prints the events; ``IngestSummary.count`` is the only place they are counted, whether the
+events come straight from the in-process stages or back from the job board of a queued job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sohoa.pipeline.codec import signature_to_json
+from sohoa.records import DocumentRecord, Page, Quarantined
+
+Emit = Callable[[dict[str, Any]], None]
+Event = dict[str, Any]
+
+
+@dataclass
+class IngestSummary:
+    job_id: str = ""
+    files: int = 0
+    pages: int = 0
+    blank_pages: int = 0
+    dossiers: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    needs_review: int = 0
+    not_colour: int = 0  # pages stored although not scanned in colour at 200 dpi
+    seconds: float = 0.0
+    document_ids: list[str] = field(default_factory=list)
+    # the inputs something new was stored from (an input's outcome: "stored" or "duplicate")
+    stored_from: set[str] = field(default_factory=set, repr=False)
+
+    def counts(self) -> dict[str, int]:
+        return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}
+
+    def count(self, event: Event) -> Event:
+        """Count one outcome event (a document, a quarantined input, or a warning about a page
+        that is stored all the same); return it, to emit."""
+        if "warning" in event:
+            self.not_colour += 1
+            return event
+        if "error" in event:
+            self.quarantined += 1
+            return event
+        self.document_ids.append(event["document_id"])
+        if event.get("created"):
+            self.stored += 1
+            self.needs_review += int(bool(event.get("needs_review")))
+            self.stored_from.update(p["source"] for p in event["pages"])
+        else:
+            self.duplicates += 1
+        return event
+
+
+def colour_warning(page: Page, problem: str) -> Event:
+    """The line printed for a page stored although not scanned in colour at 200 dpi."""
+    return {"warning": problem, "source": page.source, "page": page.index}
+
+
+def quarantine_event(item: Quarantined) -> Event:
+    """The line printed for a page or file that went to quarantine."""
+    return {"error": item.reason, "source": item.source, "page": item.page_index,
+            "sha256": item.sha256 or None}
+
+
+def document_json(document_id: str, record: DocumentRecord, created: bool) -> Event:
+    """The line printed for a document this job built and stored."""
+    return {
+        "document_id": document_id,
+        "dossier_code": record.dossier_code,
+        "doc_type": record.doc_type,
+        "title": record.title,
+        "owner_id": record.owner_id,
+        "fields": dict(record.fields),
+        "pages": [{"source": p.source, "index": p.index, "side": p.side, "rotation": p.rotation,
+                   "skew": p.skew, "confidence": p.confidence} for p in record.pages],
+        "blank_pages": record.extra.get("blank_pages", []),
+        "confidence": record.confidence,
+        "needs_review": record.needs_review,
+        "review_reasons": list(record.review_reasons),
+        "signature": signature_to_json(record.signature),
+        "sha256": record.pdf_sha256,
+        "created": created,
+    }
+
+
+def stored_document_json(doc: dict[str, Any]) -> Event:
+    """The same line from the catalog's view of a document (``Archive.get_document``): a
+    queued job's document stored by a worker that died before it reported it."""
+    return {"document_id": doc["document_id"], "dossier_code": doc["dossier_code"],
+            "doc_type": doc["doc_type"], "title": doc["title"], "owner_id": doc["owner_id"],
+            "fields": doc["fields"], "pages": doc["pages"],
+            "blank_pages": doc["extra"].get("blank_pages", []),
+            "confidence": doc["confidence"], "needs_review": doc["needs_review"],
+            "review_reasons": doc["review_reasons"], "signature": doc["signature"],
+            "sha256": doc["pdf"]["sha256"], "created": True, "resumed": True}
+
+
+def duplicate_json(document_id: str, dossier_code: str, doc_type: str,
+                   disposed: bool) -> Event:
+    """The line printed for a document that was already in the catalog (``disposed``: stored
+    once and destroyed under a disposal list since; its tombstone keeps the key)."""
+    return {"document_id": document_id, "dossier_code": dossier_code, "doc_type": doc_type,
+            "duplicate": True, "created": False, "disposed": disposed}

@@ -1,0 +1,252 @@
+"""The queued ingest's actors: thin over the stage functions, one stage per message.
+
+The bodies do the stage and mark the board; they never catch: a failure is retried by dramatiq's
+``Retries`` and, when the message gives up (``policy``), ``give_up`` takes over here.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+import dramatiq
+
+from sohoa.archive import Archive, faults
+from sohoa.doctypes import load_registry
+from sohoa.pipeline.analysis import AnalyzeOptions
+from sohoa.pipeline.jobboard import FINISHED, JobBoard
+from sohoa.pipeline.outcomes import Event, IngestSummary, stored_document_json
+from sohoa.pipeline.queue.broker import DOCUMENTS_QUEUE, PAGES_QUEUE, connect, make_broker
+from sohoa.pipeline.queue.messages import page_from
+from sohoa.pipeline.queue.policy import GIVE_UP, REASON, describe
+from sohoa.pipeline.services import load_type_model, make_document_signer, open_archive
+from sohoa.pipeline.settings import Settings
+from sohoa.pipeline.stages import (
+    StoreContext,
+    StoreOutcome,
+    analysed_item,
+    analyze_cached,
+    cached_analysis,
+    group_dossiers,
+    page_failure,
+    quarantine,
+    record_inputs,
+    store_dossier,
+)
+from sohoa.records import Quarantined
+
+log = logging.getLogger("sohoa.worker")
+
+ANALYZE, SPLIT, STORE, CLOSE = ("sohoa.analyze_page", "sohoa.split_job", "sohoa.store_dossier",
+                                "sohoa.close_job")
+# the messages whose takings are counted, and what each holds (for the quarantine reason)
+COUNTED = {ANALYZE: "page", STORE: "dossier"}
+
+
+class Queue:
+    """The broker, the job board and the actors, for one settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.board = JobBoard(connect(settings.broker))
+        self.broker = make_broker(settings, self.board, COUNTED)
+        self._lock = threading.Lock()
+        self._archive: Archive | None = None
+        self._store_parts: tuple[Any, Any, Any] | None = None
+        backoff = int(settings.queue_retry_backoff_s * 1000)
+        limit = int(settings.queue_time_limit_s * 1000)
+        retries = {"broker": self.broker, "max_retries": settings.queue_max_retries,
+                   "min_backoff": backoff, "max_backoff": backoff * 10}
+        common = {**retries, "on_retry_exhausted": GIVE_UP}
+
+        def actor(fn: Any, name: str, queue: str, time_limit: int, **options: Any) -> Any:
+            return dramatiq.actor(fn, actor_name=name, queue_name=queue, time_limit=time_limit,
+                                  **options)
+
+        self.analyze = actor(self._analyze, ANALYZE, PAGES_QUEUE, limit, **common)
+        self.split = actor(self._split, SPLIT, DOCUMENTS_QUEUE, limit, **common)
+        self.store = actor(self._store, STORE, DOCUMENTS_QUEUE, limit * 4, **common)
+        self.close_job = actor(self._close, CLOSE, DOCUMENTS_QUEUE, limit, **common)
+        # a give-up that fails itself is retried, then left in dramatiq's dead letters
+        self.give_up = actor(self._give_up, GIVE_UP, DOCUMENTS_QUEUE, limit, **retries)
+
+    # --- what a worker process opens once ---------------------------------------------------
+
+    def archive(self) -> Archive:
+        with self._lock:
+            if self._archive is None:
+                self._archive = open_archive(self.settings)
+            return self._archive
+
+    def _context(self, job_id: str, unit: str | None) -> StoreContext:
+        with self._lock:
+            if self._store_parts is None:
+                self._store_parts = (make_document_signer(self.settings), load_registry(),
+                                     load_type_model(self.settings))
+            signer, registry, model = self._store_parts
+        return StoreContext(self.archive(), signer, registry, self.settings, unit, model, job_id)
+
+    def close(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
+            self._archive = None
+        self.broker.close()
+
+    # --- the actors -------------------------------------------------------------------------
+
+    def _analyze(self, job_id: str, position: int, meta: dict[str, Any]) -> None:
+        s = self.settings
+        log.info("job %s: page %d (%s p.%d)", job_id[:8], position, meta["source"],
+                 meta["index"] + 1)
+        archive = self.archive()
+        faults.point(f"queue.analyze_page:{meta['sha256']}")
+        if cached_analysis(archive, meta["sha256"]) is None:  # else: no need for the image
+            page = page_from(meta, archive.blobs.get(meta["sha256"]))
+            analyze_cached(archive, page, AnalyzeOptions(s.ocr_lang, s.ocr_timeout_s,
+                                                         s.code_pattern))
+        if self.board.page_done(job_id, position):
+            self.split.send(job_id)
+
+    def _split(self, job_id: str) -> None:
+        archive = self.archive()
+        failed = self.board.failed(job_id)
+        items, where = [], {}
+        for position, meta in enumerate(self.board.pages(job_id)):
+            if position in failed:
+                continue
+            item = analysed_item(archive, page_from(meta), f"job {job_id}, page {position}")
+            where[id(item)] = position
+            items.append(item)
+        dossiers = group_dossiers(items, self.settings.code_pattern)
+        blank = sum(int(item.analysis.blank) for item in items)
+        self.board.set_dossiers(job_id, len(dossiers), blank)
+        log.info("job %s: %d dossier(s)", job_id[:8], len(dossiers))
+        for number, (members, code) in enumerate(dossiers):
+            self.store.send(job_id, number, [where[id(item)] for item in members], code)
+        if not dossiers:
+            self.close_job.send(job_id)
+
+    def _store(self, job_id: str, number: int, positions: list[int], code: str | None) -> None:
+        if self._already_recorded(job_id, number):
+            return
+        log.info("job %s: dossier %d (%s, %d pages)", job_id[:8], number, code, len(positions))
+        archive = self.archive()
+        metas = self.board.pages(job_id)
+        items = [analysed_item(archive, page_from(metas[p], archive.blobs.get(metas[p]["sha256"])),
+                               f"job {job_id}, page {p}") for p in positions]
+        unit = self.board.info(job_id).get("unit")
+        outcomes = store_dossier(items, code, self._context(job_id, unit))
+        self._dossier_done(job_id, number, [self._event(o, job_id) for o in outcomes])
+
+    def _already_recorded(self, job_id: str, number: int) -> bool:
+        """A dossier message redelivered after its outcome was recorded does nothing more than
+        pass the join on (the close may not have been sent)."""
+        if not self.board.has_dossier(job_id, number):
+            return False
+        if self.board.dossiers_complete(job_id):
+            self.close_job.send(job_id)
+        return True
+
+    def _dossier_done(self, job_id: str, number: int, events: list[Event]) -> None:
+        _sync_index(self.archive())  # searchable now, not only when the whole job is done
+        if self.board.dossier_done(job_id, number, events):
+            self.close_job.send(job_id)
+
+    def _event(self, outcome: StoreOutcome, job_id: str) -> Event:
+        """The document's event; a document this very job stored before a worker died (and
+        its message came again) still counts as stored by this job, not as a duplicate."""
+        if outcome.created or outcome.record is not None:
+            return outcome.event()
+        doc = self.archive().get_document(outcome.document_id)
+        if doc["extra"].get("job_id") != job_id:
+            return outcome.event()
+        return stored_document_json(doc)
+
+    def _close(self, job_id: str) -> None:
+        info = self.board.info(job_id)
+        if info.get("status") == FINISHED:
+            return
+        archive = self.archive()
+        metas = self.board.pages(job_id)
+        summary = IngestSummary(job_id=job_id, files=int(info.get("files", 0)),
+                                pages=len(metas), blank_pages=int(info.get("blank_pages", 0)),
+                                dossiers=int(info.get("dossiers", 0)),
+                                quarantined=int(info.get("quarantined", 0)))
+        summary.quarantined += len(self.board.failed(job_id))
+        for _, events in sorted(self.board.results(job_id).items()):
+            for event in events:
+                summary.count(event)
+        record_inputs(archive, job_id, [page_from(m) for m in metas], summary.stored_from)
+        _sync_index(archive)
+        summary.seconds = round(time.time() - float(info.get("started", time.time())), 2)
+        if archive.get_job(job_id)["status"] != "finished":
+            archive.finish_job(job_id, summary.counts())
+        self.board.finish(job_id, {**summary.counts(), "document_ids": summary.document_ids})
+        log.info("job %s finished: %s", job_id[:8], summary.counts())
+
+    # --- giving up --------------------------------------------------------------------------
+
+    def _give_up(self, message: dict[str, Any], _retries: dict[str, Any]) -> None:
+        """A message that will not succeed (``policy``): what it held is set aside with the
+        reason, and the job goes on without it."""
+        reason = message["options"].get(REASON) or "it failed on every attempt"
+        handler = {ANALYZE: self._page_given_up, SPLIT: self._split_given_up,
+                   STORE: self._dossier_given_up, CLOSE: self._close_given_up}
+        handler[message["actor_name"]](*message["args"], reason=reason, **message["kwargs"])
+
+    def _page_given_up(self, job_id: str, position: int, meta: dict[str, Any], *,
+                       reason: str) -> None:
+        log.warning("job %s: page %d quarantined: %s", job_id[:8], position, reason)
+        self.archive().record_quarantine(job_id, page_failure(page_from(meta), reason))
+        if self.board.page_failed(job_id, position, reason):
+            self.split.send(job_id)
+
+    def _split_given_up(self, job_id: str, *, reason: str) -> None:
+        """The job's pages cannot go on to dossiers: quarantine every page not quarantined
+        yet, with the reason, and close the job (a job left open would never finish). The
+        analyses stay in the stage cache, so the same ingest run again is quick."""
+        archive = self.archive()
+        failed = self.board.failed(job_id)
+        why = (f"its pages could not be put into dossiers: {reason}; run the same ingest again "
+               "once this is fixed")
+        log.warning("job %s: %s", job_id[:8], why)
+        for position, meta in enumerate(self.board.pages(job_id)):
+            if position not in failed:
+                archive.record_quarantine(job_id, Quarantined(
+                    meta["source"], f"page {meta['index'] + 1}: {why}",
+                    meta["source_sha256"], meta["index"]))
+                self.board.page_failed(job_id, position, why)
+        self.board.set_dossiers(job_id, 0, 0)
+        self.close_job.send(job_id)
+
+    def _dossier_given_up(self, job_id: str, number: int, positions: list[int],
+                          code: str | None, *, reason: str) -> None:
+        if self._already_recorded(job_id, number):
+            return
+        why = f"dossier {code or '(no code)'} could not be stored: {reason}"
+        log.warning("job %s: %s", job_id[:8], why)
+        archive, metas = self.archive(), self.board.pages(job_id)
+        events = [quarantine(archive, job_id, Quarantined(
+            metas[p]["source"], why, metas[p]["source_sha256"], metas[p]["index"]))
+            for p in positions]
+        self._dossier_done(job_id, number, events)
+
+    def _close_given_up(self, job_id: str, *, reason: str) -> None:
+        # What was stored stays stored (and counted in the catalog); the job is marked
+        # failed on the board so that whoever follows it stops waiting and says why.
+        why = f"the job could not be closed: {reason}"
+        log.error("job %s: %s", job_id[:8], why)
+        self.board.fail(job_id, why)
+
+
+def _sync_index(archive: Archive) -> None:
+    """Bring the search index in step. The documents are committed already and the outbox
+    keeps what is not indexed yet (every search and every later job drains it), so an index
+    that cannot be reached now must not send the job round the retries."""
+    try:
+        archive.sync_index()
+    except Exception as exc:
+        log.warning("search index not brought in step (the outbox keeps the changes): %s",
+                    describe(exc))

@@ -1,0 +1,76 @@
+"""When a queued message gives up: dramatiq middleware, not try/except in the actors.
+
+Two ways a message can fail to finish, one answer for both: it is handed to the ``give_up``
+actor, which puts what it held in quarantine with the reason (or marks the job failed), so the
+job still ends instead of waiting on dramatiq's dead letters forever.
+
+- It raises. dramatiq's ``Retries`` retries it with backoff; on its last attempt Retries sends
+  it to ``give_up`` (the actors' ``on_retry_exhausted`` option). This middleware keeps the
+  reason of every failed attempt on the message, where ``give_up`` reads it.
+- It kills its worker (a crash in a library, the OOM killer): it never raises, so no retry
+  counts it and Redis would hand it to the next worker forever. So each taking of a counted
+  message is counted on the job board (retries and redeliveries keep the message id); one taken
+  more often than its attempts allow (``queue.max_retries`` + 1) is sent to ``give_up`` and
+  skipped (acknowledged) when a worker takes it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dramatiq import Broker, Middleware
+from dramatiq.middleware import SkipMessage, TimeLimitExceeded
+
+from sohoa.pipeline.jobboard import JobBoard
+
+GIVE_UP = "sohoa.give_up"
+# message option: why its last attempt failed (read by give_up)
+REASON = "sohoa_reason"
+
+
+def describe(exc: BaseException) -> str:
+    """One line that says why an attempt failed, for the quarantine reason."""
+    if isinstance(exc, TimeLimitExceeded):
+        return "took longer than the time limit (queue.time_limit_s)"
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]
+
+
+def stopped_reason(stopped: int, what: str) -> str:
+    return (f"a worker stopped {stopped} time(s) while working on this {what}, without an "
+            "answer (it crashed, ran out of memory or was killed); set aside so that the "
+            "rest of the job can finish. Check the workers' logs and memory before "
+            "scanning it again")
+
+
+class GiveUpPolicy(Middleware):
+    """``counted``: actor name → what its message holds ("page", "dossier"): the messages
+    whose takings are counted. Their first argument is the job id."""
+
+    def __init__(self, board: JobBoard, counted: Mapping[str, str]) -> None:
+        self.board = board
+        self.counted = dict(counted)
+
+    def after_process_message(self, broker: Broker, message: Any, *, result: Any = None,
+                              exception: BaseException | None = None) -> None:
+        # Runs before Retries' own hook (dramatiq calls after-hooks in reverse order, and this
+        # middleware is added last), so the reason is on the message Retries hands to give_up.
+        if exception is not None:
+            message.options[REASON] = describe(exception)
+
+    def before_process_message(self, broker: Broker, message: Any) -> None:
+        what = self.counted.get(message.actor_name)
+        if what is None:
+            return
+        taken = self.board.attempt(message.args[0], message.message_id)
+        retries = int(message.options.get("retries", 0))
+        actor = broker.get_actor(message.actor_name)
+        allowed = int(message.options.get("max_retries", actor.options.get("max_retries", 0)))
+        if taken <= allowed + 1:
+            return
+        data = message.asdict()
+        data["options"] = {**data["options"],
+                           REASON: stopped_reason(taken - 1 - retries, what)}
+        broker.get_actor(GIVE_UP).send(data, {"retries": retries, "max_retries": allowed})
+        raise SkipMessage(f"taken {taken} times: sent to {GIVE_UP}")

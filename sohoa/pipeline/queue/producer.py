@@ -1,0 +1,46 @@
+"""The producer side: ``sohoa ingest`` / ``watch`` / ``scan`` with a broker."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from sohoa.pipeline.outcomes import Emit, IngestSummary
+from sohoa.pipeline.progress import NoProgress, Progress
+from sohoa.pipeline.queue.actors import Queue
+from sohoa.pipeline.queue.follower import follow_job
+from sohoa.pipeline.queue.messages import page_meta
+from sohoa.pipeline.services import open_archive
+from sohoa.pipeline.settings import Settings
+from sohoa.pipeline.stages import IngestJob, open_job
+
+
+def enqueue_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = None,
+                   duplex: bool = False, emit: Emit = lambda _: None,
+                   progress: Progress | None = None, wait: bool = True) -> IngestSummary:
+    """Enqueue an ingest job for ``sohoa worker`` processes; with ``wait``, follow it to its
+    end, emitting the same events as the in-process ingest."""
+    started = time.monotonic()
+    queue = Queue(settings)  # an unreachable broker is said before any input is read
+    try:
+        job = IngestJob.describe(paths, settings, unit, duplex)
+        summary = IngestSummary()
+        with open_archive(settings) as archive:
+            pages = open_job(archive, job, summary, emit)
+            for page in pages:  # the page images travel through the blob store, not Redis
+                archive.blobs.put(page.data)
+        metas = [page_meta(p) for p in pages]
+        queue.board.create(summary.job_id, metas, {"files": summary.files,
+                                                    "unit": job.unit or None,
+                                                    "quarantined": summary.quarantined})
+        for position, meta in enumerate(metas):
+            queue.analyze.send(summary.job_id, position, meta)
+        if not metas:
+            queue.split.send(summary.job_id)
+        if not wait:
+            summary.seconds = round(time.monotonic() - started, 2)
+            return summary
+        return follow_job(queue.board, summary, emit, progress or NoProgress(), started)
+    finally:
+        queue.close()

@@ -1,0 +1,28 @@
+"""What ``sohoa status`` shows of the work queue, from any machine."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sohoa.pipeline.jobboard import JobBoard
+from sohoa.pipeline.queue.broker import DOCUMENTS_QUEUE, NAMESPACE, PAGES_QUEUE, connect
+from sohoa.pipeline.settings import Settings
+
+
+def queue_status(settings: Settings, jobs: int = 5) -> dict[str, Any]:
+    """Queue lengths, live workers and the recent jobs, from the broker (any machine)."""
+    url = settings.broker
+    client = connect(url)
+    ns = NAMESPACE
+    queues = {}
+    for name in (PAGES_QUEUE, DOCUMENTS_QUEUE):
+        queues[name] = {"waiting": client.llen(f"{ns}:{name}"),
+                        "in_progress_or_waiting": client.hlen(f"{ns}:{name}.msgs"),
+                        "retrying": client.hlen(f"{ns}:{name}.DQ.msgs"),
+                        "dead_lettered": client.zcard(f"{ns}:{name}.XQ")}
+    now_ms = time.time() * 1000
+    alive = client.zcount(f"{ns}:__heartbeats__", now_ms - settings.queue_heartbeat_s * 1000,
+                          "+inf")
+    return {"broker": url, "workers": alive, "queues": queues,
+            "jobs": JobBoard(client).recent(jobs)}
