@@ -251,7 +251,7 @@ def main() -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     model = NgramModel.load(args.model) if args.model else None
     if args.train_synthetic:
-        from sohoa.pipeline.training import synthetic_examples
+        from sohoa.synth.typetexts import synthetic_examples
 
         texts, labels = synthetic_examples(args.train_synthetic, seed=args.seed + 1000)
         model = NgramModel.train(texts, labels)

@@ -190,8 +190,8 @@ def types() -> None:
 
 
 @types.command("train")
-@click.option("--synthetic", type=int, default=0, show_default=True, metavar="N",
-              help="Also train on N generated documents per type (sohoa.synth).")
+@click.option("--synthetic", type=click.IntRange(min=0), default=0, show_default=True,
+              metavar="N", help="Also train on N generated documents per type (sohoa.synth).")
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Where to save the model (default HOME/models/types.npz, which ingest uses).")
@@ -202,7 +202,12 @@ def train_cmd(state: State, synthetic: int, seed: int, output: Path | None,
     """Train the classifier fallback from reviewed documents (and generated ones)."""
     from sohoa.pipeline.training import train_types
 
-    report = train_types(state.settings, synthetic=synthetic, seed=seed, output=output)
+    generated = []
+    if synthetic:  # the generator is a test and demo tool: only this command reaches it
+        from sohoa.synth.typetexts import labelled_first_pages
+
+        generated = labelled_first_pages(synthetic, seed)
+    report = train_types(state.settings, generated=generated, output=output)
     if as_json:
         emit_json(report)
         return

@@ -4,9 +4,10 @@ Labelled examples come from two places:
 - the catalog: documents whose type a reviewer confirmed or corrected (``sohoa review``), with
   the OCR text of their first page, which is what the classifier sees at ingest. Corrections
   are the most useful examples there are: they are the papers the titles got wrong;
-- optionally synthetic documents (``sohoa.synth`` truth text of every registry type the
-  generator prints), roughened the way Tesseract roughens Vietnamese (lost tone marks, dropped
-  and confused letters), so that a fresh home has a model before anyone reviewed anything.
+- optionally generated first pages, handed in as (key, text, type) by whoever generated them
+  (``sohoa types train --synthetic N`` takes them from ``sohoa.synth.typetexts``, roughened the
+  way Tesseract roughens Vietnamese), so that a fresh home has a model before anyone reviewed
+  anything. The product never imports the generator itself.
 
 A fifth of the examples (chosen by a hash of their id, so the split is stable) is held out to
 measure accuracy; the saved model is then trained on all of them.
@@ -15,8 +16,8 @@ measure accuracy; the saved model is then trained on all of them.
 from __future__ import annotations
 
 import hashlib
-import random
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,61 +28,16 @@ from sohoa.ocr.classify import NgramModel
 from sohoa.pipeline.analysis import PAGE_STAGE
 from sohoa.pipeline.services import open_archive, type_model_path
 from sohoa.pipeline.settings import Settings
-from sohoa.vntext import fold
 
 HOLDOUT = 0.2
-_CONFUSIONS = {"o": "0", "0": "o", "l": "1", "1": "l", "i": "l", "e": "c", "c": "e", "n": "m",
-               "m": "rn", "u": "ư", "a": "ă", "đ": "d", "h": "b", "y": "v"}
 
 
 @dataclass(frozen=True)
 class Example:
-    key: str  # stable id: "doc:<document id>" or "synth:<type>:<n>"
+    key: str  # stable id: "doc:<document id>", or the generator's key ("synth:<type>:<n>")
     text: str
     label: str
     source: str  # "catalog" | "synthetic"
-
-
-def roughen(text: str, rng: random.Random, rate: float = 0.04) -> str:
-    """Text as a mediocre scan reads it: some words lose their marks, letters drop or swap."""
-    out = []
-    for word in text.split(" "):
-        if rng.random() < 0.25:
-            word = fold(word) if word.islower() else fold(word).upper()
-        chars = []
-        for ch in word:
-            r = rng.random()
-            if r < rate / 2:
-                continue
-            if r < rate:
-                ch = _CONFUSIONS.get(ch, ch)
-            chars.append(ch)
-        out.append("".join(chars))
-    return " ".join(out)
-
-
-def synthetic_examples(per_type: int, seed: int = 7) -> tuple[list[str], list[str]]:
-    """``per_type`` first pages of every type the generator prints (plus as many roughened
-    copies), as (texts, labels)."""
-    examples = _synthetic(per_type, seed)
-    return [e.text for e in examples], [e.label for e in examples]
-
-
-def _synthetic(per_type: int, seed: int) -> list[Example]:
-    from sohoa.synth.document import DOC_TYPES, build_document, make_dossier
-    from sohoa.synth.people import make_person
-
-    examples = []
-    for doc_type in DOC_TYPES:
-        for n in range(per_type):
-            rng = random.Random(f"types-train:{seed}:{doc_type}:{n}")
-            truth, _ = build_document(doc_type, rng, 72, make_person(seed * 10_000 + n),
-                                      make_dossier(rng))
-            text = "\n".join(truth.page_lines[0])
-            examples.append(Example(f"synth:{doc_type}:{n}", text, doc_type, "synthetic"))
-            rough = "\n".join(roughen(line, rng) for line in truth.page_lines[0])
-            examples.append(Example(f"synth:{doc_type}:{n}:rough", rough, doc_type, "synthetic"))
-    return examples
 
 
 def catalog_examples(settings: Settings) -> list[Example]:
@@ -114,14 +70,13 @@ def _held_out(key: str) -> bool:
     return int.from_bytes(digest[:8], "big") / 2**64 < HOLDOUT
 
 
-def train_types(settings: Settings, *, synthetic: int = 0, seed: int = 7,
+def train_types(settings: Settings, *, generated: Sequence[tuple[str, str, str]] = (),
                 output: Path | None = None) -> dict[str, Any]:
-    """Train, measure on the held-out fifth, retrain on everything, save; return a report."""
-    if synthetic < 0:
-        raise ConfigError("--synthetic is a number of generated documents per type (0 or more)")
+    """Train, measure on the held-out fifth, retrain on everything, save; return a report.
+    ``generated``: (key, text, type) of generated first pages, a roughened twin's key ending
+    in ":rough", to train on besides the reviewed documents."""
     examples = catalog_examples(settings)
-    if synthetic:
-        examples += _synthetic(synthetic, seed)
+    examples += [Example(key, text, label, "synthetic") for key, text, label in generated]
     labels = Counter(e.label for e in examples)
     if len(labels) < 2:
         raise ConfigError(

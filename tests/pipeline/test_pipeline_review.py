@@ -27,6 +27,7 @@ from sohoa.pipeline.services import load_type_model, open_archive
 from sohoa.pipeline.settings import load_settings
 from sohoa.pipeline.training import train_types
 from sohoa.records import DocumentRecord, OcrPage, PageRecord, SignatureSummary, Word, sha256_hex
+from sohoa.synth.typetexts import labelled_first_pages
 
 JUDICIAL = """ỦY BAN NHÂN DÂN
 THÀNH PHỐ BIÊN HÒA
@@ -257,7 +258,7 @@ def test_type_correction_reads_fields_again_and_trains_the_classifier(
     assert stored["extra"]["classification"]["method"] == "review"
     review.decide(settings, "Bình", "type", ids["c1"], "dossier_receipt")  # a confirmation
 
-    report = train_types(settings, synthetic=2, seed=3)
+    report = train_types(settings, generated=labelled_first_pages(2, seed=3))
     assert report["catalog"] == 2 and report["types"]["judicial_record"]["catalog"] == 1
     assert report["types"]["birth_certificate"]["synthetic"] == 4  # 2 and their rough twins
     assert report["held_out"]["examples"] > 0
