@@ -5,12 +5,11 @@ pipeline hands them to the archive."""
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import testtools
 from sample_files import page_image, pdf_bytes
 
 from sohoa.archive import Archive
@@ -66,9 +65,9 @@ def opened(settings: Settings) -> Archive:
 
 def run_sohoa(home: Path, *args: str, env: dict[str, str] | None = None,
               timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_USER": "Lê Thu Hà", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "sohoa", *args], env=full, text=True,
-                          capture_output=True, timeout=timeout, check=False)
+    """testtools' runner, as the archivist (the audit log names who ran each command)."""
+    return testtools.run_sohoa(home, *args, env={"SOHOA_USER": "Lê Thu Hà", **(env or {})},
+                               timeout=timeout)
 
 
 def pdftotext(pdf: bytes, tmp: Path) -> str:

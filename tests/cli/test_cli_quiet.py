@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from testtools import run_sohoa
 
 
 def _sohoa(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # -W default: show every warning the interpreter would otherwise hide, so that only the
     # narrow filters of sohoa/quiet.py can keep one off the terminal.
-    env = {**os.environ, "SOHOA_HOME": str(home)}
-    env.pop("PYTHONWARNINGS", None)
-    return subprocess.run([sys.executable, "-W", "default", "-m", "sohoa", *args], env=env,
-                          text=True, capture_output=True, timeout=300, check=False)
+    return run_sohoa(home, *args, env={"PYTHONWARNINGS": None}, timeout=300,
+                     python_flags=("-W", "default"))
 
 
 def test_init_and_status_on_a_new_home_write_nothing_to_stderr(tmp_path: Path) -> None:

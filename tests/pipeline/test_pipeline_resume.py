@@ -5,18 +5,17 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from pipeline_helpers import json_lines, run_sohoa
+from testtools import sohoa_command, sohoa_env
 
 
 def _start(home: Path, batch: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "SOHOA_HOME": str(home), "OMP_THREAD_LIMIT": "1"}
-    return subprocess.Popen([sys.executable, "-m", "sohoa", "ingest", str(batch), "--json"],
-                            env=env, text=True, stdout=subprocess.PIPE,
+    return subprocess.Popen(sohoa_command("ingest", str(batch), "--json"),
+                            env=sohoa_env(home), text=True, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, start_new_session=True)
 
 

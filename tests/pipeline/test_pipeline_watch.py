@@ -6,7 +6,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 from pipeline_helpers import json_lines, run_sohoa
 from rich.console import Console
+from testtools import sohoa_command, sohoa_env
 
 from sohoa.synth import write_batch
 
@@ -21,8 +21,7 @@ FAST = ("--settle", "0.3", "--poll", "0.2")
 
 
 def _env(home: Path) -> dict[str, str]:
-    return {**os.environ, "SOHOA_HOME": str(home), "OMP_THREAD_LIMIT": "1",
-            "SOHOA_PURPOSE": "automated test of the hot folder"}
+    return sohoa_env(home, {"SOHOA_PURPOSE": "automated test of the hot folder"})
 
 
 def _ledger(hot: Path) -> list[list[str]]:
@@ -66,8 +65,8 @@ def test_kill_restart_done_failed_and_never_twice(
     expected = len(pdf["dossiers"][0]["documents"]) + len(jpegs["dossiers"][0]["documents"])
 
     # 1. The watcher is killed (-9, with its OCR workers) while it ingests the first file.
-    proc = subprocess.Popen([sys.executable, "-m", "sohoa", "watch", str(hot), *FAST,
-                             "--exclude", "draft*", "--json"], env=_env(home),
+    proc = subprocess.Popen(sohoa_command("watch", str(hot), *FAST,
+                                           "--exclude", "draft*", "--json"), env=_env(home),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     try:
@@ -83,9 +82,8 @@ def test_kill_restart_done_failed_and_never_twice(
     assert (hot / "batch-a.pdf").exists()
 
     # 2. Restarted, it goes on: the interrupted file again, then the rest, each once.
-    rerun = subprocess.run([sys.executable, "-m", "sohoa", "watch", str(hot), *FAST, "--once",
-                            "--exclude", "draft*", "--json"], env=_env(home), text=True,
-                           capture_output=True, timeout=300, check=False)
+    rerun = run_sohoa(home, "watch", str(hot), *FAST, "--once", "--exclude", "draft*", "--json",
+                      timeout=300)
     assert rerun.returncode == 3, rerun.stderr  # a file failed; the others were stored
     events = json_lines(rerun.stdout)
     outcomes = {Path(e["file"]).name: e for e in events if "outcome" in e}

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from testtools import run_sohoa
 
 from sohoa.pipeline.home import init_home
 from sohoa.pipeline.ingest import run_ingest
@@ -191,9 +192,7 @@ def test_a_page_over_the_time_limit_is_quarantined(
 
 
 def _sohoa(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sohoa", *args], text=True,
-                          capture_output=True, timeout=300, check=False,
-                          env={**os.environ, "SOHOA_HOME": str(home), **env})
+    return run_sohoa(home, *args, env=env, timeout=300)
 
 
 def test_a_page_that_kills_its_worker_every_time_ends_in_quarantine(

@@ -9,15 +9,13 @@ for review, nothing dropped.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
+from testtools import json_lines, run_sohoa
 
 from sohoa.scanners.sane import ScannerError, ScanOptions, list_devices, scan_batch
 
@@ -28,14 +26,9 @@ GRID = ("--device-option=--test-picture=Grid", "--device-option=-x100",
 
 
 def sohoa(home: Path, sane: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOHOA_HOME": str(home), "SANE_CONFIG_DIR": str(sane),
-           "OMP_THREAD_LIMIT": "1", "SOHOA_PURPOSE": "automated test of direct scanning"}
-    return subprocess.run([sys.executable, "-m", "sohoa", *args], env=env, text=True,
-                          capture_output=True, timeout=300, check=False)
-
-
-def lines(text: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    return run_sohoa(home, *args, timeout=300,
+                     env={"SANE_CONFIG_DIR": str(sane),
+                          "SOHOA_PURPOSE": "automated test of direct scanning"})
 
 
 @pytest.fixture(scope="module")
@@ -65,15 +58,15 @@ def home(tmp_path_factory: pytest.TempPathFactory, sane: Path) -> Path:
 def test_list_shows_the_test_scanners(home: Path, sane: Path) -> None:
     done = sohoa(home, sane, "scan", "--list", "--json")
     assert done.returncode == 0, done.stderr
-    assert [d["device"] for d in lines(done.stdout)] == ["test:0", "test:1"]
-    assert lines(done.stdout)[0]["model"] == "frontend-tester"
+    assert [d["device"] for d in json_lines(done.stdout)] == ["test:0", "test:1"]
+    assert json_lines(done.stdout)[0]["model"] == "frontend-tester"
 
 
 def test_a_duplex_batch_from_the_feeder_is_scanned_and_ingested(home: Path, sane: Path) -> None:
     done = sohoa(home, sane, "scan", "--device", "test:0", "--source", FEEDER, "--duplex",
                  "--pages", "4", *GRID, "--json")
     assert done.returncode == 0, done.stderr
-    events = lines(done.stdout)
+    events = json_lines(done.stdout)
     documents = [e for e in events if "document_id" in e]
     (scan,) = [e for e in events if "scan_folder" in e]
 
@@ -101,7 +94,7 @@ def test_a_duplex_batch_from_the_feeder_is_scanned_and_ingested(home: Path, sane
     # The scan folder is an ordinary batch: ingesting it again stores nothing twice.
     again = sohoa(home, sane, "ingest", str(folder), "--json")
     assert again.returncode == 0, again.stderr
-    assert [e.get("duplicate") for e in lines(again.stdout)] == [True]
+    assert [e.get("duplicate") for e in json_lines(again.stdout)] == [True]
 
 
 def test_scan_into_a_chosen_folder_simplex(home: Path, sane: Path, tmp_path: Path) -> None:
