@@ -174,6 +174,8 @@ def test_a_failing_page_ends_in_quarantine_after_its_retries(
         assert [r["page_index"] for r in rows] == [last["index"]]
         assert "could not be recognized" in rows[0]["reason"]
         assert archive.get_job(queued.job_id)["status"] == "finished"
+    # the message that gave up stays in dramatiq's dead letters, as the record of it
+    assert queue_status(settings)["queues"]["sohoa-pages"]["dead_lettered"] == 1
 
 
 def test_a_page_over_the_time_limit_is_quarantined(
