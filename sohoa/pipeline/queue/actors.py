@@ -41,6 +41,8 @@ log = logging.getLogger("sohoa.worker")
 
 ANALYZE, SPLIT, STORE, CLOSE = ("sohoa.analyze_page", "sohoa.split_job", "sohoa.store_dossier",
                                 "sohoa.close_job")
+GIVE_UP_LIMIT_MS = 60_000
+GIVE_UP_RETRIES = 3
 # the messages whose takings are counted, and what each holds (for the quarantine reason)
 COUNTED = {ANALYZE: "page", STORE: "dossier"}
 
@@ -69,8 +71,12 @@ class Queue:
         self.split = actor(self._split, SPLIT, DOCUMENTS_QUEUE, limit, **common)
         self.store = actor(self._store, STORE, DOCUMENTS_QUEUE, limit * 4, **common)
         self.close_job = actor(self._close, CLOSE, DOCUMENTS_QUEUE, limit, **common)
-        # a give-up that fails itself is retried, then left in dramatiq's dead letters
-        self.give_up = actor(self._give_up, GIVE_UP, DOCUMENTS_QUEUE, limit, **retries)
+        # A give-up is a few catalog and board writes that must happen for the job to end: it
+        # is not held to a page's time limit (a test sets 0.2 s) and gets a few retries even
+        # when pages get none; one that still fails stays in dramatiq's dead letters.
+        self.give_up = actor(self._give_up, GIVE_UP, DOCUMENTS_QUEUE, max(limit, GIVE_UP_LIMIT_MS),
+                             **{**retries, "max_retries": max(settings.queue_max_retries,
+                                                              GIVE_UP_RETRIES)})
 
     # --- what a worker process opens once ---------------------------------------------------
 
