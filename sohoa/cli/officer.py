@@ -205,11 +205,12 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
     from sohoa.pipeline import lookup
     from sohoa.pipeline.codec import jsonable
 
-    report = lookup.verify(state.settings, file_or_id)
+    report, later = lookup.verify_file(state.settings, file_or_id)
     if as_json:
         emit_json({"valid": report.valid, "problems": list(report.problems),
                    "signatures": [{**jsonable(s.__dict__), "valid": s.valid}
-                                  for s in report.signatures]})
+                                  for s in report.signatures],
+                   "later_revision": later})
     else:
         for s in report.signatures:
             mark = "[green]valid[/]" if s.valid else "[red]INVALID[/]"
@@ -220,6 +221,8 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
                 out.print(f"    - {problem}")
         for problem in report.problems:
             out.print(f"[red]problem[/]: {problem}")
+        for note in later:
+            out.print(f"[yellow]note[/]: {note}", markup=True)
         out.print("verdict: " + ("[green]VALID[/]" if report.valid else "[red]NOT VALID[/]"))
     raise SystemExit(EXIT_OK if report.valid else EXIT_VERIFY_FAILED)
 

@@ -10,6 +10,7 @@ the API stay free of logic.
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -289,3 +290,54 @@ def load_pdf(settings: Settings, file_or_id: str) -> bytes:
 def verify(settings: Settings, file_or_id: str, *, required: int = 1) -> VerificationReport:
     return verify_pdf(load_pdf(settings, file_or_id), trust_roots=trust_roots(settings),
                       required=required)
+
+
+def verify_file(settings: Settings, file_or_id: str) -> tuple[VerificationReport, list[str]]:
+    """``sohoa verify``: the report and, when the file goes on after its last signature, what
+    the later revision changes. pyHanko's own log lines (tracebacks of a damaged file) are
+    kept off the terminal: everything they say is in the report, in words."""
+    pdf = load_pdf(settings, file_or_id)
+    # pyHanko logs from many child loggers that reach the root's last-resort handler; the CLI
+    # runs one verification per process, so muting logging for its duration is enough.
+    previous = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        report = verify_pdf(pdf, trust_roots=trust_roots(settings))
+    finally:
+        logging.disable(previous)
+    return report, later_revision(pdf)
+
+
+def later_revision(pdf: bytes) -> list[str]:
+    """What a revision appended after the last signature changes (empty: none was)."""
+    import io
+    import re
+
+    import pikepdf
+
+    ends = [int(a) + int(b) for a, b in re.findall(
+        rb"/ByteRange\s*\[\s*\d+\s+\d+\s+(\d+)\s+(\d+)\s*\]", pdf)]
+    if not ends:
+        return []
+    signed_end = max(ends)
+    tail = pdf[signed_end:]
+    if not re.search(rb"%%EOF", tail) or not tail.strip(b"\r\n% EOF"):
+        return []  # nothing but the end-of-file marker after the signature
+    try:
+        with pikepdf.open(io.BytesIO(pdf[:signed_end])) as before, \
+                pikepdf.open(io.BytesIO(pdf)) as after:
+            changes = [f"{key} {str(before.docinfo.get(key, '—'))!r} → "
+                       f"{str(after.docinfo.get(key, '—'))!r}"
+                       for key in sorted({*before.docinfo.keys(), *after.docinfo.keys()})
+                       if str(before.docinfo.get(key, "")) != str(after.docinfo.get(key, ""))]
+            if len(before.pages) != len(after.pages):
+                changes.append(f"pages {len(before.pages)} → {len(after.pages)}")
+            for n, (a, b) in enumerate(zip(before.pages, after.pages, strict=False), start=1):
+                if a.obj.unparse() != b.obj.unparse() or \
+                        pikepdf.unparse_content_stream(pikepdf.parse_content_stream(a)) != \
+                        pikepdf.unparse_content_stream(pikepdf.parse_content_stream(b)):
+                    changes.append(f"page {n}")
+    except pikepdf.PdfError as exc:
+        return [f"a later revision exists after the last signature (unreadable: {exc})"]
+    what = "; ".join(changes) if changes else "no metadata or page content (other objects)"
+    return [f"a later revision was added after the last signature; it changes: {what}"]

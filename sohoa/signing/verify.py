@@ -237,7 +237,9 @@ async def _check(sig: EmbeddedPdfSignature, spec: PdfSignatureValidationSpec) ->
     revoked = bool(status.revoked)
     if revoked:
         problems.append(f"the certificate of {signer} was revoked")
-    elif not trusted:
+    elif not trusted and intact:
+        # A signature whose digest no longer matches was never taken to the trust check:
+        # "does not chain to a trusted root" would be a second, wrong reason.
         problems.append(
             f"the certificate of {signer} does not chain to a trusted root"
             + (f" or lacks revocation data ({result.failure_msg})" if result.failure_msg else "")

@@ -1,0 +1,59 @@
+"""`sohoa verify` as a clerk reads it: no pyHanko log lines or tracebacks on stderr, the one
+right reason for a flipped byte, and a revision added after signing named with what it
+changes."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from archivist_helpers import opened, run_sohoa, signer_for, store
+from pyhanko.pdf_utils.generic import NameObject, pdf_string
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+from sohoa.pipeline.settings import Settings
+
+
+def _signed(settings: Settings) -> bytes:
+    with opened(settings) as archive:
+        return archive.get_pdf(store(archive, signer_for(settings), "a"))
+
+
+def test_a_flipped_byte_gives_one_reason_and_no_log_noise(settings: Settings,
+                                                          tmp_path: Path) -> None:
+    pdf = _signed(settings)
+    for offset in (60, len(pdf) - 300):
+        bad = bytearray(pdf)
+        bad[offset] ^= 0x01
+        path = tmp_path / f"bad-{offset}.pdf"
+        path.write_bytes(bytes(bad))
+        for extra in ((), ("--json",)):
+            done = run_sohoa(settings.home, "verify", str(path), *extra)
+            assert done.returncode == 4, done.stdout
+            noise = [ln for ln in done.stderr.splitlines()
+                     if "CryptographyDeprecationWarning" not in ln and "DSAPrivateKey" not in ln]
+            assert noise == [], noise
+            assert "trusted root" not in done.stdout, done.stdout
+
+
+def test_a_later_revision_is_named_with_what_it_changes(settings: Settings,
+                                                        tmp_path: Path) -> None:
+    pdf = _signed(settings)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    info = writer.trailer["/Info"]
+    info[NameObject("/Title")] = pdf_string("Tiêu đề khác")
+    writer.mark_update(writer.trailer.raw_get("/Info"))
+    out = io.BytesIO()
+    writer.write(out)
+    path = tmp_path / "later.pdf"
+    path.write_bytes(out.getvalue())
+    done = run_sohoa(settings.home, "verify", str(path))
+    assert "a later revision was added after the last signature" in done.stdout, done.stdout
+    assert "/Title" in done.stdout and "Tiêu đề khác" in done.stdout
+    as_json = json.loads(run_sohoa(settings.home, "verify", str(path), "--json").stdout)
+    assert any("/Title" in n for n in as_json["later_revision"])
+    clean = tmp_path / "clean.pdf"
+    clean.write_bytes(pdf)
+    plain = json.loads(run_sohoa(settings.home, "verify", str(clean), "--json").stdout)
+    assert plain["valid"] and plain["later_revision"] == []
