@@ -42,20 +42,36 @@ class IngestSummary:
     def count(self, event: Event) -> Event:
         """Count one outcome event (a document, a quarantined input, or a warning about a page
         that is stored all the same); return it, to emit."""
-        if "warning" in event:
+        kind = outcome_of(event)
+        if kind == WARNING:
             self.not_colour += 1
             return event
-        if "error" in event:
+        if kind == QUARANTINED:
             self.quarantined += 1
             return event
         self.document_ids.append(event["document_id"])
-        if event.get("created"):
+        if kind == STORED:
             self.stored += 1
             self.needs_review += int(bool(event.get("needs_review")))
             self.stored_from.update(p["source"] for p in event["pages"])
         else:
             self.duplicates += 1
         return event
+
+
+WARNING, QUARANTINED, STORED, DUPLICATE = "warning", "quarantined", "stored", "duplicate"
+
+
+def outcome_of(event: Event) -> str:
+    """What an ingest event reports: a WARNING about a page stored all the same (not an
+    outcome of its own), a QUARANTINED page or file, a document STORED new, or a DUPLICATE of
+    one already in the catalog. Whoever counts events (the summary, the hot folder's report)
+    asks this, so that a new kind of event is classified in one place."""
+    if "warning" in event:
+        return WARNING
+    if "error" in event:
+        return QUARANTINED
+    return STORED if event.get("created") else DUPLICATE
 
 
 def colour_warning(page: Page, problem: str) -> Event:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sohoa.errors import ConfigError
 from sohoa.pipeline.ingest import run_ingest
-from sohoa.pipeline.outcomes import Emit
+from sohoa.pipeline.outcomes import DUPLICATE, QUARANTINED, WARNING, Emit, outcome_of
 from sohoa.pipeline.progress import Progress
 from sohoa.pipeline.services import make_document_signer
 from sohoa.pipeline.settings import Settings
@@ -115,7 +115,10 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
         per_file.update(stored=0, duplicates=0, pages=0)
 
         def on_event(event: dict[str, Any]) -> None:
-            if "error" in event:
+            kind = outcome_of(event)
+            if kind == WARNING:  # a page stored all the same: said, not counted as a document
+                pass
+            elif kind == QUARANTINED:
                 page = event.get("page")
                 where = f"page {page + 1}" if page is not None else ""
                 if path.is_dir():  # say which page file of the folder it was
@@ -123,7 +126,7 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
                 problems.append(f"{where.strip()}: {event['error']}" if where.strip()
                                 else str(event["error"]))
                 report.quarantined += 1
-            elif event.get("duplicate"):
+            elif kind == DUPLICATE:
                 per_file["duplicates"] += 1
                 report.duplicates += 1
             else:

@@ -1,0 +1,66 @@
+"""One outcome model: every event of an ingest is classified in one place (outcomes.py), and
+whoever counts events — the ingest's summary, the hot folder's report — counts them alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from sohoa.pipeline.home import init_home
+from sohoa.pipeline.outcomes import (
+    DUPLICATE,
+    QUARANTINED,
+    STORED,
+    WARNING,
+    IngestSummary,
+    outcome_of,
+)
+from sohoa.pipeline.settings import load_settings
+from sohoa.pipeline.watchjob import run_watch
+from sohoa.scanners.watch import WatchSettings
+
+PAGES = [{"source": "/scans/a.pdf", "index": 0}]
+
+
+def test_each_event_is_counted_once_as_what_it_reports() -> None:
+    events = [
+        {"warning": "trang quét thang xám", "source": "/scans/a.pdf", "page": 0},
+        {"error": "truncated", "source": "/scans/b.pdf", "page": None, "sha256": None},
+        {"document_id": "d1", "created": True, "needs_review": True, "pages": PAGES},
+        {"document_id": "d2", "created": False, "duplicate": True, "disposed": False},
+    ]
+    assert [outcome_of(e) for e in events] == [WARNING, QUARANTINED, STORED, DUPLICATE]
+    summary = IngestSummary()
+    for event in events:
+        assert summary.count(event) is event
+    counts = summary.counts()
+    assert (counts["not_colour"], counts["quarantined"], counts["stored"],
+            counts["duplicates"], counts["needs_review"]) == (1, 1, 1, 1, 1)
+    assert summary.document_ids == ["d1", "d2"]
+    assert summary.stored_from == {"/scans/a.pdf"}
+
+
+def test_the_hot_folder_does_not_count_a_colour_warning_as_a_document(tmp_path: Path) -> None:
+    """A grey scan is stored with a warning; the warning is not a document. (The watcher used
+    to classify events itself and counted every event that was not an error or a duplicate as
+    a stored document.)"""
+    home = tmp_path / "home"
+    init_home(home, unit="H19.22")
+    settings = load_settings(home=home, environ={})
+    hot = tmp_path / "hot"
+    hot.mkdir()
+    # a blank grey sheet at 300 dpi: recognized as blank without OCR, warned about as grey
+    Image.new("L", (850, 1100), 255).save(hot / "grey.png", dpi=(300, 300))
+    events: list[dict[str, Any]] = []
+    report = run_watch(hot, settings, options=WatchSettings(settle_seconds=0.2,
+                                                            poll_seconds=0.1),
+                       once=True, emit=events.append)
+    warnings = [e for e in events if outcome_of(e) == WARNING]
+    assert len(warnings) == 1 and "thang xám" in warnings[0]["warning"]
+    stored = [e for e in events if "outcome" not in e and outcome_of(e) == STORED]
+    [outcome] = [e for e in events if "outcome" in e]
+    assert outcome["outcome"] == "done", outcome
+    assert report.documents == len(stored) == outcome["stored"]
+    assert report.quarantined == 0 and report.files_done == 1
