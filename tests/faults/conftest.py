@@ -1,4 +1,4 @@
-"""One small scanned batch (two dossiers, six documents) and what a clean ingest stores."""
+"""One small scanned batch (two dossiers of two documents) and what a clean ingest stores."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any
     from sohoa.synth import write_batch
 
     out = tmp_path_factory.mktemp("faults-batch")
-    truth = write_batch(out, seed=5, dossiers=2, fmt="pdf", docs_per_dossier=(2, 2),
+    truth = write_batch(out, seed=5, dossiers=2, fmt="pdf", docs_per_dossier=(1, 1),
                         severity="clean", rotate_fraction=0.0)
     return out, truth
 
