@@ -32,11 +32,22 @@ def run_sohoa(home: Path, *args: str, timeout: float = 600,
                           text=True, capture_output=True, timeout=timeout, check=False)
 
 
-def start_sohoa(home: Path, *args: str, **env: str) -> subprocess.Popen[str]:
-    """``sohoa`` in its own session (so a test can kill exactly it and what it started)."""
-    return subprocess.Popen([sys.executable, "-m", "sohoa", *args], env=sohoa_env(home, **env),
-                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+def start_sohoa(home: Path, *args: str, log: Path | None = None,
+                **env: str) -> subprocess.Popen[str]:
+    """``sohoa`` in its own session (so a test can kill exactly it and what it started).
+    ``log``: its output goes to that file (a long-running worker's log would fill a pipe
+    nobody reads and block it), else to pipes."""
+    out: Any = subprocess.PIPE
+    if log is not None:
+        out = log.open("a", encoding="utf-8")
+    try:
+        return subprocess.Popen([sys.executable, "-m", "sohoa", *args],
+                                env=sohoa_env(home, **env), text=True, stdout=out,
+                                stderr=subprocess.STDOUT if log is not None else subprocess.PIPE,
+                                start_new_session=True)
+    finally:
+        if log is not None:
+            out.close()
 
 
 def json_lines(text: str) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from sohoa.pipeline.jobboard import FINISHED, JobBoard
 from sohoa.pipeline.outcomes import Event, IngestSummary, stored_document_json
 from sohoa.pipeline.queue.broker import DOCUMENTS_QUEUE, PAGES_QUEUE, connect, make_broker
 from sohoa.pipeline.queue.messages import page_from
-from sohoa.pipeline.queue.policy import GIVE_UP, REASON, describe
+from sohoa.pipeline.queue.policy import GIVE_UP, MACHINE, REASON, describe
 from sohoa.pipeline.services import load_type_model, make_document_signer, open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.stages import (
@@ -198,6 +198,9 @@ class Queue:
         """A message that will not succeed (``policy``): what it held is set aside with the
         reason, and the job goes on without it."""
         reason = message["options"].get(REASON) or "it failed on every attempt"
+        if message["options"].get(MACHINE):
+            self._machine_given_up(message["args"][0], reason=reason)
+            return
         handler = {ANALYZE: self._page_given_up, SPLIT: self._split_given_up,
                    STORE: self._dossier_given_up, CLOSE: self._close_given_up}
         handler[message["actor_name"]](*message["args"], reason=reason, **message["kwargs"])
@@ -238,6 +241,16 @@ class Queue:
             metas[p]["source"], why, metas[p]["source_sha256"], metas[p]["index"]))
             for p in positions]
         self._dossier_done(job_id, number, events)
+
+    def _machine_given_up(self, job_id: str, *, reason: str) -> None:
+        """The last attempt failed on the machine (the catalog locked past its wait or gone, a
+        full disk, a store that does not answer): that is no statement about the page or
+        dossier, so nothing is quarantined (a dossier-code sheet set aside would file its
+        papers under a made-up dossier for good). The job stops with the reason; the same
+        ingest run again finds every analysed page in the cache and every stored document."""
+        why = f"công việc dừng vì kho lưu trữ không dùng được ({reason})"
+        log.error("job %s: %s", job_id[:8], why)
+        self.board.fail(job_id, why)
 
     def _close_given_up(self, job_id: str, *, reason: str) -> None:
         # What was stored stays stored (and counted in the catalog); the job is marked

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import redis
+
 from sohoa.errors import StorageError
 from sohoa.pipeline.jobboard import FAILED, FINISHED, JobBoard
 from sohoa.pipeline.outcomes import Emit, IngestSummary, quarantine_event
@@ -12,10 +14,12 @@ from sohoa.pipeline.progress import Progress
 from sohoa.records import Quarantined
 
 POLL_S = 0.5
+OUTAGE_S = 120.0  # how long a follower waits for Redis to come back before it stops
 
 
 def follow_job(board: JobBoard, summary: IngestSummary, emit: Emit, progress: Progress,
-               started: float, poll_s: float = POLL_S) -> IngestSummary:
+               started: float, poll_s: float = POLL_S,
+               outage_s: float = OUTAGE_S) -> IngestSummary:
     """Wait for a queued job, advancing ``progress`` and emitting each page quarantined and
     each document stored as the workers report them; the counts are the job's own (counted
     once, by close_job, from the same events)."""
@@ -25,28 +29,52 @@ def follow_job(board: JobBoard, summary: IngestSummary, emit: Emit, progress: Pr
     shown_failed: set[int] = set()
     shown_dossiers: set[int] = set()
     metas: list[dict[str, Any]] | None = None
+    outage_since: float | None = None
     while True:
-        snap = board.snapshot(job_id)
-        accounted = snap["pages_done"] + snap["pages_failed"]
-        if accounted > shown_pages:
-            progress.advance(accounted - shown_pages)
-            shown_pages = accounted
-        if snap["pages_failed"] > len(shown_failed):
-            metas = metas if metas is not None else board.pages(job_id)
-            for position, reason in sorted(board.failed(job_id).items()):
-                if position not in shown_failed:
-                    shown_failed.add(position)
-                    meta = metas[position]
-                    emit(quarantine_event(Quarantined(meta["source"], reason,
-                                                      meta["source_sha256"], meta["index"])))
-        if snap["dossiers_done"] > len(shown_dossiers):
-            for number, events in sorted(board.results(job_id).items()):
-                if number not in shown_dossiers:
-                    shown_dossiers.add(number)
-                    for event in events:
-                        emit(event)
+        try:
+            snap = board.snapshot(job_id)
+            accounted = snap["pages_done"] + snap["pages_failed"]
+            if accounted > shown_pages:
+                progress.advance(accounted - shown_pages)
+                shown_pages = accounted
+            if snap["pages_failed"] > len(shown_failed):
+                metas = metas if metas is not None else board.pages(job_id)
+                for position, reason in sorted(board.failed(job_id).items()):
+                    if position not in shown_failed:
+                        shown_failed.add(position)
+                        meta = metas[position]
+                        emit(quarantine_event(Quarantined(meta["source"], reason,
+                                                          meta["source_sha256"],
+                                                          meta["index"])))
+            if snap["dossiers_done"] > len(shown_dossiers):
+                for number, events in sorted(board.results(job_id).items()):
+                    if number not in shown_dossiers:
+                        shown_dossiers.add(number)
+                        for event in events:
+                            emit(event)
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            # Redis restarting: the workers and the job board come back with it (the board
+            # is in Redis' own file), so wait for it a while before giving up with the reason.
+            now = time.monotonic()
+            outage_since = outage_since or now
+            if now - outage_since > outage_s:
+                raise StorageError(
+                    f"Mất kết nối tới Redis (hàng đợi) quá {outage_s:.0f} giây: {exc}. Công "
+                    f"việc {job_id} vẫn được các máy xử lý giữ khi Redis chạy lại; theo dõi bằng "
+                    "`sohoa status`, hoặc chạy lại đúng lệnh này (trang đã đọc không phải đọc "
+                    "lại, tài liệu đã lưu không lưu hai lần)") from exc
+            time.sleep(poll_s)
+            continue
+        outage_since = None
         if snap["status"] == FINISHED:
             break
+        if snap["status"] == "unknown":
+            # Redis came back empty (restarted without persistence, or flushed): the job's
+            # messages and board are gone, so nobody will finish it.
+            raise StorageError(
+                f"công việc {job_id} không còn trên Redis (máy chủ hàng đợi vừa khởi động lại "
+                "và mất dữ liệu?). Tài liệu đã lưu vẫn còn; chạy lại đúng lệnh này để làm tiếp "
+                "(trang đã đọc không phải đọc lại, tài liệu đã lưu không lưu hai lần)")
         if snap["status"] == FAILED:
             raise StorageError(
                 f"job {job_id}: {snap['error']}. Documents stored so far are kept; run the "

@@ -1,0 +1,135 @@
+"""Faults on the work queue, for real: `sohoa worker` and `sohoa ingest` as processes on a
+private Redis (own port and directory: the shared test server is never stopped or flushed).
+
+- The SQLite catalog locked past the busy timeout while the workers recognize pages: the
+  message is retried, then the job stops with the reason (exit 2); no page is quarantined
+  (the dossier-code sheet set aside would file its papers under a made-up dossier).
+- Redis stopped and started again mid-batch (it keeps nothing on disk, as the test server is
+  set up): the ingest stops with the reason (exit 2), the worker lives on, and the same command
+  then stores exactly what a clean run stores."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from faults_helpers import (
+    Stored,
+    assert_like_clean,
+    catalog_rows,
+    job_running,
+    kill_all,
+    processes_of,
+    run_sohoa,
+    start_sohoa,
+    wait_for,
+)
+from test_faults_catalog import exclusive_lock
+from testtools import REPO
+
+SCRIPT = REPO / "scripts" / "services" / "redis.sh"
+PORT = "56391"
+
+
+def _redis(action: str, run_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "SOHOA_REDIS_PORT": PORT,
+           "SOHOA_REDIS_DIR": str(run_dir)}
+    return subprocess.run(["bash", str(SCRIPT), action], env=env, capture_output=True,
+                          text=True, timeout=60, check=False)
+
+
+@pytest.fixture()
+def own_redis() -> Iterator[tuple[str, Path]]:
+    run_dir = Path(tempfile.mkdtemp(prefix="sohoa-faults-redis-", dir="/tmp"))
+    started = _redis("start", run_dir)
+    if started.returncode != 0:
+        pytest.skip(f"no redis-server here: {started.stderr.strip()}")
+    try:
+        yield started.stdout.strip(), run_dir
+    finally:
+        _redis("stop", run_dir)
+
+
+def _env(url: str, **extra: str) -> dict[str, str]:
+    return {"SOHOA_BROKER": url, "SOHOA_QUEUE_MAX_RETRIES": "1",
+            "SOHOA_QUEUE_RETRY_BACKOFF_S": "0.2", "SOHOA_QUEUE_HEARTBEAT_S": "10", **extra}
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)  # a worker finishes what it holds, then exits
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+
+
+def test_a_locked_catalog_on_the_queue_stops_the_job_and_quarantines_nothing(
+        tmp_path: Path, own_redis: tuple[str, Path], batch: tuple[Path, dict[str, Any]],
+        clean: Stored) -> None:
+    url, _ = own_redis
+    path, _ = batch
+    home = tmp_path / "home"
+    assert run_sohoa(home, "init").returncode == 0
+    env = _env(url, SOHOA_CATALOG_BUSY_TIMEOUT_S="2")
+    worker = start_sohoa(home, "worker", "--processes", "1", log=tmp_path / "worker.log", **env)
+    try:
+        proc = start_sohoa(home, "ingest", str(path), "--json", **env)
+        wait_for(lambda: job_running(home), 120, "the ingest to start its job")
+        with exclusive_lock(home / "catalog.db"):
+            try:
+                _, stderr = proc.communicate(timeout=300)
+            except subprocess.TimeoutExpired:
+                kill_all([proc.pid])
+                raise
+        assert proc.returncode == 2, stderr
+        assert "Traceback" not in stderr and "kho lưu trữ không dùng được" in stderr, stderr
+        assert "khóa" in stderr, stderr
+        assert catalog_rows(home, "SELECT reason FROM quarantine") == []
+
+        again = run_sohoa(home, "ingest", str(path), "--json", **env)
+        assert again.returncode == 0, again.stderr
+    finally:
+        _stop(worker)
+        kill_all(processes_of(home))
+    assert_like_clean(home, clean)
+
+
+def test_redis_restarted_mid_batch_stops_the_ingest_and_the_same_command_finishes(
+        tmp_path: Path, own_redis: tuple[str, Path], batch: tuple[Path, dict[str, Any]],
+        clean: Stored) -> None:
+    url, run_dir = own_redis
+    path, _ = batch
+    home = tmp_path / "home"
+    assert run_sohoa(home, "init").returncode == 0
+    env = _env(url)
+    worker = start_sohoa(home, "worker", "--processes", "1", log=tmp_path / "worker.log", **env)
+    try:
+        proc = start_sohoa(home, "ingest", str(path), "--json", **env)
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # a dossier is stored: the batch is under way
+        assert '"document_id"' in first, first
+        assert _redis("stop", run_dir).returncode == 0
+        assert _redis("start", run_dir).returncode == 0  # back, and empty
+        try:
+            _, stderr = proc.communicate(timeout=300)
+        except subprocess.TimeoutExpired:
+            kill_all([proc.pid])
+            raise
+        assert proc.returncode == 2, stderr
+        assert "Traceback" not in stderr and "Redis" in stderr, stderr
+        assert worker.poll() is None  # the worker rode the outage out
+
+        again = run_sohoa(home, "ingest", str(path), "--json", **env)
+        assert again.returncode == 0, again.stderr
+    finally:
+        _stop(worker)
+        kill_all(processes_of(home))
+    assert_like_clean(home, clean)
