@@ -69,10 +69,14 @@ def dev_pki_serve(state: State) -> None:
 def status(state: State, as_json: bool) -> None:
     """The backends in use; counts of documents, owners, dossiers, pages, review and
     quarantine."""
+    from sohoa.pipeline.review import pending
     from sohoa.pipeline.services import backends, describe_backends, ocr_versions, open_archive
 
     with open_archive(state.settings) as archive:
         stats: dict[str, Any] = {**archive.stats(), "backends": backends(state.settings)}
+    # needs_review counts documents recognition flagged; `sohoa review` also lists the ones
+    # sampled for a check and those corrected in the previous round: say both.
+    stats["review_waiting"] = len(pending(state.settings))
     ocr = ocr_versions(state.settings)
     queue = None
     if state.settings.broker:

@@ -1,0 +1,25 @@
+"""`sohoa status` agrees with `sohoa review`: a document sampled for a check (not flagged by
+recognition) is waiting, and status says so beside needs_review."""
+
+from __future__ import annotations
+
+import json
+
+from archivist_helpers import opened, run_sohoa, signer_for, store
+
+from sohoa.pipeline.settings import Settings
+
+
+def test_status_counts_what_review_lists(settings: Settings) -> None:
+    with opened(settings) as archive:
+        store(archive, signer_for(settings), "a")  # confident: needs_review false
+    env = {"SOHOA_REVIEW_SAMPLE_RATIO": "1.0"}  # every confident document is checked
+    review = run_sohoa(settings.home, "review", "--json", env=env)
+    assert review.returncode == 0, review.stderr
+    waiting = [json.loads(line) for line in review.stdout.splitlines()]
+    assert len(waiting) == 1
+    status = run_sohoa(settings.home, "status", "--json", env=env)
+    data = json.loads(status.stdout)
+    assert data["needs_review"] == 0 and data["review_waiting"] == 1
+    text = run_sohoa(settings.home, "status", env=env)
+    assert "review_waiting: 1" in text.stdout
