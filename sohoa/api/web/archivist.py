@@ -23,10 +23,10 @@ from sohoa.api.web.html import (
 from sohoa.api.web.officer import type_name
 from sohoa.archive.values import vietnam_today
 from sohoa.errors import ConfigError
-from sohoa.pipeline.archivistdesk import ArchivistDesk
 
 if TYPE_CHECKING:
     from sohoa.api.web.routes import Desk
+    from sohoa.pipeline.archivistdesk import ArchivistDesk
 
 STATUS = {"proposed": "Chờ phê duyệt", "approved": "Đã phê duyệt", "executing": "Đang tiêu hủy",
           "executed": "Đã tiêu hủy", "cancelled": "Đã hủy bỏ"}
@@ -35,6 +35,9 @@ RUN_STATUS = {"finished": "Xong", "running": "Đang chạy", "interrupted": "B�
 
 
 def _desk(desk: Desk) -> ArchivistDesk:
+    # Imported on first use: `sohoa serve` starts without loading the disposal and fixity machinery.
+    from sohoa.pipeline.archivistdesk import ArchivistDesk
+
     return ArchivistDesk(desk.settings)
 
 

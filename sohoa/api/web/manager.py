@@ -12,8 +12,6 @@ from fastapi.responses import Response
 from sohoa.api.web.html import esc, field, notice, table
 from sohoa.archive.values import vietnam_today
 from sohoa.errors import ConfigError
-from sohoa.pipeline.kpi import Period
-from sohoa.pipeline.reportdesk import kpi_report
 
 if TYPE_CHECKING:
     from sohoa.api.web.routes import Desk
@@ -46,6 +44,10 @@ def install(view: Any, write: Any) -> None:
                 f'{field("Đến ngày", "to", end.isoformat(), kind="date")}'
                 f'{field("Đơn vị (để trống: toàn tỉnh)", "unit", unit or "")}'
                 '<button type="submit">Xem báo cáo</button></form>')
+        # Imported on first use: `sohoa serve` starts without loading the KPI and chart machinery.
+        from sohoa.pipeline.kpi import Period
+        from sohoa.pipeline.reportdesk import kpi_report
+
         data, charts = kpi_report(desk.reader.archive, desk.settings, desk.caller,
                                   Period(start, end), unit=unit)
         indicators = table(["Chỉ số", "Tử số", "Mẫu số", "Tỷ lệ", "Chỉ tiêu", "Điểm"], [

@@ -21,10 +21,10 @@ from sohoa.api.web.html import (
 )
 from sohoa.api.web.messages import is_vietnamese
 from sohoa.api.web.officer import type_name, type_names
-from sohoa.pipeline.reviewdesk import ReviewDesk
 
 if TYPE_CHECKING:
     from sohoa.api.web.routes import Desk
+    from sohoa.pipeline.reviewdesk import ReviewDesk
 
 OWNER = "owner_id"
 KEYS = ('<p class="hint">Phím tắt: <kbd>j</kbd>/<kbd>k</kbd> trường sau/trước · <kbd>e</kbd> '
@@ -33,6 +33,9 @@ KEYS = ('<p class="hint">Phím tắt: <kbd>j</kbd>/<kbd>k</kbd> trường sau/tr
 
 
 def _desk(desk: Desk) -> ReviewDesk:
+    # Imported on first use: `sohoa serve` starts without loading the review (OCR) machinery.
+    from sohoa.pipeline.reviewdesk import ReviewDesk
+
     return ReviewDesk(desk.reader.archive, desk.settings)
 
 
