@@ -30,6 +30,7 @@ from sqlalchemy import Connection, and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from sohoa.archive.catalog import upsert, xact_lock
+from sohoa.archive.dossier_models import DossierResult
 from sohoa.archive.models import Dossier
 from sohoa.archive.sync_models import (
     DELIVERY_DEAD,
@@ -152,13 +153,20 @@ def claim(conn: Connection, target: str, owner: str, *, limit: int, lease: timed
             for r in rows]
 
 
-def settle(conn: Connection, target: str, owner: str, outcomes: Iterable[Outcome]) -> None:
+def settle(conn: Connection, target: str, owner: str, outcomes: Iterable[Outcome], *,
+           citizen_store: bool = False) -> None:
     """Record what the attempts gave. A delivery is never taken back from ``delivered``; a
     failure is written only while this sender still holds the lease (else another sender has
-    taken the event over and its outcome counts)."""
+    taken the event over and its outcome counts). With ``citizen_store`` (the target is the
+    owner's data store), a result delivered there is marked as pushed to the store."""
     now = utc_now()
     d = SyncDelivery
     for o in outcomes:
+        if citizen_store and o.kind == "delivered":
+            conn.execute(update(DossierResult).where(
+                DossierResult.document_id.in_(select(SyncEvent.document_id).where(
+                    SyncEvent.id == o.event_row, SyncEvent.event_type == "result.issued")),
+                DossierResult.pushed_to_store_at.is_(None)).values(pushed_to_store_at=now))
         row = and_(d.event_id == o.event_row, d.target == target)
         mine = and_(row, d.status.in_(OPEN), d.lease_owner == owner)
         free = {"lease_owner": None, "lease_until": None, "updated_at": now}
@@ -320,10 +328,26 @@ def take(archive: Archive, target: str, owner: str, *, limit: int,
 
 
 def record_outcomes(archive: Archive, target: str, owner: str,
-                    outcomes: Sequence[Outcome]) -> None:
+                    outcomes: Sequence[Outcome], *, citizen_store: bool = False) -> None:
     if outcomes:
         with archive._write() as conn:
-            settle(conn, target, owner, outcomes)
+            settle(conn, target, owner, outcomes, citizen_store=citizen_store)
+
+
+def delivered_by_unit(archive: Archive, target: TargetTypes, date_from: date,
+                      date_to: date) -> dict[str, int]:
+    """Per receiving unit: dossiers received in the period (their received date, as the KPI
+    report counts them) whose every event reached ``target``."""
+    with archive._read() as conn:
+        rows = conn.execute(select(Dossier.code, Dossier.receiving_unit).where(
+            Dossier.received_date >= date_from, Dossier.received_date <= date_to)).all()
+        units = {r.code: r.receiving_unit for r in rows}
+        states = reconcile(conn, target, list(units))
+    counts: dict[str, int] = {}
+    for code, info in states.items():
+        if info["events"] and info["delivered"] == info["events"] and units[code]:
+            counts[units[code]] = counts.get(units[code], 0) + 1
+    return counts
 
 
 def status(archive: Archive, *, dead_limit: int = 50) -> dict[str, Any]:

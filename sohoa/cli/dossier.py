@@ -275,8 +275,10 @@ def report_kpi(state: State, date_from: str, date_to: str, unit: str | None, lev
                output: Path | None, explain: str | None, as_json: bool) -> None:
     """QĐ 766 digitization indicators, plan targets, productivity, times, monthly trends."""
     from sohoa.pipeline import dossierdesk, kpi, kpireport
+    from sohoa.pipeline.sync import register_kpi_source
 
     settings = state.settings
+    register_kpi_source(settings)  # the portal's sync ratio, when a target is configured
     period = kpi.Period(_day(date_from, "--from"), _day(date_to, "--to"))  # type: ignore[arg-type]
     data_files = {"catalogue": dossierdesk.catalogue(settings),
                   "units": dossierdesk.units(settings), "rules": dossierdesk.kpi_rules(settings)}

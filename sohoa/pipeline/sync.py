@@ -46,7 +46,7 @@ from sohoa.archive import deliveries as rows
 from sohoa.archive.deliveries import Claimed, Outcome, TargetTypes
 from sohoa.errors import ConfigError
 from sohoa.pipeline.settings import Settings
-from sohoa.pipeline.synctargets import SyncOptions, SyncTarget, sync_config
+from sohoa.pipeline.synctargets import SyncOptions, SyncTarget, portal_target, sync_config
 
 log = logging.getLogger("sohoa.sync")
 
@@ -286,7 +286,8 @@ class SyncRunner:
                     self._resting[target.name] = time.monotonic() + backoff(self.options, n)
                     stats.skipped_targets.add(target.name)
                     log.warning("sync %s: %s", target.name, outcome.error)
-        rows.record_outcomes(self.archive, target.name, self.owner, outcomes)
+        rows.record_outcomes(self.archive, target.name, self.owner, outcomes,
+                             citizen_store=target.citizen_store)
 
     def drain(self, *, budget_s: float | None = None) -> PassStats:
         """Send until nothing is due now (retries scheduled later stay), or the budget ends."""
@@ -452,10 +453,11 @@ def reconcile_report(archive: Archive, settings: Settings, date_from: date, date
 def synchronized_ratio(archive: Archive, settings: Settings, date_from: date, date_to: date,
                        *, target: str | None = None) -> dict[str, Any]:
     """The KPI report's figure "Tỷ lệ hồ sơ đồng bộ lên Cổng Dịch vụ công quốc gia": dossiers
-    received in the period whose every event reached the target (the first configured one
-    unless named), over dossiers received. ``dossiers`` lists the numerator's codes."""
+    received in the period whose every event reached the target (the portal target unless
+    named), over dossiers received. ``dossiers`` lists the numerator's codes."""
     targets, _ = sync_config(settings)
-    chosen = next((t for t in targets if target is None or t.name == target), None)
+    chosen = (portal_target(targets) if target is None
+              else next((t for t in targets if t.name == target), None))
     if chosen is None:
         return {"target": target, "numerator": 0, "denominator": 0, "ratio": None,
                 "dossiers": []}
@@ -543,3 +545,22 @@ def reconcile(settings: Settings, date_from: date, date_to: date, *,
         raise ConfigError(f"--to {date_to} trước --from {date_from}")
     with open_archive(settings) as archive:
         return reconcile_report(archive, settings, date_from, date_to, target=target)
+
+
+def register_kpi_source(settings: Settings) -> None:
+    """Feed the KPI report's "Tỷ lệ hồ sơ đồng bộ lên Cổng Dịch vụ công quốc gia" from the
+    portal target's deliveries (``sohoa.pipeline.kpi.set_sync_source``); nothing while no
+    target is configured (the report then leaves the indicator out)."""
+    from sohoa.pipeline import kpi
+
+    targets, _ = sync_config(settings)
+    chosen = portal_target(targets)
+    if chosen is None:
+        kpi.set_sync_source(None)
+        return
+    types = TargetTypes(chosen.name, chosen.events)
+
+    def source(archive: Archive, date_from: date, date_to: date) -> dict[str, int]:
+        return rows.delivered_by_unit(archive, types, date_from, date_to)
+
+    kpi.set_sync_source(source)

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from sohoa.pipeline.settings import Settings
 
 TARGET_KEYS = {"name", "url", "secret", "secret_file", "client_cert", "client_key", "ca_file",
-               "events", "timeout_s"}
+               "events", "timeout_s", "portal", "citizen_store"}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -54,6 +54,8 @@ class SyncTarget:
     ca_file: str = ""
     events: tuple[str, ...] = ()  # empty: every event type
     timeout_s: float = 10.0
+    portal: bool = False  # its deliveries are the KPI report's "synchronized to the portal"
+    citizen_store: bool = False  # a result delivered here reached the owner's data store
 
     def takes(self, event_type: str) -> bool:
         return not self.events or event_type in self.events
@@ -80,9 +82,8 @@ def parse_targets(raw: object, url: str, secret: str, source: str) -> tuple[Sync
         for i, table in enumerate(raw):
             targets.append(_target(table, f"{source}: [[sync.targets]] thứ {i + 1}"))
     if url.strip():
-        name = "default"
-        targets.append(_target({"name": name, "url": url.strip(), "secret": secret},
-                               "SOHOA_SYNC_URL"))
+        targets.append(_target({"name": "default", "url": url.strip(), "secret": secret,
+                                "portal": True}, "SOHOA_SYNC_URL"))
     names = [t.name for t in targets]
     doubled = sorted({n for n in names if names.count(n) > 1})
     if doubled:
@@ -138,8 +139,21 @@ def _target(table: Mapping[str, object], where: str) -> SyncTarget:
         raise ConfigError(f"{where}: timeout_s phải là số giây") from exc
     if not 0 < timeout <= 600:
         raise ConfigError(f"{where}: timeout_s = {timeout} phải trong khoảng (0, 600] giây")
+    flags = {}
+    for flag in ("portal", "citizen_store"):
+        value = table.get(flag, False)
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: {flag} phải là true hoặc false")
+        flags[flag] = value
     return SyncTarget(name=name, url=url, secret=secret, client_cert=cert, client_key=key,
-                      ca_file=ca, events=tuple(str(e) for e in events), timeout_s=timeout)
+                      ca_file=ca, events=tuple(str(e) for e in events), timeout_s=timeout,
+                      **flags)
+
+
+def portal_target(targets: Sequence[SyncTarget]) -> SyncTarget | None:
+    """The target whose deliveries count as "synchronized to the national portal": the one
+    marked ``portal = true``, else the only (or first) one."""
+    return next((t for t in targets if t.portal), targets[0] if targets else None)
 
 
 def parse_options(values: Mapping[str, object], source: str) -> SyncOptions:

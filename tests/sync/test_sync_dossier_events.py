@@ -8,9 +8,17 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 from sqlalchemy import select
-from sync_helpers import SECRET, ReceiverProcess, assert_exactly_once, make_record
+from sync_helpers import (
+    SECRET,
+    ReceiverProcess,
+    assert_exactly_once,
+    make_record,
+    run_sohoa,
+    write_config,
+)
 
 from sohoa.api.sync_contract import validate_event
 from sohoa.archive import Archive, deliveries
@@ -100,3 +108,44 @@ def test_the_reuse_loop_is_reported_in_order(archive: Archive,
     assert set(codes) >= {first, second}
     assert all(per_target["mot-cua"][c]["delivered"] == per_target["mot-cua"][c]["events"]
                for c in (first, second))
+
+
+def test_the_kpi_report_counts_dossiers_delivered_to_the_portal(
+        tmp_path: Path, receiver: ReceiverProcess) -> None:
+    """`sohoa report kpi` shows "Tỷ lệ hồ sơ đồng bộ lên Cổng DVCQG" from the portal target's
+    deliveries, and a result delivered to the citizen-store target counts as pushed there."""
+    home = tmp_path / "home"
+    store = ReceiverProcess(tmp_path / "store")
+    store.start()
+    try:
+        write_config(home, f"sqlite:///{home}/catalog.db", [
+            {"name": "cong-dvc", "url": receiver.url, "secret": SECRET, "portal": True},
+            {"name": "kho-cong-dan", "url": store.url, "secret": SECRET,
+             "citizen_store": True, "events": ["result.issued"]}])
+        first, second = "H19.22.31-261206-0101", "H19.22.31-261206-0102"
+        with Archive.open(f"sqlite:///{home}/catalog.db", f"file://{home}/blobs",
+                          f"tantivy://{home}/index") as archive:
+            dz.open_dossier(archive, opening(first), by="Trần Thị Bình")
+            rec, pdf, images = make_record("kpi-kq", first)
+            result_id, _ = archive.store_document(rec, pdf, images)
+            dz.add_result(archive, first, result_id, result_code="KQ001193",
+                          born_digital=False, valid_until=None, by="Trần Thị Bình",
+                          code_format=archive.digitization_format)
+        receiver.plan(["ok"] * 3 + ["422"])  # the second dossier's opening is refused
+        with Archive.open(f"sqlite:///{home}/catalog.db", f"file://{home}/blobs",
+                          f"tantivy://{home}/index") as archive:
+            dz.open_dossier(archive, opening(second), by="Trần Thị Bình")
+        sent = run_sohoa(home, "sync", "run", "--once")
+        assert sent.returncode == 0, sent.stderr
+        day = RECEIVED.date().isoformat()
+        report = run_sohoa(home, "report", "kpi", "--from", day, "--to", day, "--json")
+        assert report.returncode == 0, report.stderr
+        data = json.loads(report.stdout)
+        synced = next(i for i in data["indicators"] if i["code"] == "DOSSIER_SYNCED")
+        assert (synced["numerator"], synced["denominator"]) == (1, 2)
+        stored = next(i for i in data["indicators"]
+                      if i["code"] == "SYNCED_WITH_DVCQG_PERSONAL_STORAGE")
+        assert stored["numerator"] == 1  # the result reached the owner's store
+        assert [a["event_type"] for a in store.snapshot()["applied"]] == ["result.issued"]
+    finally:
+        store.stop()
