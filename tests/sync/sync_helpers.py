@@ -37,9 +37,10 @@ class ReceiverProcess:
     """tests/sync/receiver.py on a fixed loopback port, stoppable and restartable; its state
     (a SQLite file) survives restarts."""
 
-    def __init__(self, state: Path, secret: str = SECRET) -> None:
+    def __init__(self, state: Path, secret: str = SECRET, *, durable: bool = True) -> None:
         self.state = state
         self.secret = secret
+        self.durable = durable
         self.port = free_port()
         self.proc: subprocess.Popen[str] | None = None
 
@@ -50,7 +51,8 @@ class ReceiverProcess:
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, str(HERE / "receiver.py"), "--port", str(self.port), "--state",
-             str(self.state), "--secret", self.secret],
+             str(self.state), "--secret", self.secret,
+             *([] if self.durable else ["--no-fsync"])],
             stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
