@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, exists, func, or_, select, update
+from sqlalchemy import Connection, and_, exists, func, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
-from sohoa.archive.catalog import upsert, xact_lock
+from sohoa.archive.catalog import xact_lock
 from sohoa.archive.dossier_models import DossierResult
-from sohoa.archive.models import Dossier
+from sohoa.archive.models import Dossier, UtcDateTime
 from sohoa.archive.sync_models import (
     DELIVERY_DEAD,
     DELIVERY_DELIVERED,
@@ -112,15 +112,22 @@ def fan_out(conn: Connection, targets: Sequence[TargetTypes]) -> int:
 
 
 def _insert_rows(conn: Connection, target: TargetTypes, where: Any, now: datetime) -> None:
-    stmt = select(SyncEvent.id, SyncEvent.event_type, SyncEvent.ordering_key).where(where)
+    """One INSERT … SELECT … ON CONFLICT DO NOTHING: a statement per event would be a round
+    trip per event on PostgreSQL."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    e = SyncEvent
+    stmt = select(e.id, literal(target.name), e.ordering_key, e.event_type,
+                  literal(DELIVERY_PENDING), literal(0), literal(now, UtcDateTime()),
+                  literal(now, UtcDateTime()), literal(now, UtcDateTime())).where(where)
     if target.events:
-        stmt = stmt.where(SyncEvent.event_type.in_(target.events))
-    for ev in conn.execute(stmt.order_by(SyncEvent.id)).all():
-        upsert(conn, SyncDelivery.__table__, {
-            "event_id": ev.id, "target": target.name, "ordering_key": ev.ordering_key,
-            "event_type": ev.event_type, "status": DELIVERY_PENDING, "attempts": 0,
-            "next_attempt_at": now, "created_at": now, "updated_at": now,
-        }, key=("event_id", "target"), update=())
+        stmt = stmt.where(e.event_type.in_(target.events))
+    conn.execute(insert(SyncDelivery).from_select(
+        ["event_id", "target", "ordering_key", "event_type", "status", "attempts",
+         "next_attempt_at", "created_at", "updated_at"], stmt).on_conflict_do_nothing(
+        index_elements=["event_id", "target"]))
 
 
 def claim(conn: Connection, target: str, owner: str, *, limit: int, lease: timedelta,
@@ -161,20 +168,31 @@ def settle(conn: Connection, target: str, owner: str, outcomes: Iterable[Outcome
     owner's data store), a result delivered there is marked as pushed to the store."""
     now = utc_now()
     d = SyncDelivery
-    for o in outcomes:
-        if citizen_store and o.kind == "delivered":
+    outcomes = list(outcomes)
+    free = {"lease_owner": None, "lease_until": None, "updated_at": now}
+    # The common outcomes in one statement each (a statement per event is a round trip per
+    # event on PostgreSQL); failures, rarer and each with its own error, one by one.
+    for status in {o.http_status for o in outcomes if o.kind == "delivered"}:
+        done = [o.event_row for o in outcomes if o.kind == "delivered" and o.http_status == status]
+        conn.execute(update(d).where(d.target == target, d.event_id.in_(done),
+                                     d.status != DELIVERY_DELIVERED).values(
+            status=DELIVERY_DELIVERED, attempts=d.attempts + 1, delivered_at=now,
+            last_status=status, last_error=None, response=None, **free))
+        if citizen_store:
             conn.execute(update(DossierResult).where(
                 DossierResult.document_id.in_(select(SyncEvent.document_id).where(
-                    SyncEvent.id == o.event_row, SyncEvent.event_type == "result.issued")),
+                    SyncEvent.id.in_(done), SyncEvent.event_type == "result.issued")),
                 DossierResult.pushed_to_store_at.is_(None)).values(pushed_to_store_at=now))
+    released = [o.event_row for o in outcomes if o.kind == "released"]
+    if released:
+        conn.execute(update(d).where(d.target == target, d.event_id.in_(released),
+                                     d.status.in_(OPEN), d.lease_owner == owner).values(**free))
+    for o in outcomes:
         row = and_(d.event_id == o.event_row, d.target == target)
         mine = and_(row, d.status.in_(OPEN), d.lease_owner == owner)
-        free = {"lease_owner": None, "lease_until": None, "updated_at": now}
-        if o.kind == "delivered":
-            conn.execute(update(d).where(row, d.status != DELIVERY_DELIVERED).values(
-                status=DELIVERY_DELIVERED, attempts=d.attempts + 1, delivered_at=now,
-                last_status=o.http_status, last_error=None, response=None, **free))
-        elif o.kind == "retry":
+        if o.kind in ("delivered", "released"):
+            continue
+        if o.kind == "retry":
             conn.execute(update(d).where(mine).values(
                 status=DELIVERY_RETRYING, attempts=d.attempts + 1,
                 next_attempt_at=o.next_at or now, last_status=o.http_status,
@@ -183,8 +201,6 @@ def settle(conn: Connection, target: str, owner: str, outcomes: Iterable[Outcome
             conn.execute(update(d).where(mine).values(
                 status=DELIVERY_DEAD, attempts=d.attempts + 1, last_status=o.http_status,
                 last_error=o.error, response=(o.response or "")[:RESPONSE_KEPT], **free))
-        else:  # released: not attempted
-            conn.execute(update(d).where(mine).values(**free))
 
 
 # --- the operators' views --------------------------------------------------------------------

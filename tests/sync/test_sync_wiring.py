@@ -144,3 +144,27 @@ def test_bad_targets_are_refused_with_the_key_at_fault(tmp_path: Path) -> None:
         sync_config(load_settings(home=home, environ={}))
     no_target = run_sohoa(tmp_path / "empty", "sync", "run", "--once")
     assert no_target.returncode == 2 and "sync.targets" in no_target.stderr
+
+
+def test_the_contract_is_written_down_in_the_repository_and_the_openapi_document() -> None:
+    from sohoa.api import create_app
+    from sohoa.api.sync_contract import EVENT_MODELS, EXAMPLES, schema_text, validate_event
+
+    repo = Path(__file__).resolve().parents[2]
+    on_disk = (repo / "docs" / "sync-events.schema.json").read_text(encoding="utf-8")
+    assert on_disk == schema_text(), ("docs/sync-events.schema.json is stale: run "
+                                      "python -m sohoa.api.sync_contract > "
+                                      "docs/sync-events.schema.json")
+    schema = json.loads(on_disk)
+    assert {m.__name__ for m in EVENT_MODELS.values()} <= set(schema["$defs"])
+    for example in EXAMPLES.values():
+        validate_event(json.dumps(example))
+    settings = load_settings(home=Path("/nonexistent-sohoa-home"), environ={})
+    webhooks = create_app(settings).openapi()["webhooks"]
+    assert set(webhooks) == set(EVENT_MODELS)
+    post = webhooks["document.stored"]["post"]
+    assert {p["name"] for p in post["parameters"]} == {
+        "idempotency-key", "x-sohoa-event", "x-sohoa-signature"}
+    example = post["requestBody"]["content"]["application/json"]["example"]
+    assert example["event_id"] == EXAMPLES["document.stored"]["event_id"]
+    assert example["data"]["MaHoSo"] == EXAMPLES["document.stored"]["data"]["MaHoSo"]
