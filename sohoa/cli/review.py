@@ -85,7 +85,8 @@ def show_cmd(state: State, document_id: str, field_key: str | None, out_dir: Pat
         return
     out.print(f"[bold]{result['document_id']}[/] {result['doc_type']} \"{result['title']}\" "
               f"dossier {result['dossier_code']} owner {result['owner_id'] or '?'} "
-              f"(round {result['round']})")
+              + (f"(round {result['waiting']})" if result.get("waiting") is not None
+                 else "(review finished: nothing waits for a person)"))
     for reason in result["reasons"]:
         out.print(f"  [yellow]check[/]: {reason}")
     for key, value in result["fields"].items():

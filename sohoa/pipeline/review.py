@@ -245,6 +245,8 @@ def show(settings: Settings, document_id: str, field_key: str | None, out_dir: P
         "document_id": doc["document_id"], "doc_type": doc["doc_type"], "title": doc["title"],
         "dossier_code": doc["dossier_code"], "owner_id": doc["owner_id"],
         "owner_name": (doc.get("owner") or {}).get("name"), "round": history.current_round(),
+        # None: no round waits for a person (finished, or never sampled): not "round 3".
+        "waiting": (_why(doc, history, Rules.of(settings)) or (None,))[0],
         "needs_review": doc["needs_review"], "reasons": doc["review_reasons"],
         "fields": {k: doc["fields"].get(k) for k in spec.fields},
         "flags": doc["field_flags"], "images": [], "ocr_text": None,

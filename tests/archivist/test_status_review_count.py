@@ -23,3 +23,19 @@ def test_status_counts_what_review_lists(settings: Settings) -> None:
     assert data["needs_review"] == 0 and data["review_waiting"] == 1
     text = run_sohoa(settings.home, "status", env=env)
     assert "review_waiting: 1" in text.stdout
+
+
+def test_review_show_of_a_document_nobody_waits_for_names_no_round(settings: Settings,
+                                                                    tmp_path) -> None:
+    with opened(settings) as archive:
+        doc = store(archive, signer_for(settings), "b")
+    env = {"SOHOA_REVIEW_SAMPLE_RATIO": "0"}
+    shown = run_sohoa(settings.home, "review", "show", doc, "-o", str(tmp_path), env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert "review finished" in shown.stdout and "(round" not in shown.stdout
+    sampled = run_sohoa(settings.home, "review", "show", doc, "-o", str(tmp_path),
+                        env={"SOHOA_REVIEW_SAMPLE_RATIO": "1.0"})
+    assert "(round 1)" in sampled.stdout
+    data = json.loads(run_sohoa(settings.home, "review", "show", doc, "-o", str(tmp_path),
+                                "--json", env=env).stdout)
+    assert data["waiting"] is None
