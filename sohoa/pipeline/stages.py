@@ -31,7 +31,7 @@ from typing import Any
 
 from sohoa.archive import Archive
 from sohoa.doctypes import Registry
-from sohoa.errors import StorageError
+from sohoa.errors import WorkflowError
 from sohoa.ocr import PdfPage, build_pdf
 from sohoa.pipeline.analysis import PAGE_STAGE, AnalyzeOptions, PageAnalysis
 from sohoa.pipeline.assemble import DocumentDraft, PageItem, draft_dossier, page_code
@@ -203,7 +203,9 @@ def analysed_item(archive: Archive, page: Page, what: str) -> PageItem:
     in the error if the analysis is missing: a page is marked done only once it is cached)."""
     analysis = cached_analysis(archive, page.sha256)
     if analysis is None:
-        raise StorageError(f"{what}: the analysis of the page is not in the stage cache")
+        # the records are inconsistent, not the machine in the way: the queue's give-up
+        # quarantines the pages with this reason (a StorageError would stop the job instead)
+        raise WorkflowError(f"{what}: the analysis of the page is not in the stage cache")
     return PageItem(page, analysis)
 
 
