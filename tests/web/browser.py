@@ -188,7 +188,7 @@ class Browser:
         path.write_bytes(base64.b64decode(self.call("GET", "/screenshot")))
         return path
 
-    def wait_for(self, css: str, timeout: float = 10) -> Element:
+    def wait_for(self, css: str, timeout: float = 60) -> Element:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -200,7 +200,7 @@ class Browser:
                                          f"{str(page)[:1500]}") from None
                 time.sleep(0.05)
 
-    def wait_js(self, script: str, timeout: float = 10) -> Any:
+    def wait_js(self, script: str, timeout: float = 60) -> Any:
         """Poll a script until it returns something true; that value."""
         deadline = time.monotonic() + timeout
         while True:
