@@ -539,8 +539,10 @@ class Archive:
         return ticket.seqs
 
     def access_events(self, *, owner: str | None = None, document: str | None = None,
-                      user: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        """Access-log entries (about this owner / document / by this user), newest first."""
+                      user: str | None = None, limit: int = 100,
+                      since: str | None = None) -> list[dict[str, Any]]:
+        """Access-log entries (about this owner / document / by this user, written at or after
+        ``since``), newest first."""
         with self._read() as conn:
             return access_log.events(conn, owner=owner, document=document, user=user,
-                                     limit=limit)
+                                     limit=limit, since=since)

@@ -141,9 +141,9 @@ class Reader:
     def found(self, caller: Caller, document_id: str) -> bool:
         """Did a lookup of this caller's return this document within FOUND_FOR?"""
         since = (datetime.now(UTC) - FOUND_FOR).isoformat(timespec="microseconds")
+        since = since.replace("+00:00", "Z")  # the log's own form, compared as text
         return any(e["action"] in ("reuse", "search") and e["role"] == caller.role
-                   and e["at"] >= since.replace("+00:00", "Z")
-                   for e in self.archive.access_events(document=document_id,
+                   for e in self.archive.access_events(document=document_id, since=since,
                                                        user=caller.user, limit=200))
 
     def show(self, caller: Caller, purpose: str | None, document_id: str) -> dict[str, Any]:

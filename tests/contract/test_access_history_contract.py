@@ -38,3 +38,17 @@ def test_reads_found_by_document_and_by_owner_once_known(place: Place) -> None:
             audit_action="review.corrected", audit_detail={"field": "id_number"})
         assert [e["purpose"] for e in arc.access_events(owner=CITIZEN)] == ["rà soát"]
         assert arc.audit_verify() == (True, [])
+
+
+def test_first_seq_since_bounds_the_log_by_time(place: Place) -> None:
+    from sohoa.archive.access import first_seq_since
+
+    with place.open() as arc:
+        for i in range(5):
+            arc.log_access(OFFICER, "reuse", f"HS-{i}", [Read(owner_id=CITIZEN, result_count=1)])
+        ats = [e["at"] for e in reversed(arc.access_events(owner=CITIZEN))]
+        with arc._read() as conn:
+            assert first_seq_since(conn, ats[2]) == 3
+            assert first_seq_since(conn, "0000") == 1
+            assert first_seq_since(conn, "9999") == 6
+        assert [e["purpose"] for e in arc.access_events(since=ats[3])] == ["HS-4", "HS-3"]
