@@ -201,16 +201,21 @@ def get(state: State, document_id: str, output: Path, force: bool, purpose: str 
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 def verify(state: State, file_or_id: str, as_json: bool) -> None:
-    """Check a PDF's signatures (a file, or a stored document id). Exit 0 only if valid."""
-    from sohoa.pipeline import lookup
+    """Check a PDF's signatures (a file, or a stored document id) and the QR code sohoa printed
+    on it against the catalog. Exit 0 only if both hold."""
+    from sohoa.pipeline import lookup, qrcheck
     from sohoa.pipeline.codec import jsonable
 
     report, later = lookup.verify_file(state.settings, file_or_id)
+    qr = lookup.verify_qr(state.settings, file_or_id)
+    qr_ok = qr["agrees"] is not False
     if as_json:
-        emit_json({"valid": report.valid, "problems": list(report.problems),
+        emit_json({"valid": report.valid and qr_ok, "signatures_valid": report.valid,
+                   "problems": list(report.problems),
                    "signatures": [{**jsonable(s.__dict__), "valid": s.valid}
                                   for s in report.signatures],
-                   "later_revision": later})
+                   "later_revision": later,
+                   "qr": {**qr, "problems": qrcheck.problems(qr)}})
     else:
         for s in report.signatures:
             mark = "[green]valid[/]" if s.valid else "[red]INVALID[/]"
@@ -223,8 +228,21 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
             out.print(f"[red]problem[/]: {problem}")
         for note in later:
             out.print(f"[yellow]note[/]: {note}", markup=True)
-        out.print("verdict: " + ("[green]VALID[/]" if report.valid else "[red]NOT VALID[/]"))
-    raise SystemExit(EXIT_OK if report.valid else EXIT_VERIFY_FAILED)
+        if not qr["found"]:
+            out.print("mã QR: không có mã QR của sohoa ở góc trên bên trái trang 1")
+        elif qr["agrees"]:
+            stored = " (đúng bản lưu trong kho)" if qr.get("stored_copy") else ""
+            out.print(f"[green]mã QR khớp cơ sở dữ liệu[/]: {qr['payload'].get('paper')} "
+                      f"số {qr['payload'].get('ref')}, lập lúc {qr['payload'].get('issued')}"
+                      f"{stored}")
+        else:
+            out.print(f"[red]mã QR không khớp cơ sở dữ liệu[/]: {qr['payload'].get('paper')} "
+                      f"số {qr['payload'].get('ref')}")
+            for problem in qrcheck.problems(qr):
+                out.print(f"    - {problem}")
+        out.print("verdict: " + ("[green]VALID[/]" if report.valid and qr_ok
+                                 else "[red]NOT VALID[/]"))
+    raise SystemExit(EXIT_OK if report.valid and qr_ok else EXIT_VERIFY_FAILED)
 
 
 COMMANDS = [search, reuse, show, get, verify]

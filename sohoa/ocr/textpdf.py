@@ -5,7 +5,8 @@ The text is set with fpdf2 in a TrueType font with Vietnamese letters (embedded 
 with a ToUnicode map, so copying or ``pdftotext`` gives back the NFC text with its diacritics);
 the PDF/A parts (sRGB output intent, XMP packet agreeing with the Info dictionary, file
 identifier) are added with pikepdf exactly as ``build_pdf`` does for scans. The top right of the
-first page is left free for the agency's signature stamp.
+first page is left free for the agency's signature stamp; the top left holds the QR code of TT
+01/2023 Điều 26 when the maker gives one (:meth:`TextDocument.qr_code`, ``sohoa.ocr.qrmark``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ FONTS = {
 }
 _FAMILY = "body"
 _STAMP_SPACE_MM = 34.0  # the signature stamp sits in the top right of page 1
+QR_SIZE_MM = 26.0  # a version ~12 symbol: modules of 0.4 mm, 3 px at the 200 dpi read back
+QR_LEFT_MM, QR_TOP_MM = 12.0, 8.0
 
 
 def _font_file(style: str) -> str:
@@ -56,17 +59,50 @@ class TextDocument:
         self._pdf.add_font(_FAMILY, "", _font_file(""))
         self._pdf.add_font(_FAMILY, "B", _font_file("B"))
         self._size = size
+        self._qr_right = 0.0  # where page 1's header text may start, right of the QR code
         self._pdf.add_page()
         self._pdf.set_font(_FAMILY, "", size)
 
+    def qr_code(self, text: str) -> None:
+        """The QR code (``sohoa.ocr.qrmark.payload_text``) at the top left of page 1, drawn as
+        filled squares, the four-module quiet zone kept clear. Call it first: the header then
+        starts right of it and the body below it."""
+        from sohoa.ocr.qrmark import modules
+
+        pdf = self._pdf
+        if pdf.page != 1:
+            raise ValueError("the QR code goes on page 1, before anything else")
+        dark = modules(text)
+        step = QR_SIZE_MM / dark.shape[1]
+        pdf.set_fill_color(0)
+        for row, line in enumerate(dark):
+            col = 0
+            while col < len(line):  # one rectangle per run of dark modules: a smaller page
+                if not line[col]:
+                    col += 1
+                    continue
+                end = col
+                while end < len(line) and line[end]:
+                    end += 1
+                pdf.rect(QR_LEFT_MM + col * step, QR_TOP_MM + row * step, (end - col) * step,
+                         step, style="F")
+                col = end
+        self._qr_right = QR_LEFT_MM + QR_SIZE_MM + 4 * step
+        pdf.set_y(max(pdf.get_y(), QR_TOP_MM + QR_SIZE_MM + 4 * step))
+
     def header_columns(self, left: Sequence[str], right: Sequence[str]) -> None:
-        """The two header blocks of an administrative document: the agency on the left, the
-        national motto centred below the stamp area on the right."""
+        """The two header blocks of an administrative document: the agency on the left (right
+        of the QR code if there is one), the national motto centred below the stamp area on
+        the right."""
         pdf = self._pdf
         pdf.set_font(_FAMILY, "B", self._size)
+        below_qr = pdf.get_y()
+        if self._qr_right:
+            pdf.set_y(pdf.t_margin)
         for line in left:
+            pdf.set_x(max(pdf.l_margin, self._qr_right))
             pdf.cell(95, 6, nfc(line), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_y(max(pdf.get_y(), _STAMP_SPACE_MM))
+        pdf.set_y(max(pdf.get_y(), _STAMP_SPACE_MM, below_qr))
         for line in right:
             pdf.cell(0, 6, nfc(line), align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(_FAMILY, "", self._size)

@@ -20,6 +20,7 @@ from sohoa.archive import disposal as lists
 from sohoa.archive.archivist_models import ITEM_DISPOSED, ITEM_SKIPPED
 from sohoa.doctypes import load_registry
 from sohoa.errors import WorkflowError
+from sohoa.ocr import qrmark
 from sohoa.ocr.textpdf import TextDocument
 from sohoa.pipeline import anchors
 from sohoa.pipeline.progress import NoProgress, Progress
@@ -111,6 +112,7 @@ def destruction_record(lst: dict[str, Any], *, agency: str, executed_by: str, at
     number = lst["list"]
     local = datetime.fromisoformat(vietnam_time(at))
     doc = TextDocument(landscape=True, size=10)
+    doc.qr_code(qrmark.payload_text(qr_fields(lst, agency=agency, at=at, summary=summary)))
     doc.header_columns(
         [agency.upper(), f"Số: {number}/BB-HTL"],
         ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])
@@ -164,6 +166,21 @@ def destruction_record(lst: dict[str, Any], *, agency: str, executed_by: str, at
                    author=agency, subject=lst["decision"] or "",
                    keywords=["biên bản hủy", "tài liệu hết giá trị", f"danh mục {number}"],
                    created=at)
+
+
+PAPER = "Biên bản hủy tài liệu hết giá trị"
+QR_KIND = "disposal-record"
+
+
+def qr_fields(lst: dict[str, Any], *, agency: str, at: datetime,
+              summary: dict[str, Any]) -> dict[str, Any]:
+    """What the record's QR code states (TT 01/2023 Điều 26), all of it checkable against the
+    list in the catalog by ``sohoa verify``: the list's number, its decision and how many
+    documents and pages were destroyed."""
+    return {"system": qrmark.system_name(agency), "paper": PAPER, "kind": QR_KIND,
+            "ref": str(lst["list"]), "issued": vietnam_time(at),
+            "decision": lst["decision"] or "", "disposed": summary["disposed"],
+            "pages": summary["pages"]}
 
 
 def _type_name(code: str) -> str:

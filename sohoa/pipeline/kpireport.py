@@ -14,6 +14,7 @@ from typing import Any
 
 from sohoa.archive.dossiers import VN
 from sohoa.errors import ConfigError
+from sohoa.ocr import qrmark
 from sohoa.ocr.textpdf import TextDocument
 from sohoa.pipeline.kpi import KpiReport
 from sohoa.pipeline.services import make_signer
@@ -209,7 +210,9 @@ def render_pdf(report: KpiReport, *, agency: str) -> bytes:
     data = report.to_json()
     images = charts(report)
     period = data["period"]
+    now = datetime.now(UTC)
     doc = TextDocument(size=10)
+    doc.qr_code(qrmark.payload_text(qr_fields(report, agency=agency, at=now)))
     doc.header_columns([agency.upper()],
                        ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])
     doc.title("BÁO CÁO CHỈ SỐ SỐ HÓA HỒ SƠ, KẾT QUẢ GIẢI QUYẾT TTHC",
@@ -249,11 +252,34 @@ def render_pdf(report: KpiReport, *, agency: str) -> bytes:
     doc.image(images["received"], width_mm=165)
     doc.image(images["ratios"], width_mm=165)
     doc.paragraph("Danh sách hồ sơ đứng sau mỗi chỉ số: sohoa report kpi --explain MÃ_CHỈ_SỐ.")
-    now = datetime.now(UTC)
     return doc.pdf(title=f"Báo cáo chỉ số số hóa {period['from']} – {period['to']}",
                    author=agency, subject="Chỉ số QĐ 766/QĐ-TTg, chỉ tiêu KH 5755/KH-UBND",
                    keywords=["báo cáo", "chỉ số số hóa", period["from"], period["to"]],
                    created=now)
+
+
+PAPER = "Báo cáo chỉ số số hóa hồ sơ, kết quả giải quyết TTHC"
+QR_KIND = "kpi-report"
+QR_FIGURES = {"digitized": "SO_HOA_GIAY_TO_GIAI_QUYET", "reused": "REUSED_DIGITIZED_DATA"}
+
+
+def qr_fields(report: KpiReport, *, agency: str, at: datetime) -> dict[str, Any]:
+    """What the report's QR code states: its period and scope (``ref``, ``unit``/``level``)
+    and the figures ``sohoa verify`` recomputes from the catalog (dossiers received, and the
+    digitization and reuse indicators as numerator/denominator)."""
+    from sohoa.signing.settings import vietnam_time
+
+    data = report.to_json()
+    found = {i["code"]: i for i in data["indicators"]}
+    fields: dict[str, Any] = {
+        "system": qrmark.system_name(agency), "paper": PAPER, "kind": QR_KIND,
+        "ref": f"{data['period']['from']}/{data['period']['to']}", "issued": vietnam_time(at),
+        "unit": report.scope.get("unit"), "level": report.scope.get("level"),
+        "received": sum(u["received"] for u in data["units"])}
+    for key, code in QR_FIGURES.items():
+        if code in found:
+            fields[key] = f"{found[code]['numerator']}/{found[code]['denominator']}"
+    return fields
 
 
 def _with_target(scope: dict[str, Any], code: str) -> str:

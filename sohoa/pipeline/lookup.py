@@ -341,3 +341,11 @@ def later_revision(pdf: bytes) -> list[str]:
         return [f"a later revision exists after the last signature (unreadable: {exc})"]
     what = "; ".join(changes) if changes else "no metadata or page content (other objects)"
     return [f"a later revision was added after the last signature; it changes: {what}"]
+
+
+def verify_qr(settings: Settings, file_or_id: str) -> dict[str, Any]:
+    """The QR code on page 1 read back and checked against the catalog
+    (``sohoa.pipeline.qrcheck``)."""
+    from sohoa.pipeline import qrcheck
+
+    return qrcheck.check(settings, load_pdf(settings, file_or_id))
