@@ -94,3 +94,40 @@ def test_officers_page_offers_dung_lai_next_to_each_reusable_document(
     assert 'button.textContent = "Dùng lại"' in page
     assert '"/dossiers/" + encodeURIComponent(dossier) + "/reuse"' in page
     assert "reuseButton(tr.lastChild, d.document_id)" in page
+
+
+def test_a_result_is_posted_as_a_signed_pdf(client: TestClient, home: Home,
+                                            tmp_path: object) -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from sample_files import pdf_bytes
+
+    from sohoa.pipeline.home import init_home
+    from sohoa.pipeline.services import make_signer
+    from sohoa.pipeline.settings import load_settings
+
+    init_home(home.settings.home, unit="H19.22")  # the development signing identity
+    settings = load_settings(home=home.settings.home, environ={})
+    client.app.state.settings = settings  # type: ignore[attr-defined]
+    headers = integrator(home)
+    assert client.post("/dossiers", json=OPENING, headers=headers).status_code == 201
+    unsigned = pdf_bytes("Phiếu lý lịch tư pháp số 12/2026")
+    path = f"/dossiers/{CODE}/results"
+    pdf_headers = {**headers, "Content-Type": "application/pdf"}
+    refused = client.post(path, content=unsigned, headers=pdf_headers)
+    assert refused.status_code == 409, refused.text
+    assert "không hợp lệ" in refused.json()["error"]["message"]
+
+    signed, _ = make_signer(settings).sign(unsigned)
+    added = client.post(path, content=signed, headers=pdf_headers)
+    assert added.status_code == 200, added.text
+    result = added.json()["result"]
+    assert result["digitization_code"] == f"{CITIZEN}.KQ.000488.1.01"
+    assert result["born_digital"] is True and result["valid_until"] is not None  # 6 months
+    again = client.post(path, content=signed, headers=pdf_headers)
+    assert again.json()["changed"] is False
+    pdf = client.get(f"/documents/{added.json()['document_id']}/pdf", headers=auth(home),
+                     params={"purpose": CODE})
+    assert pdf.content == signed
