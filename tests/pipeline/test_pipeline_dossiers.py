@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from pipeline_helpers import run_sohoa
 from testtools import verapdf
 
@@ -17,6 +18,7 @@ from sohoa.synth import write_batch
 PROCEDURE = "2.001610.000.00.00.H19"  # thành lập doanh nghiệp: TP1 đơn đề nghị, TP2 căn cước
 
 
+@pytest.mark.timeout(1800)  # two OCR runs and some twenty `sohoa` processes on a shared machine
 def test_open_then_ingest_then_result_then_report(tmp_path: Path) -> None:
     batch = tmp_path / "batch"
     truth = write_batch(batch, seed=3, dossiers=1, fmt="pdf", duplex=False, severity="clean")
