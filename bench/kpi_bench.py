@@ -206,6 +206,8 @@ def main() -> None:
     parser.add_argument("--reuse-prefix", default="B",
                         help="dossier code prefix of the reuse run (another one to run the "
                              "timings again on a catalog built before, with --skip-build)")
+    parser.add_argument("--no-tmpfs", action="store_true",
+                        help="skip the second reuse run on a tmpfs copy of the catalog")
     parser.add_argument("--skip-build", action="store_true",
                         help="time the report and reuse on the catalog already in --root")
     args = parser.parse_args()
@@ -244,7 +246,7 @@ def main() -> None:
     # The same catalog on tmpfs: the commit's fsync costs nothing there, so the difference is
     # what the disk's flush costs on this machine, not sohoa's work.
     shm = Path("/dev/shm/sohoa-kpi-bench")
-    if Path("/dev/shm").is_dir():
+    if Path("/dev/shm").is_dir() and not args.no_tmpfs:
         import shutil
 
         shutil.rmtree(shm, ignore_errors=True)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, or_, select, update
 
 from sohoa.archive import audit as audit_log
 from sohoa.archive import outbox
@@ -265,6 +265,12 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
         if row.status_at is None or when >= row.status_at:
             conn.execute(update(Dossier).where(Dossier.code == code)
                          .values(status=status, status_at=when))
+        first = {"queued": Dossier.queued_at, "resolved": Dossier.resolved_at,
+                 "returned": Dossier.resolved_at}.get(status)
+        if first is not None:  # the first such time, whatever order the reports come in
+            conn.execute(update(Dossier).where(Dossier.code == code,
+                                               or_(first.is_(None), first > when))
+                         .values({first.key: when}))
         outbox.dossier_status_changed(conn, code, status, row.status, when)
         audit_log.append(conn, "dossier.status", actor=who, target=f"dossier:{code}",
                          detail={"status": status, "at": when.isoformat(), "note": note})

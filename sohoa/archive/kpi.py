@@ -215,7 +215,7 @@ def received_counts(archive: Archive, *, date_from: date, date_to: date,
         f = _sql(conn.dialect.name)
         in_period = (f"SELECT code FROM dossiers d0 WHERE d0.received_date >= :df "
                      f"AND d0.received_date <= :dt {_scope_sql(unit, level, 'd0')}")
-        waited = "q.queued IS NOT NULL AND d.received_at >= q.queued"
+        waited = "d.queued_at IS NOT NULL AND d.received_at >= d.queued_at"
         stmt = text(f"""
             WITH c AS (
               SELECT dossier_code,
@@ -227,10 +227,6 @@ def received_counts(archive: Archive, *, date_from: date, date_to: date,
             r AS (
               SELECT dossier_code, COUNT(*) AS n, COUNT(pushed_to_store_at) AS pushed
               FROM dossier_results WHERE dossier_code IN ({in_period})
-              GROUP BY dossier_code),
-            q AS (
-              SELECT dossier_code, MIN(at) AS queued FROM dossier_status_history
-              WHERE status = 'queued' AND dossier_code IN ({in_period})
               GROUP BY dossier_code)
             SELECT d.receiving_unit, d.unit_level, d.procedure_code,
                    {f['month']('d.received_date')} AS month,
@@ -241,12 +237,11 @@ def received_counts(archive: Archive, *, date_from: date, date_to: date,
                    SUM(CASE WHEN c.store > 0 OR r.pushed > 0 THEN 1 ELSE 0 END),
                    SUM(CASE WHEN r.n > 0 THEN 1 ELSE 0 END),
                    SUM(CASE WHEN {waited} THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN {waited} THEN {f['secs']('d.received_at', 'q.queued')}
+                   SUM(CASE WHEN {waited} THEN {f['secs']('d.received_at', 'd.queued_at')}
                        ELSE 0 END)
             FROM dossiers d
             LEFT JOIN c ON c.dossier_code = d.code
             LEFT JOIN r ON r.dossier_code = d.code
-            LEFT JOIN q ON q.dossier_code = d.code
             WHERE d.received_date >= :df AND d.received_date <= :dt {_scope_sql(unit, level, 'd')}
             GROUP BY d.receiving_unit, d.unit_level, d.procedure_code, month
         """).bindparams(bindparam("df", type_=Date()), bindparam("dt", type_=Date()))
@@ -268,28 +263,26 @@ def resolved_counts(archive: Archive, *, start: datetime, end: datetime,
     with archive._read() as conn:
         f = _sql(conn.dialect.name)
         stmt = text(f"""
-            WITH fr AS (
-              SELECT dossier_code, MIN(at) AS first FROM dossier_status_history
-              WHERE status IN ('resolved', 'returned')
-              GROUP BY dossier_code
-              HAVING MIN(at) >= :start AND MIN(at) < :end),
-            r AS (
+            WITH r AS (
               SELECT dossier_code, COUNT(*) AS n FROM dossier_results
-              WHERE dossier_code IN (SELECT dossier_code FROM fr)
+              WHERE dossier_code IN (SELECT code FROM dossiers
+                                     WHERE resolved_at >= :start AND resolved_at < :end)
               GROUP BY dossier_code)
             SELECT d.receiving_unit, d.unit_level, d.procedure_code,
-                   {f['local_month']('fr.first')} AS month,
+                   {f['local_month']('d.resolved_at')} AS month,
                    COUNT(*),
                    SUM(CASE WHEN r.n > 0 THEN 1 ELSE 0 END),
                    SUM(CASE WHEN d.received_at IS NOT NULL THEN 1 ELSE 0 END),
                    SUM(CASE WHEN d.received_at IS NOT NULL
-                       THEN {f['secs']('fr.first', 'd.received_at')} ELSE 0 END),
+                       THEN {f['secs']('d.resolved_at', 'd.received_at')} ELSE 0 END),
                    SUM(CASE WHEN d.appointment_date IS NOT NULL THEN 1 ELSE 0 END),
                    SUM(CASE WHEN d.appointment_date IS NOT NULL
-                       AND {f['on_time']('fr.first', 'd.appointment_date')} THEN 1 ELSE 0 END)
-            FROM fr JOIN dossiers d ON d.code = fr.dossier_code
+                       AND {f['on_time']('d.resolved_at', 'd.appointment_date')}
+                       THEN 1 ELSE 0 END)
+            FROM dossiers d
             LEFT JOIN r ON r.dossier_code = d.code
-            WHERE 1 = 1 {_scope_sql(unit, level, 'd')}
+            WHERE d.resolved_at >= :start AND d.resolved_at < :end
+            {_scope_sql(unit, level, 'd')}
             GROUP BY d.receiving_unit, d.unit_level, d.procedure_code, month
         """).bindparams(bindparam("start", type_=UtcDateTime()),
                         bindparam("end", type_=UtcDateTime()))

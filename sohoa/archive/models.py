@@ -102,6 +102,10 @@ class Dossier(Base):
     status: Mapped[str | None] = mapped_column(String(16))
     status_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     opened_by: Mapped[str | None] = mapped_column(String(128))
+    # First ticket time and first resolution (resolved or returned), kept with every status
+    # change (migration 0012): the KPI report reads them here, not from the history.
+    queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
 
     __table_args__ = (Index("ix_dossiers_received_date", "received_date", "receiving_unit"),)
 
