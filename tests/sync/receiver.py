@@ -255,10 +255,20 @@ def main() -> None:
     parser.add_argument("--secret", required=True)
     parser.add_argument("--no-fsync", action="store_true",
                         help="do not fsync the record of deliveries (benchmarks)")
+    parser.add_argument("--tls", nargs=3, metavar=("CERT", "KEY", "CLIENT_CA"),
+                        help="serve HTTPS and require a client certificate from CLIENT_CA")
     args = parser.parse_args()
     args.state.mkdir(parents=True, exist_ok=True)
     receiver = Receiver(args.state, args.secret, durable=not args.no_fsync)
     server = Server(("127.0.0.1", args.port), make_handler(receiver))
+    if args.tls:
+        import ssl
+
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls[0], args.tls[1])
+        ctx.load_verify_locations(args.tls[2])
+        ctx.verify_mode = ssl.CERT_REQUIRED  # mutual TLS: no client certificate, no talk
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     print(f"ready {server.server_address[1]}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever(poll_interval=0.05)

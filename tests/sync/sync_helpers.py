@@ -37,22 +37,25 @@ class ReceiverProcess:
     """tests/sync/receiver.py on a fixed loopback port, stoppable and restartable; its state
     (a SQLite file) survives restarts."""
 
-    def __init__(self, state: Path, secret: str = SECRET, *, durable: bool = True) -> None:
+    def __init__(self, state: Path, secret: str = SECRET, *, durable: bool = True,
+                 tls: tuple[Path, Path, Path] | None = None) -> None:
         self.state = state
         self.secret = secret
         self.durable = durable
+        self.tls = tls
         self.port = free_port()
         self.proc: subprocess.Popen[str] | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/events"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/events"
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, str(HERE / "receiver.py"), "--port", str(self.port), "--state",
              str(self.state), "--secret", self.secret,
-             *([] if self.durable else ["--no-fsync"])],
+             *([] if self.durable else ["--no-fsync"]),
+             *(["--tls", *map(str, self.tls)] if self.tls else [])],
             stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
@@ -66,9 +69,16 @@ class ReceiverProcess:
 
     def _call(self, method: str, path: str, obj: Any = None) -> Any:
         data = json.dumps(obj).encode() if obj is not None else None
-        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data,
-                                     method=method)
-        with urllib.request.urlopen(req, timeout=10) as resp:
+        base = self.url.rsplit("/", 1)[0]
+        req = urllib.request.Request(f"{base}{path}", data=data, method=method)
+        context = None
+        if self.tls:
+            import ssl
+
+            context = ssl.create_default_context(cafile=str(self.tls[2]))
+            context.load_cert_chain(str(self.state.parent / "pki" / "client.pem"),
+                                    str(self.state.parent / "pki" / "client.key"))
+        with urllib.request.urlopen(req, timeout=10, context=context) as resp:
             return json.loads(resp.read())
 
     def plan(self, actions: list[str], *, cycle: bool = False, retry_after: float = 0.2,
@@ -179,3 +189,49 @@ def assert_exactly_once(archive: Archive, receiver: ReceiverProcess) -> dict[str
         assert a["sequence"] == last.get(a["dossier"], 0) + 1, a
         last[a["dossier"]] = a["sequence"]
     return snap
+
+
+def make_pki(where: Path) -> dict[str, Path]:
+    """A CA, a server certificate for 127.0.0.1 and a client certificate, as PEM files."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    where.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime.now(dt.UTC)
+
+    def name(cn: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+    def save(stem: str, cert: x509.Certificate, key: ec.EllipticCurvePrivateKey) -> None:
+        (where / f"{stem}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        (where / f"{stem}.key").write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (x509.CertificateBuilder().subject_name(name("Sở TT&TT thử nghiệm"))
+          .issuer_name(name("Sở TT&TT thử nghiệm")).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number()).not_valid_before(now)
+          .not_valid_after(now + dt.timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    save("ca", ca, ca_key)
+    for stem, usage, san in (
+            ("server", ExtendedKeyUsageOID.SERVER_AUTH,
+             x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))])),
+            ("client", ExtendedKeyUsageOID.CLIENT_AUTH, None)):
+        key = ec.generate_private_key(ec.SECP256R1())
+        builder = (x509.CertificateBuilder().subject_name(name(f"sohoa {stem}"))
+                   .issuer_name(ca.subject).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now)
+                   .not_valid_after(now + dt.timedelta(days=1))
+                   .add_extension(x509.ExtendedKeyUsage([usage]), critical=False))
+        if san is not None:
+            builder = builder.add_extension(san, critical=False)
+        save(stem, builder.sign(ca_key, hashes.SHA256()), key)
+    return {p.stem + p.suffix: p for p in where.iterdir()}

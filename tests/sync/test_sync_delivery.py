@@ -20,6 +20,7 @@ from sync_helpers import (
     ReceiverProcess,
     assert_exactly_once,
     event_ids,
+    make_pki,
     make_record,
     store_many,
 )
@@ -197,3 +198,42 @@ def test_signature_and_retry_after() -> None:
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
     assert parse_retry_after("soon") is None
+
+
+def test_mutual_tls_with_a_client_certificate(archive: Archive, tmp_path: Path) -> None:
+    """A receiver that demands a client certificate gets the events from a target configured
+    with one (and the CA it trusts); without the certificate nothing is delivered, and the
+    reason says TLS."""
+    pki = make_pki(tmp_path / "pki")
+    receiver = ReceiverProcess(tmp_path / "tls-receiver",
+                               tls=(pki["server.pem"], pki["server.key"], pki["ca.pem"]))
+    receiver.start()
+    try:
+        store_many(archive, dossiers=2, per_dossier=2)
+        bare = SyncRunner(archive, [SyncTarget(name="mot-cua", url=receiver.url, secret=SECRET,
+                                               ca_file=str(pki["ca.pem"]), timeout_s=2.0)],
+                          FAST)
+        try:
+            bare.drain()
+        finally:
+            bare.close()
+        status = deliveries.status(archive)
+        assert not any(c["status"] == "delivered" for c in status["counts"])
+        with archive._read() as conn:
+            from sohoa.archive.sync_models import SyncDelivery
+
+            errors = set(conn.execute(select(SyncDelivery.last_error)
+                                      .where(SyncDelivery.last_error.is_not(None))).scalars())
+        assert errors and all("TLS" in e or "kết nối" in e for e in errors), errors
+        deliveries.retry_dead(archive)  # due now, not after the backoff
+        runner = SyncRunner(archive, [SyncTarget(
+            name="mot-cua", url=receiver.url, secret=SECRET, client_cert=str(pki["client.pem"]),
+            client_key=str(pki["client.key"]), ca_file=str(pki["ca.pem"]), timeout_s=2.0)],
+            FAST)
+        try:
+            drain_until_done(runner, archive)
+        finally:
+            runner.close()
+        assert_exactly_once(archive, receiver)
+    finally:
+        receiver.stop()
