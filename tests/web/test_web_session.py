@@ -162,3 +162,22 @@ def test_no_asset_refers_to_another_host(client: TestClient, home: Home) -> None
     for path in [*(f"/web/static/{n}" for n in names), "/web/login", "/docs"]:
         text = client.get(path).text
         assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text, re.IGNORECASE), path
+
+
+def test_review_roles_and_changing_the_type(client: TestClient, home: Home) -> None:
+    from review_home import store_flagged
+
+    with open_archive(home.settings) as arc:
+        doc_id = store_flagged(arc)
+    sign_in(client, home, "archivist")  # archivists do not review (policy.REVIEWERS)
+    assert client.get("/web/review").status_code == 403
+    client.cookies.clear()
+    csrf = sign_in(client, home, "desk")
+    assert doc_id in client.get("/web/review").text
+    r = client.post(f"/web/review/{doc_id}/type", data={"doc_type": "birth_certificate"})
+    assert r.status_code == 403  # no CSRF token, nothing changed
+    r = client.post(f"/web/review/{doc_id}/type",
+                    data={"csrf": csrf, "doc_type": "birth_certificate"})
+    assert r.status_code == 303 and "Gi%E1%BA%A5y+khai+sinh" in r.headers["location"]
+    with open_archive(home.settings) as arc:
+        assert arc.get_document(doc_id)["doc_type"] == "birth_certificate"
