@@ -11,6 +11,7 @@ private Redis (own port and directory: the shared test server is never stopped o
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -54,6 +55,7 @@ def own_redis() -> Iterator[tuple[str, Path]]:
         yield started.stdout.strip(), run_dir
     finally:
         _redis("stop", run_dir)
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def _env(url: str, **extra: str) -> dict[str, str]:
