@@ -27,7 +27,7 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="sohoa-access-bench-"))
     arc = Archive.open(f"sqlite:///{root}/catalog.db", f"file://{root}/blobs",
                        f"tantivy://{root}/index")
-    with arc._write() as conn:
+    with arc.transaction(write=True) as conn:
         for start in range(1, n + 1, 10_000):
             conn.execute(AccessEntry.__table__.insert(), [{
                 "seq": i, "at": f"2026-11-{1 + i * 29 // (n + 1):02d}T00:00:00.000000Z",

@@ -31,9 +31,9 @@ from typing import Any
 
 import pikepdf
 
-from sohoa.archive import FileBlobStore
-from sohoa.archive import disposal as lists
+from sohoa.archive import FileBlobStore, disposal
 from sohoa.archive.models import Document, Dossier, Owner, PageRow
+from sohoa.doctypes import load_registry
 from sohoa.pipeline.disposaljob import execute_in
 from sohoa.pipeline.fixityjob import check_in
 from sohoa.pipeline.home import init_home
@@ -120,7 +120,7 @@ def bench_fixity(settings: Any, n: int) -> dict[str, Any]:
 def _ids(archive: Any) -> list[str]:
     from sqlalchemy import select
 
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         return list(conn.execute(select(Document.id).order_by(Document.id)).scalars())
 
 
@@ -163,7 +163,7 @@ def bulk_documents(settings: Any, m: int) -> None:
                       "rotation": 0, "skew": 0.0, "confidence": 0.9,
                       "blob_sha256": sha256_hex(image)})
     with open_archive(settings) as archive:
-        with archive._write() as conn:
+        with archive.transaction(write=True) as conn:
             for table, rows in ((Owner, owners), (Dossier, dossiers), (Document, docs),
                                 (PageRow, pages)):
                 for start in range(0, len(rows), 1000):
@@ -177,18 +177,19 @@ def bench_disposal(settings: Any, m: int) -> dict[str, Any]:
     signer = make_signer(settings)
     with open_archive(settings) as archive:
         started = time.perf_counter()
-        lst = lists.propose(archive, as_of=date(2026, 6, 1), note="hết thời hạn bảo quản",
-                            by="bench", doc_type="citizen_id_card")
+        lst = disposal.propose(archive, registry=load_registry(), as_of=date(2026, 6, 1),
+                               note="hết thời hạn bảo quản", by="bench",
+                               doc_type="citizen_id_card")
         propose_s = time.perf_counter() - started
         assert lst is not None and lst["documents"] == m, lst
-        lists.approve(archive, lst["list"], decision="Quyết định số 1/QĐ-UBND",
-                      by="bench-head")  # four eyes: not the proposer
+        disposal.approve(archive, lst["list"], decision="Quyết định số 1/QĐ-UBND",
+                         by="bench-head")  # four eyes: not the proposer
         log("disposal: executing")
         started = time.perf_counter()
         result = execute_in(archive, lst["list"], by="bench", signer=signer,
                             agency=settings.agency)
         execute_s = time.perf_counter() - started
-        record = lists.record_pdf(archive, lst["list"])
+        record = disposal.record_pdf(archive, lst["list"])
     with pikepdf.open(io.BytesIO(record)) as pdf:
         record_pages = len(pdf.pages)
     summary = result["summary"]

@@ -83,7 +83,7 @@ def build(archive: Archive, dossiers: int, documents: int, seed: int) -> dict:
             return
         for name in ("owners", "dossiers", "documents", "components", "statuses", "results"):
             if rows[name]:
-                with archive._write() as conn:
+                with archive.transaction(write=True) as conn:
                     conn.execute(tables[name].insert(), rows[name])
                 counts[name] = counts.get(name, 0) + len(rows[name])
                 rows[name] = []
@@ -143,7 +143,7 @@ def build(archive: Archive, dossiers: int, documents: int, seed: int) -> dict:
             flush()
     flush(True)
     legacy_dossier = "LEGACY-BENCH"
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         conn.execute(Dossier.__table__.insert(), [{"code": legacy_dossier, "created_at": now}])
     while n_docs < documents:
         owner = owners[n_docs % len(owners)]
@@ -160,7 +160,7 @@ def build(archive: Archive, dossiers: int, documents: int, seed: int) -> dict:
 def bench_reuse(archive: Archive, reuses: int, seed: int, prefix: str = "B") -> dict:
     """Open REUSES dossiers (untimed), then reuse one earlier paper of the applicant for each."""
     rng = random.Random(seed)
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         legacy = conn.execute(Document.__table__.select().with_only_columns(
             Document.id, Document.owner_id).where(Document.dossier_code == "LEGACY-BENCH")
             .limit(reuses * 3)).all()

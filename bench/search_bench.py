@@ -113,14 +113,14 @@ def load_catalog(work: Path, corpus: Corpus) -> dict[str, Any]:
                            f"tantivy://{work}/catalog-index")
     now = datetime.now(UTC).isoformat()
     started = time.perf_counter()
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         conn.exec_driver_sql(
             "INSERT INTO owners (id, kind, name, created_at, updated_at) VALUES (?,?,?,?,?)",
             [(o, "organization" if len(o) == 10 else "person", corpus.owner_name(o), now, now)
              for o in dict.fromkeys(corpus.owners_by_frequency())])
     loaded = 0
     for chunk in batches(corpus, BATCH):
-        with archive._write() as conn:
+        with archive.transaction(write=True) as conn:
             conn.exec_driver_sql(
                 "INSERT OR IGNORE INTO dossiers (code, receiving_unit, created_at) "
                 "VALUES (?,?,?)", [(d.dossier_code, d.unit, now) for d in chunk])
@@ -139,7 +139,7 @@ def load_catalog(work: Path, corpus: Corpus) -> dict[str, Any]:
         loaded += len(chunk)
         if loaded % 100_000 == 0:
             log(f"catalog: {loaded:,} documents")
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         conn.exec_driver_sql("ANALYZE")
     seconds = time.perf_counter() - started
     archive.close()

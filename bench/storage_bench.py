@@ -36,7 +36,7 @@ from archive_records import make_record  # noqa: E402
 from backends import PgDatabases, S3Buckets  # noqa: E402
 
 from sohoa.archive import Archive  # noqa: E402
-from sohoa.archive.blobs import open_blob_store  # noqa: E402
+from sohoa.archive.blobstores import open_blob_store  # noqa: E402
 from sohoa.archive.s3blobs import S3Options  # noqa: E402
 
 

@@ -82,7 +82,7 @@ def record_events(archive: Archive, events: int, dossiers: int) -> None:
     data = outbox.document_disposed(document_id="0" * 16, dossier_code="", owner_id=None,
                                     doc_type="birth_certificate", list_id=1,
                                     decision="Quyết định số 1/QĐ-UBND")
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         for i in range(events):
             code = f"H19.22-261206-{i % dossiers:04d}"
             outbox.record(conn, outbox.DOCUMENT_DISPOSED, {**data, "MaHoSo": code},

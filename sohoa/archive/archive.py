@@ -31,7 +31,8 @@ from sohoa.archive import access as access_log
 from sohoa.archive import audit as audit_log
 from sohoa.archive import documents, faults, tokens
 from sohoa.archive import jobs as job_state
-from sohoa.archive.blobs import BlobStore, check_blob_url, open_blob_store
+from sohoa.archive.blobs import BlobStore
+from sohoa.archive.blobstores import check_blob_url, open_blob_store
 from sohoa.archive.catalog import exclusive, make_engines, migrate, safe_url, upsert
 from sohoa.archive.dossiers import DEFAULT_CODE_FORMAT
 from sohoa.archive.indexes import check_search_url, open_index
@@ -141,15 +142,22 @@ class Archive:
     # --- transactions ---------------------------------------------------------------------
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self._write_lock, self._writer.begin() as conn:
-            yield conn
+    def transaction(self, *, write: bool) -> Iterator[Connection]:
+        """One catalog transaction, committed when the block ends (rolled back if it raises).
 
-    def _read(self) -> Any:
-        return self._reader.begin()
+        The archive package's one way in for its modules (disposal, retention, fixity, …): a
+        writing one takes this process's write lock and the writer engine (SQLite has one writer
+        at a time; BEGIN IMMEDIATE), a reading one the reader engine. ``write`` has no default so
+        every call says which it is."""
+        if write:
+            with self._write_lock, self._writer.begin() as conn:
+                yield conn
+        else:
+            with self._reader.begin() as conn:
+                yield conn
 
     def _count(self, stmt: Any) -> int:
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             return int(conn.execute(stmt).scalar_one())
 
     # --- jobs -----------------------------------------------------------------------------
@@ -158,57 +166,57 @@ class Archive:
                   in_process: bool = False) -> str:
         """A new job. ``in_process``: this process runs it (not queue workers); it is then
         marked interrupted by a later job if this process dies before finishing it."""
-        with self._write() as conn:
+        with self.transaction(write=True) as conn:
             job_state.mark_interrupted(conn)
             runner = job_state.this_runner() if in_process else None
             return job_state.start(conn, inputs, unit, runner)
 
     def finish_job(self, job_id: str, summary: Mapping[str, int]) -> None:
-        with self._write() as conn:
+        with self.transaction(write=True) as conn:
             job_state.finish(conn, job_id, summary)
 
     def get_job(self, job_id: str) -> dict[str, Any]:
         """A job with the outcome of each of its inputs (for status displays and resume)."""
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             return job_state.get(conn, job_id)
 
     def jobs(self, *, status: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
         """Recent jobs, newest first; ``status="running"`` lists those a crash interrupted."""
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             return job_state.recent(conn, status, limit)
 
     def input_done(self, job_id: str, source: str, sha256: str, status: str,
                    reason: str | None = None) -> None:
         """Record what became of one input file: "stored" | "quarantined" | "duplicate"."""
-        with self._write() as conn:
+        with self.transaction(write=True) as conn:
             job_state.input_done(conn, job_id, source, sha256, status, reason)
 
     def input_outcome(self, sha256: str) -> dict[str, Any] | None:
         """What became of an input file with these bytes the last time any job saw it."""
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             return job_state.input_outcome(conn, sha256)
 
     def record_quarantine(self, job_id: str, q: Quarantined) -> None:
-        with self._write() as conn:
+        with self.transaction(write=True) as conn:
             job_state.quarantine(conn, job_id, q)
 
     def list_quarantine(self) -> list[dict[str, Any]]:
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             return job_state.list_quarantine(conn)
 
     def quarantine_files(self) -> list[dict[str, Any]]:
         """Quarantined inputs not dismissed, once each (``sohoa quarantine``)."""
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             return job_state.quarantine_files(conn)
 
     def dismiss_quarantine(self, ids: list[int], *, reason: str, by: str) -> int:
-        with self._write() as conn:
+        with self.transaction(write=True) as conn:
             return job_state.dismiss_quarantine(conn, ids, reason=reason, by=by)
 
     # --- documents: write side ------------------------------------------------------------
 
     def has_document(self, doc_key: str) -> str | None:
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             return conn.execute(
                 select(Document.id).where(Document.doc_key == doc_key)).scalar_one_or_none()
 
@@ -239,7 +247,7 @@ class Archive:
         # 2. the catalog, in one transaction.
         doc_id = rec.doc_key[:16]
         try:
-            with self._write() as conn:
+            with self.transaction(write=True) as conn:
                 clash = documents.find(conn, rec.doc_key, doc_id)
                 if clash is not None:
                     if clash.doc_key != rec.doc_key:
@@ -277,14 +285,14 @@ class Archive:
     def _unreferenced(self, shas: list[str]) -> list[str]:
         from sohoa.archive.disposal import kept_references  # destruction records are kept
 
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             used = documents.referenced(conn, shas) | kept_references(conn, shas)
         return [s for s in shas if s not in used]
 
     # --- stage cache ----------------------------------------------------------------------
 
     def cache_get(self, stage: str, key: str) -> dict[str, Any] | None:
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             value = conn.execute(select(StageCache.value).where(
                 StageCache.stage == stage, StageCache.key == key)).scalar_one_or_none()
         return dict(value) if value is not None else None
@@ -294,7 +302,7 @@ class Archive:
             clean = json.loads(json.dumps(dict(value), ensure_ascii=False))
         except (TypeError, ValueError) as exc:
             raise StorageError(f"stage {stage!r} result is not JSON: {exc}") from exc
-        with self._write() as conn:
+        with self.transaction(write=True) as conn:
             upsert(conn, StageCache.__table__,
                    {"stage": stage, "key": key, "value": clean, "created_at": utc_now()},
                    key=("stage", "key"), update=("value", "created_at"))
@@ -312,7 +320,7 @@ class Archive:
         # outbox rows out of order (an older state indexed after a newer one).
         with self._index_lock, exclusive(self._writer, "search-sync"):
             while True:
-                with self._read() as conn:
+                with self.transaction(write=False) as conn:
                     rows = conn.execute(select(SearchOutbox.id, SearchOutbox.document_id)
                                         .order_by(SearchOutbox.id).limit(_SYNC_BATCH)).all()
                     if not rows:
@@ -328,7 +336,7 @@ class Archive:
                     self.index.rollback()
                     raise
                 # Delete exactly the rows applied: ids may commit out of order on PostgreSQL.
-                with self._write() as conn:
+                with self.transaction(write=True) as conn:
                     conn.execute(delete(SearchOutbox).where(
                         SearchOutbox.id.in_([r.id for r in rows])))
                 applied += len(rows)
@@ -338,7 +346,7 @@ class Archive:
         """Recreate the index from the catalog; return the number of documents indexed."""
         with self._index_lock, exclusive(self._writer, "search-sync"):
             indexed = 0
-            with self._read() as conn:
+            with self.transaction(write=False) as conn:
                 pending = [r[0] for r in conn.execute(select(SearchOutbox.id))]
                 try:
                     self.index.clear()
@@ -353,7 +361,7 @@ class Archive:
                 except BaseException:
                     self.index.rollback()
                     raise
-            with self._write() as conn:
+            with self.transaction(write=True) as conn:
                 for start in range(0, len(pending), _SYNC_BATCH):
                     conn.execute(delete(SearchOutbox).where(
                         SearchOutbox.id.in_(pending[start:start + _SYNC_BATCH])))
@@ -366,11 +374,11 @@ class Archive:
     def get_document(self, document_id: str) -> dict[str, Any]:
         """All metadata of a document: fields, pages with provenance, signature, archival
         metadata (TT 02/2019), text. NotFoundError if absent."""
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             return documents.load(conn, document_id)
 
     def get_pdf(self, document_id: str) -> bytes:
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             document_id = documents.resolve_id(conn, document_id)
             row = conn.execute(select(Document.pdf_sha256, Document.status)
                                .where(Document.id == document_id)).first()
@@ -412,7 +420,7 @@ class Archive:
                                               limit, after)
             finally:
                 raw.close()
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             return documents.reuse(conn, owner_id, doc_type, day, limit, after)
 
     def search_pending(self) -> int:
@@ -420,7 +428,7 @@ class Archive:
         return self._count(select(func.count()).select_from(SearchOutbox))
 
     def stats(self) -> dict[str, int]:
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             def count(model: Any, *where: Any) -> int:
                 stmt = select(func.count()).select_from(model)
                 for w in where:
@@ -442,30 +450,30 @@ class Archive:
 
     def audit(self, action: str, *, actor: str, target: str | None = None,
               detail: Mapping[str, Any] | None = None) -> None:
-        with self._write() as conn:
+        with self.transaction(write=True) as conn:
             audit_log.append(conn, action, actor=actor, target=target, detail=detail)
 
     def audit_verify(self) -> tuple[bool, list[str]]:
         """Verify both chains: the audit log and the access log."""
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             _, problems = audit_log.verify(conn)
             problems = problems + access_log.verify(conn)
         return (not problems, problems)
 
     def log_heads(self) -> dict[str, dict[str, Any]]:
         """The last seq and hash of the audit and access logs (what a checkpoint anchors)."""
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             return {"audit": audit_log.AUDIT.last(conn), "access": access_log.ACCESS.last(conn)}
 
     def check_log_anchors(self, heads: Mapping[str, Any], where: str) -> list[str]:
         """Problems if the logs no longer hold the entries a checkpoint anchored."""
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             return (audit_log.AUDIT.check_anchor(conn, heads.get("audit") or {}, where)
                     + access_log.ACCESS.check_anchor(conn, heads.get("access") or {}, where))
 
     def audit_events(self, *, target: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
         """The newest ``limit`` events (about ``target`` if given), newest first."""
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             return audit_log.events(conn, target, limit)
 
     # --- API tokens -----------------------------------------------------------------------
@@ -473,24 +481,24 @@ class Archive:
     def add_token(self, user: str, role: str, unit: str, *, created_by: str) -> tuple[str, str]:
         """Create an API token; return (token id, token). The token is shown once, only its
         SHA-256 is kept."""
-        with self._write() as conn:
+        with self.transaction(write=True) as conn:
             return tokens.add(conn, user, role, unit, created_by)
 
     def list_tokens(self, *, include_revoked: bool = False) -> list[dict[str, Any]]:
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             return tokens.listing(conn, include_revoked)
 
     def revoke_token(self, token_id: str, *, revoked_by: str) -> None:
-        with self._write() as conn:
+        with self.transaction(write=True) as conn:
             tokens.revoke(conn, token_id, revoked_by)
 
     def authenticate(self, token: str | None, *, channel: str = "api") -> Caller:
         """The caller a presented API token stands for (NotAuthenticatedError otherwise)."""
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             caller = tokens.resolve(conn, token, channel)
             stale = tokens.stale_use(conn, token)
         if stale is not None:
-            with self._write() as conn:
+            with self.transaction(write=True) as conn:
                 tokens.mark_used(conn, stale)
         return caller
 
@@ -498,7 +506,7 @@ class Archive:
 
     def document_ref(self, document_id: str) -> dict[str, Any]:
         """Owner, unit and status of a document (for access checks); NotFoundError if absent."""
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             document_id = documents.resolve_id(conn, document_id)
             row = conn.execute(select(Document.owner_id, Document.unit, Document.status)
                                .where(Document.id == document_id)).first()
@@ -543,6 +551,6 @@ class Archive:
                       since: str | None = None) -> list[dict[str, Any]]:
         """Access-log entries (about this owner / document / by this user, written at or after
         ``since``), newest first."""
-        with self._read() as conn:
+        with self.transaction(write=False) as conn:
             return access_log.events(conn, owner=owner, document=document, user=user,
                                      limit=limit, since=since)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sohoa.archive.models import Base, UtcDateTime
+from sohoa.archive.modelbase import Base, UtcDateTime
 
 # What a retention period is counted from.
 COUNTED_FROM = ("issue", "closing", "death")

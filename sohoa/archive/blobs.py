@@ -15,13 +15,9 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
-from sohoa.archive.urls import blob_path, is_s3
 from sohoa.errors import NotFoundError, StorageError, VerificationError
-
-if TYPE_CHECKING:
-    from sohoa.archive.s3blobs import S3Options
 
 _SHA = re.compile(r"[0-9a-f]{64}")
 
@@ -223,23 +219,3 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def check_blob_url(url: str) -> None:
-    """Raise ConfigError for a blobs URL no store understands, before anything is opened."""
-    if is_s3(url):
-        from sohoa.archive.s3blobs import parse_s3_url
-
-        parse_s3_url(url)
-    else:
-        blob_path(url)
-
-
-def open_blob_store(url: str, s3: S3Options | None = None) -> BlobStore:
-    """``file:///dir`` → :class:`FileBlobStore`; ``s3://bucket/prefix`` → ``S3BlobStore``
-    (reached with ``s3``: endpoint, region, credentials)."""
-    if is_s3(url):
-        from sohoa.archive.s3blobs import S3BlobStore
-
-        return S3BlobStore(url, s3)
-    return FileBlobStore(blob_path(url))

@@ -330,7 +330,7 @@ def spread(archive: Archive, targets: Sequence[TargetTypes]) -> int:
     """Spread every event not yet spread over ``targets``; return how many."""
     total = 0
     while True:
-        with archive._write() as conn:
+        with archive.transaction(write=True) as conn:
             n = fan_out(conn, targets)
         total += n
         if n < _FAN_BATCH:
@@ -339,14 +339,14 @@ def spread(archive: Archive, targets: Sequence[TargetTypes]) -> int:
 
 def take(archive: Archive, target: str, owner: str, *, limit: int,
          lease: timedelta) -> list[Claimed]:
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         return claim(conn, target, owner, limit=limit, lease=lease)
 
 
 def record_outcomes(archive: Archive, target: str, owner: str,
                     outcomes: Sequence[Outcome], *, citizen_store: bool = False) -> None:
     if outcomes:
-        with archive._write() as conn:
+        with archive.transaction(write=True) as conn:
             settle(conn, target, owner, outcomes, citizen_store=citizen_store)
 
 
@@ -354,7 +354,7 @@ def delivered_by_unit(archive: Archive, target: TargetTypes, date_from: date,
                       date_to: date) -> dict[str, int]:
     """Per receiving unit: dossiers received in the period (their received date, as the KPI
     report counts them) whose every event reached ``target``."""
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         rows = conn.execute(select(Dossier.code, Dossier.receiving_unit).where(
             Dossier.received_date >= date_from, Dossier.received_date <= date_to)).all()
         units = {r.code: r.receiving_unit for r in rows}
@@ -368,25 +368,25 @@ def delivered_by_unit(archive: Archive, target: TargetTypes, date_from: date,
 
 def status(archive: Archive, *, dead_limit: int = 50) -> dict[str, Any]:
     """Counts per target/type/state, events not yet spread, and the first dead letters."""
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         return {"counts": counts(conn), "unspread": unfanned_counts(conn),
                 "dead": dead_letters(conn, limit=dead_limit)}
 
 
 def retry_dead(archive: Archive, *, event_row: int | None = None, all_dead: bool = False,
                target: str | None = None) -> int:
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         return retry(conn, event_row=event_row, all_dead=all_dead, target=target)
 
 
 def reconcile_period(archive: Archive, targets: Sequence[TargetTypes], date_from: date,
                      date_to: date) -> tuple[list[str], dict[str, dict[str, dict[str, Any]]]]:
     """The dossiers received in the period and, per target, each one's delivery state."""
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         codes = received_dossiers(conn, date_from, date_to)
         return codes, {t.name: reconcile(conn, t, codes) for t in targets}
 
 
 def pending_total(archive: Archive) -> int:
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         return open_count(conn)

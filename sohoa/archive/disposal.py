@@ -31,8 +31,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, func, select, update
 
 from sohoa.archive import audit as audit_log
-from sohoa.archive import faults, outbox
-from sohoa.archive import holds as hold_rows
+from sohoa.archive import faults, holds, outbox
 from sohoa.archive.archivist_models import (
     ITEM_DISPOSED,
     ITEM_LISTED,
@@ -68,13 +67,13 @@ def target(list_id: int) -> str:
 # --- the workflow's steps ------------------------------------------------------------------
 
 def propose(archive: Archive, *, as_of: date, note: str, by: str,
-            registry: Registry | None = None, doc_type: str | None = None,
+            registry: Registry, doc_type: str | None = None,
             unit: str | None = None, today: date | None = None) -> dict[str, Any] | None:
     """A new list of every document due on ``as_of`` (not held, on no open list); None when
     nothing is due. ``as_of`` may not be after ``today`` (Viet Nam's day by default)."""
-    why = hold_rows.require_text(note, "the explanatory note (--note: why these records have "
+    why = holds.require_text(note, "the explanatory note (--note: why these records have "
                                        "no further value)")
-    who = hold_rows.require_text(by, "who proposes the list (--by or SOHOA_USER)")
+    who = holds.require_text(by, "who proposes the list (--by or SOHOA_USER)")
     today = today or vietnam_today()
     if as_of > today:
         # No override on purpose: a list of records that are not yet due has no lawful use
@@ -86,7 +85,7 @@ def propose(archive: Archive, *, as_of: date, note: str, by: str,
             f"bảo quản. Xem trước những gì sẽ đến hạn: sohoa retention plan --as-of "
             f"{as_of.isoformat()}")
     now = utc_now()
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         due = [e for e in evaluate(conn, registry=registry, doc_type=doc_type, unit=unit)
                if e.due(as_of)]
         if not due:
@@ -114,11 +113,11 @@ def propose(archive: Archive, *, as_of: date, note: str, by: str,
 
 
 def approve(archive: Archive, list_id: int, *, decision: str, by: str) -> dict[str, Any]:
-    text = hold_rows.require_text(
+    text = holds.require_text(
         decision, "the approving decision (--decision \"Quyết định số …\")")
-    who = hold_rows.require_text(by, "who approves (--by)")
+    who = holds.require_text(by, "who approves (--by)")
     now = utc_now()
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         status = _status(conn, list_id)
         if status != LIST_PROPOSED:
             raise WorkflowError(f"list {list_id} is {status}; only a proposed list can be "
@@ -141,9 +140,9 @@ def approve(archive: Archive, list_id: int, *, decision: str, by: str) -> dict[s
 
 
 def cancel(archive: Archive, list_id: int, *, reason: str, by: str) -> dict[str, Any]:
-    why = hold_rows.require_text(reason, "the reason for cancelling (--reason)")
-    who = hold_rows.require_text(by, "who cancels (--by)")
-    with archive._write() as conn:
+    why = holds.require_text(reason, "the reason for cancelling (--reason)")
+    who = holds.require_text(by, "who cancels (--by)")
+    with archive.transaction(write=True) as conn:
         status = _status(conn, list_id)
         if status not in (LIST_PROPOSED, LIST_APPROVED):
             raise WorkflowError(f"list {list_id} is {status}; only a proposed or approved list "
@@ -157,8 +156,8 @@ def cancel(archive: Archive, list_id: int, *, reason: str, by: str) -> dict[str,
 
 def start(archive: Archive, list_id: int, *, by: str) -> dict[str, Any]:
     """Begin (or resume) executing an approved list; WorkflowError for any other state."""
-    who = hold_rows.require_text(by, "who executes the list (--by or SOHOA_USER)")
-    with archive._write() as conn:
+    who = holds.require_text(by, "who executes the list (--by or SOHOA_USER)")
+    with archive.transaction(write=True) as conn:
         status = _status(conn, list_id)
         if status == LIST_APPROVED:
             conn.execute(update(DisposalList).where(DisposalList.id == list_id).values(
@@ -174,7 +173,7 @@ def start(archive: Archive, list_id: int, *, by: str) -> dict[str, Any]:
 
 
 def check_executable(archive: Archive, list_id: int) -> None:
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         status = _status(conn, list_id)
     if status not in (LIST_APPROVED, LIST_EXECUTING):
         raise WorkflowError(_not_executable(list_id, status))
@@ -192,7 +191,7 @@ def _not_executable(list_id: int, status: str) -> str:
 
 def pending(archive: Archive, list_id: int, limit: int) -> list[str]:
     """Document ids still to dispose of, in list order."""
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         return list(conn.execute(
             select(DisposalItem.document_id)
             .where(DisposalItem.list_id == list_id, DisposalItem.status == ITEM_LISTED)
@@ -201,7 +200,7 @@ def pending(archive: Archive, list_id: int, limit: int) -> list[str]:
 
 def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: str,
             decision: str, today: date | None = None,
-            registry: Registry | None = None) -> list[dict[str, Any]]:
+            registry: Registry) -> list[dict[str, Any]]:
     """Step 1 for a batch: tombstones, outbox rows, outcomes and audit events, one commit.
 
     Each document's retention is evaluated again on ``today`` (the day the list is executed,
@@ -211,11 +210,11 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
     now = utc_now()
     today = today or vietnam_today()
     outcomes: list[dict[str, Any]] = []
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         if _status(conn, list_id) != LIST_EXECUTING:
             raise WorkflowError(f"list {list_id} is not being executed; run "
                                 f"sohoa disposal execute {list_id}")
-        held = hold_rows.active(conn)
+        held = holds.active(conn)
         docs = {r.id: r for r in conn.execute(
             select(Document.id, Document.status, Document.dossier_code, Document.owner_id,
                    Document.pdf_sha256, Document.extra, Document.doc_type,
@@ -227,19 +226,19 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
                                                        document_ids=document_ids)}
         for doc_id in document_ids:
             doc = docs.get(doc_id)
-            holds = (held.on(doc_id, doc.dossier_code, doc.owner_id)
+            hold_ids = (held.on(doc_id, doc.dossier_code, doc.owner_id)
                      if doc is not None and doc.status == "stored" else [])
-            reason, due_on = _why_kept(doc.status if doc else None, holds,
+            reason, due_on = _why_kept(doc.status if doc else None, hold_ids,
                                        now_due.get(doc_id), today)
             if reason is not None:
                 conn.execute(update(DisposalItem).where(
                     DisposalItem.list_id == list_id, DisposalItem.document_id == doc_id
                 ).values(status=ITEM_SKIPPED, reason=reason, blobs_removed=True, done_at=now))
                 audit_log.append(conn, "disposal.skipped", actor=by, target=doc_id,
-                                 detail={"list": list_id, "reason": reason, "holds": holds,
+                                 detail={"list": list_id, "reason": reason, "holds": hold_ids,
                                          "executed_on": today, "eligible_on": due_on})
                 outcomes.append({"document_id": doc_id, "disposed": False, "reason": reason,
-                                 "holds": holds, "eligible_on": iso(due_on)})
+                                 "holds": hold_ids, "eligible_on": iso(due_on)})
                 continue
             blobs = list(dict.fromkeys([doc.pdf_sha256, *revisions.get(doc_id, ()),
                                         *pages.get(doc_id, ())]))
@@ -266,13 +265,13 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
 
 
 def preview(archive: Archive, list_id: int, *, today: date | None = None,
-            registry: Registry | None = None) -> list[dict[str, Any]]:
+            registry: Registry) -> list[dict[str, Any]]:
     """What executing the list on ``today`` would do to each item still listed (a dry run:
     no change)."""
     today = today or vietnam_today()
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         _status(conn, list_id)
-        held = hold_rows.active(conn)
+        held = holds.active(conn)
         rows = conn.execute(
             select(DisposalItem.document_id, Document.status, Document.dossier_code,
                    Document.owner_id)
@@ -285,11 +284,11 @@ def preview(archive: Archive, list_id: int, *, today: date | None = None,
                                                        document_ids=ids)}
     out = []
     for r in rows:
-        holds = held.on(r.document_id, r.dossier_code, r.owner_id) \
+        hold_ids = held.on(r.document_id, r.dossier_code, r.owner_id) \
             if r.status == "stored" else []
-        reason, due_on = _why_kept(r.status, holds, now_due.get(r.document_id), today)
+        reason, due_on = _why_kept(r.status, hold_ids, now_due.get(r.document_id), today)
         if reason is not None:
-            out.append({"document_id": r.document_id, "disposed": False, "holds": holds,
+            out.append({"document_id": r.document_id, "disposed": False, "holds": hold_ids,
                         "reason": reason, "eligible_on": iso(due_on)})
         else:
             out.append({"document_id": r.document_id, "disposed": True,
@@ -297,7 +296,7 @@ def preview(archive: Archive, list_id: int, *, today: date | None = None,
     return out
 
 
-def _why_kept(status: str | None, holds: Sequence[int], now: Eligibility | None,
+def _why_kept(status: str | None, hold_ids: Sequence[int], now: Eligibility | None,
               today: date) -> tuple[str | None, date | None]:
     """Why a listed document is not destroyed when the list is executed on ``today`` (None:
     it is destroyed), and the day its period now ends; the reason is in Vietnamese because it
@@ -305,8 +304,8 @@ def _why_kept(status: str | None, holds: Sequence[int], now: Eligibility | None,
     if status != "stored":
         gone = {"disposed": "đã được hủy trước đó"}.get(status or "", "không có trong kho")
         return f"không còn lưu trong kho ({gone})", None
-    if holds:
-        return ("đang bị phong tỏa theo lệnh lưu giữ số " + ", ".join(map(str, holds))
+    if hold_ids:
+        return ("đang bị phong tỏa theo lệnh lưu giữ số " + ", ".join(map(str, hold_ids))
                 + " (đặt sau khi danh mục được phê duyệt)"), None
     due_on = now.eligible_on if now is not None else None
     if due_on is None:
@@ -324,7 +323,7 @@ def _vn_day(day: date) -> str:
 
 def blobs_to_remove(archive: Archive, list_id: int, limit: int) -> list[tuple[str, list[str]]]:
     """Disposed items whose blobs are not yet removed (step 2, also after a crash)."""
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         rows = conn.execute(
             select(DisposalItem.document_id, DisposalItem.blobs)
             .where(DisposalItem.list_id == list_id, DisposalItem.status == ITEM_DISPOSED,
@@ -337,7 +336,7 @@ def remove_blobs(archive: Archive, list_id: int, items: Sequence[tuple[str, list
                  ) -> dict[str, int]:
     """Step 2: delete the items' blobs that nothing kept points at; mark the items done."""
     wanted = list(dict.fromkeys(sha for _, shas in items for sha in shas))
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         kept = kept_references(conn, wanted)
     removed = shared = freed = 0
     for sha in wanted:
@@ -350,7 +349,7 @@ def remove_blobs(archive: Archive, list_id: int, items: Sequence[tuple[str, list
             archive.blobs.delete(sha)
             removed += 1
     faults.point("disposal_after_blob_delete")
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         conn.execute(update(DisposalItem).where(
             DisposalItem.list_id == list_id,
             DisposalItem.document_id.in_([doc_id for doc_id, _ in items])
@@ -364,7 +363,7 @@ def finish(archive: Archive, list_id: int, record: bytes, *, by: str,
     sha = archive.blobs.put(record)
     faults.point("disposal_after_record_blob")
     now = utc_now()
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         if _status(conn, list_id) != LIST_EXECUTING:
             raise WorkflowError(f"list {list_id} is not being executed")
         conn.execute(update(DisposalList).where(DisposalList.id == list_id).values(
@@ -378,7 +377,7 @@ def finish(archive: Archive, list_id: int, record: bytes, *, by: str,
 # --- reads -------------------------------------------------------------------------------
 
 def get(archive: Archive, list_id: int, *, items: bool = True) -> dict[str, Any]:
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         row = conn.execute(select(DisposalList).where(DisposalList.id == list_id)
                            ).mappings().first()
         if row is None:
@@ -403,7 +402,7 @@ def get(archive: Archive, list_id: int, *, items: bool = True) -> dict[str, Any]
 
 def record_pdf(archive: Archive, list_id: int) -> bytes:
     """The signed destruction record of an executed list (re-hashed on read)."""
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         status = _status(conn, list_id)
         sha = conn.execute(select(DisposalList.record_sha256).where(
             DisposalList.id == list_id)).scalar_one()
@@ -414,7 +413,7 @@ def record_pdf(archive: Archive, list_id: int) -> bytes:
 
 
 def lists(archive: Archive) -> list[dict[str, Any]]:
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         ids = list(conn.execute(select(DisposalList.id).order_by(DisposalList.id)).scalars())
     return [get(archive, i, items=False) for i in ids]
 

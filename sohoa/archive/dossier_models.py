@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sohoa.archive.models import Base, UtcDateTime
+from sohoa.archive.modelbase import Base, UtcDateTime
 
 # How a component was satisfied (TT 01/2023; the portal's DuocSoHoa / DuocTaiSuDung /
 # DuocLayTuKhoDMQG flags): scanned at this desk, an already stored document reused, taken from

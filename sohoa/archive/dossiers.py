@@ -176,7 +176,7 @@ def open_dossier(archive: Archive, spec: DossierOpening, *, by: str) -> tuple[Do
              "received_at": spec.received_at.astimezone(UTC),
              "received_date": local_day(spec.received_at),
              "appointment_date": spec.appointment_date}
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         row = conn.execute(select(Dossier.__table__).where(Dossier.code == code)
                            ).mappings().first()
         if row is not None and row["received_at"] is not None:
@@ -247,7 +247,7 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
     if at is not None and at.tzinfo is None:
         raise ConfigError("thời điểm phải có múi giờ (ví dụ 2026-03-02T15:30+07:00)")
     when = (at or utc_now()).astimezone(UTC)
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         row = conn.execute(select(Dossier.status, Dossier.status_at)
                            .where(Dossier.code == code)).first()
         if row is None:
@@ -315,7 +315,7 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
     document_id = document_id.strip()
     day = today or datetime.now(VN).date()
     how = SATISFIED_STORE if from_store else SATISFIED_REUSED
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         dossier = conn.execute(_REUSE_DOSSIER, {"code": code}).first()
         if dossier is None:
             raise NotFoundError(f"không có hồ sơ {code}; mở hồ sơ trước bằng "
@@ -403,7 +403,7 @@ def add_result(archive: Archive, code: str, document_id: str, *, result_code: st
     who = _who(by)
     code = nfc(code.strip())
     when = (issued_at or utc_now()).astimezone(UTC)
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         xact_lock(conn, f"dossier:{code}")
         dossier = conn.execute(select(Dossier.owner_id).where(Dossier.code == code)).first()
         if dossier is None:
@@ -439,7 +439,7 @@ def add_result(archive: Archive, code: str, document_id: str, *, result_code: st
 
 def mark_pushed_to_store(archive: Archive, document_id: str, at: datetime) -> None:
     """The exchange (issue 16) confirms a result reached the owner's data store."""
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         conn.execute(update(DossierResult).where(DossierResult.document_id == document_id)
                      .values(pushed_to_store_at=at.astimezone(UTC)))
 
@@ -448,7 +448,7 @@ def mark_pushed_to_store(archive: Archive, document_id: str, at: datetime) -> No
 
 
 def show(archive: Archive, code: str) -> DossierState:
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         return _state(conn, nfc(code.strip()))
 
 
@@ -467,7 +467,7 @@ def listing(archive: Archive, *, unit: str | None = None, date_from: date | None
     if date_to:
         stmt = stmt.where(Dossier.received_date <= date_to)
     stmt = stmt.order_by(Dossier.received_date.desc(), Dossier.code.desc()).limit(limit)
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         rows = conn.execute(stmt).all()
         codes = [r.code for r in rows]
         counts: dict[str, dict[str, int]] = {}

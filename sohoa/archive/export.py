@@ -47,7 +47,7 @@ def select_documents(archive: Archive, *, dossier: str | None = None,
             stmt = stmt.where(column == nfc(value.strip()))
     if permanent_only:
         stmt = stmt.where(Document.arc_retention == "Vĩnh viễn")
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         ids = list(conn.execute(stmt).scalars())
     if not ids:
         raise NotFoundError("no stored document matches; check the dossier code, type or "
@@ -123,7 +123,7 @@ def document_metadata(doc: dict[str, Any]) -> dict[str, Any]:
 
 def dossier_metadata(archive: Archive, dossier: dict[str, Any] | None, code: str,
                      documents: list[dict[str, Any]]) -> dict[str, Any]:
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         override = conn.execute(select(RetentionOverride).where(
             RetentionOverride.dossier_code == code)).mappings().first()
     values = dossier or {"code": code}
@@ -190,7 +190,7 @@ def audit_events(archive: Archive, targets: Iterable[str]) -> list[dict[str, Any
     e = AUDIT.entries.c
     wanted = sorted(set(targets))
     events: list[dict[str, Any]] = []
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         for start in range(0, len(wanted), _CHUNK):
             for r in conn.execute(select(AUDIT.entries).where(
                     e.target.in_(wanted[start:start + _CHUNK]))).mappings():

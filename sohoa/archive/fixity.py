@@ -73,7 +73,7 @@ def start_run(archive: Archive, *, mode: str, sample: int | None, signatures: bo
               restart: bool = False) -> Run:
     """A new run, or (``--all`` only) the interrupted one to resume."""
     now = utc_now()
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         if mode == "all":
             running = conn.execute(select(FixityRun).where(
                 FixityRun.mode == "all", FixityRun.status == RUNNING
@@ -94,7 +94,7 @@ def start_run(archive: Archive, *, mode: str, sample: int | None, signatures: bo
 
 def total(archive: Archive, run: Run) -> int:
     """Documents this run still has to check (for the progress bar)."""
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         stmt = select(func.count()).select_from(Document).where(IS_STORED)
         if run.cursor:
             stmt = stmt.where(Document.id > run.cursor)
@@ -103,7 +103,7 @@ def total(archive: Archive, run: Run) -> int:
 
 
 def documents_after(archive: Archive, cursor: str | None, limit: int) -> list[Target]:
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         stmt = select(Document.id).where(IS_STORED).order_by(Document.id).limit(limit)
         if cursor:
             stmt = stmt.where(Document.id > cursor)
@@ -112,7 +112,7 @@ def documents_after(archive: Archive, cursor: str | None, limit: int) -> list[Ta
 
 
 def least_recently_checked(archive: Archive, n: int) -> list[Target]:
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         ids = list(conn.execute(
             select(Document.id).outerjoin(FixityState, FixityState.document_id == Document.id)
             .where(IS_STORED)
@@ -125,7 +125,7 @@ def least_recently_checked(archive: Archive, n: int) -> list[Target]:
 def _targets(archive: Archive, ids: Sequence[str]) -> list[Target]:
     if not ids:
         return []
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         pages = page_blobs(conn, ids)
         rows = {r.id: r for r in conn.execute(
             select(Document.id, Document.pdf_sha256, Document.pdf_size,
@@ -136,7 +136,7 @@ def _targets(archive: Archive, ids: Sequence[str]) -> list[Target]:
 
 
 def destruction_records(archive: Archive) -> list[Target]:
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         rows = conn.execute(select(DisposalList.id, DisposalList.record_sha256,
                                    DisposalList.record_size)
                             .where(DisposalList.record_sha256.is_not(None))
@@ -183,7 +183,7 @@ def record(archive: Archive, run: Run, results: Sequence[Result], *, by: str,
         run.counts["mismatches"] += bool(r.problems)
     if cursor is not None:
         run.cursor = cursor
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         for r in results:
             if r.target.kind == "document":
                 upsert(conn, FixityState.__table__, {
@@ -200,7 +200,7 @@ def record(archive: Archive, run: Run, results: Sequence[Result], *, by: str,
 
 def finish_run(archive: Archive, run: Run, *, by: str) -> dict[str, Any]:
     now = utc_now()
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         conn.execute(update(FixityRun).where(FixityRun.id == run.id).values(
             status=FINISHED, finished_at=now, counts=dict(run.counts)))
         audit_log.append(conn, "fixity.checked", actor=by, target=f"fixity-run:{run.id}",
@@ -213,7 +213,7 @@ def finish_run(archive: Archive, run: Run, *, by: str) -> dict[str, Any]:
 
 
 def runs(archive: Archive, limit: int = 20) -> list[dict[str, Any]]:
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         rows = conn.execute(select(FixityRun).order_by(FixityRun.id.desc()).limit(limit))
         return [{"run": r["id"], "mode": r["mode"], "sample": r["sample"],
                  "signatures": r["signatures"], "status": r["status"],

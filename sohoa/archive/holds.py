@@ -69,7 +69,7 @@ def place(archive: Archive, scope: str, target: str, *, reason: str, by: str) ->
     why = require_text(reason, "the reason for the hold (--reason)")
     who = require_text(by, "who places the hold (--by or SOHOA_USER)")
     now = utc_now()
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         column = _EXISTS[scope]
         if scope == "document":
             target = resolve_id(conn, target)  # a unique prefix names it too
@@ -100,7 +100,7 @@ def release(archive: Archive, *, hold_id: int | None = None, scope: str | None =
         stmt = stmt.where(LegalHold.scope == scope, LegalHold.target == nfc(target.strip()))
     else:
         raise ConfigError("name the hold to release: its number, or --document/--dossier/--owner")
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         rows = conn.execute(stmt).mappings().all()
         if not rows:
             what = f"hold {hold_id}" if hold_id is not None else f"{scope} {target}"
@@ -121,7 +121,7 @@ def listing(archive: Archive, *, include_released: bool = False,
         stmt = stmt.where(LegalHold.released_at.is_(None))
     if target:
         stmt = stmt.where(LegalHold.target == nfc(target.strip()))
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         return [_hold_dict(r) for r in conn.execute(stmt).mappings()]
 
 

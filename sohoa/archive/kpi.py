@@ -66,7 +66,7 @@ def dossier_facts(archive: Archive, *, date_from: date, date_to: date,
         scope.append(Dossier.receiving_unit == nfc(unit))
     if level:
         scope.append(Dossier.unit_level == level)
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         rows = {r.code: r for r in conn.execute(base.where(
             Dossier.received_date >= date_from, Dossier.received_date <= date_to, *scope))}
         if resolved_from is not None and resolved_to is not None:
@@ -211,7 +211,7 @@ def received_counts(archive: Archive, *, date_from: date, date_to: date,
     """One grouped query: a year of a province's dossiers is a few hundred rows."""
     from sqlalchemy import Date, bindparam, text
 
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         f = _sql(conn.dialect.name)
         in_period = (f"SELECT code FROM dossiers d0 WHERE d0.received_date >= :df "
                      f"AND d0.received_date <= :dt {_scope_sql(unit, level, 'd0')}")
@@ -260,7 +260,7 @@ def resolved_counts(archive: Archive, *, start: datetime, end: datetime,
 
     from sohoa.archive.models import UtcDateTime
 
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         f = _sql(conn.dialect.name)
         stmt = text(f"""
             WITH r AS (

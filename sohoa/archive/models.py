@@ -10,62 +10,37 @@ stored through :class:`UtcDateTime` so both backends give back the same value.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy import text as sql_text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column
 
-# Stable constraint names, so that migrations on SQLite (batch mode) and PostgreSQL agree.
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+# Review rounds, archivists' jobs (retention, holds, disposal, fixity), dossiers and the sync
+# outbox keep their tables in their own modules; importing them here puts them on Base, so the
+# metadata (and Alembic's comparison with the migrations) always knows them.
+from sohoa.archive import (  # noqa: F401
+    archivist_models,
+    dossier_models,
+    review_models,
+    sync_models,
+)
+from sohoa.archive.modelbase import Base, UtcDateTime
 
 STATUS_STORED = "stored"
 STATUS_DISPOSED = "disposed"
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """A timezone-aware UTC instant on every backend (SQLite drops the offset otherwise)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the catalog; use timezone-aware UTC")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
 
 
 class Owner(Base):
@@ -359,12 +334,3 @@ class AccessHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
-
-
-# Review rounds and archivists' jobs (retention, holds, disposal, fixity) keep their tables in
-# their own modules; importing them here puts them on this Base, so the metadata (and Alembic's
-# comparison with the migrations) always knows them.
-from sohoa.archive import archivist_models as _archivist_models  # noqa: E402,F401
-from sohoa.archive import dossier_models as _dossier_models  # noqa: E402,F401
-from sohoa.archive import review_models as _review_models  # noqa: E402,F401
-from sohoa.archive import sync_models as _sync_models  # noqa: E402,F401

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, delete, func, select
 
 from sohoa.archive import audit as audit_log
-from sohoa.archive import holds as hold_rows
+from sohoa.archive import holds
 from sohoa.archive.archivist_models import (
     COUNTED_FROM,
     EVENTS,
@@ -41,7 +41,7 @@ from sohoa.archive.catalog import upsert
 from sohoa.archive.documents import IS_STORED
 from sohoa.archive.models import Document, Dossier, Owner
 from sohoa.archive.values import iso, utc_now
-from sohoa.doctypes import Registry, add_months, load_registry
+from sohoa.doctypes import Registry, add_months
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.vntext import nfc
 
@@ -95,16 +95,15 @@ class _Rule:
     basis: str
 
 
-def evaluate(conn: Connection, *, registry: Registry | None = None, doc_type: str | None = None,
+def evaluate(conn: Connection, *, registry: Registry, doc_type: str | None = None,
              unit: str | None = None, dossier: str | None = None, owner: str | None = None,
              document_ids: Sequence[str] | None = None) -> Iterator[Eligibility]:
     """Eligibility of every stored document matching the filters, in id order."""
-    registry = registry or load_registry()
     overrides = {r.dossier_code: r for r in conn.execute(select(RetentionOverride))}
     events: dict[tuple[str, str, str], date] = {
         (r.subject, r.subject_id, r.event): r.on_date
         for r in conn.execute(select(RetentionEvent))}
-    held = hold_rows.active(conn)
+    held = holds.active(conn)
     listed = dict(conn.execute(
         select(DisposalItem.document_id, DisposalItem.list_id)
         .join(DisposalList, DisposalList.id == DisposalItem.list_id)
@@ -189,13 +188,12 @@ def _eligible_on(rule: _Rule, row: Any, events: Mapping[tuple[str, str, str], da
     return add_months(start, 12 * rule.years), notes
 
 
-def plan(archive: Archive, *, as_of: date, registry: Registry | None = None,
+def plan(archive: Archive, *, as_of: date, registry: Registry,
          doc_type: str | None = None, unit: str | None = None) -> list[dict[str, Any]]:
     """The retention plan grouped by document type and unit: how many documents are kept
     permanently, held, already on a list, due on ``as_of``, and when the others fall due."""
-    registry = registry or load_registry()
     groups: dict[tuple[str, str], dict[str, Any]] = {}
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         for e in evaluate(conn, registry=registry, doc_type=doc_type, unit=unit):
             key = (e.doc_type, e.unit or "")
             g = groups.get(key)
@@ -247,10 +245,10 @@ def set_override(archive: Archive, dossier: str, *, years: int | None, counted_f
     if years is not None and years < 1:
         raise ConfigError("give a retention of at least 1 year, or --permanent")
     code = nfc(dossier.strip())
-    why = hold_rows.require_text(reason, "the reason for the override (--reason)")
-    who = hold_rows.require_text(by, "who sets it (--by or SOHOA_USER)")
+    why = holds.require_text(reason, "the reason for the override (--reason)")
+    who = holds.require_text(by, "who sets it (--by or SOHOA_USER)")
     now = utc_now()
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         _require(conn, Dossier.code, code, "dossier")
         upsert(conn, RetentionOverride.__table__, {
             "dossier_code": code, "years": years, "counted_from": counted_from,
@@ -265,9 +263,9 @@ def set_override(archive: Archive, dossier: str, *, years: int | None, counted_f
 
 def clear_override(archive: Archive, dossier: str, *, reason: str, by: str) -> None:
     code = nfc(dossier.strip())
-    why = hold_rows.require_text(reason, "the reason (--reason)")
-    who = hold_rows.require_text(by, "who clears it (--by or SOHOA_USER)")
-    with archive._write() as conn:
+    why = holds.require_text(reason, "the reason (--reason)")
+    who = holds.require_text(by, "who clears it (--by or SOHOA_USER)")
+    with archive.transaction(write=True) as conn:
         gone = conn.execute(delete(RetentionOverride).where(
             RetentionOverride.dossier_code == code)).rowcount
         if not gone:
@@ -283,10 +281,10 @@ def record_event(archive: Archive, event: str, subject_id: str, on_date: date, *
     if subject is None:
         raise ConfigError(f"retention events are {', '.join(EVENTS)}, not {event!r}")
     key = nfc(subject_id.strip())
-    who = hold_rows.require_text(by, "who records it (--by or SOHOA_USER)")
+    who = holds.require_text(by, "who records it (--by or SOHOA_USER)")
     why = nfc(reason.strip()) if reason and reason.strip() else None
     now = utc_now()
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         if subject == "dossier":
             _require(conn, Dossier.code, key, "dossier")
         else:
@@ -303,7 +301,7 @@ def record_event(archive: Archive, event: str, subject_id: str, on_date: date, *
 
 
 def overrides(archive: Archive) -> list[dict[str, Any]]:
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         rows = conn.execute(select(RetentionOverride).order_by(RetentionOverride.dossier_code))
         return [{"dossier_code": r["dossier_code"], "years": r["years"],
                  "permanent": r["years"] is None, "counted_from": r["counted_from"],

@@ -75,7 +75,7 @@ class DocumentUpdate:
 def review_documents(archive: Archive) -> list[dict[str, Any]]:
     """Id, needs_review and confidence of every stored document (the round queues are built
     from these; sampling needs every id)."""
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         rows = conn.execute(select(Document.id, Document.needs_review, Document.confidence)
                             .where(IS_STORED).order_by(Document.id)).all()
     return [{"document_id": r.id, "needs_review": bool(r.needs_review),
@@ -87,14 +87,14 @@ def scan_colour_count(archive: Archive) -> int:
     written at ingest). A text match on the JSON: the same on SQLite and PostgreSQL."""
     stmt = select(func.count()).select_from(Document).where(
         IS_STORED, cast(Document.extra, String).like('%"scan_colour"%'))
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         return int(conn.execute(stmt).scalar_one())
 
 
 def document_rows(archive: Archive, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The review-relevant columns of these documents (stored ones only)."""
     out: dict[str, dict[str, Any]] = {}
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         for start in range(0, len(ids), 500):
             chunk = list(ids[start:start + 500])
             for r in conn.execute(select(
@@ -116,7 +116,7 @@ def document_rows(archive: Archive, ids: Sequence[str]) -> dict[str, dict[str, A
 
 def page_shas(archive: Archive, document_id: str) -> list[str]:
     """The page image SHA-256s of a document, in order (blob ids and stage-cache keys)."""
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         rows = conn.execute(select(PageRow.sha256, PageRow.blob_sha256)
                             .where(PageRow.document_id == document_id)
                             .order_by(PageRow.position)).all()
@@ -131,7 +131,7 @@ def events(archive: Archive, document_ids: Iterable[str] | None = None,
         stmt = stmt.where(ReviewEvent.action.in_(list(actions)))
     ids = list(document_ids) if document_ids is not None else None
     out: list[dict[str, Any]] = []
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         chunks = [ids[i:i + 500] for i in range(0, len(ids), 500)] if ids is not None else [None]
         for chunk in chunks:
             part = stmt if chunk is None else stmt.where(ReviewEvent.document_id.in_(chunk))
@@ -153,7 +153,7 @@ def record(archive: Archive, document_id: str, round_no: int, reviewer: str,
     """Write the decisions, the document's new state (if any), its search-outbox row and one
     audit event, in one transaction."""
     now = utc_now()
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         status = conn.execute(select(Document.status).where(Document.id == document_id)
                               ).scalar_one_or_none()
         if status is None:

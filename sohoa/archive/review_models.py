@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sohoa.archive.models import Base, UtcDateTime
+from sohoa.archive.modelbase import Base, UtcDateTime
 
 ACTIONS = ("correct", "confirm", "accept")
 

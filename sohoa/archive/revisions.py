@@ -28,7 +28,7 @@ def signed_documents(archive: Archive, level: str | None = None) -> list[dict[st
                   Document.signed_at).where(IS_STORED).order_by(Document.signed_at)
     if level is not None:
         stmt = stmt.where(Document.signature_level == level)
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         return [dict(row._mapping) for row in conn.execute(stmt)]
 
 
@@ -36,7 +36,7 @@ def replace_pdf(archive: Archive, document_id: str, pdf: bytes, *, actor: str, a
                 detail: Mapping[str, Any]) -> str:
     """Point ``document_id`` at a new revision of its PDF; returns the new blob's SHA-256."""
     sha = archive.blobs.put(pdf)
-    with archive._write() as conn:
+    with archive.transaction(write=True) as conn:
         previous = conn.execute(select(Document.pdf_sha256).where(
             Document.id == document_id)).scalar_one_or_none()
         if previous is None:

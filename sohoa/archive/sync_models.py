@@ -24,7 +24,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Unique
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sohoa.archive.models import Base, UtcDateTime
+from sohoa.archive.modelbase import Base, UtcDateTime
 
 DELIVERY_PENDING = "pending"
 DELIVERY_RETRYING = "retrying"

@@ -18,7 +18,7 @@ from typing import Any
 from sohoa.archive import Archive
 from sohoa.archive import disposal as lists
 from sohoa.archive.archivist_models import ITEM_DISPOSED, ITEM_SKIPPED
-from sohoa.doctypes import load_registry
+from sohoa.doctypes import Registry, load_registry
 from sohoa.errors import WorkflowError
 from sohoa.ocr import qrmark
 from sohoa.ocr.textpdf import TextDocument
@@ -48,13 +48,15 @@ def execute(settings: Settings, list_id: int, *, by: str, dry_run: bool = False,
 def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigner | None,
                agency: str, dry_run: bool = False,
                emit: Callable[[dict[str, Any]], None] = lambda _e: None,
-               progress: Progress | None = None, today: date | None = None) -> dict[str, Any]:
+               progress: Progress | None = None, today: date | None = None,
+               registry: Registry | None = None) -> dict[str, Any]:
     """Execute (or preview) the list; only what is due on ``today`` (Viet Nam's day by
     default) is destroyed, the rest is kept and named in the record."""
     progress = progress or NoProgress()
+    registry = registry or load_registry()  # the retention periods each item is checked against
     lists.check_executable(archive, list_id)
     if dry_run:
-        outcomes = lists.preview(archive, list_id, today=today)
+        outcomes = lists.preview(archive, list_id, today=today, registry=registry)
         for outcome in outcomes:
             emit({**outcome, "dry_run": True})
         return {"list": list_id, "dry_run": True,
@@ -75,7 +77,7 @@ def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigne
     drain_blobs()  # what a crash between a batch's commit and its blob removal left
     while batch := lists.pending(archive, list_id, BATCH):
         for outcome in lists.dispose(archive, list_id, batch, by=by, decision=decision,
-                                     today=today):
+                                     today=today, registry=registry):
             emit(outcome)
         drain_blobs()
         progress.advance(len(batch))

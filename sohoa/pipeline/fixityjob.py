@@ -13,8 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sohoa.archive import Archive
-from sohoa.archive import fixity as checks
+from sohoa.archive import Archive, fixity
 from sohoa.errors import SohoaError
 from sohoa.pipeline.progress import NoProgress, Progress
 from sohoa.pipeline.services import open_archive, trust_roots
@@ -39,16 +38,16 @@ def check_in(archive: Archive, roots: list[Path], *, sample: int | None, signatu
              emit: Callable[[dict[str, Any]], None] = lambda _e: None,
              progress: Progress | None = None) -> dict[str, Any]:
     progress = progress or NoProgress()
-    run = checks.start_run(archive, mode="all" if sample is None else "sample", sample=sample,
+    run = fixity.start_run(archive, mode="all" if sample is None else "sample", sample=sample,
                            signatures=signatures, by=by, restart=restart)
     if run.resumed:
         emit({"resumed": run.id, "after": run.cursor, "checked": run.counts["documents"]})
-    progress.start(checks.total(archive, run) + len(checks.destruction_records(archive)))
+    progress.start(fixity.total(archive, run) + len(fixity.destruction_records(archive)))
 
-    def handle(targets: list[checks.Target], cursor: str | None) -> None:
+    def handle(targets: list[fixity.Target], cursor: str | None) -> None:
         results = []
         for target in targets:
-            result = checks.check_blobs(archive, target)
+            result = fixity.check_blobs(archive, target)
             if signatures and target.signed and result.pdf is not None:
                 run.counts["signatures_checked"] += 1
                 result.problems.extend(_signature_problems(result.pdf, roots))
@@ -56,18 +55,18 @@ def check_in(archive: Archive, roots: list[Path], *, sample: int | None, signatu
             results.append(result)
             emit({"id": target.id, "kind": target.kind, "ok": not result.problems,
                   "problems": result.problems})
-        checks.record(archive, run, results, by=by, cursor=cursor)
+        fixity.record(archive, run, results, by=by, cursor=cursor)
         progress.advance(len(targets))
 
     if sample is None:
-        while targets := checks.documents_after(archive, run.cursor, BATCH):
+        while targets := fixity.documents_after(archive, run.cursor, BATCH):
             handle(targets, targets[-1].id)
     else:
-        chosen = checks.least_recently_checked(archive, sample)
+        chosen = fixity.least_recently_checked(archive, sample)
         for start in range(0, len(chosen), BATCH):
             handle(chosen[start:start + BATCH], None)
-    handle(checks.destruction_records(archive), None)
-    return checks.finish_run(archive, run, by=by)
+    handle(fixity.destruction_records(archive), None)
+    return fixity.finish_run(archive, run, by=by)
 
 
 def _signature_problems(pdf: bytes, roots: list[Path]) -> list[str]:
@@ -99,4 +98,4 @@ def describe(report: VerificationReport) -> list[str]:
 def runs(settings: Settings, limit: int = 20) -> list[dict[str, Any]]:
     """Recent fixity runs, newest first."""
     with open_archive(settings) as archive:
-        return checks.runs(archive, limit)
+        return fixity.runs(archive, limit)

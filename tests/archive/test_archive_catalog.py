@@ -221,7 +221,7 @@ def test_reuse_is_answered_from_the_covering_index_alone(archive: Archive) -> No
             found = archive.reuse(rec.owner_id or "", doc_type=doc_type, valid_on=day)
             assert len(found) == 1
             # The same answer as the portable statement through SQLAlchemy (PostgreSQL's path).
-            with archive._read() as conn:
+            with archive.transaction(write=False) as conn:
                 assert found == documents.reuse(conn, rec.owner_id or "", doc_type, day)
     finally:
         event.remove(archive._reader, "checkout", trace)

@@ -13,6 +13,7 @@ from archivist_helpers import opened, signer_for, store
 from PIL import Image
 
 from sohoa.archive import disposal, holds
+from sohoa.doctypes import load_registry
 from sohoa.pipeline.disposaljob import execute
 from sohoa.pipeline.settings import Settings
 
@@ -44,8 +45,8 @@ def test_the_destruction_record_reads_right(settings: Settings, tmp_path: Path) 
         ids = [store(archive, signer, f"r{i}", title=LONG_TITLE if i % 3 == 0 else
                      "CĂN CƯỚC CÔNG DÂN", owner_id=f"0752030{i:05d}",
                      dossier=f"HS-075-2015-{i:04d}") for i in range(16)]
-        lst = disposal.propose(archive, as_of=date(2025, 12, 1), note="hết thời hạn bảo quản",
-                               by="Lê Thu Hà")
+        lst = disposal.propose(archive, registry=load_registry(), as_of=date(2025, 12, 1),
+                               note="hết thời hạn bảo quản", by="Lê Thu Hà")
         assert lst is not None and lst["documents"] == 16
         disposal.approve(archive, lst["list"], decision="Quyết định số 12/QĐ-UBND",
                          by="Trần Văn Bình")

@@ -14,12 +14,14 @@ from archivist_helpers import opened, page_image, pdftotext, run_sohoa, signer_f
 from testtools import verapdf
 
 from sohoa.archive import disposal, faults, holds, retention
+from sohoa.doctypes import load_registry
 from sohoa.errors import NotFoundError, WorkflowError
 from sohoa.pipeline.disposaljob import execute
 from sohoa.pipeline.settings import Settings
 from sohoa.signing import verify_pdf
 
 AS_OF = date(2025, 12, 1)
+REGISTRY = load_registry()
 DECISION = "Quyết định số 12/QĐ-UBND ngày 20/5/2026 của Chủ tịch UBND phường Tân Phong"
 
 
@@ -48,9 +50,9 @@ def test_plan_groups_by_type_and_unit_and_says_how_dates_were_reached(
     with opened(settings) as archive:
         retention.set_override(archive, "HS-075-2015-0002", years=None, counted_from="issue",
                                reason="hồ sơ có giá trị lịch sử", by="Lê Thu Hà")
-        groups = retention.plan(archive, as_of=AS_OF)
-        with archive._read() as conn:
-            by_id = {e.document_id: e for e in retention.evaluate(conn)}
+        groups = retention.plan(archive, as_of=AS_OF, registry=REGISTRY)
+        with archive.transaction(write=False) as conn:
+            by_id = {e.document_id: e for e in retention.evaluate(conn, registry=REGISTRY)}
     cards = next(g for g in groups if g["doc_type"] == "citizen_id_card")
     assert cards["unit"] == "UBND phường Tân Phong"
     assert cards["type_name"].startswith("Căn cước")
@@ -67,13 +69,15 @@ def test_plan_groups_by_type_and_unit_and_says_how_dates_were_reached(
     with opened(settings) as archive:
         retention.set_override(archive, "HS-075-2015-0001", years=5, counted_from="death",
                                reason="hồ sơ nhân thân", by="Lê Thu Hà")
-        with archive._read() as conn:
-            a = next(e for e in retention.evaluate(conn) if e.document_id == ids["a"])
+        with archive.transaction(write=False) as conn:
+            a = next(e for e in retention.evaluate(conn, registry=REGISTRY)
+                     if e.document_id == ids["a"])
         assert a.eligible_on is None and "death is not recorded" in a.notes[0]
         retention.record_event(archive, "died", "075203001234", date(2019, 2, 3), reason=None,
                                by="Lê Thu Hà")
-        with archive._read() as conn:
-            a = next(e for e in retention.evaluate(conn) if e.document_id == ids["a"])
+        with archive.transaction(write=False) as conn:
+            a = next(e for e in retention.evaluate(conn, registry=REGISTRY)
+                     if e.document_id == ids["a"])
         assert a.eligible_on == date(2024, 2, 3)
         actions = [e["action"] for e in archive.audit_events(limit=10)]
     assert {"retention.override_set", "retention.owner_died"} <= set(actions)
@@ -82,7 +86,8 @@ def test_plan_groups_by_type_and_unit_and_says_how_dates_were_reached(
 def test_disposal_without_approval_is_refused(settings: Settings) -> None:
     ids = seed(settings)
     with opened(settings) as archive:
-        lst = disposal.propose(archive, as_of=AS_OF, note="hết thời hạn bảo quản", by="Hà")
+        lst = disposal.propose(archive, registry=REGISTRY, as_of=AS_OF,
+                               note="hết thời hạn bảo quản", by="Hà")
     assert lst is not None and lst["status"] == "proposed"
     with pytest.raises(WorkflowError, match="not approved"):
         execute(settings, lst["list"], by="Hà")
@@ -99,7 +104,8 @@ def test_held_document_survives_an_approved_list(settings: Settings, tmp_path: P
     with opened(settings) as archive:
         # A hold before proposing keeps a record off the list altogether.
         holds.place(archive, "dossier", "HS-075-2015-0003", reason="thanh tra", by="Hà")
-        lst = disposal.propose(archive, as_of=AS_OF, note="hết thời hạn bảo quản", by="Hà")
+        lst = disposal.propose(archive, registry=REGISTRY, as_of=AS_OF,
+                               note="hết thời hạn bảo quản", by="Hà")
         assert lst is not None
         listed = {i["document_id"] for i in disposal.get(archive, lst["list"])["items"]}
         assert listed == {ids["a"], ids["b"]}
@@ -167,7 +173,7 @@ def test_a_blob_another_kept_document_uses_is_not_deleted(settings: Settings) ->
         keep = store(archive, signer, "keep", doc_type="birth_certificate",
                      title="GIẤY KHAI SINH", retention="permanent", dossier="HS-2",
                      images=[shared, page_image("keep-1")])
-        lst = disposal.propose(archive, as_of=AS_OF, note="hết hạn", by="Hà")
+        lst = disposal.propose(archive, registry=REGISTRY, as_of=AS_OF, note="hết hạn", by="Hà")
         assert lst is not None
         disposal.approve(archive, lst["list"], decision=DECISION, by="Bình")
         old_doc = archive.get_document(old)
@@ -188,7 +194,7 @@ def test_execution_killed_with_sigkill_resumes_without_double_work(
         settings: Settings, kill_at: str) -> None:
     ids = seed(settings)
     with opened(settings) as archive:
-        lst = disposal.propose(archive, as_of=AS_OF, note="hết hạn", by="Hà")
+        lst = disposal.propose(archive, registry=REGISTRY, as_of=AS_OF, note="hết hạn", by="Hà")
         assert lst is not None
         disposal.approve(archive, lst["list"], decision=DECISION, by="Bình")
         files = {i: archive.get_document(i)["pdf"]["sha256"] for i in (ids["a"], ids["b"])}

@@ -15,6 +15,7 @@ from archivist_helpers import flip_bit, opened, run_sohoa, signer_for, store
 from sohoa.archive.access import Read
 from sohoa.archive.audit import AUDIT, chain_hash
 from sohoa.archive.policy import Caller
+from sohoa.doctypes import load_registry
 from sohoa.pipeline import anchors, exportjob
 from sohoa.pipeline.settings import Settings
 
@@ -165,14 +166,15 @@ def test_the_destruction_record_states_the_heads_and_execution_leaves_a_checkpoi
 
     with opened(settings) as archive:
         store(archive, signer_for(settings), "a")
-        lst = disposal.propose(archive, as_of=date(2025, 12, 1), note="hết hạn", by="Hà")
+        lst = disposal.propose(archive, registry=load_registry(), as_of=date(2025, 12, 1),
+                               note="hết hạn", by="Hà")
         assert lst is not None
         disposal.approve(archive, lst["list"], decision="Quyết định số 1", by="Bình")
     execute(settings, lst["list"], by="Hà")
     with opened(settings) as archive:
         record = disposal.record_pdf(archive, lst["list"])
         names = archive.blobs.anchors()
-        with archive._read() as conn:
+        with archive.transaction(write=False) as conn:
             audit_before = AUDIT.last(conn)["seq"]
     text = " ".join(pdftotext(record, tmp_path).split())
     assert "Điểm neo nhật ký khi lập biên bản" in text and "mục số" in text

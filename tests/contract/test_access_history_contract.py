@@ -47,7 +47,7 @@ def test_first_seq_since_bounds_the_log_by_time(place: Place) -> None:
         for i in range(5):
             arc.log_access(OFFICER, "reuse", f"HS-{i}", [Read(owner_id=CITIZEN, result_count=1)])
         ats = [e["at"] for e in reversed(arc.access_events(owner=CITIZEN))]
-        with arc._read() as conn:
+        with arc.transaction(write=False) as conn:
             assert first_seq_since(conn, ats[2]) == 3
             assert first_seq_since(conn, "0000") == 1
             assert first_seq_since(conn, "9999") == 6

@@ -22,11 +22,13 @@ from backends import Place
 
 from sohoa.archive import Archive, FileBlobStore, bagit, disposal, faults, holds, retention
 from sohoa.archive.s3blobs import S3BlobStore
+from sohoa.doctypes import load_registry
 from sohoa.pipeline import disposaljob, exportjob, fixityjob
 from sohoa.pipeline.settings import Settings
 from sohoa.signing import verify_pdf
 
 AS_OF = date(2025, 12, 1)
+REGISTRY = load_registry()
 DECISION = "Quyết định số 12/QĐ-UBND ngày 20/5/2026 của Chủ tịch UBND phường Tân Phong"
 ARCHIVIST = "Lê Thu Hà"
 KEPT_DOSSIER = "HS-075-2015-0002"
@@ -108,15 +110,15 @@ def test_archivist_routine_end_to_end(place: Place, backend: str, tmp_path: Path
     with opened(settings) as archive:
         assert_on_backend(archive, backend)
         holds.place(archive, "dossier", KEPT_DOSSIER, reason="thanh tra", by=ARCHIVIST)
-        groups = {g["doc_type"]: g for g in retention.plan(archive, as_of=AS_OF)}
+        groups = {g["doc_type"]: g for g in retention.plan(archive, as_of=AS_OF, registry=REGISTRY)}
         cards, births = groups["citizen_id_card"], groups["birth_certificate"]
         assert cards["due"] == 2 and sorted(cards["due_documents"]) == sorted(
             [ids["a"], ids["b"]])
         assert cards["held"] == 1 and births["held"] == 1  # the dossier hold keeps both
 
         # --- disposal: propose → approve → a hold after approval → execute --------------
-        lst = disposal.propose(archive, as_of=AS_OF, note="hết thời hạn bảo quản",
-                               by=ARCHIVIST)
+        lst = disposal.propose(archive, registry=REGISTRY, as_of=AS_OF,
+                               note="hết thời hạn bảo quản", by=ARCHIVIST)
         assert lst is not None and lst["status"] == "proposed"
         number = lst["list"]
         listed = {i["document_id"] for i in disposal.get(archive, number)["items"]}
@@ -210,7 +212,8 @@ def test_disposal_killed_after_deleting_blobs_resumes(place: Place, tmp_path: Pa
     settings = settings_on(place, tmp_path / "home")
     ids = seed(settings)
     with opened(settings) as archive:
-        lst = disposal.propose(archive, as_of=AS_OF, note="hết hạn", by=ARCHIVIST)
+        lst = disposal.propose(archive, registry=REGISTRY, as_of=AS_OF, note="hết hạn",
+                               by=ARCHIVIST)
         assert lst is not None
         disposal.approve(archive, lst["list"], decision=DECISION, by="Bình")
         files = {i: archive.get_document(i)["pdf"]["sha256"] for i in (ids["a"], ids["b"])}

@@ -13,7 +13,8 @@ import pytest
 from backends import BLOB_STORES, S3Buckets, s3_options
 from botocore.exceptions import ClientError
 
-from sohoa.archive.blobs import BlobStore, FileBlobStore, open_blob_store
+from sohoa.archive.blobs import BlobStore, FileBlobStore
+from sohoa.archive.blobstores import open_blob_store
 from sohoa.archive.s3blobs import MULTIPART_THRESHOLD, S3BlobStore, S3Options
 from sohoa.errors import ConfigError, NotFoundError, StorageError, VerificationError
 

@@ -19,6 +19,7 @@ from test_archivist_contract import cli_env, settings_on
 
 from sohoa.archive import disposal, retention
 from sohoa.archive.values import vietnam_today
+from sohoa.doctypes import load_registry
 from sohoa.errors import WorkflowError
 from sohoa.pipeline import disposaljob
 from sohoa.signing import verify_pdf
@@ -26,6 +27,7 @@ from sohoa.signing import verify_pdf
 DECISION = "Quyết định số 12/QĐ-UBND ngày 20/5/2026 của Chủ tịch UBND phường Tân Phong"
 PROPOSER = "Lê Thu Hà"
 HEAD = "Trần Văn Bình"
+REGISTRY = load_registry()
 
 
 def years_ago(n: int, days: int = 0) -> date:
@@ -44,7 +46,8 @@ def test_execute_destroys_only_what_is_due_on_the_day_it_runs(
         later = store(archive, signer, "later", owner_id="075203009999",
                       owner_name="Trần Văn Đức", issue_date=years_ago(7))
         # A list made while the clock said 2060 (what `propose --as-of 2060-01-01` did).
-        lst = disposal.propose(archive, as_of=date(2060, 1, 1), note="hết hạn", by=PROPOSER,
+        lst = disposal.propose(archive, registry=REGISTRY,
+                               as_of=date(2060, 1, 1), note="hết hạn", by=PROPOSER,
                                today=date(2060, 1, 1))
         assert lst is not None and lst["documents"] == 2
         disposal.approve(archive, lst["list"], decision=DECISION, by=HEAD)
@@ -69,8 +72,8 @@ def test_execute_destroys_only_what_is_due_on_the_day_it_runs(
         # Kept on the list, not on an open one: it can be proposed again once due.
         [item] = [i for i in shown["items"] if i["document_id"] == later]
         assert item["status"] == "skipped"
-        with archive._read() as conn:
-            [again] = list(retention.evaluate(conn, document_ids=[later]))
+        with archive.transaction(write=False) as conn:
+            [again] = list(retention.evaluate(conn, registry=REGISTRY, document_ids=[later]))
         assert again.on_list is None
     assert verify_pdf(record, trust_roots=list(settings.trust_roots)).valid
     text = " ".join(pdftotext(record, tmp_path).split())
@@ -84,7 +87,8 @@ def test_a_longer_period_set_after_approval_keeps_the_document(
     signer = signer_for(settings)
     with opened(settings) as archive:
         doc = store(archive, signer, "x", issue_date=years_ago(12))
-        lst = disposal.propose(archive, as_of=vietnam_today(), note="hết hạn", by=PROPOSER)
+        lst = disposal.propose(archive, registry=REGISTRY,
+                               as_of=vietnam_today(), note="hết hạn", by=PROPOSER)
         assert lst is not None and lst["documents"] == 1
         disposal.approve(archive, lst["list"], decision=DECISION, by=HEAD)
         retention.set_override(archive, "HS-075-2015-0001", years=None, counted_from="issue",
@@ -103,7 +107,8 @@ def test_propose_refuses_an_as_of_date_in_the_future(place: Place, tmp_path: Pat
         store(archive, signer_for(settings), "a", issue_date=years_ago(12))
         tomorrow = vietnam_today() + timedelta(days=1)
         with pytest.raises(WorkflowError, match="tương lai"):
-            disposal.propose(archive, as_of=tomorrow, note="hết hạn", by=PROPOSER)
+            disposal.propose(archive, registry=REGISTRY,
+                             as_of=tomorrow, note="hết hạn", by=PROPOSER)
         assert disposal.lists(archive) == []
     done = run_sohoa(settings.home, "disposal", "propose", "--as-of", "2060-01-01", "--note",
                      "hết hạn", env=cli_env(settings))
@@ -121,7 +126,8 @@ def test_four_eyes_approver_is_named_and_not_the_proposer(
     env = cli_env(settings)
     with opened(settings) as archive:
         store(archive, signer_for(settings), "a", issue_date=years_ago(12))
-        lst = disposal.propose(archive, as_of=vietnam_today(), note="hết hạn", by=PROPOSER)
+        lst = disposal.propose(archive, registry=REGISTRY,
+                               as_of=vietnam_today(), note="hết hạn", by=PROPOSER)
         assert lst is not None
         number = lst["list"]
         # The same person however typed: other case, spacing, decomposed Unicode.

@@ -61,7 +61,7 @@ def store(archive: Archive, seed: str, dossier: str, doc_type: str, *, owner: st
 
 
 def audit_count(archive: Archive) -> int:
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         return int(conn.execute(select(func.count()).select_from(AuditEntry)).scalar_one())
 
 
@@ -131,7 +131,7 @@ def test_reuse_and_its_refusals(archive: Archive) -> None:
     expired = store(archive, "expired", old, "marriage_certificate",
                     valid_until=date(2025, 12, 31))
     disposed = store(archive, "disposed", old, "marriage_certificate")
-    with archive._write() as conn:  # the tombstone a disposal execution leaves
+    with archive.transaction(write=True) as conn:  # the tombstone a disposal execution leaves
         conn.execute(update(Document).where(Document.id == disposed).values(status="disposed"))
 
     code = "H19.22.31-260302-0005"

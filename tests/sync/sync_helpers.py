@@ -169,7 +169,7 @@ def event_ids(archive: Archive) -> dict[str, tuple[str, int]]:
 
     from sohoa.archive.sync_models import SyncEvent
 
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         return {r.event_id: (r.ordering_key, r.sequence) for r in conn.execute(
             select(SyncEvent.event_id, SyncEvent.ordering_key, SyncEvent.sequence))}
 

@@ -28,6 +28,7 @@ from sync_helpers import (
 from sohoa.api.sync_contract import validate_event
 from sohoa.archive import Archive, deliveries, disposal, faults
 from sohoa.archive.sync_models import SyncEvent
+from sohoa.doctypes import load_registry
 from sohoa.pipeline.sync import SyncRunner, parse_retry_after, signature
 from sohoa.pipeline.synctargets import SyncOptions, SyncTarget
 
@@ -52,7 +53,7 @@ def drain_until_done(runner: SyncRunner, archive: Archive, timeout: float = 60) 
 def test_a_stored_document_records_its_event_in_the_same_transaction(archive: Archive) -> None:
     rec, pdf, images = make_record("one", "H19.22-261206-0001")
     doc_id, _ = archive.store_document(rec, pdf, images)
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         rows = conn.execute(select(SyncEvent)).all()
     assert len(rows) == 1
     event = validate_event(rows[0].body)
@@ -154,13 +155,14 @@ def test_disposal_sends_a_delete_after_the_stored_event(
     rec, pdf, images = make_record("gone", "H19.22-261206-0009", retention="years:10",
                                    issue_date=date(2012, 3, 1), doc_type="citizen_id_card")
     doc_id, _ = archive.store_document(rec, pdf, images)
-    lst = disposal.propose(archive, as_of=date.today(), note="thuyết minh", by="Lê Thu Hà")
+    lst = disposal.propose(archive, registry=load_registry(), as_of=date.today(),
+                           note="thuyết minh", by="Lê Thu Hà")
     assert lst is not None
     list_id = lst["list"]
     disposal.approve(archive, list_id, decision="Quyết định số 12/QĐ-UBND", by="Trần Văn Bình")
     disposal.start(archive, list_id, by="Lê Thu Hà")
     disposal.dispose(archive, list_id, [doc_id], by="Lê Thu Hà",
-                     decision="Quyết định số 12/QĐ-UBND")
+                     decision="Quyết định số 12/QĐ-UBND", registry=load_registry())
     runner = SyncRunner(archive, [target(receiver)], FAST)
     try:
         drain_until_done(runner, archive)
@@ -219,7 +221,7 @@ def test_mutual_tls_with_a_client_certificate(archive: Archive, tmp_path: Path) 
             bare.close()
         status = deliveries.status(archive)
         assert not any(c["status"] == "delivered" for c in status["counts"])
-        with archive._read() as conn:
+        with archive.transaction(write=False) as conn:
             from sohoa.archive.sync_models import SyncDelivery
 
             errors = set(conn.execute(select(SyncDelivery.last_error)

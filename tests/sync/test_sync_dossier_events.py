@@ -46,7 +46,7 @@ def opening(code: str) -> DossierOpening:
 
 
 def bodies(archive: Archive, code: str) -> list[dict[str, object]]:
-    with archive._read() as conn:
+    with archive.transaction(write=False) as conn:
         rows = conn.execute(select(SyncEvent.body).where(SyncEvent.ordering_key == code)
                             .order_by(SyncEvent.sequence)).scalars().all()
     for body in rows:
