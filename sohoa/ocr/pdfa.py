@@ -33,10 +33,11 @@ from functools import cache
 from statistics import median
 
 import pikepdf
-from PIL import Image, ImageCms, TiffImagePlugin
+from PIL import Image, TiffImagePlugin
 
 from sohoa.errors import BadInputError
-from sohoa.ocr.xmp import DocumentInfo, build_xmp, info_entries
+from sohoa.pdf.pdfa import finish_pdfa
+from sohoa.pdf.xmp import DocumentInfo
 from sohoa.records import OcrPage, Word
 
 _GLYPH_WIDTH = 500  # of 1000: every glyph of the invisible font has this advance
@@ -71,12 +72,6 @@ def glyphless_font() -> bytes:
     out = io.BytesIO()
     builder.save(out)
     return out.getvalue()
-
-
-@cache
-def _srgb_profile() -> bytes:
-    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-    return profile.tobytes()
 
 
 def _to_unicode_cmap() -> bytes:
@@ -579,28 +574,8 @@ def build_pdf(
     font = _font(pdf)
     for page in pages:
         _page(pdf, page, font)
-    icc = pikepdf.Stream(pdf, zlib.compress(_srgb_profile(), 9))
-    icc.Filter = pikepdf.Name.FlateDecode
-    icc.N = 3
-    pdf.Root.OutputIntents = [
-        pikepdf.Dictionary(
-            Type=pikepdf.Name.OutputIntent,
-            S=pikepdf.Name.GTS_PDFA1,
-            OutputConditionIdentifier=pikepdf.String("sRGB IEC61966-2.1"),
-            Info=pikepdf.String("sRGB IEC61966-2.1"),
-            DestOutputProfile=pdf.make_indirect(icc),
-        )
-    ]
-    metadata = pikepdf.Stream(pdf, build_xmp(info))
-    metadata.Type = pikepdf.Name.Metadata
-    metadata.Subtype = pikepdf.Name.XML
-    pdf.Root.Metadata = pdf.make_indirect(metadata)
-    pdf.Root.Lang = pikepdf.String(language)
+    finish_pdfa(pdf, info)
     pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=False)
-    for key, value in info_entries(info).items():
-        pdf.docinfo[pikepdf.Name("/" + key)] = pikepdf.String(value)
-    raw_id = bytes.fromhex(doc_id.removeprefix("uuid:").replace("-", ""))
-    pdf.trailer.ID = pikepdf.Array([pikepdf.String(raw_id), pikepdf.String(raw_id)])
     out = io.BytesIO()
     pdf.save(
         out,

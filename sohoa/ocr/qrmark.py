@@ -22,7 +22,7 @@ stays small enough to read from a 200 dpi render or a phone):
 =============  =============================================================================
 
 The symbol is drawn as vector squares (no image: sharp at any zoom, nothing for PDF/A to object
-to) by :meth:`sohoa.ocr.textpdf.TextDocument.qr_code` before the document is signed, so the
+to) by :meth:`sohoa.pdf.textpdf.TextDocument.qr_code` before the document is signed, so the
 signature covers it. :func:`read_pdf` renders the top left of page 1 with poppler's
 ``pdftoppm`` and decodes it with zxing-cpp; checking it against the catalog is the pipeline's
 (``sohoa.pipeline.qrcheck``).

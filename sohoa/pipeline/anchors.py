@@ -30,7 +30,7 @@ import pikepdf
 
 from sohoa.archive import Archive
 from sohoa.errors import NotFoundError
-from sohoa.ocr.textpdf import TextDocument
+from sohoa.pdf.textpdf import TextDocument
 from sohoa.pipeline.services import make_signer, open_archive, trust_roots
 from sohoa.pipeline.settings import Settings
 from sohoa.signing import DocumentSigner, verify_pdf

@@ -2,7 +2,7 @@
 destruction record (biên bản hủy tài liệu hết giá trị).
 
 The catalog steps and their crash-safety are ``sohoa.archive.disposal``'s; this module runs them
-in batches with progress, then builds the record (PDF/A in Vietnamese, ``sohoa.ocr.textpdf``),
+in batches with progress, then builds the record (PDF/A in Vietnamese, ``sohoa.pdf.textpdf``),
 signs it with the agency's key (``sohoa.signing``) and hands it to the archive to keep. Running
 the same command again after an interruption (Ctrl-C, kill -9, power cut) resumes: items already
 disposed are not touched again, blobs a crash left behind are removed, the record is written
@@ -15,13 +15,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sohoa.archive import Archive
-from sohoa.archive import disposal as lists
+from sohoa.archive import Archive, disposal
 from sohoa.archive.archivist_models import ITEM_DISPOSED, ITEM_SKIPPED
 from sohoa.doctypes import Registry, load_registry
 from sohoa.errors import WorkflowError
 from sohoa.ocr import qrmark
-from sohoa.ocr.textpdf import TextDocument
+from sohoa.pdf.textpdf import TextDocument
 from sohoa.pipeline import anchors
 from sohoa.pipeline.progress import NoProgress, Progress
 from sohoa.pipeline.services import make_signer, open_archive
@@ -54,9 +53,9 @@ def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigne
     default) is destroyed, the rest is kept and named in the record."""
     progress = progress or NoProgress()
     registry = registry or load_registry()  # the retention periods each item is checked against
-    lists.check_executable(archive, list_id)
+    disposal.check_executable(archive, list_id)
     if dry_run:
-        outcomes = lists.preview(archive, list_id, today=today, registry=registry)
+        outcomes = disposal.preview(archive, list_id, today=today, registry=registry)
         for outcome in outcomes:
             emit({**outcome, "dry_run": True})
         return {"list": list_id, "dry_run": True,
@@ -64,26 +63,26 @@ def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigne
                 "would_skip": sum(not o["disposed"] for o in outcomes)}
     if signer is None:
         raise WorkflowError("executing a list needs the agency's signing key for its record")
-    started = lists.start(archive, list_id, by=by)
+    started = disposal.start(archive, list_id, by=by)
     decision = started["decision"] or ""
     progress.start(started["counts"]["listed"])
     freed = {"removed": 0, "shared": 0, "bytes": 0}
 
     def drain_blobs() -> None:
-        while items := lists.blobs_to_remove(archive, list_id, BATCH):
-            for key, value in lists.remove_blobs(archive, list_id, items).items():
+        while items := disposal.blobs_to_remove(archive, list_id, BATCH):
+            for key, value in disposal.remove_blobs(archive, list_id, items).items():
                 freed[key] += value
 
     drain_blobs()  # what a crash between a batch's commit and its blob removal left
-    while batch := lists.pending(archive, list_id, BATCH):
-        for outcome in lists.dispose(archive, list_id, batch, by=by, decision=decision,
+    while batch := disposal.pending(archive, list_id, BATCH):
+        for outcome in disposal.dispose(archive, list_id, batch, by=by, decision=decision,
                                      today=today, registry=registry):
             emit(outcome)
         drain_blobs()
         progress.advance(len(batch))
     archive.sync_index()  # disposed documents leave the search index now, not at next search
 
-    final = lists.get(archive, list_id)
+    final = disposal.get(archive, list_id)
     items = final["items"]
     summary = {
         "disposed": sum(i["status"] == ITEM_DISPOSED for i in items),
@@ -93,13 +92,13 @@ def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigne
         "bytes_freed": freed["bytes"],
     }
     runner = final["executed_by"] or by
-    if not lists.same_person(runner, by):  # resumed by someone else: both ran it
+    if not disposal.same_person(runner, by):  # resumed by someone else: both ran it
         runner = f"{runner} (bắt đầu), {by} (hoàn tất)"
     record = destruction_record(final, agency=agency, executed_by=runner,
                                 at=datetime.now(UTC), summary=summary,
                                 heads=archive.log_heads())
     signed, _sig = signer.sign(record)
-    done = lists.finish(archive, list_id, signed, by=by, summary=summary)
+    done = disposal.finish(archive, list_id, signed, by=by, summary=summary)
     # The record names the heads before it; a checkpoint beside the blobs anchors the
     # disposal's own events too.
     anchors.make(archive, signer, agency=agency, reason=f"disposal-list:{list_id}", by=by)

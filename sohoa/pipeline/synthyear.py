@@ -23,7 +23,7 @@ ACTOR = "synth-year"
 
 
 def _paper_pdf() -> bytes:
-    from sohoa.ocr.textpdf import TextDocument
+    from sohoa.pdf.textpdf import TextDocument
 
     doc = TextDocument()
     doc.title("GIẤY TỜ MẪU", sub="Dữ liệu tổng hợp cho báo cáo chỉ số (không có giá trị)")

@@ -1,18 +1,18 @@
 """Born-digital PDF/A-2b documents made of text (a destruction record, a report), as opposed to
-the scanned ones ``pdfa.build_pdf`` assembles.
+the scanned ones ``sohoa.ocr.pdfa.build_pdf`` assembles.
 
 The text is set with fpdf2 in a TrueType font with Vietnamese letters (embedded as a subset,
 with a ToUnicode map, so copying or ``pdftotext`` gives back the NFC text with its diacritics);
 the PDF/A parts (sRGB output intent, XMP packet agreeing with the Info dictionary, file
-identifier) are added with pikepdf exactly as ``build_pdf`` does for scans. The top right of the
-first page is left free for the agency's signature stamp; the top left holds the QR code of TT
-01/2023 Điều 26 when the maker gives one (:meth:`TextDocument.qr_code`, ``sohoa.ocr.qrmark``).
+identifier) are added by :func:`sohoa.pdf.pdfa.finish_pdfa`, the step scans are finished
+with. The top right of the first page is left free for the agency's signature stamp; the top
+left holds the QR code of TT 01/2023 Điều 26 when the maker gives one
+(:meth:`TextDocument.qr_code`, ``sohoa.ocr.qrmark``).
 """
 
 from __future__ import annotations
 
 import io
-import zlib
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -21,8 +21,8 @@ import pikepdf
 from fpdf import FPDF
 
 from sohoa.errors import ConfigError
-from sohoa.ocr.pdfa import _srgb_profile
-from sohoa.ocr.xmp import DocumentInfo, build_xmp, info_entries
+from sohoa.pdf.pdfa import finish_pdfa
+from sohoa.pdf.xmp import DocumentInfo
 from sohoa.vntext import nfc
 
 FONTS = {
@@ -247,25 +247,7 @@ def _as_pdfa(raw: bytes, info: DocumentInfo) -> bytes:
     doc_id = f"uuid:{uuid.UUID(bytes=digest[:16], version=5)}"
     info = DocumentInfo(**{**info.__dict__, "document_id": doc_id})
     with pikepdf.open(io.BytesIO(raw)) as pdf:
-        icc = pikepdf.Stream(pdf, zlib.compress(_srgb_profile(), 9))
-        icc.Filter = pikepdf.Name.FlateDecode
-        icc.N = 3
-        pdf.Root.OutputIntents = [pikepdf.Dictionary(
-            Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1,
-            OutputConditionIdentifier=pikepdf.String("sRGB IEC61966-2.1"),
-            Info=pikepdf.String("sRGB IEC61966-2.1"),
-            DestOutputProfile=pdf.make_indirect(icc))]
-        metadata = pikepdf.Stream(pdf, build_xmp(info))
-        metadata.Type = pikepdf.Name.Metadata
-        metadata.Subtype = pikepdf.Name.XML
-        pdf.Root.Metadata = pdf.make_indirect(metadata)
-        pdf.Root.Lang = pikepdf.String("vi")
-        for key in list(pdf.docinfo.keys()):
-            del pdf.docinfo[key]
-        for key, value in info_entries(info).items():
-            pdf.docinfo[pikepdf.Name("/" + key)] = pikepdf.String(value)
-        raw_id = bytes.fromhex(doc_id.removeprefix("uuid:").replace("-", ""))
-        pdf.trailer.ID = pikepdf.Array([pikepdf.String(raw_id), pikepdf.String(raw_id)])
+        finish_pdfa(pdf, info)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, min_version="1.7")
     return out.getvalue()

@@ -1,0 +1,58 @@
+"""The PDF/A-2b finishing step: what turns a PDF with the right content into an archival one.
+
+Every PDF sohoa writes (the searchable scan, the destruction record) is finished here, so they
+carry the same output intent and the same metadata layout: an sRGB ICC profile as the
+``GTS_PDFA1`` output intent, the XMP packet of :mod:`sohoa.pdf.xmp` (which must agree with the
+Info dictionary, so both are written from one :class:`DocumentInfo`), the language, and a
+trailer ID that is the document's own ID, so the same content always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import zlib
+from functools import cache
+
+import pikepdf
+from PIL import ImageCms
+
+from sohoa.pdf.xmp import DocumentInfo, build_xmp, info_entries
+
+SRGB = "sRGB IEC61966-2.1"
+
+
+@cache
+def srgb_profile() -> bytes:
+    """The sRGB ICC profile (littleCMS's, through Pillow): the output intent's profile."""
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+    return profile.tobytes()
+
+
+def finish_pdfa(pdf: pikepdf.Pdf, info: DocumentInfo) -> None:
+    """Make ``pdf`` PDF/A-2b in place: output intent, XMP metadata, language, Info entries
+    (replacing any the producer wrote) and the trailer ID from ``info.document_id``
+    (``uuid:…``). Saving is the caller's (the scan PDF keeps its streams as they are)."""
+    if not info.document_id.startswith("uuid:"):
+        raise ValueError("finish_pdfa needs the document ID (uuid:…) to write the trailer ID")
+    icc = pikepdf.Stream(pdf, zlib.compress(srgb_profile(), 9))
+    icc.Filter = pikepdf.Name.FlateDecode
+    icc.N = 3
+    pdf.Root.OutputIntents = [
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.OutputIntent,
+            S=pikepdf.Name.GTS_PDFA1,
+            OutputConditionIdentifier=pikepdf.String(SRGB),
+            Info=pikepdf.String(SRGB),
+            DestOutputProfile=pdf.make_indirect(icc),
+        )
+    ]
+    metadata = pikepdf.Stream(pdf, build_xmp(info))
+    metadata.Type = pikepdf.Name.Metadata
+    metadata.Subtype = pikepdf.Name.XML
+    pdf.Root.Metadata = pdf.make_indirect(metadata)
+    pdf.Root.Lang = pikepdf.String(info.language)
+    for key in list(pdf.docinfo.keys()):
+        del pdf.docinfo[key]
+    for key, value in info_entries(info).items():
+        pdf.docinfo[pikepdf.Name("/" + key)] = pikepdf.String(value)
+    raw_id = bytes.fromhex(info.document_id.removeprefix("uuid:").replace("-", ""))
+    pdf.trailer.ID = pikepdf.Array([pikepdf.String(raw_id), pikepdf.String(raw_id)])
