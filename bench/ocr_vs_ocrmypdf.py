@@ -325,11 +325,12 @@ STEPS: dict[str, dict[str, bool]] = {
 
 def _step_worker(job: tuple[BenchPage, dict[str, bool]]) -> tuple[str, str, int, float]:
     from sohoa.ocr import OcrSettings, recognize_page
+    from sohoa.pipeline.stages import page_lexicon
 
     page, flags = job
     started = time.process_time()
     ocr = recognize_page(page.jpeg, page_sha256=page.name, dpi=200,
-                         settings=OcrSettings(**flags))
+                         settings=OcrSettings(**flags), lexicon=page_lexicon())
     return page.name, ocr.text, ocr.rotation, time.process_time() - started
 
 

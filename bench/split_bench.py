@@ -40,6 +40,7 @@ from typing import Any
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
+from sohoa.doctypes import load_registry
 from sohoa.ocr import OcrSettings, open_image, recognize_page
 from sohoa.ocr.segment import starts_document
 from sohoa.pipeline.analysis import PAGE_STAGE
@@ -47,6 +48,7 @@ from sohoa.pipeline.home import init_home
 from sohoa.pipeline.ingest import run_ingest
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import load_settings
+from sohoa.pipeline.stages import page_lexicon
 from sohoa.records import Page
 from sohoa.scanners import read_pages
 from sohoa.scanners.barcodes import DEFAULT_CODE_PATTERN, read_dossier_code
@@ -124,7 +126,7 @@ def run_batch(work: Path, fmt: str, duplex: bool, severity: str, seed: int, doss
         image = open_image(pages[key].data)
         t0 = time.perf_counter()
         recognize_page(image, page_sha256=pages[key].sha256, dpi=pages[key].dpi,
-                       settings=OcrSettings(lang=settings.ocr_lang))
+                       settings=OcrSettings(lang=settings.ocr_lang), lexicon=page_lexicon())
         result.ocr_s.append(time.perf_counter() - t0)
 
     stored = [e for e in events if "document_id" in e and not e.get("duplicate")]
@@ -152,7 +154,8 @@ def run_batch(work: Path, fmt: str, duplex: bool, severity: str, seed: int, doss
             text = cached["ocr"]["text"] if cached else ""
             return {"page": list(key), "truth_doc": truth_pages[key]["doc"],
                     "blank_detected": bool(cached and cached["blank"]),
-                    "starts_document": starts_document(text) if text else None,
+                    "starts_document": (starts_document(text, load_registry().titles())
+                                        if text else None),
                     "first_lines": _first_lines(text)}
 
         for dossier in truth["dossiers"]:

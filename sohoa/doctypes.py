@@ -89,6 +89,10 @@ class Registry:
     def all(self) -> tuple[DocType, ...]:
         return self._types
 
+    def titles(self) -> tuple[str, ...]:
+        """Every type's printed titles, in registry order (what a first page starts with)."""
+        return tuple(t for doc_type in self._types for t in doc_type.titles)
+
     def __contains__(self, code: object) -> bool:
         return code in self._by_code
 

@@ -16,7 +16,7 @@ from sohoa.doctypes import (
 )
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.ocr.classify import classify
-from sohoa.ocr.fields import extract_fields
+from sohoa.ocr.fields.extract import extract_fields
 from sohoa.vntext import nfc
 
 REQUIRED = {

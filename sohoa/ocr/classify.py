@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz
 
-from sohoa.doctypes import Registry, load_registry
+from sohoa.doctypes import Registry
 from sohoa.errors import ConfigError
 from sohoa.ocr.segment import header_span
 from sohoa.records import Classification
@@ -147,10 +147,9 @@ def _confidence(best: float, second: float) -> float:
     return round(min(0.99, base), 3)
 
 
-def classify(text: str, registry: Registry | None = None, *,
+def classify(text: str, registry: Registry, *,
              model: NgramModel | None = None) -> Classification:
     """The registry type of an OCR'd document (``other`` with low confidence when unknown)."""
-    registry = registry or load_registry()
     if not text.strip():
         return Classification(OTHER, 0.0, "default")
     scores = _title_scores(_title_lines(text), registry)
@@ -177,9 +176,9 @@ def classify(text: str, registry: Registry | None = None, *,
     return Classification(best_code, confidence, "title")
 
 
-def printed_title(text: str, doc_type: str, registry: Registry | None = None) -> str | None:
+def printed_title(text: str, doc_type: str, registry: Registry) -> str | None:
     """The title line(s) as printed for ``doc_type`` (for the catalog's ``title``), or None."""
-    spec = (registry or load_registry()).get(doc_type)
+    spec = registry.get(doc_type)
     patterns = [_norm(t) for t in spec.titles if _norm(t)]
     lines = _title_lines(text)
     best: tuple[float, str | None] = (0.0, None)

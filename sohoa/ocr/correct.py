@@ -36,6 +36,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from sohoa.doctypes import Registry
+from sohoa.ocr.fields.captions import LABELS, STOP_LABELS
+
 _LEXICON = Path(__file__).with_name("lexicon.txt")
 
 # Tone marks as combining characters (NFD), and the tone numbers used here.
@@ -198,10 +201,11 @@ class Lexicon:
 
 
 @cache
-def load_lexicon(path: Path = _LEXICON) -> Lexicon:
+def load_lexicon(registry: Registry, path: Path = _LEXICON) -> Lexicon:
     """The administrative lexicon: one phrase a line; ``#`` comments; ``@name`` lines list
     syllables of the closed name list (surnames, provinces). The registry's titles, keywords and
-    labels are added to it."""
+    labels (``registry``) and the field extractor's captions are added to it. Cached per
+    registry and path."""
     syllables: dict[str, int] = {}
     bigrams: set[tuple[str, str]] = set()
     names: set[str] = set()
@@ -220,7 +224,7 @@ def load_lexicon(path: Path = _LEXICON) -> Lexicon:
                     phrases.append(phrase)
             continue
         phrases.extend(part.strip() for part in line.split("|"))
-    phrases.extend(_registry_phrases())
+    phrases.extend(_registry_phrases(registry))
     for phrase in phrases:
         words = [key(w) for w in re.findall(r"[^\W\d_]+", phrase)]
         for word in words:
@@ -229,25 +233,19 @@ def load_lexicon(path: Path = _LEXICON) -> Lexicon:
     return Lexicon(syllables, frozenset(bigrams), frozenset(names), frozenset(surnames))
 
 
-def _registry_phrases() -> list[str]:
+def _registry_phrases(registry: Registry) -> list[str]:
     """Titles, names, keywords and captions of the document-type registry and the field labels
     the extractor looks for: the printed vocabulary the project already knows."""
-    from sohoa.doctypes import load_registry
-    from sohoa.ocr import fields
-
-    # The extractor's captions are another room-mate's module: read, never required.
-    labels_by_field: dict[str, tuple[str, ...]] = getattr(fields, "LABELS", {})
-    stop_labels: tuple[str, ...] = tuple(getattr(fields, "STOP_LABELS", ()))
     phrases: list[str] = []
-    for doc_type in load_registry():
+    for doc_type in registry:
         phrases.append(doc_type.name)
         phrases.extend(doc_type.titles)
         phrases.extend(doc_type.keywords)
         for _, labels in doc_type.labels:
             phrases.extend(labels)
-    for labels in labels_by_field.values():
+    for labels in LABELS.values():
         phrases.extend(labels)
-    phrases.extend(stop_labels)
+    phrases.extend(STOP_LABELS)
     return phrases
 
 
@@ -374,9 +372,9 @@ def _split_glued(core: str, prev: str | None, nxt: str | None, lex: Lexicon) -> 
     return best[1] if best else None
 
 
-def correct_tokens(tokens: Sequence[str], lexicon: Lexicon | None = None) -> list[str]:
+def correct_tokens(tokens: Sequence[str], lexicon: Lexicon) -> list[str]:
     """The tokens of one line, corrected where the evidence says so (see the module doc)."""
-    lex = lexicon or load_lexicon()
+    lex = lexicon
     parts = [_WORD.match(t) for t in tokens]
     keys = [key(m.group(2)) if m else None for m in parts]
     in_name = _name_run(parts, keys, lex)
@@ -431,7 +429,7 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon | None = None) -> lis
     return out
 
 
-def correct_line(line: str, lexicon: Lexicon | None = None) -> str:
+def correct_line(line: str, lexicon: Lexicon) -> str:
     """``line`` with its space-separated tokens corrected (see :func:`correct_tokens`)."""
     tokens = line.split(" ")
     return " ".join(correct_tokens(tokens, lexicon))

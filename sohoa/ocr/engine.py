@@ -42,7 +42,7 @@ import tesserocr
 from PIL import Image, UnidentifiedImageError
 
 from sohoa.errors import BadInputError, ConfigError
-from sohoa.ocr.correct import correct_tokens, is_syllable
+from sohoa.ocr.correct import Lexicon, correct_tokens, is_syllable
 from sohoa.ocr.layout import Box, reading_order
 from sohoa.ocr.orient import (
     SURE_OSD_CONFIDENCE,
@@ -431,8 +431,14 @@ def recognize_page(
     page_sha256: str,
     dpi: int,
     settings: OcrSettings = OcrSettings(),
+    lexicon: Lexicon | None,
 ) -> OcrPage:
-    """Recognize one scanned page; word boxes are in the upright (not deskewed) image's pixels."""
+    """Recognize one scanned page; word boxes are in the upright (not deskewed) image's pixels.
+
+    ``lexicon`` (``load_lexicon(registry)``) corrects the words when ``settings.correct``;
+    the caller builds it from the document-type registry it uses."""
+    if settings.correct and lexicon is None:
+        raise ValueError("word correction needs the lexicon: load_lexicon(registry)")
     if isinstance(image, bytes | bytearray):
         image = open_image(bytes(image))
     # Cleanup does not depend on the orientation, so it runs first and OSD sees the clean copy
@@ -466,7 +472,8 @@ def recognize_page(
     for line_no, line in enumerate(lines):
         texts = [box.text for box in line.words]
         if settings.correct:
-            texts = [nfc(t) for t in correct_tokens(texts)]
+            assert lexicon is not None  # checked on entry
+            texts = [nfc(t) for t in correct_tokens(texts, lexicon)]
         for box, text in zip(line.words, texts, strict=True):
             left, top, w, h = unskew_box(
                 (box.left, box.top, box.width, box.height), skew, (width, height)

@@ -16,7 +16,6 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from sohoa.doctypes import load_registry
 from sohoa.vntext import fold
 
 # Agency code (letter + 2 digits, optional ".NN" parts), yymmdd of receipt, sequence number:
@@ -74,11 +73,11 @@ def page_number(page_text: str) -> tuple[int, int | None] | None:
     return None
 
 
-def starts_document(page_text: str, titles: tuple[str, ...] = ()) -> bool:
+def starts_document(page_text: str, titles: tuple[str, ...]) -> bool:
     """Does this page begin a new document rather than continue the previous one?
 
-    ``titles`` are extra title patterns to look for near the top (the registry's, normally);
-    when omitted the packaged registry is used.
+    ``titles`` are the title patterns to look for near the top: the document-type registry's
+    (``Registry.titles()``), handed in by the caller.
     """
     number = page_number(page_text)
     if number is not None:
@@ -95,8 +94,6 @@ def starts_document(page_text: str, titles: tuple[str, ...] = ()) -> bool:
         return True
     if re.search(r"i[d0]vnm", whole.replace(" ", "")):
         return True
-    if not titles:
-        titles = tuple(t for dt in load_registry().all() for t in dt.titles)
     patterns = {_norm(t) for t in titles if len(_norm(t)) >= 8}
     for ln in top[:6]:
         for p in patterns:

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from sohoa.ocr.fields import snap_address
+from sohoa.ocr.fields.addresses import snap_address
 from sohoa.ocr.gazetteer import snap_units
 from sohoa.vntext import fold, nfc, squash_spaces
 
@@ -127,7 +127,7 @@ def damaged_copy(own: str, other: str) -> bool:
 @lru_cache(maxsize=1024)
 def _units(value: str) -> tuple[int, frozenset[str]]:
     """How many administrative parts (ward, district, province) of ``value`` the gazetteer
-    confirms (:func:`sohoa.ocr.fields.snap_address`), and their folded words."""
+    confirms (:func:`sohoa.ocr.fields.addresses.snap_address`), and their folded words."""
     snapped = snap_address(value)
     if snapped is None:
         return 0, frozenset()

@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sohoa.doctypes import VALIDITY_UNKNOWN, Registry
+from sohoa.doctypes import VALIDITY_UNKNOWN, Registry, load_registry
 from sohoa.ocr.classify import NgramModel, classify, printed_title
-from sohoa.ocr.fields import extract_fields, resolve_owner
+from sohoa.ocr.fields.extract import extract_fields
 from sohoa.ocr.segment import find_dossier_code, starts_document
 from sohoa.pipeline.agreement import AGREEING_FIELDS, Reading, agree
 from sohoa.pipeline.analysis import PageAnalysis
+from sohoa.pipeline.owner import resolve_owner
 from sohoa.records import Classification, Extraction, FieldValue, Page
 
 
@@ -54,19 +55,21 @@ class DocumentDraft:
         return bool(self.review_reasons)
 
 
-def page_code(item: PageItem, pattern: str | None) -> str | None:
-    """The dossier code of a page: its barcode, else the code printed on a receipt sheet."""
+def page_code(item: PageItem, pattern: str | None, registry: Registry | None = None) -> str | None:
+    """The dossier code of a page: its barcode, else the code printed on a receipt sheet.
+    ``registry``: the document types (default: the packaged registry)."""
     if item.analysis.code:
         return item.analysis.code
     if item.analysis.blank or not item.analysis.ocr.text:
         return None
     text = item.analysis.ocr.text
-    if classify(text).doc_type != "dossier_receipt":
+    if classify(text, registry or load_registry()).doc_type != "dossier_receipt":
         return None
     return find_dossier_code(text, pattern) if pattern else find_dossier_code(text)
 
 
-def split_documents(items: Sequence[PageItem]) -> list[tuple[list[PageItem], list[PageItem]]]:
+def split_documents(items: Sequence[PageItem], registry: Registry
+                    ) -> list[tuple[list[PageItem], list[PageItem]]]:
     """Group a dossier's pages into documents: (pages, blank pages that followed them).
 
     The code sheet (the dossier's first page) is a document of its own; after it, a page starts a
@@ -75,6 +78,7 @@ def split_documents(items: Sequence[PageItem]) -> list[tuple[list[PageItem], lis
     """
     documents: list[tuple[list[PageItem], list[PageItem]]] = []
     leading_blanks: list[PageItem] = []
+    titles = registry.titles()
     for position, item in enumerate(items):
         if item.analysis.blank:
             (documents[-1][1] if documents else leading_blanks).append(item)
@@ -82,7 +86,7 @@ def split_documents(items: Sequence[PageItem]) -> list[tuple[list[PageItem], lis
         text = item.analysis.ocr.text
         first_after_sheet = position > 0 and items[0].analysis.code and len(documents) == 1
         if (not documents or item.analysis.code or first_after_sheet
-                or starts_document(text)):
+                or starts_document(text, titles)):
             documents.append(([item], leading_blanks))
             leading_blanks = []
         else:
@@ -105,7 +109,7 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
     classification = classify(first_text, registry, model=model)
     extraction = extract_fields(classification.doc_type, full_text, registry)
     doc_type = registry.get(classification.doc_type)
-    owner = resolve_owner(doc_type.code, extraction, applicant, registry)
+    owner = resolve_owner(doc_type.code, extraction, applicant, registry=registry)
     if doc_type.owner_shared and owner.owner_id:
         # A paper of several people (both spouses): its person fields are the owner's.
         extraction = extract_fields(classification.doc_type, full_text, registry,
@@ -158,7 +162,7 @@ def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registr
     dossier_code = code or f"UNASSIGNED-{items[0].page.sha256[:12]}"
     drafts: list[DocumentDraft] = []
     applicant: Extraction | None = None
-    for pages, blanks in split_documents(items):
+    for pages, blanks in split_documents(items, registry):
         draft = draft_document(pages, dossier_code, registry, applicant, threshold, unassigned,
                                model)
         draft.blank_pages = blanks

@@ -34,16 +34,17 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from sohoa.archive import Archive
-from sohoa.archive import review as rows
+from sohoa.archive import Archive, review
 from sohoa.archive.policy import Caller
 from sohoa.doctypes import VALIDITY_UNKNOWN, DocType, Registry, load_registry
 from sohoa.errors import ConfigError
 from sohoa.idcodes import citizen_id_problems, enterprise_code_valid
 from sohoa.ocr.classify import printed_title
 from sohoa.ocr.dates import parse_vn_date
-from sohoa.ocr.fields import LABELS, extract_fields, resolve_owner
+from sohoa.ocr.fields.captions import LABELS
+from sohoa.ocr.fields.extract import extract_fields
 from sohoa.pipeline.analysis import PAGE_STAGE, PageAnalysis
+from sohoa.pipeline.owner import resolve_owner
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.records import OcrPage, Word
@@ -139,14 +140,14 @@ def pending(settings: Settings, *, round_no: int | None = None) -> list[dict[str
     """Documents waiting for a person, round by round: what, why, and which fields."""
     rules = Rules.of(settings)
     with open_archive(settings) as archive:
-        docs = rows.review_documents(archive)
-        histories = _histories(rows.events(archive))
+        docs = review.review_documents(archive)
+        histories = _histories(review.events(archive))
         waiting: list[tuple[str, int, str]] = []
         for doc in docs:
             why = _why(doc, histories[doc["document_id"]], rules)
             if why is not None and (round_no is None or why[0] == round_no):
                 waiting.append((doc["document_id"], *why))
-        details = rows.document_rows(archive, [w[0] for w in waiting])
+        details = review.document_rows(archive, [w[0] for w in waiting])
     out = []
     for document_id, k, why in waiting:
         doc = details[document_id]
@@ -225,7 +226,7 @@ def show(settings: Settings, document_id: str, field_key: str | None, out_dir: P
         spec = registry.get(doc["doc_type"])
         if field_key is not None and field_key not in (*spec.fields, OWNER, TYPE):
             raise ConfigError(_unknown_field(field_key, spec))
-        history = _histories(rows.events(archive, [doc["document_id"]]))[doc["document_id"]]
+        history = _histories(review.events(archive, [doc["document_id"]]))[doc["document_id"]]
         pages: list[OcrPage] = []
         images = []
         for page in doc["pages"]:
@@ -364,11 +365,11 @@ class Reviewer:
 
     def _load(self, document_id: str) -> tuple[dict[str, Any], _History, int, str]:
         document_id = document_id.strip()
-        doc = rows.document_rows(self.archive, [document_id]).get(document_id)
+        doc = review.document_rows(self.archive, [document_id]).get(document_id)
         if doc is None:
             self.archive.get_document(document_id)  # NotFoundError with the usual message
             raise ConfigError(f"document {document_id} is no longer stored; nothing to review")
-        history = _histories(rows.events(self.archive, [document_id]))[document_id]
+        history = _histories(review.events(self.archive, [document_id]))[document_id]
         k = history.current_round()
         previous = history.accepted.get(k - 1)
         if previous == self.by and k <= self.settings.review_rounds:
@@ -409,9 +410,9 @@ class Reviewer:
         if key in _DATE_FIELDS:
             drop.add("validity")
         update = self._update(doc, spec, fields, owner_id, owner_kind, drop)
-        decision = rows.Decision(action, key, old, new_value, produced_by,
+        decision = review.Decision(action, key, old, new_value, produced_by,
                                  reason=reason or (f"forced: {problem}" if problem else None))
-        rows.record(self.archive, doc["document_id"], k, self.by, [decision], update,
+        review.record(self.archive, doc["document_id"], k, self.by, [decision], update,
                     audit_action=f"review.{'corrected' if action == 'correct' else 'confirmed'}",
                     audit_detail={"round": k, "field": key, "old": old, "new": new_value,
                                   "reason": decision.reason})
@@ -422,7 +423,7 @@ class Reviewer:
         doc, history, k, produced_by = self._load(document_id)
         spec = self.registry.get(doc_type.strip())  # NotFoundError lists the known types
         if spec.code == doc["doc_type"]:
-            decision = rows.Decision("confirm", TYPE, spec.code, spec.code, produced_by, reason)
+            decision = review.Decision("confirm", TYPE, spec.code, spec.code, produced_by, reason)
             update = self._update(doc, spec, dict(doc["fields"]), doc["owner_id"], None,
                                   {"document type"})
         else:
@@ -435,7 +436,7 @@ class Reviewer:
             kept = {f: v for f, v in history.set_by_person.items()
                     if f in spec.fields or f in doc["fields"]}
             fields.update({f: v for f, v in kept.items() if f not in (OWNER, TYPE)})
-            owner = resolve_owner(spec.code, extraction, None, self.registry)
+            owner = resolve_owner(spec.code, extraction, registry=self.registry)
             owner_id = owner.owner_id or doc["owner_id"]
             flags = [f for f in extraction.flags() if f.split(":", 1)[0] not in kept]
             doc = {**doc, "field_flags": flags,
@@ -448,9 +449,9 @@ class Reviewer:
             update.extra = {**update.extra, "classification": {
                 "method": "review", "confidence": 1.0, "by": self.by,
                 "was": doc["doc_type"]}}
-            decision = rows.Decision("correct", TYPE, doc["doc_type"], spec.code, produced_by,
+            decision = review.Decision("correct", TYPE, doc["doc_type"], spec.code, produced_by,
                                      reason)
-        rows.record(self.archive, doc["document_id"], k, self.by, [decision], update,
+        review.record(self.archive, doc["document_id"], k, self.by, [decision], update,
                     audit_action=f"review.{'corrected' if decision.error else 'confirmed'}",
                     audit_detail={"round": k, "field": TYPE, "old": decision.old_value,
                                   "new": decision.new_value, "reason": reason})
@@ -475,19 +476,19 @@ class Reviewer:
                 f"and set it (`sohoa review set {doc['document_id']} {needed[0]} DATE`)")
         done = history.fields_decided.get(k, set())
         corrected = history.fields_corrected.get(k, set())
-        decisions = [rows.Decision("confirm", TYPE, spec.code, spec.code, produced_by)] \
+        decisions = [review.Decision("confirm", TYPE, spec.code, spec.code, produced_by)] \
             if TYPE not in done else []
         if spec.owner_kind is not None and OWNER not in done and spec.owner_field not in done:
-            decisions.append(rows.Decision("confirm", OWNER, doc["owner_id"], doc["owner_id"],
+            decisions.append(review.Decision("confirm", OWNER, doc["owner_id"], doc["owner_id"],
                                            produced_by))
         for key in spec.fields:
             value = doc["fields"].get(key)
             if value is not None and key not in done:
-                decisions.append(rows.Decision("confirm", key, value, value, produced_by))
-        decisions.append(rows.Decision("accept", None, None, None, produced_by))
+                decisions.append(review.Decision("confirm", key, value, value, produced_by))
+        decisions.append(review.Decision("accept", None, None, None, produced_by))
         doc = {**doc, "field_flags": [], "review_reasons": []}
         update = self._update(doc, spec, dict(doc["fields"]), doc["owner_id"], None, set())
-        rows.record(self.archive, doc["document_id"], k, self.by, decisions, update,
+        review.record(self.archive, doc["document_id"], k, self.by, decisions, update,
                     audit_action="review.accepted",
                     audit_detail={"round": k, "confirmed": [d.field for d in decisions
                                                             if d.action == "confirm"],
@@ -500,7 +501,7 @@ class Reviewer:
 
     def _update(self, doc: dict[str, Any], spec: DocType, fields: dict[str, str | None],
                 owner_id: str | None, owner_kind: str | None, drop: set[str]
-                ) -> rows.DocumentUpdate:
+                ) -> review.DocumentUpdate:
         """The document's new state; reasons and flags about ``drop`` are resolved."""
         def keep(text: str) -> bool:
             head = text.split(":", 1)[0].strip()
@@ -522,7 +523,7 @@ class Reviewer:
         extra = dict(doc["extra"])
         if owner_id != doc["owner_id"]:
             extra["owner_from"] = "review"
-        return rows.DocumentUpdate(
+        return review.DocumentUpdate(
             doc_type=spec.code, title=doc["title"], fields=fields, field_flags=flags,
             review_reasons=reasons, needs_review=bool(reasons), owner_id=owner_id,
             owner_kind=owner_kind or (spec.owner_kind if owner_id else None),
@@ -530,8 +531,8 @@ class Reviewer:
             valid_until=valid_until, retention=spec.retention, extra=extra,
             type_name=spec.name if spec.code != doc["doc_type"] else None)
 
-    def _result(self, document_id: str, k: int, decision: rows.Decision,
-                update: rows.DocumentUpdate) -> dict[str, Any]:
+    def _result(self, document_id: str, k: int, decision: review.Decision,
+                update: review.DocumentUpdate) -> dict[str, Any]:
         return {"document_id": document_id, "round": k, "field": decision.field,
                 "old": decision.old_value, "new": decision.new_value,
                 "correction": decision.error, "by": self.by, "doc_type": update.doc_type,
@@ -565,8 +566,8 @@ def stats(settings: Settings) -> dict[str, Any]:
     """Error rates per field, per operator (who produced the checked values), per reviewer
     and per round: a correction is an error found, a confirmation is none."""
     with open_archive(settings) as archive:
-        events = rows.events(archive, actions=("correct", "confirm", "accept"))
-        not_colour = rows.scan_colour_count(archive)
+        events = review.events(archive, actions=("correct", "confirm", "accept"))
+        not_colour = review.scan_colour_count(archive)
     tallies: dict[str, dict[str, list[int]]] = {
         "fields": defaultdict(lambda: [0, 0]), "operators": defaultdict(lambda: [0, 0]),
         "reviewers": defaultdict(lambda: [0, 0]), "rounds": defaultdict(lambda: [0, 0])}

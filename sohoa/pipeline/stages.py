@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sohoa.archive import Archive
 from sohoa.doctypes import Registry
@@ -50,6 +50,9 @@ from sohoa.scanners import expand_inputs, read_pages
 from sohoa.scanners.colour import scan_problem
 from sohoa.scanners.split import opens_dossier
 from sohoa.signing import DocumentSigner, PageInk
+
+if TYPE_CHECKING:
+    from sohoa.ocr.correct import Lexicon
 
 # Every stored document reports these fields, null when the document does not show them.
 BASE_FIELDS = ("full_name", "id_number", "date_of_birth", "document_number", "issuing_body",
@@ -166,7 +169,8 @@ def analyze_page(page: Page, options: AnalyzeOptions) -> PageAnalysis:
     if code is None and is_blank(image, page.dpi):
         return PageAnalysis(page.sha256, True, None, _blank_page(page, image.width, image.height))
     settings = OcrSettings(lang=options.lang, timeout_s=options.timeout_s)
-    ocr = recognize_page(image, page_sha256=page.sha256, dpi=page.dpi, settings=settings)
+    ocr = recognize_page(image, page_sha256=page.sha256, dpi=page.dpi, settings=settings,
+                         lexicon=page_lexicon())
     return PageAnalysis(page.sha256, False, code, ocr)
 
 
@@ -175,7 +179,17 @@ def recognize_only(page: Page, options: AnalyzeOptions) -> OcrPage:
     from sohoa.ocr import OcrSettings, recognize_page
 
     settings = OcrSettings(lang=options.lang, timeout_s=options.timeout_s)
-    return recognize_page(page.data, page_sha256=page.sha256, dpi=page.dpi, settings=settings)
+    return recognize_page(page.data, page_sha256=page.sha256, dpi=page.dpi, settings=settings,
+                          lexicon=page_lexicon())
+
+
+def page_lexicon() -> Lexicon:
+    """The word-correction lexicon of the packaged document-type registry (built once per
+    process: load_lexicon caches it per registry)."""
+    from sohoa.doctypes import load_registry
+    from sohoa.ocr.correct import load_lexicon
+
+    return load_lexicon(load_registry())
 
 
 def cached_analysis(archive: Archive, page_sha256: str) -> PageAnalysis | None:

@@ -80,10 +80,13 @@ def ocr_page_jpeg(ocr_page: OcrSample) -> bytes:
 @pytest.fixture(scope="session")
 def ocr_recognized(ocr_page_jpeg: bytes):  # -> sohoa.records.OcrPage
     """The upright sample page recognized once for the whole session (Tesseract is the cost)."""
+    from sohoa.doctypes import load_registry
     from sohoa.ocr import recognize_page
+    from sohoa.ocr.correct import load_lexicon
     from sohoa.records import sha256_hex
 
-    return recognize_page(ocr_page_jpeg, page_sha256=sha256_hex(ocr_page_jpeg), dpi=OCR_DPI)
+    return recognize_page(ocr_page_jpeg, lexicon=load_lexicon(load_registry()),
+                          page_sha256=sha256_hex(ocr_page_jpeg), dpi=OCR_DPI)
 
 
 @pytest.fixture(scope="session")

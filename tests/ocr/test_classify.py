@@ -3,6 +3,7 @@ learned fallback, and where documents start inside a dossier (segment)."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,10 @@ from sohoa.ocr.segment import (
     page_number,
     starts_document,
 )
+
+REGISTRY = load_registry()
+TITLES = REGISTRY.titles()
+classify_packaged = partial(classify, registry=REGISTRY)  # the packaged document types
 
 HEADER = ("ỦY BAN NHÂN DÂN\nXÃ AN PHƯỚC\nSố: 125/2024/QĐ-UBND\n"
           "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
@@ -36,7 +41,7 @@ def _titles() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("code", "title"), _titles())
 def test_every_registry_title_is_recognized(code: str, title: str) -> None:
-    result = classify(_doc(title))
+    result = classify_packaged(_doc(title))
     assert result.doc_type == code, (title, result)
     assert result.confidence >= REVIEW_THRESHOLD
     assert result.method == "title"
@@ -67,7 +72,7 @@ DAMAGED = [
 
 @pytest.mark.parametrize(("code", "title"), DAMAGED)
 def test_damaged_titles(code: str, title: str) -> None:
-    result = classify(_doc(title))
+    result = classify_packaged(_doc(title))
     assert result.doc_type == code, (title, result)
     assert result.confidence >= REVIEW_THRESHOLD
 
@@ -77,30 +82,31 @@ def test_merged_two_column_header() -> None:
             "XÃ AN PHƯỚC Độc lập - Tự do - Hạnh phúc\n"
             "Số: 99 An Phước, ngày 05 tháng 11 năm 2024\n"
             "GIẤY KHAI SINH\n" + BODY)
-    assert classify(text).doc_type == "birth_certificate"
+    assert classify_packaged(text).doc_type == "birth_certificate"
 
 
 def test_title_split_over_two_lines() -> None:
     text = _doc("GIẤY CHỨNG NHẬN\nĐĂNG KÝ DOANH NGHIỆP\nCÔNG TY TRÁCH NHIỆM HỮU HẠN")
-    result = classify(text)
+    result = classify_packaged(text)
     assert (result.doc_type, result.confidence >= REVIEW_THRESHOLD) == (
         "business_registration", True)
     long_title = _doc("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT\n"
                       "QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT")
-    assert classify(long_title).doc_type == "land_use_certificate"
+    assert classify_packaged(long_title).doc_type == "land_use_certificate"
 
 
 def test_printed_title() -> None:
-    assert printed_title(_doc("GIÂY KHAl SINH"), "birth_certificate") == "GIÂY KHAl SINH"
+    assert printed_title(_doc("GIÂY KHAl SINH"), "birth_certificate", REGISTRY) == "GIÂY KHAl SINH"
     split = _doc("GIẤY CHỨNG NHẬN\nĐĂNG KÝ DOANH NGHIỆP\nCÔNG TY TNHH")
-    assert printed_title(split, "business_registration") == "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP"
-    assert printed_title(_doc("GIẤY KHAI SINH"), "decision") is None
+    assert printed_title(split, "business_registration", REGISTRY) \
+        == "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP"
+    assert printed_title(_doc("GIẤY KHAI SINH"), "decision", REGISTRY) is None
 
 
 def test_decision_cited_in_a_body_is_no_title() -> None:
     body = ("Căn cứ Quyết định số 45/2020/QĐ-UBND ngày 01 tháng 02 năm 2020 của UBND tỉnh;\n"
             "Căn cứ Luật Xây dựng ngày 18 tháng 6 năm 2014;\n" + BODY)
-    result = classify(_doc("GIẤY PHÉP XÂY DỰNG", body=body))
+    result = classify_packaged(_doc("GIẤY PHÉP XÂY DỰNG", body=body))
     assert result.doc_type == "construction_permit"
     assert result.confidence >= 0.9
 
@@ -110,7 +116,7 @@ def test_receipt_listing_forms_stays_a_receipt() -> None:
             "1. Thành phần hồ sơ nộp gồm:\n1) Tờ khai đăng ký khai sinh: 01 bản\n"
             "2) Đơn đề nghị cấp giấy phép xây dựng: 01 bản\n"
             "3) Bản sao Giấy chứng nhận quyền sử dụng đất: 01 bản\n")
-    result = classify(_doc("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", body=body))
+    result = classify_packaged(_doc("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", body=body))
     assert result.doc_type == "dossier_receipt"
     assert result.confidence >= 0.9
 
@@ -122,11 +128,11 @@ def test_the_kinds_of_certificate_are_told_apart() -> None:
         "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT": "land_use_certificate",
     }
     for title, code in kinds.items():
-        result = classify(_doc(title))
+        result = classify_packaged(_doc(title))
         assert result.doc_type == code
         assert result.confidence >= 0.9
     # The bare common prefix says which family, not which kind: a person must look.
-    vague = classify(_doc("GIẤY CHỨNG NHẬN"))
+    vague = classify_packaged(_doc("GIẤY CHỨNG NHẬN"))
     assert vague.confidence < REVIEW_THRESHOLD
 
 
@@ -136,7 +142,7 @@ def test_card_back_without_title() -> None:
     text = ("Đặc điểm nhân dạng / Personal identification:\nSẹo chấm C:1cm dưới trước mép trái\n"
             "Ngày, tháng, năm / Date, month, year: 21/12/2021\n"
             "CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀNH\nCHÍNH VỀ TRẬT TỰ XÃ HỘI\n" + "\n".join(mrz))
-    result = classify(text)
+    result = classify_packaged(text)
     assert result.doc_type == "citizen_id_card"
     assert result.confidence >= REVIEW_THRESHOLD
 
@@ -147,25 +153,25 @@ def test_card_back_without_title() -> None:
     "Lorem ipsum dolor sit amet\nconsectetur adipiscing elit",
 ])
 def test_unrelated_text_is_other_with_low_confidence(text: str) -> None:
-    result = classify(text)
+    result = classify_packaged(text)
     assert result.doc_type == "other"
     assert result.confidence < REVIEW_THRESHOLD
     assert result.method == "default"
 
 
 def test_empty_text() -> None:
-    result = classify("   \n ")
+    result = classify_packaged("   \n ")
     assert (result.doc_type, result.confidence) == ("other", 0.0)
 
 
 def test_garbled_title_is_never_confident() -> None:
-    result = classify(_doc("GI4Y CH?NG NH4N K.T H.N"))
+    result = classify_packaged(_doc("GI4Y CH?NG NH4N K.T H.N"))
     assert result.confidence < REVIEW_THRESHOLD
 
 
 def test_title_far_down_the_page_is_ignored() -> None:
     filler = "".join(f"Dòng nội dung thứ {i} của văn bản.\n" for i in range(30))
-    result = classify(filler + "GIẤY KHAI SINH\n")
+    result = classify_packaged(filler + "GIẤY KHAI SINH\n")
     assert result.doc_type == "other"
 
 
@@ -192,9 +198,9 @@ def _model() -> NgramModel:
 
 def test_model_decides_when_the_title_is_missing(tmp_path: Path) -> None:
     text = "Trang 2/2\nDiện tích: 120 m². Thửa đất số 12, tờ bản đồ số 3.\nMục đích sử dụng: đất ở"
-    assert classify(text).doc_type == "other"
+    assert classify_packaged(text).doc_type == "other"
     model = _model()
-    result = classify(text, model=model)
+    result = classify_packaged(text, model=model)
     assert result.doc_type == "land_use_certificate"
     assert result.method == "model"
     # Saved and loaded, it gives the same answers.
@@ -206,7 +212,7 @@ def test_model_decides_when_the_title_is_missing(tmp_path: Path) -> None:
 
 
 def test_model_does_not_override_a_confident_title() -> None:
-    result = classify(_doc("GIẤY KHAI SINH"), model=_model())
+    result = classify_packaged(_doc("GIẤY KHAI SINH"), model=_model())
     assert (result.doc_type, result.method) == ("birth_certificate", "title")
 
 
@@ -225,27 +231,29 @@ def test_model_training_needs_real_data(tmp_path: Path) -> None:
 
 
 def test_first_pages_start_documents() -> None:
-    assert starts_document(_doc("GIẤY KHAI SINH"))
-    assert starts_document("CỘNG HOÀ XÃ HÔI CHỦ NGHĨA VIẸT NAM\nĐộc lập - Tự do\nTỜ KHAI")
+    assert starts_document(_doc("GIẤY KHAI SINH"), TITLES)
+    assert starts_document("CỘNG HOÀ XÃ HÔI CHỦ NGHĨA VIẸT NAM\nĐộc lập - Tự do\nTỜ KHAI", TITLES)
     # No national header, but a registry title at the top.
-    assert starts_document("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ\nMã hồ sơ: H19.22-241105-0042")
+    assert starts_document("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ\nMã hồ sơ: H19.22-241105-0042",
+                           TITLES)
     # A card: its captions, or the MRZ of its back.
-    assert starts_document("Đặc điểm nhân dạng / Personal identification:\nNốt ruồi")
-    assert starts_document("IDVNM1809542812075180954281<<<\n8002044F4002046VNM<<<<<<<<<<<4")
+    assert starts_document("Đặc điểm nhân dạng / Personal identification:\nNốt ruồi", TITLES)
+    assert starts_document("IDVNM1809542812075180954281<<<\n8002044F4002046VNM<<<<<<<<<<<4", TITLES)
 
 
 def test_continuation_pages_do_not() -> None:
     assert not starts_document("Điều 2. Giao Phòng Tài nguyên và Môi trường hướng dẫn.\n"
-                               "Điều 3. Chánh Văn phòng chịu trách nhiệm thi hành.\nTrang 2/2")
-    assert not starts_document("- 2 -\nnhân dân cấp xã nơi có đất có trách nhiệm hướng dẫn")
-    assert not starts_document("")
+                               "Điều 3. Chánh Văn phòng chịu trách nhiệm thi hành.\nTrang 2/2",
+                               TITLES)
+    assert not starts_document("- 2 -\nnhân dân cấp xã nơi có đất có trách nhiệm hướng dẫn", TITLES)
+    assert not starts_document("", TITLES)
     # A page number beats a header: "Trang 1/2" starts, "Trang 2/2" does not.
-    assert starts_document("Điều 1. Giao đất\nTrang 1/2")
+    assert starts_document("Điều 1. Giao đất\nTrang 1/2", TITLES)
     assert page_number("nội dung\nTrang 2 / 3") == (2, 3)
     # photocopied footers: Tesseract reads the slash as a fraction or division slash
     assert page_number("Trang 1\u20442\nQUYẾT ĐỊNH") == (1, 2)
     assert page_number("Trang 2 \u2215 2") == (2, 2)
-    assert starts_document("Trang 1\u20442\nĐiều 1. Giao đất")
+    assert starts_document("Trang 1\u20442\nĐiều 1. Giao đất", TITLES)
 
 
 @pytest.mark.parametrize(("text", "code"), [

@@ -7,6 +7,7 @@ import itertools
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from sohoa.doctypes import load_registry
 from sohoa.ocr import OcrSettings, recognize_page
 from sohoa.ocr.correct import (
     candidates,
@@ -20,6 +21,8 @@ from sohoa.ocr.correct import (
 )
 from sohoa.records import sha256_hex
 from sohoa.vntext import nfc
+
+LEXICON = load_lexicon(load_registry())  # the packaged registry's vocabulary
 
 
 @pytest.mark.parametrize(
@@ -89,7 +92,7 @@ def test_candidates_are_valid_and_cheapest_first():
 def test_mistakes_of_the_vie_model_are_repaired(ocr, right):
     if right is None:
         right = ocr.replace("Chỉ cục", "Chi cục")
-    assert correct_line(ocr) == right
+    assert correct_line(ocr, LEXICON) == right
 
 
 @pytest.mark.parametrize(
@@ -107,19 +110,19 @@ def test_mistakes_of_the_vie_model_are_repaired(ocr, right):
     ],
 )
 def test_right_text_digits_codes_and_names_are_left_alone(line):
-    assert correct_line(line) == line
+    assert correct_line(line, LEXICON) == line
 
 
 def test_capitalized_words_change_only_to_a_known_name_or_phrase():
     # "Nguyên" (a valid syllable) after a title-case word is a name; without a lexicon phrase it
     # stays, while an invalid "Nguyẽn" becomes the surname on the closed list.
-    assert correct_line("Ông Nguyên Văn Ba") == "Ông Nguyên Văn Ba"
-    assert correct_line("Ông Nguyẽn Văn Ba") == "Ông Nguyễn Văn Ba"
-    assert "nguyên5" in load_lexicon().names
+    assert correct_line("Ông Nguyên Văn Ba", LEXICON) == "Ông Nguyên Văn Ba"
+    assert correct_line("Ông Nguyẽn Văn Ba", LEXICON) == "Ông Nguyễn Văn Ba"
+    assert "nguyên5" in LEXICON.names
 
 
 def test_lexicon_holds_the_registry_titles():
-    lex = load_lexicon()
+    lex = LEXICON
     for phrase in ("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT", "PHIẾU LÝ LỊCH TƯ PHÁP"):
         words = [key(w) for w in phrase.split()]
         assert all(w in lex.syllables for w in words)
@@ -137,9 +140,9 @@ def test_recognize_page_corrects_text_and_keeps_boxes(ocr_dpi, ocr_encoder):
     for i, text in enumerate(lines):
         draw.text((80, 80 + i * 90), text, font=font, fill=0)
     data = ocr_encoder(image, "PNG")
-    plain = recognize_page(data, page_sha256=sha256_hex(data), dpi=ocr_dpi,
+    plain = recognize_page(data, lexicon=LEXICON, page_sha256=sha256_hex(data), dpi=ocr_dpi,
                            settings=OcrSettings(correct=False))
-    fixed = recognize_page(data, page_sha256=sha256_hex(data), dpi=ocr_dpi)
+    fixed = recognize_page(data, lexicon=LEXICON, page_sha256=sha256_hex(data), dpi=ocr_dpi)
     assert [(w.left, w.top, w.width, w.height) for w in plain.words] == [
         (w.left, w.top, w.width, w.height) for w in fixed.words
     ]
@@ -161,7 +164,7 @@ def test_correction_on_a_synthetic_scan_only_improves_the_text():
     truth = " ".join(doc.truth.page_lines[1])
 
     def read(correct: bool):
-        return recognize_page(data, page_sha256=sha256_hex(data), dpi=200,
+        return recognize_page(data, lexicon=LEXICON, page_sha256=sha256_hex(data), dpi=200,
                               settings=OcrSettings(correct=correct))
 
     plain, fixed = read(False), read(True)
@@ -180,20 +183,21 @@ def test_correction_on_a_synthetic_scan_only_improves_the_text():
 
 def test_a_name_keeps_its_spelling_even_beside_a_lexicon_phrase():
     # "Văn phòng" is an administrative phrase, but after a surname "Văn Phong" is a person.
-    assert correct_line("Họ và tên: PHAN VĂN PHONG") == "Họ và tên: PHAN VĂN PHONG"
-    assert correct_line("Ông Phan Văn Phong") == "Ông Phan Văn Phong"
+    assert correct_line("Họ và tên: PHAN VĂN PHONG", LEXICON) == "Họ và tên: PHAN VĂN PHONG"
+    assert correct_line("Ông Phan Văn Phong", LEXICON) == "Ông Phan Văn Phong"
     # Without a surname before it the phrase still wins.
-    assert correct_line("VĂN PHONG ĐĂNG KÝ ĐẤT ĐAI") == "VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI"
+    assert correct_line("VĂN PHONG ĐĂNG KÝ ĐẤT ĐAI", LEXICON) == "VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI"
 
 
 def test_a_space_lost_inside_a_name_is_put_back():
-    assert correct_line("Họ, chữ đệm và tên: NGUYỄN THỊNGA") == "Họ, chữ đệm và tên: NGUYỄN THỊ NGA"
-    assert correct_line("Bà Nguyễn Thịnga") == "Bà Nguyễn Thị Nga"
-    assert correct_line("thịnga") == "thịnga"  # no surname before it: no evidence
+    assert correct_line("Họ, chữ đệm và tên: NGUYỄN THỊNGA", LEXICON) \
+        == "Họ, chữ đệm và tên: NGUYỄN THỊ NGA"
+    assert correct_line("Bà Nguyễn Thịnga", LEXICON) == "Bà Nguyễn Thị Nga"
+    assert correct_line("thịnga", LEXICON) == "thịnga"  # no surname before it: no evidence
 
 
 def test_two_words_glued_by_the_model_are_split_where_the_lexicon_knows_them():
-    assert correct_line("SỞ KẾ HOẠCH VÀ ĐẦU TƯTHÀNH") == "SỞ KẾ HOẠCH VÀ ĐẦU TƯ THÀNH"
-    assert correct_line("Công an huyện Longthành") == "Công an huyện Long Thành"
-    assert correct_line("PHÔ HỒ CHÍ MINH") == "PHỐ HỒ CHÍ MINH"
-    assert correct_line("xyzabc") == "xyzabc"
+    assert correct_line("SỞ KẾ HOẠCH VÀ ĐẦU TƯTHÀNH", LEXICON) == "SỞ KẾ HOẠCH VÀ ĐẦU TƯ THÀNH"
+    assert correct_line("Công an huyện Longthành", LEXICON) == "Công an huyện Long Thành"
+    assert correct_line("PHÔ HỒ CHÍ MINH", LEXICON) == "PHỐ HỒ CHÍ MINH"
+    assert correct_line("xyzabc", LEXICON) == "xyzabc"

@@ -12,18 +12,23 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from rapidfuzz import fuzz
 
+from sohoa.doctypes import load_registry
 from sohoa.errors import BadInputError, ConfigError
 from sohoa.ocr import OcrSettings, open_image, recognize_page, upright_image
+from sohoa.ocr.correct import load_lexicon
 from sohoa.ocr.engine import _ENGINES, _is_noise
 from sohoa.ocr.layout import Box
 from sohoa.ocr.orient import SURE_OSD_CONFIDENCE, detect_rotation
 from sohoa.records import OcrPage, sha256_hex
 from sohoa.vntext import fold, nfc
 
+LEXICON = load_lexicon(load_registry())  # the packaged registry's vocabulary
+
 
 def _recognize(data: bytes, dpi: int, **settings: object) -> OcrPage:
     return recognize_page(
-        data, page_sha256=sha256_hex(data), dpi=dpi, settings=OcrSettings(**settings)
+        data, lexicon=LEXICON, page_sha256=sha256_hex(data), dpi=dpi,
+        settings=OcrSettings(**settings)
     )
 
 

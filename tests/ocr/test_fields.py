@@ -4,19 +4,22 @@ dates, names, numbers, issuing bodies, the card's MRZ, owners; and the synthetic
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pytest
 
+from sohoa.doctypes import load_registry
 from sohoa.idcodes import enterprise_check_digit
 from sohoa.ocr.classify import REVIEW_THRESHOLD, classify, printed_title
 from sohoa.ocr.dates import find_dates, parse_vn_date
-from sohoa.ocr.fields import (
-    agency_case,
-    check_enterprise_code,
-    extract_fields,
-    resolve_owner,
-)
+from sohoa.ocr.fields.bodies import agency_case
+from sohoa.ocr.fields.extract import check_enterprise_code, extract_fields
 from sohoa.ocr.mrz import build_td1
+from sohoa.pipeline.owner import resolve_owner
+
+REGISTRY = load_registry()
+extract = partial(extract_fields, registry=REGISTRY)  # the packaged document types
+owner_of = partial(resolve_owner, registry=REGISTRY)
 
 # --- dates -----------------------------------------------------------------------------------
 
@@ -71,7 +74,7 @@ Date of expiry"""
 
 
 def test_card_front() -> None:
-    e = extract_fields("citizen_id_card", CARD.format(id="075180954281"))
+    e = extract("citizen_id_card", CARD.format(id="075180954281"))
     assert e.values() == {
         "id_number": "075180954281",
         "full_name": "Võ Mỹ Ngọc Chi",
@@ -94,7 +97,7 @@ def test_card_front() -> None:
 ])
 def test_lookalikes_corrected_when_exactly_one_reading_validates(printed: str,
                                                                   expected: str) -> None:
-    e = extract_fields("citizen_id_card", CARD.format(id=printed))
+    e = extract("citizen_id_card", CARD.format(id=printed))
     fv = e.fields["id_number"]
     assert (fv.value, fv.flag) == (expected, None)
     assert fv.confidence < 0.95  # corrected values are worth less than clean ones
@@ -103,7 +106,7 @@ def test_lookalikes_corrected_when_exactly_one_reading_validates(printed: str,
 
 def test_ambiguous_correction_is_flagged_not_guessed() -> None:
     # "?" in the serial part: all ten digits give a valid-looking number.
-    e = extract_fields("citizen_id_card", CARD.format(id="0751809542?1"))
+    e = extract("citizen_id_card", CARD.format(id="0751809542?1"))
     fv = e.fields["id_number"]
     assert fv.flag and "10 readings" in fv.flag
     assert fv.confidence < REVIEW_THRESHOLD
@@ -117,7 +120,7 @@ def test_ambiguous_correction_is_flagged_not_guessed() -> None:
     ("07518095428", "11 characters"),  # a dropped digit is not put back
 ])
 def test_invalid_numbers_are_flagged(printed: str, problem: str) -> None:
-    e = extract_fields("citizen_id_card", CARD.format(id=printed))
+    e = extract("citizen_id_card", CARD.format(id=printed))
     fv = e.fields["id_number"]
     assert fv.flag is not None and problem in fv.flag, fv
     assert fv.value == printed  # what the paper shows, for the reviewer
@@ -127,7 +130,7 @@ def test_invalid_numbers_are_flagged(printed: str, problem: str) -> None:
 def test_digits_are_never_swapped_for_other_digits() -> None:
     # 8 misread as 3 in the province code: "035" exists (Hà Nam), the birth year still fits;
     # the number passes structure checks and stays as read. Only the MRZ could correct it.
-    e = extract_fields("citizen_id_card", CARD.format(id="035180954281"))
+    e = extract("citizen_id_card", CARD.format(id="035180954281"))
     assert e.fields["id_number"].value == "035180954281"
 
 
@@ -140,7 +143,7 @@ BACK = ("Đặc điểm nhân dạng / Personal identification:\nSẹo chấm C:
 
 
 def test_card_back_reads_the_mrz() -> None:
-    e = extract_fields("citizen_id_card", BACK + "\n".join(MRZ))
+    e = extract("citizen_id_card", BACK + "\n".join(MRZ))
     v = e.values()
     assert v["id_number"] == "075180954281"
     assert v["date_of_birth"] == "1980-02-04"
@@ -155,7 +158,7 @@ def test_card_back_reads_the_mrz() -> None:
 def test_verified_mrz_corrects_the_printed_number() -> None:
     # The front was misread digit for digit (3 for 8), which no structure check can see.
     text = CARD.format(id="075130954281").replace("04/02/1980", "04/02/1930") + "\n" + BACK
-    e = extract_fields("citizen_id_card", text + "\n".join(MRZ))
+    e = extract("citizen_id_card", text + "\n".join(MRZ))
     assert e.fields["id_number"].value == "075180954281"
     assert e.fields["date_of_birth"].value == "1980-02-04"
     assert e.flags() == []
@@ -165,15 +168,15 @@ def test_mrz_finds_a_name_ocr_merged_into_another_line() -> None:
     text = CARD.format(id="075180954281").replace(
         "VÕ MỸ NGỌC CHI\nNgày sinh / Date of birth: 04/02/1980\n", "").replace(
         "Giới tính / Sex: Nữ", "@ Giới tính / Sex: Nữ VÕ MỸ NGỌC CHI Ngày sinh: 04/02/1980")
-    assert extract_fields("citizen_id_card", text).fields.get("full_name") is None
-    e = extract_fields("citizen_id_card", text + "\n" + BACK + "\n".join(MRZ))
+    assert extract("citizen_id_card", text).fields.get("full_name") is None
+    e = extract("citizen_id_card", text + "\n" + BACK + "\n".join(MRZ))
     assert e.fields["full_name"].value == "Võ Mỹ Ngọc Chi"
 
 
 def test_broken_mrz_only_confirms() -> None:
     broken = (MRZ[0], MRZ[1][:29] + str((int(MRZ[1][29]) + 1) % 10), MRZ[2])
     text = CARD.format(id="0751809542?1") + "\n" + BACK + "\n".join(broken)
-    e = extract_fields("citizen_id_card", text)
+    e = extract("citizen_id_card", text)
     # The composite check failed: its ID may not settle the ambiguous printed one.
     assert e.fields["id_number"].flag is not None
     assert e.owner_id is None
@@ -214,7 +217,7 @@ Số định danh cá nhân: 075180954281"""
 
 
 def test_business_registration() -> None:
-    e = extract_fields("business_registration", BUSINESS.format(code=GOOD))
+    e = extract("business_registration", BUSINESS.format(code=GOOD))
     v = e.values()
     assert v["enterprise_code"] == GOOD
     assert v["enterprise_name"] == "CÔNG TY TNHH MỘT THÀNH VIÊN THƯƠNG MẠI DỊCH VỤ AN PHÁT"
@@ -229,7 +232,7 @@ def test_business_registration() -> None:
 
 def test_enterprise_check_digit_mismatch_is_flagged() -> None:
     wrong = GOOD[:9] + str((int(GOOD[9]) + 1) % 10)
-    e = extract_fields("business_registration", BUSINESS.format(code=wrong))
+    e = extract("business_registration", BUSINESS.format(code=wrong))
     fv = e.fields["enterprise_code"]
     assert fv.flag and "check digit" in fv.flag
     assert e.owner_id is None
@@ -252,7 +255,7 @@ def test_enterprise_lookalikes_and_unknown_digit() -> None:
 
 
 def test_branch_code() -> None:
-    e = extract_fields("business_registration", BUSINESS.format(code=f"{GOOD}-001"))
+    e = extract("business_registration", BUSINESS.format(code=f"{GOOD}-001"))
     assert e.fields["enterprise_code"].value == f"{GOOD}-001"
     assert e.fields["enterprise_code"].flag is None
 
@@ -276,8 +279,8 @@ Ngày, tháng, năm đăng ký: 22/02/1980"""
 
 
 def test_birth_certificate_with_ocr_damage() -> None:
-    assert classify(BIRTH).doc_type == "birth_certificate"
-    e = extract_fields("birth_certificate", BIRTH)
+    assert classify(BIRTH, REGISTRY).doc_type == "birth_certificate"
+    e = extract("birth_certificate", BIRTH)
     assert e.values() == {
         "full_name": "Võ Mỹ Ngọc Chi",
         "date_of_birth": "1980-02-04",
@@ -293,7 +296,7 @@ def test_birth_certificate_with_ocr_damage() -> None:
 
 def test_fuzzy_caption_without_tone_marks_or_letters() -> None:
     text = "ĐƠN ĐỀ NGHỊ\nHo va tn: tran thi bich\nNgay snh: 02/03/1995\nGiói tinh: nữ\n"
-    e = extract_fields("application_form", text)
+    e = extract("application_form", text)
     v = e.values()
     # The family name is a closed list: its marks come back; so do a middle and given name
     # that lost every mark and can be spelled only one way.
@@ -312,7 +315,7 @@ Về việc giao đất ở có thu tiền sử dụng đất
 Căn cứ Quyết định số 45/2020/QĐ-UBND, ngày 01 tháng 02 năm 2020 của UBND tỉnh;
 Căn cứ đơn đề nghị của bà Võ Mỹ Ngọc Chi và hồ sơ kèm theo;
 Điều 1. Giao cho bà Võ Mỹ Ngọc Chi (số định danh cá nhân 075180954281) thửa đất"""
-    e = extract_fields("decision", text)
+    e = extract("decision", text)
     v = e.values()
     assert v["document_number"] == "12/2024/QĐ-UBND"
     assert v["issue_date"] == "2024-11-05"  # not the cited decision's date
@@ -323,9 +326,9 @@ Căn cứ đơn đề nghị của bà Võ Mỹ Ngọc Chi và hồ sơ kèm the
     assert e.fields["id_number"].confidence < REVIEW_THRESHOLD
     assert e.owner_id is None
     twice = text + "\nĐiều 3. Bà Võ Mỹ Ngọc Chi (số định danh cá nhân 075180954281) chịu trách"
-    assert extract_fields("decision", twice).owner_id == "075180954281"
+    assert extract("decision", twice).owner_id == "075180954281"
     misread = text + "\nĐiều 3. Bà Võ Mỹ Ngọc Chi (số định danh cá nhân 075130954281) chịu trách"
-    assert extract_fields("decision", misread).fields["id_number"].flag
+    assert extract("decision", misread).fields["id_number"].flag
 
 
 def test_receipt_owner_and_code() -> None:
@@ -343,7 +346,7 @@ Số định danh cá nhân: 075180954281
 Địa chỉ: Số 209, đường Nguyễn Văn Bé, tổ 9, xã Bảo Quang, thành phố Long Khánh,
 tỉnh Đồng Nai
 Số điện thoại: 0397977727"""
-    e = extract_fields("dossier_receipt", text)
+    e = extract("dossier_receipt", text)
     v = e.values()
     assert v["dossier_code"] == "H19.22-240320-0158"
     assert v["issuing_body"] == "Bộ phận Tiếp nhận và Trả kết quả huyện Trảng Bom"
@@ -366,7 +369,7 @@ Khánh, tỉnh Đồng Nai
 3. Giấy phép này có hiệu lực khởi công xây dựng trong thời hạn 12 tháng kể từ ngày
 cấp. Giấy phép có giá trị đến ngày
 15/05/2025."""
-    v = extract_fields("construction_permit", text).values()
+    v = extract("construction_permit", text).values()
     assert v["address"] == ("Số 241, đường Nguyễn Văn Bé, tổ 6, xã Bảo Quang, thành phố Long "
                             "Khánh, tỉnh Đồng Nai")  # the site, per the registry's labels
     assert v["expiry_date"] == "2025-05-15"
@@ -376,7 +379,7 @@ cấp. Giấy phép có giá trị đến ngày
 
 
 def test_missing_owner_leaves_the_document_ownerless() -> None:
-    e = extract_fields("power_of_attorney", "GIẤY ỦY QUYỀN\nHọ và tên: TRẦN VĂN BA\n")
+    e = extract("power_of_attorney", "GIẤY ỦY QUYỀN\nHọ và tên: TRẦN VĂN BA\n")
     assert e.owner_id is None and e.owner_kind is None
     assert e.owner_name == "Trần Văn Ba"
 
@@ -414,11 +417,11 @@ def test_synthetic_truth_lines_classify_and_extract(synth_docs: list) -> None:
     for doc in synth_docs:
         truth = doc.truth
         text = "\n".join("\n".join(lines) for lines in truth.page_lines)
-        result = classify(text)
+        result = classify(text, REGISTRY)
         assert result.doc_type == truth.doc_type, (truth.doc_type, result)
         assert result.confidence >= REVIEW_THRESHOLD
-        assert printed_title(text, truth.doc_type) == truth.title
-        extraction = extract_fields(truth.doc_type, text)
+        assert printed_title(text, truth.doc_type, REGISTRY) == truth.title
+        extraction = extract(truth.doc_type, text)
         got = extraction.values()
         if truth.doc_type == "marriage_certificate":
             # Both spouses own it: no owner of its own, both numbers for the dossier to match.
@@ -445,29 +448,29 @@ Số định danh cá nhân: 075180954281"""
 
 
 def test_resolve_owner() -> None:
-    receipt = extract_fields("dossier_receipt", RECEIPT)
+    receipt = extract("dossier_receipt", RECEIPT)
     assert receipt.owner_id == "075180954281"
-    own = extract_fields("judicial_record", "PHIẾU LÝ LỊCH TƯ PHÁP\n"
+    own = extract("judicial_record", "PHIẾU LÝ LỊCH TƯ PHÁP\n"
                          "Họ và tên: TRẦN VĂN BA\nSố định danh cá nhân: 075080012345")
-    decision = resolve_owner("judicial_record", own, receipt)
+    decision = owner_of("judicial_record", own, receipt)
     assert (decision.owner_id, decision.source, decision.needs_review) == (
         "075080012345", "document", False)
     # No number on the paper: the dossier's applicant owns it.
-    bare = extract_fields("application_form", "ĐƠN ĐỀ NGHỊ\nHọ và tên: VÕ MỸ NGỌC CHI")
-    decision = resolve_owner("application_form", bare, receipt)
+    bare = extract("application_form", "ĐƠN ĐỀ NGHỊ\nHọ và tên: VÕ MỸ NGỌC CHI")
+    decision = owner_of("application_form", bare, receipt)
     assert (decision.owner_id, decision.source, decision.needs_review) == (
         "075180954281", "dossier", False)
     # An uncertain reading that disagrees with the receipt: neither is trusted.
-    once = extract_fields("decision", "QUYẾT ĐỊNH\nĐiều 1. Giao cho bà Võ Mỹ Ngọc Chi (số định "
+    once = extract("decision", "QUYẾT ĐỊNH\nĐiều 1. Giao cho bà Võ Mỹ Ngọc Chi (số định "
                           "danh cá nhân 075180954821) thửa đất")
-    decision = resolve_owner("decision", once, receipt)
+    decision = owner_of("decision", once, receipt)
     assert (decision.owner_id, decision.needs_review) == (None, True)
     assert "075180954821" in (decision.reason or "")
     # A company paper cannot take a person's receipt as its owner.
-    company = extract_fields("business_registration", "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP")
-    decision = resolve_owner("business_registration", company, receipt)
+    company = extract("business_registration", "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP")
+    decision = owner_of("business_registration", company, receipt)
     assert (decision.owner_id, decision.needs_review) == (None, True)
-    assert resolve_owner("other", extract_fields("other", "abc")).needs_review
+    assert owner_of("other", extract("other", "abc")).needs_review
 
 
 def test_marriage_certificate_belongs_to_both_spouses() -> None:
@@ -478,15 +481,15 @@ Giấy tờ tùy thân: Căn cước công dân số 074300808703
 Họ, chữ đệm, tên chồng: PHẠM XUÂN THÀNH
 Ngày, tháng, năm sinh: 03/12/1999
 Giấy tờ tùy thân: Căn cước công dân số 038099630281"""
-    e = extract_fields("marriage_certificate", text)
+    e = extract("marriage_certificate", text)
     assert e.owner_id is None  # the first name printed is not the owner by itself
     assert e.values()["id_number"] == "074300808703"
     assert e.values()["related_id_numbers"] == "038099630281"
-    husband = extract_fields("dossier_receipt", RECEIPT.replace("075180954281", "038099630281"))
-    decision = resolve_owner("marriage_certificate", e, husband)
+    husband = extract("dossier_receipt", RECEIPT.replace("075180954281", "038099630281"))
+    decision = owner_of("marriage_certificate", e, husband)
     assert (decision.owner_id, decision.source, decision.needs_review) == (
         "038099630281", "dossier", False)
-    assert resolve_owner("marriage_certificate", e, extract_fields("dossier_receipt", RECEIPT)
+    assert owner_of("marriage_certificate", e, extract("dossier_receipt", RECEIPT)
                          ).needs_review
 
 
@@ -499,20 +502,20 @@ def test_place_date_line_with_the_place_partly_lost(place_line: str) -> None:
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
             f"{place_line}\nXÁC NHẬN THÔNG TIN VỀ CƯ TRÚ\n"
             "Căn cứ Luật Cư trú, ngày 13 tháng 11 năm 2020")
-    got = extract_fields("residence_confirmation", text).fields["issue_date"]
+    got = extract("residence_confirmation", text).fields["issue_date"]
     assert got.value == "2024-09-19"
 
 
 def test_a_citation_is_not_the_documents_date() -> None:
     text = "Căn cứ Quyết định số 12, ngày 05 tháng 01 năm 2023 của UBND"
-    assert "issue_date" not in extract_fields("decision", text).fields
+    assert "issue_date" not in extract("decision", text).fields
 
 
 def test_national_issuing_body_spelled_as_it_is() -> None:
     text = ("Ngày, tháng, năm: 12/03/2022\n"
             "CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀẢNH CHÍNH VỀ TRẬT TỰ XÃ HỘI\n"
             "Đặc điểm nhân dạng: Nốt ruồi")
-    body = extract_fields("citizen_id_card", text).fields.get("issuing_body")
+    body = extract("citizen_id_card", text).fields.get("issuing_body")
     assert body is not None
     assert body.value == "Cục Cảnh sát quản lý hành chính về trật tự xã hội"
 
@@ -525,23 +528,23 @@ def test_national_issuing_body_spelled_as_it_is() -> None:
     ("Họ và tên: TRẦN THỊ HẰNG", "Trần Thị Hằng"),  # marks read are kept
 ])
 def test_names_that_lost_their_marks(printed: str, expected: str) -> None:
-    assert extract_fields("application_form", printed).fields["full_name"].value == expected
+    assert extract("application_form", printed).fields["full_name"].value == expected
 
 
 @pytest.mark.parametrize("printed", ["07518095428", "0751809542811", "75180954281"])
 def test_a_number_that_lost_or_gained_a_digit_does_not_contradict_the_receipt(
         printed: str) -> None:
-    receipt = extract_fields("dossier_receipt", RECEIPT)
-    doc = extract_fields("decision", f"QUYẾT ĐỊNH\nSố định danh cá nhân: {printed}")
+    receipt = extract("dossier_receipt", RECEIPT)
+    doc = extract("decision", f"QUYẾT ĐỊNH\nSố định danh cá nhân: {printed}")
     assert doc.fields["id_number"].flag  # the reading itself still goes to a person
-    decision = resolve_owner("decision", doc, receipt)
+    decision = owner_of("decision", doc, receipt)
     assert (decision.owner_id, decision.source) == ("075180954281", "dossier")
 
 
 @pytest.mark.parametrize("line", ["Số định danh cá nhân: 075180954281 Lộ,",
                                   "Số định danh cá nhân: 075180954281 9, xã Bảo Quang"])
 def test_the_next_word_is_not_read_onto_the_id_number(line: str) -> None:
-    fv = extract_fields("dossier_receipt", f"GIẤY TIẾP NHẬN HỒ SƠ\n{line}").fields["id_number"]
+    fv = extract("dossier_receipt", f"GIẤY TIẾP NHẬN HỒ SƠ\n{line}").fields["id_number"]
     assert (fv.value, fv.flag) == ("075180954281", None)
 
 
@@ -557,42 +560,42 @@ Nơi cư trú: Số 7, đường Hùng Vương, xã Bắc Sơn, huyện Trảng 
 Giấy tờ tùy thân: Căn cước công dân số 038099630281
 Nơi đăng ký kết hôn: Ủy ban nhân dân xã Bắc Sơn, huyện Trảng Bom
 Ngày, tháng, năm đăng ký: 09/11/2022"""
-    husband = extract_fields("marriage_certificate", text, party="038099630281").values()
+    husband = extract("marriage_certificate", text, party="038099630281").values()
     assert husband["full_name"] == "Phạm Xuân Thành"
     assert husband["date_of_birth"] == "1999-12-03"
     assert husband["id_number"] == "038099630281"
     assert husband["address"].startswith("Số 7, đường Hùng Vương")
     assert husband["related_id_numbers"] == "074300808703"
     assert husband["issue_date"] == "2022-11-09"  # the paper's own fields are the paper's
-    wife = extract_fields("marriage_certificate", text, party="074300808703").values()
+    wife = extract("marriage_certificate", text, party="074300808703").values()
     assert (wife["full_name"], wife["related_id_numbers"]) == ("Bùi Kim Tuyết", "038099630281")
     # Someone the paper does not name changes nothing.
-    assert extract_fields("marriage_certificate", text, party="079000000001").values() \
-        == extract_fields("marriage_certificate", text).values()
+    assert extract("marriage_certificate", text, party="079000000001").values() \
+        == extract("marriage_certificate", text).values()
 
 
 def test_an_id_misread_by_a_digit_that_fails_its_check_is_the_receipts() -> None:
-    receipt = extract_fields("dossier_receipt", RECEIPT)  # 075180954281: 1980, female
+    receipt = extract("dossier_receipt", RECEIPT)  # 075180954281: 1980, female
     paper = ("PHIẾU LÝ LỊCH TƯ PHÁP\nHọ và tên: VÕ MỸ NGỌC CHI\nGiới tính: Nữ\n"
              "Ngày, tháng, năm sinh: 12/03/1980\nSố định danh cá nhân: {}")
     # "9" read as "8" in the birth year: the reading fails against the printed birth date.
-    misread = extract_fields("judicial_record", paper.format("075170954281"))
+    misread = extract("judicial_record", paper.format("075170954281"))
     assert misread.fields["id_number"].flag
-    decision = resolve_owner("judicial_record", misread, receipt)
+    decision = owner_of("judicial_record", misread, receipt)
     assert (decision.owner_id, decision.source, decision.needs_review) == (
         "075180954281", "dossier", False)
     # A reading that passes its checks is somebody else's number: the paper's own.
-    other = extract_fields("judicial_record", paper.format("075180954999"))
+    other = extract("judicial_record", paper.format("075180954999"))
     assert not other.fields["id_number"].flag
-    assert resolve_owner("judicial_record", other, receipt).owner_id == "075180954999"
+    assert owner_of("judicial_record", other, receipt).owner_id == "075180954999"
     # Three digits off, or a receipt number the paper's birth date contradicts: a person looks.
-    far = extract_fields("judicial_record", paper.format("075170954399"))
+    far = extract("judicial_record", paper.format("075170954399"))
     assert far.fields["id_number"].flag
-    assert resolve_owner("judicial_record", far, receipt).needs_review
-    contradicted = extract_fields("judicial_record",
+    assert owner_of("judicial_record", far, receipt).needs_review
+    contradicted = extract("judicial_record",
                                   paper.format("075170954281").replace("1980", "1975"))
     assert contradicted.fields["id_number"].flag
-    assert resolve_owner("judicial_record", contradicted, receipt).needs_review
+    assert owner_of("judicial_record", contradicted, receipt).needs_review
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -603,5 +606,5 @@ def test_an_id_misread_by_a_digit_that_fails_its_check_is_the_receipts() -> None
     ("Căn cứ hồ sơ.\nSa: ông A\nSố: 12/QĐ-UBND", "12/QĐ-UBND"),  # the real caption first
 ])
 def test_document_number_under_ocr_damage(text: str, expected: str) -> None:
-    fields = extract_fields("decision", text).fields
+    fields = extract("decision", text).fields
     assert fields["document_number"].value == expected

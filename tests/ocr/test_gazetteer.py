@@ -3,10 +3,16 @@ addresses that extraction repairs with them."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
-from sohoa.ocr.fields import extract_fields, snap_address
+from sohoa.doctypes import load_registry
+from sohoa.ocr.fields.addresses import snap_address
+from sohoa.ocr.fields.extract import extract_fields
 from sohoa.ocr.gazetteer import PROVINCE, WARD, load, snap_units
+
+extract = partial(extract_fields, registry=load_registry())  # the packaged document types
 
 
 def test_the_list_is_the_real_one() -> None:
@@ -80,7 +86,7 @@ def test_a_real_name_is_not_another_garbled() -> None:
      "Số 472, đường Phạm Văn Thuận, tổ 9, phường Hố Nai, thành phố Biên Hòa, tỉnh Đồng Nai"),
 ])
 def test_address_repaired(text: str, expected: str) -> None:
-    fields = extract_fields("application_form", f"Nơi thường trú: {text}\n").fields
+    fields = extract("application_form", f"Nơi thường trú: {text}\n").fields
     assert fields["address"].value == expected
 
 
@@ -112,13 +118,13 @@ def test_address_left_alone_without_evidence() -> None:
      "Bộ phận Tiếp nhận và Trả kết quả thành phố Long Khánh"),
 ])
 def test_issuing_body_localities(header: list[str], expected: str) -> None:
-    body = extract_fields("decision", "\n".join(header)).fields.get("issuing_body")
+    body = extract("decision", "\n".join(header)).fields.get("issuing_body")
     assert body is not None and body.value == expected
 
 
 def test_issuing_body_not_snapped_without_evidence() -> None:
     # "Trảng Bom" is a district and a town in it: without the level word it stays as read.
-    body = extract_fields("decision", "ỦY BAN NHÂN DÂN\nTRẢNG BOM\nSố: 1").fields["issuing_body"]
+    body = extract("decision", "ỦY BAN NHÂN DÂN\nTRẢNG BOM\nSố: 1").fields["issuing_body"]
     assert body.value == "Ủy ban nhân dân Trảng bom"
 
 
@@ -128,7 +134,7 @@ def test_parcel_address_when_its_item_letter_was_lost() -> None:
             "ä) Thửa đất số: 785 - Tờ bản đồ số: 48\n"
             "Địa chỉ: phường Chánh Nghĩa, thành phố Thủ Dầu Một, tính Bình Dương\n"
             "€) Diện tích: 112,1 m²\n")
-    address = extract_fields("land_use_certificate", text).fields["address"]
+    address = extract("land_use_certificate", text).fields["address"]
     assert address.value == "phường Chánh Nghĩa, thành phố Thủ Dầu Một, tỉnh Bình Dương"
     # the owner's home is not the parcel
-    assert "address" not in extract_fields("land_use_certificate", text.split("ä)")[0]).fields
+    assert "address" not in extract("land_use_certificate", text.split("ä)")[0]).fields

@@ -14,11 +14,15 @@ import pytest
 from PIL import Image
 from testtools import verapdf
 
+from sohoa.doctypes import load_registry
 from sohoa.errors import BadInputError
 from sohoa.ocr import PdfPage, build_pdf, recognize_page
+from sohoa.ocr.correct import load_lexicon
 from sohoa.ocr.pdfa import glyphless_font
 from sohoa.records import OcrPage, Word, sha256_hex
 from sohoa.vntext import fold
+
+LEXICON = load_lexicon(load_registry())  # the packaged registry's vocabulary
 
 META = {
     "title": "GIẤY KHAI SINH",
@@ -149,7 +153,7 @@ def test_turned_scan_keeps_its_bytes_and_rotate_key(
     # Scanned on its side (text running upwards); recognition says: turn 90 degrees clockwise.
     scanned = ocr_page.image.transpose(Image.Transpose.ROTATE_90)
     data = ocr_encoder(scanned, "JPEG", quality=88)
-    ocr = recognize_page(data, page_sha256=sha256_hex(data), dpi=ocr_dpi)
+    ocr = recognize_page(data, lexicon=LEXICON, page_sha256=sha256_hex(data), dpi=ocr_dpi)
     assert ocr.rotation == 90
     pdf_bytes = build_pdf([PdfPage(data=data, mime="image/jpeg", dpi=ocr_dpi, ocr=ocr)], **META)
     path = _write(tmp_path, pdf_bytes)
@@ -191,7 +195,7 @@ def test_skewed_scan_reads_back_line_by_line(tmp_path, ocr_page, ocr_dpi, ocr_en
     # Kept as scanned (tilted 2 degrees): the text layer must not interleave neighbouring lines.
     tilted = ocr_page.image.rotate(2.0, resample=Image.Resampling.BICUBIC, fillcolor="white")
     data = ocr_encoder(tilted, "JPEG", quality=85)
-    ocr = recognize_page(data, page_sha256=sha256_hex(data), dpi=ocr_dpi)
+    ocr = recognize_page(data, lexicon=LEXICON, page_sha256=sha256_hex(data), dpi=ocr_dpi)
     assert ocr.skew != 0.0
     path = _write(tmp_path, build_pdf([PdfPage(data, "image/jpeg", ocr_dpi, ocr)], **META))
     plain = _pdftotext(path)

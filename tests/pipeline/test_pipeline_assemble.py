@@ -66,7 +66,7 @@ def test_unreadable_page_goes_to_review_not_to_a_guess() -> None:
 def test_split_keeps_leading_blanks_with_the_first_document() -> None:
     header = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nGIẤY KHAI SINH"
     items = [_item(0, "", blank=True), _item(1, header)]
-    documents = split_documents(items)
+    documents = split_documents(items, load_registry())
     assert len(documents) == 1
     pages, blanks = documents[0]
     assert [p.page.index for p in pages] == [1] and [b.page.index for b in blanks] == [0]

@@ -1,0 +1,307 @@
+"""The issuing body from a document's header block ("ỦY BAN NHÂN DÂN … / PHƯỜNG …"):
+agency kind, locality and capitals restored; national and standing local bodies by their list."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from sohoa.ocr.dates import fold_keep_length
+from sohoa.ocr.fields.words import _words
+from sohoa.ocr.gazetteer import snap_units
+from sohoa.ocr.segment import header_span
+from sohoa.vntext import fold, nfc, squash_spaces
+
+# --- issuing body --------------------------------------------------------------------------
+
+# What an agency is (the noun its name starts with), folded; longest first.
+_AGENCY_KINDS = ("uy ban nhan dan", "ubnd", "vien kiem sat nhan dan", "toa an nhan dan",
+                 "bo phan", "chi cuc", "tong cuc", "cong an", "van phong", "trung tam",
+                 "chi nhanh", "ban quan ly", "hoi dong", "thanh tra", "kho bac", "so", "phong",
+                 "cuc", "bo", "ban")
+_TERRITORIAL = ("uy ban nhan dan", "ubnd", "cong an")
+_SIGNER_TITLES = ("cuc truong", "giam doc", "pho giam doc", "chu tich", "pho chu tich",
+                  "truong phong", "truong cong an", "tm ", "kt ")
+# Administrative levels; the place name follows them ("xã" but not "xã hội").
+# Two-word levels are unambiguous once folded (OCR often garbles their tone marks); one-word
+# levels need their marks, or "quản lý" would read as "quận".
+_ADMIN_PAIRS = ("thanh pho", "thi tran", "thi xa")
+_ADMIN_WORDS = ("xã", "phường", "huyện", "quận", "tỉnh", "tp", "tp.")
+
+
+def _admin_at(words: list[str], i: int) -> int:
+    """How many words an administrative level at ``words[i]`` spans (0: none)."""
+    pair = fold(" ".join(words[i:i + 2]))
+    if pair in _ADMIN_PAIRS:
+        return 2
+    word = words[i].lower() if i < len(words) else ""
+    if word in _ADMIN_WORDS and not (word == "xã" and fold(" ".join(words[i + 1:i + 2])) == "hoi"):
+        return 1
+    return 0
+
+
+def _admin_start(text: str) -> bool:
+    return _admin_at(text.split(), 0) > 0
+_CITIES = ("ho chi minh", "ha noi", "hai phong", "da nang", "can tho")
+# Tone marks written the old way on open syllables ("hoà", "uỷ"); documents today write
+# "hòa", "ủy", and so does the catalog.
+_OLD_TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe",
+              "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy",
+              "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
+
+
+def _modern_tones(text: str) -> str:
+    def fix(m: re.Match[str]) -> str:
+        word = m.group()
+        tail = word[-2:].lower()
+        if tail in _OLD_TONES and not (len(word) > 2 and fold(word[-3]) == "q" and tail[0] == "u"):
+            new = _OLD_TONES[tail]
+            return word[:-2] + (new if word[-2].islower() else new[0].upper() + new[1])
+        return word
+    return re.sub(r"[^\W\d_]+", fix, text)
+
+
+def _kind(folded: str) -> str | None:
+    return next((k for k in _AGENCY_KINDS if folded == k or folded.startswith(k + " ")), None)
+
+
+def agency_case(name: str) -> str:
+    """An agency name as written in running text: "SỞ KẾ HOẠCH VÀ ĐẦU TƯ TỈNH ĐỒNG NAI" ->
+    "Sở Kế hoạch và Đầu tư tỉnh Đồng Nai" (the field after the kind noun and after "và" take a
+    capital; administrative levels are lower case and the place after them is capitalized)."""
+    name = _modern_tones(squash_spaces(nfc(name)))
+    folded = fold(name)
+    if re.match(r"^ubnd\b", folded):
+        name, folded = "Ủy ban nhân dân" + name[4:], "uy ban nhan dan" + folded[4:]
+    words = name.lower().split()
+    fwords = folded.split()
+    if len(fwords) != len(words):
+        return name
+    out = list(words)
+    kind = _kind(folded)
+    k = len(kind.split()) if kind else 1
+    out[0] = out[0][:1].upper() + out[0][1:]
+    i = k
+    capital_next = True
+    while i < len(words):
+        span = _admin_at(words, i)
+        if span:
+            place = fwords[i + span:]
+            level = " ".join(words[i:i + span])
+            if span == 2 and fold(level) == "thanh pho":
+                level = "thành phố"  # its marks, when OCR garbled them
+            if place and place[0].isdigit():  # "Quận 1", "Phường 3"
+                level = level[:1].upper() + level[1:]
+            elif level == "thành phố" and " ".join(place[:3]).startswith(_CITIES):
+                level = "Thành phố"
+            out[i:i + span] = level.split()
+            j = i + span
+            while j < len(words) and not _admin_at(words, j) and fwords[j] not in ("va",):
+                out[j] = words[j][:1].upper() + words[j][1:]
+                j += 1
+            i = j
+            capital_next = False
+            continue
+        if capital_next or (i > 0 and fwords[i - 1] == "va"):
+            out[i] = words[i][:1].upper() + words[i][1:]
+        capital_next = False
+        i += 1
+    return " ".join(out)
+
+
+def _split_locality(name: str) -> tuple[str, str]:
+    """("Công an", "thành phố Long Khánh") from "Công an thành phố Long Khánh"."""
+    words = name.split()
+    for i in range(1, len(words)):
+        if _admin_at(words, i):
+            return " ".join(words[:i]), " ".join(words[i:])
+    return name, ""
+
+
+def _header_block(lines: list[str]) -> list[str]:
+    """Upper-case agency lines of the left header column, with wrapped lines joined.
+
+    The block ends at "Số: …", the place-date line or the national header once it has begun
+    (OCR may also print the right column first, or merge both columns into one line).
+    """
+    groups: list[str] = []
+    after_header = False  # the national header stood alone on a line after the block began
+    for line in lines[:12]:
+        norm = re.sub(r"[^0-9a-z]+", " ", fold_keep_length(line))
+        span = header_span(norm)
+        left = _without_specks(_clean_caps(line[:span[0]] if span else line))
+        folded = fold(left)
+        letters = [c for c in left if c.isalpha()]
+        if re.match(r"^s[o0]\s*[:.]", folded) or re.search(r",\s*ngay\s*\d", folded):
+            if groups:
+                break
+            continue  # "Số: …" or the place-date line above the left block
+        if not letters or header_span(" ".join(_words(left))) is not None:
+            if span is not None and groups and not letters:
+                # The national header after the left block: the block may go on only beside
+                # the motto on the next lines ("SỞ TÀI NGUYÊN … - Độc lập - Tự do …").
+                after_header = True
+            continue
+        if after_header and span is None:
+            break
+        if sum(c.isupper() for c in letters) / len(letters) < 0.7:
+            break  # running text: the header is over
+        if folded.startswith(_SIGNER_TITLES):
+            break
+        if groups:
+            previous = fold(groups[-1])
+            broken_level = previous.endswith((" thanh", " thi")) and folded.startswith(
+                ("pho ", "tran ", "xa "))  # "… THÀNH" / "PHỐ HỒ CHÍ MINH"
+            if previous.endswith(" va") or previous in _TERRITORIAL or broken_level \
+                    or _admin_start(left):
+                groups[-1] = f"{groups[-1]} {left}"
+                continue
+        if _kind(folded):
+            groups.append(left)
+        else:
+            break  # an upper-case line that names no agency: the title
+    return groups
+
+
+def _without_specks(left: str) -> str:
+    """An agency line without the specks OCR read before it ("xi 4Á - CÔNG AN …")."""
+    words = left.split()
+    for n in range(1, min(3, len(words))):
+        if _kind(fold(left)) or not all(len(w) <= 2 or not w.isalpha() for w in words[:n]):
+            break
+        if _kind(fold(" ".join(words[n:]))):
+            return " ".join(words[n:])
+    return left
+
+
+_LEVEL_SPELLING = {fold(w): w.upper() for w in ("tỉnh", "huyện", "quận", "xã", "phường",
+                                                "thị trấn", "thị xã", "thành phố")}
+
+
+def _level_after_kind(group: str) -> str:
+    """The level word right after a territorial agency's kind, with its marks restored: after
+    "UBND" or "CÔNG AN" comes a level, so "UBND TÍNH BÌNH DƯƠNG" is "UBND TỈNH …"."""
+    kind = _kind(fold(group))
+    if kind not in _TERRITORIAL:
+        return group
+    words = group.split()
+    k = len(kind.split())
+    for span in (2, 1):
+        level = _LEVEL_SPELLING.get(fold(" ".join(words[k:k + span])))
+        if level and len(words) > k + span:
+            return " ".join([*words[:k], level, *words[k + span:]])
+    return group
+
+
+def _snap_locality(name: str) -> str:
+    """An agency's locality read against the real units ("Ủy ban nhân dân phường Hồ Nai,
+    thành phố Biên Hòa" → "… phường Hố Nai, …"); unchanged without a single reading."""
+    agency, locality = _split_locality(name)
+    if not locality:
+        return name
+    snapped = snap_units([p.strip() for p in locality.split(",")])
+    return f"{agency} {', '.join(snapped)}" if snapped else name
+
+
+def _signing_agency(lines: list[str]) -> str | None:
+    """On papers without a header block (cards) the signer's title names the agency:
+    "CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀNH / CHÍNH VỀ TRẬT TỰ XÃ HỘI"."""
+    for i, line in enumerate(lines):
+        m = re.search(r"(?<![a-z])(?:cuc truong|giam doc|chu tich)\s+(?=cuc |so |uy ban |cong an )",
+                      fold_keep_length(line))
+        if m is None:
+            continue
+        name = _clean_caps(line[m.end():])
+        if i + 1 < len(lines):
+            nxt = _clean_caps(lines[i + 1])
+            letters = [c for c in nxt if c.isalpha()]
+            if letters and all(c.isupper() for c in letters) and not _kind(fold(nxt)):
+                name = f"{name} {nxt}"
+        return name or None
+    return None
+
+
+def _clean_caps(text: str) -> str:
+    """An upper-case header line without OCR specks: stray quotes, dashes, lone symbols,
+    and trailing tokens that are not words ("HÀNH 3 É)")."""
+    words = [w.strip("'\"`‘’“”_|()[]{}.,;:*=~-–—") for w in text.split()]
+    words = [w for w in words if w and any(c.isalnum() for c in w)]
+    while words and not ((len(words[-1]) > 1 and words[-1].isalpha()) or (
+            words[-1].isdigit() and len(words) > 1 and _admin_at(words, len(words) - 2))):
+        words.pop()
+    return " ".join(words)
+
+
+def _extend_from_body(name: str, text: str) -> str:
+    """Add the locality the body prints after the agency's name ("Nơi đăng ký khai sinh: Ủy ban
+    nhân dân phường Quang Vinh, thành phố Biên Hòa"), which the header leaves out."""
+    target = fold(name)
+    for line in text.splitlines():
+        folded = fold_keep_length(squash_spaces(line))
+        line = squash_spaces(line)
+        start = 0
+        while (i := folded.find(target, start)) >= 0:
+            start = i + 1
+            printed = line[i:i + len(target)]
+            if sum(c.isupper() for c in printed) > len(printed) / 2:
+                continue  # the upper-case header itself
+            rest = line[i + len(target):]
+            m = re.match(r"((?:,?\s+(?:thành phố|thị xã|thị trấn|huyện|quận|tỉnh|Quận|Thành phố)"
+                         r"(?:\s+[A-ZĐ\u00C0-\u1EF8][^\s,;.]*|\s+\d+)+)+)", rest)
+            return name + m.group(1) if m else name
+    return name
+
+
+# National bodies that issue papers under their own fixed name (no locality to tell apart):
+# OCR damage to their long names is undone by matching against the list.
+NATIONAL_BODIES = ("Cục Cảnh sát quản lý hành chính về trật tự xã hội",
+                   "Cục Cảnh sát đăng ký, quản lý cư trú và dữ liệu quốc gia về dân cư",
+                   "Bộ Công an", "Bộ Tư pháp", "Trung tâm Lý lịch tư pháp quốc gia")
+
+
+# The standing units of local government whose long names OCR garbles a letter of ("Trảá"):
+# only their spelling is restored, in agency_case's capitals, before the locality.
+LOCAL_BODIES = ("Bộ phận tiếp nhận và trả kết quả", "Trung tâm phục vụ hành chính công",
+                "Sở Tài nguyên và Môi trường", "Sở Kế hoạch và Đầu tư", "Sở Xây dựng",
+                "Phòng Tài nguyên và Môi trường", "Phòng Quản lý đô thị",
+                "Phòng Kinh tế - Hạ tầng", "Phòng Đăng ký kinh doanh",
+                "Văn phòng đăng ký đất đai", "Chi nhánh văn phòng đăng ký đất đai")
+
+
+def canonical_body(body: str) -> str:
+    """A national body's name as it is spelled, when the OCR'd one is clearly it; a local
+    unit's standing name likewise, its locality kept."""
+    folded = fold(body)
+    for name in NATIONAL_BODIES:
+        if len(name) >= 20 and fuzz.ratio(fold(name), folded) >= 92:
+            return name
+    if " - " in body:
+        return body
+    agency, locality = _split_locality(body)
+    for name in LOCAL_BODIES:
+        if fold(name) != fold(agency) and fuzz.ratio(fold(name), fold(agency)) >= 92:
+            return f"{agency_case(name)} {locality}".strip()
+    return body
+
+
+def issuing_body(lines: list[str]) -> str | None:
+    """The issuing agency as written in running text ("Sở Tư pháp tỉnh Đồng Nai").
+
+    From the left header block: the lowest unit, completed with its superior's locality when
+    the superior is territorial ("UBND TỈNH ĐỒNG NAI / SỞ TƯ PHÁP"), or joined to a superior
+    agency with " - " ("SỞ KẾ HOẠCH VÀ ĐẦU TƯ … / PHÒNG ĐĂNG KÝ KINH DOANH").
+    """
+    groups = [_level_after_kind(g) for g in _header_block(lines)]
+    if not groups:
+        signer = _signing_agency(lines)
+        return _snap_locality(agency_case(signer)) if signer else None
+    unit = _snap_locality(agency_case(groups[-1]))
+    if len(groups) >= 2:
+        parent = _snap_locality(agency_case(groups[-2]))
+        kind, locality = _split_locality(parent)
+        if fold(kind) in _TERRITORIAL and locality:
+            own = _split_locality(unit)[1]
+            return _snap_locality(f"{unit}, {locality}" if own else f"{unit} {locality}")
+        return f"{unit} - {parent}"
+    return _snap_locality(_extend_from_body(unit, "\n".join(lines)))

@@ -1,0 +1,132 @@
+"""Numbers: OCR digit look-alikes (``O`` for 0, ``B`` for 8 …) corrected only when exactly one
+reading validates, and the document number ("Số: 12/QĐ-UBND")."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+
+from sohoa.ocr.dates import fold_keep_length
+from sohoa.ocr.fields.scores import _CORRECTED, _FLAGGED
+from sohoa.records import FieldValue
+from sohoa.vntext import fold
+
+DIGIT_LOOKALIKES: dict[str, str] = {
+    "O": "0", "o": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "l": "1", "|": "1", "i": "1",
+    "!": "1", "L": "1", "Z": "27", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6", "b": "6",
+    "g": "9", "q": "9", "A": "4", "?": "0123456789",
+}
+
+
+# --- value readers -------------------------------------------------------------------------
+
+
+def _digit_readings(raw: str, limit: int = 2000) -> list[str] | None:
+    """Every all-digit reading of ``raw`` under the look-alike table; None if some character
+    has no digit reading or the readings explode."""
+    options = []
+    for ch in raw:
+        if ch.isdigit():
+            options.append(ch)
+        elif ch in DIGIT_LOOKALIKES:
+            options.append(DIGIT_LOOKALIKES[ch])
+        else:
+            return None
+    count = 1
+    for opt in options:
+        count *= len(opt)
+    if count > limit:
+        return None
+    return ["".join(p) for p in itertools.product(*options)]
+
+
+_LOOKALIKE_CLASS = re.escape("".join(DIGIT_LOOKALIKES))
+
+
+def _number_token(value: str, min_len: int, max_len: int, exact: int | None = None
+                  ) -> str | None:
+    """The first run of digits and look-alikes (spaces inside ignored) of a plausible length.
+    A run must start with a digit, so words ("Căn cước công dân số …") are skipped.
+
+    With ``exact``: a run longer than that whose first space-separated groups already make
+    ``exact`` plain digits ends there; what follows the space is the next word read as
+    look-alikes ("075180954281 Lộ" is not the 13 characters "075180954281L")."""
+    for m in re.finditer(rf"[0-9](?:[0-9{_LOOKALIKE_CLASS} ]*[0-9{_LOOKALIKE_CLASS}])?"
+                         rf"|[{_LOOKALIKE_CLASS}][0-9][0-9{_LOOKALIKE_CLASS} ]*", value):
+        token = m.group().strip().replace(" ", "")
+        if exact is not None and len(token) > exact:
+            groups = m.group().strip().split()
+            for n in range(1, len(groups)):
+                head = "".join(groups[:n])
+                if len(head) == exact and head.isdigit():
+                    token = head
+                    break
+        if min_len <= len(token) <= max_len and sum(c.isdigit() for c in token) >= min_len - 3:
+            return token
+    return None
+
+
+def validated_number(raw: str, is_valid: Callable[[str], bool],
+                     problems: Callable[[str], str], name: str,
+                     confidence: float = 0.95) -> FieldValue:
+    """Accept, correct (exactly one valid reading of its look-alikes) or flag an OCR'd number."""
+    if raw.isdigit():
+        if is_valid(raw):
+            return FieldValue(raw, confidence)
+        return FieldValue(raw, _FLAGGED, f"{name}: {problems(raw)}")
+    readings = _digit_readings(raw)
+    if readings is None:
+        return FieldValue(raw, _FLAGGED, f"{name}: unreadable characters in {raw!r}")
+    valid = sorted({r for r in readings if is_valid(r)})
+    if len(valid) == 1:
+        return FieldValue(valid[0], min(confidence, _CORRECTED))
+    if not valid:
+        return FieldValue(raw, _FLAGGED, f"{name}: no reading of {raw!r} is valid")
+    return FieldValue(raw, _FLAGGED,
+                      f"{name}: {len(valid)} readings of {raw!r} are valid; read the paper")
+
+
+_NUMBER_VALUE = r"(?P<v>(?:[a-z]{1,3}[\s.]?)?[0-9][0-9a-z]*(?:\s?[/\-.]\s?[0-9a-z]+)*)"
+_DOC_NUMBER = re.compile(r"(?<![0-9a-z])so\s*(?:/\s*no\.?)?\s*[:.]\s*" + _NUMBER_VALUE,
+                         re.IGNORECASE)
+# "Số:" at the start of a line with its vowel misread ("Sẽ:", "Sú:", "S6:"): only before a
+# number with a notation or a bare number, and only when no "Số:" was read at all.
+_DOC_NUMBER_LOOSE = re.compile(r"^\W{0,2}s[aeiouy6]\s*:\s*" + _NUMBER_VALUE, re.IGNORECASE)
+
+
+def document_number(text: str) -> str | None:
+    """The number and notation after "Số:" ("123/2024/QĐ-UBND", "297", "DB 659081")."""
+    lines = text.splitlines()
+    for pattern in (_DOC_NUMBER, _DOC_NUMBER_LOOSE):
+        for line in lines:
+            number = _number_after(pattern, line)
+            if number:
+                return number
+    return None
+
+
+def _number_after(pattern: re.Pattern[str], line: str) -> str | None:
+    folded = fold_keep_length(line)
+    m = pattern.search(folded)
+    if m is None:
+        return None
+    before = fold(line[:m.start()])
+    if re.search(r"(quyen|thua dat|to ban do|thu tu|cccd|cmnd|can cuoc|dinh danh)\s*$",
+                 before):
+        return None  # "Quyển số:", "Thửa đất số:", "CCCD số:" are not the document's
+    raw = re.sub(r"\s*([/\-])\s*", r"\1", line[m.start("v"):m.end("v")]).rstrip(".")
+    serial = re.fullmatch(r"([A-Z]{1,3})[\s.]?(\d{6,})", raw)
+    if serial:  # a certificate's serial: "DB 630202" ("DB.630202" as OCR read it)
+        return f"{serial[1]} {serial[2]}"
+    # Inside a notation a full stop stands for its hyphen ("522/GPXD.UBND").
+    raw = re.sub(r"(?<=/[A-ZĐ]{2})([A-ZĐ]*)\.(?=[A-ZĐ]{2})", r"\1-", raw)
+    # A notation is upper case ("QĐ-UBND"); a lower-case chunk is the place-date line that
+    # OCR merged onto the same line ("2825/XN-CAX-Bảo Quang").
+    chunks = re.split(r"([/\-])", raw)
+    kept = chunks[:1]
+    for sep, chunk in zip(chunks[1::2], chunks[2::2], strict=True):
+        if chunk != chunk.upper():
+            break
+        kept += [sep, chunk]
+    return "".join(kept)

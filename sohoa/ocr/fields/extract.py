@@ -1,0 +1,412 @@
+"""The extractor: a classified document's text → its validated fields (with the MRZ of a chip
+card as the stronger evidence) and the owner the document itself names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from rapidfuzz import fuzz
+
+from sohoa.doctypes import DocType, Registry
+from sohoa.idcodes import (
+    citizen_id_problems,
+    enterprise_check_digit,
+    enterprise_code_valid,
+)
+from sohoa.ocr.dates import fold_keep_length, parse_vn_date
+from sohoa.ocr.fields.addresses import _address, snap_address
+from sohoa.ocr.fields.bodies import canonical_body, issuing_body
+from sohoa.ocr.fields.captions import _find_hits, _Hit, _values
+from sohoa.ocr.fields.digits import _number_token, document_number, validated_number
+from sohoa.ocr.fields.names import _name, _sex
+from sohoa.ocr.fields.scores import (
+    _CONFIDENT,
+    _FLAGGED,
+    _FUZZY_LABEL,
+    _UNCONFIRMED_PLACE,
+    _UNLABELLED,
+    OWNER_CONFIDENCE,
+)
+from sohoa.ocr.fields.words import _text, _words
+from sohoa.ocr.mrz import Mrz, find_mrz
+from sohoa.ocr.segment import find_dossier_code
+from sohoa.records import Extraction, FieldValue
+from sohoa.vntext import fold, nfc, title_case_name
+
+
+def _place_date(lines: list[str]) -> date | None:
+    """The "<place>, ngày … tháng … năm …" line that dates a document.
+
+    The words before the comma must look like a place (a few capitalized words, possibly after
+    the "Số: …" that OCR merged into the line) or be "Hôm nay"; "Căn cứ Quyết định số
+    12/QĐ-UBND, ngày …" in a body is a citation, not the document's date.
+    """
+    for line in lines:
+        folded = fold_keep_length(line)
+        for m in re.finditer(r",\s*ng[a-z]?y\s*[0-9oOlI]", folded):
+            tokens = line[:m.start()].split()
+            place: list[str] = []
+            while tokens and len(place) < 5 and re.fullmatch(r"[^\W\d_]+", tokens[-1]) \
+                    and (tokens[-1][0].isupper() or (place and tokens[-1] in ("phố", "xã"))):
+                place.insert(0, tokens.pop())
+            # A place is a few capitalized words at the line start, after "Số: …" or after the
+            # upper-case header OCR merged in; after a lower-case word it is a citation.
+            today = fold(line[:m.start()]).strip().endswith("hom nay")  # "Hôm nay, ngày …"
+            # OCR may drop the first word of the place ("Phường 25" → "25", "Thị trấn Long
+            # Thành" → "trấn Long Thành"): a short prefix of plain words is still a place.
+            prefix = line[:m.start()].split()
+            short = len(prefix) <= 4 and all(re.fullmatch(r"[^\W\d_]+|\d{1,2}", t)
+                                             for t in prefix) \
+                and not re.search(r"\b(?:so|can cu|sinh|theo)\b", fold(" ".join(prefix)))
+            if not today and not short and (not place or (
+                    tokens and re.fullmatch(r"[^\W\d_]+", tokens[-1]) and tokens[-1].islower()
+                    and tokens[-1] not in ("phố", "xã"))):
+                continue
+            found = parse_vn_date(line[m.start():m.start() + 60])
+            if found:
+                return found
+    return None
+
+
+def _sentence_expiry(text: str) -> date | None:
+    """"… có giá trị đến ngày 09/10/2024." inside a sentence, possibly wrapped over lines."""
+    flat = " ".join(text.split())
+    folded = fold_keep_length(flat)
+    for m in re.finditer(r"co\W*gia\W*tri\W*(?:su dung\W*)?den(?:\W*het)?(?:\W*ngay)?\W*",
+                         folded):
+        found = parse_vn_date(flat[m.end():m.end() + 40])
+        if found:
+            return found
+    return None
+
+
+_PERSON = re.compile(r"(?<![0-9a-z])(ong|ba)\s+(?=[A-ZĐ\u00C0-\u1EF8])", re.IGNORECASE)
+
+
+def _mentioned_person(text: str) -> str | None:
+    """The first "ông/bà <Name>" in running text, for documents without a name caption."""
+    flat = " ".join(text.split())
+    folded = fold_keep_length(flat)
+    for m in _PERSON.finditer(folded):
+        if not flat[m.start()].islower():
+            continue
+        words = []
+        for word in flat[m.end():].split()[:6]:
+            word = word.strip(",;.()")
+            if not word or not word[0].isupper() or not word.isalpha():
+                break
+            words.append(word)
+        if len(words) >= 2:
+            return title_case_name(" ".join(words))
+    return None
+
+
+# --- the extractor -------------------------------------------------------------------------
+
+
+_PERSON_FIELDS = ("full_name", "id_number", "date_of_birth", "sex", "address", "place_of_birth")
+
+
+def extract_fields(doc_type: str, text: str, registry: Registry, *,
+                   party: str | None = None) -> Extraction:
+    """The fields ``doc_type`` carries, read from ``text`` and validated.
+
+    A document of several people (``owner_shared``: a marriage certificate names both spouses)
+    reads the first person's fields, unless ``party`` (a citizen ID, usually the dossier's
+    applicant) names one of them: then the person fields are that person's.
+    """
+    spec = registry.get(doc_type)
+    text = nfc(text)
+    lines = text.splitlines()
+    hits = _find_hits(lines, spec)
+    if party and spec.owner_shared:
+        block = _party_block(lines, hits, party)
+        if block is not None:
+            whole = extract_fields(doc_type, text, registry)
+            person = extract_fields(doc_type, "\n".join(block), registry)
+            fields = {k: v for k, v in whole.fields.items() if k not in _PERSON_FIELDS}
+            fields.update((k, v) for k, v in person.fields.items() if k in _PERSON_FIELDS)
+            others = [i for i in (whole.fields.get("id_number"),
+                                  whole.fields.get("related_id_numbers"))
+                      if i is not None and i.value]
+            ids = [v for fv in others for v in fv.value.split(",") if v != party]
+            if ids:
+                fields["related_id_numbers"] = FieldValue(",".join(ids), 0.8)
+            else:
+                fields.pop("related_id_numbers", None)
+            name = fields.get("full_name")
+            return Extraction(fields=fields, owner_name=name.value if name else None)
+    wanted = set(spec.fields)
+    out: dict[str, FieldValue] = {}
+
+    def first(key: str, read: Callable[[str], str | None], wrap: bool = False
+              ) -> FieldValue | None:
+        for value, fuzzy in _values(hits, lines, key, wrap=wrap):
+            parsed = read(value)
+            if parsed is not None:
+                return FieldValue(parsed, _FUZZY_LABEL if fuzzy else _CONFIDENT)
+        return None
+
+    # Plain values first: the ID checks below need the birth date and sex.
+    if (v := first("full_name", _name)) is not None:
+        out["full_name"] = v
+    elif (name := _mentioned_person(text)) is not None:
+        out["full_name"] = FieldValue(name, _UNLABELLED)
+    if (v := first("sex", _sex)) is not None:
+        out["sex"] = v
+    for key in ("date_of_birth", "expiry_date"):
+        if (v := first(key, lambda s: _iso(parse_vn_date(s)))) is not None:
+            out[key] = v
+        elif any(True for _ in _values(hits, lines, key)):
+            out[key] = FieldValue(None, _FLAGGED, f"{key}: no date could be read")
+    if (out.get("expiry_date") is None or out["expiry_date"].value is None) \
+            and (until := _sentence_expiry(text)) is not None:
+        out["expiry_date"] = FieldValue(until.isoformat(), _CONFIDENT)
+    for key in ("address", "place_of_birth"):
+        if (v := first(key, _address, wrap=True)) is not None:
+            if v.value and snap_address(v.value) is None:
+                # No administrative unit of the list confirms it: kept as read, less sure.
+                v = FieldValue(v.value, min(v.confidence, _UNCONFIRMED_PLACE))
+            out[key] = v
+    if "address" not in out and (v := _listed_caption(spec, "address", lines)) is not None:
+        out["address"] = v
+    if (v := first("enterprise_name", _text, wrap=True)) is not None:
+        out["enterprise_name"] = v
+
+    issued = _place_date(lines)
+    if issued is not None:
+        out["issue_date"] = FieldValue(issued.isoformat(), _CONFIDENT)
+    elif (v := first("issue_date", lambda s: _iso(parse_vn_date(s)))) is not None:
+        out["issue_date"] = v
+
+    if "document_number" in wanted and (number := document_number(text)):
+        out["document_number"] = FieldValue(number, 0.85 if "/" in number else 0.75)
+    if (body := issuing_body(lines)) is not None:
+        out["issuing_body"] = FieldValue(canonical_body(body), 0.8)
+
+    code = None
+    for value, _fuzzy in _values(hits, lines, "dossier_code"):
+        code = find_dossier_code(value)
+        if code:
+            break
+    code = code or find_dossier_code(text)
+    if code:
+        out["dossier_code"] = FieldValue(code, 0.9)
+
+    mrz = find_mrz(text) if doc_type == "citizen_id_card" or "VNM" in text.upper() else None
+    _id_number(out, hits, lines, doc_type)
+    _enterprise_code(out, hits, lines)
+    if mrz is not None:
+        _apply_mrz(out, mrz)
+    if mrz is not None and mrz.surname:
+        _name_from_mrz(out, lines, mrz)
+    _sex_from_id(out)
+
+    if spec.owner_shared:
+        others = _other_ids(hits, lines, out.get("id_number"))
+        if others:
+            out["related_id_numbers"] = FieldValue(",".join(others), 0.8)
+            wanted.add("related_id_numbers")
+    fields = {k: v for k, v in out.items() if k in wanted}
+    if spec.owner_shared:
+        name = fields.get("full_name")
+        return Extraction(fields=fields, owner_name=name.value if name else None)
+    return _with_owner(spec.owner_kind, spec.owner_field, fields)
+
+
+def _listed_caption(spec: DocType, key: str, lines: list[str]) -> FieldValue | None:
+    """A type's caption that is an item of a list ("b) Địa chỉ:" under "a) Thửa đất số: …")
+    whose item letter OCR lost: the bare caption right after another (damaged) item line."""
+    for label in spec.labels_for(key):
+        m = re.fullmatch(r"[a-zđ]\)\s*(.+)", label)
+        if m is None:
+            continue
+        bare = r"\W{0,3}" + r"\s*".join(re.escape(w) for w in _words(m[1])) + r"\s*:\s*(.+)"
+        for n in range(1, len(lines)):
+            found = re.fullmatch(bare, fold_keep_length(lines[n]).strip())
+            if found and re.match(r"\W{0,2}\S{1,2}\)\s", lines[n - 1]):
+                value = _address(lines[n].strip()[found.start(1):])
+                if value:
+                    return FieldValue(value, _FUZZY_LABEL)
+    return None
+
+
+def _party_block(lines: list[str], hits: list[_Hit], party: str) -> list[str] | None:
+    """The lines of the one person, among several a document names, whose citizen ID is
+    ``party``: from their name's caption to the next person's name caption."""
+    starts = sorted({h.line for h in hits if h.field == "full_name"})
+    if len(starts) < 2:
+        return None
+    ends = [*starts[1:], len(lines)]
+    found = [lines[a:b] for a, b in zip(starts, ends, strict=True)
+             if party in re.sub(r"\D", "", " ".join(lines[a:b]).replace("O", "0"))]
+    return found[0] if len(found) == 1 else None
+
+
+def _other_ids(hits: list[_Hit], lines: list[str], first: FieldValue | None) -> list[str]:
+    """The valid citizen ID numbers printed besides the first (the other spouse's)."""
+    seen = {first.value} if first is not None and first.value else set()
+    others = []
+    for value, _ in _values(hits, lines, "id_number"):
+        raw = _number_token(value, 12, 12, 12)
+        if raw and raw.isdigit() and raw not in seen and not citizen_id_problems(raw):
+            seen.add(raw)
+            others.append(raw)
+    return others
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
+               doc_type: str) -> None:
+    birth = _field_date(out, "date_of_birth")
+    sex = out.get("sex")
+    female = None if sex is None or sex.value is None else sex.value == "Nữ"
+
+    def problems(number: str) -> list[str]:
+        return citizen_id_problems(number, birth, female)
+
+    inline = all(h.inline for h in hits if h.field == "id_number")
+    raws = [_number_token(v, 11, 14, 12) for v, _ in _values(hits, lines, "id_number")]
+    if doc_type == "citizen_id_card":  # the card prints "Số / No.:" before the ID number
+        inline = False
+        raws += [_number_token(m[1], 11, 14, 12) for m in
+                 re.finditer(r"(?:^|\n)\s*S[ốoô]\s*(?:/\s*No\.?)?\s*[:.]\s*(.*)", "\n".join(lines))]
+    if inline:
+        # Running text wraps anywhere, also inside "(số định / danh cá nhân 0751…)": read
+        # every mention from the flattened text, so a repeated number can vouch for itself.
+        flat = " ".join(" ".join(lines).split())
+        raws = [_number_token(flat[m.end():m.end() + 20], 11, 14, 12) for m in re.finditer(
+            r"so\s+dinh\s+danh(?:\s+ca\s+nhan)?\s*:?\s*", fold_keep_length(flat))]
+    raws = [r for r in raws if r]
+    if not raws:
+        return
+    raw = raws[0]
+    # A number read once from running text has had no cross-check at all (no caption, no birth
+    # date beside it); twice the same is the cross-check.
+    confidence = 0.55 if inline and raws.count(raw) < 2 else 0.95
+    # The same number printed twice and read differently: one of the readings is wrong, and
+    # both may look valid (a digit for a digit). Different people's numbers differ far more.
+    for other in raws[1:]:
+        if len(other) == len(raw) and 0 < sum(a != b for a, b in zip(raw, other, strict=True)) <= 3:
+            out["id_number"] = FieldValue(
+                raw, _FLAGGED, f"id_number: printed twice, read as {raw} and {other}")
+            return
+    if len(raw) != 12:
+        out["id_number"] = FieldValue(raw, _FLAGGED,
+                                      f"id_number: {len(raw)} characters, a citizen ID has 12")
+        return
+    out["id_number"] = validated_number(
+        raw, lambda n: not problems(n), lambda n: "; ".join(problems(n)), "id_number",
+        confidence)
+
+
+def _enterprise_code(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str]) -> None:
+    for value, _ in _values(hits, lines, "enterprise_code"):
+        raw = _number_token(value.split("-")[0], 9, 11)
+        if raw is None:
+            continue
+        m = re.search(r"\w\s*-\s*(\d{3})(?!\d)", value)
+        branch = f"-{m[1]}" if m else ""
+        out["enterprise_code"] = check_enterprise_code(raw, branch)
+        return
+
+
+def check_enterprise_code(raw: str, branch: str = "") -> FieldValue:
+    """Validate (or uniquely correct) a 10-character enterprise code read by OCR."""
+    if len(raw) != 10:
+        return FieldValue(raw + branch, _FLAGGED,
+                          f"enterprise_code: {len(raw)} digits, an enterprise code has 10")
+    if raw.isdigit() and enterprise_check_digit(raw[:9]) is None:
+        # 10 - (sum mod 11) is 10 or 11: no code starts with these nine digits, so one of
+        # them was misread, and which one cannot be known.
+        return FieldValue(raw + branch, _FLAGGED,
+                          "enterprise_code: no check digit exists for these first nine digits "
+                          "(a digit was misread); compare with the paper")
+    fv = validated_number(
+        raw, lambda n: enterprise_code_valid(n + branch),
+        lambda n: "the check digit does not match (a digit was misread?)", "enterprise_code")
+    return FieldValue((fv.value or "") + branch, fv.confidence, fv.flag)
+
+
+def _field_date(out: dict[str, FieldValue], key: str) -> date | None:
+    fv = out.get(key)
+    if fv is None or not fv.value:
+        return None
+    try:
+        return date.fromisoformat(fv.value)
+    except ValueError:
+        return None
+
+
+def _apply_mrz(out: dict[str, FieldValue], mrz: Mrz) -> None:
+    """A verified MRZ confirms or corrects the printed values; an unverified one only confirms."""
+    values = {"id_number": mrz.id_number or None, "date_of_birth": _iso(mrz.birth_date),
+              "expiry_date": _iso(mrz.expiry_date)}
+    for key, value in values.items():
+        if value is None:
+            continue
+        printed = out.get(key)
+        if mrz.checks_ok:
+            out[key] = FieldValue(value, 0.99)
+        elif printed is not None and printed.value == value:
+            out[key] = FieldValue(value, max(printed.confidence, 0.95), printed.flag)
+    if mrz.checks_ok and "sex" not in out and mrz.sex:
+        out["sex"] = FieldValue({"M": "Nam", "F": "Nữ"}[mrz.sex], 0.9)
+    if mrz.checks_ok and mrz.id_number:
+        problems = citizen_id_problems(mrz.id_number, _field_date(out, "date_of_birth"))
+        if problems:
+            out["id_number"] = FieldValue(mrz.id_number, _FLAGGED,
+                                          "id_number: " + "; ".join(problems))
+
+
+def _name_from_mrz(out: dict[str, FieldValue], lines: list[str], mrz: Mrz) -> None:
+    """The MRZ spells the name without marks; the printed name that folds to it is confirmed,
+    and when the caption's value was lost (OCR merged the line) it is found by that spelling."""
+    target = fold(f"{mrz.surname} {mrz.given_names}")
+    printed = out.get("full_name")
+    if printed is not None and printed.value:
+        if fuzz.ratio(fold(printed.value), target) >= 90:
+            out["full_name"] = FieldValue(printed.value, max(printed.confidence, 0.95),
+                                          printed.flag)
+        return
+    size = len(target.split())
+    for line in lines:
+        words = line.split()
+        for i in range(len(words) - size + 1):
+            run = words[i:i + size]
+            if all(w.isalpha() and w.isupper() for w in run) \
+                    and fuzz.ratio(fold(" ".join(run)), target) >= 90:
+                name = _name(" ".join(run))
+                if name:
+                    out["full_name"] = FieldValue(name, 0.85)
+                    return
+
+
+def _sex_from_id(out: dict[str, FieldValue]) -> None:
+    """The century/sex digit of a validated ID gives the sex when the paper prints none."""
+    fv = out.get("id_number")
+    if "sex" in out or fv is None or fv.flag or not fv.value or len(fv.value) != 12:
+        return
+    out["sex"] = FieldValue("Nữ" if int(fv.value[3]) % 2 else "Nam", 0.7)
+
+
+def _with_owner(owner_kind: str | None, owner_field: str | None,
+                fields: dict[str, FieldValue]) -> Extraction:
+    """The owner is taken only from an unflagged, confident value. Otherwise the document has
+    no owner of its own and gets the dossier's (the receipt names the applicant) or a person's
+    look; the uncertain value stays in ``fields`` for that comparison."""
+    owner_id = None
+    if owner_field is not None:
+        fv = fields.get(owner_field)
+        if fv is not None and fv.value and fv.flag is None and fv.confidence >= OWNER_CONFIDENCE:
+            owner_id = fv.value
+    name_key = "enterprise_name" if owner_kind == "organization" else "full_name"
+    name = fields.get(name_key)
+    return Extraction(fields=fields, owner_id=owner_id,
+                      owner_kind=owner_kind if owner_id else None,
+                      owner_name=name.value if name is not None else None)

@@ -1,0 +1,100 @@
+"""Whose document this is: a dossier-level decision, so it is made here and not in ``ocr/``.
+
+The document's own confident owner field wins; else the dossier's receipt, which names the
+applicant; else nobody, and a person looks. Used by ingest (``assemble.py``) and review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sohoa.doctypes import Registry
+from sohoa.idcodes import citizen_id_problems
+from sohoa.records import Extraction, FieldValue
+from sohoa.vntext import fold
+
+
+def _one_digit_lost_or_added(read: str, number: str) -> bool:
+    """Is ``read`` (a number of the wrong length, so certainly misread) ``number`` with one
+    character dropped or one added? Then it is no evidence against ``number``. A reading of
+    the right length that differs is another number, and stays a disagreement."""
+    if abs(len(read) - len(number)) != 1:
+        return False
+    longer, shorter = (read, number) if len(read) > len(number) else (number, read)
+    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+
+
+def _misread_of(own: FieldValue, number: str, extraction: Extraction) -> bool:
+    """Is the document's own ID reading a misread of the receipt's ``number``? Only when the
+    reading fails its own checks (a province that does not exist, a birth year that is not the
+    printed one), differs from ``number`` in at most two digits, and ``number`` agrees with
+    the birth date and sex the document prints. A valid reading is another person's number."""
+    read = own.value or ""
+    if not own.flag or len(read) != len(number) or not number.isdigit():
+        return False
+    if sum(a != b for a, b in zip(read, number, strict=True)) > 2:
+        return False
+    born = _field_date_value(extraction, "date_of_birth")
+    sex = extraction.fields.get("sex")
+    female = None if sex is None or not sex.value else fold(sex.value) == "nu"
+    return not citizen_id_problems(number, born, female)
+
+
+def _field_date_value(extraction: Extraction, key: str) -> date | None:
+    value = extraction.fields.get(key)
+    try:
+        return date.fromisoformat(value.value) if value is not None and value.value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class OwnerDecision:
+    """Whose document this is, where that came from, and whether a person must confirm it."""
+
+    owner_id: str | None
+    owner_kind: str | None
+    owner_name: str | None
+    source: str  # "document" | "dossier" | "none"
+    needs_review: bool
+    reason: str | None = None
+
+
+def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | None = None, *,
+                  registry: Registry) -> OwnerDecision:
+    """The owner from the document's own confident fields, else from the dossier's receipt
+    (which names the applicant), else nobody and a person looks.
+
+    A document that names someone else confidently keeps its own owner (a dossier also holds
+    papers of spouses, parents, the other party of an authorization). A document whose own,
+    unconfirmed reading disagrees with the receipt goes to review rather than to either.
+    """
+    spec = registry.get(doc_type)
+    if spec.owner_shared:
+        named = [v for key in ("id_number", "related_id_numbers")
+                 if (fv := extraction.fields.get(key)) is not None and fv.value and not fv.flag
+                 for v in fv.value.split(",")]
+        if receipt is not None and receipt.owner_id in named:
+            return OwnerDecision(receipt.owner_id, "person", receipt.owner_name, "dossier",
+                                 needs_review=False)
+        return OwnerDecision(None, None, None, "none", needs_review=True,
+                             reason="the document names several people and the dossier's "
+                             "receipt names none of them")
+    if extraction.owner_id:
+        return OwnerDecision(extraction.owner_id, extraction.owner_kind, extraction.owner_name,
+                             "document", needs_review=False)
+    wanted = spec.owner_kind or "person"
+    if receipt is not None and receipt.owner_id and (receipt.owner_kind or "person") == wanted:
+        own = extraction.fields.get(spec.owner_field or "id_number")
+        if own is not None and own.value and own.value != receipt.owner_id \
+                and not _one_digit_lost_or_added(own.value, receipt.owner_id) \
+                and not _misread_of(own, receipt.owner_id, extraction):
+            return OwnerDecision(None, None, None, "none", needs_review=True,
+                                 reason=f"the document reads {own.value}, the dossier's receipt "
+                                 f"names {receipt.owner_id}")
+        confirmed = own is not None and own.value == receipt.owner_id
+        return OwnerDecision(receipt.owner_id, receipt.owner_kind or "person",
+                             receipt.owner_name, "dossier", needs_review=False,
+                             reason=None if confirmed else "owner taken from the dossier's receipt")
+    return OwnerDecision(None, None, None, "none", needs_review=True,
+                         reason="no owner could be read from the document or its dossier")
