@@ -7,18 +7,21 @@ from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import unquote
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import FastAPI, Query
 from fastapi.responses import HTMLResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from sohoa import __version__
 from sohoa.api import errors, web
+from sohoa.api.deps import (
+    CallerDep,
+    PurposeDep,
+    ReaderDep,
+)
 from sohoa.api.docs import install as install_docs
 from sohoa.api.schemas import ERRORS, Health, ReuseAnswer, SearchAnswer
 from sohoa.api.sync_contract import install_webhooks
-from sohoa.pipeline.lookup import REUSE_MAX_PAGE, REUSE_PAGE, Caller, Reader
+from sohoa.pipeline.lookup import REUSE_MAX_PAGE, REUSE_PAGE, Reader
 from sohoa.pipeline.settings import Settings
 
 PAGE = Path(__file__).with_name("static") / "officers.html"
@@ -70,37 +73,6 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
     return app
 
 
-# Cheap dependencies are async: a sync one costs a trip through the thread pool per request.
-async def get_reader(request: Request) -> Reader:
-    return request.app.state.reader  # type: ignore[no-any-return]
-
-
-# Declared as a bearer scheme, so the OpenAPI document says how to authenticate; a missing or
-# wrong header is the Reader's NotAuthenticatedError (401 with our message), not FastAPI's.
-BEARER = HTTPBearer(auto_error=False, description="An API token: `sohoa tokens add`")
-
-
-def get_caller(request: Request, reader: Annotated[Reader, Depends(get_reader)],
-               credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
-               x_sohoa_channel: Annotated[str | None, Header()] = None) -> Caller:
-    token = credentials.credentials if credentials else None
-    return reader.authenticate(token, channel="web" if x_sohoa_channel == "web" else "api")
-
-
-async def get_purpose(purpose: Annotated[str | None, Query(
-                    description="Why you are looking: e.g. the dossier code being handled")
-                ] = None,
-                x_purpose: Annotated[str | None, Header(
-                    description="The purpose, as a header (percent-encoded UTF-8 allowed)")
-                ] = None) -> str | None:
-    if purpose and purpose.strip():
-        return purpose
-    return unquote(x_purpose) if x_purpose else None
-
-
-ReaderDep = Annotated[Reader, Depends(get_reader)]
-CallerDep = Annotated[Caller, Depends(get_caller)]
-PurposeDep = Annotated[str | None, Depends(get_purpose)]
 
 
 def _routes(app: FastAPI) -> None:

@@ -12,7 +12,7 @@ from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from sohoa.api.app import get_caller, get_purpose
+from sohoa.api.deps import get_caller, get_purpose
 from sohoa.api.schemas import ERRORS
 from sohoa.pipeline.dossierdesk import Desk
 from sohoa.pipeline.lookup import Caller

@@ -21,38 +21,11 @@ from sohoa.archive.policy import (
     clean_purpose,
 )
 from sohoa.errors import ConfigError
+from sohoa.pipeline.referencedata import catalogue, kpi_rules, units  # noqa: F401
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
-from sohoa.procedures import (
-    KPI_PATH,
-    PROCEDURES_PATH,
-    UNITS_PATH,
-    Catalogue,
-    KpiRules,
-    Units,
-    load_catalogue,
-    load_kpi_rules,
-    load_units,
-)
 from sohoa.records import ComponentState, DossierOpening, DossierState
 from sohoa.vntext import nfc
-
-
-def _path(settings: Settings, key: str, default: Path) -> Path:
-    value = str(settings.raw.get(key, "") or "").replace("{home}", str(settings.home))
-    return Path(value) if value else default
-
-
-def catalogue(settings: Settings) -> Catalogue:
-    return load_catalogue(_path(settings, "dossiers.procedures", PROCEDURES_PATH))
-
-
-def units(settings: Settings) -> Units:
-    return load_units(_path(settings, "dossiers.units", UNITS_PATH))
-
-
-def kpi_rules(settings: Settings) -> KpiRules:
-    return load_kpi_rules(_path(settings, "dossiers.kpi", KPI_PATH))
 
 
 def parse_instant(value: str | None, what: str = "--at") -> datetime | None:

@@ -32,6 +32,17 @@ from sohoa.archive.policy import (
     clean_purpose,
     search_unit,
 )
+
+# Re-exported (the "as" form): the faces answer these errors without reaching archive/.
+from sohoa.archive.policy import (
+    AccessDeniedError as AccessDeniedError,
+)
+from sohoa.archive.policy import (
+    NotAuthenticatedError as NotAuthenticatedError,
+)
+from sohoa.archive.policy import (
+    PurposeRequiredError as PurposeRequiredError,
+)
 from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.pipeline.services import open_archive, trust_roots

@@ -21,7 +21,7 @@ from sohoa.archive import dossiers as records
 from sohoa.archive.dossiers import VN
 from sohoa.doctypes import load_registry
 from sohoa.errors import BadInputError, ConfigError, VerificationError
-from sohoa.pipeline.dossierdesk import catalogue
+from sohoa.pipeline.referencedata import catalogue
 from sohoa.pipeline.services import trust_roots
 from sohoa.pipeline.settings import Settings
 from sohoa.procedures import Procedure

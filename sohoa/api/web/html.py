@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from sohoa.archive.policy import Caller
+from sohoa.pipeline.lookup import Caller
 
 ROLE_NAMES = {"desk": "Cán bộ một cửa", "officer": "Cán bộ chuyên môn",
               "archivist": "Lưu trữ viên", "admin": "Quản trị", "integrator": "Hệ thống một cửa"}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from sohoa.archive.policy import AccessDeniedError, NotAuthenticatedError, PurposeRequiredError
 from sohoa.errors import (
     BadInputError,
     ConfigError,
@@ -18,6 +17,7 @@ from sohoa.errors import (
     VerificationError,
     WorkflowError,
 )
+from sohoa.pipeline.lookup import AccessDeniedError, NotAuthenticatedError, PurposeRequiredError
 
 # Letters only Vietnamese uses among the languages a message could be in.
 _VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯạ-ỹ]")

@@ -21,10 +21,9 @@ from sohoa.api.web import archivist, manager, officer, operator, reviewer
 from sohoa.api.web.html import csrf_field, error_box, field, layout, notice
 from sohoa.api.web.messages import message_for
 from sohoa.api.web.sessions import COOKIE, Session, Sessions, csrf_ok
-from sohoa.archive.policy import Caller, NotAuthenticatedError
 from sohoa.errors import SohoaError
 from sohoa.pipeline.dossierdesk import Desk as DossierDesk
-from sohoa.pipeline.lookup import Reader
+from sohoa.pipeline.lookup import Caller, NotAuthenticatedError, Reader
 from sohoa.pipeline.settings import Settings, load_settings
 
 LOG = logging.getLogger(__name__)
