@@ -11,8 +11,8 @@ from fastapi.responses import Response
 
 from sohoa.api.web.html import esc, field, notice, table, vn_date
 from sohoa.api.web.messages import is_vietnamese
-from sohoa.archive.values import vietnam_today
 from sohoa.errors import ConfigError
+from sohoa.pipeline.clock import vietnam_today
 from sohoa.pipeline.operatordesk import OperatorDesk
 
 if TYPE_CHECKING:
