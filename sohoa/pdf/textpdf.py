@@ -7,7 +7,7 @@ the PDF/A parts (sRGB output intent, XMP packet agreeing with the Info dictionar
 identifier) are added by :func:`sohoa.pdf.pdfa.finish_pdfa`, the step scans are finished
 with. The top right of the first page is left free for the agency's signature stamp; the top
 left holds the QR code of TT 01/2023 Điều 26 when the maker gives one
-(:meth:`TextDocument.qr_code`, ``sohoa.ocr.qrmark``).
+(:meth:`TextDocument.qr_code`, ``sohoa.pdf.qrmark``).
 """
 
 from __future__ import annotations
@@ -64,10 +64,10 @@ class TextDocument:
         self._pdf.set_font(_FAMILY, "", size)
 
     def qr_code(self, text: str) -> None:
-        """The QR code (``sohoa.ocr.qrmark.payload_text``) at the top left of page 1, drawn as
+        """The QR code (``sohoa.pdf.qrmark.payload_text``) at the top left of page 1, drawn as
         filled squares, the four-module quiet zone kept clear. Call it first: the header then
         starts right of it and the body below it."""
-        from sohoa.ocr.qrmark import modules
+        from sohoa.pdf.qrmark import modules
 
         pdf = self._pdf
         if pdf.page != 1:

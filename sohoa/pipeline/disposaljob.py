@@ -19,7 +19,7 @@ from sohoa.archive import Archive, disposal
 from sohoa.archive.archivist_models import ITEM_DISPOSED, ITEM_SKIPPED
 from sohoa.doctypes import Registry, load_registry
 from sohoa.errors import WorkflowError
-from sohoa.ocr import qrmark
+from sohoa.pdf import qrmark
 from sohoa.pdf.textpdf import TextDocument
 from sohoa.pipeline import anchors
 from sohoa.pipeline.progress import NoProgress, Progress

@@ -14,7 +14,7 @@ from typing import Any
 
 from sohoa.archive.dossiers import VN
 from sohoa.errors import ConfigError
-from sohoa.ocr import qrmark
+from sohoa.pdf import qrmark
 from sohoa.pdf.textpdf import TextDocument
 from sohoa.pipeline.kpi import KpiReport
 from sohoa.pipeline.services import make_signer

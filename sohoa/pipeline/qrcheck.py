@@ -1,6 +1,6 @@
 """``sohoa verify``'s second question: does the QR code printed on a paper agree with the catalog?
 
-The symbol (``sohoa.ocr.qrmark``) is read back from page 1; the paper it names must exist in the
+The symbol (``sohoa.pdf.qrmark``) is read back from page 1; the paper it names must exist in the
 catalog and every value it states must be the catalog's: a destruction record's list, decision,
 counts and time of issue; a KPI report's figures recomputed for its period and scope. A
 signature shows that the agency signed these bytes; this check shows that what they say is
@@ -14,10 +14,10 @@ import hashlib
 from datetime import date, datetime
 from typing import Any
 
-from sohoa.archive import disposal as lists
+from sohoa.archive import disposal
 from sohoa.archive.archivist_models import ITEM_DISPOSED, LIST_EXECUTED
 from sohoa.errors import NotFoundError
-from sohoa.ocr import qrmark
+from sohoa.pdf import qrmark
 from sohoa.pipeline import disposaljob, kpireport
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
@@ -78,7 +78,7 @@ def _disposal(settings: Settings, payload: dict[str, Any],
     ref = str(payload.get("ref", ""))
     try:
         with open_archive(settings) as archive:
-            lst = lists.get(archive, int(ref), items=False)
+            lst = disposal.get(archive, int(ref), items=False)
     except (NotFoundError, ValueError):
         return [_system(settings, payload), _row("ref", ref, None)], None
     summary = lst["summary"] or {}

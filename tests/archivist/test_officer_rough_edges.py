@@ -14,6 +14,7 @@ from datetime import date
 from archivist_helpers import opened, run_sohoa, signer_for, store
 
 from sohoa.archive import disposal
+from sohoa.doctypes import load_registry
 from sohoa.pipeline.disposaljob import execute
 from sohoa.pipeline.settings import Settings
 
@@ -57,7 +58,8 @@ def test_show_prints_no_python_none_and_says_disposed(settings: Settings) -> Non
     assert shown.returncode == 0, shown.stderr
     assert not re.search(r"\bNone\b", shown.stdout), shown.stdout
     with opened(settings) as archive:
-        lst = disposal.propose(archive, as_of=date(2025, 12, 1), note="hết hạn", by="Hà")
+        lst = disposal.propose(archive, registry=load_registry(), as_of=date(2025, 12, 1),
+                               note="hết hạn", by="Hà")
         assert lst is not None
         disposal.approve(archive, lst["list"], decision="Quyết định số 7/QĐ", by="Bình")
     execute(settings, lst["list"], by="Hà")

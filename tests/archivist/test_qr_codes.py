@@ -17,7 +17,8 @@ from PIL import Image
 from testtools import verapdf
 
 from sohoa.archive import disposal
-from sohoa.ocr import qrmark
+from sohoa.doctypes import load_registry
+from sohoa.pdf import qrmark
 from sohoa.pipeline.disposaljob import destruction_record, execute
 from sohoa.pipeline.settings import Settings
 
@@ -30,8 +31,8 @@ def _executed_list(settings: Settings) -> int:
         for i in range(3):
             store(archive, signer, f"q{i}", owner_id=f"0752030{i:05d}",
                   dossier=f"HS-075-2015-{i:04d}")
-        lst = disposal.propose(archive, as_of=date(2025, 12, 1), note="hết thời hạn bảo quản",
-                               by="Lê Thu Hà")
+        lst = disposal.propose(archive, registry=load_registry(), as_of=date(2025, 12, 1),
+                               note="hết thời hạn bảo quản", by="Lê Thu Hà")
         assert lst is not None
         disposal.approve(archive, lst["list"], decision=DECISION, by="Trần Văn Bình")
     execute(settings, lst["list"], by="Phạm Minh Châu")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from testtools import verapdf
 
-from sohoa.ocr import qrmark
+from sohoa.pdf import qrmark
 
 
 def sohoa(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
