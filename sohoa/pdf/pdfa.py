@@ -9,6 +9,7 @@ trailer ID that is the document's own ID, so the same content always gives the s
 
 from __future__ import annotations
 
+import struct
 import zlib
 from functools import cache
 
@@ -20,11 +21,20 @@ from sohoa.pdf.xmp import DocumentInfo, build_xmp, info_entries
 SRGB = "sRGB IEC61966-2.1"
 
 
+# littleCMS writes the current time into the profile header's creation date (bytes 24-35, ICC.1
+# section 7.2.1); every archival PDF embeds the profile, so the same pages made different bytes in
+# every process. A fixed date keeps them the same. littleCMS leaves the profile ID (bytes 84-99)
+# zero, so nothing checksums the header.
+_CREATED = slice(24, 36)
+_FIXED_CREATED = struct.pack(">6H", 2024, 1, 1, 0, 0, 0)
+
+
 @cache
 def srgb_profile() -> bytes:
-    """The sRGB ICC profile (littleCMS's, through Pillow): the output intent's profile."""
-    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-    return profile.tobytes()
+    """The sRGB ICC profile (littleCMS's, through Pillow) with a fixed creation date: the
+    output intent's profile."""
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    return profile[:_CREATED.start] + _FIXED_CREATED + profile[_CREATED.stop:]
 
 
 def finish_pdfa(pdf: pikepdf.Pdf, info: DocumentInfo) -> None:
