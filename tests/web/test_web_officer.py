@@ -116,3 +116,20 @@ def test_sign_out_ends_the_session(site: Site) -> None:
     assert "Đã đăng xuất." in site.browser.text()
     site.go("/web/search")
     assert "/web/login" in site.browser.url
+
+
+def test_the_first_officers_page_asks_for_a_token_and_speaks_vietnamese(site: Site) -> None:
+    b = site.browser
+    site.go("/")
+    b.find("#purpose").type(PURPOSE)
+    b.find("#owner").type(CITIZEN)
+    b.find("#reuse-form button").click()
+    assert b.wait_js("return document.getElementById('status').textContent") == (
+        "Hãy nhập mã truy cập (token) do quản trị hệ thống cấp.")
+    # Desk staff run no reuse lookups: the server's English reason is not appended.
+    b.find("#token").type(site.home.tokens["desk"])
+    b.find("#reuse-form button").click()
+    said = b.wait_js("const s = document.getElementById('status').textContent;"
+                     "return s.startsWith('Hãy') ? '' : s")
+    assert said and "may not" not in said and "reuse" not in said
+    site.assert_local()
