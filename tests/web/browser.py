@@ -166,7 +166,9 @@ class Browser:
         return [Element(self, v[ELEMENT]) for v in values]
 
     def text(self, css: str = "body") -> str:
-        return self.find(css).text
+        """The visible text of the first match, waiting for it (a click that submits a form
+        may return before the next page is there, on a loaded machine)."""
+        return self.wait_for(css).text
 
     def js(self, script: str, *args: Any) -> Any:
         return self.call("POST", "/execute/sync", {"script": script, "args": list(args)})
