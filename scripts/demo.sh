@@ -71,13 +71,16 @@ pdftotext -l 1 "out/$DOC.pdf" - | head -n 12
 
 step "7. A dossier from the one-stop system, and a paper reused instead of asked for again"
 CODE=H19.22-$(date +%y%m%d)-0001
-$SOHOA dossier open "$CODE" --procedure 2.000488.000.00.00.H19 --owner "$OWNER" --unit H19.22
-REUSABLE=$($SOHOA reuse "$OWNER" --json --purpose "$CODE" | .venv/bin/python -c 'import json,sys
-rows = [json.loads(l) for l in sys.stdin if l.strip()]
-print(next((r["document_id"] for r in rows if r.get("doc_type") == "citizen_id_card"), ""))')
-if [ -n "$REUSABLE" ]; then
-  $SOHOA dossier reuse "$CODE" "$REUSABLE" --purpose "$CODE" || true
-fi
+# The applicant is a citizen whose identity card the desk scanned in step 3: the card is reused
+# for the new dossier instead of being asked for again.
+read -r APPLICANT CARD < <(.venv/bin/python -c 'import json
+for line in open("out/demo-ingest.jsonl"):
+    d = json.loads(line)
+    if d.get("doc_type") == "citizen_id_card" and d.get("owner_id") and d.get("document_id"):
+        print(d["owner_id"], d["document_id"]); break')
+$SOHOA dossier open "$CODE" --procedure 2.000488.000.00.00.H19 --owner "$APPLICANT" --unit H19.22
+$SOHOA reuse "$APPLICANT" --purpose "$CODE"
+$SOHOA dossier reuse "$CODE" "$CARD" --purpose "$CODE"
 $SOHOA dossier show "$CODE"
 
 step "8. A generated year of dossiers (4 units, 2 levels) and the plan's KPI report"

@@ -146,13 +146,21 @@ def catalog_error(exc: BaseException, db_url: str, busy_timeout_ms: int = BUSY_T
                         f"lý không có lỗi. {_AGAIN}")
                 return StorageError(f"Không ghi được cơ sở dữ liệu danh mục {where}: tệp {cause} "
                                     f"({detail}). {_AGAIN}")
-        return StorageError(f"Cơ sở dữ liệu danh mục {where} báo lỗi ({detail}). {_AGAIN}")
+        # Anything else ("no such table", a syntax error, too many variables) is a fault of
+        # the statement, not of the machine: a bug to report (exit 1), never "run it again".
+        return None
     if not module.startswith("psycopg"):
         return None
     kinds = {c.__name__ for c in type(orig).__mro__}
     if "DiskFull" in kinds:
         return StorageError(f"Máy chủ PostgreSQL {where} hết chỗ trên đĩa ({detail}). {_AGAIN}")
-    if disconnect or kinds & {"OperationalError", "InterfaceError"}:
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    # A lost or refused connection: SQLSTATE class 08, the server shutting down or starting
+    # (57P01-57P03), or no SQLSTATE at all (the connection itself failed). Deadlocks and
+    # serialization failures are OperationalErrors too, but of the transaction: not the machine.
+    lost = sqlstate.startswith("08") or sqlstate in {"57P01", "57P02", "57P03"} or (
+        not sqlstate and bool(kinds & {"OperationalError", "InterfaceError"}))
+    if disconnect or lost:
         return StorageError(f"Mất kết nối tới máy chủ PostgreSQL {where} ({detail}): máy chủ "
                             f"không trả lời hoặc vừa khởi động lại. {_AGAIN}")
     return None

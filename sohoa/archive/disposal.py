@@ -51,7 +51,7 @@ from sohoa.archive.retention import Eligibility, evaluate
 from sohoa.archive.values import iso, utc_now, vietnam_today
 from sohoa.doctypes import Registry
 from sohoa.errors import NotFoundError, WorkflowError
-from sohoa.vntext import nfc
+from sohoa.vntext import fold, nfc
 
 if TYPE_CHECKING:
     from sohoa.archive import Archive
@@ -455,9 +455,10 @@ def _previous_revisions(conn: Connection, ids: Iterable[str]) -> dict[str, list[
 
 
 def same_person(a: str | None, b: str | None) -> bool:
-    """The same name however it was typed (Unicode form, case, spacing)."""
+    """The same name however it was typed (Unicode form, case, spacing, with or without its
+    diacritics): "Nguyen Van An" may not approve what "Nguyễn Văn An" proposed."""
     def key(name: str | None) -> str:
-        return " ".join(nfc(name or "").split()).casefold()
+        return " ".join(fold(nfc(name or "")).split())
     return bool(key(a)) and key(a) == key(b)
 
 

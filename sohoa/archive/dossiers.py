@@ -283,8 +283,8 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
 # Built once: statement construction is most of a reuse's CPU otherwise (bench/RESULTS.md).
 _REUSE_DOSSIER = select(Dossier.owner_id).where(Dossier.code == bindparam("code"))
 _REUSE_DOCUMENT = select(Document.owner_id, Document.status, Document.valid_until,
-                         Document.doc_type, Document.dossier_code, Document.digitization_code
-                         ).where(Document.id == bindparam("doc"))
+                         Document.doc_type, Document.dossier_code, Document.digitization_code,
+                         Document.needs_review).where(Document.id == bindparam("doc"))
 _REUSE_COMPONENTS = select(DossierComponent.id, DossierComponent.position, DossierComponent.code,
                            DossierComponent.name, DossierComponent.doc_type,
                            DossierComponent.required, DossierComponent.satisfied,
@@ -332,6 +332,12 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
                 f"giấy tờ {document_id} thuộc chủ sở hữu khác ({doc.owner_id or 'không rõ'}), "
                 f"không phải người nộp hồ sơ {code} ({dossier.owner_id or 'chưa rõ'}); "
                 "không được dùng lại")
+        if doc.needs_review:
+            # The owner (or the validity) was read by OCR and waits for a person: until then
+            # the paper may belong to someone else, and reusing it would file it there.
+            raise ReuseRefusedError(
+                f"giấy tờ {document_id} đang chờ kiểm tra lại (sohoa review show "
+                f"{document_id}); chưa được dùng lại cho đến khi người kiểm tra xác nhận")
         if doc.valid_until is not None and doc.valid_until < day:
             expired = ("không xác định được thời hạn hiệu lực" if doc.valid_until == date.min
                        else f"đã hết hiệu lực từ {doc.valid_until.strftime('%d/%m/%Y')}")
@@ -408,12 +414,20 @@ def add_result(archive: Archive, code: str, document_id: str, *, result_code: st
         dossier = conn.execute(select(Dossier.owner_id).where(Dossier.code == code)).first()
         if dossier is None:
             raise NotFoundError(f"không có hồ sơ {code}")
-        if conn.execute(select(DossierResult.id).where(
-                DossierResult.document_id == document_id)).first() is not None:
-            return _state(conn, code), False
-        doc = conn.execute(select(Document.owner_id).where(Document.id == document_id)).first()
+        earlier = conn.execute(select(DossierResult.dossier_code).where(
+            DossierResult.document_id == document_id)).first()
+        if earlier is not None:
+            if earlier.dossier_code == code:
+                return _state(conn, code), False  # the same request again: nothing changes
+            raise WorkflowError(f"giấy tờ {document_id} đã là kết quả của hồ sơ "
+                                f"{earlier.dossier_code}; một kết quả không thuộc hai hồ sơ")
+        doc = conn.execute(select(Document.owner_id, Document.status).where(
+            Document.id == document_id)).first()
         if doc is None:
             raise NotFoundError(f"không có giấy tờ {document_id} trong kho lưu trữ")
+        if doc.status != "stored":
+            raise WorkflowError(f"giấy tờ {document_id} không còn lưu giữ ({doc.status}): "
+                                "không ghi làm kết quả")
         conn.execute(update(DossierComponent).where(
             DossierComponent.dossier_code == code, DossierComponent.document_id == document_id,
             DossierComponent.satisfied == SATISFIED_DIGITIZED).values(

@@ -46,15 +46,19 @@ def _local(at: datetime) -> str:
     return at.astimezone(VN).strftime("%d/%m/%Y %H:%M")
 
 
-def print_state(state: DossierState) -> None:
+def print_state(state: DossierState, level_name: str | None = None) -> None:
+    from sohoa.pipeline.dossierdesk import CHANNEL_NAMES, DOSSIER_STATUS_NAMES
+
     out.print(f"[bold]Hồ sơ {state.code}[/] — {state.procedure_name or '(chưa rõ thủ tục)'} "
               f"({state.procedure_code or '—'})")
-    out.print(f"  đơn vị {state.unit or '—'} ({state.unit_level or '—'}), kênh "
-              f"{state.channel or '—'}, người nộp {state.owner_id or '—'}")
+    level = level_name or state.unit_level or "—"
+    channel = CHANNEL_NAMES.get(state.channel or "", state.channel or "—")
+    out.print(f"  đơn vị {state.unit or '—'} ({level.lower()}), kênh {channel}, "
+              f"người nộp {state.owner_id or '—'}")
     received = _local(state.received_at) if state.received_at else (
         state.received_date.isoformat() if state.received_date else "—")
     out.print(f"  tiếp nhận {received}, hẹn trả {state.appointment_date or '—'}, "
-              f"trạng thái {state.status or '—'}")
+              f"trạng thái {DOSSIER_STATUS_NAMES.get(state.status or '', state.status or '—')}")
     for c in state.components:
         mark = "✓" if c.satisfied else ("✗" if c.required else "·")
         doc = f" {c.document_id}" if c.document_id else ""
@@ -66,7 +70,8 @@ def print_state(state: DossierState) -> None:
                   f"{'bản điện tử gốc' if r.born_digital else 'số hóa từ bản giấy'}, "
                   f"hiệu lực đến {r.valid_until or 'vĩnh viễn'}")
     for h in state.history:
-        out.print(f"  {_local(h.at)} {h.status} ({h.recorded_by})")
+        out.print(f"  {_local(h.at)} {DOSSIER_STATUS_NAMES.get(h.status, h.status)} "
+                  f"({h.recorded_by})")
 
 
 @click.command()
@@ -121,7 +126,7 @@ def dossier_open(state: State, code: str, procedure: str, owner: str, unit: str,
         emit_json({**result.to_json(), "changed": changed})
         return
     out.print("đã mở hồ sơ" if changed else "hồ sơ đã được mở trước đó, không thay đổi")
-    print_state(result)
+    print_state(result, dossierdesk.level_name(state.settings, result.unit_level))
 
 
 @dossier.command("show")
@@ -137,7 +142,7 @@ def dossier_show(state: State, code: str, as_json: bool) -> None:
     if as_json:
         emit_json(result.to_json())
     else:
-        print_state(result)
+        print_state(result, dossierdesk.level_name(state.settings, result.unit_level))
 
 
 @dossier.command("reuse")

@@ -27,6 +27,20 @@ from sohoa.pipeline.settings import Settings
 from sohoa.records import ComponentState, DossierOpening, DossierState
 from sohoa.vntext import nfc
 
+# What desk staff and citizens read for the catalog's codes (web pages and the CLI alike).
+DOSSIER_STATUS_NAMES = {"queued": "Chờ tiếp nhận", "received": "Đã tiếp nhận",
+                        "processing": "Đang giải quyết", "supplement": "Yêu cầu bổ sung",
+                        "resolved": "Đã có kết quả", "returned": "Đã trả kết quả",
+                        "rejected": "Từ chối"}
+CHANNEL_NAMES = {"counter": "trực tiếp", "postal": "bưu chính", "online": "trực tuyến"}
+
+
+def level_name(settings: Settings, code: str | None) -> str | None:
+    """The Vietnamese name of an administrative level code ("tinh" → "Cấp tỉnh")."""
+    if not code:
+        return None
+    level = units(settings).levels.get(code)
+    return level.name if level else code
 
 def parse_instant(value: str | None, what: str = "--at") -> datetime | None:
     """An ISO date-time; without an offset it is Vietnamese local time (+07:00), a bare date

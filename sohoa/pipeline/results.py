@@ -20,7 +20,7 @@ from sohoa.archive import Archive
 from sohoa.archive import dossiers as records
 from sohoa.archive.dossiers import VN
 from sohoa.doctypes import load_registry
-from sohoa.errors import BadInputError, ConfigError, VerificationError
+from sohoa.errors import ConfigError, VerificationError
 from sohoa.pipeline.referencedata import catalogue
 from sohoa.pipeline.services import trust_roots
 from sohoa.pipeline.settings import Settings
@@ -69,15 +69,15 @@ def add_result(archive: Archive, settings: Settings, code: str, file: Path, *, s
         archive, state.code, document_id, result_code=proc.result_code, born_digital=not scanned,
         valid_until=until, by=by, code_format=archive.digitization_format, issued_at=when)
     return {"dossier": result.code, "document_id": document_id, "changed": changed,
-            "result": next(r for r in result.to_json()["results"]  # type: ignore[union-attr]
-                           if r["document_id"] == document_id)}
+            "result": next((r for r in result.to_json()["results"]  # type: ignore[union-attr]
+                            if r["document_id"] == document_id), None)}
 
 
 def _store_born_digital(archive: Archive, settings: Settings, state: Any, file: Path,
                         proc: Procedure, when: datetime, until: date | None) -> str:
     pdf = file.read_bytes()
     if not pdf.startswith(b"%PDF"):
-        raise BadInputError(f"{file} không phải tệp PDF; kết quả giấy thì dùng --scanned")
+        raise ConfigError(f"{file} không phải tệp PDF; kết quả giấy thì dùng --scanned")
     report = verify_pdf(pdf, trust_roots=trust_roots(settings))
     if not report.valid:
         problems = "; ".join([*report.problems, *(p for s in report.signatures
@@ -117,19 +117,27 @@ def _digitize(archive: Archive, settings: Settings, code: str, unit: str | None,
     items = []
     for page in read_pages(file):
         if isinstance(page, Quarantined):
-            raise BadInputError(f"không đọc được {file}: {page.reason}")
+            raise ConfigError(f"không đọc được {file}: {page.reason}")
         try:
             items.append(PageItem(page, analyze_cached(archive, page, options)))
         except Exception as exc:  # a page the recognizer cannot read: say which
-            raise BadInputError(page_failure(page, str(exc)).reason) from exc
+            raise ConfigError(page_failure(page, str(exc)).reason) from exc
     if not items:
-        raise BadInputError(f"{file} không có trang nào")
+        raise ConfigError(f"{file} không có trang nào")
     job = archive.start_job([str(file)], unit)
     ctx = StoreContext(archive, signer, load_registry(), settings, unit,
                        load_type_model(settings), job)
     outcomes = store_dossier(items, code, ctx)
     archive.sync_index()
     archive.finish_job(job, {"stored": sum(o.created for o in outcomes)})
-    chosen = next((o for o in outcomes if o.draft.classification.doc_type
-                   == proc.result_doc_type), outcomes[0])
-    return chosen.document_id
+    if not outcomes:
+        raise ConfigError(f"{file} không có trang nào có nội dung (chỉ có trang trắng hoặc tờ "
+                          "mã hồ sơ): không có kết quả để ghi")
+    matching = [o for o in outcomes if o.draft.classification.doc_type == proc.result_doc_type]
+    if not matching and len(outcomes) > 1:
+        # Never guess which paper is the result: a code sheet or another paper would be
+        # recorded, coded and reused as the procedure's result.
+        read = ", ".join(sorted({o.draft.classification.doc_type or "?" for o in outcomes}))
+        raise ConfigError(f"{file} có {len(outcomes)} giấy tờ ({read}) nhưng không giấy nào "
+                          f"nhận ra là kết quả loại {proc.result_doc_type}: quét riêng kết quả")
+    return (matching or outcomes)[0].document_id

@@ -14,6 +14,7 @@ from typing import Any
 from sohoa.archive import Archive
 from sohoa.archive import dossiers as records
 from sohoa.doctypes import load_registry
+from sohoa.errors import ConfigError
 from sohoa.pipeline.dossierdesk import catalogue, opening, units
 from sohoa.pipeline.settings import Settings
 from sohoa.records import DocumentRecord, sha256_hex
@@ -94,8 +95,22 @@ def load(archive: Archive, settings: Settings, year: SynthYear,
     return counts
 
 
+def require_test_archive(settings: Settings) -> None:
+    """Made-up dossiers, papers under generated citizen IDs and their outgoing events belong
+    in a trial archive only: one that signs with sohoa init's development identity
+    ("THỬ NGHIỆM"), never one that signs with an agency's certificate."""
+    from sohoa.signing.identity import P12_NAME
+
+    if settings.pkcs12.name != P12_NAME:
+        raise ConfigError(
+            f"sohoa synth year ghi hồ sơ và giấy tờ giả vào kho lưu trữ; kho này ký bằng "
+            f"chứng thư {settings.pkcs12} (không phải khóa thử nghiệm của sohoa init) nên có "
+            "thể là kho thật. Chạy trong một kho thử: SOHOA_HOME=… sohoa init, rồi synth year")
+
+
 def make_year(archive: Archive, settings: Settings, *, year: int, seed: int, dossiers: int,
               progress: Callable[[int, int], None] = lambda _d, _t: None) -> dict[str, Any]:
+    require_test_archive(settings)
     generated = generate(catalogue(settings), units(settings), year=year, seed=seed,
                          dossiers=dossiers)
     counts = load(archive, settings, generated, progress)

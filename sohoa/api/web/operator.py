@@ -13,6 +13,7 @@ from sohoa.api.web.html import esc, field, notice, table, vn_date
 from sohoa.api.web.messages import is_vietnamese
 from sohoa.errors import ConfigError
 from sohoa.pipeline.clock import vietnam_today
+from sohoa.pipeline.dossierdesk import DOSSIER_STATUS_NAMES
 from sohoa.pipeline.operatordesk import OperatorDesk
 
 if TYPE_CHECKING:
@@ -22,10 +23,7 @@ JOB_STATUS = {"running": "Đang chạy", "finished": "Xong", "failed": "Lỗi",
               "interrupted": "Bị gián đoạn"}
 SATISFIED = {"digitized": "số hóa tại bộ phận", "reused": "dùng lại", "owner_store":
              "từ kho dữ liệu công dân", "missing": "còn thiếu"}
-DOSSIER_STATUS = {"queued": "Chờ tiếp nhận", "received": "Đã tiếp nhận",
-                  "processing": "Đang giải quyết", "supplement": "Yêu cầu bổ sung",
-                  "resolved": "Đã có kết quả", "returned": "Đã trả kết quả",
-                  "rejected": "Từ chối"}
+DOSSIER_STATUS = DOSSIER_STATUS_NAMES
 SUMMARY = {"stored": "đã lưu", "quarantined": "cách ly", "duplicates": "trùng",
            "documents": "tài liệu", "pages": "trang", "dossiers": "hồ sơ", "failed": "lỗi",
            "inputs": "tệp", "skipped": "bỏ qua", "needs_review": "chờ kiểm tra",

@@ -1,0 +1,40 @@
+"""Fixes from the review of wave 2: each failed before."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from sohoa.archive.catalog import catalog_error
+from sohoa.archive.disposal import same_person
+from sohoa.errors import ConfigError, StorageError
+from sohoa.pipeline.settings import load_settings
+from sohoa.pipeline.synthyear import require_test_archive
+
+
+def test_a_statement_error_is_a_bug_not_the_machine() -> None:
+    url = "sqlite:////tmp/x/catalog.db"
+    assert catalog_error(sqlite3.OperationalError("no such table: dossiers"), url) is None
+    assert catalog_error(sqlite3.OperationalError('near "SELEC": syntax error'), url) is None
+    assert isinstance(catalog_error(sqlite3.OperationalError("database is locked"), url),
+                      StorageError)
+    assert isinstance(catalog_error(sqlite3.OperationalError("disk I/O error"), url),
+                      StorageError)
+
+
+def test_the_proposer_typed_without_diacritics_is_still_the_proposer() -> None:
+    assert same_person("Nguyễn Văn An", "Nguyen Van An")
+    assert same_person("Đặng Thị Mỹ Yến", "dang thi my yen")
+    assert not same_person("Nguyễn Văn An", "Nguyễn Văn Anh")
+    assert not same_person("", "")
+
+
+def test_synth_year_refuses_an_archive_signed_with_an_agency_certificate(tmp_path: Path) -> None:
+    settings = load_settings(home=tmp_path / "home")
+    require_test_archive(settings)  # sohoa init's development identity: a trial archive
+    real = dataclasses.replace(settings, pkcs12=tmp_path / "keys" / "ubnd-dong-nai.p12")
+    with pytest.raises(ConfigError, match="kho thử"):
+        require_test_archive(real)
