@@ -11,13 +11,9 @@ from layercheck import check
 REPO = Path(__file__).resolve().parents[1]
 
 
-# `sohoa synth year` loads a generated year through the dossier desk (landed with the KPI report
-# while this check was being written): a product room importing synth/, left to its owner and
-# listed so the check guards everything else meanwhile. The entry must still occur, so fixing it
-# fails this test until it is struck off here.
-PENDING = {
-    ("synth import", "sohoa.pipeline.synthyear"),
-}
+# Violations left to their owners while the check guards everything else; an entry that no
+# longer occurs fails the test until it is struck off here.
+PENDING: set[tuple[str, str]] = set()
 
 
 def test_sohoa_keeps_its_layers() -> None:

@@ -48,9 +48,14 @@ def synth_year(state: State, year: int, seed: int, dossiers: int, truth: Path | 
         if not as_json:
             out.print(f"  {done}/{total} sự kiện", end="\r")
 
+    from sohoa.synth.year import generate
+
+    synthyear.require_test_archive(state.settings)
+    generated = generate(dossierdesk.catalogue(state.settings), dossierdesk.units(state.settings),
+                         year=year, seed=seed, dossiers=dossiers)
     with dossierdesk.with_archive(state.settings) as archive:
-        made = synthyear.make_year(archive, state.settings, year=year, seed=seed,
-                                   dossiers=dossiers, progress=progress)
+        made = {"year": year, "seed": seed, "dossiers": dossiers,
+                **synthyear.make_year(archive, state.settings, generated, progress=progress)}
     if truth:
         truth.write_text(json.dumps(made["truth"], ensure_ascii=False, indent=1),
                          encoding="utf-8")

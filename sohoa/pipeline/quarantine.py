@@ -16,22 +16,32 @@ from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
 
 
-def current_path(source: str) -> Path | None:
-    """Where the quarantined file is now: its recorded path, or the hot folder's failed/."""
+def current_path(source: str, sha256: str | None = None) -> Path | None:
+    """Where the quarantined file is now: its recorded path (where a fixed copy is put back),
+    or the hot folder's failed/ — there only a file with the quarantined bytes: scanners reuse
+    names (scan0001.pdf), and an older, different file of that name must never be retried in
+    its place."""
     path = Path(source)
     if path.exists():
         return path
     moved = path.parent / "failed" / path.name
-    if moved.exists():
+    if moved.is_file() and (not sha256 or _sha256(moved) == sha256):
         return moved
     return None
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def listing(settings: Settings) -> list[dict[str, Any]]:
     with open_archive(settings) as archive:
         rows = archive.quarantine_files()
     for row in rows:
-        now = current_path(row["source"])
+        now = current_path(row["source"], row.get("sha256"))
         row["path"] = str(now) if now is not None else None
     return rows
 

@@ -112,6 +112,7 @@ def read_inputs(files: Sequence[Path], archive: Archive, job_id: str,
     for path in files:
         problems: list[str] = []
         file_sha = ""
+        kept: list[tuple[Page, str | None]] = []
         for item in read_pages(path):
             if isinstance(item, Quarantined):
                 problems.append(item.reason)
@@ -119,15 +120,23 @@ def read_inputs(files: Sequence[Path], archive: Archive, job_id: str,
                 report(quarantine(archive, job_id, item))
             else:
                 file_sha = item.source_sha256
-                problem = scan_problem(item.data, item.dpi)
-                if problem and colour == "refuse":
-                    refused = Quarantined(item.source, problem, item.source_sha256, item.index)
-                    problems.append(problem)
-                    report(quarantine(archive, job_id, refused))
-                    continue
-                if problem:
-                    report(colour_warning(item, problem))
-                pages.append(item)
+                kept.append((item, scan_problem(item.data, item.dpi)))
+        refused = [problem for _, problem in kept if problem]
+        if refused and colour == "refuse":
+            # The whole file, never a page of it: a refused dossier-code sheet would file the
+            # next dossier's papers under the previous code, a refused middle page would store
+            # a document without it (and a colour rescan would store it a second time).
+            why = (f"tệp có {len(refused)}/{len(kept)} trang không đạt yêu cầu quét màu "
+                   f"({refused[0]}); quét lại cả tệp ở chế độ màu, từ 200 dpi")
+            for item, _ in kept:
+                report(quarantine(archive, job_id,
+                                  Quarantined(item.source, why, item.source_sha256, item.index)))
+            problems.append(why)
+            kept = []
+        for item, problem in kept:
+            if problem:
+                report(colour_warning(item, problem))
+            pages.append(item)
         if problems:
             archive.input_done(job_id, str(path), file_sha, "quarantined", "; ".join(problems))
     return pages

@@ -334,7 +334,7 @@ class HotFolder:
         except OSError as exc:
             # The ledger already says it was handled, so it will not be handled again; the
             # operator only needs to know it is still lying in the folder.
-            note = f"could not move it to {target.parent.name}/ ({exc.strerror})"
+            note = f"không chuyển được tệp sang {target.parent.name}/ ({exc.strerror})"
             return Outcome(path, path, ok, f"{reason}; {note}" if reason else note)
         self._seen.pop(path, None)
         self._noticed.pop(path, None)
@@ -345,7 +345,7 @@ class HotFolder:
             except OSError as exc:
                 # a full disk or a read-only share: the outcome still carries the reason
                 return Outcome(path, target, ok,
-                               f"{reason}; could not write {note_file.name} ({exc.strerror})")
+                               f"{reason}; không ghi được {note_file.name} ({exc.strerror})")
         return Outcome(path, target, ok, reason)
 
     def _digest(self, path: Path) -> str:

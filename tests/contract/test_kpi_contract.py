@@ -173,7 +173,9 @@ def test_report_reproduces_synth_years_truth(settings: Settings) -> None:
     from sohoa.pipeline.services import open_archive
 
     with open_archive(settings) as archive:
-        made = make_year(archive, settings, year=2025, seed=5, dossiers=120)
+        generated = generate(dossierdesk.catalogue(settings), dossierdesk.units(settings),
+                             year=2025, seed=5, dossiers=120)
+        made = make_year(archive, settings, generated)
         figures = kpi.compute(archive, kpi.Period(date(2025, 1, 1), date(2025, 12, 31)),
                               catalogue=dossierdesk.catalogue(settings),
                               units=dossierdesk.units(settings),

@@ -134,7 +134,7 @@ def test_an_odd_entry_that_cannot_be_moved_is_reported_once(tmp_path: Path) -> N
     folder.poll()
     [(path, reason)] = folder.odd()
     first = folder.reject(path, reason)
-    assert first.moved_to == path and "could not move" in (first.reason or "")
+    assert first.moved_to == path and "không chuyển được" in (first.reason or "")
     folder.poll()
     assert folder.odd() == []  # not repeated at every poll
 

@@ -4,11 +4,11 @@ document, or refused with scan.colour = "refuse"."""
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
+import testtools
 from PIL import Image
-from pipeline_helpers import json_lines, run_sohoa
+from pipeline_helpers import PURPOSE, json_lines, run_sohoa
 
 from sohoa.scanners.colour import colour_mode, scan_problem
 from sohoa.synth.document import render_document
@@ -60,12 +60,29 @@ def test_grey_scan_is_quarantined_when_refused(tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert run_sohoa(home, "init", "--unit", "H19.22").returncode == 0
     _grey_scan(tmp_path / "scans")
-    os.environ["SOHOA_SCAN_COLOUR"] = "refuse"
-    try:
-        done = run_sohoa(home, "ingest", str(tmp_path / "scans"), "--json")
-    finally:
-        del os.environ["SOHOA_SCAN_COLOUR"]
+    done = testtools.run_sohoa(home, "ingest", str(tmp_path / "scans"), "--json",
+                               env={**PURPOSE, "SOHOA_SCAN_COLOUR": "refuse"})
     assert done.returncode == 3, done.stderr
     [refused] = [e for e in json_lines(done.stdout) if e.get("error")]
     assert "quy định yêu cầu quét màu" in refused["error"]
+    assert not [e for e in json_lines(done.stdout) if e.get("created")]
+
+
+def test_a_refused_page_quarantines_its_whole_file(tmp_path: Path) -> None:
+    # A grey dossier-code sheet or middle page in an otherwise colour file: refusing the page
+    # alone would file the rest under the wrong dossier or store a document without it.
+    home = tmp_path / "home"
+    assert run_sohoa(home, "init", "--unit", "H19.22").returncode == 0
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    doc = render_document("decision", 4, dpi=200)
+    colour = doc.pages[0].convert("RGB")
+    grey = doc.pages[1].convert("L").convert("RGB")  # no colour left, stored as RGB
+    colour.save(folder / "mixed.pdf", "PDF", resolution=200, save_all=True,
+                append_images=[Image.open(io.BytesIO(_encoded(grey.convert("L"), "JPEG")))])
+    done = testtools.run_sohoa(home, "ingest", str(folder), "--json",
+                               env={**PURPOSE, "SOHOA_SCAN_COLOUR": "refuse"})
+    assert done.returncode == 3, done.stderr
+    refused = [e for e in json_lines(done.stdout) if e.get("error")]
+    assert len(refused) == 2 and all("cả tệp" in e["error"] for e in refused)
     assert not [e for e in json_lines(done.stdout) if e.get("created")]

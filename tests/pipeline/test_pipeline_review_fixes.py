@@ -38,3 +38,22 @@ def test_synth_year_refuses_an_archive_signed_with_an_agency_certificate(tmp_pat
     real = dataclasses.replace(settings, pkcs12=tmp_path / "keys" / "ubnd-dong-nai.p12")
     with pytest.raises(ConfigError, match="kho thử"):
         require_test_archive(real)
+
+
+def test_quarantine_retry_never_takes_another_file_of_the_same_name(tmp_path: Path) -> None:
+    import hashlib
+
+    from sohoa.pipeline.quarantine import current_path
+
+    inbox = tmp_path / "inbox"
+    (inbox / "failed").mkdir(parents=True)
+    quarantined = b"%PDF-1.7 the bad scan"
+    source = inbox / "scan0001.pdf"  # moved away by the hot folder
+    older = inbox / "failed" / "scan0001.pdf"
+    older.write_bytes(b"%PDF-1.7 an older, different scan of the same name")
+    digest = hashlib.sha256(quarantined).hexdigest()
+    assert current_path(str(source), digest) is None
+    older.write_bytes(quarantined)
+    assert current_path(str(source), digest) == older
+    source.write_bytes(b"%PDF-1.7 fixed and put back")  # a fixed copy where it was
+    assert current_path(str(source), digest) == source

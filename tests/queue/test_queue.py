@@ -186,7 +186,7 @@ def test_a_page_over_the_time_limit_is_quarantined(
     events: list[dict[str, Any]] = []
     with worker(settings):
         summary = run_ingest([small_batch[0]], settings, emit=events.append)
-    timed_out = [e for e in events if "time limit" in e.get("error", "")]
+    timed_out = [e for e in events if "quá thời hạn" in e.get("error", "")]
     assert timed_out, events
     assert summary.quarantined == len(timed_out)
     with open_archive(settings) as archive:
@@ -239,7 +239,7 @@ def test_a_page_that_kills_its_worker_every_time_ends_in_quarantine(
     with open_archive(settings) as archive:
         [row] = archive.list_quarantine()
         assert row["page_index"] == poison["index"]
-        assert "a worker stopped 2 time(s) while working on this page" in row["reason"]
+        assert "đã dừng 2 lần khi đang làm trang này" in row["reason"]
         job = archive.get_job(queued.job_id)
         assert job["status"] == "finished"
         assert archive.stats()["documents"] == expected_documents(truth) - 1
@@ -275,7 +275,7 @@ def test_a_job_whose_pages_cannot_be_split_closes_with_them_in_quarantine(
     with open_archive(settings) as archive:
         rows = archive.list_quarantine()
         assert sorted(r["page_index"] for r in rows) == sorted(m["index"] for m in metas)
-        assert all("could not be put into dossiers" in r["reason"]
+        assert all("không chia được các trang vào hồ sơ" in r["reason"]
                    and "not in the stage cache" in r["reason"]
                    and "run the same ingest again" in r["reason"] for r in rows)
         assert archive.get_job(job)["status"] == "finished"

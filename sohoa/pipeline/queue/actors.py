@@ -218,13 +218,13 @@ class Queue:
         analyses stay in the stage cache, so the same ingest run again is quick."""
         archive = self.archive()
         failed = self.board.failed(job_id)
-        why = (f"its pages could not be put into dossiers: {reason}; run the same ingest again "
-               "once this is fixed")
+        why = (f"không chia được các trang vào hồ sơ: {reason}; khắc phục xong thì chạy lại "
+               "đúng lệnh nạp này")
         log.warning("job %s: %s", job_id[:8], why)
         for position, meta in enumerate(self.board.pages(job_id)):
             if position not in failed:
                 archive.record_quarantine(job_id, Quarantined(
-                    meta["source"], f"page {meta['index'] + 1}: {why}",
+                    meta["source"], f"trang {meta['index'] + 1}: {why}",
                     meta["source_sha256"], meta["index"]))
                 self.board.page_failed(job_id, position, why)
         self.board.set_dossiers(job_id, 0, 0)
@@ -234,7 +234,7 @@ class Queue:
                           code: str | None, *, reason: str) -> None:
         if self._already_recorded(job_id, number):
             return
-        why = f"dossier {code or '(no code)'} could not be stored: {reason}"
+        why = f"không lưu được hồ sơ {code or '(không có mã)'}: {reason}"
         log.warning("job %s: %s", job_id[:8], why)
         archive, metas = self.archive(), self.board.pages(job_id)
         events = [quarantine(archive, job_id, Quarantined(

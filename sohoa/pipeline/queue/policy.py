@@ -36,16 +36,18 @@ MACHINE = "sohoa_machine"
 def describe(exc: BaseException) -> str:
     """One line that says why an attempt failed, for the quarantine reason."""
     if isinstance(exc, TimeLimitExceeded):
-        return "took longer than the time limit (queue.time_limit_s)"
+        return "xử lý quá thời hạn cho phép (queue.time_limit_s)"
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0][:300]
 
 
 def stopped_reason(stopped: int, what: str) -> str:
-    return (f"a worker stopped {stopped} time(s) while working on this {what}, without an "
-            "answer (it crashed, ran out of memory or was killed); set aside so that the "
-            "rest of the job can finish. Check the workers' logs and memory before "
-            "scanning it again")
+    return (f"tiến trình xử lý đã dừng {stopped} lần khi đang làm {_WHAT.get(what, what)} này mà "
+            "không trả lời (bị lỗi, hết bộ nhớ hoặc bị tắt); để riêng ra để phần còn lại của "
+            "lô được làm xong. Kiểm tra nhật ký và bộ nhớ của các máy xử lý trước khi quét lại")
+
+
+_WHAT = {"page": "trang", "dossier": "hồ sơ", "job": "lô"}
 
 
 class GiveUpPolicy(Middleware):
