@@ -303,7 +303,8 @@ def write(report: KpiReport, path: Path, settings: Settings, *,
                         encoding="utf-8")
         return {"path": str(path), "format": "html"}
     if suffix == ".pdf":
-        signer = make_signer(settings)  # a missing key fails before the rendering work
+        # The agency's own report, signed as an original: no "SAO Y" copy stamp.
+        signer = make_signer(settings, original=True)  # a missing key fails before rendering
         signed, signature = signer.sign(render_pdf(report, agency=settings.agency))
         path.write_bytes(signed)
         return {"path": str(path), "format": "pdf", "signed_by": signature.signer,
