@@ -1,12 +1,16 @@
-"""One small scanned batch (two dossiers of two documents) and what a clean ingest stores."""
+"""One small scanned batch (two dossiers of two documents), what a clean ingest stores, and a
+private Redis for the queue's faults."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from faults_helpers import Stored, run_sohoa, stored
+from faults_helpers import Stored, redis_service, run_sohoa, stored
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +35,18 @@ def clean(tmp_path_factory: pytest.TempPathFactory, batch: tuple[Path, dict[str,
     assert len(documents) == sum(len(d["documents"]) for d in truth["dossiers"])
     assert {d for _, d, _ in documents} == {d["code"] for d in truth["dossiers"]}
     return documents
+
+
+@pytest.fixture()
+def own_redis() -> Iterator[tuple[str, Path]]:
+    """A private Redis (own port and directory) for the queue's faults: (URL, directory)."""
+    run_dir = Path(tempfile.mkdtemp(prefix="sohoa-faults-redis-", dir="/tmp"))
+    started = redis_service("start", run_dir)
+    if started.returncode != 0:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        pytest.skip(f"no redis-server here: {started.stderr.strip()}")
+    try:
+        yield started.stdout.strip(), run_dir
+    finally:
+        redis_service("stop", run_dir)
+        shutil.rmtree(run_dir, ignore_errors=True)

@@ -145,3 +145,16 @@ def assert_like_clean(home: Path, clean: Stored, db_url: str | None = None,
     assert audit.returncode == 0, audit.stdout + audit.stderr
     fixity = run_sohoa(home, "fixity", "check", "--all", "--by", "fault-test", **env)
     assert fixity.returncode == 0, fixity.stdout + fixity.stderr
+
+
+REDIS_PORT = "56391"  # the private Redis of the queue faults (the shared one is never touched)
+
+
+def redis_service(action: str, run_dir: Path) -> subprocess.CompletedProcess[str]:
+    """``scripts/services/redis.sh start|stop`` for the private Redis in ``run_dir``."""
+    from testtools import REPO
+
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "SOHOA_REDIS_PORT": REDIS_PORT,
+           "SOHOA_REDIS_DIR": str(run_dir)}
+    return subprocess.run(["bash", str(REPO / "scripts" / "services" / "redis.sh"), action],
+                          env=env, capture_output=True, text=True, timeout=60, check=False)

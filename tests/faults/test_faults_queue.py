@@ -11,15 +11,11 @@ private Redis (own port and directory: the shared test server is never stopped o
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from faults_helpers import (
     Stored,
     assert_like_clean,
@@ -27,35 +23,12 @@ from faults_helpers import (
     job_running,
     kill_all,
     processes_of,
+    redis_service,
     run_sohoa,
     start_sohoa,
     wait_for,
 )
 from test_faults_catalog import exclusive_lock
-from testtools import REPO
-
-SCRIPT = REPO / "scripts" / "services" / "redis.sh"
-PORT = "56391"
-
-
-def _redis(action: str, run_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "SOHOA_REDIS_PORT": PORT,
-           "SOHOA_REDIS_DIR": str(run_dir)}
-    return subprocess.run(["bash", str(SCRIPT), action], env=env, capture_output=True,
-                          text=True, timeout=60, check=False)
-
-
-@pytest.fixture()
-def own_redis() -> Iterator[tuple[str, Path]]:
-    run_dir = Path(tempfile.mkdtemp(prefix="sohoa-faults-redis-", dir="/tmp"))
-    started = _redis("start", run_dir)
-    if started.returncode != 0:
-        pytest.skip(f"no redis-server here: {started.stderr.strip()}")
-    try:
-        yield started.stdout.strip(), run_dir
-    finally:
-        _redis("stop", run_dir)
-        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def _env(url: str, **extra: str) -> dict[str, str]:
@@ -118,8 +91,8 @@ def test_redis_restarted_mid_batch_stops_the_ingest_and_the_same_command_finishe
         assert proc.stdout is not None
         first = proc.stdout.readline()  # a dossier is stored: the batch is under way
         assert '"document_id"' in first, first
-        assert _redis("stop", run_dir).returncode == 0
-        assert _redis("start", run_dir).returncode == 0  # back, and empty
+        assert redis_service("stop", run_dir).returncode == 0
+        assert redis_service("start", run_dir).returncode == 0  # back, and empty
         try:
             _, stderr = proc.communicate(timeout=300)
         except subprocess.TimeoutExpired:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from sohoa.pipeline.jobboard import JobBoard
-from sohoa.pipeline.queue.broker import DOCUMENTS_QUEUE, NAMESPACE, PAGES_QUEUE, connect
+from sohoa.pipeline.queue.broker import (
+    DOCUMENTS_QUEUE,
+    NAMESPACE,
+    PAGES_QUEUE,
+    broker_millis,
+    connect,
+)
 from sohoa.pipeline.settings import Settings
 
 
@@ -21,7 +26,7 @@ def queue_status(settings: Settings, jobs: int = 5) -> dict[str, Any]:
                         "in_progress_or_waiting": client.hlen(f"{ns}:{name}.msgs"),
                         "retrying": client.hlen(f"{ns}:{name}.DQ.msgs"),
                         "dead_lettered": client.zcard(f"{ns}:{name}.XQ")}
-    now_ms = time.time() * 1000
+    now_ms = broker_millis(client)  # heartbeats are stamped on the broker's clock
     alive = client.zcount(f"{ns}:__heartbeats__", now_ms - settings.queue_heartbeat_s * 1000,
                           "+inf")
     return {"broker": url, "workers": alive, "queues": queues,
