@@ -101,6 +101,7 @@ def build(archive: Archive, dossiers: int, documents: int, seed: int) -> dict:
         received = datetime(day.year, day.month, day.day, 8, tzinfo=VN) + timedelta(
             minutes=rng.randrange(480))
         code = f"{unit.code}-{day:%y%m%d}-{n:06d}"
+        queued_before = rng.randrange(1, 40)
         owner = rng.choice(owners)
         rows["dossiers"].append({
             "code": code, "procedure_code": proc.code, "receiving_unit": unit.code,
@@ -108,7 +109,11 @@ def build(archive: Archive, dossiers: int, documents: int, seed: int) -> dict:
             "procedure_name": proc.name, "unit_level": unit.level, "channel": "counter",
             "owner_id": owner, "received_at": received.astimezone(UTC),
             "appointment_date": day + timedelta(days=proc.processing_days + 2),
-            "status": "resolved", "status_at": received.astimezone(UTC), "opened_by": "bench"})
+            "status": "resolved", "status_at": received.astimezone(UTC), "opened_by": "bench",
+            # As the product keeps them (migration 0012): the first ticket and resolution
+            # times on the dossier row, from the history written below.
+            "queued_at": (received - timedelta(minutes=queued_before)).astimezone(UTC),
+            "resolved_at": (received + timedelta(minutes=60 * 24 * 3)).astimezone(UTC)})
         for i, comp in enumerate(proc.components):
             r = rng.random()
             how, doc_id = None, None
@@ -123,7 +128,7 @@ def build(archive: Archive, dossiers: int, documents: int, seed: int) -> dict:
                 "doc_type": comp.doc_type, "required": comp.required, "satisfied": how,
                 "document_id": doc_id, "satisfied_at": now if how else None,
                 "satisfied_by": "bench" if how else None})
-        for status, minutes in (("queued", -rng.randrange(1, 40)), ("received", 0),
+        for status, minutes in (("queued", -queued_before), ("received", 0),
                                 ("processing", 60), ("resolved", 60 * 24 * 3)):
             rows["statuses"].append({
                 "dossier_code": code, "status": status,
