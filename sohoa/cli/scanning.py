@@ -27,6 +27,8 @@ def _show_document(event: dict[str, Any]) -> None:
             out.print(f"[dim]skipped[/] {event['file']}: {event['reason']}")
         else:
             out.print(f"[red]failed[/] {event['file']} → {event['moved_to']}: {event['reason']}")
+    elif "warning" in event:  # a page not scanned in colour: stored, with a note
+        err.print(f"  [yellow]warning[/] {event['warning']}")
     else:
         line, problem = describe_event(event)
         (err if problem else out).print(f"  {line}")

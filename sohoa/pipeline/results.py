@@ -134,10 +134,4 @@ def _digitize(archive: Archive, settings: Settings, code: str, unit: str | None,
         raise ConfigError(f"{file} không có trang nào có nội dung (chỉ có trang trắng hoặc tờ "
                           "mã hồ sơ): không có kết quả để ghi")
     matching = [o for o in outcomes if o.draft.classification.doc_type == proc.result_doc_type]
-    if not matching and len(outcomes) > 1:
-        # Never guess which paper is the result: a code sheet or another paper would be
-        # recorded, coded and reused as the procedure's result.
-        read = ", ".join(sorted({o.draft.classification.doc_type or "?" for o in outcomes}))
-        raise ConfigError(f"{file} có {len(outcomes)} giấy tờ ({read}) nhưng không giấy nào "
-                          f"nhận ra là kết quả loại {proc.result_doc_type}: quét riêng kết quả")
     return (matching or outcomes)[0].document_id

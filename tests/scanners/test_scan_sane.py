@@ -94,7 +94,8 @@ def test_a_duplex_batch_from_the_feeder_is_scanned_and_ingested(home: Path, sane
     # The scan folder is an ordinary batch: ingesting it again stores nothing twice.
     again = sohoa(home, sane, "ingest", str(folder), "--json")
     assert again.returncode == 0, again.stderr
-    assert [e.get("duplicate") for e in json_lines(again.stdout)] == [True]
+    # (SANE's test backend scans grey: each page also brings a colour warning, TT 01/2023.)
+    assert [e.get("duplicate") for e in json_lines(again.stdout) if "warning" not in e] == [True]
 
 
 def test_scan_into_a_chosen_folder_simplex(home: Path, sane: Path, tmp_path: Path) -> None:
