@@ -44,7 +44,7 @@ def own_redis() -> Iterator[tuple[str, Path]]:
     started = redis_service("start", run_dir)
     if started.returncode != 0:
         shutil.rmtree(run_dir, ignore_errors=True)
-        pytest.skip(f"no redis-server here: {started.stderr.strip()}")
+        pytest.fail(f"no redis-server here: {started.stderr.strip()}")
     try:
         yield started.stdout.strip(), run_dir
     finally:

@@ -39,7 +39,7 @@ def _pg(action: str, run_dir: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture()
 def own_postgres() -> Iterator[tuple[str, Path]]:
     if not shutil.which("pg_ctlcluster") and not list(Path("/usr/lib/postgresql").glob("*/bin")):
-        pytest.skip("PostgreSQL is not installed (make install installs it)")
+        pytest.fail("PostgreSQL is not installed (make install installs it)")
     # under /tmp itself: the server runs as the unprivileged postgres user, who cannot walk
     # into pytest's root-only temporary folders
     run_dir = Path(tempfile.mkdtemp(prefix="sohoa-faults-pg-", dir="/tmp"))

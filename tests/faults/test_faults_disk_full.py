@@ -33,7 +33,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m,mode=0755", "sohoa-faults",
                            str(mount)], capture_output=True, text=True, check=False)
     if made.returncode != 0:
-        pytest.skip(f"cannot mount a small file system here (needs root): {made.stderr.strip()}")
+        pytest.fail(f"cannot mount a small file system here (needs root): {made.stderr.strip()}")
     try:
         yield mount
     finally:
@@ -100,7 +100,7 @@ def test_a_read_only_or_full_disk_outside_the_archive_exits_2_not_1(tmp_path: Pa
     made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,ro", "sohoa-faults-ro",
                            str(mount)], capture_output=True, text=True, check=False)
     if made.returncode != 0:
-        pytest.skip(f"cannot mount a file system here (needs root): {made.stderr.strip()}")
+        pytest.fail(f"cannot mount a file system here (needs root): {made.stderr.strip()}")
     try:
         result = run_sohoa(tmp_path / "home", "synth", str(mount / "out"), "--dossiers", "1")
         assert result.returncode == 2, result.stderr

@@ -52,7 +52,7 @@ def own_elasticsearch() -> Iterator[tuple[str, Path]]:
     started = _es("start", run_dir)
     if started.returncode != 0:
         shutil.rmtree(run_dir, ignore_errors=True)
-        pytest.skip(f"no Elasticsearch node here: {started.stderr.strip()[-400:]}")
+        pytest.fail(f"no Elasticsearch node here: {started.stderr.strip()[-400:]}")
     try:
         yield started.stdout.strip(), run_dir
     finally:

@@ -44,7 +44,7 @@ def own_s3() -> Iterator[tuple[str, Path]]:
     started = _s3("start", run_dir)
     if started.returncode != 0:
         shutil.rmtree(run_dir, ignore_errors=True)
-        pytest.skip(f"no S3 server here: {started.stderr.strip()[-300:]}")
+        pytest.fail(f"no S3 server here: {started.stderr.strip()[-300:]}")
     endpoint = started.stdout.strip()
     import boto3
 
