@@ -158,3 +158,24 @@ def redis_service(action: str, run_dir: Path) -> subprocess.CompletedProcess[str
            "SOHOA_REDIS_DIR": str(run_dir)}
     return subprocess.run(["bash", str(REPO / "scripts" / "services" / "redis.sh"), action],
                           env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def ingest_through_restart(home: Path, batch: Path, env: dict[str, str],
+                           service: Callable[[str], subprocess.CompletedProcess[str]]
+                           ) -> tuple[int, str]:
+    """Start `sohoa ingest`, wait for its first stored document (the batch is under way), stop
+    and start the server with ``service``, and return the ingest's exit code and stderr once
+    it has ended: 0 (it rode the outage out) or 2 (it stopped with the reason), never a bug."""
+    proc = start_sohoa(home, "ingest", str(batch), "--json", **env)
+    assert proc.stdout is not None
+    try:
+        first = proc.stdout.readline()
+        assert '"document_id"' in first, first
+        assert service("stop").returncode == 0
+        assert service("start").returncode == 0
+        _, stderr = proc.communicate(timeout=300)
+    finally:
+        kill_all(processes_of(home))
+    assert proc.returncode in (0, 2), stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr, stderr
+    return proc.returncode, stderr

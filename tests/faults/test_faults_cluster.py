@@ -18,10 +18,8 @@ import pytest
 from faults_helpers import (
     Stored,
     assert_like_clean,
-    kill_all,
-    processes_of,
+    ingest_through_restart,
     run_sohoa,
-    start_sohoa,
 )
 from testtools import REPO
 
@@ -60,19 +58,8 @@ def test_postgresql_restarted_mid_batch(tmp_path: Path, own_postgres: tuple[str,
     home = tmp_path / "home"
     assert run_sohoa(home, "init").returncode == 0  # the development signing key
     env = {"SOHOA_DB": url}
-    proc = start_sohoa(home, "ingest", str(path), "--json", **env)
-    assert proc.stdout is not None
-    try:
-        first = proc.stdout.readline()  # a document is stored: the batch is under way
-        assert '"document_id"' in first, first
-        assert _pg("stop", run_dir).returncode == 0
-        assert _pg("start", run_dir).returncode == 0
-        _, stderr = proc.communicate(timeout=300)
-    finally:
-        kill_all(processes_of(home))
-    assert proc.returncode in (0, 2), stderr
-    assert "Traceback" not in stderr and "internal error" not in stderr, stderr
-    if proc.returncode == 2:
+    code, stderr = ingest_through_restart(home, path, env, lambda action: _pg(action, run_dir))
+    if code == 2:
         assert "PostgreSQL" in stderr and "chạy lại" in stderr, stderr
 
     again = run_sohoa(home, "ingest", str(path), "--json", **env)

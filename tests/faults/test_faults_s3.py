@@ -18,10 +18,8 @@ import pytest
 from faults_helpers import (
     Stored,
     assert_like_clean,
-    kill_all,
-    processes_of,
+    ingest_through_restart,
     run_sohoa,
-    start_sohoa,
 )
 from testtools import REPO
 
@@ -67,18 +65,7 @@ def test_s3_restarted_mid_batch(tmp_path: Path, own_s3: tuple[str, Path],
     env = {"SOHOA_BLOBS": "s3://faults/archive", "SOHOA_S3_ENDPOINT": endpoint,
            "SOHOA_S3_REGION": "us-east-1", "SOHOA_S3_ACCESS_KEY_ID": KEY,
            "SOHOA_S3_SECRET_ACCESS_KEY": SECRET}
-    proc = start_sohoa(home, "ingest", str(path), "--json", **env)
-    assert proc.stdout is not None
-    try:
-        first = proc.stdout.readline()  # a document is stored: the batch is under way
-        assert '"document_id"' in first, first
-        assert _s3("stop", run_dir).returncode == 0
-        assert _s3("start", run_dir).returncode == 0
-        _, stderr = proc.communicate(timeout=300)
-    finally:
-        kill_all(processes_of(home))
-    assert proc.returncode in (0, 2), stderr
-    assert "Traceback" not in stderr and "internal error" not in stderr, stderr
+    ingest_through_restart(home, path, env, lambda action: _s3(action, run_dir))
 
     again = run_sohoa(home, "ingest", str(path), "--json", **env)
     assert again.returncode == 0, again.stderr
