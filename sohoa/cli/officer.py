@@ -16,7 +16,7 @@ from rich.table import Table
 
 from sohoa.cli.output import emit_json, err, out
 from sohoa.cli.state import State, pass_state
-from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
+from sohoa.errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_VERIFY_FAILED
 
 
 def _snippet_markup(snippet: str) -> str:
@@ -208,9 +208,18 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
 
     report, later = lookup.verify_file(state.settings, file_or_id)
     qr = lookup.verify_qr(state.settings, file_or_id)
-    qr_ok = qr["agrees"] is not False
+    # A code naming another system, or a paper this catalog does not hold, cannot be checked
+    # here: "not found" (exit 5), never "verification failed", unless a signature failed.
+    elsewhere = qr["found"] and not qr["checkable"]
+    if not report.valid or qr["agrees"] is False:
+        verdict, code = "not_valid", EXIT_VERIFY_FAILED
+    elif elsewhere:
+        verdict, code = "cannot_check_here", EXIT_NOT_FOUND
+    else:
+        verdict, code = "valid", EXIT_OK
     if as_json:
-        emit_json({"valid": report.valid and qr_ok, "signatures_valid": report.valid,
+        emit_json({"valid": None if verdict == "cannot_check_here" else verdict == "valid",
+                   "verdict": verdict, "signatures_valid": report.valid,
                    "problems": list(report.problems),
                    "signatures": [{**jsonable(s.__dict__), "valid": s.valid}
                                   for s in report.signatures],
@@ -230,6 +239,10 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
             out.print(f"[yellow]note[/]: {note}", markup=True)
         if not qr["found"]:
             out.print("mã QR: không có mã QR của sohoa ở góc trên bên trái trang 1")
+        elif elsewhere:
+            out.print(f"[yellow]mã QR: không kiểm tra được ở đây[/]: "
+                      f"{escape(str(qr['payload'].get('paper')))} số "
+                      f"{escape(str(qr['payload'].get('ref')))}: {escape(qr['reason'])}")
         elif qr["agrees"]:
             stored = " (đúng bản lưu trong kho)" if qr.get("stored_copy") else ""
             out.print(f"[green]mã QR khớp cơ sở dữ liệu[/]: {qr['payload'].get('paper')} "
@@ -240,9 +253,11 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
                       f"số {qr['payload'].get('ref')}")
             for problem in qrcheck.problems(qr):
                 out.print(f"    - {problem}")
-        out.print("verdict: " + ("[green]VALID[/]" if report.valid and qr_ok
-                                 else "[red]NOT VALID[/]"))
-    raise SystemExit(EXIT_OK if report.valid and qr_ok else EXIT_VERIFY_FAILED)
+        out.print("verdict: " + {
+            "valid": "[green]VALID[/]", "not_valid": "[red]NOT VALID[/]",
+            "cannot_check_here": "[yellow]KHÔNG KIỂM TRA ĐƯỢC Ở ĐÂY[/] (chữ ký hợp lệ; giấy tờ "
+                                 "không thuộc cơ sở dữ liệu này)"}[verdict])
+    raise SystemExit(code)
 
 
 COMMANDS = [search, reuse, show, get, verify]

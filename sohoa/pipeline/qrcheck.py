@@ -6,6 +6,12 @@ counts and time of issue; a KPI report's figures recomputed for its period and s
 signature shows that the agency signed these bytes; this check shows that what they say is
 what the records say (a record signed by mistake for the wrong list, a report whose figures were
 typed over before signing, a symbol pasted from another paper).
+
+A paper whose code names another system, a kind of paper this system does not issue, or a paper
+this catalog does not hold cannot be checked here: that is not a mismatch (a genuine paper of
+another agency or another installation says nothing false), so it is reported as such
+(``checkable`` False with the ``reason``, ``sohoa verify`` exit 5, "not found") and never as a
+failed verification.
 """
 
 from __future__ import annotations
@@ -29,25 +35,40 @@ LABELS = {"kind": "loại giấy tờ", "system": "hệ thống", "ref": "số h
           "reused": "chỉ số tái sử dụng (tử số/mẫu số)", "period": "kỳ báo cáo"}
 
 
+class _NotHere(Exception):
+    """The paper the code names is not one this catalog can speak for (the reason, in
+    Vietnamese)."""
+
+
 def check(settings: Settings, pdf: bytes) -> dict[str, Any]:
     """``found`` (a sohoa QR code on page 1), its ``payload``, the ``checks`` made (field, what
     the QR says, what the catalog says, ok) and ``agrees`` (None when there is nothing to
-    check)."""
+    check); ``checkable`` False with a ``reason`` when the code names a paper this catalog
+    cannot speak for."""
     texts = qrmark.read_pdf(pdf)
     payloads = [p for p in map(qrmark.parse, texts) if p is not None]
     if not payloads:
-        return {"found": False, "agrees": None, "payload": None, "checks": [],
-                "other_codes": len(texts)}
+        return {"found": False, "checkable": False, "agrees": None, "payload": None,
+                "checks": [], "other_codes": len(texts)}
     payload = payloads[0]
     kind = payload.get("kind")
-    if kind == disposaljob.QR_KIND:
-        checks, stored = _disposal(settings, payload, pdf)
-    elif kind == kpireport.QR_KIND:
-        checks, stored = _kpi(settings, payload), None
-    else:
-        checks, stored = [_row("kind", kind, None)], None
-    return {"found": True, "agrees": all(c["ok"] for c in checks), "payload": payload,
-            "checks": checks, "stored_copy": stored}
+    try:
+        ours = qrmark.system_name(settings.agency)
+        if payload.get("system") != ours:
+            raise _NotHere(f"mã QR do hệ thống khác lập ({payload.get('system')!r}); hệ thống "
+                           f"này là {ours!r} và không giữ hồ sơ của giấy tờ đó")
+        if kind == disposaljob.QR_KIND:
+            checks, stored = _disposal(settings, payload, pdf)
+        elif kind == kpireport.QR_KIND:
+            checks, stored = _kpi(settings, payload), None
+        else:
+            raise _NotHere(f"hệ thống này không lập loại giấy tờ {kind!r} nên không có gì "
+                           "để đối chiếu")
+    except _NotHere as why:
+        return {"found": True, "checkable": False, "agrees": None, "payload": payload,
+                "checks": [], "stored_copy": None, "reason": str(why)}
+    return {"found": True, "checkable": True, "agrees": all(c["ok"] for c in checks),
+            "payload": payload, "checks": checks, "stored_copy": stored}
 
 
 def problems(result: dict[str, Any]) -> list[str]:
@@ -77,10 +98,15 @@ def _disposal(settings: Settings, payload: dict[str, Any],
               pdf: bytes) -> tuple[list[dict[str, Any]], bool | None]:
     ref = str(payload.get("ref", ""))
     try:
-        with open_archive(settings) as archive:
-            lst = disposal.get(archive, int(ref), items=False)
-    except (NotFoundError, ValueError):
+        number = int(ref)
+    except ValueError:
         return [_system(settings, payload), _row("ref", ref, None)], None
+    try:
+        with open_archive(settings) as archive:
+            lst = disposal.get(archive, number, items=False)
+    except NotFoundError:
+        raise _NotHere(f"cơ sở dữ liệu này không có danh sách hủy số {ref}: biên bản do nơi "
+                       "khác lập, hoặc danh sách chưa từng có ở đây") from None
     summary = lst["summary"] or {}
     checks = [_system(settings, payload), _row("ref", ref, str(lst["list"])),
               _row("status", LIST_EXECUTED, lst["status"]),

@@ -1,11 +1,13 @@
 """The QR code (TT 01/2023 Điều 26) on what sohoa prints, read back as an inspector would: page 1
 rendered by pdftoppm, the symbol decoded by zxing-cpp, its values compared with the catalog by
-`sohoa verify`; a record whose QR disagrees with its list (or names no list) is reported, exit 4.
+`sohoa verify`; a record whose QR disagrees with its list is reported, exit 4; one that names a
+list this catalog does not hold, or another system, cannot be checked here (exit 5, not found).
 The signed record stays PDF/A-2b (veraPDF) with a valid signature."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,7 +23,9 @@ from sohoa.doctypes import load_registry
 from sohoa.pdf import qrmark
 from sohoa.pipeline.disposaljob import destruction_record, execute
 from sohoa.pipeline.settings import Settings
+from sohoa.signing import DocumentSigner, KeySource, SigningSettings, create_dev_identity
 
+OTHER_AGENCY = "UBND tỉnh Bình Dương"
 DECISION = "Quyết định số 12/QĐ-UBND ngày 01/12/2025 của Chủ tịch UBND phường Tân Phong"
 
 
@@ -106,14 +110,21 @@ def test_a_qr_code_that_disagrees_with_the_catalog_is_reported(settings: Setting
     assert shown.returncode == 4 and "mã QR không khớp" in shown.stdout
     assert "số tài liệu đã hủy" in shown.stdout
 
-    # A record for a list the catalog does not have.
+    # A record for a list this catalog does not have: nothing here can confirm or deny it
+    # (another installation's list): "cannot be checked here", exit 5, not a failure.
     ghost = destruction_record({**listed, "list": number + 40}, agency=settings.agency,
                                executed_by="X", at=at, summary=listed["summary"])
     (tmp_path / "ghost.pdf").write_bytes(signer.sign(ghost)[0])
     done = run_sohoa(settings.home, "verify", str(tmp_path / "ghost.pdf"), "--json")
-    assert done.returncode == 4
-    assert json.loads(done.stdout)["qr"]["problems"] == [
-        f"số hiệu: mã QR ghi '{number + 40}', không có trong cơ sở dữ liệu"]
+    assert done.returncode == 5, done.stdout + done.stderr
+    verdict = json.loads(done.stdout)
+    assert verdict["verdict"] == "cannot_check_here" and verdict["valid"] is None
+    assert verdict["signatures_valid"] and verdict["qr"]["checkable"] is False
+    assert verdict["qr"]["problems"] == [] and verdict["qr"]["agrees"] is None
+    assert f"không có danh sách hủy số {number + 40}" in verdict["qr"]["reason"]
+    shown = run_sohoa(settings.home, "verify", str(tmp_path / "ghost.pdf"))
+    assert shown.returncode == 5 and "không kiểm tra được ở đây" in shown.stdout, shown.stdout
+    assert "NOT VALID" not in shown.stdout
 
     # Issued at a time the list was not being executed (a record drawn up beforehand).
     early = destruction_record(listed, agency=settings.agency, executed_by="X",
@@ -123,6 +134,43 @@ def test_a_qr_code_that_disagrees_with_the_catalog_is_reported(settings: Setting
     assert done.returncode == 4
     assert [c["field"] for c in json.loads(done.stdout)["qr"]["checks"]
             if not c["ok"]] == ["issued"]
+
+
+def test_a_paper_of_another_system_cannot_be_checked_here(settings: Settings,
+                                                           tmp_path: Path) -> None:
+    """Another agency's genuine destruction record (its own key, under a root this desk
+    trusts, as every agency's chains to the national root): its signature verifies, its QR
+    names another system, so the answer is "cannot be checked here" (exit 5) with the reason
+    in Vietnamese; with its root not trusted the signature fails, and that is exit 4."""
+    number = _executed_list(settings)
+    with opened(settings) as archive:
+        listed = disposal.get(archive, number)
+    other = create_dev_identity(tmp_path / "other", OTHER_AGENCY)
+    signer = DocumentSigner(KeySource.from_pkcs12(other.pkcs12, other.password()),
+                            SigningSettings(), agency=OTHER_AGENCY)
+    theirs = destruction_record(listed, agency=OTHER_AGENCY, executed_by="Võ Văn Tâm",
+                                at=datetime.fromisoformat(listed["executed_at"]),
+                                summary=listed["summary"])
+    path = tmp_path / "theirs.pdf"
+    path.write_bytes(signer.sign(theirs)[0])
+    roots = os.pathsep.join(str(p) for p in (*settings.trust_roots, other.root_cert))
+    trusting = {"SOHOA_SIGNING_TRUST_ROOTS": roots}
+
+    done = run_sohoa(settings.home, "verify", str(path), "--json", env=trusting)
+    assert done.returncode == 5, done.stdout + done.stderr
+    verdict = json.loads(done.stdout)
+    assert verdict["signatures_valid"] and verdict["verdict"] == "cannot_check_here"
+    assert verdict["qr"]["found"] and verdict["qr"]["checkable"] is False
+    assert verdict["qr"]["payload"]["system"] == f"sohoa · {OTHER_AGENCY}"
+    assert "hệ thống khác" in verdict["qr"]["reason"]
+    shown = run_sohoa(settings.home, "verify", str(path), env=trusting)
+    assert shown.returncode == 5, shown.stdout + shown.stderr
+    assert "không kiểm tra được ở đây" in shown.stdout and "hệ thống khác" in shown.stdout
+
+    # Not under a trusted root: the signature decides, and it fails.
+    untrusted = run_sohoa(settings.home, "verify", str(path), "--json")
+    assert untrusted.returncode == 4, untrusted.stdout + untrusted.stderr
+    assert json.loads(untrusted.stdout)["verdict"] == "not_valid"
 
 
 def test_a_paper_without_a_qr_code_is_judged_by_its_signature(settings: Settings,
