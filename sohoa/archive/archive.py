@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from types import TracebackType
 from typing import Any
 
@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from sohoa.archive import access as access_log
 from sohoa.archive import audit as audit_log
-from sohoa.archive import documents, faults, tokens
+from sohoa.archive import documents, faults, tokens, websessions
 from sohoa.archive import jobs as job_state
 from sohoa.archive.blobs import BlobStore
 from sohoa.archive.blobstores import check_blob_url, open_blob_store
@@ -491,6 +491,7 @@ class Archive:
     def revoke_token(self, token_id: str, *, revoked_by: str) -> None:
         with self.transaction(write=True) as conn:
             tokens.revoke(conn, token_id, revoked_by)
+            websessions.end_for_token(conn, token_id)  # its browsers are signed out with it
 
     def authenticate(self, token: str | None, *, channel: str = "api") -> Caller:
         """The caller a presented API token stands for (NotAuthenticatedError otherwise)."""
@@ -501,6 +502,38 @@ class Archive:
             with self.transaction(write=True) as conn:
                 tokens.mark_used(conn, stale)
         return caller
+
+    # --- web sessions (sign-in of the web workplace) ---------------------------------------
+
+    def open_web_session(self, token: str, session_id: str, *, idle: timedelta,
+                         lifetime: timedelta) -> Caller:
+        """Sign a browser in with an API token (NotAuthenticatedError if it is not valid): the
+        session is kept in the catalog under ``session_id``'s SHA-256."""
+        with self.transaction(write=True) as conn:
+            caller = tokens.resolve(conn, token, "web")
+            token_id = tokens.id_of(conn, token)
+            assert token_id is not None  # resolve() found it
+            websessions.open_session(conn, session_id, token_id, utc_now(), idle=idle,
+                                     lifetime=lifetime)
+            tokens.mark_used(conn, token_id)
+        return caller
+
+    def web_session(self, session_id: str, *, idle: timedelta,
+                    lifetime: timedelta) -> Caller | None:
+        """The caller of a live web session, None if it is unknown, expired or its token was
+        revoked; its last-seen time (and its token's last use) is kept to the minute."""
+        now = utc_now()
+        with self.transaction(write=False) as conn:
+            caller, stale = websessions.resolve(conn, session_id, "web", now, idle=idle,
+                                                lifetime=lifetime)
+        if stale:
+            with self.transaction(write=True) as conn:
+                websessions.touch(conn, session_id, now)
+        return caller
+
+    def end_web_session(self, session_id: str) -> bool:
+        with self.transaction(write=True) as conn:
+            return websessions.end(conn, session_id)
 
     # --- access log -----------------------------------------------------------------------
 

@@ -299,6 +299,20 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # ±1 minute
 
 
+class WebSession(Base):
+    """A signed-in browser (the web workplace): kept in the catalog so a restart of ``sohoa
+    serve`` signs nobody out. Only the SHA-256 of the session id is kept (a copy of the
+    catalog gives no usable cookie), and the session stands for its token by the token's id:
+    the token itself is never stored, and a revoked token ends its sessions at once."""
+
+    __tablename__ = "web_sessions"
+
+    id_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_id: Mapped[str] = mapped_column(ForeignKey("api_tokens.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())  # ±1 minute
+
+
 class AccessEntry(Base):
     """One read of personal data (the access log): who, when, what, why, how many results.
 

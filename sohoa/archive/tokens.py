@@ -87,6 +87,12 @@ def resolve(conn: Connection, token: str | None, channel: str) -> Caller:
     return Caller(user=row.user, role=row.role, unit=row.unit, channel=channel)
 
 
+def id_of(conn: Connection, token: str) -> str | None:
+    """The public id of a presented token (whether or not it still works)."""
+    return conn.execute(select(ApiToken.id).where(
+        ApiToken.token_sha256 == _digest((token or "").strip()))).scalar_one_or_none()
+
+
 def stale_use(conn: Connection, token: str | None) -> str | None:
     """The id of this token if its last-used time is more than a minute old (to be updated:
     once a minute is enough to tell a live token from an abandoned one)."""

@@ -213,11 +213,22 @@ class Browser:
 
     # --- checks ---------------------------------------------------------------------------
 
+    def page_urls(self) -> list[str]:
+        """Every URL the current page refers to or loaded."""
+        return [str(u) for u in self.js(_URLS_JS)]
+
+    def cookie(self, name: str) -> str | None:
+        """A cookie's value as the browser holds it (HttpOnly ones too), None if absent."""
+        try:
+            return str(self.call("GET", f"/cookie/{name}")["value"])
+        except WebDriverError:
+            return None
+
     def foreign_urls(self, origin: str) -> list[str]:
         """URLs the current page refers to or loaded that are not on ``origin``."""
         base = urlsplit(origin)
         found = []
-        for u in self.js(_URLS_JS):
+        for u in self.page_urls():
             parts = urlsplit(u)
             if parts.scheme in ("data", "blob", "about", "javascript") or (
                     parts.scheme == base.scheme and parts.netloc == base.netloc):

@@ -25,7 +25,13 @@ def site(site_home: Home, request: pytest.FixtureRequest) -> Iterator[Site]:
     home = site_home
     browser = Browser()
     try:
-        with Server(home) as origin:
-            yield Site(home, origin, browser, SHOTS / request.module.__name__.rsplit(".")[-1])
+        site = Site(home, "", browser, SHOTS / request.module.__name__.rsplit(".")[-1],
+                    Server(home))
+        site.origin = site.server.__enter__()  # type: ignore[union-attr]
+        try:
+            yield site
+        finally:
+            assert site.server is not None
+            site.server.__exit__(None, None, None)
     finally:
         browser.close()

@@ -111,10 +111,31 @@ def test_reuse_for_a_dossier_and_phone_width(site: Site, card: str) -> None:
         b.resize(1280, 900)
 
 
+def test_a_server_restart_keeps_the_officer_signed_in(site: Site, card: str) -> None:
+    b = site.browser
+    site.go(f"/web/documents/{card}?purpose={PURPOSE}")
+    b.wait_for("h1")
+    before = b.cookie("sohoa_session")
+    site.restart()  # a new process of `sohoa serve` over the same catalog
+    site.go(f"/web/documents/{card}?purpose={PURPOSE}")
+    b.wait_for("form[action='/web/logout']")
+    assert "/web/login" not in b.url and "CĂN CƯỚC" in b.text("main")
+    assert b.cookie("sohoa_session") == before
+    site.assert_local()  # the session id is in no URL, no page source, no script's reach
+
+
 def test_sign_out_ends_the_session(site: Site) -> None:
+    b = site.browser
     site.go("/web/search")
+    kept = b.cookie("sohoa_session")
     site.sign_out()
     assert "Đã đăng xuất." in site.browser.text()
+    assert b.cookie("sohoa_session") is None
+    site.go("/web/search")
+    assert "/web/login" in site.browser.url
+    # The cookie put back by hand (a copy someone kept) no longer opens anything.
+    b.call("POST", "/cookie", {"cookie": {"name": "sohoa_session", "value": kept,
+                                          "path": "/", "httpOnly": True}})
     site.go("/web/search")
     assert "/web/login" in site.browser.url
 

@@ -181,3 +181,81 @@ def test_review_roles_and_changing_the_type(client: TestClient, home: Home) -> N
     assert r.status_code == 303 and "Gi%E1%BA%A5y+khai+sinh" in r.headers["location"]
     with open_archive(home.settings) as arc:
         assert arc.get_document(doc_id)["doc_type"] == "birth_certificate"
+
+
+# --- sessions kept in the catalog ----------------------------------------------------------
+
+def session_rows(home: Home) -> list[dict]:
+    from sqlalchemy import select
+
+    from sohoa.archive.models import WebSession
+
+    with open_archive(home.settings) as arc, arc.transaction(write=False) as conn:
+        return [dict(r) for r in conn.execute(select(WebSession)).mappings()]
+
+
+def age_sessions(home: Home, **ago: float) -> None:
+    """Move every session's times back by ``ago`` hours (created_at=, last_seen_at=)."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from sohoa.archive.models import WebSession
+    from sohoa.archive.values import utc_now
+
+    with open_archive(home.settings) as arc, arc.transaction(write=True) as conn:
+        conn.execute(update(WebSession).values(
+            {k: utc_now() - timedelta(hours=h) for k, h in ago.items()}))
+
+
+def test_a_restart_of_the_server_keeps_everybody_signed_in(client: TestClient,
+                                                           home: Home) -> None:
+    sign_in(client, home)
+    cookie = client.cookies["sohoa_session"]
+    # Another app over the same catalog: what `sohoa serve` is after a restart.
+    with TestClient(create_app(home.settings), follow_redirects=False) as restarted:
+        restarted.cookies.set("sohoa_session", cookie)
+        page = restarted.get("/web/search")
+        assert page.status_code == 200 and "Trần Thị Bình" in page.text
+    # The catalog holds neither the cookie nor the token: a copy of it signs nobody in.
+    rows = session_rows(home)
+    assert len(rows) == 1 and rows[0]["token_id"] == home.token_ids["officer"]
+    held = repr(rows)
+    assert cookie not in held and home.tokens["officer"] not in held
+
+
+def test_sessions_expire_when_idle_and_after_their_lifetime(client: TestClient,
+                                                            home: Home) -> None:
+    sign_in(client, home)
+    age_sessions(home, created_at=7.5, last_seen_at=7.5)  # a long lunch: still signed in
+    assert client.get("/web/search").status_code == 200
+    age_sessions(home, last_seen_at=8.5)  # a working day without a click
+    r = client.get("/web/search")
+    assert r.status_code == 303 and r.headers["location"] == "/web/login"
+    sign_in(client, home)
+    age_sessions(home, created_at=12.5, last_seen_at=0)  # busy all along, but 12 h is the end
+    r = client.get("/web/search")
+    assert r.status_code == 303 and r.headers["location"] == "/web/login"
+    # A new sign-in clears the expired rows: the catalog does not fill with dead sessions.
+    sign_in(client, home)
+    assert len(session_rows(home)) == 1
+
+
+def test_sign_out_revokes_the_session_everywhere(client: TestClient, home: Home) -> None:
+    csrf = sign_in(client, home)
+    copied = client.cookies["sohoa_session"]
+    assert client.post("/web/logout", data={"csrf": csrf}).status_code == 303
+    assert session_rows(home) == []
+    # The cookie a browser (or an eavesdropper) kept is worth nothing after sign-out.
+    with TestClient(create_app(home.settings), follow_redirects=False) as other:
+        other.cookies.set("sohoa_session", copied)
+        r = other.get("/web/search")
+        assert r.status_code == 303 and r.headers["location"] == "/web/login"
+
+
+def test_revoking_a_token_deletes_its_sessions(client: TestClient, home: Home) -> None:
+    sign_in(client, home)
+    sign_in(client, home, "desk")
+    with open_archive(home.settings) as arc:
+        arc.revoke_token(home.token_ids["officer"], revoked_by="test")
+    assert [r["token_id"] for r in session_rows(home)] == [home.token_ids["desk"]]

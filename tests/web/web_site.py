@@ -31,6 +31,16 @@ class Site:
     origin: str
     browser: Browser
     shots: Path
+    server: Server | None = None
+
+    def restart(self) -> None:
+        """Stop the server and start a new app over the same archive on the same port, as a
+        restart of `sohoa serve` does (nothing of the old process's memory survives)."""
+        assert self.server is not None
+        port = self.server.port
+        self.server.__exit__(None, None, None)
+        self.server = Server(self.home, port=port)
+        assert self.server.__enter__() == self.origin
 
     def go(self, path: str) -> None:
         self.browser.go(self.origin + path)
@@ -54,10 +64,22 @@ class Site:
         scrolls sideways at 360 px."""
         foreign = self.browser.foreign_urls(self.origin)
         assert not foreign, f"{self.browser.url} refers to other hosts: {foreign}"
+        self.assert_session_hidden()
         text = str(self.browser.js("return document.body.innerText"))
         english = [line for line in text.splitlines() if ENGLISH.search(line)]
         assert not english, f"{self.browser.url} shows English: {english}"
         self.assert_fits()
+
+    def assert_session_hidden(self) -> None:
+        """The session id is in the HttpOnly cookie only: never in the address, in a URL the
+        page refers to, in the page's source, or readable by the page's scripts."""
+        sid = self.browser.cookie("sohoa_session")
+        if sid is None:
+            return  # signed out
+        assert sid not in self.browser.url
+        assert not [u for u in self.browser.page_urls() if sid in u]
+        assert sid not in str(self.browser.js("return document.documentElement.outerHTML"))
+        assert "sohoa_session" not in str(self.browser.js("return document.cookie"))
 
     def assert_fits(self, width: int = 360) -> None:
         """Nothing on the current page scrolls sideways at phone width."""
@@ -74,8 +96,8 @@ class Site:
 class Server:
     """The real app under uvicorn on a free loopback port, in a thread of this process."""
 
-    def __init__(self, home: Home) -> None:
-        self.port = free_port()
+    def __init__(self, home: Home, port: int | None = None) -> None:
+        self.port = port or free_port()
         config = uvicorn.Config(create_app(home.settings), host="127.0.0.1", port=self.port,
                                 log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)

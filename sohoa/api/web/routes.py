@@ -85,18 +85,23 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
+def sessions_of(request: Request) -> Sessions:
+    """The app's sessions, over the catalog the app reads (made on first use: an app made
+    over a Reader gets its archive only then)."""
+    sessions = getattr(request.app.state, "web_sessions", None)
+    if sessions is None:
+        sessions = request.app.state.web_sessions = Sessions(request.app.state.reader.archive)
+    return sessions
+
+
 def _desk(request: Request) -> Desk | None:
+    """The signed-in person of this request; None without a live session (unknown, expired,
+    signed out, or its token revoked: the catalog resolves all four)."""
     reader: Reader = request.app.state.reader
-    sessions: Sessions = request.app.state.web_sessions
-    session = sessions.get(request.cookies.get(COOKIE))
+    session = sessions_of(request).get(request.cookies.get(COOKIE))
     if session is None:
         return None
-    try:
-        caller = reader.authenticate(session.token, channel="web")
-    except NotAuthenticatedError:  # revoked since sign-in: the session ends with it
-        sessions.end(session.sid)
-        return None
-    return Desk(request, reader, session, caller)
+    return Desk(request, reader, session, session.caller)
 
 
 def _to_login(message: str | None = None) -> RedirectResponse:
@@ -122,7 +127,7 @@ WriteFn = Callable[[Desk, dict[str, str]], Response]
 
 
 def install(app: FastAPI) -> None:
-    app.state.web_sessions = Sessions()
+    app.state.web_sessions = None  # made over the app's archive on the first request
 
     def view(path: str, title: str) -> Callable[[PageFn], PageFn]:
         """A GET page that needs a signed-in person; SohoaError becomes a Vietnamese page."""
@@ -201,12 +206,10 @@ def install(app: FastAPI) -> None:
         token = form.get("token", "")
         if not token:
             return _login_form("Hãy nhập mã truy cập do quản trị hệ thống cấp.", status=400)
-        reader: Reader = request.app.state.reader
         try:
-            await run_in_threadpool(reader.authenticate, token, channel="web")
+            session = await run_in_threadpool(sessions_of(request).create, token)
         except NotAuthenticatedError:
             return _login_form("Mã truy cập không đúng hoặc đã bị thu hồi.", status=401)
-        session = request.app.state.web_sessions.create(token)
         response = RedirectResponse("/web/", status_code=303)
         response.set_cookie(COOKIE, session.sid, httponly=True, samesite="strict",
                             secure=_secure(request), path="/")
@@ -215,7 +218,7 @@ def install(app: FastAPI) -> None:
 
     @write("/web/logout", "Đăng xuất")
     def logout(desk: Desk, form: dict[str, str]) -> Response:
-        desk.request.app.state.web_sessions.end(desk.session.sid)
+        sessions_of(desk.request).end(desk.session.sid)
         response = _to_login("da-dang-xuat")
         response.delete_cookie(COOKIE, path="/")
         return response
