@@ -14,6 +14,7 @@ from sohoa.archive.s3blobs import S3Options
 from sohoa.archive.urls import is_s3, safe_display
 from sohoa.errors import ConfigError, SigningError
 from sohoa.ocr.classify import NgramModel
+from sohoa.pipeline.officerkeys import OfficerToken, token_of
 from sohoa.pipeline.settings import Settings
 from sohoa.signing import DocumentSigner, KeySource, SigningSettings
 from sohoa.signing.settings import OFFICER_REASON, OFFICER_STAMP
@@ -120,19 +121,38 @@ def desk_officer(settings: Settings) -> str:
     return (settings.officer or os.environ.get("SOHOA_USER") or getpass.getuser()).strip()
 
 
-def _officer_signer(settings: Settings) -> DocumentSigner:
-    """TT 01/2023 Điều 8.1: the officer's own certificate, the name it carries and the time of
-    copying stamped at the top left of page 1."""
+@cache
+def _token_key(officer: OfficerToken) -> KeySource:
+    """One session per token key and process (a PKCS#11 login lasts for the process); the
+    PIN is read here, once, and kept by nobody but the token library."""
+    return KeySource.from_pkcs11(
+        officer.module, officer.token, officer.pin(), officer.key, slot=officer.slot,
+        certificate=officer.certificate, chain=officer.chain)
+
+
+def officer_key(settings: Settings) -> KeySource:
+    """The desk officer's personal key: on their PKCS#11 token when ``[[signing.officers]]``
+    lists them, else their PKCS#12 file (``signing.officer_pkcs12``)."""
     user = desk_officer(settings)
+    token = token_of(settings.officers, user)
+    if token is not None:
+        return _token_key(token)
     pkcs12 = Path(settings.officer_pkcs12.replace("{user}", user))
     password_file = Path(settings.officer_password_file.replace("{user}", user))
     if not pkcs12.is_file():
         raise SigningError(
-            f"signing.workflow is desk but officer {user!r} has no personal signing key at "
-            f"{pkcs12}: put the officer's certificate (PKCS#12) there, or set "
-            "signing.officer_pkcs12 (or signing.officer / SOHOA_USER for another officer)"
+            f"signing.workflow là desk nhưng cán bộ {user!r} chưa có khóa ký cá nhân: không "
+            f"có tệp {pkcs12} và không có mục [[signing.officers]] nào với user = {user!r}. "
+            "Khai báo token của cán bộ đó (PKCS#11) hoặc đặt chứng thư PKCS#12 vào đường dẫn "
+            "trên (hoặc đặt signing.officer / SOHOA_USER cho cán bộ khác)."
         )
-    key = _key(pkcs12, password_file)
+    return _key(pkcs12, password_file)
+
+
+def _officer_signer(settings: Settings) -> DocumentSigner:
+    """TT 01/2023 Điều 8.1: the officer's own certificate, the name it carries and the time of
+    copying stamped at the top left of page 1."""
+    key = officer_key(settings)
     options = SigningSettings(
         level=settings.signing_level, tsa_url=settings.tsa_url or None, kind="officer",
         stamp_template=OFFICER_STAMP, stamp_corner="top-left", reason=OFFICER_REASON,

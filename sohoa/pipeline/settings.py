@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sohoa.errors import ConfigError
+from sohoa.pipeline.officerkeys import OfficerToken, parse_officers
 
 CONFIG_NAME = "sohoa.toml"
 
@@ -43,6 +44,10 @@ DEFAULTS: dict[str, object] = {
     "signing.officer": "",
     "signing.officer_pkcs12": "{home}/keys/officers/{user}.p12",
     "signing.officer_password_file": "{home}/keys/officers/{user}.pass",
+    # Officers whose personal key is on a PKCS#11 token ([[signing.officers]], see
+    # sohoa.pipeline.officerkeys), and the token module they use unless an entry names its own.
+    "signing.officers": [],
+    "signing.pkcs11_module": "",
     "ocr.lang": "vie",
     "ocr.jobs": 0,
     "ocr.timeout_s": 60.0,
@@ -110,6 +115,7 @@ class Settings:
     officer: str = ""
     officer_pkcs12: str = ""  # with {user}
     officer_password_file: str = ""
+    officers: tuple[OfficerToken, ...] = ()  # officers whose key is on a PKCS#11 token
     s3_endpoint: str = ""
     s3_region: str = ""
     s3_access_key_id: str = ""
@@ -255,6 +261,9 @@ def load_settings(home: Path | None = None, config_file: Path | None = None,
         officer=str(values["signing.officer"]),
         officer_pkcs12=expand(values["signing.officer_pkcs12"]),
         officer_password_file=expand(values["signing.officer_password_file"]),
+        officers=parse_officers(values["signing.officers"],
+                                module=str(values["signing.pkcs11_module"]).strip(),
+                                source=str(config_file or "defaults"), expand=expand),
         s3_endpoint=str(values["s3.endpoint"]).strip(),
         s3_region=str(values["s3.region"]).strip(),
         s3_access_key_id=str(values["s3.access_key_id"]).strip(),
@@ -288,6 +297,14 @@ level = "auto"                         # B-LTA with a tsa_url, else B-B; or B-B/
 tsa_url = ""
 workflow = "agency-copy"               # or "desk": the digitizing officer's own signature
 # officer_pkcs12 = "{{home}}/keys/officers/{{user}}.p12"   # desk: one key per officer
+# An officer whose key is on a USB token (PKCS#11); the PIN from a file only its owner reads,
+# or from an environment variable, never written here:
+# [[signing.officers]]
+# user = "lan"
+# token = "Nguyen Thi Lan"              # the token's label (or slot = 0)
+# key = "ky-so"                         # the key's (and its certificate's) label on the token
+# pin_file = "{{home}}/keys/officers/lan.pin"   # or pin_env = "SOHOA_PIN_LAN"
+# module = "/usr/lib/softhsm/libsofthsm2.so"   # the token's PKCS#11 library
 
 [ocr]
 lang = "vie"

@@ -1,4 +1,4 @@
-"""Where the agency's private key lives: a PKCS#12 file now, a PKCS#11 token later.
+"""Where a signing key lives: a PKCS#12 file or a PKCS#11 token (a USB token, an HSM).
 
 A ``KeySource`` is loaded once per process and shared by every ``DocumentSigner``. pyHanko's
 stock ``SimpleSigner`` re-parses the DER private key on every signature (≈36 ms against ≈0.3 ms
@@ -218,46 +218,59 @@ class KeySource:
     def from_pkcs11(
         cls,
         module: Path | str,
-        token_label: str,
+        token_label: str | None,
         pin: str | None,
         key_label: str,
         *,
+        slot: int | None = None,
         certificate: Path | bytes | None = None,
         chain: Sequence[Path | bytes] = (),
     ) -> KeySource:
         """A key on a PKCS#11 token (a USB token, or SoftHSM2 in tests).
 
-        The session stays open for the life of the process. The certificate is read from the
-        token (object labelled ``key_label``) unless ``certificate`` is given: tokens often hold
-        only the key and the signer certificate, so CA certificates come from ``chain``.
+        The token is the one labelled ``token_label``, or the one in slot number ``slot`` (the
+        position in the module's slot list, as ``pkcs11-tool --slot-index``), or both. The
+        session stays open for the life of the process. The certificate is read from the token
+        (object labelled ``key_label``) unless ``certificate`` is given: tokens often hold only
+        the key and the signer certificate, so CA certificates come from ``chain``.
         """
         try:
             from pyhanko.config.pkcs11 import TokenCriteria
             from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
         except ImportError as exc:  # python-pkcs11 missing
             raise SigningError(
-                "USB token signing needs the python-pkcs11 package; install it "
-                "(pip install python-pkcs11) or sign with a PKCS#12 file."
+                "Ký bằng USB token cần gói python-pkcs11 (cài lại sohoa bằng `make install`), "
+                "hoặc ký bằng tệp PKCS#12."
             ) from exc
+        from pkcs11.exceptions import PinIncorrect, PinLenRange, UserAlreadyLoggedIn
         from pkcs11.exceptions import PKCS11Error as TokenError
-        from pkcs11.exceptions import UserAlreadyLoggedIn
         from pyhanko.sign.general import SigningError as PyHankoSigningError
 
         from .trust import load_certificates
 
-        criteria = TokenCriteria(label=token_label)
+        which = " ".join(part for part in (
+            f"nhãn {token_label!r}" if token_label else "",
+            f"khe số {slot}" if slot is not None else "") if part)
+        criteria = TokenCriteria(label=token_label) if token_label else None
         try:
             try:
-                session = open_pkcs11_session(str(module), token_criteria=criteria, user_pin=pin)
+                session = open_pkcs11_session(str(module), slot_no=slot, token_criteria=criteria,
+                                              user_pin=pin)
             except UserAlreadyLoggedIn:
                 # PKCS#11 logins belong to the process, not the session: a second KeySource on
                 # the same token opens its session without logging in again.
-                session = open_pkcs11_session(str(module), token_criteria=criteria)
-        except (TokenError, PyHankoSigningError, OSError, RuntimeError) as exc:
+                session = open_pkcs11_session(str(module), slot_no=slot,
+                                              token_criteria=criteria)
+        except (PinIncorrect, PinLenRange) as exc:
             raise SigningError(
-                f"Cannot open the token {token_label!r} with module {module}: "
-                f"{str(exc) or type(exc).__name__}. Check that the token is plugged in, the "
-                "PIN, and signing.pkcs11_module."
+                f"Token ({which}) từ chối mã PIN: PIN sai ({type(exc).__name__}). Kiểm tra tệp "
+                "hoặc biến môi trường chứa PIN; nhập sai nhiều lần sẽ khóa token."
+            ) from exc
+        except (TokenError, PyHankoSigningError, OSError, RuntimeError, IndexError) as exc:
+            raise SigningError(
+                f"Không mở được token ({which}) bằng mô-đun {module}: "
+                f"{str(exc) or type(exc).__name__}. Kiểm tra token đã cắm, mã PIN và đường dẫn "
+                "mô-đun PKCS#11."
             ) from exc
         given = load_certificates([certificate]) if certificate is not None else []
         others = load_certificates(chain)
@@ -272,14 +285,15 @@ class KeySource:
             asyncio.run(signer.ensure_objects_loaded())
         except (TokenError, PyHankoSigningError) as exc:
             raise SigningError(
-                f"The token {token_label!r} has no usable key or certificate labelled "
+                f"Token ({which}) không có khóa hoặc chứng thư dùng được mang nhãn "
                 f"{key_label!r} ({exc})."
             ) from exc
         cert_asn1 = signer.signing_cert
         assert cert_asn1 is not None
         pyca_cert = x509.load_der_x509_certificate(cert_asn1.dump())
         pyca_chain = [x509.load_der_x509_certificate(c.dump()) for c in others]
-        return cls(signer, pyca_cert, pyca_chain, origin=f"pkcs11:{token_label}/{key_label}")
+        where = token_label if token_label else f"slot{slot}"
+        return cls(signer, pyca_cert, pyca_chain, origin=f"pkcs11:{where}/{key_label}")
 
     def certificate_sha256(self) -> str:
         return self._sha256

@@ -69,7 +69,7 @@ def token(tmp_path_factory: pytest.TempPathFactory, agency_identity: DevIdentity
 def test_wrong_pin_is_a_clear_error(token: Path) -> None:
     # First in the module on purpose: a PKCS#11 login lasts for the process, so once a
     # KeySource has logged in, later sessions on the token are not asked for the PIN again.
-    with pytest.raises(SigningError, match="PIN"):
+    with pytest.raises(SigningError, match="từ chối mã PIN"):
         KeySource.from_pkcs11(MODULE, TOKEN, "000000", "agency", certificate=token)
 
 
@@ -88,5 +88,5 @@ def test_token_key_signs_and_verifies(token: Path, agency_identity: DevIdentity)
 
 
 def test_unknown_key_label_is_a_clear_error(token: Path) -> None:
-    with pytest.raises(SigningError, match="no usable key"):
+    with pytest.raises(SigningError, match="không có khóa hoặc chứng thư dùng được"):
         KeySource.from_pkcs11(MODULE, TOKEN, PIN, "nobody", certificate=token)
