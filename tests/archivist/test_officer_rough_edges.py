@@ -4,6 +4,7 @@ its type and saying when there may be more."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -99,3 +100,38 @@ def test_search_validates_its_type_and_hints_at_more(settings: Settings) -> None
     assert "more documents may match: --limit 4" in two.stdout
     all3 = run_sohoa(home, "search", "Tuyết", "--limit", "5", *P)
     assert "more documents may match" not in all3.stdout
+
+
+def _colliding_pages() -> tuple[bytes, bytes]:
+    """Two one-page 'scans' whose document ids (the first 16 hex digits of the SHA-256 of the
+    pages' SHA-256s) share their first 4 characters but not their first 6."""
+    seen: dict[str, bytes] = {}
+    for n in range(100_000):
+        page = f"trang {n}".encode()
+        doc_id = hashlib.sha256(hashlib.sha256(page).hexdigest().encode()).hexdigest()
+        other = seen.get(doc_id[:4])
+        if other is not None and not _doc_id(other).startswith(doc_id[:6]):
+            return other, page
+        seen[doc_id[:4]] = page
+    raise AssertionError("no two ids share 4 characters")  # pragma: no cover
+
+
+def _doc_id(page: bytes) -> str:
+    return hashlib.sha256(hashlib.sha256(page).hexdigest().encode()).hexdigest()[:16]
+
+
+def test_an_ambiguous_prefix_names_the_candidates(settings: Settings) -> None:
+    first, second = _colliding_pages()
+    with opened(settings) as archive:
+        ids = [store(archive, None, f"p{n}", images=[page], dossier=f"HS-{n}")
+               for n, page in enumerate((first, second))]
+    assert ids == [_doc_id(first), _doc_id(second)]
+    shared = ids[0][:4]
+    done = run_sohoa(settings.home, "show", shared, *P)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"mã {shared} khớp với nhiều tài liệu" in done.stderr, done.stderr
+    assert all(doc in done.stderr for doc in ids) and "hãy gõ thêm vài ký tự" in done.stderr
+    assert "Traceback" not in done.stderr
+    one = run_sohoa(settings.home, "show", ids[1][:6], *P, "--json")
+    assert one.returncode == 0, one.stderr
+    assert json.loads(one.stdout)["document_id"] == ids[1]
