@@ -38,6 +38,12 @@ class Page:
     dpi: int
     side: str = "front"  # "front" | "back" (duplex batches)
     sha256: str = ""
+    # Why a PDF page had to be rendered instead of taken as its producer's image (Vietnamese,
+    # shown in the document's record); "" when the page is the image as scanned.
+    rendered: str = ""
+    # What was done to the producer's image bytes when they could not be kept as they are
+    # (a CMYK JPEG made RGB, strips joined into one page); "" when they are kept.
+    converted: str = ""
 
     def __post_init__(self) -> None:
         if not self.sha256:

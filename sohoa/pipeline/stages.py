@@ -355,7 +355,17 @@ def document_record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha:
                "classification": {"method": draft.classification.method,
                                   "confidence": draft.classification.confidence},
                # fields whose reading was reconciled with the dossier's other papers: how
-               **({"agreed": dict(draft.agreed)} if draft.agreed else {})},
+               **({"agreed": dict(draft.agreed)} if draft.agreed else {}),
+               # PDF pages drawn by the renderer instead of taken as the producer's image, and
+               # pages whose image had to be converted (CMYK, strips joined): which, and why.
+               **({"rendered_pages": rendered} if (rendered := [
+                   {"page": n + 1, "source": it.page.source, "index": it.page.index,
+                    "reason": it.page.rendered}
+                   for n, it in enumerate(draft.pages) if it.page.rendered]) else {}),
+               **({"converted_pages": converted} if (converted := [
+                   {"page": n + 1, "source": it.page.source, "index": it.page.index,
+                    "note": it.page.converted}
+                   for n, it in enumerate(draft.pages) if it.page.converted]) else {})},
     )
 
 

@@ -1,42 +1,39 @@
 """Page reader for PDF files.
 
-Scanner PDFs hold one image per page; those images are taken out without recompression, so the
-archival PDF later carries exactly the pixels the scanner produced. Any other page (vector text,
-several images, an image with a mask) is rendered with poppler's ``pdftoppm``.
+A scanned page is one image, wherever the producer put it (``pdfscan``: straight on the page,
+in nested Form XObjects, inline, or as strips that abut exactly); that image is taken out as
+the producer wrote it when it can be (``pdfimage``: JPEG and CCITT bytes kept), so the archival
+PDF carries exactly the scanner's pixels. Any other page (vector text, a stamp over the scan,
+an image that does not fill the page, JBIG2) is rendered by poppler at the resolution of its
+images (``pdfrender``), and the page says why in ``Page.rendered``.
 """
 
 from __future__ import annotations
 
-import io
-import math
-import subprocess
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pikepdf
-from PIL import Image
 
 from sohoa.records import Page, Quarantined
 from sohoa.scanners import reasons
 from sohoa.scanners.limits import InputLimits
-from sohoa.scanners.pilsafe import (
-    DECODE_ERRORS,
-    decoded_png,
-    is_truncation,
-    quiet_bomb_warning,
-    validate_jpeg,
-)
+from sohoa.scanners.pdfimage import Extracted, Unsupported, extract, is_bilevel, stitch
+from sohoa.scanners.pdfrender import RenderFailed, render_dpi, render_page
+from sohoa.scanners.pdfscan import PageContent, Placement, walk_page
+from sohoa.scanners.pilsafe import DECODE_ERRORS, is_truncation
 from sohoa.scanners.resolution import snap_dpi
 
 Item = Page | Quarantined
 
-RENDER_TIMEOUT_S = 120
 # An image counts as "the page" when it covers at least this share of the page area; scanner
 # PDFs place it edge to edge, but some leave a thin margin.
 _COVER = 0.85
-# Operators that only set graphics state; anything else (text, paths, inline images, shading)
-# means the page is more than one scanned image.
-_STATE_OPS = {"q", "Q", "cm", "gs", "w", "J", "j", "M", "d", "ri", "i"}
+# Strips abut "exactly" when the gap or overlap between them is under half a pixel.
+_ABUT_PX = 0.5
+_INK = {"text": "chữ", "path": "nét vẽ", "shading": "vùng tô màu", "xobject": "đối tượng vẽ",
+        "form-loop": "biểu mẫu lồng vòng"}
 _PDF_ERRORS = (pikepdf.PdfError, pikepdf.ForeignObjectError, KeyError, ValueError, TypeError,
                AttributeError, IndexError, RecursionError)
 
@@ -80,144 +77,127 @@ def _pdf_page(pdf: pikepdf.Pdf, path: Path, index: int, digest: str,
               limits: InputLimits) -> Item:
     source, number = str(path), index + 1
     page = pdf.pages[index]
-    placed = _single_image(page)
-    if placed is not None:
-        xobj, placed_w, placed_h = placed
-        width, height = int(xobj.get("/Width", 0)), int(xobj.get("/Height", 0))
+    content = walk_page(page)
+    for placed in content.images:
+        width, height = _pixel_size(placed)
         problem = limits.pixels_problem(number, width, height)
         if problem:
+            # Poppler would decode it at full size too: refuse the page before any decoding.
             return Quarantined(source, problem, digest, index)
-        dpi = snap_dpi((width / (placed_w / 72) + height / (placed_h / 72)) / 2)
-        extracted = _extract_image(xobj, dpi, number)
-        if isinstance(extracted, str):
-            return Quarantined(source, extracted, digest, index)
-        if extracted is not None:
-            data, mime, width, height = extracted
-            return Page(source, index, digest, data, mime, width, height, dpi)
-    return _render(page, path, index, digest, limits)
+    box = _page_box(page)
+    scan = _the_scan(content, box)
+    reason: str
+    bilevel = bool(content.images) and all(is_bilevel(p.image) for p in content.images)
+    if isinstance(scan, str):
+        reason = scan
+    else:
+        dpi = _scan_dpi(scan)
+        try:
+            got = extract(scan[0], dpi) if len(scan) == 1 else stitch(scan, dpi)
+        except (*_PDF_ERRORS, *DECODE_ERRORS) as exc:
+            why = reasons.page_truncated(number) if is_truncation(exc) else reasons.page_damaged(
+                number)
+            return Quarantined(source, why, digest, index)
+        if isinstance(got, Extracted):
+            return Page(source, index, digest, got.data, got.mime, got.width, got.height, dpi,
+                        converted=got.note)
+        assert isinstance(got, Unsupported)
+        reason, bilevel = got.reason, got.bilevel or bilevel
+    return _render(path, index, digest, limits, content, box, reason, bilevel)
 
 
-def _single_image(page: pikepdf.Page) -> tuple[pikepdf.Stream, float, float] | None:
-    """The image XObject that makes up the whole page, with its placed size in points."""
-    if "/Contents" not in page.obj:
-        return None
-    resources = page.obj.get("/Resources", pikepdf.Dictionary())
-    xobjects = resources.get("/XObject", pikepdf.Dictionary())
-    ctm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    stack: list[tuple[float, ...]] = []
-    found: tuple[pikepdf.Stream, float, float] | None = None
-    for operands, operator in pikepdf.parse_content_stream(page):
-        op = str(operator)
-        if op == "q":
-            stack.append(ctm)
-        elif op == "Q":
-            ctm = stack.pop() if stack else ctm
-        elif op == "cm":
-            ctm = _multiply(tuple(float(v) for v in operands), ctm)
-        elif op == "Do":
-            xobj = xobjects.get(str(operands[0]))
-            if found is not None or xobj is None or xobj.get("/Subtype") != "/Image":
-                return None
-            if xobj.get("/ImageMask", False) or "/SMask" in xobj or "/Mask" in xobj:
-                return None
-            a, b, c, d = ctm[:4]
-            found = (xobj, math.hypot(a, b), math.hypot(c, d))
-        elif op not in _STATE_OPS:
-            return None
-    if found is None or found[1] <= 0 or found[2] <= 0:
-        return None
-    box = [float(v) for v in page.mediabox]
-    page_area = abs(box[2] - box[0]) * abs(box[3] - box[1])
-    if page_area <= 0 or found[1] * found[2] < _COVER * page_area:
-        return None
-    return found
+def _page_box(page: pikepdf.Page) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
-def _multiply(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
-    a, b, c, d, e, f = m
-    a2, b2, c2, d2, e2, f2 = n
-    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
-            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+def _the_scan(content: PageContent, box: tuple[float, float, float, float]
+              ) -> list[Placement] | str:
+    """The image(s) that make up the whole page, or why the page must be rendered."""
+    if content.ink:
+        what = ", ".join(_INK.get(k, k) for k in content.ink)
+        return f"trang có {what} ngoài ảnh quét: dựng lại cả trang"
+    images = content.images
+    if not images:
+        return "trang không có ảnh quét (PDF tạo từ văn bản): dựng lại trang"
+    scan = images if len(images) > 1 else images[:1]
+    if len(images) > 1 and not _strips(images):
+        return f"trang ghép từ {len(images)} ảnh không khớp thành dải: dựng lại trang"
+    if len(images) == 1 and images[0].quarter_turns() is None:
+        return "ảnh quét được đặt nghiêng hoặc lật gương: dựng lại trang"
+    page_area = (box[2] - box[0]) * (box[3] - box[1])
+    x0 = min(p.box()[0] for p in scan)
+    y0 = min(p.box()[1] for p in scan)
+    x1 = max(p.box()[2] for p in scan)
+    y1 = max(p.box()[3] for p in scan)
+    covered = max(0.0, min(x1, box[2]) - max(x0, box[0])) * max(
+        0.0, min(y1, box[3]) - max(y0, box[1]))
+    if page_area <= 0 or covered < _COVER * page_area:
+        return "ảnh không phủ kín trang (ảnh dán trên trang trắng): dựng lại trang"
+    if len(scan) > 1:
+        scan = sorted(scan, key=lambda p: -p.box()[3])  # top strip first
+    return scan
 
 
-def _extract_image(xobj: pikepdf.Stream, dpi: int,
-                   number: int) -> tuple[bytes, str, int, int] | str | None:
-    """(data, mime, width, height) of the image as stored; a quarantine reason when it is
-    damaged; None when pikepdf cannot hand it out as is and the page should be rendered."""
-    try:
-        image = pikepdf.PdfImage(xobj)
-        buf = io.BytesIO()
-        ext = image.extract_to(stream=buf)
-    except (NotImplementedError, pikepdf.models.image.UnsupportedImageTypeError):
-        return None
-    except (*_PDF_ERRORS, *DECODE_ERRORS) as exc:
-        return reasons.page_truncated(number) if is_truncation(exc) else reasons.page_damaged(
-            number)
-    data = buf.getvalue()
-    try:
-        if ext == ".jpg":
-            width, height, _ = validate_jpeg(data)
-            return data, "image/jpeg", width, height
-        with quiet_bomb_warning():
-            im = Image.open(io.BytesIO(data))
-            im.load()
-        if ext == ".png":
-            return data, "image/png", im.width, im.height
-        if ext == ".tif":
-            return data, "image/tiff", im.width, im.height
-        # JPEG 2000 and the like: the archival PDF takes PNG, so re-encode losslessly.
-        return decoded_png(im, dpi), "image/png", im.width, im.height
-    except DECODE_ERRORS as exc:
-        return reasons.page_truncated(number) if is_truncation(exc) else reasons.page_damaged(
-            number)
+def _strips(images: list[Placement]) -> bool:
+    """Upright images of one width, stacked with no gap and no overlap, at one scale."""
+    if any(p.quarter_turns() != 0 for p in images):
+        return False
+    ordered = sorted(images, key=lambda p: -p.box()[3])
+    first = ordered[0]
+    width_px, _ = _pixel_size(first)
+    x0, _, x1, _ = first.box()
+    pts_per_px = (x1 - x0) / max(width_px, 1)
+    tol = _ABUT_PX * pts_per_px
+    for above, below in pairwise(ordered):
+        if abs(above.box()[1] - below.box()[3]) > tol:
+            return False
+    for placed in ordered:
+        w, h = _pixel_size(placed)
+        bx0, by0, bx1, by1 = placed.box()
+        if w != width_px or abs(bx0 - x0) > tol or abs(bx1 - x1) > tol:
+            return False
+        if h <= 0 or abs((by1 - by0) / h - pts_per_px) > 0.01 * pts_per_px:
+            return False
+    return True
 
 
-def _render(page: pikepdf.Page, path: Path, index: int, digest: str,
-            limits: InputLimits) -> Item:
-    source, number, dpi = str(path), index + 1, limits.pdf_render_dpi
-    box = [float(v) for v in page.mediabox]
-    width = round(abs(box[2] - box[0]) / 72 * dpi)
-    height = round(abs(box[3] - box[1]) / 72 * dpi)
-    problem = limits.pixels_problem(number, width, height) or _embedded_bomb(page, number, limits)
+def _pixel_size(placed: Placement) -> tuple[int, int]:
+    image = placed.image
+    if isinstance(image, pikepdf.Stream):
+        return int(image.get("/Width", 0)), int(image.get("/Height", 0))
+    return int(image.width), int(image.height)
+
+
+def _image_dpi(placed: Placement) -> float:
+    width, height = _pixel_size(placed)
+    placed_w, placed_h = placed.placed_size()
+    if placed_w <= 0 or placed_h <= 0:
+        return 0.0
+    return (width / (placed_w / 72) + height / (placed_h / 72)) / 2
+
+
+def _scan_dpi(scan: list[Placement]) -> int:
+    if len(scan) == 1:
+        return snap_dpi(_image_dpi(scan[0]))
+    width, _ = _pixel_size(scan[0])
+    x0, _, x1, _ = scan[0].box()
+    return snap_dpi(width / ((x1 - x0) / 72))
+
+
+def _render(path: Path, index: int, digest: str, limits: InputLimits, content: PageContent,
+            box: tuple[float, float, float, float], reason: str, bilevel: bool) -> Item:
+    source, number = str(path), index + 1
+    dpi = render_dpi([snap_dpi(d) for d in (_image_dpi(p) for p in content.images) if d > 0],
+                     limits.pdf_render_dpi)
+    width = round((box[2] - box[0]) / 72 * dpi)
+    height = round((box[3] - box[1]) / 72 * dpi)
+    problem = limits.pixels_problem(number, width, height)
     if problem:
         return Quarantined(source, problem, digest, index)
     try:
-        done = subprocess.run(
-            ["pdftoppm", "-r", str(dpi), "-png", "-f", str(number), "-l", str(number), "--",
-             str(path)],
-            capture_output=True, timeout=RENDER_TIMEOUT_S, check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        done = render_page(path, number, dpi, bilevel=bilevel)
+    except RenderFailed:
         return Quarantined(source, reasons.page_unrenderable(number), digest, index)
-    if done.returncode != 0 or not done.stdout:
-        return Quarantined(source, reasons.page_unrenderable(number), digest, index)
-    try:
-        with quiet_bomb_warning():
-            im = Image.open(io.BytesIO(done.stdout), formats=["PNG"])
-            im.load()
-    except DECODE_ERRORS:
-        return Quarantined(source, reasons.page_unrenderable(number), digest, index)
-    return Page(source, index, digest, decoded_png(_grey_if_grey(im), dpi), "image/png",
-                im.width, im.height, dpi)
-
-
-def _embedded_bomb(page: pikepdf.Page, number: int, limits: InputLimits) -> str | None:
-    """Poppler decodes every image it draws at full size: refuse pages that embed a bomb."""
-    resources = page.obj.get("/Resources", pikepdf.Dictionary())
-    for xobj in resources.get("/XObject", pikepdf.Dictionary()).values():
-        if isinstance(xobj, pikepdf.Stream) and xobj.get("/Subtype") == "/Image":
-            problem = limits.pixels_problem(number, int(xobj.get("/Width", 0)),
-                                            int(xobj.get("/Height", 0)))
-            if problem:
-                return problem
-    return None
-
-
-def _grey_if_grey(im: Image.Image) -> Image.Image:
-    """A rendered page with no colour is stored as greyscale: a third of the size, same pixels."""
-    if im.mode != "RGB":
-        return im
-    r, g, b = im.split()
-    if r.tobytes() == g.tobytes() == b.tobytes():
-        return r
-    return im
+    return Page(source, index, digest, done.data, done.mime, done.width, done.height, dpi,
+                rendered=f"{reason} ({dpi} dpi)")

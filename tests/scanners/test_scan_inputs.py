@@ -92,7 +92,9 @@ def test_pdf_vector_page_is_rendered(tmp_path: Path) -> None:
     text_pdf(pdf)
     (page,) = pages_of(pdf, InputLimits(pdf_render_dpi=100))
     assert isinstance(page, Page)
-    assert (page.mime, page.dpi) == ("image/png", 100)
+    # Rendered pages are stored as (grey) JPEG: only bilevel renders are kept losslessly.
+    assert (page.mime, page.dpi) == ("image/jpeg", 100)
+    assert page.rendered.startswith("trang có chữ ngoài ảnh quét")
     assert (page.width, page.height) == (827, 1170)
     ink = pixels(page.data) < 128
     assert 100 < ink.sum() < 50_000  # the text line is there, the rest is white
@@ -304,7 +306,8 @@ def test_pdf_image_that_does_not_fill_the_page_is_rendered(tmp_path: Path) -> No
     pdf_doc.save(pdf)
     (page,) = pages_of(pdf, InputLimits(pdf_render_dpi=72))
     assert isinstance(page, Page)
-    assert (page.mime, page.dpi, page.width, page.height) == ("image/png", 72, 595, 842)
+    assert (page.mime, page.dpi, page.width, page.height) == ("image/jpeg", 72, 595, 842)
+    assert page.rendered.startswith("ảnh không phủ kín trang")
 
 
 def test_pil_written_pdf_passes_its_jpeg_through(tmp_path: Path) -> None:

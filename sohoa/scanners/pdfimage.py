@@ -1,0 +1,263 @@
+"""One PDF image (or a stack of strips) as the bytes a ``Page`` carries.
+
+The producer's compressed bytes are kept whenever they are already what the archival PDF can
+carry: a greyscale or RGB JPEG (``DCTDecode``, no inverting ``/Decode``) is passed through
+byte for byte, CCITT G3/G4 data goes out as a TIFF around the same bytes. Everything else is
+decoded with pikepdf (Flate 1/2/4/8/16-bit, LZW, Indexed, CMYK, ICC-based and Lab colour,
+``/Decode`` applied) and stored losslessly — bilevel as CCITT G4, the rest as PNG — except
+what was lossy already (a CMYK JPEG, a JPEG 2000, JPEG strips), which is stored as a JPEG of
+high quality rather than blown up into a lossless copy of its artefacts.
+
+What cannot be decoded here (JBIG2, DeviceN, a real soft mask, a stencil mask in colour) is
+reported as ``Unsupported`` with the reason, and the page is rendered instead.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pikepdf
+from PIL import Image, ImageChops
+
+from sohoa.scanners.pdfscan import Placement
+from sohoa.scanners.pilsafe import g4_tiff, quiet_bomb_warning, validate_jpeg
+
+# Quality for a page whose source was lossy already and had to be decoded (CMYK, JPEG 2000,
+# JPEG strips): high enough that a second generation adds no visible loss for OCR or a reader.
+REENCODE_QUALITY = 92
+_LOSSY = {"/DCTDecode", "/JPXDecode"}
+
+
+@dataclass(frozen=True)
+class Extracted:
+    data: bytes
+    mime: str
+    width: int
+    height: int
+    note: str = ""  # what was done to the producer's bytes, "" when they are kept as they are
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    reason: str  # why the page must be rendered (Vietnamese, shown in the record)
+    bilevel: bool = False  # the image is 1-bit: render it without anti-aliasing
+
+
+class _Decline(Exception):
+    def __init__(self, reason: str, bilevel: bool = False) -> None:
+        super().__init__(reason)
+        self.reason, self.bilevel = reason, bilevel
+
+
+def pdf_image(image: pikepdf.Object) -> pikepdf.PdfImage:
+    """pikepdf's reading interface for an image XObject or an inline image."""
+    if isinstance(image, pikepdf.Stream):
+        return pikepdf.PdfImage(image)
+    return image  # a PdfInlineImage: its dictionary is expanded to full names
+
+
+def filters_of(image: pikepdf.Object) -> list[str]:
+    return [_normal_filter(str(f)) for f in pdf_image(image).filters]
+
+
+def _get(image: pikepdf.Object, key: str, default: object) -> object:
+    return pdf_image(image).obj.get(key, default)
+
+
+def is_bilevel(image: pikepdf.Object) -> bool:
+    """A 1-bit image (CCITT, JBIG2, stencil masks included)."""
+    pim = pdf_image(image)
+    return bool(pim.image_mask) or (pim.bits_per_component == 1 and not pim.indexed)
+
+
+def extract(placement: Placement, dpi: int) -> Extracted | Unsupported:
+    """The placed image as a page: the producer's bytes when possible, else decoded."""
+    try:
+        return _extract(placement, dpi)
+    except _Decline as why:
+        return Unsupported(why.reason, why.bilevel)
+
+
+def _extract(placement: Placement, dpi: int) -> Extracted:
+    image = placement.image
+    pim = pdf_image(image)
+    _check_masks(image, placement)
+    filters = filters_of(image)
+    if "/JBIG2Decode" in filters:
+        raise _Decline("ảnh nén JBIG2: dựng lại trang ở đúng độ phân giải của ảnh", True)
+    if pim.image_mask:
+        # A stencil mask painted black on white is a bilevel page: once /Decode is applied,
+        # a 0 sample is painted (black) and a 1 left white, as in a 1-bit grey image.
+        with quiet_bomb_warning():
+            bits = pim.as_pil_image(apply_mask=False).convert("1")
+        return _store(bits, dpi, lossy=False, note="mặt nạ 1 bit in đen chuyển thành ảnh đen trắng")
+    if filters and filters[-1] == "/DCTDecode" and not isinstance(image, pikepdf.Stream):
+        pass  # inline JPEG: decoded below, an inline image has no stream to pass through
+    elif filters and (filters[-1] == "/CCITTFaxDecode" or (
+            filters[-1] == "/DCTDecode" and _pass_through_ok(pim))):
+        buf = io.BytesIO()
+        ext = pim.extract_to(stream=buf, apply_mask=False)
+        data = buf.getvalue()
+        if ext == ".jpg":
+            with quiet_bomb_warning():
+                mode = Image.open(io.BytesIO(data)).mode
+            if mode in ("L", "RGB"):
+                width, height, _ = validate_jpeg(data)
+                return Extracted(data, "image/jpeg", width, height)
+        elif ext == ".tif":
+            with quiet_bomb_warning():
+                im = Image.open(io.BytesIO(data))
+                im.load()  # proves the fax data decodes
+            return Extracted(data, "image/tiff", im.width, im.height)
+    try:
+        with quiet_bomb_warning():
+            im = pim.as_pil_image(apply_mask=False)
+            im.load()
+    except pikepdf.models.image.HifiPrintImageNotTranscodableError as exc:
+        raise _Decline("ảnh dùng không gian màu in ấn (DeviceN/Separation): dựng lại trang") \
+            from exc
+    except (NotImplementedError, pikepdf.models.image.UnsupportedImageTypeError) as exc:
+        raise _Decline("ảnh ở định dạng không tách được: dựng lại trang") from exc
+    im = _inverted_jpeg(im, image, filters)
+    note = _note(filters, im)
+    return _store(im, dpi, lossy=bool(_LOSSY & set(filters)), note=note)
+
+
+def _normal_filter(name: str) -> str:
+    # Abbreviations allowed in inline images.
+    return {"/DCT": "/DCTDecode", "/CCF": "/CCITTFaxDecode", "/Fl": "/FlateDecode",
+            "/LZW": "/LZWDecode", "/RL": "/RunLengthDecode", "/AHx": "/ASCIIHexDecode",
+            "/A85": "/ASCII85Decode"}.get(name, name)
+
+
+def _pass_through_ok(pim: pikepdf.PdfImage) -> bool:
+    """A JPEG's bytes mean what they say: no inverting /Decode (pikepdf leaves it to the codec,
+    which ignores it), and a colour space the archival PDF declares as is (grey or RGB)."""
+    decode = pim.obj.get("/Decode")
+    if decode is not None:
+        values = [float(v) for v in decode]
+        if values != [0.0, 1.0] * (len(values) // 2):
+            return False
+    return pim.mode in ("L", "RGB", "1")
+
+
+def _check_masks(image: pikepdf.Object, placement: Placement) -> None:
+    if _get(image, "/ImageMask", False) and not placement.fill_black:
+        raise _Decline("ảnh mặt nạ tô bằng màu khác đen: dựng lại trang", True)
+    if _get(image, "/Mask", None) is not None:
+        raise _Decline("ảnh có mặt nạ che một phần: dựng lại trang")
+    smask = _get(image, "/SMask", None)
+    if isinstance(smask, pikepdf.Stream):
+        try:
+            alpha = pikepdf.PdfImage(smask).as_pil_image().convert("L")
+        except Exception as exc:  # any failure to read the mask means: render the page
+            raise _Decline("ảnh có mặt nạ trong suốt không đọc được: dựng lại trang") from exc
+        if alpha.getextrema()[0] < 255:
+            raise _Decline("ảnh có vùng trong suốt (SMask): dựng lại trang")
+
+
+def _inverted_jpeg(im: Image.Image, image: pikepdf.Object, filters: list[str]) -> Image.Image:
+    """pikepdf leaves /Decode to the JPEG codec; a [1 0] on a grey or RGB JPEG is still an
+    inversion every viewer applies (CMYK JPEGs carry their inversion in the Adobe marker)."""
+    if not filters or filters[-1] not in _LOSSY or im.mode not in ("L", "RGB"):
+        return im
+    decode = _get(image, "/Decode", None)
+    if decode is None:
+        return im
+    values = [float(v) for v in decode]  # type: ignore[union-attr]
+    if values and values == [1.0, 0.0] * (len(values) // 2):
+        return ImageChops.invert(im)
+    return im
+
+
+def _note(filters: list[str], im: Image.Image) -> str:
+    if filters and filters[-1] == "/JPXDecode":
+        return "ảnh JPEG 2000 chuyển sang JPEG"
+    if im.mode == "CMYK":
+        return "ảnh CMYK chuyển sang RGB"
+    if im.mode.startswith("I"):
+        return "ảnh xám 16 bit chuyển sang 8 bit"
+    return ""
+
+
+def _store(im: Image.Image, dpi: int, *, lossy: bool, note: str) -> Extracted:
+    im = as_page_mode(im)
+    if im.mode == "1":
+        return Extracted(g4_tiff(im, dpi), "image/tiff", im.width, im.height, note)
+    if lossy:
+        return Extracted(jpeg(im, dpi), "image/jpeg", im.width, im.height, note)
+    buf = io.BytesIO()
+    im.save(buf, format="PNG", dpi=(dpi, dpi), compress_level=1)
+    return Extracted(buf.getvalue(), "image/png", im.width, im.height, note)
+
+
+def as_page_mode(im: Image.Image) -> Image.Image:
+    """A mode the archival PDF takes and every reader downstream sees right: 1, L, P or RGB.
+
+    16-bit grey becomes 8-bit by scaling (v / 257), never by clipping: PIL's ``convert("L")``
+    clips, and a clipped text page reads as white (blank)."""
+    if im.mode in ("1", "L", "RGB", "P"):
+        return im
+    if im.mode.startswith("I"):
+        arr = np.asarray(im).astype(np.float64)
+        top = 65535.0 if im.mode.startswith("I;16") or arr.max(initial=0) > 255 else 255.0
+        return Image.fromarray(np.clip(np.rint(arr * 255.0 / top), 0, 255).astype(np.uint8), "L")
+    if im.mode in ("LA", "La"):
+        return im.convert("L")
+    if im.mode == "CMYK":
+        return _cmyk_to_rgb(im)
+    return im.convert("RGB")
+
+
+def _cmyk_to_rgb(im: Image.Image) -> Image.Image:
+    # The naive conversion every viewer without a CMYK profile uses: R = (1-C)(1-K) …
+    arr = np.asarray(im, dtype=np.float32) / 255.0
+    c, m, y, k = (arr[..., i] for i in range(4))
+    rgb = np.stack([(1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)], axis=-1)
+    return Image.fromarray(np.clip(rgb * 255.0 + 0.5, 0, 255).astype(np.uint8), "RGB")
+
+
+def jpeg(im: Image.Image, dpi: int, quality: int = REENCODE_QUALITY) -> bytes:
+    if im.mode not in ("L", "RGB"):
+        im = im.convert("RGB")
+    buf = io.BytesIO()
+    im.save(buf, format="JPEG", quality=quality, dpi=(dpi, dpi), optimize=True)
+    return buf.getvalue()
+
+
+def decode(placement: Placement) -> Image.Image:
+    """The placed image's pixels (for stitching strips), /Decode applied."""
+    image = placement.image
+    _check_masks(image, placement)
+    if "/JBIG2Decode" in filters_of(image):
+        raise _Decline("ảnh nén JBIG2: dựng lại trang ở đúng độ phân giải của ảnh", True)
+    pim = pdf_image(image)
+    if pim.image_mask:
+        raise _Decline("dải ảnh là mặt nạ 1 bit: dựng lại trang", True)
+    with quiet_bomb_warning():
+        im = pim.as_pil_image(apply_mask=False)
+        im.load()
+    return as_page_mode(_inverted_jpeg(im, image, filters_of(image)))
+
+
+def stitch(strips: list[Placement], dpi: int) -> Extracted | Unsupported:
+    """Strips that abut exactly, top to bottom, as one page image."""
+    try:
+        parts = [decode(s) for s in strips]
+    except _Decline as why:
+        return Unsupported(why.reason, why.bilevel)
+    except (NotImplementedError, pikepdf.models.image.UnsupportedImageTypeError):
+        return Unsupported("dải ảnh ở định dạng không tách được: dựng lại trang")
+    modes = {p.mode for p in parts}
+    mode = "1" if modes == {"1"} else "L" if modes <= {"1", "L"} else "RGB"
+    width = parts[0].width
+    page = Image.new(mode, (width, sum(p.height for p in parts)), 255 if mode != "RGB" else
+                     (255, 255, 255))
+    top = 0
+    for part in parts:
+        page.paste(part.convert(mode) if part.mode != mode else part, (0, top))
+        top += part.height
+    lossy = any(_LOSSY & set(filters_of(s.image)) for s in strips)
+    return _store(page, dpi, lossy=lossy, note=f"ghép {len(strips)} dải ảnh thành một trang")

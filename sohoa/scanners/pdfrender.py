@@ -1,0 +1,99 @@
+"""The render fallback: a PDF page drawn by poppler at the resolution its images have.
+
+A page that is more than one scanned image (vector text, a stamp image over the scan, a
+JBIG2 scan) is rendered by ``pdftoppm`` straight to PPM on a pipe: no PNG encoding (which
+cost most of the 21 s a 300 dpi colour page took before). A bilevel page is drawn in grey and
+thresholded at mid-grey (poppler's ``-mono`` dithers). The resolution is the page's own — the
+finest image it draws — capped by ``InputLimits.pdf_render_dpi`` (300): a 200 dpi scan is not
+blown up to 300 dpi.
+
+What is stored: a bilevel page as CCITT G4 (lossless, small), a page without colour as a grey
+JPEG, a colour page as an RGB JPEG. A rendered photo stored losslessly was what made a
+1.35 MB input a 10.4 MB archive.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from sohoa.scanners.pilsafe import DECODE_ERRORS, g4_tiff, quiet_bomb_warning
+
+# Wall time allowed to draw one page. A scan page renders in about a second; a page that takes
+# longer is a hostile or broken file, not one worth waiting minutes for.
+RENDER_TIMEOUT_S = 60
+# Quality of a rendered page stored as JPEG: the page was a picture already, and the
+# recognizer reads it as well as the lossless render.
+RENDER_QUALITY = 85
+MIN_RENDER_DPI = 100  # below this the recognizer cannot read body text; upsample tiny scans
+
+
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes
+    mime: str
+    width: int
+    height: int
+
+
+class RenderFailed(Exception):
+    pass
+
+
+def render_dpi(image_dpis: list[float], cap: int) -> int:
+    """The finest resolution of the page's images, within [MIN_RENDER_DPI, cap]; the cap
+    itself for a page without images (born-digital text)."""
+    if not image_dpis:
+        return cap
+    return max(min(cap, round(max(image_dpis))), min(MIN_RENDER_DPI, cap))
+
+
+def render_page(path: Path, number: int, dpi: int, *, bilevel: bool,
+                timeout_s: float = RENDER_TIMEOUT_S) -> Rendered:
+    """Page ``number`` (1-based) of ``path`` drawn at ``dpi``, encoded as it will be stored."""
+    args = ["pdftoppm", "-r", str(dpi), "-f", str(number), "-l", str(number)]
+    if bilevel:
+        # Grey, thresholded here: poppler's -mono dithers, which speckles a 1:1 bilevel scan.
+        args.append("-gray")
+    try:
+        done = subprocess.run([*args, "--", str(path)], capture_output=True, timeout=timeout_s,
+                              check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise RenderFailed(f"timeout after {timeout_s:g} s") from exc
+    except OSError as exc:
+        raise RenderFailed(str(exc)) from exc
+    if done.returncode != 0 or not done.stdout:
+        raise RenderFailed(done.stderr.decode(errors="replace")[-200:])
+    try:
+        with quiet_bomb_warning():
+            im = Image.open(io.BytesIO(done.stdout), formats=["PPM"])
+            im.load()
+    except DECODE_ERRORS as exc:
+        raise RenderFailed(str(exc)) from exc
+    if bilevel:
+        im = im.convert("L").point(lambda v: 255 if v >= 128 else 0, mode="1")
+    return encode_render(im, dpi)
+
+
+def encode_render(im: Image.Image, dpi: int) -> Rendered:
+    if im.mode == "1":
+        return Rendered(g4_tiff(im, dpi), "image/tiff", im.width, im.height)
+    im = grey_if_grey(im)
+    buf = io.BytesIO()
+    im.save(buf, format="JPEG", quality=RENDER_QUALITY, dpi=(dpi, dpi))
+    return Rendered(buf.getvalue(), "image/jpeg", im.width, im.height)
+
+
+def grey_if_grey(im: Image.Image) -> Image.Image:
+    """A rendered page with no colour is stored as greyscale: a third of the data."""
+    if im.mode != "RGB":
+        return im
+    arr = np.asarray(im)
+    if np.array_equal(arr[..., 0], arr[..., 1]) and np.array_equal(arr[..., 1], arr[..., 2]):
+        return Image.fromarray(arr[..., 0], "L")
+    return im
