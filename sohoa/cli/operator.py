@@ -151,9 +151,12 @@ def quarantine_dismiss(state: State, ids: tuple[int, ...], reason: str, by: str 
 
 @quarantine.command("retry")
 @click.argument("ids", nargs=-1, type=int, required=True)
+@click.option("--by", "by", envvar="SOHOA_USER", help="Who (env SOHOA_USER).")
 @pass_state
-def quarantine_retry(state: State, ids: tuple[int, ...]) -> None:
-    """Ingest these entries' files again (from where they are now), e.g. after re-scanning."""
+def quarantine_retry(state: State, ids: tuple[int, ...], by: str | None) -> None:
+    """Ingest these entries' files again (from where they are now), e.g. after re-scanning;
+    an entry whose file is now stored leaves the list."""
+    from sohoa.cli.options import who
     from sohoa.cli.output import PageProgress, describe_event
     from sohoa.pipeline.quarantine import retry
 
@@ -164,7 +167,7 @@ def quarantine_retry(state: State, ids: tuple[int, ...]) -> None:
         progress.print(line, error=problem)
 
     try:
-        summary = retry(state.settings, list(ids), emit=show, progress=progress)
+        summary = retry(state.settings, list(ids), emit=show, progress=progress, by=who(by))
     finally:
         progress.stop()
     out.print(f"{summary.stored} stored, {summary.duplicates} already stored, "

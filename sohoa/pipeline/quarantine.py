@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sohoa.archive import Archive
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
@@ -39,7 +40,13 @@ def _sha256(path: Path) -> str:
 
 def listing(settings: Settings) -> list[dict[str, Any]]:
     with open_archive(settings) as archive:
-        rows = archive.quarantine_files()
+        return entries(archive)
+
+
+def entries(archive: Archive) -> list[dict[str, Any]]:
+    """What is in quarantine, once per input, with where its file is now (``path``, None when
+    it is gone)."""
+    rows = archive.quarantine_files()
     for row in rows:
         now = current_path(row["source"], row.get("sha256"))
         row["path"] = str(now) if now is not None else None
@@ -56,10 +63,15 @@ def dismiss(settings: Settings, ids: list[int], *, reason: str, by: str) -> int:
 
 def retry_paths(settings: Settings, ids: list[int]) -> list[Path]:
     """The current files of these quarantine entries, to be ingested again."""
-    rows = {i: r for r in listing(settings) for i in r["ids"]}
+    return paths_of(listing(settings), ids)
+
+
+def paths_of(rows: list[dict[str, Any]], ids: list[int]) -> list[Path]:
+    """The current files of the entries ``ids`` among ``rows`` (:func:`entries`)."""
+    by_id = {i: r for r in rows for i in r["ids"]}
     paths: list[Path] = []
     for i in ids:
-        row = rows.get(i)
+        row = by_id.get(i)
         if row is None:
             raise NotFoundError(f"không có mục cách ly số {i} (hoặc đã bỏ qua); xem: "
                                 "sohoa quarantine")
@@ -71,7 +83,31 @@ def retry_paths(settings: Settings, ids: list[int]) -> list[Path]:
 
 
 def retry(settings: Settings, ids: list[int], *, emit: Callable[[dict[str, Any]], None],
-          progress: Any) -> Any:
+          progress: Any, by: str) -> Any:
     from sohoa.pipeline.ingest import run_ingest
 
-    return run_ingest(retry_paths(settings, ids), settings, emit=emit, progress=progress)
+    with open_archive(settings) as archive:
+        rows = entries(archive)
+    summary = run_ingest(paths_of(rows, ids), settings, emit=emit, progress=progress)
+    with open_archive(settings) as archive:
+        settle(archive, rows, ids, summary.job_id, by=by)
+    return summary
+
+
+def settle(archive: Archive, rows: list[dict[str, Any]], ids: list[int], job_id: str, *,
+           by: str) -> int:
+    """Take off the list the entries whose file the retry ``job_id`` has now stored (or found
+    already stored) without quarantining any of it again: the old reports are of bytes that
+    are gone, and a list that keeps them hides what still needs a person. Recorded as a
+    dismissal by ``by`` with the job as the reason. A job still queued settles nothing."""
+    job = archive.get_job(job_id)
+    if job.get("status") != "finished":
+        return 0
+    used = {i["source"] for i in job["done"] if i["status"] in ("stored", "duplicate")}
+    again = {q["source"] for q in archive.list_quarantine() if q["job_id"] == job_id}
+    by_id = {i: r for r in rows for i in r["ids"]}
+    done = [i for i in ids if i in by_id and by_id[i]["path"] in used - again]
+    if not done:
+        return 0
+    return archive.dismiss_quarantine(done, reason=f"đã xử lý lại thành công (lô {job_id})",
+                                      by=by)

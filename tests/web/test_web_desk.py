@@ -1,19 +1,56 @@
 """Desk staff and managers in a real headless chromium: today's dossiers with their
 components, the jobs (the source of `sohoa status`), the quarantine with its reason in
-Vietnamese; the KPI report with its charts."""
+Vietnamese, retried after a re-scan and dismissed with a reason; the KPI report with its
+charts."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
-from api_home import CITIZEN
+from api_home import CITIZEN, Home, make_home
+from review_home import JUDICIAL, page
 from web_site import Site
 
 from sohoa.archive.values import vietnam_today
 from sohoa.pipeline import dossierdesk
+from sohoa.pipeline.home import init_home
+from sohoa.pipeline.ingest import run_ingest
 from sohoa.pipeline.services import open_archive
 from sohoa.records import Quarantined
 
 DOSSIER = "H19.22-261206-0007"
+
+
+@pytest.fixture(scope="module")
+def site_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
+    """A home that can sign what it stores (a retried scan is really ingested)."""
+    root = tmp_path_factory.mktemp("web-desk-home")
+    init_home(root, unit="H19.22")
+    return make_home(root)
+
+
+@pytest.fixture(scope="module")
+def broken(site: Site) -> Iterator[Path]:
+    """A scan cut short in transfer, really ingested and quarantined. Its folder is not under
+    pytest's (/tmp/pytest-of-root/…): the page shows the path, and "of" is English."""
+    folder = Path(tempfile.mkdtemp(prefix="quet-"))
+    try:
+        scan = folder / "lltp-0001.png"
+        whole, _ = page(JUDICIAL)
+        scan.write_bytes(whole[:400])
+        assert run_ingest([scan], site.home.settings, unit="H19.22").quarantined == 1
+        yield scan
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def entry_of(site: Site, source: str) -> int:
+    with open_archive(site.home.settings) as arc:
+        return int(next(q["id"] for q in arc.quarantine_files() if q["source"] == source))
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +94,58 @@ def test_desk_sees_todays_dossiers_jobs_and_quarantine(site: Site, work: str) ->
     # Desk staff read no KPI report (a manager's page): told so in Vietnamese.
     site.go("/web/report")
     assert "Vai trò hoặc đơn vị của bạn không được phép" in b.text(".error")
+    site.sign_out()
+
+
+def test_desk_retries_a_rescanned_file_and_dismisses_another(site: Site, work: str,
+                                                            broken: Path) -> None:
+    b = site.browser
+    site.sign_in("desk")
+    site.go("/web/quarantine")
+    entry = entry_of(site, str(broken))
+    row = f"#q-{entry}"
+    b.find(f"{row} form[action$='/retry'] button").click()  # still the cut-short file
+    b.wait_for(".notice")
+    assert (f"Đã xử lý lại «{broken.name}»" in b.text(".notice")
+            and "1 vẫn bị cách ly." in b.text(".notice"))
+    assert "2 lần" in b.text("table")  # one line per input, however often it failed
+    site.shot("04-cach-ly-xu-ly-lai")
+    site.assert_local()
+
+    whole, _ = page(JUDICIAL)
+    broken.write_bytes(whole)  # re-scanned, put back where it was
+    row = f"#q-{entry_of(site, str(broken))}"  # the group's newest report names it now
+    b.find(f"{row} form[action$='/retry'] button").click()
+    b.wait_js("const n = document.querySelector('.notice');"
+              "return n && n.textContent.includes('lưu 1 tài liệu')")
+    assert "Tệp đã được gỡ khỏi danh sách cách ly." in b.text(".notice")
+    assert str(broken) not in b.text("main")  # stored: its old reports leave the list
+    with open_archive(site.home.settings) as arc:
+        retried = [e for e in arc.audit_events(limit=20) if e["action"] == "input.retried"]
+        assert [e["actor"] for e in retried] == ["Phạm Thu Hà", "Phạm Thu Hà"]
+        assert [e["detail"]["stored"] for e in retried] == [1, 0]
+        job = arc.get_job(retried[0]["detail"]["job_id"])
+        assert job["unit"] == "H19.22"  # the unit of the job that quarantined it
+        assert [i["status"] for i in job["done"]] == ["stored"]
+        assert arc.stats()["documents"] == 4  # make_home's three and the re-scan
+        settled = [e for e in arc.audit_events(limit=20) if e["action"] == "input.dismissed"]
+        assert settled[0]["actor"] == "Phạm Thu Hà"
+        assert settled[0]["detail"]["reason"].startswith("đã xử lý lại thành công")
+
+    # The other entry needs nothing more: dismissed with the reason, audited under the name.
+    other = entry_of(site, "/scans/lo-1/hong.pdf")
+    b.find(f"#q-{other} input[name=reason]").type("Tệp gửi nhầm, bản đúng đã quét lại")
+    b.find(f"#q-{other} form[action$='/dismiss'] button").click()
+    b.wait_js("const n = document.querySelector('.notice');"
+              "return n && n.textContent.includes('Đã bỏ qua')")
+    assert "/scans/lo-1/hong.pdf" not in b.text("main")
+    assert "Không có tệp nào bị cách ly." in b.text("main")
+    site.shot("05-cach-ly-da-xong")
+    site.assert_local()
+    with open_archive(site.home.settings) as arc:
+        dismissed = [e for e in arc.audit_events(limit=20) if e["action"] == "input.dismissed"]
+    assert dismissed[0]["actor"] == "Phạm Thu Hà"
+    assert dismissed[0]["detail"]["reason"] == "Tệp gửi nhầm, bản đúng đã quét lại"
     site.sign_out()
 
 

@@ -259,3 +259,32 @@ def test_revoking_a_token_deletes_its_sessions(client: TestClient, home: Home) -
     with open_archive(home.settings) as arc:
         arc.revoke_token(home.token_ids["officer"], revoked_by="test")
     assert [r["token_id"] for r in session_rows(home)] == [home.token_ids["desk"]]
+
+
+def test_quarantine_writes_need_the_token_the_role_and_a_reason(client: TestClient,
+                                                                home: Home) -> None:
+    from sohoa.records import Quarantined
+
+    with open_archive(home.settings) as arc:
+        job = arc.start_job(["/scans/lo-9"], "H19.22")
+        arc.record_quarantine(job, Quarantined("/scans/lo-9/mat.pdf", "the file is truncated",
+                                               "cd" * 32))
+        [entry] = [q["id"] for q in arc.quarantine_files()]
+
+    def listed() -> bool:
+        with open_archive(home.settings) as arc:
+            return bool(arc.quarantine_files())
+
+    csrf = sign_in(client, home, "desk")
+    r = client.post(f"/web/quarantine/{entry}/dismiss", data={"reason": "gửi nhầm"})
+    assert r.status_code == 403 and listed()  # no CSRF token: nothing changed
+    r = client.post(f"/web/quarantine/{entry}/dismiss", data={"csrf": csrf, "reason": "  "})
+    assert r.status_code == 400 and "hãy ghi lý do bỏ qua" in r.text and listed()
+    r = client.post(f"/web/quarantine/{entry}/retry", data={"csrf": csrf})
+    assert r.status_code == 404 and "không còn ở /scans/lo-9/mat.pdf" in r.text
+    assert client.post("/web/quarantine/abc/retry", data={"csrf": csrf}).status_code == 404
+    client.cookies.clear()
+    csrf = sign_in(client, home, "officer")  # officers read; clearing quarantine is the desk's
+    r = client.post(f"/web/quarantine/{entry}/dismiss", data={"csrf": csrf, "reason": "x"})
+    assert r.status_code == 403 and "Vai trò hoặc đơn vị của bạn không được phép" in r.text
+    assert listed()

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
-from sohoa.api.web.html import esc, field, notice, table, vn_date
+from sohoa.api.web.html import csrf_field, esc, field, notice, table, url, vn_date
 from sohoa.api.web.messages import is_vietnamese
-from sohoa.errors import ConfigError
+from sohoa.errors import ConfigError, NotFoundError
 from sohoa.pipeline.clock import vietnam_today
 from sohoa.pipeline.dossierdesk import DOSSIER_STATUS_NAMES
 from sohoa.pipeline.operatordesk import OperatorDesk
@@ -67,9 +68,16 @@ def reason_vi(reason: str | None) -> str:
 
 
 def _progress(done: int, total: int) -> str:
-    width = int(120 * done / total) if total else 0
-    return (f'<span class="bar" style="width:{width}px"></span> {done}/{total}'
+    # <progress>, not a styled span: the Content-Security-Policy refuses inline styles.
+    return (f'<progress value="{done}" max="{total}">{done}/{total}</progress> {done}/{total}'
             if total else "—")
+
+
+def _entry(desk: Desk) -> int:
+    raw = desk.request.path_params["entry"]
+    if not raw.isdigit():
+        raise NotFoundError("không có mục cách ly này")
+    return int(raw)
 
 
 def install(view: Any, write: Any) -> None:
@@ -79,7 +87,8 @@ def install(view: Any, write: Any) -> None:
         state = OperatorDesk(desk.reader.archive, desk.settings).status(desk.caller)
         counts = " · ".join(f"{COUNTS.get(k, k)}: {v}" for k, v in state["stats"].items()
                             if isinstance(v, int))
-        body = f'<p class="card">{esc(counts)}</p>'
+        said = notice(desk.arg("said")) if desk.arg("said") else ""
+        body = said + f'<p class="card">{esc(counts)}</p>'
         queue = state["queue"]
         if queue:
             rows = [(esc(j["job_id"]), esc(JOB_STATUS.get(j["status"], j["status"])),
@@ -100,14 +109,57 @@ def install(view: Any, write: Any) -> None:
 
     @view("/web/quarantine", "Tệp bị cách ly")
     def quarantine(desk: Desk) -> Response:
-        rows = [(esc(q["source"]) + (f' (trang {q["page_index"] + 1})'
-                                     if q.get("page_index") is not None else ""),
-                 esc(reason_vi(q["reason"])), esc(q.get("job_id") or "—"), vn_date(q["at"]))
-                for q in OperatorDesk(desk.reader.archive, desk.settings).quarantine(
-                    desk.caller)]
-        return desk.page("Tệp bị cách ly", (table(["Tệp", "Lý do", "Lô", "Lúc"], rows)
-                                            if rows else notice("Không có tệp nào bị cách ly.")),
-                         here="/web/quarantine")
+        csrf = csrf_field(desk.session.csrf)
+        rows = []
+        for q in OperatorDesk(desk.reader.archive, desk.settings).quarantine(desk.caller):
+            entry = int(q["id"])
+            where = esc(q["source"]) + (f' (trang {q["page_index"] + 1})'
+                                        if q.get("page_index") is not None else "")
+            if q.get("path") and q["path"] != q["source"]:
+                where += f'<br><small>Nay ở: {esc(q["path"])}</small>'
+            times = (f'<br><small>{q["times"]} lần, lần đầu {vn_date(q["first_at"])}</small>'
+                     if q["times"] > 1 else "")
+            retry = (f'<form method="post" action="/web/quarantine/{entry}/retry" '
+                     f'class="inline">{csrf}<button type="submit">Xử lý lại</button></form>'
+                     if q.get("path") else
+                     '<small class="bad">Tệp không còn ở chỗ cũ: hãy quét lại rồi đưa vào '
+                     "đúng chỗ đó.</small>")
+            dismiss = (f'<form method="post" action="/web/quarantine/{entry}/dismiss" '
+                       f'class="filters">{csrf}'
+                       + field("Lý do bỏ qua", "reason", extra='required maxlength="500"')
+                       + '<button type="submit" class="secondary">Bỏ qua</button></form>')
+            rows.append((where, esc(reason_vi(q["reason"])), vn_date(q["at"]) + times,
+                         f'<div id="q-{entry}" class="actions">{retry}{dismiss}</div>'))
+        said = notice(desk.arg("said")) if desk.arg("said") else ""
+        return desk.page("Tệp bị cách ly", said + (
+            table(["Tệp", "Lý do", "Lúc", "Xử lý"], rows)
+            + '<p class="hint">Sau khi quét lại hay sửa tệp và đặt vào đúng chỗ cũ, bấm '
+              "«Xử lý lại». Tệp không cần nữa thì ghi lý do và bấm «Bỏ qua» (được ghi vào "
+              "nhật ký).</p>"
+            if rows else notice("Không có tệp nào bị cách ly.")), here="/web/quarantine")
+
+    @write("/web/quarantine/{entry}/retry", "Tệp bị cách ly")
+    def quarantine_retry(desk: Desk, form: dict[str, str]) -> Response:
+        outcome = OperatorDesk(desk.reader.archive, desk.settings).retry(
+            desk.caller, _entry(desk))
+        name = PurePath(outcome["source"]).name
+        if outcome["queued"]:
+            return RedirectResponse(url("/web/jobs", said=(
+                f"Đã đưa «{name}» vào hàng đợi, lô {outcome['job_id']}.")), status_code=303)
+        said = (f"Đã xử lý lại «{name}» (lô {outcome['job_id']}): lưu {outcome['stored']} "
+                f"tài liệu, {outcome['duplicates']} đã có từ trước"
+                + (f", {outcome['quarantined']} vẫn bị cách ly." if outcome["quarantined"]
+                   else ".")
+                + (" Tệp đã được gỡ khỏi danh sách cách ly." if outcome["settled"] else ""))
+        return RedirectResponse(url("/web/quarantine", said=said), status_code=303)
+
+    @write("/web/quarantine/{entry}/dismiss", "Tệp bị cách ly")
+    def quarantine_dismiss(desk: Desk, form: dict[str, str]) -> Response:
+        done = OperatorDesk(desk.reader.archive, desk.settings).dismiss(
+            desk.caller, _entry(desk), form.get("reason", ""))
+        return RedirectResponse(url("/web/quarantine", said=(
+            f"Đã bỏ qua {done} lần báo cách ly của tệp này; lý do đã được ghi vào nhật ký.")),
+            status_code=303)
 
     @view("/web/dossiers", "Hồ sơ tiếp nhận trong ngày")
     def dossiers(desk: Desk) -> Response:
