@@ -15,7 +15,7 @@ STAMPS := .make
 # PostgreSQL and Redis for the contract, queue and cluster tests; Chromium and its WebDriver
 # for the web workplace's browser tests, never downloaded at run time).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd \
-	fonts-noto-core fonts-liberation2 fonts-dejavu-core \
+	fonts-noto-core fonts-liberation2 fonts-dejavu-core fonts-texgyre \
 	poppler-utils qpdf ghostscript libzbar0 sane-utils softhsm2 python3-venv postgresql \
 	redis-server chromium chromium-driver
 # Commands the test suite needs, and the package that brings each when it is missing

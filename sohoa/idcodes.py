@@ -57,11 +57,40 @@ def citizen_id_problems(number: str, birth_date: date | None = None,
     digit = int(number[3])
     century = _CENTURY_BASE[digit - digit % 2]
     year = century + int(number[4:6])
+    if year > date.today().year:
+        # The 4th digit says the 2100s (or later): nobody alive was born then, so the digit
+        # (or the two after it) was misread, whatever else the number gets right.
+        problems.append(f"century/sex digit {digit} and year digits {number[4:6]} say born "
+                        f"in {year}, after today")
     if birth_date is not None and birth_date.year != year:
         problems.append(f"birth year {birth_date.year} does not match the number ({year})")
     if female is not None and bool(digit % 2) != female:
         problems.append("sex does not match the number")
     return problems
+
+
+# The 1999 identity card (CMND, 9 digits) starts with the two-digit code of the provincial police
+# that issued it; the codes run from 01 (Hà Nội) and 02 (Hồ Chí Minh) to 38 (Cà Mau, Bạc
+# Liêu). Nothing else in the number can be checked: no birth year, no sex, no check digit.
+CMND_PREFIXES = frozenset(f"{n:02d}" for n in range(1, 39))
+
+
+def cmnd_problems(number: str) -> list[str]:
+    """Everything wrong with a 9-digit identity card (CMND) number; empty when plausible."""
+    if len(number) != 9 or not number.isdigit():
+        return ["an identity card (CMND) number has exactly 9 digits"]
+    if number[:2] not in CMND_PREFIXES:
+        return [f"CMND province code {number[:2]} does not exist"]
+    return []
+
+
+def personal_id_problems(number: str, birth_date: date | None = None,
+                         female: bool | None = None) -> list[str]:
+    """A person's number as a form prints it: the 12-digit personal ID (CCCD, the 2012 CMND,
+    số định danh cá nhân) or the old 9-digit CMND."""
+    if len(number) == 9:
+        return cmnd_problems(number)
+    return citizen_id_problems(number, birth_date, female)
 
 
 def birth_year_of(number: str) -> int | None:

@@ -114,6 +114,9 @@ class FieldValue:
     value: str | None
     confidence: float = 0.0  # 0..1
     flag: str | None = None  # why a person should look at it, e.g. "id_number_checksum"
+    # The printed wording the value was read after ("Giấy CMND/CCCD/Hộ chiếu: Căn cước công
+    # dân số"), so a clerk sees where an owner came from; None when not recorded.
+    label: str | None = None
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ class DocumentDraft:
     # (field → note naming the reading it had and the documents the new one comes from).
     agreed: dict[str, str] = field(default_factory=dict)
     ocr_confidence: float = 0.0
+    owner_label: str | None = None  # the printed wording the owner's number followed
 
     @property
     def text(self) -> str:
@@ -146,6 +147,7 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         owner_kind=owner.owner_kind,
         owner_name=owner.owner_name,
         owner_from=owner.source,
+        owner_label=owner.label,
         confidence=round(confidence, 4),
         review_reasons=reasons,
         issue_date=_parse_iso(values.get("issue_date")),

@@ -58,6 +58,10 @@ class OwnerDecision:
     source: str  # "document" | "dossier" | "none"
     needs_review: bool
     reason: str | None = None
+    # The printed wording the owner's number followed on the document itself ("Số định danh
+    # cá nhân", "Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số"); None when it came from
+    # elsewhere or the reader recorded none.
+    label: str | None = None
 
 
 def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | None = None, *,
@@ -81,8 +85,10 @@ def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | N
                              reason="the document names several people and the dossier's "
                              "receipt names none of them")
     if extraction.owner_id:
+        own = extraction.fields.get(spec.owner_field or "id_number")
         return OwnerDecision(extraction.owner_id, extraction.owner_kind, extraction.owner_name,
-                             "document", needs_review=False)
+                             "document", needs_review=False,
+                             label=own.label if own is not None else None)
     wanted = spec.owner_kind or "person"
     if receipt is not None and receipt.owner_id and (receipt.owner_kind or "person") == wanted:
         own = extraction.fields.get(spec.owner_field or "id_number")

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from rapidfuzz import fuzz
 
 from sohoa.doctypes import DocType, Registry
 from sohoa.idcodes import (
+    birth_year_of,
     citizen_id_problems,
     enterprise_check_digit,
     enterprise_code_valid,
+    personal_id_problems,
 )
 from sohoa.ocr.dates import fold_keep_length, parse_vn_date
 from sohoa.ocr.fields.addresses import _address, snap_address
@@ -21,6 +24,7 @@ from sohoa.ocr.fields.bodies import canonical_body, issuing_body
 from sohoa.ocr.fields.captions import _find_hits, _Hit, _values
 from sohoa.ocr.fields.digits import _number_token, document_number, validated_number
 from sohoa.ocr.fields.names import _name, _sex
+from sohoa.ocr.fields.personal_ids import find_id_mentions
 from sohoa.ocr.fields.scores import (
     _CONFIDENT,
     _FLAGGED,
@@ -263,46 +267,64 @@ def _iso(day: date | None) -> str | None:
 
 def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
                doc_type: str) -> None:
+    """The owner's personal number: after whatever names an identity paper, wherever the form
+    prints it (:mod:`personal_ids`), else after a damaged caption; validated by its kind."""
     birth = _field_date(out, "date_of_birth")
     sex = out.get("sex")
     female = None if sex is None or sex.value is None else sex.value == "Nữ"
 
     def problems(number: str) -> list[str]:
-        return citizen_id_problems(number, birth, female)
+        return personal_id_problems(number, birth, female)
 
-    inline = all(h.inline for h in hits if h.field == "id_number")
-    raws = [_number_token(v, 11, 14, 12) for v, _ in _values(hits, lines, "id_number")]
-    if doc_type == "citizen_id_card":  # the card prints "Số / No.:" before the ID number
-        inline = False
-        raws += [_number_token(m[1], 11, 14, 12) for m in
-                 re.finditer(r"(?:^|\n)\s*S[ốoô]\s*(?:/\s*No\.?)?\s*[:.]\s*(.*)", "\n".join(lines))]
-    if inline:
-        # Running text wraps anywhere, also inside "(số định / danh cá nhân 0751…)": read
-        # every mention from the flattened text, so a repeated number can vouch for itself.
-        flat = " ".join(" ".join(lines).split())
-        raws = [_number_token(flat[m.end():m.end() + 20], 11, 14, 12) for m in re.finditer(
-            r"so\s+dinh\s+danh(?:\s+ca\s+nhan)?\s*:?\s*", fold_keep_length(flat))]
-    raws = [r for r in raws if r]
-    if not raws:
+    # (raw, printed wording, inside a sentence, birth year printed in its clause)
+    reads: list[tuple[str, str, bool, int | None]] = []
+    if doc_type == "citizen_id_card":  # the card prints "Số / No.:" (or "Số 271…") first
+        for m in re.finditer(r"(?:^|\n)\s*(S[ốoô]\s*(?:/\s*No\.?)?)\s*[:.]?\s*(.*)",
+                             "\n".join(lines)):
+            raw = _number_token(m[2], 9, 14, 12)
+            if raw and (len(raw) >= 11 or len(raw) == 9):
+                reads.append((raw, m[1].strip(), False, None))
+    mentions = find_id_mentions("\n".join(lines))
+    reads += [(m.raw, m.label, m.inline, m.born) for m in mentions if not m.other_person]
+    if not reads:  # a caption OCR damaged past the paper names ("Sô đjnh danh:")
+        reads = [(raw, "", False, None) for v, _ in _values(hits, lines, "id_number")
+                 if (raw := _number_token(v, 11, 14, 12))]
+    if not reads:
         return
-    raw = raws[0]
-    # A number read once from running text has had no cross-check at all (no caption, no birth
-    # date beside it); twice the same is the cross-check.
-    confidence = 0.55 if inline and raws.count(raw) < 2 else 0.95
+    raw, label, inline, born = reads[0]
+    raws = [r for r, _, _, _ in reads]
+    if inline and raws.count(raw) < 2:
+        # A number read once from running text has had no caption's cross-check. The birth
+        # year printed in its clause (or as the paper's birth date) is in the number: that is
+        # the cross-check. Without one it is trusted only as the one number the paper prints.
+        year = born or (birth.year if birth is not None else None)
+        if year is not None and len(raw) == 12 and raw.isdigit():
+            confidence = 0.9 if birth_year_of(raw) == year else 0.55
+        else:
+            alone = len({m.raw for m in mentions}) == 1
+            confidence = 0.8 if alone else 0.55
+    else:
+        confidence = 0.95 if len(raw) != 9 else 0.9  # a CMND has no birth year to check
+    if born is not None and len(raw) == 12 and raw.isdigit() and birth_year_of(raw) != born:
+        out["id_number"] = FieldValue(
+            raw, _FLAGGED, f"id_number: the number says born {birth_year_of(raw)}, the paper "
+            f"prints {born} beside it", label)
+        return
     # The same number printed twice and read differently: one of the readings is wrong, and
     # both may look valid (a digit for a digit). Different people's numbers differ far more.
     for other in raws[1:]:
         if len(other) == len(raw) and 0 < sum(a != b for a, b in zip(raw, other, strict=True)) <= 3:
             out["id_number"] = FieldValue(
-                raw, _FLAGGED, f"id_number: printed twice, read as {raw} and {other}")
+                raw, _FLAGGED, f"id_number: printed twice, read as {raw} and {other}", label)
             return
-    if len(raw) != 12:
-        out["id_number"] = FieldValue(raw, _FLAGGED,
-                                      f"id_number: {len(raw)} characters, a citizen ID has 12")
+    if len(raw) not in (9, 12):
+        out["id_number"] = FieldValue(
+            raw, _FLAGGED, f"id_number: {len(raw)} characters, a personal ID has 12 (CMND 9)",
+            label)
         return
-    out["id_number"] = validated_number(
-        raw, lambda n: not problems(n), lambda n: "; ".join(problems(n)), "id_number",
-        confidence)
+    fv = validated_number(raw, lambda n: not problems(n), lambda n: "; ".join(problems(n)),
+                          "id_number", confidence)
+    out["id_number"] = replace(fv, label=label or None)
 
 
 def _enterprise_code(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str]) -> None:

@@ -1,0 +1,168 @@
+"""A person's identity number wherever a form prints it, and which wording it came after.
+
+Vietnamese forms name the identity paper in many ways, and the number follows the name of the
+paper, not a fixed caption: "Số định danh cá nhân: …" (CT07, birth certificates since 2016),
+"Số CCCD: …", "CMND số …" (land certificates before 2024), "Giấy CMND/CCCD/Hộ chiếu: Căn cước
+công dân số 0750…, cấp ngày …, tại …" (item 8 of the judicial-record certificate),
+"Giấy CMND/Hộ chiếu: Số: 271…" (the 2013 forms), "… (số định danh cá nhân 0751…)" inside a
+decision's sentence, "Số / No.:" or "Số 271…" on the card itself. The rule read off those forms:
+*a name of an identity paper, then any run of further paper names, "số", "/", colons and
+parentheses, then the number* — across line breaks, because running text wraps anywhere.
+
+Each mention keeps the printed wording before the number (``label``) so a clerk sees where the
+owner came from, and the role the paper gives the person it belongs to: a birth certificate also
+prints the declarant's ID ("Người đi khai sinh … Giấy tờ tùy thân: CCCD số …"), an authorization
+the authorized person's, a business certificate the legal representative's. Those are other
+people's numbers and never the owner's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sohoa.ocr.dates import fold_keep_length, parse_vn_date
+from sohoa.ocr.fields.digits import DIGIT_LOOKALIKES
+
+# Names of identity papers as printed, on folded text (no marks, lower case, đ → d).
+_PAPER = (r"(?:so\s+)?dinh\s+danh(?:\s+ca\s+nhan)?|ma\s+dinh\s+danh|d\.?d\.?c\.?n"
+          r"|(?:the\s+)?can\s+cuoc(?:\s+cong\s+dan)?|(?:giay\s+)?chung\s+minh\s+nhan\s+dan"
+          r"|cmnd|cccd|cmt|c\.?m\.?n\.?d|c\.?c\.?c\.?d|ho\s+chieu"
+          r"|giay\s+to\s+(?:tuy\s+than|phap\s+ly(?:\s+cua\s+ca\s+nhan)?)"
+          r"|personal\s+identification\s+number|identity\s+card\s+no")
+_PAPER_RE = re.compile(rf"(?<![0-9a-z])(?:giay\s+|so\s+)?(?:{_PAPER})(?![0-9a-z])")
+# What may stand between the paper's name and its number: more names ("CMND/CCCD/Hộ chiếu"),
+# "số", "No.", colons, slashes, parentheses, "bản", "loại" …
+_BETWEEN = re.compile(rf"(?:[\s/:.,;()\-]|(?<![0-9a-z])(?:{_PAPER}|so|no|giay|loai|ban)"
+                      rf"(?![0-9a-z]))*")
+_LOOK = re.escape("".join(k for k in DIGIT_LOOKALIKES if k not in "?"))
+_NUMBER = re.compile(rf"[0-9{_LOOK}](?:[0-9{_LOOK}]|[ .](?=[0-9]{{3}}))*")
+
+# Who an ID belongs to, from the wording before it. Other people's numbers are printed after
+# these (folded) cues; the owner's after any of ``_OWNER_CUES`` or none.
+_OTHER_CUES = (
+    "nguoi di khai sinh", "nguoi di dang ky", "nguoi yeu cau cap ban sao", "nguoi lam chung",
+    "ben duoc uy quyen", "ben nhan uy quyen", "ben b", "nguoi duoc uy quyen",
+    "nguoi dai dien theo phap luat", "nguoi dai dien", "dai dien theo phap luat",
+    "ten nguoi me", "ten nguoi cha", "ho ten me", "ho ten cha", "ho va ten me", "ho va ten cha",
+    "ho va ten cha me", "thong tin cua me", "thong tin cua cha", "me:", "cha:",
+    "can bo tiep nhan", "nguoi tiep nhan", "nguoi ky", "giam doc doanh nghiep",
+    "chu so huu doanh nghiep",
+)
+_OWNER_CUES = (
+    "ben uy quyen", "ben a", "nguoi uy quyen", *("ho va ten", "ho, chu dem va ten",
+    "ho, chu dem, ten", "ho ten"), "cap cho", "nguoi su dung dat",
+    "nguoi duoc cap", "xet de nghi cua", "nguoi nop", "nguoi yeu cau", "chu ho",
+    "ten nguoi yeu cau", "thong tin ve nguoi",
+)
+# A name caption right after another person's cue is that person's name ("Người đi khai sinh:
+# Họ và tên: …"), not the owner's section starting again.
+_NAME_CAPTIONS = ("ho va ten", "ho, chu dem va ten", "ho, chu dem, ten", "ho ten")
+_CUE_RE = re.compile(r"(?<![0-9a-z])(?=(" + "|".join(
+    re.escape(c).replace(r"\ ", r"\s+") for c in sorted({*_OTHER_CUES, *_OWNER_CUES},
+                                                         key=len, reverse=True)) + r"))")
+_ROLE_WINDOW = 260  # characters before a number in which its person's cue is printed
+
+
+@dataclass(frozen=True)
+class IdMention:
+    """A number printed after the name of an identity paper."""
+
+    raw: str  # digits and look-alikes as read, spaces removed
+    # the printed wording before it, NFC ("Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số")
+    label: str
+    inline: bool  # inside a sentence rather than after a form caption
+    other_person: bool  # the wording gives it to someone other than the paper's owner
+    offset: int  # in the flattened text
+    # The birth year printed in the same clause before the number ("sinh ngày 04/02/1980,
+    # số định danh cá nhân …", "Năm sinh: 1970, CMND số: …"), the number's own cross-check.
+    born: int | None = None
+
+
+def _flatten(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _number_at(flat: str, start: int) -> tuple[str, int] | None:
+    """The 9- or 12-character number (or a misread length near them) starting at ``start``."""
+    m = _NUMBER.match(flat, start)
+    if m is None:
+        return None
+    groups = re.split(r"[ .]", m.group())
+    token = "".join(groups)
+    # Groups after a complete number are the next word read as look-alikes or another number
+    # ("075180954281 1970"); a run of 13 plain digits is one misread number and stays whole.
+    for n in range(1, len(groups)):
+        head = "".join(groups[:n])
+        if len(head) in (9, 12) and head.isdigit():
+            token = head
+            break
+    digits = sum(c.isdigit() for c in token)
+    if not 8 <= len(token) <= 14 or digits < len(token) - 3:
+        return None
+    return token, m.end()
+
+
+def find_id_mentions(text: str) -> list[IdMention]:
+    """Every number printed after an identity paper's name, in reading order."""
+    flat = _flatten(text)
+    folded = fold_keep_length(flat)
+    found: list[IdMention] = []
+    taken = -1
+    for m in _PAPER_RE.finditer(folded):
+        if m.start() < taken:
+            continue
+        between = _BETWEEN.match(folded, m.end())
+        start = between.end() if between else m.end()
+        number = _number_at(flat, start)
+        if number is None:
+            continue
+        raw, end = number
+        if re.fullmatch(r"ho\s+chieu", folded[m.start():m.end()].removeprefix("so ").strip()) \
+                and not re.search(r"can\s+cuoc|cmnd|cccd|chung\s+minh|dinh\s+danh",
+                                  folded[m.start():start]):
+            continue  # a passport number is not a citizen's ID
+        label = flat[m.start():start].rstrip(" :.,;(-")
+        # A caption ends with a colon ("Số CCCD:"); running text runs on ("… số định danh cá
+        # nhân 0751…", "CMND số 27…").
+        before = flat[max(0, m.start() - 3):m.start()]
+        inline = ":" not in flat[m.start():start] and not re.search(r"(^|[\d.)]\s*)$", before)
+        clause_from = max(taken, m.start() - _ROLE_WINDOW // 2, 0)
+        found.append(IdMention(raw, label, inline, _other_person(folded, m.start()), start,
+                               _born(flat[clause_from:m.start()])))
+        taken = end
+    return found
+
+
+_BORN = re.compile(r"(?<![0-9a-z])(?:sinh\s*(?:ngay|nam)?|nam\s+sinh|ngay\W+thang\W+nam\s+sinh)"
+                   r"\s*:?\s*")
+
+
+def _born(clause: str) -> int | None:
+    """The last birth date or year printed in ``clause``."""
+    folded = fold_keep_length(clause)
+    year = None
+    for m in _BORN.finditer(folded):
+        rest = clause[m.end():m.end() + 40]
+        day = parse_vn_date(rest)
+        if day is not None:
+            year = day.year
+        elif (y := re.match(r"(1[89]\d\d|20\d\d)(?!\d)", rest)) is not None:
+            year = int(y[1])
+    return year
+
+
+def _other_person(folded: str, at: int) -> bool:
+    """Is the nearest person cue before ``at`` one that names someone other than the owner?"""
+    window = folded[max(0, at - _ROLE_WINDOW):at]
+    # Cues may overlap ("họ, chữ đệm, tên người mẹ" holds "họ, chữ đệm, tên"): every cue at
+    # every position, in the order they end; the later-ending one is the more specific.
+    cues = sorted(((m.start() + len(m.group(1)), " ".join(m.group(1).split()))
+                   for m in _CUE_RE.finditer(window)), key=lambda c: (c[0], len(c[1])))
+    other, other_end = False, -1000
+    for end, cue in cues:
+        if cue in _OTHER_CUES:
+            other, other_end = True, end
+        elif not (cue in _NAME_CAPTIONS and other and end - other_end < 80):
+            other = False
+    return other

@@ -1,0 +1,151 @@
+"""The owner's number wherever the form prints it (issue 18): the official forms' wordings, the
+role the wording gives the number, its validation, and which label it came from."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+
+import pytest
+
+from sohoa.doctypes import load_registry
+from sohoa.idcodes import citizen_id_problems, cmnd_problems, personal_id_problems
+from sohoa.ocr.classify import classify
+from sohoa.ocr.fields.extract import extract_fields
+from sohoa.ocr.fields.personal_ids import find_id_mentions
+from sohoa.pipeline.owner import resolve_owner
+
+REGISTRY = load_registry()
+extract = partial(extract_fields, registry=REGISTRY)
+owner_of = partial(resolve_owner, registry=REGISTRY)
+
+# Phiếu lý lịch tư pháp số 1 as TT 06/2024 words it: the number is in item 8, after the name
+# of the paper inside the item's value, and OCR wrapped the item over two lines.
+LLTP_2024 = """UBND TỈNH ĐỒNG NAI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ TƯ PHÁP Độc lập - Tự do - Hạnh phúc
+Số: 812/LLTP Đồng Nai, ngày 22 tháng 5 năm 2024
+PHIẾU LÝ LỊCH TƯ PHÁP SỐ 1
+Căn cứ Luật Lý lịch tư pháp ngày 17 tháng 6 năm 2009; Xét đề nghị của Lê Thanh Sơn,
+XÁC NHẬN:
+1. Họ và tên: LÊ THANH SƠN
+2. Giới tính: Nam
+3. Ngày, tháng, năm sinh: 04/12/1997
+4. Nơi sinh: phường Xuân Bình, thành phố Long Khánh, tỉnh Đồng Nai
+5. Quốc tịch: Việt Nam
+6. Nơi cư trú: Số 425, đường Lê Duẩn, khu phố 12, huyện Long Thành, tỉnh Đồng Nai
+7. Tên gọi khác: Không
+8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số 075097876195, cấp ngày
+01/12/2022, tại Cục Cảnh sát quản lý hành chính về trật tự xã hội
+Tình trạng án tích: Không có án tích
+"""
+
+
+def test_judicial_record_item_8_gives_the_owner_and_its_label() -> None:
+    doc = extract("judicial_record", LLTP_2024)
+    assert doc.owner_id == "075097876195"
+    assert doc.fields["id_number"].label == "Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số"
+    decision = owner_of("judicial_record", doc)
+    assert (decision.owner_id, decision.source) == ("075097876195", "document")
+    assert decision.label == "Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số"
+
+
+def test_judicial_record_of_2011_gives_a_nine_digit_cmnd() -> None:
+    text = LLTP_2024.replace(
+        "8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số 075097876195, cấp ngày\n"
+        "01/12/2022, tại Cục Cảnh sát quản lý hành chính về trật tự xã hội",
+        "7. Giấy CMND/Hộ chiếu: Chứng minh nhân dân Số: 271 234 567 Cấp ngày: 03/05/2006 Tại:"
+        " Công an tỉnh Đồng Nai")
+    doc = extract("judicial_record", text)
+    assert doc.owner_id == "271234567"
+    assert doc.fields["id_number"].label == "Giấy CMND/Hộ chiếu: Chứng minh nhân dân Số"
+
+
+def test_a_cmnd_with_a_province_code_that_never_existed_is_no_owner() -> None:
+    text = LLTP_2024.replace("Căn cước công dân số 075097876195", "CMND số 991234567")
+    doc = extract("judicial_record", text)
+    assert doc.owner_id is None
+    assert "CMND province code 99" in (doc.fields["id_number"].flag or "")
+
+
+@pytest.mark.parametrize(("text", "number", "label", "inline", "other"), [
+    ("Ông: NGUYỄN VĂN AN, Năm sinh: 1970, CMND số: 271234567", "271234567", "CMND số", False,
+     False),
+    ("cấp cho ông Nguyễn Văn An, sinh ngày 04/02/1980, số định danh cá nhân\n075080954281, "
+     "nơi cư trú", "075080954281", "số định danh cá nhân", True, False),
+    ("Họ, chữ đệm, tên người đi khai sinh: Trần Văn Cường\nGiấy tờ tùy thân: CCCD số "
+     "075180954283", "075180954283", "Giấy tờ tùy thân: CCCD số", False, True),
+    ("BÊN ĐƯỢC ỦY QUYỀN (Bên B):\nHọ và tên: LÊ VĂN BA\nSố CCCD: 075180954283",
+     "075180954283", "Số CCCD", False, True),
+    ("Số định danh cá nhân/Personal identification number: 079199012345", "079199012345",
+     "Số định danh cá nhân/Personal identification number", False, False),
+])
+def test_id_mentions_by_the_forms_wording(text: str, number: str, label: str, inline: bool,
+                                          other: bool) -> None:
+    [mention] = find_id_mentions(text)
+    assert (mention.raw, mention.label, mention.inline, mention.other_person) == \
+        (number, label, inline, other)
+
+
+def test_a_passport_number_is_not_a_citizens_id() -> None:
+    assert find_id_mentions("Hộ chiếu số: B1234567, cấp ngày 01/02/2020") == []
+
+
+def test_the_declarants_number_is_never_the_childs() -> None:
+    # A birth certificate from before 2016 prints no personal number for the child, only the
+    # declarant's identity card: the paper has no owner of its own.
+    text = """GIẤY KHAI SINH
+Họ và tên: NGUYỄN THỊ MAI
+Ngày, tháng, năm sinh: 02/03/2009
+Họ và tên người đi khai sinh: Nguyễn Văn Hùng
+Số CMND của người đi khai sinh: 271234567
+"""
+    assert classify(text, REGISTRY).doc_type == "birth_certificate"
+    doc = extract("birth_certificate", text)
+    assert doc.owner_id is None
+
+
+def test_land_certificate_sentence_names_owner_then_spouse() -> None:
+    text = ("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT\nÔng Nguyễn Văn An, sinh năm 1970, căn cước "
+            "công dân số 075070123456; cùng bà Lê Thị Hoa, căn cước công dân số 075172654321;"
+            " địa chỉ: xã Bắc Sơn")
+    doc = extract("land_use_certificate", text)
+    assert doc.owner_id == "075070123456"
+    # The birth year beside it is the cross-check: a reading that contradicts it is no owner.
+    wrong = extract("land_use_certificate", text.replace("sinh năm 1970", "sinh năm 1971"))
+    assert wrong.owner_id is None and "born 1970" in (wrong.fields["id_number"].flag or "")
+
+
+def test_a_wrong_century_digit_is_rejected() -> None:
+    # 4th digit 4 = born in the 2100s: no living person; read from "075080…" with 0 → 4.
+    assert any("after today" in p for p in citizen_id_problems("075480954281"))
+    assert not citizen_id_problems("075080954281")
+    text = LLTP_2024.replace("075097876195", "075497876195")
+    doc = extract("judicial_record", text)
+    assert doc.owner_id is None and doc.fields["id_number"].flag
+
+
+def test_a_birth_year_mismatch_is_rejected() -> None:
+    assert personal_id_problems("075097876195", date(1997, 12, 4)) == []
+    assert "birth year 1998 does not match" in personal_id_problems(
+        "075097876195", date(1998, 12, 4))[0]
+    text = LLTP_2024.replace("04/12/1997", "04/12/1998")
+    doc = extract("judicial_record", text)
+    assert doc.owner_id is None and "birth year" in (doc.fields["id_number"].flag or "")
+
+
+def test_cmnd_validation() -> None:
+    assert cmnd_problems("271234567") == []
+    assert cmnd_problems("021234567") == []
+    assert cmnd_problems("401234567")
+    assert cmnd_problems("27123456")
+
+
+def test_the_card_prints_so_without_a_colon() -> None:
+    text = """CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+GIẤY CHỨNG MINH NHÂN DÂN
+Số 276470103
+Họ tên NGUYỄN KHÁNH KIM MY
+Sinh ngày 14/09/1990"""
+    assert classify(text, REGISTRY).doc_type == "citizen_id_card"
+    doc = extract("citizen_id_card", text)
+    assert doc.owner_id == "276470103" and doc.fields["id_number"].label == "Số"
