@@ -24,6 +24,11 @@ def _one_digit_lost_or_added(read: str, number: str) -> bool:
     return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
 
 
+def _digits_apart(a: str, b: str) -> int:
+    """How many digits two numbers of one length differ in; -1 for different lengths."""
+    return sum(x != y for x, y in zip(a, b, strict=True)) if len(a) == len(b) else -1
+
+
 def _misread_of(own: FieldValue, number: str, extraction: Extraction) -> bool:
     """Is the document's own ID reading a misread of the receipt's ``number``? Only when the
     reading fails its own checks (a province that does not exist, a birth year that is not the
@@ -86,6 +91,15 @@ def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | N
                              "receipt names none of them")
     if extraction.owner_id:
         own = extraction.fields.get(spec.owner_field or "id_number")
+        if receipt is not None and receipt.owner_id \
+                and _digits_apart(extraction.owner_id, receipt.owner_id) in (1, 2):
+            # Two valid readings a digit or two apart are one person's number misread on one
+            # of the papers (different people's numbers differ in far more digits), and which
+            # paper was misread cannot be known: neither is trusted, a person compares them.
+            return OwnerDecision(None, None, None, "none", needs_review=True,
+                                 reason=f"the document reads {extraction.owner_id}, the "
+                                 f"dossier's receipt names {receipt.owner_id}: one of them "
+                                 "was misread")
         return OwnerDecision(extraction.owner_id, extraction.owner_kind, extraction.owner_name,
                              "document", needs_review=False,
                              label=own.label if own is not None else None)

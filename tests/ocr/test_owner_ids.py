@@ -149,3 +149,17 @@ Sinh ngày 14/09/1990"""
     assert classify(text, REGISTRY).doc_type == "citizen_id_card"
     doc = extract("citizen_id_card", text)
     assert doc.owner_id == "276470103" and doc.fields["id_number"].label == "Số"
+
+
+def test_a_valid_number_two_digits_from_the_receipts_is_not_trusted() -> None:
+    # Agreement within the dossier: the paper's own number, valid by itself, is the receipt's
+    # applicant's with two digits misread on one of the papers; neither is taken.
+    receipt = extract("dossier_receipt", "GIẤY TIẾP NHẬN HỒ SƠ\nÔng/Bà: Lê Thanh Sơn\n"
+                      "Số định danh cá nhân: 075097876195")
+    paper = extract("judicial_record", LLTP_2024.replace("075097876195", "075097876915"))
+    assert paper.owner_id == "075097876915"
+    decision = owner_of("judicial_record", paper, receipt)
+    assert (decision.owner_id, decision.needs_review) == (None, True)
+    assert "075097876915" in (decision.reason or "")
+    assert owner_of("judicial_record", extract("judicial_record", LLTP_2024),
+                    receipt).owner_id == "075097876195"
