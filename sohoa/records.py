@@ -339,3 +339,54 @@ class DossierState:
                         for r in self.results],
             "documents": list(self.documents),
         }
+
+
+# --- the certification register (sổ chứng thực, Decree 23/2015) ----------------------------
+
+
+@dataclass(frozen=True)
+class CertificationRequest:
+    """What the certifying official confirms before a number is handed out."""
+
+    unit: str
+    owner_id: str | None
+    paper: str  # the paper's name (tên giấy tờ), as written in the register
+    doc_type: str
+    pages: int
+    original: str  # the original: its file name, or "document:<id>"
+    official: str  # người thực hiện chứng thực
+    official_title: str
+    compared_by: str  # who compared the copy with the original shown
+
+
+@dataclass(frozen=True)
+class CertificationEntry:
+    """One line of a unit's certification register."""
+
+    id: int
+    unit: str
+    year: int
+    number: int
+    book: str  # "01/2026-SCT/BS"
+    certified_at: datetime
+    certified_on: date
+    owner_id: str | None
+    paper: str
+    doc_type: str
+    pages: int
+    original: str
+    official: str
+    official_title: str
+    compared_by: str
+    status: str  # issuing | issued | spoiled
+    document_id: str | None
+    note: str | None
+
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.id, "unit": self.unit, "year": self.year, "number": self.number,
+                "book": self.book, "certified_at": self.certified_at.isoformat(),
+                "certified_on": self.certified_on.isoformat(), "owner_id": self.owner_id,
+                "paper": self.paper, "doc_type": self.doc_type, "pages": self.pages,
+                "original": self.original, "official": self.official,
+                "official_title": self.official_title, "compared_by": self.compared_by,
+                "status": self.status, "document_id": self.document_id, "note": self.note}

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 # metadata (and Alembic's comparison with the migrations) always knows them.
 from sohoa.archive import (  # noqa: F401
     archivist_models,
+    certification_models,
     dossier_models,
     review_models,
     sync_models,

@@ -72,6 +72,7 @@ def cli(ctx: click.Context, home: Path | None, config: Path | None) -> None:
 def _register() -> None:
     from sohoa.cli import (
         audit,
+        certify,
         desk,
         disposal,
         dossier,
@@ -89,8 +90,8 @@ def _register() -> None:
         sync,
     )
 
-    for module in (desk, scanning, officer, dossier, signatures, audit, index, retention, holds,
-                   disposal, fixity, export, operator, integrator, review, sync):
+    for module in (desk, scanning, officer, dossier, certify, signatures, audit, index,
+                   retention, holds, disposal, fixity, export, operator, integrator, review, sync):
         for command in module.COMMANDS:
             cli.add_command(command)
 

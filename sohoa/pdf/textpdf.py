@@ -199,6 +199,36 @@ class TextDocument:
             pdf.set_font(_FAMILY, "", self._size)
         pdf.ln(2)
 
+    def page_image(self, data: bytes, *, footer: str) -> None:
+        """A new page holding one scanned page, as large as the margins allow (aspect kept),
+        with ``footer`` below it. JPEG is embedded as it is (no recompression of what was
+        scanned); anything else goes in as lossless PNG without transparency."""
+        from PIL import Image
+
+        pdf = self._pdf
+        with Image.open(io.BytesIO(data)) as img:
+            width, height = img.size
+            if img.format == "JPEG" and img.mode in ("RGB", "L"):
+                embedded = data
+            else:
+                buf = io.BytesIO()
+                img.convert("L" if img.mode in ("1", "L", "I;16") else "RGB").save(buf, "PNG")
+                embedded = buf.getvalue()
+        pdf.add_page()
+        usable_w = pdf.w - pdf.l_margin - pdf.r_margin
+        usable_h = pdf.h - pdf.t_margin - pdf.b_margin - 8  # the footer's line
+        scale = min(usable_w / width, usable_h / height)
+        w_mm, h_mm = width * scale, height * scale
+        x = pdf.l_margin + (usable_w - w_mm) / 2
+        pdf.image(io.BytesIO(embedded), x=x, y=pdf.t_margin, w=w_mm, h=h_mm)
+        auto = pdf.auto_page_break
+        pdf.set_auto_page_break(False)
+        pdf.set_font(_FAMILY, "", self._size - 2)
+        pdf.set_xy(pdf.l_margin, pdf.h - pdf.b_margin - 5)
+        pdf.cell(0, 5, _fit(pdf, nfc(footer), usable_w), align="C")
+        pdf.set_font(_FAMILY, "", self._size)
+        pdf.set_auto_page_break(auto, margin=pdf.b_margin)
+
     def signatures(self, left: Sequence[str], right: Sequence[str], *,
                    lead: Sequence[str] = ()) -> None:
         """The signature block, with the ``lead`` paragraphs (the closing statement) kept on

@@ -16,7 +16,10 @@ Definitions (as the national portal computes them, research note §1.2 and §4):
 - ``SYNCED_WITH_DVCQG_PERSONAL_STORAGE``: received in the period with a component taken from
   the owner's store or a result pushed to it;
 - ``ELECTRONIC_CERTIFIED_COPY``: of the communes in scope, those that issued an electronic
-  certified copy (a result of a ``certified_copy`` procedure) for a dossier of the period.
+  certified copy in the period: a copy certified on a day of the period and entered in the
+  commune's certification register (``sohoa certify copy``, ``archive/certifications.py``), or
+  a result of a ``certified_copy`` procedure for a dossier received in the period (a copy the
+  one-stop system's own certification module issued).
 
 Points are ``max × min(1, ratio / threshold)`` (thresholds in kpi.toml).
 """
@@ -24,12 +27,13 @@ Points are ``max × min(1, ratio / threshold)`` (thresholds in kpi.toml).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sohoa.archive import Archive
+from sohoa.archive.certifications import issuing_units
 from sohoa.archive.dossiers import VN
 from sohoa.archive.kpi import (
     DossierFacts,
@@ -127,7 +131,8 @@ def procedure_flags(catalogue: Catalogue) -> Flags:
 
 
 def _members(ind: Indicator, facts: Sequence[DossierFacts], period: Period, flags: Flags,
-             communes: Iterable[str]) -> tuple[list[str], list[str]]:
+             communes: Iterable[str],
+             certified: Collection[str] = ()) -> tuple[list[str], list[str]]:
     """The dossiers (or communes) behind one indicator, one by one: what ``--explain`` lists.
     The same definitions as :func:`_count`, which the report itself uses."""
     no = (False, False)
@@ -151,13 +156,14 @@ def _members(ind: Indicator, facts: Sequence[DossierFacts], period: Period, flag
     if code == "ELECTRONIC_CERTIFIED_COPY":
         den = sorted(communes)
         issued = {f.unit for f in received if f.results and flags.get(f.procedure_code, no)[1]}
-        return [u for u in den if u in issued], den
+        return [u for u in den if u in issued or u in certified], den
     raise ConfigError(f"chỉ số {code} không liệt kê được từng hồ sơ")
 
 
 def _count(code: str, received: Sequence[ReceivedCounts], resolved: Sequence[ResolvedCounts],
            flags: Flags, communes: Sequence[str],
-           synced: Mapping[str, int] | None) -> tuple[int, int]:
+           synced: Mapping[str, int] | None,
+           certified: Collection[str] = ()) -> tuple[int, int]:
     no = (False, False)
     total = sum(r.received for r in received)
     if code == "ORIGINAL_RESULT_AVAILABLE":
@@ -172,7 +178,7 @@ def _count(code: str, received: Sequence[ReceivedCounts], resolved: Sequence[Res
         return sum(r.connected for r in received), total
     if code == "ELECTRONIC_CERTIFIED_COPY":
         issued = {r.unit for r in received if r.with_result and flags.get(r.procedure_code, no)[1]}
-        return sum(1 for c in communes if c in issued), len(communes)
+        return sum(1 for c in communes if c in issued or c in certified), len(communes)
     if code == SYNC_CODE:
         units = {r.unit for r in received}
         return sum(n for u, n in (synced or {}).items() if u in units), total
@@ -182,14 +188,15 @@ def _count(code: str, received: Sequence[ReceivedCounts], resolved: Sequence[Res
 def indicators(rules: KpiRules, received: Sequence[ReceivedCounts],
                resolved: Sequence[ResolvedCounts], flags: Flags, communes: Iterable[str],
                level: str | None, year: int,
-               synced: Mapping[str, int] | None = None) -> list[Counted]:
+               synced: Mapping[str, int] | None = None,
+               certified: Collection[str] = ()) -> list[Counted]:
     communes = list(communes)
     chosen = list(rules.indicators)
     if synced is not None:
         chosen.append(Indicator(SYNC_CODE, SYNC_NAME, 6.0, 1.0, None))
     out = []
     for ind in chosen:
-        num, den = _count(ind.code, received, resolved, flags, communes, synced)
+        num, den = _count(ind.code, received, resolved, flags, communes, synced, certified)
         target = rules.target(ind.target, level, year) if level else None
         out.append(Counted(ind, num, den, target))
     return out
@@ -282,6 +289,7 @@ def compute(archive: Archive, period: Period, *, catalogue: Catalogue, units: Un
                                unit=unit, level=level)
     resolved = resolved_counts(archive, start=start, end=end, unit=unit, level=level)
     synced = delivered_to_portal(archive, period.date_from, period.date_to)
+    certified = set(issuing_units(archive, date_from=period.date_from, date_to=period.date_to))
     year = period.date_to.year
     flags = procedure_flags(catalogue)
 
@@ -302,7 +310,7 @@ def compute(archive: Archive, period: Period, *, catalogue: Catalogue, units: Un
         count = sum(r.received for r in mine_in)
         staff = known.staff_in(year) if known else 0
         counted = indicators(rules, mine_in, mine_out, flags,
-                             [code] if lv == COMMUNE_LEVEL else (), lv, year, synced)
+                             [code] if lv == COMMUNE_LEVEL else (), lv, year, synced, certified)
         unit_rows.append({
             "unit": code, "name": known.name if known else code, "level": lv,
             "received": count, "staff": staff,
@@ -321,7 +329,8 @@ def compute(archive: Archive, period: Period, *, catalogue: Catalogue, units: Un
         count = sum(u["received"] for u in members)
         staff = sum(u["staff"] for u in members)
         communes = sorted(names) if lv_code == COMMUNE_LEVEL else []
-        counted = indicators(rules, mine_in, mine_out, flags, communes, lv_code, year, synced)
+        counted = indicators(rules, mine_in, mine_out, flags, communes, lv_code, year, synced,
+                             certified)
         level_rows.append({
             "level": lv_code, "name": lv.name, "historic": lv.historic, "units": len(members),
             "received": count, "staff": staff,
@@ -330,7 +339,8 @@ def compute(archive: Archive, period: Period, *, catalogue: Catalogue, units: Un
             "indicators": [c.to_json() for c in counted]})
     communes = [u["unit"] for u in unit_rows if u["level"] == COMMUNE_LEVEL]
     scope_level = level or (unit_rows[0]["level"] if unit and unit_rows else None)
-    overall = indicators(rules, received, resolved, flags, communes, scope_level, year, synced)
+    overall = indicators(rules, received, resolved, flags, communes, scope_level, year, synced,
+                         certified)
     return KpiReport(
         period=period, scope={"unit": unit, "level": level}, overall=overall,
         units=unit_rows, levels=level_rows, times=_times(received, resolved),
@@ -358,11 +368,12 @@ def explain_all(archive: Archive, period: Period, *, catalogue: Catalogue, units
     communes = [u.code for u in units.units.values() if u.level == COMMUNE_LEVEL
                 and (not unit or u.code == unit) and (not level or u.level == level)]
     flags = procedure_flags(catalogue)
+    certified = set(issuing_units(archive, date_from=period.date_from, date_to=period.date_to))
     out = {}
     for code, ind in known.items():
         if only is not None and code != only:
             continue
-        num, den = _members(ind, facts, period, flags, communes)
+        num, den = _members(ind, facts, period, flags, communes, certified)
         counted = set(num)
         out[code] = {"code": code, "name": ind.name, "numerator": len(num),
                      "denominator": len(den),

@@ -2,7 +2,9 @@
 
 The symbol (``sohoa.pdf.qrmark``) is read back from page 1; the paper it names must exist in the
 catalog and every value it states must be the catalog's: a destruction record's list, decision,
-counts and time of issue; a KPI report's figures recomputed for its period and scope. A
+counts and time of issue; a KPI report's figures recomputed for its period and scope; an
+electronic certified copy's line in the certification register (unit, number, book, owner,
+paper, official, time); a printed register's lines up to its last number. A
 signature shows that the agency signed these bytes; this check shows that what they say is
 what the records say (a record signed by mistake for the wrong list, a report whose figures were
 typed over before signing, a symbol pasted from another paper).
@@ -17,22 +19,29 @@ failed verification.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sohoa.archive import disposal
 from sohoa.archive.archivist_models import ITEM_DISPOSED, LIST_EXECUTED
 from sohoa.errors import NotFoundError
 from sohoa.pdf import qrmark
-from sohoa.pipeline import disposaljob, kpireport
+from sohoa.pipeline import certify, certregister, disposaljob, kpireport
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
+
+T = TypeVar("T")
 
 LABELS = {"kind": "loại giấy tờ", "system": "hệ thống", "ref": "số hiệu", "status": "trạng thái",
           "decision": "quyết định hủy", "disposed": "số tài liệu đã hủy",
           "pages": "số trang đã hủy", "issued": "thời điểm lập", "received": "số hồ sơ tiếp nhận",
           "digitized": "chỉ số số hóa (tử số/mẫu số)",
-          "reused": "chỉ số tái sử dụng (tử số/mẫu số)", "period": "kỳ báo cáo"}
+          "reused": "chỉ số tái sử dụng (tử số/mẫu số)", "period": "kỳ báo cáo",
+          "unit": "đơn vị", "book": "quyển số", "owner": "số định danh chủ sở hữu",
+          "paper": "tên giấy tờ", "official": "người thực hiện chứng thực",
+          "through": "số chứng thực cuối", "lines": "số dòng trong sổ",
+          "digest": "mã kiểm tra các dòng của sổ"}
 
 
 class _NotHere(Exception):
@@ -61,6 +70,13 @@ def check(settings: Settings, pdf: bytes) -> dict[str, Any]:
             checks, stored = _disposal(settings, payload, pdf)
         elif kind == kpireport.QR_KIND:
             checks, stored = _kpi(settings, payload), None
+        elif kind == certify.QR_KIND:
+            rows, stored = _here(lambda: certify.check_qr(settings, payload, pdf))
+            checks = [_row(*row) for row in rows]
+        elif kind == certregister.QR_KIND:
+            checks = [_row(*row) for row in _here(lambda: certregister.check_qr(settings,
+                                                                                   payload))]
+            stored = None
         else:
             raise _NotHere(f"hệ thống này không lập loại giấy tờ {kind!r} nên không có gì "
                            "để đối chiếu")
@@ -69,6 +85,14 @@ def check(settings: Settings, pdf: bytes) -> dict[str, Any]:
                 "checks": [], "stored_copy": None, "reason": str(why)}
     return {"found": True, "checkable": True, "agrees": all(c["ok"] for c in checks),
             "payload": payload, "checks": checks, "stored_copy": stored}
+
+
+def _here(check: Callable[[], T]) -> T:
+    """A certification (or register) this catalog does not hold cannot be checked here."""
+    try:
+        return check()
+    except NotFoundError as why:
+        raise _NotHere(str(why)) from None
 
 
 def problems(result: dict[str, Any]) -> list[str]:

@@ -160,6 +160,32 @@ def _officer_signer(settings: Settings) -> DocumentSigner:
     return DocumentSigner(key, options, agency=settings.agency)
 
 
+# Decree 23/2015: the certifying official signs the certified copy; the stamp names the
+# signer (from the certificate) and the time, at the top right (the QR code is top left).
+CERTIFY_STAMP = "Chứng thực bản sao từ bản chính\n{signer}\nThời gian ký: {time}"
+CERTIFY_REASON = "Chứng thực bản sao điện tử từ bản chính (Nghị định 23/2015/NĐ-CP)"
+
+
+def make_certifier_signer(settings: Settings, official: str) -> DocumentSigner:
+    """The signer of an electronic certified copy: the certifying official's personal key when
+    one is configured for them (``signing.officer_pkcs12`` with {user} = the official), else
+    the agency's key. Either way the stamp says it is a certification, not a "SAO Y"."""
+    pkcs12 = Path(settings.officer_pkcs12.replace("{user}", official))
+    if settings.officer_pkcs12 and pkcs12.is_file():
+        password_file = Path(settings.officer_password_file.replace("{user}", official))
+        key, kind = _key(pkcs12, password_file), "officer"
+    else:
+        key, kind = _key(settings.pkcs12, settings.password_file), "agency"
+    if settings.signing_level != "B-B" and not settings.tsa_url:
+        raise ConfigError(
+            f"signing.level {settings.signing_level} needs a timestamp authority: set "
+            "signing.tsa_url, or use level B-B")
+    options = SigningSettings(level=settings.signing_level, tsa_url=settings.tsa_url or None,
+                              kind=kind, stamp_template=CERTIFY_STAMP, stamp_corner="top-right",
+                              reason=CERTIFY_REASON)
+    return DocumentSigner(key, options, agency=settings.agency)
+
+
 def trust_roots(settings: Settings) -> list[Path]:
     missing = [str(p) for p in settings.trust_roots if not p.is_file()]
     if missing:

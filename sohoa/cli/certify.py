@@ -1,0 +1,115 @@
+"""Electronic certified copies (chứng thực bản sao điện tử từ bản chính): certify a copy, print
+or export the certification register."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from sohoa.cli.output import emit_json, out
+from sohoa.cli.state import State, pass_state
+
+
+@click.group()
+def certify() -> None:
+    """Electronic certified copies from originals (Decree 23/2015): copy, register."""
+
+
+@certify.command("copy")
+@click.argument("source")
+@click.option("--owner", required=True, help="Số định danh của người yêu cầu chứng thực.")
+@click.option("--unit", required=True, help="Đơn vị thực hiện chứng thực (mã trong units.toml).")
+@click.option("--by", "by", envvar="SOHOA_USER",
+              help="Người thực hiện chứng thực (env SOHOA_USER; mặc định signing.officer). Khóa "
+                   "riêng của người này (signing.officer_pkcs12) ký bản sao nếu có, nếu không "
+                   "thì khóa của cơ quan.")
+@click.option("--title", "title", envvar="SOHOA_TITLE", required=True,
+              help="Chức danh người thực hiện chứng thực (env SOHOA_TITLE), ví dụ "
+                   "'Phó Chủ tịch UBND phường'.")
+@click.option("--original-compared", "compared", is_flag=True,
+              help="Xác nhận đã đối chiếu bản sao với bản chính người yêu cầu xuất trình "
+                   "(bắt buộc).")
+@click.option("--compared-by", help="Người đối chiếu bản chính, nếu không phải người ký.")
+@click.option("--paper", help="Tên giấy tờ ghi trong sổ (mặc định: tên loại giấy tờ).")
+@click.option("--type", "doc_type", help="Loại giấy tờ (doctypes.toml; mặc định: loại của "
+                                        "giấy tờ trong kho, hoặc 'other').")
+@click.option("--valid-until", help="Giá trị sử dụng đến ngày (YYYY-MM-DD), nếu bản chính có "
+                                    "thời hạn.")
+@click.option("--dossier", help="Mã hồ sơ yêu cầu chứng thực (mặc định: SCT-<đơn vị>-<năm>-<số>).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def certify_copy(state: State, source: str, owner: str, unit: str, by: str | None, title: str,
+                 compared: bool, compared_by: str | None, paper: str | None,
+                 doc_type: str | None, valid_until: str | None, dossier: str | None,
+                 as_json: bool) -> None:
+    """Certify SOURCE (a scanned file or a stored document id) as a true copy of the original
+    shown: the next number of the unit's register, the statement and QR code drawn on it,
+    signed by the certifying official, stored under its owner."""
+    from sohoa.pipeline import certify as certify_desk
+    from sohoa.pipeline.services import desk_officer
+
+    until = None
+    if valid_until:
+        try:
+            until = date.fromisoformat(valid_until)
+        except ValueError:
+            raise click.BadParameter(f"{valid_until!r} không phải ngày: dùng YYYY-MM-DD",
+                                     param_hint="--valid-until") from None
+    official = (by or "").strip() or desk_officer(state.settings)
+    made = certify_desk.certify_copy(
+        state.settings, source, owner=owner, unit=unit, official=official, title=title,
+        compared=compared, compared_by=compared_by, paper=paper, doc_type=doc_type,
+        valid_until=until, dossier=dossier)
+    if as_json:
+        emit_json(made)
+        return
+    line = made["certification"]
+    out.print(f"[green]đã chứng thực[/] số {line['number']}, quyển số {line['book']}: "
+              f"{line['paper']} của {line['owner_id']} — bản sao {made['document_id']}, ký bởi "
+              f"{made['signature']['signer']}")
+
+
+@certify.command("register")
+@click.option("--unit", help="Đơn vị (mặc định: mọi đơn vị).")
+@click.option("--year", type=int, help="Năm (mặc định: mọi năm).")
+@click.option("-o", "output", type=click.Path(path_type=Path, dir_okay=False),
+              help="register.pdf (PDF/A ký số, cần --unit và --year) hoặc register.csv.")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def certify_register(state: State, unit: str | None, year: int | None, output: Path | None,
+                     force: bool, as_json: bool) -> None:
+    """The certification register (sổ chứng thực), in number order."""
+    from sohoa.errors import ConfigError
+    from sohoa.pipeline import certregister
+
+    if output is not None:
+        suffix = output.suffix.lower()
+        if suffix not in (".pdf", ".csv"):
+            raise ConfigError(f"{output.name}: chỉ ghi được .pdf hoặc .csv")
+        if output.exists() and not force:
+            raise ConfigError(f"{output} đã có; dùng --force để ghi đè")
+        if suffix == ".pdf":
+            data = certregister.register_pdf(state.settings, unit=unit or "", year=year or 0)
+        else:
+            data = certregister.to_csv(certregister.lines(state.settings, unit=unit, year=year))
+        output.write_bytes(data)
+    entries = certregister.lines(state.settings, unit=unit, year=year)
+    if as_json:
+        for entry in entries:
+            emit_json(entry.to_json())
+        return
+    for e in entries:
+        out.print(f"{e.number:>5} {e.book} {e.certified_on:%d/%m/%Y} {e.owner_id or '—'} "
+                  f"{e.paper} — {e.official} ({e.official_title}), "
+                  f"{certregister.STATUS_NAMES.get(e.status, e.status)}"
+                  f"{' ' + e.document_id if e.document_id else ''}")
+    if not entries:
+        out.print("sổ chứng thực chưa có số nào")
+    if output is not None:
+        out.print(f"đã ghi {output}")
+
+
+COMMANDS = [certify]

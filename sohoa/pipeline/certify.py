@@ -1,0 +1,271 @@
+"""Electronic certified copies (chứng thực bản sao điện tử từ bản chính, Decree 23/2015 and
+Decree 45/2020): the official compares the original the citizen shows with its scan, the unit's
+certification register hands out the next number, and the copy is drawn, signed and stored under
+its owner, reusable like any stored paper.
+
+The copy is one PDF/A: page 1 carries the QR code at the top left (TT 01/2023 Điều 26), the
+paper's particulars and the certification statement in the Decree 23/2015 form ("Chứng thực bản
+sao đúng với bản chính", Số chứng thực …, Quyển số …/YYYY-SCT/BS, the date, the official's name
+and title); the copied pages follow, each with a footer naming the certification (the
+electronic counterpart of the seal across the pages). Drawing the statement on a page of its own
+keeps the official's ink off the original's content. The certifying official signs it: with
+their personal key when one is configured for them, else with the agency's.
+
+Order of work, and what a failure leaves: the number is allocated and recorded in one
+transaction (``archive.certifications.allocate``); then the copy is drawn, signed and stored,
+and the register's line points at it. If drawing, signing or storing fails, the number is marked
+spoiled with the reason — still in the register, never handed out again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sohoa.archive import Archive, certifications
+from sohoa.archive.certifications import VN
+from sohoa.archive.policy import clean_owner_id
+from sohoa.doctypes import load_registry
+from sohoa.errors import ConfigError, NotFoundError, SohoaError, WorkflowError
+from sohoa.pdf import qrmark
+from sohoa.pdf.textpdf import TextDocument
+from sohoa.pipeline.referencedata import units
+from sohoa.pipeline.services import make_certifier_signer, open_archive
+from sohoa.pipeline.settings import Settings
+from sohoa.records import (
+    CertificationEntry,
+    CertificationRequest,
+    DocumentRecord,
+    Page,
+    Quarantined,
+    sha256_hex,
+)
+from sohoa.signing.settings import vietnam_time
+from sohoa.vntext import nfc
+
+STATEMENT = "Chứng thực bản sao đúng với bản chính."
+QR_KIND = "certified-copy"
+PAPER_PREFIX = "Bản sao chứng thực từ bản chính"
+PURPOSE = "chứng thực bản sao điện tử từ bản chính"
+NOT_COMPARED = ("chưa xác nhận đã đối chiếu bản sao với bản chính: người thực hiện chứng thực "
+                "phải kiểm tra bản chính do người yêu cầu xuất trình (Nghị định 23/2015/NĐ-CP, "
+                "Điều 20) rồi chạy lại lệnh với --original-compared")
+
+
+def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: str,
+                 official: str, title: str, compared: bool, compared_by: str | None = None,
+                 paper: str | None = None, doc_type: str | None = None,
+                 valid_until: date | None = None, dossier: str | None = None,
+                 at: datetime | None = None) -> dict[str, Any]:
+    """Certify ``source`` (a file, or a stored document's id) as a copy of the original that
+    was shown; return the register's line and the stored copy's id."""
+    if not compared:
+        raise WorkflowError(NOT_COMPARED)
+    owner_id = clean_owner_id(owner)
+    if not owner_id:
+        raise ConfigError("cho biết số định danh của người yêu cầu chứng thực (--owner)")
+    official = nfc(official.strip())
+    if not official or not title.strip():
+        raise ConfigError("cho biết người thực hiện chứng thực (--by) và chức danh (--title): "
+                          "được ghi trong lời chứng và sổ chứng thực")
+    known = units(settings)
+    place = known.get(nfc(unit.strip()))
+    if place is None:
+        # A typo would open a register of its own, numbered from 1 again.
+        raise ConfigError(f"không có đơn vị {unit!r} trong danh mục đơn vị (units.toml): "
+                          + ", ".join(f"{u.code} {u.name}" for u in known.units.values()))
+    registry = load_registry()
+    if doc_type is not None and doc_type not in registry:
+        raise ConfigError(f"không có loại giấy tờ {doc_type}; xem doctypes.toml")
+    # A missing key stops us before a number is taken (a spoiled number is still a line).
+    signer = make_certifier_signer(settings, official)
+    when = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    with open_archive(settings) as archive:
+        original = _original(archive, settings, source, owner_id, official)
+        kind = doc_type or original["doc_type"] or "other"
+        if kind not in registry:
+            kind = "other"
+        name = nfc((paper or original["paper"] or registry.get(kind).name).strip())
+        request = CertificationRequest(
+            unit=place.code, owner_id=owner_id, paper=name, doc_type=kind,
+            pages=len(original["pages"]), original=original["ref"], official=official,
+            official_title=nfc(title.strip()), compared_by=nfc((compared_by or official).strip()))
+        entry = certifications.allocate(archive, request, at=when)
+        try:
+            pdf = copy_pdf(entry, original["pages"], agency=settings.agency, unit_name=place.name,
+                           dossier=dossier or original["dossier"],
+                           valid_until=valid_until or original["valid_until"])
+            signed, signature = signer.sign(pdf, signed_at=when)
+            rec = DocumentRecord(
+                doc_key=hashlib.sha256(
+                    f"certified-copy:{entry.unit}:{entry.year}:{entry.number}".encode()).hexdigest(),
+                dossier_code=dossier or f"SCT-{entry.unit}-{entry.year}-{entry.number:05d}",
+                unit=entry.unit, doc_type=kind, title=name, owner_id=owner_id,
+                owner_kind=original["owner_kind"], owner_name=original["owner_name"],
+                fields={**original["fields"], "certification_number": str(entry.number),
+                        "certification_book": entry.book},
+                field_flags=(), text=_text(entry, original["text"]), pages=(), confidence=1.0,
+                needs_review=False, review_reasons=(), pdf_sha256=sha256_hex(signed),
+                pdf_size=len(signed), signature=signature, issue_date=entry.certified_on,
+                valid_until=valid_until or original["valid_until"],
+                retention=registry.get(kind).retention, ingested_at=datetime.now(UTC),
+                extra={"certified_copy": {"unit": entry.unit, "number": entry.number,
+                                          "book": entry.book, "official": entry.official,
+                                          "official_title": entry.official_title,
+                                          "compared_by": entry.compared_by},
+                       "original": entry.original, "source": original["source"]})
+            document_id, _created = archive.store_document(rec, signed, [])
+            entry = certifications.complete(archive, entry.id, document_id, by=official)
+        except BaseException as exc:
+            reason = str(exc) if isinstance(exc, SohoaError) else \
+                f"{type(exc).__name__}: {exc}"
+            certifications.spoil(archive, entry.id, reason=f"không lập được bản sao: {reason}",
+                                 by=official)
+            raise
+        archive.sync_index()
+    return {"certification": entry.to_json(), "document_id": document_id,
+            "signature": {"signer": signature.signer, "kind": signature.kind,
+                          "level": signature.level}}
+
+
+def _original(archive: Archive, settings: Settings, source: str, owner_id: str,
+              official: str) -> dict[str, Any]:
+    """The pages and particulars of what is certified: a file as scanned, or a stored paper
+    (read on the official's behalf, written to the access log)."""
+    path = Path(source)
+    if path.is_file():
+        return {"ref": path.name, "source": path.name, "pages": _pages(path), "doc_type": None,
+                "paper": None, "fields": {}, "text": "", "owner_kind": None,
+                "owner_name": None, "valid_until": None, "dossier": None}
+    from sohoa.pipeline.lookup import Reader, cli_caller
+
+    reader = Reader(archive)
+    caller = cli_caller(settings, official)
+    try:
+        doc = reader.show(caller, PURPOSE, source)
+    except NotFoundError:
+        raise NotFoundError(f"{source!r} không phải tệp, cũng không phải mã giấy tờ trong kho "
+                            "(tìm mã bằng 'sohoa reuse' hoặc 'sohoa search')") from None
+    if doc["status"] != "stored":
+        raise WorkflowError(f"giấy tờ {doc['document_id']} không còn lưu giữ ({doc['status']}): "
+                            "không chứng thực từ đó")
+    if doc["owner_id"] and doc["owner_id"] != owner_id:
+        raise WorkflowError(f"giấy tờ {doc['document_id']} thuộc về {doc['owner_id']}, không "
+                            f"phải {owner_id}: không chứng thực cho người khác")
+    pdf = reader.get_pdf(caller, PURPOSE, doc["document_id"])
+    images = [archive.blobs.get(p["blob_sha256"]) for p in doc["pages"] if p["blob_sha256"]]
+    if images and len(images) == len(doc["pages"]):
+        pages = images
+    else:  # a born-digital paper: its pages as drawn
+        with tempfile.TemporaryDirectory(prefix="sohoa-cert-") as tmp:
+            stored = Path(tmp) / f"{doc['document_id']}.pdf"
+            stored.write_bytes(pdf)
+            pages = _pages(stored)
+    owner = doc.get("owner") or {}
+    until = doc.get("valid_until")
+    return {"ref": f"document:{doc['document_id']}", "source": doc["document_id"],
+            "pages": pages, "doc_type": doc["doc_type"], "paper": None,
+            "fields": {k: v for k, v in doc["fields"].items() if v is not None},
+            "text": doc.get("text") or "", "owner_kind": owner.get("kind"),
+            "owner_name": owner.get("name"), "dossier": None,
+            "valid_until": date.fromisoformat(until) if until else None}
+
+
+def _pages(path: Path) -> list[bytes]:
+    from sohoa.scanners import read_pages
+
+    pages: list[bytes] = []
+    for page in read_pages(path):
+        if isinstance(page, Quarantined):
+            raise ConfigError(f"không đọc được {path.name}: {page.reason}")
+        assert isinstance(page, Page)
+        pages.append(page.data)
+    if not pages:
+        raise ConfigError(f"{path.name} không có trang nào")
+    return pages
+
+
+def _text(entry: CertificationEntry, original_text: str) -> str:
+    return nfc(f"{PAPER_PREFIX}. {entry.paper}. {STATEMENT} Số chứng thực {entry.number}, "
+               f"quyển số {entry.book}. {original_text}".strip())
+
+
+def _day_words(day: date) -> str:
+    return f"Ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+
+
+def copy_pdf(entry: CertificationEntry, pages: list[bytes], *, agency: str, unit_name: str,
+             dossier: str | None, valid_until: date | None) -> bytes:
+    """The certified copy before signing: page 1 with the QR code, the particulars and the
+    statement; then the copied pages."""
+    doc = TextDocument(size=12)
+    doc.qr_code(qrmark.payload_text(qr_fields(entry, agency=agency, dossier=dossier,
+                                              valid_until=valid_until)))
+    doc.header_columns([agency.upper(), unit_name.upper()],
+                       ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])
+    doc.title("BẢN SAO ĐIỆN TỬ ĐƯỢC CHỨNG THỰC TỪ BẢN CHÍNH")
+    doc.field("Tên giấy tờ:", entry.paper)
+    doc.field("Người yêu cầu chứng thực (số định danh):", entry.owner_id or "")
+    doc.field("Số trang bản sao:", f"{entry.pages} trang, kèm theo sau trang này")
+    if valid_until:
+        doc.field("Giá trị sử dụng đến:", f"{valid_until:%d/%m/%Y}")
+    doc.field("Người đối chiếu bản chính:", entry.compared_by)
+    local = entry.certified_at.astimezone(VN)
+    doc.heading("LỜI CHỨNG")
+    doc.paragraph(STATEMENT)
+    doc.paragraph(f"Số chứng thực: {entry.number}     Quyển số: {entry.book}")
+    doc.paragraph(f"{_day_words(local.date())} (lúc {local:%H giờ %M})")
+    doc.signatures(["", ""], ["NGƯỜI THỰC HIỆN CHỨNG THỰC", entry.official_title,
+                              "(đã ký số)", entry.official])
+    for i, data in enumerate(pages, 1):
+        doc.page_image(data, footer=f"Bản sao chứng thực số {entry.number}, quyển số "
+                                    f"{entry.book} — trang {i}/{len(pages)}")
+    return doc.pdf(title=f"{PAPER_PREFIX}: {entry.paper} — số {entry.number}/{entry.book}",
+                   author=agency, subject=STATEMENT,
+                   keywords=["chứng thực bản sao", entry.book, str(entry.number)],
+                   created=entry.certified_at)
+
+
+def qr_fields(entry: CertificationEntry, *, agency: str, dossier: str | None = None,
+              valid_until: date | None = None) -> dict[str, Any]:
+    """What the copy's QR code states (TT 01/2023 Điều 26), all of it checkable against the
+    register: the unit, the number and book, the owner, the paper, the official, the time."""
+    return {"system": qrmark.system_name(agency), "paper": entry.paper, "kind": QR_KIND,
+            "ref": str(entry.number), "dossier": dossier, "owner": entry.owner_id,
+            "issued": vietnam_time(entry.certified_at),
+            "valid_until": valid_until.isoformat() if valid_until else None,
+            "unit": entry.unit, "book": entry.book, "official": entry.official}
+
+
+def check_qr(settings: Settings, payload: dict[str, Any],
+             pdf: bytes) -> tuple[list[tuple[str, Any, Any]], bool | None]:
+    """The copy's QR against the register: (field, QR value, catalog value) rows, and whether
+    these bytes are the copy stored under the number (None when nothing is stored).
+    NotFoundError when the register holds no such number."""
+    import contextlib
+
+    book = str(payload.get("book", ""))
+    try:
+        year = int(book.split("/")[1].split("-")[0])
+        number = int(str(payload.get("ref", "")))
+    except (IndexError, ValueError):
+        return [("ref", payload.get("ref"), None)], None
+    with open_archive(settings) as archive:
+        # Not in this catalog's register: NotFoundError (a copy certified elsewhere).
+        entry = certifications.find(archive, unit=str(payload.get("unit", "")), year=year,
+                                    number=number)
+        stored_sha = None
+        if entry.document_id:
+            with contextlib.suppress(NotFoundError):
+                stored_sha = archive.get_document(entry.document_id)["pdf"]["sha256"]
+    expected = qr_fields(entry, agency=settings.agency)
+    rows = [(key, payload.get(key), expected[key])
+            for key in ("system", "unit", "ref", "book", "owner", "paper", "official",
+                        "issued")]
+    rows.append(("status", "issued", entry.status))
+    stored = None if stored_sha is None else sha256_hex(pdf) == stored_sha
+    return rows, stored
+
