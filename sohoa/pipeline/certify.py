@@ -28,7 +28,7 @@ from typing import Any
 from sohoa.archive import Archive, certifications
 from sohoa.archive.certifications import VN
 from sohoa.archive.policy import clean_owner_id
-from sohoa.doctypes import load_registry
+from sohoa.doctypes import VALIDITY_UNKNOWN, load_registry
 from sohoa.errors import ConfigError, NotFoundError, SohoaError, WorkflowError
 from sohoa.pdf import qrmark
 from sohoa.pdf.textpdf import TextDocument
@@ -93,11 +93,15 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
             unit=place.code, owner_id=owner_id, paper=name, doc_type=kind,
             pages=len(original["pages"]), original=original["ref"], official=official,
             official_title=nfc(title.strip()), compared_by=nfc((compared_by or official).strip()))
+        # A copy is valid as long as its original: the stored paper's validity, else the
+        # type's rule (a CCCD copied from a file without --valid-until: unknown, not reusable).
+        until = valid_until or (original["valid_until"] if original["ref"].startswith(
+            "document:") else registry.valid_until(kind, {}))
         entry = certifications.allocate(archive, request, at=when)
         try:
             pdf = copy_pdf(entry, original["pages"], agency=settings.agency, unit_name=place.name,
                            dossier=dossier or original["dossier"],
-                           valid_until=valid_until or original["valid_until"])
+                           valid_until=until if until != VALIDITY_UNKNOWN else None)
             signed, signature = signer.sign(pdf, signed_at=when)
             rec = DocumentRecord(
                 doc_key=hashlib.sha256(
@@ -110,7 +114,7 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
                 field_flags=(), text=_text(entry, original["text"]), pages=(), confidence=1.0,
                 needs_review=False, review_reasons=(), pdf_sha256=sha256_hex(signed),
                 pdf_size=len(signed), signature=signature, issue_date=entry.certified_on,
-                valid_until=valid_until or original["valid_until"],
+                valid_until=until,
                 retention=registry.get(kind).retention, ingested_at=datetime.now(UTC),
                 extra={"certified_copy": {"unit": entry.unit, "number": entry.number,
                                           "book": entry.book, "official": entry.official,

@@ -1,0 +1,229 @@
+"""Electronic certified copies (chứng thực bản sao điện tử từ bản chính, Decree 23/2015), end to
+end on a real home with a real signing key: refused without the original-compared
+confirmation; the copy carries the certification statement (read back with pdftotext), a QR
+code that decodes to the register's values and that ``sohoa verify`` checks against the catalog;
+it is signed with the certifying official's personal key, stored under its owner and reusable
+for a dossier; the register prints (signed PDF/A, QR checked) and exports; the KPI counts the
+commune that issued it."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from archivist_helpers import make_home, pdftotext, store
+from pipeline_helpers import json_lines, run_sohoa
+from sample_files import page_image
+
+from sohoa.archive.certifications import VN
+from sohoa.errors import WorkflowError
+from sohoa.pdf import qrmark
+from sohoa.pipeline import certify, certregister, dossierdesk, kpi, qrcheck
+from sohoa.pipeline.lookup import cli_caller, reuse
+from sohoa.pipeline.services import open_archive
+from sohoa.pipeline.settings import Settings, load_settings
+from sohoa.signing import create_dev_identity
+from sohoa.synth.document import render_document
+
+OWNER = "075203001234"
+OTHER = "075203009999"
+UNIT = "H19.22.31"
+OFFICIAL = "Lê Văn Tâm"
+TITLE = "Phó Chủ tịch UBND phường Tân Phong"
+PURPOSE = "kiểm thử chứng thực bản sao"
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Settings]:
+    """A home where the certifying official has a personal signing key."""
+    root = tmp_path_factory.mktemp("certify")
+    home = root / "home"
+    make_home(home)
+    officer = create_dev_identity(root / "officer", "UBND phường Tân Phong", person=OFFICIAL)
+    keys = home / "keys" / "officers"
+    keys.mkdir(parents=True)
+    shutil.copy(officer.pkcs12, keys / f"{OFFICIAL}.p12")
+    shutil.copy(officer.password_file, keys / f"{OFFICIAL}.pass")
+    config = home / "sohoa.toml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace('trust_roots = ["{home}/keys/dev-root.pem"]',
+                        f'trust_roots = ["{{home}}/keys/dev-root.pem", "{officer.root_cert}"]')
+    config.write_text(text, encoding="utf-8")
+    scan = root / "giay-khai-sinh.jpg"
+    scan.write_bytes(render_document("birth_certificate", 3, dpi=150).page_jpeg(0))
+    return scan, load_settings(home=home, environ={})
+
+
+def _copy(settings: Settings, source: str, **kw: Any) -> dict[str, Any]:
+    args: dict[str, Any] = {"owner": OWNER, "unit": UNIT, "official": OFFICIAL,
+                            "title": TITLE, "compared": True}
+    return certify.certify_copy(settings, source, **{**args, **kw})
+
+
+def test_refused_without_the_original_compared(home: tuple[Path, Settings]) -> None:
+    scan, settings = home
+    done = run_sohoa(settings.home, "certify", "copy", str(scan), "--owner", OWNER, "--unit",
+                     UNIT, "--by", OFFICIAL, "--title", TITLE)
+    assert done.returncode == 2, done.stderr
+    assert "chưa xác nhận đã đối chiếu bản sao với bản chính" in done.stderr
+    with pytest.raises(WorkflowError, match="--original-compared"):
+        _copy(settings, str(scan), compared=False)
+    assert certregister.lines(settings, unit=UNIT, year=None) == []  # no number taken
+
+
+def test_the_signed_copy_states_its_certification_and_its_qr_matches_the_register(
+        home: tuple[Path, Settings], tmp_path: Path) -> None:
+    scan, settings = home
+    made = _copy(settings, str(scan), doc_type="birth_certificate")
+    line = made["certification"]
+    year = datetime.now(VN).year
+    assert (line["number"], line["book"], line["status"]) == (1, f"01/{year}-SCT/BS", "issued")
+    assert made["signature"]["kind"] == "officer"
+    assert made["signature"]["signer"].startswith(OFFICIAL)
+
+    with open_archive(settings) as archive:
+        pdf = archive.get_pdf(made["document_id"])
+        doc = archive.get_document(made["document_id"])
+    assert doc["owner_id"] == OWNER and doc["doc_type"] == "birth_certificate"
+    assert doc["signature"]["kind"] == "officer"
+    text = " ".join(pdftotext(pdf, tmp_path).split())
+    for words in ("Chứng thực bản sao đúng với bản chính.", "Số chứng thực: 1",
+                  f"Quyển số: 01/{year}-SCT/BS", OFFICIAL, TITLE,
+                  "NGƯỜI THỰC HIỆN CHỨNG THỰC", f"Bản sao chứng thực số 1, quyển số "
+                  f"01/{year}-SCT/BS — trang 1/1"):
+        assert words in text, words
+    day = datetime.fromisoformat(line["certified_at"]).astimezone(VN)
+    assert f"Ngày {day:%d} tháng {day:%m} năm {day:%Y}" in text
+
+    [payload] = [p for p in map(qrmark.parse, qrmark.read_pdf(pdf)) if p]
+    assert payload["kind"] == "certified-copy"
+    assert (payload["unit"], payload["ref"], payload["book"], payload["owner"],
+            payload["paper"], payload["official"]) == (
+        UNIT, "1", line["book"], OWNER, "Giấy khai sinh", OFFICIAL)
+    assert payload["issued"] == day.isoformat(timespec="seconds")
+    assert payload["system"] == qrmark.system_name(settings.agency)
+    checked = qrcheck.check(settings, pdf)
+    assert checked["agrees"] is True and checked["stored_copy"] is True, checked
+
+    copy_file = tmp_path / "copy.pdf"
+    copy_file.write_bytes(pdf)
+    verified = run_sohoa(settings.home, "verify", str(copy_file), "--json")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    [report] = json_lines(verified.stdout)
+    assert report["valid"] and report["qr"]["agrees"] and report["qr"]["stored_copy"]
+
+    # The catalog now says otherwise (the line's owner typed over): verify must notice.
+    from sqlalchemy import update
+
+    from sohoa.archive.certification_models import Certification
+
+    with open_archive(settings) as archive, archive.transaction(write=True) as conn:
+        conn.execute(update(Certification).where(Certification.number == 1)
+                     .values(owner_id=OTHER))
+    try:
+        wrong = qrcheck.check(settings, pdf)
+        assert wrong["agrees"] is False
+        assert any("số định danh chủ sở hữu" in p for p in qrcheck.problems(wrong))
+    finally:
+        with open_archive(settings) as archive, archive.transaction(write=True) as conn:
+            conn.execute(update(Certification).where(Certification.number == 1)
+                         .values(owner_id=OWNER))
+
+    # Reusable under its owner: `sohoa reuse` lists it.
+    found = reuse(settings, OWNER, caller=cli_caller(settings, OFFICIAL), purpose=PURPOSE)
+    assert made["document_id"] in [d["document_id"] for d in found.documents]
+
+
+def test_a_stored_paper_is_certified_for_its_owner_only(home: tuple[Path, Settings]) -> None:
+    _scan, settings = home
+    with open_archive(settings) as archive:
+        stored = store(archive, None, "cccd-cert", owner_id=OWNER,
+                       images=[page_image("cccd-cert-0"), page_image("cccd-cert-1")])
+        before = len(certregister.lines(settings, unit=UNIT, year=None))
+    with pytest.raises(WorkflowError, match="không chứng thực cho người khác"):
+        _copy(settings, stored, owner=OTHER)
+    assert len(certregister.lines(settings, unit=UNIT, year=None)) == before
+
+    made = _copy(settings, stored[:8], compared_by="Trần Thị Bình")
+    line = made["certification"]
+    assert line["number"] == before + 1 and line["pages"] == 2
+    assert line["original"] == f"document:{stored}" and line["compared_by"] == "Trần Thị Bình"
+    assert line["doc_type"] == "citizen_id_card"
+    with open_archive(settings) as archive:
+        events = archive.access_events(document=stored)
+    assert any(e["purpose"] == certify.PURPOSE for e in events)  # the read was logged
+
+    # The copy fills a dossier's ID-card component by reuse: no rescan.
+    code = "H19.22.31-260310-0001"
+    with open_archive(settings) as archive:
+        dossierdesk.open_dossier(archive, settings, code, procedure="1.000894.000.00.00.H19",
+                                 owner=OWNER, unit=UNIT, by=OFFICIAL)
+        comp, changed = dossierdesk.reuse(archive, code, made["document_id"], component=None,
+                                          by=OFFICIAL, purpose=PURPOSE)
+    assert changed and comp.satisfied == "reused" and comp.document_id == made["document_id"]
+    assert comp.code == "TP2"
+
+
+def test_the_register_prints_signed_exports_and_the_kpi_counts_the_commune(
+        home: tuple[Path, Settings], tmp_path: Path) -> None:
+    scan, settings = home
+    _copy(settings, str(scan), doc_type="birth_certificate")
+    year = datetime.now(VN).year
+    lines = certregister.lines(settings, unit=UNIT, year=year)
+    assert [e.number for e in lines] == list(range(1, len(lines) + 1))
+
+    printed = certregister.register_pdf(settings, unit=UNIT, year=year)
+    text = " ".join(pdftotext(printed, tmp_path).split())
+    assert "SỔ CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH" in text and f"01/{year}-SCT/BS" in text
+    checked = qrcheck.check(settings, printed)
+    assert checked["agrees"] is True, checked
+    assert checked["payload"]["through"] == len(lines)
+
+    exported = run_sohoa(settings.home, "certify", "register", "--unit", UNIT, "--year",
+                         str(year), "-o", str(tmp_path / "register.csv"), "--json")
+    assert exported.returncode == 0, exported.stderr
+    assert [e["number"] for e in json_lines(exported.stdout)] == [e.number for e in lines]
+    rows = list(csv.reader(io.StringIO(
+        (tmp_path / "register.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0][:3] == ["Số chứng thực", "Quyển số", "Ngày chứng thực"]
+    assert [r[0] for r in rows[1:]] == [str(e.number) for e in lines]
+
+    # A line changed after printing: the printed register no longer agrees with the catalog.
+    with open_archive(settings) as archive:
+        from sohoa.archive import certifications
+
+        certifications.spoil(archive, certifications.allocate(archive, dataclasses.replace(
+            _request(lines[0]), paper="Giấy tờ khác")).id, reason="kiểm thử", by=OFFICIAL)
+    assert qrcheck.check(settings, printed)["agrees"] is True  # after its last number: fine
+
+    today = datetime.now(VN).date()
+    with open_archive(settings) as archive:
+        data = {"catalogue": dossierdesk.catalogue(settings),
+                "units": dossierdesk.units(settings), "rules": dossierdesk.kpi_rules(settings)}
+        now = kpi.compute(archive, kpi.Period(today, today), **data)
+        before = kpi.compute(archive, kpi.Period(today - timedelta(days=40),
+                                                 today - timedelta(days=10)), **data)
+        listed = kpi.explain(archive, kpi.Period(today, today), "ELECTRONIC_CERTIFIED_COPY",
+                             **data)
+    [ecc] = [i for i in now.to_json()["indicators"] if i["code"] == "ELECTRONIC_CERTIFIED_COPY"]
+    assert (ecc["numerator"], ecc["denominator"]) == (1, 3)  # 3 communes in units.toml
+    [old] = [i for i in before.to_json()["indicators"]
+             if i["code"] == "ELECTRONIC_CERTIFIED_COPY"]
+    assert old["numerator"] == 0
+    assert [i["id"] for i in listed["items"] if i["counted"]] == [UNIT]
+
+
+def _request(entry: Any) -> Any:
+    from sohoa.records import CertificationRequest
+
+    return CertificationRequest(unit=entry.unit, owner_id=entry.owner_id, paper=entry.paper,
+                                doc_type=entry.doc_type, pages=entry.pages,
+                                original=entry.original, official=entry.official,
+                                official_title=entry.official_title,
+                                compared_by=entry.compared_by)
