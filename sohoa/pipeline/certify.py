@@ -32,6 +32,7 @@ from sohoa.doctypes import VALIDITY_UNKNOWN, load_registry
 from sohoa.errors import ConfigError, NotFoundError, SohoaError, WorkflowError
 from sohoa.pdf import qrmark
 from sohoa.pdf.textpdf import TextDocument
+from sohoa.pipeline import certqr
 from sohoa.pipeline.referencedata import units
 from sohoa.pipeline.services import make_certifier_signer, open_archive
 from sohoa.pipeline.settings import Settings
@@ -43,11 +44,9 @@ from sohoa.records import (
     Quarantined,
     sha256_hex,
 )
-from sohoa.signing.settings import vietnam_time
 from sohoa.vntext import nfc
 
 STATEMENT = "Chứng thực bản sao đúng với bản chính."
-QR_KIND = "certified-copy"
 PAPER_PREFIX = "Bản sao chứng thực từ bản chính"
 PURPOSE = "chứng thực bản sao điện tử từ bản chính"
 NOT_COMPARED = ("chưa xác nhận đã đối chiếu bản sao với bản chính: người thực hiện chứng thực "
@@ -206,7 +205,7 @@ def copy_pdf(entry: CertificationEntry, pages: list[bytes], *, agency: str, unit
     """The certified copy before signing: page 1 with the QR code, the particulars and the
     statement; then the copied pages."""
     doc = TextDocument(size=12)
-    doc.qr_code(qrmark.payload_text(qr_fields(entry, agency=agency, dossier=dossier,
+    doc.qr_code(qrmark.payload_text(certqr.copy_fields(entry, agency=agency, dossier=dossier,
                                               valid_until=valid_until)))
     doc.header_columns([agency.upper(), unit_name.upper()],
                        ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])
@@ -231,45 +230,3 @@ def copy_pdf(entry: CertificationEntry, pages: list[bytes], *, agency: str, unit
                    author=agency, subject=STATEMENT,
                    keywords=["chứng thực bản sao", entry.book, str(entry.number)],
                    created=entry.certified_at)
-
-
-def qr_fields(entry: CertificationEntry, *, agency: str, dossier: str | None = None,
-              valid_until: date | None = None) -> dict[str, Any]:
-    """What the copy's QR code states (TT 01/2023 Điều 26), all of it checkable against the
-    register: the unit, the number and book, the owner, the paper, the official, the time."""
-    return {"system": qrmark.system_name(agency), "paper": entry.paper, "kind": QR_KIND,
-            "ref": str(entry.number), "dossier": dossier, "owner": entry.owner_id,
-            "issued": vietnam_time(entry.certified_at),
-            "valid_until": valid_until.isoformat() if valid_until else None,
-            "unit": entry.unit, "book": entry.book, "official": entry.official}
-
-
-def check_qr(settings: Settings, payload: dict[str, Any],
-             pdf: bytes) -> tuple[list[tuple[str, Any, Any]], bool | None]:
-    """The copy's QR against the register: (field, QR value, catalog value) rows, and whether
-    these bytes are the copy stored under the number (None when nothing is stored).
-    NotFoundError when the register holds no such number."""
-    import contextlib
-
-    book = str(payload.get("book", ""))
-    try:
-        year = int(book.split("/")[1].split("-")[0])
-        number = int(str(payload.get("ref", "")))
-    except (IndexError, ValueError):
-        return [("ref", payload.get("ref"), None)], None
-    with open_archive(settings) as archive:
-        # Not in this catalog's register: NotFoundError (a copy certified elsewhere).
-        entry = certifications.find(archive, unit=str(payload.get("unit", "")), year=year,
-                                    number=number)
-        stored_sha = None
-        if entry.document_id:
-            with contextlib.suppress(NotFoundError):
-                stored_sha = archive.get_document(entry.document_id)["pdf"]["sha256"]
-    expected = qr_fields(entry, agency=settings.agency)
-    rows = [(key, payload.get(key), expected[key])
-            for key in ("system", "unit", "ref", "book", "owner", "paper", "official",
-                        "issued")]
-    rows.append(("status", "issued", entry.status))
-    stored = None if stored_sha is None else sha256_hex(pdf) == stored_sha
-    return rows, stored
-

@@ -11,26 +11,22 @@ digest from the register, so a line changed, removed or added among the printed 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from sohoa.archive import certifications
 from sohoa.archive.certification_models import CERT_ISSUED, CERT_ISSUING, CERT_SPOILED
 from sohoa.archive.certifications import VN
-from sohoa.errors import ConfigError, NotFoundError
+from sohoa.errors import ConfigError
 from sohoa.pdf import qrmark
 from sohoa.pdf.textpdf import TextDocument
+from sohoa.pipeline import certqr
 from sohoa.pipeline.services import make_signer, open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.records import CertificationEntry
-from sohoa.signing.settings import vietnam_time
 
-QR_KIND = "certification-register"
-PAPER = "Sổ chứng thực bản sao từ bản chính"
+PAPER = certqr.REGISTER_PAPER
 STATUS_NAMES = {CERT_ISSUED: "đã cấp", CERT_ISSUING: "đang lập", CERT_SPOILED: "số hỏng"}
 CSV_HEADER = ["Số chứng thực", "Quyển số", "Ngày chứng thực", "Thời điểm", "Đơn vị",
               "Số định danh người yêu cầu", "Tên giấy tờ", "Số trang", "Bản chính",
@@ -41,13 +37,6 @@ CSV_HEADER = ["Số chứng thực", "Quyển số", "Ngày chứng thực", "Th
 def lines(settings: Settings, *, unit: str | None, year: int | None) -> list[CertificationEntry]:
     with open_archive(settings) as archive:
         return certifications.register(archive, unit=unit, year=year)
-
-
-def digest(entries: Sequence[CertificationEntry]) -> str:
-    """A short digest of the lines as the catalog holds them (what the QR code states)."""
-    canon = json.dumps([e.to_json() for e in entries], ensure_ascii=False, sort_keys=True,
-                       separators=(",", ":"))
-    return hashlib.sha256(canon.encode()).hexdigest()[:32]
 
 
 def to_csv(entries: Sequence[CertificationEntry]) -> bytes:
@@ -63,14 +52,6 @@ def to_csv(entries: Sequence[CertificationEntry]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def qr_fields(entries: Sequence[CertificationEntry], *, unit: str, year: int, agency: str,
-              at: datetime) -> dict[str, Any]:
-    return {"system": qrmark.system_name(agency), "paper": PAPER, "kind": QR_KIND,
-            "ref": f"{unit}/{year}", "issued": vietnam_time(at), "unit": unit, "year": year,
-            "through": max((e.number for e in entries), default=0), "lines": len(entries),
-            "digest": digest(entries)}
-
-
 def register_pdf(settings: Settings, *, unit: str, year: int,
                  at: datetime | None = None) -> bytes:
     """The register of one unit and year as a signed PDF/A (the agency's own record)."""
@@ -81,7 +62,7 @@ def register_pdf(settings: Settings, *, unit: str, year: int,
     when = (at or datetime.now(UTC)).replace(microsecond=0)
     local = when.astimezone(VN)
     doc = TextDocument(landscape=True, size=10)
-    doc.qr_code(qrmark.payload_text(qr_fields(entries, unit=unit, year=year,
+    doc.qr_code(qrmark.payload_text(certqr.register_fields(entries, unit=unit, year=year,
                                               agency=settings.agency, at=when)))
     doc.header_columns([settings.agency.upper(), unit],
                        ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])
@@ -105,21 +86,3 @@ def register_pdf(settings: Settings, *, unit: str, year: int,
                   keywords=["sổ chứng thực", unit, str(year)], created=when)
     signed, _sig = signer.sign(pdf, signed_at=when)
     return signed
-
-
-def check_qr(settings: Settings, payload: dict[str, Any]) -> list[tuple[str, Any, Any]]:
-    """A printed register's QR against the register now: the lines up to its last number
-    (NotFoundError when this catalog holds none of them)."""
-    try:
-        unit, year = str(payload["unit"]), int(payload["year"])
-        through = int(payload["through"])
-    except (KeyError, TypeError, ValueError):
-        return [("ref", payload.get("ref"), None)]
-    entries = [e for e in lines(settings, unit=unit, year=year) if e.number <= through]
-    if through and not entries:
-        raise NotFoundError(f"cơ sở dữ liệu này không có sổ chứng thực của {unit} năm {year}: "
-                            "sổ do nơi khác lập")
-    now = qr_fields(entries, unit=unit, year=year, agency=settings.agency,
-                    at=datetime.now(UTC))
-    return [(key, payload.get(key), now[key])
-            for key in ("system", "ref", "through", "lines", "digest")]

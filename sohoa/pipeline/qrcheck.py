@@ -27,7 +27,7 @@ from sohoa.archive import disposal
 from sohoa.archive.archivist_models import ITEM_DISPOSED, LIST_EXECUTED
 from sohoa.errors import NotFoundError
 from sohoa.pdf import qrmark
-from sohoa.pipeline import certify, certregister, disposaljob, kpireport
+from sohoa.pipeline import certqr, disposaljob, kpireport
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
 
@@ -70,11 +70,11 @@ def check(settings: Settings, pdf: bytes) -> dict[str, Any]:
             checks, stored = _disposal(settings, payload, pdf)
         elif kind == kpireport.QR_KIND:
             checks, stored = _kpi(settings, payload), None
-        elif kind == certify.QR_KIND:
-            rows, stored = _here(lambda: certify.check_qr(settings, payload, pdf))
+        elif kind == certqr.COPY_KIND:
+            rows, stored = _here(lambda: certqr.check_copy(settings, payload, pdf))
             checks = [_row(*row) for row in rows]
-        elif kind == certregister.QR_KIND:
-            checks = [_row(*row) for row in _here(lambda: certregister.check_qr(settings,
+        elif kind == certqr.REGISTER_KIND:
+            checks = [_row(*row) for row in _here(lambda: certqr.check_register(settings,
                                                                                    payload))]
             stored = None
         else:

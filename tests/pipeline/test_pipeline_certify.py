@@ -194,13 +194,24 @@ def test_the_register_prints_signed_exports_and_the_kpi_counts_the_commune(
     assert rows[0][:3] == ["Số chứng thực", "Quyển số", "Ngày chứng thực"]
     assert [r[0] for r in rows[1:]] == [str(e.number) for e in lines]
 
-    # A line changed after printing: the printed register no longer agrees with the catalog.
+    # A line certified after the printing comes after its last number: still in agreement.
     with open_archive(settings) as archive:
         from sohoa.archive import certifications
 
         certifications.spoil(archive, certifications.allocate(archive, dataclasses.replace(
             _request(lines[0]), paper="Giấy tờ khác")).id, reason="kiểm thử", by=OFFICIAL)
-    assert qrcheck.check(settings, printed)["agrees"] is True  # after its last number: fine
+    assert qrcheck.check(settings, printed)["agrees"] is True
+    # A printed line changed in the catalog: the printed register no longer agrees.
+    from sqlalchemy import update
+
+    from sohoa.archive.certification_models import Certification
+
+    with open_archive(settings) as archive, archive.transaction(write=True) as conn:
+        conn.execute(update(Certification).where(Certification.id == lines[0].id)
+                     .values(paper="Giấy chứng nhận kết hôn"))
+    changed = qrcheck.check(settings, printed)
+    assert changed["agrees"] is False
+    assert any("mã kiểm tra các dòng của sổ" in p for p in qrcheck.problems(changed))
 
     today = datetime.now(VN).date()
     with open_archive(settings) as archive:

@@ -1,0 +1,108 @@
+"""The QR codes of the certification register's papers (TT 01/2023 Điều 26): what an
+electronic certified copy's code and a printed register's code state, and checking them
+against the register (``sohoa verify``, through ``pipeline/qrcheck.py``).
+
+A copy's code names its unit, number and book, owner, paper, official and time of
+certification; a printed register's code its unit and year, the last number it lists, how many
+lines and a digest of those lines as the catalog holds them, so a line changed, removed or added
+among the printed numbers shows (lines certified after the printing do not: they come after its
+last number).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sohoa.archive import certifications
+from sohoa.errors import NotFoundError
+from sohoa.pdf import qrmark
+from sohoa.pipeline.services import open_archive
+from sohoa.pipeline.settings import Settings
+from sohoa.records import CertificationEntry, sha256_hex
+from sohoa.signing.settings import vietnam_time
+
+COPY_KIND = "certified-copy"
+REGISTER_KIND = "certification-register"
+REGISTER_PAPER = "Sổ chứng thực bản sao từ bản chính"
+
+
+def copy_fields(entry: CertificationEntry, *, agency: str, dossier: str | None = None,
+                valid_until: date | None = None) -> dict[str, Any]:
+    """What the copy's QR code states (TT 01/2023 Điều 26), all of it checkable against the
+    register: the unit, the number and book, the owner, the paper, the official, the time."""
+    return {"system": qrmark.system_name(agency), "paper": entry.paper, "kind": COPY_KIND,
+            "ref": str(entry.number), "dossier": dossier, "owner": entry.owner_id,
+            "issued": vietnam_time(entry.certified_at),
+            "valid_until": valid_until.isoformat() if valid_until else None,
+            "unit": entry.unit, "book": entry.book, "official": entry.official}
+
+
+def check_copy(settings: Settings, payload: dict[str, Any],
+               pdf: bytes) -> tuple[list[tuple[str, Any, Any]], bool | None]:
+    """The copy's QR against the register: (field, QR value, catalog value) rows, and whether
+    these bytes are the copy stored under the number (None when nothing is stored).
+    NotFoundError when the register holds no such number."""
+    book = str(payload.get("book", ""))
+    try:
+        year = int(book.split("/")[1].split("-")[0])
+        number = int(str(payload.get("ref", "")))
+    except (IndexError, ValueError):
+        return [("ref", payload.get("ref"), None)], None
+    with open_archive(settings) as archive:
+        # Not in this catalog's register: NotFoundError (a copy certified elsewhere).
+        entry = certifications.find(archive, unit=str(payload.get("unit", "")), year=year,
+                                    number=number)
+        stored_sha = None
+        if entry.document_id:
+            with contextlib.suppress(NotFoundError):
+                stored_sha = archive.get_document(entry.document_id)["pdf"]["sha256"]
+    expected = copy_fields(entry, agency=settings.agency)
+    rows = [(key, payload.get(key), expected[key])
+            for key in ("system", "unit", "ref", "book", "owner", "paper", "official",
+                        "issued")]
+    rows.append(("status", "issued", entry.status))
+    stored = None if stored_sha is None else sha256_hex(pdf) == stored_sha
+    return rows, stored
+
+
+def digest(entries: Sequence[CertificationEntry]) -> str:
+    """A short digest of the lines as the catalog holds them (what the QR code states)."""
+    canon = json.dumps([e.to_json() for e in entries], ensure_ascii=False, sort_keys=True,
+                       separators=(",", ":"))
+    return hashlib.sha256(canon.encode()).hexdigest()[:32]
+
+
+def register_fields(entries: Sequence[CertificationEntry], *, unit: str, year: int,
+                    agency: str, at: datetime) -> dict[str, Any]:
+    return {"system": qrmark.system_name(agency), "paper": REGISTER_PAPER, "kind": REGISTER_KIND,
+            "ref": f"{unit}/{year}", "issued": vietnam_time(at), "unit": unit, "year": year,
+            "through": max((e.number for e in entries), default=0), "lines": len(entries),
+            "digest": digest(entries)}
+
+
+def check_register(settings: Settings, payload: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """A printed register's QR against the register now: the lines up to its last number
+    (NotFoundError when this catalog holds none of them)."""
+    try:
+        unit, year = str(payload["unit"]), int(payload["year"])
+        through = int(payload["through"])
+    except (KeyError, TypeError, ValueError):
+        return [("ref", payload.get("ref"), None)]
+    entries = [e for e in _lines(settings, unit=unit, year=year) if e.number <= through]
+    if through and not entries:
+        raise NotFoundError(f"cơ sở dữ liệu này không có sổ chứng thực của {unit} năm {year}: "
+                            "sổ do nơi khác lập")
+    now = register_fields(entries, unit=unit, year=year, agency=settings.agency,
+                          at=datetime.now(UTC))
+    return [(key, payload.get(key), now[key])
+            for key in ("system", "ref", "through", "lines", "digest")]
+
+
+def _lines(settings: Settings, *, unit: str, year: int) -> list[CertificationEntry]:
+    with open_archive(settings) as archive:
+        return certifications.register(archive, unit=unit, year=year)
