@@ -52,12 +52,14 @@ def page(text: str) -> tuple[bytes, OcrPage]:
                          confidence=0.9)
 
 
-def store_flagged(archive: Archive, unit: str = "H19.22") -> str:
-    image, ocr = page(JUDICIAL)
+def store_flagged(archive: Archive, unit: str = "H19.22", *, copy: int = 1) -> str:
+    """``copy``: another number makes another document (another page, another key)."""
+    text = JUDICIAL if copy == 1 else JUDICIAL.replace("SỐ 1", f"SỐ 1 (bản {copy})")
+    image, ocr = page(text)
     record = PageRecord(source="/scans/llTP.pdf", index=0, sha256=ocr.page_sha256,
                         side="front", rotation=0, skew=0.0, confidence=0.9,
                         blob_sha256=ocr.page_sha256)
-    pdf = b"%PDF-1.7 judicial"
+    pdf = b"%PDF-1.7 judicial" + (b"" if copy == 1 else str(copy).encode())
     flag = f"id_number: 2 readings of '{MISREAD}' are valid; read the paper"
     rec = DocumentRecord(
         doc_key=hashlib.sha256(ocr.page_sha256.encode()).hexdigest(),
@@ -67,7 +69,7 @@ def store_flagged(archive: Archive, unit: str = "H19.22") -> str:
         fields={"full_name": "Nguyễn Văn An", "id_number": MISREAD,
                 "date_of_birth": "2003-02-01", "sex": "Nam", "issue_date": "2024-03-05",
                 "document_number": "12/2024/LLTP"},
-        field_flags=(flag,), text=JUDICIAL, pages=(record,), confidence=0.9,
+        field_flags=(flag,), text=text, pages=(record,), confidence=0.9,
         needs_review=True,
         review_reasons=("owner: no owner could be read from the document or its dossier", flag),
         pdf_sha256=sha256_hex(pdf), pdf_size=len(pdf),

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 OWNER = "owner_id"
 KEYS = ('<p class="hint">Phím tắt: <kbd>j</kbd>/<kbd>k</kbd> trường sau/trước · <kbd>e</kbd> '
         "sửa giá trị, <kbd>Enter</kbd> lưu · <kbd>c</kbd> giá trị đúng · <kbd>t</kbd> đổi loại "
-        "giấy tờ · <kbd>a</kbd> duyệt xong tài liệu · <kbd>q</kbd> về hàng chờ</p>")
+        "giấy tờ (mũi tên chọn, <kbd>Enter</kbd> lưu) · <kbd>a</kbd> duyệt xong tài liệu · "
+        "<kbd>q</kbd> về hàng chờ</p>")
 
 
 def _desk(desk: Desk) -> ReviewDesk:

@@ -7,6 +7,12 @@
     var tag = (event.target && event.target.tagName) || "";
     if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") {
       if (event.key === "Escape") { event.target.blur(); }
+      // A list chosen from the keyboard (t, then the arrows) is sent with Enter, as a text
+      // field is: browsers do not submit a form from a <select> by themselves.
+      if (event.key === "Enter" && tag === "SELECT" && event.target.form) {
+        event.preventDefault();
+        event.target.form.requestSubmit();
+      }
       return;
     }
     var target = document.querySelector('[data-key="' + event.key + '"]');
