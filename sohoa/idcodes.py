@@ -48,24 +48,25 @@ def citizen_id(province: str, birth_year: int, female: bool, serial: int) -> str
 
 def citizen_id_problems(number: str, birth_date: date | None = None,
                         female: bool | None = None) -> list[str]:
-    """Everything wrong with a citizen ID number; an empty list means it is plausible."""
+    """Everything wrong with a citizen ID number, in Vietnamese (a clerk reads it in review);
+    an empty list means it is plausible."""
     if len(number) != 12 or not number.isdigit():
-        return ["a citizen ID number has exactly 12 digits"]
+        return ["số định danh cá nhân phải có đúng 12 chữ số"]
     problems = []
     if number[:3] not in PROVINCES:
-        problems.append(f"province code {number[:3]} does not exist")
+        problems.append(f"mã tỉnh {number[:3]} không tồn tại")
     digit = int(number[3])
     century = _CENTURY_BASE[digit - digit % 2]
     year = century + int(number[4:6])
     if year > date.today().year:
         # The 4th digit says the 2100s (or later): nobody alive was born then, so the digit
         # (or the two after it) was misread, whatever else the number gets right.
-        problems.append(f"century/sex digit {digit} and year digits {number[4:6]} say born "
-                        f"in {year}, after today")
+        problems.append(f"chữ số thế kỷ/giới tính {digit} và hai chữ số năm {number[4:6]} "
+                        f"cho năm sinh {year}, sau hôm nay")
     if birth_date is not None and birth_date.year != year:
-        problems.append(f"birth year {birth_date.year} does not match the number ({year})")
+        problems.append(f"năm sinh {birth_date.year} không khớp với số ({year})")
     if female is not None and bool(digit % 2) != female:
-        problems.append("sex does not match the number")
+        problems.append("giới tính không khớp với số")
     return problems
 
 
@@ -78,9 +79,9 @@ CMND_PREFIXES = frozenset(f"{n:02d}" for n in range(1, 39))
 def cmnd_problems(number: str) -> list[str]:
     """Everything wrong with a 9-digit identity card (CMND) number; empty when plausible."""
     if len(number) != 9 or not number.isdigit():
-        return ["an identity card (CMND) number has exactly 9 digits"]
+        return ["số chứng minh nhân dân (CMND) phải có đúng 9 chữ số"]
     if number[:2] not in CMND_PREFIXES:
-        return [f"CMND province code {number[:2]} does not exist"]
+        return [f"mã tỉnh {number[:2]} của CMND không tồn tại"]
     return []
 
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from sohoa.reasons import reason
+
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -113,7 +115,7 @@ class Classification:
 class FieldValue:
     value: str | None
     confidence: float = 0.0  # 0..1
-    flag: str | None = None  # why a person should look at it, e.g. "id_number_checksum"
+    flag: str | None = None  # why a person should look at it, in Vietnamese, without the field
     # The printed wording the value was read after ("Giấy CMND/CCCD/Hộ chiếu: Căn cước công
     # dân số"), so a clerk sees where an owner came from; None when not recorded.
     label: str | None = None
@@ -132,7 +134,8 @@ class Extraction:
         return {k: v.value for k, v in self.fields.items()}
 
     def flags(self) -> list[str]:
-        return [f"{k}: {v.flag}" for k, v in self.fields.items() if v.flag]
+        """``"<nhãn>: <lý do>"`` per flagged field (``sohoa.reasons``)."""
+        return [reason(k, v.flag) for k, v in self.fields.items() if v.flag]
 
 
 # --- signing → pipeline --------------------------------------------------------------------

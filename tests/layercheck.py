@@ -29,6 +29,7 @@ from pathlib import Path
 
 # "__init__" is the sohoa package itself (its version string)
 SHARED = frozenset({"errors", "records", "vntext", "idcodes", "doctypes", "procedures", "quiet",
+                    "reasons",
                     "__init__"})
 FACES = frozenset({"cli", "api", "__main__"})
 LOWER = frozenset({"scanners", "ocr", "signing", "archive"})

@@ -114,6 +114,20 @@ def document_rows(archive: Archive, ids: Sequence[str]) -> dict[str, dict[str, A
     return out
 
 
+def dossier_applicant(archive: Archive, dossier_code: str) -> tuple[str, str | None,
+                                                                     str | None] | None:
+    """Owner id, kind and name of the stored receipt of ``dossier_code`` (the applicant that
+    ingest hands to owner resolution), or None."""
+    with archive.transaction(write=False) as conn:
+        r = conn.execute(select(Document.owner_id, Owner.kind, Owner.name)
+                         .join(Owner, Owner.id == Document.owner_id)
+                         .where(Document.dossier_code == dossier_code,
+                                Document.doc_type == "dossier_receipt",
+                                Document.owner_id.is_not(None), IS_STORED)
+                         .order_by(Document.id).limit(1)).first()
+    return (r.owner_id, r.kind, r.name) if r is not None else None
+
+
 def page_shas(archive: Archive, document_id: str) -> list[str]:
     """The page image SHA-256s of a document, in order (blob ids and stage-cache keys)."""
     with archive.transaction(write=False) as conn:

@@ -16,6 +16,7 @@ from sohoa.ocr.segment import find_dossier_code, starts_document
 from sohoa.pipeline.agreement import AGREEING_FIELDS, Reading, agree
 from sohoa.pipeline.analysis import PageAnalysis
 from sohoa.pipeline.owner import resolve_owner
+from sohoa.reasons import VALIDITY_UNREAD, reason
 from sohoa.records import Classification, Extraction, FieldValue, Page
 
 
@@ -122,19 +123,20 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
     confidence = min(classification.confidence, ocr_confidence)
     reasons: list[str] = []
     if classification.confidence < threshold:
-        reasons.append(f"document type uncertain ({classification.confidence:.2f})")
+        reasons.append(reason("doc_type", "chưa chắc chắn (độ tin cậy "
+                                          f"{classification.confidence:.2f})"))
     if ocr_confidence < threshold:
-        reasons.append(f"low OCR confidence ({ocr_confidence:.2f})")
+        reasons.append(reason("ocr", f"độ tin cậy thấp ({ocr_confidence:.2f})"))
     if owner.needs_review:
-        reasons.append(f"owner: {owner.reason or 'unknown'}")
+        reasons.append(reason("owner_id", owner.reason or "chưa xác định"))
     if valid_until == VALIDITY_UNKNOWN:
-        reasons.append("validity: the date it depends on could not be read; "
-                       "it is not offered for reuse until a person sets it")
+        reasons.append(reason("validity", VALIDITY_UNREAD))
     if unassigned:
-        reasons.append("pages came before the first dossier-code sheet")
+        reasons.append(reason("dossier", "các trang đứng trước tờ mã hồ sơ đầu tiên"))
     for item in pages:
         if item.analysis.ocr.timed_out:
-            reasons.append(f"OCR timed out on page {item.page.index + 1} of {item.page.source}")
+            reasons.append(reason("ocr", f"quá thời gian ở trang {item.page.index + 1} của "
+                                         f"{item.page.source}"))
     reasons.extend(extraction.flags())
 
     return DocumentDraft(
@@ -212,8 +214,8 @@ def reconcile(drafts: list[DocumentDraft], key: str, registry: Registry) -> None
             fields = {**draft.extraction.fields, key: FieldValue(change.value, confidence)}
             draft.extraction = replace(draft.extraction, fields=fields)
             shown = ", ".join(f"{s + 1} ({drafts[s].title})" for s in change.sources)
-            draft.agreed[key] = (f"read \"{before.value}\"; reconciled with the reading of "
-                                 f"document(s) {shown} of the dossier")
+            draft.agreed[key] = (f"đọc được \"{before.value}\"; thống nhất theo cách đọc của "
+                                 f"tài liệu {shown} trong hồ sơ")
             if key == "full_name" and before.value:
                 renamed[before.value] = change.value
         # The owner's name as stored follows its reading (on this paper, or the receipt's).

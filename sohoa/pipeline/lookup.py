@@ -47,6 +47,7 @@ from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.pipeline.services import open_archive, trust_roots
 from sohoa.pipeline.settings import Settings
+from sohoa.reasons import vietnamese
 from sohoa.records import VerificationReport
 from sohoa.signing import verify_pdf
 from sohoa.vntext import nfc
@@ -163,7 +164,9 @@ class Reader:
         check_document(caller, doc.get("unit"), lambda: self.found(caller, doc["document_id"]))
         self.archive.log_access(caller, "show", why, [Read(
             owner_id=doc.get("owner_id"), document_id=doc["document_id"], result_count=1)])
-        return doc
+        # Older catalogs hold English reasons; the officer reads them in Vietnamese.
+        return {**doc, **{key: [vietnamese(t) for t in doc.get(key) or []]
+                          for key in ("review_reasons", "field_flags")}}
 
     def get_pdf(self, caller: Caller, purpose: str | None, document_id: str) -> bytes:
         why = clean_purpose(purpose)

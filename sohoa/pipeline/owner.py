@@ -10,6 +10,7 @@ from datetime import date
 
 from sohoa.doctypes import Registry
 from sohoa.idcodes import citizen_id_problems
+from sohoa.reasons import OWNER_UNKNOWN
 from sohoa.records import Extraction, FieldValue
 from sohoa.vntext import fold
 
@@ -87,8 +88,8 @@ def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | N
             return OwnerDecision(receipt.owner_id, "person", receipt.owner_name, "dossier",
                                  needs_review=False)
         return OwnerDecision(None, None, None, "none", needs_review=True,
-                             reason="the document names several people and the dossier's "
-                             "receipt names none of them")
+                             reason="giấy tờ ghi nhiều người và giấy tiếp nhận của hồ sơ "
+                             "không ghi ai trong số đó")
     if extraction.owner_id:
         own = extraction.fields.get(spec.owner_field or "id_number")
         if receipt is not None and receipt.owner_id \
@@ -97,9 +98,8 @@ def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | N
             # of the papers (different people's numbers differ in far more digits), and which
             # paper was misread cannot be known: neither is trusted, a person compares them.
             return OwnerDecision(None, None, None, "none", needs_review=True,
-                                 reason=f"the document reads {extraction.owner_id}, the "
-                                 f"dossier's receipt names {receipt.owner_id}: one of them "
-                                 "was misread")
+                                 reason=f"giấy tờ ghi {extraction.owner_id}, giấy tiếp nhận "
+                                 f"của hồ sơ ghi {receipt.owner_id}: một trong hai bị đọc nhầm")
         return OwnerDecision(extraction.owner_id, extraction.owner_kind, extraction.owner_name,
                              "document", needs_review=False,
                              label=own.label if own is not None else None)
@@ -110,11 +110,11 @@ def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | N
                 and not _one_digit_lost_or_added(own.value, receipt.owner_id) \
                 and not _misread_of(own, receipt.owner_id, extraction):
             return OwnerDecision(None, None, None, "none", needs_review=True,
-                                 reason=f"the document reads {own.value}, the dossier's receipt "
-                                 f"names {receipt.owner_id}")
+                                 reason=f"giấy tờ ghi {own.value}, giấy tiếp nhận của hồ sơ "
+                                 f"ghi {receipt.owner_id}")
         confirmed = own is not None and own.value == receipt.owner_id
         return OwnerDecision(receipt.owner_id, receipt.owner_kind or "person",
                              receipt.owner_name, "dossier", needs_review=False,
-                             reason=None if confirmed else "owner taken from the dossier's receipt")
+                             reason=None if confirmed else "lấy theo giấy tiếp nhận của hồ sơ")
     return OwnerDecision(None, None, None, "none", needs_review=True,
-                         reason="no owner could be read from the document or its dossier")
+                         reason=OWNER_UNKNOWN)

@@ -34,6 +34,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from sohoa import reasons
 from sohoa.archive import Archive, review
 from sohoa.archive.policy import Caller
 from sohoa.doctypes import VALIDITY_UNKNOWN, DocType, Registry, load_registry
@@ -47,13 +48,17 @@ from sohoa.pipeline.analysis import PAGE_STAGE, PageAnalysis
 from sohoa.pipeline.owner import resolve_owner
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
-from sohoa.records import OcrPage, Word
+from sohoa.records import Extraction, FieldValue, OcrPage, Word
 from sohoa.vntext import fold, nfc, squash_spaces, title_case_name
 
 MACHINE = "sohoa"  # who produced the values round 1 checks: recognition
 OWNER = "owner_id"
 TYPE = "doc_type"
 _DATE_FIELDS = ("date_of_birth", "issue_date", "expiry_date")
+# Fields whose check reads another field: correcting that one checks them again, so that a
+# reason caused by a misread birth date does not outlive its correction.
+_CHECKED_WITH = {"date_of_birth": ("id_number", "related_id_numbers"),
+                 "sex": ("id_number", "related_id_numbers")}
 _NO_END = ("khong thoi han",)
 
 
@@ -108,30 +113,32 @@ def _why(doc: dict[str, Any], history: _History, rules: Rules) -> tuple[int, str
     """The round a document waits in and why, or None when it waits for nobody."""
     k = history.current_round()
     if doc["needs_review"]:
-        return k, "needs review"
+        return k, "cần kiểm tra"
     if k > rules.rounds:
         return None
     if k == 1:
-        return (1, f"sample ({rules.sample_ratio:.0%})") \
+        return (1, f"chọn mẫu ({rules.sample_ratio:.0%})") \
             if sampled(doc["document_id"], 1, rules.sample_ratio) else None
     if k - 1 in history.corrected:
-        return k, f"corrected in round {k - 1}"
+        return k, f"đã sửa ở lần {k - 1}"
     if sampled(doc["document_id"], k, rules.sample_ratio):
-        return k, f"sample ({rules.sample_ratio:.0%})"
+        return k, f"chọn mẫu ({rules.sample_ratio:.0%})"
     return None
+
+
+def _said(texts: Iterable[str]) -> list[str]:
+    """Reasons and flags as a clerk reads them (``sohoa.reasons.vietnamese``), each once."""
+    return list(dict.fromkeys(reasons.vietnamese(t) for t in texts))
 
 
 def _flagged_fields(doc: dict[str, Any]) -> list[str]:
     found = []
     for text in [*doc["field_flags"], *doc["review_reasons"]]:
-        key = text.split(":", 1)[0].strip()
-        if key == "owner":
-            key = OWNER
-        elif key.startswith("document type"):
-            key = TYPE
-        elif key == "validity":
+        key = reasons.topic(text)
+        if key == "validity":
             key = "issue_date"
-        if key not in found and (key in doc["fields"] or key in (OWNER, TYPE)):
+        if key is not None and key not in found and (key in doc["fields"]
+                                                      or key in (OWNER, TYPE)):
             found.append(key)
     return found
 
@@ -156,7 +163,7 @@ def pending(settings: Settings, *, round_no: int | None = None) -> list[dict[str
             "doc_type": doc["doc_type"], "title": doc["title"],
             "dossier_code": doc["dossier_code"], "owner_id": doc["owner_id"],
             "confidence": doc["confidence"], "needs_review": doc["needs_review"],
-            "reasons": doc["review_reasons"], "fields_to_check": _flagged_fields(doc),
+            "reasons": _said(doc["review_reasons"]), "fields_to_check": _flagged_fields(doc),
         })
     out.sort(key=lambda d: (d["round"], not d["needs_review"], d["dossier_code"],
                             d["document_id"]))
@@ -248,9 +255,9 @@ def show(settings: Settings, document_id: str, field_key: str | None, out_dir: P
         "owner_name": (doc.get("owner") or {}).get("name"), "round": history.current_round(),
         # None: no round waits for a person (finished, or never sampled): not "round 3".
         "waiting": (_why(doc, history, Rules.of(settings)) or (None,))[0],
-        "needs_review": doc["needs_review"], "reasons": doc["review_reasons"],
+        "needs_review": doc["needs_review"], "reasons": _said(doc["review_reasons"]),
         "fields": {k: doc["fields"].get(k) for k in spec.fields},
-        "flags": doc["field_flags"], "images": [], "ocr_text": None,
+        "flags": _said(doc["field_flags"]), "images": [], "ocr_text": None,
         # values taken from another paper of the dossier (sohoa.pipeline.agreement)
         "agreed": dict((doc.get("extra") or {}).get("agreed") or {}),
     }
@@ -276,8 +283,8 @@ def show(settings: Settings, document_id: str, field_key: str | None, out_dir: P
             result["images"].append({"page": p + 1, "path": str(path), "box": None})
         result["ocr_text"] = doc["text"]
         if field_key is not None:
-            result["note"] = (f"{field_key} was not found in the recognized words; the whole "
-                              "page is shown")
+            result["note"] = (f"không tìm thấy {reasons.label(field_key)} trong chữ nhận "
+                              "dạng được; ảnh cả trang được xuất")
     return result
 
 
@@ -327,14 +334,14 @@ def normalize_value(key: str, value: str, fields: dict[str, str | None]) -> tupl
     if key in ("enterprise_code", OWNER):
         code = value.replace(" ", "")
         return code, "" if enterprise_code_valid(code) else (
-            "not a valid enterprise code (10 digits with the right check digit, or a branch "
-            "NNNNNNNNNN-NNN)")
+            "không phải mã số doanh nghiệp hợp lệ (10 chữ số với chữ số kiểm tra đúng, hoặc "
+            "mã chi nhánh NNNNNNNNNN-NNN)")
     if key in _DATE_FIELDS:
         if key == "expiry_date" and fold(value) in _NO_END:
             return "Không thời hạn", ""
         day = parse_vn_date(value)
         if day is None:
-            return value, "not a date: write YYYY-MM-DD or DD/MM/YYYY"
+            return value, "không phải ngày: viết YYYY-MM-DD hoặc DD/MM/YYYY"
         return day.isoformat(), ""
     if key == "sex":
         folded = fold(value)
@@ -342,7 +349,7 @@ def normalize_value(key: str, value: str, fields: dict[str, str | None]) -> tupl
             return "Nam", ""
         if folded in ("nu", "f", "female"):
             return "Nữ", ""
-        return value, "sex is Nam or Nữ"
+        return value, "giới tính là Nam hoặc Nữ"
     if key in ("full_name",):
         return title_case_name(value), ""
     return value, ""
@@ -405,8 +412,9 @@ class Reviewer:
             fields[key] = new_value
             if key == spec.owner_field and not spec.owner_shared and new_value:
                 owner_id, owner_kind = new_value, spec.owner_kind
+        doc, owner_id, owner_kind = self._recheck(doc, spec, key, fields, owner_id, owner_kind)
         action = "correct" if old != new_value else "confirm"
-        drop = {key} | ({"owner"} if owner_id != doc["owner_id"] or key == OWNER else set())
+        drop = {key} | ({OWNER} if owner_id != doc["owner_id"] or key == OWNER else set())
         if key in _DATE_FIELDS:
             drop.add("validity")
         update = self._update(doc, spec, fields, owner_id, owner_kind, drop)
@@ -425,7 +433,7 @@ class Reviewer:
         if spec.code == doc["doc_type"]:
             decision = review.Decision("confirm", TYPE, spec.code, spec.code, produced_by, reason)
             update = self._update(doc, spec, dict(doc["fields"]), doc["owner_id"], None,
-                                  {"document type"})
+                                  {TYPE})
         else:
             full = self.archive.get_document(doc["document_id"])
             text = full["text"]
@@ -438,14 +446,14 @@ class Reviewer:
             fields.update({f: v for f, v in kept.items() if f not in (OWNER, TYPE)})
             owner = resolve_owner(spec.code, extraction, registry=self.registry)
             owner_id = owner.owner_id or doc["owner_id"]
-            flags = [f for f in extraction.flags() if f.split(":", 1)[0] not in kept]
+            flags = [f for f in extraction.flags() if reasons.topic(f) not in kept]
             doc = {**doc, "field_flags": flags,
                    "review_reasons": [r for r in doc["review_reasons"]
-                                      if r.startswith(("owner:", "pages came"))] + flags,
+                                      if reasons.topic(r) in (OWNER, "dossier")] + flags,
                    "title": printed_title(text.split("\n\n")[0], spec.code, self.registry)
                    or spec.name}
             update = self._update(doc, spec, fields, owner_id, owner.owner_kind,
-                                  {"document type"} | ({"owner"} if owner_id else set()))
+                                  {TYPE} | ({OWNER} if owner_id else set()))
             update.extra = {**update.extra, "classification": {
                 "method": "review", "confidence": 1.0, "by": self.by,
                 "was": doc["doc_type"]}}
@@ -499,25 +507,59 @@ class Reviewer:
                 "needs_review": False,
                 "next_round": k + 1 if k < self.settings.review_rounds else None}
 
+    def _recheck(self, doc: dict[str, Any], spec: DocType, key: str,
+                 fields: dict[str, str | None], owner_id: str | None, owner_kind: str | None
+                 ) -> tuple[dict[str, Any], str | None, str | None]:
+        """After ``key`` changed: the checks of the fields that read it run again (their flags
+        replaced by what is wrong now, or dropped), and a document still without an owner has
+        its owner resolved again from its fields and its dossier's receipt, as ingest would
+        have with the corrected value."""
+        flags, why = list(doc["field_flags"]), list(doc["review_reasons"])
+        rechecked = [d for d in _CHECKED_WITH.get(key, ()) if d in spec.fields and fields.get(d)]
+        problems: dict[str, str] = {}
+        for dep in rechecked:
+            value = fields[dep] or ""
+            found = [p for n in value.split(",") if (p := normalize_value(dep, n, fields)[1])]
+            flags = [f for f in flags if reasons.topic(f) != dep]
+            why = [r for r in why if reasons.topic(r) != dep]
+            if found:
+                problems[dep] = "; ".join(found)
+                flags.append(reasons.reason(dep, problems[dep]))
+                why.append(reasons.reason(dep, problems[dep]))
+        if rechecked and not owner_id and spec.owner_kind is not None:
+            applicant = review.dossier_applicant(self.archive, doc["dossier_code"])
+            own = fields.get(spec.owner_field or "")
+            extraction = Extraction(
+                {k: FieldValue(v, 0.95, problems.get(k)) for k, v in fields.items() if v},
+                owner_id=own if own and spec.owner_field not in problems
+                and not spec.owner_shared else None,
+                owner_kind=spec.owner_kind)
+            receipt = Extraction({}, *applicant) if applicant is not None else None
+            decided = resolve_owner(spec.code, extraction, receipt, registry=self.registry)
+            why = [r for r in why if reasons.topic(r) != OWNER]
+            if decided.owner_id and not decided.needs_review:
+                owner_id, owner_kind = decided.owner_id, decided.owner_kind
+            else:
+                why.append(reasons.reason(OWNER, decided.reason or reasons.OWNER_UNKNOWN))
+        return {**doc, "field_flags": flags, "review_reasons": why}, owner_id, owner_kind
+
     def _update(self, doc: dict[str, Any], spec: DocType, fields: dict[str, str | None],
                 owner_id: str | None, owner_kind: str | None, drop: set[str]
                 ) -> review.DocumentUpdate:
         """The document's new state; reasons and flags about ``drop`` are resolved."""
         def keep(text: str) -> bool:
-            head = text.split(":", 1)[0].strip()
-            head = "document type" if head.startswith("document type") else head
-            return head not in drop
+            return reasons.topic(text) not in drop
 
-        flags = [f for f in doc["field_flags"] if keep(f)]
-        reasons = [r for r in doc["review_reasons"] if keep(r)]
+        # What the catalog holds is rewritten in Vietnamese (older catalogs kept English).
+        flags = _said(f for f in doc["field_flags"] if keep(f))
+        why = _said(r for r in doc["review_reasons"] if keep(r))
         valid_until = self.registry.valid_until(spec.code, fields)
-        if valid_until == VALIDITY_UNKNOWN and not any(r.startswith("validity:")
-                                                       for r in reasons):
-            reasons.append("validity: the date it depends on could not be read; it is not "
-                           "offered for reuse until a person sets it")
+        if valid_until == VALIDITY_UNKNOWN and not any(reasons.topic(r) == "validity"
+                                                       for r in why):
+            why.append(reasons.reason("validity", reasons.VALIDITY_UNREAD))
         if spec.owner_kind is not None and not owner_id and not any(
-                r.startswith("owner:") for r in reasons):
-            reasons.append("owner: no owner could be read from the document or its dossier")
+                reasons.topic(r) == OWNER for r in why):
+            why.append(reasons.reason(OWNER, reasons.OWNER_UNKNOWN))
         name_key = "enterprise_name" if (owner_kind or spec.owner_kind) == "organization" \
             else "full_name"
         extra = dict(doc["extra"])
@@ -525,7 +567,7 @@ class Reviewer:
             extra["owner_from"] = "review"
         return review.DocumentUpdate(
             doc_type=spec.code, title=doc["title"], fields=fields, field_flags=flags,
-            review_reasons=reasons, needs_review=bool(reasons), owner_id=owner_id,
+            review_reasons=why, needs_review=bool(why), owner_id=owner_id,
             owner_kind=owner_kind or (spec.owner_kind if owner_id else None),
             owner_name=fields.get(name_key), issue_date=_iso(fields.get("issue_date")),
             valid_until=valid_until, retention=spec.retention, extra=extra,

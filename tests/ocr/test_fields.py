@@ -108,16 +108,16 @@ def test_ambiguous_correction_is_flagged_not_guessed() -> None:
     # "?" in the serial part: all ten digits give a valid-looking number.
     e = extract("citizen_id_card", CARD.format(id="0751809542?1"))
     fv = e.fields["id_number"]
-    assert fv.flag and "10 readings" in fv.flag
+    assert fv.flag and "10 cách đọc" in fv.flag
     assert fv.confidence < REVIEW_THRESHOLD
     assert e.owner_id is None  # never an owner from a flagged number
 
 
 @pytest.mark.parametrize(("printed", "problem"), [
-    ("999180954281", "province code 999"),  # no such province
-    ("075190954281", "birth year 1980"),  # the number says 1990, the card says 1980
-    ("075080954281", "sex does not match"),  # even century digit = male, the card says Nữ
-    ("07518095428", "11 characters"),  # a dropped digit is not put back
+    ("999180954281", "mã tỉnh 999"),  # no such province
+    ("075190954281", "năm sinh 1980"),  # the number says 1990, the card says 1980
+    ("075080954281", "giới tính không khớp"),  # even century digit = male, the card says Nữ
+    ("07518095428", "11 ký tự"),  # a dropped digit is not put back
 ])
 def test_invalid_numbers_are_flagged(printed: str, problem: str) -> None:
     e = extract("citizen_id_card", CARD.format(id=printed))
@@ -234,14 +234,14 @@ def test_enterprise_check_digit_mismatch_is_flagged() -> None:
     wrong = GOOD[:9] + str((int(GOOD[9]) + 1) % 10)
     e = extract("business_registration", BUSINESS.format(code=wrong))
     fv = e.fields["enterprise_code"]
-    assert fv.flag and "check digit" in fv.flag
+    assert fv.flag and "chữ số kiểm tra" in fv.flag
     assert e.owner_id is None
 
 
 def test_remainder_without_a_check_digit_is_flagged_not_guessed() -> None:
     for last in "0123456789":
         fv = check_enterprise_code(NO_DIGIT + last)
-        assert fv.flag and "no check digit exists" in fv.flag
+        assert fv.flag and "không có chữ số kiểm tra nào" in fv.flag
         assert fv.value == NO_DIGIT + last
 
 

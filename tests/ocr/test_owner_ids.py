@@ -64,7 +64,7 @@ def test_a_cmnd_with_a_province_code_that_never_existed_is_no_owner() -> None:
     text = LLTP_2024.replace("Căn cước công dân số 075097876195", "CMND số 991234567")
     doc = extract("judicial_record", text)
     assert doc.owner_id is None
-    assert "CMND province code 99" in (doc.fields["id_number"].flag or "")
+    assert "mã tỉnh 99 của CMND" in (doc.fields["id_number"].flag or "")
 
 
 @pytest.mark.parametrize(("text", "number", "label", "inline", "other"), [
@@ -112,12 +112,12 @@ def test_land_certificate_sentence_names_owner_then_spouse() -> None:
     assert doc.owner_id == "075070123456"
     # The birth year beside it is the cross-check: a reading that contradicts it is no owner.
     wrong = extract("land_use_certificate", text.replace("sinh năm 1970", "sinh năm 1971"))
-    assert wrong.owner_id is None and "born 1970" in (wrong.fields["id_number"].flag or "")
+    assert wrong.owner_id is None and "năm sinh 1970" in (wrong.fields["id_number"].flag or "")
 
 
 def test_a_wrong_century_digit_is_rejected() -> None:
     # 4th digit 4 = born in the 2100s: no living person; read from "075080…" with 0 → 4.
-    assert any("after today" in p for p in citizen_id_problems("075480954281"))
+    assert any("sau hôm nay" in p for p in citizen_id_problems("075480954281"))
     assert not citizen_id_problems("075080954281")
     text = LLTP_2024.replace("075097876195", "075497876195")
     doc = extract("judicial_record", text)
@@ -126,11 +126,11 @@ def test_a_wrong_century_digit_is_rejected() -> None:
 
 def test_a_birth_year_mismatch_is_rejected() -> None:
     assert personal_id_problems("075097876195", date(1997, 12, 4)) == []
-    assert "birth year 1998 does not match" in personal_id_problems(
+    assert "năm sinh 1998 không khớp" in personal_id_problems(
         "075097876195", date(1998, 12, 4))[0]
     text = LLTP_2024.replace("04/12/1997", "04/12/1998")
     doc = extract("judicial_record", text)
-    assert doc.owner_id is None and "birth year" in (doc.fields["id_number"].flag or "")
+    assert doc.owner_id is None and "năm sinh" in (doc.fields["id_number"].flag or "")
 
 
 def test_cmnd_validation() -> None:

@@ -53,7 +53,7 @@ def test_pages_before_the_first_code_sheet_are_kept_and_flagged() -> None:
     assert len(drafts) == 1
     assert drafts[0].dossier_code.startswith("UNASSIGNED-")
     assert drafts[0].needs_review
-    assert any("dossier-code sheet" in r for r in drafts[0].review_reasons)
+    assert any(r.startswith("Hồ sơ: ") and "tờ mã hồ sơ" in r for r in drafts[0].review_reasons)
 
 
 def test_unreadable_page_goes_to_review_not_to_a_guess() -> None:

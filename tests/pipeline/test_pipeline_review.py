@@ -156,7 +156,7 @@ def test_round_one_lists_flagged_documents_and_a_sample(
     root, ids = home
     waiting = review.pending(_settings(root, review_sample_ratio="0"))
     assert [w["document_id"] for w in waiting] == [ids["flagged"]]
-    assert waiting[0]["round"] == 1 and waiting[0]["why"] == "needs review"
+    assert waiting[0]["round"] == 1 and waiting[0]["why"] == "cần kiểm tra"
     assert set(waiting[0]["fields_to_check"]) == {"owner_id", "id_number"}
 
     everything = review.pending(_settings(root, review_sample_ratio="1"))
@@ -171,7 +171,7 @@ def test_a_correction_updates_document_owner_audit_and_search(
     root, ids = home
     settings = _settings(root)
     doc = ids["flagged"]
-    with pytest.raises(ConfigError, match="province"):
+    with pytest.raises(ConfigError, match="mã tỉnh 999 không tồn tại"):
         review.decide(settings, "Trần Thị Bình", "set", doc, "id_number", "999203001234")
     with pytest.raises(ConfigError, match="--by"):
         review.decide(settings, " ", "set", doc, "id_number", "075203001234")
@@ -363,3 +363,84 @@ def test_ingest_assembly_consults_the_trained_model() -> None:
     assert without.classification.doc_type == "other"
     assert with_model.classification.method == "model"
     assert with_model.classification.doc_type == "land_use_certificate"
+
+
+MARRIAGE = """UBND PHƯỜNG TÂN PHONG
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+GIẤY CHỨNG NHẬN KẾT HÔN
+Họ và tên chồng: Nguyễn Văn An
+Ngày sinh: 01/02/1993
+Số định danh cá nhân: 075203001234
+Họ và tên vợ: Lê Thị Hoa"""
+
+
+def test_reasons_are_vietnamese_and_name_the_field_once(
+        home: tuple[Path, dict[str, str]]) -> None:
+    """What older catalogs hold in English ("owner: …", "id_number: id_number: …") and what
+    recognition writes now are both said in Vietnamese, the field named once."""
+    root, _ = home
+    settings = _settings(root, review_sample_ratio="0")
+    [waiting] = review.pending(settings)
+    assert waiting["reasons"] == [
+        "Chủ sở hữu: không đọc được chủ sở hữu trên giấy tờ hay trong hồ sơ",
+        "Số định danh cá nhân: 2 cách đọc của 'O75203001234' đều hợp lệ; đối chiếu với giấy"]
+    with open_archive(settings) as archive:
+        doubled = _store(
+            archive, "doubled", JUDICIAL + "\nGhi chú: x", "judicial_record", needs_review=True,
+            owner_id="075203001234", fields={"id_number": "075203001234"},
+            flags=("id_number: id_number: printed twice, read as 075203001234 and "
+                   "075203001284",),
+            reasons=("id_number: id_number: printed twice, read as 075203001234 and "
+                     "075203001284", "document type uncertain (0.41)", "low OCR confidence (0.52)"))
+    shown = review.show(settings, doubled, None, root / "shown", user="Bình")
+    assert shown["reasons"] == [
+        "Số định danh cá nhân: in hai lần, đọc thành 075203001234 và 075203001284",
+        "Loại giấy tờ: chưa chắc chắn (độ tin cậy 0.41)",
+        "Nhận dạng chữ: độ tin cậy thấp (0.52)"]
+    listed = _cli(root, "review")
+    assert listed.exit_code == 0, listed.output
+    assert "id_number: id_number" not in listed.output and "printed twice" not in listed.output
+    assert "in hai lần" in listed.output and "owner:" not in listed.output
+
+    # What recognition writes today: the field's Vietnamese name, once, then why.
+    from sohoa.doctypes import load_registry
+    from sohoa.ocr.fields.extract import extract_fields
+    flags = extract_fields("citizen_id_card", "Số định danh cá nhân: 999180954281\n"
+                           "Ngày sinh: 01/02/1980\nGiới tính: Nữ", load_registry()).flags()
+    assert flags == ["Số định danh cá nhân: mã tỉnh 999 không tồn tại"], flags
+
+
+def test_a_corrected_birth_date_settles_the_reasons_it_caused(
+        home: tuple[Path, dict[str, str]]) -> None:
+    """A marriage certificate whose husband's birth date was misread: his ID number failed
+    against it, so the receipt's applicant (him) was not found among the people it names and
+    the document waited without an owner. Correcting the date checks the number again and
+    finds the owner; a date still wrong says so again, in Vietnamese, instead of the old
+    reasons."""
+    root, _ = home
+    settings = _settings(root, review_sample_ratio="0")
+    with open_archive(settings) as archive:
+        doc = _store(
+            archive, "marriage", MARRIAGE, "marriage_certificate", needs_review=True,
+            owner_id=None, fields={"full_name": "Nguyễn Văn An", "id_number": "075203001234",
+                                   "date_of_birth": "1993-02-01", "sex": "Nam"},
+            flags=("id_number: birth year 1993 does not match the number (2003)",),
+            reasons=("owner: the document names several people and the dossier's receipt "
+                     "names none of them",
+                     "id_number: birth year 1993 does not match the number (2003)"))
+
+    still = review.decide(settings, "Trần Thị Bình", "set", doc, "date_of_birth", "1994-02-01")
+    assert still["owner_id"] is None and still["needs_review"] is True
+    assert still["reasons"] == [
+        "Số định danh cá nhân: năm sinh 1994 không khớp với số (2003)",
+        "Chủ sở hữu: giấy tờ ghi nhiều người và giấy tiếp nhận của hồ sơ không ghi ai trong "
+        "số đó"]
+
+    fixed = review.decide(settings, "Trần Thị Bình", "set", doc, "date_of_birth", "01/02/2003")
+    assert fixed["new"] == "2003-02-01"
+    assert fixed["owner_id"] == "075203001234"  # the receipt's applicant, named on the paper
+    assert fixed["reasons"] == [] and fixed["needs_review"] is False
+    with open_archive(settings) as archive:
+        stored = archive.get_document(doc)
+    assert stored["field_flags"] == [] and stored["review_reasons"] == []
+    assert stored["owner_id"] == "075203001234"

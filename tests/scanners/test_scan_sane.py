@@ -81,7 +81,7 @@ def test_a_duplex_batch_from_the_feeder_is_scanned_and_ingested(home: Path, sane
     (doc,) = documents
     assert doc["dossier_code"].startswith("UNASSIGNED-")
     assert doc["needs_review"]
-    assert "pages came before the first dossier-code sheet" in doc["review_reasons"]
+    assert "Hồ sơ: các trang đứng trước tờ mã hồ sơ đầu tiên" in doc["review_reasons"]
     assert [(Path(p["source"]).name, p["side"]) for p in doc["pages"]] == [
         ("page-0001.tif", "front"), ("page-0002.tif", "back"),
         ("page-0003.tif", "front"), ("page-0004.tif", "back")]

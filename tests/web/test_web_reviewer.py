@@ -29,7 +29,7 @@ def test_reviewer_corrects_a_field_and_accepts(site: Site, flagged: str) -> None
     site.sign_in("desk")
     site.go("/web/review")
     assert "PHIẾU LÝ LỊCH TƯ PHÁP SỐ 1" in b.text("table")
-    assert "Cần đối chiếu trường «Số định danh cá nhân» với giấy" in b.text("table")
+    assert "Số định danh cá nhân: 2 cách đọc của" in b.text("table")
     site.shot("01-hang-cho")
     site.assert_local()
     b.keys("n")

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from sohoa.pipeline.lookup import Caller
+from sohoa.reasons import label
 
 ROLE_NAMES = {"desk": "Cán bộ một cửa", "officer": "Cán bộ chuyên môn",
               "archivist": "Lưu trữ viên", "admin": "Quản trị", "integrator": "Hệ thống một cửa"}
@@ -134,16 +135,6 @@ def purpose_field(value: str) -> str:
                  extra='placeholder="Mã hồ sơ đang giải quyết" required')
 
 
-# Captions of the field keys the catalog stores (what a paper prints next to the value).
-FIELD_NAMES = {
-    "full_name": "Họ và tên", "id_number": "Số định danh cá nhân", "date_of_birth": "Ngày sinh",
-    "sex": "Giới tính", "expiry_date": "Có giá trị đến", "enterprise_code": "Mã số doanh nghiệp",
-    "enterprise_name": "Tên doanh nghiệp", "dossier_code": "Mã hồ sơ",
-    "address": "Nơi thường trú", "place_of_birth": "Nơi sinh", "issue_date": "Ngày cấp",
-    "document_number": "Số, ký hiệu", "issuing_body": "Cơ quan cấp", "owner_id": "Chủ sở hữu",
-    "doc_type": "Loại giấy tờ",
-}
-
-
 def field_name(key: str) -> str:
-    return FIELD_NAMES.get(key, key)
+    """The caption of a field key the catalog stores (what a paper prints beside the value)."""
+    return label(key)

@@ -26,6 +26,7 @@ from sohoa.api.web.html import (
 )
 from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError
+from sohoa.reasons import vietnamese
 
 if TYPE_CHECKING:
     from sohoa.api.web.routes import Desk
@@ -247,7 +248,7 @@ def _document_body(doc: dict[str, Any], history: list[dict[str, Any]], purpose: 
                  else '<span class="bad">Chưa ký số</span>')
     review = ("Đã kiểm tra" if not doc.get("needs_review")
               else '<span class="bad">Chờ kiểm tra</span>: '
-                   + esc("; ".join(doc.get("review_reasons") or [])))
+                   + esc("; ".join(vietnamese(r) for r in doc.get("review_reasons") or [])))
     facts = dl([
         ("Loại", esc(type_name(doc.get("doc_type")))),
         ("Chủ sở hữu", esc(owner.get("name") or "—")

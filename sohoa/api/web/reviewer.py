@@ -21,6 +21,7 @@ from sohoa.api.web.html import (
 )
 from sohoa.api.web.messages import is_vietnamese
 from sohoa.api.web.officer import type_name, type_names
+from sohoa.reasons import vietnamese
 
 if TYPE_CHECKING:
     from sohoa.api.web.routes import Desk
@@ -41,7 +42,9 @@ def _desk(desk: Desk) -> ReviewDesk:
 
 
 def reason_text(reason: str) -> str:
-    """A review reason in Vietnamese: recognition writes them in English as "field: why"."""
+    """A review reason in Vietnamese (``sohoa.reasons``; older catalogs hold English ones,
+    said here in general words when no exact Vietnamese is known)."""
+    reason = vietnamese(reason)
     if is_vietnamese(reason):
         return reason
     key, sep, _ = reason.partition(":")

@@ -68,23 +68,24 @@ def _number_token(value: str, min_len: int, max_len: int, exact: int | None = No
 
 
 def validated_number(raw: str, is_valid: Callable[[str], bool],
-                     problems: Callable[[str], str], name: str,
-                     confidence: float = 0.95) -> FieldValue:
-    """Accept, correct (exactly one valid reading of its look-alikes) or flag an OCR'd number."""
+                     problems: Callable[[str], str], confidence: float = 0.95) -> FieldValue:
+    """Accept, correct (exactly one valid reading of its look-alikes) or flag an OCR'd number.
+    The flag says why in Vietnamese; the field's name is put before it by
+    ``Extraction.flags`` (once: it is not repeated here)."""
     if raw.isdigit():
         if is_valid(raw):
             return FieldValue(raw, confidence)
-        return FieldValue(raw, _FLAGGED, f"{name}: {problems(raw)}")
+        return FieldValue(raw, _FLAGGED, problems(raw))
     readings = _digit_readings(raw)
     if readings is None:
-        return FieldValue(raw, _FLAGGED, f"{name}: unreadable characters in {raw!r}")
+        return FieldValue(raw, _FLAGGED, f"có ký tự không đọc được trong {raw!r}")
     valid = sorted({r for r in readings if is_valid(r)})
     if len(valid) == 1:
         return FieldValue(valid[0], min(confidence, _CORRECTED))
     if not valid:
-        return FieldValue(raw, _FLAGGED, f"{name}: no reading of {raw!r} is valid")
+        return FieldValue(raw, _FLAGGED, f"không cách đọc nào của {raw!r} hợp lệ")
     return FieldValue(raw, _FLAGGED,
-                      f"{name}: {len(valid)} readings of {raw!r} are valid; read the paper")
+                      f"{len(valid)} cách đọc của {raw!r} đều hợp lệ; đối chiếu với giấy")
 
 
 _NUMBER_VALUE = r"(?P<v>(?:[a-z]{1,3}[\s.]?)?[0-9][0-9a-z]*(?:\s?[/\-.]\s?[0-9a-z]+)*)"

@@ -164,7 +164,7 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
         if (v := first(key, lambda s: _iso(parse_vn_date(s)))) is not None:
             out[key] = v
         elif any(True for _ in _values(hits, lines, key)):
-            out[key] = FieldValue(None, _FLAGGED, f"{key}: no date could be read")
+            out[key] = FieldValue(None, _FLAGGED, "không đọc được ngày")
     if (out.get("expiry_date") is None or out["expiry_date"].value is None) \
             and (until := _sentence_expiry(text)) is not None:
         out["expiry_date"] = FieldValue(until.isoformat(), _CONFIDENT)
@@ -307,23 +307,22 @@ def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
         confidence = 0.95 if len(raw) != 9 else 0.9  # a CMND has no birth year to check
     if born is not None and len(raw) == 12 and raw.isdigit() and birth_year_of(raw) != born:
         out["id_number"] = FieldValue(
-            raw, _FLAGGED, f"id_number: the number says born {birth_year_of(raw)}, the paper "
-            f"prints {born} beside it", label)
+            raw, _FLAGGED, f"số ghi năm sinh {birth_year_of(raw)}, giấy in {born} bên cạnh",
+            label)
         return
     # The same number printed twice and read differently: one of the readings is wrong, and
     # both may look valid (a digit for a digit). Different people's numbers differ far more.
     for other in raws[1:]:
         if len(other) == len(raw) and 0 < sum(a != b for a, b in zip(raw, other, strict=True)) <= 3:
             out["id_number"] = FieldValue(
-                raw, _FLAGGED, f"id_number: printed twice, read as {raw} and {other}", label)
+                raw, _FLAGGED, f"in hai lần, đọc thành {raw} và {other}", label)
             return
     if len(raw) not in (9, 12):
         out["id_number"] = FieldValue(
-            raw, _FLAGGED, f"id_number: {len(raw)} characters, a personal ID has 12 (CMND 9)",
-            label)
+            raw, _FLAGGED, f"{len(raw)} ký tự, số định danh cá nhân có 12 (CMND 9)", label)
         return
     fv = validated_number(raw, lambda n: not problems(n), lambda n: "; ".join(problems(n)),
-                          "id_number", confidence)
+                          confidence)
     out["id_number"] = replace(fv, label=label or None)
 
 
@@ -342,16 +341,16 @@ def check_enterprise_code(raw: str, branch: str = "") -> FieldValue:
     """Validate (or uniquely correct) a 10-character enterprise code read by OCR."""
     if len(raw) != 10:
         return FieldValue(raw + branch, _FLAGGED,
-                          f"enterprise_code: {len(raw)} digits, an enterprise code has 10")
+                          f"{len(raw)} chữ số, mã số doanh nghiệp có 10")
     if raw.isdigit() and enterprise_check_digit(raw[:9]) is None:
         # 10 - (sum mod 11) is 10 or 11: no code starts with these nine digits, so one of
         # them was misread, and which one cannot be known.
         return FieldValue(raw + branch, _FLAGGED,
-                          "enterprise_code: no check digit exists for these first nine digits "
-                          "(a digit was misread); compare with the paper")
+                          "không có chữ số kiểm tra nào ứng với 9 chữ số đầu (đã đọc nhầm "
+                          "một chữ số); đối chiếu với giấy")
     fv = validated_number(
         raw, lambda n: enterprise_code_valid(n + branch),
-        lambda n: "the check digit does not match (a digit was misread?)", "enterprise_code")
+        lambda n: "chữ số kiểm tra không khớp (đọc nhầm một chữ số?)")
     return FieldValue((fv.value or "") + branch, fv.confidence, fv.flag)
 
 
@@ -383,7 +382,7 @@ def _apply_mrz(out: dict[str, FieldValue], mrz: Mrz) -> None:
         problems = citizen_id_problems(mrz.id_number, _field_date(out, "date_of_birth"))
         if problems:
             out["id_number"] = FieldValue(mrz.id_number, _FLAGGED,
-                                          "id_number: " + "; ".join(problems))
+                                          "; ".join(problems))
 
 
 def _name_from_mrz(out: dict[str, FieldValue], lines: list[str], mrz: Mrz) -> None:
