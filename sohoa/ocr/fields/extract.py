@@ -23,7 +23,7 @@ from sohoa.ocr.fields.addresses import _address, snap_address
 from sohoa.ocr.fields.bodies import canonical_body, issuing_body
 from sohoa.ocr.fields.captions import _find_hits, _Hit, _values
 from sohoa.ocr.fields.digits import _number_token, document_number, validated_number
-from sohoa.ocr.fields.names import _name, _sex
+from sohoa.ocr.fields.names import _name, _sex, second_reading
 from sohoa.ocr.fields.personal_ids import find_id_mentions
 from sohoa.ocr.fields.scores import (
     _CONFIDENT,
@@ -392,8 +392,9 @@ def _name_from_mrz(out: dict[str, FieldValue], lines: list[str], mrz: Mrz) -> No
     printed = out.get("full_name")
     if printed is not None and printed.value:
         if fuzz.ratio(fold(printed.value), target) >= 90:
-            out["full_name"] = FieldValue(printed.value, max(printed.confidence, 0.95),
-                                          printed.flag)
+            # The MRZ's letters fix a misread letter where the lexicon knows the name.
+            name = second_reading(printed.value, mrz=target)
+            out["full_name"] = FieldValue(name, max(printed.confidence, 0.95), printed.flag)
         return
     size = len(target.split())
     for line in lines:

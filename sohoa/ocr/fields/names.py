@@ -4,8 +4,13 @@ drops (restored only when one spelling is possible), and sex."""
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-from sohoa.vntext import fold, title_case_name
+from sohoa.vntext import fold, nfc, title_case_name
 
 
 def _sex(value: str) -> str | None:
@@ -75,4 +80,119 @@ def _name(value: str) -> str | None:
         return None
     words[0] = SURNAMES.get(fold(words[0]), words[0])
     words[1:] = [_restore_marks(w, i == len(words) - 1) for i, w in enumerate(words[1:], 1)]
-    return title_case_name(" ".join(words))
+    return second_reading(title_case_name(" ".join(words)))
+
+
+# --- the second reading of a name: tone marks on capitals -----------------------------------
+# OCR confuses the tone marks stacked over a circumflex or breve on capitals ("ĐỖ" → "ĐÔ",
+# "ẨN" → "ẤN"): no word dictionary helps in a name. Each name word gets the alternatives of its
+# tone mark, scored against a lexicon of real names (``sohoa/ocr/names.txt``), the same
+# person's name as read on the dossier's other papers, and the MRZ (no marks, but the letters).
+
+_NAMES_FILE = Path(__file__).resolve().parent.parent / "names.txt"
+_ABOVE = ("\u0301", "\u0300", "\u0309", "\u0303")  # sắc, huyền, hỏi, ngã: stacked over a hat
+_BELOW = "\u0323"  # nặng
+_TONES = (*_ABOVE, _BELOW)
+
+
+@dataclass(frozen=True)
+class NameLexicon:
+    """Family names and middle/given names (title case, NFC) with their weights."""
+
+    surnames: Mapping[str, float]
+    names: Mapping[str, float]
+
+    def table(self, surname: bool) -> Mapping[str, float]:
+        return self.surnames if surname else self.names
+
+
+@lru_cache(maxsize=4)
+def load_name_lexicon(path: Path = _NAMES_FILE) -> NameLexicon:
+    surnames: dict[str, float] = {}
+    names: dict[str, float] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, name, weight = line.split("\t")
+        (surnames if kind == "surname" else names)[nfc(name)] = float(weight)
+    return NameLexicon(surnames, names)
+
+
+def _tone_of(word: str) -> str:
+    return next((c for c in unicodedata.normalize("NFD", word) if c in _TONES), "")
+
+
+def tone_variants(word: str) -> dict[str, float]:
+    """Every spelling of ``word`` with another tone mark (its letters, circumflexes, breves and
+    horns kept), with how likely OCR is to read one for the other: a mark over the letter for
+    another over it 1.0, a mark lost or added 0.5, above for below 0.3."""
+    nfd = unicodedata.normalize("NFD", word)
+    base = "".join(c for c in nfd if c not in _TONES)
+    own = _tone_of(word)
+    out: dict[str, float] = {}
+    vowels = [i for i, c in enumerate(base) if c.lower() in "aeiouy"]
+    for i in vowels:
+        j = i + 1
+        while j < len(base) and unicodedata.combining(base[j]):
+            j += 1  # after the hat or horn of this vowel
+        for tone in ("", *_TONES):
+            spelled = nfc(base[:j] + tone + base[j:]) if tone else nfc(base)
+            if tone == own or (tone in _ABOVE and own in _ABOVE):
+                likely = 1.0
+            elif not tone or not own:
+                likely = 0.5
+            else:
+                likely = 0.3
+            out[spelled] = max(out.get(spelled, 0.0), likely)
+    return out
+
+
+def _title(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
+
+
+def second_reading(name: str, lexicon: NameLexicon | None = None, *,
+                   mrz: str | None = None) -> str:
+    """``name`` with each word's tone mark re-read: the spelling that is a real name wins over
+    one that is not; among real names, the likelier confusion times the name's weight. A word
+    is changed only when one spelling is strictly best, so "Thủy", "Thùy" and "Thúy" (all
+    names) stay as read: the same person's name read on the dossier's other papers settles
+    those (``pipeline/agreement.py``, the majority of readings). ``mrz``: the MRZ's name
+    ("NGUYEN VAN AN"), whose letters replace misread ones with the lexicon's likeliest name
+    spelled with them."""
+    lexicon = lexicon or load_name_lexicon()
+    words = name.split()
+    letters = fold(mrz).split() if mrz else []
+    out = []
+    for i, word in enumerate(words):
+        table = lexicon.table(i == 0)
+        title = _title(word)
+        if len(letters) == len(words) and fold(word) != letters[i]:
+            spelled = sorted((n for n in table if fold(n) == letters[i]), key=table.__getitem__,
+                             reverse=True)
+            unique = len(spelled) == 1 or (spelled and table[spelled[0]] > table[spelled[1]])
+            out.append(spelled[0].upper() if unique and word.isupper() else
+                       spelled[0] if unique else word)
+            continue
+        if title in table:
+            out.append(word)  # a real name as read: the dossier's other readings may differ
+            continue
+        if fold(word) == word.lower():
+            # No mark at all: every mark was lost, not one confused; restoring those is
+            # ``_restore_marks``'s (only where one spelling is possible).
+            out.append(word)
+            continue
+        variants = tone_variants(title)
+
+        def score(v: str, variants: dict[str, float] = variants,
+                  table: Mapping[str, float] = table) -> tuple[bool, float]:
+            return (v in table, table.get(v, 0.0) * variants[v])
+
+        ranked = sorted(variants, key=score, reverse=True)
+        best = ranked[0]
+        strictly = len(ranked) == 1 or score(best) > score(ranked[1])
+        if best != title and best in table and strictly:
+            out.append(best.upper() if word.isupper() and len(word) > 1 else best)
+        else:
+            out.append(word)
+    return " ".join(out)

@@ -1,0 +1,54 @@
+"""The second reading of a name (issue 18): tone marks confused on capitals, re-read against
+the name lexicon, the MRZ's letters and the same person's name elsewhere in the dossier."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+
+import pytest
+
+from sohoa.doctypes import load_registry
+from sohoa.ocr.fields.extract import extract_fields
+from sohoa.ocr.fields.names import load_name_lexicon, second_reading, tone_variants
+from sohoa.ocr.mrz import build_td1
+from sohoa.pipeline.agreement import Reading, agree
+
+extract = partial(extract_fields, registry=load_registry())
+
+
+@pytest.mark.parametrize(("read", "expected"), [
+    ("VŨ HẢI ẤN", "Vũ Hải Ẩn"),  # hỏi read as sắc over the circumflex: "Ấn" is no name
+    ("ĐÔ THỊ MỸ LAN", "Đỗ Thị Mỹ Lan"),  # the ngã lost over the circumflex
+    ("LÊ VĂN DỦNG", "Lê Văn Dũng"),
+    ("TRẦN THỊ MÝ", "Trần Thị Mỹ"),
+    ("PHẠM THỊ THỦY", "Phạm Thị Thủy"),  # Thủy, Thùy, Thúy are all names: kept as read
+    ("LE VAN THI", "Lê Van Thi"),  # every mark lost: not a confusion, nothing guessed
+])
+def test_a_confused_tone_mark_is_fixed_by_the_lexicon(read: str, expected: str) -> None:
+    e = extract("application_form", f"ĐƠN ĐỀ NGHỊ\nHọ và tên: {read}\n")
+    assert e.fields["full_name"].value == expected
+
+
+def test_tone_variants_keep_the_letters_and_weigh_the_confusions() -> None:
+    variants = tone_variants("Ấn")
+    assert set(variants) == {"Ân", "Ấn", "Ần", "Ẩn", "Ẫn", "Ận"}
+    assert variants["Ẩn"] > variants["Ân"] > variants["Ận"]
+    lexicon = load_name_lexicon()
+    assert lexicon.surnames["Nguyễn"] > lexicon.surnames["Trần"] > lexicon.surnames["Lý"]
+    assert "Ẩn" in lexicon.names and "Ấn" not in lexicon.names
+
+
+def test_the_mrz_fixes_letters_the_lexicon_knows() -> None:
+    assert second_reading("NGUYỄN VĂN LAM", mrz="NGUYEN VAN LAN") == "NGUYỄN VĂN LAN"
+    mrz = build_td1("075180954281", date(1980, 2, 4), "F", date(2040, 2, 4), "VO",
+                    "MY NGOC LAN")
+    card = "CĂN CƯỚC CÔNG DÂN\nHọ và tên / Full name: VÕ MỸ NGỌC LAM\n" + "\n".join(mrz)
+    assert extract("citizen_id_card", card).fields["full_name"].value == "Võ Mỹ Ngọc Lan"
+
+
+def test_the_dossiers_other_readings_outvote_one_paper() -> None:
+    # Two lexicon names, one paper against two: the dossier's majority settles it.
+    changes = agree([Reading(0, "Nguyễn Thị Thủy", 0.93), Reading(1, "Nguyễn Thị Thúy", 0.90),
+                     Reading(2, "Nguyễn Thị Thúy", 0.88)])
+    assert [(c.doc, c.value) for c in changes] == [(0, "Nguyễn Thị Thúy")]
