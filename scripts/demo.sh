@@ -83,6 +83,20 @@ $SOHOA reuse "$APPLICANT" --purpose "$CODE"
 $SOHOA dossier reuse "$CODE" "$CARD" --purpose "$CODE"
 $SOHOA dossier show "$CODE"
 
+step "7b. An electronic certified copy of that card at a commune, and its register"
+# The official compared the card the citizen showed with the stored scan; the commune's
+# certification register gives the number; the copy is signed, stored under its owner and its
+# QR code checked against the register.
+$SOHOA certify copy "$CARD" --owner "$APPLICANT" --unit H19.22.26 --by "Lê Văn Tâm" \
+    --title "Phó Chủ tịch UBND phường Trấn Biên" --original-compared --json \
+    > out/demo-certify.json
+COPY=$(.venv/bin/python -c 'import json,sys; print(json.load(open(sys.argv[1]))["document_id"])' \
+    out/demo-certify.json)
+$SOHOA verify "$COPY"
+$SOHOA certify register --unit H19.22.26 --year "$(TZ=Asia/Ho_Chi_Minh date +%Y)" \
+    -o out/demo-register.pdf --force
+$SOHOA verify out/demo-register.pdf
+
 step "8. A generated year of dossiers (4 units, 2 levels) and the plan's KPI report"
 $SOHOA synth year --year 2025 --dossiers 400 --truth out/demo-year-truth.json
 $SOHOA report kpi --from 2025-01-01 --to 2025-12-31

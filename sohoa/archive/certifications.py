@@ -97,6 +97,8 @@ def complete(archive: Archive, entry_id: int, document_id: str, *, by: str) -> C
     """The signed copy is stored: the register's line points at it."""
     with archive.transaction(write=True) as conn:
         row = _row(conn, entry_id)
+        if row["status"] == CERT_ISSUED and row["document_id"] == document_id:
+            return _entry(row)  # another desk settled it first: the same copy
         if row["status"] != CERT_ISSUING:
             raise WorkflowError(f"số chứng thực {row['number']} đã ở trạng thái "
                                 f"{row['status']}; không ghi lại")
@@ -132,6 +134,15 @@ def register(archive: Archive, *, unit: str | None = None,
     with archive.transaction(write=False) as conn:
         return [_entry(dict(r)) for r in conn.execute(
             stmt.order_by(c.unit, c.year, c.number)).mappings()]
+
+
+def issuing(archive: Archive, *, unit: str) -> list[CertificationEntry]:
+    """The unit's lines still being issued: a desk at work now, or one that stopped between
+    storing its copy and recording it (see ``pipeline/certify.settle``)."""
+    c = Certification.__table__.c
+    with archive.transaction(write=False) as conn:
+        return [_entry(dict(r)) for r in conn.execute(select(Certification.__table__).where(
+            c.unit == nfc(unit), c.status == CERT_ISSUING).order_by(c.id)).mappings()]
 
 
 def find(archive: Archive, *, unit: str, year: int, number: int) -> CertificationEntry:

@@ -96,6 +96,7 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
         # type's rule (a CCCD copied from a file without --valid-until: unknown, not reusable).
         until = valid_until or (original["valid_until"] if original["ref"].startswith(
             "document:") else registry.valid_until(kind, {}))
+        settle(archive, place.code, by=official)
         entry = certifications.allocate(archive, request, at=when)
         try:
             pdf = copy_pdf(entry, original["pages"], agency=settings.agency, unit_name=place.name,
@@ -103,8 +104,7 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
                            valid_until=until if until != VALIDITY_UNKNOWN else None)
             signed, signature = signer.sign(pdf, signed_at=when)
             rec = DocumentRecord(
-                doc_key=hashlib.sha256(
-                    f"certified-copy:{entry.unit}:{entry.year}:{entry.number}".encode()).hexdigest(),
+                doc_key=copy_key(entry),
                 dossier_code=dossier or f"SCT-{entry.unit}-{entry.year}-{entry.number:05d}",
                 unit=entry.unit, doc_type=kind, title=name, owner_id=owner_id,
                 owner_kind=original["owner_kind"], owner_name=original["owner_name"],
@@ -132,6 +132,24 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
     return {"certification": entry.to_json(), "document_id": document_id,
             "signature": {"signer": signature.signer, "kind": signature.kind,
                           "level": signature.level}}
+
+
+def copy_key(entry: CertificationEntry) -> str:
+    """The stored copy's key: one document per register line, whoever stores it."""
+    return hashlib.sha256(
+        f"certified-copy:{entry.unit}:{entry.year}:{entry.number}".encode()).hexdigest()
+
+
+def settle(archive: Archive, unit: str, *, by: str) -> list[CertificationEntry]:
+    """Record the copies a desk stored but did not get to record (a crash or a kill between
+    the two): their line points at them now. A line whose copy is not stored is left alone —
+    another desk may be drawing it at this moment."""
+    settled = []
+    for entry in certifications.issuing(archive, unit=unit):
+        document_id = archive.has_document(copy_key(entry))
+        if document_id is not None:
+            settled.append(certifications.complete(archive, entry.id, document_id, by=by))
+    return settled
 
 
 def _original(archive: Archive, settings: Settings, source: str, owner_id: str,

@@ -22,6 +22,7 @@ from sohoa.errors import ConfigError
 from sohoa.pdf import qrmark
 from sohoa.pdf.textpdf import TextDocument
 from sohoa.pipeline import certqr
+from sohoa.pipeline.referencedata import units
 from sohoa.pipeline.services import make_signer, open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.records import CertificationEntry
@@ -64,7 +65,8 @@ def register_pdf(settings: Settings, *, unit: str, year: int,
     doc = TextDocument(landscape=True, size=10)
     doc.qr_code(qrmark.payload_text(certqr.register_fields(entries, unit=unit, year=year,
                                               agency=settings.agency, at=when)))
-    doc.header_columns([settings.agency.upper(), unit],
+    known = units(settings).get(unit)
+    doc.header_columns([settings.agency.upper(), (known.name if known else unit).upper()],
                        ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])
     doc.title("SỔ CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH",
               sub=f"Quyển số {certifications.book_name(year)} — năm {year}")
@@ -76,7 +78,7 @@ def register_pdf(settings: Settings, *, unit: str, year: int,
                 str(e.pages), f"{e.official} ({e.official_title})", e.compared_by,
                 STATUS_NAMES.get(e.status, e.status), e.document_id or "", e.note or ""]
                for e in entries],
-              [10, 20, 28, 50, 10, 50, 35, 18, 30, 40], wrap=True)
+              [10, 20, 28, 50, 14, 50, 35, 18, 30, 40], wrap=True)
     if not entries:
         doc.paragraph("Chưa có số chứng thực nào.")
     doc.signatures(["NGƯỜI LẬP", ""], ["THỦ TRƯỞNG ĐƠN VỊ", "(đã ký số)"],

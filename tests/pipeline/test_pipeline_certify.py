@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 from archivist_helpers import make_home, pdftotext, store
 from pipeline_helpers import json_lines, run_sohoa
-from sample_files import page_image
+from sample_files import page_image, pdf_bytes
 
+from sohoa.archive import certifications
 from sohoa.archive.certifications import VN
 from sohoa.errors import WorkflowError
 from sohoa.pdf import qrmark
@@ -28,6 +29,7 @@ from sohoa.pipeline import certify, certregister, dossierdesk, kpi, qrcheck
 from sohoa.pipeline.lookup import cli_caller, reuse
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings, load_settings
+from sohoa.records import CertificationRequest, DocumentRecord, sha256_hex
 from sohoa.signing import create_dev_identity
 from sohoa.synth.document import render_document
 
@@ -173,8 +175,25 @@ def test_a_stored_paper_is_certified_for_its_owner_only(home: tuple[Path, Settin
 def test_the_register_prints_signed_exports_and_the_kpi_counts_the_commune(
         home: tuple[Path, Settings], tmp_path: Path) -> None:
     scan, settings = home
+    # A desk killed between storing its copy and recording it: the line stays "issuing" until
+    # the next certification at the unit settles it (the copy's key names the line).
+    with open_archive(settings) as archive:
+        crashed = certifications.allocate(archive, CertificationRequest(
+            unit=UNIT, owner_id=OWNER, paper="Giấy khai sinh", doc_type="birth_certificate",
+            pages=1, original="crash.jpg", official=OFFICIAL, official_title=TITLE,
+            compared_by=OFFICIAL))
+        pdf = pdf_bytes("bản sao đã lưu trước khi máy tắt")
+        stored, _ = archive.store_document(DocumentRecord(
+            doc_key=certify.copy_key(crashed), dossier_code="SCT-crash", unit=UNIT,
+            doc_type="birth_certificate", title="Giấy khai sinh", owner_id=OWNER,
+            owner_kind=None, owner_name=None, fields={}, field_flags=(), text="",
+            pages=(), confidence=1.0, needs_review=False, review_reasons=(),
+            pdf_sha256=sha256_hex(pdf), pdf_size=len(pdf), signature=None), pdf, [])
     _copy(settings, str(scan), doc_type="birth_certificate")
     year = datetime.now(VN).year
+    [settled] = [e for e in certregister.lines(settings, unit=UNIT, year=None)
+                 if e.id == crashed.id]
+    assert (settled.status, settled.document_id) == ("issued", stored)
     lines = certregister.lines(settings, unit=UNIT, year=year)
     assert [e.number for e in lines] == list(range(1, len(lines) + 1))
 
@@ -196,8 +215,6 @@ def test_the_register_prints_signed_exports_and_the_kpi_counts_the_commune(
 
     # A line certified after the printing comes after its last number: still in agreement.
     with open_archive(settings) as archive:
-        from sohoa.archive import certifications
-
         certifications.spoil(archive, certifications.allocate(archive, dataclasses.replace(
             _request(lines[0]), paper="Giấy tờ khác")).id, reason="kiểm thử", by=OFFICIAL)
     assert qrcheck.check(settings, printed)["agrees"] is True
@@ -230,9 +247,7 @@ def test_the_register_prints_signed_exports_and_the_kpi_counts_the_commune(
     assert [i["id"] for i in listed["items"] if i["counted"]] == [UNIT]
 
 
-def _request(entry: Any) -> Any:
-    from sohoa.records import CertificationRequest
-
+def _request(entry: Any) -> CertificationRequest:
     return CertificationRequest(unit=entry.unit, owner_id=entry.owner_id, paper=entry.paper,
                                 doc_type=entry.doc_type, pages=entry.pages,
                                 original=entry.original, official=entry.official,
