@@ -196,6 +196,18 @@ class Archive:
         with self.transaction(write=False) as conn:
             return job_state.input_outcome(conn, sha256)
 
+    def remember_input(self, job_id: str, sha256: str,
+                       pages: Sequence[Mapping[str, Any]]) -> bool:
+        """Record an input file whose every page went into stored documents as known (not if
+        this job quarantined any of it); ``pages``: each page's sha256, mime, size, dpi."""
+        with self.transaction(write=True) as conn:
+            return job_state.remember_input(conn, job_id, sha256, pages)
+
+    def known_input(self, sha256: str) -> list[dict[str, Any]] | None:
+        """The pages of a known input file (``remember_input``), or None."""
+        with self.transaction(write=False) as conn:
+            return job_state.known_input(conn, sha256)
+
     def record_quarantine(self, job_id: str, q: Quarantined) -> None:
         with self.transaction(write=True) as conn:
             job_state.quarantine(conn, job_id, q)

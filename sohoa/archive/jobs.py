@@ -15,7 +15,7 @@ from sqlalchemy import Connection, select, update
 
 from sohoa.archive import audit as audit_log
 from sohoa.archive.catalog import upsert
-from sohoa.archive.models import Job, JobInput, QuarantineRow
+from sohoa.archive.models import Job, JobInput, KnownInput, QuarantineRow
 from sohoa.archive.values import SYSTEM_ACTOR, iso, nfc_opt, utc_now
 from sohoa.errors import NotFoundError
 from sohoa.records import Quarantined
@@ -142,6 +142,28 @@ def input_outcome(conn: Connection, sha256: str) -> dict[str, Any] | None:
         return None
     return {"job_id": row["job_id"], "source": row["source"], "status": row["status"],
             "reason": row["reason"], "at": iso(row["at"])}
+
+
+def remember_input(conn: Connection, job_id: str, sha256: str,
+                   pages: Sequence[Mapping[str, Any]]) -> bool:
+    """Record an input file as known, unless this job quarantined the file or a page of it
+    (a file partly quarantined must be read again next time). True when recorded."""
+    if not sha256 or not pages:
+        return False
+    flawed = conn.execute(select(QuarantineRow.id).where(
+        QuarantineRow.job_id == job_id, QuarantineRow.sha256 == sha256).limit(1)).first()
+    if flawed is not None:
+        return False
+    upsert(conn, KnownInput.__table__, {
+        "sha256": sha256, "pages": [dict(p) for p in pages], "job_id": job_id, "at": utc_now(),
+    }, key=("sha256",), update=("pages", "job_id", "at"))
+    return True
+
+
+def known_input(conn: Connection, sha256: str) -> list[dict[str, Any]] | None:
+    pages = conn.execute(select(KnownInput.pages).where(KnownInput.sha256 == sha256)
+                         ).scalar_one_or_none()
+    return list(pages) if pages else None
 
 
 def quarantine(conn: Connection, job_id: str, q: Quarantined) -> None:

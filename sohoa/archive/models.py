@@ -214,6 +214,20 @@ class JobInput(Base):
     __table_args__ = (UniqueConstraint("job_id", "source"),)
 
 
+class KnownInput(Base):
+    """An input file whose every page went into stored documents, none quarantined: the same
+    bytes given again are recognized by their SHA-256 before any page is decoded or rendered,
+    and come back as these pages (their analyses are in the stage cache)."""
+
+    __tablename__ = "known_inputs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # [{"sha256", "mime", "width", "height", "dpi", "rendered", "converted"}] in page order
+    pages: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    job_id: Mapped[str | None] = mapped_column(String(32))  # the job that finished it
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class QuarantineRow(Base):
     """An input file or page that could not be used, with the reason shown to desk staff."""
 

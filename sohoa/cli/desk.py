@@ -60,6 +60,8 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
             f"{summary.quarantined} quarantined, in {summary.seconds:.1f} s")
     if summary.not_colour:
         line += f"; {summary.not_colour} trang không quét màu từ 200 dpi (TT 01/2023)"
+    if summary.known_files:
+        line += f"; {summary.known_files} tệp đã nhận trước đây, không đọc lại"
     err.print(line) if as_json else out.print(line)
     raise SystemExit(EXIT_QUARANTINED if summary.quarantined else EXIT_OK)
 

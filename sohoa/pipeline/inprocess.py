@@ -16,6 +16,7 @@ from sohoa.archive import Archive
 from sohoa.doctypes import load_registry
 from sohoa.pipeline.analysis import AnalyzeOptions, PageAnalysis
 from sohoa.pipeline.assemble import PageItem
+from sohoa.pipeline.knownfiles import FileTracker, is_placeholder, materialize
 from sohoa.pipeline.outcomes import Emit, IngestSummary
 from sohoa.pipeline.progress import NoProgress, Progress
 from sohoa.pipeline.services import load_type_model, make_document_signer, open_archive
@@ -91,12 +92,17 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
         options = AnalyzeOptions(settings.ocr_lang, settings.ocr_timeout_s, settings.code_pattern)
         ctx = StoreContext(archive, signer, registry, settings, job.unit, model, summary.job_id)
 
+        files = FileTracker(archive, summary.job_id, pages)
+
         def finish_dossier(dossier: Dossier | None) -> None:
             if dossier is None:
                 return
             summary.dossiers += 1
             for outcome in store_dossier(*dossier, ctx):
                 emit(summary.count(outcome.event()))
+            # A file whose pages are all stored now is known at once: an interrupted ingest
+            # run again skips it without decoding a page.
+            files.done(item.page for item in dossier[0])
 
         # Pages arrive in order while the workers go on recognizing the next ones; a dossier is
         # stored as soon as the next dossier's code sheet shows that it is complete.
@@ -128,6 +134,11 @@ def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, 
         if hit is not None:
             cached[i] = hit
     todo = [i for i in range(len(pages)) if i not in cached]
+    pages = list(pages)
+    need = [i for i in todo if is_placeholder(pages[i])]
+    if need:  # a known file's page whose analysis is not cached (any more): its image back
+        for i, page in zip(need, materialize(archive, [pages[i] for i in need]), strict=True):
+            pages[i] = page
 
     def finish(i: int, result: PageAnalysis | Exception) -> tuple[Page, PageAnalysis | Exception]:
         if isinstance(result, PageAnalysis) and i not in cached:

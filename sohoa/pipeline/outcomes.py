@@ -31,6 +31,7 @@ class IngestSummary:
     quarantined: int = 0
     needs_review: int = 0
     not_colour: int = 0  # pages stored although not scanned in colour at 200 dpi
+    known_files: int = 0  # inputs recognized by their SHA-256 as ingested before in full
     seconds: float = 0.0
     document_ids: list[str] = field(default_factory=list)
     # the inputs something new was stored from (an input's outcome: "stored" or "duplicate")

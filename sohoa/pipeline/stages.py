@@ -35,6 +35,13 @@ from sohoa.errors import WorkflowError
 from sohoa.ocr import PdfPage, build_pdf
 from sohoa.pipeline.analysis import PAGE_STAGE, AnalyzeOptions, PageAnalysis
 from sohoa.pipeline.assemble import DocumentDraft, PageItem, draft_dossier, page_code
+from sohoa.pipeline.knownfiles import (
+    file_sha256,
+    is_placeholder,
+    materialize,
+    placeholders,
+    remember_files,
+)
 from sohoa.pipeline.outcomes import (
     Emit,
     Event,
@@ -88,6 +95,7 @@ def open_job(archive: Archive, job: IngestJob, summary: IngestSummary, emit: Emi
                                        in_process=in_process)
     pages = read_inputs(job.files, archive, summary.job_id,
                         lambda event: emit(summary.count(event)), job.colour)
+    summary.known_files = len({p.source for p in pages if is_placeholder(p)})
     if job.duplex:
         pages = mark_duplex_sides(pages)
     summary.pages = len(pages)
@@ -110,6 +118,12 @@ def read_inputs(files: Sequence[Path], archive: Archive, job_id: str,
     (``"refuse"``)."""
     pages: list[Page] = []
     for path in files:
+        # Bytes ingested before in full: their pages without decoding anything (knownfiles).
+        sha = file_sha256(path)
+        known = archive.known_input(sha) if sha else None
+        if known and sha:
+            pages.extend(placeholders(path, sha, known))
+            continue
         problems: list[str] = []
         file_sha = ""
         kept: list[tuple[Page, str | None]] = []
@@ -389,6 +403,11 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
         # not "already stored".
         disposed = archive.document_ref(existing)["status"] == "disposed"
         return StoreOutcome(draft, existing, None, False, disposed)
+    if any(is_placeholder(it.page) for it in draft.pages):
+        # A known file's page in a document not stored yet: its image is needed after all.
+        filled = materialize(archive, [it.page for it in draft.pages])
+        draft = replace(draft, pages=[replace(it, page=page)
+                                      for it, page in zip(draft.pages, filled, strict=True)])
     doc_type = registry.get(draft.classification.doc_type)
     pdf = build_pdf(
         [PdfPage(it.page.data, it.page.mime, it.page.dpi, it.analysis.ocr) for it in draft.pages],
@@ -420,3 +439,4 @@ def record_inputs(archive: Archive, job_id: str, pages: Sequence[Page],
     for source, sha in sources.items():
         status = "stored" if source in stored_from else "duplicate"
         archive.input_done(job_id, source, sha, status)
+    remember_files(archive, job_id, pages)

@@ -246,6 +246,29 @@ def test_stage_cache_jobs_and_quarantine(archive: Archive) -> None:
     assert archive.audit_verify() == (True, [])
 
 
+def test_known_inputs_are_remembered_unless_the_job_quarantined_part_of_them(
+        archive: Archive) -> None:
+    from sohoa.records import Quarantined
+
+    pages = [{"sha256": "cd" * 32, "mime": "image/jpeg", "width": 1240, "height": 1754,
+              "dpi": 150, "rendered": "", "converted": ""},
+             {"sha256": "ef" * 32, "mime": "image/jpeg", "width": 620, "height": 417,
+              "dpi": 300, "rendered": "trang có chữ ngoài ảnh quét (300 dpi)", "converted": ""}]
+    job = archive.start_job(["/scans/a.pdf", "/scans/b.pdf"], None)
+    archive.record_quarantine(job, Quarantined("/scans/b.pdf", "page 2 is truncated",
+                                               "bb" * 32, 1))
+    assert archive.known_input("aa" * 32) is None
+    assert archive.remember_input(job, "aa" * 32, pages)
+    assert not archive.remember_input(job, "bb" * 32, pages[:1])  # partly quarantined
+    assert archive.known_input("aa" * 32) == pages
+    assert archive.known_input("bb" * 32) is None
+    # a later job that reads the file again whole records it again (an upsert, no error)
+    again = archive.start_job(["/scans/b.pdf"], None)
+    assert archive.remember_input(again, "bb" * 32, pages[:1])
+    assert archive.remember_input(again, "aa" * 32, pages)
+    assert archive.known_input("bb" * 32) == pages[:1]
+
+
 def test_document_rows_point_only_at_blobs_that_exist(archive: Archive) -> None:
     rec, pdf, images = make_record("blobs", pages=3)
     doc_id, _ = archive.store_document(rec, pdf, images)

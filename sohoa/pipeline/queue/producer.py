@@ -6,6 +6,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from sohoa.pipeline.knownfiles import is_placeholder, materialize
 from sohoa.pipeline.outcomes import Emit, IngestSummary
 from sohoa.pipeline.progress import NoProgress, Progress
 from sohoa.pipeline.queue.actors import Queue
@@ -28,8 +29,12 @@ def enqueue_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | Non
         summary = IngestSummary()
         with open_archive(settings) as archive:
             pages = open_job(archive, job, summary, emit)
-            for page in pages:  # the page images travel through the blob store, not Redis
-                archive.blobs.put(page.data)
+            # A known file's pages come without images (knownfiles): theirs are in the blob
+            # store already, unless they never went into a document (blank backs).
+            missing = [p for p in pages if is_placeholder(p) and not archive.blobs.exists(p.sha256)]
+            for page in [*(p for p in pages if not is_placeholder(p)),
+                         *materialize(archive, missing)]:
+                archive.blobs.put(page.data)  # page images travel through blobs, not Redis
         metas = [page_meta(p) for p in pages]
         queue.board.create(summary.job_id, metas, {"files": summary.files,
                                                     "unit": job.unit or None,

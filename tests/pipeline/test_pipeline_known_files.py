@@ -1,0 +1,110 @@
+"""A ReportLab-style PDF through the whole ingest, then the same folder again.
+
+The first run stores the form-wrapped scan with the producer's JPEG in the archival PDF/A and
+says which page had to be rendered and why; it is stopped just before its last bookkeeping (as
+an interrupted ingest is), yet the file whose pages are all stored is already known. The second
+run recognizes that file by its SHA-256 and never reads it, while the file that was partly
+quarantined is read again."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pdf_producers import add_page, form_wrapped_jpeg_page, jpeg_image
+from PIL import Image
+from pipeline_helpers import run_sohoa
+
+from sohoa.pipeline import inprocess, stages
+from sohoa.pipeline.ingest import run_ingest
+from sohoa.pipeline.services import open_archive
+from sohoa.pipeline.settings import load_settings
+from sohoa.synth import render_document
+
+
+class Interrupted(Exception):
+    pass
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _inputs(folder: Path) -> tuple[Path, Path, bytes]:
+    folder.mkdir()
+    scan = render_document("birth_certificate", 3, dpi=150).page_jpeg(0)
+    img = Image.open(io.BytesIO(scan))
+    pdf = pikepdf.new()
+    form_wrapped_jpeg_page(pdf, img, 150, data=scan)
+    # A born-digital cover note (vector text, a small page): rendered.
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                              BaseFont=pikepdf.Name.Helvetica)
+    add_page(pdf, (298, 200), b"BT /F1 14 Tf 30 100 Td (Ghi chu: ban sao) Tj ET",
+             Font=pikepdf.Dictionary(F1=font))
+    a = folder / "a-reportlab.pdf"
+    pdf.save(a)
+    # b: a good page, then a page whose JPEG is cut short: quarantined, so b is never known.
+    other = render_document("marriage_certificate", 4, dpi=150).page_jpeg(0)
+    pdf = pikepdf.new()
+    other_img = Image.open(io.BytesIO(other))
+    w, h = other_img.width * 72 / 150, other_img.height * 72 / 150
+    for data in (other, other[:3000]):
+        add_page(pdf, (w, h), f"q {w:.3f} 0 0 {h:.3f} 0 0 cm /Im0 Do Q".encode(),
+                 {"Im0": jpeg_image(pdf, other_img, data)})
+    b = folder / "b-damaged.pdf"
+    pdf.save(b)
+    return a, b, scan
+
+
+def test_reportlab_pdf_keeps_its_jpeg_and_known_files_are_not_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    assert run_sohoa(home, "init").returncode == 0
+    settings = load_settings(home=home, environ={"SOHOA_OCR_JOBS": "1"})
+    a, b, scan = _inputs(tmp_path / "in")
+
+    def stop(*_args: object) -> None:
+        raise Interrupted  # the ingest dies after storing every dossier, before the end
+
+    with monkeypatch.context() as patch:
+        patch.setattr(inprocess, "record_inputs", stop)
+        events: list[dict] = []
+        with pytest.raises(Interrupted):
+            run_ingest([a.parent], settings, emit=events.append)
+    ids = [e["document_id"] for e in events if "document_id" in e]
+
+    with open_archive(settings) as archive:
+        assert archive.known_input(_sha(b)) is None  # partly quarantined: to be retried
+        known = archive.known_input(_sha(a))
+        assert known is not None and len(known) == 2
+        assert known[0]["rendered"] == "" and known[1]["rendered"].startswith("trang có chữ")
+        stored = [archive.get_document(d) for d in ids]
+    pages = [(doc, p) for doc in stored for p in doc["pages"] if p["source"] == str(a)]
+    assert len(pages) == 2
+    rendered = [r for doc in stored for r in doc["extra"].get("rendered_pages", [])]
+    assert [(r["source"], r["index"]) for r in rendered] == [(str(a), 1)]
+    assert rendered[0]["reason"].startswith("trang có chữ ngoài ảnh quét")
+    # The archival PDF/A carries the scanner's JPEG, byte for byte.
+    first = next(doc for doc, p in pages if p["index"] == 0)
+    with open_archive(settings) as archive:
+        archival = pikepdf.open(io.BytesIO(archive.get_pdf(first["document_id"])))
+    streams = [im.read_raw_bytes() for pg in archival.pages
+               for im in pg.obj.Resources.XObject.values() if im.get("/Subtype") == "/Image"]
+    assert scan in streams
+
+    read: list[str] = []
+    original = stages.read_pages
+
+    def spy(path: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        read.append(Path(path).name)
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(stages, "read_pages", spy)
+    again = run_ingest([a.parent], settings)
+    assert read == ["b-damaged.pdf"]  # a is known: not one of its pages decoded or rendered
+    assert again.known_files == 1
+    assert (again.stored, again.quarantined) == (0, 1)
+    assert again.duplicates == len(stored)
