@@ -208,7 +208,10 @@ def as_page_mode(im: Image.Image) -> Image.Image:
         return im.convert("L")
     if im.mode == "CMYK":
         return _cmyk_to_rgb(im)
-    return im.convert("RGB")
+    try:
+        return im.convert("RGB")
+    except ValueError as exc:  # a mode PIL cannot turn into RGB by itself (LAB, …)
+        raise _Decline(f"ảnh ở chế độ màu {im.mode} không chuyển được: dựng lại trang") from exc
 
 
 def _cmyk_to_rgb(im: Image.Image) -> Image.Image:

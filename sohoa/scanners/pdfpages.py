@@ -79,11 +79,15 @@ def _pdf_page(pdf: pikepdf.Pdf, path: Path, index: int, digest: str,
     page = pdf.pages[index]
     content = walk_page(page)
     for placed in content.images:
-        width, height = _pixel_size(placed)
-        problem = limits.pixels_problem(number, width, height)
-        if problem:
-            # Poppler would decode it at full size too: refuse the page before any decoding.
-            return Quarantined(source, problem, digest, index)
+        sizes = [_pixel_size(placed)]
+        smask = placed.image.get("/SMask") if isinstance(placed.image, pikepdf.Stream) else None
+        if isinstance(smask, pikepdf.Stream):  # decoded at full size to see if it hides anything
+            sizes.append((int(smask.get("/Width", 0)), int(smask.get("/Height", 0))))
+        for width, height in sizes:
+            problem = limits.pixels_problem(number, width, height)
+            if problem:
+                # Poppler would decode it at full size too: refuse the page before decoding.
+                return Quarantined(source, problem, digest, index)
     box = _page_box(page)
     scan = _the_scan(content, box)
     reason: str

@@ -249,14 +249,35 @@ def test_rendered_pages_say_why_at_the_images_resolution_as_jpeg(tmp_path: Path)
     assert capped.dpi == 300 and capped.width == round(img.width / 2)
 
 
+def test_jpeg2000_becomes_a_jpeg_of_the_same_pixels(tmp_path: Path) -> None:
+    img = page(9, "RGB")
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG2000", quality_mode="rates", quality_layers=[8])
+    pdf = pikepdf.new()
+    single_image_page(pdf, image_stream(pdf, buf.getvalue(), img.width, img.height,
+                                        space="/DeviceRGB", filter="/JPXDecode"),
+                      page_size(img, 100))
+    path = save(pdf, tmp_path / "jpx.pdf")
+    (got,) = read(path)
+    assert (got.mime, got.rendered, got.converted) == ("image/jpeg", "",
+                                                       "ảnh JPEG 2000 chuyển sang JPEG")
+    assert np.abs(pixels(got.data, "RGB") - np.asarray(img, dtype=np.int16)).mean() < 4
+    assert len(got.data) < 4 * len(buf.getvalue()) + 200_000  # not a lossless blow-up
+
+
 def test_a_bomb_inside_a_form_is_refused_before_decoding(tmp_path: Path) -> None:
     pdf = pikepdf.new()
     bomb = image_stream(pdf, zlib.compress(b"\0" * 1000), 40000, 40000, filter="/FlateDecode")
     add_page(pdf, (595, 842), b"/Fm Do", {"Fm": form(
         pdf, b"q 595 0 0 842 0 0 cm /Im Do Q", {"Im": bomb}, [0, 0, 595, 842])})
+    # and a soft mask that declares a bomb behind a small image
+    small = page(10)
+    mask = image_stream(pdf, zlib.compress(b"\0" * 1000), 30000, 30000, filter="/FlateDecode")
+    single_image_page(pdf, jpeg_image(pdf, small, SMask=mask), page_size(small, 100))
     path = save(pdf, tmp_path / "bomb.pdf")
-    (item,) = list(read_pages(path))
-    assert isinstance(item, Quarantined) and "40000×40000" in item.reason
+    first, second = list(read_pages(path))
+    assert isinstance(first, Quarantined) and "40000×40000" in first.reason
+    assert isinstance(second, Quarantined) and "30000×30000" in second.reason
 
 
 def test_a_form_that_draws_itself_does_not_hang(tmp_path: Path) -> None:
