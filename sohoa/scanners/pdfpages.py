@@ -192,8 +192,11 @@ def _scan_dpi(scan: list[Placement]) -> int:
 def _render(path: Path, index: int, digest: str, limits: InputLimits, content: PageContent,
             box: tuple[float, float, float, float], reason: str, bilevel: bool) -> Item:
     source, number = str(path), index + 1
-    dpi = render_dpi([snap_dpi(d) for d in (_image_dpi(p) for p in content.images) if d > 0],
-                     limits.pdf_render_dpi)
+    # Vector text has no resolution of its own: it is drawn at the cap to stay legible; a page
+    # of images (and lines, stamps) at the finest of its images.
+    dpi = limits.pdf_render_dpi if "text" in content.ink else render_dpi(
+        [snap_dpi(d) for d in (_image_dpi(p) for p in content.images) if d > 0],
+        limits.pdf_render_dpi)
     width = round((box[2] - box[0]) / 72 * dpi)
     height = round((box[3] - box[1]) / 72 * dpi)
     problem = limits.pixels_problem(number, width, height)

@@ -240,6 +240,17 @@ def test_rendered_pages_say_why_at_the_images_resolution_as_jpeg(tmp_path: Path)
                                                               img.height)
         assert got.rendered.endswith("(150 dpi)")
         assert np.abs(pixels(got.data, "RGB") - poppler(path, number, 150, "RGB")).mean() < 3
+    # Visible text over a scan is drawn at the cap (vector text has no resolution of its own).
+    texted = tmp_path / "texted.pdf"
+    pdf = pikepdf.new()
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                              BaseFont=pikepdf.Name.Helvetica)
+    single_image_page(pdf, jpeg_image(pdf, img), size,
+                      after=b" BT /F1 12 Tf 72 72 Td (BAN SAO) Tj ET",
+                      Font=pikepdf.Dictionary(F1=font))
+    save(pdf, texted)
+    (lettered,) = read(texted, InputLimits(pdf_render_dpi=200))
+    assert lettered.dpi == 200 and lettered.rendered.startswith("trang có chữ")
     # The render is capped: a 600 dpi image is rendered at the limit.
     big = tmp_path / "cap.pdf"
     pdf = pikepdf.new()
