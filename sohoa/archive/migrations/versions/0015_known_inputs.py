@@ -3,10 +3,10 @@ stored documents, with the list of its pages, so that the same file given again 
 before any page is decoded or rendered (re-running an interrupted ingest costs milliseconds per
 finished file).
 
-Self-contained on purpose (no imports from sohoa.archive models), like 0001–0013.
+Self-contained on purpose (no imports from sohoa.archive models), like 0001–0014.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-06
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
