@@ -12,7 +12,10 @@ configured: the signer's PAdES level), kept where the catalog's writer does not 
 * and named in every destruction record (its text states both heads).
 
 ``audit verify`` then checks that every checkpoint is validly signed and that each log still
-holds the anchored entry with the anchored hash. What stays possible: entries appended after
+holds the anchored entry with the anchored hash; it reads the heads of every destruction record
+the catalog's executed lists point at (and of any record given with ``--checkpoint``, a copy
+handed over) the same way, so a record still anchors the logs when the checkpoints beside the
+blobs are gone. What stays possible: entries appended after
 the newest checkpoint can be cut or rewritten undetected, and someone who can delete files
 beside the blobs can remove checkpoints there (not the copies in bags handed over).
 """
@@ -21,6 +24,10 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,13 +35,14 @@ from typing import Any
 
 import pikepdf
 
-from sohoa.archive import Archive
-from sohoa.errors import NotFoundError
+from sohoa.archive import Archive, disposal
+from sohoa.errors import ConfigError, NotFoundError
 from sohoa.pdf.textpdf import TextDocument
 from sohoa.pipeline.services import make_signer, open_archive, trust_roots
 from sohoa.pipeline.settings import Settings
 from sohoa.signing import DocumentSigner, verify_pdf
 from sohoa.signing.settings import vietnam_time
+from sohoa.vntext import nfc
 
 KIND = "sohoa-log-checkpoint"
 BAG_FILE = "audit-checkpoint.pdf"
@@ -45,6 +53,36 @@ def heads_text(heads: dict[str, dict[str, Any]]) -> list[str]:
     """The heads in words, for a document that states them (checkpoint, destruction record)."""
     return [f"{_LABEL[k]}: mục số {v['seq']}, mã băm SHA-256 {v['hash']}"
             for k, v in heads.items()]
+
+
+# A head as ``heads_text`` writes it, read back from a text layer with every space removed
+# (the record's paragraph wraps wherever the page ends, even inside the hash).
+_HEAD_BACK = re.compile(r"(" + "|".join(re.escape("".join(v.split())) for v in _LABEL.values())
+                        + r"):mụcsố(\d+),mãbămSHA-256([0-9a-f]{64})")
+
+
+def heads_in_text(text: str) -> dict[str, dict[str, Any]] | None:
+    """The heads a document states in words (``heads_text``), or None if it states none."""
+    by_label = {"".join(v.split()): k for k, v in _LABEL.items()}
+    heads = {by_label[m[1]]: {"seq": int(m[2]), "hash": m[3]}
+             for m in _HEAD_BACK.finditer("".join(nfc(text).split()))}
+    return heads or None
+
+
+def record_heads(pdf: bytes) -> dict[str, dict[str, Any]] | None:
+    """The heads a destruction record states (its text layer, by poppler's ``pdftotext``)."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        raise ConfigError("chưa cài pdftotext (gói poppler-utils): không đọc được điểm neo "
+                          "ghi trong biên bản hủy")
+    with tempfile.TemporaryDirectory(prefix="sohoa-heads-") as tmp:
+        source = Path(tmp) / "record.pdf"
+        source.write_bytes(pdf)
+        done = subprocess.run([tool, "-enc", "UTF-8", str(source), "-"], capture_output=True,
+                              timeout=120, check=False)
+    if done.returncode != 0:
+        return None
+    return heads_in_text(done.stdout.decode("utf-8", "replace"))
 
 
 def checkpoint_pdf(heads: dict[str, dict[str, Any]], *, agency: str, at: datetime,
@@ -106,7 +144,11 @@ def read(pdf: bytes, roots: list[Path], where: str) -> tuple[dict[str, Any] | No
     except (pikepdf.PdfError, ValueError):
         payload = None
     if not isinstance(payload, dict) or payload.get("kind") != KIND:
-        return None, [f"{where} is not a sohoa log checkpoint"]
+        # A destruction record states the heads in its signed text instead.
+        heads = record_heads(pdf)
+        if heads is None:
+            return None, [f"{where} is not a sohoa log checkpoint"]
+        return {"kind": "disposal-record", "at": None, "heads": heads}, []
     return payload, []
 
 
@@ -118,6 +160,11 @@ def verify(settings: Settings, extra: Iterable[Path] = ()) -> dict[str, Any]:
         found: list[tuple[str, bytes]] = [
             (f"anchors/{name}", archive.blobs.get_anchor(name))
             for name in archive.blobs.anchors()]
+        with archive.transaction(write=False) as conn:
+            records = disposal.record_shas(conn)
+        # Records of lists executed before they stated the heads anchor nothing: skipped.
+        found += [(f"destruction record of list {n}", pdf) for n, sha in records
+                  if record_heads(pdf := archive.blobs.get(sha)) is not None]
         for path in extra:
             path = Path(path)
             file = path / "data" / BAG_FILE if path.is_dir() else path
@@ -132,7 +179,7 @@ def verify(settings: Settings, extra: Iterable[Path] = ()) -> dict[str, Any]:
             if payload is None:
                 continue
             problems += archive.check_log_anchors(payload["heads"], where)
-            if latest is None or payload["at"] > latest["at"]:
+            if payload["at"] is not None and (latest is None or payload["at"] > latest["at"]):
                 latest = payload
         heads = archive.log_heads()
     return {"valid": not problems, "problems": problems, "checkpoints": len(found),

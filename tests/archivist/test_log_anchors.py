@@ -181,3 +181,41 @@ def test_the_destruction_record_states_the_heads_and_execution_leaves_a_checkpoi
     assert len(names) == 1 and verify(settings)[0] == 0
     cut_tail(settings, "audit", audit_before - 3)
     assert verify(settings)[0] == 4
+
+
+def test_audit_verify_reads_the_heads_a_destruction_record_states(
+        settings: Settings, tmp_path: Path) -> None:
+    """The record is signed and kept as a blob (and printed, handed over): with every
+    checkpoint beside the blobs deleted, `audit verify` still finds a cut through the heads
+    the record states; a copy of the record given with --checkpoint does the same."""
+    from datetime import date
+
+    from sohoa.archive import disposal
+    from sohoa.pipeline.disposaljob import execute
+
+    with opened(settings) as archive:
+        store(archive, signer_for(settings), "a")
+        lst = disposal.propose(archive, registry=load_registry(), as_of=date(2025, 12, 1),
+                               note="hết hạn", by="Hà")
+        assert lst is not None
+        disposal.approve(archive, lst["list"], decision="Quyết định số 1", by="Bình")
+    execute(settings, lst["list"], by="Hà")
+    with opened(settings) as archive:
+        record = disposal.record_pdf(archive, lst["list"])
+    stated = anchors.record_heads(record)
+    assert stated is not None and set(stated) == {"audit", "access"}, stated
+    assert all(v["seq"] > 0 and len(v["hash"]) == 64 for v in stated.values())
+    copy = tmp_path / "bien-ban.pdf"
+    copy.write_bytes(record)
+    code, report = verify(settings, str(copy))
+    assert code == 0 and report["checkpoints"] == 3, report  # beside the blobs, kept, copy
+
+    shutil.rmtree(settings.home / "blobs" / "anchors")
+    cut_tail(settings, "audit", stated["audit"]["seq"] - 1)
+    assert chain_only(settings) == (True, [])
+    code, report = verify(settings)
+    assert code == 4, report
+    assert any(f"entry {stated['audit']['seq']}, anchored by destruction record of list "
+               f"{lst['list']}" in p and "is missing" in p for p in report["problems"]), report
+    code, report = verify(settings, str(copy))
+    assert code == 4 and any(f"anchored by {copy}" in p for p in report["problems"]), report
