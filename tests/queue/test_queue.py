@@ -64,6 +64,7 @@ def ingested(tmp_path: Path, broker_url: str,
     events: list[dict[str, Any]] = []
     with worker(settings):
         summary = run_ingest([small_batch[0]], settings, emit=events.append)
+        assert queue_status(settings)["workers"] == 1  # the worker, not this producer too
     assert len(events) == summary.stored + summary.duplicates + summary.quarantined
     return settings, summary
 
@@ -324,6 +325,7 @@ def test_no_wait_only_enqueues_and_status_shows_the_job(
     job = next(j for j in queue["jobs"] if j["job_id"] == line["job_id"])
     assert job["status"] == "analysing" and job["pages_done"] == 0
     assert queue["queues"]["sohoa-pages"]["waiting"] == line["pages"]
+    assert queue["workers"] == 0  # the ingest that enqueued is no worker
 
 
 def test_worker_without_a_broker_says_how_to_configure_one(tmp_path: Path) -> None:

@@ -19,6 +19,9 @@ from sohoa.pipeline.settings import Settings
 PAGES_QUEUE = "sohoa-pages"
 DOCUMENTS_QUEUE = "sohoa-documents"
 NAMESPACE = "sohoa-dramatiq"
+# Brokers that fetched (workers), by their last fetch on the broker's clock; kept a day.
+CONSUMERS = f"{NAMESPACE}:sohoa-consumers"
+CONSUMERS_KEPT_MS = 24 * 3600 * 1000
 # Chance per million broker commands that a worker looks for dead workers and puts their
 # unacknowledged messages back (dramatiq's default, 1000, would leave a killed worker's page
 # waiting for minutes at a few polls a second; the look is two cheap commands per dead worker).
@@ -99,12 +102,26 @@ class SharedClockRedisBroker(RedisBroker):
         keys = [self.namespace]
 
         def do_dispatch(queue_name: str, *args: Any) -> Any:
-            return dispatch(args=[command, self.clock.millis(), queue_name, self.broker_id,
+            now = self.clock.millis()
+            if command == "fetch":
+                self.seen_consuming(now)
+            return dispatch(args=[command, now, queue_name, self.broker_id,
                                   self.heartbeat_timeout, self.dead_message_ttl,
                                   self._should_do_maintenance(command),
                                   self._max_unpack_size(), *args], keys=keys)
 
         return do_dispatch
+
+    def seen_consuming(self, now_ms: int) -> None:
+        """Stamp this broker as a consumer (``CONSUMERS``). dramatiq's heartbeat set counts
+        every broker that sends a command, so a desk that only enqueued (``sohoa ingest`` with
+        a broker, the web's retry) looked like a live worker to ``sohoa status`` for
+        ``queue.heartbeat_s``; only a worker fetches. A worker keeps fetching while it works
+        (each queue has its own consumer), which is also what keeps dramatiq's heartbeat."""
+        with self.client.pipeline(transaction=False) as pipe:
+            pipe.zadd(CONSUMERS, {self.broker_id: now_ms})
+            pipe.zremrangebyscore(CONSUMERS, 0, now_ms - CONSUMERS_KEPT_MS)
+            pipe.execute()
 
 
 def make_broker(settings: Settings, board: JobBoard, counted: Mapping[str, str]) -> RedisBroker:

@@ -6,6 +6,7 @@ from typing import Any
 
 from sohoa.pipeline.jobboard import JobBoard
 from sohoa.pipeline.queue.broker import (
+    CONSUMERS,
     DOCUMENTS_QUEUE,
     NAMESPACE,
     PAGES_QUEUE,
@@ -26,8 +27,8 @@ def queue_status(settings: Settings, jobs: int = 5) -> dict[str, Any]:
                         "in_progress_or_waiting": client.hlen(f"{ns}:{name}.msgs"),
                         "retrying": client.hlen(f"{ns}:{name}.DQ.msgs"),
                         "dead_lettered": client.zcard(f"{ns}:{name}.XQ")}
-    now_ms = broker_millis(client)  # heartbeats are stamped on the broker's clock
-    alive = client.zcount(f"{ns}:__heartbeats__", now_ms - settings.queue_heartbeat_s * 1000,
-                          "+inf")
+    now_ms = broker_millis(client)  # fetches are stamped on the broker's clock
+    # Workers, not every broker with a heartbeat: a desk that just enqueued has one too.
+    alive = client.zcount(CONSUMERS, now_ms - settings.queue_heartbeat_s * 1000, "+inf")
     return {"broker": url, "workers": alive, "queues": queues,
             "jobs": JobBoard(client).recent(jobs)}
