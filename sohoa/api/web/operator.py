@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from sohoa.api.web.routes import Desk
 
 JOB_STATUS = {"running": "Đang chạy", "finished": "Xong", "failed": "Lỗi",
-              "interrupted": "Bị gián đoạn"}
+              "interrupted": "Bị gián đoạn",
+              # the queue's board (pipeline/jobboard.py)
+              "analysing": "Đang nhận dạng", "storing": "Đang lưu hồ sơ"}
+QUEUES = {"sohoa-pages": "Trang chờ nhận dạng", "sohoa-documents": "Hồ sơ chờ lưu"}
 SATISFIED = {"digitized": "số hóa tại bộ phận", "reused": "dùng lại", "owner_store":
              "từ kho dữ liệu công dân", "missing": "còn thiếu"}
 DOSSIER_STATUS = DOSSIER_STATUS_NAMES
@@ -90,13 +93,18 @@ def install(view: Any, write: Any) -> None:
         said = notice(desk.arg("said")) if desk.arg("said") else ""
         body = said + f'<p class="card">{esc(counts)}</p>'
         queue = state["queue"]
-        if queue:
-            rows = [(esc(j["job_id"]), esc(JOB_STATUS.get(j["status"], j["status"])),
+        if queue:  # the broker's board, as `sohoa status` prints it
+            rows = [(f'<span id="job-{esc(j["job_id"])}">{esc(j["job_id"])}</span>',
+                     esc(JOB_STATUS.get(j["status"], j["status"])),
                      _progress(j["pages_done"], j["pages"]), str(j["pages_failed"]),
                      _progress(j["dossiers_done"], j["dossiers"] or 0))
                     for j in queue["jobs"]]
+            waiting = " · ".join(f"{QUEUES.get(name, name)}: {counts['waiting']}"
+                                 for name, counts in queue["queues"].items())
             body += (f"<h2>Hàng đợi: {queue['workers']} máy xử lý đang chạy</h2>"
-                     + table(["Lô", "Trạng thái", "Trang", "Trang cách ly", "Hồ sơ"], rows))
+                     f'<p class="queue">{esc(waiting)}</p>'
+                     + (table(["Lô", "Trạng thái", "Trang", "Trang cách ly", "Hồ sơ"], rows)
+                        if rows else notice("Hàng đợi chưa có lô nào.")))
         rows = [(esc(j["job_id"]), esc(JOB_STATUS.get(j["status"], j["status"])),
                  esc(j.get("unit") or "—"), vn_date(j["started_at"]), vn_date(j["finished_at"]),
                  esc(", ".join(f"{SUMMARY.get(k, k)}: {v}"

@@ -1,0 +1,104 @@
+"""Desk staff with a broker, in a real headless chromium: a quarantined scan, re-scanned and
+retried from the web, is queued on the broker (a real Redis: SOHOA_TEST_REDIS_URL), and the
+jobs page shows it with its progress from the board `sohoa status` reads."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from api_home import Home, make_home
+from review_home import JUDICIAL, page
+from web_site import Site
+
+from sohoa.pipeline.ingest import run_ingest
+from sohoa.pipeline.jobboard import JobBoard
+from sohoa.pipeline.queue.broker import connect
+from sohoa.pipeline.queue.status import queue_status
+from sohoa.pipeline.services import open_archive
+
+WEB_DB = 11  # a Redis database of the web tests' own: tests/queue empties database 0
+
+
+def broker_url() -> str:
+    """SOHOA_TEST_REDIS_URL with the web tests' database; in CI a missing server fails."""
+    url = os.environ.get("SOHOA_TEST_REDIS_URL", "")
+    if not url:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("SOHOA_TEST_REDIS_URL is not set: scripts/test.sh starts Redis")
+        pytest.skip("no Redis: run scripts/services/redis.sh start and export "
+                    "SOHOA_TEST_REDIS_URL")
+    base = url.rsplit("/", 1)[0] if url.count("/") > 2 else url
+    return f"{base}/{WEB_DB}"
+
+
+@pytest.fixture(scope="module")
+def site_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
+    url = broker_url()
+    connect(url).flushdb()
+    home = make_home(tmp_path_factory.mktemp("web-queue-home"))
+    return dataclasses.replace(home, settings=dataclasses.replace(home.settings, broker=url))
+
+
+@pytest.fixture(scope="module")
+def scan(site: Site) -> Iterator[Path]:
+    """A scan cut short, ingested through the broker: quarantined while its pages are read,
+    before anything is queued. Not under pytest's folder (the page shows the path)."""
+    folder = Path(tempfile.mkdtemp(prefix="quet-"))
+    try:
+        path = folder / "lltp-0002.png"
+        whole, _ = page(JUDICIAL)
+        path.write_bytes(whole[:400])
+        assert run_ingest([path], site.home.settings, unit="H19.22",
+                          wait=False).quarantined == 1
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_retry_is_queued_and_its_progress_is_the_boards(site: Site, scan: Path) -> None:
+    b = site.browser
+    site.sign_in("desk")
+    whole, _ = page(JUDICIAL)
+    scan.write_bytes(whole)  # re-scanned, put back
+    site.go("/web/quarantine")
+    with open_archive(site.home.settings) as arc:
+        [entry] = [q["id"] for q in arc.quarantine_files() if q["source"] == str(scan)]
+    b.find(f"#q-{entry} form[action$='/retry'] button").click()
+    b.wait_for(".notice")
+    assert b.url.split("?")[0].endswith("/web/jobs")
+    said = b.text(".notice")
+    assert f"Đã đưa «{scan.name}» vào hàng đợi, lô" in said
+    job = said.rsplit("lô ", 1)[1].rstrip(".")
+
+    # What `sohoa status` reads from the broker is what the page shows.
+    state = queue_status(site.home.settings)
+    [mine] = [j for j in state["jobs"] if j["job_id"] == job]
+    assert (mine["status"], mine["pages"], mine["pages_done"]) == ("analysing", 1, 0)
+    assert state["workers"] == 0
+    row = b.js(f"return document.getElementById('job-{job}').closest('tr').innerText")
+    assert "Đang nhận dạng" in row and "0/1" in row
+    assert "Hàng đợi: 0 máy xử lý đang chạy" in b.text("main")
+    assert "Trang chờ nhận dạng: 1" in b.text(".queue")
+    site.shot("01-lo-trong-hang-doi")
+    site.assert_local()
+
+    # A worker finishes the page (the board's own call, as `sohoa worker` makes it): the page
+    # follows.
+    JobBoard(connect(site.home.settings.broker)).page_done(job, 0)
+    site.go("/web/jobs")
+    row = b.js(f"return document.getElementById('job-{job}').closest('tr').innerText")
+    assert "1/1" in row
+    assert b.js(f"return document.getElementById('job-{job}').closest('tr')"
+                ".querySelector('progress').value") == 1
+    site.shot("02-tien-do")
+    site.assert_local()
+    with open_archive(site.home.settings) as arc:
+        [retried] = [e for e in arc.audit_events(limit=10) if e["action"] == "input.retried"]
+    assert retried["actor"] == "Phạm Thu Hà" and retried["detail"]["queued"] is True
+    site.sign_out()
