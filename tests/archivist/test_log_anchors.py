@@ -8,15 +8,18 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 
-from archivist_helpers import flip_bit, opened, run_sohoa, signer_for, store
+from archivist_helpers import flip_bit, opened, pdftotext, run_sohoa, signer_for, store
 
+from sohoa.archive import disposal
 from sohoa.archive.access import Read
 from sohoa.archive.audit import AUDIT, chain_hash
 from sohoa.archive.policy import Caller
 from sohoa.doctypes import load_registry
 from sohoa.pipeline import anchors, exportjob
+from sohoa.pipeline.disposaljob import execute
 from sohoa.pipeline.settings import Settings
 
 OFFICER = Caller(user="Trần Thị Bình", role="officer", unit="H19.22")
@@ -155,15 +158,8 @@ def test_the_bag_checkpoint_catches_a_cut_when_the_anchors_beside_the_blobs_are_
     assert missing.returncode == 5, missing.stderr
 
 
-def test_the_destruction_record_states_the_heads_and_execution_leaves_a_checkpoint(
-        settings: Settings, tmp_path: Path) -> None:
-    from datetime import date
-
-    from archivist_helpers import pdftotext
-
-    from sohoa.archive import disposal
-    from sohoa.pipeline.disposaljob import execute
-
+def executed_record(settings: Settings) -> tuple[int, bytes]:
+    """One document disposed of by an approved list; the list's number and its record."""
     with opened(settings) as archive:
         store(archive, signer_for(settings), "a")
         lst = disposal.propose(archive, registry=load_registry(), as_of=date(2025, 12, 1),
@@ -172,7 +168,13 @@ def test_the_destruction_record_states_the_heads_and_execution_leaves_a_checkpoi
         disposal.approve(archive, lst["list"], decision="Quyết định số 1", by="Bình")
     execute(settings, lst["list"], by="Hà")
     with opened(settings) as archive:
-        record = disposal.record_pdf(archive, lst["list"])
+        return lst["list"], disposal.record_pdf(archive, lst["list"])
+
+
+def test_the_destruction_record_states_the_heads_and_execution_leaves_a_checkpoint(
+        settings: Settings, tmp_path: Path) -> None:
+    _, record = executed_record(settings)
+    with opened(settings) as archive:
         names = archive.blobs.anchors()
         with archive.transaction(write=False) as conn:
             audit_before = AUDIT.last(conn)["seq"]
@@ -188,23 +190,11 @@ def test_audit_verify_reads_the_heads_a_destruction_record_states(
     """The record is signed and kept as a blob (and printed, handed over): with every
     checkpoint beside the blobs deleted, `audit verify` still finds a cut through the heads
     the record states; a copy of the record given with --checkpoint does the same."""
-    from datetime import date
-
-    from sohoa.archive import disposal
-    from sohoa.pipeline.disposaljob import execute
-
-    with opened(settings) as archive:
-        store(archive, signer_for(settings), "a")
-        lst = disposal.propose(archive, registry=load_registry(), as_of=date(2025, 12, 1),
-                               note="hết hạn", by="Hà")
-        assert lst is not None
-        disposal.approve(archive, lst["list"], decision="Quyết định số 1", by="Bình")
-    execute(settings, lst["list"], by="Hà")
-    with opened(settings) as archive:
-        record = disposal.record_pdf(archive, lst["list"])
+    number, record = executed_record(settings)
     stated = anchors.record_heads(record)
     assert stated is not None and set(stated) == {"audit", "access"}, stated
-    assert all(v["seq"] > 0 and len(v["hash"]) == 64 for v in stated.values())
+    assert all(len(v["hash"]) == 64 for v in stated.values()), stated
+    assert stated["audit"]["seq"] > 0
     copy = tmp_path / "bien-ban.pdf"
     copy.write_bytes(record)
     code, report = verify(settings, str(copy))
@@ -216,6 +206,6 @@ def test_audit_verify_reads_the_heads_a_destruction_record_states(
     code, report = verify(settings)
     assert code == 4, report
     assert any(f"entry {stated['audit']['seq']}, anchored by destruction record of list "
-               f"{lst['list']}" in p and "is missing" in p for p in report["problems"]), report
+               f"{number}" in p and "is missing" in p for p in report["problems"]), report
     code, report = verify(settings, str(copy))
     assert code == 4 and any(f"anchored by {copy}" in p for p in report["problems"]), report
