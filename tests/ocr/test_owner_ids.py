@@ -78,6 +78,9 @@ def test_a_cmnd_with_a_province_code_that_never_existed_is_no_owner() -> None:
      "075180954283", "Số CCCD", False, True),
     ("Số định danh cá nhân/Personal identification number: 079199012345", "079199012345",
      "Số định danh cá nhân/Personal identification number", False, False),
+    # OCR damaged one name of the slash list: the list still leads to the number.
+    ("7. Giầy CMND/CCCDĐ/Hộ chiếu: Số: 070197784135 Cấp ngày: 02/11/2021", "070197784135",
+     "Giầy CMND/CCCDĐ/Hộ chiếu: Số", False, False),
 ])
 def test_id_mentions_by_the_forms_wording(text: str, number: str, label: str, inline: bool,
                                           other: bool) -> None:
@@ -163,3 +166,10 @@ def test_a_valid_number_two_digits_from_the_receipts_is_not_trusted() -> None:
     assert "075097876915" in (decision.reason or "")
     assert owner_of("judicial_record", extract("judicial_record", LLTP_2024),
                     receipt).owner_id == "075097876195"
+
+
+def test_the_enterprise_code_records_its_caption() -> None:
+    doc = extract("business_registration", "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\n"
+                  "Mã số doanh nghiệp: 3600252847\n")
+    assert doc.owner_id == "3600252847"
+    assert owner_of("business_registration", doc).label == "Mã số doanh nghiệp"

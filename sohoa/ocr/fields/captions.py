@@ -190,6 +190,13 @@ def _values(hits: list[_Hit], lines: list[str], key: str, *, wrap: bool = False
             ) -> Iterator[tuple[str, bool]]:
     """Values printed after ``key``'s captions: the next line when the caption ends its line,
     and (``wrap``) the lines a long value was wrapped onto."""
+    for value, fuzzy, _label in labelled_values(hits, lines, key, wrap=wrap):
+        yield value, fuzzy
+
+
+def labelled_values(hits: list[_Hit], lines: list[str], key: str, *, wrap: bool = False
+                    ) -> Iterator[tuple[str, bool, str]]:
+    """:func:`_values` with the caption as printed ("Mã số doanh nghiệp")."""
     starts = {h.line for h in hits if h.start <= 4}
     for hit in hits:
         if hit.field != key:
@@ -204,7 +211,8 @@ def _values(hits: list[_Hit], lines: list[str], key: str, *, wrap: bool = False
                 line += 1
                 value = f"{value} {lines[line].strip().lstrip(_JUNK_EDGE)}"
         if value:
-            yield value, hit.fuzzy
+            label = lines[hit.line][hit.start:hit.end].strip(" \t:;.,-–")
+            yield value, hit.fuzzy, label
 
 
 def _continues_empty(lines: list[str], index: int, starts: set[int]) -> bool:

@@ -21,7 +21,7 @@ from sohoa.idcodes import (
 from sohoa.ocr.dates import fold_keep_length, parse_vn_date
 from sohoa.ocr.fields.addresses import _address, snap_address
 from sohoa.ocr.fields.bodies import canonical_body, issuing_body
-from sohoa.ocr.fields.captions import _find_hits, _Hit, _values
+from sohoa.ocr.fields.captions import _find_hits, _Hit, _values, labelled_values
 from sohoa.ocr.fields.digits import _number_token, document_number, validated_number
 from sohoa.ocr.fields.names import _name, _sex, second_reading
 from sohoa.ocr.fields.personal_ids import find_id_mentions
@@ -327,13 +327,13 @@ def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
 
 
 def _enterprise_code(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str]) -> None:
-    for value, _ in _values(hits, lines, "enterprise_code"):
+    for value, _, label in labelled_values(hits, lines, "enterprise_code"):
         raw = _number_token(value.split("-")[0], 9, 11)
         if raw is None:
             continue
         m = re.search(r"\w\s*-\s*(\d{3})(?!\d)", value)
         branch = f"-{m[1]}" if m else ""
-        out["enterprise_code"] = check_enterprise_code(raw, branch)
+        out["enterprise_code"] = replace(check_enterprise_code(raw, branch), label=label)
         return
 
 

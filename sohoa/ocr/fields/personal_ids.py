@@ -33,8 +33,10 @@ _PAPER = (r"(?:so\s+)?dinh\s+danh(?:\s+ca\s+nhan)?|ma\s+dinh\s+danh|d\.?d\.?c\.?
 _PAPER_RE = re.compile(rf"(?<![0-9a-z])(?:giay\s+|so\s+)?(?:{_PAPER})(?![0-9a-z])")
 # What may stand between the paper's name and its number: more names ("CMND/CCCD/Hộ chiếu"),
 # "số", "No.", colons, slashes, parentheses, "bản", "loại" …
-_BETWEEN = re.compile(rf"(?:[\s/:.,;()\-]|(?<![0-9a-z])(?:{_PAPER}|so|no|giay|loai|ban)"
-                      rf"(?![0-9a-z]))*")
+# A slash list of paper names may hold one OCR damaged ("CMND/CCCDĐ/Hộ chiếu"): a short word
+# right after a slash is skipped too.
+_BETWEEN = re.compile(rf"(?:[\s:.,;()\-/]|(?<![0-9a-z])(?:{_PAPER}|so|no|giay|loai|ban)"
+                      rf"(?![0-9a-z])|(?<=/)[a-z]{{1,8}}(?=\s*/))*")
 _LOOK = re.escape("".join(k for k in DIGIT_LOOKALIKES if k not in "?"))
 _NUMBER = re.compile(rf"[0-9{_LOOK}](?:[0-9{_LOOK}]|[ .](?=[0-9]{{3}}))*")
 
@@ -120,7 +122,7 @@ def find_id_mentions(text: str) -> list[IdMention]:
         raw, end = number
         if re.fullmatch(r"ho\s+chieu", folded[m.start():m.end()].removeprefix("so ").strip()) \
                 and not re.search(r"can\s+cuoc|cmnd|cccd|chung\s+minh|dinh\s+danh",
-                                  folded[m.start():start]):
+                                  folded[max(0, m.start() - 30):start]):
             continue  # a passport number is not a citizen's ID
         label = flat[m.start():start].rstrip(" :.,;(-")
         # A caption ends with a colon ("Số CCCD:"); running text runs on ("… số định danh cá
