@@ -184,6 +184,7 @@ def _blank_page(page: Page, width: int, height: int) -> OcrPage:
 def analyze_page(page: Page, options: AnalyzeOptions) -> PageAnalysis:
     """Barcode, blank test and recognition of one page. Never raises for page content."""
     from sohoa.ocr import OcrSettings, open_image, recognize_page
+    from sohoa.ocr.leaders import erase_dot_leaders
     from sohoa.scanners.barcodes import DEFAULT_CODE_PATTERN, read_dossier_code
     from sohoa.scanners.blank import is_blank
 
@@ -192,17 +193,20 @@ def analyze_page(page: Page, options: AnalyzeOptions) -> PageAnalysis:
     if code is None and is_blank(image, page.dpi):
         return PageAnalysis(page.sha256, True, None, _blank_page(page, image.width, image.height))
     settings = OcrSettings(lang=options.lang, timeout_s=options.timeout_s)
-    ocr = recognize_page(image, page_sha256=page.sha256, dpi=page.dpi, settings=settings,
-                         lexicon=page_lexicon())
+    # Forms' dotted leaders make Tesseract lose the value typed on them (ocr/leaders.py).
+    ocr = recognize_page(erase_dot_leaders(image, page.dpi), page_sha256=page.sha256,
+                         dpi=page.dpi, settings=settings, lexicon=page_lexicon())
     return PageAnalysis(page.sha256, False, code, ocr)
 
 
 def recognize_only(page: Page, options: AnalyzeOptions) -> OcrPage:
     """Recognition of one page for ``sohoa ocr``: no barcodes, no blank test."""
-    from sohoa.ocr import OcrSettings, recognize_page
+    from sohoa.ocr import OcrSettings, open_image, recognize_page
+    from sohoa.ocr.leaders import erase_dot_leaders
 
     settings = OcrSettings(lang=options.lang, timeout_s=options.timeout_s)
-    return recognize_page(page.data, page_sha256=page.sha256, dpi=page.dpi, settings=settings,
+    return recognize_page(erase_dot_leaders(open_image(page.data), page.dpi),
+                          page_sha256=page.sha256, dpi=page.dpi, settings=settings,
                           lexicon=page_lexicon())
 
 
