@@ -124,6 +124,18 @@ def ccitt_image(pdf: pikepdf.Pdf, bits: Image.Image, *, invert: bool = False) ->
                         filter="/CCITTFaxDecode", **extra)
 
 
+def g3_image(pdf: pikepdf.Pdf, bits: Image.Image) -> pikepdf.Stream:
+    """A CCITT Group 3 (one-dimensional, K=0) image, as older fax-era MFPs write it."""
+    negative = Image.eval(bits.convert("L"), lambda v: 255 - v).convert("1")
+    buf = io.BytesIO()
+    negative.save(buf, format="TIFF", compression="group3", strip_size=10**9)
+    tif = Image.open(buf)
+    offset, count = tif.tag_v2[273][0], tif.tag_v2[279][0]
+    return image_stream(pdf, buf.getvalue()[offset:offset + count], bits.width, bits.height,
+                        bpc=1, filter="/CCITTFaxDecode", DecodeParms=pikepdf.Dictionary(
+                            K=0, Columns=bits.width, Rows=bits.height))
+
+
 def jbig2_mmr(bits: Image.Image) -> bytes:
     """An embedded JBIG2 stream (PDF 7.4.7: no file header) holding one immediate lossless
     generic region coded with MMR — the same G4 coding a fax uses, inside JBIG2 segments.

@@ -20,6 +20,7 @@ from pdf_producers import (
     ccitt_image,
     form,
     form_wrapped_jpeg_page,
+    g3_image,
     image_stream,
     inline_image_page,
     jbig2_mmr,
@@ -94,7 +95,7 @@ def test_bilevel_pages_ccitt_decode_inverted_stencil_and_jbig2(tmp_path: Path) -
     size = page_size(bits, 100)
     pdf = pikepdf.new()
     # G4 in a form, G4 whose data is the negative and /Decode [1 0] turns it back, a stencil
-    # mask painted black (0 paints), and JBIG2 (MMR-coded generic region).
+    # mask painted black (0 paints), JBIG2 (MMR-coded generic region) and G3 (1-D).
     g4 = ccitt_image(pdf, bits)
     w, h = size
     add_page(pdf, size, b"/Fm Do", {"Fm": form(
@@ -106,9 +107,10 @@ def test_bilevel_pages_ccitt_decode_inverted_stencil_and_jbig2(tmp_path: Path) -
     jbig2 = image_stream(pdf, jbig2_mmr(bits), bits.width, bits.height, bpc=1,
                          filter="/JBIG2Decode")
     single_image_page(pdf, jbig2, size)
+    single_image_page(pdf, g3_image(pdf, bits), size)
     path = save(pdf, tmp_path / "bilevel.pdf")
-    fax, negative, mask, jb = read(path)
-    for got in (fax, negative):
+    fax, negative, mask, jb, g3 = read(path)
+    for got in (fax, negative, g3):
         assert (got.mime, got.rendered) == ("image/tiff", "")
         assert np.array_equal(pixels(got.data), want)
     assert fax.data.endswith(g4.read_raw_bytes())  # the fax bytes themselves, in a TIFF
@@ -301,3 +303,35 @@ def test_a_form_that_draws_itself_does_not_hang(tmp_path: Path) -> None:
     assert len(items) == 1  # rendered (poppler stops the loop) or quarantined, never a hang
     if isinstance(items[0], Page):
         assert "lồng vòng" in items[0].rendered
+
+
+def test_every_kind_of_page_goes_into_the_archival_pdf(tmp_path: Path) -> None:
+    """What the reader hands out, the PDF/A builder takes: JPEGs byte for byte, the rest with
+    the same pixels (G3 is re-coded as G4, Indexed and 16-bit as Flate)."""
+    from sohoa.ocr import PdfPage, build_pdf
+    from sohoa.records import OcrPage
+
+    bits, grey = bilevel(11), page(11)
+    size = page_size(grey, 100)
+    pdf = pikepdf.new()
+    jpeg = form_wrapped_jpeg_page(pdf, page(12, "RGB"), 100)
+    single_image_page(pdf, g3_image(pdf, bits), size)
+    quant = grey.quantize(4)
+    indexed = pikepdf.Array([pikepdf.Name.Indexed, pikepdf.Name.DeviceRGB, 3,
+                             bytes(quant.getpalette()[:12])])  # type: ignore[index]
+    single_image_page(pdf, image_stream(pdf, zlib.compress(quant.tobytes()), grey.width,
+                                        grey.height, space=indexed, filter="/FlateDecode"),
+                      size)
+    path = save(pdf, tmp_path / "mixed.pdf")
+    pages = read(path)
+    blank = [OcrPage(p.sha256, 0, 0.0, p.width, p.height, p.dpi, (), "", 0.0) for p in pages]
+    out = build_pdf([PdfPage(p.data, p.mime, p.dpi, o) for p, o in zip(pages, blank,
+                                                                        strict=True)],
+                    title="t", author="a")
+    archival = pikepdf.open(io.BytesIO(out))
+    images = [next(v for v in pg.obj.Resources.XObject.values()
+                   if v.get("/Subtype") == "/Image") for pg in archival.pages]
+    assert images[0].read_raw_bytes() == jpeg
+    for number, (image, got) in enumerate(zip(images, pages, strict=True), start=1):
+        shown = pikepdf.PdfImage(image).as_pil_image().convert("RGB")
+        assert np.array_equal(np.asarray(shown, dtype=np.int16), pixels(got.data, "RGB")), number
