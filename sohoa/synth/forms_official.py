@@ -506,7 +506,8 @@ def render_form(index: int, *, severity: str = "clean", dpi: int = 200,
     doc_type, builder, versions = FORMS[index % len(FORMS)]
     version = versions[(index // len(FORMS)) % len(versions)]
     families = [f for f in available_families() if f in SERIF_FAMILIES]
-    family = family or families[index % len(families)]
+    # The font cycles on the next digit of the index, so every form meets every font.
+    family = family or families[(index // len(FORMS)) % len(families)]
     person = person_from_rng(rng, born_between=(1955, 2004))
     sheet = FaceSheet(dpi, family, leaders=rng.random() < 0.3,
                       margin_mm=rng.uniform(20, 32))
