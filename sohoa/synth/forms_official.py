@@ -14,9 +14,11 @@ forms' wording instead, so the owner extraction is measured on layouts and fonts
 * residence: CT07 (TT 55/2021 and TT 66/2023) with the household members' numbers;
 * land: the TT 23/2014 certificate ("Ông: …, Năm sinh: …, CMND số: …" and the spouse), the
   2024 one ("… CCCD số …" in a sentence);
-* business (the enterprise code is the owner), construction permit, decision ("số định danh
-  cá nhân …" inside Điều 1), authorization (Bên ủy quyền / Bên được ủy quyền), the request for a
-  judicial record (TT 13/2011 mẫu 03: "Giấy CMND/Hộ chiếu: Số: …").
+* business (the enterprise code is the owner), construction permit (NĐ 15/2021 and TT 15/2016),
+  decision ("số định danh cá nhân …" inside Điều 1), authorization (Bên ủy quyền / Bên được ủy
+  quyền), the request for a judicial record (TT 13/2011 mẫu 03: "Giấy CMND/Hộ chiếu: Số: …"),
+  the desk's receipt (NĐ 61/2018 mẫu 01), the marriage certificate (both spouses' numbers: alone
+  it has no single owner, ``owner_id`` None).
 
 Fonts: Noto Serif, DejaVu Serif, TeX Gyre Termes (a Times face) when installed, and sans faces
 for cards. Values are sometimes typed after dotted leaders, as on forms filled in by hand.
@@ -40,6 +42,7 @@ from sohoa.synth.context import (
     district_committee,
     justice_department,
     land_office,
+    one_stop_desk,
     place_of,
     ward_committee,
     ward_police,
@@ -472,6 +475,69 @@ def lltp_request(s: FaceSheet, p: Person, rng: random.Random, version: int
     return "Tờ khai cấp phiếu LLTP (mẫu 03)", p.id_number
 
 
+def construction_permit(s: FaceSheet, p: Person, rng: random.Random, version: int
+                        ) -> tuple[str, str | None]:
+    authority = district_committee(place_of(p.address, rng))
+    issued = date(2023, 1, 2) + timedelta(days=rng.randint(0, 600))
+    y = national_header(s, authority, s.top, number=f"{rng.randint(10, 990)}/GPXD", when=issued)
+    y = title(s, "GIẤY PHÉP XÂY DỰNG", y, subtitle="Số: …/GPXD (Sử dụng cho nhà ở riêng lẻ)")
+    if version == 2021:  # NĐ 15/2021, mẫu số 05
+        owner = p.id_number
+        y = s.labelled("1. Cấp cho:", f"{p.honorific} {p.full_name}", y)
+        y = s.labelled("Số CCCD/Hộ chiếu:", owner, y)
+        y = s.labelled("Địa chỉ:", p.address, y)
+    else:  # TT 15/2016: the 9-digit identity card
+        owner = cmnd9(p, rng)
+        y = s.paragraph(f"1. Cấp cho: {p.honorific} {p.full_name}; CMND số: {owner}; Địa chỉ: "
+                        f"{p.address}", y, indent=0)
+    y = s.labelled("2. Được phép xây dựng công trình:", "Nhà ở riêng lẻ", y)
+    y = s.labelled("Vị trí xây dựng:", f"thửa đất số {rng.randint(10, 900)}", y)
+    y = s.paragraph(f"3. Giấy phép có giá trị đến ngày {dmy(issued + timedelta(days=365))}.", y,
+                    indent=0)
+    _signed(s, rng, y, ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], "Trần Quốc Bảo", authority)
+    return f"GPXD ({'NĐ 15/2021' if version == 2021 else 'TT 15/2016'})", owner
+
+
+def dossier_receipt(s: FaceSheet, p: Person, rng: random.Random, version: int
+                    ) -> tuple[str, str | None]:
+    place = place_of(p.address, rng)
+    authority = one_stop_desk(place)
+    received = date(2024, 1, 2) + timedelta(days=rng.randint(0, 300))
+    code = f"H19.22-{received.strftime('%y%m%d')}-{rng.randint(1, 9999):04d}"
+    y = national_header(s, authority, s.top, number=code, when=received)
+    y = title(s, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", y)
+    y = s.labelled("Mã hồ sơ:", code, y)
+    y = s.paragraph(f"{authority.name} tiếp nhận hồ sơ của: {p.honorific} {p.full_name}", y,
+                    indent=0)
+    label = "Số định danh cá nhân:" if version == 2 else "Số CMND/CCCD/Hộ chiếu:"
+    y = s.labelled(label, p.id_number, y)
+    y = s.labelled("Địa chỉ:", p.address, y)
+    y = s.labelled("Số điện thoại:", p.phone, y)
+    y = s.labelled("Nội dung yêu cầu giải quyết:", "Cấp phiếu lý lịch tư pháp", y)
+    y = s.labelled("Ngày hẹn trả kết quả:", dmy(received + timedelta(days=10)), y)
+    _signed(s, rng, y, ["NGƯỜI TIẾP NHẬN"], "Nguyễn Thị Thu Hà")
+    return f"Giấy tiếp nhận (NĐ 61/2018 mẫu 01, {version})", p.id_number
+
+
+def marriage(s: FaceSheet, p: Person, rng: random.Random, version: int
+             ) -> tuple[str, str | None]:
+    """Both spouses' numbers: the paper is both people's, so alone it names no single owner
+    (the dossier's applicant picks one: ``owner_shared``)."""
+    authority = ward_committee(place_of(p.address, rng))
+    other = person_from_rng(rng, female=p.sex == "Nam")
+    wife, husband = (p, other) if p.sex == "Nữ" else (other, p)
+    y = national_header(s, authority, s.top, number=str(rng.randint(10, 400)),
+                        when=date(2023, 1, 2) + timedelta(days=rng.randint(0, 600)))
+    y = title(s, "GIẤY CHỨNG NHẬN KẾT HÔN", y)
+    for side, person in (("vợ", wife), ("chồng", husband)):
+        y = s.labelled(f"Họ, chữ đệm, tên {side}:", person.full_name.upper(), y)
+        y = s.labelled("Ngày, tháng, năm sinh:", dmy(person.date_of_birth), y)
+        y = s.labelled("Nơi cư trú:", person.address, y)
+        y = s.labelled("Giấy tờ tùy thân:", f"Căn cước công dân số {person.id_number}", y)
+    _signed(s, rng, y, ["CHỦ TỊCH"], "Lê Hoàng Nam", authority)
+    return "Giấy chứng nhận kết hôn (TT 04/2020)", None
+
+
 # (registry type, builder, versions)
 FORMS: tuple[tuple[str, object, tuple[int, ...]], ...] = (
     ("judicial_record", judicial_record, (2024, 2011)),
@@ -483,6 +549,9 @@ FORMS: tuple[tuple[str, object, tuple[int, ...]], ...] = (
     ("decision", decision, (1, 2)),
     ("power_of_attorney", authorization, (1,)),
     ("application_form", lltp_request, (1,)),
+    ("construction_permit", construction_permit, (2021, 2016)),
+    ("dossier_receipt", dossier_receipt, (1, 2)),
+    ("marriage_certificate", marriage, (1,)),
 )
 
 
