@@ -1,10 +1,10 @@
 """Electronic certified copies (chứng thực bản sao điện tử từ bản chính, Decree 23/2015), end to
 end on a real home with a real signing key: refused without the original-compared
 confirmation; the copy carries the certification statement (read back with pdftotext), a QR
-code that decodes to the register's values and that ``sohoa verify`` checks against the catalog;
-it is signed with the certifying official's personal key, stored under its owner and reusable
-for a dossier; the register prints (signed PDF/A, QR checked) and exports; the KPI counts the
-commune that issued it."""
+code that decodes to the register's values and that ``sohoa verify`` checks against the catalog,
+stays PDF/A-2b (veraPDF), is signed with the certifying official's personal key, stored under
+its owner and reusable for a dossier; the register prints (signed PDF/A, QR checked) and
+exports; the KPI counts the commune that issued it."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ import pytest
 from archivist_helpers import make_home, pdftotext, store
 from pipeline_helpers import json_lines, run_sohoa
 from sample_files import page_image, pdf_bytes
+from testtools import verapdf
 
 from sohoa.archive import certifications
 from sohoa.archive.certifications import VN
@@ -115,6 +116,7 @@ def test_the_signed_copy_states_its_certification_and_its_qr_matches_the_registe
 
     copy_file = tmp_path / "copy.pdf"
     copy_file.write_bytes(pdf)
+    assert "PASS" in verapdf(copy_file)  # PDF/A-2b, signed, with the scan embedded as is
     verified = run_sohoa(settings.home, "verify", str(copy_file), "--json")
     assert verified.returncode == 0, verified.stdout + verified.stderr
     [report] = json_lines(verified.stdout)
