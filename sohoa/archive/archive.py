@@ -187,7 +187,8 @@ class Archive:
 
     def input_done(self, job_id: str, source: str, sha256: str, status: str,
                    reason: str | None = None) -> None:
-        """Record what became of one input file: "stored" | "quarantined" | "duplicate"."""
+        """Record what became of one input file: "stored" | "quarantined" | "duplicate" |
+        "partial" | "blank" (``jobs.INPUT_STATUSES``)."""
         with self.transaction(write=True) as conn:
             job_state.input_done(conn, job_id, source, sha256, status, reason)
 

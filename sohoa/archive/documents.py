@@ -80,7 +80,7 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
     ))
     if rec.pages:
         conn.execute(PageRow.__table__.insert(), [{
-            "document_id": doc_id, "position": i, "source": nfc(p.source),
+            "document_id": doc_id, "position": i, "source": p.source,
             "source_index": p.index, "sha256": p.sha256, "side": p.side,
             "rotation": p.rotation, "skew": float(p.skew), "confidence": float(p.confidence),
             "blob_sha256": (image_shas[i] if image_shas else p.blob_sha256) or None,

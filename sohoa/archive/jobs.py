@@ -21,7 +21,8 @@ from sohoa.errors import NotFoundError
 from sohoa.records import Quarantined
 from sohoa.vntext import nfc
 
-INPUT_STATUSES = ("stored", "quarantined", "duplicate")
+# "partial": something stored, some of it quarantined; "blank": only blank pages
+INPUT_STATUSES = ("stored", "quarantined", "duplicate", "partial", "blank")
 
 
 INTERRUPTED = "interrupted"
@@ -78,7 +79,7 @@ def start(conn: Connection, inputs: Sequence[str], unit: str | None,
     """A new job; ``runner`` (see :func:`this_runner`) when this process runs it itself."""
     job_id = uuid.uuid4().hex
     conn.execute(Job.__table__.insert().values(
-        id=job_id, unit=nfc_opt(unit), inputs=[nfc(str(i)) for i in inputs],
+        id=job_id, unit=nfc_opt(unit), inputs=[str(i) for i in inputs],
         status="running", started_at=utc_now(), finished_at=None, summary=None, runner=runner))
     audit_log.append(conn, "job.started", actor=SYSTEM_ACTOR, target=job_id,
                      detail={"inputs": len(inputs), "unit": unit})
@@ -129,7 +130,7 @@ def input_done(conn: Connection, job_id: str, source: str, sha256: str, status: 
         raise ValueError(f"input status must be one of {INPUT_STATUSES}, not {status!r}")
     require(conn, job_id)
     upsert(conn, JobInput.__table__, {
-        "job_id": job_id, "source": nfc(source), "sha256": sha256, "status": status,
+        "job_id": job_id, "source": source, "sha256": sha256, "status": status,
         "reason": nfc_opt(reason), "at": utc_now(),
     }, key=("job_id", "source"), update=("sha256", "status", "reason", "at"))
 
@@ -168,7 +169,7 @@ def known_input(conn: Connection, sha256: str) -> list[dict[str, Any]] | None:
 
 def quarantine(conn: Connection, job_id: str, q: Quarantined) -> None:
     require(conn, job_id)
-    source = nfc(q.source)
+    source = q.source  # as the file system gives it (an NFD name stays NFD)
     seen = conn.execute(select(QuarantineRow.id).where(
         QuarantineRow.job_id == job_id, QuarantineRow.source == source,
         QuarantineRow.sha256 == q.sha256,

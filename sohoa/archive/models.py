@@ -207,7 +207,7 @@ class JobInput(Base):
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"))
     source: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    status: Mapped[str] = mapped_column(String(16))  # "stored" | "quarantined" | "duplicate"
+    status: Mapped[str] = mapped_column(String(16))  # jobs.INPUT_STATUSES
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
 

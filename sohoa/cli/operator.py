@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import click
+from rich.markup import escape
 
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
+from sohoa.vntext import nfc
 
 
 @click.command()
@@ -122,11 +124,12 @@ def quarantine(ctx: click.Context, as_json: bool) -> None:
             emit_json(row)
             continue
         page = f" page {row['page_index'] + 1}" if row.get("page_index") is not None else ""
-        where = row["path"] or f"{row['source']} (no longer there)"
+        # shown as a person reads it (NFC, brackets not markup); --json keeps the real bytes
+        where = escape(nfc(row["path"] or f"{row['source']} (no longer there)"))
         times = (f", {row['times']} times since {row['first_at'][:16].replace('T', ' ')}"
                  if row["times"] > 1 else "")
         out.print(f"[bold]{row['id']}[/] {row['at'][:16].replace('T', ' ')} UTC{times}: "
-                  f"{where}{page}: {row['reason']}", soft_wrap=True)
+                  f"{where}{page}: {escape(row['reason'])}", soft_wrap=True)
     if not as_json:
         if rows:
             out.print("after fixing a file: sohoa quarantine retry ID; to drop one: "

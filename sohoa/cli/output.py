@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -20,6 +21,7 @@ from rich.progress import (
 from rich.text import Text
 
 from sohoa.pipeline.codec import jsonable
+from sohoa.vntext import nfc
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
@@ -35,7 +37,10 @@ def describe_event(event: dict[str, Any]) -> tuple[str, bool]:
     document or page), and whether it reports a problem."""
     if "error" in event:
         page = f" page {event['page'] + 1}" if event.get("page") is not None else ""
-        return f"[red]quarantined[/] {event['source']}{page}: {event['error']}", True
+        # the name as a person reads it (NFC; brackets in it are not markup), the JSON keeps
+        # the file system's own bytes
+        return (f"[red]quarantined[/] {escape(nfc(event['source']))}{page}: "
+                f"{escape(event['error'])}"), True
     if event.get("disposed"):
         return (f"[yellow]disposed[/] {event['document_id']} {event['doc_type']} "
                 f"({event['dossier_code']}): this document was destroyed under a disposal "

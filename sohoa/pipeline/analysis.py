@@ -13,7 +13,7 @@ from sohoa.pipeline.codec import ocr_from_json, ocr_to_json
 from sohoa.records import OcrPage
 
 # Bump when the analysis changes in a way that makes cached results stale.
-PAGE_STAGE = "page-analysis/7"
+PAGE_STAGE = "page-analysis/8"
 
 
 @dataclass(frozen=True)
@@ -24,15 +24,18 @@ class PageAnalysis:
     blank: bool
     code: str | None  # dossier code read from a QR / Code 128 symbol
     ocr: OcrPage
+    # why the page cannot join a document (all black, a single colour: a mis-scan), else None;
+    # such a page goes to quarantine with this reason instead of into a document
+    refused: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"page_sha256": self.page_sha256, "blank": self.blank, "code": self.code,
-                "ocr": ocr_to_json(self.ocr)}
+                "ocr": ocr_to_json(self.ocr), "refused": self.refused}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PageAnalysis:
         return cls(page_sha256=data["page_sha256"], blank=data["blank"], code=data["code"],
-                   ocr=ocr_from_json(data["ocr"]))
+                   ocr=ocr_from_json(data["ocr"]), refused=data.get("refused"))
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from sohoa.pipeline.stages import (
     Dossier,
     DossierGrouper,
     IngestJob,
+    PageScreen,
     StoreContext,
     analyze_page,
     cached_analysis,
@@ -36,7 +37,7 @@ from sohoa.pipeline.stages import (
     store_dossier,
 )
 from sohoa.pipeline.sync import deliver_after_ingest
-from sohoa.records import Page
+from sohoa.records import Page, Quarantined
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
@@ -107,6 +108,13 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
         # Pages arrive in order while the workers go on recognizing the next ones; a dossier is
         # stored as soon as the next dossier's code sheet shows that it is complete.
         grouper = DossierGrouper(settings.code_pattern)
+        screen = PageScreen()  # refused pages and all-blank files never reach the grouper
+
+        def admit(item: PageItem | Quarantined) -> None:
+            if isinstance(item, Quarantined):
+                emit(summary.count(quarantine(archive, summary.job_id, item)))
+            else:
+                finish_dossier(grouper.add(item))
         log_path = str(worker_log(settings))
         for page, result in _analyses(pages, archive, options, settings.ocr_jobs, progress,
                                       log_path):
@@ -115,9 +123,12 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
                 emit(summary.count(quarantine(archive, summary.job_id, failure)))
                 continue
             summary.blank_pages += int(result.blank)
-            finish_dossier(grouper.add(PageItem(page, result)))
+            for item in screen.add(PageItem(page, result)):
+                admit(item)
+        for item in screen.close():
+            admit(item)
         finish_dossier(grouper.close())
-        record_inputs(archive, summary.job_id, pages, summary.stored_from)
+        record_inputs(archive, summary.job_id, pages, summary)
         archive.sync_index()
         deliver_after_ingest(archive, settings)  # the one-stop system / portal, if configured
         summary.seconds = round(time.monotonic() - started, 2)

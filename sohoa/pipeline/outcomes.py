@@ -34,8 +34,11 @@ class IngestSummary:
     known_files: int = 0  # inputs recognized by their SHA-256 as ingested before in full
     seconds: float = 0.0
     document_ids: list[str] = field(default_factory=list)
-    # the inputs something new was stored from (an input's outcome: "stored" or "duplicate")
+    # the inputs something new was stored from, the inputs of any document (new or stored
+    # before) and the inputs with something quarantined: what ``record_inputs`` says of each
     stored_from: set[str] = field(default_factory=set, repr=False)
+    documented_from: set[str] = field(default_factory=set, repr=False)
+    quarantined_from: dict[str, str] = field(default_factory=dict, repr=False)  # → first reason
 
     def counts(self) -> dict[str, int]:
         return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}
@@ -49,8 +52,11 @@ class IngestSummary:
             return event
         if kind == QUARANTINED:
             self.quarantined += 1
+            if event.get("source"):
+                self.quarantined_from.setdefault(event["source"], event["error"])
             return event
         self.document_ids.append(event["document_id"])
+        self.documented_from.update(p["source"] for p in event.get("pages") or ())
         if kind == STORED:
             self.stored += 1
             self.needs_review += int(bool(event.get("needs_review")))
@@ -120,8 +126,10 @@ def stored_document_json(doc: dict[str, Any]) -> Event:
 
 
 def duplicate_json(document_id: str, dossier_code: str, doc_type: str,
-                   disposed: bool) -> Event:
+                   disposed: bool, pages: list[dict[str, Any]] | None = None) -> Event:
     """The line printed for a document that was already in the catalog (``disposed``: stored
-    once and destroyed under a disposal list since; its tombstone keeps the key)."""
+    once and destroyed under a disposal list since; its tombstone keeps the key). ``pages``:
+    where this run found its pages (source and index)."""
     return {"document_id": document_id, "dossier_code": dossier_code, "doc_type": doc_type,
-            "duplicate": True, "created": False, "disposed": disposed}
+            "duplicate": True, "created": False, "disposed": disposed,
+            "pages": list(pages or [])}

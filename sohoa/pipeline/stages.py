@@ -53,14 +53,18 @@ from sohoa.pipeline.outcomes import (
 )
 from sohoa.pipeline.settings import Settings
 from sohoa.records import DocumentRecord, OcrPage, Page, PageRecord, Quarantined, sha256_hex
-from sohoa.scanners import expand_inputs, read_pages
+from sohoa.scanners import expand_inputs, read_pages, reasons
 from sohoa.scanners.colour import scan_problem
+from sohoa.scanners.entries import entry_problem
+from sohoa.scanners.inputs import given_folder
+from sohoa.scanners.limits import InputLimits
 from sohoa.scanners.split import opens_dossier
 from sohoa.signing import DocumentSigner, PageInk
 
 if TYPE_CHECKING:
     from sohoa.ocr.correct import Lexicon
 
+ANALYSIS_LIMITS = InputLimits()
 # Every stored document reports these fields, null when the document does not show them.
 BASE_FIELDS = ("full_name", "id_number", "date_of_birth", "document_number", "issuing_body",
                "issue_date")
@@ -77,12 +81,14 @@ class IngestJob:
     unit: str | None
     duplex: bool  # the scans alternate front and back sides
     colour: str = "warn"  # scan.colour: a page not in colour at 200 dpi is "warn"ed or "refuse"d
+    # the folders the clerk gave: a link found in one is followed only to a file inside it
+    folders: tuple[Path, ...] = ()
 
     @classmethod
     def describe(cls, paths: Sequence[Path], settings: Settings, unit: str | None = None,
                  duplex: bool = False) -> IngestJob:
         return cls(tuple(expand_inputs(paths)), unit if unit is not None else settings.unit,
-                   duplex, settings.scan_colour)
+                   duplex, settings.scan_colour, tuple(Path(p) for p in paths))
 
 
 def open_job(archive: Archive, job: IngestJob, summary: IngestSummary, emit: Emit, *,
@@ -94,7 +100,7 @@ def open_job(archive: Archive, job: IngestJob, summary: IngestSummary, emit: Emi
     summary.job_id = archive.start_job([str(f) for f in job.files], job.unit,
                                        in_process=in_process)
     pages = read_inputs(job.files, archive, summary.job_id,
-                        lambda event: emit(summary.count(event)), job.colour)
+                        lambda event: emit(summary.count(event)), job.colour, job.folders)
     summary.known_files = len({p.source for p in pages if is_placeholder(p)})
     if job.duplex:
         pages = mark_duplex_sides(pages)
@@ -112,14 +118,20 @@ def quarantine(archive: Archive, job_id: str, item: Quarantined) -> Event:
 
 
 def read_inputs(files: Sequence[Path], archive: Archive, job_id: str,
-                report: Callable[[Event], None], colour: str = "warn") -> list[Page]:
+                report: Callable[[Event], None], colour: str = "warn",
+                folders: Sequence[Path] = ()) -> list[Page]:
     """Every readable page of every file, in order; the rest goes to quarantine. A page not
     scanned in colour at 200 dpi is reported (``scan.colour = "warn"``) or quarantined
-    (``"refuse"``)."""
+    (``"refuse"``). A file refused as a whole after some of its pages were read (it took too
+    long) gives none of its pages: half a file never makes a document. ``folders``: the
+    folders given (a link in one is read only when it leads inside it)."""
     pages: list[Page] = []
     for path in files:
+        folder = given_folder(path, folders)
         # Bytes ingested before in full: their pages without decoding anything (knownfiles).
-        sha = file_sha256(path)
+        # Only a regular file (or a link into the folder) is hashed: opening a FIFO blocks, and
+        # a link out of the folder must not be read at all; read_pages says why.
+        sha = file_sha256(path) if entry_problem(path, folder) is None else None
         known = archive.known_input(sha) if sha else None
         if known and sha:
             pages.extend(placeholders(path, sha, known))
@@ -127,10 +139,12 @@ def read_inputs(files: Sequence[Path], archive: Archive, job_id: str,
         problems: list[str] = []
         file_sha = ""
         kept: list[tuple[Page, str | None]] = []
-        for item in read_pages(path):
+        for item in read_pages(path, folder=folder):
             if isinstance(item, Quarantined):
                 problems.append(item.reason)
                 file_sha = file_sha or item.sha256
+                if item.page_index is None:
+                    kept = []
                 report(quarantine(archive, job_id, item))
             else:
                 file_sha = item.source_sha256
@@ -152,6 +166,8 @@ def read_inputs(files: Sequence[Path], archive: Archive, job_id: str,
                 report(colour_warning(item, problem))
             pages.append(item)
         if problems:
+            # "quarantined" for now; record_inputs makes it "partial" if something of the file
+            # is stored in the end
             archive.input_done(job_id, str(path), file_sha, "quarantined", "; ".join(problems))
     return pages
 
@@ -186,17 +202,37 @@ def analyze_page(page: Page, options: AnalyzeOptions) -> PageAnalysis:
     from sohoa.ocr import OcrSettings, open_image, recognize_page
     from sohoa.ocr.leaders import erase_dot_leaders
     from sohoa.scanners.barcodes import DEFAULT_CODE_PATTERN, read_dossier_code
-    from sohoa.scanners.blank import is_blank
+    from sohoa.scanners.blank import is_blank, unusable
+    from sohoa.scanners.pilsafe import reduced
 
     image = open_image(page.data)
+    full = (image.width, image.height)
+    # A page over the analysis ceiling (a 120-Mpx PNG) is looked at and read reduced: the
+    # barcode, the blank test and Tesseract would each take the full pixels several times over.
+    image, factor = reduced(image, ANALYSIS_LIMITS.max_analysis_pixels)
+    dpi = max(1, round(page.dpi / factor))
+    refused = unusable(image, dpi)
+    if refused is not None:  # a mis-scan: neither content nor a blank back
+        return PageAnalysis(page.sha256, False, None,
+                            replace(_blank_page(page, *full), blank=False), refused=refused)
     code = read_dossier_code(image, options.code_pattern or DEFAULT_CODE_PATTERN)
-    if code is None and is_blank(image, page.dpi):
-        return PageAnalysis(page.sha256, True, None, _blank_page(page, image.width, image.height))
+    if code is None and is_blank(image, dpi):
+        return PageAnalysis(page.sha256, True, None, _blank_page(page, *full))
     settings = OcrSettings(lang=options.lang, timeout_s=options.timeout_s)
     # Forms' dotted leaders make Tesseract lose the value typed on them (ocr/leaders.py).
-    ocr = recognize_page(erase_dot_leaders(image, page.dpi), page_sha256=page.sha256,
-                         dpi=page.dpi, settings=settings, lexicon=page_lexicon())
-    return PageAnalysis(page.sha256, False, code, ocr)
+    ocr = recognize_page(erase_dot_leaders(image, dpi), page_sha256=page.sha256, dpi=dpi,
+                         settings=settings, lexicon=page_lexicon())
+    return PageAnalysis(page.sha256, False, code, enlarged(ocr, factor, full, page.dpi))
+
+
+def enlarged(ocr: OcrPage, factor: int, full: tuple[int, int], dpi: int) -> OcrPage:
+    """A reading of a page reduced by ``factor``, in the stored (full-size) image's pixels."""
+    if factor == 1:
+        return ocr
+    width, height = full if ocr.rotation in (0, 180) else (full[1], full[0])
+    words = tuple(replace(w, left=w.left * factor, top=w.top * factor,
+                          width=w.width * factor, height=w.height * factor) for w in ocr.words)
+    return replace(ocr, width=width, height=height, dpi=dpi, words=words)
 
 
 def recognize_only(page: Page, options: AnalyzeOptions) -> OcrPage:
@@ -257,6 +293,53 @@ def page_failure(page: Page, reason: str) -> Quarantined:
 
 
 # --- dossiers ---------------------------------------------------------------------------------
+
+
+class PageScreen:
+    """Analysed pages in scan order in; what may join a dossier out, and what may not as
+    quarantine records: a page the analysis refused (all black, one dark colour), and a file of
+    two or more pages that are all blank (a stack fed upside down, or 300 empty pages). Blank
+    pages of a file are held until the file shows content; one blank single-page file is a
+    duplex back and passes. Used by both executors, before the ``DossierGrouper``."""
+
+    def __init__(self) -> None:
+        self.source: str | None = None
+        self.held: list[PageItem] = []
+        self.content = False
+        self.count = 0
+
+    def add(self, item: PageItem) -> list[PageItem | Quarantined]:
+        out: list[PageItem | Quarantined] = []
+        if item.page.source != self.source:
+            out += self.close()
+            self.source = item.page.source
+        self.count += 1
+        page = item.page
+        if item.analysis.refused:
+            out.append(Quarantined(page.source, f"trang {page.index + 1}: "
+                                   f"{item.analysis.refused}", page.source_sha256, page.index))
+        elif item.analysis.blank and not self.content:
+            self.held.append(item)
+        else:
+            self.content = True
+            out += [*self.held, item]
+            self.held = []
+        return out
+
+    def close(self) -> list[PageItem | Quarantined]:
+        held, count = self.held, self.count
+        self.held, self.content, self.count, self.source = [], False, 0, None
+        if len(held) >= 2 and len(held) == count:
+            first = held[0].page
+            return [Quarantined(first.source, reasons.ONLY_BLANK, first.source_sha256)]
+        return list(held)
+
+
+def screen_pages(items: Sequence[PageItem]) -> list[PageItem | Quarantined]:
+    """A whole job's analysed pages (in scan order) through a ``PageScreen``."""
+    screen = PageScreen()
+    out = [kept for item in items for kept in screen.add(item)]
+    return out + screen.close()
 
 
 Dossier = tuple[list[PageItem], str | None]
@@ -322,7 +405,9 @@ class StoreOutcome:
         """The line ``sohoa ingest --json`` prints for this document."""
         if self.record is None or not self.created:
             return duplicate_json(self.document_id, self.draft.dossier_code,
-                                  self.draft.classification.doc_type, self.disposed)
+                                  self.draft.classification.doc_type, self.disposed,
+                                  [{"source": it.page.source, "index": it.page.index}
+                                   for it in self.draft.pages])
         return document_json(self.document_id, self.record, self.created)
 
 
@@ -437,10 +522,24 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
 
 
 def record_inputs(archive: Archive, job_id: str, pages: Sequence[Page],
-                  stored_from: set[str]) -> None:
-    """Each readable input's outcome: something new stored from it, or nothing new."""
+                  summary: IngestSummary) -> None:
+    """Each readable input's outcome, as it is: "stored" (something new stored from it),
+    "duplicate" (every document from it was stored before), "partial" (something stored, but
+    some of it quarantined), "quarantined" (nothing stored: every page set aside) or "blank"
+    (only blank pages, kept in a document's provenance or dropped)."""
     sources = {p.source: p.source_sha256 for p in pages}
+    earlier = {d["source"]: d for d in archive.get_job(job_id)["done"]}
     for source, sha in sources.items():
-        status = "stored" if source in stored_from else "duplicate"
-        archive.input_done(job_id, source, sha, status)
+        before = earlier.get(source) or {}
+        partly = source in summary.quarantined_from or before.get("status") == "quarantined"
+        if source in summary.stored_from or source in summary.documented_from:
+            status = ("partial" if partly else
+                      "stored" if source in summary.stored_from else "duplicate")
+        elif partly:
+            status = "quarantined"
+        else:
+            status = "blank"
+        reason = (before.get("reason") or summary.quarantined_from.get(source)
+                  if status in ("partial", "quarantined") else None)
+        archive.input_done(job_id, source, sha, status, reason)
     remember_files(archive, job_id, pages)

@@ -14,6 +14,9 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from sohoa.scanners import reasons
+from sohoa.scanners.pilsafe import grey8
+
 _WORK_DPI = 150  # enough for 8 pt text; halves the work on 300 dpi scans
 _MIN_INK_CONTRAST = 22  # grey levels below the local paper; show-through stays well under this
 _NOISE_FACTOR = 4.5  # and marks must stand this many noise deviations out of the paper
@@ -21,6 +24,29 @@ _MARGIN = 0.02  # share of each side ignored: scanner edges and the sheet's shad
 _CHARS_IN_A_WORD = 4  # "Trang 2" has six marks; dust rarely lines up four in a row
 _WORD_SPAN = 3.5  # or three marks as wide as 3.5 line heights (letters merged at 150 dpi)
 _DARK_AREA = 0.004  # share of the page that is solidly dark: a picture, not dust
+
+
+_DARK_LEVEL = 64  # grey levels: below this a pixel is "black" for the all-dark test
+_DARK_SHARE = 0.9  # a page this much black is a scanner with its lid open, not a document
+_FLAT_RANGE = 12  # the darkest and lightest 1 % this close: no mark at all on the page
+_PAPER_LEVEL = 150  # a flat page lighter than this is empty paper; darker, a mis-scan
+
+
+def unusable(image: Image.Image, dpi: int) -> str | None:
+    """Why the page cannot be a scanned sheet, or None: all (or nearly all) black, or one
+    flat colour darker than any paper. Such a page is neither content nor a blank back: it
+    goes to quarantine, never into a document, so that a scanner fault is seen and re-scanned.
+    """
+    grey, _ = _working_grey(image, dpi)
+    sample = grey[::2, ::2]
+    if sample.size == 0:
+        return reasons.uniform()
+    if np.count_nonzero(sample < _DARK_LEVEL) >= _DARK_SHARE * sample.size:
+        return reasons.all_dark()
+    low, mid, high = np.percentile(sample, (1, 50, 99))
+    if high - low < _FLAT_RANGE and mid < _PAPER_LEVEL:
+        return reasons.uniform()
+    return None
 
 
 def is_blank(image: Image.Image, dpi: int) -> bool:
@@ -63,7 +89,7 @@ def _solid_dark(dark: np.ndarray) -> bool:
 
 def _working_grey(image: Image.Image, dpi: int) -> tuple[np.ndarray, float]:
     bilevel = image.mode == "1"
-    grey = np.asarray(image.convert("L") if image.mode != "L" else image)
+    grey = grey8(image)
     if bilevel:
         # Bilevel scanners turn paper grain into isolated black pixels; a 3x3 median removes
         # them while strokes of 10 pt text (2+ px at 200 dpi) survive.

@@ -15,6 +15,7 @@ from sohoa.scanners.headers import declared_size
 from sohoa.scanners.limits import InputLimits
 from sohoa.scanners.pilsafe import (
     DECODE_ERRORS,
+    WIDE_MODES,
     decoded_png,
     g4_tiff,
     is_truncation,
@@ -65,6 +66,10 @@ def read_png(path: Path, digest: str, limits: InputLimits) -> Iterator[Item]:
             # A full decode: chunk CRCs alone do not catch a damaged zlib stream.
             im.load()
             info = dict(im.info)
+            if im.mode in WIDE_MODES:
+                # 16-bit grey: stored as 8-bit, scaled (PIL's convert would clip it to white
+                # and the page would be taken for a blank back).
+                data = decoded_png(im, dpi_from_info(info))
     except Image.DecompressionBombError:
         yield Quarantined(source, _bomb(path, limits), digest)
         return
@@ -125,7 +130,9 @@ def _tiff_frame(tiff: Image.Image, path: Path, index: int, ifd: int | None, dige
     try:
         # Keep the scanner's own compressed strips when the page can stand alone as a TIFF;
         # otherwise decode and re-encode losslessly.
-        data = copy_tiff_page(path, ifd) if ifd is not None else None
+        # (16-bit grey is decoded and stored as 8-bit: see read_png)
+        data = (copy_tiff_page(path, ifd) if ifd is not None and tiff.mode not in WIDE_MODES
+                else None)
         with quiet_bomb_warning():
             if data is not None:
                 Image.open(io.BytesIO(data), formats=["TIFF"]).load()  # proves it decodes

@@ -19,6 +19,7 @@ import pikepdf
 from sohoa.records import Page, Quarantined
 from sohoa.scanners import reasons
 from sohoa.scanners.limits import InputLimits
+from sohoa.scanners.pdfempty import empty_page_png
 from sohoa.scanners.pdfimage import Extracted, Unsupported, extract, is_bilevel, stitch
 from sohoa.scanners.pdfrender import RenderFailed, render_dpi, render_page
 from sohoa.scanners.pdfscan import PageContent, Placement, walk_page
@@ -89,6 +90,10 @@ def _pdf_page(pdf: pikepdf.Pdf, path: Path, index: int, digest: str,
                 # Poppler would decode it at full size too: refuse the page before decoding.
                 return Quarantined(source, problem, digest, index)
     box = _page_box(page)
+    if not content.images and not content.ink and "/Annots" not in page.obj:
+        # empty paper, whatever its size (300 pages in 3 KB, a 36-inch sheet): nothing to draw
+        data, width, height, dpi = empty_page_png(box[2] - box[0], box[3] - box[1])
+        return Page(source, index, digest, data, "image/png", width, height, dpi)
     scan = _the_scan(content, box)
     reason: str
     bilevel = bool(content.images) and all(is_bilevel(p.image) for p in content.images)
@@ -197,14 +202,18 @@ def _render(path: Path, index: int, digest: str, limits: InputLimits, content: P
     dpi = limits.pdf_render_dpi if "text" in content.ink else render_dpi(
         [snap_dpi(d) for d in (_image_dpi(p) for p in content.images) if d > 0],
         limits.pdf_render_dpi)
+    # and within the render ceiling: a 36-inch page is drawn at a lower dpi, not into 117 Mpx
+    dpi = min(dpi, limits.render_dpi(box[2] - box[0], box[3] - box[1]))
     width = round((box[2] - box[0]) / 72 * dpi)
     height = round((box[3] - box[1]) / 72 * dpi)
     problem = limits.pixels_problem(number, width, height)
     if problem:
         return Quarantined(source, problem, digest, index)
     try:
-        done = render_page(path, number, dpi, bilevel=bilevel)
-    except RenderFailed:
-        return Quarantined(source, reasons.page_unrenderable(number), digest, index)
+        done = render_page(path, number, dpi, bilevel=bilevel, timeout_s=limits.render_seconds)
+    except RenderFailed as exc:
+        why = (reasons.page_too_slow(number, limits.render_seconds)
+               if str(exc).startswith("timeout") else reasons.page_unrenderable(number))
+        return Quarantined(source, why, digest, index)
     return Page(source, index, digest, done.data, done.mime, done.width, done.height, dpi,
                 rendered=f"{reason} ({dpi} dpi)")

@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import numpy as np
 from PIL import Image
 
 # Exceptions PIL and its codecs raise on damaged data. MemoryError is included: a stream that
@@ -63,8 +64,11 @@ def validate_jpeg(data: bytes) -> tuple[int, int, dict[str, object]]:
 
 
 def decoded_png(image: Image.Image, dpi: int) -> bytes:
-    """Encode decoded pixels losslessly as PNG (what the archival PDF can carry as is)."""
-    if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"):
+    """Encode decoded pixels losslessly as PNG (what the archival PDF can carry as is).
+    Wide grey (16-bit) becomes 8-bit: every reader downstream (blank test, OCR, PDF/A) works
+    on 8 bits, and PIL's own conversion would clip it to white."""
+    image = eight_bit(image)
+    if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
         image = image.convert("RGB")
     buf = io.BytesIO()
     # compress_level 1: the archive stores these once; speed matters more than the last few %.
@@ -77,3 +81,51 @@ def g4_tiff(image: Image.Image, dpi: int) -> bytes:
     buf = io.BytesIO()
     image.convert("1").save(buf, format="TIFF", compression="group4", dpi=(dpi, dpi))
     return buf.getvalue()
+
+
+WIDE_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I")
+
+
+def grey8(image: Image.Image) -> np.ndarray:
+    """The page as 8-bit grey levels, whatever its mode.
+
+    PIL's ``convert("L")`` clips 16- and 32-bit grey to 0..255 instead of scaling: a 16-bit
+    scan (white = 65535) would come out all white and its text vanish. Wide grey is scaled by
+    its nominal range instead (16 bits for I;16, and for "I" too when its values fit 16 bits).
+    """
+    if image.mode == "L":
+        return np.asarray(image)
+    if image.mode in WIDE_MODES or image.mode == "F":
+        wide = np.asarray(image)
+        if image.mode == "F":
+            top = 1.0 if float(wide.max(initial=0)) <= 1.0 else 255.0
+            return np.clip(wide * (255.0 / top), 0, 255).astype(np.uint8)
+        top = 65535 if image.mode != "I" or int(wide.max(initial=0)) > 255 else 255
+        if top == 255:
+            return np.clip(wide, 0, 255).astype(np.uint8)
+        return (np.clip(wide.astype(np.uint32), 0, 65535) >> 8).astype(np.uint8)
+    return np.asarray(image.convert("L"))
+
+
+def eight_bit(image: Image.Image) -> Image.Image:
+    """A wide-grey image (16/32-bit) as 8-bit grey ("L"), scaled, not clipped; others as they
+    are."""
+    if image.mode in WIDE_MODES or image.mode == "F":
+        return Image.fromarray(grey8(image), "L")
+    return image
+
+
+def reduced(image: Image.Image, max_pixels: int) -> tuple[Image.Image, int]:
+    """The image shrunk by the smallest whole factor that brings it within ``max_pixels``, and
+    that factor (1: the image itself). ``Image.reduce`` averages boxes of factor × factor
+    pixels in one pass, without the float copies a resize makes: a 120-Mpx page becomes 30 Mpx
+    for about the cost of reading it once."""
+    pixels = image.width * image.height
+    if pixels <= max_pixels or max_pixels <= 0:
+        return image, 1
+    factor = 2
+    while pixels / (factor * factor) > max_pixels:
+        factor += 1
+    if image.mode in ("1", "P") or image.mode in WIDE_MODES:
+        image = image.convert("L") if image.mode != "P" else image.convert("RGB")
+    return image.reduce(factor), factor

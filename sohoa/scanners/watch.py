@@ -17,17 +17,16 @@ is identified by the names and SHA-256s of its files, and moved to ``done/`` as 
 
 from __future__ import annotations
 
-import errno
 import fnmatch
 import hashlib
 import os
-import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from sohoa.errors import ConfigError, SohoaError, StorageError
+from sohoa.scanners.entries import odd_entry, open_regular
 from sohoa.scanners.inputs import SUPPORTED_SUFFIXES, natural_key
 from sohoa.scanners.tiffcopy import TruncatedPage, ifd_offsets
 
@@ -70,64 +69,6 @@ class Notice:
 
     source: Path
     message: str
-
-
-class NotRegularFile(OSError):
-    """A FIFO, socket or device under a scan's name: opening it could block forever."""
-
-
-def open_regular(path: Path) -> int:
-    """A read-only descriptor of ``path`` if it is a regular file, else :class:`NotRegularFile`.
-
-    ``O_NONBLOCK``: opening a FIFO for reading otherwise waits for a writer that may never
-    come (and a device may hang); the check after opening closes the gap between a ``stat``
-    and the ``open`` (the entry may have been replaced in between)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotRegularFile(errno.EINVAL, f"not a regular file ({kind_of(mode)})",
-                                 str(path))
-        os.set_blocking(fd, True)
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def kind_of(mode: int) -> str:
-    """What a non-regular entry is, in the desk's words."""
-    if stat.S_ISFIFO(mode):
-        return "một đường ống FIFO"
-    if stat.S_ISSOCK(mode):
-        return "một socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "một tệp thiết bị"
-    if stat.S_ISDIR(mode):
-        return "một thư mục"
-    return "không phải tệp thông thường"
-
-
-def odd_entry(path: Path) -> str | None:
-    """Why the watcher cannot take ``path`` as a scan (None: a regular file or a folder, or a
-    link to one). Uses ``stat`` only: nothing is opened."""
-    try:
-        st = os.stat(path)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return ("liên kết tượng trưng (symlink) lặp vòng, không trỏ tới tệp nào: xóa nó "
-                    "hoặc sửa đích của nó")
-        if exc.errno == errno.ENOENT and os.path.islink(path):
-            target = os.readlink(path)
-            return (f"liên kết tượng trưng (symlink) hỏng: đích {target} không tồn tại; xóa "
-                    "liên kết hoặc đặt lại tệp")
-        if exc.errno == errno.ENOENT:
-            return None  # gone between listing and stat: the writer renamed it
-        return f"không đọc được thông tin tệp ({exc.strerror})"
-    if stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode):
-        return None
-    return (f"không phải tệp quét mà là {kind_of(st.st_mode)}: bỏ qua, không mở (mở nó có thể "
-            "treo thư mục nóng)")
 
 
 @dataclass

@@ -104,7 +104,7 @@ def test_kill_restart_done_failed_and_never_twice(
         "done/batch-a.pdf", "draft-a.pdf", "failed/broken.pdf", "failed/broken.pdf.reason.txt",
         "notes.txt", *(f"done/desk-2/{p.name}" for p in (hot / "done" / "desk-2").iterdir())])
     reason = (hot / "failed" / "broken.pdf.reason.txt").read_text(encoding="utf-8")
-    assert "re-scan it" in reason
+    assert "quét lại" in reason
 
     # 3. The same scan dropped again under another name is not ingested a second time.
     shutil.copy(hot / "done" / "batch-a.pdf", hot / "batch-a-again.pdf")

@@ -15,7 +15,7 @@ from scan_fixtures import encode, image_pdf, jpeg_spec, png_bomb, text_page, tex
 
 from sohoa.errors import ConfigError
 from sohoa.records import Page, Quarantined
-from sohoa.scanners import InputLimits, expand_inputs, read_pages
+from sohoa.scanners import InputLimits, expand_inputs, read_pages, reasons
 
 
 def small_page(seed: int, mode: str = "L") -> Image.Image:
@@ -161,7 +161,7 @@ def test_expand_inputs_walks_folders_in_natural_order(tmp_path: Path) -> None:
         "loose.dat", "scans/page-1.png", "scans/page-2.JPG", "scans/page-10.jpg",
         "scans/sub/a.tif",
     ]
-    with pytest.raises(ConfigError, match="does not exist"):
+    with pytest.raises(ConfigError, match="không tồn tại"):
         expand_inputs([tmp_path / "nope"])
 
 
@@ -205,7 +205,7 @@ def test_encrypted_pdf(tmp_path: Path, good: Path) -> None:
         doc.save(pdf, encryption=pikepdf.Encryption(user="secret", owner="owner"))
     items = reading([pdf, good])
     q = only_quarantine(items, pdf)
-    assert q.reason == "the PDF is password-protected: ask the sender for an unprotected copy"
+    assert q.reason == reasons.ENCRYPTED and "mật khẩu" in q.reason
     assert q.sha256 == sha(pdf)
     assert_good_still_read(items, good)
 
@@ -220,7 +220,7 @@ def test_truncated_pdf_jpeg_and_tiff(tmp_path: Path, good: Path) -> None:
     tif.write_bytes(tif.read_bytes()[: tif.stat().st_size - 5000])
     items = reading([pdf, jpg, tif, good])
     for path in (pdf, jpg, tif):
-        assert only_quarantine(items, path).reason == "the file is truncated: re-scan it"
+        assert only_quarantine(items, path).reason == reasons.TRUNCATED
     assert_good_still_read(items, good)
 
 
@@ -229,8 +229,8 @@ def test_not_an_image_and_empty_file(tmp_path: Path, good: Path) -> None:
     fake.write_text("Biên bản họp, not a scan at all\n", encoding="utf-8")
     empty.write_bytes(b"")
     items = reading([fake, empty, good])
-    assert only_quarantine(items, fake).reason.startswith("not an image or PDF")
-    assert only_quarantine(items, empty).reason.startswith("empty file")
+    assert only_quarantine(items, fake).reason == reasons.NOT_IMAGE
+    assert only_quarantine(items, empty).reason == reasons.EMPTY
     assert_good_still_read(items, good)
 
 
@@ -239,7 +239,8 @@ def test_png_decompression_bomb(tmp_path: Path, good: Path) -> None:
     bomb.write_bytes(png_bomb(40000, 40000))
     items = reading([bomb, good])
     assert only_quarantine(items, bomb).reason == (
-        "page 1 is 40000×40000 px, over the 120 Mpx limit: a decompression bomb or a mis-scan")
+        "trang 1 có 40000×40000 điểm ảnh, vượt giới hạn 120 triệu điểm ảnh: tệp nén bất thường "
+        "(bom giải nén) hoặc quét sai độ phân giải; hãy quét lại ở 200–300 dpi")
     assert_good_still_read(items, good)
 
 
@@ -253,7 +254,8 @@ def test_pdf_page_bomb_quarantines_that_page_only(tmp_path: Path) -> None:
     assert isinstance(first, Page) and isinstance(last, Page) and last.index == 2
     assert isinstance(middle, Quarantined) and middle.page_index == 1
     assert middle.reason == (
-        "page 2 is 40000×40000 px, over the 120 Mpx limit: a decompression bomb or a mis-scan")
+        "trang 2 có 40000×40000 điểm ảnh, vượt giới hạn 120 triệu điểm ảnh: tệp nén bất thường "
+        "(bom giải nén) hoặc quét sai độ phân giải; hãy quét lại ở 200–300 dpi")
 
 
 def test_damaged_pdf_page_quarantines_that_page_only(tmp_path: Path) -> None:
@@ -264,7 +266,7 @@ def test_damaged_pdf_page_quarantines_that_page_only(tmp_path: Path) -> None:
     first, second = pages_of(pdf)
     assert isinstance(first, Page)
     assert isinstance(second, Quarantined) and second.page_index == 1
-    assert "page 2" in second.reason and "re-scan" in second.reason
+    assert "trang 2" in second.reason and "quét lại" in second.reason
 
 
 def test_size_and_page_count_limits(tmp_path: Path, good: Path) -> None:
@@ -277,16 +279,16 @@ def test_size_and_page_count_limits(tmp_path: Path, good: Path) -> None:
     big = tmp_path / "big.jpg"
     big.write_bytes(good.read_bytes() + b"\0" * 10)
     items = reading([big, tif, good], limits)
-    assert "over the" in only_quarantine(items, big).reason
+    assert "vượt giới hạn" in only_quarantine(items, big).reason
     assert only_quarantine(items, big).sha256 == ""  # refused before reading
     assert only_quarantine(items, tif).reason == (
-        "the file has 3 pages, over the 2-page limit: split the batch")
+        "tệp có 3 trang, vượt giới hạn 2 trang: hãy chia lô thành các tệp nhỏ hơn")
     assert_good_still_read(items, good)
 
 
 def test_missing_file_is_quarantined_not_raised(tmp_path: Path) -> None:
     (q,) = pages_of(tmp_path / "gone.pdf")
-    assert isinstance(q, Quarantined) and "missing" in q.reason
+    assert isinstance(q, Quarantined) and q.reason == reasons.MISSING
 
 
 def test_pdf_image_that_does_not_fill_the_page_is_rendered(tmp_path: Path) -> None:

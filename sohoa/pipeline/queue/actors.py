@@ -33,6 +33,7 @@ from sohoa.pipeline.stages import (
     page_failure,
     quarantine,
     record_inputs,
+    screen_pages,
     store_dossier,
 )
 from sohoa.records import Quarantined
@@ -125,6 +126,17 @@ class Queue:
             item = analysed_item(archive, page_from(meta), f"job {job_id}, page {position}")
             where[id(item)] = position
             items.append(item)
+        admitted = []
+        positions = {(it.page.source, it.page.index): where[id(it)] for it in items}
+        for kept in screen_pages(items):
+            if isinstance(kept, Quarantined):  # a refused page, or every page of a blank file
+                archive.record_quarantine(job_id, kept)
+                for (source, index), position in positions.items():
+                    if source == kept.source and kept.page_index in (None, index):
+                        self.board.page_failed(job_id, position, kept.reason)
+            else:
+                admitted.append(kept)
+        items = admitted
         dossiers = group_dossiers(items, self.settings.code_pattern)
         blank = sum(int(item.analysis.blank) for item in items)
         self.board.set_dossiers(job_id, len(dossiers), blank)
@@ -180,11 +192,15 @@ class Queue:
                                 pages=len(metas), blank_pages=int(info.get("blank_pages", 0)),
                                 dossiers=int(info.get("dossiers", 0)),
                                 quarantined=int(info.get("quarantined", 0)))
-        summary.quarantined += len(self.board.failed(job_id))
+        failed = self.board.failed(job_id)
+        summary.quarantined += len(failed)
+        for position, why in failed.items():
+            if position < len(metas):
+                summary.quarantined_from.setdefault(metas[position]["source"], why)
         for _, events in sorted(self.board.results(job_id).items()):
             for event in events:
                 summary.count(event)
-        record_inputs(archive, job_id, [page_from(m) for m in metas], summary.stored_from)
+        record_inputs(archive, job_id, [page_from(m) for m in metas], summary)
         _sync_index(archive)
         summary.seconds = round(time.time() - float(info.get("started", time.time())), 2)
         if archive.get_job(job_id)["status"] != "finished":
