@@ -57,8 +57,8 @@ TYPE = "doc_type"
 _DATE_FIELDS = ("date_of_birth", "issue_date", "expiry_date")
 # Fields whose check reads another field: correcting that one checks them again, so that a
 # reason caused by a misread birth date does not outlive its correction.
-_CHECKED_WITH = {"date_of_birth": ("id_number", "related_id_numbers"),
-                 "sex": ("id_number", "related_id_numbers")}
+# (Only the paper's own person's number: related_id_numbers are other people's.)
+_CHECKED_WITH = {"date_of_birth": ("id_number",), "sex": ("id_number",)}
 _NO_END = ("khong thoi han",)
 
 
@@ -515,15 +515,16 @@ class Reviewer:
         its owner resolved again from its fields and its dossier's receipt, as ingest would
         have with the corrected value."""
         flags, why = list(doc["field_flags"]), list(doc["review_reasons"])
-        rechecked = [d for d in _CHECKED_WITH.get(key, ()) if d in spec.fields and fields.get(d)]
+        # A 12-digit number encodes the birth year and sex; a 9-digit CMND encodes neither.
+        rechecked = [d for d in _CHECKED_WITH.get(key, ()) if d in spec.fields
+                     and len(fields.get(d) or "") == 12 and (fields.get(d) or "").isdigit()]
         problems: dict[str, str] = {}
         for dep in rechecked:
-            value = fields[dep] or ""
-            found = [p for n in value.split(",") if (p := normalize_value(dep, n, fields)[1])]
+            problem = normalize_value(dep, fields[dep] or "", fields)[1]
             flags = [f for f in flags if reasons.topic(f) != dep]
             why = [r for r in why if reasons.topic(r) != dep]
-            if found:
-                problems[dep] = "; ".join(found)
+            if problem:
+                problems[dep] = problem
                 flags.append(reasons.reason(dep, problems[dep]))
                 why.append(reasons.reason(dep, problems[dep]))
         if rechecked and not owner_id and spec.owner_kind is not None:
