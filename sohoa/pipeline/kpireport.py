@@ -79,7 +79,8 @@ def charts(report: KpiReport) -> dict[str, bytes]:
     ax.yaxis.set_major_formatter(PercentFormatter())
     ax.set_title("Tỷ lệ theo tháng (đường đứt nét: chỉ tiêu kế hoạch)")
     ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-    ax.legend(fontsize=7, loc="lower right")
+    if ax.get_legend_handles_labels()[0]:  # a period with no dossiers draws no line
+        ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
     out["ratios"] = _png(fig)
     plt.close(fig)

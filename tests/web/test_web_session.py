@@ -288,3 +288,47 @@ def test_quarantine_writes_need_the_token_the_role_and_a_reason(client: TestClie
     r = client.post(f"/web/quarantine/{entry}/dismiss", data={"csrf": csrf, "reason": "x"})
     assert r.status_code == 403 and "Vai trò hoặc đơn vị của bạn không được phép" in r.text
     assert listed()
+
+
+FOREIGN = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:[a-z][a-z0-9+.-]*:)?//"""
+                     r"""|url\(\s*["']?\s*(?:[a-z][a-z0-9+.-]*:)?//|@import""", re.IGNORECASE)
+
+
+def test_every_page_of_every_role_refers_to_no_other_host(client: TestClient,
+                                                          home: Home) -> None:
+    """Every GET page of the web workplace, as each role sees it (including refusals and
+    errors), names no other host in anything that would load or send something: the browser
+    tests check the pages they visit; this walks all the routes, so a new page is checked the
+    day it is added."""
+    from review_home import store_flagged
+
+    for foreign in ('<img src="https://cdn.example/x.png">', "<a href=//example.vn/>",
+                    "<form action='http://example.vn/'>", "a { background: url( //x.vn/i) }",
+                    "@import 'a.css';"):
+        assert FOREIGN.search(foreign), foreign  # the check sees what it must refuse
+    assert not FOREIGN.search('<a href="/web/search?q=http://x">')  # words, not links
+    with open_archive(home.settings) as arc:
+        flagged = store_flagged(arc)
+    params = {"document_id": home.ids["birth"], "list_id": "1", "position": "1",
+              "name": "web.css"}
+    query = {"purpose": PURPOSE, "q": "Đồng Nai", "owner": CITIZEN}
+    pages = sorted({r.path for r in client.app.routes  # type: ignore[attr-defined]
+                    if getattr(r, "path", "").startswith("/web")
+                    and "GET" in getattr(r, "methods", set())})
+    assert {"/web/quarantine", "/web/jobs", "/web/review/{document_id}"} <= set(pages)
+    seen = 0
+    for who in ("officer", "desk", "archivist"):
+        client.cookies.clear()
+        sign_in(client, home, who)
+        for path in pages:
+            url = path.replace("{rest:path}", "khong-co").format(**params)
+            if path == "/web/review/{document_id}":
+                url = f"/web/review/{flagged}"
+            r = client.get(url, params=query)
+            assert r.status_code != 500, (who, url)
+            if "text/html" not in r.headers.get("content-type", "") and \
+                    not url.startswith("/web/static"):
+                continue  # a PDF or a page image
+            assert not FOREIGN.search(r.text), (who, url, FOREIGN.search(r.text))
+            seen += 1
+    assert seen >= 3 * (len(pages) - 3)
