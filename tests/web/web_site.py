@@ -5,6 +5,7 @@ out/web/ at the repository's root, kept after the run for a person to look at)."
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 import time
@@ -21,6 +22,9 @@ from browser import Browser, free_port
 from sohoa.api import create_app
 from sohoa.api.web.messages import ENGLISH
 
+# A program's name for something (search_pending, id_number) shown instead of words; not a
+# part of a dotted code (a digitization code may hold a type's code) or of a path.
+IDENTIFIER = re.compile(r"(?<![\w./-])[a-z]+_[a-z_]+(?![\w./-])")
 SHOTS = Path(os.environ.get("SOHOA_WEB_SHOTS")
              or Path(__file__).resolve().parents[2] / "out" / "web")
 
@@ -66,7 +70,8 @@ class Site:
         assert not foreign, f"{self.browser.url} refers to other hosts: {foreign}"
         self.assert_session_hidden()
         text = str(self.browser.js("return document.body.innerText"))
-        english = [line for line in text.splitlines() if ENGLISH.search(line)]
+        english = [line for line in text.splitlines()
+                   if ENGLISH.search(line) or IDENTIFIER.search(line)]
         assert not english, f"{self.browser.url} shows English: {english}"
         self.assert_fits()
 

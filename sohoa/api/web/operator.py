@@ -33,7 +33,8 @@ SUMMARY = {"stored": "đã lưu", "quarantined": "cách ly", "duplicates": "trù
            "inputs": "tệp", "skipped": "bỏ qua", "needs_review": "chờ kiểm tra",
            "files": "tệp", "blank_pages": "trang trắng"}
 COUNTS = {"documents": "Tài liệu", "owners": "Chủ sở hữu", "dossiers": "Hồ sơ",
-          "quarantined": "Cách ly", "pages": "Trang", "needs_review": "Chờ kiểm tra"}
+          "quarantined": "Cách ly", "pages": "Trang", "needs_review": "Chờ kiểm tra",
+          "search_pending": "Chờ đưa vào chỉ mục tìm kiếm"}
 
 # The scanners' quarantine reasons (sohoa/scanners/reasons.py) are worded in English for the
 # CLI; the desk page says the same in Vietnamese.
@@ -88,8 +89,10 @@ def install(view: Any, write: Any) -> None:
     @view("/web/jobs", "Công việc đang xử lý")
     def jobs(desk: Desk) -> Response:
         state = OperatorDesk(desk.reader.archive, desk.settings).status(desk.caller)
-        counts = " · ".join(f"{COUNTS.get(k, k)}: {v}" for k, v in state["stats"].items()
-                            if isinstance(v, int))
+        # Only the counts that have a Vietnamese name: a count added to the catalog's stats
+        # later must not show its English key.
+        counts = " · ".join(f"{COUNTS[k]}: {v}" for k, v in state["stats"].items()
+                            if isinstance(v, int) and k in COUNTS)
         said = notice(desk.arg("said")) if desk.arg("said") else ""
         body = said + f'<p class="card">{esc(counts)}</p>'
         queue = state["queue"]
