@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from api_home import CITIZEN, Home
 from click.testing import CliRunner
@@ -111,8 +113,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_serve_answers_on_loopback(home: Home) -> None:
-    port = _free_port()
+@contextmanager
+def serving(home: Home, port: int) -> Iterator[str]:
+    """``sohoa serve`` as a real process on loopback, until the block ends (SIGTERM)."""
     env = {**os.environ, "SOHOA_HOME": str(home.settings.home)}
     proc = subprocess.Popen([sys.executable, "-m", "sohoa", "serve", "--port", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -131,11 +134,33 @@ def test_serve_answers_on_loopback(home: Home) -> None:
                 time.sleep(0.05)
         else:
             raise AssertionError("sohoa serve did not answer")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_serve_answers_on_loopback_and_a_restart_signs_nobody_out(home: Home) -> None:
+    import re
+
+    import httpx
+
+    port = _free_port()
+    browser = httpx.Client(follow_redirects=False, timeout=30)
+    with serving(home, port) as url:
         request = urllib.request.Request(
             f"{url}/owners/{CITIZEN}/documents?purpose=HS-1&valid_on=2024-01-01",
             headers={"Authorization": f"Bearer {home.tokens['officer']}"})
         with urllib.request.urlopen(request, timeout=5) as r:
             assert json.load(r)["count"] == 2
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        # A person signs in on the web workplace (the login form's CSRF is a cookie's value).
+        form = browser.get(f"{url}/web/login").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+        r = browser.post(f"{url}/web/login", data={"csrf": csrf,
+                                                   "token": home.tokens["officer"]})
+        assert r.status_code == 303 and browser.cookies.get("sohoa_session")
+        assert browser.get(f"{url}/web/search").status_code == 200
+    with serving(home, port) as url:  # the same command started again
+        page = browser.get(f"{url}/web/search")
+        assert page.status_code == 200 and "Trần Thị Bình" in page.text
+    browser.close()
