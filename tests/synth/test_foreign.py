@@ -1,0 +1,63 @@
+"""The foreign-page generator (issue 18): deterministic, every typeface prints Vietnamese, and
+the signer's block is drawn under its seal and signature."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from sohoa.synth.foreign import FAMILIES, FONTS, _font, foreign_page
+
+STACKED = "ĐỖẨẪỂỄỞỰ"
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_every_typeface_has_the_stacked_capitals(family: str) -> None:
+    # A face without Vietnamese draws the same empty box for every missing letter: compare
+    # each capital with a private-use code point, which no face has.
+    face = _font(FONTS[family][0], 40)
+    tofu = face.getmask("\ue000").getbbox(), bytes(face.getmask("\ue000"))
+    for ch in STACKED:
+        mask = face.getmask(ch)
+        assert mask.getbbox() is not None, (family, ch)
+        assert (mask.getbbox(), bytes(mask)) != tofu, (family, ch)
+
+
+def test_same_arguments_same_bytes_and_seeds_differ() -> None:
+    one = foreign_page(3, family="termes", dpi=200, colour=True, wear="light")
+    again = foreign_page(3, family="termes", dpi=200, colour=True, wear="light")
+    other = foreign_page(4, family="termes", dpi=200, colour=True, wear="light")
+    assert one.jpeg == again.jpeg and one.lines == again.lines
+    assert other.jpeg != one.jpeg and other.lines != one.lines
+
+
+def test_letter_has_a_signer_under_seal_and_signature() -> None:
+    page = foreign_page(5, family="noto", dpi=200, colour=True, wear="clean")
+    title, name = page.signer[0], page.signer[-1]
+    assert title in page.lines and name in page.lines
+    assert page.lines.index(name) > page.lines.index(title)
+    kinds = {m.kind: m.box for m in page.marks}
+    assert set(kinds) == {"seal", "signature"}
+    image = np.asarray(Image.open(io.BytesIO(page.jpeg)).convert("RGB"), dtype=np.int16)
+    # Red dominates inside the seal's box, blue inside the signature's.
+    x0, y0, x1, y1 = kinds["seal"]
+    seal = image[y0:y1, x0:x1]
+    assert ((seal[..., 0] - seal[..., 2]) > 80).mean() > 0.005
+    x0, y0, x1, y1 = kinds["signature"]
+    sig = image[y0:y1, x0:x1]
+    assert ((sig[..., 2] - sig[..., 0]) > 80).mean() > 0.01
+
+
+def test_faded_copy_is_grey_low_contrast_q35() -> None:
+    page = foreign_page(2, family="dejavu", dpi=200, colour=False, wear="faded")
+    image = Image.open(io.BytesIO(page.jpeg))
+    assert image.mode == "L" and image.info["dpi"][0] == pytest.approx(200, abs=1)
+    grey = np.asarray(image, dtype=np.float32)
+    # Ink is light grey: even the darkest 0.5% stays far above black.
+    assert np.percentile(grey, 0.5) > 110
+    # One edge is shadowed: the mean of its outer tenth differs from the other's.
+    tenth = grey.shape[1] // 10
+    assert abs(grey[:, :tenth].mean() - grey[:, -tenth:].mean()) > 25
