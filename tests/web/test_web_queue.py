@@ -16,6 +16,7 @@ from api_home import Home, make_home
 from review_home import JUDICIAL, page
 from web_site import Site
 
+from sohoa.api.web import operator
 from sohoa.pipeline.ingest import run_ingest
 from sohoa.pipeline.jobboard import JobBoard
 from sohoa.pipeline.queue.broker import connect
@@ -61,8 +62,11 @@ def scan(site: Site) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_a_retry_is_queued_and_its_progress_is_the_boards(site: Site, scan: Path) -> None:
+def test_a_retry_is_queued_and_its_progress_is_the_boards(site: Site, scan: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     b = site.browser
+    # The jobs page reloads itself while a job runs; not while this test reads it.
+    monkeypatch.setattr(operator, "REFRESH_S", 600)
     site.sign_in("desk")
     whole, _ = page(JUDICIAL)
     scan.write_bytes(whole)  # re-scanned, put back
@@ -88,16 +92,19 @@ def test_a_retry_is_queued_and_its_progress_is_the_boards(site: Site, scan: Path
     site.shot("01-lo-trong-hang-doi")
     site.assert_local()
 
-    # A worker finishes the page (the board's own call, as `sohoa worker` makes it): the page
-    # follows.
-    JobBoard(connect(site.home.settings.broker)).page_done(job, 0)
+    # A worker finishes the page (the board's own call, as `sohoa worker` makes it): the page,
+    # left open, reads the board again by itself and follows.
+    monkeypatch.setattr(operator, "REFRESH_S", 2)
     site.go("/web/jobs")
-    row = b.js(f"return document.getElementById('job-{job}').closest('tr').innerText")
-    assert "1/1" in row
+    assert b.js("return document.querySelector('[data-refresh-seconds]').textContent"
+                ).startswith("Trang tự cập nhật mỗi 2 giây")
+    JobBoard(connect(site.home.settings.broker)).page_done(job, 0)
+    assert b.wait_js(f"const j = document.getElementById('job-{job}');"
+                     "return j && j.closest('tr').innerText.includes('1/1')", timeout=30)
     assert b.js(f"return document.getElementById('job-{job}').closest('tr')"
                 ".querySelector('progress').value") == 1
     site.shot("02-tien-do")
-    site.assert_local()
+    site.go("/web/quarantine")  # off the page that reloads itself, to click on another
     with open_archive(site.home.settings) as arc:
         [retried] = [e for e in arc.audit_events(limit=10) if e["action"] == "input.retried"]
     assert retried["actor"] == "Phạm Thu Hà" and retried["detail"]["queued"] is True

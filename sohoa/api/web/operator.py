@@ -24,6 +24,7 @@ JOB_STATUS = {"running": "Đang chạy", "finished": "Xong", "failed": "Lỗi",
               "interrupted": "Bị gián đoạn",
               # the queue's board (pipeline/jobboard.py)
               "analysing": "Đang nhận dạng", "storing": "Đang lưu hồ sơ"}
+REFRESH_S = 5  # how often the jobs page reads the board again while a job runs
 QUEUES = {"sohoa-pages": "Trang chờ nhận dạng", "sohoa-documents": "Hồ sơ chờ lưu"}
 SATISFIED = {"digitized": "số hóa tại bộ phận", "reused": "dùng lại", "owner_store":
              "từ kho dữ liệu công dân", "missing": "còn thiếu"}
@@ -113,6 +114,11 @@ def install(view: Any, write: Any) -> None:
                  esc(", ".join(f"{SUMMARY.get(k, k)}: {v}"
                            for k, v in (j.get("summary") or {}).items())))
                 for j in state["jobs"]]
+        busy = any(j["status"] not in ("finished", "failed") for j in (queue or {}).get(
+            "jobs", [])) or any(j["status"] == "running" for j in state["jobs"])
+        if busy:  # web.js reads the page again while something is in progress
+            body += (f'<p class="hint" data-refresh-seconds="{REFRESH_S}">Trang tự cập nhật '
+                     f"mỗi {REFRESH_S} giây khi còn lô đang xử lý.</p>")
         body += "<h2>Các lô gần đây</h2>" + (
             table(["Lô", "Trạng thái", "Đơn vị", "Bắt đầu", "Kết thúc", "Kết quả"], rows)
             if rows else notice("Chưa có lô nào."))
