@@ -81,6 +81,10 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
         raise ConfigError(f"không có loại giấy tờ {doc_type}; xem doctypes.toml")
     # A missing key stops us before a number is taken (a spoiled number is still a line).
     signer = make_certifier_signer(settings, official)
+    if signer.settings.kind == "officer":
+        # Signed with the official's own certificate: the statement and the register name
+        # them as the certificate does (``--by`` may be a login such as "tam.lv").
+        official = signer.key.signer_name
     when = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     with open_archive(settings) as archive:
         original = _original(archive, settings, source, owner_id, official)
@@ -131,7 +135,8 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
         archive.sync_index()
     return {"certification": entry.to_json(), "document_id": document_id,
             "signature": {"signer": signature.signer, "kind": signature.kind,
-                          "level": signature.level}}
+                          "level": signature.level,
+                          "certificate_sha256": signature.certificate_sha256}}
 
 
 def copy_key(entry: CertificationEntry) -> str:

@@ -168,10 +168,14 @@ CERTIFY_REASON = "Chứng thực bản sao điện tử từ bản chính (Ngh�
 
 def make_certifier_signer(settings: Settings, official: str) -> DocumentSigner:
     """The signer of an electronic certified copy: the certifying official's personal key when
-    one is configured for them (``signing.officer_pkcs12`` with {user} = the official), else
-    the agency's key. Either way the stamp says it is a certification, not a "SAO Y"."""
+    one is configured for them (their PKCS#11 token in ``[[signing.officers]]`` with user = the
+    official, else ``signing.officer_pkcs12`` with {user} = the official), else the agency's
+    key (kind "agency"). Either way the stamp says it is a certification, not a "SAO Y"."""
     pkcs12 = Path(settings.officer_pkcs12.replace("{user}", official))
-    if settings.officer_pkcs12 and pkcs12.is_file():
+    token = token_of(settings.officers, official)
+    if token is not None:
+        key, kind = _token_key(token), "officer"
+    elif settings.officer_pkcs12 and pkcs12.is_file():
         password_file = Path(settings.officer_password_file.replace("{user}", official))
         key, kind = _key(pkcs12, password_file), "officer"
     else:
