@@ -78,6 +78,8 @@ def test_a_cmnd_with_a_province_code_that_never_existed_is_no_owner() -> None:
      "075180954283", "Số CCCD", False, True),
     ("Số định danh cá nhân/Personal identification number: 079199012345", "079199012345",
      "Số định danh cá nhân/Personal identification number", False, False),
+    # OCR read a speck between the caption and the number.
+    ("Số CCCD: _ 075181899634 cấp ngày 21/12/2021", "075181899634", "Số CCCD", False, False),
     # OCR damaged one name of the slash list: the list still leads to the number.
     ("7. Giầy CMND/CCCDĐ/Hộ chiếu: Số: 070197784135 Cấp ngày: 02/11/2021", "070197784135",
      "Giầy CMND/CCCDĐ/Hộ chiếu: Số", False, False),

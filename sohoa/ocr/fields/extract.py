@@ -287,7 +287,8 @@ def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
     mentions = find_id_mentions("\n".join(lines))
     reads += [(m.raw, m.label, m.inline, m.born) for m in mentions if not m.other_person]
     if not reads:  # a caption OCR damaged past the paper names ("Sô đjnh danh:")
-        reads = [(raw, "", False, None) for v, _ in _values(hits, lines, "id_number")
+        reads = [(raw, label, False, None)
+                 for v, _, label in labelled_values(hits, lines, "id_number")
                  if (raw := _number_token(v, 11, 14, 12))]
     if not reads:
         return

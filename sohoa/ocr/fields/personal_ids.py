@@ -35,7 +35,7 @@ _PAPER_RE = re.compile(rf"(?<![0-9a-z])(?:giay\s+|so\s+)?(?:{_PAPER})(?![0-9a-z]
 # "số", "No.", colons, slashes, parentheses, "bản", "loại" …
 # A slash list of paper names may hold one OCR damaged ("CMND/CCCDĐ/Hộ chiếu"): a short word
 # right after a slash is skipped too.
-_BETWEEN = re.compile(rf"(?:[\s:.,;()\-/]|(?<![0-9a-z])(?:{_PAPER}|so|no|giay|loai|ban)"
+_BETWEEN = re.compile(rf"(?:[\s:.,;()\-/_~'`‘’“”\"]|(?<![0-9a-z])(?:{_PAPER}|so|no|giay|loai|ban)"
                       rf"(?![0-9a-z])|(?<=/)[a-z]{{1,8}}(?=\s*/))*")
 _LOOK = re.escape("".join(k for k in DIGIT_LOOKALIKES if k not in "?"))
 _NUMBER = re.compile(rf"[0-9{_LOOK}](?:[0-9{_LOOK}]|[ .](?=[0-9]{{3}}))*")
@@ -124,7 +124,7 @@ def find_id_mentions(text: str) -> list[IdMention]:
                 and not re.search(r"can\s+cuoc|cmnd|cccd|chung\s+minh|dinh\s+danh",
                                   folded[max(0, m.start() - 30):start]):
             continue  # a passport number is not a citizen's ID
-        label = flat[m.start():start].rstrip(" :.,;(-")
+        label = flat[m.start():start].rstrip(" :.,;(-_~'`‘’“”\"")
         # A caption ends with a colon ("Số CCCD:"); running text runs on ("… số định danh cá
         # nhân 0751…", "CMND số 27…").
         before = flat[max(0, m.start() - 3):m.start()]
