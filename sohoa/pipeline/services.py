@@ -107,13 +107,21 @@ def make_signer(settings: Settings, *, original: bool = False) -> DocumentSigner
     return DocumentSigner(key, options, agency=settings.agency)
 
 
-def make_document_signer(settings: Settings) -> DocumentSigner:
+def make_document_signer(settings: Settings, officer: str | None = None) -> DocumentSigner:
     """The signer of digitized papers: the desk officer's personal key when
-    ``signing.workflow`` is desk, else the agency's. What the agency itself issues (destruction
-    records, log checkpoints, reports) is always signed by ``make_signer``, the agency."""
-    if settings.signing_workflow == "desk":
-        return _officer_signer(settings)
+    ``signing.workflow`` is desk (``officer``: the one a queued job names, whose desk enqueued
+    it; else this machine's, ``desk_officer``), else the agency's. What the agency itself
+    issues (destruction records, log checkpoints, reports) is always signed by
+    ``make_signer``, the agency."""
+    if officer or settings.signing_workflow == "desk":
+        return _officer_signer(settings, officer)
     return make_signer(settings)
+
+
+def job_officer(settings: Settings) -> str | None:
+    """The officer a queued job carries to the workers: whoever digitizes at this desk, so
+    that a worker signs with that officer's key and not its own machine's user's."""
+    return desk_officer(settings) if settings.signing_workflow == "desk" else None
 
 
 def desk_officer(settings: Settings) -> str:
@@ -130,10 +138,10 @@ def _token_key(officer: OfficerToken) -> KeySource:
         certificate=officer.certificate, chain=officer.chain)
 
 
-def officer_key(settings: Settings) -> KeySource:
-    """The desk officer's personal key: on their PKCS#11 token when ``[[signing.officers]]``
-    lists them, else their PKCS#12 file (``signing.officer_pkcs12``)."""
-    user = desk_officer(settings)
+def officer_key(settings: Settings, user: str | None = None) -> KeySource:
+    """The officer's personal key (``user``, else the desk's): on their PKCS#11 token when
+    ``[[signing.officers]]`` lists them, else their PKCS#12 file (``signing.officer_pkcs12``)."""
+    user = user or desk_officer(settings)
     token = token_of(settings.officers, user)
     if token is not None:
         return _token_key(token)
@@ -149,10 +157,10 @@ def officer_key(settings: Settings) -> KeySource:
     return _key(pkcs12, password_file)
 
 
-def _officer_signer(settings: Settings) -> DocumentSigner:
+def _officer_signer(settings: Settings, user: str | None = None) -> DocumentSigner:
     """TT 01/2023 Điều 8.1: the officer's own certificate, the name it carries and the time of
     copying stamped at the top left of page 1."""
-    key = officer_key(settings)
+    key = officer_key(settings, user)
     options = SigningSettings(
         level=settings.signing_level, tsa_url=settings.tsa_url or None, kind="officer",
         stamp_template=OFFICER_STAMP, stamp_corner="top-left", reason=OFFICER_REASON,

@@ -360,3 +360,33 @@ def test_the_hot_folder_hands_its_files_to_the_workers(
     assert report.pages == len(small_batch[1]["pages"])
     assert [e["outcome"] for e in events if "outcome" in e] == ["done"]
     assert list((folder / "done").glob("*.pdf"))
+
+
+def test_a_desk_job_is_signed_by_the_desks_officer_not_the_workers_user(
+        tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]]) -> None:
+    """signing.workflow = desk with a broker: the job carries the officer who digitized at the
+    desk, and the worker signs with that officer's key (found by its own config), not with a
+    key of whoever runs the worker (who has none here)."""
+    import shutil
+
+    from sohoa.signing import create_dev_identity
+
+    officer_name = "Nguyễn Thị Lan"
+    home = tmp_path / "home"
+    make_settings(home, broker_url)
+    officer = create_dev_identity(tmp_path / "officer", "UBND tỉnh Đồng Nai", person=officer_name)
+    keys = home / "keys" / "officers"
+    keys.mkdir(parents=True)
+    shutil.copy(officer.pkcs12, keys / "lan.p12")
+    shutil.copy(officer.password_file, keys / "lan.pass")
+    env = {"SOHOA_BROKER": broker_url, "SOHOA_QUEUE_RETRY_BACKOFF_S": "0.1",
+           "SOHOA_QUEUE_HEARTBEAT_S": "10", "SOHOA_SIGNING_WORKFLOW": "desk"}
+    desk = load_settings(home=home, environ={**env, "SOHOA_SIGNING_OFFICER": "lan"})
+    at_worker = load_settings(home=home, environ={**env, "SOHOA_SIGNING_OFFICER": "may-chu"})
+    with worker(at_worker):
+        summary = run_ingest([small_batch[0]], desk)
+    assert summary.quarantined == 0 and summary.stored == expected_documents(small_batch[1])
+    with open_archive(desk) as archive:
+        signatures = [archive.get_document(d)["signature"] for d in summary.document_ids]
+    assert {s["kind"] for s in signatures} == {"officer"}, signatures
+    assert all(s["signer"].startswith(officer_name) for s in signatures), signatures

@@ -57,7 +57,8 @@ class Queue:
         self.broker = make_broker(settings, self.board, COUNTED)
         self._lock = threading.Lock()
         self._archive: Archive | None = None
-        self._store_parts: tuple[Any, Any, Any] | None = None
+        self._store_parts: tuple[Any, Any] | None = None
+        self._signers: dict[str | None, Any] = {}  # per officer a job names (None: none)
         backoff = int(settings.queue_retry_backoff_s * 1000)
         limit = int(settings.queue_time_limit_s * 1000)
         retries = {"broker": self.broker, "max_retries": settings.queue_max_retries,
@@ -87,12 +88,17 @@ class Queue:
                 self._archive = open_archive(self.settings)
             return self._archive
 
-    def _context(self, job_id: str, unit: str | None) -> StoreContext:
+    def _context(self, job_id: str, unit: str | None, officer: str | None) -> StoreContext:
         with self._lock:
             if self._store_parts is None:
-                self._store_parts = (make_document_signer(self.settings), load_registry(),
-                                     load_type_model(self.settings))
-            signer, registry, model = self._store_parts
+                self._store_parts = (load_registry(), load_type_model(self.settings))
+            registry, model = self._store_parts
+            # Desk digitization is signed by the officer whose desk enqueued the job, with
+            # that officer's key as this worker's config finds it (a PKCS#11 HSM slot, or a
+            # PKCS#12 file), never by whoever runs the worker.
+            if officer not in self._signers:
+                self._signers[officer] = make_document_signer(self.settings, officer)
+            signer = self._signers[officer]
         return StoreContext(self.archive(), signer, registry, self.settings, unit, model, job_id)
 
     def close(self) -> None:
@@ -154,8 +160,9 @@ class Queue:
         metas = self.board.pages(job_id)
         items = [analysed_item(archive, page_from(metas[p], archive.blobs.get(metas[p]["sha256"])),
                                f"job {job_id}, page {p}") for p in positions]
-        unit = self.board.info(job_id).get("unit")
-        outcomes = store_dossier(items, code, self._context(job_id, unit))
+        info = self.board.info(job_id)
+        outcomes = store_dossier(items, code, self._context(job_id, info.get("unit"),
+                                                             info.get("officer")))
         self._dossier_done(job_id, number, [self._event(o, job_id) for o in outcomes])
 
     def _already_recorded(self, job_id: str, number: int) -> bool:

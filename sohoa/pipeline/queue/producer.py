@@ -12,7 +12,7 @@ from sohoa.pipeline.progress import NoProgress, Progress
 from sohoa.pipeline.queue.actors import Queue
 from sohoa.pipeline.queue.follower import follow_job
 from sohoa.pipeline.queue.messages import page_meta
-from sohoa.pipeline.services import open_archive
+from sohoa.pipeline.services import job_officer, open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.stages import IngestJob, open_job
 
@@ -38,6 +38,7 @@ def enqueue_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | Non
         metas = [page_meta(p) for p in pages]
         queue.board.create(summary.job_id, metas, {"files": summary.files,
                                                     "unit": job.unit or None,
+                                                    "officer": job_officer(settings),
                                                     "quarantined": summary.quarantined})
         for position, meta in enumerate(metas):
             queue.analyze.send(summary.job_id, position, meta)
