@@ -175,3 +175,13 @@ def test_the_enterprise_code_records_its_caption() -> None:
                   "Mã số doanh nghiệp: 3600252847\n")
     assert doc.owner_id == "3600252847"
     assert owner_of("business_registration", doc).label == "Mã số doanh nghiệp"
+
+
+def test_a_twelve_digit_number_spaced_by_ocr_is_not_a_cmnd() -> None:
+    # "070055992 189": the first nine digits are a plausible CMND, but the number is whole.
+    [mention] = find_id_mentions("4. Số định danh cá nhân: 070055992 189")
+    assert mention.raw == "070055992189"
+    # And nine digits after a caption of a 12-digit paper are a number missing its end.
+    doc = extract("residence_confirmation",
+                  "XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ\n4. Số định danh cá nhân: 070055992\n")
+    assert doc.owner_id is None and doc.fields["id_number"].flag

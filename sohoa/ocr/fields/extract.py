@@ -318,7 +318,9 @@ def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
             out["id_number"] = FieldValue(
                 raw, _FLAGGED, f"in hai lần, đọc thành {raw} và {other}", label)
             return
-    if len(raw) not in (9, 12):
+    twelve = re.search(r"dinh danh|can cuoc|cccd", fold(label)) \
+        and not re.search(r"cmnd|chung minh", fold(label))
+    if len(raw) not in (9, 12) or (len(raw) == 9 and twelve):
         out["id_number"] = FieldValue(
             raw, _FLAGGED, f"{len(raw)} ký tự, số định danh cá nhân có 12 (CMND 9)", label)
         return

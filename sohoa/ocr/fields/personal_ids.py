@@ -94,11 +94,15 @@ def _number_at(flat: str, start: int) -> tuple[str, int] | None:
     token = "".join(groups)
     # Groups after a complete number are the next word read as look-alikes or another number
     # ("075180954281 1970"); a run of 13 plain digits is one misread number and stays whole.
-    for n in range(1, len(groups)):
-        head = "".join(groups[:n])
-        if len(head) in (9, 12) and head.isdigit():
-            token = head
+    # A 12-digit number OCR spaced anywhere ("070055992 189") is whole: only a run longer than
+    # 12 is cut, at 12 (else 9) plain digits.
+    for size in (12, 9):
+        if len(token) <= 12:
             break
+        heads = ["".join(groups[:n]) for n in range(1, len(groups))]
+        head = next((h for h in heads if len(h) == size and h.isdigit()), None)
+        if head is not None:
+            token = head
     digits = sum(c.isdigit() for c in token)
     if not 8 <= len(token) <= 14 or digits < len(token) - 3:
         return None
