@@ -303,7 +303,7 @@ def test_a_job_that_cannot_be_closed_stops_its_follower_with_the_reason(
         queue.broker.flush_all()  # straight to the closing step
         queue.close_job.send(queued.job_id)
         with worker(settings), pytest.raises(StorageError,
-                                             match=r"could not be closed.*run the same command"):
+                                             match=r"could not be closed.*chạy lại đúng lệnh này"):
             follow_job(queue.board, queued, lambda _: None, _NoProgress(), 0.0, poll_s=0.05)
         assert queue.board.info(queued.job_id)["status"] == "failed"
     finally:
@@ -390,3 +390,17 @@ def test_a_desk_job_is_signed_by_the_desks_officer_not_the_workers_user(
         signatures = [archive.get_document(d)["signature"] for d in summary.document_ids]
     assert {s["kind"] for s in signatures} == {"officer"}, signatures
     assert all(s["signer"].startswith(officer_name) for s in signatures), signatures
+
+    # An officer whose key this worker cannot find: the worker's configuration is at fault,
+    # not the papers, so the job stops with the reason and nothing is quarantined.
+    from sohoa.errors import StorageError
+    from sohoa.synth import write_batch
+
+    other = tmp_path / "other-batch"
+    write_batch(other, seed=11, dossiers=1, fmt="pdf", severity="clean",
+                docs_per_dossier=(1, 1), rotate_fraction=0.0)
+    nobody = load_settings(home=home, environ={**env, "SOHOA_SIGNING_OFFICER": "binh"})
+    with worker(at_worker), pytest.raises(StorageError, match="binh"):
+        run_ingest([other], nobody)
+    with open_archive(desk) as archive:
+        assert archive.stats()["quarantined"] == 0

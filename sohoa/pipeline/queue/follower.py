@@ -77,8 +77,9 @@ def follow_job(board: JobBoard, summary: IngestSummary, emit: Emit, progress: Pr
                 "(trang đã đọc không phải đọc lại, tài liệu đã lưu không lưu hai lần)")
         if snap["status"] == FAILED:
             raise StorageError(
-                f"job {job_id}: {snap['error']}. Documents stored so far are kept; run the "
-                "same command again to finish the job (pages already read are not read again)")
+                f"công việc {job_id} dừng: {snap['error']}. Tài liệu đã lưu vẫn còn; khắc phục "
+                "nguyên nhân rồi chạy lại đúng lệnh này để làm tiếp (trang đã đọc không phải đọc "
+                "lại, tài liệu đã lưu không lưu hai lần)")
         time.sleep(poll_s)
     done = snap["summary"] or {}
     for key in ("blank_pages", "dossiers", "stored", "duplicates", "quarantined", "needs_review"):

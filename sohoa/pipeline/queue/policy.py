@@ -22,14 +22,15 @@ from typing import Any
 from dramatiq import Broker, Middleware
 from dramatiq.middleware import SkipMessage, TimeLimitExceeded
 
-from sohoa.errors import StorageError
+from sohoa.errors import SigningError, StorageError
 from sohoa.pipeline.jobboard import JobBoard
 
 GIVE_UP = "sohoa.give_up"
 # message option: why its last attempt failed (read by give_up)
 REASON = "sohoa_reason"
 # message option: its last attempt failed on the machine (the catalog locked or unreachable, a
-# full disk, a store gone: StorageError), not on what the message holds
+# full disk, a store gone: StorageError; no usable signing key on this worker: SigningError),
+# not on what the message holds
 MACHINE = "sohoa_machine"
 
 
@@ -64,7 +65,7 @@ class GiveUpPolicy(Middleware):
         # middleware is added last), so the reason is on the message Retries hands to give_up.
         if exception is not None:
             message.options[REASON] = describe(exception)
-            message.options[MACHINE] = isinstance(exception, StorageError)
+            message.options[MACHINE] = isinstance(exception, StorageError | SigningError)
 
     def before_process_message(self, broker: Broker, message: Any) -> None:
         what = self.counted.get(message.actor_name)
