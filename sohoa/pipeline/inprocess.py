@@ -35,6 +35,7 @@ from sohoa.pipeline.stages import (
     record_inputs,
     remember_analysis,
     store_dossier,
+    stored_dossier,
 )
 from sohoa.pipeline.sync import deliver_after_ingest
 from sohoa.records import Page, Quarantined
@@ -99,8 +100,10 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
             if dossier is None:
                 return
             summary.dossiers += 1
-            for outcome in store_dossier(*dossier, ctx):
-                emit(summary.count(outcome.event()))
+            again = stored_dossier(*dossier, archive)  # the same pages stored before: as is
+            for event in again if again is not None else (
+                    outcome.event() for outcome in store_dossier(*dossier, ctx)):
+                emit(summary.count(event))
             # A file whose pages are all stored now is known at once: an interrupted ingest
             # run again skips it without decoding a page.
             files.done(item.page for item in dossier[0])

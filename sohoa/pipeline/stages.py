@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from sohoa.archive import Archive
 from sohoa.doctypes import Registry
-from sohoa.errors import WorkflowError
+from sohoa.errors import NotFoundError, WorkflowError
 from sohoa.ocr import PdfPage, build_pdf
 from sohoa.pipeline.analysis import PAGE_STAGE, AnalyzeOptions, PageAnalysis
 from sohoa.pipeline.assemble import DocumentDraft, PageItem, draft_dossier, page_code
@@ -419,9 +419,42 @@ def document_key(pages: list[Page]) -> str:
 def store_dossier(members: Sequence[PageItem], code: str | None,
                   ctx: StoreContext) -> list[StoreOutcome]:
     """Draft, build, sign and store every document of one dossier (idempotent by document key:
-    running it twice, or in two workers at once, stores each document once)."""
-    return [_store(draft, ctx) for draft in draft_dossier(
+    running it twice, or in two workers at once, stores each document once). What it stored is
+    remembered under the dossier's pages (``stored_dossier`` answers a re-run from it)."""
+    outcomes = [_store(draft, ctx) for draft in draft_dossier(
         members, code, ctx.registry, ctx.settings.review_threshold, ctx.model)]
+    ctx.archive.cache_put(DOSSIER_STAGE, dossier_key(members, code), {"documents": [
+        {"document_id": o.document_id, "dossier_code": o.draft.dossier_code,
+         "doc_type": o.draft.classification.doc_type} for o in outcomes]})
+    return outcomes
+
+
+DOSSIER_STAGE = "dossier-stored"
+
+
+def dossier_key(members: Sequence[PageItem], code: str | None) -> str:
+    """The same pages in the same order under the same code are the same dossier."""
+    return hashlib.sha256("\n".join([code or "", *(it.page.sha256 for it in members)])
+                          .encode()).hexdigest()
+
+
+def stored_dossier(members: Sequence[PageItem], code: str | None,
+                   archive: Archive) -> list[Event] | None:
+    """The events of a dossier stored before from exactly these pages, without drafting it
+    again (reading fields costs about a second a document; a re-run of a finished ingest
+    should cost milliseconds); None when it was not, or a document of it is gone."""
+    hit = archive.cache_get(DOSSIER_STAGE, dossier_key(members, code))
+    if hit is None or not hit.get("documents"):
+        return None
+    events: list[Event] = []
+    for doc in hit["documents"]:
+        try:
+            ref = archive.document_ref(doc["document_id"])
+        except NotFoundError:
+            return None
+        events.append(duplicate_json(doc["document_id"], doc["dossier_code"], doc["doc_type"],
+                                     ref["status"] == "disposed"))
+    return events
 
 
 def document_record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha: str,

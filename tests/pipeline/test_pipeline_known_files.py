@@ -4,7 +4,8 @@ The first run stores the form-wrapped scan with the producer's JPEG in the archi
 says which page had to be rendered and why; it is stopped just before its last bookkeeping (as
 an interrupted ingest is), yet the file whose pages are all stored is already known. The second
 run recognizes that file by its SHA-256 and never reads it, while the file that was partly
-quarantined is read again."""
+quarantined is read again; the dossier made of the same pages is answered from what was stored,
+without reading its fields again."""
 
 from __future__ import annotations
 
@@ -102,9 +103,18 @@ def test_reportlab_pdf_keeps_its_jpeg_and_known_files_are_not_read_again(
         read.append(Path(path).name)
         return original(path, *args, **kwargs)
 
+    drafted: list[object] = []
+    draft = stages.draft_dossier
+
+    def draft_spy(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        drafted.append(args)
+        return draft(*args, **kwargs)
+
     monkeypatch.setattr(stages, "read_pages", spy)
+    monkeypatch.setattr(stages, "draft_dossier", draft_spy)
     again = run_ingest([a.parent], settings)
     assert read == ["b-damaged.pdf"]  # a is known: not one of its pages decoded or rendered
+    assert drafted == []  # the same pages as a stored dossier: its documents, not drafted again
     assert again.known_files == 1
     assert (again.stored, again.quarantined) == (0, 1)
     assert again.duplicates == len(stored)
