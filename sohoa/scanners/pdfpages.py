@@ -10,6 +10,7 @@ images (``pdfrender``), and the page says why in ``Page.rendered``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
@@ -34,7 +35,7 @@ _COVER = 0.85
 # Strips abut "exactly" when the gap or overlap between them is under half a pixel.
 _ABUT_PX = 0.5
 _INK = {"text": "chữ", "path": "nét vẽ", "shading": "vùng tô màu", "xobject": "đối tượng vẽ",
-        "form-loop": "biểu mẫu lồng vòng"}
+        "form-loop": "biểu mẫu lồng vòng", "unparsed": "nội dung không phân tích được"}
 _PDF_ERRORS = (pikepdf.PdfError, pikepdf.ForeignObjectError, KeyError, ValueError, TypeError,
                AttributeError, IndexError, RecursionError)
 
@@ -78,7 +79,15 @@ def _pdf_page(pdf: pikepdf.Pdf, path: Path, index: int, digest: str,
               limits: InputLimits) -> Item:
     source, number = str(path), index + 1
     page = pdf.pages[index]
-    content = walk_page(page)
+    try:
+        with warnings.catch_warnings():
+            # pikepdf warns about a content stream it had to repair; the page is read anyway
+            # (or rendered), and a clerk's terminal is no place for a parser's complaint.
+            warnings.simplefilter("ignore", UserWarning)
+            content = walk_page(page)
+    except _PDF_ERRORS:
+        # A content stream pikepdf cannot parse may still draw in poppler, which is lenient.
+        content = PageContent(ink=["unparsed"])
     for placed in content.images:
         sizes = [_pixel_size(placed)]
         smask = placed.image.get("/SMask") if isinstance(placed.image, pikepdf.Stream) else None
