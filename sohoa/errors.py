@@ -70,6 +70,14 @@ class StorageBusyError(StorageError):
     the same command again) helps; the page or document being written is not at fault."""
 
 
+class WorkerDiedError(SohoaError):
+    """A process the job depends on was killed from outside (the kernel's out-of-memory killer,
+    an operator's ``kill -9``): the machine's doing, not the input's and not a bug. Nothing
+    half-done is kept; the same command finishes the job once the machine has room again."""
+
+    exit_code = EXIT_USAGE
+
+
 class WorkflowError(SohoaError):
     """The records are not in a state that allows this action (a disposal list not yet
     approved, a record on legal hold); the message says what has to happen first."""

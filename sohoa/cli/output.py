@@ -35,12 +35,15 @@ def emit_json(obj: Any) -> None:
 def describe_event(event: dict[str, Any]) -> tuple[str, bool]:
     """One line for people about an ingest event (a stored, already-stored or quarantined
     document or page), and whether it reports a problem."""
+    page = f" page {event['page'] + 1}" if event.get("page") is not None else ""
     if "error" in event:
-        page = f" page {event['page'] + 1}" if event.get("page") is not None else ""
         # the name as a person reads it (NFC; brackets in it are not markup), the JSON keeps
         # the file system's own bytes
         return (f"[red]quarantined[/] {escape(nfc(event['source']))}{page}: "
                 f"{escape(event['error'])}"), True
+    if "warning" in event:  # a page stored all the same (grey scan, OCR process restarted)
+        return (f"[yellow]warning[/] {escape(nfc(event['source']))}{page}: "
+                f"{escape(event['warning'])}"), True
     if event.get("disposed"):
         return (f"[yellow]disposed[/] {event['document_id']} {event['doc_type']} "
                 f"({event['dossier_code']}): this document was destroyed under a disposal "

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from sohoa.archive import Archive
 from sohoa.doctypes import load_registry
+from sohoa.errors import WorkerDiedError
 from sohoa.pipeline.analysis import AnalyzeOptions, PageAnalysis
 from sohoa.pipeline.assemble import PageItem
 from sohoa.pipeline.knownfiles import FileTracker, is_placeholder, materialize
-from sohoa.pipeline.outcomes import Emit, IngestSummary
+from sohoa.pipeline.outcomes import Emit, Event, IngestSummary
 from sohoa.pipeline.progress import NoProgress, Progress
 from sohoa.pipeline.services import load_type_model, make_document_signer, open_archive
 from sohoa.pipeline.settings import Settings, worker_log
@@ -120,7 +122,7 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
                 finish_dossier(grouper.add(item))
         log_path = str(worker_log(settings))
         for page, result in _analyses(pages, archive, options, settings.ocr_jobs, progress,
-                                      log_path):
+                                      log_path, warn=emit):
             if isinstance(result, Exception):  # a page that breaks the recognizer, alone
                 failure = page_failure(page, str(result))
                 emit(summary.count(quarantine(archive, summary.job_id, failure)))
@@ -140,8 +142,10 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
 
 
 def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, jobs: int,
-              progress: Progress, log_path: str) -> Iterator[tuple[Page, PageAnalysis | Exception]]:
-    """Each page's analysis, in page order, from the cache or from the worker pool."""
+              progress: Progress, log_path: str, warn: Callable[[Event], object],
+              ) -> Iterator[tuple[Page, PageAnalysis | Exception]]:
+    """Each page's analysis, in page order, from the cache or from the worker pool (``warn``
+    is told when the pool had to be made anew)."""
     cached: dict[int, PageAnalysis] = {}
     for i, page in enumerate(pages):
         hit = cached_analysis(archive, page.sha256)
@@ -176,20 +180,38 @@ def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, 
             yield finish(i, result)
         return
 
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_init,
-                               initargs=(log_path, os.getpid()))
+    pool = _pool(jobs, log_path)
+    futures: dict[int, Future[PageAnalysis]] = {
+        i: pool.submit(analyze_page, pages[i], options) for i in todo
+    }
+    tries = dict.fromkeys(todo, 1)
     try:
-        futures: dict[int, Future[PageAnalysis]] = {
-            i: pool.submit(analyze_page, pages[i], options) for i in todo
-        }
         for i in range(len(pages)):
             if i in cached:
                 yield finish(i, cached[i])
                 continue
-            try:
-                result = futures[i].result()
-            except Exception as exc:
-                result = exc
+            while True:
+                try:
+                    result = futures[i].result()
+                except BrokenProcessPool as exc:
+                    # A worker was killed from outside (the OOM killer, kill -9): that says
+                    # nothing about the page, so it is never quarantined. The pool is made anew
+                    # and what it lost is recognized again, once; a page whose worker dies again
+                    # stops the job with the reason, and the same command finishes it later.
+                    if tries[i] > 1:
+                        raise WorkerDiedError(_worker_died(pages[i], jobs)) from exc
+                    pool.shutdown(wait=True)
+                    pool = _pool(jobs, log_path)
+                    lost = [j for j in todo if j >= i and _lost(futures[j])]
+                    for j in lost:
+                        futures[j] = pool.submit(analyze_page, pages[j], options)
+                        tries[j] += 1
+                    warn({"warning": _pool_restarted(pages[i], len(lost)),
+                          "source": pages[i].source, "page": pages[i].index})
+                    continue
+                except Exception as exc:
+                    result = exc
+                break
             yield finish(i, result)
     except BaseException:
         # Stopping (a storage error, Ctrl-C, the consumer gone): drop the pages not started
@@ -197,3 +219,27 @@ def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, 
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+
+
+def _pool(jobs: int, log_path: str) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, initializer=worker_init,
+                               initargs=(log_path, os.getpid()))
+
+
+def _lost(future: Future[PageAnalysis]) -> bool:
+    """Whether a page's recognition went down with a broken pool (not finished before it)."""
+    return not future.done() or isinstance(future.exception(), BrokenProcessPool)
+
+
+def _pool_restarted(page: Page, pages: int) -> str:
+    return (f"một tiến trình nhận dạng chữ đã bị dừng đột ngột khi đọc {page.source} (trang "
+            f"{page.index + 1}), có lẽ do máy hết bộ nhớ: đã khởi động lại các tiến trình "
+            f"nhận dạng và đọc lại {pages} trang chưa xong")
+
+
+def _worker_died(page: Page, jobs: int) -> str:
+    return (f"Tiến trình nhận dạng chữ bị dừng đột ngột hai lần khi đọc {page.source} (trang "
+            f"{page.index + 1}), có lẽ do máy hết bộ nhớ (hệ điều hành dừng tiến trình dùng "
+            f"nhiều bộ nhớ nhất). Không trang nào bị đưa vào khu cách ly; tài liệu đã lưu vẫn "
+            f"giữ nguyên. Giải phóng bộ nhớ hoặc giảm số tiến trình (đang là {jobs}: ocr.jobs "
+            f"trong sohoa.toml hay SOHOA_OCR_JOBS) rồi chạy lại đúng lệnh này.")

@@ -112,6 +112,20 @@ def processes_of(home: Path) -> list[int]:
     return found
 
 
+def children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (an ingest's OCR workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if fields[1] == str(pid) and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
 def alive(pid: int) -> bool:
     """Whether ``pid`` runs (a zombie waiting for its parent to reap it does not)."""
     try:

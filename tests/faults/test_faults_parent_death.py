@@ -15,6 +15,7 @@ from faults_helpers import (
     alive,
     assert_like_clean,
     catalog_rows,
+    children,
     job_running,
     kill_all,
     processes_of,
@@ -24,19 +25,6 @@ from faults_helpers import (
 )
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            if ppid == pid:
-                found.append(int(entry.name))
-    return found
-
-
 def test_kill_nine_of_an_ingest_leaves_no_ocr_worker_and_the_job_is_marked(
         tmp_path: Path, batch: tuple[Path, dict[str, Any]], clean: Stored) -> None:
     path, _ = batch
@@ -44,9 +32,9 @@ def test_kill_nine_of_an_ingest_leaves_no_ocr_worker_and_the_job_is_marked(
     assert run_sohoa(home, "init").returncode == 0
     proc = start_sohoa(home, "ingest", str(path), "--json", SOHOA_OCR_JOBS="2")
     try:
-        wait_for(lambda: job_running(home) and len(_children(proc.pid)) >= 2, 120,
+        wait_for(lambda: job_running(home) and len(children(proc.pid)) >= 2, 120,
                  "the ingest to start two OCR workers")
-        workers = _children(proc.pid)
+        workers = children(proc.pid)
         time.sleep(1.0)  # they are recognizing now
         os.kill(proc.pid, signal.SIGKILL)  # the ingest alone, as the OOM killer would
         proc.wait(timeout=30)
