@@ -16,12 +16,12 @@ STAMPS := .make
 # for the web workplace's browser tests, never downloaded at run time).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd \
 	fonts-noto-core fonts-liberation2 fonts-dejavu-core fonts-texgyre \
-	poppler-utils qpdf ghostscript libzbar0 sane-utils softhsm2 python3-venv postgresql \
+	poppler-utils qpdf ghostscript libzbar0 sane-utils softhsm2 python3-venv postgresql libc6-dev \
 	redis-server chromium chromium-driver
 # Commands the test suite needs, and the package that brings each when it is missing
 # (Java and Maven fetch veraPDF and the ETSI validator from Maven Central; node checks the
-# officers' web page script).
-APT_COMMANDS := java:default-jre-headless mvn:maven unzip:unzip curl:curl node:nodejs
+# officers' web page script; gcc builds tests/faults/stepclock.c, a worker's stepping clock).
+APT_COMMANDS := java:default-jre-headless mvn:maven unzip:unzip curl:curl node:nodejs gcc:gcc
 
 .PHONY: demo test install system-deps bench-deps lint lock clean
 

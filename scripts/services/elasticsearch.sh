@@ -10,6 +10,7 @@
 # (no bundled JDK, no x-pack), cached under ~/.cache/sohoa/. It needs Java 21 or newer and
 # refuses to run as root, so it runs as the unprivileged user "sohoa-es" with single-node
 # discovery, security off and a small heap. Environment knobs: SOHOA_ES_VERSION, SOHOA_ES_PORT,
+# SOHOA_ES_TRANSPORT_PORT (default SOHOA_ES_PORT + 100),
 # SOHOA_ES_HEAP, SOHOA_ES_JAVA_HOME, SOHOA_ES_DIR (data and logs; default /tmp/sohoa-es),
 # SOHOA_ES_DIST_DIR (the unpacked distribution; default /var/tmp/sohoa-es-dist).
 set -euo pipefail
@@ -21,6 +22,7 @@ case "$VERSION" in
     *) ZIP_SHA256="${SOHOA_ES_SHA256:?SOHOA_ES_VERSION=$VERSION needs SOHOA_ES_SHA256, the SHA-256 of its zip}" ;;
 esac
 PORT="${SOHOA_ES_PORT:-9201}"
+TRANSPORT_PORT="${SOHOA_ES_TRANSPORT_PORT:-$((PORT + 100))}"
 HEAP="${SOHOA_ES_HEAP:-512m}"
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/sohoa"
 RUN_DIR="${SOHOA_ES_DIR:-/tmp/sohoa-es}"
@@ -118,7 +120,7 @@ cluster.name: sohoa-test
 node.name: sohoa-test-node
 network.host: 127.0.0.1
 http.port: $PORT
-transport.port: $((PORT + 100))
+transport.port: $TRANSPORT_PORT
 discovery.type: single-node
 path.data: $RUN_DIR/data
 path.logs: $RUN_DIR/logs

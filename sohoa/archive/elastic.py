@@ -101,8 +101,10 @@ class ElasticIndex:
             return fn(*args, **kwargs)
         except TransportConnectionError as exc:
             raise StorageError(
-                f"Elasticsearch at {self.node} is not answering ({exc.message}); check the "
-                "'search' setting and that the cluster is up") from exc
+                f"Elasticsearch tại {self.node} không trả lời ({exc.message}). Kiểm tra "
+                "thiết lập 'search' và cụm Elasticsearch có đang chạy; tài liệu đã lưu vẫn còn "
+                "trong danh mục: khắc phục xong thì chạy lại đúng lệnh này để chỉ mục bắt "
+                "kịp.") from exc
         except (ApiError, TransportError) as exc:
             raise StorageError(f"Elasticsearch at {self.node} refused a request: {exc}") from exc
 

@@ -301,9 +301,12 @@ class S3BlobStore:
                 "s3.secret_access_key in sohoa.toml (or SOHOA_S3_ACCESS_KEY_ID and "
                 "SOHOA_S3_SECRET_ACCESS_KEY, or the AWS_* variables)")
         if isinstance(exc, BotoConnectionError):
+            # the clerk's words: shown when the storage server goes away mid-batch
             return StorageError(
-                f"cannot reach the S3 service at {where} to {action} ({exc}); check "
-                "s3.endpoint (SOHOA_S3_ENDPOINT) and that the storage service is running")
+                f"Không kết nối được dịch vụ lưu trữ S3 tại {where} ({action}: {exc}). Kiểm "
+                "tra s3.endpoint (SOHOA_S3_ENDPOINT) và dịch vụ lưu trữ có đang chạy; tài liệu "
+                "đã lưu vẫn còn, không có gì bị ghi dở: khắc phục xong thì chạy lại đúng lệnh "
+                "này để làm tiếp.")
         if code in _BAD_CREDENTIALS:
             who = self.options.access_key_id or "from the AWS credential chain"
             return ConfigError(

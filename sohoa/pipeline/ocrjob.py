@@ -9,9 +9,11 @@ import os
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from sohoa.errors import WorkerDiedError
 from sohoa.ocr import PdfPage, build_pdf
 from sohoa.pipeline.analysis import AnalyzeOptions
 from sohoa.pipeline.inprocess import worker_init
@@ -40,12 +42,21 @@ def run_ocr(inputs: Sequence[Path], output: Path, settings: Settings, *,
     options = AnalyzeOptions(settings.ocr_lang, settings.ocr_timeout_s, settings.code_pattern)
     workers = max(1, jobs or settings.ocr_jobs)
     results = []
-    with ProcessPoolExecutor(max_workers=workers, initializer=worker_init,
-                             initargs=(str(worker_log(settings)), os.getpid())) as pool:
-        for ocr_page in pool.map(recognize_only, pages, [options] * len(pages)):
-            results.append(ocr_page)
-            if progress:
-                progress.advance()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=worker_init,
+                                 initargs=(str(worker_log(settings)), os.getpid())) as pool:
+            for ocr_page in pool.map(recognize_only, pages, [options] * len(pages)):
+                results.append(ocr_page)
+                if progress:
+                    progress.advance()
+    except BrokenProcessPool as exc:
+        # a worker killed from outside (the OOM killer): the machine, not the file, nor a bug;
+        # nothing is written, so the same command simply starts over
+        raise WorkerDiedError(
+            f"Một tiến trình nhận dạng chữ bị dừng đột ngột sau {len(results)}/{len(pages)} "
+            f"trang, có lẽ do máy hết bộ nhớ; chưa ghi gì ra {output}. Giải phóng bộ nhớ hoặc "
+            f"giảm số tiến trình (đang là {workers}: --jobs, ocr.jobs hay SOHOA_OCR_JOBS) rồi "
+            "chạy lại đúng lệnh này.") from exc
     pdf_pages = [PdfPage(p.data, p.mime, p.dpi, r) for p, r in zip(pages, results, strict=True)]
     pdf = build_pdf(pdf_pages, title=output.stem, author=settings.agency)
     tmp = output.with_name(output.name + ".part")

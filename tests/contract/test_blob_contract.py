@@ -175,7 +175,7 @@ def test_s3_wrong_secret_is_a_configuration_error_naming_the_settings(
 def test_s3_unreachable_endpoint_says_which_setting_to_check() -> None:
     s3_options()  # only where the S3 half runs at all
     options = S3Options("http://127.0.0.1:9", "us-east-1", "sohoa-test", "sohoa-test-secret")
-    unreachable = r"cannot reach the S3 service at http://127\.0\.0\.1:9 .*s3\.endpoint"
+    unreachable = r"Không kết nối được dịch vụ lưu trữ S3 tại http://127\.0\.0\.1:9 .*s3\.endpoint"
     with pytest.raises(StorageError, match=unreachable):
         S3BlobStore("s3://sohoa-archive", options)
 

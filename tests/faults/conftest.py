@@ -1,16 +1,16 @@
-"""One small scanned batch (two dossiers of two documents), what a clean ingest stores, and a
-private Redis for the queue's faults."""
+"""One small scanned batch (two dossiers of two documents), what a clean ingest stores, and
+the private servers the faults stop and start (free ports, own directories)."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import private_servers
 import pytest
-from faults_helpers import Stored, redis_service, run_sohoa, stored
+from faults_helpers import Stored, fresh_home, run_sohoa, stored
+from private_servers import Server
 
 
 @pytest.fixture(scope="session")
@@ -24,11 +24,28 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any
 
 
 @pytest.fixture(scope="session")
-def clean(tmp_path_factory: pytest.TempPathFactory, batch: tuple[Path, dict[str, Any]]) -> Stored:
+def initialized(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive home as `sohoa init` makes it (catalog, index, development signing key),
+    made once: each test starts from a copy of it."""
+    home = tmp_path_factory.mktemp("faults-init") / "home"
+    made = run_sohoa(home, "init")
+    assert made.returncode == 0, made.stderr
+    return home
+
+
+@pytest.fixture()
+def home(tmp_path: Path, initialized: Path) -> Path:
+    """A fresh archive home of this test's own (a copy of :func:`initialized`: `sohoa init`
+    costs a sohoa start and a signing key each time)."""
+    return fresh_home(initialized, tmp_path / "home")
+
+
+@pytest.fixture(scope="session")
+def clean(tmp_path_factory: pytest.TempPathFactory, initialized: Path,
+          batch: tuple[Path, dict[str, Any]]) -> Stored:
     """The documents (id, dossier, type) a clean run of the batch stores: the yardstick."""
     path, truth = batch
-    home = tmp_path_factory.mktemp("faults-clean") / "home"
-    assert run_sohoa(home, "init").returncode == 0
+    home = fresh_home(initialized, tmp_path_factory.mktemp("faults-clean") / "home")
     result = run_sohoa(home, "ingest", str(path), "--json")
     assert result.returncode == 0, result.stderr
     documents = stored(home)
@@ -38,15 +55,20 @@ def clean(tmp_path_factory: pytest.TempPathFactory, batch: tuple[Path, dict[str,
 
 
 @pytest.fixture()
-def own_redis() -> Iterator[tuple[str, Path]]:
-    """A private Redis (own port and directory) for the queue's faults: (URL, directory)."""
-    run_dir = Path(tempfile.mkdtemp(prefix="sohoa-faults-redis-", dir="/tmp"))
-    started = redis_service("start", run_dir)
-    if started.returncode != 0:
-        shutil.rmtree(run_dir, ignore_errors=True)
-        pytest.fail(f"no redis-server here: {started.stderr.strip()}")
-    try:
-        yield started.stdout.strip(), run_dir
-    finally:
-        redis_service("stop", run_dir)
-        shutil.rmtree(run_dir, ignore_errors=True)
+def own_postgres() -> Iterator[tuple[Server, str]]:
+    yield from private_servers.postgres()
+
+
+@pytest.fixture()
+def own_s3() -> Iterator[tuple[Server, str]]:
+    yield from private_servers.s3()
+
+
+@pytest.fixture()
+def own_redis() -> Iterator[tuple[Server, str]]:
+    yield from private_servers.redis()
+
+
+@pytest.fixture()
+def own_elasticsearch() -> Iterator[tuple[Server, str]]:
+    yield from private_servers.elasticsearch()

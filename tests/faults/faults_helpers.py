@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -48,6 +49,12 @@ def start_sohoa(home: Path, *args: str, log: Path | None = None,
     finally:
         if log is not None:
             out.close()
+
+
+def fresh_home(initialized: Path, home: Path) -> Path:
+    """A copy of an initialized archive home at ``home`` (same key, its own catalog)."""
+    shutil.copytree(initialized, home, symlinks=True)
+    return home
 
 
 def json_lines(text: str) -> list[dict[str, Any]]:
@@ -91,12 +98,31 @@ def stored(home: Path, db_url: str | None = None) -> Stored:
         engine.dispose()
 
 
+def document_counter(home: Path, db_url: str | None = None) -> Callable[[], int]:
+    """A cheap way to ask, again and again, how many documents the catalog holds."""
+    if db_url is None:
+        return lambda: len(catalog_rows(home, "SELECT id FROM documents"))
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url, pool_pre_ping=True)
+
+    def count() -> int:
+        try:
+            with engine.connect() as conn:
+                return int(conn.execute(text("SELECT count(*) FROM documents")).scalar_one())
+        except Exception:  # not migrated yet
+            return 0
+
+    return count
+
+
 def job_running(home: Path) -> bool:
     return bool(catalog_rows(home, "SELECT id FROM jobs WHERE status = 'running'"))
 
 
-def processes_of(home: Path) -> list[int]:
-    """Live processes started for this archive home (SOHOA_HOME in their environment)."""
+def processes_of(home: Path, but: tuple[int, ...] = ()) -> list[int]:
+    """Live processes started for this archive home (SOHOA_HOME in their environment), less
+    the process groups ``but`` (a queue worker the test stops itself)."""
     marker = f"SOHOA_HOME={home}".encode()
     found = []
     for entry in Path("/proc").iterdir():
@@ -108,6 +134,9 @@ def processes_of(home: Path) -> list[int]:
         except OSError:
             continue
         if state != "Z" and marker in environ.split(b"\0"):
+            with contextlib.suppress(ProcessLookupError):
+                if os.getpgid(int(entry.name)) in but:
+                    continue
             found.append(int(entry.name))
     return found
 
@@ -152,44 +181,75 @@ def assert_like_clean(home: Path, clean: Stored, db_url: str | None = None,
     got = stored(home, db_url)
     assert got == clean, f"missing {sorted(clean - got)}; extra {sorted(got - clean)}"
     assert not [d for _, d, _ in got if d.startswith("UNASSIGNED")]
-    quarantine = run_sohoa(home, "quarantine", "--json", **env)
-    assert quarantine.returncode == 0 and json_lines(quarantine.stdout) == [], quarantine.stdout
     assert processes_of(home) == []
+    # two commands at once (each pays a sohoa start of its own), then the audit chain, with
+    # what fixity appended to it
+    checks = {name: start_sohoa(home, *args, **env) for name, args in (
+        ("quarantine", ("quarantine", "--json")),
+        ("fixity", ("fixity", "check", "--all", "--by", "fault-test")))}
+    done = {name: (proc, *proc.communicate(timeout=300)) for name, proc in checks.items()}
+    proc, stdout, stderr = done["quarantine"]
+    assert proc.returncode == 0 and json_lines(stdout) == [], stdout + stderr
+    proc, stdout, stderr = done["fixity"]
+    assert proc.returncode == 0, stdout + stderr
     audit = run_sohoa(home, "audit", "verify", **env)
     assert audit.returncode == 0, audit.stdout + audit.stderr
-    fixity = run_sohoa(home, "fixity", "check", "--all", "--by", "fault-test", **env)
-    assert fixity.returncode == 0, fixity.stdout + fixity.stderr
+    assert processes_of(home) == []
 
 
-REDIS_PORT = "56391"  # the private Redis of the queue faults (the shared one is never touched)
+def signal_groups(leaders: list[int], sig: signal.Signals) -> None:
+    """Send ``sig`` to the process groups of ``leaders`` (each started with start_sohoa, in
+    its own session: the command and every process it started, e.g. its OCR workers)."""
+    for leader in leaders:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(leader, sig)
 
 
-def redis_service(action: str, run_dir: Path) -> subprocess.CompletedProcess[str]:
-    """``scripts/services/redis.sh start|stop`` for the private Redis in ``run_dir``."""
-    from testtools import REPO
+def freeze_mid_batch(home: Path, proc: subprocess.Popen[str], clean: Stored,
+                     db_url: str | None = None, others: tuple[int, ...] = ()) -> None:
+    """Wait until the ingest ``proc`` has stored its first document, then freeze it (SIGSTOP of
+    its process group, and of ``others``' groups: queue workers) where it stands. Asserted, not
+    hoped: the ingest is still running and has documents left to store, so whatever the test
+    does to a server now lands in the middle of the batch. ``signal_groups(..., SIGCONT)``
+    lets it go on."""
+    leaders = [proc.pid, *others]
+    count = document_counter(home, db_url)
+    deadline = time.monotonic() + 300
+    while not count() and proc.poll() is None:  # polled often: the window is a page or two
+        assert time.monotonic() < deadline, "timed out waiting for the first stored document"
+        time.sleep(0.02)
+    signal_groups(leaders, signal.SIGSTOP)
+    assert proc.poll() is None, "the ingest ended before the fault could land"
+    done = stored(home, db_url)
+    assert 0 < len(done) < len(clean), f"not mid-batch: {len(done)} of {len(clean)} stored"
 
-    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "SOHOA_REDIS_PORT": REDIS_PORT,
-           "SOHOA_REDIS_DIR": str(run_dir)}
-    return subprocess.run(["bash", str(REPO / "scripts" / "services" / "redis.sh"), action],
-                          env=env, capture_output=True, text=True, timeout=60, check=False)
 
-
-def ingest_through_restart(home: Path, batch: Path, env: dict[str, str],
-                           service: Callable[[str], subprocess.CompletedProcess[str]]
-                           ) -> tuple[int, str]:
-    """Start `sohoa ingest`, wait for its first stored document (the batch is under way), stop
-    and start the server with ``service``, and return the ingest's exit code and stderr once
-    it has ended: 0 (it rode the outage out) or 2 (it stopped with the reason), never a bug."""
-    proc = start_sohoa(home, "ingest", str(batch), "--json", **env)
-    assert proc.stdout is not None
+def ingest_through_outage(home: Path, batch: Path, clean: Stored, env: dict[str, str],
+                          service: Callable[[str], subprocess.CompletedProcess[str]], *,
+                          db_url: str | None = None, others: tuple[int, ...] = (),
+                          restart: bool = False) -> tuple[int, str, str]:
+    """Run `sohoa ingest` into a server outage that lands mid-batch for sure: once the first
+    document is stored the ingest is frozen (:func:`freeze_mid_batch`), the server is stopped
+    (``restart``: and started again, empty or with what it kept) and the ingest goes on with
+    the server in that state until it ends. Return its exit code, stdout and stderr; the
+    server is left stopped (or restarted). One OCR process: the pages of the dossiers after
+    the first are still to be read when the fault lands, so there is work left to meet it."""
+    proc = start_sohoa(home, "ingest", str(batch), "--json", SOHOA_OCR_JOBS="1", **env)
+    leaders = [proc.pid, *others]
     try:
-        first = proc.stdout.readline()
-        assert '"document_id"' in first, first
-        assert service("stop").returncode == 0
-        assert service("start").returncode == 0
-        _, stderr = proc.communicate(timeout=300)
+        freeze_mid_batch(home, proc, clean, db_url, others)
+        try:
+            stopped = service("stop")
+            assert stopped.returncode == 0, stopped.stderr
+            if restart:
+                started = service("start")
+                assert started.returncode == 0, started.stderr
+        finally:
+            signal_groups(leaders, signal.SIGCONT)
+        stdout, stderr = proc.communicate(timeout=300)
     finally:
-        kill_all(processes_of(home))
-    assert proc.returncode in (0, 2), stderr
+        signal_groups(leaders, signal.SIGCONT)
+        kill_all(processes_of(home, but=others))
+        proc.wait(timeout=30)
     assert "Traceback" not in stderr and "internal error" not in stderr, stderr
-    return proc.returncode, stderr
+    return proc.returncode, stdout, stderr

@@ -59,10 +59,8 @@ def _nothing_misfiled(home: Path) -> None:
 
 
 def test_a_catalog_locked_past_the_timeout_stops_the_ingest_and_a_rerun_finishes(
-        tmp_path: Path, batch: tuple[Path, dict[str, Any]], clean: Stored) -> None:
+        tmp_path: Path, home: Path, batch: tuple[Path, dict[str, Any]], clean: Stored) -> None:
     path, _ = batch
-    home = tmp_path / "home"
-    assert run_sohoa(home, "init").returncode == 0
     proc = start_sohoa(home, "ingest", str(path), "--json", **BUSY)
     try:
         wait_for(lambda: job_running(home), 120, "the ingest to start its job")
@@ -82,9 +80,7 @@ def test_a_catalog_locked_past_the_timeout_stops_the_ingest_and_a_rerun_finishes
     assert statuses == ["finished", "interrupted"]  # the stopped job is not "running" forever
 
 
-def test_other_commands_on_a_locked_catalog_exit_2_with_the_reason(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    assert run_sohoa(home, "init").returncode == 0
+def test_other_commands_on_a_locked_catalog_exit_2_with_the_reason(home: Path) -> None:
     with exclusive_lock(home / "catalog.db"):
         for args in (("tokens", "add", "an", "--role", "officer", "--unit", "H19.22"),
                      ("hold", "add", "--dossier", "H19.22-240816-2379", "--reason", "kiểm tra")):
@@ -104,10 +100,8 @@ def immutable(*files: Path) -> Iterator[None]:
 
 
 def test_a_catalog_made_immutable_mid_run_stops_with_exit_2_and_a_rerun_finishes(
-        tmp_path: Path, batch: tuple[Path, dict[str, Any]], clean: Stored) -> None:
+        tmp_path: Path, home: Path, batch: tuple[Path, dict[str, Any]], clean: Stored) -> None:
     path, _ = batch
-    home = tmp_path / "home"
-    assert run_sohoa(home, "init").returncode == 0
     proc = start_sohoa(home, "ingest", str(path), "--json")
     catalog = home / "catalog.db"
     try:

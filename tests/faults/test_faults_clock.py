@@ -6,14 +6,23 @@ to the others (its unacknowledged messages handed to another worker while it wor
 sees the live others as dead (theirs redone). dramatiq stamps them with each worker's
 ``time.time()``: a two-hour step showed as a heartbeat two hours off.
 
-Not forced through libfaketime on a `sohoa worker` process: Debian bookworm's faketime 0.9.10
-breaks Python 3.11 itself — with FAKETIME_DONT_FAKE_MONOTONIC (a real clock step leaves the
-monotonic clock alone) ``time.sleep`` fails with EINVAL, and without it ``threading.Event.wait``
-never returns. So the step is made on this process's wall clock as Python and dramatiq read it, and
-every stamp is read back from Redis."""
+The step is made for real on a running `sohoa worker` process: ``stepclock.c`` (built here with
+gcc, loaded with LD_PRELOAD) adds to CLOCK_REALTIME, gettimeofday and time the seconds a file
+holds, read on each call, so writing the file steps the worker's wall clock while it runs; the
+monotonic clocks, sleeps and timed waits stay untouched, as with a real step of the system clock
+(which a test may not make on a shared machine, and a time namespace cannot: CLONE_NEWTIME shifts
+only the monotonic and boot clocks). libfaketime is not used: Debian bookworm's 0.9.10 breaks
+Python 3.11 itself — with FAKETIME_DONT_FAKE_MONOTONIC ``time.sleep`` fails with EINVAL, and
+without it ``threading.Event.wait`` never returns. The in-process test below steps this
+process's clock as Python and dramatiq read it; both read every stamp back from Redis."""
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -21,8 +30,10 @@ import dramatiq.common
 import pytest
 import redis
 from dramatiq.brokers.redis import RedisBroker
+from faults_helpers import kill_all, processes_of, run_sohoa, signal_groups, start_sohoa, wait_for
+from private_servers import Server
 
-from sohoa.pipeline.queue.broker import SharedClockRedisBroker
+from sohoa.pipeline.queue.broker import NAMESPACE, SharedClockRedisBroker
 
 STEP_S = 7200.0
 
@@ -39,8 +50,8 @@ def _stamp_and_read(broker: RedisBroker, client: redis.Redis) -> float:
 
 @pytest.mark.parametrize("step", [STEP_S, -STEP_S], ids=["forward", "back"])
 def test_heartbeats_stay_on_the_brokers_clock_when_the_wall_clock_steps(
-        own_redis: tuple[str, Path], monkeypatch: pytest.MonkeyPatch, step: float) -> None:
-    url, _ = own_redis
+        own_redis: tuple[Server, str], monkeypatch: pytest.MonkeyPatch, step: float) -> None:
+    _, url = own_redis
     client = redis.Redis.from_url(url)
     broker = SharedClockRedisBroker(url=url, namespace="fault-clock", heartbeat_timeout=10_000)
     try:
@@ -59,4 +70,68 @@ def test_heartbeats_stay_on_the_brokers_clock_when_the_wall_clock_steps(
             plain.close()
     finally:
         broker.close()
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def stepclock(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``stepclock.so``: an LD_PRELOAD library that adds to the wall clock of a process tree
+    the seconds written in the file ``STEPCLOCK_FILE`` names, read again on each call (so a
+    test steps the clock of a running process), and leaves monotonic clocks, sleeps and timed
+    waits alone, as a real step of the system clock does."""
+    library = tmp_path_factory.mktemp("stepclock") / "stepclock.so"
+    built = subprocess.run(["gcc", "-shared", "-fPIC", "-O2", "-o", str(library),
+                            str(Path(__file__).with_name("stepclock.c")), "-ldl"],
+                           capture_output=True, text=True, check=False)
+    assert built.returncode == 0, f"gcc (make install installs it): {built.stderr}"
+    return library
+
+
+def test_a_real_worker_whose_wall_clock_steps_keeps_beating_on_the_brokers_clock(
+        tmp_path: Path, home: Path, own_redis: tuple[Server, str], stepclock: Path) -> None:
+    """A `sohoa worker` process whose wall clock steps two hours forward and then back while
+    it runs: every heartbeat it stamps stays on the broker's clock, and `sohoa status` (on a
+    machine whose clock did not step) still counts it alive."""
+    _, url = own_redis
+    offset = tmp_path / "offset"
+    offset.write_text("0")
+    stepped = {"LD_PRELOAD": str(stepclock), "STEPCLOCK_FILE": str(offset)}
+    env = {"SOHOA_BROKER": url, "SOHOA_QUEUE_HEARTBEAT_S": "10"}
+    client = redis.Redis.from_url(url)
+    key = f"{NAMESPACE}:__heartbeats__"
+
+    def broker_ms() -> float:
+        seconds, micros = client.time()
+        return seconds * 1000 + micros / 1000
+
+    def beating_since(since: float) -> bool:
+        return bool(client.zrangebyscore(key, since, "+inf"))
+
+    worker = start_sohoa(home, "worker", "--processes", "1", log=tmp_path / "worker.log",
+                         **env, **stepped)
+    try:
+        wait_for(lambda: beating_since(broker_ms() - 2000), 120, "the worker's heartbeat")
+        for step in (STEP_S, -STEP_S):
+            offset.write_text(str(step))
+            # The yardstick: a process of the same Python under the same clock reads the step,
+            # as dramatiq reads it (dramatiq's own broker would stamp this).
+            seen = subprocess.run(
+                [sys.executable, "-c", "import dramatiq.common as c; print(c.current_millis())"],
+                env={**os.environ, **stepped}, capture_output=True, text=True, check=True)
+            assert abs(int(seen.stdout) - broker_ms() - step * 1000) < 5000, seen.stdout
+            since = broker_ms()
+            # stamped after the step, and on the broker's clock: not two hours off
+            wait_for(lambda s=since: beating_since(s), 30, "a heartbeat after the step")  # type: ignore[misc]
+            newest = max(score for _, score in client.zrange(key, 0, -1, withscores=True))
+            assert abs(newest - broker_ms()) < 3000, (step, newest - broker_ms())
+            assert worker.poll() is None
+        status = run_sohoa(home, "status", "--json", **env)
+        assert status.returncode == 0, status.stderr
+        assert json.loads(status.stdout.splitlines()[0])["queue"]["workers"] >= 1, status.stdout
+    finally:
+        signal_groups([worker.pid], signal.SIGTERM)
+        try:
+            worker.wait(timeout=60)
+        finally:
+            kill_all(processes_of(home))
         client.close()

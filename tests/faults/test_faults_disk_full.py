@@ -18,6 +18,7 @@ from faults_helpers import (
     Stored,
     assert_like_clean,
     catalog_rows,
+    fresh_home,
     kill_all,
     processes_of,
     run_sohoa,
@@ -62,11 +63,12 @@ def fill(mount: Path) -> Path:
 
 
 def test_a_disk_full_mid_batch_stops_cleanly_and_the_same_command_finishes(
-        small_disk: Path, batch: tuple[Path, dict[str, Any]], clean: Stored) -> None:
+        small_disk: Path, initialized: Path, batch: tuple[Path, dict[str, Any]],
+        clean: Stored) -> None:
     path, _ = batch
     home, tmp = small_disk / "home", small_disk / "tmp"
     tmp.mkdir()
-    assert run_sohoa(home, "init", TMPDIR=str(tmp)).returncode == 0
+    fresh_home(initialized, home)
     proc = start_sohoa(home, "ingest", str(path), "--json", TMPDIR=str(tmp))
     assert proc.stdout is not None
     first = proc.stdout.readline()  # the first document is stored and reported

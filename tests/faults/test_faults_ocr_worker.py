@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import threading
 from pathlib import Path
 from typing import Any
@@ -29,11 +30,28 @@ from faults_helpers import (
 )
 
 
+def _without_memory(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    """Run ``proc`` to its end on a machine without memory: each of its OCR workers is killed
+    (SIGKILL, as the OOM killer does) as soon as it appears. Its stdout and stderr."""
+    stop = threading.Event()
+
+    def oom_killer() -> None:
+        while not stop.is_set() and proc.poll() is None:
+            kill_all(children(proc.pid))
+            stop.wait(0.02)
+
+    killer = threading.Thread(target=oom_killer, daemon=True)
+    killer.start()
+    try:
+        return proc.communicate(timeout=300)
+    finally:
+        stop.set()
+        killer.join()
+
+
 def test_one_ocr_worker_killed_mid_batch_is_replaced_and_no_page_is_quarantined(
-        tmp_path: Path, batch: tuple[Path, dict[str, Any]], clean: Stored) -> None:
+        tmp_path: Path, home: Path, batch: tuple[Path, dict[str, Any]], clean: Stored) -> None:
     path, _ = batch
-    home = tmp_path / "home"
-    assert run_sohoa(home, "init").returncode == 0
     proc = start_sohoa(home, "ingest", str(path), "--json", SOHOA_OCR_JOBS="2")
     try:
         # Both workers are up and the batch's first pages are being read (no page of this
@@ -54,25 +72,12 @@ def test_one_ocr_worker_killed_mid_batch_is_replaced_and_no_page_is_quarantined(
 
 
 def test_a_page_whose_worker_dies_again_stops_the_job_and_the_same_command_finishes(
-        tmp_path: Path, batch: tuple[Path, dict[str, Any]], clean: Stored) -> None:
+        tmp_path: Path, home: Path, batch: tuple[Path, dict[str, Any]], clean: Stored) -> None:
     path, _ = batch
-    home = tmp_path / "home"
-    assert run_sohoa(home, "init").returncode == 0
     proc = start_sohoa(home, "ingest", str(path), "--json", SOHOA_OCR_JOBS="2")
-    stop = threading.Event()
-
-    def oom_killer() -> None:  # a machine without memory: every OCR worker dies as it starts
-        while not stop.is_set() and proc.poll() is None:
-            kill_all(children(proc.pid))
-            stop.wait(0.02)
-
-    killer = threading.Thread(target=oom_killer, daemon=True)
-    killer.start()
     try:
-        stdout, stderr = proc.communicate(timeout=300)
+        stdout, stderr = _without_memory(proc)
     finally:
-        stop.set()
-        killer.join()
         kill_all(processes_of(home))
     assert proc.returncode == 2, stderr
     assert "Traceback" not in stderr and "internal error" not in stderr, stderr
@@ -83,3 +88,19 @@ def test_a_page_whose_worker_dies_again_stops_the_job_and_the_same_command_finis
     again = run_sohoa(home, "ingest", str(path), "--json")
     assert again.returncode == 0, again.stderr
     assert_like_clean(home, clean)
+
+
+def test_sohoa_ocr_whose_workers_are_killed_exits_2_with_the_reason(
+        tmp_path: Path, batch: tuple[Path, dict[str, Any]]) -> None:
+    path, _ = batch
+    home = tmp_path / "home"
+    output = tmp_path / "out.pdf"
+    proc = start_sohoa(home, "ocr", str(path), "-o", str(output), "--jobs", "2")
+    try:
+        _, stderr = _without_memory(proc)
+    finally:
+        kill_all(processes_of(home))
+    assert proc.returncode == 2, stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr, stderr
+    assert "hết bộ nhớ" in stderr and "chạy lại đúng lệnh này" in stderr, stderr
+    assert not output.exists()

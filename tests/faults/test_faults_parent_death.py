@@ -26,10 +26,8 @@ from faults_helpers import (
 
 
 def test_kill_nine_of_an_ingest_leaves_no_ocr_worker_and_the_job_is_marked(
-        tmp_path: Path, batch: tuple[Path, dict[str, Any]], clean: Stored) -> None:
+        tmp_path: Path, home: Path, batch: tuple[Path, dict[str, Any]], clean: Stored) -> None:
     path, _ = batch
-    home = tmp_path / "home"
-    assert run_sohoa(home, "init").returncode == 0
     proc = start_sohoa(home, "ingest", str(path), "--json", SOHOA_OCR_JOBS="2")
     try:
         wait_for(lambda: job_running(home) and len(children(proc.pid)) >= 2, 120,

@@ -209,13 +209,12 @@ def test_a_notice_is_given_once_per_file_not_at_every_poll(tmp_path: Path) -> No
 
 
 def test_sohoa_watch_settle_zero_with_odd_entries_end_to_end(
-        tmp_path: Path, batch: tuple[Path, dict[str, Any]], clean: Stored) -> None:
+        tmp_path: Path, home: Path, batch: tuple[Path, dict[str, Any]], clean: Stored) -> None:
     """The real command: a FIFO, a dangling link, a long-named damaged PDF and a cut-off PDF
     beside a real scan. ``--settle 0 --once`` ingests the scan at once, moves the odd and bad
     entries to failed/ with reasons, says it waits for the cut-off file, and leaves it."""
     path, _ = batch
-    home, hot = tmp_path / "home", tmp_path / "hot"
-    assert run_sohoa(home, "init").returncode == 0
+    hot = tmp_path / "hot"
     hot.mkdir()
     shutil.copy(path / "batch.pdf", hot / "batch.pdf")
     os.mkfifo(hot / "0-pipe.pdf")  # sorts first: an open() of it would block all the rest
