@@ -117,7 +117,7 @@ def evaluate(results: dict[int, tuple[dict[str, Any], dict[str, Any]]]) -> dict[
     return {"rows": rows}
 
 
-def summarize(rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+def summarize(rows: list[dict[str, Any]], seen: int = 0) -> tuple[list[str], list[str]]:
     def line(name: str, rs: list[dict[str, Any]]) -> str:
         printing = [r for r in rs if r["printed"]]
         found = sum(r["found"] for r in printing)
@@ -136,7 +136,10 @@ def summarize(rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
         by[r["family"]].append(r)
         by[r["form"]].append(r)
         by["dotted leaders" if r["leaders"] else "no dotted leaders"].append(r)
-    first = ("sev", "2", "3", "dotted", "no dotted")  # before fonts and forms
+        if seen:
+            by[f"held out: pages {seen}+, never looked at" if r["index"] >= seen
+               else f"pages 0–{seen - 1}, misses looked at while fixing"].append(r)
+    first = ("held", "pages", "sev", "2", "3", "dotted", "no dotted")  # before fonts, forms
     table += [line(k, by[k]) for k in sorted(by, key=lambda k: (not k.startswith(first), k))]
     misses = [f"- page {r['index']} ({r['form']}, {r['family']}, {r['severity']}, {r['dpi']} dpi):"
               f" printed {r['printed']}, read {r['read']}, owner {r['got']}"
@@ -156,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--work", type=Path, default=Path("out/owner_bench"))
     ap.add_argument("--write-results", action="store_true")
+    ap.add_argument("--seen", type=int, default=0,
+                    help="pages below this index were looked at while fixing: shown apart")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -164,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = evaluate(results)["rows"]
     (args.work / "rows.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1),
                                          encoding="utf-8")
-    table, misses = summarize(rows)
+    table, misses = summarize(rows, args.seen)
     print("\n".join(table))
     print("\n".join(misses))
     print(f"({time.perf_counter() - started:.0f} s)")
