@@ -11,7 +11,7 @@ from typing import Any
 from sohoa.archive import Archive
 from sohoa.archive.policy import OPERATORS, Caller, check_role
 from sohoa.errors import ConfigError
-from sohoa.pipeline import quarantine
+from sohoa.pipeline import quarantinelist as quarantine
 from sohoa.pipeline.dossierdesk import Desk
 from sohoa.pipeline.settings import Settings
 
@@ -58,9 +58,15 @@ class OperatorDesk:
         jobs = {q["id"]: q["job_id"] for q in self.archive.list_quarantine()}
         job = jobs.get(entry_id)
         unit = (self.archive.get_job(job).get("unit") if job else None) or caller.unit or None
-        from sohoa.pipeline.ingest import run_ingest
+        if self.settings.broker:  # the worker that closes the job settles the entry
+            from sohoa.pipeline.queue.producer import enqueue_ingest
 
-        summary = run_ingest(paths, self.settings, unit=unit, wait=False)
+            summary = enqueue_ingest(paths, self.settings, unit=unit, wait=False,
+                                     retrying={"entries": [entry_id], "by": caller.user})
+        else:
+            from sohoa.pipeline.ingest import run_ingest
+
+            summary = run_ingest(paths, self.settings, unit=unit)
         settled = quarantine.settle(self.archive, rows, [entry_id], summary.job_id,
                                     by=caller.user)
         outcome = {"job_id": summary.job_id, "queued": bool(self.settings.broker),

@@ -11,46 +11,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sohoa.archive import Archive
-from sohoa.errors import ConfigError, NotFoundError
+from sohoa.errors import ConfigError
+from sohoa.pipeline.quarantinelist import current_path, entries, paths_of, settle
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
 
-
-def current_path(source: str, sha256: str | None = None) -> Path | None:
-    """Where the quarantined file is now: its recorded path (where a fixed copy is put back),
-    or the hot folder's failed/ — there only a file with the quarantined bytes: scanners reuse
-    names (scan0001.pdf), and an older, different file of that name must never be retried in
-    its place."""
-    path = Path(source)
-    if path.exists():
-        return path
-    moved = path.parent / "failed" / path.name
-    if moved.is_file() and (not sha256 or _sha256(moved) == sha256):
-        return moved
-    return None
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+__all__ = ["current_path", "dismiss", "entries", "listing", "paths_of", "retry",
+           "retry_paths", "settle"]
 
 
 def listing(settings: Settings) -> list[dict[str, Any]]:
     with open_archive(settings) as archive:
         return entries(archive)
-
-
-def entries(archive: Archive) -> list[dict[str, Any]]:
-    """What is in quarantine, once per input, with where its file is now (``path``, None when
-    it is gone)."""
-    rows = archive.quarantine_files()
-    for row in rows:
-        now = current_path(row["source"], row.get("sha256"))
-        row["path"] = str(now) if now is not None else None
-    return rows
 
 
 def dismiss(settings: Settings, ids: list[int], *, reason: str, by: str) -> int:
@@ -66,22 +38,6 @@ def retry_paths(settings: Settings, ids: list[int]) -> list[Path]:
     return paths_of(listing(settings), ids)
 
 
-def paths_of(rows: list[dict[str, Any]], ids: list[int]) -> list[Path]:
-    """The current files of the entries ``ids`` among ``rows`` (:func:`entries`)."""
-    by_id = {i: r for r in rows for i in r["ids"]}
-    paths: list[Path] = []
-    for i in ids:
-        row = by_id.get(i)
-        if row is None:
-            raise NotFoundError(f"không có mục cách ly số {i} (hoặc đã bỏ qua); xem: "
-                                "sohoa quarantine")
-        if row["path"] is None:
-            raise NotFoundError(f"tệp của mục cách ly số {i} không còn ở {row['source']} "
-                                "hay trong failed/ bên cạnh; hãy đưa tệp đã sửa vào lại")
-        paths.append(Path(row["path"]))
-    return list(dict.fromkeys(paths))
-
-
 def retry(settings: Settings, ids: list[int], *, emit: Callable[[dict[str, Any]], None],
           progress: Any, by: str) -> Any:
     from sohoa.pipeline.ingest import run_ingest
@@ -92,22 +48,3 @@ def retry(settings: Settings, ids: list[int], *, emit: Callable[[dict[str, Any]]
     with open_archive(settings) as archive:
         settle(archive, rows, ids, summary.job_id, by=by)
     return summary
-
-
-def settle(archive: Archive, rows: list[dict[str, Any]], ids: list[int], job_id: str, *,
-           by: str) -> int:
-    """Take off the list the entries whose file the retry ``job_id`` has now stored (or found
-    already stored) without quarantining any of it again: the old reports are of bytes that
-    are gone, and a list that keeps them hides what still needs a person. Recorded as a
-    dismissal by ``by`` with the job as the reason. A job still queued settles nothing."""
-    job = archive.get_job(job_id)
-    if job.get("status") != "finished":
-        return 0
-    used = {i["source"] for i in job["done"] if i["status"] in ("stored", "duplicate")}
-    again = {q["source"] for q in archive.list_quarantine() if q["job_id"] == job_id}
-    by_id = {i: r for r in rows for i in r["ids"]}
-    done = [i for i in ids if i in by_id and by_id[i]["path"] in used - again]
-    if not done:
-        return 0
-    return archive.dismiss_quarantine(done, reason=f"đã xử lý lại thành công (lô {job_id})",
-                                      by=by)

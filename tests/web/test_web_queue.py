@@ -1,6 +1,7 @@
 """Desk staff with a broker, in a real headless chromium: a quarantined scan, re-scanned and
-retried from the web, is queued on the broker (a real Redis: SOHOA_TEST_REDIS_URL), and the
-jobs page shows it with its progress from the board `sohoa status` reads."""
+retried from the web, is queued on the broker (a real Redis: SOHOA_TEST_REDIS_URL); the jobs
+page shows it with its progress from the board `sohoa status` reads, follows a real worker
+(in a thread) to the job's end, and the worker that closed it took the file off the list."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import dataclasses
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,10 +19,11 @@ from review_home import JUDICIAL, page
 from web_site import Site
 
 from sohoa.api.web import operator
+from sohoa.pipeline.home import init_home
 from sohoa.pipeline.ingest import run_ingest
-from sohoa.pipeline.jobboard import JobBoard
 from sohoa.pipeline.queue.broker import connect
 from sohoa.pipeline.queue.status import queue_status
+from sohoa.pipeline.queue.workers import run_worker
 from sohoa.pipeline.services import open_archive
 
 WEB_DB = 11  # a Redis database of the web tests' own: tests/queue empties database 0
@@ -42,7 +45,9 @@ def broker_url() -> str:
 def site_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
     url = broker_url()
     connect(url).flushdb()
-    home = make_home(tmp_path_factory.mktemp("web-queue-home"))
+    root = tmp_path_factory.mktemp("web-queue-home")
+    init_home(root, unit="H19.22")  # the worker signs what it stores
+    home = make_home(root)
     return dataclasses.replace(home, settings=dataclasses.replace(home.settings, broker=url))
 
 
@@ -79,7 +84,6 @@ def test_a_retry_is_queued_and_its_progress_is_the_boards(site: Site, scan: Path
     said = b.text(".notice")
     assert f"Đã đưa «{scan.name}» vào hàng đợi, lô" in said
     job = said.split("lô ", 1)[1].split(".", 1)[0]
-    assert "Mục cách ly cũ vẫn ở danh sách" in said  # a queued retry settles nothing yet
 
     # What `sohoa status` reads from the broker is what the page shows.
     state = queue_status(site.home.settings)
@@ -93,20 +97,34 @@ def test_a_retry_is_queued_and_its_progress_is_the_boards(site: Site, scan: Path
     site.shot("01-lo-trong-hang-doi")
     site.assert_local()
 
-    # A worker finishes the page (the board's own call, as `sohoa worker` makes it): the page,
-    # left open, reads the board again by itself and follows.
+    # A real worker takes the job: the page, left open, reads the board again by itself and
+    # follows it to its end.
     monkeypatch.setattr(operator, "REFRESH_S", 2)
     site.go("/web/jobs")
     assert b.js("return document.querySelector('[data-refresh-seconds]').textContent"
                 ).startswith("Trang tự cập nhật mỗi 2 giây")
-    JobBoard(connect(site.home.settings.broker)).page_done(job, 0)
-    assert b.wait_js(f"const j = document.getElementById('job-{job}');"
-                     "return j && j.closest('tr').innerText.includes('1/1')", timeout=30)
-    assert b.js(f"return document.getElementById('job-{job}').closest('tr')"
-                ".querySelector('progress').value") == 1
-    site.shot("02-tien-do")
-    site.go("/web/quarantine")  # off the page that reloads itself, to click on another
+    halt = threading.Event()
+    worker = threading.Thread(target=run_worker, args=(site.home.settings,),
+                              kwargs={"stop": halt.is_set}, daemon=True)
+    worker.start()
+    try:
+        assert b.wait_js(f"const j = document.getElementById('job-{job}');"
+                         "const r = j && j.closest('tr').innerText;"
+                         "return r && r.includes('Xong') && r.includes('1/1')", timeout=180)
+        assert b.js(f"return document.getElementById('job-{job}').closest('tr')"
+                    ".querySelector('progress').value") == 1
+        site.shot("02-tien-do")
+    finally:
+        halt.set()
+        worker.join(60)
+    # The worker that closed the job took the stored file off the quarantine list.
+    site.go("/web/quarantine")
+    assert "Không có tệp nào bị cách ly." in b.text("main")
     with open_archive(site.home.settings) as arc:
         [retried] = [e for e in arc.audit_events(limit=10) if e["action"] == "input.retried"]
+        settled = [e for e in arc.audit_events(limit=20) if e["action"] == "input.dismissed"]
+        assert arc.get_job(job)["status"] == "finished" and arc.stats()["documents"] == 4
     assert retried["actor"] == "Phạm Thu Hà" and retried["detail"]["queued"] is True
+    assert settled[0]["actor"] == "Phạm Thu Hà"
+    assert settled[0]["detail"]["reason"] == f"đã xử lý lại thành công (lô {job})"
     site.sign_out()

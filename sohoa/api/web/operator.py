@@ -162,8 +162,8 @@ def install(view: Any, write: Any) -> None:
         name = PurePath(outcome["source"]).name
         if outcome["queued"]:
             return RedirectResponse(url("/web/jobs", said=(
-                f"Đã đưa «{name}» vào hàng đợi, lô {outcome['job_id']}. Mục cách ly cũ "
-                "vẫn ở danh sách: khi lô xong và tệp đã được lưu, hãy bỏ qua nó.")),
+                f"Đã đưa «{name}» vào hàng đợi, lô {outcome['job_id']}. Khi lô xong, tệp "
+                "đã được lưu sẽ tự rời danh sách cách ly.")),
                 status_code=303)
         said = (f"Đã xử lý lại «{name}» (lô {outcome['job_id']}): lưu {outcome['stored']} "
                 f"tài liệu, {outcome['duplicates']} đã có từ trước"

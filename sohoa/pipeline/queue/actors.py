@@ -212,6 +212,12 @@ class Queue:
         summary.seconds = round(time.time() - float(info.get("started", time.time())), 2)
         if archive.get_job(job_id)["status"] != "finished":
             archive.finish_job(job_id, summary.counts())
+        retrying = info.get("retrying")
+        if isinstance(retrying, dict):  # a retry queued from the web: its entries, if stored
+            from sohoa.pipeline.quarantinelist import entries, settle
+
+            settle(archive, entries(archive), [int(i) for i in retrying["entries"]], job_id,
+                   by=str(retrying["by"]))
         self.board.finish(job_id, {**summary.counts(), "document_ids": summary.document_ids})
         log.info("job %s finished: %s", job_id[:8], summary.counts())
 

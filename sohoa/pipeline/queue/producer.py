@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sohoa.pipeline.knownfiles import is_placeholder, materialize
 from sohoa.pipeline.outcomes import Emit, IngestSummary
@@ -19,9 +20,12 @@ from sohoa.pipeline.stages import IngestJob, open_job
 
 def enqueue_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = None,
                    duplex: bool = False, emit: Emit = lambda _: None,
-                   progress: Progress | None = None, wait: bool = True) -> IngestSummary:
+                   progress: Progress | None = None, wait: bool = True,
+                   retrying: dict[str, Any] | None = None) -> IngestSummary:
     """Enqueue an ingest job for ``sohoa worker`` processes; with ``wait``, follow it to its
-    end, emitting the same events as the in-process ingest."""
+    end, emitting the same events as the in-process ingest. ``retrying``: the quarantine
+    entries this job retries (``{"entries": [ids], "by": name}``), which the worker that closes
+    the job takes off the list if their file is stored (``quarantinelist.settle``)."""
     started = time.monotonic()
     queue = Queue(settings)  # an unreachable broker is said before any input is read
     try:
@@ -39,7 +43,9 @@ def enqueue_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | Non
         queue.board.create(summary.job_id, metas, {"files": summary.files,
                                                     "unit": job.unit or None,
                                                     "officer": job_officer(settings),
-                                                    "quarantined": summary.quarantined})
+                                                    "quarantined": summary.quarantined,
+                                                    **({"retrying": retrying}
+                                                       if retrying else {})})
         for position, meta in enumerate(metas):
             queue.analyze.send(summary.job_id, position, meta)
         if not metas:
