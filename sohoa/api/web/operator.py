@@ -32,7 +32,9 @@ DOSSIER_STATUS = DOSSIER_STATUS_NAMES
 SUMMARY = {"stored": "đã lưu", "quarantined": "cách ly", "duplicates": "trùng",
            "documents": "tài liệu", "pages": "trang", "dossiers": "hồ sơ", "failed": "lỗi",
            "inputs": "tệp", "skipped": "bỏ qua", "needs_review": "chờ kiểm tra",
-           "files": "tệp", "blank_pages": "trang trắng"}
+           "files": "tệp", "blank_pages": "trang trắng",
+           "not_colour": "trang không quét màu 200 dpi",
+           "known_files": "tệp đã nhận trước đây"}
 COUNTS = {"documents": "Tài liệu", "owners": "Chủ sở hữu", "dossiers": "Hồ sơ",
           "quarantined": "Cách ly", "pages": "Trang", "needs_review": "Chờ kiểm tra",
           "search_pending": "Chờ đưa vào chỉ mục tìm kiếm"}
@@ -111,8 +113,9 @@ def install(view: Any, write: Any) -> None:
                         if rows else notice("Hàng đợi chưa có lô nào.")))
         rows = [(esc(j["job_id"]), esc(JOB_STATUS.get(j["status"], j["status"])),
                  esc(j.get("unit") or "—"), vn_date(j["started_at"]), vn_date(j["finished_at"]),
-                 esc(", ".join(f"{SUMMARY.get(k, k)}: {v}"
-                           for k, v in (j.get("summary") or {}).items())))
+                 # only counts with a Vietnamese name (one added later must not show its key)
+                 esc(", ".join(f"{SUMMARY[k]}: {v}"
+                           for k, v in (j.get("summary") or {}).items() if k in SUMMARY)))
                 for j in state["jobs"]]
         busy = any(j["status"] not in ("finished", "failed") for j in (queue or {}).get(
             "jobs", [])) or any(j["status"] == "running" for j in state["jobs"])
