@@ -539,9 +539,10 @@ class Archive:
         with self.transaction(write=False) as conn:
             caller, stale = websessions.resolve(conn, session_id, "web", now, idle=idle,
                                                 lifetime=lifetime)
-        if stale:
+        if stale is not None:
             with self.transaction(write=True) as conn:
                 websessions.touch(conn, session_id, now)
+                tokens.mark_used(conn, stale)
         return caller
 
     def end_web_session(self, session_id: str) -> bool:

@@ -37,22 +37,23 @@ def open_session(conn: Connection, session_id: str, token_id: str, now: datetime
 
 
 def resolve(conn: Connection, session_id: str, channel: str, now: datetime, *,
-            idle: timedelta, lifetime: timedelta) -> tuple[Caller | None, bool]:
+            idle: timedelta, lifetime: timedelta) -> tuple[Caller | None, str | None]:
     """The caller a live session stands for (None: unknown, expired, or its token revoked),
-    and whether its last-seen time is old enough to be written again."""
+    and its token's id when the session's last-seen time is old enough to be written again
+    (with the token's last use: ``sohoa tokens list`` shows web users as in use)."""
     row = conn.execute(
-        select(WebSession.created_at, WebSession.last_seen_at, ApiToken.user, ApiToken.role,
-               ApiToken.unit, ApiToken.revoked_at)
+        select(WebSession.created_at, WebSession.last_seen_at, WebSession.token_id,
+               ApiToken.user, ApiToken.role, ApiToken.unit, ApiToken.revoked_at)
         .join(ApiToken, ApiToken.id == WebSession.token_id)
         .where(WebSession.id_sha256 == digest(session_id))).first()
     if row is None or row.revoked_at is not None:
-        return None, False
+        return None, None
     seen, made = aware(row.last_seen_at), aware(row.created_at)
     assert seen is not None and made is not None
     if now - seen > idle or now - made > lifetime:
-        return None, False
+        return None, None
     return (Caller(user=row.user, role=row.role, unit=row.unit, channel=channel),
-            now - seen > SEEN_RESOLUTION)
+            row.token_id if now - seen > SEEN_RESOLUTION else None)
 
 
 def touch(conn: Connection, session_id: str, now: datetime) -> None:

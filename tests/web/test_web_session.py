@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from sohoa.api import create_app
 from sohoa.api.web.messages import is_vietnamese
+from sohoa.archive.values import aware, utc_now
 from sohoa.pipeline.services import open_archive
 
 PURPOSE = "Hồ sơ H19.22-241105-0042"
@@ -195,17 +197,18 @@ def session_rows(home: Home) -> list[dict]:
 
 
 def age_sessions(home: Home, **ago: float) -> None:
-    """Move every session's times back by ``ago`` hours (created_at=, last_seen_at=)."""
-    from datetime import timedelta
-
+    """Move every session's times back by ``ago`` hours (created_at=, last_seen_at=), and the
+    tokens' last use by as much as the last-seen time."""
     from sqlalchemy import update
 
-    from sohoa.archive.models import WebSession
-    from sohoa.archive.values import utc_now
+    from sohoa.archive.models import ApiToken, WebSession
 
     with open_archive(home.settings) as arc, arc.transaction(write=True) as conn:
         conn.execute(update(WebSession).values(
             {k: utc_now() - timedelta(hours=h) for k, h in ago.items()}))
+        if "last_seen_at" in ago:
+            conn.execute(update(ApiToken).values(
+                last_used_at=utc_now() - timedelta(hours=ago["last_seen_at"])))
 
 
 def test_a_restart_of_the_server_keeps_everybody_signed_in(client: TestClient,
@@ -229,6 +232,13 @@ def test_sessions_expire_when_idle_and_after_their_lifetime(client: TestClient,
     sign_in(client, home)
     age_sessions(home, created_at=7.5, last_seen_at=7.5)  # a long lunch: still signed in
     assert client.get("/web/search").status_code == 200
+    # Seen again, and so is its token (sohoa tokens list shows a web user's token in use).
+    [row] = session_rows(home)
+    assert utc_now() - aware(row["last_seen_at"]) < timedelta(minutes=5)  # type: ignore[operator]
+    with open_archive(home.settings) as arc:
+        used = {t["id"]: t["last_used_at"] for t in arc.list_tokens()}
+    assert utc_now() - datetime.fromisoformat(used[home.token_ids["officer"]]) < timedelta(
+        minutes=5)
     age_sessions(home, last_seen_at=8.5)  # a working day without a click
     r = client.get("/web/search")
     assert r.status_code == 303 and r.headers["location"] == "/web/login"
