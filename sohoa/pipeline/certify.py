@@ -127,10 +127,20 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
             document_id, _created = archive.store_document(rec, signed, [])
             entry = certifications.complete(archive, entry.id, document_id, by=official)
         except BaseException as exc:
-            reason = str(exc) if isinstance(exc, SohoaError) else \
-                f"{type(exc).__name__}: {exc}"
-            certifications.spoil(archive, entry.id, reason=f"không lập được bản sao: {reason}",
-                                 by=official)
+            # Spoil the number only when no copy bears it: a copy stored before the failure
+            # (the register's update hit a lock, Ctrl-C between the two) keeps its line
+            # "issuing" and the next certification at the unit records it (settle). When the
+            # catalog cannot even say, leave the line for settle too: never spoil a number a
+            # valid copy may carry.
+            try:
+                stored = archive.has_document(copy_key(entry))
+            except Exception:  # the original error is what the desk must see
+                stored = "unknown"
+            if stored is None:
+                reason = str(exc) if isinstance(exc, SohoaError) else \
+                    f"{type(exc).__name__}: {exc}"
+                certifications.spoil(archive, entry.id,
+                                     reason=f"không lập được bản sao: {reason}", by=official)
             raise
         archive.sync_index()
     return {"certification": entry.to_json(), "document_id": document_id,

@@ -9,19 +9,19 @@ signature shows that the agency signed these bytes; this check shows that what t
 what the records say (a record signed by mistake for the wrong list, a report whose figures were
 typed over before signing, a symbol pasted from another paper).
 
-A paper whose code names another system, a kind of paper this system does not issue, or a paper
-this catalog does not hold cannot be checked here: that is not a mismatch (a genuine paper of
-another agency or another installation says nothing false), so it is reported as such
-(``checkable`` False with the ``reason``, ``sohoa verify`` exit 5, "not found") and never as a
-failed verification.
+A paper whose code names another system, or a kind of paper this system does not issue, cannot
+be checked here: that is not a mismatch (a genuine paper of another agency says nothing false),
+so it is reported as such (``checkable`` False with the ``reason``, ``sohoa verify`` exit 5, "not
+found") and never as a failed verification. A code that names THIS system for a list, copy or
+register line the catalog does not hold is a mismatch (exit 4): the symbol was copied onto a
+paper this system never issued, or the catalog lost the line — either way nobody may rely on it.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sohoa.archive import disposal
 from sohoa.archive.archivist_models import ITEM_DISPOSED, LIST_EXECUTED
@@ -30,8 +30,6 @@ from sohoa.pdf import qrmark
 from sohoa.pipeline import certqr, disposaljob, kpireport
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
-
-T = TypeVar("T")
 
 LABELS = {"kind": "loại giấy tờ", "system": "hệ thống", "ref": "số hiệu", "status": "trạng thái",
           "decision": "quyết định hủy", "disposed": "số tài liệu đã hủy",
@@ -71,11 +69,17 @@ def check(settings: Settings, pdf: bytes) -> dict[str, Any]:
         elif kind == kpireport.QR_KIND:
             checks, stored = _kpi(settings, payload), None
         elif kind == certqr.COPY_KIND:
-            rows, stored = _here(lambda: certqr.check_copy(settings, payload, pdf))
+            try:
+                rows, stored = certqr.check_copy(settings, payload, pdf)
+            except NotFoundError as why:
+                rows, stored = _unknown_here(payload, why), None
             checks = [_row(*row) for row in rows]
         elif kind == certqr.REGISTER_KIND:
-            checks = [_row(*row) for row in _here(lambda: certqr.check_register(settings,
-                                                                                   payload))]
+            try:
+                rows = certqr.check_register(settings, payload)
+            except NotFoundError as why:
+                rows = _unknown_here(payload, why)
+            checks = [_row(*row) for row in rows]
             stored = None
         else:
             raise _NotHere(f"hệ thống này không lập loại giấy tờ {kind!r} nên không có gì "
@@ -87,13 +91,14 @@ def check(settings: Settings, pdf: bytes) -> dict[str, Any]:
             "payload": payload, "checks": checks, "stored_copy": stored}
 
 
-def _here(check: Callable[[], T]) -> T:
-    """A certification (or register) this catalog does not hold cannot be checked here."""
-    try:
-        return check()
-    except NotFoundError as why:
-        raise _NotHere(str(why)) from None
-
+def _unknown_here(payload: dict[str, Any],
+                  why: NotFoundError) -> list[tuple[str, Any, Any]]:
+    """A code that names THIS system for a paper this catalog never issued (or no longer
+    holds) is a mismatch, never "cannot be checked here": either the paper is forged with a
+    copied symbol or the catalog lost the line, and a relying party must not take it. The
+    reason rides in the failing row (``missing``) so the clerk reads why."""
+    return [("system", payload.get("system"), payload.get("system")),
+            ("ref", payload.get("ref"), None), ("missing", str(why), None)]
 
 def problems(result: dict[str, Any]) -> list[str]:
     """The mismatches in Vietnamese, one line each."""
@@ -102,7 +107,9 @@ def problems(result: dict[str, Any]) -> list[str]:
         if c["ok"]:
             continue
         label = LABELS.get(c["field"], c["field"])
-        if c["catalog"] is None:
+        if c["field"] == "missing":
+            lines.append(str(c["qr"]))
+        elif c["catalog"] is None:
             lines.append(f"{label}: mã QR ghi {c['qr']!r}, không có trong cơ sở dữ liệu")
         else:
             lines.append(f"{label}: mã QR ghi {c['qr']!r}, cơ sở dữ liệu ghi {c['catalog']!r}")
@@ -129,8 +136,10 @@ def _disposal(settings: Settings, payload: dict[str, Any],
         with open_archive(settings) as archive:
             lst = disposal.get(archive, number, items=False)
     except NotFoundError:
-        raise _NotHere(f"cơ sở dữ liệu này không có danh sách hủy số {ref}: biên bản do nơi "
-                       "khác lập, hoặc danh sách chưa từng có ở đây") from None
+        why = NotFoundError(f"hệ thống này chưa từng lập danh sách hủy số {ref} (hoặc cơ sở dữ "
+                            "liệu đã mất nó): biên bản mang mã QR của hệ thống này là giả, hoặc "
+                            "cơ sở dữ liệu cần được kiểm tra")
+        return [_row(*row) for row in _unknown_here(payload, why)], None
     summary = lst["summary"] or {}
     checks = [_system(settings, payload), _row("ref", ref, str(lst["list"])),
               _row("status", LIST_EXECUTED, lst["status"]),

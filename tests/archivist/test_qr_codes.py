@@ -1,7 +1,8 @@
 """The QR code (TT 01/2023 Điều 26) on what sohoa prints, read back as an inspector would: page 1
 rendered by pdftoppm, the symbol decoded by zxing-cpp, its values compared with the catalog by
 `sohoa verify`; a record whose QR disagrees with its list is reported, exit 4; one that names a
-list this catalog does not hold, or another system, cannot be checked here (exit 5, not found).
+list of another system cannot be checked here (exit 5, not found); one naming this system that the
+catalog never had is a mismatch (exit 4).
 The signed record stays PDF/A-2b (veraPDF) with a valid signature."""
 
 from __future__ import annotations
@@ -110,21 +111,20 @@ def test_a_qr_code_that_disagrees_with_the_catalog_is_reported(settings: Setting
     assert shown.returncode == 4 and "mã QR không khớp" in shown.stdout
     assert "số tài liệu đã hủy" in shown.stdout
 
-    # A record for a list this catalog does not have: nothing here can confirm or deny it
-    # (another installation's list): "cannot be checked here", exit 5, not a failure.
+    # A record naming THIS system for a list this catalog never had: the symbol was copied onto
+    # a paper this system never issued (or the catalog lost the list): a mismatch, exit 4.
     ghost = destruction_record({**listed, "list": number + 40}, agency=settings.agency,
                                executed_by="X", at=at, summary=listed["summary"])
     (tmp_path / "ghost.pdf").write_bytes(signer.sign(ghost)[0])
     done = run_sohoa(settings.home, "verify", str(tmp_path / "ghost.pdf"), "--json")
-    assert done.returncode == 5, done.stdout + done.stderr
+    assert done.returncode == 4, done.stdout + done.stderr
     verdict = json.loads(done.stdout)
-    assert verdict["verdict"] == "cannot_check_here" and verdict["valid"] is None
-    assert verdict["signatures_valid"] and verdict["qr"]["checkable"] is False
-    assert verdict["qr"]["problems"] == [] and verdict["qr"]["agrees"] is None
-    assert f"không có danh sách hủy số {number + 40}" in verdict["qr"]["reason"]
+    assert verdict["signatures_valid"] and verdict["valid"] is False
+    assert verdict["qr"]["checkable"] is True and verdict["qr"]["agrees"] is False
+    assert any(f"chưa từng lập danh sách hủy số {number + 40}" in p
+               for p in verdict["qr"]["problems"]), verdict["qr"]["problems"]
     shown = run_sohoa(settings.home, "verify", str(tmp_path / "ghost.pdf"))
-    assert shown.returncode == 5 and "không kiểm tra được ở đây" in shown.stdout, shown.stdout
-    assert "NOT VALID" not in shown.stdout
+    assert shown.returncode == 4 and "mã QR không khớp" in shown.stdout, shown.stdout
 
     # Issued at a time the list was not being executed (a record drawn up beforehand).
     early = destruction_record(listed, agency=settings.agency, executed_by="X",

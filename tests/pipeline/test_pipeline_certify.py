@@ -140,6 +140,18 @@ def test_the_signed_copy_states_its_certification_and_its_qr_matches_the_registe
         with open_archive(settings) as archive, archive.transaction(write=True) as conn:
             conn.execute(update(Certification).where(Certification.number == 1)
                          .values(owner_id=OWNER))
+    # The line gone from the register (renumbered here, so the test can put it back): the QR
+    # names this system for a number it never issued — a mismatch (exit 4), not "elsewhere".
+    with open_archive(settings) as archive, archive.transaction(write=True) as conn:
+        conn.execute(update(Certification).where(Certification.number == 1).values(number=999))
+    try:
+        gone = qrcheck.check(settings, pdf)
+        assert gone["checkable"] is True and gone["agrees"] is False, gone
+        assert any("không có số 1" in p for p in qrcheck.problems(gone)), qrcheck.problems(gone)
+    finally:
+        with open_archive(settings) as archive, archive.transaction(write=True) as conn:
+            conn.execute(update(Certification).where(Certification.number == 999)
+                         .values(number=1))
 
     # Reusable under its owner: `sohoa reuse` lists it.
     found = reuse(settings, OWNER, caller=cli_caller(settings, OFFICIAL), purpose=PURPOSE)
