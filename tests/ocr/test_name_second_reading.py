@@ -30,6 +30,24 @@ def test_a_confused_tone_mark_is_fixed_by_the_lexicon(read: str, expected: str) 
     assert e.fields["full_name"].value == expected
 
 
+@pytest.mark.parametrize("name", ["Hoàng Văn Thụ", "Bế Văn Đàn", "Ngô Gia Tự", "Võ Văn Tần",
+                                  "Huỳnh Thúc Kháng", "Nguyễn Khắc Viện", "Đào Duy Từ",
+                                  "Nguyễn Thị Lựu", "Phạm Thị Mỡ", "Giàng A Sử",
+                                  "Hoàng Thị Nhữ", "Nguyễn Văn Cừ", "Mùa A Dính"])
+def test_a_real_name_outside_the_lexicon_is_kept_as_read(name: str) -> None:
+    # Read correctly in mixed case: never rewritten, whatever the lexicon lacks.
+    assert second_reading(name) == name
+    e = extract("application_form", f"ĐƠN ĐỀ NGHỊ\nHọ và tên: {name}\n")
+    assert e.fields["full_name"].value == name
+
+
+@pytest.mark.parametrize("name", ["HOÀNG VĂN THỤ", "BẾ VĂN ĐÀN", "VÕ VĂN TẦN", "NGÔ GIA TỰ",
+                                  "HUỲNH THÚC KHÁNG", "NGUYỄN THỊ LỰU", "PHẠM THỊ MỠ"])
+def test_in_capitals_only_the_stacked_marks_are_reread(name: str) -> None:
+    # A nặng, a mark to take away, huyền ↔ sắc: not the confusions of marks stacked on capitals.
+    assert second_reading(name) == name
+
+
 def test_tone_variants_keep_the_letters_and_weigh_the_confusions() -> None:
     variants = tone_variants("Ấn")
     assert set(variants) == {"Ân", "Ấn", "Ần", "Ẩn", "Ẫn", "Ận"}

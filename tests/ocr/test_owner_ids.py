@@ -109,6 +109,19 @@ Số CMND của người đi khai sinh: 271234567
     assert doc.owner_id is None
 
 
+@pytest.mark.parametrize("place", ["thôn Bến An, xã Tân Lập", "ấp Bến Bình, xã Tân Lập",
+                                   "thôn Đông Hòa, xã Tân Lập"])
+def test_a_place_name_is_not_a_contracts_party(place: str) -> None:
+    # "Bến An" folds to "ben an": the contract cue "bên a" must not match inside it and make
+    # the declarant's number the child's (nor "Bến Bình" hide the owner's number).
+    text = ("GIẤY KHAI SINH\nHọ và tên: NGUYỄN THỊ MAI\nNgày, tháng, năm sinh: 02/03/2009\n"
+            f"Họ và tên người đi khai sinh: Nguyễn Văn Hùng\nNơi cư trú: {place}\n"
+            "Giấy tờ tùy thân: CMND số 271234567\n")
+    assert extract("birth_certificate", text).owner_id is None
+    owned = LLTP_2024.replace("khu phố 12", place.split(",")[0])
+    assert extract("judicial_record", owned).owner_id == "075097876195"
+
+
 def test_land_certificate_sentence_names_owner_then_spouse() -> None:
     text = ("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT\nÔng Nguyễn Văn An, sinh năm 1970, căn cước "
             "công dân số 075070123456; cùng bà Lê Thị Hoa, căn cước công dân số 075172654321;"

@@ -80,7 +80,7 @@ def _name(value: str) -> str | None:
         return None
     words[0] = SURNAMES.get(fold(words[0]), words[0])
     words[1:] = [_restore_marks(w, i == len(words) - 1) for i, w in enumerate(words[1:], 1)]
-    return second_reading(title_case_name(" ".join(words)))
+    return second_reading(title_case_name(" ".join(words)), capitals=m.group().isupper())
 
 
 # --- the second reading of a name: tone marks on capitals -----------------------------------
@@ -151,8 +151,24 @@ def _title(word: str) -> str:
     return word[:1].upper() + word[1:].lower()
 
 
+def _tone(word: str) -> str | None:
+    return next((c for c in unicodedata.normalize("NFD", word) if c in _TONES), None)
+
+
+def _confusable(read: str | None, other: str | None, hat: bool) -> bool:
+    """The confusions of stacked marks on capitals, and only those: hỏi or ngã on one side
+    (ngã ↔ hỏi, hỏi/ngã ↔ sắc or huyền), or a mark lost over a hat ("ĐÔ" for "ĐỖ"). A nặng is
+    below the letter and never confused with these; a mark is never taken away ("THỤ", "KHÁNG"
+    and "MỠ" are names as read)."""
+    if other not in _ABOVE:
+        return False
+    if read is None:
+        return hat
+    return read in _ABOVE and read != other and bool({read, other} & {"\u0309", "\u0303"})
+
+
 def second_reading(name: str, lexicon: NameLexicon | None = None, *,
-                   mrz: str | None = None) -> str:
+                   mrz: str | None = None, capitals: bool | None = None) -> str:
     """``name`` with each word's tone mark re-read: the spelling that is a real name wins over
     one that is not; among real names, the likelier confusion times the name's weight. A word
     is changed only when one spelling is strictly best, so "Thủy", "Thùy" and "Thúy" (all
@@ -182,7 +198,16 @@ def second_reading(name: str, lexicon: NameLexicon | None = None, *,
             # ``_restore_marks``'s (only where one spelling is possible).
             out.append(word)
             continue
-        variants = tone_variants(title)
+        # Only a name printed in capitals is re-read (the marks stacked over capitals are what
+        # OCR confuses), and only between confusable marks: a correctly read real name missing
+        # from the lexicon ("Hoàng Văn Thụ", "Nguyễn Khắc Viện") must never be rewritten.
+        if not (capitals if capitals is not None else word.isupper()):
+            out.append(word)
+            continue
+        read = _tone(title)
+        hat = any(c in unicodedata.normalize("NFD", title) for c in "\u0302\u0306\u031b")
+        variants = {v: w for v, w in tone_variants(title).items()
+                    if v == title or _confusable(read, _tone(v), hat)}
 
         def score(v: str, variants: dict[str, float] = variants,
                   table: Mapping[str, float] = table) -> tuple[bool, float]:

@@ -60,9 +60,11 @@ _OWNER_CUES = (
 # A name caption right after another person's cue is that person's name ("Người đi khai sinh:
 # Họ và tên: …"), not the owner's section starting again.
 _NAME_CAPTIONS = ("ho va ten", "ho, chu dem va ten", "ho, chu dem, ten", "ho ten")
+# A cue is whole words: "bên a" is a contract's "Bên A", never the start of "thôn Bến An" or
+# "ấp Bến Bình" in somebody's address (which would hand the declarant's number to the child).
 _CUE_RE = re.compile(r"(?<![0-9a-z])(?=(" + "|".join(
-    re.escape(c).replace(r"\ ", r"\s+") for c in sorted({*_OTHER_CUES, *_OWNER_CUES},
-                                                         key=len, reverse=True)) + r"))")
+    re.escape(c).replace(r"\ ", r"\s+") + ("" if c.endswith(":") else r"(?![0-9a-z])")
+    for c in sorted({*_OTHER_CUES, *_OWNER_CUES}, key=len, reverse=True)) + r"))")
 _ROLE_WINDOW = 260  # characters before a number in which its person's cue is printed
 
 
