@@ -36,7 +36,7 @@ from typing import Any
 import pikepdf
 
 from sohoa.archive import Archive, disposal
-from sohoa.errors import ConfigError, NotFoundError
+from sohoa.errors import ConfigError, NotFoundError, VerificationError
 from sohoa.pdf.textpdf import TextDocument
 from sohoa.pipeline.services import make_signer, open_archive, trust_roots
 from sohoa.pipeline.settings import Settings
@@ -162,9 +162,23 @@ def verify(settings: Settings, extra: Iterable[Path] = ()) -> dict[str, Any]:
             for name in archive.blobs.anchors()]
         with archive.transaction(write=False) as conn:
             records = disposal.record_shas(conn)
-        # Records of lists executed before they stated the heads anchor nothing: skipped.
-        found += [(f"destruction record of list {n}", pdf) for n, sha in records
-                  if record_heads(pdf := archive.blobs.get(sha)) is not None]
+        # Records of lists executed before they stated the heads anchor nothing: skipped. A
+        # record gone from the store or changed in it is a finding, never the end of the check
+        # (whoever can delete the checkpoints beside the blobs can delete a record too).
+        for n, sha in records:
+            where = f"destruction record of list {n}"
+            try:
+                pdf = archive.blobs.get(sha)
+            except NotFoundError:
+                problems.append(f"biên bản hủy của danh sách {n} không còn trong kho (tệp "
+                                f"{sha} đã bị xóa): các mốc của nhật ký nó ghi không kiểm được")
+                continue
+            except VerificationError:
+                problems.append(f"biên bản hủy của danh sách {n} đã bị thay đổi trong kho (tệp "
+                                f"{sha} không còn đúng mã băm)")
+                continue
+            if record_heads(pdf) is not None:
+                found.append((where, pdf))
         for path in extra:
             path = Path(path)
             file = path / "data" / BAG_FILE if path.is_dir() else path

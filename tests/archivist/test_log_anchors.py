@@ -5,6 +5,7 @@ would, and first shown to pass the chain check alone."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -209,3 +210,17 @@ def test_audit_verify_reads_the_heads_a_destruction_record_states(
                f"{number}" in p and "is missing" in p for p in report["problems"]), report
     code, report = verify(settings, str(copy))
     assert code == 4 and any(f"anchored by {copy}" in p for p in report["problems"]), report
+
+
+def test_a_destruction_record_gone_from_the_store_is_a_finding_not_the_end(
+        settings: Settings) -> None:
+    """Whoever can delete the checkpoints beside the blobs can delete a record too: the check
+    goes on, names the record, and fails (exit 4), never 'not found' (exit 5)."""
+    number, record = executed_record(settings)
+    sha = hashlib.sha256(record).hexdigest()
+    blob = next(p for p in (settings.home / "blobs").rglob(sha))
+    blob.unlink()
+    code, report = verify(settings)
+    assert code == 4, report
+    assert any(f"biên bản hủy của danh sách {number} không còn trong kho" in p
+               for p in report["problems"]), report
