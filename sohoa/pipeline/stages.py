@@ -423,9 +423,15 @@ def store_dossier(members: Sequence[PageItem], code: str | None,
     remembered under the dossier's pages (``stored_dossier`` answers a re-run from it)."""
     outcomes = [_store(draft, ctx) for draft in draft_dossier(
         members, code, ctx.registry, ctx.settings.review_threshold, ctx.model)]
+    # Each document's pages as positions among the members (the key fixes their order), so a
+    # re-run answered from this entry still says which of its files each document came from:
+    # without them every such file would be recorded as holding only blank pages.
+    position = {(it.page.source, it.page.index): n for n, it in enumerate(members)}
     ctx.archive.cache_put(DOSSIER_STAGE, dossier_key(members, code), {"documents": [
         {"document_id": o.document_id, "dossier_code": o.draft.dossier_code,
-         "doc_type": o.draft.classification.doc_type} for o in outcomes]})
+         "doc_type": o.draft.classification.doc_type,
+         "pages": [position[(it.page.source, it.page.index)] for it in o.draft.pages]}
+        for o in outcomes]})
     return outcomes
 
 
@@ -448,12 +454,17 @@ def stored_dossier(members: Sequence[PageItem], code: str | None,
         return None
     events: list[Event] = []
     for doc in hit["documents"]:
+        positions = doc.get("pages")
+        if positions is None or any(not 0 <= n < len(members) for n in positions):
+            return None  # an entry written before pages were kept: drafted once more
         try:
             ref = archive.document_ref(doc["document_id"])
         except NotFoundError:
             return None
-        events.append(duplicate_json(doc["document_id"], doc["dossier_code"], doc["doc_type"],
-                                     ref["status"] == "disposed"))
+        events.append(duplicate_json(
+            doc["document_id"], doc["dossier_code"], doc["doc_type"], ref["status"] == "disposed",
+            [{"source": members[n].page.source, "index": members[n].page.index}
+             for n in positions]))
     return events
 
 

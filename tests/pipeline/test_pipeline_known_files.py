@@ -118,3 +118,8 @@ def test_reportlab_pdf_keeps_its_jpeg_and_known_files_are_not_read_again(
     assert again.known_files == 1
     assert (again.stored, again.quarantined) == (0, 1)
     assert again.duplicates == len(stored)
+    with open_archive(settings) as archive:
+        statuses = {Path(d["source"]).name: d["status"]
+                    for d in archive.get_job(again.job_id)["done"]}
+    # a's documents were all stored before: "duplicate", not "blank" (the cache answered them)
+    assert statuses == {"a-reportlab.pdf": "duplicate", "b-damaged.pdf": "partial"}
