@@ -77,14 +77,22 @@ def certify_copy(state: State, source: str, owner: str, unit: str, by: str | Non
 @click.option("-o", "output", type=click.Path(path_type=Path, dir_okay=False),
               help="register.pdf (PDF/A ký số, cần --unit và --year) hoặc register.csv.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
+@click.option("--user", envvar="SOHOA_USER", help="Người xem sổ (env SOHOA_USER; mặc định "
+                                                  "người dùng hệ điều hành), ghi vào nhật ký "
+                                                  "truy cập.")
+@click.option("--purpose", help="Mục đích xem/in/xuất sổ, ghi vào nhật ký truy cập.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 def certify_register(state: State, unit: str | None, year: int | None, output: Path | None,
-                     force: bool, as_json: bool) -> None:
-    """The certification register (sổ chứng thực), in number order."""
+                     force: bool, user: str | None, purpose: str | None,
+                     as_json: bool) -> None:
+    """The certification register (sổ chứng thực), in number order; every read is logged
+    under its reader (the lines name the citizens who asked)."""
     from sohoa.errors import ConfigError
     from sohoa.pipeline import certregister
+    from sohoa.pipeline.lookup import cli_caller
 
+    caller = cli_caller(state.settings, user)
     if output is not None:
         suffix = output.suffix.lower()
         if suffix not in (".pdf", ".csv"):
@@ -92,14 +100,22 @@ def certify_register(state: State, unit: str | None, year: int | None, output: P
         if output.exists() and not force:
             raise ConfigError(f"{output} đã có; dùng --force để ghi đè")
         if suffix == ".pdf":
-            data = certregister.register_pdf(state.settings, unit=unit or "", year=year or 0)
+            if not unit or not year:
+                raise ConfigError("in sổ chứng thực cần --unit và --year (mỗi đơn vị một sổ "
+                                  "mỗi năm)")
+            entries = certregister.lines(state.settings, caller, unit=unit, year=year,
+                                         purpose=purpose or f"in sổ chứng thực {unit} năm {year}")
+            data = certregister.draw_register(state.settings, entries, unit=unit, year=year)
         else:
-            data = certregister.to_csv(certregister.lines(state.settings, unit=unit, year=year))
+            entries = certregister.lines(state.settings, caller, unit=unit, year=year,
+                                         purpose=purpose or "xuất sổ chứng thực ra tệp CSV")
+            data = certregister.to_csv(entries)
         output.write_bytes(data)
-    entries = certregister.lines(state.settings, unit=unit, year=year)
+    else:
+        entries = certregister.lines(state.settings, caller, unit=unit, year=year,
+                                     purpose=purpose)
     if as_json:
-        for entry in entries:
-            emit_json(entry.to_json())
+        emit_json([entry.to_json() for entry in entries])
         return
     for e in entries:
         out.print(f"{e.number:>5} {e.book} {e.certified_on:%d/%m/%Y} {e.owner_id or '—'} "

@@ -6,6 +6,11 @@ The printed register's QR code states the unit and year, the last number it list
 lines and a digest of those lines as the catalog holds them; ``sohoa verify`` recomputes the
 digest from the register, so a line changed, removed or added among the printed numbers shows
 (lines certified after the printing do not: they come after its last number).
+
+Every line names the citizen who asked (số định danh) and their paper, so every read of the
+register — listing, CSV, printed PDF — names its caller, is allowed by role (desk staff read
+their own unit's book only) and is written to the access log, one entry per owner it showed,
+like ``DossierDesk.listing`` (Decree 13/2023: no unattributed read of personal data).
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sohoa.archive import certifications
+from sohoa.archive.access import Read
 from sohoa.archive.certification_models import CERT_ISSUED, CERT_ISSUING, CERT_SPOILED
 from sohoa.archive.certifications import VN
+from sohoa.archive.policy import AccessDeniedError, Caller, check_role, clean_purpose
 from sohoa.errors import ConfigError
 from sohoa.pdf import qrmark
 from sohoa.pdf.textpdf import TextDocument
@@ -26,6 +33,7 @@ from sohoa.pipeline.referencedata import units
 from sohoa.pipeline.services import make_signer, open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.records import CertificationEntry
+from sohoa.vntext import nfc
 
 PAPER = certqr.REGISTER_PAPER
 STATUS_NAMES = {CERT_ISSUED: "đã cấp", CERT_ISSUING: "đang lập", CERT_SPOILED: "số hỏng"}
@@ -35,9 +43,31 @@ CSV_HEADER = ["Số chứng thực", "Quyển số", "Ngày chứng thực", "Th
               "Mã tài liệu bản sao", "Ghi chú"]
 
 
-def lines(settings: Settings, *, unit: str | None, year: int | None) -> list[CertificationEntry]:
+READERS = ("desk", "officer", "archivist", "admin")
+
+
+def lines(settings: Settings, caller: Caller, *, unit: str | None, year: int | None,
+          purpose: str | None = None) -> list[CertificationEntry]:
+    """The register's lines the caller may read, in number order; the read is logged (one
+    entry per owner shown, or one saying nothing was shown)."""
+    check_role(caller, READERS, "read the certification register")
+    if caller.role == "desk":  # desk staff read their own unit's book
+        if not caller.unit or (unit and nfc(unit) != nfc(caller.unit)):
+            own = caller.unit or "chưa có đơn vị"
+            raise AccessDeniedError(f"{caller.user} (bộ phận một cửa, {own}) chỉ xem được sổ "
+                                    "chứng thực của đơn vị mình")
+        unit = caller.unit
+    why = clean_purpose(purpose or f"sổ chứng thực {unit or 'mọi đơn vị'}"
+                        f"{f' năm {year}' if year else ''}")
     with open_archive(settings) as archive:
-        return certifications.register(archive, unit=unit, year=year)
+        entries = certifications.register(archive, unit=unit, year=year)
+        owners = sorted({e.owner_id for e in entries if e.owner_id})
+        request = {"unit": unit, "year": year}
+        archive.log_access(caller, "certification-register", why, [
+            Read(owner_id=o, result_count=sum(e.owner_id == o for e in entries),
+                 request=request) for o in owners]
+            or [Read(owner_id=None, result_count=len(entries), request=request)])
+    return entries
 
 
 def to_csv(entries: Sequence[CertificationEntry]) -> bytes:
@@ -53,13 +83,22 @@ def to_csv(entries: Sequence[CertificationEntry]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def register_pdf(settings: Settings, *, unit: str, year: int,
-                 at: datetime | None = None) -> bytes:
+def register_pdf(settings: Settings, caller: Caller, *, unit: str, year: int,
+                 purpose: str | None = None, at: datetime | None = None) -> bytes:
     """The register of one unit and year as a signed PDF/A (the agency's own record)."""
     if not unit or not year:
         raise ConfigError("in sổ chứng thực cần --unit và --year (mỗi đơn vị một sổ mỗi năm)")
+    entries = lines(settings, caller, unit=unit, year=year,
+                    purpose=purpose or f"in sổ chứng thực {unit} năm {year}")
+    return draw_register(settings, entries, unit=unit, year=year, at=at)
+
+
+def draw_register(settings: Settings, entries: Sequence[CertificationEntry], *, unit: str,
+                  year: int, at: datetime | None = None) -> bytes:
+    """The signed PDF/A of lines already read (through ``lines``, which logged the read)."""
+    if not unit or not year:
+        raise ConfigError("in sổ chứng thực cần --unit và --year (mỗi đơn vị một sổ mỗi năm)")
     signer = make_signer(settings, original=True)
-    entries = lines(settings, unit=unit, year=year)
     when = (at or datetime.now(UTC)).replace(microsecond=0)
     local = when.astimezone(VN)
     doc = TextDocument(landscape=True, size=10)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import json
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,10 +25,11 @@ from testtools import verapdf
 
 from sohoa.archive import certifications
 from sohoa.archive.certifications import VN
+from sohoa.archive.policy import AccessDeniedError, Caller
 from sohoa.errors import WorkflowError
 from sohoa.pdf import qrmark
 from sohoa.pipeline import certify, certregister, dossierdesk, kpi, qrcheck
-from sohoa.pipeline.lookup import cli_caller, reuse
+from sohoa.pipeline.lookup import access_log, cli_caller, reuse
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings, load_settings
 from sohoa.records import CertificationRequest, DocumentRecord, sha256_hex
@@ -40,6 +42,7 @@ UNIT = "H19.22.31"
 OFFICIAL = "Lê Văn Tâm"
 TITLE = "Phó Chủ tịch UBND phường Tân Phong"
 PURPOSE = "kiểm thử chứng thực bản sao"
+READER = Caller(user="kiểm thử", role="admin", unit=UNIT, channel="cli")
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +80,7 @@ def test_refused_without_the_original_compared(home: tuple[Path, Settings]) -> N
     assert "chưa xác nhận đã đối chiếu bản sao với bản chính" in done.stderr
     with pytest.raises(WorkflowError, match="--original-compared"):
         _copy(settings, str(scan), compared=False)
-    assert certregister.lines(settings, unit=UNIT, year=None) == []  # no number taken
+    assert certregister.lines(settings, READER, unit=UNIT, year=None) == []  # no number taken
 
 
 def test_the_signed_copy_states_its_certification_and_its_qr_matches_the_register(
@@ -163,10 +166,10 @@ def test_a_stored_paper_is_certified_for_its_owner_only(home: tuple[Path, Settin
     with open_archive(settings) as archive:
         stored = store(archive, None, "cccd-cert", owner_id=OWNER,
                        images=[page_image("cccd-cert-0"), page_image("cccd-cert-1")])
-        before = len(certregister.lines(settings, unit=UNIT, year=None))
+        before = len(certregister.lines(settings, READER, unit=UNIT, year=None))
     with pytest.raises(WorkflowError, match="không chứng thực cho người khác"):
         _copy(settings, stored, owner=OTHER)
-    assert len(certregister.lines(settings, unit=UNIT, year=None)) == before
+    assert len(certregister.lines(settings, READER, unit=UNIT, year=None)) == before
 
     made = _copy(settings, stored[:8], compared_by="Trần Thị Bình")
     line = made["certification"]
@@ -207,13 +210,13 @@ def test_the_register_prints_signed_exports_and_the_kpi_counts_the_commune(
             pdf_sha256=sha256_hex(pdf), pdf_size=len(pdf), signature=None), pdf, [])
     _copy(settings, str(scan), doc_type="birth_certificate")
     year = datetime.now(VN).year
-    [settled] = [e for e in certregister.lines(settings, unit=UNIT, year=None)
+    [settled] = [e for e in certregister.lines(settings, READER, unit=UNIT, year=None)
                  if e.id == crashed.id]
     assert (settled.status, settled.document_id) == ("issued", stored)
-    lines = certregister.lines(settings, unit=UNIT, year=year)
+    lines = certregister.lines(settings, READER, unit=UNIT, year=year)
     assert [e.number for e in lines] == list(range(1, len(lines) + 1))
 
-    printed = certregister.register_pdf(settings, unit=UNIT, year=year)
+    printed = certregister.register_pdf(settings, READER, unit=UNIT, year=year)
     text = " ".join(pdftotext(printed, tmp_path).split())
     assert "SỔ CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH" in text and f"01/{year}-SCT/BS" in text
     checked = qrcheck.check(settings, printed)
@@ -221,9 +224,17 @@ def test_the_register_prints_signed_exports_and_the_kpi_counts_the_commune(
     assert checked["payload"]["through"] == len(lines)
 
     exported = run_sohoa(settings.home, "certify", "register", "--unit", UNIT, "--year",
-                         str(year), "-o", str(tmp_path / "register.csv"), "--json")
+                         str(year), "-o", str(tmp_path / "register.csv"), "--json",
+                         "--user", "thanh.tra", "--purpose", "thanh tra sổ")
     assert exported.returncode == 0, exported.stderr
-    assert [e["number"] for e in json_lines(exported.stdout)] == [e.number for e in lines]
+    assert [e["number"] for e in json.loads(exported.stdout)] == [e.number for e in lines]
+    # The export is a read of every listed owner's data: in each one's access log, by name.
+    [logged] = [e for e in access_log(settings, owner=OWNER)
+                if e["action"] == "certification-register" and e["user"] == "thanh.tra"]
+    assert logged["purpose"] == "thanh tra sổ" and logged["channel"] == "cli"
+    empty = run_sohoa(settings.home, "certify", "register", "--unit", UNIT, "--year", "1999",
+                      "--json")
+    assert empty.returncode == 0 and json.loads(empty.stdout) == []  # not nothing at all
     rows = list(csv.reader(io.StringIO(
         (tmp_path / "register.csv").read_text(encoding="utf-8-sig"))))
     assert rows[0][:3] == ["Số chứng thực", "Quyển số", "Ngày chứng thực"]
@@ -269,3 +280,18 @@ def _request(entry: Any) -> CertificationRequest:
                                 original=entry.original, official=entry.official,
                                 official_title=entry.official_title,
                                 compared_by=entry.compared_by)
+
+
+def test_desk_staff_read_only_their_units_register(home: tuple[Path, Settings]) -> None:
+    _scan, settings = home
+    other = Caller(user="bo.phan.mot.cua", role="desk", unit="H19.22.99", channel="web")
+    with pytest.raises(AccessDeniedError, match="chỉ xem được sổ chứng thực của đơn vị mình"):
+        certregister.lines(settings, other, unit=UNIT, year=None)
+    # Asking for every unit still gives a desk only its own (here: nothing, and it is logged).
+    assert certregister.lines(settings, other, unit=None, year=None) == []
+    with pytest.raises(AccessDeniedError):
+        certregister.lines(settings, Caller(user="mc", role="integrator", unit=UNIT),
+                           unit=UNIT, year=None)
+    with open_archive(settings) as archive:
+        logged = archive.access_events(user="bo.phan.mot.cua")
+    assert [e["action"] for e in logged] == ["certification-register"]
