@@ -16,6 +16,7 @@ from the blob store, where every stored page image is, or by reading its file ag
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -26,16 +27,19 @@ from sohoa.archive import Archive
 from sohoa.errors import WorkflowError
 from sohoa.records import Page
 from sohoa.scanners import read_pages
+from sohoa.scanners.entries import open_regular
 
 _FIELDS = ("sha256", "mime", "width", "height", "dpi", "rendered", "converted")
 
 
 def file_sha256(path: Path) -> str | None:
     """The SHA-256 of the file's bytes (as ``read_pages`` computes it), None when it cannot be
-    read: reading it then quarantines it with the reason."""
+    read: reading it then quarantines it with the reason. Opened as ``read_pages`` opens it
+    (non-blocking, then checked to be a regular file): an entry swapped for a FIFO after the
+    caller's ``lstat`` would otherwise block the ingest forever."""
     sha = hashlib.sha256()
     try:
-        with Path(path).open("rb") as f:
+        with os.fdopen(open_regular(Path(path)), "rb") as f:
             while chunk := f.read(1 << 20):
                 sha.update(chunk)
     except OSError:
