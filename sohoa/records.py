@@ -46,6 +46,9 @@ class Page:
     # What was done to the producer's image bytes when they could not be kept as they are
     # (a CMYK JPEG made RGB, strips joined into one page); "" when they are kept.
     converted: str = ""
+    # A phone photo flattened into this page: the SHA-256 of the photo (the input file itself),
+    # which the pipeline keeps beside the page as a blob of its own; "" for a scan.
+    original_sha256: str = ""
 
     def __post_init__(self) -> None:
         if not self.sha256:
@@ -200,6 +203,7 @@ class PageRecord:
     skew: float
     confidence: float
     blob_sha256: str = ""  # the page image as scanned, in the blob store
+    original_sha256: str = ""  # the phone photo it was flattened from, in the blob store
 
 
 @dataclass(frozen=True)

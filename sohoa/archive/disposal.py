@@ -436,6 +436,9 @@ def kept_references(conn: Connection, shas: Sequence[str]) -> set[str]:
         found.update(conn.execute(
             select(PageRow.blob_sha256).join(Document, Document.id == PageRow.document_id)
             .where(PageRow.blob_sha256.in_(chunk), IS_STORED)).scalars())
+        found.update(conn.execute(
+            select(PageRow.original_sha256).join(Document, Document.id == PageRow.document_id)
+            .where(PageRow.original_sha256.in_(chunk), IS_STORED)).scalars())
         found.update(conn.execute(select(DisposalList.record_sha256).where(
             DisposalList.record_sha256.in_(chunk))).scalars())
     return found

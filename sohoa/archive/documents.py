@@ -84,6 +84,7 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
             "source_index": p.index, "sha256": p.sha256, "side": p.side,
             "rotation": p.rotation, "skew": float(p.skew), "confidence": float(p.confidence),
             "blob_sha256": (image_shas[i] if image_shas else p.blob_sha256) or None,
+            "original_sha256": p.original_sha256 or None,
         } for i, p in enumerate(rec.pages)])
     on_document_stored(conn, doc_id, rec, code_format)
     conn.execute(SearchOutbox.__table__.insert().values(
@@ -233,7 +234,8 @@ def _dossier_dict(dossier: Mapping[str, Any] | None) -> dict[str, Any] | None:
 def _page_dict(p: Mapping[str, Any]) -> dict[str, Any]:
     return {"position": p["position"], "source": p["source"], "index": p["source_index"],
             "sha256": p["sha256"], "side": p["side"], "rotation": p["rotation"],
-            "skew": p["skew"], "confidence": p["confidence"], "blob_sha256": p["blob_sha256"]}
+            "skew": p["skew"], "confidence": p["confidence"], "blob_sha256": p["blob_sha256"],
+            **({"original_sha256": p["original_sha256"]} if p.get("original_sha256") else {})}
 
 
 # A reuse answer comes in pages of this many documents unless the caller asks otherwise: the
@@ -380,13 +382,21 @@ def index_docs(conn: Connection, ids: Iterable[str]) -> list[IndexDoc]:
 
 
 def page_blobs(conn: Connection, ids: Iterable[str]) -> dict[str, list[str]]:
-    """Each document's page-image blobs, in page order (documents without any are absent)."""
+    """Each document's page-image blobs, in page order, then the phone photos pages were
+    flattened from (documents without any are absent): what disposal deletes and fixity
+    checks."""
     out: dict[str, list[str]] = {}
-    for row in conn.execute(select(PageRow.document_id, PageRow.blob_sha256)
+    originals: dict[str, list[str]] = {}
+    for row in conn.execute(select(PageRow.document_id, PageRow.blob_sha256,
+                                   PageRow.original_sha256)
                             .where(PageRow.document_id.in_(list(ids)))
                             .order_by(PageRow.document_id, PageRow.position)):
         if row.blob_sha256:
             out.setdefault(row.document_id, []).append(row.blob_sha256)
+        if row.original_sha256:
+            originals.setdefault(row.document_id, []).append(row.original_sha256)
+    for doc_id, shas in originals.items():
+        out.setdefault(doc_id, []).extend(dict.fromkeys(shas))
     return out
 
 
@@ -402,4 +412,6 @@ def referenced(conn: Connection, shas: Sequence[str]) -> set[str]:
                              .where(Document.pdf_sha256.in_(list(shas)))).scalars())
     found.update(conn.execute(select(PageRow.blob_sha256)
                               .where(PageRow.blob_sha256.in_(list(shas)))).scalars())
+    found.update(conn.execute(select(PageRow.original_sha256)
+                              .where(PageRow.original_sha256.in_(list(shas)))).scalars())
     return found

@@ -178,6 +178,8 @@ class PageRow(Base):
     skew: Mapped[float] = mapped_column(Float)
     confidence: Mapped[float] = mapped_column(Float)
     blob_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    # the phone photo the page image was flattened from (migration 0016), kept beside it
+    original_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
 
     __table_args__ = (UniqueConstraint("document_id", "position"),)
 

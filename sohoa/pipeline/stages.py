@@ -164,12 +164,26 @@ def read_inputs(files: Sequence[Path], archive: Archive, job_id: str,
         for item, problem in kept:
             if problem:
                 report(colour_warning(item, problem))
+            if item.original_sha256:
+                keep_original(archive, path, item.original_sha256)
             pages.append(item)
         if problems:
             # "quarantined" for now; record_inputs makes it "partial" if something of the file
             # is stored in the end
             archive.input_done(job_id, str(path), file_sha, "quarantined", "; ".join(problems))
     return pages
+
+
+def keep_original(archive: Archive, path: Path, sha256: str) -> None:
+    """Put the phone photo a page was flattened from (the input file) in the blob store, beside
+    the page: blobs first, so the document that points at it is written after it. PDF/A-2
+    embeds no non-PDF/A file, so the photo is a blob of its own, named by the page record."""
+    if archive.blobs.exists(sha256):
+        return
+    data = path.read_bytes()
+    if sha256_hex(data) != sha256:
+        raise WorkflowError(f"{path} đã thay đổi trong lúc đọc: chạy lại đúng lệnh này")
+    archive.blobs.put(data)
 
 
 def mark_duplex_sides(pages: Sequence[Page]) -> list[Page]:
@@ -476,7 +490,7 @@ def document_record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha:
         PageRecord(source=it.page.source, index=it.page.index, sha256=it.page.sha256,
                    side=it.page.side, rotation=it.analysis.ocr.rotation,
                    skew=it.analysis.ocr.skew, confidence=it.analysis.ocr.confidence,
-                   blob_sha256=it.page.sha256)
+                   blob_sha256=it.page.sha256, original_sha256=it.page.original_sha256)
         for it in draft.pages
     )
     blanks = [{"source": it.page.source, "index": it.page.index} for it in draft.blank_pages]

@@ -20,6 +20,7 @@ from sohoa.scanners.entries import NotRegularFile, entry_problem, open_regular
 from sohoa.scanners.images import read_jpeg, read_png, read_tiff
 from sohoa.scanners.limits import InputLimits
 from sohoa.scanners.pdfpages import read_pdf
+from sohoa.scanners.photo import photo_page
 
 SUPPORTED_SUFFIXES = frozenset({".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png"})
 _DIGITS = re.compile(r"(\d+)")
@@ -162,9 +163,9 @@ def _pages(path: Path, digest: str, head: bytes, tail: bytes,
         elif kind == "tiff":
             yield from read_tiff(path, digest, limits)
         elif kind == "jpeg":
-            yield from read_jpeg(path, digest, limits)
+            yield from (_photo(p) for p in read_jpeg(path, digest, limits))
         elif kind == "png":
-            yield from read_png(path, digest, limits)
+            yield from (_photo(p) for p in read_png(path, digest, limits))
         elif kind == "html":
             yield Quarantined(source, reasons.HTML, digest)
         elif kind == "zip":
@@ -179,6 +180,11 @@ def _pages(path: Path, digest: str, head: bytes, tail: bytes,
         # the file vanishing or the machine running out of memory half-way through.
         reason = reasons.MISSING if isinstance(exc, FileNotFoundError) else reasons.DAMAGED
         yield Quarantined(source, reason, digest)
+
+
+def _photo(item: Page | Quarantined) -> Page | Quarantined:
+    """A phone photo of a sheet becomes the flattened sheet (``photo.photo_page``)."""
+    return photo_page(item) if isinstance(item, Page) else item
 
 
 def sniff(head: bytes) -> str | None:
