@@ -28,6 +28,8 @@ _WORK = 1200  # long side of the working copy for finding the page
 _MIN_SHARE, _MAX_SHARE = 0.15, 0.97  # of the frame a photographed page covers
 _A4 = math.sqrt(2)
 _PHOTO_DPI = 150  # a file declaring less (phones say 72, or nothing) may be a photo
+MAX_PHOTO_PIXELS = 50_000_000  # 48-Mpx phone sensors; anything larger is not looked at
+_COLOUR = ("RGB", "RGBA", "RGBX", "YCbCr", "CMYK", "P")
 # what the stored page says about itself (Vietnamese: shown with the document's record)
 PHOTO_NOTE = ("ảnh chụp trang giấy (điện thoại): đã tìm trang, nắn phẳng theo 4 góc, cắt bỏ nền "
               "và cân lại ánh sáng; ảnh chụp gốc được lưu kèm")
@@ -54,7 +56,10 @@ def photo_page(page: Page) -> Page:
             image = Image.open(io.BytesIO(page.data))
             declared = image.info.get("dpi")
             dpi = float(declared[0]) if isinstance(declared, tuple) and declared else None
-            if not may_be_photo(dpi):
+            # a phone photo is colour and at most a few tens of Mpx: a grey or huge image is
+            # taken as it is (looking for a sheet in 120 Mpx would cost more than the page)
+            if (not may_be_photo(dpi) or image.mode not in _COLOUR
+                    or image.width * image.height > MAX_PHOTO_PIXELS):
                 return page
             # a phone stores the sensor's rows and says in EXIF how to turn them
             image = ImageOps.exif_transpose(image)

@@ -76,3 +76,20 @@ def test_a_scan_is_not_taken_for_a_photo(tmp_path: Path, page: Image.Image) -> N
     [item] = list(read_pages(bare))
     assert item.data == bare.read_bytes() and not item.original_sha256
     assert photo_page(item) == item
+
+
+def test_a_huge_or_grey_image_is_not_searched_for_a_sheet(
+        tmp_path: Path, page: Image.Image, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Looking for a sheet in a 120-Mpx PNG cost 700 MB in the reader: only colour images up
+    to MAX_PHOTO_PIXELS are photos."""
+    from sohoa.scanners import photo
+
+    grey = tmp_path / "grey.png"
+    Image.open(io.BytesIO(photograph(page, 1).jpeg)).convert("L").save(grey)
+    [item] = list(read_pages(grey))
+    assert item.data == grey.read_bytes() and not item.original_sha256
+    shot = tmp_path / "shot.jpg"
+    shot.write_bytes(photograph(page, 1).jpeg)
+    monkeypatch.setattr(photo, "MAX_PHOTO_PIXELS", 12_000_000)  # the 12.2-Mpx photo is over
+    [item] = list(read_pages(shot))
+    assert item.data == shot.read_bytes() and not item.original_sha256
