@@ -20,6 +20,7 @@ spoiled with the reason — still in the register, never handed out again.
 from __future__ import annotations
 
 import hashlib
+import logging
 import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -29,7 +30,14 @@ from sohoa.archive import Archive, certifications
 from sohoa.archive.certifications import VN
 from sohoa.archive.policy import clean_owner_id
 from sohoa.doctypes import VALIDITY_UNKNOWN, load_registry
-from sohoa.errors import ConfigError, NotFoundError, SohoaError, WorkflowError
+from sohoa.errors import (
+    ConfigError,
+    NotFoundError,
+    SigningError,
+    SohoaError,
+    StorageError,
+    WorkflowError,
+)
 from sohoa.pdf import qrmark
 from sohoa.pdf.textpdf import TextDocument
 from sohoa.pipeline import certqr
@@ -49,6 +57,7 @@ from sohoa.vntext import nfc
 STATEMENT = "Chứng thực bản sao đúng với bản chính."
 PAPER_PREFIX = "Bản sao chứng thực từ bản chính"
 PURPOSE = "chứng thực bản sao điện tử từ bản chính"
+log = logging.getLogger("sohoa.certify")
 NOT_COMPARED = ("chưa xác nhận đã đối chiếu bản sao với bản chính: người thực hiện chứng thực "
                 "phải kiểm tra bản chính do người yêu cầu xuất trình (Nghị định 23/2015/NĐ-CP, "
                 "Điều 20) rồi chạy lại lệnh với --original-compared")
@@ -137,16 +146,33 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
             except Exception:  # the original error is what the desk must see
                 stored = "unknown"
             if stored is None:
-                reason = str(exc) if isinstance(exc, SohoaError) else \
-                    f"{type(exc).__name__}: {exc}"
+                log.error("certified copy %s/%s spoiled: %s: %s", entry.number, entry.book,
+                          type(exc).__name__, exc)
                 certifications.spoil(archive, entry.id,
-                                     reason=f"không lập được bản sao: {reason}", by=official)
+                                     reason=f"không lập được bản sao: {spoiled_reason(exc)}",
+                                     by=official)
             raise
         archive.sync_index()
     return {"certification": entry.to_json(), "document_id": document_id,
             "signature": {"signer": signature.signer, "kind": signature.kind,
                           "level": signature.level,
                           "certificate_sha256": signature.certificate_sha256}}
+
+
+def spoiled_reason(exc: BaseException) -> str:
+    """Why a number was spoiled, as the register shows it to the clerk and the inspector: in
+    Vietnamese, by kind of failure; the technical text goes to the log only."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+        return "việc lập bản sao bị dừng giữa chừng (máy tắt hoặc người dùng ngắt)"
+    if isinstance(exc, SigningError):
+        return "không ký số được bản sao (khóa ký số hoặc token của người ký)"
+    if isinstance(exc, StorageError):
+        return "kho lưu trữ không ghi được bản sao"
+    if isinstance(exc, SohoaError):
+        return str(exc)  # our own errors are written for the clerk already
+    if isinstance(exc, OSError):
+        return "máy không đọc/ghi được tệp (ví dụ hết chỗ trên đĩa)"
+    return "lỗi của chương trình (chi tiết trong nhật ký của máy)"
 
 
 def copy_key(entry: CertificationEntry) -> str:
@@ -191,6 +217,13 @@ def _original(archive: Archive, settings: Settings, source: str, owner_id: str,
     if doc["owner_id"] and doc["owner_id"] != owner_id:
         raise WorkflowError(f"giấy tờ {doc['document_id']} thuộc về {doc['owner_id']}, không "
                             f"phải {owner_id}: không chứng thực cho người khác")
+    if not doc["owner_id"] and owner_id not in _numbers_on(doc["fields"]):
+        # An unresolved owner is often exactly the ambiguous paper (several people named):
+        # certifying it for whatever number is typed would file it, and another person's
+        # particulars, under that number.
+        raise WorkflowError(f"giấy tờ {doc['document_id']} chưa xác định chủ sở hữu và không "
+                            f"ghi số định danh {owner_id}: hãy rà soát, ghi chủ sở hữu của giấy "
+                            "tờ trước (sohoa review) rồi chứng thực")
     pdf = reader.get_pdf(caller, PURPOSE, doc["document_id"])
     images = [archive.blobs.get(p["blob_sha256"]) for p in doc["pages"] if p["blob_sha256"]]
     if images and len(images) == len(doc["pages"]):
@@ -208,6 +241,12 @@ def _original(archive: Archive, settings: Settings, source: str, owner_id: str,
             "text": doc.get("text") or "", "owner_kind": owner.get("kind"),
             "owner_name": owner.get("name"), "dossier": None,
             "valid_until": date.fromisoformat(until) if until else None}
+
+
+def _numbers_on(fields: dict[str, Any]) -> set[str]:
+    """The personal numbers the paper itself states (its own and related people's)."""
+    return {n.strip() for key in ("id_number", "related_id_numbers")
+            for n in str(fields.get(key) or "").split(",") if n.strip()}
 
 
 def _pages(path: Path) -> list[bytes]:

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sohoa.archive import certifications
+from sohoa.doctypes import VALIDITY_UNKNOWN
 from sohoa.errors import NotFoundError
 from sohoa.pdf import qrmark
 from sohoa.pipeline.services import open_archive
@@ -57,17 +58,38 @@ def check_copy(settings: Settings, payload: dict[str, Any],
         # Not in this catalog's register: NotFoundError (a copy certified elsewhere).
         entry = certifications.find(archive, unit=str(payload.get("unit", "")), year=year,
                                     number=number)
-        stored_sha = None
+        copy = None
         if entry.document_id:
             with contextlib.suppress(NotFoundError):
-                stored_sha = archive.get_document(entry.document_id)["pdf"]["sha256"]
+                copy = archive.get_document(entry.document_id)
     expected = copy_fields(entry, agency=settings.agency)
     rows = [(key, payload.get(key), expected[key])
             for key in ("system", "unit", "ref", "book", "owner", "paper", "official",
                         "issued")]
     rows.append(("status", "issued", entry.status))
-    stored = None if stored_sha is None else sha256_hex(pdf) == stored_sha
+    if copy is None:
+        return rows, None
+    # The register names exactly one copy per number: a PDF under this number that is not
+    # the stored one (re-drawn with a later "Giá trị sử dụng đến", signed by another key under
+    # the trust roots) is not the certified copy, whatever its QR says.
+    until = copy.get("valid_until")
+    rows.append(("valid_until", payload.get("valid_until"),
+                 None if until in (None, VALIDITY_UNKNOWN.isoformat()) else until))
+    rows.append(("dossier", payload.get("dossier"), _copy_dossier(entry, copy, payload)))
+    stored = sha256_hex(pdf) == copy["pdf"]["sha256"]
+    rows.append(("copy", sha256_hex(pdf), copy["pdf"]["sha256"]))
     return rows, stored
+
+
+def _copy_dossier(entry: CertificationEntry, copy: dict[str, Any],
+                  payload: dict[str, Any]) -> str | None:
+    """The dossier the copy's QR states: the one it was certified for, or none when it was
+    filed under the register's own code (``SCT-<unit>-<year>-<number>``)."""
+    code = copy.get("dossier_code")
+    own = f"SCT-{entry.unit}-{entry.year}-{entry.number:05d}"
+    if code == own and payload.get("dossier") in (None, own):
+        return payload.get("dossier")
+    return code
 
 
 def digest(entries: Sequence[CertificationEntry]) -> str:

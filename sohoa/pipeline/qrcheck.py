@@ -39,7 +39,8 @@ LABELS = {"kind": "loại giấy tờ", "system": "hệ thống", "ref": "số h
           "unit": "đơn vị", "book": "quyển số", "owner": "số định danh chủ sở hữu",
           "paper": "tên giấy tờ", "official": "người thực hiện chứng thực",
           "through": "số chứng thực cuối", "lines": "số dòng trong sổ",
-          "digest": "mã kiểm tra các dòng của sổ"}
+          "digest": "mã kiểm tra các dòng của sổ", "valid_until": "giá trị sử dụng đến",
+          "dossier": "mã hồ sơ", "copy": "bản sao đã lưu theo số này (SHA-256 của tệp)"}
 
 
 class _NotHere(Exception):

@@ -13,7 +13,7 @@ import dataclasses
 import io
 import json
 import shutil
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from sohoa.errors import WorkflowError
 from sohoa.pdf import qrmark
 from sohoa.pipeline import certify, certregister, dossierdesk, kpi, qrcheck
 from sohoa.pipeline.lookup import access_log, cli_caller, reuse
-from sohoa.pipeline.services import open_archive
+from sohoa.pipeline.services import make_certifier_signer, open_archive
 from sohoa.pipeline.settings import Settings, load_settings
 from sohoa.records import CertificationRequest, DocumentRecord, sha256_hex
 from sohoa.signing import create_dev_identity
@@ -156,6 +156,20 @@ def test_the_signed_copy_states_its_certification_and_its_qr_matches_the_registe
             conn.execute(update(Certification).where(Certification.number == 999)
                          .values(number=1))
 
+    # The same line re-drawn with a later validity and signed by a key under the trust roots
+    # is not the copy the register names (one copy per number): a mismatch, not VALID.
+    with open_archive(settings) as archive:
+        entry = certifications.find(archive, unit=UNIT, year=year, number=1)
+    redrawn = certify.copy_pdf(entry, [scan.read_bytes()], agency=settings.agency,
+                               unit_name="UBND phường Tân Phong", dossier=None,
+                               valid_until=date(2099, 12, 31))
+    forged, _sig = make_certifier_signer(settings, OFFICIAL).sign(redrawn)
+    other = qrcheck.check(settings, forged)
+    assert other["agrees"] is False and other["stored_copy"] is False, other
+    found = qrcheck.problems(other)
+    assert any(p.startswith("giá trị sử dụng đến: mã QR ghi '2099-12-31'") for p in found)
+    assert any(p.startswith("bản sao đã lưu theo số này") for p in found), found
+
     # Reusable under its owner: `sohoa reuse` lists it.
     found = reuse(settings, OWNER, caller=cli_caller(settings, OFFICIAL), purpose=PURPOSE)
     assert made["document_id"] in [d["document_id"] for d in found.documents]
@@ -169,6 +183,14 @@ def test_a_stored_paper_is_certified_for_its_owner_only(home: tuple[Path, Settin
         before = len(certregister.lines(settings, READER, unit=UNIT, year=None))
     with pytest.raises(WorkflowError, match="không chứng thực cho người khác"):
         _copy(settings, stored, owner=OTHER)
+    assert len(certregister.lines(settings, READER, unit=UNIT, year=None)) == before
+
+    # A paper whose owner was never resolved is not certified for whatever number is typed.
+    with open_archive(settings) as archive:
+        ownerless = store(archive, None, "cccd-ownerless", owner_id=None,
+                          images=[page_image("cccd-ownerless-0")])
+    with pytest.raises(WorkflowError, match="chưa xác định chủ sở hữu"):
+        _copy(settings, ownerless)
     assert len(certregister.lines(settings, READER, unit=UNIT, year=None)) == before
 
     made = _copy(settings, stored[:8], compared_by="Trần Thị Bình")
@@ -295,3 +317,21 @@ def test_desk_staff_read_only_their_units_register(home: tuple[Path, Settings]) 
     with open_archive(settings) as archive:
         logged = archive.access_events(user="bo.phan.mot.cua")
     assert [e["action"] for e in logged] == ["certification-register"]
+
+
+def test_a_spoiled_number_says_why_in_vietnamese(home: tuple[Path, Settings],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    scan, settings = home
+
+    def disk_full(*_a: Any, **_k: Any) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(certify, "copy_pdf", disk_full)
+    with pytest.raises(OSError):
+        _copy(settings, str(scan))
+    spoiled = certregister.lines(settings, READER, unit=UNIT, year=None)[-1]
+    assert spoiled.status == "spoiled"
+    assert spoiled.note == ("không lập được bản sao: máy không đọc/ghi được tệp (ví dụ hết chỗ "
+                            "trên đĩa)")
+    assert certify.spoiled_reason(KeyboardInterrupt()).startswith("việc lập bản sao bị dừng")
+    assert "RuntimeError" not in certify.spoiled_reason(RuntimeError("boom"))
