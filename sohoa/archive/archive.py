@@ -204,6 +204,11 @@ class Archive:
         with self.transaction(write=True) as conn:
             return job_state.remember_input(conn, job_id, sha256, pages)
 
+    def forget_input(self, sha256: str) -> None:
+        """An input file is no longer known: its pages are read again next time it is given."""
+        with self.transaction(write=True) as conn:
+            job_state.forget_input(conn, sha256)
+
     def known_input(self, sha256: str) -> list[dict[str, Any]] | None:
         """The pages of a known input file (``remember_input``), or None."""
         with self.transaction(write=False) as conn:

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, delete, select, update
 
 from sohoa.archive import audit as audit_log
 from sohoa.archive.catalog import upsert
@@ -159,6 +159,10 @@ def remember_input(conn: Connection, job_id: str, sha256: str,
         "sha256": sha256, "pages": [dict(p) for p in pages], "job_id": job_id, "at": utc_now(),
     }, key=("sha256",), update=("pages", "job_id", "at"))
     return True
+
+
+def forget_input(conn: Connection, sha256: str) -> None:
+    conn.execute(delete(KnownInput).where(KnownInput.sha256 == sha256))
 
 
 def known_input(conn: Connection, sha256: str) -> list[dict[str, Any]] | None:

@@ -64,7 +64,13 @@ def placeholders(path: Path, sha256: str, entries: Sequence[dict[str, Any]]) -> 
 
 def materialize(archive: Archive, pages: Sequence[Page]) -> list[Page]:
     """The pages with their images: placeholders filled from the blob store, else by reading
-    their file again (only the pages asked for are kept)."""
+    their file again (only the pages asked for are kept).
+
+    A page whose file no longer reads back as the image remembered (its blob is gone — blank
+    backs are never stored, disposal removes blobs — and the PDF renderer's output changed
+    after an upgrade) comes back as read now, with its new SHA-256, and the file is no longer
+    known: it is read as a new file from then on (the documents stored from it stay as they
+    are). Keeping it known would stop every later job that includes it."""
     out = list(pages)
     missing: dict[str, list[int]] = defaultdict(list)
     for i, page in enumerate(out):
@@ -75,16 +81,20 @@ def materialize(archive: Archive, pages: Sequence[Page]) -> list[Page]:
         else:
             missing[page.source].append(i)
     for source, positions in missing.items():
-        wanted = {out[i].sha256 for i in positions}
-        found = {item.sha256: item.data for item in read_pages(Path(source))
-                 if isinstance(item, Page) and item.sha256 in wanted}
+        read = {item.index: item for item in read_pages(Path(source)) if isinstance(item, Page)}
         for i in positions:
-            data = found.get(out[i].sha256)
-            if data is None:
+            now = read.get(out[i].index)
+            if now is not None and now.sha256 == out[i].sha256:
+                out[i] = replace(out[i], data=now.data)
+                continue
+            archive.forget_input(out[i].source_sha256)
+            if now is None or now.source_sha256 != out[i].source_sha256:
+                # the file itself changed or the page no longer reads at all: the next job
+                # reads it as new and says what is wrong with it
                 raise WorkflowError(
-                    f"{source}: trang {out[i].index + 1} không còn đọc ra đúng ảnh đã lưu "
-                    "(tệp hoặc phần mềm đọc PDF đã đổi); đưa tệp vào lại như một tệp mới")
-            out[i] = replace(out[i], data=data)
+                    f"{source}: trang {out[i].index + 1} không còn đọc được như lần trước "
+                    "(tệp đã đổi); chạy lại lệnh này, tệp sẽ được đọc như một tệp mới")
+            out[i] = now
     return out
 
 
@@ -127,6 +137,8 @@ def remember_files(archive: Archive, job_id: str, pages: Sequence[Page]) -> None
     for page in pages:
         by_file[page.source_sha256].append(page)
     for sha, listed in by_file.items():
+        if all(is_placeholder(p) for p in listed) and archive.known_input(sha) is None:
+            continue  # forgotten during this job (``materialize``): its placeholders are stale
         archive.remember_input(job_id, sha, remembered(listed))
 
 

@@ -555,6 +555,12 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
         filled = materialize(archive, [it.page for it in draft.pages])
         draft = replace(draft, pages=[replace(it, page=page)
                                       for it, page in zip(draft.pages, filled, strict=True)])
+        if document_key(filled) != key:
+            # a page read anew (knownfiles.materialize): a new image, so a new document key
+            key = document_key(filled)
+            if existing := archive.has_document(key):
+                disposed = archive.document_ref(existing)["status"] == "disposed"
+                return StoreOutcome(draft, existing, None, False, disposed)
     doc_type = registry.get(draft.classification.doc_type)
     pdf = build_pdf(
         [PdfPage(it.page.data, it.page.mime, it.page.dpi, it.analysis.ocr) for it in draft.pages],

@@ -267,6 +267,10 @@ def test_known_inputs_are_remembered_unless_the_job_quarantined_part_of_them(
     assert archive.remember_input(again, "bb" * 32, pages[:1])
     assert archive.remember_input(again, "aa" * 32, pages)
     assert archive.known_input("bb" * 32) == pages[:1]
+    # a file that no longer reads back as remembered is forgotten (knownfiles.materialize)
+    archive.forget_input("bb" * 32)
+    assert archive.known_input("bb" * 32) is None
+    assert archive.known_input("aa" * 32) == pages
 
 
 def test_document_rows_point_only_at_blobs_that_exist(archive: Archive) -> None:

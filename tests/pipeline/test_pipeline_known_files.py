@@ -123,3 +123,20 @@ def test_reportlab_pdf_keeps_its_jpeg_and_known_files_are_not_read_again(
                     for d in archive.get_job(again.job_id)["done"]}
     # a's documents were all stored before: "duplicate", not "blank" (the cache answered them)
     assert statuses == {"a-reportlab.pdf": "duplicate", "b-damaged.pdf": "partial"}
+
+    # L4: the rendered page no longer reads back as the image remembered (a renderer upgrade
+    # changes its bytes; its analysis is not cached under them). The job goes on with the page
+    # as read now, the file is forgotten and is read as a new file from then on.
+    with open_archive(settings) as archive:
+        entries = archive.known_input(_sha(a))
+        assert entries is not None
+        entries[1] = {**entries[1], "sha256": "0" * 64}
+        assert archive.remember_input(again.job_id, _sha(a), entries)
+    monkeypatch.undo()
+    third = run_ingest([a.parent], settings)
+    assert (third.stored, third.duplicates) == (0, len(stored))
+    with open_archive(settings) as archive:
+        assert archive.known_input(_sha(a)) is None
+        statuses = {Path(d["source"]).name: d["status"]
+                    for d in archive.get_job(third.job_id)["done"]}
+    assert statuses["a-reportlab.pdf"] == "duplicate"

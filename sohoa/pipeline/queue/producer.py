@@ -36,9 +36,12 @@ def enqueue_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | Non
             # A known file's pages come without images (knownfiles): theirs are in the blob
             # store already, unless they never went into a document (blank backs).
             missing = [p for p in pages if is_placeholder(p) and not archive.blobs.exists(p.sha256)]
-            for page in [*(p for p in pages if not is_placeholder(p)),
-                         *materialize(archive, missing)]:
-                archive.blobs.put(page.data)  # page images travel through blobs, not Redis
+            # a page that reads back as another image (materialize) goes on as read now
+            anew = {(p.source, p.index): p for p in materialize(archive, missing)}
+            pages = [anew.get((p.source, p.index), p) for p in pages]
+            for page in pages:
+                if not is_placeholder(page):
+                    archive.blobs.put(page.data)  # page images travel through blobs, not Redis
         metas = [page_meta(p) for p in pages]
         queue.board.create(summary.job_id, metas, {"files": summary.files,
                                                     "unit": job.unit or None,
