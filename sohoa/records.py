@@ -83,6 +83,18 @@ class Word:
 
 
 @dataclass(frozen=True)
+class InkMark:
+    """A seal or a signature found on a page: recorded as present where it is, never read as
+    letters. The box is in the upright page image's pixels, like the words'."""
+
+    kind: str  # "seal" | "signature"
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class OcrPage:
     """What recognition made of one page.
 
@@ -102,6 +114,7 @@ class OcrPage:
     confidence: float  # mean word confidence, 0..1
     blank: bool = False
     timed_out: bool = False
+    marks: tuple[InkMark, ...] = ()  # seals and signatures (sohoa.ocr.marks)
 
 
 # --- understanding (ocr) → pipeline --------------------------------------------------------

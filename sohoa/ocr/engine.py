@@ -54,7 +54,7 @@ from sohoa.ocr.orient import (
 )
 from sohoa.ocr.orient import upright_image as _upright
 from sohoa.ocr.preprocess import prepare
-from sohoa.records import OcrPage, Word
+from sohoa.records import InkMark, OcrPage, Word
 from sohoa.vntext import nfc
 
 # Pages larger than this are refused before decoding (A3 at 600 dpi is ~70 Mpx).
@@ -314,9 +314,14 @@ def _orientation(gray: np.ndarray, dpi: int, timeout_ms: int, fast: bool) -> int
     return _likeliest_rotation(_ENGINES.text, gray, candidates, dpi, timeout_ms)
 
 
-def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSettings
-          ) -> tuple[float, int, int, list[Box], bool]:
-    """Deskew and recognize an upright page: (skew, width, height, word boxes, finished)."""
+Region = tuple[int, int, int, int]  # left, top, right, bottom
+
+
+def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSettings,
+          regions: Sequence[Region] = ()) -> tuple[float, int, int, list[Box], bool]:
+    """Deskew and recognize an upright page: (skew, width, height, word boxes, finished).
+
+    ``regions`` (around seals and signatures) are read once more as blocks of text."""
     skew = estimate_skew(upright_gray)
     level = np.ascontiguousarray(deskew(upright_gray, skew))
     height, width = level.shape
@@ -334,6 +339,7 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
             read = list(_words(api))
             boxes = [box for box in read if not _is_noise(box)]
             boxes += _reread_lost_lines(api, read, boxes, width, height, timeout_ms)
+            boxes += _reread_regions(api, boxes, regions, width, height, timeout_ms)
         api.Clear()
     return skew, width, height, _without_specks(boxes), finished
 
@@ -390,6 +396,111 @@ def _reread_lost_lines(api: tesserocr.PyTessBaseAPI, read: list[Box], kept: list
     return found
 
 
+# A line read again inside a seal/signature region is kept when its words are this confident on
+# average and most of them are Vietnamese syllables or numbers.
+_REGION_MIN_CONFIDENCE = 55.0
+_REGION_MIN_VALID = 0.6
+
+
+def _valid_share(words: Sequence[Box]) -> float:
+    letters = [re.sub(r"[^\w]", "", b.text) for b in words]
+    letters = [w for w in letters if w]
+    if not letters:
+        return 0.0
+    return sum(1 for w in letters if w.isdigit() or is_syllable(w.lower())) / len(letters)
+
+
+def _reread_regions(api: tesserocr.PyTessBaseAPI, kept: list[Box], regions: Sequence[Region],
+                    width: int, height: int, timeout_ms: int) -> list[Box]:
+    """Words in the signer's block that the page layout left out, read as one block of text.
+
+    Tesseract's page segmentation takes a seal with a signature over a name for a picture and
+    reads nothing in it, even once the inks are lifted: the signer's title and name were lost
+    on whole pages (issue 18). Each region around a seal or signature is read again on its
+    own (PSM 6); a line of that reading is taken when it is confident and Vietnamese, and only
+    its words that overlap no word already read are added.
+    """
+    found: list[Box] = []
+    heights = sorted(b.height for b in kept if any(c.isalpha() for c in b.text))
+    usual = heights[len(heights) // 2] if heights else 0
+    for index, (left, top, right, bottom) in enumerate(regions):
+        left, top = max(0, left), max(0, top)
+        right, bottom = min(width, right), min(height, bottom)
+        if right - left < 16 or bottom - top < 16:
+            continue
+        api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK)
+        api.SetRectangle(left, top, right - left, bottom - top)
+        try:
+            again = ([b for b in _words(api) if not _is_noise(b)]
+                     if api.Recognize(timeout=timeout_ms) else [])
+        finally:
+            api.SetPageSegMode(tesserocr.PSM.AUTO)
+        lines: dict[int, list[Box]] = {}
+        for box in again:
+            lines.setdefault(box.line_key, []).append(box)
+        for key, words in lines.items():
+            new = [b for b in words if not any(_overlaps(b, k) for k in (*kept, *found))]
+            if not new:
+                continue
+            confidence = sum(b.confidence for b in words) / len(words)
+            if confidence < _REGION_MIN_CONFIDENCE or _valid_share(words) < _REGION_MIN_VALID:
+                continue
+            # The words added must hold up on their own too (a line half read before and
+            # half made of a signature's loops is not).
+            if (sum(b.confidence for b in new) / len(new) < _REGION_MIN_CONFIDENCE
+                    or _valid_share(new) < _REGION_MIN_VALID):
+                continue
+            # The seal's rim letters are small; the print of the page is not.
+            if usual and median(b.height for b in words) < 0.6 * usual:
+                continue
+            line_key = 1_000_000 + index * 1000 + key
+            found.extend(Box(b.text, b.left, b.top, b.width, b.height, b.confidence, line_key)
+                         for b in new)
+    return found
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    """Whether two word boxes cover the same print (half of the smaller one or more)."""
+    dx = min(a.right, b.right) - max(a.left, b.left)
+    dy = min(a.bottom, b.bottom) - max(a.top, b.top)
+    if dx <= 0 or dy <= 0:
+        return False
+    return dx * dy >= 0.5 * min(a.width * a.height, b.width * b.height)
+
+
+def _mark_regions(marks: Sequence[InkMark], dpi: int) -> list[Region]:
+    """Where the signer's block around each mark may be: the mark, widened by most of its
+    width on either side (the title and name are centred beside or under a seal) and by a
+    line above and below; overlapping regions are merged."""
+    regions: list[list[int]] = []
+    line = round(9 / 25.4 * dpi)
+    for mark in marks:
+        side = max(round(0.6 * mark.width), line * 2)
+        box = [mark.left - side, mark.top - line, mark.left + mark.width + side,
+               mark.top + mark.height + line]
+        for other in regions:
+            if (box[0] < other[2] and other[0] < box[2] and box[1] < other[3]
+                    and other[1] < box[3]):
+                other[:] = [min(box[0], other[0]), min(box[1], other[1]),
+                            max(box[2], other[2]), max(box[3], other[3])]
+                break
+        else:
+            regions.append(box)
+    return [(a, b, c, d) for a, b, c, d in regions]
+
+
+def _turn_mark(mark: InkMark, rotation: int, width: int, height: int) -> InkMark:
+    """``mark`` (on a scan of ``width`` × ``height``) on the scan turned clockwise."""
+    x, y, w, h = mark.left, mark.top, mark.width, mark.height
+    if rotation == 90:
+        return InkMark(mark.kind, height - (y + h), x, h, w)
+    if rotation == 180:
+        return InkMark(mark.kind, width - (x + w), height - (y + h), w, h)
+    if rotation == 270:
+        return InkMark(mark.kind, y, width - (x + w), h, w)
+    return mark
+
+
 def _without_specks(boxes: list[Box]) -> list[Box]:
     """Drop "letters" a third of the page's usual letter height: specks of a card's guilloche
     or a seal that Tesseract read as "5 £ 3" (4 px tall where text is 20). A real letter,
@@ -443,9 +554,13 @@ def recognize_page(
         image = open_image(bytes(image))
     # Cleanup does not depend on the orientation, so it runs first and OSD sees the clean copy
     # (on a grey photocopy OSD on the raw scan finds too little text).
-    prepared = prepare(image, clean=settings.preprocess, denoise_copies=settings.denoise)
+    prepared = prepare(image, clean=settings.preprocess, denoise_copies=settings.denoise,
+                       dpi=dpi)
     # 0 means "no limit" to Tesseract; a non-positive setting means the same here.
     timeout_ms = max(0, int(settings.timeout_s * 1000))
+    scan_h, scan_w = prepared.gray.shape
+    found = tuple(InkMark(m.kind, int(m.left), int(m.top), int(m.width), int(m.height))
+                  for m in prepared.marks)
     rotation = 0
     read = None
     if settings.detect_orientation and settings.upright_first:
@@ -453,7 +568,7 @@ def recognize_page(
         # reading does not look like Vietnamese text (a turned page reads as few, unsure,
         # invalid syllables). Saves OSD's ≈0.27 CPU s on every upright page; a turned page pays
         # one extra reading.
-        read = _read(prepared.gray, dpi, timeout_ms, settings)
+        read = _read(prepared.gray, dpi, timeout_ms, settings, _mark_regions(found, dpi))
     if read is None or not _reads_upright(read[3]):
         with _ENGINES.lock:
             _ENGINES.ensure(settings)
@@ -463,8 +578,9 @@ def recognize_page(
         if read is None or rotation != 0:
             # np.rot90 turns counter-clockwise; the upright copy is the clean copy turned
             # clockwise.
+            turned = [_turn_mark(m, rotation, scan_w, scan_h) for m in found]
             read = _read(np.rot90(prepared.gray, k=-(rotation // 90)), dpi, timeout_ms,
-                         settings)
+                         settings, _mark_regions(turned, dpi))
     skew, width, height, boxes, finished = read
     lines = reading_order(boxes, width)
     words: list[Word] = []
@@ -503,4 +619,5 @@ def recognize_page(
         text=nfc("\n".join(text_lines)),
         confidence=round(max(0.0, min(1.0, confidence)), 4),
         timed_out=not finished,
+        marks=tuple(_turn_mark(m, rotation, scan_w, scan_h) for m in found),
     )

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from sohoa.records import OcrPage, SignatureSummary, Word
+from sohoa.records import InkMark, OcrPage, SignatureSummary, Word
 
 
 def ocr_to_json(page: OcrPage) -> dict[str, Any]:
@@ -21,7 +21,8 @@ def ocr_to_json(page: OcrPage) -> dict[str, Any]:
 
 def ocr_from_json(data: dict[str, Any]) -> OcrPage:
     words = tuple(Word(*row) for row in data["words"])
-    return OcrPage(**{**data, "words": words})
+    marks = tuple(InkMark(**mark) for mark in data.get("marks", ()))
+    return OcrPage(**{**data, "words": words, "marks": marks})
 
 
 def signature_to_json(sig: SignatureSummary | None) -> dict[str, Any] | None:

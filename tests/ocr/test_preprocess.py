@@ -107,8 +107,11 @@ def test_red_seal_and_blue_signature_are_lifted_but_print_under_them_stays(ocr_p
     blue_only = (rgb[..., 2] > 150) & (rgb[..., 0] < 80) & (original > 250)
     assert seal_only.sum() > 1000 and blue_only.sum() > 1000
     assert measure(rgb).colour_share > 0.001
-    prepared = prepare(image)
-    assert prepared.steps == ("lift_coloured_ink",)
+    prepared = prepare(image, dpi=150)
+    # The ring is seal-sized (51 mm at 150 dpi) and the stroke signature-sized: both are
+    # marks too, read through their own ink (sohoa.ocr.marks).
+    assert prepared.steps == ("lift_coloured_ink", "lift_marks")
+    assert sorted(m.kind for m in prepared.marks) == ["seal", "signature"]
     out = prepared.gray
     assert (out[seal_only] > 180).mean() > 0.95
     assert (out[blue_only] > 150).mean() > 0.95
