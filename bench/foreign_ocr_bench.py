@@ -39,8 +39,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from ocr_vs_ocrmypdf import (
     CORES,
     VENV_BIN,
+    Run,
     Score,
     ToolResult,
+    pdftotext_pages,
     run_pdf_tool,
     run_tesseract,
 )
@@ -139,7 +141,9 @@ def report(pages: list[ForeignPage], tools: list[ToolResult], input_bytes: int,
     rows += ["", f"Time and size ({len(pages)} pages, {CORES} cores):", "",
              "| tool | wall | CPU s/page | output ÷ input |", "| --- | --- | --- | --- |"]
     for tool in tools:
-        size = f"{tool.output_bytes / input_bytes:.2f}×" if tool.output_bytes else "—"
+        if not tool.run.wall:
+            continue  # scored again from a kept folder (--rescore): no timing
+        size = f"{tool.output_bytes / input_bytes:.3f}×" if tool.output_bytes else "—"
         rows.append(f"| {tool.name} | {tool.run.wall:.1f} s | {tool.run.cpu / len(pages):.2f} "
                     f"| {size} |")
     ours = next((t for t in tools if t.name == "sohoa"), None)
@@ -170,10 +174,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--families", nargs="*", default=list(FAMILIES), choices=FAMILIES)
     parser.add_argument("--ours-only", action="store_true", help="skip tesseract and ocrmypdf")
+    parser.add_argument("--no-run", action="store_true", help="run no tool (with --rescore)")
     parser.add_argument("--keep", type=Path, help="keep the work folder (PDFs, texts) here")
     parser.add_argument("--sohoa-bin", type=Path, default=VENV_BIN / "sohoa",
                         help="the sohoa to measure (e.g. another checkout's .venv/bin/sohoa)")
     parser.add_argument("--label", default="", help="a note on what is measured, for RESULTS")
+    parser.add_argument("--rescore", nargs="*", type=Path, default=[],
+                        help="also score the PDFs of these kept folders (pdftotext, no timing)")
     parser.add_argument("--write-results", action="store_true")
     args = parser.parse_args()
     command = "OMP_THREAD_LIMIT=1 .venv/bin/python " + " ".join(
@@ -191,7 +198,7 @@ def main() -> None:
     input_pdf.write_bytes(img2pdf.convert([p.jpeg for p in pages]))
     input_bytes = input_pdf.stat().st_size
     tools: list[ToolResult] = []
-    if not args.ours_only:
+    if not (args.ours_only or args.no_run):
         print("  tesseract -l vie (per page)", flush=True)
         (work / "tess").mkdir(exist_ok=True)
         run, texts = run_tesseract(pages, work / "tess")  # type: ignore[arg-type]
@@ -204,9 +211,16 @@ def main() -> None:
         "sohoa": [str(args.sohoa_bin), "ocr", "--jobs", str(CORES)],
     }
     for name, argv in peers.items():
-        if args.ours_only and name != "sohoa":
+        if (args.ours_only and name != "sohoa") or args.no_run:
             continue
         tools.append(run_pdf_tool(name, argv, pages, input_pdf, work, None))  # type: ignore
+    for folder in args.rescore:
+        for pdf in sorted(folder.glob("*.pdf")):
+            if pdf.stem in ("input",) or pdf.stem.endswith("-clean"):
+                continue
+            texts = dict(zip((p.name for p in pages), pdftotext_pages(pdf), strict=False))
+            tools.append(ToolResult(f"{pdf.stem} ({folder.name})", "", Run(), {}, texts,
+                                    pdf.stat().st_size))
     body = report(pages, tools, input_bytes, corpus_note)
     if args.label:
         body = f"{args.label}\n\n{body}"
