@@ -248,6 +248,8 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
             out.print(f"[green]mã QR khớp cơ sở dữ liệu[/]: {qr['payload'].get('paper')} "
                       f"số {qr['payload'].get('ref')}, lập lúc {qr['payload'].get('issued')}"
                       f"{stored}")
+            for note in qr.get("notes", []):
+                out.print(f"    - {escape(note)}")
         else:
             out.print(f"[red]mã QR không khớp cơ sở dữ liệu[/]: {qr['payload'].get('paper')} "
                       f"số {qr['payload'].get('ref')}")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import tempfile
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -181,15 +181,27 @@ def copy_key(entry: CertificationEntry) -> str:
         f"certified-copy:{entry.unit}:{entry.year}:{entry.number}".encode()).hexdigest()
 
 
-def settle(archive: Archive, unit: str, *, by: str) -> list[CertificationEntry]:
+# A copy is drawn, signed and stored in seconds; a line still without its copy a day after
+# its number was taken belongs to a desk that stopped (killed, power cut) before storing.
+ABANDONED_AFTER = timedelta(hours=24)
+ABANDONED = (f"không lập được bản sao: quá {int(ABANDONED_AFTER.total_seconds() // 3600)} giờ "
+             "sau khi lấy số mà bản sao chưa được lưu (máy lập bản sao đã dừng giữa chừng)")
+
+
+def settle(archive: Archive, unit: str, *, by: str,
+           now: datetime | None = None) -> list[CertificationEntry]:
     """Record the copies a desk stored but did not get to record (a crash or a kill between
     the two): their line points at them now. A line whose copy is not stored is left alone —
-    another desk may be drawing it at this moment."""
+    another desk may be drawing it at this moment — unless it is older than
+    ``ABANDONED_AFTER``: then nobody is, and it is spoiled with that reason."""
+    moment = now or datetime.now(UTC)
     settled = []
     for entry in certifications.issuing(archive, unit=unit):
         document_id = archive.has_document(copy_key(entry))
         if document_id is not None:
             settled.append(certifications.complete(archive, entry.id, document_id, by=by))
+        elif moment - entry.certified_at > ABANDONED_AFTER:
+            settled.append(certifications.spoil(archive, entry.id, reason=ABANDONED, by=by))
     return settled
 
 

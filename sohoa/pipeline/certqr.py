@@ -4,9 +4,10 @@ against the register (``sohoa verify``, through ``pipeline/qrcheck.py``).
 
 A copy's code names its unit, number and book, owner, paper, official and time of
 certification; a printed register's code its unit and year, the last number it lists, how many
-lines and a digest of those lines as the catalog holds them, so a line changed, removed or added
-among the printed numbers shows (lines certified after the printing do not: they come after its
-last number).
+lines, a digest of those lines' fixed columns (number, time, owner, paper, original, officials),
+so a line changed, removed or added among the printed numbers shows (lines certified after the
+printing do not: they come after its last number), and the numbers still "đang lập" then: one
+issued or spoiled since is reported as changed after printing, never as a mismatch.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sohoa.archive import certifications
+from sohoa.archive.certification_models import CERT_ISSUED, CERT_ISSUING, CERT_SPOILED
 from sohoa.doctypes import VALIDITY_UNKNOWN
 from sohoa.errors import NotFoundError
 from sohoa.pdf import qrmark
@@ -92,10 +94,26 @@ def _copy_dossier(entry: CertificationEntry, copy: dict[str, Any],
     return code
 
 
+# What a line says once its number is taken, and never lawfully changes. Its status, copy and
+# note do change (a line printed "đang lập" is later issued or spoiled): a digest over them
+# would call the agency's own printed register forged once the desk finished its work.
+LINE_COLUMNS = ("number", "book", "certified_at", "owner_id", "paper", "pages", "original",
+                "official", "official_title", "compared_by")
+STATUS_NAMES = {CERT_ISSUED: "đã cấp", CERT_ISSUING: "đang lập", CERT_SPOILED: "số hỏng"}
+
+
 def digest(entries: Sequence[CertificationEntry]) -> str:
-    """A short digest of the lines as the catalog holds them (what the QR code states)."""
-    canon = json.dumps([e.to_json() for e in entries], ensure_ascii=False, sort_keys=True,
-                       separators=(",", ":"))
+    """A short digest of the lines' fixed columns (what the QR code states)."""
+    return _digest([{k: e.to_json()[k] for k in LINE_COLUMNS} for e in entries])
+
+
+def _legacy_digest(entries: Sequence[CertificationEntry]) -> str:
+    """The digest registers printed before LINE_COLUMNS stated (every column)."""
+    return _digest([e.to_json() for e in entries])
+
+
+def _digest(rows: list[dict[str, Any]]) -> str:
+    canon = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canon.encode()).hexdigest()[:32]
 
 
@@ -104,10 +122,11 @@ def register_fields(entries: Sequence[CertificationEntry], *, unit: str, year: i
     return {"system": qrmark.system_name(agency), "paper": REGISTER_PAPER, "kind": REGISTER_KIND,
             "ref": f"{unit}/{year}", "issued": vietnam_time(at), "unit": unit, "year": year,
             "through": max((e.number for e in entries), default=0), "lines": len(entries),
-            "digest": digest(entries)}
+            "digest": digest(entries),
+            "issuing": [e.number for e in entries if e.status == CERT_ISSUING]}
 
 
-def check_register(settings: Settings, payload: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+def check_register(settings: Settings, payload: dict[str, Any]) -> list[tuple[Any, ...]]:
     """A printed register's QR against the register now: the lines up to its last number
     (NotFoundError when this catalog holds none of them)."""
     try:
@@ -121,8 +140,20 @@ def check_register(settings: Settings, payload: dict[str, Any]) -> list[tuple[st
                             "sổ do nơi khác lập")
     now = register_fields(entries, unit=unit, year=year, agency=settings.agency,
                           at=datetime.now(UTC))
-    return [(key, payload.get(key), now[key])
-            for key in ("system", "ref", "through", "lines", "digest")]
+    rows: list[tuple[Any, ...]] = [(key, payload.get(key), now[key])
+                                   for key in ("system", "ref", "through", "lines")]
+    rows.append(("digest", payload.get("digest"), now["digest"],
+                 payload.get("digest") in (now["digest"], _legacy_digest(entries))))
+    # A line printed "đang lập" that was issued or spoiled since: the desk's lawful work,
+    # reported (ok) so the reader knows the paper is older than the register's state.
+    by_number = {e.number: e for e in entries}
+    for number in payload.get("issuing") or []:
+        line = by_number.get(number)
+        if line is not None and line.status != CERT_ISSUING:
+            rows.append(("changed", f"số {number}",
+                         f"{STATUS_NAMES[CERT_ISSUING]} → "
+                         f"{STATUS_NAMES.get(line.status, line.status)}", True))
+    return rows
 
 
 def _lines(settings: Settings, *, unit: str, year: int) -> list[CertificationEntry]:

@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 
 from sohoa.archive import certifications
 from sohoa.archive.access import Read
-from sohoa.archive.certification_models import CERT_ISSUED, CERT_ISSUING, CERT_SPOILED
 from sohoa.archive.certifications import VN
 from sohoa.archive.policy import AccessDeniedError, Caller, check_role, clean_purpose
 from sohoa.errors import ConfigError
@@ -36,7 +35,7 @@ from sohoa.records import CertificationEntry
 from sohoa.vntext import nfc
 
 PAPER = certqr.REGISTER_PAPER
-STATUS_NAMES = {CERT_ISSUED: "đã cấp", CERT_ISSUING: "đang lập", CERT_SPOILED: "số hỏng"}
+STATUS_NAMES = certqr.STATUS_NAMES
 CSV_HEADER = ["Số chứng thực", "Quyển số", "Ngày chứng thực", "Thời điểm", "Đơn vị",
               "Số định danh người yêu cầu", "Tên giấy tờ", "Số trang", "Bản chính",
               "Người thực hiện chứng thực", "Chức danh", "Người đối chiếu", "Trạng thái",

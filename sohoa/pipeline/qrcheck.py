@@ -40,7 +40,8 @@ LABELS = {"kind": "loại giấy tờ", "system": "hệ thống", "ref": "số h
           "paper": "tên giấy tờ", "official": "người thực hiện chứng thực",
           "through": "số chứng thực cuối", "lines": "số dòng trong sổ",
           "digest": "mã kiểm tra các dòng của sổ", "valid_until": "giá trị sử dụng đến",
-          "dossier": "mã hồ sơ", "copy": "bản sao đã lưu theo số này (SHA-256 của tệp)"}
+          "dossier": "mã hồ sơ", "copy": "bản sao đã lưu theo số này (SHA-256 của tệp)",
+          "changed": "đã thay đổi sau khi in"}
 
 
 class _NotHere(Exception):
@@ -89,7 +90,9 @@ def check(settings: Settings, pdf: bytes) -> dict[str, Any]:
         return {"found": True, "checkable": False, "agrees": None, "payload": payload,
                 "checks": [], "stored_copy": None, "reason": str(why)}
     return {"found": True, "checkable": True, "agrees": all(c["ok"] for c in checks),
-            "payload": payload, "checks": checks, "stored_copy": stored}
+            "payload": payload, "checks": checks, "stored_copy": stored,
+            "notes": [f"{c['qr']} {LABELS['changed']}: {c['catalog']}" for c in checks
+                      if c["field"] == "changed"]}
 
 
 def _unknown_here(payload: dict[str, Any],

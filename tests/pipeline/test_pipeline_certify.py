@@ -335,3 +335,31 @@ def test_a_spoiled_number_says_why_in_vietnamese(home: tuple[Path, Settings],
                             "trên đĩa)")
     assert certify.spoiled_reason(KeyboardInterrupt()).startswith("việc lập bản sao bị dừng")
     assert "RuntimeError" not in certify.spoiled_reason(RuntimeError("boom"))
+
+
+def test_a_printed_register_stays_valid_when_a_line_it_showed_issuing_is_settled(
+        home: tuple[Path, Settings]) -> None:
+    _scan, settings = home
+    # A desk killed before storing its copy, a day and more ago: the line is "đang lập".
+    with open_archive(settings) as archive:
+        last = certifications.register(archive, unit=UNIT)[-1]
+        abandoned = certifications.allocate(archive, _request(last), at=datetime.now(
+            VN) - timedelta(hours=25))
+        fresh = certifications.allocate(archive, _request(last))
+    printed = certregister.register_pdf(settings, READER, unit=UNIT, year=fresh.year)
+    assert qrcheck.check(settings, printed)["agrees"] is True
+    with open_archive(settings) as archive:
+        settled = certify.settle(archive, UNIT, by=OFFICIAL)
+    # Only the abandoned line is spoiled (with its reason); a line taken now may be drawn.
+    assert [(e.id, e.status, e.note) for e in settled] == [
+        (abandoned.id, "spoiled", certify.ABANDONED)]
+    with open_archive(settings) as archive:
+        certifications.spoil(archive, fresh.id, reason="người yêu cầu rút đơn", by=OFFICIAL)
+    # The printed register is still the agency's true record: the change is reported, not
+    # called a forgery.
+    after = qrcheck.check(settings, printed)
+    assert after["agrees"] is True, qrcheck.problems(after)
+    assert f"số {fresh.number} đã thay đổi sau khi in: đang lập → số hỏng" in after["notes"]
+    if abandoned.year == fresh.year:
+        assert f"số {abandoned.number} đã thay đổi sau khi in: đang lập → số hỏng" \
+            in after["notes"]
