@@ -311,41 +311,43 @@ def page_failure(page: Page, reason: str) -> Quarantined:
 
 class PageScreen:
     """Analysed pages in scan order in; what may join a dossier out, and what may not as
-    quarantine records: a page the analysis refused (all black, one dark colour), and a file of
-    two or more pages that are all blank (a stack fed upside down, or 300 empty pages). Blank
-    pages of a file are held until the file shows content; one blank single-page file is a
-    duplex back and passes. Used by both executors, before the ``DossierGrouper``."""
+    quarantine records: every page of a file with a page the analysis refused (all black, one
+    dark colour), and a file of two or more pages that are all blank (a stack fed upside down,
+    or 300 empty pages). One blank single-page file is a duplex back and passes. A file's
+    pages are held until the file ends. Used by both executors, before the ``DossierGrouper``.
+
+    A refused page takes its whole file with it, never itself alone (as the colour refusal in
+    ``read_inputs``): the rest of the file would be stored as a document missing that page
+    (a refused dossier-code sheet would file its papers under the previous code), and the
+    rescan of the whole file would then store the paper a second time."""
 
     def __init__(self) -> None:
         self.source: str | None = None
         self.held: list[PageItem] = []
-        self.content = False
-        self.count = 0
 
     def add(self, item: PageItem) -> list[PageItem | Quarantined]:
         out: list[PageItem | Quarantined] = []
         if item.page.source != self.source:
             out += self.close()
             self.source = item.page.source
-        self.count += 1
-        page = item.page
-        if item.analysis.refused:
-            out.append(Quarantined(page.source, f"trang {page.index + 1}: "
-                                   f"{item.analysis.refused}", page.source_sha256, page.index))
-        elif item.analysis.blank and not self.content:
-            self.held.append(item)
-        else:
-            self.content = True
-            out += [*self.held, item]
-            self.held = []
+        self.held.append(item)
         return out
 
     def close(self) -> list[PageItem | Quarantined]:
-        held, count = self.held, self.count
-        self.held, self.content, self.count, self.source = [], False, 0, None
-        if len(held) >= 2 and len(held) == count:
-            first = held[0].page
-            return [Quarantined(first.source, reasons.ONLY_BLANK, first.source_sha256)]
+        held = self.held
+        self.held, self.source = [], None
+        refused = [it for it in held if it.analysis.refused]
+        if refused:
+            first = refused[0]
+            numbers = ", ".join(str(it.page.index + 1) for it in refused)
+            why = (f"tệp có {len(refused)}/{len(held)} trang không dùng được (trang {numbers}: "
+                   f"{first.analysis.refused}); hãy quét lại cả tệp, không riêng trang đó")
+            return [Quarantined(it.page.source, why, it.page.source_sha256, it.page.index)
+                    for it in held]
+        if len(held) >= 2 and all(it.analysis.blank for it in held):
+            first_page = held[0].page
+            return [Quarantined(first_page.source, reasons.ONLY_BLANK,
+                                first_page.source_sha256)]
         return list(held)
 
 

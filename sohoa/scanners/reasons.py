@@ -93,12 +93,12 @@ def too_small(page_number: int, width: int, height: int) -> str:
 
 
 def all_dark() -> str:
-    return "trang đen toàn bộ (nắp máy quét mở hoặc phơi sáng sai): hãy quét lại trang đó"
+    # the file is refused with it (pipeline PageScreen): the instruction is said there
+    return "trang đen toàn bộ (nắp máy quét mở hoặc phơi sáng sai)"
 
 
 def uniform() -> str:
-    return ("trang chỉ một màu tối, không có nét nào (ảnh hỏng hoặc quét sai): hãy quét lại "
-            "trang đó")
+    return "trang chỉ một màu tối, không có nét nào (ảnh hỏng hoặc quét sai)"
 
 
 def _human(n: int) -> str:

@@ -179,9 +179,12 @@ def test_the_screen_takes_out_refused_pages_and_files_of_blank_pages() -> None:
     out = screen_pages(items)
     kept = [(o.page.source, o.page.index) for o in out if isinstance(o, PageItem)]
     refused = [(o.source, o.page_index, o.reason) for o in out if isinstance(o, Quarantined)]
-    assert kept == [("a.pdf", 0), ("a.pdf", 1), ("back.jpg", 0), ("b.pdf", 0), ("b.pdf", 2)]
+    assert kept == [("a.pdf", 0), ("a.pdf", 1), ("back.jpg", 0)]
+    # a refused page takes its whole file: never a document stored without that page
+    why = (f"tệp có 1/3 trang không dùng được (trang 2: {reasons.all_dark()}); "
+           "hãy quét lại cả tệp, không riêng trang đó")
     assert refused == [("blank.pdf", None, reasons.ONLY_BLANK),
-                       ("b.pdf", 1, f"trang 2: {reasons.all_dark()}")]
+                       ("b.pdf", 0, why), ("b.pdf", 1, why), ("b.pdf", 2, why)]
 
 
 @pytest.mark.parametrize("name", ["hồ sơ.pdf", "ho\u0302\u0300 so\u031b.pdf"])
