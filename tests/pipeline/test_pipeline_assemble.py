@@ -5,6 +5,7 @@ from __future__ import annotations
 from sohoa.doctypes import load_registry
 from sohoa.pipeline.analysis import PageAnalysis
 from sohoa.pipeline.assemble import PageItem, draft_dossier, split_documents
+from sohoa.pipeline.stages import document_record
 from sohoa.records import OcrPage, Page
 from sohoa.synth import make_person, render_document
 
@@ -70,3 +71,15 @@ def test_split_keeps_leading_blanks_with_the_first_document() -> None:
     assert len(documents) == 1
     pages, blanks = documents[0]
     assert [p.page.index for p in pages] == [1] and [b.page.index for b in blanks] == [0]
+
+
+def test_the_owners_printed_label_goes_with_the_draft() -> None:
+    # Issue 18: which printed wording the owner's number came from is kept for the record.
+    text = ("PHIẾU LÝ LỊCH TƯ PHÁP SỐ 1\n1. Họ và tên: LÊ THANH SƠN\n"
+            "3. Ngày, tháng, năm sinh: 04/12/1997\n8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công "
+            "dân số 075097876195, cấp ngày 01/12/2022")
+    [draft] = draft_dossier([_item(0, text)], None, load_registry(), threshold=0.6)
+    assert (draft.owner_id, draft.owner_from) == ("075097876195", "document")
+    assert draft.owner_label == "Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số"
+    record = document_record(draft, load_registry(), "k", "0" * 64, 1, None, None, "job")
+    assert record.extra["owner_label"] == draft.owner_label
