@@ -86,8 +86,10 @@ $SOHOA dossier show "$CODE"
 step "7b. An electronic certified copy of that card at a commune, and its register"
 # The official compared the card the citizen showed with the stored scan; the commune's
 # certification register gives the number; the copy is signed, stored under its owner and its
-# QR code checked against the register.
-$SOHOA certify copy "$CARD" --owner "$APPLICANT" --unit H19.22.26 --by "Lê Văn Tâm" \
+# QR code checked against the register. The demo official has no personal key in this dev
+# home, so the demo lets the agency's key sign and the copy says so (a real commune gives the
+# official their own key instead: see signing.certify_with_agency_key).
+SOHOA_SIGNING_CERTIFY_WITH_AGENCY_KEY=true $SOHOA certify copy "$CARD" --owner "$APPLICANT" --unit H19.22.26 --by "Lê Văn Tâm" \
     --title "Phó Chủ tịch UBND phường Trấn Biên" --original-compared --json \
     > out/demo-certify.json
 COPY=$(.venv/bin/python -c 'import json,sys; print(json.load(open(sys.argv[1]))["document_id"])' \

@@ -94,6 +94,11 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
         # Signed with the official's own certificate: the statement and the register name
         # them as the certificate does (``--by`` may be a login such as "tam.lv").
         official = signer.key.signer_name
+    else:
+        # The agency's key (allowed by signing.certify_with_agency_key): the name typed at
+        # --by is not what signs, so the statement and register say whose signature it is.
+        official = nfc(f"{official} (ký bằng chữ ký số của cơ quan "
+                       f"{signer.key.signer_name})")[:128]
     when = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     with open_archive(settings) as archive:
         original = _original(archive, settings, source, owner_id, official)

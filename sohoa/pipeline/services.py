@@ -145,8 +145,8 @@ def officer_key(settings: Settings, user: str | None = None) -> KeySource:
     token = token_of(settings.officers, user)
     if token is not None:
         return _token_key(token)
-    pkcs12 = Path(settings.officer_pkcs12.replace("{user}", user))
-    password_file = Path(settings.officer_password_file.replace("{user}", user))
+    pkcs12 = officer_file(settings.officer_pkcs12, user)
+    password_file = officer_file(settings.officer_password_file, user)
     if not pkcs12.is_file():
         raise SigningError(
             f"signing.workflow là desk nhưng cán bộ {user!r} chưa có khóa ký cá nhân: không "
@@ -155,6 +155,18 @@ def officer_key(settings: Settings, user: str | None = None) -> KeySource:
             "trên (hoặc đặt signing.officer / SOHOA_USER cho cán bộ khác)."
         )
     return _key(pkcs12, password_file)
+
+
+def officer_file(template: str, user: str) -> Path:
+    """``template`` with {user} = the officer: a name that is one file name, never a path
+    ("../agency" must not walk out of keys/officers/ to another key)."""
+    name = user.strip()
+    if (not name or name in (".", "..") or name.startswith(".") or "/" in name
+            or "\\" in name or any(ord(c) < 32 or ord(c) == 127 for c in name)):
+        raise ConfigError(f"tên cán bộ {user!r} không dùng được để tìm khóa ký cá nhân: tên "
+                          "không được rỗng, bắt đầu bằng dấu chấm hay chứa '/', '\\' hoặc ký "
+                          "tự điều khiển")
+    return Path(template.replace("{user}", name))
 
 
 def _officer_signer(settings: Settings, user: str | None = None) -> DocumentSigner:
@@ -175,19 +187,28 @@ CERTIFY_REASON = "Chứng thực bản sao điện tử từ bản chính (Ngh�
 
 
 def make_certifier_signer(settings: Settings, official: str) -> DocumentSigner:
-    """The signer of an electronic certified copy: the certifying official's personal key when
-    one is configured for them (their PKCS#11 token in ``[[signing.officers]]`` with user = the
-    official, else ``signing.officer_pkcs12`` with {user} = the official), else the agency's
-    key (kind "agency"). Either way the stamp says it is a certification, not a "SAO Y"."""
-    pkcs12 = Path(settings.officer_pkcs12.replace("{user}", official))
+    """The signer of an electronic certified copy: the certifying official's personal key (their
+    PKCS#11 token in ``[[signing.officers]]`` with user = the official, else
+    ``signing.officer_pkcs12`` with {user} = the official). Without one: the agency's key (kind
+    "agency") only when ``signing.certify_with_agency_key`` allows it, else ConfigError (exit 2)
+    — a typed name alone must never put an official's name on a signed certification. Either
+    way the stamp says it is a certification, not a "SAO Y"."""
     token = token_of(settings.officers, official)
+    pkcs12 = officer_file(settings.officer_pkcs12, official) if settings.officer_pkcs12 else None
     if token is not None:
         key, kind = _token_key(token), "officer"
-    elif settings.officer_pkcs12 and pkcs12.is_file():
-        password_file = Path(settings.officer_password_file.replace("{user}", official))
+    elif pkcs12 is not None and pkcs12.is_file():
+        password_file = officer_file(settings.officer_password_file, official)
         key, kind = _key(pkcs12, password_file), "officer"
-    else:
+    elif settings.certify_with_agency_key:
         key, kind = _key(settings.pkcs12, settings.password_file), "agency"
+    else:
+        raise ConfigError(
+            f"{official!r} chưa có khóa ký cá nhân trên máy này (không có tệp {pkcs12} và không "
+            f"có mục [[signing.officers]] nào với user = {official!r}): bản sao chứng thực phải "
+            "do chính người thực hiện chứng thực ký (Nghị định 23/2015/NĐ-CP, Điều 20). Kiểm "
+            "tra tên ở --by, hoặc khai báo khóa của người đó; chỉ khi cơ quan cho phép ký bằng "
+            "chữ ký số của cơ quan mới đặt signing.certify_with_agency_key = true")
     if settings.signing_level != "B-B" and not settings.tsa_url:
         raise ConfigError(
             f"signing.level {settings.signing_level} needs a timestamp authority: set "

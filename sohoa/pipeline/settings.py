@@ -48,6 +48,10 @@ DEFAULTS: dict[str, object] = {
     # sohoa.pipeline.officerkeys), and the token module they use unless an entry names its own.
     "signing.officers": [],
     "signing.pkcs11_module": "",
+    # Decree 23/2015 Art. 20: the certifying official signs a certified copy with their own
+    # key. Only when this is set may `certify copy` sign with the agency's key for an official
+    # without one; the statement and register then say it is the agency's signature.
+    "signing.certify_with_agency_key": False,
     "ocr.lang": "vie",
     "ocr.jobs": 0,
     "ocr.timeout_s": 60.0,
@@ -116,6 +120,7 @@ class Settings:
     officer_pkcs12: str = ""  # with {user}
     officer_password_file: str = ""
     officers: tuple[OfficerToken, ...] = ()  # officers whose key is on a PKCS#11 token
+    certify_with_agency_key: bool = False
     s3_endpoint: str = ""
     s3_region: str = ""
     s3_access_key_id: str = ""
@@ -264,6 +269,7 @@ def load_settings(home: Path | None = None, config_file: Path | None = None,
         officers=parse_officers(values["signing.officers"],
                                 module=str(values["signing.pkcs11_module"]).strip(),
                                 source=str(config_file or "defaults"), expand=expand),
+        certify_with_agency_key=bool(values["signing.certify_with_agency_key"]),
         s3_endpoint=str(values["s3.endpoint"]).strip(),
         s3_region=str(values["s3.region"]).strip(),
         s3_access_key_id=str(values["s3.access_key_id"]).strip(),

@@ -26,7 +26,7 @@ from testtools import verapdf
 from sohoa.archive import certifications
 from sohoa.archive.certifications import VN
 from sohoa.archive.policy import AccessDeniedError, Caller
-from sohoa.errors import WorkflowError
+from sohoa.errors import ConfigError, WorkflowError
 from sohoa.pdf import qrmark
 from sohoa.pipeline import certify, certregister, dossierdesk, kpi, qrcheck
 from sohoa.pipeline.lookup import access_log, cli_caller, reuse
@@ -363,3 +363,24 @@ def test_a_printed_register_stays_valid_when_a_line_it_showed_issuing_is_settled
     if abandoned.year == fresh.year:
         assert f"số {abandoned.number} đã thay đổi sau khi in: đang lập → số hỏng" \
             in after["notes"]
+
+
+def test_an_official_without_a_personal_key_does_not_certify_unless_the_agency_allows_it(
+        home: tuple[Path, Settings]) -> None:
+    scan, settings = home
+    before = len(certregister.lines(settings, READER, unit=UNIT, year=None))
+    refused = run_sohoa(settings.home, "certify", "copy", str(scan), "--owner", OWNER, "--unit",
+                        UNIT, "--by", "Người Không Có Khóa", "--title", TITLE,
+                        "--original-compared")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "chưa có khóa ký cá nhân trên máy này" in refused.stderr
+    # A name is a file name, never a path out of keys/officers/ to another key.
+    with pytest.raises(ConfigError, match="không dùng được để tìm khóa ký cá nhân"):
+        _copy(settings, str(scan), official=f"../officers/{OFFICIAL}")
+    assert len(certregister.lines(settings, READER, unit=UNIT, year=None)) == before
+
+    allowed = dataclasses.replace(settings, certify_with_agency_key=True)
+    made = _copy(allowed, str(scan), official="Người Không Có Khóa")
+    assert made["signature"]["kind"] == "agency"
+    assert made["certification"]["official"].startswith(
+        "Người Không Có Khóa (ký bằng chữ ký số của cơ quan ")
