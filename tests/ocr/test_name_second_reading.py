@@ -70,3 +70,12 @@ def test_the_dossiers_other_readings_outvote_one_paper() -> None:
     changes = agree([Reading(0, "Nguyễn Thị Thủy", 0.93), Reading(1, "Nguyễn Thị Thúy", 0.90),
                      Reading(2, "Nguyễn Thị Thúy", 0.88)])
     assert [(c.doc, c.value) for c in changes] == [(0, "Nguyễn Thị Thúy")]
+
+
+def test_marks_no_vowel_carries_are_left_as_read() -> None:
+    # OCR put a tilde on an N ("NÑguyễn"): no tone variant exists, nothing is guessed, no crash.
+    assert second_reading("NÑGUYỄN VĂN AN") == "NÑGUYỄN VĂN AN"
+    assert second_reading("TRẦN Ñ AN") == "TRẦN Ñ AN"
+    e = extract("residence_confirmation", "XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ\n"
+                "6. Họ, chữ đệm và tên: NÑGUYỄN DIỆU KIM PHƯƠNG\n")
+    assert e.fields["full_name"].value

@@ -214,6 +214,9 @@ def second_reading(name: str, lexicon: NameLexicon | None = None, *,
             return (v in table, table.get(v, 0.0) * variants[v])
 
         ranked = sorted(variants, key=score, reverse=True)
+        if not ranked:  # marks where no vowel carries them ("NÑGUYỄN", "Ñ"): left as read
+            out.append(word)
+            continue
         best = ranked[0]
         strictly = len(ranked) == 1 or score(best) > score(ranked[1])
         if best != title and best in table and strictly:
