@@ -123,6 +123,10 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
         log_path = str(worker_log(settings))
         for page, result in _analyses(pages, archive, options, settings.ocr_jobs, progress,
                                       log_path, warn=emit):
+            if isinstance(result, PageKillsWorker):  # its whole file, as a refused page
+                for item in screen.refuse(page, str(result)):
+                    admit(item)
+                continue
             if isinstance(result, Exception):  # a page that breaks the recognizer, alone
                 failure = page_failure(page, str(result))
                 emit(summary.count(quarantine(archive, summary.job_id, failure)))
@@ -199,7 +203,14 @@ def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, 
                     # and what it lost is recognized again, once; a page whose worker dies again
                     # stops the job with the reason, and the same command finishes it later.
                     if tries[i] > 1:
-                        raise WorkerDiedError(_worker_died(pages[i], jobs)) from exc
+                        # Twice: find out whether a page kills its worker (read alone, it dies
+                        # again while others read alone do not) or the machine is short.
+                        pool.shutdown(wait=True)
+                        lost = [j for j in todo if j >= i and _lost(futures[j])]
+                        killers = _read_alone(lost, pages, options, log_path, futures)
+                        if killers is None:
+                            raise WorkerDiedError(_worker_died(pages[i], jobs)) from exc
+                        continue
                     pool.shutdown(wait=True)
                     pool = _pool(jobs, log_path)
                     lost = [j for j in todo if j >= i and _lost(futures[j])]
@@ -219,6 +230,49 @@ def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, 
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+
+
+class PageKillsWorker(Exception):
+    """A page whose recognition kills its worker process every time, read alone too: the page's
+    doing (an image that exhausts memory), not the machine's. Its file goes to quarantine."""
+
+
+def _read_alone(lost: Sequence[int], pages: Sequence[Page], options: AnalyzeOptions,
+                log_path: str, futures: dict[int, Future[PageAnalysis]]) -> list[int] | None:
+    """Read each of ``lost`` in a worker of its own (twice for a page whose worker dies),
+    putting each outcome into ``futures``: a page that kills its lone worker both times gets a
+    :class:`PageKillsWorker`. The killers found; None when no page was read alone at all (every
+    lone worker died: the machine, not a page — nothing can be said about any page then)."""
+    killers: list[int] = []
+    survived = False
+    for j in lost:
+        done: Future[PageAnalysis] = Future()
+        for _attempt in range(2):
+            alone = _pool(1, log_path)
+            try:
+                done.set_result(alone.submit(analyze_page, pages[j], options).result())
+            except BrokenProcessPool:
+                continue
+            except Exception as exc:  # the recognizer's own failure: about the page, as ever
+                done.set_exception(exc)
+            finally:
+                alone.shutdown(wait=True)
+            survived = True
+            break
+        else:
+            killers.append(j)
+            if not survived and len(killers) >= 2:
+                return None  # two pages in a row cannot be read alone: the machine
+            done.set_exception(PageKillsWorker(_page_kills_worker(pages[j])))
+        futures[j] = done
+    return killers if survived else None
+
+
+def _page_kills_worker(page: Page) -> str:
+    # PageScreen words the file's refusal around it ("tệp có 1/3 trang không dùng được (…)")
+    return (f"trang {page.index + 1} làm tiến trình nhận dạng chữ bị dừng đột ngột mỗi lần đọc, "
+            "kể cả khi đọc riêng một mình, trong khi các trang khác đọc riêng vẫn được: lỗi ở "
+            "trang này (ảnh quá lớn hoặc hỏng, làm hết bộ nhớ), không phải ở máy")
 
 
 def _pool(jobs: int, log_path: str) -> ProcessPoolExecutor:

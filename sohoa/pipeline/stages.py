@@ -324,26 +324,42 @@ class PageScreen:
     def __init__(self) -> None:
         self.source: str | None = None
         self.held: list[PageItem] = []
+        self.refused: list[tuple[Page, str]] = []  # pages refused without an analysis
 
     def add(self, item: PageItem) -> list[PageItem | Quarantined]:
-        out: list[PageItem | Quarantined] = []
-        if item.page.source != self.source:
-            out += self.close()
-            self.source = item.page.source
+        out = self._file(item.page)
         self.held.append(item)
         return out
 
+    def refuse(self, page: Page, reason: str) -> list[PageItem | Quarantined]:
+        """A page refused by the executor (its recognition kills its worker): its whole file
+        goes, as for a page the analysis refused."""
+        out = self._file(page)
+        self.refused.append((page, reason))
+        return out
+
+    def _file(self, page: Page) -> list[PageItem | Quarantined]:
+        if page.source == self.source:
+            return []
+        out = self.close()
+        self.source = page.source
+        return out
+
     def close(self) -> list[PageItem | Quarantined]:
-        held = self.held
-        self.held, self.source = [], None
-        refused = [it for it in held if it.analysis.refused]
+        held, failed = self.held, self.refused
+        self.held, self.refused, self.source = [], [], None
+        refused = sorted([*((it.page, it.analysis.refused) for it in held if it.analysis.refused),
+                          *failed], key=lambda pr: pr[0].index)
         if refused:
+            every = sorted([*(it.page for it in held), *(pg for pg, _ in failed)],
+                           key=lambda pg: pg.index)
             first = refused[0]
-            numbers = ", ".join(str(it.page.index + 1) for it in refused)
-            why = (f"tệp có {len(refused)}/{len(held)} trang không dùng được (trang {numbers}: "
-                   f"{first.analysis.refused}); hãy quét lại cả tệp, không riêng trang đó")
-            return [Quarantined(it.page.source, why, it.page.source_sha256, it.page.index)
-                    for it in held]
+            numbers = ", ".join(str(pg.index + 1) for pg, _ in refused)
+            reason = first[1] if first[1].startswith(f"trang {first[0].index + 1} ") else (
+                f"trang {numbers}: {first[1]}")
+            why = (f"tệp có {len(refused)}/{len(every)} trang không dùng được ({reason}); "
+                   "hãy quét lại cả tệp, không riêng trang đó")
+            return [Quarantined(pg.source, why, pg.source_sha256, pg.index) for pg in every]
         if len(held) >= 2 and all(it.analysis.blank for it in held):
             first_page = held[0].page
             return [Quarantined(first_page.source, reasons.ONLY_BLANK,
