@@ -40,7 +40,7 @@ LABELS = {"kind": "loại giấy tờ", "system": "hệ thống", "ref": "số h
           "paper": "tên giấy tờ", "official": "người thực hiện chứng thực",
           "through": "số chứng thực cuối", "lines": "số dòng trong sổ",
           "digest": "mã kiểm tra các dòng của sổ", "valid_until": "giá trị sử dụng đến",
-          "dossier": "mã hồ sơ", "copy": "bản sao đã lưu theo số này (SHA-256 của tệp)",
+          "dossier": "mã hồ sơ", "copy": "bản sao đã lưu theo số này",
           "changed": "đã thay đổi sau khi in"}
 
 
@@ -113,6 +113,9 @@ def problems(result: dict[str, Any]) -> list[str]:
         label = LABELS.get(c["field"], c["field"])
         if c["field"] == "missing":
             lines.append(str(c["qr"]))
+        elif c["field"] == "copy":
+            lines.append(f"tệp này không phải bản sao đã lưu theo số chứng thực này (SHA-256 "
+                         f"của tệp {c['qr']}, bản đã lưu {c['catalog']})")
         elif c["catalog"] is None:
             lines.append(f"{label}: mã QR ghi {c['qr']!r}, không có trong cơ sở dữ liệu")
         else:

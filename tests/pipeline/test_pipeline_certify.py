@@ -168,7 +168,8 @@ def test_the_signed_copy_states_its_certification_and_its_qr_matches_the_registe
     assert other["agrees"] is False and other["stored_copy"] is False, other
     found = qrcheck.problems(other)
     assert any(p.startswith("giá trị sử dụng đến: mã QR ghi '2099-12-31'") for p in found)
-    assert any(p.startswith("bản sao đã lưu theo số này") for p in found), found
+    assert any(p.startswith("tệp này không phải bản sao đã lưu theo số chứng thực này")
+               for p in found), found
 
     # Reusable under its owner: `sohoa reuse` lists it.
     found = reuse(settings, OWNER, caller=cli_caller(settings, OFFICIAL), purpose=PURPOSE)
