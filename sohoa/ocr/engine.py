@@ -318,12 +318,10 @@ Region = tuple[int, int, int, int]  # left, top, right, bottom
 
 
 def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSettings,
-          regions: Sequence[Region] = (), alternate: np.ndarray | None = None
-          ) -> tuple[float, int, int, list[Box], bool]:
+          regions: Sequence[Region] = ()) -> tuple[float, int, int, list[Box], bool]:
     """Deskew and recognize an upright page: (skew, width, height, word boxes, finished).
 
-    ``regions`` (around seals and signatures) are read once more as blocks of text;
-    ``alternate`` (another cleanup of the same upright page) is read on unsure lines only."""
+    ``regions`` (around seals and signatures) are read once more as blocks of text."""
     skew = estimate_skew(upright_gray)
     level = np.ascontiguousarray(deskew(upright_gray, skew))
     height, width = level.shape
@@ -342,11 +340,6 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
             boxes = [box for box in read if not _is_noise(box)]
             boxes += _reread_lost_lines(api, read, boxes, width, height, timeout_ms)
             boxes += _reread_regions(api, boxes, regions, width, height, timeout_ms)
-            if alternate is not None:
-                other = np.ascontiguousarray(deskew(alternate, skew))
-                api.SetImageBytes(other.tobytes(), width, height, 1, width)
-                api.SetSourceResolution(int(dpi))
-                boxes = _surer_lines(api, boxes, width, height, timeout_ms)
         api.Clear()
     return skew, width, height, _without_specks(boxes), finished
 
@@ -466,55 +459,6 @@ def _reread_regions(api: tesserocr.PyTessBaseAPI, kept: list[Box], regions: Sequ
     return found
 
 
-# Lines read less confidently than this (mean word confidence) are read again in the alternate
-# cleanup; at most this many per page, the least confident first (bounded extra cost). Measured
-# on the foreign generator's seed-1 faded and heavy copies: 1-3 lines a page qualify and none
-# was replaced (CER 2.95% / 4.85% with or without): the contrast recovery before it (flattening,
-# the contrast gate, the denoise) is what the copies gained from. Kept as the safety net the
-# issue asks for; its cost is one image hand-over and a few line readings on copies only.
-_UNSURE_LINE = 80.0
-_MAX_SECOND_READINGS = 12
-
-
-def _surer_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], width: int, height: int,
-                 timeout_ms: int) -> list[Box]:
-    """``boxes`` with each unsure line replaced by its reading in the image ``api`` now holds
-    (the alternate cleanup), where that reading is more confident and no less Vietnamese."""
-    lines: dict[int, list[Box]] = {}
-    for box in boxes:
-        lines.setdefault(box.line_key, []).append(box)
-    unsure = sorted(
-        (sum(b.confidence for b in words) / len(words), key)
-        for key, words in lines.items() if len(words) >= 2)
-    unsure = [(c, k) for c, k in unsure if c < _UNSURE_LINE][:_MAX_SECOND_READINGS]
-    replaced: dict[int, list[Box]] = {}
-    for confidence, key in unsure:
-        words = lines[key]
-        top = min(b.top for b in words)
-        bottom = max(b.bottom for b in words)
-        pad = max(2, (bottom - top) // 5)
-        left = max(0, min(b.left for b in words) - pad)
-        right = min(width, max(b.right for b in words) + pad)
-        top, bottom = max(0, top - pad), min(height, bottom + pad)
-        api.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
-        api.SetRectangle(left, top, right - left, bottom - top)
-        try:
-            again = ([b for b in _words(api) if not _is_noise(b)]
-                     if api.Recognize(timeout=timeout_ms) else [])
-        finally:
-            api.SetPageSegMode(tesserocr.PSM.AUTO)
-        if len(again) < max(1, len(words) - 1):
-            continue
-        mean = sum(b.confidence for b in again) / len(again)
-        if mean >= confidence + 3 and _valid_share(again) >= _valid_share(words):
-            replaced[key] = [Box(b.text, b.left, b.top, b.width, b.height, b.confidence, key)
-                             for b in again]
-    if not replaced:
-        return boxes
-    return [b for b in boxes if b.line_key not in replaced] + [
-        b for words in replaced.values() for b in words]
-
-
 def _overlaps(a: Box, b: Box) -> bool:
     """Whether two word boxes cover the same print (half of the smaller one or more)."""
     dx = min(a.right, b.right) - max(a.left, b.left)
@@ -624,8 +568,7 @@ def recognize_page(
         # reading does not look like Vietnamese text (a turned page reads as few, unsure,
         # invalid syllables). Saves OSD's ≈0.27 CPU s on every upright page; a turned page pays
         # one extra reading.
-        read = _read(prepared.gray, dpi, timeout_ms, settings, _mark_regions(found, dpi),
-                     prepared.alternate)
+        read = _read(prepared.gray, dpi, timeout_ms, settings, _mark_regions(found, dpi))
     if read is None or not _reads_upright(read[3]):
         with _ENGINES.lock:
             _ENGINES.ensure(settings)
@@ -636,10 +579,8 @@ def recognize_page(
             # np.rot90 turns counter-clockwise; the upright copy is the clean copy turned
             # clockwise.
             turned = [_turn_mark(m, rotation, scan_w, scan_h) for m in found]
-            alternate = (None if prepared.alternate is None
-                         else np.rot90(prepared.alternate, k=-(rotation // 90)))
             read = _read(np.rot90(prepared.gray, k=-(rotation // 90)), dpi, timeout_ms,
-                         settings, _mark_regions(turned, dpi), alternate)
+                         settings, _mark_regions(turned, dpi))
     skew, width, height, boxes, finished = read
     lines = reading_order(boxes, width)
     words: list[Word] = []

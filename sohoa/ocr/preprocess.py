@@ -81,9 +81,6 @@ class Prepared:
     measures: PageMeasures
     steps: tuple[str, ...]
     marks: tuple[FoundMark, ...] = ()
-    # A second cleanup of a photocopy (wider median), for the engine to read its unsure lines
-    # in too and keep the more confident reading of each.
-    alternate: np.ndarray | None = None
 
 
 def to_array(image: Image.Image) -> np.ndarray:
@@ -175,11 +172,11 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     return cv2.divide(gray, np.maximum(paper, 1), scale=255)
 
 
-def denoise(gray: np.ndarray, size: int = 3) -> np.ndarray:
-    """``size``×``size`` median of a flattened photocopy (grain and specks go, strokes stay),
-    then a contrast stretch: the 1st percentile to black, the 60th (paper: print covers far
-    less of a page) and above to white."""
-    smooth = cv2.medianBlur(gray, size)
+def denoise(gray: np.ndarray) -> np.ndarray:
+    """3x3 median of a flattened photocopy (grain and specks go, strokes stay), then a contrast
+    stretch: the 1st percentile to black, the 60th (paper: print covers far less of a page)
+    and above to white."""
+    smooth = cv2.medianBlur(gray, 3)
     low, high = np.percentile(smooth[::4, ::4], [1, 60])
     if high - low < 16:
         return smooth
@@ -212,16 +209,14 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
             gray = cv2.cvtColor(array, cv2.COLOR_RGB2GRAY)
     else:
         gray = array
-    alternate = None
     if clean and not measures.clean:
         gray = flatten_background(gray)
         steps.append("flatten_background")
         if denoise_copies and measures.copy:
-            # Faded toner breaks into grain that a 3x3 median leaves and a 5x5 one removes,
-            # at the cost of thin strokes elsewhere: which is better differs line by line
-            # (measured on faded copies: 5x5 alone 7.7% CER, 3x3 alone 9.0%), so both are
-            # kept and the engine takes, per unsure line, the more confident reading.
-            alternate = denoise(gray, 5)
+            # A second cleanup (5x5 median) read on each unsure line, the more confident
+            # reading kept, was tried for faded copies (issue 18): on the foreign generator's
+            # seed-1 faded and heavy copies it replaced no line (CER 2.95% / 4.85% either way)
+            # and cost CPU on every copy, so it is not done.
             gray = denoise(gray)
             steps.append("denoise")
     if clean and not any(m.kind == "seal" for m in marks):
@@ -236,4 +231,4 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
             if "suppress_strokes" not in steps:
                 steps.append("suppress_strokes")
     return Prepared(gray=np.ascontiguousarray(gray), measures=measures, steps=tuple(steps),
-                    marks=tuple(marks), alternate=alternate)
+                    marks=tuple(marks))
