@@ -20,8 +20,8 @@ def _cer(lines: tuple[str, ...], text: str) -> float:
 
 
 def test_faded_q35_copy_with_a_shadow_reads_under_six_percent() -> None:
-    # TeX Gyre Termes, seed 1: 10.9% before the grey seal was found and its strokes
-    # suppressed (the signer's block read as noise) and before unsure lines were read again.
+    # TeX Gyre Termes, seed 1: 10.9% before the grey seal was found (quickly) and the strokes
+    # around it suppressed: the signer's block read as noise.
     page = foreign_page(1, family="termes", dpi=200, colour=False, wear="faded")
     ocr = recognize_page(page.jpeg, page_sha256="x", dpi=200, lexicon=page_lexicon())
     assert _cer(page.lines, ocr.text) < 0.06
