@@ -198,3 +198,21 @@ def test_a_twelve_digit_number_spaced_by_ocr_is_not_a_cmnd() -> None:
     doc = extract("residence_confirmation",
                   "XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ\n4. Số định danh cá nhân: 070055992\n")
     assert doc.owner_id is None and doc.fields["id_number"].flag
+
+
+def test_a_cmnd_and_the_next_lines_house_number_are_not_one_twelve_digit_id() -> None:
+    # The reviewer's text (L9): "025123456" then "123" on the next line once read as the
+    # confident 12-digit ID 025123456123, which passes the checks (province 025, born 1923).
+    text = ("Giấy tờ tùy thân: CMND số 025123456\n"
+            "123 Lê Lợi, phường Bến Thành, Quận 1\n")
+    [mention] = find_id_mentions(text)
+    assert mention.raw == "025123456"
+    assert citizen_id_problems("025123456123") == []  # why only the line break can catch it
+    field = extract("other", text).fields["id_number"]
+    assert field.value == "025123456" and not field.flag
+    # Twelve digits on one line after a label that names only a CMND: a person looks.
+    field = extract("other", "Giấy tờ tùy thân: CMND số 025123456123\n").fields["id_number"]
+    assert field.value == "025123456123" and "CMND" in (field.flag or "")
+    # A label naming a 12-digit paper too is not flagged for its 12 digits.
+    field = extract("other", "Giấy CMND/CCCD: 025123456123\n").fields["id_number"]
+    assert not field.flag

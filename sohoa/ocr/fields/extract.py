@@ -324,6 +324,16 @@ def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
         out["id_number"] = FieldValue(
             raw, _FLAGGED, f"{len(raw)} ký tự, số định danh cá nhân có 12 (CMND 9)", label)
         return
+    # A label that names only a CMND announces 9 digits: 12 there may be the CMND joined to the
+    # next number OCR read (a house number, a date), and its province and century digits can
+    # still pass the checks. A person looks at it.
+    nine = re.search(r"cmnd|chung minh|(?<![a-z])cmt(?![a-z])", fold(label)) \
+        and not re.search(r"dinh danh|can cuoc|cccd|ho chieu", fold(label))
+    if len(raw) == 12 and nine:
+        out["id_number"] = FieldValue(
+            raw, _FLAGGED, "12 chữ số sau nhãn chỉ ghi CMND (CMND có 9): hãy đối chiếu giấy",
+            label)
+        return
     fv = validated_number(raw, lambda n: not problems(n), lambda n: "; ".join(problems(n)),
                           confidence)
     out["id_number"] = replace(fv, label=label or None)

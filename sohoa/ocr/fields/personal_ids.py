@@ -84,7 +84,11 @@ class IdMention:
 
 
 def _flatten(text: str) -> str:
-    return " ".join(text.split())
+    """Runs of whitespace as one character each (offsets stay those of the words), a line
+    break kept as "\\n": a number is never joined across it ("CMND số 025123456⏎123 Lê Lợi"
+    is a 9-digit CMND and a house number, not a 12-digit ID), while the wording before a
+    number still runs on over lines (``\\s`` in the patterns)."""
+    return re.sub(r"\s+", lambda m: "\n" if "\n" in m.group() else " ", text.strip())
 
 
 def _number_at(flat: str, start: int) -> tuple[str, int] | None:
@@ -130,7 +134,7 @@ def find_id_mentions(text: str) -> list[IdMention]:
                 and not re.search(r"can\s+cuoc|cmnd|cccd|chung\s+minh|dinh\s+danh",
                                   folded[max(0, m.start() - 30):start]):
             continue  # a passport number is not a citizen's ID
-        label = flat[m.start():start].rstrip(" :.,;(-_~'`‘’“”\"")
+        label = " ".join(flat[m.start():start].split()).rstrip(" :.,;(-_~'`‘’“”\"")
         # A caption ends with a colon ("Số CCCD:"); running text runs on ("… số định danh cá
         # nhân 0751…", "CMND số 27…").
         before = flat[max(0, m.start() - 3):m.start()]
