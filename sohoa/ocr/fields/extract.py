@@ -154,7 +154,7 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
         return None
 
     # Plain values first: the ID checks below need the birth date and sex.
-    if (v := first("full_name", _name)) is not None:
+    if (v := _full_name(hits, lines)) is not None:
         out["full_name"] = v
     elif (name := _mentioned_person(text)) is not None:
         out["full_name"] = FieldValue(name, _UNLABELLED)
@@ -396,6 +396,23 @@ def _apply_mrz(out: dict[str, FieldValue], mrz: Mrz) -> None:
         if problems:
             out["id_number"] = FieldValue(mrz.id_number, _FLAGGED,
                                           "; ".join(problems))
+
+
+def _full_name(hits: list[_Hit], lines: list[str]) -> FieldValue | None:
+    """The printed name, its tone marks re-read against the name lexicon; a name so changed
+    carries a flag, so a person compares it with the paper: a real name missing from the
+    lexicon must never be rewritten silently."""
+    for value, fuzzy in _values(hits, lines, "full_name"):
+        name = _name(value)
+        if name is None:
+            continue
+        as_read = _name(value, reread=False)
+        flag = None
+        if as_read is not None and as_read != name:
+            flag = (f"đọc được “{as_read}”, dấu thanh sửa theo danh mục tên thành “{name}”; "
+                    "hãy đối chiếu với giấy")
+        return FieldValue(name, _FUZZY_LABEL if fuzzy else _CONFIDENT, flag)
+    return None
 
 
 def _name_from_mrz(out: dict[str, FieldValue], lines: list[str], mrz: Mrz) -> None:

@@ -67,7 +67,7 @@ def _restore_marks(word: str, last: bool = False) -> str:
     return GIVEN_MARKS.get(word.lower(), word)
 
 
-def _name(value: str) -> str | None:
+def _name(value: str, *, reread: bool = True) -> str | None:
     value = re.sub(r"^\s*(?:ông|bà|ong|ba)(?:\s*[/(]\s*(?:bà|ba)\)?)?\s*[:/.]?\s+", "", value,
                    flags=re.IGNORECASE)
     m = re.match(r"[^\W\d_]+(?:[ \t]+[^\W\d_]+)*", value.strip())
@@ -80,7 +80,8 @@ def _name(value: str) -> str | None:
         return None
     words[0] = SURNAMES.get(fold(words[0]), words[0])
     words[1:] = [_restore_marks(w, i == len(words) - 1) for i, w in enumerate(words[1:], 1)]
-    return second_reading(title_case_name(" ".join(words)), capitals=m.group().isupper())
+    read = title_case_name(" ".join(words))
+    return second_reading(read, capitals=m.group().isupper()) if reread else read
 
 
 # --- the second reading of a name: tone marks on capitals -----------------------------------
