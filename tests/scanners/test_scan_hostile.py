@@ -161,6 +161,18 @@ def test_reading_a_file_past_its_time_is_refused_as_a_whole(tmp_path: Path) -> N
     assert "quá giới hạn cho một tệp" in items[-1].reason
 
 
+def test_the_time_the_caller_takes_between_pages_is_not_reading_time(tmp_path: Path) -> None:
+    # The pipeline recognizes each page before it asks for the next: a long file recognized
+    # page by page is not a file slow to read.
+    path = tmp_path / "3.pdf"
+    path.write_bytes(blank_pages_pdf(3))
+    got = []
+    for item in read_pages(path, limits=InputLimits(file_seconds=0.3)):
+        got.append(item)
+        time.sleep(0.25)
+    assert [type(i) for i in got] == [Page, Page, Page], got
+
+
 def _item(source: str, index: int, *, blank: bool = False,
           refused: str | None = None) -> PageItem:
     sha = f"{source}:{index}"
