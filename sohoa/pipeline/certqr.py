@@ -46,24 +46,32 @@ def copy_fields(entry: CertificationEntry, *, agency: str, dossier: str | None =
 
 
 def check_copy(settings: Settings, payload: dict[str, Any],
-               pdf: bytes) -> tuple[list[tuple[str, Any, Any]], bool | None]:
-    """The copy's QR against the register: (field, QR value, catalog value) rows, and whether
-    these bytes are the copy stored under the number (None when nothing is stored).
-    NotFoundError when the register holds no such number."""
+               pdf: bytes) -> tuple[list[tuple[Any, ...]], bool | None]:
+    """The copy's QR against the register: (field, QR value, catalog value[, ok]) rows, and
+    whether these bytes are the copy stored under the number — its current file or one of its
+    earlier revisions (None when nothing is stored). NotFoundError when the register holds no
+    such number."""
     book = str(payload.get("book", ""))
     try:
         year = int(book.split("/")[1].split("-")[0])
         number = int(str(payload.get("ref", "")))
     except (IndexError, ValueError):
         return [("ref", payload.get("ref"), None)], None
+    presented = sha256_hex(pdf)
     with open_archive(settings) as archive:
         # Not in this catalog's register: NotFoundError (a copy certified elsewhere).
         entry = certifications.find(archive, unit=str(payload.get("unit", "")), year=year,
                                     number=number)
         copy = None
+        earlier = False
         if entry.document_id:
             with contextlib.suppress(NotFoundError):
                 copy = archive.get_document(entry.document_id)
+            if copy is not None and presented != copy["pdf"]["sha256"]:
+                # `sohoa signatures renew` appends a timestamp revision and the catalog moves
+                # to it; the copy the citizen was handed is the file as it was before.
+                with contextlib.suppress(NotFoundError):
+                    earlier = is_earlier_revision(pdf, archive.get_pdf(entry.document_id))
     expected = copy_fields(entry, agency=settings.agency)
     rows = [(key, payload.get(key), expected[key])
             for key in ("system", "unit", "ref", "book", "owner", "paper", "official",
@@ -78,9 +86,21 @@ def check_copy(settings: Settings, payload: dict[str, Any],
     rows.append(("valid_until", payload.get("valid_until"),
                  None if until in (None, VALIDITY_UNKNOWN.isoformat()) else until))
     rows.append(("dossier", payload.get("dossier"), _copy_dossier(entry, copy, payload)))
-    stored = sha256_hex(pdf) == copy["pdf"]["sha256"]
-    rows.append(("copy", sha256_hex(pdf), copy["pdf"]["sha256"]))
+    stored = presented == copy["pdf"]["sha256"] or earlier
+    rows.append(("copy", presented, copy["pdf"]["sha256"], stored))
     return rows, stored
+
+
+def is_earlier_revision(pdf: bytes, stored: bytes) -> bool:
+    """Whether ``pdf`` is a complete earlier revision of ``stored``: the stored file starts
+    with it and it ends where a revision ends (``%%EOF``), so the stored file only appends
+    incremental updates after it. A cut anywhere else, or other bytes, is not the copy."""
+    if not pdf or len(pdf) >= len(stored) or not stored.startswith(pdf):
+        return False
+    if not pdf.rstrip(b"\r\n").endswith(b"%%EOF"):
+        return False
+    # Cut right after "%%EOF": the next revision must begin on a line of its own.
+    return pdf.endswith((b"\r", b"\n")) or stored[len(pdf):len(pdf) + 1] in (b"\r", b"\n")
 
 
 def _copy_dossier(entry: CertificationEntry, copy: dict[str, Any],
