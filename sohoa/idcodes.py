@@ -94,6 +94,23 @@ def personal_id_problems(number: str, birth_date: date | None = None,
     return citizen_id_problems(number, birth_date, female)
 
 
+def requester_id_problems(number: str) -> list[str]:
+    """What is wrong with the number a clerk types for the person or enterprise a paper is
+    filed under: a 12-digit personal ID, a 9-digit CMND, or an enterprise code (10 digits, a
+    branch 10-3 with or without the dash); empty when plausible."""
+    if number.isdigit() and len(number) in (9, 12):
+        return personal_id_problems(number)
+    code = number[:10] + "-" + number[10:] if number.isdigit() and len(number) == 13 else number
+    main, dash, branch = code.partition("-")
+    if main.isdigit() and len(main) == 10 and (not dash or (branch.isdigit()
+                                                            and len(branch) == 3)):
+        if enterprise_code_valid(code):
+            return []
+        return [f"mã số doanh nghiệp {number} sai chữ số kiểm tra (chữ số thứ 10)"]
+    return [f"{number!r} không phải số định danh cá nhân (12 chữ số), số CMND (9 chữ số) hay "
+            "mã số doanh nghiệp (10 chữ số, chi nhánh 13 chữ số)"]
+
+
 def birth_year_of(number: str) -> int | None:
     """The birth year a valid-looking citizen ID number encodes."""
     if len(number) != 12 or not number.isdigit():

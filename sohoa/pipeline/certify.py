@@ -38,6 +38,7 @@ from sohoa.errors import (
     StorageError,
     WorkflowError,
 )
+from sohoa.idcodes import requester_id_problems
 from sohoa.pdf import qrmark
 from sohoa.pdf.textpdf import TextDocument
 from sohoa.pipeline import certqr
@@ -75,6 +76,12 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
     owner_id = clean_owner_id(owner)
     if not owner_id:
         raise ConfigError("cho biết số định danh của người yêu cầu chứng thực (--owner)")
+    # Checked before a number is taken: a register line is never taken back, and a typo
+    # would file the copy (reusable) under another citizen or an impossible number.
+    problems = requester_id_problems(owner_id)
+    if problems:
+        raise ConfigError("số định danh của người yêu cầu chứng thực (--owner) không hợp lệ: "
+                          + "; ".join(problems) + "; hãy kiểm tra lại trên giấy tờ tùy thân")
     official = nfc(official.strip())
     if not official or not title.strip():
         raise ConfigError("cho biết người thực hiện chứng thực (--by) và chức danh (--title): "

@@ -27,6 +27,7 @@ from sohoa.archive import certifications
 from sohoa.archive.certifications import VN
 from sohoa.archive.policy import AccessDeniedError, Caller
 from sohoa.errors import ConfigError, WorkflowError
+from sohoa.idcodes import requester_id_problems
 from sohoa.pdf import qrmark
 from sohoa.pipeline import certify, certregister, dossierdesk, kpi, qrcheck
 from sohoa.pipeline.lookup import access_log, cli_caller, reuse
@@ -385,3 +386,25 @@ def test_an_official_without_a_personal_key_does_not_certify_unless_the_agency_a
     assert made["signature"]["kind"] == "agency"
     assert made["certification"]["official"].startswith(
         "Người Không Có Khóa (ký bằng chữ ký số của cơ quan ")
+
+
+def test_a_mistyped_owner_is_refused_before_a_number_is_taken(
+        home: tuple[Path, Settings]) -> None:
+    scan, settings = home
+    before = certregister.lines(settings, READER, unit=UNIT, year=None)
+    for owner, why in (("99912", "không phải số định danh cá nhân"),
+                       ("999203001234", "mã tỉnh 999 không tồn tại"),
+                       ("075803001234", "sau hôm nay"),  # born in the 2300s
+                       ("991234567", "mã tỉnh 99 của CMND không tồn tại"),
+                       ("0100100001", "sai chữ số kiểm tra"),
+                       ("0100100008-1", "không phải số định danh cá nhân")):
+        with pytest.raises(ConfigError, match=why):
+            _copy(settings, str(scan), owner=owner)
+    done = run_sohoa(settings.home, "certify", "copy", str(scan), "--owner", "07520300123",
+                     "--unit", UNIT, "--by", OFFICIAL, "--title", TITLE, "--original-compared")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "số định danh của người yêu cầu chứng thực (--owner) không hợp lệ" in done.stderr
+    assert certregister.lines(settings, READER, unit=UNIT, year=None) == before  # none taken
+    # A CMND, an enterprise code and a branch code (with or without its dash) are accepted.
+    for owner in ("271234567", "0100100008", "0100100008-001", "0100100008001"):
+        assert requester_id_problems(owner) == [], owner
