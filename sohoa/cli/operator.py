@@ -158,11 +158,14 @@ def quarantine_dismiss(state: State, ids: tuple[int, ...], reason: str, by: str 
 @pass_state
 def quarantine_retry(state: State, ids: tuple[int, ...], by: str | None) -> None:
     """Ingest these entries' files again (from where they are now), e.g. after re-scanning;
-    an entry whose file is now stored leaves the list."""
+    an entry whose quarantined bytes are now stored leaves the list (another file at its path,
+    a re-scan or the next scan of that name, is ingested but the entry stays: dismiss it)."""
     from sohoa.cli.options import who
     from sohoa.cli.output import PageProgress, describe_event
-    from sohoa.pipeline.quarantine import retry
+    from sohoa.pipeline.quarantine import CHANGED, changed, listing, retry
 
+    for source in changed(listing(state.settings), list(ids)):
+        out.print(escape(f"{source}: {CHANGED}"))
     progress = PageProgress("recognizing")
 
     def show(event: dict) -> None:

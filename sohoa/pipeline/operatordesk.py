@@ -72,7 +72,7 @@ class OperatorDesk:
         outcome = {"job_id": summary.job_id, "queued": bool(self.settings.broker),
                    "source": str(paths[0]), "stored": summary.stored,
                    "duplicates": summary.duplicates, "quarantined": summary.quarantined,
-                   "settled": settled}
+                   "settled": settled, "changed": bool(row.get("changed"))}
         self.archive.audit("input.retried", actor=caller.user,
                            target=row.get("sha256") or row["source"],
                            detail={**outcome, "entry": entry_id, "unit": unit})

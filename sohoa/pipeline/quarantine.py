@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from sohoa.errors import ConfigError
-from sohoa.pipeline.quarantinelist import current_path, entries, paths_of, settle
+from sohoa.pipeline.quarantinelist import CHANGED, changed, current_path, entries, paths_of, settle
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
 
-__all__ = ["current_path", "dismiss", "entries", "listing", "paths_of", "retry",
-           "retry_paths", "settle"]
+__all__ = ["CHANGED", "changed", "current_path", "dismiss", "entries", "listing", "paths_of",
+           "retry", "retry_paths", "settle"]
 
 
 def listing(settings: Settings) -> list[dict[str, Any]]:

@@ -11,19 +11,29 @@ from typing import Any
 from sohoa.archive import Archive
 from sohoa.errors import NotFoundError
 
+# Said wherever a retry is asked for an entry whose recorded path now holds other bytes.
+CHANGED = ("tệp ở chỗ cũ đã khác tệp bị cách ly: mục này không tự rời danh sách; nếu đó đúng "
+           "là bản đã quét lại hay đã sửa, hãy bỏ qua mục này với lý do")
+
 
 def current_path(source: str, sha256: str | None = None) -> Path | None:
     """Where the quarantined file is now: its recorded path (where a fixed copy is put back),
     or the hot folder's failed/ — there only a file with the quarantined bytes: scanners reuse
     names (scan0001.pdf), and an older, different file of that name must never be retried in
     its place."""
+    return _locate(source, sha256)[0]
+
+
+def _locate(source: str, sha256: str | None) -> tuple[Path | None, bool]:
+    """The file of an entry now, and whether it holds other bytes than the quarantined ones
+    (a re-scan put back, or the next session's scan0001.pdf: nothing here tells them apart)."""
     path = Path(source)
-    if path.exists():
-        return path
+    if path.exists():  # a fixed copy is put back there, and is taken before failed/'s
+        return path, bool(sha256) and (not path.is_file() or _sha256(path) != sha256)
     moved = path.parent / "failed" / path.name
     if moved.is_file() and (not sha256 or _sha256(moved) == sha256):
-        return moved
-    return None
+        return moved, False
+    return None, False
 
 
 def _sha256(path: Path) -> str:
@@ -35,12 +45,21 @@ def _sha256(path: Path) -> str:
 
 def entries(archive: Archive) -> list[dict[str, Any]]:
     """What is in quarantine, once per input, with where its file is now (``path``, None when
-    it is gone)."""
+    it is gone) and whether that file holds other bytes than the quarantined (``changed``)."""
     rows = archive.quarantine_files()
     for row in rows:
-        now = current_path(row["source"], row.get("sha256"))
+        now, changed = _locate(row["source"], row.get("sha256"))
         row["path"] = str(now) if now is not None else None
+        row["changed"] = changed
     return rows
+
+
+def changed(rows: list[dict[str, Any]], ids: list[int]) -> list[str]:
+    """The recorded paths, among the entries ``ids``, that now hold a different file: a retry
+    of those ingests what is there but never takes the entry off the list (:func:`settle`)."""
+    by_id = {i: r for r in rows for i in r["ids"]}
+    return list(dict.fromkeys(by_id[i]["source"] for i in ids
+                              if i in by_id and by_id[i].get("changed")))
 
 
 def paths_of(rows: list[dict[str, Any]], ids: list[int]) -> list[Path]:
@@ -61,17 +80,23 @@ def paths_of(rows: list[dict[str, Any]], ids: list[int]) -> list[Path]:
 
 def settle(archive: Archive, rows: list[dict[str, Any]], ids: list[int], job_id: str, *,
            by: str) -> int:
-    """Take off the list the entries whose file the retry ``job_id`` has now stored (or found
-    already stored) without quarantining any of it again: the old reports are of bytes that
-    are gone, and a list that keeps them hides what still needs a person. Recorded as a
-    dismissal by ``by`` with the job as the reason. A job still queued settles nothing."""
+    """Take off the list the entries whose quarantined bytes the retry ``job_id`` has now
+    stored (or found already stored) without quarantining any of it again: the old reports are
+    of bytes that are gone, and a list that keeps them hides what still needs a person. The
+    rule is the bytes, not the name: a different file now at the recorded path (scanners reuse
+    scan0001.pdf) says nothing of the quarantined papers, which would otherwise leave the list
+    unscanned (:data:`CHANGED`); a person dismisses such an entry. Recorded as a dismissal by
+    ``by`` with the job as the reason. A job still queued settles nothing."""
     job = archive.get_job(job_id)
     if job.get("status") != "finished":
         return 0
-    used = {i["source"] for i in job["done"] if i["status"] in ("stored", "duplicate")}
+    used = {(i["source"], i["sha256"]) for i in job["done"]
+            if i["status"] in ("stored", "duplicate") and i.get("sha256")}
     again = {q["source"] for q in archive.list_quarantine() if q["job_id"] == job_id}
     by_id = {i: r for r in rows for i in r["ids"]}
-    done = [i for i in ids if i in by_id and by_id[i]["path"] in used - again]
+    done = [i for i in ids if i in by_id and by_id[i].get("sha256")
+            and by_id[i]["path"] not in again
+            and (by_id[i]["path"], by_id[i]["sha256"]) in used]
     if not done:
         return 0
     return archive.dismiss_quarantine(done, reason=f"đã xử lý lại thành công (lô {job_id})",

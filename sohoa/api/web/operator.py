@@ -16,6 +16,7 @@ from sohoa.errors import ConfigError, NotFoundError
 from sohoa.pipeline.clock import vietnam_today
 from sohoa.pipeline.dossierdesk import DOSSIER_STATUS_NAMES
 from sohoa.pipeline.operatordesk import OperatorDesk
+from sohoa.pipeline.quarantinelist import CHANGED
 
 if TYPE_CHECKING:
     from sohoa.api.web.routes import Desk
@@ -137,6 +138,8 @@ def install(view: Any, write: Any) -> None:
                                         if q.get("page_index") is not None else "")
             if q.get("path") and q["path"] != q["source"]:
                 where += f'<br><small>Nay ở: {esc(q["path"])}</small>'
+            if q.get("changed"):  # the same name, other bytes: a re-scan, or another scan
+                where += '<br><small class="bad">Tệp ở chỗ cũ đã khác tệp bị cách ly.</small>'
             times = (f'<br><small>{q["times"]} lần, lần đầu {vn_date(q["first_at"])}</small>'
                      if q["times"] > 1 else "")
             retry = (f'<form method="post" action="/web/quarantine/{entry}/retry" '
@@ -163,16 +166,18 @@ def install(view: Any, write: Any) -> None:
         outcome = OperatorDesk(desk.reader.archive, desk.settings).retry(
             desk.caller, _entry(desk))
         name = PurePath(outcome["source"]).name
+        changed = f" Lưu ý: {CHANGED}." if outcome["changed"] else ""
         if outcome["queued"]:
             return RedirectResponse(url("/web/jobs", said=(
-                f"Đã đưa «{name}» vào hàng đợi, lô {outcome['job_id']}. Khi lô xong, tệp "
-                "đã được lưu sẽ tự rời danh sách cách ly.")),
+                f"Đã đưa «{name}» vào hàng đợi, lô {outcome['job_id']}."
+                + (changed or " Khi lô xong, tệp đã được lưu sẽ tự rời danh sách cách ly."))),
                 status_code=303)
         said = (f"Đã xử lý lại «{name}» (lô {outcome['job_id']}): lưu {outcome['stored']} "
                 f"tài liệu, {outcome['duplicates']} đã có từ trước"
                 + (f", {outcome['quarantined']} vẫn bị cách ly." if outcome["quarantined"]
                    else ".")
-                + (" Tệp đã được gỡ khỏi danh sách cách ly." if outcome["settled"] else ""))
+                + (" Tệp đã được gỡ khỏi danh sách cách ly." if outcome["settled"] else "")
+                + changed)
         return RedirectResponse(url("/web/quarantine", said=said), status_code=303)
 
     @write("/web/quarantine/{entry}/dismiss", "Tệp bị cách ly")
