@@ -404,3 +404,39 @@ def test_a_desk_job_is_signed_by_the_desks_officer_not_the_workers_user(
         run_ingest([other], nobody)
     with open_archive(desk) as archive:
         assert archive.stats()["quarantined"] == 0
+
+
+def test_a_key_that_does_not_open_is_tried_once_per_worker_and_named_as_the_cause(
+        tmp_path: Path, broker_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """L10/L11: the officer's key fails to open on the worker (a wrong PIN locks a USB token
+    after a few tries): one attempt for the whole job — not one per dossier and retry — and
+    the job stops saying the signing key is at fault, not the archive store."""
+    from sohoa.errors import StorageError
+    from sohoa.pipeline.queue import actors
+    from sohoa.synth import write_batch
+
+    home = tmp_path / "home"
+    make_settings(home, broker_url)
+    env = {"SOHOA_BROKER": broker_url, "SOHOA_QUEUE_RETRY_BACKOFF_S": "0.1",
+           "SOHOA_QUEUE_HEARTBEAT_S": "10", "SOHOA_QUEUE_MAX_RETRIES": "2",
+           "SOHOA_SIGNING_WORKFLOW": "desk"}
+    batch = tmp_path / "batch"
+    write_batch(batch, seed=11, dossiers=2, fmt="pdf", severity="clean",
+                docs_per_dossier=(1, 1), rotate_fraction=0.0)
+    opened: list[str | None] = []
+    real = actors.make_document_signer
+
+    def counted(settings: Settings, officer: str | None = None) -> Any:
+        opened.append(officer)  # each call opens the key (a token login) afresh
+        return real(settings, officer)
+
+    monkeypatch.setattr(actors, "make_document_signer", counted)
+    desk = load_settings(home=home, environ={**env, "SOHOA_SIGNING_OFFICER": "binh"})
+    at_worker = load_settings(home=home, environ={**env, "SOHOA_SIGNING_OFFICER": "may-chu"})
+    with worker(at_worker), pytest.raises(StorageError) as stopped:
+        run_ingest([batch], desk)
+    assert opened == ["binh"], opened
+    assert "khóa ký số trên máy xử lý không dùng được" in str(stopped.value)
+    assert "kho lưu trữ" not in str(stopped.value) and "binh" in str(stopped.value)
+    with open_archive(desk) as archive:
+        assert archive.stats()["quarantined"] == 0

@@ -15,12 +15,13 @@ import dramatiq
 
 from sohoa.archive import Archive, faults
 from sohoa.doctypes import load_registry
+from sohoa.errors import SigningError
 from sohoa.pipeline.analysis import AnalyzeOptions
-from sohoa.pipeline.jobboard import FINISHED, JobBoard
+from sohoa.pipeline.jobboard import FAILED, FINISHED, JobBoard
 from sohoa.pipeline.outcomes import Event, IngestSummary, stored_document_json
 from sohoa.pipeline.queue.broker import DOCUMENTS_QUEUE, PAGES_QUEUE, connect, make_broker
 from sohoa.pipeline.queue.messages import page_from
-from sohoa.pipeline.queue.policy import GIVE_UP, MACHINE, REASON, describe
+from sohoa.pipeline.queue.policy import GIVE_UP, MACHINE, MACHINE_CAUSES, REASON, describe
 from sohoa.pipeline.services import load_type_model, make_document_signer, open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.stages import (
@@ -59,11 +60,21 @@ class Queue:
         self._archive: Archive | None = None
         self._store_parts: tuple[Any, Any] | None = None
         self._signers: dict[str | None, Any] = {}  # per officer a job names (None: none)
+        # An officer whose key failed to open in this process: a wrong PIN tried again for
+        # every dossier and retry locks the officer's USB token after a few attempts.
+        self._key_failures: dict[str | None, SigningError] = {}
         backoff = int(settings.queue_retry_backoff_s * 1000)
         limit = int(settings.queue_time_limit_s * 1000)
         retries = {"broker": self.broker, "max_retries": settings.queue_max_retries,
                    "min_backoff": backoff, "max_backoff": backoff * 10}
-        common = {**retries, "on_retry_exhausted": GIVE_UP}
+        max_retries = settings.queue_max_retries
+
+        def retry_when(attempts: int, exc: BaseException) -> bool:
+            # A key that does not open will not open on a retry either (and a token counts
+            # every wrong PIN): the message gives up at once and the job stops with why.
+            return not isinstance(exc, SigningError) and attempts < max_retries
+
+        common = {**retries, "on_retry_exhausted": GIVE_UP, "retry_when": retry_when}
 
         def actor(fn: Any, name: str, queue: str, time_limit: int, **options: Any) -> Any:
             return dramatiq.actor(fn, actor_name=name, queue_name=queue, time_limit=time_limit,
@@ -96,8 +107,16 @@ class Queue:
             # Desk digitization is signed by the officer whose desk enqueued the job, with
             # that officer's key as this worker's config finds it (a PKCS#11 HSM slot, or a
             # PKCS#12 file), never by whoever runs the worker.
+            if officer in self._key_failures:
+                raise SigningError(str(self._key_failures[officer]))
             if officer not in self._signers:
-                self._signers[officer] = make_document_signer(self.settings, officer)
+                try:
+                    self._signers[officer] = make_document_signer(self.settings, officer)
+                except SigningError as exc:
+                    self._key_failures[officer] = SigningError(
+                        f"{exc} (máy xử lý này không thử lại khóa này nữa: sửa xong thì khởi "
+                        "động lại sohoa worker)")
+                    raise self._key_failures[officer] from exc
             signer = self._signers[officer]
         return StoreContext(self.archive(), signer, registry, self.settings, unit, model, job_id)
 
@@ -154,6 +173,11 @@ class Queue:
 
     def _store(self, job_id: str, number: int, positions: list[int], code: str | None) -> None:
         if self._already_recorded(job_id, number):
+            return
+        if self.board.info(job_id).get("status") == FAILED:
+            # The job stopped (a key that does not open, a store gone): its other dossiers
+            # are not signed or stored now; the same ingest run again does them.
+            log.info("job %s: dossier %d not stored: the job has stopped", job_id[:8], number)
             return
         log.info("job %s: dossier %d (%s, %d pages)", job_id[:8], number, code, len(positions))
         archive = self.archive()
@@ -227,8 +251,9 @@ class Queue:
         """A message that will not succeed (``policy``): what it held is set aside with the
         reason, and the job goes on without it."""
         reason = message["options"].get(REASON) or "it failed on every attempt"
-        if message["options"].get(MACHINE):
-            self._machine_given_up(message["args"][0], reason=reason)
+        cause = message["options"].get(MACHINE)
+        if cause:
+            self._machine_given_up(message["args"][0], reason=reason, cause=cause)
             return
         handler = {ANALYZE: self._page_given_up, SPLIT: self._split_given_up,
                    STORE: self._dossier_given_up, CLOSE: self._close_given_up}
@@ -271,13 +296,16 @@ class Queue:
             for p in positions]
         self._dossier_done(job_id, number, events)
 
-    def _machine_given_up(self, job_id: str, *, reason: str) -> None:
+    def _machine_given_up(self, job_id: str, *, reason: str, cause: str | bool = True) -> None:
         """The last attempt failed on the machine (the catalog locked past its wait or gone, a
         full disk, a store that does not answer): that is no statement about the page or
         dossier, so nothing is quarantined (a dossier-code sheet set aside would file its
         papers under a made-up dossier for good). The job stops with the reason; the same
-        ingest run again finds every analysed page in the cache and every stored document."""
-        why = f"công việc dừng vì kho lưu trữ không dùng được ({reason})"
+        ingest run again finds every analysed page in the cache and every stored document.
+        ``cause``: what failed (``policy.MACHINE_CAUSES``), named to the clerk."""
+        what = MACHINE_CAUSES.get(cause if isinstance(cause, str) else "storage",
+                                  MACHINE_CAUSES["storage"])
+        why = f"công việc dừng vì {what} ({reason})"
         log.error("job %s: %s", job_id[:8], why)
         self.board.fail(job_id, why)
 

@@ -28,10 +28,13 @@ from sohoa.pipeline.jobboard import JobBoard
 GIVE_UP = "sohoa.give_up"
 # message option: why its last attempt failed (read by give_up)
 REASON = "sohoa_reason"
-# message option: its last attempt failed on the machine (the catalog locked or unreachable, a
-# full disk, a store gone: StorageError; no usable signing key on this worker: SigningError),
-# not on what the message holds
+# message option: its last attempt failed on the machine, not on what the message holds: the
+# cause ("storage": the catalog locked or unreachable, a full disk, a store gone, StorageError;
+# "signing": no usable signing key on this worker, SigningError), else False
 MACHINE = "sohoa_machine"
+# what the clerk is told stopped the job, per cause
+MACHINE_CAUSES = {"storage": "kho lưu trữ không dùng được",
+                  "signing": "khóa ký số trên máy xử lý không dùng được"}
 
 
 def describe(exc: BaseException) -> str:
@@ -65,7 +68,9 @@ class GiveUpPolicy(Middleware):
         # middleware is added last), so the reason is on the message Retries hands to give_up.
         if exception is not None:
             message.options[REASON] = describe(exception)
-            message.options[MACHINE] = isinstance(exception, StorageError | SigningError)
+            message.options[MACHINE] = ("signing" if isinstance(exception, SigningError)
+                                        else "storage" if isinstance(exception, StorageError)
+                                        else False)
 
     def before_process_message(self, broker: Broker, message: Any) -> None:
         what = self.counted.get(message.actor_name)
