@@ -129,7 +129,8 @@ class FileTracker:
         self.archive.remember_input(self.job_id, sha, remembered(listed))
 
 
-def remember_files(archive: Archive, job_id: str, pages: Sequence[Page]) -> None:
+def remember_files(archive: Archive, job_id: str, pages: Sequence[Page], *,
+                   with_images: bool = True) -> None:
     """At the end of a job (both executors): every input file it read is finished — each page
     is in a stored dossier or quarantined, and ``remember_input`` refuses files with any
     quarantined part. Files known already are written again unchanged."""
@@ -137,8 +138,12 @@ def remember_files(archive: Archive, job_id: str, pages: Sequence[Page]) -> None
     for page in pages:
         by_file[page.source_sha256].append(page)
     for sha, listed in by_file.items():
-        if all(is_placeholder(p) for p in listed) and archive.known_input(sha) is None:
-            continue  # forgotten during this job (``materialize``): its placeholders are stale
+        # Forgotten during this job (``materialize``): its placeholders are stale. Only where
+        # pages carry their images (in-process); the queue's close rebuilds every page from
+        # the board without its image, and those pages are what was processed.
+        if (with_images and all(is_placeholder(p) for p in listed)
+                and archive.known_input(sha) is None):
+            continue
         archive.remember_input(job_id, sha, remembered(listed))
 
 

@@ -604,7 +604,7 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
 
 
 def record_inputs(archive: Archive, job_id: str, pages: Sequence[Page],
-                  summary: IngestSummary) -> None:
+                  summary: IngestSummary, *, with_images: bool = True) -> None:
     """Each readable input's outcome, as it is: "stored" (something new stored from it),
     "duplicate" (every document from it was stored before), "partial" (something stored, but
     some of it quarantined), "quarantined" (nothing stored: every page set aside) or "blank"
@@ -624,4 +624,4 @@ def record_inputs(archive: Archive, job_id: str, pages: Sequence[Page],
         reason = (before.get("reason") or summary.quarantined_from.get(source)
                   if status in ("partial", "quarantined") else None)
         archive.input_done(job_id, source, sha, status, reason)
-    remember_files(archive, job_id, pages)
+    remember_files(archive, job_id, pages, with_images=with_images)

@@ -231,7 +231,8 @@ class Queue:
         for _, events in sorted(self.board.results(job_id).items()):
             for event in events:
                 summary.count(event)
-        record_inputs(archive, job_id, [page_from(m) for m in metas], summary)
+        record_inputs(archive, job_id, [page_from(m) for m in metas], summary,
+                      with_images=False)
         _sync_index(archive)
         summary.seconds = round(time.time() - float(info.get("started", time.time())), 2)
         if archive.get_job(job_id)["status"] != "finished":
