@@ -207,7 +207,11 @@ def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, 
                         # again while others read alone do not) or the machine is short.
                         pool.shutdown(wait=True)
                         lost = [j for j in todo if j >= i and _lost(futures[j])]
-                        killers = _read_alone(lost, pages, options, log_path, futures)
+                        # Pages this job's workers did recognize show the machine can: when the
+                        # killer is the only page lost, no other page is left to read alone.
+                        recognized = any(_recognized(futures[j]) for j in todo if j not in lost)
+                        killers = _read_alone(lost, pages, options, log_path, futures,
+                                              recognized=recognized)
                         if killers is None:
                             raise WorkerDiedError(_worker_died(pages[i], jobs)) from exc
                         continue
@@ -238,13 +242,15 @@ class PageKillsWorker(Exception):
 
 
 def _read_alone(lost: Sequence[int], pages: Sequence[Page], options: AnalyzeOptions,
-                log_path: str, futures: dict[int, Future[PageAnalysis]]) -> list[int] | None:
+                log_path: str, futures: dict[int, Future[PageAnalysis]], *,
+                recognized: bool = False) -> list[int] | None:
     """Read each of ``lost`` in a worker of its own (twice for a page whose worker dies),
     putting each outcome into ``futures``: a page that kills its lone worker both times gets a
-    :class:`PageKillsWorker`. The killers found; None when no page was read alone at all (every
-    lone worker died: the machine, not a page — nothing can be said about any page then)."""
+    :class:`PageKillsWorker`. The killers found; None when no page was recognized at all, alone
+    or (``recognized``) by the job's workers before: every worker died, the machine, not a
+    page — nothing can be said about any page then."""
     killers: list[int] = []
-    survived = False
+    survived = recognized  # other pages of the job were recognized: the machine can
     for j in lost:
         done: Future[PageAnalysis] = Future()
         for _attempt in range(2):
@@ -278,6 +284,12 @@ def _page_kills_worker(page: Page) -> str:
 def _pool(jobs: int, log_path: str) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, initializer=worker_init,
                                initargs=(log_path, os.getpid()))
+
+
+def _recognized(future: Future[PageAnalysis]) -> bool:
+    """Whether a worker finished this page (whatever the recognizer said of it)."""
+    return (future.done() and not future.cancelled()
+            and not isinstance(future.exception(), BrokenProcessPool | PageKillsWorker))
 
 
 def _lost(future: Future[PageAnalysis]) -> bool:

@@ -167,7 +167,16 @@ class Browser:
 
     def text(self, css: str = "body") -> str:
         """The visible text of the first match, waiting for it (a click that submits a form
-        may return before the next page is there, on a loaded machine)."""
+        may return before the next page is there, on a loaded machine). Found again when the
+        page was replaced between finding it and reading it (a submit's answer arriving, or a
+        page that reloads itself while a job runs): "stale element reference"."""
+        for _ in range(20):
+            try:
+                return self.wait_for(css).text
+            except WebDriverError as exc:
+                if "stale element" not in str(exc):
+                    raise
+                time.sleep(0.1)
         return self.wait_for(css).text
 
     def js(self, script: str, *args: Any) -> Any:
