@@ -378,13 +378,8 @@ def _reread_lost_lines(api: tesserocr.PyTessBaseAPI, read: list[Box], kept: list
         right = min(width, max(b.right for b in words) + pad)
         if bottom - top < 8 or right - left < _LOST_LINE_ASPECT * (bottom - top):
             continue
-        api.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
-        api.SetRectangle(left, top, right - left, bottom - top)
-        try:
-            again = ([b for b in _words(api) if not _is_noise(b)]
-                     if api.Recognize(timeout=timeout_ms) else [])
-        finally:
-            api.SetPageSegMode(tesserocr.PSM.AUTO)
+        again = _read_rectangle(api, tesserocr.PSM.SINGLE_LINE, (left, top, right, bottom),
+                                timeout_ms)
         if not again:
             continue
         confidence = sum(b.confidence for b in again) / len(again)
@@ -394,6 +389,20 @@ def _reread_lost_lines(api: tesserocr.PyTessBaseAPI, read: list[Box], kept: list
             found.extend(Box(b.text, b.left, b.top, b.width, b.height, b.confidence, key)
                          for b in again)
     return found
+
+
+def _read_rectangle(api: tesserocr.PyTessBaseAPI, mode: int, box: tuple[int, int, int, int],
+                    timeout_ms: int) -> list[Box]:
+    """The words (noise dropped) of one rectangle of the page read again in ``mode``; the
+    page's own segmentation mode is restored whatever happens."""
+    left, top, right, bottom = box
+    api.SetPageSegMode(mode)
+    api.SetRectangle(left, top, right - left, bottom - top)
+    try:
+        return ([b for b in _words(api) if not _is_noise(b)]
+                if api.Recognize(timeout=timeout_ms) else [])
+    finally:
+        api.SetPageSegMode(tesserocr.PSM.AUTO)
 
 
 # A line read again inside a seal/signature region is kept when its words are this confident on
@@ -428,13 +437,8 @@ def _reread_regions(api: tesserocr.PyTessBaseAPI, kept: list[Box], regions: Sequ
         right, bottom = min(width, right), min(height, bottom)
         if right - left < 16 or bottom - top < 16:
             continue
-        api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK)
-        api.SetRectangle(left, top, right - left, bottom - top)
-        try:
-            again = ([b for b in _words(api) if not _is_noise(b)]
-                     if api.Recognize(timeout=timeout_ms) else [])
-        finally:
-            api.SetPageSegMode(tesserocr.PSM.AUTO)
+        again = _read_rectangle(api, tesserocr.PSM.SINGLE_BLOCK, (left, top, right, bottom),
+                                timeout_ms)
         lines: dict[int, list[Box]] = {}
         for box in again:
             lines.setdefault(box.line_key, []).append(box)
