@@ -127,9 +127,12 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
                 for item in screen.refuse(page, str(result)):
                     admit(item)
                 continue
-            if isinstance(result, Exception):  # a page that breaks the recognizer, alone
-                failure = page_failure(page, str(result))
-                emit(summary.count(quarantine(archive, summary.job_id, failure)))
+            if isinstance(result, Exception):
+                # A page that breaks the recognizer takes its whole file with it: the rest
+                # stored alone would be a document missing a page (a misfile), and the
+                # rescan of the whole file would store the paper a second time.
+                for item in screen.refuse(page, page_failure(page, str(result)).reason):
+                    admit(item)
                 continue
             summary.blank_pages += int(result.blank)
             for item in screen.add(PageItem(page, result)):

@@ -301,9 +301,16 @@ def analysed_item(archive: Archive, page: Page, what: str) -> PageItem:
 
 
 def page_failure(page: Page, reason: str) -> Quarantined:
-    """The quarantine record of a page that could not be recognized."""
-    return Quarantined(page.source, f"page {page.index + 1} could not be recognized: {reason}",
+    """The quarantine record of a page that could not be recognized. Its reason starts with
+    the page ("trang N …"): ``PageScreen`` words its whole file's refusal around it."""
+    return Quarantined(page.source, failure_reason(page.index, reason),
                        page.source_sha256, page.index)
+
+
+def failure_reason(index: int, reason: str) -> str:
+    """Why page ``index`` (0-based) could not be recognized, in Vietnamese (``reason``: the
+    recognizer's own words, kept for the technician)."""
+    return f"trang {index + 1} không nhận dạng được (lỗi khi đọc trang: {reason})"
 
 
 # --- dossiers ---------------------------------------------------------------------------------
@@ -332,8 +339,9 @@ class PageScreen:
         return out
 
     def refuse(self, page: Page, reason: str) -> list[PageItem | Quarantined]:
-        """A page refused by the executor (its recognition kills its worker): its whole file
-        goes, as for a page the analysis refused."""
+        """A page refused by the executor (its recognition kills its worker, or the recognizer
+        raised on it): its whole file goes, as for a page the analysis refused. ``reason``
+        starts with "trang N " when it names the page itself."""
         out = self._file(page)
         self.refused.append((page, reason))
         return out
@@ -367,10 +375,12 @@ class PageScreen:
         return list(held)
 
 
-def screen_pages(items: Sequence[PageItem]) -> list[PageItem | Quarantined]:
-    """A whole job's analysed pages (in scan order) through a ``PageScreen``."""
+def screen_pages(items: Sequence[PageItem | tuple[Page, str]]) -> list[PageItem | Quarantined]:
+    """A whole job's pages (in scan order) through a ``PageScreen``: analysed pages, and
+    ``(page, reason)`` for a page that could not be analysed (``PageScreen.refuse``)."""
     screen = PageScreen()
-    out = [kept for item in items for kept in screen.add(item)]
+    out = [kept for item in items
+           for kept in (screen.add(item) if isinstance(item, PageItem) else screen.refuse(*item))]
     return out + screen.close()
 
 

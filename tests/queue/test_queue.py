@@ -152,7 +152,8 @@ class _NoProgress:
 def test_a_failing_page_ends_in_quarantine_after_its_retries(
         tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]]) -> None:
     """The last page's image vanished from the blob store: the page is retried (backoff
-    0.1 s), then quarantined with the reason; the rest of the job is stored."""
+    0.1 s), then set aside with the reason, and its whole file goes to quarantine with it
+    (the rest of the file stored alone would be a dossier missing a page: a misfile)."""
     settings = make_settings(tmp_path / "home", broker_url, max_retries=2)
     events: list[dict[str, Any]] = []
     queued = run_ingest([small_batch[0]], settings, wait=False)
@@ -166,17 +167,18 @@ def test_a_failing_page_ends_in_quarantine_after_its_retries(
                                  poll_s=0.2)
     finally:
         queue.close()
-    truth = small_batch[1]
-    assert summary.quarantined == 1
-    assert summary.stored == expected_documents(truth) - 1
+    pages = len(small_batch[1]["pages"])  # one PDF: the receipt sheet and two documents
+    assert summary.quarantined == pages and summary.stored == 0
     problems = [e for e in events if "error" in e]
-    assert len(problems) == 1 and problems[0]["page"] == last["index"]
-    assert "not in the blob store" in problems[0]["error"]
+    assert sorted(e["page"] for e in problems) == list(range(pages))
+    assert all("not in the blob store" in e["error"] for e in problems), problems
+    page = f"trang {last['index'] + 1} không nhận dạng được"
     with open_archive(settings) as archive:
         rows = archive.list_quarantine()
-        assert [r["page_index"] for r in rows] == [last["index"]]
-        assert "could not be recognized" in rows[0]["reason"]
+        assert sorted(r["page_index"] for r in rows) == list(range(pages))
+        assert all(page in r["reason"] and "quét lại cả tệp" in r["reason"] for r in rows), rows
         assert archive.get_job(queued.job_id)["status"] == "finished"
+        assert archive.stats()["documents"] == 0
     # the message that gave up stays in dramatiq's dead letters, as the record of it
     assert queue_status(settings)["queues"]["sohoa-pages"]["dead_lettered"] == 1
 
@@ -205,8 +207,8 @@ def test_a_page_that_kills_its_worker_every_time_ends_in_quarantine(
     """A page whose recognition kills the worker process (SIGKILL, as the OOM killer or a
     crash in a library would) never raises, so no retry counts it: without a count of its
     deliveries Redis would hand it to the next worker forever. Workers are restarted as a
-    service manager would; after its attempts (max_retries 1: two) the page is quarantined
-    and the rest of the job is stored."""
+    service manager would; after its attempts (max_retries 1: two) the page is set aside and
+    its whole file quarantined with it, and the job ends."""
     import signal
     import time
 
@@ -238,14 +240,14 @@ def test_a_page_that_kills_its_worker_every_time_ends_in_quarantine(
             proc.wait(60)
         queue.close()
     assert killed == 2  # its two attempts; the third taking quarantines it
-    truth = small_batch[1]
     with open_archive(settings) as archive:
-        [row] = archive.list_quarantine()
-        assert row["page_index"] == poison["index"]
-        assert "đã dừng 2 lần khi đang làm trang này" in row["reason"]
+        rows = archive.list_quarantine()
+        assert sorted(r["page_index"] for r in rows) == list(range(len(small_batch[1]["pages"])))
+        assert all(f"trang {poison['index'] + 1} " in r["reason"]
+                   and "đã dừng 2 lần khi đang làm trang này" in r["reason"] for r in rows)
         job = archive.get_job(queued.job_id)
         assert job["status"] == "finished"
-        assert archive.stats()["documents"] == expected_documents(truth) - 1
+        assert archive.stats()["documents"] == 0  # no dossier missing the page
 
 
 def test_a_job_whose_pages_cannot_be_split_closes_with_them_in_quarantine(

@@ -17,6 +17,7 @@ from sohoa.archive import Archive, faults
 from sohoa.doctypes import load_registry
 from sohoa.errors import SigningError
 from sohoa.pipeline.analysis import AnalyzeOptions
+from sohoa.pipeline.assemble import PageItem
 from sohoa.pipeline.jobboard import FAILED, FINISHED, JobBoard
 from sohoa.pipeline.outcomes import Event, IngestSummary, stored_document_json
 from sohoa.pipeline.queue.broker import DOCUMENTS_QUEUE, PAGES_QUEUE, connect, make_broker
@@ -37,7 +38,7 @@ from sohoa.pipeline.stages import (
     screen_pages,
     store_dossier,
 )
-from sohoa.records import Quarantined
+from sohoa.records import Page, Quarantined
 
 log = logging.getLogger("sohoa.worker")
 
@@ -144,15 +145,20 @@ class Queue:
     def _split(self, job_id: str) -> None:
         archive = self.archive()
         failed = self.board.failed(job_id)
-        items, where = [], {}
+        items: list[PageItem | tuple[Page, str]] = []
+        where: dict[int, int] = {}
+        positions: dict[tuple[str, int], int] = {}
         for position, meta in enumerate(self.board.pages(job_id)):
+            positions[(meta["source"], meta["index"])] = position
             if position in failed:
+                # a page given up (its recognizer raised, or it stopped its workers): its
+                # whole file goes with it (PageScreen.refuse), never a document missing it
+                items.append((page_from(meta), failed[position]))
                 continue
             item = analysed_item(archive, page_from(meta), f"job {job_id}, page {position}")
             where[id(item)] = position
             items.append(item)
-        admitted = []
-        positions = {(it.page.source, it.page.index): where[id(it)] for it in items}
+        admitted: list[PageItem] = []
         for kept in screen_pages(items):
             if isinstance(kept, Quarantined):  # a refused page, or every page of a blank file
                 archive.record_quarantine(job_id, kept)
@@ -161,9 +167,8 @@ class Queue:
                         self.board.page_failed(job_id, position, kept.reason)
             else:
                 admitted.append(kept)
-        items = admitted
-        dossiers = group_dossiers(items, self.settings.code_pattern)
-        blank = sum(int(item.analysis.blank) for item in items)
+        dossiers = group_dossiers(admitted, self.settings.code_pattern)
+        blank = sum(int(item.analysis.blank) for item in admitted)
         self.board.set_dossiers(job_id, len(dossiers), blank)
         log.info("job %s: %d dossier(s)", job_id[:8], len(dossiers))
         for number, (members, code) in enumerate(dossiers):
@@ -262,9 +267,11 @@ class Queue:
 
     def _page_given_up(self, job_id: str, position: int, meta: dict[str, Any], *,
                        reason: str) -> None:
-        log.warning("job %s: page %d quarantined: %s", job_id[:8], position, reason)
-        self.archive().record_quarantine(job_id, page_failure(page_from(meta), reason))
-        if self.board.page_failed(job_id, position, reason):
+        """The page is marked failed with why; the split then quarantines its whole file
+        (every page of it, this one included), as the in-process executor does."""
+        why = page_failure(page_from(meta), reason).reason
+        log.warning("job %s: page %d set aside: %s", job_id[:8], position, why)
+        if self.board.page_failed(job_id, position, why):
             self.split.send(job_id)
 
     def _split_given_up(self, job_id: str, *, reason: str) -> None:
@@ -277,10 +284,12 @@ class Queue:
                "đúng lệnh nạp này")
         log.warning("job %s: %s", job_id[:8], why)
         for position, meta in enumerate(self.board.pages(job_id)):
+            # a page given up before is recorded with its own reason (only the split records
+            # given-up pages, and it did not get that far)
+            archive.record_quarantine(job_id, Quarantined(
+                meta["source"], failed.get(position) or f"trang {meta['index'] + 1}: {why}",
+                meta["source_sha256"], meta["index"]))
             if position not in failed:
-                archive.record_quarantine(job_id, Quarantined(
-                    meta["source"], f"trang {meta['index'] + 1}: {why}",
-                    meta["source_sha256"], meta["index"]))
                 self.board.page_failed(job_id, position, why)
         self.board.set_dossiers(job_id, 0, 0)
         self.close_job.send(job_id)
