@@ -7,33 +7,52 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 import dramatiq
 import redis
 
+from sohoa.errors import WorkerDiedError
 from sohoa.pipeline.queue.actors import Queue, log
 from sohoa.pipeline.queue.broker import IDLE_POLL_MS, check_broker_url
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.sync import background
 
+# A child that dies this soon after it started, several times in a row, is not being killed
+# from outside but cannot run here (a broken configuration, a library that does not load):
+# restarting it forever would hide that. Between such restarts the parent waits longer each time.
+QUICK_DEATH_S = 10.0
+QUICK_DEATHS_LIMIT = 5
+
 
 def run_worker(settings: Settings, *, processes: int = 1, threads: int = 1,
                stop: Callable[[], bool] = lambda: False) -> None:
     """Run ``processes`` worker processes of ``threads`` threads until SIGINT/SIGTERM (or
-    ``stop()``). One process runs here; more are forked children that follow the parent."""
+    ``stop()``). One process runs here; more are forked children that follow the parent, which
+    starts a new child in place of one that dies (killed from outside: the OOM killer,
+    ``kill -9``). What the dead child held goes back to the queue from Redis (its messages are
+    unacknowledged: the others' maintenance requeues them once its heartbeat is
+    ``queue.heartbeat_s`` old) and is done once (every stage is idempotent)."""
     check_broker_url(settings.broker)
     if processes <= 1:
         _worker_process(settings, threads, None, stop)
         return
+    _log_setup()
     context = multiprocessing.get_context("fork")
-    children = [context.Process(target=_worker_process, name=f"sohoa-worker-{i + 1}",
-                                args=(settings, threads, os.getpid(), lambda: False))
-                for i in range(processes)]
-    for child in children:
+    parent = os.getpid()
+
+    def start(slot: int) -> tuple[Any, float]:
+        child = context.Process(target=_worker_process, name=f"sohoa-worker-{slot + 1}",
+                                args=(settings, threads, parent, lambda: False))
         child.start()
+        return child, time.monotonic()
+
+    children = [start(slot) for slot in range(processes)]
+    quick = [0] * processes  # deaths in a row soon after starting, per slot
+    due: dict[int, float] = {}  # slot → when its new child may start
     halt = threading.Event()
 
     def on_signal(signum: int, _frame: Any) -> None:
@@ -41,26 +60,71 @@ def run_worker(settings: Settings, *, processes: int = 1, threads: int = 1,
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        while not halt.wait(0.5) and not stop() and any(c.is_alive() for c in children):
-            pass
+        while not halt.wait(0.5) and not stop():
+            for slot, (child, since) in enumerate(children):
+                if slot in due:
+                    if time.monotonic() >= due[slot]:
+                        del due[slot]
+                        children[slot] = start(slot)
+                    continue
+                if child.is_alive():
+                    continue
+                child.join()
+                lived = time.monotonic() - since
+                quick[slot] = quick[slot] + 1 if lived < QUICK_DEATH_S else 0
+                if quick[slot] >= QUICK_DEATHS_LIMIT:
+                    raise WorkerDiedError(_cannot_run(child, quick[slot]))
+                wait = 0.0 if quick[slot] <= 1 else min(2.0 ** (quick[slot] - 1), 30.0)
+                log.warning(_child_died(child, settings.queue_heartbeat_s, wait))
+                due[slot] = time.monotonic() + wait
     finally:
-        for child in children:
+        for child, _ in children:
             if child.is_alive() and child.pid is not None:
                 os.kill(child.pid, signal.SIGTERM)
-        for child in children:
-            child.join()
+        for child, _ in children:
+            if child.pid is not None:
+                child.join()
         for s, handler in previous.items():
             signal.signal(s, handler)
 
 
-def _worker_process(settings: Settings, threads: int, parent: int | None,
-                    stop: Callable[[], bool]) -> None:
-    os.environ["OMP_THREAD_LIMIT"] = "1"  # one page per thread; Tesseract must not fan out
+def _how(child: Any) -> str:
+    code = child.exitcode
+    if code is not None and code < 0:
+        try:
+            return f"bị dừng bởi tín hiệu {signal.Signals(-code).name}"
+        except ValueError:
+            return f"bị dừng bởi tín hiệu {-code}"
+    return f"tự thoát với mã {code}"
+
+
+def _child_died(child: Any, heartbeat_s: float, wait: float) -> str:
+    return (f"tiến trình xử lý {child.name} (pid {child.pid}) đã dừng đột ngột ({_how(child)}; "
+            "có thể do máy hết bộ nhớ): "
+            + (f"khởi động tiến trình mới sau {wait:.0f} giây. " if wait else
+               "đã khởi động tiến trình mới. ")
+            + "Việc nó đang làm dở được trả lại hàng đợi sau khoảng "
+            f"{heartbeat_s:g} giây (queue.heartbeat_s) và làm lại đúng một lần")
+
+
+def _cannot_run(child: Any, times: int) -> str:
+    return (f"tiến trình xử lý {child.name} dừng ngay sau khi khởi động {times} lần liền "
+            f"({_how(child)}): không phải bị dừng từ bên ngoài mà không chạy được trên máy này. "
+            "Xem nhật ký phía trên, sửa cấu hình rồi chạy lại sohoa worker")
+
+
+def _log_setup() -> None:
     # The worker's own lines (a page, a dossier, a job) and dramatiq's warnings (retries);
     # not the libraries' chatter (fontTools reports every subset it makes at INFO).
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(process)d %(name)s "
                         "%(levelname)s %(message)s")
     log.setLevel(logging.INFO)
+
+
+def _worker_process(settings: Settings, threads: int, parent: int | None,
+                    stop: Callable[[], bool]) -> None:
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # one page per thread; Tesseract must not fan out
+    _log_setup()
     queue = Queue(settings)
     # What dramatiq's own CLI announces once a worker process is up: TimeLimit starts the
     # thread that interrupts messages past their limit only on this signal.
