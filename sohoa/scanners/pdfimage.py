@@ -1,10 +1,12 @@
 """One PDF image (or a stack of strips) as the bytes a ``Page`` carries.
 
 The producer's compressed bytes are kept whenever they are already what the archival PDF can
-carry: a greyscale or RGB JPEG (``DCTDecode``, no inverting ``/Decode``) is passed through
+carry: a greyscale or RGB JPEG (``DCTDecode``, no inverting ``/Decode``, untagged or tagged
+sRGB) is passed through
 byte for byte, CCITT G3/G4 data goes out as a TIFF around the same bytes. Everything else is
 decoded with pikepdf (Flate 1/2/4/8/16-bit, LZW, Indexed, CMYK, ICC-based and Lab colour,
-``/Decode`` applied) and stored losslessly — bilevel as CCITT G4, the rest as PNG — except
+``/Decode`` applied; CMYK and non-sRGB ICC colour made sRGB through the image's profile by
+``iccolour``) and stored losslessly — bilevel as CCITT G4, the rest as PNG — except
 what was lossy already (a CMYK JPEG, a JPEG 2000, JPEG strips), which is stored as a JPEG of
 high quality rather than blown up into a lossless copy of its artefacts.
 
@@ -21,6 +23,7 @@ import numpy as np
 import pikepdf
 from PIL import Image, ImageChops
 
+from sohoa.scanners.iccolour import is_srgb, to_srgb
 from sohoa.scanners.pdfscan import Placement
 from sohoa.scanners.pilsafe import g4_tiff, quiet_bomb_warning, validate_jpeg
 
@@ -111,6 +114,15 @@ def _extract(placement: Placement, dpi: int) -> Extracted:
                 im = Image.open(io.BytesIO(data))
                 im.load()  # proves the fax data decodes
             return Extracted(data, "image/tiff", im.width, im.height)
+    im, colour = _pixels(image, filters)
+    note = "; ".join(filter(None, (_note(filters, im), colour)))
+    return _store(im, dpi, lossy=bool(_LOSSY & set(filters)), note=note)
+
+
+def _pixels(image: pikepdf.Object, filters: list[str]) -> tuple[Image.Image, str]:
+    """The image's pixels as a viewer shows them (/Decode applied, colours in sRGB through the
+    image's ICC profile), and what the colour conversion was ("" when none)."""
+    pim = pdf_image(image)
     try:
         with quiet_bomb_warning():
             im = pim.as_pil_image(apply_mask=False)
@@ -120,9 +132,21 @@ def _extract(placement: Placement, dpi: int) -> Extracted:
             from exc
     except (NotImplementedError, pikepdf.models.image.UnsupportedImageTypeError) as exc:
         raise _Decline("ảnh ở định dạng không tách được: dựng lại trang") from exc
+    # The PDF's own profile rules; a JPEG's embedded one (APP2) when the PDF names none.
+    icc = _pdf_icc(pim) or im.info.get("icc_profile")
     im = _inverted_jpeg(im, image, filters)
-    note = _note(filters, im)
-    return _store(im, dpi, lossy=bool(_LOSSY & set(filters)), note=note)
+    return to_srgb(im, icc if isinstance(icc, bytes) else None)
+
+
+def _pdf_icc(pim: pikepdf.PdfImage) -> bytes | None:
+    space = pim.obj.get("/ColorSpace")
+    if isinstance(space, pikepdf.Array) and len(space) == 2 and space[0] == "/ICCBased" \
+            and isinstance(space[1], pikepdf.Stream):
+        try:
+            return space[1].read_bytes()
+        except pikepdf.PdfError:
+            return None
+    return None
 
 
 def _normal_filter(name: str) -> str:
@@ -140,7 +164,12 @@ def _pass_through_ok(pim: pikepdf.PdfImage) -> bool:
         values = [float(v) for v in decode]
         if values != [0.0, 1.0] * (len(values) // 2):
             return False
-    return pim.mode in ("L", "RGB", "1")
+    if pim.mode not in ("L", "RGB", "1"):
+        return False
+    # An RGB JPEG tagged with a profile other than sRGB (Adobe RGB, a camera's) would be shown
+    # in the archive's sRGB with shifted colours: converted instead.
+    icc = _pdf_icc(pim)
+    return pim.mode != "RGB" or icc is None or is_srgb(icc)
 
 
 def _check_masks(image: pikepdf.Object, placement: Placement) -> None:
@@ -160,14 +189,23 @@ def _check_masks(image: pikepdf.Object, placement: Placement) -> None:
 
 def _inverted_jpeg(im: Image.Image, image: pikepdf.Object, filters: list[str]) -> Image.Image:
     """pikepdf leaves /Decode to the JPEG codec; a [1 0] on a grey or RGB JPEG is still an
-    inversion every viewer applies (CMYK JPEGs carry their inversion in the Adobe marker)."""
-    if not filters or filters[-1] not in _LOSSY or im.mode not in ("L", "RGB"):
+    inversion every viewer applies.
+
+    A CMYK JPEG: Pillow always inverts its samples (it assumes Adobe's APP14 convention,
+    inverted CMYK, which Photoshop and Pillow write). A PDF viewer takes the samples as coded
+    and applies /Decode: Acrobat and Ghostscript write [1 0 1 0 1 0 1 0] beside an
+    Adobe-inverted JPEG, and poppler shows one without it as a negative. So the samples are
+    Pillow's inverted back unless /Decode inverts them."""
+    if not filters or filters[-1] not in _LOSSY or im.mode not in ("L", "RGB", "CMYK"):
         return im
     decode = _get(image, "/Decode", None)
-    if decode is None:
-        return im
-    values = [float(v) for v in decode]  # type: ignore[union-attr]
-    if values and values == [1.0, 0.0] * (len(values) // 2):
+    values = [float(v) for v in decode] if decode is not None else []  # type: ignore[union-attr]
+    inverts = bool(values) and values == [1.0, 0.0] * (len(values) // 2)
+    if im.mode == "CMYK" and filters[-1] == "/DCTDecode":
+        if inverts:
+            return im
+        return Image.fromarray(255 - np.asarray(im), "CMYK")
+    if inverts and im.mode != "CMYK":
         return ImageChops.invert(im)
     return im
 
@@ -175,8 +213,6 @@ def _inverted_jpeg(im: Image.Image, image: pikepdf.Object, filters: list[str]) -
 def _note(filters: list[str], im: Image.Image) -> str:
     if filters and filters[-1] == "/JPXDecode":
         return "ảnh JPEG 2000 chuyển sang JPEG"
-    if im.mode == "CMYK":
-        return "ảnh CMYK chuyển sang RGB"
     if im.mode.startswith("I"):
         return "ảnh xám 16 bit chuyển sang 8 bit"
     return ""
@@ -206,20 +242,12 @@ def as_page_mode(im: Image.Image) -> Image.Image:
         return Image.fromarray(np.clip(np.rint(arr * 255.0 / top), 0, 255).astype(np.uint8), "L")
     if im.mode in ("LA", "La"):
         return im.convert("L")
-    if im.mode == "CMYK":
-        return _cmyk_to_rgb(im)
+    if im.mode == "CMYK":  # not through _pixels (which converts by the profile): the default
+        return to_srgb(im, None)[0]
     try:
         return im.convert("RGB")
     except ValueError as exc:  # a mode PIL cannot turn into RGB by itself (LAB, …)
         raise _Decline(f"ảnh ở chế độ màu {im.mode} không chuyển được: dựng lại trang") from exc
-
-
-def _cmyk_to_rgb(im: Image.Image) -> Image.Image:
-    # The naive conversion every viewer without a CMYK profile uses: R = (1-C)(1-K) …
-    arr = np.asarray(im, dtype=np.float32) / 255.0
-    c, m, y, k = (arr[..., i] for i in range(4))
-    rgb = np.stack([(1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)], axis=-1)
-    return Image.fromarray(np.clip(rgb * 255.0 + 0.5, 0, 255).astype(np.uint8), "RGB")
 
 
 def jpeg(im: Image.Image, dpi: int, quality: int = REENCODE_QUALITY) -> bytes:
@@ -239,10 +267,7 @@ def decode(placement: Placement) -> Image.Image:
     pim = pdf_image(image)
     if pim.image_mask:
         raise _Decline("dải ảnh là mặt nạ 1 bit: dựng lại trang", True)
-    with quiet_bomb_warning():
-        im = pim.as_pil_image(apply_mask=False)
-        im.load()
-    return as_page_mode(_inverted_jpeg(im, image, filters_of(image)))
+    return as_page_mode(_pixels(image, filters_of(image))[0])
 
 
 def stitch(strips: list[Placement], dpi: int) -> Extracted | Unsupported:

@@ -170,13 +170,16 @@ def test_colour_spaces_depths_and_decode_arrays(tmp_path: Path) -> None:
     got_cmyk, got16, got_dec, got_idx, got_icc, got_jdec = read(path)
     want = np.asarray(grey, dtype=np.int16)
 
-    assert got_cmyk.mime == "image/jpeg" and got_cmyk.converted == "ảnh CMYK chuyển sang RGB"
+    assert got_cmyk.mime == "image/jpeg"
+    assert got_cmyk.converted.startswith("ảnh CMYK chuyển sang sRGB")  # test_scan_pdf_colour
     assert Image.open(io.BytesIO(got_cmyk.data)).mode == "RGB"
     shown = poppler(path, 1, 100, "RGB")
-    # as a viewer shows it (poppler converts CMYK a little differently from the naive formula)
-    assert np.abs(pixels(got_cmyk.data, "RGB") - shown).mean() < 8
+    # as a viewer shows it (through the default CMYK profile: 3 levels from poppler's drawing)
+    assert np.abs(pixels(got_cmyk.data, "RGB") - shown).mean() < 5
+    # and near the page as scanned (PIL made its inks with the naive formula, which a printer's
+    # profile does not undo exactly)
     scanned = np.asarray(page(5), dtype=np.int16)
-    assert np.abs(pixels(got_cmyk.data) - scanned).mean() < 3  # and as it was scanned
+    assert np.abs(pixels(got_cmyk.data) - scanned).mean() < 8
     assert got16.mime == "image/png" and got16.converted == "ảnh xám 16 bit chuyển sang 8 bit"
     assert Image.open(io.BytesIO(got16.data)).mode == "L"  # scaled, not clipped to white
     assert np.array_equal(pixels(got16.data), want)

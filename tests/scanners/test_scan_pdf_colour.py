@@ -1,0 +1,119 @@
+"""CMYK and ICC-tagged images in a PDF come out as a colour-managed viewer (poppler with
+littleCMS) shows them: through the image's own profile, a default CMYK profile when it has
+none, Adobe-inverted CMYK JPEGs the way /Decode says; an sRGB-tagged JPEG keeps its bytes."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pikepdf
+from pdf_producers import image_stream, jpeg_bytes, jpeg_image, save, single_image_page
+from PIL import Image, ImageCms
+
+from sohoa.records import Page
+from sohoa.scanners import read_pages
+from sohoa.scanners.iccolour import DEFAULT_CMYK_PROFILE
+
+_GS_ICC = DEFAULT_CMYK_PROFILE.parent
+_BLOCK = 8  # colour blocks of 8×8 pixels: JPEG blocks, and 1:1 renders compare at their centres
+
+
+def colour_blocks(seed: int) -> Image.Image:
+    rng = np.random.default_rng(seed)
+    cells = rng.integers(0, 256, (20, 24, 3), dtype=np.uint8)
+    return Image.fromarray(np.kron(cells, np.ones((_BLOCK, _BLOCK, 1), np.uint8)), "RGB")
+
+
+def centres(data: bytes | np.ndarray) -> np.ndarray:
+    arr = data if isinstance(data, np.ndarray) else np.asarray(
+        Image.open(io.BytesIO(data)).convert("RGB"))
+    return arr[_BLOCK // 2::_BLOCK, _BLOCK // 2::_BLOCK].astype(np.int16)
+
+
+def poppler(path: Path, number: int) -> np.ndarray:
+    out = subprocess.run(["pdftoppm", "-r", "100", "-f", str(number), "-l", str(number),
+                          str(path)], capture_output=True, check=True).stdout
+    return np.asarray(Image.open(io.BytesIO(out)).convert("RGB"))
+
+
+def by_default_profile(cmyk: Image.Image) -> np.ndarray:
+    rgb = ImageCms.profileToProfile(cmyk, str(DEFAULT_CMYK_PROFILE),
+                                    ImageCms.createProfile("sRGB"), outputMode="RGB")
+    return centres(np.asarray(rgb))
+
+
+def icc_space(pdf: pikepdf.Pdf, profile: bytes, n: int) -> pikepdf.Array:
+    stream = pikepdf.Stream(pdf, profile)
+    stream.N = n
+    return pikepdf.Array([pikepdf.Name.ICCBased, stream])
+
+
+def test_cmyk_and_icc_images_come_out_as_a_viewer_shows_them(tmp_path: Path) -> None:
+    rgb = colour_blocks(1)
+    cmyk = rgb.convert("CMYK")  # any ink mix will do: the truth is what a viewer shows
+    size = (rgb.width * 0.72, rgb.height * 0.72)  # 100 dpi
+    w, h = rgb.size
+    press = (_GS_ICC / "ps_cmyk.icc").read_bytes()  # a CMYK profile that is not the default
+    adobe_rgb = (_GS_ICC / "a98.icc").read_bytes()
+    srgb = (_GS_ICC / "srgb.icc").read_bytes()
+    pdf = pikepdf.new()
+    # 1. CMYK tagged with its profile; 2. untagged DeviceCMYK.
+    single_image_page(pdf, image_stream(pdf, zlib.compress(cmyk.tobytes()), w, h,
+                                        space=icc_space(pdf, press, 4), filter="/FlateDecode"),
+                      size)
+    single_image_page(pdf, image_stream(pdf, zlib.compress(cmyk.tobytes()), w, h,
+                                        space="/DeviceCMYK", filter="/FlateDecode"), size)
+    # 3. an Adobe-inverted CMYK JPEG (Pillow writes APP14 and inverted samples) with the
+    # /Decode Acrobat writes beside it; 4. the same JPEG without it (viewers show a negative).
+    adobe = jpeg_bytes(cmyk, quality=95)
+    assert b"Adobe" in adobe
+    single_image_page(pdf, jpeg_image(pdf, cmyk, adobe, Decode=pikepdf.Array([1, 0] * 4)), size)
+    single_image_page(pdf, jpeg_image(pdf, cmyk, adobe), size)
+    # 5. RGB pixels tagged Adobe RGB; 6. an RGB JPEG tagged sRGB; 7. one tagged Adobe RGB.
+    single_image_page(pdf, image_stream(pdf, zlib.compress(rgb.tobytes()), w, h,
+                                        space=icc_space(pdf, adobe_rgb, 3),
+                                        filter="/FlateDecode"), size)
+    plain = jpeg_bytes(rgb, quality=95)
+    single_image_page(pdf, image_stream(pdf, plain, w, h, space=icc_space(pdf, srgb, 3),
+                                        filter="/DCTDecode"), size)
+    single_image_page(pdf, image_stream(pdf, plain, w, h, space=icc_space(pdf, adobe_rgb, 3),
+                                        filter="/DCTDecode"), size)
+    path = save(pdf, tmp_path / "colour.pdf")
+    pages = list(read_pages(path))
+    assert all(isinstance(p, Page) for p in pages), pages
+    tagged, untagged, decoded, negative, flate_a98, jpeg_srgb, jpeg_a98 = pages
+    shown = [centres(poppler(path, n)) for n in range(1, 8)]
+
+    def off(page: Page, number: int) -> float:
+        return float(np.abs(centres(page.data) - shown[number - 1]).mean())
+
+    # Through the attached profile, as poppler draws it (the naive formula: 25 levels off).
+    assert tagged.mime == "image/png" and tagged.rendered == ""
+    assert "hồ sơ màu ICC kèm ảnh" in tagged.converted
+    assert off(tagged, 1) < 4
+    naive = np.asarray(cmyk, np.float32) / 255
+    naive_rgb = np.stack([(1 - naive[..., i]) * (1 - naive[..., 3]) for i in range(3)], -1)
+    assert np.abs(centres(np.rint(naive_rgb * 255).astype(np.uint8)) - shown[0]).mean() > 15
+    # Untagged CMYK goes through the default CMYK profile.
+    assert "hồ sơ CMYK mặc định" in untagged.converted
+    assert np.array_equal(centres(untagged.data), by_default_profile(cmyk))
+    # poppler draws DeviceCMYK with its own approximation, nearer the profile than the formula
+    assert off(untagged, 2) < 12
+    # Adobe CMYK JPEGs: colours with /Decode [1 0 …], a negative without, as poppler shows.
+    inverted = Image.fromarray(255 - np.asarray(cmyk), "CMYK")
+    for page, number, inks in ((decoded, 3, cmyk), (negative, 4, inverted)):
+        assert page.mime == "image/jpeg" and page.rendered == "", number
+        assert np.abs(centres(page.data) - by_default_profile(inks)).mean() < 4, number
+        assert off(page, number) < 12, (number, off(page, number))
+    assert np.abs(centres(decoded.data) + centres(negative.data) - 255).mean() > 40
+    # ICC-tagged RGB: converted from Adobe RGB, kept byte for byte when the tag is sRGB.
+    assert flate_a98.mime == "image/png" and "sRGB" in flate_a98.converted
+    assert off(flate_a98, 5) < 2
+    assert jpeg_srgb.data == plain and jpeg_srgb.converted == ""
+    assert jpeg_a98.mime == "image/jpeg" and "sRGB" in jpeg_a98.converted
+    assert off(jpeg_a98, 7) < 4
+    assert np.abs(centres(plain) - shown[6]).mean() > 8  # kept as is, it would be off
