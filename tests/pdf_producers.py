@@ -94,7 +94,9 @@ def nested_forms_page(pdf: pikepdf.Pdf, img: Image.Image, dpi: int) -> bytes:
     image = jpeg_image(pdf, img, data)
     inner = form(pdf, f"{w:.4f} 0 0 {h:.4f} 0 0 cm /Im Do".encode(), {"Im": image},
                  [0, 0, w, h])
-    outer = form(pdf, b"q 2 0 0 2 0 0 cm /Inner Do Q", {"Inner": inner}, [0, 0, w, h],
+    # The outer /BBox is in the outer form's own space (before its /Matrix halves it): twice
+    # the page, or viewers clip the page to its lower-left quarter.
+    outer = form(pdf, b"q 2 0 0 2 0 0 cm /Inner Do Q", {"Inner": inner}, [0, 0, 2 * w, 2 * h],
                  matrix=[0.5, 0, 0, 0.5, 0, 0])
     add_page(pdf, (w, h), b"/Outer Do", {"Outer": outer})
     return data

@@ -75,28 +75,39 @@ def is_bilevel(image: pikepdf.Object) -> bool:
     return bool(pim.image_mask) or (pim.bits_per_component == 1 and not pim.indexed)
 
 
-def extract(placement: Placement, dpi: int) -> Extracted | Unsupported:
-    """The placed image as a page: the producer's bytes when possible, else decoded."""
+Crop = tuple[int, int, int, int]  # left, top, right, bottom in the image's pixels
+CROPPED = "cắt theo khung trang: chỉ giữ phần ảnh hiện trên trang"
+
+
+def extract(placement: Placement, dpi: int, crop: Crop | None = None) -> Extracted | Unsupported:
+    """The placed image as a page: the producer's bytes when possible, else decoded.
+    ``crop``: only that part of the image shows on the page (CropBox, clip), so only that
+    part is the page — decoded and cut, never the producer's bytes whole."""
     try:
-        return _extract(placement, dpi)
+        return _extract(placement, dpi, crop)
     except _Decline as why:
         return Unsupported(why.reason, why.bilevel)
 
 
-def _extract(placement: Placement, dpi: int) -> Extracted:
+def _extract(placement: Placement, dpi: int, crop: Crop | None) -> Extracted:
     image = placement.image
     pim = pdf_image(image)
     _check_masks(image, placement)
     filters = filters_of(image)
     if "/JBIG2Decode" in filters:
         raise _Decline("ảnh nén JBIG2: dựng lại trang ở đúng độ phân giải của ảnh", True)
+    cut = (lambda im: im.crop(crop)) if crop else (lambda im: im)
+    cut_note = CROPPED if crop else ""
     if pim.image_mask:
         # A stencil mask painted black on white is a bilevel page: once /Decode is applied,
         # a 0 sample is painted (black) and a 1 left white, as in a 1-bit grey image.
         with quiet_bomb_warning():
             bits = pim.as_pil_image(apply_mask=False).convert("1")
-        return _store(bits, dpi, lossy=False, note="mặt nạ 1 bit in đen chuyển thành ảnh đen trắng")
-    if filters and filters[-1] == "/DCTDecode" and not isinstance(image, pikepdf.Stream):
+        note = "mặt nạ 1 bit in đen chuyển thành ảnh đen trắng"
+        return _store(cut(bits), dpi, lossy=False, note="; ".join(filter(None, (note, cut_note))))
+    if crop:
+        pass  # only part of it is the page: decoded and cut below
+    elif filters and filters[-1] == "/DCTDecode" and not isinstance(image, pikepdf.Stream):
         pass  # inline JPEG: decoded below, an inline image has no stream to pass through
     elif filters and (filters[-1] == "/CCITTFaxDecode" or (
             filters[-1] == "/DCTDecode" and _pass_through_ok(pim))):
@@ -115,8 +126,8 @@ def _extract(placement: Placement, dpi: int) -> Extracted:
                 im.load()  # proves the fax data decodes
             return Extracted(data, "image/tiff", im.width, im.height)
     im, colour = _pixels(image, filters)
-    note = "; ".join(filter(None, (_note(filters, im), colour)))
-    return _store(im, dpi, lossy=bool(_LOSSY & set(filters)), note=note)
+    note = "; ".join(filter(None, (_note(filters, im), colour, cut_note)))
+    return _store(cut(im), dpi, lossy=bool(_LOSSY & set(filters)), note=note)
 
 
 def _pixels(image: pikepdf.Object, filters: list[str]) -> tuple[Image.Image, str]:

@@ -23,7 +23,7 @@ from sohoa.scanners.limits import InputLimits
 from sohoa.scanners.pdfempty import empty_page_png
 from sohoa.scanners.pdfimage import Extracted, Unsupported, extract, is_bilevel, stitch
 from sohoa.scanners.pdfrender import RenderFailed, render_dpi, render_page
-from sohoa.scanners.pdfscan import PageContent, Placement, walk_page
+from sohoa.scanners.pdfscan import Box, PageContent, Placement, intersect, walk_page
 from sohoa.scanners.pilsafe import DECODE_ERRORS, is_truncation
 from sohoa.scanners.resolution import snap_dpi
 
@@ -111,7 +111,8 @@ def _pdf_page(pdf: pikepdf.Pdf, path: Path, index: int, digest: str,
     else:
         dpi = _scan_dpi(scan)
         try:
-            got = extract(scan[0], dpi) if len(scan) == 1 else stitch(scan, dpi)
+            got = extract(scan[0], dpi, _crop_px(scan[0], box)) if len(scan) == 1 else stitch(
+                scan, dpi)
         except (*_PDF_ERRORS, *DECODE_ERRORS) as exc:
             why = reasons.page_truncated(number) if is_truncation(exc) else reasons.page_damaged(
                 number)
@@ -125,8 +126,52 @@ def _pdf_page(pdf: pikepdf.Pdf, path: Path, index: int, digest: str,
 
 
 def _page_box(page: pikepdf.Page) -> tuple[float, float, float, float]:
-    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
-    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+    """The visible page: the CropBox (inherited, or the MediaBox when none) within the
+    MediaBox, as every viewer shows it (PDF 1.7, 14.11.2)."""
+    def upright(box: pikepdf.Array) -> Box:
+        x0, y0, x1, y1 = (float(v) for v in box)
+        return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+    media = upright(page.mediabox)
+    try:
+        crop = upright(page.cropbox)
+    except (*_PDF_ERRORS, StopIteration):
+        return media
+    visible = intersect(media, crop)
+    return visible if visible[2] > visible[0] and visible[3] > visible[1] else media
+
+
+def _visible(placed: Placement, box: Box) -> Box:
+    """The part of the image a viewer shows: within the clip in force and the page."""
+    seen = intersect(placed.box(), box)
+    return intersect(seen, placed.clip) if placed.clip is not None else seen
+
+
+def _crop_px(placed: Placement, box: Box) -> tuple[int, int, int, int] | None:
+    """The image's visible part in its own pixels (left, top, right, bottom), or None when
+    the whole image shows (within half a pixel: a producer's rounding)."""
+    width, height = _pixel_size(placed)
+    a, b, c, d, e, f = placed.ctm
+    det = a * d - b * c
+    if abs(det) < 1e-12 or width <= 0 or height <= 0:
+        return None
+    x0, y0, x1, y1 = _visible(placed, box)
+    us, vs = [], []
+    for x, y in ((x0, y0), (x0, y1), (x1, y0), (x1, y1)):
+        # page point back to the unit square: (u, v) = (x - e, y - f) · inverse([[a, b], [c, d]])
+        dx, dy = x - e, y - f
+        us.append((dx * d - dy * c) / det)
+        vs.append((dy * a - dx * b) / det)
+    left, right = min(us) * width, max(us) * width
+    top, bottom = (1 - max(vs)) * height, (1 - min(vs)) * height  # row 0 is the image's top
+    edges = (max(0.0, left), max(0.0, top), min(float(width), right), min(float(height), bottom))
+    if (edges[0] < _ABUT_PX and edges[1] < _ABUT_PX and width - edges[2] < _ABUT_PX
+            and height - edges[3] < _ABUT_PX):
+        return None
+    crop = tuple(round(v) for v in edges)
+    if crop[2] <= crop[0] or crop[3] <= crop[1]:
+        return None
+    return crop  # type: ignore[return-value]
 
 
 def _the_scan(content: PageContent, box: tuple[float, float, float, float]
@@ -143,16 +188,19 @@ def _the_scan(content: PageContent, box: tuple[float, float, float, float]
         return f"trang ghép từ {len(images)} ảnh không khớp thành dải: dựng lại trang"
     if len(images) == 1 and images[0].quarter_turns() is None:
         return "ảnh quét được đặt nghiêng hoặc lật gương: dựng lại trang"
+    for placed in scan:
+        if not placed.clip_exact and _visible(placed, box) != intersect(placed.box(), box):
+            return "ảnh quét bị cắt theo một đường viền không phải hình chữ nhật: dựng lại trang"
     page_area = (box[2] - box[0]) * (box[3] - box[1])
-    x0 = min(p.box()[0] for p in scan)
-    y0 = min(p.box()[1] for p in scan)
-    x1 = max(p.box()[2] for p in scan)
-    y1 = max(p.box()[3] for p in scan)
-    covered = max(0.0, min(x1, box[2]) - max(x0, box[0])) * max(
-        0.0, min(y1, box[3]) - max(y0, box[1]))
+    seen = [_visible(p, box) for p in scan]
+    x0, y0 = min(v[0] for v in seen), min(v[1] for v in seen)
+    x1, y1 = max(v[2] for v in seen), max(v[3] for v in seen)
+    covered = max(0.0, x1 - x0) * max(0.0, y1 - y0)
     if page_area <= 0 or covered < _COVER * page_area:
         return "ảnh không phủ kín trang (ảnh dán trên trang trắng): dựng lại trang"
     if len(scan) > 1:
+        if any(_crop_px(p, box) is not None for p in scan):
+            return "dải ảnh lớn hơn phần trang hiển thị: dựng lại trang"
         scan = sorted(scan, key=lambda p: -p.box()[3])  # top strip first
     return scan
 

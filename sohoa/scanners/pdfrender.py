@@ -56,7 +56,8 @@ def render_dpi(image_dpis: list[float], cap: int) -> int:
 def render_page(path: Path, number: int, dpi: int, *, bilevel: bool,
                 timeout_s: float = RENDER_TIMEOUT_S) -> Rendered:
     """Page ``number`` (1-based) of ``path`` drawn at ``dpi``, encoded as it will be stored."""
-    args = ["pdftoppm", "-r", str(dpi), "-f", str(number), "-l", str(number)]
+    # -cropbox: the page as viewers show it (pdftoppm draws the whole MediaBox by default).
+    args = ["pdftoppm", "-r", str(dpi), "-f", str(number), "-l", str(number), "-cropbox"]
     if bilevel:
         # Grey, thresholded here: poppler's -mono dithers, which speckles a 1:1 bilevel scan.
         args.append("-gray")

@@ -6,7 +6,9 @@ with their own ``/Matrix``, as an inline image (``BI … ID … EI``), or as sev
 strips. ``walk_page`` follows the content streams into every form under the composed
 transformation matrix and reports what the page paints: the images, and whether anything else
 would leave ink (visible text, stroked or filled paths, shadings). Invisible text (render mode
-3, an OCR layer) and clipping paths leave no ink and are not counted.
+3, an OCR layer) and clipping paths leave no ink and are not counted; the clip in force (clip
+paths, and each form's /BBox) is kept with every image, since only what it leaves visible is
+the page.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 import pikepdf
 
 Matrix = tuple[float, float, float, float, float, float]
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in page space
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 MAX_FORM_DEPTH = 12  # deeper nesting than this is a hostile file, not a producer's habit
 
@@ -44,17 +47,19 @@ class Placement:
     image: pikepdf.Object  # an image XObject (Stream) or a PdfInlineImage
     ctm: Matrix
     fill_black: bool  # the fill colour when drawn (what a stencil mask paints) is black
+    # The clipping region in force when drawn, as a page-space box (clip paths and the /BBox
+    # of every form around it); None when nothing clips. ``clip_exact`` is False when some
+    # clip was not an upright rectangle: the box then only bounds what is visible.
+    clip: Box | None = None
+    clip_exact: bool = True
 
     @property
     def inline(self) -> bool:
         return not isinstance(self.image, pikepdf.Stream)
 
-    def box(self) -> tuple[float, float, float, float]:
+    def box(self) -> Box:
         """(x0, y0, x1, y1) of the image on the page, in points."""
-        a, b, c, d, e, f = self.ctm
-        xs = (e, e + a, e + c, e + a + c)
-        ys = (f, f + b, f + d, f + b + d)
-        return min(xs), min(ys), max(xs), max(ys)
+        return transformed_box((0.0, 0.0, 1.0, 1.0), self.ctm)
 
     def quarter_turns(self) -> int | None:
         """0-3 when the image is drawn upright or turned by a multiple of 90° without a
@@ -88,12 +93,61 @@ class PageContent:
             self.ink.append(what)
 
 
+def transformed_box(box: Box, m: Matrix) -> Box:
+    """The page-space box around ``box`` (in the space ``m`` maps from)."""
+    a, b, c, d, e, f = m
+    corners = [(x * a + y * c + e, x * b + y * d + f) for x in (box[0], box[2])
+               for y in (box[1], box[3])]
+    xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def intersect(one: Box | None, other: Box) -> Box:
+    if one is None:
+        return other
+    x0, y0 = max(one[0], other[0]), max(one[1], other[1])
+    x1, y1 = min(one[2], other[2]), min(one[3], other[3])
+    return x0, y0, max(x0, x1), max(y0, y1)
+
+
+def _upright(m: Matrix) -> bool:
+    """A box under ``m`` stays an upright rectangle (no slant, turns by quarters only)."""
+    a, b, c, d, _, _ = m
+    tol = 1e-9 * max(abs(a), abs(b), abs(c), abs(d), 1e-9)
+    return (abs(b) <= tol and abs(c) <= tol) or (abs(a) <= tol and abs(d) <= tol)
+
+
 @dataclass
 class _State:
     ctm: Matrix = IDENTITY
     fill: tuple[float, ...] = (0.0,)  # DeviceGray black, the initial fill colour
     fill_space: str = "gray"
     text_mode: int = 0
+    clip: Box | None = None
+    clip_exact: bool = True
+
+    def copy(self) -> _State:
+        return _State(self.ctm, self.fill, self.fill_space, self.text_mode, self.clip,
+                      self.clip_exact)
+
+    def clip_to(self, box: Box, exact: bool) -> None:
+        self.clip = intersect(self.clip, box)
+        self.clip_exact = self.clip_exact and exact
+
+
+@dataclass
+class _Path:
+    """The path being built, as far as clipping needs it: its page-space bounds, and whether
+    it is one upright rectangle (a clip that cuts exactly along its box)."""
+
+    box: Box | None = None
+    rects: int = 0
+    other: bool = False  # a segment that is not a rectangle's (m, l, c, v, y)
+
+    def add(self, box: Box) -> None:
+        self.box = box if self.box is None else (
+            min(self.box[0], box[0]), min(self.box[1], box[1]),
+            max(self.box[2], box[2]), max(self.box[3], box[3]))
 
 
 def walk_page(page: pikepdf.Page) -> PageContent:
@@ -108,17 +162,40 @@ def walk_page(page: pikepdf.Page) -> PageContent:
 
 def _walk(source: pikepdf.Page | pikepdf.Stream, resources: pikepdf.Object, start: _State,
           content: PageContent, depth: int, seen: tuple[tuple[int, int], ...]) -> None:
-    state = _State(start.ctm, start.fill, start.fill_space, start.text_mode)
+    state = start.copy()
     stack: list[_State] = []
+    path = _Path()
+    clipping = False  # W or W* seen: the path ends as the new clip when it is painted or ended
     xobjects = resources.get("/XObject", pikepdf.Dictionary()) if resources is not None else {}
     for instruction in pikepdf.parse_content_stream(source):
         op = str(instruction.operator)
         if isinstance(instruction, pikepdf.ContentStreamInlineImage):
-            content.images.append(Placement(instruction.iimage, state.ctm, _is_black(state)))
+            content.images.append(_placed(instruction.iimage, state))
             continue
         operands = instruction.operands
+        if op == "re" and len(operands) == 4:
+            x, y, w, h = (float(v) for v in operands)
+            path.add(transformed_box((min(x, x + w), min(y, y + h), max(x, x + w),
+                                      max(y, y + h)), state.ctm))
+            path.rects += 1
+            if not _upright(state.ctm):
+                path.other = True
+        elif op in ("m", "l", "c", "v", "y"):
+            values = [float(v) for v in operands]
+            for i in range(0, len(values) - 1, 2):
+                path.add(transformed_box((values[i], values[i + 1], values[i], values[i + 1]),
+                                         state.ctm))
+            path.other = True
+        elif op in ("W", "W*"):
+            clipping = True
+        if op in _PAINT_PATH or op == "n":
+            if clipping and path.box is not None:
+                state.clip_to(path.box, exact=path.rects == 1 and not path.other)
+            elif clipping:
+                state.clip_to((0.0, 0.0, 0.0, 0.0), exact=True)  # an empty clip hides all
+            path, clipping = _Path(), False
         if op == "q":
-            stack.append(_State(state.ctm, state.fill, state.fill_space, state.text_mode))
+            stack.append(state.copy())
         elif op == "Q":
             if stack:
                 state = stack.pop()
@@ -155,7 +232,7 @@ def _draw(xobj: pikepdf.Object | None, state: _State, resources: pikepdf.Object,
         return
     subtype = xobj.get("/Subtype")
     if subtype == "/Image":
-        content.images.append(Placement(xobj, state.ctm, _is_black(state)))
+        content.images.append(_placed(xobj, state))
         return
     if subtype != "/Form":
         content.note("xobject")
@@ -171,8 +248,19 @@ def _draw(xobj: pikepdf.Object | None, state: _State, resources: pikepdf.Object,
     # A form without resources of its own uses its parent's (PDF 1.7, 8.10.1, deprecated but
     # written by old producers).
     form_resources = xobj.get("/Resources", resources)
-    inner = _State(ctm, state.fill, state.fill_space, state.text_mode)
+    inner = state.copy()
+    inner.ctm = ctm
+    bbox = xobj.get("/BBox")
+    if isinstance(bbox, pikepdf.Array) and len(bbox) == 4:
+        # A form draws only inside its /BBox (PDF 1.7, 8.10.1): a clip like any other.
+        x0, y0, x1, y1 = (float(v) for v in bbox)
+        inner.clip_to(transformed_box((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)),
+                                      ctm), exact=_upright(ctm))
     _walk(xobj, form_resources, inner, content, depth + 1, (*seen, key))
+
+
+def _placed(image: pikepdf.Object, state: _State) -> Placement:
+    return Placement(image, state.ctm, _is_black(state), state.clip, state.clip_exact)
 
 
 def _is_black(state: _State) -> bool:
