@@ -16,7 +16,7 @@ STAMPS := .make
 # for the web workplace's browser tests, never downloaded at run time).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd \
 	fonts-noto-core fonts-liberation2 fonts-dejavu-core fonts-texgyre \
-	poppler-utils qpdf ghostscript libgs-common libzbar0 sane-utils softhsm2 python3-venv postgresql libc6-dev \
+	poppler-utils qpdf ghostscript libgs-common libjbig2dec0 libzbar0 sane-utils softhsm2 python3-venv postgresql libc6-dev \
 	redis-server chromium chromium-driver
 # Commands the test suite needs, and the package that brings each when it is missing
 # (Java and Maven fetch veraPDF and the ETSI validator from Maven Central; node checks the

@@ -10,8 +10,9 @@ decoded with pikepdf (Flate 1/2/4/8/16-bit, LZW, Indexed, CMYK, ICC-based and La
 what was lossy already (a CMYK JPEG, a JPEG 2000, JPEG strips), which is stored as a JPEG of
 high quality rather than blown up into a lossless copy of its artefacts.
 
-What cannot be decoded here (JBIG2, DeviceN, a real soft mask, a stencil mask in colour) is
-reported as ``Unsupported`` with the reason, and the page is rendered instead.
+JBIG2 (with its ``/JBIG2Globals``) is decoded exactly by jbig2dec (``jbig2``) and stored as
+CCITT G4, lossless. What cannot be decoded here (DeviceN, a real soft mask, a stencil mask in
+colour) is reported as ``Unsupported`` with the reason, and the page is rendered instead.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 import pikepdf
 from PIL import Image, ImageChops
 
+from sohoa.scanners import jbig2
 from sohoa.scanners.iccolour import is_srgb, to_srgb
 from sohoa.scanners.pdfscan import Placement
 from sohoa.scanners.pilsafe import g4_tiff, quiet_bomb_warning, validate_jpeg
@@ -94,10 +96,12 @@ def _extract(placement: Placement, dpi: int, crop: Crop | None) -> Extracted:
     pim = pdf_image(image)
     _check_masks(image, placement)
     filters = filters_of(image)
-    if "/JBIG2Decode" in filters:
-        raise _Decline("ảnh nén JBIG2: dựng lại trang ở đúng độ phân giải của ảnh", True)
     cut = (lambda im: im.crop(crop)) if crop else (lambda im: im)
     cut_note = CROPPED if crop else ""
+    if "/JBIG2Decode" in filters:
+        note = "ảnh JBIG2 giải mã đúng từng điểm, lưu không mất dữ liệu dạng CCITT G4"
+        return _store(cut(_jbig2(image, filters)), dpi, lossy=False,
+                      note="; ".join(filter(None, (note, cut_note))))
     if pim.image_mask:
         # A stencil mask painted black on white is a bilevel page: once /Decode is applied,
         # a 0 sample is painted (black) and a 1 left white, as in a 1-bit grey image.
@@ -147,6 +151,30 @@ def _pixels(image: pikepdf.Object, filters: list[str]) -> tuple[Image.Image, str
     icc = _pdf_icc(pim) or im.info.get("icc_profile")
     im = _inverted_jpeg(im, image, filters)
     return to_srgb(im, icc if isinstance(icc, bytes) else None)
+
+
+def _jbig2(image: pikepdf.Object, filters: list[str]) -> Image.Image:
+    """A JBIG2 image's pixels, decoded exactly with its globals, /Decode applied.
+
+    A sample is black where JBIG2 codes 1; a stencil mask (painted black, see _check_masks)
+    paints exactly those pixels, so it reads the same."""
+    if filters != ["/JBIG2Decode"] or not isinstance(image, pikepdf.Stream):
+        raise _Decline("ảnh JBIG2 qua nhiều bộ lọc: dựng lại trang", True)
+    parms = image.get("/DecodeParms")
+    if isinstance(parms, pikepdf.Array):
+        parms = parms[0] if len(parms) else None
+    shared = parms.get("/JBIG2Globals") if isinstance(parms, pikepdf.Dictionary) else None
+    width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+    try:
+        bits = jbig2.decode(image.read_raw_bytes(),
+                            shared.read_bytes() if isinstance(shared, pikepdf.Stream) else None,
+                            width, height)
+    except jbig2.Jbig2Error as exc:
+        raise _Decline(f"ảnh JBIG2 không giải mã được ({exc}): dựng lại trang", True) from exc
+    decode = image.get("/Decode")
+    if decode is not None and [float(v) for v in decode][:2] == [1.0, 0.0]:
+        bits = ImageChops.invert(bits.convert("L")).convert("1")
+    return bits
 
 
 def _pdf_icc(pim: pikepdf.PdfImage) -> bytes | None:
@@ -274,7 +302,7 @@ def decode(placement: Placement) -> Image.Image:
     image = placement.image
     _check_masks(image, placement)
     if "/JBIG2Decode" in filters_of(image):
-        raise _Decline("ảnh nén JBIG2: dựng lại trang ở đúng độ phân giải của ảnh", True)
+        return _jbig2(image, filters_of(image))
     pim = pdf_image(image)
     if pim.image_mask:
         raise _Decline("dải ảnh là mặt nạ 1 bit: dựng lại trang", True)

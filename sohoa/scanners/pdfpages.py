@@ -4,7 +4,7 @@ A scanned page is one image, wherever the producer put it (``pdfscan``: straight
 in nested Form XObjects, inline, or as strips that abut exactly); that image is taken out as
 the producer wrote it when it can be (``pdfimage``: JPEG and CCITT bytes kept), so the archival
 PDF carries exactly the scanner's pixels. Any other page (vector text, a stamp over the scan,
-an image that does not fill the page, JBIG2) is rendered by poppler at the resolution of its
+an image that does not fill the page) is rendered by poppler at the resolution of its
 images (``pdfrender``), and the page says why in ``Page.rendered``.
 """
 

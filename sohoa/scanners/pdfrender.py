@@ -1,7 +1,7 @@
 """The render fallback: a PDF page drawn by poppler at the resolution its images have.
 
 A page that is more than one scanned image (vector text, a stamp image over the scan, a
-JBIG2 scan) is rendered by ``pdftoppm`` straight to PPM on a pipe: no PNG encoding (which
+slanted scan) is rendered by ``pdftoppm`` straight to PPM on a pipe: no PNG encoding (which
 cost most of the 21 s a 300 dpi colour page took before). A bilevel page is drawn in grey and
 thresholded at mid-grey (poppler's ``-mono`` dithers). The resolution is the page's own — the
 finest image it draws — capped by ``InputLimits.pdf_render_dpi`` (300): a 200 dpi scan is not

@@ -77,9 +77,13 @@ def decoded_png(image: Image.Image, dpi: int) -> bytes:
 
 
 def g4_tiff(image: Image.Image, dpi: int) -> bytes:
-    """A bilevel page as a single-page CCITT G4 TIFF: lossless, and as small as a scanner's."""
+    """A bilevel page as a single-page CCITT G4 TIFF: lossless, and as small as a scanner's.
+    One strip (RowsPerStrip = height): the archival PDF then carries its G4 data as it is
+    instead of decoding and coding the page again."""
     buf = io.BytesIO()
-    image.convert("1").save(buf, format="TIFF", compression="group4", dpi=(dpi, dpi))
+    image = image.convert("1")
+    image.save(buf, format="TIFF", compression="group4", dpi=(dpi, dpi),
+               tiffinfo={278: image.height})
     return buf.getvalue()
 
 
