@@ -7,6 +7,8 @@ Per job (keys expire a week after the last change):
 - ``sohoa:job:<id>:done``     set: positions of pages analysed (their result is in the catalog)
 - ``sohoa:job:<id>:failed``   hash: position → why the page went to quarantine
 - ``sohoa:job:<id>:results``  hash: dossier number → the JSON events of its documents
+- ``sohoa:job:<id>:stored``   set: positions of pages in dossiers whose documents are stored
+  (an input file all of whose pages are here is known at once: ``known_inputs``)
 - ``sohoa:job:<id>:attempts`` hash: message id → how many times a worker took that message
   (retries after an error and redeliveries after a worker died keep the message id)
 
@@ -42,7 +44,7 @@ class JobBoard:
         self.r = client
 
     def _touch(self, pipe: Any, job_id: str) -> None:
-        for part in ("", "pages", "done", "failed", "results", "attempts"):
+        for part in ("", "pages", "done", "failed", "results", "attempts", "stored"):
             pipe.expire(_key(job_id, part), TTL_S)
 
     def create(self, job_id: str, pages: Sequence[dict[str, Any]], info: dict[str, Any]) -> None:
@@ -119,9 +121,13 @@ class JobBoard:
     def has_dossier(self, job_id: str, number: int) -> bool:
         return bool(self.r.hexists(_key(job_id, "results"), number))
 
-    def dossier_done(self, job_id: str, number: int, events: Sequence[dict[str, Any]]) -> bool:
-        """Record a dossier's outcome (first write wins); True when every dossier is done."""
+    def dossier_done(self, job_id: str, number: int, events: Sequence[dict[str, Any]],
+                     stored: Sequence[int] = ()) -> bool:
+        """Record a dossier's outcome (first write wins) and, when its documents are stored,
+        its pages (``stored``); True when every dossier is done."""
         with self.r.pipeline(transaction=True) as pipe:
+            if stored:
+                pipe.sadd(_key(job_id, "stored"), *stored)
             pipe.hsetnx(_key(job_id, "results"), number, json.dumps(list(events),
                                                                     ensure_ascii=False))
             return self._dossiers_complete(pipe, job_id)
@@ -136,6 +142,9 @@ class JobBoard:
         result = pipe.execute()
         stored, total = result[-2], result[-1]
         return total is not None and stored >= int(total)
+
+    def stored_pages(self, job_id: str) -> set[int]:
+        return {int(p) for p in self.r.smembers(_key(job_id, "stored"))}
 
     def results(self, job_id: str) -> dict[int, list[dict[str, Any]]]:
         return {int(k): json.loads(v) for k, v in self.r.hgetall(_key(job_id, "results")).items()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 import dramatiq
@@ -19,6 +20,7 @@ from sohoa.errors import SigningError
 from sohoa.pipeline.analysis import AnalyzeOptions
 from sohoa.pipeline.assemble import PageItem
 from sohoa.pipeline.jobboard import FAILED, FINISHED, JobBoard
+from sohoa.pipeline.knownfiles import remembered
 from sohoa.pipeline.outcomes import Event, IngestSummary, stored_document_json
 from sohoa.pipeline.queue.broker import DOCUMENTS_QUEUE, PAGES_QUEUE, connect, make_broker
 from sohoa.pipeline.queue.messages import page_from
@@ -37,6 +39,7 @@ from sohoa.pipeline.stages import (
     record_inputs,
     screen_pages,
     store_dossier,
+    stored_dossier,
 )
 from sohoa.records import Page, Quarantined
 
@@ -184,15 +187,30 @@ class Queue:
             # are not signed or stored now; the same ingest run again does them.
             log.info("job %s: dossier %d not stored: the job has stopped", job_id[:8], number)
             return
+        faults.point(f"queue.store_dossier:{number}")
         log.info("job %s: dossier %d (%s, %d pages)", job_id[:8], number, code, len(positions))
         archive = self.archive()
         metas = self.board.pages(job_id)
-        items = [analysed_item(archive, page_from(metas[p], archive.blobs.get(metas[p]["sha256"])),
-                               f"job {job_id}, page {p}") for p in positions]
-        info = self.board.info(job_id)
-        outcomes = store_dossier(items, code, self._context(job_id, info.get("unit"),
-                                                             info.get("officer")))
-        self._dossier_done(job_id, number, [self._event(o, job_id) for o in outcomes])
+        # The pages without their images first: a dossier stored before from exactly these
+        # pages (a re-run of an interrupted ingest) is answered from the stage cache, as
+        # in-process, without fetching an image, drafting or opening a signing key.
+        items = [analysed_item(archive, page_from(metas[p]), f"job {job_id}, page {p}")
+                 for p in positions]
+        again = stored_dossier(items, code, archive)
+        if again is not None:
+            events = [self._again(event, job_id) for event in again]
+        else:
+            # blank pages of a known file have no blob (never stored): stages._store fetches
+            # what a document needs (knownfiles.materialize)
+            items = [replace(it, page=page_from(metas[p], archive.blobs.get(metas[p]["sha256"])))
+                     if archive.blobs.exists(metas[p]["sha256"]) else it
+                     for it, p in zip(items, positions, strict=True)]
+            info = self.board.info(job_id)
+            outcomes = store_dossier(items, code, self._context(job_id, info.get("unit"),
+                                                                 info.get("officer")))
+            events = [self._event(o, job_id) for o in outcomes]
+        self._dossier_done(job_id, number, events, positions)
+        self._remember_files(job_id, metas, positions)
 
     def _already_recorded(self, job_id: str, number: int) -> bool:
         """A dossier message redelivered after its outcome was recorded does nothing more than
@@ -203,10 +221,35 @@ class Queue:
             self.close_job.send(job_id)
         return True
 
-    def _dossier_done(self, job_id: str, number: int, events: list[Event]) -> None:
+    def _dossier_done(self, job_id: str, number: int, events: list[Event],
+                      stored: list[int] | None = None) -> None:
+        """``stored``: the dossier's page positions, when its documents are stored (not when
+        it was given up)."""
         _sync_index(self.archive())  # searchable now, not only when the whole job is done
-        if self.board.dossier_done(job_id, number, events):
+        if self.board.dossier_done(job_id, number, events, stored or ()):
             self.close_job.send(job_id)
+
+    def _remember_files(self, job_id: str, metas: list[dict[str, Any]],
+                        positions: list[int]) -> None:
+        """Each input file of this dossier whose pages are all in stored dossiers now is known
+        at once (``known_inputs``), as in-process: a job killed later still has its finished
+        files known, and a re-run skips them before a page is decoded. A file with a page
+        quarantined is never complete here (and ``remember_input`` refuses it anyway). The
+        board's mark is written before this reads it, so of two dossiers of one file stored
+        at once on two workers, the later one sees both."""
+        stored = self.board.stored_pages(job_id)
+        for source in {metas[p]["source"] for p in positions}:
+            mine = [n for n, meta in enumerate(metas) if meta["source"] == source]
+            if all(n in stored for n in mine):
+                pages = [page_from(metas[n]) for n in mine]
+                self.archive().remember_input(job_id, pages[0].source_sha256,
+                                              remembered(pages))
+
+    def _again(self, event: Event, job_id: str) -> Event:
+        """A document of a dossier answered from the stage cache: stored by this very job
+        (before a worker died and its message came again), it counts as stored by the job."""
+        doc = self.archive().get_document(event["document_id"])
+        return stored_document_json(doc) if doc["extra"].get("job_id") == job_id else event
 
     def _event(self, outcome: StoreOutcome, job_id: str) -> Event:
         """The document's event; a document this very job stored before a worker died (and

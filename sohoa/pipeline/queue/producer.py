@@ -15,7 +15,7 @@ from sohoa.pipeline.queue.follower import follow_job
 from sohoa.pipeline.queue.messages import page_meta
 from sohoa.pipeline.services import job_officer, open_archive
 from sohoa.pipeline.settings import Settings
-from sohoa.pipeline.stages import IngestJob, open_job
+from sohoa.pipeline.stages import IngestJob, cached_analysis, open_job
 
 
 def enqueue_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = None,
@@ -34,8 +34,11 @@ def enqueue_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | Non
         with open_archive(settings) as archive:
             pages = open_job(archive, job, summary, emit)
             # A known file's pages come without images (knownfiles): theirs are in the blob
-            # store already, unless they never went into a document (blank backs).
-            missing = [p for p in pages if is_placeholder(p) and not archive.blobs.exists(p.sha256)]
+            # store already, unless they never went into a document (blank backs), and a
+            # worker needs one only to analyse the page: one whose analysis is cached is not
+            # decoded here either (a known file costs its SHA-256, as in-process).
+            missing = [p for p in pages if is_placeholder(p) and not archive.blobs.exists(p.sha256)
+                       and cached_analysis(archive, p.sha256) is None]
             # a page that reads back as another image (materialize) goes on as read now
             anew = {(p.source, p.index): p for p in materialize(archive, missing)}
             pages = [anew.get((p.source, p.index), p) for p in pages]
