@@ -79,6 +79,7 @@ def is_bilevel(image: pikepdf.Object) -> bool:
 
 Crop = tuple[int, int, int, int]  # left, top, right, bottom in the image's pixels
 CROPPED = "cắt theo khung trang: chỉ giữ phần ảnh hiện trên trang"
+BLENDED = "ảnh có vùng trong suốt: ghép lên nền giấy trắng như khi xem"
 
 
 def extract(placement: Placement, dpi: int, crop: Crop | None = None) -> Extracted | Unsupported:
@@ -94,13 +95,14 @@ def extract(placement: Placement, dpi: int, crop: Crop | None = None) -> Extract
 def _extract(placement: Placement, dpi: int, crop: Crop | None) -> Extracted:
     image = placement.image
     pim = pdf_image(image)
-    _check_masks(image, placement)
+    alpha = _check_masks(image, placement)
     filters = filters_of(image)
     cut = (lambda im: im.crop(crop)) if crop else (lambda im: im)
     cut_note = CROPPED if crop else ""
     if "/JBIG2Decode" in filters:
         note = "ảnh JBIG2 giải mã đúng từng điểm, lưu không mất dữ liệu dạng CCITT G4"
-        return _store(cut(_jbig2(image, filters)), dpi, lossy=False,
+        bits = _jbig2(image, filters)
+        return _store(cut(bits if alpha is None else _over_white(bits, alpha)), dpi, lossy=False,
                       note="; ".join(filter(None, (note, cut_note))))
     if pim.image_mask:
         # A stencil mask painted black on white is a bilevel page: once /Decode is applied,
@@ -109,8 +111,8 @@ def _extract(placement: Placement, dpi: int, crop: Crop | None) -> Extracted:
             bits = pim.as_pil_image(apply_mask=False).convert("1")
         note = "mặt nạ 1 bit in đen chuyển thành ảnh đen trắng"
         return _store(cut(bits), dpi, lossy=False, note="; ".join(filter(None, (note, cut_note))))
-    if crop:
-        pass  # only part of it is the page: decoded and cut below
+    if crop or alpha is not None:
+        pass  # only part of it is the page, or it is blended: decoded below
     elif filters and filters[-1] == "/DCTDecode" and not isinstance(image, pikepdf.Stream):
         pass  # inline JPEG: decoded below, an inline image has no stream to pass through
     elif filters and (filters[-1] == "/CCITTFaxDecode" or (
@@ -130,7 +132,11 @@ def _extract(placement: Placement, dpi: int, crop: Crop | None) -> Extracted:
                 im.load()  # proves the fax data decodes
             return Extracted(data, "image/tiff", im.width, im.height)
     im, colour = _pixels(image, filters)
-    note = "; ".join(filter(None, (_note(filters, im), colour, cut_note)))
+    note = "; ".join(filter(None, (_note(filters, im, pim.bits_per_component), colour,
+                                   cut_note)))
+    if alpha is not None:
+        im = _over_white(im, alpha)
+        note = "; ".join(filter(None, (note, BLENDED)))
     return _store(cut(im), dpi, lossy=bool(_LOSSY & set(filters)), note=note)
 
 
@@ -211,19 +217,44 @@ def _pass_through_ok(pim: pikepdf.PdfImage) -> bool:
     return pim.mode != "RGB" or icc is None or is_srgb(icc)
 
 
-def _check_masks(image: pikepdf.Object, placement: Placement) -> None:
+def _check_masks(image: pikepdf.Object, placement: Placement) -> Image.Image | None:
+    """Why the image cannot be the page as it is, or its soft mask (mode L) when part of it
+    is transparent: over the white paper it shows blended, as a viewer draws it."""
     if _get(image, "/ImageMask", False) and not placement.fill_black:
         raise _Decline("ảnh mặt nạ tô bằng màu khác đen: dựng lại trang", True)
     if _get(image, "/Mask", None) is not None:
         raise _Decline("ảnh có mặt nạ che một phần: dựng lại trang")
     smask = _get(image, "/SMask", None)
-    if isinstance(smask, pikepdf.Stream):
-        try:
-            alpha = pikepdf.PdfImage(smask).as_pil_image().convert("L")
-        except Exception as exc:  # any failure to read the mask means: render the page
-            raise _Decline("ảnh có mặt nạ trong suốt không đọc được: dựng lại trang") from exc
-        if alpha.getextrema()[0] < 255:
-            raise _Decline("ảnh có vùng trong suốt (SMask): dựng lại trang")
+    if not isinstance(smask, pikepdf.Stream):
+        return None
+    try:
+        with quiet_bomb_warning():
+            alpha = as_page_mode(pikepdf.PdfImage(smask).as_pil_image())
+        alpha = alpha if alpha.mode == "L" else alpha.convert("L")
+    except Exception as exc:  # any failure to read the mask means: render the page
+        raise _Decline("ảnh có mặt nạ trong suốt không đọc được: dựng lại trang") from exc
+    if alpha.getextrema()[0] == 255:
+        return None  # opaque everywhere: the image as it is
+    if smask.get("/Matte") is not None or _get(image, "/ImageMask", False) or (
+            alpha.size != _size(image)):
+        # premultiplied colours, a stencil with a soft mask, or a mask of another size
+        # (viewers resample it): not worth blending here
+        raise _Decline("ảnh có vùng trong suốt (SMask) không ghép được: dựng lại trang")
+    return alpha
+
+
+def _size(image: pikepdf.Object) -> tuple[int, int]:
+    pim = pdf_image(image)
+    return int(pim.width), int(pim.height)
+
+
+def _over_white(im: Image.Image, alpha: Image.Image) -> Image.Image:
+    """The image blended over white paper by its soft mask: what a viewer shows."""
+    im = as_page_mode(im)
+    if im.mode in ("1", "P"):
+        im = im.convert("L" if im.mode == "1" else "RGB")
+    paper = Image.new(im.mode, im.size, 255 if im.mode == "L" else (255, 255, 255))
+    return Image.composite(im, paper, alpha)
 
 
 def _inverted_jpeg(im: Image.Image, image: pikepdf.Object, filters: list[str]) -> Image.Image:
@@ -249,11 +280,13 @@ def _inverted_jpeg(im: Image.Image, image: pikepdf.Object, filters: list[str]) -
     return im
 
 
-def _note(filters: list[str], im: Image.Image) -> str:
+def _note(filters: list[str], im: Image.Image, bits: int = 8) -> str:
     if filters and filters[-1] == "/JPXDecode":
         return "ảnh JPEG 2000 chuyển sang JPEG"
     if im.mode.startswith("I"):
         return "ảnh xám 16 bit chuyển sang 8 bit"
+    if bits == 16:
+        return "ảnh màu 16 bit chuyển sang 8 bit"
     return ""
 
 
@@ -300,7 +333,9 @@ def jpeg(im: Image.Image, dpi: int, quality: int = REENCODE_QUALITY) -> bytes:
 def decode(placement: Placement) -> Image.Image:
     """The placed image's pixels (for stitching strips), /Decode applied."""
     image = placement.image
-    _check_masks(image, placement)
+    alpha = _check_masks(image, placement)
+    if alpha is not None:
+        return _over_white(_pixels(image, filters_of(image))[0], alpha)
     if "/JBIG2Decode" in filters_of(image):
         return _jbig2(image, filters_of(image))
     pim = pdf_image(image)

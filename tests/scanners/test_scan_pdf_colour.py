@@ -117,3 +117,41 @@ def test_cmyk_and_icc_images_come_out_as_a_viewer_shows_them(tmp_path: Path) -> 
     assert jpeg_a98.mime == "image/jpeg" and "sRGB" in jpeg_a98.converted
     assert off(jpeg_a98, 7) < 4
     assert np.abs(centres(plain) - shown[6]).mean() > 8  # kept as is, it would be off
+
+
+def test_deep_colour_and_soft_masks_over_white(tmp_path: Path) -> None:
+    rgb = colour_blocks(2)
+    w, h = rgb.size
+    size = (w * 0.72, h * 0.72)
+    pdf = pikepdf.new()
+    # 1. 16-bit RGB Flate (big-endian samples), each value v stored as v·257 + a little noise.
+    noise = np.random.default_rng(2).integers(0, 120, (h, w, 3))
+    deep = (np.asarray(rgb, dtype=np.int64) * 257 + noise).clip(0, 65535).astype(">u2")
+    single_image_page(pdf, image_stream(pdf, zlib.compress(deep.tobytes()), w, h,
+                                        space="/DeviceRGB", bpc=16, filter="/FlateDecode"), size)
+    # 2. A grey scan whose soft mask fades its top half: over white paper it shows lighter.
+    grey = rgb.convert("L")
+    alpha = np.full((h, w), 255, np.uint8)
+    alpha[: h // 2] = np.linspace(0, 255, w, dtype=np.uint8)
+    smask = image_stream(pdf, zlib.compress(alpha.tobytes()), w, h, filter="/FlateDecode")
+    single_image_page(pdf, image_stream(pdf, zlib.compress(grey.tobytes()), w, h,
+                                        filter="/FlateDecode", SMask=smask), size)
+    # 3. The same over an RGB JPEG: blended, and stored as a JPEG again.
+    single_image_page(pdf, jpeg_image(pdf, rgb, jpeg_bytes(rgb, quality=95), SMask=smask), size)
+    path = save(pdf, tmp_path / "deep.pdf")
+    items = list(read_pages(path))
+    assert all(isinstance(i, Page) for i in items), items
+    deep_page, faded, faded_jpeg = items
+    assert deep_page.mime == "image/png"
+    assert deep_page.converted == "ảnh màu 16 bit chuyển sang 8 bit"
+    want = np.rint(deep.astype(np.float64) / 257)
+    assert np.abs(np.asarray(Image.open(io.BytesIO(deep_page.data)), np.int16) - want).max() <= 1
+    a = alpha.astype(np.float64) / 255
+    over_white = np.asarray(grey, np.float64) * a + 255 * (1 - a)
+    assert faded.rendered == "" and faded.mime == "image/png"
+    assert "nền giấy trắng" in faded.converted
+    stored = np.asarray(Image.open(io.BytesIO(faded.data)).convert("L"), np.float64)
+    assert np.abs(stored - over_white).max() <= 1
+    assert np.abs(centres(faded.data) - centres(poppler(path, 2))).mean() < 3
+    assert faded_jpeg.rendered == "" and faded_jpeg.mime == "image/jpeg"
+    assert np.abs(centres(faded_jpeg.data) - centres(poppler(path, 3))).mean() < 4
