@@ -162,7 +162,9 @@ def show(state: State, document_id: str, as_json: bool, purpose: str | None,
         out.print(f"  {key}: {_shown(value)}")
     for page in doc.get("pages") or []:
         out.print(f"  page {page.get('source')}#{page.get('index')} rotation="
-                  f"{page.get('rotation')} confidence={page.get('confidence')}")
+                  f"{page.get('rotation')} confidence={page.get('confidence')}", soft_wrap=True)
+        if page.get("provenance"):
+            out.print(f"    {page['provenance']}", soft_wrap=True, markup=False)
 
 
 def _shown(value: Any) -> str:

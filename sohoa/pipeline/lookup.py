@@ -165,8 +165,9 @@ class Reader:
         self.archive.log_access(caller, "show", why, [Read(
             owner_id=doc.get("owner_id"), document_id=doc["document_id"], result_count=1)])
         # Older catalogs hold English reasons; the officer reads them in Vietnamese.
-        return {**doc, **{key: [vietnamese(t) for t in doc.get(key) or []]
-                          for key in ("review_reasons", "field_flags")}}
+        return {**doc, "pages": with_provenance(doc),
+                **{key: [vietnamese(t) for t in doc.get(key) or []]
+                   for key in ("review_reasons", "field_flags")}}
 
     def get_pdf(self, caller: Caller, purpose: str | None, document_id: str) -> bytes:
         why = clean_purpose(purpose)
@@ -207,6 +208,23 @@ class Reader:
         """Is the catalog answering? (No personal data, no caller needed; cheap.)"""
         return {"status": "ok", "version": __version__,
                 "search_pending": self.archive.search_pending()}
+
+
+def with_provenance(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The document's pages, each with ``provenance``: how its image came from the input, in
+    Vietnamese for the clerk ("" when it is the scan as the scanner wrote it). The record
+    keeps that per document (``extra.rendered_pages``, ``extra.converted_pages``, numbered
+    from 1 in page order); here it is put on the page it is about."""
+    extra = doc.get("extra") or {}
+    notes: dict[int, list[str]] = {}
+    for entry in extra.get("rendered_pages") or []:
+        notes.setdefault(int(entry.get("page", 0)), []).append(
+            f"dựng lại từ trang PDF, không lấy được ảnh quét gốc: {entry.get('reason', '')}")
+    for entry in extra.get("converted_pages") or []:
+        notes.setdefault(int(entry.get("page", 0)), []).append(
+            f"ảnh gốc đã được chuyển đổi: {entry.get('note', '')}")
+    return [{**page, "provenance": "; ".join(notes.get(int(page.get("position", -1)) + 1, []))}
+            for page in doc.get("pages") or []]
 
 
 def _browser_image(data: bytes) -> tuple[bytes, str]:

@@ -19,7 +19,7 @@ from pdf_producers import add_page, form_wrapped_jpeg_page, jpeg_image
 from PIL import Image
 from pipeline_helpers import run_sohoa
 
-from sohoa.pipeline import inprocess, stages
+from sohoa.pipeline import inprocess, lookup, stages
 from sohoa.pipeline.ingest import run_ingest
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import load_settings
@@ -88,6 +88,14 @@ def test_reportlab_pdf_keeps_its_jpeg_and_known_files_are_not_read_again(
     rendered = [r for doc in stored for r in doc["extra"].get("rendered_pages", [])]
     assert [(r["source"], r["index"]) for r in rendered] == [(str(a), 1)]
     assert rendered[0]["reason"].startswith("trang có chữ ngoài ảnh quét")
+    # The clerk sees it on the page itself (sohoa show, the web page, the API), in Vietnamese.
+    holder = next(doc for doc, p in pages if p["index"] == 1)
+    shown = lookup.show(settings, holder["document_id"], caller=lookup.cli_caller(settings, "cb"),
+                        purpose="kiểm tra nguồn trang")
+    [page] = [p for p in shown["pages"] if p["source"] == str(a) and p["index"] == 1]
+    assert page["provenance"].startswith("dựng lại từ trang PDF, không lấy được ảnh quét gốc: "
+                                         "trang có chữ ngoài ảnh quét")
+    assert all(p["provenance"] == "" for p in shown["pages"] if p is not page)
     # The archival PDF/A carries the scanner's JPEG, byte for byte.
     first = next(doc for doc, p in pages if p["index"] == 0)
     with open_archive(settings) as archive:

@@ -271,7 +271,8 @@ def _document_body(doc: dict[str, Any], history: list[dict[str, Any]], purpose: 
     pages = "".join(
         f'<figure><img src="{esc(url(_page_path(doc_id, p["position"]), purpose=purpose))}" '
         f'alt="Trang {p["position"] + 1}" loading="lazy"><figcaption>Trang {p["position"] + 1}'
-        "</figcaption></figure>" for p in doc.get("pages") or [])
+        + (f'<br><small>{esc(p["provenance"])}</small>' if p.get("provenance") else "")
+        + "</figcaption></figure>" for p in doc.get("pages") or [])
     log = table(["Thời điểm", "Người xem", "Vai trò, đơn vị", "Thao tác", "Kênh", "Mục đích"], [
         (vn_date(e.get("at")), esc(e.get("user")),
          esc(f'{ROLE_NAMES.get(e.get("role") or "", e.get("role"))} {e.get("unit") or ""}'),
