@@ -7,12 +7,15 @@ import struct
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from sohoa.records import Page, Quarantined
 from sohoa.scanners import reasons
 from sohoa.scanners.headers import declared_size
+from sohoa.scanners.iccolour import to_srgb
 from sohoa.scanners.limits import InputLimits
+from sohoa.scanners.pdfimage import jpeg
 from sohoa.scanners.pilsafe import (
     DECODE_ERRORS,
     WIDE_MODES,
@@ -33,7 +36,8 @@ def read_jpeg(path: Path, digest: str, limits: InputLimits) -> Iterator[Item]:
     data = path.read_bytes()
     try:
         with quiet_bomb_warning():
-            width, height = Image.open(io.BytesIO(data), formats=["JPEG"]).size
+            probe = Image.open(io.BytesIO(data), formats=["JPEG"])
+            (width, height), mode = probe.size, probe.mode
     except Image.DecompressionBombError:
         yield Quarantined(source, _bomb(path, limits), digest)
         return
@@ -44,12 +48,32 @@ def read_jpeg(path: Path, digest: str, limits: InputLimits) -> Iterator[Item]:
     if problem:
         yield Quarantined(source, problem, digest)
         return
+    note = ""
     try:
         width, height, info = validate_jpeg(data)
+        if mode == "CMYK":
+            data, note = _cmyk_jpeg(data, dpi_from_info(info))
     except DECODE_ERRORS as exc:
         yield Quarantined(source, _whole_file_reason(exc), digest)
         return
-    yield Page(source, 0, digest, data, "image/jpeg", width, height, dpi_from_info(info))
+    yield Page(source, 0, digest, data, "image/jpeg", width, height, dpi_from_info(info),
+               converted=note)
+
+
+def _cmyk_jpeg(data: bytes, dpi: int) -> tuple[bytes, str]:
+    """A CMYK JPEG file (prepress, some MFPs' "high quality colour") as an sRGB JPEG, through
+    its embedded profile or the default CMYK one: the archival PDF declares sRGB, and the
+    JPEG would otherwise be made RGB by the naive formula and stored losslessly (several times
+    its size). Pillow inverts every CMYK JPEG (Adobe's APP14 convention); one without the
+    Adobe marker holds plain CMYK, as libjpeg and viewers read it, so it is turned back."""
+    with quiet_bomb_warning():
+        im = Image.open(io.BytesIO(data), formats=["JPEG"])
+        im.load()
+    icc = im.info.get("icc_profile")
+    if "adobe" not in im.info:
+        im = Image.fromarray(255 - np.asarray(im), "CMYK")
+    rgb, note = to_srgb(im, icc if isinstance(icc, bytes) else None)
+    return jpeg(rgb, dpi), note
 
 
 def read_png(path: Path, digest: str, limits: InputLimits) -> Iterator[Item]:

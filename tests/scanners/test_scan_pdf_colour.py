@@ -155,3 +155,54 @@ def test_deep_colour_and_soft_masks_over_white(tmp_path: Path) -> None:
     assert np.abs(centres(faded.data) - centres(poppler(path, 2))).mean() < 3
     assert faded_jpeg.rendered == "" and faded_jpeg.mime == "image/jpeg"
     assert np.abs(centres(faded_jpeg.data) - centres(poppler(path, 3))).mean() < 4
+
+
+def test_cmyk_jpeg_files_become_srgb_jpegs_through_their_profile(tmp_path: Path) -> None:
+    from sohoa.ocr import PdfPage, build_pdf
+    from sohoa.records import OcrPage
+
+    rgb = colour_blocks(4)
+    cmyk = rgb.convert("CMYK")
+    press = (_GS_ICC / "ps_cmyk.icc").read_bytes()
+    tagged, untagged = tmp_path / "a_tagged.jpg", tmp_path / "b_untagged.jpg"
+    cmyk.save(tagged, quality=95, dpi=(100, 100), icc_profile=press)
+    cmyk.save(untagged, quality=95, dpi=(100, 100))
+    # Plain (not Adobe-inverted) CMYK, as libjpeg writes it: Pillow writes the inverse of the
+    # inverted inks, and the Adobe APP14 segment that would say "inverted" is taken out.
+    plain = tmp_path / "c_plain.jpg"
+    buf = io.BytesIO()
+    Image.fromarray(255 - np.asarray(cmyk), "CMYK").save(buf, format="JPEG", quality=95,
+                                                          dpi=(100, 100))
+    plain.write_bytes(_without_app14(buf.getvalue()))
+    pages = [p for path in (tagged, untagged, plain) for p in read_pages(path)]
+    assert all(isinstance(p, Page) for p in pages), pages
+    default = DEFAULT_CMYK_PROFILE.read_bytes()
+    for page, profile in zip(pages, (press, default, default), strict=True):
+        assert page.mime == "image/jpeg" and page.dpi == 100
+        assert "ảnh CMYK chuyển sang sRGB" in page.converted
+        stored = Image.open(io.BytesIO(page.data))
+        assert stored.mode == "RGB"
+        want = ImageCms.profileToProfile(cmyk, ImageCms.ImageCmsProfile(io.BytesIO(profile)),
+                                         ImageCms.createProfile("sRGB"), outputMode="RGB")
+        assert np.abs(centres(page.data) - centres(np.asarray(want))).mean() < 4
+    assert "hồ sơ màu ICC kèm ảnh" in pages[0].converted
+    assert "hồ sơ CMYK mặc định" in pages[1].converted
+    # The archival PDF carries that JPEG as it is (before: the CMYK JPEG was made RGB by the
+    # naive formula and stored as Flate, several times its size).
+    page = pages[0]
+    blank = OcrPage(page.sha256, 0, 0.0, page.width, page.height, page.dpi, (), "", 0.0)
+    archival = pikepdf.open(io.BytesIO(build_pdf([PdfPage(page.data, page.mime, page.dpi, blank)],
+                                                 title="t", author="a")))
+    (image,) = [v for v in archival.pages[0].obj.Resources.XObject.values()
+                if v.get("/Subtype") == "/Image"]
+    assert image.Filter == "/DCTDecode" and image.read_raw_bytes() == page.data
+
+
+def _without_app14(data: bytes) -> bytes:
+    pos = 2
+    while data[pos] == 0xFF and data[pos + 1] != 0xDA:  # segments up to the scan
+        size = int.from_bytes(data[pos + 2:pos + 4], "big")
+        if data[pos + 1] == 0xEE:
+            return data[:pos] + data[pos + 2 + size:]
+        pos += 2 + size
+    raise AssertionError("no APP14 segment")
