@@ -1,7 +1,8 @@
 """The archival PDF: PDF/A-2b, each page the scanned image plus an invisible text layer.
 
 - The image goes in as scanned where the format allows: JPEG bytes become a DCTDecode stream
-  unchanged, a single-strip CCITT G4 TIFF becomes a CCITTFaxDecode stream unchanged; PNG and other
+  unchanged (DeviceRGB, or ICCBased with the profile an RGB JPEG carries when it is not sRGB),
+  a single-strip CCITT G4 TIFF becomes a CCITTFaxDecode stream unchanged; PNG and other
   TIFFs are stored as Flate-compressed pixels (lossless, 1-bit stays 1-bit).
 - A page that was scanned on its side or upside down keeps its image bytes; the page's
   ``/Rotate`` turns it upright for display, and the text layer is drawn in the unrotated page
@@ -36,7 +37,7 @@ import pikepdf
 from PIL import Image, TiffImagePlugin
 
 from sohoa.errors import BadInputError
-from sohoa.pdf.pdfa import finish_pdfa
+from sohoa.pdf.pdfa import finish_pdfa, is_srgb, profile_space
 from sohoa.pdf.xmp import DocumentInfo
 from sohoa.records import OcrPage, Word
 
@@ -207,6 +208,19 @@ def _as_g4(image: Image.Image) -> tuple[Image.Image, bytes]:
     return Image.open(io.BytesIO(data)), data
 
 
+def _rgb_space(pdf: pikepdf.Pdf, image: Image.Image) -> pikepdf.Object:
+    """DeviceRGB (sRGB by the output intent), or the profile an RGB JPEG carries when it is
+    another (Adobe RGB, a camera's): PDF/A allows ICCBased colour beside the output intent,
+    so the scan keeps its bytes and its colours."""
+    icc = image.info.get("icc_profile")
+    if not isinstance(icc, bytes) or is_srgb(icc) or profile_space(icc) != "RGB":
+        return pikepdf.Name.DeviceRGB
+    profile = pikepdf.Stream(pdf, zlib.compress(icc, 9))
+    profile.Filter = pikepdf.Name.FlateDecode
+    profile.N = 3
+    return pikepdf.Array([pikepdf.Name.ICCBased, pdf.make_indirect(profile)])
+
+
 def _image_xobject(pdf: pikepdf.Pdf, page: PdfPage) -> tuple[pikepdf.Stream, int, int]:
     try:
         image = Image.open(io.BytesIO(page.data))
@@ -216,7 +230,7 @@ def _image_xobject(pdf: pikepdf.Pdf, page: PdfPage) -> tuple[pikepdf.Stream, int
             stream = pikepdf.Stream(pdf, page.data)
             stream.Filter = pikepdf.Name.DCTDecode
             stream.ColorSpace = (
-                pikepdf.Name.DeviceGray if image.mode == "L" else pikepdf.Name.DeviceRGB
+                pikepdf.Name.DeviceGray if image.mode == "L" else _rgb_space(pdf, image)
             )
             stream.BitsPerComponent = 8
         elif (g4 := _g4_strip(image, page.data)) is not None or image.mode == "1":

@@ -9,6 +9,7 @@ trailer ID that is the document's own ID, so the same content always gives the s
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from functools import cache
@@ -35,6 +36,30 @@ def srgb_profile() -> bytes:
     output intent's profile."""
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     return profile[:_CREATED.start] + _FIXED_CREATED + profile[_CREATED.stop:]
+
+
+def profile_space(data: bytes) -> str | None:
+    """The colour space an ICC profile describes ("RGB", "GRAY", "CMYK"), None when the bytes
+    are not a profile littleCMS opens."""
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(data))
+    except (OSError, ImageCms.PyCMSError, ValueError):
+        return None
+    return str(profile.profile.xcolor_space).strip() or None
+
+
+def is_srgb(data: bytes) -> bool:
+    """An RGB profile that names itself sRGB (every sRGB profile does): what the output
+    intent already says, so an image tagged with it is declared DeviceRGB."""
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(data))
+    except (OSError, ImageCms.PyCMSError, ValueError):
+        return False
+    if str(profile.profile.xcolor_space).strip() != "RGB":
+        return False
+    text = " ".join(filter(None, (profile.profile.profile_description,
+                                  profile.profile.model))).lower()
+    return "srgb" in text or "iec61966-2" in text
 
 
 def finish_pdfa(pdf: pikepdf.Pdf, info: DocumentInfo) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from PIL import Image, ImageCms
 
 from sohoa.errors import ConfigError
+from sohoa.pdf.pdfa import is_srgb
 
 DEFAULT_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 # Perceptual, as poppler (with littleCMS) draws an ICC-tagged image: measured within 2-3
@@ -58,14 +59,35 @@ def _profile(data: bytes | None, space: str) -> ImageCms.ImageCmsProfile | None:
     return profile
 
 
-def is_srgb(data: bytes) -> bool:
-    """The profile describes sRGB (by its description, as every sRGB profile names itself)."""
-    profile = _profile(data, "RGB")
-    if profile is None:
-        return False
-    text = " ".join(filter(None, (profile.profile.profile_description,
-                                  profile.profile.model))).lower()
-    return "srgb" in text or "iec61966-2" in text
+def tag_jpeg(data: bytes, profile: bytes | None) -> bytes:
+    """The JPEG with ``profile`` as its only embedded ICC profile (APP2 ``ICC_PROFILE``
+    segments, ICC.1 B.4), or with none when ``profile`` is None; the coded image is not
+    touched. The archival PDF declares a JPEG's colours by the profile it carries."""
+    if data[:2] != b"\xff\xd8":
+        raise ValueError("not a JPEG")
+    kept: list[bytes] = []
+    pos = 2
+    while pos + 4 <= len(data) and data[pos] == 0xFF and data[pos + 1] not in (0xDA, 0xD9):
+        size = int.from_bytes(data[pos + 2:pos + 4], "big")
+        segment = data[pos:pos + 2 + size]
+        if not (segment[1] == 0xE2 and segment[4:16] == _ICC_TAG):
+            kept.append(segment)
+        pos += 2 + size
+    chunks = []
+    if profile:
+        parts = [profile[i:i + _ICC_CHUNK] for i in range(0, len(profile), _ICC_CHUNK)]
+        for number, part in enumerate(parts, start=1):
+            body = _ICC_TAG + bytes([number, len(parts)]) + part
+            chunks.append(b"\xff\xe2" + (len(body) + 2).to_bytes(2, "big") + body)
+    insert = 0  # after JFIF (APP0) and Exif (APP1), where writers put the profile
+    while insert < len(kept) and kept[insert][1] in (0xE0, 0xE1):
+        insert += 1
+    return (data[:2] + b"".join(kept[:insert]) + b"".join(chunks) + b"".join(kept[insert:])
+            + data[pos:])
+
+
+_ICC_TAG = b"ICC_PROFILE\x00"
+_ICC_CHUNK = 65519  # a segment's 65533 bytes less the tag and the two sequence bytes
 
 
 def to_srgb(im: Image.Image, icc: bytes | None) -> tuple[Image.Image, str]:

@@ -24,8 +24,9 @@ import numpy as np
 import pikepdf
 from PIL import Image, ImageChops
 
+from sohoa.pdf.pdfa import is_srgb, profile_space
 from sohoa.scanners import jbig2
-from sohoa.scanners.iccolour import is_srgb, to_srgb
+from sohoa.scanners.iccolour import tag_jpeg, to_srgb
 from sohoa.scanners.pdfscan import Placement
 from sohoa.scanners.pilsafe import g4_tiff, quiet_bomb_warning, validate_jpeg
 
@@ -125,7 +126,8 @@ def _extract(placement: Placement, dpi: int, crop: Crop | None) -> Extracted:
                 mode = Image.open(io.BytesIO(data)).mode
             if mode in ("L", "RGB"):
                 width, height, _ = validate_jpeg(data)
-                return Extracted(data, "image/jpeg", width, height)
+                data, note = _tagged(data, pim) if mode == "RGB" else (data, "")
+                return Extracted(data, "image/jpeg", width, height, note)
         elif ext == ".tif":
             with quiet_bomb_warning():
                 im = Image.open(io.BytesIO(data))
@@ -209,12 +211,26 @@ def _pass_through_ok(pim: pikepdf.PdfImage) -> bool:
         values = [float(v) for v in decode]
         if values != [0.0, 1.0] * (len(values) // 2):
             return False
-    if pim.mode not in ("L", "RGB", "1"):
-        return False
-    # An RGB JPEG tagged with a profile other than sRGB (Adobe RGB, a camera's) would be shown
-    # in the archive's sRGB with shifted colours: converted instead.
+    # RGB tagged with any profile goes through as well: it travels in the JPEG (_tagged).
+    return pim.mode in ("L", "RGB", "1")
+
+
+def _tagged(data: bytes, pim: pikepdf.PdfImage) -> tuple[bytes, str]:
+    """The producer's RGB JPEG carrying the profile the PDF declares for it (its ICCBased
+    stream; none for DeviceRGB or sRGB, which the archive's output intent already is), and
+    what was changed. The archival PDF declares a JPEG by the profile it carries, so an
+    Adobe RGB scan keeps its bytes and its colours; only the APP2 segments change."""
     icc = _pdf_icc(pim)
-    return pim.mode != "RGB" or icc is None or is_srgb(icc)
+    want = icc if icc and not is_srgb(icc) and profile_space(icc) == "RGB" else None
+    with quiet_bomb_warning():
+        has = Image.open(io.BytesIO(data)).info.get("icc_profile")
+    if want == has or (want is None and (not has or is_srgb(has))):
+        return data, ""
+    if want is not None:
+        return tag_jpeg(data, want), ("ảnh JPEG giữ nguyên dữ liệu nén, gắn hồ sơ màu ICC "
+                                      "mà PDF khai báo cho ảnh")
+    return tag_jpeg(data, None), ("ảnh JPEG giữ nguyên dữ liệu nén, bỏ hồ sơ màu ICC trong "
+                                  "ảnh mà PDF không dùng")
 
 
 def _check_masks(image: pikepdf.Object, placement: Placement) -> Image.Image | None:

@@ -20,8 +20,10 @@ from sohoa.ocr import PdfPage, build_pdf, recognize_page
 from sohoa.ocr.correct import load_lexicon
 from sohoa.ocr.pdfa import glyphless_font
 from sohoa.records import OcrPage, Word, sha256_hex
+from sohoa.scanners.iccolour import DEFAULT_CMYK_PROFILE
 from sohoa.vntext import fold
 
+GS_ICC = DEFAULT_CMYK_PROFILE.parent  # Ghostscript's profiles (libgs-common)
 LEXICON = load_lexicon(load_registry())  # the packaged registry's vocabulary
 
 META = {
@@ -282,11 +284,21 @@ def test_verapdf_accepts_the_output_as_pdfa_2b(
     tmp_path, ocr_page, ocr_recognized, ocr_dpi, ocr_encoder
 ):
     bilevel = ocr_encoder(ocr_page.image.convert("1"), "PNG")
+    # An Adobe RGB scan keeps its JPEG and its profile: ICCBased beside the sRGB output intent.
+    tagged = io.BytesIO()
+    ocr_page.image.convert("RGB").save(tagged, format="JPEG", quality=80,
+                                       icc_profile=(GS_ICC / "a98.icc").read_bytes())
     pages = [
         PdfPage(ocr_encoder(ocr_page.image, "JPEG"), "image/jpeg", ocr_dpi, ocr_recognized),
         PdfPage(bilevel, "image/png", ocr_dpi, ocr_recognized),
+        PdfPage(tagged.getvalue(), "image/jpeg", ocr_dpi, ocr_recognized),
     ]
     path = _write(tmp_path, build_pdf(pages, **META, created=datetime(2026, 11, 27, 9, 30)))
+    with pikepdf.open(path) as pdf:
+        spaces = [str(im.ColorSpace[0]) if isinstance(im.ColorSpace, pikepdf.Array) else
+                  str(im.ColorSpace) for pg in pdf.pages
+                  for im in pg.obj.Resources.XObject.values() if im.get("/Subtype") == "/Image"]
+    assert spaces[2] == "/ICCBased" and "/ICCBased" not in spaces[:2]
     verdict = verapdf(path)
     assert verdict.startswith("PASS"), verdict
 

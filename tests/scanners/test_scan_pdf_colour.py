@@ -110,13 +110,25 @@ def test_cmyk_and_icc_images_come_out_as_a_viewer_shows_them(tmp_path: Path) -> 
         assert np.abs(centres(page.data) - by_default_profile(inks)).mean() < 4, number
         assert off(page, number) < 12, (number, off(page, number))
     assert np.abs(centres(decoded.data) + centres(negative.data) - 255).mean() > 40
-    # ICC-tagged RGB: converted from Adobe RGB, kept byte for byte when the tag is sRGB.
+    # ICC-tagged RGB pixels are converted from Adobe RGB; an sRGB-tagged JPEG is kept byte
+    # for byte; an Adobe RGB JPEG keeps its coded data and carries the PDF's profile, which
+    # the archival PDF declares (ICCBased), so it shows as the producer's page did.
     assert flate_a98.mime == "image/png" and "sRGB" in flate_a98.converted
     assert off(flate_a98, 5) < 2
     assert jpeg_srgb.data == plain and jpeg_srgb.converted == ""
-    assert jpeg_a98.mime == "image/jpeg" and "sRGB" in jpeg_a98.converted
-    assert off(jpeg_a98, 7) < 4
-    assert np.abs(centres(plain) - shown[6]).mean() > 8  # kept as is, it would be off
+    assert jpeg_a98.mime == "image/jpeg" and "gắn hồ sơ màu ICC" in jpeg_a98.converted
+    coded = plain[plain.index(b"\xff\xdb"):]  # tables, frame and scan: all but the APPn
+    assert jpeg_a98.data.endswith(coded) and len(jpeg_a98.data) < len(plain) + len(adobe_rgb) + 99
+    kept = Image.open(io.BytesIO(jpeg_a98.data))
+    assert kept.info["icc_profile"] == adobe_rgb
+    assert np.array_equal(np.asarray(kept), np.asarray(Image.open(io.BytesIO(plain))))
+    assert np.abs(centres(plain) - shown[6]).mean() > 8  # declared sRGB, it would be off
+    archived = tmp_path / "archived.pdf"
+    archived.write_bytes(archival([jpeg_a98]))
+    _, image = _only_image(archived)
+    assert image.read_raw_bytes() == jpeg_a98.data
+    assert image.ColorSpace[0] == "/ICCBased" and image.ColorSpace[1].read_bytes() == adobe_rgb
+    assert np.abs(centres(poppler(archived, 1)) - shown[6]).mean() < 2
 
 
 def test_deep_colour_and_soft_masks_over_white(tmp_path: Path) -> None:
@@ -158,9 +170,6 @@ def test_deep_colour_and_soft_masks_over_white(tmp_path: Path) -> None:
 
 
 def test_cmyk_jpeg_files_become_srgb_jpegs_through_their_profile(tmp_path: Path) -> None:
-    from sohoa.ocr import PdfPage, build_pdf
-    from sohoa.records import OcrPage
-
     rgb = colour_blocks(4)
     cmyk = rgb.convert("CMYK")
     press = (_GS_ICC / "ps_cmyk.icc").read_bytes()
@@ -189,13 +198,11 @@ def test_cmyk_jpeg_files_become_srgb_jpegs_through_their_profile(tmp_path: Path)
     assert "hồ sơ CMYK mặc định" in pages[1].converted
     # The archival PDF carries that JPEG as it is (before: the CMYK JPEG was made RGB by the
     # naive formula and stored as Flate, several times its size).
-    page = pages[0]
-    blank = OcrPage(page.sha256, 0, 0.0, page.width, page.height, page.dpi, (), "", 0.0)
-    archival = pikepdf.open(io.BytesIO(build_pdf([PdfPage(page.data, page.mime, page.dpi, blank)],
-                                                 title="t", author="a")))
-    (image,) = [v for v in archival.pages[0].obj.Resources.XObject.values()
-                if v.get("/Subtype") == "/Image"]
-    assert image.Filter == "/DCTDecode" and image.read_raw_bytes() == page.data
+    archived = tmp_path / "archived.pdf"
+    archived.write_bytes(archival(pages[:1]))
+    _, image = _only_image(archived)
+    assert image.Filter == "/DCTDecode" and image.read_raw_bytes() == pages[0].data
+    assert image.ColorSpace == "/DeviceRGB"
 
 
 def _without_app14(data: bytes) -> bytes:
@@ -206,3 +213,20 @@ def _without_app14(data: bytes) -> bytes:
             return data[:pos] + data[pos + 2 + size:]
         pos += 2 + size
     raise AssertionError("no APP14 segment")
+
+
+def archival(pages: list[Page]) -> bytes:
+    from sohoa.ocr import PdfPage, build_pdf
+    from sohoa.records import OcrPage
+
+    blank = [OcrPage(p.sha256, 0, 0.0, p.width, p.height, p.dpi, (), "", 0.0) for p in pages]
+    return build_pdf([PdfPage(p.data, p.mime, p.dpi, o) for p, o in zip(pages, blank,
+                                                                        strict=True)],
+                     title="t", author="a")
+
+
+def _only_image(path: Path) -> tuple[pikepdf.Pdf, pikepdf.Stream]:
+    pdf = pikepdf.open(path)  # returned too: the stream lives only as long as its PDF
+    (image,) = [v for v in pdf.pages[0].obj.Resources.XObject.values()
+                if v.get("/Subtype") == "/Image"]
+    return pdf, image
