@@ -100,8 +100,9 @@ class TextDocument:
         if self._qr_right:
             pdf.set_y(pdf.t_margin)
         for line in left:
+            # A long agency name ("ỦY BAN NHÂN DÂN PHƯỜNG … THÀNH PHỐ …") wraps in its block.
             pdf.set_x(max(pdf.l_margin, self._qr_right))
-            pdf.cell(95, 6, nfc(line), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(95, 6, nfc(line), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_y(max(pdf.get_y(), _STAMP_SPACE_MM, below_qr))
         for line in right:
             pdf.cell(0, 6, nfc(line), align="C", new_x="LMARGIN", new_y="NEXT")
@@ -236,19 +237,36 @@ class TextDocument:
         pdf = self._pdf
         lead_h = sum(5.5 * len(pdf.multi_cell(0, 5.5, nfc(t), dry_run=True, output="LINES"))
                      for t in lead)
-        if pdf.will_page_break(lead_h + 6 + 6 * max(len(left), len(right)) + 12):
+        half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+
+        def wrapped(lines: Sequence[str]) -> list[tuple[bool, list[str]]]:
+            # A name with what signs for it ("Lê Văn Tâm (ký bằng chữ ký số của cơ quan …)")
+            # is wider than half the page: each entry is wrapped inside its column, as the
+            # statement above is wrapped inside the page, never drawn past the margin.
+            out = []
+            for i, text in enumerate(lines):
+                pdf.set_font(_FAMILY, "B" if i == 0 else "", self._size)
+                out.append((i == 0, pdf.multi_cell(half, 6, nfc(text), dry_run=True,
+                                                   output="LINES") if text else [""]))
+            pdf.set_font(_FAMILY, "", self._size)
+            return out
+
+        columns = [wrapped(left), wrapped(right)]
+        tallest = max(sum(len(rows) for _bold, rows in col) for col in columns)
+        if pdf.will_page_break(lead_h + 6 + 6 * tallest + 12):
             pdf.add_page()
         for text in lead:
             self.paragraph(text)
         pdf.ln(6)
         y = pdf.get_y()
-        half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
-        for column, lines in ((0, left), (1, right)):
+        for column, entries in enumerate(columns):
             pdf.set_xy(pdf.l_margin + column * half, y)
-            for i, text in enumerate(lines):
-                pdf.set_font(_FAMILY, "B" if i == 0 else "", self._size)
-                pdf.set_x(pdf.l_margin + column * half)
-                pdf.cell(half, 6, nfc(text), align="C", new_x="LMARGIN", new_y="NEXT")
+            for bold, rows in entries:
+                pdf.set_font(_FAMILY, "B" if bold else "", self._size)
+                for row in rows:
+                    pdf.set_x(pdf.l_margin + column * half)
+                    pdf.cell(half, 6, row, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(y + 6 * tallest)
         pdf.set_font(_FAMILY, "", self._size)
 
     def pdf(self, *, title: str, author: str, subject: str = "",

@@ -58,6 +58,7 @@ from sohoa.vntext import nfc
 STATEMENT = "Chứng thực bản sao đúng với bản chính."
 PAPER_PREFIX = "Bản sao chứng thực từ bản chính"
 PURPOSE = "chứng thực bản sao điện tử từ bản chính"
+OFFICIAL_CHARS = 128  # the register's official column
 log = logging.getLogger("sohoa.certify")
 NOT_COMPARED = ("chưa xác nhận đã đối chiếu bản sao với bản chính: người thực hiện chứng thực "
                 "phải kiểm tra bản chính do người yêu cầu xuất trình (Nghị định 23/2015/NĐ-CP, "
@@ -104,8 +105,7 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
     else:
         # The agency's key (allowed by signing.certify_with_agency_key): the name typed at
         # --by is not what signs, so the statement and register say whose signature it is.
-        official = nfc(f"{official} (ký bằng chữ ký số của cơ quan "
-                       f"{signer.key.signer_name})")[:128]
+        official = agency_signed(official, signer.key.signer_name)
     when = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     with open_archive(settings) as archive:
         original = _original(archive, settings, source, owner_id, official)
@@ -265,6 +265,18 @@ def _original(archive: Archive, settings: Settings, source: str, owner_id: str,
             "text": doc.get("text") or "", "owner_kind": owner.get("kind"),
             "owner_name": owner.get("name"), "dossier": None,
             "valid_until": date.fromisoformat(until) if until else None}
+
+
+def agency_signed(official: str, signer_name: str) -> str:
+    """The official's name as the statement and the register give it when the agency's key
+    signs (what the copy's signer line reads), within the register's 128 characters: the
+    certificate's name is shortened with "…" and the bracket closed, never cut mid-word."""
+    official, signer_name = nfc(official), nfc(signer_name)
+    text = f"{official} (ký bằng chữ ký số của cơ quan {signer_name})"
+    while len(text) > OFFICIAL_CHARS and signer_name:
+        signer_name = signer_name[:-1]
+        text = f"{official} (ký bằng chữ ký số của cơ quan {signer_name.rstrip()}…)"
+    return text[:OFFICIAL_CHARS]
 
 
 def _numbers_on(fields: dict[str, Any]) -> set[str]:
