@@ -8,12 +8,12 @@ events come straight from the in-process stages or back from the job board of a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sohoa.pipeline.codec import signature_to_json
-from sohoa.records import DocumentRecord, Page, Quarantined
+from sohoa.records import DocumentRecord, Quarantined
 
 Emit = Callable[[dict[str, Any]], None]
 Event = dict[str, Any]
@@ -48,7 +48,7 @@ class IngestSummary:
         that is stored all the same); return it, to emit."""
         kind = outcome_of(event)
         if kind == WARNING:
-            self.not_colour += 1
+            self.not_colour += len(event.get("pages") or [None])
             return event
         if kind == QUARANTINED:
             self.quarantined += 1
@@ -81,9 +81,31 @@ def outcome_of(event: Event) -> str:
     return STORED if event.get("created") else DUPLICATE
 
 
-def colour_warning(page: Page, problem: str) -> Event:
-    """The line printed for a page stored although not scanned in colour at 200 dpi."""
-    return {"warning": problem, "source": page.source, "page": page.index}
+def colour_warning(source: str, pages: Sequence[tuple[int, str]], of: int) -> Event:
+    """The one line printed for a file whose ``pages`` (index, why) are stored although not
+    scanned in colour at 200 dpi, out of ``of`` pages read from it: a page named when it is
+    the only one, else how many and which, once per distinct reason."""
+    if len(pages) == 1:
+        index, problem = pages[0]
+        return {"warning": problem, "source": source, "page": index, "pages": [index]}
+    by_problem: dict[str, list[int]] = {}
+    for index, problem in pages:
+        by_problem.setdefault(problem, []).append(index)
+    parts = [f"{len(indices)}/{of} trang ({page_ranges(indices)}): {problem}"
+             for problem, indices in by_problem.items()]
+    return {"warning": " | ".join(parts), "source": source, "page": None,
+            "pages": [index for index, _ in pages]}
+
+
+def page_ranges(indices: Sequence[int]) -> str:
+    """"trang 1–300" or "trang 2, 5–7" (pages counted from 1, as the clerk counts them)."""
+    runs: list[list[int]] = []
+    for index in sorted(indices):
+        if runs and index == runs[-1][1] + 1:
+            runs[-1][1] = index
+        else:
+            runs.append([index, index])
+    return "trang " + ", ".join(f"{a + 1}" if a == b else f"{a + 1}–{b + 1}" for a, b in runs)
 
 
 def quarantine_event(item: Quarantined) -> Event:

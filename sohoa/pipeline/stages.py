@@ -161,9 +161,14 @@ def read_inputs(files: Sequence[Path], archive: Archive, job_id: str,
                                   Quarantined(item.source, why, item.source_sha256, item.index)))
             problems.append(why)
             kept = []
-        for item, problem in kept:
-            if problem:
-                report(colour_warning(item, problem))
+        short = [(item, problem) for item, problem in kept if problem]
+        if short:
+            # One line per file, not per page: 300 blank stand-ins of an empty PDF printed 300
+            # identical warnings, burying what the clerk had to read.
+            report(colour_warning(short[0][0].source,
+                                  [(item.index, problem or "") for item, problem in short],
+                                  len(kept)))
+        for item, _problem in kept:
             if item.original_sha256:
                 keep_original(archive, path, item.original_sha256)
             pages.append(item)
