@@ -24,7 +24,7 @@ from sohoa.vntext import nfc
 
 ACCESS = Chain("access log", AccessEntry.__table__, AccessHead.__table__,
                ("user", "role", "unit", "channel", "action", "purpose", "owner_id",
-                "document_id", "request", "result_count"))
+                "document_id", "request", "result_count"), title="nhật ký truy cập")
 
 
 @dataclass(frozen=True)

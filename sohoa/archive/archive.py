@@ -401,7 +401,7 @@ class Archive:
             row = conn.execute(select(Document.pdf_sha256, Document.status)
                                .where(Document.id == document_id)).first()
         if row is None:
-            raise NotFoundError(f"document {document_id} is not in the archive")
+            raise NotFoundError(f"không có giấy tờ {document_id} trong kho")
         if row.status != STATUS_STORED:
             raise NotFoundError(
                 f"document {document_id} was {row.status}; its PDF is no longer kept")
@@ -563,7 +563,7 @@ class Archive:
             row = conn.execute(select(Document.owner_id, Document.unit, Document.status)
                                .where(Document.id == document_id)).first()
         if row is None:
-            raise NotFoundError(f"document {document_id} is not in the archive")
+            raise NotFoundError(f"không có giấy tờ {document_id} trong kho")
         return {"document_id": document_id, "owner_id": row.owner_id, "unit": row.unit,
                 "status": row.status}
 

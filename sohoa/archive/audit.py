@@ -76,6 +76,7 @@ class Chain:
     head: Table
     fields: tuple[str, ...]
     label: str = "action"  # the column that names an entry in problem reports
+    title: str = "nhật ký"  # what an auditor calls it, in the problems reported
 
     def append(self, conn: Connection, values: Mapping[str, Any]) -> int:
         """Append one entry inside the caller's (write) transaction; return its seq."""
@@ -125,18 +126,18 @@ class Chain:
         for row in conn.execute(select(self.entries).order_by(e.seq)).mappings():
             seq = row["seq"]
             if seq != expected_seq:
-                missing = (f"entry {expected_seq}" if seq == expected_seq + 1
-                           else f"entries {expected_seq}–{seq - 1}")
-                problems.append(f"{missing} of the {self.name} were deleted")
+                missing = (f"mục {expected_seq}" if seq == expected_seq + 1
+                           else f"các mục {expected_seq}–{seq - 1}")
+                problems.append(f"{missing} của {self.title} đã bị xóa")
             if row["prev_hash"] != expected_prev:
                 problems.append(
-                    f"{self._entry(seq)} does not follow on from the entry before it "
-                    "(an earlier entry was deleted or altered)")
+                    f"{self._entry(seq)} không nối tiếp mục ngay trước nó (một mục trước đó đã "
+                    "bị xóa hoặc sửa)")
             recomputed = chain_hash(seq, row["at"], [row[n] for n in self.fields],
                                     row["prev_hash"])
             if recomputed != row["hash"]:
-                problems.append(f"{self._entry(seq)} ({row[self.label]}, {row['at']}) was "
-                                "altered after it was written")
+                problems.append(f"{self._entry(seq)} ({row[self.label]}, {row['at']}) đã bị "
+                                "sửa sau khi ghi")
             expected_prev = row["hash"]
             expected_seq = seq + 1
         head = conn.execute(select(h.seq, h.hash).where(h.id == _HEAD_ID)).first()
@@ -144,18 +145,17 @@ class Chain:
         if head is not None:
             if head.seq > last_seq:
                 first = last_seq + 1
-                span = f"entry {first}" if first == head.seq else f"entries {first}–{head.seq}"
-                problems.append(f"{span} at the end of the {self.name} were deleted")
+                span = f"mục {first}" if first == head.seq else f"các mục {first}–{head.seq}"
+                problems.append(f"{span} ở cuối {self.title} đã bị xóa")
             elif head.seq == last_seq and head.hash != expected_prev:
                 problems.append(
-                    f"the last {self._entry(last_seq)} does not match the recorded chain head")
+                    f"{self._entry(last_seq)}, mục cuối cùng, không khớp đầu chuỗi đã ghi")
             elif head.seq < last_seq:
                 problems.append(
-                    f"{self._entry_plural()} after {head.seq} were added outside the "
-                    f"{self.name}'s own code path")
+                    f"các mục của {self.title} sau mục {head.seq} được thêm vào không qua "
+                    "chương trình ghi nhật ký")
         elif last_seq:
-            kind = self.name.removesuffix(" log")
-            problems.append(f"the {kind} chain head is missing (it was deleted)")
+            problems.append(f"đầu chuỗi của {self.title} không còn (đã bị xóa)")
         return problems
 
     def last(self, conn: Connection) -> dict[str, Any]:
@@ -176,22 +176,19 @@ class Chain:
         found = conn.execute(select(e.hash).where(e.seq == seq)).scalar_one_or_none()
         if found is None:
             last = self.last(conn)["seq"]
-            return [f"{self._entry(seq)}, anchored by {where}, is missing: the {self.name} "
-                    f"ends at {last} (entries were removed after the checkpoint)"]
+            return [f"{self._entry(seq)}, được mốc {where} ghi lại, không còn: {self.title} "
+                    f"chỉ đến mục {last} (các mục đã bị xóa sau mốc)"]
         if found != digest:
-            return [f"{self._entry(seq)} no longer has the hash anchored by {where}: the "
-                    f"{self.name} was rewritten (and rehashed) after the checkpoint"]
+            return [f"{self._entry(seq)} không còn giá trị băm mà mốc {where} ghi lại: "
+                    f"{self.title} đã bị viết lại (và băm lại) sau mốc"]
         return []
 
     def _entry(self, seq: int) -> str:
-        return f"entry {seq}" if self.name == AUDIT.name else f"{self.name} entry {seq}"
-
-    def _entry_plural(self) -> str:
-        return "entries" if self.name == AUDIT.name else f"{self.name} entries"
+        return f"mục {seq} của {self.title}"
 
 
 AUDIT = Chain("audit log", AuditEntry.__table__, AuditHead.__table__,
-              ("actor", "action", "target", "detail"))
+              ("actor", "action", "target", "detail"), title="nhật ký hệ thống")
 
 
 def append(conn: Connection, action: str, *, actor: str, target: str | None = None,

@@ -150,11 +150,11 @@ def resolve_id(conn: Connection, given: str) -> str:
     if conn.execute(select(Document.id).where(Document.id == text)).first() is not None:
         return text
     if not _PREFIX.fullmatch(text):
-        raise NotFoundError(f"document {given.strip()} is not in the archive")
+        raise NotFoundError(f"không có giấy tờ {given.strip()} trong kho")
     found = list(conn.execute(select(Document.id).where(Document.id.like(text + "%"))
                               .order_by(Document.id).limit(6)).scalars())
     if not found:
-        raise NotFoundError(f"document {given.strip()} is not in the archive")
+        raise NotFoundError(f"không có giấy tờ {given.strip()} trong kho")
     if len(found) > 1:
         more = ", …" if len(found) > 5 else ""
         raise ConfigError(f"mã {text} khớp với nhiều tài liệu ({', '.join(found[:5])}{more}); "
@@ -167,7 +167,7 @@ def load(conn: Connection, document_id: str) -> dict[str, Any]:
     document_id = resolve_id(conn, document_id)
     doc = conn.execute(select(Document).where(Document.id == document_id)).mappings().first()
     if doc is None:
-        raise NotFoundError(f"document {document_id} is not in the archive")
+        raise NotFoundError(f"không có giấy tờ {document_id} trong kho")
     owner = None
     if doc["owner_id"]:
         owner = conn.execute(select(Owner).where(Owner.id == doc["owner_id"])).mappings().first()

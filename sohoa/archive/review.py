@@ -171,8 +171,8 @@ def record(archive: Archive, document_id: str, round_no: int, reviewer: str,
         status = conn.execute(select(Document.status).where(Document.id == document_id)
                               ).scalar_one_or_none()
         if status is None:
-            raise NotFoundError(f"document {document_id} is not in the archive "
-                                "(list the ones waiting with `sohoa review`)")
+            raise NotFoundError(f"không có giấy tờ {document_id} trong kho "
+                                "(xem các giấy tờ chờ rà soát bằng `sohoa review`)")
         if decisions:
             conn.execute(ReviewEvent.__table__.insert(), [{
                 "document_id": document_id, "round": round_no, "action": d.action,

@@ -40,7 +40,7 @@ def replace_pdf(archive: Archive, document_id: str, pdf: bytes, *, actor: str, a
         previous = conn.execute(select(Document.pdf_sha256).where(
             Document.id == document_id)).scalar_one_or_none()
         if previous is None:
-            raise NotFoundError(f"no stored document {document_id}")
+            raise NotFoundError(f"không có giấy tờ {document_id} được lưu trong kho")
         conn.execute(update(Document).where(Document.id == document_id)
                      .values(pdf_sha256=sha, pdf_size=len(pdf)))
         audit_log.append(conn, action, actor=actor, target=document_id,

@@ -10,6 +10,8 @@ from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
 
+_LOGS = {"audit": "nhật ký hệ thống", "access": "nhật ký truy cập"}
+
 
 @click.group()
 def audit() -> None:
@@ -33,17 +35,17 @@ def audit_verify(state: State, checkpoints: tuple[Path, ...], as_json: bool) -> 
         emit_json(report)
     else:
         for problem in report["problems"]:
-            out.print(f"[red]problem[/]: {problem}")
+            out.print(f"[red]vấn đề[/]: {problem}")
         latest = report["latest_checkpoint"]
         if latest is None:
-            out.print("[yellow]no checkpoint yet[/]: a cut or rewritten tail could not be "
-                      "detected; make one with: sohoa audit checkpoint")
+            out.print("[yellow]chưa có mốc nào[/]: nếu phần cuối nhật ký bị cắt hay viết lại "
+                      "thì không phát hiện được; tạo mốc bằng: sohoa audit checkpoint")
         else:
-            since = ", ".join(f"{n} {k} entr{'y' if n == 1 else 'ies'}"
+            since = ", ".join(f"{n} mục {_LOGS.get(k, k)}"
                               for k, n in report["unanchored"].items())
-            out.print(f"{report['checkpoints']} checkpoint(s), newest {latest['at'][:19]} "
-                      f"UTC; written since (not yet anchored): {since}")
-        out.print("audit log: " + ("[green]intact[/]" if ok else "[red]TAMPERED[/]"))
+            out.print(f"{report['checkpoints']} mốc, mốc mới nhất lúc {latest['at'][:19]} "
+                      f"UTC; ghi thêm từ đó (chưa có mốc): {since}")
+        out.print("nhật ký: " + ("[green]nguyên vẹn[/]" if ok else "[red]ĐÃ BỊ CAN THIỆP[/]"))
     raise SystemExit(EXIT_OK if ok else EXIT_VERIFY_FAILED)
 
 
@@ -63,8 +65,8 @@ def audit_checkpoint(state: State, reason: str, by: str | None, as_json: bool) -
         emit_json(payload)
     else:
         h = payload["heads"]
-        out.print(f"checkpoint signed at {payload['at'][:19]} UTC: audit log entry "
-                  f"{h['audit']['seq']}, access log entry {h['access']['seq']}")
+        out.print(f"đã ký mốc lúc {payload['at'][:19]} UTC: nhật ký hệ thống đến mục "
+                  f"{h['audit']['seq']}, nhật ký truy cập đến mục {h['access']['seq']}")
 
 
 @audit.command("show")

@@ -50,14 +50,14 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
         if as_json:
             emit_json(queued)
         else:
-            out.print(f"job {summary.job_id}: {summary.pages} page(s) of {summary.files} "
-                      f"file(s) queued, {summary.quarantined} quarantined; follow it with "
+            out.print(f"công việc {summary.job_id}: {summary.pages} trang của {summary.files} "
+                      f"tệp đã xếp hàng, {summary.quarantined} bị cách ly; theo dõi bằng "
                       "`sohoa status`")
         raise SystemExit(EXIT_QUARANTINED if summary.quarantined else EXIT_OK)
-    line = (f"{summary.files} file(s), {summary.pages} page(s) ({summary.blank_pages} blank), "
-            f"{summary.dossiers} dossier(s): {summary.stored} stored, "
-            f"{summary.duplicates} already stored, {summary.needs_review} need review, "
-            f"{summary.quarantined} quarantined, in {summary.seconds:.1f} s")
+    line = (f"{summary.files} tệp, {summary.pages} trang ({summary.blank_pages} trang trắng), "
+            f"{summary.dossiers} hồ sơ: {summary.stored} đã lưu, "
+            f"{summary.duplicates} đã lưu trước đây, {summary.needs_review} cần rà soát, "
+            f"{summary.quarantined} bị cách ly, trong {summary.seconds:.1f} giây")
     if summary.not_colour:
         line += f"; {summary.not_colour} trang không quét màu từ 200 dpi (TT 01/2023)"
     if summary.known_files:

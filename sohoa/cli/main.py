@@ -53,7 +53,7 @@ class SectionedGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SohoaError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"lỗi: {exc}", err=True)
             sys.exit(exc.exit_code)
 
 
@@ -103,13 +103,13 @@ def main() -> None:
     try:
         code = cli.main(standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        click.echo("đã hủy", err=True)
         sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
-        click.echo("interrupted: run the same command again to resume", err=True)
+        click.echo("đã ngắt: chạy lại đúng lệnh này để làm tiếp", err=True)
         sys.exit(130)
     except SystemExit:
         raise
@@ -118,7 +118,7 @@ def main() -> None:
             _internal_error()
         # The machine, not sohoa: a full disk, a read-only or vanished share, no permission.
         where = f" ({exc.filename})" if exc.filename else ""
-        click.echo(f"error: lỗi của máy, không phải của dữ liệu: {exc.strerror}{where}. Khắc "
+        click.echo(f"lỗi của máy, không phải của dữ liệu: {exc.strerror}{where}. Khắc "
                    "phục (chỗ trống trên đĩa, quyền ghi, ổ đĩa) rồi chạy lại đúng lệnh này.",
                    err=True)
         sys.exit(EXIT_USAGE)
@@ -136,6 +136,7 @@ def _internal_error() -> NoReturn:
     import traceback
 
     traceback.print_exc()
-    click.echo("internal error: this is a bug in sohoa; please report the trace above",
-               err=True)
+    # "internal error" kept in the line: it is what a technician searches for.
+    click.echo("lỗi bên trong chương trình (internal error): đây là lỗi của sohoa; hãy gửi "
+               "đoạn thông báo ở trên cho bộ phận kỹ thuật", err=True)
     sys.exit(EXIT_INTERNAL)

@@ -167,6 +167,16 @@ def show(state: State, document_id: str, as_json: bool, purpose: str | None,
             out.print(f"    {page['provenance']}", soft_wrap=True, markup=False)
 
 
+def _yes_no(value: bool, what: str) -> str:
+    return what if value else f"không {what}"
+
+
+# pyHanko's modification levels (the JSON keeps the code): what was added after signing.
+_CHANGES = {"none": "không có", "lta_updates": "chỉ dữ liệu kiểm tra và dấu thời gian",
+            "form_filling": "chỉ điền biểu mẫu", "annotations": "chỉ thêm ghi chú",
+            "other": "có thay đổi nội dung"}
+
+
 def _shown(value: Any) -> str:
     return "—" if value is None or value == "" else str(value)
 
@@ -229,16 +239,17 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
                    "qr": {**qr, "problems": qrcheck.problems(qr)}})
     else:
         for s in report.signatures:
-            mark = "[green]valid[/]" if s.valid else "[red]INVALID[/]"
-            out.print(f"{mark} {s.field_name}: signer {s.signer}, level {s.level}, signed "
-                      f"{s.signed_at}, intact={s.intact} trusted={s.trusted} "
-                      f"revoked={s.revoked} changes={s.modification}")
+            mark = "[green]hợp lệ[/]" if s.valid else "[red]KHÔNG HỢP LỆ[/]"
+            out.print(f"{mark} {s.field_name}: người ký {s.signer}, mức {s.level}, ký lúc "
+                      f"{s.signed_at}, {_yes_no(s.intact, 'nguyên vẹn')}, "
+                      f"{_yes_no(s.trusted, 'tin cậy')}, {_yes_no(s.revoked, 'bị thu hồi')}, "
+                      f"thay đổi sau khi ký: {_CHANGES.get(s.modification, s.modification)}")
             for problem in s.problems:
                 out.print(f"    - {problem}")
         for problem in report.problems:
-            out.print(f"[red]problem[/]: {problem}")
+            out.print(f"[red]vấn đề[/]: {problem}")
         for note in later:
-            out.print(f"[yellow]note[/]: {note}", markup=True)
+            out.print(f"[yellow]lưu ý[/]: {note}", markup=True)
         if not qr["found"]:
             out.print("mã QR: không có mã QR của sohoa ở góc trên bên trái trang 1")
         elif elsewhere:
@@ -257,8 +268,8 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
                       f"số {qr['payload'].get('ref')}")
             for problem in qrcheck.problems(qr):
                 out.print(f"    - {problem}")
-        out.print("verdict: " + {
-            "valid": "[green]VALID[/]", "not_valid": "[red]NOT VALID[/]",
+        out.print("kết luận: " + {
+            "valid": "[green]HỢP LỆ[/]", "not_valid": "[red]KHÔNG HỢP LỆ[/]",
             "cannot_check_here": "[yellow]KHÔNG KIỂM TRA ĐƯỢC Ở ĐÂY[/] (chữ ký hợp lệ; giấy tờ "
                                  "không thuộc cơ sở dữ liệu này)"}[verdict])
     raise SystemExit(code)

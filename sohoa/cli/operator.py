@@ -123,19 +123,19 @@ def quarantine(ctx: click.Context, as_json: bool) -> None:
         if as_json:
             emit_json(row)
             continue
-        page = f" page {row['page_index'] + 1}" if row.get("page_index") is not None else ""
+        page = f" trang {row['page_index'] + 1}" if row.get("page_index") is not None else ""
         # shown as a person reads it (NFC, brackets not markup); --json keeps the real bytes
-        where = escape(nfc(row["path"] or f"{row['source']} (no longer there)"))
-        times = (f", {row['times']} times since {row['first_at'][:16].replace('T', ' ')}"
+        where = escape(nfc(row["path"] or f"{row['source']} (tệp không còn ở đó)"))
+        times = (f", {row['times']} lần từ {row['first_at'][:16].replace('T', ' ')}"
                  if row["times"] > 1 else "")
         out.print(f"[bold]{row['id']}[/] {row['at'][:16].replace('T', ' ')} UTC{times}: "
                   f"{where}{page}: {escape(row['reason'])}", soft_wrap=True)
     if not as_json:
         if rows:
-            out.print("after fixing a file: sohoa quarantine retry ID; to drop one: "
+            out.print("sau khi sửa tệp: sohoa quarantine retry ID; bỏ một mục: "
                       "sohoa quarantine dismiss ID --reason …")
         else:
-            out.print("quarantine is empty")
+            out.print("không có tệp nào bị cách ly")
 
 
 @quarantine.command("dismiss")
@@ -149,7 +149,7 @@ def quarantine_dismiss(state: State, ids: tuple[int, ...], reason: str, by: str 
     from sohoa.pipeline.quarantine import dismiss
 
     done = dismiss(state.settings, list(ids), reason=reason, by=who(by))
-    out.print(f"dismissed {done} report(s)")
+    out.print(f"đã bỏ qua {done} mục")
 
 
 @quarantine.command("retry")
@@ -176,8 +176,8 @@ def quarantine_retry(state: State, ids: tuple[int, ...], by: str | None) -> None
         summary = retry(state.settings, list(ids), emit=show, progress=progress, by=who(by))
     finally:
         progress.stop()
-    out.print(f"{summary.stored} stored, {summary.duplicates} already stored, "
-              f"{summary.quarantined} quarantined again")
+    out.print(f"{summary.stored} đã lưu, {summary.duplicates} đã lưu trước đây, "
+              f"{summary.quarantined} lại bị cách ly")
     raise SystemExit(EXIT_QUARANTINED if summary.quarantined else EXIT_OK)
 
 

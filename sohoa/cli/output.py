@@ -35,28 +35,29 @@ def emit_json(obj: Any) -> None:
 def describe_event(event: dict[str, Any]) -> tuple[str, bool]:
     """One line for people about an ingest event (a stored, already-stored or quarantined
     document or page), and whether it reports a problem."""
-    page = f" page {event['page'] + 1}" if event.get("page") is not None else ""
+    page = f" trang {event['page'] + 1}" if event.get("page") is not None else ""
     if "error" in event:
         # the name as a person reads it (NFC; brackets in it are not markup), the JSON keeps
         # the file system's own bytes
-        return (f"[red]quarantined[/] {escape(nfc(event['source']))}{page}: "
+        return (f"[red]cách ly[/] {escape(nfc(event['source']))}{page}: "
                 f"{escape(event['error'])}"), True
     if "warning" in event:  # a page stored all the same (grey scan, OCR process restarted)
-        return (f"[yellow]warning[/] {escape(nfc(event['source']))}{page}: "
+        return (f"[yellow]lưu ý[/] {escape(nfc(event['source']))}{page}: "
                 f"{escape(event['warning'])}"), True
     if event.get("disposed"):
-        return (f"[yellow]disposed[/] {event['document_id']} {event['doc_type']} "
-                f"({event['dossier_code']}): this document was destroyed under a disposal "
-                f"list and is not stored again (sohoa show {event['document_id']})"), True
+        return (f"[yellow]đã hủy[/] {event['document_id']} {event['doc_type']} "
+                f"({event['dossier_code']}): giấy tờ này đã bị hủy theo danh sách tiêu hủy, "
+                f"không lưu lại (xem: sohoa show {event['document_id']})"), True
     if event.get("duplicate"):
-        return (f"[dim]already stored[/] {event['document_id']} {event['doc_type']} "
+        return (f"[dim]đã lưu trước đây[/] {event['document_id']} {event['doc_type']} "
                 f"({event['dossier_code']})"), False
-    review = " [yellow]needs review[/]" if event["needs_review"] else ""
+    review = " [yellow]cần rà soát[/]" if event["needs_review"] else ""
     fields = event["fields"]
     who = fields.get("full_name") or fields.get("enterprise_name") or ""
-    return (f"[green]stored[/] {event['document_id']} {event['dossier_code']} "
-            f"{event['doc_type']} owner={event['owner_id'] or '?'} {who} "
-            f"pages={len(event['pages'])} conf={event['confidence']:.2f}{review}"), False
+    return (f"[green]đã lưu[/] {event['document_id']} {event['dossier_code']} "
+            f"{event['doc_type']} chủ sở hữu={event['owner_id'] or '?'} {who} "
+            f"số trang={len(event['pages'])} độ tin cậy={event['confidence']:.2f}{review}"
+            ), False
 
 
 class _PagesPerMinute(ProgressColumn):

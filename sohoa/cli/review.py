@@ -23,13 +23,13 @@ def _print_decision(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
         emit_json(result)
         return
-    kind = "corrected" if result.get("correction") else "confirmed"
-    out.print(f"{result['document_id']} round {result['round']}: {result['field']} {kind} "
-              f"({result['old']!s} → {result['new']!s}) by {result['by']}")
+    kind = "đã sửa" if result.get("correction") else "đã xác nhận"
+    out.print(f"{result['document_id']} lượt {result['round']}: {result['field']} {kind} "
+              f"({result['old']!s} → {result['new']!s}), người rà soát {result['by']}")
     if result["needs_review"]:
-        out.print("  still to check: " + "; ".join(result["reasons"]))
+        out.print("  còn phải kiểm tra: " + "; ".join(result["reasons"]))
     else:
-        out.print("  nothing left to check: accept it with "
+        out.print("  không còn gì phải kiểm tra: chấp nhận bằng "
                   f"`sohoa review accept {result['document_id']} --by {result['by']}`")
 
 
@@ -50,17 +50,18 @@ def review(ctx: click.Context, round_no: int | None, as_json: bool) -> None:
             emit_json(item)
         return
     if not waiting:
-        out.print("nothing waits for review")
+        out.print("không có giấy tờ nào chờ rà soát")
         return
     for item in waiting:
-        check = ", ".join(item["fields_to_check"]) or "everything"
-        out.print(f"[bold]{item['document_id']}[/] round {item['round']} {item['doc_type']} "
-                  f"dossier {item['dossier_code']} owner {item['owner_id'] or '?'} "
-                  f"conf {item['confidence']:.2f} [yellow]{item['why']}[/] check: {check}")
+        check = ", ".join(item["fields_to_check"]) or "toàn bộ"
+        out.print(f"[bold]{item['document_id']}[/] lượt {item['round']} {item['doc_type']} "
+                  f"hồ sơ {item['dossier_code']} chủ sở hữu {item['owner_id'] or '?'} "
+                  f"độ tin cậy {item['confidence']:.2f} [yellow]{item['why']}[/] "
+                  f"kiểm tra: {check}")
         for reason in item["reasons"]:
             out.print(f"    {reason}", markup=False)
-    out.print(f"{len(waiting)} document(s) waiting; `sohoa review show DOC [--field F]` shows "
-              "one")
+    out.print(f"{len(waiting)} giấy tờ đang chờ; xem một giấy tờ bằng "
+              "`sohoa review show DOC [--field F]`")
 
 
 @review.command("show")
@@ -84,21 +85,21 @@ def show_cmd(state: State, document_id: str, field_key: str | None, out_dir: Pat
         emit_json(result)
         return
     out.print(f"[bold]{result['document_id']}[/] {result['doc_type']} \"{result['title']}\" "
-              f"dossier {result['dossier_code']} owner {result['owner_id'] or '?'} "
-              + (f"(round {result['waiting']})" if result.get("waiting") is not None
-                 else "(review finished: nothing waits for a person)"))
+              f"hồ sơ {result['dossier_code']} chủ sở hữu {result['owner_id'] or '?'} "
+              + (f"(lượt {result['waiting']})" if result.get("waiting") is not None
+                 else "(đã rà soát xong: không còn gì chờ người kiểm tra)"))
     for reason in result["reasons"]:
-        out.print(f"  [yellow]check[/]: {reason}")
+        out.print(f"  [yellow]kiểm tra[/]: {reason}")
     for key, value in result["fields"].items():
         out.print(f"  {key}: {value if value is not None else '—'}")
         if key in result["agreed"]:
             out.print(f"    [dim]{escape(result['agreed'][key])}[/]")
     for image in result["images"]:
-        out.print(f"  page {image['page']} image: {image['path']}")
+        out.print(f"  ảnh trang {image['page']}: {image['path']}")
     if result.get("note"):
         out.print(f"  {result['note']}")
-    out.print("[bold]recognized text[/]:")
-    out.print(result["ocr_text"] or "(none)", markup=False)
+    out.print("[bold]văn bản nhận dạng được[/]:")
+    out.print(result["ocr_text"] or "(không có)", markup=False)
 
 
 @review.command("set")
@@ -150,10 +151,11 @@ def accept_cmd(state: State, document_ids: tuple[str, ...], by: str, as_json: bo
         if as_json:
             emit_json(result)
             continue
-        after = (f"; round {result['next_round']} if sampled" if result["next_round"] else "")
-        out.print(f"{result['document_id']} round {result['round']} accepted by {by}: "
-                  f"{result['confirmed']} value(s) confirmed, {result['corrected']} "
-                  f"corrected{after}")
+        after = (f"; lượt {result['next_round']} nếu được chọn kiểm tra lại"
+                 if result["next_round"] else "")
+        out.print(f"{result['document_id']} lượt {result['round']} đã được {by} chấp nhận: "
+                  f"{result['confirmed']} giá trị xác nhận, {result['corrected']} "
+                  f"giá trị đã sửa{after}")
 
 
 @review.command("stats")
@@ -168,17 +170,17 @@ def stats_cmd(state: State, as_json: bool) -> None:
         emit_json(result)
         return
     rate = result["error_rate"]
-    out.print(f"{result['checks']} value(s) checked, {result['errors']} error(s) found"
+    out.print(f"{result['checks']} giá trị đã kiểm tra, phát hiện {result['errors']} lỗi"
               + (f" ({rate:.1%})" if rate is not None else ""))
     if result["documents_not_colour"]:
         out.print(f"{result['documents_not_colour']} tài liệu có trang không quét màu từ "
                   "200 dpi (TT 01/2023)")
-    titles = {"fields": "field", "operators": "operator (produced the values)",
-              "reviewers": "reviewer", "rounds": "round"}
+    titles = {"fields": "trường", "operators": "người/khâu tạo ra giá trị",
+              "reviewers": "người rà soát", "rounds": "lượt"}
     for key, title in titles.items():
         if not result[key]:
             continue
-        table = Table(title, "checks", "errors", "error rate")
+        table = Table(title, "đã kiểm tra", "lỗi", "tỉ lệ lỗi")
         for name, row in result[key].items():
             table.add_row(name, str(row["checks"]), str(row["errors"]),
                           f"{row['error_rate']:.1%}" if row["error_rate"] is not None else "")

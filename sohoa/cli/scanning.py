@@ -18,17 +18,18 @@ from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
 def _show_document(event: dict[str, Any]) -> None:
     """One line per outcome, for people (``--json`` prints the events as they are)."""
     if "waiting" in event:
-        err.print(f"[yellow]waiting[/] {event['file']}: {event['waiting']}")
+        err.print(f"[yellow]đang chờ[/] {event['file']}: {event['waiting']}")
     elif "outcome" in event:
         if event["outcome"] == "done" and not event["reason"]:
-            out.print(f"[green]done[/] {event['file']}: {event['stored']} document(s) stored, "
-                      f"{event['duplicates']} already stored, {event['pages']} page(s)")
+            out.print(f"[green]xong[/] {event['file']}: {event['stored']} giấy tờ đã lưu, "
+                      f"{event['duplicates']} đã lưu trước đây, {event['pages']} trang")
         elif event["outcome"] == "done":
-            out.print(f"[dim]skipped[/] {event['file']}: {event['reason']}")
+            out.print(f"[dim]bỏ qua[/] {event['file']}: {event['reason']}")
         else:
-            out.print(f"[red]failed[/] {event['file']} → {event['moved_to']}: {event['reason']}")
+            out.print(f"[red]không xử lý được[/] {event['file']} → {event['moved_to']}: "
+                      f"{event['reason']}")
     elif "warning" in event:  # a page not scanned in colour: stored, with a note
-        err.print(f"  [yellow]warning[/] {event['warning']}")
+        err.print(f"  [yellow]lưu ý[/] {event['warning']}")
     else:
         line, problem = describe_event(event)
         (err if problem else out).print(f"  {line}")
@@ -112,11 +113,11 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
                                duplex=duplex, once=once, emit=show, listener=status.update)
     except KeyboardInterrupt:
         report = status.report
-        err.print("stopped: run the same command again to go on where it stopped")
-    line = (f"{report.files_done} file(s) done, {report.files_failed} failed, "
-            f"{report.documents} document(s) stored, {report.duplicates} already stored, "
-            f"{report.needs_review} need review, {report.quarantined} page(s)/file(s) "
-            f"quarantined, {report.queue} file(s) still waiting")
+        err.print("đã dừng: chạy lại đúng lệnh này để làm tiếp từ chỗ đã dừng")
+    line = (f"{report.files_done} tệp xong, {report.files_failed} tệp không xử lý được, "
+            f"{report.documents} giấy tờ đã lưu, {report.duplicates} đã lưu trước đây, "
+            f"{report.needs_review} cần rà soát, {report.quarantined} trang/tệp bị cách ly, "
+            f"{report.queue} tệp còn chờ")
     err.print(line) if as_json else out.print(line)
     raise SystemExit(EXIT_QUARANTINED if report.files_failed else EXIT_OK)
 
@@ -165,7 +166,7 @@ def scan(state: State, list_only: bool, device: str | None, source: str | None, 
             else:
                 out.print(d.describe())
         if not devices and not as_json:
-            out.print("no scanner found: check that it is switched on and connected")
+            out.print("không thấy máy quét nào: kiểm tra máy đã bật và đã cắm cáp")
         return
 
     options = ScanOptions(source=source, duplex=duplex, resolution=resolution, mode=mode,
@@ -176,7 +177,7 @@ def scan(state: State, list_only: bool, device: str | None, source: str | None, 
         nonlocal scanned
         scanned += 1
         if not as_json:
-            err.print(f"scanned page {scanned}: {path.name}")
+            err.print(f"đã quét trang {scanned}: {path.name}")
 
     show = emit_json if as_json else _show_document
     progress = PageProgress("recognizing", enabled=True)
@@ -190,11 +191,11 @@ def scan(state: State, list_only: bool, device: str | None, source: str | None, 
                  "scanned_pages": len(s.pages), **summary.counts()}
     if as_json:
         emit_json(scan_line)
-    line = (f"scanned {len(s.pages)} page(s) from {s.device} ({s.source or 'default source'}) "
-            f"into {s.folder}; {summary.pages} page(s) ({summary.blank_pages} blank), "
-            f"{summary.dossiers} dossier(s): {summary.stored} stored, {summary.duplicates} "
-            f"already stored, {summary.needs_review} need review, {summary.quarantined} "
-            f"quarantined")
+    line = (f"đã quét {len(s.pages)} trang từ {s.device} ({s.source or 'khay mặc định'}) "
+            f"vào {s.folder}; {summary.pages} trang ({summary.blank_pages} trang trắng), "
+            f"{summary.dossiers} hồ sơ: {summary.stored} đã lưu, {summary.duplicates} "
+            f"đã lưu trước đây, {summary.needs_review} cần rà soát, {summary.quarantined} "
+            f"bị cách ly")
     err.print(line) if as_json else out.print(line)
     raise SystemExit(EXIT_QUARANTINED if summary.quarantined else EXIT_OK)
 

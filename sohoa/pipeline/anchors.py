@@ -136,7 +136,7 @@ def read(pdf: bytes, roots: list[Path], where: str) -> tuple[dict[str, Any] | No
     report = verify_pdf(pdf, trust_roots=roots)
     if not report.valid or any(s.modification != "none" for s in report.signatures):
         why = "; ".join([*report.problems, *(p for s in report.signatures for p in s.problems)])
-        return None, [f"checkpoint {where} is not validly signed by the agency"
+        return None, [f"mốc {where} không mang chữ ký số hợp lệ của cơ quan"
                       + (f" ({why})" if why else "")]
     try:
         with pikepdf.open(io.BytesIO(pdf)) as doc:
@@ -147,7 +147,7 @@ def read(pdf: bytes, roots: list[Path], where: str) -> tuple[dict[str, Any] | No
         # A destruction record states the heads in its signed text instead.
         heads = record_heads(pdf)
         if heads is None:
-            return None, [f"{where} is not a sohoa log checkpoint"]
+            return None, [f"{where} không phải mốc nhật ký của sohoa"]
         return {"kind": "disposal-record", "at": None, "heads": heads}, []
     return payload, []
 
@@ -166,7 +166,7 @@ def verify(settings: Settings, extra: Iterable[Path] = ()) -> dict[str, Any]:
         # record gone from the store or changed in it is a finding, never the end of the check
         # (whoever can delete the checkpoints beside the blobs can delete a record too).
         for n, sha in records:
-            where = f"destruction record of list {n}"
+            where = f"trong biên bản hủy của danh sách {n}"
             try:
                 pdf = archive.blobs.get(sha)
             except NotFoundError:
@@ -183,7 +183,8 @@ def verify(settings: Settings, extra: Iterable[Path] = ()) -> dict[str, Any]:
             path = Path(path)
             file = path / "data" / BAG_FILE if path.is_dir() else path
             if not file.is_file():
-                raise NotFoundError(f"{path} holds no checkpoint (a bag's is data/{BAG_FILE})")
+                raise NotFoundError(f"{path} không chứa mốc nhật ký nào (trong gói lưu trữ, mốc "
+                                    f"nằm ở data/{BAG_FILE})")
             found.append((str(path), file.read_bytes()))
         latest: dict[str, Any] | None = None
         roots = trust_roots(settings) if found else []

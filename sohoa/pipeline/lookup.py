@@ -188,7 +188,7 @@ class Reader:
         check_document(caller, doc.get("unit"))
         pages = {p["position"]: p for p in doc["pages"]}
         if position not in pages or not pages[position].get("blob_sha256"):
-            raise NotFoundError(f"document {doc['document_id']} has no page {position}")
+            raise NotFoundError(f"giấy tờ {doc['document_id']} không có trang {position}")
         data = self.archive.blobs.get(pages[position]["blob_sha256"])
         self.archive.log_access(caller, "page", why, [Read(
             owner_id=doc.get("owner_id"), document_id=doc["document_id"], result_count=1,
@@ -363,16 +363,17 @@ def later_revision(pdf: bytes) -> list[str]:
                        for key in sorted({*before.docinfo.keys(), *after.docinfo.keys()})
                        if str(before.docinfo.get(key, "")) != str(after.docinfo.get(key, ""))]
             if len(before.pages) != len(after.pages):
-                changes.append(f"pages {len(before.pages)} → {len(after.pages)}")
+                changes.append(f"số trang {len(before.pages)} → {len(after.pages)}")
             for n, (a, b) in enumerate(zip(before.pages, after.pages, strict=False), start=1):
                 if a.obj.unparse() != b.obj.unparse() or \
                         pikepdf.unparse_content_stream(pikepdf.parse_content_stream(a)) != \
                         pikepdf.unparse_content_stream(pikepdf.parse_content_stream(b)):
-                    changes.append(f"page {n}")
+                    changes.append(f"trang {n}")
     except pikepdf.PdfError as exc:
-        return [f"a later revision exists after the last signature (unreadable: {exc})"]
-    what = "; ".join(changes) if changes else "no metadata or page content (other objects)"
-    return [f"a later revision was added after the last signature; it changes: {what}"]
+        return [f"có một phiên bản thêm vào sau chữ ký cuối cùng (không đọc được: {exc})"]
+    what = ("; ".join(changes) if changes
+            else "không đổi thông tin mô tả hay nội dung trang (chỉ các đối tượng khác)")
+    return [f"có một phiên bản thêm vào sau chữ ký cuối cùng; nó thay đổi: {what}"]
 
 
 def verify_qr(settings: Settings, file_or_id: str) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from sohoa.scanners.inputs import SUPPORTED_SUFFIXES, natural_key
 from sohoa.scanners.tiffcopy import TruncatedPage, ifd_offsets
 
 DONE, FAILED, STATE = "done", "failed", ".sohoa-watch"
-ALREADY = "already ingested: the same file (by content) was handled before"
+ALREADY = "đã nhận trước đây: cùng một tệp (cùng nội dung) đã được xử lý rồi"
 REASON_SUFFIX = ".reason.txt"
 NAME_MAX = 255  # bytes in one file name on Linux file systems (ext4, xfs, btrfs, tmpfs, SMB)
 # room kept in a name the watcher writes for " (NN)" (a second file of that name) + ".reason.txt"
@@ -247,7 +247,8 @@ class HotFolder:
         except SohoaError as exc:
             reason, ok = str(exc), False
         except Exception as exc:  # a bug in a stage must not stop the desk's folder
-            reason, ok = f"internal error ({type(exc).__name__}: {exc}): please report it", False
+            reason, ok = (f"lỗi bên trong chương trình (internal error, {type(exc).__name__}: "
+                          f"{exc}): hãy báo cho bộ phận kỹ thuật"), False
         else:
             ok = reason is None
         self._append("done" if ok else "failed", digest, path, reason)

@@ -42,14 +42,14 @@ def removed_signatures(reader: PdfFileReader) -> list[str]:
                 continue
             if name not in final:
                 problems.append(
-                    f"signature removed: field {name!r} was signed in revision {revision + 1} "
-                    "and is gone from the current file"
+                    f"chữ ký bị gỡ: ô chữ ký {name!r} đã ký ở phiên bản {revision + 1} "
+                    "không còn trong tệp hiện tại"
                 )
                 reported.add(name)
             elif final[name] != contents:
                 problems.append(
-                    f"signature replaced: field {name!r} holds a different signature than in "
-                    f"revision {revision + 1}"
+                    f"chữ ký bị thay: ô chữ ký {name!r} mang chữ ký khác với ở phiên bản "
+                    f"{revision + 1}"
                 )
                 reported.add(name)
     return problems

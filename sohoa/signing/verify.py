@@ -144,11 +144,10 @@ def verify_pdf(
     problems: list[str] = []
     if len(signatures) < required:
         if not signatures:
-            problems.append("no signature: the document must be signed but carries no signature")
+            problems.append("không có chữ ký: tài liệu phải được ký nhưng không mang chữ ký nào")
         else:
             problems.append(
-                f"missing signature: the document carries {len(signatures)} signature(s) and "
-                f"must carry {required}"
+                f"thiếu chữ ký: tài liệu mang {len(signatures)} chữ ký, phải có {required}"
             )
     problems.extend(removed_signatures(reader))
     problems.extend(_timestamp_problems(reader))
@@ -224,35 +223,36 @@ async def _check(sig: EmbeddedPdfSignature, spec: PdfSignatureValidationSpec) ->
             field_name=name, signer=signer, intact=False, trusted=False, revoked=False,
             level="none", signed_at=None, timestamp=None, modification="other",
             covers_whole_file=False,
-            problems=(f"the signature is damaged: {result.failure_msg or result.ades_subindic}",),
+            problems=(f"chữ ký bị hỏng: {result.failure_msg or result.ades_subindic}",),
         )
 
     problems: list[str] = []
     intact = bool(status.intact and status.valid)
     if not status.intact:
-        problems.append("the signed content was altered: its digest no longer matches")
+        problems.append("nội dung đã ký bị sửa: giá trị băm không còn khớp")
     elif not status.valid:
-        problems.append("the signature value does not match the signer's key")
+        problems.append("giá trị chữ ký không khớp khóa của người ký")
     trusted = bool(status.trusted)
     revoked = bool(status.revoked)
     if revoked:
-        problems.append(f"the certificate of {signer} was revoked")
+        problems.append(f"chứng thư số của {signer} đã bị thu hồi")
     elif not trusted and intact:
         # A signature whose digest no longer matches was never taken to the trust check:
         # "does not chain to a trusted root" would be a second, wrong reason.
         problems.append(
-            f"the certificate of {signer} does not chain to a trusted root"
-            + (f" or lacks revocation data ({result.failure_msg})" if result.failure_msg else "")
+            f"chứng thư số của {signer} không dẫn về tổ chức chứng thực gốc được tin cậy"
+            + (f" hoặc thiếu dữ liệu thu hồi ({result.failure_msg})" if result.failure_msg
+               else "")
         )
     modification = _modification(integrity)
     if integrity.get("docmdp_ok") is False or modification == "other":
         problems.append(
-            "the document was changed after this signature (content other than signatures, "
-            "timestamps or validation data)"
+            "tài liệu bị thay đổi sau chữ ký này (thay đổi nội dung, không chỉ thêm chữ ký, "
+            "dấu thời gian hay dữ liệu kiểm tra)"
         )
     if intact and trusted and not revoked and result.ades_subindic != AdESPassed.OK:
         reason = result.failure_msg or result.ades_subindic
-        problems.append(f"validation is indeterminate: {reason}")
+        problems.append(f"chưa kết luận được tính hợp lệ: {reason}")
 
     timestamp = None
     ts_status = getattr(status, "timestamp_validity", None)
@@ -260,7 +260,8 @@ async def _check(sig: EmbeddedPdfSignature, spec: PdfSignatureValidationSpec) ->
         if ts_status.intact and ts_status.valid and ts_status.trusted:
             timestamp = ts_status.timestamp
         else:
-            problems.append("the signature's timestamp is damaged or from an untrusted TSA")
+            problems.append("dấu thời gian của chữ ký bị hỏng hoặc do nơi cấp dấu thời gian "
+                            "không được tin cậy cấp")
     return SignatureCheck(
         field_name=name,
         signer=signer,
@@ -370,8 +371,8 @@ def _timestamp_problems(reader: PdfFileReader) -> list[str]:
             intact = False
         if not intact:
             problems.append(
-                f"document timestamp {ts.field_name!r} is damaged: the file changed in the "
-                "range it covers"
+                f"dấu thời gian tài liệu {ts.field_name!r} bị hỏng: tệp đã thay đổi trong "
+                "phần dấu thời gian bao phủ"
             )
     return problems
 

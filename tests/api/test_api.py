@@ -198,7 +198,7 @@ def test_errors_are_json_with_clerk_readable_messages(client: TestClient, home: 
     r = client.get("/documents/0000000000000000", headers=auth(home), params=PURPOSE)
     assert r.status_code == 404
     assert r.json() == {"error": {"code": "not_found",
-                                  "message": "document 0000000000000000 is not in the archive"}}
+                                  "message": "không có giấy tờ 0000000000000000 trong kho"}}
     r = client.get(f"/owners/{CITIZEN}/documents", headers=auth(home),
                    params={**PURPOSE, "valid_on": "2024-13-01"})
     assert r.status_code == 400

@@ -104,7 +104,7 @@ def test_audit_verify_reports_a_tampered_access_log(home: Home) -> None:
         db.close()
     code, output = run(home, "audit", "verify")
     assert code == 4
-    assert "access log entry 1" in output and "TAMPERED" in output
+    assert "mục 1 của nhật ký truy cập" in output and "ĐÃ BỊ CAN THIỆP" in output
 
 
 def _free_port() -> int:

@@ -51,8 +51,8 @@ def test_an_edited_access_entry_is_reported(tmp_path: Path) -> None:
         ok, problems = arc.audit_verify()
     assert not ok
     assert problems == [problems[0]]
-    assert problems[0].startswith("access log entry 2 (reuse, ")
-    assert problems[0].endswith("was altered after it was written")
+    assert problems[0].startswith("mục 2 của nhật ký truy cập (reuse, ")
+    assert problems[0].endswith("đã bị sửa sau khi ghi")
 
 
 def test_deleted_access_entries_are_reported(tmp_path: Path) -> None:
@@ -61,11 +61,11 @@ def test_deleted_access_entries_are_reported(tmp_path: Path) -> None:
     with open_archive(tmp_path) as arc:
         ok, problems = arc.audit_verify()
     assert not ok
-    assert "entry 2 of the access log were deleted" in problems
+    assert "mục 2 của nhật ký truy cập đã bị xóa" in problems
     _sql(tmp_path, "DELETE FROM access_log WHERE seq = 4")
     with open_archive(tmp_path) as arc:
         _, problems = arc.audit_verify()
-    assert "entry 4 at the end of the access log were deleted" in problems
+    assert "mục 4 ở cuối nhật ký truy cập đã bị xóa" in problems
 
 
 def test_tokens_are_stored_hashed_and_resolve_to_their_caller(tmp_path: Path) -> None:

@@ -46,8 +46,8 @@ def test_edited_entry_is_reported(tmp_path: Path) -> None:
         ok, problems = arc.audit_verify()
     assert not ok
     assert len(problems) == 1
-    assert problems[0].startswith("entry 3 (owner.viewed, ")
-    assert problems[0].endswith("was altered after it was written")
+    assert problems[0].startswith("mục 3 của nhật ký hệ thống (owner.viewed, ")
+    assert problems[0].endswith("đã bị sửa sau khi ghi")
 
 
 def test_deleted_entry_is_reported(tmp_path: Path) -> None:
@@ -57,8 +57,8 @@ def test_deleted_entry_is_reported(tmp_path: Path) -> None:
     with open_archive(tmp_path) as arc:
         ok, problems = arc.audit_verify()
     assert not ok
-    assert any("entry 2 of the audit log were deleted" in p for p in problems)
-    assert any("entry 3 does not follow on" in p for p in problems)
+    assert any("mục 2 của nhật ký hệ thống đã bị xóa" in p for p in problems)
+    assert any("mục 3 của nhật ký hệ thống không nối tiếp" in p for p in problems)
 
 
 def test_deleted_tail_is_reported(tmp_path: Path) -> None:
@@ -68,7 +68,7 @@ def test_deleted_tail_is_reported(tmp_path: Path) -> None:
     with open_archive(tmp_path) as arc:
         ok, problems = arc.audit_verify()
         assert not ok
-        assert problems == ["entries 4–5 at the end of the audit log were deleted"]
+        assert problems == ["các mục 4–5 ở cuối nhật ký hệ thống đã bị xóa"]
 
 
 def test_concurrent_appends_keep_one_unbroken_chain(tmp_path: Path) -> None:
@@ -85,7 +85,7 @@ def test_deleted_chain_head_is_reported_and_appends_go_on(tmp_path: Path) -> Non
     _sql(tmp_path, "DELETE FROM audit_head")
     with open_archive(tmp_path) as arc:
         assert arc.audit_verify() == (
-            False, ["the audit chain head is missing (it was deleted)"])
+            False, ["đầu chuỗi của nhật ký hệ thống không còn (đã bị xóa)"])
         arc.audit("owner.viewed", actor="can_bo_02", target="075203001234")
         assert arc.audit_events(limit=1)[0]["seq"] == 4
         assert arc.audit_verify() == (True, [])

@@ -98,8 +98,8 @@ def test_a_cut_tail_is_detected_back_to_the_checkpoint(settings: Settings) -> No
     assert chain_only(settings) == (True, [])  # the chain alone cannot see it
     code, report = verify(settings)
     assert code == 4
-    assert any(f"entry {anchored['audit']['seq']}, anchored by anchors/checkpoint-" in p
-               and "is missing" in p for p in report["problems"]), report
+    assert any(f"mục {anchored['audit']['seq']} của nhật ký hệ thống, được mốc anchors/checkpoint-"
+               in p and "không còn" in p for p in report["problems"]), report
 
 
 def test_a_rewritten_and_rehashed_log_is_detected(settings: Settings) -> None:
@@ -110,9 +110,9 @@ def test_a_rewritten_and_rehashed_log_is_detected(settings: Settings) -> None:
     assert chain_only(settings) == (True, [])
     code, report = verify(settings)
     assert code == 4
-    assert any("no longer has the hash anchored" in p and "audit log was rewritten" in p
+    assert any("không còn giá trị băm mà mốc" in p and "nhật ký hệ thống đã bị viết lại" in p
                for p in report["problems"])
-    assert any("access log was rewritten" in p for p in report["problems"])
+    assert any("nhật ký truy cập đã bị viết lại" in p for p in report["problems"])
 
 
 def test_what_remains_possible_after_the_newest_checkpoint(settings: Settings) -> None:
@@ -132,7 +132,7 @@ def test_a_forged_or_damaged_checkpoint_is_reported(settings: Settings) -> None:
     flip_bit(name, name.stat().st_size // 2)
     code, report = verify(settings)
     assert code == 4
-    assert any("is not validly signed by the agency" in p for p in report["problems"])
+    assert any("không mang chữ ký số hợp lệ của cơ quan" in p for p in report["problems"])
 
 
 def test_the_bag_checkpoint_catches_a_cut_when_the_anchors_beside_the_blobs_are_gone(
@@ -154,7 +154,7 @@ def test_the_bag_checkpoint_catches_a_cut_when_the_anchors_beside_the_blobs_are_
     assert verify(settings)[0] == 0  # nothing left here to notice
     # ...but the bag handed to the historical archive still holds one.
     code, report = verify(settings, str(bag))
-    assert code == 4 and any(f"anchored by {bag}" in p for p in report["problems"]), report
+    assert code == 4 and any(f"được mốc {bag} ghi lại" in p for p in report["problems"]), report
     missing = run_sohoa(settings.home, "audit", "verify", "--checkpoint", str(tmp_path))
     assert missing.returncode == 5, missing.stderr
 
@@ -206,10 +206,11 @@ def test_audit_verify_reads_the_heads_a_destruction_record_states(
     assert chain_only(settings) == (True, [])
     code, report = verify(settings)
     assert code == 4, report
-    assert any(f"entry {stated['audit']['seq']}, anchored by destruction record of list "
-               f"{number}" in p and "is missing" in p for p in report["problems"]), report
+    assert any(f"mục {stated['audit']['seq']} của nhật ký hệ thống, được mốc trong biên bản hủy "
+               f"của danh sách {number} ghi lại" in p and "không còn" in p
+               for p in report["problems"]), report
     code, report = verify(settings, str(copy))
-    assert code == 4 and any(f"anchored by {copy}" in p for p in report["problems"]), report
+    assert code == 4 and any(f"được mốc {copy} ghi lại" in p for p in report["problems"]), report
 
 
 def test_a_destruction_record_gone_from_the_store_is_a_finding_not_the_end(

@@ -32,7 +32,7 @@ def test_listed_once_with_time_current_path_retry_and_dismiss(tmp_path: Path) ->
     [cut] = [r for r in rows if r["source"].endswith("cut.pdf")]
     assert cut["times"] == 3 and cut["at"] and cut["path"] == str(bad)
     text = run_sohoa(home, "quarantine", env={"COLUMNS": "80"}).stdout
-    assert text.count("cut.pdf") == 1 and "3 times since" in text and " UTC" in text
+    assert text.count("cut.pdf") == 1 and "3 lần từ" in text and " UTC" in text
 
     # The hot folder moved it to failed/: listed where it is now.
     (inbox / "failed").mkdir()
@@ -43,7 +43,7 @@ def test_listed_once_with_time_current_path_retry_and_dismiss(tmp_path: Path) ->
     # Retry ingests the file from where it is now (still cut off: quarantined again, exit 3).
     again = run_sohoa(home, "quarantine", "retry", str(cut["id"]))
     assert again.returncode == 3, again.stderr
-    assert "quarantined again" in again.stdout
+    assert "lại bị cách ly" in again.stdout
     [cut] = [r for r in _rows(home) if "cut.pdf" in r["source"]]  # same content: still one
     assert cut["times"] == 4
 

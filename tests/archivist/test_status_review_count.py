@@ -32,10 +32,10 @@ def test_review_show_of_a_document_nobody_waits_for_names_no_round(settings: Set
     env = {"SOHOA_REVIEW_SAMPLE_RATIO": "0"}
     shown = run_sohoa(settings.home, "review", "show", doc, "-o", str(tmp_path), env=env)
     assert shown.returncode == 0, shown.stderr
-    assert "review finished" in shown.stdout and "(round" not in shown.stdout
+    assert "đã rà soát xong" in shown.stdout and "(lượt" not in shown.stdout
     sampled = run_sohoa(settings.home, "review", "show", doc, "-o", str(tmp_path),
                         env={"SOHOA_REVIEW_SAMPLE_RATIO": "1.0"})
-    assert "(round 1)" in sampled.stdout
+    assert "(lượt 1)" in sampled.stdout
     data = json.loads(run_sohoa(settings.home, "review", "show", doc, "-o", str(tmp_path),
                                 "--json", env=env).stdout)
     assert data["waiting"] is None

@@ -34,7 +34,7 @@ def test_a_flipped_byte_gives_one_reason_and_no_log_noise(settings: Settings,
             noise = [ln for ln in done.stderr.splitlines()
                      if "CryptographyDeprecationWarning" not in ln and "DSAPrivateKey" not in ln]
             assert noise == [], noise
-            assert "trusted root" not in done.stdout, done.stdout
+            assert "không dẫn về tổ chức chứng thực gốc" not in done.stdout, done.stdout
 
 
 def test_a_later_revision_is_named_with_what_it_changes(settings: Settings,
@@ -49,7 +49,7 @@ def test_a_later_revision_is_named_with_what_it_changes(settings: Settings,
     path = tmp_path / "later.pdf"
     path.write_bytes(out.getvalue())
     done = run_sohoa(settings.home, "verify", str(path))
-    assert "a later revision was added after the last signature" in done.stdout, done.stdout
+    assert "có một phiên bản thêm vào sau chữ ký cuối cùng" in done.stdout, done.stdout
     assert "/Title" in done.stdout and "Tiêu đề khác" in done.stdout
     as_json = json.loads(run_sohoa(settings.home, "verify", str(path), "--json").stdout)
     assert any("/Title" in n for n in as_json["later_revision"])

@@ -318,7 +318,7 @@ def test_cli_review_round_trip(home: tuple[Path, dict[str, str]]) -> None:
                 "--json")
     assert done.exit_code == 0 and json.loads(done.stdout)["needs_review"] is False
     accepted = _cli(root, "review", "accept", doc, "--by", "Bình")
-    assert accepted.exit_code == 0 and "round 1 accepted" in accepted.stdout
+    assert accepted.exit_code == 0 and "lượt 1 đã được" in accepted.stdout
     stats = _cli(root, "review", "stats", "--json")
     assert json.loads(stats.stdout)["fields"]["id_number"]["errors"] == 1
     shown = _cli(root, "review", "show", doc, "--field", "full_name", "--json")

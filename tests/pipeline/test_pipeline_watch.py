@@ -113,7 +113,7 @@ def test_kill_restart_done_failed_and_never_twice(
     assert third.returncode == 0, third.stderr
     (again,) = json_lines(third.stdout)
     assert again["outcome"] == "done" and again["stored"] == 0
-    assert again["reason"].startswith("already ingested")
+    assert again["reason"].startswith("đã nhận trước đây")
     assert (hot / "done" / "batch-a-again.pdf").exists()
     assert _documents(home) == expected
 

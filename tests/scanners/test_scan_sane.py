@@ -104,7 +104,7 @@ def test_scan_into_a_chosen_folder_simplex(home: Path, sane: Path, tmp_path: Pat
                  "--out", str(out), *GRID, "--device-option=--test-picture=Color pattern")
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == ["page-0001.png", "page-0002.png"]
-    assert "scanned 2 page(s) from test:1 (Automatic Document Feeder)" in done.stdout
+    assert "đã quét 2 trang từ test:1 (Automatic Document Feeder)" in done.stdout
 
     # A folder that already holds pages is not mixed with a new batch.
     again = sohoa(home, sane, "scan", "-d", "test:1", "--pages", "1", "--out", str(out), *GRID)

@@ -158,7 +158,7 @@ def test_page_changed_after_signing_is_invalid(
     [check] = report.signatures
     assert check.intact  # the signed bytes are untouched; only the analysis catches it
     assert check.modification == "other"
-    assert any("changed after this signature" in p for p in check.problems)
+    assert any("bị thay đổi sau chữ ký này" in p for p in check.problems)
 
 
 def test_removed_signature_is_reported(
@@ -168,7 +168,7 @@ def test_removed_signature_is_reported(
     stripped = remove_signature_field(twice_signed_pdf, "Signature2")
     report = verify_pdf(stripped, trust_roots=roots, required=1)
     assert not report.valid
-    assert any(p.startswith("signature removed") and "Signature2" in p for p in report.problems)
+    assert any(p.startswith("chữ ký bị gỡ") and "Signature2" in p for p in report.problems)
 
 
 def test_unsigned_pdf_fails_when_a_signature_is_required(
@@ -176,14 +176,14 @@ def test_unsigned_pdf_fails_when_a_signature_is_required(
 ) -> None:
     report = verify_pdf(plain_pdf, trust_roots=[agency_identity.root_cert])
     assert not report.valid
-    assert report.problems and report.problems[0].startswith("no signature")
+    assert report.problems and report.problems[0].startswith("không có chữ ký")
     assert verify_pdf(plain_pdf, trust_roots=[agency_identity.root_cert], required=0).problems == ()
 
 
 def test_too_few_signatures(signed_pdf: bytes, agency_identity: DevIdentity) -> None:
     report = verify_pdf(signed_pdf, trust_roots=[agency_identity.root_cert], required=2)
     assert not report.valid
-    assert report.problems[0].startswith("missing signature")
+    assert report.problems[0].startswith("thiếu chữ ký")
 
 
 def test_certificate_outside_the_trust_roots_is_untrusted(
