@@ -200,15 +200,18 @@ def quarantine_files(conn: Connection) -> list[dict[str, Any]]:
     """What is in quarantine and not dismissed, once per input (file or page) however many
     runs reported it: the newest report, how many there were and since when."""
     groups: dict[tuple[str, int | None], dict[str, Any]] = {}
-    for r in conn.execute(select(QuarantineRow).where(QuarantineRow.dismissed_at.is_(None))
-                          .order_by(QuarantineRow.id.desc())).mappings():
+    q = QuarantineRow.__table__.c
+    for r in conn.execute(select(*q, Job.unit.label("unit"))
+                          .join(Job, Job.id == q.job_id, isouter=True)
+                          .where(q.dismissed_at.is_(None)).order_by(q.id.desc())).mappings():
         key = (r["sha256"] or r["source"], r["page_index"])
         entry = groups.get(key)
         if entry is None:
+            # the unit of the newest job that quarantined it: whose desk it is
             groups[key] = {"id": r["id"], "source": r["source"], "sha256": r["sha256"],
                            "page_index": r["page_index"], "reason": r["reason"],
                            "at": iso(r["at"]), "first_at": iso(r["at"]), "times": 1,
-                           "ids": [r["id"]]}
+                           "ids": [r["id"]], "job_id": r["job_id"], "unit": r["unit"] or None}
         else:
             entry["times"] += 1
             entry["first_at"] = iso(r["at"])

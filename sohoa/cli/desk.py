@@ -30,7 +30,7 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
     processes on any machine; this command shows their progress until the job is done."""
     from sohoa.pipeline.ingest import run_ingest
 
-    progress = PageProgress("recognizing")
+    progress = PageProgress("đang nhận dạng")
 
     def show(event: dict) -> None:
         if as_json:
@@ -80,7 +80,7 @@ def ocr(state: State, inputs: tuple[Path, ...], output: Path, sidecar: Path | No
     """Make one searchable PDF/A from images or PDFs (no signing, no archive)."""
     from sohoa.pipeline.ocrjob import run_ocr
 
-    progress = PageProgress("recognizing")
+    progress = PageProgress("đang nhận dạng")
     try:
         result = run_ocr(list(inputs), output, state.settings, sidecar=sidecar, jobs=jobs,
                          progress=progress)

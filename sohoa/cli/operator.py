@@ -107,9 +107,12 @@ def status(state: State, as_json: bool) -> None:
 
 
 @click.group(invoke_without_command=True)
+@click.option("--unit", help="Only what this unit's jobs quarantined.")
+@click.option("--user", envvar="SOHOA_USER",
+              help="Who is looking, for the access log (default: the OS user; env SOHOA_USER).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def quarantine(ctx: click.Context, as_json: bool) -> None:
+def quarantine(ctx: click.Context, unit: str | None, user: str | None, as_json: bool) -> None:
     """Inputs and pages that could not be used: once each, with the reason, when, and where the
     file is now; `quarantine retry ID` after fixing it, `quarantine dismiss ID --reason`."""
     if ctx.invoked_subcommand is not None:
@@ -118,7 +121,10 @@ def quarantine(ctx: click.Context, as_json: bool) -> None:
 
     state = ctx.find_object(State)
     assert state is not None
-    rows = listing(state.settings)
+    from sohoa.pipeline.lookup import cli_caller
+
+    # The names of citizens' papers: the read is logged under the person's name.
+    rows = listing(state.settings, caller=cli_caller(state.settings, user), unit=unit)
     for row in rows:
         if as_json:
             emit_json(row)
@@ -128,8 +134,9 @@ def quarantine(ctx: click.Context, as_json: bool) -> None:
         where = escape(nfc(row["path"] or f"{row['source']} (tệp không còn ở đó)"))
         times = (f", {row['times']} lần từ {row['first_at'][:16].replace('T', ' ')}"
                  if row["times"] > 1 else "")
-        out.print(f"[bold]{row['id']}[/] {row['at'][:16].replace('T', ' ')} UTC{times}: "
-                  f"{where}{page}: {escape(row['reason'])}", soft_wrap=True)
+        unit_of = f", đơn vị {escape(row['unit'])}" if row.get("unit") and not unit else ""
+        out.print(f"[bold]{row['id']}[/] {row['at'][:16].replace('T', ' ')} UTC{times}"
+                  f"{unit_of}: {where}{page}: {escape(row['reason'])}", soft_wrap=True)
     if not as_json:
         if rows:
             out.print("sau khi sửa tệp: sohoa quarantine retry ID; bỏ một mục: "
@@ -166,7 +173,7 @@ def quarantine_retry(state: State, ids: tuple[int, ...], by: str | None) -> None
 
     for source in changed(listing(state.settings), list(ids)):
         out.print(escape(f"{source}: {CHANGED}"))
-    progress = PageProgress("recognizing")
+    progress = PageProgress("đang nhận dạng")
 
     def show(event: dict) -> None:
         line, problem = describe_event(event)

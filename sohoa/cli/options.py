@@ -35,4 +35,4 @@ def parse_day(value: str | None, option: str) -> date | None:
 def progress_bar(label: str, as_json: bool) -> Any:
     from sohoa.cli.output import PageProgress
 
-    return PageProgress(label, enabled=not as_json, unit="documents")
+    return PageProgress(label, enabled=not as_json, unit="tài liệu")

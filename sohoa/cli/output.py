@@ -61,20 +61,20 @@ def describe_event(event: dict[str, Any]) -> tuple[str, bool]:
 
 
 class _PagesPerMinute(ProgressColumn):
-    def __init__(self, unit: str = "pages") -> None:
+    def __init__(self, unit: str = "trang") -> None:
         super().__init__()
         self.unit = unit
 
     def render(self, task: Task) -> Text:
         elapsed = task.elapsed or 0.0
         rate = task.completed / elapsed * 60 if elapsed > 1 else 0.0
-        return Text(f"{rate:5.1f} {self.unit}/min")
+        return Text(f"{rate:5.1f} {self.unit}/phút")
 
 
 class PageProgress:
     """A rich progress bar on stderr (stdout stays clean for --json)."""
 
-    def __init__(self, label: str = "pages", enabled: bool = True, unit: str = "pages") -> None:
+    def __init__(self, label: str = "trang", enabled: bool = True, unit: str = "trang") -> None:
         self._enabled = enabled and err.is_terminal
         self._progress = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),

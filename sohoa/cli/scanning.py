@@ -49,15 +49,16 @@ class _StatusLine:
     def __rich__(self) -> Text:
         r = self.report
         now = time.monotonic()
-        text = Text.assemble(("watching ", "bold"), str(r.folder), " · queue ",
+        text = Text.assemble(("đang theo dõi ", "bold"), str(r.folder), " · chờ ",
                              (str(r.queue), "bold"), " · ",
-                             (f"{r.pages_per_minute(now):.1f} pages/min", "bold"),
-                             f" · {r.files_done} done, ")
-        text.append(f"{r.files_failed} failed", style="red" if r.files_failed else "")
-        text.append(f" · {r.documents} document(s)")
+                             (f"{r.pages_per_minute(now):.1f} trang/phút", "bold"),
+                             f" · {r.files_done} xong, ")
+        text.append(f"{r.files_failed} không xử lý được",
+                    style="red" if r.files_failed else "")
+        text.append(f" · {r.documents} giấy tờ")
         if r.current:
             done, total = r.current_pages
-            text.append(f" · now: {r.current} {done}/{total}", style="cyan")
+            text.append(f" · đang xử lý: {r.current} {done}/{total}", style="cyan")
         return text
 
     def update(self, report: Any) -> None:
@@ -180,7 +181,7 @@ def scan(state: State, list_only: bool, device: str | None, source: str | None, 
             err.print(f"đã quét trang {scanned}: {path.name}")
 
     show = emit_json if as_json else _show_document
-    progress = PageProgress("recognizing", enabled=True)
+    progress = PageProgress("đang nhận dạng", enabled=True)
     try:
         result = run_scan(state.settings, device=device, options=options, out=out_dir, unit=unit,
                           emit=show, on_page=on_page, progress=progress)

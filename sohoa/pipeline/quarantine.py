@@ -11,18 +11,29 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sohoa.archive.policy import Caller
 from sohoa.errors import ConfigError
 from sohoa.pipeline.quarantinelist import CHANGED, changed, current_path, entries, paths_of, settle
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
+from sohoa.vntext import nfc
 
 __all__ = ["CHANGED", "changed", "current_path", "dismiss", "entries", "listing", "paths_of",
            "retry", "retry_paths", "settle"]
 
 
-def listing(settings: Settings) -> list[dict[str, Any]]:
+def listing(settings: Settings, *, caller: Caller | None = None,
+            unit: str | None = None) -> list[dict[str, Any]]:
+    """The quarantine (of ``unit`` only, if given). With ``caller`` the read is the caller's:
+    their role decides what they see (``OperatorDesk.quarantine``: desk staff their own
+    unit's) and it is written to the access log under their name."""
     with open_archive(settings) as archive:
-        return entries(archive)
+        if caller is None:
+            return entries(archive, unit=unit)
+        from sohoa.pipeline.operatordesk import OperatorDesk
+
+        rows = OperatorDesk(archive, settings).quarantine(caller)
+        return [r for r in rows if unit is None or nfc(r.get("unit") or "") == nfc(unit)]
 
 
 def dismiss(settings: Settings, ids: list[int], *, reason: str, by: str) -> int:

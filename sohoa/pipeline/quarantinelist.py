@@ -10,6 +10,7 @@ from typing import Any
 
 from sohoa.archive import Archive
 from sohoa.errors import NotFoundError
+from sohoa.vntext import nfc
 
 # Said wherever a retry is asked for an entry whose recorded path now holds other bytes.
 CHANGED = ("tệp ở chỗ cũ đã khác tệp bị cách ly: mục này không tự rời danh sách; nếu đó đúng "
@@ -43,10 +44,13 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def entries(archive: Archive) -> list[dict[str, Any]]:
+def entries(archive: Archive, *, unit: str | None = None) -> list[dict[str, Any]]:
     """What is in quarantine, once per input, with where its file is now (``path``, None when
-    it is gone) and whether that file holds other bytes than the quarantined (``changed``)."""
+    it is gone) and whether that file holds other bytes than the quarantined (``changed``);
+    with ``unit``, only what a job of that unit quarantined (a desk's own inputs)."""
     rows = archive.quarantine_files()
+    if unit is not None:
+        rows = [r for r in rows if nfc(r.get("unit") or "") == nfc(unit)]
     for row in rows:
         now, changed = _locate(row["source"], row.get("sha256"))
         row["path"] = str(now) if now is not None else None

@@ -69,8 +69,8 @@ class ScanResult:
 def scanimage() -> str:
     found = shutil.which("scanimage")
     if found is None:
-        raise ScannerError("scanimage is not installed: install Debian's sane-utils "
-                           "(apt-get install sane-utils) and try again")
+        raise ScannerError("chưa cài scanimage: cài gói sane-utils của Debian "
+                           "(apt-get install sane-utils) rồi thử lại")
     return found
 
 
@@ -79,8 +79,8 @@ def _run(args: Sequence[str], timeout: float) -> subprocess.CompletedProcess[str
         return subprocess.run([scanimage(), *args], capture_output=True, text=True,
                               timeout=timeout, check=False, env=_env())
     except subprocess.TimeoutExpired as exc:
-        raise ScannerError(f"the scanner did not answer within {timeout:.0f} s: check that it "
-                           "is switched on and not busy, then try again") from exc
+        raise ScannerError(f"máy quét không trả lời trong {timeout:.0f} giây: kiểm tra máy đã "
+                           "bật và không bận, rồi thử lại") from exc
 
 
 def _env() -> dict[str, str]:
@@ -92,7 +92,7 @@ def list_devices(timeout_s: float = 60.0) -> list[Device]:
     """The scanners SANE can see (network scanners included, which can take a few seconds)."""
     done = _run(["--formatted-device-list=%d\t%v\t%m\t%t%n"], timeout_s)
     if done.returncode != 0:
-        raise ScannerError(f"SANE could not list the scanners: {_last_line(done.stderr)}")
+        raise ScannerError(f"SANE không liệt kê được máy quét: {_last_line(done.stderr)}")
     devices = []
     for line in done.stdout.splitlines():
         parts = line.split("\t")
@@ -104,9 +104,9 @@ def list_devices(timeout_s: float = 60.0) -> list[Device]:
 def default_device(timeout_s: float = 60.0) -> Device:
     devices = list_devices(timeout_s)
     if not devices:
-        raise ScannerError("no scanner found: check that the scanner is switched on and "
-                           "connected (USB cable or network), that its SANE driver is enabled "
-                           "in /etc/sane.d/dll.conf, then run `scanimage -L`")
+        raise ScannerError("không thấy máy quét nào: kiểm tra máy quét đã bật và đã kết nối "
+                           "(cáp USB hoặc mạng), trình điều khiển SANE của nó đã bật trong "
+                           "/etc/sane.d/dll.conf, rồi chạy `scanimage -L`")
     return devices[0]
 
 
@@ -126,27 +126,28 @@ def choose_source(sources: Sequence[str], options: ScanOptions, device: str) -> 
     """The source to scan from: as asked, else the duplex feeder or the feeder."""
     if options.source is not None:
         if sources and options.source not in sources:
-            raise ScannerError(f"{device} has no source {options.source!r}; it offers: "
+            raise ScannerError(f"{device} không có khay {options.source!r}; máy có: "
                                f"{', '.join(sources)}")
         return options.source
     if not sources:
         if options.duplex:
-            raise ScannerError(f"{device} offers no paper source to choose, so no duplex "
-                               "feeder: scan without --duplex, or name the source with --source")
+            raise ScannerError(f"{device} không cho chọn khay giấy nên không có khay quét hai "
+                               "mặt: quét không có --duplex, hoặc chọn khay bằng --source")
         return None
     feeders = [s for s in sources if _FEEDER.search(s)]
     duplex = [s for s in feeders if _DUPLEX.search(s)] or [s for s in sources
                                                           if _DUPLEX.search(s)]
     if options.duplex:
         if not duplex:
-            raise ScannerError(f"{device} has no duplex source (it offers: {', '.join(sources)}):"
-                               " scan without --duplex, or name the source with --source")
+            raise ScannerError(f"{device} không có khay quét hai mặt (máy có: "
+                               f"{', '.join(sources)}): quét không có --duplex, hoặc chọn khay "
+                               "bằng --source")
         return duplex[0]
     simplex = [s for s in feeders if not _DUPLEX.search(s)]
     if simplex:
         return simplex[0]
-    raise ScannerError(f"{device} has no document feeder (it offers: {', '.join(sources)}): "
-                       "name the source with --source to scan from the flatbed")
+    raise ScannerError(f"{device} không có khay nạp giấy tự động (máy có: "
+                       f"{', '.join(sources)}): chọn khay bằng --source để quét trên mặt kính")
 
 
 def scan_batch(folder: Path, device: str | None = None, options: ScanOptions | None = None,
@@ -161,19 +162,20 @@ def scan_batch(folder: Path, device: str | None = None, options: ScanOptions | N
     """
     options = options or ScanOptions()
     if options.mode not in MODES:
-        raise ScannerError(f"unknown colour mode {options.mode!r}: use one of {', '.join(MODES)}")
+        raise ScannerError(f"không có chế độ màu {options.mode!r}: dùng một trong "
+                           f"{', '.join(MODES)}")
     if options.fmt not in FORMATS:
-        raise ScannerError(f"unknown page format {options.fmt!r}: use one of "
+        raise ScannerError(f"không có định dạng trang {options.fmt!r}: dùng một trong "
                            f"{', '.join(FORMATS)}")
     if not 75 <= options.resolution <= 1200:
-        raise ScannerError(f"resolution {options.resolution} dpi is outside what document "
-                           "scanners do: use 200 or 300")
+        raise ScannerError(f"độ phân giải {options.resolution} dpi nằm ngoài mức máy quét tài "
+                           "liệu dùng: chọn 200 hoặc 300")
     name = device or default_device().name
     source = choose_source(device_sources(name), options, name)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     if any(folder.iterdir()):
-        raise ScannerError(f"{folder} already holds files: scan into a new, empty folder")
+        raise ScannerError(f"{folder} đã có tệp: hãy quét vào một thư mục mới, trống")
 
     suffix = FORMATS[options.fmt]
     args = ["--device-name", name, f"--batch={folder / PAGE_PATTERN}.{suffix}", "--batch-print",
@@ -190,7 +192,7 @@ def scan_batch(folder: Path, device: str | None = None, options: ScanOptions | N
         proc = subprocess.Popen([scanimage(), *args], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, env=_env())
     except OSError as exc:
-        raise ScannerError(f"scanimage could not be started ({exc.strerror}): reinstall "
+        raise ScannerError(f"không chạy được scanimage ({exc.strerror}): cài lại "
                            "sane-utils") from exc
     assert proc.stdout is not None
     watchdog = _Watchdog(proc, options.timeout_s, options.stall_s)
@@ -223,17 +225,17 @@ def scan_batch(folder: Path, device: str | None = None, options: ScanOptions | N
     if proc.returncode != 0 and problem is None and not result.pages:
         problem = "other"
     if problem is not None:
-        kept = (f" (nothing was stored; the {len(result.pages)} page(s) scanned before it are "
-                f"in {folder})" if result.pages else "")
+        kept = (f" (chưa lưu gì; {len(result.pages)} trang đã quét trước đó nằm trong "
+                f"{folder})" if result.pages else "")
         raise ScannerError(_advice(problem, name, stderr) + kept)
     return result
 
 
 def _stopped(result: ScanResult, folder: Path) -> str:
-    kept = f" (the {len(result.pages)} page(s) scanned before it are in {folder})" \
+    kept = f" ({len(result.pages)} trang đã quét trước đó nằm trong {folder})" \
         if result.pages else ""
-    return (f"the scanner stopped answering after {len(result.pages)} page(s): check it for a "
-            f"jam, switch it off and on, then scan the whole stack again{kept}")
+    return (f"máy quét ngừng trả lời sau {len(result.pages)} trang: kiểm tra kẹt giấy, tắt "
+            f"rồi bật lại máy, rồi quét lại cả xấp{kept}")
 
 
 class _Watchdog:
@@ -295,19 +297,18 @@ def _problem(stderr: str) -> str | None:
 def _advice(problem: str, device: str, stderr: str) -> str:
     detail = _last_line(stderr)
     return {
-        "no documents": f"the feeder of {device} is empty: put the sheets in the document "
-                        "feeder and scan again",
-        "jammed": f"paper jam in {device}: clear the jam, then scan the whole stack again",
-        "cover open": f"the cover of {device} is open: close it and scan again",
-        "busy": f"{device} is busy (another program is using it): wait, then scan again",
-        "open failed": f"scanner {device} could not be opened ({detail}): check the name with "
-                       "`sohoa scan --list` and that it is switched on",
-        "invalid": f"{device} refused the scan settings ({detail}): check --source, "
-                   "--resolution and --mode against `scanimage -d DEVICE --help`",
-        "denied": f"no permission to use {device}: add this user to the 'scanner' group",
-        "io": f"{device} reported an input/output error: check the cable or network, switch "
-              "the scanner off and on, then scan again",
-    }.get(problem, f"scanning with {device} failed: {detail or 'no message from the driver'}")
+        "no documents": f"khay nạp giấy của {device} trống: đặt giấy vào khay rồi quét lại",
+        "jammed": f"kẹt giấy ở {device}: gỡ giấy kẹt, rồi quét lại cả xấp",
+        "cover open": f"nắp của {device} đang mở: đóng nắp rồi quét lại",
+        "busy": f"{device} đang bận (chương trình khác đang dùng): chờ rồi quét lại",
+        "open failed": f"không mở được máy quét {device} ({detail}): kiểm tra tên bằng "
+                       "`sohoa scan --list` và máy đã bật",
+        "invalid": f"{device} không nhận thiết lập quét ({detail}): kiểm tra --source, "
+                   "--resolution và --mode theo `scanimage -d DEVICE --help`",
+        "denied": f"không có quyền dùng {device}: thêm người dùng này vào nhóm 'scanner'",
+        "io": f"{device} báo lỗi vào/ra: kiểm tra cáp hoặc mạng, tắt rồi bật lại máy quét, "
+              "rồi quét lại",
+    }.get(problem, f"quét bằng {device} không được: {detail or 'trình điều khiển không báo gì'}")
 
 
 def _open_error(device: str, stderr: str) -> ScannerError:

@@ -130,7 +130,7 @@ def test_status_line_shows_queue_and_pages_per_minute(tmp_path: Path) -> None:
     console = Console(record=True, width=200)
     console.print(status)
     line = console.export_text()
-    assert "queue 2" in line
-    assert "pages/min" in line
-    assert "now: batch-7.pdf 3/10" in line
+    assert "chờ 2" in line
+    assert "trang/phút" in line
+    assert "đang xử lý: batch-7.pdf 3/10" in line
     assert report.pages_per_minute(now=report.started + 60) == pytest.approx(30.0)

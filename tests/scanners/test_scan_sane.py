@@ -109,17 +109,17 @@ def test_scan_into_a_chosen_folder_simplex(home: Path, sane: Path, tmp_path: Pat
     # A folder that already holds pages is not mixed with a new batch.
     again = sohoa(home, sane, "scan", "-d", "test:1", "--pages", "1", "--out", str(out), *GRID)
     assert again.returncode == 2
-    assert "already holds files: scan into a new, empty folder" in again.stderr
+    assert "đã có tệp: hãy quét vào một thư mục mới, trống" in again.stderr
 
 
 @pytest.mark.parametrize(("device", "options", "message"), [
     ("test:0", ScanOptions(duplex=True),
-     "test:0 has no duplex source (it offers: Flatbed, Automatic Document Feeder)"),
-    ("test:7", ScanOptions(), "scanner test:7 could not be opened"),
-    ("test:0", ScanOptions(source="Tray 2"), "test:0 has no source 'Tray 2'"),
+     "test:0 không có khay quét hai mặt (máy có: Flatbed, Automatic Document Feeder)"),
+    ("test:7", ScanOptions(), "không mở được máy quét test:7"),
+    ("test:0", ScanOptions(source="Tray 2"), "test:0 không có khay 'Tray 2'"),
     ("test:0", ScanOptions(extra=("--read-return-value=SANE_STATUS_JAMMED",)),
-     "paper jam in test:0: clear the jam, then scan the whole stack again"),
-    ("test:0", ScanOptions(resolution=2400), "resolution 2400 dpi is outside"),
+     "kẹt giấy ở test:0: gỡ giấy kẹt, rồi quét lại cả xấp"),
+    ("test:0", ScanOptions(resolution=2400), "độ phân giải 2400 dpi nằm ngoài"),
 ])
 def test_scanner_problems_are_said_plainly(sane: Path, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch, device: str,
@@ -145,8 +145,8 @@ def test_a_scanner_that_stops_answering_is_ended_not_waited_for(
     with pytest.raises(ScannerError) as raised:
         scan_batch(tmp_path / "pages", "test:0",
                    ScanOptions(extra=slow, max_pages=1, stall_s=2))
-    assert "the scanner stopped answering after 0 page(s)" in str(raised.value)
-    assert "scan the whole stack again" in str(raised.value)
+    assert "máy quét ngừng trả lời sau 0 trang" in str(raised.value)
+    assert "quét lại cả xấp" in str(raised.value)
 
 
 @pytest.mark.timeout(120)
@@ -155,14 +155,14 @@ def test_scan_command_takes_the_stall_limit(home: Path, sane: Path) -> None:
                                               "--read-delay=yes", "--read-delay-duration=200000")]
     done = sohoa(home, sane, "scan", "-d", "test:0", "--pages", "1", "--stall", "2", *slow)
     assert done.returncode == 2, done.stderr
-    assert "the scanner stopped answering after 0 page(s)" in done.stderr
+    assert "máy quét ngừng trả lời sau 0 trang" in done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_no_scanner_found(home: Path, no_scanner: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     done = sohoa(home, no_scanner, "scan", "--pages", "1")
     assert done.returncode == 2
-    assert "no scanner found: check that the scanner is switched on" in done.stderr
+    assert "không thấy máy quét nào: kiểm tra máy quét đã bật" in done.stderr
     assert "Traceback" not in done.stderr
     monkeypatch.setenv("SANE_CONFIG_DIR", str(no_scanner))
     assert list_devices() == []

@@ -19,7 +19,7 @@ ROLE_NAMES = {"desk": "Cán bộ một cửa", "officer": "Cán bộ chuyên mô
 MENU: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/web/dossiers", "Hồ sơ hôm nay", ("desk", "admin")),
     ("/web/jobs", "Công việc", ("desk", "admin")),
-    ("/web/quarantine", "Cách ly", ("desk", "admin")),
+    ("/web/quarantine", "Cách ly", ("desk", "archivist", "admin")),
     ("/web/search", "Tìm kiếm", ("officer", "desk", "archivist", "admin")),
     ("/web/owner", "Tái sử dụng", ("officer", "archivist", "admin")),
     ("/web/review", "Kiểm tra", ("desk", "officer", "admin")),

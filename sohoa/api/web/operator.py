@@ -15,7 +15,7 @@ from sohoa.api.web.messages import is_vietnamese
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.pipeline.clock import vietnam_today
 from sohoa.pipeline.dossierdesk import DOSSIER_STATUS_NAMES
-from sohoa.pipeline.operatordesk import OperatorDesk
+from sohoa.pipeline.operatordesk import OPERATORS, OperatorDesk, quarantine_unit
 from sohoa.pipeline.quarantinelist import CHANGED
 
 if TYPE_CHECKING:
@@ -118,8 +118,12 @@ def install(view: Any, write: Any) -> None:
                  esc(", ".join(f"{SUMMARY[k]}: {v}"
                            for k, v in (j.get("summary") or {}).items() if k in SUMMARY)))
                 for j in state["jobs"]]
+        if state["retrying"]:  # a retry this server runs (no broker)
+            body += ('<p class="card">Đang xử lý lại trên máy chủ: '
+                     + esc(", ".join(state["retrying"])) + "</p>")
         busy = any(j["status"] not in ("finished", "failed") for j in (queue or {}).get(
-            "jobs", [])) or any(j["status"] == "running" for j in state["jobs"])
+            "jobs", [])) or any(j["status"] == "running" for j in state["jobs"]) \
+            or bool(state["retrying"])
         if busy:  # web.js reads the page again while something is in progress
             body += (f'<p class="hint" data-refresh-seconds="{REFRESH_S}">Trang tự cập nhật '
                      f"mỗi {REFRESH_S} giây khi còn lô đang xử lý.</p>")
@@ -131,11 +135,15 @@ def install(view: Any, write: Any) -> None:
     @view("/web/quarantine", "Tệp bị cách ly")
     def quarantine(desk: Desk) -> Response:
         csrf = csrf_field(desk.session.csrf)
+        acts = desk.caller.role in OPERATORS  # an archivist reads the list, the desk acts
+        every_unit = quarantine_unit(desk.caller) is None
         rows = []
         for q in OperatorDesk(desk.reader.archive, desk.settings).quarantine(desk.caller):
             entry = int(q["id"])
             where = esc(q["source"]) + (f' (trang {q["page_index"] + 1})'
                                         if q.get("page_index") is not None else "")
+            if every_unit:
+                where += f'<br><small>Đơn vị: {esc(q.get("unit") or "chưa gán")}</small>'
             if q.get("path") and q["path"] != q["source"]:
                 where += f'<br><small>Nay ở: {esc(q["path"])}</small>'
             if q.get("changed"):  # the same name, other bytes: a re-scan, or another scan
@@ -152,7 +160,8 @@ def install(view: Any, write: Any) -> None:
                        + field("Lý do bỏ qua", "reason", extra='required maxlength="500"')
                        + '<button type="submit" class="secondary">Bỏ qua</button></form>')
             rows.append((where, esc(reason_vi(q["reason"])), vn_date(q["at"]) + times,
-                         f'<div id="q-{entry}" class="actions">{retry}{dismiss}</div>'))
+                         f'<div id="q-{entry}" class="actions">{retry}{dismiss}</div>'
+                         if acts else "—"))
         said = notice(desk.arg("said")) if desk.arg("said") else ""
         return desk.page("Tệp bị cách ly", said + (
             table(["Tệp", "Lý do", "Lúc", "Xử lý"], rows)
@@ -167,6 +176,11 @@ def install(view: Any, write: Any) -> None:
             desk.caller, _entry(desk))
         name = PurePath(outcome["source"]).name
         changed = f" Lưu ý: {CHANGED}." if outcome["changed"] else ""
+        if outcome["background"]:  # no broker: this server ingests it beside the pages
+            return RedirectResponse(url("/web/jobs", said=(
+                f"Đang xử lý lại «{name}» trên máy chủ; lô mới hiện ở bảng dưới đây, trang tự "
+                "cập nhật. Khi lô xong, tệp đã được lưu sẽ tự rời danh sách cách ly."
+                + changed)), status_code=303)
         if outcome["queued"]:
             return RedirectResponse(url("/web/jobs", said=(
                 f"Đã đưa «{name}» vào hàng đợi, lô {outcome['job_id']}."
