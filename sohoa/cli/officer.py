@@ -74,16 +74,17 @@ def search(state: State, query: str, owner: str | None, doc_type: str | None, un
             emit_json(hit)
         return
     if not hits:
-        out.print("no document matches")
+        out.print("không có giấy tờ nào khớp")
         return
     for hit in hits:
-        out.print(f"[bold]{hit['document_id']}[/] {hit['doc_type']} owner={hit['owner_id']} "
-                  f"dossier={hit['dossier_code']} score={hit['score']:.2f}", soft_wrap=True)
+        out.print(f"[bold]{hit['document_id']}[/] {hit['doc_type']} chủ sở hữu="
+                  f"{hit['owner_id']} hồ sơ={hit['dossier_code']} điểm={hit['score']:.2f}",
+                  soft_wrap=True)
         out.print(f"   {_snippet_markup(hit['snippet'])}")
     if len(hits) == limit:
-        out.print(f"showing the first {limit}; more documents may match: --limit "
-                  f"{min(limit * 2, lookup.SEARCH_LIMIT_MAX)} (at most "
-                  f"{lookup.SEARCH_LIMIT_MAX}) or narrow with --owner/--type/--from/--to",
+        out.print(f"đang hiện {limit} kết quả đầu; có thể còn giấy tờ khớp nữa: --limit "
+                  f"{min(limit * 2, lookup.SEARCH_LIMIT_MAX)} (tối đa "
+                  f"{lookup.SEARCH_LIMIT_MAX}) hoặc thu hẹp bằng --owner/--type/--from/--to",
                   soft_wrap=True)
 
 
@@ -107,7 +108,7 @@ def reuse(state: State, owner_id: str, doc_type: str | None, valid_on: date | No
     page = lookup.reuse(state.settings, owner_id, doc_type=doc_type, valid_on=valid_on,
                         caller=lookup.cli_caller(state.settings, user), purpose=purpose,
                         limit=limit, after=after)
-    more = (f"more documents follow: run the same command with --after {page.next}"
+    more = (f"còn giấy tờ tiếp theo: chạy lại đúng lệnh này với --after {page.next}"
             if page.next else None)
     if as_json:
         for row in page.documents:
@@ -116,20 +117,20 @@ def reuse(state: State, owner_id: str, doc_type: str | None, valid_on: date | No
             err.print(more, soft_wrap=True)  # one line, whatever the width: it is copied
         return
     if not page.documents:
-        out.print(f"no valid document on file for {owner_id}"
-                  + (" after that position" if after else ""))
+        out.print(f"không có giấy tờ còn hiệu lực nào của {owner_id} trong kho"
+                  + (" sau vị trí đó" if after else ""))
         return
     table = Table()
     # Ids and type codes are copied into the next command: never cut, whatever the width.
-    table.add_column("document", no_wrap=True, min_width=16)
-    table.add_column("type", no_wrap=True)
-    for name in ("number", "issued by", "issued", "valid until", "review"):
+    table.add_column("giấy tờ", no_wrap=True, min_width=16)
+    table.add_column("loại", no_wrap=True)
+    for name in ("số, ký hiệu", "cơ quan cấp", "ngày cấp", "hiệu lực đến", "rà soát"):
         table.add_column(name)
     for r in page.documents:
         table.add_row(r["document_id"], r["doc_type"], r.get("document_number") or "",
                       r.get("issuing_body") or "", str(r.get("issue_date") or ""),
-                      str(r.get("valid_until") or "permanent"),
-                      "yes" if r.get("needs_review") else "")
+                      str(r.get("valid_until") or "vĩnh viễn"),
+                      "cần" if r.get("needs_review") else "")
     out.print(table)
     if more:
         out.print(more, soft_wrap=True)
@@ -152,19 +153,28 @@ def show(state: State, document_id: str, as_json: bool, purpose: str | None,
         return
     if doc.get("status") == "disposed":
         gone = (doc.get("extra") or {}).get("disposal") or {}
-        out.print(f"[bold red]DISPOSED[/]: destroyed {str(gone.get('at') or '')[:10]} under "
-                  f"disposal list {gone.get('list', '?')} ({gone.get('decision') or ''}); "
-                  "only its identification is kept")
-    for key in ("document_id", "doc_type", "title", "owner_id", "owner_name", "dossier_code",
-                "issue_date", "valid_until", "confidence", "needs_review"):
-        out.print(f"[bold]{key}[/]: {_shown(doc.get(key))}")
+        out.print(f"[bold red]ĐÃ TIÊU HỦY[/]: hủy ngày {str(gone.get('at') or '')[:10]} theo "
+                  f"danh sách tiêu hủy {gone.get('list', '?')} ({gone.get('decision') or ''}); "
+                  "chỉ còn giữ thông tin nhận dạng")
+    for key, label in _SHOWN.items():
+        value = doc.get(key)
+        if isinstance(value, bool):
+            value = "có" if value else "không"
+        out.print(f"[bold]{label}[/]: {_shown(value)}")
     for key, value in (doc.get("fields") or {}).items():
         out.print(f"  {key}: {_shown(value)}")
     for page in doc.get("pages") or []:
-        out.print(f"  page {page.get('source')}#{page.get('index')} rotation="
-                  f"{page.get('rotation')} confidence={page.get('confidence')}", soft_wrap=True)
+        out.print(f"  trang {page.get('source')}#{page.get('index')} xoay="
+                  f"{page.get('rotation')} độ tin cậy={page.get('confidence')}", soft_wrap=True)
         if page.get("provenance"):
             out.print(f"    {page['provenance']}", soft_wrap=True, markup=False)
+
+
+# What `sohoa show` prints, as a clerk names it (--json keeps the keys).
+_SHOWN = {"document_id": "mã giấy tờ", "doc_type": "loại", "title": "tên giấy tờ",
+          "owner_id": "chủ sở hữu", "owner_name": "tên chủ sở hữu", "dossier_code": "hồ sơ",
+          "issue_date": "ngày cấp", "valid_until": "hiệu lực đến", "confidence": "độ tin cậy",
+          "needs_review": "cần rà soát"}
 
 
 def _yes_no(value: bool, what: str) -> str:
@@ -195,17 +205,16 @@ def get(state: State, document_id: str, output: Path, force: bool, purpose: str 
 
     to_stdout = str(output) == "-"
     if not to_stdout and output.exists() and not force:
-        raise click.UsageError(f"{output} already exists; choose another name or add --force "
-                               "to overwrite it")
+        raise click.UsageError(f"{output} đã có; chọn tên khác hoặc thêm --force để ghi đè")
     pdf = lookup.get_pdf(state.settings, document_id,
                          caller=lookup.cli_caller(state.settings, user), purpose=purpose)
     if to_stdout:
         sys.stdout.buffer.write(pdf)
         sys.stdout.buffer.flush()
-        err.print(f"wrote {len(pdf)} bytes to standard output")
+        err.print(f"đã ghi {len(pdf)} byte ra đầu ra chuẩn")
         return
     output.write_bytes(pdf)
-    out.print(f"wrote {output} ({len(pdf)} bytes)")
+    out.print(f"đã ghi {output} ({len(pdf)} byte)")
 
 
 @click.command()

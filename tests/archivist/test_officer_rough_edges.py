@@ -58,6 +58,7 @@ def test_show_prints_no_python_none_and_says_disposed(settings: Settings) -> Non
     shown = run_sohoa(settings.home, "show", doc, *P)
     assert shown.returncode == 0, shown.stderr
     assert not re.search(r"\bNone\b", shown.stdout), shown.stdout
+    assert "chủ sở hữu: —" in shown.stdout and "owner_id" not in shown.stdout, shown.stdout
     with opened(settings) as archive:
         lst = disposal.propose(archive, registry=load_registry(), as_of=date(2025, 12, 1),
                                note="hết hạn", by="Hà")
@@ -66,7 +67,7 @@ def test_show_prints_no_python_none_and_says_disposed(settings: Settings) -> Non
     execute(settings, lst["list"], by="Hà")
     gone = run_sohoa(settings.home, "show", doc, *P)
     assert gone.returncode == 0, gone.stderr
-    assert "DISPOSED" in gone.stdout and f"disposal list {lst['list']}" in gone.stdout
+    assert "ĐÃ TIÊU HỦY" in gone.stdout and f"danh sách tiêu hủy {lst['list']}" in gone.stdout
     assert "Quyết định số 7/QĐ" in gone.stdout
 
 
@@ -97,9 +98,9 @@ def test_search_validates_its_type_and_hints_at_more(settings: Settings) -> None
     assert "citizen_id_card" in bad.stderr  # the known types are listed
     two = run_sohoa(home, "search", "Tuyết", "--limit", "2", *P)
     assert two.returncode == 0, two.stderr
-    assert "more documents may match: --limit 4" in two.stdout
+    assert "có thể còn giấy tờ khớp nữa: --limit 4" in two.stdout
     all3 = run_sohoa(home, "search", "Tuyết", "--limit", "5", *P)
-    assert "more documents may match" not in all3.stdout
+    assert "có thể còn giấy tờ khớp nữa" not in all3.stdout
 
 
 def _colliding_pages() -> tuple[bytes, bytes]:
