@@ -175,6 +175,17 @@ class Archive:
         with self.transaction(write=True) as conn:
             job_state.finish(conn, job_id, summary)
 
+    def fail_job(self, job_id: str, reason: str) -> bool:
+        """A running job stopped by an environment error (exit 2), with the reason in
+        Vietnamese; False if it was not running."""
+        with self.transaction(write=True) as conn:
+            return job_state.fail(conn, job_id, reason)
+
+    def heartbeat_job(self, job_id: str) -> None:
+        """The process running this job is alive (see ``jobs.HEARTBEAT_S``)."""
+        with self.transaction(write=True) as conn:
+            job_state.heartbeat(conn, job_id)
+
     def get_job(self, job_id: str) -> dict[str, Any]:
         """A job with the outcome of each of its inputs (for status displays and resume)."""
         with self.transaction(write=False) as conn:

@@ -9,6 +9,7 @@ import os
 import socket
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
@@ -26,6 +27,12 @@ INPUT_STATUSES = ("stored", "quarantined", "duplicate", "partial", "blank")
 
 
 INTERRUPTED = "interrupted"
+FAILED = "failed"  # stopped by an environment error (exit 2): a store down, a key refused
+# The process running an in-process job stamps ``heartbeat_at`` this often; a running job
+# whose stamp is older than STALE_S is shown as interrupted (its process was killed with no
+# chance to write: SIGKILL, the OOM killer, a power cut), on any host.
+HEARTBEAT_S = 30.0
+STALE_S = 180.0
 
 
 def _start_ticks(pid: int) -> str | None:
@@ -63,15 +70,51 @@ def mark_interrupted(conn: Connection) -> list[str]:
     """Mark the running jobs whose process is gone (``kill -9``, a power cut, the OOM killer)
     as interrupted, with an audit event each; return their ids. What they stored stays: the
     same command again is a new job that finds it."""
-    rows = conn.execute(select(Job.id, Job.runner).where(
-        Job.status == "running", Job.runner.is_not(None))).all()
-    dead = [job_id for job_id, runner in rows if runner_alive(runner) is False]
-    for job_id in dead:
+    rows = conn.execute(select(Job.id, Job.runner, Job.heartbeat_at).where(
+        Job.status == "running", Job.runner.is_not(None))).mappings().all()
+    now = utc_now()
+    dead = [(r["id"], why) for r in rows
+            if (why := gone_reason(r["runner"], r["heartbeat_at"], now)) is not None]
+    for job_id, why in dead:
         conn.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(
-            status=INTERRUPTED, finished_at=utc_now()))
+            status=INTERRUPTED, finished_at=now, reason=why))
         audit_log.append(conn, "job.interrupted", actor=SYSTEM_ACTOR, target=job_id,
-                         detail={"reason": "the process running it ended without finishing it"})
-    return dead
+                         detail={"reason": why})
+    return [job_id for job_id, _ in dead]
+
+
+def gone_reason(runner: str | None, heartbeat_at: datetime | None,
+                now: datetime) -> str | None:
+    """Why a job recorded as running is not running any more, in Vietnamese; None when it may
+    be (queue jobs, whose workers stamp nothing here, are followed on the job board)."""
+    if runner is None:
+        return None
+    if runner_alive(runner) is False:
+        return ("tiến trình chạy lô đã dừng mà không kết thúc lô (bị tắt đột ngột?): chạy lại "
+                "đúng lệnh nạp, phần đã lưu không lưu lại")
+    if heartbeat_at is not None and (now - heartbeat_at).total_seconds() > STALE_S:
+        return (f"không còn tín hiệu từ tiến trình chạy lô từ {iso(heartbeat_at)[:19]} UTC "
+                "(máy hoặc tiến trình bị tắt đột ngột?): chạy lại đúng lệnh nạp, phần đã lưu "
+                "không lưu lại")
+    return None
+
+
+def heartbeat(conn: Connection, job_id: str) -> None:
+    """The process running the job is alive (``HEARTBEAT_S``)."""
+    conn.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(
+        heartbeat_at=utc_now()))
+
+
+def fail(conn: Connection, job_id: str, reason: str) -> bool:
+    """A running job stopped by an environment error, with the reason; False when it was not
+    running (finished, or marked already)."""
+    done = conn.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(
+        status=FAILED, finished_at=utc_now(), reason=nfc(reason)))
+    if done.rowcount == 0:
+        return False
+    audit_log.append(conn, "job.failed", actor=SYSTEM_ACTOR, target=job_id,
+                     detail={"reason": reason})
+    return True
 
 
 def start(conn: Connection, inputs: Sequence[str], unit: str | None,
@@ -80,7 +123,8 @@ def start(conn: Connection, inputs: Sequence[str], unit: str | None,
     job_id = uuid.uuid4().hex
     conn.execute(Job.__table__.insert().values(
         id=job_id, unit=nfc_opt(unit), inputs=[str(i) for i in inputs],
-        status="running", started_at=utc_now(), finished_at=None, summary=None, runner=runner))
+        status="running", started_at=utc_now(), finished_at=None, summary=None, runner=runner,
+        heartbeat_at=utc_now() if runner else None))
     audit_log.append(conn, "job.started", actor=SYSTEM_ACTOR, target=job_id,
                      detail={"inputs": len(inputs), "unit": unit})
     return job_id
@@ -100,10 +144,18 @@ def require(conn: Connection, job_id: str) -> None:
         raise NotFoundError(f"job {job_id} is not in the catalog; start it with start_job")
 
 
-def _job_dict(r: Mapping[str, Any]) -> dict[str, Any]:
+def _job_dict(r: Mapping[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """A job as shown: one recorded as running whose process is gone (``gone_reason``) is
+    shown as interrupted with why, before any later job marks it so."""
+    status, reason = r["status"], r["reason"]
+    if status == "running":
+        gone = gone_reason(r["runner"], r["heartbeat_at"], now or utc_now())
+        if gone is not None:
+            status, reason = INTERRUPTED, gone
     return {"job_id": r["id"], "unit": r["unit"], "inputs": list(r["inputs"]),
-            "status": r["status"], "started_at": iso(r["started_at"]),
-            "finished_at": iso(r["finished_at"]), "summary": r["summary"]}
+            "status": status, "started_at": iso(r["started_at"]),
+            "finished_at": iso(r["finished_at"]), "summary": r["summary"], "reason": reason,
+            "heartbeat_at": iso(r["heartbeat_at"])}
 
 
 def get(conn: Connection, job_id: str) -> dict[str, Any]:
@@ -118,10 +170,21 @@ def get(conn: Connection, job_id: str) -> dict[str, Any]:
 
 
 def recent(conn: Connection, status: str | None, limit: int) -> list[dict[str, Any]]:
-    stmt = select(Job).order_by(Job.started_at.desc()).limit(limit)
+    """Newest first; ``status`` as shown (a running job whose process is gone is
+    "interrupted", not "running")."""
+    stmt = select(Job).order_by(Job.started_at.desc())
     if status is not None:
-        stmt = stmt.where(Job.status == status)
-    return [_job_dict(r) for r in conn.execute(stmt).mappings()]
+        # an interrupted job may still be recorded as running, and a running one is shown so
+        stmt = stmt.where(Job.status.in_([status, "running"]))
+    now = utc_now()
+    out = []
+    for r in conn.execute(stmt).mappings():
+        job = _job_dict(r, now)
+        if status is None or job["status"] == status:
+            out.append(job)
+            if len(out) >= limit:
+                break
+    return out
 
 
 def input_done(conn: Connection, job_id: str, source: str, sha256: str, status: str,

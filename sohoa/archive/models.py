@@ -192,12 +192,17 @@ class Job(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     unit: Mapped[str | None] = mapped_column(String(128))
     inputs: Mapped[list[str]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16))  # "running" | "finished" | "interrupted"
+    # "running" | "finished" | "interrupted" | "failed" (stopped by an environment error)
+    status: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     summary: Mapped[dict[str, int] | None] = mapped_column(JSON)
     # "host:pid:start-time" of the process running it in-process (None: queue workers run it)
     runner: Mapped[str | None] = mapped_column(String(160))
+    # why a failed job stopped, in Vietnamese (migration 0017)
+    reason: Mapped[str | None] = mapped_column(Text)
+    # last sign of life of the process running it in-process (jobs.HEARTBEAT_S)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class JobInput(Base):

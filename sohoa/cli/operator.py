@@ -106,6 +106,33 @@ def status(state: State, as_json: bool) -> None:
                       f"quarantined; dossiers {job['dossiers_done']}/{dossiers} stored")
 
 
+JOB_STATUSES = ("running", "finished", "failed", "interrupted")
+
+
+@click.command()
+@click.option("--status", type=click.Choice(JOB_STATUSES), default=None,
+              help="Only jobs shown with this status.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def jobs(state: State, status: str | None, limit: int, as_json: bool) -> None:
+    """Recent ingest jobs, newest first: running, finished, failed (stopped by an environment
+    error, with the reason) or interrupted (its process gone: killed, or no heartbeat)."""
+    from sohoa.pipeline.jobstate import recent_jobs
+
+    rows = recent_jobs(state.settings, status=status, limit=limit)
+    for job in rows:
+        if as_json:
+            emit_json(job)
+            continue
+        counts = ", ".join(f"{k} {v}" for k, v in (job.get("summary") or {}).items())
+        out.print(f"[bold]{job['job_id']}[/] {job['started_at'][:16].replace('T', ' ')} UTC "
+                  f"{job['status']}" + (f" ({escape(counts)})" if counts else "")
+                  + (f": {escape(job['reason'])}" if job.get("reason") else ""), soft_wrap=True)
+    if not rows and not as_json:
+        out.print("no jobs")
+
+
 @click.group(invoke_without_command=True)
 @click.option("--unit", help="Only what this unit's jobs quarantined.")
 @click.option("--user", envvar="SOHOA_USER",
@@ -212,4 +239,4 @@ def worker(state: State, processes: int, threads: int) -> None:
     run_worker(settings, processes=processes, threads=threads)
 
 
-COMMANDS = [dev_pki, init, status, quarantine, worker]
+COMMANDS = [dev_pki, init, status, jobs, quarantine, worker]

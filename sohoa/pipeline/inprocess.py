@@ -18,6 +18,7 @@ from sohoa.doctypes import load_registry
 from sohoa.errors import WorkerDiedError
 from sohoa.pipeline.analysis import AnalyzeOptions, PageAnalysis
 from sohoa.pipeline.assemble import PageItem
+from sohoa.pipeline.jobstate import job_running
 from sohoa.pipeline.knownfiles import FileTracker, is_placeholder, materialize
 from sohoa.pipeline.outcomes import Emit, Event, IngestSummary
 from sohoa.pipeline.progress import NoProgress, Progress
@@ -90,7 +91,9 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
     registry = load_registry()
     signer = make_document_signer(settings)  # fail on a missing key before any OCR work
     model = load_type_model(settings)  # `sohoa types train`'s classifier fallback, if any
-    with open_archive(settings) as archive:
+    # a heartbeat while the job runs; stopped by an environment error (exit 2), it is marked
+    # failed at once with the reason, not left "running" (jobstate)
+    with open_archive(settings) as archive, job_running(archive, lambda: summary.job_id):
         pages = open_job(archive, job, summary, emit, in_process=True)
         progress.start(len(pages))
         options = AnalyzeOptions(settings.ocr_lang, settings.ocr_timeout_s, settings.code_pattern)

@@ -442,3 +442,6 @@ def test_a_key_that_does_not_open_is_tried_once_per_worker_and_named_as_the_caus
     assert "kho lưu trữ" not in str(stopped.value) and "binh" in str(stopped.value)
     with open_archive(desk) as archive:
         assert archive.stats()["quarantined"] == 0
+        # the catalog's job says it stopped, and why, at once (sohoa jobs, the web's jobs page)
+        [job] = archive.jobs(limit=1)
+    assert job["status"] == "failed" and "khóa ký số" in job["reason"], job

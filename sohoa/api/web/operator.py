@@ -116,7 +116,10 @@ def install(view: Any, write: Any) -> None:
                  esc(j.get("unit") or "—"), vn_date(j["started_at"]), vn_date(j["finished_at"]),
                  # only counts with a Vietnamese name (one added later must not show its key)
                  esc(", ".join(f"{SUMMARY[k]}: {v}"
-                           for k, v in (j.get("summary") or {}).items() if k in SUMMARY)))
+                           for k, v in (j.get("summary") or {}).items() if k in SUMMARY))
+                 # why a job stopped or was interrupted (Vietnamese, from jobs/jobstate)
+                 + (f'<br><small class="reason">{esc(j["reason"])}</small>'
+                    if j.get("reason") else ""))
                 for j in state["jobs"]]
         if state["retrying"]:  # a retry this server runs (no broker)
             body += ('<p class="card">Đang xử lý lại trên máy chủ: '

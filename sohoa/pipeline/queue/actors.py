@@ -361,6 +361,18 @@ class Queue:
         why = f"công việc dừng vì {what} ({reason})"
         log.error("job %s: %s", job_id[:8], why)
         self.board.fail(job_id, why)
+        self._fail_in_catalog(job_id, why)
+
+    def _fail_in_catalog(self, job_id: str, why: str) -> None:
+        """The catalog's job says it stopped, and why, at once (``sohoa jobs``, the web's jobs
+        page), not "running" for ever: best effort, the catalog may be what failed."""
+        try:
+            self.archive().fail_job(job_id, f"{why}. Khắc phục rồi chạy lại đúng lệnh nạp: "
+                                    "trang đã đọc không phải đọc lại, tài liệu đã lưu không "
+                                    "lưu hai lần")
+        except Exception as exc:
+            log.warning("job %s not marked stopped in the catalog: %s", job_id[:8],
+                        describe(exc))
 
     def _close_given_up(self, job_id: str, *, reason: str) -> None:
         # What was stored stays stored (and counted in the catalog); the job is marked
@@ -368,6 +380,7 @@ class Queue:
         why = f"the job could not be closed: {reason}"
         log.error("job %s: %s", job_id[:8], why)
         self.board.fail(job_id, why)
+        self._fail_in_catalog(job_id, f"không đóng được lô ({reason})")
 
 
 def _sync_index(archive: Archive) -> None:
