@@ -34,7 +34,7 @@ class Page:
     index: int  # 0-based page index inside the source file
     source_sha256: str
     data: bytes
-    mime: str  # "image/jpeg" | "image/png" | "image/tiff"
+    mime: str  # "image/jpeg" | "image/png" | "image/tiff" | "application/pdf" (born digital)
     width: int
     height: int
     dpi: int
@@ -46,6 +46,10 @@ class Page:
     # What was done to the producer's image bytes when they could not be kept as they are
     # (a CMYK JPEG made RGB, strips joined into one page); "" when they are kept.
     converted: str = ""
+    # A born-digital PDF page kept as its producer made it (``data`` is then a one-page PDF,
+    # ``mime`` "application/pdf", its words read from the PDF, not recognized): what was kept
+    # and how, in Vietnamese; "" for a scanned or rendered page.
+    born_digital: str = ""
     # A phone photo flattened into this page: the SHA-256 of the photo (the input file itself),
     # which the pipeline keeps beside the page as a blob of its own; "" for a scan.
     original_sha256: str = ""

@@ -12,6 +12,9 @@
   maps codes back to themselves, so text extraction returns our NFC Vietnamese text exactly.
   Each word is drawn at its box, stretched (``Tz``) to the box width, on its line's baseline,
   in render mode 3 (invisible); lines are written in reading order.
+- A born-digital page (``mime`` ``application/pdf``: a one-page PDF the scanner kept as its
+  producer made it) is copied in as it is, with no text layer (its own text is the text);
+  fonts and other resources that several such pages carry each a copy of are stored once.
 - Text extraction (poppler's ``pdftotext``) ignores the drawing order and rebuilds blocks and
   their order from geometry and font size alone, so the font size of each line is chosen to
   make its blocks and order ours: see ``_block_sizes``, ``_detached_names``, ``_holed_lines``
@@ -45,9 +48,12 @@ _GLYPH_WIDTH = 500  # of 1000: every glyph of the invisible font has this advanc
 _FIXED_FONT_TIME = 0  # font 'head' timestamps: fixed so the PDF is byte-for-byte reproducible
 
 
+PDF_MIME = "application/pdf"
+
+
 @dataclass(frozen=True)
 class PdfPage:
-    data: bytes  # the page image as scanned (JPEG/PNG/TIFF)
+    data: bytes  # the page image as scanned (JPEG/PNG/TIFF), or a born-digital one-page PDF
     mime: str
     dpi: int
     ocr: OcrPage  # rotation, and word boxes in the upright image's pixel space
@@ -542,6 +548,68 @@ def _page(pdf: pikepdf.Pdf, page: PdfPage, font: pikepdf.Object) -> None:
     pdf.pages.append(pikepdf.Page(pdf_page))
 
 
+def _kept_page(pdf: pikepdf.Pdf, page: PdfPage, sources: list[pikepdf.Pdf]) -> None:
+    """A born-digital page, copied with its content and resources as the producer wrote them."""
+    try:
+        source = pikepdf.open(io.BytesIO(page.data))
+    except pikepdf.PdfError as err:
+        raise BadInputError(f"Trang PDF gốc không mở được ({err}); nạp lại tệp.") from err
+    if len(source.pages) != 1:
+        raise BadInputError("Trang PDF gốc phải là một trang; nạp lại tệp.")
+    sources.append(source)  # its streams are read when the archival PDF is saved
+    pdf.pages.append(source.pages[0])
+
+
+def _stream_key(obj: pikepdf.Stream) -> tuple[str, bytes]:
+    entries = sorted((str(k), v.unparse() if isinstance(v, pikepdf.Object) else repr(v))
+                     for k, v in obj.stream_dict.items() if k != "/Length")
+    return repr(entries), hashlib.sha256(obj.read_raw_bytes()).digest()
+
+
+def _store_once(pdf: pikepdf.Pdf) -> None:
+    """Make identical streams (a font every born-digital page carries a copy of) one object,
+    then identical dictionaries that point at them (its descriptor, the font), until nothing
+    changes: the copies are no longer referenced and are not written."""
+    for _ in range(4):
+        canonical: dict[object, pikepdf.Object] = {}
+        same: dict[tuple[int, int], pikepdf.Object] = {}
+        for obj in pdf.objects:
+            if not obj.is_indirect:
+                continue
+            if isinstance(obj, pikepdf.Stream):
+                key: object = ("s", _stream_key(obj))
+            elif isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") not in (
+                    pikepdf.Name.Page, pikepdf.Name.Pages, pikepdf.Name.Catalog):
+                key = ("d", obj.unparse(resolved=True))
+            else:
+                continue
+            first = canonical.setdefault(key, obj)
+            if first.objgen != obj.objgen:
+                same[obj.objgen] = first
+        if not same:
+            return
+        for obj in list(pdf.objects):
+            if obj.is_indirect and obj.objgen in same:
+                continue
+            if isinstance(obj, pikepdf.Stream | pikepdf.Dictionary | pikepdf.Array):
+                _repoint(obj, same, 0)
+
+
+def _repoint(container: pikepdf.Object, same: dict[tuple[int, int], pikepdf.Object],
+             depth: int) -> None:
+    if depth > 32:
+        return
+    items = (enumerate(container) if isinstance(container, pikepdf.Array)
+             else container.items())
+    for key, value in list(items):
+        if isinstance(value, pikepdf.Dictionary | pikepdf.Array | pikepdf.Stream):
+            if value.is_indirect:
+                if value.objgen in same:
+                    container[key] = same[value.objgen]
+            elif not isinstance(value, pikepdf.Stream):
+                _repoint(value, same, depth + 1)
+
+
 def document_id(pages: Sequence[PdfPage], info: DocumentInfo) -> str:
     """A stable ``uuid:`` for the document: the same pages and metadata give the same id."""
     digest = hashlib.sha256()
@@ -585,17 +653,33 @@ def build_pdf(
     doc_id = document_id(pages, info)
     info = DocumentInfo(**{**info.__dict__, "document_id": doc_id})
     pdf = pikepdf.new()
-    font = _font(pdf)
+    font = _font(pdf) if any(p.mime != PDF_MIME for p in pages) else None
+    sources: list[pikepdf.Pdf] = []
     for page in pages:
-        _page(pdf, page, font)
+        if page.mime == PDF_MIME:
+            _kept_page(pdf, page, sources)
+        else:
+            assert font is not None
+            _page(pdf, page, font)
+    if sources:
+        _store_once(pdf)
     finish_pdfa(pdf, info)
     pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=False)
     out = io.BytesIO()
     pdf.save(
         out,
         deterministic_id=True,
-        compress_streams=False,  # every stream is compressed (or passed through) above
-        object_stream_mode=pikepdf.ObjectStreamMode.disable,
+        # every stream is compressed (or passed through) above; the object streams written
+        # for born-digital pages are compressed here, and nothing already filtered is touched
+        compress_streams=bool(sources),
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        # A born-digital page brings hundreds of small objects (fonts, widths, outlines of
+        # glyphs' names) that its producer kept in object streams: written loose, a 263 KB
+        # manual became 375 KB. A scan's few objects gain nothing from them.
+        object_stream_mode=(pikepdf.ObjectStreamMode.generate if sources
+                            else pikepdf.ObjectStreamMode.disable),
         min_version="1.7",
     )
+    for source in sources:
+        source.close()
     return out.getvalue()

@@ -53,6 +53,7 @@ from sohoa.records import (
     Quarantined,
     sha256_hex,
 )
+from sohoa.scanners.pdfborn import picture
 from sohoa.vntext import nfc
 
 STATEMENT = "Chứng thực bản sao đúng với bản chính."
@@ -249,7 +250,8 @@ def _original(archive: Archive, settings: Settings, source: str, owner_id: str,
                             f"ghi số định danh {owner_id}: hãy rà soát, ghi chủ sở hữu của giấy "
                             "tờ trước (sohoa review) rồi chứng thực")
     pdf = reader.get_pdf(caller, PURPOSE, doc["document_id"])
-    images = [archive.blobs.get(p["blob_sha256"]) for p in doc["pages"] if p["blob_sha256"]]
+    images = [picture(archive.blobs.get(p["blob_sha256"])) for p in doc["pages"]
+              if p["blob_sha256"]]
     if images and len(images) == len(doc["pages"]):
         pages = images
     else:  # a born-digital paper: its pages as drawn
@@ -293,7 +295,7 @@ def _pages(path: Path) -> list[bytes]:
         if isinstance(page, Quarantined):
             raise ConfigError(f"không đọc được {path.name}: {page.reason}")
         assert isinstance(page, Page)
-        pages.append(page.data)
+        pages.append(picture(page.data))  # a born-digital page is copied as drawn
     if not pages:
         raise ConfigError(f"{path.name} không có trang nào")
     return pages

@@ -29,7 +29,7 @@ from sohoa.records import Page
 from sohoa.scanners import read_pages
 from sohoa.scanners.entries import open_regular
 
-_FIELDS = ("sha256", "mime", "width", "height", "dpi", "rendered", "converted")
+_FIELDS = ("sha256", "mime", "width", "height", "dpi", "rendered", "converted", "born_digital")
 
 
 def file_sha256(path: Path) -> str | None:

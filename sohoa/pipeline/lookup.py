@@ -228,6 +228,10 @@ def with_provenance(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _browser_image(data: bytes) -> tuple[bytes, str]:
+    if data[:5] == b"%PDF-":  # a born-digital page, kept as a one-page PDF: shown as drawn
+        from sohoa.scanners.pdfborn import picture
+
+        data = picture(data)
     if data[:3] == b"\xff\xd8\xff":
         return data, "image/jpeg"
     if data[:8] == b"\x89PNG\r\n\x1a\n":

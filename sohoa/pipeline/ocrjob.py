@@ -70,6 +70,8 @@ def run_ocr(inputs: Sequence[Path], output: Path, settings: Settings, *,
         "pages": len(results),
         "confidence": sum(confidences) / len(confidences) if confidences else 0.0,
         "timed_out_pages": [i for i, r in enumerate(results) if r.timed_out],
+        # pages kept as their producer made them, their text read from the PDF (no OCR)
+        "born_digital_pages": [i for i, p in enumerate(pages) if p.born_digital],
         "quarantined": quarantined,
         "seconds": round(time.monotonic() - started, 2),
     }

@@ -58,6 +58,7 @@ from sohoa.scanners.colour import scan_problem
 from sohoa.scanners.entries import entry_problem
 from sohoa.scanners.inputs import given_folder
 from sohoa.scanners.limits import InputLimits
+from sohoa.scanners.pdfborn import PDF_MIME, page_words
 from sohoa.scanners.split import opens_dossier
 from sohoa.signing import DocumentSigner, PageInk
 
@@ -224,6 +225,8 @@ def analyze_page(page: Page, options: AnalyzeOptions) -> PageAnalysis:
     from sohoa.scanners.blank import is_blank, unusable
     from sohoa.scanners.pilsafe import reduced
 
+    if page.mime == PDF_MIME:  # born digital: the producer's own text, no OCR
+        return PageAnalysis(page.sha256, False, None, born_digital_reading(page))
     image = open_image(page.data)
     full = (image.width, image.height)
     # A page over the analysis ceiling (a 120-Mpx PNG) is looked at and read reduced: the
@@ -259,10 +262,21 @@ def recognize_only(page: Page, options: AnalyzeOptions) -> OcrPage:
     from sohoa.ocr import OcrSettings, open_image, recognize_page
     from sohoa.ocr.leaders import erase_dot_leaders
 
+    if page.mime == PDF_MIME:
+        return born_digital_reading(page)
     settings = OcrSettings(lang=options.lang, timeout_s=options.timeout_s)
     return recognize_page(erase_dot_leaders(open_image(page.data), page.dpi),
                           page_sha256=page.sha256, dpi=page.dpi, settings=settings,
                           lexicon=page_lexicon())
+
+
+def born_digital_reading(page: Page) -> OcrPage:
+    """A born-digital page's words as its PDF gives them (``pdftotext``), confidence 1.0:
+    nothing is recognized, so nothing is guessed."""
+    got = page_words(page.data, page.dpi)
+    return OcrPage(page_sha256=page.sha256, rotation=0, skew=0.0,
+                   width=got.width or page.width, height=got.height or page.height,
+                   dpi=page.dpi, words=got.words, text=got.text, confidence=1.0)
 
 
 def page_lexicon() -> Lexicon:
@@ -558,6 +572,11 @@ def document_record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha:
                    {"page": n + 1, "source": it.page.source, "index": it.page.index,
                     "reason": it.page.rendered}
                    for n, it in enumerate(draft.pages) if it.page.rendered]) else {}),
+               # born-digital pages kept as the producer made them: text from the PDF itself
+               **({"born_digital_pages": kept} if (kept := [
+                   {"page": n + 1, "source": it.page.source, "index": it.page.index,
+                    "note": it.page.born_digital, "text_from": "pdf"}
+                   for n, it in enumerate(draft.pages) if it.page.born_digital]) else {}),
                **({"converted_pages": converted} if (converted := [
                    {"page": n + 1, "source": it.page.source, "index": it.page.index,
                     "note": it.page.converted}
@@ -605,8 +624,11 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
                    "ownerId": draft.owner_id or "", "retention": doc_type.retention_label},
     )
     first = draft.pages[0]
+    # A born-digital first page has no scan to look at: the signer renders page 1 itself.
+    ink = (None if first.page.mime == PDF_MIME
+           else PageInk.from_image(first.page.data, first.analysis.ocr.rotation))
     signed, signature = ctx.signer.sign(
-        pdf, ink=PageInk.from_image(first.page.data, first.analysis.ocr.rotation),
+        pdf, ink=ink,
         avoid=word_boxes(first.analysis.ocr, first.page.dpi))
     record = document_record(draft, registry, key, sha256_hex(signed), len(signed), signature,
                              ctx.unit, ctx.job_id)

@@ -35,6 +35,8 @@ def colour_mode(data: bytes) -> str:
 
 def scan_problem(data: bytes, dpi: int) -> str | None:
     """Why the page falls short of colour at 200 dpi, in Vietnamese, or None."""
+    if data[:5] == b"%PDF-":
+        return None  # a born-digital page was never scanned: the scanning rule is not its own
     mode = colour_mode(data)
     problems = []
     if mode == "bilevel":

@@ -5,7 +5,9 @@ in nested Form XObjects, inline, or as strips that abut exactly); that image is 
 the producer wrote it when it can be (``pdfimage``: JPEG and CCITT bytes kept), so the archival
 PDF carries exactly the scanner's pixels. Any other page (vector text, a stamp over the scan,
 an image that does not fill the page) is rendered by poppler at the resolution of its
-images (``pdfrender``), and the page says why in ``Page.rendered``.
+images (``pdfrender``), and the page says why in ``Page.rendered`` — except a born-digital page
+(text a program wrote, no scan under it), which is kept as the producer made it, as a one-page
+PDF (``pdfborn``; through Ghostscript when PDF/A needs its fonts embedded).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from pathlib import Path
 import pikepdf
 
 from sohoa.records import Page, Quarantined
-from sohoa.scanners import reasons
+from sohoa.scanners import pdfborn, reasons
 from sohoa.scanners.limits import InputLimits
+from sohoa.scanners.pdfborn import real_text
 from sohoa.scanners.pdfempty import empty_page_png
 from sohoa.scanners.pdfimage import Extracted, Unsupported, extract, is_bilevel, stitch
 from sohoa.scanners.pdfrender import RenderFailed, render_dpi, render_page
@@ -68,15 +71,33 @@ def read_pdf(path: Path, digest: str, limits: InputLimits, tail: bytes) -> Itera
             yield Quarantined(source, reasons.too_many_pages(count, limits.max_pages_per_file),
                               digest)
             return
+        converted = _Converted(path)
         for index in range(count):
             try:
-                yield _pdf_page(pdf, path, index, digest, limits)
+                yield _pdf_page(pdf, path, index, digest, limits, converted)
             except (*_PDF_ERRORS, *DECODE_ERRORS):
                 yield Quarantined(source, reasons.page_damaged(index + 1), digest, index)
 
 
+class _Converted:
+    """The file converted to PDF/A by Ghostscript, made once, when a first page needs it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tried = False
+        self.pdf: pikepdf.Pdf | None = None
+
+    def page(self, index: int) -> pikepdf.Page | None:
+        if not self.tried:
+            self.tried = True
+            self.pdf = pdfborn.pdfa_copy(self.path)
+        if self.pdf is None or index >= len(self.pdf.pages):
+            return None
+        return self.pdf.pages[index]
+
+
 def _pdf_page(pdf: pikepdf.Pdf, path: Path, index: int, digest: str,
-              limits: InputLimits) -> Item:
+              limits: InputLimits, converted: _Converted | None = None) -> Item:
     source, number = str(path), index + 1
     page = pdf.pages[index]
     try:
@@ -104,6 +125,12 @@ def _pdf_page(pdf: pikepdf.Pdf, path: Path, index: int, digest: str,
         data, width, height, dpi = empty_page_png(box[2] - box[0], box[3] - box[1])
         return Page(source, index, digest, data, "image/png", width, height, dpi)
     scan = _the_scan(content, box)
+    if isinstance(scan, str) and _born_digital(content, box) and real_text(
+            pdfborn.page_text(path, number)):
+        kept = _keep(page, content, box, source, index, digest, converted or _Converted(path))
+        if isinstance(kept, Page):
+            return kept
+        scan = kept
     reason: str
     bilevel = bool(content.images) and all(is_bilevel(p.image) for p in content.images)
     if isinstance(scan, str):
@@ -123,6 +150,50 @@ def _pdf_page(pdf: pikepdf.Pdf, path: Path, index: int, digest: str,
         assert isinstance(got, Unsupported)
         reason, bilevel = got.reason, got.bilevel or bilevel
     return _render(path, index, digest, limits, content, box, reason, bilevel)
+
+
+def _born_digital(content: PageContent, box: tuple[float, float, float, float]) -> bool:
+    """Text a program drew, with no scanned image under it (a scan with a stamp or a typed
+    note over it stays a scan: it is rendered)."""
+    if "text" not in content.ink or "form-loop" in content.ink:
+        return False
+    page_area = (box[2] - box[0]) * (box[3] - box[1])
+    for placed in content.images:
+        x0, y0, x1, y1 = placed.box()
+        covered = max(0.0, min(x1, box[2]) - max(x0, box[0])) * max(
+            0.0, min(y1, box[3]) - max(y0, box[1]))
+        if page_area <= 0 or covered >= _COVER * page_area:
+            return False
+    return True
+
+
+def _cmyk(page: pikepdf.Page) -> bool:
+    try:
+        return walk_page(page).cmyk
+    except _PDF_ERRORS:
+        return True  # unreadable for us: not shown to be PDF/A, so not kept as such
+
+
+def _keep(page: pikepdf.Page, content: PageContent, box: tuple[float, float, float, float],
+          source: str, index: int, digest: str, converted: _Converted) -> Page | str:
+    """The born-digital page as a one-page PDF/A-ready PDF, or why it must be rendered."""
+    problems = pdfborn.pdfa_problems(page, content.cmyk)
+    note = pdfborn.KEPT_NOTE
+    if problems:
+        other = converted.page(index)
+        if other is None or pdfborn.pdfa_problems(other, _cmyk(other)):
+            return ("trang PDF tạo từ văn bản không chuyển được sang PDF/A ("
+                    + ", ".join(problems) + "): dựng lại trang")
+        page = other
+        note = pdfborn.CONVERTED_NOTE.format(why=", ".join(problems))
+    data = pdfborn.one_page_pdf(page)
+    turned = int(page.obj.get("/Rotate", 0)) % 180 == 90
+    scale = pdfborn.WORDS_DPI / 72
+    width, height = round((box[2] - box[0]) * scale), round((box[3] - box[1]) * scale)
+    if turned:
+        width, height = height, width
+    return Page(source, index, digest, data, pdfborn.PDF_MIME, width, height, pdfborn.WORDS_DPI,
+                born_digital=note)
 
 
 def _page_box(page: pikepdf.Page) -> tuple[float, float, float, float]:

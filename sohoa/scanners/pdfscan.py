@@ -28,7 +28,7 @@ _SHOW_TEXT = {"Tj", "TJ", "'", '"'}
 # Operators that change state only, or mark content: no ink by themselves.
 _QUIET = {"w", "J", "j", "M", "d", "ri", "i", "gs", "BT", "ET", "Tf", "Td", "TD", "Tm", "T*",
           "Tc", "Tw", "Tz", "TL", "Ts", "BMC", "BDC", "EMC", "MP", "DP", "BX", "EX", "d0", "d1",
-          "m", "l", "c", "v", "y", "h", "re", "W", "W*", "n", "CS", "cs", "G", "RG", "K", "SC",
+          "m", "l", "c", "v", "y", "h", "re", "W", "W*", "n", "CS", "cs", "G", "RG", "SC",
           "SCN", "PS"}
 
 
@@ -87,6 +87,9 @@ class Placement:
 class PageContent:
     images: list[Placement] = field(default_factory=list)
     ink: list[str] = field(default_factory=list)  # what else leaves ink: "text", "path", …
+    # the content sets DeviceCMYK colour by operator (k, K): PDF/A-2b wants a CMYK output
+    # intent for it, so a born-digital page doing it is converted (pdfborn)
+    cmyk: bool = False
 
     def note(self, what: str) -> None:
         if what not in self.ink:
@@ -171,6 +174,11 @@ def _walk(source: pikepdf.Page | pikepdf.Stream, resources: pikepdf.Object, star
         op = str(instruction.operator)
         if isinstance(instruction, pikepdf.ContentStreamInlineImage):
             content.images.append(_placed(instruction.iimage, state))
+            try:
+                space = instruction.iimage.colorspace
+            except (pikepdf.PdfError, NotImplementedError, KeyError, ValueError):
+                space = None
+            content.cmyk = content.cmyk or str(space) in ("/CMYK", "/DeviceCMYK")
             continue
         operands = instruction.operands
         if op == "re" and len(operands) == 4:
@@ -201,7 +209,10 @@ def _walk(source: pikepdf.Page | pikepdf.Stream, resources: pikepdf.Object, star
                 state = stack.pop()
         elif op == "cm" and len(operands) == 6:
             state.ctm = multiply(tuple(float(v) for v in operands), state.ctm)  # type: ignore[arg-type]
+        elif op == "K":
+            content.cmyk = True
         elif op in ("g", "rg", "k"):
+            content.cmyk = content.cmyk or op == "k"
             state.fill = tuple(float(v) for v in operands)
             state.fill_space = {"g": "gray", "rg": "rgb", "k": "cmyk"}[op]
         elif op == "cs":

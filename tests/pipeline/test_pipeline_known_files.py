@@ -40,7 +40,8 @@ def _inputs(folder: Path) -> tuple[Path, Path, bytes]:
     img = Image.open(io.BytesIO(scan))
     pdf = pikepdf.new()
     form_wrapped_jpeg_page(pdf, img, 150, data=scan)
-    # A born-digital cover note (vector text, a small page): rendered.
+    # A born-digital cover note (vector text in Helvetica, not embedded, a small page): kept as
+    # its producer made it, through Ghostscript for PDF/A (issue 19).
     font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
                               BaseFont=pikepdf.Name.Helvetica)
     add_page(pdf, (298, 200), b"BT /F1 14 Tf 30 100 Td (Ghi chu: ban sao) Tj ET",
@@ -81,27 +82,29 @@ def test_reportlab_pdf_keeps_its_jpeg_and_known_files_are_not_read_again(
         assert archive.known_input(_sha(b)) is None  # partly quarantined: to be retried
         known = archive.known_input(_sha(a))
         assert known is not None and len(known) == 2
-        assert known[0]["rendered"] == "" and known[1]["rendered"].startswith("trang có chữ")
+        assert known[0]["born_digital"] == "" and known[1]["rendered"] == ""
+        assert known[1]["born_digital"].startswith("trang PDF tạo từ văn bản")
         stored = [archive.get_document(d) for d in ids]
     pages = [(doc, p) for doc in stored for p in doc["pages"] if p["source"] == str(a)]
     assert len(pages) == 2
-    rendered = [r for doc in stored for r in doc["extra"].get("rendered_pages", [])]
-    assert [(r["source"], r["index"]) for r in rendered] == [(str(a), 1)]
-    assert rendered[0]["reason"].startswith("trang có chữ ngoài ảnh quét")
+    kept = [r for doc in stored for r in doc["extra"].get("born_digital_pages", [])]
+    assert [(r["source"], r["index"]) for r in kept] == [(str(a), 1)]
+    assert "Ghostscript" in kept[0]["note"]
+    assert not [r for doc in stored for r in doc["extra"].get("rendered_pages", [])]
     # The clerk sees it on the page itself (sohoa show, the web page, the API), in Vietnamese.
     holder = next(doc for doc, p in pages if p["index"] == 1)
     shown = lookup.show(settings, holder["document_id"], caller=lookup.cli_caller(settings, "cb"),
                         purpose="kiểm tra nguồn trang")
     [page] = [p for p in shown["pages"] if p["source"] == str(a) and p["index"] == 1]
-    assert page["provenance"].startswith("dựng lại từ trang PDF, không lấy được ảnh quét gốc: "
-                                         "trang có chữ ngoài ảnh quét")
+    assert page["provenance"].startswith("trang PDF tạo từ văn bản")
     assert all(p["provenance"] == "" for p in shown["pages"] if p is not page)
     # The archival PDF/A carries the scanner's JPEG, byte for byte.
     first = next(doc for doc, p in pages if p["index"] == 0)
     with open_archive(settings) as archive:
         archival = pikepdf.open(io.BytesIO(archive.get_pdf(first["document_id"])))
     streams = [im.read_raw_bytes() for pg in archival.pages
-               for im in pg.obj.Resources.XObject.values() if im.get("/Subtype") == "/Image"]
+               for im in pg.obj.Resources.get("/XObject", {}).values()
+               if im.get("/Subtype") == "/Image"]
     assert scan in streams
 
     read: list[str] = []

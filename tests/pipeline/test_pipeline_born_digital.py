@@ -1,0 +1,235 @@
+"""Born-digital PDF pages are kept as their producer made them (issue 19): no picture of the
+page, no OCR, the producer's own text, PDF/A-2b, and the archived file signed and verified.
+
+The inputs are made here by fpdf2 (not by sohoa's PDF code): a Vietnamese text page in an
+embedded TrueType font, a page in base-14 Times without a font file (PDF/A wants it embedded:
+Ghostscript converts it), and a file mixing a scanned JPEG page with a text page.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from fpdf import FPDF
+from PIL import Image, ImageDraw
+from pipeline_helpers import json_lines, run_sohoa
+from testtools import verapdf_command
+
+from sohoa.pdf.textpdf import FONTS
+from sohoa.vntext import nfc
+
+PARAGRAPHS = [
+    "GIẤY KHAI SINH",
+    "Họ, chữ đệm, tên: NGUYỄN THỊ HỒNG NHUNG",
+    "Ngày, tháng, năm sinh: 12/03/2019. Giới tính: Nữ. Dân tộc: Kinh. Quốc tịch: Việt Nam.",
+    "Nơi sinh: Bệnh viện Phụ sản Hà Nội, quận Đống Đa, thành phố Hà Nội.",
+    "Họ, chữ đệm, tên người mẹ: TRẦN THỊ THU HƯỜNG, năm sinh 1990, dân tộc Kinh.",
+    "Nơi cư trú: số 18 phố Huỳnh Thúc Kháng, phường Láng Hạ, quận Đống Đa, Hà Nội.",
+    "Ủy ban nhân dân phường Láng Hạ ghi vào Sổ đăng ký khai sinh ngày 20 tháng 3 năm 2019.",
+]
+
+
+def _font_file() -> str:
+    return next(f for f in FONTS[""] if Path(f).is_file())
+
+
+def _text_page(pdf: FPDF, lines: list[str]) -> None:
+    pdf.add_page()
+    for line in lines:
+        pdf.multi_cell(0, 7, nfc(line), new_x="LMARGIN", new_y="NEXT")
+
+
+def _vietnamese_pdf() -> bytes:
+    """A two-page paper: the second page goes on with the first's text."""
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.add_font("body", "", _font_file())
+    pdf.set_font("body", "", 12)
+    _text_page(pdf, PARAGRAPHS)
+    _text_page(pdf, [line for line in PARAGRAPHS[3:]] + ["Trang 2 của bản chính."])
+    return bytes(pdf.output())
+
+
+def _times_pdf() -> bytes:
+    """Base-14 Times, not embedded (fpdf2's core font)."""
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.set_font("Times", "", 12)
+    _text_page(pdf, ["Bureau of the Census, Statistical Research Division",
+                     "The string comparator metric of record linkage, 1994 edition.",
+                     "Fellegi and Sunter showed how matching parameters are estimated."])
+    return bytes(pdf.output())
+
+
+def _scan_jpeg() -> bytes:
+    image = Image.new("RGB", (827, 1169), "white")  # A4 at 100 dpi
+    ImageDraw.Draw(image).rectangle((80, 80, 740, 120), fill=(30, 30, 30))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=80, dpi=(100, 100))
+    return out.getvalue()
+
+
+def _mixed_pdf(jpeg: bytes) -> bytes:
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.add_font("body", "", _font_file())
+    pdf.set_font("body", "", 12)
+    pdf.add_page()
+    pdf.image(io.BytesIO(jpeg), x=0, y=0, w=210, h=297)
+    _text_page(pdf, PARAGRAPHS)
+    return bytes(pdf.output())
+
+
+def _text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def _verapdf(*paths: Path) -> dict[str, str]:
+    """veraPDF's verdict (PDF/A-2b) on several files in one run (one JVM start)."""
+    done = subprocess.run([*verapdf_command(), "--flavour", "2b", "--format", "text",
+                           *map(str, paths)], capture_output=True, text=True, timeout=300,
+                          check=False)
+    verdicts = {}
+    for line in done.stdout.splitlines():
+        verdict, _, name = line.partition(" ")
+        verdicts[name.strip()] = verdict
+    return verdicts
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("born")
+    made = {"vn": _vietnamese_pdf(), "times": _times_pdf(), "mixed": _mixed_pdf(_scan_jpeg())}
+    paths = {}
+    for name, data in made.items():
+        paths[name] = out / f"{name}.pdf"
+        paths[name].write_bytes(data)
+    return paths
+
+
+def _archival(path: Path, target: Path) -> Path:
+    """The archival PDF of a file as `sohoa ocr` makes it, in this process (its stages)."""
+    from sohoa.ocr import PdfPage, build_pdf
+    from sohoa.pipeline.analysis import AnalyzeOptions
+    from sohoa.pipeline.stages import recognize_only
+    from sohoa.records import Page
+    from sohoa.scanners import read_pages
+
+    pages = [p for p in read_pages(path) if isinstance(p, Page)]
+    options = AnalyzeOptions("vie", 30, "")
+    target.write_bytes(build_pdf([PdfPage(p.data, p.mime, p.dpi, recognize_only(p, options))
+                                  for p in pages], title=path.stem, author="UBND"))
+    return target
+
+
+@pytest.fixture(scope="module")
+def made(files: dict[str, Path]) -> dict[str, object]:
+    """What the clerk gets: `sohoa ocr` of the Vietnamese paper, the archival PDFs of the
+    Times and mixed files, the Vietnamese paper ingested (signed), and veraPDF on all four."""
+    folder = files["vn"].parent
+    ocr_out = folder / "vn-out.pdf"
+    run = run_sohoa(folder, "ocr", str(files["vn"]), "-o", str(ocr_out), "--jobs", "1",
+                    "--json")
+    assert run.returncode == 0, run.stderr
+    home = folder / "home"
+    assert run_sohoa(home, "init", "--unit", "H19.22").returncode == 0
+    ingest = run_sohoa(home, "ingest", str(files["vn"]), "--json")
+    assert ingest.returncode == 0, ingest.stderr
+    [stored] = [e for e in json_lines(ingest.stdout) if e.get("created")]
+    signed = folder / "signed.pdf"
+    assert run_sohoa(home, "get", stored["document_id"], "-o", str(signed)).returncode == 0
+    outputs = {"vn": ocr_out, "times": _archival(files["times"], folder / "times-out.pdf"),
+               "mixed": _archival(files["mixed"], folder / "mixed-out.pdf"), "signed": signed}
+    return {**outputs, "summary": json_lines(run.stdout)[0], "home": home,
+            "document_id": stored["document_id"],
+            "verdicts": _verapdf(*outputs.values())}
+
+
+def test_born_digital_pages_are_kept_with_their_text_and_are_pdfa(
+        files: dict[str, Path], made: dict[str, Any]) -> None:
+    vn, summary = made["vn"], made["summary"]
+    assert summary["born_digital_pages"] == [0, 1]
+    assert summary["confidence"] == 1.0
+    # kept, not pictured: at most 1.1× the producer's file (a 300 dpi picture was ~80×)
+    assert vn.stat().st_size <= 1.1 * files["vn"].stat().st_size
+    text = _text(vn)
+    assert text == _text(files["vn"])  # the producer's text, exactly, once (no OCR layer)
+    assert nfc(text) == text and "NGUYỄN THỊ HỒNG NHUNG" in text and "Ủy ban nhân dân" in text
+    with pikepdf.open(vn) as pdf:  # no page turned into a picture
+        assert not [k for page in pdf.pages for k in page.get_images()]
+
+    times = made["times"]
+    fonts = subprocess.run(["pdffonts", str(times)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert fonts and all(" yes " in line for line in fonts), fonts  # Times now embedded
+    assert "Fellegi and Sunter showed how matching" in _text(times)
+    assert "NGUYỄN THỊ HỒNG NHUNG" in _text(made["mixed"])
+    verdicts = made["verdicts"]
+    assert {verdicts.get(str(made[k])) for k in ("vn", "times", "mixed", "signed")} == {
+        "PASS"}, verdicts
+
+
+def test_pages_are_told_apart_in_a_mixed_file_and_the_scan_keeps_its_jpeg(
+        files: dict[str, Path]) -> None:
+    from sohoa.records import Page
+    from sohoa.scanners import read_pages
+
+    scan, text = list(read_pages(files["mixed"]))
+    assert isinstance(scan, Page) and isinstance(text, Page)
+    assert scan.mime == "image/jpeg" and scan.data == _scan_jpeg() and not scan.born_digital
+    assert text.mime == "application/pdf" and text.data.startswith(b"%PDF-")
+    assert "giữ nguyên nội dung" in text.born_digital
+    # shown as a picture where pages are shown (the web, review crops, certified copies)
+    from sohoa.scanners.pdfborn import picture
+
+    with Image.open(io.BytesIO(picture(text.data))) as shown:
+        assert shown.format == "JPEG" and shown.size == (1241, 1754)  # A4 at 150 dpi
+        assert shown.convert("L").getextrema()[0] < 80  # the text is drawn
+    assert picture(scan.data) == scan.data
+    [times] = read_pages(files["times"])
+    assert isinstance(times, Page) and "Ghostscript" in times.born_digital
+    assert "Times-Roman không được nhúng" in times.born_digital
+
+
+def test_a_born_digital_page_is_never_recognized(files: dict[str, Path],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import sohoa.ocr
+    from sohoa.pipeline.analysis import AnalyzeOptions
+    from sohoa.pipeline.stages import analyze_page, recognize_only
+    from sohoa.scanners import read_pages
+
+    def no_ocr(*args: object, **kwargs: object) -> None:
+        raise AssertionError("OCR ran on a born-digital page")
+
+    monkeypatch.setattr(sohoa.ocr, "recognize_page", no_ocr)
+    page = next(iter(read_pages(files["vn"])))
+    options = AnalyzeOptions("vie", 30, "")
+    analysis = analyze_page(page, options)
+    reading = recognize_only(page, options)
+    assert analysis.ocr == reading and reading.confidence == 1.0
+    assert reading.text.splitlines()[:2] == PARAGRAPHS[:2]
+    assert all(w.confidence == 100.0 for w in reading.words)
+    # words in the pixels of a 300 dpi A4 page, where the scans' reading rules expect them
+    assert (reading.width, reading.height) == (2480, 3508)
+    first = reading.words[0]
+    assert first.text == "GIẤY" and 100 < first.left < 200 and 30 < first.height < 80
+
+
+def test_ingested_born_digital_paper_is_signed_and_says_where_its_text_came_from(
+        files: dict[str, Path], made: dict[str, Any]) -> None:
+    shown = json_lines(run_sohoa(made["home"], "show", made["document_id"], "--json").stdout)[0]
+    kept = shown["extra"]["born_digital_pages"]
+    assert [k["page"] for k in kept] == [1, 2] and kept[0]["text_from"] == "pdf"
+    assert kept[0]["note"].startswith("trang PDF tạo từ văn bản")
+    assert {p["confidence"] for p in shown["pages"]} == {1.0}
+    signed = made["signed"]
+    assert run_sohoa(made["home"], "verify", str(signed)).returncode == 0  # pyHanko
+    pdfsig = subprocess.run(["pdfsig", str(signed)], capture_output=True, text=True,
+                            check=False)
+    assert "Signature is Valid" in pdfsig.stdout, pdfsig.stdout
+    signed_text = _text(signed)  # the producer's lines, and the stamp's own beside them
+    assert all(line in signed_text for line in _text(files["vn"]).splitlines())
+    assert made["verdicts"][str(signed)] == "PASS"  # still PDF/A-2b once signed
