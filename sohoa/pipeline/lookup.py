@@ -213,7 +213,8 @@ class Reader:
 def with_provenance(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """The document's pages, each with ``provenance``: how its image came from the input, in
     Vietnamese for the clerk ("" when it is the scan as the scanner wrote it). The record
-    keeps that per document (``extra.rendered_pages``, ``extra.converted_pages``, numbered
+    keeps that per document (``extra.rendered_pages``, ``extra.converted_pages``,
+    ``extra.born_digital_pages``, numbered
     from 1 in page order); here it is put on the page it is about."""
     extra = doc.get("extra") or {}
     notes: dict[int, list[str]] = {}
@@ -223,6 +224,8 @@ def with_provenance(doc: dict[str, Any]) -> list[dict[str, Any]]:
     for entry in extra.get("converted_pages") or []:
         notes.setdefault(int(entry.get("page", 0)), []).append(
             f"ảnh gốc đã được chuyển đổi: {entry.get('note', '')}")
+    for entry in extra.get("born_digital_pages") or []:  # kept as the producer made it
+        notes.setdefault(int(entry.get("page", 0)), []).append(str(entry.get("note", "")))
     return [{**page, "provenance": "; ".join(notes.get(int(page.get("position", -1)) + 1, []))}
             for page in doc.get("pages") or []]
 

@@ -225,6 +225,7 @@ def test_ingested_born_digital_paper_is_signed_and_says_where_its_text_came_from
     assert [k["page"] for k in kept] == [1, 2] and kept[0]["text_from"] == "pdf"
     assert kept[0]["note"].startswith("trang PDF tạo từ văn bản")
     assert {p["confidence"] for p in shown["pages"]} == {1.0}
+    assert all(p["provenance"].startswith("trang PDF tạo từ văn bản") for p in shown["pages"])
     signed = made["signed"]
     assert run_sohoa(made["home"], "verify", str(signed)).returncode == 0  # pyHanko
     pdfsig = subprocess.run(["pdfsig", str(signed)], capture_output=True, text=True,
