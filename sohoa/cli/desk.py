@@ -90,9 +90,9 @@ def ocr(state: State, inputs: tuple[Path, ...], output: Path, sidecar: Path | No
         emit_json(result)
     else:
         for q in result["quarantined"]:
-            err.print(f"[red]skipped[/] {q['source']}: {q['error']}")
-        out.print(f"wrote {output}: {result['pages']} page(s), mean confidence "
-                  f"{result['confidence']:.2f}, {result['seconds']:.1f} s")
+            err.print(f"[red]bỏ qua[/] {q['source']}: {q['error']}")
+        out.print(f"đã ghi {output}: {result['pages']} trang, độ tin cậy trung bình "
+                  f"{result['confidence']:.2f}, {result['seconds']:.1f} giây")
     raise SystemExit(EXIT_QUARANTINED if result["quarantined"] else EXIT_OK)
 
 
@@ -115,8 +115,8 @@ def synth(out_dir: Path, seed: int, dossiers: int, fmt: str, duplex: bool, sever
     truth = write_batch(out_dir, seed, dossiers=dossiers, fmt=fmt, duplex=duplex,
                         severity=severity, dpi=dpi)
     docs = sum(len(d["documents"]) for d in truth["dossiers"])
-    out.print(f"wrote {len(truth['files'])} file(s), {len(truth['pages'])} page(s), "
-              f"{len(truth['dossiers'])} dossier(s), {docs} document(s) to {out_dir}")
+    out.print(f"đã tạo {len(truth['files'])} tệp, {len(truth['pages'])} trang, "
+              f"{len(truth['dossiers'])} hồ sơ, {docs} giấy tờ trong {out_dir}")
 
 
 COMMANDS = [ingest, ocr, synth]
