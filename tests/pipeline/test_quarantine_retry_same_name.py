@@ -7,6 +7,7 @@ worker all settle through ``quarantinelist.settle``."""
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 from archivist_helpers import make_home
@@ -18,9 +19,25 @@ from sohoa.pipeline.operatordesk import OperatorDesk
 from sohoa.pipeline.progress import NoProgress
 from sohoa.pipeline.quarantinelist import CHANGED, entries, settle
 from sohoa.pipeline.services import open_archive
+from sohoa.pipeline.settings import Settings
 from sohoa.synth import render_document
 
-DESK = Caller(user="Phạm Thu Hà", role="desk", unit="H19.22", channel="web")
+
+def desk(settings: Settings) -> Caller:
+    """A desk clerk of the home's unit: the unit the quarantining job ran under."""
+    return Caller(user="Phạm Thu Hà", role="desk", unit=settings.unit, channel="web")
+
+
+def retried(settings: Settings) -> dict:
+    """What the web's retry (a thread of the server without a broker) audited once done."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with open_archive(settings) as archive:
+            done = [e for e in archive.audit_events(limit=20) if e["action"] == "input.retried"]
+        if done:
+            return done[0]["detail"]
+        time.sleep(0.2)
+    raise AssertionError("the retry never finished")
 
 
 def test_a_same_name_different_file_is_ingested_but_does_not_settle_the_entry(
@@ -50,7 +67,9 @@ def test_a_same_name_different_file_is_ingested_but_does_not_settle_the_entry(
 
     with open_archive(settings) as archive:
         # The web's «Xử lý lại» (the file is now known: a duplicate, which settled it too).
-        outcome = OperatorDesk(archive, settings).retry(DESK, entry)
+        outcome = OperatorDesk(archive, settings).retry(desk(settings), entry)
+        assert outcome["background"] and outcome["changed"]
+        outcome = retried(settings)
         assert outcome["duplicates"] == 1 and outcome["changed"] and outcome["settled"] == 0
         # The queue's worker closing that job settles through the same rule.
         assert settle(archive, entries(archive), [entry], outcome["job_id"], by="x") == 0
