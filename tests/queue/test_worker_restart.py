@@ -93,3 +93,17 @@ def test_a_killed_worker_child_is_replaced_and_its_message_done_once(
         stats = archive.stats()
         assert stats["documents"] == expected and stats["quarantined"] == 0
         assert archive.get_job(queued.job_id)["status"] == "finished"
+
+
+def test_worker_processes_with_a_broker_that_does_not_answer_exit_2(tmp_path: Path) -> None:
+    """The parent says it once, before forking: children failing at start used to leave the
+    parent ending with exit 0, as if stopped on purpose."""
+    from sohoa.pipeline.home import init_home
+
+    home = tmp_path / "home"
+    init_home(home, dev_key=False)
+    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_BROKER": "redis://127.0.0.1:9/0"}
+    result = subprocess.run([sys.executable, "-m", "sohoa", "worker", "--processes", "2"],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "does not answer" in result.stderr and "Traceback" not in result.stderr

@@ -16,7 +16,7 @@ import redis
 
 from sohoa.errors import WorkerDiedError
 from sohoa.pipeline.queue.actors import Queue, log
-from sohoa.pipeline.queue.broker import IDLE_POLL_MS, check_broker_url
+from sohoa.pipeline.queue.broker import IDLE_POLL_MS, check_broker_url, connect
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.sync import background
@@ -40,6 +40,9 @@ def run_worker(settings: Settings, *, processes: int = 1, threads: int = 1,
     if processes <= 1:
         _worker_process(settings, threads, None, stop)
         return
+    # A broker that does not answer is said here, once (ConfigError, exit 2): each child would
+    # fail on it at start, and the parent used to end with exit 0 once they all had.
+    connect(settings.broker).close()
     _log_setup()
     context = multiprocessing.get_context("fork")
     parent = os.getpid()
