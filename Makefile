@@ -14,7 +14,7 @@ STAMPS := .make
 # Vietnamese glyphs, poppler for pdftotext/pdfsig, qpdf, SANE test backend, SoftHSM2 tokens,
 # PostgreSQL and Redis for the contract, queue and cluster tests; Chromium and its WebDriver
 # for the web workplace's browser tests, never downloaded at run time).
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd \
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd tesseract-ocr-eng \
 	fonts-noto-core fonts-liberation2 fonts-dejavu-core fonts-texgyre \
 	poppler-utils qpdf ghostscript libgs-common libjbig2dec0 libzbar0 sane-utils softhsm2 python3-venv postgresql libc6-dev \
 	redis-server chromium chromium-driver

@@ -44,6 +44,7 @@ from PIL import Image, UnidentifiedImageError
 from sohoa.errors import BadInputError, ConfigError
 from sohoa.ocr.correct import Lexicon, correct_tokens, is_syllable
 from sohoa.ocr.layout import Box, reading_order
+from sohoa.ocr.mrz import best_reading, looks_like_mrz_line
 from sohoa.ocr.orient import (
     SURE_OSD_CONFIDENCE,
     deskew,
@@ -53,6 +54,7 @@ from sohoa.ocr.orient import (
     unskew_box,
 )
 from sohoa.ocr.orient import upright_image as _upright
+from sohoa.ocr.photos import Photo, beside_photos
 from sohoa.ocr.preprocess import prepare
 from sohoa.records import InkMark, OcrPage, Word
 from sohoa.vntext import nfc
@@ -151,6 +153,10 @@ class _Engines:
         self.key: tuple[str, str] | None = None
         self.text: tesserocr.PyTessBaseAPI | None = None
         self.osd: tesserocr.PyTessBaseAPI | None = None
+        # English, capitals, digits and "<" only, one line: for the MRZ of a chip card, which
+        # the Vietnamese model reads badly ("TDVNM0813…" at confidence 4) and English well.
+        # Made on first use: most pages have no MRZ.
+        self.mrz: tesserocr.PyTessBaseAPI | bool | None = None
 
     def ensure(self, settings: OcrSettings) -> None:
         tessdata = find_tessdata(settings)
@@ -173,11 +179,24 @@ class _Engines:
                 path=tessdata, lang="osd", psm=tesserocr.PSM.OSD_ONLY
             )
 
+    def mrz_engine(self) -> tesserocr.PyTessBaseAPI | None:
+        """The MRZ reader (None without eng.traineddata); the caller holds the lock."""
+        if self.mrz is None:
+            path = self.key[0] if self.key else None
+            self.mrz = False
+            if path and os.path.isfile(os.path.join(path, "eng.traineddata")):
+                api = tesserocr.PyTessBaseAPI(path=path, lang="eng",
+                                              psm=tesserocr.PSM.SINGLE_LINE)
+                api.SetVariable("tessedit_char_whitelist",
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<")
+                self.mrz = api
+        return self.mrz or None
+
     def close(self) -> None:
-        for api in (self.text, self.osd):
+        for api in (self.text, self.osd, self.mrz or None):
             if api is not None:
                 api.End()
-        self.text = self.osd = None
+        self.text = self.osd = self.mrz = None
         self.key = None
 
 
@@ -318,10 +337,12 @@ Region = tuple[int, int, int, int]  # left, top, right, bottom
 
 
 def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSettings,
-          regions: Sequence[Region] = ()) -> tuple[float, int, int, list[Box], bool]:
+          regions: Sequence[Region] = (), beside: Sequence[Region] = ()
+          ) -> tuple[float, int, int, list[Box], bool]:
     """Deskew and recognize an upright page: (skew, width, height, word boxes, finished).
 
-    ``regions`` (around seals and signatures) are read once more as blocks of text."""
+    ``regions`` (around seals and signatures) are read once more as blocks of text, and so is
+    the text ``beside`` an identity card's photo."""
     skew = estimate_skew(upright_gray)
     level = np.ascontiguousarray(deskew(upright_gray, skew))
     height, width = level.shape
@@ -340,6 +361,8 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
             boxes = [box for box in read if not _is_noise(box)]
             boxes += _reread_lost_lines(api, read, boxes, width, height, timeout_ms)
             boxes += _reread_regions(api, boxes, regions, width, height, timeout_ms)
+            boxes = _reread_beside_photos(api, boxes, beside, timeout_ms)
+            boxes = _reread_mrz(level, dpi, read, boxes, timeout_ms)
         api.Clear()
     return skew, width, height, _without_specks(boxes), finished
 
@@ -463,6 +486,100 @@ def _reread_regions(api: tesserocr.PyTessBaseAPI, kept: list[Box], regions: Sequ
     return found
 
 
+def _reread_beside_photos(api: tesserocr.PyTessBaseAPI, kept: list[Box],
+                          regions: Sequence[Region], timeout_ms: int) -> list[Box]:
+    """``kept`` with the words beside a card's photo that the page layout lost, from a reading
+    of that text as one block (PSM 6).
+
+    A name whose tone mark touches the caption above it ("TUYỂN" under "khai sinh") is one
+    tall blob that the page layout drops whole or in part ("LÝ MỸ Q"); read as a block it comes
+    back, its box taking in the caption's word. So a word of the block counts as already read
+    only when a word read before covers half of *its* box (not half of the smaller one); its
+    box is cut to its line's height from the bottom; and a fragment it covers that it begins
+    with ("Q" of "QUYỀN") goes."""
+    found: list[Box] = []
+    dropped: set[int] = set()
+    for index, region in enumerate(regions):
+        block = _read_rectangle(api, tesserocr.PSM.SINGLE_BLOCK, region, timeout_ms)
+        heights: dict[int, list[int]] = {}
+        for box in block:
+            heights.setdefault(box.line_key, []).append(box.height)
+        for box in block:
+            if box.confidence < _REGION_MIN_CONFIDENCE:
+                continue
+            letters = re.sub(r"[^\w]", "", box.text)
+            if not letters or not (letters.isdigit() or is_syllable(letters.lower())):
+                continue
+            tall = int(median(heights[box.line_key]))
+            if box.height > 1.5 * tall:
+                box = Box(box.text, box.left, box.bottom - tall, box.width, tall,
+                          box.confidence, box.line_key)
+            if any(_covered(box, other) for other in (*kept, *found)):
+                continue
+            for n, other in enumerate(kept):
+                if _covered(other, box) and box.text.startswith(other.text) \
+                        and len(other.text) < len(box.text):
+                    dropped.add(n)
+            found.append(Box(box.text, box.left, box.top, box.width, box.height,
+                             box.confidence, 2_000_000 + index * 1000 + box.line_key))
+    return [b for n, b in enumerate(kept) if n not in dropped] + found
+
+
+def _reread_mrz(level: np.ndarray, dpi: int, read: list[Box], kept: list[Box],
+                timeout_ms: int) -> list[Box]:
+    """``kept`` with the lines of a machine-readable zone read again by the MRZ reader (English,
+    MRZ characters only) and written as the zone's check digits confirm them.
+
+    The Vietnamese model reads the zone's monospaced capitals badly (a 0 as 6, "IDVNM" as
+    "TDVNM" at confidence 4, then dropped as noise). Each line is read again alone; of the two
+    readings of each line, the choice whose check digits all verify is written, as the printed
+    30 characters. When none verifies, the MRZ reader's line is taken where it is as long as a
+    zone line and the Vietnamese one is not."""
+    lines: dict[int, list[Box]] = {}
+    for box in read:
+        lines.setdefault(box.line_key, []).append(box)
+    zone = sorted((words for words in lines.values()
+                   if looks_like_mrz_line("".join(b.text for b in words))),
+                  key=lambda words: min(b.top for b in words))
+    if not zone:
+        return kept
+    engine = _ENGINES.mrz_engine()
+    if engine is None:
+        return kept
+    height, width = level.shape
+    readings: list[tuple[str, str]] = []
+    spans: list[tuple[int, int, int, int, int]] = []
+    for words in zone[:3]:
+        top, bottom = min(b.top for b in words), max(b.bottom for b in words)
+        left, right = min(b.left for b in words), max(b.right for b in words)
+        pad = max(2, (bottom - top) // 4)
+        crop = np.ascontiguousarray(level[max(0, top - pad):min(height, bottom + pad),
+                                          max(0, left - pad):min(width, right + pad)])
+        engine.SetImageBytes(crop.tobytes(), crop.shape[1], crop.shape[0], 1, crop.shape[1])
+        engine.SetSourceResolution(int(dpi))
+        again = engine.GetUTF8Text().strip() if engine.Recognize(timeout=timeout_ms) else ""
+        engine.Clear()
+        readings.append(("".join(b.text for b in words), "".join(again.split())))
+        spans.append((words[0].line_key, left, top, right - left, bottom - top))
+    verified = best_reading(readings) if len(readings) == 3 else None
+    texts = list(verified) if verified else [
+        again if len(again) in (29, 30, 31) and len(own) not in (30,) else own
+        for own, again in readings]
+    keys = {key for key, *_ in spans}
+    out = [b for b in kept if b.line_key not in keys]
+    for text, (key, left, top, w, h) in zip(texts, spans, strict=True):
+        if text:
+            out.append(Box(text, left, top, w, h, 95.0 if verified else 60.0, key))
+    return out
+
+
+def _covered(new: Box, old: Box) -> bool:
+    """Whether ``old`` covers half of ``new``'s box or more."""
+    dx = min(new.right, old.right) - max(new.left, old.left)
+    dy = min(new.bottom, old.bottom) - max(new.top, old.top)
+    return dx > 0 and dy > 0 and dx * dy >= 0.5 * new.width * new.height
+
+
 def _overlaps(a: Box, b: Box) -> bool:
     """Whether two word boxes cover the same print (half of the smaller one or more)."""
     dx = min(a.right, b.right) - max(a.left, b.left)
@@ -503,6 +620,15 @@ def _turn_mark(mark: InkMark, rotation: int, width: int, height: int) -> InkMark
     if rotation == 270:
         return InkMark(mark.kind, y, width - (x + w), h, w)
     return mark
+
+
+def _photo_regions(photos: Sequence[InkMark], rotation: int, width: int, height: int
+                   ) -> list[Region]:
+    """The text beside each photo (sohoa.ocr.photos.beside_photos) on the page turned by
+    ``rotation``."""
+    turned = [_turn_mark(p, rotation, width, height) for p in photos]
+    size = (height, width) if rotation in (90, 270) else (width, height)
+    return beside_photos([Photo(p.left, p.top, p.width, p.height) for p in turned], *size)
 
 
 def _without_specks(boxes: list[Box]) -> list[Box]:
@@ -565,6 +691,9 @@ def recognize_page(
     scan_h, scan_w = prepared.gray.shape
     found = tuple(InkMark(m.kind, int(m.left), int(m.top), int(m.width), int(m.height))
                   for m in prepared.marks)
+    # Photos are turned like marks (never recorded as marks): the text beside a card's photo
+    # is read again as one block, as the signer's block is.
+    photos = tuple(InkMark("photo", p.left, p.top, p.width, p.height) for p in prepared.photos)
     rotation = 0
     read = None
     if settings.detect_orientation and settings.upright_first:
@@ -572,7 +701,8 @@ def recognize_page(
         # reading does not look like Vietnamese text (a turned page reads as few, unsure,
         # invalid syllables). Saves OSD's ≈0.27 CPU s on every upright page; a turned page pays
         # one extra reading.
-        read = _read(prepared.gray, dpi, timeout_ms, settings, _mark_regions(found, dpi))
+        read = _read(prepared.gray, dpi, timeout_ms, settings, _mark_regions(found, dpi),
+                     _photo_regions(photos, 0, scan_w, scan_h))
     if read is None or not _reads_upright(read[3]):
         with _ENGINES.lock:
             _ENGINES.ensure(settings)
@@ -584,7 +714,8 @@ def recognize_page(
             # clockwise.
             turned = [_turn_mark(m, rotation, scan_w, scan_h) for m in found]
             read = _read(np.rot90(prepared.gray, k=-(rotation // 90)), dpi, timeout_ms,
-                         settings, _mark_regions(turned, dpi))
+                         settings, _mark_regions(turned, dpi),
+                         _photo_regions(photos, rotation, scan_w, scan_h))
     skew, width, height, boxes, finished = read
     lines = reading_order(boxes, width)
     words: list[Word] = []

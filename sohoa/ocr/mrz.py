@@ -214,3 +214,31 @@ def build_td1(id_number: str, birth_date: date, sex: str, expiry_date: date, sur
     l2 += str(mrz_check_digit(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29]))
     name = surname.upper().replace(" ", "<") + "<<" + given_names.upper().replace(" ", "<")
     return l1, l2, name[:LINE].ljust(LINE, "<")
+
+
+_MRZ_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<«‹{")
+
+
+def looks_like_mrz_line(text: str) -> bool:
+    """Whether one OCR line is likely a line of a machine-readable zone: long, almost only
+    capitals, digits and fillers, with fillers in it."""
+    s = "".join(text.split())
+    if len(s) < 20:
+        return False
+    share = sum(ch in _MRZ_CHARS for ch in s) / len(s)
+    return share >= 0.85 and (s.count("<") + s.count("«") >= 2 or "VNM" in s)
+
+
+def best_reading(readings: list[tuple[str, ...]]) -> tuple[str, str, str] | None:
+    """The MRZ's three lines from several readings of each (``readings[i]``: the readings of
+    line i), when one choice of a reading per line passes every check digit: then they are the
+    printed lines (a reading that fails a check is never returned)."""
+    if len(readings) != 3:
+        return None
+    for first in dict.fromkeys(readings[0]):
+        for second in dict.fromkeys(readings[1]):
+            for third in dict.fromkeys(readings[2]):
+                parsed = _parse(first, second, third)
+                if parsed is not None and parsed.checks_ok:
+                    return parsed.lines
+    return None

@@ -25,6 +25,7 @@ import numpy as np
 from PIL import Image
 
 from sohoa.ocr.marks import FoundMark, colour_marks, grey_seals, lift_marks, suppress_strokes
+from sohoa.ocr.photos import Photo, blank_photos, find_photos
 
 # Measured on a small copy: enough pixels for stable percentiles, cheap on a 2-core desk PC.
 _MEASURE_WIDTH = 600
@@ -81,6 +82,8 @@ class Prepared:
     measures: PageMeasures
     steps: tuple[str, ...]
     marks: tuple[FoundMark, ...] = ()
+    # Portrait photos (an ID card's), painted white in the copy (sohoa.ocr.photos).
+    photos: tuple[Photo, ...] = ()
 
 
 def to_array(image: Image.Image) -> np.ndarray:
@@ -230,5 +233,11 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
                                            seal.right + reach, seal.bottom + reach // 2), dpi)
             if "suppress_strokes" not in steps:
                 steps.append("suppress_strokes")
+    photos: list[Photo] = find_photos(gray, dpi) if clean else []
+    if photos:
+        # Tesseract's layout takes the lines beside a dark portrait into its picture region
+        # and reads none of them (the card's number and name: sohoa.ocr.photos).
+        gray = blank_photos(gray, photos, dpi)
+        steps.append("blank_photos")
     return Prepared(gray=np.ascontiguousarray(gray), measures=measures, steps=tuple(steps),
-                    marks=tuple(marks))
+                    marks=tuple(marks), photos=tuple(photos))
