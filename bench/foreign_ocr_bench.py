@@ -173,6 +173,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--families", nargs="*", default=list(FAMILIES), choices=FAMILIES)
+    parser.add_argument("--kinds", nargs="*", default=["letter", "card"],
+                        choices=["letter", "card"],
+                        help="only these kinds of page (cards: the photocopied ID cards)")
     parser.add_argument("--ours-only", action="store_true", help="skip tesseract and ocrmypdf")
     parser.add_argument("--no-run", action="store_true", help="run no tool (with --rescore)")
     parser.add_argument("--keep", type=Path, help="keep the work folder (PDFs, texts) here")
@@ -186,7 +189,7 @@ def main() -> None:
     command = "OMP_THREAD_LIMIT=1 .venv/bin/python " + " ".join(
         [Path(sys.argv[0]).as_posix(), *sys.argv[1:]])
     started = time.monotonic()
-    pages = make_corpus(args.seed, tuple(args.families))
+    pages = [p for p in make_corpus(args.seed, tuple(args.families)) if p.kind in args.kinds]
     corpus_note = (f"Corpus: `sohoa.synth.foreign`, seed {args.seed}, typefaces "
                    f"{', '.join(args.families)}: {len(pages)} pages "
                    f"({sum(1 for p in pages if p.rotation)} of them turned), "

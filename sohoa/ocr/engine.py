@@ -43,6 +43,7 @@ from PIL import Image, UnidentifiedImageError
 
 from sohoa.errors import BadInputError, ConfigError
 from sohoa.ocr.correct import Lexicon, correct_tokens, is_syllable
+from sohoa.ocr.idreread import Reader, recheck_ids
 from sohoa.ocr.layout import Box, reading_order
 from sohoa.ocr.mrz import best_reading, looks_like_mrz_line
 from sohoa.ocr.orient import (
@@ -145,6 +146,9 @@ def engine_versions(settings: OcrSettings) -> dict[str, str]:
     return shown
 
 
+_RESTRICTED = {"mrz": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<", "digits": "0123456789/.-"}
+
+
 class _Engines:
     """The process's Tesseract instances, created on first use and when the settings change."""
 
@@ -153,10 +157,11 @@ class _Engines:
         self.key: tuple[str, str] | None = None
         self.text: tesserocr.PyTessBaseAPI | None = None
         self.osd: tesserocr.PyTessBaseAPI | None = None
-        # English, capitals, digits and "<" only, one line: for the MRZ of a chip card, which
-        # the Vietnamese model reads badly ("TDVNM0813…" at confidence 4) and English well.
-        # Made on first use: most pages have no MRZ.
-        self.mrz: tesserocr.PyTessBaseAPI | bool | None = None
+        # English single-line readers restricted to a few characters (_RESTRICTED), made on
+        # first use (most pages need none): the MRZ of a chip card, which the Vietnamese model
+        # reads badly ("TDVNM0813…" at confidence 4) and English well, and the digits of a
+        # personal number read again (sohoa.ocr.idreread). False: no eng.traineddata.
+        self.restricted: dict[str, tesserocr.PyTessBaseAPI | bool] = {}
 
     def ensure(self, settings: OcrSettings) -> None:
         tessdata = find_tessdata(settings)
@@ -179,24 +184,25 @@ class _Engines:
                 path=tessdata, lang="osd", psm=tesserocr.PSM.OSD_ONLY
             )
 
-    def mrz_engine(self) -> tesserocr.PyTessBaseAPI | None:
-        """The MRZ reader (None without eng.traineddata); the caller holds the lock."""
-        if self.mrz is None:
+    def restricted_engine(self, kind: str) -> tesserocr.PyTessBaseAPI | None:
+        """The single-line reader of ``kind`` (a key of _RESTRICTED), None without
+        eng.traineddata; the caller holds the lock and has called ensure()."""
+        if kind not in self.restricted:
             path = self.key[0] if self.key else None
-            self.mrz = False
+            self.restricted[kind] = False
             if path and os.path.isfile(os.path.join(path, "eng.traineddata")):
                 api = tesserocr.PyTessBaseAPI(path=path, lang="eng",
                                               psm=tesserocr.PSM.SINGLE_LINE)
-                api.SetVariable("tessedit_char_whitelist",
-                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<")
-                self.mrz = api
-        return self.mrz or None
+                api.SetVariable("tessedit_char_whitelist", _RESTRICTED[kind])
+                self.restricted[kind] = api
+        return self.restricted[kind] or None
 
     def close(self) -> None:
-        for api in (self.text, self.osd, self.mrz or None):
-            if api is not None:
+        for api in (self.text, self.osd, *self.restricted.values()):
+            if api is not None and api is not False:
                 api.End()
-        self.text = self.osd = self.mrz = None
+        self.text = self.osd = None
+        self.restricted = {}
         self.key = None
 
 
@@ -543,7 +549,7 @@ def _reread_mrz(level: np.ndarray, dpi: int, read: list[Box], kept: list[Box],
                   key=lambda words: min(b.top for b in words))
     if not zone:
         return kept
-    engine = _ENGINES.mrz_engine()
+    engine = _ENGINES.restricted_engine("mrz")
     if engine is None:
         return kept
     height, width = level.shape
@@ -571,6 +577,40 @@ def _reread_mrz(level: np.ndarray, dpi: int, read: list[Box], kept: list[Box],
         if text:
             out.append(Box(text, left, top, w, h, 95.0 if verified else 60.0, key))
     return out
+
+
+def _crop_reader(upright: np.ndarray, skew: float, dpi: int, timeout_ms: int,
+                 settings: OcrSettings) -> Reader:
+    """Reads a rectangle of the deskewed page again, alone, enlarged twice and three times,
+    digits and date separators only (for sohoa.ocr.idreread); the page is deskewed again
+    only when a number needs it."""
+    level: list[np.ndarray] = []
+
+    def read(box: tuple[int, int, int, int], kind: str) -> list[str]:
+        del kind  # numbers and dates are both read as digits and separators
+        if not level:
+            level.append(np.ascontiguousarray(deskew(upright, skew)))
+        page = level[0]
+        left, top, right, bottom = box
+        pad = max(3, (bottom - top) // 3)
+        crop = page[max(0, top - pad):bottom + pad, max(0, left - pad):right + pad]
+        out: list[str] = []
+        with _ENGINES.lock:
+            _ENGINES.ensure(settings)
+            engine = _ENGINES.restricted_engine("digits")
+            if engine is None:
+                return out
+            for scale in (2, 3):
+                big = np.ascontiguousarray(cv2.resize(crop, None, fx=scale, fy=scale,
+                                                      interpolation=cv2.INTER_CUBIC))
+                engine.SetImageBytes(big.tobytes(), big.shape[1], big.shape[0], 1, big.shape[1])
+                engine.SetSourceResolution(int(dpi * scale))
+                if engine.Recognize(timeout=timeout_ms):
+                    out.append("".join(engine.GetUTF8Text().split()))
+                engine.Clear()
+        return out
+
+    return read
 
 
 def _covered(new: Box, old: Box) -> bool:
@@ -718,6 +758,9 @@ def recognize_page(
                          _photo_regions(photos, rotation, scan_w, scan_h))
     skew, width, height, boxes, finished = read
     lines = reading_order(boxes, width)
+    if finished:
+        upright = prepared.gray if rotation == 0 else np.rot90(prepared.gray, k=-(rotation // 90))
+        lines = recheck_ids(lines, _crop_reader(upright, skew, dpi, timeout_ms, settings))
     words: list[Word] = []
     text_lines: list[str] = []
     for line_no, line in enumerate(lines):

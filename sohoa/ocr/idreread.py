@@ -1,0 +1,132 @@
+"""A person's number that fails its own checks is read again, with its birth date, before the
+page's text is final.
+
+The 12-digit personal number carries the holder's province, century and sex, and the last two
+digits of the birth year; the paper prints the date of birth near it. When OCR misreads one
+digit of either, the extractor rightly refuses the number (issue 18's owner bench: "1981" read
+as "1961" beside a correctly read number, the owner lost). That refusal is the trigger here:
+the number and the birth date nearest it are each read again alone — a crop of the word,
+enlarged, digits only, one line — and a new reading is taken only when one pair (number, birth
+year) among the readings passes every check, it differs from what was read in at most two
+characters, and no other pair passes: two different valid pairs mean nothing is known.
+Nothing changes on a page whose numbers validate (the whole cost there is a regular
+expression per line).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
+
+from sohoa.idcodes import personal_id_problems
+from sohoa.ocr.dates import DIGIT_LOOKALIKES, parse_vn_date
+from sohoa.ocr.fields.personal_ids import find_id_mentions
+from sohoa.ocr.layout import Box, Line
+from sohoa.vntext import fold
+
+# (left, top, right, bottom) of a crop, its kind ("number" | "date") → the readings of it.
+Reader = Callable[[tuple[int, int, int, int], str], list[str]]
+
+# How far (lines) from the number its birth date may be printed: the card prints it two lines
+# under the number, a form's person block a few lines above.
+_DATE_REACH = 6
+_BORN_LINE = re.compile(r"(?<![a-z])(?:sinh|date of birth|nam sinh)(?![a-z])")
+_NUMBER_WORD = re.compile(r"[0-9OoDQIl|]{3,}")
+
+
+def _number_words(line: Line, raw: str) -> list[Box] | None:
+    """The words of ``line`` that together print ``raw`` (a number OCR may have spaced)."""
+    words = line.words
+    for start in range(len(words)):
+        text = ""
+        for end in range(start, len(words)):
+            text += re.sub(r"[^0-9A-Za-z|]", "", words[end].text)
+            if text == raw:
+                return list(words[start:end + 1])
+            if not raw.startswith(text):
+                break
+    return None
+
+
+def _birth_word(lines: Sequence[Line], at: int) -> tuple[int, int, date] | None:
+    """(line, word, date) of the date of birth nearest the number's line ``at``: above first."""
+    order = sorted(range(max(0, at - _DATE_REACH), min(len(lines), at + _DATE_REACH + 1)),
+                   key=lambda n: (abs(n - at), n > at))
+    for n in order:
+        words = lines[n].words
+        folded = fold(" ".join(w.text for w in words))
+        if not _BORN_LINE.search(folded):
+            continue
+        for k, word in enumerate(words):
+            day = parse_vn_date(word.text)
+            if day is not None:
+                return n, k, day
+    return None
+
+
+def _union(words: Sequence[Box]) -> tuple[int, int, int, int]:
+    return (min(w.left for w in words), min(w.top for w in words),
+            max(w.right for w in words), max(w.bottom for w in words))
+
+
+def _apart(a: str, b: str) -> int:
+    return sum(x != y for x, y in zip(a, b, strict=True)) if len(a) == len(b) else 99
+
+
+def recheck_ids(lines: list[Line], read: Reader) -> list[Line]:
+    """``lines`` with a failing personal number or its birth date replaced by a reading that
+    makes them agree (see the module's docstring); unchanged otherwise."""
+    changed = list(lines)
+    for n, line in enumerate(lines):
+        text = " ".join(w.text for w in line.words)
+        if not _NUMBER_WORD.search(text):
+            continue
+        for mention in find_id_mentions(text):
+            raw = mention.raw
+            if len(raw) != 12 or mention.other_person:
+                continue
+            words = _number_words(line, raw)
+            if words is None:
+                continue
+            number = raw.translate(DIGIT_LOOKALIKES)
+            birth = _birth_word(changed, n)
+            born = birth[2] if birth else None
+            if not personal_id_problems(number, born):
+                continue
+            numbers = {number, *(r for r in read(_union(words), "number")
+                                 if len(r) == 12 and r.isdigit() and _apart(r, number) <= 2)}
+            dates: dict[date | None, str | None] = {born: None}
+            if birth is not None:
+                word = changed[birth[0]].words[birth[1]]
+                for again in read(_union([word]), "date"):
+                    day = parse_vn_date(again)
+                    if day is not None and born is not None \
+                            and _apart(again, word.text.rstrip(".,;")) <= 2:
+                        dates.setdefault(day, again)
+            good = [(num, day) for num in numbers for day in dates
+                    if not personal_id_problems(num, day)]
+            if len({num for num, _ in good}) != 1 or len({day for _, day in good}) != 1:
+                continue
+            num, day = good[0]
+            if num != number:
+                changed[n] = _with_number(changed[n], words, num)
+            if day != born and birth is not None and dates[day] is not None:
+                target = changed[birth[0]]
+                old = target.words[birth[1]]
+                tail = old.text[len(old.text.rstrip(".,;")):]
+                new = replace(old, text=f"{dates[day]}{tail}")
+                changed[birth[0]] = replace(target, words=(*target.words[:birth[1]], new,
+                                                           *target.words[birth[1] + 1:]))
+    return changed
+
+
+def _with_number(line: Line, words: list[Box], number: str) -> Line:
+    """``line`` with the words that printed a number replaced by one word of ``number``."""
+    first = line.words.index(words[0])
+    left, top, right, bottom = _union(words)
+    merged = Box(number, left, top, right - left, bottom - top,
+                 min(w.confidence for w in words), words[0].line_key)
+    return replace(line, words=(*line.words[:first], merged,
+                                *line.words[first + len(words):]))
