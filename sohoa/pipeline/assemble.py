@@ -15,8 +15,8 @@ from sohoa.ocr.fields.extract import extract_fields
 from sohoa.ocr.segment import find_dossier_code, starts_document
 from sohoa.pipeline.agreement import AGREEING_FIELDS, Reading, agree
 from sohoa.pipeline.analysis import PageAnalysis
-from sohoa.pipeline.owner import resolve_owner
-from sohoa.reasons import VALIDITY_UNREAD, reason
+from sohoa.pipeline.owner import misread_owner, resolve_owner
+from sohoa.reasons import OWNER_UNKNOWN, VALIDITY_UNREAD, reason
 from sohoa.records import Classification, Extraction, FieldValue, Page
 
 
@@ -173,9 +173,40 @@ def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registr
         if draft.classification.doc_type == "dossier_receipt" and applicant is None:
             applicant = draft.extraction
         drafts.append(draft)
+    _owners_from_other_papers(drafts, registry)
     for key in AGREEING_FIELDS:
         reconcile(drafts, key, registry)
     return drafts
+
+
+def _owners_from_other_papers(drafts: list[DocumentDraft], registry: Registry) -> None:
+    """A paper left without an owner because its own ID reading failed its checks takes the
+    owner another paper of the dossier names confidently, when the reading is a misread of
+    that one number (at most two digits apart) and that number agrees with the birth date and
+    sex this paper prints (issue 18: the same person's papers agree). The refused reading's
+    flag stays for the reviewer; the note says where the owner came from."""
+    owners = {d.owner_id: n for n, d in enumerate(drafts)
+              if d.owner_id and d.owner_from == "document" and d.owner_kind == "person"}
+    if not owners:
+        return
+    unknown = reason("owner_id", OWNER_UNKNOWN)
+    for draft in drafts:
+        if draft.owner_id or unknown not in draft.review_reasons:
+            continue
+        number = misread_owner(draft.classification.doc_type, draft.extraction,
+                               sorted(owners), registry=registry)
+        if number is None:
+            continue
+        source = drafts[owners[number]]
+        read = draft.extraction.fields[registry.get(
+            draft.classification.doc_type).owner_field or "id_number"].value
+        draft.owner_id, draft.owner_kind = number, "person"
+        draft.owner_name = draft.owner_name or source.owner_name
+        draft.owner_from = "dossier"
+        draft.review_reasons.remove(unknown)
+        draft.agreed["owner_id"] = (f"đọc được \"{read}\" (không hợp lệ); chủ sở hữu theo tài "
+                                    f"liệu {owners[number] + 1} ({source.title}) trong hồ sơ, "
+                                    "khớp ngày sinh trên giấy này")
 
 
 def _owners_field(draft: DocumentDraft, key: str, registry: Registry) -> FieldValue | None:

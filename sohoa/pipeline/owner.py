@@ -46,6 +46,22 @@ def _misread_of(own: FieldValue, number: str, extraction: Extraction) -> bool:
     return not citizen_id_problems(number, born, female)
 
 
+def misread_owner(doc_type: str, extraction: Extraction, numbers: list[str], *,
+                  registry: Registry) -> str | None:
+    """The one number among ``numbers`` (owners other papers of the dossier give confidently)
+    of which this document's own refused ID reading is a misread (:func:`_misread_of`: at
+    most two digits apart, and it agrees with the birth date and sex this paper prints);
+    None when there is none or more than one."""
+    spec = registry.get(doc_type)
+    if spec.owner_shared or (spec.owner_kind or "person") != "person" or extraction.owner_id:
+        return None
+    own = extraction.fields.get(spec.owner_field or "id_number")
+    if own is None or not own.value:
+        return None
+    found = {n for n in numbers if _misread_of(own, n, extraction)}
+    return found.pop() if len(found) == 1 else None
+
+
 def _field_date_value(extraction: Extraction, key: str) -> date | None:
     value = extraction.fields.get(key)
     try:

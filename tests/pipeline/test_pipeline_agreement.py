@@ -124,3 +124,32 @@ def test_a_misread_unit_yields_to_the_confirmed_one_but_not_a_street() -> None:
     moved = misread.replace("Hùng Vương", "Lê Lợi")
     assert agree([Reading(0, home, 0.90), Reading(1, moved, 0.95), Reading(2, home, 0.9)]) \
         == []
+
+
+def test_a_refused_id_reading_takes_the_owner_another_paper_names() -> None:
+    # No receipt. The application form's number was read with the birth year's digit wrong
+    # (038301223492 → 038381223492: born 1981, the form prints 2001): refused, no owner of its
+    # own; the residence confirmation names 038301223492 confidently, one digit away and born
+    # 2001 as this form prints: the same person's paper.
+    registry = load_registry()
+    types = ["residence_confirmation", "application_form"]
+    items, _, _ = _dossier({"application_form": ("038301223492", "038381223492")}, types)
+    drafts = draft_dossier(items, None, registry, 0.6)
+    form = drafts[1]
+    assert drafts[0].owner_id == "038301223492"
+    assert form.owner_id == "038301223492" and form.owner_from == "dossier"
+    assert "038381223492" in form.agreed["owner_id"]
+    assert form.extraction.fields["id_number"].flag  # the misread stays for the reviewer
+
+
+def test_a_refused_reading_that_another_birth_date_would_explain_stays_ownerless() -> None:
+    # The form's number is refused (born 2001 by the number, 1995 by the form) and one digit
+    # from the other paper's owner, but that owner's number does not agree with the birth
+    # date this form prints either: nothing says whose paper it is.
+    registry = load_registry()
+    types = ["residence_confirmation", "application_form"]
+    items, _, _ = _dossier({"application_form": ("23/08/2001", "23/08/1995")}, types)
+    form_text = items[1].analysis.ocr.text
+    items[1] = _item(1, form_text.replace("038301223492", "038301223495"))
+    drafts = draft_dossier(items, None, registry, 0.6)
+    assert drafts[1].owner_id is None and "owner_id" not in drafts[1].agreed
