@@ -158,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--heavy", action="store_true", help="heavy photocopies in the cycle too")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--work", type=Path, default=Path("out/owner_bench"))
+    ap.add_argument("--cached-only", action="store_true",
+                    help="score only the pages of the range already recognized in --work "
+                         "(a run cut short: say so with the figures)")
     ap.add_argument("--write-results", action="store_true")
     ap.add_argument("--seen", type=int, default=0,
                     help="pages below this index were looked at while fixing: shown apart")
@@ -165,6 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     indices = list(range(args.start, args.start + args.pages))
+    if args.cached_only:
+        cache_file = args.work / "cache.json"
+        done = json.loads(cache_file.read_text(encoding="utf-8")) if cache_file.exists() else {}
+        key = "heavy" if args.heavy else "plain"
+        indices = [i for i in indices if f"{key}:{i}" in done]
     results = recognize(indices, args.heavy, args.work / "cache.json", args.jobs)
     rows = evaluate(results)["rows"]
     (args.work / "rows.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1),
