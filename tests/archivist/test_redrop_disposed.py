@@ -40,5 +40,5 @@ def test_redropping_a_disposed_document_says_it_was_disposed(tmp_path: Path) -> 
     events = [e for e in _lines(again.stdout) if e.get("document_id")]
     assert any(e.get("disposed") for e in events), events
     text = run_sohoa(home, "ingest", str(batch))
-    assert "disposed" in text.stdout + text.stderr
-    assert "destroyed under a disposal list" in text.stdout + text.stderr
+    assert "đã hủy" in text.stdout + text.stderr
+    assert "đã bị hủy theo danh sách tiêu hủy" in text.stdout + text.stderr

@@ -118,7 +118,7 @@ def test_an_unexpected_error_fails_the_file_and_the_watch_goes_on(tmp_path: Path
     outcomes = list(watch(tmp_path, handle, settings(), clock=clock, sleep=tick,
                           stop=lambda: next(polls, None) is None))
     assert [(o.source.name, o.ok) for o in outcomes] == [("1.jpg", False), ("2.jpg", True)]
-    assert "internal error (RuntimeError: stage exploded)" in outcomes[0].reason  # type: ignore[operator]
+    assert "(internal error, RuntimeError: stage exploded)" in outcomes[0].reason  # type: ignore[operator]
 
 
 def test_restart_after_a_kill_handles_the_interrupted_file_again(tmp_path: Path,
