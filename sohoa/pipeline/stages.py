@@ -58,7 +58,14 @@ from sohoa.scanners.colour import scan_problem
 from sohoa.scanners.entries import entry_problem
 from sohoa.scanners.inputs import given_folder
 from sohoa.scanners.limits import InputLimits
-from sohoa.scanners.pdfborn import PDF_MIME, page_words
+from sohoa.scanners.pdfborn import (
+    PDF_MIME,
+    SYMBOL_DPI,
+    may_carry_symbol,
+    page_words,
+    picture,
+)
+from sohoa.scanners.pdfrender import RenderFailed
 from sohoa.scanners.split import opens_dossier
 from sohoa.signing import DocumentSigner, PageInk
 
@@ -226,7 +233,15 @@ def analyze_page(page: Page, options: AnalyzeOptions) -> PageAnalysis:
     from sohoa.scanners.pilsafe import reduced
 
     if page.mime == PDF_MIME:  # born digital: the producer's own text, no OCR
-        return PageAnalysis(page.sha256, False, None, born_digital_reading(page))
+        code = None
+        if may_carry_symbol(page.data):  # a receipt printed to PDF: its dossier code's symbol
+            try:
+                drawn = open_image(picture(page.data, SYMBOL_DPI))
+            except RenderFailed:
+                drawn = None  # the page itself was read; only its symbol cannot be looked at
+            if drawn is not None:
+                code = read_dossier_code(drawn, options.code_pattern or DEFAULT_CODE_PATTERN)
+        return PageAnalysis(page.sha256, False, code, born_digital_reading(page))
     image = open_image(page.data)
     full = (image.width, image.height)
     # A page over the analysis ceiling (a 120-Mpx PNG) is looked at and read reduced: the

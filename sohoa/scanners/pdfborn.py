@@ -232,9 +232,23 @@ def pdfa_copy(path: Path, timeout_s: float = GS_TIMEOUT_S) -> pikepdf.Pdf | None
         return copy
 
 
+def may_carry_symbol(data: bytes) -> bool:
+    """Whether a one-page PDF draws anything a barcode could be made of (paths, images): a
+    one-stop-shop receipt printed to PDF carries its dossier code as a QR or Code 128."""
+    from sohoa.scanners.pdfscan import walk_page
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            content = walk_page(pdf.pages[0])
+    except (pikepdf.PdfError, KeyError, ValueError, TypeError, AttributeError, IndexError):
+        return True  # not shown to carry none: look
+    return bool(content.images) or bool({"path", "shading", "xobject"} & set(content.ink))
+
+
 # --- a picture of it, for whoever shows pages as images -------------------------------------
 
 PICTURE_DPI = 150
+SYMBOL_DPI = 200  # the barcode reader's own first pass looks at about 150 dpi
 
 
 def picture(data: bytes, dpi: int = PICTURE_DPI) -> bytes:

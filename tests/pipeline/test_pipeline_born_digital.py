@@ -218,6 +218,35 @@ def test_a_born_digital_page_is_never_recognized(files: dict[str, Path],
     assert first.text == "GIẤY" and 100 < first.left < 200 and 30 < first.height < 80
 
 
+def test_a_receipt_printed_to_pdf_gives_its_dossier_code_from_its_symbol(
+        files: dict[str, Path], tmp_path: Path) -> None:
+    from sohoa.pdf.qrmark import modules
+    from sohoa.pipeline.analysis import AnalyzeOptions
+    from sohoa.pipeline.stages import analyze_page
+    from sohoa.scanners import read_pages
+    from sohoa.scanners.pdfborn import may_carry_symbol
+
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.add_font("body", "", _font_file())
+    pdf.set_font("body", "", 12)
+    _text_page(pdf, ["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", *PARAGRAPHS[1:3]])
+    pdf.set_fill_color(0)
+    for row, line in enumerate(modules("H19.22-241105-0042")):  # a QR of filled squares
+        for col, dark in enumerate(line):
+            if dark:
+                pdf.rect(150 + col * 0.8, 20 + row * 0.8, 0.8, 0.8, style="F")
+    path = tmp_path / "receipt.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    [page] = read_pages(path)
+    options = AnalyzeOptions("vie", 30, "")
+    assert page.born_digital and may_carry_symbol(page.data)
+    assert analyze_page(page, options).code == "H19.22-241105-0042"
+    # a page of text only is not drawn at all to look for one
+    plain = next(iter(read_pages(files["vn"])))
+    assert not may_carry_symbol(plain.data)
+    assert analyze_page(plain, options).code is None
+
+
 def test_ingested_born_digital_paper_is_signed_and_says_where_its_text_came_from(
         files: dict[str, Path], made: dict[str, Any]) -> None:
     shown = json_lines(run_sohoa(made["home"], "show", made["document_id"], "--json").stdout)[0]
