@@ -229,7 +229,8 @@ class KnownInput(Base):
     __tablename__ = "known_inputs"
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    # [{"sha256", "mime", "width", "height", "dpi", "rendered", "converted"}] in page order
+    # [{"sha256", "mime", "width", "height", "dpi", "rendered", "converted", "born_digital"}]
+    # in page order
     pages: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     job_id: Mapped[str | None] = mapped_column(String(32))  # the job that finished it
     at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -71,7 +71,8 @@ def read_pdf(path: Path, digest: str, limits: InputLimits, tail: bytes) -> Itera
             yield Quarantined(source, reasons.too_many_pages(count, limits.max_pages_per_file),
                               digest)
             return
-        converted = _Converted(path)
+        # within the time a page may take to draw: the file's own limit still holds overall
+        converted = _Converted(path, limits.render_seconds)
         for index in range(count):
             try:
                 yield _pdf_page(pdf, path, index, digest, limits, converted)
@@ -82,15 +83,16 @@ def read_pdf(path: Path, digest: str, limits: InputLimits, tail: bytes) -> Itera
 class _Converted:
     """The file converted to PDF/A by Ghostscript, made once, when a first page needs it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, timeout_s: float = pdfborn.GS_TIMEOUT_S) -> None:
         self.path = path
+        self.timeout_s = timeout_s
         self.tried = False
         self.pdf: pikepdf.Pdf | None = None
 
     def page(self, index: int) -> pikepdf.Page | None:
         if not self.tried:
             self.tried = True
-            self.pdf = pdfborn.pdfa_copy(self.path)
+            self.pdf = pdfborn.pdfa_copy(self.path, self.timeout_s)
         if self.pdf is None or index >= len(self.pdf.pages):
             return None
         return self.pdf.pages[index]
