@@ -36,7 +36,7 @@ $SOHOA synth "$BATCH" --seed 7 --dossiers 2 --duplex --severity light
 step "3. Ingest: split into dossiers, OCR (vie), classify, extract, PDF/A, sign, store, index"
 $SOHOA ingest "$BATCH" --duplex --json > out/demo-ingest.jsonl || code=$?
 .venv/bin/python scripts/demo_report.py out/demo-ingest.jsonl
-[ "${code:-0}" -eq 0 ] || echo "(ingest exit code ${code}: some inputs were quarantined)"
+[ "${code:-0}" -eq 0 ] || echo "(mã thoát của ingest ${code}: có tệp bị cách ly)"
 
 OWNER=$(.venv/bin/python -c 'import json,sys
 for line in open("out/demo-ingest.jsonl"):

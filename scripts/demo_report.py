@@ -10,14 +10,17 @@ from rich.table import Table
 
 
 def main(path: str) -> None:
-    table = Table("document", "dossier", "type", "owner", "name / number", "pages", "conf",
-                  "review")
-    quarantined = []
+    table = Table("giấy tờ", "hồ sơ", "loại", "chủ sở hữu", "tên / số", "trang", "tin cậy",
+                  "rà soát")
+    quarantined, warnings = [], []
     with open(path, encoding="utf-8") as lines:
         docs = [json.loads(line) for line in lines]
     for doc in docs:
         if "error" in doc:
             quarantined.append(doc)
+            continue
+        if "warning" in doc:  # a page stored all the same (a grey scan): said below
+            warnings.append(doc)
             continue
         if doc.get("duplicate"):
             continue
@@ -30,8 +33,10 @@ def main(path: str) -> None:
                       "; ".join(doc["review_reasons"]) if doc["needs_review"] else "")
     console = Console(width=160)
     console.print(table)
+    for w in warnings:
+        console.print(f"[yellow]lưu ý[/] {w['source']}: {w['warning']}")
     for q in quarantined:
-        console.print(f"[red]quarantined[/] {q['source']}: {q['error']}")
+        console.print(f"[red]cách ly[/] {q['source']}: {q['error']}")
 
 
 if __name__ == "__main__":
