@@ -1,9 +1,12 @@
-"""A file of many pages not scanned in colour gets one warning line, not one per page: a PDF of
-300 empty pages (blank stand-ins, bilevel at 50 dpi) printed 300 identical lines."""
+"""A file of many pages not scanned in colour gets one warning line, not one per page; empty
+paper gets none: a PDF of 300 empty pages (blank stand-ins, bilevel at 50 dpi) printed 300
+identical lines."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from PIL import Image, ImageDraw
 
 from sohoa.pipeline.home import init_home
 from sohoa.pipeline.outcomes import WARNING, IngestSummary, outcome_of
@@ -13,21 +16,35 @@ from sohoa.pipeline.stages import read_inputs
 from sohoa.synth.hostile import blank_pages_pdf
 
 
-def test_three_hundred_blank_pages_give_one_warning_line(tmp_path: Path) -> None:
+def _warnings(tmp_path: Path, pdf: Path) -> tuple[int, list[dict]]:
     init_home(tmp_path / "home", unit="H19.22")
     settings = load_settings(home=tmp_path / "home", environ={})
-    pdf = tmp_path / "300-trang-trang.pdf"
-    pdf.write_bytes(blank_pages_pdf(300))
     events: list[dict] = []
     with open_archive(settings) as archive:
         pages = read_inputs([pdf], archive, "job-test", events.append)
-    assert len(pages) == 300
-    warnings = [e for e in events if outcome_of(e) == WARNING]
-    assert len(warnings) == 1, len(warnings)
+    return len(pages), [e for e in events if outcome_of(e) == WARNING]
+
+
+def test_three_hundred_empty_pages_say_nothing_about_colour(tmp_path: Path) -> None:
+    pdf = tmp_path / "300-trang-trang.pdf"
+    pdf.write_bytes(blank_pages_pdf(300))
+    assert _warnings(tmp_path, pdf) == (300, [])  # the blank test quarantines the file
+
+
+def test_a_grey_file_gets_one_line_naming_its_pages(tmp_path: Path) -> None:
+    sheets = []
+    for n in range(6):
+        sheet = Image.new("L", (400, 560), 255)
+        ImageDraw.Draw(sheet).text((40, 40), f"Trang {n + 1}", fill=0)
+        sheets.append(sheet)
+    pdf = tmp_path / "xam.pdf"
+    sheets[0].save(pdf, save_all=True, append_images=sheets[1:], resolution=200)
+    count, warnings = _warnings(tmp_path, pdf)
+    assert count == 6 and len(warnings) == 1, warnings
     [warning] = warnings
-    assert warning["warning"].startswith("300/300 trang (trang 1–300): trang quét đen trắng"), \
-        warning
-    assert warning["pages"] == list(range(300)) and warning["page"] is None
+    assert warning["warning"] == ("6/6 trang (trang 1–6): trang quét thang xám; quy định yêu "
+                                  "cầu quét màu, từ 200 dpi trở lên"), warning
+    assert warning["pages"] == list(range(6)) and warning["page"] is None
     summary = IngestSummary()
     summary.count(warning)
-    assert summary.not_colour == 300  # the summary still counts pages
+    assert summary.not_colour == 6  # the summary still counts pages
