@@ -37,6 +37,9 @@ Item = Page | Quarantined
 _COVER = 0.85
 # Strips abut "exactly" when the gap or overlap between them is under half a pixel.
 _ABUT_PX = 0.5
+# Share of an image's width (height) that may stay hidden at each side without cutting the
+# image to the visible page: 1 % (2 mm of an A4 width).
+_SLIVER = 0.01
 _INK = {"text": "chữ", "path": "nét vẽ", "shading": "vùng tô màu", "xobject": "đối tượng vẽ",
         "form-loop": "biểu mẫu lồng vòng", "unparsed": "nội dung không phân tích được"}
 _PDF_ERRORS = (pikepdf.PdfError, pikepdf.ForeignObjectError, KeyError, ValueError, TypeError,
@@ -238,8 +241,11 @@ def _crop_px(placed: Placement, box: Box) -> tuple[int, int, int, int] | None:
     left, right = min(us) * width, max(us) * width
     top, bottom = (1 - max(vs)) * height, (1 - min(vs)) * height  # row 0 is the image's top
     edges = (max(0.0, left), max(0.0, top), min(float(width), right), min(float(height), bottom))
-    if (edges[0] < _ABUT_PX and edges[1] < _ABUT_PX and width - edges[2] < _ABUT_PX
-            and height - edges[3] < _ABUT_PX):
+    # A sliver hidden at an edge (a CropBox rounded to whole points, 1-2 px) is not worth
+    # giving up the producer's bytes for: the page is cut only when more is hidden.
+    side_x, side_y = max(_ABUT_PX, _SLIVER * width), max(_ABUT_PX, _SLIVER * height)
+    if (edges[0] <= side_x and width - edges[2] <= side_x and edges[1] <= side_y
+            and height - edges[3] <= side_y):
         return None
     crop = tuple(round(v) for v in edges)
     if crop[2] <= crop[0] or crop[3] <= crop[1]:
