@@ -169,6 +169,7 @@ def _walk(source: pikepdf.Page | pikepdf.Stream, resources: pikepdf.Object, star
     stack: list[_State] = []
     path = _Path()
     clipping = False  # W or W* seen: the path ends as the new clip when it is painted or ended
+    text_clip = False  # text shown in a clipping mode (4-7) since BT
     xobjects = resources.get("/XObject", pikepdf.Dictionary()) if resources is not None else {}
     for instruction in pikepdf.parse_content_stream(source):
         op = str(instruction.operator)
@@ -202,6 +203,11 @@ def _walk(source: pikepdf.Page | pikepdf.Stream, resources: pikepdf.Object, star
             elif clipping:
                 state.clip_to((0.0, 0.0, 0.0, 0.0), exact=True)  # an empty clip hides all
             path, clipping = _Path(), False
+        if op == "ET" and text_clip:
+            # Only the glyphs' shapes stay visible: nothing an upright box describes. An empty
+            # box marked inexact makes any image drawn under it a page to render.
+            state.clip_to((0.0, 0.0, 0.0, 0.0), exact=False)
+            text_clip = False
         if op == "q":
             stack.append(state.copy())
         elif op == "Q":
@@ -225,6 +231,8 @@ def _walk(source: pikepdf.Page | pikepdf.Stream, resources: pikepdf.Object, star
         elif op == "Tr" and operands:
             state.text_mode = int(operands[0])
         elif op in _SHOW_TEXT:
+            if state.text_mode >= 4:
+                text_clip = True  # modes 4-7 add the glyphs to the clip at ET
             if state.text_mode not in (3, 7):  # 3: invisible (an OCR layer); 7: clip only
                 content.note("text")
         elif op in _PAINT_PATH:

@@ -62,8 +62,13 @@ def test_only_the_visible_part_of_the_scan_is_the_page(tmp_path: Path) -> None:
     # 5. A round clip (curves) inside the page: rendered, never cut along its box.
     add_page(pdf, (w, h), f"q 10 10 m 300 10 l 300 400 {w - 10:.1f} {h - 10:.1f} 10 "
              f"{h - 10:.1f} c h W n {draw.decode()} Q".encode(), {"Im": flate(pdf, img)})
+    # 6. Text in clipping mode 7 (invisible, clips): the scan shows through the letters only.
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                              BaseFont=pikepdf.Name.Helvetica)
+    add_page(pdf, (w, h), f"q BT 7 Tr /F1 120 Tf 40 300 Td (SAO) Tj ET {draw.decode()} Q"
+             .encode(), {"Im": flate(pdf, img)}, Font=pikepdf.Dictionary(F1=font))
     path = save(pdf, tmp_path / "clipped.pdf")
-    cropped, clipped, boxed, small, round_clip = list(read_pages(path))
+    cropped, clipped, boxed, small, round_clip, lettered = list(read_pages(path))
     inside = np.asarray(img.crop((50, 50, img.width - 50, img.height - 50)), dtype=np.int16)
     for got, number in ((cropped, 1), (clipped, 2), (boxed, 3)):
         assert isinstance(got, Page), got
@@ -73,6 +78,7 @@ def test_only_the_visible_part_of_the_scan_is_the_page(tmp_path: Path) -> None:
         assert np.abs(pixels(got) - shown(path, number)).mean() < 3, number  # what poppler shows
     assert isinstance(small, Page) and small.rendered.startswith("ảnh không phủ kín trang")
     assert isinstance(round_clip, Page) and "không phải hình chữ nhật" in round_clip.rendered
+    assert isinstance(lettered, Page) and "không phải hình chữ nhật" in lettered.rendered
     # Rendered pages are the CropBox too, as viewers show them.
     assert np.abs(pixels(small) - shown(path, 4)).mean() < 3
 
