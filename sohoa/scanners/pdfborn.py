@@ -12,7 +12,9 @@ page breaks a PDF/A-2b rule that cannot be fixed by copying — a font that is n
 (base-14 Times without a font file), CMYK colour without a CMYK output intent, transfer
 functions, PostScript XObjects — the whole file is converted once by Ghostscript
 (``-dPDFA=2``: it embeds substitute fonts and converts colour to RGB) and the page is taken
-from that; only when that fails too is the page rendered as before.
+from that. Ghostscript gives up PDF/A for a whole file when one page has something it cannot
+convert (a CID font showing CID 0); then the page is converted alone, and only when that
+fails too is it rendered as before.
 
 The words of such a page come from the PDF itself (``page_words``: ``pdftotext -bbox-layout``),
 never from OCR.
@@ -201,16 +203,19 @@ def one_page_pdf(page: pikepdf.Page) -> bytes:
     return buf.getvalue()
 
 
-def pdfa_copy(path: Path, timeout_s: float = GS_TIMEOUT_S) -> pikepdf.Pdf | None:
-    """The whole file converted to PDF/A-2b by Ghostscript (fonts embedded, colour to RGB),
-    opened; None when Ghostscript cannot (the pages are then rendered)."""
+def pdfa_copy(path: Path, timeout_s: float = GS_TIMEOUT_S,
+              page: int | None = None) -> pikepdf.Pdf | None:
+    """The whole file (or only page ``page``, 1-based) converted to PDF/A-2b by Ghostscript
+    (fonts embedded, colour to RGB), opened; None when Ghostscript cannot."""
+    only = [f"-dFirstPage={page}", f"-dLastPage={page}"] if page else []
     with tempfile.TemporaryDirectory(prefix="sohoa-gs-") as tmp:
         target = Path(tmp) / "pdfa.pdf"
         try:
             done = subprocess.run(
                 ["gs", "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-sDEVICE=pdfwrite",
                  "-dPDFA=2", "-dPDFACompatibilityPolicy=1", "-sColorConversionStrategy=RGB",
-                 "-dAutoRotatePages=/None", f"-sOutputFile={target}", "--", str(path)],
+                 "-dAutoRotatePages=/None", *only, f"-sOutputFile={target}", "--",
+                 str(path)],
                 capture_output=True, timeout=timeout_s, check=False)
         except (subprocess.TimeoutExpired, OSError):
             return None

@@ -91,14 +91,21 @@ class _Converted:
         self.timeout_s = timeout_s
         self.tried = False
         self.pdf: pikepdf.Pdf | None = None
+        self.alone: list[pikepdf.Pdf] = []
 
     def page(self, index: int) -> pikepdf.Page | None:
         if not self.tried:
             self.tried = True
             self.pdf = pdfborn.pdfa_copy(self.path, self.timeout_s)
-        if self.pdf is None or index >= len(self.pdf.pages):
+        if self.pdf is not None and index < len(self.pdf.pages):
+            return self.pdf.pages[index]
+        # Ghostscript gave up PDF/A for the whole file (one page it cannot convert): this page
+        # alone, kept open with the file (its streams are read when the page is copied)
+        alone = pdfborn.pdfa_copy(self.path, self.timeout_s, page=index + 1)
+        if alone is None or len(alone.pages) != 1:
             return None
-        return self.pdf.pages[index]
+        self.alone.append(alone)
+        return alone.pages[0]
 
 
 def _pdf_page(pdf: pikepdf.Pdf, path: Path, index: int, digest: str,
