@@ -46,6 +46,11 @@ class Mrz:
     checks_ok: bool
     problems: tuple[str, ...]
     lines: tuple[str, str, str] = ("", "", "")  # the three reconstructed 30-character lines
+    # The second line was not read at all (no run of digits where the birth date stands: a
+    # heavy copy lost it, the name line came next), so the composite check cannot be made,
+    # and the first line holds up alone: the document number's check digit verifies and the
+    # 12-digit ID repeats those nine digits. A second line read but failing keeps this False.
+    number_ok: bool = False
 
 
 def _clean(line: str) -> str:
@@ -143,7 +148,8 @@ def _parse(raw1: str, raw2: str, raw3: str) -> Mrz | None:
             problems.append(f"{name} check digit does not match")
         return good
 
-    ok = check("document number", l1[5:14], l1[14])
+    number_checked = check("document number", l1[5:14], l1[14])
+    ok = number_checked
     ok &= check("birth date", l2[0:6], l2[6])
     ok &= check("expiry date", l2[8:14], l2[14])
     ok &= check("composite", l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29], l2[29])
@@ -176,6 +182,8 @@ def _parse(raw1: str, raw2: str, raw3: str) -> Mrz | None:
         checks_ok=bool(ok) and not problems,
         problems=tuple(problems),
         lines=(l1, l2, l3),
+        number_ok=(number_checked and bool(id_number) and id_number[3:] == l1[5:14]
+                   and sum(ch.isdigit() for ch in _clean(raw2)[:8]) < 5),
     )
 
 

@@ -66,3 +66,24 @@ def test_mrz_readings_are_written_only_when_their_check_digits_verify() -> None:
     # A digit wrong in every reading: nothing verifies, nothing is returned.
     wrong = [(good[0].replace("0813", "0613"),), (good[1],), (good[2],)]
     assert best_reading(wrong) is None
+
+
+def test_the_mrz_first_line_alone_gives_the_number_when_it_verifies_itself() -> None:
+    # A heavy copy of the project's own chip card (seed 13): the printed number read with a 2
+    # for the 7 (province 029 does not exist), the MRZ's second line lost; its first line's
+    # check digit verifies and its 12-digit ID repeats the document number, born 1984 as the
+    # card prints.
+    from sohoa.doctypes import load_registry
+    from sohoa.ocr.fields.extract import extract_fields
+
+    text = ("CĂN CƯỚC CÔNG DÂN\nSố / No.: 029084722198\nHọ và tên / Full name:\nTRẦN ĐÌNH NAM\n"
+            "Ngày sinh / Date of birth: 30/05/1984\nGiới tính / Sex: Nam\n"
+            "IDVNM0847221987079084722198<<<\n-_TRAN<<DINH<NAM<<<<<<<<<<<<<<<<\n")
+    registry = load_registry()
+    assert extract_fields("citizen_id_card", text, registry).owner_id == "079084722198"
+    # One digit of the ID no longer repeats the document number: nothing verifies.
+    broken = text.replace("7079084722198", "7079084722190")
+    assert extract_fields("citizen_id_card", broken, registry).owner_id is None
+    # Verified alone but another birth year than the card prints: not taken.
+    other = text.replace("30/05/1984", "30/05/1994")
+    assert extract_fields("citizen_id_card", other, registry).owner_id is None

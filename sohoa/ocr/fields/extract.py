@@ -389,6 +389,16 @@ def _apply_mrz(out: dict[str, FieldValue], mrz: Mrz) -> None:
             out[key] = FieldValue(value, 0.99)
         elif printed is not None and printed.value == value:
             out[key] = FieldValue(value, max(printed.confidence, 0.95), printed.flag)
+    printed = out.get("id_number")
+    if not mrz.checks_ok and mrz.number_ok and (printed is None or printed.flag
+                                                 or printed.value == mrz.id_number):
+        # The zone's other lines were lost, but its first verifies alone (check digit, the ID
+        # repeating the document number): a printed number refused by its checks, or none,
+        # yields to it when it agrees with the printed birth date and sex.
+        sex = out.get("sex")
+        female = None if sex is None or sex.value is None else sex.value == "Nữ"
+        if not citizen_id_problems(mrz.id_number, _field_date(out, "date_of_birth"), female):
+            out["id_number"] = FieldValue(mrz.id_number, 0.95)
     if mrz.checks_ok and "sex" not in out and mrz.sex:
         out["sex"] = FieldValue({"M": "Nam", "F": "Nữ"}[mrz.sex], 0.9)
     if mrz.checks_ok and mrz.id_number:
