@@ -74,6 +74,9 @@ def work(site: Site) -> str:
         arc.record_quarantine(job, Quarantined("/scans/lo-1/hong.pdf",
                                                "the file is truncated: re-scan it", "ab" * 32))
         arc.finish_job(job, {"stored": 3, "quarantined": 1})
+        # a job an environment error stopped: marked failed at once, with why (jobstate)
+        stopped = arc.start_job(["/scans/lo-2"], "H19.22", in_process=True)
+        arc.fail_job(stopped, "lô dừng vì lỗi của máy hoặc môi trường: đĩa kho tệp đã đầy")
         dossierdesk.open_dossier(arc, site.home.settings, DOSSIER,
                                  procedure="1.001193.000.00.00.H19", owner=CITIZEN,
                                  unit="H19.22", by="Phạm Thu Hà")
@@ -94,6 +97,7 @@ def test_desk_sees_todays_dossiers_jobs_and_quarantine(site: Site, work: str) ->
     site.go("/web/jobs")
     b.wait_for("table")
     assert work in b.text("table") and "Xong" in b.text("table")
+    assert "Lỗi" in b.text("table") and "đĩa kho tệp đã đầy" in b.text("table")
     site.shot("02-cong-viec")
     site.assert_local()
 
