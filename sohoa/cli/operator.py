@@ -107,6 +107,12 @@ def status(state: State, as_json: bool) -> None:
 
 
 JOB_STATUSES = ("running", "finished", "failed", "interrupted")
+JOB_STATUS_VI = {"running": "đang chạy", "finished": "xong", "failed": "đã dừng vì lỗi",
+                 "interrupted": "bị gián đoạn"}
+JOB_COUNTS = {"files": "tệp", "pages": "trang", "dossiers": "hồ sơ", "stored": "đã lưu",
+              "duplicates": "đã có", "quarantined": "cách ly", "needs_review": "chờ kiểm tra",
+              "blank_pages": "trang trắng", "known_files": "tệp đã nhận trước đây",
+              "not_colour": "trang không quét màu 200 dpi"}
 
 
 @click.command()
@@ -125,12 +131,14 @@ def jobs(state: State, status: str | None, limit: int, as_json: bool) -> None:
         if as_json:
             emit_json(job)
             continue
-        counts = ", ".join(f"{k} {v}" for k, v in (job.get("summary") or {}).items())
+        counts = ", ".join(f"{JOB_COUNTS.get(k, k)} {v}"
+                           for k, v in (job.get("summary") or {}).items() if v)
         out.print(f"[bold]{job['job_id']}[/] {job['started_at'][:16].replace('T', ' ')} UTC "
-                  f"{job['status']}" + (f" ({escape(counts)})" if counts else "")
+                  f"{JOB_STATUS_VI.get(job['status'], job['status'])}"
+                  + (f" ({escape(counts)})" if counts else "")
                   + (f": {escape(job['reason'])}" if job.get("reason") else ""), soft_wrap=True)
     if not rows and not as_json:
-        out.print("no jobs")
+        out.print("chưa có lô nào")
 
 
 @click.group(invoke_without_command=True)
