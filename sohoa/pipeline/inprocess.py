@@ -124,8 +124,11 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
             else:
                 finish_dossier(grouper.add(item))
         log_path = str(worker_log(settings))
+        # The signer's font subset and stamp (fontTools, pyHanko) are made before the first page
+        # is recognized, so that a font without a Vietnamese letter stops the job before any OCR
+        # work; a run whose pages are all cached (known files) never makes them.
         for page, result in _analyses(pages, archive, options, settings.ocr_jobs, progress,
-                                      log_path, warn=emit):
+                                      log_path, warn=emit, before_work=signer.prepare):
             if isinstance(result, PageKillsWorker):  # its whole file, as a refused page
                 for item in screen.refuse(page, str(result)):
                     admit(item)
@@ -153,15 +156,19 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
 
 def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, jobs: int,
               progress: Progress, log_path: str, warn: Callable[[Event], object],
+              before_work: Callable[[], object] = lambda: None,
               ) -> Iterator[tuple[Page, PageAnalysis | Exception]]:
     """Each page's analysis, in page order, from the cache or from the worker pool (``warn``
-    is told when the pool had to be made anew)."""
+    is told when the pool had to be made anew; ``before_work`` is called once before the first
+    page that is not cached is analysed)."""
     cached: dict[int, PageAnalysis] = {}
     for i, page in enumerate(pages):
         hit = cached_analysis(archive, page.sha256)
         if hit is not None:
             cached[i] = hit
     todo = [i for i in range(len(pages)) if i not in cached]
+    if todo:
+        before_work()
     pages = list(pages)
     need = [i for i in todo if is_placeholder(pages[i])]
     if need:  # a known file's page whose analysis is not cached (any more): its image back

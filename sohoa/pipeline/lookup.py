@@ -49,7 +49,6 @@ from sohoa.pipeline.services import open_archive, trust_roots
 from sohoa.pipeline.settings import Settings
 from sohoa.reasons import vietnamese
 from sohoa.records import VerificationReport
-from sohoa.signing import verify_pdf
 from sohoa.vntext import nfc
 
 REUSE_MAX_PAGE = 1000
@@ -327,6 +326,8 @@ def load_pdf(settings: Settings, file_or_id: str) -> bytes:
 
 
 def verify(settings: Settings, file_or_id: str, *, required: int = 1) -> VerificationReport:
+    from sohoa.signing import verify_pdf  # pyHanko's validation stack: only verifying needs it
+
     return verify_pdf(load_pdf(settings, file_or_id), trust_roots=trust_roots(settings),
                       required=required)
 
@@ -335,6 +336,8 @@ def verify_file(settings: Settings, file_or_id: str) -> tuple[VerificationReport
     """``sohoa verify``: the report and, when the file goes on after its last signature, what
     the later revision changes. pyHanko's own log lines (tracebacks of a damaged file) are
     kept off the terminal: everything they say is in the report, in words."""
+    from sohoa.signing import verify_pdf
+
     pdf = load_pdf(settings, file_or_id)
     # pyHanko logs from many child loggers that reach the root's last-resort handler; the CLI
     # runs one verification per process, so muting logging for its duration is enough.

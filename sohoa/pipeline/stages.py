@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 from sohoa.archive import Archive
 from sohoa.doctypes import Registry
 from sohoa.errors import NotFoundError, WorkflowError
-from sohoa.ocr import PdfPage, build_pdf
 from sohoa.pipeline.analysis import PAGE_STAGE, AnalyzeOptions, PageAnalysis
 from sohoa.pipeline.assemble import DocumentDraft, PageItem, draft_dossier, page_code
 from sohoa.pipeline.knownfiles import (
@@ -67,10 +66,10 @@ from sohoa.scanners.pdfborn import (
 )
 from sohoa.scanners.pdfrender import RenderFailed
 from sohoa.scanners.split import opens_dossier
-from sohoa.signing import DocumentSigner, PageInk
 
 if TYPE_CHECKING:
     from sohoa.ocr.correct import Lexicon
+    from sohoa.signing import DocumentSigner
 
 ANALYSIS_LIMITS = InputLimits()
 # Every stored document reports these fields, null when the document does not show them.
@@ -628,6 +627,11 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
             if existing := archive.has_document(key):
                 disposed = archive.document_ref(existing)["status"] == "disposed"
                 return StoreOutcome(draft, existing, None, False, disposed)
+    # Imported by the first document made: pikepdf (the PDF/A) and the stamp's placement are
+    # not needed by a run whose dossiers were all stored before.
+    from sohoa.ocr import PdfPage, build_pdf
+    from sohoa.signing import PageInk
+
     doc_type = registry.get(draft.classification.doc_type)
     pdf = build_pdf(
         [PdfPage(it.page.data, it.page.mime, it.page.dpi, it.analysis.ocr) for it in draft.pages],

@@ -17,10 +17,7 @@ from sohoa.errors import ConfigError
 from sohoa.records import Page, Quarantined
 from sohoa.scanners import reasons
 from sohoa.scanners.entries import NotRegularFile, entry_problem, open_regular
-from sohoa.scanners.images import read_jpeg, read_png, read_tiff
 from sohoa.scanners.limits import InputLimits
-from sohoa.scanners.pdfpages import read_pdf
-from sohoa.scanners.photo import photo_page
 
 SUPPORTED_SUFFIXES = frozenset({".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png"})
 _DIGITS = re.compile(r"(\d+)")
@@ -164,6 +161,11 @@ def read_pages(path: Path, limits: InputLimits = DEFAULT_LIMITS, *,
 
 def _pages(path: Path, digest: str, head: bytes, tail: bytes,
            limits: InputLimits) -> Iterator[Page | Quarantined]:
+    # The readers are imported here, by the first file read: expanding folders and telling a
+    # known file by its SHA-256 need neither pikepdf nor OpenCV.
+    from sohoa.scanners.images import read_jpeg, read_png, read_tiff
+    from sohoa.scanners.pdfpages import read_pdf
+
     source = str(path)
     kind = sniff(head)
     try:
@@ -193,6 +195,8 @@ def _pages(path: Path, digest: str, head: bytes, tail: bytes,
 
 def _photo(item: Page | Quarantined) -> Page | Quarantined:
     """A phone photo of a sheet becomes the flattened sheet (``photo.photo_page``)."""
+    from sohoa.scanners.photo import photo_page
+
     return photo_page(item) if isinstance(item, Page) else item
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import io
 import os
 import shutil
@@ -24,22 +25,7 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
-
-import aiohttp
-import certifi
-from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject, NameObject
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.sign import fields, signers
-from pyhanko.sign.fields import MDPPerm
-from pyhanko.sign.general import SigningError as PyHankoSigningError
-from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
-from pyhanko.sign.timestamps import HTTPTimeStamper
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.errors import PathValidationError, RevokedError
-from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
-from pyhanko_certvalidator.fetchers.aiohttp_fetchers.util import LazySession
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sohoa.errors import BadInputError, SigningError
 from sohoa.records import SignatureSummary
@@ -48,16 +34,16 @@ from sohoa.vntext import nfc
 from .keys import KeySource
 from .placement import PageInk, Rect, displayed_size, place_stamp, to_displayed, to_page_space
 from .settings import MM, SigningSettings, vietnam_time
-from .stamp import (
-    StampFont,
-    default_box_size,
-    load_seal,
-    render_template,
-    stamp_characters,
-    stamp_style,
-    with_seal,
-)
+from .stamptext import render_template, stamp_characters
 from .trust import load_certificates
+
+if TYPE_CHECKING:
+    import aiohttp
+    from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    from .stamp import StampFont, TurnedTextStampStyle
 
 DIGEST = "sha256"
 # Hex characters added to pyHanko's first estimate of the CMS size: later signatures of the same
@@ -165,32 +151,63 @@ class DocumentSigner:
         self.settings = settings
         self.agency = agency = nfc(agency).strip()
         self._fixed = {"agency": agency, "signer": key.signer_name}
-        characters = stamp_characters(settings.stamp_template, self._fixed)
-        self._font = StampFont(settings.resolve_font(), characters)
-        self._style = stamp_style(self._font, settings.font_size)
-        self._seal = load_seal(settings.seal_image) if settings.seal_image else None
+        # Checked now, so a bad configuration stops its caller before any work: the template,
+        # the font file and the seal picture. What takes fontTools and pyHanko to make (the font
+        # subset, the stamp's style and size, the timestamper, the trust roots) is made by
+        # ``prepare``, at the latest on the first signature: an ingest whose files are all known
+        # signs nothing and never imports them (issue 19: re-ingest in under 3 s).
+        self._characters = stamp_characters(settings.stamp_template, self._fixed)
+        self._font_path = settings.resolve_font()
+        if settings.seal_image:
+            from .stamp import load_seal
+
+            self._seal = load_seal(settings.seal_image)
+        else:
+            self._seal = None
         self._seal_size = settings.seal_size_mm * MM if self._seal is not None else 0.0
-        sample = self._stamp_text(datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC))
-        self._box_size = default_box_size(
-            self._font, sample, settings.font_size, seal=self._seal_size
-        )
-        # The TLS context for the TSA and the OCSP/CRL servers, made on the first B-T/B-LT/B-LTA
-        # signature: loading the CA bundle costs 30-50 ms, and pyHanko's default HTTP sessions
-        # load it again for every session (three per B-LTA signature).
-        self._tls: ssl.SSLContext | None = None
-        # One timestamper for the signer's life: it keeps the TSA's answer to pyHanko's
-        # pre-signing probe, which would otherwise cost a second TSA request per signature.
-        self._timestamper = (
-            HTTPTimeStamper(settings.tsa_url, timeout=20, session=_CurrentHttp())
-            if settings.tsa_url and settings.level != "B-B"
-            else None
-        )
         self._roots = [
             *load_certificates(extra_trust_roots),
             *(c for c in key.asn1_chain() if c.self_signed != "no"),
         ]
+        self._prepared: _Prepared | None = None
+        # The TLS context for the TSA and the OCSP/CRL servers, made on the first B-T/B-LT/B-LTA
+        # signature: loading the CA bundle costs 30-50 ms, and pyHanko's default HTTP sessions
+        # load it again for every session (three per B-LTA signature).
+        self._tls: ssl.SSLContext | None = None
         self._bytes_reserved: int | None = None
         self._lock = threading.Lock()
+
+    def prepare(self) -> None:
+        """Make what every signature shares (see ``__init__``); a font that lacks a letter of
+        the stamp is a ConfigError here. Called by the first signature if not before."""
+        self._ready()
+
+    def _ready(self) -> _Prepared:
+        with self._lock:
+            if self._prepared is None:
+                self._prepared = self._prepare()
+            return self._prepared
+
+    def _prepare(self) -> _Prepared:
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        from .stamp import StampFont, default_box_size, stamp_style
+
+        settings = self.settings
+        font = StampFont(self._font_path, self._characters)
+        sample = self._stamp_text(datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC))
+        return _Prepared(
+            font=font,
+            style=stamp_style(font, settings.font_size),
+            box_size=default_box_size(font, sample, settings.font_size, seal=self._seal_size),
+            # One timestamper for the signer's life: it keeps the TSA's answer to pyHanko's
+            # pre-signing probe, which would otherwise cost a second TSA request per signature.
+            timestamper=(
+                HTTPTimeStamper(settings.tsa_url, timeout=20, session=_current_http())
+                if settings.tsa_url and settings.level != "B-B"
+                else None
+            ),
+        )
 
     @property
     def level(self) -> str:
@@ -279,6 +296,10 @@ class DocumentSigner:
         if moment.tzinfo is None:
             raise SigningError("The signing time must carry a time zone.")
         self.key.check_usable_at(moment)
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.pdf_utils.misc import PdfError
+
+        ready = self._ready()
         try:
             writer = IncrementalPdfFileWriter(stream, strict=False)
         except (PdfError, ValueError, KeyError) as exc:
@@ -292,7 +313,7 @@ class DocumentSigner:
             shown = displayed_size(page_box, rotation)
             taken = [to_displayed(r, page_box, rotation) for r in _signature_rects(writer)]
             spot = place_stamp(
-                shown, self._box_size, self.settings.stamp_corner, ink, [*taken, *avoid]
+                shown, ready.box_size, self.settings.stamp_corner, ink, [*taken, *avoid]
             )
             box = to_page_space(spot, page_box, rotation)
         # The update is written in place, after the original bytes: no copy of the document
@@ -300,7 +321,7 @@ class DocumentSigner:
         # asyncio.run() builds the repr of the finished task, result included, twice (to
         # restore the SIGINT handler), and the repr of a 17 MB bytes result costs ~0.25 s.
         certify = self.settings.certify and not _signed_before(writer)
-        asyncio.run(self._sign(writer, name, box, rotation, certify, moment))
+        asyncio.run(self._sign(writer, name, box, rotation, certify, moment, ready))
         return SignatureSummary(
             level=self.settings.level,
             signer=self.key.signer_name,
@@ -312,12 +333,22 @@ class DocumentSigner:
     def _tls_context(self) -> ssl.SSLContext:
         with self._lock:
             if self._tls is None:
+                import certifi
+
                 self._tls = ssl.create_default_context(cafile=certifi.where())
             return self._tls
 
     def _pdf_signer(
-        self, name: str, box: tuple[float, float, float, float], rotation: int, certify: bool
+        self, name: str, box: tuple[float, float, float, float], rotation: int, certify: bool,
+        ready: _Prepared,
     ) -> signers.PdfSigner:
+        from pyhanko.sign import fields, signers
+        from pyhanko.sign.fields import MDPPerm
+        from pyhanko_certvalidator import ValidationContext
+        from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
+
+        from .stamp import with_seal
+
         level = self.settings.level
         context = None
         # A B-B signature carries no timestamp even when a TSA is configured (for other signers
@@ -330,7 +361,7 @@ class DocumentSigner:
                 allow_fetching=True,
                 revocation_mode="hard-fail",
                 other_certs=list(self.key.asn1_chain()),
-                fetcher_backend=AIOHttpFetcherBackend(session=_CurrentHttp()),
+                fetcher_backend=AIOHttpFetcherBackend(session=_current_http()),
             )
         meta = signers.PdfSignatureMetadata(
             # The first signature locks the document at DocMDP level 2 (fill forms and sign):
@@ -354,13 +385,13 @@ class DocumentSigner:
             on_page=0,
             box=tuple(round(v) for v in box),  # type: ignore[arg-type]
         )
-        style = dataclasses.replace(self._style, rotation=rotation)
+        style = dataclasses.replace(ready.style, rotation=rotation)
         if self._seal is not None:
             style = with_seal(style, self._seal, self._seal_size)
         return signers.PdfSigner(
             meta,
             signer=self.key.pyhanko_signer,
-            timestamper=self._timestamper,
+            timestamper=ready.timestamper,
             stamp_style=style,
             new_field_spec=spec,
         )
@@ -373,14 +404,20 @@ class DocumentSigner:
         rotation: int,
         certify: bool,
         moment: datetime,
+        ready: _Prepared,
     ) -> None:
+        import aiohttp
+        from pyhanko.sign.general import SigningError as PyHankoSigningError
+        from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+        from pyhanko_certvalidator.errors import PathValidationError
+
         # One HTTP session per signature (sessions belong to an event loop) for the TSA and the
         # OCSP/CRL fetches, over the signer's TLS context; B-B goes nowhere.
         http = None
         if self.settings.level != "B-B":
             http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=self._tls_context()))
             _HTTP.set(http)  # this task's context: seen by the tasks pyHanko starts from here
-        pdf_signer = self._pdf_signer(name, box, rotation, certify)
+        pdf_signer = self._pdf_signer(name, box, rotation, certify, ready)
         context = pdf_signer.signature_meta.validation_context
         try:
             session = pdf_signer.init_signing_session(writer)
@@ -415,6 +452,8 @@ class DocumentSigner:
                 await http.close()
 
     def _explain(self, exc: Exception) -> SigningError:
+        from pyhanko_certvalidator.errors import PathValidationError, RevokedError
+
         causes = []
         cause: BaseException | None = exc
         while cause is not None:
@@ -436,26 +475,45 @@ class DocumentSigner:
         return SigningError(f"Signing failed: {exc}")
 
 
+@dataclasses.dataclass(frozen=True)
+class _Prepared:
+    """What every signature of a ``DocumentSigner`` shares, made once (``prepare``)."""
+
+    font: StampFont
+    style: TurnedTextStampStyle
+    box_size: tuple[float, float]
+    timestamper: Any
+
+
 _HTTP: ContextVar[aiohttp.ClientSession] = ContextVar("sohoa_signing_http")
 
 
-class _CurrentHttp(LazySession):
-    """The HTTP session of the signature being made, for pyHanko's timestamper and fetchers.
+def _current_http() -> Any:
+    """The HTTP session of the signature being made, for pyHanko's timestamper and fetchers."""
+    return _current_http_class()()
 
-    aiohttp sessions belong to one event loop and every signature runs its own; this stand-in
+
+@functools.cache
+def _current_http_class() -> type:
+    """aiohttp sessions belong to one event loop and every signature runs its own; this stand-in
     lets objects that live as long as the signer reach the current one. Closing is the signer's
-    job, not theirs.
-    """
+    job, not theirs. Made on first use: it subclasses pyHanko's ``LazySession``."""
+    from pyhanko_certvalidator.fetchers.aiohttp_fetchers.util import LazySession
 
-    def get_session(self) -> aiohttp.ClientSession:
-        return _HTTP.get()
+    class CurrentHttp(LazySession):
+        def get_session(self) -> aiohttp.ClientSession:
+            return _HTTP.get()
 
-    async def close(self) -> None:
-        return None
+        async def close(self) -> None:
+            return None
+
+    return CurrentHttp
 
 
 def _signed_before(writer: IncrementalPdfFileWriter) -> bool:
     """Whether the document already carries a signature (or is certified)."""
+    from pyhanko.sign import fields
+
     perms = writer.prev.root.get("/Perms")
     if perms is not None and "/DocMDP" in perms.get_object():
         return True
@@ -463,6 +521,8 @@ def _signed_before(writer: IncrementalPdfFileWriter) -> bool:
 
 
 def _next_field_name(writer: IncrementalPdfFileWriter) -> str:
+    from pyhanko.sign import fields
+
     taken = {name for name, _, _ in fields.enumerate_sig_fields(writer.prev, filled_status=None)}
     n = len(taken) + 1
     while f"Signature{n}" in taken:
@@ -507,6 +567,8 @@ def _inherited(page: DictionaryObject, key: str) -> ArrayObject | None:
 
 
 def _signature_rects(writer: IncrementalPdfFileWriter) -> list[tuple[float, float, float, float]]:
+    from pyhanko.pdf_utils.generic import NameObject
+
     first = _first_page(writer.prev.root["/Pages"])
     rects = []
     for annot in first.get("/Annots", ()) or ():

@@ -26,12 +26,13 @@ from pyhanko.pdf_utils.writer import BasePdfFileWriter, PdfFileWriter
 from pyhanko.stamp import TextStamp, TextStampStyle
 
 from sohoa.errors import ConfigError
-from sohoa.vntext import nfc
 
 from .settings import MM
+from .stamptext import render_template, stamp_characters
 
-# Characters the variable parts of a stamp ({time}, {date}) can produce.
-_TIME_CHARS = "0123456789-:+T/ "
+__all__ = ["StampFont", "default_box_size", "load_seal", "render_template", "stamp_characters",
+           "stamp_style", "with_seal"]
+
 LEADING = 1.3  # stacked Vietnamese diacritics touch the line above at 1.2×
 MARGIN = 4.0  # points between the stamp's edge and its text
 MIN_WIDTH = 60 * MM
@@ -132,22 +133,6 @@ class _StampFontFactory(FontEngineFactory):
         self, writer: BasePdfFileWriter, obj_stream: object = None
     ) -> GlyphAccumulator:
         return _PresubsetAccumulator(writer, self.font, self.size)
-
-
-def stamp_characters(template: str, fixed: dict[str, str]) -> str:
-    """Every character a stamp made from ``template`` can contain."""
-    sample = render_template(template, {**fixed, "time": "", "date": ""})
-    return "".join(sorted(set(sample + _TIME_CHARS) - {"\n"}))
-
-
-def render_template(template: str, values: dict[str, str]) -> str:
-    try:
-        return nfc(template.format(**values))
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ConfigError(
-            f"The stamp template {template!r} is not valid ({exc}); it may use {{agency}}, "
-            "{signer}, {time} and {date}, and literal braces must be doubled."
-        ) from exc
 
 
 # The appearance's /Matrix that undoes a page's /Rotate (clockwise degrees), so the stamp reads

@@ -337,3 +337,36 @@ def test_migrations_downgrade_to_empty_and_upgrade_again(tmp_path: Path) -> None
     finally:
         writer.dispose()
         reader.dispose()
+
+
+def test_head_revision_read_from_the_migration_files_is_alembics(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening an archive asks for the newest migration; it is read from the files' own lines
+    (alembic and every migration module stay unimported), and must be what alembic says."""
+    from alembic.script import ScriptDirectory
+
+    from sohoa.archive import catalog
+
+    alembic_head = ScriptDirectory.from_config(catalog.alembic_config()).get_current_head()
+    assert catalog.head_revision() == alembic_head
+    # A merge (a tuple of parents) is not read from the lines: alembic is asked.
+    versions = tmp_path / "migrations" / "versions"
+    versions.mkdir(parents=True)
+    (versions / "__init__.py").write_text("")
+    (versions / "a.py").write_text('revision = "a"\ndown_revision = None\n')
+    (versions / "b.py").write_text('revision = "b"\ndown_revision = None\n')
+    (versions / "m.py").write_text('revision = "m"\ndown_revision = ("a", "b")\n')
+    asked: list[str] = []
+    monkeypatch.setattr(catalog, "MIGRATIONS_DIR", tmp_path / "migrations")
+    monkeypatch.setattr(catalog, "_alembic_head", lambda: asked.append("m") or "m")
+    catalog.head_revision.cache_clear()
+    try:
+        assert catalog.head_revision() == "m" and asked == ["m"]
+        (versions / "m.py").unlink()  # two heads: alembic is asked again
+        catalog.head_revision.cache_clear()
+        assert catalog.head_revision() == "m" and asked == ["m", "m"]
+        (versions / "b.py").write_text('revision = "b"\ndown_revision = "a"\n')
+        catalog.head_revision.cache_clear()
+        assert catalog.head_revision() == "b" and len(asked) == 2  # read from the lines
+    finally:
+        catalog.head_revision.cache_clear()

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+import testtools
 from pdf_producers import add_page, form_wrapped_jpeg_page, jpeg_image
 from PIL import Image
-from pipeline_helpers import run_sohoa
+from pipeline_helpers import json_lines, run_sohoa
 
 from sohoa.pipeline import inprocess, lookup, stages
 from sohoa.pipeline.ingest import run_ingest
@@ -134,6 +135,20 @@ def test_reportlab_pdf_keeps_its_jpeg_and_known_files_are_not_read_again(
                     for d in archive.get_job(again.job_id)["done"]}
     # a's documents were all stored before: "duplicate", not "blank" (the cache answered them)
     assert statuses == {"a-reportlab.pdf": "duplicate", "b-damaged.pdf": "partial"}
+
+    # `sohoa ingest` of known files only (issue 19: a stored 20-page PDF in under 3 s) decodes,
+    # recognizes, renders and signs nothing, so it does not even import what those need.
+    known_only = testtools.run_sohoa(home, "ingest", str(a), "--json",
+                                     python_flags=("-X", "importtime"))
+    assert known_only.returncode == 0, known_only.stderr[-2000:]
+    assert sorted(e["document_id"] for e in json_lines(known_only.stdout)
+                  if e.get("duplicate")) == sorted({doc["document_id"] for doc, _ in pages})
+    imported = {line.rsplit("|", 1)[1].strip().split(".")[0]
+                for line in known_only.stderr.splitlines() if line.startswith("import time:")}
+    assert "sohoa" in imported
+    assert imported.isdisjoint({"cv2", "tesserocr", "zxingcpp", "pikepdf", "pypdfium2",
+                                "pyhanko", "pyhanko_certvalidator", "fontTools", "aiohttp",
+                                "alembic"}), sorted(imported)
 
     # L4: the rendered page no longer reads back as the image remembered (a renderer upgrade
     # changes its bytes; its analysis is not cached under them). The job goes on with the page
