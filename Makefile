@@ -13,11 +13,12 @@ STAMPS := .make
 # Debian packages the product and its tests use (Tesseract with Vietnamese, fonts with
 # Vietnamese glyphs, poppler for pdftotext/pdfsig, qpdf, SANE test backend, SoftHSM2 tokens,
 # PostgreSQL and Redis for the contract, queue and cluster tests; Chromium and its WebDriver
-# for the web workplace's browser tests, never downloaded at run time).
+# for the web workplace's browser tests, never downloaded at run time; jpegtran from
+# libjpeg-turbo-progs re-codes the scanner's JPEGs losslessly for the archival PDF).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd tesseract-ocr-eng \
 	fonts-noto-core fonts-liberation2 fonts-dejavu-core fonts-texgyre \
 	poppler-utils qpdf ghostscript libgs-common libjbig2dec0 libzbar0 sane-utils softhsm2 python3-venv postgresql libc6-dev \
-	redis-server chromium chromium-driver
+	redis-server chromium chromium-driver libjpeg-turbo-progs
 # Commands the test suite needs, and the package that brings each when it is missing
 # (Java and Maven fetch veraPDF and the ETSI validator from Maven Central; node checks the
 # officers' web page script; gcc builds tests/faults/stepclock.c, a worker's stepping clock).

@@ -1,9 +1,11 @@
 """The archival PDF: PDF/A-2b, each page the scanned image plus an invisible text layer.
 
-- The image goes in as scanned where the format allows: JPEG bytes become a DCTDecode stream
-  unchanged (DeviceRGB, or ICCBased with the profile an RGB JPEG carries when it is not sRGB),
-  a single-strip CCITT G4 TIFF becomes a CCITTFaxDecode stream unchanged; PNG and other
-  TIFFs are stored as Flate-compressed pixels (lossless, 1-bit stays 1-bit).
+- The image goes in as scanned where the format allows: a JPEG becomes a DCTDecode stream with
+  the scanner's DCT coefficients (DeviceRGB, or ICCBased with the profile an RGB JPEG carries
+  when it is not sRGB), its entropy coding re-made losslessly when that is smaller
+  (``jpegrecode``: the same pixels, 8-14% fewer bytes); a single-strip CCITT G4 TIFF becomes a
+  CCITTFaxDecode stream unchanged; PNG and other TIFFs are stored as Flate-compressed pixels
+  (lossless, 1-bit stays 1-bit).
 - A page that was scanned on its side or upside down keeps its image bytes; the page's
   ``/Rotate`` turns it upright for display, and the text layer is drawn in the unrotated page
   space through a matrix so that, once turned, each word sits on its upright image.
@@ -40,6 +42,7 @@ import pikepdf
 from PIL import Image, TiffImagePlugin
 
 from sohoa.errors import BadInputError
+from sohoa.ocr.jpegrecode import leaner_jpeg
 from sohoa.pdf.pdfa import finish_pdfa, is_srgb, profile_space
 from sohoa.pdf.xmp import DocumentInfo
 from sohoa.records import OcrPage, Word
@@ -105,7 +108,8 @@ _TO_UNICODE = _to_unicode_cmap()
 
 
 def _font(pdf: pikepdf.Pdf) -> pikepdf.Object:
-    font_file = pikepdf.Stream(pdf, glyphless_font())
+    font_file = pikepdf.Stream(pdf, zlib.compress(glyphless_font(), 9))
+    font_file.Filter = pikepdf.Name.FlateDecode
     font_file.Length1 = len(glyphless_font())
     descriptor = pdf.make_indirect(
         pikepdf.Dictionary(
@@ -232,8 +236,9 @@ def _image_xobject(pdf: pikepdf.Pdf, page: PdfPage) -> tuple[pikepdf.Stream, int
         image = Image.open(io.BytesIO(page.data))
         width, height = image.size
         if image.format == "JPEG" and image.mode in ("L", "RGB"):
-            # As scanned: the JPEG bytes are the stream, nothing is decoded or re-encoded.
-            stream = pikepdf.Stream(pdf, page.data)
+            # As scanned, never decoded and encoded again: the scanner's JPEG, its entropy
+            # coding made leaner when that loses nothing (same coefficients, same pixels).
+            stream = pikepdf.Stream(pdf, leaner_jpeg(page.data))
             stream.Filter = pikepdf.Name.DCTDecode
             stream.ColorSpace = (
                 pikepdf.Name.DeviceGray if image.mode == "L" else _rgb_space(pdf, image)
