@@ -57,14 +57,6 @@ from sohoa.scanners.colour import scan_problem
 from sohoa.scanners.entries import entry_problem
 from sohoa.scanners.inputs import given_folder
 from sohoa.scanners.limits import InputLimits
-from sohoa.scanners.pdfborn import (
-    PDF_MIME,
-    SYMBOL_DPI,
-    may_carry_symbol,
-    page_words,
-    picture,
-)
-from sohoa.scanners.pdfrender import RenderFailed
 from sohoa.scanners.split import opens_dossier
 
 if TYPE_CHECKING:
@@ -229,6 +221,8 @@ def analyze_page(page: Page, options: AnalyzeOptions) -> PageAnalysis:
     from sohoa.ocr.leaders import erase_dot_leaders
     from sohoa.scanners.barcodes import DEFAULT_CODE_PATTERN, read_dossier_code
     from sohoa.scanners.blank import is_blank, unusable
+    from sohoa.scanners.pdfborn import PDF_MIME, SYMBOL_DPI, may_carry_symbol, picture
+    from sohoa.scanners.pdfrender import RenderFailed
     from sohoa.scanners.pilsafe import reduced
 
     if page.mime == PDF_MIME:  # born digital: the producer's own text, no OCR
@@ -275,6 +269,7 @@ def recognize_only(page: Page, options: AnalyzeOptions) -> OcrPage:
     """Recognition of one page for ``sohoa ocr``: no barcodes, no blank test."""
     from sohoa.ocr import OcrSettings, open_image, recognize_page
     from sohoa.ocr.leaders import erase_dot_leaders
+    from sohoa.scanners.pdfborn import PDF_MIME
 
     if page.mime == PDF_MIME:
         return born_digital_reading(page)
@@ -287,6 +282,8 @@ def recognize_only(page: Page, options: AnalyzeOptions) -> OcrPage:
 def born_digital_reading(page: Page) -> OcrPage:
     """A born-digital page's words as its PDF gives them (``pdftotext``), confidence 1.0:
     nothing is recognized, so nothing is guessed."""
+    from sohoa.scanners.pdfborn import page_words  # pikepdf: imported by the first such page
+
     got = page_words(page.data, page.dpi)
     return OcrPage(page_sha256=page.sha256, rotation=0, skew=0.0,
                    width=got.width or page.width, height=got.height or page.height,
@@ -630,6 +627,7 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
     # Imported by the first document made: pikepdf (the PDF/A) and the stamp's placement are
     # not needed by a run whose dossiers were all stored before.
     from sohoa.ocr import PdfPage, build_pdf
+    from sohoa.scanners.pdfborn import PDF_MIME
     from sohoa.signing import PageInk
 
     doc_type = registry.get(draft.classification.doc_type)
