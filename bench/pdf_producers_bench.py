@@ -102,7 +102,7 @@ def own_seconds() -> float:
     wall time without starting Python and importing the libraries."""
     import re
 
-    found = re.findall(r" in ([0-9.]+) s", LAST_OUTPUT[0])
+    found = re.findall(r" (?:in|trong) ([0-9.]+) (?:s|giây)", LAST_OUTPUT[0])
     return float(found[-1]) if found else float("nan")
 
 
