@@ -31,10 +31,16 @@ HEAVY = ("cv2", "numpy", "pyhanko", "fontTools", "tesserocr", "pikepdf", "alembi
          "aiohttp", "tantivy", "PIL", "cryptography")
 
 
+# Commands run from the filesystem root: ``python -m`` puts the working directory first on
+# sys.path, where a checkout's own ``sohoa/`` would shadow the one PYTHONPATH names.
+NEUTRAL = "/"
+
+
 def timed(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
-    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False,
+                          cwd=NEUTRAL)
     wall = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 5):
@@ -46,7 +52,7 @@ def timed(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
 def heavy_imports(python: str, args: list[str], env: dict[str, str]) -> str:
     """The heavy top-level packages a command imported (from ``-X importtime``)."""
     done = subprocess.run([python, "-X", "importtime", "-m", "sohoa", *args], env=env,
-                          capture_output=True, text=True, check=False)
+                          capture_output=True, text=True, check=False, cwd=NEUTRAL)
     found = set()
     for line in done.stderr.splitlines():
         if line.startswith("import time:"):
@@ -70,7 +76,7 @@ def main() -> None:
     env = dict(os.environ, SOHOA_HOME=str(args.home), OMP_THREAD_LIMIT="1",
                SOHOA_PURPOSE="bench", SOHOA_USER="bench")
     env.pop("PYTHONPATH", None)
-    trees = {"this checkout": env}
+    trees = {"this checkout": dict(env, PYTHONPATH=str(Path(__file__).resolve().parents[1]))}
     if args.before:
         trees = {"before": dict(env, PYTHONPATH=str(args.before.resolve())), **trees}
     commands = {
