@@ -367,6 +367,8 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
             boxes = [box for box in read if not _is_noise(box)]
             boxes += _reread_lost_lines(api, read, boxes, width, height, timeout_ms)
             boxes += _reread_regions(api, boxes, regions, width, height, timeout_ms)
+            if regions:
+                boxes = _reread_block_lines(api, boxes, regions, level, timeout_ms)
             boxes = _reread_beside_photos(api, boxes, beside, timeout_ms)
             boxes = _reread_mrz(level, dpi, read, boxes, timeout_ms)
         api.Clear()
@@ -618,6 +620,119 @@ def _covered(new: Box, old: Box) -> bool:
     dx = min(new.right, old.right) - max(new.left, old.left)
     dy = min(new.bottom, old.bottom) - max(new.top, old.top)
     return dx > 0 and dy > 0 and dx * dy >= 0.5 * new.width * new.height
+
+
+# A strip's words as read are left alone when all are this confident and Vietnamese.
+_LINE_SURE_CONFIDENCE = 80.0
+
+
+def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
+                        regions: Sequence[Region], level: np.ndarray,
+                        timeout_ms: int) -> list[Box]:
+    """``boxes`` with each line of print in the signer's block that was lost or garbled read
+    again alone as one line (PSM 7), the better reading kept.
+
+    A block reading can still lose the name a signature ran over, or keep a few unsure
+    fragments of it ("Hổ A»" for "Hồ Hữu Lẫm") that then hide it from the region's re-read,
+    while the same strip, its strokes taken out, read as one line gives the name whole. The
+    lines are found in the image (rows of dark ink about a line tall, cut where they break
+    for more than a few letters' width); a line is read again when its ink is not all under
+    words or its words are unsure or not Vietnamese, and its words are replaced when the new
+    reading is confident, Vietnamese, and surer than them.
+    """
+    heights = sorted(b.height for b in boxes if any(c.isalpha() for c in b.text))
+    if not heights:
+        return boxes
+    usual = heights[len(heights) // 2]
+    height, width = level.shape
+    out = list(boxes)
+    for index, (left, top, right, bottom) in enumerate(regions):
+        left, top = max(0, left), max(0, top)
+        right, bottom = min(width, right), min(height, bottom)
+        if right - left < 16 or bottom - top < 16:
+            continue
+        for number, strip in enumerate(_print_lines(level, (left, top, right, bottom), usual)):
+            inside = [b for b in out if _within(b, strip)]
+            if inside and not _unsure(inside) and _strip_covered(level, strip, inside, usual):
+                continue
+            again = _read_rectangle(api, tesserocr.PSM.SINGLE_LINE, strip, timeout_ms)
+            if not again or median(b.height for b in again) < 0.6 * usual:
+                continue
+            confidence = sum(b.confidence for b in again) / len(again)
+            if confidence < _REGION_MIN_CONFIDENCE or _valid_share(again) < _REGION_MIN_VALID:
+                continue
+            if inside:
+                # Kept only when no less Vietnamese than the words it replaces, and surer
+                # than them or covering more of the line.
+                before = sum(b.confidence for b in inside) / len(inside)
+                if _valid_share(again) < _valid_share(inside) or (
+                        confidence <= before and len(again) <= len(inside)):
+                    continue
+            line_key = 4_000_000 + index * 1000 + number
+            out = [b for b in out if not any(b is w for w in inside)]
+            out += [Box(b.text, b.left, b.top, b.width, b.height, b.confidence, line_key)
+                    for b in again]
+    return out
+
+
+def _within(box: Box, strip: Region) -> bool:
+    """Whether a word's middle lies in a strip."""
+    x, y = box.left + box.width / 2, box.top + box.height / 2
+    return strip[0] <= x <= strip[2] and strip[1] <= y <= strip[3]
+
+
+def _unsure(words: Sequence[Box]) -> bool:
+    return (min(b.confidence for b in words) < _LINE_SURE_CONFIDENCE
+            or _valid_share(words) < 1.0)
+
+
+def _dark(sub: np.ndarray) -> np.ndarray:
+    """Print's ink in a part of the page: darker than half-way between the darkest ink and the
+    paper (a grey seal's ring and rim, which an Otsu threshold counts as ink, are lighter)."""
+    darkest, paper = np.percentile(sub, [2, 90])
+    return sub < (float(darkest) + float(paper)) / 2
+
+
+def _strip_covered(level: np.ndarray, strip: Region, words: Sequence[Box], usual: int) -> bool:
+    """Whether the strip's ink lies under its words (less than a letter or two outside: a
+    lost "Đỗ" before a name read whole)."""
+    left, top, right, bottom = strip
+    ink = _dark(level[top:bottom, left:right]).any(axis=0)
+    for b in words:
+        ink[max(0, b.left - left):max(0, b.right - left)] = False
+    return int(ink.sum()) < usual
+
+
+def _print_lines(level: np.ndarray, region: Region, usual: int) -> list[Region]:
+    """Lines of print in ``region``: runs of rows about a line tall where many letters' strokes
+    cross (a pen's loop or a ring crosses a row a few times), cut where the ink breaks for
+    more than three letters' width; each cut to its ink's extent."""
+    left, top, right, bottom = region
+    sub = level[top:bottom, left:right]
+    ink = _dark(sub)
+    rows = ink.sum(axis=1) >= max(3, usual)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(int), [0]))))
+    strips: list[Region] = []
+    pad = max(2, usual // 4)
+    for start, stop in zip(edges[::2], edges[1::2], strict=True):
+        if not 0.6 * usual <= stop - start <= 2.5 * usual:
+            continue
+        # The dense rows are the letters' bodies: capitals and their tone marks reach well
+        # above them (Ẫ, Ổ), descenders less below.
+        a = max(0, int(start) - round(0.6 * usual))
+        b = min(sub.shape[0], int(stop) + round(0.35 * usual))
+        columns = np.flatnonzero(ink[a:b].any(axis=0))
+        if len(columns) < 2 * usual:
+            continue
+        breaks = np.flatnonzero(np.diff(columns) > 3 * usual)
+        for first, last in zip(np.concatenate(([0], breaks + 1)),
+                               np.concatenate((breaks, [len(columns) - 1])), strict=True):
+            x0, x1 = int(columns[first]), int(columns[last]) + 1
+            if x1 - x0 < 2 * usual:
+                continue
+            strips.append((left + max(0, x0 - pad), top + a,
+                           left + min(sub.shape[1], x1 + pad), top + b))
+    return strips
 
 
 def _overlaps(a: Box, b: Box) -> bool:

@@ -16,10 +16,13 @@ the print in it: the signer's title and name, which an archive keeps, were lost.
   signer's block.
 - **Grey scans.** A seal has no colour left, but it keeps its shape: two rings of 22-52 mm.
   Circles are found with a Hough transform on a 100 dpi copy and confirmed by the share of dark
-  pixels along them (thin rings, at least two, a few millimetres apart). The seal is recorded;
-  its ink stays in the copy: painting the rings out cut the print crossing them (tried: the
-  note under the title lost letters, CER went up on grey pages), the block re-read below is
-  what brings the signer's lines back.
+  pixels along them (thin rings, at least two, a few millimetres apart). The seal is recorded.
+- **Pen strokes without colour** (a grey scan, or black ink on a colour scan): the signature is
+  as dark as the name it runs over. :func:`separate_strokes` finds it by shape (one connected
+  piece far larger than a glyph, thin, not straight along a row) and takes it apart: off the
+  lines of print all of it goes, on them only its long straight-ish runs that cross no
+  letter's body. Around a grey seal the pen is only recorded: the seal's own suppression
+  (:func:`suppress_strokes`, long strokes off the rows of print) handles that block.
 
 The marks' boxes also tell :mod:`sohoa.ocr.engine` where to read the page once more as a block
 of text when the page layout left it out.
@@ -27,6 +30,7 @@ of text when the page layout left it out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -202,6 +206,213 @@ def grey_seals(gray: np.ndarray, dpi: int) -> list[tuple[FoundMark, tuple[float,
     return found
 
 
+# Pen strokes, by shape (grey scans, black ink): sizes in millimetres.
+_STROKE_MIN_WIDTH_MM = 12.0  # a signature is wider than a word of a name
+_STROKE_MIN_HEIGHT_MM = 5.0
+_STROKE_MAX_WIDTH_MM = 1.3  # pen or seal ring: ink of near-constant, thin width
+_STROKE_MAX_FILL = 0.25  # a photo or a filled emblem covers its box; a loop does not
+# ...but a hand's loops do cover some of it (a 50 × 20 mm signature of 200 mm of 0.4 mm pen:
+# 8%); a wavy background line across a card (guilloche) covers 1-3% of its box.
+_STROKE_MIN_FILL = 0.035
+_STROKE_STRAIGHT = 0.7  # a rule or a frame runs straight across most of its box
+_STROKE_ANGLES = 24  # line directions tried (every 7.5°)
+
+
+def _longest_run(mask: np.ndarray) -> int:
+    """The longest run of ink along any row of ``mask``."""
+    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), np.int8)
+    padded[:, 1:-1] = mask
+    edges = np.diff(padded, axis=1)
+    starts, stops = np.nonzero(edges == 1), np.nonzero(edges == -1)
+    if not len(starts[0]):
+        return 0
+    return int((stops[1] - starts[1]).max())
+
+
+def _line_kernels(length: int) -> list[np.ndarray]:
+    kernels = []
+    c = length // 2
+    for angle in np.arange(_STROKE_ANGLES) * (180.0 / _STROKE_ANGLES):
+        dx, dy = np.cos(np.radians(angle)) * c, np.sin(np.radians(angle)) * c
+        k = np.zeros((length, length), np.uint8)
+        cv2.line(k, (round(c - dx), round(c - dy)), (round(c + dx), round(c + dy)), 1, 1)
+        kernels.append(k)
+    return kernels
+
+
+def separate_strokes(gray: np.ndarray, dpi: int, seals: Sequence[FoundMark] = (),
+                     leave: Sequence[tuple[int, int, int, int]] = ()
+                     ) -> tuple[np.ndarray, list[FoundMark]]:
+    """``gray`` with handwritten strokes (and a grey seal's rings) taken out by shape, and the
+    signatures found.
+
+    A grey scan has no colour to tell a signature from the name under it, and a signature in
+    black ink has none on a colour scan either; shape does. Print is many small pieces, each
+    about a glyph tall, lined up on the rows of a line; a pen stroke is one connected piece
+    far larger than a glyph (12 mm wide, two glyphs tall at least), of thin near-constant
+    width, covering little of its box, and not straight along a row or column (a rule, a
+    table's frame). Where the pen runs over a name the letters it touches join it, so the
+    piece is taken apart rather than erased whole:
+
+    - its pixels off the rows of print (the loops above and below the name) are the pen's;
+    - on the rows of print, the pen's pixels are those that a straight segment 1.5 glyphs
+      long fits in, at any of 24 directions (a morphological opening): a pen crossing the
+      line runs on across several letters, no part of a letter is that long and straight.
+      Where such a segment crosses a letter's body (ink on both sides of it, across the
+      stroke) the pixels stay, so a stem cut by the pen is not cut again by its removal.
+
+    Only the piece's own pixels are touched; letters the pen does not touch are other pieces.
+    A piece with most of its ink on a seal's disk is its ring and rim (``seals``); any other
+    is recorded as a signature. A piece that reaches into one of the ``leave`` regions
+    (left, top, right, bottom) is recorded and its pixels left for the caller.
+    """
+    h, w = gray.shape
+    threshold, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if count < 12:
+        return gray, []
+    per_mm = dpi / 25.4
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    # The height of tall letters (capitals, ascenders): the upper quartile of pieces 1.5-8 mm
+    # tall. A median over all pieces is pulled down by tone marks, dots and, on a worn copy,
+    # broken letters; segments shorter than a capital's stem would take stems for the pen.
+    small = heights[(heights > 1.5 * per_mm) & (heights < 8 * per_mm)]
+    if len(small) < 10:
+        return gray, []
+    glyph = float(np.percentile(small, 75))
+    widths_ok = stats[:, cv2.CC_STAT_WIDTH] >= _STROKE_MIN_WIDTH_MM * per_mm
+    heights_ok = stats[:, cv2.CC_STAT_HEIGHT] >= max(2 * glyph, _STROKE_MIN_HEIGHT_MM * per_mm)
+    candidates = []
+    for i in np.flatnonzero(widths_ok & heights_ok):
+        if i == 0:
+            continue
+        x, y, bw, bh, area = (int(v) for v in stats[i])
+        if not _STROKE_MIN_FILL * bw * bh <= area <= _STROKE_MAX_FILL * bw * bh:
+            continue
+        piece = (labels[y:y + bh, x:x + bw] == i).astype(np.uint8)
+        if (_longest_run(piece) > _STROKE_STRAIGHT * bw
+                or _longest_run(piece.T) > _STROKE_STRAIGHT * bh):
+            continue
+        contours, _ = cv2.findContours(piece, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+        perimeter = sum(cv2.arcLength(c, True) for c in contours)
+        # A stroke's area is its length times its width, its outline twice its length.
+        if perimeter <= 0 or 2 * area / perimeter > _STROKE_MAX_WIDTH_MM * per_mm:
+            continue
+        candidates.append(i)
+    if not candidates:
+        return gray, []
+    out = gray.copy()
+    length = round(1.5 * glyph) | 1
+    kernels = _line_kernels(length)
+    pad = length
+    found: list[FoundMark] = []
+    strokes = np.isin(labels, candidates) if len(candidates) > 1 else None
+    for i in candidates:
+        x, y, bw, bh, _ = (int(v) for v in stats[i])
+        x0, y0 = max(0, x - pad), max(0, y - pad)
+        x1, y1 = min(w, x + bw + pad), min(h, y + bh + pad)
+        window = labels[y0:y1, x0:x1]
+        piece = (window == i).astype(np.uint8)
+        box = FoundMark("signature", x, y, bw, bh)
+        ring = any(_on_seal(piece, x0, y0, seal) for seal in seals)
+        if any(x < right and left < x + bw and y < bottom and top < y + bh
+               for left, top, right, bottom in leave):
+            if not ring:
+                found.append(box)
+            continue
+        alongs = [cv2.morphologyEx(piece, cv2.MORPH_OPEN, kernel) for kernel in kernels]
+        straight = np.zeros_like(piece)
+        for along in alongs:
+            straight |= along
+        glyphs = piece.astype(bool) & ~straight.astype(bool)
+        # The rows of print: where letters are, i.e. the ink of other pieces (not strokes)
+        # and what is left of this one once its long straight parts are out.
+        others = (window > 0) & (window != i)
+        if strokes is not None:
+            others &= ~strokes[y0:y1, x0:x1]
+        per_row = (others | glyphs).sum(axis=1)
+        core = (per_row >= max(3.0, 0.3 * float(per_row.max()))).astype(np.uint8)
+        # A line's densest rows are its letters' bodies; capitals with their marks (Ẫ, Ổ)
+        # reach most of a glyph above them, descenders less below.
+        up, down = round(0.7 * glyph), round(0.4 * glyph)
+        reach_rows = np.zeros(up + down + 1, np.uint8)
+        reach_rows[:] = 1
+        rows = cv2.dilate(core[:, None], reach_rows[:, None],
+                          anchor=(0, down))[:, 0] > 0
+        # Across the stroke: a pixel of a long straight part with ink on both sides of it,
+        # beyond the pen's half width, is where the pen crosses a letter's body; it stays
+        # (the pen alone has paper on both sides there).
+        contours, _ = cv2.findContours(straight, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+        perimeter = sum(cv2.arcLength(c, True) for c in contours)
+        pen = 2 * float(straight.sum()) / perimeter if perimeter else 2.0
+        reach = max(2, round(pen / 2) + 2)
+        body = np.zeros(piece.shape, bool)
+        for along, angle in zip(alongs, np.arange(_STROKE_ANGLES) * (180.0 / _STROKE_ANGLES),
+                                strict=True):
+            if not along.any():
+                continue
+            dx = round(-np.sin(np.radians(angle)) * reach)
+            dy = round(np.cos(np.radians(angle)) * reach)
+            ahead = np.roll(piece, (-dy, -dx), axis=(0, 1))
+            behind = np.roll(piece, (dy, dx), axis=(0, 1))
+            body |= (along > 0) & (ahead > 0) & (behind > 0)
+        inked = piece.astype(bool)
+        if ring:
+            # A seal's ring crossing print is left there (cutting it cut the title's and the
+            # note's letters: measured); off the lines of print it goes.
+            erase = inked & ~rows[:, None]
+        else:
+            erase = inked & (~rows[:, None] | (straight.astype(bool) & ~body))
+            # Above and below the letters' bodies, where capitals' tops and tone marks are, a
+            # part of the piece that runs on out of the line's reach is the pen's (a loop
+            # coming down onto the name); one that stays within it is a letter's.
+            beside = (piece & ~core.astype(bool)[:, None]).astype(np.uint8)
+            parts, part_labels = cv2.connectedComponents(beside, connectivity=8)
+            if parts > 1:
+                outside = np.unique(part_labels[~rows])
+                pen_parts = np.zeros(parts, bool)
+                pen_parts[outside[outside > 0]] = True
+                erase |= pen_parts[part_labels]
+        # The strokes' soft edges (lighter than Otsu's threshold) go with them; no pixel of
+        # ink that stays is touched.
+        edge = cv2.dilate(erase.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        erase |= edge & ~inked & ~others
+        region = out[y0:y1, x0:x1]
+        paper = np.uint8(np.percentile(region, 90))
+        region[erase] = paper
+        if not ring:
+            found.append(box)
+    del threshold
+    return out, _merged(found)
+
+
+def _on_seal(piece: np.ndarray, left: int, top: int, seal: FoundMark) -> bool:
+    """Whether a piece (its mask, placed at ``left``, ``top``) is a seal's ring: three
+    quarters of its ink within the seal's disk (a little grown: the print a ring touches, the
+    title under the seal's top, joins its piece). A signature beside or over a seal runs well
+    out of it."""
+    ys, xs = np.nonzero(piece)
+    if not len(xs):
+        return False
+    cx, cy = seal.left + seal.width / 2, seal.top + seal.height / 2
+    radius = max(seal.width, seal.height) / 2
+    near = np.hypot(xs + left - cx, ys + top - cy) <= 1.1 * radius
+    return float(near.mean()) >= 0.75
+
+
+def _merged(marks: list[FoundMark]) -> list[FoundMark]:
+    """Overlapping signature pieces (a pen lifted, or cut by the binarization) as one mark."""
+    boxes = [[m.left, m.top, m.right, m.bottom] for m in marks]
+    merged: list[list[int]] = []
+    for box in boxes:
+        for other in merged:
+            if box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]:
+                other[:] = [min(box[0], other[0]), min(box[1], other[1]),
+                            max(box[2], other[2]), max(box[3], other[3])]
+                break
+        else:
+            merged.append(box)
+    return [FoundMark("signature", a, b, c - a, d - b) for a, b, c, d in merged]
 def suppress_strokes(gray: np.ndarray, region: tuple[int, int, int, int],
                      dpi: int) -> np.ndarray:
     """``gray`` with the long strokes in ``region`` (a seal's rings, a signature's loops: ink
