@@ -7,8 +7,9 @@ to a ``jbig2dec`` command that Debian does not ship, and rendering the page thro
 instead (what was done before) resamples it and moves pixels along every edge.
 
 jbig2dec allocates what the segments declare. Before any byte reaches it, the segment headers
-are read here and a page or region larger than the image the PDF declares (whose size the
-input limits already checked) is refused, so a 1 KB stream cannot ask for gigabytes.
+are read here and a page, region or stripe larger than the image the PDF declares (whose size
+the input limits already checked), or a dictionary declaring more symbols or patterns than such
+a page could hold, is refused, so a 1 KB stream cannot ask for gigabytes.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ from PIL import Image
 _EMBEDDED = 1  # JBIG2_OPTIONS_EMBEDDED: PDF's headerless stream of segments
 _FATAL = 3  # JBIG2_SEVERITY_FATAL
 _PAGE_INFO = 48
+_END_OF_STRIPE = 50
+_SYMBOLS = 0
+_PATTERNS = 16
+# Symbols one dictionary may declare: a dictionary shared by a long document holds tens of
+# thousands; jbig2dec allocates its tables for the declared count before reading any.
+_MAX_SYMBOLS = 1 << 18
 # Segment types that start with a region segment information field (7.4.1): generic,
 # refinement, text and halftone regions, intermediate or immediate.
 _REGIONS = {4, 6, 7, 20, 22, 23, 36, 38, 39, 40, 42, 43}
@@ -117,9 +124,38 @@ def check_segments(data: bytes, width: int, height: int) -> None:
             # A page of unknown height (0xffffffff, striped) ends at the declared height.
             if w > width or (h > height and not (kind == _PAGE_INFO and h == 0xFFFFFFFF)):
                 raise Jbig2TooLarge(f"JBIG2 khai báo vùng {w}×{h} lớn hơn ảnh {width}×{height}")
+        elif kind == _END_OF_STRIPE and pos + 4 <= len(data):
+            (row,) = struct.unpack_from(">I", data, pos)
+            if row >= height:
+                raise Jbig2TooLarge(f"JBIG2 khai báo dải đến dòng {row}, ảnh chỉ cao {height}")
+        elif kind == _SYMBOLS:
+            _check_symbols(data, pos, width * height)
+        elif kind == _PATTERNS and pos + 7 <= len(data):
+            pw, ph, grey_max = struct.unpack_from(">BBI", data, pos + 1)
+            if (grey_max + 1) * pw * ph > 4 * width * height:
+                raise Jbig2TooLarge(f"JBIG2 khai báo {grey_max + 1} mẫu {pw}×{ph}, quá lớn "
+                                    f"so với ảnh {width}×{height}")
         if length == _UNKNOWN_LENGTH:
             return  # an immediate generic region of unknown length: the last that can be read
         pos += length
+
+
+def _check_symbols(data: bytes, pos: int, pixels: int) -> None:
+    """A symbol dictionary's symbol counts (7.4.2.1): jbig2dec allocates a table for each
+    before decoding a symbol, so 2³¹ declared symbols in a 1 KB stream took 18 GB."""
+    if pos + 2 > len(data):
+        return
+    (flags,) = struct.unpack_from(">H", data, pos)
+    at = 0 if flags & 1 else (8 if (flags >> 10) & 3 == 0 else 2)  # SDHUFF, SDTEMPLATE
+    if flags & 2 and not (flags >> 12) & 1:  # SDREFAGG with SDRTEMPLATE 0
+        at += 4
+    start = pos + 2 + at
+    if start + 8 > len(data):
+        raise Jbig2Error("đoạn từ điển ký hiệu JBIG2 bị cắt cụt")
+    exported, new = struct.unpack_from(">II", data, start)
+    bound = min(pixels, _MAX_SYMBOLS)
+    if exported > bound or new > bound:
+        raise Jbig2TooLarge(f"JBIG2 khai báo {max(exported, new)} ký hiệu, quá nhiều")
 
 
 def decode(data: bytes, globals_data: bytes | None, width: int, height: int) -> Image.Image:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pikepdf
+import pytest
 from pdf_producers import image_stream, jbig2_symbols, page_size, save, single_image_page
 from PIL import Image
 from scan_fixtures import text_page
@@ -20,6 +21,7 @@ from scan_fixtures import text_page
 from sohoa.ocr.pdfa import _g4_strip
 from sohoa.records import Page, Quarantined
 from sohoa.scanners import read_pages
+from sohoa.scanners.jbig2 import Jbig2TooLarge, check_segments
 
 
 def bilevel(seed: int) -> Image.Image:
@@ -77,10 +79,20 @@ def test_a_jbig2_page_larger_than_its_image_is_refused_before_decoding(tmp_path:
     shared, data = jbig2_symbols(bits)
     # The page information segment (right after its 11-byte header) claims 60000 × 60000
     # pixels: 450 MB for jbig2dec (or poppler) to allocate from a few kilobytes.
-    hostile = data[:11] + struct.pack(">II", 60000, 60000) + data[19:]
+    big_page = data[:11] + struct.pack(">II", 60000, 60000) + data[19:]
+    # The dictionary (after its header and 2 flag bytes) declares 2³¹ symbols: jbig2dec took
+    # 18 GB for its tables in ten minutes before this was checked.
+    many = shared[:13] + struct.pack(">II", 1 << 31, 1 << 31) + shared[21:]
+    # Checked first on their own, so that a missing check fails here instead of decoding.
+    for page, dictionary in ((big_page, shared), (data, many)):
+        with pytest.raises(Jbig2TooLarge):
+            check_segments(dictionary, bits.width, bits.height)
+            check_segments(page, bits.width, bits.height)
     pdf = pikepdf.new()
-    jbig2_page(pdf, bits, pikepdf.Stream(pdf, shared), hostile)
+    jbig2_page(pdf, bits, pikepdf.Stream(pdf, shared), big_page)
+    jbig2_page(pdf, bits, pikepdf.Stream(pdf, many), data)
     path = save(pdf, tmp_path / "hostile.pdf")
-    (item,) = list(read_pages(path))
-    assert isinstance(item, Quarantined) and item.page_index == 0
-    assert "trang 1" in item.reason
+    items = list(read_pages(path))
+    for number, item in enumerate(items, start=1):
+        assert isinstance(item, Quarantined) and item.page_index == number - 1
+        assert f"trang {number}" in item.reason
