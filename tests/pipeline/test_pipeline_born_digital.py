@@ -263,3 +263,29 @@ def test_ingested_born_digital_paper_is_signed_and_says_where_its_text_came_from
     signed_text = _text(signed)  # the producer's lines, and the stamp's own beside them
     assert all(line in signed_text for line in _text(files["vn"]).splitlines())
     assert made["verdicts"][str(signed)] == "PASS"  # still PDF/A-2b once signed
+
+
+def test_a_page_ghostscript_cannot_convert_does_not_cost_the_others_their_kept_text(
+        tmp_path: Path) -> None:
+    """Ghostscript gives up PDF/A for a whole file when one page shows CID 0 (and says so, exit
+    0): the other pages are converted one by one, the refused page alone is rendered."""
+    from sohoa.ocr.pdfa import _font  # a Type0 font whose CID 0 is a real glyph slot
+    from sohoa.records import Page
+    from sohoa.scanners import read_pages
+
+    pdf = pikepdf.new()
+    fonts = {"F1": pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                      BaseFont=pikepdf.Name.Helvetica), "F2": _font(pdf)}
+    for content in (b"BT /F1 14 Tf 72 700 Td (Giay tiep nhan ho so, trang mot) Tj ET",
+                    b"BT /F1 14 Tf 72 700 Td (Trang hai co chu that) Tj ET "
+                    b"BT /F2 14 Tf 72 600 Td <0000> Tj ET"):
+        pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
+            Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842],
+            Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(**fonts)),
+            Contents=pikepdf.Stream(pdf, content))))
+    path = tmp_path / "cid0.pdf"
+    pdf.save(path)
+    first, second = read_pages(path)
+    assert isinstance(first, Page) and isinstance(second, Page)
+    assert first.mime == "application/pdf" and "Ghostscript" in first.born_digital
+    assert second.mime == "image/jpeg" and "không chuyển được sang PDF/A" in second.rendered
