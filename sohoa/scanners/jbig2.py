@@ -26,6 +26,7 @@ _PAGE_INFO = 48
 _END_OF_STRIPE = 50
 _SYMBOLS = 0
 _PATTERNS = 16
+_HALFTONES = {20, 22, 23}
 # Symbols one dictionary may declare: a dictionary shared by a long document holds tens of
 # thousands; jbig2dec allocates its tables for the declared count before reading any.
 _MAX_SYMBOLS = 1 << 18
@@ -124,6 +125,12 @@ def check_segments(data: bytes, width: int, height: int) -> None:
             # A page of unknown height (0xffffffff, striped) ends at the declared height.
             if w > width or (h > height and not (kind == _PAGE_INFO and h == 0xFFFFFFFF)):
                 raise Jbig2TooLarge(f"JBIG2 khai báo vùng {w}×{h} lớn hơn ảnh {width}×{height}")
+            if kind in _HALFTONES and pos + 26 <= len(data):
+                # the grid of pattern numbers (7.4.5.1.2), allocated whole before decoding
+                grid_w, grid_h = struct.unpack_from(">II", data, pos + 18)
+                if grid_w * grid_h > width * height:
+                    raise Jbig2TooLarge(f"JBIG2 khai báo lưới bán sắc {grid_w}×{grid_h}, lớn "
+                                        f"hơn ảnh {width}×{height}")
         elif kind == _END_OF_STRIPE and pos + 4 <= len(data):
             (row,) = struct.unpack_from(">I", data, pos)
             if row >= height:

@@ -83,7 +83,13 @@ def test_a_jbig2_page_larger_than_its_image_is_refused_before_decoding(tmp_path:
     # The dictionary (after its header and 2 flag bytes) declares 2³¹ symbols: jbig2dec took
     # 18 GB for its tables in ten minutes before this was checked.
     many = shared[:13] + struct.pack(">II", 1 << 31, 1 << 31) + shared[21:]
+    # A halftone region of the page's size whose grid of pattern numbers is 2²⁰ × 2²⁰.
+    body = struct.pack(">IIIIB", bits.width, bits.height, 0, 0, 0) + bytes([0]) + struct.pack(
+        ">IIIIHH", 1 << 20, 1 << 20, 0, 0, 256, 0)
+    grid = data[:-11] + struct.pack(">IBBBI", 4, 22, 0, 1, len(body)) + body + data[-11:]
     # Checked first on their own, so that a missing check fails here instead of decoding.
+    with pytest.raises(Jbig2TooLarge):
+        check_segments(grid, bits.width, bits.height)
     for page, dictionary in ((big_page, shared), (data, many)):
         with pytest.raises(Jbig2TooLarge):
             check_segments(dictionary, bits.width, bits.height)
