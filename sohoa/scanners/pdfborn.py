@@ -67,15 +67,23 @@ def real_text(text: str) -> bool:
     return letters >= _MIN_LETTERS and junk <= _MAX_JUNK_SHARE * len(marks)
 
 
-def page_text(path: Path, number: int) -> str:
-    """The text poppler reads on page ``number`` (1-based) of the file, "" when it cannot."""
+TEXT_CHUNK = 50  # pages read by one pdftotext call: one process per page cost more than the page
+
+
+def page_text(path: Path, number: int, last: int | None = None) -> list[str]:
+    """The text poppler reads on pages ``number``..``last`` (1-based) of the file, one string
+    per page ("" each when it cannot)."""
+    last = last or number
     try:
-        done = subprocess.run(["pdftotext", "-q", "-f", str(number), "-l", str(number), "-enc",
+        done = subprocess.run(["pdftotext", "-q", "-f", str(number), "-l", str(last), "-enc",
                                "UTF-8", "--", str(path), "-"], capture_output=True,
                               timeout=TEXT_TIMEOUT_S, check=False)
     except (subprocess.TimeoutExpired, OSError):
-        return ""
-    return done.stdout.decode("utf-8", errors="replace") if done.returncode == 0 else ""
+        done = None
+    if done is None or done.returncode != 0:
+        return [""] * (last - number + 1)
+    pages = done.stdout.decode("utf-8", errors="replace").split("\f")
+    return (pages + [""] * (last - number + 1))[: last - number + 1]
 
 
 # --- what PDF/A-2b refuses on a copied page ---------------------------------------------------

@@ -92,6 +92,14 @@ class _Converted:
         self.tried = False
         self.pdf: pikepdf.Pdf | None = None
         self.alone: list[pikepdf.Pdf] = []
+        self.texts: dict[int, str] = {}
+
+    def text(self, index: int, count: int) -> str:
+        """Page ``index``'s text as poppler reads it, read TEXT_CHUNK pages at a time."""
+        if index not in self.texts:
+            last = min(count, index + pdfborn.TEXT_CHUNK)
+            self.texts = dict(enumerate(pdfborn.page_text(self.path, index + 1, last), index))
+        return self.texts.get(index, "")
 
     def page(self, index: int) -> pikepdf.Page | None:
         if not self.tried:
@@ -137,9 +145,10 @@ def _pdf_page(pdf: pikepdf.Pdf, path: Path, index: int, digest: str,
         data, width, height, dpi = empty_page_png(box[2] - box[0], box[3] - box[1])
         return Page(source, index, digest, data, "image/png", width, height, dpi)
     scan = _the_scan(content, box)
+    converted = converted or _Converted(path)
     if isinstance(scan, str) and _born_digital(content, box) and real_text(
-            pdfborn.page_text(path, number)):
-        kept = _keep(page, content, box, source, index, digest, converted or _Converted(path))
+            converted.text(index, len(pdf.pages))):
+        kept = _keep(page, content, box, source, index, digest, converted)
         if isinstance(kept, Page):
             return kept
         scan = kept
