@@ -1,11 +1,13 @@
 """The scanner's JPEG, losslessly re-coded for the archival PDF: the same pixels in fewer bytes.
 
 Scanners and most libraries write baseline JPEGs with the standard Huffman tables of the JPEG
-specification's annex K. ``jpegtran -progressive`` (libjpeg-turbo) rewrites the entropy coding
-only: the quantized DCT coefficients, and so every decoded pixel, stay exactly what the scanner
-wrote, while the file shrinks by 8-14% (progressive scans carry their own optimized Huffman
-tables). That is what brings the archival PDF/A, which adds the text layer on top of the scan,
-to no more bytes than the input (issue 18).
+specification's annex K. ``jpegtran -optimize`` (libjpeg-turbo) rewrites the entropy coding
+only, with Huffman tables made for this image: the quantized DCT coefficients, and so every
+decoded pixel, stay exactly what the scanner wrote, while the file shrinks by about 7%. That is
+what brings the archival PDF/A, which adds the text layer on top of the scan, to no more bytes
+than the input (issue 18). Progressive coding (``-progressive``) would save about 13% but costs
+twice the CPU to write and to decode every time the page is viewed (bench/RESULTS.md, "Archival
+output no larger than the input"); the file stays baseline.
 
 Nothing is trusted blindly: the re-coded file is decoded and compared with the original pixel
 for pixel, and kept only when it is identical and smaller; otherwise (or without ``jpegtran``)
@@ -23,7 +25,7 @@ import subprocess
 
 from PIL import Image
 
-# A page's JPEG is re-coded in ≈0.1 s; a stuck tool must not hold the document.
+# A page's JPEG is re-coded in ≈0.07 s; a stuck tool must not hold the document.
 TIMEOUT_S = 30.0
 
 
@@ -38,7 +40,7 @@ def leaner_jpeg(data: bytes) -> bytes:
     if tool is None:
         return data
     try:
-        done = subprocess.run([tool, "-copy", "icc", "-progressive"], input=data,
+        done = subprocess.run([tool, "-copy", "icc", "-optimize"], input=data,
                               capture_output=True, timeout=TIMEOUT_S, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return data

@@ -3,7 +3,7 @@
 - The image goes in as scanned where the format allows: a JPEG becomes a DCTDecode stream with
   the scanner's DCT coefficients (DeviceRGB, or ICCBased with the profile an RGB JPEG carries
   when it is not sRGB), its entropy coding re-made losslessly when that is smaller
-  (``jpegrecode``: the same pixels, 8-14% fewer bytes); a single-strip CCITT G4 TIFF becomes a
+  (``jpegrecode``: the same pixels, about 7% fewer bytes); a single-strip CCITT G4 TIFF becomes a
   CCITTFaxDecode stream unchanged; PNG and other TIFFs are stored as Flate-compressed pixels
   (lossless, 1-bit stays 1-bit).
 - A page that was scanned on its side or upside down keeps its image bytes; the page's

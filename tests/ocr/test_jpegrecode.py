@@ -60,7 +60,7 @@ def test_recoded_jpegs_decode_to_the_same_pixels_in_fewer_bytes() -> None:
     assert jpegtran() is not None, "jpegtran is missing: `make install` (libjpeg-turbo-progs)"
     for data, _ in batch():
         leaner = leaner_jpeg(data)
-        assert len(leaner) < 0.97 * len(data)
+        assert len(leaner) < 0.98 * len(data)
         with Image.open(io.BytesIO(data)) as a, Image.open(io.BytesIO(leaner)) as b:
             assert (a.mode, a.size) == (b.mode, b.size)
             assert a.tobytes() == b.tobytes()  # bit-identical pixels, decoded by Pillow
