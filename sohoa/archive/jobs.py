@@ -89,7 +89,10 @@ def gone_reason(runner: str | None, heartbeat_at: datetime | None,
     be (queue jobs, whose workers stamp nothing here, are followed on the job board)."""
     if runner is None:
         return None
-    if runner_alive(runner) is False:
+    alive = runner_alive(runner)
+    if alive:
+        return None  # its process runs on this host: a late heartbeat is a busy machine
+    if alive is False:
         return ("tiến trình chạy lô đã dừng mà không kết thúc lô (bị tắt đột ngột?): chạy lại "
                 "đúng lệnh nạp, phần đã lưu không lưu lại")
     if heartbeat_at is not None and (now - heartbeat_at).total_seconds() > STALE_S:
