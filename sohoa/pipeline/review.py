@@ -225,7 +225,7 @@ def show(settings: Settings, document_id: str, field_key: str | None, out_dir: P
     ``caller`` when given: the web's signed-in reviewer, else a CLI desk user)."""
     from sohoa.archive.access import Read
     from sohoa.ocr import open_image, upright_image
-    from sohoa.scanners.pdfborn import picture
+    from sohoa.scanners.pdfborn import WORDS_DPI, picture
 
     registry = registry or load_registry()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -242,7 +242,10 @@ def show(settings: Settings, document_id: str, field_key: str | None, out_dir: P
             cached = archive.cache_get(PAGE_STAGE, page["sha256"])
             ocr = PageAnalysis.from_json(cached).ocr if cached is not None else None
             rotation = ocr.rotation if ocr is not None else page["rotation"]
-            images.append(upright_image(open_image(picture(archive.blobs.get(sha))), rotation))
+            # a born-digital page is drawn in the pixel grid its words are given in (300 dpi),
+            # so a field's crop falls where its words are
+            drawn = picture(archive.blobs.get(sha), WORDS_DPI)
+            images.append(upright_image(open_image(drawn), rotation))
             if ocr is not None:
                 pages.append(ocr)
         archive.log_access(

@@ -265,6 +265,22 @@ def test_ingested_born_digital_paper_is_signed_and_says_where_its_text_came_from
     assert made["verdicts"][str(signed)] == "PASS"  # still PDF/A-2b once signed
 
 
+def test_review_draws_a_born_digital_page_in_the_grid_of_its_words(
+        made: dict[str, Any], tmp_path: Path) -> None:
+    from sohoa.pipeline import review
+    from sohoa.pipeline.settings import load_settings
+
+    settings = load_settings(home=made["home"], environ={})
+    shown = review.show(settings, made["document_id"], "full_name", tmp_path, user="cb")
+    [crop] = shown["images"]
+    assert crop["box"] is not None  # found on the page, cropped around its words
+    with Image.open(crop["path"]) as image:
+        assert image.convert("L").getextrema()[0] < 80  # the name's ink, not blank paper
+    whole = review.show(settings, made["document_id"], None, tmp_path, user="cb")
+    with Image.open(whole["images"][0]["path"]) as image:
+        assert abs(image.width - 2480) <= 1 and abs(image.height - 3508) <= 1  # 300 dpi A4
+
+
 def test_a_page_ghostscript_cannot_convert_does_not_cost_the_others_their_kept_text(
         tmp_path: Path) -> None:
     """Ghostscript gives up PDF/A for a whole file when one page shows CID 0 (and says so, exit
