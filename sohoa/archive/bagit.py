@@ -98,39 +98,39 @@ def validate(root: Path) -> list[str]:
     problems: list[str] = []
     declaration = root / "bagit.txt"
     if not root.is_dir():
-        return [f"{root} is not a directory"]
+        return [f"{root} không phải thư mục"]
     if not declaration.is_file():
-        return [f"{root} is not a bag: bagit.txt is missing"]
+        return [f"{root} không phải gói BagIt: thiếu tệp bagit.txt"]
     lines = declaration.read_text(encoding="utf-8-sig").splitlines()
     if len(lines) < 2 or not lines[0].startswith("BagIt-Version: ") \
             or not lines[1].startswith("Tag-File-Character-Encoding: "):
-        problems.append("bagit.txt must declare BagIt-Version and Tag-File-Character-Encoding")
+        problems.append("bagit.txt phải khai báo BagIt-Version và Tag-File-Character-Encoding")
     encoding = lines[1].split(": ", 1)[1].strip() if len(lines) > 1 and ": " in lines[1] \
         else "UTF-8"
     if not (root / "data").is_dir():
-        problems.append("the payload directory data/ is missing")
+        problems.append("thiếu thư mục dữ liệu data/")
     manifests = [(a, root / f"manifest-{a}.txt") for a in ALGORITHMS
                  if (root / f"manifest-{a}.txt").is_file()]
     if not manifests:
-        return [*problems, "no payload manifest (manifest-sha256.txt) is present"]
+        return [*problems, "thiếu bảng kê dữ liệu (manifest-sha256.txt)"]
     on_disk = {p.relative_to(root).as_posix() for p in (root / "data").rglob("*")
                if p.is_file()} if (root / "data").is_dir() else set()
     for algorithm, path in manifests:
         listed = _read_manifest(path, encoding, problems)
         for rel in sorted(set(on_disk) - set(listed)):
-            problems.append(f"{rel} is in the payload but not in {path.name}")
+            problems.append(f"{rel} có trong data/ nhưng không có trong {path.name}")
         for rel, expected in sorted(listed.items()):
             if not rel.startswith("data/"):
-                problems.append(f"{path.name} lists {rel}, which is outside data/")
+                problems.append(f"{path.name} ghi {rel}, nằm ngoài data/")
                 continue
             target = root / rel
             if not target.is_file():
-                problems.append(f"{rel} is listed in {path.name} but missing")
+                problems.append(f"{rel} có trong {path.name} nhưng không còn tệp")
                 continue
             actual, _ = file_digest(target, algorithm)
             if actual != expected:
-                problems.append(f"{rel} was modified: its {algorithm} is {actual}, the manifest "
-                                f"says {expected}")
+                problems.append(f"{rel} đã bị sửa đổi: mã {algorithm} nay là {actual}, bảng kê "
+                                f"ghi {expected}")
     for algorithm in ALGORITHMS:
         tagmanifest = root / f"tagmanifest-{algorithm}.txt"
         if not tagmanifest.is_file():
@@ -138,18 +138,19 @@ def validate(root: Path) -> list[str]:
         for rel, expected in sorted(_read_manifest(tagmanifest, encoding, problems).items()):
             target = root / rel
             if not target.is_file():
-                problems.append(f"tag file {rel} is listed in {tagmanifest.name} but missing")
+                problems.append(f"tệp mô tả {rel} có trong {tagmanifest.name} nhưng không "
+                                "còn tệp")
             elif file_digest(target, algorithm)[0] != expected:
-                problems.append(f"tag file {rel} was modified ({tagmanifest.name})")
+                problems.append(f"tệp mô tả {rel} đã bị sửa đổi ({tagmanifest.name})")
     if not any((root / f"tagmanifest-{a}.txt").is_file() for a in ALGORITHMS):
-        problems.append("tagmanifest-sha256.txt is missing: the bag was not finished "
-                        "(run the export again to complete it)")
+        problems.append("thiếu tagmanifest-sha256.txt: gói chưa ghi xong (chạy lại lệnh "
+                        "xuất để hoàn tất)")
     oxum = _bag_info(root / "bag-info.txt", encoding).get("Payload-Oxum")
     if oxum:
         octets = sum((root / r).stat().st_size for r in on_disk)
         if oxum != f"{octets}.{len(on_disk)}":
-            problems.append(f"Payload-Oxum says {oxum} but the payload is "
-                            f"{octets}.{len(on_disk)} (octets.files)")
+            problems.append(f"Payload-Oxum ghi {oxum} nhưng dữ liệu thực có "
+                            f"{octets}.{len(on_disk)} (số byte.số tệp)")
     return problems
 
 
@@ -179,12 +180,12 @@ def _read_manifest(path: Path, encoding: str, problems: list[str]) -> dict[str, 
             continue
         parts = line.split(maxsplit=1)
         if len(parts) != 2:
-            problems.append(f"{path.name} line {number} is not 'checksum path'")
+            problems.append(f"{path.name} dòng {number} không có dạng 'mã_băm đường_dẫn'")
             continue
         rel = decode_path(parts[1].strip())
         pure = PurePosixPath(rel)
         if pure.is_absolute() or ".." in pure.parts:
-            problems.append(f"{path.name} line {number} names a path outside the bag: {rel}")
+            problems.append(f"{path.name} dòng {number} ghi đường dẫn ra ngoài gói: {rel}")
             continue
         entries[rel] = parts[0].lower()
     return entries

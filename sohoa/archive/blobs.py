@@ -142,14 +142,14 @@ class FileBlobStore:
         try:
             data = path.read_bytes()
         except FileNotFoundError as exc:
-            raise NotFoundError(f"blob {sha} is not in the blob store at {self.root}") from exc
+            raise NotFoundError(f"tệp {sha} không có trong kho tệp {self.root}") from exc
         except OSError as exc:
             raise StorageError(f"could not read blob {path}: {exc.strerror}") from exc
         actual = hashlib.sha256(data).hexdigest()
         if actual != sha:
             raise VerificationError(
-                f"blob {sha} is corrupt: its content now hashes to {actual}. Restore it from a "
-                "backup and run a fixity check over the whole store")
+                f"tệp {sha} bị hỏng: nội dung của nó nay có mã băm {actual}. Hãy khôi phục từ "
+                "bản sao lưu rồi kiểm tra toàn vẹn cả kho (sohoa fixity check --all)")
         return data
 
     def exists(self, sha: str) -> bool:

@@ -71,9 +71,9 @@ def propose(archive: Archive, *, as_of: date, note: str, by: str,
             unit: str | None = None, today: date | None = None) -> dict[str, Any] | None:
     """A new list of every document due on ``as_of`` (not held, on no open list); None when
     nothing is due. ``as_of`` may not be after ``today`` (Viet Nam's day by default)."""
-    why = holds.require_text(note, "the explanatory note (--note: why these records have "
-                                       "no further value)")
-    who = holds.require_text(by, "who proposes the list (--by or SOHOA_USER)")
+    why = holds.require_text(note, "thuyết minh (--note: vì sao các tài liệu này "
+                                       "hết giá trị)")
+    who = holds.require_text(by, "người lập danh mục (--by hoặc SOHOA_USER)")
     today = today or vietnam_today()
     if as_of > today:
         # No override on purpose: a list of records that are not yet due has no lawful use
@@ -114,14 +114,14 @@ def propose(archive: Archive, *, as_of: date, note: str, by: str,
 
 def approve(archive: Archive, list_id: int, *, decision: str, by: str) -> dict[str, Any]:
     text = holds.require_text(
-        decision, "the approving decision (--decision \"Quyết định số …\")")
-    who = holds.require_text(by, "who approves (--by)")
+        decision, "quyết định phê duyệt (--decision \"Quyết định số …\")")
+    who = holds.require_text(by, "người phê duyệt (--by)")
     now = utc_now()
     with archive.transaction(write=True) as conn:
         status = _status(conn, list_id)
         if status != LIST_PROPOSED:
-            raise WorkflowError(f"list {list_id} is {status}; only a proposed list can be "
-                                "approved")
+            raise WorkflowError(f"danh mục {list_id} {_said(status)}; chỉ phê duyệt được danh "
+                                "mục đang ở trạng thái đề nghị")
         proposer = conn.execute(select(DisposalList.proposed_by).where(
             DisposalList.id == list_id)).scalar_one()
         if same_person(who, proposer):
@@ -140,13 +140,13 @@ def approve(archive: Archive, list_id: int, *, decision: str, by: str) -> dict[s
 
 
 def cancel(archive: Archive, list_id: int, *, reason: str, by: str) -> dict[str, Any]:
-    why = holds.require_text(reason, "the reason for cancelling (--reason)")
-    who = holds.require_text(by, "who cancels (--by)")
+    why = holds.require_text(reason, "lý do hủy bỏ danh mục (--reason)")
+    who = holds.require_text(by, "người hủy bỏ danh mục (--by)")
     with archive.transaction(write=True) as conn:
         status = _status(conn, list_id)
         if status not in (LIST_PROPOSED, LIST_APPROVED):
-            raise WorkflowError(f"list {list_id} is {status}; only a proposed or approved list "
-                                "can be cancelled")
+            raise WorkflowError(f"danh mục {list_id} {_said(status)}; chỉ hủy bỏ được danh mục "
+                                "đang đề nghị hoặc đã phê duyệt")
         conn.execute(update(DisposalList).where(DisposalList.id == list_id).values(
             status=LIST_CANCELLED, cancel_reason=why))
         audit_log.append(conn, "disposal.cancelled", actor=who, target=target(list_id),
@@ -156,7 +156,7 @@ def cancel(archive: Archive, list_id: int, *, reason: str, by: str) -> dict[str,
 
 def start(archive: Archive, list_id: int, *, by: str) -> dict[str, Any]:
     """Begin (or resume) executing an approved list; WorkflowError for any other state."""
-    who = holds.require_text(by, "who executes the list (--by or SOHOA_USER)")
+    who = holds.require_text(by, "người thực hiện hủy (--by hoặc SOHOA_USER)")
     with archive.transaction(write=True) as conn:
         status = _status(conn, list_id)
         if status == LIST_APPROVED:
@@ -181,12 +181,22 @@ def check_executable(archive: Archive, list_id: int) -> None:
 
 def _not_executable(list_id: int, status: str) -> str:
     if status == LIST_PROPOSED:
-        return (f"list {list_id} is not approved: nothing is removed without an approved list. "
-                f"Record the decision first: sohoa disposal approve {list_id} "
-                "--decision \"Quyết định số …\" --by NAME")
+        return (f"danh mục {list_id} chưa được phê duyệt: không tài liệu nào bị hủy khi chưa "
+                f"có quyết định phê duyệt. Ghi quyết định trước: sohoa disposal approve "
+                f"{list_id} --decision \"Quyết định số …\" --by HỌ_TÊN")
     if status == LIST_EXECUTED:
-        return f"list {list_id} was already executed; see sohoa disposal show {list_id}"
-    return f"list {list_id} is {status} and cannot be executed"
+        return f"danh mục {list_id} đã được hủy xong; xem: sohoa disposal show {list_id}"
+    return f"danh mục {list_id} {_said(status)}, không thực hiện hủy được"
+
+
+# a list's state in a sentence the archivist reads
+_STATUS_SAID = {LIST_PROPOSED: "đang ở trạng thái đề nghị", LIST_APPROVED: "đã được phê duyệt",
+                LIST_EXECUTING: "đang được hủy", LIST_EXECUTED: "đã được hủy xong",
+                LIST_CANCELLED: "đã bị hủy bỏ"}
+
+
+def _said(status: str) -> str:
+    return _STATUS_SAID.get(status, status)
 
 
 def pending(archive: Archive, list_id: int, limit: int) -> list[str]:
@@ -212,7 +222,7 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
     outcomes: list[dict[str, Any]] = []
     with archive.transaction(write=True) as conn:
         if _status(conn, list_id) != LIST_EXECUTING:
-            raise WorkflowError(f"list {list_id} is not being executed; run "
+            raise WorkflowError(f"danh mục {list_id} không ở trạng thái đang hủy; chạy "
                                 f"sohoa disposal execute {list_id}")
         held = holds.active(conn)
         docs = {r.id: r for r in conn.execute(
@@ -365,7 +375,7 @@ def finish(archive: Archive, list_id: int, record: bytes, *, by: str,
     now = utc_now()
     with archive.transaction(write=True) as conn:
         if _status(conn, list_id) != LIST_EXECUTING:
-            raise WorkflowError(f"list {list_id} is not being executed")
+            raise WorkflowError(f"danh mục {list_id} không ở trạng thái đang hủy")
         conn.execute(update(DisposalList).where(DisposalList.id == list_id).values(
             status=LIST_EXECUTED, executed_at=now, record_sha256=sha, record_size=len(record),
             summary=summary))
@@ -381,8 +391,8 @@ def get(archive: Archive, list_id: int, *, items: bool = True) -> dict[str, Any]
         row = conn.execute(select(DisposalList).where(DisposalList.id == list_id)
                            ).mappings().first()
         if row is None:
-            raise NotFoundError(f"there is no disposal list {list_id}; sohoa disposal list "
-                                "shows them")
+            raise NotFoundError(f"không có danh mục tiêu hủy số {list_id}; sohoa disposal "
+                                "list liệt kê các danh mục")
         counts = dict(conn.execute(
             select(DisposalItem.status, func.count()).where(DisposalItem.list_id == list_id)
             .group_by(DisposalItem.status)).all())
@@ -407,8 +417,8 @@ def record_pdf(archive: Archive, list_id: int) -> bytes:
         sha = conn.execute(select(DisposalList.record_sha256).where(
             DisposalList.id == list_id)).scalar_one()
     if sha is None:
-        raise NotFoundError(f"list {list_id} is {status}; its destruction record is written "
-                            f"when it is executed (sohoa disposal execute {list_id})")
+        raise NotFoundError(f"danh mục {list_id} {_said(status)}; biên bản hủy chỉ được lập "
+                            f"khi thực hiện hủy (sohoa disposal execute {list_id})")
     return archive.blobs.get(sha)
 
 
@@ -469,8 +479,8 @@ def _status(conn: Connection, list_id: int) -> str:
     status = conn.execute(select(DisposalList.status).where(DisposalList.id == list_id)
                           ).scalar_one_or_none()
     if status is None:
-        raise NotFoundError(f"there is no disposal list {list_id}; sohoa disposal list shows "
-                            "them")
+        raise NotFoundError(f"không có danh mục tiêu hủy số {list_id}; sohoa disposal list "
+                            "liệt kê các danh mục")
     return status
 
 

@@ -39,7 +39,8 @@ def select_documents(archive: Archive, *, dossier: str | None = None,
                      permanent_only: bool = False) -> list[str]:
     """Ids of the stored documents matching every filter given, by dossier then id."""
     if not (dossier or doc_type or owner):
-        raise ConfigError("choose what to export: --dossier CODE, --type TYPE or --owner ID")
+        raise ConfigError("hãy chọn giấy tờ cần xuất: --dossier MÃ_HỒ_SƠ, --type LOẠI hoặc "
+                          "--owner SỐ_ĐỊNH_DANH")
     stmt = select(Document.id).where(IS_STORED).order_by(Document.dossier_code, Document.id)
     for column, value in ((Document.dossier_code, dossier), (Document.doc_type, doc_type),
                           (Document.owner_id, owner)):
@@ -50,8 +51,8 @@ def select_documents(archive: Archive, *, dossier: str | None = None,
     with archive.transaction(write=False) as conn:
         ids = list(conn.execute(stmt).scalars())
     if not ids:
-        raise NotFoundError("no stored document matches; check the dossier code, type or "
-                            "owner ID (disposed documents are not exported)")
+        raise NotFoundError("không có giấy tờ nào trong kho khớp điều kiện; hãy kiểm tra mã hồ "
+                            "sơ, loại giấy tờ hoặc số định danh (giấy tờ đã hủy không được xuất)")
     return ids
 
 

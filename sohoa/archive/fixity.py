@@ -153,21 +153,21 @@ def check_blobs(archive: Archive, target: Target) -> Result:
         result.pdf = pdf
         result.bytes += len(pdf)
         if target.pdf_size is not None and len(pdf) != target.pdf_size:
-            result.problems.append(f"PDF {target.pdf_sha256[:12]}… is {len(pdf)} bytes, the "
-                                   f"catalog says {target.pdf_size}")
+            result.problems.append(f"PDF {target.pdf_sha256[:12]}… dài {len(pdf)} byte, sổ "
+                                   f"mục lục ghi {target.pdf_size}")
     except (VerificationError, NotFoundError) as exc:
         result.problems.append(f"PDF: {exc}")
     except SohoaError as exc:
-        result.problems.append(f"PDF could not be read: {exc}")
+        result.problems.append(f"không đọc được PDF: {exc}")
     result.blobs += 1
     for position, sha in enumerate(target.pages, start=1):
         result.blobs += 1
         try:
             result.bytes += len(archive.blobs.get(sha))
         except (VerificationError, NotFoundError) as exc:
-            result.problems.append(f"page {position} image: {exc}")
+            result.problems.append(f"ảnh trang {position}: {exc}")
         except SohoaError as exc:
-            result.problems.append(f"page {position} image could not be read: {exc}")
+            result.problems.append(f"không đọc được ảnh trang {position}: {exc}")
     return result
 
 

@@ -45,10 +45,14 @@ class ActiveHolds:
         return sorted(set(found))
 
 
+_SCOPE_NAMES = {"document": "giấy tờ", "dossier": "hồ sơ", "owner": "chủ sở hữu"}
+_SCOPE_CODES = {"dossier": "mã hồ sơ", "owner": "số định danh chủ sở hữu"}
+
+
 def require_text(value: str | None, what: str) -> str:
     text = nfc((value or "").strip())
     if not text:
-        raise ConfigError(f"give {what}: it is written to the audit log with the action")
+        raise ConfigError(f"hãy cho {what}: điều này được ghi vào nhật ký cùng thao tác")
     return text
 
 
@@ -64,10 +68,11 @@ def active(conn: Connection) -> ActiveHolds:
 def place(archive: Archive, scope: str, target: str, *, reason: str, by: str) -> dict[str, Any]:
     """Place a hold on a document, dossier or owner that the catalog knows."""
     if scope not in HOLD_SCOPES:
-        raise ConfigError(f"a hold is placed on one of {', '.join(HOLD_SCOPES)}, not {scope!r}")
+        raise ConfigError(f"phong tỏa đặt trên một trong {', '.join(HOLD_SCOPES)}, "
+                          f"không phải {scope!r}")
     target = nfc(target.strip())
-    why = require_text(reason, "the reason for the hold (--reason)")
-    who = require_text(by, "who places the hold (--by or SOHOA_USER)")
+    why = require_text(reason, "lý do phong tỏa (--reason)")
+    who = require_text(by, "người đặt phong tỏa (--by hoặc SOHOA_USER)")
     now = utc_now()
     with archive.transaction(write=True) as conn:
         column = _EXISTS[scope]
@@ -75,9 +80,9 @@ def place(archive: Archive, scope: str, target: str, *, reason: str, by: str) ->
             target = resolve_id(conn, target)  # a unique prefix names it too
         if conn.execute(select(column).where(column == target)).first() is None:
             raise NotFoundError(
-                f"there is no {scope} {target!r} in the archive; check the "
-                f"{'document id' if scope == 'document' else scope + ' code'} "
-                "(sohoa search / sohoa show list them)")
+                f"không có {_SCOPE_NAMES[scope]} {target!r} trong kho; hãy kiểm tra "
+                f"{'mã giấy tờ' if scope == 'document' else _SCOPE_CODES[scope]} "
+                "(sohoa search / sohoa show để tra)")
         hold_id = conn.execute(LegalHold.__table__.insert().values(
             scope=scope, target=target, reason=why, placed_by=who, placed_at=now,
         )).inserted_primary_key[0]
@@ -90,8 +95,8 @@ def place(archive: Archive, scope: str, target: str, *, reason: str, by: str) ->
 def release(archive: Archive, *, hold_id: int | None = None, scope: str | None = None,
             target: str | None = None, reason: str, by: str) -> list[dict[str, Any]]:
     """Release one hold by id, or every active hold on a target; returns what was released."""
-    why = require_text(reason, "the reason for releasing the hold (--reason)")
-    who = require_text(by, "who releases the hold (--by or SOHOA_USER)")
+    why = require_text(reason, "lý do gỡ phong tỏa (--reason)")
+    who = require_text(by, "người gỡ phong tỏa (--by hoặc SOHOA_USER)")
     now = utc_now()
     stmt = select(LegalHold).where(LegalHold.released_at.is_(None))
     if hold_id is not None:
@@ -99,12 +104,15 @@ def release(archive: Archive, *, hold_id: int | None = None, scope: str | None =
     elif scope and target:
         stmt = stmt.where(LegalHold.scope == scope, LegalHold.target == nfc(target.strip()))
     else:
-        raise ConfigError("name the hold to release: its number, or --document/--dossier/--owner")
+        raise ConfigError("hãy cho phong tỏa cần gỡ: số phong tỏa, hoặc "
+                          "--document/--dossier/--owner")
     with archive.transaction(write=True) as conn:
         rows = conn.execute(stmt).mappings().all()
         if not rows:
-            what = f"hold {hold_id}" if hold_id is not None else f"{scope} {target}"
-            raise NotFoundError(f"no active hold: {what} (sohoa hold list shows them)")
+            what = (f"số {hold_id}" if hold_id is not None
+                    else f"trên {_SCOPE_NAMES.get(scope or '', scope)} {target}")
+            raise NotFoundError(f"không có phong tỏa đang hiệu lực {what} (sohoa hold list "
+                                "liệt kê các phong tỏa)")
         for row in rows:
             conn.execute(update(LegalHold).where(LegalHold.id == row["id"]).values(
                 released_by=who, released_at=now, release_reason=why))

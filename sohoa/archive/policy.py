@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sohoa.errors import EXIT_USAGE, ConfigError, SohoaError
+from sohoa.roles import ROLES as ROLES
+from sohoa.roles import role_list, role_name
 from sohoa.vntext import nfc, squash_spaces
 
-ROLES = ("desk", "officer", "archivist", "admin", "integrator")
 CHANNELS = ("api", "cli", "web")
 PURPOSE_MAX = 256
 OWNER_ID_MAX = 32  # owners.id / documents.owner_id
@@ -77,11 +78,13 @@ class Caller:
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
-            raise ConfigError(f"unknown role {self.role!r}; choose one of {', '.join(ROLES)}")
+            raise ConfigError(f"không có vai trò {self.role!r}; chọn một trong "
+                              f"{', '.join(ROLES)}")
         if self.channel not in CHANNELS:
-            raise ConfigError(f"unknown channel {self.channel!r}; one of {', '.join(CHANNELS)}")
+            raise ConfigError(f"không có kênh {self.channel!r}; chọn một trong "
+                              f"{', '.join(CHANNELS)}")
         if not self.user.strip():
-            raise ConfigError("a user name is required")
+            raise ConfigError("cần có tên người dùng")
 
     @property
     def sees_all_units(self) -> bool:
@@ -99,13 +102,13 @@ def clean_purpose(purpose: str | None) -> str:
     text = squash_spaces(raw)
     if not text:
         raise PurposeRequiredError(
-            "say why you are looking (the purpose, e.g. the dossier code you are handling, "
-            "H19.22-241105-0042): every read of personal data is recorded with its purpose. "
-            "HTTP: ?purpose=… or the X-Purpose header; CLI: --purpose …")
+            "hãy nêu mục đích tra cứu (ví dụ mã hồ sơ đang giải quyết, H19.22-241105-0042): "
+            "mỗi lần đọc dữ liệu cá nhân đều được ghi lại cùng mục đích. HTTP: ?purpose=… "
+            "hoặc tiêu đề X-Purpose; dòng lệnh: --purpose …")
     if len(text) > PURPOSE_MAX:
         raise PurposeRequiredError(
-            f"the purpose is {len(text)} characters long; keep it to {PURPOSE_MAX} "
-            "(the dossier code and a few words)")
+            f"mục đích tra cứu dài {len(text)} ký tự, tối đa {PURPOSE_MAX} (mã hồ sơ và "
+            "vài chữ)")
     return text
 
 
@@ -124,17 +127,19 @@ def check_not_integrator(caller: Caller) -> None:
 
 
 def check_role(caller: Caller, allowed: tuple[str, ...], what: str) -> None:
-    """AccessDeniedError unless the caller's role is one of ``allowed``."""
+    """AccessDeniedError unless the caller's role is one of ``allowed``; ``what`` is the work
+    in Vietnamese, as the refusal's reader says it ("xem danh sách cách ly")."""
     if caller.role not in allowed:
-        raise AccessDeniedError(f"{caller.user} ({caller.role}) may not {what}; that is for "
-                                f"{', '.join(allowed)}")
+        raise AccessDeniedError(f"{caller.user} ({role_name(caller.role)}) không được "
+                                f"{what}; việc này dành cho {role_list(allowed)}")
 
 
 def check_reuse(caller: Caller) -> None:
     if caller.role not in _REUSE_ROLES:
         raise AccessDeniedError(
-            f"{caller.user} ({caller.role}) may not run reuse lookups; they are for officers, "
-            "archivists and admins. Ask an officer, or an admin for an officer's token")
+            f"{caller.user} ({role_name(caller.role)}) không được tra cứu tái sử dụng theo chủ "
+            f"sở hữu; việc này dành cho {role_list(_REUSE_ROLES)}. Hãy nhờ cán bộ chuyên môn, "
+            "hoặc xin quản trị cấp mã truy cập vai trò cán bộ chuyên môn")
 
 
 def search_unit(caller: Caller, unit: str | None, owner: str | None) -> str | None:
@@ -144,9 +149,9 @@ def search_unit(caller: Caller, unit: str | None, owner: str | None) -> str | No
         return unit
     if unit and nfc(unit) != nfc(caller.unit):
         raise AccessDeniedError(
-            f"{caller.user} ({caller.role}, {caller.unit}) may search only documents received "
-            f"by {caller.unit}" + (", or name the owner (--owner / owner=)"
-                                   if caller.role == "officer" else ""))
+            f"{caller.user} ({role_name(caller.role)}, {caller.unit}) chỉ được tìm giấy tờ do "
+            f"{caller.unit} tiếp nhận" + (", hoặc tìm có nêu chủ sở hữu (--owner / owner=)"
+                                          if caller.role == "officer" else ""))
     return caller.unit
 
 
@@ -158,9 +163,9 @@ def check_document(caller: Caller, document_unit: str | None,
     other_unit = nfc(document_unit or "") != nfc(caller.unit)
     if caller.role == "desk" and other_unit:
         raise AccessDeniedError(
-            f"{caller.user} (desk, {caller.unit}) may open only documents received by "
-            f"{caller.unit}; this one was received by {document_unit or 'an unknown unit'}. "
-            "Ask an officer")
+            f"{caller.user} (cán bộ một cửa, {caller.unit}) chỉ được mở giấy tờ do "
+            f"{caller.unit} tiếp nhận; giấy tờ này do {document_unit or 'đơn vị không rõ'} "
+            "tiếp nhận. Hãy nhờ cán bộ chuyên môn")
     if caller.role == "officer" and other_unit and not found():
         hours = int(FOUND_FOR.total_seconds() // 3600)
         raise AccessDeniedError(

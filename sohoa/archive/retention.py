@@ -164,26 +164,26 @@ def _eligible_on(rule: _Rule, row: Any, events: Mapping[tuple[str, str, str], da
     start: date | None
     counted_from = rule.counted_from
     if counted_from == "death" and not row.owner_id:
-        notes.append("no owner to count from their death: counted from the issue date")
+        notes.append("không có chủ sở hữu để tính từ ngày mất: tính từ ngày ban hành")
         counted_from = "issue"
     if counted_from == "death":
         start = events.get(("owner", row.owner_id, "died"))
         if start is None:
-            notes.append(f"owner {row.owner_id}'s death is not recorded: kept until it is "
-                         f"(sohoa retention event --owner {row.owner_id} --died DATE)")
+            notes.append(f"chưa ghi ngày mất của chủ sở hữu {row.owner_id}: giữ đến khi ghi "
+                         f"(sohoa retention event --owner {row.owner_id} --died NGÀY)")
             return None, notes
     elif counted_from == "closing":
         start = events.get(("dossier", row.dossier_code, "closed"))
         if start is None:
             last = last_archived.get(row.dossier_code) or row.ingested_at
             start = last.date()
-            notes.append(f"closing of dossier {row.dossier_code} is not recorded: counted from "
-                         f"its last document's archiving on {start.isoformat()}")
+            notes.append(f"chưa ghi ngày kết thúc hồ sơ {row.dossier_code}: tính từ ngày lưu "
+                         f"giấy tờ cuối cùng của hồ sơ, {start.isoformat()}")
     else:
         start = row.issue_date
         if start is None:
             start = row.ingested_at.date()
-            notes.append(f"issue date unknown: counted from the day it was archived, "
+            notes.append(f"không rõ ngày ban hành: tính từ ngày lưu vào kho, "
                          f"{start.isoformat()}")
     return add_months(start, 12 * rule.years), notes
 
@@ -241,12 +241,12 @@ def set_override(archive: Archive, dossier: str, *, years: int | None, counted_f
                  reason: str, by: str) -> dict[str, Any]:
     """Keep a dossier N years (or permanently, ``years=None``) from an event."""
     if counted_from not in COUNTED_FROM:
-        raise ConfigError(f"a period is counted from one of {', '.join(COUNTED_FROM)}")
+        raise ConfigError(f"thời hạn tính từ một trong {', '.join(COUNTED_FROM)}")
     if years is not None and years < 1:
-        raise ConfigError("give a retention of at least 1 year, or --permanent")
+        raise ConfigError("thời hạn lưu ít nhất 1 năm, hoặc --permanent (vĩnh viễn)")
     code = nfc(dossier.strip())
-    why = holds.require_text(reason, "the reason for the override (--reason)")
-    who = holds.require_text(by, "who sets it (--by or SOHOA_USER)")
+    why = holds.require_text(reason, "lý do đặt thời hạn riêng (--reason)")
+    who = holds.require_text(by, "người đặt (--by hoặc SOHOA_USER)")
     now = utc_now()
     with archive.transaction(write=True) as conn:
         _require(conn, Dossier.code, code, "dossier")
@@ -263,13 +263,13 @@ def set_override(archive: Archive, dossier: str, *, years: int | None, counted_f
 
 def clear_override(archive: Archive, dossier: str, *, reason: str, by: str) -> None:
     code = nfc(dossier.strip())
-    why = holds.require_text(reason, "the reason (--reason)")
-    who = holds.require_text(by, "who clears it (--by or SOHOA_USER)")
+    why = holds.require_text(reason, "lý do (--reason)")
+    who = holds.require_text(by, "người bỏ thời hạn riêng (--by hoặc SOHOA_USER)")
     with archive.transaction(write=True) as conn:
         gone = conn.execute(delete(RetentionOverride).where(
             RetentionOverride.dossier_code == code)).rowcount
         if not gone:
-            raise NotFoundError(f"dossier {code} has no retention override")
+            raise NotFoundError(f"hồ sơ {code} không có thời hạn lưu riêng")
         audit_log.append(conn, "retention.override_cleared", actor=who, target=code,
                          detail={"reason": why})
 
@@ -279,9 +279,10 @@ def record_event(archive: Archive, event: str, subject_id: str, on_date: date, *
     """Record that a dossier closed or an owner died on a date (periods count from it)."""
     subject = EVENTS.get(event)
     if subject is None:
-        raise ConfigError(f"retention events are {', '.join(EVENTS)}, not {event!r}")
+        raise ConfigError(f"sự kiện tính thời hạn là {', '.join(EVENTS)}, không phải "
+                          f"{event!r}")
     key = nfc(subject_id.strip())
-    who = holds.require_text(by, "who records it (--by or SOHOA_USER)")
+    who = holds.require_text(by, "người ghi (--by hoặc SOHOA_USER)")
     why = nfc(reason.strip()) if reason and reason.strip() else None
     now = utc_now()
     with archive.transaction(write=True) as conn:
@@ -311,5 +312,6 @@ def overrides(archive: Archive) -> list[dict[str, Any]]:
 
 def _require(conn: Connection, column: Any, value: str, what: str) -> None:
     if conn.execute(select(column).where(column == value)).first() is None:
-        raise NotFoundError(f"there is no {what} {value!r} in the archive; check the "
-                            f"{'code' if what == 'dossier' else 'ID'}")
+        said = "hồ sơ" if what == "dossier" else "chủ sở hữu"
+        raise NotFoundError(f"không có {said} {value!r} trong kho; hãy kiểm tra "
+                            f"{'mã hồ sơ' if what == 'dossier' else 'số định danh'}")

@@ -118,14 +118,14 @@ class S3BlobStore:
             data: bytes = self._client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         except Exception as exc:
             if _code(exc) in _MISSING:
-                raise NotFoundError(f"blob {sha} is not in the blob store {self.url}") from exc
+                raise NotFoundError(f"tệp {sha} không có trong kho tệp {self.url}") from exc
             raise self._error(exc, f"read blob {sha[:12]}…") from exc
         actual = hashlib.sha256(data).hexdigest()
         if actual != sha:
             raise VerificationError(
-                f"blob {sha} is corrupt: its content in {self.url} now hashes to {actual}. "
-                "Restore the object from a backup or an earlier version of the bucket and run a "
-                "fixity check over the whole store")
+                f"tệp {sha} bị hỏng: nội dung của nó trong {self.url} nay có mã băm {actual}. "
+                "Hãy khôi phục từ bản sao lưu hoặc một phiên bản trước trong bucket rồi kiểm tra "
+                "toàn vẹn cả kho (sohoa fixity check --all)")
         return data
 
     def exists(self, sha: str) -> bool:

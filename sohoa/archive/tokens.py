@@ -19,6 +19,7 @@ from sohoa.archive.models import ApiToken
 from sohoa.archive.policy import ROLES, Caller, NotAuthenticatedError
 from sohoa.archive.values import aware, iso, utc_now
 from sohoa.errors import ConfigError, NotFoundError
+from sohoa.roles import role_name
 from sohoa.vntext import nfc, squash_spaces
 
 PREFIX = "sohoa_"
@@ -33,11 +34,12 @@ def add(conn: Connection, user: str, role: str, unit: str, created_by: str) -> t
     """Create a token; return (token id, the token itself — shown once, never stored)."""
     user, unit = squash_spaces(nfc(user)), squash_spaces(nfc(unit))
     if role not in ROLES:
-        raise ConfigError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+        raise ConfigError(f"không có vai trò {role!r}; chọn một trong {', '.join(ROLES)}")
     if not user:
-        raise ConfigError("a token needs a user name")
+        raise ConfigError("mã truy cập cần có tên người dùng")
     if not unit and role in ("desk", "officer"):
-        raise ConfigError(f"a {role} token needs the user's unit (--unit, e.g. H19.22)")
+        raise ConfigError(f"mã truy cập của {role_name(role)} cần đơn vị của người dùng "
+                          "(--unit, ví dụ H19.22)")
     token_id = secrets.token_hex(6)
     token = f"{PREFIX}{token_id}.{secrets.token_urlsafe(32)}"
     conn.execute(ApiToken.__table__.insert().values(
@@ -65,7 +67,8 @@ def revoke(conn: Connection, token_id: str, revoked_by: str) -> None:
     if done.rowcount == 0:
         known = conn.execute(select(ApiToken.id).where(ApiToken.id == token_id)).first()
         if known is None:
-            raise NotFoundError(f"no token {token_id}; list them with 'sohoa tokens list'")
+            raise NotFoundError(f"không có mã truy cập {token_id}; xem danh sách bằng "
+                                "'sohoa tokens list'")
         return  # already revoked: nothing to do
     audit_log.append(conn, "token.revoked", actor=revoked_by, target=token_id, detail={})
 
@@ -75,15 +78,15 @@ def resolve(conn: Connection, token: str | None, channel: str) -> Caller:
     token = (token or "").strip()
     if not token:
         raise NotAuthenticatedError(
-            "an API token is required: send 'Authorization: Bearer <token>'. An admin makes "
-            "one with 'sohoa tokens add USER --role officer --unit UNIT'")
+            "cần mã truy cập API: gửi kèm 'Authorization: Bearer <token>'. Quản trị tạo mã "
+            "bằng 'sohoa tokens add TÊN --role officer --unit ĐƠN_VỊ'")
     row = conn.execute(select(ApiToken.id, ApiToken.user, ApiToken.role, ApiToken.unit,
                               ApiToken.revoked_at, ApiToken.last_used_at)
                        .where(ApiToken.token_sha256 == _digest(token))).first()
     if row is None or row.revoked_at is not None:
         raise NotAuthenticatedError(
-            "this API token is unknown or was revoked; ask an admin for a new one "
-            "('sohoa tokens add')")
+            "mã truy cập API này không tồn tại hoặc đã bị thu hồi; hãy xin quản trị cấp mã "
+            "mới ('sohoa tokens add')")
     return Caller(user=row.user, role=row.role, unit=row.unit, channel=channel)
 
 

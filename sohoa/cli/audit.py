@@ -99,7 +99,7 @@ def audit_show(state: State, target: str | None, owner: str | None, limit: int,
 
         # A document's history includes who read it (the access log), owner known or not.
         reads = lookup.access_log(state.settings, document=target, limit=limit)
-        print_reads(reads, as_json, heading=f"reads of {target} (newest first, times in UTC):")
+        print_reads(reads, as_json, heading=f"các lượt xem {target} (mới nhất trước, giờ UTC):")
 
 
 COMMANDS = [audit]

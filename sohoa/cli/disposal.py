@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 
 from sohoa.cli.options import by_option, parse_day, progress_bar, who
 from sohoa.cli.output import emit_json, out
@@ -20,19 +21,21 @@ def disposal() -> None:
 
 def _print_list(lst: dict[str, Any]) -> None:
     c = lst["counts"]
-    out.print(f"[bold]list {lst['list']}[/] ({lst['status']}): {lst['documents']} document(s), "
-              f"{lst['pages']} page(s), due as of {lst['as_of']}")
-    out.print(f"  proposed {lst['proposed_at'][:10]} by {lst['proposed_by']}: {lst['note']}")
+    status = LIST_STATUS_NAMES.get(lst["status"], lst["status"])
+    out.print(f"[bold]danh mục tiêu hủy {lst['list']}[/] ({status}): {lst['documents']} giấy tờ, "
+              f"{lst['pages']} trang, đến hạn hủy tính đến ngày {lst['as_of']}")
+    out.print(f"  đề nghị ngày {lst['proposed_at'][:10]} bởi {lst['proposed_by']}: "
+              f"{lst['note']}")
     if lst["decision"]:
-        out.print(f"  approved {lst['approved_at'][:10]} by {lst['approved_by']}: "
+        out.print(f"  phê duyệt ngày {lst['approved_at'][:10]} bởi {lst['approved_by']}: "
                   f"{lst['decision']}")
     if lst["status"] in ("executing", "executed"):
-        out.print(f"  disposed {c['disposed']}, skipped {c['skipped']}, pending {c['listed']}")
+        out.print(f"  đã hủy {c['disposed']}, bỏ qua {c['skipped']}, còn chờ {c['listed']}")
     if lst["record"]:
-        out.print(f"  destruction record {lst['record']['sha256'][:16]}… "
-                  f"({lst['record']['size']} bytes): sohoa disposal record {lst['list']} -o F.pdf")
+        out.print(f"  biên bản hủy {lst['record']['sha256'][:16]}… "
+                  f"({lst['record']['size']} byte): sohoa disposal record {lst['list']} -o F.pdf")
     if lst["cancel_reason"]:
-        out.print(f"  cancelled: {lst['cancel_reason']}")
+        out.print(f"  đã hủy bỏ danh mục: {lst['cancel_reason']}")
 
 
 @disposal.command("propose")
@@ -56,15 +59,15 @@ def disposal_propose(state: State, as_of: str | None, doc_type: str | None, unit
         if as_json:
             emit_json({"list": None, "documents": 0, "as_of": day.isoformat()})
         else:
-            out.print(f"nothing is due for disposal on {day}; no list was made")
+            out.print(f"không có giấy tờ nào đến hạn hủy vào {day}; không lập danh mục")
         return
     if as_json:
         emit_json(lst)
         return
     _print_list(lst)
-    out.print(f"review it with: sohoa disposal show {lst['list']}; after the council and the "
-              f"decision: sohoa disposal approve {lst['list']} --decision \"Quyết định số …\" "
-              "--by NAME")
+    out.print(f"xem lại danh mục: sohoa disposal show {lst['list']}; sau khi hội đồng xét và "
+              f"có quyết định: sohoa disposal approve {lst['list']} --decision "
+              "\"Quyết định số …\" --by HỌ_TÊN")
 
 
 @disposal.command("list")
@@ -78,7 +81,7 @@ def disposal_list(state: State, as_json: bool) -> None:
     for lst in rows:
         emit_json(lst) if as_json else _print_list(lst)
     if not rows and not as_json:
-        out.print("no disposal lists")
+        out.print("chưa có danh mục tiêu hủy nào")
 
 
 @disposal.command("show")
@@ -98,7 +101,8 @@ def disposal_show(state: State, list_id: int, as_json: bool) -> None:
         extra = f" — {i['reason']}" if i["reason"] else ""
         out.print(f"  {i['position']:>5}. {i['document_id']} {i['doc_type']} "
                   f"{i['title']} ({i['dossier_code']}) giữ {i['retention']}, "
-                  f"hết hạn {i['eligible_on']} [{i['status']}]{extra}")
+                  f"hết hạn {i['eligible_on']} "  # the brackets are text, not rich markup
+                  + escape(f"[{ITEM_STATUS_NAMES.get(i['status'], i['status'])}]") + extra)
 
 
 @disposal.command("approve")
@@ -121,7 +125,7 @@ def disposal_approve(state: State, list_id: int, decision: str, by: str,
         emit_json(lst)
     else:
         _print_list(lst)
-        out.print(f"execute it with: sohoa disposal execute {list_id} [--dry-run]")
+        out.print(f"thực hiện hủy: sohoa disposal execute {list_id} (thử trước với --dry-run)")
 
 
 @disposal.command("cancel")
@@ -150,15 +154,15 @@ def disposal_execute(state: State, list_id: int, dry_run: bool, by: str | None,
     """Dispose of an approved list and write its signed destruction record (resumable)."""
     from sohoa.pipeline.disposaljob import execute
 
-    bar = progress_bar(f"list {list_id}", as_json or dry_run)
+    bar = progress_bar(f"danh mục {list_id}", as_json or dry_run)
 
     def show(event: dict[str, Any]) -> None:
         if as_json:
             emit_json(event)
         elif not event["disposed"]:
-            bar.print(f"[yellow]skipped[/] {event['document_id']}: {event['reason']}")
+            bar.print(f"[yellow]bỏ qua[/] {event['document_id']}: {event['reason']}")
         elif event.get("dry_run"):
-            bar.print(f"would dispose of {event['document_id']} ({event['blobs']} file(s))")
+            bar.print(f"sẽ hủy {event['document_id']} ({event['blobs']} tệp)")
 
     try:
         result = execute(state.settings, list_id, by=who(by), dry_run=dry_run, emit=show,
@@ -168,13 +172,13 @@ def disposal_execute(state: State, list_id: int, dry_run: bool, by: str | None,
     if as_json:
         emit_json(result)
     elif dry_run:
-        out.print(f"dry run: {result['would_dispose']} document(s) would be disposed of, "
-                  f"{result['would_skip']} skipped; nothing was changed")
+        out.print(f"chạy thử: {result['would_dispose']} giấy tờ sẽ bị hủy, "
+                  f"{result['would_skip']} bỏ qua; chưa thay đổi gì")
     else:
         s = result["summary"]
-        out.print(f"list {list_id} executed: {s['disposed']} disposed, {s['skipped']} skipped, "
-                  f"{s['blobs_removed']} file(s) removed ({s['bytes_freed']} bytes); "
-                  f"destruction record: sohoa disposal record {list_id} -o F.pdf")
+        out.print(f"đã thực hiện danh mục {list_id}: hủy {s['disposed']} giấy tờ, bỏ qua "
+                  f"{s['skipped']}, xóa {s['blobs_removed']} tệp ({s['bytes_freed']} byte); "
+                  f"biên bản hủy: sohoa disposal record {list_id} -o F.pdf")
 
 
 @disposal.command("record")
@@ -187,7 +191,13 @@ def disposal_record(state: State, list_id: int, output: Path) -> None:
 
     pdf = record_pdf(state.settings, list_id)
     output.write_bytes(pdf)
-    out.print(f"wrote {output} ({len(pdf)} bytes); check it with: sohoa verify {output}")
+    out.print(f"đã ghi {output} ({len(pdf)} byte); kiểm tra chữ ký: sohoa verify {output}")
 
+
+# A list's and an item's state as the archivist reads it (--json keeps the keys).
+LIST_STATUS_NAMES = {"proposed": "đã đề nghị", "approved": "đã phê duyệt",
+                     "executing": "đang hủy", "executed": "đã hủy xong",
+                     "cancelled": "đã hủy bỏ"}
+ITEM_STATUS_NAMES = {"listed": "chờ hủy", "disposed": "đã hủy", "skipped": "bỏ qua"}
 
 COMMANDS = [disposal]

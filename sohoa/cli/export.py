@@ -34,10 +34,10 @@ def export(ctx: click.Context, dossier: str | None, doc_type: str | None, owner:
     from sohoa.pipeline.exportjob import write
 
     if output is None:
-        raise click.UsageError("give the bag directory with -o DIR")
+        raise click.UsageError("hãy cho thư mục gói BagIt cần ghi: -o THƯ_MỤC")
     state = ctx.find_object(State)
     assert state is not None
-    bar = progress_bar("export", as_json)
+    bar = progress_bar("xuất gói", as_json)
     try:
         result = write(state.settings, output, dossier=dossier, doc_type=doc_type, owner=owner,
                        permanent_only=permanent_only, by=who(by), purpose=purpose,
@@ -47,9 +47,9 @@ def export(ctx: click.Context, dossier: str | None, doc_type: str | None, owner:
     if as_json:
         emit_json(result)
     else:
-        out.print(f"bag {result['bag']}: {result['documents']} document(s) in "
-                  f"{result['dossiers']} dossier(s), {result['audit_events']} audit event(s), "
-                  f"{result['files']} file(s), {result['octets']} bytes; check it with: "
+        out.print(f"gói BagIt {result['bag']}: {result['documents']} giấy tờ trong "
+                  f"{result['dossiers']} hồ sơ, {result['audit_events']} sự kiện nhật ký, "
+                  f"{result['files']} tệp, {result['octets']} byte; kiểm tra gói: "
                   f"sohoa export verify {result['bag']}")
 
 
@@ -65,10 +65,10 @@ def export_verify(bag: Path, as_json: bool) -> None:
         emit_json(report)
     else:
         for problem in report["problems"]:
-            out.print(f"[red]problem[/]: {problem}")
-        out.print(f"{bag}: " + ("[green]valid bag[/] (Payload-Oxum "
+            out.print(f"[red]lỗi[/]: {problem}")
+        out.print(f"{bag}: " + ("[green]gói BagIt hợp lệ[/] (Payload-Oxum "
                                 f"{report['payload_oxum']})" if report["valid"]
-                                else "[red]NOT VALID[/]"))
+                                else "[red]KHÔNG HỢP LỆ[/]"))
     raise SystemExit(EXIT_OK if report["valid"] else EXIT_VERIFY_FAILED)
 
 

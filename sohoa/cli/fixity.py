@@ -33,20 +33,21 @@ def fixity_check(state: State, sample: int | None, check_all: bool, restart: boo
     from sohoa.pipeline.fixityjob import check
 
     if sample is not None and check_all:
-        raise click.UsageError("give --sample N or --all, not both")
-    bar = progress_bar("fixity", as_json)
+        raise click.UsageError("chỉ cho --sample N hoặc --all, không cả hai")
+    bar = progress_bar("kiểm tra toàn vẹn", as_json)
 
     def show(event: dict[str, Any]) -> None:
         if "resumed" in event:
-            message = (f"resuming run {event['resumed']} after document {event['after']} "
-                       f"({event['checked']} already checked; --restart to start over)")
+            message = (f"chạy tiếp lượt kiểm tra {event['resumed']} sau giấy tờ "
+                       f"{event['after']} ({event['checked']} đã kiểm tra; --restart để làm "
+                       "lại từ đầu)")
             emit_json(event) if as_json else bar.print(message)
         elif not event["ok"]:
             if as_json:
                 emit_json(event)
             else:
                 for problem in event["problems"]:
-                    bar.print(f"[red]MISMATCH[/] {event['id']}: {problem}", error=True)
+                    bar.print(f"[red]KHÔNG KHỚP[/] {event['id']}: {problem}", error=True)
 
     try:
         result = check(state.settings, sample=sample, signatures=not no_signatures,
@@ -56,12 +57,12 @@ def fixity_check(state: State, sample: int | None, check_all: bool, restart: boo
     if as_json:
         emit_json(result)
     else:
-        verdict = ("[green]all match[/]" if not result["mismatches"]
-                   else f"[red]{result['mismatches']} MISMATCH(ES)[/]")
-        out.print(f"fixity run {result['run']}: {result['documents']} document(s) and "
-                  f"{result['records']} destruction record(s), {result['blobs']} file(s), "
-                  f"{result['bytes'] / 1e6:.1f} MB, {result['signatures_checked']} signature(s) "
-                  f"checked: {verdict}")
+        verdict = ("[green]tất cả đều khớp[/]" if not result["mismatches"]
+                   else f"[red]{result['mismatches']} CHỖ KHÔNG KHỚP[/]")
+        out.print(f"lượt kiểm tra toàn vẹn {result['run']}: đã kiểm tra {result['documents']} "
+                  f"giấy tờ và {result['records']} biên bản hủy, {result['blobs']} tệp, "
+                  f"{result['bytes'] / 1e6:.1f} MB, {result['signatures_checked']} chữ ký: "
+                  f"{verdict}")
     raise SystemExit(EXIT_VERIFY_FAILED if result["mismatches"] else EXIT_OK)
 
 
@@ -78,9 +79,18 @@ def fixity_runs(state: State, limit: int, as_json: bool) -> None:
         if as_json:
             emit_json(r)
         else:
-            out.print(f"{r['run']:>4} {r['mode']:<6} {r['status']:<9} {r['started_at'][:19]} "
-                      f"{r['started_by']}: {r['documents']} document(s), "
-                      f"{r['mismatches']} mismatch(es)")
+            mode = RUN_MODES.get(r["mode"], r["mode"])
+            status = RUN_STATUSES.get(r["status"], r["status"])
+            out.print(f"{r['run']:>4} {mode:<8} {status:<10} {r['started_at'][:19]} "
+                      f"{r['started_by']}: {r['documents']} giấy tờ, "
+                      f"{r['mismatches']} chỗ không khớp")
+    if not rows and not as_json:
+        out.print("chưa có lượt kiểm tra toàn vẹn nào: sohoa fixity check")
 
+
+# a run's mode and state as the archivist reads them (--json keeps the keys)
+RUN_MODES = {"all": "toàn bộ", "sample": "mẫu"}
+RUN_STATUSES = {"running": "đang chạy", "finished": "đã xong", "interrupted": "bị ngắt",
+                "failed": "thất bại"}
 
 COMMANDS = [fixity]

@@ -19,7 +19,7 @@ def _hold_target(document: str | None, dossier: str | None,
     given = [(s, t) for s, t in (("document", document), ("dossier", dossier),
                                  ("owner", owner)) if t]
     if len(given) > 1:
-        raise click.UsageError("give one of --document, --dossier or --owner")
+        raise click.UsageError("chỉ cho một trong --document, --dossier hoặc --owner")
     return given[0] if given else None
 
 
@@ -38,12 +38,13 @@ def hold_add(state: State, document: str | None, dossier: str | None, owner: str
 
     target = _hold_target(document, dossier, owner)
     if target is None:
-        raise click.UsageError("give one of --document, --dossier or --owner")
+        raise click.UsageError("hãy cho một trong --document, --dossier hoặc --owner")
     result = holds.place(state.settings, target[0], target[1], reason=reason, by=who(by))
     if as_json:
         emit_json(result)
     else:
-        out.print(f"hold {result['hold']} placed on {result['scope']} {result['target']}")
+        out.print(f"đã phong tỏa (số {result['hold']}) {SCOPE_NAMES[result['scope']]} "
+                  f"{result['target']}")
 
 
 @hold.command("remove")
@@ -62,7 +63,8 @@ def hold_remove(state: State, hold_id: int | None, document: str | None, dossier
 
     target = _hold_target(document, dossier, owner)
     if (hold_id is None) == (target is None):
-        raise click.UsageError("give a hold number, or one of --document, --dossier, --owner")
+        raise click.UsageError("hãy cho số phong tỏa, hoặc một trong --document, --dossier, "
+                               "--owner")
     released = holds.release(state.settings, hold_id=hold_id,
                              scope=target[0] if target else None,
                              target=target[1] if target else None,
@@ -71,7 +73,8 @@ def hold_remove(state: State, hold_id: int | None, document: str | None, dossier
         if as_json:
             emit_json(r)
         else:
-            out.print(f"hold {r['hold']} on {r['scope']} {r['target']} released")
+            out.print(f"đã gỡ phong tỏa số {r['hold']} trên {SCOPE_NAMES[r['scope']]} "
+                      f"{r['target']}")
 
 
 @hold.command("list")
@@ -88,12 +91,16 @@ def hold_list(state: State, include_released: bool, target: str | None, as_json:
         if as_json:
             emit_json(r)
         else:
-            state_text = (f"released {r['released_at'][:10]} by {r['released_by']}: "
-                          f"{r['release_reason']}" if r["released_at"] else "active")
-            out.print(f"{r['hold']:>4} {r['scope']:<8} {r['target']}: {r['reason']} "
+            state_text = (f"đã gỡ ngày {r['released_at'][:10]} bởi {r['released_by']}: "
+                          f"{r['release_reason']}" if r["released_at"] else "đang hiệu lực")
+            out.print(f"{r['hold']:>4} {SCOPE_NAMES[r['scope']]:<12} {r['target']}: {r['reason']} "
                       f"({r['placed_by']}, {r['placed_at'][:10]}; {state_text})")
     if not rows and not as_json:
-        out.print("no holds")
+        out.print("không có phong tỏa nào" + ("" if include_released
+                                             else " đang hiệu lực"))
 
+
+# what a hold is placed on, as the archivist reads it (--json keeps the scope's key)
+SCOPE_NAMES = {"document": "giấy tờ", "dossier": "hồ sơ", "owner": "chủ sở hữu"}
 
 COMMANDS = [hold]

@@ -9,10 +9,7 @@ from rich.table import Table
 
 from sohoa.cli.output import emit_json, err, out
 from sohoa.cli.state import State, pass_state
-
-# sohoa.archive.policy.ROLES, spelled out: importing the archive here would slow every command's
-# start by half a second (a test keeps the two equal).
-ROLES = ("desk", "officer", "archivist", "admin", "integrator")
+from sohoa.roles import ROLE_NAMES, ROLES
 
 
 @click.command()
@@ -53,9 +50,11 @@ def tokens_add(state: State, user: str, role: str, unit: str, as_json: bool) -> 
     if as_json:
         emit_json({"id": token_id, "token": token, "user": user, "role": role, "unit": unit})
         return
-    out.print(f"token {token_id} for {user} ({role}, {unit or 'all units'}):")
+    out.print(f"mã truy cập (token) {token_id} cho {user} ({ROLE_NAMES.get(role, role)}, "
+              f"{unit or 'mọi đơn vị'}):")
     out.print(token)
-    err.print("keep it secret: it is shown only now. Send it as 'Authorization: Bearer <token>'.")
+    err.print("hãy giữ bí mật: mã chỉ hiện một lần này. Gửi kèm mỗi yêu cầu dưới dạng "
+              "'Authorization: Bearer <token>'.")
 
 
 @tokens.command("list")
@@ -73,12 +72,15 @@ def tokens_list(state: State, include_revoked: bool, as_json: bool) -> None:
             emit_json(row)
         return
     if not rows:
-        out.print("no tokens; make one with 'sohoa tokens add USER --role officer --unit UNIT'")
+        out.print("chưa có mã truy cập nào; tạo bằng: sohoa tokens add TÊN --role officer "
+                  "--unit ĐƠN_VỊ")
         return
-    table = Table("id", "user", "role", "unit", "created", "last used", "revoked")
+    table = Table("mã số", "người dùng", "vai trò", "đơn vị", "tạo lúc", "dùng lần cuối",
+                  "thu hồi lúc")
     for r in rows:
-        table.add_row(r["id"], r["user"], r["role"], r["unit"], r["created_at"][:19],
-                      (r["last_used_at"] or "never")[:19], (r["revoked_at"] or "")[:19])
+        table.add_row(r["id"], r["user"], ROLE_NAMES.get(r["role"], r["role"]), r["unit"],
+                      r["created_at"][:19], (r["last_used_at"] or "chưa dùng")[:19],
+                      (r["revoked_at"] or "")[:19])
     out.print(table)
 
 
@@ -92,7 +94,7 @@ def tokens_revoke(state: State, token_id: str) -> None:
 
     with open_archive(state.settings) as archive:
         archive.revoke_token(token_id, revoked_by=os_user())
-    out.print(f"token {token_id} revoked")
+    out.print(f"đã thu hồi mã truy cập {token_id}: mã ngừng có hiệu lực ngay")
 
 
 def print_access(state: State, owner: str, limit: int, as_json: bool) -> None:
@@ -101,10 +103,10 @@ def print_access(state: State, owner: str, limit: int, as_json: bool) -> None:
 
     events = lookup.access_log(state.settings, owner=owner, limit=limit)
     if not events and not as_json:
-        out.print(f"nobody has looked at the documents of {owner}")
+        out.print(f"chưa ai xem giấy tờ của {owner}")
         return
     print_reads(events, as_json,
-                heading=f"who looked at the documents of {owner} (newest first, times in UTC):")
+                heading=f"những người đã xem giấy tờ của {owner} (mới nhất trước, giờ UTC):")
 
 
 def print_reads(events: list[dict[str, Any]], as_json: bool, *, heading: str) -> None:
@@ -117,9 +119,10 @@ def print_reads(events: list[dict[str, Any]], as_json: bool, *, heading: str) ->
     out.print(heading)
     for e in events:
         what = e["action"] + (f" {e['document_id']}" if e["document_id"] else "")
-        out.print(f"{e['at'][:19].replace('T', ' ')}  {e['user']} ({e['role']}, "
-                  f"{e['unit'] or 'all units'}, {e['channel']})  {what}  "
-                  f"{e['result_count']} result(s)  purpose: {e['purpose']}")
+        out.print(f"{e['at'][:19].replace('T', ' ')}  {e['user']} "
+                  f"({ROLE_NAMES.get(e['role'], e['role'])}, "
+                  f"{e['unit'] or 'mọi đơn vị'}, {e['channel']})  {what}  "
+                  f"{e['result_count']} kết quả  mục đích: {e['purpose']}")
 
 
 COMMANDS = [serve, tokens]

@@ -106,7 +106,9 @@ def main() -> None:
         click.echo("đã hủy", err=True)
         sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
-        exc.show()
+        from sohoa.cli import usage
+
+        usage.show(exc)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         click.echo("đã ngắt: chạy lại đúng lệnh này để làm tiếp", err=True)

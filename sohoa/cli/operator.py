@@ -90,20 +90,41 @@ def status(state: State, as_json: bool) -> None:
         return
     for line in describe_backends(stats.pop("backends")):
         out.print(line)
-    out.print("ocr: " + ", ".join(f"{key} {value}" for key, value in ocr.items()),
+    # "ocr:" kept after the Vietnamese: it is what a technician greps for
+    out.print("nhận dạng chữ (ocr): " + ", ".join(f"{key} {value}" for key, value in ocr.items()),
               soft_wrap=True)
     for key, value in stats.items():
-        out.print(f"{key}: {value}")
+        out.print(f"{STATUS_LABELS.get(key, key)}: {value}")
     if queue:
-        out.print(f"queue: {queue['workers']} live worker(s)")
+        out.print(f"hàng đợi: {queue['workers']} tiến trình xử lý đang chạy")
         for name, counts in queue["queues"].items():
-            out.print(f"  {name}: " + ", ".join(f"{v} {k.replace('_', ' ')}"
+            out.print(f"  {name}: " + ", ".join(f"{v} {QUEUE_LABELS.get(k, k)}"
                                                 for k, v in counts.items()))
         for job in queue["jobs"]:
             dossiers = job["dossiers"] if job["dossiers"] is not None else "?"
-            out.print(f"  job {job['job_id']} {job['status']}: pages "
-                      f"{job['pages_done']}/{job['pages']} done, {job['pages_failed']} "
-                      f"quarantined; dossiers {job['dossiers_done']}/{dossiers} stored")
+            said = JOB_STATUS_VI.get(job["status"], job["status"])
+            out.print(f"  lô {job['job_id']} {said}: "
+                      f"xong {job['pages_done']}/{job['pages']} trang, {job['pages_failed']} "
+                      f"trang bị cách ly; đã lưu {job['dossiers_done']}/{dossiers} hồ sơ")
+
+
+# The Vietnamese a person reads for each count of `sohoa status` (--json keeps the keys).
+STATUS_LABELS = {
+    "documents": "giấy tờ đã lưu",
+    "owners": "chủ sở hữu",
+    "dossiers": "hồ sơ",
+    "quarantined": "tệp bị cách ly",
+    "pages": "trang",
+    "needs_review": "giấy tờ nhận dạng chưa chắc (cần rà soát)",
+    "search_pending": "giấy tờ chờ đưa vào chỉ mục tìm kiếm",
+    "review_waiting": "giấy tờ đang chờ rà soát (sohoa review)",
+}
+QUEUE_LABELS = {
+    "waiting": "đang chờ",
+    "in_progress_or_waiting": "đang xử lý hoặc chờ",
+    "retrying": "chờ thử lại",
+    "dead_lettered": "đã bỏ sau nhiều lần lỗi",
+}
 
 
 JOB_STATUSES = ("running", "finished", "failed", "interrupted")

@@ -28,7 +28,7 @@ def parse_day(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD",
+        raise click.BadParameter(f"{value!r} không phải ngày: dùng YYYY-MM-DD",
                                  param_hint=option) from None
 
 

@@ -36,24 +36,27 @@ def retention_plan(state: State, as_of: str | None, doc_type: str | None, unit: 
             emit_json(group)
         return
     if not groups:
-        out.print("no stored documents")
+        out.print("chưa có giấy tờ nào được lưu trong kho")
         return
     for g in groups:
-        out.print(f"[bold]{g['type_name']}[/] ({g['doc_type']}) — {g['unit'] or 'no unit'} — "
-                  f"giữ {g['retention']}: {g['documents']} document(s)")
-        parts = [f"[red]{g['due']} due on {day}[/]" if g["due"] else f"0 due on {day}",
-                 f"{g['waiting']} later" + (f" (next {g['next_eligible_on']})"
-                                            if g["next_eligible_on"] else ""),
-                 f"{g['permanent']} permanent", f"{g['held']} on hold",
-                 f"{g['on_list']} on an open list"]
+        out.print(f"[bold]{g['type_name']}[/] ({g['doc_type']}) — {g['unit'] or 'không rõ đơn vị'}"
+                  f" — giữ {g['retention']}: {g['documents']} giấy tờ")
+        parts = [f"[red]{g['due']} đến hạn hủy vào {day}[/]" if g["due"]
+                 else f"0 đến hạn hủy vào {day}",
+                 f"{g['waiting']} đến hạn sau" + (f" (sớm nhất {g['next_eligible_on']})"
+                                                 if g["next_eligible_on"] else ""),
+                 f"{g['permanent']} giữ vĩnh viễn", f"{g['held']} đang bị phong tỏa",
+                 f"{g['on_list']} đã nằm trong một danh mục tiêu hủy đang mở"]
         if g["unknown"]:
-            parts.append(f"{g['unknown']} waiting for an event date")
+            parts.append(f"{g['unknown']} chờ ngày bắt đầu tính thời hạn "
+                         "(sohoa retention event)")
         out.print("  " + ", ".join(parts))
         for note in g["notes"]:
-            out.print(f"  [yellow]note[/] {note['documents']} document(s): {note['note']}")
+            out.print(f"  [yellow]ghi chú[/] {note['documents']} giấy tờ: {note['note']}")
     due = sum(g["due"] for g in groups)
-    out.print(f"{due} document(s) due for disposal on {day}"
-              + ("; propose them with: sohoa disposal propose --note …" if due else ""))
+    out.print(f"{due} giấy tờ đến hạn hủy vào {day}"
+              + ("; lập danh mục đề nghị hủy bằng: sohoa disposal propose --note …"
+                 if due else ""))
 
 
 @retention.command("set")
@@ -74,7 +77,7 @@ def retention_set(state: State, dossier: str, years: int | None, permanent: bool
     from sohoa.pipeline import retention
 
     if sum((years is not None, permanent, clear)) != 1:
-        raise click.UsageError("give exactly one of --years N, --permanent or --clear")
+        raise click.UsageError("hãy cho đúng một trong --years N, --permanent hoặc --clear")
     if clear:
         retention.clear_override(state.settings, dossier, reason=reason, by=who(by))
         result: dict[str, Any] = {"dossier_code": dossier, "cleared": True}
@@ -85,10 +88,11 @@ def retention_set(state: State, dossier: str, years: int | None, permanent: bool
     if as_json:
         emit_json(result)
     elif clear:
-        out.print(f"dossier {dossier}: override removed; the document types' periods apply")
+        out.print(f"hồ sơ {dossier}: đã bỏ thời hạn riêng; áp dụng thời hạn theo loại giấy tờ")
     else:
-        term = "permanently" if result["permanent"] else f"{result['years']} years"
-        out.print(f"dossier {result['dossier_code']}: kept {term} from {counted_from}")
+        term = "vĩnh viễn" if result["permanent"] else f"{result['years']} năm"
+        out.print(f"hồ sơ {result['dossier_code']}: giữ {term}, tính từ "
+                  f"{COUNTED_FROM[counted_from]}")
 
 
 @retention.command("event")
@@ -111,14 +115,17 @@ def retention_event(state: State, dossier: str | None, closed: str | None, owner
     elif owner and died and not (dossier or closed):
         event, subject, day = "died", owner, parse_day(died, "--died")
     else:
-        raise click.UsageError("give --dossier CODE --closed DATE, or --owner ID --died DATE")
+        raise click.UsageError("hãy cho --dossier MÃ --closed NGÀY, hoặc --owner SỐ_ĐỊNH_DANH "
+                               "--died NGÀY")
     assert day is not None
     result = retention.record_event(state.settings, event, subject, day, reason=reason,
                                     by=who(by))
     if as_json:
         emit_json(result)
     else:
-        out.print(f"{result['subject']} {result['subject_id']}: {event} on {result['on']}")
+        what = "hồ sơ" if event == "closed" else "chủ sở hữu"
+        happened = "kết thúc" if event == "closed" else "mất"
+        out.print(f"{what} {result['subject_id']}: {happened} ngày {result['on']}")
 
 
 @retention.command("overrides")
@@ -133,9 +140,16 @@ def retention_overrides(state: State, as_json: bool) -> None:
         if as_json:
             emit_json(r)
         else:
-            term = "permanent" if r["permanent"] else f"{r['years']} years"
-            out.print(f"{r['dossier_code']}: {term} from {r['counted_from']} — {r['reason']} "
+            term = "vĩnh viễn" if r["permanent"] else f"{r['years']} năm"
+            since = COUNTED_FROM.get(r["counted_from"], r["counted_from"])
+            out.print(f"{r['dossier_code']}: giữ {term}, tính từ {since} — {r['reason']} "
                       f"({r['set_by']}, {r['set_at'][:10]})")
+    if not rows and not as_json:
+        out.print("không có hồ sơ nào được đặt thời hạn riêng")
 
+
+# what a retention period counts from, as the archivist reads it
+COUNTED_FROM = {"issue": "ngày ban hành", "closing": "ngày kết thúc hồ sơ",
+                "death": "ngày chủ sở hữu mất"}
 
 COMMANDS = [retention]

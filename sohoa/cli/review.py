@@ -214,18 +214,18 @@ def train_cmd(state: State, synthetic: int, seed: int, output: Path | None,
     if as_json:
         emit_json(report)
         return
-    table = Table("type", "reviewed", "generated")
+    table = Table("loại giấy tờ", "đã rà soát", "sinh tự động")
     for code, counts in report["types"].items():
         table.add_row(code, str(counts["catalog"]), str(counts["synthetic"]))
     out.print(table)
     held = report["held_out"]
     if held["accuracy"] is not None:
-        out.print(f"held-out accuracy: {held['right']}/{held['examples']} "
+        out.print(f"độ chính xác trên mẫu để riêng: {held['right']}/{held['examples']} "
                   f"({held['accuracy']:.1%})")
     else:
-        out.print("held-out accuracy: too few examples to hold any out")
-    out.print(f"saved {report['model']} ({report['examples']} examples); ingest uses it from "
-              "the next batch")
+        out.print("độ chính xác trên mẫu để riêng: quá ít mẫu để giữ riêng một phần")
+    out.print(f"đã lưu {report['model']} ({report['examples']} mẫu); lượt tiếp nhận sau sẽ "
+              "dùng mô hình này")
 
 
 @types.command("list")
@@ -241,7 +241,7 @@ def list_cmd(as_json: bool) -> None:
                        "owner_kind": t.owner_kind, "validity": t.validity,
                        "retention": t.retention})
         return
-    table = Table("code", "name", "owner", "validity", "retention")
+    table = Table("mã", "tên", "chủ sở hữu", "hiệu lực", "thời hạn lưu")
     for t in registry:
         table.add_row(t.code, t.name, t.owner_field or "", t.validity, t.retention_label)
     out.print(table)

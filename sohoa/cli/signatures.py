@@ -28,8 +28,8 @@ def sign(state: State, input_pdf: Path, output: Path, level: str | None, as_json
     if as_json:
         emit_json(summary)
     else:
-        out.print(f"signed {output}: {summary['level']} by {summary['signer']} "
-                  f"at {summary['signed_at']}")
+        out.print(f"đã ký {output}: mức {summary['level']}, người ký {summary['signer']}, "
+                  f"lúc {summary['signed_at']}")
 
 
 @click.group()
@@ -55,22 +55,22 @@ def signatures_renew(state: State, before: str | None, dry_run: bool, actor: str
     try:
         cutoff = date.fromisoformat(before) if before else None
     except ValueError:
-        raise click.BadParameter(f"{before!r} is not a date: use YYYY-MM-DD") from None
+        raise click.BadParameter(f"{before!r} không phải ngày: dùng YYYY-MM-DD") from None
 
     def show(event: dict) -> None:
         if as_json:
             emit_json(event)
         elif event.get("error"):
-            out.print(f"[red]failed[/] {event['document_id']}: {event['error']}")
+            out.print(f"[red]không gia hạn được[/] {event['document_id']}: {event['error']}")
         else:
-            verb = "due" if event.get("dry_run") else "renewed"
-            out.print(f"{verb} {event['document_id']} (timestamp expires "
+            verb = "đến hạn gia hạn" if event.get("dry_run") else "đã gia hạn"
+            out.print(f"{verb} {event['document_id']} (dấu thời gian hết hạn ngày "
                       f"{event['timestamp_expiry'][:10]})")
 
     counts = renew_signatures(state.settings, before=cutoff, dry_run=dry_run, actor=actor,
                               emit=show)
-    line = (f"{counts['checked']} B-LTA document(s) checked, {counts['due']} due, "
-            f"{counts['renewed']} renewed, {counts['failed']} failed")
+    line = (f"đã xét {counts['checked']} giấy tờ ký mức B-LTA: {counts['due']} đến hạn gia "
+            f"hạn, {counts['renewed']} đã gia hạn, {counts['failed']} không gia hạn được")
     if as_json:
         emit_json(counts)
     else:

@@ -19,7 +19,7 @@ class ArchivistDesk:
         self.settings = settings
 
     def _check(self, caller: Caller) -> str:
-        check_role(caller, ARCHIVISTS, "do the archivist's work")
+        check_role(caller, ARCHIVISTS, "làm công việc của lưu trữ viên")
         return caller.user
 
     def plan(self, caller: Caller, as_of: date | None = None) -> list[dict[str, Any]]:

@@ -49,7 +49,7 @@ def lines(settings: Settings, caller: Caller, *, unit: str | None, year: int | N
           purpose: str | None = None) -> list[CertificationEntry]:
     """The register's lines the caller may read, in number order; the read is logged (one
     entry per owner shown, or one saying nothing was shown)."""
-    check_role(caller, READERS, "read the certification register")
+    check_role(caller, READERS, "xem sổ chứng thực")
     if caller.role == "desk":  # desk staff read their own unit's book
         if not caller.unit or (unit and nfc(unit) != nfc(caller.unit)):
             own = caller.unit or "chưa có đơn vị"

@@ -62,7 +62,7 @@ def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigne
                 "would_dispose": sum(o["disposed"] for o in outcomes),
                 "would_skip": sum(not o["disposed"] for o in outcomes)}
     if signer is None:
-        raise WorkflowError("executing a list needs the agency's signing key for its record")
+        raise WorkflowError("thực hiện hủy cần khóa ký số của cơ quan để ký biên bản hủy")
     started = disposal.start(archive, list_id, by=by)
     decision = started["decision"] or ""
     progress.start(started["counts"]["listed"])

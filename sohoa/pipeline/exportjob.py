@@ -44,9 +44,9 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
     progress = progress or NoProgress()
     out = Path(out)
     if (out / "tagmanifest-sha256.txt").exists():
-        raise ConfigError(f"{out} already holds a finished bag; export into a new directory")
+        raise ConfigError(f"{out} đã chứa một gói BagIt hoàn chỉnh; hãy xuất vào thư mục mới")
     if out.exists() and any(out.iterdir()) and not (out / "data").is_dir():
-        raise ConfigError(f"{out} is not empty; export into a new or empty directory")
+        raise ConfigError(f"{out} không trống; hãy xuất vào thư mục mới hoặc trống")
     # Signs the bag's log checkpoint (an original: no copy stamp); a key problem stops us first.
     signer = make_signer(settings, original=True)
     with open_archive(settings) as archive:
@@ -137,7 +137,7 @@ def verify(path: Path) -> dict[str, Any]:
 
 def require_valid(report: dict[str, Any]) -> None:
     if not report["valid"]:
-        raise VerificationError(f"{report['bag']} is not a valid bag: "
+        raise VerificationError(f"{report['bag']} không phải gói BagIt hợp lệ: "
                                 + "; ".join(report["problems"][:5]))
 
 

@@ -73,26 +73,26 @@ def _signature_problems(pdf: bytes, roots: list[Path]) -> list[str]:
     try:
         report = verify_pdf(pdf, trust_roots=roots)
     except SohoaError as exc:
-        return [f"signature could not be checked: {exc}"]
+        return [f"không kiểm tra được chữ ký: {exc}"]
     return describe(report)
 
 
 def describe(report: VerificationReport) -> list[str]:
     if report.valid:
         return []
-    problems = [f"signature: {p}" for p in report.problems]
+    problems = [f"chữ ký: {p}" for p in report.problems]
     for sig in report.signatures:
         what = []
         if not sig.intact:
-            what.append("the signed bytes changed")
+            what.append("nội dung đã ký bị thay đổi")
         if not sig.trusted:
-            what.append("not trusted")
+            what.append("không dẫn về tổ chức chứng thực tin cậy")
         if sig.revoked:
-            what.append("certificate revoked")
+            what.append("chứng thư số đã bị thu hồi")
         what.extend(sig.problems)
         if what:
-            problems.append(f"signature {sig.field_name} by {sig.signer}: " + "; ".join(what))
-    return problems or ["signature does not verify"]
+            problems.append(f"chữ ký {sig.field_name} của {sig.signer}: " + "; ".join(what))
+    return problems or ["chữ ký không hợp lệ"]
 
 
 def runs(settings: Settings, limit: int = 20) -> list[dict[str, Any]]:

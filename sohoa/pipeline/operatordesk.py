@@ -49,7 +49,7 @@ class OperatorDesk:
         self.settings = settings
 
     def status(self, caller: Caller) -> dict[str, Any]:
-        check_role(caller, OPERATORS, "see the jobs and the quarantine")
+        check_role(caller, OPERATORS, "xem các lượt xử lý và danh sách cách ly")
         queue = None
         if self.settings.broker:
             from sohoa.pipeline.queue.status import queue_status
@@ -67,7 +67,7 @@ class OperatorDesk:
         is now: desk staff see what their own unit's jobs quarantined (file names and paths
         are the citizens' papers), an archivist or admin everything. The read is written to
         the access log under the caller's name."""
-        check_role(caller, QUARANTINE_READERS, "see the quarantine")
+        check_role(caller, QUARANTINE_READERS, "xem danh sách cách ly")
         unit = quarantine_unit(caller)
         rows = quarantine.entries(self.archive, unit=unit)
         self.archive.log_access(caller, "quarantine.list", QUARANTINE_PURPOSE, [
@@ -86,7 +86,7 @@ class OperatorDesk:
     def dismiss(self, caller: Caller, entry_id: int, reason: str) -> int:
         """Take an entry off the list with the reason (``sohoa quarantine dismiss``): every
         report of the same input, audited under the caller's name."""
-        check_role(caller, OPERATORS, "dismiss a quarantined file")
+        check_role(caller, OPERATORS, "bỏ một tệp bị cách ly")
         why = " ".join((reason or "").split())
         if not why:
             raise ConfigError("hãy ghi lý do bỏ qua, ví dụ: tệp gửi nhầm, đã quét lại")
@@ -101,7 +101,7 @@ class OperatorDesk:
         for minutes): the answer says it started, the jobs page shows it running, and when it
         ends the entry is settled and the retry audited with what became of it. One retry of
         a file at a time."""
-        check_role(caller, OPERATORS, "retry a quarantined file")
+        check_role(caller, OPERATORS, "xử lý lại một tệp bị cách ly")
         rows = self._entry(caller, entry_id)
         paths = quarantine.paths_of(rows, [entry_id])
         row = next(r for r in rows if entry_id in r["ids"])
@@ -160,7 +160,7 @@ class OperatorDesk:
     def dossiers(self, caller: Caller, day: date) -> list[dict[str, Any]]:
         """The dossiers received on ``day``, each with its components (name, how satisfied,
         by which document): one access-log entry per owner, as the API's listing."""
-        check_role(caller, OPERATORS, "see the desk's dossiers")
+        check_role(caller, OPERATORS, "xem hồ sơ của bộ phận một cửa")
         desk = Desk(self.archive, self.settings)
         rows = desk.listing(caller, unit=None, date_from=day, date_to=day, limit=500)
         from sohoa.pipeline import dossierdesk

@@ -27,8 +27,8 @@ def renew_signatures(settings: Settings, *, before: date | None = None, dry_run:
                      actor: str = "archivist", emit: Callable[[dict[str, Any]], None] = print,
                      progress: Progress | None = None) -> dict[str, int]:
     if not settings.tsa_url:
-        raise ConfigError("renewing signatures needs a timestamp authority: set "
-                          "signing.tsa_url in sohoa.toml")
+        raise ConfigError("gia hạn chữ ký cần máy chủ cấp dấu thời gian: đặt "
+                          "signing.tsa_url trong sohoa.toml")
     progress = progress or NoProgress()
     cutoff = before or (datetime.now(UTC) + DEFAULT_MARGIN).date()
     roots = trust_roots(settings)

@@ -14,7 +14,7 @@ from sohoa.pipeline.settings import Settings
 def kpi_report(archive: Archive, settings: Settings, caller: Caller, period: kpi.Period, *,
                unit: str | None = None) -> tuple[dict[str, Any], dict[str, bytes]]:
     """The report as JSON-able figures, and its charts as PNG bytes."""
-    check_role(caller, REPORT_READERS, "read the KPI report")
+    check_role(caller, REPORT_READERS, "xem báo cáo chỉ số (KPI)")
     made = kpi.compute(archive, period, unit=unit, level=None,
                        catalogue=dossierdesk.catalogue(settings),
                        units=dossierdesk.units(settings), rules=dossierdesk.kpi_rules(settings))

@@ -22,7 +22,7 @@ class ReviewDesk:
 
     def queue(self, caller: Caller) -> list[dict[str, Any]]:
         """What waits for a person; desk staff see their own unit's documents only."""
-        check_role(caller, REVIEWERS, "review documents")
+        check_role(caller, REVIEWERS, "rà soát giấy tờ")
         waiting = review.pending(self.settings)
         if caller.role != "desk":
             return waiting
@@ -31,7 +31,7 @@ class ReviewDesk:
         return [d for d in waiting if (units[d["document_id"]] or "") == caller.unit]
 
     def _check(self, caller: Caller, document_id: str) -> None:
-        check_role(caller, REVIEWERS, "review documents")
+        check_role(caller, REVIEWERS, "rà soát giấy tờ")
         check_document(caller, self.archive.document_ref(document_id.strip()).get("unit"))
 
     def show(self, caller: Caller, document_id: str,

@@ -75,7 +75,7 @@ def describe_backends(shown: Mapping[str, Any]) -> list[str]:
                   f"{s3['access_key_id']}, secret {s3['secret_access_key']})")
     lines.append(f"blobs: {blobs}")
     lines.append(f"search: {shown['search']}")
-    lines.append(f"broker: {shown['broker'] or '(none: work runs in-process)'}")
+    lines.append(f"broker: {shown['broker'] or '(không có: xử lý ngay trong tiến trình này)'}")
     return lines
 
 

@@ -80,9 +80,9 @@ def train_types(settings: Settings, *, generated: Sequence[tuple[str, str, str]]
     labels = Counter(e.label for e in examples)
     if len(labels) < 2:
         raise ConfigError(
-            f"not enough labelled examples to train on ({len(examples)} of "
-            f"{len(labels)} type(s)): review documents first (`sohoa review`), or add "
-            "generated ones with --synthetic 20")
+            f"chưa đủ mẫu đã gán loại để huấn luyện ({len(examples)} mẫu, {len(labels)} "
+            "loại giấy tờ; cần ít nhất 2 loại): hãy rà soát giấy tờ trước (`sohoa review`), "
+            "hoặc thêm mẫu sinh tự động bằng --synthetic 20")
     # Roughened twins go with their clean original, so a held-out text never has its twin
     # in the training part.
     held = [e for e in examples if _held_out(e.key.removesuffix(":rough"))]

@@ -116,7 +116,7 @@ def test_tokens_missing_unknown_or_revoked_get_401(client: TestClient, home: Hom
     assert r.headers["www-authenticate"] == "Bearer"
     assert "sohoa tokens add" in r.json()["error"]["message"]
     r = client.get(path, params=PURPOSE, headers={"Authorization": "Bearer sohoa_x.nope"})
-    assert r.status_code == 401 and "unknown or was revoked" in r.json()["error"]["message"]
+    assert r.status_code == 401 and "đã bị thu hồi" in r.json()["error"]["message"]
     with open_archive(home.settings) as arc:
         arc.revoke_token(home.token_ids["officer"], revoked_by="admin")
     assert client.get(path, params=PURPOSE, headers=auth(home)).status_code == 401
@@ -128,14 +128,14 @@ def test_desk_staff_see_only_their_unit_and_run_no_reuse_lookups(client: TestCli
     desk = auth(home, "desk")
     r = client.get(f"/owners/{CITIZEN}/documents", headers=desk, params=PURPOSE)
     assert r.status_code == 403
-    assert "may not run reuse lookups" in r.json()["error"]["message"]
+    assert "không được tra cứu tái sử dụng" in r.json()["error"]["message"]
     r = client.get("/search", headers=desk, params={**PURPOSE, "q": "dong nai"})
     assert [h["document_id"] for h in r.json()["hits"]] == [home.ids["birth"]]
     assert client.get(f"/documents/{home.ids['birth']}", headers=desk,
                       params=PURPOSE).status_code == 200
     r = client.get(f"/documents/{home.ids['id_card']}/pdf", headers=desk, params=PURPOSE)
     assert r.status_code == 403
-    assert "received by H19.23" in r.json()["error"]["message"]
+    assert "giấy tờ này do H19.23 tiếp nhận" in r.json()["error"]["message"]
 
 
 def test_officer_search_is_kept_to_the_unit_unless_it_names_the_owner(client: TestClient,

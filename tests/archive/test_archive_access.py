@@ -78,15 +78,15 @@ def test_tokens_are_stored_hashed_and_resolve_to_their_caller(tmp_path: Path) ->
         assert listed["id"] == token_id and "token" not in listed
         arc.revoke_token(token_id, revoked_by="root")
         arc.revoke_token(token_id, revoked_by="root")  # idempotent
-        with pytest.raises(NotAuthenticatedError, match="unknown or was revoked"):
+        with pytest.raises(NotAuthenticatedError, match="không tồn tại hoặc đã bị thu hồi"):
             arc.authenticate(token)
         assert arc.list_tokens() == []
         assert arc.list_tokens(include_revoked=True)[0]["revoked_at"]
         with pytest.raises(NotFoundError):
             arc.revoke_token("nope", revoked_by="root")
-        with pytest.raises(ConfigError, match="needs the user's unit"):
+        with pytest.raises(ConfigError, match="cần đơn vị của người dùng"):
             arc.add_token("x", "desk", "", created_by="root")
-        with pytest.raises(ConfigError, match="unknown role"):
+        with pytest.raises(ConfigError, match="không có vai trò"):
             arc.add_token("x", "boss", "H19.22", created_by="root")
         assert [e["action"] for e in arc.audit_events(target=token_id)] == [
             "token.revoked", "token.added"]

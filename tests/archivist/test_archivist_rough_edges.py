@@ -37,5 +37,5 @@ def test_the_fixity_mismatch_line_is_not_wrapped(settings: Settings) -> None:
     flip_bit(FileBlobStore(settings.home / "blobs").path(sha), 100)
     done = run_sohoa(settings.home, "fixity", "check", "--all", env={"COLUMNS": "80"})
     assert done.returncode == 4
-    [line] = [ln for ln in done.stderr.splitlines() if "MISMATCH" in ln]
+    [line] = [ln for ln in done.stderr.splitlines() if "KHÔNG KHỚP" in ln]
     assert sha in line and len(re.findall(r"\b[0-9a-f]{64}\b", line)) == 2, line

@@ -61,7 +61,7 @@ def test_plan_groups_by_type_and_unit_and_says_how_dates_were_reached(
     assert cards["waiting"] == 1  # undated: counted from archiving (2016) → 2026-01-05
     assert by_id[ids["a"]].eligible_on == date(2022, 3, 1)
     assert by_id[ids["undated"]].eligible_on == date(2026, 1, 5)
-    assert any("issue date unknown" in n for n in by_id[ids["undated"]].notes)
+    assert any("không rõ ngày ban hành" in n for n in by_id[ids["undated"]].notes)
     assert "hồ sơ có giá trị lịch sử" in by_id[ids["c"]].basis
     assert by_id[ids["birth"]].eligible_on is None
 
@@ -72,7 +72,7 @@ def test_plan_groups_by_type_and_unit_and_says_how_dates_were_reached(
         with archive.transaction(write=False) as conn:
             a = next(e for e in retention.evaluate(conn, registry=REGISTRY)
                      if e.document_id == ids["a"])
-        assert a.eligible_on is None and "death is not recorded" in a.notes[0]
+        assert a.eligible_on is None and "chưa ghi ngày mất" in a.notes[0]
         retention.record_event(archive, "died", "075203001234", date(2019, 2, 3), reason=None,
                                by="Lê Thu Hà")
         with archive.transaction(write=False) as conn:
@@ -89,7 +89,7 @@ def test_disposal_without_approval_is_refused(settings: Settings) -> None:
         lst = disposal.propose(archive, registry=REGISTRY, as_of=AS_OF,
                                note="hết thời hạn bảo quản", by="Hà")
     assert lst is not None and lst["status"] == "proposed"
-    with pytest.raises(WorkflowError, match="not approved"):
+    with pytest.raises(WorkflowError, match="chưa được phê duyệt"):
         execute(settings, lst["list"], by="Hà")
     done = run_sohoa(settings.home, "disposal", "execute", str(lst["list"]))
     assert done.returncode == 2, done.stderr
@@ -244,4 +244,4 @@ def test_cli_hold_and_plan_round_trip(settings: Settings) -> None:
     removed = run_sohoa(home, "hold", "remove", str(hold_id), "--reason", "đã giải quyết")
     assert removed.returncode == 0, removed.stderr
     text = run_sohoa(home, "retention", "plan", "--as-of", "2025-12-01")
-    assert "2 due on 2025-12-01" in text.stdout
+    assert "2 đến hạn hủy vào 2025-12-01" in text.stdout

@@ -77,16 +77,16 @@ def test_export_writes_a_valid_bag_and_verify_catches_changes(settings: Settings
     bad = run_sohoa(settings.home, "export", "verify", str(bag), "--json")
     assert bad.returncode == 4
     report = json.loads(bad.stdout)
-    assert any(f"{ids[1]}.pdf was modified" in p for p in report["problems"])
+    assert any(f"{ids[1]}.pdf đã bị sửa đổi" in p for p in report["problems"])
     target.write_bytes(original)
     assert bagit.validate(bag) == []
     # A file slipped into the payload, and an edited tag file.
     (folder / "extra.txt").write_text("thêm", encoding="utf-8")
-    assert any("not in manifest-sha256.txt" in p for p in bagit.validate(bag))
+    assert any("không có trong manifest-sha256.txt" in p for p in bagit.validate(bag))
     (folder / "extra.txt").unlink()
     info_file = bag / "bag-info.txt"
     info_file.write_text(info_file.read_text(encoding="utf-8") + "Note: x\n", encoding="utf-8")
-    assert any("bag-info.txt was modified" in p for p in bagit.validate(bag))
+    assert any("bag-info.txt đã bị sửa đổi" in p for p in bagit.validate(bag))
 
 
 def test_interrupted_export_completes_when_run_again(settings: Settings,
@@ -108,7 +108,7 @@ def test_interrupted_export_completes_when_run_again(settings: Settings,
     result = write(settings, bag, owner="075203001234", by="Hà", purpose="nộp lưu")
     assert result["documents"] == 3 and result["pdfs_written"] == 2  # one was already there
     assert bagit.validate(bag) == []
-    with pytest.raises(Exception, match="finished bag"):
+    with pytest.raises(Exception, match="gói BagIt hoàn chỉnh"):
         write(settings, bag, owner="075203001234", by="Hà", purpose="nộp lưu")
 
 

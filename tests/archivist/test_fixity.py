@@ -50,7 +50,7 @@ def test_one_flipped_bit_anywhere_is_found(settings: Settings, where: str,
     assert done.returncode == 4, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     [bad] = [e for e in lines if e.get("ok") is False]
-    assert bad["id"] == ids[1] and "corrupt" in " ".join(bad["problems"])
+    assert bad["id"] == ids[1] and "bị hỏng" in " ".join(bad["problems"])
     assert lines[-1]["mismatches"] == 1
     with opened(settings) as archive:
         [event] = [e for e in archive.audit_events(target=ids[1])
@@ -84,7 +84,7 @@ def test_a_signature_that_does_not_verify_is_a_mismatch(settings: Settings) -> N
     summary = check(settings, sample=None, by="Hà", emit=events.append)
     assert summary["mismatches"] == 1
     [bad] = [e for e in events if not e.get("ok", True)]
-    assert any("signature" in p for p in bad["problems"])
+    assert any("chữ ký" in p for p in bad["problems"])
     quick = check(settings, sample=None, signatures=False, by="Hà")
     assert quick["mismatches"] == 0  # the bytes themselves are what the catalog recorded
 

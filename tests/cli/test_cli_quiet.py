@@ -24,7 +24,7 @@ def test_init_and_status_on_a_new_home_write_nothing_to_stderr(tmp_path: Path) -
     status = _sohoa(home, "status")
     assert status.returncode == 0, status.stderr
     assert status.stderr == ""
-    assert "ocr: tesserocr" in status.stdout
+    assert "(ocr): tesserocr" in status.stdout
 
 
 def test_status_json_names_the_tesseract_and_language_data_it_reads_with(tmp_path: Path) -> None:

@@ -179,7 +179,7 @@ def test_archivist_routine_end_to_end(place: Place, backend: str, tmp_path: Path
     assert done.returncode == 4, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     [bad] = [e for e in lines if e.get("ok") is False]
-    assert bad["id"] == ids["c"] and "corrupt" in " ".join(bad["problems"])
+    assert bad["id"] == ids["c"] and "bị hỏng" in " ".join(bad["problems"])
     assert lines[-1]["mismatches"] == 1 and lines[-1]["documents"] == 3
 
     # --- export of the kept dossier as BagIt ----------------------------------------------

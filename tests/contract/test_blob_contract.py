@@ -80,7 +80,7 @@ def test_a_changed_blob_is_detected_on_read(store: BlobStore) -> None:
     data = b"%PDF-1.7 signed record" * 100
     sha = store.put(data)
     overwrite(store, sha, data[:-1] + b"X")
-    with pytest.raises(VerificationError, match="corrupt"):
+    with pytest.raises(VerificationError, match="bị hỏng"):
         store.get(sha)
     # Content addressing: storing the right bytes again does not repair silently, and says so
     # on the next read as well; an operator restores from backup.

@@ -40,5 +40,5 @@ def test_cluster_backends_are_shown_with_secrets_masked(tmp_path: Path) -> None:
 def test_embedded_backends_say_so(tmp_path: Path) -> None:
     lines = describe_backends(backends(load_settings(home=tmp_path, environ={})))
     assert lines[0] == f"catalog: sqlite:///{tmp_path.resolve()}/catalog.db"
-    assert lines[-1] == "broker: (none: work runs in-process)"
+    assert lines[-1] == "broker: (không có: xử lý ngay trong tiến trình này)"
     assert safe_display("file:///var/lib/sohoa/blobs") == "file:///var/lib/sohoa/blobs"
