@@ -255,13 +255,14 @@ def separate_strokes(gray: np.ndarray, dpi: int, seals: Sequence[FoundMark] = ()
     piece is taken apart rather than erased whole:
 
     - its pixels off the rows of print (the loops above and below the name) are the pen's;
-    - on the rows of print, the pen's pixels are those that a straight segment 1.5 glyphs
-      long fits in, at any of 24 directions (a morphological opening): a pen crossing the
+    - on the rows of print, the pen's pixels are those that a straight segment 1.5 tall
+      letters long fits in, at any of 24 directions (a morphological opening): a pen crossing the
       line runs on across several letters, no part of a letter is that long and straight.
       Where such a segment crosses a letter's body (ink on both sides of it, across the
       stroke) the pixels stay, so a stem cut by the pen is not cut again by its removal.
 
-    Only the piece's own pixels are touched; letters the pen does not touch are other pieces.
+    Only the piece's own ink and its soft edge (paler than the threshold, no ink of another
+    piece) are touched; letters the pen does not touch are other pieces.
     A piece with most of its ink on a seal's disk is its ring and rim (``seals``); any other
     is recorded as a signature. A piece that reaches into one of the ``leave`` regions
     (left, top, right, bottom) is recorded and its pixels left for the caller.
