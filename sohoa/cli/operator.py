@@ -35,16 +35,17 @@ def init(state: State, unit: str, agency: str, no_dev_key: bool, dev_pki: bool,
     if as_json:
         emit_json(result)
         return
-    out.print(f"home: {result['home']}")
-    out.print(f"config: {result['config']}" + ("" if result["config_written"] else " (kept)"))
+    out.print(f"thư mục kho (home): {result['home']}")
+    out.print(f"tệp cấu hình (config): {result['config']}"
+              + ("" if result["config_written"] else " (giữ nguyên tệp đã có)"))
     for line in describe_backends(result):
         out.print(line)
     if result["dev_signing_identity"]:
-        out.print(f"[yellow]development signing identity[/] {result['dev_signing_identity']}: "
-                  "for trying sohoa only, NOT FOR PRODUCTION")
+        out.print(f"[yellow]khóa ký thử nghiệm[/] {result['dev_signing_identity']}: chỉ để "
+                  "dùng thử sohoa, KHÔNG DÙNG CHO VẬN HÀNH THẬT")
         if result.get("dev_tsa_url"):
-            out.print(f"signing.tsa_url = \"{result['dev_tsa_url']}\": documents are signed "
-                      "B-LTA while `sohoa dev-pki serve` runs (its CRL, OCSP and TSA)",
+            out.print(f"signing.tsa_url = \"{result['dev_tsa_url']}\": giấy tờ được ký mức "
+                      "B-LTA khi `sohoa dev-pki serve` đang chạy (CRL, OCSP và TSA của nó)",
                       soft_wrap=True)
 
 
@@ -60,9 +61,9 @@ def dev_pki_serve(state: State) -> None:
     from sohoa.pipeline.home import serve_dev_pki
 
     url = serve_dev_pki(state.settings, started=lambda u: out.print(
-        f"development PKI on {u}: CRL {u}/crl/root.crl, OCSP {u}/ocsp, TSA {u}/tsa "
-        "(Ctrl-C stops it)", soft_wrap=True))
-    out.print(f"development PKI on {url} stopped")
+        f"hạ tầng khóa thử nghiệm chạy tại {u}: CRL {u}/crl/root.crl, OCSP {u}/ocsp, "
+        f"TSA {u}/tsa (Ctrl+C để dừng)", soft_wrap=True))
+    out.print(f"đã dừng hạ tầng khóa thử nghiệm tại {url}")
 
 
 @click.command()

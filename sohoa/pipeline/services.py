@@ -67,15 +67,17 @@ def ocr_versions(settings: Settings) -> dict[str, str]:
 
 def describe_backends(shown: Mapping[str, Any]) -> list[str]:
     """One line per backend family (from :func:`backends`), for `sohoa init` and `status`."""
-    lines = [f"catalog: {shown['db']}"]
+    # the Vietnamese first, the config's own word in brackets (what an operator looks up)
+    lines = [f"sổ mục lục (catalog): {shown['db']}"]
     blobs = shown["blobs"]
     if "s3" in shown:
         s3 = shown["s3"]
         blobs += (f" (endpoint {s3['endpoint']}, region {s3['region']}, access key "
                   f"{s3['access_key_id']}, secret {s3['secret_access_key']})")
-    lines.append(f"blobs: {blobs}")
-    lines.append(f"search: {shown['search']}")
-    lines.append(f"broker: {shown['broker'] or '(không có: xử lý ngay trong tiến trình này)'}")
+    lines.append(f"kho tệp (blobs): {blobs}")
+    lines.append(f"chỉ mục tìm kiếm (search): {shown['search']}")
+    lines.append(f"hàng đợi (broker): "
+                 f"{shown['broker'] or '(không có: xử lý ngay trong tiến trình này)'}")
     return lines
 
 

@@ -34,11 +34,11 @@ def test_cluster_backends_are_shown_with_secrets_masked(tmp_path: Path) -> None:
     assert shown["broker"] == "redis://:***@queue.internal:6379/0"
     assert shown["s3"]["endpoint"] == "https://s3.internal"
     assert shown["s3"]["access_key_id"] == "AKIASOHOA"
-    assert "blobs: s3://sohoa-archive/dong-nai (endpoint https://s3.internal" in text
+    assert "kho tệp (blobs): s3://sohoa-archive/dong-nai (endpoint https://s3.internal" in text
 
 
 def test_embedded_backends_say_so(tmp_path: Path) -> None:
     lines = describe_backends(backends(load_settings(home=tmp_path, environ={})))
-    assert lines[0] == f"catalog: sqlite:///{tmp_path.resolve()}/catalog.db"
-    assert lines[-1] == "broker: (không có: xử lý ngay trong tiến trình này)"
+    assert lines[0] == f"sổ mục lục (catalog): sqlite:///{tmp_path.resolve()}/catalog.db"
+    assert lines[-1] == "hàng đợi (broker): (không có: xử lý ngay trong tiến trình này)"
     assert safe_display("file:///var/lib/sohoa/blobs") == "file:///var/lib/sohoa/blobs"
