@@ -21,7 +21,7 @@ def index_rebuild(state: State) -> None:
 
     with open_archive(state.settings) as archive:
         count = archive.rebuild_index()
-    out.print(f"indexed {count} document(s)")
+    out.print(f"đã đưa {count} giấy tờ vào chỉ mục tìm kiếm")
 
 
 COMMANDS = [index]

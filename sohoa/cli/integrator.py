@@ -24,7 +24,8 @@ def serve(state: State, host: str, port: int) -> None:
     from sohoa.api import create_app
 
     app = create_app(state.settings)
-    err.print(f"sohoa API on http://{host}:{port}/ (web page /, OpenAPI /docs); Ctrl+C stops")
+    err.print(f"sohoa API chạy tại http://{host}:{port}/ (trang web /, OpenAPI /docs); "
+              "Ctrl+C để dừng")
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
 
 

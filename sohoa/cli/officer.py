@@ -35,7 +35,7 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> da
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD") from None
+        raise click.BadParameter(f"{value!r} không phải ngày: dùng YYYY-MM-DD") from None
 
 
 def accountable(command: Callable[..., Any]) -> Callable[..., Any]:

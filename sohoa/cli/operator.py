@@ -263,9 +263,9 @@ def worker(state: State, processes: int, threads: int) -> None:
 
     settings = state.settings
     if not settings.broker:
-        raise ConfigError("no broker configured: set broker = \"redis://host:6379/0\" in "
-                          "sohoa.toml (or SOHOA_BROKER); without one, `sohoa ingest` runs the "
-                          "work in-process")
+        raise ConfigError("chưa cấu hình hàng đợi (no broker configured): đặt broker = "
+                          "\"redis://host:6379/0\" trong sohoa.toml (hoặc SOHOA_BROKER); không "
+                          "có hàng đợi thì `sohoa ingest` tự xử lý ngay trong tiến trình")
     run_worker(settings, processes=processes, threads=threads)
 
 

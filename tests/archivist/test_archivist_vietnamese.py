@@ -120,6 +120,7 @@ def test_each_archivist_command_speaks_vietnamese(settings: Settings, tmp_path: 
     tour.run("tokens", "list")
     tour.run("tokens", "revoke", "khong-co", code=5)
     tour.run("sync", "status")
+    assert "vào chỉ mục tìm kiếm" in tour.run("index", "rebuild")
 
     if SHOW:
         for args, text in tour.said:
