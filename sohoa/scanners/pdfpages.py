@@ -12,6 +12,7 @@ PDF (``pdfborn``; through Ghostscript when PDF/A needs its fonts embedded).
 
 from __future__ import annotations
 
+import tempfile
 import warnings
 from collections.abc import Iterator
 from itertools import pairwise
@@ -74,13 +75,49 @@ def read_pdf(path: Path, digest: str, limits: InputLimits, tail: bytes) -> Itera
             yield Quarantined(source, reasons.too_many_pages(count, limits.max_pages_per_file),
                               digest)
             return
-        # within the time a page may take to draw: the file's own limit still holds overall
-        converted = _Converted(path, limits.render_seconds)
-        for index in range(count):
-            try:
-                yield _pdf_page(pdf, path, index, digest, limits, converted)
-            except (*_PDF_ERRORS, *DECODE_ERRORS):
-                yield Quarantined(source, reasons.page_damaged(index + 1), digest, index)
+        with tempfile.TemporaryDirectory(prefix="sohoa-annots-") as tmp:
+            drawn = _draw_annotations(pdf, path, Path(tmp))
+            # within the time a page may take to draw: the file's own limit still holds overall
+            converted = _Converted(drawn or path, limits.render_seconds)
+            for index in range(count):
+                try:
+                    yield _pdf_page(pdf, path, index, digest, limits, converted)
+                except (*_PDF_ERRORS, *DECODE_ERRORS):
+                    yield Quarantined(source, reasons.page_damaged(index + 1), digest, index)
+
+
+# Annotations that are not part of what the paper shows: a link's rectangle, a note's pop-up.
+_NOT_PAPER = {"/Link", "/Popup"}
+
+
+def _draw_annotations(pdf: pikepdf.Pdf, path: Path, tmp: Path) -> Path | None:
+    """Annotations that print (a filled form's fields, a stamp, an e-signature's picture)
+    drawn into their pages' content, as a viewer shows and a printer prints them, so a kept
+    born-digital page (which drops /Annots) and its words keep the citizen's entries. Returns
+    the drawn file, for Ghostscript, when anything was drawn; None when there was nothing to
+    draw. When the annotations cannot be drawn here, their pages keep them and are rendered
+    by poppler, which draws them (``_annotated``)."""
+    try:
+        if not any(_annotated(page) for page in pdf.pages):
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            pdf.generate_appearance_streams()
+            pdf.flatten_annotations(mode="print")
+        drawn = tmp / "drawn.pdf"
+        pdf.save(drawn)
+        return drawn
+    except (*_PDF_ERRORS, OSError):
+        return None
+
+
+def _annotated(page: pikepdf.Page) -> bool:
+    """Whether the page carries annotations that are part of the paper (not links)."""
+    annots = page.obj.get("/Annots")
+    if not isinstance(annots, pikepdf.Array):
+        return False
+    return any(str(a.get("/Subtype", "")) not in _NOT_PAPER for a in annots
+               if isinstance(a, pikepdf.Dictionary))
 
 
 class _Converted:
@@ -146,7 +183,7 @@ def _pdf_page(pdf: pikepdf.Pdf, path: Path, index: int, digest: str,
         return Page(source, index, digest, data, "image/png", width, height, dpi)
     scan = _the_scan(content, box)
     converted = converted or _Converted(path)
-    if isinstance(scan, str) and _born_digital(content, box) and real_text(
+    if isinstance(scan, str) and not _annotated(page) and _born_digital(content, box) and real_text(
             converted.text(index, len(pdf.pages))):
         kept = _keep(page, content, box, source, index, digest, converted)
         if isinstance(kept, Page):

@@ -305,3 +305,54 @@ def test_a_page_ghostscript_cannot_convert_does_not_cost_the_others_their_kept_t
     assert isinstance(first, Page) and isinstance(second, Page)
     assert first.mime == "application/pdf" and "Ghostscript" in first.born_digital
     assert second.mime == "image/jpeg" and "không chuyển được sang PDF/A" in second.rendered
+
+
+def _filled_form(path: Path) -> None:
+    """A form filled on a computer: labels in the page's text, the citizen's entries only in the
+    fields' appearances (widget annotations in Helvetica, not embedded)."""
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.add_font("body", "", _font_file())
+    pdf.set_font("body", "", 12)
+    pdf.add_page()
+    pdf.text(20, 20, nfc("TỜ KHAI ĐĂNG KÝ HỘ KINH DOANH"))
+    pdf.text(20, 40, nfc("Họ và tên người khai:"))
+    pdf.text(20, 50, nfc("Số định danh cá nhân:"))
+    doc = pikepdf.open(io.BytesIO(bytes(pdf.output())))
+    page = doc.pages[0]
+    helv = doc.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font,
+                                                Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    widgets = []
+    for name, value, y_mm in (("ten", "NGUYEN VAN AN", 40), ("so", "001085012345", 50)):
+        y = 842 - y_mm * 72 / 25.4 - 4
+        look = doc.make_stream(f"/Tx BMC BT /Helv 12 Tf 2 4 Td ({value}) Tj ET EMC".encode(),
+                               Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                               BBox=[0, 0, 250, 18],
+                               Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helv)))
+        widgets.append(doc.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Tx,
+            T=pikepdf.String(name), V=pikepdf.String(value), F=4, Rect=[230, y, 480, y + 18],
+            AP=pikepdf.Dictionary(N=look), P=page.obj)))
+    page.obj.Annots = pikepdf.Array(widgets)
+    doc.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array(widgets),
+                                           DA=pikepdf.String("/Helv 0 Tf 0 g"))
+    doc.save(path)
+
+
+def test_a_filled_form_keeps_the_citizens_entries(tmp_path: Path) -> None:
+    """The entries of a form filled on a computer live in its fields' appearances: the kept
+    page (which drops /Annots) must have them drawn in, in its picture and in its words."""
+    from sohoa.records import Page
+    from sohoa.scanners import read_pages
+    from sohoa.scanners.pdfborn import page_words
+
+    path = tmp_path / "form.pdf"
+    _filled_form(path)
+    [page] = read_pages(path)
+    assert isinstance(page, Page) and page.mime == "application/pdf", page.rendered
+    kept = tmp_path / "kept.pdf"
+    kept.write_bytes(page.data)
+    text = _text(kept)
+    assert "NGUYEN VAN AN" in text and "001085012345" in text
+    assert nfc("Số định danh cá nhân") in nfc(text)
+    assert "001085012345" in page_words(page.data).text
