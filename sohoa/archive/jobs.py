@@ -175,13 +175,23 @@ def get(conn: Connection, job_id: str) -> dict[str, Any]:
 def recent(conn: Connection, status: str | None, limit: int) -> list[dict[str, Any]]:
     """Newest first; ``status`` as shown (a running job whose process is gone is
     "interrupted", not "running")."""
-    stmt = select(Job).order_by(Job.started_at.desc())
-    if status is not None:
-        # an interrupted job may still be recorded as running, and a running one is shown so
-        stmt = stmt.where(Job.status.in_([status, "running"]))
+    # The LIMIT stays in the SQL: the web jobs page asks every few seconds, and psycopg's
+    # client-side cursor would otherwise fetch every job row ever (with its inputs) from
+    # PostgreSQL before the loop below stops.
+    newest = select(Job).order_by(Job.started_at.desc())
+    if status is None:
+        rows = list(conn.execute(newest.limit(limit)).mappings())  # every row is shown
+    else:
+        # A job recorded as running may be shown interrupted, so the running rows (few: one
+        # per job in flight or killed since the last start) are read whole; the rows recorded
+        # with the status asked for are read up to the limit; merged newest first.
+        rows = list(conn.execute(newest.where(Job.status == "running")).mappings())
+        if status != "running":
+            rows += conn.execute(newest.where(Job.status == status).limit(limit)).mappings()
+            rows.sort(key=lambda r: r["started_at"], reverse=True)
     now = utc_now()
     out = []
-    for r in conn.execute(stmt).mappings():
+    for r in rows:
         job = _job_dict(r, now)
         if status is None or job["status"] == status:
             out.append(job)

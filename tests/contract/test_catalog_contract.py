@@ -246,6 +246,67 @@ def test_stage_cache_jobs_and_quarantine(archive: Archive) -> None:
     assert archive.audit_verify() == (True, [])
 
 
+def test_recent_jobs_are_read_with_a_limit_and_shown_as_before(archive: Archive) -> None:
+    """The web jobs page asks for the newest jobs every few seconds: the catalog must be asked
+    for that many rows (LIMIT), not for every job ever (psycopg fetches a whole result), and the
+    list is the one the status rule gives (a running job whose process is gone: interrupted)."""
+    import socket
+    import subprocess
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from sohoa.archive import jobs as job_state
+    from sohoa.archive.models import Job
+    from sohoa.archive.values import utc_now
+
+    probe = subprocess.Popen(["true"])  # a pid that no longer runs: its jobs were killed
+    probe.wait()
+    gone = f"{socket.gethostname()}:{probe.pid}:1"
+    kinds = ["finished", "failed", "finished", "gone", "alive", "finished", "interrupted",
+             "failed", "gone", "finished"] * 4
+    base = utc_now() - timedelta(hours=2)
+    with archive.transaction(write=True) as conn:
+        for i, kind in enumerate(kinds):
+            job = job_state.start(conn, [f"/scans/{i}.pdf"], "H19.22",
+                                  job_state.this_runner() if kind == "alive" else None)
+            values: dict[str, Any] = {"started_at": base + timedelta(seconds=i)}
+            if kind in ("finished", "failed", "interrupted"):
+                values["status"] = kind
+            if kind == "gone":
+                values["runner"] = gone
+            conn.execute(update(Job).where(Job.id == job).values(**values))
+
+    with archive.transaction(write=False) as conn:
+        every = [job_state._job_dict(r) for r in conn.execute(
+            select(Job).order_by(Job.started_at.desc())).mappings()]
+    seen: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                executemany: bool) -> None:
+        if "FROM jobs" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(archive._reader, "before_cursor_execute", capture)
+    try:
+        for status in (None, "finished", "failed", "interrupted", "running"):
+            for limit in (1, 3, 50):
+                seen.clear()
+                shown = archive.jobs(status=status, limit=limit)
+                want = [j for j in every if status is None or j["status"] == status][:limit]
+                assert [(j["job_id"], j["status"]) for j in shown] == [
+                    (j["job_id"], j["status"]) for j in want], (status, limit)
+                # Only the few rows recorded as running may be read whole (each may be shown
+                # interrupted); everything else is asked for with a LIMIT.
+                unlimited = [(q, p) for q, p in seen if "LIMIT" not in q.upper()]
+                assert all("running" in str(p) for _, p in unlimited), (status, unlimited)
+                if status != "running":
+                    assert len(unlimited) < len(seen), (status, seen)
+    finally:
+        event.remove(archive._reader, "before_cursor_execute", capture)
+    assert len(archive.jobs(limit=1000)) == len(kinds)
+
+
 def test_known_inputs_are_remembered_unless_the_job_quarantined_part_of_them(
         archive: Archive) -> None:
     from sohoa.records import Quarantined
