@@ -78,7 +78,7 @@ def read_pdf(path: Path, digest: str, limits: InputLimits, tail: bytes) -> Itera
         with tempfile.TemporaryDirectory(prefix="sohoa-annots-") as tmp:
             drawn = _draw_annotations(pdf, path, Path(tmp))
             # within the time a page may take to draw: the file's own limit still holds overall
-            converted = _Converted(drawn or path, limits.render_seconds)
+            converted = _Converted(drawn or path, count, limits.render_seconds)
             for index in range(count):
                 try:
                     yield _pdf_page(pdf, path, index, digest, limits, converted)
@@ -123,8 +123,9 @@ def _annotated(page: pikepdf.Page) -> bool:
 class _Converted:
     """The file converted to PDF/A by Ghostscript, made once, when a first page needs it."""
 
-    def __init__(self, path: Path, timeout_s: float = pdfborn.GS_TIMEOUT_S) -> None:
+    def __init__(self, path: Path, pages: int, timeout_s: float = pdfborn.GS_TIMEOUT_S) -> None:
         self.path = path
+        self.pages = pages  # the original's page count: the copy must have as many
         self.timeout_s = timeout_s
         self.tried = False
         self.pdf: pikepdf.Pdf | None = None
@@ -142,6 +143,12 @@ class _Converted:
         if not self.tried:
             self.tried = True
             self.pdf = pdfborn.pdfa_copy(self.path, self.timeout_s)
+            if self.pdf is not None and len(self.pdf.pages) != self.pages:
+                # A copy with a page dropped or added would hand page N+1's content to page N
+                # (a misfile): never index it by the original's page numbers; each page is
+                # then converted alone below.
+                self.pdf.close()
+                self.pdf = None
         if self.pdf is not None and index < len(self.pdf.pages):
             return self.pdf.pages[index]
         # Ghostscript gave up PDF/A for the whole file (one page it cannot convert): this page
@@ -182,7 +189,7 @@ def _pdf_page(pdf: pikepdf.Pdf, path: Path, index: int, digest: str,
         data, width, height, dpi = empty_page_png(box[2] - box[0], box[3] - box[1])
         return Page(source, index, digest, data, "image/png", width, height, dpi)
     scan = _the_scan(content, box)
-    converted = converted or _Converted(path)
+    converted = converted or _Converted(path, len(pdf.pages))
     if isinstance(scan, str) and not _annotated(page) and _born_digital(content, box) and real_text(
             converted.text(index, len(pdf.pages))):
         kept = _keep(page, content, box, source, index, digest, converted)

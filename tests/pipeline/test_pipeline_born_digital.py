@@ -307,6 +307,50 @@ def test_a_page_ghostscript_cannot_convert_does_not_cost_the_others_their_kept_t
     assert second.mime == "image/jpeg" and "không chuyển được sang PDF/A" in second.rendered
 
 
+def test_a_ghostscript_copy_missing_a_page_is_not_read_by_the_originals_numbers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Were Ghostscript's whole-file copy one page short, page 1 would be given page 2's
+    content (a misfile): each page is then converted alone. No real file made gs 10 drop a page
+    (the reviewer tried bad Flate, a missing /Contents, a self-drawing form), so the whole-file
+    copy is made by the real gs and then shortened here."""
+    from sohoa.records import Page
+    from sohoa.scanners import pdfborn, read_pages
+
+    pdf = pikepdf.new()
+    helv = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                              BaseFont=pikepdf.Name.Helvetica)  # not embedded: the gs path
+    for content in (b"BT /F1 14 Tf 72 700 Td (Giay tiep nhan ho so, trang mot) Tj ET",
+                    b"BT /F1 14 Tf 72 700 Td (Phieu hen tra ket qua, trang hai) Tj ET"):
+        pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
+            Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842],
+            Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=helv)),
+            Contents=pikepdf.Stream(pdf, content))))
+    path = tmp_path / "two.pdf"
+    pdf.save(path)
+    real_copy = pdfborn.pdfa_copy
+    whole_copies = []
+
+    def short_copy(path: Path, timeout_s: float = pdfborn.GS_TIMEOUT_S,
+                   page: int | None = None) -> pikepdf.Pdf | None:
+        copy = real_copy(path, timeout_s, page)
+        if page is None and copy is not None:
+            whole_copies.append(len(copy.pages))
+            del copy.pages[0]
+        return copy
+
+    monkeypatch.setattr(pdfborn, "pdfa_copy", short_copy)
+    first, second = read_pages(path)
+    assert whole_copies == [2]  # the whole-file copy was made (and shortened)
+    texts = []
+    for n, page in enumerate((first, second)):
+        assert isinstance(page, Page) and page.mime == "application/pdf", page
+        assert "Ghostscript" in page.born_digital
+        (tmp_path / f"p{n}.pdf").write_bytes(page.data)
+        texts.append(_text(tmp_path / f"p{n}.pdf"))
+    assert "trang mot" in texts[0] and "trang hai" not in texts[0], texts
+    assert "trang hai" in texts[1] and "trang mot" not in texts[1], texts
+
+
 def _filled_form(path: Path) -> None:
     """A form filled on a computer: labels in the page's text, the citizen's entries only in the
     fields' appearances (widget annotations in Helvetica, not embedded)."""
