@@ -305,7 +305,7 @@ def test_a_job_that_cannot_be_closed_stops_its_follower_with_the_reason(
         queue.broker.flush_all()  # straight to the closing step
         queue.close_job.send(queued.job_id)
         with worker(settings), pytest.raises(StorageError,
-                                             match=r"could not be closed.*chạy lại đúng lệnh này"):
+                                             match=r"không đóng được lô.*chạy lại đúng lệnh này"):
             follow_job(queue.board, queued, lambda _: None, _NoProgress(), 0.0, poll_s=0.05)
         assert queue.board.info(queued.job_id)["status"] == "failed"
     finally:
@@ -445,3 +445,38 @@ def test_a_key_that_does_not_open_is_tried_once_per_worker_and_named_as_the_caus
         # the catalog's job says it stopped, and why, at once (sohoa jobs, the web's jobs page)
         [job] = archive.jobs(limit=1)
     assert job["status"] == "failed" and "khóa ký số" in job["reason"], job
+
+
+def test_a_stamp_font_without_vietnamese_letters_on_a_worker_stops_the_job(
+        tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review #2: the stamp font is checked at a worker's first signature (ConfigError, exit
+    2). That is the worker's configuration, not the citizens' papers: the job stops as the
+    machine's failure (board and catalog failed, the cause in Vietnamese) and no page is
+    quarantined."""
+    import functools
+
+    from fontTools import subset, ttLib
+
+    from sohoa.errors import StorageError
+    from sohoa.pipeline import services
+    from sohoa.signing import SigningSettings
+
+    font = ttLib.TTFont(SigningSettings().resolve_font())
+    subsetter = subset.Subsetter(subset.Options())
+    subsetter.populate(text="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 :-+/T")
+    subsetter.subset(font)
+    ascii_only = tmp_path / "ascii.ttf"
+    font.save(str(ascii_only))
+    # what this worker's machine has as its stamp font (the worker runs in this process)
+    monkeypatch.setattr(services, "SigningSettings",
+                        functools.partial(SigningSettings, font_path=str(ascii_only)))
+    settings = make_settings(tmp_path / "home", broker_url, max_retries=0)
+    with worker(settings), pytest.raises(StorageError) as stopped:
+        run_ingest([small_batch[0]], settings)
+    assert "cấu hình hoặc môi trường của máy xử lý" in str(stopped.value), stopped.value
+    assert "no glyph" in str(stopped.value)
+    with open_archive(settings) as archive:
+        assert archive.stats()["quarantined"] == 0
+        [job] = archive.jobs(limit=1)
+    assert job["status"] == "failed" and "cấu hình" in job["reason"], job

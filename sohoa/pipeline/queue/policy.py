@@ -22,7 +22,7 @@ from typing import Any
 from dramatiq import Broker, Middleware
 from dramatiq.middleware import SkipMessage, TimeLimitExceeded
 
-from sohoa.errors import SigningError, StorageError
+from sohoa.errors import EXIT_USAGE, SigningError, SohoaError, StorageError
 from sohoa.pipeline.jobboard import JobBoard
 
 GIVE_UP = "sohoa.give_up"
@@ -30,11 +30,28 @@ GIVE_UP = "sohoa.give_up"
 REASON = "sohoa_reason"
 # message option: its last attempt failed on the machine, not on what the message holds: the
 # cause ("storage": the catalog locked or unreachable, a full disk, a store gone, StorageError;
-# "signing": no usable signing key on this worker, SigningError), else False
+# "signing": no usable signing key on this worker, SigningError; "config": any other
+# environment error, exit 2, such as a stamp font without Vietnamese letters, ConfigError),
+# else False
 MACHINE = "sohoa_machine"
 # what the clerk is told stopped the job, per cause
 MACHINE_CAUSES = {"storage": "kho lưu trữ không dùng được",
-                  "signing": "khóa ký số trên máy xử lý không dùng được"}
+                  "signing": "khóa ký số trên máy xử lý không dùng được",
+                  "config": "cấu hình hoặc môi trường của máy xử lý có lỗi"}
+
+
+def machine_cause(exc: BaseException) -> str | bool:
+    """What on the machine an attempt failed on, or False when it may be the message's
+    contents. Every environment error (exit 2) is the machine's, the rule
+    ``jobstate.mark_stopped`` follows: a worker's configuration problem must never put
+    citizens' pages in quarantine as bad input."""
+    if isinstance(exc, SigningError):
+        return "signing"
+    if isinstance(exc, StorageError):
+        return "storage"
+    if isinstance(exc, SohoaError) and exc.exit_code == EXIT_USAGE:
+        return "config"
+    return False
 
 
 def describe(exc: BaseException) -> str:
@@ -68,9 +85,7 @@ class GiveUpPolicy(Middleware):
         # middleware is added last), so the reason is on the message Retries hands to give_up.
         if exception is not None:
             message.options[REASON] = describe(exception)
-            message.options[MACHINE] = ("signing" if isinstance(exception, SigningError)
-                                        else "storage" if isinstance(exception, StorageError)
-                                        else False)
+            message.options[MACHINE] = machine_cause(exception)
 
     def before_process_message(self, broker: Broker, message: Any) -> None:
         what = self.counted.get(message.actor_name)
