@@ -69,25 +69,26 @@ class KeySource:
             data = path.read_bytes()
         except OSError as exc:
             raise SigningError(
-                f"Cannot read the signing key file {path}: {exc.strerror or exc}. "
-                "Check the path in sohoa.toml (signing.pkcs12)."
+                f"Không đọc được tệp khóa ký số {path}: {exc.strerror or exc}. "
+                "Kiểm tra đường dẫn signing.pkcs12 trong sohoa.toml."
             ) from exc
         try:
             key, cert, others = pkcs12.load_key_and_certificates(data, password)
         except ValueError as exc:
             raise SigningError(
-                f"Cannot open the signing key file {path}: wrong password or not a PKCS#12 "
-                "(.p12/.pfx) file. Check the password file and the key file."
+                f"Không mở được tệp khóa ký số {path}: sai mật khẩu, hoặc tệp không phải "
+                "PKCS#12 (.p12/.pfx). Kiểm tra tệp mật khẩu (signing.password_file) và tệp "
+                "khóa (signing.pkcs12)."
             ) from exc
         if key is None or cert is None:
             raise SigningError(
-                f"The key file {path} holds no private key with its certificate; "
-                "export the signing certificate together with its private key."
+                f"Tệp khóa {path} không chứa khóa bí mật kèm chứng thư số: hãy xuất lại "
+                "chứng thư số ký cùng với khóa bí mật của nó."
             )
         if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
             raise SigningError(
-                f"The key in {path} is of a kind sohoa cannot sign with "
-                "(only RSA and elliptic-curve keys are supported)."
+                f"Khóa trong {path} thuộc loại sohoa không ký được "
+                "(chỉ hỗ trợ khóa RSA và khóa đường cong elliptic)."
             )
         chain = [c for c in others if c != cert]
 
@@ -200,14 +201,14 @@ class KeySource:
         cert = self.certificate
         if moment < cert.not_valid_before_utc:
             raise SigningError(
-                f"The signing certificate of {self.signer_name} is not valid before "
-                f"{cert.not_valid_before_utc:%Y-%m-%d}; check the computer's clock."
+                f"Chứng thư số ký của {self.signer_name} chưa có hiệu lực trước ngày "
+                f"{cert.not_valid_before_utc:%Y-%m-%d}: kiểm tra đồng hồ của máy tính."
             )
         if moment > cert.not_valid_after_utc:
             raise SigningError(
-                f"The signing certificate of {self.signer_name} expired on "
-                f"{cert.not_valid_after_utc:%Y-%m-%d}; renew it with the CA and configure "
-                "the new certificate."
+                f"Chứng thư số ký của {self.signer_name} đã hết hạn ngày "
+                f"{cert.not_valid_after_utc:%Y-%m-%d}: gia hạn với tổ chức cung cấp dịch vụ "
+                "chứng thực (CA) rồi cấu hình chứng thư mới."
             )
 
 

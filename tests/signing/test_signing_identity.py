@@ -49,12 +49,12 @@ def test_profile_has_no_revocation_pointers(agency_key: KeySource) -> None:
 
 
 def test_wrong_password_is_a_clear_error(agency_identity: DevIdentity) -> None:
-    with pytest.raises(SigningError, match="wrong password"):
+    with pytest.raises(SigningError, match="sai mật khẩu"):
         KeySource.from_pkcs12(agency_identity.pkcs12, b"not the password")
 
 
 def test_missing_key_file_is_a_clear_error(tmp_path) -> None:
-    with pytest.raises(SigningError, match="Cannot read the signing key file"):
+    with pytest.raises(SigningError, match="Không đọc được tệp khóa ký số"):
         KeySource.from_pkcs12(tmp_path / "none.p12", None)
 
 

@@ -42,7 +42,7 @@ def test_key_and_signer_are_made_without_pyhanko_or_fonttools(
 
 def test_a_wrong_password_is_refused_when_the_key_is_loaded(
         agency_identity: DevIdentity) -> None:
-    with pytest.raises(SigningError, match="wrong password"):
+    with pytest.raises(SigningError, match="sai mật khẩu"):
         KeySource.from_pkcs12(agency_identity.pkcs12, b"not the password")
 
 
