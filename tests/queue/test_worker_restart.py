@@ -106,4 +106,4 @@ def test_worker_processes_with_a_broker_that_does_not_answer_exit_2(tmp_path: Pa
     result = subprocess.run([sys.executable, "-m", "sohoa", "worker", "--processes", "2"],
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2, result.stderr
-    assert "does not answer" in result.stderr and "Traceback" not in result.stderr
+    assert "không trả lời" in result.stderr and "Traceback" not in result.stderr

@@ -377,7 +377,7 @@ class Queue:
     def _close_given_up(self, job_id: str, *, reason: str) -> None:
         # What was stored stays stored (and counted in the catalog); the job is marked
         # failed on the board so that whoever follows it stops waiting and says why.
-        why = f"the job could not be closed: {reason}"
+        why = f"không đóng được lô: {reason}"
         log.error("job %s: %s", job_id[:8], why)
         self.board.fail(job_id, why)
         self._fail_in_catalog(job_id, f"không đóng được lô ({reason})")

@@ -47,9 +47,9 @@ def connect(url: str) -> redis.Redis:
     try:
         client.ping()
     except redis.RedisError as exc:
-        raise ConfigError(f"the broker {url} does not answer ({exc}): start Redis there, fix "
-                          "broker in sohoa.toml (SOHOA_BROKER), or leave it empty to work "
-                          "in-process") from exc
+        raise ConfigError(f"hàng đợi (broker) {url} không trả lời ({exc}): khởi động Redis ở "
+                          "đó, sửa broker trong sohoa.toml (SOHOA_BROKER), hoặc để trống để "
+                          "xử lý ngay trong tiến trình này") from exc
     return client
 
 
