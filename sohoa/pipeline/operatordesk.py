@@ -55,10 +55,16 @@ class OperatorDesk:
             from sohoa.pipeline.queue.status import queue_status
 
             queue = queue_status(self.settings)
-        unit = None if caller.role == "admin" else caller.unit
+        # The retried files' names are the citizens' papers: the quarantine list's rule says
+        # who sees which (a desk user with no unit sees none, the rest of the page all the same)
+        try:
+            unit: str | None = quarantine_unit(caller)
+            allowed = True
+        except AccessDeniedError:
+            unit, allowed = None, False
         with _RUNNING_LOCK:  # retries started here, before their job is in the catalog too
             retrying = sorted(Path(f).name for f, u in _RUNNING.items()
-                              if unit is None or u == unit)
+                              if allowed and (unit is None or u == unit))
         return {"stats": self.archive.stats(), "jobs": self.archive.jobs(limit=20),
                 "queue": queue, "retrying": retrying}
 
