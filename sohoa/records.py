@@ -50,8 +50,9 @@ class Page:
     # ``mime`` "application/pdf", its words read from the PDF, not recognized): what was kept
     # and how, in Vietnamese; "" for a scanned or rendered page.
     born_digital: str = ""
-    # A phone photo flattened into this page: the SHA-256 of the photo (the input file itself),
-    # which the pipeline keeps beside the page as a blob of its own; "" for a scan.
+    # The input file itself, kept by the pipeline beside the page as a blob of its own (one per
+    # file): a phone photo flattened into this page, or a PDF that is signed or a form (its
+    # pages are re-written, its signature and fields live only in its own bytes); "" otherwise.
     original_sha256: str = ""
 
     def __post_init__(self) -> None:
@@ -220,7 +221,7 @@ class PageRecord:
     skew: float
     confidence: float
     blob_sha256: str = ""  # the page image as scanned, in the blob store
-    original_sha256: str = ""  # the phone photo it was flattened from, in the blob store
+    original_sha256: str = ""  # the input file (a phone photo, a signed PDF/form), a blob
 
 
 @dataclass(frozen=True)

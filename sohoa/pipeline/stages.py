@@ -179,9 +179,10 @@ def read_inputs(files: Sequence[Path], archive: Archive, job_id: str,
 
 
 def keep_original(archive: Archive, path: Path, sha256: str) -> None:
-    """Put the phone photo a page was flattened from (the input file) in the blob store, beside
-    the page: blobs first, so the document that points at it is written after it. PDF/A-2
-    embeds no non-PDF/A file, so the photo is a blob of its own, named by the page record."""
+    """Put the input file a page names as its original (a phone photo it was flattened from, a
+    signed PDF or a form whose pages were re-written) in the blob store, beside the page, once
+    per file: blobs first, so the document that points at it is written after it. PDF/A-2
+    embeds no non-PDF/A file, so it is a blob of its own, named by the page record."""
     if archive.blobs.exists(sha256):
         return
     data = path.read_bytes()

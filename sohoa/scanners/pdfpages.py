@@ -15,6 +15,7 @@ from __future__ import annotations
 import tempfile
 import warnings
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -75,15 +76,50 @@ def read_pdf(path: Path, digest: str, limits: InputLimits, tail: bytes) -> Itera
             yield Quarantined(source, reasons.too_many_pages(count, limits.max_pages_per_file),
                               digest)
             return
+        # Read before the annotations are drawn in (which drops the form's fields): the file's
+        # own bytes are the paper's legal value when it is signed or a form.
+        original = digest if _signed_or_form(pdf) else ""
         with tempfile.TemporaryDirectory(prefix="sohoa-annots-") as tmp:
             drawn = _draw_annotations(pdf, path, Path(tmp))
             # within the time a page may take to draw: the file's own limit still holds overall
             converted = _Converted(drawn or path, count, limits.render_seconds)
             for index in range(count):
                 try:
-                    yield _pdf_page(pdf, path, index, digest, limits, converted)
+                    item = _pdf_page(pdf, path, index, digest, limits, converted)
                 except (*_PDF_ERRORS, *DECODE_ERRORS):
-                    yield Quarantined(source, reasons.page_damaged(index + 1), digest, index)
+                    item = Quarantined(source, reasons.page_damaged(index + 1), digest, index)
+                if original and isinstance(item, Page):
+                    item = replace(item, original_sha256=original)
+                yield item
+
+
+def _signed_or_form(pdf: pikepdf.Pdf) -> bool:
+    """Whether the file carries what a re-written page loses: a digital signature (a /Sig
+    field, a signature dictionary, /Perms) or a form (/AcroForm). Its pages then name the input
+    file (``Page.original_sha256``), which the pipeline keeps beside them, so the producer's
+    signature can still be verified on the original bytes. When the structure cannot be read
+    the file is kept too: a blob too many costs less than a lost signature."""
+    try:
+        root = pdf.Root
+        if "/AcroForm" in root or "/Perms" in root:
+            return True
+        for page in pdf.pages:
+            annots = page.obj.get("/Annots")
+            if not isinstance(annots, pikepdf.Array):
+                continue
+            for annot in annots:
+                if not isinstance(annot, pikepdf.Dictionary):
+                    continue
+                parent = annot.get("/Parent")
+                kind = annot.get("/FT") or (parent.get("/FT")
+                                            if isinstance(parent, pikepdf.Dictionary) else None)
+                value = annot.get("/V")
+                if kind == pikepdf.Name.Sig or (isinstance(value, pikepdf.Dictionary)
+                                                and "/ByteRange" in value):
+                    return True
+    except _PDF_ERRORS:
+        return True
+    return False
 
 
 # Annotations that are not part of what the paper shows: a link's rectangle, a note's pop-up.
@@ -100,12 +136,13 @@ def _draw_annotations(pdf: pikepdf.Pdf, path: Path, tmp: Path) -> Path | None:
     try:
         if not any(_annotated(page) for page in pdf.pages):
             return None
+        drawn = tmp / "drawn.pdf"
         with warnings.catch_warnings():
+            # pikepdf's complaints (a widget outside /AcroForm, saved anyway) are no clerk's
             warnings.simplefilter("ignore", UserWarning)
             pdf.generate_appearance_streams()
             pdf.flatten_annotations(mode="print")
-        drawn = tmp / "drawn.pdf"
-        pdf.save(drawn)
+            pdf.save(drawn)
         return drawn
     except (*_PDF_ERRORS, OSError):
         return None

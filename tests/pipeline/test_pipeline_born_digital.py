@@ -400,3 +400,67 @@ def test_a_filled_form_keeps_the_citizens_entries(tmp_path: Path) -> None:
     assert "NGUYEN VAN AN" in text and "001085012345" in text
     assert nfc("Số định danh cá nhân") in nfc(text)
     assert "001085012345" in page_words(page.data).text
+
+
+def test_a_form_or_signed_pdf_is_kept_byte_for_byte_beside_its_pages(tmp_path: Path) -> None:
+    """A born-digital page is a re-written one-page PDF: the producer's signature, form and
+    bytes are not in it. A file that is a form (or signed) is kept whole beside its pages,
+    one blob for the file (not one per page), named by each page's record."""
+    import hashlib
+
+    from sohoa.pipeline.home import init_home
+    from sohoa.pipeline.ingest import run_ingest
+    from sohoa.pipeline.services import open_archive
+    from sohoa.pipeline.settings import load_settings
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    form = folder / "to-khai.pdf"
+    _filled_form(form)
+    with pikepdf.open(form, allow_overwriting_input=True) as pdf:  # a second page, same file
+        with pikepdf.open(io.BytesIO(_vietnamese_pdf())) as more:
+            pdf.pages.append(more.pages[0])
+        pdf.save(form)
+    data = form.read_bytes()
+    form_sha = hashlib.sha256(data).hexdigest()
+    home = tmp_path / "home"
+    init_home(home, dev_key=True)
+    settings = load_settings(home=home, environ={"SOHOA_OCR_JOBS": "1"})
+    events: list[Any] = []
+    run_ingest([folder], settings, emit=events.append)
+    created = [e["document_id"] for e in events
+               if isinstance(e, dict) and e.get("created")]
+    assert created, events
+    with open_archive(settings) as archive:
+        pages = [p for doc in created for p in archive.get_document(doc)["pages"]]
+        assert sorted(p["index"] for p in pages) == [0, 1]
+        assert {p.get("original_sha256") for p in pages} == {form_sha}  # both, one blob
+        assert archive.blobs.get(form_sha) == data  # the input file, byte for byte
+        assert all(p["blob_sha256"] != form_sha for p in pages)  # beside the pages, not them
+    shown = json_lines(run_sohoa(home, "show", created[0], "--json").stdout)[0]
+    assert {p.get("original_sha256") for p in shown["pages"]} == {form_sha}
+
+
+def test_a_signature_dictionary_alone_names_the_file_a_plain_paper_does_not(
+        files: dict[str, Path], tmp_path: Path) -> None:
+    """A signature field some producer left outside any /AcroForm still makes the file worth
+    keeping; a born-digital paper with no form and no signature is its pages alone."""
+    import hashlib
+    import warnings
+
+    from sohoa.scanners import read_pages
+
+    signed = tmp_path / "signed-outside-form.pdf"
+    with pikepdf.open(files["vn"]) as pdf:
+        sig = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Sig, Filter=pikepdf.Name("/Adobe.PPKLite"),
+            ByteRange=pikepdf.Array([0, 10, 20, 30]), Contents=pikepdf.String(b"\0" * 16)))
+        pdf.pages[0].obj.Annots = pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Sig,
+            T=pikepdf.String("ky"), V=sig, F=132, Rect=[0, 0, 0, 0]))])
+        with warnings.catch_warnings():  # pikepdf: a widget not reachable from /AcroForm
+            warnings.simplefilter("ignore")
+            pdf.save(signed)
+    sha = hashlib.sha256(signed.read_bytes()).hexdigest()
+    assert [p.original_sha256 for p in read_pages(signed)] == [sha, sha]
+    assert [p.original_sha256 for p in read_pages(files["vn"])] == ["", ""]
