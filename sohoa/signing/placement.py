@@ -74,7 +74,7 @@ class PageInk:
             try:
                 image = Image.open(BytesIO(bytes(image)))
             except OSError as exc:
-                raise BadInputError(f"The page image cannot be read ({exc}).") from exc
+                raise BadInputError(f"Không đọc được ảnh trang ({exc}).") from exc
         dpi = image.info.get("dpi", (200, 200))[0] or 200
         scale = GRID_DPI / float(dpi)
         target = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
@@ -93,8 +93,8 @@ class PageInk:
         tool = shutil.which("pdftoppm")
         if tool is None:
             raise ConfigError(
-                "pdftoppm is not installed: the stamp is placed on blank paper by looking at "
-                "the page. Install poppler-utils (make install does)."
+                "Chưa cài pdftoppm: sohoa cần xem trang để đặt dấu chữ ký vào chỗ giấy trắng. "
+                "Hãy cài poppler-utils (make install có cài)."
             )
         source = str(pdf) if isinstance(pdf, Path) else "-"
         done = subprocess.run(
@@ -105,7 +105,7 @@ class PageInk:
         )
         if done.returncode != 0 or not done.stdout:
             raise BadInputError(
-                "Page 1 of the PDF cannot be drawn to place the stamp "
+                "Không dựng được hình trang 1 của tệp PDF để đặt dấu chữ ký "
                 f"({done.stderr.decode(errors='replace').strip()[:200]})."
             )
         with Image.open(BytesIO(done.stdout)) as picture:
@@ -190,7 +190,8 @@ def place_stamp(
     the spot of that half's top with the least ink, so signing never stops for want of room.
     """
     if corner not in CORNERS:
-        raise ConfigError(f"signing.stamp_corner {corner!r}: use {' or '.join(CORNERS)}.")
+        raise ConfigError(f"signing.stamp_corner {corner!r} không hợp lệ: chọn "
+                          f"{' hoặc '.join(CORNERS)}.")
     width, height = page
     w, h = min(size[0], width), min(size[1], height)
     if ink is None:

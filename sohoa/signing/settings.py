@@ -62,29 +62,32 @@ class SigningSettings:
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
             raise ConfigError(
-                f"Unknown signature level {self.level!r}; use one of {', '.join(LEVELS)}."
+                f"Không có mức chữ ký {self.level!r} (signing.level); chọn một trong "
+                f"{', '.join(LEVELS)}."
             )
         if self.level != "B-B" and not self.tsa_url:
             raise ConfigError(
-                f"Signature level {self.level} needs a timestamp server: set signing.tsa_url "
-                "in sohoa.toml, or use level B-B."
+                f"Mức chữ ký {self.level} cần máy chủ cấp dấu thời gian: đặt signing.tsa_url "
+                "trong sohoa.toml, hoặc dùng mức B-B."
             )
         if self.kind not in SIGNATURE_KINDS:
-            raise ConfigError(f"Unknown signature kind {self.kind!r}; use agency or officer.")
+            raise ConfigError(f"Không có loại chữ ký {self.kind!r}; chọn agency (chữ ký cơ "
+                              "quan) hoặc officer (chữ ký cá nhân cán bộ).")
         if self.stamp_corner not in ("top-right", "top-left"):
             raise ConfigError(
-                f"signing.stamp_corner {self.stamp_corner!r}: use top-right or top-left."
+                f"signing.stamp_corner {self.stamp_corner!r} không hợp lệ: chọn top-right "
+                "(góc trên bên phải) hoặc top-left (góc trên bên trái)."
             )
         if not 4.0 <= self.font_size <= 36.0:
-            raise ConfigError("signing.font_size must be between 4 and 36 points.")
+            raise ConfigError("signing.font_size phải từ 4 đến 36 point (cỡ chữ).")
         if not 10.0 <= self.seal_size_mm <= 80.0:
-            raise ConfigError("signing.seal_size_mm must be between 10 and 80 millimetres.")
+            raise ConfigError("signing.seal_size_mm phải từ 10 đến 80 milimét.")
         if self.stamp_box is not None:
             x1, y1, x2, y2 = self.stamp_box
             if x2 <= x1 or y2 <= y1:
                 raise ConfigError(
-                    "signing.stamp_box must be (x1, y1, x2, y2) with x2 > x1 and y2 > y1, "
-                    "in points from the bottom-left corner of the page."
+                    "signing.stamp_box phải có dạng (x1, y1, x2, y2) với x2 > x1 và y2 > y1, "
+                    "tính bằng point từ góc dưới bên trái của trang."
                 )
 
     @classmethod
@@ -100,9 +103,10 @@ class SigningSettings:
             if candidate and Path(candidate).is_file():
                 return Path(candidate)
         raise ConfigError(
-            f"No stamp font found (tried {', '.join(c for c in candidates if c)}). Install "
-            "fonts-liberation2 or fonts-noto-core, or set signing.font_path to a TrueType font "
-            "with Vietnamese letters."
+            f"Không tìm thấy phông chữ cho dấu chữ ký (đã thử "
+            f"{', '.join(c for c in candidates if c)}). Hãy cài fonts-liberation2 hoặc "
+            "fonts-noto-core, hoặc đặt signing.font_path là một phông TrueType có đủ chữ tiếng "
+            "Việt."
         )
 
 

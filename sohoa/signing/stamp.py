@@ -45,18 +45,20 @@ class StampFont:
         try:
             tt = ttLib.TTFont(str(font_path))
         except Exception as exc:
-            raise ConfigError(f"Cannot read the stamp font {font_path}: {exc}") from exc
+            raise ConfigError(
+                f"Không đọc được phông chữ của dấu chữ ký {font_path} ({exc})."
+            ) from exc
         if "glyf" not in tt:
             raise ConfigError(
-                f"The stamp font {font_path} is not a TrueType (glyf) font; "
-                "use a .ttf such as Liberation Serif or Noto Serif."
+                f"Phông chữ của dấu chữ ký {font_path} không phải phông TrueType (glyf); "
+                "hãy dùng một tệp .ttf như Liberation Serif hoặc Noto Serif."
             )
         cmap = tt.getBestCmap() or {}
         missing = sorted({ch for ch in characters if ch.strip() and ord(ch) not in cmap})
         if missing:
             raise ConfigError(
-                f"The stamp font {font_path} has no glyph for {''.join(missing)!r}; "
-                "choose a font with Vietnamese letters (signing.font_path)."
+                f"Phông chữ của dấu chữ ký {font_path} thiếu chữ {''.join(missing)!r}; "
+                "hãy chọn phông có đủ chữ tiếng Việt (signing.font_path)."
             )
         options = subset.Options()
         options.layout_features = []
@@ -211,7 +213,7 @@ def load_seal(path: str) -> Image.Image:
             return img.convert("RGBA") if img.mode not in ("RGB", "RGBA") else img.copy()
     except (OSError, ValueError) as exc:
         raise ConfigError(
-            f"Cannot read the seal image {path}: {exc}. Give a PNG of the seal "
+            f"Không đọc được ảnh con dấu {path} ({exc}). Hãy cung cấp ảnh PNG của con dấu "
             "(signing.seal_image)."
         ) from exc
 

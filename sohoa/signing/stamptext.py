@@ -24,6 +24,6 @@ def render_template(template: str, values: dict[str, str]) -> str:
         return nfc(template.format(**values))
     except (KeyError, IndexError, ValueError) as exc:
         raise ConfigError(
-            f"The stamp template {template!r} is not valid ({exc}); it may use {{agency}}, "
-            "{signer}, {time} and {date}, and literal braces must be doubled."
+            f"Mẫu dấu chữ ký {template!r} không hợp lệ ({exc}); mẫu chỉ được dùng {{agency}}, "
+            "{signer}, {time} và {date}, còn dấu ngoặc nhọn in ra phải viết đôi ({{ và }})."
         ) from exc

@@ -16,14 +16,14 @@ def load_certificates(sources: Iterable[Path | bytes | str]) -> list[asn1_x509.C
     certs: list[asn1_x509.Certificate] = []
     for source in sources:
         if isinstance(source, bytes):
-            data, label = source, "the given certificate"
+            data, label = source, "chứng thư được cung cấp"
         else:
             path = Path(source)
             label = str(path)
             try:
                 data = path.read_bytes()
             except OSError as exc:
-                raise ConfigError(f"Cannot read the certificate file {path}: {exc}") from exc
+                raise ConfigError(f"Không đọc được tệp chứng thư {path} ({exc}).") from exc
         try:
             if pem.detect(data):
                 certs.extend(
@@ -37,7 +37,7 @@ def load_certificates(sources: Iterable[Path | bytes | str]) -> list[asn1_x509.C
                 certs.append(cert)
         except (ValueError, TypeError) as exc:
             raise ConfigError(
-                f"{label} is not a certificate in PEM or DER form; give the CA's root "
-                "certificate file (.pem, .crt or .cer)."
+                f"{label} không phải chứng thư dạng PEM hoặc DER; hãy cung cấp tệp chứng thư "
+                "gốc của tổ chức chứng thực (.pem, .crt hoặc .cer)."
             ) from exc
     return certs

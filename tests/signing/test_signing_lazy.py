@@ -56,14 +56,14 @@ def test_a_font_without_vietnamese_letters_is_refused_before_signing(
     ascii_only = tmp_path / "ascii.ttf"
     font.save(str(ascii_only))
     signer = DocumentSigner(agency_key, SigningSettings(font_path=str(ascii_only)), AGENCY)
-    with pytest.raises(ConfigError, match="no glyph"):
+    with pytest.raises(ConfigError, match="thiếu chữ"):
         signer.prepare()
-    with pytest.raises(ConfigError, match="no glyph"):
+    with pytest.raises(ConfigError, match="thiếu chữ"):
         signer.sign(plain_pdf, signed_at=SIGNED_AT)
     # The template and the font file are checked when the signer is made, as before.
-    with pytest.raises(ConfigError, match="stamp template"):
+    with pytest.raises(ConfigError, match="Mẫu dấu chữ ký"):
         DocumentSigner(agency_key, SigningSettings(stamp_template="{nobody}"), AGENCY)
-    with pytest.raises(ConfigError, match="No stamp font"):
+    with pytest.raises(ConfigError, match="Không tìm thấy phông chữ"):
         DocumentSigner(agency_key, SigningSettings(font_path=str(tmp_path / "none.ttf")), AGENCY)
 
 

@@ -222,9 +222,9 @@ def test_archive_default_level() -> None:
 
 
 def test_settings_are_checked() -> None:
-    with pytest.raises(ConfigError, match="timestamp server"):
+    with pytest.raises(ConfigError, match="cần máy chủ cấp dấu thời gian"):
         SigningSettings(level="B-LTA")
-    with pytest.raises(ConfigError, match="Unknown signature level"):
+    with pytest.raises(ConfigError, match="Không có mức chữ ký"):
         SigningSettings(level="B-X")
     with pytest.raises(ConfigError, match="stamp_box"):
         SigningSettings(stamp_box=(100, 100, 50, 200))
@@ -250,7 +250,7 @@ def test_custom_template_and_box(agency_key, agency_identity: DevIdentity, tmp_p
 
 
 def test_bad_template_is_a_configuration_error(agency_key) -> None:
-    with pytest.raises(ConfigError, match="stamp template"):
+    with pytest.raises(ConfigError, match="Mẫu dấu chữ ký"):
         DocumentSigner(agency_key, SigningSettings(stamp_template="{nobody}"), AGENCY)
 
 
