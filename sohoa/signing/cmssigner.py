@@ -145,7 +145,7 @@ class _CmsTemplate:
         # What is signed is the attributes' DER with the SET OF tag, not the [0] of SignerInfo.
         signature = await signer.async_sign_raw(b"\x31" + attrs[1:], digest_algorithm)
         if len(signature) != self.signature_len:
-            raise SigningError("The key made a signature of an unexpected length.")
+            raise SigningError("Khóa ký tạo ra chữ ký có độ dài không như dự kiến.")
         a, s = self.attrs_at, self.signature_at
         return b"".join((self.der[:a], attrs, self.der[a + len(attrs):s], signature,
                          self.der[s + self.signature_len:]))

@@ -58,9 +58,9 @@ class DevPki:
         config = directory / PKI_NAME
         if not config.exists() or not (directory / CA_KEY_NAME).exists():
             raise ConfigError(
-                f"{directory} holds no development CA (no {PKI_NAME}): it was made by an "
-                "older sohoa, or is a real agency key. Move the keys folder away and run "
-                "`sohoa init` to make a new development identity."
+                f"{directory} không chứa tổ chức chứng thực thử nghiệm (thiếu {PKI_NAME}): thư "
+                "mục này do phiên bản sohoa cũ tạo, hoặc là khóa thật của cơ quan. Hãy chuyển "
+                "thư mục khóa sang chỗ khác rồi chạy `sohoa init` để tạo khóa ký thử nghiệm mới."
             )
         password = (directory / PASS_NAME).read_bytes().strip()
         url = str(json.loads(config.read_text(encoding="utf-8"))["url"])
@@ -205,6 +205,6 @@ def serve(directory: Path) -> None:
         web.run_app(make_app(pki), host=host, port=port, print=None, access_log=None)
     except OSError as exc:
         raise ConfigError(
-            f"Cannot listen on {host}:{port} for the development PKI ({exc.strerror or exc}); "
-            "is another `sohoa dev-pki serve` running?"
+            f"Không mở được cổng {host}:{port} cho hạ tầng khóa thử nghiệm "
+            f"({exc.strerror or exc}); có phải một lệnh `sohoa dev-pki serve` khác đang chạy?"
         ) from exc

@@ -103,12 +103,13 @@ def create_dev_identity(
     agency = nfc(agency).strip()
     holder = nfc(person).strip() if person else agency
     if not agency:
-        raise SigningError("The agency name for the test identity is empty; give the agency name.")
+        raise SigningError("Tên cơ quan cho khóa ký thử nghiệm đang để trống; hãy nhập tên cơ "
+                           "quan.")
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SigningError(
-            f"Cannot create the folder {directory} for the test identity: {exc}"
+            f"Không tạo được thư mục {directory} cho khóa ký thử nghiệm ({exc})."
         ) from exc
 
     # Backdated by a day, as CAs do for clock skew: a signing time taken a while before the
@@ -253,6 +254,12 @@ def _signer_common_name(agency: str) -> str:
         if len(name.encode()) <= 64:
             return name
     return f"{_fit_utf8(agency, 64 - len(f' ({SHORT_TEST_MARK})'.encode()))} ({SHORT_TEST_MARK})"
+
+
+def is_test_certificate(cert: x509.Certificate) -> bool:
+    """Whether ``cert`` was made by ``create_dev_identity`` (its OU carries the test mark)."""
+    units = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)
+    return any(TEST_MARK in str(unit.value) for unit in units)
 
 
 def _fit_utf8(text: str, limit: int) -> str:

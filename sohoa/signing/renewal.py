@@ -53,8 +53,8 @@ def renew_timestamps(
     reader = _reader(pdf)
     if not reader.embedded_timestamp_signatures:
         raise SigningError(
-            "The file has no document timestamp, so it is not B-LTA; sign it at level B-LTA "
-            "(or add a first archival timestamp) before renewing."
+            "Tệp chưa có dấu thời gian tài liệu nên chưa đạt mức B-LTA; hãy ký ở mức B-LTA "
+            "(hoặc thêm dấu thời gian lưu trữ đầu tiên) trước khi gia hạn."
         )
     roots = load_certificates(trust_roots)
     context = ValidationContext(
@@ -66,8 +66,9 @@ def renew_timestamps(
         asyncio.run(_renew(stamper, reader, context, output))
     except (PathValidationError, PyHankoSigningError, SignatureValidationError) as exc:
         raise SigningError(
-            f"Renewing the timestamp failed ({exc}); check that the TSA at {tsa_url} and the "
-            "CA's OCSP/CRL servers are reachable and that the trust roots are configured."
+            f"Gia hạn dấu thời gian không thành công ({exc}); hãy kiểm tra máy chủ cấp dấu "
+            f"thời gian (TSA) tại {tsa_url} và máy chủ OCSP/CRL của tổ chức chứng thực có truy "
+            "cập được không, và chứng thư gốc tin cậy (signing.trust_roots) đã được khai báo."
         ) from exc
     return output.getvalue()
 
@@ -88,4 +89,4 @@ def _reader(pdf: bytes) -> PdfFileReader:
     try:
         return PdfFileReader(BytesIO(pdf), strict=False)
     except (PdfError, ValueError, KeyError) as exc:
-        raise BadInputError(f"The file is not a readable PDF ({exc}).") from exc
+        raise BadInputError(f"Tệp không phải PDF hợp lệ hoặc không đọc được ({exc}).") from exc

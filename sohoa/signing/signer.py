@@ -264,14 +264,14 @@ class DocumentSigner:
         source, target = Path(source), Path(target)
         if target.exists() and target.resolve() == source.resolve():
             raise SigningError(
-                f"Signing writes a new file; give an output path other than {source}."
+                f"Ký số ghi ra một tệp mới; hãy chọn đường dẫn tệp kết quả khác tệp gốc {source}."
             )
         partial = target.with_name(f".{target.name}.{os.getpid()}.signing")
         try:
             try:
                 shutil.copyfile(source, partial)  # in the kernel where it can (sendfile)
             except FileNotFoundError as exc:
-                raise BadInputError(f"There is no file {source} to sign.") from exc
+                raise BadInputError(f"Không có tệp {source} để ký.") from exc
             if ink is None and self.settings.stamp_box is None:
                 ink = PageInk.render(partial)
             with open(partial, "r+b") as stream:
@@ -294,7 +294,7 @@ class DocumentSigner:
         """Append the signed incremental update to ``stream`` (readable, writable, seekable)."""
         moment = (signed_at or datetime.now(UTC)).replace(microsecond=0)
         if moment.tzinfo is None:
-            raise SigningError("The signing time must carry a time zone.")
+            raise SigningError("Thời điểm ký phải kèm múi giờ.")
         self.key.check_usable_at(moment)
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.pdf_utils.misc import PdfError
@@ -303,9 +303,10 @@ class DocumentSigner:
         try:
             writer = IncrementalPdfFileWriter(stream, strict=False)
         except (PdfError, ValueError, KeyError) as exc:
-            raise BadInputError(f"The PDF cannot be read for signing ({exc}).") from exc
+            raise BadInputError(f"Không đọc được tệp PDF để ký ({exc}).") from exc
         if writer.prev.encrypted:
-            raise BadInputError("The PDF is encrypted; sohoa signs only unencrypted PDFs.")
+            raise BadInputError("Tệp PDF có mật khẩu (bị mã hóa); sohoa chỉ ký tệp PDF không "
+                                "mã hóa: đề nghị người gửi bản không khóa.")
         name = field_name or _next_field_name(writer)
         page_box, rotation = _page_geometry(writer)
         box = self.settings.stamp_box
@@ -454,6 +455,8 @@ class DocumentSigner:
     def _explain(self, exc: Exception) -> SigningError:
         from pyhanko_certvalidator.errors import PathValidationError, RevokedError
 
+        from .identity import is_test_certificate
+
         causes = []
         cause: BaseException | None = exc
         while cause is not None:
@@ -462,17 +465,26 @@ class DocumentSigner:
         who = self.key.signer_name
         if any(isinstance(c, RevokedError) for c in causes):
             return SigningError(
-                f"The signing certificate of {who} has been revoked; sohoa refuses to sign with "
-                "it. Ask the CA for a new certificate and configure it."
+                f"Chứng thư số ký của {who} đã bị thu hồi; sohoa không ký bằng chứng thư này. "
+                "Hãy đề nghị tổ chức chứng thực cấp chứng thư mới rồi khai báo chứng thư đó "
+                "trong sohoa.toml (signing.pkcs12, hoặc token qua signing.pkcs11_module)."
             )
         if any(isinstance(c, PathValidationError) for c in causes):
             detail = next(str(c) for c in causes if isinstance(c, PathValidationError))
-            return SigningError(
-                f"The signing certificate of {who} could not be validated ({detail}); check the "
-                "certificate chain, the trust roots (signing.trust_roots) and that the CA's "
-                "OCSP/CRL servers and the TSA are reachable."
+            # The test identity's OCSP, CRL and TSA are `sohoa dev-pki serve`: when it is not
+            # running, that is the one thing to do, and the clerk is told so first.
+            hint = (
+                "Đây là khóa ký thử nghiệm (sohoa init): hãy chạy `sohoa dev-pki serve` "
+                "(CRL, OCSP và TSA của nó) rồi ký lại; nếu lệnh đó đang chạy, hãy "
+                if is_test_certificate(self.key.certificate) else "Hãy "
             )
-        return SigningError(f"Signing failed: {exc}")
+            return SigningError(
+                f"Không xác thực được chứng thư số ký của {who} ({detail}). {hint}kiểm tra "
+                "chuỗi chứng thư, chứng thư gốc tin cậy (signing.trust_roots) và xem máy chủ "
+                "OCSP/CRL của tổ chức chứng thực cùng máy chủ cấp dấu thời gian (TSA) có truy "
+                "cập được không."
+            )
+        return SigningError(f"Ký số không thành công: {exc}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -551,7 +563,7 @@ def _first_page(node: DictionaryObject) -> DictionaryObject:
     while node.get("/Type") == "/Pages":
         kids = node["/Kids"]
         if not kids:
-            raise BadInputError("The PDF has no pages to put the signature stamp on.")
+            raise BadInputError("Tệp PDF không có trang nào để đặt dấu chữ ký.")
         node = kids[0].get_object()
     return node
 

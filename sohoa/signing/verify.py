@@ -127,16 +127,17 @@ def verify_pdf(
     roots = load_certificates(trust_roots)
     if not roots:
         raise ConfigError(
-            "No trust root given: verification needs the root certificate(s) of the CA that "
-            "issued the agency's certificate (signing.trust_roots in sohoa.toml)."
+            "Chưa có chứng thư gốc tin cậy: để kiểm tra chữ ký cần chứng thư gốc của tổ chức "
+            "chứng thực đã cấp chứng thư cho cơ quan (signing.trust_roots trong sohoa.toml)."
         )
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         signatures = list(reader.embedded_regular_signatures)
     except (PdfError, ValueError, KeyError) as exc:
-        raise BadInputError(f"The file is not a readable PDF ({exc}).") from exc
+        raise BadInputError(f"Tệp không phải PDF hợp lệ hoặc không đọc được ({exc}).") from exc
     if reader.encrypted:
-        raise BadInputError("The PDF is encrypted; sohoa verifies only unencrypted PDFs.")
+        raise BadInputError("Tệp PDF có mật khẩu (bị mã hóa); sohoa chỉ kiểm tra chữ ký "
+                            "của tệp PDF không mã hóa.")
 
     spec = _validation_spec(roots, allow_fetching)
     checks = tuple(asyncio.run(_check_all(signatures, spec)))
@@ -214,7 +215,7 @@ async def _check(sig: EmbeddedPdfSignature, spec: PdfSignatureValidationSpec) ->
             field_name=name, signer=signer, intact=False, trusted=False, revoked=False,
             level="none", signed_at=None, timestamp=None, modification="other",
             covers_whole_file=False,
-            problems=(f"the signature cannot be checked: it is damaged or malformed ({exc})",),
+            problems=(f"không kiểm tra được chữ ký: chữ ký bị hỏng hoặc sai cấu trúc ({exc})",),
         )
     status = result.api_status
     if not isinstance(status, StandardCMSSignatureStatus):

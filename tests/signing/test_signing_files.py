@@ -36,9 +36,9 @@ def test_sign_file_refuses_to_overwrite_its_source(
 ) -> None:
     source = tmp_path / "scan.pdf"
     source.write_bytes(image_pdf(1))
-    with pytest.raises(SigningError, match="output path"):
+    with pytest.raises(SigningError, match="đường dẫn tệp kết quả khác"):
         agency_signer.sign_file(source, source)
-    with pytest.raises(BadInputError, match="no file"):
+    with pytest.raises(BadInputError, match="Không có tệp"):
         agency_signer.sign_file(tmp_path / "missing.pdf", tmp_path / "out.pdf")
 
 
@@ -52,6 +52,6 @@ def test_sign_file_leaves_nothing_when_signing_fails(pki: LocalPki, tmp_path: Pa
     )
     source = tmp_path / "scan.pdf"
     source.write_bytes(image_pdf(1))
-    with pytest.raises(SigningError, match="revoked"):
+    with pytest.raises(SigningError, match="đã bị thu hồi"):
         signer.sign_file(source, tmp_path / "signed.pdf")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scan.pdf"]

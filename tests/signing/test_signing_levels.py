@@ -84,7 +84,7 @@ def test_b_lta_tampered_is_not_intact(lta_pdf: bytes, pki: LocalPki) -> None:
 
 def test_revoked_signer_is_refused(pki: LocalPki) -> None:
     key = KeySource.from_pkcs12(pki.revoked_p12, PASSWORD)
-    with pytest.raises(SigningError, match="revoked"):
+    with pytest.raises(SigningError, match="đã bị thu hồi"):
         _signer(pki, key, "B-LT").sign(image_pdf(1))
 
 
@@ -96,7 +96,7 @@ def test_revoked_signer_is_reported_as_revoked(pki: LocalPki) -> None:
     assert not report.valid
     [check] = report.signatures
     assert check.intact and check.revoked
-    assert any("revoked" in p for p in check.problems)
+    assert any("đã bị thu hồi" in p for p in check.problems)
 
 
 def test_renewal_adds_a_timestamp_as_a_new_revision(lta_pdf: bytes, pki: LocalPki) -> None:
@@ -112,7 +112,7 @@ def test_renewal_adds_a_timestamp_as_a_new_revision(lta_pdf: bytes, pki: LocalPk
 
 def test_renewal_needs_a_b_lta_file(pki: LocalPki, signed_pdf: bytes) -> None:
     assert last_timestamp_expiry(signed_pdf) is None
-    with pytest.raises(SigningError, match="no document timestamp"):
+    with pytest.raises(SigningError, match="chưa có dấu thời gian tài liệu"):
         renew_timestamps(signed_pdf, tsa_url=pki.tsa_url, trust_roots=[pki.root_pem])
 
 
