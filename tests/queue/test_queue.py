@@ -171,7 +171,7 @@ def test_a_failing_page_ends_in_quarantine_after_its_retries(
     assert summary.quarantined == pages and summary.stored == 0
     problems = [e for e in events if "error" in e]
     assert sorted(e["page"] for e in problems) == list(range(pages))
-    assert all("not in the blob store" in e["error"] for e in problems), problems
+    assert all("không có trong kho tệp" in e["error"] for e in problems), problems
     page = f"trang {last['index'] + 1} không nhận dạng được"
     with open_archive(settings) as archive:
         rows = archive.list_quarantine()
@@ -475,7 +475,7 @@ def test_a_stamp_font_without_vietnamese_letters_on_a_worker_stops_the_job(
     with worker(settings), pytest.raises(StorageError) as stopped:
         run_ingest([small_batch[0]], settings)
     assert "cấu hình hoặc môi trường của máy xử lý" in str(stopped.value), stopped.value
-    assert "no glyph" in str(stopped.value)
+    assert "thiếu chữ" in str(stopped.value)  # the font check's own words, for the technician
     with open_archive(settings) as archive:
         assert archive.stats()["quarantined"] == 0
         [job] = archive.jobs(limit=1)

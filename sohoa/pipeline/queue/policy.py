@@ -22,7 +22,7 @@ from typing import Any
 from dramatiq import Broker, Middleware
 from dramatiq.middleware import SkipMessage, TimeLimitExceeded
 
-from sohoa.errors import EXIT_USAGE, SigningError, SohoaError, StorageError
+from sohoa.errors import EXIT_USAGE, SigningError, SohoaError, StorageError, WorkflowError
 from sohoa.pipeline.jobboard import JobBoard
 
 GIVE_UP = "sohoa.give_up"
@@ -44,12 +44,15 @@ def machine_cause(exc: BaseException) -> str | bool:
     """What on the machine an attempt failed on, or False when it may be the message's
     contents. Every environment error (exit 2) is the machine's, the rule
     ``jobstate.mark_stopped`` follows: a worker's configuration problem must never put
-    citizens' pages in quarantine as bad input."""
+    citizens' pages in quarantine as bad input. A WorkflowError (also exit 2) is about the
+    records, not the machine: a page whose analysis is gone from the stage cache, a file that
+    changed while read; its pages are set aside with the reason and the job goes on."""
     if isinstance(exc, SigningError):
         return "signing"
     if isinstance(exc, StorageError):
         return "storage"
-    if isinstance(exc, SohoaError) and exc.exit_code == EXIT_USAGE:
+    if (isinstance(exc, SohoaError) and exc.exit_code == EXIT_USAGE
+            and not isinstance(exc, WorkflowError)):
         return "config"
     return False
 
