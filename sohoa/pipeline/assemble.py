@@ -5,6 +5,7 @@ Pure functions over records (no I/O), so every rule here is tested without Tesse
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -75,19 +76,29 @@ def split_documents(items: Sequence[PageItem], registry: Registry
     """Group a dossier's pages into documents: (pages, blank pages that followed them).
 
     The code sheet (the dossier's first page) is a document of its own; after it, a page starts a
-    new document when it opens with a header or a title; otherwise it continues the previous one.
-    Blank backs are not part of any document but stay counted with the one they followed.
+    new document when it opens with a header or a title, or when it is the first page of another
+    multi-page file (a PDF or TIFF of its own: what a clerk scanned or received as one file is
+    never glued onto the paper before it — that would put one person's pages into another's
+    document; one image per page, as phones and some scanners write, still continues a paper);
+    otherwise it continues the previous one. Blank backs are not part of any document but stay
+    counted with the one they followed.
     """
     documents: list[tuple[list[PageItem], list[PageItem]]] = []
     leading_blanks: list[PageItem] = []
     titles = registry.titles()
+    pages_in = Counter(item.page.source for item in items)
+    previous: str | None = None
     for position, item in enumerate(items):
         if item.analysis.blank:
             (documents[-1][1] if documents else leading_blanks).append(item)
             continue
         text = item.analysis.ocr.text
         first_after_sheet = position > 0 and items[0].analysis.code and len(documents) == 1
-        if (not documents or item.analysis.code or first_after_sheet
+        source = item.page.source
+        other_file = previous is not None and source != previous and (
+            pages_in[source] > 1 or pages_in[previous] > 1)
+        previous = source
+        if (not documents or item.analysis.code or first_after_sheet or other_file
                 or starts_document(text, titles)):
             documents.append(([item], leading_blanks))
             leading_blanks = []

@@ -10,8 +10,9 @@ from sohoa.records import OcrPage, Page
 from sohoa.synth import make_person, render_document
 
 
-def _item(n: int, text: str, *, code: str | None = None, blank: bool = False) -> PageItem:
-    page = Page(source="batch.pdf", index=n, source_sha256="0" * 64, data=f"page {n}".encode(),
+def _item(n: int, text: str, *, code: str | None = None, blank: bool = False,
+          source: str = "batch.pdf") -> PageItem:
+    page = Page(source=source, index=n, source_sha256="0" * 64, data=f"page {n}".encode(),
                 mime="image/jpeg", width=1654, height=2339, dpi=200)
     ocr = OcrPage(page_sha256=page.sha256, rotation=0, skew=0.0, width=1654, height=2339,
                   dpi=200, words=(), text=text, confidence=0.0 if blank else 0.93, blank=blank)
@@ -71,6 +72,22 @@ def test_split_keeps_leading_blanks_with_the_first_document() -> None:
     assert len(documents) == 1
     pages, blanks = documents[0]
     assert [p.page.index for p in pages] == [1] and [b.page.index for b in blanks] == [0]
+
+
+def test_another_multi_page_file_starts_a_document_single_images_continue() -> None:
+    # Two PDFs given together, the second's first page without a title the registry knows: its
+    # pages must not be glued onto the first file's paper (another person's document).
+    header = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nGIẤY KHAI SINH"
+    plain = "Advanced methods for record linkage\nWilliam E. Winkler"
+    items = [_item(0, header, source="a.pdf"), _item(1, "tiếp theo", source="a.pdf"),
+             _item(0, plain, source="b.pdf"), _item(1, "page two", source="b.pdf"),
+             _item(0, "one page only", source="c.pdf")]
+    documents = split_documents(items, load_registry())
+    assert [[(p.page.source, p.page.index) for p in pages] for pages, _ in documents] == [
+        [("a.pdf", 0), ("a.pdf", 1)], [("b.pdf", 0), ("b.pdf", 1)], [("c.pdf", 0)]]
+    # a paper photographed page by page (one image per file) is still one document
+    photos = [_item(0, header, source="p1.jpg"), _item(0, "trang hai", source="p2.jpg")]
+    assert len(split_documents(photos, load_registry())) == 1
 
 
 def test_the_owners_printed_label_goes_with_the_draft() -> None:
