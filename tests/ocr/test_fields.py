@@ -613,3 +613,18 @@ def test_an_id_misread_by_a_digit_that_fails_its_check_is_the_receipts() -> None
 def test_document_number_under_ocr_damage(text: str, expected: str) -> None:
     fields = extract("decision", text).fields
     assert fields["document_number"].value == expected
+
+
+def test_a_caption_that_goes_on_names_another_person() -> None:
+    # "Họ và tên người khai:", "Họ và tên cha:" — a caption longer than "Họ và tên" names
+    # someone else (the declarant, a parent): its words are not the paper's own name, and its
+    # value is not either (a born-digital tờ khai from elsewhere was filed as "Người Khải").
+    for text in ("TỜ KHAI ĐĂNG KÝ HỘ KINH DOANH\nHọ và tên người khai:\nNGUYỄN VĂN AN\n"
+                 "Số định danh cá nhân:\n001085012345",
+                 "TỜ KHAI\nHọ và tên người khai: NGUYỄN VĂN AN\nSố định danh cá nhân: "
+                 "001085012345"):
+        e = extract_fields("application_form", text, load_registry())
+        assert "full_name" not in e.values() and e.values()["id_number"] == "001085012345"
+    father = "GIẤY KHAI SINH\nHọ và tên cha: NGUYỄN VĂN AN\nHọ và tên: NGUYỄN THỊ BÌNH"
+    assert extract_fields("birth_certificate", father, load_registry()).values().get(
+        "full_name") in (None, "Nguyễn Thị Bình")

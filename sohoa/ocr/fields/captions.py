@@ -145,9 +145,19 @@ def _find_hits(lines: list[str], spec: DocType | None = None) -> list[_Hit]:
                 found.insert(0, _Hit(fuzzy[0], n, 0, fuzzy[1], fuzzy=True))
         for i, hit in enumerate(found):
             stop = found[i + 1].start if i + 1 < len(found) else len(line)
+            if hit.field == "full_name" and _caption_goes_on(line[hit.end:stop]):
+                continue  # another person's caption ("Họ và tên cha:", "… người khai:")
             value = line[hit.end:stop].lstrip(" \t:;,-–").rstrip(" \t:;-–")
             hits.append(_Hit(hit.field, n, hit.start, hit.end, hit.fuzzy, value, hit.inline))
     return hits
+
+
+def _caption_goes_on(rest: str) -> bool:
+    """Whether a caption runs on past the words the registry knows: "Họ và tên người khai:",
+    "Họ và tên cha: …" — a few lower-case words ending in a colon are still the form's caption
+    (a name starts with a capital), and it names another person than the paper's own."""
+    m = re.match(r"[ \t]*((?:[^\W\d_]+[ \t]+){0,3}[^\W\d_]+)[ \t]*:", rest)
+    return bool(m) and m.group(1)[0].islower()
 
 
 def _fuzzy_label(line: str, entries: tuple[tuple[str, str | None], ...]
