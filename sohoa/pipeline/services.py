@@ -97,12 +97,15 @@ def _key(pkcs12: Path, password_file: Path) -> KeySource:
 ORIGINAL_STAMP = "{agency}\nThời gian ký: {time}"
 
 
-def make_signer(settings: Settings, *, original: bool = False) -> DocumentSigner:
+def _need_tsa(settings: Settings) -> None:
     if settings.signing_level != "B-B" and not settings.tsa_url:
         raise ConfigError(
-            f"signing.level {settings.signing_level} needs a timestamp authority: set "
-            "signing.tsa_url, or use level B-B"
-        )
+            f"mức ký signing.level = {settings.signing_level} cần máy chủ cấp dấu thời gian: "
+            "đặt signing.tsa_url trong sohoa.toml, hoặc dùng signing.level = \"B-B\"")
+
+
+def make_signer(settings: Settings, *, original: bool = False) -> DocumentSigner:
+    _need_tsa(settings)
     key = _key(settings.pkcs12, settings.password_file)
     options = SigningSettings(level=settings.signing_level, tsa_url=settings.tsa_url or None,
                               **({"stamp_template": ORIGINAL_STAMP} if original else {}))
@@ -211,10 +214,7 @@ def make_certifier_signer(settings: Settings, official: str) -> DocumentSigner:
             "do chính người thực hiện chứng thực ký (Nghị định 23/2015/NĐ-CP, Điều 20). Kiểm "
             "tra tên ở --by, hoặc khai báo khóa của người đó; chỉ khi cơ quan cho phép ký bằng "
             "chữ ký số của cơ quan mới đặt signing.certify_with_agency_key = true")
-    if settings.signing_level != "B-B" and not settings.tsa_url:
-        raise ConfigError(
-            f"signing.level {settings.signing_level} needs a timestamp authority: set "
-            "signing.tsa_url, or use level B-B")
+    _need_tsa(settings)
     options = SigningSettings(level=settings.signing_level, tsa_url=settings.tsa_url or None,
                               kind=kind, stamp_template=CERTIFY_STAMP, stamp_corner="top-right",
                               reason=CERTIFY_REASON)
