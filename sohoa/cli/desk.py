@@ -63,7 +63,11 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
     if summary.known_files:
         line += f"; {summary.known_files} tệp đã nhận trước đây, không đọc lại"
     err.print(line) if as_json else out.print(line)
-    raise SystemExit(EXIT_QUARANTINED if summary.quarantined else EXIT_OK)
+    from sohoa.pipeline.outcomes import PROGRAM_ERRORS_LINE, ingest_exit_code
+
+    if summary.program_errors:  # a bug: the clerk must not think the papers were bad
+        err.print(PROGRAM_ERRORS_LINE.format(n=summary.program_errors))
+    raise SystemExit(ingest_exit_code(summary))
 
 
 @click.command()

@@ -9,7 +9,6 @@ from rich.markup import escape
 
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
-from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
 from sohoa.vntext import nfc
 
 
@@ -242,7 +241,11 @@ def quarantine_retry(state: State, ids: tuple[int, ...], by: str | None) -> None
         progress.stop()
     out.print(f"{summary.stored} đã lưu, {summary.duplicates} đã lưu trước đây, "
               f"{summary.quarantined} lại bị cách ly")
-    raise SystemExit(EXIT_QUARANTINED if summary.quarantined else EXIT_OK)
+    from sohoa.pipeline.outcomes import PROGRAM_ERRORS_LINE, ingest_exit_code
+
+    if summary.program_errors:  # a bug: the clerk must not think the papers were bad
+        out.print(PROGRAM_ERRORS_LINE.format(n=summary.program_errors))
+    raise SystemExit(ingest_exit_code(summary))
 
 
 @click.command()

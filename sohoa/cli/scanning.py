@@ -198,7 +198,11 @@ def scan(state: State, list_only: bool, device: str | None, source: str | None, 
             f"đã lưu trước đây, {summary.needs_review} cần rà soát, {summary.quarantined} "
             f"bị cách ly")
     err.print(line) if as_json else out.print(line)
-    raise SystemExit(EXIT_QUARANTINED if summary.quarantined else EXIT_OK)
+    from sohoa.pipeline.outcomes import PROGRAM_ERRORS_LINE, ingest_exit_code
+
+    if summary.program_errors:  # a bug: the clerk must not think the papers were bad
+        err.print(PROGRAM_ERRORS_LINE.format(n=summary.program_errors))
+    raise SystemExit(ingest_exit_code(summary))
 
 
 COMMANDS = [watch, scan]

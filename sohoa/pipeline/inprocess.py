@@ -25,6 +25,7 @@ from sohoa.pipeline.progress import NoProgress, Progress
 from sohoa.pipeline.services import load_type_model, make_document_signer, open_archive
 from sohoa.pipeline.settings import Settings, worker_log
 from sohoa.pipeline.stages import (
+    PROGRAM_ERROR,
     Dossier,
     DossierGrouper,
     IngestJob,
@@ -33,7 +34,7 @@ from sohoa.pipeline.stages import (
     analyze_page,
     cached_analysis,
     open_job,
-    page_failure,
+    page_error,
     quarantine,
     record_inputs,
     remember_analysis,
@@ -120,6 +121,7 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
 
         def admit(item: PageItem | Quarantined) -> None:
             if isinstance(item, Quarantined):
+                summary.program_errors += int(PROGRAM_ERROR in item.reason)
                 emit(summary.count(quarantine(archive, summary.job_id, item)))
             else:
                 finish_dossier(grouper.add(item))
@@ -137,7 +139,9 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
                 # A page that breaks the recognizer takes its whole file with it: the rest
                 # stored alone would be a document missing a page (a misfile), and the
                 # rescan of the whole file would store the paper a second time.
-                for item in screen.refuse(page, page_failure(page, str(result)).reason):
+                # An error in sohoa's own code is set aside the same way (the batch goes on),
+                # worded as sohoa's fault (``admit`` counts it: the run ends with exit 1).
+                for item in screen.refuse(page, page_error(page, result).reason):
                     admit(item)
                 continue
             summary.blank_pages += int(result.blank)

@@ -32,6 +32,8 @@ class IngestSummary:
     needs_review: int = 0
     not_colour: int = 0  # pages stored although not scanned in colour at 200 dpi
     known_files: int = 0  # inputs recognized by their SHA-256 as ingested before in full
+    # pages set aside because sohoa's own code failed on their file (a bug: exit 1)
+    program_errors: int = 0
     seconds: float = 0.0
     document_ids: list[str] = field(default_factory=list)
     # the inputs something new was stored from, the inputs of any document (new or stored
@@ -155,3 +157,18 @@ def duplicate_json(document_id: str, dossier_code: str, doc_type: str,
     return {"document_id": document_id, "dossier_code": dossier_code, "doc_type": doc_type,
             "duplicate": True, "created": False, "disposed": disposed,
             "pages": list(pages or [])}
+
+
+# What a clerk is told when pages were set aside on an error in sohoa's own code.
+PROGRAM_ERRORS_LINE = ("{n} trang gặp lỗi của chương trình sohoa (không phải lỗi của tệp): "
+                       "tệp của chúng được để riêng; hãy báo cho bộ phận kỹ thuật")
+
+
+def ingest_exit_code(summary: IngestSummary) -> int:
+    """An ingest's exit code: 1 when sohoa's own code failed on a page (a bug, though the
+    batch went on), else 3 when something was quarantined, else 0."""
+    from sohoa.errors import EXIT_INTERNAL, EXIT_OK, EXIT_QUARANTINED
+
+    if summary.program_errors:
+        return EXIT_INTERNAL
+    return EXIT_QUARANTINED if summary.quarantined else EXIT_OK

@@ -338,6 +338,40 @@ def page_failure(page: Page, reason: str) -> Quarantined:
                        page.source_sha256, page.index)
 
 
+# What a page's quarantine reason says when the page failed on an error in sohoa's own code:
+# the file is set aside all the same (the batch goes on), but the clerk must not be told the
+# citizen's paper is bad, and the run ends with exit 1 (a bug).
+PROGRAM_ERROR = "lỗi của chương trình sohoa, không phải của tệp"
+# Python's own errors that recognizers, decoders and the machine do not raise for a bad page
+# (those raise RuntimeError from tesserocr, cv2.error, OSError and PIL's errors, ValueError,
+# TimeoutError): here they mean a mistake in sohoa's code.
+_PROGRAM_ERRORS = (LookupError, TypeError, AttributeError, AssertionError, NameError,
+                   ZeroDivisionError)
+
+
+def is_program_error(exc: BaseException) -> bool:
+    """Whether ``exc``, raised while a page was recognized, is a bug in sohoa, not the page's
+    doing (IndexError, KeyError, TypeError, AttributeError, AssertionError…)."""
+    return isinstance(exc, _PROGRAM_ERRORS)
+
+
+def program_error_reason(index: int, kind: str, text: str) -> str:
+    """Why page ``index`` (0-based) was set aside when sohoa's own code failed on it
+    (``kind``: the exception's type, for the technician)."""
+    return (f"trang {index + 1} không xử lý được vì {PROGRAM_ERROR}: hãy báo cho bộ phận kỹ "
+            f"thuật ({kind}: {text})")
+
+
+def page_error(page: Page, exc: BaseException) -> Quarantined:
+    """``page_failure`` for the exception the recognizer raised on ``page``, worded as a bug
+    of sohoa's when it is one (``is_program_error``)."""
+    if not is_program_error(exc):
+        return page_failure(page, str(exc))
+    text = (str(exc).strip().splitlines() or [""])[0][:300]
+    return Quarantined(page.source, program_error_reason(page.index, type(exc).__name__, text),
+                       page.source_sha256, page.index)
+
+
 def failure_reason(index: int, reason: str) -> str:
     """Why page ``index`` (0-based) could not be recognized, in Vietnamese (``reason``: the
     recognizer's own words, kept for the technician)."""
@@ -398,6 +432,9 @@ class PageScreen:
                 f"trang {numbers}: {first[1]}")
             why = (f"tệp có {len(refused)}/{len(every)} trang không dùng được ({reason}); "
                    "hãy quét lại cả tệp, không riêng trang đó")
+            if PROGRAM_ERROR in reason:  # the paper is fine: no rescan, a retry once fixed
+                why = (f"cả tệp được để riêng ({reason}); không phải quét lại: khi lỗi đã được "
+                       "sửa, xử lý lại tệp từ danh sách cách ly")
             return [Quarantined(pg.source, why, pg.source_sha256, pg.index) for pg in every]
         if len(held) >= 2 and all(it.analysis.blank for it in held):
             first_page = held[0].page

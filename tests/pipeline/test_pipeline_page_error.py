@@ -63,3 +63,42 @@ def test_a_page_the_recognizer_fails_on_takes_its_whole_file_to_quarantine(
     assert all("trang 2 không nhận dạng được" in r["reason"] and "quét lại cả tệp" in r["reason"]
                and "pixReadMem" in r["reason"] for r in rows), rows
     assert done == {"a.pdf": "stored", "b.pdf": "quarantined"}
+
+
+@pytest.mark.parametrize(("error", "code"), [
+    (IndexError("list index out of range"), 1),  # sohoa's own code: a bug
+    (RuntimeError("Tesseract: Error in pixReadMem: image header invalid"), 3),  # the page's
+])
+def test_an_error_in_sohoas_own_code_is_a_bug_not_a_bad_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, code: int) -> None:
+    """Review #3: a programming error (IndexError, TypeError…) while a page is recognized
+    still sets its file aside (the batch goes on) but the reason says it is sohoa's fault,
+    not the citizen's file, and `sohoa ingest` ends with exit 1; a recognizer's own error
+    stays the file's (exit 3). The page raises before any OCR, so this costs no recognition."""
+    from click.testing import CliRunner
+
+    from sohoa.cli.main import cli
+
+    home = tmp_path / "home"
+    assert run_sohoa(home, "init").returncode == 0
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _scan("birth_certificate", 3).save(folder / "a.pdf", resolution=150)
+
+    def breaks(page, options):  # type: ignore[no-untyped-def]
+        raise error
+
+    monkeypatch.setattr(inprocess, "analyze_page", breaks)
+    result = CliRunner().invoke(cli, ["ingest", str(folder)], catch_exceptions=False,
+                                env={"SOHOA_HOME": str(home), "SOHOA_OCR_JOBS": "1"})
+    assert result.exit_code == code, result.output
+    with open_archive(load_settings(home=home, environ={})) as archive:
+        [row] = archive.list_quarantine()
+    bug = "lỗi của chương trình sohoa, không phải của tệp" in row["reason"]
+    assert bug == (code == 1), row
+    if code == 1:
+        assert "IndexError" in row["reason"] and "bộ phận kỹ thuật" in row["reason"], row
+        assert "quét lại cả tệp" not in row["reason"]  # the paper is fine
+        assert "lỗi của chương trình sohoa" in result.output
+    else:
+        assert "quét lại cả tệp" in row["reason"] and "pixReadMem" in row["reason"], row

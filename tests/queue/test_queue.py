@@ -480,3 +480,31 @@ def test_a_stamp_font_without_vietnamese_letters_on_a_worker_stops_the_job(
         assert archive.stats()["quarantined"] == 0
         [job] = archive.jobs(limit=1)
     assert job["status"] == "failed" and "cấu hình" in job["reason"], job
+
+
+def test_an_error_in_sohoas_own_code_on_a_worker_is_a_bug_not_a_bad_file(
+        tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review #3, the queue's side: a page whose analysis raises IndexError (a mistake in
+    sohoa's code) sets its file aside as in-process, the reason says it is sohoa's fault and
+    not the file's, and the job's summary makes the ingest end with exit 1. The page raises
+    before any OCR, so this costs no recognition."""
+    from sohoa.pipeline.outcomes import ingest_exit_code
+    from sohoa.pipeline.queue import actors
+
+    def breaks(archive, page, options):  # type: ignore[no-untyped-def]
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(actors, "analyze_cached", breaks)  # the worker runs in this process
+    settings = make_settings(tmp_path / "home", broker_url, max_retries=0)
+    with worker(settings):
+        summary = run_ingest([small_batch[0]], settings)
+    pages = len(small_batch[1]["pages"])
+    assert summary.quarantined == pages and summary.program_errors == pages, summary
+    assert ingest_exit_code(summary) == 1
+    with open_archive(settings) as archive:
+        rows = archive.list_quarantine()
+    assert len(rows) == pages
+    assert all("lỗi của chương trình sohoa, không phải của tệp" in r["reason"]
+               and "IndexError" in r["reason"] and "quét lại cả tệp" not in r["reason"]
+               for r in rows), rows

@@ -24,10 +24,18 @@ from sohoa.pipeline.knownfiles import remembered
 from sohoa.pipeline.outcomes import Event, IngestSummary, stored_document_json
 from sohoa.pipeline.queue.broker import DOCUMENTS_QUEUE, PAGES_QUEUE, connect, make_broker
 from sohoa.pipeline.queue.messages import page_from
-from sohoa.pipeline.queue.policy import GIVE_UP, MACHINE, MACHINE_CAUSES, REASON, describe
+from sohoa.pipeline.queue.policy import (
+    GIVE_UP,
+    MACHINE,
+    MACHINE_CAUSES,
+    MESSAGE_BUG,
+    REASON,
+    describe,
+)
 from sohoa.pipeline.services import load_type_model, make_document_signer, open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.stages import (
+    PROGRAM_ERROR,
     StoreContext,
     StoreOutcome,
     analysed_item,
@@ -35,6 +43,7 @@ from sohoa.pipeline.stages import (
     cached_analysis,
     group_dossiers,
     page_failure,
+    program_error_reason,
     quarantine,
     record_inputs,
     screen_pages,
@@ -273,6 +282,7 @@ class Queue:
                                 quarantined=int(info.get("quarantined", 0)))
         failed = self.board.failed(job_id)
         summary.quarantined += len(failed)
+        summary.program_errors = sum(PROGRAM_ERROR in why for why in failed.values())
         for position, why in failed.items():
             if position < len(metas):
                 summary.quarantined_from.setdefault(metas[position]["source"], why)
@@ -304,15 +314,23 @@ class Queue:
         if cause:
             self._machine_given_up(message["args"][0], reason=reason, cause=cause)
             return
-        handler = {ANALYZE: self._page_given_up, SPLIT: self._split_given_up,
-                   STORE: self._dossier_given_up, CLOSE: self._close_given_up}
+        if message["actor_name"] == ANALYZE:
+            self._page_given_up(*message["args"], reason=reason,
+                                bug=message["options"].get(MESSAGE_BUG) or "")
+            return
+        handler = {SPLIT: self._split_given_up, STORE: self._dossier_given_up,
+                   CLOSE: self._close_given_up}
         handler[message["actor_name"]](*message["args"], reason=reason, **message["kwargs"])
 
     def _page_given_up(self, job_id: str, position: int, meta: dict[str, Any], *,
-                       reason: str) -> None:
+                       reason: str, bug: str = "") -> None:
         """The page is marked failed with why; the split then quarantines its whole file
-        (every page of it, this one included), as the in-process executor does."""
-        why = page_failure(page_from(meta), reason).reason
+        (every page of it, this one included), as the in-process executor does. ``bug``: the
+        exception's type when sohoa's own code failed on the page (the reason says so, and
+        the job's summary counts it: exit 1)."""
+        page = page_from(meta)
+        why = (program_error_reason(page.index, bug, reason) if bug
+               else page_failure(page, reason).reason)
         log.warning("job %s: page %d set aside: %s", job_id[:8], position, why)
         if self.board.page_failed(job_id, position, why):
             self.split.send(job_id)

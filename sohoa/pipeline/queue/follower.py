@@ -82,7 +82,8 @@ def follow_job(board: JobBoard, summary: IngestSummary, emit: Emit, progress: Pr
                 "lại, tài liệu đã lưu không lưu hai lần)")
         time.sleep(poll_s)
     done = snap["summary"] or {}
-    for key in ("blank_pages", "dossiers", "stored", "duplicates", "quarantined", "needs_review"):
+    for key in ("blank_pages", "dossiers", "stored", "duplicates", "quarantined", "needs_review",
+                "program_errors"):
         setattr(summary, key, int(done.get(key, 0)))
     summary.document_ids = list(done.get("document_ids", []))
     summary.seconds = round(time.monotonic() - started, 2)

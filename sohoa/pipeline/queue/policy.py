@@ -24,6 +24,7 @@ from dramatiq.middleware import SkipMessage, TimeLimitExceeded
 
 from sohoa.errors import EXIT_USAGE, SigningError, SohoaError, StorageError, WorkflowError
 from sohoa.pipeline.jobboard import JobBoard
+from sohoa.pipeline.stages import is_program_error
 
 GIVE_UP = "sohoa.give_up"
 # message option: why its last attempt failed (read by give_up)
@@ -34,6 +35,9 @@ REASON = "sohoa_reason"
 # environment error, exit 2, such as a stamp font without Vietnamese letters, ConfigError),
 # else False
 MACHINE = "sohoa_machine"
+# message option: the type of the exception its last attempt failed on when that is an error
+# in sohoa's own code (stages.is_program_error), else False: give_up words the reason so
+MESSAGE_BUG = "sohoa_bug"
 # what the clerk is told stopped the job, per cause
 MACHINE_CAUSES = {"storage": "kho lưu trữ không dùng được",
                   "signing": "khóa ký số trên máy xử lý không dùng được",
@@ -89,6 +93,8 @@ class GiveUpPolicy(Middleware):
         if exception is not None:
             message.options[REASON] = describe(exception)
             message.options[MACHINE] = machine_cause(exception)
+            message.options[MESSAGE_BUG] = (type(exception).__name__
+                                            if is_program_error(exception) else False)
 
     def before_process_message(self, broker: Broker, message: Any) -> None:
         what = self.counted.get(message.actor_name)
