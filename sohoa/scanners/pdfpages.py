@@ -148,13 +148,33 @@ def _draw_annotations(pdf: pikepdf.Pdf, path: Path, tmp: Path) -> Path | None:
         return None
 
 
+# Annotation flags (PDF 1.7, 12.5.3): Hidden, Print, NoView.
+_HIDDEN, _PRINT, _NOVIEW = 2, 4, 32
+
+
 def _annotated(page: pikepdf.Page) -> bool:
-    """Whether the page carries annotations that are part of the paper (not links)."""
+    """Whether the page carries annotations that are part of the paper: printed, visible, and
+    with something to draw (an appearance, or a field's value to make one from). A link, a
+    hidden note or an empty signature field waiting to be signed (a template prepared for
+    signing) is not, and does not cost the page its keeping as born digital."""
     annots = page.obj.get("/Annots")
     if not isinstance(annots, pikepdf.Array):
         return False
-    return any(str(a.get("/Subtype", "")) not in _NOT_PAPER for a in annots
-               if isinstance(a, pikepdf.Dictionary))
+    return any(_prints(a) for a in annots if isinstance(a, pikepdf.Dictionary))
+
+
+def _prints(annot: pikepdf.Dictionary) -> bool:
+    if str(annot.get("/Subtype", "")) in _NOT_PAPER:
+        return False
+    try:
+        flags = int(annot.get("/F", 0))
+    except (TypeError, ValueError):
+        flags = _PRINT
+    if flags & (_HIDDEN | _NOVIEW) or not flags & _PRINT:
+        return False
+    parent = annot.get("/Parent")
+    value = "/V" in annot or (isinstance(parent, pikepdf.Dictionary) and "/V" in parent)
+    return "/AP" in annot or value or str(annot.get("/Subtype", "")) != "/Widget"
 
 
 class _Converted:

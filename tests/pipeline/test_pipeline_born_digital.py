@@ -467,3 +467,23 @@ def test_a_signature_dictionary_alone_names_the_file_a_plain_paper_does_not(
     sha = hashlib.sha256(signed.read_bytes()).hexdigest()
     assert [p.original_sha256 for p in read_pages(signed)] == [sha, sha]
     assert [p.original_sha256 for p in read_pages(files["vn"])] == ["", ""]
+
+
+def test_an_empty_signature_field_does_not_make_a_template_a_picture(tmp_path: Path) -> None:
+    """A paper prepared for signing carries an empty, unsigned signature field (no appearance,
+    no value): nothing a viewer draws, so the page is kept born digital, not rendered."""
+    from sohoa.records import Page
+    from sohoa.scanners import read_pages
+
+    path = tmp_path / "template.pdf"
+    _filled_form(path)
+    doc = pikepdf.open(path, allow_overwriting_input=True)
+    page = doc.pages[0]
+    sig = doc.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Sig,
+        T=pikepdf.String("Chu ky"), F=4, Rect=[350, 100, 550, 160], P=page.obj))
+    page.obj.Annots = pikepdf.Array([sig])
+    doc.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array([sig]), SigFlags=1)
+    doc.save(path)
+    [kept] = read_pages(path)
+    assert isinstance(kept, Page) and kept.mime == "application/pdf", kept.rendered
