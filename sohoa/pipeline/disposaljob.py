@@ -130,8 +130,14 @@ def destruction_record(lst: dict[str, Any], *, agency: str, executed_by: str, at
     doc.field("Thuyết minh:", lst["note"])
     doc.field("Người thực hiện:", executed_by)
     doc.field("Phương thức hủy:", METHOD)
+    shared = summary.get("blobs_shared", 0)
+    # A file still pointed at by a kept document (the same page image, or the original of a
+    # signed or form PDF several papers were cut from) stays: the record says so rather than
+    # let "đã hủy" claim what is still on disk.
+    kept = (f"; {shared} tệp còn giữ vì tài liệu khác còn lưu dùng chung (ảnh trang trùng, hoặc "
+            "bản gốc của tệp PDF đã ký/biểu mẫu chứa cả tài liệu khác)") if shared else ""
     doc.field("Kết quả:", f"đã hủy {summary['disposed']} tài liệu ({summary['pages']} trang), "
-              f"xóa {summary['blobs_removed']} tệp ({summary['bytes_freed']} byte); "
+              f"xóa {summary['blobs_removed']} tệp ({summary['bytes_freed']} byte){kept}; "
               f"{summary['skipped']} tài liệu không hủy (xem mục II).")
     disposed = [i for i in lst["items"] if i["status"] == ITEM_DISPOSED]
     skipped = [i for i in lst["items"] if i["status"] == ITEM_SKIPPED]

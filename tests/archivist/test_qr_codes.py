@@ -181,3 +181,24 @@ def test_a_paper_without_a_qr_code_is_judged_by_its_signature(settings: Settings
     done = run_sohoa(settings.home, "verify", doc_id, "--json")
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout)["qr"]["found"] is False
+
+
+def test_the_record_says_which_files_stay_because_kept_papers_share_them(
+        settings: Settings, tmp_path: Path) -> None:
+    # The original of a signed or form PDF that several papers were cut from stays while one of
+    # them is kept: "đã hủy" must not claim it; the record counts what stays and why.
+    number = _executed_list(settings)
+    with opened(settings) as archive:
+        listed = disposal.get(archive, number)
+    at = datetime.fromisoformat(listed["executed_at"]).astimezone(UTC)
+
+    def text(shared: int) -> str:
+        pdf = tmp_path / f"record-{shared}.pdf"
+        pdf.write_bytes(destruction_record(listed, agency=settings.agency, executed_by="X",
+                                           at=at, summary={**listed["summary"],
+                                                           "blobs_shared": shared}))
+        return " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                       text=True, check=True).stdout.split())
+
+    assert "2 tệp còn giữ vì tài liệu khác còn lưu dùng chung" in text(2)
+    assert "còn giữ vì" not in text(0)
