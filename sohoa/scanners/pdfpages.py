@@ -127,8 +127,8 @@ _NOT_PAPER = {"/Link", "/Popup"}
 
 
 def _draw_annotations(pdf: pikepdf.Pdf, path: Path, tmp: Path) -> Path | None:
-    """Annotations that print (a filled form's fields, a stamp, an e-signature's picture)
-    drawn into their pages' content, as a viewer shows and a printer prints them, so a kept
+    """Annotations a viewer shows (a filled form's fields, a stamp, an e-signature's picture)
+    drawn into their pages' content, as the citizen saw them, so a kept
     born-digital page (which drops /Annots) and its words keep the citizen's entries. Returns
     the drawn file, for Ghostscript, when anything was drawn; None when there was nothing to
     draw. When the annotations cannot be drawn here, their pages keep them and are rendered
@@ -141,19 +141,19 @@ def _draw_annotations(pdf: pikepdf.Pdf, path: Path, tmp: Path) -> Path | None:
             # pikepdf's complaints (a widget outside /AcroForm, saved anyway) are no clerk's
             warnings.simplefilter("ignore", UserWarning)
             pdf.generate_appearance_streams()
-            pdf.flatten_annotations(mode="print")
+            pdf.flatten_annotations(mode="screen")
             pdf.save(drawn)
         return drawn
     except (*_PDF_ERRORS, OSError):
         return None
 
 
-# Annotation flags (PDF 1.7, 12.5.3): Hidden, Print, NoView.
-_HIDDEN, _PRINT, _NOVIEW = 2, 4, 32
+# Annotation flags (PDF 1.7, 12.5.3): Hidden, NoView.
+_HIDDEN, _NOVIEW = 2, 32
 
 
 def _annotated(page: pikepdf.Page) -> bool:
-    """Whether the page carries annotations that are part of the paper: printed, visible, and
+    """Whether the page carries annotations that are part of the paper: shown by a viewer, and
     with something to draw (an appearance, or a field's value to make one from). A link, a
     hidden note or an empty signature field waiting to be signed (a template prepared for
     signing) is not, and does not cost the page its keeping as born digital."""
@@ -169,9 +169,9 @@ def _prints(annot: pikepdf.Dictionary) -> bool:
     try:
         flags = int(annot.get("/F", 0))
     except (TypeError, ValueError):
-        flags = _PRINT
-    if flags & (_HIDDEN | _NOVIEW) or not flags & _PRINT:
-        return False
+        flags = 0
+    if flags & (_HIDDEN | _NOVIEW):
+        return False  # a viewer does not show it (a field without the Print flag it still does)
     parent = annot.get("/Parent")
     value = "/V" in annot or (isinstance(parent, pikepdf.Dictionary) and "/V" in parent)
     return "/AP" in annot or value or str(annot.get("/Subtype", "")) != "/Widget"

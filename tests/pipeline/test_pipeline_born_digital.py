@@ -354,7 +354,7 @@ def test_a_ghostscript_copy_missing_a_page_is_not_read_by_the_originals_numbers(
     assert "trang hai" in texts[1] and "trang mot" not in texts[1], texts
 
 
-def _filled_form(path: Path) -> None:
+def _filled_form(path: Path, flags: int | None = 4) -> None:
     """A form filled on a computer: labels in the page's text, the citizen's entries only in the
     fields' appearances (widget annotations in Helvetica, not embedded)."""
     pdf = FPDF(unit="mm", format="A4")
@@ -378,23 +378,26 @@ def _filled_form(path: Path) -> None:
                                Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helv)))
         widgets.append(doc.make_indirect(pikepdf.Dictionary(
             Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Tx,
-            T=pikepdf.String(name), V=pikepdf.String(value), F=4, Rect=[230, y, 480, y + 18],
-            AP=pikepdf.Dictionary(N=look), P=page.obj)))
+            T=pikepdf.String(name), V=pikepdf.String(value), Rect=[230, y, 480, y + 18],
+            AP=pikepdf.Dictionary(N=look), P=page.obj,
+            **({} if flags is None else {"F": flags}))))
     page.obj.Annots = pikepdf.Array(widgets)
     doc.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array(widgets),
                                            DA=pikepdf.String("/Helv 0 Tf 0 g"))
     doc.save(path)
 
 
-def test_a_filled_form_keeps_the_citizens_entries(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flags", [4, None], ids=["print", "no-flags"])
+def test_a_filled_form_keeps_the_citizens_entries(tmp_path: Path, flags: int | None) -> None:
     """The entries of a form filled on a computer live in its fields' appearances: the kept
-    page (which drops /Annots) must have them drawn in, in its picture and in its words."""
+    page (which drops /Annots) must have them drawn in, in its picture and in its words —
+    also when the generator wrote the fields without the Print flag (viewers show them)."""
     from sohoa.records import Page
     from sohoa.scanners import read_pages
     from sohoa.scanners.pdfborn import page_words
 
     path = tmp_path / "form.pdf"
-    _filled_form(path)
+    _filled_form(path, flags)
     [page] = read_pages(path)
     assert isinstance(page, Page) and page.mime == "application/pdf", page.rendered
     kept = tmp_path / "kept.pdf"
