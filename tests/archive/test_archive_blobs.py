@@ -44,7 +44,7 @@ def test_verified_read_detects_a_flipped_bit(tmp_path: Path) -> None:
     raw = bytearray(path.read_bytes())
     raw[5000] ^= 0x04
     path.write_bytes(bytes(raw))
-    with pytest.raises(VerificationError, match="corrupt"):
+    with pytest.raises(VerificationError, match="bị hỏng"):
         store.get(sha)
 
 

@@ -110,7 +110,9 @@ def test_desk_sees_todays_dossiers_jobs_and_quarantine(site: Site, work: str) ->
     site.assert_local()
     # Desk staff read no KPI report (a manager's page): told so in Vietnamese.
     site.go("/web/report")
-    assert "Vai trò hoặc đơn vị của bạn không được phép" in b.text(".error")
+    # (the refusal itself, Vietnamese since 4414337: who, what, and whose work it is)
+    refused = b.text(".error")
+    assert "không được xem báo cáo" in refused and "việc này dành cho" in refused
     site.sign_out()
 
 
