@@ -627,4 +627,16 @@ def test_a_caption_that_goes_on_names_another_person() -> None:
         assert "full_name" not in e.values() and e.values()["id_number"] == "001085012345"
     father = "GIẤY KHAI SINH\nHọ và tên cha: NGUYỄN VĂN AN\nHọ và tên: NGUYỄN THỊ BÌNH"
     assert extract_fields("birth_certificate", father, load_registry()).values().get(
-        "full_name") in (None, "Nguyễn Thị Bình")
+        "full_name") == "Nguyễn Thị Bình"
+    mother = "GIẤY KHAI SINH\nHọ và tên mẹ: TRẦN THỊ CÚC"
+    assert "full_name" not in extract_fields("birth_certificate", mother,
+                                             load_registry()).values()
+
+
+@pytest.mark.parametrize("text", ["Họ, chữ đệm và tên khai sinh: NGUYỄN VĂN AN",
+                                  "Họ và tên khai sinh:\nNGUYỄN VĂN AN"])
+def test_a_caption_that_goes_on_about_the_same_person_gives_the_name(text: str) -> None:
+    # "… tên khai sinh:" qualifies the same person's name: the name is after the colon (it was
+    # read as "Khai Sinh", then not at all).
+    e = extract_fields("citizen_id_card", "THẺ CĂN CƯỚC\n" + text, load_registry())
+    assert e.values()["full_name"] == "Nguyễn Văn An"

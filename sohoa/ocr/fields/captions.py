@@ -145,19 +145,28 @@ def _find_hits(lines: list[str], spec: DocType | None = None) -> list[_Hit]:
                 found.insert(0, _Hit(fuzzy[0], n, 0, fuzzy[1], fuzzy=True))
         for i, hit in enumerate(found):
             stop = found[i + 1].start if i + 1 < len(found) else len(line)
-            if hit.field == "full_name" and _caption_goes_on(line[hit.end:stop]):
-                continue  # another person's caption ("Họ và tên cha:", "… người khai:")
-            value = line[hit.end:stop].lstrip(" \t:;,-–").rstrip(" \t:;-–")
-            hits.append(_Hit(hit.field, n, hit.start, hit.end, hit.fuzzy, value, hit.inline))
+            end = hit.end
+            if hit.field == "full_name" and (more := _caption_goes_on(line[end:stop])):
+                if _ANOTHER_PERSON.intersection(re.findall(r"\w+", fold(line[end:end + more]))):
+                    continue  # another person's caption ("Họ và tên cha:", "… người khai:")
+                end += more  # the same person's ("Họ, chữ đệm và tên khai sinh:")
+            value = line[end:stop].lstrip(" \t:;,-–").rstrip(" \t:;-–")
+            hits.append(_Hit(hit.field, n, hit.start, end, hit.fuzzy, value, hit.inline))
     return hits
 
 
-def _caption_goes_on(rest: str) -> bool:
-    """Whether a caption runs on past the words the registry knows: "Họ và tên người khai:",
-    "Họ và tên cha: …" — a few lower-case words ending in a colon are still the form's caption
-    (a name starts with a capital), and it names another person than the paper's own."""
+# Words that make a name caption another person's: "Họ và tên cha/mẹ/vợ/chồng/con:", "… người
+# khai:", "… chủ hộ:" (folded).
+_ANOTHER_PERSON = frozenset({"nguoi", "cha", "me", "bo", "vo", "chong", "con", "chu", "ong",
+                             "ba", "anh", "chi", "em"})
+
+
+def _caption_goes_on(rest: str) -> int:
+    """How far a caption runs on past the words the registry knows, to its colon: "Họ và tên
+    người khai:", "Họ, chữ đệm và tên khai sinh:" — a few lower-case words ending in a colon are
+    still the form's caption (a name starts with a capital). 0 when it does not."""
     m = re.match(r"[ \t]*((?:[^\W\d_]+[ \t]+){0,3}[^\W\d_]+)[ \t]*:", rest)
-    return bool(m) and m.group(1)[0].islower()
+    return m.end() if m and m.group(1)[0].islower() else 0
 
 
 def _fuzzy_label(line: str, entries: tuple[tuple[str, str | None], ...]
