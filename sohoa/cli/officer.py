@@ -17,6 +17,7 @@ from rich.table import Table
 from sohoa.cli.output import emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_VERIFY_FAILED
+from sohoa.reasons import label as label_of
 
 
 def _snippet_markup(snippet: str) -> str:
@@ -157,17 +158,20 @@ def show(state: State, document_id: str, as_json: bool, purpose: str | None,
                   f"danh sách tiêu hủy {gone.get('list', '?')} ({gone.get('decision') or ''}); "
                   "chỉ còn giữ thông tin nhận dạng")
     for key, label in _SHOWN.items():
-        value = doc.get(key)
-        if isinstance(value, bool):
-            value = "có" if value else "không"
-        out.print(f"[bold]{label}[/]: {_shown(value)}")
+        out.print(f"[bold]{label}[/]: {escape(_shown_value(doc, key))}", soft_wrap=True)
+    for reason in doc.get("review_reasons") or []:
+        out.print(f"  cần rà soát vì: {escape(reason)}", soft_wrap=True)
     for key, value in (doc.get("fields") or {}).items():
-        out.print(f"  {key}: {_shown(value)}")
+        out.print(f"  {escape(label_of(key))}: {escape(_shown(value))}", soft_wrap=True)
+    for flag in doc.get("field_flags") or []:
+        out.print(f"  lưu ý: {escape(flag)}", soft_wrap=True)
     for page in doc.get("pages") or []:
-        out.print(f"  trang {page.get('source')}#{page.get('index')} xoay="
-                  f"{page.get('rotation')} độ tin cậy={page.get('confidence')}", soft_wrap=True)
+        out.print(_page_line(page), soft_wrap=True, markup=False)
         if page.get("provenance"):
             out.print(f"    {page['provenance']}", soft_wrap=True, markup=False)
+    sig = doc.get("signature")
+    out.print("chữ ký: " + (_signature_line(sig) if sig else "chưa ký"), soft_wrap=True,
+              markup=False)
 
 
 # What `sohoa show` prints, as a clerk names it (--json keeps the keys).
@@ -175,6 +179,49 @@ _SHOWN = {"document_id": "mã giấy tờ", "doc_type": "loại", "title": "tên
           "owner_id": "chủ sở hữu", "owner_name": "tên chủ sở hữu", "dossier_code": "hồ sơ",
           "issue_date": "ngày cấp", "valid_until": "hiệu lực đến", "confidence": "độ tin cậy",
           "needs_review": "cần rà soát"}
+_SIDES = {"front": "mặt trước", "back": "mặt sau"}
+_SIGNATURE_KINDS = {"agency": "chữ ký số của cơ quan (sao y)",
+                    "officer": "chữ ký số của cán bộ thực hiện"}
+
+
+def _shown_value(doc: dict[str, Any], key: str) -> str:
+    value = doc.get(key)
+    if key == "owner_name":  # the record keeps the name under "owner"
+        value = (doc.get("owner") or {}).get("name")
+    elif key == "doc_type" and value:
+        # The Vietnamese name, and the code an officer types after --type.
+        name = (doc.get("archival") or {}).get("ten_loai_van_ban")
+        return f"{name} ({value})" if name else str(value)
+    elif key == "confidence":
+        return _decimal(value)
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    return _shown(value)
+
+
+def _decimal(value: Any) -> str:
+    """0.93 as Vietnamese writes it: 0,93."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return _shown(value)
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _page_line(page: dict[str, Any]) -> str:
+    # Numbered from 1 as a clerk counts: the page in the document, then where it came from.
+    side = _SIDES.get(str(page.get("side")), page.get("side"))
+    parts = [f"  trang {page.get('position', page.get('index', 0)) + 1}: tệp "
+             f"{page.get('source')} (trang {page.get('index', 0) + 1})"]
+    if side:
+        parts.append(str(side))
+    parts.append(f"xoay {page.get('rotation') or 0}°")
+    parts.append(f"độ tin cậy {_decimal(page.get('confidence'))}")
+    return ", ".join(parts)
+
+
+def _signature_line(sig: dict[str, Any]) -> str:
+    kind = _SIGNATURE_KINDS.get(str(sig.get("kind")), sig.get("kind"))
+    return (f"{kind}, mức {_shown(sig.get('level'))}, người ký {_shown(sig.get('signer'))}, "
+            f"ký lúc {_shown(sig.get('signed_at'))}")
 
 
 def _yes_no(value: bool, what: str) -> str:

@@ -49,6 +49,8 @@ def test_ids_are_never_cut_and_a_unique_prefix_is_accepted(settings: Settings,
     assert got.returncode == 0, got.stderr
     assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
     assert run_sohoa(home, "show", "zzzz", *P).returncode == 5
+    # The owner's name is read from the record's "owner" (it printed "—" before).
+    assert "tên chủ sở hữu: Nguyễn Thị Ánh Tuyết" in run_sohoa(home, "show", doc, *P).stdout
 
 
 def test_show_prints_no_python_none_and_says_disposed(settings: Settings) -> None:
@@ -59,6 +61,18 @@ def test_show_prints_no_python_none_and_says_disposed(settings: Settings) -> Non
     assert shown.returncode == 0, shown.stderr
     assert not re.search(r"\bNone\b", shown.stdout), shown.stdout
     assert "chủ sở hữu: —" in shown.stdout and "owner_id" not in shown.stdout, shown.stdout
+    # Every label in Vietnamese, numbers as Vietnamese writes them; the type code stays
+    # beside its name because an officer types it after --type.
+    text = shown.stdout
+    assert "loại: Căn cước công dân (citizen_id_card)" in text, text
+    assert "tên chủ sở hữu: —" in text, text  # no owner, no name
+    assert "độ tin cậy: 0,90" in text and "Họ và tên: Nguyễn Thị Ánh Tuyết" in text, text
+    assert "trang 1: tệp /scans/x.tif (trang 1), mặt trước, xoay 0°, độ tin cậy 0,90" in text
+    assert "chữ ký: chữ ký số của cơ quan (sao y), mức B-B" in text, text
+    labels = [line.split(":")[0].strip() for line in text.splitlines() if ":" in line]
+    assert not [la for la in labels if re.fullmatch(r"[a-z_ ]+", la)], text
+    assert not re.search(r"=|\b(rotation|confidence|front|back|full_name|id_number|agency)\b",
+                         text), text
     with opened(settings) as archive:
         lst = disposal.propose(archive, registry=load_registry(), as_of=date(2025, 12, 1),
                                note="hết hạn", by="Hà")
