@@ -50,20 +50,54 @@ def error_response(status: int, code: str, message: str) -> JSONResponse:
                         headers=headers)
 
 
+def _problem_text(problem: dict[str, Any]) -> str:
+    """One of pydantic's (English) validation problems as the officer's web page and the
+    integrator's log show it: in Vietnamese, with the value that was given."""
+    given = problem.get("input")
+    kind = str(problem.get("type", ""))
+    ctx = problem.get("ctx") or {}
+    if kind.startswith("date"):
+        return f"{given!r} không phải ngày: dùng YYYY-MM-DD"
+    if kind == "missing":
+        return "bắt buộc phải có"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{given!r} không phải số nguyên"
+    if kind in ("float_parsing", "float_type"):
+        return f"{given!r} không phải số"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{given!r} không phải true/false"
+    bounds = {"greater_than_equal": ("ge", "phải từ {} trở lên"),
+              "less_than_equal": ("le", "phải từ {} trở xuống"),
+              "greater_than": ("gt", "phải lớn hơn {}"), "less_than": ("lt", "phải nhỏ hơn {}"),
+              "string_too_short": ("min_length", "phải có ít nhất {} ký tự"),
+              "string_too_long": ("max_length", "chỉ được tối đa {} ký tự"),
+              "too_short": ("min_length", "phải có ít nhất {} phần tử"),
+              "too_long": ("max_length", "chỉ được tối đa {} phần tử"),
+              "literal_error": ("expected", "phải là một trong: {}"),
+              "enum": ("expected", "phải là một trong: {}")}
+    if kind in bounds:
+        key, text = bounds[kind]
+        return f"{given!r} không hợp lệ: {text.format(ctx.get(key, '?'))}"
+    if kind == "string_pattern_mismatch":
+        return f"{given!r} không đúng dạng"
+    if kind.startswith("json"):
+        return "nội dung JSON không đọc được"
+    return f"{given!r} không hợp lệ" if given is not None else "không hợp lệ"
+
+
 def _validation_message(exc: RequestValidationError) -> str:
     parts = []
     for problem in exc.errors():
         where = ".".join(str(p) for p in problem.get("loc", ()) if p not in ("query", "path"))
-        given = problem.get("input")
-        kind = str(problem.get("type", ""))
-        if kind.startswith("date"):
-            text = f"{given!r} is not a date: use YYYY-MM-DD"
-        elif kind == "missing":
-            text = "is required"
-        else:
-            text = str(problem.get("msg", "is not valid"))
+        text = _problem_text(problem)
         parts.append(f"{where}: {text}" if where else text)
-    return "; ".join(parts) or "the request is not valid"
+    return "; ".join(parts) or "yêu cầu không hợp lệ"
+
+
+# What starlette says by itself (the routes' own messages are Vietnamese already).
+_PHRASES = {405: ("Method Not Allowed", "địa chỉ này không nhận phương thức đó; xem /docs"),
+            413: ("Request Entity Too Large", "yêu cầu quá lớn"),
+            415: ("Unsupported Media Type", "kiểu nội dung không được hỗ trợ")}
 
 
 def install(app: FastAPI) -> None:
@@ -80,5 +114,7 @@ def install(app: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message: Any = exc.detail
         if exc.status_code == 404 and message == "Not Found":
-            message = "no such address; the API is described at /docs"
+            message = "không có địa chỉ này; API được mô tả tại /docs"
+        elif message == _PHRASES.get(exc.status_code, ("",))[0]:  # starlette's own, English
+            message = _PHRASES[exc.status_code][1]
         return error_response(exc.status_code, CODES.get(exc.status_code, "error"), str(message))

@@ -50,10 +50,12 @@ def backends(settings: Settings) -> dict[str, Any]:
     }
     if is_s3(settings.blobs):
         shown["s3"] = {
-            "endpoint": settings.s3_endpoint or "(AWS default)",
-            "region": settings.s3_region or "(AWS_REGION or default)",
-            "access_key_id": settings.s3_access_key_id or "(AWS credential chain)",
-            "secret_access_key": "***" if settings.s3_secret_access_key else "(not set here)",
+            # What boto3 falls back to when sohoa.toml leaves a key out, said for the operator.
+            "endpoint": settings.s3_endpoint or "(mặc định của AWS)",
+            "region": settings.s3_region or "(theo AWS_REGION hoặc mặc định)",
+            "access_key_id": settings.s3_access_key_id
+            or "(theo cấu hình AWS của máy: biến môi trường, ~/.aws)",
+            "secret_access_key": "***" if settings.s3_secret_access_key else "(không đặt ở đây)",
         }
     return shown
 
@@ -72,8 +74,8 @@ def describe_backends(shown: Mapping[str, Any]) -> list[str]:
     blobs = shown["blobs"]
     if "s3" in shown:
         s3 = shown["s3"]
-        blobs += (f" (endpoint {s3['endpoint']}, region {s3['region']}, access key "
-                  f"{s3['access_key_id']}, secret {s3['secret_access_key']})")
+        blobs += (f" (máy chủ {s3['endpoint']}, vùng {s3['region']}, mã truy cập "
+                  f"{s3['access_key_id']}, khóa bí mật {s3['secret_access_key']})")
     lines.append(f"kho tệp (blobs): {blobs}")
     lines.append(f"chỉ mục tìm kiếm (search): {shown['search']}")
     lines.append(f"hàng đợi (broker): "

@@ -202,9 +202,20 @@ def test_errors_are_json_with_clerk_readable_messages(client: TestClient, home: 
     r = client.get(f"/owners/{CITIZEN}/documents", headers=auth(home),
                    params={**PURPOSE, "valid_on": "2024-13-01"})
     assert r.status_code == 400
-    assert r.json()["error"]["message"] == "valid_on: '2024-13-01' is not a date: use YYYY-MM-DD"
+    assert r.json()["error"]["message"] == "valid_on: '2024-13-01' không phải ngày: dùng YYYY-MM-DD"
+    r = client.get("/search", headers=auth(home),
+                   params={**PURPOSE, "q": "x", "limit": "0", "from": "hôm qua"})
+    assert r.status_code == 400
+    assert r.json()["error"]["message"] == ("from: 'hôm qua' không phải ngày: dùng YYYY-MM-DD; "
+                                            "limit: '0' không hợp lệ: phải từ 1 trở lên"), r.json()
+    r = client.get("/search", headers=auth(home), params={**PURPOSE, "limit": "mười"})
+    assert r.json()["error"]["message"] == "limit: 'mười' không phải số nguyên", r.json()
     r = client.get("/nowhere")
-    assert r.status_code == 404 and "/docs" in r.json()["error"]["message"]
+    assert r.status_code == 404
+    assert r.json()["error"]["message"] == "không có địa chỉ này; API được mô tả tại /docs"
+    r = client.delete("/health")
+    assert r.status_code == 405, r.text
+    assert r.json()["error"]["message"] == "địa chỉ này không nhận phương thức đó; xem /docs"
 
 
 def test_openapi_document_and_web_page(client: TestClient) -> None:

@@ -34,7 +34,16 @@ def test_cluster_backends_are_shown_with_secrets_masked(tmp_path: Path) -> None:
     assert shown["broker"] == "redis://:***@queue.internal:6379/0"
     assert shown["s3"]["endpoint"] == "https://s3.internal"
     assert shown["s3"]["access_key_id"] == "AKIASOHOA"
-    assert "kho tệp (blobs): s3://sohoa-archive/dong-nai (endpoint https://s3.internal" in text
+    assert ("kho tệp (blobs): s3://sohoa-archive/dong-nai (máy chủ https://s3.internal, vùng "
+            "ap-southeast-1, mã truy cập AKIASOHOA, khóa bí mật ***)") in text, text
+
+
+def test_s3_left_to_aws_defaults_says_so_in_vietnamese(tmp_path: Path) -> None:
+    settings = load_settings(home=tmp_path, environ={"SOHOA_BLOBS": "s3://kho/dong-nai"})
+    [line] = [x for x in describe_backends(backends(settings)) if x.startswith("kho tệp")]
+    assert line == ("kho tệp (blobs): s3://kho/dong-nai (máy chủ (mặc định của AWS), vùng "
+                    "(theo AWS_REGION hoặc mặc định), mã truy cập (theo cấu hình AWS của máy: "
+                    "biến môi trường, ~/.aws), khóa bí mật (không đặt ở đây))"), line
 
 
 def test_embedded_backends_say_so(tmp_path: Path) -> None:
