@@ -12,7 +12,7 @@ from rich.text import Text
 
 from sohoa.cli.output import PageProgress, describe_event, emit_json, err, out
 from sohoa.cli.state import State, pass_state
-from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
+from sohoa.errors import EXIT_INTERNAL, EXIT_OK, EXIT_QUARANTINED
 
 
 def _show_document(event: dict[str, Any]) -> None:
@@ -120,6 +120,10 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
             f"{report.needs_review} cần rà soát, {report.quarantined} trang/tệp bị cách ly, "
             f"{report.queue} tệp còn chờ")
     err.print(line) if as_json else out.print(line)
+    if report.program_errors:  # a bug: the clerk must not think the papers were bad
+        err.print(f"{report.program_errors} tệp gặp lỗi của chương trình sohoa (không phải lỗi "
+                  "của tệp): đã để riêng trong failed/; hãy báo cho bộ phận kỹ thuật")
+        raise SystemExit(EXIT_INTERNAL)
     raise SystemExit(EXIT_QUARANTINED if report.files_failed else EXIT_OK)
 
 

@@ -41,6 +41,9 @@ class WatchReport:
     duplicates: int = 0
     needs_review: int = 0
     quarantined: int = 0
+    # files set aside because sohoa's own code failed on them (a bug, not a bad file): the
+    # command then ends with exit 1, as `sohoa ingest` does
+    program_errors: int = 0
     _recent: deque[tuple[float, int]] = field(default_factory=deque, repr=False)
 
     def add_pages(self, n: int, now: float | None = None) -> None:
@@ -60,7 +63,7 @@ class WatchReport:
         return {"files_done": self.files_done, "files_failed": self.files_failed,
                 "queue": self.queue, "pages": self.pages, "documents": self.documents,
                 "duplicates": self.duplicates, "needs_review": self.needs_review,
-                "quarantined": self.quarantined}
+                "quarantined": self.quarantined, "program_errors": self.program_errors}
 
 
 Listener = Callable[[WatchReport], None]
@@ -84,10 +87,11 @@ class _FileProgress:
         self.listener(self.report)
 
 
-def outcome_json(outcome: Outcome, stored: int, duplicates: int, pages: int) -> dict[str, Any]:
+def outcome_json(outcome: Outcome, stored: int, duplicates: int, pages: int,
+                 program_error: bool = False) -> dict[str, Any]:
     return {"file": str(outcome.source), "outcome": "done" if outcome.ok else "failed",
             "moved_to": str(outcome.moved_to), "reason": outcome.reason, "pages": pages,
-            "stored": stored, "duplicates": duplicates}
+            "stored": stored, "duplicates": duplicates, "program_error": program_error}
 
 
 def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None = None,
@@ -103,8 +107,8 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
     folder = Path(folder)
     options = options or WatchSettings()
     if not folder.is_dir():
-        raise ConfigError(f"{folder} is not a folder: create it, or give the folder the "
-                          "scanners write to")
+        raise ConfigError(f"{folder} không phải thư mục: hãy tạo thư mục đó, hoặc chỉ đúng "
+                          "thư mục mà máy quét ghi vào")
     make_document_signer(settings)  # a missing signing key stops the desk now, not at file 1
     report = WatchReport(folder)
     progress: Progress = _FileProgress(report, listener)
@@ -112,7 +116,7 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
 
     def handle(path: Path) -> str | None:
         problems: list[str] = []
-        per_file.update(stored=0, duplicates=0, pages=0)
+        per_file.update(stored=0, duplicates=0, pages=0, program_errors=0)
 
         def on_event(event: dict[str, Any]) -> None:
             kind = outcome_of(event)
@@ -120,7 +124,7 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
                 pass
             elif kind == QUARANTINED:
                 page = event.get("page")
-                where = f"page {page + 1}" if page is not None else ""
+                where = f"trang {page + 1}" if page is not None else ""
                 if path.is_dir():  # say which page file of the folder it was
                     where = f"{Path(event['source']).relative_to(path).as_posix()} {where}"
                 problems.append(f"{where.strip()}: {event['error']}" if where.strip()
@@ -141,10 +145,12 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
         summary = run_ingest(members(path, options), settings, unit=unit, duplex=duplex,
                              emit=on_event, progress=progress)
         per_file["pages"] = summary.pages
+        per_file["program_errors"] = summary.program_errors  # pages sohoa's code failed on
         if problems:
             return "; ".join(dict.fromkeys(problems))
         if summary.pages == 0:
-            return "no readable page in this file: check the scanner's output format"
+            return ("không có trang nào đọc được trong tệp này: hãy xem lại định dạng tệp "
+                    "máy quét ghi ra")
         return None
 
     def on_poll(waiting: int) -> None:
@@ -161,8 +167,10 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
             report.files_done += 1
         else:
             report.files_failed += 1
+        bug = outcome.program_error or bool(per_file.get("program_errors"))
+        report.program_errors += int(bug)
         emit(outcome_json(outcome, per_file.get("stored", 0), per_file.get("duplicates", 0),
-                          per_file.get("pages", 0)))
+                          per_file.get("pages", 0), bug))
         per_file.clear()
         report.current, report.current_pages = None, (0, 0)
         listener(report)

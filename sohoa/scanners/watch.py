@@ -22,7 +22,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sohoa.errors import ConfigError, SohoaError, StorageError
@@ -60,6 +60,9 @@ class Outcome:
     moved_to: Path  # where it is now (under done/ or failed/)
     ok: bool
     reason: str | None = None
+    # The handler raised an unexpected error: a bug in sohoa, not the file's fault (the file is
+    # set aside all the same, so the folder goes on).
+    program_error: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,6 +243,7 @@ class HotFolder:
         if digest in self._finished:
             return self._move(path, ok=True, reason=ALREADY)
         self._append("start", digest, path)
+        bug = False
         try:
             reason = handle(path)
         except FATAL:
@@ -249,12 +253,15 @@ class HotFolder:
         except Exception as exc:  # a bug in a stage must not stop the desk's folder
             reason, ok = (f"lỗi bên trong chương trình (internal error, {type(exc).__name__}: "
                           f"{exc}): hãy báo cho bộ phận kỹ thuật"), False
+            # An OSError is the file's or the machine's (a read, a share); anything else that
+            # escapes the handler is sohoa's own mistake, as it is for `sohoa ingest`.
+            bug = not isinstance(exc, OSError)
         else:
             ok = reason is None
         self._append("done" if ok else "failed", digest, path, reason)
         self._finished.add(digest)
         self._seen.pop(path, None)
-        return self._move(path, ok=ok, reason=reason)
+        return replace(self._move(path, ok=ok, reason=reason), program_error=bug)
 
     def reject(self, path: Path, reason: str) -> Outcome:
         """Move an entry that is not a scan (or cannot be read) to ``failed/`` with the reason,

@@ -9,7 +9,9 @@ page only); every other page is recognized for real."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -102,3 +104,68 @@ def test_an_error_in_sohoas_own_code_is_a_bug_not_a_bad_file(
         assert "lỗi của chương trình sohoa" in result.output
     else:
         assert "quét lại cả tệp" in row["reason"] and "pixReadMem" in row["reason"], row
+
+
+def _watch(home: Path, hot: Path) -> tuple[int, str, dict[str, dict[str, Any]]]:
+    """`sohoa watch --once --json` over ``hot``: its exit code, stderr and each file's outcome."""
+    from click.testing import CliRunner
+
+    from sohoa.cli.main import cli
+
+    result = CliRunner().invoke(
+        cli, ["watch", str(hot), "--once", "--settle", "0", "--poll", "0.05", "--json"],
+        catch_exceptions=False, env={"SOHOA_HOME": str(home), "SOHOA_OCR_JOBS": "1"})
+    outcomes = {Path(e["file"]).name: e for e in map(json.loads, result.stdout.splitlines())
+                if "outcome" in e}
+    return result.exit_code, result.stderr, outcomes
+
+
+def test_the_hot_folder_ends_with_exit_1_when_sohoas_code_failed_on_a_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sohoa watch` agrees with `sohoa ingest`: a file set aside because sohoa's own code
+    failed on one of its pages is a bug (exit 1), not a bad scan (exit 3), even beside a
+    really damaged file; the outcome line says which file it was."""
+    home = tmp_path / "home"
+    assert run_sohoa(home, "init").returncode == 0
+    hot = tmp_path / "hot"
+    hot.mkdir()
+    _scan("birth_certificate", 3).save(hot / "a.pdf", resolution=150)
+    (hot / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog\n%%EOF\n")
+
+    def breaks(page, options):  # type: ignore[no-untyped-def]
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(inprocess, "analyze_page", breaks)
+    code, stderr, outcomes = _watch(home, hot)
+    assert code == 1, stderr
+    assert "1 tệp gặp lỗi của chương trình sohoa" in stderr, stderr
+    assert outcomes["a.pdf"]["outcome"] == "failed" and outcomes["a.pdf"]["program_error"]
+    assert not outcomes["broken.pdf"]["program_error"], outcomes  # that one is the file's
+    reason = (hot / "failed" / "a.pdf.reason.txt").read_text(encoding="utf-8")
+    assert "lỗi của chương trình sohoa, không phải của tệp" in reason and "IndexError" in reason
+    assert reason.startswith("trang 1:"), reason  # the page, in Vietnamese
+
+
+@pytest.mark.parametrize(("error", "code"), [
+    (TypeError("unsupported operand type(s)"), 1),  # escapes the ingest: sohoa's mistake
+    (PermissionError(13, "Permission denied"), 3),  # the file's or the share's, not a bug
+])
+def test_an_error_escaping_the_ingest_of_a_hot_folder_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, code: int) -> None:
+    from sohoa.pipeline import watchjob
+
+    home = tmp_path / "home"
+    assert run_sohoa(home, "init").returncode == 0
+    hot = tmp_path / "hot"
+    hot.mkdir()
+    Image.new("L", (40, 40), 255).save(hot / "a.jpg")  # never read: the ingest raises first
+
+    def raises(*_args: Any, **_kwargs: Any) -> None:
+        raise error
+
+    monkeypatch.setattr(watchjob, "run_ingest", raises)
+    got, stderr, outcomes = _watch(home, hot)
+    assert got == code, stderr
+    assert outcomes["a.jpg"]["outcome"] == "failed"
+    assert outcomes["a.jpg"]["program_error"] == (code == 1)
+    assert (hot / "failed" / "a.jpg").exists()
