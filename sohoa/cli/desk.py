@@ -13,21 +13,25 @@ from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--unit", default=None, help="Receiving unit code (default: `unit` in sohoa.toml).")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="TỆP_HOẶC_THƯ_MỤC...")
+@click.option("--unit", default=None, metavar="MÃ",
+              help="Mã đơn vị tiếp nhận (mặc định: `unit` trong sohoa.toml).")
 @click.option("--duplex", is_flag=True,
-              help="The scans alternate front and back sides (recorded in the provenance).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line per document.")
+              help="Bản quét xen kẽ mặt trước, mặt sau (ghi vào nguồn gốc của từng trang).")
+@click.option("--json", "as_json", is_flag=True, help="Mỗi giấy tờ một dòng JSON.")
 @click.option("--no-wait", is_flag=True,
-              help="With a broker: enqueue the job for `sohoa worker` and return at once "
-                   "(follow it with `sohoa status`).")
+              help="Khi có hàng đợi (broker): xếp việc cho `sohoa worker` rồi trả về ngay "
+                   "(theo dõi bằng `sohoa status`).")
 @pass_state
 def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool,
            as_json: bool, no_wait: bool) -> None:
-    """Ingest scanned dossiers (PDF, TIFF, JPEG/PNG files or folders).
+    """Nhận hồ sơ đã quét (tệp PDF, TIFF, JPEG/PNG hoặc thư mục) vào kho.
 
-    With a broker configured (broker = "redis://…") the pages are recognized by `sohoa worker`
-    processes on any machine; this command shows their progress until the job is done."""
+    Khi cấu hình có hàng đợi (broker = "redis://…"), các trang được nhận dạng bởi các tiến
+    trình `sohoa worker` trên bất kỳ máy nào; lệnh này hiện tiến độ cho đến khi xong.
+
+    Mã thoát: 0 xong hết, 3 có trang hoặc tệp bị cách ly, 1 lỗi của chương trình sohoa."""
     from sohoa.pipeline.ingest import run_ingest
 
     progress = PageProgress("đang nhận dạng")
@@ -71,17 +75,19 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="TỆP...")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The searchable PDF to write.")
-@click.option("--sidecar", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write the recognized text here.")
-@click.option("--jobs", type=int, default=None, help="Worker processes (default: one per core).")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+              metavar="TỆP_PDF", help="Tệp PDF tìm kiếm được sẽ ghi ra.")
+@click.option("--sidecar", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP_TXT",
+              help="Ghi thêm văn bản nhận dạng được vào tệp này.")
+@click.option("--jobs", type=int, default=None, metavar="SỐ",
+              help="Số tiến trình nhận dạng (mặc định: mỗi lõi CPU một tiến trình).")
+@click.option("--json", "as_json", is_flag=True, help="In bản tóm tắt dạng JSON.")
 @pass_state
 def ocr(state: State, inputs: tuple[Path, ...], output: Path, sidecar: Path | None,
         jobs: int | None, as_json: bool) -> None:
-    """Make one searchable PDF/A from images or PDFs (no signing, no archive)."""
+    """Tạo một tệp PDF/A tìm kiếm được từ ảnh hoặc PDF (không ký số, không lưu vào kho)."""
     from sohoa.pipeline.ocrjob import run_ocr
 
     progress = PageProgress("đang nhận dạng")
@@ -101,19 +107,23 @@ def ocr(state: State, inputs: tuple[Path, ...], output: Path, sidecar: Path | No
 
 
 @click.command(cls=WithYear)
-@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--dossiers", type=int, default=3, show_default=True)
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False), metavar="THƯ_MỤC")
+@click.option("--seed", type=int, default=1, show_default=True, metavar="SỐ",
+              help="Hạt giống ngẫu nhiên: cùng số thì cùng một lô.")
+@click.option("--dossiers", type=int, default=3, show_default=True, metavar="SỐ",
+              help="Số hồ sơ trong lô.")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "tiff-g4", "tiff-jpeg", "jpeg"]),
-              default="pdf", show_default=True)
-@click.option("--duplex", is_flag=True, help="Add blank backs, as a duplex scanner would.")
+              default="pdf", show_default=True, help="Định dạng tệp như máy quét ghi ra.")
+@click.option("--duplex", is_flag=True, help="Thêm mặt sau trắng, như máy quét hai mặt.")
 @click.option("--severity", type=click.Choice(["clean", "light", "medium", "heavy", "mixed"]),
-              default="light", show_default=True)
-@click.option("--dpi", type=int, default=200, show_default=True)
+              default="light", show_default=True,
+              help="Mức độ xấu của bản quét: clean (sạch) … heavy (nặng), mixed (lẫn lộn).")
+@click.option("--dpi", type=int, default=200, show_default=True, metavar="DPI",
+              help="Độ phân giải (điểm/inch).")
 def synth(out_dir: Path, seed: int, dossiers: int, fmt: str, duplex: bool, severity: str,
           dpi: int) -> None:
-    """Generate a synthetic scanner batch of Vietnamese dossiers (with truth.json); `sohoa
-    synth year` generates a year of dossier events instead (see `sohoa synth year --help`)."""
+    """Tạo một lô bản quét giả lập gồm các hồ sơ tiếng Việt (kèm truth.json); `sohoa synth
+    year` thì tạo các sự kiện hồ sơ của một năm (xem `sohoa synth year --help`)."""
     from sohoa.synth import write_batch
 
     truth = write_batch(out_dir, seed, dossiers=dossiers, fmt=fmt, duplex=duplex,

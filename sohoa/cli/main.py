@@ -10,21 +10,25 @@ from typing import NoReturn
 import click
 
 from sohoa import __version__
+from sohoa.cli import helptext
 from sohoa.cli.state import State
 from sohoa.errors import EXIT_INTERNAL, EXIT_USAGE, SohoaError
 from sohoa.quiet import silence_known_warnings
 
 silence_known_warnings()
 
+# Who uses which command, as `sohoa -h` lists them (the role's English name in brackets: the
+# README's and the docs' word for it).
 SECTIONS = {
-    "Desk staff": ["ingest", "watch", "scan", "ocr", "synth"],
-    "Officers": ["search", "reuse", "show", "get", "verify", "dossier", "procedures", "result"],
-    "Managers": ["report"],
-    "Archivists": ["retention", "hold", "disposal", "fixity", "export", "signatures", "audit",
-                   "sign", "index"],
-    "Operators": ["init", "status", "quarantine", "worker", "sync"],
-    "Integrators": ["serve", "tokens"],
-    "Reviewers": ["review", "types"],
+    "Bộ phận một cửa (desk staff)": ["ingest", "watch", "scan", "ocr", "synth"],
+    "Cán bộ tra cứu, dùng lại (officers)": ["search", "reuse", "show", "get", "verify",
+                                            "dossier", "procedures", "result"],
+    "Lãnh đạo (managers)": ["report"],
+    "Lưu trữ (archivists)": ["retention", "hold", "disposal", "fixity", "export", "signatures",
+                             "audit", "sign", "index"],
+    "Vận hành (operators)": ["init", "status", "quarantine", "worker", "sync"],
+    "Tích hợp hệ thống (integrators)": ["serve", "tokens"],
+    "Rà soát (reviewers)": ["review", "types"],
 }
 
 
@@ -46,7 +50,7 @@ class SectionedGroup(click.Group):
         rest = [(n, c.get_short_help_str(limit=70)) for n in self.list_commands(ctx)
                 if n not in listed and (c := self.get_command(ctx, n)) and not c.hidden]
         if rest:
-            with formatter.section("Other"):
+            with formatter.section("Khác"):
                 formatter.write_dl(rest)
 
     def invoke(self, ctx: click.Context) -> object:
@@ -58,14 +62,18 @@ class SectionedGroup(click.Group):
 
 
 @click.group(cls=SectionedGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--home", type=click.Path(path_type=Path), envvar="SOHOA_HOME",
-              help="Archive home directory (default ~/.local/share/sohoa; env SOHOA_HOME).")
+@click.option("--home", type=click.Path(path_type=Path), envvar="SOHOA_HOME", metavar="THƯ_MỤC",
+              help="Thư mục kho (mặc định ~/.local/share/sohoa; biến môi trường SOHOA_HOME).")
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False), envvar="SOHOA_CONFIG",
-              help="Config file (default HOME/sohoa.toml; env SOHOA_CONFIG).")
+              metavar="TỆP",
+              help="Tệp cấu hình (mặc định THƯ_MỤC/sohoa.toml; biến môi trường SOHOA_CONFIG).")
 @click.version_option(__version__, prog_name="sohoa")
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None, config: Path | None) -> None:
-    """sohoa ("số hóa"): scanned dossiers in; signed, searchable, reusable records out."""
+    """sohoa ("số hóa"): nhận hồ sơ giấy đã quét; trả về bản điện tử đã ký số, tra cứu được
+    và dùng lại được.
+
+    Mỗi lệnh có hướng dẫn riêng: sohoa LỆNH -h."""
     ctx.obj = State(home, config)
 
 
@@ -88,12 +96,14 @@ def _register() -> None:
         scanning,
         signatures,
         sync,
+        synthyear,
     )
 
     for module in (desk, scanning, officer, dossier, certify, signatures, audit, index,
                    retention, holds, disposal, fixity, export, operator, integrator, review, sync):
         for command in module.COMMANDS:
             cli.add_command(command)
+    helptext.localize([cli, synthyear.synth_year])  # `synth year` is run apart from the group
 
 
 _register()

@@ -75,32 +75,36 @@ class _StatusLine:
 
 
 @click.command()
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--include", multiple=True, metavar="PATTERN",
-              help="Only files matching this pattern, e.g. '*.pdf' (repeatable; default: every "
-                   "PDF, TIFF, JPEG and PNG).")
-@click.option("--exclude", multiple=True, metavar="PATTERN",
-              help="Leave files matching this pattern alone, e.g. 'draft*' (repeatable).")
-@click.option("--unit", default=None, help="Receiving unit code (default: `unit` in sohoa.toml).")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), metavar="THƯ_MỤC")
+@click.option("--include", multiple=True, metavar="MẪU",
+              help="Chỉ nhận các tệp khớp mẫu này, ví dụ '*.pdf' (dùng được nhiều lần; mặc "
+                   "định: mọi tệp PDF, TIFF, JPEG và PNG).")
+@click.option("--exclude", multiple=True, metavar="MẪU",
+              help="Để yên các tệp khớp mẫu này, ví dụ 'nhap*' (dùng được nhiều lần).")
+@click.option("--unit", default=None, metavar="MÃ",
+              help="Mã đơn vị tiếp nhận (mặc định: `unit` trong sohoa.toml).")
 @click.option("--duplex", is_flag=True,
-              help="The scanners scan both sides: record each page as front or back.")
+              help="Máy quét quét hai mặt: ghi mỗi trang là mặt trước hay mặt sau.")
 @click.option("--once", is_flag=True,
-              help="Ingest what is in the folder now, then exit (for cron and tests).")
+              help="Nhận những gì đang có trong thư mục rồi thoát (cho cron và kiểm thử).")
 @click.option("--settle", type=click.FloatRange(min=0), default=5.0, show_default=True,
-              metavar="SECONDS", help="A file is complete once unchanged this long.")
+              metavar="GIÂY", help="Một tệp coi như đã ghi xong khi không đổi trong chừng này.")
 @click.option("--poll", type=click.FloatRange(min=0.05), default=2.0, show_default=True,
-              metavar="SECONDS", help="How often to look at the folder.")
+              metavar="GIÂY", help="Bao lâu xem thư mục một lần.")
 @click.option("--json", "as_json", is_flag=True,
-              help="One JSON object per line: each document, then each file's outcome.")
+              help="Mỗi dòng một đối tượng JSON: từng giấy tờ, rồi kết quả của từng tệp.")
 @pass_state
 def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[str, ...],
           unit: str | None, duplex: bool, once: bool, settle: float, poll: float,
           as_json: bool) -> None:
-    """Ingest scans as scanners drop them into FOLDER (a hot folder; shares work).
+    """Nhận bản quét ngay khi máy quét thả vào THƯ_MỤC (thư mục nóng).
 
-    Each complete file is ingested once, then moved to FOLDER/done/ or, with a .reason.txt
-    beside it, to FOLDER/failed/. A sub-folder (a scanner's folder of page images) is one
-    batch. Safe to stop or kill: run it again and it goes on.
+    Mỗi tệp đã ghi xong được nhận đúng một lần, rồi chuyển vào THƯ_MỤC/done/, hoặc vào
+    THƯ_MỤC/failed/ kèm tệp .reason.txt ghi lý do. Một thư mục con (thư mục ảnh trang của một
+    máy quét) là một lô. Dừng hay tắt ngang đều an toàn: chạy lại đúng lệnh là làm tiếp.
+
+    Mã thoát: 0 mọi tệp xong, 3 có tệp không xử lý được (xem failed/), 1 có tệp gặp lỗi của
+    chương trình sohoa (báo bộ phận kỹ thuật).
     """
     from sohoa.pipeline.watchjob import WatchSettings, run_watch
 
@@ -128,38 +132,45 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
 
 
 @click.command()
-@click.option("--list", "list_only", is_flag=True, help="List the scanners SANE sees and exit.")
-@click.option("-d", "--device", default=None, metavar="NAME",
-              help="SANE device name from --list (default: the first scanner found).")
-@click.option("--source", default=None, metavar="NAME",
-              help="Paper source as the scanner names it (default: its feeder, its duplex "
-                   "feeder with --duplex).")
-@click.option("--duplex", is_flag=True, help="Scan both sides of each sheet.")
-@click.option("--resolution", type=int, default=300, show_default=True, help="Dots per inch.")
+@click.option("--list", "list_only", is_flag=True,
+              help="Liệt kê các máy quét SANE nhìn thấy rồi thoát.")
+@click.option("-d", "--device", default=None, metavar="TÊN",
+              help="Tên thiết bị SANE lấy từ --list (mặc định: máy quét đầu tiên tìm thấy).")
+@click.option("--source", default=None, metavar="TÊN",
+              help="Nguồn giấy theo tên máy quét đặt (mặc định: khay nạp giấy; khay nạp hai "
+                   "mặt khi có --duplex).")
+@click.option("--duplex", is_flag=True, help="Quét cả hai mặt của mỗi tờ.")
+@click.option("--resolution", type=int, default=300, show_default=True, metavar="DPI",
+              help="Độ phân giải (điểm/inch).")
 @click.option("--mode", type=click.Choice(["Gray", "Color", "Lineart"]), default="Gray",
-              show_default=True)
+              show_default=True,
+              help="Chế độ quét: Gray (thang xám), Color (màu), Lineart (đen trắng).")
 @click.option("--format", "fmt", type=click.Choice(["tiff", "png", "jpeg"]), default="tiff",
-              show_default=True, help="Page files written by the scanner.")
-@click.option("--pages", type=click.IntRange(min=1), default=None,
-              help="Stop after this many pages (default: until the feeder is empty).")
+              show_default=True, help="Định dạng tệp trang máy quét ghi ra.")
+@click.option("--pages", type=click.IntRange(min=1), default=None, metavar="SỐ",
+              help="Dừng sau chừng này trang (mặc định: đến khi khay nạp hết giấy).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Empty folder for the page files (default: a new folder in HOME/scans).")
-@click.option("--device-option", "device_options", multiple=True, metavar="OPTION",
-              help="A further scanimage option, passed as is, e.g. "
-                   "--device-option=--brightness=10 (repeatable).")
+              metavar="THƯ_MỤC",
+              help="Thư mục trống để chứa tệp trang (mặc định: một thư mục mới trong "
+                   "HOME/scans).")
+@click.option("--device-option", "device_options", multiple=True, metavar="TÙY_CHỌN",
+              help="Một tùy chọn khác của scanimage, truyền nguyên văn, ví dụ "
+                   "--device-option=--brightness=10 (dùng được nhiều lần).")
 @click.option("--stall", "stall_s", type=click.FloatRange(min=1), default=300.0,
-              show_default=True, metavar="SECONDS",
-              help="End the scan when the scanner gives no page for this long (a jam or a "
-                   "hung driver); raise it for slow high-resolution flatbed scans.")
-@click.option("--unit", default=None, help="Receiving unit code (default: `unit` in sohoa.toml).")
+              show_default=True, metavar="GIÂY",
+              help="Kết thúc lần quét khi máy quét không trả trang nào trong chừng này (kẹt "
+                   "giấy hoặc trình điều khiển bị treo); tăng lên khi quét phẳng độ phân giải "
+                   "cao, chậm.")
+@click.option("--unit", default=None, metavar="MÃ",
+              help="Mã đơn vị tiếp nhận (mặc định: `unit` trong sohoa.toml).")
 @click.option("--json", "as_json", is_flag=True,
-              help="JSON lines: one per document, then one for the scan.")
+              help="Các dòng JSON: mỗi giấy tờ một dòng, rồi một dòng cho lần quét.")
 @pass_state
 def scan(state: State, list_only: bool, device: str | None, source: str | None, duplex: bool,
          resolution: int, mode: str, fmt: str, pages: int | None, out_dir: Path | None,
          device_options: tuple[str, ...], stall_s: float, unit: str | None,
          as_json: bool) -> None:
-    """Scan a stack of dossiers from a SANE scanner's feeder and ingest it."""
+    """Quét một chồng hồ sơ từ khay nạp giấy của máy quét SANE và nhận vào kho."""
     from sohoa.pipeline.scanjob import ScanOptions, list_devices, run_scan
 
     if list_only:

@@ -32,16 +32,19 @@ class WithYear(click.Command):
 
 
 @click.command()
-@click.option("--year", type=int, default=2025, show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--dossiers", type=click.IntRange(1, 1_000_000), default=600, show_default=True)
-@click.option("--truth", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the true indicator counts here (JSON).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--year", type=int, default=2025, show_default=True, metavar="NĂM",
+              help="Năm của các sự kiện.")
+@click.option("--seed", type=int, default=1, show_default=True, metavar="SỐ",
+              help="Hạt giống ngẫu nhiên: cùng số thì cùng một năm.")
+@click.option("--dossiers", type=click.IntRange(1, 1_000_000), default=600, show_default=True,
+              metavar="SỐ", help="Số hồ sơ trong năm.")
+@click.option("--truth", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP",
+              help="Ghi số liệu chỉ tiêu thật (đã dùng để tạo) vào tệp này (JSON).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def synth_year(state: State, year: int, seed: int, dossiers: int, truth: Path | None,
                as_json: bool) -> None:
-    """Generate a year of dossier events (deterministic) and load it into the archive."""
+    """Tạo các sự kiện hồ sơ của một năm (tất định) và nạp vào kho thử nghiệm."""
     from sohoa.pipeline import dossierdesk, synthyear
 
     def progress(done: int, total: int) -> None:

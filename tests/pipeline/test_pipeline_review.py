@@ -324,7 +324,7 @@ def test_cli_review_round_trip(home: tuple[Path, dict[str, str]]) -> None:
     shown = _cli(root, "review", "show", doc, "--field", "full_name", "--json")
     assert shown.exit_code == 0 and Path(json.loads(shown.stdout)["images"][0]["path"]).is_file()
     helped = _cli(root, "--help")
-    assert "Reviewers" in helped.stdout and "types" in helped.stdout
+    assert "Rà soát (reviewers)" in helped.stdout and "types" in helped.stdout
 
 
 def test_cli_types_train_and_list(tmp_path: Path) -> None:
