@@ -98,9 +98,11 @@ class Reader:
         why = clean_purpose(purpose)
         owner = _clean_id(owner)
         if not 1 <= limit <= SEARCH_LIMIT_MAX:
-            raise ConfigError(f"limit must be between 1 and {SEARCH_LIMIT_MAX}, not {limit}")
+            raise ConfigError(f"số kết quả (limit) phải từ 1 đến {SEARCH_LIMIT_MAX}, "
+                              f"không phải {limit}")
         if date_from and date_to and date_from > date_to:
-            raise ConfigError(f"the date range is empty: {date_from} is after {date_to}")
+            raise ConfigError(f"khoảng ngày trống: ngày bắt đầu {date_from} sau ngày kết "
+                              f"thúc {date_to}")
         registry = load_registry()
         if doc_type and doc_type not in registry:
             # Validated, or a typo answers "no document matches" as if the archive were empty.
@@ -134,10 +136,11 @@ class Reader:
         check_reuse(caller)
         owner = _clean_id(owner_id)
         if not owner:
-            raise ConfigError("give the owner's citizen ID or enterprise code")
+            raise ConfigError("hãy cho số định danh cá nhân hoặc mã số doanh nghiệp của chủ "
+                              "sở hữu")
         if not 1 <= limit <= REUSE_MAX_PAGE:
-            raise ConfigError(f"a page of a reuse answer holds 1 to {REUSE_MAX_PAGE} "
-                              f"documents, not {limit}")
+            raise ConfigError(f"mỗi trang kết quả dùng lại có từ 1 đến {REUSE_MAX_PAGE} "
+                              f"giấy tờ, không phải {limit}")
         day = valid_on or date.today()
         rows = self.archive.reuse(owner, doc_type=doc_type, valid_on=day, limit=limit + 1,
                                   after=after)
@@ -320,8 +323,8 @@ def load_pdf(settings: Settings, file_or_id: str) -> bytes:
             return archive.get_pdf(file_or_id)
     except NotFoundError:
         raise NotFoundError(
-            f"{file_or_id!r} is neither a file nor a stored document id "
-            "(find ids with `sohoa search` or `sohoa reuse`)"
+            f"{file_or_id!r} không phải tệp, cũng không phải mã giấy tờ trong kho "
+            "(tìm mã bằng `sohoa search` hoặc `sohoa reuse`)"
         ) from None
 
 

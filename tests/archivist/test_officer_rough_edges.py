@@ -150,3 +150,25 @@ def test_an_ambiguous_prefix_names_the_candidates(settings: Settings) -> None:
     one = run_sohoa(settings.home, "show", ids[1][:6], *P, "--json")
     assert one.returncode == 0, one.stderr
     assert json.loads(one.stdout)["document_id"] == ids[1]
+
+
+def test_the_officers_refusals_are_vietnamese(settings: Settings) -> None:
+    """What search, reuse and verify refuse is said to the officer in Vietnamese (it was
+    English: 'limit must be between…', 'the date range is empty…', 'is neither a file…')."""
+    from click.testing import CliRunner
+
+    from sohoa.cli.main import cli
+
+    def said(*args: str) -> tuple[int, str]:
+        done = CliRunner().invoke(cli, ["--home", str(settings.home), *args],
+                                  catch_exceptions=False)
+        return done.exit_code, done.stderr
+
+    assert said("search", "x", "--limit", "0", *P) == (
+        2, "lỗi: số kết quả (limit) phải từ 1 đến 100, không phải 0\n")
+    assert said("search", "x", "--from", "2024-02-01", "--to", "2024-01-01", *P) == (
+        2, "lỗi: khoảng ngày trống: ngày bắt đầu 2024-02-01 sau ngày kết thúc 2024-01-01\n")
+    assert said("reuse", " ", *P) == (
+        2, "lỗi: hãy cho số định danh cá nhân hoặc mã số doanh nghiệp của chủ sở hữu\n")
+    code, text = said("verify", "khong-co.pdf")
+    assert code == 5 and "'khong-co.pdf' không phải tệp, cũng không phải mã giấy tờ" in text
