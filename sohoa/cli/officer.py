@@ -42,29 +42,36 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> da
 def accountable(command: Callable[..., Any]) -> Callable[..., Any]:
     """``--purpose`` and ``--user``: every read of personal data says who and why (logged)."""
     command = click.option(
-        "--user", envvar="SOHOA_USER",
-        help="Who is reading, for the access log (default: the OS user; env SOHOA_USER).")(command)
+        "--user", envvar="SOHOA_USER", metavar="TÊN",
+        help="Ai đang xem, để ghi nhật ký truy cập (mặc định: người dùng của máy; biến môi "
+             "trường SOHOA_USER).")(command)
     return click.option(
-        "--purpose", envvar="SOHOA_PURPOSE", metavar="TEXT",
-        help="Why you are looking, e.g. the dossier code you are handling (required; "
-             "env SOHOA_PURPOSE). Recorded in the access log.")(command)
+        "--purpose", envvar="SOHOA_PURPOSE", metavar="LÝ_DO",
+        help="Xem để làm gì, ví dụ mã hồ sơ đang giải quyết (bắt buộc; biến môi trường "
+             "SOHOA_PURPOSE). Được ghi vào nhật ký truy cập.")(command)
 
 
 @click.command()
-@click.argument("query")
-@click.option("--owner", help="Only documents of this citizen ID / enterprise code.")
-@click.option("--type", "doc_type", help="Only this document type (e.g. birth_certificate).")
-@click.option("--unit", help="Only documents received by this unit.")
-@click.option("--from", "date_from", callback=_date, help="Issued on or after (YYYY-MM-DD).")
-@click.option("--to", "date_to", callback=_date, help="Issued on or before (YYYY-MM-DD).")
-@click.option("--limit", type=int, default=10, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.argument("query", metavar="TỪ_KHÓA")
+@click.option("--owner", metavar="SỐ",
+              help="Chỉ giấy tờ của số định danh cá nhân / mã số doanh nghiệp này.")
+@click.option("--type", "doc_type", metavar="LOẠI",
+              help="Chỉ loại giấy tờ này (mã loại, ví dụ birth_certificate; xem `sohoa types "
+                   "list`).")
+@click.option("--unit", metavar="MÃ", help="Chỉ giấy tờ do đơn vị này tiếp nhận.")
+@click.option("--from", "date_from", callback=_date, metavar="NGÀY",
+              help="Cấp từ ngày này (YYYY-MM-DD).")
+@click.option("--to", "date_to", callback=_date, metavar="NGÀY",
+              help="Cấp đến ngày này (YYYY-MM-DD).")
+@click.option("--limit", type=int, default=10, show_default=True, metavar="SỐ",
+              help="Số kết quả tối đa (1 đến 100).")
+@click.option("--json", "as_json", is_flag=True, help="Mỗi kết quả một dòng JSON.")
 @accountable
 @pass_state
 def search(state: State, query: str, owner: str | None, doc_type: str | None, unit: str | None,
            date_from: date | None, date_to: date | None, limit: int, as_json: bool,
            purpose: str | None, user: str | None) -> None:
-    """Full-text search, accent-insensitive ("dong nai" finds "Đồng Nai")."""
+    """Tìm theo nội dung, không phân biệt dấu ("dong nai" tìm ra "Đồng Nai")."""
     from sohoa.pipeline import lookup
 
     hits = lookup.search(state.settings, query, owner=owner, doc_type=doc_type, unit=unit,
@@ -90,20 +97,23 @@ def search(state: State, query: str, owner: str | None, doc_type: str | None, un
 
 
 @click.command()
-@click.argument("owner_id")
-@click.option("--type", "doc_type", help="Only this document type.")
-@click.option("--valid-on", callback=_date, help="Validity date (default today).")
+@click.argument("owner_id", metavar="SỐ_ĐỊNH_DANH")
+@click.option("--type", "doc_type", metavar="LOẠI", help="Chỉ loại giấy tờ này.")
+@click.option("--valid-on", callback=_date, metavar="NGÀY",
+              help="Còn hiệu lực vào ngày này (YYYY-MM-DD; mặc định hôm nay).")
 @click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True,
-              help="Documents per page (newest first).")
-@click.option("--after", metavar="POSITION",
-              help="Continue after this position (printed at the end of the previous page).")
-@click.option("--json", "as_json", is_flag=True)
+              metavar="SỐ", help="Số giấy tờ mỗi trang (mới nhất trước).")
+@click.option("--after", metavar="VỊ_TRÍ",
+              help="Xem tiếp sau vị trí này (in ở cuối trang trước).")
+@click.option("--json", "as_json", is_flag=True, help="Mỗi giấy tờ một dòng JSON.")
 @accountable
 @pass_state
 def reuse(state: State, owner_id: str, doc_type: str | None, valid_on: date | None,
           limit: int, after: str | None, as_json: bool, purpose: str | None,
           user: str | None) -> None:
-    """What does this owner already have that is still valid?"""
+    """Chủ sở hữu này đã có những giấy tờ nào còn hiệu lực, để không phải nộp lại?
+
+    SỐ_ĐỊNH_DANH: số định danh cá nhân hoặc mã số doanh nghiệp."""
     from sohoa.pipeline import lookup
 
     page = lookup.reuse(state.settings, owner_id, doc_type=doc_type, valid_on=valid_on,
@@ -138,13 +148,16 @@ def reuse(state: State, owner_id: str, doc_type: str | None, valid_on: date | No
 
 
 @click.command()
-@click.argument("document_id")
-@click.option("--json", "as_json", is_flag=True)
+@click.argument("document_id", metavar="MÃ_GIẤY_TỜ")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON (các khóa giữ tiếng Anh).")
 @accountable
 @pass_state
 def show(state: State, document_id: str, as_json: bool, purpose: str | None,
          user: str | None) -> None:
-    """Everything known about one document: fields, pages and their provenance, signature."""
+    """Mọi thông tin về một giấy tờ: các trường, các trang và nguồn gốc, chữ ký số.
+
+    MÃ_GIẤY_TỜ: mã in ra ở `sohoa search` hay `sohoa reuse`, hoặc 4 ký tự đầu trở lên của
+    mã đó (đủ để không trùng)."""
     from sohoa.pipeline import lookup
 
     doc = lookup.show(state.settings, document_id,
@@ -239,15 +252,16 @@ def _shown(value: Any) -> str:
 
 
 @click.command()
-@click.argument("document_id")
+@click.argument("document_id", metavar="MÃ_GIẤY_TỜ")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The file to write, or - for standard output.")
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+              metavar="TỆP", help="Tệp sẽ ghi ra, hoặc - để ghi ra đầu ra chuẩn.")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
 @accountable
 @pass_state
 def get(state: State, document_id: str, output: Path, force: bool, purpose: str | None,
         user: str | None) -> None:
-    """Write a stored document's signed PDF to a file (or to stdout with -o -)."""
+    """Ghi bản PDF đã ký số của một giấy tờ trong kho ra tệp (hoặc ra đầu ra chuẩn với
+    -o -)."""
     from sohoa.pipeline import lookup
 
     to_stdout = str(output) == "-"
@@ -265,12 +279,15 @@ def get(state: State, document_id: str, output: Path, force: bool, purpose: str 
 
 
 @click.command()
-@click.argument("file_or_id")
-@click.option("--json", "as_json", is_flag=True)
+@click.argument("file_or_id", metavar="TỆP_HOẶC_MÃ")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def verify(state: State, file_or_id: str, as_json: bool) -> None:
-    """Check a PDF's signatures (a file, or a stored document id) and the QR code sohoa printed
-    on it against the catalog. Exit 0 only if both hold."""
+    """Kiểm tra chữ ký số của một tệp PDF (một tệp, hoặc mã giấy tờ trong kho) và đối chiếu
+    mã QR sohoa in trên đó với sổ mục lục.
+
+    Mã thoát: 0 chỉ khi cả hai đều đúng; 4 khi có chữ ký hay mã QR không hợp lệ; 5 khi mã QR
+    thuộc hệ thống khác, không kiểm được ở đây."""
     from sohoa.pipeline import lookup, qrcheck
     from sohoa.pipeline.codec import jsonable
 

@@ -1,5 +1,5 @@
-"""`sohoa … -h` of the desk commands reads in Vietnamese: click's frame (usage line, headings,
-its help option, the [default: …] tags) and the commands' own texts."""
+"""`sohoa … -h` of the desk's and the officers' commands reads in Vietnamese: click's frame
+(usage line, headings, its help option, the [default: …] tags) and the commands' own texts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from sohoa.cli.main import cli
 
-DESK = (["ingest"], ["watch"], ["scan"], ["ocr"], ["synth"], ["synth", "year"])
+DESK = (["ingest"], ["watch"], ["scan"], ["ocr"], ["synth"], ["synth", "year"],
+        ["search"], ["reuse"], ["show"], ["get"], ["verify"])
 # click's English, which must not reach the clerk
 CLICK_ENGLISH = ("Usage:", "Options:", "Commands:", "Show this message", "Show the version",
                  "[default:", "[required]")
@@ -50,3 +51,7 @@ def test_the_group_help_frames_the_commands_in_vietnamese() -> None:
         assert english not in text, (english, text)
     desk = text.split("Bộ phận một cửa (desk staff):")[1].split("\n\n")[0]
     assert desk.count("\n") >= 4 and not ENGLISH.findall(desk), desk
+    officers = text.split("Cán bộ tra cứu, dùng lại (officers):")[1].split("\n\n")[0]
+    for name in ("search", "reuse", "show", "get", "verify"):
+        [row] = [r for r in officers.splitlines() if r.split()[:1] == [name]]
+        assert not ENGLISH.findall(row), row
