@@ -250,12 +250,14 @@ class HotFolder:
             raise
         except SohoaError as exc:
             reason, ok = str(exc), False
+        except OSError as exc:  # the file's or the machine's (a read, a share), not a bug
+            reason, ok = f"lỗi đọc, ghi khi xử lý tệp: {exc.strerror or exc}", False
         except Exception as exc:  # a bug in a stage must not stop the desk's folder
+            # sohoa's own mistake, as it is for `sohoa ingest` (exit 1); "internal error" kept:
+            # it is what a technician searches for
             reason, ok = (f"lỗi bên trong chương trình (internal error, {type(exc).__name__}: "
                           f"{exc}): hãy báo cho bộ phận kỹ thuật"), False
-            # An OSError is the file's or the machine's (a read, a share); anything else that
-            # escapes the handler is sohoa's own mistake, as it is for `sohoa ingest`.
-            bug = not isinstance(exc, OSError)
+            bug = True
         else:
             ok = reason is None
         self._append("done" if ok else "failed", digest, path, reason)

@@ -168,4 +168,7 @@ def test_an_error_escaping_the_ingest_of_a_hot_folder_file(
     assert got == code, stderr
     assert outcomes["a.jpg"]["outcome"] == "failed"
     assert outcomes["a.jpg"]["program_error"] == (code == 1)
+    reason = outcomes["a.jpg"]["reason"]
+    assert ("internal error" in reason) == (code == 1), reason  # no bug is called one
+    assert code == 1 or reason == "lỗi đọc, ghi khi xử lý tệp: Permission denied", reason
     assert (hot / "failed" / "a.jpg").exists()
