@@ -343,12 +343,15 @@ Region = tuple[int, int, int, int]  # left, top, right, bottom
 
 
 def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSettings,
-          regions: Sequence[Region] = (), beside: Sequence[Region] = ()
+          regions: Sequence[Region] = (), beside: Sequence[Region] = (),
+          alternatives: Sequence[np.ndarray] = ()
           ) -> tuple[float, int, int, list[Box], bool]:
     """Deskew and recognize an upright page: (skew, width, height, word boxes, finished).
 
     ``regions`` (around seals and signatures) are read once more as blocks of text, and so is
-    the text ``beside`` an identity card's photo."""
+    the text ``beside`` an identity card's photo. A line of those regions that stays lost or
+    unsure is also read in the ``alternatives`` (other copies of the upright page,
+    :attr:`sohoa.ocr.preprocess.Prepared.alternatives`)."""
     skew = estimate_skew(upright_gray)
     level = np.ascontiguousarray(deskew(upright_gray, skew))
     height, width = level.shape
@@ -368,7 +371,9 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
             boxes += _reread_lost_lines(api, read, boxes, width, height, timeout_ms)
             boxes += _reread_regions(api, boxes, regions, width, height, timeout_ms)
             if regions:
-                boxes = _reread_block_lines(api, boxes, regions, level, timeout_ms)
+                others = [np.ascontiguousarray(deskew(a, skew)) for a in alternatives]
+                boxes = _reread_block_lines(api, boxes, regions, level, timeout_ms, others,
+                                            dpi)
             boxes = _reread_beside_photos(api, boxes, beside, timeout_ms)
             boxes = _reread_mrz(level, dpi, read, boxes, timeout_ms)
         api.Clear()
@@ -423,17 +428,39 @@ def _reread_lost_lines(api: tesserocr.PyTessBaseAPI, read: list[Box], kept: list
 
 
 def _read_rectangle(api: tesserocr.PyTessBaseAPI, mode: int, box: tuple[int, int, int, int],
-                    timeout_ms: int) -> list[Box]:
+                    timeout_ms: int, *, syllables: bool = False) -> list[Box]:
     """The words (noise dropped) of one rectangle of the page read again in ``mode``; the
-    page's own segmentation mode is restored whatever happens."""
+    page's own segmentation mode is restored whatever happens. ``syllables``: see
+    :func:`_line_words`."""
     left, top, right, bottom = box
     api.SetPageSegMode(mode)
     api.SetRectangle(left, top, right - left, bottom - top)
     try:
-        return ([b for b in _words(api) if not _is_noise(b)]
-                if api.Recognize(timeout=timeout_ms) else [])
+        return _line_words(api, syllables) if api.Recognize(timeout=timeout_ms) else []
     finally:
         api.SetPageSegMode(tesserocr.PSM.AUTO)
+
+
+def _line_words(api: tesserocr.PyTessBaseAPI, syllables: bool) -> list[Box]:
+    """The words of the last recognition, noise dropped. ``syllables``: a word of one line
+    that the noise rule would drop is kept when its letters are a Vietnamese syllable of two
+    letters or more, as tall as the line's other words: the engine gives a printed "Võ" or
+    "TRƯỞNG" under a seal's rim or beside a pen stroke confidence 5 (issue 18), and a
+    signer's surname or title is not noise."""
+    words = list(_words(api))
+    kept = [b for b in words if not _is_noise(b)]
+    if not syllables or not kept:
+        return kept
+    tall = median(b.height for b in kept)
+    return [b for b in words if not _is_noise(b) or _unsure_syllable(b, tall)]
+
+
+def _unsure_syllable(box: Box, tall: float) -> bool:
+    """A word read unsure that is a Vietnamese syllable of two letters or more (a full stop
+    or comma after it), as tall as the line's words."""
+    match = re.fullmatch(r"(\w{2,})[.,;:]?", box.text)
+    return (match is not None and match.group(1).isalpha()
+            and is_syllable(match.group(1).lower()) and 0.75 * tall <= box.height <= 1.4 * tall)
 
 
 # A line read again inside a seal/signature region is kept when its words are this confident on
@@ -443,7 +470,9 @@ _REGION_MIN_VALID = 0.6
 
 
 def _valid_share(words: Sequence[Box]) -> float:
-    letters = [re.sub(r"[^\w]", "", b.text) for b in words]
+    """The share of the words that are Vietnamese syllables or numbers; hyphenated words
+    ("Hồ-THỊ", a hyphen read in a space) count by their parts."""
+    letters = [re.sub(r"[^\w]", "", part) for b in words for part in re.split(r"[-–]", b.text)]
     letters = [w for w in letters if w]
     if not letters:
         return 0.0
@@ -628,7 +657,8 @@ _LINE_SURE_CONFIDENCE = 80.0
 
 def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
                         regions: Sequence[Region], level: np.ndarray,
-                        timeout_ms: int) -> list[Box]:
+                        timeout_ms: int, others: Sequence[np.ndarray] = (),
+                        dpi: int = 300) -> list[Box]:
     """``boxes`` with each line of print in the signer's block that was lost or garbled read
     again alone as one line (PSM 7), the better reading kept.
 
@@ -639,6 +669,12 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
     for more than a few letters' width); a line is read again when its ink is not all under
     words or its words are unsure or not Vietnamese, and its words are replaced when the new
     reading is confident, Vietnamese, and surer than them.
+
+    Such a line is read in ``level`` and in each of the ``others`` (the page's other copies,
+    deskewed alike: the pen taken apart by shape), and the surest Vietnamese reading of them
+    is the new one: taking a pen out of a grey scan can take the bold name it crosses with
+    it, and which copy reads a line best is known only by reading it. A line is as long as
+    any copy shows it, and one found only in another copy is read too.
     """
     heights = sorted(b.height for b in boxes if any(c.isalpha() for c in b.text))
     if not heights:
@@ -646,25 +682,47 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
     usual = heights[len(heights) // 2]
     height, width = level.shape
     out = list(boxes)
+    switched = False
     for index, (left, top, right, bottom) in enumerate(regions):
         left, top = max(0, left), max(0, top)
         right, bottom = min(width, right), min(height, bottom)
         if right - left < 16 or bottom - top < 16:
             continue
-        for number, strip in enumerate(_print_lines(level, (left, top, right, bottom), usual)):
+        region = (left, top, right, bottom)
+        strips = _print_lines(level, region, usual)
+        for other in others:
+            for found in _print_lines(other, region, usual):
+                same = [i for i, t in enumerate(strips) if _same_line(found, t)]
+                if not same:
+                    strips.append(found)
+                elif len(same) == 1:  # the line as long as any copy shows it
+                    t = strips[same[0]]
+                    strips[same[0]] = (min(t[0], found[0]), t[1], max(t[2], found[2]), t[3])
+        for number, strip in enumerate(strips):
             inside = [b for b in out if _within(b, strip)]
-            if inside and not _unsure(inside) and _strip_covered(level, strip, inside, usual):
+            if inside and not _unsure(inside) and all(
+                    _strip_covered(copy, strip, inside, usual) for copy in (level, *others)):
                 continue
-            again = _read_rectangle(api, tesserocr.PSM.SINGLE_LINE, strip, timeout_ms)
-            if not again or median(b.height for b in again) < 0.6 * usual:
+            readings = [_read_rectangle(api, tesserocr.PSM.SINGLE_LINE, strip, timeout_ms,
+                                        syllables=True)]
+            for other in others:
+                readings.append(_read_strip(api, other, strip, dpi, timeout_ms))
+                switched = True
+            readings = [r for r in readings if r and median(b.height for b in r) >= 0.6 * usual
+                        and _mean_confidence(r) >= _REGION_MIN_CONFIDENCE
+                        and _valid_share(r) >= _REGION_MIN_VALID]
+            if switched:
+                api.SetImageBytes(level.tobytes(), width, height, 1, width)
+                api.SetSourceResolution(int(dpi))
+                switched = False
+            if not readings:
                 continue
-            confidence = sum(b.confidence for b in again) / len(again)
-            if confidence < _REGION_MIN_CONFIDENCE or _valid_share(again) < _REGION_MIN_VALID:
-                continue
+            again = _unhyphenated(max(readings, key=_read_well))
+            confidence = _mean_confidence(again)
             if inside:
                 # Kept only when no less Vietnamese than the words it replaces, and surer
                 # than them or covering more of the line.
-                before = sum(b.confidence for b in inside) / len(inside)
+                before = _mean_confidence(inside)
                 if _valid_share(again) < _valid_share(inside) or (
                         confidence <= before and len(again) <= len(inside)):
                     continue
@@ -673,6 +731,75 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
             out += [Box(b.text, b.left, b.top, b.width, b.height, b.confidence, line_key)
                     for b in again]
     return out
+
+
+_SURE_SYLLABLE = 20.0
+
+
+def _read_well(words: Sequence[Box]) -> float:
+    """How much of a line a reading gives as Vietnamese: the letters of its syllables (and
+    digits of its numbers), each counted by the engine's confidence. A reading that drops
+    words is worse than one that reads them, however sure of the rest."""
+    total = 0.0
+    for b in words:
+        for part in re.split(r"[-–]", b.text):
+            letters = re.sub(r"[^\w]", "", part)
+            if letters and (letters.isdigit() or is_syllable(letters.lower())):
+                total += len(letters) * max(b.confidence, _SURE_SYLLABLE) / 100.0
+    return total
+
+
+def _unhyphenated(words: Sequence[Box]) -> list[Box]:
+    """Words of a signer's line with a hyphen between two syllables ("TRƯỞNG-CÔNG", "Hồ-Thị")
+    split into two: in a name or a title the "hyphen" is a pen stroke or a seal's rim read in
+    the space (Vietnamese names and titles are written as separate syllables)."""
+    out: list[Box] = []
+    for b in words:
+        parts = b.text.split("-")
+        if len(parts) == 2 and all(p.isalpha() and is_syllable(p.lower()) for p in parts):
+            # The hyphen's width stays a gap, so that the text layer has a space there.
+            first = round(b.width * len(parts[0]) / len(b.text))
+            second = round(b.width * (len(parts[0]) + 1) / len(b.text))
+            out.append(Box(parts[0], b.left, b.top, max(1, first), b.height, b.confidence,
+                           b.line_key))
+            out.append(Box(parts[1], b.left + second, b.top, max(1, b.width - second),
+                           b.height, b.confidence, b.line_key))
+        else:
+            out.append(b)
+    return out
+
+
+def _mean_confidence(words: Sequence[Box]) -> float:
+    """The words' mean confidence, of those the noise rule keeps (a syllable kept by
+    :func:`_line_words` says nothing of how sure the line is)."""
+    sure = [b.confidence for b in words
+            if b.confidence >= _SURE_SYLLABLE or not _unsure_syllable(b, b.height)] or [0.0]
+    return sum(sure) / len(sure)
+
+
+def _same_line(a: Region, b: Region) -> bool:
+    """Whether two strips are the same line of print (they overlap, by half the lower one's
+    height or more)."""
+    dy = min(a[3], b[3]) - max(a[1], b[1])
+    dx = min(a[2], b[2]) - max(a[0], b[0])
+    return dx > 0 and dy >= 0.5 * min(a[3] - a[1], b[3] - b[1])
+
+
+def _read_strip(api: tesserocr.PyTessBaseAPI, image: np.ndarray, strip: Region, dpi: int,
+                timeout_ms: int) -> list[Box]:
+    """The words of ``strip`` of another copy of the page read as one line, in the page's
+    pixels. The engine is left holding the strip: the caller gives it the page back."""
+    left, top, right, bottom = strip
+    crop = np.ascontiguousarray(image[top:bottom, left:right])
+    api.SetImageBytes(crop.tobytes(), crop.shape[1], crop.shape[0], 1, crop.shape[1])
+    api.SetSourceResolution(int(dpi))
+    api.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
+    try:
+        words = _line_words(api, True) if api.Recognize(timeout=timeout_ms) else []
+    finally:
+        api.SetPageSegMode(tesserocr.PSM.AUTO)
+    return [Box(b.text, b.left + left, b.top + top, b.width, b.height, b.confidence, b.line_key)
+            for b in words]
 
 
 def _within(box: Box, strip: Region) -> bool:
@@ -857,7 +984,7 @@ def recognize_page(
         # invalid syllables). Saves OSD's ≈0.27 CPU s on every upright page; a turned page pays
         # one extra reading.
         read = _read(prepared.gray, dpi, timeout_ms, settings, _mark_regions(found, dpi),
-                     _photo_regions(photos, 0, scan_w, scan_h))
+                     _photo_regions(photos, 0, scan_w, scan_h), prepared.alternatives)
     if read is None or not _reads_upright(read[3]):
         with _ENGINES.lock:
             _ENGINES.ensure(settings)
@@ -870,7 +997,8 @@ def recognize_page(
             turned = [_turn_mark(m, rotation, scan_w, scan_h) for m in found]
             read = _read(np.rot90(prepared.gray, k=-(rotation // 90)), dpi, timeout_ms,
                          settings, _mark_regions(turned, dpi),
-                         _photo_regions(photos, rotation, scan_w, scan_h))
+                         _photo_regions(photos, rotation, scan_w, scan_h),
+                         [np.rot90(a, k=-(rotation // 90)) for a in prepared.alternatives])
     skew, width, height, boxes, finished = read
     lines = reading_order(boxes, width)
     if finished:

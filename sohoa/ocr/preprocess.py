@@ -91,6 +91,10 @@ class Prepared:
     marks: tuple[FoundMark, ...] = ()
     # Portrait photos (an ID card's), painted white in the copy (sohoa.ocr.photos).
     photos: tuple[Photo, ...] = ()
+    # Other copies of the page where the signer's block was treated otherwise (the pen taken
+    # apart by shape around a grey seal): a line of the block lost or unsure in ``gray`` is
+    # read in these too, and the surest reading kept (sohoa.ocr.engine).
+    alternatives: tuple[np.ndarray, ...] = ()
 
 
 def to_array(image: Image.Image) -> np.ndarray:
@@ -206,6 +210,7 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
     measures = measure(array)
     steps: list[str] = []
     marks: list[FoundMark] = []
+    alternatives: list[np.ndarray] = []
     if array.ndim == 3:
         if clean and measures.colour_share >= _MIN_COLOUR_SHARE:
             gray = lift_coloured_ink(array)
@@ -246,6 +251,7 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
         # (seed 1's eleven grey letters with a seal: 27.8 CER points with the pen taken
         # apart, 28.1 without), and any other change of the signer's block moved Tesseract's
         # layout of the whole page (a faded copy lost its national motto line, 5.6 → 8.1%).
+        before = gray
         gray, signatures = separate_strokes(gray, dpi, seals or grey, leave=around)
         if signatures:
             steps.append("separate_strokes")
@@ -255,6 +261,12 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
             gray = suppress_strokes(gray, region, dpi)
             if "suppress_strokes" not in steps:
                 steps.append("suppress_strokes")
+        if grey and gray is not before:
+            # Around a grey seal the suppression can take the letters a pen crosses with it
+            # (a bold name under a signature lost whole words), and taking the pen apart by
+            # shape can take a tone mark: which copy reads a line of the signer's block
+            # better is known only per line, by the recognizer's confidence.
+            alternatives.append(separate_strokes(before, dpi, grey)[0])
     photos: list[Photo] = find_photos(gray, dpi) if clean else []
     if photos:
         # Tesseract's layout takes the lines beside a dark portrait into its picture region
@@ -262,4 +274,5 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
         gray = blank_photos(gray, photos, dpi)
         steps.append("blank_photos")
     return Prepared(gray=np.ascontiguousarray(gray), measures=measures, steps=tuple(steps),
-                    marks=tuple(marks), photos=tuple(photos))
+                    marks=tuple(marks), photos=tuple(photos),
+                    alternatives=tuple(np.ascontiguousarray(a) for a in alternatives))
