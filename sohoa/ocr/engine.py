@@ -29,7 +29,7 @@ import io
 import os
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from statistics import median
 
@@ -344,14 +344,14 @@ Region = tuple[int, int, int, int]  # left, top, right, bottom
 
 def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSettings,
           regions: Sequence[Region] = (), beside: Sequence[Region] = (),
-          alternatives: Sequence[np.ndarray] = ()
+          alternatives: Callable[[], list[np.ndarray]] | None = None
           ) -> tuple[float, int, int, list[Box], bool]:
     """Deskew and recognize an upright page: (skew, width, height, word boxes, finished).
 
     ``regions`` (around seals and signatures) are read once more as blocks of text, and so is
     the text ``beside`` an identity card's photo. A line of those regions that stays lost or
-    unsure is also read in the ``alternatives`` (other copies of the upright page,
-    :attr:`sohoa.ocr.preprocess.Prepared.alternatives`)."""
+    unsure is also read in the ``alternatives`` (other copies of the upright page, made when
+    first asked for: :attr:`sohoa.ocr.preprocess.Prepared.alternatives`)."""
     skew = estimate_skew(upright_gray)
     level = np.ascontiguousarray(deskew(upright_gray, skew))
     height, width = level.shape
@@ -371,9 +371,16 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
             boxes += _reread_lost_lines(api, read, boxes, width, height, timeout_ms)
             boxes += _reread_regions(api, boxes, regions, width, height, timeout_ms)
             if regions:
-                others = [np.ascontiguousarray(deskew(a, skew)) for a in alternatives]
-                boxes = _reread_block_lines(api, boxes, regions, level, timeout_ms, others,
-                                            dpi)
+                made: list[np.ndarray] = []
+
+                def others() -> list[np.ndarray]:
+                    if not made and alternatives is not None:
+                        made.extend(np.ascontiguousarray(deskew(a, skew))
+                                    for a in alternatives())
+                    return made
+
+                boxes = _reread_block_lines(api, boxes, regions, level, timeout_ms,
+                                            others if alternatives is not None else None, dpi)
             boxes = _reread_beside_photos(api, boxes, beside, timeout_ms)
             boxes = _reread_mrz(level, dpi, read, boxes, timeout_ms)
         api.Clear()
@@ -657,7 +664,8 @@ _LINE_SURE_CONFIDENCE = 80.0
 
 def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
                         regions: Sequence[Region], level: np.ndarray,
-                        timeout_ms: int, others: Sequence[np.ndarray] = (),
+                        timeout_ms: int,
+                        alternatives: Callable[[], list[np.ndarray]] | None = None,
                         dpi: int = 300) -> list[Box]:
     """``boxes`` with each line of print in the signer's block that was lost or garbled read
     again alone as one line (PSM 7), the better reading kept.
@@ -670,11 +678,12 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
     words or its words are unsure or not Vietnamese, and its words are replaced when the new
     reading is confident, Vietnamese, and surer than them.
 
-    Such a line is read in ``level`` and in each of the ``others`` (the page's other copies,
-    deskewed alike: the pen taken apart by shape), and the surest Vietnamese reading of them
-    is the new one: taking a pen out of a grey scan can take the bold name it crosses with
-    it, and which copy reads a line best is known only by reading it. A line is as long as
-    any copy shows it, and one found only in another copy is read too.
+    Once a line of a region needs reading again, the region's lines are also read in the
+    ``alternatives`` (the page's other copies, deskewed alike: the pen taken apart by shape),
+    and the surest Vietnamese reading of them is the new one: taking a pen out of a grey scan
+    can take the bold name it crosses with it, and which copy reads a line best is known only
+    by reading it. A line is as long as any copy shows it, and one found only in another copy
+    is read too.
     """
     heights = sorted(b.height for b in boxes if any(c.isalpha() for c in b.text))
     if not heights:
@@ -690,6 +699,11 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
             continue
         region = (left, top, right, bottom)
         strips = _print_lines(level, region, usual)
+        others: list[np.ndarray] = []
+        if alternatives is not None and any(
+                _needs_reading(level, s, [b for b in out if _within(b, s)], usual)
+                for s in strips):
+            others = alternatives()
         for other in others:
             for found in _print_lines(other, region, usual):
                 same = [i for i, t in enumerate(strips) if _same_line(found, t)]
@@ -700,8 +714,7 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
                     strips[same[0]] = (min(t[0], found[0]), t[1], max(t[2], found[2]), t[3])
         for number, strip in enumerate(strips):
             inside = [b for b in out if _within(b, strip)]
-            if inside and not _unsure(inside) and all(
-                    _strip_covered(copy, strip, inside, usual) for copy in (level, *others)):
+            if not any(_needs_reading(copy, strip, inside, usual) for copy in (level, *others)):
                 continue
             readings = [_read_rectangle(api, tesserocr.PSM.SINGLE_LINE, strip, timeout_ms,
                                         syllables=True)]
@@ -767,6 +780,14 @@ def _unhyphenated(words: Sequence[Box]) -> list[Box]:
         else:
             out.append(b)
     return out
+
+
+def _needs_reading(level: np.ndarray, strip: Region, inside: Sequence[Box], usual: int
+                   ) -> bool:
+    """Whether a line of the signer's block is read again: nothing read in it, words unsure
+    or not Vietnamese, or ink outside its words."""
+    return (not inside or _unsure(inside)
+            or not _strip_covered(level, strip, inside, usual))
 
 
 def _mean_confidence(words: Sequence[Box]) -> float:
@@ -904,6 +925,15 @@ def _turn_mark(mark: InkMark, rotation: int, width: int, height: int) -> InkMark
     return mark
 
 
+def _turned(copies: Callable[[], list[np.ndarray]] | None, rotation: int
+            ) -> Callable[[], list[np.ndarray]] | None:
+    """The page's other copies (made when asked for) turned clockwise by ``rotation``."""
+    if copies is None or not rotation:
+        return copies
+    made = copies
+    return lambda: [np.rot90(a, k=-(rotation // 90)) for a in made()]
+
+
 def _photo_regions(photos: Sequence[InkMark], rotation: int, width: int, height: int
                    ) -> list[Region]:
     """The text beside each photo (sohoa.ocr.photos.beside_photos) on the page turned by
@@ -998,7 +1028,7 @@ def recognize_page(
             read = _read(np.rot90(prepared.gray, k=-(rotation // 90)), dpi, timeout_ms,
                          settings, _mark_regions(turned, dpi),
                          _photo_regions(photos, rotation, scan_w, scan_h),
-                         [np.rot90(a, k=-(rotation // 90)) for a in prepared.alternatives])
+                         _turned(prepared.alternatives, rotation))
     skew, width, height, boxes, finished = read
     lines = reading_order(boxes, width)
     if finished:

@@ -18,6 +18,7 @@ steps the measurements call for are run, so a clean page costs nothing extra:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -92,9 +93,9 @@ class Prepared:
     # Portrait photos (an ID card's), painted white in the copy (sohoa.ocr.photos).
     photos: tuple[Photo, ...] = ()
     # Other copies of the page where the signer's block was treated otherwise (the pen taken
-    # apart by shape around a grey seal): a line of the block lost or unsure in ``gray`` is
-    # read in these too, and the surest reading kept (sohoa.ocr.engine).
-    alternatives: tuple[np.ndarray, ...] = ()
+    # apart by shape around a grey seal), made when first asked for: a line of the block
+    # unsure in ``gray`` is read in these too, and the surest reading kept (sohoa.ocr.engine).
+    alternatives: Callable[[], list[np.ndarray]] | None = None
 
 
 def to_array(image: Image.Image) -> np.ndarray:
@@ -210,7 +211,7 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
     measures = measure(array)
     steps: list[str] = []
     marks: list[FoundMark] = []
-    alternatives: list[np.ndarray] = []
+    alternatives: list[Callable[[], np.ndarray]] = []
     if array.ndim == 3:
         if clean and measures.colour_share >= _MIN_COLOUR_SHARE:
             gray = lift_coloured_ink(array)
@@ -266,7 +267,11 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
             # (a bold name under a signature lost whole words), and taking the pen apart by
             # shape can take a tone mark: which copy reads a line of the signer's block
             # better is known only per line, by the recognizer's confidence.
-            alternatives.append(separate_strokes(before, dpi, grey)[0])
+            def pen_free(before: np.ndarray = before, grey: list[FoundMark] = grey
+                         ) -> np.ndarray:
+                return np.ascontiguousarray(separate_strokes(before, dpi, grey)[0])
+
+            alternatives.append(pen_free)
     photos: list[Photo] = find_photos(gray, dpi) if clean else []
     if photos:
         # Tesseract's layout takes the lines beside a dark portrait into its picture region
@@ -275,4 +280,16 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
         steps.append("blank_photos")
     return Prepared(gray=np.ascontiguousarray(gray), measures=measures, steps=tuple(steps),
                     marks=tuple(marks), photos=tuple(photos),
-                    alternatives=tuple(np.ascontiguousarray(a) for a in alternatives))
+                    alternatives=_once(alternatives) if alternatives else None)
+
+
+def _once(makers: list[Callable[[], np.ndarray]]) -> Callable[[], list[np.ndarray]]:
+    """The copies ``makers`` make, made on the first call and kept."""
+    made: list[np.ndarray] = []
+
+    def copies() -> list[np.ndarray]:
+        if not made:
+            made.extend(make() for make in makers)
+        return made
+
+    return copies
