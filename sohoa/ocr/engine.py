@@ -255,7 +255,8 @@ def _words(api: tesserocr.PyTessBaseAPI) -> Iterator[Box]:
             continue
         left, top, right, bottom = box
         yield Box(
-            text=nfc(text.strip()),
+            # A fraction slash is never what a Vietnamese paper prints ("V⁄v" for "V/v").
+            text=nfc(text.strip().replace("\u2044", "/").replace("\u2215", "/")),
             left=left,
             top=top,
             width=right - left,
@@ -266,6 +267,11 @@ def _words(api: tesserocr.PyTessBaseAPI) -> Iterator[Box]:
 
 
 _BARCODE_CHARS = frozenset("IlJ1|!i[]()")
+# The abbreviations of administrative papers (Nghị định 30/2020/NĐ-CP): "V/v" (về việc) before
+# a letter's subject, "KT." (ký thay), "TM." (thay mặt), "TL." (thừa lệnh), "TUQ." (thừa ủy
+# quyền) before a signer's title. Two letters and no syllable, so the noise rule dropped them
+# when read unsure (a "V/v" at 44, a "KT." beside a seal's rim).
+_ADMIN_ABBREVIATION = re.compile(r"[Vv]/[Vv]|(?:KT|TM|TL|TUQ)\.?")
 
 
 def _is_noise(box: Box) -> bool:
@@ -277,6 +283,8 @@ def _is_noise(box: Box) -> bool:
     alnum = sum(ch.isalnum() for ch in text)
     if box.confidence < 5 or (len(text) >= 6 and set(text) <= _BARCODE_CHARS):
         return True
+    if box.confidence >= 20 and _ADMIN_ABBREVIATION.fullmatch(text):
+        return False
     if alnum == 0:
         return box.confidence < 60
     if alnum <= 2 and box.confidence < 60:
@@ -396,41 +404,61 @@ _REREAD_MIN_CONFIDENCE = 75.0
 
 def _reread_lost_lines(api: tesserocr.PyTessBaseAPI, read: list[Box], kept: list[Box],
                        width: int, height: int, timeout_ms: int) -> list[Box]:
-    """Words of lines that page segmentation garbled, read again as single lines.
+    """Words of lines, or of stretches of lines, that page segmentation garbled, read again as
+    single lines.
 
     On a photocopied card the motto under the national name ("Độc lập - Tự do - Hạnh phúc")
     can come out as "TT h5 VÔ nh iŸ" at confidence 0-14, all dropped as noise, while the same
-    strip read as one line gives the motto at 90+. Only lines of which nothing was kept are
-    tried (a seal or a photo also reads as such a line: its second reading is kept only when
-    it is confident and most of its words are Vietnamese syllables or numbers).
+    strip read as one line gives the motto at 90+. And where the two header columns' lines
+    sit at different heights, Tesseract can join the left one ("CÔNG AN PHƯỜNG XUÂN AN") to
+    the right one's line and read it as "5 1 NA" (one "letter" 330 px wide) beside "Long
+    Khánh, ngày …", read well. So each run of noise in a line is tried: a whole line of
+    which nothing was kept (three words or more), or a stretch of noise as wide as a few
+    words beside words kept. A seal or a photo also reads as such a run: its second reading
+    is kept only when it is confident and most of its words are Vietnamese syllables or
+    numbers.
     """
-    kept_lines = {b.line_key for b in kept}
-    lost: dict[int, list[Box]] = {}
+    kept_ids = {id(b) for b in kept}
+    lines: dict[int, list[Box]] = {}
     for box in read:
-        if box.line_key not in kept_lines:
-            lost.setdefault(box.line_key, []).append(box)
+        lines.setdefault(box.line_key, []).append(box)
     found: list[Box] = []
-    for key, words in lost.items():
-        if len(words) < _LOST_LINE_WORDS:
-            continue
-        top = int(median(b.top for b in words))
-        bottom = int(median(b.bottom for b in words))
-        pad = max(2, (bottom - top) // 6)
-        top, bottom = max(0, top - pad), min(height, bottom + pad)
-        left = max(0, min(b.left for b in words) - pad)
-        right = min(width, max(b.right for b in words) + pad)
-        if bottom - top < 8 or right - left < _LOST_LINE_ASPECT * (bottom - top):
-            continue
-        again = _read_rectangle(api, tesserocr.PSM.SINGLE_LINE, (left, top, right, bottom),
-                                timeout_ms)
-        if not again:
-            continue
-        confidence = sum(b.confidence for b in again) / len(again)
-        letters = [re.sub(r"[^\w]", "", b.text) for b in again]
-        valid = sum(1 for w in letters if w and (w.isdigit() or is_syllable(w)))
-        if confidence >= _REREAD_MIN_CONFIDENCE and valid >= 0.75 * sum(1 for w in letters if w):
-            found.extend(Box(b.text, b.left, b.top, b.width, b.height, b.confidence, key)
-                         for b in again)
+    for key, words in lines.items():
+        words = sorted(words, key=lambda b: b.left)
+        whole = not any(id(b) in kept_ids for b in words)
+        runs: list[list[Box]] = [[]]
+        for box in words:
+            if id(box) in kept_ids:
+                runs.append([])
+            else:
+                runs[-1].append(box)
+        for number, run in enumerate(r for r in runs if r):
+            if whole and len(run) < _LOST_LINE_WORDS:
+                continue
+            top = int(median(b.top for b in run))
+            bottom = int(median(b.bottom for b in run))
+            if not whole and not any(b.width >= 3 * (bottom - top) for b in run) and len(
+                    run) < _LOST_LINE_WORDS:
+                continue
+            pad = max(2, (bottom - top) // 6)
+            top, bottom = max(0, top - pad), min(height, bottom + pad)
+            left = max(0, min(b.left for b in run) - pad)
+            right = min(width, max(b.right for b in run) + pad)
+            if bottom - top < 8 or right - left < _LOST_LINE_ASPECT * (bottom - top):
+                continue
+            again = _read_rectangle(api, tesserocr.PSM.SINGLE_LINE, (left, top, right, bottom),
+                                    timeout_ms)
+            if not again:
+                continue
+            confidence = sum(b.confidence for b in again) / len(again)
+            letters = [re.sub(r"[^\w]", "", b.text) for b in again]
+            valid = sum(1 for w in letters if w and (w.isdigit() or is_syllable(w)))
+            if confidence >= _REREAD_MIN_CONFIDENCE and valid >= 0.75 * sum(
+                    1 for w in letters if w):
+                # A stretch beside kept words is a line of its own (another column's).
+                line = key if whole else 5_000_000 + key * 100 + number
+                found.extend(Box(b.text, b.left, b.top, b.width, b.height, b.confidence, line)
+                             for b in again)
     return found
 
 
