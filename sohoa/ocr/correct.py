@@ -38,6 +38,7 @@ from pathlib import Path
 
 from sohoa.doctypes import Registry
 from sohoa.ocr.fields.captions import LABELS, STOP_LABELS
+from sohoa.ocr.fields.names import second_reading
 
 _LEXICON = Path(__file__).with_name("lexicon.txt")
 
@@ -426,6 +427,33 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon) -> list[str]:
             continue  # an upper-case token two marks from any word: an abbreviation, maybe
         out[i] = match.group(1) + _case_like(core, best[3]) + match.group(3)
         keys[i] = best[4]
+    return _names_reread(out, in_name)
+
+
+def _names_reread(tokens: list[str], in_name: Sequence[bool]) -> list[str]:
+    """``tokens`` with each person's name (a surname and the capitalized syllables after it)
+    given the second reading of its tone marks on capitals (sohoa.ocr.fields.names): "Nguyễn
+    Đức Ấn" → "Nguyễn Đức Ẩn", "NGÔ ĐỨC MÃN" → "NGÔ ĐỨC MẪN". Only a word that is no real
+    name as read, between confusable stacked marks, to the one real name that is strictly
+    likelier: a real name as read is never changed."""
+    out = list(tokens)
+    i = 0
+    while i < len(out):
+        if in_name[i] or i + 1 >= len(out) or not in_name[i + 1]:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(out) and in_name[j]:
+            j += 1
+        parts = [_WORD.match(t) for t in out[i:j]]
+        if all(parts):
+            cores = [m.group(2) for m in parts if m]
+            again = second_reading(" ".join(cores)).split()
+            if len(again) == len(cores):
+                for k, (m, word) in enumerate(zip(parts, again, strict=True)):
+                    assert m is not None
+                    out[i + k] = m.group(1) + word + m.group(3)
+        i = j
     return out
 
 

@@ -201,3 +201,23 @@ def test_two_words_glued_by_the_model_are_split_where_the_lexicon_knows_them():
     assert correct_line("Công an huyện Longthành", LEXICON) == "Công an huyện Long Thành"
     assert correct_line("PHÔ HỒ CHÍ MINH", LEXICON) == "PHỐ HỒ CHÍ MINH"
     assert correct_line("xyzabc", LEXICON) == "xyzabc"
+
+
+@pytest.mark.parametrize(("read", "printed"), [
+    # The hỏi stacked over a capital's circumflex read as a sắc (issue 18): no real name as
+    # read, one real name with the confusable mark.
+    ("Nguyễn Đức Ấn", "Nguyễn Đức Ẩn"),
+    ("Họ và tên: LÝ VĂN CẤM", "Họ và tên: LÝ VĂN CẨM"),
+    ("Thiếu tá Võ Hữu Ấn", "Thiếu tá Võ Hữu Ẩn"),
+    # Left as read: a real name ("Hiến", "Thụ", "Thủy"), a mark on a small letter ("Cấm"), a
+    # word that is no name (no surname before it), a lost hat (not a confusion of marks).
+    ("NGUYỄN PHƯỚC HIẾN", "NGUYỄN PHƯỚC HIẾN"),
+    ("Hoàng Văn Thụ", "Hoàng Văn Thụ"),
+    ("Nguyễn Thị Thủy", "Nguyễn Thị Thủy"),
+    ("Lê Văn Cấm", "Lê Văn Cấm"),
+    ("CẤM HÚT THUỐC LÁ", "CẤM HÚT THUỐC LÁ"),
+    ("NGÔ ĐỨC MÃN", "NGÔ ĐỨC MÃN"),
+])
+def test_a_name_in_the_text_gets_the_second_reading_of_its_capitals_marks(
+        read: str, printed: str) -> None:
+    assert correct_line(read, LEXICON) == printed

@@ -148,6 +148,13 @@ def tone_variants(word: str) -> dict[str, float]:
     return out
 
 
+def _marked_capital(word: str) -> bool:
+    """Whether the vowel carrying the word's marks is a capital ("Ẩn", "ẨN"; not "Nhẫn")."""
+    nfd = unicodedata.normalize("NFD", word)
+    marked = next((i for i, c in enumerate(nfd) if unicodedata.combining(c)), None)
+    return marked is not None and marked > 0 and nfd[marked - 1].isupper()
+
+
 def _title(word: str) -> str:
     return word[:1].upper() + word[1:].lower()
 
@@ -199,10 +206,11 @@ def second_reading(name: str, lexicon: NameLexicon | None = None, *,
             # ``_restore_marks``'s (only where one spelling is possible).
             out.append(word)
             continue
-        # Only a name printed in capitals is re-read (the marks stacked over capitals are what
-        # OCR confuses), and only between confusable marks: a correctly read real name missing
+        # Only a name printed in capitals, or whose marks sit on its capital ("Ẩn"), is re-read
+        # (the marks stacked over capitals are what OCR confuses), and only between
+        # confusable marks: a correctly read real name missing
         # from the lexicon ("Hoàng Văn Thụ", "Nguyễn Khắc Viện") must never be rewritten.
-        if not (capitals if capitals is not None else word.isupper()):
+        if not (capitals if capitals is not None else word.isupper() or _marked_capital(word)):
             out.append(word)
             continue
         read = _tone(title)
