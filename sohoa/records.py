@@ -120,6 +120,9 @@ class OcrPage:
     blank: bool = False
     timed_out: bool = False
     marks: tuple[InkMark, ...] = ()  # seals and signatures (sohoa.ocr.marks)
+    # Name words whose tone marks the second reading rewrote in ``text``: (as read, as
+    # written). The name fields are flagged for a person to compare with the paper.
+    renamed: tuple[tuple[str, str], ...] = ()
 
 
 # --- understanding (ocr) → pipeline --------------------------------------------------------

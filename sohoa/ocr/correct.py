@@ -427,16 +427,23 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon) -> list[str]:
             continue  # an upper-case token two marks from any word: an abbreviation, maybe
         out[i] = match.group(1) + _case_like(core, best[3]) + match.group(3)
         keys[i] = best[4]
-    return _names_reread(out, in_name)
+    return out
 
 
-def _names_reread(tokens: list[str], in_name: Sequence[bool]) -> list[str]:
-    """``tokens`` with each person's name (a surname and the capitalized syllables after it)
-    given the second reading of its tone marks on capitals (sohoa.ocr.fields.names): "Nguyễn
-    Đức Ấn" → "Nguyễn Đức Ẩn", "NGÔ ĐỨC MÃN" → "NGÔ ĐỨC MẪN". Only a word that is no real
-    name as read, between confusable stacked marks, to the one real name that is strictly
-    likelier: a real name as read is never changed."""
+def reread_names(tokens: Sequence[str], lexicon: Lexicon
+                 ) -> tuple[list[str], list[tuple[str, str]]]:
+    """``tokens`` (of one line, corrected) with each person's name (a surname and the
+    capitalized syllables after it) given the second reading of its tone marks on capitals
+    (sohoa.ocr.fields.names): "Nguyễn Đức Ấn" → "Nguyễn Đức Ẩn", "LÝ VĂN CẤM" → "LÝ VĂN
+    CẨM"; and the words so rewritten, (as read, as written). Only a word that is no real name
+    as read, between confusable stacked marks, to the one real name that is strictly
+    likelier: a real name as read is never changed, and a rewritten one is said (the name
+    fields are flagged for a person to compare with the paper)."""
+    parts = [_WORD.match(t) for t in tokens]
+    keys = [key(m.group(2)) if m else None for m in parts]
+    in_name = _name_run(parts, keys, lexicon)
     out = list(tokens)
+    renamed: list[tuple[str, str]] = []
     i = 0
     while i < len(out):
         if in_name[i] or i + 1 >= len(out) or not in_name[i + 1]:
@@ -445,19 +452,22 @@ def _names_reread(tokens: list[str], in_name: Sequence[bool]) -> list[str]:
         j = i + 1
         while j < len(out) and in_name[j]:
             j += 1
-        parts = [_WORD.match(t) for t in out[i:j]]
-        if all(parts):
-            cores = [m.group(2) for m in parts if m]
+        name = parts[i:j]
+        if all(name):
+            cores = [m.group(2) for m in name if m]
             again = second_reading(" ".join(cores)).split()
             if len(again) == len(cores):
-                for k, (m, word) in enumerate(zip(parts, again, strict=True)):
+                for k, (m, word) in enumerate(zip(name, again, strict=True)):
                     assert m is not None
-                    out[i + k] = m.group(1) + word + m.group(3)
+                    if word != m.group(2):
+                        renamed.append((m.group(2), word))
+                        out[i + k] = m.group(1) + word + m.group(3)
         i = j
-    return out
+    return out, renamed
 
 
 def correct_line(line: str, lexicon: Lexicon) -> str:
-    """``line`` with its space-separated tokens corrected (see :func:`correct_tokens`)."""
+    """``line`` with its space-separated tokens corrected (see :func:`correct_tokens`) and
+    its names' marks re-read (:func:`reread_names`)."""
     tokens = line.split(" ")
-    return " ".join(correct_tokens(tokens, lexicon))
+    return " ".join(reread_names(correct_tokens(tokens, lexicon), lexicon)[0])

@@ -42,7 +42,7 @@ import tesserocr
 from PIL import Image, UnidentifiedImageError
 
 from sohoa.errors import BadInputError, ConfigError
-from sohoa.ocr.correct import Lexicon, correct_tokens, is_syllable
+from sohoa.ocr.correct import Lexicon, correct_tokens, is_syllable, reread_names
 from sohoa.ocr.idreread import Reader, recheck_ids
 from sohoa.ocr.layout import Box, reading_order
 from sohoa.ocr.mrz import best_reading, looks_like_mrz_line
@@ -1064,11 +1064,14 @@ def recognize_page(
         lines = recheck_ids(lines, _crop_reader(upright, skew, dpi, timeout_ms, settings))
     words: list[Word] = []
     text_lines: list[str] = []
+    renamed: list[tuple[str, str]] = []
     for line_no, line in enumerate(lines):
         texts = [box.text for box in line.words]
         if settings.correct:
             assert lexicon is not None  # checked on entry
-            texts = [nfc(t) for t in correct_tokens(texts, lexicon)]
+            texts, rewritten = reread_names(correct_tokens(texts, lexicon), lexicon)
+            texts = [nfc(t) for t in texts]
+            renamed += [(nfc(a), nfc(b)) for a, b in rewritten]
         for box, text in zip(line.words, texts, strict=True):
             left, top, w, h = unskew_box(
                 (box.left, box.top, box.width, box.height), skew, (width, height)
@@ -1099,4 +1102,5 @@ def recognize_page(
         confidence=round(max(0.0, min(1.0, confidence)), 4),
         timed_out=not finished,
         marks=tuple(_turn_mark(m, rotation, scan_w, scan_h) for m in found),
+        renamed=tuple(renamed),
     )

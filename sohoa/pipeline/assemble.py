@@ -120,13 +120,14 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
     first_text = pages[0].analysis.ocr.text
     full_text = "\n\n".join(item.analysis.ocr.text for item in pages)
     classification = classify(first_text, registry, model=model)
-    extraction = extract_fields(classification.doc_type, full_text, registry)
+    renamed = [pair for item in pages for pair in item.analysis.ocr.renamed]
+    extraction = extract_fields(classification.doc_type, full_text, registry, renamed=renamed)
     doc_type = registry.get(classification.doc_type)
     owner = resolve_owner(doc_type.code, extraction, applicant, registry=registry)
     if doc_type.owner_shared and owner.owner_id:
         # A paper of several people (both spouses): its person fields are the owner's.
         extraction = extract_fields(classification.doc_type, full_text, registry,
-                                    party=owner.owner_id)
+                                    party=owner.owner_id, renamed=renamed)
     values = extraction.values()
     valid_until = registry.valid_until(doc_type.code, values)
 

@@ -22,7 +22,8 @@ def ocr_to_json(page: OcrPage) -> dict[str, Any]:
 def ocr_from_json(data: dict[str, Any]) -> OcrPage:
     words = tuple(Word(*row) for row in data["words"])
     marks = tuple(InkMark(**mark) for mark in data.get("marks", ()))
-    return OcrPage(**{**data, "words": words, "marks": marks})
+    renamed = tuple((read, written) for read, written in data.get("renamed", ()))
+    return OcrPage(**{**data, "words": words, "marks": marks, "renamed": renamed})
 
 
 def signature_to_json(sig: SignatureSummary | None) -> dict[str, Any] | None:

@@ -79,3 +79,15 @@ def test_marks_no_vowel_carries_are_left_as_read() -> None:
     e = extract("residence_confirmation", "XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ\n"
                 "6. Họ, chữ đệm và tên: NÑGUYỄN DIỆU KIM PHƯƠNG\n")
     assert e.fields["full_name"].value
+
+
+def test_a_name_recognition_rewrote_in_the_text_is_still_flagged() -> None:
+    # The text layer's names get the second reading too (sohoa.ocr.correct.reread_names): the
+    # field then reads the rewritten name, and is flagged all the same, from OcrPage.renamed.
+    e = extract("application_form", "ĐƠN ĐỀ NGHỊ\nHọ và tên: LÝ VĂN CẨM\n",
+                renamed=[("CẤM", "CẨM")])
+    field = e.fields["full_name"]
+    assert field.value == "Lý Văn Cẩm"
+    assert field.flag is not None and "Lý Văn Cấm" in field.flag
+    plain = extract("application_form", "ĐƠN ĐỀ NGHỊ\nHọ và tên: LÝ VĂN CẨM\n")
+    assert plain.fields["full_name"].flag is None

@@ -4,7 +4,7 @@ card as the stronger evidence) and the owner the document itself names."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -114,12 +114,15 @@ _PERSON_FIELDS = ("full_name", "id_number", "date_of_birth", "sex", "address", "
 
 
 def extract_fields(doc_type: str, text: str, registry: Registry, *,
-                   party: str | None = None) -> Extraction:
+                   party: str | None = None,
+                   renamed: Sequence[tuple[str, str]] = ()) -> Extraction:
     """The fields ``doc_type`` carries, read from ``text`` and validated.
 
     A document of several people (``owner_shared``: a marriage certificate names both spouses)
     reads the first person's fields, unless ``party`` (a citizen ID, usually the dossier's
-    applicant) names one of them: then the person fields are that person's.
+    applicant) names one of them: then the person fields are that person's. ``renamed``: name
+    words whose marks recognition rewrote in ``text`` (``OcrPage.renamed``), (as read, as
+    written); a name holding one is flagged as one the second reading changed here.
     """
     spec = registry.get(doc_type)
     text = nfc(text)
@@ -128,8 +131,8 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     if party and spec.owner_shared:
         block = _party_block(lines, hits, party)
         if block is not None:
-            whole = extract_fields(doc_type, text, registry)
-            person = extract_fields(doc_type, "\n".join(block), registry)
+            whole = extract_fields(doc_type, text, registry, renamed=renamed)
+            person = extract_fields(doc_type, "\n".join(block), registry, renamed=renamed)
             fields = {k: v for k, v in whole.fields.items() if k not in _PERSON_FIELDS}
             fields.update((k, v) for k, v in person.fields.items() if k in _PERSON_FIELDS)
             others = [i for i in (whole.fields.get("id_number"),
@@ -154,7 +157,7 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
         return None
 
     # Plain values first: the ID checks below need the birth date and sex.
-    if (v := _full_name(hits, lines)) is not None:
+    if (v := _full_name(hits, lines, renamed)) is not None:
         out["full_name"] = v
     elif (name := _mentioned_person(text)) is not None:
         out["full_name"] = FieldValue(name, _UNLABELLED)
@@ -408,15 +411,20 @@ def _apply_mrz(out: dict[str, FieldValue], mrz: Mrz) -> None:
                                           "; ".join(problems))
 
 
-def _full_name(hits: list[_Hit], lines: list[str]) -> FieldValue | None:
+def _full_name(hits: list[_Hit], lines: list[str],
+               renamed: Sequence[tuple[str, str]] = ()) -> FieldValue | None:
     """The printed name, its tone marks re-read against the name lexicon; a name so changed
-    carries a flag, so a person compares it with the paper: a real name missing from the
-    lexicon must never be rewritten silently."""
+    (here, or already in the text by recognition: ``renamed``) carries a flag, so a person
+    compares it with the paper: a real name missing from the lexicon must never be rewritten
+    silently."""
+    was = {title_case_name(written): title_case_name(read) for read, written in renamed}
     for value, fuzzy in _values(hits, lines, "full_name"):
         name = _name(value)
         if name is None:
             continue
         as_read = _name(value, reread=False)
+        if as_read is not None and was:
+            as_read = " ".join(was.get(w, w) for w in as_read.split())
         flag = None
         if as_read is not None and as_read != name:
             flag = (f"đọc được “{as_read}”, dấu thanh sửa theo danh mục tên thành “{name}”; "
