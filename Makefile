@@ -16,7 +16,7 @@ STAMPS := .make
 # for the web workplace's browser tests, never downloaded at run time; jpegtran from
 # libjpeg-turbo-progs re-codes the scanner's JPEGs losslessly for the archival PDF).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd tesseract-ocr-eng \
-	fonts-noto-core fonts-liberation2 fonts-dejavu-core fonts-texgyre \
+	fonts-noto-core fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-texgyre \
 	poppler-utils qpdf ghostscript libgs-common libjbig2dec0 libzbar0 sane-utils softhsm2 python3-venv postgresql libc6-dev \
 	redis-server chromium chromium-driver libjpeg-turbo-progs
 # Commands the test suite needs, and the package that brings each when it is missing

@@ -821,8 +821,9 @@ def _needs_reading(level: np.ndarray, strip: Region, inside: Sequence[Box], usua
 def _mean_confidence(words: Sequence[Box]) -> float:
     """The words' mean confidence, of those the noise rule keeps (a syllable kept by
     :func:`_line_words` says nothing of how sure the line is)."""
+    tall = median(b.height for b in words) if words else 0.0
     sure = [b.confidence for b in words
-            if b.confidence >= _SURE_SYLLABLE or not _unsure_syllable(b, b.height)] or [0.0]
+            if b.confidence >= _SURE_SYLLABLE or not _unsure_syllable(b, tall)] or [0.0]
     return sum(sure) / len(sure)
 
 

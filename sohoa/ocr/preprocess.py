@@ -267,9 +267,19 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
             # (a bold name under a signature lost whole words), and taking the pen apart by
             # shape can take a tone mark: which copy reads a line of the signer's block
             # better is known only per line, by the recognizer's confidence.
-            def pen_free(before: np.ndarray = before, grey: list[FoundMark] = grey
-                         ) -> np.ndarray:
-                return np.ascontiguousarray(separate_strokes(before, dpi, grey)[0])
+            def pen_free(before: np.ndarray = before, grey: list[FoundMark] = grey,
+                         around: list[tuple[int, int, int, int]] = around) -> np.ndarray:
+                # Only around the seals (the signer's block), not the whole page.
+                h, w = before.shape
+                left, top = max(0, min(r[0] for r in around)), max(0, min(r[1] for r in around))
+                right = min(w, max(r[2] for r in around))
+                bottom = min(h, max(r[3] for r in around))
+                out = before.copy()
+                seals = [FoundMark(m.kind, m.left - left, m.top - top, m.width, m.height)
+                         for m in grey]
+                out[top:bottom, left:right] = separate_strokes(
+                    np.ascontiguousarray(before[top:bottom, left:right]), dpi, seals)[0]
+                return out
 
             alternatives.append(pen_free)
     photos: list[Photo] = find_photos(gray, dpi) if clean else []

@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from sohoa.ocr import recognize_page
-from sohoa.ocr.engine import _unhyphenated
+from sohoa.ocr.engine import _is_noise, _unhyphenated
 from sohoa.ocr.layout import Box
 from sohoa.ocr.marks import separate_strokes
 from sohoa.pipeline.stages import page_lexicon
@@ -132,3 +132,22 @@ def test_a_hyphen_read_between_two_syllables_of_a_signers_line_is_a_space() -> N
     # The hyphen's width is left as a gap (the text layer then has a space there).
     assert first.left == 100 and second.right == 430
     assert second.left - first.right >= 20
+
+
+def test_a_header_line_joined_to_the_other_columns_line_and_a_vv_are_read() -> None:
+    # Seed 7, Liberation Serif, medium grey photocopy at 200 dpi: Tesseract joined the left
+    # header's second line ("CÔNG AN PHƯỜNG XUÂN AN") to the right column's lower line and read
+    # it as "5 1 NA" (one "letter" 330 px wide) beside "Long Khánh, ngày …", read well; and it
+    # read "V/v" (về việc) at confidence 44, which the noise rule dropped.
+    page = foreign_page(7, family="liberation", dpi=200, colour=False, wear="medium")
+    ocr = recognize_page(page.jpeg, page_sha256="x", dpi=200, lexicon=page_lexicon())
+    text = " ".join(ocr.text.split())
+    assert "cong an phuong xuan an" in fold(text), text[:300]
+    assert "V/v xác nhận nơi cư trú" in text, text[:400]
+
+
+def test_the_abbreviations_of_administrative_papers_are_not_noise() -> None:
+    for text in ("V/v", "KT.", "TM.", "TL.", "TUQ."):
+        assert not _is_noise(Box(text, 0, 0, 40, 20, 44.0, 1)), text
+    assert _is_noise(Box("Vv", 0, 0, 40, 20, 44.0, 1))
+    assert _is_noise(Box("V/v", 0, 0, 40, 20, 10.0, 1))  # too unsure to be one
