@@ -12,6 +12,8 @@ Exit codes are part of the CLI contract:
 
 from __future__ import annotations
 
+import errno
+
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2
@@ -83,3 +85,15 @@ class WorkflowError(SohoaError):
     approved, a record on legal hold); the message says what has to happen first."""
 
     exit_code = EXIT_USAGE
+
+
+# errno values that say the machine is in the way, not the input and not sohoa: a full disk, a
+# read-only or vanished share, no permission, no memory or file handles left. An OSError with one
+# of them stops the job (exit 2, "run the same command again"), in `sohoa ingest` and in the hot
+# folder alike; any other OSError that escapes a command is a bug (exit 1).
+SHARE_GONE_ERRNOS = frozenset({errno.ENOTCONN, errno.ESTALE, errno.EHOSTDOWN, errno.EHOSTUNREACH,
+                               errno.ENETDOWN, errno.ENETUNREACH, errno.ETIMEDOUT,
+                               errno.ECONNRESET, errno.ECONNABORTED})
+MACHINE_ERRNOS = SHARE_GONE_ERRNOS | frozenset({
+    errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EACCES, errno.EPERM,
+    errno.ENAMETOOLONG, errno.ENOMEM, errno.EMFILE, errno.ENFILE})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -12,7 +11,7 @@ import click
 from sohoa import __version__
 from sohoa.cli import helptext
 from sohoa.cli.state import State
-from sohoa.errors import EXIT_INTERNAL, EXIT_USAGE, SohoaError
+from sohoa.errors import EXIT_INTERNAL, EXIT_USAGE, MACHINE_ERRNOS, SohoaError
 from sohoa.quiet import silence_known_warnings
 
 silence_known_warnings()
@@ -138,10 +137,6 @@ def main() -> None:
         _internal_error()
     sys.exit(code if isinstance(code, int) else 0)
 
-
-# errno values that say the machine is in the way (exit 2), not that sohoa has a bug (exit 1)
-MACHINE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EACCES,
-                            errno.EPERM, errno.ENAMETOOLONG, errno.ENOTCONN, errno.ESTALE})
 
 
 def _internal_error() -> NoReturn:

@@ -104,7 +104,9 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
     máy quét) là một lô. Dừng hay tắt ngang đều an toàn: chạy lại đúng lệnh là làm tiếp.
 
     Mã thoát: 0 mọi tệp xong, 3 có tệp không xử lý được (xem failed/), 1 có tệp gặp lỗi của
-    chương trình sohoa (báo bộ phận kỹ thuật).
+    chương trình sohoa (báo bộ phận kỹ thuật; tệp đó để trong failed/, sửa xong thì thả lại vào
+    thư mục là được nhận lại), 2 lỗi của máy (đĩa đầy, mất ổ mạng, không có quyền ghi, token
+    ký số…): dừng ngay, tệp đang xử lý để nguyên chỗ cũ; khắc phục rồi chạy lại đúng lệnh này.
     """
     from sohoa.pipeline.watchjob import WatchSettings, run_watch
 
@@ -126,7 +128,8 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
     err.print(line) if as_json else out.print(line)
     if report.program_errors:  # a bug: the clerk must not think the papers were bad
         err.print(f"{report.program_errors} tệp gặp lỗi của chương trình sohoa (không phải lỗi "
-                  "của tệp): đã để riêng trong failed/; hãy báo cho bộ phận kỹ thuật")
+                  "của tệp): đã để riêng trong failed/; hãy báo cho bộ phận kỹ thuật, sửa xong "
+                  "thì chuyển tệp đó trở lại thư mục nóng để nhận lại")
         raise SystemExit(EXIT_INTERNAL)
     raise SystemExit(EXIT_QUARANTINED if report.files_failed else EXIT_OK)
 

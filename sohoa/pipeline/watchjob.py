@@ -20,7 +20,8 @@ from sohoa.pipeline.outcomes import DUPLICATE, QUARANTINED, WARNING, Emit, outco
 from sohoa.pipeline.progress import Progress
 from sohoa.pipeline.services import make_document_signer
 from sohoa.pipeline.settings import Settings
-from sohoa.scanners.watch import Notice, Outcome, WatchSettings, members, watch
+from sohoa.pipeline.stages import PROGRAM_ERROR
+from sohoa.scanners.watch import Notice, Outcome, ProgramFault, WatchSettings, members, watch
 
 RATE_WINDOW_S = 300.0  # pages per minute over the last five minutes: idle nights do not count
 
@@ -101,8 +102,9 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
     """Watch ``folder`` until ``stop()`` (or, with ``once``, until nothing is left to do).
 
     ``emit`` gets every document event of the ingest jobs (as ``sohoa ingest --json`` prints
-    them) and one outcome event per file. A configuration or storage problem stops the watch
-    with its error; the file it was working on stays in the folder and is redone on restart.
+    them) and one outcome event per file. A problem of the machine (configuration, storage,
+    signing, a worker killed, a full disk or a share gone) stops the watch with its error; the
+    file it was working on stays in the folder and is redone on restart.
     """
     folder = Path(folder)
     options = options or WatchSettings()
@@ -146,6 +148,9 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
                              emit=on_event, progress=progress)
         per_file["pages"] = summary.pages
         per_file["program_errors"] = summary.program_errors  # pages sohoa's code failed on
+        if summary.program_errors:  # a bug: the file is handled again once it is fixed
+            raise ProgramFault("; ".join(dict.fromkeys(problems))
+                               or f"{PROGRAM_ERROR}: hãy báo cho bộ phận kỹ thuật")
         if problems:
             return "; ".join(dict.fromkeys(problems))
         if summary.pages == 0:

@@ -9,6 +9,13 @@ is never handled twice, even when dropped again under another name, and a file t
 handled when the process was killed is handled again on restart (the pipeline is idempotent,
 keyed by the same SHA-256, so that second run stores nothing twice).
 
+Whose fault a failure is decides where the file goes. The file's own (an unreadable PDF, not
+an image…): ``failed/`` with the reason, for good; dropped again, it goes back to ``failed/``
+with that reason, never to ``done/``. The machine's (a full disk, a share gone, a signing token
+pulled out, a worker killed: exit 2 errors): the watcher stops and the file stays where it is,
+handled again after a restart. sohoa's own (a bug): ``failed/`` with the reason, but not
+recorded as finished: put back after the fix, it is handled again.
+
 A folder dropped into the hot folder is one batch: a scanner that writes one JPEG per page
 into a folder per batch gets its pages split into dossiers together, not page by page. It is
 ready once none of its files has changed for ``settle_seconds`` and every one looks whole; it
@@ -25,22 +32,52 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sohoa.errors import ConfigError, SohoaError, StorageError
+from sohoa.errors import (
+    EXIT_INTERNAL,
+    EXIT_USAGE,
+    MACHINE_ERRNOS,
+    SHARE_GONE_ERRNOS,
+    SohoaError,
+    StorageError,
+)
 from sohoa.scanners.entries import odd_entry, open_regular
 from sohoa.scanners.inputs import SUPPORTED_SUFFIXES, natural_key
 from sohoa.scanners.tiffcopy import TruncatedPage, ifd_offsets
 
 DONE, FAILED, STATE = "done", "failed", ".sohoa-watch"
 ALREADY = "đã nhận trước đây: cùng một tệp (cùng nội dung) đã được xử lý rồi"
+ALREADY_FAILED = ("đã nhận trước đây và không xử lý được: cùng một tệp (cùng nội dung); lý do "
+                  "lần trước")
 REASON_SUFFIX = ".reason.txt"
 NAME_MAX = 255  # bytes in one file name on Linux file systems (ext4, xfs, btrfs, tmpfs, SMB)
 # room kept in a name the watcher writes for " (NN)" (a second file of that name) + ".reason.txt"
 _NAME_ROOM = len(" (999)") + len(REASON_SUFFIX)
 
 Handler = Callable[[Path], str | None]  # None: stored; a string: why (some of) it was not
-# Problems of the desk PC, not of the file: the file stays where it is (its ledger entry stays
-# "start", so it is handled again after a restart) and the error stops the watcher.
-FATAL: tuple[type[SohoaError], ...] = (ConfigError, StorageError)
+
+
+class ProgramFault(Exception):
+    """Raised by a handler when sohoa's own code failed on (part of) the file, with the reason:
+    a bug, not the file's fault. The file goes to ``failed/`` all the same (the folder goes on),
+    but is not recorded as finished: put back once the bug is fixed, it is handled again."""
+
+
+def is_fatal(exc: BaseException) -> bool:
+    """Whether ``exc`` is a problem of the desk PC, not of the file: everything `sohoa ingest`
+    ends with exit 2 for (configuration, storage, signing key or token, a worker killed) and an
+    OSError the machine causes (a full disk, a read-only or vanished share, no permission, no
+    memory). The file stays where it is (its ledger entry stays "start", so it is handled again
+    after a restart) and the error stops the watcher."""
+    if isinstance(exc, SohoaError):
+        return exc.exit_code == EXIT_USAGE
+    return isinstance(exc, OSError) and exc.errno in MACHINE_ERRNOS
+
+
+def _machine_error(exc: OSError, path: Path) -> StorageError:
+    where = f" ({exc.filename})" if exc.filename else ""
+    return StorageError(f"lỗi của máy, không phải của tệp: {exc.strerror or exc}{where} khi xử "
+                        f"lý {path.name}; tệp vẫn để nguyên trong thư mục nóng. Khắc phục (chỗ "
+                        "trống trên đĩa, quyền ghi, ổ mạng) rồi chạy lại đúng lệnh này.")
 
 
 @dataclass(frozen=True)
@@ -96,7 +133,11 @@ class HotFolder:
         for sub in (DONE, FAILED, STATE):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         self._ledger = self.root / STATE / "ledger.tsv"
+        # digest -> None when stored, or why the file itself could not be used
         self._finished = self._load_ledger()
+        # digests this process found a bug on: the same code would fail the same way, so one
+        # dropped again (or not movable to failed/) is not ingested again until a restart
+        self._bugs: dict[str, str] = {}
 
     # --- finding ready files ------------------------------------------------------------------
 
@@ -231,37 +272,58 @@ class HotFolder:
 
         ``handle`` returns None when everything in the file was stored, or a reason when some
         or all of it was quarantined; if it raises, the file goes to ``failed/`` with the error
-        and the watcher keeps going. A ``FATAL`` error (configuration, storage) is not the file's
-        fault: it propagates and the file stays in place, to be handled after a restart.
+        and the watcher keeps going. An error :func:`is_fatal` calls the machine's is not the
+        file's fault: it propagates (an OSError as a StorageError) and the file stays in place,
+        to be handled after a restart. A bug (:class:`ProgramFault`, or any other exception)
+        sets the file aside in ``failed/`` without recording it as finished.
         """
         try:
             digest = self._digest(path)
         except OSError as exc:
+            if exc.errno in SHARE_GONE_ERRNOS:  # the share, not the file: try after the restart
+                raise _machine_error(exc, path) from exc
             # Unreadable (permissions, replaced by a FIFO since the poll, gone): this entry's
             # problem, not the watcher's.
             return self.reject(path, f"không đọc được tệp: {exc.strerror or exc}")
         if digest in self._finished:
-            return self._move(path, ok=True, reason=ALREADY)
+            before = self._finished[digest]
+            if before is None:
+                return self._move(path, ok=True, reason=ALREADY)
+            # never to done/: nothing of it was stored the first time either
+            return self._move(path, ok=False, reason=f"{ALREADY_FAILED}: {before}")
+        if digest in self._bugs:
+            return replace(self._move(path, ok=False, reason=self._bugs[digest]),
+                           program_error=True)
         self._append("start", digest, path)
         bug = False
         try:
             reason = handle(path)
-        except FATAL:
-            raise
-        except SohoaError as exc:
-            reason, ok = str(exc), False
-        except OSError as exc:  # the file's or the machine's (a read, a share), not a bug
-            reason, ok = f"lỗi đọc, ghi khi xử lý tệp: {exc.strerror or exc}", False
-        except Exception as exc:  # a bug in a stage must not stop the desk's folder
-            # sohoa's own mistake, as it is for `sohoa ingest` (exit 1); "internal error" kept:
-            # it is what a technician searches for
-            reason, ok = (f"lỗi bên trong chương trình (internal error, {type(exc).__name__}: "
-                          f"{exc}): hãy báo cho bộ phận kỹ thuật"), False
-            bug = True
+        except ProgramFault as exc:
+            reason, ok, bug = str(exc), False, True
+        except Exception as exc:
+            if is_fatal(exc):
+                if isinstance(exc, OSError):
+                    raise _machine_error(exc, path) from exc
+                raise
+            if isinstance(exc, SohoaError) and exc.exit_code != EXIT_INTERNAL:
+                reason, ok = str(exc), False  # the file's: a bad input, as for `sohoa ingest`
+            elif isinstance(exc, OSError):
+                # not the machine's (ENOENT: a file of the batch taken away while it was read)
+                reason, ok = f"lỗi đọc, ghi khi xử lý tệp: {exc.strerror or exc}", False
+            else:  # a bug in a stage must not stop the desk's folder
+                # sohoa's own mistake, as it is for `sohoa ingest` (exit 1); "internal error"
+                # kept: it is what a technician searches for
+                reason, ok = (f"lỗi bên trong chương trình (internal error, "
+                              f"{type(exc).__name__}: {exc}): hãy báo cho bộ phận kỹ thuật"), False
+                bug = True
         else:
             ok = reason is None
-        self._append("done" if ok else "failed", digest, path, reason)
-        self._finished.add(digest)
+        if bug:
+            self._append("bug", digest, path, reason)  # not finished: handled again after a fix
+            self._bugs[digest] = reason or ""
+        else:
+            self._append("done" if ok else "failed", digest, path, reason)
+            self._finished[digest] = None if ok else reason
         self._seen.pop(path, None)
         return replace(self._move(path, ok=ok, reason=reason), program_error=bug)
 
@@ -308,15 +370,18 @@ class HotFolder:
 
     # --- the ledger ---------------------------------------------------------------------------
 
-    def _load_ledger(self) -> set[str]:
-        finished: set[str] = set()
+    def _load_ledger(self) -> dict[str, str | None]:
+        finished: dict[str, str | None] = {}
         if not self._ledger.exists():
             return finished
         for line in self._ledger.read_text(encoding="utf-8").splitlines():
             parts = line.split("\t")
-            # A "start" without its "done"/"failed" is a run killed mid-file: handle it again.
-            if len(parts) >= 3 and parts[0] in ("done", "failed"):
-                finished.add(parts[1])
+            # A "start" without its "done"/"failed" is a run killed mid-file, and "bug" a file
+            # sohoa's code failed on: both are handled again.
+            if len(parts) >= 3 and parts[0] == "done":
+                finished[parts[1]] = None
+            elif len(parts) >= 3 and parts[0] == "failed":
+                finished[parts[1]] = (parts[3] if len(parts) > 3 else "") or "không rõ"
         return finished
 
     def _append(self, event: str, digest: str, path: Path, reason: str | None = None) -> None:
@@ -349,7 +414,8 @@ def watch(root: Path, handle: Handler, settings: WatchSettings | None = None, *,
     waiting (seen, not yet handled) after each poll and after each file handled; ``on_notice``
     what the desk should know about files that are waiting (see :meth:`HotFolder.notices`).
     Entries that are not scans go to ``failed/`` with the reason, unopened; one entry that
-    cannot be handled never stops the watcher (only a :data:`FATAL` error does).
+    cannot be handled never stops the watcher (only an error :func:`is_fatal` calls the
+    machine's does).
     """
     folder = HotFolder(root, settings, clock)
     while not stop():

@@ -39,7 +39,9 @@ def test_desk_command_help_is_vietnamese(command: list[str]) -> None:
 
 
 def test_watch_help_names_its_exit_codes() -> None:
-    assert "1 có tệp gặp lỗi của chương trình sohoa" in " ".join(_help("watch").split())
+    text = " ".join(_help("watch").split())
+    assert "1 có tệp gặp lỗi của chương trình sohoa" in text
+    assert "2 lỗi của máy" in text and "tệp đang xử lý để nguyên chỗ cũ" in text
 
 
 def test_the_group_help_frames_the_commands_in_vietnamese() -> None:

@@ -8,8 +8,10 @@ page only); every other page is recognized for real."""
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +19,12 @@ import pytest
 from PIL import Image
 from pipeline_helpers import run_sohoa
 
+from sohoa.errors import SigningError, WorkerDiedError
 from sohoa.pipeline import inprocess
 from sohoa.pipeline.ingest import run_ingest
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import load_settings
+from sohoa.scanners.watch import ALREADY_FAILED
 from sohoa.synth import render_document
 
 _real_analyze = inprocess.analyze_page
@@ -144,31 +148,112 @@ def test_the_hot_folder_ends_with_exit_1_when_sohoas_code_failed_on_a_file(
     reason = (hot / "failed" / "a.pdf.reason.txt").read_text(encoding="utf-8")
     assert "lỗi của chương trình sohoa, không phải của tệp" in reason and "IndexError" in reason
     assert reason.startswith("trang 1:"), reason  # the page, in Vietnamese
+    broken = outcomes["broken.pdf"]["reason"]
+
+    # Review F1: the bug fixed, the clerk puts both files back. The scan is ingested for real
+    # (not skipped as "đã nhận trước đây" into done/ with nothing stored); the damaged file,
+    # the same bytes, goes back to failed/ with its reason, never to done/.
+    monkeypatch.setattr(inprocess, "analyze_page", _real_analyze)
+    for name in ("a.pdf", "broken.pdf"):
+        shutil.move(hot / "failed" / name, hot / name)
+    code, stderr, outcomes = _watch(home, hot)
+    assert code == 3, stderr
+    assert outcomes["a.pdf"]["outcome"] == "done" and outcomes["a.pdf"]["stored"] == 1, outcomes
+    assert (hot / "done" / "a.pdf").is_file()
+    assert outcomes["broken.pdf"]["outcome"] == "failed", outcomes
+    assert outcomes["broken.pdf"]["reason"] == f"{ALREADY_FAILED}: {broken}"
+    assert (hot / "failed" / "broken.pdf").is_file() and not (hot / "done" / "broken.pdf").exists()
 
 
-@pytest.mark.parametrize(("error", "code"), [
-    (TypeError("unsupported operand type(s)"), 1),  # escapes the ingest: sohoa's mistake
-    (PermissionError(13, "Permission denied"), 3),  # the file's or the share's, not a bug
-])
+def _ledger_events(hot: Path) -> list[str]:
+    lines = (hot / ".sohoa-watch" / "ledger.tsv").read_text(encoding="utf-8").splitlines()
+    return [line.split("\t")[0] for line in lines]
+
+
 def test_an_error_escaping_the_ingest_of_a_hot_folder_file(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, code: int) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug escaping the ingest sets the file aside (exit 1) but does not finish it: put back,
+    it is handled again. An OSError that is not the machine's (a file taken away while it was
+    read) is the file's: exit 3, and put back it returns to failed/ with its reason, never to
+    done/, without being handled again."""
     from sohoa.pipeline import watchjob
 
     home = tmp_path / "home"
     assert run_sohoa(home, "init").returncode == 0
-    hot = tmp_path / "hot"
-    hot.mkdir()
-    Image.new("L", (40, 40), 255).save(hot / "a.jpg")  # never read: the ingest raises first
+    for n, (error, code) in enumerate([
+            (TypeError("unsupported operand type(s)"), 1),  # sohoa's mistake
+            (FileNotFoundError(2, "No such file or directory"), 3)]):  # not the machine's
+        hot = tmp_path / f"hot{n}"
+        hot.mkdir()
+        Image.new("L", (40, 40), 255).save(hot / "a.jpg")  # never read: the ingest raises first
+        calls: list[Path] = []
 
-    def raises(*_args: Any, **_kwargs: Any) -> None:
-        raise error
+        def raises(files: list[Path], *_args: Any, error: Exception = error,
+                   calls: list[Path] = calls, **_kwargs: Any) -> None:
+            calls.extend(files)
+            raise error
 
-    monkeypatch.setattr(watchjob, "run_ingest", raises)
-    got, stderr, outcomes = _watch(home, hot)
-    assert got == code, stderr
-    assert outcomes["a.jpg"]["outcome"] == "failed"
-    assert outcomes["a.jpg"]["program_error"] == (code == 1)
-    reason = outcomes["a.jpg"]["reason"]
-    assert ("internal error" in reason) == (code == 1), reason  # no bug is called one
-    assert code == 1 or reason == "lỗi đọc, ghi khi xử lý tệp: Permission denied", reason
-    assert (hot / "failed" / "a.jpg").exists()
+        monkeypatch.setattr(watchjob, "run_ingest", raises)
+        got, stderr, outcomes = _watch(home, hot)
+        assert got == code, stderr
+        assert outcomes["a.jpg"]["outcome"] == "failed"
+        assert outcomes["a.jpg"]["program_error"] == (code == 1)
+        reason = outcomes["a.jpg"]["reason"]
+        assert ("internal error" in reason) == (code == 1), reason  # no bug is called one
+        assert code == 1 or reason == "lỗi đọc, ghi khi xử lý tệp: No such file or directory"
+        assert (hot / "failed" / "a.jpg").exists()
+        assert _ledger_events(hot) == ["start", "bug" if code == 1 else "failed"]
+
+        # the clerk puts the file back (after the technician's fix, for the bug)
+        shutil.move(hot / "failed" / "a.jpg", hot / "a.jpg")
+        got, stderr, outcomes = _watch(home, hot)
+        assert got == code, stderr
+        assert outcomes["a.jpg"]["outcome"] == "failed", outcomes
+        assert (hot / "failed" / "a.jpg").exists() and not (hot / "done" / "a.jpg").exists()
+        if code == 1:  # handled again, not "đã nhận trước đây"
+            assert len(calls) == 2 and "internal error" in outcomes["a.jpg"]["reason"]
+        else:  # the same bytes are as bad as before: not read again
+            assert len(calls) == 1
+            assert outcomes["a.jpg"]["reason"] == f"{ALREADY_FAILED}: {reason}"
+
+
+def test_a_machine_error_stops_the_hot_folder_and_leaves_the_file_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review F1: a full disk, no permission, a share gone, a signing token pulled out, a worker
+    killed are the machine's, as for `sohoa ingest`: exit 2, the file stays in the hot folder
+    (not in failed/, nothing finished in the ledger), and the next run, the machine fixed,
+    stores it."""
+    from sohoa.pipeline import watchjob
+
+    home = tmp_path / "home"
+    assert run_sohoa(home, "init").returncode == 0
+    real = watchjob.run_ingest
+    scan = _scan("birth_certificate", 3)
+    for n, error in enumerate([
+            OSError(errno.ENOSPC, "No space left on device"),
+            PermissionError(errno.EACCES, "Permission denied"),
+            OSError(errno.ENOTCONN, "Transport endpoint is not connected"),
+            SigningError("Không mở được token ký số: hãy cắm lại token"),
+            WorkerDiedError("Tiến trình nhận dạng bị dừng: máy hết bộ nhớ")]):
+        hot = tmp_path / f"hot{n}"
+        hot.mkdir()
+        scan.save(hot / "a.pdf", resolution=150)
+
+        def raises(*_args: Any, error: Exception = error, **_kwargs: Any) -> None:
+            raise error
+
+        monkeypatch.setattr(watchjob, "run_ingest", raises)
+        code, stderr, outcomes = _watch(home, hot)
+        assert code == 2, (error, stderr)
+        assert outcomes == {}, outcomes
+        assert (hot / "a.pdf").is_file() and not (hot / "failed" / "a.pdf").exists()
+        assert _ledger_events(hot) == ["start"]  # handled again after the restart
+        if isinstance(error, OSError):
+            assert "lỗi của máy, không phải của tệp" in stderr, stderr
+            assert error.strerror in stderr and "chạy lại đúng lệnh này" in stderr, stderr
+
+    monkeypatch.setattr(watchjob, "run_ingest", real)  # the disk has room again
+    code, stderr, outcomes = _watch(home, tmp_path / "hot0")
+    assert code == 0, stderr
+    assert outcomes["a.pdf"]["outcome"] == "done" and outcomes["a.pdf"]["stored"] == 1, outcomes
+    assert (tmp_path / "hot0" / "done" / "a.pdf").is_file()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from scan_fixtures import encode, image_pdf, jpeg_spec, text_page
 
 from sohoa.errors import BadInputError
-from sohoa.scanners.watch import ALREADY, HotFolder, WatchSettings, watch
+from sohoa.scanners.watch import ALREADY, ALREADY_FAILED, HotFolder, WatchSettings, watch
 
 
 class Clock:
@@ -98,6 +99,18 @@ def test_done_failed_and_never_twice(tmp_path: Path, jpeg_bytes: bytes) -> None:
     assert outcome.moved_to == tmp_path / "done" / "again.jpg"
     assert handled == ["a-2.jpg", "a-10.jpg", "b.pdf"]
 
+    # A bad file dropped again, to a restarted watcher: back to failed/ with its reason, never
+    # to done/ (nothing of it was stored), and not handled again.
+    (tmp_path / "bad-again.jpg").write_bytes(jpeg_bytes + b"\0")
+    restarted = HotFolder(tmp_path, settings(), clock)
+    restarted.poll()
+    clock.now += 6
+    (ready_again,) = restarted.poll()
+    outcome = restarted.process(ready_again, handle)
+    assert not outcome.ok and outcome.moved_to == tmp_path / "failed" / "bad-again.jpg"
+    assert outcome.reason == f"{ALREADY_FAILED}: page 1 is truncated: re-scan it"
+    assert handled == ["a-2.jpg", "a-10.jpg", "b.pdf"]
+
 
 def test_an_unexpected_error_fails_the_file_and_the_watch_goes_on(tmp_path: Path,
                                                                   jpeg_bytes: bytes) -> None:
@@ -119,6 +132,30 @@ def test_an_unexpected_error_fails_the_file_and_the_watch_goes_on(tmp_path: Path
                           stop=lambda: next(polls, None) is None))
     assert [(o.source.name, o.ok) for o in outcomes] == [("1.jpg", False), ("2.jpg", True)]
     assert "(internal error, RuntimeError: stage exploded)" in outcomes[0].reason  # type: ignore[operator]
+    assert outcomes[0].program_error and outcomes[0].moved_to == tmp_path / "failed" / "1.jpg"
+
+    # A bug is not the file's, so it is not finished: put back, a restarted watcher handles it
+    # again; that same process, whose code failed on it, sets it aside once more without
+    # running it; once fixed (another restart) it is stored.
+    os.replace(tmp_path / "failed" / "1.jpg", tmp_path / "1.jpg")
+    folder = HotFolder(tmp_path, settings(), clock)
+    folder.poll()
+    clock.now += 6
+    (again,) = folder.poll()
+    tried: list[str] = []
+    outcome = folder.process(again, lambda p: tried.append(p.name) or handle(p))
+    assert outcome.program_error and tried == ["1.jpg"]
+    os.replace(outcome.moved_to, tmp_path / "1.jpg")
+    folder.poll()
+    clock.now += 6
+    outcome = folder.process(folder.poll()[0], lambda p: tried.append(p.name) or handle(p))
+    assert outcome.program_error and tried == ["1.jpg"]  # not run again by the same process
+    os.replace(outcome.moved_to, tmp_path / "1.jpg")
+    fixed = HotFolder(tmp_path, settings(), clock)
+    fixed.poll()
+    clock.now += 6
+    outcome = fixed.process(fixed.poll()[0], lambda p: None)
+    assert outcome.ok and outcome.reason is None and outcome.moved_to.parent.name == "done"
 
 
 def test_restart_after_a_kill_handles_the_interrupted_file_again(tmp_path: Path,
