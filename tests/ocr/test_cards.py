@@ -87,3 +87,31 @@ def test_the_mrz_first_line_alone_gives_the_number_when_it_verifies_itself() -> 
     # Verified alone but another birth year than the card prints: not taken.
     other = text.replace("30/05/1984", "30/05/1994")
     assert extract_fields("citizen_id_card", other, registry).owner_id is None
+
+
+def test_a_bilingual_card_is_read_upright_not_as_vertical_text() -> None:
+    # Noto Serif at 200 dpi, seed 23: a third of a card's words are the English half of its
+    # captions, so the upright reading did not count as Vietnamese text; OSD was unsure and
+    # the trial readings took 90°, where Tesseract reads the card too, as vertical text. The
+    # text layer came out as columns of words in reverse order (22% CER order-independent per
+    # line, 'tênHộ,đệmchữvàksFnhiaumnleih').
+    page = foreign_page(23, family="noto", dpi=200, colour=False, wear="copied", kind="card")
+    ocr = recognize_page(page.jpeg, page_sha256="x", dpi=200, lexicon=page_lexicon())
+    assert ocr.rotation == 0
+    lines = ocr.text.splitlines()
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in lines and "HỒ VĂN CẨM" in lines
+    assert _cer(page.lines, ocr.text) < 0.03
+
+
+def test_the_trial_readings_do_not_take_a_quarter_turn_for_upright() -> None:
+    # The same card when OSD is asked: unsure (confidence 0.6), so every turn is read; a long
+    # word counts only when laid across the page, and the card is upright, turned or not.
+    from sohoa.ocr import engine
+
+    for rotation, upright in ((0, 0), (90, 270)):
+        page = foreign_page(23, family="noto", dpi=200, colour=False, wear="copied",
+                            kind="card", rotation=rotation)
+        gray = prepare(open_image(page.jpeg), dpi=200).gray
+        with engine._ENGINES.lock:
+            engine._ENGINES.ensure(engine.OcrSettings())
+            assert engine._orientation(gray, 200, 0, True) == upright
