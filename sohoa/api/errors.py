@@ -115,6 +115,8 @@ def install(app: FastAPI) -> None:
         message: Any = exc.detail
         if exc.status_code == 404 and message == "Not Found":
             message = "không có địa chỉ này; API được mô tả tại /docs"
-        elif message == _PHRASES.get(exc.status_code, ("",))[0]:  # starlette's own, English
-            message = _PHRASES[exc.status_code][1]
+        elif exc.status_code in _PHRASES and message == _PHRASES[exc.status_code][0]:
+            message = _PHRASES[exc.status_code][1]  # starlette's own, English
+        elif not message:  # an empty detail: say at least what kind of refusal it is
+            message = f"yêu cầu không thực hiện được (mã HTTP {exc.status_code})"
         return error_response(exc.status_code, CODES.get(exc.status_code, "error"), str(message))
