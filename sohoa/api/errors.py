@@ -50,11 +50,41 @@ def error_response(status: int, code: str, message: str) -> JSONResponse:
                         headers=headers)
 
 
+# How much of a value given is echoed back: enough to see which one it was, never a whole body
+# (it may hold a citizen's ID and name, and integrators' proxies and logs keep error texts).
+ECHO_MAX = 60
+PROBLEMS_MAX = 5  # problems listed in one message
+# A body (or part of one) of the wrong shape: said without its content.
+_SHAPES = {"dict_type": "phải là một đối tượng JSON", "model_type": "phải là một đối tượng JSON",
+           "model_attributes_type": "phải là một đối tượng JSON",
+           "list_type": "phải là một danh sách JSON"}
+
+
+class _Shown:
+    """A value given, as the message shows it: a scalar's repr, cut to ``ECHO_MAX``
+    characters; only the kind of a structure."""
+
+    def __init__(self, value: Any) -> None:
+        if isinstance(value, dict | list | tuple):  # a structure's content is never echoed
+            self.text = "một đối tượng JSON" if isinstance(value, dict) else "một danh sách JSON"
+            return
+        if isinstance(value, str) and len(value) > ECHO_MAX:
+            value = value[:ECHO_MAX - 1] + "…"  # cut inside the quotes: still reads as a string
+        text = repr(value)
+        self.text = text if len(text) <= ECHO_MAX + 2 else text[:ECHO_MAX - 1] + "…"
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def _problem_text(problem: dict[str, Any]) -> str:
     """One of pydantic's (English) validation problems as the officer's web page and the
-    integrator's log show it: in Vietnamese, with the value that was given."""
-    given = problem.get("input")
+    integrator's log show it: in Vietnamese, with (the start of) the value that was given."""
     kind = str(problem.get("type", ""))
+    if kind in _SHAPES:
+        return _SHAPES[kind]
+    raw = problem.get("input")
+    given = _Shown(raw) if raw is not None else None
     ctx = problem.get("ctx") or {}
     if kind.startswith("date"):
         return f"{given!r} không phải ngày: dùng YYYY-MM-DD"
@@ -87,10 +117,13 @@ def _problem_text(problem: dict[str, Any]) -> str:
 
 def _validation_message(exc: RequestValidationError) -> str:
     parts = []
-    for problem in exc.errors():
+    problems = exc.errors()
+    for problem in problems[:PROBLEMS_MAX]:
         where = ".".join(str(p) for p in problem.get("loc", ()) if p not in ("query", "path"))
         text = _problem_text(problem)
         parts.append(f"{where}: {text}" if where else text)
+    if len(problems) > PROBLEMS_MAX:  # a list of a thousand bad items: the first few say it
+        parts.append(f"và {len(problems) - PROBLEMS_MAX} lỗi khác")
     return "; ".join(parts) or "yêu cầu không hợp lệ"
 
 
