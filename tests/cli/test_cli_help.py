@@ -44,6 +44,13 @@ def test_watch_help_names_its_exit_codes() -> None:
     assert "2 lỗi của máy" in text and "tệp đang xử lý để nguyên chỗ cũ" in text
 
 
+def test_verify_help_says_an_unknown_file_or_id_is_exit_5() -> None:
+    """What `sohoa verify nosuchthing` does (exit 5, tests/archivist/test_officer_rough_edges.py)
+    is what its help says; it named exit 5 only for another system's QR code."""
+    text = " ".join(_help("verify").split())
+    assert "5 khi không có tệp đó, cũng không có mã giấy tờ đó trong kho" in text, text
+
+
 def test_the_group_help_frames_the_commands_in_vietnamese() -> None:
     text = _help()
     assert text.startswith("Cách dùng: sohoa [TÙY_CHỌN] LỆNH [THAM_SỐ]..."), text
