@@ -97,13 +97,35 @@ def _ink_mask(gray: np.ndarray) -> np.ndarray:
     return mask.astype(np.float32)
 
 
-def _profile_score(mask: np.ndarray, angle: float) -> float:
-    h, w = mask.shape
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    turned = cv2.warpAffine(mask, matrix, (w, h), flags=cv2.INTER_NEAREST, borderValue=0.0)
-    rows = turned.sum(axis=1)
-    # Sharp line/gap alternation when the lines are level: sum of squared row-to-row jumps.
-    return float(np.square(np.diff(rows)).sum())
+# The mask is cut into vertical strips this many pixels wide; a strip's rows are shifted as a
+# whole (at 0.1° steps a 16 px strip's two edges differ by 0.03 px: nothing).
+_SKEW_STRIP = 16
+
+
+def _strip_profiles(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each vertical strip's ink per row (strips × rows), and each strip's middle's distance
+    from the page's middle."""
+    w = mask.shape[1]
+    count = max(1, w // _SKEW_STRIP)
+    edges = np.linspace(0, w, count + 1).astype(int)
+    profiles = np.add.reduceat(mask, edges[:-1], axis=1).T  # strips × rows
+    middles = (edges[:-1] + edges[1:]) / 2 - w / 2
+    return profiles, middles
+
+
+def _profile_score(profiles: np.ndarray, middles: np.ndarray, angle: float) -> float:
+    """How level the lines are once the page is turned by ``angle`` (degrees, counter-
+    clockwise): each strip's rows shifted by how far the turn moves its middle (a shear, which
+    is the turn for the few degrees a scan is skewed), summed, and the squared row-to-row jumps
+    of that profile added up (sharp line/gap alternation when the lines are level)."""
+    rows = profiles.shape[1]
+    shifts = np.rint(-np.tan(np.radians(angle)) * middles).astype(int)
+    pad = int(np.abs(shifts).max()) if len(shifts) else 0
+    total = np.zeros(rows + 2 * pad, np.float64)
+    for profile, shift in zip(profiles, shifts, strict=True):
+        start = pad + int(shift)
+        total[start:start + rows] += profile
+    return float(np.square(np.diff(total)).sum())
 
 
 def estimate_skew(gray: np.ndarray) -> float:
@@ -116,11 +138,12 @@ def estimate_skew(gray: np.ndarray) -> float:
     ink = mask.mean()
     if ink < 0.002 or ink > 0.6:
         return 0.0
+    profiles, middles = _strip_profiles(mask)
     coarse = np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-6, 0.5)
-    scores = [_profile_score(mask, float(a)) for a in coarse]
+    scores = [_profile_score(profiles, middles, float(a)) for a in coarse]
     best = float(coarse[int(np.argmax(scores))])
     fine = np.arange(best - 0.4, best + 0.4 + 1e-6, 0.1)
-    scores = [_profile_score(mask, float(a)) for a in fine]
+    scores = [_profile_score(profiles, middles, float(a)) for a in fine]
     # The rotation that levels the lines is the opposite of their tilt.
     tilt = -float(fine[int(np.argmax(scores))])
     return round(tilt, 2) if abs(tilt) >= MIN_SKEW_DEG else 0.0
