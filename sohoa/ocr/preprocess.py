@@ -27,6 +27,7 @@ from PIL import Image
 
 from sohoa.ocr.marks import (
     FoundMark,
+    channel_extremes,
     colour_marks,
     grey_seals,
     lift_marks,
@@ -159,7 +160,7 @@ def lift_coloured_ink(rgb: np.ndarray) -> np.ndarray:
     ink = _ink_mask(rgb)
     if not ink.any():
         return gray
-    brightest = rgb.max(axis=2)
+    brightest = channel_extremes(rgb)[0]
     # Grow the mask a little: anti-aliased stroke edges are less saturated than stroke cores.
     ink = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     cleaned = gray.copy()
