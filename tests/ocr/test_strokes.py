@@ -151,3 +151,13 @@ def test_the_abbreviations_of_administrative_papers_are_not_noise() -> None:
         assert not _is_noise(Box(text, 0, 0, 40, 20, 44.0, 1)), text
     assert _is_noise(Box("Vv", 0, 0, 40, 20, 44.0, 1))
     assert _is_noise(Box("V/v", 0, 0, 40, 20, 10.0, 1))  # too unsure to be one
+
+
+def test_a_line_the_layout_left_out_altogether_is_read() -> None:
+    # Seed 31, TeX Gyre Termes, light grey scan at 200 dpi: Tesseract's layout returned nothing
+    # at all for the motto "Độc lập - Tự do - Hạnh phúc" (not even noise), printed as clearly as
+    # the national name above it. The lines of print found in the image with no word under
+    # them are read alone.
+    page = foreign_page(31, family="termes", dpi=200, colour=False, wear="light")
+    ocr = recognize_page(page.jpeg, page_sha256="x", dpi=200, lexicon=page_lexicon())
+    assert "Độc lập - Tự do - Hạnh phúc" in ocr.text, ocr.text[:300]
