@@ -409,7 +409,7 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
             boxes = _reread_beside_photos(api, boxes, beside, timeout_ms)
             boxes = _reread_mrz(level, dpi, read, boxes, timeout_ms)
         api.Clear()
-    return skew, width, height, _without_specks(boxes), finished
+    return skew, width, height, _delegations(_without_specks(boxes)), finished
 
 
 # A line of Tesseract's whose words all came out as noise, this many words or more and this
@@ -515,6 +515,33 @@ def _reread_unread_lines(api: tesserocr.PyTessBaseAPI, kept: list[Box], level: n
         found.extend(Box(b.text, b.left, b.top, b.width, b.height, b.confidence,
                          6_000_000 + number) for b in again)
     return found
+
+
+_DELEGATION = re.compile(r"(KT|TM|TL|TUQ)[.,:;](\w*)")
+
+
+def _delegations(boxes: list[Box]) -> list[Box]:
+    """The signer's delegation as the standard writes it (Nghị định 30/2020: "KT. CHỦ TỊCH",
+    "TM. ỦY BAN NHÂN DÂN"): its full stop read as a comma or a colon ("KT, CHỦ TỊCH"), or the
+    space after it lost ("KT.CHỦ TỊCH"), is put back; the title after a glued stop becomes a
+    word of its own."""
+    out: list[Box] = []
+    for b in boxes:
+        match = _DELEGATION.fullmatch(b.text)
+        if match is None or (match.group(2) and not match.group(2).isupper()):
+            out.append(b)
+            continue
+        head, rest = match.group(1) + ".", match.group(2)
+        if not rest:
+            out.append(Box(head, b.left, b.top, b.width, b.height, b.confidence, b.line_key))
+            continue
+        # The stop's width stays a gap, so that the text layer has a space there.
+        first = round(b.width * len(head) / len(b.text))
+        out.append(Box(head, b.left, b.top, max(1, first), b.height, b.confidence, b.line_key))
+        second = round(b.width * (len(head) + 0.5) / len(b.text))
+        out.append(Box(rest, b.left + second, b.top, max(1, b.width - second), b.height,
+                       b.confidence, b.line_key))
+    return out
 
 
 def _intersects(a: Region, b: Region) -> bool:

@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from sohoa.ocr import recognize_page
-from sohoa.ocr.engine import _is_noise, _unhyphenated
+from sohoa.ocr.engine import _delegations, _is_noise, _unhyphenated
 from sohoa.ocr.layout import Box
 from sohoa.ocr.marks import separate_strokes
 from sohoa.pipeline.stages import page_lexicon
@@ -161,3 +161,13 @@ def test_a_line_the_layout_left_out_altogether_is_read() -> None:
     page = foreign_page(31, family="termes", dpi=200, colour=False, wear="light")
     ocr = recognize_page(page.jpeg, page_sha256="x", dpi=200, lexicon=page_lexicon())
     assert "Độc lập - Tự do - Hạnh phúc" in ocr.text, ocr.text[:300]
+
+
+def test_the_delegation_before_a_signers_title_is_written_as_the_standard_writes_it() -> None:
+    words = [Box("KT,", 100, 10, 50, 40, 80.0, 1), Box("CHỦ", 160, 10, 70, 40, 96.0, 1),
+             Box("TM.ỦY", 100, 60, 120, 40, 90.0, 2), Box("KT.", 100, 110, 50, 40, 90.0, 3),
+             Box("TL,", 300, 110, 50, 40, 90.0, 3), Box("KT.abc", 100, 160, 90, 40, 90.0, 4)]
+    out = _delegations(words)
+    assert [b.text for b in out] == ["KT.", "CHỦ", "TM.", "ỦY", "KT.", "TL.", "KT.abc"]
+    tm, uy = out[2], out[3]
+    assert uy.left > tm.right and uy.right == 220
