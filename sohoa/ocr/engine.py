@@ -835,6 +835,7 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
             for other in others:
                 readings.append(_read_strip(api, other, strip, dpi, timeout_ms))
                 switched = True
+            readings = [_unhyphenated(r) for r in readings]
             readings = [r for r in readings if r and median(b.height for b in r) >= 0.6 * usual
                         and _mean_confidence(r) >= _REGION_MIN_CONFIDENCE
                         and _valid_share(r) >= _REGION_MIN_VALID]
@@ -844,7 +845,7 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
                 switched = False
             if not readings:
                 continue
-            again = _unhyphenated(max(readings, key=_read_well))
+            again = max(readings, key=_read_well)
             confidence = _mean_confidence(again)
             if inside:
                 # Kept only when no less Vietnamese than the words it replaces, and surer
@@ -877,16 +878,25 @@ def _read_well(words: Sequence[Box]) -> float:
 
 
 def _unhyphenated(words: Sequence[Box]) -> list[Box]:
-    """Words of a signer's line with a hyphen between two syllables ("TRƯỞNG-CÔNG", "Hồ-Thị")
-    split into two: in a name or a title the "hyphen" is a pen stroke or a seal's rim read in
-    the space (Vietnamese names and titles are written as separate syllables)."""
+    """Words of a signer's line with two syllables run together split into two: a hyphen
+    between them ("TRƯỞNG-CÔNG", "Hồ-Thị": in a name or a title the "hyphen" is a pen stroke
+    or a seal's rim read in the space), or the space lost before a capital ("MỹThể": no
+    Vietnamese syllable has a capital inside it). Names and titles are written as separate
+    syllables."""
     out: list[Box] = []
     for b in words:
         parts = b.text.split("-")
+        gap = 1
+        if len(parts) != 2:
+            cuts = [i for i in range(1, len(b.text))
+                    if b.text[i].isupper() and b.text[i - 1].islower()]
+            parts, gap = ([b.text[:cuts[0]], b.text[cuts[0]:]], 0) if len(cuts) == 1 else (
+                [b.text], 0)
         if len(parts) == 2 and all(p.isalpha() and is_syllable(p.lower()) for p in parts):
-            # The hyphen's width stays a gap, so that the text layer has a space there.
+            # The hyphen's width (or half a letter's) stays a gap, so that the text layer has
+            # a space there.
             first = round(b.width * len(parts[0]) / len(b.text))
-            second = round(b.width * (len(parts[0]) + 1) / len(b.text))
+            second = round(b.width * (len(parts[0]) + max(gap, 0.5)) / len(b.text))
             out.append(Box(parts[0], b.left, b.top, max(1, first), b.height, b.confidence,
                            b.line_key))
             out.append(Box(parts[1], b.left + second, b.top, max(1, b.width - second),

@@ -171,3 +171,9 @@ def test_the_delegation_before_a_signers_title_is_written_as_the_standard_writes
     assert [b.text for b in out] == ["KT.", "CHỦ", "TM.", "ỦY", "KT.", "TL.", "KT.abc"]
     tm, uy = out[2], out[3]
     assert uy.left > tm.right and uy.right == 220
+
+
+def test_two_syllables_run_together_before_a_capital_are_two_words() -> None:
+    words = [Box("MỹThể", 100, 10, 150, 40, 91.0, 1), Box("McDonald", 300, 10, 150, 40, 91.0, 1),
+             Box("Thể", 500, 10, 60, 40, 91.0, 1)]
+    assert [b.text for b in _unhyphenated(words)] == ["Mỹ", "Thể", "McDonald", "Thể"]
