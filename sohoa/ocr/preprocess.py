@@ -168,8 +168,30 @@ def lift_coloured_ink(rgb: np.ndarray) -> np.ndarray:
     return cleaned
 
 
-def flatten_background(gray: np.ndarray) -> np.ndarray:
-    """Even out the paper: divide the page by a large blur of its paper brightness.
+def paper_level(gray: np.ndarray) -> np.ndarray:
+    """The paper's brightness under every pixel (same size as ``gray``): the page with its print
+    closed away (a max filter then a min filter, as wide as a few letters) and smoothed.
+
+    A max filter alone, then a wide blur, ran ahead of a shadow along the page's edge (the
+    paper's brightness falling from 195 to 115 over the last 3 cm): the paper there came out
+    grey after division, and its grain, stretched, came out as a field of specks that Tesseract
+    joined to the ends of the lines beside it and read as noise. Closing follows a slope
+    exactly and still takes away any print narrower than its window.
+    """
+    h, w = gray.shape
+    # The background is estimated on a quarter-size copy: a large window there is 16x cheaper
+    # and the paper's brightness changes slowly anyway.
+    small = cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    kernel = max(3, min(small.shape) // 30) | 1
+    square = np.ones((kernel, kernel), np.uint8)
+    paper = cv2.erode(cv2.dilate(small, square), square)
+    paper = cv2.GaussianBlur(paper, (0, 0), sigmaX=kernel / 2)
+    return cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def flatten_background(gray: np.ndarray, paper: np.ndarray | None = None) -> np.ndarray:
+    """Even out the paper: divide the page by a large blur of its paper brightness (or by
+    ``paper``, :func:`paper_level`, on a page with a shadow).
 
     Paper becomes white everywhere (shadows, grey or yellowed stock, uneven light) and print
     keeps its grey levels, which Tesseract's own thresholding handles better than a global Otsu
@@ -177,27 +199,63 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     with this alone, the same as with an extra blur + Otsu (12.5%), and card layouts with photos
     and tinted backgrounds fared much better without the Otsu (50% vs 83%).
     """
-    h, w = gray.shape
-    # The background is estimated on a quarter-size copy: a large blur there is 16x cheaper and
-    # the paper's brightness changes slowly anyway.
-    small = cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
-    kernel = max(3, min(small.shape) // 30) | 1
-    paper = cv2.dilate(small, np.ones((kernel, kernel), np.uint8))
-    paper = cv2.GaussianBlur(paper, (0, 0), sigmaX=kernel)
-    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
+    if paper is None:
+        h, w = gray.shape
+        # The background is estimated on a quarter-size copy: a large blur there is 16x
+        # cheaper and the paper's brightness changes slowly anyway.
+        small = cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+        kernel = max(3, min(small.shape) // 30) | 1
+        paper = cv2.dilate(small, np.ones((kernel, kernel), np.uint8))
+        paper = cv2.GaussianBlur(paper, (0, 0), sigmaX=kernel)
+        paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
     return cv2.divide(gray, np.maximum(paper, 1), scale=255)
 
 
-def denoise(gray: np.ndarray) -> np.ndarray:
+# A page has a shadow when its darkest 5% of paper is below this share of its usual paper:
+# 0.64-0.72 on every faded copy of the foreign generator (seeds 1, 7, 23: a shadow along one
+# edge), 0.83 or more on every other copy, card and scan.
+_SHADOW_SHARE = 0.78
+
+
+def shadowed(paper: np.ndarray) -> bool:
+    """Whether a page's paper level (:func:`paper_level`) has a shadow in it."""
+    sample = paper[::4, ::4]
+    return float(np.percentile(sample, 5)) < _SHADOW_SHARE * float(np.median(sample))
+
+
+# Paper is what lies within this many of its grain's spreads of the paper's level.
+_GRAIN_SPREADS = 3.5
+
+
+def denoise(gray: np.ndarray, paper: np.ndarray | None = None) -> np.ndarray:
     """3x3 median of a flattened photocopy (grain and specks go, strokes stay), then a contrast
-    stretch: the 1st percentile to black, the 60th (paper: print covers far less of a page)
-    and above to white."""
+    stretch: the 1st percentile to black, paper to white.
+
+    What is paper is decided in the scan's own grey levels when ``paper`` (the level the page
+    was flattened by, :func:`paper_level`) is given: the grain's spread is the same in light and
+    in shadow there, while dividing by the paper makes it larger where the paper was darker (a
+    shadow along one edge). A pixel less dark than the paper's level by 3.5 of its spreads
+    is paper; the white point of each pixel follows its paper's brightness. Without ``paper``
+    the 60th percentile and above are white (print covers far less of a page)."""
     smooth = cv2.medianBlur(gray, 3)
-    low, high = np.percentile(smooth[::4, ::4], [1, 60])
-    if high - low < 16:
+    low = float(np.percentile(smooth[::4, ::4], 1))
+    if paper is None:
+        high = float(np.percentile(smooth[::4, ::4], 60))
+        if high - low < 16:
+            return smooth
+        ramp = (np.arange(256, dtype=np.float32) - low) * (255.0 / (high - low))
+        return cv2.LUT(smooth, np.clip(ramp, 0, 255).astype(np.uint8))
+    level = paper.astype(np.float32)
+    # How much darker than its paper each pixel is, in the scan's grey levels.
+    darker = (1.0 - smooth.astype(np.float32) / 255.0) * level
+    sample = darker[::4, ::4]
+    centre = float(np.median(sample))
+    spread = 1.4826 * float(np.median(np.abs(sample - centre)))
+    white = 255.0 * (1.0 - (centre + _GRAIN_SPREADS * spread) / np.maximum(level, 1.0))
+    if float(np.median(white)) - low < 16:
         return smooth
-    ramp = (np.arange(256, dtype=np.float32) - float(low)) * (255.0 / float(high - low))
-    return cv2.LUT(smooth, np.clip(ramp, 0, 255).astype(np.uint8))
+    out = (smooth.astype(np.float32) - low) * (255.0 / np.maximum(white - low, 16.0))
+    return np.clip(out, 0, 255).astype(np.uint8)
 
 
 def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = True,
@@ -226,22 +284,40 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
             gray = cv2.cvtColor(array, cv2.COLOR_RGB2GRAY)
     else:
         gray = array
+    # Where grey seals and photos are looked for: the recognition copy, except on a page with
+    # a shadow (below).
+    search: np.ndarray | None = None
     if clean and not measures.clean:
-        gray = flatten_background(gray)
-        steps.append("flatten_background")
+        paper: np.ndarray | None = None
         if denoise_copies and measures.copy:
-            # A second cleanup (5x5 median) read on each unsure line, the more confident
-            # reading kept, was tried for faded copies (issue 18): on the foreign generator's
-            # seed-1 faded and heavy copies it replaced no line (CER 2.95% / 4.85% either way)
-            # and cost CPU on every copy, so it is not done.
-            gray = denoise(gray)
-            steps.append("denoise")
+            paper = paper_level(gray)
+            if not shadowed(paper):
+                paper = None
+        # A second cleanup (5x5 median) read on each unsure line, the more confident reading
+        # kept, was tried for faded copies (issue 18): on the foreign generator's seed-1 faded
+        # and heavy copies it replaced no line (CER 2.95% / 4.85% either way) and cost CPU on
+        # every copy, so it is not done.
+        if paper is not None:
+            # A copy with a shadow is flattened by a level that follows the shadow, and its
+            # grain there goes to white (denoise). A grey seal's rings are faint and thin and
+            # some go with the grain, a card's portrait has light parts: both are looked for
+            # in the copy made as on any other page, as their searches were measured on.
+            search = denoise(flatten_background(gray))
+            gray = denoise(flatten_background(gray, paper), paper)
+            steps += ["flatten_background", "denoise"]
+        else:
+            gray = flatten_background(gray)
+            steps.append("flatten_background")
+            if denoise_copies and measures.copy:
+                gray = denoise(gray)
+                steps.append("denoise")
     if clean:
         seals = [m for m in marks if m.kind == "seal"]
         # No red seal: a seal scanned (or photocopied) in grey keeps only its shape. It is
         # recorded, and the long strokes around it (its rings, the pen beside it) are taken
         # out except on the rows of a line of print.
-        grey = [] if seals else [seal for seal, _ in grey_seals(gray, dpi)]
+        grey = [] if seals else [seal for seal, _ in grey_seals(
+            gray if search is None else search, dpi)]
         around = []
         for seal in grey:
             reach = round(seal.width * 0.8)
@@ -283,7 +359,7 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
                 return out
 
             alternatives.append(pen_free)
-    photos: list[Photo] = find_photos(gray, dpi) if clean else []
+    photos: list[Photo] = find_photos(gray if search is None else search, dpi) if clean else []
     if photos:
         # Tesseract's layout takes the lines beside a dark portrait into its picture region
         # and reads none of them (the card's number and name: sohoa.ocr.photos).
