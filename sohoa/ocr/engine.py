@@ -524,20 +524,31 @@ def _delegations(boxes: list[Box]) -> list[Box]:
     """The signer's delegation as the standard writes it (Nghị định 30/2020: "KT. CHỦ TỊCH",
     "TM. ỦY BAN NHÂN DÂN"): its full stop read as a comma or a colon ("KT, CHỦ TỊCH"), or the
     space after it lost ("KT.CHỦ TỊCH"), is put back; the title after a glued stop becomes a
-    word of its own."""
+    word of its own. Only a line's first word followed by a title in capitals (Vietnamese
+    syllables) is such a delegation: "CÔNG TY TNHH TM, DV" or "TL: 1/500" are print as read."""
+    lines: dict[int, list[Box]] = {}
+    for b in boxes:
+        lines.setdefault(b.line_key, []).append(b)
+    first = {id(min(words, key=lambda b: b.left)): sorted(words, key=lambda b: b.left)
+             for words in lines.values()}
     out: list[Box] = []
     for b in boxes:
         match = _DELEGATION.fullmatch(b.text)
-        if match is None or (match.group(2) and not match.group(2).isupper()):
+        words = first.get(id(b))
+        if match is None or words is None:
             out.append(b)
             continue
         head, rest = match.group(1) + ".", match.group(2)
+        title = rest if rest else (words[1].text if len(words) > 1 else "")
+        if not (title.isalpha() and title.isupper() and is_syllable(title.lower())):
+            out.append(b)
+            continue
         if not rest:
             out.append(Box(head, b.left, b.top, b.width, b.height, b.confidence, b.line_key))
             continue
         # The stop's width stays a gap, so that the text layer has a space there.
-        first = round(b.width * len(head) / len(b.text))
-        out.append(Box(head, b.left, b.top, max(1, first), b.height, b.confidence, b.line_key))
+        cut = round(b.width * len(head) / len(b.text))
+        out.append(Box(head, b.left, b.top, max(1, cut), b.height, b.confidence, b.line_key))
         second = round(b.width * (len(head) + 0.5) / len(b.text))
         out.append(Box(rest, b.left + second, b.top, max(1, b.width - second), b.height,
                        b.confidence, b.line_key))

@@ -62,8 +62,8 @@ _STYLE = {"regular": 0, "bold": 1, "italic": 2}
 @lru_cache(maxsize=128)
 def _font(path: str, size_px: int) -> ImageFont.FreeTypeFont:
     if not Path(path).is_file():
-        raise ConfigError(f"font {path} is missing; install fonts-liberation2, fonts-noto-core, "
-                          "fonts-dejavu-core and fonts-texgyre (make install)")
+        raise ConfigError(f"thiếu phông chữ {path}: cài fonts-liberation2, fonts-noto-core, "
+                          "fonts-dejavu-core, fonts-dejavu-extra và fonts-texgyre (make install)")
     return ImageFont.truetype(path, size_px)
 
 

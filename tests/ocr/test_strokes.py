@@ -165,11 +165,17 @@ def test_a_line_the_layout_left_out_altogether_is_read() -> None:
 
 def test_the_delegation_before_a_signers_title_is_written_as_the_standard_writes_it() -> None:
     words = [Box("KT,", 100, 10, 50, 40, 80.0, 1), Box("CHỦ", 160, 10, 70, 40, 96.0, 1),
-             Box("TM.ỦY", 100, 60, 120, 40, 90.0, 2), Box("KT.", 100, 110, 50, 40, 90.0, 3),
-             Box("TL,", 300, 110, 50, 40, 90.0, 3), Box("KT.abc", 100, 160, 90, 40, 90.0, 4)]
+             Box("TỊCH", 240, 10, 70, 40, 96.0, 1),
+             Box("TM.ỦY", 100, 60, 120, 40, 90.0, 2), Box("BAN", 230, 60, 60, 40, 90.0, 2),
+             # Not a delegation: mid-line, before no title, or glued to no syllable.
+             Box("CÔNG", 100, 110, 80, 40, 90.0, 3), Box("TY", 190, 110, 40, 40, 90.0, 3),
+             Box("TM,", 240, 110, 50, 40, 90.0, 3), Box("DV", 300, 110, 40, 40, 90.0, 3),
+             Box("TL:", 100, 160, 40, 40, 90.0, 4), Box("1/500", 150, 160, 90, 40, 90.0, 4),
+             Box("TM.DV", 100, 210, 90, 40, 90.0, 5)]
     out = _delegations(words)
-    assert [b.text for b in out] == ["KT.", "CHỦ", "TM.", "ỦY", "KT.", "TL.", "KT.abc"]
-    tm, uy = out[2], out[3]
+    assert [b.text for b in out] == ["KT.", "CHỦ", "TỊCH", "TM.", "ỦY", "BAN", "CÔNG", "TY",
+                                     "TM,", "DV", "TL:", "1/500", "TM.DV"]
+    tm, uy = out[3], out[4]
     assert uy.left > tm.right and uy.right == 220
 
 
