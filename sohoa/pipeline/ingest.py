@@ -24,18 +24,21 @@ __all__ = ["Emit", "IngestSummary", "run_ingest"]
 
 def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = None,
                duplex: bool = False, emit: Emit = lambda _: None,
-               progress: Progress | None = None, wait: bool = True) -> IngestSummary:
+               progress: Progress | None = None, wait: bool = True,
+               batch: bool = False) -> IngestSummary:
     """Ingest files or folders of scans. Expected problems are reported, never raised.
 
     ``duplex``: the scans alternate front and back sides (recorded in each page's provenance).
     With a ``broker`` configured the pages are enqueued for ``sohoa worker`` processes, which run
     the same stages; ``wait`` then follows the job to its end (else returns once it is queued).
+    ``batch``: the paths are one scanner batch (a folder of one file per page): a page refused
+    keeps the whole batch out, not only its own file (``stages.PageScreen``).
     """
     if settings.broker:
         # imported here: dramatiq and redis are loaded only by a desk that uses a broker
         from sohoa.pipeline.queue.producer import enqueue_ingest
 
         return enqueue_ingest(paths, settings, unit=unit, duplex=duplex, emit=emit,
-                              progress=progress, wait=wait)
-    job = IngestJob.describe(paths, settings, unit, duplex)
+                              progress=progress, wait=wait, batch=batch)
+    job = IngestJob.describe(paths, settings, unit, duplex, batch)
     return ingest_in_process(job, settings, emit=emit, progress=progress)

@@ -117,7 +117,7 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
         # Pages arrive in order while the workers go on recognizing the next ones; a dossier is
         # stored as soon as the next dossier's code sheet shows that it is complete.
         grouper = DossierGrouper(settings.code_pattern)
-        screen = PageScreen()  # refused pages and all-blank files never reach the grouper
+        screen = PageScreen(job.batch)  # refused pages and all-blank files never reach the grouper
 
         def admit(item: PageItem | Quarantined) -> None:
             if isinstance(item, Quarantined):

@@ -82,12 +82,15 @@ class IngestJob:
     colour: str = "warn"  # scan.colour: a page not in colour at 200 dpi is "warn"ed or "refuse"d
     # the folders the clerk gave: a link found in one is followed only to a file inside it
     folders: tuple[Path, ...] = ()
+    # the files are one scanner batch (a folder of one file per page): PageScreen's unit is the
+    # whole job, so a refused page keeps every page of the batch out (``PageScreen``)
+    batch: bool = False
 
     @classmethod
     def describe(cls, paths: Sequence[Path], settings: Settings, unit: str | None = None,
-                 duplex: bool = False) -> IngestJob:
+                 duplex: bool = False, batch: bool = False) -> IngestJob:
         return cls(tuple(expand_inputs(paths)), unit if unit is not None else settings.unit,
-                   duplex, settings.scan_colour, tuple(Path(p) for p in paths))
+                   duplex, settings.scan_colour, tuple(Path(p) for p in paths), batch)
 
 
 def open_job(archive: Archive, job: IngestJob, summary: IngestSummary, emit: Emit, *,
@@ -381,6 +384,11 @@ def failure_reason(index: int, reason: str) -> str:
 # --- dossiers ---------------------------------------------------------------------------------
 
 
+# How a scanner batch's refusal starts (``PageScreen(batch=True)``): the hot folder says it alone,
+# not once per page file of the folder.
+BATCH_REFUSED = "lô quét (thư mục) có"
+
+
 class PageScreen:
     """Analysed pages in scan order in; what may join a dossier out, and what may not as
     quarantine records: every page of a file with a page the analysis refused (all black, one
@@ -391,16 +399,22 @@ class PageScreen:
     A refused page takes its whole file with it, never itself alone (as the colour refusal in
     ``read_inputs``): the rest of the file would be stored as a document missing that page
     (a refused dossier-code sheet would file its papers under the previous code), and the
-    rescan of the whole file would then store the paper a second time."""
+    rescan of the whole file would then store the paper a second time.
 
-    def __init__(self) -> None:
+    ``batch``: the job's files are one scanner batch (a folder of one JPEG per page, as the
+    hot folder hands it): there the file is the page, so the unit is the whole batch."""
+
+    def __init__(self, batch: bool = False) -> None:
+        self.batch = batch
         self.source: str | None = None
         self.held: list[PageItem] = []
         self.refused: list[tuple[Page, str]] = []  # pages refused without an analysis
+        self.order: list[Page] = []  # the unit's pages in scan order (a batch spans files)
 
     def add(self, item: PageItem) -> list[PageItem | Quarantined]:
         out = self._file(item.page)
         self.held.append(item)
+        self.order.append(item.page)
         return out
 
     def refuse(self, page: Page, reason: str) -> list[PageItem | Quarantined]:
@@ -409,44 +423,58 @@ class PageScreen:
         starts with "trang N " when it names the page itself."""
         out = self._file(page)
         self.refused.append((page, reason))
+        self.order.append(page)
         return out
 
     def _file(self, page: Page) -> list[PageItem | Quarantined]:
-        if page.source == self.source:
+        key = "" if self.batch else page.source
+        if key == self.source:
             return []
         out = self.close()
-        self.source = page.source
+        self.source = key
         return out
 
     def close(self) -> list[PageItem | Quarantined]:
-        held, failed = self.held, self.refused
-        self.held, self.refused, self.source = [], [], None
+        held, failed, order = self.held, self.refused, self.order
+        self.held, self.refused, self.order, self.source = [], [], [], None
+        position = {id(pg): n for n, pg in enumerate(order)}
         refused = sorted([*((it.page, it.analysis.refused) for it in held if it.analysis.refused),
-                          *failed], key=lambda pr: pr[0].index)
+                          *failed], key=lambda pr: position[id(pr[0])])
         if refused:
-            every = sorted([*(it.page for it in held), *(pg for pg, _ in failed)],
-                           key=lambda pg: pg.index)
             first = refused[0]
+            if self.batch:  # name the page file: each file of a batch is its own page 1
+                where = Path(first[0].source).name
+                reason = f"{where}: {first[1]}"
+                why = (f"{BATCH_REFUSED} {len(refused)}/{len(order)} trang không dùng được "
+                       f"({reason}); hãy quét lại cả lô, không riêng trang đó")
+                if PROGRAM_ERROR in reason:
+                    why = (f"{BATCH_REFUSED} trang không xử lý được, cả lô được để riêng "
+                           f"({reason}); không phải quét lại: khi lỗi đã được sửa, xử lý lại "
+                           "cả lô")
+                return [Quarantined(pg.source, why, pg.source_sha256, pg.index) for pg in order]
             numbers = ", ".join(str(pg.index + 1) for pg, _ in refused)
             reason = first[1] if first[1].startswith(f"trang {first[0].index + 1} ") else (
                 f"trang {numbers}: {first[1]}")
-            why = (f"tệp có {len(refused)}/{len(every)} trang không dùng được ({reason}); "
+            why = (f"tệp có {len(refused)}/{len(order)} trang không dùng được ({reason}); "
                    "hãy quét lại cả tệp, không riêng trang đó")
             if PROGRAM_ERROR in reason:  # the paper is fine: no rescan, a retry once fixed
                 why = (f"cả tệp được để riêng ({reason}); không phải quét lại: khi lỗi đã được "
                        "sửa, xử lý lại tệp từ danh sách cách ly")
-            return [Quarantined(pg.source, why, pg.source_sha256, pg.index) for pg in every]
+            return [Quarantined(pg.source, why, pg.source_sha256, pg.index) for pg in order]
         if len(held) >= 2 and all(it.analysis.blank for it in held):
-            first_page = held[0].page
-            return [Quarantined(first_page.source, reasons.ONLY_BLANK,
-                                first_page.source_sha256)]
+            # one record per file: a batch's files are each set aside
+            firsts = {it.page.source: it.page for it in reversed(held)}
+            return [Quarantined(pg.source, reasons.ONLY_BLANK, pg.source_sha256)
+                    for pg in sorted(firsts.values(), key=lambda pg: position[id(pg)])]
         return list(held)
 
 
-def screen_pages(items: Sequence[PageItem | tuple[Page, str]]) -> list[PageItem | Quarantined]:
+def screen_pages(items: Sequence[PageItem | tuple[Page, str]],
+                 batch: bool = False) -> list[PageItem | Quarantined]:
     """A whole job's pages (in scan order) through a ``PageScreen``: analysed pages, and
-    ``(page, reason)`` for a page that could not be analysed (``PageScreen.refuse``)."""
-    screen = PageScreen()
+    ``(page, reason)`` for a page that could not be analysed (``PageScreen.refuse``);
+    ``batch``: the job is one scanner batch (``PageScreen``)."""
+    screen = PageScreen(batch)
     out = [kept for item in items
            for kept in (screen.add(item) if isinstance(item, PageItem) else screen.refuse(*item))]
     return out + screen.close()

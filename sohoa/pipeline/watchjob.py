@@ -20,7 +20,7 @@ from sohoa.pipeline.outcomes import DUPLICATE, QUARANTINED, WARNING, Emit, outco
 from sohoa.pipeline.progress import Progress
 from sohoa.pipeline.services import make_document_signer
 from sohoa.pipeline.settings import Settings
-from sohoa.pipeline.stages import PROGRAM_ERROR
+from sohoa.pipeline.stages import BATCH_REFUSED, PROGRAM_ERROR
 from sohoa.scanners.watch import Notice, Outcome, ProgramFault, WatchSettings, members, watch
 
 RATE_WINDOW_S = 300.0  # pages per minute over the last five minutes: idle nights do not count
@@ -127,7 +127,9 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
             elif kind == QUARANTINED:
                 page = event.get("page")
                 where = f"trang {page + 1}" if page is not None else ""
-                if path.is_dir():  # say which page file of the folder it was
+                if str(event["error"]).startswith(BATCH_REFUSED):  # names its page file itself
+                    where = ""
+                elif path.is_dir():  # say which page file of the folder it was
                     where = f"{Path(event['source']).relative_to(path).as_posix()} {where}"
                 problems.append(f"{where.strip()}: {event['error']}" if where.strip()
                                 else str(event["error"]))
@@ -143,9 +145,11 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
 
         report.current = path.relative_to(folder).as_posix()
         listener(report)
-        # a folder dropped in is one batch: its files are split into dossiers together
+        # a folder dropped in is one batch: its files are split into dossiers together, and a
+        # page refused keeps the whole batch out (a scanner writes one file per page: stored
+        # without it, the batch put back after the fix would store the paper a second time)
         summary = run_ingest(members(path, options), settings, unit=unit, duplex=duplex,
-                             emit=on_event, progress=progress)
+                             emit=on_event, progress=progress, batch=path.is_dir())
         per_file["pages"] = summary.pages
         per_file["program_errors"] = summary.program_errors  # pages sohoa's code failed on
         if summary.program_errors:  # a bug: the file is handled again once it is fixed

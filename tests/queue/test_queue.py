@@ -364,6 +364,33 @@ def test_the_hot_folder_hands_its_files_to_the_workers(
     assert list((folder / "done").glob("*.pdf"))
 
 
+def test_a_batch_folder_with_a_refused_page_is_kept_out_whole_by_the_workers(
+        tmp_path: Path, broker_url: str) -> None:
+    """Review F-A through the queue: the hot folder's batch folder (one JPEG per page) is one
+    unit for the workers' PageScreen too; an all-black page 2 stores nothing of the batch."""
+    from PIL import Image
+
+    from sohoa.pipeline.watchjob import run_watch
+    from sohoa.scanners.watch import WatchSettings
+    from sohoa.synth import render_document
+
+    settings = make_settings(tmp_path / "home", broker_url)
+    folder = tmp_path / "hot"
+    (folder / "b1").mkdir(parents=True)
+    (folder / "b1" / "p1.jpg").write_bytes(render_document("decision", 3, dpi=150).page_jpeg(0))
+    Image.new("RGB", (1240, 1754), "black").save(folder / "b1" / "p2.jpg", quality=90)
+    with worker(settings):
+        report = run_watch(folder, settings, options=WatchSettings(settle_seconds=0,
+                                                                   poll_seconds=0.1), once=True)
+    assert report.files_failed == 1 and report.documents == 0, report
+    assert (folder / "failed" / "b1" / "p1.jpg").is_file()
+    from sqlalchemy import text
+
+    with open_archive(settings) as archive, archive.transaction(write=False) as conn:
+        # not the decision without its page 2: nothing of the batch in the catalog
+        assert conn.execute(text("select count(*) from documents")).scalar() == 0
+
+
 def test_a_desk_job_is_signed_by_the_desks_officer_not_the_workers_user(
         tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]]) -> None:
     """signing.workflow = desk with a broker: the job carries the officer who digitized at the

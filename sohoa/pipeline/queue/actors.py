@@ -171,7 +171,7 @@ class Queue:
             where[id(item)] = position
             items.append(item)
         admitted: list[PageItem] = []
-        for kept in screen_pages(items):
+        for kept in screen_pages(items, bool(self.board.info(job_id).get("batch"))):
             if isinstance(kept, Quarantined):  # a refused page, or every page of a blank file
                 archive.record_quarantine(job_id, kept)
                 for (source, index), position in positions.items():

@@ -21,15 +21,17 @@ from sohoa.pipeline.stages import IngestJob, cached_analysis, open_job
 def enqueue_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = None,
                    duplex: bool = False, emit: Emit = lambda _: None,
                    progress: Progress | None = None, wait: bool = True,
-                   retrying: dict[str, Any] | None = None) -> IngestSummary:
+                   retrying: dict[str, Any] | None = None,
+                   batch: bool = False) -> IngestSummary:
     """Enqueue an ingest job for ``sohoa worker`` processes; with ``wait``, follow it to its
     end, emitting the same events as the in-process ingest. ``retrying``: the quarantine
     entries this job retries (``{"entries": [ids], "by": name}``), which the worker that closes
-    the job takes off the list if their file is stored (``quarantinelist.settle``)."""
+    the job takes off the list if their file is stored (``quarantinelist.settle``).
+    ``batch``: the paths are one scanner batch (``run_ingest``)."""
     started = time.monotonic()
     queue = Queue(settings)  # an unreachable broker is said before any input is read
     try:
-        job = IngestJob.describe(paths, settings, unit, duplex)
+        job = IngestJob.describe(paths, settings, unit, duplex, batch)
         summary = IngestSummary()
         with open_archive(settings) as archive:
             pages = open_job(archive, job, summary, emit)
@@ -50,6 +52,7 @@ def enqueue_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | Non
                                                     "unit": job.unit or None,
                                                     "officer": job_officer(settings),
                                                     "quarantined": summary.quarantined,
+                                                    **({"batch": True} if job.batch else {}),
                                                     **({"retrying": retrying}
                                                        if retrying else {})})
         for position, meta in enumerate(metas):
