@@ -129,7 +129,7 @@ class HotFolder:
         self._seen: dict[Path, _Seen] = {}
         self._odd: dict[Path, str] = {}  # entries found at the last poll that are not scans
         self._noticed: dict[Path, str] = {}  # what was last said about a waiting file
-        self._stuck: set[Path] = set()  # odd entries reported once that could not be moved
+        self._stuck: set[Path] = set()  # entries reported once that could not be moved away
         for sub in (DONE, FAILED, STATE):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         self._ledger = self.root / STATE / "ledger.tsv"
@@ -151,10 +151,11 @@ class HotFolder:
         ready = []
         self._odd = {}
         for path in self._candidates():
+            if path in self._stuck:  # handled, said once, and could not be moved away
+                continue
             reason = odd_entry(path)
             if reason is not None:
-                if path not in self._stuck:
-                    self._odd[path] = reason
+                self._odd[path] = reason
                 continue
             try:
                 signature = self._signature(path)
@@ -332,10 +333,7 @@ class HotFolder:
         without opening it and without a ledger entry (it has no content to know it by)."""
         self._odd.pop(path, None)
         self._seen.pop(path, None)
-        outcome = self._move(path, ok=False, reason=reason)
-        if outcome.moved_to == path:
-            self._stuck.add(path)  # said once; saying it at every poll would bury the rest
-        return outcome
+        return self._move(path, ok=False, reason=reason)
 
     def _move(self, path: Path, *, ok: bool, reason: str | None) -> Outcome:
         relative = path.relative_to(self.root)
@@ -345,8 +343,17 @@ class HotFolder:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
         except OSError as exc:
-            # The ledger already says it was handled, so it will not be handled again; the
-            # operator only needs to know it is still lying in the folder.
+            if exc.errno in MACHINE_ERRNOS:
+                # a full disk, no write permission, a share gone: the machine's, not the file's;
+                # stop (exit 2) with the file in place: the ledger has its outcome, so the next
+                # run only moves it
+                raise _machine_error(exc, path) from exc
+            # Anything else (a file where failed/ should be…): the operator needs to know it is
+            # still lying in the folder, once; handled again at every poll, a `watch --once`
+            # would never end.
+            self._stuck.add(path)
+            self._seen.pop(path, None)
+            self._noticed.pop(path, None)
             note = f"không chuyển được tệp sang {target.parent.name}/ ({exc.strerror})"
             return Outcome(path, path, ok, f"{reason}; {note}" if reason else note)
         self._seen.pop(path, None)

@@ -194,3 +194,73 @@ def test_include_and_exclude_patterns(tmp_path: Path, jpeg_bytes: bytes) -> None
     folder.poll()
     clock.now += 6
     assert [p.name for p in folder.poll()] == ["scan.jpg"]
+
+
+def _unmovable_run(tmp_path: Path, jpeg_bytes: bytes, fail: str) -> tuple[list[object], int]:
+    """`watch --once` over one scan whose handler breaks failed/ (a plain file in its place, as
+    a share where that folder cannot be made): its outcomes and how many polls it took."""
+    import shutil
+
+    (tmp_path / "a.jpg").write_bytes(jpeg_bytes)
+    clock, polls = Clock(), [0]
+
+    def handle(path: Path) -> str | None:
+        shutil.rmtree(tmp_path / "failed")
+        (tmp_path / "failed").write_text("không phải thư mục")
+        if fail == "bug":
+            raise RuntimeError("stage exploded")
+        return "trang 1: hỏng"
+
+    def stop() -> bool:
+        polls[0] += 1
+        return polls[0] > 50
+
+    def sleep(seconds: float) -> None:
+        clock.now += seconds
+
+    outcomes = list(watch(tmp_path, handle, settings(), stop=stop, sleep=sleep, clock=clock,
+                          once=True))
+    return outcomes, polls[0]
+
+
+@pytest.mark.parametrize("fail", ["bad", "bug"])
+def test_a_file_that_cannot_be_moved_to_failed_is_said_once_and_once_ends(
+        tmp_path: Path, jpeg_bytes: bytes, fail: str) -> None:
+    """Review F-F: it was handed out again at every poll (`watch --once` never ended, one
+    outcome per poll)."""
+    outcomes, polls = _unmovable_run(tmp_path, jpeg_bytes, fail)
+    assert len(outcomes) == 1 and polls < 50, (len(outcomes), polls)
+    assert "không chuyển được tệp sang failed/" in str(outcomes[0].reason)  # type: ignore[attr-defined]
+    assert (tmp_path / "a.jpg").is_file()
+
+
+def test_a_machine_error_moving_a_file_stops_the_watch_with_the_file_in_place(
+        tmp_path: Path, jpeg_bytes: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk (or no write permission) while moving the file: exit 2, the file stays; the
+    ledger has its outcome, so the next run moves it without handling it again."""
+    import errno
+
+    from sohoa.errors import StorageError
+    from sohoa.scanners import watch as watchmodule
+
+    (tmp_path / "a.jpg").write_bytes(jpeg_bytes)
+    import itertools
+
+    real_replace, calls, polls = os.replace, [], itertools.count()
+
+    def full(src: object, dst: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    quick = WatchSettings(settle_seconds=0, poll_seconds=0.01)
+    monkeypatch.setattr(watchmodule.os, "replace", full)
+    with pytest.raises(StorageError) as caught:
+        # bounded: without the fix the file was handed out again at every poll, never ending
+        list(watch(tmp_path, lambda p: calls.append(p) or "trang 1: hỏng", quick, once=True,
+                   stop=lambda: next(polls) > 20, sleep=lambda _: None))
+    assert caught.value.exit_code == 2 and "No space left" in str(caught.value)
+    assert (tmp_path / "a.jpg").is_file() and len(calls) == 1
+    monkeypatch.setattr(watchmodule.os, "replace", real_replace)
+    outcomes = list(watch(tmp_path, lambda p: calls.append(p) or "trang 1: hỏng", quick,
+                          once=True))
+    assert len(calls) == 1 and [o.ok for o in outcomes] == [False]
+    assert (tmp_path / "failed" / "a.jpg").is_file()
