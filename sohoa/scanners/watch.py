@@ -73,6 +73,15 @@ def is_fatal(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in MACHINE_ERRNOS
 
 
+def _retried_from_old_ledger(reason: str) -> bool:
+    """Whether a ledger's "failed" line was written, before bugs were recorded as "bug" and
+    machine errors stopped the watch, for a bug (sohoa's own words "internal error", or the
+    pipeline's "lỗi của chương trình sohoa") or a read/write error: such a file, put back, is
+    handled again rather than sent to failed/ for good."""
+    return ("(internal error," in reason or "lỗi của chương trình sohoa" in reason
+            or reason.startswith("lỗi đọc, ghi khi xử lý tệp:"))
+
+
 def _machine_error(exc: OSError, path: Path) -> StorageError:
     where = f" ({exc.filename})" if exc.filename else ""
     return StorageError(f"lỗi của máy, không phải của tệp: {exc.strerror or exc}{where} khi xử "
@@ -388,7 +397,10 @@ class HotFolder:
             if len(parts) >= 3 and parts[0] == "done":
                 finished[parts[1]] = None
             elif len(parts) >= 3 and parts[0] == "failed":
-                finished[parts[1]] = (parts[3] if len(parts) > 3 else "") or "không rõ"
+                reason = parts[3] if len(parts) > 3 else ""
+                if _retried_from_old_ledger(reason):  # an old bug or machine error: not done
+                    continue
+                finished[parts[1]] = reason or "không rõ"
         return finished
 
     def _append(self, event: str, digest: str, path: Path, reason: str | None = None) -> None:

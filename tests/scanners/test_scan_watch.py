@@ -264,3 +264,28 @@ def test_a_machine_error_moving_a_file_stops_the_watch_with_the_file_in_place(
                           once=True))
     assert len(calls) == 1 and [o.ok for o in outcomes] == [False]
     assert (tmp_path / "failed" / "a.jpg").is_file()
+
+
+def test_an_old_ledgers_bug_or_machine_error_is_handled_again(tmp_path: Path,
+                                                                jpeg_bytes: bytes) -> None:
+    """Review F-D: ledgers written before bugs were "bug" lines recorded them (and machine
+    errors) as "failed": put back, such a file is handled again; a bad file stays finished."""
+    import hashlib
+
+    (tmp_path / "a.jpg").write_bytes(jpeg_bytes)
+    (tmp_path / "b.jpg").write_bytes(jpeg_bytes + b"\0")
+    (tmp_path / "c.jpg").write_bytes(jpeg_bytes + b"\0\0")
+    digest = {n: hashlib.sha256((tmp_path / n).read_bytes()).hexdigest()
+              for n in ("a.jpg", "b.jpg", "c.jpg")}
+    (tmp_path / ".sohoa-watch").mkdir()
+    (tmp_path / ".sohoa-watch" / "ledger.tsv").write_text(
+        f"failed\t{digest['a.jpg']}\ta.jpg\tlỗi bên trong chương trình (internal error, "
+        "IndexError: x): hãy báo cho bộ phận kỹ thuật\n"
+        f"failed\t{digest['b.jpg']}\tb.jpg\tlỗi đọc, ghi khi xử lý tệp: No space left on device\n"
+        f"failed\t{digest['c.jpg']}\tc.jpg\ttrang 1: hỏng\n", encoding="utf-8")
+    handled: list[str] = []
+    outcomes = list(watch(tmp_path, lambda p: handled.append(p.name), WatchSettings(
+        settle_seconds=0, poll_seconds=0.01), once=True))
+    assert sorted(handled) == ["a.jpg", "b.jpg"]
+    assert {o.source.name: o.ok for o in outcomes} == {"a.jpg": True, "b.jpg": True,
+                                                       "c.jpg": False}
