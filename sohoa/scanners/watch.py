@@ -78,8 +78,15 @@ def _retried_from_old_ledger(reason: str) -> bool:
     machine errors stopped the watch, for a bug (sohoa's own words "internal error", or the
     pipeline's "lỗi của chương trình sohoa") or a read/write error: such a file, put back, is
     handled again rather than sent to failed/ for good."""
+    said = reason.removeprefix(_READ_WRITE_ERROR).strip()
     return ("(internal error," in reason or "lỗi của chương trình sohoa" in reason
-            or reason.startswith("lỗi đọc, ghi khi xử lý tệp:"))
+            or (reason.startswith(_READ_WRITE_ERROR) and said in _MACHINE_STRERRORS))
+
+
+# how a read/write error of a file is worded; only the machine's (a full disk…) are retried: a
+# file taken away while it was read (ENOENT) is the file's, and stays finished
+_READ_WRITE_ERROR = "lỗi đọc, ghi khi xử lý tệp:"
+_MACHINE_STRERRORS = frozenset(os.strerror(number) for number in MACHINE_ERRNOS)
 
 
 def _machine_error(exc: OSError, path: Path) -> StorageError:
@@ -319,7 +326,7 @@ class HotFolder:
                 reason, ok = str(exc), False  # the file's: a bad input, as for `sohoa ingest`
             elif isinstance(exc, OSError):
                 # not the machine's (ENOENT: a file of the batch taken away while it was read)
-                reason, ok = f"lỗi đọc, ghi khi xử lý tệp: {exc.strerror or exc}", False
+                reason, ok = f"{_READ_WRITE_ERROR} {exc.strerror or exc}", False
             else:  # a bug in a stage must not stop the desk's folder
                 # sohoa's own mistake, as it is for `sohoa ingest` (exit 1); "internal error"
                 # kept: it is what a technician searches for
