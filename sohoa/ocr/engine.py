@@ -490,10 +490,9 @@ def _reread_unread_lines(api: tesserocr.PyTessBaseAPI, kept: list[Box], level: n
     no word was read, outside the seals' and signatures' regions (read again on their own), is
     read as one line, and its words are kept when confident and Vietnamese and over no word
     already read."""
-    heights = sorted(b.height for b in kept if any(c.isalpha() for c in b.text))
-    if len(heights) < 10:
+    if sum(1 for b in kept if any(c.isalpha() for c in b.text)) < 10:
         return []
-    usual = heights[len(heights) // 2]
+    usual = _usual_height(kept)
     height, width = level.shape
     found: list[Box] = []
     for number, strip in enumerate(_print_lines(level, (0, 0, width, height), usual,
@@ -529,8 +528,8 @@ def _delegations(boxes: list[Box]) -> list[Box]:
     lines: dict[int, list[Box]] = {}
     for b in boxes:
         lines.setdefault(b.line_key, []).append(b)
-    first = {id(min(words, key=lambda b: b.left)): sorted(words, key=lambda b: b.left)
-             for words in lines.values()}
+    ordered = [sorted(words, key=lambda b: b.left) for words in lines.values()]
+    first = {id(words[0]): words for words in ordered}
     out: list[Box] = []
     for b in boxes:
         match = _DELEGATION.fullmatch(b.text)
@@ -546,13 +545,15 @@ def _delegations(boxes: list[Box]) -> list[Box]:
         if not rest:
             out.append(Box(head, b.left, b.top, b.width, b.height, b.confidence, b.line_key))
             continue
-        # The stop's width stays a gap, so that the text layer has a space there.
-        cut = round(b.width * len(head) / len(b.text))
-        out.append(Box(head, b.left, b.top, max(1, cut), b.height, b.confidence, b.line_key))
-        second = round(b.width * (len(head) + 0.5) / len(b.text))
-        out.append(Box(rest, b.left + second, b.top, max(1, b.width - second), b.height,
-                       b.confidence, b.line_key))
+        out += _split_box(b, head, rest, len(head) + 0.5)
     return out
+
+
+def _usual_height(words: Sequence[Box]) -> int:
+    """The page's usual letter height: the median height of the words holding a letter (0
+    when none does)."""
+    heights = sorted(b.height for b in words if any(c.isalpha() for c in b.text))
+    return heights[len(heights) // 2] if heights else 0
 
 
 def _intersects(a: Region, b: Region) -> bool:
@@ -622,8 +623,7 @@ def _reread_regions(api: tesserocr.PyTessBaseAPI, kept: list[Box], regions: Sequ
     its words that overlap no word already read are added.
     """
     found: list[Box] = []
-    heights = sorted(b.height for b in kept if any(c.isalpha() for c in b.text))
-    usual = heights[len(heights) // 2] if heights else 0
+    usual = _usual_height(kept)
     for index, (left, top, right, bottom) in enumerate(regions):
         left, top = max(0, left), max(0, top)
         right, bottom = min(width, right), min(height, bottom)
@@ -810,13 +810,11 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
     by reading it. A line is as long as any copy shows it, and one found only in another copy
     is read too.
     """
-    heights = sorted(b.height for b in boxes if any(c.isalpha() for c in b.text))
-    if not heights:
+    usual = _usual_height(boxes)
+    if not usual:
         return boxes
-    usual = heights[len(heights) // 2]
     height, width = level.shape
     out = list(boxes)
-    switched = False
     for index, (left, top, right, bottom) in enumerate(regions):
         left, top = max(0, left), max(0, top)
         right, bottom = min(width, right), min(height, bottom)
@@ -843,17 +841,14 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
                 continue
             readings = [_read_rectangle(api, tesserocr.PSM.SINGLE_LINE, strip, timeout_ms,
                                         syllables=True)]
-            for other in others:
-                readings.append(_read_strip(api, other, strip, dpi, timeout_ms))
-                switched = True
+            readings += [_read_strip(api, other, strip, dpi, timeout_ms) for other in others]
             readings = [_unhyphenated(r) for r in readings]
             readings = [r for r in readings if r and median(b.height for b in r) >= 0.6 * usual
                         and _mean_confidence(r) >= _REGION_MIN_CONFIDENCE
                         and _valid_share(r) >= _REGION_MIN_VALID]
-            if switched:
+            if others:  # the engine holds the last strip read: the page back
                 api.SetImageBytes(level.tobytes(), width, height, 1, width)
                 api.SetSourceResolution(int(dpi))
-                switched = False
             if not readings:
                 continue
             again = max(readings, key=_read_well)
@@ -904,17 +899,23 @@ def _unhyphenated(words: Sequence[Box]) -> list[Box]:
             parts, gap = ([b.text[:cuts[0]], b.text[cuts[0]:]], 0) if len(cuts) == 1 else (
                 [b.text], 0)
         if len(parts) == 2 and all(p.isalpha() and is_syllable(p.lower()) for p in parts):
-            # The hyphen's width (or half a letter's) stays a gap, so that the text layer has
-            # a space there.
-            first = round(b.width * len(parts[0]) / len(b.text))
-            second = round(b.width * (len(parts[0]) + max(gap, 0.5)) / len(b.text))
-            out.append(Box(parts[0], b.left, b.top, max(1, first), b.height, b.confidence,
-                           b.line_key))
-            out.append(Box(parts[1], b.left + second, b.top, max(1, b.width - second),
-                           b.height, b.confidence, b.line_key))
+            # The hyphen's width (or half a letter's) stays a gap.
+            out += _split_box(b, parts[0], parts[1], len(parts[0]) + max(gap, 0.5))
         else:
             out.append(b)
     return out
+
+
+def _split_box(box: Box, first: str, second: str, start: float) -> list[Box]:
+    """``box`` as two words, ``first`` over its first ``len(first)`` characters' width and
+    ``second`` from character ``start`` on (widths in proportion to the characters read):
+    what lies between stays a gap, so that the text layer has a space there."""
+    cut = round(box.width * len(first) / len(box.text))
+    begin = round(box.width * start / len(box.text))
+    return [Box(first, box.left, box.top, max(1, cut), box.height, box.confidence,
+                box.line_key),
+            Box(second, box.left + begin, box.top, max(1, box.width - begin), box.height,
+                box.confidence, box.line_key)]
 
 
 def _needs_reading(level: np.ndarray, strip: Region, inside: Sequence[Box], usual: int
@@ -950,11 +951,8 @@ def _read_strip(api: tesserocr.PyTessBaseAPI, image: np.ndarray, strip: Region, 
     crop = np.ascontiguousarray(image[top:bottom, left:right])
     api.SetImageBytes(crop.tobytes(), crop.shape[1], crop.shape[0], 1, crop.shape[1])
     api.SetSourceResolution(int(dpi))
-    api.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
-    try:
-        words = _line_words(api, True) if api.Recognize(timeout=timeout_ms) else []
-    finally:
-        api.SetPageSegMode(tesserocr.PSM.AUTO)
+    words = _read_rectangle(api, tesserocr.PSM.SINGLE_LINE,
+                            (0, 0, crop.shape[1], crop.shape[0]), timeout_ms, syllables=True)
     return [Box(b.text, b.left + left, b.top + top, b.width, b.height, b.confidence, b.line_key)
             for b in words]
 

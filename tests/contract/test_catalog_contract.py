@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -160,18 +161,8 @@ def test_reuse_is_answered_from_the_partial_covering_index(archive: Archive) -> 
         owner, doc_type="citizen_id", valid_on=date(2015, 1, 1))] == [ids["cccd-old"]]
     if archive._reader.dialect.name == "postgresql":
         # Three rows would be a sequential scan; forbid that to see whether the index serves.
-        seen: list[tuple[str, Any]] = []
-
-        def capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
-                    executemany: bool) -> None:
-            if "FROM documents" in statement:
-                seen.append((statement, parameters))
-
-        event.listen(archive._reader, "before_cursor_execute", capture)
-        try:
+        with _statements(archive, "FROM documents") as seen:
             archive.reuse(owner, doc_type="citizen_id", valid_on=date(2025, 7, 2))
-        finally:
-            event.remove(archive._reader, "before_cursor_execute", capture)
         (statement, parameters), = seen
         with archive._reader.connect() as conn:
             conn.exec_driver_sql("SET enable_seqscan = off")
@@ -179,6 +170,23 @@ def test_reuse_is_answered_from_the_partial_covering_index(archive: Archive) -> 
         # From the index alone (PostgreSQL orders NULLs the other way, so it sorts the
         # owner's entries; SQLite reads them in order, see tests/archive).
         assert "Index Only Scan" in plan and "using ix_documents_reuse_newest" in plan, plan
+
+
+@contextmanager
+def _statements(archive: Archive, holding: str) -> Iterator[list[tuple[str, Any]]]:
+    """The (statement, parameters) the catalog's reader runs meanwhile that hold ``holding``."""
+    seen: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                executemany: bool) -> None:
+        if holding in statement:
+            seen.append((statement, parameters))
+
+    event.listen(archive._reader, "before_cursor_execute", capture)
+    try:
+        yield seen
+    finally:
+        event.remove(archive._reader, "before_cursor_execute", capture)
 
 
 def test_reuse_pages_walk_the_answer_once_in_order(archive: Archive) -> None:
@@ -280,15 +288,7 @@ def test_recent_jobs_are_read_with_a_limit_and_shown_as_before(archive: Archive)
     with archive.transaction(write=False) as conn:
         every = [job_state._job_dict(r) for r in conn.execute(
             select(Job).order_by(Job.started_at.desc())).mappings()]
-    seen: list[tuple[str, Any]] = []
-
-    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
-                executemany: bool) -> None:
-        if "FROM jobs" in statement:
-            seen.append((statement, parameters))
-
-    event.listen(archive._reader, "before_cursor_execute", capture)
-    try:
+    with _statements(archive, "FROM jobs") as seen:
         for status in (None, "finished", "failed", "interrupted", "running"):
             for limit in (1, 3, 50):
                 seen.clear()
@@ -302,8 +302,6 @@ def test_recent_jobs_are_read_with_a_limit_and_shown_as_before(archive: Archive)
                 assert all("running" in str(p) for _, p in unlimited), (status, unlimited)
                 if status != "running":
                     assert len(unlimited) < len(seen), (status, seen)
-    finally:
-        event.remove(archive._reader, "before_cursor_execute", capture)
     assert len(archive.jobs(limit=1000)) == len(kinds)
 
 
