@@ -1,0 +1,322 @@
+"""The signer's title and rank read against their closed vocabulary.
+
+The signer's block of an administrative paper (Nghị định 30/2020/NĐ-CP, Phụ lục I) prints the
+delegation and the title ("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH", "TRƯỞNG CÔNG AN") and, for officers,
+the rank before the name ("Trung tá Nguyễn Phước Phúc"). Under a red seal and a blue signature
+the recogniser misses a letter or a mark of exactly these words ("TEƯỞNG CÔNG AN", "_K#-CHỦ
+TỊCH", "Đại ủy", "Trừng tả"); a dictionary of words does not help ("ủy" is a word, "Trừng" is a
+name), but the vocabulary of titles and ranks is closed (``titles.txt``), so a line whose words
+are a near-miss of one of its entries is rewritten to it.
+
+The rules cannot fire on ordinary text:
+
+- a title must be the WHOLE line (separator specks aside): capitals, a known delegation or
+  nothing before it, nothing after it; within one letter of it on the folded form (two for
+  long titles, none for the shortest), the only entry that close; a body that signs through
+  "TM." ("ỦY BAN NHÂN DÂN") only with the delegation read, as the same words head the page;
+- a rank must open a line that holds nothing but it and a person's name (capitalized words);
+  its second word read as it is folded ("tá", "úy", "tướng"), its first within one letter.
+
+Each rewrite is returned with the line as read, so the caller records it (``OcrPage.retitled``)
+and the signer read from it can be flagged for a person to compare with the paper.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from sohoa.vntext import fold, nfc
+
+_TITLES = Path(__file__).with_name("titles.txt")
+
+# Symbols the recogniser prints for a letter lost under a seal or a stroke of a signature
+# ("K#" for "KT"): they stand for any one letter. Other non-letters separate words.
+_WILDCARDS = frozenset("#*@$%&+")
+_ANY = "?"
+# A line longer than this is body text, never a title.
+_MAX_TOKENS = 10
+# Share of a title line's letters printed as capitals (titles are printed in capitals).
+_MIN_CAPITALS = 0.7
+
+
+@dataclass(frozen=True)
+class Entry:
+    text: str  # as printed: "CHỦ TỊCH"
+    letters: str  # folded letters without spaces: "chutich"
+    collective: bool  # signs only through "TM.": never a title without the delegation
+
+
+@dataclass(frozen=True)
+class Titles:
+    delegations: tuple[tuple[str, str], ...]  # ("KT.", "kt")
+    entries: tuple[Entry, ...]
+    ranks: tuple[tuple[str, str], ...]  # ("Trung", "tá") as printed
+
+
+@cache
+def load_titles(path: Path = _TITLES) -> Titles:
+    """The closed vocabulary of ``titles.txt`` (see its header)."""
+    delegations: list[tuple[str, str]] = []
+    entries: list[Entry] = []
+    ranks: list[tuple[str, str]] = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = nfc(raw.split("#", 1)[0]).strip()
+        if not line:
+            continue
+        kind, _, rest = line.partition(" ")
+        items = [" ".join(item.split()) for item in rest.split("|") if item.strip()]
+        if kind == "@delegation":
+            delegations.extend((item, _letters(item)) for item in items)
+        elif kind in ("@title", "@collective"):
+            entries.extend(Entry(item, _letters(item), kind == "@collective") for item in items)
+        elif kind == "@rank":
+            for item in items:
+                first, second = item.split()
+                ranks.append((first, second))
+        else:
+            raise ValueError(f"{path}: unknown line {line!r}")
+    return Titles(tuple(delegations), tuple(entries), tuple(ranks))
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalpha())
+
+
+# --- edit distance ------------------------------------------------------------------------
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance; ``_ANY`` in ``b`` matches any letter of ``a`` at no cost."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            same = ca == cb or cb == _ANY
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (0 if same else 1)))
+        previous = current
+    return previous[-1]
+
+
+def _alignment(a: str, b: str) -> list[int | None]:
+    """For each character of ``a``, the index of the character of ``b`` it is aligned with
+    (None when inserted), along one cheapest edit path."""
+    rows = [list(range(len(b) + 1))]
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            same = ca == cb or cb == _ANY
+            row.append(min(rows[-1][j] + 1, row[j - 1] + 1,
+                           rows[-1][j - 1] + (0 if same else 1)))
+        rows.append(row)
+    out: list[int | None] = [None] * len(a)
+    i, j = len(a), len(b)
+    while i > 0 and j > 0:
+        same = a[i - 1] == b[j - 1] or b[j - 1] == _ANY
+        if rows[i][j] == rows[i - 1][j - 1] + (0 if same else 1):
+            out[i - 1] = j - 1
+            i, j = i - 1, j - 1
+        elif rows[i][j] == rows[i - 1][j] + 1:
+            i -= 1
+        else:
+            j -= 1
+    return out
+
+
+def _allowed(letters: int) -> int:
+    """Letters a title of ``letters`` letters may differ by: none for the shortest ("BÍ
+    THƯ"), where one letter makes another word; two for the long ones."""
+    return 0 if letters <= 5 else 1 if letters <= 12 else 2
+
+
+# --- titles -------------------------------------------------------------------------------
+
+
+def _line_letters(tokens: Sequence[str]) -> tuple[str, list[int], int, int]:
+    """The line's folded letters (wildcards as ``_ANY``), the token of each, and how many of
+    its letters are capitals / letters at all."""
+    letters: list[str] = []
+    owner: list[int] = []
+    capitals = total = 0
+    for t, token in enumerate(tokens):
+        for ch in token:
+            if ch.isalpha():
+                folded = fold(ch)
+                letters.append(folded[:1] or ch.lower())
+                owner.append(t)
+                total += 1
+                capitals += ch.isupper()
+            elif ch in _WILDCARDS:
+                letters.append(_ANY)
+                owner.append(t)
+    return "".join(letters), owner, capitals, total
+
+
+def _title_of(letters: str, titles: Titles) -> str | None:
+    """The one title (with its delegation) that ``letters`` are a near-miss of, or None."""
+    starts: list[tuple[int, str | None]] = [(0, None)]
+    for printed, abbreviation in titles.delegations:
+        head = letters[:len(abbreviation)]
+        if len(head) == len(abbreviation) and all(
+                c in (a, _ANY) for c, a in zip(head, abbreviation, strict=True)):
+            starts.append((len(abbreviation), printed))
+    found: dict[str, int] = {}
+    for entry in titles.entries:
+        allowed = _allowed(len(entry.letters))
+        for start, delegation in starts:
+            if entry.collective and delegation != "TM.":
+                continue
+            rest = letters[start:]
+            if abs(len(rest) - len(entry.letters)) > allowed:
+                continue
+            distance = _distance(entry.letters, rest)
+            if distance <= allowed:
+                text = f"{delegation} {entry.text}" if delegation else entry.text
+                found[text] = min(distance, found.get(text, distance))
+    if not found:
+        return None
+    best = min(found.values())
+    winners = [text for text, distance in found.items() if distance == best]
+    return winners[0] if len(winners) == 1 else None
+
+
+def _spread(text: str, tokens: Sequence[str], letters: str, owner: Sequence[int]
+            ) -> list[str] | None:
+    """``text``'s words laid over ``tokens`` where their letters were read: each word goes to
+    the token holding most of its aligned letters, in order; a token given no word is ''.
+    None when the line's first letter or all of a token's letters are outside the title ("K
+    CHỦ TỊCH"): the line holds something else too."""
+    words = text.split()
+    word_letters = [_letters(w) for w in words]
+    joined = "".join(word_letters)
+    aligned = _alignment(joined, letters)
+    used = {owner[j] for j in aligned if j is not None}
+    if 0 not in aligned:
+        return None  # a letter before the title where a delegation would be ("_K-CHỦ TỊCH")
+    if any(any(ch.isalpha() for ch in token) and t not in used for t, token in enumerate(tokens)):
+        return None
+    places: list[int | None] = []
+    at = 0
+    for wl in word_letters:
+        votes: dict[int, int] = {}
+        for k in range(at, at + len(wl)):
+            j = aligned[k]
+            if j is not None:
+                votes[owner[j]] = votes.get(owner[j], 0) + 1
+        at += len(wl)
+        places.append(max(votes, key=lambda t: (votes[t], -t)) if votes else None)
+    # A word whose letters were all lost goes with its neighbour; the order is kept.
+    for k in range(len(places)):
+        if places[k] is None:
+            places[k] = places[k - 1] if k else next((p for p in places if p is not None), 0)
+    out: list[list[str]] = [[] for _ in tokens]
+    last = 0
+    for word, place in zip(words, places, strict=True):
+        assert place is not None
+        last = max(last, place)
+        out[last].append(word)
+    return [" ".join(ws) for ws in out]
+
+
+def retitle_line(tokens: Sequence[str], titles: Titles) -> list[str] | None:
+    """``tokens`` (one line of the signer's block) rewritten to the title they are a near-miss
+    of — one text per token, '' for a token that held only specks — or None when the line is
+    no title, is one already, or could be two."""
+    if not tokens or len(tokens) > _MAX_TOKENS:
+        return None
+    letters, owner, capitals, total = _line_letters(tokens)
+    if total < 2 or capitals < _MIN_CAPITALS * total:
+        return None
+    title = _title_of(letters, titles)
+    if title is None:
+        return None
+    out = _spread(title, tokens, letters, owner)
+    if out is None or [t for t in out if t] == [t for t in tokens if t]:
+        return None
+    return out
+
+
+# --- ranks --------------------------------------------------------------------------------
+
+_CORE = re.compile(r"^([^\w]*)([^\W\d_]+)([^\w]*)$")
+
+
+def _tone_on_y(word: str) -> bool:
+    """Whether the tone mark of ``word`` sits on its "y" ("uý", the older placement)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    return any(decomposed[k].lower() == "y" and unicodedata.category(decomposed[k + 1]) == "Mn"
+               for k in range(len(decomposed) - 1))
+
+
+def _with_case(template: str, word: str) -> str:
+    if template.isupper() and len(template) > 1:
+        return word.upper()
+    return word
+
+
+def _is_name_word(token: str) -> bool:
+    match = _CORE.match(token)
+    return bool(match) and match.group(2)[:1].isupper() and not match.group(3).strip(".,")
+
+
+def rerank_line(tokens: Sequence[str], titles: Titles) -> list[str] | None:
+    """``tokens`` with their first two words rewritten to the officer's rank they are a
+    near-miss of ("Trừng tả" → "Trung tá", "Đại ủy" → "Đại úy", "táPhạm" → "tá Phạm") when
+    the rest of the line is a person's name; None otherwise."""
+    if len(tokens) < 3 or len(tokens) > 7:
+        return None
+    first, second = _CORE.match(tokens[0]), _CORE.match(tokens[1])
+    if first is None or second is None or first.group(1) or first.group(3):
+        return None
+    head, tail = first.group(2), second.group(2)
+    # "Trung tá" or "TRUNG TÁ": a capitalized first word, then the second in lower case.
+    if not head[:1].isupper() or (not head.isupper() and not tail[:1].islower()):
+        return None
+    rest = list(tokens[2:])
+    best: list[tuple[int, str, str, str]] = []
+    for rank_first, rank_second in titles.ranks:
+        wanted = fold(rank_second)
+        read = tail
+        extra = ""
+        if len(tail) > len(wanted) and tail[:len(wanted)].islower() \
+                and tail[len(wanted)].isupper():
+            read, extra = tail[:len(wanted)], tail[len(wanted):]  # "táPhạm": rank and surname
+        if fold(read) != wanted:
+            continue
+        # A letter off only in "Trừng" of a mixed-case line: in capitals the line may be a
+        # place ("PHƯỜNG TÂN BÌNH" is one letter from "THƯỢNG TÁ N BÌNH").
+        allowed = 1 if len(rank_first) >= 4 and not head.isupper() else 0
+        distance = _distance(fold(rank_first), fold(head))
+        if distance <= allowed:
+            best.append((distance, f"{rank_first} {rank_second}", extra, read))
+    if not best:
+        return None
+    low = min(b[0] for b in best)
+    winners = {b[1:] for b in best if b[0] == low}
+    if len(winners) != 1:
+        return None
+    rank, glued, read = winners.pop()
+    name = ([glued] if glued else []) + [t for t in rest if any(c.isalpha() for c in t)]
+    if not 2 <= len(name) <= 5 or not all(_is_name_word(t) for t in name):
+        return None
+    rank_first, rank_second = rank.split()
+    if rank_second.endswith("úy") and _tone_on_y(read):
+        rank_second = rank_second.replace("úy", "uý")
+    new_first = _with_case(head, rank_first)
+    new_second = _with_case(head, rank_second)
+    if head == new_first and read == new_second and not glued:
+        return None
+    second_text = f"{new_second} {glued}" if glued else new_second
+    return [new_first, second.group(1) + second_text + second.group(3), *rest]
+
+
+def reread_signer_line(tokens: Sequence[str], titles: Titles) -> list[str] | None:
+    """The title or the rank rewrite of one line of the signer's block (see the module doc),
+    one text per token ('' for a token dropped: specks, or a piece of a word whose letters went
+    to the token before it), or None when neither applies."""
+    return retitle_line(tokens, titles) or rerank_line(tokens, titles)

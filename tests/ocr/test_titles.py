@@ -1,0 +1,65 @@
+"""The signer's title and rank read against their closed vocabulary (issue 18): near-misses
+under the seal and the signature are rewritten, ordinary lines never are."""
+
+from __future__ import annotations
+
+import pytest
+
+from sohoa.ocr.titles import load_titles, reread_signer_line
+
+TITLES = load_titles()
+
+
+def _read(line: str) -> str | None:
+    out = reread_signer_line(line.split(" "), TITLES)
+    return None if out is None else " ".join(t for t in out if t)
+
+
+@pytest.mark.parametrize(("read", "written"), [
+    # Titles (Nghị định 30/2020, Phụ lục I), read under a red seal.
+    ("TEƯỞNG CÔNG AN", "TRƯỞNG CÔNG AN"),
+    ("_KT, CHỦ TỊCH", "KT. CHỦ TỊCH"),
+    ("_K#-CHỦ TỊCH", "KT. CHỦ TỊCH"),  # '#': a letter lost under a stroke
+    ("KT.CHỦ TỊCH", "KT. CHỦ TỊCH"),
+    ("/..PHÓ CHỦ TỊCH", "PHÓ CHỦ TỊCH"),  # specks dropped
+    ("HÓ CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+    ("GIÁM DỐC", "GIÁM ĐỐC"),
+    ("BÍ THU", "BÍ THƯ"),  # marks only: the shortest titles take no other change
+    ("T# ỦY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN"),  # a body signs through "TM.", never "TL."
+    ("TL. GIẢM ĐỐC", "TL. GIÁM ĐỐC"),
+    ("TM. ỦY BAN NHẤN DÂN", "TM. ỦY BAN NHÂN DÂN"),
+    ("CHÁNH VĂN PHÒHG", "CHÁNH VĂN PHÒNG"),
+    ("TRƯỞNG PHỎNG", "TRƯỞNG PHÒNG"),
+    ("TRƯỞ NG CÔNG AN", "TRƯỞNG CÔNG AN"),  # a word read in two pieces
+    # Ranks (Luật CAND 2018, Luật SQ QĐND) before a name.
+    ("Đại ủy Võ Mỹ Ngữ", "Đại úy Võ Mỹ Ngữ"),  # "ủy" is a word, not after a rank's first word
+    ("Thượng ủy Vũ Thế Nhẫn", "Thượng úy Vũ Thế Nhẫn"),
+    ("Trừng tả Dương Thế Kiểm", "Trung tá Dương Thế Kiểm"),
+    ("Thiếu tả Dương Thế Tuyển", "Thiếu tá Dương Thế Tuyển"),
+    ("Trung táPhạm Mỹ Thể", "Trung tá Phạm Mỹ Thể"),  # rank glued to the surname
+    ("Đại uỷ Lê Văn An", "Đại uý Lê Văn An"),  # the "uý" placement is kept
+    ("THƯỢNG TẢ NGUYỄN VĂN AN", "THƯỢNG TÁ NGUYỄN VĂN AN"),
+    ("Thiêu tướng Trần Văn Bình", "Thiếu tướng Trần Văn Bình"),
+])
+def test_a_near_miss_of_the_vocabulary_is_rewritten(read: str, written: str) -> None:
+    assert _read(read) == written
+
+
+@pytest.mark.parametrize("line", [
+    # Already right: nothing to record.
+    "TRƯỞNG CÔNG AN", "KT. CHỦ TỊCH", "Trung tá Nguyễn Phước Phúc", "Đại uý Lê Văn An",
+    # The page's header: the agency signs through "TM." only.
+    "ỦY BAN NHÂN DÂN", "UBND HUYỆN LONG THÀNH", "PHÒNG TƯ PHÁP", "CÔNG AN PHƯỜNG LINH TRUNG",
+    "GIẤY MỜI", "THÔNG BÁO", "SỞ TƯ PHÁP",
+    # Body text: a title inside a sentence, a company, words near a rank.
+    "Trưởng Công an xã xác nhận công dân", "Công ty TNHH TM, DV Hoàng Long", "TM, DV Hoàng Long",
+    "đề nghị của Trưởng phòng Kinh tế,", "Ủy ban nhân dân xã Bảo Quang thông báo như",
+    "Trung tâm Y Tế Dự Phòng", "Đại từ Nguyễn Văn", "Trung úy", "Đại ủy ban nhân dân",
+    "Trung tá Nguyễn văn an", "Chủ tịch Ủy ban nhân dân",
+    "PHƯỜNG TÂN BÌNH", "PHƯỜNG TÁ BÌNH AN", "Phường Tân Bình", "Phường Tá Bình An",
+    # Too far or two ways: left as read.
+    "BÍ THO", "_K-CHỦ TỊCH", "Ó CHỦ TỊCH", "T# GIÁM ĐỐC", "VỤC TRƯỞNG", "K CHỦ TỊCH",
+    "Nơi nhận: CHỦ TỊCH", "TRƯỜNG CÔNG AN NHÂN DÂN",
+])
+def test_an_ordinary_line_is_left_alone(line: str) -> None:
+    assert reread_signer_line(line.split(" "), TITLES) is None
