@@ -123,6 +123,9 @@ class OcrPage:
     # Name words whose tone marks the second reading rewrote in ``text``: (as read, as
     # written). The name fields are flagged for a person to compare with the paper.
     renamed: tuple[tuple[str, str], ...] = ()
+    # Lines of the signer's block whose title or rank was rewritten to the closed vocabulary
+    # (sohoa.ocr.titles): (as read, as written), so the signer read from them can be flagged.
+    retitled: tuple[tuple[str, str], ...] = ()
 
 
 # --- understanding (ocr) → pipeline --------------------------------------------------------

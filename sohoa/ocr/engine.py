@@ -57,6 +57,7 @@ from sohoa.ocr.orient import (
 from sohoa.ocr.orient import upright_image as _upright
 from sohoa.ocr.photos import Photo, beside_photos
 from sohoa.ocr.preprocess import prepare
+from sohoa.ocr.titles import Titles, load_titles, reread_signer_line
 from sohoa.records import InkMark, OcrPage, Word
 from sohoa.vntext import nfc
 
@@ -1133,6 +1134,38 @@ def _reads_upright(boxes: Sequence[Box]) -> bool:
             and across >= 0.9)
 
 
+# The signer's block is looked for below the page's header: the top third holds the agency,
+# the motto and the document's name, never the signer.
+_SIGNER_BELOW = 1 / 3
+
+
+def _signer_line(boxes: Sequence[Box], texts: Sequence[str], height: int, titles: Titles
+                 ) -> tuple[list[Box], list[str]] | None:
+    """The line's boxes and texts with its title or rank read against the closed vocabulary
+    (sohoa.ocr.titles), or None when neither applies or the line is in the page's header
+    (the top third: the agency, the motto, the document's name). The boxes stay where the
+    words were read: a token that held only specks is dropped, and one whose letters went to
+    the word of the token before it (a word read in two pieces) widens that token's box."""
+    if min(b.top for b in boxes) < height * _SIGNER_BELOW:
+        return None
+    rewritten = reread_signer_line(texts, titles)
+    if rewritten is None:
+        return None
+    kept_boxes: list[Box] = []
+    kept_texts: list[str] = []
+    for box, old, new in zip(boxes, texts, rewritten, strict=True):
+        if new:
+            kept_boxes.append(box)
+            kept_texts.append(nfc(new))
+        elif kept_boxes and any(ch.isalpha() for ch in old):
+            last = kept_boxes[-1]
+            top = min(last.top, box.top)
+            bottom = max(last.top + last.height, box.top + box.height)
+            kept_boxes[-1] = Box(last.text, last.left, top, max(last.right, box.right) - last.left,
+                                 bottom - top, last.confidence, last.line_key)
+    return kept_boxes, kept_texts
+
+
 def recognize_page(
     image: bytes | Image.Image,
     *,
@@ -1192,14 +1225,20 @@ def recognize_page(
     words: list[Word] = []
     text_lines: list[str] = []
     renamed: list[tuple[str, str]] = []
+    retitled: list[tuple[str, str]] = []
     for line_no, line in enumerate(lines):
         texts = [box.text for box in line.words]
+        line_boxes = list(line.words)
         if settings.correct:
             assert lexicon is not None  # checked on entry
             texts, rewritten = reread_names(correct_tokens(texts, lexicon), lexicon)
             texts = [nfc(t) for t in texts]
             renamed += [(nfc(a), nfc(b)) for a, b in rewritten]
-        for box, text in zip(line.words, texts, strict=True):
+            signer = _signer_line(line_boxes, texts, height, load_titles())
+            if signer is not None:
+                retitled.append((" ".join(texts), " ".join(signer[1])))
+                line_boxes, texts = signer
+        for box, text in zip(line_boxes, texts, strict=True):
             left, top, w, h = unskew_box(
                 (box.left, box.top, box.width, box.height), skew, (width, height)
             )
@@ -1230,4 +1269,5 @@ def recognize_page(
         timed_out=not finished,
         marks=tuple(_turn_mark(m, rotation, scan_w, scan_h) for m in found),
         renamed=tuple(renamed),
+        retitled=tuple(retitled),
     )

@@ -23,7 +23,9 @@ def ocr_from_json(data: dict[str, Any]) -> OcrPage:
     words = tuple(Word(*row) for row in data["words"])
     marks = tuple(InkMark(**mark) for mark in data.get("marks", ()))
     renamed = tuple((read, written) for read, written in data.get("renamed", ()))
-    return OcrPage(**{**data, "words": words, "marks": marks, "renamed": renamed})
+    retitled = tuple((read, written) for read, written in data.get("retitled", ()))
+    return OcrPage(**{**data, "words": words, "marks": marks, "renamed": renamed,
+                      "retitled": retitled})
 
 
 def signature_to_json(sig: SignatureSummary | None) -> dict[str, Any] | None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from sohoa.ocr.engine import _signer_line
+from sohoa.ocr.layout import Box
 from sohoa.ocr.titles import load_titles, reread_signer_line
+from sohoa.pipeline.codec import ocr_from_json, ocr_to_json
+from sohoa.records import OcrPage
 
 TITLES = load_titles()
 
@@ -63,3 +67,32 @@ def test_a_near_miss_of_the_vocabulary_is_rewritten(read: str, written: str) -> 
 ])
 def test_an_ordinary_line_is_left_alone(line: str) -> None:
     assert reread_signer_line(line.split(" "), TITLES) is None
+
+
+def test_the_boxes_stay_where_the_words_were_read() -> None:
+    def box(text: str, left: int, width: int) -> Box:
+        return Box(text, left, 2000, width, 40, 80.0, 7)
+
+    # "TRƯỞ NG" in two pieces: one word over both boxes; the speck before it is dropped.
+    line = [box("„", 900, 8), box("TRƯỞ", 920, 90), box("NG", 1015, 45),
+            box("CÔNG", 1075, 100), box("AN", 1185, 50)]
+    result = _signer_line(line, [b.text for b in line], 3000, TITLES)
+    assert result is not None
+    boxes, texts = result
+    assert texts == ["TRƯỞNG", "CÔNG", "AN"]
+    assert [(b.left, b.width) for b in boxes] == [(920, 140), (1075, 100), (1185, 50)]
+    rank = [box("Trừng", 900, 90), box("tả", 1000, 30), box("Lê", 1040, 40),
+            box("Văn", 1090, 60)]
+    assert _signer_line(rank, [b.text for b in rank], 3000, TITLES) == (
+        rank, ["Trung", "tá", "Lê", "Văn"])
+    # The header's third of the page holds no signer's block.
+    for words in (line, rank):
+        high = [Box(b.text, b.left, 900, b.width, b.height, b.confidence) for b in words]
+        assert _signer_line(high, [b.text for b in high], 3000, TITLES) is None
+
+
+def test_the_rewrites_are_kept_with_the_page() -> None:
+    page = OcrPage(page_sha256="0" * 64, rotation=0, skew=0.0, width=10, height=10, dpi=300,
+                   words=(), text="", confidence=0.0,
+                   retitled=(("TEƯỞNG CÔNG AN", "TRƯỞNG CÔNG AN"),))
+    assert ocr_from_json(ocr_to_json(page)) == page
