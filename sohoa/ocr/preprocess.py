@@ -184,8 +184,16 @@ def paper_level(gray: np.ndarray) -> np.ndarray:
     small = cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
     kernel = max(3, min(small.shape) // 30) | 1
     square = np.ones((kernel, kernel), np.uint8)
-    paper = cv2.erode(cv2.dilate(small, square), square)
-    paper = cv2.GaussianBlur(paper, (0, 0), sigmaX=kernel / 2)
+    # The page's own edge pixels are carried on beyond it for a window's width: without them
+    # the closing's second (min) filter has nothing darker past the edge to come back down to,
+    # and where a shadow darkens towards the edge the paper's level over the last half window
+    # was the brighter paper further in; the last ≈25 columns came out grey, were stretched to
+    # black and read as a column of junk letters ("M%.e.ask", "2 1š") beside the lines.
+    # The blur too runs over them (mirrored past the edge, the slope came back up).
+    pad = 2 * kernel
+    padded = cv2.copyMakeBorder(small, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    paper = cv2.erode(cv2.dilate(padded, square), square)
+    paper = cv2.GaussianBlur(paper, (0, 0), sigmaX=kernel / 2)[pad:-pad, pad:-pad]
     return cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
