@@ -270,9 +270,10 @@ def _words(api: tesserocr.PyTessBaseAPI) -> Iterator[Box]:
 _BARCODE_CHARS = frozenset("IlJ1|!i[]()")
 # The abbreviations of administrative papers (Nghị định 30/2020/NĐ-CP): "V/v" (về việc) before
 # a letter's subject, "KT." (ký thay), "TM." (thay mặt), "TL." (thừa lệnh), "TUQ." (thừa ủy
-# quyền) before a signer's title. Two letters and no syllable, so the noise rule dropped them
-# when read unsure (a "V/v" at 44, a "KT." beside a seal's rim).
-_ADMIN_ABBREVIATION = re.compile(r"[Vv]/[Vv]|(?:KT|TM|TL|TUQ)\.?")
+# quyền) before a signer's title, "VT" (văn thư) in the recipients' "Lưu: VT.". Two letters and
+# no syllable, so the noise rule dropped them when read unsure (a "V/v" at 44, a "KT." beside a
+# seal's rim).
+_ADMIN_ABBREVIATION = re.compile(r"[Vv]/[Vv]|(?:KT|TM|TL|TUQ|VT)\.?")
 
 
 def _is_noise(box: Box) -> bool:
@@ -394,7 +395,7 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
             read = list(_words(api))
             boxes = [box for box in read if not _is_noise(box)]
             boxes += _reread_lost_lines(api, read, boxes, width, height, timeout_ms)
-            boxes += _reread_unread_lines(api, boxes, level, regions, timeout_ms)
+            boxes = _reread_unread_lines(api, boxes, level, regions, timeout_ms)
             boxes += _reread_regions(api, boxes, regions, width, height, timeout_ms)
             if regions:
                 made: list[np.ndarray] = []
@@ -482,7 +483,8 @@ def _reread_lost_lines(api: tesserocr.PyTessBaseAPI, read: list[Box], kept: list
 
 def _reread_unread_lines(api: tesserocr.PyTessBaseAPI, kept: list[Box], level: np.ndarray,
                          regions: Sequence[Region], timeout_ms: int) -> list[Box]:
-    """Lines of print in the image that Tesseract's layout left out altogether, read alone.
+    """``kept`` with the lines of print that Tesseract's layout left out, or ran into one
+    line with another, read alone.
 
     On a grey scan the left header's "Số: 485/GM" and the motto "Độc lập - Tự do - Hạnh
     phúc" beside it came out as nothing at all, not even noise, though printed as clearly as
@@ -490,31 +492,68 @@ def _reread_unread_lines(api: tesserocr.PyTessBaseAPI, kept: list[Box], level: n
     of dark ink a line tall, cut where the ink breaks: :func:`_print_lines`); one under which
     no word was read, outside the seals' and signatures' regions (read again on their own), is
     read as one line, and its words are kept when confident and Vietnamese and over no word
-    already read."""
+    already read.
+
+    The seals' and signatures' regions are left out of the image the lines are looked for in:
+    their rings and loops fill every row beside the small print of the recipients' list
+    ("Nơi nhận: - Như trên; - Lưu: VT."), whose lines then never came out as lines of their
+    own and were lost on faded copies. And a word twice the usual height or more took two such
+    lines in one box ("trên;" over "- Lưu: VT."): it reads neither line, and goes when every
+    line under it was read again."""
     if sum(1 for b in kept if any(c.isalpha() for c in b.text)) < 10:
-        return []
+        return kept
     usual = _usual_height(kept)
     height, width = level.shape
+    page = level
+    if regions:
+        page = level.copy()
+        for left, top, right, bottom in regions:
+            page[max(0, top):max(0, bottom), max(0, left):max(0, right)] = 255
+    tall = [b for b in kept if b.height >= _MERGED_LINES_HEIGHT * usual]
+    reading = [b for b in kept if b.height < _MERGED_LINES_HEIGHT * usual]
     found: list[Box] = []
-    for number, strip in enumerate(_print_lines(level, (0, 0, width, height), usual,
-                                                tight=True)):
-        if any(_within(b, strip) for b in kept) or any(
+    spans: dict[int, list[bool]] = {id(b): [] for b in tall}
+    strips = _print_lines(page, (0, 0, width, height), usual, tight=True)
+    strips += [s for s in _print_lines(page, (0, 0, width, height), usual, tight=True,
+                                       sparse=True)
+               if not any(_same_line(s, t) for t in strips)]
+    for number, strip in enumerate(strips):
+        if any(_within(b, strip) for b in reading) or any(
                 _intersects(strip, region) for region in regions):
+            continue
+        under = [b for b in tall if _spans(b, strip)]
+        if any(_within(b, strip) for b in tall) and not under:
             continue
         # As one line, or (when the engine finds no line in it: "Số: 485/GM" under the foot
         # of the line above) as a block.
         again = (_read_rectangle(api, tesserocr.PSM.SINGLE_LINE, strip, timeout_ms)
                  or _read_rectangle(api, tesserocr.PSM.SINGLE_BLOCK, strip, timeout_ms))
-        if not again or median(b.height for b in again) < 0.6 * usual:
-            continue
-        confidence = sum(b.confidence for b in again) / len(again)
-        if confidence < _REREAD_MIN_CONFIDENCE or _valid_share(again) < 0.75:
-            continue
-        if any(_overlaps(b, k) for b in again for k in kept):
-            continue
-        found.extend(Box(b.text, b.left, b.top, b.width, b.height, b.confidence,
-                         6_000_000 + number) for b in again)
-    return found
+        good = bool(again) and median(b.height for b in again) >= 0.6 * usual and (
+            sum(b.confidence for b in again) / len(again) >= _REREAD_MIN_CONFIDENCE
+            and _valid_share(again, abbreviations=True) >= 0.75
+            and not any(_overlaps(b, k) for b in again for k in reading))
+        for b in under:
+            spans[id(b)].append(good)
+        if good:
+            found.extend(Box(b.text, b.left, b.top, b.width, b.height, b.confidence,
+                             6_000_000 + number) for b in again)
+    # A tall word goes when two lines or more lay under it and all were read again; else the
+    # readings over it go.
+    gone = {key for key, read in spans.items() if len(read) >= 2 and all(read)}
+    stays = [b for b in tall if id(b) not in gone]
+    found = [b for b in found if not any(_overlaps(b, k) for k in stays)]
+    return [b for b in kept if id(b) not in gone] + found
+
+
+# A word this many times the page's usual height or more may be two lines in one box.
+_MERGED_LINES_HEIGHT = 1.8
+
+
+def _spans(box: Box, strip: Region) -> bool:
+    """Whether a strip's middle row lies inside a word's box and they share columns."""
+    middle = (strip[1] + strip[3]) / 2
+    return (box.top <= middle <= box.bottom and box.left < strip[2]
+            and strip[0] < box.right)
 
 
 _DELEGATION = re.compile(r"(KT|TM|TL|TUQ)[.,:;](\w*)")
@@ -603,14 +642,21 @@ _REGION_MIN_CONFIDENCE = 55.0
 _REGION_MIN_VALID = 0.6
 
 
-def _valid_share(words: Sequence[Box]) -> float:
+def _valid_share(words: Sequence[Box], *, abbreviations: bool = False) -> float:
     """The share of the words that are Vietnamese syllables or numbers; hyphenated words
-    ("Hồ-THỊ", a hyphen read in a space) count by their parts."""
-    letters = [re.sub(r"[^\w]", "", part) for b in words for part in re.split(r"[-–]", b.text)]
-    letters = [w for w in letters if w]
-    if not letters:
-        return 0.0
-    return sum(1 for w in letters if w.isdigit() or is_syllable(w.lower())) / len(letters)
+    ("Hồ-THỊ", a hyphen read in a space) count by their parts. ``abbreviations``: the
+    administrative abbreviations count too (a letter's recipients end with "Lưu: VT.")."""
+    valid = total = 0
+    for b in words:
+        if abbreviations and _ADMIN_ABBREVIATION.fullmatch(b.text.rstrip(".,;:")):
+            valid, total = valid + 1, total + 1
+            continue
+        for part in re.split(r"[-–]", b.text):
+            letters = re.sub(r"[^\w]", "", part)
+            if letters:
+                total += 1
+                valid += letters.isdigit() or is_syllable(letters.lower())
+    return valid / total if total else 0.0
 
 
 def _reread_regions(api: tesserocr.PyTessBaseAPI, kept: list[Box], regions: Sequence[Region],
@@ -989,18 +1035,21 @@ def _strip_covered(level: np.ndarray, strip: Region, words: Sequence[Box], usual
     return int(ink.sum()) < usual
 
 
-def _print_lines(level: np.ndarray, region: Region, usual: int, *, tight: bool = False
-                 ) -> list[Region]:
+def _print_lines(level: np.ndarray, region: Region, usual: int, *, tight: bool = False,
+                 sparse: bool = False) -> list[Region]:
     """Lines of print in ``region``: runs of rows about a line tall where many letters' strokes
     cross (a pen's loop or a ring crosses a row a few times), cut where the ink breaks for
     more than three letters' width; each cut to its ink's extent. ``tight``: a line reaches
     no further up or down than its neighbours' letters, and its extent is its letters' bodies'
     (a whole page, where lines of two columns sit close: the foot of the line above must not
-    widen the line or come into its reading)."""
+    widen the line or come into its reading). ``sparse``: a row of a line holds half as many
+    dark pixels as a letter is tall or more, not as many (a short line of small print, "- Lưu:
+    VT.", has fewer in its x-height rows and comes out as no line; lines set close together
+    then run into one, so both ways are needed)."""
     left, top, right, bottom = region
     sub = level[top:bottom, left:right]
     ink = _dark(sub)
-    rows = ink.sum(axis=1) >= max(3, usual)
+    rows = ink.sum(axis=1) >= max(3, usual // 2 if sparse else usual)
     edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(int), [0]))))
     strips: list[Region] = []
     pad = max(2, usual // 4)

@@ -82,3 +82,11 @@ def test_paper_level_follows_a_shadow_to_the_edge() -> None:
     level = paper_level(gray).astype(np.float32)
     assert np.abs(level[:, -24:].mean(axis=0) - paper[-24:]).max() < 5.0
 
+
+def test_the_recipients_small_lines_beside_the_signers_block_are_read() -> None:
+    # Noto Serif, seed 97: "- Lưu: VT." came out as nothing. The seal's rings and the pen filled
+    # every row beside it, so it never came out as a line of print of its own, and read alone
+    # its "VT" (văn thư) was not a Vietnamese syllable, so the reading was refused.
+    page = foreign_page(97, family="noto", dpi=200, colour=False, wear="faded")
+    ocr = recognize_page(page.jpeg, page_sha256="x", dpi=200, lexicon=page_lexicon())
+    assert "- Lưu: VT." in ocr.text.splitlines()
