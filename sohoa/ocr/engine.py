@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import glob
 import io
+import math
 import os
 import re
 import threading
@@ -1190,11 +1191,13 @@ _SIGNER_BELOW = 1 / 3
 
 def _signer_line(boxes: Sequence[Box], texts: Sequence[str], height: int, titles: Titles
                  ) -> tuple[list[Box], list[str]] | None:
-    """The line's boxes and texts with its title or rank read against the closed vocabulary
-    (sohoa.ocr.titles), or None when neither applies or the line is in the page's header
-    (the top third: the agency, the motto, the document's name). The boxes stay where the
-    words were read: a token that held only specks is dropped, and one whose letters went to
-    the word of the token before it (a word read in two pieces) widens that token's box."""
+    """The line's boxes and texts when it is a title or a rank and a name of the signer's
+    block, written as the closed vocabulary has them (sohoa.ocr.titles); None when it is
+    neither or in the page's header (the top third: the agency, the motto, the document's
+    name). The boxes stay where the words were read: a token that held only specks is dropped,
+    one whose letters went to the word of the token before it (a word read in two pieces)
+    widens that token's box, and boxes that run into the next word's (a stroke of the
+    signature read with "Đại") end before it (:func:`_apart`)."""
     if min(b.top for b in boxes) < height * _SIGNER_BELOW:
         return None
     rewritten = reread_signer_line(texts, titles)
@@ -1212,7 +1215,28 @@ def _signer_line(boxes: Sequence[Box], texts: Sequence[str], height: int, titles
             bottom = max(last.top + last.height, box.top + box.height)
             kept_boxes[-1] = Box(last.text, last.left, top, max(last.right, box.right) - last.left,
                                  bottom - top, last.confidence, last.line_key)
-    return kept_boxes, kept_texts
+    return _apart(kept_boxes), kept_texts
+
+
+# Gap kept between two words of a signer's line, as a share of the taller's height: pdftotext
+# starts a new word at a gap over a tenth of the font size (poppler's minWordBreakSpace), and
+# reads boxes that overlap out of order ("úy … Đại").
+_WORD_GAP = 0.2
+
+
+def _apart(boxes: list[Box]) -> list[Box]:
+    """``boxes`` (one line, left to right) with each one that runs into the next word's, or
+    touches it, ending a gap before it; a box that would keep less than a third of its width
+    is left as it is."""
+    out = list(boxes)
+    for k in range(len(out) - 1):
+        box, nxt = out[k], out[k + 1]
+        gap = math.ceil(_WORD_GAP * max(box.height, nxt.height))
+        width = nxt.left - gap - box.left
+        if box.right > nxt.left - gap and width >= box.width / 3:
+            out[k] = Box(box.text, box.left, box.top, width, box.height, box.confidence,
+                         box.line_key)
+    return out
 
 
 def recognize_page(
@@ -1285,7 +1309,8 @@ def recognize_page(
             renamed += [(nfc(a), nfc(b)) for a, b in rewritten]
             signer = _signer_line(line_boxes, texts, height, load_titles())
             if signer is not None:
-                retitled.append((" ".join(texts), " ".join(signer[1])))
+                if signer[1] != texts:
+                    retitled.append((" ".join(texts), " ".join(signer[1])))
                 line_boxes, texts = signer
         for box, text in zip(line_boxes, texts, strict=True):
             left, top, w, h = unskew_box(

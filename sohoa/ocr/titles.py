@@ -17,8 +17,10 @@ The rules cannot fire on ordinary text:
 - a rank must open a line that holds nothing but it and a person's name (capitalized words);
   its second word read as it is folded ("tá", "úy", "tướng"), its first within one letter.
 
-Each rewrite is returned with the line as read, so the caller records it (``OcrPage.retitled``)
-and the signer read from it can be flagged for a person to compare with the paper.
+The surname after a rank is written as the one surname a mark away from it, when it is none
+("Lễ" → "Lê"). The caller records each line so rewritten (``OcrPage.retitled``), so the signer
+read from it can be flagged for a person to compare with the paper, and keeps the line's words
+apart in the text layer.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from sohoa.vntext import fold, nfc
+from sohoa.ocr.fields.names import load_name_lexicon
+from sohoa.vntext import fold, nfc, title_case_name
 
 _TITLES = Path(__file__).with_name("titles.txt")
 
@@ -224,9 +227,9 @@ def _spread(text: str, tokens: Sequence[str], letters: str, owner: Sequence[int]
 
 
 def retitle_line(tokens: Sequence[str], titles: Titles) -> list[str] | None:
-    """``tokens`` (one line of the signer's block) rewritten to the title they are a near-miss
-    of — one text per token, '' for a token that held only specks — or None when the line is
-    no title, is one already, or could be two."""
+    """``tokens`` (one line of the signer's block) written as the title they are (a near-miss
+    of) — one text per token, '' for a token that held only specks — or None when the line is
+    no title or could be two."""
     if not tokens or len(tokens) > _MAX_TOKENS:
         return None
     letters, owner, capitals, total = _line_letters(tokens)
@@ -235,10 +238,7 @@ def retitle_line(tokens: Sequence[str], titles: Titles) -> list[str] | None:
     title = _title_of(letters, titles)
     if title is None:
         return None
-    out = _spread(title, tokens, letters, owner)
-    if out is None or [t for t in out if t] == [t for t in tokens if t]:
-        return None
-    return out
+    return _spread(title, tokens, letters, owner)
 
 
 # --- ranks --------------------------------------------------------------------------------
@@ -264,10 +264,24 @@ def _is_name_word(token: str) -> bool:
     return bool(match) and match.group(2)[:1].isupper() and not match.group(3).strip(".,")
 
 
+def _surname(word: str) -> str:
+    """The name's first word after a rank as the one surname it is a mark away from
+    ("Lễ" → "Lê", "Đưỡng" → "Dương"), or as read when it is a surname, when several surnames
+    fold to it, or none does."""
+    surnames = load_name_lexicon().surnames
+    if title_case_name(word) in surnames:
+        return word
+    same = [s for s in surnames if fold(s) == fold(word)]
+    if len(same) != 1:
+        return word
+    return same[0].upper() if word.isupper() and len(word) > 1 else same[0]
+
+
 def rerank_line(tokens: Sequence[str], titles: Titles) -> list[str] | None:
-    """``tokens`` with their first two words rewritten to the officer's rank they are a
-    near-miss of ("Trừng tả" → "Trung tá", "Đại ủy" → "Đại úy", "táPhạm" → "tá Phạm") when
-    the rest of the line is a person's name; None otherwise."""
+    """``tokens`` written with their first two words as the officer's rank they are (a
+    near-miss of: "Trừng tả" → "Trung tá", "Đại ủy" → "Đại úy", "táPhạm" → "tá Phạm"), and
+    the surname after it as the one surname it is a mark away from ("Lễ" → "Lê"), when the
+    rest of the line is a person's name; None otherwise."""
     if len(tokens) < 3 or len(tokens) > 7:
         return None
     first, second = _CORE.match(tokens[0]), _CORE.match(tokens[1])
@@ -309,14 +323,20 @@ def rerank_line(tokens: Sequence[str], titles: Titles) -> list[str] | None:
         rank_second = rank_second.replace("úy", "uý")
     new_first = _with_case(head, rank_first)
     new_second = _with_case(head, rank_second)
-    if head == new_first and read == new_second and not glued:
-        return None
-    second_text = f"{new_second} {glued}" if glued else new_second
+    if glued:
+        second_text = f"{new_second} {_surname(glued)}"
+    else:
+        second_text = new_second
+        at = next(k for k, t in enumerate(rest) if any(c.isalpha() for c in t))
+        core = _CORE.match(rest[at])
+        assert core is not None  # a name word (checked above)
+        rest[at] = core.group(1) + _surname(core.group(2)) + core.group(3)
     return [new_first, second.group(1) + second_text + second.group(3), *rest]
 
 
 def reread_signer_line(tokens: Sequence[str], titles: Titles) -> list[str] | None:
-    """The title or the rank rewrite of one line of the signer's block (see the module doc),
-    one text per token ('' for a token dropped: specks, or a piece of a word whose letters went
-    to the token before it), or None when neither applies."""
+    """One line of the signer's block as written when it is a title or a rank and a name (see
+    the module doc; unchanged when read right), one text per token ('' for a token dropped:
+    specks, or a piece of a word whose letters went to the token before it), or None when it
+    is neither."""
     return retitle_line(tokens, titles) or rerank_line(tokens, titles)

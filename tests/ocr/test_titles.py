@@ -39,7 +39,8 @@ def _read(line: str) -> str | None:
     ("Đại ủy Võ Mỹ Ngữ", "Đại úy Võ Mỹ Ngữ"),  # "ủy" is a word, not after a rank's first word
     ("Thượng ủy Vũ Thế Nhẫn", "Thượng úy Vũ Thế Nhẫn"),
     ("Trừng tả Dương Thế Kiểm", "Trung tá Dương Thế Kiểm"),
-    ("Thiếu tả Dương Thế Tuyển", "Thiếu tá Dương Thế Tuyển"),
+    ("Thiếu tả Đưỡng Thế Tuyển", "Thiếu tá Dương Thế Tuyển"),  # the one surname a mark away
+    ("Trung tá Lễ Ngọc Phúc", "Trung tá Lê Ngọc Phúc"),
     ("Trung táPhạm Mỹ Thể", "Trung tá Phạm Mỹ Thể"),  # rank glued to the surname
     ("Đại uỷ Lê Văn An", "Đại uý Lê Văn An"),  # the "uý" placement is kept
     ("THƯỢNG TẢ NGUYỄN VĂN AN", "THƯỢNG TÁ NGUYỄN VĂN AN"),
@@ -50,8 +51,16 @@ def test_a_near_miss_of_the_vocabulary_is_rewritten(read: str, written: str) -> 
 
 
 @pytest.mark.parametrize("line", [
-    # Already right: nothing to record.
     "TRƯỞNG CÔNG AN", "KT. CHỦ TỊCH", "Trung tá Nguyễn Phước Phúc", "Đại uý Lê Văn An",
+    "Thiếu tá Hà Văn An",  # a surname as read stays (Hạ is one too)
+    "Thượng tá Khúc Văn An",  # a rarer listed surname, as read
+])
+def test_a_signer_line_read_right_is_kept(line: str) -> None:
+    tokens = line.split(" ")
+    assert reread_signer_line(tokens, TITLES) == tokens
+
+
+@pytest.mark.parametrize("line", [
     # The page's header: the agency signs through "TM." only.
     "ỦY BAN NHÂN DÂN", "UBND HUYỆN LONG THÀNH", "PHÒNG TƯ PHÁP", "CÔNG AN PHƯỜNG LINH TRUNG",
     "GIẤY MỜI", "THÔNG BÁO", "SỞ TƯ PHÁP",
@@ -89,6 +98,19 @@ def test_the_boxes_stay_where_the_words_were_read() -> None:
     for words in (line, rank):
         high = [Box(b.text, b.left, 900, b.width, b.height, b.confidence) for b in words]
         assert _signer_line(high, [b.text for b in high], 3000, TITLES) is None
+
+
+def test_the_words_of_a_signer_line_do_not_run_into_each_other() -> None:
+    # "Đại" read with a stroke of the signature over "úy": pdftotext would read "úy … Đại".
+    line = [Box("Đại", 1000, 2000, 100, 60, 80.0), Box("úy", 1065, 2000, 30, 60, 80.0),
+            Box("Lê", 1110, 2000, 40, 60, 80.0), Box("Văn", 1160, 2000, 60, 60, 80.0),
+            Box("An", 1221, 2000, 40, 60, 80.0)]
+    result = _signer_line(line, [b.text for b in line], 3000, TITLES)
+    assert result is not None
+    boxes, texts = result
+    assert texts == ["Đại", "úy", "Lê", "Văn", "An"]
+    assert [(b.left, b.width) for b in boxes] == [(1000, 53), (1065, 30), (1110, 38),
+                                                  (1160, 49), (1221, 40)]
 
 
 def test_the_rewrites_are_kept_with_the_page() -> None:
