@@ -15,7 +15,9 @@ The rules cannot fire on ordinary text:
   long titles, none for the shortest), the only entry that close; a body that signs through
   "TM." ("ỦY BAN NHÂN DÂN") only with the delegation read, as the same words head the page;
 - a rank must open a line that holds nothing but it and a person's name (capitalized words);
-  its second word read as it is folded ("tá", "úy", "tướng"), its first within one letter.
+  its second word read as it is folded ("tá", "úy", "tướng"), in lower case after a
+  capitalized first word, and its first word within one letter in mixed case ("Trừng"), as
+  folded in capitals ("PHƯỜNG TÂN BÌNH" is a place, not "THƯỢNG TÁ N BÌNH").
 
 The surname after a rank is written as the one surname a mark away from it, when it is none
 ("Lễ" → "Lê"). The caller records each line so rewritten (``OcrPage.retitled``), so the signer

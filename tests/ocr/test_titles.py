@@ -3,15 +3,23 @@ under the seal and the signature are rewritten, ordinary lines never are."""
 
 from __future__ import annotations
 
-import pytest
+import io
 
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from sohoa.doctypes import load_registry
+from sohoa.ocr import OcrSettings, recognize_page
+from sohoa.ocr.correct import load_lexicon
 from sohoa.ocr.engine import _signer_line
 from sohoa.ocr.layout import Box
 from sohoa.ocr.titles import load_titles, reread_signer_line
 from sohoa.pipeline.codec import ocr_from_json, ocr_to_json
-from sohoa.records import OcrPage
+from sohoa.records import OcrPage, sha256_hex
 
 TITLES = load_titles()
+FONT = "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf"
+FONT_BOLD = "/usr/share/fonts/truetype/noto/NotoSerif-Bold.ttf"
 
 
 def _read(line: str) -> str | None:
@@ -118,3 +126,28 @@ def test_the_rewrites_are_kept_with_the_page() -> None:
                    words=(), text="", confidence=0.0,
                    retitled=(("TEƯỞNG CÔNG AN", "TRƯỞNG CÔNG AN"),))
     assert ocr_from_json(ocr_to_json(page)) == page
+
+
+def test_a_page_s_signer_lines_are_written_and_recorded() -> None:
+    # A page printed with the near-misses themselves (as a seal leaves them): recognition reads
+    # what is printed, and the text layer has the title and the rank, each line recorded.
+    image = Image.new("RGB", (1240, 1300), "white")
+    draw = ImageDraw.Draw(image)
+    body, bold = ImageFont.truetype(FONT, 28), ImageFont.truetype(FONT_BOLD, 28)
+    draw.text((110, 80), "GIẤY XÁC NHẬN", font=ImageFont.truetype(FONT_BOLD, 40), fill=0)
+    draw.text((110, 500), "Trưởng Công an xã xác nhận công dân có tên sau.", font=body, fill=0)
+    draw.text((720, 900), "TEƯỞNG CÔNG AN", font=bold, fill=0)
+    draw.text((700, 1120), "Trừng tả Nguyễn Văn An", font=bold, fill=0)
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(150, 150))
+    data = out.getvalue()
+    page = recognize_page(data, lexicon=load_lexicon(load_registry()),
+                          page_sha256=sha256_hex(data), dpi=150,
+                          settings=OcrSettings(detect_orientation=False))
+    lines = page.text.splitlines()
+    assert "TRƯỞNG CÔNG AN" in lines and "Trung tá Nguyễn Văn An" in lines, page.text
+    assert "Trưởng Công an xã xác nhận công dân có tên sau." in lines
+    assert dict(page.retitled) == {"TEƯỞNG CÔNG AN": "TRƯỞNG CÔNG AN",
+                                   "Trừng tả Nguyễn Văn An": "Trung tá Nguyễn Văn An"}
+    assert [w.text for w in page.words][-8:] == ["TRƯỞNG", "CÔNG", "AN", "Trung", "tá",
+                                                 "Nguyễn", "Văn", "An"]
