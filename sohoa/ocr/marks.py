@@ -468,3 +468,105 @@ def suppress_strokes(gray: np.ndarray, region: tuple[int, int, int, int],
     out[top:bottom, left:right][erase] = paper
     del threshold
     return out
+
+
+# Two levels of ink: the lighter one's peak stands this far (grey levels) from the darker one's,
+# with a valley between them at most this share of it.
+_LEVELS_APART = 12
+_LEVELS_VALLEY = 0.5
+_CROSSINGS_SHARE = 0.25
+
+
+def lift_lighter_ink(gray: np.ndarray, region: tuple[int, int, int, int],
+                     samples: Sequence[FoundMark], dpi: int) -> np.ndarray | None:
+    """``gray`` with the lighter of two inks set to paper in ``region`` (left, top, right,
+    bottom), or None when the ink in ``samples`` (the marks' boxes) has one level only.
+
+    On a grey scan a blue pen and a red seal keep no colour but keep their lightness: a
+    ballpoint's line and a seal's ring scan a mid grey, toner near black. Where a signature
+    crosses the name, shape alone cannot tell the pen's pixels from a letter's (both are thin
+    strokes, and the pen joins the letters it touches); their level can. Each stroke's core
+    is taken as the darkest level within about a pen's half width (a grey erosion): the edges
+    of a letter, lighter than its core, are then counted with their letter. The ink's cores in
+    the marks' boxes split in two by Otsu's threshold; when the two stand apart, the pixels
+    near a light core and far from any dark one are the pen's (or the ring's) and go to paper.
+    A crossing, darker than either, stays with the letter.
+    """
+    h, w = gray.shape
+    left, top = max(0, region[0]), max(0, region[1])
+    right, bottom = min(w, region[2]), min(h, region[3])
+    if right - left < 32 or bottom - top < 32:
+        return None
+    radius = max(1, round(dpi / 150))
+    kernel = np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)
+    cores: list[np.ndarray] = []
+    inked: list[int] = []
+    for mark in samples:
+        x0, y0 = max(0, mark.left), max(0, mark.top)
+        x1, y1 = min(w, mark.right), min(h, mark.bottom)
+        if x1 - x0 < 8 or y1 - y0 < 8:
+            continue
+        sub = np.ascontiguousarray(gray[y0:y1, x0:x1])
+        threshold, ink = cv2.threshold(sub, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        cores.append(cv2.erode(sub, kernel)[ink > 0])
+        inked.append(int(threshold))
+    if not cores:
+        return None
+    split = _two_levels(np.concatenate(cores))
+    if split is None:
+        return None
+    out = gray.copy()
+    sub = out[top:bottom, left:right]
+    ink_level = min(inked)
+    lowest = cv2.erode(sub, kernel)
+    # A pen's core: a light level that is its own neighbourhood's darkest (no darker stroke
+    # beside it, so not a letter's edge).
+    pen_core = (lowest > split) & (sub < ink_level) & (sub.astype(np.int16) - lowest < 12)
+    pen = cv2.dilate(pen_core.astype(np.uint8),
+                     np.ones((2 * radius + 3, 2 * radius + 3), np.uint8)) > 0
+    # Dark ink is a letter's, except a speck of it inside the pen's path: where the pen
+    # crosses itself or a ring, the inks add up to a dark spot a pen's width across.
+    dark = (sub <= split).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    inside = np.bincount(labels[pen], minlength=count)
+    speck = (stats[:, cv2.CC_STAT_AREA] <= (4 * radius + 2) ** 2) & (
+        inside >= 0.8 * stats[:, cv2.CC_STAT_AREA])
+    speck[0] = False
+    letters = cv2.dilate(((dark > 0) & ~speck[labels]).astype(np.uint8), kernel) > 0
+    erase = pen & ~letters & (sub < np.uint8(np.percentile(sub, 90)))
+    if not erase.any():
+        return None
+    sub[erase] = np.uint8(np.percentile(sub, 90))
+    return out
+
+
+def _two_levels(values: np.ndarray) -> float | None:
+    """The level between two inks whose strokes' cores are ``values``, or None when they are one
+    ink. One ink's cores pile up at its level with a tail of lighter ones (thin strokes, soft
+    edges) running down to the paper; two inks make two peaks with a valley between them. The
+    line is drawn near the darker ink's side (toner's level is narrow, a pen's wide)."""
+    if len(values) < 200:
+        return None
+    hist = np.bincount(values.astype(np.int64) // 4, minlength=64).astype(np.float64)
+    hist = np.convolve(hist, np.ones(3) / 3, mode="same")
+    peaks = [j for j in range(len(hist)) if hist[j] > 0
+             and (j == 0 or hist[j] >= hist[j - 1])
+             and (j + 1 == len(hist) or hist[j] >= hist[j + 1])]
+    first = max(peaks, key=lambda j: hist[j])
+    pairs = []
+    for other in peaks:
+        a, b = sorted((first, other))
+        if (b - a) * 4 < _LEVELS_APART or hist[other] < 0.05 * hist[first]:
+            continue
+        # Where two strokes cross, their inks multiply: a crossing is darker than both, and a
+        # pen crossing letters of its own level makes a small darker peak of its own. The
+        # darker of two inks is print: as common as the crossings at least four times over.
+        if (hist[a:b + 1].min() <= _LEVELS_VALLEY * hist[other]
+                and hist[a] >= _CROSSINGS_SHARE * hist[b]):
+            pairs.append((hist[other], a, b))
+    if not pairs:
+        return None
+    _, dark, light = max(pairs)
+    valley = dark + int(np.argmin(hist[dark:light + 1]))
+    darker = values[values <= valley * 4 + 2]
+    return min(valley * 4 + 2.0, float(darker.mean()) + 2.5 * float(darker.std()))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import cv2
 import numpy as np
@@ -30,6 +31,7 @@ from sohoa.ocr.marks import (
     channel_extremes,
     colour_marks,
     grey_seals,
+    lift_lighter_ink,
     lift_marks,
     separate_strokes,
     suppress_strokes,
@@ -278,7 +280,7 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
     measures = measure(array)
     steps: list[str] = []
     marks: list[FoundMark] = []
-    alternatives: list[Callable[[], np.ndarray]] = []
+    alternatives: list[Callable[[], np.ndarray | None]] = []
     if array.ndim == 3:
         if clean and measures.colour_share >= _MIN_COLOUR_SHARE:
             gray = lift_coloured_ink(array)
@@ -295,6 +297,10 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
     # Where grey seals and photos are looked for: the recognition copy, except on a page with
     # a shadow (below).
     search: np.ndarray | None = None
+    # The copy before a photocopy's contrast stretch, which takes a pen's mid grey to black
+    # with the print (the level copy below needs the inks' own levels), and that stretch.
+    levels: np.ndarray | None = None
+    stretch: Callable[[np.ndarray], np.ndarray] | None = None
     if clean and not measures.clean:
         paper: np.ndarray | None = None
         if denoise_copies and measures.copy:
@@ -311,12 +317,15 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
             # some go with the grain, a card's portrait has light parts: both are looked for
             # in the copy made as on any other page, as their searches were measured on.
             search = denoise(flatten_background(gray))
-            gray = denoise(flatten_background(gray, paper), paper)
+            levels = flatten_background(gray, paper)
+            gray = denoise(levels, paper)
+            stretch = partial(denoise, paper=paper)
             steps += ["flatten_background", "denoise"]
         else:
             gray = flatten_background(gray)
             steps.append("flatten_background")
             if denoise_copies and measures.copy:
+                levels, stretch = gray, denoise
                 gray = denoise(gray)
                 steps.append("denoise")
     if clean:
@@ -367,6 +376,31 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
                 return out
 
             alternatives.append(pen_free)
+
+            # A third copy, by the inks' levels: on a grey scan the pen and the seal scan
+            # lighter than toner, and where the pen crosses the name only their level tells
+            # them apart (the two copies above take a tone mark or a capital's top with it).
+            # The inks' levels are sampled in the signatures' boxes (pen and name, in about
+            # equal parts), or over the whole block when none was found (a heavy blur joins
+            # the pen to the name into one piece of no stroke's shape).
+            samples = [m for m in signatures if any(
+                m.left < c and a < m.right and m.top < d and b < m.bottom
+                for a, b, c, d in around)] or [
+                FoundMark("block", a, b, c - a, d - b) for a, b, c, d in around]
+
+            def lighter_free(before: np.ndarray = before if levels is None else levels,
+                             samples: list[FoundMark] = samples,
+                             around: list[tuple[int, int, int, int]] = around,
+                             stretch: Callable[[np.ndarray], np.ndarray] | None = stretch
+                             ) -> np.ndarray | None:
+                out: np.ndarray | None = None
+                for region in around:
+                    lifted = lift_lighter_ink(before if out is None else out, region,
+                                              samples, dpi)
+                    out = lifted if lifted is not None else out
+                return out if out is None or stretch is None else stretch(out)
+
+            alternatives.append(lighter_free)
     photos: list[Photo] = find_photos(gray if search is None else search, dpi) if clean else []
     if photos:
         # Tesseract's layout takes the lines beside a dark portrait into its picture region
@@ -378,13 +412,17 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
                     alternatives=_once(alternatives) if alternatives else None)
 
 
-def _once(makers: list[Callable[[], np.ndarray]]) -> Callable[[], list[np.ndarray]]:
-    """The copies ``makers`` make, made on the first call and kept."""
+def _once(makers: list[Callable[[], np.ndarray | None]]) -> Callable[[], list[np.ndarray]]:
+    """The copies ``makers`` make (a maker may have none to make), made on the first call and
+    kept."""
     made: list[np.ndarray] = []
+    done = False
 
     def copies() -> list[np.ndarray]:
-        if not made:
-            made.extend(make() for make in makers)
+        nonlocal done
+        if not done:
+            made.extend(c for c in (make() for make in makers) if c is not None)
+            done = True
         return made
 
     return copies
