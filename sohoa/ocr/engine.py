@@ -256,7 +256,7 @@ def _words(api: tesserocr.PyTessBaseAPI) -> Iterator[Box]:
         if box is None or not text or not text.strip():
             continue
         left, top, right, bottom = box
-        yield Box(
+        yield _trimmed(Box(
             # A fraction slash is never what a Vietnamese paper prints ("V⁄v" for "V/v").
             text=nfc(text.strip().replace("\u2044", "/").replace("\u2215", "/")),
             left=left,
@@ -265,7 +265,7 @@ def _words(api: tesserocr.PyTessBaseAPI) -> Iterator[Box]:
             height=bottom - top,
             confidence=float(item.Confidence(level)),
             line_key=line_key,
-        )
+        ))
 
 
 _BARCODE_CHARS = frozenset("IlJ1|!i[]()")
@@ -622,11 +622,40 @@ def _line_words(api: tesserocr.PyTessBaseAPI, syllables: bool) -> list[Box]:
     "TRƯỞNG" under a seal's rim or beside a pen stroke confidence 5 (issue 18), and a
     signer's surname or title is not noise."""
     words = list(_words(api))
+    if syllables:
+        words = [_trimmed(b, _STRAY_IN_SIGNER) for b in words]
     kept = [b for b in words if not _is_noise(b)]
     if not syllables or not kept:
         return kept
     tall = median(b.height for b in kept)
     return [b for b in words if not _is_noise(b) or _unsure_syllable(b, tall)]
+
+
+# What a seal's rim, a pen's end or a speck beside a word is read as, glued to it: "__-KT.",
+# "„~KT†.", "`Thiếu". Vietnamese print never has these at a word's edge.
+_STRAY = "_~`^†‡„|"
+# In a signer's line (a title, a rank and a name) neither quotes nor dashes either: "“Trần",
+# "Nhẫn”", "-KT.".
+_STRAY_IN_SIGNER = _STRAY + "*#\"'“”‘’-–—"
+
+
+def _trimmed(box: Box, strays: str = _STRAY) -> Box:
+    """A word without the ``strays`` glued to its ends (or before its final full stop: "KT†."),
+    its box narrowed in proportion; a word of strays only is left as read (the noise rule
+    judges it)."""
+    chars = re.escape(strays)
+    # Dashes run on from a stray ("__-KT.") go with it.
+    run = chars + re.escape("-–—")
+    match = re.fullmatch(rf"((?:[{chars}][{run}]*)?)(.*?)((?:[{run}]*[{chars}])?)", box.text)
+    if match is None or not match.group(2) or not match.group(2)[0].isalnum() or (
+            len(match.group(2)) == len(box.text)) or max(
+            len(match.group(1)), len(match.group(3))) > 3:  # a rule of blanks: "Số:____"
+        return box
+    lead, core = len(match.group(1)), match.group(2)
+    per = box.width / len(box.text)
+    core = re.sub(rf"[{chars}]+(?=[.,:;]$)", "", core)
+    return Box(core, box.left + round(lead * per), box.top, max(1, round(len(core) * per)),
+               box.height, box.confidence, box.line_key)
 
 
 def _unsure_syllable(box: Box, tall: float) -> bool:

@@ -8,7 +8,13 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from sohoa.ocr import recognize_page
-from sohoa.ocr.engine import _delegations, _is_noise, _unhyphenated
+from sohoa.ocr.engine import (
+    _STRAY_IN_SIGNER,
+    _delegations,
+    _is_noise,
+    _trimmed,
+    _unhyphenated,
+)
 from sohoa.ocr.layout import Box
 from sohoa.ocr.marks import FoundMark, lift_lighter_ink, separate_strokes
 from sohoa.pipeline.stages import page_lexicon
@@ -239,3 +245,19 @@ def test_two_syllables_run_together_before_a_capital_are_two_words() -> None:
     words = [Box("MỹThể", 100, 10, 150, 40, 91.0, 1), Box("McDonald", 300, 10, 150, 40, 91.0, 1),
              Box("Thể", 500, 10, 60, 40, 91.0, 1)]
     assert [b.text for b in _unhyphenated(words)] == ["Mỹ", "Thể", "McDonald", "Thể"]
+
+
+
+def test_strays_glued_to_a_words_edges_are_not_part_of_it() -> None:
+    # A seal's rim left of "KT." read as "__-" made the word noise, and the delegation was lost.
+    kt = _trimmed(Box("__-KT.", 928, 967, 116, 40, 41.0, 1))
+    assert (kt.text, kt.left, kt.width) == ("KT.", 928 + round(3 * 116 / 6), round(3 * 116 / 6))
+    assert not _is_noise(kt)
+    assert _trimmed(Box("„~KT†.", 0, 0, 60, 20, 40.0, 1)).text == "KT."
+    # What print has at a word's edge stays: quotes, brackets, hyphens, a rule of blanks.
+    for text in ("“Giấy", "xác”", "(Ký,", "dấu)", "GXN-CA", "-", "____", "V/v", "- Như",
+                 "Số:______"):
+        assert _trimmed(Box(text, 0, 0, 60, 20, 90.0, 1)).text == text
+    # In a signer's line, quotes and dashes at the ends are strays too.
+    assert _trimmed(Box("“Trần", 0, 0, 60, 20, 80.0, 1), _STRAY_IN_SIGNER).text == "Trần"
+    assert _trimmed(Box("Nhẫn”", 0, 0, 60, 20, 80.0, 1), _STRAY_IN_SIGNER).text == "Nhẫn"
