@@ -921,8 +921,7 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
             readings += [_read_strip(api, other, strip, dpi, timeout_ms) for other in others]
             readings = [_unhyphenated(r) for r in readings]
             readings = [r for r in readings if r and median(b.height for b in r) >= 0.6 * usual
-                        and _mean_confidence(r) >= _REGION_MIN_CONFIDENCE
-                        and _valid_share(r) >= _REGION_MIN_VALID]
+                        and _sure_enough(r)]
             if others:  # the engine holds the last strip read: the page back
                 api.SetImageBytes(level.tobytes(), width, height, 1, width)
                 api.SetSourceResolution(int(dpi))
@@ -945,6 +944,19 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
 
 
 _SURE_SYLLABLE = 20.0
+# A line of the signer's block every word of which is a Vietnamese syllable is kept at this
+# mean confidence: a name a pen crosses comes at 40-50 ("Tế Ngọc Bốn" at 46 for Lê Ngọc Bổn,
+# "Dương Mỹ" at 49), and a line of no word keeps no name at all.
+_BLOCK_ALL_VALID_CONFIDENCE = 35.0
+
+
+def _sure_enough(words: Sequence[Box]) -> bool:
+    """Whether a line read again in the signer's block may replace what was read there:
+    confident and mostly Vietnamese, or less confident and Vietnamese throughout (two words
+    or more)."""
+    confidence, valid = _mean_confidence(words), _valid_share(words)
+    return (confidence >= _REGION_MIN_CONFIDENCE and valid >= _REGION_MIN_VALID) or (
+        confidence >= _BLOCK_ALL_VALID_CONFIDENCE and valid >= 1.0 and len(words) >= 2)
 
 
 def _read_well(words: Sequence[Box]) -> float:

@@ -261,3 +261,15 @@ def test_strays_glued_to_a_words_edges_are_not_part_of_it() -> None:
     # In a signer's line, quotes and dashes at the ends are strays too.
     assert _trimmed(Box("“Trần", 0, 0, 60, 20, 80.0, 1), _STRAY_IN_SIGNER).text == "Trần"
     assert _trimmed(Box("Nhẫn”", 0, 0, 60, 20, 80.0, 1), _STRAY_IN_SIGNER).text == "Nhẫn"
+
+
+def test_a_name_read_unsure_but_vietnamese_throughout_is_kept() -> None:
+    # Seed 41, Noto Serif, heavy grey copy at 200 dpi: the pen over "Lê Ngọc Bổn" left the
+    # line read as "Tế Ngọc Bốn" at a mean confidence of 46, under the 55 a line of the
+    # signer's block needed, and the page had no name at all. Every word of it is a
+    # Vietnamese syllable: it is kept.
+    # (A heavy wear is a photocopy: grey whatever was scanned.)
+    page = foreign_page(41, family="noto", dpi=200, colour=True, wear="heavy")
+    ocr = recognize_page(page.jpeg, page_sha256="x", dpi=200, lexicon=page_lexicon())
+    assert page.signer[-1] == "Lê Ngọc Bổn"
+    assert "Ngọc" in ocr.text.split(), ocr.text[-200:]
