@@ -142,11 +142,12 @@ def _allowed(letters: int) -> int:
 # --- titles -------------------------------------------------------------------------------
 
 
-def _line_letters(tokens: Sequence[str]) -> tuple[str, list[int], int, int]:
-    """The line's folded letters (wildcards as ``_ANY``), the token of each, and how many of
-    its letters are capitals / letters at all."""
+def _line_letters(tokens: Sequence[str]) -> tuple[str, list[int], list[bool], int, int]:
+    """The line's folded letters (wildcards as ``_ANY``), the token of each, whether each was
+    read in lower case, and how many of its letters are capitals / letters at all."""
     letters: list[str] = []
     owner: list[int] = []
+    lower: list[bool] = []
     capitals = total = 0
     for t, token in enumerate(tokens):
         for ch in token:
@@ -154,12 +155,14 @@ def _line_letters(tokens: Sequence[str]) -> tuple[str, list[int], int, int]:
                 folded = fold(ch)
                 letters.append(folded[:1] or ch.lower())
                 owner.append(t)
+                lower.append(ch.islower())
                 total += 1
                 capitals += ch.isupper()
             elif ch in _WILDCARDS:
                 letters.append(_ANY)
                 owner.append(t)
-    return "".join(letters), owner, capitals, total
+                lower.append(False)
+    return "".join(letters), owner, lower, capitals, total
 
 
 def _title_of(letters: str, titles: Titles) -> str | None:
@@ -190,19 +193,21 @@ def _title_of(letters: str, titles: Titles) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
-def _spread(text: str, tokens: Sequence[str], letters: str, owner: Sequence[int]
-            ) -> list[str] | None:
+def _spread(text: str, tokens: Sequence[str], letters: str, owner: Sequence[int],
+            lower: Sequence[bool]) -> list[str] | None:
     """``text``'s words laid over ``tokens`` where their letters were read: each word goes to
     the token holding most of its aligned letters, in order; a token given no word is ''.
-    None when the line's first letter or all of a token's letters are outside the title ("K
-    CHỦ TỊCH"): the line holds something else too."""
+    None when a capital before the title's first letter or all of a token's letters are
+    outside the title ("K CHỦ TỊCH"): the line holds something else too. A small letter
+    before it is a speck read as a letter ("zTRƯỜNG CÔNG AN")."""
     words = text.split()
     word_letters = [_letters(w) for w in words]
     joined = "".join(word_letters)
     aligned = _alignment(joined, letters)
     used = {owner[j] for j in aligned if j is not None}
-    if 0 not in aligned:
-        return None  # a letter before the title where a delegation would be ("_K-CHỦ TỊCH")
+    first = min((j for j in aligned if j is not None), default=0)
+    if not all(lower[:first]):
+        return None  # a capital before the title where a delegation would be ("_K-CHỦ TỊCH")
     if any(any(ch.isalpha() for ch in token) and t not in used for t, token in enumerate(tokens)):
         return None
     places: list[int | None] = []
@@ -228,19 +233,36 @@ def _spread(text: str, tokens: Sequence[str], letters: str, owner: Sequence[int]
     return [" ".join(ws) for ws in out]
 
 
+# The recipients' column beside the signer's ("Nơi nhận:", "- Như trên;", "- Lưu: VT."), which
+# the layout may read into the title's line.
+_RECIPIENTS = re.compile(r"^\W*(noi nhan|nhu tren|luu)\b")
+
+
 def retitle_line(tokens: Sequence[str], titles: Titles) -> list[str] | None:
     """``tokens`` (one line of the signer's block) written as the title they are (a near-miss
     of) — one text per token, '' for a token that held only specks — or None when the line is
-    no title or could be two."""
+    no title or could be two. A line that opens with a recipients' item ("Như trên: “PHỎCHỦ
+    TỊCH") has its title after it written so."""
+    whole = _retitled(tokens, titles)
+    if whole is not None or not _RECIPIENTS.match(fold(" ".join(tokens))):
+        return whole
+    for cut in range(1, len(tokens)):
+        tail = _retitled(tokens[cut:], titles)
+        if tail is not None:
+            return [*tokens[:cut], *tail]
+    return None
+
+
+def _retitled(tokens: Sequence[str], titles: Titles) -> list[str] | None:
     if not tokens or len(tokens) > _MAX_TOKENS:
         return None
-    letters, owner, capitals, total = _line_letters(tokens)
+    letters, owner, lower, capitals, total = _line_letters(tokens)
     if total < 2 or capitals < _MIN_CAPITALS * total:
         return None
     title = _title_of(letters, titles)
     if title is None:
         return None
-    return _spread(title, tokens, letters, owner)
+    return _spread(title, tokens, letters, owner, lower)
 
 
 # --- ranks --------------------------------------------------------------------------------

@@ -43,6 +43,11 @@ def _read(line: str) -> str | None:
     ("CHÁNH VĂN PHÒHG", "CHÁNH VĂN PHÒNG"),
     ("TRƯỞNG PHỎNG", "TRƯỞNG PHÒNG"),
     ("TRƯỞ NG CÔNG AN", "TRƯỞNG CÔNG AN"),  # a word read in two pieces
+    ("zTRƯỜNG CÔNG AN", "TRƯỞNG CÔNG AN"),  # a small letter before capitals: a speck
+    # The recipients' column read into the title's line: the title after it.
+    ("Như trên: “PHỎCHỦ TỊCH", "Như trên: PHÓ CHỦ TỊCH"),
+    ("- Lưu: VT. TEƯỞNG CÔNG AN", "- Lưu: VT. TRƯỞNG CÔNG AN"),
+    ("Nơi nhận: CHỦ TICH", "Nơi nhận: CHỦ TỊCH"),
     # Ranks (Luật CAND 2018, Luật SQ QĐND) before a name.
     ("Đại ủy Võ Mỹ Ngữ", "Đại úy Võ Mỹ Ngữ"),  # "ủy" is a word, not after a rank's first word
     ("Thượng ủy Vũ Thế Nhẫn", "Thượng úy Vũ Thế Nhẫn"),
@@ -80,7 +85,8 @@ def test_a_signer_line_read_right_is_kept(line: str) -> None:
     "PHƯỜNG TÂN BÌNH", "PHƯỜNG TÁ BÌNH AN", "Phường Tân Bình", "Phường Tá Bình An",
     # Too far or two ways: left as read.
     "BÍ THO", "_K-CHỦ TỊCH", "Ó CHỦ TỊCH", "T# GIÁM ĐỐC", "VỤC TRƯỞNG", "K CHỦ TỊCH",
-    "Nơi nhận: CHỦ TỊCH", "TRƯỜNG CÔNG AN NHÂN DÂN",
+    "TRƯỜNG CÔNG AN NHÂN DÂN", "- UBND xã Tân Phú; TEƯỞNG CÔNG AN",
+    "Như trên: Trưởng Công an xã", "- Lưu: VT, HS.",
 ])
 def test_an_ordinary_line_is_left_alone(line: str) -> None:
     assert reread_signer_line(line.split(" "), TITLES) is None
