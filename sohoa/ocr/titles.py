@@ -235,7 +235,7 @@ def _spread(text: str, tokens: Sequence[str], letters: str, owner: Sequence[int]
 
 # The recipients' column beside the signer's ("Nơi nhận:", "- Như trên;", "- Lưu: VT."), which
 # the layout may read into the title's line.
-_RECIPIENTS = re.compile(r"^\W*(noi nhan|nhu tren|luu)\b")
+_RECIPIENTS = re.compile(r"^\W*(noi nhan|nhu tren|luu\s*:|luu\s+(vt|hs)\b)")
 
 
 def retitle_line(tokens: Sequence[str], titles: Titles) -> list[str] | None:

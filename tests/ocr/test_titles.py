@@ -86,7 +86,7 @@ def test_a_signer_line_read_right_is_kept(line: str) -> None:
     # Too far or two ways: left as read.
     "BÍ THO", "_K-CHỦ TỊCH", "Ó CHỦ TỊCH", "T# GIÁM ĐỐC", "VỤC TRƯỞNG", "K CHỦ TỊCH",
     "TRƯỜNG CÔNG AN NHÂN DÂN", "- UBND xã Tân Phú; TEƯỞNG CÔNG AN",
-    "Như trên: Trưởng Công an xã", "- Lưu: VT, HS.",
+    "Như trên: Trưởng Công an xã", "- Lưu: VT, HS.", "Lưu ý: CHỦ TỊCK",
 ])
 def test_an_ordinary_line_is_left_alone(line: str) -> None:
     assert reread_signer_line(line.split(" "), TITLES) is None
