@@ -131,14 +131,17 @@ def test_a_name_the_grey_seals_suppression_took_is_read_in_the_pen_free_copy() -
 
 
 
-def _signed_in(pen_level: int) -> tuple[np.ndarray, np.ndarray]:
-    """A grey scan's signer's block at 300 dpi: black print (level 25), and a ballpoint's
-    stroke of ``pen_level`` multiplied over it (a crossing is darker than either ink)."""
-    image = Image.new("L", (1400, 420), 245)
+def _signed_in(pen_level: int, print_level: int = 25) -> tuple[np.ndarray, np.ndarray]:
+    """A grey scan's signer's block at 300 dpi under a line of the letter's body: print of
+    ``print_level`` (black: 25), and a ballpoint's stroke of ``pen_level`` multiplied over it
+    (a crossing is darker than either ink)."""
+    image = Image.new("L", (1400, 520), 245)
     draw = ImageDraw.Draw(image)
     face = ImageFont.truetype(_FONT, 54)
-    draw.text((200, 40), "CHỦ TỊCH", font=face, fill=25)
-    draw.text((120, 280), "Phạm Kiều Hiển Nguyễn", font=face, fill=25)
+    draw.text((200, 40), "CHỦ TỊCH", font=face, fill=print_level)
+    draw.text((120, 280), "Phạm Kiều Hiển Nguyễn", font=face, fill=print_level)
+    draw.text((60, 440), "Giấy này có giá trị trong thời hạn sáu tháng kể từ ngày ký.",
+              font=ImageFont.truetype(_FONT, 40), fill=print_level)
     clean = np.asarray(image).astype(np.float32)
     pen = Image.new("L", image.size, 0)
     t = np.linspace(0, 1, 500)
@@ -159,6 +162,7 @@ def test_a_lighter_pen_over_the_name_is_lifted_by_its_level_and_the_letters_stay
     box = FoundMark("signature", 150, 100, 1050, 260)
     out = lift_lighter_ink(signed, (0, 0, 1400, 420), [box], 300)
     assert out is not None
+    assert np.array_equal(out[420:], signed[420:])  # the body's line, outside the block
     letters = clean < 128
     pen = (signed < 160) & ~cv2.dilate(letters.astype(np.uint8), np.ones((5, 5), np.uint8)
                                        ).astype(bool)
@@ -173,6 +177,15 @@ def test_a_pen_as_dark_as_the_print_leaves_no_level_copy() -> None:
     _, signed = _signed_in(pen_level=25)
     box = FoundMark("signature", 150, 100, 1050, 260)
     assert lift_lighter_ink(signed, (0, 0, 1400, 420), [box], 300) is None
+
+
+def test_a_black_pen_over_faded_print_leaves_the_print() -> None:
+    # A faded copy signed afterwards in black: the pen is the darker ink, and the lighter one
+    # is the print, which is never lifted.
+    clean, signed = _signed_in(pen_level=25, print_level=115)
+    box = FoundMark("signature", 150, 100, 1050, 260)
+    out = lift_lighter_ink(signed, (0, 0, 1400, 420), [box], 300)
+    assert out is None or (out[clean < 180] < 180).mean() > 0.99
 
 
 def test_a_name_under_a_grey_pen_is_read_in_the_copy_by_the_inks_levels() -> None:
@@ -272,4 +285,6 @@ def test_a_name_read_unsure_but_vietnamese_throughout_is_kept() -> None:
     page = foreign_page(41, family="noto", dpi=200, colour=True, wear="heavy")
     ocr = recognize_page(page.jpeg, page_sha256="x", dpi=200, lexicon=page_lexicon())
     assert page.signer[-1] == "Lê Ngọc Bổn"
-    assert "Ngọc" in ocr.text.split(), ocr.text[-200:]
+    # The line is there, its given name's letters right (its surname and a mark may not be:
+    # a person compares the signer with the paper).
+    assert "ngoc bon" in fold(" ".join(ocr.text.split())), ocr.text[-200:]
