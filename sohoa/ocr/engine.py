@@ -1241,7 +1241,7 @@ def _signer_line(boxes: Sequence[Box], texts: Sequence[str], height: int, titles
     signature read with "Đại") end before it (:func:`_apart`)."""
     if min(b.top for b in boxes) < height * _SIGNER_BELOW:
         return None
-    rewritten = reread_signer_line(texts, titles)
+    rewritten = reread_signer_line(texts, titles, [b.confidence for b in boxes])
     if rewritten is None:
         return None
     kept_boxes: list[Box] = []

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from sohoa.ocr.correct import is_syllable
 from sohoa.ocr.fields.names import load_name_lexicon
 from sohoa.vntext import fold, nfc, title_case_name
 
@@ -47,6 +48,10 @@ _ANY = "?"
 _MAX_TOKENS = 10
 # Share of a title line's letters printed as capitals (titles are printed in capitals).
 _MIN_CAPITALS = 0.7
+# A word read this sure that is a Vietnamese syllable is what the paper prints: it is never
+# rewritten into another title's word or another surname ("TỔ TRƯỞNG" is no misread "BỘ
+# TRƯỞNG", "Hờ" no misread "Hồ": the lists are not every title and every surname there is).
+_SURE = 80.0
 
 
 @dataclass(frozen=True)
@@ -238,22 +243,25 @@ def _spread(text: str, tokens: Sequence[str], letters: str, owner: Sequence[int]
 _RECIPIENTS = re.compile(r"^\W*(noi nhan|nhu tren|luu\s*:|luu\s+(vt|hs)\b)")
 
 
-def retitle_line(tokens: Sequence[str], titles: Titles) -> list[str] | None:
+def retitle_line(tokens: Sequence[str], titles: Titles,
+                 confidences: Sequence[float] | None = None) -> list[str] | None:
     """``tokens`` (one line of the signer's block) written as the title they are (a near-miss
     of) — one text per token, '' for a token that held only specks — or None when the line is
     no title or could be two. A line that opens with a recipients' item ("Như trên: “PHỎCHỦ
     TỊCH") has its title after it written so."""
-    whole = _retitled(tokens, titles)
+    sure = list(confidences) if confidences is not None else [None] * len(tokens)
+    whole = _retitled(tokens, titles, sure)
     if whole is not None or not _RECIPIENTS.match(fold(" ".join(tokens))):
         return whole
     for cut in range(1, len(tokens)):
-        tail = _retitled(tokens[cut:], titles)
+        tail = _retitled(tokens[cut:], titles, sure[cut:])
         if tail is not None:
             return [*tokens[:cut], *tail]
     return None
 
 
-def _retitled(tokens: Sequence[str], titles: Titles) -> list[str] | None:
+def _retitled(tokens: Sequence[str], titles: Titles, confidences: Sequence[float | None]
+              ) -> list[str] | None:
     if not tokens or len(tokens) > _MAX_TOKENS:
         return None
     letters, owner, lower, capitals, total = _line_letters(tokens)
@@ -262,7 +270,12 @@ def _retitled(tokens: Sequence[str], titles: Titles) -> list[str] | None:
     title = _title_of(letters, titles)
     if title is None:
         return None
-    return _spread(title, tokens, letters, owner, lower)
+    spread = _spread(title, tokens, letters, owner, lower)
+    if spread is None or any(
+            _changed(old, new) and not _evidently_misread(old, confidence)
+            for old, new, confidence in zip(tokens, spread, confidences, strict=True)):
+        return None
+    return spread
 
 
 # --- ranks --------------------------------------------------------------------------------
@@ -301,7 +314,8 @@ def _surname(word: str) -> str:
     return same[0].upper() if word.isupper() and len(word) > 1 else same[0]
 
 
-def rerank_line(tokens: Sequence[str], titles: Titles) -> list[str] | None:
+def rerank_line(tokens: Sequence[str], titles: Titles,
+                confidences: Sequence[float] | None = None) -> list[str] | None:
     """``tokens`` written with their first two words as the officer's rank they are (a
     near-miss of: "Trừng tả" → "Trung tá", "Đại ủy" → "Đại úy", "táPhạm" → "tá Phạm"), and
     the surname after it as the one surname it is a mark away from ("Lễ" → "Lê"), when the
@@ -347,20 +361,40 @@ def rerank_line(tokens: Sequence[str], titles: Titles) -> list[str] | None:
         rank_second = rank_second.replace("úy", "uý")
     new_first = _with_case(head, rank_first)
     new_second = _with_case(head, rank_second)
+    sure = list(confidences) if confidences is not None else [None] * len(tokens)
     if glued:
-        second_text = f"{new_second} {_surname(glued)}"
+        surname = _surname(glued) if _evidently_misread(glued, sure[1]) else glued
+        second_text = f"{new_second} {surname}"
     else:
         second_text = new_second
         at = next(k for k, t in enumerate(rest) if any(c.isalpha() for c in t))
         core = _CORE.match(rest[at])
         assert core is not None  # a name word (checked above)
-        rest[at] = core.group(1) + _surname(core.group(2)) + core.group(3)
+        if _evidently_misread(rest[at], sure[2 + at]):
+            rest[at] = core.group(1) + _surname(core.group(2)) + core.group(3)
     return [new_first, second.group(1) + second_text + second.group(3), *rest]
 
 
-def reread_signer_line(tokens: Sequence[str], titles: Titles) -> list[str] | None:
+def reread_signer_line(tokens: Sequence[str], titles: Titles,
+                       confidences: Sequence[float] | None = None) -> list[str] | None:
     """One line of the signer's block as written when it is a title or a rank and a name (see
     the module doc; unchanged when read right), one text per token ('' for a token dropped:
     specks, or a piece of a word whose letters went to the token before it), or None when it
-    is neither."""
-    return retitle_line(tokens, titles) or rerank_line(tokens, titles)
+    is neither. ``confidences`` (the engine's, per token): a word read sure that is a
+    Vietnamese syllable is not rewritten into another title's word or another surname."""
+    return (retitle_line(tokens, titles, confidences)
+            or rerank_line(tokens, titles, confidences))
+
+
+def _evidently_misread(token: str, confidence: float | None) -> bool:
+    """Whether a token may be rewritten: read unsure (or its confidence unknown), holding a
+    letter lost to a symbol, or no Vietnamese syllable."""
+    if confidence is None or confidence < _SURE:
+        return True
+    letters = "".join(ch for ch in token if ch.isalpha())
+    return (any(ch in _WILDCARDS for ch in token) or not letters
+            or not is_syllable(letters.lower()))
+
+
+def _changed(old: str, new: str) -> bool:
+    return nfc(old).lower() != nfc(new).lower()

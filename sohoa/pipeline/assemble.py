@@ -19,6 +19,7 @@ from sohoa.pipeline.analysis import PageAnalysis
 from sohoa.pipeline.owner import misread_owner, resolve_owner
 from sohoa.reasons import OWNER_UNKNOWN, VALIDITY_UNREAD, reason
 from sohoa.records import Classification, Extraction, FieldValue, Page
+from sohoa.vntext import nfc
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,10 @@ def split_documents(items: Sequence[PageItem], registry: Registry
     return documents
 
 
+def _letters(text: str) -> str:
+    return "".join(ch for ch in nfc(text).lower() if ch.isalpha())
+
+
 def _parse_iso(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
@@ -149,6 +154,14 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         if item.analysis.ocr.timed_out:
             reasons.append(reason("ocr", f"quá thời gian ở trang {item.page.index + 1} của "
                                          f"{item.page.source}"))
+        # The signer's title or rank and surname, rewritten from a near-miss against their
+        # lists (sohoa.ocr.titles): a person compares them with the paper. Specks dropped
+        # before a title change no letter and ask nothing.
+        for read, written in item.analysis.ocr.retitled:
+            if _letters(read) != _letters(written):
+                reasons.append(reason("signer", f"dòng người ký đọc là “{read}”, đã ghi "
+                                                f"“{written}” ở trang {item.page.index + 1}: "
+                                                "đối chiếu với bản giấy"))
     reasons.extend(extraction.flags())
 
     return DocumentDraft(

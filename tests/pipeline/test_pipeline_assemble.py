@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sohoa.doctypes import load_registry
 from sohoa.pipeline.analysis import PageAnalysis
 from sohoa.pipeline.assemble import PageItem, draft_dossier, split_documents
@@ -100,3 +102,20 @@ def test_the_owners_printed_label_goes_with_the_draft() -> None:
     assert draft.owner_label == "Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số"
     record = document_record(draft, load_registry(), "k", "0" * 64, 1, None, None, "job")
     assert record.extra["owner_label"] == draft.owner_label
+
+
+def test_a_signers_line_rewritten_from_a_near_miss_sends_the_document_to_review() -> None:
+    # The text layer holds the signer's title as its list writes it; a person compares it with
+    # the paper. Specks dropped before a title change no letter and ask nothing.
+    items, truths = _dossier(5, ["decision"])
+    code = truths[0].fields.get("dossier_code") or "X"
+    first = items[0]
+    for retitled, flagged in (((("TEƯỞNG CÔNG AN", "TRƯỞNG CÔNG AN"),), True),
+                              ((("/..PHÓ CHỦ TỊCH", "PHÓ CHỦ TỊCH"),), False)):
+        ocr = replace(first.analysis.ocr, retitled=retitled)
+        page = PageItem(first.page, replace(first.analysis, ocr=ocr))
+        draft = draft_dossier([page, *items[1:]], code, load_registry(), threshold=0.6)[0]
+        signer = [r for r in draft.review_reasons if "người ký" in r]
+        assert bool(signer) is flagged, draft.review_reasons
+        if flagged:
+            assert "TEƯỞNG CÔNG AN" in signer[0] and "TRƯỞNG CÔNG AN" in signer[0]
