@@ -22,6 +22,7 @@ LABELS: dict[str, str] = {
     "document_number": "Số, ký hiệu", "issuing_body": "Cơ quan cấp", "owner_id": "Chủ sở hữu",
     "doc_type": "Loại giấy tờ", "related_id_numbers": "Số định danh người liên quan",
     "validity": "Thời hạn hiệu lực", "ocr": "Nhận dạng chữ", "dossier": "Hồ sơ",
+    "signer": "Người ký",
 }
 _BY_LABEL = {label.casefold(): key for key, label in LABELS.items()}
 

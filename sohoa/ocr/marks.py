@@ -513,7 +513,7 @@ def lift_lighter_ink(gray: np.ndarray, region: tuple[int, int, int, int],
     if not cores:
         return None
     split = _two_levels(np.concatenate(cores))
-    if split is None or _print_level(gray, (left, top, right, bottom)) > split:
+    if split is None or _print_level(gray, (left, top, right, bottom), dpi) > split:
         # The darker ink must be the print's: a faded copy signed afterwards in black pen
         # has the pen darker, and lifting the lighter ink would take the print.
         return None
@@ -574,12 +574,17 @@ def _two_levels(values: np.ndarray) -> float | None:
     return min(valley * 4 + 2.0, float(darker.mean()) + 2.5 * float(darker.std()))
 
 
-def _print_level(gray: np.ndarray, region: tuple[int, int, int, int]) -> float:
-    """The level of the page's print outside ``region`` (its body text: most of a page's ink):
-    the middle of its ink's darker half, on every other pixel each way."""
+def _print_level(gray: np.ndarray, region: tuple[int, int, int, int], dpi: int) -> float:
+    """The level of the page's print outside ``region`` (its body text: most of a page's
+    letters): the middle of the darker half of the ink in letter-sized pieces, on every other
+    pixel each way. A photocopy's dark edge or a black band is no letter."""
     sample = gray[::2, ::2].copy()
     left, top, right, bottom = (v // 2 for v in region)
     sample[top:bottom, left:right] = 255
     _, ink = cv2.threshold(sample, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    values = sample[ink > 0]
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    letter = dpi / 2 / 4  # a quarter inch, in the half-size sample
+    small = (stats[:, cv2.CC_STAT_WIDTH] <= 2 * letter) & (stats[:, cv2.CC_STAT_HEIGHT] <= letter)
+    small[0] = False
+    values = sample[small[labels]]
     return float(np.percentile(values, 25)) if len(values) else 255.0

@@ -20,9 +20,11 @@ The rules cannot fire on ordinary text:
   folded in capitals ("PHƯỜNG TÂN BÌNH" is a place, not "THƯỢNG TÁ N BÌNH").
 
 The surname after a rank is written as the one surname a mark away from it, when it is none
-("Lễ" → "Lê"). The caller records each line so rewritten (``OcrPage.retitled``), so the signer
-read from it can be flagged for a person to compare with the paper, and keeps the line's words
-apart in the text layer.
+("Lễ" → "Lê"). Neither list is every title or surname there is ("TỔ TRƯỞNG", "Hờ"): a word the
+engine read sure (80) that is a Vietnamese syllable keeps its letters; specks and punctuation
+around it still go. The caller records each line so rewritten (``OcrPage.retitled``), and a
+document with a line whose letters were changed goes to review ("Người ký: máy đọc là …") for a
+person to compare with the paper; the line's words are kept apart in the text layer.
 """
 
 from __future__ import annotations
@@ -397,4 +399,8 @@ def _evidently_misread(token: str, confidence: float | None) -> bool:
 
 
 def _changed(old: str, new: str) -> bool:
-    return nfc(old).lower() != nfc(new).lower()
+    """Whether a rewrite changes a word's letters (not only specks or punctuation around it:
+    "“PHÓ" → "PHÓ" is a clean-up, "TỔ" → "BỘ" a change)."""
+    def letters(text: str) -> str:
+        return "".join(ch for ch in nfc(text).lower() if ch.isalpha())
+    return letters(old) != letters(new) and bool(letters(new))

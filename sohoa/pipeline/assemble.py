@@ -159,9 +159,9 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         # before a title change no letter and ask nothing.
         for read, written in item.analysis.ocr.retitled:
             if _letters(read) != _letters(written):
-                reasons.append(reason("signer", f"dòng người ký đọc là “{read}”, đã ghi "
-                                                f"“{written}” ở trang {item.page.index + 1}: "
-                                                "đối chiếu với bản giấy"))
+                reasons.append(reason("signer", f"máy đọc là “{read}” và đã sửa thành "
+                                                f"“{written}” ở trang {item.page.index + 1} "
+                                                f"của {item.page.source}; đối chiếu với giấy"))
     reasons.extend(extraction.flags())
 
     return DocumentDraft(

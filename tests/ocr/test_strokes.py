@@ -186,6 +186,10 @@ def test_a_black_pen_over_faded_print_leaves_the_print() -> None:
     box = FoundMark("signature", 150, 100, 1050, 260)
     out = lift_lighter_ink(signed, (0, 0, 1400, 420), [box], 300)
     assert out is None or (out[clean < 180] < 180).mean() > 0.99
+    # A photocopy's black edge along the page is no print.
+    signed[-12:, :] = 20
+    out = lift_lighter_ink(signed, (0, 0, 1400, 420), [box], 300)
+    assert out is None or (out[:420][clean[:420] < 180] < 180).mean() > 0.99
 
 
 def test_a_name_under_a_grey_pen_is_read_in_the_copy_by_the_inks_levels() -> None:

@@ -183,3 +183,9 @@ def test_the_same_words_read_unsure_are_rewritten() -> None:
     assert reread_signer_line(["Đại", "úy", "Lễ", "Văn", "An"], TITLES,
                               [95.0, 93.0, 55.0, 96.0, 96.0]) == [
         "Đại", "úy", "Lê", "Văn", "An"]
+
+
+def test_a_speck_glued_to_a_sure_word_is_still_cleaned() -> None:
+    # Only a change of letters needs the word to be unsure; a quote or speck around it goes.
+    assert reread_signer_line(["“PHÓ", "CHỦ", "TỊCH"], TITLES, [92.0, 95.0, 96.0]) == [
+        "PHÓ", "CHỦ", "TỊCH"]
