@@ -114,7 +114,9 @@ def test_stamp_is_upright_in_the_top_right_corner_clear_of_text(
     crop.save(tmp_path / "stamp.png")
     read = subprocess.run(["tesseract", str(tmp_path / "stamp.png"), "-", "-l", "vie",
                            "--psm", "6"], capture_output=True, text=True, check=True).stdout
-    assert "SAO Y" in read, read
+    # Upright is what is checked: turned text gives neither line. "SAO Y" itself came back
+    # "SAO VY" once in a full run (the stamp's lone "Y" beside the signing time's line).
+    assert "SAO" in read, read
     assert "Thời gian ký" in read or "Thoi gian ky" in read, read
 
     # Clear of ink: nothing printed on the page within 1 mm of the stamp's letters.
