@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sohoa.clock import vietnam_today
+
 # Province / centrally-run city codes, the first three digits of a 12-digit citizen ID number
 # (Thông tư 07/2016/TT-BCA, 63 provinces before the 2025 merger).
 PROVINCES: dict[str, str] = {
@@ -58,7 +60,7 @@ def citizen_id_problems(number: str, birth_date: date | None = None,
     digit = int(number[3])
     century = _CENTURY_BASE[digit - digit % 2]
     year = century + int(number[4:6])
-    if year > date.today().year:
+    if year > vietnam_today().year:
         # The 4th digit says the 2100s (or later): nobody alive was born then, so the digit
         # (or the two after it) was misread, whatever else the number gets right.
         problems.append(f"chữ số thế kỷ/giới tính {digit} và hai chữ số năm {number[4:6]} "

@@ -21,6 +21,7 @@ from sohoa.api.deps import (
 from sohoa.api.docs import install as install_docs
 from sohoa.api.schemas import ERRORS, Health, ReuseAnswer, SearchAnswer
 from sohoa.api.sync_contract import install_webhooks
+from sohoa.clock import vietnam_today
 from sohoa.pipeline.lookup import REUSE_MAX_PAGE, REUSE_PAGE, Reader
 from sohoa.pipeline.settings import Settings
 
@@ -98,7 +99,7 @@ def _routes(app: FastAPI) -> None:
     ) -> dict[str, Any]:
         """The owner's documents still valid on ``valid_on``, newest first, a page at a time
         (a reuse lookup: officers, archivists and admins of any unit)."""
-        day = valid_on or date.today()
+        day = valid_on or vietnam_today()
         page = reader.reuse(caller, purpose, owner_id, doc_type=type or None, valid_on=day,
                             limit=limit, after=after or None)
         return {"owner_id": owner_id.strip(), "valid_on": day.isoformat(), "type": type,

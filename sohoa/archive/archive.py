@@ -50,6 +50,7 @@ from sohoa.archive.policy import Caller
 from sohoa.archive.s3blobs import S3Options
 from sohoa.archive.search import SearchIndex
 from sohoa.archive.values import SYSTEM_ACTOR, nfc_opt, utc_now
+from sohoa.clock import vietnam_today
 from sohoa.errors import NotFoundError, SohoaError, StorageError, VerificationError
 from sohoa.records import DocumentRecord, Quarantined, sha256_hex
 from sohoa.vntext import nfc
@@ -439,7 +440,7 @@ class Archive:
         at most ``limit`` after the position ``after`` (``documents.reuse_cursor`` of the last
         row of the previous page); answered from the covering index alone, in its order,
         never from the search index."""
-        day = valid_on or date.today()
+        day = valid_on or vietnam_today()
         if self._reader.dialect.name == "sqlite":
             # One statement, so no BEGIN/COMMIT around it (SQLite reads it from one snapshot),
             # on the driver's own cursor: see documents.reuse_sqlite.

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from datetime import date
 from pathlib import Path, PurePosixPath
 
 from sohoa.archive.blobs import write_atomically
+from sohoa.clock import vietnam_today
 from sohoa.errors import ConfigError
 from sohoa.vntext import nfc
 
@@ -75,7 +75,7 @@ class BagWriter:
         manifest = "".join(f"{sha}  {encode_path(p)}\n"
                            for p, (sha, _) in sorted(self.payload.items()))
         lines = [f"{k}: {nfc(str(v))}" for k, v in info.items()]
-        lines += [f"Bagging-Date: {date.today().isoformat()}",
+        lines += [f"Bagging-Date: {vietnam_today().isoformat()}",
                   f"Payload-Oxum: {octets}.{len(self.payload)}",
                   f"Bag-Size: {_human(octets)}"]
         tags = {

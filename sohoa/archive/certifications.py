@@ -13,7 +13,7 @@ with its reason, never reused.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select, update
@@ -28,6 +28,7 @@ from sohoa.archive.certification_models import (
     CertificationCounter,
 )
 from sohoa.archive.values import utc_now
+from sohoa.clock import VIETNAM as VN
 from sohoa.errors import ConfigError, NotFoundError, WorkflowError
 from sohoa.records import CertificationEntry, CertificationRequest
 from sohoa.vntext import nfc
@@ -35,7 +36,6 @@ from sohoa.vntext import nfc
 if TYPE_CHECKING:
     from sohoa.archive import Archive
 
-VN = timezone(timedelta(hours=7))
 BOOK_NUMBER = 1  # one book (quyển) per unit per year: the sequence restarts each year
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, func, or_, select, update
@@ -32,6 +32,7 @@ from sohoa.archive.dossier_models import (
 )
 from sohoa.archive.models import STATUS_STORED, Document, Dossier
 from sohoa.archive.values import SYSTEM_ACTOR, utc_now
+from sohoa.clock import vietnam_day, vietnam_today
 from sohoa.errors import ConfigError, NotFoundError, WorkflowError
 from sohoa.records import (
     ComponentState,
@@ -46,7 +47,6 @@ from sohoa.vntext import fold, nfc
 if TYPE_CHECKING:
     from sohoa.archive import Archive
 
-VN = timezone(timedelta(hours=7))  # dates of the reports are Vietnamese days (no DST)
 DEFAULT_CODE_FORMAT = "{owner}.{procedure}.{component}.{nn:02d}"
 _CODE_FIELDS = {"owner", "procedure", "component", "nn"}
 
@@ -58,7 +58,7 @@ class ReuseRefusedError(WorkflowError):
 
 
 def local_day(at: datetime) -> date:
-    return at.astimezone(VN).date()
+    return vietnam_day(at)
 
 
 # --- digitization codes (TT 01/2023 Điều 10) ----------------------------------------------
@@ -313,7 +313,7 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
         raise ConfigError("cho biết mục đích (--purpose): được ghi vào nhật ký cùng người dùng")
     code = nfc(code.strip())
     document_id = document_id.strip()
-    day = today or datetime.now(VN).date()
+    day = today or vietnam_today()
     how = SATISFIED_STORE if from_store else SATISFIED_REUSED
     with archive.transaction(write=True) as conn:
         dossier = conn.execute(_REUSE_DOSSIER, {"code": code}).first()

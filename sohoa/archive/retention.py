@@ -40,7 +40,7 @@ from sohoa.archive.archivist_models import (
 from sohoa.archive.catalog import upsert
 from sohoa.archive.documents import IS_STORED
 from sohoa.archive.models import Document, Dossier, Owner
-from sohoa.archive.values import iso, utc_now
+from sohoa.archive.values import iso, utc_now, vietnam_day
 from sohoa.doctypes import Registry, add_months
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.vntext import nfc
@@ -176,13 +176,13 @@ def _eligible_on(rule: _Rule, row: Any, events: Mapping[tuple[str, str, str], da
         start = events.get(("dossier", row.dossier_code, "closed"))
         if start is None:
             last = last_archived.get(row.dossier_code) or row.ingested_at
-            start = last.date()
+            start = vietnam_day(last)
             notes.append(f"chưa ghi ngày kết thúc hồ sơ {row.dossier_code}: tính từ ngày lưu "
                          f"giấy tờ cuối cùng của hồ sơ, {start.isoformat()}")
     else:
         start = row.issue_date
         if start is None:
-            start = row.ingested_at.date()
+            start = vietnam_day(row.ingested_at)
             notes.append(f"không rõ ngày ban hành: tính từ ngày lưu vào kho, "
                          f"{start.isoformat()}")
     return add_months(start, 12 * rule.years), notes

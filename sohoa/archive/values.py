@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 
+from sohoa.clock import utc_now as utc_now
+from sohoa.clock import vietnam_day as vietnam_day
+from sohoa.clock import vietnam_today as vietnam_today
 from sohoa.vntext import nfc
 
 SYSTEM_ACTOR = "sohoa"
-
-
-_VIETNAM = timezone(timedelta(hours=7), "ICT")  # no daylight saving in Viet Nam
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def vietnam_today() -> date:
-    """The calendar day in Viet Nam now: retention periods end on Vietnamese days, and a
-    disposal run at 01:00 in Biên Hòa must not count as yesterday (UTC)."""
-    return datetime.now(_VIETNAM).date()
 
 
 def aware(value: datetime | None) -> datetime | None:

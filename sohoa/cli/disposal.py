@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from rich.markup import escape
 from sohoa.cli.options import by_option, parse_day, progress_bar, who
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
+from sohoa.clock import vietnam_today
 
 
 @click.group()
@@ -52,7 +52,7 @@ def disposal_propose(state: State, as_of: str | None, doc_type: str | None, unit
     """Draw up a numbered list of the records due for disposal (not held, on no open list)."""
     from sohoa.pipeline.disposal import propose
 
-    day = parse_day(as_of, "--as-of") or date.today()
+    day = parse_day(as_of, "--as-of") or vietnam_today()
     lst = propose(state.settings, as_of=day, note=note, by=who(by), doc_type=doc_type,
                         unit=unit)
     if lst is None:

@@ -41,7 +41,7 @@ def by_option(command: Any) -> Any:
 
 def _local(at: datetime) -> str:
     """An instant as desk staff read it: Vietnamese local time."""
-    from sohoa.pipeline.dossierdesk import VN
+    from sohoa.clock import VIETNAM as VN
 
     return at.astimezone(VN).strftime("%d/%m/%Y %H:%M")
 

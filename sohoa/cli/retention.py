@@ -3,7 +3,6 @@ overrides and the dates periods count from."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import click
@@ -11,6 +10,7 @@ import click
 from sohoa.cli.options import by_option, parse_day, who
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
+from sohoa.clock import vietnam_today
 
 
 @click.group()
@@ -29,7 +29,7 @@ def retention_plan(state: State, as_of: str | None, doc_type: str | None, unit: 
     """What becomes eligible for disposal and when, by document type and unit."""
     from sohoa.pipeline import retention
 
-    day = parse_day(as_of, "--as-of") or date.today()
+    day = parse_day(as_of, "--as-of") or vietnam_today()
     groups = retention.plan(state.settings, as_of=day, doc_type=doc_type, unit=unit)
     if as_json:
         for group in groups:

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from sohoa.clock import vietnam_today
 from sohoa.idcodes import mrz_check_digit
 
 LINE = 30
@@ -107,7 +108,7 @@ def _birth_century(yy: str, id_number: str) -> int:
     otherwise the latest century that does not put the birth in the future."""
     if len(id_number) == 12 and id_number.isdigit():
         return {0: 1900, 2: 2000, 4: 2100}.get(int(id_number[3]) // 2 * 2, 1900)
-    this_year = date.today().year % 100
+    this_year = vietnam_today().year % 100
     return 2000 if yy.isdigit() and int(yy) <= this_year else 1900
 
 

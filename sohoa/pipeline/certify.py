@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from sohoa.archive import Archive, certifications
-from sohoa.archive.certifications import VN
 from sohoa.archive.policy import clean_owner_id
+from sohoa.clock import VIETNAM as VN
 from sohoa.doctypes import VALIDITY_UNKNOWN, load_registry
 from sohoa.errors import (
     ConfigError,

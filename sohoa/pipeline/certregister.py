@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 
 from sohoa.archive import certifications
 from sohoa.archive.access import Read
-from sohoa.archive.certifications import VN
 from sohoa.archive.policy import AccessDeniedError, Caller, check_role, clean_purpose
+from sohoa.clock import VIETNAM as VN
 from sohoa.errors import ConfigError
 from sohoa.pdf import qrmark
 from sohoa.pdf.textpdf import TextDocument

@@ -12,7 +12,7 @@ from typing import Any
 from sohoa.archive import Archive
 from sohoa.archive import dossiers as records
 from sohoa.archive.access import Read
-from sohoa.archive.dossiers import VN, local_day
+from sohoa.archive.dossiers import local_day
 from sohoa.archive.policy import (
     Caller,
     check_document,
@@ -20,6 +20,7 @@ from sohoa.archive.policy import (
     check_reuse,
     clean_purpose,
 )
+from sohoa.clock import VIETNAM as VN
 from sohoa.errors import ConfigError
 from sohoa.pipeline.referencedata import catalogue, kpi_rules, units  # noqa: F401
 from sohoa.pipeline.services import open_archive

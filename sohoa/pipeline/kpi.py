@@ -34,7 +34,6 @@ from typing import Any
 
 from sohoa.archive import Archive
 from sohoa.archive.certifications import issuing_units
-from sohoa.archive.dossiers import VN
 from sohoa.archive.kpi import (
     DossierFacts,
     ReceivedCounts,
@@ -43,6 +42,7 @@ from sohoa.archive.kpi import (
     received_counts,
     resolved_counts,
 )
+from sohoa.clock import VIETNAM as VN
 from sohoa.errors import ConfigError
 from sohoa.procedures import Catalogue, Indicator, KpiRules, Units
 

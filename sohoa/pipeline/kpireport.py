@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sohoa.archive.dossiers import VN
+from sohoa.clock import VIETNAM as VN
 from sohoa.errors import ConfigError
 from sohoa.pdf import qrmark
 from sohoa.pdf.textpdf import TextDocument

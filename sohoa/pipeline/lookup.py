@@ -43,6 +43,7 @@ from sohoa.archive.policy import (
 from sohoa.archive.policy import (
     PurposeRequiredError as PurposeRequiredError,
 )
+from sohoa.clock import vietnam_today
 from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.pipeline.services import open_archive, trust_roots
@@ -141,7 +142,7 @@ class Reader:
         if not 1 <= limit <= REUSE_MAX_PAGE:
             raise ConfigError(f"mỗi trang kết quả dùng lại có từ 1 đến {REUSE_MAX_PAGE} "
                               f"giấy tờ, không phải {limit}")
-        day = valid_on or date.today()
+        day = valid_on or vietnam_today()
         rows = self.archive.reuse(owner, doc_type=doc_type, valid_on=day, limit=limit + 1,
                                   after=after)
         page = ReusePage(rows[:limit], reuse_cursor(rows[limit - 1]) if len(rows) > limit

@@ -25,6 +25,7 @@ from typing import Any
 
 from sohoa.archive import disposal
 from sohoa.archive.archivist_models import ITEM_DISPOSED, LIST_EXECUTED
+from sohoa.clock import vietnam_now
 from sohoa.errors import NotFoundError
 from sohoa.pdf import qrmark
 from sohoa.pipeline import certqr, disposaljob, kpireport
@@ -192,7 +193,7 @@ def _kpi(settings: Settings, payload: dict[str, Any]) -> list[dict[str, Any]]:
                            rules=dossierdesk.kpi_rules(settings))
     # The same function that wrote the code states the catalog's figures now: if the period's
     # dossiers changed since (a late entry), the report no longer tells the catalog's truth.
-    now = kpireport.qr_fields(made, agency=settings.agency, at=datetime.now().astimezone())
+    now = kpireport.qr_fields(made, agency=settings.agency, at=vietnam_now())
     checks = [_system(settings, payload), _row("period", ref, now["ref"])]
     for key in ("received", *kpireport.QR_FIGURES):
         checks.append(_row(key, payload.get(key), now.get(key)))

@@ -18,7 +18,7 @@ from typing import Any
 
 from sohoa.archive import Archive
 from sohoa.archive import dossiers as records
-from sohoa.archive.dossiers import VN
+from sohoa.clock import VIETNAM as VN
 from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError, VerificationError
 from sohoa.pipeline.referencedata import catalogue

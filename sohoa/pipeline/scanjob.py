@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sohoa.clock import vietnam_now
 from sohoa.pipeline.ingest import run_ingest
 from sohoa.pipeline.outcomes import Emit, IngestSummary
 from sohoa.pipeline.progress import Progress
@@ -31,7 +32,7 @@ class ScanJobResult:
 
 def new_scan_folder(settings: Settings, now: datetime | None = None) -> Path:
     """``HOME/scans/20261127-143005`` (local time, as the clerk reads it), never an old one."""
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    stamp = (now or vietnam_now()).strftime("%Y%m%d-%H%M%S")
     base = settings.home / SCANS / stamp
     folder, n = base, 2
     while folder.exists():

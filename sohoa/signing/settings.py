@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
+from sohoa.clock import VIETNAM as VIETNAM_TIME
 from sohoa.errors import ConfigError
 
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
@@ -14,7 +15,6 @@ SIGNATURE_KINDS = ("agency", "officer")
 # name (from the certificate) and the time of copying, at the top left of the page.
 OFFICER_STAMP = "{signer}\nThời gian số hóa: {time}"
 OFFICER_REASON = "Số hóa hồ sơ, giấy tờ tại Bộ phận Một cửa (TT 01/2023/TT-VPCP Điều 8)"
-VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 
 # Times New Roman is what NĐ 30/2020 asks for; Liberation Serif has its metrics and every
 # Vietnamese letter. Noto Serif is the fallback that Debian's fonts-noto-core always has.

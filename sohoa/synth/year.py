@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from sohoa.clock import VIETNAM as VN
 from sohoa.procedures import Catalogue, Units
 
-VN = timezone(timedelta(hours=7))
 # Papers an owner may already hold in the archive before the year starts (reusable).
 LEGACY_TYPES = ("citizen_id_card", "marriage_certificate", "land_use_certificate",
                 "residence_confirmation")

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from sohoa.archive.policy import AccessDeniedError, Caller, check_role
 from sohoa.cli.main import cli
 from sohoa.cli.usage import translate
+from sohoa.clock import vietnam_today
 from sohoa.pipeline.settings import Settings
 from sohoa.vntext import nfc
 
@@ -69,7 +70,7 @@ def test_each_archivist_command_speaks_vietnamese(settings: Settings, tmp_path: 
         store(archive, signer, "b", dossier="HS-075-2015-0002", owner_id="075203009999",
               issue_date=date(2024, 1, 1))  # kept until 2034: left for the export
     tour = Tour(settings)
-    today = date.today().isoformat()
+    today = vietnam_today().isoformat()
 
     assert "giấy tờ đang chờ rà soát" in tour.run("status")
     assert "đến hạn hủy" in tour.run("retention", "plan", "--as-of", today)

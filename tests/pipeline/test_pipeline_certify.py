@@ -24,8 +24,8 @@ from sample_files import page_image, pdf_bytes
 from testtools import verapdf
 
 from sohoa.archive import certifications
-from sohoa.archive.certifications import VN
 from sohoa.archive.policy import AccessDeniedError, Caller
+from sohoa.clock import VIETNAM as VN
 from sohoa.errors import ConfigError, WorkflowError
 from sohoa.idcodes import requester_id_problems
 from sohoa.pdf import qrmark

@@ -21,6 +21,7 @@ from typing import Any
 from sample_files import page_image, pdf_bytes
 
 from sohoa.archive import Archive
+from sohoa.clock import vietnam_today
 from sohoa.records import DocumentRecord, PageRecord, SignatureSummary, sha256_hex
 
 HERE = Path(__file__).resolve().parent
@@ -112,7 +113,7 @@ def make_record(seed: str, dossier: str, *, owner_id: str = "075203001234",
         signature=SignatureSummary(level="B-B", signer="UBND phường Tân Phong",
                                    signed_at=datetime(2024, 3, 1, 9, 30, tzinfo=UTC)),
         issue_date=issue_date, valid_until=None, retention=retention,
-        ingested_at=datetime.now(UTC), extra={"received_date": date.today().isoformat()})
+        ingested_at=datetime.now(UTC), extra={"received_date": vietnam_today().isoformat()})
     return rec, pdf, images
 
 

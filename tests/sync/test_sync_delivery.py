@@ -28,6 +28,7 @@ from sync_helpers import (
 from sohoa.api.sync_contract import validate_event
 from sohoa.archive import Archive, deliveries, disposal, faults
 from sohoa.archive.sync_models import SyncEvent
+from sohoa.clock import vietnam_today
 from sohoa.doctypes import load_registry
 from sohoa.pipeline.sync import SyncRunner, parse_retry_after, signature
 from sohoa.pipeline.synctargets import SyncOptions, SyncTarget
@@ -155,7 +156,7 @@ def test_disposal_sends_a_delete_after_the_stored_event(
     rec, pdf, images = make_record("gone", "H19.22-261206-0009", retention="years:10",
                                    issue_date=date(2012, 3, 1), doc_type="citizen_id_card")
     doc_id, _ = archive.store_document(rec, pdf, images)
-    lst = disposal.propose(archive, registry=load_registry(), as_of=date.today(),
+    lst = disposal.propose(archive, registry=load_registry(), as_of=vietnam_today(),
                            note="thuyết minh", by="Lê Thu Hà")
     assert lst is not None
     list_id = lst["list"]

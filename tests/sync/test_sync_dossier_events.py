@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from sohoa.api.sync_contract import validate_event
 from sohoa.archive import Archive, deliveries
 from sohoa.archive import dossiers as dz
 from sohoa.archive.sync_models import SyncEvent
+from sohoa.clock import vietnam_today
 from sohoa.pipeline.sync import SyncRunner
 from sohoa.pipeline.synctargets import SyncOptions, SyncTarget
 from sohoa.records import DossierOpening
@@ -41,7 +42,7 @@ def opening(code: str) -> DossierOpening:
                           procedure_name="Đăng ký khai sinh", unit="H19.22.31", unit_level="xa",
                           channel="counter", owner_id=OWNER,
                           received_at=RECEIVED,
-                          appointment_date=date.today() + timedelta(days=1),
+                          appointment_date=vietnam_today() + timedelta(days=1),
                           components=COMPONENTS)
 
 

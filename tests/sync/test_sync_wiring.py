@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from sync_helpers import (
 )
 
 from sohoa.archive import Archive
+from sohoa.clock import vietnam_today
 from sohoa.errors import ConfigError
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import load_settings
@@ -56,8 +57,8 @@ def test_an_ingest_sends_its_stored_documents(tmp_path: Path, receiver: Receiver
                                                  "SOHOA_SYNC_SECRET": SECRET})
     with open_archive(settings) as archive:
         assert_exactly_once(archive, receiver)
-        ratio = synchronized_ratio(archive, settings, date.today() - timedelta(days=1),
-                                   date.today() + timedelta(days=1))
+        ratio = synchronized_ratio(archive, settings, vietnam_today() - timedelta(days=1),
+                                   vietnam_today() + timedelta(days=1))
     assert ratio["numerator"] == ratio["denominator"] == 1 and ratio["ratio"] == 1.0
 
 
@@ -99,7 +100,7 @@ def test_status_retry_and_reconcile_commands(tmp_path: Path, receiver: ReceiverP
     text = run_sohoa(home, "sync", "status")
     assert "từ chối" in text.stdout and f"#{dead['id']}" in text.stdout
 
-    today = date.today().isoformat()
+    today = vietnam_today().isoformat()
     rec = json.loads(run_sohoa(home, "sync", "reconcile", "--from", today, "--to", today,
                                "--json").stdout)
     target = rec["targets"][0]

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
+from sohoa.clock import VIETNAM as VN
 from sohoa.pipeline.lookup import Caller
 from sohoa.reasons import label
 
@@ -111,7 +111,6 @@ def dl(items: Iterable[tuple[str, str]]) -> str:
     return "<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in items) + "</dl>"
 
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def vn_date(value: str | None) -> str:

@@ -24,6 +24,7 @@ from sohoa.api.web.html import (
     url,
     vn_date,
 )
+from sohoa.clock import vietnam_today
 from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError
 from sohoa.reasons import vietnamese
@@ -256,7 +257,7 @@ def _document_body(doc: dict[str, Any], history: list[dict[str, Any]], purpose: 
         ("Số, ký hiệu", esc(doc.get("document_number") or "—")),
         ("Cơ quan ban hành", esc(doc.get("issuing_body") or "—")),
         ("Ngày ban hành", vn_date(doc.get("issue_date"))),
-        ("Hiệu lực", validity(doc, date.today())),
+        ("Hiệu lực", validity(doc, vietnam_today())),
         ("Hồ sơ", esc(doc.get("dossier_code") or "—")
          + (f' · {esc(dossier.get("procedure_name") or dossier.get("procedure_code"))}'
             if dossier.get("procedure_name") or dossier.get("procedure_code") else "")),
