@@ -487,10 +487,12 @@ def lift_lighter_ink(gray: np.ndarray, region: tuple[int, int, int, int],
     crosses the name, shape alone cannot tell the pen's pixels from a letter's (both are thin
     strokes, and the pen joins the letters it touches); their level can. Each stroke's core
     is taken as the darkest level within about a pen's half width (a grey erosion): the edges
-    of a letter, lighter than its core, are then counted with their letter. The ink's cores in
-    the marks' boxes split in two by Otsu's threshold; when the two stand apart, the pixels
-    near a light core and far from any dark one are the pen's (or the ring's) and go to paper.
-    A crossing, darker than either, stays with the letter.
+    of a letter, lighter than its core, are then counted with their letter. The levels of the
+    ink's cores in the marks' boxes are split where their histogram has two peaks and a valley
+    between (:func:`_two_levels`); when the darker peak is the print's (:func:`_print_level`,
+    from letter-sized pieces of the region), the pixels near a light core and far from any dark
+    one are the pen's (or the ring's) and go to paper. A crossing, darker than either, stays
+    with the letter.
     """
     h, w = gray.shape
     left, top = max(0, region[0]), max(0, region[1])
@@ -535,10 +537,11 @@ def lift_lighter_ink(gray: np.ndarray, region: tuple[int, int, int, int],
         inside >= 0.8 * stats[:, cv2.CC_STAT_AREA])
     speck[0] = False
     letters = cv2.dilate(((dark > 0) & ~speck[labels]).astype(np.uint8), kernel) > 0
-    erase = pen & ~letters & (sub < np.uint8(np.percentile(sub, 90)))
+    paper = np.uint8(np.percentile(sub, 90))
+    erase = pen & ~letters & (sub < paper)
     if not erase.any():
         return None
-    sub[erase] = np.uint8(np.percentile(sub, 90))
+    sub[erase] = paper
     return out
 
 

@@ -274,7 +274,7 @@ def _retitled(tokens: Sequence[str], titles: Titles, confidences: Sequence[float
         return None
     spread = _spread(title, tokens, letters, owner, lower)
     if spread is None or any(
-            _changed(old, new) and not _evidently_misread(old, confidence)
+            changes_letters(old, new) and not _evidently_misread(old, confidence)
             for old, new, confidence in zip(tokens, spread, confidences, strict=True)):
         return None
     return spread
@@ -398,7 +398,7 @@ def _evidently_misread(token: str, confidence: float | None) -> bool:
             or not is_syllable(letters.lower()))
 
 
-def _changed(old: str, new: str) -> bool:
+def changes_letters(old: str, new: str) -> bool:
     """Whether a rewrite changes a word's letters (not only specks or punctuation around it:
     "“PHÓ" → "PHÓ" is a clean-up, "TỔ" → "BỘ" a change)."""
     def letters(text: str) -> str:

@@ -14,12 +14,12 @@ from sohoa.doctypes import VALIDITY_UNKNOWN, Registry, load_registry
 from sohoa.ocr.classify import NgramModel, classify, printed_title
 from sohoa.ocr.fields.extract import extract_fields
 from sohoa.ocr.segment import find_dossier_code, starts_document
+from sohoa.ocr.titles import changes_letters
 from sohoa.pipeline.agreement import AGREEING_FIELDS, Reading, agree
 from sohoa.pipeline.analysis import PageAnalysis
 from sohoa.pipeline.owner import misread_owner, resolve_owner
 from sohoa.reasons import OWNER_UNKNOWN, VALIDITY_UNREAD, reason
 from sohoa.records import Classification, Extraction, FieldValue, Page
-from sohoa.vntext import nfc
 
 
 @dataclass(frozen=True)
@@ -108,10 +108,6 @@ def split_documents(items: Sequence[PageItem], registry: Registry
     return documents
 
 
-def _letters(text: str) -> str:
-    return "".join(ch for ch in nfc(text).lower() if ch.isalpha())
-
-
 def _parse_iso(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
@@ -158,7 +154,7 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         # lists (sohoa.ocr.titles): a person compares them with the paper. Specks dropped
         # before a title change no letter and ask nothing.
         for read, written in item.analysis.ocr.retitled:
-            if _letters(read) != _letters(written):
+            if changes_letters(read, written):
                 reasons.append(reason("signer", f"máy đọc là “{read}” và đã sửa thành "
                                                 f"“{written}” ở trang {item.page.index + 1} "
                                                 f"của {item.page.source}; đối chiếu với giấy"))
