@@ -15,18 +15,20 @@ _LOGS = {"audit": "nhật ký hệ thống", "access": "nhật ký truy cập"}
 
 @click.group()
 def audit() -> None:
-    """The hash-chained audit log."""
+    """Nhật ký kiểm toán: các mục nối thành chuỗi bằng mã băm, sửa một mục là lộ."""
 
 
 @audit.command("verify")
 @click.option("--checkpoint", "checkpoints", multiple=True,
               type=click.Path(path_type=Path, exists=True),
-              help="Also check against this checkpoint file or export bag (repeatable).")
-@click.option("--json", "as_json", is_flag=True)
+              metavar="ĐƯỜNG_DẪN",
+              help="Đối chiếu thêm với tệp mốc hoặc gói xuất BagIt này (dùng được nhiều lần).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def audit_verify(state: State, checkpoints: tuple[Path, ...], as_json: bool) -> None:
-    """Recompute both chains and check them against every signed checkpoint (beside the blobs
-    and any given); an edited, deleted, cut or rewritten entry is reported (exit 4)."""
+    """Tính lại cả hai chuỗi (nhật ký kiểm toán, nhật ký truy cập) và đối chiếu với mọi mốc đã
+    ký (các mốc lưu trong kho và các mốc được chỉ ra); mục bị sửa, bị xóa, nhật ký bị cắt bớt
+    hay viết lại đều được báo (mã thoát 4)."""
     from sohoa.pipeline import anchors
 
     report = anchors.verify(state.settings, checkpoints)
@@ -50,13 +52,17 @@ def audit_verify(state: State, checkpoints: tuple[Path, ...], as_json: bool) -> 
 
 
 @audit.command("checkpoint")
-@click.option("--reason", default="định kỳ", show_default=True, help="Why (for the log).")
-@click.option("--by", "by", envvar="SOHOA_USER", help="Who (env SOHOA_USER).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--reason", default="định kỳ", show_default=True, metavar="LÝ_DO",
+              help="Lý do (ghi vào nhật ký).")
+@click.option("--by", "by", envvar="SOHOA_USER", metavar="TÊN",
+              help="Ai thực hiện (biến môi trường SOHOA_USER; mặc định: người dùng của hệ điều "
+                   "hành).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def audit_checkpoint(state: State, reason: str, by: str | None, as_json: bool) -> None:
-    """Sign the logs' current heads with the agency key and keep them beside the blobs
-    (run it from cron: a cut or rewrite is detectable back to the newest checkpoint)."""
+    """Ký số đầu chuỗi hiện tại của hai nhật ký bằng khóa của cơ quan, lưu làm mốc trong kho
+    (chạy định kỳ bằng cron: nhờ các mốc, phần nhật ký đến mốc mới nhất mà bị cắt bớt hay viết
+    lại đều phát hiện được)."""
     from sohoa.cli.options import who
     from sohoa.pipeline import anchors
 
@@ -70,14 +76,19 @@ def audit_checkpoint(state: State, reason: str, by: str | None, as_json: bool) -
 
 
 @audit.command("show")
-@click.option("--target", help="Only events about this document, owner or dossier.")
-@click.option("--owner", help="Who looked at this owner's documents? (the access log)")
-@click.option("--limit", type=int, default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--target", metavar="MÃ",
+              help="Chỉ các sự kiện về giấy tờ, chủ sở hữu hay hồ sơ này (với một giấy tờ thì "
+                   "kèm cả các lượt xem nó trong nhật ký truy cập).")
+@click.option("--owner", metavar="SỐ_ĐỊNH_DANH",
+              help="Ai đã xem giấy tờ của chủ sở hữu này (nhật ký truy cập).")
+@click.option("--limit", type=int, default=50, show_default=True, metavar="SỐ",
+              help="Số sự kiện tối đa.")
+@click.option("--json", "as_json", is_flag=True, help="Mỗi sự kiện một dòng JSON.")
 @pass_state
 def audit_show(state: State, target: str | None, owner: str | None, limit: int,
                as_json: bool) -> None:
-    """List audit events, newest first; with --owner, the reads of that owner's data."""
+    """Liệt kê các sự kiện trong nhật ký kiểm toán, mới nhất trước; với --owner thì là các lượt
+    xem dữ liệu của chủ sở hữu đó."""
     from sohoa.pipeline.services import open_archive
 
     if owner:

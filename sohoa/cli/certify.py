@@ -14,39 +14,46 @@ from sohoa.cli.state import State, pass_state
 
 @click.group()
 def certify() -> None:
-    """Electronic certified copies from originals (Decree 23/2015): copy, register."""
+    """Chứng thực bản sao điện tử từ bản chính (Nghị định 23/2015/NĐ-CP); sổ chứng thực."""
 
 
 @certify.command("copy")
-@click.argument("source")
-@click.option("--owner", required=True, help="Số định danh của người yêu cầu chứng thực.")
-@click.option("--unit", required=True, help="Đơn vị thực hiện chứng thực (mã trong units.toml).")
-@click.option("--by", "by", envvar="SOHOA_USER",
-              help="Người thực hiện chứng thực (env SOHOA_USER; mặc định signing.officer). Khóa "
+@click.argument("source", metavar="NGUỒN")
+@click.option("--owner", required=True, metavar="SỐ_ĐỊNH_DANH",
+              help="Số định danh của người yêu cầu chứng thực.")
+@click.option("--unit", required=True, metavar="MÃ",
+              help="Đơn vị thực hiện chứng thực (mã trong units.toml).")
+@click.option("--by", "by", envvar="SOHOA_USER", metavar="TÊN",
+              help="Người thực hiện chứng thực (biến môi trường SOHOA_USER; mặc định "
+                   "signing.officer). Khóa "
                    "riêng của người này (signing.officer_pkcs12) ký bản sao nếu có, nếu không "
                    "thì khóa của cơ quan.")
-@click.option("--title", "title", envvar="SOHOA_TITLE", required=True,
-              help="Chức danh người thực hiện chứng thực (env SOHOA_TITLE), ví dụ "
+@click.option("--title", "title", envvar="SOHOA_TITLE", required=True, metavar="CHỨC_DANH",
+              help="Chức danh người thực hiện chứng thực (biến môi trường SOHOA_TITLE), ví dụ "
                    "'Phó Chủ tịch UBND phường'.")
 @click.option("--original-compared", "compared", is_flag=True,
               help="Xác nhận đã đối chiếu bản sao với bản chính người yêu cầu xuất trình "
                    "(bắt buộc).")
-@click.option("--compared-by", help="Người đối chiếu bản chính, nếu không phải người ký.")
-@click.option("--paper", help="Tên giấy tờ ghi trong sổ (mặc định: tên loại giấy tờ).")
-@click.option("--type", "doc_type", help="Loại giấy tờ (doctypes.toml; mặc định: loại của "
-                                        "giấy tờ trong kho, hoặc 'other').")
-@click.option("--valid-until", help="Giá trị sử dụng đến ngày (YYYY-MM-DD), nếu bản chính có "
-                                    "thời hạn.")
-@click.option("--dossier", help="Mã hồ sơ yêu cầu chứng thực (mặc định: SCT-<đơn vị>-<năm>-<số>).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--compared-by", metavar="TÊN",
+              help="Người đối chiếu bản chính, nếu không phải người ký.")
+@click.option("--paper", metavar="TÊN_GIẤY_TỜ",
+              help="Tên giấy tờ ghi trong sổ (mặc định: tên loại giấy tờ).")
+@click.option("--type", "doc_type", metavar="LOẠI",
+              help="Loại giấy tờ (doctypes.toml; mặc định: loại của giấy tờ trong kho, hoặc "
+                   "'other').")
+@click.option("--valid-until", metavar="NGÀY",
+              help="Giá trị sử dụng đến ngày (YYYY-MM-DD), nếu bản chính có thời hạn.")
+@click.option("--dossier", metavar="MÃ_HỒ_SƠ",
+              help="Mã hồ sơ yêu cầu chứng thực (mặc định: SCT-<đơn vị>-<năm>-<số>).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def certify_copy(state: State, source: str, owner: str, unit: str, by: str | None, title: str,
                  compared: bool, compared_by: str | None, paper: str | None,
                  doc_type: str | None, valid_until: str | None, dossier: str | None,
                  as_json: bool) -> None:
-    """Certify SOURCE (a scanned file or a stored document id) as a true copy of the original
-    shown: the next number of the unit's register, the statement and QR code drawn on it,
-    signed by the certifying official, stored under its owner."""
+    """Chứng thực NGUỒN (một tệp đã quét, hoặc mã một giấy tờ trong kho) là bản sao đúng với
+    bản chính được xuất trình: lấy số tiếp theo trong sổ chứng thực của đơn vị, in lời chứng và
+    mã QR lên bản sao, người thực hiện chứng thực ký số, lưu vào kho theo chủ sở hữu."""
     from sohoa.pipeline import certify as certify_desk
     from sohoa.pipeline.services import desk_officer
 
@@ -72,22 +79,23 @@ def certify_copy(state: State, source: str, owner: str, unit: str, by: str | Non
 
 
 @certify.command("register")
-@click.option("--unit", help="Đơn vị (mặc định: mọi đơn vị).")
-@click.option("--year", type=int, help="Năm (mặc định: mọi năm).")
-@click.option("-o", "output", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--unit", metavar="MÃ", help="Đơn vị (mặc định: mọi đơn vị).")
+@click.option("--year", type=int, metavar="NĂM", help="Năm (mặc định: mọi năm).")
+@click.option("-o", "output", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP",
               help="register.pdf (PDF/A ký số, cần --unit và --year) hoặc register.csv.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
-@click.option("--user", envvar="SOHOA_USER", help="Người xem sổ (env SOHOA_USER; mặc định "
-                                                  "người dùng hệ điều hành), ghi vào nhật ký "
-                                                  "truy cập.")
-@click.option("--purpose", help="Mục đích xem/in/xuất sổ, ghi vào nhật ký truy cập.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--user", envvar="SOHOA_USER", metavar="TÊN",
+              help="Người xem sổ (biến môi trường SOHOA_USER; mặc định người dùng hệ điều "
+                   "hành), ghi vào nhật ký truy cập.")
+@click.option("--purpose", metavar="MỤC_ĐÍCH",
+              help="Mục đích xem/in/xuất sổ, ghi vào nhật ký truy cập.")
+@click.option("--json", "as_json", is_flag=True, help="In các dòng của sổ dạng JSON.")
 @pass_state
 def certify_register(state: State, unit: str | None, year: int | None, output: Path | None,
                      force: bool, user: str | None, purpose: str | None,
                      as_json: bool) -> None:
-    """The certification register (sổ chứng thực), in number order; every read is logged
-    under its reader (the lines name the citizens who asked)."""
+    """Sổ chứng thực, theo thứ tự số; mỗi lần xem sổ đều ghi vào nhật ký truy cập tên người
+    xem (các dòng trong sổ có tên công dân đã yêu cầu chứng thực)."""
     from sohoa.errors import ConfigError
     from sohoa.pipeline import certregister
     from sohoa.pipeline.lookup import cli_caller

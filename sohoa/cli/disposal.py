@@ -16,7 +16,7 @@ from sohoa.clock import vietnam_today
 
 @click.group()
 def disposal() -> None:
-    """Disposal lists: propose, approve, execute, and the destruction record."""
+    """Danh mục hủy: lập danh mục, phê duyệt, thực hiện hủy và biên bản hủy."""
 
 
 def _print_list(lst: dict[str, Any]) -> None:
@@ -39,17 +39,19 @@ def _print_list(lst: dict[str, Any]) -> None:
 
 
 @disposal.command("propose")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Due on this day (default today).")
-@click.option("--type", "doc_type", help="Only this document type.")
-@click.option("--unit", help="Only this unit.")
-@click.option("--note", required=True,
-              help="Explanatory note (thuyết minh): why these records have no further value.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="Đến hạn hủy vào ngày này (mặc định: hôm nay).")
+@click.option("--type", "doc_type", metavar="LOẠI", help="Chỉ loại giấy tờ này.")
+@click.option("--unit", metavar="MÃ", help="Chỉ đơn vị này.")
+@click.option("--note", required=True, metavar="THUYẾT_MINH",
+              help="Bản thuyết minh: vì sao các tài liệu này không còn giá trị.")
 @by_option()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def disposal_propose(state: State, as_of: str | None, doc_type: str | None, unit: str | None,
                      note: str, by: str | None, as_json: bool) -> None:
-    """Draw up a numbered list of the records due for disposal (not held, on no open list)."""
+    """Lập danh mục hủy có đánh số gồm các tài liệu đã hết thời hạn bảo quản (không bị lệnh
+    giữ, chưa nằm trong danh mục nào đang mở)."""
     from sohoa.pipeline.disposal import propose
 
     day = parse_day(as_of, "--as-of") or vietnam_today()
@@ -71,10 +73,10 @@ def disposal_propose(state: State, as_of: str | None, doc_type: str | None, unit
 
 
 @disposal.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Mỗi danh mục một dòng JSON.")
 @pass_state
 def disposal_list(state: State, as_json: bool) -> None:
-    """All disposal lists and their state."""
+    """Mọi danh mục hủy và trạng thái của từng danh mục."""
     from sohoa.pipeline.disposal import lists
 
     rows = lists(state.settings)
@@ -85,11 +87,11 @@ def disposal_list(state: State, as_json: bool) -> None:
 
 
 @disposal.command("show")
-@click.argument("list_id", type=int)
-@click.option("--json", "as_json", is_flag=True)
+@click.argument("list_id", type=int, metavar="SỐ_DANH_MỤC")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def disposal_show(state: State, list_id: int, as_json: bool) -> None:
-    """A disposal list with every document on it."""
+    """Một danh mục hủy cùng mọi giấy tờ trong đó."""
     from sohoa.pipeline.disposal import get
 
     lst = get(state.settings, list_id)
@@ -106,18 +108,20 @@ def disposal_show(state: State, list_id: int, as_json: bool) -> None:
 
 
 @disposal.command("approve")
-@click.argument("list_id", type=int)
+@click.argument("list_id", type=int, metavar="SỐ_DANH_MỤC")
 @click.option("--decision", required=True,
-              help="The approving decision, e.g. \"Quyết định số 12/QĐ-UBND ngày …\".")
+              metavar="QUYẾT_ĐỊNH",
+              help="Quyết định phê duyệt, ví dụ \"Quyết định số 12/QĐ-UBND ngày …\".")
 # No SOHOA_USER default here: the approver is the head who signed the decision, named on
 # purpose, never whoever happens to be logged in (who is usually the proposer).
-@click.option("--by", "by", required=True,
-              help="Who approves (the head who signed the decision); must not be the proposer.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--by", "by", required=True, metavar="HỌ_TÊN",
+              help="Người phê duyệt (thủ trưởng đã ký quyết định); không được là người lập "
+                   "danh mục.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def disposal_approve(state: State, list_id: int, decision: str, by: str,
                      as_json: bool) -> None:
-    """Record the decision that approves a proposed list."""
+    """Ghi quyết định phê duyệt một danh mục hủy đã lập."""
     from sohoa.pipeline.disposal import approve
 
     lst = approve(state.settings, list_id, decision=decision, by=who(by))
@@ -129,14 +133,15 @@ def disposal_approve(state: State, list_id: int, decision: str, by: str,
 
 
 @disposal.command("cancel")
-@click.argument("list_id", type=int)
-@click.option("--reason", required=True)
+@click.argument("list_id", type=int, metavar="SỐ_DANH_MỤC")
+@click.option("--reason", required=True, metavar="LÝ_DO", help="Lý do hủy bỏ danh mục.")
 @by_option()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def disposal_cancel(state: State, list_id: int, reason: str, by: str | None,
                     as_json: bool) -> None:
-    """Cancel a proposed or approved list (its documents may be proposed again)."""
+    """Hủy bỏ một danh mục đã lập hoặc đã phê duyệt (các giấy tờ trong đó có thể được đưa vào
+    danh mục khác)."""
     from sohoa.pipeline.disposal import cancel
 
     lst = cancel(state.settings, list_id, reason=reason, by=who(by))
@@ -144,14 +149,17 @@ def disposal_cancel(state: State, list_id: int, reason: str, by: str | None,
 
 
 @disposal.command("execute")
-@click.argument("list_id", type=int)
-@click.option("--dry-run", is_flag=True, help="Say what would be disposed of; change nothing.")
+@click.argument("list_id", type=int, metavar="SỐ_DANH_MỤC")
+@click.option("--dry-run", is_flag=True,
+              help="Chạy thử: cho biết giấy tờ nào sẽ bị hủy, không thay đổi gì.")
 @by_option()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True,
+              help="Các dòng JSON: từng giấy tờ, rồi kết quả của cả danh mục.")
 @pass_state
 def disposal_execute(state: State, list_id: int, dry_run: bool, by: str | None,
                      as_json: bool) -> None:
-    """Dispose of an approved list and write its signed destruction record (resumable)."""
+    """Hủy các giấy tờ của một danh mục đã phê duyệt và lập biên bản hủy có ký số (bị ngắt thì
+    chạy lại là làm tiếp)."""
     from sohoa.pipeline.disposaljob import execute
 
     bar = progress_bar(f"danh mục {list_id}", as_json or dry_run)
@@ -182,11 +190,12 @@ def disposal_execute(state: State, list_id: int, dry_run: bool, by: str | None,
 
 
 @disposal.command("record")
-@click.argument("list_id", type=int)
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("list_id", type=int, metavar="SỐ_DANH_MỤC")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              metavar="TỆP", help="Tệp PDF sẽ ghi biên bản ra.")
 @pass_state
 def disposal_record(state: State, list_id: int, output: Path) -> None:
-    """Write the signed destruction record (biên bản hủy) of an executed list to a file."""
+    """Ghi biên bản hủy (có ký số) của một danh mục đã thực hiện hủy ra tệp."""
     from sohoa.pipeline.disposal import record_pdf
 
     pdf = record_pdf(state.settings, list_id)

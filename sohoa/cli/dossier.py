@@ -35,8 +35,9 @@ def _day(value: str | None, option: str) -> date | None:
 
 def by_option(command: Any) -> Any:
     return click.option("--by", "by", envvar="SOHOA_USER",
-                        help="Ai thực hiện, ghi vào nhật ký (env SOHOA_USER; mặc định: người "
-                             "dùng hệ điều hành).")(command)
+                        metavar="TÊN",
+                        help="Ai thực hiện, ghi vào nhật ký (biến môi trường SOHOA_USER; mặc "
+                             "định: người dùng hệ điều hành).")(command)
 
 
 def _local(at: datetime) -> str:
@@ -75,10 +76,11 @@ def print_state(state: DossierState, level_name: str | None = None) -> None:
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Mỗi thủ tục một dòng JSON.")
 @pass_state
 def procedures(state: State, as_json: bool) -> None:
-    """The procedure catalogue: components, result type, paper result, processing days."""
+    """Danh mục thủ tục hành chính: thành phần hồ sơ, loại kết quả, có trả kết quả giấy không,
+    số ngày giải quyết."""
     from sohoa.pipeline.dossierdesk import catalogue
 
     for proc in catalogue(state.settings):
@@ -95,26 +97,34 @@ def procedures(state: State, as_json: bool) -> None:
 
 @click.group()
 def dossier() -> None:
-    """Dossiers from the one-stop system: open, show, reuse, status, list."""
+    """Hồ sơ từ hệ thống một cửa: mở, xem, dùng lại giấy tờ, chuyển trạng thái, liệt kê."""
 
 
 @dossier.command("open")
-@click.argument("code")
-@click.option("--procedure", required=True, help="Mã TTHC (see `sohoa procedures`).")
-@click.option("--owner", required=True, help="The applicant's personal ID or organization code.")
-@click.option("--unit", required=True, help="The receiving unit's code (units.toml).")
-@click.option("--received", help="When it was received (ISO; local +07:00 if no offset; "
-                                 "default now).")
+@click.argument("code", metavar="MÃ_HỒ_SƠ")
+@click.option("--procedure", required=True, metavar="MÃ_TTHC",
+              help="Mã thủ tục hành chính (xem `sohoa procedures`).")
+@click.option("--owner", required=True, metavar="SỐ_ĐỊNH_DANH",
+              help="Số định danh cá nhân hoặc mã số tổ chức của người nộp.")
+@click.option("--unit", required=True, metavar="MÃ",
+              help="Mã đơn vị tiếp nhận (units.toml).")
+@click.option("--received", metavar="THỜI_ĐIỂM",
+              help="Thời điểm tiếp nhận (ISO 8601; không ghi múi giờ thì là giờ Việt Nam "
+                   "+07:00; mặc định: bây giờ).")
 @click.option("--channel", type=click.Choice(["counter", "postal", "online"]),
-              default="counter", show_default=True)
-@click.option("--appointment", help="Appointment date (default: processing days after).")
+              default="counter", show_default=True,
+              help="Kênh nộp: counter (trực tiếp tại quầy), postal (bưu chính), online (trực "
+                   "tuyến).")
+@click.option("--appointment", metavar="NGÀY",
+              help="Ngày hẹn trả kết quả, YYYY-MM-DD (mặc định: cộng số ngày làm việc giải "
+                   "quyết của thủ tục vào ngày tiếp nhận).")
 @by_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def dossier_open(state: State, code: str, procedure: str, owner: str, unit: str,
                  received: str | None, channel: str, appointment: str | None, by: str | None,
                  as_json: bool) -> None:
-    """Open a dossier (idempotent: the same opening twice changes nothing)."""
+    """Mở một hồ sơ (mở lại đúng hồ sơ đó lần nữa thì không thay đổi gì)."""
     from sohoa.pipeline import dossierdesk
 
     with dossierdesk.with_archive(state.settings) as archive:
@@ -130,11 +140,12 @@ def dossier_open(state: State, code: str, procedure: str, owner: str, unit: str,
 
 
 @dossier.command("show")
-@click.argument("code")
-@click.option("--json", "as_json", is_flag=True)
+@click.argument("code", metavar="MÃ_HỒ_SƠ")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def dossier_show(state: State, code: str, as_json: bool) -> None:
-    """A dossier: components and how each was satisfied, results, status history."""
+    """Một hồ sơ: các thành phần và cách đáp ứng từng thành phần, kết quả, lịch sử trạng
+    thái."""
     from sohoa.pipeline import dossierdesk
 
     with dossierdesk.with_archive(state.settings) as archive:
@@ -146,20 +157,23 @@ def dossier_show(state: State, code: str, as_json: bool) -> None:
 
 
 @dossier.command("reuse")
-@click.argument("code")
-@click.argument("document_id")
-@click.option("--component", help="The component's code or name (default: the first missing "
-                                  "one of the document's type).")
+@click.argument("code", metavar="MÃ_HỒ_SƠ")
+@click.argument("document_id", metavar="MÃ_GIẤY_TỜ")
+@click.option("--component", metavar="THÀNH_PHẦN",
+              help="Mã hoặc tên thành phần hồ sơ (mặc định: thành phần còn thiếu đầu tiên "
+                   "đúng loại của giấy tờ).")
 @click.option("--from-store", is_flag=True,
-              help="The document comes from the owner's data store (Kho dữ liệu).")
-@click.option("--purpose", envvar="SOHOA_PURPOSE",
-              help="Why (default: handling this dossier). Written to the audit log.")
+              help="Giấy tờ lấy từ kho dữ liệu của công dân, tổ chức (Kho dữ liệu).")
+@click.option("--purpose", envvar="SOHOA_PURPOSE", metavar="MỤC_ĐÍCH",
+              help="Mục đích (mặc định: giải quyết hồ sơ này; biến môi trường SOHOA_PURPOSE). "
+                   "Được ghi vào nhật ký kiểm toán.")
 @by_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def dossier_reuse(state: State, code: str, document_id: str, component: str | None,
                   from_store: bool, purpose: str | None, by: str | None, as_json: bool) -> None:
-    """Reuse a stored, still valid document of the applicant for a component (no rescan)."""
+    """Dùng lại một giấy tờ còn hiệu lực của người nộp đã có trong kho cho một thành phần hồ
+    sơ (không quét lại)."""
     from sohoa.pipeline import dossierdesk
 
     with dossierdesk.with_archive(state.settings) as archive:
@@ -177,17 +191,20 @@ def dossier_reuse(state: State, code: str, document_id: str, component: str | No
 
 
 @dossier.command("status")
-@click.argument("code")
+@click.argument("code", metavar="MÃ_HỒ_SƠ")
 @click.argument("status", type=click.Choice(
     ["queued", "received", "processing", "supplement", "resolved", "returned", "rejected"]))
-@click.option("--at", help="When (ISO; local +07:00 if no offset; default now).")
-@click.option("--note", help="A note kept with the change.")
+@click.option("--at", metavar="THỜI_ĐIỂM",
+              help="Thời điểm (ISO 8601; không ghi múi giờ thì là giờ Việt Nam +07:00; mặc "
+                   "định: bây giờ).")
+@click.option("--note", metavar="GHI_CHÚ", help="Ghi chú lưu kèm lần chuyển trạng thái.")
 @by_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def dossier_status(state: State, code: str, status: str, at: str | None, note: str | None,
                    by: str | None, as_json: bool) -> None:
-    """Record a status change (the same change twice changes nothing)."""
+    """Ghi một lần chuyển trạng thái của hồ sơ (ghi lại đúng lần đó lần nữa thì không thay
+    đổi gì)."""
     from sohoa.pipeline import dossierdesk
 
     with dossierdesk.with_archive(state.settings) as archive:
@@ -200,15 +217,16 @@ def dossier_status(state: State, code: str, status: str, at: str | None, note: s
 
 
 @dossier.command("list")
-@click.option("--unit", help="Only this receiving unit.")
-@click.option("--from", "date_from", help="Received on or after (YYYY-MM-DD).")
-@click.option("--to", "date_to", help="Received on or before (YYYY-MM-DD).")
-@click.option("--limit", type=click.IntRange(1, 100_000), default=1000, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--unit", metavar="MÃ", help="Chỉ đơn vị tiếp nhận này.")
+@click.option("--from", "date_from", metavar="NGÀY", help="Tiếp nhận từ ngày này (YYYY-MM-DD).")
+@click.option("--to", "date_to", metavar="NGÀY", help="Tiếp nhận đến ngày này (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=1000, show_default=True,
+              metavar="SỐ", help="Số hồ sơ tối đa.")
+@click.option("--json", "as_json", is_flag=True, help="Mỗi hồ sơ một dòng JSON.")
 @pass_state
 def dossier_list(state: State, unit: str | None, date_from: str | None, date_to: str | None,
                  limit: int, as_json: bool) -> None:
-    """Dossiers received in a period, newest first."""
+    """Các hồ sơ tiếp nhận trong một khoảng thời gian, mới nhất trước."""
     from sohoa.pipeline import dossierdesk
 
     with dossierdesk.with_archive(state.settings) as archive:
@@ -230,22 +248,25 @@ def dossier_list(state: State, unit: str | None, date_from: str | None, date_to:
 
 @click.group()
 def result() -> None:
-    """Procedure results (kết quả giải quyết TTHC) of dossiers."""
+    """Kết quả giải quyết thủ tục hành chính của hồ sơ."""
 
 
 @result.command("add")
-@click.argument("code")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("code", metavar="MÃ_HỒ_SƠ")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP")
 @click.option("--scanned", is_flag=True,
-              help="A paper result: digitize it (OCR, PDF/A, signature) like any document. "
-                   "Without it FILE is the signed electronic result, verified and kept as is.")
-@click.option("--issued", help="When it was issued (ISO; default now).")
+              help="Kết quả bằng giấy: số hóa như mọi giấy tờ khác (nhận dạng chữ, PDF/A, ký "
+                   "số). Không có tùy chọn này thì TỆP là kết quả điện tử đã ký số, được kiểm "
+                   "tra chữ ký rồi lưu nguyên trạng.")
+@click.option("--issued", metavar="THỜI_ĐIỂM",
+              help="Thời điểm ban hành (ISO 8601; mặc định: bây giờ).")
 @by_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def result_add(state: State, code: str, file: Path, scanned: bool, issued: str | None,
                by: str | None, as_json: bool) -> None:
-    """Add the result of a dossier: digitization code, validity, reusable by its owner."""
+    """Thêm kết quả giải quyết của một hồ sơ: cấp mã số hóa, thời hạn hiệu lực, chủ sở hữu
+    dùng lại được."""
     from sohoa.pipeline import dossierdesk, results
 
     with dossierdesk.with_archive(state.settings) as archive:
@@ -263,22 +284,26 @@ def result_add(state: State, code: str, file: Path, scanned: bool, issued: str |
 
 @click.group()
 def report() -> None:
-    """Reports for managers."""
+    """Báo cáo cho lãnh đạo."""
 
 
 @report.command("kpi")
-@click.option("--from", "date_from", required=True, help="First day (YYYY-MM-DD).")
-@click.option("--to", "date_to", required=True, help="Last day (YYYY-MM-DD).")
-@click.option("--unit", help="Only this unit.")
-@click.option("--level", help="Only this level (units.toml: tinh, xa, …).")
-@click.option("-o", "output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write report.html or a signed PDF/A report.pdf.")
-@click.option("--explain", metavar="CODE", help="List the dossiers behind an indicator.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--from", "date_from", required=True, metavar="NGÀY",
+              help="Ngày đầu kỳ (YYYY-MM-DD).")
+@click.option("--to", "date_to", required=True, metavar="NGÀY",
+              help="Ngày cuối kỳ (YYYY-MM-DD).")
+@click.option("--unit", metavar="MÃ", help="Chỉ đơn vị này.")
+@click.option("--level", metavar="CẤP", help="Chỉ cấp này (units.toml: tinh, xa, …).")
+@click.option("-o", "output", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP",
+              help="Ghi báo cáo ra report.html, hoặc report.pdf (PDF/A có ký số).")
+@click.option("--explain", metavar="MÃ_CHỈ_SỐ",
+              help="Liệt kê các hồ sơ được tính vào một chỉ số.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def report_kpi(state: State, date_from: str, date_to: str, unit: str | None, level: str | None,
                output: Path | None, explain: str | None, as_json: bool) -> None:
-    """QĐ 766 digitization indicators, plan targets, productivity, times, monthly trends."""
+    """Các chỉ số số hóa theo QĐ 766, chỉ tiêu kế hoạch, năng suất, thời gian giải quyết, xu
+    hướng theo tháng."""
     from sohoa.pipeline import dossierdesk, kpi, kpireport
     from sohoa.pipeline.sync import register_kpi_source
 

@@ -13,22 +13,27 @@ from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
 
 
 @click.group(invoke_without_command=True)
-@click.option("--dossier", help="Export this dossier …")
-@click.option("--type", "doc_type", help="… or documents of this type …")
-@click.option("--owner", help="… or this owner's documents (filters combine).")
+@click.option("--dossier", metavar="MÃ_HỒ_SƠ", help="Xuất hồ sơ này …")
+@click.option("--type", "doc_type", metavar="LOẠI", help="… hoặc các giấy tờ thuộc loại này …")
+@click.option("--owner", metavar="SỐ_ĐỊNH_DANH",
+              help="… hoặc các giấy tờ của chủ sở hữu này (các điều kiện lọc kết hợp với "
+                   "nhau).")
 @click.option("--permanent-only", is_flag=True,
-              help="Only documents kept permanently (Vĩnh viễn).")
+              help="Chỉ các giấy tờ có thời hạn bảo quản vĩnh viễn.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
-              help="The bag directory to write (new or empty; an unfinished one resumes).")
+              metavar="THƯ_MỤC",
+              help="Thư mục gói BagIt sẽ ghi (mới hoặc trống; gói ghi dở thì ghi tiếp).")
 @click.option("--purpose", envvar="SOHOA_PURPOSE", default="nộp lưu lịch sử",
-              show_default=True, help="Why, for the access log.")
+              show_default=True, metavar="MỤC_ĐÍCH",
+              help="Mục đích, ghi vào nhật ký truy cập (biến môi trường SOHOA_PURPOSE).")
 @by_option()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @click.pass_context
 def export(ctx: click.Context, dossier: str | None, doc_type: str | None, owner: str | None,
            permanent_only: bool, output: Path | None, purpose: str, by: str | None,
            as_json: bool) -> None:
-    """Export records as a BagIt package for the historical archive; `export verify DIR`."""
+    """Xuất tài liệu thành gói BagIt để nộp lưu vào Lưu trữ lịch sử; kiểm tra gói bằng
+    `export verify THƯ_MỤC`."""
     if ctx.invoked_subcommand is not None:
         return
     from sohoa.pipeline.exportjob import write
@@ -54,10 +59,11 @@ def export(ctx: click.Context, dossier: str | None, doc_type: str | None, owner:
 
 
 @export.command("verify")
-@click.argument("bag", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--json", "as_json", is_flag=True)
+@click.argument("bag", type=click.Path(path_type=Path, file_okay=False), metavar="THƯ_MỤC_GÓI")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 def export_verify(bag: Path, as_json: bool) -> None:
-    """Validate a BagIt package (any bag, not only sohoa's); exit 4 if it is not valid."""
+    """Kiểm tra một gói BagIt (gói bất kỳ, không chỉ gói do sohoa xuất); mã thoát 4 nếu gói
+    không hợp lệ."""
     from sohoa.pipeline.exportjob import verify
 
     report = verify(bag)

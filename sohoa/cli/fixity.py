@@ -14,22 +14,26 @@ from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
 
 @click.group()
 def fixity() -> None:
-    """Fixity: stored files still hold the bytes the catalog recorded."""
+    """Kiểm tra toàn vẹn: các tệp trong kho vẫn đúng từng byte như sổ mục lục đã ghi."""
 
 
 @fixity.command("check")
-@click.option("--sample", type=click.IntRange(min=1),
-              help="Check N documents, those checked longest ago first.")
+@click.option("--sample", type=click.IntRange(min=1), metavar="SỐ",
+              help="Kiểm tra chừng này giấy tờ, những giấy tờ lâu chưa kiểm tra nhất trước.")
 @click.option("--all", "check_all", is_flag=True,
-              help="Check every document (the default); resumes an interrupted run.")
-@click.option("--restart", is_flag=True, help="With --all: start over instead of resuming.")
-@click.option("--no-signatures", is_flag=True, help="Re-hash only; skip signature checks.")
+              help="Kiểm tra mọi giấy tờ (mặc định); lượt kiểm tra bị ngắt thì làm tiếp.")
+@click.option("--restart", is_flag=True,
+              help="Với --all: làm lại từ đầu thay vì làm tiếp lượt bị ngắt.")
+@click.option("--no-signatures", is_flag=True,
+              help="Chỉ tính lại mã băm; không kiểm tra chữ ký số.")
 @by_option()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True,
+              help="Các dòng JSON: từng chỗ không khớp, rồi kết quả của lượt kiểm tra.")
 @pass_state
 def fixity_check(state: State, sample: int | None, check_all: bool, restart: bool,
                  no_signatures: bool, by: str | None, as_json: bool) -> None:
-    """Re-hash stored files and verify signatures; exit 4 if anything does not match."""
+    """Tính lại mã băm các tệp trong kho và kiểm tra chữ ký số; mã thoát 4 nếu có chỗ không
+    khớp."""
     from sohoa.pipeline.fixityjob import check
 
     if sample is not None and check_all:
@@ -67,11 +71,12 @@ def fixity_check(state: State, sample: int | None, check_all: bool, restart: boo
 
 
 @fixity.command("runs")
-@click.option("--limit", type=int, default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", type=int, default=20, show_default=True, metavar="SỐ",
+              help="Số lượt tối đa.")
+@click.option("--json", "as_json", is_flag=True, help="Mỗi lượt một dòng JSON.")
 @pass_state
 def fixity_runs(state: State, limit: int, as_json: bool) -> None:
-    """Recent fixity runs, newest first."""
+    """Các lượt kiểm tra toàn vẹn gần đây, mới nhất trước."""
     from sohoa.pipeline.fixityjob import runs
 
     rows = runs(state.settings, limit)

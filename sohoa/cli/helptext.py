@@ -23,7 +23,8 @@ _ROW_TEXT = (
 _TAGS = ((re.compile(r"\[default: "), "[mặc định: "), (re.compile(r"\[required\]"), "[bắt buộc]"),
          (re.compile(r"\[env var: "), "[biến môi trường: "),
          (re.compile(r"\[default\]"), "[mặc định]"))
-_USAGE_ARGS = (("[OPTIONS]", "[TÙY_CHỌN]"), ("COMMAND [ARGS]...", "LỆNH [THAM_SỐ]..."))
+_USAGE_ARGS = (("[OPTIONS]", "[TÙY_CHỌN]"), ("[COMMAND] [ARGS]...", "[LỆNH] [THAM_SỐ]..."),
+               ("COMMAND [ARGS]...", "LỆNH [THAM_SỐ]..."))
 
 
 def _row(text: str) -> str:

@@ -11,7 +11,7 @@ from sohoa.cli.state import State, pass_state
 
 @click.group()
 def hold() -> None:
-    """Legal holds: records kept whatever their retention says."""
+    """Lệnh giữ (phong tỏa): tài liệu được giữ lại dù đã hết thời hạn bảo quản."""
 
 
 def _hold_target(document: str | None, dossier: str | None,
@@ -24,16 +24,18 @@ def _hold_target(document: str | None, dossier: str | None,
 
 
 @hold.command("add")
-@click.option("--document", help="A document id.")
-@click.option("--dossier", help="A dossier code (all its documents).")
-@click.option("--owner", help="An owner's ID (all their documents).")
-@click.option("--reason", required=True, help="Why (e.g. the court's request number).")
+@click.option("--document", metavar="MÃ_GIẤY_TỜ", help="Mã một giấy tờ.")
+@click.option("--dossier", metavar="MÃ_HỒ_SƠ", help="Mã một hồ sơ (mọi giấy tờ của hồ sơ).")
+@click.option("--owner", metavar="SỐ_ĐỊNH_DANH",
+              help="Số định danh của một chủ sở hữu (mọi giấy tờ của người đó).")
+@click.option("--reason", required=True, metavar="LÝ_DO",
+              help="Lý do (ví dụ số văn bản yêu cầu của tòa án).")
 @by_option()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def hold_add(state: State, document: str | None, dossier: str | None, owner: str | None,
              reason: str, by: str | None, as_json: bool) -> None:
-    """Place a legal hold on a document, a dossier or an owner."""
+    """Đặt lệnh giữ lên một giấy tờ, một hồ sơ hoặc một chủ sở hữu."""
     from sohoa.pipeline import holds
 
     target = _hold_target(document, dossier, owner)
@@ -48,17 +50,18 @@ def hold_add(state: State, document: str | None, dossier: str | None, owner: str
 
 
 @hold.command("remove")
-@click.argument("hold_id", type=int, required=False)
-@click.option("--document", help="Release every active hold on this document …")
-@click.option("--dossier", help="… this dossier …")
-@click.option("--owner", help="… or this owner.")
-@click.option("--reason", required=True, help="Why the hold ends.")
+@click.argument("hold_id", type=int, required=False, metavar="[SỐ_LỆNH_GIỮ]")
+@click.option("--document", metavar="MÃ_GIẤY_TỜ",
+              help="Gỡ mọi lệnh giữ đang hiệu lực trên giấy tờ này …")
+@click.option("--dossier", metavar="MÃ_HỒ_SƠ", help="… trên hồ sơ này …")
+@click.option("--owner", metavar="SỐ_ĐỊNH_DANH", help="… hoặc trên chủ sở hữu này.")
+@click.option("--reason", required=True, metavar="LÝ_DO", help="Lý do chấm dứt lệnh giữ.")
 @by_option()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Mỗi lệnh giữ đã gỡ một dòng JSON.")
 @pass_state
 def hold_remove(state: State, hold_id: int | None, document: str | None, dossier: str | None,
                 owner: str | None, reason: str, by: str | None, as_json: bool) -> None:
-    """Release a hold (by its number, or every hold on a target)."""
+    """Gỡ lệnh giữ (theo số của lệnh, hoặc mọi lệnh giữ trên một đối tượng)."""
     from sohoa.pipeline import holds
 
     target = _hold_target(document, dossier, owner)
@@ -78,12 +81,13 @@ def hold_remove(state: State, hold_id: int | None, document: str | None, dossier
 
 
 @hold.command("list")
-@click.option("--all", "include_released", is_flag=True, help="Released holds too.")
-@click.option("--target", help="Only holds on this document, dossier or owner.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--all", "include_released", is_flag=True, help="Kể cả các lệnh giữ đã gỡ.")
+@click.option("--target", metavar="MÃ",
+              help="Chỉ các lệnh giữ trên giấy tờ, hồ sơ hoặc chủ sở hữu này.")
+@click.option("--json", "as_json", is_flag=True, help="Mỗi lệnh giữ một dòng JSON.")
 @pass_state
 def hold_list(state: State, include_released: bool, target: str | None, as_json: bool) -> None:
-    """List legal holds (active ones unless --all)."""
+    """Liệt kê các lệnh giữ (chỉ các lệnh đang hiệu lực, trừ khi có --all)."""
     from sohoa.pipeline import holds
 
     rows = holds.listing(state.settings, include_released=include_released, target=target)

@@ -10,13 +10,13 @@ from sohoa.cli.state import State, pass_state
 
 @click.group()
 def index() -> None:
-    """The search index."""
+    """Chỉ mục tìm kiếm."""
 
 
 @index.command("rebuild")
 @pass_state
 def index_rebuild(state: State) -> None:
-    """Rebuild the search index from the catalog."""
+    """Dựng lại chỉ mục tìm kiếm từ sổ mục lục."""
     from sohoa.pipeline.services import open_archive
 
     with open_archive(state.settings) as archive:

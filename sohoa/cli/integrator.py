@@ -13,12 +13,15 @@ from sohoa.roles import ROLE_NAMES, ROLES
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (0.0.0.0 for every interface: put TLS in front).")
-@click.option("--port", type=int, default=8080, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ĐỊA_CHỈ",
+              help="Địa chỉ lắng nghe (0.0.0.0 là mọi giao diện mạng: khi đó đặt TLS phía "
+                   "trước).")
+@click.option("--port", type=int, default=8080, show_default=True, metavar="CỔNG",
+              help="Cổng lắng nghe.")
 @pass_state
 def serve(state: State, host: str, port: int) -> None:
-    """Run the HTTP API and the officers' web page (/); OpenAPI at /docs and /openapi.json."""
+    """Chạy API HTTP và trang web tra cứu cho cán bộ (/); tài liệu OpenAPI ở /docs và
+    /openapi.json."""
     import uvicorn
 
     from sohoa.api import create_app
@@ -31,18 +34,20 @@ def serve(state: State, host: str, port: int) -> None:
 
 @click.group()
 def tokens() -> None:
-    """API tokens: each bound to a user, a role and a unit."""
+    """Mã truy cập API (token): mỗi mã gắn với một người dùng, một vai trò và một đơn vị."""
 
 
 @tokens.command("add")
-@click.argument("user")
-@click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--unit", default="", help="The user's unit, e.g. H19.22 (required for desk "
-                                          "and officer).")
-@click.option("--json", "as_json", is_flag=True)
+@click.argument("user", metavar="NGƯỜI_DÙNG")
+@click.option("--role", type=click.Choice(ROLES), required=True,
+              help="Vai trò: desk (cán bộ một cửa), officer (cán bộ chuyên môn), archivist "
+                   "(lưu trữ viên), admin (quản trị), integrator (hệ thống một cửa).")
+@click.option("--unit", default="", metavar="MÃ",
+              help="Đơn vị của người dùng, ví dụ H19.22 (bắt buộc với desk và officer).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (kèm mã).")
 @pass_state
 def tokens_add(state: State, user: str, role: str, unit: str, as_json: bool) -> None:
-    """Make a token; it is printed once and only its hash is kept."""
+    """Tạo một mã truy cập; mã chỉ in ra một lần, kho chỉ giữ mã băm của nó."""
     from sohoa.pipeline.lookup import os_user
     from sohoa.pipeline.services import open_archive
 
@@ -59,11 +64,11 @@ def tokens_add(state: State, user: str, role: str, unit: str, as_json: bool) -> 
 
 
 @tokens.command("list")
-@click.option("--all", "include_revoked", is_flag=True, help="Include revoked tokens.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--all", "include_revoked", is_flag=True, help="Kể cả các mã đã thu hồi.")
+@click.option("--json", "as_json", is_flag=True, help="Mỗi mã một dòng JSON.")
 @pass_state
 def tokens_list(state: State, include_revoked: bool, as_json: bool) -> None:
-    """List tokens (never the secrets)."""
+    """Liệt kê các mã truy cập (không bao giờ in phần bí mật)."""
     from sohoa.pipeline.services import open_archive
 
     with open_archive(state.settings) as archive:
@@ -86,10 +91,10 @@ def tokens_list(state: State, include_revoked: bool, as_json: bool) -> None:
 
 
 @tokens.command("revoke")
-@click.argument("token_id")
+@click.argument("token_id", metavar="SỐ_HIỆU_MÃ")
 @pass_state
 def tokens_revoke(state: State, token_id: str) -> None:
-    """Revoke a token by its id; it stops working at once."""
+    """Thu hồi một mã truy cập theo số hiệu; mã hết hiệu lực ngay."""
     from sohoa.pipeline.lookup import os_user
     from sohoa.pipeline.services import open_archive
 

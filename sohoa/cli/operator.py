@@ -13,19 +13,25 @@ from sohoa.vntext import nfc
 
 
 @click.command()
-@click.option("--unit", default="", help="Receiving unit code written into sohoa.toml.")
-@click.option("--agency", default="UBND tỉnh Đồng Nai", show_default=True)
-@click.option("--no-dev-key", is_flag=True, help="Do not create the development signing key.")
+@click.option("--unit", default="", metavar="MÃ",
+              help="Mã đơn vị tiếp nhận, ghi vào sohoa.toml.")
+@click.option("--agency", default="UBND tỉnh Đồng Nai", show_default=True, metavar="TÊN",
+              help="Tên cơ quan, ghi vào sohoa.toml (và vào chứng thư của khóa ký số thử "
+                   "nghiệm).")
+@click.option("--no-dev-key", is_flag=True, help="Không tạo khóa ký số thử nghiệm.")
 @click.option("--dev-pki", is_flag=True,
-              help="Make the development key a whole test PKI (CRL, OCSP, TSA served by "
-                   "`sohoa dev-pki serve`), so documents are signed B-LTA.")
+              help="Dựng quanh khóa thử nghiệm cả một hạ tầng khóa công khai (PKI) thử nghiệm "
+                   "(CRL, OCSP, TSA do `sohoa dev-pki serve` phục vụ), để giấy tờ được ký ở mức "
+                   "B-LTA.")
 @click.option("--dev-pki-url", default="http://127.0.0.1:8739", show_default=True,
-              help="Where `sohoa dev-pki serve` answers (written into the certificates).")
-@click.option("--json", "as_json", is_flag=True)
+              metavar="URL",
+              help="Địa chỉ `sohoa dev-pki serve` trả lời (ghi vào các chứng thư số).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def init(state: State, unit: str, agency: str, no_dev_key: bool, dev_pki: bool,
          dev_pki_url: str, as_json: bool) -> None:
-    """Create an archive home (config, stores; a dev signing key NOT FOR PRODUCTION)."""
+    """Tạo thư mục kho (tệp cấu hình, nơi lưu trữ; một khóa ký số thử nghiệm, KHÔNG DÙNG CHO
+    VẬN HÀNH THẬT)."""
     from sohoa.pipeline.home import init_home
     from sohoa.pipeline.services import describe_backends
 
@@ -50,13 +56,15 @@ def init(state: State, unit: str, agency: str, no_dev_key: bool, dev_pki: bool,
 
 @click.group("dev-pki")
 def dev_pki() -> None:
-    """The development CA's CRL, OCSP responder and timestamp authority (NOT FOR PRODUCTION)."""
+    """CRL, dịch vụ OCSP và dịch vụ cấp dấu thời gian của CA thử nghiệm (KHÔNG DÙNG CHO VẬN
+    HÀNH THẬT)."""
 
 
 @dev_pki.command("serve")
 @pass_state
 def dev_pki_serve(state: State) -> None:
-    """Answer CRL, OCSP and RFC 3161 requests for the development identity until stopped."""
+    """Trả lời các yêu cầu CRL, OCSP và dấu thời gian RFC 3161 cho khóa ký số thử nghiệm, cho
+    đến khi bị dừng."""
     from sohoa.pipeline.home import serve_dev_pki
 
     url = serve_dev_pki(state.settings, started=lambda u: out.print(
@@ -66,11 +74,11 @@ def dev_pki_serve(state: State) -> None:
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def status(state: State, as_json: bool) -> None:
-    """The backends in use; counts of documents, owners, dossiers, pages, review and
-    quarantine."""
+    """Các thành phần hạ tầng đang dùng; số giấy tờ, chủ sở hữu, hồ sơ, trang, số chờ rà soát
+    và bị cách ly."""
     from sohoa.pipeline.review import pending
     from sohoa.pipeline.services import backends, describe_backends, ocr_versions, open_archive
 
@@ -138,13 +146,15 @@ JOB_COUNTS = {"files": "tệp", "pages": "trang", "dossiers": "hồ sơ", "store
 
 @click.command()
 @click.option("--status", type=click.Choice(JOB_STATUSES), default=None,
-              help="Only jobs shown with this status.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+              help="Chỉ các lượt nhận ở trạng thái này: running (đang chạy), finished (xong), "
+                   "failed (đã dừng vì lỗi), interrupted (bị gián đoạn).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True,
+              metavar="SỐ", help="Số lượt tối đa.")
+@click.option("--json", "as_json", is_flag=True, help="Mỗi lượt một dòng JSON.")
 @pass_state
 def jobs(state: State, status: str | None, limit: int, as_json: bool) -> None:
-    """Recent ingest jobs, newest first: running, finished, failed (stopped by an environment
-    error, with the reason) or interrupted (its process gone: killed, or no heartbeat)."""
+    """Các lượt nhận hồ sơ gần đây, mới nhất trước: đang chạy, xong, đã dừng vì lỗi (lỗi của
+    máy, kèm lý do) hoặc bị gián đoạn (tiến trình không còn: bị tắt, hoặc mất tín hiệu)."""
     from sohoa.pipeline.jobstate import recent_jobs
 
     rows = recent_jobs(state.settings, status=status, limit=limit)
@@ -163,14 +173,17 @@ def jobs(state: State, status: str | None, limit: int, as_json: bool) -> None:
 
 
 @click.group(invoke_without_command=True)
-@click.option("--unit", help="Only what this unit's jobs quarantined.")
-@click.option("--user", envvar="SOHOA_USER",
-              help="Who is looking, for the access log (default: the OS user; env SOHOA_USER).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--unit", metavar="MÃ",
+              help="Chỉ những gì bị cách ly trong các lượt nhận của đơn vị này.")
+@click.option("--user", envvar="SOHOA_USER", metavar="TÊN",
+              help="Ai đang xem, để ghi nhật ký truy cập (mặc định: người dùng của hệ điều "
+                   "hành; biến môi trường SOHOA_USER).")
+@click.option("--json", "as_json", is_flag=True, help="Mỗi mục một dòng JSON.")
 @click.pass_context
 def quarantine(ctx: click.Context, unit: str | None, user: str | None, as_json: bool) -> None:
-    """Inputs and pages that could not be used: once each, with the reason, when, and where the
-    file is now; `quarantine retry ID` after fixing it, `quarantine dismiss ID --reason`."""
+    """Các tệp và trang không dùng được (bị cách ly): mỗi thứ một lần, kèm lý do, thời điểm và
+    nơi tệp đang nằm; sửa xong thì `quarantine retry ID`, không cần xử lý nữa thì
+    `quarantine dismiss ID --reason …`."""
     if ctx.invoked_subcommand is not None:
         return
     from sohoa.pipeline.quarantine import listing
@@ -202,12 +215,15 @@ def quarantine(ctx: click.Context, unit: str | None, user: str | None, as_json: 
 
 
 @quarantine.command("dismiss")
-@click.argument("ids", nargs=-1, type=int, required=True)
-@click.option("--reason", required=True, help="Why it needs nothing more (recorded).")
-@click.option("--by", "by", envvar="SOHOA_USER", help="Who (env SOHOA_USER).")
+@click.argument("ids", nargs=-1, type=int, required=True, metavar="ID...")
+@click.option("--reason", required=True, metavar="LÝ_DO",
+              help="Vì sao không cần xử lý gì thêm (được ghi lại).")
+@click.option("--by", "by", envvar="SOHOA_USER", metavar="TÊN",
+              help="Ai thực hiện (biến môi trường SOHOA_USER; mặc định: người dùng của hệ điều "
+                   "hành).")
 @pass_state
 def quarantine_dismiss(state: State, ids: tuple[int, ...], reason: str, by: str | None) -> None:
-    """Take entries off the list (every report of the same input), with the reason."""
+    """Gỡ các mục khỏi danh sách cách ly (mọi lần báo của cùng một tệp), kèm lý do."""
     from sohoa.cli.options import who
     from sohoa.pipeline.quarantine import dismiss
 
@@ -216,13 +232,16 @@ def quarantine_dismiss(state: State, ids: tuple[int, ...], reason: str, by: str 
 
 
 @quarantine.command("retry")
-@click.argument("ids", nargs=-1, type=int, required=True)
-@click.option("--by", "by", envvar="SOHOA_USER", help="Who (env SOHOA_USER).")
+@click.argument("ids", nargs=-1, type=int, required=True, metavar="ID...")
+@click.option("--by", "by", envvar="SOHOA_USER", metavar="TÊN",
+              help="Ai thực hiện (biến môi trường SOHOA_USER; mặc định: người dùng của hệ điều "
+                   "hành).")
 @pass_state
 def quarantine_retry(state: State, ids: tuple[int, ...], by: str | None) -> None:
-    """Ingest these entries' files again (from where they are now), e.g. after re-scanning;
-    an entry whose quarantined bytes are now stored leaves the list (another file at its path,
-    a re-scan or the next scan of that name, is ingested but the entry stays: dismiss it)."""
+    """Nhận lại tệp của các mục này (từ nơi tệp đang nằm), ví dụ sau khi quét lại; mục nào mà
+    đúng những byte đã bị cách ly nay đã được lưu thì rời danh sách (một tệp khác ở cùng đường
+    dẫn, như bản quét lại hay lần quét sau trùng tên, vẫn được nhận nhưng mục đó ở lại: gỡ nó
+    bằng `quarantine dismiss`)."""
     from sohoa.cli.options import who
     from sohoa.cli.output import PageProgress, describe_event
     from sohoa.pipeline.quarantine import CHANGED, changed, listing, retry
@@ -250,17 +269,23 @@ def quarantine_retry(state: State, ids: tuple[int, ...], by: str | None) -> None
 
 @click.command()
 @click.option("--processes", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes (one per core: recognition is CPU-bound).")
+              metavar="SỐ",
+              help="Số tiến trình xử lý (mỗi lõi CPU một tiến trình: nhận dạng chữ dùng hết "
+                   "CPU).")
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Threads per process (more only helps when waiting on remote stores).")
+              metavar="SỐ",
+              help="Số luồng mỗi tiến trình (tăng lên chỉ có ích khi phải chờ kho lưu trữ ở "
+                   "xa).")
 @pass_state
 def worker(state: State, processes: int, threads: int) -> None:
-    """Run queue workers: recognize pages, sign and store documents (needs a broker).
+    """Chạy tiến trình xử lý hàng đợi: nhận dạng trang, ký số và lưu giấy tờ (cần có hàng đợi,
+    broker).
 
-    Start as many as there are cores, on as many machines as needed; each takes pages and
-    dossiers from the broker named by `broker` in sohoa.toml (SOHOA_BROKER). Stop with Ctrl-C
-    or SIGTERM: work in hand is finished, the rest goes back to the queue. A worker that is
-    killed outright has its work redone by the others after queue.heartbeat_s."""
+    Chạy số tiến trình bằng số lõi CPU, trên bao nhiêu máy tùy nhu cầu; mỗi tiến trình lấy
+    trang và hồ sơ từ hàng đợi ghi ở `broker` trong sohoa.toml (SOHOA_BROKER). Dừng bằng
+    Ctrl-C hoặc SIGTERM: việc đang làm dở được làm xong, phần còn lại trả về hàng đợi. Tiến
+    trình bị tắt ngang thì các tiến trình khác làm lại phần việc của nó sau
+    queue.heartbeat_s giây."""
     from sohoa.errors import ConfigError
     from sohoa.pipeline.queue.workers import run_worker
 

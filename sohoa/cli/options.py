@@ -11,9 +11,9 @@ import click
 
 def by_option(required: bool = False) -> Callable[[Any], Any]:
     """``--by NAME``: who acts, for the audit log (default: SOHOA_USER, else the OS user)."""
-    return click.option("--by", "by", envvar="SOHOA_USER", required=required,
-                        help="Who does this, for the audit log (env SOHOA_USER; default: the "
-                             "OS user).")
+    return click.option("--by", "by", envvar="SOHOA_USER", required=required, metavar="TÊN",
+                        help="Ai thực hiện, ghi vào nhật ký kiểm toán (biến môi trường "
+                             "SOHOA_USER; mặc định: người dùng của hệ điều hành).")
 
 
 def who(by: str | None) -> str:

@@ -15,18 +15,20 @@ from sohoa.clock import vietnam_today
 
 @click.group()
 def retention() -> None:
-    """Retention schedules: what may be disposed of, and when."""
+    """Thời hạn bảo quản: tài liệu nào được hủy, và khi nào."""
 
 
 @retention.command("plan")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Due on this day (default today).")
-@click.option("--type", "doc_type", help="Only this document type.")
-@click.option("--unit", help="Only this unit.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="Tính đến hạn vào ngày này (mặc định: hôm nay).")
+@click.option("--type", "doc_type", metavar="LOẠI", help="Chỉ loại giấy tờ này.")
+@click.option("--unit", metavar="MÃ", help="Chỉ đơn vị này.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Mỗi nhóm (loại giấy tờ, đơn vị) một dòng JSON.")
 @pass_state
 def retention_plan(state: State, as_of: str | None, doc_type: str | None, unit: str | None,
                    as_json: bool) -> None:
-    """What becomes eligible for disposal and when, by document type and unit."""
+    """Những gì đến hạn hủy và khi nào, theo loại giấy tờ và đơn vị."""
     from sohoa.pipeline import retention
 
     day = parse_day(as_of, "--as-of") or vietnam_today()
@@ -60,20 +62,24 @@ def retention_plan(state: State, as_of: str | None, doc_type: str | None, unit: 
 
 
 @retention.command("set")
-@click.option("--dossier", required=True, help="The dossier code.")
-@click.option("--years", type=click.IntRange(min=1), help="Keep N years …")
-@click.option("--permanent", is_flag=True, help="… or permanently (Vĩnh viễn).")
-@click.option("--clear", is_flag=True, help="Remove the override: the types' periods apply.")
+@click.option("--dossier", required=True, metavar="MÃ_HỒ_SƠ", help="Mã hồ sơ.")
+@click.option("--years", type=click.IntRange(min=1), metavar="SỐ_NĂM",
+              help="Bảo quản chừng này năm …")
+@click.option("--permanent", is_flag=True, help="… hoặc bảo quản vĩnh viễn.")
+@click.option("--clear", is_flag=True,
+              help="Bỏ thời hạn riêng: áp dụng lại thời hạn theo loại giấy tờ.")
 @click.option("--from", "counted_from", type=click.Choice(["issue", "closing", "death"]),
               default="issue", show_default=True,
-              help="What the period is counted from.")
-@click.option("--reason", required=True, help="Why (written to the audit log).")
+              help="Thời hạn tính từ: issue (ngày ban hành), closing (ngày kết thúc hồ sơ), "
+                   "death (ngày chủ sở hữu mất).")
+@click.option("--reason", required=True, metavar="LÝ_DO",
+              help="Lý do (ghi vào nhật ký kiểm toán).")
 @by_option()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def retention_set(state: State, dossier: str, years: int | None, permanent: bool, clear: bool,
                   counted_from: str, reason: str, by: str | None, as_json: bool) -> None:
-    """Override the retention of one dossier."""
+    """Đặt thời hạn bảo quản riêng cho một hồ sơ."""
     from sohoa.pipeline import retention
 
     if sum((years is not None, permanent, clear)) != 1:
@@ -96,18 +102,20 @@ def retention_set(state: State, dossier: str, years: int | None, permanent: bool
 
 
 @retention.command("event")
-@click.option("--dossier", help="The dossier that closed (with --closed).")
-@click.option("--closed", metavar="YYYY-MM-DD", help="The day the dossier was closed.")
-@click.option("--owner", help="The owner who died (with --died).")
-@click.option("--died", metavar="YYYY-MM-DD", help="The owner's date of death.")
-@click.option("--reason", help="Source of the date (e.g. the death certificate's number).")
+@click.option("--dossier", metavar="MÃ_HỒ_SƠ", help="Hồ sơ đã kết thúc (đi với --closed).")
+@click.option("--closed", metavar="YYYY-MM-DD", help="Ngày kết thúc hồ sơ.")
+@click.option("--owner", metavar="SỐ_ĐỊNH_DANH", help="Chủ sở hữu đã mất (đi với --died).")
+@click.option("--died", metavar="YYYY-MM-DD", help="Ngày mất của chủ sở hữu.")
+@click.option("--reason", metavar="CĂN_CỨ",
+              help="Căn cứ của ngày này (ví dụ số trích lục khai tử).")
 @by_option()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def retention_event(state: State, dossier: str | None, closed: str | None, owner: str | None,
                     died: str | None, reason: str | None, by: str | None,
                     as_json: bool) -> None:
-    """Record a date a retention period counts from: a dossier's closing, an owner's death."""
+    """Ghi ngày bắt đầu tính thời hạn bảo quản: ngày kết thúc một hồ sơ, ngày mất của một chủ
+    sở hữu."""
     from sohoa.pipeline import retention
 
     if dossier and closed and not (owner or died):
@@ -129,10 +137,10 @@ def retention_event(state: State, dossier: str | None, closed: str | None, owner
 
 
 @retention.command("overrides")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Mỗi hồ sơ một dòng JSON.")
 @pass_state
 def retention_overrides(state: State, as_json: bool) -> None:
-    """List the dossiers whose retention was overridden."""
+    """Liệt kê các hồ sơ được đặt thời hạn bảo quản riêng."""
     from sohoa.pipeline import retention
 
     rows = retention.overrides(state.settings)

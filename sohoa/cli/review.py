@@ -14,8 +14,9 @@ from sohoa.cli.state import State, pass_state
 
 
 def _by(command: Any) -> Any:
-    return click.option("--by", "by", envvar="SOHOA_REVIEWER", required=True, metavar="NAME",
-                        help="Who decides (recorded with the decision; env SOHOA_REVIEWER).")(
+    return click.option("--by", "by", envvar="SOHOA_REVIEWER", required=True, metavar="TÊN",
+                        help="Người quyết định (ghi cùng quyết định; biến môi trường "
+                             "SOHOA_REVIEWER).")(
         command)
 
 
@@ -34,11 +35,13 @@ def _print_decision(result: dict[str, Any], as_json: bool) -> None:
 
 
 @click.group(invoke_without_command=True)
-@click.option("--round", "round_no", type=int, help="Only documents waiting in this round.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line per document.")
+@click.option("--round", "round_no", type=int, metavar="LƯỢT",
+              help="Chỉ các giấy tờ đang chờ ở lượt này.")
+@click.option("--json", "as_json", is_flag=True, help="Mỗi giấy tờ một dòng JSON.")
 @click.pass_context
 def review(ctx: click.Context, round_no: int | None, as_json: bool) -> None:
-    """Documents and fields that need a person, round by round (subcommands record decisions)."""
+    """Các giấy tờ và trường cần người kiểm tra, theo từng lượt (các lệnh con ghi quyết
+    định)."""
     if ctx.invoked_subcommand is not None:
         return
     from sohoa.pipeline.review import pending
@@ -65,17 +68,21 @@ def review(ctx: click.Context, round_no: int | None, as_json: bool) -> None:
 
 
 @review.command("show")
-@click.argument("document_id")
-@click.option("--field", "field_key", help="Crop the page around this field.")
+@click.argument("document_id", metavar="MÃ_GIẤY_TỜ")
+@click.option("--field", "field_key", metavar="TRƯỜNG",
+              help="Cắt ảnh trang quanh trường này.")
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Where to write the page image(s) (default HOME/review).")
-@click.option("--by", "by", envvar="SOHOA_REVIEWER", metavar="NAME",
-              help="Who is looking, for the access log (default: the OS user).")
-@click.option("--json", "as_json", is_flag=True)
+              metavar="THƯ_MỤC",
+              help="Thư mục ghi ảnh trang (mặc định: HOME/review).")
+@click.option("--by", "by", envvar="SOHOA_REVIEWER", metavar="TÊN",
+              help="Ai đang xem, để ghi nhật ký truy cập (biến môi trường SOHOA_REVIEWER; mặc "
+                   "định: người dùng của hệ điều hành).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def show_cmd(state: State, document_id: str, field_key: str | None, out_dir: Path | None,
              by: str | None, as_json: bool) -> None:
-    """Values, reasons, OCR text and the page image (PNG written to a file) of a document."""
+    """Các giá trị, lý do cần kiểm tra, văn bản nhận dạng được và ảnh trang (ghi ra tệp PNG)
+    của một giấy tờ."""
     from sohoa.pipeline.lookup import os_user
     from sohoa.pipeline.review import show
 
@@ -103,18 +110,20 @@ def show_cmd(state: State, document_id: str, field_key: str | None, out_dir: Pat
 
 
 @review.command("set")
-@click.argument("document_id")
-@click.argument("field_key", metavar="FIELD")
-@click.argument("value")
+@click.argument("document_id", metavar="MÃ_GIẤY_TỜ")
+@click.argument("field_key", metavar="TRƯỜNG")
+@click.argument("value", metavar="GIÁ_TRỊ")
 @_by
-@click.option("--reason", help="Why (recorded; required with --force).")
+@click.option("--reason", metavar="LÝ_DO", help="Lý do (được ghi lại; bắt buộc khi có --force).")
 @click.option("--force", is_flag=True,
-              help="Keep a value that does not validate (the paper really prints it).")
-@click.option("--json", "as_json", is_flag=True)
+              help="Giữ một giá trị không qua được bước kiểm tra hợp lệ (vì trên giấy in đúng "
+                   "như vậy).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def set_cmd(state: State, document_id: str, field_key: str, value: str, by: str,
             reason: str | None, force: bool, as_json: bool) -> None:
-    """Correct (or confirm) one field; "" clears it. owner_id sets the owner directly."""
+    """Sửa (hoặc xác nhận) giá trị một trường; GIÁ_TRỊ "" thì xóa trường đó. Trường owner_id
+    thì đặt thẳng chủ sở hữu của giấy tờ."""
     from sohoa.pipeline.review import decide
 
     _print_decision(decide(state.settings, by, "set", document_id, field_key, value,
@@ -122,15 +131,15 @@ def set_cmd(state: State, document_id: str, field_key: str, value: str, by: str,
 
 
 @review.command("type")
-@click.argument("document_id")
-@click.argument("doc_type")
+@click.argument("document_id", metavar="MÃ_GIẤY_TỜ")
+@click.argument("doc_type", metavar="LOẠI")
 @_by
-@click.option("--reason", help="Why (recorded).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--reason", metavar="LÝ_DO", help="Lý do (được ghi lại).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def type_cmd(state: State, document_id: str, doc_type: str, by: str, reason: str | None,
              as_json: bool) -> None:
-    """Correct the document type; fields are read again for the new type."""
+    """Sửa loại giấy tờ; các trường được đọc lại theo loại mới."""
     from sohoa.pipeline.review import decide
 
     _print_decision(decide(state.settings, by, "type", document_id, doc_type, reason=reason),
@@ -138,12 +147,12 @@ def type_cmd(state: State, document_id: str, doc_type: str, by: str, reason: str
 
 
 @review.command("accept")
-@click.argument("document_ids", nargs=-1, required=True)
+@click.argument("document_ids", nargs=-1, required=True, metavar="MÃ_GIẤY_TỜ...")
 @_by
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Mỗi giấy tờ một dòng JSON.")
 @pass_state
 def accept_cmd(state: State, document_ids: tuple[str, ...], by: str, as_json: bool) -> None:
-    """Finish this round for the document(s): every value not corrected is confirmed."""
+    """Kết thúc lượt này cho các giấy tờ: mọi giá trị chưa được sửa coi như đã xác nhận."""
     from sohoa.pipeline.review import decide
 
     for document_id in document_ids:
@@ -159,10 +168,11 @@ def accept_cmd(state: State, document_ids: tuple[str, ...], by: str, as_json: bo
 
 
 @review.command("stats")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def stats_cmd(state: State, as_json: bool) -> None:
-    """Error rates per field and per operator (a correction is an error found)."""
+    """Tỉ lệ lỗi theo từng trường và từng người (hay khâu) tạo ra giá trị (mỗi lần sửa là một
+    lỗi tìm thấy)."""
     from sohoa.pipeline.review import stats
 
     result = stats(state.settings)
@@ -189,20 +199,23 @@ def stats_cmd(state: State, as_json: bool) -> None:
 
 @click.group()
 def types() -> None:
-    """The document-type registry and the classifier's learned fallback."""
+    """Danh mục loại giấy tờ và mô hình phân loại dự phòng học từ giấy tờ đã rà soát."""
 
 
 @types.command("train")
 @click.option("--synthetic", type=click.IntRange(min=0), default=0, show_default=True,
-              metavar="N", help="Also train on N generated documents per type (sohoa.synth).")
-@click.option("--seed", type=int, default=7, show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Where to save the model (default HOME/models/types.npz, which ingest uses).")
-@click.option("--json", "as_json", is_flag=True)
+              metavar="SỐ",
+              help="Học thêm từ chừng này giấy tờ sinh tự động cho mỗi loại (sohoa.synth).")
+@click.option("--seed", type=int, default=7, show_default=True, metavar="SỐ",
+              help="Hạt giống ngẫu nhiên cho giấy tờ sinh tự động.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP",
+              help="Nơi lưu mô hình (mặc định: HOME/models/types.npz, tệp lệnh ingest dùng).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def train_cmd(state: State, synthetic: int, seed: int, output: Path | None,
               as_json: bool) -> None:
-    """Train the classifier fallback from reviewed documents (and generated ones)."""
+    """Huấn luyện mô hình phân loại dự phòng từ các giấy tờ đã rà soát (và giấy tờ sinh tự
+    động)."""
     from sohoa.pipeline.training import train_types
 
     generated = []
@@ -229,9 +242,9 @@ def train_cmd(state: State, synthetic: int, seed: int, output: Path | None,
 
 
 @types.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Mỗi loại một dòng JSON.")
 def list_cmd(as_json: bool) -> None:
-    """The registered document types."""
+    """Các loại giấy tờ đã đăng ký."""
     from sohoa.doctypes import load_registry
 
     registry = load_registry()

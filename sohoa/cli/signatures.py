@@ -14,14 +14,17 @@ from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
 
 
 @click.command()
-@click.argument("input_pdf", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("input_pdf", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                metavar="TỆP_PDF")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              metavar="TỆP", help="Tệp PDF đã ký sẽ ghi ra.")
 @click.option("--level", type=click.Choice(["B-B", "B-T", "B-LT", "B-LTA"]),
-              help="PAdES level (default: signing.level in sohoa.toml).")
-@click.option("--json", "as_json", is_flag=True)
+              help="Mức chữ ký PAdES (mặc định: signing.level trong sohoa.toml).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def sign(state: State, input_pdf: Path, output: Path, level: str | None, as_json: bool) -> None:
-    """Sign a PDF with the agency's key (visible "SAO Y" stamp, top right of page 1)."""
+    """Ký số một tệp PDF bằng khóa của cơ quan (dấu "SAO Y" hiện ở góc trên bên phải trang
+    1)."""
     from sohoa.pipeline.signjob import sign_file
 
     summary = sign_file(state.settings, input_pdf, output, level=level)
@@ -34,21 +37,24 @@ def sign(state: State, input_pdf: Path, output: Path, level: str | None, as_json
 
 @click.group()
 def signatures() -> None:
-    """Long-term signatures of the stored documents."""
+    """Chữ ký số dài hạn của các giấy tờ trong kho."""
 
 
 @signatures.command("renew")
 @click.option("--before", "before", default=None, metavar="YYYY-MM-DD",
-              help="Renew files whose last timestamp expires before this date "
-                   "(default: a year from today).")
-@click.option("--dry-run", is_flag=True, help="List what is due without changing anything.")
-@click.option("--by", "actor", default="archivist", show_default=True,
-              help="Who runs the renewal (written to the audit log).")
-@click.option("--json", "as_json", is_flag=True)
+              help="Gia hạn các tệp có dấu thời gian cuối cùng hết hạn trước ngày này (mặc "
+                   "định: một năm kể từ hôm nay).")
+@click.option("--dry-run", is_flag=True,
+              help="Chỉ liệt kê những gì đến hạn gia hạn, không thay đổi gì.")
+@click.option("--by", "actor", default="archivist", show_default=True, metavar="TÊN",
+              help="Ai thực hiện gia hạn (ghi vào nhật ký kiểm toán).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Các dòng JSON: từng giấy tờ, rồi bản tổng kết.")
 @pass_state
 def signatures_renew(state: State, before: str | None, dry_run: bool, actor: str,
                      as_json: bool) -> None:
-    """Add a new document timestamp to B-LTA files whose timestamp nears expiry."""
+    """Thêm dấu thời gian tài liệu mới cho các tệp ký mức B-LTA có dấu thời gian sắp hết hạn;
+    mã thoát 4 nếu có giấy tờ gia hạn không được."""
 
     from sohoa.pipeline.renewjob import renew_signatures
 

@@ -21,15 +21,17 @@ def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dat
 
 @click.group()
 def sync() -> None:
-    """Send events to the one-stop system and the portal; see and repair what is owed."""
+    """Gửi sự kiện hồ sơ sang hệ thống một cửa và Cổng dịch vụ công; xem và xử lý những gì
+    còn phải gửi."""
 
 
 @sync.command("run")
-@click.option("--once", is_flag=True, help="Send what is due now, then stop.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--once", is_flag=True, help="Gửi những gì đến lượt gửi bây giờ rồi dừng.")
+@click.option("--json", "as_json", is_flag=True, help="Mỗi lượt gửi một dòng JSON tổng kết.")
 @pass_state
 def sync_run(state: State, once: bool, as_json: bool) -> None:
-    """Deliver the outbox to every [[sync.targets]] (until Ctrl-C, or --once)."""
+    """Gửi các sự kiện đang chờ tới mọi đích nhận [[sync.targets]] (chạy đến khi Ctrl-C, hoặc
+    một lần với --once)."""
     from sohoa.pipeline.sync import run_sender
 
     def report(stats: dict[str, int]) -> None:
@@ -45,10 +47,11 @@ def sync_run(state: State, once: bool, as_json: bool) -> None:
 
 
 @sync.command("status")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def sync_status(state: State, as_json: bool) -> None:
-    """Pending, retrying (next attempt), delivered and dead events per target and type."""
+    """Số sự kiện chờ gửi, đang thử lại (lần thử tới), đã gửi và bị từ chối, theo từng đích
+    nhận và từng loại sự kiện."""
     from sohoa.pipeline.sync import sync_status as report
 
     result = report(state.settings)
@@ -72,14 +75,16 @@ def sync_status(state: State, as_json: bool) -> None:
 
 
 @sync.command("retry")
-@click.argument("event_id", type=int, required=False)
-@click.option("--all-dead", is_flag=True, help="Every dead letter, of every target.")
-@click.option("--target", help="Only deliveries to this target.")
-@click.option("--json", "as_json", is_flag=True)
+@click.argument("event_id", type=int, required=False, metavar="[ID]")
+@click.option("--all-dead", is_flag=True,
+              help="Mọi sự kiện bị từ chối, của mọi đích nhận.")
+@click.option("--target", metavar="ĐÍCH", help="Chỉ các lượt gửi tới đích nhận này.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def sync_retry(state: State, event_id: int | None, all_dead: bool, target: str | None,
                as_json: bool) -> None:
-    """Send a dead (or waiting) event again now: ID from `sync status`, or --all-dead."""
+    """Gửi lại ngay một sự kiện bị từ chối (hoặc đang chờ): ID lấy từ `sync status`, hoặc
+    --all-dead."""
     from sohoa.errors import ConfigError
     from sohoa.pipeline.sync import retry_deliveries
 
@@ -93,15 +98,17 @@ def sync_retry(state: State, event_id: int | None, all_dead: bool, target: str |
 
 
 @sync.command("reconcile")
-@click.option("--from", "date_from", required=True, callback=_day, help="YYYY-MM-DD")
-@click.option("--to", "date_to", required=True, callback=_day, help="YYYY-MM-DD")
-@click.option("--target", help="Only this target.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--from", "date_from", required=True, callback=_day, metavar="NGÀY",
+              help="Ngày đầu kỳ (YYYY-MM-DD).")
+@click.option("--to", "date_to", required=True, callback=_day, metavar="NGÀY",
+              help="Ngày cuối kỳ (YYYY-MM-DD).")
+@click.option("--target", metavar="ĐÍCH", help="Chỉ đích nhận này.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def sync_reconcile(state: State, date_from: date, date_to: date, target: str | None,
                    as_json: bool) -> None:
-    """Dossiers received in the period: fully delivered per target, the ratio, the rest
-    with why."""
+    """Đối soát các hồ sơ tiếp nhận trong kỳ: số hồ sơ đã gửi đủ tới từng đích nhận, tỉ lệ,
+    và những hồ sơ còn lại kèm lý do."""
     from sohoa.pipeline.sync import reconcile
 
     result = reconcile(state.settings, date_from, date_to, target=target)

@@ -1,14 +1,18 @@
-"""`sohoa … -h` of the desk's and the officers' commands reads in Vietnamese: click's frame
-(usage line, headings, its help option, the [default: …] tags) and the commands' own texts."""
+"""`sohoa … -h` reads in Vietnamese, for every command of the tree: click's frame (usage line,
+headings, its help option, the [default: …] tags, the metavars) and the commands' own texts."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from sohoa.cli.main import cli
+from sohoa.cli.synthyear import WithYear, synth_year
 
 DESK = (["ingest"], ["watch"], ["scan"], ["ocr"], ["synth"], ["synth", "year"],
         ["search"], ["reuse"], ["show"], ["get"], ["verify"])
@@ -18,6 +22,10 @@ CLICK_ENGLISH = ("Usage:", "Options:", "Commands:", "Show this message", "Show t
 # words no Vietnamese sentence needs, but every English one has
 ENGLISH = re.compile(r"\b(the|and|of|to|with|from|this|each|files?|default|when|for|into|"
                      r"then|one|page|folder|write|print|only)\b", re.IGNORECASE)
+# more of them, for the whole tree: short words that English prose cannot do without
+MORE_ENGLISH = re.compile(r"\b(is|are|or|not|by|on|at|as|its?|be|if|all|that|which|"
+                          r"was|has|have|who|why|what|where|how|per|e\.g|env|list|show)\b",
+                          re.IGNORECASE)
 
 
 def _help(*args: str) -> str:
@@ -64,3 +72,58 @@ def test_the_group_help_frames_the_commands_in_vietnamese() -> None:
     for name in ("search", "reuse", "show", "get", "verify"):
         [row] = [r for r in officers.splitlines() if r.split()[:1] == [name]]
         assert not ENGLISH.findall(row), row
+
+
+def _tree(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    yield path
+    if isinstance(command, click.Group):
+        for name, sub in sorted(command.commands.items()):
+            yield from _tree(sub, (*path, name))
+        return
+    if isinstance(command, WithYear):  # `synth year` is reached through `synth`, not a group
+        yield (*path, "year")
+
+
+EVERY_COMMAND = list(_tree(cli))
+# click's names for a value's type, shown where a command gives no metavar of its own
+CLICK_METAVARS = re.compile(r"\b(TEXT|INTEGER|FLOAT|PATH|FILE|DIRECTORY|RANGE|BOOLEAN|"
+                            r"COMMAND|ARGS)\b")
+
+
+def _command(path: tuple[str, ...]) -> click.Command:
+    command: click.Command = cli
+    for name in path:
+        command = (synth_year if isinstance(command, WithYear)
+                   else command.commands[name])  # type: ignore[attr-defined]
+    return command
+
+
+def test_the_walk_reaches_every_command() -> None:
+    """The tree, not a hand list: every group's sub-commands, and `synth year`."""
+    assert len(EVERY_COMMAND) > 80
+    for path in (("disposal", "approve"), ("retention", "plan"), ("dev-pki", "serve"),
+                 ("synth", "year"), ("sync", "reconcile"), ("types", "train")):
+        assert path in EVERY_COMMAND, path
+
+
+@pytest.mark.parametrize("path", EVERY_COMMAND, ids=lambda p: " ".join(p) or "sohoa")
+def test_every_command_help_is_vietnamese(path: tuple[str, ...]) -> None:
+    text = _help(*path)
+    assert text.startswith(f"Cách dùng: {' '.join(('sohoa', *path))} [TÙY_CHỌN]"), text
+    for english in CLICK_ENGLISH:
+        assert english not in text, (english, text)
+    assert not CLICK_METAVARS.findall(text), (CLICK_METAVARS.findall(text), text)
+    # the prose: after the usage line (it names the command), without option names, choices,
+    # `code` and quoted literals (as above), nor the sub-command names that start a group's rows
+    prose = re.sub(r"`[^`]*`|--?[\w-]+(=[\w=-]+)?|\[[^\]]*\||'[^']*'", " ",
+                   text.split("\n\n", 1)[1])
+    command = _command(path)
+    for name in getattr(command, "commands", ()):
+        prose = re.sub(rf"(?m)^ +{re.escape(name)}\b", " ", prose)
+    assert not ENGLISH.findall(prose), (ENGLISH.findall(prose), text)
+    assert not MORE_ENGLISH.findall(prose), (MORE_ENGLISH.findall(prose), text)
+    assert unicodedata.is_normalized("NFC", text)
+    assert command.help and command.help.strip(), path
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name != "help":
+            assert param.help and param.help.strip(), (path, param.opts)
