@@ -27,6 +27,7 @@ import subprocess
 import tempfile
 import unicodedata
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,10 +90,14 @@ def page_text(path: Path, number: int, last: int | None = None) -> list[str]:
 # --- what PDF/A-2b refuses on a copied page ---------------------------------------------------
 
 
-def pdfa_problems(page: pikepdf.Page, cmyk: bool = False) -> list[str]:
+def pdfa_problems(page: pikepdf.Page, cmyk: bool = False,
+                  notdef: Sequence[str] = ()) -> list[str]:
     """Why the page cannot be archived as PDF/A-2b by copying it (Vietnamese), [] when it can.
-    ``cmyk``: its content sets DeviceCMYK colour by operator (``PageContent.cmyk``)."""
+    ``cmyk``: its content sets DeviceCMYK colour by operator (``PageContent.cmyk``);
+    ``notdef``: the fonts whose glyph 0 it shows (``PageContent.notdef``)."""
     problems: list[str] = ["màu CMYK"] if cmyk else []
+    problems += [f"phông chữ {name} hiện ký tự không có trong phông (glyph .notdef)"
+                 for name in notdef]
     seen: set[tuple[int, int]] = set()
     _resources(page.obj.get("/Resources"), problems, seen, depth=0)
     if "/Group" in page.obj and page.obj.Group.get("/CS") == pikepdf.Name.DeviceCMYK:

@@ -289,21 +289,23 @@ def _born_digital(content: PageContent, box: tuple[float, float, float, float]) 
     return True
 
 
-def _cmyk(page: pikepdf.Page) -> bool:
+def _problems(page: pikepdf.Page) -> list[str]:
+    """What PDF/A-2b refuses on a converted copy of a page (Ghostscript's)."""
     try:
-        return walk_page(page).cmyk
+        content = walk_page(page)
     except _PDF_ERRORS:
-        return True  # unreadable for us: not shown to be PDF/A, so not kept as such
+        return ["không đọc được nội dung"]  # not shown to be PDF/A, so not kept as such
+    return pdfborn.pdfa_problems(page, content.cmyk, content.notdef)
 
 
 def _keep(page: pikepdf.Page, content: PageContent, box: tuple[float, float, float, float],
           source: str, index: int, digest: str, converted: _Converted) -> Page | str:
     """The born-digital page as a one-page PDF/A-ready PDF, or why it must be rendered."""
-    problems = pdfborn.pdfa_problems(page, content.cmyk)
+    problems = pdfborn.pdfa_problems(page, content.cmyk, content.notdef)
     note = pdfborn.KEPT_NOTE
     if problems:
         other = converted.page(index)
-        if other is None or pdfborn.pdfa_problems(other, _cmyk(other)):
+        if other is None or _problems(other):
             return ("trang PDF tạo từ văn bản không chuyển được sang PDF/A ("
                     + ", ".join(problems) + "): dựng lại trang")
         page = other

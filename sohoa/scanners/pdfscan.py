@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
+from sohoa.scanners.glyphs import font_name, shows_notdef
+
 Matrix = tuple[float, float, float, float, float, float]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in page space
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -90,6 +92,9 @@ class PageContent:
     # the content sets DeviceCMYK colour by operator (k, K): PDF/A-2b wants a CMYK output
     # intent for it, so a born-digital page doing it is converted (pdfborn)
     cmyk: bool = False
+    # fonts (their /BaseFont) whose glyph 0 the text shows, visible or not: PDF/A-2b forbids
+    # it (sohoa.scanners.glyphs)
+    notdef: list[str] = field(default_factory=list)
 
     def note(self, what: str) -> None:
         if what not in self.ink:
@@ -128,10 +133,11 @@ class _State:
     text_mode: int = 0
     clip: Box | None = None
     clip_exact: bool = True
+    font: pikepdf.Object | None = None  # the text font (Tf) in force
 
     def copy(self) -> _State:
         return _State(self.ctm, self.fill, self.fill_space, self.text_mode, self.clip,
-                      self.clip_exact)
+                      self.clip_exact, self.font)
 
     def clip_to(self, box: Box, exact: bool) -> None:
         self.clip = intersect(self.clip, box)
@@ -171,6 +177,7 @@ def _walk(source: pikepdf.Page | pikepdf.Stream, resources: pikepdf.Object, star
     clipping = False  # W or W* seen: the path ends as the new clip when it is painted or ended
     text_clip = False  # text shown in a clipping mode (4-7) since BT
     xobjects = resources.get("/XObject", pikepdf.Dictionary()) if resources is not None else {}
+    fonts = resources.get("/Font") if isinstance(resources, pikepdf.Dictionary) else None
     for instruction in pikepdf.parse_content_stream(source):
         op = str(instruction.operator)
         if isinstance(instruction, pikepdf.ContentStreamInlineImage):
@@ -230,7 +237,14 @@ def _walk(source: pikepdf.Page | pikepdf.Stream, resources: pikepdf.Object, star
                 state.fill = ()
         elif op == "Tr" and operands:
             state.text_mode = int(operands[0])
+        elif op == "Tf" and operands and isinstance(operands[0], pikepdf.Name):
+            state.font = fonts.get(str(operands[0])) if isinstance(
+                fonts, pikepdf.Dictionary) else None
         elif op in _SHOW_TEXT:
+            if shows_notdef(state.font, operands, op):
+                name = font_name(state.font)
+                if name not in content.notdef:
+                    content.notdef.append(name)
             if state.text_mode >= 4:
                 text_clip = True  # modes 4-7 add the glyphs to the clip at ET
             if state.text_mode not in (3, 7):  # 3: invisible (an OCR layer); 7: clip only

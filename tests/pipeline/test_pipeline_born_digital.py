@@ -490,3 +490,54 @@ def test_an_empty_signature_field_does_not_make_a_template_a_picture(tmp_path: P
     doc.save(path)
     [kept] = read_pages(path)
     assert isinstance(kept, Page) and kept.mime == "application/pdf", kept.rendered
+
+
+def _shows_glyph_zero(path: Path) -> Path:
+    """A two-page paper in an embedded Vietnamese font (nothing Ghostscript must fix) whose
+    second page also shows CID 0, as a producer does for a character its font subset lacks, and
+    a simple font whose /Differences names .notdef for a code it shows."""
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.add_font("body", "", _font_file())
+    pdf.set_font("body", "", 12)
+    _text_page(pdf, PARAGRAPHS[:3])
+    _text_page(pdf, PARAGRAPHS[3:])
+    doc = pikepdf.open(io.BytesIO(bytes(pdf.output())))
+    font = next(iter(doc.pages[1].Resources.Font))
+    doc.pages[1].contents_add(pikepdf.Stream(
+        doc, f"BT {font} 12 Tf 72 300 Td <0000> Tj ET".encode()), prepend=False)
+    doc.save(path)
+    return path
+
+
+def test_a_page_showing_glyph_zero_is_drawn_and_the_archive_stays_pdfa(tmp_path: Path) -> None:
+    """PDF/A-2b forbids showing .notdef (ISO 19005-2, 6.2.11.8): kept as the producer wrote it,
+    the page would fail the inspector's validator. It is drawn and read instead, and says why;
+    the page beside it keeps its own text."""
+    from sohoa.records import Page
+    from sohoa.scanners import read_pages
+
+    path = _shows_glyph_zero(tmp_path / "notdef.pdf")
+    first, second = read_pages(path)
+    assert isinstance(first, Page) and first.mime == "application/pdf"
+    assert isinstance(second, Page) and second.mime == "image/jpeg", second
+    assert "glyph .notdef" in second.rendered and "LiberationSerif" in second.rendered
+    out = _archival(path, tmp_path / "notdef-out.pdf")
+    assert _verapdf(out) == {str(out): "PASS"}
+    assert "Bệnh viện Phụ sản" in nfc(_text(out))  # the drawn page read again
+
+
+def test_a_simple_fonts_notdef_by_name_is_seen_and_other_codes_are_not() -> None:
+    from sohoa.scanners.glyphs import shows_notdef
+
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType,
+                              Encoding=pikepdf.Dictionary(Differences=pikepdf.Array(
+                                  [65, pikepdf.Name("/A"), pikepdf.Name("/.notdef")])))
+    assert shows_notdef(font, [pikepdf.String(b"AB")], "Tj")
+    assert not shows_notdef(font, [pikepdf.String(b"AC")], "Tj")
+    assert shows_notdef(font, [pikepdf.Array([pikepdf.String(b"A"), -120,
+                                              pikepdf.String(b"B")])], "TJ")
+    identity = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0,
+                                  Encoding=pikepdf.Name("/Identity-H"))
+    assert shows_notdef(identity, [pikepdf.String(b"\x00\x05\x00\x00")], "Tj")
+    # a zero byte of two CIDs side by side is no CID 0
+    assert not shows_notdef(identity, [pikepdf.String(b"\x01\x00\x00\x07")], "Tj")

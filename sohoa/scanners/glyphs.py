@@ -1,0 +1,73 @@
+"""Text a PDF shows with glyph 0 (``.notdef``), which PDF/A-2b forbids (ISO 19005-2, 6.2.11.8).
+
+A producer whose font lacks a character often shows the font's glyph 0 for it: an empty box or
+nothing on screen, and a page a validator fails, however well the rest is made. A born-digital
+page kept as the producer wrote it would carry it into the archive; such a page is converted or
+drawn instead (``pdfborn.pdfa_problems``).
+
+What is checked is what can be told from the PDF's own dictionaries, without reading the font
+programs: a composite font (Type0) under ``Identity-H``/``Identity-V`` shows CID 0 (the CID is
+the code, two bytes), and a simple font's ``/Differences`` names ``.notdef`` for a code shown.
+Other CMaps, and a glyph missing from an embedded program under its encoding's name, are not
+looked into.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pikepdf
+
+_IDENTITY = (pikepdf.Name("/Identity-H"), pikepdf.Name("/Identity-V"))
+
+
+def _strings(operands: pikepdf._core._ObjectList | list[pikepdf.Object], op: str
+             ) -> list[bytes]:
+    if op == "TJ" and operands and isinstance(operands[0], pikepdf.Array):
+        return [bytes(s) for s in operands[0] if isinstance(s, pikepdf.String)]
+    if op in ("Tj", "'", '"') and operands and isinstance(operands[-1], pikepdf.String):
+        return [bytes(operands[-1])]
+    return []
+
+
+def _notdef_codes(font: pikepdf.Dictionary) -> frozenset[int]:
+    """The one-byte codes a simple font's ``/Differences`` gives the name ``.notdef``."""
+    encoding = font.get("/Encoding")
+    if not isinstance(encoding, pikepdf.Dictionary):
+        return frozenset()
+    differences = encoding.get("/Differences")
+    if not isinstance(differences, pikepdf.Array):
+        return frozenset()
+    codes: set[int] = set()
+    code = 0
+    for item in differences:
+        if isinstance(item, int | float | Decimal):
+            code = int(item)
+        elif isinstance(item, pikepdf.Name):
+            if str(item) == "/.notdef":
+                codes.add(code)
+            code += 1
+    return frozenset(codes)
+
+
+def shows_notdef(font: pikepdf.Object | None, operands: pikepdf._core._ObjectList, op: str
+                 ) -> bool:
+    """Whether the text-showing operator ``op`` with ``operands``, in ``font``, shows glyph 0."""
+    if not isinstance(font, pikepdf.Dictionary):
+        return False
+    strings = _strings(operands, op)
+    if not strings:
+        return False
+    if font.get("/Subtype") == pikepdf.Name.Type0:
+        if font.get("/Encoding") not in _IDENTITY:
+            return False
+        return any(s[k] == 0 and s[k + 1] == 0 for s in strings
+                   for k in range(0, len(s) - 1, 2))
+    notdef = _notdef_codes(font)
+    return bool(notdef) and any(b in notdef for s in strings for b in s)
+
+
+def font_name(font: pikepdf.Object | None) -> str:
+    if not isinstance(font, pikepdf.Dictionary):
+        return "?"
+    return str(font.get("/BaseFont", "")).lstrip("/") or "?"
