@@ -56,8 +56,15 @@ class SectionedGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SohoaError as exc:
-            click.echo(f"lỗi: {exc}", err=True)
+            click.echo(error_line(exc), err=True)
             sys.exit(exc.exit_code)
+
+
+def error_line(exc: SohoaError) -> str:
+    """What the clerk reads for an expected failure: "lỗi: " and the message, said once when
+    the message already opens with its kind of error ("lỗi của máy, …", "lỗi TLS: …")."""
+    text = str(exc)
+    return text if text.casefold().startswith("lỗi") else f"lỗi: {text}"
 
 
 @click.group(cls=SectionedGroup, context_settings={"help_option_names": ["-h", "--help"]})
