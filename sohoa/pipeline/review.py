@@ -316,8 +316,9 @@ def _crop_box(words: Sequence[Word], size: tuple[int, int]) -> tuple[int, int, i
 
 
 def _unknown_field(key: str, spec: DocType) -> str:
-    return (f"{key!r} is not a field of {spec.code} ({spec.name}); its fields are "
-            f"{', '.join((*spec.fields, OWNER))}, or change the type with `sohoa review type`")
+    return (f"{key!r} không phải là trường của loại {spec.code} ({spec.name}); các trường "
+            f"của loại này: {', '.join((*spec.fields, OWNER))}; hoặc đổi loại giấy tờ bằng "
+            "`sohoa review type`")
 
 
 def normalize_value(key: str, value: str, fields: dict[str, str | None]) -> tuple[str | None, str]:
@@ -366,9 +367,11 @@ class Reviewer:
                  registry: Registry | None = None) -> None:
         by = squash_spaces(nfc(by or ""))
         if not by:
-            raise ConfigError("say who is reviewing: --by NAME (recorded with every decision)")
+            raise ConfigError("hãy cho biết ai đang rà soát: --by TÊN (tên được ghi kèm mọi quyết "
+                              "định)")
         if by == MACHINE:
-            raise ConfigError(f"{MACHINE!r} is the name recognition goes by; use your own name")
+            raise ConfigError(f"{MACHINE!r} là tên của phần nhận dạng tự động; hãy ghi tên của "
+                              "chính bạn")
         self.archive = archive
         self.settings = settings
         self.by = by
@@ -379,14 +382,15 @@ class Reviewer:
         doc = review.document_rows(self.archive, [document_id]).get(document_id)
         if doc is None:
             self.archive.get_document(document_id)  # NotFoundError with the usual message
-            raise ConfigError(f"document {document_id} is no longer stored; nothing to review")
+            raise ConfigError(f"giấy tờ {document_id} không còn được lưu giữ; không có gì để rà "
+                              "soát")
         history = _histories(review.events(self.archive, [document_id]))[document_id]
         k = history.current_round()
         previous = history.accepted.get(k - 1)
         if previous == self.by and k <= self.settings.review_rounds:
             raise ConfigError(
-                f"round {k} of document {document_id} is the cross-check of round {k - 1}, "
-                f"which {previous} accepted: someone else must do it")
+                f"lượt {k} của giấy tờ {document_id} là lượt kiểm tra chéo lượt {k - 1} mà "
+                f"{previous} đã duyệt: phải do người khác làm")
         return doc, history, k, previous or MACHINE
 
     def set_field(self, document_id: str, key: str, value: str, *, reason: str | None = None,
@@ -400,11 +404,11 @@ class Reviewer:
         new_value, problem = normalize_value(key, value, doc["fields"])
         if problem and not force:
             raise ConfigError(
-                f"{key} {new_value!r}: {problem}. Check the paper; if it really prints this, "
-                "repeat with --force --reason '…'")
+                f"{key} {new_value!r}: {problem}. Hãy đối chiếu với giấy; nếu giấy ghi đúng "
+                "như vậy, chạy lại lệnh với --force --reason '…'")
         if problem and force and not reason:
-            raise ConfigError("--force needs a --reason (why the paper's value does not "
-                              "validate), for the audit log")
+            raise ConfigError("--force cần kèm --reason (vì sao giá trị trên giấy không qua "
+                              "được kiểm tra) để ghi vào nhật ký kiểm toán")
         old = doc["owner_id"] if key == OWNER else doc["fields"].get(key)
         fields = dict(doc["fields"])
         owner_id, owner_kind = doc["owner_id"], None
@@ -475,17 +479,18 @@ class Reviewer:
         spec = self.registry.get(doc["doc_type"])
         if spec.owner_kind is not None and not doc["owner_id"]:
             raise ConfigError(
-                f"document {doc['document_id']} has no owner yet: set it first with "
-                f"`sohoa review set {doc['document_id']} {spec.owner_field or OWNER} NUMBER "
-                "--by NAME` (or owner_id for the dossier's applicant)")
+                f"giấy tờ {doc['document_id']} chưa có chủ sở hữu: hãy nhập trước bằng "
+                f"`sohoa review set {doc['document_id']} {spec.owner_field or OWNER} SỐ "
+                "--by TÊN` (hoặc trường owner_id nếu đó là người nộp hồ sơ)")
         validity = self.registry.valid_until(spec.code, doc["fields"])
         if validity == VALIDITY_UNKNOWN:
             needed = [a.partition(":")[2] for a in spec.validity.split(",")]
             needed = ["issue_date" if a.isdigit() else a for a in needed]
             raise ConfigError(
-                f"the validity of document {doc['document_id']} depends on "
-                f"{' or '.join(dict.fromkeys(needed))}, which is not set: read it on the paper "
-                f"and set it (`sohoa review set {doc['document_id']} {needed[0]} DATE`)")
+                f"thời hạn hiệu lực của giấy tờ {doc['document_id']} tính theo "
+                f"{' hoặc '.join(dict.fromkeys(needed))}, trường này chưa có giá trị: hãy đọc "
+                f"trên giấy rồi nhập (`sohoa review set {doc['document_id']} {needed[0]} "
+                "NGÀY`)")
         done = history.fields_decided.get(k, set())
         corrected = history.fields_corrected.get(k, set())
         decisions = [review.Decision("confirm", TYPE, spec.code, spec.code, produced_by)] \
@@ -598,7 +603,7 @@ def decide(settings: Settings, by: str, action: str, document_id: str, *args: st
             return reviewer.set_type(document_id, *args, **kwargs)
         if action == "accept":
             return reviewer.accept(document_id)
-    raise ConfigError(f"unknown review action {action!r}")  # pragma: no cover
+    raise ConfigError(f"thao tác rà soát không hợp lệ: {action!r}")  # pragma: no cover
 
 
 # --- error rates ----------------------------------------------------------------------------

@@ -175,7 +175,7 @@ def test_a_correction_updates_document_owner_audit_and_search(
         review.decide(settings, "Trần Thị Bình", "set", doc, "id_number", "999203001234")
     with pytest.raises(ConfigError, match="--by"):
         review.decide(settings, " ", "set", doc, "id_number", "075203001234")
-    with pytest.raises(ConfigError, match="not a field of judicial_record"):
+    with pytest.raises(ConfigError, match="không phải là trường của loại judicial_record"):
         review.decide(settings, "Bình", "set", doc, "enterprise_code", "0301234567")
     with pytest.raises(NotFoundError):
         review.decide(settings, "Bình", "set", "0000000000000000", "id_number", "075203001234")
@@ -217,7 +217,7 @@ def test_two_rounds_cross_checked_and_error_rates(home: tuple[Path, dict[str, st
     assert accepted["round"] == 1 and accepted["next_round"] == 2
     # Round 2 cross-checks what round 1 corrected, and not by the same person.
     assert [(w["document_id"], w["round"]) for w in review.pending(settings)] == [(doc, 2)]
-    with pytest.raises(ConfigError, match="someone else"):
+    with pytest.raises(ConfigError, match="phải do người khác làm"):
         review.decide(settings, "Bình", "accept", doc)
     review.decide(settings, "Cường", "set", doc, "issue_date", "ngày 06 tháng 3 năm 2024")
     review.decide(settings, "Cường", "accept", doc)
@@ -239,7 +239,7 @@ def test_two_rounds_cross_checked_and_error_rates(home: tuple[Path, dict[str, st
 
 def test_accept_refuses_a_document_without_owner(home: tuple[Path, dict[str, str]]) -> None:
     root, ids = home
-    with pytest.raises(ConfigError, match="no owner yet"):
+    with pytest.raises(ConfigError, match="chưa có chủ sở hữu"):
         review.decide(_settings(root), "Bình", "accept", ids["flagged"])
 
 
@@ -284,7 +284,7 @@ def test_show_crops_the_field_and_logs_the_read(home: tuple[Path, dict[str, str]
     assert result["round"] == 1 and result["reasons"]
     whole = review.show(settings, ids["flagged"], None, root / "out", user="Bình")
     assert Path(whole["images"][0]["path"]).name.endswith("-p1.png")
-    with pytest.raises(ConfigError, match="not a field"):
+    with pytest.raises(ConfigError, match="không phải là trường"):
         review.show(settings, ids["flagged"], "enterprise_name", root / "out", user="Bình")
     with open_archive(settings) as archive:
         reads = archive.access_events(document=ids["flagged"])
@@ -313,7 +313,7 @@ def test_cli_review_round_trip(home: tuple[Path, dict[str, str]]) -> None:
     assert listed.exit_code == 0, listed.output
     assert [json.loads(x)["document_id"] for x in listed.stdout.splitlines()] == [doc]
     bad = _cli(root, "review", "set", doc, "id_number", "12345", "--by", "Bình")
-    assert bad.exit_code == 2 and "Check the paper" in bad.stderr
+    assert bad.exit_code == 2 and "Hãy đối chiếu với giấy; nếu giấy ghi đúng như vậy" in bad.stderr
     done = _cli(root, "review", "set", doc, "id_number", "075203001234", "--by", "Bình",
                 "--json")
     assert done.exit_code == 0 and json.loads(done.stdout)["needs_review"] is False

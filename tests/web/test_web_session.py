@@ -147,9 +147,10 @@ def test_messages_pass_vietnamese_through_and_replace_english() -> None:
 
     vi = "Võ Minh Khoa đã lập danh mục 3; người phê duyệt phải là người khác"
     assert message_for(WorkflowError(vi)) == vi
-    english = ConfigError("round 2 of document abc is the cross-check of round 1, which "
-                          "Lê Văn Cường accepted: someone else must do it")
-    assert message_for(english).startswith("Vòng kiểm tra 2 là vòng kiểm tra chéo: Lê Văn Cường")
+    # the review's own message is Vietnamese; the page says it in the web's words
+    cross = ConfigError("lượt 2 của giấy tờ abc là lượt kiểm tra chéo lượt 1 mà Lê Văn Cường "
+                        "đã duyệt: phải do người khác làm")
+    assert message_for(cross).startswith("Vòng kiểm tra 2 là vòng kiểm tra chéo: Lê Văn Cường")
     assert message_for(ConfigError("limit must be between 1 and 100")) == (
         "Yêu cầu không hợp lệ; hãy kiểm tra lại các ô đã điền.")
 
