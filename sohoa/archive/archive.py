@@ -37,6 +37,7 @@ from sohoa.archive.catalog import exclusive, make_engines, migrate, safe_url, up
 from sohoa.archive.dossiers import DEFAULT_CODE_FORMAT
 from sohoa.archive.indexes import check_search_url, open_index
 from sohoa.archive.models import (
+    STATUS_DISPOSED,
     STATUS_STORED,
     Document,
     Dossier,
@@ -56,6 +57,8 @@ from sohoa.records import DocumentRecord, Quarantined, sha256_hex
 from sohoa.vntext import nfc
 
 _SYNC_BATCH = 500
+# what a clerk reads for a document that is no longer stored
+_GONE = {STATUS_DISPOSED: "đã bị tiêu hủy"}
 
 
 @dataclass
@@ -102,9 +105,9 @@ class Archive:
                 migrate(writer)
             except SQLAlchemyError as exc:
                 raise StorageError(
-                    f"cannot open or upgrade the catalog {safe_url(db_url)}: "
-                    f"{getattr(exc, 'orig', None) or exc}. Check the 'db' setting, the file's "
-                    "permissions and free disk space") from exc
+                    f"không mở hoặc nâng cấp được cơ sở dữ liệu danh mục {safe_url(db_url)}: "
+                    f"{getattr(exc, 'orig', None) or exc}. Hãy kiểm tra thiết lập 'db', quyền "
+                    "trên tệp và chỗ trống trên đĩa") from exc
             blobs = open_blob_store(blobs_url, s3)
             try:
                 index = open_index(search_url)
@@ -254,20 +257,20 @@ class Archive:
                        page_images: Sequence[bytes]) -> tuple[str, bool]:
         """Store a finished document; return (document_id, created). Idempotent by doc_key."""
         if len(rec.doc_key) < 16:
-            raise StorageError(f"document key {rec.doc_key!r} is too short to be a SHA-256")
+            raise StorageError(f"khóa giấy tờ {rec.doc_key!r} quá ngắn, không phải SHA-256")
         if page_images and len(page_images) != len(rec.pages):
             raise StorageError(
-                f"document {rec.doc_key[:16]} has {len(rec.pages)} page records but "
-                f"{len(page_images)} page images; the pipeline must pass one image per page")
+                f"giấy tờ {rec.doc_key[:16]} có {len(rec.pages)} bản ghi trang nhưng "
+                f"{len(page_images)} ảnh trang; mỗi trang phải có đúng một ảnh")
         existing = self.has_document(rec.doc_key)
         if existing is not None:
             return existing, False
         pdf_sha = sha256_hex(pdf)
         if rec.pdf_sha256 and rec.pdf_sha256 != pdf_sha:
             raise VerificationError(
-                f"the PDF of document {rec.doc_key[:16]} changed after it was assembled "
-                f"(record says {rec.pdf_sha256[:12]}…, bytes hash to {pdf_sha[:12]}…); "
-                "run the document through the pipeline again")
+                f"bản PDF của giấy tờ {rec.doc_key[:16]} đã thay đổi sau khi được lập "
+                f"(bản ghi ghi {rec.pdf_sha256[:12]}…, nội dung có mã băm {pdf_sha[:12]}…); "
+                "hãy xử lý lại giấy tờ này từ đầu")
 
         # 1. blobs, durably.
         self.blobs.put(pdf)
@@ -282,8 +285,8 @@ class Archive:
                 if clash is not None:
                     if clash.doc_key != rec.doc_key:
                         raise StorageError(
-                            f"document id {doc_id} is taken by another document; "
-                            "this should not happen, please report it")
+                            f"mã giấy tờ {doc_id} đã thuộc về một giấy tờ khác; việc này "
+                            "không được phép xảy ra, hãy báo cho bộ phận kỹ thuật")
                     return clash.id, False
                 documents.insert(conn, rec, doc_id, pdf_sha, len(pdf), image_shas,
                                  self.digitization_format)
@@ -293,11 +296,11 @@ class Archive:
             existing = self.has_document(rec.doc_key)
             if existing is not None:
                 return existing, False
-            raise StorageError(f"could not store document {doc_id}: {exc.orig}") from exc
+            raise StorageError(f"không lưu được giấy tờ {doc_id}: {exc.orig}") from exc
         except SQLAlchemyError as exc:
             raise StorageError(
-                f"could not store document {doc_id} in the catalog: {exc}. Nothing was "
-                "recorded; run the batch again once the catalog is writable") from exc
+                f"không lưu được giấy tờ {doc_id} vào danh mục: {exc}. Chưa có gì được "
+                "ghi; khi danh mục ghi được trở lại, hãy chạy lại lô này") from exc
         return doc_id, True
 
     def unreferenced_blobs(self) -> Iterator[str]:
@@ -331,7 +334,7 @@ class Archive:
         try:
             clean = json.loads(json.dumps(dict(value), ensure_ascii=False))
         except (TypeError, ValueError) as exc:
-            raise StorageError(f"stage {stage!r} result is not JSON: {exc}") from exc
+            raise StorageError(f"kết quả của bước {stage!r} không phải JSON: {exc}") from exc
         with self.transaction(write=True) as conn:
             upsert(conn, StageCache.__table__,
                    {"stage": stage, "key": key, "value": clean, "created_at": utc_now()},
@@ -416,7 +419,8 @@ class Archive:
             raise NotFoundError(f"không có giấy tờ {document_id} trong kho")
         if row.status != STATUS_STORED:
             raise NotFoundError(
-                f"document {document_id} was {row.status}; its PDF is no longer kept")
+                f"giấy tờ {document_id} {_GONE.get(row.status, row.status)}; bản PDF của nó "
+                "không còn được lưu giữ")
         return self.blobs.get(row.pdf_sha256)
 
     def search(self, query: str, *, owner: str | None = None, doc_type: str | None = None,
@@ -430,7 +434,7 @@ class Archive:
             raise
         except (OSError, ValueError) as exc:
             raise StorageError(
-                f"the search index could not answer ({exc}); rebuild it with "
+                f"chỉ mục tìm kiếm không trả lời được ({exc}); hãy dựng lại bằng "
                 "'sohoa index rebuild'") from exc
 
     def reuse(self, owner_id: str, *, doc_type: str | None = None,
@@ -606,8 +610,8 @@ class Archive:
                         t.done = True
         if ticket.error is not None:
             raise StorageError(
-                f"the access log could not be written ({ticket.error}); nothing was shown. "
-                "Try again; if it persists, check the catalog") from ticket.error
+                f"không ghi được nhật ký truy cập ({ticket.error}); chưa hiện gì cả. Hãy "
+                "thử lại; nếu vẫn lỗi, hãy kiểm tra cơ sở dữ liệu danh mục") from ticket.error
         return ticket.seqs
 
     def access_events(self, *, owner: str | None = None, document: str | None = None,

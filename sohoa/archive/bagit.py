@@ -194,7 +194,7 @@ def _read_manifest(path: Path, encoding: str, problems: list[str]) -> dict[str, 
 def _safe_relpath(relpath: str) -> str:
     pure = PurePosixPath(nfc(relpath))
     if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-        raise ConfigError(f"bag path {relpath!r} must stay inside data/")
+        raise ConfigError(f"đường dẫn {relpath!r} trong gói BagIt phải nằm trong data/")
     return pure.as_posix()
 
 

@@ -25,7 +25,8 @@ _SHA = re.compile(r"[0-9a-f]{64}")
 def check_sha(sha: str) -> str:
     """Return ``sha`` if it is a lower-case SHA-256 hex digest; a path-safe name by construction."""
     if not isinstance(sha, str) or not _SHA.fullmatch(sha):
-        raise NotFoundError(f"{sha!r} is not a SHA-256 blob id (64 lower-case hex digits)")
+        raise NotFoundError(f"{sha!r} không phải mã tệp SHA-256 trong kho (64 chữ số hệ "
+                            "mười sáu viết thường)")
     return sha
 
 
@@ -107,8 +108,8 @@ class FileBlobStore:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StorageError(
-                f"cannot create the blob directory {self.root}: {exc.strerror}; "
-                "check the path and permissions of the 'blobs' setting") from exc
+                f"không tạo được thư mục kho tệp {self.root}: {exc.strerror}; hãy kiểm tra "
+                "đường dẫn và quyền của thiết lập 'blobs'") from exc
 
     def path(self, sha: str) -> Path:
         check_sha(sha)
@@ -144,7 +145,7 @@ class FileBlobStore:
         except FileNotFoundError as exc:
             raise NotFoundError(f"tệp {sha} không có trong kho tệp {self.root}") from exc
         except OSError as exc:
-            raise StorageError(f"could not read blob {path}: {exc.strerror}") from exc
+            raise StorageError(f"không đọc được tệp {path} trong kho: {exc.strerror}") from exc
         actual = hashlib.sha256(data).hexdigest()
         if actual != sha:
             raise VerificationError(
@@ -162,14 +163,14 @@ class FileBlobStore:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise StorageError(f"could not look up blob {path}: {exc.strerror}") from exc
+            raise StorageError(f"không tra được tệp {path} trong kho: {exc.strerror}") from exc
 
     def delete(self, sha: str) -> None:
         path = self.path(sha)
         try:
             path.unlink(missing_ok=True)
         except OSError as exc:
-            raise StorageError(f"could not delete blob {path}: {exc.strerror}") from exc
+            raise StorageError(f"không xóa được tệp {path} trong kho: {exc.strerror}") from exc
         _fsync_dir(path.parent)
 
     def iter_all(self) -> Iterator[str]:
@@ -192,15 +193,16 @@ class FileBlobStore:
             write_atomically(directory / check_anchor_name(name), data)
             _fsync_dir(directory)
         except OSError as exc:
-            raise StorageError(f"could not write checkpoint {name} to {directory}: "
-                               f"{exc.strerror}; check free disk space and permissions") from exc
+            raise StorageError(f"không ghi được mốc {name} vào {directory}: "
+                               f"{exc.strerror}; hãy kiểm tra chỗ trống trên đĩa và quyền "
+                               "ghi") from exc
 
     def get_anchor(self, name: str) -> bytes:
         path = self.root / ANCHORS / check_anchor_name(name)
         try:
             return path.read_bytes()
         except FileNotFoundError as exc:
-            raise NotFoundError(f"checkpoint {name} is not in {path.parent}") from exc
+            raise NotFoundError(f"không có mốc {name} trong {path.parent}") from exc
 
     def anchors(self) -> list[str]:
         directory = self.root / ANCHORS

@@ -61,7 +61,8 @@ def make_engines(db_url: str, *,
         url = make_url(db_url)
     except ArgumentError as exc:
         raise ConfigError(
-            f"catalog URL {db_url!r} is not a database URL; use one of: {', '.join(DB_SCHEMES)}"
+            f"địa chỉ danh mục (db) {db_url!r} không phải địa chỉ cơ sở dữ liệu; hãy dùng một "
+            f"trong các dạng: {', '.join(DB_SCHEMES)}"
         ) from exc
     backend = url.get_backend_name()
     if backend == "sqlite":
@@ -69,8 +70,8 @@ def make_engines(db_url: str, *,
             # A relative path would follow the current directory: a second catalog appears
             # wherever the command happens to be run.
             raise ConfigError(
-                f"catalog URL {db_url!r} must name an absolute file path, e.g. "
-                "sqlite:////var/lib/sohoa/catalog.db (four slashes)")
+                f"địa chỉ danh mục (db) {db_url!r} phải ghi đường dẫn tuyệt đối tới tệp, ví "
+                "dụ sqlite:////var/lib/sohoa/catalog.db (bốn dấu gạch chéo)")
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_s is None else int(busy_timeout_s * 1000)
         writer = _sqlite_engine(db_url, "BEGIN IMMEDIATE", timeout_ms)
@@ -84,12 +85,13 @@ def make_engines(db_url: str, *,
                                    isolation_level="READ COMMITTED")
         except ImportError as exc:
             raise ConfigError(
-                f"the PostgreSQL driver for {db_url!r} is not installed ({exc}); "
-                "install psycopg or use a sqlite:/// catalog") from exc
+                f"chưa cài trình điều khiển PostgreSQL cho {db_url!r} ({exc}); hãy cài "
+                "psycopg hoặc dùng danh mục sqlite:///") from exc
         _translate_errors(engine, db_url, 0)
         return engine, engine
     raise ConfigError(
-        f"unknown catalog URL scheme {url.drivername!r}; use one of: {', '.join(DB_SCHEMES)}")
+        f"địa chỉ danh mục có kiểu {url.drivername!r} không được hỗ trợ; hãy dùng một trong "
+        f"các dạng: {', '.join(DB_SCHEMES)}")
 
 
 def _sqlite_engine(db_url: str, begin_sql: str, timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
@@ -197,8 +199,9 @@ def _use_wal(cur: Any) -> None:
             continue
         if str(mode).lower() != "wal":
             raise StorageError(
-                f"the catalog file cannot use write-ahead logging (journal mode stays {mode!r}); "
-                "put it on a local disk, not a network share")
+                f"tệp danh mục không dùng được chế độ ghi nhật ký trước (WAL; journal mode vẫn "
+                f"là {mode!r}); hãy đặt tệp trên ổ đĩa của máy, không đặt trên ổ mạng dùng "
+                "chung")
         return
 
 
@@ -246,7 +249,8 @@ def _alembic_head() -> str:
 
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:
-        raise StorageError("the catalog migrations are missing from the installation; reinstall")
+        raise StorageError("bản cài đặt thiếu các bước nâng cấp danh mục (migrations); hãy "
+                           "cài lại sohoa")
     return head
 
 
@@ -338,7 +342,7 @@ def upsert(conn: Connection, table: Table, values: Mapping[str, Any],
     elif name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
     else:  # pragma: no cover - make_engines admits only the two above
-        raise StorageError(f"catalog backend {name!r} is not supported")
+        raise StorageError(f"không hỗ trợ loại cơ sở dữ liệu danh mục {name!r}")
     stmt = insert(table).values(**values)
     cols = list(update)
     if cols:

@@ -261,8 +261,8 @@ def parse_reuse_cursor(cursor: str) -> tuple[date | None, str]:
             m = None
     if not m:
         raise ConfigError(
-            f"{cursor!r} is not a page position of a reuse answer; pass the 'next' value the "
-            "previous page gave, unchanged")
+            f"{cursor!r} không phải vị trí trang của kết quả dùng lại; hãy gửi nguyên giá trị "
+            "'next' mà trang trước đã trả về")
     return issued, m.group(2)
 
 

@@ -64,12 +64,13 @@ def parse_url(url: str) -> tuple[str, str]:
     """``http://host:9200/alias`` → (node URL, alias)."""
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise ConfigError(f"search URL {url!r} is not an Elasticsearch URL; use "
-                          "http://host:9200 (optionally /index-name)")
+        raise ConfigError(f"địa chỉ tìm kiếm (search) {url!r} không phải địa chỉ "
+                          "Elasticsearch; hãy ghi http://host:9200 (có thể thêm /tên-chỉ-mục)")
     alias = parsed.path.strip("/") or "sohoa"
     if "/" in alias or alias != alias.lower() or alias.startswith(("_", "-", "+")):
-        raise ConfigError(f"search URL {url!r}: the index name {alias!r} must be one lower-case "
-                          "word (letters, digits, '-', '_'), e.g. http://host:9200/sohoa")
+        raise ConfigError(f"địa chỉ tìm kiếm (search) {url!r}: tên chỉ mục {alias!r} phải là "
+                          "một từ viết thường (chữ, số, '-', '_'), ví dụ "
+                          "http://host:9200/sohoa")
     node = f"{parsed.scheme}://{parsed.netloc}"
     return node, alias
 
@@ -106,7 +107,8 @@ class ElasticIndex:
                 "trong danh mục: khắc phục xong thì chạy lại đúng lệnh này để chỉ mục bắt "
                 "kịp.") from exc
         except (ApiError, TransportError) as exc:
-            raise StorageError(f"Elasticsearch at {self.node} refused a request: {exc}") from exc
+            raise StorageError(f"Elasticsearch tại {self.node} từ chối một yêu cầu: "
+                               f"{exc}") from exc
 
     def _physical(self) -> str | None:
         if not self._es.indices.exists_alias(name=self.alias):
@@ -128,8 +130,8 @@ class ElasticIndex:
             self._es.indices.delete(index=current)
         elif self._es.indices.exists(index=self.alias):
             raise StorageError(
-                f"Elasticsearch index {self.alias!r} at {self.node} exists but is not a sohoa "
-                "index alias; choose another name in the 'search' URL")
+                f"chỉ mục Elasticsearch {self.alias!r} tại {self.node} đã có nhưng không phải "
+                "bí danh chỉ mục của sohoa; hãy chọn tên khác trong địa chỉ 'search'")
         name = self._create()
         self._es.indices.put_alias(index=name, name=self.alias)
         self.fresh = True
@@ -149,8 +151,8 @@ class ElasticIndex:
             if failed:
                 first = next(iter(failed[0].values()))
                 raise StorageError(
-                    f"Elasticsearch rejected {len(failed)} document(s) of a bulk write: "
-                    f"{first.get('error')}")
+                    f"Elasticsearch từ chối {len(failed)} giấy tờ trong một lần ghi hàng "
+                    f"loạt: {first.get('error')}")
         self._dirty.add(self._write_index())
 
     # --- writing ---------------------------------------------------------------------------

@@ -138,13 +138,14 @@ def finish(conn: Connection, job_id: str, summary: Mapping[str, int]) -> None:
     done = conn.execute(update(Job).where(Job.id == job_id).values(
         status="finished", finished_at=utc_now(), summary=clean))
     if done.rowcount == 0:
-        raise NotFoundError(f"job {job_id} is not in the catalog")
+        raise NotFoundError(f"không có lô {job_id} trong danh mục")
     audit_log.append(conn, "job.finished", actor=SYSTEM_ACTOR, target=job_id, detail=clean)
 
 
 def require(conn: Connection, job_id: str) -> None:
     if conn.execute(select(Job.id).where(Job.id == job_id)).first() is None:
-        raise NotFoundError(f"job {job_id} is not in the catalog; start it with start_job")
+        raise NotFoundError(f"không có lô {job_id} trong danh mục; hãy mở lô bằng start_job "
+                            "trước")
 
 
 def _job_dict(r: Mapping[str, Any], now: datetime | None = None) -> dict[str, Any]:
@@ -164,7 +165,7 @@ def _job_dict(r: Mapping[str, Any], now: datetime | None = None) -> dict[str, An
 def get(conn: Connection, job_id: str) -> dict[str, Any]:
     job = conn.execute(select(Job).where(Job.id == job_id)).mappings().first()
     if job is None:
-        raise NotFoundError(f"job {job_id} is not in the catalog")
+        raise NotFoundError(f"không có lô {job_id} trong danh mục")
     inputs = conn.execute(select(JobInput).where(JobInput.job_id == job_id)
                           .order_by(JobInput.id)).mappings().all()
     return {**_job_dict(job),

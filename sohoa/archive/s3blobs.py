@@ -64,15 +64,16 @@ def parse_s3_url(url: str) -> tuple[str, str]:
     """``s3://bucket/some/prefix`` → ("bucket", "some/prefix"); ConfigError if malformed."""
     parsed = urlparse(url)
     if parsed.scheme != "s3" or not parsed.netloc:
-        raise ConfigError(f"blobs URL {url!r} is not an S3 URL; write s3://bucket or "
-                          "s3://bucket/prefix")
+        raise ConfigError(f"địa chỉ kho tệp (blobs) {url!r} không phải địa chỉ S3; hãy ghi "
+                          "s3://bucket hoặc s3://bucket/prefix")
     bucket = parsed.netloc
     if not (3 <= len(bucket) <= 63) or bucket != bucket.lower() or "_" in bucket:
-        raise ConfigError(f"blobs URL {url!r}: {bucket!r} is not a valid S3 bucket name "
-                          "(3–63 lower-case letters, digits, dots and hyphens)")
+        raise ConfigError(f"địa chỉ kho tệp (blobs) {url!r}: {bucket!r} không phải tên bucket "
+                          "S3 hợp lệ (3–63 ký tự: chữ thường, chữ số, dấu chấm, gạch nối)")
     if parsed.query or parsed.fragment:
-        raise ConfigError(f"blobs URL {url!r}: put the endpoint and credentials in the [s3] "
-                          "settings (s3.endpoint, s3.region, …), not in the URL")
+        raise ConfigError(f"địa chỉ kho tệp (blobs) {url!r}: hãy ghi địa chỉ dịch vụ và thông "
+                          "tin đăng nhập trong mục [s3] (s3.endpoint, s3.region, …), không ghi "
+                          "trong địa chỉ")
     return bucket, parsed.path.strip("/")
 
 
@@ -109,7 +110,7 @@ class S3BlobStore:
             else:
                 self._put_small(key, data, digest)
         except Exception as exc:
-            raise self._error(exc, f"store blob {sha[:12]}…") from exc
+            raise self._error(exc, f"lưu tệp {sha[:12]}…") from exc
         return sha
 
     def get(self, sha: str) -> bytes:
@@ -119,7 +120,7 @@ class S3BlobStore:
         except Exception as exc:
             if _code(exc) in _MISSING:
                 raise NotFoundError(f"tệp {sha} không có trong kho tệp {self.url}") from exc
-            raise self._error(exc, f"read blob {sha[:12]}…") from exc
+            raise self._error(exc, f"đọc tệp {sha[:12]}…") from exc
         actual = hashlib.sha256(data).hexdigest()
         if actual != sha:
             raise VerificationError(
@@ -135,7 +136,7 @@ class S3BlobStore:
         except Exception as exc:
             if _code(exc) in _MISSING:
                 return False
-            raise self._error(exc, f"look up blob {sha[:12]}…") from exc
+            raise self._error(exc, f"tra tệp {sha[:12]}…") from exc
         return True
 
     def size(self, sha: str) -> int | None:
@@ -145,7 +146,7 @@ class S3BlobStore:
         except Exception as exc:
             if _code(exc) in _MISSING:
                 return None
-            raise self._error(exc, f"look up blob {sha[:12]}…") from exc
+            raise self._error(exc, f"tra tệp {sha[:12]}…") from exc
         return int(head["ContentLength"])
 
     def delete(self, sha: str) -> None:
@@ -155,7 +156,7 @@ class S3BlobStore:
         except Exception as exc:
             if _code(exc) in _MISSING:
                 return
-            raise self._error(exc, f"delete blob {sha[:12]}…") from exc
+            raise self._error(exc, f"xóa tệp {sha[:12]}…") from exc
 
     def iter_all(self) -> Iterator[str]:
         """Every blob's SHA-256, in order (S3 lists keys sorted, and the fan-out sorts by sha)."""
@@ -168,7 +169,7 @@ class S3BlobStore:
                     if _SHA.fullmatch(name) and obj["Key"] == self.key(name):
                         yield name
         except Exception as exc:
-            raise self._error(exc, "list the blobs") from exc
+            raise self._error(exc, "liệt kê các tệp") from exc
 
     def _anchor_key(self, name: str) -> str:
         name = f"{ANCHORS}/{check_anchor_name(name)}"
@@ -179,7 +180,7 @@ class S3BlobStore:
         try:
             self._put_small(key, data, hashlib.sha256(data).digest())
         except Exception as exc:
-            raise self._error(exc, f"store checkpoint {name}") from exc
+            raise self._error(exc, f"lưu mốc {name}") from exc
 
     def get_anchor(self, name: str) -> bytes:
         try:
@@ -187,8 +188,8 @@ class S3BlobStore:
                 Bucket=self.bucket, Key=self._anchor_key(name))["Body"].read()
         except Exception as exc:
             if _code(exc) in _MISSING:
-                raise NotFoundError(f"checkpoint {name} is not in {self.url}") from exc
-            raise self._error(exc, f"read checkpoint {name}") from exc
+                raise NotFoundError(f"không có mốc {name} trong {self.url}") from exc
+            raise self._error(exc, f"đọc mốc {name}") from exc
         return data
 
     def anchors(self) -> list[str]:
@@ -199,7 +200,7 @@ class S3BlobStore:
                     Bucket=self.bucket, Prefix=start):
                 names += [o["Key"][len(start):] for o in page.get("Contents", ())]
         except Exception as exc:
-            raise self._error(exc, "list the checkpoints") from exc
+            raise self._error(exc, "liệt kê các mốc") from exc
         return sorted(n for n in names if "/" not in n)
 
     def close(self) -> None:
@@ -214,7 +215,7 @@ class S3BlobStore:
         try:
             self._client.head_bucket(Bucket=self.bucket)
         except Exception as exc:
-            raise self._error(exc, f"open the bucket {self.bucket!r}") from exc
+            raise self._error(exc, f"mở bucket {self.bucket!r}") from exc
 
     def _put_small(self, key: str, data: bytes, digest: bytes) -> None:
         if self.checksum == "sha256":
@@ -297,9 +298,10 @@ class S3BlobStore:
         code = _code(exc)
         if isinstance(exc, NoCredentialsError | PartialCredentialsError):
             return ConfigError(
-                f"no S3 credentials to {action} in {self.url}: set s3.access_key_id and "
-                "s3.secret_access_key in sohoa.toml (or SOHOA_S3_ACCESS_KEY_ID and "
-                "SOHOA_S3_SECRET_ACCESS_KEY, or the AWS_* variables)")
+                f"chưa có thông tin đăng nhập S3 để {action} trong {self.url}: hãy đặt "
+                "s3.access_key_id và s3.secret_access_key trong sohoa.toml (hoặc biến môi "
+                "trường SOHOA_S3_ACCESS_KEY_ID và SOHOA_S3_SECRET_ACCESS_KEY, hoặc các biến "
+                "AWS_*)")
         if isinstance(exc, BotoConnectionError):
             # the clerk's words: shown when the storage server goes away mid-batch
             return StorageError(
@@ -308,26 +310,26 @@ class S3BlobStore:
                 "đã lưu vẫn còn, không có gì bị ghi dở: khắc phục xong thì chạy lại đúng lệnh "
                 "này để làm tiếp.")
         if code in _BAD_CREDENTIALS:
-            who = self.options.access_key_id or "from the AWS credential chain"
+            who = self.options.access_key_id or "lấy theo chuỗi thông tin đăng nhập của AWS"
             return ConfigError(
-                f"the S3 service at {where} refused the credentials (access key {who}) when "
-                f"asked to {action} in {self.url} ({code}); check s3.access_key_id and "
-                "s3.secret_access_key, and that this key may read and write the bucket")
-        if code in ("NoSuchBucket", "404", "NotFound") and action.startswith("open"):
+                f"dịch vụ S3 tại {where} từ chối thông tin đăng nhập (khóa truy cập {who}) khi "
+                f"{action} trong {self.url} ({code}); hãy kiểm tra s3.access_key_id và "
+                "s3.secret_access_key, và khóa này có được đọc, ghi bucket không")
+        if code in ("NoSuchBucket", "404", "NotFound") and action.startswith("mở"):
             return ConfigError(
-                f"the bucket {self.bucket!r} does not exist at {where}; create it first (sohoa "
-                "does not create buckets: choose its versioning and object-lock rules), or fix "
-                "the 'blobs' setting")
+                f"bucket {self.bucket!r} không tồn tại tại {where}; hãy tạo bucket trước "
+                "(sohoa không tự tạo bucket: người quản trị chọn chế độ lưu phiên bản và "
+                "khóa đối tượng của nó), hoặc sửa thiết lập 'blobs'")
         if code == "NoSuchBucket":
-            return StorageError(f"the bucket {self.bucket!r} disappeared from {where} while "
-                                f"trying to {action}; check the storage service")
+            return StorageError(f"bucket {self.bucket!r} đã biến mất khỏi {where} khi đang "
+                                f"{action}; hãy kiểm tra dịch vụ lưu trữ")
         if code == "BadDigest":
             return StorageError(
-                f"the S3 service at {where} refused to {action}: the bytes it received do not "
-                "match their checksum (damaged in transit); nothing was stored, try again")
+                f"dịch vụ S3 tại {where} từ chối {action}: dữ liệu nhận được không khớp mã "
+                "kiểm tra (hỏng trên đường truyền); chưa có gì được lưu, hãy thử lại")
         if isinstance(exc, StorageError | ConfigError):
             return exc
-        return StorageError(f"could not {action} in {self.url} at {where}: {exc}")
+        return StorageError(f"không {action} được trong {self.url} tại {where}: {exc}")
 
 
 def _make_client(options: S3Options, checksum: str) -> Any:
@@ -335,7 +337,7 @@ def _make_client(options: S3Options, checksum: str) -> Any:
         import boto3
         from botocore.config import Config
     except ImportError as exc:  # pragma: no cover - boto3 is a dependency
-        raise ConfigError(f"s3:// blobs need boto3 ({exc}); reinstall sohoa") from exc
+        raise ConfigError(f"kho tệp s3:// cần gói boto3 ({exc}); hãy cài lại sohoa") from exc
     config = Config(
         retries={"max_attempts": 5, "mode": "standard"},
         connect_timeout=5, read_timeout=120,

@@ -157,8 +157,8 @@ class TantivyIndex:
                 index = self._open_locked()
         except (OSError, ValueError) as exc:
             raise StorageError(
-                f"cannot open the search index at {self.path}: {exc}. Check the 'search' "
-                "setting; the index can be deleted and rebuilt with 'sohoa index rebuild'"
+                f"không mở được chỉ mục tìm kiếm tại {self.path}: {exc}. Hãy kiểm tra thiết "
+                "lập 'search'; có thể xóa chỉ mục rồi dựng lại bằng 'sohoa index rebuild'"
             ) from exc
         # Analyzers are not persisted in the index; register ours on every open.
         index.register_tokenizer(ANALYZER, _analyzer())
@@ -191,8 +191,8 @@ class TantivyIndex:
                 except ValueError as exc:
                     if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                         raise StorageError(
-                            f"the search index at {self.path} is being written by another "
-                            f"process ({exc}); try again when it has finished") from exc
+                            f"chỉ mục tìm kiếm tại {self.path} đang được một tiến trình khác "
+                            f"ghi ({exc}); hãy thử lại khi tiến trình đó xong") from exc
                     time.sleep(0.1)
         return self._writer
 

@@ -16,15 +16,16 @@ def local_path(url: str, scheme: str, family: str, known: tuple[str, ...]) -> Pa
     parsed = urlparse(url)
     if parsed.scheme != scheme:
         raise ConfigError(
-            f"unknown {family} URL {url!r}: supported here are {', '.join(known)}")
+            f"địa chỉ {family} {url!r} không được hỗ trợ; các dạng dùng được: "
+            f"{', '.join(known)}")
     if parsed.netloc not in ("", "localhost"):
         raise ConfigError(
-            f"{family} URL {url!r} names a host; {scheme}:// URLs take a local path only, "
-            f"e.g. {scheme}:///var/lib/sohoa/{family}")
+            f"địa chỉ {family} {url!r} có tên máy chủ; địa chỉ {scheme}:// chỉ nhận đường dẫn "
+            f"trên máy này, ví dụ {scheme}:///var/lib/sohoa/{family}")
     path = Path(unquote(parsed.path))
     if not path.is_absolute() or str(path) == "/":
         raise ConfigError(
-            f"{family} URL {url!r} needs an absolute directory, e.g. "
+            f"địa chỉ {family} {url!r} phải là thư mục đường dẫn tuyệt đối, ví dụ "
             f"{scheme}:///var/lib/sohoa/{family}")
     return path
 

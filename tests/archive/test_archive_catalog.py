@@ -58,12 +58,12 @@ def test_sqlite_settings(archive: Archive) -> None:
 @pytest.mark.parametrize(("db", "blobs", "search", "says"), [
     ("mysql://x/y", "file:///b", "tantivy:///i", "sqlite:///"),
     ("sqlite:///{t}/c.db", "gs://bucket/p", "tantivy:///i", "file:///.*s3://bucket"),
-    ("sqlite:///{t}/c.db", "s3://Not_A_Bucket/p", "tantivy:///i", "bucket name"),
+    ("sqlite:///{t}/c.db", "s3://Not_A_Bucket/p", "tantivy:///i", "tên bucket"),
     ("sqlite:///{t}/c.db", "file:///b", "solr://localhost:8983", "http://host:9200"),
-    ("sqlite:///{t}/c.db", "file:///b", "http://localhost:9200/Big/Index", "lower-case"),
-    ("sqlite:///{t}/c.db", "file://relative/b", "tantivy:///i", "local path"),
-    ("sqlite:///relative.db", "file:///b", "tantivy:///i", "absolute file path"),
-    ("sqlite://", "file:///b", "tantivy:///i", "absolute file path"),
+    ("sqlite:///{t}/c.db", "file:///b", "http://localhost:9200/Big/Index", "một từ viết thường"),
+    ("sqlite:///{t}/c.db", "file://relative/b", "tantivy:///i", "đường dẫn trên máy này"),
+    ("sqlite:///relative.db", "file:///b", "tantivy:///i", "đường dẫn tuyệt đối tới tệp"),
+    ("sqlite://", "file:///b", "tantivy:///i", "đường dẫn tuyệt đối tới tệp"),
 ])
 def test_unknown_schemes_say_which_exist(tmp_path: Path, db: str, blobs: str, search: str,
                                          says: str) -> None:

@@ -78,7 +78,7 @@ def test_a_second_archive_on_the_same_paths_sees_commits_and_waits_for_the_write
         second.store_document(rec2, pdf2, images2)
         first.index.delete(["nothing"])  # takes the writer lock
         second.index.lock_wait = 0.3  # type: ignore[attr-defined]
-        with pytest.raises(StorageError, match="being written by another process"):
+        with pytest.raises(StorageError, match="đang được một tiến trình khác ghi"):
             second.sync_index()
         first.index.commit()  # releases it
         assert second.sync_index() == 1

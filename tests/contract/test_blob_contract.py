@@ -159,7 +159,7 @@ def test_s3_server_refuses_bytes_that_do_not_match_their_checksum(
 def test_s3_missing_bucket_is_a_configuration_error_naming_it(
         s3: tuple[S3Buckets, S3Options]) -> None:
     _, options = s3
-    with pytest.raises(ConfigError, match="bucket 'sohoa-no-such-bucket' does not exist"):
+    with pytest.raises(ConfigError, match="bucket 'sohoa-no-such-bucket' không tồn tại"):
         S3BlobStore("s3://sohoa-no-such-bucket/x", options)
 
 
@@ -167,7 +167,8 @@ def test_s3_wrong_secret_is_a_configuration_error_naming_the_settings(
         s3: tuple[S3Buckets, S3Options]) -> None:
     buckets, options = s3
     bad = S3Options(options.endpoint, options.region, options.access_key_id, "not-the-secret")
-    with pytest.raises(ConfigError, match=r"refused the credentials.*s3\.secret_access_key") as err:
+    refused = r"từ chối thông tin đăng nhập.*s3\.secret_access_key"
+    with pytest.raises(ConfigError, match=refused) as err:
         S3BlobStore(f"s3://{buckets.create()}", bad)
     assert "not-the-secret" not in str(err.value)
 

@@ -218,7 +218,7 @@ def test_reuse_pages_walk_the_answer_once_in_order(archive: Archive) -> None:
                 break
             after = documents.reuse_cursor(page[-1])
         assert walked == whole, size
-    with pytest.raises(ConfigError, match="not a page position"):
+    with pytest.raises(ConfigError, match="không phải vị trí trang"):
         archive.reuse(owner, valid_on=day, after="yesterday~abc")
 
 

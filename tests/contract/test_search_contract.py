@@ -188,7 +188,7 @@ def test_an_unreachable_engine_is_a_storage_error(engine_name: str, tmp_path: Pa
         url = f"tantivy://{tmp_path}/index"
     else:
         url = f"http://127.0.0.1:9/sohoa-{uuid.uuid4().hex[:6]}"
-    with pytest.raises(StorageError, match=r"search index|không trả lời"):
+    with pytest.raises(StorageError, match=r"chỉ mục tìm kiếm|không trả lời"):
         Archive.open(f"sqlite:///{tmp_path}/catalog.db", f"file://{tmp_path}/blobs", url)
 
 
