@@ -82,8 +82,9 @@ class Registry:
         except KeyError:
             known = ", ".join(self._by_code)
             raise NotFoundError(
-                f"unknown document type {code!r}; known types: {known}. "
-                f"Add it to {self.source or 'doctypes.toml'} if it is a new kind of document."
+                f"không có loại giấy tờ {code!r}; các loại đã khai báo: {known}. "
+                f"Nếu đây là loại giấy tờ mới, hãy khai báo nó trong "
+                f"{self.source or 'doctypes.toml'}."
             ) from None
 
     def all(self) -> tuple[DocType, ...]:
@@ -160,62 +161,68 @@ def _iso(value: str | None) -> date | None:
 def _strings(entry: Mapping[str, object], key: str, where: str) -> tuple[str, ...]:
     value = entry.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: {key!r} must be a list of strings")
+        raise ConfigError(f"{where}: {key!r} phải là danh sách các chuỗi")
     return tuple(nfc(v).strip() for v in value)
 
 
 def _optional(entry: Mapping[str, object], key: str, where: str) -> str | None:
     value = entry.get(key)
     if value is not None and not isinstance(value, str):
-        raise ConfigError(f"{where}: {key!r} must be a string")
+        raise ConfigError(f"{where}: {key!r} phải là một chuỗi")
     return value or None
 
 
 def _flag(entry: Mapping[str, object], key: str, where: str) -> bool:
     value = entry.get(key, False)
     if not isinstance(value, bool):
-        raise ConfigError(f"{where}: {key!r} must be true or false")
+        raise ConfigError(f"{where}: {key!r} phải là true hoặc false")
     return value
 
 
 def _parse_type(entry: Mapping[str, object], where: str) -> DocType:
     code = entry.get("code")
     if not isinstance(code, str) or not _CODE.match(code):
-        raise ConfigError(f"{where}: every type needs a 'code' of lower-case letters, digits, _")
-    where = f"{where} (type {code!r})"
+        raise ConfigError(f"{where}: mỗi loại cần có 'code' gồm chữ thường, chữ số, _")
+    where = f"{where} (loại {code!r})"
     name = entry.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ConfigError(f"{where}: 'name' (the Vietnamese name) is missing")
+        raise ConfigError(f"{where}: thiếu 'name' (tên tiếng Việt của loại)")
     owner_kind = _optional(entry, "owner_kind", where)
     owner_field = _optional(entry, "owner_field", where)
     if owner_kind is not None and owner_kind not in _OWNER_KINDS:
-        raise ConfigError(f"{where}: owner_kind must be 'person' or 'organization'")
+        raise ConfigError(f"{where}: owner_kind phải là 'person' hoặc 'organization'")
     if (owner_kind is None) != (owner_field is None):
-        raise ConfigError(f"{where}: give both owner_kind and owner_field, or neither")
+        raise ConfigError(f"{where}: hãy ghi cả owner_kind lẫn owner_field, hoặc không ghi cả "
+                          "hai")
     fields = _strings(entry, "fields", where)
     if owner_field is not None and owner_field not in fields:
-        raise ConfigError(f"{where}: owner_field {owner_field!r} is not among its fields")
+        raise ConfigError(f"{where}: owner_field {owner_field!r} không có trong fields của "
+                          "loại này")
     validity = _optional(entry, "validity", where) or "none"
     if not _VALIDITY.match(validity):
         raise ConfigError(
-            f"{where}: validity {validity!r} is not one of permanent, none, months:N, "
-            "until:FIELD, or until:FIELD,months:N (the printed date, else a term)"
+            f"{where}: validity {validity!r} không thuộc các dạng `permanent`, `none`, "
+            "`months:N`, `until:FIELD` hoặc `until:FIELD,months:N` (ngày in trên giấy, nếu "
+            "không có thì tính theo thời hạn)"
         )
     for alternative in validity.split(","):
         if alternative.startswith("until:") and alternative[6:] not in fields:
             raise ConfigError(
-                f"{where}: validity reads {alternative[6:]!r}, which is not among its fields"
+                f"{where}: validity đọc trường {alternative[6:]!r}, trường này không có "
+                "trong fields của loại"
             )
     retention = _optional(entry, "retention", where) or "permanent"
     if not _RETENTION.match(retention):
-        raise ConfigError(f"{where}: retention {retention!r} is not 'permanent' or 'years:N'")
+        raise ConfigError(f"{where}: retention {retention!r} phải là 'permanent' hoặc "
+                          "'years:N'")
     label = _optional(entry, "retention_label", where) or retention_label(retention)
     raw_labels = entry.get("labels", {})
     if not isinstance(raw_labels, dict):
-        raise ConfigError(f"{where}: 'labels' must be a table of field = [captions]")
+        raise ConfigError(f"{where}: 'labels' phải là một bảng dạng trường = [các nhãn]")
     for key in raw_labels:
         if key not in fields:
-            raise ConfigError(f"{where}: labels given for {key!r}, which is not among its fields")
+            raise ConfigError(f"{where}: labels ghi cho {key!r}, trường này không có trong "
+                              "fields của loại")
     labels = tuple((key, _strings(raw_labels, key, where)) for key in raw_labels)
     return DocType(
         code=code,
@@ -238,17 +245,17 @@ def parse_registry(text: str, source: str = "<string>") -> Registry:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{source} is not valid TOML: {err}") from None
+        raise ConfigError(f"{source} không phải TOML hợp lệ: {err}") from None
     entries = data.get("type")
     if not isinstance(entries, list) or not entries:
-        raise ConfigError(f"{source}: no [[type]] tables found")
+        raise ConfigError(f"{source}: không có bảng [[type]] nào")
     types = tuple(_parse_type(e, source) for e in entries)
     codes = [t.code for t in types]
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
     if duplicates:
-        raise ConfigError(f"{source}: type codes appear twice: {', '.join(duplicates)}")
+        raise ConfigError(f"{source}: mã loại bị khai báo hai lần: {', '.join(duplicates)}")
     if "other" not in codes:
-        raise ConfigError(f"{source}: the fallback type 'other' must be listed")
+        raise ConfigError(f"{source}: phải khai báo loại dự phòng 'other'")
     return Registry(types, source)
 
 
@@ -263,6 +270,6 @@ def _load(path: str) -> Registry:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
         raise ConfigError(
-            f"cannot read the document-type registry {path}: {err.strerror}"
+            f"không đọc được danh mục loại giấy tờ {path}: {err.strerror}"
         ) from None
     return parse_registry(text, path)

@@ -162,7 +162,7 @@ def test_adding_a_type_is_a_toml_edit(tmp_path: Path) -> None:
     (('validity = "months:3"', 'validity = "sometimes"'), "validity"),
     (('retention = "years:20"', 'retention = "forever"'), "retention"),
     (('owner_field = "id_number"', 'owner_field = "enterprise_code"'), "owner_field"),
-    (('code = "other"', 'code = "household_registration_book"'), "twice"),
+    (('code = "other"', 'code = "household_registration_book"'), "hai lần"),
     (('code = "other"', 'code = "misc"'), "other"),
     (('address = ["Chỗ ở hiện nay"]', 'sex = ["Giới tính"]'), "labels"),
     (('titles = ["SỔ HỘ KHẨU"]', 'titles = "SỔ HỘ KHẨU"'), "titles"),
@@ -175,9 +175,9 @@ def test_mistakes_in_the_file_are_config_errors(edit: tuple[str, str], message: 
 
 
 def test_unreadable_registry_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="cannot read"):
+    with pytest.raises(ConfigError, match="không đọc được"):
         load_registry(tmp_path / "missing.toml")
     bad = tmp_path / "bad.toml"
     bad.write_text("[[type]\ncode =", encoding="utf-8")
-    with pytest.raises(ConfigError, match="not valid TOML"):
+    with pytest.raises(ConfigError, match="không phải TOML hợp lệ"):
         load_registry(bad)

@@ -248,7 +248,7 @@ def test_type_correction_reads_fields_again_and_trains_the_classifier(
     root, ids = home
     settings = _settings(root)
     doc = ids["receipt"]
-    with pytest.raises(NotFoundError, match="known types"):
+    with pytest.raises(NotFoundError, match="các loại đã khai báo"):
         review.decide(settings, "Bình", "type", doc, "passport")
     result = review.decide(settings, "Bình", "type", doc, "judicial_record", reason="test")
     assert result["correction"] and result["doc_type"] == "judicial_record"
