@@ -45,8 +45,8 @@ def _font_file(style: str) -> str:
     for candidate in FONTS[style]:
         if Path(candidate).is_file():
             return candidate
-    raise ConfigError("no TrueType font with Vietnamese letters found; install "
-                      "fonts-liberation2 or fonts-noto-core")
+    raise ConfigError("không tìm thấy phông chữ TrueType có đủ chữ tiếng Việt; hãy cài "
+                      "fonts-liberation2 hoặc fonts-noto-core")
 
 
 class TextDocument:

@@ -99,14 +99,14 @@ def parse_officers(entries: object, *, module: str, source: str,
         seen.add(user)
         key = str(entry.get("key", "")).strip()
         if not key:
-            raise ConfigError(f"{where}: thiếu key (nhãn của khóa ký trên token)")
+            raise ConfigError(f"{where}: thiếu `key` (nhãn của khóa ký trên token)")
         token = str(entry.get("token", "")).strip() or None
         slot = entry.get("slot")
         if slot is not None and (isinstance(slot, bool) or not isinstance(slot, int)
                                  or slot < 0):
             raise ConfigError(f"{where}: slot là số thứ tự khe (0, 1, …), không phải {slot!r}")
         if token is None and slot is None:
-            raise ConfigError(f"{where}: cho biết token nào: token (nhãn token) hoặc slot")
+            raise ConfigError(f"{where}: cho biết token nào: `token` (nhãn token) hoặc `slot`")
         pin_env = str(entry.get("pin_env", "")).strip() or None
         pin_file = str(entry.get("pin_file", "")).strip() or None
         if (pin_env is None) == (pin_file is None):

@@ -87,8 +87,8 @@ def describe_backends(shown: Mapping[str, Any]) -> list[str]:
 def _key(pkcs12: Path, password_file: Path) -> KeySource:
     if not pkcs12.is_file():
         raise SigningError(
-            f"no signing key at {pkcs12}: run `sohoa init` for a development identity, or set "
-            "signing.pkcs12 in sohoa.toml to the agency's certificate file"
+            f"không có khóa ký tại {pkcs12}: hãy chạy `sohoa init` để tạo khóa dùng thử, hoặc "
+            "đặt signing.pkcs12 trong sohoa.toml trỏ tới tệp chứng thư số của cơ quan"
         )
     password = password_file.read_bytes().strip() if password_file.is_file() else None
     return KeySource.from_pkcs12(pkcs12, password)
@@ -226,7 +226,8 @@ def make_certifier_signer(settings: Settings, official: str) -> DocumentSigner:
 def trust_roots(settings: Settings) -> list[Path]:
     missing = [str(p) for p in settings.trust_roots if not p.is_file()]
     if missing:
-        raise ConfigError(f"trust root certificate(s) not found: {', '.join(missing)}")
+        raise ConfigError(f"không tìm thấy chứng thư gốc tin cậy (signing.trust_roots): "
+                          f"{', '.join(missing)}")
     return list(settings.trust_roots)
 
 

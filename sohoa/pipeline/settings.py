@@ -162,10 +162,10 @@ def _coerce(key: str, value: object, default: object, source: str) -> object:
             if isinstance(default, list):
                 return [part for part in text.split(os.pathsep) if part]
         except ValueError as exc:
-            kind = "a whole number" if isinstance(default, int) else "a number"
-            raise ConfigError(f"{source}: {key} = {value!r} must be {kind}") from exc
+            kind = "số nguyên" if isinstance(default, int) else "một số"
+            raise ConfigError(f"{source}: {key} = {value!r} phải là {kind}") from exc
     if isinstance(default, (int, float)) and not isinstance(value, (int, float)):
-        raise ConfigError(f"{source}: {key} must be a number, got {value!r}")
+        raise ConfigError(f"{source}: {key} phải là một số, nhưng đang là {value!r}")
     return value
 
 
@@ -186,22 +186,22 @@ def load_settings(home: Path | None = None, config_file: Path | None = None,
         try:
             from_file = _flatten(tomllib.loads(config_file.read_text(encoding="utf-8")))
         except FileNotFoundError as exc:
-            raise ConfigError(f"config file {config_file} does not exist") from exc
+            raise ConfigError(f"không có tệp cấu hình {config_file}") from exc
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{config_file} is not valid TOML: {exc}") from exc
+            raise ConfigError(f"{config_file} không phải TOML hợp lệ: {exc}") from exc
         unknown = sorted(set(from_file) - set(DEFAULTS) - {"home"})
         if unknown:
             raise ConfigError(
-                f"{config_file}: unknown setting(s) {', '.join(unknown)}; "
-                f"known: {', '.join(sorted(DEFAULTS))}"
+                f"{config_file}: không có thiết lập {', '.join(unknown)}; "
+                f"các thiết lập có: {', '.join(sorted(DEFAULTS))}"
             )
 
     values: dict[str, object] = {}
     for key, default in DEFAULTS.items():
         if _env_name(key) in env:
-            value, source = env[_env_name(key)], f"environment variable {_env_name(key)}"
+            value, source = env[_env_name(key)], f"biến môi trường {_env_name(key)}"
         else:
-            value, source = from_file.get(key, default), str(config_file or "defaults")
+            value, source = from_file.get(key, default), str(config_file or "giá trị mặc định")
         values[key] = _coerce(key, value, default, source)
 
     def expand(value: object) -> str:
@@ -216,23 +216,25 @@ def load_settings(home: Path | None = None, config_file: Path | None = None,
         # authority is configured; without one, B-B is all that can be made.
         level = "B-LTA" if values["signing.tsa_url"] else "B-B"
     if level not in {"B-B", "B-T", "B-LT", "B-LTA"}:
-        raise ConfigError(f"signing.level {level!r}: choose auto, B-B, B-T, B-LT or B-LTA")
+        raise ConfigError(f"signing.level {level!r}: hãy chọn auto, B-B, B-T, B-LT hoặc "
+                          "B-LTA")
     rounds = int(values["review.rounds"])  # type: ignore[call-overload]
     if not 1 <= rounds <= 5:
-        raise ConfigError(f"review.rounds = {rounds}: choose 1 (one check) to 5; the province's "
-                          "tenders ask for 2 (a check and a cross-check)")
+        raise ConfigError(f"review.rounds = {rounds}: hãy chọn từ 1 (một lượt kiểm tra) đến 5; "
+                          "hồ sơ mời thầu của tỉnh yêu cầu 2 (một lượt kiểm tra và một lượt "
+                          "kiểm tra chéo)")
     ratio = float(values["review.sample_ratio"])  # type: ignore[arg-type]
     if not 0.0 <= ratio <= 1.0:
-        raise ConfigError(f"review.sample_ratio = {ratio}: a share of documents between 0 and 1 "
-                          "(0.05 checks one confident document in twenty)")
+        raise ConfigError(f"review.sample_ratio = {ratio}: tỷ lệ giấy tờ, từ 0 đến 1 (0.05 là "
+                          "kiểm tra một trong hai mươi giấy tờ máy đọc chắc chắn)")
     workflow = str(values["signing.workflow"]).strip().lower()
     if workflow not in WORKFLOWS:
-        raise ConfigError(f"signing.workflow {workflow!r}: choose agency-copy (the agency's "
-                          "SAO Y copy signature) or desk (the digitizing officer's own signature)")
+        raise ConfigError(f"signing.workflow {workflow!r}: hãy chọn agency-copy (chữ ký sao y "
+                          "của cơ quan) hoặc desk (chữ ký riêng của cán bộ số hóa)")
     colour = str(values["scan.colour"]).strip().lower()
     if colour not in ("warn", "refuse"):
-        raise ConfigError(f"scan.colour {colour!r}: choose warn (store and report grey or "
-                          "bilevel scans) or refuse (quarantine them)")
+        raise ConfigError(f"scan.colour {colour!r}: hãy chọn warn (vẫn lưu và báo bản quét "
+                          "xám hoặc đen trắng) hoặc refuse (đưa chúng vào cách ly)")
     roots = values["signing.trust_roots"]
     if isinstance(roots, str):
         roots = [roots]

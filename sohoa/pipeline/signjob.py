@@ -18,7 +18,7 @@ def sign_file(settings: Settings, source: Path, output: Path, *,
         settings = replace(settings, signing_level=level)
     with open(source, "rb") as head:
         if not head.read(5) == b"%PDF-":
-            raise BadInputError(f"{source} is not a PDF file")
+            raise BadInputError(f"{source} không phải tệp PDF")
     # file to file: a 150 MB scan is signed without being held in memory
     summary = make_signer(settings).sign_file(source, output)
     result = signature_to_json(summary) or {}

@@ -330,7 +330,8 @@ def analysed_item(archive: Archive, page: Page, what: str) -> PageItem:
     if analysis is None:
         # the records are inconsistent, not the machine in the way: the queue's give-up
         # quarantines the pages with this reason (a StorageError would stop the job instead)
-        raise WorkflowError(f"{what}: the analysis of the page is not in the stage cache")
+        raise WorkflowError(f"{what}: kết quả phân tích trang không có trong bộ nhớ đệm các "
+                            "bước")
     return PageItem(page, analysis)
 
 

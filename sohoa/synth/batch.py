@@ -37,20 +37,21 @@ _TURN = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180,
 def _check(fmt: str, severity: str, dossiers: int, dpi: int, rotate_fraction: float,
            docs_per_dossier: tuple[int, int]) -> None:
     if fmt not in FORMATS:
-        raise ConfigError(f"unknown batch format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise ConfigError(f"không có định dạng lô {fmt!r}; hãy dùng một trong "
+                          f"{', '.join(FORMATS)}")
     if severity not in (*SEVERITIES, "mixed"):
-        raise ConfigError(f"unknown severity {severity!r}; use one of "
-                          f"{', '.join(SEVERITIES)} or mixed")
+        raise ConfigError(f"không có mức độ khó {severity!r}; hãy dùng một trong "
+                          f"{', '.join(SEVERITIES)} hoặc mixed")
     if dossiers < 1:
-        raise ConfigError("a batch needs at least one dossier")
+        raise ConfigError("một lô cần ít nhất một hồ sơ")
     if not 72 <= dpi <= 600:
-        raise ConfigError(f"dpi {dpi} is outside what scanners use (72-600)")
+        raise ConfigError(f"dpi {dpi} nằm ngoài khoảng máy quét dùng (72-600)")
     if not 0.0 <= rotate_fraction <= 1.0:
-        raise ConfigError("rotate_fraction is a fraction of sheets, between 0 and 1")
+        raise ConfigError("rotate_fraction là tỷ lệ số tờ bị xoay, từ 0 đến 1")
     lo, hi = docs_per_dossier
     if not 1 <= lo <= hi:
-        raise ConfigError("docs_per_dossier is (fewest, most) documents after the receipt, "
-                          "with 1 <= fewest <= most")
+        raise ConfigError("docs_per_dossier là (ít nhất, nhiều nhất) số giấy tờ sau giấy "
+                          "tiếp nhận, với 1 <= ít nhất <= nhiều nhất")
 
 
 def write_batch(out_dir: Path, seed: int, *, dossiers: int = 3, fmt: str = "pdf",

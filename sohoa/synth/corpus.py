@@ -21,7 +21,8 @@ def write_corpus(out_dir: Path, seed: int, *, doc_types: tuple[str, ...] = DOC_T
     """
     unknown = [s for s in severities if s not in SEVERITIES]
     if unknown:
-        raise ConfigError(f"unknown severity {unknown[0]!r}; use {', '.join(SEVERITIES)}")
+        raise ConfigError(f"không có mức độ khó {unknown[0]!r}; hãy dùng "
+                          f"{', '.join(SEVERITIES)}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     pages: list[dict] = []

@@ -69,8 +69,8 @@ def font_path(style: str) -> Path:
         if path.is_file():
             return path
     raise ConfigError(
-        f"no font for style {style!r} was found (looked for {', '.join(candidates)}); "
-        "install the Debian packages fonts-liberation2, fonts-noto-core and fonts-dejavu-core"
+        f"không tìm thấy phông chữ cho kiểu {style!r} (đã tìm {', '.join(candidates)}); "
+        "hãy cài các gói Debian fonts-liberation2, fonts-noto-core và fonts-dejavu-core"
     )
 
 

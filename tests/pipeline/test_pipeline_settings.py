@@ -33,10 +33,10 @@ def test_file_then_environment_override(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("db = ", "not valid TOML"),
-        ("colour = 'red'", "unknown setting"),
-        ("[signing]\nlevel = 'B-X'", "choose auto, B-B"),
-        ("[ocr]\njobs = 'many'", "ocr.jobs = 'many' must be a whole number"),
+        ("db = ", "không phải TOML hợp lệ"),
+        ("colour = 'red'", "không có thiết lập colour"),
+        ("[signing]\nlevel = 'B-X'", "hãy chọn auto, B-B"),
+        ("[ocr]\njobs = 'many'", "ocr.jobs = 'many' phải là số nguyên"),
     ],
 )
 def test_bad_config_is_a_clear_error(tmp_path: Path, text: str, message: str) -> None:

@@ -281,7 +281,7 @@ def test_a_job_whose_pages_cannot_be_split_closes_with_them_in_quarantine(
         rows = archive.list_quarantine()
         assert sorted(r["page_index"] for r in rows) == sorted(m["index"] for m in metas)
         assert all("không chia được các trang vào hồ sơ" in r["reason"]
-                   and "not in the stage cache" in r["reason"]
+                   and "không có trong bộ nhớ đệm các bước" in r["reason"]
                    and "chạy lại đúng lệnh nạp này" in r["reason"] for r in rows)
         assert archive.get_job(job)["status"] == "finished"
 

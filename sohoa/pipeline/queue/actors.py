@@ -167,7 +167,7 @@ class Queue:
                 # whole file goes with it (PageScreen.refuse), never a document missing it
                 items.append((page_from(meta), failed[position]))
                 continue
-            item = analysed_item(archive, page_from(meta), f"job {job_id}, page {position}")
+            item = analysed_item(archive, page_from(meta), f"lô {job_id}, trang {position}")
             where[id(item)] = position
             items.append(item)
         admitted: list[PageItem] = []
@@ -203,7 +203,7 @@ class Queue:
         # The pages without their images first: a dossier stored before from exactly these
         # pages (a re-run of an interrupted ingest) is answered from the stage cache, as
         # in-process, without fetching an image, drafting or opening a signing key.
-        items = [analysed_item(archive, page_from(metas[p]), f"job {job_id}, page {p}")
+        items = [analysed_item(archive, page_from(metas[p]), f"lô {job_id}, trang {p}")
                  for p in positions]
         again = stored_dossier(items, code, archive)
         if again is not None:

@@ -36,8 +36,9 @@ CLOCK_RESYNC_S = 60.0
 
 def check_broker_url(url: str) -> str:
     if not url.startswith(("redis://", "rediss://", "unix://")):
-        raise ConfigError(f"broker URL {url!r}: sohoa's work queue runs on Redis; give "
-                          "redis://host:6379/0 (or leave broker empty for in-process workers)")
+        raise ConfigError(f"địa chỉ hàng đợi (broker) {url!r}: hàng đợi công việc của sohoa "
+                          "chạy trên Redis; hãy ghi redis://host:6379/0 (hoặc để trống broker "
+                          "để xử lý ngay trong tiến trình)")
     return url
 
 
