@@ -45,10 +45,12 @@ NOT_PROSE = re.compile(
 
 # Calls whose text is shown to a person: by the callee's name (a Name or an attribute), and
 # which arguments are text (None: all of them; reason(key, why): the why; Quarantined(source,
-# reason, …): the reason).
+# reason, …): the reason; log_access(caller, action, purpose, …): the purpose).
 OUTPUT_CALLS: dict[str, tuple[int, ...] | None] = {
     "echo": None, "secho": None, "confirm": None, "prompt": None, "PageProgress": None,
-    "progress_bar": None, "reason": (1,), "failure_reason": (1,), "Quarantined": (1,)}
+    "progress_bar": None, "reason": (1,), "failure_reason": (1,), "Quarantined": (1,),
+    "log_access": (2,),  # the purpose, read back in a citizen's access history
+    "Table": None, "add_column": None, "add_row": None}  # rich tables: headings and cells
 # dict literals whose value under these keys is shown as is (the ingest events' "warning" and
 # "error", a job's "reason")
 SHOWN_KEYS = {"warning", "error", "reason", "message"}

@@ -250,7 +250,7 @@ def show(settings: Settings, document_id: str, field_key: str | None, out_dir: P
                 pages.append(ocr)
         archive.log_access(
             caller or Caller(user=user, role="desk", unit=settings.unit or "", channel="cli"),
-            "review", f"review of document {doc['document_id']}",
+            "review", f"rà soát giấy tờ {doc['document_id']}",
             [Read(owner_id=doc["owner_id"], document_id=doc["document_id"], result_count=1)])
 
     result: dict[str, Any] = {

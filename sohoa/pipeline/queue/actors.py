@@ -309,7 +309,7 @@ class Queue:
     def _give_up(self, message: dict[str, Any], _retries: dict[str, Any]) -> None:
         """A message that will not succeed (``policy``): what it held is set aside with the
         reason, and the job goes on without it."""
-        reason = message["options"].get(REASON) or "it failed on every attempt"
+        reason = message["options"].get(REASON) or "lần thử nào cũng không thành công"
         cause = message["options"].get(MACHINE)
         if cause:
             self._machine_given_up(message["args"][0], reason=reason, cause=cause)
