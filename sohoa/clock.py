@@ -34,3 +34,36 @@ def vietnam_today() -> date:
 def vietnam_day(at: datetime) -> date:
     """The Vietnamese calendar day of an instant (a naive one is taken as UTC)."""
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(VIETNAM).date()
+
+
+def shown_date(value: str | date | datetime | None) -> str:
+    """A day as papers print it, DD/MM/YYYY; an instant as the Vietnamese day it fell on (a
+    UTC instant's own date is yesterday from 17:00 to 24:00 UTC). "—" for none; text that is
+    no date comes back as it is."""
+    if value is None or value == "":
+        return "—"
+    try:
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(
+                value)
+    except ValueError:
+        return str(value)
+    if isinstance(value, datetime):
+        value = vietnam_day(value)
+    return f"{value:%d/%m/%Y}"
+
+
+def shown_moment(value: str | datetime | None, *, seconds: bool = False) -> str:
+    """An instant on Viet Nam's wall clock, DD/MM/YYYY HH:MM (and :SS with ``seconds``; a naive
+    one taken as UTC); a bare day as :func:`shown_date`."""
+    if value is None or value == "":
+        return "—"
+    try:
+        if isinstance(value, str):
+            if len(value) <= 10:
+                return shown_date(value)
+            value = datetime.fromisoformat(value)
+    except ValueError:
+        return str(value)
+    at = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(VIETNAM)
+    return f"{at:%d/%m/%Y %H:%M:%S}" if seconds else f"{at:%d/%m/%Y %H:%M}"

@@ -92,3 +92,15 @@ def test_an_undated_record_counts_its_retention_from_the_vietnamese_day_it_was_s
                                          document_ids=[document_id])
     # stored 00:30 on 7 December in Biên Hòa: five years end on 7 December 2031, not the 6th
     assert found.eligible_on == date(2031, 12, 7), found
+
+
+def test_days_and_instants_are_shown_as_viet_nam_reads_them() -> None:
+    # a day as papers print it; an instant on Viet Nam's clock (17:30 UTC is 00:30 tomorrow)
+    assert clock.shown_date("2024-03-01") == "01/03/2024"
+    assert clock.shown_date("2026-12-06T17:30:00+00:00") == "07/12/2026"
+    assert clock.shown_date(EVENING_UTC.replace(tzinfo=None)) == "07/12/2026"  # naive = UTC
+    assert clock.shown_moment("2026-12-06T17:30:05.123Z") == "07/12/2026 00:30"
+    assert clock.shown_moment(EVENING_UTC, seconds=True) == "07/12/2026 00:30:00"
+    assert clock.shown_moment("2024-03-01") == "01/03/2024"
+    assert clock.shown_date(None) == clock.shown_moment("") == "—"
+    assert clock.shown_date("vĩnh viễn") == "vĩnh viễn"  # no date: as it is

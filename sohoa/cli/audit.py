@@ -8,6 +8,7 @@ import click
 
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
+from sohoa.clock import shown_moment
 from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
 
 _LOGS = {"audit": "nhật ký hệ thống", "access": "nhật ký truy cập"}
@@ -45,8 +46,9 @@ def audit_verify(state: State, checkpoints: tuple[Path, ...], as_json: bool) -> 
         else:
             since = ", ".join(f"{n} mục {_LOGS.get(k, k)}"
                               for k, n in report["unanchored"].items())
-            out.print(f"{report['checkpoints']} mốc, mốc mới nhất lúc {latest['at'][:19]} "
-                      f"UTC; ghi thêm từ đó (chưa có mốc): {since}")
+            out.print(f"{report['checkpoints']} mốc, mốc mới nhất lúc "
+                      f"{shown_moment(latest['at'], seconds=True)}; ghi thêm từ đó "
+                      f"(chưa có mốc): {since}")
         out.print("nhật ký: " + ("[green]nguyên vẹn[/]" if ok else "[red]ĐÃ BỊ CAN THIỆP[/]"))
     raise SystemExit(EXIT_OK if ok else EXIT_VERIFY_FAILED)
 
@@ -71,7 +73,8 @@ def audit_checkpoint(state: State, reason: str, by: str | None, as_json: bool) -
         emit_json(payload)
     else:
         h = payload["heads"]
-        out.print(f"đã ký mốc lúc {payload['at'][:19]} UTC: nhật ký hệ thống đến mục "
+        out.print(f"đã ký mốc lúc {shown_moment(payload['at'], seconds=True)}: nhật ký hệ "
+                  "thống đến mục "
                   f"{h['audit']['seq']}, nhật ký truy cập đến mục {h['access']['seq']}")
 
 
@@ -110,7 +113,8 @@ def audit_show(state: State, target: str | None, owner: str | None, limit: int,
 
         # A document's history includes who read it (the access log), owner known or not.
         reads = lookup.access_log(state.settings, document=target, limit=limit)
-        print_reads(reads, as_json, heading=f"các lượt xem {target} (mới nhất trước, giờ UTC):")
+        print_reads(reads, as_json,
+                    heading=f"các lượt xem {target} (mới nhất trước, giờ Việt Nam):")
 
 
 COMMANDS = [audit]

@@ -11,7 +11,7 @@ from rich.markup import escape
 from sohoa.cli.options import by_option, parse_day, progress_bar, who
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
-from sohoa.clock import vietnam_today
+from sohoa.clock import shown_date, vietnam_today
 
 
 @click.group()
@@ -23,11 +23,11 @@ def _print_list(lst: dict[str, Any]) -> None:
     c = lst["counts"]
     status = LIST_STATUS_NAMES.get(lst["status"], lst["status"])
     out.print(f"[bold]danh mục tiêu hủy {lst['list']}[/] ({status}): {lst['documents']} giấy tờ, "
-              f"{lst['pages']} trang, đến hạn hủy tính đến ngày {lst['as_of']}")
-    out.print(f"  đề nghị ngày {lst['proposed_at'][:10]} bởi {lst['proposed_by']}: "
+              f"{lst['pages']} trang, đến hạn hủy tính đến ngày {shown_date(lst['as_of'])}")
+    out.print(f"  đề nghị ngày {shown_date(lst['proposed_at'])} bởi {lst['proposed_by']}: "
               f"{lst['note']}")
     if lst["decision"]:
-        out.print(f"  phê duyệt ngày {lst['approved_at'][:10]} bởi {lst['approved_by']}: "
+        out.print(f"  phê duyệt ngày {shown_date(lst['approved_at'])} bởi {lst['approved_by']}: "
                   f"{lst['decision']}")
     if lst["status"] in ("executing", "executed"):
         out.print(f"  đã hủy {c['disposed']}, bỏ qua {c['skipped']}, còn chờ {c['listed']}")

@@ -11,6 +11,7 @@ import click
 
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
+from sohoa.clock import shown_date
 from sohoa.records import DossierState
 
 _SATISFIED = {"digitized": "số hóa tại bộ phận", "reused": "dùng lại",
@@ -69,7 +70,7 @@ def print_state(state: DossierState, level_name: str | None = None) -> None:
     for r in state.results:
         out.print(f"  kết quả {r.document_id} [{r.digitization_code}] "
                   f"{'bản điện tử gốc' if r.born_digital else 'số hóa từ bản giấy'}, "
-                  f"hiệu lực đến {r.valid_until or 'vĩnh viễn'}")
+                  f"hiệu lực đến {shown_date(r.valid_until) if r.valid_until else 'vĩnh viễn'}")
     for h in state.history:
         out.print(f"  {_local(h.at)} {DOSSIER_STATUS_NAMES.get(h.status, h.status)} "
                   f"({h.recorded_by})")
@@ -278,7 +279,8 @@ def result_add(state: State, code: str, file: Path, scanned: bool, issued: str |
         return
     r = outcome["result"]
     out.print(f"kết quả của hồ sơ {outcome['dossier']}: giấy tờ {outcome['document_id']} "
-              f"mã số hóa {r['digitization_code']}, hiệu lực đến {r['valid_until'] or 'vĩnh viễn'}"
+              f"mã số hóa {r['digitization_code']}, hiệu lực đến "
+              f"{shown_date(r['valid_until']) if r['valid_until'] else 'vĩnh viễn'}"
               + ("" if outcome["changed"] else " (đã có, không thay đổi)"))
 
 

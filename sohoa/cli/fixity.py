@@ -9,6 +9,7 @@ import click
 from sohoa.cli.options import by_option, progress_bar, who
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
+from sohoa.clock import shown_moment
 from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
 
 
@@ -86,7 +87,7 @@ def fixity_runs(state: State, limit: int, as_json: bool) -> None:
         else:
             mode = RUN_MODES.get(r["mode"], r["mode"])
             status = RUN_STATUSES.get(r["status"], r["status"])
-            out.print(f"{r['run']:>4} {mode:<8} {status:<10} {r['started_at'][:19]} "
+            out.print(f"{r['run']:>4} {mode:<8} {status:<10} {shown_moment(r['started_at'])} "
                       f"{r['started_by']}: {r['documents']} giấy tờ, "
                       f"{r['mismatches']} chỗ không khớp")
     if not rows and not as_json:

@@ -7,6 +7,7 @@ import click
 from sohoa.cli.options import by_option, who
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
+from sohoa.clock import shown_date
 
 
 @click.group()
@@ -95,10 +96,10 @@ def hold_list(state: State, include_released: bool, target: str | None, as_json:
         if as_json:
             emit_json(r)
         else:
-            state_text = (f"đã gỡ ngày {r['released_at'][:10]} bởi {r['released_by']}: "
+            state_text = (f"đã gỡ ngày {shown_date(r['released_at'])} bởi {r['released_by']}: "
                           f"{r['release_reason']}" if r["released_at"] else "đang hiệu lực")
             out.print(f"{r['hold']:>4} {SCOPE_NAMES[r['scope']]:<12} {r['target']}: {r['reason']} "
-                      f"({r['placed_by']}, {r['placed_at'][:10]}; {state_text})")
+                      f"({r['placed_by']}, {shown_date(r['placed_at'])}; {state_text})")
     if not rows and not as_json:
         out.print("không có phong tỏa nào" + ("" if include_released
                                              else " đang hiệu lực"))

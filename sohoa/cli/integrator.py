@@ -9,6 +9,7 @@ from rich.table import Table
 
 from sohoa.cli.output import emit_json, err, out
 from sohoa.cli.state import State, pass_state
+from sohoa.clock import shown_moment
 from sohoa.roles import ROLE_NAMES, ROLES
 
 
@@ -112,7 +113,7 @@ def print_access(state: State, owner: str, limit: int, as_json: bool) -> None:
         out.print(f"chưa ai xem giấy tờ của {owner}")
         return
     print_reads(events, as_json,
-                heading=f"những người đã xem giấy tờ của {owner} (mới nhất trước, giờ UTC):")
+                heading=f"những người đã xem giấy tờ của {owner} (mới nhất trước, giờ Việt Nam):")
 
 
 def print_reads(events: list[dict[str, Any]], as_json: bool, *, heading: str) -> None:
@@ -125,7 +126,7 @@ def print_reads(events: list[dict[str, Any]], as_json: bool, *, heading: str) ->
     out.print(heading)
     for e in events:
         what = e["action"] + (f" {e['document_id']}" if e["document_id"] else "")
-        out.print(f"{e['at'][:19].replace('T', ' ')}  {e['user']} "
+        out.print(f"{shown_moment(e['at'], seconds=True)}  {e['user']} "
                   f"({ROLE_NAMES.get(e['role'], e['role'])}, "
                   f"{e['unit'] or 'mọi đơn vị'}, {e['channel']})  {what}  "
                   f"{e['result_count']} kết quả  mục đích: {e['purpose']}")

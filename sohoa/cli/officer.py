@@ -16,6 +16,7 @@ from rich.table import Table
 
 from sohoa.cli.output import emit_json, err, out
 from sohoa.cli.state import State, pass_state
+from sohoa.clock import shown_date, shown_moment
 from sohoa.errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_VERIFY_FAILED
 from sohoa.reasons import label as label_of
 
@@ -139,8 +140,8 @@ def reuse(state: State, owner_id: str, doc_type: str | None, valid_on: date | No
         table.add_column(name)
     for r in page.documents:
         table.add_row(r["document_id"], r["doc_type"], r.get("document_number") or "",
-                      r.get("issuing_body") or "", str(r.get("issue_date") or ""),
-                      str(r.get("valid_until") or "vĩnh viễn"),
+                      r.get("issuing_body") or "", shown_date(r.get("issue_date")),
+                      shown_date(r["valid_until"]) if r.get("valid_until") else "vĩnh viễn",
                       "cần" if r.get("needs_review") else "")
     out.print(table)
     if more:
@@ -207,6 +208,8 @@ def _shown_value(doc: dict[str, Any], key: str) -> str:
         return f"{name} ({value})" if name else str(value)
     elif key == "confidence":
         return _decimal(value)
+    elif key in ("issue_date", "valid_until"):
+        return shown_date(value)
     if isinstance(value, bool):
         return "có" if value else "không"
     return _shown(value)
@@ -234,7 +237,7 @@ def _page_line(page: dict[str, Any]) -> str:
 def _signature_line(sig: dict[str, Any]) -> str:
     kind = _SIGNATURE_KINDS.get(str(sig.get("kind")), sig.get("kind"))
     return (f"{kind}, mức {_shown(sig.get('level'))}, người ký {_shown(sig.get('signer'))}, "
-            f"ký lúc {_shown(sig.get('signed_at'))}")
+            f"ký lúc {shown_moment(sig.get('signed_at'))}")
 
 
 def _yes_no(value: bool, what: str) -> str:
@@ -315,7 +318,7 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
         for s in report.signatures:
             mark = "[green]hợp lệ[/]" if s.valid else "[red]KHÔNG HỢP LỆ[/]"
             out.print(f"{mark} {s.field_name}: người ký {s.signer}, mức {s.level}, ký lúc "
-                      f"{s.signed_at}, {_yes_no(s.intact, 'nguyên vẹn')}, "
+                      f"{shown_moment(s.signed_at)}, {_yes_no(s.intact, 'nguyên vẹn')}, "
                       f"{_yes_no(s.trusted, 'tin cậy')}, {_yes_no(s.revoked, 'bị thu hồi')}, "
                       f"thay đổi sau khi ký: {_CHANGES.get(s.modification, s.modification)}")
             for problem in s.problems:

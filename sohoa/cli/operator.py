@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
+from sohoa.clock import shown_moment
 from sohoa.vntext import nfc
 
 
@@ -164,7 +165,7 @@ def jobs(state: State, status: str | None, limit: int, as_json: bool) -> None:
             continue
         counts = ", ".join(f"{JOB_COUNTS.get(k, k)} {v}"
                            for k, v in (job.get("summary") or {}).items() if v)
-        out.print(f"[bold]{job['job_id']}[/] {job['started_at'][:16].replace('T', ' ')} UTC "
+        out.print(f"[bold]{job['job_id']}[/] {shown_moment(job['started_at'])} "
                   f"{JOB_STATUS_VI.get(job['status'], job['status'])}"
                   + (f" ({escape(counts)})" if counts else "")
                   + (f": {escape(job['reason'])}" if job.get("reason") else ""), soft_wrap=True)
@@ -201,10 +202,10 @@ def quarantine(ctx: click.Context, unit: str | None, user: str | None, as_json: 
         page = f" trang {row['page_index'] + 1}" if row.get("page_index") is not None else ""
         # shown as a person reads it (NFC, brackets not markup); --json keeps the real bytes
         where = escape(nfc(row["path"] or f"{row['source']} (tệp không còn ở đó)"))
-        times = (f", {row['times']} lần từ {row['first_at'][:16].replace('T', ' ')}"
+        times = (f", {row['times']} lần từ {shown_moment(row['first_at'])}"
                  if row["times"] > 1 else "")
         unit_of = f", đơn vị {escape(row['unit'])}" if row.get("unit") and not unit else ""
-        out.print(f"[bold]{row['id']}[/] {row['at'][:16].replace('T', ' ')} UTC{times}"
+        out.print(f"[bold]{row['id']}[/] {shown_moment(row['at'])}{times}"
                   f"{unit_of}: {where}{page}: {escape(row['reason'])}", soft_wrap=True)
     if not as_json:
         if rows:

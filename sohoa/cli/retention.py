@@ -10,7 +10,7 @@ import click
 from sohoa.cli.options import by_option, parse_day, who
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
-from sohoa.clock import vietnam_today
+from sohoa.clock import shown_date, vietnam_today
 
 
 @click.group()
@@ -151,7 +151,7 @@ def retention_overrides(state: State, as_json: bool) -> None:
             term = "vĩnh viễn" if r["permanent"] else f"{r['years']} năm"
             since = COUNTED_FROM.get(r["counted_from"], r["counted_from"])
             out.print(f"{r['dossier_code']}: giữ {term}, tính từ {since} — {r['reason']} "
-                      f"({r['set_by']}, {r['set_at'][:10]})")
+                      f"({r['set_by']}, {shown_date(r['set_at'])})")
     if not rows and not as_json:
         out.print("không có hồ sơ nào được đặt thời hạn riêng")
 

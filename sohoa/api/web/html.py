@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from sohoa.clock import VIETNAM as VN
+from sohoa.clock import shown_moment
 from sohoa.pipeline.lookup import Caller
 from sohoa.reasons import label
 
@@ -116,17 +115,7 @@ def dl(items: Iterable[tuple[str, str]]) -> str:
 def vn_date(value: str | None) -> str:
     """An ISO date as DD/MM/YYYY, the way papers print it; an instant with its zone as
     DD/MM/YYYY HH:MM in Vietnam's time."""
-    if not value:
-        return "—"
-    try:
-        if len(value) > 10:
-            at = datetime.fromisoformat(value)
-            if at.tzinfo is not None:
-                at = at.astimezone(VN)
-            return at.strftime("%d/%m/%Y %H:%M")
-        return date.fromisoformat(value).strftime("%d/%m/%Y")
-    except ValueError:
-        return esc(value)
+    return esc(shown_moment(value))
 
 
 def purpose_field(value: str) -> str:
