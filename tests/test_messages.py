@@ -1,9 +1,12 @@
 """What sohoa says while it runs reaches clerks, reviewers, archivists and operators in
 Vietnamese: every string literal given to an error of the SohoaError hierarchy (``str(err)`` is
 what the CLI prints after "lỗi:", what the web page and the job board show), to the CLI's
-output (``out.print``, ``err.print``, ``click.echo``, a progress label), to a review reason and
-to a quarantine reason. Found by parsing sohoa/ with ``ast``, not by a hand list, so a new
-English message fails here the day it is written."""
+output (``out.print``, ``err.print``, ``click.echo``, a progress label, a table), to a review
+or quarantine reason, to an access-log purpose, and to ``log.warning``/``log.error`` outside the
+worker's and web server's modules. Found by parsing sohoa/ with ``ast``, not by a hand list, so
+a new English message fails here the day it is written. Checked from the words English prose
+cannot do without (the idea of tests/cli/test_cli_help.py), and from the letters only
+Vietnamese has (sohoa/api/web/messages.py's)."""
 
 from __future__ import annotations
 
@@ -33,6 +36,10 @@ ENGLISH = re.compile(
     r"them|make|need|still|keep|stored|kept|read|written|done|wrong|please|sure|about)\b",
     re.IGNORECASE)
 
+# Letters only Vietnamese uses (sohoa/api/web/messages.py's idea): a sentence without one is
+# not Vietnamese.
+VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯà-ỹÀ-Ỹ]")
+
 # What is not prose, and so may be English: `code`, 'quoted' and «quoted» literals, "quoted"
 # names, option names, {placeholders} of an f-string, `sohoa <command>` lines, config keys
 # (a.b, a_b), paths and file names, UPPER_CASE names, %-formats, rich markup ([red]) and
@@ -51,6 +58,18 @@ OUTPUT_CALLS: dict[str, tuple[int, ...] | None] = {
     "progress_bar": None, "reason": (1,), "failure_reason": (1,), "Quarantined": (1,),
     "log_access": (2,),  # the purpose, read back in a citizen's access history
     "Table": None, "add_column": None, "add_row": None}  # rich tables: headings and cells
+# `log.warning(…)` and worse: with no logging set up (the `sohoa` command sets none), Python
+# prints them on stderr, the clerk's terminal ("sync: …" during `sohoa ingest`).
+LOG_CALLS = {"warning", "error", "critical", "exception"}
+LOGGERS = {"log", "logger", "logging"}
+# Modules whose log lines go only to an operator's log file, never to a clerk's terminal.
+LOG_FILES_ONLY = {
+    "sohoa/pipeline/queue/actors.py": "runs in `sohoa worker`, which logs to its own stream "
+                                      "(workers.py basicConfig) for the operator",
+    "sohoa/pipeline/queue/workers.py": "the `sohoa worker` supervisor: the operator's log",
+    "sohoa/api/web/routes.py": "the web server's log (uvicorn's); the page shows message_for",
+    "sohoa/pipeline/operatordesk.py": "its log line is the web server's (a retry from the page)",
+}
 # dict literals whose value under these keys is shown as is (the ingest events' "warning" and
 # "error", a job's "reason")
 SHOWN_KEYS = {"warning", "error", "reason", "message"}
@@ -95,7 +114,13 @@ class Message:
     text: str   # the literal's constant parts, "{}" for each interpolated value
 
     def english(self) -> list[str]:
-        return ENGLISH.findall(NOT_PROSE.sub(" ", self.text))
+        prose = NOT_PROSE.sub(" ", self.text)
+        words = ENGLISH.findall(prose)
+        if words or VIETNAMESE.search(prose):
+            return words
+        # no Vietnamese letter at all: two words of prose are English ("event refused")
+        words = re.findall(r"\b[A-Za-z]{3,}\b", prose)
+        return words if len(words) >= 2 else []
 
 
 def _error_classes(trees: dict[Path, ast.Module]) -> set[str]:
@@ -198,6 +223,8 @@ def messages() -> Iterator[Message]:
             elif (name in errors or name in OUTPUT_CALLS
                   or (name == "print" and (owner in PRINTERS or owner == ""))):
                 args = list(node.args)
+            elif name in LOG_CALLS and owner in LOGGERS and where not in LOG_FILES_ONLY:
+                args = node.args[:1]  # the format; its %s are values
             else:
                 continue
             args += [k.value for k in node.keywords
@@ -244,6 +271,7 @@ def test_every_message_is_nfc() -> None:
     "the signing certificate has been revoked",
     "Check the paper; if it really prints this, use --force",
     "document {} not found",
+    "sync %s: event %s refused: %s",  # no function word, but no Vietnamese letter either
 ])
 def test_english_is_caught(text: str) -> None:
     assert Message("x", text).english(), text
@@ -253,6 +281,7 @@ def test_english_is_caught(text: str) -> None:
     "không tìm thấy tài liệu {}: kiểm tra lại mã (sohoa show {})",
     "tệp `sohoa.toml` thiếu khóa signing.trust_roots; chạy `sohoa init` rồi thử lại",
     "chứng thư số của «Lê Văn Tâm» đã bị thu hồi (OCSP: revoked)",
+    "thiếu hồ sơ màu CMYK {} (gói libgs-common): chạy lại make install",
 ])
 def test_vietnamese_passes(text: str) -> None:
     assert not Message("x", text).english(), text

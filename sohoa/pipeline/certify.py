@@ -159,8 +159,8 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
             except Exception:  # the original error is what the desk must see
                 stored = "unknown"
             if stored is None:
-                log.error("certified copy %s/%s spoiled: %s: %s", entry.number, entry.book,
-                          type(exc).__name__, exc)
+                log.error("bản sao chứng thực số %s/%s không lập được, số này bị hủy: %s: %s",
+                          entry.number, entry.book, type(exc).__name__, exc)
                 certifications.spoil(archive, entry.id,
                                      reason=f"không lập được bản sao: {spoiled_reason(exc)}",
                                      by=official)

@@ -280,8 +280,8 @@ class SyncRunner:
                 self._failures.pop(target.name, None)
             elif outcome.kind == "dead":
                 stats.dead += 1
-                log.warning("sync %s: event %s refused: %s", target.name, claimed.event_row,
-                            outcome.error)
+                log.warning("đồng bộ %s: sự kiện %s bị bên nhận từ chối: %s", target.name,
+                            claimed.event_row, outcome.error)
             else:
                 stats.retrying += 1
                 if answer is None:
@@ -290,7 +290,7 @@ class SyncRunner:
                     self._failures[target.name] = n
                     self._resting[target.name] = time.monotonic() + backoff(self.options, n)
                     stats.skipped_targets.add(target.name)
-                    log.warning("sync %s: %s", target.name, outcome.error)
+                    log.warning("đồng bộ %s: %s", target.name, outcome.error)
         rows.record_outcomes(self.archive, target.name, self.owner, outcomes,
                              citizen_store=target.citizen_store)
 
@@ -340,7 +340,8 @@ def deliver_after_ingest(archive: Archive, settings: Settings) -> PassStats | No
     try:
         return runner.drain(budget_s=runner.options.ingest_budget_s)
     except Exception as exc:  # the catalog or a target misbehaving must not fail the ingest
-        log.warning("sync: events not sent now (they stay in the outbox): %s", exc)
+        log.warning("đồng bộ: lúc này chưa gửi được các sự kiện (chúng vẫn chờ gửi, không mất): "
+                    "%s", exc)
         return None
     finally:
         runner.close()
@@ -363,7 +364,7 @@ def background(settings: Settings, open_archive: Callable[[], Archive],
                 finally:
                     runner.close()
             except Exception as exc:  # keep sending after a catalog hiccup
-                log.warning("sync: sender stopped (%s); starting again", exc)
+                log.warning("đồng bộ: bộ gửi dừng (%s); đang chạy lại", exc)
                 stop.wait(options.poll_s)
 
     thread = threading.Thread(target=loop, name="sohoa-sync", daemon=True)
