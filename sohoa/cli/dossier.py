@@ -214,7 +214,9 @@ def dossier_status(state: State, code: str, status: str, at: str | None, note: s
     if as_json:
         emit_json({**result.to_json(), "changed": changed})
         return
-    out.print(f"hồ sơ {result.code}: {status}" + ("" if changed else " (đã có, không thay đổi)"))
+    # the clerk reads the state's name; the code stays in --json, where integrators read it
+    name = dossierdesk.DOSSIER_STATUS_NAMES.get(status, status)
+    out.print(f"hồ sơ {result.code}: {name}" + ("" if changed else " (đã có, không thay đổi)"))
 
 
 @dossier.command("list")
@@ -240,11 +242,13 @@ def dossier_list(state: State, unit: str | None, date_from: str | None, date_to:
     if not rows:
         out.print("không có hồ sơ nào")
         return
+    names = dossierdesk.DOSSIER_STATUS_NAMES
     for r in rows:
         comps = ", ".join(f"{_SATISFIED.get(k if k != 'missing' else None, k)} {n}"
                           for k, n in sorted(r["components"].items()))
         out.print(f"{r['code']} {r['received_date'] or '—'} {r['unit'] or '—'} "
-                  f"{r['procedure_name'] or '—'} [{r['status'] or '—'}] {comps}")
+                  f"{r['procedure_name'] or '—'} "
+                  f"[{names.get(r['status'] or '', r['status'] or '—')}] {comps}")
 
 
 @click.group()

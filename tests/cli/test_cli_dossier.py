@@ -42,6 +42,8 @@ def test_dossier_commands(tmp_path: Path) -> None:
 
     moved = sohoa(tmp_path, "dossier", "status", CODE, "resolved", "--at", "2026-03-03T10:00")
     assert moved.returncode == 0, moved.stderr
+    # the clerk reads the state's name, not the code integrators read in --json
+    assert moved.stdout == f"hồ sơ {CODE}: Đã có kết quả\n", moved.stdout
     shown = json.loads(sohoa(tmp_path, "dossier", "show", CODE, "--json").stdout)
     assert [h["status"] for h in shown["history"]] == ["received", "resolved"]
     assert shown["history"][1]["recorded_by"] == "Trần Thị Bình"
@@ -56,6 +58,8 @@ def test_dossier_commands(tmp_path: Path) -> None:
                                                "--json").stdout.splitlines()]
     assert [(r["code"], r["status"], r["components"]) for r in rows] == [
         (CODE, "resolved", {"missing": 3})]
+    listed = sohoa(tmp_path, "dossier", "list", "--from", "2026-03-01", "--to", "2026-03-31")
+    assert "[Đã có kết quả]" in listed.stdout and "resolved" not in listed.stdout, listed.stdout
     assert sohoa(tmp_path, "dossier", "list", "--from", "2026-04-01", "--json").stdout == ""
 
 
