@@ -282,70 +282,70 @@ def load_settings(home: Path | None = None, config_file: Path | None = None,
 
 
 CONFIG_TEMPLATE = """\
-# sohoa configuration. Every key can be overridden by an environment variable:
-# SOHOA_<SECTION>_<KEY>, e.g. SOHOA_DB, SOHOA_SIGNING_LEVEL, SOHOA_OCR_JOBS.
-# {{home}} stands for this directory.
+# Cấu hình sohoa. Mọi khóa đều đặt lại được bằng biến môi trường
+# SOHOA_<MỤC>_<KHÓA>, ví dụ SOHOA_DB, SOHOA_SIGNING_LEVEL, SOHOA_OCR_JOBS.
+# {{home}} là thư mục này.
 
-# One URL per backend family (DESIGN.md, "Embedded by default, a cluster when outgrown").
-db = "sqlite:///{{home}}/catalog.db"     # or "postgresql+psycopg://user:pw@host/sohoa"
-blobs = "file:///{{home}}/blobs"         # or "s3://bucket/prefix" (see [s3] below)
-search = "tantivy:///{{home}}/index"     # or "http://host:9200" (Elasticsearch)
-broker = ""                            # "" = in-process workers; or "redis://host:6379/0"
+# Mỗi loại kho một địa chỉ (DESIGN.md, "Embedded by default, a cluster when outgrown").
+db = "sqlite:///{{home}}/catalog.db"     # hoặc "postgresql+psycopg://user:pw@host/sohoa"
+blobs = "file:///{{home}}/blobs"         # hoặc "s3://bucket/prefix" (xem mục [s3] bên dưới)
+search = "tantivy:///{{home}}/index"     # hoặc "http://host:9200" (Elasticsearch)
+broker = ""                            # "" = xử lý ngay trong tiến trình; hoặc "redis://host:6379/0"
 
-unit = "{unit}"                        # receiving unit code, e.g. H19.22
+unit = "{unit}"                        # mã đơn vị tiếp nhận, ví dụ H19.22
 agency = "{agency}"
 
 [signing]
-# The development identity below is made by `sohoa init` and is NOT FOR PRODUCTION.
-# Point pkcs12/password_file at the agency's certificate for real use.
+# Khóa ký dưới đây do `sohoa init` tạo để dùng thử, KHÔNG DÙNG CHO VẬN HÀNH THẬT.
+# Khi dùng thật, trỏ pkcs12/password_file tới chứng thư số của cơ quan.
 pkcs12 = "{{home}}/keys/dev-signer.p12"
 password_file = "{{home}}/keys/dev-signer.pass"
 trust_roots = ["{{home}}/keys/dev-root.pem"]
-level = "auto"                         # B-LTA with a tsa_url, else B-B; or B-B/B-T/B-LT/B-LTA
+level = "auto"                         # có tsa_url: B-LTA, không: B-B; hoặc B-B/B-T/B-LT/B-LTA
 tsa_url = ""
-workflow = "agency-copy"               # or "desk": the digitizing officer's own signature
-# officer_pkcs12 = "{{home}}/keys/officers/{{user}}.p12"   # desk: one key per officer
-# An officer whose key is on a USB token (PKCS#11); the PIN from a file only its owner reads,
-# or from an environment variable, never written here:
+workflow = "agency-copy"               # hoặc "desk": chữ ký riêng của cán bộ số hóa
+# officer_pkcs12 = "{{home}}/keys/officers/{{user}}.p12"   # desk: mỗi cán bộ một khóa
+# Cán bộ có khóa trên USB token (PKCS#11); mã PIN lấy từ một tệp chỉ người đó đọc được,
+# hoặc từ một biến môi trường, không bao giờ ghi ở đây:
 # [[signing.officers]]
 # user = "lan"
-# token = "Nguyen Thi Lan"              # the token's label (or slot = 0)
-# key = "ky-so"                         # the key's (and its certificate's) label on the token
-# pin_file = "{{home}}/keys/officers/lan.pin"   # or pin_env = "SOHOA_PIN_LAN"
-# module = "/usr/lib/softhsm/libsofthsm2.so"   # the token's PKCS#11 library
+# token = "Nguyen Thi Lan"              # nhãn của token (hoặc slot = 0)
+# key = "ky-so"                         # nhãn của khóa (và chứng thư của nó) trên token
+# pin_file = "{{home}}/keys/officers/lan.pin"   # hoặc pin_env = "SOHOA_PIN_LAN"
+# module = "/usr/lib/softhsm/libsofthsm2.so"   # thư viện PKCS#11 của token
 
 [ocr]
 lang = "vie"
-jobs = 0                               # 0 = one worker per core
-timeout_s = 60.0                       # per page; past it the page is kept without text, for review
+jobs = 0                               # 0 = mỗi lõi CPU một tiến trình
+timeout_s = 60.0                       # mỗi trang; quá hạn thì giữ trang không có chữ, chờ rà soát
 
 [scan]
-code_pattern = ""                      # "" = the default dossier-code pattern (H19.22-241105-0042)
+code_pattern = ""                      # "" = mẫu mã hồ sơ mặc định (H19.22-241105-0042)
 
 [review]
-threshold = 0.6                        # below this confidence a document goes to review
-rounds = 2                             # verification rounds: 1 = a check, 2 = check + cross-check
-sample_ratio = 0.05                    # share of confident documents checked anyway, per round
+threshold = 0.6                        # độ tin cậy dưới mức này thì giấy tờ vào rà soát
+rounds = 2                             # số lượt: 1 = kiểm tra, 2 = kiểm tra + kiểm tra chéo
+sample_ratio = 0.05                    # tỷ lệ giấy tờ máy đọc chắc chắn vẫn được kiểm tra, mỗi lượt
 
-[queue]                                # only with a broker (`sohoa worker`)
-max_retries = 3                        # a failing page or dossier is retried, then quarantined
-retry_backoff_s = 10.0                 # first retry after this long, doubling up to 10x
-time_limit_s = 600.0                   # per page message (a dossier message gets 4x)
-heartbeat_s = 60.0                     # a worker silent this long is dead: its work is redone
+[queue]                                # chỉ khi có broker (`sohoa worker`)
+max_retries = 3                        # trang hoặc hồ sơ lỗi được thử lại, rồi mới cách ly
+retry_backoff_s = 10.0                 # thử lại lần đầu sau chừng này giây, gấp đôi dần, tới 10 lần
+time_limit_s = 600.0                   # cho mỗi việc một trang (việc một hồ sơ được gấp 4)
+heartbeat_s = 60.0                     # máy xử lý im lặng chừng này là đã chết: làm lại việc
 
-[s3]                                   # only with blobs = "s3://…"; empty = the AWS defaults
-endpoint = ""                          # e.g. "https://s3.example.gov.vn" for a non-AWS service
-region = ""                            # e.g. "us-east-1"; empty = AWS_REGION or the default
-access_key_id = ""                     # empty = AWS_ACCESS_KEY_ID, AWS_PROFILE, ~/.aws, roles
-secret_access_key = ""                 # better: SOHOA_S3_SECRET_ACCESS_KEY in the environment
+[s3]                                   # chỉ khi blobs = "s3://…"; để trống = mặc định của AWS
+endpoint = ""                          # ví dụ "https://s3.example.gov.vn", dịch vụ không phải AWS
+region = ""                            # ví dụ "us-east-1"; để trống = AWS_REGION hoặc mặc định
+access_key_id = ""                     # để trống = AWS_ACCESS_KEY_ID, AWS_PROFILE, ~/.aws, vai trò
+secret_access_key = ""                 # tốt hơn: SOHOA_S3_SECRET_ACCESS_KEY trong môi trường
 
-[sync]                                 # events to the one-stop system / portal (`sohoa sync`)
-url = ""                               # one target: its URL (or SOHOA_SYNC_URL) …
-secret = ""                            # … and its HMAC key (better: SOHOA_SYNC_SECRET)
-backoff_s = 2.0                        # a failed delivery is retried after ~this, doubling
-max_backoff_s = 600.0                  # … up to this (a receiver's Retry-After is honoured)
-lease_s = 60.0                         # a sender killed mid-way holds its events this long
-# More targets, each with its own key, client certificate (mutual TLS) and event types:
+[sync]                                 # sự kiện gửi hệ thống một cửa / cổng DVC (`sohoa sync`)
+url = ""                               # một đích nhận: địa chỉ của nó (hoặc SOHOA_SYNC_URL) …
+secret = ""                            # … và khóa HMAC của nó (nên dùng SOHOA_SYNC_SECRET)
+backoff_s = 2.0                        # lần gửi lỗi được thử lại sau chừng này giây, gấp đôi dần
+max_backoff_s = 600.0                  # … tới mức này (Retry-After của bên nhận được tôn trọng)
+lease_s = 60.0                         # bộ gửi bị tắt giữa chừng còn giữ sự kiện chừng này giây
+# Thêm đích nhận, mỗi đích có khóa, chứng thư máy khách (TLS hai chiều), loại sự kiện riêng:
 # [[sync.targets]]
 # name = "mot-cua"
 # url = "https://motcua.example.gov.vn/sohoa/events"
