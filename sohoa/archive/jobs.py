@@ -18,6 +18,7 @@ from sohoa.archive import audit as audit_log
 from sohoa.archive.catalog import upsert
 from sohoa.archive.models import Job, JobInput, KnownInput, QuarantineRow
 from sohoa.archive.values import SYSTEM_ACTOR, iso, nfc_opt, utc_now
+from sohoa.clock import shown_moment
 from sohoa.errors import NotFoundError
 from sohoa.records import Quarantined
 from sohoa.vntext import nfc
@@ -96,7 +97,8 @@ def gone_reason(runner: str | None, heartbeat_at: datetime | None,
         return ("tiến trình chạy lô đã dừng mà không kết thúc lô (bị tắt đột ngột?): chạy lại "
                 "đúng lệnh nạp, phần đã lưu không lưu lại")
     if heartbeat_at is not None and (now - heartbeat_at).total_seconds() > STALE_S:
-        return (f"không còn tín hiệu từ tiến trình chạy lô từ {iso(heartbeat_at)[:19]} UTC "
+        return (f"không còn tín hiệu từ tiến trình chạy lô từ "
+                f"{shown_moment(heartbeat_at, seconds=True)} "
                 "(máy hoặc tiến trình bị tắt đột ngột?): chạy lại đúng lệnh nạp, phần đã lưu "
                 "không lưu lại")
     return None

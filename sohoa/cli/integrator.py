@@ -86,8 +86,9 @@ def tokens_list(state: State, include_revoked: bool, as_json: bool) -> None:
                   "thu hồi lúc")
     for r in rows:
         table.add_row(r["id"], r["user"], ROLE_NAMES.get(r["role"], r["role"]), r["unit"],
-                      r["created_at"][:19], (r["last_used_at"] or "chưa dùng")[:19],
-                      (r["revoked_at"] or "")[:19])
+                      shown_moment(r["created_at"]),
+                      shown_moment(r["last_used_at"]) if r["last_used_at"] else "chưa dùng",
+                      shown_moment(r["revoked_at"]) if r["revoked_at"] else "")
     out.print(table)
 
 

@@ -168,7 +168,7 @@ def show(state: State, document_id: str, as_json: bool, purpose: str | None,
         return
     if doc.get("status") == "disposed":
         gone = (doc.get("extra") or {}).get("disposal") or {}
-        out.print(f"[bold red]ĐÃ TIÊU HỦY[/]: hủy ngày {str(gone.get('at') or '')[:10]} theo "
+        out.print(f"[bold red]ĐÃ TIÊU HỦY[/]: hủy ngày {shown_date(gone.get('at'))} theo "
                   f"danh sách tiêu hủy {gone.get('list', '?')} ({gone.get('decision') or ''}); "
                   "chỉ còn giữ thông tin nhận dạng")
     for key, label in _SHOWN.items():

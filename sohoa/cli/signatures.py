@@ -10,6 +10,7 @@ import click
 
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
+from sohoa.clock import shown_date
 from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
 
 
@@ -71,7 +72,7 @@ def signatures_renew(state: State, before: str | None, dry_run: bool, actor: str
         else:
             verb = "đến hạn gia hạn" if event.get("dry_run") else "đã gia hạn"
             out.print(f"{verb} {event['document_id']} (dấu thời gian hết hạn ngày "
-                      f"{event['timestamp_expiry'][:10]})")
+                      f"{shown_date(event['timestamp_expiry'])})")
 
     counts = renew_signatures(state.settings, before=cutoff, dry_run=dry_run, actor=actor,
                               emit=show)

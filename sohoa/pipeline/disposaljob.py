@@ -17,6 +17,7 @@ from typing import Any
 
 from sohoa.archive import Archive, disposal
 from sohoa.archive.archivist_models import ITEM_DISPOSED, ITEM_SKIPPED
+from sohoa.clock import shown_date
 from sohoa.doctypes import Registry, load_registry
 from sohoa.errors import WorkflowError
 from sohoa.pdf import qrmark
@@ -196,10 +197,9 @@ def _type_name(code: str) -> str:
 
 
 def _day(value: str | None) -> str:
-    if not value:
-        return ""
-    day = datetime.fromisoformat(value[:10])
-    return f"{day:%d/%m/%Y}"
+    """A day, or the Vietnamese day of an instant (an approval at 18:00 UTC is dated the next
+    day in Viet Nam, as the record a person signs must say)."""
+    return shown_date(value) if value else ""
 
 
 def _reason_vi(reason: str) -> str:

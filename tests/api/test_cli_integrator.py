@@ -91,7 +91,7 @@ def test_reuse_answers_a_page_at_a_time(home: Home) -> None:
     assert [json.loads(line)["document_id"] for line in output.splitlines()] == [
         home.ids["birth"]]
     code, output = run(home, *args, "--after", "not-a-position")
-    assert code == 2 and "not a page position" in output
+    assert code == 2 and "không phải vị trí trang" in output
 
 
 def test_audit_verify_reports_a_tampered_access_log(home: Home) -> None:

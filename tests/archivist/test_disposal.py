@@ -128,7 +128,7 @@ def test_held_document_survives_an_approved_list(settings: Settings, tmp_path: P
         gone = archive.get_document(ids["b"])
         assert gone["status"] == "disposed" and gone["text"] == ""  # a tombstone
         assert gone["extra"]["disposal"]["list"] == lst["list"]
-        with pytest.raises(NotFoundError, match="disposed"):
+        with pytest.raises(NotFoundError, match="đã bị tiêu hủy"):
             archive.get_pdf(ids["b"])
         assert not archive.blobs.exists(gone["pdf"]["sha256"])
         assert [h["document_id"] for h in archive.search("Trần Văn Đức")] == []

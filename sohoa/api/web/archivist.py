@@ -21,8 +21,8 @@ from sohoa.api.web.html import (
     vn_date,
 )
 from sohoa.api.web.officer import type_name
+from sohoa.clock import vietnam_today
 from sohoa.errors import ConfigError
-from sohoa.pipeline.clock import vietnam_today
 
 if TYPE_CHECKING:
     from sohoa.api.web.routes import Desk

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi.responses import Response
 
 from sohoa.api.web.html import esc, field, notice, table
+from sohoa.clock import vietnam_today
 from sohoa.errors import ConfigError
-from sohoa.pipeline.clock import vietnam_today
 
 if TYPE_CHECKING:
     from sohoa.api.web.routes import Desk

@@ -12,8 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from sohoa.api.web.html import csrf_field, esc, field, notice, table, url, vn_date
 from sohoa.api.web.messages import is_vietnamese
+from sohoa.clock import vietnam_today
 from sohoa.errors import ConfigError, NotFoundError
-from sohoa.pipeline.clock import vietnam_today
 from sohoa.pipeline.dossierdesk import DOSSIER_STATUS_NAMES
 from sohoa.pipeline.operatordesk import OPERATORS, OperatorDesk, quarantine_unit
 from sohoa.pipeline.quarantinelist import CHANGED
