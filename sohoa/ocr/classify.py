@@ -237,9 +237,9 @@ class NgramModel:
               sizes: Sequence[int] = (3, 4, 5)) -> NgramModel:
         texts, labels = list(texts), list(labels)
         if len(texts) != len(labels) or not texts:
-            raise ConfigError("training needs one label per text and at least one text")
+            raise ConfigError("cần ít nhất một văn bản mẫu, mỗi văn bản một nhãn loại giấy tờ")
         if len(set(labels)) < 2:
-            raise ConfigError("training needs examples of at least two document types")
+            raise ConfigError("cần văn bản mẫu của ít nhất hai loại giấy tờ để huấn luyện")
         x = np.stack([_ngram_vector(t, dim, sizes) for t in texts])
         df = (x > 0).sum(axis=0)
         idf = np.log((1 + len(texts)) / (1 + df)).astype(np.float32) + 1.0
@@ -273,7 +273,7 @@ class NgramModel:
                            data["idf"], tuple(int(n) for n in data["sizes"]))
         except (OSError, KeyError, ValueError) as err:
             raise ConfigError(
-                f"cannot read the classifier model {path}: {err}; retrain it with "
+                f"không đọc được mô hình phân loại {path}: {err}; huấn luyện lại bằng "
                 "`sohoa types train`"
             ) from None
 

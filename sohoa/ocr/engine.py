@@ -102,11 +102,11 @@ def find_tessdata(settings: OcrSettings) -> str:
     for path in candidates:
         if all(os.path.isfile(os.path.join(path, f"{lang}.traineddata")) for lang in languages):
             return path
-    where = settings.tessdata or "TESSDATA_PREFIX or /usr/share/tesseract-ocr/*/tessdata"
+    where = settings.tessdata or "TESSDATA_PREFIX hoặc /usr/share/tesseract-ocr/*/tessdata"
     raise ConfigError(
-        f"Tesseract language data for '{settings.lang}' was not found in {where}. "
-        "Install it (Debian: apt-get install tesseract-ocr-vie tesseract-ocr-osd) "
-        "or set tessdata / TESSDATA_PREFIX to the folder that holds the .traineddata files."
+        f"không tìm thấy dữ liệu ngôn ngữ '{settings.lang}' của Tesseract trong {where}. "
+        "Hãy cài (Debian: apt-get install tesseract-ocr-vie tesseract-ocr-osd) hoặc đặt "
+        "tessdata / TESSDATA_PREFIX là thư mục chứa các tệp .traineddata"
     )
 
 
@@ -177,8 +177,8 @@ class _Engines:
             )
         except RuntimeError as err:
             raise ConfigError(
-                f"Tesseract could not load '{settings.lang}' from {tessdata}: {err}. "
-                "Reinstall the language data."
+                f"Tesseract không nạp được dữ liệu ngôn ngữ '{settings.lang}' từ {tessdata}: "
+                f"{err}. Hãy cài lại dữ liệu ngôn ngữ (tesseract-ocr-{settings.lang})"
             ) from err
         self.key = key
         if os.path.isfile(os.path.join(tessdata, "osd.traineddata")):
@@ -218,17 +218,17 @@ def open_image(data: bytes) -> Image.Image:
         width, height = image.size
         if width * height > MAX_PIXELS:
             raise BadInputError(
-                f"The page image is {width}x{height} pixels, too large for a scanned page; "
-                "scan it at 300 dpi or less."
+                f"ảnh trang có {width}x{height} điểm ảnh, quá lớn đối với một trang quét: "
+                "quét lại ở độ phân giải 300 dpi trở xuống"
             )
         image.load()
     except Image.DecompressionBombError as err:
         raise BadInputError(
-            f"The page image is too large ({err}); scan it at 300 dpi or less."
+            f"ảnh trang quá lớn ({err}): quét lại ở độ phân giải 300 dpi trở xuống"
         ) from err
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
         raise BadInputError(
-            f"The page image cannot be read ({err}); rescan the page or save it as JPEG/PNG/TIFF."
+            f"không đọc được ảnh trang ({err}): quét lại trang, hoặc lưu ảnh dạng JPEG/PNG/TIFF"
         ) from err
     return image
 

@@ -263,7 +263,7 @@ def _image_xobject(pdf: pikepdf.Pdf, page: PdfPage) -> tuple[pikepdf.Stream, int
             stream = _flate_image(pdf, image)
     except (OSError, SyntaxError, ValueError) as err:
         raise BadInputError(
-            f"The page image cannot be put into the PDF ({err}); rescan the page."
+            f"không đưa được ảnh trang vào tệp PDF ({err}): quét lại trang"
         ) from err
     stream.Type = pikepdf.Name.XObject
     stream.Subtype = pikepdf.Name.Image
@@ -522,7 +522,7 @@ def _upright_to_page(rotation: int, width: float, height: float) -> str:
 
 def _page(pdf: pikepdf.Pdf, page: PdfPage, font: pikepdf.Object) -> None:
     if page.dpi <= 0:
-        raise BadInputError("The page has no resolution (dpi); set the scanner's dpi and rescan.")
+        raise BadInputError("trang không có độ phân giải (dpi): đặt dpi trên máy quét rồi quét lại")
     image, px_w, px_h = _image_xobject(pdf, page)
     rotation = page.ocr.rotation % 360
     upright = (px_h, px_w) if rotation in (90, 270) else (px_w, px_h)
@@ -645,7 +645,7 @@ def build_pdf(
     that its hash depends on its content only.
     """
     if not pages:
-        raise BadInputError("A document needs at least one page.")
+        raise BadInputError("giấy tờ phải có ít nhất một trang")
     info = DocumentInfo(
         title=title,
         author=author,

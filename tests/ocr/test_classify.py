@@ -223,7 +223,7 @@ def test_model_training_needs_real_data(tmp_path: Path) -> None:
         NgramModel.train(["a", "b"], ["x", "x"])
     junk = tmp_path / "junk.npz"
     junk.write_bytes(b"not a model")
-    with pytest.raises(ConfigError, match="retrain"):
+    with pytest.raises(ConfigError, match="huấn luyện lại"):
         NgramModel.load(junk)
 
 

@@ -236,7 +236,7 @@ def test_open_image_decodes_g4_tiff_and_refuses_garbage(ocr_page, ocr_encoder):
     decoded = open_image(data)
     assert decoded.size == bilevel.size
     assert decoded.convert("1").tobytes() == bilevel.tobytes()
-    with pytest.raises(BadInputError, match="cannot be read"):
+    with pytest.raises(BadInputError, match="không đọc được ảnh trang"):
         open_image(b"\x89PNG\r\n\x1a\n truncated")
     with pytest.raises(BadInputError), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Pillow warns about the cut-off EXIF block first
@@ -252,7 +252,7 @@ def test_oversized_image_is_refused_before_decoding():
     # A PNG header that claims 40000 x 40000 pixels (a decompression bomb's calling card).
     header = struct.pack(">IIBBBBB", 40000, 40000, 8, 0, 0, 0, 0)
     bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
-    with pytest.raises(BadInputError, match="too large"):
+    with pytest.raises(BadInputError, match="quá lớn"):
         open_image(bomb)
 
 

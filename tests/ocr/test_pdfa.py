@@ -274,7 +274,7 @@ def test_page_without_words_has_no_text_layer(tmp_path, ocr_page_jpeg, ocr_recog
 def test_bad_pages_are_refused(ocr_page_jpeg, ocr_recognized, ocr_dpi):
     with pytest.raises(BadInputError):
         build_pdf([], **META)
-    with pytest.raises(BadInputError, match="rescan"):
+    with pytest.raises(BadInputError, match="quét lại trang"):
         build_pdf([PdfPage(b"not an image", "image/png", ocr_dpi, ocr_recognized)], **META)
     with pytest.raises(ValueError, match="property name"):
         build_pdf(
