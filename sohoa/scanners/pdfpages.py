@@ -465,7 +465,8 @@ def _render(path: Path, index: int, digest: str, limits: InputLimits, content: P
     if problem:
         return Quarantined(source, problem, digest, index)
     try:
-        done = render_page(path, number, dpi, bilevel=bilevel, timeout_s=limits.render_seconds)
+        done = render_page(path, number, dpi, bilevel=bilevel, timeout_s=limits.render_seconds,
+                           drawn_only=not content.images)
     except RenderFailed as exc:
         why = (reasons.page_too_slow(number, limits.render_seconds)
                if str(exc).startswith("timeout") else reasons.page_unrenderable(number))

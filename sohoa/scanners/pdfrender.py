@@ -7,9 +7,10 @@ thresholded at mid-grey (poppler's ``-mono`` dithers). The resolution is the pag
 finest image it draws — capped by ``InputLimits.pdf_render_dpi`` (300): a 200 dpi scan is not
 blown up to 300 dpi.
 
-What is stored: a bilevel page as CCITT G4 (lossless, small), a page without colour as a grey
-JPEG, a colour page as an RGB JPEG. A rendered photo stored losslessly was what made a
-1.35 MB input a 10.4 MB archive.
+What is stored: a bilevel page as CCITT G4 (lossless, small) — also a page that draws no image
+and comes out black on white (type whose only greys are its anti-aliased edges) — a page without
+colour as a grey JPEG, a colour page as an RGB JPEG. A rendered photo stored losslessly was what
+made a 1.35 MB input a 10.4 MB archive.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from sohoa.scanners.pilsafe import DECODE_ERRORS, g4_tiff, quiet_bomb_warning
 
@@ -54,8 +55,10 @@ def render_dpi(image_dpis: list[float], cap: int) -> int:
 
 
 def render_page(path: Path, number: int, dpi: int, *, bilevel: bool,
-                timeout_s: float = RENDER_TIMEOUT_S) -> Rendered:
-    """Page ``number`` (1-based) of ``path`` drawn at ``dpi``, encoded as it will be stored."""
+                timeout_s: float = RENDER_TIMEOUT_S, drawn_only: bool = False) -> Rendered:
+    """Page ``number`` (1-based) of ``path`` drawn at ``dpi``, encoded as it will be stored.
+    ``drawn_only``: the page draws no image (vector text and lines): stored bilevel when it
+    is black on white (:func:`black_on_white`)."""
     # -cropbox: the page as viewers show it (pdftoppm draws the whole MediaBox by default).
     args = ["pdftoppm", "-r", str(dpi), "-f", str(number), "-l", str(number), "-cropbox"]
     if bilevel:
@@ -76,9 +79,34 @@ def render_page(path: Path, number: int, dpi: int, *, bilevel: bool,
             im.load()
     except DECODE_ERRORS as exc:
         raise RenderFailed(str(exc)) from exc
+    if not bilevel and drawn_only:
+        im = grey_if_grey(im)
+        bilevel = im.mode == "L" and black_on_white(np.asarray(im))
     if bilevel:
         im = im.convert("L").point(lambda v: 255 if v >= 128 else 0, mode="1")
     return encode_render(im, dpi)
+
+
+# Grey pixels farther than this from any black one are the page's own grey (a shaded cell,
+# grey type), not the soft edge poppler draws around black type; a page with more of them than
+# this share is kept in grey.
+_EDGE_REACH = 2
+_OWN_GREY_SHARE = 0.001
+
+
+def black_on_white(grey: np.ndarray) -> bool:
+    """Whether a drawn page is black ink on white paper: its grey pixels (all but near-black
+    and near-white) are all but the anti-aliased edges of black strokes. Such a page is
+    stored as CCITT G4 (a 300 dpi page of type: tens of KB, where a grey JPEG takes
+    hundreds) and reads as well; a page with shading or grey type keeps its greys."""
+    dark = grey < 64
+    mid = (grey >= 64) & (grey < 240)  # a light shaded cell is grey too, not paper
+    if not mid.any():
+        return True
+    # within _EDGE_REACH pixels of black, every way (PIL's max filter on the black mask)
+    near = np.asarray(Image.fromarray(dark.astype(np.uint8) * 255).filter(
+        ImageFilter.MaxFilter(2 * _EDGE_REACH + 1))) > 0
+    return float((mid & ~near).mean()) <= _OWN_GREY_SHARE
 
 
 def encode_render(im: Image.Image, dpi: int) -> Rendered:

@@ -114,8 +114,8 @@ def test_pdf_vector_page_without_real_text_is_rendered(tmp_path: Path) -> None:
     text_pdf(pdf, text="\\001\\002\\003\\004\\005\\006\\007\\010\\016\\017")
     (page,) = pages_of(pdf, InputLimits(pdf_render_dpi=100))
     assert isinstance(page, Page)
-    # Rendered pages are stored as (grey) JPEG: only bilevel renders are kept losslessly.
-    assert (page.mime, page.dpi) == ("image/jpeg", 100)
+    # Drawn black on white with no image: stored bilevel (CCITT G4), as a page of type is.
+    assert (page.mime, page.dpi) == ("image/tiff", 100)
     assert page.rendered.startswith("trang có chữ ngoài ảnh quét")
     assert (page.width, page.height) == (827, 1170)
 

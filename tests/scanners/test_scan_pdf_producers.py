@@ -338,3 +338,30 @@ def test_every_kind_of_page_goes_into_the_archival_pdf(tmp_path: Path) -> None:
     for number, (image, got) in enumerate(zip(images, pages, strict=True), start=1):
         shown = pikepdf.PdfImage(image).as_pil_image().convert("RGB")
         assert np.array_equal(np.asarray(shown, dtype=np.int16), pixels(got.data, "RGB")), number
+
+
+def test_a_drawn_page_of_black_type_is_stored_bilevel_and_one_with_shading_keeps_its_greys(
+        ) -> None:
+    """A page drawn from vector text only (no image) that comes out black on white is stored as
+    CCITT G4: its greys are the anti-aliased edges of its strokes. Shading or grey type away
+    from any black stroke keeps the page in grey."""
+    import numpy as np
+    from PIL import ImageDraw
+
+    from sohoa.scanners.pdfrender import black_on_white
+
+    page = Image.new("L", (2400, 1600), 255)
+    draw = ImageDraw.Draw(page)
+    for row in range(8):
+        draw.text((120, 120 + 160 * row), "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", fill=0,
+                  font_size=84)
+    smooth = page.resize((1200, 800), Image.LANCZOS)  # soft edges, as poppler draws type
+    grey = np.asarray(smooth)
+    assert ((grey > 64) & (grey < 192)).any()  # the edges are grey indeed
+    assert black_on_white(grey)
+    shaded = grey.copy()
+    shaded[600:760, 40:1160] = np.minimum(shaded[600:760, 40:1160], 225)  # a light shaded cell
+    assert not black_on_white(shaded)
+    grey_type = page.copy()
+    ImageDraw.Draw(grey_type).text((120, 1400), "Bản nháp", fill=128, font_size=120)
+    assert not black_on_white(np.asarray(grey_type.resize((1200, 800), Image.LANCZOS)))
