@@ -26,7 +26,8 @@ EVENING_UTC = datetime(2026, 12, 6, 17, 30, tzinfo=UTC)  # 00:30 on 7 December i
 def local_clock_calls(source: str) -> list[tuple[int, str]]:
     """Calls that read the machine's own zone: ``date.today()``, ``datetime.today()``, a
     naive ``datetime.now()`` or ``fromtimestamp(t)``, ``.astimezone()`` with no zone, and
-    ``time.localtime/strftime/ctime``."""
+    ``time.localtime/strftime/ctime``, and the day of a UTC instant taken as today
+    (``datetime.now(UTC).date()``, ``utc_now().date()``)."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
@@ -35,7 +36,13 @@ def local_clock_calls(source: str) -> list[tuple[int, str]]:
         name = (base.id if isinstance(base, ast.Name)
                 else base.attr if isinstance(base, ast.Attribute) else None)
         argc = len(node.args) + len(node.keywords)
-        if ((name in ("date", "datetime") and attr == "today")
+        if (attr == "date" and argc == 0 and isinstance(base, ast.Call)
+                and isinstance(base.func, (ast.Attribute, ast.Name))
+                and (getattr(base.func, "attr", None) or getattr(base.func, "id", None))
+                in ("now", "utc_now", "utcnow")):
+            # the day of a UTC instant: yesterday in Viet Nam from 17:00 to 24:00 UTC
+            found.append((node.lineno, ast.unparse(node)))
+        elif ((name in ("date", "datetime") and attr == "today")
                 or (name == "datetime" and attr == "now" and argc == 0)
                 or (name == "datetime" and attr == "fromtimestamp" and argc < 2)
                 or (attr == "astimezone" and argc == 0)
@@ -55,8 +62,9 @@ def test_the_check_sees_each_way_of_asking() -> None:
     source = "\n".join(["date.today()", "datetime.datetime.today()", "datetime.now()",
                         "datetime.fromtimestamp(t)", "x.astimezone()", "time.localtime()",
                         "datetime.now(UTC)", "datetime.fromtimestamp(t, UTC)",
-                        "x.astimezone(VN)", "clock.vietnam_today()"])
-    assert [line for line, _ in local_clock_calls(source)] == [1, 2, 3, 4, 5, 6]
+                        "x.astimezone(VN)", "clock.vietnam_today()",
+                        "datetime.now(UTC).date()", "utc_now().date()", "vietnam_now().date()"])
+    assert [line for line, _ in local_clock_calls(source)] == [1, 2, 3, 4, 5, 6, 11, 12]
 
 
 class _Evening(datetime):
@@ -77,6 +85,11 @@ def test_a_result_issued_this_morning_in_viet_nam_is_reusable_at_17_30_utc(
         rec, pdf, images = make_record("issued-today", doc_type="business_license",
                                        issue_date=date(2026, 12, 7))
         document_id, _ = archive.store_document(rec, pdf, images)
+        # and one dated tomorrow in Viet Nam, not valid yet: the day is the 7th, whatever day
+        # the test runs on
+        later, pdf, images = make_record("issued-tomorrow", doc_type="business_license",
+                                         issue_date=date(2026, 12, 8))
+        archive.store_document(later, pdf, images)
         assert [r["document_id"] for r in archive.reuse(rec.owner_id or "")] == [document_id]
 
 

@@ -260,11 +260,11 @@ def retry(conn: Connection, *, event_row: int | None = None, all_dead: bool = Fa
 
 def received_dossiers(conn: Connection, date_from: date, date_to: date) -> list[str]:
     """Dossiers received in the period (by their received date; a dossier with none counts on
-    the day the catalog first saw it)."""
-    day = func.coalesce(Dossier.received_date, func.date(Dossier.created_at))
+    the Vietnamese day the catalog first saw it: at 18:00 UTC it is already tomorrow)."""
+    day = func.coalesce(Dossier.received_date, func.date(Dossier.created_at, "+7 hours"))
     if conn.dialect.name == "postgresql":
-        day = func.coalesce(Dossier.received_date, func.date(func.timezone("UTC",
-                                                                          Dossier.created_at)))
+        day = func.coalesce(Dossier.received_date, func.date(func.timezone(
+            "Asia/Ho_Chi_Minh", Dossier.created_at)))
     return list(conn.execute(select(Dossier.code).where(
         day >= date_from, day <= date_to).order_by(Dossier.code)).scalars())
 

@@ -340,7 +340,8 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
                 f"{document_id}); chưa được dùng lại cho đến khi người kiểm tra xác nhận")
         if doc.valid_until is not None and doc.valid_until < day:
             expired = ("không xác định được thời hạn hiệu lực" if doc.valid_until == date.min
-                       else f"đã hết hiệu lực từ {doc.valid_until.strftime('%d/%m/%Y')}")
+                       else f"đã hết hiệu lực (có hiệu lực đến hết ngày "
+                       f"{doc.valid_until.strftime('%d/%m/%Y')})")
             raise ReuseRefusedError(
                 f"giấy tờ {document_id} {expired}; không được dùng lại, đề nghị công dân "
                 "cung cấp giấy tờ còn hiệu lực")

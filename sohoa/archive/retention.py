@@ -41,6 +41,7 @@ from sohoa.archive.catalog import upsert
 from sohoa.archive.documents import IS_STORED
 from sohoa.archive.models import Document, Dossier, Owner
 from sohoa.archive.values import iso, utc_now, vietnam_day
+from sohoa.clock import shown_date
 from sohoa.doctypes import Registry, add_months
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.vntext import nfc
@@ -178,13 +179,13 @@ def _eligible_on(rule: _Rule, row: Any, events: Mapping[tuple[str, str, str], da
             last = last_archived.get(row.dossier_code) or row.ingested_at
             start = vietnam_day(last)
             notes.append(f"chưa ghi ngày kết thúc hồ sơ {row.dossier_code}: tính từ ngày lưu "
-                         f"giấy tờ cuối cùng của hồ sơ, {start.isoformat()}")
+                         f"giấy tờ cuối cùng của hồ sơ, {shown_date(start)}")
     else:
         start = row.issue_date
         if start is None:
             start = vietnam_day(row.ingested_at)
             notes.append(f"không rõ ngày ban hành: tính từ ngày lưu vào kho, "
-                         f"{start.isoformat()}")
+                         f"{shown_date(start)}")
     return add_months(start, 12 * rule.years), notes
 
 

@@ -58,8 +58,8 @@ def print_state(state: DossierState, level_name: str | None = None) -> None:
     out.print(f"  đơn vị {state.unit or '—'} ({level.lower()}), kênh {channel}, "
               f"người nộp {state.owner_id or '—'}")
     received = _local(state.received_at) if state.received_at else (
-        state.received_date.isoformat() if state.received_date else "—")
-    out.print(f"  tiếp nhận {received}, hẹn trả {state.appointment_date or '—'}, "
+        shown_date(state.received_date))
+    out.print(f"  tiếp nhận {received}, hẹn trả {shown_date(state.appointment_date)}, "
               f"trạng thái {DOSSIER_STATUS_NAMES.get(state.status or '', state.status or '—')}")
     for c in state.components:
         mark = "✓" if c.satisfied else ("✗" if c.required else "·")

@@ -178,7 +178,8 @@ class _Engines:
         except RuntimeError as err:
             raise ConfigError(
                 f"Tesseract không nạp được dữ liệu ngôn ngữ '{settings.lang}' từ {tessdata}: "
-                f"{err}. Hãy cài lại dữ liệu ngôn ngữ (tesseract-ocr-{settings.lang})"
+                f"{err}. Hãy cài lại dữ liệu ngôn ngữ ("
+                + " ".join(f"tesseract-ocr-{part}" for part in settings.lang.split("+")) + ")"
             ) from err
         self.key = key
         if os.path.isfile(os.path.join(tessdata, "osd.traineddata")):

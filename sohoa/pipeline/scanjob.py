@@ -31,14 +31,20 @@ class ScanJobResult:
 
 
 def new_scan_folder(settings: Settings, now: datetime | None = None) -> Path:
-    """``HOME/scans/20261127-143005`` (local time, as the clerk reads it), never an old one."""
+    """``HOME/scans/20261127-143005`` (Viet Nam's time, as the clerk reads it), made here and
+    never an old one: two scans started in the same second (two desks on one home) each
+    claim their own folder, since only one ``mkdir`` of a name succeeds."""
     stamp = (now or vietnam_now()).strftime("%Y%m%d-%H%M%S")
     base = settings.home / SCANS / stamp
+    base.parent.mkdir(parents=True, exist_ok=True)
     folder, n = base, 2
-    while folder.exists():
-        folder = base.with_name(f"{stamp}-{n}")
-        n += 1
-    return folder
+    while True:
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            folder = base.with_name(f"{stamp}-{n}")
+            n += 1
 
 
 def list_devices() -> list[Device]:

@@ -14,6 +14,7 @@ looked into.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pikepdf
@@ -50,21 +51,41 @@ def _notdef_codes(font: pikepdf.Dictionary) -> frozenset[int]:
     return frozenset(codes)
 
 
+@dataclass(frozen=True)
+class ZeroGlyph:
+    """How a font shows glyph 0: by CID 0 (two-byte codes) or by these one-byte codes."""
+
+    font: str  # its /BaseFont, for the reason
+    cid: bool
+    codes: frozenset[int] = frozenset()
+
+
+def zero_glyph(font: pikepdf.Object | None) -> ZeroGlyph | None:
+    """How ``font`` can show glyph 0, worked out once when it is set (``Tf``); None when it
+    cannot, as far as its dictionaries tell."""
+    if not isinstance(font, pikepdf.Dictionary):
+        return None
+    if font.get("/Subtype") == pikepdf.Name.Type0:
+        return ZeroGlyph(font_name(font), True) if font.get("/Encoding") in _IDENTITY else None
+    codes = _notdef_codes(font)
+    return ZeroGlyph(font_name(font), False, codes) if codes else None
+
+
+def shows_zero(zero: ZeroGlyph | None, operands: pikepdf._core._ObjectList, op: str) -> bool:
+    """Whether the text-showing operator ``op`` with ``operands`` shows glyph 0."""
+    if zero is None:
+        return False
+    strings = _strings(operands, op)
+    if zero.cid:
+        return any(s[k] == 0 and s[k + 1] == 0 for s in strings
+                   for k in range(0, len(s) - 1, 2))
+    return any(b in zero.codes for s in strings for b in s)
+
+
 def shows_notdef(font: pikepdf.Object | None, operands: pikepdf._core._ObjectList, op: str
                  ) -> bool:
     """Whether the text-showing operator ``op`` with ``operands``, in ``font``, shows glyph 0."""
-    if not isinstance(font, pikepdf.Dictionary):
-        return False
-    strings = _strings(operands, op)
-    if not strings:
-        return False
-    if font.get("/Subtype") == pikepdf.Name.Type0:
-        if font.get("/Encoding") not in _IDENTITY:
-            return False
-        return any(s[k] == 0 and s[k + 1] == 0 for s in strings
-                   for k in range(0, len(s) - 1, 2))
-    notdef = _notdef_codes(font)
-    return bool(notdef) and any(b in notdef for s in strings for b in s)
+    return shows_zero(zero_glyph(font), operands, op)
 
 
 def font_name(font: pikepdf.Object | None) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
-from sohoa.scanners.glyphs import font_name, shows_notdef
+from sohoa.scanners.glyphs import ZeroGlyph, shows_zero, zero_glyph
 
 Matrix = tuple[float, float, float, float, float, float]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in page space
@@ -133,11 +133,11 @@ class _State:
     text_mode: int = 0
     clip: Box | None = None
     clip_exact: bool = True
-    font: pikepdf.Object | None = None  # the text font (Tf) in force
+    zero: ZeroGlyph | None = None  # how the text font (Tf) in force shows glyph 0
 
     def copy(self) -> _State:
         return _State(self.ctm, self.fill, self.fill_space, self.text_mode, self.clip,
-                      self.clip_exact, self.font)
+                      self.clip_exact, self.zero)
 
     def clip_to(self, box: Box, exact: bool) -> None:
         self.clip = intersect(self.clip, box)
@@ -238,13 +238,12 @@ def _walk(source: pikepdf.Page | pikepdf.Stream, resources: pikepdf.Object, star
         elif op == "Tr" and operands:
             state.text_mode = int(operands[0])
         elif op == "Tf" and operands and isinstance(operands[0], pikepdf.Name):
-            state.font = fonts.get(str(operands[0])) if isinstance(
-                fonts, pikepdf.Dictionary) else None
+            state.zero = zero_glyph(fonts.get(str(operands[0])) if isinstance(
+                fonts, pikepdf.Dictionary) else None)
         elif op in _SHOW_TEXT:
-            if shows_notdef(state.font, operands, op):
-                name = font_name(state.font)
-                if name not in content.notdef:
-                    content.notdef.append(name)
+            if shows_zero(state.zero, operands, op) and state.zero is not None \
+                    and state.zero.font not in content.notdef:
+                content.notdef.append(state.zero.font)
             if state.text_mode >= 4:
                 text_clip = True  # modes 4-7 add the glyphs to the clip at ET
             if state.text_mode not in (3, 7):  # 3: invisible (an OCR layer); 7: clip only

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
+from sohoa.clock import shown_moment
 from sohoa.errors import SigningError
 from sohoa.vntext import nfc
 
@@ -201,14 +202,15 @@ class KeySource:
         cert = self.certificate
         if moment < cert.not_valid_before_utc:
             raise SigningError(
-                f"Chứng thư số ký của {self.signer_name} chưa có hiệu lực trước ngày "
-                f"{cert.not_valid_before_utc:%Y-%m-%d}: kiểm tra đồng hồ của máy tính."
+                f"Chứng thư số ký của {self.signer_name} chưa có hiệu lực trước "
+                f"{shown_moment(cert.not_valid_before_utc)} (giờ Việt Nam): kiểm tra đồng hồ "
+                "của máy tính."
             )
         if moment > cert.not_valid_after_utc:
             raise SigningError(
-                f"Chứng thư số ký của {self.signer_name} đã hết hạn ngày "
-                f"{cert.not_valid_after_utc:%Y-%m-%d}: gia hạn với tổ chức cung cấp dịch vụ "
-                "chứng thực (CA) rồi cấu hình chứng thư mới."
+                f"Chứng thư số ký của {self.signer_name} đã hết hạn lúc "
+                f"{shown_moment(cert.not_valid_after_utc)} (giờ Việt Nam): gia hạn với tổ chức "
+                "cung cấp dịch vụ chứng thực (CA) rồi cấu hình chứng thư mới."
             )
 
 

@@ -197,3 +197,21 @@ def test_result_gets_its_own_code_and_is_reusable(archive: Archive) -> None:
                              code_format=dz.DEFAULT_CODE_FORMAT)
     assert not again
     assert result_doc in [r["document_id"] for r in archive.reuse(OWNER)]
+
+
+def test_a_dossier_without_a_received_date_counts_on_its_vietnamese_day(
+        archive: Archive) -> None:
+    """Known only from its scans, first seen at 18:00 UTC on 6 December: in Biên Hòa that is
+    01:00 on the 7th, the day the sync report and its ratio count it on, on either catalog."""
+    from sqlalchemy import insert
+
+    from sohoa.archive.deliveries import received_dossiers
+    from sohoa.archive.models import Dossier
+
+    with archive.transaction(write=True) as conn:
+        conn.execute(insert(Dossier).values(
+            code="HS-075-2026-0610", created_at=datetime(2026, 12, 6, 18, 0, tzinfo=UTC)))
+    with archive.transaction(write=False) as conn:
+        assert received_dossiers(conn, date(2026, 12, 7), date(2026, 12, 7)) == [
+            "HS-075-2026-0610"]
+        assert received_dossiers(conn, date(2026, 12, 6), date(2026, 12, 6)) == []

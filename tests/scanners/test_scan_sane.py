@@ -166,3 +166,19 @@ def test_no_scanner_found(home: Path, no_scanner: Path, monkeypatch: pytest.Monk
     assert "Traceback" not in done.stderr
     monkeypatch.setenv("SANE_CONFIG_DIR", str(no_scanner))
     assert list_devices() == []
+
+
+def test_two_scans_started_in_the_same_second_get_two_folders(tmp_path: Path) -> None:
+    """Two desks on one home pressing "scan" in the same second: each claims its own folder
+    (made, not only looked for), so neither batch's pages land among the other's."""
+    from datetime import datetime
+
+    from sohoa.clock import VIETNAM
+    from sohoa.pipeline.scanjob import new_scan_folder
+    from sohoa.pipeline.settings import load_settings
+
+    settings = load_settings(home=tmp_path, environ={})
+    now = datetime(2026, 12, 7, 1, 0, 5, tzinfo=VIETNAM)
+    first, second = new_scan_folder(settings, now), new_scan_folder(settings, now)
+    assert first.is_dir() and second.is_dir() and first != second
+    assert (first.name, second.name) == ("20261207-010005", "20261207-010005-2")

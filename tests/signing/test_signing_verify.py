@@ -206,7 +206,7 @@ def test_expired_or_future_certificate_is_refused(
     cert = agency_signer.key.certificate
     with pytest.raises(SigningError, match="đã hết hạn"):
         agency_signer.sign(plain_pdf, signed_at=cert.not_valid_after_utc + timedelta(days=1))
-    with pytest.raises(SigningError, match="chưa có hiệu lực trước ngày"):
+    with pytest.raises(SigningError, match="chưa có hiệu lực trước"):
         agency_signer.sign(plain_pdf, signed_at=cert.not_valid_before_utc - timedelta(days=1))
 
 

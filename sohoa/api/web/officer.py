@@ -69,7 +69,7 @@ def validity(doc: dict[str, Any], today: date) -> str:
         return "Không ghi thời hạn"
     if date.fromisoformat(until[:10]) >= today:
         return f"Còn hiệu lực đến {vn_date(until)}"
-    return f'<span class="bad">Hết hiệu lực từ {vn_date(until)}</span>'
+    return f'<span class="bad">Hết hiệu lực (có hiệu lực đến hết ngày {vn_date(until)})</span>'
 
 
 def install(view: Any, write: Any) -> None:
