@@ -19,13 +19,14 @@ silence_known_warnings()
 # Who uses which command, as `sohoa -h` lists them (the role's English name in brackets: the
 # README's and the docs' word for it).
 SECTIONS = {
-    "Bộ phận một cửa (desk staff)": ["ingest", "watch", "scan", "ocr", "synth"],
+    "Bộ phận một cửa (desk staff)": ["ingest", "watch", "scan", "ocr", "certify", "synth"],
     "Cán bộ tra cứu, dùng lại (officers)": ["search", "reuse", "show", "get", "verify",
                                             "dossier", "procedures", "result"],
     "Lãnh đạo (managers)": ["report"],
     "Lưu trữ (archivists)": ["retention", "hold", "disposal", "fixity", "export", "signatures",
                              "audit", "sign", "index"],
-    "Vận hành (operators)": ["init", "status", "quarantine", "worker", "sync"],
+    "Vận hành (operators)": ["init", "status", "jobs", "quarantine", "worker", "sync",
+                             "dev-pki"],
     "Tích hợp hệ thống (integrators)": ["serve", "tokens"],
     "Rà soát (reviewers)": ["review", "types"],
 }
@@ -41,12 +42,12 @@ class SectionedGroup(click.Group):
             for name in names:
                 cmd = self.get_command(ctx, name)
                 if cmd is not None and not cmd.hidden:
-                    rows.append((name, cmd.get_short_help_str(limit=70)))
+                    rows.append((name, cmd.get_short_help_str(limit=200)))
                     listed.add(name)
             if rows:
                 with formatter.section(section):
                     formatter.write_dl(rows)
-        rest = [(n, c.get_short_help_str(limit=70)) for n in self.list_commands(ctx)
+        rest = [(n, c.get_short_help_str(limit=200)) for n in self.list_commands(ctx)
                 if n not in listed and (c := self.get_command(ctx, n)) and not c.hidden]
         if rest:
             with formatter.section("Khác"):
