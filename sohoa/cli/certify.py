@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from sohoa.cli import paths
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 
@@ -82,6 +83,7 @@ def certify_copy(state: State, source: str, owner: str, unit: str, by: str | Non
 @click.option("--unit", metavar="MÃ", help="Đơn vị (mặc định: mọi đơn vị).")
 @click.option("--year", type=int, metavar="NĂM", help="Năm (mặc định: mọi năm).")
 @click.option("-o", "output", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP",
+              callback=paths.output_file,
               help="register.pdf (PDF/A ký số, cần --unit và --year) hoặc register.csv.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
 @click.option("--user", envvar="SOHOA_USER", metavar="TÊN",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from sohoa.cli import paths
 from sohoa.cli.output import PageProgress, describe_event, emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.cli.synthyear import WithYear
@@ -78,8 +79,10 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path),
                 metavar="TỆP...")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              metavar="TỆP_PDF", help="Tệp PDF tìm kiếm được sẽ ghi ra.")
+              callback=paths.output_file, metavar="TỆP_PDF",
+              help="Tệp PDF tìm kiếm được sẽ ghi ra.")
 @click.option("--sidecar", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP_TXT",
+              callback=paths.output_file,
               help="Ghi thêm văn bản nhận dạng được vào tệp này.")
 @click.option("--jobs", type=int, default=None, metavar="SỐ",
               help="Số tiến trình nhận dạng (mặc định: mỗi lõi CPU một tiến trình).")
@@ -107,7 +110,8 @@ def ocr(state: State, inputs: tuple[Path, ...], output: Path, sidecar: Path | No
 
 
 @click.command(cls=WithYear)
-@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False), metavar="THƯ_MỤC")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False), metavar="THƯ_MỤC",
+                callback=paths.output_folder)
 @click.option("--seed", type=int, default=1, show_default=True, metavar="SỐ",
               help="Hạt giống ngẫu nhiên: cùng số thì cùng một lô.")
 @click.option("--dossiers", type=int, default=3, show_default=True, metavar="SỐ",

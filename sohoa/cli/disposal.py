@@ -8,6 +8,7 @@ from typing import Any
 import click
 from rich.markup import escape
 
+from sohoa.cli import paths
 from sohoa.cli.options import by_option, parse_day, progress_bar, who
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
@@ -192,6 +193,7 @@ def disposal_execute(state: State, list_id: int, dry_run: bool, by: str | None,
 @disposal.command("record")
 @click.argument("list_id", type=int, metavar="SỐ_DANH_MỤC")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              callback=paths.output_file,
               metavar="TỆP", help="Tệp PDF sẽ ghi biên bản ra.")
 @pass_state
 def disposal_record(state: State, list_id: int, output: Path) -> None:

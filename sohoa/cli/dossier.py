@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from sohoa.cli import paths
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date
@@ -301,6 +302,7 @@ def report() -> None:
 @click.option("--unit", metavar="MÃ", help="Chỉ đơn vị này.")
 @click.option("--level", metavar="CẤP", help="Chỉ cấp này (units.toml: tinh, xa, …).")
 @click.option("-o", "output", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP",
+              callback=paths.output_file,
               help="Ghi báo cáo ra report.html, hoặc report.pdf (PDF/A có ký số).")
 @click.option("--explain", metavar="MÃ_CHỈ_SỐ",
               help="Liệt kê các hồ sơ được tính vào một chỉ số.")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from sohoa.cli import paths
 from sohoa.cli.options import by_option, progress_bar, who
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State
@@ -21,6 +22,7 @@ from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
 @click.option("--permanent-only", is_flag=True,
               help="Chỉ các giấy tờ có thời hạn bảo quản vĩnh viễn.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+              callback=paths.output_folder,
               metavar="THƯ_MỤC",
               help="Thư mục gói BagIt sẽ ghi (mới hoặc trống; gói ghi dở thì ghi tiếp).")
 @click.option("--purpose", envvar="SOHOA_PURPOSE", default="nộp lưu lịch sử",

@@ -14,6 +14,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from sohoa.cli import paths
 from sohoa.cli.output import emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, shown_moment
@@ -257,6 +258,7 @@ def _shown(value: Any) -> str:
 @click.command()
 @click.argument("document_id", metavar="MÃ_GIẤY_TỜ")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              callback=paths.output_file_or_stdout,
               metavar="TỆP", help="Tệp sẽ ghi ra, hoặc - để ghi ra đầu ra chuẩn.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
 @accountable

@@ -9,6 +9,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from sohoa.cli import paths
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 
@@ -72,6 +73,7 @@ def review(ctx: click.Context, round_no: int | None, as_json: bool) -> None:
 @click.option("--field", "field_key", metavar="TRƯỜNG",
               help="Cắt ảnh trang quanh trường này.")
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              callback=paths.output_folder,
               metavar="THƯ_MỤC",
               help="Thư mục ghi ảnh trang (mặc định: HOME/review).")
 @click.option("--by", "by", envvar="SOHOA_REVIEWER", metavar="TÊN",
@@ -209,6 +211,7 @@ def types() -> None:
 @click.option("--seed", type=int, default=7, show_default=True, metavar="SỐ",
               help="Hạt giống ngẫu nhiên cho giấy tờ sinh tự động.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP",
+              callback=paths.output_file,
               help="Nơi lưu mô hình (mặc định: HOME/models/types.npz, tệp lệnh ingest dùng).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state

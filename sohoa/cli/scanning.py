@@ -10,6 +10,7 @@ import click
 from rich.live import Live
 from rich.text import Text
 
+from sohoa.cli import paths
 from sohoa.cli.output import PageProgress, describe_event, emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.errors import EXIT_INTERNAL, EXIT_OK, EXIT_QUARANTINED
@@ -153,6 +154,7 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
 @click.option("--pages", type=click.IntRange(min=1), default=None, metavar="SỐ",
               help="Dừng sau chừng này trang (mặc định: đến khi khay nạp hết giấy).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              callback=paths.output_folder,
               metavar="THƯ_MỤC",
               help="Thư mục trống để chứa tệp trang (mặc định: một thư mục mới trong "
                    "HOME/scans).")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from sohoa.cli import paths
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date
@@ -18,7 +19,7 @@ from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
 @click.argument("input_pdf", type=click.Path(path_type=Path, dir_okay=False, exists=True),
                 metavar="TỆP_PDF")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              metavar="TỆP", help="Tệp PDF đã ký sẽ ghi ra.")
+              callback=paths.output_file, metavar="TỆP", help="Tệp PDF đã ký sẽ ghi ra.")
 @click.option("--level", type=click.Choice(["B-B", "B-T", "B-LT", "B-LTA"]),
               help="Mức chữ ký PAdES (mặc định: signing.level trong sohoa.toml).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from sohoa.cli import paths
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 
@@ -39,6 +40,7 @@ class WithYear(click.Command):
 @click.option("--dossiers", type=click.IntRange(1, 1_000_000), default=600, show_default=True,
               metavar="SỐ", help="Số hồ sơ trong năm.")
 @click.option("--truth", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP",
+              callback=paths.output_file,
               help="Ghi số liệu chỉ tiêu thật (đã dùng để tạo) vào tệp này (JSON).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state

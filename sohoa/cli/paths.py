@@ -1,0 +1,102 @@
+"""Paths a user types for sohoa to write to (``-o TỆP``, ``--out THƯ_MỤC``), checked before any
+work is done: a mistyped folder is the user's slip, said in Vietnamese with exit 2, not a
+traceback after minutes of OCR or signing (and not an access-log line for a read that
+delivered nothing).
+
+Used as click callbacks: ``callback=paths.output_file`` / ``paths.output_folder``. A
+SohoaError raised there reaches the group's handler like any command's ("lỗi: …", exit 2).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from sohoa.errors import ConfigError
+
+
+def _option(param: click.Parameter | None) -> str:
+    if param is None:
+        return "-o"
+    opts = [o for o in getattr(param, "opts", []) if o.startswith("-")]
+    return opts[0] if opts else (param.human_readable_name or "-o")
+
+
+def _writable_folder(folder: Path, path: Path, option: str) -> None:
+    """``folder`` (an existing directory) must let sohoa create ``path`` in it."""
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigError(f"không có quyền ghi vào thư mục {folder} (để ghi {path}); chọn thư "
+                          f"mục khác cho {option} hoặc nhờ quản trị cấp quyền ghi")
+
+
+def _no_file_on_the_way(folder: Path, path: Path, option: str) -> None:
+    """A missing ``folder`` whose nearest existing part is a file, not a folder: say which."""
+    ancestor = folder.absolute()
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ConfigError(f"{ancestor} là một tệp, không phải thư mục, nên không ghi được "
+                          f"{path}; chọn chỗ khác cho {option}")
+
+
+def check_output_file(path: Path, option: str = "-o", *, stdout_ok: bool = False) -> Path:
+    """The file ``path`` can be written: its folder exists and is writable, and it is not a
+    folder itself. ``-`` (standard output) passes when ``stdout_ok``."""
+    if stdout_ok and str(path) == "-":
+        return path
+    if path.is_dir():
+        raise ConfigError(f"{path} là một thư mục; {option} cần tên tệp, ví dụ "
+                          f"{path / ('ket-qua' + (path.suffix or '.pdf'))}")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        _no_file_on_the_way(parent, path, option)
+        raise ConfigError(f"không có thư mục {parent} để ghi {path.name}; tạo thư mục đó trước "
+                          f"(mkdir -p {parent}) hoặc chọn chỗ khác cho {option}")
+    if not parent.is_dir():
+        raise ConfigError(f"{parent} là một tệp, không phải thư mục, nên không ghi được {path}; "
+                          f"chọn chỗ khác cho {option}")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise ConfigError(f"không có quyền ghi đè {path}; chọn tên khác cho {option}")
+    _writable_folder(parent, path, option)
+    return path
+
+
+def check_output_folder(path: Path, option: str = "-o") -> Path:
+    """The folder ``path`` exists or can be made: the nearest part of it that exists is a
+    writable folder, not a file."""
+    if path.exists():
+        if not path.is_dir():
+            raise ConfigError(f"{path} là một tệp; {option} cần một thư mục")
+        _writable_folder(path, path, option)
+        return path
+    _no_file_on_the_way(path, path, option)
+    ancestor = path.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    _writable_folder(ancestor, path, option)
+    return path
+
+
+def output_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """click callback for an option naming a file to write."""
+    if value is None:
+        return None
+    return check_output_file(value, _option(param))
+
+
+def output_file_or_stdout(ctx: click.Context, param: click.Parameter,
+                          value: Path | None) -> Path | None:
+    """click callback for an option naming a file to write, or ``-`` for standard output."""
+    if value is None:
+        return None
+    return check_output_file(value, _option(param), stdout_ok=True)
+
+
+def output_folder(ctx: click.Context, param: click.Parameter,
+                  value: Path | None) -> Path | None:
+    """click callback for an option or argument naming a folder to write into."""
+    if value is None:
+        return None
+    return check_output_folder(value, _option(param))

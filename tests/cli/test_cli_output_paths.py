@@ -1,0 +1,60 @@
+"""F8: a file or folder the user names for sohoa to write that cannot be written (a missing
+folder, a file where a folder should be, a folder where a file should be) is refused before
+any work, in Vietnamese, naming the path, with exit 2 — not a traceback with exit 1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sohoa.cli.main import cli
+
+# Every command writing a file or folder the user names, with the rest of a valid command line.
+COMMANDS = [
+    ["get", "812f1558dff91ebb", "-o", "{out}"],
+    ["sign", "{pdf}", "-o", "{out}"],
+    ["ocr", "{pdf}", "-o", "{out}"],
+    ["ocr", "{pdf}", "-o", "{ok}", "--sidecar", "{out}"],
+    ["report", "kpi", "--from", "2025-01-01", "--to", "2025-12-31", "-o", "{out}"],
+    ["certify", "register", "-o", "{out}"],
+    ["disposal", "record", "1", "-o", "{out}"],
+    ["types", "train", "-o", "{out}"],
+    ["export", "--dossier", "X", "-o", "{out}"],
+    ["review", "show", "abc", "-o", "{out}"],
+    ["scan", "--out", "{out}"],
+    ["synth", "{out}"],
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_an_unwritable_output_is_refused_before_any_work(tmp_path: Path,
+                                                         args: list[str]) -> None:
+    pdf = tmp_path / "in.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    runner = CliRunner()
+    missing = tmp_path / "no-such-dir"
+    for bad, says, named in ((missing / "x.pdf", "không có thư mục", missing),
+                             (blocker / "sub" / "x.pdf", "là một tệp, không phải thư mục",
+                              blocker)):
+        line = [a.format(out=bad, pdf=pdf, ok=tmp_path / "ok.pdf") for a in args]
+        if named == missing and line[0] in ("scan", "synth", "export", "review"):
+            continue  # a folder sohoa makes, parents and all
+        ran = runner.invoke(cli, ["--home", str(tmp_path / "home"), *line])
+        assert ran.exit_code == 2, (line, ran.output, ran.exception)
+        assert says in ran.stderr and str(named) in ran.stderr, ran.stderr
+        assert ran.stderr.startswith("lỗi: ") and "Traceback" not in ran.output
+        assert not (tmp_path / "home").exists()  # refused before the archive was touched
+
+
+def test_a_folder_given_for_a_file_and_standard_output(tmp_path: Path) -> None:
+    runner = CliRunner()
+    ran = runner.invoke(cli, ["--home", str(tmp_path), "get", "abc", "-o", str(tmp_path)])
+    assert ran.exit_code == 2 and str(tmp_path) in ran.stderr, ran.stderr
+    # `-o -` is standard output, not a file named "-" in a folder to check
+    from sohoa.cli.paths import check_output_file
+
+    assert str(check_output_file(Path("-"), stdout_ok=True)) == "-"
