@@ -50,6 +50,10 @@ class Page:
     # ``mime`` "application/pdf", its words read from the PDF, not recognized): what was kept
     # and how, in Vietnamese; "" for a scanned or rendered page.
     born_digital: str = ""
+    # Drawn from a PDF page that holds no scanned image (vector text and lines a program made,
+    # rendered because PDF/A refuses it as it is): never scanned, so the scanning rules (colour,
+    # 200 dpi) are not its own.
+    drawn: bool = False
     # The input file itself, kept by the pipeline beside the page as a blob of its own (one per
     # file): a phone photo flattened into this page, or a PDF that is signed or a form (its
     # pages are re-written, its signature and fields live only in its own bytes); "" otherwise.

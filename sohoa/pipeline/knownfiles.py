@@ -19,7 +19,7 @@ import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,9 @@ from sohoa.records import Page
 from sohoa.scanners import read_pages
 from sohoa.scanners.entries import open_regular
 
-_FIELDS = ("sha256", "mime", "width", "height", "dpi", "rendered", "converted", "born_digital")
+_FIELDS = ("sha256", "mime", "width", "height", "dpi", "rendered", "converted", "born_digital",
+           "drawn")
+_DEFAULTS = {f.name: f.default for f in fields(Page)}
 
 
 def file_sha256(path: Path) -> str | None:
@@ -58,7 +60,7 @@ def page_entry(page: Page) -> dict[str, Any]:
 def placeholders(path: Path, sha256: str, entries: Sequence[dict[str, Any]]) -> list[Page]:
     """The pages of a known file, without their images."""
     return [Page(source=str(path), index=i, source_sha256=sha256, data=b"",
-                 **{name: entry.get(name, "") for name in _FIELDS})
+                 **{name: entry.get(name, _DEFAULTS[name]) for name in _FIELDS})
             for i, entry in enumerate(entries)]
 
 

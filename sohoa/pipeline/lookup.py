@@ -354,6 +354,10 @@ def verify_file(settings: Settings, file_or_id: str) -> tuple[VerificationReport
     return report, later_revision(pdf)
 
 
+# What writing a revision changes by itself: the time it was written, the program that wrote it.
+_BOOKKEEPING = frozenset({"/ModDate", "/Producer"})
+
+
 def later_revision(pdf: bytes) -> list[str]:
     """What a revision appended after the last signature changes (empty: none was)."""
     import io
@@ -375,7 +379,9 @@ def later_revision(pdf: bytes) -> list[str]:
             changes = [f"{key} {str(before.docinfo.get(key, '—'))!r} → "
                        f"{str(after.docinfo.get(key, '—'))!r}"
                        for key in sorted({*before.docinfo.keys(), *after.docinfo.keys()})
-                       if str(before.docinfo.get(key, "")) != str(after.docinfo.get(key, ""))]
+                       if str(before.docinfo.get(key, "")) != str(after.docinfo.get(key, ""))
+                       and key not in _BOOKKEEPING]
+            validation_only = "/DSS" in after.Root and not changes
             if len(before.pages) != len(after.pages):
                 changes.append(f"số trang {len(before.pages)} → {len(after.pages)}")
             for n, (a, b) in enumerate(zip(before.pages, after.pages, strict=False), start=1):
@@ -385,6 +391,10 @@ def later_revision(pdf: bytes) -> list[str]:
                     changes.append(f"trang {n}")
     except pikepdf.PdfError as exc:
         return [f"có một phiên bản thêm vào sau chữ ký cuối cùng (không đọc được: {exc})"]
+    if validation_only:
+        # Validation data (certificates, OCSP answers, CRLs) added after the last timestamp,
+        # as a long-term (B-LTA) signature does: no page or description changed.
+        return []
     what = ("; ".join(changes) if changes
             else "không đổi thông tin mô tả hay nội dung trang (chỉ các đối tượng khác)")
     return [f"có một phiên bản thêm vào sau chữ ký cuối cùng; nó thay đổi: {what}"]

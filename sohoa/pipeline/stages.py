@@ -150,7 +150,7 @@ def read_inputs(files: Sequence[Path], archive: Archive, job_id: str,
                 report(quarantine(archive, job_id, item))
             else:
                 file_sha = item.source_sha256
-                kept.append((item, scan_problem(item.data, item.dpi)))
+                kept.append((item, scan_problem(item.data, item.dpi, item.drawn)))
         refused = [problem for _, problem in kept if problem]
         if refused and colour == "refuse":
             # The whole file, never a page of it: a refused dossier-code sheet would file the
@@ -639,7 +639,8 @@ def document_record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha:
                # Pages not scanned in colour at 200 dpi (TT 01/2023), for review and audit.
                **({"scan_colour": not_colour} if (not_colour := [
                    {"page": n + 1, "problem": problem} for n, it in enumerate(draft.pages)
-                   if (problem := scan_problem(it.page.data, it.page.dpi))]) else {}),
+                   if (problem := scan_problem(it.page.data, it.page.dpi,
+                                                it.page.drawn))]) else {}),
                "classification": {"method": draft.classification.method,
                                   "confidence": draft.classification.confidence},
                # fields whose reading was reconciled with the dossier's other papers: how

@@ -33,13 +33,15 @@ def colour_mode(data: bytes) -> str:
     return "grey" if mode in _GREY_MODES else "colour"
 
 
-def scan_problem(data: bytes, dpi: int) -> str | None:
+def scan_problem(data: bytes, dpi: int, drawn: bool = False) -> str | None:
     """Why the page falls short of colour at 200 dpi, in Vietnamese, or None. A bilevel page
     without one black pixel is empty paper (the white stand-in of an empty PDF page among
     them: 300 of them in a 3 KB file): it shows nothing a colour scan would have kept, and the
     blank test drops it, so it is no scan to warn about."""
-    if data[:5] == b"%PDF-":
-        return None  # a born-digital page was never scanned: the scanning rule is not its own
+    if drawn or data[:5] == b"%PDF-":
+        # a born-digital page, kept or drawn (``Page.drawn``), was never scanned: the scanning
+        # rule is not its own
+        return None
     mode = colour_mode(data)
     if mode == "bilevel" and _empty(data):
         return None

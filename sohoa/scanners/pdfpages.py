@@ -472,4 +472,4 @@ def _render(path: Path, index: int, digest: str, limits: InputLimits, content: P
                if str(exc).startswith("timeout") else reasons.page_unrenderable(number))
         return Quarantined(source, why, digest, index)
     return Page(source, index, digest, done.data, done.mime, done.width, done.height, dpi,
-                rendered=f"{reason} ({dpi} dpi)")
+                rendered=f"{reason} ({dpi} dpi)", drawn=not content.images)

@@ -61,3 +61,32 @@ def test_a_later_revision_is_named_with_what_it_changes(settings: Settings,
     clean.write_bytes(pdf)
     plain = json.loads(run_sohoa(settings.home, "verify", str(clean), "--json").stdout)
     assert plain["valid"] and plain["later_revision"] == []
+
+
+def test_validation_data_added_after_the_last_timestamp_is_no_later_revision(
+        settings: Settings) -> None:
+    """A long-term signature appends its certificates and revocation answers (/DSS) after
+    the last timestamp, and writing a revision stamps /ModDate: nothing a clerk must be told
+    about — but a changed title in the same kind of revision still is."""
+    from pyhanko.pdf_utils.generic import DictionaryObject
+
+    from sohoa.pipeline.lookup import later_revision
+
+    signed = _signed(settings)
+
+    def revised(title: str | None) -> bytes:
+        writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+        writer.root[NameObject("/DSS")] = writer.add_object(DictionaryObject())
+        writer.update_root()
+        info = writer.trailer["/Info"]
+        info[NameObject("/ModDate")] = pdf_string("D:20261207014342+07'00'")
+        if title is not None:
+            info[NameObject("/Title")] = pdf_string(title)
+        writer.mark_update(writer.trailer.raw_get("/Info"))
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    assert later_revision(revised(None)) == []
+    [note] = later_revision(revised("Tiêu đề khác"))
+    assert "/Title" in note and "/ModDate" not in note

@@ -9,6 +9,7 @@ Ghostscript converts it), and a file mixing a scanned JPEG page with a text page
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -521,6 +522,12 @@ def test_a_page_showing_glyph_zero_is_drawn_and_the_archive_stays_pdfa(tmp_path:
     assert isinstance(first, Page) and first.mime == "application/pdf"
     assert isinstance(second, Page) and second.mime == "image/tiff", second  # type: G4
     assert "glyph .notdef" in second.rendered and "LiberationSerif" in second.rendered
+    # drawn, never scanned: the scanning rule (colour, 200 dpi) is not its own, even when set
+    # to refuse (the clerk could not rescan a file a program made)
+    from sohoa.scanners.colour import scan_problem
+
+    assert second.drawn and scan_problem(second.data, second.dpi, second.drawn) is None
+    assert scan_problem(second.data, second.dpi) is not None  # as a scan it would fall short
     out = _archival(path, tmp_path / "notdef-out.pdf")
     assert _verapdf(out) == {str(out): "PASS"}
     assert "Bệnh viện Phụ sản" in nfc(_text(out))  # the drawn page read again
@@ -541,3 +548,23 @@ def test_a_simple_fonts_notdef_by_name_is_seen_and_other_codes_are_not() -> None
     assert shows_notdef(identity, [pikepdf.String(b"\x00\x05\x00\x00")], "Tj")
     # a zero byte of two CIDs side by side is no CID 0
     assert not shows_notdef(identity, [pikepdf.String(b"\x01\x00\x00\x07")], "Tj")
+
+
+def test_a_drawn_born_digital_page_is_stored_even_where_scans_must_be_in_colour(
+        tmp_path: Path) -> None:
+    """scan_colour = refuse quarantines a file with a grey scan in it; a born-digital file
+    whose page had to be drawn (glyph 0) was never scanned, so nothing in it is refused."""
+    from sohoa.pipeline.home import init_home
+    from sohoa.pipeline.ingest import run_ingest
+    from sohoa.pipeline.settings import load_settings
+
+    path = _shows_glyph_zero(tmp_path / "notdef.pdf")
+    home = tmp_path / "home"
+    init_home(home, dev_key=True, unit="H19.22")
+    settings = load_settings(home=home, environ={"SOHOA_OCR_JOBS": "1",
+                                                 "SOHOA_SCAN_COLOUR": "refuse"})
+    events: list[dict[str, Any]] = []
+    summary = run_ingest([path], settings, emit=events.append)
+    assert summary.quarantined == 0, events
+    assert not [e for e in events if "quét màu" in json.dumps(e, ensure_ascii=False)], events
+    assert summary.stored == 1, events
