@@ -45,7 +45,7 @@ from sohoa.archive.policy import (
 )
 from sohoa.clock import vietnam_today
 from sohoa.doctypes import load_registry
-from sohoa.errors import ConfigError, NotFoundError
+from sohoa.errors import BadInputError, ConfigError, NotFoundError, VerificationError
 from sohoa.pipeline.services import open_archive, trust_roots
 from sohoa.pipeline.settings import Settings
 from sohoa.reasons import vietnamese
@@ -343,12 +343,21 @@ def verify_file(settings: Settings, file_or_id: str) -> tuple[VerificationReport
     from sohoa.signing import verify_pdf
 
     pdf = load_pdf(settings, file_or_id)
+    name = Path(file_or_id).name
+    # Not a PDF is a verification that failed (exit 4, as `verify -h` promises), not an input
+    # put in quarantine (exit 3): `verify` quarantines nothing.
+    if not pdf:
+        raise VerificationError(f"không kiểm tra được: {name} là tệp rỗng (0 byte)")
+    if not pdf.lstrip()[:5] == b"%PDF-":
+        raise VerificationError(f"không kiểm tra được: {name} không phải tệp PDF")
     # pyHanko logs from many child loggers that reach the root's last-resort handler; the CLI
     # runs one verification per process, so muting logging for its duration is enough.
     previous = logging.root.manager.disable
     logging.disable(logging.CRITICAL)
     try:
         report = verify_pdf(pdf, trust_roots=trust_roots(settings))
+    except BadInputError as exc:  # a damaged or encrypted PDF
+        raise VerificationError(f"không kiểm tra được: {name}: {exc}") from exc
     finally:
         logging.disable(previous)
     return report, later_revision(pdf)

@@ -20,7 +20,7 @@ from sohoa.archive import Archive
 from sohoa.archive import dossiers as records
 from sohoa.clock import VIETNAM as VN
 from sohoa.doctypes import load_registry
-from sohoa.errors import ConfigError, VerificationError
+from sohoa.errors import BadInputError, ConfigError, VerificationError
 from sohoa.pipeline.referencedata import catalogue
 from sohoa.pipeline.services import trust_roots
 from sohoa.pipeline.settings import Settings
@@ -78,7 +78,10 @@ def _store_born_digital(archive: Archive, settings: Settings, state: Any, file: 
     pdf = file.read_bytes()
     if not pdf.startswith(b"%PDF"):
         raise ConfigError(f"{file} không phải tệp PDF; kết quả giấy thì dùng --scanned")
-    report = verify_pdf(pdf, trust_roots=trust_roots(settings))
+    try:
+        report = verify_pdf(pdf, trust_roots=trust_roots(settings))
+    except BadInputError as exc:  # damaged or encrypted: refused, nothing is quarantined
+        raise ConfigError(f"không đọc được kết quả {file.name}: {exc}") from exc
     if not report.valid:
         problems = "; ".join([*report.problems, *(p for s in report.signatures
                                                   for p in s.problems)])

@@ -1,0 +1,45 @@
+"""F24: a file that is not a PDF given to a command that quarantines nothing does not get the
+quarantine's exit 3: `verify` says it could not check it (exit 4, as its help promises), `sign`
+refuses it (exit 2); an empty file is called empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sohoa.cli.main import cli
+
+
+def _files(tmp_path: Path) -> dict[str, Path]:
+    files = {"text": tmp_path / "README.pdf", "empty": tmp_path / "rong.pdf",
+             "damaged": tmp_path / "hong.pdf"}
+    files["text"].write_text("# sohoa\nnot a PDF\n")
+    files["empty"].write_bytes(b"")
+    files["damaged"].write_bytes(b"%PDF-1.7\n1 0 obj garbage\n")
+    return files
+
+
+def test_verify_says_it_could_not_check(tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    runner = CliRunner()
+    made = runner.invoke(cli, ["--home", str(tmp_path / "home"), "init"])  # its trust root
+    assert made.exit_code == 0, made.output
+    for kind, says in (("text", "không phải tệp PDF"), ("empty", "tệp rỗng (0 byte)"),
+                       ("damaged", "không kiểm tra được")):
+        ran = runner.invoke(cli, ["--home", str(tmp_path / "home"), "verify",
+                                  str(files[kind])])
+        assert ran.exit_code == 4, (kind, ran.output, ran.exception)
+        assert ran.stderr.startswith("lỗi: không kiểm tra được: ") and says in ran.stderr, \
+            ran.stderr
+
+
+def test_sign_refuses_with_a_usage_error(tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    runner = CliRunner()
+    for kind, says in (("text", "không phải tệp PDF"), ("empty", "tệp rỗng (0 byte)")):
+        ran = runner.invoke(cli, ["--home", str(tmp_path / "home"), "sign", str(files[kind]),
+                                  "-o", str(tmp_path / "signed.pdf")])
+        assert ran.exit_code == 2, (kind, ran.output, ran.exception)
+        assert says in ran.stderr and str(files[kind]) in ran.stderr, ran.stderr
+        assert not (tmp_path / "signed.pdf").exists()
