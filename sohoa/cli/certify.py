@@ -3,12 +3,12 @@ or export the certification register."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
 
 from sohoa.cli import paths
+from sohoa.cli.options import DAY_FORMS, parse_day
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 
@@ -43,7 +43,7 @@ def certify() -> None:
               help="Loại giấy tờ (doctypes.toml; mặc định: loại của giấy tờ trong kho, hoặc "
                    "'other').")
 @click.option("--valid-until", metavar="NGÀY",
-              help="Giá trị sử dụng đến ngày (YYYY-MM-DD), nếu bản chính có thời hạn.")
+              help=f"Giá trị sử dụng đến ngày ({DAY_FORMS}), nếu bản chính có thời hạn.")
 @click.option("--dossier", metavar="MÃ_HỒ_SƠ",
               help="Mã hồ sơ yêu cầu chứng thực (mặc định: SCT-<đơn vị>-<năm>-<số>).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
@@ -58,13 +58,7 @@ def certify_copy(state: State, source: str, owner: str, unit: str, by: str | Non
     from sohoa.pipeline import certify as certify_desk
     from sohoa.pipeline.services import desk_officer
 
-    until = None
-    if valid_until:
-        try:
-            until = date.fromisoformat(valid_until)
-        except ValueError:
-            raise click.BadParameter(f"{valid_until!r} không phải ngày: dùng YYYY-MM-DD",
-                                     param_hint="--valid-until") from None
+    until = parse_day(valid_until, "--valid-until")
     official = (by or "").strip() or desk_officer(state.settings)
     made = certify_desk.certify_copy(
         state.settings, source, owner=owner, unit=unit, official=official, title=title,

@@ -3,13 +3,14 @@ documents for its components, move its status, add its result, report the plan's
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from sohoa.cli import paths
+from sohoa.cli.options import DAY_FORMS, MOMENT_FORMS, moment_text, parse_day
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date
@@ -23,16 +24,6 @@ def _who(by: str | None) -> str:
     from sohoa.pipeline.lookup import os_user
 
     return (by or "").strip() or os_user()
-
-
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} không phải ngày: dùng YYYY-MM-DD",
-                                 param_hint=option) from None
 
 
 def by_option(command: Any) -> Any:
@@ -111,14 +102,14 @@ def dossier() -> None:
 @click.option("--unit", required=True, metavar="MÃ",
               help="Mã đơn vị tiếp nhận (units.toml).")
 @click.option("--received", metavar="THỜI_ĐIỂM",
-              help="Thời điểm tiếp nhận (ISO 8601; không ghi múi giờ thì là giờ Việt Nam "
+              help=f"Thời điểm tiếp nhận ({MOMENT_FORMS}; không ghi múi giờ thì là giờ Việt Nam "
                    "+07:00; mặc định: bây giờ).")
 @click.option("--channel", type=click.Choice(["counter", "postal", "online"]),
               default="counter", show_default=True,
               help="Kênh nộp: counter (trực tiếp tại quầy), postal (bưu chính), online (trực "
                    "tuyến).")
 @click.option("--appointment", metavar="NGÀY",
-              help="Ngày hẹn trả kết quả, YYYY-MM-DD (mặc định: cộng số ngày làm việc giải "
+              help=f"Ngày hẹn trả kết quả, {DAY_FORMS} (mặc định: cộng số ngày làm việc giải "
                    "quyết của thủ tục vào ngày tiếp nhận).")
 @by_option
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
@@ -132,8 +123,9 @@ def dossier_open(state: State, code: str, procedure: str, owner: str, unit: str,
     with dossierdesk.with_archive(state.settings) as archive:
         result, changed = dossierdesk.open_dossier(
             archive, state.settings, code, procedure=procedure, owner=owner, unit=unit,
-            received=dossierdesk.parse_instant(received, "--received"), channel=channel,
-            appointment=_day(appointment, "--appointment"), by=_who(by))
+            received=dossierdesk.parse_instant(moment_text(received, "--received"),
+                                               "--received"), channel=channel,
+            appointment=parse_day(appointment, "--appointment"), by=_who(by))
     if as_json:
         emit_json({**result.to_json(), "changed": changed})
         return
@@ -197,7 +189,7 @@ def dossier_reuse(state: State, code: str, document_id: str, component: str | No
 @click.argument("status", type=click.Choice(
     ["queued", "received", "processing", "supplement", "resolved", "returned", "rejected"]))
 @click.option("--at", metavar="THỜI_ĐIỂM",
-              help="Thời điểm (ISO 8601; không ghi múi giờ thì là giờ Việt Nam +07:00; mặc "
+              help=f"Thời điểm ({MOMENT_FORMS}; không ghi múi giờ thì là giờ Việt Nam +07:00; mặc "
                    "định: bây giờ).")
 @click.option("--note", metavar="GHI_CHÚ", help="Ghi chú lưu kèm lần chuyển trạng thái.")
 @by_option
@@ -211,7 +203,8 @@ def dossier_status(state: State, code: str, status: str, at: str | None, note: s
 
     with dossierdesk.with_archive(state.settings) as archive:
         result, changed = dossierdesk.set_status(
-            archive, code, status, at=dossierdesk.parse_instant(at), by=_who(by), note=note)
+            archive, code, status, at=dossierdesk.parse_instant(moment_text(at, "--at")),
+            by=_who(by), note=note)
     if as_json:
         emit_json({**result.to_json(), "changed": changed})
         return
@@ -222,8 +215,8 @@ def dossier_status(state: State, code: str, status: str, at: str | None, note: s
 
 @dossier.command("list")
 @click.option("--unit", metavar="MÃ", help="Chỉ đơn vị tiếp nhận này.")
-@click.option("--from", "date_from", metavar="NGÀY", help="Tiếp nhận từ ngày này (YYYY-MM-DD).")
-@click.option("--to", "date_to", metavar="NGÀY", help="Tiếp nhận đến ngày này (YYYY-MM-DD).")
+@click.option("--from", "date_from", metavar="NGÀY", help=f"Tiếp nhận từ ngày này ({DAY_FORMS}).")
+@click.option("--to", "date_to", metavar="NGÀY", help=f"Tiếp nhận đến ngày này ({DAY_FORMS}).")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=1000, show_default=True,
               metavar="SỐ", help="Số hồ sơ tối đa.")
 @click.option("--json", "as_json", is_flag=True, help="Mỗi hồ sơ một dòng JSON.")
@@ -234,8 +227,8 @@ def dossier_list(state: State, unit: str | None, date_from: str | None, date_to:
     from sohoa.pipeline import dossierdesk
 
     with dossierdesk.with_archive(state.settings) as archive:
-        rows = dossierdesk.listing(archive, unit=unit, date_from=_day(date_from, "--from"),
-                                   date_to=_day(date_to, "--to"), limit=limit)
+        rows = dossierdesk.listing(archive, unit=unit, date_from=parse_day(date_from, "--from"),
+                                   date_to=parse_day(date_to, "--to"), limit=limit)
     if as_json:
         for row in rows:
             emit_json(row)
@@ -265,7 +258,7 @@ def result() -> None:
                    "số). Không có tùy chọn này thì TỆP là kết quả điện tử đã ký số, được kiểm "
                    "tra chữ ký rồi lưu nguyên trạng.")
 @click.option("--issued", metavar="THỜI_ĐIỂM",
-              help="Thời điểm ban hành (ISO 8601; mặc định: bây giờ).")
+              help=f"Thời điểm ban hành ({MOMENT_FORMS}; mặc định: bây giờ).")
 @by_option
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
@@ -278,7 +271,8 @@ def result_add(state: State, code: str, file: Path, scanned: bool, issued: str |
     with dossierdesk.with_archive(state.settings) as archive:
         outcome = results.add_result(archive, state.settings, code, file, scanned=scanned,
                                      by=_who(by),
-                                     issued_at=dossierdesk.parse_instant(issued, "--issued"))
+                                     issued_at=dossierdesk.parse_instant(
+                                         moment_text(issued, "--issued"), "--issued"))
     if as_json:
         emit_json(outcome)
         return
@@ -296,9 +290,9 @@ def report() -> None:
 
 @report.command("kpi")
 @click.option("--from", "date_from", required=True, metavar="NGÀY",
-              help="Ngày đầu kỳ (YYYY-MM-DD).")
+              help=f"Ngày đầu kỳ ({DAY_FORMS}).")
 @click.option("--to", "date_to", required=True, metavar="NGÀY",
-              help="Ngày cuối kỳ (YYYY-MM-DD).")
+              help=f"Ngày cuối kỳ ({DAY_FORMS}).")
 @click.option("--unit", metavar="MÃ", help="Chỉ đơn vị này.")
 @click.option("--level", metavar="CẤP", help="Chỉ cấp này (units.toml: tinh, xa, …).")
 @click.option("-o", "output", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP",
@@ -317,7 +311,7 @@ def report_kpi(state: State, date_from: str, date_to: str, unit: str | None, lev
 
     settings = state.settings
     register_kpi_source(settings)  # the portal's sync ratio, when a target is configured
-    period = kpi.Period(_day(date_from, "--from"), _day(date_to, "--to"))  # type: ignore[arg-type]
+    period = kpi.Period(parse_day(date_from, "--from"), parse_day(date_to, "--to"))  # type: ignore[arg-type]
     data_files = {"catalogue": dossierdesk.catalogue(settings),
                   "units": dossierdesk.units(settings), "rules": dossierdesk.kpi_rules(settings)}
     with dossierdesk.with_archive(settings) as archive:

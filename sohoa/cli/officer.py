@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sohoa.cli import paths
+from sohoa.cli.options import DAY_FORMS, day_callback
 from sohoa.cli.output import emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, shown_moment
@@ -30,15 +31,6 @@ def _snippet_markup(snippet: str) -> str:
         text = escape(html.unescape(part))
         pieces.append(f"[reverse]{text}[/]" if n % 2 else text)
     return "".join(pieces)
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} không phải ngày: dùng YYYY-MM-DD") from None
 
 
 def accountable(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -61,10 +53,10 @@ def accountable(command: Callable[..., Any]) -> Callable[..., Any]:
               help="Chỉ loại giấy tờ này (mã loại, ví dụ birth_certificate; xem `sohoa types "
                    "list`).")
 @click.option("--unit", metavar="MÃ", help="Chỉ giấy tờ do đơn vị này tiếp nhận.")
-@click.option("--from", "date_from", callback=_date, metavar="NGÀY",
-              help="Cấp từ ngày này (YYYY-MM-DD).")
-@click.option("--to", "date_to", callback=_date, metavar="NGÀY",
-              help="Cấp đến ngày này (YYYY-MM-DD).")
+@click.option("--from", "date_from", callback=day_callback, metavar="NGÀY",
+              help=f"Cấp từ ngày này ({DAY_FORMS}).")
+@click.option("--to", "date_to", callback=day_callback, metavar="NGÀY",
+              help=f"Cấp đến ngày này ({DAY_FORMS}).")
 @click.option("--limit", type=int, default=10, show_default=True, metavar="SỐ",
               help="Số kết quả tối đa (1 đến 100).")
 @click.option("--json", "as_json", is_flag=True, help="Mỗi kết quả một dòng JSON.")
@@ -101,8 +93,8 @@ def search(state: State, query: str, owner: str | None, doc_type: str | None, un
 @click.command()
 @click.argument("owner_id", metavar="SỐ_ĐỊNH_DANH")
 @click.option("--type", "doc_type", metavar="LOẠI", help="Chỉ loại giấy tờ này.")
-@click.option("--valid-on", callback=_date, metavar="NGÀY",
-              help="Còn hiệu lực vào ngày này (YYYY-MM-DD; mặc định hôm nay).")
+@click.option("--valid-on", callback=day_callback, metavar="NGÀY",
+              help=f"Còn hiệu lực vào ngày này ({DAY_FORMS}; mặc định hôm nay).")
 @click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True,
               metavar="SỐ", help="Số giấy tờ mỗi trang (mới nhất trước).")
 @click.option("--after", metavar="VỊ_TRÍ",

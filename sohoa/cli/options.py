@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -22,14 +23,57 @@ def who(by: str | None) -> str:
     return (by or "").strip() or os_user()
 
 
-def parse_day(value: str | None, option: str) -> date | None:
+# The two ways a day is typed: as papers and sohoa's own output print it, and as ISO.
+DAY_FORMS = "DD/MM/YYYY hoặc YYYY-MM-DD"
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def parse_day(value: str | None, option: str | None = None) -> date | None:
+    """A day typed as sohoa shows it (31/12/2030) or as ISO (2030-12-31). A well-formed day
+    that the calendar lacks (30/02/2030) is told apart from text that is no day at all: the
+    clerk typed the form right and needs to hear which part is wrong."""
     if value is None:
         return None
+    text = value.strip()
+    if m := _DMY.fullmatch(text):
+        day, month, year = (int(g) for g in m.groups())
+    elif m := _ISO.fullmatch(text):
+        year, month, day = (int(g) for g in m.groups())
+    else:
+        raise click.BadParameter(f"{value!r} không phải ngày: dùng {DAY_FORMS}",
+                                 param_hint=option)
     try:
-        return date.fromisoformat(value)
+        return date(year, month, day)
     except ValueError:
-        raise click.BadParameter(f"{value!r} không phải ngày: dùng YYYY-MM-DD",
-                                 param_hint=option) from None
+        raise click.BadParameter(f"ngày không tồn tại: {value!r}", param_hint=option) from None
+
+
+MOMENT_FORMS = "DD/MM/YYYY HH:MM hoặc 2026-03-02T08:15"
+_DMY_TIME = re.compile(r"(\d{1,2}/\d{1,2}/\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def moment_text(value: str | None, option: str | None = None) -> str | None:
+    """An instant typed as sohoa shows it ("07/12/2026 08:15") rewritten as ISO for the
+    pipeline's parser, which reads ISO only; ISO text passes through unchanged."""
+    if value is None:
+        return None
+    m = _DMY_TIME.fullmatch(value.strip())
+    if not m:
+        return value
+    day = parse_day(m.group(1), option)
+    assert day is not None
+    if m.group(2) is None:
+        return day.isoformat()
+    hour, minute, second = int(m.group(2)), int(m.group(3)), int(m.group(4) or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise click.BadParameter(f"giờ không tồn tại: {value!r}", param_hint=option)
+    return f"{day.isoformat()}T{hour:02d}:{minute:02d}:{second:02d}"
+
+
+def day_callback(_ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """:func:`parse_day` as a click callback (the option's own name in the message)."""
+    return parse_day(value, None)
 
 
 def progress_bar(label: str, as_json: bool) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from sohoa.cli.options import by_option, parse_day, who
+from sohoa.cli.options import DAY_FORMS, by_option, parse_day, who
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, vietnam_today
@@ -19,8 +19,8 @@ def retention() -> None:
 
 
 @retention.command("plan")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
-              help="Tính đến hạn vào ngày này (mặc định: hôm nay).")
+@click.option("--as-of", "as_of", metavar="NGÀY",
+              help=f"Tính đến hạn vào ngày này ({DAY_FORMS}; mặc định: hôm nay).")
 @click.option("--type", "doc_type", metavar="LOẠI", help="Chỉ loại giấy tờ này.")
 @click.option("--unit", metavar="MÃ", help="Chỉ đơn vị này.")
 @click.option("--json", "as_json", is_flag=True,
@@ -103,9 +103,9 @@ def retention_set(state: State, dossier: str, years: int | None, permanent: bool
 
 @retention.command("event")
 @click.option("--dossier", metavar="MÃ_HỒ_SƠ", help="Hồ sơ đã kết thúc (đi với --closed).")
-@click.option("--closed", metavar="YYYY-MM-DD", help="Ngày kết thúc hồ sơ.")
+@click.option("--closed", metavar="NGÀY", help=f"Ngày kết thúc hồ sơ ({DAY_FORMS}).")
 @click.option("--owner", metavar="SỐ_ĐỊNH_DANH", help="Chủ sở hữu đã mất (đi với --died).")
-@click.option("--died", metavar="YYYY-MM-DD", help="Ngày mất của chủ sở hữu.")
+@click.option("--died", metavar="NGÀY", help=f"Ngày mất của chủ sở hữu ({DAY_FORMS}).")
 @click.option("--reason", metavar="CĂN_CỨ",
               help="Căn cứ của ngày này (ví dụ số trích lục khai tử).")
 @by_option()

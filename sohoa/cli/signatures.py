@@ -3,12 +3,12 @@ of stored documents."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
 
 from sohoa.cli import paths
+from sohoa.cli.options import DAY_FORMS, parse_day
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date
@@ -43,9 +43,9 @@ def signatures() -> None:
 
 
 @signatures.command("renew")
-@click.option("--before", "before", default=None, metavar="YYYY-MM-DD",
-              help="Gia hạn các tệp có dấu thời gian cuối cùng hết hạn trước ngày này (mặc "
-                   "định: một năm kể từ hôm nay).")
+@click.option("--before", "before", default=None, metavar="NGÀY",
+              help="Gia hạn các tệp có dấu thời gian cuối cùng hết hạn trước ngày này ("
+                   f"{DAY_FORMS}; mặc định: một năm kể từ hôm nay).")
 @click.option("--dry-run", is_flag=True,
               help="Chỉ liệt kê những gì đến hạn gia hạn, không thay đổi gì.")
 @click.option("--by", "actor", default="archivist", show_default=True, metavar="TÊN",
@@ -60,10 +60,7 @@ def signatures_renew(state: State, before: str | None, dry_run: bool, actor: str
 
     from sohoa.pipeline.renewjob import renew_signatures
 
-    try:
-        cutoff = date.fromisoformat(before) if before else None
-    except ValueError:
-        raise click.BadParameter(f"{before!r} không phải ngày: dùng YYYY-MM-DD") from None
+    cutoff = parse_day(before, "--before")
 
     def show(event: dict) -> None:
         if as_json:

@@ -6,17 +6,9 @@ from datetime import date
 
 import click
 
+from sohoa.cli.options import DAY_FORMS, day_callback
 from sohoa.cli.output import emit_json, err, out
 from sohoa.cli.state import State, pass_state
-
-
-def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} không phải ngày: dùng YYYY-MM-DD") from None
 
 
 @click.group()
@@ -98,10 +90,10 @@ def sync_retry(state: State, event_id: int | None, all_dead: bool, target: str |
 
 
 @sync.command("reconcile")
-@click.option("--from", "date_from", required=True, callback=_day, metavar="NGÀY",
-              help="Ngày đầu kỳ (YYYY-MM-DD).")
-@click.option("--to", "date_to", required=True, callback=_day, metavar="NGÀY",
-              help="Ngày cuối kỳ (YYYY-MM-DD).")
+@click.option("--from", "date_from", required=True, callback=day_callback, metavar="NGÀY",
+              help=f"Ngày đầu kỳ ({DAY_FORMS}).")
+@click.option("--to", "date_to", required=True, callback=day_callback, metavar="NGÀY",
+              help=f"Ngày cuối kỳ ({DAY_FORMS}).")
 @click.option("--target", metavar="ĐÍCH", help="Chỉ đích nhận này.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
