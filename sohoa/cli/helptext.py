@@ -10,6 +10,7 @@ clerk reads them.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 
 import click
@@ -37,9 +38,21 @@ def _row(text: str) -> str:
 
 class VietnameseHelpFormatter(click.HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        """click's usage line, wrapped between words only: click breaks a word longer than
+        the line (a status choice "{queued|received|processing|…}" came out "processin" /
+        "g"), and nobody can type that back."""
         for english, vietnamese in _USAGE_ARGS:
             args = args.replace(english, vietnamese)
-        super().write_usage(prog, args, "Cách dùng: " if prefix is None else prefix)
+        prefix = "Cách dùng: " if prefix is None else prefix
+        usage_prefix = f"{prefix:>{self.current_indent}}{prog} "
+        if not args:
+            self.write(usage_prefix.rstrip(" ") + "\n")
+            return
+        width = max(self.width - self.current_indent, len(usage_prefix) + 20)
+        lines = textwrap.wrap(args, width, initial_indent=usage_prefix,
+                              subsequent_indent=" " * len(usage_prefix),
+                              break_long_words=False, break_on_hyphens=False)
+        self.write("\n".join(lines) + "\n")
 
     def write_heading(self, heading: str) -> None:
         super().write_heading(HEADINGS.get(heading, heading))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from typing import Any
@@ -23,8 +24,22 @@ from rich.text import Text
 from sohoa.pipeline.codec import jsonable
 from sohoa.vntext import nfc
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+
+def _console(stderr: bool) -> Console:
+    """A console that wraps only for a person at a terminal. Into a file or a pipe (a log, the
+    demo's output, ``2>log``) rich would hard-wrap at 80 columns mid-phrase ("0 cần" /
+    "rà soát"): there lines stay whole and tables as wide as their cells (a COLUMNS the caller
+    set still rules)."""
+    console = Console(stderr=stderr, highlight=False, soft_wrap=not stderr)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(stderr=stderr, highlight=False, soft_wrap=True, width=_UNWRAPPED)
+    return console
+
+
+# wide enough that no line or table of sohoa's is cut, narrow enough for rich to lay out
+_UNWRAPPED = 400
+out = _console(stderr=False)
+err = _console(stderr=True)
 
 
 def emit_json(obj: Any) -> None:

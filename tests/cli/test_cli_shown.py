@@ -1,0 +1,93 @@
+"""What a new user tripped on (tester9): days typed as sohoa shows them, and lines and tables
+that keep whole in a log, a pipe and an 80-column terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from sohoa.cli.main import cli
+from sohoa.cli.options import moment_text, parse_day
+
+
+@pytest.mark.parametrize("typed", ["31/12/2030", "2030-12-31", " 31/12/2030 "])
+def test_a_day_is_read_as_shown_and_as_iso(typed: str) -> None:
+    """sohoa prints 31/12/2030; typing it back into --valid-on was refused ("dùng YYYY-MM-DD")."""
+    assert parse_day(typed, "--valid-on") == date(2030, 12, 31)
+    assert parse_day("1/2/2030", "--to") == date(2030, 2, 1)
+
+
+@pytest.mark.parametrize("typed", ["2030-02-30", "30/02/2030", "31/04/2030"])
+def test_an_impossible_day_is_named_so(typed: str) -> None:
+    """2030-02-30 is in the asked form: "dùng YYYY-MM-DD" told the clerk nothing."""
+    with pytest.raises(click.BadParameter) as caught:
+        parse_day(typed, "--valid-on")
+    assert "ngày không tồn tại" in caught.value.message and "dùng" not in caught.value.message
+
+
+def test_no_day_at_all_names_both_forms() -> None:
+    with pytest.raises(click.BadParameter) as caught:
+        parse_day("mai", "--as-of")
+    assert "DD/MM/YYYY hoặc YYYY-MM-DD" in caught.value.message
+
+
+def test_an_instant_is_read_as_shown() -> None:
+    """`dossier show` prints "tiếp nhận 07/12/2026 08:15": --received/--at take it back."""
+    assert moment_text("07/12/2026 08:15", "--received") == "2026-12-07T08:15:00"
+    assert moment_text("7/12/2026", "--at") == "2026-12-07"
+    assert moment_text("2026-12-07T08:15+07:00") == "2026-12-07T08:15+07:00"
+    with pytest.raises(click.BadParameter, match="ngày không tồn tại"):
+        moment_text("30/02/2026 08:00", "--at")
+    with pytest.raises(click.BadParameter, match="giờ không tồn tại"):
+        moment_text("07/12/2026 25:00", "--at")
+
+
+def test_the_options_accept_the_shown_form_end_to_end() -> None:
+    """Through click, as the tester typed it: the day is accepted (the command then fails on
+    the missing archive, not on the day), an impossible one says so."""
+    runner = CliRunner()
+    bad = runner.invoke(cli, ["reuse", "040180954551", "--valid-on", "30/02/2030"],
+                        prog_name="sohoa")
+    assert bad.exit_code == 2 and "ngày không tồn tại" in bad.output, bad.output
+    for command in (["reuse", "--valid-on"], ["search", "--from"], ["retention", "plan", "x"],
+                    ["dossier", "list", "x"], ["dossier", "open", "x"], ["report", "kpi", "x"],
+                    ["disposal", "propose", "x"], ["signatures", "renew", "x"]):
+        helped = runner.invoke(cli, [*command[:-1], "--help"], prog_name="sohoa")
+        # click wraps help text at hyphens too: compare without the white space
+        text = "".join(helped.output.split())
+        assert "DD/MM/YYYYhoặcYYYY-MM-DD" in text, (command, helped.output)
+
+
+def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    return subprocess.run([sys.executable, *args], env=env, text=True, capture_output=True,
+                          timeout=60, check=False, input=stdin)
+
+
+def test_into_a_file_lines_are_not_hard_wrapped() -> None:
+    """The ingest summary in the demo's log came out "… 0 cần" / "rà soát, 1 bị cách ly":
+    rich wrapped at 80 columns what was written to a file."""
+    line = "1 tệp, 20 trang, 2 hồ sơ, đã lưu 9 giấy tờ, 0 cần rà soát, 1 bị cách ly " * 3
+    line = line.strip()
+    code = ("from sohoa.cli.output import err, out\n"
+            f"out.print({line!r})\nerr.print({line!r})\n")
+    done = _run("-c", code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == line + "\n", done.stdout
+    assert done.stderr.count("\n") == 1, done.stderr
+
+
+def test_the_usage_line_never_splits_a_word() -> None:
+    """`sohoa dossier status -h` into a pipe printed "{queued|received|processin" / "g|…}"."""
+    done = _run("-m", "sohoa", "dossier", "status", "-h")
+    assert done.returncode == 0, done.stderr
+    usage = done.stdout.split("\n\n")[0]
+    for status in ("queued", "received", "processing", "supplement", "resolved", "returned",
+                   "rejected"):
+        assert status in usage, usage
