@@ -69,8 +69,9 @@ def target(list_id: int) -> str:
 def propose(archive: Archive, *, as_of: date, note: str, by: str,
             registry: Registry, doc_type: str | None = None,
             unit: str | None = None, today: date | None = None) -> dict[str, Any] | None:
-    """A new list of every document due on ``as_of`` (not held, on no open list); None when
-    nothing is due. ``as_of`` may not be after ``today`` (Viet Nam's day by default)."""
+    """A new list of every document due on ``as_of`` (not held, on no open list, used by no
+    dossier still being settled); None when nothing is due. ``as_of`` may not be after
+    ``today`` (Viet Nam's day by default)."""
     why = holds.require_text(note, "thuyết minh (--note: vì sao các tài liệu này "
                                        "hết giá trị)")
     who = holds.require_text(by, "người lập danh mục (--by hoặc SOHOA_USER)")
@@ -317,6 +318,9 @@ def _why_kept(status: str | None, hold_ids: Sequence[int], now: Eligibility | No
     if hold_ids:
         return ("đang bị phong tỏa theo lệnh lưu giữ số " + ", ".join(map(str, hold_ids))
                 + " (đặt sau khi danh mục được phê duyệt)"), None
+    if now is not None and now.in_use:
+        return ("đang được dùng trong hồ sơ chưa giải quyết xong: " + ", ".join(now.in_use)
+                + " (giữ đến khi hồ sơ có kết quả)"), now.eligible_on
     due_on = now.eligible_on if now is not None else None
     if due_on is None:
         basis = f": {now.basis}" if now is not None else ""

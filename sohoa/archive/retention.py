@@ -73,11 +73,15 @@ class Eligibility:
     notes: tuple[str, ...] = ()  # fallbacks taken (an unknown event date), in words
     holds: tuple[int, ...] = ()
     on_list: int | None = None  # an open disposal list already names it
+    # dossiers not yet settled that use it (a component reused from the store, or their
+    # result): the paper is in use, whatever its own period says
+    in_use: tuple[str, ...] = ()
 
     def due(self, as_of: date) -> bool:
-        """Eligible on ``as_of`` and free to propose (no hold, on no open list)."""
+        """Eligible on ``as_of`` and free to propose (no hold, on no open list, used by no
+        dossier still being settled)."""
         return (self.eligible_on is not None and self.eligible_on <= as_of
-                and not self.holds and self.on_list is None)
+                and not self.holds and self.on_list is None and not self.in_use)
 
     def as_dict(self) -> dict[str, Any]:
         return {"document_id": self.document_id, "doc_type": self.doc_type, "unit": self.unit,
@@ -86,7 +90,7 @@ class Eligibility:
                 "issue_date": iso(self.issue_date), "pages": self.page_count,
                 "retention": self.retention, "eligible_on": iso(self.eligible_on),
                 "basis": self.basis, "notes": list(self.notes), "holds": list(self.holds),
-                "on_list": self.on_list}
+                "on_list": self.on_list, "in_use": list(self.in_use)}
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,7 @@ def evaluate(conn: Connection, *, registry: Registry, doc_type: str | None = Non
         select(DisposalItem.document_id, DisposalItem.list_id)
         .join(DisposalList, DisposalList.id == DisposalItem.list_id)
         .where(DisposalList.status.in_(OPEN_LISTS), DisposalItem.status == ITEM_LISTED)).all())
+    using = in_use(conn, document_ids)
     last_archived = dict(conn.execute(
         select(Document.dossier_code, func.max(Document.ingested_at))
         .group_by(Document.dossier_code)).all())
@@ -134,7 +139,30 @@ def evaluate(conn: Connection, *, registry: Registry, doc_type: str | None = Non
             retention="Vĩnh viễn" if rule.years is None else f"{rule.years} năm",
             eligible_on=eligible_on, basis=rule.basis, notes=tuple(notes),
             holds=tuple(held.on(row.id, row.dossier_code, row.owner_id)),
-            on_list=listed.get(row.id))
+            on_list=listed.get(row.id), in_use=tuple(using.get(row.id, ())))
+
+
+# A dossier in these states is still being settled: the papers it uses are in use.
+OPEN_DOSSIER = ("queued", "received", "processing", "supplement")
+
+
+def in_use(conn: Connection, document_ids: Sequence[str] | None = None
+           ) -> dict[str, list[str]]:
+    """Documents used by a dossier not yet settled — as one of its components (digitized for
+    it or reused from the store) or as its result — with those dossiers' codes."""
+    from sohoa.archive.dossier_models import DossierComponent, DossierResult
+
+    out: dict[str, list[str]] = {}
+    for table in (DossierComponent, DossierResult):
+        stmt = (select(table.document_id, table.dossier_code)
+                .join(Dossier, Dossier.code == table.dossier_code)
+                .where(Dossier.status.in_(OPEN_DOSSIER), table.document_id.is_not(None)))
+        if document_ids is not None:
+            stmt = stmt.where(table.document_id.in_(list(document_ids)))
+        for doc_id, code in conn.execute(stmt):
+            if code not in out.setdefault(doc_id, []):
+                out[doc_id].append(code)
+    return out
 
 
 def _rule(registry: Registry, override: Any, doc_type: str, stored: str | None) -> _Rule:

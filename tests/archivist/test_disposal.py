@@ -245,3 +245,53 @@ def test_cli_hold_and_plan_round_trip(settings: Settings) -> None:
     assert removed.returncode == 0, removed.stderr
     text = run_sohoa(home, "retention", "plan", "--as-of", "2025-12-01")
     assert "2 đến hạn hủy vào 2025-12-01" in text.stdout
+
+
+def test_a_paper_an_open_dossier_uses_is_not_destroyed_until_the_dossier_is_settled(
+        settings: Settings) -> None:
+    """An ID-card copy past its retention, reused as a component of a dossier still being
+    settled: destroying it would leave the dossier pointing at nothing. It is kept off a new
+    list, skipped (with why) by a list approved before the reuse, and proposable again once
+    the dossier has its result."""
+    from datetime import UTC, datetime
+
+    from sohoa.archive import dossiers as dz
+    from sohoa.records import DossierOpening
+
+    ids = seed(settings)
+    code = "H19.22-261201-0001"
+    opening = DossierOpening(
+        code=code, procedure_code="1.001193.000.00.00.H19", procedure_name="Đăng ký khai sinh",
+        unit="H19.22", unit_level="xa", channel="counter", owner_id="075203001234",
+        received_at=datetime(2026, 12, 1, 1, 0, tzinfo=UTC), appointment_date=None,
+        components=(("TP2", "Căn cước của người đi đăng ký", "citizen_id_card", True),))
+    with opened(settings) as archive:
+        early = disposal.propose(archive, registry=REGISTRY, as_of=AS_OF,
+                                 note="hết thời hạn bảo quản", by="Hà")
+        assert early is not None
+        disposal.approve(archive, early["list"], decision=DECISION, by="Trần Văn Bình")
+        dz.open_dossier(archive, opening, by="Bình")
+        dz.reuse(archive, code, ids["a"], component="TP2", by="Bình", purpose=code,
+                 today=date(2026, 12, 1))
+    # the list approved before the reuse: the paper in use is skipped, and says why
+    events: list[dict] = []
+    execute(settings, early["list"], by="Lê Thu Hà", emit=events.append)
+    [kept] = [e for e in events if e["document_id"] == ids["a"]]
+    assert not kept["disposed"] and code in kept["reason"], kept
+    assert "chưa giải quyết xong" in kept["reason"]
+    with opened(settings) as archive:
+        assert archive.get_document(ids["a"])["status"] == "stored"
+        # a new list leaves it off while the dossier is open …
+        assert disposal.propose(archive, registry=REGISTRY, as_of=AS_OF,
+                                note="hết thời hạn bảo quản", by="Hà") is None
+        with archive.transaction(write=False) as conn:
+            [a] = retention.evaluate(conn, registry=REGISTRY, document_ids=[ids["a"]])
+        assert a.in_use == (code,) and not a.due(AS_OF)
+        # … and takes it once the dossier is settled
+        dz.set_status(archive, code, "resolved", at=datetime(2026, 12, 2, 3, 0, tzinfo=UTC),
+                      by="Bình")
+        later = disposal.propose(archive, registry=REGISTRY, as_of=AS_OF,
+                                 note="hết thời hạn bảo quản", by="Hà")
+        assert later is not None
+        assert [i["document_id"] for i in disposal.get(archive, later["list"])["items"]] == [
+            ids["a"]]
