@@ -7,7 +7,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from sohoa.cli.output import emit_json, err, out
+from sohoa.cli.output import add_moment_column, add_whole_column, compact_table, emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_moment
 from sohoa.roles import ROLE_NAMES, ROLES
@@ -82,14 +82,25 @@ def tokens_list(state: State, include_revoked: bool, as_json: bool) -> None:
         out.print("chưa có mã truy cập nào; tạo bằng: sohoa tokens add TÊN --role officer "
                   "--unit ĐƠN_VỊ")
         return
-    table = Table("mã số", "người dùng", "vai trò", "đơn vị", "tạo lúc", "dùng lần cuối",
-                  "thu hồi lúc")
+    out.print(tokens_table(rows))
+
+
+def tokens_table(rows: list[dict[str, Any]]) -> Table:
+    """Token ids are typed back into `sohoa tokens revoke`, and the moments are read whole:
+    neither is cut in 80 columns (``tạo lúc`` read "07/12/20…"); the names wrap."""
+    table = compact_table()
+    add_whole_column(table, "mã số")
+    table.add_column("người dùng")
+    table.add_column("vai trò")
+    table.add_column("đơn vị")
+    for header in ("tạo lúc", "dùng lần cuối", "thu hồi lúc"):
+        add_moment_column(table, header)
     for r in rows:
         table.add_row(r["id"], r["user"], ROLE_NAMES.get(r["role"], r["role"]), r["unit"],
                       shown_moment(r["created_at"]),
                       shown_moment(r["last_used_at"]) if r["last_used_at"] else "chưa dùng",
                       shown_moment(r["revoked_at"]) if r["revoked_at"] else "")
-    out.print(table)
+    return table
 
 
 @tokens.command("revoke")

@@ -16,7 +16,14 @@ from rich.table import Table
 
 from sohoa.cli import paths
 from sohoa.cli.options import DAY_FORMS, day_callback
-from sohoa.cli.output import emit_json, err, out
+from sohoa.cli.output import (
+    DAY_WIDTH,
+    add_whole_column,
+    compact_table,
+    emit_json,
+    err,
+    out,
+)
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, shown_moment
 from sohoa.errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_VERIFY_FAILED
@@ -125,20 +132,30 @@ def reuse(state: State, owner_id: str, doc_type: str | None, valid_on: date | No
         out.print(f"không có giấy tờ còn hiệu lực nào của {owner_id} trong kho"
                   + (" sau vị trí đó" if after else ""))
         return
-    table = Table()
-    # Ids and type codes are copied into the next command: never cut, whatever the width.
-    table.add_column("giấy tờ", no_wrap=True, min_width=16)
-    table.add_column("loại", no_wrap=True)
-    for name in ("số, ký hiệu", "cơ quan cấp", "ngày cấp", "hiệu lực đến", "rà soát"):
-        table.add_column(name)
-    for r in page.documents:
+    out.print(reuse_table(page.documents))
+    if more:
+        out.print(more, soft_wrap=True)
+
+
+def reuse_table(documents: list[dict[str, Any]]) -> Table:
+    """The officer decides reuse from the dates: they are never cut, whatever the width (in
+    80 columns they read "23/0…" while the issuing body took 12 lines); the number and the
+    issuing body wrap instead."""
+    table = compact_table()
+    # Ids and type codes are copied into the next command: never cut either.
+    add_whole_column(table, "giấy tờ", width=16)
+    add_whole_column(table, "loại")
+    table.add_column("số, ký hiệu", overflow="fold")
+    table.add_column("cơ quan cấp", ratio=1)
+    add_whole_column(table, "ngày cấp", width=DAY_WIDTH)
+    add_whole_column(table, "hiệu lực\nđến", width=DAY_WIDTH)
+    add_whole_column(table, "rà\nsoát")
+    for r in documents:
         table.add_row(r["document_id"], r["doc_type"], r.get("document_number") or "",
                       r.get("issuing_body") or "", shown_date(r.get("issue_date")),
                       shown_date(r["valid_until"]) if r.get("valid_until") else "vĩnh viễn",
                       "cần" if r.get("needs_review") else "")
-    out.print(table)
-    if more:
-        out.print(more, soft_wrap=True)
+    return table
 
 
 @click.command()

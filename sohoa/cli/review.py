@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sohoa.cli import paths
-from sohoa.cli.output import emit_json, out
+from sohoa.cli.output import add_whole_column, compact_table, emit_json, out
 from sohoa.cli.state import State, pass_state
 
 
@@ -257,7 +257,11 @@ def list_cmd(as_json: bool) -> None:
                        "owner_kind": t.owner_kind, "validity": t.validity,
                        "retention": t.retention})
         return
-    table = Table("mã", "tên", "chủ sở hữu", "hiệu lực", "thời hạn lưu")
+    # the code is typed back (--type): never cut ("birth_certif…" in 80 columns)
+    table = compact_table()
+    add_whole_column(table, "mã")
+    for header in ("tên", "chủ sở hữu", "hiệu lực", "thời hạn lưu"):
+        table.add_column(header)
     for t in registry:
         table.add_row(t.code, t.name, t.owner_field or "", t.validity, t.retention_label)
     out.print(table)

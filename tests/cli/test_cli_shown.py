@@ -91,3 +91,44 @@ def test_the_usage_line_never_splits_a_word() -> None:
     for status in ("queued", "received", "processing", "supplement", "resolved", "returned",
                    "rejected"):
         assert status in usage, usage
+
+
+def _rendered(table: object, width: int) -> str:
+    from rich.console import Console
+
+    console = Console(width=width, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(table)
+    return console.export_text()
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_the_reuse_table_never_cuts_a_date(width: int) -> None:
+    """In 80 columns `sohoa reuse` read "23/0…" / "19/0…" while the issuing body took 12
+    lines; at 100 "19/02/20…" — the column an officer reads to decide reuse."""
+    from sohoa.cli.officer import reuse_table
+
+    text = _rendered(reuse_table([
+        {"document_id": "812f1558dff91ebb", "doc_type": "citizen_id_card",
+         "document_number": "040180954551", "issue_date": "2023-04-21",
+         "issuing_body": "CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI",
+         "valid_until": "2040-02-19", "needs_review": True},
+        {"document_id": "2a3951f4f40954ae", "doc_type": "birth_certificate",
+         "issue_date": "2020-12-31", "issuing_body": "UBND xã Tân Phong", "valid_until": None}]),
+        width)
+    for whole in ("812f1558dff91ebb", "citizen_id_card", "birth_certificate", "21/04/2023",
+                  "19/02/2040", "31/12/2020", "vĩnh viễn"):
+        assert whole in text, (whole, text)
+    assert "…" not in text, text
+
+
+def test_the_tokens_table_never_cuts_a_moment() -> None:
+    """`sohoa tokens list` in 80 columns cut "tạo lúc" to "07/12/20…"."""
+    from sohoa.cli.integrator import tokens_table
+
+    text = _rendered(tokens_table([
+        {"id": "a1b2c3d4", "user": "Nguyễn Thị Lan", "role": "officer", "unit": "H19.22",
+         "created_at": "2026-12-06T18:43:35+00:00", "last_used_at": "2026-12-06T19:01:00+00:00",
+         "revoked_at": "2026-12-06T19:02:00+00:00"}]), 80)
+    for whole in ("a1b2c3d4", "07/12/2026", "01:43", "02:01", "02:02"):
+        assert whole in text, (whole, text)
+    assert text.count("07/12/2026") == 3, text
