@@ -5,7 +5,7 @@ documents for its components, list and show dossiers. Wires the reference data
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,8 @@ from sohoa.archive.policy import (
     clean_purpose,
 )
 from sohoa.clock import VIETNAM as VN
-from sohoa.errors import ConfigError
+from sohoa.clock import shown_date, shown_moment
+from sohoa.errors import ConfigError, NotFoundError, WorkflowError
 from sohoa.pipeline.referencedata import catalogue, kpi_rules, units  # noqa: F401
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
@@ -90,9 +91,52 @@ def open_dossier(archive: Archive, settings: Settings, code: str, *, procedure: 
                  owner: str, unit: str, received: datetime | None = None,
                  channel: str = "counter", appointment: date | None = None,
                  by: str) -> tuple[DossierState, bool]:
+    opened = _opened(archive, code)
+    if opened is not None:
+        # Opening again is a retry (README: it changes nothing): what the clerk did not give
+        # again is what was recorded, not "now" and the appointment counted from now.
+        received = received or opened.received_at
+        appointment = appointment or opened.appointment_date
     spec = opening(settings, code, procedure=procedure, owner=owner, unit=unit,
                    received=received, channel=channel, appointment=appointment)
+    if opened is not None:
+        _refuse_other_facts(opened, spec)
     return records.open_dossier(archive, spec, by=by)
+
+
+def _opened(archive: Archive, code: str) -> DossierState | None:
+    """The dossier ``code`` when it has been opened (received) already, else None (unknown,
+    or known only from scanned papers)."""
+    try:
+        state = records.show(archive, code)
+    except NotFoundError:
+        return None
+    return state if state.received_at is not None else None
+
+
+def _utc(at: datetime | None) -> datetime | None:
+    if at is None:
+        return None
+    return (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _refuse_other_facts(opened: DossierState, spec: DossierOpening) -> None:
+    """An opened dossier is not rewritten (the one-stop system must not change history): say
+    in the clerk's words which facts differ, what was recorded and what was given now."""
+    facts = (
+        ("thủ tục", opened.procedure_code, spec.procedure_code, str),
+        ("đơn vị tiếp nhận", opened.unit, spec.unit, str),
+        ("số định danh người nộp", opened.owner_id, nfc(spec.owner_id.strip()), str),
+        ("kênh nộp", opened.channel, spec.channel, lambda v: CHANNEL_NAMES.get(v, v)),
+        ("thời điểm tiếp nhận", _utc(opened.received_at), _utc(spec.received_at),
+         shown_moment),
+        ("ngày hẹn trả", opened.appointment_date, spec.appointment_date, shown_date),
+    )
+    differs = [f"{label}: đã ghi {show(old)}, lần này {show(new)}"
+               for label, old, new, show in facts if old != new]
+    if differs:
+        raise WorkflowError(f"hồ sơ {opened.code} đã được tiếp nhận với thông tin khác "
+                            f"({'; '.join(differs)}); không ghi đè. Kiểm tra lại mã hồ sơ")
 
 
 def set_status(archive: Archive, code: str, status: str, *, at: datetime | None, by: str,
