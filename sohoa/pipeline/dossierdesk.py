@@ -23,7 +23,7 @@ from sohoa.archive.policy import (
 from sohoa.clock import VIETNAM as VN
 from sohoa.clock import shown_date, shown_moment
 from sohoa.errors import ConfigError, NotFoundError, WorkflowError
-from sohoa.pipeline.referencedata import catalogue, kpi_rules, units  # noqa: F401
+from sohoa.pipeline.referencedata import catalogue, kpi_rules, units, units_path  # noqa: F401
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.records import ComponentState, DossierOpening, DossierState
@@ -77,6 +77,14 @@ def opening(settings: Settings, code: str, *, procedure: str, owner: str, unit: 
     unit = nfc(unit.strip())
     if not unit:
         raise ConfigError("thiếu mã đơn vị tiếp nhận (--unit)")
+    if known.units and known.get(unit) is None:
+        # A mistyped unit would be stored and then missing from every report by unit or
+        # level. A file with no unit at all lists none to check against: any code is taken.
+        listed = ", ".join(f"{u.code} ({u.name})" for u in list(known.units.values())[:12])
+        more = " …" if len(known.units) > 12 else ""
+        raise ConfigError(f"đơn vị {unit!r} không có trong danh sách đơn vị "
+                          f"({units_path(settings)}); các đơn vị có: {listed}{more}. Đơn vị "
+                          "mới thì thêm vào tệp đó (thiết lập dossiers.units trong sohoa.toml)")
     received_at = received or datetime.now(VN)
     return DossierOpening(
         code=nfc(code.strip()), procedure_code=proc.code, procedure_name=proc.name, unit=unit,

@@ -32,8 +32,13 @@ def catalogue(settings: Settings) -> Catalogue:
     return load_catalogue(_path(settings, "dossiers.procedures", PROCEDURES_PATH))
 
 
+def units_path(settings: Settings) -> Path:
+    """The units file in use: ``dossiers.units``, else the packaged sample."""
+    return _path(settings, "dossiers.units", UNITS_PATH)
+
+
 def units(settings: Settings) -> Units:
-    return load_units(_path(settings, "dossiers.units", UNITS_PATH))
+    return load_units(units_path(settings))
 
 
 def kpi_rules(settings: Settings) -> KpiRules:

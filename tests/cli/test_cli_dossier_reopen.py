@@ -38,3 +38,30 @@ def test_opening_again_without_received_changes_nothing(tmp_path: Path) -> None:
     moved = runner.invoke(cli, [*home, *OPEN, "--appointment", "2027-01-04"])
     assert moved.exit_code == 2 and "ngày hẹn trả" in moved.stderr, moved.stderr
     assert "lần này 04/01/2027" in moved.stderr and "appointment_date" not in moved.stderr
+
+
+def test_an_unknown_unit_is_refused_naming_the_known_ones(tmp_path: Path) -> None:
+    """F17: a mistyped unit is not stored (it would be missing from every report by unit);
+    a province's own units file adds units; a file listing none takes any code."""
+    runner = CliRunner(env={"SOHOA_USER": "Trần Thị Bình"})
+    line = ["--home", str(tmp_path / "home"), *OPEN[:-1], "ZZ99"]
+    refused = runner.invoke(cli, line)
+    assert refused.exit_code == 2, refused.output
+    assert "đơn vị 'ZZ99' không có trong danh sách đơn vị" in refused.stderr
+    assert "H19.22.31" in refused.stderr and "units.toml" in refused.stderr, refused.stderr
+    shown = runner.invoke(cli, ["--home", str(tmp_path / "home"), "dossier", "show", CODE])
+    assert shown.exit_code == 5  # nothing was stored
+
+    own = tmp_path / "units.toml"
+    own.write_text('[[level]]\ncode = "xa"\nname = "Cấp xã"\n\n'
+                   '[[unit]]\ncode = "ZZ99"\nname = "UBND xã Thử"\nlevel = "xa"\n',
+                   encoding="utf-8")
+    added = runner.invoke(cli, [*line, "--json"], env={"SOHOA_DOSSIERS_UNITS": str(own)})
+    assert added.exit_code == 0, added.output
+    assert json.loads(added.stdout)["unit_level"] == "xa"
+
+    none = tmp_path / "none.toml"
+    none.write_text('[[level]]\ncode = "xa"\nname = "Cấp xã"\n', encoding="utf-8")
+    other = ["--home", str(tmp_path / "home2"), *OPEN[:-1], "QQ01"]
+    taken = runner.invoke(cli, other, env={"SOHOA_DOSSIERS_UNITS": str(none)})
+    assert taken.exit_code == 0, taken.output
