@@ -8,6 +8,7 @@ from those and inherit the filters.
 
 from __future__ import annotations
 
+import logging
 import warnings
 
 # (category's module, category's name, message regex, module regex the warning is attributed to)
@@ -19,8 +20,21 @@ KNOWN: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+# Libraries that log what sohoa already says in words: pyHanko logs a failed timestamp check
+# (and its traceback) that `result add` then reports as "chữ ký số … không hợp lệ". With no
+# logging set up (the `sohoa` command), Python prints such records on stderr; a NullHandler
+# on their loggers stops that, and a process that sets up logging (a worker's log file) still
+# receives them through the root logger.
+LIBRARY_LOGGERS = ("pyhanko", "pyhanko_certvalidator")
+
+
 def silence_known_warnings() -> None:
     import importlib
+
+    for name in LIBRARY_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
 
     for module_name, category_name, message, module in KNOWN:
         try:

@@ -48,6 +48,15 @@ def test_open_then_ingest_then_result_then_report(tmp_path: Path) -> None:
     assert refused.returncode == 4, refused.stderr
     assert "không hợp lệ" in refused.stderr
     assert json.loads(run_sohoa(home, "dossier", "show", code, "--json").stdout)["results"] == []
+    # a signed result with one byte changed in its scan: refused in Vietnamese alone, with no
+    # pyHanko log line or traceback on the clerk's terminal
+    tampered = tmp_path / "kq-tampered.pdf"
+    data = bytearray(signed.read_bytes())
+    data[len(data) // 3] ^= 0x01
+    tampered.write_bytes(bytes(data))
+    bad = run_sohoa(home, "result", "add", code, str(tampered))
+    assert bad.returncode == 4 and "không hợp lệ" in bad.stderr, bad.stderr
+    assert "Traceback" not in bad.stderr and "imprint" not in bad.stderr, bad.stderr
 
     added = run_sohoa(home, "result", "add", code, str(signed), "--json")
     assert added.returncode == 0, added.stderr
