@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -130,8 +131,21 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("đã ngắt: chạy lại đúng lệnh này để làm tiếp", err=True)
         sys.exit(130)
-    except SystemExit:
+    except SystemExit as exc:
+        from click.utils import PacifyFlushWrapper
+
+        if exc.code == 1 and isinstance(sys.stdout, PacifyFlushWrapper):
+            # click's own answer to a closed pipe (it wraps stdout so the exit's flush stays
+            # quiet) is exit 1, which in sohoa says "a bug": the reader just stopped reading.
+            sys.exit(0)
         raise
+    except BrokenPipeError:
+        # The reader stopped reading (`sohoa dossier list | head -1`): what it asked for was
+        # given, nothing failed. Python would flush stdout again at exit and fail on the
+        # closed pipe, so stdout is pointed at nothing first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
     except OSError as exc:
         if exc.errno not in MACHINE_ERRNOS:
             _internal_error()

@@ -1,5 +1,6 @@
-"""What pyHanko logs (a failed timestamp check, with its traceback) stays off the clerk's
-terminal once sohoa's entry point has run; a process that sets up logging still gets it."""
+"""What reaches the clerk's terminal: not pyHanko's log lines (a failed timestamp check, with
+its traceback) once sohoa's entry point has run, though a process that sets up logging still
+gets them; and a reader that stops reading is no bug."""
 
 from __future__ import annotations
 
@@ -34,3 +35,18 @@ def test_pyhanko_log_lines_do_not_reach_the_terminal_but_sohoas_own_do() -> None
 def test_a_process_that_sets_up_logging_still_receives_them() -> None:
     err = _stderr("logging.basicConfig(stream=sys.stderr, level=logging.WARNING)")
     assert "Document timestamp chain failed to validate" in err and "Traceback" in err, err
+
+
+def test_a_reader_that_stops_reading_is_no_bug(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`sohoa … | head -1`: the pipe closes before sohoa has written everything. Nothing
+    failed — exit 0 and no "internal error", not exit 1 (a bug's code)."""
+    import os
+
+    env = {**os.environ, "SOHOA_HOME": str(tmp_path / "home")}
+    child = subprocess.Popen([sys.executable, "-m", "sohoa", "procedures", "--json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # the reader is gone before the first line
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 0, err
+    assert "internal error" not in err and "Traceback" not in err, err
