@@ -491,7 +491,7 @@ def looks_complete(path: Path) -> bool:
     """Cheap check that a scan file has its end: what a half-copied file lacks."""
     try:
         with os.fdopen(open_regular(path), "rb") as f:
-            head = f.read(16)
+            head = f.read(1024)  # a PDF's header may come anywhere in its first 1 KB
             f.seek(max(0, os.fstat(f.fileno()).st_size - 1024))
             tail = f.read()
     except OSError:
@@ -508,8 +508,13 @@ def looks_complete(path: Path) -> bool:
         except Exception:
             return True  # unusual but not cut off: let the reader judge it
         return True
-    if b"%PDF-" in head or path.suffix.lower() == ".pdf":
+    if b"%PDF-" in head:
         return b"%%EOF" in tail
+    if path.suffix.lower() == ".pdf":
+        # Named .pdf with no header in a whole first KB: no PDF being written (its header
+        # comes first), so nothing to wait for — the reader says at once what it is. Shorter,
+        # the header may still be on its way.
+        return len(head) >= 1024
     return True  # not a scan format: hand it over, the reader quarantines it with a reason
 
 

@@ -58,6 +58,21 @@ def test_an_incomplete_file_is_handed_over_after_the_give_up_time(tmp_path: Path
     assert folder.poll() == [cut]  # so that it reaches quarantine instead of waiting forever
 
 
+def test_a_text_file_named_pdf_is_handed_over_at_once_not_waited_on(tmp_path: Path) -> None:
+    """A README saved as notes.pdf has no PDF header in its first KB: it is no PDF being
+    written, so it goes to the reader (which says what it is) after the settle time, not
+    after ten minutes of waiting for an end it will never have."""
+    clock = Clock()
+    folder = HotFolder(tmp_path, settings(), clock)
+    notes = tmp_path / "notes.pdf"
+    notes.write_text("# Hướng dẫn\n" + "Đây là một tệp văn bản, không phải PDF.\n" * 40)
+    short = tmp_path / "short.pdf"
+    short.write_bytes(b"\n% comment")  # under a KB: its header may still be on its way
+    folder.poll()
+    clock.now += 6
+    assert folder.poll() == [notes]
+
+
 def test_done_failed_and_never_twice(tmp_path: Path, jpeg_bytes: bytes) -> None:
     clock = Clock()
     folder = HotFolder(tmp_path, settings(), clock)
