@@ -62,8 +62,9 @@ def topic(text: str) -> str | None:
 
 # What earlier versions wrote, and the same in Vietnamese ({0}, {1}: the groups).
 _ENGLISH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), v) for p, v in (
-    (r"^document type uncertain \(([\d.]+)\)$", "chưa chắc chắn (độ tin cậy {0})"),
-    (r"^low OCR confidence \(([\d.]+)\)$", "độ tin cậy thấp ({0})"),
+    # the decimal comma as Vietnamese writes it (sohoa.vntext.shown_number)
+    (r"^document type uncertain \((\d+)\.(\d+)\)$", "chưa chắc chắn (độ tin cậy {0},{1})"),
+    (r"^low OCR confidence \((\d+)\.(\d+)\)$", "độ tin cậy thấp ({0},{1})"),
     (r"^OCR timed out on page (\d+) of (.+)$", "quá thời gian ở trang {0} của {1}"),
     (r"^pages came before the first dossier-code sheet$",
      "các trang đứng trước tờ mã hồ sơ đầu tiên"),

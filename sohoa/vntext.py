@@ -33,3 +33,21 @@ def title_case_name(name: str) -> str:
     """Vietnamese personal-name capitalization: "NGUYỄN văn an" -> "Nguyễn Văn An"."""
     parts = squash_spaces(nfc(name)).split()
     return " ".join(part[:1].upper() + part[1:].lower() for part in parts)
+
+
+def shown_number(value: float | int | None, digits: int = 0, *, trim: bool = False) -> str:
+    """A number as Vietnamese writes it for people: decimal comma, thousands apart by a space
+    ("1 234,5"; the dot would read as a thousands mark). "—" for none; ``trim`` drops the
+    trailing zeros of the decimals (6 points, not "6,00"). Machine output (--json, CSV) keeps
+    Python's own dot."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{digits}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",")
+
+
+def shown_percent(ratio: float | None, digits: int = 1) -> str:
+    """A ratio (0.726) as a percentage for people: "72,6%"."""
+    return "—" if ratio is None else shown_number(ratio * 100, digits) + "%"

@@ -11,6 +11,7 @@ from sohoa.cli.output import PageProgress, describe_event, emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.cli.synthyear import WithYear
 from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
+from sohoa.vntext import shown_number
 
 
 @click.command()
@@ -62,7 +63,7 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
     line = (f"{summary.files} tệp, {summary.pages} trang ({summary.blank_pages} trang trắng), "
             f"{summary.dossiers} hồ sơ: {summary.stored} đã lưu, "
             f"{summary.duplicates} đã lưu trước đây, {summary.needs_review} cần rà soát, "
-            f"{summary.quarantined} bị cách ly, trong {summary.seconds:.1f} giây")
+            f"{summary.quarantined} bị cách ly, trong {shown_number(summary.seconds, 1)} giây")
     if summary.not_colour:
         line += f"; {summary.not_colour} trang không quét màu từ 200 dpi (TT 01/2023)"
     if summary.known_files:
@@ -105,7 +106,8 @@ def ocr(state: State, inputs: tuple[Path, ...], output: Path, sidecar: Path | No
         for q in result["quarantined"]:
             err.print(f"[red]bỏ qua[/] {q['source']}: {q['error']}")
         out.print(f"đã ghi {output}: {result['pages']} trang, độ tin cậy trung bình "
-                  f"{result['confidence']:.2f}, {result['seconds']:.1f} giây")
+                  f"{shown_number(result['confidence'], 2)}, "
+                  f"{shown_number(result['seconds'], 1)} giây")
     raise SystemExit(EXIT_QUARANTINED if result["quarantined"] else EXIT_OK)
 
 

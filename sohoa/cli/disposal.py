@@ -62,7 +62,7 @@ def disposal_propose(state: State, as_of: str | None, doc_type: str | None, unit
         if as_json:
             emit_json({"list": None, "documents": 0, "as_of": day.isoformat()})
         else:
-            out.print(f"không có giấy tờ nào đến hạn hủy vào {day}; không lập danh mục")
+            out.print(f"không có giấy tờ nào đến hạn hủy vào {shown_date(day)}; không lập danh mục")
         return
     if as_json:
         emit_json(lst)
@@ -104,7 +104,8 @@ def disposal_show(state: State, list_id: int, as_json: bool) -> None:
         extra = f" — {i['reason']}" if i["reason"] else ""
         out.print(f"  {i['position']:>5}. {i['document_id']} {i['doc_type']} "
                   f"{i['title']} ({i['dossier_code']}) giữ {i['retention']}, "
-                  f"hết hạn {i['eligible_on']} "  # the brackets are text, not rich markup
+                  # the brackets are text, not rich markup
+                  f"hết hạn {shown_date(i['eligible_on'])} "
                   + escape(f"[{ITEM_STATUS_NAMES.get(i['status'], i['status'])}]") + extra)
 
 

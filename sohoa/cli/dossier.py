@@ -15,6 +15,7 @@ from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date
 from sohoa.records import DossierState
+from sohoa.vntext import shown_number, shown_percent
 
 _SATISFIED = {"digitized": "số hóa tại bộ phận", "reused": "dùng lại",
               "owner_store": "lấy từ kho dữ liệu của công dân", None: "còn thiếu"}
@@ -240,7 +241,7 @@ def dossier_list(state: State, unit: str | None, date_from: str | None, date_to:
     for r in rows:
         comps = ", ".join(f"{_SATISFIED.get(k if k != 'missing' else None, k)} {n}"
                           for k, n in sorted(r["components"].items()))
-        out.print(f"{r['code']} {r['received_date'] or '—'} {r['unit'] or '—'} "
+        out.print(f"{r['code']} {shown_date(r['received_date'])} {r['unit'] or '—'} "
                   f"{r['procedure_name'] or '—'} "
                   f"[{names.get(r['status'] or '', r['status'] or '—')}] {comps}")
 
@@ -339,18 +340,23 @@ def report_kpi(state: State, date_from: str, date_to: str, unit: str | None, lev
         emit_json(made.to_json())
         return
     data = made.to_json()
-    out.print(f"[bold]Chỉ số số hóa {data['period']['from']} – {data['period']['to']}[/]")
+    if written:
+        # the report is in the file: one line, not the table again (the demo printed it three
+        # times over)
+        out.print(f"đã ghi {written['path']}: chỉ số số hóa {shown_date(data['period']['from'])}"
+                  f" – {shown_date(data['period']['to'])}")
+        return
+    out.print(f"[bold]Chỉ số số hóa {shown_date(data['period']['from'])} – "
+              f"{shown_date(data['period']['to'])}[/]")
     for i in data["indicators"]:
-        ratio = "—" if i["ratio"] is None else f"{i['ratio'] * 100:.1f}%"
-        target = "" if i["target"] is None else f" (chỉ tiêu {i['target']:.0f}%)"
-        points = "—" if i["points"] is None else f"{i['points']:.2f}"
-        out.print(f"  {i['code']}: {i['numerator']}/{i['denominator']} = {ratio}, điểm "
-                  f"{points}/{i['max_points']:g}{target}")
+        target = "" if i["target"] is None else f" (chỉ tiêu {shown_number(i['target'])}%)"
+        out.print(f"  {i['code']}: {i['numerator']}/{i['denominator']} = "
+                  f"{shown_percent(i['ratio'])}, điểm {shown_number(i['points'], 2)}/"
+                  f"{shown_number(i['max_points'], 2, trim=True)}"
+                  f"{target}")
     for u in data["units"]:
         out.print(f"  {u['unit']} {u['name']}: {u['received']} hồ sơ, "
-                  f"{u['productivity'] if u['productivity'] is not None else '—'} hồ sơ/người/năm")
-    if written:
-        out.print(f"đã ghi {written['path']}")
+                  f"{shown_number(u['productivity'], 2, trim=True)} hồ sơ/người/năm")
 
 
 COMMANDS = [procedures, dossier, result, report]

@@ -11,6 +11,7 @@ from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_moment
 from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
+from sohoa.vntext import shown_number
 
 
 @click.group()
@@ -66,7 +67,8 @@ def fixity_check(state: State, sample: int | None, check_all: bool, restart: boo
                    else f"[red]{result['mismatches']} CHỖ KHÔNG KHỚP[/]")
         out.print(f"lượt kiểm tra toàn vẹn {result['run']}: đã kiểm tra {result['documents']} "
                   f"giấy tờ và {result['records']} biên bản hủy, {result['blobs']} tệp, "
-                  f"{result['bytes'] / 1e6:.1f} MB, {result['signatures_checked']} chữ ký: "
+                  f"{shown_number(result['bytes'] / 1e6, 1)} MB, "
+                  f"{result['signatures_checked']} chữ ký: "
                   f"{verdict}")
     raise SystemExit(EXIT_VERIFY_FAILED if result["mismatches"] else EXIT_OK)
 

@@ -28,6 +28,7 @@ from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, shown_moment
 from sohoa.errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_VERIFY_FAILED
 from sohoa.reasons import label as label_of
+from sohoa.vntext import shown_number
 
 
 def _snippet_markup(snippet: str) -> str:
@@ -87,7 +88,8 @@ def search(state: State, query: str, owner: str | None, doc_type: str | None, un
         return
     for hit in hits:
         out.print(f"[bold]{hit['document_id']}[/] {hit['doc_type']} chủ sở hữu="
-                  f"{hit['owner_id']} hồ sơ={hit['dossier_code']} điểm={hit['score']:.2f}",
+                  f"{hit['owner_id']} hồ sơ={hit['dossier_code']} "
+                  f"điểm={shown_number(hit['score'], 2)}",
                   soft_wrap=True)
         out.print(f"   {_snippet_markup(hit['snippet'])}")
     if len(hits) == limit:
@@ -186,7 +188,7 @@ def show(state: State, document_id: str, as_json: bool, purpose: str | None,
     for reason in doc.get("review_reasons") or []:
         out.print(f"  cần rà soát vì: {escape(reason)}", soft_wrap=True)
     for key, value in (doc.get("fields") or {}).items():
-        out.print(f"  {escape(label_of(key))}: {escape(_shown(value))}", soft_wrap=True)
+        out.print(f"  {escape(label_of(key))}: {escape(_field_value(value))}", soft_wrap=True)
     for flag in doc.get("field_flags") or []:
         out.print(f"  lưu ý: {escape(flag)}", soft_wrap=True)
     for page in doc.get("pages") or []:
@@ -229,7 +231,7 @@ def _decimal(value: Any) -> str:
     """0.93 as Vietnamese writes it: 0,93."""
     if not isinstance(value, int | float) or isinstance(value, bool):
         return _shown(value)
-    return f"{value:.2f}".replace(".", ",")
+    return shown_number(value, 2)
 
 
 def _page_line(page: dict[str, Any]) -> str:
@@ -258,6 +260,17 @@ def _yes_no(value: bool, what: str) -> str:
 _CHANGES = {"none": "không có", "lta_updates": "chỉ dữ liệu kiểm tra và dấu thời gian",
             "form_filling": "chỉ điền biểu mẫu", "annotations": "chỉ thêm ghi chú",
             "other": "có thay đổi nội dung"}
+
+
+def _field_value(value: Any) -> str:
+    """A read field as the clerk reads it beside the header: a day DD/MM/YYYY ("Ngày sinh:
+    1980-02-19" sat under "ngày cấp: 21/04/2023"); --json keeps ISO."""
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        return shown_date(value)
+    return _shown(value)
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _shown(value: Any) -> str:
@@ -347,7 +360,8 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
         elif qr["agrees"]:
             stored = " (đúng bản lưu trong kho)" if qr.get("stored_copy") else ""
             out.print(f"[green]mã QR khớp cơ sở dữ liệu[/]: {qr['payload'].get('paper')} "
-                      f"số {qr['payload'].get('ref')}, lập lúc {qr['payload'].get('issued')}"
+                      f"số {qr['payload'].get('ref')}, "
+                      f"lập lúc {shown_moment(qr['payload'].get('issued'))}"
                       f"{stored}")
             for note in qr.get("notes", []):
                 out.print(f"    - {escape(note)}")

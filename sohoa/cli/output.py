@@ -24,7 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sohoa.pipeline.codec import jsonable
-from sohoa.vntext import nfc
+from sohoa.vntext import nfc, shown_number
 
 
 def _console(stderr: bool) -> Console:
@@ -99,7 +99,8 @@ def describe_event(event: dict[str, Any]) -> tuple[str, bool]:
     who = fields.get("full_name") or fields.get("enterprise_name") or ""
     return (f"[green]đã lưu[/] {event['document_id']} {event['dossier_code']} "
             f"{event['doc_type']} chủ sở hữu={event['owner_id'] or '?'} {who} "
-            f"số trang={len(event['pages'])} độ tin cậy={event['confidence']:.2f}{review}"
+            f"số trang={len(event['pages'])} độ tin cậy {shown_number(event['confidence'], 2)}"
+            f"{review}"
             ), False
 
 
@@ -111,7 +112,7 @@ class _PagesPerMinute(ProgressColumn):
     def render(self, task: Task) -> Text:
         elapsed = task.elapsed or 0.0
         rate = task.completed / elapsed * 60 if elapsed > 1 else 0.0
-        return Text(f"{rate:5.1f} {self.unit}/phút")
+        return Text(f"{shown_number(rate, 1):>5} {self.unit}/phút")
 
 
 class PageProgress:

@@ -43,9 +43,10 @@ def retention_plan(state: State, as_of: str | None, doc_type: str | None, unit: 
     for g in groups:
         out.print(f"[bold]{g['type_name']}[/] ({g['doc_type']}) — {g['unit'] or 'không rõ đơn vị'}"
                   f" — giữ {g['retention']}: {g['documents']} giấy tờ")
-        parts = [f"[red]{g['due']} đến hạn hủy vào {day}[/]" if g["due"]
-                 else f"0 đến hạn hủy vào {day}",
-                 f"{g['waiting']} đến hạn sau" + (f" (sớm nhất {g['next_eligible_on']})"
+        parts = [f"[red]{g['due']} đến hạn hủy vào {shown_date(day)}[/]" if g["due"]
+                 else f"0 đến hạn hủy vào {shown_date(day)}",
+                 f"{g['waiting']} đến hạn sau" + (f" (sớm nhất "
+                                                 f"{shown_date(g['next_eligible_on'])})"
                                                  if g["next_eligible_on"] else ""),
                  f"{g['permanent']} giữ vĩnh viễn", f"{g['held']} đang bị phong tỏa",
                  f"{g['on_list']} đã nằm trong một danh mục tiêu hủy đang mở"]
@@ -56,7 +57,7 @@ def retention_plan(state: State, as_of: str | None, doc_type: str | None, unit: 
         for note in g["notes"]:
             out.print(f"  [yellow]ghi chú[/] {note['documents']} giấy tờ: {note['note']}")
     due = sum(g["due"] for g in groups)
-    out.print(f"{due} giấy tờ đến hạn hủy vào {day}"
+    out.print(f"{due} giấy tờ đến hạn hủy vào {shown_date(day)}"
               + ("; lập danh mục đề nghị hủy bằng: sohoa disposal propose --note …"
                  if due else ""))
 

@@ -12,6 +12,7 @@ from rich.table import Table
 from sohoa.cli import paths
 from sohoa.cli.output import add_whole_column, compact_table, emit_json, out
 from sohoa.cli.state import State, pass_state
+from sohoa.vntext import shown_number, shown_percent
 
 
 def _by(command: Any) -> Any:
@@ -60,7 +61,7 @@ def review(ctx: click.Context, round_no: int | None, as_json: bool) -> None:
         check = ", ".join(item["fields_to_check"]) or "toàn bộ"
         out.print(f"[bold]{item['document_id']}[/] lượt {item['round']} {item['doc_type']} "
                   f"hồ sơ {item['dossier_code']} chủ sở hữu {item['owner_id'] or '?'} "
-                  f"độ tin cậy {item['confidence']:.2f} [yellow]{item['why']}[/] "
+                  f"độ tin cậy {shown_number(item['confidence'], 2)} [yellow]{item['why']}[/] "
                   f"kiểm tra: {check}")
         for reason in item["reasons"]:
             out.print(f"    {reason}", markup=False)
@@ -183,7 +184,7 @@ def stats_cmd(state: State, as_json: bool) -> None:
         return
     rate = result["error_rate"]
     out.print(f"{result['checks']} giá trị đã kiểm tra, phát hiện {result['errors']} lỗi"
-              + (f" ({rate:.1%})" if rate is not None else ""))
+              + (f" ({shown_percent(rate)})" if rate is not None else ""))
     if result["documents_not_colour"]:
         out.print(f"{result['documents_not_colour']} tài liệu có trang không quét màu từ "
                   "200 dpi (TT 01/2023)")
@@ -195,7 +196,8 @@ def stats_cmd(state: State, as_json: bool) -> None:
         table = Table(title, "đã kiểm tra", "lỗi", "tỉ lệ lỗi")
         for name, row in result[key].items():
             table.add_row(name, str(row["checks"]), str(row["errors"]),
-                          f"{row['error_rate']:.1%}" if row["error_rate"] is not None else "")
+                          shown_percent(row["error_rate"]) if row["error_rate"] is not None
+                          else "")
         out.print(table)
 
 
@@ -237,7 +239,7 @@ def train_cmd(state: State, synthetic: int, seed: int, output: Path | None,
     held = report["held_out"]
     if held["accuracy"] is not None:
         out.print(f"độ chính xác trên mẫu để riêng: {held['right']}/{held['examples']} "
-                  f"({held['accuracy']:.1%})")
+                  f"({shown_percent(held['accuracy'])})")
     else:
         out.print("độ chính xác trên mẫu để riêng: quá ít mẫu để giữ riêng một phần")
     out.print(f"đã lưu {report['model']} ({report['examples']} mẫu); lượt tiếp nhận sau sẽ "

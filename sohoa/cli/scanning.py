@@ -14,6 +14,7 @@ from sohoa.cli import paths
 from sohoa.cli.output import PageProgress, describe_event, emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.errors import EXIT_INTERNAL, EXIT_OK, EXIT_QUARANTINED
+from sohoa.vntext import shown_number
 
 
 def _show_document(event: dict[str, Any]) -> None:
@@ -52,7 +53,7 @@ class _StatusLine:
         now = time.monotonic()
         text = Text.assemble(("đang theo dõi ", "bold"), str(r.folder), " · chờ ",
                              (str(r.queue), "bold"), " · ",
-                             (f"{r.pages_per_minute(now):.1f} trang/phút", "bold"),
+                             (f"{shown_number(r.pages_per_minute(now), 1)} trang/phút", "bold"),
                              f" · {r.files_done} xong, ")
         text.append(f"{r.files_failed} không xử lý được",
                     style="red" if r.files_failed else "")

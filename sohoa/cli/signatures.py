@@ -11,7 +11,7 @@ from sohoa.cli import paths
 from sohoa.cli.options import DAY_FORMS, parse_day
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
-from sohoa.clock import shown_date
+from sohoa.clock import shown_date, shown_moment
 from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
 
 
@@ -34,7 +34,7 @@ def sign(state: State, input_pdf: Path, output: Path, level: str | None, as_json
         emit_json(summary)
     else:
         out.print(f"đã ký {output}: mức {summary['level']}, người ký {summary['signer']}, "
-                  f"lúc {summary['signed_at']}")
+                  f"lúc {shown_moment(summary['signed_at'])}")
 
 
 @click.group()

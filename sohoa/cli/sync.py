@@ -9,6 +9,8 @@ import click
 from sohoa.cli.options import DAY_FORMS, day_callback
 from sohoa.cli.output import emit_json, err, out
 from sohoa.cli.state import State, pass_state
+from sohoa.clock import shown_date, shown_moment
+from sohoa.vntext import shown_percent
 
 
 @click.group()
@@ -54,7 +56,7 @@ def sync_status(state: State, as_json: bool) -> None:
               f"đã gửi {result['delivered']}, bị từ chối {result['dead']}")
     for t in result["targets"]:
         note = "" if t["configured"] else " (không còn trong cấu hình)"
-        nxt = f", lần thử tới {t['next_attempt_at']}" if t["next_attempt_at"] else ""
+        nxt = f", lần thử tới {shown_moment(t['next_attempt_at'])}" if t["next_attempt_at"] else ""
         out.print(f"{t['name']}{note}: chờ {t['pending']}, thử lại {t['retrying']}{nxt}, "
                   f"đã gửi {t['delivered']}, từ chối {t['dead']}")
         for event_type, c in sorted(t["events"].items()):
@@ -107,9 +109,10 @@ def sync_reconcile(state: State, date_from: date, date_to: date, target: str | N
     if as_json:
         emit_json(result)
         return
-    out.print(f"hồ sơ tiếp nhận từ {date_from} đến {date_to}: {result['received']}")
+    out.print(f"hồ sơ tiếp nhận từ {shown_date(date_from)} đến {shown_date(date_to)}: "
+              f"{result['received']}")
     for t in result["targets"]:
-        ratio = f"{t['ratio']:.2%}" if t["ratio"] is not None else "—"
+        ratio = shown_percent(t["ratio"], 2)
         out.print(f"{t['name']}: đồng bộ đủ {t['delivered']}/{t['received']} ({ratio})")
         for m in t["not_delivered"]:
             out.print(f"  {m['dossier']}: {m['why']}", soft_wrap=True)

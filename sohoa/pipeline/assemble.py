@@ -20,6 +20,7 @@ from sohoa.pipeline.analysis import PageAnalysis
 from sohoa.pipeline.owner import misread_owner, resolve_owner
 from sohoa.reasons import OWNER_UNKNOWN, VALIDITY_UNREAD, reason
 from sohoa.records import Classification, Extraction, FieldValue, Page
+from sohoa.vntext import shown_number
 
 
 @dataclass(frozen=True)
@@ -137,9 +138,10 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
     reasons: list[str] = []
     if classification.confidence < threshold:
         reasons.append(reason("doc_type", "chưa chắc chắn (độ tin cậy "
-                                          f"{classification.confidence:.2f})"))
+                                          f"{shown_number(classification.confidence, 2)})"))
     if ocr_confidence < threshold:
-        reasons.append(reason("ocr", f"độ tin cậy thấp ({ocr_confidence:.2f})"))
+        reasons.append(reason("ocr", "độ tin cậy thấp "
+                                     f"({shown_number(ocr_confidence, 2)})"))
     if owner.needs_review:
         reasons.append(reason("owner_id", owner.reason or "chưa xác định"))
     if valid_until == VALIDITY_UNKNOWN:

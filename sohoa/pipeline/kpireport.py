@@ -19,6 +19,7 @@ from sohoa.pdf.textpdf import TextDocument
 from sohoa.pipeline.kpi import KpiReport
 from sohoa.pipeline.services import make_signer
 from sohoa.pipeline.settings import Settings
+from sohoa.vntext import shown_number, shown_percent
 
 SHORT = {"ORIGINAL_RESULT_AVAILABLE": "Kết quả điện tử",
          "SO_HOA_GIAY_TO_GIAI_QUYET": "Số hóa hồ sơ",
@@ -30,15 +31,8 @@ EXPLAIN_SHOWN = 50
 EXPLAIN_INLINE = 20_000  # up to this many dossiers, the HTML lists the ones behind each figure
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%".replace(".", ",")
-
-
-def _num(value: float | int | None, digits: int = 0) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", " ").replace(".", ",")
+_pct = shown_percent
+_num = shown_number
 
 
 def charts(report: KpiReport) -> dict[str, bytes]:
@@ -164,7 +158,7 @@ def render_html(report: KpiReport, *, agency: str,
     return f"""<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Báo cáo chỉ số số hóa {e(period['from'])} – {e(period['to'])}</title>
+<title>Báo cáo chỉ số số hóa {_d(period['from'])} – {_d(period['to'])}</title>
 <style>
 body{{font-family:"DejaVu Sans","Liberation Sans",sans-serif;margin:1.5rem;color:#222;
 max-width:70rem}}
@@ -253,7 +247,7 @@ def render_pdf(report: KpiReport, *, agency: str) -> bytes:
     doc.image(images["received"], width_mm=165)
     doc.image(images["ratios"], width_mm=165)
     doc.paragraph("Danh sách hồ sơ đứng sau mỗi chỉ số: sohoa report kpi --explain MÃ_CHỈ_SỐ.")
-    return doc.pdf(title=f"Báo cáo chỉ số số hóa {period['from']} – {period['to']}",
+    return doc.pdf(title=f"Báo cáo chỉ số số hóa {_d(period['from'])} – {_d(period['to'])}",
                    author=agency, subject="Chỉ số QĐ 766/QĐ-TTg, chỉ tiêu KH 5755/KH-UBND",
                    keywords=["báo cáo", "chỉ số số hóa", period["from"], period["to"]],
                    created=now)

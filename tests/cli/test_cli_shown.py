@@ -132,3 +132,64 @@ def test_the_tokens_table_never_cuts_a_moment() -> None:
     for whole in ("a1b2c3d4", "07/12/2026", "01:43", "02:01", "02:02"):
         assert whole in text, (whole, text)
     assert text.count("07/12/2026") == 3, text
+
+
+def test_numbers_are_written_with_a_decimal_comma() -> None:
+    from sohoa.vntext import shown_number, shown_percent
+
+    assert shown_number(17.94, 1) == "17,9" and shown_number(0.956, 2) == "0,96"
+    assert shown_number(1234567.5, 1) == "1 234 567,5" and shown_number(None) == "—"
+    assert shown_number(6.0, 2, trim=True) == "6" and shown_number(2.5, 2, trim=True) == "2,5"
+    assert shown_percent(0.726) == "72,6%" and shown_percent(None) == "—"
+
+
+def test_the_ingest_line_and_the_field_list_read_as_vietnamese_writes() -> None:
+    """"độ tin cậy=0.96" beside `show`'s "độ tin cậy 0,93"; "Ngày sinh: 1980-02-19" under
+    "ngày cấp: 21/04/2023"."""
+    from sohoa.cli.officer import _field_value
+    from sohoa.cli.output import describe_event
+
+    line, problem = describe_event({
+        "document_id": "812f1558dff91ebb", "dossier_code": "H19.22-261207-0001",
+        "doc_type": "citizen_id_card", "owner_id": "040180954551", "needs_review": False,
+        "fields": {"full_name": "Nguyễn Văn A"}, "pages": [0], "confidence": 0.956})
+    assert not problem and "độ tin cậy 0,96" in line and "0.96" not in line, line
+    assert _field_value("1980-02-19") == "19/02/1980"
+    assert _field_value("040180954551") == "040180954551" and _field_value(None) == "—"
+
+
+def test_dossier_dates_and_the_kpi_report_for_people(tmp_path) -> None:
+    """Typed as shown, shown DD/MM/YYYY (`dossier list` printed ISO, `report kpi` its period in
+    ISO and "72.6%"), and `report kpi -o` says where it wrote, not the table again."""
+    import json
+
+    env = {**{k: v for k, v in os.environ.items() if k != "COLUMNS"},
+           "SOHOA_HOME": str(tmp_path / "home"), "SOHOA_USER": "lan"}
+
+    def sohoa(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "sohoa", *args], env=env, text=True,
+                              capture_output=True, timeout=120, check=False)
+
+    procedure = json.loads(sohoa("procedures", "--json").stdout.splitlines()[0])["code"]
+    opened = sohoa("dossier", "open", "H19.22.31-260302-0001", "--procedure", procedure,
+                   "--owner", "075203001234", "--unit", "H19.22.31",
+                   "--received", "02/03/2026 08:15", "--appointment", "05/03/2026", "--json")
+    assert opened.returncode == 0, opened.stderr
+    state = json.loads(opened.stdout)
+    assert state["received_at"] == "2026-03-02T01:15:00+00:00"  # --json keeps ISO
+    assert state["appointment_date"] == "2026-03-05"
+    listed = sohoa("dossier", "list", "--from", "01/03/2026", "--to", "31/03/2026")
+    assert "H19.22.31-260302-0001 02/03/2026 " in listed.stdout, listed.stdout
+    kpi = sohoa("report", "kpi", "--from", "01/03/2026", "--to", "31/03/2026")
+    assert kpi.returncode == 0, kpi.stderr
+    assert "Chỉ số số hóa 01/03/2026 – 31/03/2026" in kpi.stdout, kpi.stdout
+    assert "= 0,0%, điểm 0,00/4" in kpi.stdout and "2026-03" not in kpi.stdout, kpi.stdout
+    assert "2,35 hồ sơ/người/năm" in kpi.stdout, kpi.stdout  # was 2.35
+    page = tmp_path / "kpi.html"
+    written = sohoa("report", "kpi", "--from", "2026-03-01", "--to", "2026-03-31", "-o",
+                    str(page))
+    assert written.returncode == 0, written.stderr
+    assert written.stdout == (f"đã ghi {page}: chỉ số số hóa 01/03/2026 – 31/03/2026\n"), \
+        written.stdout
+    assert "<title>Báo cáo chỉ số số hóa 01/03/2026 – 31/03/2026</title>" in page.read_text(
+        encoding="utf-8")

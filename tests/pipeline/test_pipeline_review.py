@@ -395,8 +395,8 @@ def test_reasons_are_vietnamese_and_name_the_field_once(
     shown = review.show(settings, doubled, None, root / "shown", user="Bình")
     assert shown["reasons"] == [
         "Số định danh cá nhân: in hai lần, đọc thành 075203001234 và 075203001284",
-        "Loại giấy tờ: chưa chắc chắn (độ tin cậy 0.41)",
-        "Nhận dạng chữ: độ tin cậy thấp (0.52)"]
+        "Loại giấy tờ: chưa chắc chắn (độ tin cậy 0,41)",
+        "Nhận dạng chữ: độ tin cậy thấp (0,52)"]
     listed = _cli(root, "review")
     assert listed.exit_code == 0, listed.output
     assert "id_number: id_number" not in listed.output and "printed twice" not in listed.output
