@@ -71,7 +71,8 @@ def error_line(exc: SohoaError) -> str:
 
 @click.group(cls=SectionedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--home", type=click.Path(path_type=Path), envvar="SOHOA_HOME", metavar="THƯ_MỤC",
-              help="Thư mục kho (mặc định ~/.local/share/sohoa; biến môi trường SOHOA_HOME).")
+              help="Thư mục kho (mặc định: biến môi trường SOHOA_HOME, không có thì "
+                   "~/.local/share/sohoa).")
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False), envvar="SOHOA_CONFIG",
               metavar="TỆP",
               help="Tệp cấu hình (mặc định THƯ_MỤC/sohoa.toml; biến môi trường SOHOA_CONFIG).")

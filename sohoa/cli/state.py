@@ -10,7 +10,45 @@ from pathlib import Path
 
 import click
 
+from sohoa.errors import ConfigError
 from sohoa.pipeline.settings import Settings, load_settings
+
+# Commands that read (or change what is in) an archive that must already be there. Opening
+# the catalog makes an empty one; for these a mistyped --home or SOHOA_HOME would then answer
+# "nothing found" from a new, empty archive instead of saying the folder holds none. `init`,
+# `ingest`, `watch`, `scan`, `dossier open`, … may still make a new archive.
+NEEDS_ARCHIVE = frozenset({
+    "status", "search", "reuse", "show", "get", "jobs", "quarantine", "audit", "report",
+    "retention", "hold", "disposal", "fixity", "export", "signatures", "review", "index",
+    "dossier list", "dossier show", "dossier status", "dossier reuse", "certify register",
+    "tokens list", "tokens revoke", "sync status", "sync retry", "sync reconcile",
+})
+
+
+def _command_names(ctx: click.Context | None) -> list[str]:
+    """The names typed after ``sohoa``: ["dossier", "list"] for `sohoa dossier list`."""
+    names: list[str] = []
+    while ctx is not None and ctx.parent is not None:
+        names.insert(0, ctx.info_name or "")
+        ctx = ctx.parent
+    return names
+
+
+def needs_archive(ctx: click.Context | None) -> bool:
+    names = _command_names(ctx)
+    return bool(names) and (names[0] in NEEDS_ARCHIVE or " ".join(names[:2]) in NEEDS_ARCHIVE)
+
+
+def check_archive_exists(settings: Settings) -> None:
+    """Refuse a home whose embedded catalog does not exist (a catalog on a server cannot be
+    told apart from here without connecting: it is not checked)."""
+    if not settings.db.startswith("sqlite:///"):
+        return
+    catalog = Path(settings.db.removeprefix("sqlite:///"))
+    if not catalog.exists():
+        raise ConfigError(f"{settings.home} chưa phải kho sohoa (không có {catalog.name}): "
+                          f"tạo bằng `sohoa init --home {settings.home}`, hoặc kiểm tra lại "
+                          "--home / biến môi trường SOHOA_HOME")
 
 
 class State:
@@ -22,7 +60,10 @@ class State:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            self._settings = load_settings(home=self._home, config_file=self._config)
+            settings = load_settings(home=self._home, config_file=self._config)
+            if needs_archive(click.get_current_context(silent=True)):
+                check_archive_exists(settings)
+            self._settings = settings
         return self._settings
 
 

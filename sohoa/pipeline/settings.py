@@ -2,7 +2,8 @@
 
 Lookup order for every key: environment variable, then the config file, then the default.
 The home directory holds the embedded stores and the config file:
-``SOHOA_HOME`` > ``--home`` > ``~/.local/share/sohoa``. ``{home}`` in a value expands to it.
+``--home`` (the ``home`` argument) > ``SOHOA_HOME`` > ``~/.local/share/sohoa``, the usual order
+of an option over the environment. ``{home}`` in a value expands to it.
 """
 
 from __future__ import annotations
@@ -173,7 +174,7 @@ def load_settings(home: Path | None = None, config_file: Path | None = None,
                   environ: Mapping[str, str] | None = None) -> Settings:
     """Build the settings. Raises ConfigError with the file and key at fault."""
     env = os.environ if environ is None else environ
-    if env.get("SOHOA_HOME"):
+    if home is None and env.get("SOHOA_HOME"):
         home = Path(env["SOHOA_HOME"])
     home = (home or default_home()).expanduser().resolve()
     if config_file is None and env.get("SOHOA_CONFIG"):
