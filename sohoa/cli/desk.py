@@ -69,6 +69,12 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
     if summary.known_files:
         line += f"; {summary.known_files} tệp đã nhận trước đây, không đọc lại"
     err.print(line) if as_json else out.print(line)
+    if not (summary.files or summary.known_files or summary.quarantined):
+        # A clerk who pointed at the wrong (or an empty) folder must not read "0 tệp … đã
+        # lưu" as all went well. Nothing failed either, so the exit stays 0.
+        named = ", ".join(str(p) for p in paths)
+        err.print(f"lưu ý: không có tệp nào để nhận trong {named}; kiểm tra lại đường dẫn "
+                  "tới thư mục bản quét", soft_wrap=True)
     from sohoa.pipeline.outcomes import PROGRAM_ERRORS_LINE, ingest_exit_code
 
     if summary.program_errors:  # a bug: the clerk must not think the papers were bad
