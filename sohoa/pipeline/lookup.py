@@ -104,11 +104,12 @@ class Reader:
         if date_from and date_to and date_from > date_to:
             raise ConfigError(f"khoảng ngày trống: ngày bắt đầu {date_from} sau ngày kết "
                               f"thúc {date_to}")
-        registry = load_registry()
-        if doc_type and doc_type not in registry:
-            # Validated, or a typo answers "no document matches" as if the archive were empty.
-            known = ", ".join(sorted(t.code for t in registry))
-            raise ConfigError(f"không có loại tài liệu {doc_type!r}; các loại: {known}")
+        _check_type(doc_type)
+        if not nfc(query).strip() and not (owner or doc_type or (unit or "").strip()
+                                           or date_from or date_to):
+            # Nothing asked: the index would answer with arbitrary documents.
+            raise ConfigError("hãy nhập từ khóa cần tìm (hoặc lọc theo chủ sở hữu, loại giấy "
+                              "tờ, đơn vị, ngày cấp)")
         unit = search_unit(caller, unit, owner)
         self.archive.sync_index()  # a crash may have left committed documents unindexed
         hits = self.archive.search(nfc(query), owner=owner, doc_type=doc_type, unit=unit,
@@ -142,6 +143,7 @@ class Reader:
         if not 1 <= limit <= REUSE_MAX_PAGE:
             raise ConfigError(f"mỗi trang kết quả dùng lại có từ 1 đến {REUSE_MAX_PAGE} "
                               f"giấy tờ, không phải {limit}")
+        _check_type(doc_type)
         day = valid_on or vietnam_today()
         rows = self.archive.reuse(owner, doc_type=doc_type, valid_on=day, limit=limit + 1,
                                   after=after)
@@ -250,6 +252,15 @@ def _browser_image(data: bytes) -> tuple[bytes, str]:
         out = BytesIO()
         img.convert("L" if img.mode in ("1", "L", "I;16") else "RGB").save(out, "PNG")
     return out.getvalue(), "image/png"
+
+
+def _check_type(doc_type: str | None) -> None:
+    """An unknown type code is refused, never searched: a typo would answer "no document" as
+    if the citizen had none, and the officer would ask for the paper again."""
+    registry = load_registry()
+    if doc_type and doc_type not in registry:
+        known = ", ".join(sorted(t.code for t in registry))
+        raise ConfigError(f"không có loại tài liệu {doc_type!r}; các loại: {known}")
 
 
 def _clean_id(value: str | None) -> str | None:
