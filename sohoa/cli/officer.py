@@ -73,7 +73,10 @@ def accountable(command: Callable[..., Any]) -> Callable[..., Any]:
 def search(state: State, query: str, owner: str | None, doc_type: str | None, unit: str | None,
            date_from: date | None, date_to: date | None, limit: int, as_json: bool,
            purpose: str | None, user: str | None) -> None:
-    """Tìm theo nội dung, không phân biệt dấu ("dong nai" tìm ra "Đồng Nai")."""
+    """Tìm theo nội dung, không phân biệt dấu ("dong nai" tìm ra "Đồng Nai").
+
+    TỪ_KHÓA để trống ("") chỉ khi có điều kiện lọc (--owner, --type, --unit, --from, --to):
+    khi đó liệt kê các giấy tờ thỏa điều kiện."""
     from sohoa.pipeline import lookup
 
     hits = lookup.search(state.settings, query, owner=owner, doc_type=doc_type, unit=unit,
@@ -292,6 +295,11 @@ def get(state: State, document_id: str, output: Path, force: bool, purpose: str 
     from sohoa.pipeline import lookup
 
     to_stdout = str(output) == "-"
+    if to_stdout and sys.stdout.isatty():
+        # A PDF's bytes on a terminal are noise that can garble it; refused before the read,
+        # so the access log holds no read that delivered nothing.
+        raise click.UsageError("đầu ra là màn hình: ghi ra tệp bằng -o TỆP, hoặc chuyển "
+                               "hướng: > TỆP")
     if not to_stdout and output.exists() and not force:
         raise click.UsageError(f"{output} đã có; chọn tên khác hoặc thêm --force để ghi đè")
     pdf = lookup.get_pdf(state.settings, document_id,
