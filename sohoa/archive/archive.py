@@ -473,7 +473,13 @@ class Archive:
                 "documents": count(Document, documents.IS_STORED),
                 "owners": count(Owner),
                 "dossiers": count(Dossier),
-                "quarantined": count(QuarantineRow),
+                # What `sohoa quarantine` lists: each input once, however many runs reported
+                # it, and none dismissed (counting rows said 8 where the list showed 5).
+                "quarantined": int(conn.execute(select(func.count()).select_from(
+                    select(func.coalesce(func.nullif(QuarantineRow.sha256, ""),
+                                         QuarantineRow.source), QuarantineRow.page_index)
+                    .where(QuarantineRow.dismissed_at.is_(None)).distinct().subquery())
+                ).scalar_one()),
                 "pages": count(PageRow),
                 "needs_review": count(Document, documents.IS_STORED,
                                       Document.needs_review.is_(True)),

@@ -40,3 +40,32 @@ def test_review_show_of_a_document_nobody_waits_for_names_no_round(settings: Set
     data = json.loads(run_sohoa(settings.home, "review", "show", doc, "-o", str(tmp_path),
                                 "--json", env=env).stdout)
     assert data["waiting"] is None
+
+
+def test_status_counts_what_quarantine_lists(settings: Settings) -> None:
+    """tester9 F30: status said 8 where `sohoa quarantine` listed 5 (repeats and dismissed
+    entries were counted)."""
+    from sohoa.records import Quarantined
+
+    with opened(settings) as archive:
+        for run in range(3):  # the same file reported by three runs: one entry
+            job = archive.start_job(["/in/cut.pdf"], "H19.22")
+            archive.record_quarantine(job, Quarantined("/in/cut.pdf", "bị cắt cụt", "a" * 64))
+            archive.record_quarantine(job, Quarantined("/in/x.pdf", "trang đen", "b" * 64,
+                                                       page_index=run % 2))
+            # no hash (the file could not be read): the path names it
+            archive.record_quarantine(job, Quarantined("/in/gone.tif", "không đọc được"))
+        job = archive.start_job(["/in/sent-by-mistake.pdf"], "H19.22")
+        archive.record_quarantine(job, Quarantined("/in/sent-by-mistake.pdf", "không phải PDF",
+                                                   "c" * 64))
+    listed = [json.loads(line) for line in
+              run_sohoa(settings.home, "quarantine", "--json").stdout.splitlines()]
+    mistake = next(r for r in listed if r["source"].endswith("sent-by-mistake.pdf"))
+    gone = run_sohoa(settings.home, "quarantine", "dismiss", str(mistake["id"]),
+                     "--reason", "gửi nhầm")
+    assert gone.returncode == 0, gone.stderr
+    listed = run_sohoa(settings.home, "quarantine", "--json").stdout.splitlines()
+    assert len(listed) == 4  # cut.pdf, x.pdf pages 1 and 2, gone.tif
+    status = json.loads(run_sohoa(settings.home, "status", "--json").stdout)
+    assert status["quarantined"] == len(listed), status
+    assert "tệp bị cách ly: 4" in run_sohoa(settings.home, "status").stdout
