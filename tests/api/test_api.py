@@ -64,7 +64,7 @@ def test_reuse_answer_comes_in_pages_linked_by_next(client: TestClient, home: Ho
         [[home.ids["id_card"]], [home.ids["birth"]]])
     r = client.get(f"/owners/{CITIZEN}/documents", headers=auth(home),
                    params={**query, "after": "2021-13-01~x"})
-    assert r.status_code == 400 and "not a page position" in r.json()["error"]["message"]
+    assert r.status_code == 400 and "không phải vị trí trang" in r.json()["error"]["message"]
     r = client.get(f"/owners/{CITIZEN}/documents", headers=auth(home),
                    params={**query, "limit": 0})
     assert r.status_code in (400, 422)
