@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from sohoa.cli import paths
-from sohoa.cli.output import PageProgress, describe_event, emit_json, err, out
+from sohoa.cli.output import PageProgress, counts_text, describe_event, emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.cli.synthyear import WithYear
 from sohoa.errors import EXIT_OK, EXIT_QUARANTINED
@@ -60,14 +60,7 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
                       f"tệp đã xếp hàng, {summary.quarantined} bị cách ly; theo dõi bằng "
                       "`sohoa status`")
         raise SystemExit(EXIT_QUARANTINED if summary.quarantined else EXIT_OK)
-    line = (f"{summary.files} tệp, {summary.pages} trang ({summary.blank_pages} trang trắng), "
-            f"{summary.dossiers} hồ sơ: {summary.stored} đã lưu, "
-            f"{summary.duplicates} đã lưu trước đây, {summary.needs_review} cần rà soát, "
-            f"{summary.quarantined} bị cách ly, trong {shown_number(summary.seconds, 1)} giây")
-    if summary.not_colour:
-        line += f"; {summary.not_colour} trang không quét màu từ 200 dpi (TT 01/2023)"
-    if summary.known_files:
-        line += f"; {summary.known_files} tệp đã nhận trước đây, không đọc lại"
+    line = counts_text(summary, summary.seconds)
     err.print(line) if as_json else out.print(line)
     if not (summary.files or summary.known_files or summary.quarantined):
         # A clerk who pointed at the wrong (or an empty) folder must not read "0 tệp … đã

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import click
 from rich.markup import escape
 
-from sohoa.cli.output import emit_json, out
+from sohoa.cli.output import counts_text, emit_json, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_moment
 from sohoa.vntext import nfc
@@ -139,10 +140,7 @@ QUEUE_LABELS = {
 JOB_STATUSES = ("running", "finished", "failed", "interrupted")
 JOB_STATUS_VI = {"running": "đang chạy", "finished": "xong", "failed": "đã dừng vì lỗi",
                  "interrupted": "bị gián đoạn"}
-JOB_COUNTS = {"files": "tệp", "pages": "trang", "dossiers": "hồ sơ", "stored": "đã lưu",
-              "duplicates": "đã có", "quarantined": "cách ly", "needs_review": "chờ kiểm tra",
-              "blank_pages": "trang trắng", "known_files": "tệp đã nhận trước đây",
-              "not_colour": "trang không quét màu 200 dpi"}
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?=\s|$)")
 
 
 @click.command()
@@ -163,12 +161,15 @@ def jobs(state: State, status: str | None, limit: int, as_json: bool) -> None:
         if as_json:
             emit_json(job)
             continue
-        counts = ", ".join(f"{JOB_COUNTS.get(k, k)} {v}"
-                           for k, v in (job.get("summary") or {}).items() if v)
+        summary = job.get("summary") or {}
+        counts = counts_text(summary) if any(summary.values()) else ""
+        # reasons stored before the pipeline stripped the inner message's own period read
+        # "…không.. Khắc phục"
+        reason = _DOUBLE_STOP.sub(".", job.get("reason") or "")
         out.print(f"[bold]{job['job_id']}[/] {shown_moment(job['started_at'])} "
                   f"{JOB_STATUS_VI.get(job['status'], job['status'])}"
                   + (f" ({escape(counts)})" if counts else "")
-                  + (f": {escape(job['reason'])}" if job.get("reason") else ""), soft_wrap=True)
+                  + (f": {escape(reason)}" if reason else ""), soft_wrap=True)
     if not rows and not as_json:
         out.print("chưa có lô nào")
 

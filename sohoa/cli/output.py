@@ -70,6 +70,27 @@ def add_moment_column(table: Table, header: str) -> None:
 DAY_WIDTH = 10
 
 
+def counts_text(counts: Any, seconds: float | None = None) -> str:
+    """An ingest's counts as the ingest says them at its end, and `sohoa jobs` the same way
+    ("1 tệp, 20 trang …"; jobs read "tệp 1, trang 20", backwards, in another order). ``counts``:
+    the summary's fields, as a mapping or attributes."""
+    def n(key: str) -> int:
+        value = counts.get(key) if isinstance(counts, dict) else getattr(counts, key, 0)
+        return int(value or 0)
+
+    line = (f"{n('files')} tệp, {n('pages')} trang ({n('blank_pages')} trang trắng), "
+            f"{n('dossiers')} hồ sơ: {n('stored')} đã lưu, "
+            f"{n('duplicates')} đã lưu trước đây, {n('needs_review')} cần rà soát, "
+            f"{n('quarantined')} bị cách ly")
+    if seconds is not None:
+        line += f", trong {shown_number(seconds, 1)} giây"
+    if n("not_colour"):
+        line += f"; {n('not_colour')} trang không quét màu từ 200 dpi (TT 01/2023)"
+    if n("known_files"):
+        line += f"; {n('known_files')} tệp đã nhận trước đây, không đọc lại"
+    return line
+
+
 def emit_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(jsonable(obj), ensure_ascii=False) + "\n")
     sys.stdout.flush()

@@ -25,7 +25,8 @@ log = logging.getLogger("sohoa.jobs")
 
 def stopped_reason(exc: SohoaError) -> str:
     """What the job page says of a job stopped by ``exc`` (its own words kept)."""
-    return (f"lô dừng vì lỗi của máy hoặc môi trường (không phải lỗi của giấy tờ): {exc}. "
+    return (f"lô dừng vì lỗi của máy hoặc môi trường (không phải lỗi của giấy tờ): "
+            f"{str(exc).rstrip().rstrip('.')}. "
             "Khắc phục rồi chạy lại đúng lệnh nạp: trang đã đọc không phải đọc lại, tài liệu "
             "đã lưu không lưu hai lần")
 

@@ -193,3 +193,35 @@ def test_dossier_dates_and_the_kpi_report_for_people(tmp_path) -> None:
         written.stdout
     assert "<title>Báo cáo chỉ số số hóa 01/03/2026 – 31/03/2026</title>" in page.read_text(
         encoding="utf-8")
+
+
+def test_jobs_say_counts_as_ingest_does_and_one_period(tmp_path) -> None:
+    """`sohoa jobs` read "xong (tệp 1, trang 20, trang trắng 10, hồ sơ 2, đã lưu 9)" — backwards
+    from ingest's "1 tệp, 20 trang" — and "…có truy cập được không.. Khắc phục"."""
+    from sohoa.errors import ConfigError
+    from sohoa.pipeline.home import init_home
+    from sohoa.pipeline.jobstate import stopped_reason
+    from sohoa.pipeline.services import open_archive
+    from sohoa.pipeline.settings import load_settings
+
+    home = tmp_path / "home"
+    init_home(home, unit="UBND phường Tân Phong")
+    settings = load_settings(home=home, environ={})
+    with open_archive(settings) as archive:
+        done = archive.start_job(["/scans/lo-1"], "H19.22")
+        archive.finish_job(done, {"files": 1, "pages": 20, "blank_pages": 10, "dossiers": 2,
+                                  "stored": 9, "duplicates": 0, "needs_review": 0,
+                                  "quarantined": 0})
+        stopped = archive.start_job(["/scans/lo-2"], "H19.22", in_process=True)
+        reason = stopped_reason(ConfigError("không ghi được vào kho; kiểm tra xem có truy cập "
+                                            "được không."))
+        assert ".. " not in reason and "không. Khắc phục" in reason, reason
+        archive.fail_job(stopped, reason)
+        old = archive.start_job(["/scans/lo-3"], "H19.22", in_process=True)
+        archive.fail_job(old, "lô dừng: có truy cập được không.. Khắc phục rồi chạy lại")
+    shown = CliRunner().invoke(cli, ["--home", str(home), "jobs"], prog_name="sohoa",
+                               env={"SOHOA_HOME": None, "COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert ("(1 tệp, 20 trang (10 trang trắng), 2 hồ sơ: 9 đã lưu, 0 đã lưu trước đây, "
+            "0 cần rà soát, 0 bị cách ly)") in shown.output, shown.output
+    assert ".." not in shown.output, shown.output

@@ -385,9 +385,10 @@ class Queue:
         """The catalog's job says it stopped, and why, at once (``sohoa jobs``, the web's jobs
         page), not "running" for ever: best effort, the catalog may be what failed."""
         try:
-            self.archive().fail_job(job_id, f"{why}. Khắc phục rồi chạy lại đúng lệnh nạp: "
-                                    "trang đã đọc không phải đọc lại, tài liệu đã lưu không "
-                                    "lưu hai lần")
+            # the reason's own closing period is not doubled ("…không.. Khắc phục")
+            self.archive().fail_job(job_id, f"{why.rstrip().rstrip('.')}. Khắc phục rồi chạy "
+                                    "lại đúng lệnh nạp: trang đã đọc không phải đọc lại, "
+                                    "tài liệu đã lưu không lưu hai lần")
         except Exception as exc:
             log.warning("job %s not marked stopped in the catalog: %s", job_id[:8],
                         describe(exc))
