@@ -90,7 +90,10 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
 @pass_state
 def ocr(state: State, inputs: tuple[Path, ...], output: Path, sidecar: Path | None,
         jobs: int | None, as_json: bool) -> None:
-    """Tạo một tệp PDF/A tìm kiếm được từ ảnh hoặc PDF (không ký số, không lưu vào kho)."""
+    """Tạo một tệp PDF/A tìm kiếm được từ ảnh hoặc PDF (không ký số, không lưu vào kho).
+
+    Mã thoát: 0 xong hết, 3 có tệp hay trang bị bỏ qua (các trang còn lại vẫn được ghi), 2 không
+    có trang nào dùng được (hoặc lỗi cấu hình, lỗi của máy), 1 lỗi của chương trình sohoa."""
     from sohoa.pipeline.ocrjob import run_ocr
 
     progress = PageProgress("đang nhận dạng")

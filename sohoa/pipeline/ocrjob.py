@@ -13,7 +13,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from sohoa.errors import WorkerDiedError
+from sohoa.errors import ConfigError, WorkerDiedError
 from sohoa.ocr import PdfPage, build_pdf
 from sohoa.pipeline.analysis import AnalyzeOptions
 from sohoa.pipeline.inprocess import worker_init
@@ -37,6 +37,12 @@ def run_ocr(inputs: Sequence[Path], output: Path, settings: Settings, *,
                                     "error": item.reason})
             else:
                 pages.append(item)
+    if not pages:
+        # Every input was skipped: say why (the reasons, not "a document needs a page"), and
+        # as a refusal of the command line (exit 2), since nothing was made of anything.
+        why = "; ".join(f"{Path(q['source']).name}: {q['error']}" for q in quarantined)
+        raise ConfigError(f"không có trang nào để nhận dạng, chưa ghi gì ra {output}"
+                          + (f" ({why})" if why else ""))
     if progress:
         progress.start(len(pages))
     options = AnalyzeOptions(settings.ocr_lang, settings.ocr_timeout_s, settings.code_pattern)

@@ -43,3 +43,13 @@ def test_sign_refuses_with_a_usage_error(tmp_path: Path) -> None:
         assert ran.exit_code == 2, (kind, ran.output, ran.exception)
         assert says in ran.stderr and str(files[kind]) in ran.stderr, ran.stderr
         assert not (tmp_path / "signed.pdf").exists()
+
+
+def test_ocr_of_nothing_usable_says_why_and_writes_nothing(tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    ran = CliRunner().invoke(cli, ["--home", str(tmp_path / "home"), "ocr", str(files["text"]),
+                                   "-o", str(tmp_path / "out.pdf")])
+    assert ran.exit_code == 2, (ran.output, ran.exception)
+    assert ran.stderr.startswith("lỗi: không có trang nào để nhận dạng") and "README.pdf: " \
+        in ran.stderr, ran.stderr
+    assert not (tmp_path / "out.pdf").exists()
