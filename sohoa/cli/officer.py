@@ -327,6 +327,10 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
     from sohoa.pipeline import lookup, qrcheck
     from sohoa.pipeline.codec import jsonable
 
+    if not Path(file_or_id).is_file():  # a document id: it is looked up in an archive
+        from sohoa.cli.state import check_archive_exists
+
+        check_archive_exists(state.settings)
     report, later = lookup.verify_file(state.settings, file_or_id)
     qr = lookup.verify_qr(state.settings, file_or_id)
     # A code naming another system, or a paper this catalog does not hold, cannot be checked

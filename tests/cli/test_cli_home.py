@@ -29,6 +29,7 @@ def test_read_commands_refuse_a_folder_without_an_archive(tmp_path: Path) -> Non
     for home in (tmp_path / "typo", empty):
         for line in (["status"], ["search", "x"], ["reuse", "040180954551"], ["jobs"],
                      ["show", "abc"], ["dossier", "list"], ["quarantine"], ["audit", "verify"],
+                     ["verify", "812f1558dff91ebb"],
                      ["report", "kpi", "--from", "2025-01-01", "--to", "2025-12-31"]):
             # SOHOA_HOME names a real archive: the explicit --home is the one used (F25)
             ran = runner.invoke(cli, ["--home", str(home), *line],
