@@ -34,6 +34,9 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
     ``batch``: the paths are one scanner batch (a folder of one file per page): a page refused
     keeps the whole batch out, not only its own file (``stages.PageScreen``).
     """
+    # Where each file is, whatever folder the command ran in: the quarantine's retry, the
+    # hot folder and the known-file ledger find a file by it later, from anywhere.
+    paths = [Path(p).absolute() for p in paths]
     if settings.broker:
         # imported here: dramatiq and redis are loaded only by a desk that uses a broker
         from sohoa.pipeline.queue.producer import enqueue_ingest

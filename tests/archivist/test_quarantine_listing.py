@@ -55,3 +55,23 @@ def test_listed_once_with_time_current_path_retry_and_dismiss(tmp_path: Path) ->
     assert [r["source"] for r in _rows(home)] == [str(other)]
     assert run_sohoa(home, "quarantine", "dismiss", "9999", "--reason", "x").returncode == 5
     assert run_sohoa(home, "audit", "verify").returncode == 0
+
+
+def test_a_file_named_relative_to_the_clerks_folder_is_found_from_anywhere(
+        tmp_path: Path) -> None:
+    """`cd /scans && sohoa ingest bad` then, from another folder, `sohoa quarantine`: the
+    entry names the file where it is, not "bad/cut.pdf" relative to a folder long left."""
+    import subprocess
+
+    from testtools import sohoa_command, sohoa_env
+
+    home = tmp_path / "home"
+    assert run_sohoa(home, "init").returncode == 0
+    desk = tmp_path / "desk"
+    (desk / "bad").mkdir(parents=True)
+    (desk / "bad" / "cut.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog")
+    done = subprocess.run(sohoa_command("ingest", "bad"), cwd=desk, env=sohoa_env(home),
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 3, done.stderr
+    [row] = _rows(home)  # listed from the test's own folder, not the desk's
+    assert row["path"] == str(desk / "bad" / "cut.pdf"), row
