@@ -6,17 +6,23 @@ cd "$(dirname "$0")/.."
 SOHOA=.venv/bin/sohoa
 export SOHOA_HOME="$PWD/demo-home"
 # Every read of personal data states its purpose and is written to the access log.
-export SOHOA_PURPOSE="demo: checking the sample dossiers"
+export SOHOA_PURPOSE="trình diễn: xem các hồ sơ mẫu"
 BATCH=out/demo-batch
 rm -rf "$SOHOA_HOME" "$BATCH"
 mkdir -p out
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# Today on Viet Nam's clock, from sohoa's own (sohoa/clock.py): `TZ=Asia/Ho_Chi_Minh date`
+# silently gives UTC on a machine without the tz database.
+vietnam_day() {
+    .venv/bin/python -c 'import sys; from sohoa.clock import vietnam_today
+print(vietnam_today().strftime(sys.argv[1]))' "$1"
+}
 
-step "1. A new archive home (embedded: SQLite, files, tantivy; a development PKI)"
+step "1. Một kho lưu trữ mới (nhúng sẵn: SQLite, tệp, tantivy; PKI dùng để phát triển)"
 $SOHOA init --unit H19.22 --dev-pki
 
-step "1b. The development CA's CRL, OCSP and timestamp server on 127.0.0.1 (for B-LTA)"
+step "1b. CRL, OCSP và máy chủ dấu thời gian của CA phát triển trên 127.0.0.1 (cho mức B-LTA)"
 # Its address is in the dev certificates and its TSA in sohoa.toml (signing.tsa_url, so
 # documents are signed B-LTA); it is stopped when the demo ends.
 $SOHOA dev-pki serve &
@@ -26,14 +32,14 @@ PKI_URL=$(.venv/bin/python -c 'import json,sys; print(json.load(open(sys.argv[1]
     "$SOHOA_HOME/keys/dev-pki.json")
 for _ in $(seq 1 100); do
     curl -fsS -o /dev/null "$PKI_URL/ca/root.crt" 2>/dev/null && break
-    kill -0 "$PKI_PID" 2>/dev/null || { echo "sohoa dev-pki serve did not start" >&2; exit 2; }
+    kill -0 "$PKI_PID" 2>/dev/null || { echo "sohoa dev-pki serve không khởi động được" >&2; exit 2; }
     sleep 0.2
 done
 
-step "2. A scanner batch: 2 dossiers, duplex with blank backs, light noise, some sheets upside down"
+step "2. Một lô quét: 2 hồ sơ, quét hai mặt có mặt sau trắng, nhiễu nhẹ, vài tờ lộn ngược"
 $SOHOA synth "$BATCH" --seed 7 --dossiers 2 --duplex --severity light
 
-step "3. Ingest: split into dossiers, OCR (vie), classify, extract, PDF/A, sign, store, index"
+step "3. Tiếp nhận: tách hồ sơ, nhận dạng chữ (vie), phân loại, trích thông tin, PDF/A, ký số, lưu, lập chỉ mục"
 $SOHOA ingest "$BATCH" --duplex --json > out/demo-ingest.jsonl || code=$?
 .venv/bin/python scripts/demo_report.py out/demo-ingest.jsonl
 [ "${code:-0}" -eq 0 ] || echo "(mã thoát của ingest ${code}: có tệp bị cách ly)"
@@ -55,22 +61,24 @@ for line in open("out/demo-ingest.jsonl"):
     if d.get("document_id") and d.get("created"):
         print(d["document_id"]); break')
 
-step "4. Search, accent-insensitive, typed without diacritics: sohoa search \"$NAME\""
+step "4. Tìm kiếm, gõ không dấu vẫn ra: sohoa search \"$NAME\""
 $SOHOA search "$NAME" --limit 3
 
-step "5. Reuse: what does owner $OWNER already have that is still valid?"
+step "5. Dùng lại: chủ sở hữu $OWNER đã có những giấy tờ nào còn hiệu lực?"
 $SOHOA reuse "$OWNER"
 
-step "6. Verify the signature of document $DOC"
-echo "(level B-LTA: the development CA's OCSP answer and CRL are embedded, and a document"
-echo " timestamp from its TSA; sohoa signatures renew keeps adding timestamps before they expire)"
+step "6. Kiểm tra chữ ký số của giấy tờ $DOC"
+echo "(mức B-LTA: kèm sẵn trả lời OCSP và CRL của CA phát triển, và dấu thời gian tài liệu"
+echo " của TSA; sohoa signatures renew thêm dấu thời gian mới trước khi dấu cũ hết hạn)"
 $SOHOA verify "$DOC"
 $SOHOA get "$DOC" -o "out/$DOC.pdf"
-echo "pdftotext of out/$DOC.pdf (first lines):"
+echo "pdftotext của out/$DOC.pdf (những dòng đầu):"
 pdftotext -l 1 "out/$DOC.pdf" - | head -n 12
 
-step "7. A dossier from the one-stop system, and a paper reused instead of asked for again"
-CODE=H19.22-$(date +%y%m%d)-0001
+step "7. Một hồ sơ từ hệ thống một cửa, và một giấy tờ được dùng lại thay vì yêu cầu nộp lại"
+# Viet Nam's day, as sohoa dates the receipt: the machine's own clock (UTC on servers and CI)
+# is still yesterday from 17:00 to 24:00 UTC, and the code would then predate its receipt.
+CODE=H19.22-$(vietnam_day %y%m%d)-0001
 # The applicant is a citizen whose identity card the desk scanned in step 3: the card is reused
 # for the new dossier instead of being asked for again.
 read -r APPLICANT CARD < <(.venv/bin/python -c 'import json
@@ -83,7 +91,7 @@ $SOHOA reuse "$APPLICANT" --purpose "$CODE"
 $SOHOA dossier reuse "$CODE" "$CARD" --purpose "$CODE"
 $SOHOA dossier show "$CODE"
 
-step "7b. An electronic certified copy of that card at a commune, and its register"
+step "7b. Chứng thực bản sao điện tử của thẻ đó tại một phường, và sổ chứng thực"
 # The official compared the card the citizen showed with the stored scan; the commune's
 # certification register gives the number; the copy is signed, stored under its owner and its
 # QR code checked against the register. The demo official has no personal key in this dev
@@ -95,18 +103,18 @@ SOHOA_SIGNING_CERTIFY_WITH_AGENCY_KEY=true $SOHOA certify copy "$CARD" --owner "
 COPY=$(.venv/bin/python -c 'import json,sys; print(json.load(open(sys.argv[1]))["document_id"])' \
     out/demo-certify.json)
 $SOHOA verify "$COPY"
-$SOHOA certify register --unit H19.22.26 --year "$(TZ=Asia/Ho_Chi_Minh date +%Y)" \
+$SOHOA certify register --unit H19.22.26 --year "$(vietnam_day %Y)" \
     -o out/demo-register.pdf --force
 $SOHOA verify out/demo-register.pdf
 
-step "8. A generated year of dossiers (4 units, 2 levels) and the plan's KPI report"
+step "8. Một năm hồ sơ sinh tự động (4 đơn vị, 2 cấp) và báo cáo chỉ số của kế hoạch"
 $SOHOA synth year --year 2025 --dossiers 400 --truth out/demo-year-truth.json
 $SOHOA report kpi --from 2025-01-01 --to 2025-12-31
 $SOHOA report kpi --from 2025-01-01 --to 2025-12-31 -o out/demo-kpi.html
 $SOHOA report kpi --from 2025-01-01 --to 2025-12-31 -o out/demo-kpi.pdf
 $SOHOA verify out/demo-kpi.pdf
 pdftoppm -r 70 -png out/demo-kpi.pdf out/demo-kpi
-echo "The report: out/demo-kpi.html and out/demo-kpi.pdf (signed PDF/A); its pages as"
-echo "images: $(ls out/demo-kpi-*.png | tr '\n' ' ')"
+echo "Báo cáo: out/demo-kpi.html và out/demo-kpi.pdf (PDF/A đã ký số); các trang của nó dạng"
+echo "ảnh: $(ls out/demo-kpi-*.png | tr '\n' ' ')"
 
-step "Done. Try: SOHOA_HOME=$SOHOA_HOME $SOHOA --help"
+step "Xong. Thử tiếp: SOHOA_HOME=$SOHOA_HOME $SOHOA --help"
