@@ -166,7 +166,7 @@ def show(archive: Archive, code: str) -> DossierState:
 def listing(archive: Archive, *, unit: str | None = None, date_from: date | None = None,
             date_to: date | None = None, limit: int = 1000) -> list[dict[str, Any]]:
     if date_from and date_to and date_from > date_to:
-        raise ConfigError(f"khoảng ngày trống: {date_from} sau {date_to}")
+        raise ConfigError(f"khoảng ngày trống: {shown_date(date_from)} sau {shown_date(date_to)}")
     return records.listing(archive, unit=unit, date_from=date_from, date_to=date_to,
                            limit=limit)
 

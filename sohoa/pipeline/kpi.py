@@ -43,6 +43,7 @@ from sohoa.archive.kpi import (
     resolved_counts,
 )
 from sohoa.clock import VIETNAM as VN
+from sohoa.clock import shown_date
 from sohoa.errors import ConfigError
 from sohoa.procedures import Catalogue, Indicator, KpiRules, Units
 
@@ -58,7 +59,8 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.date_from > self.date_to:
-            raise ConfigError(f"khoảng thời gian trống: {self.date_from} sau {self.date_to}")
+            raise ConfigError(f"khoảng thời gian trống: {shown_date(self.date_from)} sau "
+                              f"{shown_date(self.date_to)}")
 
     @property
     def days(self) -> int:

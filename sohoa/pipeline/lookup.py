@@ -43,7 +43,7 @@ from sohoa.archive.policy import (
 from sohoa.archive.policy import (
     PurposeRequiredError as PurposeRequiredError,
 )
-from sohoa.clock import vietnam_today
+from sohoa.clock import shown_date, vietnam_today
 from sohoa.doctypes import load_registry
 from sohoa.errors import BadInputError, ConfigError, NotFoundError, VerificationError
 from sohoa.pipeline.services import open_archive, trust_roots
@@ -102,8 +102,8 @@ class Reader:
             raise ConfigError(f"số kết quả (limit) phải từ 1 đến {SEARCH_LIMIT_MAX}, "
                               f"không phải {limit}")
         if date_from and date_to and date_from > date_to:
-            raise ConfigError(f"khoảng ngày trống: ngày bắt đầu {date_from} sau ngày kết "
-                              f"thúc {date_to}")
+            raise ConfigError(f"khoảng ngày trống: ngày bắt đầu {shown_date(date_from)} sau "
+                              f"ngày kết thúc {shown_date(date_to)}")
         _check_type(doc_type)
         if not nfc(query).strip() and not (owner or doc_type or (unit or "").strip()
                                            or date_from or date_to):

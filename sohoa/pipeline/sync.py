@@ -44,6 +44,7 @@ from sohoa import __version__
 from sohoa.archive import Archive
 from sohoa.archive import deliveries as rows
 from sohoa.archive.deliveries import Claimed, Outcome, TargetTypes
+from sohoa.clock import shown_date
 from sohoa.errors import ConfigError
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.synctargets import SyncOptions, SyncTarget, portal_target, sync_config
@@ -548,7 +549,7 @@ def reconcile(settings: Settings, date_from: date, date_to: date, *,
     from sohoa.pipeline.services import open_archive
 
     if date_to < date_from:
-        raise ConfigError(f"--to {date_to} trước --from {date_from}")
+        raise ConfigError(f"--to {shown_date(date_to)} trước --from {shown_date(date_from)}")
     with open_archive(settings) as archive:
         return reconcile_report(archive, settings, date_from, date_to, target=target)
 

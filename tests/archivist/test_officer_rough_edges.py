@@ -167,7 +167,7 @@ def test_the_officers_refusals_are_vietnamese(settings: Settings) -> None:
     assert said("search", "x", "--limit", "0", *P) == (
         2, "lỗi: số kết quả (limit) phải từ 1 đến 100, không phải 0\n")
     assert said("search", "x", "--from", "2024-02-01", "--to", "2024-01-01", *P) == (
-        2, "lỗi: khoảng ngày trống: ngày bắt đầu 2024-02-01 sau ngày kết thúc 2024-01-01\n")
+        2, "lỗi: khoảng ngày trống: ngày bắt đầu 01/02/2024 sau ngày kết thúc 01/01/2024\n")
     assert said("reuse", " ", *P) == (
         2, "lỗi: hãy cho số định danh cá nhân hoặc mã số doanh nghiệp của chủ sở hữu\n")
     code, text = said("verify", "khong-co.pdf")
