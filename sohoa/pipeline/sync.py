@@ -48,6 +48,7 @@ from sohoa.clock import shown_date
 from sohoa.errors import ConfigError
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.synctargets import SyncOptions, SyncTarget, portal_target, sync_config
+from sohoa.vntext import shown_number
 
 log = logging.getLogger("sohoa.sync")
 
@@ -187,7 +188,7 @@ def judge(claimed: Claimed, answer: Answer | None, error: BaseException | None,
     wait = backoff(options, attempts, answer.retry_after)
     return Outcome(claimed.event_row, "retry", answer.status,
                    f"bên nhận trả lời HTTP {answer.status}" + (
-                       f", hẹn thử lại sau {answer.retry_after:g} giây"
+                       f", hẹn thử lại sau {shown_number(answer.retry_after, 3, trim=True)} giây"
                        if answer.retry_after is not None else ""),
                    next_at=now + timedelta(seconds=wait))
 

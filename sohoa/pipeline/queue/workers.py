@@ -20,6 +20,7 @@ from sohoa.pipeline.queue.broker import IDLE_POLL_MS, check_broker_url, connect
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.sync import background
+from sohoa.vntext import shown_number
 
 # A child that dies this soon after it started, several times in a row, is not being killed
 # from outside but cannot run here (a broken configuration, a library that does not load):
@@ -107,7 +108,8 @@ def _child_died(child: Any, heartbeat_s: float, wait: float) -> str:
             + (f"khởi động tiến trình mới sau {wait:.0f} giây. " if wait else
                "đã khởi động tiến trình mới. ")
             + "Việc nó đang làm dở được trả lại hàng đợi sau khoảng "
-            f"{heartbeat_s:g} giây (queue.heartbeat_s) và làm lại đúng một lần")
+            f"{shown_number(heartbeat_s, 3, trim=True)} giây (queue.heartbeat_s) và làm lại "
+            "đúng một lần")
 
 
 def _cannot_run(child: Any, times: int) -> str:
