@@ -244,7 +244,7 @@ def test_cli_hold_and_plan_round_trip(settings: Settings) -> None:
     removed = run_sohoa(home, "hold", "remove", str(hold_id), "--reason", "đã giải quyết")
     assert removed.returncode == 0, removed.stderr
     text = run_sohoa(home, "retention", "plan", "--as-of", "2025-12-01")
-    assert "2 đến hạn hủy vào 2025-12-01" in text.stdout
+    assert "2 đến hạn hủy vào 01/12/2025" in text.stdout
 
 
 def test_a_paper_an_open_dossier_uses_is_not_destroyed_until_the_dossier_is_settled(
