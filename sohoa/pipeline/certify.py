@@ -36,6 +36,7 @@ from sohoa.errors import (
     SigningError,
     SohoaError,
     StorageError,
+    VerificationError,
     WorkflowError,
 )
 from sohoa.idcodes import requester_id_problems
@@ -107,6 +108,13 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
         # The agency's key (allowed by signing.certify_with_agency_key): the name typed at
         # --by is not what signs, so the statement and register say whose signature it is.
         official = agency_signed(official, signer.key.signer_name)
+    if Path(source).is_file():
+        # before a number is taken: a register line is never taken back
+        from sohoa.pipeline.lookup import altered_refusal, altered_signatures
+
+        altered = altered_signatures(settings, Path(source))
+        if altered:
+            raise VerificationError(altered_refusal(Path(source), altered, "chứng thực từ đó"))
     when = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     with open_archive(settings) as archive:
         original = _original(archive, settings, source, owner_id, official)

@@ -340,6 +340,42 @@ def load_pdf(settings: Settings, file_or_id: str) -> bytes:
         ) from None
 
 
+# A file over this size is not read whole to look for a broken signature (a 150 MB scan is
+# signed file to file); its signatures, if any, are then not checked before signing.
+ALTERED_CHECK_MAX_BYTES = 100 * 1024 * 1024
+
+
+def altered_signatures(settings: Settings, path: Path) -> list[str]:
+    """The signatures of a PDF file that no longer match its content (changed after signing),
+    by their field names; [] when it carries none, or all are intact. Sealing or certifying
+    such a file would vouch for content its own signer no longer does."""
+    from sohoa.signing import verify_pdf
+
+    try:
+        if path.stat().st_size > ALTERED_CHECK_MAX_BYTES:
+            return []
+        pdf = path.read_bytes()
+    except OSError:
+        return []
+    if not pdf.startswith(b"%PDF-") or b"/ByteRange" not in pdf:
+        return []
+    previous = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        report = verify_pdf(pdf, trust_roots=trust_roots(settings), required=0)
+    except Exception:
+        return ["(không đọc được chữ ký)"]
+    finally:
+        logging.disable(previous)
+    return [s.field_name for s in report.signatures if not s.intact]
+
+
+def altered_refusal(path: Path, fields: list[str], what: str) -> str:
+    return (f"{path.name} mang chữ ký số không còn khớp với nội dung ({', '.join(fields)}): tệp "
+            f"đã bị sửa sau khi ký, nên không {what}. Yêu cầu bản gốc chưa bị sửa "
+            "(kiểm tra: sohoa verify TỆP)")
+
+
 def verify(settings: Settings, file_or_id: str, *, required: int = 1) -> VerificationReport:
     from sohoa.signing import verify_pdf  # pyHanko's validation stack: only verifying needs it
 

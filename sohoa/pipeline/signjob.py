@@ -6,8 +6,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sohoa.errors import BadInputError, ConfigError
+from sohoa.errors import BadInputError, ConfigError, VerificationError
 from sohoa.pipeline.codec import signature_to_json
+from sohoa.pipeline.lookup import altered_refusal, altered_signatures
 from sohoa.pipeline.services import make_signer
 from sohoa.pipeline.settings import Settings
 
@@ -24,6 +25,9 @@ def sign_file(settings: Settings, source: Path, output: Path, *,
         raise ConfigError(f"{source} là tệp rỗng (0 byte), không có gì để ký")
     if start != b"%PDF-":
         raise ConfigError(f"{source} không phải tệp PDF; sohoa chỉ ký tệp PDF")
+    altered = altered_signatures(settings, source)
+    if altered:
+        raise VerificationError(altered_refusal(source, altered, "ký thêm vào đó"))
     # file to file: a 150 MB scan is signed without being held in memory
     try:
         summary = make_signer(settings).sign_file(source, output)

@@ -408,3 +408,32 @@ def test_a_mistyped_owner_is_refused_before_a_number_is_taken(
     # A CMND, an enterprise code and a branch code (with or without its dash) are accepted.
     for owner in ("271234567", "0100100008", "0100100008-001", "0100100008001"):
         assert requester_id_problems(owner) == [], owner
+
+
+def test_a_file_changed_after_it_was_signed_is_neither_certified_nor_sealed(
+        home: tuple[Path, Settings], tmp_path: Path) -> None:
+    """A signed PDF with one byte of its content changed: its own signature no longer holds,
+    so certifying a copy of it, or sealing it with the agency's key, would vouch for what its
+    signer does not. Refused (exit 4) before a register number is taken; the same file
+    unchanged is signed as before."""
+    from sohoa.errors import VerificationError
+    from sohoa.pipeline.services import make_signer
+
+    _scan, settings = home
+    signed, _ = make_signer(settings).sign(pdf_bytes("GIẤY XÁC NHẬN tampered"))
+    good = tmp_path / "signed.pdf"
+    good.write_bytes(signed)
+    data = bytearray(signed)
+    at = data.index(b"GI")  # inside the signed page content
+    data[at] ^= 0x01
+    bad = tmp_path / "changed.pdf"
+    bad.write_bytes(bytes(data))
+    before = len(certregister.lines(settings, READER, unit=UNIT, year=None))
+    with pytest.raises(VerificationError, match="đã bị sửa sau khi ký"):
+        _copy(settings, str(bad))
+    assert len(certregister.lines(settings, READER, unit=UNIT, year=None)) == before
+    sealed = run_sohoa(settings.home, "sign", str(bad), "-o", str(tmp_path / "x.pdf"))
+    assert sealed.returncode == 4 and "đã bị sửa sau khi ký" in sealed.stderr, sealed.stderr
+    assert not (tmp_path / "x.pdf").exists()
+    again = run_sohoa(settings.home, "sign", str(good), "-o", str(tmp_path / "y.pdf"))
+    assert again.returncode == 0, again.stderr
