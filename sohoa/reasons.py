@@ -35,6 +35,18 @@ def label(key: str) -> str:
     return LABELS.get(key, key)
 
 
+def key_of(name: str) -> str:
+    """The field key a person typed: the key itself, or its caption as the screens show it
+    ("Ngày cấp", "ngay cap"); anything else comes back as given (refused by its caller)."""
+    from sohoa.vntext import fold
+
+    given = " ".join(name.split())
+    if given in LABELS:
+        return given
+    folded = fold(given)
+    return next((key for key, caption in LABELS.items() if fold(caption) == folded), given)
+
+
 def reason(key: str, why: str) -> str:
     """``"<nhãn>: <lý do>"`` for the field or topic ``key``."""
     return f"{label(key)}: {why}"

@@ -12,6 +12,8 @@ from rich.table import Table
 from sohoa.cli import paths
 from sohoa.cli.output import add_whole_column, compact_table, emit_json, out
 from sohoa.cli.state import State, pass_state
+from sohoa.clock import shown_date
+from sohoa.reasons import label
 from sohoa.vntext import shown_number, shown_percent
 
 
@@ -22,13 +24,40 @@ def _by(command: Any) -> Any:
         command)
 
 
+# Fields holding a day (ISO in the catalog and in --json): shown as papers print them.
+_DATE_FIELDS = frozenset({"date_of_birth", "issue_date", "expiry_date"})
+
+
+def _value(key: str, value: Any) -> str:
+    """A field's value as the reviewer reads it: "(trống)" when there is none, a day as
+    DD/MM/YYYY, a type code with its name."""
+    if value is None or value == "":
+        return "(trống)"
+    if key in _DATE_FIELDS:
+        return shown_date(str(value))
+    if key == "doc_type":
+        return _type_named(str(value))
+    return str(value)
+
+
+def _type_named(code: str | None) -> str:
+    """"Căn cước công dân (citizen_id_card)": the name, and the code typed after `review
+    type`."""
+    from sohoa.doctypes import load_registry
+
+    registry = load_registry()
+    return f"{registry.get(code).name} ({code})" if code and code in registry else str(code)
+
+
 def _print_decision(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
         emit_json(result)
         return
     kind = "đã sửa" if result.get("correction") else "đã xác nhận"
-    out.print(f"{result['document_id']} lượt {result['round']}: {result['field']} {kind} "
-              f"({result['old']!s} → {result['new']!s}), người rà soát {result['by']}")
+    key = str(result["field"])
+    out.print(f"{result['document_id']} lượt {result['round']}: {label(key)} {kind} "
+              f"({_value(key, result['old'])} → {_value(key, result['new'])}), người rà soát "
+              f"{result['by']}", markup=False, soft_wrap=True)
     if result["needs_review"]:
         out.print("  còn phải kiểm tra: " + "; ".join(result["reasons"]))
     else:
@@ -58,11 +87,14 @@ def review(ctx: click.Context, round_no: int | None, as_json: bool) -> None:
         out.print("không có giấy tờ nào chờ rà soát")
         return
     for item in waiting:
-        check = ", ".join(item["fields_to_check"]) or "toàn bộ"
-        out.print(f"[bold]{item['document_id']}[/] lượt {item['round']} {item['doc_type']} "
+        # the fields by their caption ("Ngày cấp"), as `sohoa show` names them; codes in --json
+        check = ", ".join(label(k) for k in item["fields_to_check"]) or "toàn bộ"
+        why = item["why"] if item["why"].endswith("kiểm tra") else f"{item['why']}; kiểm tra"
+        out.print(f"[bold]{item['document_id']}[/] lượt {item['round']} "
+                  f"{escape(_type_named(item['doc_type']))} "
                   f"hồ sơ {item['dossier_code']} chủ sở hữu {item['owner_id'] or '?'} "
-                  f"độ tin cậy {shown_number(item['confidence'], 2)} [yellow]{item['why']}[/] "
-                  f"kiểm tra: {check}")
+                  f"độ tin cậy {shown_number(item['confidence'], 2)} [yellow]{why}[/]: "
+                  f"{escape(check)}", soft_wrap=True)
         for reason in item["reasons"]:
             out.print(f"    {reason}", markup=False)
     out.print(f"{len(waiting)} giấy tờ đang chờ; xem một giấy tờ bằng "
@@ -94,14 +126,15 @@ def show_cmd(state: State, document_id: str, field_key: str | None, out_dir: Pat
     if as_json:
         emit_json(result)
         return
-    out.print(f"[bold]{result['document_id']}[/] {result['doc_type']} \"{result['title']}\" "
+    out.print(f"[bold]{result['document_id']}[/] {escape(_type_named(result['doc_type']))} "
+              f"\"{escape(str(result['title']))}\" "
               f"hồ sơ {result['dossier_code']} chủ sở hữu {result['owner_id'] or '?'} "
               + (f"(lượt {result['waiting']})" if result.get("waiting") is not None
                  else "(đã rà soát xong: không còn gì chờ người kiểm tra)"))
     for reason in result["reasons"]:
         out.print(f"  [yellow]kiểm tra[/]: {reason}")
     for key, value in result["fields"].items():
-        out.print(f"  {key}: {value if value is not None else '—'}")
+        out.print(f"  {label(key)}: {_value(key, value)}", markup=False, soft_wrap=True)
         if key in result["agreed"]:
             out.print(f"    [dim]{escape(result['agreed'][key])}[/]")
     for image in result["images"]:
@@ -126,7 +159,9 @@ def show_cmd(state: State, document_id: str, field_key: str | None, out_dir: Pat
 def set_cmd(state: State, document_id: str, field_key: str, value: str, by: str,
             reason: str | None, force: bool, as_json: bool) -> None:
     """Sửa (hoặc xác nhận) giá trị một trường; GIÁ_TRỊ "" thì xóa trường đó. Trường owner_id
-    thì đặt thẳng chủ sở hữu của giấy tờ."""
+    thì đặt thẳng chủ sở hữu của giấy tờ.
+
+    TRƯỜNG: mã trường (issue_date) hoặc tên như `review show` in ("Ngày cấp")."""
     from sohoa.pipeline.review import decide
 
     _print_decision(decide(state.settings, by, "set", document_id, field_key, value,

@@ -232,6 +232,7 @@ def show(settings: Settings, document_id: str, field_key: str | None, out_dir: P
     with open_archive(settings) as archive:
         doc = archive.get_document(document_id.strip())
         spec = registry.get(doc["doc_type"])
+        field_key = reasons.key_of(field_key) if field_key is not None else None
         if field_key is not None and field_key not in (*spec.fields, OWNER, TYPE):
             raise ConfigError(_unknown_field(field_key, spec))
         history = _histories(review.events(archive, [doc["document_id"]]))[doc["document_id"]]
@@ -316,9 +317,9 @@ def _crop_box(words: Sequence[Word], size: tuple[int, int]) -> tuple[int, int, i
 
 
 def _unknown_field(key: str, spec: DocType) -> str:
+    known = ", ".join(f"{k} ({reasons.label(k)})" for k in (*spec.fields, OWNER))
     return (f"{key!r} không phải là trường của loại {spec.code} ({spec.name}); các trường "
-            f"của loại này: {', '.join((*spec.fields, OWNER))}; hoặc đổi loại giấy tờ bằng "
-            "`sohoa review type`")
+            f"của loại này: {known}; hoặc đổi loại giấy tờ bằng `sohoa review type`")
 
 
 def normalize_value(key: str, value: str, fields: dict[str, str | None]) -> tuple[str | None, str]:
@@ -397,6 +398,7 @@ class Reviewer:
                   force: bool = False) -> dict[str, Any]:
         doc, _history, k, produced_by = self._load(document_id)
         spec = self.registry.get(doc["doc_type"])
+        key = reasons.key_of(key)  # the caption `review show` prints is taken too
         if key == TYPE:
             return self.set_type(document_id, value, reason=reason)
         if key not in (*spec.fields, OWNER):

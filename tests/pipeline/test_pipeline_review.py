@@ -444,3 +444,41 @@ def test_a_corrected_birth_date_settles_the_reasons_it_caused(
         stored = archive.get_document(doc)
     assert stored["field_flags"] == [] and stored["review_reasons"] == []
     assert stored["owner_id"] == "075203001234"
+
+
+def test_cli_review_names_fields_by_their_labels(home: tuple[Path, dict[str, str]],
+                                                 tmp_path: Path) -> None:
+    """tester9 F27/F37: the reviewer read 'cần kiểm tra kiểm tra: doc_type, owner_id', field
+    codes in `review show`, and 'issue_date đã sửa (None → 2020-12-31)'."""
+    import re
+
+    root, ids = home
+    doc = ids["flagged"]
+    codes = re.compile(r"\b(full_name|id_number|owner_id|doc_type|issue_date|date_of_birth|"
+                       r"document_number|None)\b")
+    listed = _cli(root, "review").stdout
+    assert "kiểm tra kiểm tra" not in listed, listed
+    assert "cần kiểm tra: Số định danh cá nhân, Chủ sở hữu" in listed, listed
+    assert "(judicial_record)" in listed and not codes.search(listed), listed
+    as_json = json.loads(_cli(root, "review", "--json").stdout.splitlines()[0])
+    assert set(as_json["fields_to_check"]) == {"owner_id", "id_number"}  # --json keeps codes
+
+    shown = _cli(root, "review", "show", doc, "-o", str(tmp_path)).stdout
+    assert "Họ và tên: Nguyễn Văn An" in shown and "Ngày sinh: 01/02/2003" in shown, shown
+    assert "Ngày cấp: 05/03/2024" in shown, shown
+    fields = [line for line in shown.split("văn bản nhận dạng được")[0].splitlines()]
+    assert not [f for f in fields if codes.search(f)], shown
+
+    cleared = _cli(root, "review", "set", doc, "document_number", "", "--by", "Bình")
+    assert cleared.exit_code == 0, cleared.output
+    assert "Số, ký hiệu đã sửa (12/2024/LLTP → (trống))" in cleared.stdout, cleared.stdout
+    # the caption shown is accepted where the key is (with or without its accents)
+    dated = _cli(root, "review", "set", doc, "ngay cap", "31/12/2020", "--by", "Bình")
+    assert dated.exit_code == 0, dated.output
+    assert "Ngày cấp đã sửa (05/03/2024 → 31/12/2020)" in dated.stdout, dated.stdout
+    again = _cli(root, "review", "show", doc, "-o", str(tmp_path)).stdout
+    assert "Số, ký hiệu: (trống)" in again, again
+    kept = json.loads(_cli(root, "review", "set", doc, "issue_date", "2020-12-30", "--by",
+                           "Bình", "--json").stdout)
+    assert (kept["field"], kept["old"], kept["new"]) == ("issue_date", "2020-12-31",
+                                                         "2020-12-30")
