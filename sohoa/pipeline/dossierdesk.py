@@ -86,6 +86,7 @@ def opening(settings: Settings, code: str, *, procedure: str, owner: str, unit: 
                           f"({units_path(settings)}); các đơn vị có: {listed}{more}. Đơn vị "
                           "mới thì thêm vào tệp đó (thiết lập dossiers.units trong sohoa.toml)")
     received_at = received or datetime.now(VN)
+    _refuse_impossible_dates(received_at, appointment, given=received is not None)
     return DossierOpening(
         code=nfc(code.strip()), procedure_code=proc.code, procedure_name=proc.name, unit=unit,
         unit_level=known.level_of(unit), channel=channel, owner_id=owner.strip(),
@@ -93,6 +94,33 @@ def opening(settings: Settings, code: str, *, procedure: str, owner: str, unit: 
         appointment_date=appointment or working_days_after(local_day(received_at),
                                                            proc.processing_days),
         components=tuple((c.code, c.name, c.doc_type, c.required) for c in proc.components))
+
+
+# How far ahead of this machine's clock another clock (the one-stop system's, a desk PC's)
+# may run: a moment later than that has not happened yet.
+CLOCK_SKEW = timedelta(minutes=5)
+# Statuses that only follow a receipt ("queued": an online submission waits for one).
+_AFTER_RECEIPT = frozenset({"received", "processing", "supplement", "resolved", "returned",
+                            "rejected"})
+
+
+def _refuse_future(at: datetime, what: str) -> None:
+    now = datetime.now(UTC)
+    if _utc(at) > now + CLOCK_SKEW:  # type: ignore[operator]
+        raise ConfigError(f"{what} {shown_moment(at)} chưa tới (bây giờ là "
+                          f"{shown_moment(now)}); kiểm tra lại ngày giờ đã nhập")
+
+
+def _refuse_impossible_dates(received_at: datetime, appointment: date | None, *,
+                             given: bool) -> None:
+    """Refuse only what cannot be true: a receipt that has not happened yet, an appointment
+    to return the result before the dossier was received."""
+    if given:
+        _refuse_future(received_at, "thời điểm tiếp nhận")
+    day = local_day(received_at)
+    if appointment is not None and appointment < day:
+        raise ConfigError(f"ngày hẹn trả {shown_date(appointment)} trước ngày tiếp nhận "
+                          f"{shown_date(day)}; ngày hẹn trả phải từ ngày tiếp nhận trở đi")
 
 
 def open_dossier(archive: Archive, settings: Settings, code: str, *, procedure: str,
@@ -149,6 +177,16 @@ def _refuse_other_facts(opened: DossierState, spec: DossierOpening) -> None:
 
 def set_status(archive: Archive, code: str, status: str, *, at: datetime | None, by: str,
                note: str | None = None) -> tuple[DossierState, bool]:
+    if at is not None:
+        _refuse_future(at, "thời điểm chuyển trạng thái")
+        opened = _opened(archive, code) if status in _AFTER_RECEIPT else None
+        if opened is not None and opened.received_at is not None and \
+                _utc(at) < _utc(opened.received_at):  # type: ignore[operator]
+            # The history would list the step above the receipt it follows.
+            name = DOSSIER_STATUS_NAMES.get(status, status)
+            raise ConfigError(f"thời điểm {shown_moment(at)} ({name}) trước khi hồ sơ "
+                              f"{opened.code} được tiếp nhận ({shown_moment(opened.received_at)})"
+                              "; kiểm tra lại ngày giờ đã nhập")
     return records.set_status(archive, code, status, at=at, by=by, note=note)
 
 
