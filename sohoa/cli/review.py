@@ -49,6 +49,21 @@ def _type_named(code: str | None) -> str:
     return f"{registry.get(code).name} ({code})" if code and code in registry else str(code)
 
 
+def validity_text(rule: str) -> str:
+    """A type's validity rule (doctypes.toml) as a clerk says it: "months:6" → "6 tháng kể
+    từ ngày cấp", "until:expiry_date,months:1" → "đến ngày ghi ở Có giá trị đến (không đọc
+    được thì 1 tháng kể từ ngày cấp)"."""
+    said = {"permanent": "vĩnh viễn", "none": "không áp dụng (không phải giấy chứng nhận)"}
+    if rule in said:
+        return said[rule]
+    parts = dict(p.split(":", 1) for p in rule.split(",") if ":" in p)
+    months = f"{parts['months']} tháng kể từ ngày cấp" if "months" in parts else ""
+    if "until" in parts:
+        until = f"đến ngày ghi ở «{label(parts['until'])}»"
+        return f"{until} (không đọc được thì {months})" if months else until
+    return months or rule
+
+
 def _print_decision(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
         emit_json(result)
@@ -300,7 +315,9 @@ def list_cmd(as_json: bool) -> None:
     for header in ("tên", "chủ sở hữu", "hiệu lực", "thời hạn lưu"):
         table.add_column(header)
     for t in registry:
-        table.add_row(t.code, t.name, t.owner_field or "", t.validity, t.retention_label)
+        # the owner field by its caption, the validity rule in words (--json keeps both codes)
+        table.add_row(t.code, t.name, label(t.owner_field) if t.owner_field else "",
+                      validity_text(t.validity), t.retention_label)
     out.print(table)
 
 

@@ -482,3 +482,19 @@ def test_cli_review_names_fields_by_their_labels(home: tuple[Path, dict[str, str
                            "Bình", "--json").stdout)
     assert (kept["field"], kept["old"], kept["new"]) == ("issue_date", "2020-12-31",
                                                          "2020-12-30")
+
+
+def test_cli_types_list_says_owner_and_validity_in_words(tmp_path: Path) -> None:
+    """tester9 F27: `types list` showed 'id_number', 'permanent', 'until:expiry_date…'."""
+    import re
+
+    text = CliRunner().invoke(cli, ["types", "list"], env={"COLUMNS": "200"}).stdout
+    assert not re.search(r"\b(id_number|enterprise_code|permanent|until|months|none)\b",
+                         text), text
+    row = next(line for line in text.splitlines() if line.startswith("residence_confirmation"))
+    assert "Số định danh cá nhân" in row and "đến ngày ghi ở «Có giá trị đến» (không đọc " \
+        "được thì 1 tháng kể từ ngày cấp)" in row, row
+    assert "6 tháng kể từ ngày cấp" in text and "vĩnh viễn" in text
+    listed = _cli(tmp_path, "types", "list", "--json")
+    codes = {json.loads(x)["code"]: json.loads(x) for x in listed.stdout.splitlines()}
+    assert codes["judicial_record"]["validity"] == "months:6"  # --json keeps the rule
