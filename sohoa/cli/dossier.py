@@ -13,7 +13,7 @@ from sohoa.cli import paths
 from sohoa.cli.options import DAY_FORMS, MOMENT_FORMS, moment_text, parse_day
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
-from sohoa.clock import shown_date
+from sohoa.clock import shown_date, shown_moment
 from sohoa.records import DossierState
 from sohoa.vntext import shown_number, shown_percent
 
@@ -212,6 +212,12 @@ def dossier_status(state: State, code: str, status: str, at: str | None, note: s
     # the clerk reads the state's name; the code stays in --json, where integrators read it
     name = dossierdesk.DOSSIER_STATUS_NAMES.get(status, status)
     out.print(f"hồ sơ {result.code}: {name}" + ("" if changed else " (đã có, không thay đổi)"))
+    if result.status != status:
+        # A step recorded at an earlier moment than the latest one goes into the history only:
+        # say so, or the clerk reads a status `dossier show` does not have.
+        now = dossierdesk.DOSSIER_STATUS_NAMES.get(result.status or "", result.status)
+        out.print(f"  đã ghi vào lịch sử; trạng thái hiện tại vẫn là {now} (từ "
+                  f"{shown_moment(result.status_at)}, sau thời điểm vừa ghi)", soft_wrap=True)
 
 
 @dossier.command("list")

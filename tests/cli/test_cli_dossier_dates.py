@@ -58,6 +58,12 @@ def test_dates_that_cannot_be_true_are_refused(tmp_path: Path) -> None:
                                 _moment(received + timedelta(hours=1)), "--json"])
     assert moved.exit_code == 0, moved.output
     assert json.loads(moved.stdout)["status"] == "processing"
+    # a step at a moment before the latest one goes into the history; the clerk is told the
+    # dossier's status is still the later one (it printed 'Đang giải quyết' and nothing else)
+    between = runner.invoke(cli, [*home, "dossier", "status", CODE, "supplement", "--at",
+                                  _moment(received + timedelta(minutes=30))])
+    assert between.exit_code == 0, between.output
+    assert "trạng thái hiện tại vẫn là Đang giải quyết" in between.stdout, between.stdout
     skew = runner.invoke(cli, [*home, *OPEN[:2], "H19.22-261207-0010", *OPEN[3:],
                                "--received", _moment(now + timedelta(minutes=1))])
     assert skew.exit_code == 0, skew.output
