@@ -37,6 +37,14 @@ def test_one_stop_system_opens_and_moves_dossiers_idempotently(client: TestClien
     repeat = client.post(f"/dossiers/{CODE}/status", json=change, headers=headers)
     assert repeat.json()["changed"] is False
     assert [h["status"] for h in repeat.json()["history"]] == ["received", "processing"]
+    # What cannot be true is refused through the API as at the desk (tester9 F35).
+    early = client.post(f"/dossiers/{CODE}/status", headers=headers,
+                        json={"status": "resolved", "at": "2026-03-01T09:00:00+07:00"})
+    assert early.status_code == 400, early.text
+    assert "trước khi hồ sơ" in early.json()["error"]["message"]
+    ahead = client.post("/dossiers", headers=headers, json={
+        **OPENING, "code": "H19.22-260302-0002", "received_at": "2099-03-02T08:15:00+07:00"})
+    assert ahead.status_code == 400 and "chưa tới" in ahead.json()["error"]["message"]
 
     # The integrator's token opens dossiers; it reads no documents.
     denied = client.get(f"/documents/{home.ids['birth']}", headers=headers,
