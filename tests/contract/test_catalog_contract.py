@@ -83,6 +83,25 @@ def test_concurrent_first_opens_from_several_processes_all_succeed(place: Place)
 
 # --- documents ----------------------------------------------------------------------------
 
+def test_quarantined_counts_open_inputs_once(archive: Archive) -> None:
+    """stats() counts what quarantine_files() lists (`sohoa status` beside `sohoa quarantine`):
+    repeats of one input once, each page apart, a file without a hash by its path, dismissed
+    entries not at all — on both dialects."""
+    from sohoa.records import Quarantined
+
+    for run in range(3):
+        job = archive.start_job(["/in/cut.pdf"], "H19.22")
+        archive.record_quarantine(job, Quarantined("/in/cut.pdf", "bị cắt cụt", "a" * 64))
+        archive.record_quarantine(job, Quarantined("/in/x.pdf", "trang đen", "b" * 64,
+                                                   page_index=run % 2))
+        archive.record_quarantine(job, Quarantined("/in/gone.tif", "không đọc được"))
+        archive.record_quarantine(job, Quarantined("/in/mistake.pdf", "gửi nhầm", "c" * 64))
+    [mistake] = [r for r in archive.quarantine_files() if r["source"] == "/in/mistake.pdf"]
+    archive.dismiss_quarantine([mistake["id"]], reason="gửi nhầm", by="Hà")
+    assert len(archive.quarantine_files()) == 4
+    assert archive.stats()["quarantined"] == 4
+
+
 def test_store_is_idempotent_and_reads_back(archive: Archive) -> None:
     rec, pdf, images = make_record("một", pages=2, text="Giấy khai sinh của Đặng Thị Thu")
     doc_id, created = archive.store_document(rec, pdf, images)
