@@ -118,3 +118,7 @@ echo "Báo cáo: out/demo-kpi.html và out/demo-kpi.pdf (PDF/A đã ký số); c
 echo "ảnh: $(ls out/demo-kpi-*.png | tr '\n' ' ')"
 
 step "Xong. Thử tiếp: SOHOA_HOME=$SOHOA_HOME $SOHOA --help"
+# The demo's test CA answers OCSP/CRL/TSA only while `dev-pki serve` runs (it stops with the
+# demo): without it, the next ingest would recognize every page and then fail to sign.
+echo "Để nạp và ký số tiếp trong kho này, trước hết chạy dịch vụ của CA thử nghiệm ở một cửa sổ"
+echo "khác: SOHOA_HOME=$SOHOA_HOME $SOHOA dev-pki serve"
