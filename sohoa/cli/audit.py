@@ -105,8 +105,10 @@ def audit_show(state: State, target: str | None, owner: str | None, limit: int,
         if as_json:
             emit_json(event)
         else:
-            out.print(f"{event.get('at')} {event.get('actor')} {event.get('action')} "
-                      f"{event.get('target') or ''}")
+            action = str(event.get("action") or "")
+            out.print(f"{shown_moment(event.get('at'), seconds=True)}  {event.get('actor')}  "
+                      f"{ACTIONS.get(action, action)}  {event.get('target') or ''}",
+                      markup=False)
     if target:
         from sohoa.cli.integrator import print_reads
         from sohoa.pipeline import lookup
@@ -115,6 +117,32 @@ def audit_show(state: State, target: str | None, owner: str | None, limit: int,
         reads = lookup.access_log(state.settings, document=target, limit=limit)
         print_reads(reads, as_json,
                     heading=f"các lượt xem {target} (mới nhất trước, giờ Việt Nam):")
+
+
+# What each audit event is, as an archivist or inspector reads it (--json keeps the codes).
+ACTIONS = {
+    "home.init": "tạo kho", "job.started": "bắt đầu lô", "job.finished": "xong lô",
+    "job.failed": "lô dừng vì lỗi", "job.interrupted": "lô bị gián đoạn",
+    "document.stored": "lưu giấy tờ", "document.disposed": "hủy giấy tờ",
+    "input.quarantined": "cách ly tệp", "input.retried": "chạy lại tệp bị cách ly",
+    "input.dismissed": "bỏ qua tệp bị cách ly", "index.rebuilt": "dựng lại chỉ mục tìm kiếm",
+    "review.accepted": "rà soát xác nhận", "dossier.opened": "mở hồ sơ",
+    "dossier.status": "đổi trạng thái hồ sơ", "dossier.reused": "dùng lại giấy tờ cho hồ sơ",
+    "dossier.result": "ghi kết quả hồ sơ", "certification.allocated": "cấp số chứng thực",
+    "certification.issued": "chứng thực bản sao", "certification.spoiled": "hủy số chứng thực",
+    "hold.placed": "đặt lệnh giữ", "hold.released": "gỡ lệnh giữ",
+    "retention.override_set": "đặt thời hạn bảo quản riêng",
+    "retention.override_cleared": "bỏ thời hạn bảo quản riêng",
+    "disposal.proposed": "lập danh mục hủy", "disposal.approved": "phê duyệt danh mục hủy",
+    "disposal.cancelled": "hủy bỏ danh mục hủy", "disposal.started": "bắt đầu hủy",
+    "disposal.resumed": "tiếp tục hủy", "disposal.skipped": "giữ lại khi hủy",
+    "disposal.executed": "xong đợt hủy", "fixity.checked": "kiểm tra toàn vẹn",
+    "fixity.mismatch": "phát hiện sai lệch toàn vẹn", "token.added": "cấp mã truy cập API",
+    "token.revoked": "thu hồi mã truy cập API", "signature.renewed": "gia hạn chữ ký số",
+    "signature.renewal_failed": "gia hạn chữ ký số không được",
+    "signatures.renewal_run": "đợt gia hạn chữ ký số", "log.checkpoint": "ký mốc nhật ký",
+    "export.written": "xuất gói BagIt",
+}
 
 
 COMMANDS = [audit]

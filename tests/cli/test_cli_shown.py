@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 import pytest
@@ -225,3 +226,21 @@ def test_jobs_say_counts_as_ingest_does_and_one_period(tmp_path) -> None:
     assert ("(1 tệp, 20 trang (10 trang trắng), 2 hồ sơ: 9 đã lưu, 0 đã lưu trước đây, "
             "0 cần rà soát, 0 bị cách ly)") in shown.output, shown.output
     assert ".." not in shown.output, shown.output
+
+
+def test_audit_show_says_each_event_in_words_on_viet_nams_clock(tmp_path: Path) -> None:
+    """`sohoa audit show`: "tạo kho" at DD/MM/YYYY HH:MM:SS, not "home.init" at a UTC ISO
+    instant with microseconds; --json keeps the code and the instant."""
+    import json
+    import re
+
+    from testtools import run_sohoa
+
+    home = tmp_path / "home"
+    assert run_sohoa(home, "init").returncode == 0
+    text = run_sohoa(home, "audit", "show").stdout
+    assert "tạo kho" in text and "home.init" not in text, text
+    assert re.search(r"\b\d\d/\d\d/20\d\d \d\d:\d\d:\d\d\b", text), text
+    [event] = [json.loads(line) for line in run_sohoa(home, "audit", "show", "--json")
+               .stdout.splitlines() if line.startswith("{")]
+    assert event["action"] == "home.init" and event["at"].endswith("Z")
