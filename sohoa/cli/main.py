@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -137,16 +138,13 @@ def main() -> None:
 
         if exc.code == 1 and isinstance(sys.stdout, PacifyFlushWrapper):
             # click's own answer to a closed pipe (it wraps stdout so the exit's flush stays
-            # quiet) is exit 1, which in sohoa says "a bug": the reader just stopped reading.
-            sys.exit(0)
+            # quiet) is exit 1, which in sohoa says "a bug".
+            _pipe_closed()
         raise
     except BrokenPipeError:
-        # The reader stopped reading (`sohoa dossier list | head -1`): what it asked for was
-        # given, nothing failed. Python would flush stdout again at exit and fail on the
-        # closed pipe, so stdout is pointed at nothing first.
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
+        os.dup2(devnull, sys.stdout.fileno())  # Python would flush the closed pipe at exit
+        _pipe_closed()
     except OSError as exc:
         if exc.errno not in MACHINE_ERRNOS:
             _internal_error()
@@ -160,6 +158,46 @@ def main() -> None:
         _internal_error()
     sys.exit(code if isinstance(code, int) else 0)
 
+
+
+# Commands that only show what is there: a reader that stops reading them
+# (`sohoa dossier list | head -1`) got what it asked for.
+_SHOW_LEAVES = frozenset({"search", "reuse", "show", "jobs", "status"})
+_SHOW_ALONE = frozenset({"quarantine", "review", "procedures"})  # a group run bare lists
+_SHOW_PAIRS = frozenset({
+    "audit show", "dossier list", "dossier show", "types list", "retention plan",
+    "retention show", "hold list", "disposal list", "disposal show", "tokens list",
+    "sync status", "review show", "review stats", "procedures list", "procedures show"})
+
+
+def _typed_command(argv: list[str]) -> list[str]:
+    """The command words typed (``["dossier", "list"]``), global options and values skipped."""
+    words: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("--home", "--config"):
+            skip = True
+        elif not arg.startswith("-"):
+            words.append(arg)
+        if len(words) == 2:
+            break
+    return words
+
+
+def _pipe_closed() -> NoReturn:
+    """The output's reader went away. For a command that only shows, nothing failed: exit 0.
+    Any other (an ingest printing its progress into `| head`) was stopped part-way: exit 2,
+    and the same command again finishes the work."""
+    words = _typed_command(sys.argv[1:])
+    if words and (words[0] in _SHOW_LEAVES or " ".join(words) in _SHOW_PAIRS
+                  or (len(words) == 1 and words[0] in _SHOW_ALONE)):
+        sys.exit(0)
+    with contextlib.suppress(OSError):
+        click.echo("dừng: nơi nhận đầu ra (ống dẫn) đã đóng giữa chừng; chạy lại đúng lệnh "
+                   "này để làm tiếp", err=True)
+    sys.exit(EXIT_USAGE)
 
 
 def _internal_error() -> NoReturn:

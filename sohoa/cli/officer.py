@@ -329,7 +329,11 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
 
     if not Path(file_or_id).is_file():  # a document id: it is looked up in an archive
         from sohoa.cli.state import check_archive_exists
+        from sohoa.errors import NotFoundError
 
+        if "/" in file_or_id or "\\" in file_or_id or file_or_id.lower().endswith(".pdf"):
+            # a path typed wrong is no document id: "no such file" (5), as the help says
+            raise NotFoundError(f"không có tệp {file_or_id}: kiểm tra lại đường dẫn")
         check_archive_exists(state.settings)
     report, later = lookup.verify_file(state.settings, file_or_id)
     qr = lookup.verify_qr(state.settings, file_or_id)

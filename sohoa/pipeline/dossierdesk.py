@@ -67,6 +67,12 @@ def working_days_after(day: date, days: int) -> date:
     return current
 
 
+def _own_unit(settings: Settings, unit: str) -> bool:
+    """The home's own unit (``sohoa init --unit``) or one under it."""
+    own = nfc(settings.unit.strip())
+    return bool(own) and (unit == own or unit.startswith(own + "."))
+
+
 def opening(settings: Settings, code: str, *, procedure: str, owner: str, unit: str,
             received: datetime | None = None, channel: str = "counter",
             appointment: date | None = None) -> DossierOpening:
@@ -77,14 +83,18 @@ def opening(settings: Settings, code: str, *, procedure: str, owner: str, unit: 
     unit = nfc(unit.strip())
     if not unit:
         raise ConfigError("thiếu mã đơn vị tiếp nhận (--unit)")
-    if known.units and known.get(unit) is None:
+    if known.units and known.get(unit) is None and not _own_unit(settings, unit):
         # A mistyped unit would be stored and then missing from every report by unit or
-        # level. A file with no unit at all lists none to check against: any code is taken.
+        # level. A file with no unit at all lists none to check against: any code is taken;
+        # so is the home's own unit and any unit under it (H19.22.31 under H19.22), which the
+        # packaged sample list of one province does not know for another.
         listed = ", ".join(f"{u.code} ({u.name})" for u in list(known.units.values())[:12])
         more = " …" if len(known.units) > 12 else ""
         raise ConfigError(f"đơn vị {unit!r} không có trong danh sách đơn vị "
-                          f"({units_path(settings)}); các đơn vị có: {listed}{more}. Đơn vị "
-                          "mới thì thêm vào tệp đó (thiết lập dossiers.units trong sohoa.toml)")
+                          f"({units_path(settings)}) và không thuộc đơn vị của kho "
+                          f"({settings.unit or 'chưa đặt'}); các đơn vị có: {listed}{more}. "
+                          "Đơn vị của tỉnh mình thì ghi vào một tệp riêng và trỏ "
+                          "dossiers.units trong sohoa.toml tới tệp đó")
     received_at = received or datetime.now(VN)
     _refuse_impossible_dates(received_at, appointment, given=received is not None)
     return DossierOpening(
@@ -180,8 +190,10 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
     if at is not None:
         _refuse_future(at, "thời điểm chuyển trạng thái")
         opened = _opened(archive, code) if status in _AFTER_RECEIPT else None
+        # The same clock skew as for the future: a time typed (or sent) to the minute, or by
+        # a clock a little behind, is not "before" a receipt stamped to the second.
         if opened is not None and opened.received_at is not None and \
-                _utc(at) < _utc(opened.received_at):  # type: ignore[operator]
+                _utc(at) < _utc(opened.received_at) - CLOCK_SKEW:  # type: ignore[operator]
             # The history would list the step above the receipt it follows.
             name = DOSSIER_STATUS_NAMES.get(status, status)
             raise ConfigError(f"thời điểm {shown_moment(at)} ({name}) trước khi hồ sơ "

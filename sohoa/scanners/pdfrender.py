@@ -79,26 +79,36 @@ def render_page(path: Path, number: int, dpi: int, *, bilevel: bool,
             im.load()
     except DECODE_ERRORS as exc:
         raise RenderFailed(str(exc)) from exc
+    cut = 128
     if not bilevel and drawn_only:
         im = grey_if_grey(im)
-        bilevel = im.mode == "L" and black_on_white(np.asarray(im))
+        if im.mode == "L" and black_on_white(np.asarray(im), dpi):
+            # Cut near the paper, not at mid-grey: a hairline or a grey rule poppler draws
+            # lighter than mid-grey stays ink (a little bolder) instead of vanishing.
+            bilevel, cut = True, DRAWN_CUT
     if bilevel:
-        im = im.convert("L").point(lambda v: 255 if v >= 128 else 0, mode="1")
+        im = im.convert("L").point(lambda v: 255 if v >= cut else 0, mode="1")
     return encode_render(im, dpi)
 
 
 # Grey pixels farther than this from any black one are the page's own grey (a shaded cell,
-# grey type), not the soft edge poppler draws around black type; a page with more of them than
-# this share is kept in grey.
+# grey type, a grey rule), not the soft edge poppler draws around black type.
 _EDGE_REACH = 2
-_OWN_GREY_SHARE = 0.001
+# A drawn page stored bilevel is cut at this level: darker is ink.
+DRAWN_CUT = 192
+# How much of the page's own grey a bilevel copy may change, in pixels per dpi (at 300 dpi:
+# 300 pixels lost to paper — the fringe of a few hairlines — and 3000 made black, a few
+# grey marks): beyond that the page keeps its greys.
+_LOST_PER_DPI = 1
+_DARKENED_PER_DPI = 10
 
 
-def black_on_white(grey: np.ndarray) -> bool:
+def black_on_white(grey: np.ndarray, dpi: int = 300) -> bool:
     """Whether a drawn page is black ink on white paper: its grey pixels (all but near-black
-    and near-white) are all but the anti-aliased edges of black strokes. Such a page is
-    stored as CCITT G4 (a 300 dpi page of type: tens of KB, where a grey JPEG takes
-    hundreds) and reads as well; a page with shading or grey type keeps its greys."""
+    and near-white) are all but the anti-aliased edges of black strokes, so a bilevel copy cut
+    at DRAWN_CUT loses nothing a reader would miss. Such a page is stored as CCITT G4 (a
+    300 dpi page of type: tens of KB, where a grey JPEG takes hundreds) and reads as well; a
+    page with shading, grey type or light grey rules keeps its greys."""
     dark = grey < 64
     mid = (grey >= 64) & (grey < 240)  # a light shaded cell is grey too, not paper
     if not mid.any():
@@ -106,7 +116,10 @@ def black_on_white(grey: np.ndarray) -> bool:
     # within _EDGE_REACH pixels of black, every way (PIL's max filter on the black mask)
     near = np.asarray(Image.fromarray(dark.astype(np.uint8) * 255).filter(
         ImageFilter.MaxFilter(2 * _EDGE_REACH + 1))) > 0
-    return float((mid & ~near).mean()) <= _OWN_GREY_SHARE
+    own = mid & ~near
+    lost = int((own & (grey >= DRAWN_CUT)).sum())  # would turn to paper
+    darkened = int((own & (grey < DRAWN_CUT)).sum())  # would turn black
+    return lost <= _LOST_PER_DPI * dpi and darkened <= _DARKENED_PER_DPI * dpi
 
 
 def encode_render(im: Image.Image, dpi: int) -> Rendered:

@@ -74,10 +74,16 @@ def test_validation_data_added_after_the_last_timestamp_is_no_later_revision(
 
     signed = _signed(settings)
 
-    def revised(title: str | None) -> bytes:
+    def revised(title: str | None, turn_page: bool = False) -> bytes:
         writer = IncrementalPdfFileWriter(io.BytesIO(signed))
         writer.root[NameObject("/DSS")] = writer.add_object(DictionaryObject())
         writer.update_root()
+        if turn_page:
+            from pyhanko.pdf_utils.generic import NumberObject
+
+            page_ref = writer.root["/Pages"]["/Kids"].raw_get(0)
+            page_ref.get_object()[NameObject("/Rotate")] = NumberObject(90)
+            writer.mark_update(page_ref)
         info = writer.trailer["/Info"]
         info[NameObject("/ModDate")] = pdf_string("D:20261207014342+07'00'")
         if title is not None:
@@ -90,3 +96,6 @@ def test_validation_data_added_after_the_last_timestamp_is_no_later_revision(
     assert later_revision(revised(None)) == []
     [note] = later_revision(revised("Tiêu đề khác"))
     assert "/Title" in note and "/ModDate" not in note
+    # /DSS beside a page rewritten in the same revision is no validation data
+    [turned] = later_revision(revised(None, turn_page=True))
+    assert "trang 1" in turned, turned

@@ -54,6 +54,12 @@ def test_dates_that_cannot_be_true_are_refused(tmp_path: Path) -> None:
     # what can be true passes: queued before the receipt (online), a step after it
     assert runner.invoke(cli, [*home, "dossier", "status", CODE, "queued", "--at",
                                _moment(received - timedelta(hours=5))]).exit_code == 0
+    # received "now" (stamped to the second), then a step typed to this minute: not before
+    other = "H19.22-261207-0011"
+    assert runner.invoke(cli, [*home, *OPEN[:2], other, *OPEN[3:]]).exit_code == 0
+    this_minute = runner.invoke(cli, [*home, "dossier", "status", other, "processing", "--at",
+                                      _moment(datetime.now(VIETNAM))])
+    assert this_minute.exit_code == 0, this_minute.output
     moved = runner.invoke(cli, [*home, "dossier", "status", CODE, "processing", "--at",
                                 _moment(received + timedelta(hours=1)), "--json"])
     assert moved.exit_code == 0, moved.output

@@ -65,3 +65,20 @@ def test_an_unknown_unit_is_refused_naming_the_known_ones(tmp_path: Path) -> Non
     other = ["--home", str(tmp_path / "home2"), *OPEN[:-1], "QQ01"]
     taken = runner.invoke(cli, other, env={"SOHOA_DOSSIERS_UNITS": str(none)})
     assert taken.exit_code == 0, taken.output
+
+
+def test_another_provinces_home_opens_dossiers_of_its_own_units(tmp_path: Path) -> None:
+    """A home made with `sohoa init --unit G01.05` (not in the packaged sample list, which is
+    one province's): its own unit and the units under it are taken, another code is not."""
+    home = tmp_path / "home"
+    runner = CliRunner(env={"SOHOA_USER": "Trần Thị Bình"})
+    assert runner.invoke(cli, ["--home", str(home), "init", "--unit", "G01.05"]).exit_code == 0
+    for code, unit in (("G01.05-261201-0001", "G01.05"), ("G01.05-261201-0002", "G01.05.07")):
+        line = ["--home", str(home), "dossier", "open", code, "--procedure", OPEN[4],
+                "--owner", "040180954551", "--unit", unit]
+        done = runner.invoke(cli, line)
+        assert done.exit_code == 0, done.output
+    other = runner.invoke(cli, ["--home", str(home), "dossier", "open", "G01.05-261201-0003",
+                                "--procedure", OPEN[4], "--owner", "040180954551", "--unit",
+                                "G01.06"])
+    assert other.exit_code == 2 and "không thuộc đơn vị của kho (G01.05)" in other.stderr

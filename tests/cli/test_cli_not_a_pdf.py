@@ -53,3 +53,17 @@ def test_ocr_of_nothing_usable_says_why_and_writes_nothing(tmp_path: Path) -> No
     assert ran.stderr.startswith("lỗi: không có trang nào để nhận dạng") and "README.pdf: " \
         in ran.stderr, ran.stderr
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_verify_of_a_file_name_typed_wrong_is_not_found_even_without_an_archive(
+        tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`sohoa verify ~/Tải về/ban-sao.pdf` with a typo, in a home that holds no archive yet:
+    "no such file" (exit 5, as verify's help says), not "this is no archive" (2)."""
+    from click.testing import CliRunner
+
+    from sohoa.cli.main import cli
+
+    done = CliRunner().invoke(cli, ["--home", str(tmp_path / "empty"), "verify",
+                                    str(tmp_path / "khong-co" / "ban-sao.pdf")])
+    assert done.exit_code == 5, done.output
+    assert "không có tệp" in done.output and not (tmp_path / "empty").exists()

@@ -50,3 +50,27 @@ def test_a_reader_that_stops_reading_is_no_bug(tmp_path) -> None:  # type: ignor
     err = child.stderr.read().decode()
     assert child.wait(timeout=120) == 0, err
     assert "internal error" not in err and "Traceback" not in err, err
+
+
+def test_a_command_that_does_work_stopped_by_a_closed_pipe_says_so(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`sohoa ingest … | head -1` stops the ingest part-way when head exits: that is not
+    success (exit 2, and why on stderr), unlike a listing the reader had enough of."""
+    import os
+
+    from sohoa.cli.main import _typed_command
+
+    assert _typed_command(["--home", "/h", "dossier", "list", "--json"]) == ["dossier", "list"]
+    assert _typed_command(["search", "dong nai"]) == ["search", "dong nai"]
+    env = {**os.environ, "SOHOA_HOME": str(tmp_path / "home")}
+    subprocess.run([sys.executable, "-m", "sohoa", "init"], env=env, capture_output=True,
+                   check=True, timeout=120)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "notes.pdf").write_text("không phải bản quét")  # quarantined: a JSON line
+    child = subprocess.Popen([sys.executable, "-m", "sohoa", "ingest", str(folder), "--json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=300) == 2, err
+    assert "ống dẫn" in err and "internal error" not in err, err

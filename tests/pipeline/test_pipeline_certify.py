@@ -437,3 +437,10 @@ def test_a_file_changed_after_it_was_signed_is_neither_certified_nor_sealed(
     assert not (tmp_path / "x.pdf").exists()
     again = run_sohoa(settings.home, "sign", str(good), "-o", str(tmp_path / "y.pdf"))
     assert again.returncode == 0, again.stderr
+    # Without a usable trust root the check shows nothing altered (the missing root is a
+    # configuration problem, said where signing needs it), never "changed after signing".
+    from sohoa.pipeline.lookup import altered_signatures
+
+    assert altered_signatures(settings, bad)  # with the home's roots: altered, named
+    rootless = dataclasses.replace(settings, trust_roots=(tmp_path / "missing.pem",))
+    assert altered_signatures(rootless, bad) == []

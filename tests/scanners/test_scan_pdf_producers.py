@@ -365,3 +365,15 @@ def test_a_drawn_page_of_black_type_is_stored_bilevel_and_one_with_shading_keeps
     grey_type = page.copy()
     ImageDraw.Draw(grey_type).text((120, 1400), "Bản nháp", fill=128, font_size=120)
     assert not black_on_white(np.asarray(grey_type.resize((1200, 800), Image.LANCZOS)))
+    # A light grey rule across the page would vanish in a bilevel copy: the page stays grey.
+    light_rule = grey.copy()
+    light_rule[700, 40:1160] = 225
+    assert not black_on_white(light_rule)
+    # Mid-grey table rules stay ink when a bilevel copy is made (cut near the paper).
+    from sohoa.scanners.pdfrender import DRAWN_CUT
+
+    rules = grey.copy()
+    for row in (500, 520, 540):
+        rules[row, 40:1160] = 160
+    if black_on_white(rules):
+        assert (rules[[500, 520, 540], 40:1160] < DRAWN_CUT).all()
