@@ -333,7 +333,8 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
 
         if "/" in file_or_id or "\\" in file_or_id or file_or_id.lower().endswith(".pdf"):
             # a path typed wrong is no document id: "no such file" (5), as the help says
-            raise NotFoundError(f"không có tệp {file_or_id}: kiểm tra lại đường dẫn")
+            raise NotFoundError(f"{file_or_id!r} không phải tệp, cũng không phải mã giấy tờ "
+                                "trong kho: kiểm tra lại đường dẫn tới tệp")
         check_archive_exists(state.settings)
     report, later = lookup.verify_file(state.settings, file_or_id)
     qr = lookup.verify_qr(state.settings, file_or_id)

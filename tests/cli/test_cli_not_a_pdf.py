@@ -66,4 +66,5 @@ def test_verify_of_a_file_name_typed_wrong_is_not_found_even_without_an_archive(
     done = CliRunner().invoke(cli, ["--home", str(tmp_path / "empty"), "verify",
                                     str(tmp_path / "khong-co" / "ban-sao.pdf")])
     assert done.exit_code == 5, done.output
-    assert "không có tệp" in done.output and not (tmp_path / "empty").exists()
+    assert "không phải tệp, cũng không phải mã giấy tờ" in done.output
+    assert not (tmp_path / "empty").exists()
