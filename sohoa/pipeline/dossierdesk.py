@@ -73,30 +73,41 @@ def _own_unit(settings: Settings, unit: str) -> bool:
     return bool(own) and (unit == own or unit.startswith(own + "."))
 
 
-def opening(settings: Settings, code: str, *, procedure: str, owner: str, unit: str,
-            received: datetime | None = None, channel: str = "counter",
-            appointment: date | None = None) -> DossierOpening:
-    """A dossier opening filled from the catalogue (components, appointment) and the units
-    (level)."""
-    proc = catalogue(settings).get(procedure)
+def _refuse_unknown_unit(settings: Settings, unit: str) -> None:
     known = units(settings)
-    unit = nfc(unit.strip())
-    if not unit:
-        raise ConfigError("thiếu mã đơn vị tiếp nhận (--unit)")
     if known.units and known.get(unit) is None and not _own_unit(settings, unit):
         # A mistyped unit would be stored and then missing from every report by unit or
         # level. A file with no unit at all lists none to check against: any code is taken;
         # so is the home's own unit and any unit under it (H19.22.31 under H19.22), which the
         # packaged sample list of one province does not know for another.
+        # A province lists hundreds of units: a dozen are named, and where to read them all.
+        path = units_path(settings)
         listed = ", ".join(f"{u.code} ({u.name})" for u in list(known.units.values())[:12])
-        more = " …" if len(known.units) > 12 else ""
+        rest = len(known.units) - 12
+        more = f" và {rest} đơn vị khác (xem đủ trong tệp {path})" if rest > 0 else ""
         raise ConfigError(f"đơn vị {unit!r} không có trong danh sách đơn vị "
-                          f"({units_path(settings)}) và không thuộc đơn vị của kho "
+                          f"({path}) và không thuộc đơn vị của kho "
                           f"({settings.unit or 'chưa đặt'}); các đơn vị có: {listed}{more}. "
                           "Đơn vị của tỉnh mình thì ghi vào một tệp riêng và trỏ "
                           "dossiers.units trong sohoa.toml tới tệp đó")
+
+
+def opening(settings: Settings, code: str, *, procedure: str, owner: str, unit: str,
+            received: datetime | None = None, channel: str = "counter",
+            appointment: date | None = None, judge: bool = True) -> DossierOpening:
+    """A dossier opening filled from the catalogue (components, appointment) and the units
+    (level); ``judge=False`` leaves the unit and date checks to the caller (a resend
+    of an opened dossier)."""
+    proc = catalogue(settings).get(procedure)
+    known = units(settings)
+    unit = nfc(unit.strip())
+    if not unit:
+        raise ConfigError("thiếu mã đơn vị tiếp nhận (--unit)")
+    if judge:
+        _refuse_unknown_unit(settings, unit)
     received_at = received or datetime.now(VN)
-    _refuse_impossible_dates(received_at, appointment, given=received is not None)
+    if judge:
+        _refuse_impossible_dates(received_at, appointment, given=received is not None)
     return DossierOpening(
         code=nfc(code.strip()), procedure_code=proc.code, procedure_name=proc.name, unit=unit,
         unit_level=known.level_of(unit), channel=channel, owner_id=owner.strip(),
@@ -112,6 +123,36 @@ CLOCK_SKEW = timedelta(minutes=5)
 # Statuses that only follow a receipt ("queued": an online submission waits for one).
 _AFTER_RECEIPT = frozenset({"received", "processing", "supplement", "resolved", "returned",
                             "rejected"})
+
+
+# A dossier that has its result (or was refused) is settled: the only step after it is handing
+# the result (or the refusal) back. A later "received" or "processing" would make a settled
+# dossier open again in every report and in the one-stop system; sohoa has no reopen path (a
+# new request is a new dossier with its own code). A step reported late, at a moment before
+# the settled one, only goes into the history and is not refused.
+SETTLED_NEXT: dict[str, frozenset[str]] = {
+    "resolved": frozenset({"returned"}), "rejected": frozenset({"returned"}),
+    "returned": frozenset()}
+
+
+def _refuse_going_back(archive: Archive, code: str, status: str, at: datetime | None) -> None:
+    try:
+        state = records.show(archive, code)
+    except NotFoundError:
+        return  # records.set_status says so, with what to do
+    allowed = SETTLED_NEXT.get(state.status or "")
+    if allowed is None or status == state.status or status in allowed:
+        return
+    if at is not None and state.status_at is not None and \
+            _utc(at) < _utc(state.status_at):  # type: ignore[operator]
+        return  # an earlier step reported late: history only, the status stays
+    now = DOSSIER_STATUS_NAMES.get(state.status or "", state.status)
+    name = DOSSIER_STATUS_NAMES.get(status, status)
+    then = "; ".join(DOSSIER_STATUS_NAMES[s] for s in sorted(allowed)) or "không còn bước nào"
+    raise WorkflowError(f"hồ sơ {state.code} đã ở trạng thái {now} (từ "
+                        f"{shown_moment(state.status_at)}), không chuyển ngược về {name}; "
+                        f"bước tiếp theo được ghi: {then}. Yêu cầu mới của công dân là một hồ "
+                        "sơ mới, với mã hồ sơ mới")
 
 
 def _refuse_future(at: datetime, what: str) -> None:
@@ -144,8 +185,16 @@ def open_dossier(archive: Archive, settings: Settings, code: str, *, procedure: 
         received = received or opened.received_at
         appointment = appointment or opened.appointment_date
     spec = opening(settings, code, procedure=procedure, owner=owner, unit=unit,
-                   received=received, channel=channel, appointment=appointment)
-    if opened is not None:
+                   received=received, channel=channel, appointment=appointment,
+                   judge=opened is None)
+    if opened is not None and _other_facts(opened, spec):
+        # A resend equal to what is recorded changes nothing and is not judged again: a
+        # dossier stored before the checks (an appointment before its receipt, a unit the
+        # list does not have) must still answer the one-stop system's resend with "nothing
+        # changed", or its sync entry never clears. A different fact is refused, an
+        # impossible unit or date first, as for a new dossier.
+        _refuse_unknown_unit(settings, spec.unit)
+        _refuse_impossible_dates(spec.received_at, spec.appointment_date, given=True)
         _refuse_other_facts(opened, spec)
     return records.open_dossier(archive, spec, by=by)
 
@@ -166,9 +215,8 @@ def _utc(at: datetime | None) -> datetime | None:
     return (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def _refuse_other_facts(opened: DossierState, spec: DossierOpening) -> None:
-    """An opened dossier is not rewritten (the one-stop system must not change history): say
-    in the clerk's words which facts differ, what was recorded and what was given now."""
+def _other_facts(opened: DossierState, spec: DossierOpening) -> list[str]:
+    """The facts of ``spec`` that differ from the opened dossier's, in the clerk's words."""
     facts = (
         ("thủ tục", opened.procedure_code, spec.procedure_code, str),
         ("đơn vị tiếp nhận", opened.unit, spec.unit, str),
@@ -178,8 +226,14 @@ def _refuse_other_facts(opened: DossierState, spec: DossierOpening) -> None:
          shown_moment),
         ("ngày hẹn trả", opened.appointment_date, spec.appointment_date, shown_date),
     )
-    differs = [f"{label}: đã ghi {show(old)}, lần này {show(new)}"
-               for label, old, new, show in facts if old != new]
+    return [f"{label}: đã ghi {show(old)}, lần này {show(new)}"
+            for label, old, new, show in facts if old != new]
+
+
+def _refuse_other_facts(opened: DossierState, spec: DossierOpening) -> None:
+    """An opened dossier is not rewritten (the one-stop system must not change history): say
+    in the clerk's words which facts differ, what was recorded and what was given now."""
+    differs = _other_facts(opened, spec)
     if differs:
         raise WorkflowError(f"hồ sơ {opened.code} đã được tiếp nhận với thông tin khác "
                             f"({'; '.join(differs)}); không ghi đè. Kiểm tra lại mã hồ sơ")
@@ -199,6 +253,7 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
             raise ConfigError(f"thời điểm {shown_moment(at)} ({name}) trước khi hồ sơ "
                               f"{opened.code} được tiếp nhận ({shown_moment(opened.received_at)})"
                               "; kiểm tra lại ngày giờ đã nhập")
+    _refuse_going_back(archive, code, status, at)
     return records.set_status(archive, code, status, at=at, by=by, note=note)
 
 

@@ -139,3 +139,22 @@ def test_a_result_is_posted_as_a_signed_pdf(client: TestClient, home: Home,
     pdf = client.get(f"/documents/{added.json()['document_id']}/pdf", headers=auth(home),
                      params={"purpose": CODE})
     assert pdf.content == signed
+
+
+def test_one_stop_system_cannot_move_a_settled_dossier_back(client: TestClient,
+                                                             home: Home) -> None:
+    """The desk's rule through the API: after `returned`, `received` is 409 with the reason in
+    Vietnamese; the resend of the step already recorded stays 200, nothing changed."""
+    headers = integrator(home)
+    assert client.post("/dossiers", json=OPENING, headers=headers).status_code == 201
+    done = {"status": "returned", "at": "2026-03-04T10:00:00+07:00"}
+    assert client.post(f"/dossiers/{CODE}/status", json=done, headers=headers
+                       ).status_code == 200
+    resend = client.post(f"/dossiers/{CODE}/status", json=done, headers=headers)
+    assert resend.status_code == 200 and resend.json()["changed"] is False
+    back = client.post(f"/dossiers/{CODE}/status", headers=headers,
+                       json={"status": "received", "at": "2026-03-05T08:00:00+07:00"})
+    assert back.status_code == 409, back.text
+    assert "không chuyển ngược về Đã tiếp nhận" in back.json()["error"]["message"]
+    assert client.get(f"/dossiers/{CODE}", headers=auth(home), params={"purpose": CODE}
+                      ).json()["status"] == "returned"

@@ -1,0 +1,94 @@
+"""A settled dossier does not go back: `dossier status CODE received` after `resolved` was taken
+silently (the dossier was open again in every report and in the one-stop system). Refused with
+exit 2 (409 through the API, the same desk), while what the one-stop system resends — the same
+status, an earlier step reported late — still changes nothing. And a resend of an opening
+equal to what is recorded is "nothing changed" even when the record predates today's checks
+(an appointment before the receipt): its sync entry must clear."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sohoa.archive import dossiers as records
+from sohoa.cli.main import cli
+from sohoa.clock import VIETNAM
+from sohoa.pipeline import dossierdesk
+from sohoa.pipeline.services import open_archive
+from sohoa.pipeline.settings import load_settings
+from sohoa.records import DossierOpening
+
+CODE = "H19.22-260302-0011"
+PROCEDURE = "2.000488.000.00.00.H19"
+OPEN = ["dossier", "open", CODE, "--procedure", PROCEDURE, "--owner", "040180954551",
+        "--unit", "H19.22", "--received", "2026-03-02T08:15"]
+
+
+def test_a_settled_dossier_is_not_moved_back(tmp_path: Path) -> None:
+    runner = CliRunner(env={"SOHOA_USER": "Trần Thị Bình"})
+    home = ["--home", str(tmp_path)]
+
+    def status(*args: str) -> tuple[int, str]:
+        done = runner.invoke(cli, [*home, "dossier", "status", CODE, *args])
+        return done.exit_code, done.output
+
+    assert runner.invoke(cli, [*home, *OPEN]).exit_code == 0
+    assert status("processing", "--at", "2026-03-02T09:00")[0] == 0
+    assert status("resolved", "--at", "2026-03-03T10:00")[0] == 0
+
+    code, said = status("received")
+    assert code == 2, said
+    assert f"hồ sơ {CODE} đã ở trạng thái Đã có kết quả (từ 03/03/2026 10:00)" in said, said
+    assert "không chuyển ngược về Đã tiếp nhận" in said and "Đã trả kết quả" in said, said
+    assert "received" not in said and "Traceback" not in said, said
+    assert status("processing", "--at", "2026-03-04T08:00")[0] == 2
+
+    # What the one-stop system resends stays a no-op; a late report of an earlier step goes
+    # into the history; handing the result back is the step after.
+    assert status("resolved", "--at", "2026-03-03T10:00") == (
+        0, f"hồ sơ {CODE}: Đã có kết quả (đã có, không thay đổi)\n")
+    assert status("resolved")[0] == 0
+    late, said = status("supplement", "--at", "2026-03-02T15:00")
+    assert late == 0 and "đã ghi vào lịch sử" in said, said
+    assert status("returned", "--at", "2026-03-05T14:00")[0] == 0
+
+    code, said = status("resolved", "--at", "2026-03-06T08:00")
+    assert code == 2 and "Đã trả kết quả" in said and "không còn bước nào" in said, said
+    shown = json.loads(runner.invoke(cli, [*home, "dossier", "show", CODE, "--json"]).stdout)
+    assert shown["status"] == "returned"
+    assert [h["status"] for h in shown["history"]] == [
+        "received", "processing", "supplement", "resolved", "returned"]
+
+
+def test_a_rejected_dossier_is_handed_back_and_nothing_else(tmp_path: Path) -> None:
+    runner = CliRunner(env={"SOHOA_USER": "Trần Thị Bình"})
+    home = ["--home", str(tmp_path)]
+    assert runner.invoke(cli, [*home, *OPEN]).exit_code == 0
+    line = [*home, "dossier", "status", CODE]
+    assert runner.invoke(cli, [*line, "rejected", "--at", "2026-03-02T10:00"]).exit_code == 0
+    assert runner.invoke(cli, [*line, "processing"]).exit_code == 2
+    assert runner.invoke(cli, [*line, "returned", "--at", "2026-03-02T11:00"]).exit_code == 0
+
+
+def test_a_resend_equal_to_an_old_impossible_record_changes_nothing(tmp_path: Path) -> None:
+    """review9b H: a dossier stored before the date checks with its appointment before its
+    receipt; the one-stop system resends exactly that opening."""
+    settings = load_settings(home=tmp_path, environ={})
+    received = datetime(2026, 3, 2, 8, 15, tzinfo=VIETNAM)
+    with open_archive(settings) as archive:
+        old = dossierdesk.opening(settings, CODE, procedure=PROCEDURE, owner="040180954551",
+                                  unit="H19.22", received=received)
+        stored = DossierOpening(**{**old.__dict__, "appointment_date": date(2026, 2, 20)})
+        records.open_dossier(archive, stored, by="trước đây")
+        resend = {"procedure": PROCEDURE, "owner": "040180954551", "unit": "H19.22",
+                  "received": received, "appointment": date(2026, 2, 20), "by": "một cửa"}
+        state, changed = dossierdesk.open_dossier(archive, settings, CODE, **resend)
+        assert not changed and state.appointment_date == date(2026, 2, 20)
+    # A different fact is still refused, an impossible date named first.
+    runner = CliRunner(env={"SOHOA_USER": "Trần Thị Bình"})
+    other = runner.invoke(cli, ["--home", str(tmp_path), *OPEN, "--appointment", "2026-02-21"])
+    assert other.exit_code == 2 and "trước ngày tiếp nhận 02/03/2026" in other.output, \
+        other.output
