@@ -245,11 +245,19 @@ def dossier_list(state: State, unit: str | None, date_from: str | None, date_to:
         return
     names = dossierdesk.DOSSIER_STATUS_NAMES
     for r in rows:
+        if r["received_at"] is None and r["status"] is None:
+            # Its code was read from a scanned receipt; the dossier itself was never opened
+            # here, so there is no procedure or status to show: say what it is.
+            day = f" {shown_date(r['received_date'])}" if r["received_date"] else ""
+            out.print(f"{r['code']}{day} {r['unit'] or '—'}: chỉ biết từ phiếu tiếp nhận đã "
+                      "quét (chưa mở hồ sơ ở đây)", soft_wrap=True)
+            continue
         comps = ", ".join(f"{_SATISFIED.get(k if k != 'missing' else None, k)} {n}"
                           for k, n in sorted(r["components"].items()))
         out.print(f"{r['code']} {shown_date(r['received_date'])} {r['unit'] or '—'} "
                   f"{r['procedure_name'] or '—'} "
-                  f"[{names.get(r['status'] or '', r['status'] or '—')}] {comps}")
+                  f"[{names.get(r['status'] or '', r['status'] or '—')}]"
+                  + (f" {comps}" if comps else ""))
 
 
 @click.group()
