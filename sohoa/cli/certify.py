@@ -101,8 +101,7 @@ def certify_register(state: State, unit: str | None, year: int | None, output: P
         suffix = output.suffix.lower()
         if suffix not in (".pdf", ".csv"):
             raise ConfigError(f"{output.name}: chỉ ghi được .pdf hoặc .csv")
-        if output.exists() and not force:
-            raise ConfigError(f"{output} đã có; dùng --force để ghi đè")
+        paths.refuse_overwrite(output, force)
         if suffix == ".pdf":
             if not unit or not year:
                 raise ConfigError("in sổ chứng thực cần --unit và --year (mỗi đơn vị một sổ "

@@ -300,8 +300,7 @@ def get(state: State, document_id: str, output: Path, force: bool, purpose: str 
         # so the access log holds no read that delivered nothing.
         raise click.UsageError("đầu ra là màn hình: ghi ra tệp bằng -o TỆP, hoặc chuyển "
                                "hướng: > TỆP")
-    if not to_stdout and output.exists() and not force:
-        raise click.UsageError(f"{output} đã có; chọn tên khác hoặc thêm --force để ghi đè")
+    paths.refuse_overwrite(output, force)
     pdf = lookup.get_pdf(state.settings, document_id,
                          caller=lookup.cli_caller(state.settings, user), purpose=purpose)
     if to_stdout:

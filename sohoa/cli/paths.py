@@ -63,6 +63,15 @@ def check_output_file(path: Path, option: str = "-o", *, stdout_ok: bool = False
     return path
 
 
+def refuse_overwrite(path: Path, force: bool, option: str = "--force") -> None:
+    """A file sohoa writes does not silently replace one already there (a signed copy, a
+    document fetched earlier): the user names another file or says ``--force``. Checked in
+    the command, before any work, since the flag may not be parsed when ``-o``'s callback
+    runs."""
+    if str(path) != "-" and path.exists() and not force:
+        raise ConfigError(f"{path} đã có; chọn tên khác hoặc thêm {option} để ghi đè")
+
+
 def check_output_folder(path: Path, option: str = "-o") -> Path:
     """The folder ``path`` exists or can be made: the nearest part of it that exists is a
     writable folder, not a file."""

@@ -22,13 +22,16 @@ from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
               callback=paths.output_file, metavar="TỆP", help="Tệp PDF đã ký sẽ ghi ra.")
 @click.option("--level", type=click.Choice(["B-B", "B-T", "B-LT", "B-LTA"]),
               help="Mức chữ ký PAdES (mặc định: signing.level trong sohoa.toml).")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
-def sign(state: State, input_pdf: Path, output: Path, level: str | None, as_json: bool) -> None:
+def sign(state: State, input_pdf: Path, output: Path, level: str | None, force: bool,
+         as_json: bool) -> None:
     """Ký số một tệp PDF bằng khóa của cơ quan (dấu "SAO Y" hiện ở góc trên bên phải trang
     1)."""
     from sohoa.pipeline.signjob import sign_file
 
+    paths.refuse_overwrite(output, force)  # as `get` does: a signed copy is not lost silently
     summary = sign_file(state.settings, input_pdf, output, level=level)
     if as_json:
         emit_json(summary)

@@ -29,3 +29,28 @@ def test_dossier_list_says_what_a_dossier_known_only_from_a_receipt_is(tmp_path:
            "đây)" in lines, lines
     assert [line for line in lines if line.startswith("H19.22-261201-0001 ")], lines
     assert not [line for line in lines if line != line.rstrip() or "[—]" in line], lines
+
+
+def test_sign_keeps_an_existing_output_and_says_when_on_viet_nams_clock(tmp_path: Path) -> None:
+    """F23: a second `sign x.pdf -o signed.pdf` silently replaced the signed copy, while `get`
+    refuses without --force; the moment was "lúc 2026-12-06T18:51:03+00:00"."""
+    import re
+
+    from sample_files import pdf_bytes
+
+    settings = make_home(tmp_path / "home")
+    source, signed = tmp_path / "x.pdf", tmp_path / "signed.pdf"
+    source.write_bytes(pdf_bytes("GIẤY XÁC NHẬN"))
+    runner = CliRunner()
+    line = ["--home", str(settings.home), "sign", str(source), "-o", str(signed),
+            "--level", "B-B"]
+    first = runner.invoke(cli, line)
+    assert first.exit_code == 0, first.output
+    assert re.search(r"lúc \d\d/\d\d/20\d\d \d\d:\d\d$", first.stdout.strip()), first.stdout
+    kept = signed.read_bytes()
+    again = runner.invoke(cli, line)
+    assert again.exit_code == 2, again.output
+    assert f"{signed} đã có; chọn tên khác hoặc thêm --force để ghi đè" in again.stderr
+    assert signed.read_bytes() == kept
+    assert runner.invoke(cli, [*line, "--force"]).exit_code == 0
+    assert signed.read_bytes() != kept and signed.read_bytes().startswith(b"%PDF")
