@@ -126,11 +126,13 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
             else:
                 finish_dossier(grouper.add(item))
         log_path = str(worker_log(settings))
-        # The signer's font subset and stamp (fontTools, pyHanko) are made before the first page
-        # is recognized, so that a font without a Vietnamese letter stops the job before any OCR
-        # work; a run whose pages are all cached (known files) never makes them.
+        # The signer is made ready before the first page is recognized (font subset and stamp,
+        # then the key, the OCSP/CRL and the TSA the signing level needs, each asked with a short
+        # timeout), so that a font without a Vietnamese letter or a `sohoa dev-pki serve` not
+        # running stops the job in seconds, not after minutes of OCR; a run whose pages are all
+        # cached (known files) signs nothing and checks nothing.
         for page, result in _analyses(pages, archive, options, settings.ocr_jobs, progress,
-                                      log_path, warn=emit, before_work=signer.prepare):
+                                      log_path, warn=emit, before_work=signer.check_ready):
             if isinstance(result, PageKillsWorker):  # its whole file, as a refused page
                 for item in screen.refuse(page, str(result)):
                     admit(item)

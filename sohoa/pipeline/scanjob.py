@@ -57,7 +57,9 @@ def run_scan(settings: Settings, *, device: str | None, options: ScanOptions,
              on_page: Callable[[Path], None] = lambda _: None,
              progress: Progress | None = None) -> ScanJobResult:
     """Scan one batch from the feeder and ingest it (``options.duplex`` marks back sides)."""
-    make_document_signer(settings)  # a missing signing key is said before the sheets go through
+    # a signer that cannot sign (no key, OCSP/CRL/TSA not answering) is said before the sheets
+    # go through the feeder
+    make_document_signer(settings).check_ready()
     folder = out if out is not None else new_scan_folder(settings)
     try:
         scanned = scan_batch(folder, device, options, on_page=on_page)

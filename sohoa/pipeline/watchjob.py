@@ -111,7 +111,9 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
     if not folder.is_dir():
         raise ConfigError(f"{folder} không phải thư mục: hãy tạo thư mục đó, hoặc chỉ đúng "
                           "thư mục mà máy quét ghi vào")
-    make_document_signer(settings)  # a missing signing key stops the desk now, not at file 1
+    # A signer that cannot sign (no key; OCSP, CRL or TSA not answering) stops the desk now,
+    # once, not after the first file has been recognized.
+    make_document_signer(settings).check_ready()
     report = WatchReport(folder)
     progress: Progress = _FileProgress(report, listener)
     per_file: dict[str, int] = {}

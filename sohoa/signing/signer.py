@@ -17,6 +17,7 @@ import asyncio
 import dataclasses
 import functools
 import io
+import logging
 import os
 import shutil
 import ssl
@@ -50,6 +51,9 @@ DIGEST = "sha256"
 # signer differ only in a few attribute bytes, timestamp tokens by a few dozen.
 _RESERVE_SLACK = 4096
 _HASH_CHUNK = 1 << 22
+# How long a readiness check waits for each of the OCSP, CRL and TSA servers: a server that is
+# not running refuses at once, one that hangs must not hold a clerk's ingest for minutes.
+READY_TIMEOUT_S = 5.0
 
 
 class _AppendStream(io.RawIOBase):
@@ -209,6 +213,68 @@ class DocumentSigner:
             ),
         )
 
+    def check_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
+        """Whether this signer can sign now, checked as a signature would be: the key is usable
+        today and, above B-B, the signer's certificate validates with its revocation status
+        fetched (OCSP/CRL) and the TSA answers, each within ``timeout_s``. Raises the same
+        SigningError a first signature would, in seconds, so that a job that would only fail
+        at its first signature (``sohoa dev-pki serve`` not running, a TSA down) is refused
+        before any page is recognized."""
+        self.prepare()
+        self.key.check_usable_at(datetime.now(UTC))
+        if self.settings.level == "B-B":
+            return
+        asyncio.run(self._check_ready(timeout_s))
+
+    async def _check_ready(self, timeout_s: float) -> None:
+        import aiohttp
+        from pyhanko.sign.general import SigningError as PyHankoSigningError
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+        from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+        from pyhanko_certvalidator import CertificateValidator
+        from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
+
+        http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=self._tls_context()),
+                                     timeout=aiohttp.ClientTimeout(total=timeout_s))
+        context = self._validation_context(http, timeout_s)
+        try:
+            signer = self.key.pyhanko_signer
+            validator = CertificateValidator(signer.signing_cert,
+                                             intermediate_certs=signer.cert_registry,
+                                             validation_context=context)
+            try:
+                await validator.async_validate_usage({"non_repudiation"})
+            except (PathBuildingError, PathValidationError) as exc:
+                raise self._explain(exc) from exc
+            if self.settings.tsa_url:
+                # the TSA's answer and its own certificate, validated as pyHanko's pre-signing
+                # check does (a fresh timestamper: the signer's keeps its 20 s timeout)
+                stamper = HTTPTimeStamper(self.settings.tsa_url, timeout=timeout_s, session=http)
+                try:
+                    async for _path in stamper.validation_paths(context):
+                        pass
+                except (PathBuildingError, PathValidationError, PyHankoSigningError,
+                        TimestampRequestError, aiohttp.ClientError, OSError,
+                        ValueError) as exc:  # OSError: a timeout too
+                    raise self._explain(exc, tsa=True) from exc
+        finally:
+            await context.aclose()
+            await http.close()
+
+    def _validation_context(self, http: Any, timeout_s: float = 10) -> Any:
+        """What a B-T/B-LT/B-LTA signature validates the signer (and the TSA) with: the trust
+        roots, revocation checked hard (a status that cannot be fetched is a refusal)."""
+        from pyhanko_certvalidator import ValidationContext
+        from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
+
+        return ValidationContext(
+            trust_roots=self._roots,
+            allow_fetching=True,
+            revocation_mode="hard-fail",
+            other_certs=list(self.key.asn1_chain()),
+            fetcher_backend=AIOHttpFetcherBackend(session=http, per_request_timeout=timeout_s),
+        )
+
     @property
     def level(self) -> str:
         return self.settings.level
@@ -345,8 +411,6 @@ class DocumentSigner:
     ) -> signers.PdfSigner:
         from pyhanko.sign import fields, signers
         from pyhanko.sign.fields import MDPPerm
-        from pyhanko_certvalidator import ValidationContext
-        from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
         from .stamp import with_seal
 
@@ -357,13 +421,7 @@ class DocumentSigner:
         if level != "B-B":
             # Validate the signer (and the TSA) before signing: a revoked or expired certificate
             # is refused here rather than discovered by whoever verifies the file.
-            context = ValidationContext(
-                trust_roots=self._roots,
-                allow_fetching=True,
-                revocation_mode="hard-fail",
-                other_certs=list(self.key.asn1_chain()),
-                fetcher_backend=AIOHttpFetcherBackend(session=_current_http()),
-            )
+            context = self._validation_context(_current_http())
         meta = signers.PdfSignatureMetadata(
             # The first signature locks the document at DocMDP level 2 (fill forms and sign):
             # the later signatures of a workflow, DSS updates and document timestamps stay
@@ -410,6 +468,7 @@ class DocumentSigner:
         import aiohttp
         from pyhanko.sign.general import SigningError as PyHankoSigningError
         from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+        from pyhanko.sign.timestamps.common_utils import TimestampRequestError
         from pyhanko_certvalidator.errors import PathValidationError
 
         # One HTTP session per signature (sessions belong to an event loop) for the TSA and the
@@ -446,13 +505,18 @@ class DocumentSigner:
             await post.post_signature_processing(output)
         except (PathValidationError, PyHankoSigningError) as exc:
             raise self._explain(exc) from exc
+        except TimestampRequestError as exc:  # the TSA down between the check and the signature
+            raise self._explain(exc, tsa=True) from exc
         finally:
             if context is not None:
                 await context.aclose()
             if http is not None:
                 await http.close()
 
-    def _explain(self, exc: Exception) -> SigningError:
+    def _explain(self, exc: BaseException, *, tsa: bool = False) -> SigningError:
+        """The Vietnamese refusal for a failure of pyHanko's: what is wrong and what to do.
+        pyHanko's own English sentence is no part of it (a clerk cannot act on "no revocation
+        information could be found"): it goes to the debug log and the error's ``detail``."""
         from pyhanko_certvalidator.errors import PathValidationError, RevokedError
 
         from .identity import is_test_certificate
@@ -462,29 +526,45 @@ class DocumentSigner:
         while cause is not None:
             causes.append(cause)
             cause = cause.__cause__ or cause.__context__
+        detail = "; ".join(str(c) for c in causes if str(c))
+        _log.debug("ký số không thành công: %s", detail)
         who = self.key.signer_name
+        # The test identity's OCSP, CRL and TSA are `sohoa dev-pki serve`: when it is not
+        # running, that is the one thing to do, and the clerk is told so first.
+        dev = is_test_certificate(self.key.certificate)
         if any(isinstance(c, RevokedError) for c in causes):
-            return SigningError(
+            error = SigningError(
                 f"Chứng thư số ký của {who} đã bị thu hồi; sohoa không ký bằng chứng thư này. "
                 "Hãy đề nghị tổ chức chứng thực cấp chứng thư mới rồi khai báo chứng thư đó "
                 "trong sohoa.toml (signing.pkcs12, hoặc token qua signing.pkcs11_module)."
             )
-        if any(isinstance(c, PathValidationError) for c in causes):
-            detail = next(str(c) for c in causes if isinstance(c, PathValidationError))
-            # The test identity's OCSP, CRL and TSA are `sohoa dev-pki serve`: when it is not
-            # running, that is the one thing to do, and the clerk is told so first.
+        elif tsa and not any(isinstance(c, PathValidationError) for c in causes):
+            hint = ("Đây là khóa ký thử nghiệm (sohoa init): hãy chạy `sohoa dev-pki serve` rồi "
+                    "ký lại; nếu lệnh đó đang chạy, hãy " if dev else "Hãy ")
+            error = SigningError(
+                f"Máy chủ cấp dấu thời gian (TSA) {self.settings.tsa_url} không trả lời được "
+                f"yêu cầu dấu thời gian, nên chưa ký được cho {who}. {hint}kiểm tra "
+                "signing.tsa_url trong sohoa.toml và đường mạng tới máy chủ đó."
+            )
+        elif any(isinstance(c, PathValidationError) for c in causes):
             hint = (
                 "Đây là khóa ký thử nghiệm (sohoa init): hãy chạy `sohoa dev-pki serve` "
                 "(CRL, OCSP và TSA của nó) rồi ký lại; nếu lệnh đó đang chạy, hãy "
-                if is_test_certificate(self.key.certificate) else "Hãy "
+                if dev else "Hãy "
             )
-            return SigningError(
-                f"Không xác thực được chứng thư số ký của {who} ({detail}). {hint}kiểm tra "
+            why = ("không lấy được tình trạng thu hồi (OCSP/CRL) của chứng thư"
+                   if "revocation" in detail else "chuỗi chứng thư không kiểm tra được")
+            error = SigningError(
+                f"Không xác thực được chứng thư số ký của {who} ({why}). {hint}kiểm tra "
                 "chuỗi chứng thư, chứng thư gốc tin cậy (signing.trust_roots) và xem máy chủ "
                 "OCSP/CRL của tổ chức chứng thực cùng máy chủ cấp dấu thời gian (TSA) có truy "
                 "cập được không."
             )
-        return SigningError(f"Ký số không thành công: {exc}")
+        else:
+            error = SigningError(f"Ký số không thành công ({type(exc).__name__}). Hãy kiểm tra "
+                                 "khóa ký và cấu hình ký số (signing.*) trong sohoa.toml.")
+        error.detail = detail  # type: ignore[attr-defined]
+        return error
 
 
 @dataclasses.dataclass(frozen=True)
@@ -498,6 +578,7 @@ class _Prepared:
 
 
 _HTTP: ContextVar[aiohttp.ClientSession] = ContextVar("sohoa_signing_http")
+_log = logging.getLogger(__name__)
 
 
 def _current_http() -> Any:

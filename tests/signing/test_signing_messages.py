@@ -149,3 +149,33 @@ def test_trust_roots_and_unreadable_pdfs_are_explained(unserved: DevIdentity,
     with pytest.raises(SigningError) as refused:
         signer.sign(image_pdf(1), signed_at=datetime(2026, 1, 1, 9, 0))
     assert "múi giờ" in said(refused.value)
+
+
+def test_readiness_is_checked_before_any_document(unserved: DevIdentity,
+                                                  agency_key: KeySource) -> None:
+    """F40/F13: `check_ready` refuses a signer whose OCSP/CRL and TSA do not answer with the
+    advice a first signature would give, in Vietnamese only (pyHanko's English sentence goes to
+    the error's detail, not the clerk's line); a TSA alone not answering is named as such."""
+    key = KeySource.from_pkcs12(unserved.pkcs12, unserved.password())
+    assert unserved.tsa_url is not None
+    signer = DocumentSigner(key, SigningSettings(level="B-LTA", tsa_url=unserved.tsa_url),
+                            "UBND xã Thử", extra_trust_roots=[unserved.root_cert])
+    with pytest.raises(SigningError) as refused:
+        signer.check_ready(timeout_s=2)
+    message = said(refused.value)
+    assert "hãy chạy `sohoa dev-pki serve`" in message
+    assert "revocation" not in message and "path" not in message, message
+    assert "revocation" in refused.value.detail  # type: ignore[attr-defined]
+    with pytest.raises(SigningError) as refused:  # the same words from a real signature
+        signer.sign(image_pdf(1))
+    assert "revocation" not in said(refused.value)
+
+    # a key without revocation pointers validates offline; its TSA alone does not answer
+    dead_tsa = f"http://127.0.0.1:{_free_port()}/tsa"
+    lone = DocumentSigner(agency_key, SigningSettings(level="B-T", tsa_url=dead_tsa),
+                          "UBND xã Thử")
+    with pytest.raises(SigningError) as refused:
+        lone.check_ready(timeout_s=2)
+    message = said(refused.value)
+    assert message.startswith(f"Máy chủ cấp dấu thời gian (TSA) {dead_tsa} không trả lời"), message
+    DocumentSigner(agency_key, SigningSettings(level="B-B"), "UBND xã Thử").check_ready()
