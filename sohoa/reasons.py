@@ -77,6 +77,9 @@ _ENGLISH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), v) for
     # the decimal comma as Vietnamese writes it (sohoa.vntext.shown_number)
     (r"^document type uncertain \((\d+)\.(\d+)\)$", "chưa chắc chắn (độ tin cậy {0},{1})"),
     (r"^low OCR confidence \((\d+)\.(\d+)\)$", "độ tin cậy thấp ({0},{1})"),
+    # written in Vietnamese before numbers took the decimal comma ("0.20" reads as twenty)
+    (r"^chưa chắc chắn \(độ tin cậy (\d+)\.(\d+)\)$", "chưa chắc chắn (độ tin cậy {0},{1})"),
+    (r"^độ tin cậy thấp \((\d+)\.(\d+)\)$", "độ tin cậy thấp ({0},{1})"),
     (r"^OCR timed out on page (\d+) of (.+)$", "quá thời gian ở trang {0} của {1}"),
     (r"^pages came before the first dossier-code sheet$",
      "các trang đứng trước tờ mã hồ sơ đầu tiên"),

@@ -59,7 +59,7 @@ def validity_text(rule: str) -> str:
     parts = dict(p.split(":", 1) for p in rule.split(",") if ":" in p)
     months = f"{parts['months']} tháng kể từ ngày cấp" if "months" in parts else ""
     if "until" in parts:
-        until = f"đến ngày ghi ở «{label(parts['until'])}»"
+        until = f"đến ngày ghi ở “{label(parts['until'])}”"  # Vietnamese quotes “…”, not «…»
         return f"{until} (không đọc được thì {months})" if months else until
     return months or rule
 

@@ -54,3 +54,24 @@ def test_sign_keeps_an_existing_output_and_says_when_on_viet_nams_clock(tmp_path
     assert signed.read_bytes() == kept
     assert runner.invoke(cli, [*line, "--force"]).exit_code == 0
     assert signed.read_bytes() != kept and signed.read_bytes().startswith(b"%PDF")
+
+
+def test_a_reason_stored_with_a_decimal_point_is_shown_with_the_comma() -> None:
+    """F22/F27: `show` and `review` said "độ tin cậy: 0,20" and then "… (độ tin cậy 0.20)":
+    reasons written in Vietnamese before numbers took the comma are said as today's."""
+    from sohoa.reasons import vietnamese
+
+    assert vietnamese("Loại giấy tờ: chưa chắc chắn (độ tin cậy 0.20)") == \
+        "Loại giấy tờ: chưa chắc chắn (độ tin cậy 0,20)"
+    assert vietnamese("Nhận dạng chữ: độ tin cậy thấp (0.41)") == \
+        "Nhận dạng chữ: độ tin cậy thấp (0,41)"
+    assert vietnamese("Loại giấy tờ: chưa chắc chắn (độ tin cậy 0,20)") == \
+        "Loại giấy tờ: chưa chắc chắn (độ tin cậy 0,20)"
+
+
+def test_a_validity_rule_quotes_the_field_as_vietnamese_does() -> None:
+    """review9b H: «…» is French; Vietnamese quotes with “…”."""
+    from sohoa.cli.review import validity_text
+
+    said = validity_text("until:expiry_date,months:1")
+    assert said == "đến ngày ghi ở “Có giá trị đến” (không đọc được thì 1 tháng kể từ ngày cấp)"

@@ -492,7 +492,7 @@ def test_cli_types_list_says_owner_and_validity_in_words(tmp_path: Path) -> None
     assert not re.search(r"\b(id_number|enterprise_code|permanent|until|months|none)\b",
                          text), text
     row = next(line for line in text.splitlines() if line.startswith("residence_confirmation"))
-    assert "Số định danh cá nhân" in row and "đến ngày ghi ở «Có giá trị đến» (không đọc " \
+    assert "Số định danh cá nhân" in row and "đến ngày ghi ở “Có giá trị đến” (không đọc " \
         "được thì 1 tháng kể từ ngày cấp)" in row, row
     assert "6 tháng kể từ ngày cấp" in text and "vĩnh viễn" in text
     listed = _cli(tmp_path, "types", "list", "--json")
