@@ -77,7 +77,7 @@ def error_line(exc: SohoaError) -> str:
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False), envvar="SOHOA_CONFIG",
               metavar="TỆP",
               help="Tệp cấu hình (mặc định THƯ_MỤC/sohoa.toml; biến môi trường SOHOA_CONFIG).")
-@click.version_option(__version__, prog_name="sohoa")
+@click.version_option(__version__, prog_name="sohoa", message="%(prog)s, phiên bản %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None, config: Path | None) -> None:
     """sohoa ("số hóa"): nhận hồ sơ giấy đã quét; trả về bản điện tử đã ký số, tra cứu được

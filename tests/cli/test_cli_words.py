@@ -75,3 +75,11 @@ def test_a_validity_rule_quotes_the_field_as_vietnamese_does() -> None:
 
     said = validity_text("until:expiry_date,months:1")
     assert said == "đến ngày ghi ở “Có giá trị đến” (không đọc được thì 1 tháng kể từ ngày cấp)"
+
+
+def test_version_is_said_in_vietnamese() -> None:
+    """F14 addendum: `sohoa --version` printed click's "sohoa, version 0.1.0"."""
+    from sohoa import __version__
+
+    said = CliRunner().invoke(cli, ["--version"])
+    assert said.exit_code == 0 and said.stdout == f"sohoa, phiên bản {__version__}\n"
