@@ -48,6 +48,19 @@ MMAP_BYTES = 1 << 34  # asked for; SQLite keeps the smaller of this and its comp
 DB_SCHEMES = ("sqlite:///<absolute path>", "postgresql+psycopg://user@host/db")
 
 
+def sqlite_file(db_url: str) -> Path | None:
+    """The file of an embedded (SQLite) catalog's URL, read as :func:`make_engines` reads it
+    (``sqlite+pysqlite:///…``, ``…/catalog.db?timeout=30``); None for a server's URL, or text
+    that is no database URL (make_engines says why when it is opened)."""
+    try:
+        url = make_url(db_url)
+    except ArgumentError:
+        return None
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
 def make_engines(db_url: str, *,
                  busy_timeout_s: float | None = None) -> tuple[Engine, Engine]:
     """Return (writer, reader) engines for ``db_url``; the same engine twice on PostgreSQL.

@@ -42,10 +42,12 @@ def needs_archive(ctx: click.Context | None) -> bool:
 def check_archive_exists(settings: Settings) -> None:
     """Refuse a home whose embedded catalog does not exist (a catalog on a server cannot be
     told apart from here without connecting: it is not checked)."""
-    if not settings.db.startswith("sqlite:///"):
-        return
-    catalog = Path(settings.db.removeprefix("sqlite:///"))
-    if not catalog.exists():
+    from sohoa.pipeline.services import catalog_file
+
+    # The URL read as the catalog reads it: "…/catalog.db?timeout=30" names catalog.db, and
+    # "sqlite+pysqlite:///…" is a SQLite file too.
+    catalog = catalog_file(settings)
+    if catalog is not None and not catalog.exists():
         raise ConfigError(f"{settings.home} chưa phải kho sohoa (không có {catalog.name}): "
                           f"tạo bằng `sohoa init --home {settings.home}`, hoặc kiểm tra lại "
                           "--home / biến môi trường SOHOA_HOME")

@@ -32,6 +32,13 @@ def open_archive(settings: Settings) -> Archive:
     return archive
 
 
+def catalog_file(settings: Settings) -> Path | None:
+    """The embedded catalog's file (None when the catalog is on a server)."""
+    from sohoa.archive.catalog import sqlite_file
+
+    return sqlite_file(settings.db)
+
+
 def s3_options(settings: Settings) -> S3Options:
     """How to reach the S3 service of ``blobs = "s3://…"`` (empty values: boto3's defaults)."""
     return S3Options(endpoint=settings.s3_endpoint, region=settings.s3_region,

@@ -43,3 +43,24 @@ def test_read_commands_refuse_a_folder_without_an_archive(tmp_path: Path) -> Non
     # the environment alone still names the home; an archive there answers
     ran = runner.invoke(cli, ["status", "--json"], env={"SOHOA_HOME": str(tmp_path / "a")})
     assert ran.exit_code == 0 and json.loads(ran.stdout)["documents"] == 0, ran.output
+
+
+def test_a_catalog_url_is_read_as_the_catalog_reads_it(tmp_path: Path) -> None:
+    """review9b H: the check cut "sqlite:///" off by hand, so "…/catalog.db?timeout=30" was
+    "chưa phải kho sohoa" though the catalog was there, and "sqlite+pysqlite:///…" was never
+    checked (a mistyped home then became a new, empty archive)."""
+    runner = CliRunner()
+    home = tmp_path / "home"
+    catalog = tmp_path / "db" / "catalog.db"
+    with_query = {"SOHOA_DB": f"sqlite:///{catalog}?timeout=30"}
+    assert runner.invoke(cli, ["--home", str(home), "init"], env=with_query).exit_code == 0
+    assert catalog.exists()
+    ran = runner.invoke(cli, ["--home", str(home), "status"], env=with_query)
+    assert ran.exit_code == 0, ran.output
+
+    other = tmp_path / "typo" / "catalog.db"
+    typo = runner.invoke(cli, ["--home", str(home), "status"],
+                         env={"SOHOA_DB": f"sqlite+pysqlite:///{other}"})
+    assert typo.exit_code == 2 and "chưa phải kho sohoa (không có catalog.db)" in typo.stderr, \
+        typo.output
+    assert not other.exists()
