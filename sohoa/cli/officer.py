@@ -301,14 +301,29 @@ def get(state: State, document_id: str, output: Path, force: bool, purpose: str 
         raise click.UsageError("đầu ra là màn hình: ghi ra tệp bằng -o TỆP, hoặc chuyển "
                                "hướng: > TỆP")
     paths.refuse_overwrite(output, force)
-    pdf = lookup.get_pdf(state.settings, document_id,
-                         caller=lookup.cli_caller(state.settings, user), purpose=purpose)
+    # Every read of personal data is logged, so a read must be able to deliver: the new file
+    # is made before the read (a name the file system refuses, a file that appeared since
+    # the check) and removed again if the read is refused. An existing file (--force) is only
+    # replaced once the PDF is in hand.
+    made = None if to_stdout or output.exists() else paths.create_output_file(output)
+    try:
+        pdf = lookup.get_pdf(state.settings, document_id,
+                             caller=lookup.cli_caller(state.settings, user), purpose=purpose)
+    except BaseException:
+        if made is not None:
+            made.close()
+            output.unlink(missing_ok=True)
+        raise
     if to_stdout:
         sys.stdout.buffer.write(pdf)
         sys.stdout.buffer.flush()
         err.print(f"đã ghi {len(pdf)} byte ra đầu ra chuẩn")
         return
-    output.write_bytes(pdf)
+    if made is None:
+        output.write_bytes(pdf)
+    else:
+        with made:
+            made.write(pdf)
     out.print(f"đã ghi {output} ({len(pdf)} byte)")
 
 

@@ -9,8 +9,10 @@ SohoaError raised there reaches the group's handler like any command's ("lỗi: 
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -46,6 +48,18 @@ def check_output_file(path: Path, option: str = "-o", *, stdout_ok: bool = False
     folder itself. ``-`` (standard output) passes when ``stdout_ok``."""
     if stdout_ok and str(path) == "-":
         return path
+    try:
+        return _check_output_file(path, option)
+    except OSError as exc:  # the name itself: too long for the file system, …
+        raise ConfigError(f"không tạo được tệp {path} ({_why(exc)}); chọn tên khác cho "
+                          f"{option}") from None
+
+
+def _why(exc: OSError) -> str:
+    return "tên tệp quá dài" if exc.errno == errno.ENAMETOOLONG else str(exc.strerror)
+
+
+def _check_output_file(path: Path, option: str) -> Path:
     if path.is_dir():
         raise ConfigError(f"{path} là một thư mục; {option} cần tên tệp, ví dụ "
                           f"{path / ('ket-qua' + (path.suffix or '.pdf'))}")
@@ -70,6 +84,19 @@ def refuse_overwrite(path: Path, force: bool, option: str = "--force") -> None:
     runs."""
     if str(path) != "-" and path.exists() and not force:
         raise ConfigError(f"{path} đã có; chọn tên khác hoặc thêm {option} để ghi đè")
+
+
+def create_output_file(path: Path, option: str = "-o") -> BinaryIO:
+    """Make the new file ``path`` now, for writing (it must not exist): what the checks above
+    cannot foresee (a name too long for the file system, a file made meanwhile) is said
+    before any work, with exit 2."""
+    try:
+        return path.open("xb")
+    except FileExistsError:
+        raise ConfigError(f"{path} đã có; chọn tên khác hoặc thêm --force để ghi đè") from None
+    except OSError as exc:
+        raise ConfigError(f"không tạo được tệp {path} ({_why(exc)}); chọn tên khác cho "
+                          f"{option}") from None
 
 
 def check_output_folder(path: Path, option: str = "-o") -> Path:

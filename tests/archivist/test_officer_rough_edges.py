@@ -104,6 +104,36 @@ def test_get_to_stdout_and_never_over_an_existing_file(settings: Settings, tmp_p
     assert forced.returncode == 0 and target.read_bytes().startswith(b"%PDF")
 
 
+def test_a_get_that_cannot_deliver_reads_nothing_and_logs_nothing(settings: Settings,
+                                                                   tmp_path) -> None:
+    """tester9 F28: a `get` refused after the read (its output in the way, a path the file
+    system refuses) was logged as a delivered read. The output is made before the read; a
+    refused read leaves no empty file behind."""
+    [doc] = seed(settings, 1)
+    home = settings.home
+
+    def reads() -> int:
+        with opened(settings) as archive:
+            return len(archive.access_events(document=doc))
+
+    kept = tmp_path / "keep.pdf"
+    kept.write_bytes(b"my own file")
+    too_long = tmp_path / ("x" * 300 + ".pdf")
+    for target in (kept, too_long):
+        refused = run_sohoa(home, "get", doc, "-o", str(target), *P)
+        assert refused.returncode == 2, refused.stderr
+        assert "Traceback" not in refused.stderr
+    assert "không tạo được tệp" in refused.stderr and "(tên tệp quá dài); chọn tên khác cho -o" \
+        in refused.stderr, refused.stderr
+    assert reads() == 0 and kept.read_bytes() == b"my own file"
+    fresh = tmp_path / "new.pdf"
+    unknown = run_sohoa(home, "get", "ffffffffffffffff", "-o", str(fresh), *P)
+    assert unknown.returncode == 5 and not fresh.exists(), unknown.stderr
+    done = run_sohoa(home, "get", doc, "-o", str(fresh), *P)
+    assert done.returncode == 0 and fresh.read_bytes().startswith(b"%PDF"), done.stderr
+    assert reads() == 1
+
+
 def test_search_validates_its_type_and_hints_at_more(settings: Settings) -> None:
     seed(settings, 3)
     home = settings.home
