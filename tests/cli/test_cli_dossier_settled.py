@@ -92,3 +92,16 @@ def test_a_resend_equal_to_an_old_impossible_record_changes_nothing(tmp_path: Pa
     other = runner.invoke(cli, ["--home", str(tmp_path), *OPEN, "--appointment", "2026-02-21"])
     assert other.exit_code == 2 and "trước ngày tiếp nhận 02/03/2026" in other.output, \
         other.output
+
+
+def test_an_unknown_unit_among_many_names_the_file_for_the_rest(tmp_path: Path) -> None:
+    """review9b H: a province lists a hundred units; the refusal named twelve and then "…"."""
+    units = tmp_path / "units.toml"
+    units.write_text('[[level]]\ncode = "xa"\nname = "Cấp xã"\n\n' + "".join(
+        f'[[unit]]\ncode = "Q01.{n:02d}"\nname = "UBND xã {n}"\nlevel = "xa"\n\n'
+        for n in range(1, 31)), encoding="utf-8")
+    runner = CliRunner(env={"SOHOA_USER": "Trần Thị Bình", "SOHOA_DOSSIERS_UNITS": str(units)})
+    refused = runner.invoke(cli, ["--home", str(tmp_path / "home"), *OPEN[:-3], "ZZ99"])
+    assert refused.exit_code == 2, refused.output
+    assert "Q01.12 (UBND xã 12)" in refused.stderr and "Q01.13" not in refused.stderr
+    assert f"và 18 đơn vị khác (xem đủ trong tệp {units})" in refused.stderr, refused.stderr
