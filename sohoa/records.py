@@ -54,6 +54,10 @@ class Page:
     # rendered because PDF/A refuses it as it is): never scanned, so the scanning rules (colour,
     # 200 dpi) are not its own.
     drawn: bool = False
+    # A drawn born-digital page whose PDF text is real (``pdfborn.real_text``): the page alone
+    # as a one-page PDF, whose own text (ToUnicode) and positions are the drawn page's words,
+    # exact where OCR would guess ("NGUYỄN" read back as "NGUYÊN"); b"" otherwise.
+    text_pdf: bytes = b""
     # The input file itself, kept by the pipeline beside the page as a blob of its own (one per
     # file): a phone photo flattened into this page, or a PDF that is signed or a form (its
     # pages are re-written, its signature and fields live only in its own bytes); "" otherwise.

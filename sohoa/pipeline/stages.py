@@ -241,6 +241,11 @@ def analyze_page(page: Page, options: AnalyzeOptions) -> PageAnalysis:
         return PageAnalysis(page.sha256, False, code, born_digital_reading(page))
     image = open_image(page.data)
     full = (image.width, image.height)
+    exact = drawn_reading(page)
+    if exact is not None:  # a drawn born-digital page: its own words; only its symbol is looked at
+        reduced_image, _factor = reduced(image, ANALYSIS_LIMITS.max_analysis_pixels)
+        code = read_dossier_code(reduced_image, options.code_pattern or DEFAULT_CODE_PATTERN)
+        return PageAnalysis(page.sha256, False, code, exact)
     # A page over the analysis ceiling (a 120-Mpx PNG) is looked at and read reduced: the
     # barcode, the blank test and Tesseract would each take the full pixels several times over.
     image, factor = reduced(image, ANALYSIS_LIMITS.max_analysis_pixels)
@@ -277,6 +282,9 @@ def recognize_only(page: Page, options: AnalyzeOptions) -> OcrPage:
 
     if page.mime == PDF_MIME:
         return born_digital_reading(page)
+    exact = drawn_reading(page)
+    if exact is not None:
+        return exact
     settings = OcrSettings(lang=options.lang, timeout_s=options.timeout_s)
     return recognize_page(erase_dot_leaders(open_image(page.data), page.dpi),
                           page_sha256=page.sha256, dpi=page.dpi, settings=settings,
@@ -292,6 +300,23 @@ def born_digital_reading(page: Page) -> OcrPage:
     return OcrPage(page_sha256=page.sha256, rotation=0, skew=0.0,
                    width=got.width or page.width, height=got.height or page.height,
                    dpi=page.dpi, words=got.words, text=got.text, confidence=1.0)
+
+
+def drawn_reading(page: Page) -> OcrPage | None:
+    """A born-digital page that had to be drawn (``Page.text_pdf``): its words as its PDF gives
+    them, in the drawn image's pixels (drawn at ``page.dpi`` from the same visible box), so its
+    text layer and its fields are the producer's exact text; None when the PDF's text is not
+    real after all (the page is then recognized like a scan)."""
+    if not page.text_pdf:
+        return None
+    from sohoa.scanners.pdfborn import page_words, real_text
+
+    got = page_words(page.text_pdf, page.dpi)
+    if not real_text(got.text):
+        return None
+    return OcrPage(page_sha256=page.sha256, rotation=0, skew=0.0, width=page.width,
+                   height=page.height, dpi=page.dpi, words=got.words, text=got.text,
+                   confidence=1.0)
 
 
 def page_lexicon() -> Lexicon:

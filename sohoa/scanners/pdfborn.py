@@ -49,6 +49,7 @@ _MAX_JUNK_SHARE = 0.1
 KEPT_NOTE = "trang PDF tạo từ văn bản: giữ nguyên nội dung của tệp gốc, chữ lấy từ chính tệp PDF"
 CONVERTED_NOTE = ("trang PDF tạo từ văn bản: giữ nội dung, chuyển sang PDF/A qua Ghostscript "
                   "({why}); chữ lấy từ chính tệp PDF")
+DRAWN_TEXT_NOTE = "chữ lấy từ chính tệp PDF, không nhận dạng lại"
 
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 _FORBIDDEN_GS = ("/TR", "/TR2", "/HTP")  # transfer functions, halftone phase: not in PDF/A

@@ -247,12 +247,16 @@ def _pdf_page(pdf: pikepdf.Pdf, path: Path, index: int, digest: str,
         return Page(source, index, digest, data, "image/png", width, height, dpi)
     scan = _the_scan(content, box)
     converted = converted or _Converted(path, len(pdf.pages))
+    text_pdf = b""
     if isinstance(scan, str) and not _annotated(page) and _born_digital(content, box) and real_text(
             converted.text(index, len(pdf.pages))):
         kept = _keep(page, content, box, source, index, digest, converted)
         if isinstance(kept, Page):
             return kept
         scan = kept
+        # drawn all the same (glyph 0, a font Ghostscript cannot convert): its words are still
+        # the PDF's own, not a recognizer's guess at the picture
+        text_pdf = pdfborn.one_page_pdf(page)
     reason: str
     bilevel = bool(content.images) and all(is_bilevel(p.image) for p in content.images)
     if isinstance(scan, str):
@@ -271,7 +275,7 @@ def _pdf_page(pdf: pikepdf.Pdf, path: Path, index: int, digest: str,
                         converted=got.note)
         assert isinstance(got, Unsupported)
         reason, bilevel = got.reason, got.bilevel or bilevel
-    return _render(path, index, digest, limits, content, box, reason, bilevel)
+    return _render(path, index, digest, limits, content, box, reason, bilevel, text_pdf)
 
 
 def _born_digital(content: PageContent, box: tuple[float, float, float, float]) -> bool:
@@ -450,7 +454,8 @@ def _scan_dpi(scan: list[Placement]) -> int:
 
 
 def _render(path: Path, index: int, digest: str, limits: InputLimits, content: PageContent,
-            box: tuple[float, float, float, float], reason: str, bilevel: bool) -> Item:
+            box: tuple[float, float, float, float], reason: str, bilevel: bool,
+            text_pdf: bytes = b"") -> Item:
     source, number = str(path), index + 1
     # Vector text has no resolution of its own: it is drawn at the cap to stay legible; a page
     # of images (and lines, stamps) at the finest of its images.
@@ -471,5 +476,6 @@ def _render(path: Path, index: int, digest: str, limits: InputLimits, content: P
         why = (reasons.page_too_slow(number, limits.render_seconds)
                if str(exc).startswith("timeout") else reasons.page_unrenderable(number))
         return Quarantined(source, why, digest, index)
+    said = f"{reason} ({dpi} dpi)" + (f"; {pdfborn.DRAWN_TEXT_NOTE}" if text_pdf else "")
     return Page(source, index, digest, done.data, done.mime, done.width, done.height, dpi,
-                rendered=f"{reason} ({dpi} dpi)", drawn=not content.images)
+                rendered=said, drawn=not content.images, text_pdf=text_pdf)

@@ -515,7 +515,7 @@ def test_a_page_showing_glyph_zero_is_drawn_and_the_archive_stays_pdfa(tmp_path:
     the page would fail the inspector's validator. It is drawn and read instead, and says why;
     the page beside it keeps its own text."""
     from sohoa.records import Page
-    from sohoa.scanners import read_pages
+    from sohoa.scanners import pdfborn, read_pages
 
     path = _shows_glyph_zero(tmp_path / "notdef.pdf")
     first, second = read_pages(path)
@@ -528,9 +528,14 @@ def test_a_page_showing_glyph_zero_is_drawn_and_the_archive_stays_pdfa(tmp_path:
 
     assert second.drawn and scan_problem(second.data, second.dpi, second.drawn) is None
     assert scan_problem(second.data, second.dpi) is not None  # as a scan it would fall short
+    # F21: its words are the PDF's own, not a recognizer's reading of the picture
+    # (OCR gave "Số đăng ký" for "Sổ đăng ký", "NGUYÊN" for "NGUYỄN")
+    assert second.text_pdf and pdfborn.DRAWN_TEXT_NOTE in second.rendered
     out = _archival(path, tmp_path / "notdef-out.pdf")
     assert _verapdf(out) == {str(out): "PASS"}
-    assert "Bệnh viện Phụ sản" in nfc(_text(out))  # the drawn page read again
+    drawn_text = nfc(_text(out)).split("\f")[1]
+    for line in PARAGRAPHS[3:]:
+        assert nfc(line) in drawn_text, (line, drawn_text)
 
 
 def test_a_simple_fonts_notdef_by_name_is_seen_and_other_codes_are_not() -> None:
@@ -568,3 +573,12 @@ def test_a_drawn_born_digital_page_is_stored_even_where_scans_must_be_in_colour(
     assert summary.quarantined == 0, events
     assert not [e for e in events if "quét màu" in json.dumps(e, ensure_ascii=False)], events
     assert summary.stored == 1, events
+    # F21: the catalog's text and the stored PDF's text layer are the drawn page's exact words
+    from sohoa.pipeline.services import open_archive
+
+    [stored] = [e for e in events if e.get("created")]
+    with open_archive(settings) as archive:
+        found = archive.search("Sổ đăng ký khai sinh")
+        (tmp_path / "stored.pdf").write_bytes(archive.get_pdf(stored["document_id"]))
+    assert stored["document_id"] in json.dumps(found, default=str), found
+    assert "Sổ đăng ký khai sinh" in nfc(_text(tmp_path / "stored.pdf")).split("\f")[1]
