@@ -245,7 +245,9 @@ def stats_cmd(state: State, as_json: bool) -> None:
             continue
         table = Table(title, "đã kiểm tra", "lỗi", "tỉ lệ lỗi")
         for name, row in result[key].items():
-            table.add_row(name, str(row["checks"]), str(row["errors"]),
+            # a field by its caption ("Ngày cấp"), as show and review show it; --json keeps keys
+            table.add_row(label(name) if key == "fields" else name, str(row["checks"]),
+                          str(row["errors"]),
                           shown_percent(row["error_rate"]) if row["error_rate"] is not None
                           else "")
         out.print(table)

@@ -150,7 +150,12 @@ def read_inputs(files: Sequence[Path], archive: Archive, job_id: str,
                 report(quarantine(archive, job_id, item))
             else:
                 file_sha = item.source_sha256
-                kept.append((item, scan_problem(item.data, item.dpi, item.drawn)))
+                problem = scan_problem(item.data, item.dpi, item.drawn)
+                if problem and _misscan(item.data, item.dpi):
+                    # all black, one flat colour: the analysis quarantines it as a mis-scan;
+                    # how it was scanned is no warning about a page that is not kept
+                    problem = None
+                kept.append((item, problem))
         refused = [problem for _, problem in kept if problem]
         if refused and colour == "refuse":
             # The whole file, never a page of it: a refused dossier-code sheet would file the
@@ -179,6 +184,12 @@ def read_inputs(files: Sequence[Path], archive: Archive, job_id: str,
             # is stored in the end
             archive.input_done(job_id, str(path), file_sha, "quarantined", "; ".join(problems))
     return pages
+
+
+def _misscan(data: bytes, dpi: int) -> str | None:
+    from sohoa.scanners.blank import misscan  # OpenCV: loaded only for a page with a problem
+
+    return misscan(data, dpi)
 
 
 def keep_original(archive: Archive, path: Path, sha256: str) -> None:

@@ -10,9 +10,11 @@ drawing) also make a page non-blank.
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import cv2
 import numpy as np
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from sohoa.scanners import reasons
 from sohoa.scanners.pilsafe import grey8
@@ -47,6 +49,23 @@ def unusable(image: Image.Image, dpi: int) -> str | None:
     if high - low < _FLAT_RANGE and mid < _PAPER_LEVEL:
         return reasons.uniform()
     return None
+
+
+def misscan(data: bytes, dpi: int) -> str | None:
+    """``unusable`` of an encoded page, looked at small (a JPEG decoded at an eighth of its
+    size, ~5 ms): for what is said about a page as it is read, before the analysis decodes it
+    in full and refuses it (a scan-colour warning for a page about to be quarantined as all
+    black is noise). None when it cannot be decoded here: the analysis says why."""
+    try:
+        with Image.open(BytesIO(data)) as image:
+            full_width = image.width
+            if image.format == "JPEG":
+                image.draft("L", (max(1, image.width // 8), max(1, image.height // 8)))
+            image.load()
+            seen = max(1, round(dpi * image.width / max(full_width, 1)))
+            return unusable(image, seen)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
 
 
 def is_blank(image: Image.Image, dpi: int) -> bool:

@@ -48,3 +48,21 @@ def test_a_grey_file_gets_one_line_naming_its_pages(tmp_path: Path) -> None:
     summary = IngestSummary()
     summary.count(warning)
     assert summary.not_colour == 6  # the summary still counts pages
+
+
+def test_a_page_about_to_be_quarantined_as_all_black_gets_no_colour_warning(
+        tmp_path: Path) -> None:
+    """Tester 9 F44: `12-all-black.png` first got "trang quét thang xám; quy định yêu cầu quét
+    màu…" and was then quarantined as a mis-scan; only kept pages are warned about. A grey JPEG
+    page in a file beside it still is."""
+    black = tmp_path / "12-all-black.png"
+    Image.new("L", (1654, 2339), 8).save(black, dpi=(200, 200))
+    sheets = [Image.new("L", (1654, 2339), 4), Image.new("L", (1654, 2339), 255)]
+    ImageDraw.Draw(sheets[1]).text((200, 200), "Trang 2", fill=0)
+    pdf = tmp_path / "den-va-xam.pdf"
+    sheets[0].save(pdf, save_all=True, append_images=sheets[1:], resolution=200)
+    count, warnings = _warnings(tmp_path, black)
+    assert count == 1 and warnings == [], warnings
+    _count, warnings = _warnings(tmp_path / "b", pdf)
+    [warning] = warnings
+    assert warning["pages"] == [1] and warning["page"] == 1, warning

@@ -582,3 +582,7 @@ def test_a_drawn_born_digital_page_is_stored_even_where_scans_must_be_in_colour(
         (tmp_path / "stored.pdf").write_bytes(archive.get_pdf(stored["document_id"]))
     assert stored["document_id"] in json.dumps(found, default=str), found
     assert "Sổ đăng ký khai sinh" in nfc(_text(tmp_path / "stored.pdf")).split("\f")[1]
+    # nor does the desk's scan-colour figure count it (tester 9, F20 addendum)
+    from sohoa.pipeline.review import stats
+
+    assert stats(settings)["documents_not_colour"] == 0

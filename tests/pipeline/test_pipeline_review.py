@@ -321,6 +321,9 @@ def test_cli_review_round_trip(home: tuple[Path, dict[str, str]]) -> None:
     assert accepted.exit_code == 0 and "lượt 1 đã được" in accepted.stdout
     stats = _cli(root, "review", "stats", "--json")
     assert json.loads(stats.stdout)["fields"]["id_number"]["errors"] == 1
+    # plain output names the field by its caption, not its key (tester 9, F20 addendum)
+    plain = _cli(root, "review", "stats")
+    assert "Số định danh cá nhân" in plain.stdout and "id_number" not in plain.stdout, plain.stdout
     shown = _cli(root, "review", "show", doc, "--field", "full_name", "--json")
     assert shown.exit_code == 0 and Path(json.loads(shown.stdout)["images"][0]["path"]).is_file()
     helped = _cli(root, "--help")
