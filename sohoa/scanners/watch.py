@@ -496,6 +496,11 @@ def looks_complete(path: Path) -> bool:
             tail = f.read()
     except OSError:
         return False
+    if head and not head.strip(b"\0"):
+        # A copier that pre-allocates (SMB, Windows CopyFile) sets the final size first and
+        # fills zeros until the bytes arrive: the size holds still while nothing is written
+        # yet. Still arriving, whatever the name says (the give-up time still ends the wait).
+        return False
     if head.startswith(b"\xff\xd8"):
         return tail.rstrip(b"\0\r\n ").endswith(b"\xff\xd9")
     if head.startswith(b"\x89PNG"):

@@ -73,6 +73,30 @@ def test_a_text_file_named_pdf_is_handed_over_at_once_not_waited_on(tmp_path: Pa
     assert folder.poll() == [notes]
 
 
+def test_a_preallocated_file_of_zeros_is_still_arriving(tmp_path: Path,
+                                                        jpeg_bytes: bytes) -> None:
+    """Review 9b H: a copier that pre-allocates sets the final size and writes zeros first; a
+    ".pdf" (or ".jpg") whose first KB is all NUL is waited on, not handed over to be
+    quarantined mid-copy; once its bytes arrive it is ready."""
+    clock = Clock()
+    folder = HotFolder(tmp_path, settings(), clock)
+    pdf = b"%PDF-1.7\n" + b"1 0 obj\n<< >>\nendobj\n" * 100 + b"%%EOF\n"
+    copying = tmp_path / "copying.pdf"
+    copying.write_bytes(bytes(len(pdf)))
+    photo = tmp_path / "copying.jpg"
+    photo.write_bytes(bytes(len(jpeg_bytes)))
+    folder.poll()
+    clock.now += 30
+    assert folder.poll() == []
+    copying.write_bytes(pdf)
+    photo.write_bytes(jpeg_bytes)
+    os.utime(copying, ns=(1, 2))  # the same size: the copy shows only in its bytes and time
+    os.utime(photo, ns=(1, 2))
+    folder.poll()
+    clock.now += 6
+    assert sorted(folder.poll()) == [photo, copying]
+
+
 def test_done_failed_and_never_twice(tmp_path: Path, jpeg_bytes: bytes) -> None:
     clock = Clock()
     folder = HotFolder(tmp_path, settings(), clock)
