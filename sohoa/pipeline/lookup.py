@@ -10,14 +10,13 @@ the API stay free of logic.
 from __future__ import annotations
 
 import getpass
-import logging
 import os
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, BinaryIO
 
 from sohoa import __version__
 from sohoa.archive import Archive
@@ -48,6 +47,7 @@ from sohoa.doctypes import load_registry
 from sohoa.errors import BadInputError, ConfigError, NotFoundError, VerificationError
 from sohoa.pipeline.services import open_archive, trust_roots
 from sohoa.pipeline.settings import Settings
+from sohoa.quiet import library_logs_muted
 from sohoa.reasons import vietnamese
 from sohoa.records import VerificationReport
 from sohoa.vntext import nfc
@@ -343,6 +343,31 @@ def load_pdf(settings: Settings, file_or_id: str) -> bytes:
 # A file over this size is not read whole to look for a broken signature (a 150 MB scan is
 # signed file to file); its signatures, if any, are then not checked before signing.
 ALTERED_CHECK_MAX_BYTES = 100 * 1024 * 1024
+# Where a PDF's header may be: after whitespace that a mail gateway or an editor put before it.
+PDF_HEAD_BYTES = 1024
+_CHUNK = 1 << 20
+
+
+def pdf_header_at(data: bytes) -> int | None:
+    """Where the PDF header ("%PDF-") of these first bytes of a file is: after any leading
+    whitespace, within the first KB; None when they do not start a PDF. The one header test of
+    ``verify`` and of the altered-signature check before signing and certifying: a file that one
+    of them takes as a PDF, the other does too. Verified from the header on (pyHanko refuses
+    bytes before it; a signature's byte ranges count from it)."""
+    head = data[:PDF_HEAD_BYTES]
+    start = len(head) - len(head.lstrip())
+    return start if head[start:start + 5] == b"%PDF-" else None
+
+
+def _mentions(stream: BinaryIO, needle: bytes) -> bool:
+    """Whether the rest of ``stream`` holds ``needle``, read a MB at a time (a file without a
+    signature, most of them, is never held whole); chunks overlap by the needle's length."""
+    carry = b""
+    while chunk := stream.read(_CHUNK):
+        if needle in carry + chunk[:len(needle)] or needle in chunk:
+            return True
+        carry = chunk[-(len(needle) - 1):]
+    return False
 
 
 def altered_signatures(settings: Settings, path: Path) -> list[str]:
@@ -354,23 +379,24 @@ def altered_signatures(settings: Settings, path: Path) -> list[str]:
     try:
         if path.stat().st_size > ALTERED_CHECK_MAX_BYTES:
             return []
-        pdf = path.read_bytes()
+        with open(path, "rb") as stream:
+            start = pdf_header_at(stream.read(PDF_HEAD_BYTES))
+            stream.seek(0)
+            if start is None or not _mentions(stream, b"/ByteRange"):
+                return []
+            stream.seek(start)
+            pdf = stream.read()
     except OSError:
         return []
-    if not pdf.startswith(b"%PDF-") or b"/ByteRange" not in pdf:
-        return []
-    previous = logging.root.manager.disable
-    logging.disable(logging.CRITICAL)
-    try:
-        # Whether the bytes still match their signatures does not depend on trusting the
-        # signer; but pyHanko wants roots to check against. Without usable ones, or for a
-        # file whose signatures cannot be read, nothing is shown to be altered: signing or
-        # certifying then succeeds or fails on its own terms (a missing key is said there).
-        report = verify_pdf(pdf, trust_roots=trust_roots(settings), required=0)
-    except (ConfigError, BadInputError):
-        return []
-    finally:
-        logging.disable(previous)
+    with library_logs_muted():
+        try:
+            # Whether the bytes still match their signatures does not depend on trusting the
+            # signer; but pyHanko wants roots to check against. Without usable ones, or for a
+            # file whose signatures cannot be read, nothing is shown to be altered: signing or
+            # certifying then succeeds or fails on its own terms (a missing key is said there).
+            report = verify_pdf(pdf, trust_roots=trust_roots(settings), required=0)
+        except (ConfigError, BadInputError):
+            return []
     return [s.field_name for s in report.signatures if not s.intact]
 
 
@@ -399,18 +425,17 @@ def verify_file(settings: Settings, file_or_id: str) -> tuple[VerificationReport
     # put in quarantine (exit 3): `verify` quarantines nothing.
     if not pdf:
         raise VerificationError(f"không kiểm tra được: {name} là tệp rỗng (0 byte)")
-    if not pdf.lstrip()[:5] == b"%PDF-":
+    start = pdf_header_at(pdf)
+    if start is None:
         raise VerificationError(f"không kiểm tra được: {name} không phải tệp PDF")
-    # pyHanko logs from many child loggers that reach the root's last-resort handler; the CLI
-    # runs one verification per process, so muting logging for its duration is enough.
-    previous = logging.root.manager.disable
-    logging.disable(logging.CRITICAL)
-    try:
-        report = verify_pdf(pdf, trust_roots=trust_roots(settings))
-    except BadInputError as exc:  # a damaged or encrypted PDF
-        raise VerificationError(f"không kiểm tra được: {name}: {exc}") from exc
-    finally:
-        logging.disable(previous)
+    if start:
+        pdf = pdf[start:]  # whitespace before the header is no part of what was signed
+    # pyHanko logs from many child loggers (a damaged file's tracebacks): said in the report
+    with library_logs_muted():
+        try:
+            report = verify_pdf(pdf, trust_roots=trust_roots(settings))
+        except BadInputError as exc:  # a damaged or encrypted PDF
+            raise VerificationError(f"không kiểm tra được: {name}: {exc}") from exc
     return report, later_revision(pdf)
 
 
