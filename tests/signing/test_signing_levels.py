@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 from pathlib import Path
 
@@ -114,6 +115,20 @@ def test_renewal_needs_a_b_lta_file(pki: LocalPki, signed_pdf: bytes) -> None:
     assert last_timestamp_expiry(signed_pdf) is None
     with pytest.raises(SigningError, match="chưa có dấu thời gian tài liệu"):
         renew_timestamps(signed_pdf, tsa_url=pki.tsa_url, trust_roots=[pki.root_pem])
+
+
+def test_renewal_with_a_tsa_that_does_not_answer_is_refused_in_vietnamese(
+        lta_pdf: bytes, pki: LocalPki) -> None:
+    """A TSA down escaped as pyHanko's OSError (exit 1, "a bug"); the refusal names the TSA and
+    keeps pyHanko's English out (tester 9, F13)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/tsa"
+    with pytest.raises(SigningError) as refused:
+        renew_timestamps(lta_pdf, tsa_url=dead, trust_roots=[pki.root_pem])
+    message = str(refused.value)
+    assert "máy chủ cấp dấu thời gian không trả lời" in message and dead in message, message
+    assert "Error" not in message and "timestamp" not in message, message
 
 
 def test_officer_b_b_then_agency_b_lta(
