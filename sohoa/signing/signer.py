@@ -238,9 +238,8 @@ class DocumentSigner:
                                      timeout=aiohttp.ClientTimeout(total=timeout_s))
         context = self._validation_context(http, timeout_s)
         try:
-            signer = self.key.pyhanko_signer
-            validator = CertificateValidator(signer.signing_cert,
-                                             intermediate_certs=signer.cert_registry,
+            chain = self.key.asn1_chain()  # the certificates alone: no token session needed
+            validator = CertificateValidator(chain[0], intermediate_certs=list(chain[1:]),
                                              validation_context=context)
             try:
                 await validator.async_validate_usage({"non_repudiation"})

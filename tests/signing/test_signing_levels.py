@@ -117,6 +117,13 @@ def test_renewal_needs_a_b_lta_file(pki: LocalPki, signed_pdf: bytes) -> None:
         renew_timestamps(signed_pdf, tsa_url=pki.tsa_url, trust_roots=[pki.root_pem])
 
 
+def test_a_signer_whose_ocsp_crl_and_tsa_answer_is_ready(pki: LocalPki,
+                                                         pki_key: KeySource) -> None:
+    """The readiness check an ingest makes before OCR (F40) passes where signing works."""
+    for level in ("B-T", "B-LT", "B-LTA"):
+        _signer(pki, pki_key, level).check_ready()
+
+
 def test_renewal_with_a_tsa_that_does_not_answer_is_refused_in_vietnamese(
         lta_pdf: bytes, pki: LocalPki) -> None:
     """A TSA down escaped as pyHanko's OSError (exit 1, "a bug"); the refusal names the TSA and
