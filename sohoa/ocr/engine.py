@@ -31,7 +31,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 
 # Before tesserocr loads: Tesseract's OpenMP threads would fight the other page workers.
@@ -58,7 +58,7 @@ from sohoa.ocr.orient import (
 from sohoa.ocr.orient import upright_image as _upright
 from sohoa.ocr.photos import Photo, beside_photos
 from sohoa.ocr.preprocess import prepare
-from sohoa.ocr.titles import Titles, load_titles, reread_signer_line
+from sohoa.ocr.titles import Titles, load_titles, lost_delegations, reread_signer_line
 from sohoa.records import InkMark, OcrPage, Word
 from sohoa.vntext import nfc
 
@@ -1260,6 +1260,35 @@ def _signer_line(boxes: Sequence[Box], texts: Sequence[str], height: int, titles
     return _apart(kept_boxes), kept_texts
 
 
+def _with_delegations(words: list[Word], lines: list[str], titles: Titles
+                      ) -> tuple[list[Word], list[str], list[tuple[str, str]]]:
+    """``words`` and ``lines`` with the "KT." a head's title over its deputy's lost
+    (``lost_delegations``), and each line so written (as read, as written). The delegation's
+    word goes where it was printed: before the title, in place of a speck read there."""
+    found = lost_delegations(lines, titles)
+    if not found:
+        return words, lines, []
+    out_words = list(words)
+    out_lines = list(lines)
+    changed: list[tuple[str, str]] = []
+    for line_no, lead in found.items():
+        at = [k for k, w in enumerate(out_words) if w.line == line_no]
+        if not at:
+            continue
+        first = out_words[at[0]]
+        if lead:
+            out_words[at[0]] = replace(first, text="KT.")
+        else:
+            width = round(first.height * 1.6)
+            left = max(0, first.left - width - round(first.height * 0.5))
+            out_words.insert(at[0], replace(first, text="KT.", left=left,
+                                            width=min(width, max(1, first.left - left))))
+        written = " ".join(["KT.", *out_lines[line_no].split()[lead:]])
+        changed.append((out_lines[line_no], written))
+        out_lines[line_no] = written
+    return out_words, out_lines, changed
+
+
 # Gap kept between two words of a signer's line, as a share of the taller's height: pdftotext
 # starts a new word at a gap over a tenth of the font size (poppler's minWordBreakSpace), and
 # reads boxes that overlap out of order ("úy … Đại").
@@ -1371,6 +1400,9 @@ def recognize_page(
                 )
             )
         text_lines.append(" ".join(texts))
+    if settings.correct:
+        words, text_lines, delegated = _with_delegations(words, text_lines, load_titles())
+        retitled += delegated
     confidence = sum(w.confidence for w in words) / len(words) / 100.0 if words else 0.0
     return OcrPage(
         page_sha256=page_sha256,

@@ -37,7 +37,7 @@ from functools import cache
 from pathlib import Path
 
 from sohoa.ocr.correct import is_syllable
-from sohoa.ocr.fields.names import load_name_lexicon
+from sohoa.ocr.fields.names import load_name_lexicon, reread_name_word
 from sohoa.vntext import fold, nfc, title_case_name
 
 _TITLES = Path(__file__).with_name("titles.txt")
@@ -384,8 +384,68 @@ def reread_signer_line(tokens: Sequence[str], titles: Titles,
     specks, or a piece of a word whose letters went to the token before it), or None when it
     is neither. ``confidences`` (the engine's, per token): a word read sure that is a
     Vietnamese syllable is not rewritten into another title's word or another surname."""
-    return (retitle_line(tokens, titles, confidences)
-            or rerank_line(tokens, titles, confidences))
+    ranked = rerank_line(tokens, titles, confidences)
+    if ranked is not None:
+        if " " in ranked[1].strip():  # "tá Phạm": the surname glued to the rank
+            return ranked
+        return ranked[:2] + (_renamed(ranked[2:], surname_read=True) or ranked[2:])
+    return retitle_line(tokens, titles, confidences) or _renamed(tokens)
+
+
+# A line alone is taken for a name only when it opens with one of the commonest surnames (0.5%
+# of people or more, ``names.txt``): a rarer one ("Công", "Phương") is likelier another word.
+_COMMON_SURNAME = 5.0
+# Marks OCR prints beside a name for specks of the pen or the seal ("'Lý", "Mỹ -").
+_SPECKS = re.compile(r"^[^\w]*$")
+
+
+def _renamed(tokens: Sequence[str], *, surname_read: bool = False) -> list[str] | None:
+    """A line that is nothing but a person's name (specks aside): a surname, or one mark from
+    exactly one, then one to four capitalized words; each word that is no name as read
+    written as the name it likeliest is (``reread_name_word``: "Phạm Văn Hướng" → "Phạm Văn
+    Hưởng", "Võ Văn Mãn" → "Võ Văn Mẫn", "Nguyên Đức Cảmˆ" → "Nguyễn Đức Cẩm"), and a word in
+    capitals among title-case ones in title case when that is a name ("Hồ THỊ Mỹ"). None when
+    the line is no such name. ``surname_read``: the surname was already written (after a
+    rank)."""
+    at = [k for k, t in enumerate(tokens) if not _SPECKS.match(t)]
+    if not 2 <= len(at) <= 5:
+        return None
+    cores = [_CORE.match(tokens[k].rstrip("\u02c6^")) for k in at]
+    if any(c is None or not c.group(2)[:1].isupper() for c in cores):
+        return None
+    lexicon = load_name_lexicon()
+    titled = sum(1 for c in cores if c is not None and not c.group(2).isupper())
+    first = cores[0]
+    assert first is not None
+    read = first.group(2)
+    surname = read if surname_read else _surname(read)
+    if title_case_name(surname) not in lexicon.surnames:
+        return None
+    if not surname_read and (lexicon.surnames[title_case_name(surname)] < _COMMON_SURNAME
+                             or titled * 2 <= len(cores)):
+        # "CÔNG AN PHƯỜNG LINH TRUNG", "Phường Tân Bình": an agency or a place whose first
+        # word is a rare surname; a signer's name is printed in title case.
+        return None
+    out = list(tokens)
+    reread = 0
+    for n, (k, core) in enumerate(zip(at, cores, strict=True)):
+        assert core is not None
+        word = core.group(2)
+        if n == 0:
+            new = surname
+        else:
+            tail = tokens[k][len(core.group(0)):]
+            new = reread_name_word(word + tail, surname=False, lexicon=lexicon)
+            if title_case_name(new) not in lexicon.names:
+                return None  # a word that is no name, even re-read: not a name's line
+            if fold(new) == fold(word) and title_case_name(new) != title_case_name(word):
+                reread += 1
+                if reread > 1:
+                    return None  # two words that are no names: likelier no name at all
+            if word.isupper() and len(word) > 1 and titled * 2 > len(cores):
+                new = title_case_name(new)
+        out[k] = core.group(1) + new + core.group(3)
+    return out
 
 
 def _evidently_misread(token: str, confidence: float | None) -> bool:
@@ -404,3 +464,26 @@ def changes_letters(old: str, new: str) -> bool:
     def letters(text: str) -> str:
         return "".join(ch for ch in nfc(text).lower() if ch.isalpha())
     return letters(old) != letters(new) and bool(letters(new))
+
+
+# --- the delegation a deputy signs through ----------------------------------------------------
+
+def lost_delegations(lines: Sequence[str], titles: Titles) -> dict[int, int]:
+    """The lines (their index) that print a head's title right above its deputy's ("CHỦ TỊCH"
+    over "PHÓ CHỦ TỊCH") without the delegation: a deputy signs for the head "KT." (Nghị định
+    30/2020, Phụ lục I, mục II.8.b), so "KT." was printed and lost under the seal or the pen.
+    Each maps to how many tokens before the title were read in its place (0 or 1 short speck:
+    "K CHỦ TỊCH", "Ử CHỦ TỊCH")."""
+    heads = {e.text for e in titles.entries if not e.collective}
+    written = {printed for printed, _ in titles.delegations}
+    out: dict[int, int] = {}
+    for i in range(len(lines) - 1):
+        tokens = lines[i].split()
+        below = " ".join(lines[i + 1].split())
+        for lead in (0, 1):
+            title = " ".join(tokens[lead:])
+            if title in heads and f"PHÓ {title}" in heads and below == f"PHÓ {title}" \
+                    and (lead == 0 or (len(tokens[0]) <= 3 and tokens[0] not in written)):
+                out[i] = lead
+                break
+    return out

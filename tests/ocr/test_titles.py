@@ -13,7 +13,7 @@ from sohoa.ocr import OcrSettings, recognize_page
 from sohoa.ocr.correct import load_lexicon
 from sohoa.ocr.engine import _signer_line
 from sohoa.ocr.layout import Box
-from sohoa.ocr.titles import load_titles, reread_signer_line
+from sohoa.ocr.titles import load_titles, lost_delegations, reread_signer_line
 from sohoa.pipeline.codec import ocr_from_json, ocr_to_json
 from sohoa.records import OcrPage, sha256_hex
 
@@ -189,3 +189,72 @@ def test_a_speck_glued_to_a_sure_word_is_still_cleaned() -> None:
     # Only a change of letters needs the word to be unsure; a quote or speck around it goes.
     assert reread_signer_line(["“PHÓ", "CHỦ", "TỊCH"], TITLES, [92.0, 95.0, 96.0]) == [
         "PHÓ", "CHỦ", "TỊCH"]
+
+
+# --- the signer's name alone on its line (issue 18: names a pen crosses) --------------------
+
+@pytest.mark.parametrize(("read", "written"), [
+    ("Phạm Văn Hướng", "Phạm Văn Hưởng"),  # hỏi read as sắc: "Hướng" is a word, no name
+    ("'Lý Thế Hướng", "'Lý Thế Hưởng"),  # a speck before the name stays where it was read
+    ("Võ Văn Mãn", "Võ Văn Mẫn"),  # the hat lost
+    ("Vũ Văn Mãñ", "Vũ Văn Mẫn"),  # the hat's mark read on the n beside it
+    ("Nguyên Đức Cảmˆ", "Nguyễn Đức Cẩm"),  # the hat read apart, after the word
+    ("Trần Văn Hiên", "Trần Văn Hiển"),  # a hỏi stacked on the hat merges with it
+    ("Hồ THỊ Mỹ -", "Hồ Thị Mỹ -"),  # a capital word among title-case ones
+    ("Trung tá Lễ Văn Hướng", "Trung tá Lê Văn Hưởng"),  # after a rank too
+])
+def test_a_name_alone_on_its_line_is_read_against_the_names(read: str, written: str) -> None:
+    assert _read(read) == written
+
+
+@pytest.mark.parametrize("line", [
+    "Ngô Hải Tuyên",  # a name as read stays, though "Tuyển" is one mark away
+    "Trần Thị Thủy", "Hồ Chí Minh", "Nguyễn Văn An",
+])
+def test_a_name_read_as_a_name_is_kept(line: str) -> None:
+    assert _read(line) == line
+
+
+@pytest.mark.parametrize("line", [
+    "CÔNG AN PHƯỜNG LINH TRUNG",  # capitals: an agency, not a signer's name
+    "Phường Tân Bình",  # a rare surname's spelling a mark away: a place
+    "Công An Phường Linh Trung",  # a rare surname first
+    "Nguyễn Thị Hướng dẫn",  # a word in lower case
+    "Đồng Nai", "Lê Lợi Hướng Dẫn",  # a word no name even re-read
+    "TRẦN VĂN HƯỚNG",  # a name in capitals is the card's, read by the fields' second reading
+])
+def test_a_line_that_is_not_a_signer_s_name_is_left_alone(line: str) -> None:
+    assert reread_signer_line(line.split(" "), TITLES) is None
+
+
+@pytest.mark.parametrize(("lines", "found"), [
+    (["- Lưu: VT.", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "(Ký, ghi rõ họ tên, đóng dấu)"], {1: 0}),
+    (["K CHỦ TỊCH", "PHÓ CHỦ TỊCH"], {0: 1}),  # the delegation read as a speck
+    (["TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG"], {0: 0}),
+    (["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], {}),  # read whole
+    (["CHỦ TỊCH", "(Ký, ghi rõ họ tên, đóng dấu)"], {}),  # the head signs himself
+    (["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], {}),
+    (["BỘ TRƯỞNG", "THỨ TRƯỞNG"], {}),  # no "PHÓ": not this rule's to guess
+    (["Chủ tịch", "PHÓ CHỦ TỊCH"], {}),
+    (["ỦY BAN NHÂN DÂN", "PHÓ ỦY BAN NHÂN DÂN"], {}),  # a body, not a head
+])
+def test_a_head_s_title_over_its_deputy_s_lost_its_delegation(lines: list[str],
+                                                              found: dict[int, int]) -> None:
+    assert lost_delegations(lines, TITLES) == found
+
+
+def test_the_lost_delegation_is_written_before_the_title_and_recorded() -> None:
+    from sohoa.ocr.engine import _with_delegations
+    from sohoa.records import Word
+
+    words = [Word("CHỦ", 400, 1000, 60, 30, 90.0, line=0), Word("TỊCH", 470, 1000, 70, 30, 90.0,
+                                                                  line=0),
+             Word("PHÓ", 380, 1040, 50, 30, 90.0, line=1), Word("CHỦ", 440, 1040, 60, 30, 90.0,
+                                                                 line=1),
+             Word("TỊCH", 510, 1040, 70, 30, 90.0, line=1)]
+    out, lines, changed = _with_delegations(words, ["CHỦ TỊCH", "PHÓ CHỦ TỊCH"], TITLES)
+    assert lines == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    assert changed == [("CHỦ TỊCH", "KT. CHỦ TỊCH")]
+    kt = out[0]
+    assert (kt.text, kt.line) == ("KT.", 0) and kt.left + kt.width < 400  # before "CHỦ"
+    assert [w.text for w in out[1:]] == [w.text for w in words]

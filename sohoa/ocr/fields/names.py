@@ -233,3 +233,91 @@ def second_reading(name: str, lexicon: NameLexicon | None = None, *,
         else:
             out.append(word)
     return " ".join(out)
+
+
+# --- a line that is nothing but a person's name: every mark may be misread --------------------
+# Under a signature a name's letters are crossed by the pen: OCR then reads a mark beside the
+# printed one, and not only over capitals ("Hưởng" → "Hướng", "Mẫn" → "Mãn", the hat read apart
+# as "Cảmˆ"). Where the line is known to be a name and nothing else (the signer's name under the
+# signing instruction), every name word that is no name as read is re-read against the lexicon
+# with the confusions of printed marks, each with how likely OCR makes it:
+# - two marks above the letter, one for the other: hỏi for sắc or ngã (a small hook against a
+#   short stroke) 1.0, ngã for sắc 0.7, huyền for the others 0.3;
+# - a mark lost or added: hỏi or ngã over a hat (stacked on it, they merge with it) 0.9, any
+#   other 0.5; nặng (below) for any other 0.2;
+# - a hat, horn or breve lost 0.5, added or swapped (ô/ơ, â/ă) 0.3; 1.0 when the hat was read
+#   apart (a spacing "ˆ" after the word).
+_HUMPS = {"a": ("a", "â", "ă"), "o": ("o", "ô", "ơ"), "u": ("u", "ư"), "e": ("e", "ê")}
+_HOOK, _TILDE, _ACUTE, _GRAVE = "\u0309", "\u0303", "\u0301", "\u0300"
+_ABOVE_SWAP = {frozenset((_HOOK, _ACUTE)): 1.0, frozenset((_HOOK, _TILDE)): 1.0,
+               frozenset((_TILDE, _ACUTE)): 0.7}
+_HAT_APART = ("\u02c6", "^")
+
+
+def _tone_likely(read: str | None, printed: str | None, over_hat: bool) -> float:
+    if read == printed:
+        return 1.0
+    if read == _BELOW or printed == _BELOW:
+        return 0.2
+    if read is None or printed is None:
+        return 0.9 if over_hat and (read or printed) in (_HOOK, _TILDE) else 0.5
+    return _ABOVE_SWAP.get(frozenset((read, printed)), 0.3)
+
+
+def _split_vowels(word: str) -> tuple[str, str | None]:
+    """``word`` without its tone mark (hats, horns and breves kept), and the tone mark."""
+    nfd = unicodedata.normalize("NFD", word)
+    return nfc("".join(c for c in nfd if c not in _TONES)), _tone(word)
+
+
+def _shape_likely(read: str, printed: str, hat_apart: bool) -> float:
+    """How likely ``printed`` (toneless) was read as ``read``: the same letters but for one
+    vowel's hat, horn or breve."""
+    if read == printed:
+        return 0.3 if hat_apart else 1.0  # a hat read apart belongs to some vowel
+    if len(read) != len(printed):
+        return 0.0
+    diffs = [(r, p) for r, p in zip(read.lower(), printed.lower(), strict=True) if r != p]
+    if len(diffs) != 1:
+        return 0.0
+    r, p = diffs[0]
+    family = next((v for v in _HUMPS.values() if r in v and p in v), None)
+    if family is None:
+        return 0.0
+    if hat_apart:
+        return 1.0 if r == family[0] else 0.0
+    return 0.5 if r == family[0] else 0.3
+
+
+def reread_name_word(word: str, *, surname: bool, lexicon: NameLexicon | None = None) -> str:
+    """A word of a line that is only a person's name (the first its surname), written as the
+    one name of the lexicon it is likeliest a misreading of (see above), when it is no name as
+    read; as read when it is one, or when no name or two names are as likely. A capital
+    word among title-case ones keeps its case ("THỊ" stays "THỊ": the caller decides)."""
+    lexicon = lexicon or load_name_lexicon()
+    table = lexicon.table(surname)
+    hat_apart = word.endswith(_HAT_APART)
+    core = word.rstrip("".join(_HAT_APART))
+    # A tilde on a consonant ("Mãñ") is a vowel's mark read beside it: Vietnamese has no ñ.
+    core = core.replace("ñ", "n").replace("Ñ", "N")
+    if not core.isalpha():
+        return word
+    title = _title(core)
+    if title in table and not hat_apart:
+        return word
+    shape, tone = _split_vowels(title)
+    scored: dict[str, float] = {}
+    for name, weight in table.items():
+        if len(name) not in (len(title), len(title) + 1) or fold(name) != fold(title):
+            continue
+        name_shape, name_tone = _split_vowels(name)
+        over_hat = any(c in unicodedata.normalize("NFD", name) for c in "\u0302\u0306\u031b")
+        likely = _shape_likely(shape, name_shape, hat_apart) * _tone_likely(tone, name_tone,
+                                                                          over_hat)
+        if likely > 0:
+            scored[name] = likely * weight
+    ranked = sorted(scored.items(), key=lambda kv: kv[1], reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[0][1] <= ranked[1][1]):
+        return word if not hat_apart or title in table else core
+    best = ranked[0][0]
+    return best.upper() if core.isupper() and len(core) > 1 else best
