@@ -54,6 +54,9 @@ _MIN_CAPITALS = 0.7
 # rewritten into another title's word or another surname ("TỔ TRƯỞNG" is no misread "BỘ
 # TRƯỞNG", "Hờ" no misread "Hồ": the lists are not every title and every surname there is).
 _SURE = 80.0
+# A line alone is taken for a name only when it opens with one of the commonest surnames (0.5%
+# of people or more, ``names.txt``): a rarer one ("Công", "Phương") is likelier another word.
+_COMMON_SURNAME = 5.0
 
 
 @dataclass(frozen=True)
@@ -303,7 +306,7 @@ def _is_name_word(token: str) -> bool:
     return bool(match) and match.group(2)[:1].isupper() and not match.group(3).strip(".,")
 
 
-def _surname(word: str) -> str:
+def _surname(word: str, *, after_rank: bool = False) -> str:
     """The name's first word after a rank as the one surname it is a mark away from
     ("Lễ" → "Lê", "Đưỡng" → "Dương"), or as read when it is a surname, when several surnames
     fold to it, or none does."""
@@ -311,6 +314,11 @@ def _surname(word: str) -> str:
     if title_case_name(word) in surnames:
         return word
     same = [s for s in surnames if fold(s) == fold(word)]
+    if not same and after_rank and not is_syllable(word.lower()):
+        # After a rank the word can only be a surname: a letter off one of the commonest
+        # ("Ngnyễn" → "Nguyễn") when it is no syllable at all.
+        same = [s for s, weight in surnames.items() if weight >= _COMMON_SURNAME
+                and len(s) == len(word) and _distance(fold(s), fold(word)) == 1]
     if len(same) != 1:
         return word
     return same[0].upper() if word.isupper() and len(word) > 1 else same[0]
@@ -365,7 +373,8 @@ def rerank_line(tokens: Sequence[str], titles: Titles,
     new_second = _with_case(head, rank_second)
     sure = list(confidences) if confidences is not None else [None] * len(tokens)
     if glued:
-        surname = _surname(glued) if _evidently_misread(glued, sure[1]) else glued
+        surname = (_surname(glued, after_rank=True) if _evidently_misread(glued, sure[1])
+                   else glued)
         second_text = f"{new_second} {surname}"
     else:
         second_text = new_second
@@ -373,7 +382,7 @@ def rerank_line(tokens: Sequence[str], titles: Titles,
         core = _CORE.match(rest[at])
         assert core is not None  # a name word (checked above)
         if _evidently_misread(rest[at], sure[2 + at]):
-            rest[at] = core.group(1) + _surname(core.group(2)) + core.group(3)
+            rest[at] = core.group(1) + _surname(core.group(2), after_rank=True) + core.group(3)
     return [new_first, second.group(1) + second_text + second.group(3), *rest]
 
 
@@ -392,9 +401,6 @@ def reread_signer_line(tokens: Sequence[str], titles: Titles,
     return retitle_line(tokens, titles, confidences) or _renamed(tokens)
 
 
-# A line alone is taken for a name only when it opens with one of the commonest surnames (0.5%
-# of people or more, ``names.txt``): a rarer one ("Công", "Phương") is likelier another word.
-_COMMON_SURNAME = 5.0
 # Marks OCR prints beside a name for specks of the pen or the seal ("'Lý", "Mỹ -").
 _SPECKS = re.compile(r"^[^\w]*$")
 

@@ -202,6 +202,7 @@ def test_a_speck_glued_to_a_sure_word_is_still_cleaned() -> None:
     ("Trần Văn Hiên", "Trần Văn Hiển"),  # a hỏi stacked on the hat merges with it
     ("Hồ THỊ Mỹ -", "Hồ Thị Mỹ -"),  # a capital word among title-case ones
     ("Trung tá Lễ Văn Hướng", "Trung tá Lê Văn Hưởng"),  # after a rank too
+    ("Trung tá Ngnyễn Văn Hướng", "Trung tá Nguyễn Văn Hưởng"),  # a surname a letter off
 ])
 def test_a_name_alone_on_its_line_is_read_against_the_names(read: str, written: str) -> None:
     assert _read(read) == written
