@@ -58,7 +58,13 @@ from sohoa.ocr.orient import (
 from sohoa.ocr.orient import upright_image as _upright
 from sohoa.ocr.photos import Photo, beside_photos
 from sohoa.ocr.preprocess import prepare
-from sohoa.ocr.titles import Titles, load_titles, lost_delegations, reread_signer_line
+from sohoa.ocr.titles import (
+    Titles,
+    completed_titles,
+    load_titles,
+    lost_delegations,
+    reread_signer_line,
+)
 from sohoa.records import InkMark, OcrPage, Word
 from sohoa.vntext import nfc
 
@@ -1260,33 +1266,54 @@ def _signer_line(boxes: Sequence[Box], texts: Sequence[str], height: int, titles
     return _apart(kept_boxes), kept_texts
 
 
-def _with_delegations(words: list[Word], lines: list[str], titles: Titles
-                      ) -> tuple[list[Word], list[str], list[tuple[str, str]]]:
-    """``words`` and ``lines`` with the "KT." a head's title over its deputy's lost
-    (``lost_delegations``), and each line so written (as read, as written). The delegation's
-    word goes where it was printed: before the title, in place of a speck read there."""
-    found = lost_delegations(lines, titles)
-    if not found:
-        return words, lines, []
-    out_words = list(words)
-    out_lines = list(lines)
+def _signer_titles(words: list[Word], lines: list[str], titles: Titles, height: int
+                   ) -> tuple[list[Word], list[str], list[tuple[str, str]]]:
+    """``words`` and ``lines`` with the signer's titles the block itself tells (below the page's
+    top third): the right part of a title left by the seal completed (``completed_titles``),
+    then the "KT." of a head's title over its deputy's (``lost_delegations``); and each line so
+    written (as read, as written)."""
+    out_words, out_lines = list(words), list(lines)
     changed: list[tuple[str, str]] = []
-    for line_no, lead in found.items():
-        at = [k for k, w in enumerate(out_words) if w.line == line_no]
-        if not at:
-            continue
-        first = out_words[at[0]]
-        if lead:
-            out_words[at[0]] = replace(first, text="KT.")
-        else:
-            width = round(first.height * 1.6)
-            left = max(0, first.left - width - round(first.height * 0.5))
-            out_words.insert(at[0], replace(first, text="KT.", left=left,
-                                            width=min(width, max(1, first.left - left))))
-        written = " ".join(["KT.", *out_lines[line_no].split()[lead:]])
-        changed.append((out_lines[line_no], written))
-        out_lines[line_no] = written
+
+    def below_header(line_no: int) -> bool:
+        tops = [w.top for w in out_words if w.line == line_no]
+        return bool(tops) and min(tops) >= height * _SIGNER_BELOW
+
+    for line_no, title in completed_titles(out_lines, titles).items():
+        if below_header(line_no):
+            out_words = _rewrite_line(out_words, line_no, title.split())
+            changed.append((out_lines[line_no], title))
+            out_lines[line_no] = title
+    for line_no, lead in lost_delegations(out_lines, titles).items():
+        if below_header(line_no):
+            written = ["KT.", *out_lines[line_no].split()[lead:]]
+            out_words = _rewrite_line(out_words, line_no, written)
+            changed.append((out_lines[line_no], " ".join(written)))
+            out_lines[line_no] = " ".join(written)
     return out_words, out_lines, changed
+
+
+def _rewrite_line(words: list[Word], line_no: int, tokens: Sequence[str]) -> list[Word]:
+    """``words`` with line ``line_no``'s words written as ``tokens`` (at least as many): the
+    last words read take the last tokens; the tokens before them, lost where they were
+    printed (under the seal, left of what was read), get boxes before the first word read."""
+    at = [k for k, w in enumerate(words) if w.line == line_no]
+    if not at or len(tokens) < len(at):
+        return words
+    out = list(words)
+    extra = len(tokens) - len(at)
+    for k, text in zip(at, tokens[extra:], strict=True):
+        out[k] = replace(out[k], text=text)
+    first = out[at[0]]
+    gap = round(first.height * 0.4)
+    right = first.left - gap
+    lost: list[Word] = []
+    for text in reversed(tokens[:extra]):
+        width = max(1, round(first.height * 0.7 * len(text)))
+        left = max(0, right - width)
+        lost.insert(0, replace(first, text=text, left=left, width=max(1, right - left)))
+        right = left - gap
+    return out[:at[0]] + lost + out[at[0]:]
 
 
 # Gap kept between two words of a signer's line, as a share of the taller's height: pdftotext
@@ -1401,8 +1428,9 @@ def recognize_page(
             )
         text_lines.append(" ".join(texts))
     if settings.correct:
-        words, text_lines, delegated = _with_delegations(words, text_lines, load_titles())
-        retitled += delegated
+        words, text_lines, completed = _signer_titles(words, text_lines, load_titles(),
+                                                      height)
+        retitled += completed
     confidence = sum(w.confidence for w in words) / len(words) / 100.0 if words else 0.0
     return OcrPage(
         page_sha256=page_sha256,

@@ -493,3 +493,47 @@ def lost_delegations(lines: Sequence[str], titles: Titles) -> dict[int, int]:
                 out[i] = lead
                 break
     return out
+
+
+# --- a title whose left part the seal covers --------------------------------------------------
+# The seal is stamped over the left third of the signature (Nghị định 30/2020, Điều 33), and so
+# over the left of the title above it: "Ủ TỊCH", "TỊCH" are what is read of "CHỦ TỊCH". Such a
+# line is completed only where the block tells which title it is: the line is the signer's
+# (a signing instruction, or a name, is one of the next two lines), exactly one title ends with
+# what was read, a head's unless the line above is its "KT." (then the deputy's). A fragment
+# of the instruction ("rõ") may come between.
+
+_INSTRUCTION = re.compile(r"\b(?:ghi ro|ho ten|dong dau)\b")
+
+
+def _is_specks(line: str) -> bool:
+    return sum(ch.isalpha() for ch in line) < 2
+
+
+def _opens_name(line: str, titles: Titles) -> bool:
+    tokens = line.split()
+    return bool(tokens) and (_renamed(tokens) is not None
+                             or rerank_line(tokens, titles) is not None)
+
+
+def completed_titles(lines: Sequence[str], titles: Titles) -> dict[int, str]:
+    """The lines (their index) that are the right part of a signer's title, with the title
+    they are the right part of (see above)."""
+    heads = [e.text for e in titles.entries if not e.collective]
+    out: dict[int, str] = {}
+    for i, line in enumerate(lines):
+        read = " ".join(re.sub(r"^[^\w]+|[^\w]+$", "", line).split())
+        if sum(ch.isalpha() for ch in read) < 4 or not read.isupper() or read in heads:
+            continue
+        after = [t for t in lines[i + 1:i + 5] if not _is_specks(t)][:2]
+        if not any(_INSTRUCTION.search(fold(t)) or _opens_name(t, titles) for t in after):
+            continue
+        above = " ".join(lines[i - 1].split()) if i else ""
+        if above.startswith("KT. ") and above[4:] in heads:
+            wanted = [f"PHÓ {above[4:]}"] if f"PHÓ {above[4:]}" in heads else []
+        else:
+            wanted = [h for h in heads if not h.startswith("PHÓ ")]
+        ends = [h for h in wanted if h.endswith(read)]
+        if len(ends) == 1:
+            out[i] = ends[0]
+    return out

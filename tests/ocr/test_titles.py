@@ -13,7 +13,7 @@ from sohoa.ocr import OcrSettings, recognize_page
 from sohoa.ocr.correct import load_lexicon
 from sohoa.ocr.engine import _signer_line
 from sohoa.ocr.layout import Box
-from sohoa.ocr.titles import load_titles, lost_delegations, reread_signer_line
+from sohoa.ocr.titles import completed_titles, load_titles, lost_delegations, reread_signer_line
 from sohoa.pipeline.codec import ocr_from_json, ocr_to_json
 from sohoa.records import OcrPage, sha256_hex
 
@@ -245,7 +245,7 @@ def test_a_head_s_title_over_its_deputy_s_lost_its_delegation(lines: list[str],
 
 
 def test_the_lost_delegation_is_written_before_the_title_and_recorded() -> None:
-    from sohoa.ocr.engine import _with_delegations
+    from sohoa.ocr.engine import _signer_titles
     from sohoa.records import Word
 
     words = [Word("CHỦ", 400, 1000, 60, 30, 90.0, line=0), Word("TỊCH", 470, 1000, 70, 30, 90.0,
@@ -253,9 +253,45 @@ def test_the_lost_delegation_is_written_before_the_title_and_recorded() -> None:
              Word("PHÓ", 380, 1040, 50, 30, 90.0, line=1), Word("CHỦ", 440, 1040, 60, 30, 90.0,
                                                                  line=1),
              Word("TỊCH", 510, 1040, 70, 30, 90.0, line=1)]
-    out, lines, changed = _with_delegations(words, ["CHỦ TỊCH", "PHÓ CHỦ TỊCH"], TITLES)
+    out, lines, changed = _signer_titles(words, ["CHỦ TỊCH", "PHÓ CHỦ TỊCH"], TITLES, 1500)
     assert lines == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
     assert changed == [("CHỦ TỊCH", "KT. CHỦ TỊCH")]
     kt = out[0]
     assert (kt.text, kt.line) == ("KT.", 0) and kt.left + kt.width < 400  # before "CHỦ"
     assert [w.text for w in out[1:]] == [w.text for w in words]
+
+
+@pytest.mark.parametrize(("lines", "found"), [
+    # The seal over the title's left: completed where the block says which title it is.
+    (["- Lưu: VT.", "Ủ TỊCH", "rõ", "(Ký, ghi rõ họ tên, đóng dấu)"], {1: "CHỦ TỊCH"}),
+    (["ƯỞNG CÔNG AN", "Trung tá Nguyễn Văn An"], {0: "TRƯỞNG CÔNG AN"}),
+    (["KT. CHỦ TỊCH", "Ủ TỊCH", "Nguyễn Văn An"], {1: "PHÓ CHỦ TỊCH"}),  # the deputy's
+    # Two titles end so ("HỘ TỊCH"; "GIÁM ĐỐC CÔNG AN"): left as read.
+    (["TỊCH", "(Ký, ghi rõ họ tên, đóng dấu)"], {}),
+    (["CÔNG AN", "Nguyễn Văn An"], {}),
+    # Not the signer's line: nothing signs below it.
+    (["Ủ TỊCH", "Hôm nay trời đẹp"], {}),
+    (["ƯỞNG CÔNG AN"], {}),
+])
+def test_a_title_whose_left_the_seal_covers_is_completed(lines: list[str],
+                                                         found: dict[int, str]) -> None:
+    assert completed_titles(lines, TITLES) == found
+
+
+def test_the_words_the_seal_covered_get_boxes_left_of_what_was_read() -> None:
+    from sohoa.ocr.engine import _signer_titles
+    from sohoa.records import Word
+
+    words = [Word("Ủ", 430, 1000, 30, 30, 60.0, line=0), Word("TỊCH", 470, 1000, 70, 30, 90.0,
+                                                               line=0),
+             Word("(Ký,", 380, 1040, 50, 30, 90.0, line=1), Word("ghi", 440, 1040, 40, 30, 90.0,
+                                                                  line=1),
+             Word("rõ", 490, 1040, 30, 30, 90.0, line=1)]
+    out, lines, changed = _signer_titles(words, ["Ủ TỊCH", "(Ký, ghi rõ"], TITLES, 1500)
+    assert lines[0] == "CHỦ TỊCH" and changed == [("Ủ TỊCH", "CHỦ TỊCH")]
+    assert [w.text for w in out if w.line == 0] == ["CHỦ", "TỊCH"]
+    chu = out[0]
+    assert chu.left + chu.width <= 470 and chu.left >= 0
+    # In the page's header the same words are left as read.
+    _, head_lines, none = _signer_titles(words, ["Ủ TỊCH", "(Ký, ghi rõ"], TITLES, 4000)
+    assert head_lines[0] == "Ủ TỊCH" and none == []
