@@ -57,6 +57,8 @@ _SURE = 80.0
 # A line alone is taken for a name only when it opens with one of the commonest surnames (0.5%
 # of people or more, ``names.txt``): a rarer one ("Công", "Phương") is likelier another word.
 _COMMON_SURNAME = 5.0
+# A circumflex the recogniser read apart from its letter ("Cảmˆ", "Cảm ˆ").
+_HATS = "\u02c6^"
 
 
 @dataclass(frozen=True)
@@ -413,10 +415,16 @@ def _renamed(tokens: Sequence[str], *, surname_read: bool = False) -> list[str] 
     capitals among title-case ones in title case when that is a name ("Hồ THỊ Mỹ"). None when
     the line is no such name. ``surname_read``: the surname was already written (after a
     rank)."""
-    at = [k for k, t in enumerate(tokens) if not _SPECKS.match(t)]
+    tokens = list(tokens)
+    dropped: set[int] = set()
+    for k in range(1, len(tokens)):
+        if tokens[k] and set(tokens[k]) <= set(_HATS) and tokens[k - 1][-1:].isalpha():
+            tokens[k - 1] += tokens[k][0]  # the hat read apart, as a word of its own
+            dropped.add(k)
+    at = [k for k, t in enumerate(tokens) if k not in dropped and not _SPECKS.match(t)]
     if not 2 <= len(at) <= 5:
         return None
-    cores = [_CORE.match(tokens[k].rstrip("\u02c6^")) for k in at]
+    cores = [_CORE.match(tokens[k].rstrip(_HATS)) for k in at]
     if any(c is None or not c.group(2)[:1].isupper() for c in cores):
         return None
     lexicon = load_name_lexicon()
@@ -451,7 +459,7 @@ def _renamed(tokens: Sequence[str], *, surname_read: bool = False) -> list[str] 
             if word.isupper() and len(word) > 1 and titled * 2 > len(cores):
                 new = title_case_name(new)
         out[k] = core.group(1) + new + core.group(3)
-    return out
+    return [("" if k in dropped else t) for k, t in enumerate(out)]
 
 
 def _evidently_misread(token: str, confidence: float | None) -> bool:

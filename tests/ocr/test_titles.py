@@ -199,6 +199,7 @@ def test_a_speck_glued_to_a_sure_word_is_still_cleaned() -> None:
     ("Võ Văn Mãn", "Võ Văn Mẫn"),  # the hat lost
     ("Vũ Văn Mãñ", "Vũ Văn Mẫn"),  # the hat's mark read on the n beside it
     ("Nguyên Đức Cảmˆ", "Nguyễn Đức Cẩm"),  # the hat read apart, after the word
+    ("Nguyên Đức Cảm ˆ", "Nguyễn Đức Cẩm"),  # … as a word of its own
     ("Trần Văn Hiên", "Trần Văn Hiển"),  # a hỏi stacked on the hat merges with it
     ("Hồ THỊ Mỹ -", "Hồ Thị Mỹ -"),  # a capital word among title-case ones
     ("Trung tá Lễ Văn Hướng", "Trung tá Lê Văn Hưởng"),  # after a rank too
