@@ -335,7 +335,7 @@ def rerank_line(tokens: Sequence[str], titles: Titles,
     if len(tokens) < 3 or len(tokens) > 7:
         return None
     first, second = _CORE.match(tokens[0]), _CORE.match(tokens[1])
-    if first is None or second is None or first.group(1) or first.group(3):
+    if first is None or second is None or first.group(3):
         return None
     head, tail = first.group(2), second.group(2)
     # "Trung tá" or "TRUNG TÁ": a capitalized first word, then the second in lower case.
@@ -385,6 +385,7 @@ def rerank_line(tokens: Sequence[str], titles: Titles,
         assert core is not None  # a name word (checked above)
         if _evidently_misread(rest[at], sure[2 + at]):
             rest[at] = core.group(1) + _surname(core.group(2), after_rank=True) + core.group(3)
+    # A speck before the rank ("\"Thiếu tã") is the pen's or the seal's: dropped.
     return [new_first, second.group(1) + second_text + second.group(3), *rest]
 
 

@@ -204,6 +204,7 @@ def test_a_speck_glued_to_a_sure_word_is_still_cleaned() -> None:
     ("Hồ THỊ Mỹ -", "Hồ Thị Mỹ -"),  # a capital word among title-case ones
     ("Trung tá Lễ Văn Hướng", "Trung tá Lê Văn Hưởng"),  # after a rank too
     ("Trung tá Ngnyễn Văn Hướng", "Trung tá Nguyễn Văn Hưởng"),  # a surname a letter off
+    ('"Thiếu tã Ngô Thế Lẫm', "Thiếu tá Ngô Thế Lẫm"),  # a speck before the rank
 ])
 def test_a_name_alone_on_its_line_is_read_against_the_names(read: str, written: str) -> None:
     assert _read(read) == written
