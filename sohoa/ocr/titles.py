@@ -326,6 +326,18 @@ def _surname(word: str, *, after_rank: bool = False) -> str:
     return same[0].upper() if word.isupper() and len(word) > 1 else same[0]
 
 
+def _likely_surname(word: str) -> str:
+    """A surname read sure as a syllable that is no surname, written as the one common surname
+    it is a likely misreading of ("Đô" → "Đỗ": the ngã stacked over the hat merges with it);
+    as read otherwise ("Hờ" is no "Hồ": a horn for a hat is no likely confusion)."""
+    lexicon = load_name_lexicon()
+    if title_case_name(word) in lexicon.surnames:
+        return word
+    again = reread_name_word(word, surname=True, lexicon=lexicon, least=0.9)
+    titled = title_case_name(again)
+    return again if lexicon.surnames.get(titled, 0.0) >= _COMMON_SURNAME else word
+
+
 def rerank_line(tokens: Sequence[str], titles: Titles,
                 confidences: Sequence[float] | None = None) -> list[str] | None:
     """``tokens`` written with their first two words as the officer's rank they are (a
@@ -385,6 +397,8 @@ def rerank_line(tokens: Sequence[str], titles: Titles,
         assert core is not None  # a name word (checked above)
         if _evidently_misread(rest[at], sure[2 + at]):
             rest[at] = core.group(1) + _surname(core.group(2), after_rank=True) + core.group(3)
+        else:
+            rest[at] = core.group(1) + _likely_surname(core.group(2)) + core.group(3)
     # A speck before the rank ("\"Thiếu tã") is the pen's or the seal's: dropped.
     return [new_first, second.group(1) + second_text + second.group(3), *rest]
 
@@ -433,7 +447,7 @@ def _renamed(tokens: Sequence[str], *, surname_read: bool = False) -> list[str] 
     first = cores[0]
     assert first is not None
     read = first.group(2)
-    surname = read if surname_read else _surname(read)
+    surname = read if surname_read else _likely_surname(_surname(read))
     if title_case_name(surname) not in lexicon.surnames:
         return None
     if not surname_read and (lexicon.surnames[title_case_name(surname)] < _COMMON_SURNAME

@@ -166,6 +166,7 @@ def test_a_page_s_signer_lines_are_written_and_recorded() -> None:
     "TỔ TRƯỞNG", "KT. TỔ TRƯỞNG", "HỘI TRƯỞNG", "TRƯỞNG BẢN", "TRƯỞNG TRẠI",
     "Đại úy Hờ A Dình", "Trung tá Lường Văn Sáng", "Thiếu tá Tòng Thị Phóng",
     "Thượng úy Giàng A Pao", "Trung úy Ma Văn Kháng", "Đại úy Đường Văn Minh",
+    "Thiếu tá Hờ Văn An",  # a horn for a hat is no likely misreading ("Đô" for "Đỗ" is)
 ])
 def test_a_word_read_sure_is_never_rewritten_into_another_title_or_surname(line: str) -> None:
     tokens = line.split(" ")
@@ -183,6 +184,9 @@ def test_the_same_words_read_unsure_are_rewritten() -> None:
     assert reread_signer_line(["Đại", "úy", "Lễ", "Văn", "An"], TITLES,
                               [95.0, 93.0, 55.0, 96.0, 96.0]) == [
         "Đại", "úy", "Lê", "Văn", "An"]
+    # Read sure, a stacked mark lost over its hat is still a likely misreading.
+    assert reread_signer_line(["Thiếu", "tá", "Đô", "Thị", "Thể"], TITLES, [95.0] * 5) == [
+        "Thiếu", "tá", "Đỗ", "Thị", "Thể"]
 
 
 def test_a_speck_glued_to_a_sure_word_is_still_cleaned() -> None:
@@ -205,6 +209,8 @@ def test_a_speck_glued_to_a_sure_word_is_still_cleaned() -> None:
     ("Trung tá Lễ Văn Hướng", "Trung tá Lê Văn Hưởng"),  # after a rank too
     ("Trung tá Ngnyễn Văn Hướng", "Trung tá Nguyễn Văn Hưởng"),  # a surname a letter off
     ('"Thiếu tã Ngô Thế Lẫm', "Thiếu tá Ngô Thế Lẫm"),  # a speck before the rank
+    ("Thiếu tá Đô Thị Thể", "Thiếu tá Đỗ Thị Thể"),  # the ngã stacked on the hat lost
+    ("Đô Văn Hướng", "Đỗ Văn Hưởng"),
 ])
 def test_a_name_alone_on_its_line_is_read_against_the_names(read: str, written: str) -> None:
     assert _read(read) == written

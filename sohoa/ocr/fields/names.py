@@ -289,11 +289,14 @@ def _shape_likely(read: str, printed: str, hat_apart: bool) -> float:
     return 0.5 if r == family[0] else 0.3
 
 
-def reread_name_word(word: str, *, surname: bool, lexicon: NameLexicon | None = None) -> str:
+def reread_name_word(word: str, *, surname: bool, lexicon: NameLexicon | None = None,
+                     least: float = 0.0) -> str:
     """A word of a line that is only a person's name (the first its surname), written as the
     one name of the lexicon it is likeliest a misreading of (see above), when it is no name as
     read; as read when it is one, or when no name or two names are as likely. A capital
-    word among title-case ones keeps its case ("THỊ" stays "THỊ": the caller decides)."""
+    word among title-case ones keeps its case ("THỊ" stays "THỊ": the caller decides).
+    ``least``: only confusions at least this likely (0.9: a stacked mark lost over its hat,
+    "Đô" for "Đỗ"; hỏi for sắc or ngã)."""
     lexicon = lexicon or load_name_lexicon()
     table = lexicon.table(surname)
     hat_apart = word.endswith(_HAT_APART)
@@ -314,7 +317,7 @@ def reread_name_word(word: str, *, surname: bool, lexicon: NameLexicon | None = 
         over_hat = any(c in unicodedata.normalize("NFD", name) for c in "\u0302\u0306\u031b")
         likely = _shape_likely(shape, name_shape, hat_apart) * _tone_likely(tone, name_tone,
                                                                           over_hat)
-        if likely > 0:
+        if likely > 0 and likely >= least:
             scored[name] = likely * weight
     ranked = sorted(scored.items(), key=lambda kv: kv[1], reverse=True)
     if not ranked or (len(ranked) > 1 and ranked[0][1] <= ranked[1][1]):
