@@ -46,6 +46,9 @@ _TITLES = Path(__file__).with_name("titles.txt")
 # ("K#" for "KT"): they stand for any one letter. Other non-letters separate words.
 _WILDCARDS = frozenset("#*@$%&+")
 _ANY = "?"
+# Letters the Vietnamese alphabet does not hold: read before a title, a seal's or pen's speck
+# (no delegation has them).
+_NOT_VIETNAMESE = frozenset("fjwz")
 # A line longer than this is body text, never a title.
 _MAX_TOKENS = 10
 # Share of a title line's letters printed as capitals (titles are printed in capitals).
@@ -211,14 +214,15 @@ def _spread(text: str, tokens: Sequence[str], letters: str, owner: Sequence[int]
     the token holding most of its aligned letters, in order; a token given no word is ''.
     None when a capital before the title's first letter or all of a token's letters are
     outside the title ("K CHỦ TỊCH"): the line holds something else too. A small letter
-    before it is a speck read as a letter ("zTRƯỜNG CÔNG AN")."""
+    before it, or one Vietnamese does not write, is a speck read as a letter ("zTRƯỜNG CÔNG
+    AN", "ZTRƯỜNG CÔNG AN")."""
     words = text.split()
     word_letters = [_letters(w) for w in words]
     joined = "".join(word_letters)
     aligned = _alignment(joined, letters)
     used = {owner[j] for j in aligned if j is not None}
     first = min((j for j in aligned if j is not None), default=0)
-    if not all(lower[:first]):
+    if not all(low or letters[k] in _NOT_VIETNAMESE for k, low in enumerate(lower[:first])):
         return None  # a capital before the title where a delegation would be ("_K-CHỦ TỊCH")
     if any(any(ch.isalpha() for ch in token) and t not in used for t, token in enumerate(tokens)):
         return None

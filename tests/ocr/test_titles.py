@@ -44,6 +44,7 @@ def _read(line: str) -> str | None:
     ("TRƯỞNG PHỎNG", "TRƯỞNG PHÒNG"),
     ("TRƯỞ NG CÔNG AN", "TRƯỞNG CÔNG AN"),  # a word read in two pieces
     ("zTRƯỜNG CÔNG AN", "TRƯỞNG CÔNG AN"),  # a small letter before capitals: a speck
+    ("ZTRƯỜNG CÔNG AN", "TRƯỞNG CÔNG AN"),  # … or a letter Vietnamese does not write
     # The recipients' column read into the title's line: the title after it.
     ("Như trên: “PHỎCHỦ TỊCH", "Như trên: PHÓ CHỦ TỊCH"),
     ("- Lưu: VT. TEƯỞNG CÔNG AN", "- Lưu: VT. TRƯỞNG CÔNG AN"),
