@@ -1279,7 +1279,8 @@ def _signer_titles(words: list[Word], lines: list[str], titles: Titles, height: 
         tops = [w.top for w in out_words if w.line == line_no]
         return bool(tops) and min(tops) >= height * _SIGNER_BELOW
 
-    for line_no, title in completed_titles(out_lines, titles).items():
+    header = [line for k, line in enumerate(out_lines) if not below_header(k)]
+    for line_no, title in completed_titles(out_lines, titles, header).items():
         if below_header(line_no):
             out_words = _rewrite_line(out_words, line_no, title.split())
             changed.append((out_lines[line_no], title))

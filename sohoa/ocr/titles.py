@@ -76,6 +76,7 @@ class Titles:
     delegations: tuple[tuple[str, str], ...]  # ("KT.", "kt")
     entries: tuple[Entry, ...]
     ranks: tuple[tuple[str, str], ...]  # ("Trung", "tá") as printed
+    heads: tuple[tuple[str, str], ...] = ()  # ("công an xã", "TRƯỞNG CÔNG AN"): agency, head
 
 
 @cache
@@ -84,11 +85,17 @@ def load_titles(path: Path = _TITLES) -> Titles:
     delegations: list[tuple[str, str]] = []
     entries: list[Entry] = []
     ranks: list[tuple[str, str]] = []
+    heads: list[tuple[str, str]] = []
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = nfc(raw.split("#", 1)[0]).strip()
         if not line:
             continue
         kind, _, rest = line.partition(" ")
+        if kind == "@head":
+            agencies, _, head = rest.partition("=>")
+            heads.extend((" ".join(a.split()).lower(), " ".join(head.split()))
+                         for a in agencies.split("|") if a.strip())
+            continue
         items = [" ".join(item.split()) for item in rest.split("|") if item.strip()]
         if kind == "@delegation":
             delegations.extend((item, _letters(item)) for item in items)
@@ -100,7 +107,7 @@ def load_titles(path: Path = _TITLES) -> Titles:
                 ranks.append((first, second))
         else:
             raise ValueError(f"{path}: unknown line {line!r}")
-    return Titles(tuple(delegations), tuple(entries), tuple(ranks))
+    return Titles(tuple(delegations), tuple(entries), tuple(ranks), tuple(heads))
 
 
 def _letters(text: str) -> str:
@@ -543,13 +550,29 @@ def _opens_name(line: str, titles: Titles) -> bool:
                              or rerank_line(tokens, titles) is not None)
 
 
-def completed_titles(lines: Sequence[str], titles: Titles) -> dict[int, str]:
+def issuer_head(header: Sequence[str], titles: Titles) -> str | None:
+    """The title of the head of the agency the page's ``header`` lines name (the last line
+    naming one: the issuer under its superior), or None (``titles.txt``, ``@head``)."""
+    found = None
+    for line in header:
+        # With its marks: folded, "Số: 648" would be "SỞ …".
+        words = nfc(" ".join(re.sub(r"[^\w]+", " ", line).split())).lower()
+        head = next((h for agency, h in titles.heads
+                     if words == agency or words.startswith(agency + " ")), None)
+        found = head or found
+    return found
+
+
+def completed_titles(lines: Sequence[str], titles: Titles, header: Sequence[str] = ()
+                     ) -> dict[int, str]:
     """The lines (their index) that are the right part of a signer's title, with the title
-    they are the right part of (see above)."""
+    they are the right part of (see above); of two such titles, the head's of the agency the
+    page's ``header`` names (:func:`issuer_head`)."""
+    issuer = issuer_head(header, titles)
     heads = [e.text for e in titles.entries if not e.collective]
     out: dict[int, str] = {}
     for i, line in enumerate(lines):
-        read = " ".join(re.sub(r"^[^\w]+|[^\w]+$", "", line).split())
+        read = " ".join(re.sub(r"[^\w]+", " ", line).split())  # "CÔNG.AN": a speck apart
         if sum(ch.isalpha() for ch in read) < 4 or not read.isupper() or read in heads:
             continue
         after = [t for t in lines[i + 1:i + 5] if not _is_specks(t)][:2]
@@ -561,6 +584,8 @@ def completed_titles(lines: Sequence[str], titles: Titles) -> dict[int, str]:
         else:
             wanted = [h for h in heads if not h.startswith("PHÓ ")]
         ends = [h for h in wanted if h.endswith(read)]
+        if len(ends) > 1 and issuer in ends:
+            ends = [issuer]
         if len(ends) == 1:
             out[i] = ends[0]
     return out

@@ -13,7 +13,13 @@ from sohoa.ocr import OcrSettings, recognize_page
 from sohoa.ocr.correct import load_lexicon
 from sohoa.ocr.engine import _signer_line
 from sohoa.ocr.layout import Box
-from sohoa.ocr.titles import completed_titles, load_titles, lost_delegations, reread_signer_line
+from sohoa.ocr.titles import (
+    completed_titles,
+    issuer_head,
+    load_titles,
+    lost_delegations,
+    reread_signer_line,
+)
 from sohoa.pipeline.codec import ocr_from_json, ocr_to_json
 from sohoa.records import OcrPage, sha256_hex
 
@@ -304,3 +310,22 @@ def test_the_words_the_seal_covered_get_boxes_left_of_what_was_read() -> None:
     # In the page's header the same words are left as read.
     _, head_lines, none = _signer_titles(words, ["Ủ TỊCH", "(Ký, ghi rõ"], TITLES, 4000)
     assert head_lines[0] == "Ủ TỊCH" and none == []
+
+
+@pytest.mark.parametrize(("header", "head"), [
+    (["CÔNG AN HUYỆN TRẢNG BOM", "CÔNG AN XÃ BẮC SƠN", "Số: 648/XN-CA"], "TRƯỞNG CÔNG AN"),
+    (["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CÔNG AN TỈNH ĐỒNG NAI"], "GIÁM ĐỐC CÔNG AN"),
+    (["UBND HUYỆN LONG THÀNH", "PHÒNG TƯ PHÁP"], "TRƯỞNG PHÒNG"),  # the issuer, under its superior
+    (["ỦY BAN NHÂN DÂN", "XÃ BẢO QUANG"], "CHỦ TỊCH"),
+    (["SỞ TƯ PHÁP"], "GIÁM ĐỐC"),
+    (["Số: 12/GM", "VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI"], None),  # "Số" is no "Sở"; an office not listed
+])
+def test_the_head_of_the_agency_the_header_names(header: list[str], head: str | None) -> None:
+    assert issuer_head(header, TITLES) == head
+
+
+def test_two_titles_the_seal_left_alike_are_told_apart_by_the_issuer() -> None:
+    lines = ["CÔNG.AN", "Thượng úy Vũ Đức Dũng"]
+    assert completed_titles(lines, TITLES) == {}  # TRƯỞNG or GIÁM ĐỐC CÔNG AN
+    assert completed_titles(lines, TITLES, ["CÔNG AN XÃ BẮC SƠN"]) == {0: "TRƯỞNG CÔNG AN"}
+    assert completed_titles(lines, TITLES, ["CÔNG AN TỈNH ĐỒNG NAI"]) == {0: "GIÁM ĐỐC CÔNG AN"}
