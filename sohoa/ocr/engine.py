@@ -61,6 +61,7 @@ from sohoa.ocr.preprocess import prepare
 from sohoa.ocr.titles import (
     Titles,
     completed_titles,
+    is_title_line,
     load_titles,
     lost_delegations,
     reread_signer_line,
@@ -1270,8 +1271,8 @@ def _signer_titles(words: list[Word], lines: list[str], titles: Titles, height: 
                    ) -> tuple[list[Word], list[str], list[tuple[str, str]]]:
     """``words`` and ``lines`` with the signer's titles the block itself tells (below the page's
     top third): the right part of a title left by the seal completed (``completed_titles``),
-    then the "KT." of a head's title over its deputy's (``lost_delegations``); and each line so
-    written (as read, as written)."""
+    then the "KT." of a head's title over its deputy's (``lost_delegations``), and lines of
+    specks under the title dropped; and each line so written (as read, as written)."""
     out_words, out_lines = list(words), list(lines)
     changed: list[tuple[str, str]] = []
 
@@ -1291,6 +1292,16 @@ def _signer_titles(words: list[Word], lines: list[str], titles: Titles, height: 
             out_words = _rewrite_line(out_words, line_no, written)
             changed.append((out_lines[line_no], " ".join(written)))
             out_lines[line_no] = " ".join(written)
+    # Below the signer's title, a line of nothing but specks ("\\", ":", "`") is the seal's
+    # ring or the pen read as marks: no text, and a speck between two words of the block
+    # splits its lines in the text layer ("PHÓ" / ": CHỦ TỊCH").
+    first = next((k for k, line in enumerate(out_lines)
+                  if below_header(k) and is_title_line(line, titles)), None)
+    if first is not None:
+        specks = {k for k in range(first + 1, len(out_lines))
+                  if out_lines[k] and not any(ch.isalnum() for ch in out_lines[k])}
+        out_words = [w for w in out_words if w.line not in specks]
+        out_lines = ["" if k in specks else line for k, line in enumerate(out_lines)]
     return out_words, out_lines, changed
 
 

@@ -589,3 +589,14 @@ def completed_titles(lines: Sequence[str], titles: Titles, header: Sequence[str]
         if len(ends) == 1:
             out[i] = ends[0]
     return out
+
+
+def is_title_line(line: str, titles: Titles) -> bool:
+    """Whether ``line`` is a signer's title as the vocabulary writes it, its delegation or
+    none before it ("KT. CHỦ TỊCH", "TRƯỞNG CÔNG AN")."""
+    words = " ".join(line.split())
+    entries = {e.text for e in titles.entries}
+    if words in entries:
+        return True
+    head, _, rest = words.partition(" ")
+    return head in {printed for printed, _ in titles.delegations} and rest in entries

@@ -329,3 +329,21 @@ def test_two_titles_the_seal_left_alike_are_told_apart_by_the_issuer() -> None:
     assert completed_titles(lines, TITLES) == {}  # TRƯỞNG or GIÁM ĐỐC CÔNG AN
     assert completed_titles(lines, TITLES, ["CÔNG AN XÃ BẮC SƠN"]) == {0: "TRƯỞNG CÔNG AN"}
     assert completed_titles(lines, TITLES, ["CÔNG AN TỈNH ĐỒNG NAI"]) == {0: "GIÁM ĐỐC CÔNG AN"}
+
+
+def test_lines_of_specks_under_the_title_are_no_text() -> None:
+    from sohoa.ocr.engine import _signer_titles
+    from sohoa.records import Word
+
+    lines = ["- Lưu: VT.", "PHÓ CHỦ TỊCH", ":", "\\ `", "Vũ Phước Nhân"]
+    words = [Word(t, 100 + 60 * i, 1000 + 40 * n, 50, 30, 90.0, line=n)
+             for n, line in enumerate(lines) for i, t in enumerate(line.split())]
+    out, written, changed = _signer_titles(words, lines, TITLES, 1500)
+    assert written == ["- Lưu: VT.", "PHÓ CHỦ TỊCH", "", "", "Vũ Phước Nhân"]
+    assert [w.text for w in out] == ["-", "Lưu:", "VT.", "PHÓ", "CHỦ", "TỊCH", "Vũ", "Phước",
+                                     "Nhân"]
+    assert changed == []
+    # Above the title (the recipients' dashes) and with no title read, specks stay.
+    _, same, _ = _signer_titles(words, ["- Lưu: VT.", "PHÓ CHỦ TỊ", ":", "\\ `", "Vũ"],
+                                TITLES, 1500)
+    assert same[2:4] == [":", "\\ `"]
