@@ -304,9 +304,11 @@ def page_words(data: bytes, dpi: int = WORDS_DPI) -> PageWords:
         tmp.write(data)
         tmp.flush()
         try:
-            done = subprocess.run(["pdftotext", "-q", "-bbox-layout", "-enc", "UTF-8", "--",
-                                   tmp.name, "-"], capture_output=True, timeout=TEXT_TIMEOUT_S,
-                                  check=False)
+            # -cropbox: the box the page's image is drawn from (pdfrender: pdftoppm -cropbox);
+            # by default poppler places the words in the MediaBox, off by the crop margins.
+            done = subprocess.run(["pdftotext", "-q", "-cropbox", "-bbox-layout", "-enc",
+                                   "UTF-8", "--", tmp.name, "-"], capture_output=True,
+                                  timeout=TEXT_TIMEOUT_S, check=False)
         except (subprocess.TimeoutExpired, OSError):
             return PageWords(0, 0, (), "")
     scale = dpi / 72.0

@@ -586,3 +586,28 @@ def test_a_drawn_born_digital_page_is_stored_even_where_scans_must_be_in_colour(
     from sohoa.pipeline.review import stats
 
     assert stats(settings)["documents_not_colour"] == 0
+
+
+def test_a_drawn_page_with_a_crop_box_has_its_words_over_its_ink(tmp_path: Path) -> None:
+    """The drawn page's image is the crop box (what viewers show); its words must be placed in
+    that same box, not in the MediaBox, or the text layer lies off the ink by the margins."""
+    from sohoa.pipeline.stages import drawn_reading
+    from sohoa.records import Page
+    from sohoa.scanners import read_pages
+
+    path = _shows_glyph_zero(tmp_path / "notdef.pdf")
+    with pikepdf.open(path, allow_overwriting_input=True) as doc:
+        # 20 pt off the left, 10 off the top
+        doc.pages[1].CropBox = pikepdf.Array([20, 0, 595, 832])
+        doc.save(path)
+    _first, second = read_pages(path)
+    assert isinstance(second, Page) and second.text_pdf, second
+    reading = drawn_reading(second)
+    assert reading is not None and reading.words
+    with Image.open(io.BytesIO(second.data)) as drawn:
+        ink = drawn.convert("L").point(lambda v: 255 if v < 128 else 0).getbbox()
+        assert ink is not None
+    left = min(w.left for w in reading.words)
+    top = min(w.top for w in reading.words)
+    # pdftotext's boxes hold the glyphs' full height (a few px above the capitals' ink)
+    assert abs(left - ink[0]) <= 8 and 0 <= ink[1] - top <= 25, (left, top, ink)
