@@ -51,9 +51,11 @@ DIGEST = "sha256"
 # signer differ only in a few attribute bytes, timestamp tokens by a few dozen.
 _RESERVE_SLACK = 4096
 _HASH_CHUNK = 1 << 22
-# How long a readiness check waits for each of the OCSP, CRL and TSA servers: a server that is
-# not running refuses at once, one that hangs must not hold a clerk's ingest for minutes.
-READY_TIMEOUT_S = 5.0
+# How long a signature waits for each OCSP/CRL fetch and for the TSA. The readiness check waits
+# exactly as long: a shorter wait there would refuse a home whose slow CRL or busy TSA signs fine
+# (a server that is not running refuses at once either way).
+FETCH_TIMEOUT_S = 10.0
+TSA_TIMEOUT_S = 20.0
 
 
 class _AppendStream(io.RawIOBase):
@@ -207,26 +209,27 @@ class DocumentSigner:
             # One timestamper for the signer's life: it keeps the TSA's answer to pyHanko's
             # pre-signing probe, which would otherwise cost a second TSA request per signature.
             timestamper=(
-                HTTPTimeStamper(settings.tsa_url, timeout=20, session=_current_http())
+                HTTPTimeStamper(settings.tsa_url, timeout=TSA_TIMEOUT_S,
+                                session=_current_http())
                 if settings.tsa_url and settings.level != "B-B"
                 else None
             ),
         )
 
-    def check_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
+    def check_ready(self) -> None:
         """Whether this signer can sign now, checked as a signature would be: the key is usable
         today and, above B-B, the signer's certificate validates with its revocation status
-        fetched (OCSP/CRL) and the TSA answers, each within ``timeout_s``. Raises the same
-        SigningError a first signature would, in seconds, so that a job that would only fail
-        at its first signature (``sohoa dev-pki serve`` not running, a TSA down) is refused
-        before any page is recognized."""
+        fetched (OCSP/CRL) and the TSA answers, with the same waits a signature allows
+        (FETCH_TIMEOUT_S, TSA_TIMEOUT_S). Raises the same SigningError a first signature would,
+        so that a job that would only fail at its first signature (``sohoa dev-pki serve`` not
+        running, a TSA down) is refused before any page is recognized."""
         self.prepare()
         self.key.check_usable_at(datetime.now(UTC))
         if self.settings.level == "B-B":
             return
-        asyncio.run(self._check_ready(timeout_s))
+        asyncio.run(self._check_ready())
 
-    async def _check_ready(self, timeout_s: float) -> None:
+    async def _check_ready(self) -> None:
         import aiohttp
         from pyhanko.sign.general import SigningError as PyHankoSigningError
         from pyhanko.sign.timestamps import HTTPTimeStamper
@@ -234,9 +237,9 @@ class DocumentSigner:
         from pyhanko_certvalidator import CertificateValidator
         from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
-        http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=self._tls_context()),
-                                     timeout=aiohttp.ClientTimeout(total=timeout_s))
-        context = self._validation_context(http, timeout_s)
+        # the session as a signature's (_sign): each request carries its own timeout
+        http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=self._tls_context()))
+        context = self._validation_context(http)
         try:
             chain = self.key.asn1_chain()  # the certificates alone: no token session needed
             validator = CertificateValidator(chain[0], intermediate_certs=list(chain[1:]),
@@ -247,8 +250,9 @@ class DocumentSigner:
                 raise self._explain(exc) from exc
             if self.settings.tsa_url:
                 # the TSA's answer and its own certificate, validated as pyHanko's pre-signing
-                # check does (a fresh timestamper: the signer's keeps its 20 s timeout)
-                stamper = HTTPTimeStamper(self.settings.tsa_url, timeout=timeout_s, session=http)
+                # check does (a fresh timestamper on this check's session)
+                stamper = HTTPTimeStamper(self.settings.tsa_url, timeout=TSA_TIMEOUT_S,
+                                          session=http)
                 try:
                     async for _path in stamper.validation_paths(context):
                         pass
@@ -260,7 +264,7 @@ class DocumentSigner:
             await context.aclose()
             await http.close()
 
-    def _validation_context(self, http: Any, timeout_s: float = 10) -> Any:
+    def _validation_context(self, http: Any) -> Any:
         """What a B-T/B-LT/B-LTA signature validates the signer (and the TSA) with: the trust
         roots, revocation checked hard (a status that cannot be fetched is a refusal)."""
         from pyhanko_certvalidator import ValidationContext
@@ -271,7 +275,8 @@ class DocumentSigner:
             allow_fetching=True,
             revocation_mode="hard-fail",
             other_certs=list(self.key.asn1_chain()),
-            fetcher_backend=AIOHttpFetcherBackend(session=http, per_request_timeout=timeout_s),
+            fetcher_backend=AIOHttpFetcherBackend(session=http,
+                                                  per_request_timeout=FETCH_TIMEOUT_S),
         )
 
     @property

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from signing_helpers import AGENCY, flip_byte_in_signed_range, image_pdf
-from signing_pki import PASSWORD, LocalPki
+from signing_pki import PASSWORD, LocalPki, PkiServer
 
 from sohoa.errors import SigningError
 from sohoa.signing import (
@@ -150,3 +153,34 @@ def test_officer_b_b_then_agency_b_lta(
     assert report.valid, report
     assert [s.level for s in report.signatures] == ["B-B", "B-LTA"]
     assert _pdfsig(both, tmp_path).count("Signature is Valid") >= 2
+
+
+@pytest.fixture(scope="module")
+def slow_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPki]:
+    """A PKI whose CRL and TSA answer after 5.5 s: slow (a national CA's big CRL over a commune's
+    link, a busy public TSA) but within what a signature waits."""
+    from aiohttp import web
+
+    slowed: set[str] = set()
+
+    @web.middleware
+    async def slow(request: web.Request, handler: Any) -> web.StreamResponse:
+        kind = "tsa" if "/tsa/" in request.path else "crl" if "crl" in request.path else ""
+        if kind and kind not in slowed:  # the first of each: enough, and the test stays short
+            slowed.add(kind)
+            await asyncio.sleep(5.5)
+        return await handler(request)
+
+    server = PkiServer(tmp_path_factory.mktemp("slow-pki"), middlewares=[slow])
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def test_a_slow_crl_and_tsa_that_signing_waits_for_do_not_refuse_the_home(
+        slow_pki: LocalPki) -> None:
+    """S3: the readiness check waits as long as a signature does (FETCH/TSA_TIMEOUT_S), so a
+    home whose first signature would succeed is never refused before its work."""
+    key = KeySource.from_pkcs12(slow_pki.agency_p12, PASSWORD)
+    _signer(slow_pki, key, "B-LT").check_ready()

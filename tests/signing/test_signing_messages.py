@@ -161,7 +161,7 @@ def test_readiness_is_checked_before_any_document(unserved: DevIdentity,
     signer = DocumentSigner(key, SigningSettings(level="B-LTA", tsa_url=unserved.tsa_url),
                             "UBND xã Thử", extra_trust_roots=[unserved.root_cert])
     with pytest.raises(SigningError) as refused:
-        signer.check_ready(timeout_s=2)
+        signer.check_ready()
     message = said(refused.value)
     assert "hãy chạy `sohoa dev-pki serve`" in message
     assert "revocation" not in message and "path" not in message, message
@@ -175,7 +175,7 @@ def test_readiness_is_checked_before_any_document(unserved: DevIdentity,
     lone = DocumentSigner(agency_key, SigningSettings(level="B-T", tsa_url=dead_tsa),
                           "UBND xã Thử")
     with pytest.raises(SigningError) as refused:
-        lone.check_ready(timeout_s=2)
+        lone.check_ready()
     message = said(refused.value)
     assert message.startswith(f"Máy chủ cấp dấu thời gian (TSA) {dead_tsa} không trả lời"), message
     DocumentSigner(agency_key, SigningSettings(level="B-B"), "UBND xã Thử").check_ready()
