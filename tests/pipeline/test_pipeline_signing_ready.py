@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import socket
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
@@ -46,9 +45,7 @@ def _scans(folder: Path, count: int) -> Path:
 def test_ingest_is_refused_before_any_page_is_recognized(unserved_home: Path,
                                                          tmp_path: Path) -> None:
     scans = _scans(tmp_path / "scans", 3)
-    started = time.monotonic()
     done = run_sohoa(unserved_home, "ingest", str(scans))
-    took = time.monotonic() - started
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert "sohoa dev-pki serve" in done.stderr, done.stderr
     # F13: pyHanko's English sentence stays out of the clerk's line
@@ -61,7 +58,6 @@ def test_ingest_is_refused_before_any_page_is_recognized(unserved_home: Path,
     assert analysed == 0, "pages were recognized before the refusal"
     assert status == "failed", status
     assert "sohoa dev-pki serve" in reason and "revocation" not in reason, reason
-    assert took < 60, took
 
 
 def test_watch_is_refused_at_start(unserved_home: Path, tmp_path: Path) -> None:
