@@ -25,7 +25,7 @@ __all__ = ["Emit", "IngestSummary", "run_ingest"]
 def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = None,
                duplex: bool = False, emit: Emit = lambda _: None,
                progress: Progress | None = None, wait: bool = True,
-               batch: bool = False) -> IngestSummary:
+               batch: bool = False, check_signer: bool = True) -> IngestSummary:
     """Ingest files or folders of scans. Expected problems are reported, never raised.
 
     ``duplex``: the scans alternate front and back sides (recorded in each page's provenance).
@@ -33,6 +33,9 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
     the same stages; ``wait`` then follows the job to its end (else returns once it is queued).
     ``batch``: the paths are one scanner batch (a folder of one file per page): a page refused
     keeps the whole batch out, not only its own file (``stages.PageScreen``).
+    ``check_signer``: ask the signer's OCSP/CRL and TSA before the first page is recognized
+    (``DocumentSigner.check_ready``); False for a caller that checked once at its own start
+    (``watch``, ``scan``): each check costs a timestamp request, which a TSA may count or bill.
     """
     # Where each file is, whatever folder the command ran in: the quarantine's retry, the
     # hot folder and the known-file ledger find a file by it later, from anywhere.
@@ -44,4 +47,5 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
         return enqueue_ingest(paths, settings, unit=unit, duplex=duplex, emit=emit,
                               progress=progress, wait=wait, batch=batch)
     job = IngestJob.describe(paths, settings, unit, duplex, batch)
-    return ingest_in_process(job, settings, emit=emit, progress=progress)
+    return ingest_in_process(job, settings, emit=emit, progress=progress,
+                             check_signer=check_signer)

@@ -85,7 +85,8 @@ def worker_init(log_path: str | None = None, parent_pid: int | None = None) -> N
 
 
 def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda _: None,
-                      progress: Progress | None = None) -> IngestSummary:
+                      progress: Progress | None = None,
+                      check_signer: bool = True) -> IngestSummary:
     started = time.monotonic()
     progress = progress or NoProgress()
     summary = IngestSummary()
@@ -127,12 +128,14 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
                 finish_dossier(grouper.add(item))
         log_path = str(worker_log(settings))
         # The signer is made ready before the first page is recognized (font subset and stamp,
-        # then the key, the OCSP/CRL and the TSA the signing level needs, each asked with a short
-        # timeout), so that a font without a Vietnamese letter or a `sohoa dev-pki serve` not
-        # running stops the job in seconds, not after minutes of OCR; a run whose pages are all
-        # cached (known files) signs nothing and checks nothing.
+        # then the key, the OCSP/CRL and the TSA the signing level needs, each asked as a
+        # signature would), so that a font without a Vietnamese letter or a `sohoa dev-pki serve`
+        # not running stops the job in seconds, not after minutes of OCR; a run whose pages are
+        # all cached (known files) signs nothing and checks nothing. A caller that checked at its
+        # own start (watch, scan) has only the local part done here: no request per file.
+        ready = signer.check_ready if check_signer else signer.prepare
         for page, result in _analyses(pages, archive, options, settings.ocr_jobs, progress,
-                                      log_path, warn=emit, before_work=signer.check_ready):
+                                      log_path, warn=emit, before_work=ready):
             if isinstance(result, PageKillsWorker):  # its whole file, as a refused page
                 for item in screen.refuse(page, str(result)):
                     admit(item)

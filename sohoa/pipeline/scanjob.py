@@ -68,5 +68,5 @@ def run_scan(settings: Settings, *, device: str | None, options: ScanOptions,
             folder.rmdir()  # no empty scan folders left behind by a scanner that was off
         raise
     summary = run_ingest([folder], settings, unit=unit, duplex=options.duplex, emit=emit,
-                         progress=progress)
+                         progress=progress, check_signer=False)  # checked above
     return ScanJobResult(scanned, summary)

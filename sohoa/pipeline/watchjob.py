@@ -112,7 +112,8 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
         raise ConfigError(f"{folder} không phải thư mục: hãy tạo thư mục đó, hoặc chỉ đúng "
                           "thư mục mà máy quét ghi vào")
     # A signer that cannot sign (no key; OCSP, CRL or TSA not answering) stops the desk now,
-    # once, not after the first file has been recognized.
+    # once, not after the first file has been recognized; the files' ingests do not ask again
+    # (a signing failure later stops the watch, and its restart checks anew).
     make_document_signer(settings).check_ready()
     report = WatchReport(folder)
     progress: Progress = _FileProgress(report, listener)
@@ -151,7 +152,8 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
         # page refused keeps the whole batch out (a scanner writes one file per page: stored
         # without it, the batch put back after the fix would store the paper a second time)
         summary = run_ingest(members(path, options), settings, unit=unit, duplex=duplex,
-                             emit=on_event, progress=progress, batch=path.is_dir())
+                             emit=on_event, progress=progress, batch=path.is_dir(),
+                             check_signer=False)
         per_file["pages"] = summary.pages
         per_file["program_errors"] = summary.program_errors  # pages sohoa's code failed on
         if summary.program_errors:  # a bug: the file is handled again once it is fixed
