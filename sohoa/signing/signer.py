@@ -521,7 +521,7 @@ class DocumentSigner:
         """The Vietnamese refusal for a failure of pyHanko's: what is wrong and what to do.
         pyHanko's own English sentence is no part of it (a clerk cannot act on "no revocation
         information could be found"): it goes to the debug log and the error's ``detail``."""
-        from pyhanko_certvalidator.errors import PathValidationError, RevokedError
+        from pyhanko_certvalidator.errors import PathError, PathValidationError, RevokedError
 
         from .identity import is_test_certificate
 
@@ -530,19 +530,39 @@ class DocumentSigner:
         while cause is not None:
             causes.append(cause)
             cause = cause.__cause__ or cause.__context__
-        detail = "; ".join(str(c) for c in causes if str(c))
+        # the class names too: the clerk's line no longer shows the last one
+        detail = "; ".join(f"{type(c).__name__}: {c}" if str(c) else type(c).__name__
+                           for c in causes)
         _log.debug("ký số không thành công: %s", detail)
         who = self.key.signer_name
         # The test identity's OCSP, CRL and TSA are `sohoa dev-pki serve`: when it is not
         # running, that is the one thing to do, and the clerk is told so first.
         dev = is_test_certificate(self.key.certificate)
-        if any(isinstance(c, RevokedError) for c in causes):
+        # a chain that cannot be built (PathError) or validated: whose chain is the question
+        unchecked = any(isinstance(c, (PathError, PathValidationError)) for c in causes)
+        revoked = any(isinstance(c, RevokedError) for c in causes)
+        if tsa and unchecked:
+            # ``tsa``: the failure came from the TSA's part, so the chain is the TSA's own
+            why = ("chứng thư đó đã bị thu hồi" if revoked
+                   else "không lấy được tình trạng thu hồi (OCSP/CRL) của chứng thư đó"
+                   if "revocation" in detail
+                   else "chuỗi chứng thư của máy chủ đó không dẫn tới chứng thư gốc tin cậy")
+            hint = ("Đây là khóa ký thử nghiệm (sohoa init): hãy chạy `sohoa dev-pki serve` rồi "
+                    "ký lại; nếu lệnh đó đang chạy, hãy " if dev and "revocation" in detail
+                    else "Hãy ")
+            error = SigningError(
+                f"Không xác thực được chứng thư của máy chủ cấp dấu thời gian (TSA) "
+                f"{self.settings.tsa_url} ({why}), nên chưa ký được cho {who}; chứng thư số "
+                f"ký của {who} không có lỗi ở bước này. {hint}kiểm tra signing.tsa_url và "
+                "chứng thư gốc tin cậy của TSA (signing.trust_roots) trong sohoa.toml."
+            )
+        elif revoked:
             error = SigningError(
                 f"Chứng thư số ký của {who} đã bị thu hồi; sohoa không ký bằng chứng thư này. "
                 "Hãy đề nghị tổ chức chứng thực cấp chứng thư mới rồi khai báo chứng thư đó "
                 "trong sohoa.toml (signing.pkcs12, hoặc token qua signing.pkcs11_module)."
             )
-        elif tsa and not any(isinstance(c, PathValidationError) for c in causes):
+        elif tsa:
             hint = ("Đây là khóa ký thử nghiệm (sohoa init): hãy chạy `sohoa dev-pki serve` rồi "
                     "ký lại; nếu lệnh đó đang chạy, hãy " if dev else "Hãy ")
             error = SigningError(
@@ -550,7 +570,7 @@ class DocumentSigner:
                 f"yêu cầu dấu thời gian, nên chưa ký được cho {who}. {hint}kiểm tra "
                 "signing.tsa_url trong sohoa.toml và đường mạng tới máy chủ đó."
             )
-        elif any(isinstance(c, PathValidationError) for c in causes):
+        elif unchecked:
             hint = (
                 "Đây là khóa ký thử nghiệm (sohoa init): hãy chạy `sohoa dev-pki serve` "
                 "(CRL, OCSP và TSA của nó) rồi ký lại; nếu lệnh đó đang chạy, hãy "
@@ -565,8 +585,8 @@ class DocumentSigner:
                 "cập được không."
             )
         else:
-            error = SigningError(f"Ký số không thành công ({type(exc).__name__}). Hãy kiểm tra "
-                                 "khóa ký và cấu hình ký số (signing.*) trong sohoa.toml.")
+            error = SigningError("Ký số không thành công. Hãy kiểm tra khóa ký và cấu hình ký "
+                                 "số (signing.*) trong sohoa.toml.")
         error.detail = detail  # type: ignore[attr-defined]
         return error
 

@@ -184,3 +184,28 @@ def test_a_slow_crl_and_tsa_that_signing_waits_for_do_not_refuse_the_home(
     home whose first signature would succeed is never refused before its work."""
     key = KeySource.from_pkcs12(slow_pki.agency_p12, PASSWORD)
     _signer(slow_pki, key, "B-LT").check_ready()
+
+
+@pytest.fixture(scope="module")
+def other_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPki]:
+    """A second PKI: its TSA's certificate chains to a root the signer does not trust."""
+    server = PkiServer(tmp_path_factory.mktemp("other-pki"))
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def test_a_tsa_whose_certificate_does_not_validate_is_named_not_the_signer(
+        pki: LocalPki, pki_key: KeySource, other_pki: LocalPki) -> None:
+    """L6: the TSA answers, but its own certificate does not lead to a trusted root: the refusal
+    names the TSA's certificate (the signer's validated), in Vietnamese, nothing English."""
+    signer = DocumentSigner(pki_key, SigningSettings(level="B-LT", tsa_url=other_pki.tsa_url),
+                            AGENCY, extra_trust_roots=[pki.root_pem])
+    with pytest.raises(SigningError) as refused:
+        signer.check_ready()
+    said = str(refused.value)
+    assert said.startswith("Không xác thực được chứng thư của máy chủ cấp dấu thời gian (TSA) "
+                           f"{other_pki.tsa_url}"), said
+    assert "không trả lời" not in said and "Error" not in said and "path" not in said, said
+    assert "PathBuildingError" in refused.value.detail  # type: ignore[attr-defined]
