@@ -8,7 +8,12 @@ from typing import Any
 
 from sohoa.errors import BadInputError, ConfigError, VerificationError
 from sohoa.pipeline.codec import signature_to_json
-from sohoa.pipeline.lookup import altered_refusal, altered_signatures
+from sohoa.pipeline.lookup import (
+    PDF_HEAD_BYTES,
+    altered_refusal,
+    altered_signatures,
+    pdf_header_at,
+)
 from sohoa.pipeline.services import make_signer
 from sohoa.pipeline.settings import Settings
 
@@ -20,17 +25,20 @@ def sign_file(settings: Settings, source: Path, output: Path, *,
     # A file the user named that cannot be signed is a usage error (exit 2): `sign` puts
     # nothing in quarantine, so the quarantine's exit 3 would mislead.
     with open(source, "rb") as head:
-        start = head.read(5)
-    if not start:
+        first = head.read(PDF_HEAD_BYTES)
+    if not first:
         raise ConfigError(f"{source} là tệp rỗng (0 byte), không có gì để ký")
-    if start != b"%PDF-":
+    # the one header test of verify and sign: a file verify takes as a PDF is signed too,
+    # from its header on (the whitespace before it is no part of the PDF)
+    start = pdf_header_at(first)
+    if start is None:
         raise ConfigError(f"{source} không phải tệp PDF; sohoa chỉ ký tệp PDF")
     altered = altered_signatures(settings, source)
     if altered:
         raise VerificationError(altered_refusal(source, altered, "ký thêm vào đó"))
     # file to file: a 150 MB scan is signed without being held in memory
     try:
-        summary = make_signer(settings).sign_file(source, output)
+        summary = make_signer(settings).sign_file(source, output, header_at=start)
     except BadInputError as exc:  # damaged, encrypted, without a page
         raise ConfigError(f"không ký được {source}: {exc}") from exc
     result = signature_to_json(summary) or {}

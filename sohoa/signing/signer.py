@@ -324,12 +324,15 @@ class DocumentSigner:
         field_name: str | None = None,
         ink: PageInk | None = None,
         avoid: Sequence[Rect] = (),
+        header_at: int = 0,
     ) -> SignatureSummary:
         """Sign the PDF at ``source`` into a new file ``target`` without reading it into memory.
 
         Memory use does not grow with the file (a 150 MB scan costs what a 1 MB one does). The
         target is written under a temporary name beside it and renamed when complete, so it is
-        either the whole signed file or absent; ``source`` is left as it is.
+        either the whole signed file or absent; ``source`` is left as it is. ``header_at``: where
+        the PDF's "%PDF-" header is in ``source``; the bytes before it (whitespace that a mail
+        gateway or a transfer put there) are no part of the PDF and are not copied.
         """
         source, target = Path(source), Path(target)
         if target.exists() and target.resolve() == source.resolve():
@@ -339,7 +342,12 @@ class DocumentSigner:
         partial = target.with_name(f".{target.name}.{os.getpid()}.signing")
         try:
             try:
-                shutil.copyfile(source, partial)  # in the kernel where it can (sendfile)
+                if header_at:
+                    with open(source, "rb") as whole, open(partial, "wb") as copy:
+                        whole.seek(header_at)
+                        shutil.copyfileobj(whole, copy, _HASH_CHUNK)
+                else:
+                    shutil.copyfile(source, partial)  # in the kernel where it can (sendfile)
             except FileNotFoundError as exc:
                 raise BadInputError(f"Không có tệp {source} để ký.") from exc
             if ink is None and self.settings.stamp_box is None:

@@ -68,3 +68,28 @@ def test_verify_of_a_file_name_typed_wrong_is_not_found_even_without_an_archive(
     assert done.exit_code == 5, done.output
     assert "không phải tệp, cũng không phải mã giấy tờ" in done.output
     assert not (tmp_path / "empty").exists()
+
+
+def test_sign_takes_a_pdf_with_whitespace_before_its_header_as_verify_does(
+        tmp_path: Path) -> None:
+    """L7: one header test for `sign` and `verify` (lookup.pdf_header_at): a PDF with a newline
+    before "%PDF-" is signed (from its header on) and the signed file verifies."""
+    import io
+
+    import pikepdf
+
+    page = io.BytesIO()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        pdf.save(page)
+    source = tmp_path / "don.pdf"
+    source.write_bytes(b"\r\n \n" + page.getvalue())
+    runner = CliRunner()
+    home = str(tmp_path / "home")
+    assert runner.invoke(cli, ["--home", home, "init"]).exit_code == 0
+    signed = tmp_path / "don-ky.pdf"
+    ran = runner.invoke(cli, ["--home", home, "sign", str(source), "-o", str(signed)])
+    assert ran.exit_code == 0, (ran.output, ran.exception)
+    assert signed.read_bytes().startswith(b"%PDF-")
+    checked = runner.invoke(cli, ["--home", home, "verify", str(signed)])
+    assert checked.exit_code == 0, checked.output
