@@ -12,7 +12,7 @@ from sohoa.cli.options import DAY_FORMS, parse_day
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, shown_moment
-from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
+from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED, ConfigError
 
 
 @click.command()
@@ -31,6 +31,10 @@ def sign(state: State, input_pdf: Path, output: Path, level: str | None, force: 
     1)."""
     from sohoa.pipeline.signjob import sign_file
 
+    if output.exists() and output.samefile(input_pdf):  # before --force is suggested
+        raise ConfigError(f"{output} chính là tệp cần ký: ký số ghi ra một tệp mới và giữ "
+                          f"nguyên tệp gốc; hãy chọn tên khác cho -o, ví dụ "
+                          f"{output.with_name(output.stem + '-da-ky' + output.suffix)}")
     paths.refuse_overwrite(output, force)  # as `get` does: a signed copy is not lost silently
     summary = sign_file(state.settings, input_pdf, output, level=level)
     if as_json:
