@@ -10,6 +10,7 @@ SohoaError raised there reaches the group's handler like any command's ("lỗi: 
 from __future__ import annotations
 
 import errno
+import logging
 import os
 from pathlib import Path
 from typing import BinaryIO
@@ -17,6 +18,8 @@ from typing import BinaryIO
 import click
 
 from sohoa.errors import ConfigError
+
+_log = logging.getLogger(__name__)
 
 
 def _option(param: click.Parameter | None) -> str:
@@ -51,12 +54,34 @@ def check_output_file(path: Path, option: str = "-o", *, stdout_ok: bool = False
     try:
         return _check_output_file(path, option)
     except OSError as exc:  # the name itself: too long for the file system, …
-        raise ConfigError(f"không tạo được tệp {path} ({_why(exc)}); chọn tên khác cho "
-                          f"{option}") from None
+        raise _cannot_create(path, exc, option) from None
 
 
-def _why(exc: OSError) -> str:
-    return "tên tệp quá dài" if exc.errno == errno.ENAMETOOLONG else str(exc.strerror)
+# What the clerk is told for the OS's refusals to make a file: the reason in Vietnamese and the
+# one thing that helps (a new name helps a name too long, not a full disk or a read-only share).
+_REASONS = {
+    errno.ENAMETOOLONG: ("tên tệp quá dài", "chọn tên khác cho {option}"),
+    errno.EROFS: ("ổ đĩa hoặc thư mục đó chỉ cho đọc", "chọn chỗ khác cho {option}"),
+    errno.ENOSPC: ("ổ đĩa đã hết chỗ trống",
+                   "giải phóng chỗ trống hoặc chọn ổ khác cho {option}"),
+    errno.EDQUOT: ("đã hết hạn mức dung lượng của tài khoản trên ổ đó",
+                   "giải phóng chỗ trống hoặc chọn ổ khác cho {option}"),
+    errno.EACCES: ("không có quyền ghi",
+                   "chọn chỗ khác cho {option} hoặc nhờ quản trị cấp quyền ghi"),
+    errno.EPERM: ("hệ thống không cho phép ghi tệp này",
+                  "chọn chỗ khác cho {option} hoặc nhờ quản trị cấp quyền ghi"),
+    errno.ENOENT: ("thư mục đó không cho tạo tệp mới", "chọn chỗ khác cho {option}"),
+    errno.EIO: ("lỗi đọc ghi của ổ đĩa", "kiểm tra ổ đĩa hoặc chọn chỗ khác cho {option}"),
+}
+
+
+def _cannot_create(path: Path, exc: OSError, option: str) -> ConfigError:
+    """The refusal for an OSError making ``path``; the OS's English text goes to the debug log."""
+    _log.debug("không tạo được tệp %s: %s", path, exc)
+    why, advice = _REASONS.get(exc.errno or 0, (
+        f"hệ thống báo lỗi {errno.errorcode.get(exc.errno or 0, exc.errno)}",
+        "chọn chỗ khác cho {option}"))
+    return ConfigError(f"không tạo được tệp {path} ({why}); {advice.format(option=option)}")
 
 
 def _check_output_file(path: Path, option: str) -> Path:
@@ -95,8 +120,7 @@ def create_output_file(path: Path, option: str = "-o") -> BinaryIO:
     except FileExistsError:
         raise ConfigError(f"{path} đã có; chọn tên khác hoặc thêm --force để ghi đè") from None
     except OSError as exc:
-        raise ConfigError(f"không tạo được tệp {path} ({_why(exc)}); chọn tên khác cho "
-                          f"{option}") from None
+        raise _cannot_create(path, exc, option) from None
 
 
 def check_output_folder(path: Path, option: str = "-o") -> Path:

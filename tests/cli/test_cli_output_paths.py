@@ -58,3 +58,38 @@ def test_a_folder_given_for_a_file_and_standard_output(tmp_path: Path) -> None:
     from sohoa.cli.paths import check_output_file
 
     assert str(check_output_file(Path("-"), stdout_ok=True)) == "-"
+
+
+def test_sign_onto_its_own_input_is_refused_up_front_without_suggesting_force(
+        tmp_path: Path) -> None:
+    """L2: `sign x.pdf -o x.pdf` was told to add --force, which then failed: it is refused at
+    once for what it is, --force or not, and the file is left as it was."""
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    runner = CliRunner()
+    for extra in ([], ["--force"]):
+        ran = runner.invoke(cli, ["--home", str(tmp_path / "home"), "sign", str(pdf), "-o",
+                                  str(tmp_path / "." / "x.pdf"), *extra])
+        assert ran.exit_code == 2, (ran.output, ran.exception)
+        assert "chính là tệp cần ký" in ran.stderr and "--force" not in ran.stderr, ran.stderr
+        assert "x-da-ky.pdf" in ran.stderr
+    assert pdf.read_bytes() == b"%PDF-1.4\n%%EOF\n"
+
+
+@pytest.mark.parametrize("where, says", [
+    ("/proc/sohoa-khong-co.pdf", "thư mục đó không cho tạo tệp mới"),  # ENOENT, folder there
+    ("/sys/sohoa-khong-co.pdf", "không có quyền ghi"),  # EACCES, even for root
+    ("{tmp}/" + "x" * 300 + ".pdf", "tên tệp quá dài"),
+])
+def test_the_systems_refusal_to_make_a_file_is_said_in_vietnamese(tmp_path: Path, where: str,
+                                                                  says: str) -> None:
+    """L3: the OS's English reason ("No such file or directory") was put in the line, with a
+    rename hint that cannot help a read-only share: the reason is Vietnamese, and so is the
+    advice."""
+    from sohoa.cli.paths import create_output_file
+    from sohoa.errors import ConfigError
+
+    with pytest.raises(ConfigError) as refused:
+        create_output_file(Path(where.format(tmp=tmp_path)))
+    said = str(refused.value)
+    assert f"({says})" in said and "No such" not in said and "denied" not in said, said
