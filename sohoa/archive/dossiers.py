@@ -10,7 +10,7 @@ Messages are Vietnamese: desk staff and the one-stop system's operators read the
 from __future__ import annotations
 
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -235,10 +235,14 @@ def _fill_from_scans(conn: Connection, code: str) -> None:
 
 
 def set_status(archive: Archive, code: str, status: str, *, at: datetime | None, by: str,
-               note: str | None = None) -> tuple[DossierState, bool]:
+               note: str | None = None,
+               refuse: Callable[[str, datetime | None], None] | None = None,
+               ) -> tuple[DossierState, bool]:
     """Record a status change; return (state, changed). The same change twice changes nothing:
     with ``at``, an identical (status, at) is already there; without it, the dossier is
-    already in that status."""
+    already in that status. ``refuse(status, status_at)`` is the caller's rule on the dossier's
+    current status, called inside the write transaction with the dossier's row locked, so two
+    racing changes cannot both pass it; it raises to refuse (nothing is written)."""
     who = _who(by)
     code = nfc(code.strip())
     if status not in DOSSIER_STATUSES:
@@ -248,8 +252,10 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
         raise ConfigError("thời điểm phải có múi giờ (ví dụ 2026-03-02T15:30+07:00)")
     when = (at or utc_now()).astimezone(UTC)
     with archive.transaction(write=True) as conn:
+        # FOR UPDATE: on PostgreSQL a second change of this dossier waits here until this one
+        # commits, then reads what it wrote (SQLite: BEGIN IMMEDIATE already serializes).
         row = conn.execute(select(Dossier.status, Dossier.status_at)
-                           .where(Dossier.code == code)).first()
+                           .where(Dossier.code == code).with_for_update()).first()
         if row is None:
             raise NotFoundError(f"không có hồ sơ {code}; mở hồ sơ trước bằng "
                                 "'sohoa dossier open'")
@@ -259,6 +265,8 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
                 DossierStatus.dossier_code == code, DossierStatus.status == status,
                 DossierStatus.at == when)).first() is not None:
             return _state(conn, code), False
+        if refuse is not None:
+            refuse(row.status, row.status_at)
         conn.execute(DossierStatus.__table__.insert().values(
             dossier_code=code, status=status, at=when, recorded_by=who, recorded_at=utc_now(),
             note=nfc(note) if note else None))

@@ -5,6 +5,7 @@ documents for its components, list and show dossiers. Wires the reference data
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -135,24 +136,28 @@ SETTLED_NEXT: dict[str, frozenset[str]] = {
     "returned": frozenset()}
 
 
-def _refuse_going_back(archive: Archive, code: str, status: str, at: datetime | None) -> None:
-    try:
-        state = records.show(archive, code)
-    except NotFoundError:
-        return  # records.set_status says so, with what to do
-    allowed = SETTLED_NEXT.get(state.status or "")
-    if allowed is None or status == state.status or status in allowed:
-        return
-    if at is not None and state.status_at is not None and \
-            _utc(at) < _utc(state.status_at):  # type: ignore[operator]
-        return  # an earlier step reported late: history only, the status stays
-    now = DOSSIER_STATUS_NAMES.get(state.status or "", state.status)
-    name = DOSSIER_STATUS_NAMES.get(status, status)
-    then = "; ".join(DOSSIER_STATUS_NAMES[s] for s in sorted(allowed)) or "không còn bước nào"
-    raise WorkflowError(f"hồ sơ {state.code} đã ở trạng thái {now} (từ "
-                        f"{shown_moment(state.status_at)}), không chuyển ngược về {name}; "
-                        f"bước tiếp theo được ghi: {then}. Yêu cầu mới của công dân là một hồ "
-                        "sơ mới, với mã hồ sơ mới")
+def _going_back_refused(code: str, status: str,
+                        at: datetime | None) -> Callable[[str, datetime | None], None]:
+    """The settled-status rule for ``records.set_status``, which applies it to the status it
+    reads inside its write transaction (row locked): checked before that transaction, two
+    racing posts (resolved, then a later received) could both pass and reopen the dossier."""
+
+    def refuse(current: str, current_at: datetime | None) -> None:
+        allowed = SETTLED_NEXT.get(current or "")
+        if allowed is None or status == current or status in allowed:
+            return
+        if at is not None and current_at is not None and \
+                _utc(at) < _utc(current_at):  # type: ignore[operator]
+            return  # an earlier step reported late: history only, the status stays
+        now = DOSSIER_STATUS_NAMES.get(current or "", current)
+        name = DOSSIER_STATUS_NAMES.get(status, status)
+        then = "; ".join(DOSSIER_STATUS_NAMES[s] for s in sorted(allowed)) or "không còn bước nào"
+        raise WorkflowError(f"hồ sơ {nfc(code.strip())} đã ở trạng thái {now} (từ "
+                            f"{shown_moment(_utc(current_at))}), không chuyển ngược về {name}; "
+                            f"bước tiếp theo được ghi: {then}. Yêu cầu mới của công dân là một "
+                            "hồ sơ mới, với mã hồ sơ mới")
+
+    return refuse
 
 
 def _refuse_future(at: datetime, what: str) -> None:
@@ -253,8 +258,8 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
             raise ConfigError(f"thời điểm {shown_moment(at)} ({name}) trước khi hồ sơ "
                               f"{opened.code} được tiếp nhận ({shown_moment(opened.received_at)})"
                               "; kiểm tra lại ngày giờ đã nhập")
-    _refuse_going_back(archive, code, status, at)
-    return records.set_status(archive, code, status, at=at, by=by, note=note)
+    return records.set_status(archive, code, status, at=at, by=by, note=note,
+                              refuse=_going_back_refused(code, status, at))
 
 
 def reuse(archive: Archive, code: str, document_id: str, *, component: str | None, by: str,

@@ -215,3 +215,46 @@ def test_a_dossier_without_a_received_date_counts_on_its_vietnamese_day(
         assert received_dossiers(conn, date(2026, 12, 7), date(2026, 12, 7)) == [
             "HS-075-2026-0610"]
         assert received_dossiers(conn, date(2026, 12, 6), date(2026, 12, 6)) == []
+
+
+def test_two_racing_status_posts_cannot_reopen_a_settled_dossier(place: Place) -> None:
+    """S6: 'resolved' is being written (its transaction open, not committed) while a later
+    'received' comes in through another connection (the API's thread pool, a second process).
+    The settled-status rule is applied inside the write transaction, to the row it locks: the
+    later post waits for the first, sees the dossier resolved and is refused; checked before
+    the transaction it saw 'processing', passed, and reopened the dossier."""
+    import threading
+    import time
+
+    from sohoa.archive.models import Dossier
+    from sohoa.pipeline.dossierdesk import set_status
+
+    code = "H19.22.31-260302-0042"
+    first, second = place.open(), place.open()  # two engines: two writers, as two processes
+    try:
+        dz.open_dossier(first, opening(code), by=OFFICER)
+        at = datetime(2026, 3, 2, 10, 0, tzinfo=VN)
+        set_status(first, code, "processing", at=at, by=OFFICER)
+        outcome: list[BaseException | str] = []
+
+        def later_received() -> None:
+            try:
+                state, _ = set_status(second, code, "received", at=at + timedelta(hours=3),
+                                      by=OFFICER)
+                outcome.append(state.status)
+            except BaseException as exc:  # handed to the test's thread
+                outcome.append(exc)
+
+        racer = threading.Thread(target=later_received)
+        with first.transaction(write=True) as conn:  # 'resolved' being written, as records does
+            conn.execute(update(Dossier).where(Dossier.code == code).values(
+                status="resolved", status_at=(at + timedelta(hours=2)).astimezone(UTC)))
+            racer.start()
+            time.sleep(1.0)  # the racer reads (and, checked outside, passes) meanwhile
+        racer.join(timeout=60)
+        assert len(outcome) == 1 and isinstance(outcome[0], WorkflowError), outcome
+        assert "không chuyển ngược" in str(outcome[0])
+        assert dz.show(first, code).status == "resolved"
+    finally:
+        first.close()
+        second.close()
