@@ -315,6 +315,17 @@ class Archive:
         if batch:
             yield from self._unreferenced(batch)
 
+    def drop_unreferenced(self, shas: Sequence[str]) -> int:
+        """Delete those of these blobs that nothing points at; how many went. For blobs put only
+        to travel between processes (a drawn page's one-page PDF to the queue's workers): kept
+        after their job, they would hold a citizen's page past its document's disposal."""
+        gone = 0
+        for sha in self._unreferenced(list(dict.fromkeys(shas))):
+            if self.blobs.exists(sha):
+                self.blobs.delete(sha)
+                gone += 1
+        return gone
+
     def _unreferenced(self, shas: list[str]) -> list[str]:
         from sohoa.archive.disposal import kept_references  # destruction records are kept
 

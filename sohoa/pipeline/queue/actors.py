@@ -23,7 +23,7 @@ from sohoa.pipeline.jobboard import FAILED, FINISHED, JobBoard
 from sohoa.pipeline.knownfiles import remembered
 from sohoa.pipeline.outcomes import Event, IngestSummary, stored_document_json
 from sohoa.pipeline.queue.broker import DOCUMENTS_QUEUE, PAGES_QUEUE, connect, make_broker
-from sohoa.pipeline.queue.messages import page_from
+from sohoa.pipeline.queue.messages import TEXT_PDF, page_from, with_text_pdf
 from sohoa.pipeline.queue.policy import (
     GIVE_UP,
     MACHINE,
@@ -148,7 +148,8 @@ class Queue:
         archive = self.archive()
         faults.point(f"queue.analyze_page:{meta['sha256']}")
         if cached_analysis(archive, meta["sha256"]) is None:  # else: no need for the image
-            page = page_from(meta, archive.blobs.get(meta["sha256"]))
+            page = with_text_pdf(page_from(meta, archive.blobs.get(meta["sha256"])), meta,
+                                 archive.blobs)
             analyze_cached(archive, page, AnalyzeOptions(s.ocr_lang, s.ocr_timeout_s,
                                                          s.code_pattern))
         if self.board.page_done(job_id, position):
@@ -291,6 +292,8 @@ class Queue:
                 summary.count(event)
         record_inputs(archive, job_id, [page_from(m) for m in metas], summary,
                       with_images=False)
+        # the drawn pages' one-page PDFs only travelled to the analysis (cached now)
+        archive.drop_unreferenced([m[TEXT_PDF] for m in metas if m.get(TEXT_PDF)])
         _sync_index(archive)
         summary.seconds = round(time.time() - float(info.get("started", time.time())), 2)
         if archive.get_job(job_id)["status"] != "finished":

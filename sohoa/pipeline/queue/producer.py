@@ -47,6 +47,8 @@ def enqueue_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | Non
             for page in pages:
                 if not is_placeholder(page):
                     archive.blobs.put(page.data)  # page images travel through blobs, not Redis
+                if page.text_pdf:  # so does a drawn page's one-page PDF (dropped at the close)
+                    archive.blobs.put(page.text_pdf)
         metas = [page_meta(p) for p in pages]
         queue.board.create(summary.job_id, metas, {"files": summary.files,
                                                     "unit": job.unit or None,
