@@ -64,6 +64,9 @@ def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigne
                 "would_skip": sum(not o["disposed"] for o in outcomes)}
     if signer is None:
         raise WorkflowError("thực hiện hủy cần khóa ký số của cơ quan để ký biên bản hủy")
+    # Destruction cannot be undone and its record must be signed: a signer that cannot sign
+    # now (PKI, OCSP/CRL or TSA unreachable) is refused before anything is deleted, not after.
+    signer.check_ready()
     started = disposal.start(archive, list_id, by=by)
     decision = started["decision"] or ""
     progress.start(started["counts"]["listed"])
