@@ -64,6 +64,7 @@ from sohoa.ocr.titles import (
     is_title_line,
     load_titles,
     lost_delegations,
+    name_place,
     reread_signer_line,
 )
 from sohoa.records import InkMark, OcrPage, Word
@@ -1238,18 +1239,21 @@ def _reads_upright(boxes: Sequence[Box]) -> bool:
 _SIGNER_BELOW = 1 / 3
 
 
-def _signer_line(boxes: Sequence[Box], texts: Sequence[str], height: int, titles: Titles
-                 ) -> tuple[list[Box], list[str]] | None:
+def _signer_line(boxes: Sequence[Box], texts: Sequence[str], height: int, titles: Titles,
+                 *, name_line: bool = False) -> tuple[list[Box], list[str]] | None:
     """The line's boxes and texts when it is a title or a rank and a name of the signer's
     block, written as the closed vocabulary has them (sohoa.ocr.titles); None when it is
     neither or in the page's header (the top third: the agency, the motto, the document's
-    name). The boxes stay where the words were read: a token that held only specks is dropped,
-    one whose letters went to the word of the token before it (a word read in two pieces)
-    widens that token's box, and boxes that run into the next word's (a stroke of the
-    signature read with "Đại") end before it (:func:`_apart`)."""
+    name). ``name_line``: the line is where the signer's name is printed (under the title or the
+    signing instruction, past a few lines of debris at most). The boxes stay where the words
+    were read: a token that held only specks is dropped, one whose letters went to the word of
+    the token before it (a word read in two pieces) widens that token's box, and boxes that run
+    into the next word's (a stroke of the signature read with "Đại") end before it
+    (:func:`_apart`)."""
     if min(b.top for b in boxes) < height * _SIGNER_BELOW:
         return None
-    rewritten = reread_signer_line(texts, titles, [b.confidence for b in boxes])
+    rewritten = reread_signer_line(texts, titles, [b.confidence for b in boxes],
+                                   name_line=name_line)
     if rewritten is None:
         return None
     kept_boxes: list[Box] = []
@@ -1267,7 +1271,8 @@ def _signer_line(boxes: Sequence[Box], texts: Sequence[str], height: int, titles
     return _apart(kept_boxes), kept_texts
 
 
-def _signer_titles(words: list[Word], lines: list[str], titles: Titles, height: int
+def _signer_titles(words: list[Word], lines: list[str], titles: Titles, height: int,
+                   seals: Sequence[InkMark] = ()
                    ) -> tuple[list[Word], list[str], list[tuple[str, str]]]:
     """``words`` and ``lines`` with the signer's titles the block itself tells (below the page's
     top third): the right part of a title left by the seal completed (``completed_titles``),
@@ -1280,8 +1285,20 @@ def _signer_titles(words: list[Word], lines: list[str], titles: Titles, height: 
         tops = [w.top for w in out_words if w.line == line_no]
         return bool(tops) and min(tops) >= height * _SIGNER_BELOW
 
+    def sealed(line_no: int) -> bool:
+        """Whether a seal lies at the line's left: over its first word or reaching it."""
+        line = [w for w in out_words if w.line == line_no]
+        if not line:
+            return False
+        first = min(line, key=lambda w: w.left)
+        top = min(w.top for w in line)
+        bottom = max(w.top + w.height for w in line)
+        return any(m.top <= bottom and m.top + m.height >= top
+                   and m.left <= first.left <= m.left + m.width + first.height for m in seals)
+
     header = [line for k, line in enumerate(out_lines) if not below_header(k)]
-    for line_no, title in completed_titles(out_lines, titles, header).items():
+    at_seal = {k for k in range(len(out_lines)) if sealed(k)}
+    for line_no, title in completed_titles(out_lines, titles, header, at_seal).items():
         if below_header(line_no):
             out_words = _rewrite_line(out_words, line_no, title.split())
             changed.append((out_lines[line_no], title))
@@ -1409,6 +1426,9 @@ def recognize_page(
     text_lines: list[str] = []
     renamed: list[tuple[str, str]] = []
     retitled: list[tuple[str, str]] = []
+    # Lines since the last that the signer's name may follow (a title, the signing
+    # instruction), None when the name's place is past.
+    since: int | None = None
     for line_no, line in enumerate(lines):
         texts = [box.text for box in line.words]
         line_boxes = list(line.words)
@@ -1417,11 +1437,13 @@ def recognize_page(
             texts, rewritten = reread_names(correct_tokens(texts, lexicon), lexicon)
             texts = [nfc(t) for t in texts]
             renamed += [(nfc(a), nfc(b)) for a, b in rewritten]
-            signer = _signer_line(line_boxes, texts, height, load_titles())
+            signer = _signer_line(line_boxes, texts, height, load_titles(),
+                                  name_line=since is not None)
             if signer is not None:
                 if signer[1] != texts:
                     retitled.append((" ".join(texts), " ".join(signer[1])))
                 line_boxes, texts = signer
+            since = name_place(since, " ".join(t for t in texts if t), load_titles())
         for box, text in zip(line_boxes, texts, strict=True):
             left, top, w, h = unskew_box(
                 (box.left, box.top, box.width, box.height), skew, (width, height)
@@ -1440,8 +1462,10 @@ def recognize_page(
             )
         text_lines.append(" ".join(texts))
     if settings.correct:
+        seals = [m for m in (_turn_mark(m, rotation, scan_w, scan_h) for m in found)
+                 if m.kind == "seal"]
         words, text_lines, completed = _signer_titles(words, text_lines, load_titles(),
-                                                      height)
+                                                      height, seals)
         retitled += completed
     confidence = sum(w.confidence for w in words) / len(words) / 100.0 if words else 0.0
     return OcrPage(

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -415,32 +415,43 @@ def rerank_line(tokens: Sequence[str], titles: Titles,
 
 
 def reread_signer_line(tokens: Sequence[str], titles: Titles,
-                       confidences: Sequence[float] | None = None) -> list[str] | None:
+                       confidences: Sequence[float] | None = None, *,
+                       name_line: bool = False) -> list[str] | None:
     """One line of the signer's block as written when it is a title or a rank and a name (see
     the module doc; unchanged when read right), one text per token ('' for a token dropped:
     specks, or a piece of a word whose letters went to the token before it), or None when it
     is neither. ``confidences`` (the engine's, per token): a word read sure that is a
-    Vietnamese syllable is not rewritten into another title's word or another surname."""
+    Vietnamese syllable is not rewritten into another title's word, surname or name.
+    ``name_line``: the line is where the signer's name is printed (:func:`opens_name_line`):
+    a person's name alone on it is read against the names (:func:`_renamed`); a name after a
+    rank always is."""
     ranked = rerank_line(tokens, titles, confidences)
     if ranked is not None:
         if " " in ranked[1].strip():  # "tá Phạm": the surname glued to the rank
             return ranked
-        return ranked[:2] + (_renamed(ranked[2:], surname_read=True) or ranked[2:])
-    return retitle_line(tokens, titles, confidences) or _renamed(tokens)
+        sure = list(confidences)[2:] if confidences is not None else None
+        return ranked[:2] + (_renamed(ranked[2:], sure, surname_read=True) or ranked[2:])
+    retitled = retitle_line(tokens, titles, confidences)
+    if retitled is not None or not name_line:
+        return retitled
+    return _renamed(tokens, confidences)
 
 
 # Marks OCR prints beside a name for specks of the pen or the seal ("'Lý", "Mỹ -").
 _SPECKS = re.compile(r"^[^\w]*$")
 
 
-def _renamed(tokens: Sequence[str], *, surname_read: bool = False) -> list[str] | None:
+def _renamed(tokens: Sequence[str], confidences: Sequence[float] | None = None, *,
+             surname_read: bool = False) -> list[str] | None:
     """A line that is nothing but a person's name (specks aside): a surname, or one mark from
     exactly one, then one to four capitalized words; each word that is no name as read
     written as the name it likeliest is (``reread_name_word``: "Phạm Văn Hướng" → "Phạm Văn
     Hưởng", "Võ Văn Mãn" → "Võ Văn Mẫn", "Nguyên Đức Cảmˆ" → "Nguyễn Đức Cẩm"), and a word in
     capitals among title-case ones in title case when that is a name ("Hồ THỊ Mỹ"). None when
     the line is no such name. ``surname_read``: the surname was already written (after a
-    rank)."""
+    rank). A word read sure (``confidences``) that is a Vietnamese syllable is kept as read:
+    "Phan Đình Phùng" is a name even if "Phụng" is in the list and "Phùng" is not."""
+    sure = list(confidences) if confidences is not None else [None] * len(tokens)
     tokens = list(tokens)
     dropped: set[int] = set()
     for k in range(1, len(tokens)):
@@ -458,7 +469,9 @@ def _renamed(tokens: Sequence[str], *, surname_read: bool = False) -> list[str] 
     first = cores[0]
     assert first is not None
     read = first.group(2)
-    surname = read if surname_read else _likely_surname(_surname(read))
+    surname = read if surname_read else _surname(read)
+    if not surname_read and _evidently_misread(read, sure[at[0]]):
+        surname = _likely_surname(surname)
     if title_case_name(surname) not in lexicon.surnames:
         return None
     if not surname_read and (lexicon.surnames[title_case_name(surname)] < _COMMON_SURNAME
@@ -475,7 +488,8 @@ def _renamed(tokens: Sequence[str], *, surname_read: bool = False) -> list[str] 
             new = surname
         else:
             tail = tokens[k][len(core.group(0)):]
-            new = reread_name_word(word + tail, surname=False, lexicon=lexicon)
+            new = (word + tail if not tail and not _evidently_misread(word, sure[k])
+                   else reread_name_word(word + tail, surname=False, lexicon=lexicon))
             if title_case_name(new) not in lexicon.names:
                 return None  # a word that is no name, even re-read: not a name's line
             if fold(new) == fold(word) and title_case_name(new) != title_case_name(word):
@@ -516,6 +530,7 @@ def lost_delegations(lines: Sequence[str], titles: Titles) -> dict[int, int]:
     "K CHỦ TỊCH", "Ử CHỦ TỊCH")."""
     heads = {e.text for e in titles.entries if not e.collective}
     written = {printed for printed, _ in titles.delegations}
+    spelled = {letters for _, letters in titles.delegations}  # "TL" is "TL.", not a speck
     out: dict[int, int] = {}
     for i in range(len(lines) - 1):
         tokens = lines[i].split()
@@ -523,10 +538,42 @@ def lost_delegations(lines: Sequence[str], titles: Titles) -> dict[int, int]:
         for lead in (0, 1):
             title = " ".join(tokens[lead:])
             if title in heads and f"PHÓ {title}" in heads and below == f"PHÓ {title}" \
-                    and (lead == 0 or (len(tokens[0]) <= 3 and tokens[0] not in written)):
+                    and (lead == 0 or (len(tokens[0]) <= 3 and tokens[0] not in written
+                                       and _letters(tokens[0]) not in spelled)):
                 out[i] = lead
                 break
     return out
+
+
+# --- where the signer's name is printed ------------------------------------------------------
+# Under the title (and the signing instruction, where the paper prints one), after a few lines
+# of the pen's and the seal's debris at most: a name alone on its line anywhere else (a
+# citizen's on a form, a street, a district) is never re-read as a signer's.
+
+DEBRIS_LINES = 3
+
+
+def opens_name_line(line: str, titles: Titles) -> bool:
+    """Whether the signer's name may follow ``line``: a title, a rank's line, or the signing
+    instruction ("(Ký, ghi rõ họ tên, đóng dấu)")."""
+    return (is_title_line(line, titles) or bool(_INSTRUCTION.search(fold(line))))
+
+
+def name_place(since: int | None, line: str, titles: Titles) -> int | None:
+    """After ``line``: how many lines since the last the signer's name may follow (a title,
+    the signing instruction: 0), counting debris; None when the name's place is past (any
+    other line). ``since``: the same before ``line``."""
+    if opens_name_line(line, titles):
+        return 0
+    if since is not None and since < DEBRIS_LINES and is_debris(line):
+        return since + 1
+    return None
+
+
+def is_debris(line: str) -> bool:
+    """A short line of the pen's or the seal's strokes read as marks ("\\zÌ", "Đi", "U8%"):
+    two tokens at most, six letters at most."""
+    return len(line.split()) <= 2 and sum(ch.isalpha() for ch in line) <= 6
 
 
 # --- a title whose left part the seal covers --------------------------------------------------
@@ -563,11 +610,29 @@ def issuer_head(header: Sequence[str], titles: Titles) -> str | None:
     return found
 
 
-def completed_titles(lines: Sequence[str], titles: Titles, header: Sequence[str] = ()
-                     ) -> dict[int, str]:
+def _right_part(title: str, read: str) -> bool:
+    """Whether ``read`` is ``title``'s last words, its first one cut on the left ("Ủ TỊCH",
+    "TỊCH", not "Ủ TỊ"): whole words but the first."""
+    want, got = title.split(), read.split()
+    if len(got) > len(want) or got == want:
+        return False
+    tail = want[len(want) - len(got):]
+    return tail[1:] == got[1:] and tail[0].endswith(got[0])
+
+
+def _is_cut(title: str, read: str) -> bool:
+    """Whether ``read``'s first word is a piece of the title's word there ("Ủ" of "CHỦ"), not
+    the whole word ("THƯ KÝ" is a title of its own, not what a seal left of "TỔNG THƯ KÝ")."""
+    want, got = title.split(), read.split()
+    return want[len(want) - len(got)] != got[0]
+
+
+def completed_titles(lines: Sequence[str], titles: Titles, header: Sequence[str] = (),
+                     sealed: Container[int] = ()) -> dict[int, str]:
     """The lines (their index) that are the right part of a signer's title, with the title
     they are the right part of (see above); of two such titles, the head's of the agency the
-    page's ``header`` names (:func:`issuer_head`)."""
+    page's ``header`` names (:func:`issuer_head`). A line whose first word is whole ("CÔNG AN",
+    "THANH TRA") is completed only when a seal lies at its left (``sealed``: those lines)."""
     issuer = issuer_head(header, titles)
     heads = [e.text for e in titles.entries if not e.collective]
     out: dict[int, str] = {}
@@ -583,7 +648,8 @@ def completed_titles(lines: Sequence[str], titles: Titles, header: Sequence[str]
             wanted = [f"PHÓ {above[4:]}"] if f"PHÓ {above[4:]}" in heads else []
         else:
             wanted = [h for h in heads if not h.startswith("PHÓ ")]
-        ends = [h for h in wanted if h.endswith(read)]
+        ends = [h for h in wanted if _right_part(h, read)
+                and (i in sealed or _is_cut(h, read))]
         if len(ends) > 1 and issuer in ends:
             ends = [issuer]
         if len(ends) == 1:
