@@ -1240,7 +1240,8 @@ _SIGNER_BELOW = 1 / 3
 
 
 def _signer_line(boxes: Sequence[Box], texts: Sequence[str], height: int, titles: Titles,
-                 *, name_line: bool = False) -> tuple[list[Box], list[str]] | None:
+                 *, name_line: bool = False, marks: Sequence[InkMark] = ()
+                 ) -> tuple[list[Box], list[str]] | None:
     """The line's boxes and texts when it is a title or a rank and a name of the signer's
     block, written as the closed vocabulary has them (sohoa.ocr.titles); None when it is
     neither or in the page's header (the top third: the agency, the motto, the document's
@@ -1253,7 +1254,8 @@ def _signer_line(boxes: Sequence[Box], texts: Sequence[str], height: int, titles
     if min(b.top for b in boxes) < height * _SIGNER_BELOW:
         return None
     rewritten = reread_signer_line(texts, titles, [b.confidence for b in boxes],
-                                   name_line=name_line)
+                                   name_line=name_line,
+                                   crossed=[any(_crossed(b, m) for m in marks) for b in boxes])
     if rewritten is None:
         return None
     kept_boxes: list[Box] = []
@@ -1345,6 +1347,13 @@ def _rewrite_line(words: list[Word], line_no: int, tokens: Sequence[str]) -> lis
     return out[:at[0]] + lost + out[at[0]:]
 
 
+def _crossed(box: Box, mark: InkMark) -> bool:
+    """Whether a seal's or a signature's box overlaps a word's (the page's skew, a degree or
+    two, aside)."""
+    return (box.left < mark.left + mark.width and mark.left < box.right
+            and box.top < mark.top + mark.height and mark.top < box.top + box.height)
+
+
 # Gap kept between two words of a signer's line, as a share of the taller's height: pdftotext
 # starts a new word at a gap over a tenth of the font size (poppler's minWordBreakSpace), and
 # reads boxes that overlap out of order ("úy … Đại").
@@ -1429,6 +1438,7 @@ def recognize_page(
     # Lines since the last that the signer's name may follow (a title, the signing
     # instruction), None when the name's place is past.
     since: int | None = None
+    upright_marks = [_turn_mark(m, rotation, scan_w, scan_h) for m in found]
     for line_no, line in enumerate(lines):
         texts = [box.text for box in line.words]
         line_boxes = list(line.words)
@@ -1438,7 +1448,7 @@ def recognize_page(
             texts = [nfc(t) for t in texts]
             renamed += [(nfc(a), nfc(b)) for a, b in rewritten]
             signer = _signer_line(line_boxes, texts, height, load_titles(),
-                                  name_line=since is not None)
+                                  name_line=since is not None, marks=upright_marks)
             if signer is not None:
                 if signer[1] != texts:
                     retitled.append((" ".join(texts), " ".join(signer[1])))
@@ -1462,8 +1472,7 @@ def recognize_page(
             )
         text_lines.append(" ".join(texts))
     if settings.correct:
-        seals = [m for m in (_turn_mark(m, rotation, scan_w, scan_h) for m in found)
-                 if m.kind == "seal"]
+        seals = [m for m in upright_marks if m.kind == "seal"]
         words, text_lines, completed = _signer_titles(words, text_lines, load_titles(),
                                                       height, seals)
         retitled += completed

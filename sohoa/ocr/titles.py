@@ -262,7 +262,7 @@ _RECIPIENTS = re.compile(r"^\W*(noi nhan|nhu tren|luu\s*:|luu\s+(vt|hs)\b)")
 
 
 def retitle_line(tokens: Sequence[str], titles: Titles,
-                 confidences: Sequence[float] | None = None) -> list[str] | None:
+                 confidences: Sequence[float | None] | None = None) -> list[str] | None:
     """``tokens`` (one line of the signer's block) written as the title they are (a near-miss
     of) — one text per token, '' for a token that held only specks — or None when the line is
     no title or could be two. A line that opens with a recipients' item ("Như trên: “PHỎCHỦ
@@ -350,7 +350,7 @@ def _likely_surname(word: str) -> str:
 
 
 def rerank_line(tokens: Sequence[str], titles: Titles,
-                confidences: Sequence[float] | None = None) -> list[str] | None:
+                confidences: Sequence[float | None] | None = None) -> list[str] | None:
     """``tokens`` written with their first two words as the officer's rank they are (a
     near-miss of: "Trừng tả" → "Trung tá", "Đại ủy" → "Đại úy", "táPhạm" → "tá Phạm"), and
     the surname after it as the one surname it is a mark away from ("Lễ" → "Lê"), when the
@@ -415,8 +415,9 @@ def rerank_line(tokens: Sequence[str], titles: Titles,
 
 
 def reread_signer_line(tokens: Sequence[str], titles: Titles,
-                       confidences: Sequence[float] | None = None, *,
-                       name_line: bool = False) -> list[str] | None:
+                       confidences: Sequence[float | None] | None = None, *,
+                       name_line: bool = False,
+                       crossed: Sequence[bool] | None = None) -> list[str] | None:
     """One line of the signer's block as written when it is a title or a rank and a name (see
     the module doc; unchanged when read right), one text per token ('' for a token dropped:
     specks, or a piece of a word whose letters went to the token before it), or None when it
@@ -424,24 +425,31 @@ def reread_signer_line(tokens: Sequence[str], titles: Titles,
     Vietnamese syllable is not rewritten into another title's word, surname or name.
     ``name_line``: the line is where the signer's name is printed (:func:`opens_name_line`):
     a person's name alone on it is read against the names (:func:`_renamed`); a name after a
-    rank always is."""
+    rank always is. ``crossed``: the words a signature or a seal crosses, read through the
+    ink: how sure the engine is of such a name word says nothing of its marks ("Hướng" read
+    sure for "Hưởng" under the pen's stroke), so it is re-read as if unsure (a title's word
+    is not: "TỔ TRƯỞNG" under a seal is still no "BỘ TRƯỞNG")."""
+    names_sure: list[float | None] | None = None
+    if confidences is not None:
+        names_sure = [None if crossed is not None and crossed[k] else c
+                      for k, c in enumerate(confidences)]
     ranked = rerank_line(tokens, titles, confidences)
     if ranked is not None:
         if " " in ranked[1].strip():  # "tá Phạm": the surname glued to the rank
             return ranked
-        sure = list(confidences)[2:] if confidences is not None else None
+        sure = names_sure[2:] if names_sure is not None else None
         return ranked[:2] + (_renamed(ranked[2:], sure, surname_read=True) or ranked[2:])
     retitled = retitle_line(tokens, titles, confidences)
     if retitled is not None or not name_line:
         return retitled
-    return _renamed(tokens, confidences)
+    return _renamed(tokens, names_sure)
 
 
 # Marks OCR prints beside a name for specks of the pen or the seal ("'Lý", "Mỹ -").
 _SPECKS = re.compile(r"^[^\w]*$")
 
 
-def _renamed(tokens: Sequence[str], confidences: Sequence[float] | None = None, *,
+def _renamed(tokens: Sequence[str], confidences: Sequence[float | None] | None = None, *,
              surname_read: bool = False) -> list[str] | None:
     """A line that is nothing but a person's name (specks aside): a surname, or one mark from
     exactly one, then one to four capitalized words; each word that is no name as read

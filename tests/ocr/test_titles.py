@@ -235,6 +235,15 @@ def test_a_name_word_read_sure_is_kept(line: str) -> None:
     assert out is None or out == tokens
 
 
+def test_a_name_word_the_pen_crosses_is_re_read_however_sure() -> None:
+    tokens = ["Phạm", "Văn", "Hướng"]
+    assert reread_signer_line(tokens, TITLES, [95.0] * 3, name_line=True,
+                              crossed=[False, False, True]) == ["Phạm", "Văn", "Hưởng"]
+    # A title's word under the seal is not: "TỔ TRƯỞNG" is a title the list does not hold.
+    assert reread_signer_line(["TỔ", "TRƯỞNG"], TITLES, [95.0] * 2, name_line=True,
+                              crossed=[True, True]) is None
+
+
 @pytest.mark.parametrize("line", [
     "Phạm Văn Hướng", "Phan Đình Phùng", "Đô Lương", "Trần Nhân Tông", "Bùi Viện",
 ])
