@@ -1274,7 +1274,7 @@ def _signer_line(boxes: Sequence[Box], texts: Sequence[str], height: int, titles
 
 
 def _signer_titles(words: list[Word], lines: list[str], titles: Titles, height: int,
-                   seals: Sequence[InkMark] = ()
+                   marks: Sequence[InkMark] = ()
                    ) -> tuple[list[Word], list[str], list[tuple[str, str]]]:
     """``words`` and ``lines`` with the signer's titles the block itself tells (below the page's
     top third): the right part of a title left by the seal completed (``completed_titles``),
@@ -1288,7 +1288,8 @@ def _signer_titles(words: list[Word], lines: list[str], titles: Titles, height: 
         return bool(tops) and min(tops) >= height * _SIGNER_BELOW
 
     def sealed(line_no: int) -> bool:
-        """Whether a seal lies at the line's left: over its first word or reaching it."""
+        """Whether a seal (or a pen's strokes) lies at the line's left: over its first word or
+        reaching it."""
         line = [w for w in out_words if w.line == line_no]
         if not line:
             return False
@@ -1296,7 +1297,7 @@ def _signer_titles(words: list[Word], lines: list[str], titles: Titles, height: 
         top = min(w.top for w in line)
         bottom = max(w.top + w.height for w in line)
         return any(m.top <= bottom and m.top + m.height >= top
-                   and m.left <= first.left <= m.left + m.width + first.height for m in seals)
+                   and m.left <= first.left <= m.left + m.width + first.height for m in marks)
 
     header = [line for k, line in enumerate(out_lines) if not below_header(k)]
     at_seal = {k for k in range(len(out_lines)) if sealed(k)}
@@ -1472,9 +1473,9 @@ def recognize_page(
             )
         text_lines.append(" ".join(texts))
     if settings.correct:
-        seals = [m for m in upright_marks if m.kind == "seal"]
+        # Any ink mark: on a grey scan a seal's ring is often taken for a pen's strokes.
         words, text_lines, completed = _signer_titles(words, text_lines, load_titles(),
-                                                      height, seals)
+                                                      height, upright_marks)
         retitled += completed
     confidence = sum(w.confidence for w in words) / len(words) / 100.0 if words else 0.0
     return OcrPage(
