@@ -61,6 +61,7 @@ from sohoa.ocr.preprocess import prepare
 from sohoa.ocr.titles import (
     Titles,
     completed_titles,
+    deputy_titles,
     is_title_line,
     load_titles,
     lost_delegations,
@@ -1302,6 +1303,11 @@ def _signer_titles(words: list[Word], lines: list[str], titles: Titles, height: 
     header = [line for k, line in enumerate(out_lines) if not below_header(k)]
     at_seal = {k for k in range(len(out_lines)) if sealed(k)}
     for line_no, title in completed_titles(out_lines, titles, header, at_seal).items():
+        if below_header(line_no):
+            out_words = _rewrite_line(out_words, line_no, title.split())
+            changed.append((out_lines[line_no], title))
+            out_lines[line_no] = title
+    for line_no, title in deputy_titles(out_lines, titles).items():
         if below_header(line_no):
             out_words = _rewrite_line(out_words, line_no, title.split())
             changed.append((out_lines[line_no], title))

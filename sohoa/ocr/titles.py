@@ -506,7 +506,9 @@ def _renamed(tokens: Sequence[str], confidences: Sequence[float | None] | None =
                     return None  # two words that are no names: likelier no name at all
             if word.isupper() and len(word) > 1 and titled * 2 > len(cores):
                 new = title_case_name(new)
-        out[k] = core.group(1) + new + core.group(3)
+        # A full stop inside the name is a speck ("Phạm. Mỹ Bổn"); after its last word, kept.
+        after = core.group(3) if n == len(at) - 1 else core.group(3).replace(".", "")
+        out[k] = core.group(1) + new + after
     return [("" if k in dropped else t) for k, t in enumerate(out)]
 
 
@@ -674,3 +676,20 @@ def is_title_line(line: str, titles: Titles) -> bool:
         return True
     head, _, rest = words.partition(" ")
     return head in {printed for printed, _ in titles.delegations} and rest in entries
+
+
+def deputy_titles(lines: Sequence[str], titles: Titles) -> dict[int, str]:
+    """The lines (their index) right under "KT. X" whose letters are "PHÓ X" but whose marks
+    are not ("PHO CHỦ TỊCH"), with the deputy's title: the block says it is one, so a word
+    read sure ("PHO" is a syllable) is no other title's."""
+    heads = {e.text for e in titles.entries if not e.collective}
+    out: dict[int, str] = {}
+    for i in range(1, len(lines)):
+        above = " ".join(lines[i - 1].split())
+        if not above.startswith("KT. "):
+            continue
+        deputy = f"PHÓ {above[4:]}"
+        line = " ".join(lines[i].split())
+        if deputy in heads and line != deputy and fold(line) == fold(deputy):
+            out[i] = deputy
+    return out

@@ -15,6 +15,7 @@ from sohoa.ocr.engine import _signer_line
 from sohoa.ocr.layout import Box
 from sohoa.ocr.titles import (
     completed_titles,
+    deputy_titles,
     issuer_head,
     load_titles,
     lost_delegations,
@@ -219,6 +220,8 @@ def test_a_speck_glued_to_a_sure_word_is_still_cleaned() -> None:
     ('"Thiếu tã Ngô Thế Lẫm', "Thiếu tá Ngô Thế Lẫm"),  # a speck before the rank
     ("Thiếu tá Đô Thị Thể", "Thiếu tá Đỗ Thị Thể"),  # the ngã stacked on the hat lost
     ("Đô Văn Hướng", "Đỗ Văn Hưởng"),
+    ("Đại úy Hô Dức Hiển", "Đại úy Hồ Đức Hiển"),  # the bar of "Đ" lost
+    ("Phạm. Mỹ Bổn", "Phạm Mỹ Bổn"),  # a full stop inside the name: a speck
 ])
 def test_a_name_alone_on_its_line_is_read_against_the_names(read: str, written: str) -> None:
     # Where the signer's name is printed (under the title), its words' confidences unknown.
@@ -397,3 +400,11 @@ def test_the_signer_s_name_is_looked_for_under_the_title_past_debris_only() -> N
         places.append(since is not None)  # whether this line may hold the signer's name
         since = name_place(since, line, TITLES)
     assert places == [False, False, False, True, True, True, True, False]
+
+
+def test_a_deputy_s_title_under_its_delegation_gets_its_marks() -> None:
+    # "PHO" is a syllable read sure; under "KT. CHỦ TỊCH" the line can only be the deputy's.
+    assert deputy_titles(["KT. CHỦ TỊCH", "PHO CHỦ TỊCH"], TITLES) == {1: "PHÓ CHỦ TỊCH"}
+    assert deputy_titles(["CHỦ TỊCH", "PHO CHỦ TỊCH"], TITLES) == {}
+    assert deputy_titles(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], TITLES) == {}
+    assert deputy_titles(["KT. GIÁM ĐỐC", "PHO CHỦ TỊCH"], TITLES) == {}

@@ -245,9 +245,10 @@ def second_reading(name: str, lexicon: NameLexicon | None = None, *,
 #   short stroke) 1.0, ngã for sắc 0.7, huyền for the others 0.3;
 # - a mark lost or added: hỏi or ngã over a hat (stacked on it, they merge with it) 0.9, any
 #   other 0.5; nặng (below) for any other 0.2;
-# - a hat, horn or breve lost 0.5, added or swapped (ô/ơ, â/ă) 0.3; 1.0 when the hat was read
-#   apart (a spacing "ˆ" after the word).
-_HUMPS = {"a": ("a", "â", "ă"), "o": ("o", "ô", "ơ"), "u": ("u", "ư"), "e": ("e", "ê")}
+# - a hat, horn or breve (or the bar of "Đ") lost 0.5, added or swapped (ô/ơ, â/ă) 0.3; 1.0
+#   when the hat was read apart (a spacing "ˆ" after the word).
+_HUMPS = {"a": ("a", "â", "ă"), "o": ("o", "ô", "ơ"), "u": ("u", "ư"), "e": ("e", "ê"),
+          "d": ("d", "đ")}  # the bar of "Đ" is a stroke a pen or a speck hides as well
 _HOOK, _TILDE, _ACUTE, _GRAVE = "\u0309", "\u0303", "\u0301", "\u0300"
 _ABOVE_SWAP = {frozenset((_HOOK, _ACUTE)): 1.0, frozenset((_HOOK, _TILDE)): 1.0,
                frozenset((_TILDE, _ACUTE)): 0.7}
