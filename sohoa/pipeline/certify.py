@@ -115,6 +115,9 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
         altered = altered_signatures(settings, Path(source))
         if altered:
             raise VerificationError(altered_refusal(Path(source), altered, "chứng thực từ đó"))
+    # A signer that cannot sign now (PKI, OCSP/CRL or TSA unreachable) is refused before a
+    # number is taken too: each retry would otherwise spoil a line of the legal register.
+    signer.check_ready()
     when = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     with open_archive(settings) as archive:
         original = _original(archive, settings, source, owner_id, official)
@@ -167,8 +170,12 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
             except Exception:  # the original error is what the desk must see
                 stored = "unknown"
             if stored is None:
-                log.error("bản sao chứng thực số %s/%s không lập được, số này bị hủy: %s: %s",
-                          entry.number, entry.book, type(exc).__name__, exc)
+                # The official reads this line: the reason in Vietnamese (the error itself
+                # follows, in words); the Python class is for the debug log.
+                log.error("bản sao chứng thực số %s/%s không lập được, số này bị hủy: %s",
+                          entry.number, entry.book, spoiled_reason(exc))
+                log.debug("số %s/%s bị hủy do %s: %s", entry.number, entry.book,
+                          type(exc).__name__, exc)
                 certifications.spoil(archive, entry.id,
                                      reason=f"không lập được bản sao: {spoiled_reason(exc)}",
                                      by=official)
