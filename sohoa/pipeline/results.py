@@ -116,6 +116,8 @@ def _digitize(archive: Archive, settings: Settings, code: str, unit: str | None,
     from sohoa.scanners import read_pages
 
     signer = make_signer(settings)
+    # as ingest does: a signer that cannot sign now is refused before any page is recognized
+    signer.check_ready()
     options = AnalyzeOptions(settings.ocr_lang, settings.ocr_timeout_s, settings.code_pattern)
     items = []
     for page in read_pages(file):
