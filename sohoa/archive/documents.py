@@ -16,7 +16,7 @@ from sqlalchemy import BigInteger, Connection, and_, bindparam, literal_column, 
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
 from sohoa.archive import audit as audit_log
-from sohoa.archive import outbox
+from sohoa.archive import outbox, owners
 from sohoa.archive.archival import COLUMNS as ARCHIVAL_COLUMNS
 from sohoa.archive.archival import ISSUER_FIELDS, NUMBER_FIELDS, archival_columns, first_field
 from sohoa.archive.catalog import upsert
@@ -45,13 +45,17 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
     component the document fills and its digitization code: the caller commits them together
     or not at all."""
     now = utc_now()
+    needs_review, reasons = bool(rec.needs_review), [nfc(r) for r in rec.review_reasons]
+    kept_name = None
     if rec.owner_id:
-        owner: dict[str, Any] = {"id": rec.owner_id, "created_at": now, "updated_at": now}
-        known = {"kind": rec.owner_kind, "name": nfc_opt(rec.owner_name)}
-        # Never overwrite a known name with an unknown one from a poorer scan.
-        owner.update({k: v for k, v in known.items() if v})
-        upsert(conn, Owner.__table__, owner, key=("id",),
-               update=[k for k in owner if k not in ("id", "created_at")])
+        # The owner's name is the identity paper's; any other paper only fills an unknown
+        # one, and one naming them otherwise waits for a person (tester10 F14).
+        kept_name = owners.record_owner(
+            conn, rec.owner_id, rec.owner_kind, rec.owner_name, now=now,
+            authoritative=rec.doc_type in owners.IDENTITY_TYPES and not rec.needs_review)
+        if kept_name is not None and rec.owner_name:
+            needs_review = True
+            reasons.append(owners.conflict_reason(rec.owner_id, kept_name, rec.owner_name))
     _upsert_dossier(conn, rec, now)
 
     fields = {nfc(k): nfc_opt(v) for k, v in rec.fields.items()}
@@ -66,8 +70,8 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
         issue_date=rec.issue_date, valid_until=rec.valid_until, status=STATUS_STORED,
         page_count=len(rec.pages), pdf_sha256=pdf_sha, pdf_size=pdf_size,
         fields=fields, field_flags=[nfc(f) for f in rec.field_flags],
-        confidence=float(rec.confidence), needs_review=bool(rec.needs_review),
-        review_reasons=[nfc(r) for r in rec.review_reasons],
+        confidence=float(rec.confidence), needs_review=needs_review,
+        review_reasons=reasons,
         signature_level=sig.level if sig else None,
         signer=nfc(sig.signer) if sig else None,
         signed_at=aware(sig.signed_at) if sig else None,
@@ -96,7 +100,8 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
                          .where(Document.id == doc_id)).first()
     outbox.record(conn, outbox.DOCUMENT_STORED, outbox.document_stored(
         document_id=doc_id, dossier_code=nfc(rec.dossier_code), doc_type=rec.doc_type,
-        title=nfc(rec.title), owner_id=rec.owner_id or None, owner_name=nfc_opt(rec.owner_name),
+        title=nfc(rec.title), owner_id=rec.owner_id or None,
+        owner_name=kept_name if kept_name is not None else nfc_opt(rec.owner_name),
         unit=nfc_opt(rec.unit), document_number=first_field(fields, NUMBER_FIELDS),
         issuing_body=first_field(fields, ISSUER_FIELDS), issue_date=rec.issue_date,
         valid_until=rec.valid_until, summary=archival.get("arc_summary"),
@@ -111,7 +116,7 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
     audit_log.append(conn, "document.stored", actor=SYSTEM_ACTOR, target=doc_id, detail={
         "doc_key": rec.doc_key, "dossier": rec.dossier_code, "doc_type": rec.doc_type,
         "owner_id": rec.owner_id, "pdf_sha256": pdf_sha, "pages": len(rec.pages),
-        "needs_review": bool(rec.needs_review),
+        "needs_review": needs_review,
     })
 
 

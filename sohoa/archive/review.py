@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import String, cast, func, select, update
 
 from sohoa.archive import audit as audit_log
+from sohoa.archive import owners
 from sohoa.archive.archival import (
     ISSUER_FIELDS,
     NUMBER_FIELDS,
@@ -25,7 +26,6 @@ from sohoa.archive.archival import (
     retention_label,
     split_number,
 )
-from sohoa.archive.catalog import upsert
 from sohoa.archive.documents import IS_STORED
 from sohoa.archive.models import Document, Owner, PageRow, SearchOutbox
 from sohoa.archive.review_models import ReviewEvent
@@ -190,11 +190,10 @@ def record(archive: Archive, document_id: str, round_no: int, reviewer: str,
 
 def _update_document(conn: Any, document_id: str, new: DocumentUpdate, now: Any) -> None:
     if new.owner_id:
-        owner: dict[str, Any] = {"id": new.owner_id, "created_at": now, "updated_at": now}
-        owner.update({k: v for k, v in {"kind": new.owner_kind,
-                                        "name": nfc_opt(new.owner_name)}.items() if v})
-        upsert(conn, Owner.__table__, owner, key=("id",),
-               update=[k for k in owner if k not in ("id", "created_at")])
+        # A reviewer's reading of an identity paper names its owner; a corrected name on
+        # any other paper stays that paper's (tester10 F14: a decision renamed the citizen).
+        owners.record_owner(conn, new.owner_id, new.owner_kind, new.owner_name, now=now,
+                            authoritative=new.doc_type in owners.IDENTITY_TYPES)
     fields = {k: nfc_opt(v) for k, v in new.fields.items()}
     document_number = first_field(fields, NUMBER_FIELDS)
     number, notation = split_number(document_number)

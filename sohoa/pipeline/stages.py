@@ -755,6 +755,12 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
                              ctx.unit, ctx.job_id)
     images = [it.page.data for it in draft.pages]
     document_id, created = archive.store_document(record, signed, images)
+    if created and record.owner_id and record.owner_name:
+        # The catalog flags a paper naming a known owner otherwise (archive/owners.py): the
+        # clerk's count of papers to review must include it.
+        doc = archive.get_document(document_id)
+        record = replace(record, needs_review=bool(doc["needs_review"]),
+                         review_reasons=tuple(doc["review_reasons"]))
     return StoreOutcome(draft, document_id, record, created)
 
 
