@@ -27,14 +27,24 @@ from sohoa.pipeline.codec import jsonable
 from sohoa.vntext import nfc, shown_number
 
 
+class _Console(Console):
+    """rich's console, but a closed pipe is left to the entry point: rich's own answer is
+    SystemExit(1) — a bug's code in sohoa — which bypassed cli/main.py's rule (a command that
+    only shows exits 0 when its reader has had enough; tester10 F26)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True  # nothing more is written to the closed pipe
+        raise BrokenPipeError
+
+
 def _console(stderr: bool) -> Console:
     """A console that wraps only for a person at a terminal. Into a file or a pipe (a log, the
     demo's output, ``2>log``) rich would hard-wrap at 80 columns mid-phrase ("0 cần" /
     "rà soát"): there lines stay whole and tables as wide as their cells (a COLUMNS the caller
     set still rules)."""
-    console = Console(stderr=stderr, highlight=False, soft_wrap=not stderr)
+    console = _Console(stderr=stderr, highlight=False, soft_wrap=not stderr)
     if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(stderr=stderr, highlight=False, soft_wrap=True, width=_UNWRAPPED)
+        console = _Console(stderr=stderr, highlight=False, soft_wrap=True, width=_UNWRAPPED)
     return console
 
 

@@ -74,3 +74,41 @@ def test_a_command_that_does_work_stopped_by_a_closed_pipe_says_so(tmp_path) -> 
     err = child.stderr.read().decode()
     assert child.wait(timeout=300) == 2, err
     assert "ống dẫn" in err and "internal error" not in err, err
+
+
+def test_a_listing_printed_through_rich_whose_reader_took_one_line_exits_0(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`sohoa audit show | head -1` (tester10 F26): rich answered the closed pipe with exit 1
+    itself, past cli/main.py's rule for commands that only show. The pipe is made one page
+    small and the listing longer, so sohoa is still writing when its reader goes."""
+    import fcntl
+    import os
+
+    from sohoa.archive import audit
+    from sohoa.pipeline.services import open_archive
+    from sohoa.pipeline.settings import load_settings
+
+    env = {**os.environ, "SOHOA_HOME": str(tmp_path / "home")}
+    subprocess.run([sys.executable, "-m", "sohoa", "init"], env=env, capture_output=True,
+                   check=True, timeout=120)
+    archive = open_archive(load_settings(tmp_path / "home"))
+    try:
+        with archive.transaction(write=True) as conn:
+            for i in range(300):
+                audit.append(conn, "document.stored", actor="lan", target=f"{i:016x}")
+    finally:
+        archive.close()
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, 1031, 4096)  # F_SETPIPE_SZ: the smallest pipe Linux makes
+    child = subprocess.Popen([sys.executable, "-m", "sohoa", "audit", "show", "--limit", "300"],
+                             stdout=write_end, stderr=subprocess.PIPE, env=env)
+    os.close(write_end)
+    first = b""
+    while not first.endswith(b"\n"):
+        got = os.read(read_end, 1)
+        assert got, "sohoa ended before printing a line"
+        first += got
+    os.close(read_end)  # `head -1` has its line and goes
+    assert child.stderr is not None
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 0, err
+    assert "internal error" not in err and "Traceback" not in err, err
