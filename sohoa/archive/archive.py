@@ -589,6 +589,12 @@ class Archive:
 
     # --- access log -----------------------------------------------------------------------
 
+    def resolve_id(self, given: str) -> str:
+        """The full id of the document a person typed (the id, or a unique prefix of 4+
+        characters); NotFoundError (exit 5) when none, ConfigError naming them when several."""
+        with self.transaction(write=False) as conn:
+            return documents.resolve_id(conn, given)
+
     def document_ref(self, document_id: str) -> dict[str, Any]:
         """Owner, unit and status of a document (for access checks); NotFoundError if absent."""
         with self.transaction(write=False) as conn:

@@ -20,6 +20,7 @@ from sohoa.archive import outbox, owners
 from sohoa.archive.archival import COLUMNS as ARCHIVAL_COLUMNS
 from sohoa.archive.archival import ISSUER_FIELDS, NUMBER_FIELDS, archival_columns, first_field
 from sohoa.archive.catalog import upsert
+from sohoa.archive.docids import resolve_id
 from sohoa.archive.dossiers import DEFAULT_CODE_FORMAT, on_document_stored
 from sohoa.archive.models import STATUS_STORED, Document, Dossier, Owner, PageRow, SearchOutbox
 from sohoa.archive.search import IndexDoc
@@ -142,29 +143,6 @@ def _upsert_dossier(conn: Connection, rec: DocumentRecord, now: Any) -> None:
     upsert(conn, Dossier.__table__, dossier, key=("code",),
            update=[] if opened is not None else
            [k for k in dossier if k not in ("code", "created_at")])
-
-
-_PREFIX = re.compile(r"[0-9a-f]{4,}")
-
-
-def resolve_id(conn: Connection, given: str) -> str:
-    """The document id a user typed: the full id, or a unique prefix of at least 4
-    characters (what a narrow terminal showed, "931b469a…" included). NotFoundError when
-    nothing matches, ConfigError naming the candidates when several do."""
-    text = given.strip().removesuffix("…").removesuffix("...").strip().lower()
-    if conn.execute(select(Document.id).where(Document.id == text)).first() is not None:
-        return text
-    if not _PREFIX.fullmatch(text):
-        raise NotFoundError(f"không có giấy tờ {given.strip()} trong kho")
-    found = list(conn.execute(select(Document.id).where(Document.id.like(text + "%"))
-                              .order_by(Document.id).limit(6)).scalars())
-    if not found:
-        raise NotFoundError(f"không có giấy tờ {given.strip()} trong kho")
-    if len(found) > 1:
-        more = ", …" if len(found) > 5 else ""
-        raise ConfigError(f"mã {text} khớp với nhiều tài liệu ({', '.join(found[:5])}{more}); "
-                          "hãy gõ thêm vài ký tự")
-    return found[0]
 
 
 def load(conn: Connection, document_id: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, bindparam, func, or_, select, update
 from sohoa.archive import audit as audit_log
 from sohoa.archive import outbox
 from sohoa.archive.catalog import upsert, xact_lock
+from sohoa.archive.docids import resolve_id
 from sohoa.archive.dossier_models import (
     CHANNELS,
     DOSSIER_STATUSES,
@@ -328,6 +329,7 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
         if dossier is None:
             raise NotFoundError(f"không có hồ sơ {code}; mở hồ sơ trước bằng "
                                 "'sohoa dossier open'")
+        document_id = resolve_id(conn, document_id)  # a prefix as show and get take it
         doc = conn.execute(_REUSE_DOCUMENT, {"doc": document_id}).first()
         if doc is None:
             raise NotFoundError(f"không có giấy tờ {document_id} trong kho lưu trữ")

@@ -396,6 +396,7 @@ class Reviewer:
 
     def set_field(self, document_id: str, key: str, value: str, *, reason: str | None = None,
                   force: bool = False) -> dict[str, Any]:
+        document_id = self.archive.resolve_id(document_id)  # a prefix, as review show
         doc, _history, k, produced_by = self._load(document_id)
         spec = self.registry.get(doc["doc_type"])
         key = reasons.key_of(key)  # the caption `review show` prints is taken too
@@ -438,6 +439,7 @@ class Reviewer:
 
     def set_type(self, document_id: str, doc_type: str, *, reason: str | None = None
                  ) -> dict[str, Any]:
+        document_id = self.archive.resolve_id(document_id)  # a prefix, as review show
         doc, history, k, produced_by = self._load(document_id)
         spec = self.registry.get(doc_type.strip())  # NotFoundError lists the known types
         if spec.code == doc["doc_type"]:
@@ -477,6 +479,7 @@ class Reviewer:
 
     def accept(self, document_id: str) -> dict[str, Any]:
         """Close this round for the document: everything not corrected in it is confirmed."""
+        document_id = self.archive.resolve_id(document_id)  # a prefix, as review show
         doc, history, k, produced_by = self._load(document_id)
         spec = self.registry.get(doc["doc_type"])
         if spec.owner_kind is not None and not doc["owner_id"]:

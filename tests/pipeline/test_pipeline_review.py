@@ -314,10 +314,16 @@ def test_cli_review_round_trip(home: tuple[Path, dict[str, str]]) -> None:
     assert [json.loads(x)["document_id"] for x in listed.stdout.splitlines()] == [doc]
     bad = _cli(root, "review", "set", doc, "id_number", "12345", "--by", "Bình")
     assert bad.exit_code == 2 and "Hãy đối chiếu với giấy; nếu giấy ghi đúng như vậy" in bad.stderr
-    done = _cli(root, "review", "set", doc, "id_number", "075203001234", "--by", "Bình",
+    # A unique prefix names the paper, as `review show` takes it; an unknown id is exit 5
+    # "not found", not "no longer kept" (tester10 F16).
+    for verb in (("set", "id_number", "1"), ("type", "decision"), ("accept",)):
+        unknown = _cli(root, "review", verb[0], "zzzz", *verb[1:], "--by", "Bình")
+        assert unknown.exit_code == 5, unknown.output
+        assert "không có giấy tờ zzzz trong kho" in unknown.stderr, unknown.stderr
+    done = _cli(root, "review", "set", doc[:6], "id_number", "075203001234", "--by", "Bình",
                 "--json")
-    assert done.exit_code == 0 and json.loads(done.stdout)["needs_review"] is False
-    accepted = _cli(root, "review", "accept", doc, "--by", "Bình")
+    assert done.exit_code == 0 and json.loads(done.stdout)["needs_review"] is False, done.output
+    accepted = _cli(root, "review", "accept", doc[:6], "--by", "Bình")
     assert accepted.exit_code == 0 and "lượt 1 đã được" in accepted.stdout
     stats = _cli(root, "review", "stats", "--json")
     assert json.loads(stats.stdout)["fields"]["id_number"]["errors"] == 1
