@@ -238,12 +238,14 @@ def _fill_from_scans(conn: Connection, code: str) -> None:
 def set_status(archive: Archive, code: str, status: str, *, at: datetime | None, by: str,
                note: str | None = None,
                refuse: Callable[[str, datetime | None], None] | None = None,
+               once: frozenset[str] = frozenset(),
                ) -> tuple[DossierState, bool]:
     """Record a status change; return (state, changed). The same change twice changes nothing:
     with ``at``, an identical (status, at) is already there; without it, the dossier is
     already in that status. ``refuse(status, status_at)`` is the caller's rule on the dossier's
     current status, called inside the write transaction with the dossier's row locked, so two
-    racing changes cannot both pass it; it raises to refuse (nothing is written)."""
+    racing changes cannot both pass it; it raises to refuse (nothing is written). A status
+    in ``once`` is recorded once: reported again, at any moment, it changes nothing."""
     who = _who(by)
     code = nfc(code.strip())
     if status not in DOSSIER_STATUSES:
@@ -265,6 +267,10 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
         if at is not None and conn.execute(select(DossierStatus.id).where(
                 DossierStatus.dossier_code == code, DossierStatus.status == status,
                 DossierStatus.at == when)).first() is not None:
+            return _state(conn, code), False
+        if status in once and conn.execute(select(DossierStatus.id).where(
+                DossierStatus.dossier_code == code,
+                DossierStatus.status == status)).first() is not None:
             return _state(conn, code), False
         if refuse is not None:
             refuse(row.status, row.status_at)

@@ -212,7 +212,7 @@ def dossier_status(state: State, code: str, status: str, at: str | None, note: s
     # the clerk reads the state's name; the code stays in --json, where integrators read it
     name = dossierdesk.DOSSIER_STATUS_NAMES.get(status, status)
     out.print(f"hồ sơ {result.code}: {name}" + ("" if changed else " (đã có, không thay đổi)"))
-    if result.status != status:
+    if changed and result.status != status:
         # A step recorded at an earlier moment than the latest one goes into the history only:
         # say so, or the clerk reads a status `dossier show` does not have.
         now = dossierdesk.DOSSIER_STATUS_NAMES.get(result.status or "", result.status)

@@ -130,10 +130,13 @@ _AFTER_RECEIPT = frozenset({"received", "processing", "supplement", "resolved", 
 # the result (or the refusal) back. A later "received" or "processing" would make a settled
 # dossier open again in every report and in the one-stop system; sohoa has no reopen path (a
 # new request is a new dossier with its own code). A step reported late, at a moment before
-# the settled one, only goes into the history and is not refused.
+# the settled one, only goes into the history and is not refused — but the step that follows
+# it (returned) cannot precede it, and the result is handed back once.
 SETTLED_NEXT: dict[str, frozenset[str]] = {
     "resolved": frozenset({"returned"}), "rejected": frozenset({"returned"}),
     "returned": frozenset()}
+# Reported again at another moment, these change nothing ("đã có, không thay đổi").
+RECORDED_ONCE = frozenset({"returned"})
 
 
 def _going_back_refused(code: str, status: str,
@@ -144,16 +147,28 @@ def _going_back_refused(code: str, status: str,
 
     def refuse(current: str, current_at: datetime | None) -> None:
         allowed = SETTLED_NEXT.get(current or "")
-        if allowed is None or status == current or status in allowed:
+        if allowed is None or status == current:
             return
-        if at is not None and current_at is not None and \
-                _utc(at) < _utc(current_at):  # type: ignore[operator]
-            return  # an earlier step reported late: history only, the status stays
         now = DOSSIER_STATUS_NAMES.get(current or "", current)
         name = DOSSIER_STATUS_NAMES.get(status, status)
+        before = at is not None and current_at is not None and \
+            _utc(at) < _utc(current_at)  # type: ignore[operator]
+        if status in allowed:
+            if not before:
+                return
+            # The step after the settled one cannot precede it: the result returned before
+            # it existed (tester10 F1); KPI processing times read this history.
+            raise WorkflowError(
+                f"hồ sơ {nfc(code.strip())} ở trạng thái {now} từ "
+                f"{shown_moment(_utc(current_at))}; {name} lúc {shown_moment(_utc(at))} là "
+                f"trước thời điểm đó, không thể có. Kiểm tra lại ngày giờ đã nhập (--at)")
+        if before:
+            return  # an earlier step reported late: history only, the status stays
         then = "; ".join(DOSSIER_STATUS_NAMES[s] for s in sorted(allowed)) or "không còn bước nào"
+        # Another outcome (resolved ↔ rejected) is not a step back, a reception is.
+        move = "không đổi sang" if status in SETTLED_NEXT else "không chuyển ngược về"
         raise WorkflowError(f"hồ sơ {nfc(code.strip())} đã ở trạng thái {now} (từ "
-                            f"{shown_moment(_utc(current_at))}), không chuyển ngược về {name}; "
+                            f"{shown_moment(_utc(current_at))}), {move} {name}; "
                             f"bước tiếp theo được ghi: {then}. Yêu cầu mới của công dân là một "
                             "hồ sơ mới, với mã hồ sơ mới")
 
@@ -259,7 +274,8 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
                               f"{opened.code} được tiếp nhận ({shown_moment(opened.received_at)})"
                               "; kiểm tra lại ngày giờ đã nhập")
     return records.set_status(archive, code, status, at=at, by=by, note=note,
-                              refuse=_going_back_refused(code, status, at))
+                              refuse=_going_back_refused(code, status, at),
+                              once=RECORDED_ONCE)
 
 
 def reuse(archive: Archive, code: str, document_id: str, *, component: str | None, by: str,

@@ -105,3 +105,39 @@ def test_an_unknown_unit_among_many_names_the_file_for_the_rest(tmp_path: Path) 
     assert refused.exit_code == 2, refused.output
     assert "Q01.12 (UBND xã 12)" in refused.stderr and "Q01.13" not in refused.stderr
     assert f"và 18 đơn vị khác (xem đủ trong tệp {units})" in refused.stderr, refused.stderr
+
+
+def test_the_result_is_handed_back_once_and_not_before_it_exists(tmp_path: Path) -> None:
+    """tester10 F1/F2: `returned` dated before `resolved` was taken, and `returned` recorded a
+    second time; a resend of the receipt said both "no change" and "written to history"."""
+    runner = CliRunner(env={"SOHOA_USER": "Trần Thị Bình"})
+    home = ["--home", str(tmp_path)]
+
+    def status(*args: str) -> tuple[int, str]:
+        done = runner.invoke(cli, [*home, "dossier", "status", CODE, *args])
+        return done.exit_code, done.output
+
+    assert runner.invoke(cli, [*home, *OPEN]).exit_code == 0
+    assert status("resolved", "--at", "2026-03-02T10:00")[0] == 0
+    code, said = status("returned", "--at", "2026-03-02T09:45")
+    assert code == 2, said
+    assert "Đã trả kết quả lúc 02/03/2026 09:45 là trước thời điểm đó" in said, said
+    assert status("returned", "--at", "2026-03-02T11:00") == (
+        0, f"hồ sơ {CODE}: Đã trả kết quả\n")
+    assert status("returned", "--at", "2026-03-02T12:00") == (
+        0, f"hồ sơ {CODE}: Đã trả kết quả (đã có, không thay đổi)\n")
+    # The receipt resent: nothing changed, and nothing is said to be written.
+    assert status("received", "--at", "2026-03-02T08:15") == (
+        0, f"hồ sơ {CODE}: Đã tiếp nhận (đã có, không thay đổi)\n")
+    shown = json.loads(runner.invoke(cli, [*home, "dossier", "show", CODE, "--json"]).stdout)
+    assert [h["status"] for h in shown["history"]] == ["received", "resolved", "returned"]
+
+
+def test_another_outcome_is_not_called_a_step_back(tmp_path: Path) -> None:
+    runner = CliRunner(env={"SOHOA_USER": "Trần Thị Bình"})
+    home = ["--home", str(tmp_path)]
+    assert runner.invoke(cli, [*home, *OPEN]).exit_code == 0
+    line = [*home, "dossier", "status", CODE]
+    assert runner.invoke(cli, [*line, "resolved", "--at", "2026-03-02T10:00"]).exit_code == 0
+    done = runner.invoke(cli, [*line, "rejected", "--at", "2026-03-02T11:00"])
+    assert done.exit_code == 2 and "không đổi sang Từ chối" in done.output, done.output
