@@ -13,7 +13,9 @@ Execution is resumable after a crash at any point, and never deletes a thing twi
    writes the item's outcome with the blobs it used, and an audit event;
 2. after that commit, the blobs are deleted, each only if no kept document, page or destruction
    record still points at it (content addressing shares blobs), and the item is marked done;
-   a crash in between leaves ``blobs_removed`` false and the next run finishes the job;
+   a crash in between leaves ``blobs_removed`` false and the next run finishes the job; the
+   files are named (with their sizes) in an audit event before they go, so that the record
+   counts what every run deleted, an interrupted one's included;
 3. the destruction record is put in the blob store first and named on the list with the final
    audit event in one transaction; a crash before that commit re-makes it on the next run.
 
@@ -57,6 +59,7 @@ if TYPE_CHECKING:
     from sohoa.archive import Archive
 
 _CHUNK = 500
+DELETING = "disposal.deleting"  # the audit event naming the files a batch is about to delete
 
 
 def target(list_id: int) -> str:
@@ -346,29 +349,55 @@ def blobs_to_remove(archive: Archive, list_id: int, limit: int) -> list[tuple[st
     return [(r.document_id, list(r.blobs or [])) for r in rows]
 
 
-def remove_blobs(archive: Archive, list_id: int, items: Sequence[tuple[str, list[str]]]
-                 ) -> dict[str, int]:
-    """Step 2: delete the items' blobs that nothing kept points at; mark the items done."""
+def remove_blobs(archive: Archive, list_id: int, items: Sequence[tuple[str, list[str]]], *,
+                 by: str) -> dict[str, int]:
+    """Step 2: delete the items' blobs that nothing kept points at; mark the items done.
+
+    The files about to go (and their sizes) are written to the audit log first, in their own
+    commit: a run killed after deleting them, or one whose record could not be signed, leaves
+    them gone and unmarked, and the run that finishes the list finds them no more — the
+    destruction record counts them from that event (``deleted``), not from what it deletes."""
     wanted = list(dict.fromkeys(sha for _, shas in items for sha in shas))
     with archive.transaction(write=False) as conn:
         kept = kept_references(conn, wanted)
-    removed = shared = freed = 0
+    doomed: dict[str, int] = {}
+    shared = [sha for sha in wanted if sha in kept]
     for sha in wanted:
-        if sha in kept:
-            shared += 1
-            continue
-        size = archive.blobs.size(sha)
-        if size is not None:
-            freed += size
-            archive.blobs.delete(sha)
-            removed += 1
+        if sha not in kept and (size := archive.blobs.size(sha)) is not None:
+            doomed[sha] = size
+    if doomed or shared:
+        with archive.transaction(write=True) as conn:
+            audit_log.append(conn, DELETING, actor=by, target=target(list_id),
+                             detail={"files": doomed, "shared": shared})
+    for sha in doomed:
+        archive.blobs.delete(sha)
     faults.point("disposal_after_blob_delete")
     with archive.transaction(write=True) as conn:
         conn.execute(update(DisposalItem).where(
             DisposalItem.list_id == list_id,
             DisposalItem.document_id.in_([doc_id for doc_id, _ in items])
         ).values(blobs_removed=True))
-    return {"removed": removed, "shared": shared, "bytes": freed}
+    return {"removed": len(doomed), "shared": len(shared), "bytes": sum(doomed.values())}
+
+
+def deleted(archive: Archive, list_id: int) -> dict[str, int]:
+    """What executing the list deleted, over every run (an interrupted one included): the files
+    named by its ``disposal.deleting`` events that are gone now, their bytes, and the files
+    kept because a kept document still uses them."""
+    e = AUDIT.entries.c
+    files: dict[str, int] = {}
+    shared: set[str] = set()
+    with archive.transaction(write=False) as conn:
+        for detail in conn.execute(select(e.detail).where(
+                e.target == target(list_id), e.action == DELETING).order_by(e.seq)).scalars():
+            event = json.loads(detail)
+            files.update(event.get("files") or {})
+            shared.update(event.get("shared") or ())
+    # planned and gone: a deletion that failed is not claimed; a file shared by a document
+    # a later batch destroyed was deleted then, and is counted so
+    gone = {sha: size for sha, size in files.items() if not archive.blobs.exists(sha)}
+    return {"removed": len(gone), "shared": len(shared - files.keys()),
+            "bytes": sum(gone.values())}
 
 
 def finish(archive: Archive, list_id: int, record: bytes, *, by: str,

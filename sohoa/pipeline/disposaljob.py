@@ -19,7 +19,7 @@ from sohoa.archive import Archive, disposal
 from sohoa.archive.archivist_models import ITEM_DISPOSED, ITEM_SKIPPED
 from sohoa.clock import shown_date
 from sohoa.doctypes import Registry, load_registry
-from sohoa.errors import WorkflowError
+from sohoa.errors import SigningError, SohoaError, WorkflowError
 from sohoa.pdf import qrmark
 from sohoa.pdf.textpdf import TextDocument
 from sohoa.pipeline import anchors
@@ -70,12 +70,10 @@ def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigne
     started = disposal.start(archive, list_id, by=by)
     decision = started["decision"] or ""
     progress.start(started["counts"]["listed"])
-    freed = {"removed": 0, "shared": 0, "bytes": 0}
 
     def drain_blobs() -> None:
         while items := disposal.blobs_to_remove(archive, list_id, BATCH):
-            for key, value in disposal.remove_blobs(archive, list_id, items).items():
-                freed[key] += value
+            disposal.remove_blobs(archive, list_id, items, by=by)
 
     drain_blobs()  # what a crash between a batch's commit and its blob removal left
     while batch := disposal.pending(archive, list_id, BATCH):
@@ -88,6 +86,9 @@ def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigne
 
     final = disposal.get(archive, list_id)
     items = final["items"]
+    # every run's deletions, not this run's: a resumed list's record counts what the
+    # interrupted run deleted
+    freed = disposal.deleted(archive, list_id)
     summary = {
         "disposed": sum(i["status"] == ITEM_DISPOSED for i in items),
         "skipped": sum(i["status"] == ITEM_SKIPPED for i in items),
@@ -101,7 +102,15 @@ def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigne
     record = destruction_record(final, agency=agency, executed_by=runner,
                                 at=datetime.now(UTC), summary=summary,
                                 heads=archive.log_heads())
-    signed, _sig = signer.sign(record)
+    try:
+        signed, _sig = signer.sign(record)
+    except SohoaError as exc:
+        # The papers are gone by now: say so, and that the record is still owed.
+        raise SigningError(
+            f"{exc}\nCác tài liệu của danh mục {list_id} đã bị hủy ({summary['disposed']} tài "
+            f"liệu, xóa {summary['blobs_removed']} tệp) nhưng biên bản hủy chưa lập được vì "
+            f"chưa ký số được. Khi ký được, chạy lại: sohoa disposal execute {list_id} (chỉ "
+            "lập biên bản, không hủy lại gì)") from exc
     done = disposal.finish(archive, list_id, signed, by=by, summary=summary)
     # The record names the heads before it; a checkpoint beside the blobs anchors the
     # disposal's own events too.
@@ -123,9 +132,18 @@ def destruction_record(lst: dict[str, Any], *, agency: str, executed_by: str, at
         ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])
     doc.title("BIÊN BẢN HỦY TÀI LIỆU HẾT GIÁ TRỊ",
               sub=f"Danh mục tài liệu hết giá trị số {number}")
-    doc.paragraph(f"Hôm nay, ngày {local:%d} tháng {local:%m} năm {local:%Y}, lúc "
-                  f"{local:%H giờ %M}, tại {agency}, tiến hành hủy các tài liệu hết giá trị "
-                  "theo danh mục dưới đây.")
+    begun = _local(lst["started_at"]) if lst.get("started_at") else local
+    if f"{begun:%Y%m%d%H%M}" == f"{local:%Y%m%d%H%M}":
+        doc.paragraph(f"Hôm nay, ngày {local:%d} tháng {local:%m} năm {local:%Y}, lúc "
+                      f"{local:%H giờ %M}, tại {agency}, tiến hành hủy các tài liệu hết giá trị "
+                      "theo danh mục dưới đây.")
+    else:
+        # A list executed over time (a long list, or a run interrupted and resumed): the
+        # record says when the destruction began, not only when the record was made.
+        doc.paragraph(f"Ngày {begun:%d} tháng {begun:%m} năm {begun:%Y}, lúc "
+                      f"{begun:%H giờ %M}, tại {agency}, bắt đầu hủy các tài liệu hết giá trị "
+                      f"theo danh mục dưới đây; việc hủy hoàn tất và biên bản này được lập ngày "
+                      f"{local:%d} tháng {local:%m} năm {local:%Y}, lúc {local:%H giờ %M}.")
     doc.field("Căn cứ:", lst["decision"] or "")
     doc.field("Ngày phê duyệt:", _day(lst["approved_at"]) + f" — người phê duyệt: "
               f"{lst['approved_by']}")
@@ -192,6 +210,14 @@ def qr_fields(lst: dict[str, Any], *, agency: str, at: datetime,
             "ref": str(lst["list"]), "issued": vietnam_time(at),
             "decision": lst["decision"] or "", "disposed": summary["disposed"],
             "pages": summary["pages"]}
+
+
+def _local(value: str) -> datetime:
+    """A stored instant on Viet Nam's wall clock (a naive one is UTC, as the catalog keeps)."""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return datetime.fromisoformat(vietnam_time(moment))
 
 
 def _type_name(code: str) -> str:

@@ -198,6 +198,9 @@ def test_execution_killed_with_sigkill_resumes_without_double_work(
         assert lst is not None
         disposal.approve(archive, lst["list"], decision=DECISION, by="Bình")
         files = {i: archive.get_document(i)["pdf"]["sha256"] for i in (ids["a"], ids["b"])}
+        every = {sha for i in files for sha in (
+            files[i], *(p["blob_sha256"] for p in archive.get_document(i)["pages"]))}
+        sizes = sum(archive.blobs.size(sha) or 0 for sha in every)
     killed = run_sohoa(settings.home, "disposal", "execute", str(lst["list"]),
                        env={faults.ENV: kill_at})
     assert killed.returncode == -signal.SIGKILL, killed.stderr
@@ -208,6 +211,9 @@ def test_execution_killed_with_sigkill_resumes_without_double_work(
     assert again.returncode == 0, again.stderr
     final = json.loads(again.stdout.splitlines()[-1])
     assert final["status"] == "executed" and final["summary"]["disposed"] == 2
+    # F21: the record counts the files the killed run deleted, not only the resumed run's
+    assert (final["summary"]["blobs_removed"], final["summary"]["bytes_freed"]) == (
+        len(every), sizes), final["summary"]
     with opened(settings) as archive:
         for doc_id, sha in files.items():
             assert archive.get_document(doc_id)["status"] == "disposed"
