@@ -74,7 +74,9 @@ def _own_unit(settings: Settings, unit: str) -> bool:
     return bool(own) and (unit == own or unit.startswith(own + "."))
 
 
-def _refuse_unknown_unit(settings: Settings, unit: str) -> None:
+def refuse_unknown_unit(settings: Settings, unit: str) -> None:
+    """ConfigError (exit 2) for a unit the units list does not know: dossier open, certify
+    and ingest (its --unit) take the same units."""
     known = units(settings)
     if known.units and known.get(unit) is None and not _own_unit(settings, unit):
         # A mistyped unit would be stored and then missing from every report by unit or
@@ -105,7 +107,7 @@ def opening(settings: Settings, code: str, *, procedure: str, owner: str, unit: 
     if not unit:
         raise ConfigError("thiếu mã đơn vị tiếp nhận (--unit)")
     if judge:
-        _refuse_unknown_unit(settings, unit)
+        refuse_unknown_unit(settings, unit)
     received_at = received or datetime.now(VN)
     if judge:
         _refuse_impossible_dates(received_at, appointment, given=received is not None)
@@ -213,7 +215,7 @@ def open_dossier(archive: Archive, settings: Settings, code: str, *, procedure: 
         # list does not have) must still answer the one-stop system's resend with "nothing
         # changed", or its sync entry never clears. A different fact is refused, an
         # impossible unit or date first, as for a new dossier.
-        _refuse_unknown_unit(settings, spec.unit)
+        refuse_unknown_unit(settings, spec.unit)
         _refuse_impossible_dates(spec.received_at, spec.appointment_date, given=True)
         _refuse_other_facts(opened, spec)
     return records.open_dossier(archive, spec, by=by)

@@ -57,6 +57,10 @@ def run_scan(settings: Settings, *, device: str | None, options: ScanOptions,
              on_page: Callable[[Path], None] = lambda _: None,
              progress: Progress | None = None) -> ScanJobResult:
     """Scan one batch from the feeder and ingest it (``options.duplex`` marks back sides)."""
+    if unit:  # refused now, not at the first file (or after the feeder ran)
+        from sohoa.pipeline.dossierdesk import refuse_unknown_unit
+
+        refuse_unknown_unit(settings, unit.strip())
     # a signer that cannot sign (no key, OCSP/CRL/TSA not answering) is said before the sheets
     # go through the feeder
     make_document_signer(settings).check_ready()

@@ -111,6 +111,10 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
     if not folder.is_dir():
         raise ConfigError(f"{folder} không phải thư mục: hãy tạo thư mục đó, hoặc chỉ đúng "
                           "thư mục mà máy quét ghi vào")
+    if unit:  # refused now, not at the first file (or after the feeder ran)
+        from sohoa.pipeline.dossierdesk import refuse_unknown_unit
+
+        refuse_unknown_unit(settings, unit.strip())
     # A signer that cannot sign (no key; OCSP, CRL or TSA not answering) stops the desk now,
     # once, not after the first file has been recognized; the files' ingests do not ask again
     # (a signing failure later stops the watch, and its restart checks anew).

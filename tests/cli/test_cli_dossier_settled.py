@@ -141,3 +141,19 @@ def test_another_outcome_is_not_called_a_step_back(tmp_path: Path) -> None:
     assert runner.invoke(cli, [*line, "resolved", "--at", "2026-03-02T10:00"]).exit_code == 0
     done = runner.invoke(cli, [*line, "rejected", "--at", "2026-03-02T11:00"])
     assert done.exit_code == 2 and "không đổi sang Từ chối" in done.output, done.output
+
+
+def test_ingest_refuses_an_unknown_unit_as_dossier_open_does(tmp_path: Path) -> None:
+    """tester10 F24: `ingest DIR --unit ZZ99` stored five papers under a unit that dossier open
+    and certify refuse: they fell outside every unit's lists and KPI."""
+    runner = CliRunner(env={"SOHOA_USER": "Trần Thị Bình"})
+    home = ["--home", str(tmp_path / "home")]
+    assert runner.invoke(cli, [*home, "init", "--no-dev-key"]).exit_code == 0
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    (folder / "notes.pdf").write_text("không phải bản quét")
+    refused = runner.invoke(cli, [*home, "ingest", str(folder), "--unit", "ZZ99"])
+    assert refused.exit_code == 2, refused.output
+    assert "đơn vị 'ZZ99' không có trong danh sách đơn vị" in refused.stderr, refused.stderr
+    with open_archive(load_settings(home=tmp_path / "home", environ={})) as archive:
+        assert archive.quarantine_files() == [] and archive.stats()["documents"] == 0
