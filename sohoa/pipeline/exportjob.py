@@ -49,6 +49,9 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
         raise ConfigError(f"{out} không trống; hãy xuất vào thư mục mới hoặc trống")
     # Signs the bag's log checkpoint (an original: no copy stamp); a key problem stops us first.
     signer = make_signer(settings, original=True)
+    # ...and a signer that cannot sign now (PKI or TSA unreachable) too: the checkpoint is
+    # signed after every document is copied, and a bag without it is no transfer.
+    signer.check_ready()
     with open_archive(settings) as archive:
         ids = export.select_documents(archive, dossier=dossier, doc_type=doc_type, owner=owner,
                                       permanent_only=permanent_only)

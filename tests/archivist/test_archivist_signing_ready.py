@@ -1,4 +1,4 @@
-"""Nothing is destroyed before we know the destruction record can be signed (tester 10, F21).
+"""Nothing is destroyed (or copied out) before we know the record can be signed (tester 10, F21).
 
 `sohoa disposal execute` with the home's PKI down used to delete the papers and their files,
 then fail at the record's signature: the papers gone, the list left "đang hủy" with no record.
@@ -145,3 +145,19 @@ def test_a_record_made_after_the_destruction_began_says_when_it_began() -> None:
     # 21:43 UTC is 04:43 on the 7th in Viet Nam; the record is made at 09:05
     assert "Ngày 07 tháng 12 năm 2026, lúc 04 giờ 43" in text, text
     assert "bắt đầu hủy" in text and "lập ngày 07 tháng 12 năm 2026, lúc 09 giờ 05" in text, text
+
+
+def test_export_with_the_pki_down_copies_nothing(tmp_path: Path) -> None:
+    """The bag's signed log checkpoint comes after every document is copied: a PKI that cannot
+    sign is refused first, not after the whole bag is written without its checkpoint."""
+    home = tmp_path / "home"
+    init_home(home, unit="UBND phường Tân Phong", dev_pki_url=f"http://127.0.0.1:{_free_port()}")
+    settings = load_settings(home=home, environ={})
+    with opened(settings) as archive:
+        store(archive, None, "a", dossier="HS-EXPORT")
+    bag = tmp_path / "bag"
+    done = run_sohoa(home, "export", "--dossier", "HS-EXPORT", "-o", str(bag))
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "sohoa dev-pki serve" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "SigningError" not in done.stderr, done.stderr
+    assert not bag.exists() or not any(bag.iterdir()), sorted(bag.rglob("*"))
