@@ -76,7 +76,7 @@ def certify_copy(state: State, source: str, owner: str, unit: str, by: str | Non
 @certify.command("register")
 @click.option("--unit", metavar="MÃ", help="Đơn vị (mặc định: mọi đơn vị).")
 @click.option("--year", type=int, metavar="NĂM", help="Năm (mặc định: mọi năm).")
-@click.option("-o", "output", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP",
+@click.option("-o", "output", type=paths.OUTPUT_FILE, metavar="TỆP",
               callback=paths.output_file,
               help="register.pdf (PDF/A ký số, cần --unit và --year) hoặc register.csv.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")

@@ -78,10 +78,10 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path),
                 metavar="TỆP...")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+@click.option("-o", "--output", required=True, type=paths.OUTPUT_FILE,
               callback=paths.output_file, metavar="TỆP_PDF",
               help="Tệp PDF tìm kiếm được sẽ ghi ra.")
-@click.option("--sidecar", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP_TXT",
+@click.option("--sidecar", type=paths.OUTPUT_FILE, metavar="TỆP_TXT",
               callback=paths.output_file,
               help="Ghi thêm văn bản nhận dạng được vào tệp này.")
 @click.option("--jobs", type=int, default=None, metavar="SỐ",

@@ -193,7 +193,7 @@ def disposal_execute(state: State, list_id: int, dry_run: bool, by: str | None,
 
 @disposal.command("record")
 @click.argument("list_id", type=int, metavar="SỐ_DANH_MỤC")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+@click.option("-o", "--output", required=True, type=paths.OUTPUT_FILE,
               callback=paths.output_file,
               metavar="TỆP", help="Tệp PDF sẽ ghi biên bản ra.")
 @pass_state

@@ -310,7 +310,7 @@ def report() -> None:
               help=f"Ngày cuối kỳ ({DAY_FORMS}).")
 @click.option("--unit", metavar="MÃ", help="Chỉ đơn vị này.")
 @click.option("--level", metavar="CẤP", help="Chỉ cấp này (units.toml: tinh, xa, …).")
-@click.option("-o", "output", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP",
+@click.option("-o", "output", type=paths.OUTPUT_FILE, metavar="TỆP",
               callback=paths.output_file,
               help="Ghi báo cáo ra report.html, hoặc report.pdf (PDF/A có ký số).")
 @click.option("--explain", metavar="MÃ_CHỈ_SỐ",

@@ -282,7 +282,7 @@ def _shown(value: Any) -> str:
 
 @click.command()
 @click.argument("document_id", metavar="MÃ_GIẤY_TỜ")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+@click.option("-o", "--output", required=True, type=paths.OUTPUT_FILE,
               callback=paths.output_file_or_stdout,
               metavar="TỆP", help="Tệp sẽ ghi ra, hoặc - để ghi ra đầu ra chuẩn.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")

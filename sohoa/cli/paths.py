@@ -46,11 +46,24 @@ def _no_file_on_the_way(folder: Path, path: Path, option: str) -> None:
                           f"{path}; chọn chỗ khác cho {option}")
 
 
-def check_output_file(path: Path, option: str = "-o", *, stdout_ok: bool = False) -> Path:
+# The type of an option naming a file to write: the text as typed, so that its callback sees a
+# trailing slash (pathlib drops it: "newdir/" became a file named newdir, tester10 F25).
+OUTPUT_FILE = click.Path(dir_okay=False)
+
+
+def check_output_file(path: Path | str, option: str = "-o", *,
+                      stdout_ok: bool = False) -> Path:
     """The file ``path`` can be written: its folder exists and is writable, and it is not a
     folder itself. ``-`` (standard output) passes when ``stdout_ok``."""
-    if stdout_ok and str(path) == "-":
-        return path
+    text = os.fspath(path)
+    if stdout_ok and text == "-":
+        return Path(text)
+    path = Path(text)
+    if text.endswith(("/", os.sep)) and not path.is_dir():
+        # The slash says "a folder": writing a file of that name is not what was asked.
+        raise ConfigError(f"không có thư mục {text}; {option} cần tên tệp: tạo thư mục đó "
+                          f"trước (mkdir -p {path}) rồi ghi vào {path / 'ket-qua.pdf'}, hoặc "
+                          f"bỏ dấu / để ghi tệp {path}")
     try:
         return _check_output_file(path, option)
     except OSError as exc:  # the name itself: too long for the file system, …

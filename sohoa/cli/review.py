@@ -264,7 +264,7 @@ def types() -> None:
               help="Học thêm từ chừng này giấy tờ sinh tự động cho mỗi loại (sohoa.synth).")
 @click.option("--seed", type=int, default=7, show_default=True, metavar="SỐ",
               help="Hạt giống ngẫu nhiên cho giấy tờ sinh tự động.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP",
+@click.option("-o", "--output", type=paths.OUTPUT_FILE, metavar="TỆP",
               callback=paths.output_file,
               help="Nơi lưu mô hình (mặc định: HOME/models/types.npz, tệp lệnh ingest dùng).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")

@@ -18,7 +18,7 @@ from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED, ConfigError
 @click.command()
 @click.argument("input_pdf", type=click.Path(path_type=Path, dir_okay=False, exists=True),
                 metavar="TỆP_PDF")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+@click.option("-o", "--output", required=True, type=paths.OUTPUT_FILE,
               callback=paths.output_file, metavar="TỆP", help="Tệp PDF đã ký sẽ ghi ra.")
 @click.option("--level", type=click.Choice(["B-B", "B-T", "B-LT", "B-LTA"]),
               help="Mức chữ ký PAdES (mặc định: signing.level trong sohoa.toml).")

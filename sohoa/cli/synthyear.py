@@ -39,7 +39,7 @@ class WithYear(click.Command):
               help="Hạt giống ngẫu nhiên: cùng số thì cùng một năm.")
 @click.option("--dossiers", type=click.IntRange(1, 1_000_000), default=600, show_default=True,
               metavar="SỐ", help="Số hồ sơ trong năm.")
-@click.option("--truth", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP",
+@click.option("--truth", type=paths.OUTPUT_FILE, metavar="TỆP",
               callback=paths.output_file,
               help="Ghi số liệu chỉ tiêu thật (đã dùng để tạo) vào tệp này (JSON).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")

@@ -93,3 +93,20 @@ def test_the_systems_refusal_to_make_a_file_is_said_in_vietnamese(tmp_path: Path
         create_output_file(Path(where.format(tmp=tmp_path)))
     said = str(refused.value)
     assert f"({says})" in said and "No such" not in said and "denied" not in said, said
+
+
+FILE_COMMANDS = [a for a in COMMANDS if a[0] not in ("scan", "synth", "export", "review")
+                 and "-o" in a and a[a.index("-o") + 1] == "{out}"]
+
+
+@pytest.mark.parametrize("args", FILE_COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_a_trailing_slash_names_a_folder_not_a_file(tmp_path: Path, args: list[str]) -> None:
+    """tester10 F25: `get ID -o newdir/` (a folder not made yet) wrote a file named newdir."""
+    pdf = tmp_path / "in.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    folder = f"{tmp_path / 'newdir'}/"
+    line = [a.format(out=folder, pdf=pdf, ok=tmp_path / "ok.pdf") for a in args]
+    ran = CliRunner().invoke(cli, ["--home", str(tmp_path / "home"), *line])
+    assert ran.exit_code == 2, (line, ran.output, ran.exception)
+    assert f"không có thư mục {folder}" in ran.stderr and "mkdir -p" in ran.stderr, ran.stderr
+    assert not (tmp_path / "newdir").exists() and not (tmp_path / "home").exists()
