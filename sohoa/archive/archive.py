@@ -522,6 +522,22 @@ class Archive:
             return (audit_log.AUDIT.check_anchor(conn, heads.get("audit") or {}, where)
                     + access_log.ACCESS.check_anchor(conn, heads.get("access") or {}, where))
 
+    def audit_target(self, given: str) -> str:
+        """The audit log's name for what a person typed (tester10 F3): a dossier code as
+        printed everywhere is ``dossier:CODE``, a document id prefix the full id; anything
+        else (``dossier:…``, an owner's number) as typed. ConfigError for an ambiguous
+        prefix."""
+        text = nfc(given.strip())
+        if not text or ":" in text:
+            return text
+        with self.transaction(write=False) as conn:
+            if conn.execute(select(Dossier.code).where(Dossier.code == text)).first():
+                return f"dossier:{text}"
+            try:
+                return documents.resolve_id(conn, text)
+            except NotFoundError:
+                return text
+
     def audit_events(self, *, target: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
         """The newest ``limit`` events (about ``target`` if given), newest first."""
         with self.transaction(write=False) as conn:

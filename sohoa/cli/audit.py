@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from sohoa.cli.output import emit_json, out
+from sohoa.cli.output import emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_moment
 from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
@@ -99,7 +99,10 @@ def audit_show(state: State, target: str | None, owner: str | None, limit: int,
 
         print_access(state, owner, limit, as_json)
         return
+    given = target
     with open_archive(state.settings) as archive:
+        if target:
+            target = archive.audit_target(target)
         events = archive.audit_events(target=target, limit=limit)
     for event in events:
         if as_json:
@@ -117,6 +120,11 @@ def audit_show(state: State, target: str | None, owner: str | None, limit: int,
         reads = lookup.access_log(state.settings, document=target, limit=limit)
         print_reads(reads, as_json,
                     heading=f"các lượt xem {target} (mới nhất trước, giờ Việt Nam):")
+        if not events and not reads and not as_json:
+            # A blank answer read as "nothing happened" to a code typed in another form.
+            err.print(f"không có sự kiện nào về {given} trong nhật ký; --target nhận mã hồ sơ, "
+                      "mã giấy tờ (đủ hoặc từ 4 ký tự đầu), số định danh của chủ sở hữu, hoặc "
+                      "dạng dossier:MÃ_HỒ_SƠ", markup=False, soft_wrap=True)
 
 
 # What each audit event is, as an archivist or inspector reads it (--json keeps the codes).

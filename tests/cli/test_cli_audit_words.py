@@ -42,3 +42,41 @@ def test_no_other_code_is_built_from_parts() -> None:
         r"""(?:audit_log\.append\(\s*conn,\s*|audit_action=)f["']([a-z_.]*)\{""",
         p.read_text(encoding="utf-8")))
     assert built == ["retention.", "review.", "review."], built
+
+
+def test_audit_target_takes_the_forms_a_clerk_has_in_hand(tmp_path: Path) -> None:
+    """tester10 F3: `audit show --target H19.22-…` (the dossier code as printed) and
+    `--target 812f` (an id prefix) answered nothing, silently; only `dossier:CODE` worked."""
+    import sys
+
+    from click.testing import CliRunner
+
+    from sohoa.cli.main import cli
+    from sohoa.pipeline.services import open_archive
+    from sohoa.pipeline.settings import load_settings
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "archive"))
+    from archive_records import make_record
+
+    runner = CliRunner(env={"SOHOA_USER": "Trần Thị Bình"})
+    home = ["--home", str(tmp_path)]
+    code = "H19.22-260302-0011"
+    opened = runner.invoke(cli, [*home, "dossier", "open", code, "--procedure",
+                                 "2.000488.000.00.00.H19", "--owner", "040180954551",
+                                 "--unit", "H19.22", "--received", "2026-03-02T08:15"])
+    assert opened.exit_code == 0, opened.output
+    with open_archive(load_settings(home=tmp_path, environ={})) as archive:
+        doc_id, _ = archive.store_document(*make_record("một"))
+
+    def shown(target: str) -> tuple[str, str]:
+        ran = runner.invoke(cli, [*home, "audit", "show", "--target", target])
+        assert ran.exit_code == 0, ran.output
+        return ran.stdout, ran.stderr
+
+    assert "mở hồ sơ" in shown(code)[0] and f"dossier:{code}" in shown(code)[0]
+    assert shown(code) == shown(f"dossier:{code}")
+    said, _ = shown(doc_id[:5])
+    assert "lưu giấy tờ" in said and doc_id in said, said
+    said, why = shown("H19.22-260302-9999")
+    assert said == "" and "không có sự kiện nào về H19.22-260302-9999" in why, why
+    assert "dossier:MÃ_HỒ_SƠ" in why
