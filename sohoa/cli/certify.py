@@ -106,9 +106,11 @@ def certify_register(state: State, unit: str | None, year: int | None, output: P
             if not unit or not year:
                 raise ConfigError("in sổ chứng thực cần --unit và --year (mỗi đơn vị một sổ "
                                   "mỗi năm)")
+            signer = certregister.ready_signer(state.settings)
             entries = certregister.lines(state.settings, caller, unit=unit, year=year,
                                          purpose=purpose or f"in sổ chứng thực {unit} năm {year}")
-            data = certregister.draw_register(state.settings, entries, unit=unit, year=year)
+            data = certregister.draw_register(state.settings, entries, unit=unit, year=year,
+                                              signer=signer)
         else:
             entries = certregister.lines(state.settings, caller, unit=unit, year=year,
                                          purpose=purpose or "xuất sổ chứng thực ra tệp CSV")

@@ -32,6 +32,7 @@ from sohoa.pipeline.referencedata import units
 from sohoa.pipeline.services import make_signer, open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.records import CertificationEntry
+from sohoa.signing import DocumentSigner
 from sohoa.vntext import nfc
 
 PAPER = certqr.REGISTER_PAPER
@@ -87,17 +88,28 @@ def register_pdf(settings: Settings, caller: Caller, *, unit: str, year: int,
     """The register of one unit and year as a signed PDF/A (the agency's own record)."""
     if not unit or not year:
         raise ConfigError("in sổ chứng thực cần --unit và --year (mỗi đơn vị một sổ mỗi năm)")
+    signer = ready_signer(settings)
     entries = lines(settings, caller, unit=unit, year=year,
                     purpose=purpose or f"in sổ chứng thực {unit} năm {year}")
-    return draw_register(settings, entries, unit=unit, year=year, at=at)
+    return draw_register(settings, entries, unit=unit, year=year, at=at, signer=signer)
+
+
+def ready_signer(settings: Settings) -> DocumentSigner:
+    """The agency's signer of the printed register, checked able to sign now: taken before
+    the lines are read, so that a PKI that is down logs no read of citizens' names for a
+    printout that is never made."""
+    signer = make_signer(settings, original=True)
+    signer.check_ready()
+    return signer
 
 
 def draw_register(settings: Settings, entries: Sequence[CertificationEntry], *, unit: str,
-                  year: int, at: datetime | None = None) -> bytes:
+                  year: int, at: datetime | None = None,
+                  signer: DocumentSigner | None = None) -> bytes:
     """The signed PDF/A of lines already read (through ``lines``, which logged the read)."""
     if not unit or not year:
         raise ConfigError("in sổ chứng thực cần --unit và --year (mỗi đơn vị một sổ mỗi năm)")
-    signer = make_signer(settings, original=True)
+    signer = signer or make_signer(settings, original=True)
     when = (at or datetime.now(UTC)).replace(microsecond=0)
     local = when.astimezone(VN)
     doc = TextDocument(landscape=True, size=10)

@@ -60,3 +60,20 @@ def test_certify_with_the_pki_down_takes_no_number(tmp_path: Path) -> None:
     settings = load_settings(home=home, environ={})
     reader = Caller(user="kiểm thử", role="admin", unit=UNIT, channel="cli")
     assert certregister.lines(settings, reader, unit=UNIT, year=None) == []
+
+
+def test_printing_the_register_with_the_pki_down_logs_no_read(tmp_path: Path) -> None:
+    """The printed register is signed: a PKI that cannot sign is refused before the lines are
+    read, so that the access log does not say the citizens' names were read for a printout
+    that was never made."""
+    from sohoa.pipeline.lookup import access_log
+
+    home = tmp_path / "home"
+    init_home(home, unit="H19.22", dev_pki_url=f"http://127.0.0.1:{_free_port()}")
+    printed = tmp_path / "so.pdf"
+    done = run_sohoa(home, "certify", "register", "--unit", UNIT, "--year", "2026", "-o",
+                     str(printed))
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "sohoa dev-pki serve" in done.stderr, done.stderr
+    assert not printed.exists()
+    assert access_log(load_settings(home=home, environ={})) == []
