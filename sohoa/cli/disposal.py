@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from sohoa.cli import paths
 from sohoa.cli.options import DAY_FORMS, by_option, parse_day, progress_bar, who
-from sohoa.cli.output import emit_json, out
+from sohoa.cli.output import emit_json, out, type_name
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, vietnam_today
 
@@ -102,7 +102,7 @@ def disposal_show(state: State, list_id: int, as_json: bool) -> None:
     _print_list(lst)
     for i in lst["items"]:
         extra = f" — {i['reason']}" if i["reason"] else ""
-        out.print(f"  {i['position']:>5}. {i['document_id']} {i['doc_type']} "
+        out.print(f"  {i['position']:>5}. {i['document_id']} {type_name(i['doc_type'])}: "
                   f"{i['title']} ({i['dossier_code']}) giữ {i['retention']}, "
                   # the brackets are text, not rich markup
                   f"hết hạn {shown_date(i['eligible_on'])} "

@@ -48,6 +48,15 @@ def _console(stderr: bool) -> Console:
     return console
 
 
+def type_name(code: str | None) -> str:
+    """A document type as an officer reads it ("Quyết định"), not its code ("decision"): the
+    code stays in --json and is what --type takes. An unknown code is shown as it is."""
+    from sohoa.doctypes import load_registry
+
+    registry = load_registry()
+    return registry.get(code).name if code and code in registry else str(code or "")
+
+
 # wide enough that no line or table of sohoa's is cut, narrow enough for rich to lay out
 _UNWRAPPED = 400
 out = _console(stderr=False)
@@ -119,17 +128,18 @@ def describe_event(event: dict[str, Any]) -> tuple[str, bool]:
         return (f"[yellow]lưu ý[/] {escape(nfc(event['source']))}{page}: "
                 f"{escape(event['warning'])}"), True
     if event.get("disposed"):
-        return (f"[yellow]đã hủy[/] {event['document_id']} {event['doc_type']} "
+        return (f"[yellow]đã hủy[/] {event['document_id']} {type_name(event['doc_type'])} "
                 f"({event['dossier_code']}): giấy tờ này đã bị hủy theo danh sách tiêu hủy, "
                 f"không lưu lại (xem: sohoa show {event['document_id']})"), True
     if event.get("duplicate"):
-        return (f"[dim]đã lưu trước đây[/] {event['document_id']} {event['doc_type']} "
+        return (f"[dim]đã lưu trước đây[/] {event['document_id']} "
+                f"{type_name(event['doc_type'])} "
                 f"({event['dossier_code']})"), False
     review = " [yellow]cần rà soát[/]" if event["needs_review"] else ""
     fields = event["fields"]
     who = fields.get("full_name") or fields.get("enterprise_name") or ""
     return (f"[green]đã lưu[/] {event['document_id']} {event['dossier_code']} "
-            f"{event['doc_type']} chủ sở hữu={event['owner_id'] or '?'} {who} "
+            f"{type_name(event['doc_type'])} chủ sở hữu={event['owner_id'] or '?'} {who} "
             f"số trang={len(event['pages'])} độ tin cậy {shown_number(event['confidence'], 2)}"
             f"{review}"
             ), False

@@ -44,7 +44,7 @@ def test_reuse_refuses_an_unknown_type_as_search_does(settings: Settings) -> Non
     _, _, searched = said(settings, "search", "Tuyết", "--type", "cccd", *P)
     assert searched == text
     code, out, _ = said(settings, "reuse", OWNER, "--type", "citizen_id_card", *P)
-    assert code == 0 and "citizen_id_card" in out, out
+    assert code == 0 and "Căn cước" in out and "citizen_id_card" not in out, out
 
 
 def test_search_refuses_nothing_to_look_for_unless_filtered(settings: Settings) -> None:

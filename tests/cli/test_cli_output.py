@@ -14,3 +14,18 @@ def test_a_warning_event_is_one_line_not_a_crash() -> None:
                                                   3))
     assert problem
     assert "scans/a.pdf" in line and "trang 2" in line and "thang xám" in line
+
+
+def test_lines_for_people_name_the_type_in_vietnamese() -> None:
+    """tester10 F13: ingest, search, reuse and disposal lines said "decision",
+    "application_form" where `show` says "Quyết định"; --json keeps the code."""
+    from sohoa.cli.output import type_name
+
+    stored = {"document_id": "3769286db4f3989a", "dossier_code": "HS-1", "doc_type": "decision",
+              "owner_id": "075203001234", "fields": {"full_name": "Nguyễn Văn An"},
+              "pages": [{}], "confidence": 0.9, "needs_review": False}
+    for event in (stored, {**stored, "duplicate": True}, {**stored, "disposed": True}):
+        line, _ = describe_event(event)
+        assert "Quyết định" in line and "decision" not in line, line
+    assert type_name("application_form") == "Đơn đề nghị / Tờ khai"
+    assert type_name("made_up") == "made_up" and type_name(None) == ""
