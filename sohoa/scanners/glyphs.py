@@ -7,8 +7,13 @@ drawn instead (``pdfborn.pdfa_problems``).
 
 What is checked is what can be told from the PDF's own dictionaries, without reading the font
 programs: a composite font (Type0) under ``Identity-H``/``Identity-V`` shows CID 0 (the CID is
-the code, two bytes), and a simple font's ``/Differences`` names ``.notdef`` for a code shown.
-Other CMaps, and a glyph missing from an embedded program under its encoding's name, are not
+the code, two bytes); a simple font's ``/Differences`` names ``.notdef`` for a code shown; and a
+simple font under a standard encoding (``/WinAnsiEncoding``, ``/MacRomanEncoding``,
+``/StandardEncoding``, by name or as ``/BaseEncoding``) shows a code that encoding gives no
+glyph name, which ``/Differences`` does not name either: code 0 of WinAnsi Helvetica is
+``.notdef`` in any program, and Ghostscript's PDF/A copy of such a page still shows it (veraPDF
+fails it, tester10 F31). Other CMaps, a font without an encoding of its own (its program's
+built-in one), and a glyph missing from an embedded program under its encoding's name, are not
 looked into.
 """
 
@@ -18,8 +23,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pikepdf
+from fontTools.encodings.StandardEncoding import StandardEncoding
 
 _IDENTITY = (pikepdf.Name("/Identity-H"), pikepdf.Name("/Identity-V"))
+_CONTROLS = frozenset(range(32))
+# The codes each standard encoding gives no glyph name (ISO 32000-1, Annex D.2). WinAnsi's
+# unused codes above 32 are the bullet (note 6 there; Ghostscript and veraPDF agree); PDF's
+# MacRoman leaves out the 15 Mac OS Roman characters of its mathematical and Apple set.
+_UNNAMED: dict[str, frozenset[int]] = {
+    "/WinAnsiEncoding": _CONTROLS,
+    "/MacRomanEncoding": _CONTROLS | {127, 173, 176, 178, 179, 182, 183, 184, 185, 186, 189,
+                                      195, 197, 198, 215, 240},
+    "/StandardEncoding": frozenset(code for code, name in enumerate(StandardEncoding)
+                                   if name == ".notdef"),
+}
 
 
 def _strings(operands: pikepdf._core._ObjectList | list[pikepdf.Object], op: str
@@ -32,14 +49,19 @@ def _strings(operands: pikepdf._core._ObjectList | list[pikepdf.Object], op: str
 
 
 def _notdef_codes(font: pikepdf.Dictionary) -> frozenset[int]:
-    """The one-byte codes a simple font's ``/Differences`` gives the name ``.notdef``."""
+    """The one-byte codes a simple font shows glyph 0 for: those its ``/Differences`` names
+    ``.notdef``, and those its standard base encoding names nothing and ``/Differences`` does
+    not name either."""
     encoding = font.get("/Encoding")
+    if isinstance(encoding, pikepdf.Name):
+        return _UNNAMED.get(str(encoding), frozenset())
     if not isinstance(encoding, pikepdf.Dictionary):
         return frozenset()
+    base = encoding.get("/BaseEncoding")
+    codes = set(_UNNAMED.get(str(base), ())) if isinstance(base, pikepdf.Name) else set()
     differences = encoding.get("/Differences")
     if not isinstance(differences, pikepdf.Array):
-        return frozenset()
-    codes: set[int] = set()
+        return frozenset(codes)
     code = 0
     for item in differences:
         if isinstance(item, int | float | Decimal):
@@ -47,6 +69,8 @@ def _notdef_codes(font: pikepdf.Dictionary) -> frozenset[int]:
         elif isinstance(item, pikepdf.Name):
             if str(item) == "/.notdef":
                 codes.add(code)
+            else:
+                codes.discard(code)  # named here: the base encoding's gap is filled
             code += 1
     return frozenset(codes)
 

@@ -555,6 +555,60 @@ def test_a_simple_fonts_notdef_by_name_is_seen_and_other_codes_are_not() -> None
     assert not shows_notdef(identity, [pikepdf.String(b"\x01\x00\x00\x07")], "Tj")
 
 
+def test_a_standard_encodings_unnamed_code_is_glyph_zero_unless_differences_name_it() -> None:
+    """WinAnsi names nothing at codes 0-31: a font under it shows .notdef there, whatever its
+    program (tester10 F31: Ghostscript's embedded Helvetica still did, veraPDF failed it)."""
+    from sohoa.scanners.glyphs import shows_notdef
+
+    winansi = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                 Encoding=pikepdf.Name.WinAnsiEncoding)
+    assert shows_notdef(winansi, [pikepdf.String(b"A\x00")], "Tj")
+    assert not shows_notdef(winansi, [pikepdf.String(b"A\x7f\xa0")], "Tj")  # bullet, space
+    filled = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                Encoding=pikepdf.Dictionary(
+                                    BaseEncoding=pikepdf.Name.StandardEncoding,
+                                    Differences=pikepdf.Array([0, pikepdf.Name("/A")])))
+    assert not shows_notdef(filled, [pikepdf.String(b"\x00")], "Tj")
+    assert shows_notdef(filled, [pikepdf.String(b"\x80")], "Tj")  # StandardEncoding's gap
+
+
+def test_glyph_zero_in_a_font_that_is_not_embedded_is_drawn_and_stored_as_pdfa(
+        tmp_path: Path) -> None:
+    """tester10 F31: base-14 Helvetica (not embedded, WinAnsi) showing code 0 went through
+    Ghostscript, whose copy embeds a Helvetica that still shows .notdef there, and was stored
+    unchecked: veraPDF failed rule 6.2.11.8. The converted page is checked again and, still
+    showing glyph 0, drawn; the stored copy passes veraPDF and keeps the PDF's own words."""
+    from sohoa.pipeline.home import init_home
+    from sohoa.pipeline.ingest import run_ingest
+    from sohoa.pipeline.services import open_archive
+    from sohoa.pipeline.settings import load_settings
+
+    lines = ["QUYET DINH so 77/QD-UBND", "Ve viec cap phep cho ong Tran Van Binh",
+             "So dinh danh ca nhan: 075090687246"]
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.set_font("helvetica", "", 12)
+    _text_page(pdf, lines)
+    doc = pikepdf.open(io.BytesIO(bytes(pdf.output())))
+    font = next(iter(doc.pages[0].Resources.Font))
+    doc.pages[0].contents_add(pikepdf.Stream(doc, f"BT {font} 12 Tf 100 100 Td (\\000) Tj ET"
+                                             .encode()), prepend=False)
+    path = tmp_path / "core0.pdf"
+    doc.save(path)
+    home = tmp_path / "home"
+    init_home(home, dev_key=True, unit="H19.22")
+    settings = load_settings(home=home, environ={"SOHOA_OCR_JOBS": "1"})
+    events: list[dict[str, Any]] = []
+    run_ingest([path], settings, emit=events.append)
+    [stored] = [e for e in events if e.get("created")]
+    out = tmp_path / "stored.pdf"
+    with open_archive(settings) as archive:
+        out.write_bytes(archive.get_pdf(stored["document_id"]))
+    assert _verapdf(out) == {str(out): "PASS"}
+    text = " ".join(_text(out).split())
+    for line in lines:
+        assert line in text, (line, text)
+
+
 def test_a_drawn_born_digital_page_is_stored_even_where_scans_must_be_in_colour(
         tmp_path: Path) -> None:
     """scan_colour = refuse quarantines a file with a grey scan in it; a born-digital file
