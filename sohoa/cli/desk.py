@@ -84,18 +84,23 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
 @click.option("--sidecar", type=paths.OUTPUT_FILE, metavar="TỆP_TXT",
               callback=paths.output_file,
               help="Ghi thêm văn bản nhận dạng được vào tệp này.")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có (-o, --sidecar).")
 @click.option("--jobs", type=int, default=None, metavar="SỐ",
               help="Số tiến trình nhận dạng (mặc định: mỗi lõi CPU một tiến trình).")
 @click.option("--json", "as_json", is_flag=True, help="In bản tóm tắt dạng JSON.")
 @pass_state
 def ocr(state: State, inputs: tuple[Path, ...], output: Path, sidecar: Path | None,
-        jobs: int | None, as_json: bool) -> None:
+        force: bool, jobs: int | None, as_json: bool) -> None:
     """Tạo một tệp PDF/A tìm kiếm được từ ảnh hoặc PDF (không ký số, không lưu vào kho).
 
     Mã thoát: 0 xong hết, 3 có tệp hay trang bị bỏ qua (các trang còn lại vẫn được ghi), 2 không
     có trang nào dùng được (hoặc lỗi cấu hình, lỗi của máy), 1 lỗi của chương trình sohoa."""
     from sohoa.pipeline.ocrjob import run_ocr
 
+    # as `get` and `sign`: refused before minutes of OCR, not found replaced afterwards
+    for written in (output, sidecar):
+        if written is not None:
+            paths.refuse_overwrite(written, force)
     progress = PageProgress("đang nhận dạng")
     try:
         result = run_ocr(list(inputs), output, state.settings, sidecar=sidecar, jobs=jobs,

@@ -196,11 +196,13 @@ def disposal_execute(state: State, list_id: int, dry_run: bool, by: str | None,
 @click.option("-o", "--output", required=True, type=paths.OUTPUT_FILE,
               callback=paths.output_file,
               metavar="TỆP", help="Tệp PDF sẽ ghi biên bản ra.")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
 @pass_state
-def disposal_record(state: State, list_id: int, output: Path) -> None:
+def disposal_record(state: State, list_id: int, output: Path, force: bool) -> None:
     """Ghi biên bản hủy (có ký số) của một danh mục đã thực hiện hủy ra tệp."""
     from sohoa.pipeline.disposal import record_pdf
 
+    paths.refuse_overwrite(output, force)  # as `get` and `sign`: a file is not lost silently
     pdf = record_pdf(state.settings, list_id)
     output.write_bytes(pdf)
     out.print(f"đã ghi {output} ({len(pdf)} byte); kiểm tra chữ ký: sohoa verify {output}")

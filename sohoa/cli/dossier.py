@@ -313,17 +313,20 @@ def report() -> None:
 @click.option("-o", "output", type=paths.OUTPUT_FILE, metavar="TỆP",
               callback=paths.output_file,
               help="Ghi báo cáo ra report.html, hoặc report.pdf (PDF/A có ký số).")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có (-o).")
 @click.option("--explain", metavar="MÃ_CHỈ_SỐ",
               help="Liệt kê các hồ sơ được tính vào một chỉ số.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def report_kpi(state: State, date_from: str, date_to: str, unit: str | None, level: str | None,
-               output: Path | None, explain: str | None, as_json: bool) -> None:
+               output: Path | None, force: bool, explain: str | None, as_json: bool) -> None:
     """Các chỉ số số hóa theo QĐ 766, chỉ tiêu kế hoạch, năng suất, thời gian giải quyết, xu
     hướng theo tháng."""
     from sohoa.pipeline import dossierdesk, kpi, kpireport
     from sohoa.pipeline.sync import register_kpi_source
 
+    if output is not None:
+        paths.refuse_overwrite(output, force)  # as `get` and `sign`, before any work
     settings = state.settings
     register_kpi_source(settings)  # the portal's sync ratio, when a target is configured
     period = kpi.Period(parse_day(date_from, "--from"), parse_day(date_to, "--to"))  # type: ignore[arg-type]

@@ -110,3 +110,30 @@ def test_a_trailing_slash_names_a_folder_not_a_file(tmp_path: Path, args: list[s
     assert ran.exit_code == 2, (line, ran.output, ran.exception)
     assert f"không có thư mục {folder}" in ran.stderr and "mkdir -p" in ran.stderr, ran.stderr
     assert not (tmp_path / "newdir").exists() and not (tmp_path / "home").exists()
+
+
+# tester10 F33: these replaced an existing file silently while get/sign/certify register refused.
+OVERWRITING = [
+    ["disposal", "record", "1", "-o", "{out}"],
+    ["report", "kpi", "--from", "2025-01-01", "--to", "2025-12-31", "-o", "{out}"],
+    ["ocr", "{pdf}", "-o", "{out}"],
+    ["ocr", "{pdf}", "-o", "{ok}", "--sidecar", "{out}"],
+]
+
+
+@pytest.mark.parametrize("args", OVERWRITING, ids=lambda a: " ".join(a[:2] + a[-2:-1]))
+def test_an_existing_file_is_not_replaced_without_force(tmp_path: Path, args: list[str]) -> None:
+    pdf = tmp_path / "in.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    kept = tmp_path / "notes.txt"
+    kept.write_text("important notes")
+    line = [a.format(out=kept, pdf=pdf, ok=tmp_path / "ok.pdf") for a in args]
+    runner = CliRunner()
+    ran = runner.invoke(cli, ["--home", str(tmp_path / "home"), *line])
+    assert ran.exit_code == 2, (line, ran.output, ran.exception)
+    assert f"{kept} đã có; chọn tên khác hoặc thêm --force để ghi đè" in ran.stderr, ran.stderr
+    assert kept.read_text() == "important notes"
+    assert not (tmp_path / "home").exists()  # refused before the archive was touched
+    # --force lets the command go on (to fail here for want of a home or an input, not on it)
+    forced = runner.invoke(cli, ["--home", str(tmp_path / "home"), *line, "--force"])
+    assert "đã có; chọn tên khác" not in forced.stderr, forced.stderr
