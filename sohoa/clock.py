@@ -13,6 +13,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
+# How far ahead of this machine's clock another clock (the one-stop system's, a desk PC's)
+# may run: a moment later than that has not happened yet.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def utc_now() -> datetime:
@@ -29,6 +32,12 @@ def vietnam_today() -> date:
     today even when the server's UTC day is still yesterday, and a disposal run at 01:00 must
     not count as yesterday."""
     return vietnam_now().date()
+
+
+def latest_past_day() -> date:
+    """The latest Vietnamese day that can have begun by now, allowing another clock to run
+    CLOCK_SKEW ahead: a death or a closing dated after it has not happened yet."""
+    return vietnam_day(utc_now() + CLOCK_SKEW)
 
 
 def vietnam_day(at: datetime) -> date:

@@ -41,7 +41,7 @@ from sohoa.archive.catalog import upsert
 from sohoa.archive.documents import IS_STORED
 from sohoa.archive.models import Document, Dossier, Owner
 from sohoa.archive.values import iso, utc_now, vietnam_day
-from sohoa.clock import shown_date
+from sohoa.clock import latest_past_day, shown_date
 from sohoa.doctypes import Registry, add_months
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.vntext import nfc
@@ -311,6 +311,12 @@ def record_event(archive: Archive, event: str, subject_id: str, on_date: date, *
         raise ConfigError(f"sự kiện tính thời hạn là {', '.join(EVENTS)}, không phải "
                           f"{event!r}")
     key = nfc(subject_id.strip())
+    latest = latest_past_day()
+    if on_date > latest:
+        # A day that has not come is no fact to count a retention period from (tester10 F35).
+        happened = "kết thúc hồ sơ" if event == "closed" else "mất"
+        raise ConfigError(f"ngày {happened} {shown_date(on_date)} chưa tới (hôm nay là "
+                          f"{shown_date(latest)}); kiểm tra lại ngày đã nhập")
     who = holds.require_text(by, "người ghi (--by hoặc SOHOA_USER)")
     why = nfc(reason.strip()) if reason and reason.strip() else None
     now = utc_now()
@@ -319,6 +325,9 @@ def record_event(archive: Archive, event: str, subject_id: str, on_date: date, *
             _require(conn, Dossier.code, key, "dossier")
         else:
             _require(conn, Owner.id, key, "owner")
+        before = conn.execute(select(RetentionEvent.on_date).where(
+            RetentionEvent.subject == subject, RetentionEvent.subject_id == key,
+            RetentionEvent.event == event)).scalar()
         upsert(conn, RetentionEvent.__table__, {
             "subject": subject, "subject_id": key, "event": event, "on_date": on_date,
             "reason": why, "recorded_by": who, "recorded_at": now,
@@ -327,7 +336,8 @@ def record_event(archive: Archive, event: str, subject_id: str, on_date: date, *
         audit_log.append(conn, f"retention.{subject}_{event}", actor=who, target=key,
                          detail={"on": on_date, "reason": why})
     return {"subject": subject, "subject_id": key, "event": event, "on": iso(on_date),
-            "reason": why, "recorded_by": who}
+            "reason": why, "recorded_by": who,
+            "replaced": iso(before) if before is not None and before != on_date else None}
 
 
 def overrides(archive: Archive) -> list[dict[str, Any]]:

@@ -134,7 +134,10 @@ def retention_event(state: State, dossier: str | None, closed: str | None, owner
     else:
         what = "hồ sơ" if event == "closed" else "chủ sở hữu"
         happened = "kết thúc" if event == "closed" else "mất"
-        out.print(f"{what} {result['subject_id']}: {happened} ngày {result['on']}")
+        replaced = (f" (thay ngày {shown_date(result['replaced'])} đã ghi trước đó)"
+                    if result["replaced"] else "")
+        out.print(f"{what} {result['subject_id']}: {happened} ngày "
+                  f"{shown_date(result['on'])}{replaced}")
 
 
 @retention.command("overrides")

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sohoa import clock
 from sohoa.archive import Archive
 from sohoa.archive import dossiers as records
 from sohoa.archive.access import Read
@@ -120,9 +121,7 @@ def opening(settings: Settings, code: str, *, procedure: str, owner: str, unit: 
         components=tuple((c.code, c.name, c.doc_type, c.required) for c in proc.components))
 
 
-# How far ahead of this machine's clock another clock (the one-stop system's, a desk PC's)
-# may run: a moment later than that has not happened yet.
-CLOCK_SKEW = timedelta(minutes=5)
+CLOCK_SKEW = clock.CLOCK_SKEW  # another clock may run this far ahead of this machine's
 # Statuses that only follow a receipt ("queued": an online submission waits for one).
 _AFTER_RECEIPT = frozenset({"received", "processing", "supplement", "resolved", "returned",
                             "rejected"})
