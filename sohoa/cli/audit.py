@@ -124,7 +124,7 @@ def audit_show(state: State, target: str | None, owner: str | None, limit: int,
             # A blank answer read as "nothing happened" to a code typed in another form.
             err.print(f"không có sự kiện nào về {given} trong nhật ký; --target nhận mã hồ sơ, "
                       "mã giấy tờ (đủ hoặc từ 4 ký tự đầu), số định danh của chủ sở hữu, hoặc "
-                      "dạng dossier:MÃ_HỒ_SƠ", markup=False, soft_wrap=True)
+                      "dạng `dossier:MÃ_HỒ_SƠ`", markup=False, soft_wrap=True)
 
 
 # What each audit event is, as an archivist or inspector reads it (--json keeps the codes).
