@@ -9,8 +9,9 @@ the number and the birth date nearest it are each read again alone — a crop of
 enlarged, digits only, one line — and a new reading is taken only when one pair (number, birth
 year) among the readings passes every check, it differs from what was read in at most two
 characters, and no other pair passes: two different valid pairs mean nothing is known.
-Nothing changes on a page whose numbers validate (the whole cost there is a regular
-expression per line).
+A number that validates is read alone too (a 2 read as a 3 passes every check: issue 18's
+heavy owner bench): when both readings alone give the same other number, one digit from it,
+that also validates, two readings outvote one and it is taken.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ Reader = Callable[[tuple[int, int, int, int], str], list[str]]
 _DATE_REACH = 6
 _BORN_LINE = re.compile(r"(?<![a-z])(?:sinh|date of birth|nam sinh)(?![a-z])")
 _NUMBER_WORD = re.compile(r"[0-9OoDQIl|]{3,}")
+# A number that validates is replaced only by one read alone the same way twice, this many
+# digits from it at most: two readings against one.
+_OUTVOTED = 1
 
 
 def _number_words(line: Line, raw: str) -> list[Box] | None:
@@ -94,6 +98,14 @@ def recheck_ids(lines: list[Line], read: Reader) -> list[Line]:
             birth = _birth_word(changed, n)
             born = birth[2] if birth else None
             if not personal_id_problems(number, born):
+                # It validates, yet a digit may still be another digit (a 2 read as a 3 keeps
+                # every check): read alone twice, the same other number both times is taken.
+                again = read(_union(words), "number")
+                if len(again) == 2 and again[0] == again[1] != number \
+                        and len(again[0]) == 12 and again[0].isdigit() \
+                        and _apart(again[0], number) <= _OUTVOTED \
+                        and not personal_id_problems(again[0], born):
+                    changed[n] = _with_number(changed[n], words, again[0])
                 continue
             numbers = {number, *(r for r in read(_union(words), "number")
                                  if len(r) == 12 and r.isdigit() and _apart(r, number) <= 2)}

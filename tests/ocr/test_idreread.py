@@ -61,10 +61,28 @@ def test_the_reading_that_makes_number_and_date_agree_is_taken() -> None:
     assert sorted(set(read.asked)) == ["date", "number"]
 
 
-def test_a_valid_number_is_never_read_again() -> None:
-    page = [*PAGE[:1], _line("Ngày", "sinh:", "28/02/1981", top=140), PAGE[2]]
-    read = Readings({})
-    assert recheck_ids(page, read) == page and read.asked == []
+VALID = [*PAGE[:1], _line("Ngày", "sinh:", "28/02/1981", top=140),
+         _line("Số", "CCCD:", "075181899634", "cấp", "ngày", "21/12/2021", top=180)]
+
+
+def test_a_valid_number_read_alone_the_same_is_kept() -> None:
+    read = Readings({180: ["075181899634", "075181899634"]})
+    assert recheck_ids(VALID, read) == VALID and read.asked == ["number"]  # never the date
+
+
+def test_a_valid_number_two_readings_alone_outvote_is_corrected() -> None:
+    # Heavy owner bench page 32: "…357245" read "…357345" (valid too); alone, 2× and 3×, both
+    # read "…357245". Two readings against one, a digit apart, both valid: taken.
+    read = Readings({180: ["075181899624", "075181899624"]})
+    assert "Số CCCD: 075181899624 cấp" in _text(recheck_ids(VALID, read))
+
+
+def test_a_valid_number_is_not_changed_on_weaker_evidence() -> None:
+    for again in (["075181899624", "075181899614"],  # the readings alone disagree
+                  ["075181899624"],  # one reading only
+                  ["075181899524", "075181899524"],  # two digits away
+                  ["075161899634", "075161899634"]):  # born 1961: fails the printed date
+        assert recheck_ids(VALID, Readings({180: again})) == VALID
 
 
 def test_two_readings_that_each_agree_change_nothing() -> None:
