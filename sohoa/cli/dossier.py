@@ -136,15 +136,26 @@ def dossier_open(state: State, code: str, procedure: str, owner: str, unit: str,
 
 @dossier.command("show")
 @click.argument("code", metavar="MÃ_HỒ_SƠ")
+@click.option("--user", envvar="SOHOA_USER", metavar="TÊN",
+              help="Ai đang xem, để ghi nhật ký truy cập (biến môi trường SOHOA_USER; mặc định: "
+                   "người dùng của hệ điều hành).")
+@click.option("--purpose", envvar="SOHOA_PURPOSE", metavar="MỤC_ĐÍCH",
+              help="Xem để làm gì (mặc định: giải quyết hồ sơ này; biến môi trường "
+                   "SOHOA_PURPOSE). Được ghi vào nhật ký truy cập.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
-def dossier_show(state: State, code: str, as_json: bool) -> None:
+def dossier_show(state: State, code: str, user: str | None, purpose: str | None,
+                 as_json: bool) -> None:
     """Một hồ sơ: các thành phần và cách đáp ứng từng thành phần, kết quả, lịch sử trạng
-    thái."""
+    thái. Mỗi lần xem được ghi vào nhật ký truy cập (hồ sơ có số định danh của người nộp)."""
     from sohoa.pipeline import dossierdesk
+    from sohoa.pipeline.lookup import cli_caller
 
+    # The applicant's ID number and papers are personal data: read through the desk, as the
+    # HTTP API does, so the read is in the access log under who ran it (tester10 F37).
+    caller = cli_caller(state.settings, user)
     with dossierdesk.with_archive(state.settings) as archive:
-        result = dossierdesk.show(archive, code)
+        result = dossierdesk.Desk(archive, state.settings).show(caller, purpose, code)
     if as_json:
         emit_json(result.to_json())
     else:

@@ -16,11 +16,15 @@ from sohoa.clock import shown_date
 from sohoa.reasons import label
 from sohoa.vntext import shown_number, shown_percent
 
+# Who reviews: SOHOA_REVIEWER, else SOHOA_USER as for every other command (tester10 F36: a
+# desk's shared OS account was named instead of the person).
+_WHO_ENV = ["SOHOA_REVIEWER", "SOHOA_USER"]
+
 
 def _by(command: Any) -> Any:
-    return click.option("--by", "by", envvar="SOHOA_REVIEWER", required=True, metavar="TÊN",
+    return click.option("--by", "by", envvar=_WHO_ENV, required=True, metavar="TÊN",
                         help="Người quyết định (ghi cùng quyết định; biến môi trường "
-                             "SOHOA_REVIEWER).")(
+                             "SOHOA_REVIEWER, hoặc SOHOA_USER).")(
         command)
 
 
@@ -124,20 +128,22 @@ def review(ctx: click.Context, round_no: int | None, as_json: bool) -> None:
               callback=paths.output_folder,
               metavar="THƯ_MỤC",
               help="Thư mục ghi ảnh trang (mặc định: HOME/review).")
-@click.option("--by", "by", envvar="SOHOA_REVIEWER", metavar="TÊN",
-              help="Ai đang xem, để ghi nhật ký truy cập (biến môi trường SOHOA_REVIEWER; mặc "
-                   "định: người dùng của hệ điều hành).")
+@click.option("--by", "by", envvar=_WHO_ENV, metavar="TÊN",
+              help="Ai đang xem, để ghi nhật ký truy cập (biến môi trường SOHOA_REVIEWER, hoặc "
+                   "SOHOA_USER; mặc định: người dùng của hệ điều hành).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def show_cmd(state: State, document_id: str, field_key: str | None, out_dir: Path | None,
              by: str | None, as_json: bool) -> None:
     """Các giá trị, lý do cần kiểm tra, văn bản nhận dạng được và ảnh trang (ghi ra tệp PNG)
     của một giấy tờ."""
-    from sohoa.pipeline.lookup import os_user
+    from sohoa.pipeline.lookup import cli_caller
     from sohoa.pipeline.review import show
 
+    # the same CLI reader as `show`/`get` (one name, one role in the access log)
+    caller = cli_caller(state.settings, by)
     result = show(state.settings, document_id, field_key,
-                  out_dir or state.settings.home / "review", user=by or os_user())
+                  out_dir or state.settings.home / "review", user=caller.user, caller=caller)
     if as_json:
         emit_json(result)
         return
