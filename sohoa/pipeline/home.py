@@ -54,6 +54,5 @@ def serve_dev_pki(settings: Settings, started: Callable[[str], None] = lambda _:
 
     directory = settings.pkcs12.parent
     pki = DevPki.load(directory)
-    started(pki.url)
-    serve(directory)
+    serve(directory, started)  # told once the port is held, not before
     return pki.url

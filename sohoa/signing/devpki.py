@@ -17,11 +17,15 @@ Production CAs run all of this themselves; nothing here is meant to face a netwo
 from __future__ import annotations
 
 import base64
+import errno
 import json
+import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from urllib.request import ProxyHandler, build_opener
 
 from aiohttp import web
 from asn1crypto import keys as asn1_keys
@@ -197,14 +201,58 @@ def listen_address(pki: DevPki) -> tuple[str, int]:
     return parts.hostname or "127.0.0.1", parts.port or 80
 
 
-def serve(directory: Path) -> None:
-    """Serve the development PKI of ``directory`` until interrupted (Ctrl-C, SIGTERM)."""
+def serve(directory: Path, started: Callable[[str], None] = lambda _: None) -> None:
+    """Serve the development PKI of ``directory`` until interrupted (Ctrl-C, SIGTERM).
+    ``started`` is told the address once the port is held, never before: a second home's
+    serve on the same default port said it was running, then failed to bind (tester10 F34)."""
     pki = DevPki.load(directory)
     host, port = listen_address(pki)
+    sock = _listening(pki, host, port)
+    started(pki.url)
     try:
-        web.run_app(make_app(pki), host=host, port=port, print=None, access_log=None)
+        web.run_app(make_app(pki), sock=sock, print=None, access_log=None)
+    finally:
+        sock.close()
+
+
+def _listening(pki: DevPki, host: str, port: int) -> socket.socket:
+    """A socket bound to the PKI's address and listening, or why it cannot be (Vietnamese):
+    whose service already answers there, when one does."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
     except OSError as exc:
-        raise ConfigError(
-            f"Không mở được cổng {host}:{port} cho hạ tầng khóa thử nghiệm "
-            f"({exc.strerror or exc}); có phải một lệnh `sohoa dev-pki serve` khác đang chạy?"
-        ) from exc
+        raise ConfigError(f"Không mở được cổng {host}:{port} cho hạ tầng khóa thử nghiệm "
+                          f"({exc.strerror or exc})") from exc
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp's own site
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(_port_taken(pki, host, port, exc)) from exc
+    return sock
+
+
+def _port_taken(pki: DevPki, host: str, port: int, exc: OSError) -> str:
+    head = f"Không mở được cổng {host}:{port} cho hạ tầng khóa thử nghiệm"
+    if exc.errno != errno.EADDRINUSE:
+        return f"{head} ({exc.strerror or exc})"
+    try:  # who answers there: this home's CA, another home's, or something else
+        # no proxy: the address is this machine's own loopback
+        opener = build_opener(ProxyHandler({}))
+        with opener.open(f"{pki.url.rstrip('/')}/ca/root.crt", timeout=2) as answer:
+            theirs = answer.read(65536)
+    except (OSError, ValueError):
+        theirs = None
+    if theirs == pki.root.public_bytes(serialization.Encoding.DER):
+        return (f"{head}: hạ tầng khóa thử nghiệm của chính kho này đã đang chạy tại {pki.url} "
+                "(một lệnh `sohoa dev-pki serve` khác); không cần chạy thêm")
+    if theirs is not None and theirs[:1] == b"\x30":
+        return (f"{head}: cổng này đang được hạ tầng khóa thử nghiệm của một kho sohoa khác "
+                "dùng (CA thử nghiệm khác, cùng cổng mặc định); hãy dừng lệnh `sohoa dev-pki "
+                "serve` của kho đó, hoặc tạo kho này với cổng khác: sohoa init --dev-pki "
+                "--dev-pki-url http://127.0.0.1:CỔNG_KHÁC")
+    return (f"{head}: cổng này đang được một chương trình khác dùng; hãy dừng chương trình "
+            "đó, hoặc tạo kho này với cổng khác: sohoa init --dev-pki --dev-pki-url "
+            "http://127.0.0.1:CỔNG_KHÁC")
