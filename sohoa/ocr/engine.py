@@ -419,6 +419,8 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
 
                 boxes = _reread_block_lines(api, boxes, regions, level, timeout_ms,
                                             others if alternatives is not None else None, dpi)
+            boxes = _reread_block_lines(api, boxes, _garbled_lines(boxes, width, height),
+                                        level, timeout_ms, None, dpi)
             boxes = _reread_beside_photos(api, boxes, beside, timeout_ms)
             boxes = _reread_mrz(level, dpi, read, boxes, timeout_ms)
         api.Clear()
@@ -951,6 +953,32 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
             out += [Box(b.text, b.left, b.top, b.width, b.height, b.confidence, line_key)
                     for b in again]
     return out
+
+
+# A line read this unsure on average is read again as the lines of print its region holds
+# (``_garbled_lines``).
+_GARBLED_CONFIDENCE = 40.0
+
+
+def _garbled_lines(boxes: Sequence[Box], width: int, height: int) -> list[Region]:
+    """Regions around lines Tesseract's layout read as one where they are two (a header's two
+    columns set close, one line a little lower than the other: "11111. n7 nan..." at a
+    confidence of 25 for "CÔNG AN PHƯỜNG HIỆP THÀNH" and the date beside it): a line of two
+    words or more whose mean confidence is under 40. Read again line by line of print
+    (:func:`_reread_block_lines`), the better reading kept."""
+    usual = _usual_height(boxes)
+    lines: dict[int, list[Box]] = {}
+    for b in boxes:
+        lines.setdefault(b.line_key, []).append(b)
+    regions: list[Region] = []
+    for words in lines.values():
+        if len(words) < 2 or sum(b.confidence for b in words) / len(words) >= _GARBLED_CONFIDENCE:
+            continue
+        # The whole width: what the layout ran together may start left or end right of the
+        # words it kept ("CÔNG AN" of the line above).
+        regions.append((0, max(0, min(b.top for b in words) - usual), width,
+                        min(height, max(b.top + b.height for b in words) + usual)))
+    return regions
 
 
 _SURE_SYLLABLE = 20.0
