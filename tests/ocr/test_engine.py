@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import struct
 import warnings
@@ -291,3 +292,16 @@ def test_a_line_that_page_segmentation_garbled_is_read_again_on_its_own():
     data = encode_jpeg(doc.pages[0], "medium", 200)
     lines = _recognize(data, 200).text.splitlines()
     assert lines[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+
+
+def test_two_columns_read_as_one_garbled_line_are_read_line_by_line() -> None:
+    # Seed 149 of bench/foreign_ocr_bench.py, a clean letter (Liberation Serif, 200 dpi,
+    # colour): the agency's wrapped name pushes its second line beside the date, a little
+    # higher; Tesseract's layout read both as one line, "11111. n7 nan..." at confidence 25.
+    from sohoa.synth.foreign import foreign_page
+
+    page = foreign_page(149, family="liberation", dpi=200, colour=True, wear="clean")
+    ocr = recognize_page(Image.open(io.BytesIO(page.jpeg)), page_sha256="x", dpi=200,
+                         lexicon=load_lexicon(load_registry()))
+    assert "CÔNG AN PHƯỜNG HIỆP THÀNH" in ocr.text
+    assert "11111" not in ocr.text

@@ -408,3 +408,4 @@ def test_a_deputy_s_title_under_its_delegation_gets_its_marks() -> None:
     assert deputy_titles(["CHỦ TỊCH", "PHO CHỦ TỊCH"], TITLES) == {}
     assert deputy_titles(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], TITLES) == {}
     assert deputy_titles(["KT. GIÁM ĐỐC", "PHO CHỦ TỊCH"], TITLES) == {}
+
