@@ -566,7 +566,12 @@ DEBRIS_LINES = 3
 def opens_name_line(line: str, titles: Titles) -> bool:
     """Whether the signer's name may follow ``line``: a title, a rank's line, or the signing
     instruction ("(Ký, ghi rõ họ tên, đóng dấu)")."""
-    return (is_title_line(line, titles) or bool(_INSTRUCTION.search(fold(line))))
+    folded = fold(line)
+    # The instruction asks to sign ("Ký") in brackets, and a piece of it read alone keeps one
+    # of them ("rõ họ tên, đóng dấu)"): a form's "Họ và tên người khai:" label is no signer's.
+    return is_title_line(line, titles) or bool(
+        _INSTRUCTION.search(folded) and (_SIGN.search(folded) or ")" in line or "(" in line)
+        and not line.rstrip().endswith(":"))
 
 
 def name_place(since: int | None, line: str, titles: Titles) -> int | None:
@@ -595,6 +600,7 @@ def is_debris(line: str) -> bool:
 # of the instruction ("rõ") may come between.
 
 _INSTRUCTION = re.compile(r"\b(?:ghi ro|ho ten|dong dau)\b")
+_SIGN = re.compile(r"\bky\b")
 
 
 def _is_specks(line: str) -> bool:

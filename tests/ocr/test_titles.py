@@ -400,6 +400,12 @@ def test_the_signer_s_name_is_looked_for_under_the_title_past_debris_only() -> N
         places.append(since is not None)  # whether this line may hold the signer's name
         since = name_place(since, line, TITLES)
     assert places == [False, False, False, True, True, True, True, False]
+    # A form's name label is no signing instruction: the citizen's name under it is not read
+    # as a signer's.
+    assert name_place(None, "Họ và tên người khai:", TITLES) is None
+    assert name_place(None, "(Ký, ghi rõ họ tên)", TITLES) == 0
+    assert name_place(None, "rõ họ têh, đóng dấu)", TITLES) == 0  # a piece of it
+    assert name_place(None, "Họ tên chủ hộ:", TITLES) is None
 
 
 def test_a_deputy_s_title_under_its_delegation_gets_its_marks() -> None:
