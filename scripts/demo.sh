@@ -71,7 +71,7 @@ step "6. Kiểm tra chữ ký số của giấy tờ $DOC"
 echo "(mức B-LTA: kèm sẵn trả lời OCSP và CRL của CA phát triển, và dấu thời gian tài liệu"
 echo " của TSA; sohoa signatures renew thêm dấu thời gian mới trước khi dấu cũ hết hạn)"
 $SOHOA verify "$DOC"
-$SOHOA get "$DOC" -o "out/$DOC.pdf"
+$SOHOA get "$DOC" -o "out/$DOC.pdf" --force
 echo "pdftotext của out/$DOC.pdf (những dòng đầu):"
 pdftotext -l 1 "out/$DOC.pdf" - | head -n 12
 
@@ -110,8 +110,8 @@ $SOHOA verify out/demo-register.pdf
 step "8. Một năm hồ sơ sinh tự động (4 đơn vị, 2 cấp) và báo cáo chỉ số của kế hoạch"
 $SOHOA synth year --year 2025 --dossiers 400 --truth out/demo-year-truth.json
 $SOHOA report kpi --from 2025-01-01 --to 2025-12-31
-$SOHOA report kpi --from 2025-01-01 --to 2025-12-31 -o out/demo-kpi.html
-$SOHOA report kpi --from 2025-01-01 --to 2025-12-31 -o out/demo-kpi.pdf
+$SOHOA report kpi --from 2025-01-01 --to 2025-12-31 -o out/demo-kpi.html --force
+$SOHOA report kpi --from 2025-01-01 --to 2025-12-31 -o out/demo-kpi.pdf --force
 $SOHOA verify out/demo-kpi.pdf
 pdftoppm -r 70 -png out/demo-kpi.pdf out/demo-kpi
 echo "Báo cáo: out/demo-kpi.html và out/demo-kpi.pdf (PDF/A đã ký số); các trang của nó dạng"

@@ -567,10 +567,12 @@ def opens_name_line(line: str, titles: Titles) -> bool:
     """Whether the signer's name may follow ``line``: a title, a rank's line, or the signing
     instruction ("(Ký, ghi rõ họ tên, đóng dấu)")."""
     folded = fold(line)
-    # The instruction asks to sign ("Ký") in brackets, and a piece of it read alone keeps one
-    # of them ("rõ họ tên, đóng dấu)"): a form's "Họ và tên người khai:" label is no signer's.
+    # The instruction asks to sign ("Ký", "Kí") in brackets, and a piece of it read alone keeps
+    # one of them ("rõ họ tên, đóng dấu)") or two of its phrases ("ghi rõ họ tên, đóng dấu"):
+    # a form's "Họ và tên người khai:" label is no signer's.
+    phrases = {m.group() for m in _INSTRUCTION.finditer(folded)}
     return is_title_line(line, titles) or bool(
-        _INSTRUCTION.search(folded) and (_SIGN.search(folded) or ")" in line or "(" in line)
+        phrases and (_SIGN.search(folded) or ")" in line or "(" in line or len(phrases) > 1)
         and not line.rstrip().endswith(":"))
 
 
@@ -600,7 +602,7 @@ def is_debris(line: str) -> bool:
 # of the instruction ("rõ") may come between.
 
 _INSTRUCTION = re.compile(r"\b(?:ghi ro|ho ten|dong dau)\b")
-_SIGN = re.compile(r"\bky\b")
+_SIGN = re.compile(r"\bk[yi]\b")
 
 
 def _is_specks(line: str) -> bool:

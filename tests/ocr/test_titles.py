@@ -406,6 +406,9 @@ def test_the_signer_s_name_is_looked_for_under_the_title_past_debris_only() -> N
     assert name_place(None, "(Ký, ghi rõ họ tên)", TITLES) == 0
     assert name_place(None, "rõ họ têh, đóng dấu)", TITLES) == 0  # a piece of it
     assert name_place(None, "Họ tên chủ hộ:", TITLES) is None
+    assert name_place(None, "ghi rõ họ tên, đóng dấu", TITLES) == 0  # two of its phrases
+    assert name_place(None, "(Kí, ghi rõ họ tên)", TITLES) == 0
+    assert name_place(None, "Họ tên người làm chứng", TITLES) is None
 
 
 def test_a_deputy_s_title_under_its_delegation_gets_its_marks() -> None:
