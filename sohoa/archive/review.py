@@ -192,8 +192,12 @@ def _update_document(conn: Any, document_id: str, new: DocumentUpdate, now: Any)
     if new.owner_id:
         # A reviewer's reading of an identity paper names its owner; a corrected name on
         # any other paper stays that paper's (tester10 F14: a decision renamed the citizen).
+        # Only a paper the review left with nothing to check counts: one whose date of
+        # birth was fixed while its name is still flagged holds the unsure OCR name
+        # (review10b A).
         owners.record_owner(conn, new.owner_id, new.owner_kind, new.owner_name, now=now,
-                            authoritative=new.doc_type in owners.IDENTITY_TYPES)
+                            authoritative=(new.doc_type in owners.IDENTITY_TYPES
+                                           and not new.needs_review))
     fields = {k: nfc_opt(v) for k, v in new.fields.items()}
     document_number = first_field(fields, NUMBER_FIELDS)
     number, notation = split_number(document_number)

@@ -40,11 +40,13 @@ def _owner_name(archive: Archive, doc_id: str) -> Any:
     return archive.get_document(doc_id)["owner"]["name"]
 
 
-def _reviewed(archive: Archive, doc_id: str, name: str) -> None:
+def _reviewed(archive: Archive, doc_id: str, name: str, *,
+              still_flagged: list[str] | None = None) -> None:
     doc = archive.get_document(doc_id)
+    why = still_flagged or []
     review_store.record(archive, doc_id, 1, "lan", [], review_store.DocumentUpdate(
         doc_type=doc["doc_type"], title=doc["title"], fields={"full_name": name},
-        field_flags=[], review_reasons=[], needs_review=False, owner_id=doc["owner_id"],
+        field_flags=[], review_reasons=why, needs_review=bool(why), owner_id=doc["owner_id"],
         owner_kind="person", owner_name=name, issue_date=date(2024, 3, 1), valid_until=None,
         retention="permanent"), audit_action="review.field_set", audit_detail={})
 
@@ -104,3 +106,18 @@ def test_the_outbox_names_the_owner_as_the_catalog_does(archive: Archive) -> Non
             select(SyncEvent.body).where(SyncEvent.document_id == decision)).scalars()]
     told = json.dumps(bodies, ensure_ascii=False)
     assert bodies and "Nguyễn Đức Trung" in told and "Thưởng" not in told
+
+
+def test_a_review_leaving_the_name_flagged_does_not_rename_the_owner(archive: Archive) -> None:
+    # review10b A: a reviewer fixes only the date of birth on a second card whose "Họ và
+    # tên" is still flagged; the unsure OCR name must not replace the known one.
+    card = _store(archive, "cccd", "citizen_id_card", "Nguyễn Đức Trung")
+    unsure = _store(archive, "cccd2", "citizen_id_card", "Nguyễn Đức Trưng",
+                    needs_review=True)
+    _reviewed(archive, unsure, "Nguyễn Văn Trưng",
+              still_flagged=["Họ và tên: đọc chưa chắc chắn"])
+    assert archive.get_document(unsure)["needs_review"] is True
+    assert _owner_name(archive, card) == "Nguyễn Đức Trung"
+    # Once the reviewer clears it, the reviewed reading does name the owner.
+    _reviewed(archive, unsure, "Nguyễn Đức Trung Anh")
+    assert _owner_name(archive, card) == "Nguyễn Đức Trung Anh"
