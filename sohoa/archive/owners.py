@@ -4,8 +4,11 @@ Every paper of an owner names them, and most of those namings are less sure than
 their identity paper: a decision read with a misread ID number, a form flagged for review. So
 the row's name is not "the last paper stored" but:
 
-- an identity paper (the citizen's ID card, the enterprise registration) read without doubt,
-  or whose fields a reviewer confirmed, sets it;
+- an identity paper (the citizen's ID card, the enterprise registration) whose fields a
+  reviewer confirmed sets it;
+- one read without doubt sets it too, unless a settled identity paper of the owner (stored,
+  nothing left to review) already named them otherwise: a second card whose number was
+  misread into another citizen's must not rename that citizen, so it waits for a person;
 - any other paper only fills a name still unknown; a different name on it is kept on that
   paper and the paper waits for a person (the caller adds :data:`NAME_CONFLICT`'s reason).
 
@@ -19,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select, update
 
 from sohoa.archive.catalog import upsert
-from sohoa.archive.models import Owner
+from sohoa.archive.models import STATUS_STORED, Document, Owner
 from sohoa.archive.values import nfc_opt
 from sohoa.vntext import fold, nfc, squash_spaces
 
@@ -41,10 +44,19 @@ def conflict_reason(owner_id: str, known: str, read: str) -> str:
             "số định danh trên giấy")
 
 
+def _named_by_identity(conn: Connection, owner_id: str) -> bool:
+    """Whether a settled identity paper of this owner is stored (its name is the row's)."""
+    return conn.execute(select(Document.id).where(
+        Document.owner_id == owner_id, Document.doc_type.in_(sorted(IDENTITY_TYPES)),
+        Document.status == STATUS_STORED, Document.needs_review.is_(False)).limit(1)
+    ).first() is not None
+
+
 def record_owner(conn: Connection, owner_id: str, kind: str | None, name: str | None, *,
-                 authoritative: bool, now: datetime) -> str | None:
+                 authoritative: bool, now: datetime, reviewed: bool = False) -> str | None:
     """Create or update the owner row by the rule above. ``authoritative``: the name comes
-    from an identity paper read sure or reviewed. Returns the known name this paper's
+    from an identity paper read sure or reviewed; ``reviewed``: a reviewer confirmed it, so
+    it replaces even a name another identity paper set. Returns the known name this paper's
     ``name`` disagrees with and did not replace (None when there is no disagreement)."""
     name = nfc_opt(squash_spaces(name)) if name and name.strip() else None
     # Insert first, then lock the row: two papers of a new owner stored at once on
@@ -59,7 +71,8 @@ def record_owner(conn: Connection, owner_id: str, kind: str | None, name: str | 
         values["kind"] = kind
     conflict = None
     if name and name != row.name:
-        if row.name is None or authoritative:
+        if row.name is None or (authoritative and (
+                reviewed or not _named_by_identity(conn, owner_id))):
             values["name"] = name
         elif not same_name(name, row.name):
             conflict = row.name

@@ -197,7 +197,7 @@ def _update_document(conn: Any, document_id: str, new: DocumentUpdate, now: Any)
         # (review10b A).
         owners.record_owner(conn, new.owner_id, new.owner_kind, new.owner_name, now=now,
                             authoritative=(new.doc_type in owners.IDENTITY_TYPES
-                                           and not new.needs_review))
+                                           and not new.needs_review), reviewed=True)
     fields = {k: nfc_opt(v) for k, v in new.fields.items()}
     document_number = first_field(fields, NUMBER_FIELDS)
     number, notation = split_number(document_number)

@@ -121,3 +121,21 @@ def test_a_review_leaving_the_name_flagged_does_not_rename_the_owner(archive: Ar
     # Once the reviewer clears it, the reviewed reading does name the owner.
     _reviewed(archive, unsure, "Nguyễn Đức Trung Anh")
     assert _owner_name(archive, card) == "Nguyễn Đức Trung Anh"
+
+
+def test_a_second_sure_identity_card_naming_someone_else_is_flagged(archive: Archive) -> None:
+    # review10b D: a second card read sure, its number misread into this citizen's, must not
+    # rename them silently: it is flagged and the first card's name kept.
+    card = _store(archive, "cccd", "citizen_id_card", "Nguyễn Đức Trung")
+    second = _store(archive, "cccd2", "citizen_id_card", "Trần Thị Mai")
+    flagged = archive.get_document(second)
+    assert flagged["needs_review"] is True
+    assert any("Trần Thị Mai" in r and "Nguyễn Đức Trung" in r
+               for r in flagged["review_reasons"])
+    assert _owner_name(archive, card) == "Nguyễn Đức Trung"
+    # The same name read again is no conflict.
+    again = _store(archive, "cccd3", "citizen_id_card", "NGUYỄN ĐỨC TRUNG")
+    assert archive.get_document(again)["needs_review"] is False
+    # Only a reviewer's confirmed reading of an identity card changes the known name.
+    _reviewed(archive, second, "Trần Thị Mai")
+    assert _owner_name(archive, card) == "Trần Thị Mai"
