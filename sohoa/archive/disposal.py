@@ -376,7 +376,7 @@ def remove_blobs(archive: Archive, list_id: int, items: Sequence[tuple[str, list
         conn.execute(update(DisposalItem).where(
             DisposalItem.list_id == list_id,
             DisposalItem.document_id.in_([doc_id for doc_id, _ in items])
-        ).values(blobs_removed=True))
+        ).values(blobs_removed=True, done_at=utc_now()))  # its files gone: its end
     return {"removed": len(doomed), "shared": len(shared), "bytes": sum(doomed.values())}
 
 
@@ -541,5 +541,6 @@ def _item_dict(r: Any) -> dict[str, Any]:
             "document_number": r["document_number"], "issue_date": iso(r["issue_date"]),
             "pages": r["page_count"], "retention": r["retention"],
             "eligible_on": iso(r["eligible_on"]), "basis": r["basis"], "status": r["status"],
-            "reason": r["reason"], "blobs_removed": bool(r["blobs_removed"])}
+            "reason": r["reason"], "blobs_removed": bool(r["blobs_removed"]),
+            "done_at": iso(r["done_at"])}
 

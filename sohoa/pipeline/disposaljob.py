@@ -133,7 +133,12 @@ def destruction_record(lst: dict[str, Any], *, agency: str, executed_by: str, at
     doc.title("BIÊN BẢN HỦY TÀI LIỆU HẾT GIÁ TRỊ",
               sub=f"Danh mục tài liệu hết giá trị số {number}")
     begun = _local(lst["started_at"]) if lst.get("started_at") else local
-    if f"{begun:%Y%m%d%H%M}" == f"{local:%Y%m%d%H%M}":
+    # The destruction ended when its last paper's files were deleted, not when the record
+    # is made: a record owed after a signing failure is made days later (review10b L).
+    ends = [_local(i["done_at"]) for i in lst["items"] if i.get("done_at")]
+    finished = max(ends) if ends else local
+    made = f"{local:%d} tháng {local:%m} năm {local:%Y}, lúc {local:%H giờ %M}"
+    if f"{begun:%Y%m%d%H%M}" == f"{local:%Y%m%d%H%M}" == f"{finished:%Y%m%d%H%M}":
         doc.paragraph(f"Hôm nay, ngày {local:%d} tháng {local:%m} năm {local:%Y}, lúc "
                       f"{local:%H giờ %M}, tại {agency}, tiến hành hủy các tài liệu hết giá trị "
                       "theo danh mục dưới đây.")
@@ -142,8 +147,12 @@ def destruction_record(lst: dict[str, Any], *, agency: str, executed_by: str, at
         # record says when the destruction began, not only when the record was made.
         doc.paragraph(f"Ngày {begun:%d} tháng {begun:%m} năm {begun:%Y}, lúc "
                       f"{begun:%H giờ %M}, tại {agency}, bắt đầu hủy các tài liệu hết giá trị "
-                      f"theo danh mục dưới đây; việc hủy hoàn tất và biên bản này được lập ngày "
-                      f"{local:%d} tháng {local:%m} năm {local:%Y}, lúc {local:%H giờ %M}.")
+                      "theo danh mục dưới đây; " + (
+                          f"việc hủy hoàn tất và biên bản này được lập ngày {made}."
+                          if f"{finished:%Y%m%d%H%M}" == f"{local:%Y%m%d%H%M}" else
+                          f"việc hủy hoàn tất ngày {finished:%d} tháng {finished:%m} năm "
+                          f"{finished:%Y}, lúc {finished:%H giờ %M}; biên bản này được lập "
+                          f"ngày {made}."))
     doc.field("Căn cứ:", lst["decision"] or "")
     doc.field("Ngày phê duyệt:", _day(lst["approved_at"]) + f" — người phê duyệt: "
               f"{lst['approved_by']}")

@@ -146,6 +146,20 @@ def test_a_record_made_after_the_destruction_began_says_when_it_began() -> None:
     assert "Ngày 07 tháng 12 năm 2026, lúc 04 giờ 43" in text, text
     assert "bắt đầu hủy" in text and "lập ngày 07 tháng 12 năm 2026, lúc 09 giờ 05" in text, text
 
+    # review10b L: every paper destroyed on the 7th, the record signed only on the 10th
+    # (the PKI was down): the record says when the destruction ended, not the 10th.
+    lst["items"] = [{"position": k, "document_id": f"d{k}", "doc_type": "decision",
+                     "title": "Quyết định", "dossier_code": "HS-1", "reason": "held",
+                     "status": "skipped", "done_at": done}
+                    for k, done in enumerate(["2026-12-06T21:50:00+00:00",
+                                              "2026-12-06T22:10:00+00:00"], start=1)]
+    record = destruction_record(lst, agency="UBND phường Tân Phong", executed_by="Lê Thu Hà",
+                                at=datetime(2026, 12, 10, 2, 5, tzinfo=UTC), summary=summary)
+    text = " ".join(subprocess.run(["pdftotext", "-", "-"], input=record, capture_output=True,
+                                   check=True).stdout.decode().split())
+    assert "hoàn tất ngày 07 tháng 12 năm 2026, lúc 05 giờ 10" in text, text
+    assert "biên bản này được lập ngày 10 tháng 12 năm 2026, lúc 09 giờ 05" in text, text
+
 
 def test_export_with_the_pki_down_copies_nothing(tmp_path: Path) -> None:
     """The bag's signed log checkpoint comes after every document is copied: a PKI that cannot
