@@ -605,11 +605,12 @@ class Archive:
 
     # --- access log -----------------------------------------------------------------------
 
-    def resolve_id(self, given: str) -> str:
-        """The full id of the document a person typed (the id, or a unique prefix of 4+
-        characters); NotFoundError (exit 5) when none, ConfigError naming them when several."""
+    def resolve_id(self, given: str, *, min_prefix: int = 4) -> str:
+        """The full id of the document a person typed (the id, or a unique prefix of
+        ``min_prefix`` (4+) characters); NotFoundError (exit 5) when none, ConfigError naming
+        them when several or when the prefix is too short."""
         with self.transaction(write=False) as conn:
-            return documents.resolve_id(conn, given)
+            return documents.resolve_id(conn, given, min_prefix=min_prefix)
 
     def document_ref(self, document_id: str) -> dict[str, Any]:
         """Owner, unit and status of a document (for access checks); NotFoundError if absent."""

@@ -15,15 +15,25 @@ from sohoa.errors import ConfigError, NotFoundError
 _PREFIX = re.compile(r"[0-9a-f]{4,}")
 
 
-def resolve_id(conn: Connection, given: str) -> str:
-    """The document id a user typed: the full id, or a unique prefix of at least 4
-    characters (what a narrow terminal showed, "931b469a…" included). NotFoundError when
-    nothing matches, ConfigError naming the candidates when several do."""
+# A command that changes a paper takes a longer prefix: in a ward's catalog a mistyped 4-6
+# character prefix that matches at all usually matches one paper — another citizen's
+# (review10b C).
+WRITE_PREFIX = 8
+
+
+def resolve_id(conn: Connection, given: str, *, min_prefix: int = 4) -> str:
+    """The document id a user typed: the full id, or a unique prefix of at least
+    ``min_prefix`` (4+) characters (what a narrow terminal showed, "931b469a…" included).
+    NotFoundError when nothing matches, ConfigError naming the candidates when several do,
+    or when the prefix is shorter than ``min_prefix``."""
     text = given.strip().removesuffix("…").removesuffix("...").strip().lower()
     if conn.execute(select(Document.id).where(Document.id == text)).first() is not None:
         return text
     if not _PREFIX.fullmatch(text):
         raise NotFoundError(f"không có giấy tờ {given.strip()} trong kho")
+    if len(text) < min_prefix:
+        raise ConfigError(f"mã {text} quá ngắn cho lệnh thay đổi dữ liệu: hãy gõ ít nhất "
+                          f"{min_prefix} ký tự đầu của mã giấy tờ (hoặc cả mã)")
     found = list(conn.execute(select(Document.id).where(Document.id.like(text + "%"))
                               .order_by(Document.id).limit(6)).scalars())
     if not found:

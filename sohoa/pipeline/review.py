@@ -36,6 +36,7 @@ from rapidfuzz import fuzz
 
 from sohoa import reasons
 from sohoa.archive import Archive, review
+from sohoa.archive.docids import WRITE_PREFIX
 from sohoa.archive.policy import Caller
 from sohoa.doctypes import VALIDITY_UNKNOWN, DocType, Registry, load_registry
 from sohoa.errors import ConfigError
@@ -396,7 +397,8 @@ class Reviewer:
 
     def set_field(self, document_id: str, key: str, value: str, *, reason: str | None = None,
                   force: bool = False) -> dict[str, Any]:
-        document_id = self.archive.resolve_id(document_id)  # a prefix, as review show
+        # A prefix, as review show takes it, but 8+ characters: this changes the paper.
+        document_id = self.archive.resolve_id(document_id, min_prefix=WRITE_PREFIX)
         doc, _history, k, produced_by = self._load(document_id)
         spec = self.registry.get(doc["doc_type"])
         key = reasons.key_of(key)  # the caption `review show` prints is taken too
@@ -439,7 +441,8 @@ class Reviewer:
 
     def set_type(self, document_id: str, doc_type: str, *, reason: str | None = None
                  ) -> dict[str, Any]:
-        document_id = self.archive.resolve_id(document_id)  # a prefix, as review show
+        # A prefix, as review show takes it, but 8+ characters: this changes the paper.
+        document_id = self.archive.resolve_id(document_id, min_prefix=WRITE_PREFIX)
         doc, history, k, produced_by = self._load(document_id)
         spec = self.registry.get(doc_type.strip())  # NotFoundError lists the known types
         if spec.code == doc["doc_type"]:
@@ -479,7 +482,8 @@ class Reviewer:
 
     def accept(self, document_id: str) -> dict[str, Any]:
         """Close this round for the document: everything not corrected in it is confirmed."""
-        document_id = self.archive.resolve_id(document_id)  # a prefix, as review show
+        # A prefix, as review show takes it, but 8+ characters: this changes the paper.
+        document_id = self.archive.resolve_id(document_id, min_prefix=WRITE_PREFIX)
         doc, history, k, produced_by = self._load(document_id)
         spec = self.registry.get(doc["doc_type"])
         if spec.owner_kind is not None and not doc["owner_id"]:

@@ -320,11 +320,19 @@ def test_cli_review_round_trip(home: tuple[Path, dict[str, str]]) -> None:
         unknown = _cli(root, "review", verb[0], "zzzz", *verb[1:], "--by", "Bình")
         assert unknown.exit_code == 5, unknown.output
         assert "không có giấy tờ zzzz trong kho" in unknown.stderr, unknown.stderr
-    done = _cli(root, "review", "set", doc[:6], "id_number", "075203001234", "--by", "Bình",
+    # A command that changes the paper wants 8+ characters: a short prefix that happens to
+    # be unique could be another citizen's paper (review10b C).
+    for verb in (("set", "id_number", "075203001234"), ("type", "decision"), ("accept",)):
+        short = _cli(root, "review", verb[0], doc[:6], *verb[1:], "--by", "Bình")
+        assert short.exit_code == 2, short.output
+        assert "ít nhất 8 ký tự" in short.stderr, short.stderr
+    done = _cli(root, "review", "set", doc[:8], "id_number", "075203001234", "--by", "Bình",
                 "--json")
     assert done.exit_code == 0 and json.loads(done.stdout)["needs_review"] is False, done.output
-    accepted = _cli(root, "review", "accept", doc[:6], "--by", "Bình")
+    assert json.loads(done.stdout)["document_id"] == doc  # the full id it resolved to
+    accepted = _cli(root, "review", "accept", doc[:8], "--by", "Bình")
     assert accepted.exit_code == 0 and "lượt 1 đã được" in accepted.stdout
+    assert accepted.stdout.startswith(doc), accepted.stdout
     stats = _cli(root, "review", "stats", "--json")
     assert json.loads(stats.stdout)["fields"]["id_number"]["errors"] == 1
     # plain output names the field by its caption, not its key (tester 9, F20 addendum)
