@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+# What chromedriver says of an element its page replaced since it was found.
+_GONE = ("stale element", "does not belong to the document")
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 ENTER = "\ue007"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -169,12 +171,14 @@ class Browser:
         """The visible text of the first match, waiting for it (a click that submits a form
         may return before the next page is there, on a loaded machine). Found again when the
         page was replaced between finding it and reading it (a submit's answer arriving, or a
-        page that reloads itself while a job runs): "stale element reference"."""
+        page that reloads itself while a job runs): "stale element reference", or, when the
+        new document replaced the node mid-read, chromedriver's "Node with given id does not
+        belong to the document"."""
         for _ in range(20):
             try:
                 return self.wait_for(css).text
             except WebDriverError as exc:
-                if "stale element" not in str(exc):
+                if not any(gone in str(exc) for gone in _GONE):
                     raise
                 time.sleep(0.1)
         return self.wait_for(css).text
