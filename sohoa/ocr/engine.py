@@ -1523,7 +1523,7 @@ def recognize_page(
         text=nfc("\n".join(text_lines)),
         confidence=round(max(0.0, min(1.0, confidence)), 4),
         timed_out=not finished,
-        marks=tuple(_turn_mark(m, rotation, scan_w, scan_h) for m in found),
+        marks=tuple(upright_marks),
         renamed=tuple(renamed),
         retitled=tuple(retitled),
     )
