@@ -46,6 +46,16 @@ class NotFoundError(SohoaError):
     exit_code = EXIT_NOT_FOUND
 
 
+class DestroyedError(NotFoundError):
+    """A document asked for by id was destroyed under an executed disposal decision: still
+    "not found" (exit 5), but said as what happened, when and under which list, whose signed
+    destruction record ``sohoa disposal record LIST`` gives. ``details`` is what --json shows."""
+
+    def __init__(self, message: str, details: dict[str, object]) -> None:
+        super().__init__(message)
+        self.details = details
+
+
 class VerificationError(SohoaError):
     """A signature, checksum or audit chain did not verify."""
 

@@ -51,14 +51,38 @@ from sohoa.archive.policy import Caller
 from sohoa.archive.s3blobs import S3Options
 from sohoa.archive.search import SearchIndex
 from sohoa.archive.values import SYSTEM_ACTOR, nfc_opt, utc_now
-from sohoa.clock import vietnam_today
-from sohoa.errors import NotFoundError, SohoaError, StorageError, VerificationError
+from sohoa.clock import shown_date, vietnam_today
+from sohoa.errors import (
+    DestroyedError,
+    NotFoundError,
+    SohoaError,
+    StorageError,
+    VerificationError,
+)
 from sohoa.records import DocumentRecord, Quarantined, sha256_hex
 from sohoa.vntext import nfc
 
 _SYNC_BATCH = 500
 # what a clerk reads for a document that is no longer stored
 _GONE = {STATUS_DISPOSED: "đã bị tiêu hủy"}
+
+
+def destroyed(document_id: str, extra: Mapping[str, Any] | None) -> DestroyedError:
+    """What a clerk reads (and --json carries) for a paper destroyed under a disposal decision:
+    that it was destroyed, the day, the decision and the list whose signed destruction record
+    tells the rest. Not "no such id": the catalog still knows the paper, and saying so keeps a
+    clerk from hunting for a mistyped code."""
+    gone = dict((extra or {}).get("disposal") or {})
+    list_id, decision, at = gone.get("list"), gone.get("decision"), gone.get("at")
+    record = (f"danh mục tiêu hủy số {list_id}; biên bản hủy: sohoa disposal record {list_id} "
+              "-o bien-ban-huy.pdf") if list_id is not None else "không rõ danh mục tiêu hủy"
+    said = f" ngày {shown_date(at)}" if at else ""
+    under = f" theo {decision}" if decision else " theo quyết định hủy"
+    return DestroyedError(
+        f"giấy tờ {document_id} đã bị tiêu hủy{said}{under} ({record}); bản PDF của nó "
+        "không còn được lưu giữ",
+        {"document_id": document_id, "status": STATUS_DISPOSED, "destroyed_at": at,
+         "disposal_list": list_id, "decision": decision})
 
 
 @dataclass
@@ -424,10 +448,12 @@ class Archive:
     def get_pdf(self, document_id: str) -> bytes:
         with self.transaction(write=False) as conn:
             document_id = documents.resolve_id(conn, document_id)
-            row = conn.execute(select(Document.pdf_sha256, Document.status)
+            row = conn.execute(select(Document.pdf_sha256, Document.status, Document.extra)
                                .where(Document.id == document_id)).first()
         if row is None:
             raise NotFoundError(f"không có giấy tờ {document_id} trong kho")
+        if row.status == STATUS_DISPOSED:
+            raise destroyed(document_id, row.extra)
         if row.status != STATUS_STORED:
             raise NotFoundError(
                 f"giấy tờ {document_id} {_GONE.get(row.status, row.status)}; bản PDF của nó "

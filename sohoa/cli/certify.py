@@ -55,15 +55,21 @@ def certify_copy(state: State, source: str, owner: str, unit: str, by: str | Non
     """Chứng thực NGUỒN (một tệp đã quét, hoặc mã một giấy tờ trong kho) là bản sao đúng với
     bản chính được xuất trình: lấy số tiếp theo trong sổ chứng thực của đơn vị, in lời chứng và
     mã QR lên bản sao, người thực hiện chứng thực ký số, lưu vào kho theo chủ sở hữu."""
+    from sohoa.errors import DestroyedError
     from sohoa.pipeline import certify as certify_desk
     from sohoa.pipeline.services import desk_officer
 
     until = parse_day(valid_until, "--valid-until")
     official = (by or "").strip() or desk_officer(state.settings)
-    made = certify_desk.certify_copy(
-        state.settings, source, owner=owner, unit=unit, official=official, title=title,
-        compared=compared, compared_by=compared_by, paper=paper, doc_type=doc_type,
-        valid_until=until, dossier=dossier)
+    try:
+        made = certify_desk.certify_copy(
+            state.settings, source, owner=owner, unit=unit, official=official, title=title,
+            compared=compared, compared_by=compared_by, paper=paper, doc_type=doc_type,
+            valid_until=until, dossier=dossier)
+    except DestroyedError as gone:
+        if as_json:  # the same facts as the line on stderr, for a script
+            emit_json({"certified": False, "message": str(gone), **gone.details})
+        raise
     if as_json:
         emit_json(made)
         return

@@ -340,6 +340,7 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
     Mã thoát: 0 chỉ khi cả hai đều đúng; 4 khi có chữ ký hay mã QR không hợp lệ; 5 khi không
     có tệp đó, cũng không có mã giấy tờ đó trong kho, hoặc khi mã QR thuộc hệ thống khác, không
     kiểm được ở đây."""
+    from sohoa.errors import DestroyedError
     from sohoa.pipeline import lookup, qrcheck
     from sohoa.pipeline.codec import jsonable
 
@@ -352,7 +353,13 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
             raise NotFoundError(f"{file_or_id!r} không phải tệp, cũng không phải mã giấy tờ "
                                 "trong kho: kiểm tra lại đường dẫn tới tệp")
         check_archive_exists(state.settings)
-    report, later = lookup.verify_file(state.settings, file_or_id)
+    try:
+        report, later = lookup.verify_file(state.settings, file_or_id)
+    except DestroyedError as gone:
+        if as_json:  # the same facts as the line on stderr, for a script
+            emit_json({"valid": None, "verdict": "destroyed", "message": str(gone),
+                       **gone.details})
+        raise
     qr = lookup.verify_qr(state.settings, file_or_id)
     # A code naming another system, or a paper this catalog does not hold, cannot be checked
     # here: "not found" (exit 5), never "verification failed", unless a signature failed.

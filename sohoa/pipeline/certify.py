@@ -251,6 +251,10 @@ def _original(archive: Archive, settings: Settings, source: str, owner_id: str,
     except NotFoundError:
         raise NotFoundError(f"{source!r} không phải tệp, cũng không phải mã giấy tờ trong kho "
                             "(tìm mã bằng 'sohoa reuse' hoặc 'sohoa search')") from None
+    if doc["status"] == "disposed":
+        from sohoa.archive.archive import destroyed
+
+        raise destroyed(doc["document_id"], doc.get("extra"))
     if doc["status"] != "stored":
         raise WorkflowError(f"giấy tờ {doc['document_id']} không còn lưu giữ ({doc['status']}): "
                             "không chứng thực từ đó")

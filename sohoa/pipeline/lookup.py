@@ -44,7 +44,13 @@ from sohoa.archive.policy import (
 )
 from sohoa.clock import shown_date, vietnam_today
 from sohoa.doctypes import load_registry
-from sohoa.errors import BadInputError, ConfigError, NotFoundError, VerificationError
+from sohoa.errors import (
+    BadInputError,
+    ConfigError,
+    DestroyedError,
+    NotFoundError,
+    VerificationError,
+)
 from sohoa.pipeline.services import open_archive, trust_roots
 from sohoa.pipeline.settings import Settings
 from sohoa.quiet import library_logs_muted
@@ -333,6 +339,8 @@ def load_pdf(settings: Settings, file_or_id: str) -> bytes:
     try:
         with open_archive(settings) as archive:
             return archive.get_pdf(file_or_id)
+    except DestroyedError:
+        raise  # the paper is known: it was destroyed, and the message says when and under what
     except NotFoundError:
         raise NotFoundError(
             f"{file_or_id!r} không phải tệp, cũng không phải mã giấy tờ trong kho "
