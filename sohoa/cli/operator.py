@@ -184,7 +184,7 @@ def jobs(state: State, status: str | None, limit: int, as_json: bool) -> None:
 @click.pass_context
 def quarantine(ctx: click.Context, unit: str | None, user: str | None, as_json: bool) -> None:
     """Các tệp và trang không dùng được (bị cách ly): mỗi thứ một lần, kèm lý do, thời điểm và
-    nơi tệp đang nằm; sửa xong thì `quarantine retry ID`, không cần xử lý nữa thì
+    nơi tệp đang nằm; sửa xong thì `quarantine retry ID --fixed`, không cần xử lý nữa thì
     `quarantine dismiss ID --reason …`."""
     if ctx.invoked_subcommand is not None:
         return
@@ -210,8 +210,8 @@ def quarantine(ctx: click.Context, unit: str | None, user: str | None, as_json: 
                   f"{unit_of}: {where}{page}: {escape(row['reason'])}", soft_wrap=True)
     if not as_json:
         if rows:
-            out.print("sau khi sửa tệp: sohoa quarantine retry ID; bỏ một mục: "
-                      "sohoa quarantine dismiss ID --reason …")
+            out.print("sau khi sửa tệp (đặt bản đã sửa vào đúng chỗ cũ): sohoa quarantine "
+                      "retry ID --fixed; bỏ một mục: sohoa quarantine dismiss ID --reason …")
         else:
             out.print("không có tệp nào bị cách ly")
 
@@ -238,18 +238,23 @@ def quarantine_dismiss(state: State, ids: tuple[int, ...], reason: str, by: str 
 @click.option("--by", "by", envvar="SOHOA_USER", metavar="TÊN",
               help="Ai thực hiện (biến môi trường SOHOA_USER; mặc định: người dùng của hệ điều "
                    "hành).")
+@click.option("--fixed", is_flag=True,
+              help="Tệp đang ở chỗ cũ là bản đã sửa (hay đã quét lại) của đúng tệp bị cách ly: "
+                   "nhận được trọn vẹn thì mục rời danh sách.")
 @pass_state
-def quarantine_retry(state: State, ids: tuple[int, ...], by: str | None) -> None:
+def quarantine_retry(state: State, ids: tuple[int, ...], by: str | None, fixed: bool) -> None:
     """Nhận lại tệp của các mục này (từ nơi tệp đang nằm), ví dụ sau khi quét lại; mục nào mà
-    đúng những byte đã bị cách ly nay đã được lưu thì rời danh sách (một tệp khác ở cùng đường
-    dẫn, như bản quét lại hay lần quét sau trùng tên, vẫn được nhận nhưng mục đó ở lại: gỡ nó
-    bằng `quarantine dismiss`)."""
+    đúng những byte đã bị cách ly nay đã được lưu thì rời danh sách. Một tệp khác ở cùng đường
+    dẫn (bản đã sửa, bản quét lại, hay lần quét sau trùng tên) vẫn được nhận; mục đó chỉ rời
+    danh sách khi có --fixed (bạn xác nhận đó là bản đã sửa của chính tệp ấy)."""
     from sohoa.cli.options import who
     from sohoa.cli.output import PageProgress, describe_event
-    from sohoa.pipeline.quarantine import CHANGED, changed, listing, retry
+    from sohoa.pipeline.quarantine import listing, retry
+    from sohoa.pipeline.quarantinelist import CHANGED_CLI, changed_entries
 
-    for source in changed(listing(state.settings), list(ids)):
-        out.print(escape(f"{source}: {CHANGED}"))
+    if not fixed:
+        for entry, source in changed_entries(listing(state.settings), list(ids)).items():
+            out.print(escape(f"{source}: {CHANGED_CLI.format(id=entry)}"), soft_wrap=True)
     progress = PageProgress("đang nhận dạng")
 
     def show(event: dict) -> None:
@@ -257,11 +262,18 @@ def quarantine_retry(state: State, ids: tuple[int, ...], by: str | None) -> None
         progress.print(line, error=problem)
 
     try:
-        summary = retry(state.settings, list(ids), emit=show, progress=progress, by=who(by))
+        summary = retry(state.settings, list(ids), emit=show, progress=progress, by=who(by),
+                        fixed=fixed)
     finally:
         progress.stop()
     out.print(f"{summary.stored} đã lưu, {summary.duplicates} đã lưu trước đây, "
               f"{summary.quarantined} lại bị cách ly")
+    listed = {i for row in listing(state.settings) for i in row["ids"]}
+    left = [i for i in ids if i in listed]
+    if left:
+        out.print("vẫn trong danh sách cách ly: " + ", ".join(map(str, left)))
+    else:
+        out.print("đã gỡ khỏi danh sách cách ly: " + ", ".join(map(str, ids)))
     from sohoa.pipeline.outcomes import PROGRAM_ERRORS_LINE, ingest_exit_code
 
     if summary.program_errors:  # a bug: the clerk must not think the papers were bad

@@ -50,12 +50,12 @@ def retry_paths(settings: Settings, ids: list[int]) -> list[Path]:
 
 
 def retry(settings: Settings, ids: list[int], *, emit: Callable[[dict[str, Any]], None],
-          progress: Any, by: str) -> Any:
+          progress: Any, by: str, fixed: bool = False) -> Any:
     from sohoa.pipeline.ingest import run_ingest
 
     with open_archive(settings) as archive:
         rows = entries(archive)
     summary = run_ingest(paths_of(rows, ids), settings, emit=emit, progress=progress)
     with open_archive(settings) as archive:
-        settle(archive, rows, ids, summary.job_id, by=by)
+        settle(archive, rows, ids, summary.job_id, by=by, fixed=fixed)
     return summary

@@ -15,6 +15,10 @@ from sohoa.vntext import nfc
 # Said wherever a retry is asked for an entry whose recorded path now holds other bytes.
 CHANGED = ("tệp ở chỗ cũ đã khác tệp bị cách ly: mục này không tự rời danh sách; nếu đó đúng "
            "là bản đã quét lại hay đã sửa, hãy bỏ qua mục này với lý do")
+# The same, where the one command that settles it can be named (the CLI).
+CHANGED_CLI = ("tệp ở chỗ cũ đã khác tệp bị cách ly: mục này không tự rời danh sách; nếu đó "
+               "đúng là bản đã quét lại hay đã sửa của tệp ấy, chạy lại với --fixed: "
+               "sohoa quarantine retry {id} --fixed")
 
 
 def current_path(source: str, sha256: str | None = None) -> Path | None:
@@ -60,10 +64,15 @@ def entries(archive: Archive, *, unit: str | None = None) -> list[dict[str, Any]
 
 def changed(rows: list[dict[str, Any]], ids: list[int]) -> list[str]:
     """The recorded paths, among the entries ``ids``, that now hold a different file: a retry
-    of those ingests what is there but never takes the entry off the list (:func:`settle`)."""
+    of those ingests what is there but never takes the entry off the list (:func:`settle`)
+    unless the person says it is the fixed file (``fixed``)."""
+    return list(dict.fromkeys(changed_entries(rows, ids).values()))
+
+
+def changed_entries(rows: list[dict[str, Any]], ids: list[int]) -> dict[int, str]:
+    """:func:`changed` by entry id."""
     by_id = {i: r for r in rows for i in r["ids"]}
-    return list(dict.fromkeys(by_id[i]["source"] for i in ids
-                              if i in by_id and by_id[i].get("changed")))
+    return {i: by_id[i]["source"] for i in ids if i in by_id and by_id[i].get("changed")}
 
 
 def paths_of(rows: list[dict[str, Any]], ids: list[int]) -> list[Path]:
@@ -83,14 +92,19 @@ def paths_of(rows: list[dict[str, Any]], ids: list[int]) -> list[Path]:
 
 
 def settle(archive: Archive, rows: list[dict[str, Any]], ids: list[int], job_id: str, *,
-           by: str) -> int:
+           by: str, fixed: bool = False) -> int:
     """Take off the list the entries whose quarantined bytes the retry ``job_id`` has now
     stored (or found already stored) without quarantining any of it again: the old reports are
     of bytes that are gone, and a list that keeps them hides what still needs a person. The
     rule is the bytes, not the name: a different file now at the recorded path (scanners reuse
     scan0001.pdf) says nothing of the quarantined papers, which would otherwise leave the list
     unscanned (:data:`CHANGED`); a person dismisses such an entry. Recorded as a dismissal by
-    ``by`` with the job as the reason. A job still queued settles nothing."""
+    ``by`` with the job as the reason. A job still queued settles nothing.
+
+    ``fixed``: the person retrying says the file now at the recorded path is their fixed copy
+    of the quarantined one (``quarantine retry ID --fixed``); then what is there now, stored
+    (or found stored) with nothing of it quarantined again, settles the entry: one command
+    after fixing a file, as ``sohoa quarantine`` advises."""
     job = archive.get_job(job_id)
     if job.get("status") != "finished":
         return 0
@@ -101,7 +115,17 @@ def settle(archive: Archive, rows: list[dict[str, Any]], ids: list[int], job_id:
     done = [i for i in ids if i in by_id and by_id[i].get("sha256")
             and by_id[i]["path"] not in again
             and (by_id[i]["path"], by_id[i]["sha256"]) in used]
-    if not done:
-        return 0
-    return archive.dismiss_quarantine(done, reason=f"đã xử lý lại thành công (lô {job_id})",
-                                      by=by)
+    if fixed:
+        stored_paths = {source for source, _ in used}
+        mended = [i for i in ids if i in by_id and i not in done and by_id[i].get("changed")
+                  and by_id[i]["path"] not in again and by_id[i]["path"] in stored_paths]
+    else:
+        mended = []
+    settled = 0
+    if done:
+        settled += archive.dismiss_quarantine(
+            done, reason=f"đã xử lý lại thành công (lô {job_id})", by=by)
+    if mended:
+        settled += archive.dismiss_quarantine(
+            mended, reason=f"đã sửa tệp và xử lý lại thành công (lô {job_id})", by=by)
+    return settled

@@ -90,7 +90,8 @@ def test_each_desk_sees_its_own_units_quarantine_and_the_archivist_all(
                      "Ngô Văn Dũng")
     assert done.returncode == 0, done.stderr
     assert "hai.pdf" in done.stdout and "mot.pdf" not in done.stdout
-    assert "sau khi sửa tệp: sohoa quarantine retry ID" in done.stdout
+    assert "sau khi sửa tệp (đặt bản đã sửa vào đúng chỗ cũ): sohoa quarantine retry ID " \
+        "--fixed" in done.stdout
     with open_archive(home.settings) as arc:
         [last] = [e for e in arc.access_events(limit=1)]
     assert last["action"] == "quarantine.list" and last["channel"] == "cli"

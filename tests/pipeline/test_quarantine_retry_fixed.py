@@ -1,0 +1,60 @@
+"""tester10 F12: `sohoa quarantine` advises what to run after fixing a file, and that one
+command clears the entry: `quarantine retry ID --fixed` says the file now at the recorded path
+is the fixed copy of the quarantined one, so once it is stored the entry leaves the list. A
+plain retry keeps the bytes rule (scanners reuse names) and says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archivist_helpers import make_home
+from click.testing import CliRunner, Result
+
+from sohoa.cli.main import cli
+from sohoa.pipeline import quarantine
+
+
+def _paper(path: Path) -> None:
+    """A born-digital one-page paper (its own text: nothing to recognize)."""
+    from fpdf import FPDF
+
+    from sohoa.pdf.textpdf import FONTS
+
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.add_font("body", "", next(f for f in FONTS[""] if Path(f).is_file()))
+    pdf.set_font("body", "", 12)
+    pdf.add_page()
+    pdf.multi_cell(0, 7, "GIẤY KHAI SINH. Họ và tên: Nguyễn Văn Thưởng.")
+    path.write_bytes(bytes(pdf.output()))
+
+
+def _sohoa(home: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--home", str(home), *args],
+                              env={"SOHOA_USER": "Phạm Thu Hà"})
+
+
+def test_the_hint_after_fixing_a_file_clears_its_entry(tmp_path: Path) -> None:
+    settings = make_home(tmp_path / "home")
+    paper = tmp_path / "in" / "giay-khai-sinh.pdf"
+    paper.parent.mkdir()
+    _paper(paper)
+    whole = paper.read_bytes()
+    paper.write_bytes(whole[: len(whole) // 3])  # a transfer cut short: quarantined
+    assert _sohoa(settings.home, "ingest", str(paper)).exit_code == 3
+    [row] = quarantine.listing(settings)
+    entry = row["ids"][0]
+
+    listed = _sohoa(settings.home, "quarantine")
+    hint = "sohoa quarantine retry ID --fixed"
+    assert hint in listed.stdout
+
+    paper.write_bytes(whole)  # the clerk puts the complete file back where it was
+    plain = _sohoa(settings.home, "quarantine", "retry", str(entry))
+    assert plain.exit_code == 0, plain.output
+    assert "--fixed" in plain.stdout and f"vẫn trong danh sách cách ly: {entry}" in plain.stdout
+    assert [r["ids"] for r in quarantine.listing(settings)] == [row["ids"]]
+
+    fixed = _sohoa(settings.home, "quarantine", "retry", str(entry), "--fixed")
+    assert fixed.exit_code == 0, fixed.output
+    assert f"đã gỡ khỏi danh sách cách ly: {entry}" in fixed.stdout
+    assert quarantine.listing(settings) == []
