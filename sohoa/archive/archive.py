@@ -105,6 +105,10 @@ class Archive:
         self._reader = reader
         self.blobs = blobs
         self.index = index
+        # Whom the ingest events (job started/finished/failed, document stored, input
+        # quarantined) name: the person who ran the ingest when the pipeline knows them
+        # (SOHOA_USER, else the OS user, as every other audited command), else sohoa itself.
+        self.actor = SYSTEM_ACTOR
         self._index_lock = threading.Lock()
         # One writer at a time inside this process: SQLite would make the others wait in its
         # busy handler, which sleeps in growing steps (up to 100 ms) and wrecks tail latency.
@@ -197,17 +201,17 @@ class Archive:
         with self.transaction(write=True) as conn:
             job_state.mark_interrupted(conn)
             runner = job_state.this_runner() if in_process else None
-            return job_state.start(conn, inputs, unit, runner)
+            return job_state.start(conn, inputs, unit, runner, actor=self.actor)
 
     def finish_job(self, job_id: str, summary: Mapping[str, int]) -> None:
         with self.transaction(write=True) as conn:
-            job_state.finish(conn, job_id, summary)
+            job_state.finish(conn, job_id, summary, actor=self.actor)
 
     def fail_job(self, job_id: str, reason: str) -> bool:
         """A running job stopped by an environment error (exit 2), with the reason in
         Vietnamese; False if it was not running."""
         with self.transaction(write=True) as conn:
-            return job_state.fail(conn, job_id, reason)
+            return job_state.fail(conn, job_id, reason, actor=self.actor)
 
     def heartbeat_job(self, job_id: str) -> None:
         """The process running this job is alive (see ``jobs.HEARTBEAT_S``)."""
@@ -255,7 +259,7 @@ class Archive:
 
     def record_quarantine(self, job_id: str, q: Quarantined) -> None:
         with self.transaction(write=True) as conn:
-            job_state.quarantine(conn, job_id, q)
+            job_state.quarantine(conn, job_id, q, actor=self.actor)
 
     def list_quarantine(self) -> list[dict[str, Any]]:
         with self.transaction(write=False) as conn:
@@ -313,7 +317,7 @@ class Archive:
                             "không được phép xảy ra, hãy báo cho bộ phận kỹ thuật")
                     return clash.id, False
                 documents.insert(conn, rec, doc_id, pdf_sha, len(pdf), image_shas,
-                                 self.digitization_format)
+                                 self.digitization_format, actor=self.actor)
                 faults.point("before_commit")
         except IntegrityError as exc:
             # Another process stored the same document between our check and our insert.

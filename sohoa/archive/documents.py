@@ -41,7 +41,8 @@ def find(conn: Connection, doc_key: str, doc_id: str) -> Any:
 
 
 def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf_size: int,
-           image_shas: Sequence[str], code_format: str = DEFAULT_CODE_FORMAT) -> None:
+           image_shas: Sequence[str], code_format: str = DEFAULT_CODE_FORMAT, *,
+           actor: str = SYSTEM_ACTOR) -> None:
     """Owner, dossier, document, pages, search-outbox row and audit event, the dossier
     component the document fills and its digitization code: the caller commits them together
     or not at all."""
@@ -114,7 +115,7 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
         procedure_code=(known.procedure_code if known else None)
         or rec.extra.get("procedure_code")),
         dossier_code=nfc(rec.dossier_code), document_id=doc_id, at=now)
-    audit_log.append(conn, "document.stored", actor=SYSTEM_ACTOR, target=doc_id, detail={
+    audit_log.append(conn, "document.stored", actor=actor, target=doc_id, detail={
         "doc_key": rec.doc_key, "dossier": rec.dossier_code, "doc_type": rec.doc_type,
         "owner_id": rec.owner_id, "pdf_sha256": pdf_sha, "pages": len(rec.pages),
         "needs_review": needs_review,

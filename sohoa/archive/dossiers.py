@@ -287,8 +287,12 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
                                                or_(first.is_(None), first > when))
                          .values({first.key: when}))
         outbox.dossier_status_changed(conn, code, status, row.status, when)
+        # the step it followed, and whether it became the current one (a late report goes
+        # into the history only): `audit show` says the move without --json
         audit_log.append(conn, "dossier.status", actor=who, target=f"dossier:{code}",
-                         detail={"status": status, "at": when.isoformat(), "note": note})
+                         detail={"status": status, "at": when.isoformat(), "note": note,
+                                 "from": row.status,
+                                 "current": row.status_at is None or when >= row.status_at})
         return _state(conn, code), True
 
 

@@ -110,38 +110,39 @@ def heartbeat(conn: Connection, job_id: str) -> None:
         heartbeat_at=utc_now()))
 
 
-def fail(conn: Connection, job_id: str, reason: str) -> bool:
+def fail(conn: Connection, job_id: str, reason: str, *, actor: str = SYSTEM_ACTOR) -> bool:
     """A running job stopped by an environment error, with the reason; False when it was not
     running (finished, or marked already)."""
     done = conn.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(
         status=FAILED, finished_at=utc_now(), reason=nfc(reason)))
     if done.rowcount == 0:
         return False
-    audit_log.append(conn, "job.failed", actor=SYSTEM_ACTOR, target=job_id,
+    audit_log.append(conn, "job.failed", actor=actor, target=job_id,
                      detail={"reason": reason})
     return True
 
 
 def start(conn: Connection, inputs: Sequence[str], unit: str | None,
-          runner: str | None = None) -> str:
+          runner: str | None = None, *, actor: str = SYSTEM_ACTOR) -> str:
     """A new job; ``runner`` (see :func:`this_runner`) when this process runs it itself."""
     job_id = uuid.uuid4().hex
     conn.execute(Job.__table__.insert().values(
         id=job_id, unit=nfc_opt(unit), inputs=[str(i) for i in inputs],
         status="running", started_at=utc_now(), finished_at=None, summary=None, runner=runner,
         heartbeat_at=utc_now() if runner else None))
-    audit_log.append(conn, "job.started", actor=SYSTEM_ACTOR, target=job_id,
+    audit_log.append(conn, "job.started", actor=actor, target=job_id,
                      detail={"inputs": len(inputs), "unit": unit})
     return job_id
 
 
-def finish(conn: Connection, job_id: str, summary: Mapping[str, int]) -> None:
+def finish(conn: Connection, job_id: str, summary: Mapping[str, int], *,
+           actor: str = SYSTEM_ACTOR) -> None:
     clean = {str(k): int(v) for k, v in summary.items()}
     done = conn.execute(update(Job).where(Job.id == job_id).values(
         status="finished", finished_at=utc_now(), summary=clean))
     if done.rowcount == 0:
         raise NotFoundError(f"không có lô {job_id} trong danh mục")
-    audit_log.append(conn, "job.finished", actor=SYSTEM_ACTOR, target=job_id, detail=clean)
+    audit_log.append(conn, "job.finished", actor=actor, target=job_id, detail=clean)
 
 
 def require(conn: Connection, job_id: str) -> None:
@@ -250,7 +251,8 @@ def known_input(conn: Connection, sha256: str) -> list[dict[str, Any]] | None:
     return list(pages) if pages else None
 
 
-def quarantine(conn: Connection, job_id: str, q: Quarantined) -> None:
+def quarantine(conn: Connection, job_id: str, q: Quarantined, *,
+               actor: str = SYSTEM_ACTOR) -> None:
     require(conn, job_id)
     source = q.source  # as the file system gives it (an NFD name stays NFD)
     seen = conn.execute(select(QuarantineRow.id).where(
@@ -263,7 +265,7 @@ def quarantine(conn: Connection, job_id: str, q: Quarantined) -> None:
     conn.execute(QuarantineRow.__table__.insert().values(
         job_id=job_id, source=source, sha256=q.sha256, page_index=q.page_index,
         reason=nfc(q.reason), at=utc_now()))
-    audit_log.append(conn, "input.quarantined", actor=SYSTEM_ACTOR, target=q.sha256 or source,
+    audit_log.append(conn, "input.quarantined", actor=actor, target=q.sha256 or source,
                      detail={"job": job_id, "source": source, "page_index": q.page_index,
                              "reason": q.reason})
 

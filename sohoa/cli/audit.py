@@ -110,8 +110,9 @@ def audit_show(state: State, target: str | None, owner: str | None, limit: int,
         else:
             action = str(event.get("action") or "")
             out.print(f"{shown_moment(event.get('at'), seconds=True)}  {event.get('actor')}  "
-                      f"{ACTIONS.get(action, action)}  {event.get('target') or ''}",
-                      markup=False)
+                      f"{ACTIONS.get(action, action)}  {event.get('target') or ''}"
+                      f"{_said_detail(action, event.get('detail') or {})}",
+                      markup=False, soft_wrap=True)
     if target:
         from sohoa.cli.integrator import print_reads
         from sohoa.pipeline import lookup
@@ -125,6 +126,22 @@ def audit_show(state: State, target: str | None, owner: str | None, limit: int,
             err.print(f"không có sự kiện nào về {given} trong nhật ký; --target nhận mã hồ sơ, "
                       "mã giấy tờ (đủ hoặc từ 4 ký tự đầu), số định danh của chủ sở hữu, hoặc "
                       "dạng `dossier:MÃ_HỒ_SƠ`", markup=False, soft_wrap=True)
+
+
+def _said_detail(action: str, detail: dict) -> str:
+    """What an event's detail adds that a reader needs without --json: a dossier's status
+    move (from → to, and the moment it happened, not when it was typed)."""
+    if action != "dossier.status" or not detail.get("status"):
+        return ""
+    from sohoa.pipeline.dossierdesk import DOSSIER_STATUS_NAMES as names
+
+    to = names.get(detail["status"], detail["status"])
+    was = detail.get("from")
+    when = f" (lúc {shown_moment(detail['at'])})" if detail.get("at") else ""
+    if detail.get("current") is False and was:  # a late report: no move happened
+        return (f": {to}{when}; chỉ ghi vào lịch sử, trạng thái hiện tại vẫn là "
+                f"{names.get(was, was)}")
+    return f": {names.get(was, was)} → {to}{when}" if was else f": → {to}{when}"
 
 
 # What each audit event is, as an archivist or inspector reads it (--json keeps the codes).

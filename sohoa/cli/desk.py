@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from sohoa.cli import paths
+from sohoa.cli.options import acting_user
 from sohoa.cli.output import PageProgress, counts_text, describe_event, emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.cli.synthyear import WithYear
@@ -47,7 +48,7 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
 
     try:
         summary = run_ingest(list(paths), state.settings, unit=unit, duplex=duplex, emit=show,
-                             progress=progress, wait=not no_wait)
+                             progress=progress, wait=not no_wait, by=acting_user())
     finally:
         progress.stop()
     if no_wait and state.settings.broker:

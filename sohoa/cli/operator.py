@@ -34,11 +34,12 @@ def init(state: State, unit: str, agency: str, no_dev_key: bool, dev_pki: bool,
          dev_pki_url: str, as_json: bool) -> None:
     """Tạo thư mục kho (tệp cấu hình, nơi lưu trữ; một khóa ký số thử nghiệm, KHÔNG DÙNG CHO
     VẬN HÀNH THẬT)."""
+    from sohoa.cli.options import acting_user
     from sohoa.pipeline.home import init_home
     from sohoa.pipeline.services import describe_backends
 
     result = init_home(state.settings.home, unit=unit, agency=agency, dev_key=not no_dev_key,
-                       dev_pki_url=dev_pki_url if dev_pki else None)
+                       dev_pki_url=dev_pki_url if dev_pki else None, by=acting_user())
     if as_json:
         emit_json(result)
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from datetime import date
@@ -21,6 +22,12 @@ def who(by: str | None) -> str:
     from sohoa.pipeline.lookup import os_user
 
     return (by or "").strip() or os_user()
+
+
+def acting_user() -> str:
+    """Who runs a command that has no --by (ingest, watch, scan): SOHOA_USER, else the OS
+    user — the rule of every command that has one."""
+    return who(os.environ.get("SOHOA_USER"))
 
 
 # The two ways a day is typed: as papers and sohoa's own output print it, and as ISO.

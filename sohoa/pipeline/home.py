@@ -12,7 +12,8 @@ from sohoa.signing import create_dev_identity
 
 
 def init_home(home: Path, *, unit: str = "", agency: str = "UBND tỉnh Đồng Nai",
-              dev_key: bool = True, dev_pki_url: str | None = None) -> dict[str, Any]:
+              dev_key: bool = True, dev_pki_url: str | None = None,
+              by: str = "operator") -> dict[str, Any]:
     """Idempotent: an existing config, key or store is kept as it is.
 
     ``dev_pki_url`` makes the development key a test PKI served there (``sohoa dev-pki
@@ -35,7 +36,7 @@ def init_home(home: Path, *, unit: str = "", agency: str = "UBND tỉnh Đồng 
         identity = create_dev_identity(settings.pkcs12.parent, settings.agency,
                                        pki_url=dev_pki_url)
     with open_archive(settings) as archive:
-        archive.audit("home.init", actor="operator", target=str(home),
+        archive.audit("home.init", actor=by, target=str(home),
                       detail={"config_written": wrote_config, "dev_key": identity is not None})
     return {
         "home": str(home),

@@ -26,7 +26,8 @@ __all__ = ["Emit", "IngestSummary", "run_ingest"]
 def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = None,
                duplex: bool = False, emit: Emit = lambda _: None,
                progress: Progress | None = None, wait: bool = True,
-               batch: bool = False, check_signer: bool = True) -> IngestSummary:
+               batch: bool = False, check_signer: bool = True,
+               by: str | None = None) -> IngestSummary:
     """Ingest files or folders of scans. Expected problems are reported, never raised.
 
     ``duplex``: the scans alternate front and back sides (recorded in each page's provenance).
@@ -37,6 +38,7 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
     ``check_signer``: ask the signer's OCSP/CRL and TSA before the first page is recognized
     (``DocumentSigner.check_ready``); False for a caller that checked once at its own start
     (``watch``, ``scan``): each check costs a timestamp request, which a TSA may count or bill.
+    ``by``: who runs it, named in the audit log's events of the job (else sohoa itself).
     """
     # Where each file is, whatever folder the command ran in: the quarantine's retry, the
     # hot folder and the known-file ledger find a file by it later, from anywhere.
@@ -53,6 +55,6 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
 
         return enqueue_ingest(paths, settings, unit=unit, duplex=duplex, emit=emit,
                               progress=progress, wait=wait, batch=batch)
-    job = IngestJob.describe(paths, settings, unit, duplex, batch)
+    job = IngestJob.describe(paths, settings, unit, duplex, batch, by)
     return ingest_in_process(job, settings, emit=emit, progress=progress,
                              check_signer=check_signer)

@@ -96,6 +96,8 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
     # a heartbeat while the job runs; stopped by an environment error (exit 2), it is marked
     # failed at once with the reason, not left "running" (jobstate)
     with open_archive(settings) as archive, job_running(archive, lambda: summary.job_id):
+        if job.by:
+            archive.actor = job.by
         pages = open_job(archive, job, summary, emit, in_process=True)
         progress.start(len(pages))
         options = AnalyzeOptions(settings.ocr_lang, settings.ocr_timeout_s, settings.code_pattern)

@@ -137,7 +137,7 @@ class OperatorDesk:
         from sohoa.pipeline.services import open_archive
 
         try:
-            summary = run_ingest(paths, self.settings, unit=unit)
+            summary = run_ingest(paths, self.settings, unit=unit, by=caller.user)
             with open_archive(self.settings) as archive:
                 OperatorDesk(archive, self.settings)._settle(caller, rows, entry_id, unit,
                                                              summary, outcome)

@@ -55,7 +55,7 @@ def retry(settings: Settings, ids: list[int], *, emit: Callable[[dict[str, Any]]
 
     with open_archive(settings) as archive:
         rows = entries(archive)
-    summary = run_ingest(paths_of(rows, ids), settings, emit=emit, progress=progress)
+    summary = run_ingest(paths_of(rows, ids), settings, emit=emit, progress=progress, by=by)
     with open_archive(settings) as archive:
         settle(archive, rows, ids, summary.job_id, by=by, fixed=fixed)
     return summary

@@ -58,6 +58,7 @@ from sohoa.scanners.entries import entry_problem
 from sohoa.scanners.inputs import given_folder
 from sohoa.scanners.limits import InputLimits
 from sohoa.scanners.split import opens_dossier
+from sohoa.vntext import nfc
 
 if TYPE_CHECKING:
     from sohoa.ocr.correct import Lexicon
@@ -85,12 +86,16 @@ class IngestJob:
     # the files are one scanner batch (a folder of one file per page): PageScreen's unit is the
     # whole job, so a refused page keeps every page of the batch out (``PageScreen``)
     batch: bool = False
+    # who ran the ingest (the audit log's actor for its events); None: sohoa itself
+    by: str | None = None
 
     @classmethod
     def describe(cls, paths: Sequence[Path], settings: Settings, unit: str | None = None,
-                 duplex: bool = False, batch: bool = False) -> IngestJob:
+                 duplex: bool = False, batch: bool = False,
+                 by: str | None = None) -> IngestJob:
         return cls(tuple(expand_inputs(paths)), unit if unit is not None else settings.unit,
-                   duplex, settings.scan_colour, tuple(Path(p) for p in paths), batch)
+                   duplex, settings.scan_colour, tuple(Path(p) for p in paths), batch,
+                   nfc(by.strip()) if by and by.strip() else None)
 
 
 def open_job(archive: Archive, job: IngestJob, summary: IngestSummary, emit: Emit, *,
