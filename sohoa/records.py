@@ -238,6 +238,10 @@ class PageRecord:
     original_sha256: str = ""  # the input file (a phone photo, a signed PDF/form), a blob
 
 
+# The dossier code of pages ingested before (or without) any dossier-code sheet.
+UNASSIGNED_PREFIX = "UNASSIGNED-"
+
+
 @dataclass(frozen=True)
 class DocumentRecord:
     """A finished document, ready to be stored. ``doc_key`` makes storing it idempotent:

@@ -256,6 +256,14 @@ def dossier_list(state: State, unit: str | None, date_from: str | None, date_to:
         return
     names = dossierdesk.DOSSIER_STATUS_NAMES
     for r in rows:
+        if r.get("unassigned"):
+            # Not a dossier: the pages came without a dossier-code sheet (born-digital files,
+            # loose scans). Their papers are stored and found by search; a dossier takes one
+            # with `dossier reuse` (no command moves a paper to another dossier).
+            out.print(f"{r['code']} {r['unit'] or '—'}: chưa gán hồ sơ: trang không có phiếu "
+                      "mã hồ sơ; giấy tờ vẫn tra cứu được (sohoa search); để dùng một giấy tờ "
+                      "cho hồ sơ: sohoa dossier reuse MÃ_HỒ_SƠ MÃ_GIẤY_TỜ", soft_wrap=True)
+            continue
         if r["received_at"] is None and r["status"] is None:
             # Its code was read from a scanned receipt; the dossier itself was never opened
             # here, so there is no procedure or status to show: say what it is.

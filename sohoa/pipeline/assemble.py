@@ -19,7 +19,7 @@ from sohoa.pipeline.agreement import AGREEING_FIELDS, Reading, agree
 from sohoa.pipeline.analysis import PageAnalysis
 from sohoa.pipeline.owner import misread_owner, resolve_owner
 from sohoa.reasons import OWNER_UNKNOWN, VALIDITY_UNREAD, reason
-from sohoa.records import Classification, Extraction, FieldValue, Page
+from sohoa.records import UNASSIGNED_PREFIX, Classification, Extraction, FieldValue, Page
 from sohoa.vntext import shown_number
 
 
@@ -186,7 +186,7 @@ def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registr
     """All documents of one dossier; the receipt's applicant owns what names no owner.
     ``model``: the trained classifier fallback (``sohoa types train``), if there is one."""
     unassigned = code is None
-    dossier_code = code or f"UNASSIGNED-{items[0].page.sha256[:12]}"
+    dossier_code = code or f"{UNASSIGNED_PREFIX}{items[0].page.sha256[:12]}"
     drafts: list[DocumentDraft] = []
     applicant: Extraction | None = None
     for pages, blanks in split_documents(items, registry):

@@ -28,7 +28,7 @@ from sohoa.errors import ConfigError, NotFoundError, WorkflowError
 from sohoa.pipeline.referencedata import catalogue, kpi_rules, units, units_path  # noqa: F401
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
-from sohoa.records import ComponentState, DossierOpening, DossierState
+from sohoa.records import UNASSIGNED_PREFIX, ComponentState, DossierOpening, DossierState
 from sohoa.vntext import nfc
 
 # What desk staff and citizens read for the catalog's codes (web pages and the CLI alike).
@@ -294,8 +294,12 @@ def listing(archive: Archive, *, unit: str | None = None, date_from: date | None
             date_to: date | None = None, limit: int = 1000) -> list[dict[str, Any]]:
     if date_from and date_to and date_from > date_to:
         raise ConfigError(f"khoảng ngày trống: {shown_date(date_from)} sau {shown_date(date_to)}")
-    return records.listing(archive, unit=unit, date_from=date_from, date_to=date_to,
+    rows = records.listing(archive, unit=unit, date_from=date_from, date_to=date_to,
                            limit=limit)
+    for row in rows:
+        # pages ingested without a dossier-code sheet: no dossier, only a placeholder code
+        row["unassigned"] = str(row["code"]).startswith(UNASSIGNED_PREFIX)
+    return rows
 
 
 def with_archive(settings: Settings) -> Archive:
