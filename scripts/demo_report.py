@@ -6,12 +6,15 @@ import json
 import sys
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
+
+from sohoa.vntext import shown_number
 
 
 def main(path: str) -> None:
+    # the review reason names a file path, which has no space to wrap at: folded, never cut
     table = Table("giấy tờ", "hồ sơ", "loại", "chủ sở hữu", "tên / số", "trang", "tin cậy",
-                  "rà soát")
+                  Column("rà soát", overflow="fold"))
     quarantined, warnings = [], []
     with open(path, encoding="utf-8") as lines:
         docs = [json.loads(line) for line in lines]
@@ -29,7 +32,7 @@ def main(path: str) -> None:
         number = fields.get("document_number") or ""
         table.add_row(doc["document_id"], doc["dossier_code"], doc["doc_type"],
                       doc["owner_id"] or "?", f"{label} {number}".strip(),
-                      str(len(doc["pages"])), f"{doc['confidence']:.2f}",
+                      str(len(doc["pages"])), shown_number(doc["confidence"], 2),
                       "; ".join(doc["review_reasons"]) if doc["needs_review"] else "")
     console = Console(width=160)
     console.print(table)

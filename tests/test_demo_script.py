@@ -37,3 +37,29 @@ def test_the_dossier_code_is_dated_on_viet_nams_day() -> None:
     script = DEMO.read_text(encoding="utf-8")
     assert not re.search(r"\bdate \+", script), "the machine's clock dates the demo"
     assert "CODE=H19.22-$(vietnam_day %y%m%d)-0001" in script
+
+
+def test_the_demo_table_writes_decimals_as_ingest_does_and_cuts_no_reason(
+        tmp_path: Path) -> None:
+    """tester10 F18: the demo's table printed "0.96" (ingest says "0,96") and cut the review
+    reason in the middle of its file path ("…/demo-ba… đối chiếu với giấy")."""
+    import json
+    import subprocess
+    import sys
+
+    path = "/tmp/a/long/folder/of/the/demo/out/demo-batch-with-a-long-name-0001.pdf"
+    reason = f"Người ký: máy đọc chưa chắc ở trang 7 của {path}; đối chiếu với giấy"
+    doc = {"document_id": "51a4d7bc4da666b4", "dossier_code": "H19.22-261207-0001",
+           "doc_type": "decision", "owner_id": "075080523661",
+           "fields": {"full_name": "Nguyễn Văn Thưởng", "document_number": "1234/QĐ-UBND"},
+           "pages": [{}], "confidence": 0.96, "needs_review": True,
+           "review_reasons": [reason]}
+    lines = tmp_path / "ingest.jsonl"
+    lines.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    shown = subprocess.run([sys.executable, str(DEMO.parent / "demo_report.py"), str(lines)],
+                           capture_output=True, text=True, check=True, timeout=60).stdout
+    assert "0,96" in shown and "0.96" not in shown, shown
+    assert "…" not in shown, shown
+    cells = "".join(part.strip() for line in shown.splitlines()
+                    for part in line.split("│")[-2:-1])
+    assert "".join(reason.split()) in "".join(cells.split()), shown

@@ -386,10 +386,12 @@ def report_kpi(state: State, date_from: str, date_to: str, unit: str | None, lev
               f"{shown_date(data['period']['to'])}[/]")
     for i in data["indicators"]:
         target = "" if i["target"] is None else f" (chỉ tiêu {shown_number(i['target'])}%)"
-        out.print(f"  {i['code']}: {i['numerator']}/{i['denominator']} = "
+        # a manager reads the indicator's name; the code stays for whoever checks the JSON
+        out.print(f"  {i.get('name') or i['code']} [{i['code']}]: "
+                  f"{i['numerator']}/{i['denominator']} = "
                   f"{shown_percent(i['ratio'])}, điểm {shown_number(i['points'], 2)}/"
                   f"{shown_number(i['max_points'], 2, trim=True)}"
-                  f"{target}")
+                  f"{target}", markup=False, soft_wrap=True)
     for u in data["units"]:
         out.print(f"  {u['unit']} {u['name']}: {u['received']} hồ sơ, "
                   f"{shown_number(u['productivity'], 2, trim=True)} hồ sơ/người/năm")

@@ -188,6 +188,9 @@ def test_dossier_dates_and_the_kpi_report_for_people(tmp_path) -> None:
     assert "Chỉ số số hóa 01/03/2026 – 31/03/2026" in kpi.stdout, kpi.stdout
     assert "= 0,0%, điểm 0,00/4" in kpi.stdout and "2026-03" not in kpi.stdout, kpi.stdout
     assert "2,35 hồ sơ/người/năm" in kpi.stdout, kpi.stdout  # was 2.35
+    # each indicator by its Vietnamese name, the code in brackets (was the code alone)
+    assert ("  Tỷ lệ hồ sơ TTHC thực hiện số hóa hồ sơ [SO_HOA_GIAY_TO_GIAI_QUYET]: "
+            in kpi.stdout), kpi.stdout
     page = tmp_path / "kpi.html"
     written = sohoa("report", "kpi", "--from", "2026-03-01", "--to", "2026-03-31", "-o",
                     str(page))
