@@ -392,7 +392,11 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
         for note in later:
             out.print(f"[yellow]lưu ý[/]: {note}", markup=True)
         if not qr["found"]:
-            out.print("mã QR: không có mã QR của sohoa ở góc trên bên trái trang 1")
+            # sohoa prints its QR code only on the papers it issues itself; a digitized copy
+            # of a scanned paper carries none, and a clerk read the bare line as a defect
+            out.print("mã QR: không có (bình thường với bản số hóa giấy tờ: sohoa chỉ in mã QR "
+                      "lên bản sao chứng thực, biên bản hủy, báo cáo chỉ số số hóa và sổ chứng "
+                      "thực; với các giấy đó, thiếu mã QR là đáng ngờ)", soft_wrap=True)
         elif elsewhere:
             out.print(f"[yellow]mã QR: không kiểm tra được ở đây[/]: "
                       f"{escape(str(qr['payload'].get('paper')))} số "
