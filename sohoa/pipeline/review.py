@@ -25,6 +25,7 @@ the previous round's reviewer after that). Type decisions are the classifier's t
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -323,6 +324,30 @@ def _unknown_field(key: str, spec: DocType) -> str:
             f"của loại này: {known}; hoặc đổi loại giấy tờ bằng `sohoa review type`")
 
 
+# A day written in one of the two forms whose calendar lacks it (30/02/2020): no paper can
+# carry it, so --force does not store it (a problem that starts so is refused outright).
+IMPOSSIBLE_DAY = "ngày không tồn tại"
+_DAY_FORMS = (re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})"),
+              re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"))
+
+
+def _impossible_day(value: str) -> str | None:
+    """Why ``value``, written as a day, is one the calendar lacks; None when it is a real day
+    or no day at all."""
+    for n, form in enumerate(_DAY_FORMS):
+        if m := form.fullmatch(value.strip()):
+            a, b, c = (int(g) for g in m.groups())
+            year, month, day = (c, b, a) if n == 0 else (a, b, c)
+            try:
+                date(year, month, day)
+            except ValueError:
+                if not 1 <= month <= 12:
+                    return f"{IMPOSSIBLE_DAY}: không có tháng {month}"
+                return f"{IMPOSSIBLE_DAY}: tháng {month} năm {year} không có ngày {day}"
+            return None
+    return None
+
+
 def normalize_value(key: str, value: str, fields: dict[str, str | None]) -> tuple[str | None, str]:
     """The value as the catalog stores it, and what is wrong with it ("" when nothing)."""
     value = squash_spaces(nfc(value))
@@ -346,6 +371,9 @@ def normalize_value(key: str, value: str, fields: dict[str, str | None]) -> tupl
     if key in _DATE_FIELDS:
         if key == "expiry_date" and fold(value) in _NO_END:
             return "Không thời hạn", ""
+        impossible = _impossible_day(value)
+        if impossible:
+            return value, impossible
         day = parse_vn_date(value)
         if day is None:
             return value, "không phải ngày: viết YYYY-MM-DD hoặc DD/MM/YYYY"
@@ -407,6 +435,9 @@ class Reviewer:
         if key not in (*spec.fields, OWNER):
             raise ConfigError(_unknown_field(key, spec))
         new_value, problem = normalize_value(key, value, doc["fields"])
+        if problem.startswith(IMPOSSIBLE_DAY):  # no paper carries it: --force does not help
+            raise ConfigError(f"{key} {new_value!r}: {problem}. Hãy đối chiếu lại với giấy và "
+                              "ghi đúng ngày")
         if problem and not force:
             raise ConfigError(
                 f"{key} {new_value!r}: {problem}. Hãy đối chiếu với giấy; nếu giấy ghi đúng "
