@@ -91,19 +91,24 @@ def status(state: State, as_json: bool) -> None:
     # sampled for a check and those corrected in the previous round: say both.
     stats["review_waiting"] = len(pending(state.settings))
     ocr = ocr_versions(state.settings)
+    from sohoa.pipeline.signerstatus import signing_readiness
+
+    signing = signing_readiness(state.settings)
     queue = None
     if state.settings.broker:
         from sohoa.pipeline.queue.status import queue_status
 
         queue = queue_status(state.settings)
     if as_json:
-        emit_json({**stats, "ocr": ocr, **({"queue": queue} if queue else {})})
+        emit_json({**stats, "ocr": ocr, "signing": signing,
+                   **({"queue": queue} if queue else {})})
         return
     for line in describe_backends(stats.pop("backends")):
         out.print(line)
     # "ocr:" kept after the Vietnamese: it is what a technician greps for
     out.print("nhận dạng chữ (ocr): " + ", ".join(f"{key} {value}" for key, value in ocr.items()),
               soft_wrap=True)
+    out.print(_signing_line(signing), soft_wrap=True, markup=False)
     for key, value in stats.items():
         out.print(f"{STATUS_LABELS.get(key, key)}: {value}")
     if queue:
@@ -117,6 +122,18 @@ def status(state: State, as_json: bool) -> None:
             out.print(f"  lô {job['job_id']} {said}: "
                       f"xong {job['pages_done']}/{job['pages']} trang, {job['pages_failed']} "
                       f"trang bị cách ly; đã lưu {job['dossiers_done']}/{dossiers} hồ sơ")
+
+
+def _signing_line(signing: dict[str, Any]) -> str:
+    """"ký số: …": who signs, at which level, and whether it can sign now (the reason if not)."""
+    who = f"{signing['signer']}, mức {signing['level']}" if signing["signer"] else "chưa có khóa"
+    if signing["tsa"]:
+        who += f", dịch vụ cấp dấu thời gian {signing['tsa']}"
+    if signing["ready"]:
+        return f"ký số: {who}: sẵn sàng"
+    said = "chưa rõ" if signing["ready"] is None else "KHÔNG KÝ ĐƯỢC"
+    why = str(signing["problem"]).rstrip(".")
+    return f"ký số: {who}: {said}: {why} (nhận giấy tờ sẽ bị từ chối cho đến khi sửa xong)"
 
 
 # The Vietnamese a person reads for each count of `sohoa status` (--json keeps the keys).
