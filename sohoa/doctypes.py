@@ -90,6 +90,20 @@ class Registry:
     def all(self) -> tuple[DocType, ...]:
         return self._types
 
+    def code_of(self, typed: str) -> str | None:
+        """The code of the type ``typed`` names: its code, or its Vietnamese name as listings
+        print it (or one of the names it joins with " / "), accents and case ignored ("giay
+        khai sinh", "Thẻ căn cước"); None when it names none."""
+        text = typed.strip()
+        if text in self._by_code:
+            return text
+        key = " ".join(fold(text).split())
+        for t in self._types:
+            names = (t.name, *t.name.split("/"), t.code.replace("_", " "))
+            if any(" ".join(fold(n).split()) == key for n in names if n.strip()):
+                return t.code
+        return None
+
     def titles(self) -> tuple[str, ...]:
         """Every type's printed titles, in registry order (what a first page starts with)."""
         return tuple(t for doc_type in self._types for t in doc_type.titles)

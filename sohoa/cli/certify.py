@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from sohoa.cli import paths
-from sohoa.cli.options import DAY_FORMS, parse_day
+from sohoa.cli.options import DAY_FORMS, parse_day, type_callback
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 
@@ -39,7 +39,7 @@ def certify() -> None:
               help="Người đối chiếu bản chính, nếu không phải người ký.")
 @click.option("--paper", metavar="TÊN_GIẤY_TỜ",
               help="Tên giấy tờ ghi trong sổ (mặc định: tên loại giấy tờ).")
-@click.option("--type", "doc_type", metavar="LOẠI",
+@click.option("--type", "doc_type", metavar="LOẠI", callback=type_callback,
               help="Loại giấy tờ (doctypes.toml; mặc định: loại của giấy tờ trong kho, hoặc "
                    "'other').")
 @click.option("--valid-until", metavar="NGÀY",

@@ -9,7 +9,7 @@ import click
 from rich.markup import escape
 
 from sohoa.cli import paths
-from sohoa.cli.options import DAY_FORMS, by_option, parse_day, progress_bar, who
+from sohoa.cli.options import DAY_FORMS, by_option, parse_day, progress_bar, type_callback, who
 from sohoa.cli.output import emit_json, out, type_name
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, vietnam_today
@@ -42,7 +42,8 @@ def _print_list(lst: dict[str, Any]) -> None:
 @disposal.command("propose")
 @click.option("--as-of", "as_of", metavar="NGÀY",
               help=f"Đến hạn hủy vào ngày này ({DAY_FORMS}; mặc định: hôm nay).")
-@click.option("--type", "doc_type", metavar="LOẠI", help="Chỉ loại giấy tờ này.")
+@click.option("--type", "doc_type", metavar="LOẠI", callback=type_callback,
+              help="Chỉ loại giấy tờ này.")
 @click.option("--unit", metavar="MÃ", help="Chỉ đơn vị này.")
 @click.option("--note", required=True, metavar="THUYẾT_MINH",
               help="Bản thuyết minh: vì sao các tài liệu này không còn giá trị.")

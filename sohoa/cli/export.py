@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from sohoa.cli import paths
-from sohoa.cli.options import by_option, progress_bar, who
+from sohoa.cli.options import by_option, progress_bar, type_callback, who
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State
 from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
@@ -15,7 +15,8 @@ from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED
 
 @click.group(invoke_without_command=True)
 @click.option("--dossier", metavar="MÃ_HỒ_SƠ", help="Xuất hồ sơ này …")
-@click.option("--type", "doc_type", metavar="LOẠI", help="… hoặc các giấy tờ thuộc loại này …")
+@click.option("--type", "doc_type", metavar="LOẠI", callback=type_callback,
+              help="… hoặc các giấy tờ thuộc loại này …")
 @click.option("--owner", metavar="SỐ_ĐỊNH_DANH",
               help="… hoặc các giấy tờ của chủ sở hữu này (các điều kiện lọc kết hợp với "
                    "nhau).")

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sohoa.cli import paths
-from sohoa.cli.options import DAY_FORMS, day_callback
+from sohoa.cli.options import DAY_FORMS, day_callback, type_callback
 from sohoa.cli.output import (
     DAY_WIDTH,
     add_whole_column,
@@ -58,9 +58,9 @@ def accountable(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.argument("query", metavar="TỪ_KHÓA")
 @click.option("--owner", metavar="SỐ",
               help="Chỉ giấy tờ của số định danh cá nhân / mã số doanh nghiệp này.")
-@click.option("--type", "doc_type", metavar="LOẠI",
-              help="Chỉ loại giấy tờ này (mã loại, ví dụ birth_certificate; xem `sohoa types "
-                   "list`).")
+@click.option("--type", "doc_type", metavar="LOẠI", callback=type_callback,
+              help="Chỉ loại giấy tờ này (mã hoặc tên loại, có dấu hay không, ví dụ "
+                   "birth_certificate hay \"Giấy khai sinh\"; xem `sohoa types list`).")
 @click.option("--unit", metavar="MÃ", help="Chỉ giấy tờ do đơn vị này tiếp nhận.")
 @click.option("--from", "date_from", callback=day_callback, metavar="NGÀY",
               help=f"Cấp từ ngày này ({DAY_FORMS}).")
@@ -105,7 +105,8 @@ def search(state: State, query: str, owner: str | None, doc_type: str | None, un
 
 @click.command()
 @click.argument("owner_id", metavar="SỐ_ĐỊNH_DANH")
-@click.option("--type", "doc_type", metavar="LOẠI", help="Chỉ loại giấy tờ này.")
+@click.option("--type", "doc_type", metavar="LOẠI", callback=type_callback,
+              help="Chỉ loại giấy tờ này.")
 @click.option("--valid-on", callback=day_callback, metavar="NGÀY",
               help=f"Còn hiệu lực vào ngày này ({DAY_FORMS}; mặc định hôm nay).")
 @click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True,

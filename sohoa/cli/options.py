@@ -83,6 +83,17 @@ def day_callback(_ctx: click.Context, param: click.Parameter, value: str | None)
     return parse_day(value, None)
 
 
+def type_callback(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """--type as listings print it or as its code: "Giấy khai sinh", "giay khai sinh" and
+    "birth_certificate" are the same type. Text that names no declared type is passed on as
+    typed (a type of this home's own doctypes.toml, or one that matches nothing)."""
+    if value is None:
+        return None
+    from sohoa.doctypes import load_registry
+
+    return load_registry().code_of(value) or value.strip()
+
+
 def progress_bar(label: str, as_json: bool) -> Any:
     from sohoa.cli.output import PageProgress
 

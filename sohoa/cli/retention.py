@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from sohoa.cli.options import DAY_FORMS, by_option, parse_day, who
+from sohoa.cli.options import DAY_FORMS, by_option, parse_day, type_callback, who
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, vietnam_today
@@ -21,7 +21,8 @@ def retention() -> None:
 @retention.command("plan")
 @click.option("--as-of", "as_of", metavar="NGÀY",
               help=f"Tính đến hạn vào ngày này ({DAY_FORMS}; mặc định: hôm nay).")
-@click.option("--type", "doc_type", metavar="LOẠI", help="Chỉ loại giấy tờ này.")
+@click.option("--type", "doc_type", metavar="LOẠI", callback=type_callback,
+              help="Chỉ loại giấy tờ này.")
 @click.option("--unit", metavar="MÃ", help="Chỉ đơn vị này.")
 @click.option("--json", "as_json", is_flag=True,
               help="Mỗi nhóm (loại giấy tờ, đơn vị) một dòng JSON.")

@@ -110,7 +110,7 @@ class Reader:
         if date_from and date_to and date_from > date_to:
             raise ConfigError(f"khoảng ngày trống: ngày bắt đầu {shown_date(date_from)} sau "
                               f"ngày kết thúc {shown_date(date_to)}")
-        _check_type(doc_type)
+        doc_type = _check_type(doc_type)
         if not nfc(query).strip() and not (owner or doc_type or (unit or "").strip()
                                            or date_from or date_to):
             # Nothing asked: the index would answer with arbitrary documents.
@@ -149,7 +149,7 @@ class Reader:
         if not 1 <= limit <= REUSE_MAX_PAGE:
             raise ConfigError(f"mỗi trang kết quả dùng lại có từ 1 đến {REUSE_MAX_PAGE} "
                               f"giấy tờ, không phải {limit}")
-        _check_type(doc_type)
+        doc_type = _check_type(doc_type)
         day = valid_on or vietnam_today()
         rows = self.archive.reuse(owner, doc_type=doc_type, valid_on=day, limit=limit + 1,
                                   after=after)
@@ -260,13 +260,18 @@ def _browser_image(data: bytes) -> tuple[bytes, str]:
     return out.getvalue(), "image/png"
 
 
-def _check_type(doc_type: str | None) -> None:
-    """An unknown type code is refused, never searched: a typo would answer "no document" as
-    if the citizen had none, and the officer would ask for the paper again."""
+def _check_type(doc_type: str | None) -> str | None:
+    """The type's code, from its code or its Vietnamese name as listings print it (accents and
+    case ignored). An unknown type is refused, never searched: a typo would answer "no
+    document" as if the citizen had none, and the officer would ask for the paper again."""
+    if not doc_type:
+        return doc_type
     registry = load_registry()
-    if doc_type and doc_type not in registry:
-        known = ", ".join(sorted(t.code for t in registry))
+    code = registry.code_of(doc_type)
+    if code is None:
+        known = ", ".join(f"{t.code} ({t.name})" for t in sorted(registry, key=lambda t: t.code))
         raise ConfigError(f"không có loại tài liệu {doc_type!r}; các loại: {known}")
+    return code
 
 
 def _clean_id(value: str | None) -> str | None:

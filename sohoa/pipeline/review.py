@@ -475,7 +475,8 @@ class Reviewer:
         # A prefix, as review show takes it, but 8+ characters: this changes the paper.
         document_id = self.archive.resolve_id(document_id, min_prefix=WRITE_PREFIX)
         doc, history, k, produced_by = self._load(document_id)
-        spec = self.registry.get(doc_type.strip())  # NotFoundError lists the known types
+        # the code or the name `review show` prints; NotFoundError lists the known types
+        spec = self.registry.get(self.registry.code_of(doc_type) or doc_type.strip())
         if spec.code == doc["doc_type"]:
             decision = review.Decision("confirm", TYPE, spec.code, spec.code, produced_by, reason)
             update = self._update(doc, spec, dict(doc["fields"]), doc["owner_id"], None,

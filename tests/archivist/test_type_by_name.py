@@ -1,0 +1,39 @@
+"""Reviewer's note: listings print a paper's type by its Vietnamese name ("Giấy khai sinh"),
+but --type took only the code. Both are taken, accents and case ignored, by the CLI's --type
+and by the lookups the API shares; a name that is no type is still refused."""
+
+from __future__ import annotations
+
+import json
+
+from archivist_helpers import opened, store
+from click.testing import CliRunner
+
+from sohoa.cli.main import cli
+from sohoa.doctypes import load_registry
+from sohoa.pipeline.settings import Settings
+
+
+def test_a_type_is_taken_by_its_code_or_its_vietnamese_name(settings: Settings) -> None:
+    registry = load_registry()
+    for typed in ("birth_certificate", "Giấy khai sinh", "giay khai  sinh", "GIẤY KHAI SINH"):
+        assert registry.code_of(typed) == "birth_certificate", typed
+    for typed in ("Căn cước công dân / Thẻ căn cước", "the can cuoc", "căn cước công dân"):
+        assert registry.code_of(typed) == "citizen_id_card", typed
+    assert registry.code_of("giấy phép lái xe bay") is None
+
+    with opened(settings) as archive:
+        card = store(archive, None, "card")
+        birth = store(archive, None, "birth", doc_type="birth_certificate",
+                      title="GIẤY KHAI SINH", retention="permanent")
+    runner = CliRunner(env={"SOHOA_HOME": None, "SOHOA_USER": "lan",
+                            "SOHOA_PURPOSE": "giải quyết hồ sơ"})
+    home = ["--home", str(settings.home)]
+    for typed, want in (("giay khai sinh", birth), ("Thẻ căn cước", card),
+                        ("citizen_id_card", card)):
+        done = runner.invoke(cli, [*home, "reuse", "075203001234", "--type", typed, "--json"])
+        assert done.exit_code == 0, done.output
+        rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+        assert [r["document_id"] for r in rows if "document_id" in r] == [want], (typed, rows)
+    wrong = runner.invoke(cli, [*home, "reuse", "075203001234", "--type", "giấy phép bay"])
+    assert wrong.exit_code == 2 and "Giấy khai sinh" in wrong.output, wrong.output
