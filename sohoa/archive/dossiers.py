@@ -33,7 +33,7 @@ from sohoa.archive.dossier_models import (
 )
 from sohoa.archive.models import STATUS_STORED, Document, Dossier
 from sohoa.archive.values import SYSTEM_ACTOR, utc_now
-from sohoa.clock import vietnam_day, vietnam_today
+from sohoa.clock import shown_moment, vietnam_day, vietnam_today
 from sohoa.errors import ConfigError, NotFoundError, WorkflowError
 from sohoa.records import (
     ComponentState,
@@ -294,6 +294,81 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
                                  "from": row.status,
                                  "current": row.status_at is None or when >= row.status_at})
         return _state(conn, code), True
+
+
+# A step that follows these cannot precede them, and they cannot follow it (a correction of
+# one moment keeps the history in this order).
+_BEFORE = {"returned": ("resolved", "rejected"), "resolved": ("received",),
+           "rejected": ("received",), "processing": ("received",), "supplement": ("received",)}
+_AFTER = {"resolved": ("returned",), "rejected": ("returned",),
+          "received": ("processing", "supplement", "resolved", "rejected", "returned")}
+
+
+def correct_moment(archive: Archive, code: str, status: str, *, at: datetime, by: str,
+                   reason: str, names: dict[str, str]) -> tuple[DossierState, datetime]:
+    """Move the one recorded ``status`` step of a dossier to ``at`` (a mistyped --at): the
+    step's history row, the dossier's current status time and its first-result time follow;
+    audited as ``dossier.status_corrected`` with both moments and the reason, and sent to the
+    one-stop system as the status at its corrected moment. Refused when the step was not
+    recorded, recorded several times, or the new moment breaks the order of the history (a
+    result handed back before it existed). Returns the state and the moment replaced."""
+    who = _who(by)
+    why = " ".join((reason or "").split())
+    if not why:
+        raise ConfigError("sửa thời điểm cần lý do: --reason '…' (ghi vào nhật ký kiểm toán)")
+    code = nfc(code.strip())
+    if at.tzinfo is None:
+        raise ConfigError("thời điểm phải có múi giờ (ví dụ 2026-03-02T15:30+07:00)")
+    when = at.astimezone(UTC)
+    name = names.get(status, status)
+    with archive.transaction(write=True) as conn:
+        row = conn.execute(select(Dossier.status, Dossier.status_at)
+                           .where(Dossier.code == code).with_for_update()).first()
+        if row is None:
+            raise NotFoundError(f"không có hồ sơ {code}")
+        history = conn.execute(select(DossierStatus.id, DossierStatus.status, DossierStatus.at)
+                               .where(DossierStatus.dossier_code == code)).all()
+        steps = [h for h in history if h.status == status]
+        if not steps:
+            raise WorkflowError(f"hồ sơ {code} chưa ghi bước {name}: không có gì để sửa; "
+                                f"ghi bước đó bằng: sohoa dossier status {code} {status} --at …")
+        if len(steps) > 1:
+            raise WorkflowError(f"hồ sơ {code} đã ghi bước {name} {len(steps)} lần; không biết "
+                                "sửa lần nào (xem sohoa dossier show)")
+        step = steps[0]
+        old = _aware(step.at)
+        for h in history:
+            other, moment = h.status, _aware(h.at)
+            if other in _BEFORE.get(status, ()) and when < moment:
+                raise WorkflowError(
+                    f"{name} lúc {shown_moment(when)} là trước {names.get(other, other)} "
+                    f"({shown_moment(moment)}), không thể có")
+            if other in _AFTER.get(status, ()) and when > moment:
+                raise WorkflowError(
+                    f"{name} lúc {shown_moment(when)} là sau {names.get(other, other)} "
+                    f"({shown_moment(moment)}), không thể có")
+        conn.execute(update(DossierStatus).where(DossierStatus.id == step.id).values(at=when))
+        latest = max(((h.status, when if h.id == step.id else _aware(h.at)) for h in history),
+                     key=lambda s: s[1])
+        conn.execute(update(Dossier).where(Dossier.code == code)
+                     .values(status=latest[0], status_at=latest[1]))
+        if status == "received":
+            conn.execute(update(Dossier).where(Dossier.code == code).values(received_at=when))
+        if status in ("resolved", "returned"):
+            results = [when if h.id == step.id else _aware(h.at) for h in history
+                       if h.status in ("resolved", "returned")]
+            conn.execute(update(Dossier).where(Dossier.code == code)
+                         .values(resolved_at=min(results)))
+        outbox.dossier_status_changed(conn, code, status, row.status, when)
+        audit_log.append(conn, "dossier.status_corrected", actor=who, target=f"dossier:{code}",
+                         detail={"status": status, "from_at": old.isoformat(),
+                                 "at": when.isoformat(), "reason": why})
+        return _state(conn, code), old
+
+
+def _aware(moment: datetime) -> datetime:
+    """A catalog moment as UTC (SQLite gives it back without a zone)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 # --- reuse ---------------------------------------------------------------------------------

@@ -131,10 +131,14 @@ def audit_show(state: State, target: str | None, owner: str | None, limit: int,
 def _said_detail(action: str, detail: dict) -> str:
     """What an event's detail adds that a reader needs without --json: a dossier's status
     move (from → to, and the moment it happened, not when it was typed)."""
-    if action != "dossier.status" or not detail.get("status"):
+    if action not in ("dossier.status", "dossier.status_corrected") or not detail.get("status"):
         return ""
     from sohoa.pipeline.dossierdesk import DOSSIER_STATUS_NAMES as names
 
+    if action == "dossier.status_corrected":
+        return (f": {names.get(detail['status'], detail['status'])} từ "
+                f"{shown_moment(detail.get('from_at'))} thành {shown_moment(detail.get('at'))}"
+                f" ({detail.get('reason') or ''})")
     to = names.get(detail["status"], detail["status"])
     was = detail.get("from")
     when = f" (lúc {shown_moment(detail['at'])})" if detail.get("at") else ""
@@ -154,6 +158,7 @@ ACTIONS = {
     "review.accepted": "rà soát chấp nhận giấy tờ", "review.corrected": "rà soát sửa trường",
     "review.confirmed": "rà soát xác nhận trường", "dossier.opened": "mở hồ sơ",
     "dossier.status": "đổi trạng thái hồ sơ", "dossier.reused": "dùng lại giấy tờ cho hồ sơ",
+    "dossier.status_corrected": "sửa thời điểm trạng thái hồ sơ",
     "dossier.result": "ghi kết quả hồ sơ", "certification.allocated": "cấp số chứng thực",
     "certification.issued": "chứng thực bản sao", "certification.spoiled": "hủy số chứng thực",
     "hold.placed": "đặt lệnh giữ", "hold.released": "gỡ lệnh giữ",

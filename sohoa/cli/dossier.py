@@ -204,15 +204,36 @@ def dossier_reuse(state: State, code: str, document_id: str, component: str | No
               help=f"Thời điểm ({MOMENT_FORMS}; không ghi múi giờ thì là giờ Việt Nam +07:00; mặc "
                    "định: bây giờ).")
 @click.option("--note", metavar="GHI_CHÚ", help="Ghi chú lưu kèm lần chuyển trạng thái.")
+@click.option("--correct", is_flag=True,
+              help="Sửa thời điểm đã ghi (nhập nhầm) của bước này thành --at, kèm --reason.")
+@click.option("--reason", metavar="LÝ_DO", help="Vì sao sửa (với --correct; được ghi lại).")
 @by_option
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def dossier_status(state: State, code: str, status: str, at: str | None, note: str | None,
-                   by: str | None, as_json: bool) -> None:
+                   correct: bool, reason: str | None, by: str | None, as_json: bool) -> None:
     """Ghi một lần chuyển trạng thái của hồ sơ (ghi lại đúng lần đó lần nữa thì không thay
-    đổi gì)."""
+    đổi gì). Thời điểm đã ghi nhầm của một bước (ví dụ trả kết quả) được sửa bằng
+    --correct --at THỜI_ĐIỂM_ĐÚNG --reason '…'."""
     from sohoa.pipeline import dossierdesk
 
+    if correct:
+        if not at:
+            raise click.UsageError("--correct cần --at: thời điểm đúng của bước này")
+        with dossierdesk.with_archive(state.settings) as archive:
+            result, old = dossierdesk.correct_moment(
+                archive, code, status, at=dossierdesk.parse_instant(moment_text(at, "--at")),
+                by=_who(by), reason=reason or "")
+        if as_json:
+            emit_json({**result.to_json(), "changed": True, "corrected_from": old.isoformat()})
+            return
+        name = dossierdesk.DOSSIER_STATUS_NAMES.get(status, status)
+        fixed = next((s.at for s in reversed(result.history) if s.status == status), None)
+        out.print(f"hồ sơ {result.code}: đã sửa thời điểm {name} từ {shown_moment(old)} thành "
+                  f"{shown_moment(fixed)}", soft_wrap=True)
+        return
+    if reason:
+        raise click.UsageError("--reason chỉ dùng với --correct")
     with dossierdesk.with_archive(state.settings) as archive:
         result, changed = dossierdesk.set_status(
             archive, code, status, at=dossierdesk.parse_instant(moment_text(at, "--at")),

@@ -279,6 +279,16 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
                               once=RECORDED_ONCE)
 
 
+def correct_moment(archive: Archive, code: str, status: str, *, at: datetime, by: str,
+                   reason: str) -> tuple[DossierState, datetime]:
+    """A mistyped moment of a recorded step put right (``dossier status … --correct``): the
+    same checks as recording it (not in the future, not before the receipt, the history's order
+    kept), the reason in the audit log; returns the state and the moment replaced."""
+    _refuse_future(at, "thời điểm chuyển trạng thái")
+    return records.correct_moment(archive, code, status, at=at, by=by, reason=reason,
+                                  names=DOSSIER_STATUS_NAMES)
+
+
 def reuse(archive: Archive, code: str, document_id: str, *, component: str | None, by: str,
           purpose: str | None, from_store: bool = False) -> tuple[ComponentState, bool]:
     why = (purpose or "").strip() or f"Giải quyết hồ sơ {code.strip()}"
