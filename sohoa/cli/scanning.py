@@ -11,6 +11,7 @@ from rich.live import Live
 from rich.text import Text
 
 from sohoa.cli import paths
+from sohoa.cli.options import acting_user
 from sohoa.cli.output import PageProgress, describe_event, emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.errors import EXIT_INTERNAL, EXIT_OK, EXIT_QUARANTINED
@@ -119,7 +120,8 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
     try:
         with status:
             report = run_watch(folder, state.settings, options=options, unit=unit,
-                               duplex=duplex, once=once, emit=show, listener=status.update)
+                               duplex=duplex, once=once, emit=show, listener=status.update,
+                               by=acting_user())
     except KeyboardInterrupt:
         report = status.report
         err.print("đã dừng: chạy lại đúng lệnh này để làm tiếp từ chỗ đã dừng")
@@ -205,7 +207,7 @@ def scan(state: State, list_only: bool, device: str | None, source: str | None, 
     progress = PageProgress("đang nhận dạng", enabled=True)
     try:
         result = run_scan(state.settings, device=device, options=options, out=out_dir, unit=unit,
-                          emit=show, on_page=on_page, progress=progress)
+                          emit=show, on_page=on_page, progress=progress, by=acting_user())
     finally:
         progress.stop()
     s, summary = result.scan, result.ingest

@@ -55,8 +55,9 @@ def list_devices() -> list[Device]:
 def run_scan(settings: Settings, *, device: str | None, options: ScanOptions,
              out: Path | None = None, unit: str | None = None, emit: Emit = lambda _: None,
              on_page: Callable[[Path], None] = lambda _: None,
-             progress: Progress | None = None) -> ScanJobResult:
-    """Scan one batch from the feeder and ingest it (``options.duplex`` marks back sides)."""
+             progress: Progress | None = None, by: str | None = None) -> ScanJobResult:
+    """Scan one batch from the feeder and ingest it (``options.duplex`` marks back sides);
+    ``by``: who scans, named in the audit log's events of the job."""
     if unit:  # refused now, not at the first file (or after the feeder ran)
         from sohoa.pipeline.dossierdesk import refuse_unknown_unit
 
@@ -72,5 +73,5 @@ def run_scan(settings: Settings, *, device: str | None, options: ScanOptions,
             folder.rmdir()  # no empty scan folders left behind by a scanner that was off
         raise
     summary = run_ingest([folder], settings, unit=unit, duplex=options.duplex, emit=emit,
-                         progress=progress, check_signer=False)  # checked above
+                         progress=progress, check_signer=False, by=by)  # checked above
     return ScanJobResult(scanned, summary)

@@ -98,8 +98,9 @@ def outcome_json(outcome: Outcome, stored: int, duplicates: int, pages: int,
 def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None = None,
               unit: str | None = None, duplex: bool = False, once: bool = False,
               emit: Emit = lambda _: None, listener: Listener = lambda _: None,
-              stop: Callable[[], bool] = lambda: False) -> WatchReport:
+              stop: Callable[[], bool] = lambda: False, by: str | None = None) -> WatchReport:
     """Watch ``folder`` until ``stop()`` (or, with ``once``, until nothing is left to do).
+    ``by``: who runs the watch, named in the audit log's events of its jobs.
 
     ``emit`` gets every document event of the ingest jobs (as ``sohoa ingest --json`` prints
     them) and one outcome event per file. A problem of the machine (configuration, storage,
@@ -157,7 +158,7 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
         # without it, the batch put back after the fix would store the paper a second time)
         summary = run_ingest(members(path, options), settings, unit=unit, duplex=duplex,
                              emit=on_event, progress=progress, batch=path.is_dir(),
-                             check_signer=False)
+                             check_signer=False, by=by)
         per_file["pages"] = summary.pages
         per_file["program_errors"] = summary.program_errors  # pages sohoa's code failed on
         if summary.program_errors:  # a bug: the file is handled again once it is fixed

@@ -30,6 +30,13 @@ def test_audit_show_says_the_status_move_and_who_ingested(tmp_path: Path) -> Non
     bad = tmp_path / "cut.pdf"
     bad.write_bytes(b"%PDF-1.7\n1 0 obj\n<<")  # a transfer cut short: quarantined
     assert runner.invoke(cli, [*home, "ingest", str(bad)]).exit_code == 3
+    hot = tmp_path / "hot"
+    hot.mkdir()
+    (hot / "broken.pdf").write_bytes(b"%PDF-1.7\nno objects at all\n%%EOF\n")
+    watched = runner.invoke(cli, [*home, "watch", str(hot), "--once", "--settle", "0.2",
+                                  "--poll", "0.1"],
+                            env={"SOHOA_USER": "Lê Văn Tâm"})
+    assert watched.exit_code in (0, 3), watched.output
 
     text = runner.invoke(cli, [*home, "audit", "show"], env={"COLUMNS": "250"}).output
     assert (f"đổi trạng thái hồ sơ  dossier:{CODE}: Đã tiếp nhận → Đã có kết quả "
@@ -40,7 +47,8 @@ def test_audit_show_says_the_status_move_and_who_ingested(tmp_path: Path) -> Non
         cli, [*home, "audit", "show", "--json"]).output.splitlines() if line.startswith("{")]
     ingest = [e for e in events if e["action"] in ("job.started", "input.quarantined",
                                                    "job.finished")]
-    assert len(ingest) == 3, events
-    assert {e["actor"] for e in ingest} == {"Trần Thị Bình"}, ingest
+    assert len(ingest) == 6, events
+    assert {e["actor"] for e in ingest} == {"Trần Thị Bình", "Lê Văn Tâm"}, ingest
+    assert len([e for e in ingest if e["actor"] == "Lê Văn Tâm"]) == 3, ingest
     [init] = [e for e in events if e["action"] == "home.init"]
     assert init["actor"] == "Trần Thị Bình"
