@@ -99,26 +99,28 @@ class OperatorDesk:
         self._entry(caller, entry_id)
         return self.archive.dismiss_quarantine([entry_id], reason=why, by=caller.user)
 
-    def retry(self, caller: Caller, entry_id: int) -> dict[str, Any]:
+    def retry(self, caller: Caller, entry_id: int, *, fixed: bool = False) -> dict[str, Any]:
         """Ingest an entry's file again from where it is now (``sohoa quarantine retry``),
         under the unit of the job that quarantined it. With a broker the job is queued (the
         worker that closes it settles the entry). Without one it runs in a thread of this
         server, never inside the clerk's request (a long file held the page, and the request,
         for minutes): the answer says it started, the jobs page shows it running, and when it
         ends the entry is settled and the retry audited with what became of it. One retry of
-        a file at a time."""
+        a file at a time. ``fixed``: the person says the file now at the recorded path is the
+        fixed copy of the quarantined one (``quarantinelist.settle``)."""
         check_role(caller, OPERATORS, "xử lý lại một tệp bị cách ly")
         rows = self._entry(caller, entry_id)
         paths = quarantine.paths_of(rows, [entry_id])
         row = next(r for r in rows if entry_id in r["ids"])
         unit = row.get("unit") or caller.unit or None
         outcome = {"source": str(paths[0]), "changed": bool(row.get("changed")),
-                   "queued": bool(self.settings.broker), "background": False}
+                   "queued": bool(self.settings.broker), "background": False, "fixed": fixed}
         if self.settings.broker:
             from sohoa.pipeline.queue.producer import enqueue_ingest
 
             summary = enqueue_ingest(paths, self.settings, unit=unit, wait=False,
-                                     retrying={"entries": [entry_id], "by": caller.user})
+                                     retrying={"entries": [entry_id], "by": caller.user,
+                                               "fixed": fixed})
             self._settle(caller, rows, entry_id, unit, summary, outcome)
             return outcome
         key = str(paths[0])
@@ -155,7 +157,7 @@ class OperatorDesk:
     def _settle(self, caller: Caller, rows: list[dict[str, Any]], entry_id: int,
                 unit: str | None, summary: Any, outcome: dict[str, Any]) -> None:
         settled = quarantine.settle(self.archive, rows, [entry_id], summary.job_id,
-                                    by=caller.user)
+                                    by=caller.user, fixed=bool(outcome.get("fixed")))
         outcome.update({"job_id": summary.job_id, "stored": summary.stored,
                         "duplicates": summary.duplicates, "quarantined": summary.quarantined,
                         "settled": settled})

@@ -14,7 +14,7 @@ from sohoa.vntext import nfc
 
 # Said wherever a retry is asked for an entry whose recorded path now holds other bytes.
 CHANGED = ("tệp ở chỗ cũ đã khác tệp bị cách ly: mục này không tự rời danh sách; nếu đó đúng "
-           "là bản đã quét lại hay đã sửa, hãy bỏ qua mục này với lý do")
+           "là bản đã quét lại hay đã sửa, bấm «Xử lý lại: đây là bản đã sửa»")
 # The same, where the one command that settles it can be named (the CLI).
 CHANGED_CLI = ("tệp ở chỗ cũ đã khác tệp bị cách ly: mục này không tự rời danh sách; nếu đó "
                "đúng là bản đã quét lại hay đã sửa của tệp ấy, chạy lại với --fixed: "

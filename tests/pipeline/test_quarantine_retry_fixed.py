@@ -5,13 +5,17 @@ plain retry keeps the bytes rule (scanners reuse names) and says so."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from archivist_helpers import make_home
 from click.testing import CliRunner, Result
 
+from sohoa.archive.policy import Caller
 from sohoa.cli.main import cli
 from sohoa.pipeline import quarantine
+from sohoa.pipeline.operatordesk import OperatorDesk
+from sohoa.pipeline.services import open_archive
 
 
 def _paper(path: Path) -> None:
@@ -54,7 +58,22 @@ def test_the_hint_after_fixing_a_file_clears_its_entry(tmp_path: Path) -> None:
     assert "--fixed" in plain.stdout and f"vẫn trong danh sách cách ly: {entry}" in plain.stdout
     assert [r["ids"] for r in quarantine.listing(settings)] == [row["ids"]]
 
-    fixed = _sohoa(settings.home, "quarantine", "retry", str(entry), "--fixed")
+    # the web desk's «Xử lý lại: đây là bản đã sửa» (a thread of the server, no broker)
+    clerk = Caller(user="Phạm Thu Hà", role="desk", unit=settings.unit, channel="web")
+    with open_archive(settings) as archive:
+        outcome = OperatorDesk(archive, settings).retry(clerk, entry, fixed=True)
+    assert outcome["background"] and outcome["fixed"] and outcome["changed"]
+    deadline = time.monotonic() + 60
+    while quarantine.listing(settings) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert quarantine.listing(settings) == []
+
+    # the CLI: the same one step for the next fixed file
+    paper.write_bytes(whole[: len(whole) // 2])
+    assert _sohoa(settings.home, "ingest", str(paper)).exit_code == 3
+    [row] = quarantine.listing(settings)
+    paper.write_bytes(whole)
+    fixed = _sohoa(settings.home, "quarantine", "retry", str(row["ids"][0]), "--fixed")
     assert fixed.exit_code == 0, fixed.output
-    assert f"đã gỡ khỏi danh sách cách ly: {entry}" in fixed.stdout
+    assert f"đã gỡ khỏi danh sách cách ly: {row['ids'][0]}" in fixed.stdout
     assert quarantine.listing(settings) == []

@@ -153,9 +153,15 @@ def install(view: Any, write: Any) -> None:
                 where += '<br><small class="bad">Tệp ở chỗ cũ đã khác tệp bị cách ly.</small>'
             times = (f'<br><small>{q["times"]} lần, lần đầu {vn_date(q["first_at"])}</small>'
                      if q["times"] > 1 else "")
+            # the file at the old path differs: the clerk says whether it is the fixed copy
+            # (then a stored retry takes the entry off the list) or another scan
+            mended = (f'<form method="post" action="/web/quarantine/{entry}/retry" '
+                      f'class="inline">{csrf}<input type="hidden" name="fixed" value="1">'
+                      '<button type="submit">Xử lý lại: đây là bản đã sửa</button></form>'
+                      if q.get("changed") else "")
             retry = (f'<form method="post" action="/web/quarantine/{entry}/retry" '
                      f'class="inline">{csrf}<button type="submit">Xử lý lại</button></form>'
-                     if q.get("path") else
+                     + mended if q.get("path") else
                      '<small class="bad">Tệp không còn ở chỗ cũ: hãy quét lại rồi đưa vào '
                      "đúng chỗ đó.</small>")
             dismiss = (f'<form method="post" action="/web/quarantine/{entry}/dismiss" '
@@ -169,16 +175,17 @@ def install(view: Any, write: Any) -> None:
         return desk.page("Tệp bị cách ly", said + (
             table(["Tệp", "Lý do", "Lúc", "Xử lý"], rows)
             + '<p class="hint">Sau khi quét lại hay sửa tệp và đặt vào đúng chỗ cũ, bấm '
-              "«Xử lý lại». Tệp không cần nữa thì ghi lý do và bấm «Bỏ qua» (được ghi vào "
-              "nhật ký).</p>"
+              "«Xử lý lại: đây là bản đã sửa» (lưu được thì tệp rời danh sách). Tệp không cần "
+              "nữa thì ghi lý do và bấm «Bỏ qua» (được ghi vào nhật ký).</p>"
             if rows else notice("Không có tệp nào bị cách ly.")), here="/web/quarantine")
 
     @write("/web/quarantine/{entry}/retry", "Tệp bị cách ly")
     def quarantine_retry(desk: Desk, form: dict[str, str]) -> Response:
         outcome = OperatorDesk(desk.reader.archive, desk.settings).retry(
-            desk.caller, _entry(desk))
+            desk.caller, _entry(desk), fixed=form.get("fixed") == "1")
         name = PurePath(outcome["source"]).name
-        changed = f" Lưu ý: {CHANGED}." if outcome["changed"] else ""
+        changed = (f" Lưu ý: {CHANGED}." if outcome["changed"] and not outcome["fixed"]
+                   else "")
         if outcome["background"]:  # no broker: this server ingests it beside the pages
             return RedirectResponse(url("/web/jobs", said=(
                 f"Đang xử lý lại «{name}» trên máy chủ; lô mới hiện ở bảng dưới đây, trang tự "

@@ -303,7 +303,7 @@ class Queue:
             from sohoa.pipeline.quarantinelist import entries, settle
 
             settle(archive, entries(archive), [int(i) for i in retrying["entries"]], job_id,
-                   by=str(retrying["by"]))
+                   by=str(retrying["by"]), fixed=bool(retrying.get("fixed")))
         self.board.finish(job_id, {**summary.counts(), "document_ids": summary.document_ids})
         log.info("job %s finished: %s", job_id[:8], summary.counts())
 
