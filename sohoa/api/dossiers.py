@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from sohoa.api.deps import get_caller, get_purpose
 from sohoa.api.schemas import ERRORS
+from sohoa.errors import ConfigError
 from sohoa.pipeline.dossierdesk import Desk
 from sohoa.pipeline.lookup import Caller
 from sohoa.pipeline.settings import Settings, load_settings
@@ -40,6 +41,9 @@ class StatusChange(BaseModel):
                                     "resolved | returned | rejected")
     at: datetime | None = Field(None, description="ISO 8601 with offset; default: now")
     note: str | None = None
+    correct: bool = Field(False, description="Move the one recorded step of this status to "
+                                             "`at` (a mistyped moment); needs `reason`")
+    reason: str | None = Field(None, description="Why the moment is corrected (audited)")
 
 class ReuseRequest(BaseModel):
     document_id: str
@@ -104,6 +108,12 @@ def install(app: FastAPI) -> None:
                        caller: CallerDep) -> dict[str, Any]:
         """Record a status change; the same change (same status and `at`) twice changes
         nothing (`changed: false`)."""
+        if body.correct:  # the desk's `dossier status … --correct`, the same rules
+            if body.at is None:
+                raise ConfigError("correct cần at: thời điểm đúng của bước này")
+            state, old = desk.correct_moment(caller, code, body.status, at=body.at,
+                                             reason=body.reason or "")
+            return {**state.to_json(), "changed": True, "corrected_from": old.isoformat()}
         state, changed = desk.status(caller, code, body.status, at=body.at, note=body.note)
         return {**state.to_json(), "changed": changed}
 

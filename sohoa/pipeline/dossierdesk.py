@@ -337,6 +337,11 @@ class Desk:
         check_dossier_write(caller)
         return set_status(self.archive, code, status, at=at, by=caller.user, note=note)
 
+    def correct_moment(self, caller: Caller, code: str, status: str, *, at: datetime,
+                       reason: str) -> tuple[DossierState, datetime]:
+        check_dossier_write(caller)
+        return correct_moment(self.archive, code, status, at=at, by=caller.user, reason=reason)
+
     def reuse(self, caller: Caller, purpose: str | None, code: str, document_id: str, *,
               component: str | None, from_store: bool) -> tuple[ComponentState, bool]:
         check_reuse(caller)

@@ -161,3 +161,14 @@ def test_one_stop_system_cannot_move_a_settled_dossier_back(client: TestClient,
     assert "không chuyển ngược về Đã tiếp nhận" in back.json()["error"]["message"]
     assert client.get(f"/dossiers/{CODE}", headers=auth(home), params={"purpose": CODE}
                       ).json()["status"] == "returned"
+    # a mistyped moment put right, with the desk's rules (reviewer note): never before the
+    # result, a reason required, the step moved and not recorded twice
+    fix = {"status": "returned", "at": "2026-03-04T09:30:00+07:00", "correct": True}
+    assert client.post(f"/dossiers/{CODE}/status", json=fix, headers=headers
+                       ).status_code == 400  # no reason
+    moved = client.post(f"/dossiers/{CODE}/status", headers=headers,
+                        json={**fix, "reason": "nhập nhầm giờ"})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["corrected_from"].startswith("2026-03-04T03:00")
+    assert [h["at"][:16] for h in moved.json()["history"] if h["status"] == "returned"] == [
+        "2026-03-04T02:30"]
