@@ -400,19 +400,19 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
                       "thực; với các giấy đó, thiếu mã QR là đáng ngờ)", soft_wrap=True)
         elif elsewhere:
             out.print(f"[yellow]mã QR: không kiểm tra được ở đây[/]: "
-                      f"{escape(str(qr['payload'].get('paper')))} số "
-                      f"{escape(str(qr['payload'].get('ref')))}: {escape(qr['reason'])}")
+                      f"{escape(str(qr['payload'].get('paper')))} "
+                      f"{escape(_qr_ref(qr['payload']))}: {escape(qr['reason'])}")
         elif qr["agrees"]:
             stored = " (đúng bản lưu trong kho)" if qr.get("stored_copy") else ""
             out.print(f"[green]mã QR khớp cơ sở dữ liệu[/]: {qr['payload'].get('paper')} "
-                      f"số {qr['payload'].get('ref')}, "
+                      f"{_qr_ref(qr['payload'])}, "
                       f"lập lúc {shown_moment(qr['payload'].get('issued'))}"
                       f"{stored}")
             for note in qr.get("notes", []):
                 out.print(f"    - {escape(note)}")
         else:
             out.print(f"[red]mã QR không khớp cơ sở dữ liệu[/]: {qr['payload'].get('paper')} "
-                      f"số {qr['payload'].get('ref')}")
+                      f"{_qr_ref(qr['payload'])}")
             for problem in qrcheck.problems(qr):
                 out.print(f"    - {problem}")
         out.print("kết luận: " + {
@@ -420,6 +420,18 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
             "cannot_check_here": "[yellow]KHÔNG KIỂM TRA ĐƯỢC Ở ĐÂY[/] (chữ ký hợp lệ; giấy tờ "
                                  "không thuộc cơ sở dữ liệu này)"}[verdict])
     raise SystemExit(code)
+
+
+_PERIOD = re.compile(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})")
+
+
+def _qr_ref(payload: dict) -> str:
+    """The paper's reference as a clerk reads it: a report's period "kỳ 01/01/2025 –
+    31/12/2025" (its code carries the ISO pair), any other paper's "số …"."""
+    ref = str(payload.get("ref"))
+    if m := _PERIOD.fullmatch(ref):
+        return f"kỳ {shown_date(m[1])} – {shown_date(m[2])}"
+    return f"số {ref}"
 
 
 COMMANDS = [search, reuse, show, get, verify]

@@ -59,3 +59,5 @@ def test_the_kpi_reports_qr_code_agrees_with_the_catalog(tmp_path: Path) -> None
     assert "số hồ sơ tiếp nhận: mã QR ghi 12, cơ sở dữ liệu ghi 13" in qr["problems"]
     shown = sohoa(home, "verify", str(pdf))
     assert shown.returncode == 4 and "mã QR không khớp cơ sở dữ liệu" in shown.stdout
+    # the report's period as a clerk reads it (tester10 F17: "số 2025-01-01/2025-12-31")
+    assert "kỳ 01/01/2025 – 31/12/2025" in shown.stdout and "2025-01-01" not in shown.stdout
