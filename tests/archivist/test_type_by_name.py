@@ -37,3 +37,9 @@ def test_a_type_is_taken_by_its_code_or_its_vietnamese_name(settings: Settings) 
         assert [r["document_id"] for r in rows if "document_id" in r] == [want], (typed, rows)
     wrong = runner.invoke(cli, [*home, "reuse", "075203001234", "--type", "giấy phép bay"])
     assert wrong.exit_code == 2 and "Giấy khai sinh" in wrong.output, wrong.output
+
+    # the reviewer's `review type` takes the name `review show` prints, too
+    typed = runner.invoke(cli, [*home, "review", "type", card, "giay khai sinh", "--by", "lan"])
+    assert typed.exit_code == 0, typed.output
+    shown = json.loads(runner.invoke(cli, [*home, "show", card, "--json"]).stdout)
+    assert shown["doc_type"] == "birth_certificate", shown["doc_type"]
