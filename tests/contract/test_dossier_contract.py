@@ -184,6 +184,33 @@ def test_status_history_is_idempotent(archive: Archive) -> None:
         dz.set_status(archive, "H19-NOPE", "processing", at=None, by=OFFICER)
 
 
+def test_a_mistyped_moment_is_corrected_in_order(archive: Archive) -> None:
+    """`dossier status … --correct` on both catalogs: the one recorded step moves, the dossier's
+    current and first-result times follow, the history's order is kept, audited."""
+    code = "H19.22.31-260302-0016"
+    names = {"resolved": "Đã có kết quả", "returned": "Đã trả kết quả"}
+    dz.open_dossier(archive, opening(code), by=OFFICER)
+    resolved = datetime(2026, 3, 3, 10, 0, tzinfo=VN)
+    dz.set_status(archive, code, "resolved", at=resolved, by=OFFICER)
+    dz.set_status(archive, code, "returned", at=datetime(2026, 3, 15, 14, 0, tzinfo=VN),
+                  by=OFFICER)
+    with pytest.raises(WorkflowError, match="trước Đã có kết quả"):
+        dz.correct_moment(archive, code, "returned", at=resolved - timedelta(hours=1),
+                          by=OFFICER, reason="nhập nhầm", names=names)
+    before = audit_count(archive)
+    right = datetime(2026, 3, 5, 14, 0, tzinfo=VN)
+    state, old = dz.correct_moment(archive, code, "returned", at=right, by=OFFICER,
+                                   reason="nhập nhầm ngày", names=names)
+    assert old == datetime(2026, 3, 15, 7, 0, tzinfo=UTC)
+    assert [(h.status, h.at) for h in state.history if h.status == "returned"] == [
+        ("returned", right.astimezone(UTC))]
+    assert state.status == "returned" and state.status_at == right.astimezone(UTC)
+    assert audit_count(archive) == before + 1
+    with pytest.raises(WorkflowError, match="sau Đã trả kết quả"):
+        dz.correct_moment(archive, code, "resolved", at=right + timedelta(days=1), by=OFFICER,
+                          reason="x", names=names)
+
+
 def test_result_gets_its_own_code_and_is_reusable(archive: Archive) -> None:
     code = "H19.22.31-260302-0008"
     dz.open_dossier(archive, opening(code), by=OFFICER)
