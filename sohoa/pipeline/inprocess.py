@@ -210,7 +210,7 @@ def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, 
 
     pool = _pool(jobs, log_path)
     futures: dict[int, Future[PageAnalysis]] = {
-        i: pool.submit(analyze_page, pages[i], options) for i in todo
+        i: _submit(pool, pages[i], options) for i in todo
     }
     tries = dict.fromkeys(todo, 1)
     try:
@@ -243,7 +243,7 @@ def _analyses(pages: Sequence[Page], archive: Archive, options: AnalyzeOptions, 
                     pool = _pool(jobs, log_path)
                     lost = [j for j in todo if j >= i and _lost(futures[j])]
                     for j in lost:
-                        futures[j] = pool.submit(analyze_page, pages[j], options)
+                        futures[j] = _submit(pool, pages[j], options)
                         tries[j] += 1
                     warn({"warning": _pool_restarted(pages[i], len(lost)),
                           "source": pages[i].source, "page": pages[i].index})
@@ -308,6 +308,21 @@ def _page_kills_worker(page: Page) -> str:
 def _pool(jobs: int, log_path: str) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, initializer=worker_init,
                                initargs=(log_path, os.getpid()))
+
+
+def _submit(pool: ProcessPoolExecutor, page: Page,
+            options: AnalyzeOptions) -> Future[PageAnalysis]:
+    """The page's recognition in ``pool``. A pool whose worker was killed between its making
+    and this call (the OOM killer is that fast) refuses the page at once: that is the same
+    fault as a worker dying mid-page, so it is handed back as a future broken the same way and
+    the caller's one rule for a broken pool applies (made anew once, then stop with the
+    reason) instead of an internal error."""
+    try:
+        return pool.submit(analyze_page, page, options)
+    except BrokenProcessPool as exc:
+        broken: Future[PageAnalysis] = Future()
+        broken.set_exception(exc)
+        return broken
 
 
 def _recognized(future: Future[PageAnalysis]) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import signal
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,42 @@ def test_the_page_that_kills_its_worker_is_found_and_its_file_set_aside(
                and "không phải ở máy" in r["reason"] and "quét lại cả tệp" in r["reason"]
                for r in rows)
     assert done == {"a.pdf": "stored", "b.pdf": "quarantined"}
+
+
+def _suicide() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_pool_broken_before_its_first_page_is_made_anew_not_a_crash(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The OOM killer can take a worker between the pool's making and the first submit: the
+    submit then raises at once (the CI's fault test caught this as exit 1, 'internal error').
+    It is the same fault as a worker dying mid-page: the pool is made anew, the pages read."""
+    home = tmp_path / "home"
+    assert run_sohoa(home, "init").returncode == 0
+    settings = load_settings(home=home, environ={"SOHOA_OCR_JOBS": "2"})
+    folder = tmp_path / "in"
+    folder.mkdir()
+    birth, marriage = _scan("birth_certificate", 3), _scan("marriage_certificate", 4)
+    birth.save(folder / "b.pdf", save_all=True, append_images=[marriage.resize(birth.size)],
+               resolution=150)
+    real_pool = inprocess._pool
+    made: list[object] = []
+
+    def broken_first(jobs: int, log_path: str):  # type: ignore[no-untyped-def]
+        pool = real_pool(jobs, log_path)
+        if not made:  # the first pool loses a worker before any page reaches it
+            with pytest.raises(BrokenProcessPool):
+                pool.submit(_suicide).result()
+        made.append(pool)
+        return pool
+
+    monkeypatch.setattr(inprocess, "_pool", broken_first)
+    events: list[dict] = []
+    summary = run_ingest([folder], settings, emit=events.append)
+
+    assert len(made) == 2  # made anew once
+    assert [e for e in events if "warning" in e and "đọc lại 2 trang" in e["warning"]], events
+    assert summary.stored >= 1
+    with open_archive(settings) as archive:
+        assert archive.list_quarantine() == []
