@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, func, or_, select, update
@@ -241,11 +241,12 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
                once: frozenset[str] = frozenset(),
                ) -> tuple[DossierState, bool]:
     """Record a status change; return (state, changed). The same change twice changes nothing:
-    with ``at``, an identical (status, at) is already there; without it, the dossier is
+    with ``at``, the same status is recorded within the same minute; without it, the dossier is
     already in that status. ``refuse(status, status_at)`` is the caller's rule on the dossier's
     current status, called inside the write transaction with the dossier's row locked, so two
     racing changes cannot both pass it; it raises to refuse (nothing is written). A status
-    in ``once`` is recorded once: reported again, at any moment, it changes nothing."""
+    in ``once`` is recorded once: reported again at any moment the rule lets through, it
+    changes nothing."""
     who = _who(by)
     code = nfc(code.strip())
     if status not in DOSSIER_STATUSES:
@@ -264,16 +265,21 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
                                 "'sohoa dossier open'")
         if at is None and row.status == status:
             return _state(conn, code), False
+        # The same step within the same minute is a resend, not a new step: the help's form
+        # (DD/MM/YYYY HH:MM) and the one-stop system's resends carry the minute of a step
+        # recorded to the second (tester10 F1: a receipt listed twice in the history).
+        minute = when.replace(second=0, microsecond=0)
         if at is not None and conn.execute(select(DossierStatus.id).where(
                 DossierStatus.dossier_code == code, DossierStatus.status == status,
-                DossierStatus.at == when)).first() is not None:
+                DossierStatus.at >= minute,
+                DossierStatus.at < minute + timedelta(minutes=1))).first() is not None:
             return _state(conn, code), False
+        if refuse is not None:  # before "once": a settled dossier's received is refused
+            refuse(row.status, row.status_at)
         if status in once and conn.execute(select(DossierStatus.id).where(
                 DossierStatus.dossier_code == code,
                 DossierStatus.status == status)).first() is not None:
             return _state(conn, code), False
-        if refuse is not None:
-            refuse(row.status, row.status_at)
         conn.execute(DossierStatus.__table__.insert().values(
             dossier_code=code, status=status, at=when, recorded_by=who, recorded_at=utc_now(),
             note=nfc(note) if note else None))

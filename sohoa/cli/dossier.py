@@ -234,16 +234,24 @@ def dossier_status(state: State, code: str, status: str, at: str | None, note: s
         return
     if reason:
         raise click.UsageError("--reason chỉ dùng với --correct")
+    when = dossierdesk.parse_instant(moment_text(at, "--at"))
     with dossierdesk.with_archive(state.settings) as archive:
-        result, changed = dossierdesk.set_status(
-            archive, code, status, at=dossierdesk.parse_instant(moment_text(at, "--at")),
-            by=_who(by), note=note)
+        result, changed = dossierdesk.set_status(archive, code, status, at=when, by=_who(by),
+                                                 note=note)
     if as_json:
         emit_json({**result.to_json(), "changed": changed})
         return
     # the clerk reads the state's name; the code stays in --json, where integrators read it
     name = dossierdesk.DOSSIER_STATUS_NAMES.get(status, status)
     out.print(f"hồ sơ {result.code}: {name}" + ("" if changed else " (đã có, không thay đổi)"))
+    recorded = [s.at for s in result.history if s.status == status]
+    if not changed and when is not None and recorded and all(
+            shown_moment(r) != shown_moment(when) for r in recorded):
+        # A once-only step given at another moment: the recorded one stays; say where it is
+        # and how a mistyped moment is put right, or the clerk believes the new one was taken.
+        out.print(f"  bước này đã ghi lúc {shown_moment(recorded[0])}; nếu thời điểm đó sai: "
+                  f"sohoa dossier status {result.code} {status} --correct --at … --reason …",
+                  soft_wrap=True)
     if changed and result.status != status:
         # A step recorded at an earlier moment than the latest one goes into the history only:
         # say so, or the clerk reads a status `dossier show` does not have.

@@ -136,8 +136,12 @@ _AFTER_RECEIPT = frozenset({"received", "processing", "supplement", "resolved", 
 SETTLED_NEXT: dict[str, frozenset[str]] = {
     "resolved": frozenset({"returned"}), "rejected": frozenset({"returned"}),
     "returned": frozenset()}
-# Reported again at another moment, these change nothing ("đã có, không thay đổi").
-RECORDED_ONCE = frozenset({"returned"})
+# These happen once in a dossier's life (received, a result or a refusal, handed back):
+# reported again at another moment — a resend with the minute only, a late duplicate — they
+# change nothing ("đã có, không thay đổi"); a mistyped moment is moved with --correct. The
+# other steps (processing, supplement) may recur, and are the same step only within the
+# same minute (records.set_status).
+RECORDED_ONCE = frozenset({"received", "resolved", "rejected", "returned"})
 
 
 def _going_back_refused(code: str, status: str,

@@ -37,6 +37,13 @@ def test_one_stop_system_opens_and_moves_dossiers_idempotently(client: TestClien
     repeat = client.post(f"/dossiers/{CODE}/status", json=change, headers=headers)
     assert repeat.json()["changed"] is False
     assert [h["status"] for h in repeat.json()["history"]] == ["received", "processing"]
+    # Sync resends are idempotent at the minute, and at any moment for a once-only step
+    # (tester10 F1): the history keeps one receipt and one processing step.
+    for again in ({"status": "processing", "at": "2026-03-02T09:00:41+07:00"},
+                  {"status": "received", "at": "2026-03-02T10:20:00+07:00"}):
+        resent = client.post(f"/dossiers/{CODE}/status", json=again, headers=headers)
+        assert resent.status_code == 200 and resent.json()["changed"] is False, resent.text
+    assert [h["status"] for h in resent.json()["history"]] == ["received", "processing"]
     # What cannot be true is refused through the API as at the desk (tester9 F35).
     early = client.post(f"/dossiers/{CODE}/status", headers=headers,
                         json={"status": "resolved", "at": "2026-03-01T09:00:00+07:00"})
