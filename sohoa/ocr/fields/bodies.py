@@ -119,6 +119,10 @@ def _split_locality(name: str) -> tuple[str, str]:
     return name, ""
 
 
+# "Số: 577/TB", "SỐ 577/TB" (folded): the number line, never part of an agency's name.
+_NUMBER_LINE = r"^\W*s[o0]\s*(?:[:.]|\d)"
+
+
 def _header_block(lines: list[str]) -> list[str]:
     """Upper-case agency lines of the left header column, with wrapped lines joined.
 
@@ -127,13 +131,16 @@ def _header_block(lines: list[str]) -> list[str]:
     """
     groups: list[str] = []
     after_header = False  # the national header stood alone on a line after the block began
-    for line in lines[:12]:
+    for index, line in enumerate(lines[:12]):
         norm = re.sub(r"[^0-9a-z]+", " ", fold_keep_length(line))
         span = header_span(norm)
         left = _without_specks(_clean_caps(line[:span[0]] if span else line))
         folded = fold(left)
         letters = [c for c in left if c.isalpha()]
-        if re.match(r"^s[o0]\s*[:.]", folded) or re.search(r",\s*ngay\s*\d", folded):
+        # Read on the line as printed: cleaning drops "577/TB" and the colon, and "SỐ: 577/TB"
+        # would then be an agency "SỐ" (Sở) under the block (tester10 F29).
+        raw = fold(line[:span[0]] if span else line)
+        if re.match(_NUMBER_LINE, raw) or re.search(r",\s*ngay\s*\d", raw):
             if groups:
                 break
             continue  # "Số: …" or the place-date line above the left block
@@ -159,9 +166,32 @@ def _header_block(lines: list[str]) -> list[str]:
                 continue
         if _kind(folded):
             groups.append(left)
+        elif groups and _continues(lines, index, len(left.split())):
+            # A name too long for the column wraps ("CÔNG AN HUYỆN TRẢNG / BOM"): the short
+            # line goes on the line above when an agency line follows it (the title is never
+            # above one), or the number line follows a single word (no title is one syllable).
+            groups[-1] = f"{groups[-1]} {left}"
         else:
             break  # an upper-case line that names no agency: the title
     return groups
+
+
+def _continues(lines: list[str], index: int, words: int) -> bool:
+    """Whether ``lines[index]`` (``words`` words, no agency named) is the wrapped end of the
+    line above: the next line with letters left of the national header names an agency, or
+    is the number line ("Số: …") under a single word."""
+    if words > 3:
+        return False
+    for line in lines[index + 1:index + 3]:
+        norm = re.sub(r"[^0-9a-z]+", " ", fold_keep_length(line))
+        span = header_span(norm)
+        left = line[:span[0]] if span else line
+        if not any(c.isalpha() for c in left):
+            continue
+        if re.match(_NUMBER_LINE, fold(left)):
+            return words == 1
+        return _kind(fold(_without_specks(_clean_caps(left)))) is not None
+    return False
 
 
 def _without_specks(left: str) -> str:
@@ -228,9 +258,17 @@ def _clean_caps(text: str) -> str:
     words = [w.strip("'\"`‘’“”_|()[]{}.,;:*=~-–—") for w in text.split()]
     words = [w for w in words if w and any(c.isalnum() for c in w)]
     while words and not ((len(words[-1]) > 1 and words[-1].isalpha()) or (
-            words[-1].isdigit() and len(words) > 1 and _admin_at(words, len(words) - 2))):
+            words[-1].isdigit() and len(words) > 1 and _numbered_place(words))):
         words.pop()
     return " ".join(words)
+
+
+def _numbered_place(words: list[str]) -> bool:
+    """Whether the number ending ``words`` is part of a place's name: "PHƯỜNG 3", and "XÃ HỐ
+    NAI 3" (a level earlier in the line, a name after it); a speck's digit ("HÀNH 3") is not."""
+    if len(words[-1]) > 2:
+        return False
+    return any(_admin_at(words, i) for i in range(len(words) - 1))
 
 
 def _extend_from_body(name: str, text: str) -> str:
