@@ -96,14 +96,28 @@ _DOC_NUMBER = re.compile(r"(?<![0-9a-z])so\s*(?:/\s*no\.?)?\s*[:.]\s*" + _NUMBER
 _DOC_NUMBER_LOOSE = re.compile(r"^\W{0,2}s[aeiouy6]\s*:\s*" + _NUMBER_VALUE, re.IGNORECASE)
 
 
+# The number on the title line itself ("QUYẾT ĐỊNH số 1234/QĐ-UBND", tester10 F6): only after
+# an upper-case title, and only a number with its notation — "Căn cứ Quyết định số 45/…" in
+# running text cites another paper.
+_TITLE_NUMBER = re.compile(r"^\W{0,2}(?P<t>[^\W\d_]+(?:\s+[^\W\d_]+){0,5})\s+so\s+"
+                           + _NUMBER_VALUE, re.IGNORECASE)
+
+
 def document_number(text: str) -> str | None:
-    """The number and notation after "Số:" ("123/2024/QĐ-UBND", "297", "DB 659081")."""
+    """The number and notation after "Số:" ("123/2024/QĐ-UBND", "297", "DB 659081"), else
+    the one on an upper-case title line ("QUYẾT ĐỊNH số 1234/QĐ-UBND")."""
     lines = text.splitlines()
     for pattern in (_DOC_NUMBER, _DOC_NUMBER_LOOSE):
         for line in lines:
             number = _number_after(pattern, line)
             if number:
                 return number
+    for line in lines:
+        m = _TITLE_NUMBER.search(fold_keep_length(line))
+        title = line[m.start("t"):m.end("t")] if m else ""
+        if m and title == title.upper() and (number := _number_after(_TITLE_NUMBER, line)) \
+                and "/" in number:
+            return number
     return None
 
 

@@ -90,14 +90,16 @@ _PERSON = re.compile(r"(?<![0-9a-z])(ong|ba)\s+(?=[A-ZĐ\u00C0-\u1EF8])", re.IGN
 
 
 def _mentioned_person(text: str) -> str | None:
-    """The first "ông/bà <Name>" in running text, for documents without a name caption."""
-    flat = " ".join(text.split())
+    """The first "ông/bà <Name>" in running text, for documents without a name caption. The
+    name ends at its line's end: the next line is another sentence ("… ông Nguyễn Văn Thưởng
+    / Căn cứ Luật …" read "Nguyễn Văn Thưởng Căn", tester10 F6)."""
+    flat = "\n".join(" ".join(line.split()) for line in text.splitlines())
     folded = fold_keep_length(flat)
     for m in _PERSON.finditer(folded):
         if not flat[m.start()].islower():
             continue
         words = []
-        for word in flat[m.end():].split()[:6]:
+        for word in flat[m.end():].split("\n", 1)[0].split()[:6]:
             word = word.strip(",;.()")
             if not word or not word[0].isupper() or not word.isalpha():
                 break
