@@ -134,6 +134,10 @@ class OcrPage:
     # Lines of the signer's block whose title or rank was rewritten to the closed vocabulary
     # (sohoa.ocr.titles): (as read, as written), so the signer read from them can be flagged.
     retitled: tuple[tuple[str, str], ...] = ()
+    # Personal numbers whose readings disagreed (sohoa.ocr.idreread): (as written in ``text``,
+    # every reading joined by "/"). Still the best reading, but the owner taken from one goes
+    # to a person.
+    unsure_ids: tuple[tuple[str, str], ...] = ()
 
 
 # --- understanding (ocr) → pipeline --------------------------------------------------------
@@ -164,6 +168,9 @@ class Extraction:
     owner_id: str | None = None
     owner_kind: str | None = None  # "person" | "organization"
     owner_name: str | None = None
+    # The owner's number when it was read but is not sure (its readings disagreed: an
+    # ``OcrPage.unsure_ids`` number): proposed to a person, never an owner by itself.
+    proposed_owner_id: str | None = None
 
     def values(self) -> dict[str, str | None]:
         return {k: v.value for k, v in self.fields.items()}

@@ -44,7 +44,7 @@ from PIL import Image, UnidentifiedImageError
 
 from sohoa.errors import BadInputError, ConfigError
 from sohoa.ocr.correct import Lexicon, correct_tokens, is_syllable, reread_names
-from sohoa.ocr.idreread import Reader, recheck_ids
+from sohoa.ocr.idreread import Reader, reread_ids
 from sohoa.ocr.layout import Box, reading_order
 from sohoa.ocr.mrz import best_reading, looks_like_mrz_line
 from sohoa.ocr.orient import (
@@ -1463,9 +1463,11 @@ def recognize_page(
                          _turned(prepared.alternatives, rotation))
     skew, width, height, boxes, finished = read
     lines = reading_order(boxes, width)
+    unsure_ids: list[tuple[str, str]] = []
     if finished:
         upright = prepared.gray if rotation == 0 else np.rot90(prepared.gray, k=-(rotation // 90))
-        lines = recheck_ids(lines, _crop_reader(upright, skew, dpi, timeout_ms, settings))
+        lines, unsure_ids = reread_ids(lines, _crop_reader(upright, skew, dpi, timeout_ms,
+                                                           settings))
     words: list[Word] = []
     text_lines: list[str] = []
     renamed: list[tuple[str, str]] = []
@@ -1526,4 +1528,5 @@ def recognize_page(
         marks=tuple(upright_marks),
         renamed=tuple(renamed),
         retitled=tuple(retitled),
+        unsure_ids=tuple(unsure_ids),
     )

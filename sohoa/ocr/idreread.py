@@ -12,6 +12,14 @@ characters, and no other pair passes: two different valid pairs mean nothing is 
 A number that validates is read alone too (a 2 read as a 3 passes every check: issue 18's
 heavy owner bench): when both readings alone give the same other number, one digit from it,
 that also validates, two readings outvote one and it is taken.
+
+Neither is proof: the two readings alone are the same crop at two sizes, not independent, and
+a 12-digit number with one digit wrong still validates about as often as not. So a number
+whose readings disagree — the first against a reading alone, or one the readings alone put in
+its place — is kept (it is still the best guess) but recorded as unsure
+(:func:`reread_ids`' second value, ``OcrPage.unsure_ids``): the extractor proposes it as the
+owner and sends the paper to a person (issue 18, heavy owner bench page 68: "…886467" read
+"…886367", valid, the readings alone not agreeing, kept as sure).
 """
 
 from __future__ import annotations
@@ -82,7 +90,25 @@ def _apart(a: str, b: str) -> int:
 def recheck_ids(lines: list[Line], read: Reader) -> list[Line]:
     """``lines`` with a failing personal number or its birth date replaced by a reading that
     makes them agree (see the module's docstring); unchanged otherwise."""
+    return reread_ids(lines, read)[0]
+
+
+def _unsure(number: str, readings: Sequence[str]) -> tuple[str, str] | None:
+    """(``number``, the readings joined by "/") when a 12-digit reading among ``readings`` is
+    another number; None when every one that is a number at all says ``number``. A reading
+    of another length or with other characters is no reading of a number (a crop cut short)."""
+    seen = [r for r in readings if len(r) == 12 and r.isdigit()]
+    if all(r == number for r in seen):
+        return None
+    return number, "/".join(dict.fromkeys([number, *seen]))
+
+
+def reread_ids(lines: list[Line], read: Reader
+               ) -> tuple[list[Line], list[tuple[str, str]]]:
+    """:func:`recheck_ids`, and the numbers whose readings disagree: (the number as the text
+    now prints it, every reading of it joined by "/")."""
     changed = list(lines)
+    unsure: list[tuple[str, str]] = []
     for n, line in enumerate(lines):
         text = " ".join(w.text for w in line.words)
         if not _NUMBER_WORD.search(text):
@@ -101,13 +127,19 @@ def recheck_ids(lines: list[Line], read: Reader) -> list[Line]:
                 # It validates, yet a digit may still be another digit (a 2 read as a 3 keeps
                 # every check): read alone twice, the same other number both times is taken.
                 again = read(_union(words), "number")
+                kept = number
                 if len(again) == 2 and again[0] == again[1] != number \
                         and len(again[0]) == 12 and again[0].isdigit() \
                         and _apart(again[0], number) <= _OUTVOTED \
                         and not personal_id_problems(again[0], born):
-                    changed[n] = _with_number(changed[n], words, again[0])
+                    kept = again[0]
+                    changed[n] = _with_number(changed[n], words, kept)
+                # Taken or not, readings that differ mean a digit is in doubt.
+                if (doubt := _unsure(kept, [number, *again])) is not None:
+                    unsure.append(doubt)
                 continue
-            numbers = {number, *(r for r in read(_union(words), "number")
+            alone = read(_union(words), "number")
+            numbers = {number, *(r for r in alone
                                  if len(r) == 12 and r.isdigit() and _apart(r, number) <= 2)}
             dates: dict[date | None, str | None] = {born: None}
             if birth is not None:
@@ -124,6 +156,9 @@ def recheck_ids(lines: list[Line], read: Reader) -> list[Line]:
             num, day = good[0]
             if num != number:
                 changed[n] = _with_number(changed[n], words, num)
+            # The first reading failed its checks and is no evidence; the readings alone are.
+            if (doubt := _unsure(num, alone)) is not None:
+                unsure.append(doubt)
             if day != born and birth is not None and dates[day] is not None:
                 target = changed[birth[0]]
                 old = target.words[birth[1]]
@@ -131,7 +166,7 @@ def recheck_ids(lines: list[Line], read: Reader) -> list[Line]:
                 new = replace(old, text=f"{dates[day]}{tail}")
                 changed[birth[0]] = replace(target, words=(*target.words[:birth[1]], new,
                                                            *target.words[birth[1] + 1:]))
-    return changed
+    return changed, unsure
 
 
 def _with_number(line: Line, words: list[Box], number: str) -> Line:

@@ -123,13 +123,15 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
     full_text = "\n\n".join(item.analysis.ocr.text for item in pages)
     classification = classify(first_text, registry, model=model)
     renamed = [pair for item in pages for pair in item.analysis.ocr.renamed]
-    extraction = extract_fields(classification.doc_type, full_text, registry, renamed=renamed)
+    unsure = [pair for item in pages for pair in item.analysis.ocr.unsure_ids]
+    extraction = extract_fields(classification.doc_type, full_text, registry, renamed=renamed,
+                                unsure=unsure)
     doc_type = registry.get(classification.doc_type)
     owner = resolve_owner(doc_type.code, extraction, applicant, registry=registry)
     if doc_type.owner_shared and owner.owner_id:
         # A paper of several people (both spouses): its person fields are the owner's.
         extraction = extract_fields(classification.doc_type, full_text, registry,
-                                    party=owner.owner_id, renamed=renamed)
+                                    party=owner.owner_id, renamed=renamed, unsure=unsure)
     values = extraction.values()
     valid_until = registry.valid_until(doc_type.code, values)
 
@@ -208,8 +210,10 @@ def _owners_from_other_papers(drafts: list[DocumentDraft], registry: Registry) -
     that one number (at most two digits apart) and that number agrees with the birth date and
     sex this paper prints (issue 18: the same person's papers agree). The refused reading's
     flag stays for the reviewer; the note says where the owner came from."""
+    # A proposed owner (its readings disagreed) is no one's evidence: only confident ones.
     owners = {d.owner_id: n for n, d in enumerate(drafts)
-              if d.owner_id and d.owner_from == "document" and d.owner_kind == "person"}
+              if d.owner_id and d.owner_from == "document" and d.owner_kind == "person"
+              and d.extraction.owner_id == d.owner_id}
     if not owners:
         return
     unknown = reason("owner_id", OWNER_UNKNOWN)

@@ -24,8 +24,9 @@ def ocr_from_json(data: dict[str, Any]) -> OcrPage:
     marks = tuple(InkMark(**mark) for mark in data.get("marks", ()))
     renamed = tuple((read, written) for read, written in data.get("renamed", ()))
     retitled = tuple((read, written) for read, written in data.get("retitled", ()))
+    unsure_ids = tuple((number, readings) for number, readings in data.get("unsure_ids", ()))
     return OcrPage(**{**data, "words": words, "marks": marks, "renamed": renamed,
-                      "retitled": retitled})
+                      "retitled": retitled, "unsure_ids": unsure_ids})
 
 
 def signature_to_json(sig: SignatureSummary | None) -> dict[str, Any] | None:

@@ -132,5 +132,14 @@ def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | N
         return OwnerDecision(receipt.owner_id, receipt.owner_kind or "person",
                              receipt.owner_name, "dossier", needs_review=False,
                              reason=None if confirmed else "lấy theo giấy tiếp nhận của hồ sơ")
+    if extraction.proposed_owner_id and wanted == "person":
+        # Read, but its readings disagreed: still the best guess, so it is proposed, and a
+        # person confirms it against the paper (the number's flag says what was read).
+        own = extraction.fields.get(spec.owner_field or "id_number")
+        return OwnerDecision(extraction.proposed_owner_id, "person", extraction.owner_name,
+                             "document", needs_review=True,
+                             reason=f"đề xuất {extraction.proposed_owner_id} theo số đọc "
+                             "được trên giấy, chưa chắc chắn: cần người xác nhận",
+                             label=own.label if own is not None else None)
     return OwnerDecision(None, None, None, "none", needs_review=True,
                          reason=OWNER_UNKNOWN)

@@ -24,7 +24,7 @@ from sohoa.ocr.fields.bodies import canonical_body, issuing_body
 from sohoa.ocr.fields.captions import _find_hits, _Hit, _values, labelled_values
 from sohoa.ocr.fields.digits import _number_token, document_number, validated_number
 from sohoa.ocr.fields.names import _name, _sex, second_reading
-from sohoa.ocr.fields.personal_ids import find_id_mentions
+from sohoa.ocr.fields.personal_ids import find_id_mentions, lost_first_person_number
 from sohoa.ocr.fields.scores import (
     _CONFIDENT,
     _FLAGGED,
@@ -117,7 +117,8 @@ _PERSON_FIELDS = ("full_name", "id_number", "date_of_birth", "sex", "address", "
 
 def extract_fields(doc_type: str, text: str, registry: Registry, *,
                    party: str | None = None,
-                   renamed: Sequence[tuple[str, str]] = ()) -> Extraction:
+                   renamed: Sequence[tuple[str, str]] = (),
+                   unsure: Sequence[tuple[str, str]] = ()) -> Extraction:
     """The fields ``doc_type`` carries, read from ``text`` and validated.
 
     A document of several people (``owner_shared``: a marriage certificate names both spouses)
@@ -125,6 +126,9 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     applicant) names one of them: then the person fields are that person's. ``renamed``: name
     words whose marks recognition rewrote in ``text`` (``OcrPage.renamed``), (as read, as
     written); a name holding one is flagged as one the second reading changed here.
+    ``unsure``: personal numbers whose readings disagreed in recognition
+    (``OcrPage.unsure_ids``: the number, its readings joined by "/"); the owner's number among
+    them is flagged and only proposed (``Extraction.proposed_owner_id``).
     """
     spec = registry.get(doc_type)
     text = nfc(text)
@@ -133,8 +137,9 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     if party and spec.owner_shared:
         block = _party_block(lines, hits, party)
         if block is not None:
-            whole = extract_fields(doc_type, text, registry, renamed=renamed)
-            person = extract_fields(doc_type, "\n".join(block), registry, renamed=renamed)
+            whole = extract_fields(doc_type, text, registry, renamed=renamed, unsure=unsure)
+            person = extract_fields(doc_type, "\n".join(block), registry, renamed=renamed,
+                                    unsure=unsure)
             fields = {k: v for k, v in whole.fields.items() if k not in _PERSON_FIELDS}
             fields.update((k, v) for k, v in person.fields.items() if k in _PERSON_FIELDS)
             others = [i for i in (whole.fields.get("id_number"),
@@ -212,6 +217,7 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     if mrz is not None and mrz.surname:
         _name_from_mrz(out, lines, mrz)
     _sex_from_id(out)
+    proposed = _unsure_id(out, dict(unsure))
 
     if spec.owner_shared:
         others = _other_ids(hits, lines, out.get("id_number"))
@@ -222,7 +228,26 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     if spec.owner_shared:
         name = fields.get("full_name")
         return Extraction(fields=fields, owner_name=name.value if name else None)
-    return _with_owner(spec.owner_kind, spec.owner_field, fields)
+    extraction = _with_owner(spec.owner_kind, spec.owner_field, fields)
+    if proposed is not None and spec.owner_field == "id_number":
+        extraction = replace(extraction, proposed_owner_id=proposed)
+    return extraction
+
+
+def unsure_flag(readings: str) -> str:
+    """The clerk's line for a number whose readings disagreed (after the field's name)."""
+    return f"đọc không thống nhất ({readings}): đối chiếu với giấy tờ"
+
+
+def _unsure_id(out: dict[str, FieldValue], unsure: dict[str, str]) -> str | None:
+    """Flag the ID number read when recognition's readings of it disagreed; it is returned
+    to be proposed as the owner (the best reading there is, but a person confirms it). A
+    number already flagged keeps its own reason and is not proposed."""
+    fv = out.get("id_number")
+    if fv is None or not fv.value or fv.flag is not None or fv.value not in unsure:
+        return None
+    out["id_number"] = replace(fv, flag=unsure_flag(unsure[fv.value]))
+    return fv.value
 
 
 def _listed_caption(spec: DocType, key: str, lines: list[str]) -> FieldValue | None:
@@ -290,7 +315,15 @@ def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
             if raw and (len(raw) >= 11 or len(raw) == 9):
                 reads.append((raw, m[1].strip(), False, None))
     mentions = find_id_mentions("\n".join(lines))
-    reads += [(m.raw, m.label, m.inline, m.born) for m in mentions if not m.other_person]
+    own = [m for m in mentions if not m.other_person]
+    if not reads and own and (lost := lost_first_person_number("\n".join(lines))) is not None:
+        # The first person's number was printed and lost; the one read is the next person's
+        # (the wife's on a land certificate): never the owner's, and a person reads the paper.
+        out["id_number"] = FieldValue(
+            None, _FLAGGED, f"không đọc được số sau “{lost}” của người ghi đầu tiên (số "
+            f"{own[0].raw} là của người ghi sau): đối chiếu với giấy tờ", lost)
+        return
+    reads += [(m.raw, m.label, m.inline, m.born) for m in own]
     if not reads:  # a caption OCR damaged past the paper names ("Sô đjnh danh:")
         reads = [(raw, label, False, None)
                  for v, _, label in labelled_values(hits, lines, "id_number")

@@ -178,3 +178,57 @@ def _other_person(folded: str, at: int) -> bool:
         elif not (cue in _NAME_CAPTIONS and other and end - other_end < 80):
             other = False
     return other
+
+
+# Where a person's block starts: a name caption ("Họ và tên:", "Họ, chữ đệm, tên vợ:") or an
+# honorific before a capitalized name ("Ông: NGUYỄN …", "và bà: PHAN …", "cùng bà Lê …").
+_NAME_CAPTION_RE = re.compile(r"(?<![0-9a-z])(?:ho\s+va\s+ten|ho,?\s+chu\s+dem,?\s+(?:va\s+)?ten"
+                              r"|ho\s+ten)(?![0-9a-z])")
+_HONORIFIC_RE = re.compile(r"(?<![0-9a-z])(?:ong|ba)\s*:?\s+(?=\S)")
+# A caption that announces a number ends in a colon or "số"/"No." ("CCCD số:", "Giấy tờ tùy
+# thân:"); a damaged one is still a caption when digits follow it closely on its line
+# ("CCCD xố: 0400…": the "số" misread, the number not taken).
+_ANNOUNCES = re.compile(r"(?:[:]|(?<![0-9a-z])(?:so|no))[\s.:]*$")
+_DIGITS_NEAR = re.compile(r"[^\n0-9]{0,12}[0-9]{4}")
+
+
+def _person_starts(flat: str, folded: str) -> list[int]:
+    starts = [m.start() for m in _NAME_CAPTION_RE.finditer(folded)]
+    starts += [m.start() for m in _HONORIFIC_RE.finditer(folded)
+               if flat[m.end()].isupper() and flat[m.end()].isalpha()]
+    return sorted(starts)
+
+
+def lost_first_person_number(text: str) -> str | None:
+    """The caption of the first listed person's number when it was printed but not read and
+    the first number that was read is a later person's (a land certificate of "Ông … CCCD số:
+    ⟨unreadable⟩ … và bà … CCCD số: 0381…", a marriage certificate's wife before husband):
+    the paper's owner is the first person listed, so that later number is never the owner's.
+    Decided by the page's structure — person blocks start at a name caption or an honorific
+    before a capitalized name, a number's caption is a paper's name that announces a number —
+    and None when the first number read is in the block of the first caption, or before any.
+    """
+    flat = _flatten(text)
+    folded = fold_keep_length(flat)
+    read = [m for m in find_id_mentions(text) if not m.other_person]
+    if not read:
+        return None
+    starts = _person_starts(flat, folded)
+    if not starts:
+        return None
+    taken = {m.offset for m in find_id_mentions(text)}
+    first_read = read[0].offset
+    for m in _PAPER_RE.finditer(folded):
+        if m.start() < starts[0] or m.start() >= first_read:
+            continue
+        between = _BETWEEN.match(folded, m.end())
+        end = between.end() if between else m.end()
+        if end in taken or _other_person(folded, m.start()):
+            continue
+        label = folded[m.start():end]
+        if not (_ANNOUNCES.search(label) or _DIGITS_NEAR.match(flat, end)):
+            continue
+        # A person's block starts between this caption and the number read: another person's.
+        if any(m.start() < s < first_read for s in starts):
+            return " ".join(flat[m.start():end].split()).rstrip(" :.,;")
+    return None

@@ -1,0 +1,145 @@
+"""Never a sure wrong owner (issue 18, heavy photocopies): a number whose readings disagree is
+proposed but goes to a person, and the next person's number on a paper of several people is
+never taken for the first person's lost one."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from sohoa.doctypes import load_registry
+from sohoa.ocr.fields.extract import extract_fields
+from sohoa.ocr.fields.personal_ids import lost_first_person_number
+from sohoa.ocr.idreread import reread_ids
+from sohoa.ocr.layout import Box, Line
+from sohoa.pipeline.codec import ocr_from_json, ocr_to_json
+from sohoa.pipeline.owner import resolve_owner
+from sohoa.records import OcrPage
+
+REGISTRY = load_registry()
+extract = partial(extract_fields, registry=REGISTRY)
+owner_of = partial(resolve_owner, registry=REGISTRY)
+
+
+def _line(*words: str, top: int) -> Line:
+    boxes, left = [], 10
+    for word in words:
+        boxes.append(Box(word, left, top, 12 * len(word), 20, 90.0, top))
+        left += 12 * len(word) + 10
+    return Line(words=tuple(boxes), block=0)
+
+
+def _read(by_top: dict[int, list[str]]):  # type: ignore[no-untyped-def]
+    return lambda box, kind: by_top.get(box[1], [])
+
+
+VALID = [_line("Họ", "và", "tên:", "NGUYỄN", "BÍCH", "HẰNG", top=100),
+         _line("Ngày", "sinh:", "28/02/1981", top=140),
+         _line("Số", "CCCD:", "075181899634", "cấp", "ngày", "21/12/2021", top=180)]
+
+
+def test_a_valid_number_whose_readings_alone_disagree_is_kept_but_unsure() -> None:
+    # Heavy owner bench page 68: "…886467" read "…886367" (valid); alone "…886367" and
+    # "…880467". Kept as the best reading, recorded as unsure.
+    lines, unsure = reread_ids(VALID, _read({180: ["075181899634", "075181899624"]}))
+    assert lines == VALID
+    assert unsure == [("075181899634", "075181899634/075181899624")]
+
+
+def test_a_number_swapped_by_the_readings_alone_is_unsure_too() -> None:
+    lines, unsure = reread_ids(VALID, _read({180: ["075181899624", "075181899624"]}))
+    assert "075181899624" in " ".join(w.text for w in lines[2].words)
+    assert unsure == [("075181899624", "075181899624/075181899634")]
+
+
+def test_readings_that_agree_or_say_nothing_leave_the_number_sure() -> None:
+    for again in (["075181899634", "075181899634"], [], ["07518189963", "0751818996341"],
+                  ["075181899634", "0751B1899634"]):
+        assert reread_ids(VALID, _read({180: again})) == (VALID, [])
+
+
+def test_a_corrected_failing_number_is_unsure_when_its_readings_alone_disagree() -> None:
+    page = [*VALID[:2], _line("Số", "CCCD:", "075161899634", "cấp", top=180)]  # born 1961?
+    lines, unsure = reread_ids(page, _read({180: ["075181899634", "075181899634"]}))
+    assert "075181899634" in " ".join(w.text for w in lines[2].words) and unsure == []
+    lines, unsure = reread_ids(page, _read({180: ["075181899634", "075191899634"]}))
+    assert unsure == [("075181899634", "075181899634/075191899634")]
+
+
+LLTP = """TỜ KHAI YÊU CẦU CẤP PHIẾU LÝ LỊCH TƯ PHÁP
+1. Họ và tên: ĐẶNG MINH QUỐC LỘC
+2. Giới tính: Nam
+3. Ngày, tháng, năm sinh: 09/09/1994
+7. Giấy CMND/CCCD/Hộ chiếu: Số: 075094886367 Cấp ngày: 25/04/2023
+"""
+
+
+def test_an_unsure_owner_number_is_proposed_and_sent_to_a_person() -> None:
+    sure = extract("application_form", LLTP)
+    assert sure.owner_id == "075094886367" and not owner_of("application_form", sure).needs_review
+    doc = extract("application_form", LLTP,
+                  unsure=[("075094886367", "075094886367/075094880467")])
+    assert doc.owner_id is None and doc.proposed_owner_id == "075094886367"
+    assert doc.fields["id_number"].flag == ("đọc không thống nhất (075094886367/075094880467):"
+                                            " đối chiếu với giấy tờ")
+    decision = owner_of("application_form", doc)
+    assert decision.owner_id == "075094886367" and decision.needs_review
+    assert decision.reason and "xác nhận" in decision.reason
+    # Another number's doubt is not this one's.
+    other = extract("application_form", LLTP, unsure=[("075094880467", "075094880467/1")])
+    assert other.owner_id == "075094886367" and other.fields["id_number"].flag is None
+
+
+def test_unsure_numbers_survive_the_stage_cache() -> None:
+    page = OcrPage("x", 0, 0.0, 1, 1, 300, (), "", 0.9,
+                   unsure_ids=(("075094886367", "075094886367/075094880467"),))
+    assert ocr_from_json(ocr_to_json(page)) == page
+
+
+LAND_2014 = """GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC
+1. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất
+Ống: NGUYÊN TUẦN QUANG, Năm sinh: 1961, CCCD {husband}
+Địa chỉ thường trú: Số 14, đường Quốc lộ 1A, ấp 3, xã Hoằng Đạo, huyện Hoằng Hóa
+và bà: PHAN BÍCH DUNG, Năm sinh: 1971. CCCD số: 038171478195
+II. Thửa đất, nhà ở và tài sản khác gắn liền với đất
+"""
+
+
+def test_the_wifes_number_is_never_the_husbands_lost_one() -> None:
+    # Heavy owner bench page 28: "số" read "xố", the husband's number not taken; the wife's
+    # was the land certificate's owner, sure.
+    for husband in ("xố: 040061687733", "số: ", "số: ........", "sổ 040 06"):
+        doc = extract("land_use_certificate", LAND_2014.format(husband=husband))
+        assert doc.owner_id is None, husband
+        assert "038171478195 là của người ghi sau" in (doc.fields["id_number"].flag or "")
+        assert owner_of("land_use_certificate", doc).needs_review
+    doc = extract("land_use_certificate", LAND_2014.format(husband="số: 040061687733"))
+    assert doc.owner_id == "040061687733"
+
+
+def test_the_sentence_form_and_a_marriage_paper_by_the_same_structure() -> None:
+    land = ("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT\nÔng Nguyễn Văn An, sinh năm 1970, căn cước "
+            "công dân số {n}; cùng bà Lê Thị Hoa, căn cước công dân số 075172654321; địa chỉ: "
+            "xã Bắc Sơn")
+    assert extract("land_use_certificate", land.format(n="075070123456")).owner_id \
+        == "075070123456"
+    assert lost_first_person_number(land.format(n="O7S07..."))
+    assert extract("land_use_certificate", land.format(n="O7S07...")).owner_id is None
+    marriage = ("GIẤY CHỨNG NHẬN KẾT HÔN\nHọ, chữ đệm, tên vợ: LÊ THỊ HOA\n"
+                "Ngày, tháng, năm sinh: 12/03/1972\nGiấy tờ tùy thân: Căn cước công dân số {n}\n"
+                "Họ, chữ đệm, tên chồng: NGUYỄN VĂN AN\nNgày, tháng, năm sinh: 01/01/1970\n"
+                "Giấy tờ tùy thân: Căn cước công dân số 075070123456\n")
+    doc = extract("marriage_certificate", marriage.format(n="075172654321"))
+    assert doc.fields["id_number"].value == "075172654321"
+    doc = extract("marriage_certificate", marriage.format(n="......"))
+    assert doc.fields["id_number"].value is None and doc.fields["id_number"].flag
+
+
+def test_one_persons_paper_keeps_its_number() -> None:
+    # A caption without a number before the person's own block, or a number in the block of
+    # the first caption, is no lost first person.
+    assert lost_first_person_number(LLTP) is None
+    card = "CĂN CƯỚC CÔNG DÂN\nSố / No.: 075094886367\nHọ và tên / Full name: ĐẶNG LỘC\n"
+    assert lost_first_person_number(card) is None
+    decision = ("QUYẾT ĐỊNH\nXét đề nghị của ông Lê Văn Bình (số định danh cá nhân "
+                "075094886367), Điều 1. Cấp giấy phép cho ông Lê Văn Bình")
+    assert lost_first_person_number(decision) is None
