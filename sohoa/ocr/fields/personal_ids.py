@@ -184,7 +184,10 @@ def _other_person(folded: str, at: int) -> bool:
 # honorific before a capitalized name ("Ông: NGUYỄN …", "và bà: PHAN …", "cùng bà Lê …").
 _NAME_CAPTION_RE = re.compile(r"(?<![0-9a-z])(?:ho\s+va\s+ten|ho,?\s+chu\s+dem,?\s+(?:va\s+)?ten"
                               r"|ho\s+ten)(?![0-9a-z])")
-_HONORIFIC_RE = re.compile(r"(?<![0-9a-z])(?:ong|ba)\s*:?\s+(?=\S)")
+# The honorific opens a line or a clause, or follows a joining word: "tỉnh Bà Rịa", "đường Ba
+# Mươi Tháng Tư", "xã Ông Đình" in an address are places, not a person.
+_HONORIFIC_RE = re.compile(r"(?:^|(?<=\n)|(?<=[,;:(])\s*|(?<![0-9a-z])(?:va|cung|cua|cho|voi)\s+)"
+                           r"(?:ong|ba)\s*:?\s+(?=\S)")
 # A caption that announces a number ends in a colon or "số"/"No." ("CCCD số:", "Giấy tờ tùy
 # thân:"); a damaged one is still a caption when digits follow it closely on its line
 # ("CCCD xố: 0400…": the "số" misread, the number not taken).
