@@ -107,11 +107,21 @@ II. Thửa đất, nhà ở và tài sản khác gắn liền với đất
 def test_the_wifes_number_is_never_the_husbands_lost_one() -> None:
     # Heavy owner bench page 28: "số" read "xố", the husband's number not taken; the wife's
     # was the land certificate's owner, sure.
-    for husband in ("xố: 040061687733", "số: ", "số: ........", "sổ 040 06"):
+    for husband in ("số: ", "số: ........", "sổ 040 06"):
         doc = extract("land_use_certificate", LAND_2014.format(husband=husband))
-        assert doc.owner_id is None, husband
+        assert doc.owner_id is None and doc.proposed_owner_id is None, husband
         assert "038171478195 là của người ghi sau" in (doc.fields["id_number"].flag or "")
-        assert owner_of("land_use_certificate", doc).needs_review
+        decision = owner_of("land_use_certificate", doc)
+        assert decision.owner_id is None and decision.needs_review
+    # The number right after the damaged caption, agreeing with the clause's birth year
+    # (1961), is proposed to a person; one that disagrees is not.
+    doc = extract("land_use_certificate", LAND_2014.format(husband="xố: 040061687733"))
+    assert doc.owner_id is None and doc.proposed_owner_id == "040061687733"
+    assert "đối chiếu" in (doc.fields["id_number"].flag or "")
+    decision = owner_of("land_use_certificate", doc)
+    assert decision.owner_id == "040061687733" and decision.needs_review
+    doc = extract("land_use_certificate", LAND_2014.format(husband="xố: 040071687733"))
+    assert doc.owner_id is None and doc.proposed_owner_id is None
     doc = extract("land_use_certificate", LAND_2014.format(husband="số: 040061687733"))
     assert doc.owner_id == "040061687733"
 

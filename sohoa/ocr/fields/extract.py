@@ -210,7 +210,7 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
         out["dossier_code"] = FieldValue(code, 0.9)
 
     mrz = find_mrz(text) if doc_type == "citizen_id_card" or "VNM" in text.upper() else None
-    _id_number(out, hits, lines, doc_type)
+    near = _id_number(out, hits, lines, doc_type)
     _enterprise_code(out, hits, lines)
     if mrz is not None:
         _apply_mrz(out, mrz)
@@ -218,6 +218,9 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
         _name_from_mrz(out, lines, mrz)
     _sex_from_id(out)
     proposed = _unsure_id(out, dict(unsure))
+    if proposed is None and near is not None and (fv := out.get("id_number")) is not None \
+            and fv.value == near and fv.flag:
+        proposed = near
 
     if spec.owner_shared:
         others = _other_ids(hits, lines, out.get("id_number"))
@@ -296,9 +299,11 @@ def _iso(day: date | None) -> str | None:
 
 
 def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
-               doc_type: str) -> None:
+               doc_type: str) -> str | None:
     """The owner's personal number: after whatever names an identity paper, wherever the form
-    prints it (:mod:`personal_ids`), else after a damaged caption; validated by its kind."""
+    prints it (:mod:`personal_ids`), else after a damaged caption; validated by its kind.
+    Returns a number only to propose (the first person's, after a caption too damaged to be
+    sure of), else None."""
     birth = _field_date(out, "date_of_birth")
     sex = out.get("sex")
     female = None if sex is None or sex.value is None else sex.value == "Nữ"
@@ -319,17 +324,24 @@ def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
     if not reads and own and (lost := lost_first_person_number("\n".join(lines))) is not None:
         # The first person's number was printed and lost; the one read is the next person's
         # (the wife's on a land certificate): never the owner's, and a person reads the paper.
+        # A number right after the damaged caption, agreeing with its clause's birth year, is
+        # only proposed (Extraction.proposed_owner_id, via the flag's number).
+        if lost.near is not None:
+            out["id_number"] = FieldValue(
+                lost.near, _FLAGGED, f"nhãn “{lost.label}” của người ghi đầu tiên đọc không "
+                f"rõ, số sau nó {lost.near} chưa chắc chắn: đối chiếu với giấy tờ", lost.label)
+            return lost.near
         out["id_number"] = FieldValue(
-            None, _FLAGGED, f"không đọc được số sau “{lost}” của người ghi đầu tiên (số "
-            f"{own[0].raw} là của người ghi sau): đối chiếu với giấy tờ", lost)
-        return
+            None, _FLAGGED, f"không đọc được số sau “{lost.label}” của người ghi đầu tiên (số "
+            f"{own[0].raw} là của người ghi sau): đối chiếu với giấy tờ", lost.label)
+        return None
     reads += [(m.raw, m.label, m.inline, m.born) for m in own]
     if not reads:  # a caption OCR damaged past the paper names ("Sô đjnh danh:")
         reads = [(raw, label, False, None)
                  for v, _, label in labelled_values(hits, lines, "id_number")
                  if (raw := _number_token(v, 11, 14, 12))]
     if not reads:
-        return
+        return None
     raw, label, inline, born = reads[0]
     raws = [r for r, _, _, _ in reads]
     if inline and raws.count(raw) < 2:
@@ -348,20 +360,20 @@ def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
         out["id_number"] = FieldValue(
             raw, _FLAGGED, f"số ghi năm sinh {birth_year_of(raw)}, giấy in {born} bên cạnh",
             label)
-        return
+        return None
     # The same number printed twice and read differently: one of the readings is wrong, and
     # both may look valid (a digit for a digit). Different people's numbers differ far more.
     for other in raws[1:]:
         if len(other) == len(raw) and 0 < sum(a != b for a, b in zip(raw, other, strict=True)) <= 3:
             out["id_number"] = FieldValue(
                 raw, _FLAGGED, f"in hai lần, đọc thành {raw} và {other}", label)
-            return
+            return None
     twelve = re.search(r"dinh danh|can cuoc|cccd", fold(label)) \
         and not re.search(r"cmnd|chung minh", fold(label))
     if len(raw) not in (9, 12) or (len(raw) == 9 and twelve):
         out["id_number"] = FieldValue(
             raw, _FLAGGED, f"{len(raw)} ký tự, số định danh cá nhân có 12 (CMND 9)", label)
-        return
+        return None
     # A label that names only a CMND announces 9 digits: 12 there may be the CMND joined to the
     # next number OCR read (a house number, a date), and its province and century digits can
     # still pass the checks. A person looks at it.
@@ -371,10 +383,11 @@ def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
         out["id_number"] = FieldValue(
             raw, _FLAGGED, "12 chữ số sau nhãn chỉ ghi CMND (CMND có 9): hãy đối chiếu giấy",
             label)
-        return
+        return None
     fv = validated_number(raw, lambda n: not problems(n), lambda n: "; ".join(problems(n)),
                           confidence)
     out["id_number"] = replace(fv, label=label or None)
+    return None
 
 
 def _enterprise_code(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str]) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sohoa.idcodes import birth_year_of, personal_id_problems
 from sohoa.ocr.dates import fold_keep_length, parse_vn_date
 from sohoa.ocr.fields.digits import DIGIT_LOOKALIKES
 
@@ -192,7 +193,7 @@ _HONORIFIC_RE = re.compile(r"(?:^|(?<=\n)|(?<=[,;:(])\s*|(?<![0-9a-z])(?:va|cung
 # thân:"); a damaged one is still a caption when digits follow it closely on its line
 # ("CCCD xố: 0400…": the "số" misread, the number not taken).
 _ANNOUNCES = re.compile(r"(?:[:]|(?<![0-9a-z])(?:so|no))[\s.:]*$")
-_DIGITS_NEAR = re.compile(r"[^\n0-9]{0,12}[0-9]{4}")
+_DIGITS_NEAR = re.compile(r"[^\n0-9]{0,12}(?=[0-9]{4})")
 
 
 def _person_starts(flat: str, folded: str) -> list[int]:
@@ -202,7 +203,17 @@ def _person_starts(flat: str, folded: str) -> list[int]:
     return sorted(starts)
 
 
-def lost_first_person_number(text: str) -> str | None:
+@dataclass(frozen=True)
+class LostNumber:
+    """The first listed person's number caption whose number was not taken."""
+
+    label: str  # the caption as printed (NFC), e.g. "CCCD"
+    # The number printed right after a damaged caption ("CCCD xố: 0400…"), when there is one
+    # and it agrees with the birth year of its clause: a proposal for a person, never sure.
+    near: str | None = None
+
+
+def lost_first_person_number(text: str) -> LostNumber | None:
     """The caption of the first listed person's number when it was printed but not read and
     the first number that was read is a later person's (a land certificate of "Ông … CCCD số:
     ⟨unreadable⟩ … và bà … CCCD số: 0381…", a marriage certificate's wife before husband):
@@ -229,9 +240,17 @@ def lost_first_person_number(text: str) -> str | None:
         if end in taken or _other_person(folded, m.start()):
             continue
         label = folded[m.start():end]
-        if not (_ANNOUNCES.search(label) or _DIGITS_NEAR.match(flat, end)):
+        near = _DIGITS_NEAR.match(flat, end)
+        if not (_ANNOUNCES.search(label) or near):
             continue
         # A person's block starts between this caption and the number read: another person's.
-        if any(m.start() < s < first_read for s in starts):
-            return " ".join(flat[m.start():end].split()).rstrip(" :.,;")
+        if not any(m.start() < s < first_read for s in starts):
+            continue
+        number = _number_at(flat, near.end()) if near else None
+        born = _born(flat[max(0, m.start() - _ROLE_WINDOW // 2):m.start()])
+        proposed = None
+        if number is not None and born is not None and birth_year_of(number[0]) == born \
+                and not personal_id_problems(number[0], None):
+            proposed = number[0]
+        return LostNumber(" ".join(flat[m.start():end].split()).rstrip(" :.,;"), proposed)
     return None
