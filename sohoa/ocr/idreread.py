@@ -11,7 +11,9 @@ year) among the readings passes every check, it differs from what was read in at
 characters, and no other pair passes: two different valid pairs mean nothing is known.
 A number that validates is read alone too (a 2 read as a 3 passes every check: issue 18's
 heavy owner bench): when both readings alone give the same other number, one digit from it,
-that also validates, two readings outvote one and it is taken.
+that also validates, two readings outvote one and it is taken. A number read one digit short
+or long is read alone too, and takes the one valid 12-digit reading that is it with a digit
+put back or taken out.
 
 Neither is proof: the two readings alone are the same crop at two sizes, not independent, and
 a 12-digit number with one digit wrong still validates about as often as not. So a number
@@ -115,6 +117,12 @@ def reread_ids(lines: list[Line], read: Reader
             continue
         for mention in find_id_mentions(text):
             raw = mention.raw
+            if len(raw) in (11, 13) and not mention.other_person:
+                if (found := _one_digit_off(changed, n, raw, read)) is not None:
+                    changed[n], doubt = found
+                    if doubt is not None:
+                        unsure.append(doubt)
+                continue
             if len(raw) != 12 or mention.other_person:
                 continue
             words = _number_words(line, raw)
@@ -167,6 +175,35 @@ def reread_ids(lines: list[Line], read: Reader
                 changed[birth[0]] = replace(target, words=(*target.words[:birth[1]], new,
                                                            *target.words[birth[1] + 1:]))
     return changed, unsure
+
+
+def _lost_or_added(read: str, number: str) -> bool:
+    """Is ``read`` ``number`` with one character dropped or one added?"""
+    if abs(len(read) - len(number)) != 1:
+        return False
+    longer, shorter = (read, number) if len(read) > len(number) else (number, read)
+    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+
+
+def _one_digit_off(lines: list[Line], n: int, raw: str, read: Reader
+                   ) -> tuple[Line, tuple[str, str] | None] | None:
+    """Line ``n`` with a number read one digit short or long (a "1" read as "]", a speck as a
+    digit) replaced by the one 12-digit reading alone that is it with a digit put back or
+    taken out and passes every check; with its doubt unless both readings alone say it."""
+    words = _number_words(lines[n], raw)
+    if words is None:
+        return None
+    number = raw.translate(DIGIT_LOOKALIKES)
+    birth = _birth_word(lines, n)
+    alone = read(_union(words), "number")
+    found = {r for r in alone if len(r) == 12 and r.isdigit() and _lost_or_added(number, r)
+             and not personal_id_problems(r, birth[2] if birth else None)}
+    if len(found) != 1:
+        return None
+    num = found.pop()
+    sure = len(alone) == 2 and alone[0] == alone[1] == num
+    doubt = None if sure else (num, "/".join(dict.fromkeys([number, *alone])))
+    return _with_number(lines[n], words, num), doubt
 
 
 def _with_number(line: Line, words: list[Box], number: str) -> Line:

@@ -153,3 +153,17 @@ def test_one_persons_paper_keeps_its_number() -> None:
     decision = ("QUYẾT ĐỊNH\nXét đề nghị của ông Lê Văn Bình (số định danh cá nhân "
                 "075094886367), Điều 1. Cấp giấy phép cho ông Lê Văn Bình")
     assert lost_first_person_number(decision) is None
+
+
+def test_a_number_read_a_digit_short_takes_the_valid_reading_alone() -> None:
+    # Heavy owner bench page 70 (light, 300 dpi): "074063117991" read "07406311799]".
+    page = [_line("Số", "định", "danh", "cá", "nhân:", "07406311799]", top=180)]
+    both = ["074063117991", "074063117991"]
+    lines, unsure = reread_ids(page, _read({180: both}))
+    assert lines[0].words[-1].text == "074063117991" and unsure == []
+    # One reading alone only: taken, but unsure; a reading that adds a digit elsewhere and
+    # fails the checks (province 999) is not taken.
+    lines, unsure = reread_ids(page, _read({180: ["074063117991", "0740631"]}))
+    assert lines[0].words[-1].text == "074063117991"
+    assert unsure == [("074063117991", "07406311799/074063117991/0740631")]
+    assert reread_ids(page, _read({180: ["999406311799", "999406311799"]})) == (page, [])
