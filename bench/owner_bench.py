@@ -14,7 +14,9 @@ and ``resolve_owner``), then compared with what the page prints:
 - owner found: the drafted owner equals the printed owner number, over the pages that print one;
 - confidently wrong: a drafted owner that is not the printed one (or any owner on a page that
   prints none), on a document not sent to review — the target is none; stored-but-reviewed wrong
-  owners are counted too;
+  owners are counted apart (before session 11 that column counted every wrong owner, the
+  confident ones too);
+- found, sent to review: a right owner a person must still confirm (the price of doubt);
 - which label: the printed wording the owner came from (``owner_label``), tallied.
 
 Recognition is cached by page SHA-256 in ``--work``, so re-measuring after an extraction change
@@ -127,7 +129,7 @@ def summarize(rows: list[dict[str, Any]], seen: int = 0) -> tuple[list[str], lis
         share = f"{100 * found / len(printing):.1f}%" if printing else "–"
         return (f"| {name} | {len(rs)} | {sum(r['type_ok'] for r in rs)} | {len(printing)} | "
                 f"{found} ({share}) | {sum(r['confident_wrong'] for r in rs)} | "
-                f"{sum(r['wrong'] for r in rs)} | "
+                f"{sum(r['wrong'] and not r['confident_wrong'] for r in rs)} | "
                 f"{sum(r['found'] and r.get('reviewed', False) for r in rs)} |")
 
     table = ["| pages | n | type right | print an owner | owner found | confidently wrong | "
