@@ -41,9 +41,12 @@ class StatusChange(BaseModel):
                                     "resolved | returned | rejected")
     at: datetime | None = Field(None, description="ISO 8601 with offset; default: now")
     note: str | None = None
-    correct: bool = Field(False, description="Move the one recorded step of this status to "
-                                             "`at` (a mistyped moment); needs `reason`")
-    reason: str | None = Field(None, description="Why the moment is corrected (audited)")
+    correct: bool = Field(False, description="Move the recorded `returned` step (only that "
+                                             "final step, while it is the current one) to "
+                                             "`at` (a mistyped moment); needs `reason`, not "
+                                             "`note`")
+    reason: str | None = Field(None, description="Why the moment is corrected (audited; only "
+                                                 "with `correct`)")
 
 class ReuseRequest(BaseModel):
     document_id: str
@@ -111,9 +114,13 @@ def install(app: FastAPI) -> None:
         if body.correct:  # the desk's `dossier status … --correct`, the same rules
             if body.at is None:
                 raise ConfigError("correct cần at: thời điểm đúng của bước này")
-            state, old = desk.correct_moment(caller, code, body.status, at=body.at,
-                                             reason=body.reason or "")
-            return {**state.to_json(), "changed": True, "corrected_from": old.isoformat()}
+            if body.note:
+                raise ConfigError("note không dùng với correct: lý do sửa ghi ở reason")
+            state, old, changed = desk.correct_moment(caller, code, body.status, at=body.at,
+                                                      reason=body.reason or "")
+            return {**state.to_json(), "changed": changed, "corrected_from": old.isoformat()}
+        if body.reason:
+            raise ConfigError("reason chỉ dùng với correct")
         state, changed = desk.status(caller, code, body.status, at=body.at, note=body.note)
         return {**state.to_json(), "changed": changed}
 

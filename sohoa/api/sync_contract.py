@@ -117,6 +117,19 @@ class DossierStatusData(_Strict):
     MaDinhDanh: str | None = Field(description="The applicant (chủ hồ sơ)")
 
 
+class DossierStatusCorrectedData(_Strict):
+    """The moment of a recorded step was mistyped and is put right (``dossier status …
+    --correct``; only ``returned``, the final step). Replace that step's moment ThoiGianCu by
+    ThoiGian: this is not a move to a new status and adds no step."""
+
+    MaHoSo: str
+    MaTTHC: str | None
+    TrangThaiHoSo: str = Field(description="The step whose moment is corrected (returned)")
+    ThoiGianCu: datetime = Field(description="The moment recorded before, now replaced")
+    ThoiGian: datetime = Field(description="The corrected moment of that step")
+    LyDo: str = Field(description="Why it was corrected (the officer's reason, audited)")
+
+
 class ResultIssuedData(_Strict):
     """The result of the procedure (kết quả giải quyết TTHC), signed and stored: it goes to
     the portal's ``DanhSachGiayToKetQua`` and the owner's data store."""
@@ -165,6 +178,11 @@ class DossierStatusChanged(_Envelope):
     data: DossierStatusData
 
 
+class DossierStatusCorrected(_Envelope):
+    event_type: Literal["dossier.status_corrected"]
+    data: DossierStatusCorrectedData
+
+
 class ResultIssued(_Envelope):
     event_type: Literal["result.issued"]
     data: ResultIssuedData
@@ -175,11 +193,12 @@ EVENT_MODELS: dict[str, type[_Envelope]] = {
     "document.disposed": DocumentDisposed,
     "document.reused": DocumentReused,
     "dossier.status_changed": DossierStatusChanged,
+    "dossier.status_corrected": DossierStatusCorrected,
     "result.issued": ResultIssued,
 }
 
 Event = Annotated[DocumentStored | DocumentDisposed | DocumentReused | DossierStatusChanged
-                  | ResultIssued, Field(discriminator="event_type")]
+                  | DossierStatusCorrected | ResultIssued, Field(discriminator="event_type")]
 _EVENT = TypeAdapter(Event)
 
 
@@ -229,6 +248,14 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                  "ThoiGian": "2026-12-09T07:30:00Z", "NgayTiepNhan": "2026-12-06T02:40:00Z",
                  "NgayHenTra": "2026-12-10", "DonVi": "H19.22", "KenhThucHien": "counter",
                  "MaDinhDanh": "075203001234"}},
+    "dossier.status_corrected": {
+        "event_id": "4b6d8f0a-2c3e-4f5a-8b7c-9d0e1f2a3b4c",
+        "event_type": "dossier.status_corrected", "sequence": 6,
+        "occurred_at": "2026-12-12T02:00:00Z", "MaHoSo": DOSSIER,
+        "data": {"MaHoSo": DOSSIER, "MaTTHC": "1.001612.000.00.00.H19",
+                 "TrangThaiHoSo": "returned", "ThoiGianCu": "2026-12-20T07:00:00Z",
+                 "ThoiGian": "2026-12-10T07:00:00Z",
+                 "LyDo": "nhập nhầm ngày 20 thay vì 10"}},
     "result.issued": {
         "event_id": "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4", "event_type": "result.issued",
         "sequence": 4, "occurred_at": "2026-12-09T07:31:00Z", "MaHoSo": DOSSIER,

@@ -40,6 +40,9 @@ class DossierStatus(Base):
     recorded_by: Mapped[str] = mapped_column(String(128))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
     note: Mapped[str | None] = mapped_column(Text)
+    # the moment first recorded, when `dossier status … --correct` moved it: a resend of
+    # (status, that moment) is the same step, not a new one
+    corrected_from: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     __table_args__ = (UniqueConstraint("dossier_code", "status", "at"),)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, func, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
 
 from sohoa.archive import audit as audit_log
 from sohoa.archive import outbox
@@ -267,12 +267,16 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
             return _state(conn, code), False
         # The same step within the same minute is a resend, not a new step: the help's form
         # (DD/MM/YYYY HH:MM) and the one-stop system's resends carry the minute of a step
-        # recorded to the second (tester10 F1: a receipt listed twice in the history).
+        # recorded to the second (tester10 F1: a receipt listed twice in the history). So is
+        # a resend of the moment a correction replaced (corrected_from).
         minute = when.replace(second=0, microsecond=0)
         if at is not None and conn.execute(select(DossierStatus.id).where(
                 DossierStatus.dossier_code == code, DossierStatus.status == status,
-                DossierStatus.at >= minute,
-                DossierStatus.at < minute + timedelta(minutes=1))).first() is not None:
+                or_(and_(DossierStatus.at >= minute,
+                         DossierStatus.at < minute + timedelta(minutes=1)),
+                    and_(DossierStatus.corrected_from >= minute,
+                         DossierStatus.corrected_from < minute + timedelta(minutes=1))))
+                ).first() is not None:
             return _state(conn, code), False
         if refuse is not None:  # before "once": a settled dossier's received is refused
             refuse(row.status, row.status_at)
@@ -302,22 +306,18 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
         return _state(conn, code), True
 
 
-# A step that follows these cannot precede them, and they cannot follow it (a correction of
-# one moment keeps the history in this order).
-_BEFORE = {"returned": ("resolved", "rejected"), "resolved": ("received",),
-           "rejected": ("received",), "processing": ("received",), "supplement": ("received",)}
-_AFTER = {"resolved": ("returned",), "rejected": ("returned",),
-          "received": ("processing", "supplement", "resolved", "rejected", "returned")}
-
-
 def correct_moment(archive: Archive, code: str, status: str, *, at: datetime, by: str,
-                   reason: str, names: dict[str, str]) -> tuple[DossierState, datetime]:
-    """Move the one recorded ``status`` step of a dossier to ``at`` (a mistyped --at): the
-    step's history row, the dossier's current status time and its first-result time follow;
-    audited as ``dossier.status_corrected`` with both moments and the reason, and sent to the
-    one-stop system as the status at its corrected moment. Refused when the step was not
-    recorded, recorded several times, or the new moment breaks the order of the history (a
-    result handed back before it existed). Returns the state and the moment replaced."""
+                   reason: str, names: dict[str, str]
+                   ) -> tuple[DossierState, datetime, bool]:
+    """Move the dossier's current step ``status`` (its last one: the caller allows only a
+    final step such as ``returned``) to ``at``, a mistyped moment put right. Refused unless that
+    step is recorded once and is the current one, and unless ``at`` is not before any other
+    step of the history, so the current step stays the current one (checked with the row
+    locked, as set_status's rule). The row keeps the moment first recorded
+    (``corrected_from``): a resend of it changes nothing. The dossier's status time and
+    first-result time follow; audited as ``dossier.status_corrected``; sent to the one-stop
+    system as a ``dossier.status_corrected`` event carrying both moments. Returns the state,
+    the moment replaced and whether anything changed (the same moment again changes nothing)."""
     who = _who(by)
     why = " ".join((reason or "").split())
     if not why:
@@ -332,8 +332,11 @@ def correct_moment(archive: Archive, code: str, status: str, *, at: datetime, by
                            .where(Dossier.code == code).with_for_update()).first()
         if row is None:
             raise NotFoundError(f"không có hồ sơ {code}")
-        history = conn.execute(select(DossierStatus.id, DossierStatus.status, DossierStatus.at)
-                               .where(DossierStatus.dossier_code == code)).all()
+        history = conn.execute(
+            select(DossierStatus.id, DossierStatus.status, DossierStatus.at,
+                   DossierStatus.corrected_from)
+            .where(DossierStatus.dossier_code == code)
+            .order_by(DossierStatus.at, DossierStatus.id)).all()
         steps = [h for h in history if h.status == status]
         if not steps:
             raise WorkflowError(f"hồ sơ {code} chưa ghi bước {name}: không có gì để sửa; "
@@ -343,33 +346,37 @@ def correct_moment(archive: Archive, code: str, status: str, *, at: datetime, by
                                 "sửa lần nào (xem sohoa dossier show)")
         step = steps[0]
         old = _aware(step.at)
-        for h in history:
-            other, moment = h.status, _aware(h.at)
-            if other in _BEFORE.get(status, ()) and when < moment:
+        current = history[-1]
+        if row.status != status or current.id != step.id:
+            now_name = names.get(row.status or "", row.status)
+            raise WorkflowError(f"hồ sơ {code} đang ở bước {now_name}, không phải {name}: chỉ "
+                                "sửa được thời điểm của bước hiện tại")
+        if when == old:
+            return _state(conn, code), old, False
+        others = [h for h in history if h.id != step.id]
+        if others:
+            last = max(others, key=lambda h: (_aware(h.at), h.id))
+            if when < _aware(last.at):
                 raise WorkflowError(
-                    f"{name} lúc {shown_moment(when)} là trước {names.get(other, other)} "
-                    f"({shown_moment(moment)}), không thể có")
-            if other in _AFTER.get(status, ()) and when > moment:
-                raise WorkflowError(
-                    f"{name} lúc {shown_moment(when)} là sau {names.get(other, other)} "
-                    f"({shown_moment(moment)}), không thể có")
-        conn.execute(update(DossierStatus).where(DossierStatus.id == step.id).values(at=when))
-        latest = max(((h.status, when if h.id == step.id else _aware(h.at)) for h in history),
-                     key=lambda s: s[1])
-        conn.execute(update(Dossier).where(Dossier.code == code)
-                     .values(status=latest[0], status_at=latest[1]))
-        if status == "received":
-            conn.execute(update(Dossier).where(Dossier.code == code).values(received_at=when))
-        if status in ("resolved", "returned"):
-            results = [when if h.id == step.id else _aware(h.at) for h in history
-                       if h.status in ("resolved", "returned")]
+                    f"{name} lúc {shown_moment(when)} là trước bước "
+                    f"{names.get(last.status, last.status)} ({shown_moment(_aware(last.at))}) "
+                    "mà nó theo sau, không thể có")
+        conn.execute(update(DossierStatus).where(DossierStatus.id == step.id).values(
+            at=when, corrected_from=step.corrected_from or old))
+        conn.execute(update(Dossier).where(Dossier.code == code).values(status_at=when))
+        first = {"queued": Dossier.queued_at, "resolved": Dossier.resolved_at,
+                 "returned": Dossier.resolved_at}.get(status)
+        if first is not None:  # the first such time, recomputed with the moved step
+            kinds = ("resolved", "returned") if status in ("resolved", "returned") else (status,)
+            moments = [when if h.id == step.id else _aware(h.at) for h in history
+                       if h.status in kinds]
             conn.execute(update(Dossier).where(Dossier.code == code)
-                         .values(resolved_at=min(results)))
-        outbox.dossier_status_changed(conn, code, status, row.status, when)
+                         .values({first.key: min(moments)}))
+        outbox.dossier_status_corrected(conn, code, status, old, when, why)
         audit_log.append(conn, "dossier.status_corrected", actor=who, target=f"dossier:{code}",
                          detail={"status": status, "from_at": old.isoformat(),
                                  "at": when.isoformat(), "reason": why})
-        return _state(conn, code), old
+        return _state(conn, code), old, True
 
 
 def _aware(moment: datetime) -> datetime:

@@ -35,9 +35,10 @@ DOCUMENT_STORED = "document.stored"
 DOCUMENT_DISPOSED = "document.disposed"
 DOCUMENT_REUSED = "document.reused"
 DOSSIER_STATUS = "dossier.status_changed"
+DOSSIER_STATUS_CORRECTED = "dossier.status_corrected"
 RESULT_ISSUED = "result.issued"
 EVENT_TYPES = (DOCUMENT_STORED, DOCUMENT_DISPOSED, DOCUMENT_REUSED, DOSSIER_STATUS,
-               RESULT_ISSUED)
+               DOSSIER_STATUS_CORRECTED, RESULT_ISSUED)
 
 
 def _instant(value: datetime) -> str:
@@ -168,6 +169,19 @@ def dossier_status_changed(conn: Connection, code: str, status: str, previous: s
             "DonVi": d.receiving_unit if d else None, "KenhThucHien": d.channel if d else None,
             "MaDinhDanh": d.owner_id if d else None}
     return record(conn, DOSSIER_STATUS, data, dossier_code=code)
+
+
+def dossier_status_corrected(conn: Connection, code: str, status: str, old: datetime,
+                             at: datetime, reason: str) -> int:
+    """The moment of the dossier's recorded ``status`` step was mistyped and is now ``at``
+    (it was ``old``): the receiver replaces that step's moment, it does not add a step."""
+    from sohoa.archive.models import Dossier
+
+    procedure = conn.execute(select(Dossier.procedure_code).where(Dossier.code == code)
+                             ).scalar_one_or_none()
+    data = {"MaHoSo": code, "MaTTHC": procedure, "TrangThaiHoSo": status, "ThoiGianCu": old,
+            "ThoiGian": at, "LyDo": reason}
+    return record(conn, DOSSIER_STATUS_CORRECTED, data, dossier_code=code)
 
 
 def document_reused(conn: Connection, code: str, document_id: str, *,

@@ -205,7 +205,8 @@ def dossier_reuse(state: State, code: str, document_id: str, component: str | No
                    "định: bây giờ).")
 @click.option("--note", metavar="GHI_CHÚ", help="Ghi chú lưu kèm lần chuyển trạng thái.")
 @click.option("--correct", is_flag=True,
-              help="Sửa thời điểm đã ghi (nhập nhầm) của bước này thành --at, kèm --reason.")
+              help="Sửa thời điểm đã ghi nhầm của bước cuối (returned, khi đang là bước hiện "
+                   "tại) thành --at, kèm --reason.")
 @click.option("--reason", metavar="LÝ_DO", help="Vì sao sửa (với --correct; được ghi lại).")
 @by_option
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
@@ -213,21 +214,28 @@ def dossier_reuse(state: State, code: str, document_id: str, component: str | No
 def dossier_status(state: State, code: str, status: str, at: str | None, note: str | None,
                    correct: bool, reason: str | None, by: str | None, as_json: bool) -> None:
     """Ghi một lần chuyển trạng thái của hồ sơ (ghi lại đúng lần đó lần nữa thì không thay
-    đổi gì). Thời điểm đã ghi nhầm của một bước (ví dụ trả kết quả) được sửa bằng
+    đổi gì). Thời điểm trả kết quả (returned) đã ghi nhầm được sửa bằng
     --correct --at THỜI_ĐIỂM_ĐÚNG --reason '…'."""
     from sohoa.pipeline import dossierdesk
 
     if correct:
         if not at:
             raise click.UsageError("--correct cần --at: thời điểm đúng của bước này")
+        if note:
+            raise click.UsageError("--note không dùng với --correct: lý do sửa ghi ở --reason")
         with dossierdesk.with_archive(state.settings) as archive:
-            result, old = dossierdesk.correct_moment(
+            result, old, changed = dossierdesk.correct_moment(
                 archive, code, status, at=dossierdesk.parse_instant(moment_text(at, "--at")),
                 by=_who(by), reason=reason or "")
         if as_json:
-            emit_json({**result.to_json(), "changed": True, "corrected_from": old.isoformat()})
+            emit_json({**result.to_json(), "changed": changed,
+                       "corrected_from": old.isoformat()})
             return
         name = dossierdesk.DOSSIER_STATUS_NAMES.get(status, status)
+        if not changed:
+            out.print(f"hồ sơ {result.code}: {name} đã ghi lúc {shown_moment(old)} "
+                      "(đã có, không thay đổi)", soft_wrap=True)
+            return
         fixed = next((s.at for s in reversed(result.history) if s.status == status), None)
         out.print(f"hồ sơ {result.code}: đã sửa thời điểm {name} từ {shown_moment(old)} thành "
                   f"{shown_moment(fixed)}", soft_wrap=True)
@@ -249,9 +257,15 @@ def dossier_status(state: State, code: str, status: str, at: str | None, note: s
             shown_moment(r) != shown_moment(when) for r in recorded):
         # A once-only step given at another moment: the recorded one stays; say where it is
         # and how a mistyped moment is put right, or the clerk believes the new one was taken.
+        if status in dossierdesk.CORRECTABLE:
+            fix = (f"sohoa dossier status {result.code} {status} --correct --at … "
+                   "--reason …")
+        elif status in ("received", "queued"):  # the receipt is the one-stop system's fact
+            fix = "sửa ở hệ thống một cửa (thời điểm tiếp nhận do hệ thống đó công bố)"
+        else:  # it times the on-time indicators of reports that may be issued already
+            fix = "sửa ở hệ thống một cửa (sohoa chỉ sửa thời điểm Đã trả kết quả)"
         out.print(f"  bước này đã ghi lúc {shown_moment(recorded[0])}; nếu thời điểm đó sai: "
-                  f"sohoa dossier status {result.code} {status} --correct --at … --reason …",
-                  soft_wrap=True)
+                  f"{fix}", soft_wrap=True)
     if changed and result.status != status:
         # A step recorded at an earlier moment than the latest one goes into the history only:
         # say so, or the clerk reads a status `dossier show` does not have.

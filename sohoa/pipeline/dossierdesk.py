@@ -283,11 +283,32 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
                               once=RECORDED_ONCE)
 
 
+# Only the final step's moment may be corrected: nothing follows `returned`, so moving it
+# changes no other step, no current status and no KPI period (kpi.py counts dossiers by their
+# receipt day and times them to their result). The receipt (and the queue before it) is the
+# one-stop system's fact, and the dossier code is dated by it; `resolved`/`rejected` time the
+# on-time indicators of KPI reports that may be signed and issued already.
+CORRECTABLE = frozenset({"returned"})
+
+
 def correct_moment(archive: Archive, code: str, status: str, *, at: datetime, by: str,
-                   reason: str) -> tuple[DossierState, datetime]:
-    """A mistyped moment of a recorded step put right (``dossier status … --correct``): the
-    same checks as recording it (not in the future, not before the receipt, the history's order
-    kept), the reason in the audit log; returns the state and the moment replaced."""
+                   reason: str) -> tuple[DossierState, datetime, bool]:
+    """A mistyped moment of the final step put right (``dossier status … --correct``): only
+    `returned`, only while it is the current step, not in the future, not before the step it
+    follows (checked with the row locked); the reason in the audit log. Returns the state, the
+    moment replaced and whether anything changed."""
+    name = DOSSIER_STATUS_NAMES.get(status, status)
+    if status not in DOSSIER_STATUS_NAMES:
+        raise ConfigError(f"trạng thái {status!r} không hợp lệ; chọn một trong: "
+                          f"{', '.join(DOSSIER_STATUS_NAMES)}")
+    if status in ("received", "queued"):
+        raise WorkflowError(f"không sửa thời điểm {name}: thời điểm tiếp nhận do hệ thống một "
+                            "cửa công bố (mã hồ sơ mang ngày đó); sửa ở đó rồi mở lại")
+    if status not in CORRECTABLE:
+        raise WorkflowError(
+            f"không sửa thời điểm {name}: chỉ sửa được bước cuối cùng, "
+            f"{DOSSIER_STATUS_NAMES['returned']}; thời điểm các bước khác tính vào chỉ số giải "
+            "quyết đúng hạn và các báo cáo đã ký. Sửa ở hệ thống một cửa nếu bước đó ghi nhầm")
     _refuse_future(at, "thời điểm chuyển trạng thái")
     return records.correct_moment(archive, code, status, at=at, by=by, reason=reason,
                                   names=DOSSIER_STATUS_NAMES)
@@ -342,7 +363,7 @@ class Desk:
         return set_status(self.archive, code, status, at=at, by=caller.user, note=note)
 
     def correct_moment(self, caller: Caller, code: str, status: str, *, at: datetime,
-                       reason: str) -> tuple[DossierState, datetime]:
+                       reason: str) -> tuple[DossierState, datetime, bool]:
         check_dossier_write(caller)
         return correct_moment(self.archive, code, status, at=at, by=caller.user, reason=reason)
 

@@ -352,7 +352,7 @@ lease_s = 60.0                         # bộ gửi bị tắt giữa chừng c�
 # url = "https://motcua.example.gov.vn/sohoa/events"
 # secret = "…"
 # events = ["document.stored", "document.disposed", "dossier.status_changed",
-#           "document.reused", "result.issued"]
+#           "dossier.status_corrected", "document.reused", "result.issued"]
 # timeout_s = 10.0
 """
 

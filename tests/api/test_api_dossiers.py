@@ -173,9 +173,18 @@ def test_one_stop_system_cannot_move_a_settled_dossier_back(client: TestClient,
     fix = {"status": "returned", "at": "2026-03-04T09:30:00+07:00", "correct": True}
     assert client.post(f"/dossiers/{CODE}/status", json=fix, headers=headers
                        ).status_code == 400  # no reason
+    assert client.post(f"/dossiers/{CODE}/status", headers=headers,
+                       json={**fix, "reason": "x", "note": "y"}).status_code == 400
+    settled = client.post(f"/dossiers/{CODE}/status", headers=headers,
+                          json={**fix, "status": "resolved", "reason": "x"})
+    assert settled.status_code == 409 and "bước cuối cùng" in settled.json()["error"]["message"]
     moved = client.post(f"/dossiers/{CODE}/status", headers=headers,
                         json={**fix, "reason": "nhập nhầm giờ"})
     assert moved.status_code == 200, moved.text
     assert moved.json()["corrected_from"].startswith("2026-03-04T03:00")
     assert [h["at"][:16] for h in moved.json()["history"] if h["status"] == "returned"] == [
+        "2026-03-04T02:30"]
+    resend = client.post(f"/dossiers/{CODE}/status", json=done, headers=headers)
+    assert resend.status_code == 200 and resend.json()["changed"] is False
+    assert [h["at"][:16] for h in resend.json()["history"] if h["status"] == "returned"] == [
         "2026-03-04T02:30"]

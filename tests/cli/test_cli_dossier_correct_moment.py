@@ -33,12 +33,24 @@ def test_a_mistyped_returned_moment_is_corrected_with_a_reason(tmp_path: Path) -
 
     code, said = status("returned", "--correct", "--at", "05/03/2026 14:00")
     assert code == 2 and "lý do" in said, said
+    code, said = status("returned", "--correct", "--at", "05/03/2026 14:00", "--reason", "x",
+                        "--note", "y")
+    assert code == 2 and "--note không dùng với --correct" in said, said
+    # the receipt is the one-stop system's fact; the result's moment times the KPIs
+    code, said = status("received", "--correct", "--at", "01/03/2026 08:15", "--reason", "x")
+    assert code == 2 and "hệ thống một cửa công bố" in said, said
+    code, said = status("resolved", "--correct", "--at", "03/03/2026 09:00", "--reason", "x")
+    assert code == 2 and "chỉ sửa được bước cuối cùng" in said, said
     code, said = status("returned", "--correct", "--at", "03/03/2026 09:00", "--reason", "x")
-    assert code == 2 and "trước Đã có kết quả" in said, said
+    assert code == 2 and "trước bước Đã có kết quả" in said, said
     code, said = status("returned", "--correct", "--at", "05/03/2026 14:00",
                         "--reason", "nhập nhầm ngày 15 thay vì 05")
     assert code == 0, said
     assert "đã sửa thời điểm Đã trả kết quả từ 15/03/2026 14:00 thành 05/03/2026 14:00" in said
+
+    # the clerk (or the one-stop system) sending the first, mistyped moment again: no new step
+    again = status("returned", "--at", "15/03/2026 14:00")
+    assert again[0] == 0 and "đã có, không thay đổi" in again[1], again
 
     shown = json.loads(runner.invoke(cli, [*home, "dossier", "show", CODE, "--json"]).stdout)
     returned = [h for h in shown["history"] if h["status"] == "returned"]

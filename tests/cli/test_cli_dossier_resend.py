@@ -36,7 +36,8 @@ def test_a_resent_step_is_not_a_new_step(tmp_path: Path) -> None:
         0, f"hồ sơ {CODE}: Đã tiếp nhận (đã có, không thay đổi)\n")
     code, said = status("received", "--at", "02/03/2026 09:30")
     assert code == 0 and "(đã có, không thay đổi)" in said, said
-    assert "đã ghi lúc 02/03/2026 08:15" in said and "--correct" in said, said
+    assert "đã ghi lúc 02/03/2026 08:15" in said and "hệ thống một cửa" in said, said
+    assert "--correct" not in said, said  # the receipt is not sohoa's to correct (review11 M2)
     assert "đã ghi vào lịch sử" not in said, said
 
     assert status("processing", "--at", "2026-03-02T09:00:12")[0] == 0

@@ -6,6 +6,7 @@ history, results, and the idempotency the one-stop system relies on."""
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -18,6 +19,7 @@ from sohoa.archive import Archive
 from sohoa.archive import dossiers as dz
 from sohoa.archive.dossiers import ReuseRefusedError
 from sohoa.archive.models import AuditEntry, Document
+from sohoa.archive.sync_models import SyncEvent
 from sohoa.errors import NotFoundError, WorkflowError
 from sohoa.records import DocumentRecord, DossierOpening, PageRecord, sha256_hex
 
@@ -184,31 +186,97 @@ def test_status_history_is_idempotent(archive: Archive) -> None:
         dz.set_status(archive, "H19-NOPE", "processing", at=None, by=OFFICER)
 
 
-def test_a_mistyped_moment_is_corrected_in_order(archive: Archive) -> None:
-    """`dossier status … --correct` on both catalogs: the one recorded step moves, the dossier's
-    current and first-result times follow, the history's order is kept, audited."""
+NAMES = {"queued": "Chờ tiếp nhận", "received": "Đã tiếp nhận", "processing": "Đang giải quyết",
+         "resolved": "Đã có kết quả", "returned": "Đã trả kết quả"}
+
+
+def sent_events(archive: Archive, code: str) -> list[dict]:
+    from sohoa.api.sync_contract import validate_event
+
+    with archive.transaction(write=False) as conn:
+        rows = conn.execute(select(SyncEvent.body).where(SyncEvent.ordering_key == code)
+                            .order_by(SyncEvent.sequence)).scalars().all()
+    for body in rows:
+        validate_event(body)
+    return [json.loads(b) for b in rows]
+
+
+def test_a_mistyped_returned_moment_is_corrected_and_a_resend_changes_nothing(
+        archive: Archive) -> None:
+    """`dossier status … returned --correct` on both catalogs: the one final step moves within
+    its neighbours, the current and first-result times follow, audited, sent as its own event
+    with both moments; the one-stop system resending the first moment changes nothing."""
+    from sohoa.pipeline import dossierdesk
+
     code = "H19.22.31-260302-0016"
-    names = {"resolved": "Đã có kết quả", "returned": "Đã trả kết quả"}
     dz.open_dossier(archive, opening(code), by=OFFICER)
     resolved = datetime(2026, 3, 3, 10, 0, tzinfo=VN)
     dz.set_status(archive, code, "resolved", at=resolved, by=OFFICER)
-    dz.set_status(archive, code, "returned", at=datetime(2026, 3, 15, 14, 0, tzinfo=VN),
-                  by=OFFICER)
-    with pytest.raises(WorkflowError, match="trước Đã có kết quả"):
+    typo = datetime(2026, 3, 15, 14, 0, tzinfo=VN)
+    dz.set_status(archive, code, "returned", at=typo, by=OFFICER)
+    with pytest.raises(WorkflowError, match="trước bước Đã có kết quả"):
         dz.correct_moment(archive, code, "returned", at=resolved - timedelta(hours=1),
-                          by=OFFICER, reason="nhập nhầm", names=names)
+                          by=OFFICER, reason="nhập nhầm", names=NAMES)
     before = audit_count(archive)
     right = datetime(2026, 3, 5, 14, 0, tzinfo=VN)
-    state, old = dz.correct_moment(archive, code, "returned", at=right, by=OFFICER,
-                                   reason="nhập nhầm ngày", names=names)
-    assert old == datetime(2026, 3, 15, 7, 0, tzinfo=UTC)
+    state, old, changed = dossierdesk.correct_moment(archive, code, "returned", at=right,
+                                                     by=OFFICER, reason="nhập nhầm ngày")
+    assert changed and old == typo.astimezone(UTC)
     assert [(h.status, h.at) for h in state.history if h.status == "returned"] == [
         ("returned", right.astimezone(UTC))]
     assert state.status == "returned" and state.status_at == right.astimezone(UTC)
     assert audit_count(archive) == before + 1
-    with pytest.raises(WorkflowError, match="sau Đã trả kết quả"):
-        dz.correct_moment(archive, code, "resolved", at=right + timedelta(days=1), by=OFFICER,
-                          reason="x", names=names)
+    # M3: the first moment sent again (the one-stop system retrying) is that step, not a new one
+    again, changed = dz.set_status(archive, code, "returned", at=typo, by=OFFICER)
+    assert not changed and [h.at for h in again.history if h.status == "returned"] == [
+        right.astimezone(UTC)]
+    _, _, changed = dossierdesk.correct_moment(archive, code, "returned", at=right,
+                                               by=OFFICER, reason="lần nữa")
+    assert not changed and audit_count(archive) == before + 1
+    # S1: a correction, not a move: its own event, with the old and the new moment
+    last = sent_events(archive, code)[-1]
+    assert last["event_type"] == "dossier.status_corrected", last
+    assert (last["data"]["TrangThaiHoSo"], last["data"]["ThoiGianCu"], last["data"]["ThoiGian"],
+            last["data"]["LyDo"]) == ("returned", "2026-03-15T07:00:00Z",
+                                      "2026-03-05T07:00:00Z", "nhập nhầm ngày")
+
+
+def test_a_correction_never_reopens_moves_the_receipt_or_changes_the_current_step(
+        archive: Archive) -> None:
+    """The reviewer's M1/M2 cases, all refused with nothing written: processing moved past the
+    result (reopened), the result moved before processing, the queue moved after the receipt,
+    the receipt moved at all (the one-stop system's fact)."""
+    from sohoa.pipeline import dossierdesk
+
+    code = "H19.22.31-260302-0017"
+    dz.open_dossier(archive, opening(code), by=OFFICER)
+    dz.set_status(archive, code, "queued", at=datetime(2026, 3, 1, 9, 0, tzinfo=VN), by=OFFICER)
+    dz.set_status(archive, code, "processing", at=datetime(2026, 3, 3, 9, 0, tzinfo=VN),
+                  by=OFFICER)
+    dz.set_status(archive, code, "resolved", at=datetime(2026, 3, 4, 9, 0, tzinfo=VN),
+                  by=OFFICER)
+    before, shown = audit_count(archive), dz.show(archive, code)
+    late = datetime(2026, 3, 4, 10, 0, tzinfo=VN)
+    # the archive's own rule: only the current step, never before the step it follows
+    with pytest.raises(WorkflowError, match="chỉ sửa được thời điểm của bước hiện tại"):
+        dz.correct_moment(archive, code, "processing", at=late, by=OFFICER, reason="x",
+                          names=NAMES)
+    with pytest.raises(WorkflowError, match="trước bước Đang giải quyết"):
+        dz.correct_moment(archive, code, "resolved", at=datetime(2026, 3, 2, 10, 0, tzinfo=VN),
+                          by=OFFICER, reason="x", names=NAMES)
+    with pytest.raises(WorkflowError, match="bước hiện tại"):
+        dz.correct_moment(archive, code, "queued", at=late, by=OFFICER, reason="x", names=NAMES)
+    # the desk's: the receipt is the one-stop system's, the result times the KPIs
+    with pytest.raises(WorkflowError, match="hệ thống một cửa công bố"):
+        dossierdesk.correct_moment(archive, code, "received",
+                                   at=datetime(2026, 3, 1, 8, 0, tzinfo=VN), by=OFFICER,
+                                   reason="x")
+    with pytest.raises(WorkflowError, match="chỉ sửa được bước cuối cùng"):
+        dossierdesk.correct_moment(archive, code, "resolved", at=late, by=OFFICER, reason="x")
+    after = dz.show(archive, code)
+    assert (after.status, after.status_at, after.history, after.received_date) == (
+        shown.status, shown.status_at, shown.history, shown.received_date)
+    assert audit_count(archive) == before
 
 
 def test_result_gets_its_own_code_and_is_reusable(archive: Archive) -> None:
