@@ -13,6 +13,7 @@ from datetime import date
 from sohoa.doctypes import VALIDITY_UNKNOWN, Registry, load_registry
 from sohoa.ocr.classify import NgramModel, classify, printed_title
 from sohoa.ocr.fields.extract import extract_fields
+from sohoa.ocr.fields.fixedtitle import fixed_title
 from sohoa.ocr.segment import find_dossier_code, starts_document
 from sohoa.ocr.titles import changes_letters
 from sohoa.pipeline.agreement import AGREEING_FIELDS, Reading, agree
@@ -168,7 +169,8 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         dossier_code=dossier_code,
         pages=pages,
         classification=classification,
-        title=printed_title(first_text, doc_type.code, registry) or doc_type.name,
+        title=fixed_title(printed_title(first_text, doc_type.code, registry), doc_type.titles)
+        or doc_type.name,
         extraction=extraction,
         owner_id=owner.owner_id,
         owner_kind=owner.owner_kind,

@@ -46,6 +46,7 @@ from sohoa.ocr.classify import printed_title
 from sohoa.ocr.dates import parse_vn_date
 from sohoa.ocr.fields.captions import LABELS
 from sohoa.ocr.fields.extract import extract_fields
+from sohoa.ocr.fields.fixedtitle import fixed_title
 from sohoa.pipeline.analysis import PAGE_STAGE, PageAnalysis
 from sohoa.pipeline.owner import resolve_owner
 from sohoa.pipeline.services import open_archive
@@ -497,7 +498,8 @@ class Reviewer:
             doc = {**doc, "field_flags": flags,
                    "review_reasons": [r for r in doc["review_reasons"]
                                       if reasons.topic(r) in (OWNER, "dossier")] + flags,
-                   "title": printed_title(text.split("\n\n")[0], spec.code, self.registry)
+                   "title": fixed_title(printed_title(text.split("\n\n")[0], spec.code,
+                                                      self.registry), spec.titles)
                    or spec.name}
             update = self._update(doc, spec, fields, owner_id, owner.owner_kind,
                                   {TYPE} | ({OWNER} if owner_id else set()))

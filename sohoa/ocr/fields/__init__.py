@@ -18,7 +18,8 @@ with a low confidence, never guessed.
 The package holds one module per kind of thing read: ``captions`` (printed captions and the
 value after each), ``digits`` (digit look-alikes, validated numbers, document numbers),
 ``names`` (the name lexicon), ``addresses`` (specks, closed vocabulary, gazetteer units),
-``bodies`` (the issuing body of a header block), ``words`` and ``scores`` (shared helpers and
+``bodies`` (the issuing body of a header block), ``fixedtitle`` (a known type's title read a
+mark wrong, in its listed spelling), ``words`` and ``scores`` (shared helpers and
 confidences) and ``extract`` (the extractor that uses them, MRZ included). Deciding whose
 document it is across a dossier is not read off one page: that is ``pipeline/owner.py``.
 """

@@ -1,0 +1,52 @@
+"""A known type's title in its fixed spelling: "GIẤY TIẾP NHẬN HỒ SỞ VÀ HẸN TRÀ KẾT QUẢ" as
+read on a light scan is the receipt's "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" (tester10 F20),
+and the misreading would otherwise be the paper's title in every listing. Only a reading that
+is one of the type's listed titles once the marks are folded, a few marks wrong, takes the
+listed spelling; any other title is a real one and is kept as read."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sohoa.vntext import fold, nfc
+
+# How many letters may differ (marks only: the folded words are equal) — a couple of lost or
+# confused marks, not a title whose every mark OCR invented.
+_MAX_WRONG = 3
+_MAX_WRONG_SHARE = 0.25
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", nfc(text))
+
+
+def fixed_title(read: str | None, titles: Sequence[str]) -> str | None:
+    """``read`` in the spelling of the listed title it misreads, in its own case; else
+    ``read`` unchanged (None stays None)."""
+    if not read:
+        return read
+    words = _words(read)
+    folded = [fold(w) for w in words]
+    # The nearest listed title of the same folded words: "GIẤY UỶ QUYỀN" is listed as printed
+    # too, so the old tone placement is not "corrected" to "GIẤY ỦY QUYỀN".
+    near = sorted((_wrong(words, _words(title)), title) for title in titles
+                  if [fold(w) for w in _words(title)] == folded)
+    if not near or near[0][0] > max(_MAX_WRONG, _MAX_WRONG_SHARE * sum(map(len, words))):
+        return read
+    return " ".join(_in_case(t, w) for w, t in zip(words, _words(near[0][1]), strict=True))
+
+
+def _wrong(words: list[str], listed: list[str]) -> int:
+    """Letters that differ between two lists of words of equal folded spelling."""
+    return sum(abs(len(w) - len(t)) + sum(a != b for a, b in zip(w.lower(), t.lower(),
+                                                                 strict=False))
+               for w, t in zip(words, listed, strict=True))
+
+def _in_case(word: str, like: str) -> str:
+    """``word`` written in the case ``like`` was read in (upper, capitalized or lower)."""
+    if like.isupper():
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:].lower()
+    return word.lower()

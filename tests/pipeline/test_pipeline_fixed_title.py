@@ -1,0 +1,57 @@
+"""A known type's title read a mark wrong takes the type's fixed spelling (tester10 F20: every
+receipt was titled "GIẤY TIẾP NHẬN HỒ SỞ VÀ HẸN TRÀ KẾT QUẢ"); a title far from the listed
+one, or another real title, is kept as read."""
+
+from __future__ import annotations
+
+import pytest
+
+from sohoa.doctypes import load_registry
+from sohoa.ocr.fields.fixedtitle import fixed_title
+from sohoa.pipeline.analysis import PageAnalysis
+from sohoa.pipeline.assemble import PageItem, draft_dossier
+from sohoa.records import OcrPage, Page
+from sohoa.synth import render_document
+
+REGISTRY = load_registry()
+
+
+def _draft_title(doc_type: str, seed: int, read: str) -> str:
+    doc = render_document(doc_type, seed)
+    lines = [read if line == doc.truth.title else line for line in doc.truth.page_lines[0]]
+    assert read in lines
+    page = Page(source="b.pdf", index=0, source_sha256="0" * 64, data=b"p", mime="image/jpeg",
+                width=1654, height=2339, dpi=200)
+    ocr = OcrPage(page_sha256=page.sha256, rotation=0, skew=0.0, width=1654, height=2339,
+                  dpi=200, words=(), text="\n".join(lines), confidence=0.9)
+    code = doc.truth.fields.get("dossier_code")
+    drafts = draft_dossier([PageItem(page, PageAnalysis(page.sha256, False, code, ocr))],
+                           code, REGISTRY, threshold=0.6)
+    assert drafts[0].classification.doc_type == doc_type
+    return drafts[0].title
+
+
+@pytest.mark.parametrize(("doc_type", "read", "title"), [
+    ("dossier_receipt", "GIẤY TIẾP NHẬN HỒ SỞ VÀ HẸN TRÀ KẾT QUẢ",
+     "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
+    ("residence_confirmation", "XÁC NHẬN THÔNG TIN.VỀ CƯ TRÚ", "XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ"),
+])
+def test_a_misread_title_of_a_known_type_is_stored_in_its_spelling(
+        doc_type: str, read: str, title: str) -> None:
+    assert _draft_title(doc_type, 5, read) == title
+
+
+@pytest.mark.parametrize(("doc_type", "read", "title"), [
+    ("dossier_receipt", "Giấy tiếp nhận hồ sở", "Giấy tiếp nhận hồ sơ"),  # its own case
+    ("birth_certificate", "TRÍCH LUC KHAI SINH", "TRÍCH LỤC KHAI SINH"),
+    # listed as printed both ways: the old tone placement is not "corrected"
+    ("power_of_attorney", "GIẤY UỶ QUYỀN", "GIẤY UỶ QUYỀN"),
+    # another real title, and a reading whose every mark is lost: kept as read
+    ("dossier_receipt", "GIẤY BIÊN NHẬN HỒ SƠ", "GIẤY BIÊN NHẬN HỒ SƠ"),
+    ("dossier_receipt", "GIAY TIEP NHAN HO SO VA HEN TRA KET QUA",
+     "GIAY TIEP NHAN HO SO VA HEN TRA KET QUA"),
+    ("decision", None, None),
+])
+def test_only_a_near_reading_of_a_listed_title_is_respelled(
+        doc_type: str, read: str | None, title: str | None) -> None:
+    assert fixed_title(read, REGISTRY.get(doc_type).titles) == title
