@@ -56,6 +56,9 @@ def test_a_resent_step_is_not_a_new_step(tmp_path: Path) -> None:
     assert code == 0 and "(đã có, không thay đổi)" in said, said
     assert status("returned", "--at", "2026-03-04T09:00")[0] == 0
     assert status("returned", "--at", "04/03/2026 09:45")[0] == 0
+    # tester10's case: the receipt resent to the minute once the result is handed back
+    assert status("received", "--at", "02/03/2026 08:15") == (
+        0, f"hồ sơ {CODE}: Đã tiếp nhận (đã có, không thay đổi)\n")
 
     assert history() == [
         ("received", "2026-03-02T01:15"), ("processing", "2026-03-02T02:00"),
