@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import click
@@ -77,9 +78,13 @@ def dev_pki_serve(state: State) -> None:
 
 
 @click.command()
+@click.option("--check-signing", is_flag=True,
+              help="Kiểm tra lại ký số ngay (mặc định dùng kết quả kiểm tra trong 5 phút "
+                   "trước, để một vòng theo dõi không gửi yêu cầu tới máy chủ dấu thời gian "
+                   "mỗi lần).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
-def status(state: State, as_json: bool) -> None:
+def status(state: State, check_signing: bool, as_json: bool) -> None:
     """Các thành phần hạ tầng đang dùng; số giấy tờ, chủ sở hữu, hồ sơ, trang, số chờ rà soát
     và bị cách ly."""
     from sohoa.pipeline.review import pending
@@ -93,7 +98,7 @@ def status(state: State, as_json: bool) -> None:
     ocr = ocr_versions(state.settings)
     from sohoa.pipeline.signerstatus import signing_readiness
 
-    signing = signing_readiness(state.settings)
+    signing = signing_readiness(state.settings, **({"cache_s": 0} if check_signing else {}))
     queue = None
     if state.settings.broker:
         from sohoa.pipeline.queue.status import queue_status
@@ -125,15 +130,28 @@ def status(state: State, as_json: bool) -> None:
 
 
 def _signing_line(signing: dict[str, Any]) -> str:
-    """"ký số: …": who signs, at which level, and whether it can sign now (the reason if not)."""
+    """"ký số: …": who signs, at which level, and whether it can sign now (the reason if not);
+    "will be refused" only when that is known: not after a wait with no answer (ingest waits
+    longer), not with a broker (the workers sign with their own keys)."""
+    if signing.get("broker"):
+        return ("ký số: ở các máy xử lý hàng đợi (sohoa worker), mỗi máy ký bằng khóa của nó; "
+                "khóa ở máy này không dùng để ký nên không kiểm ở đây")
     who = f"{signing['signer']}, mức {signing['level']}" if signing["signer"] else "chưa có khóa"
     if signing["tsa"]:
         who += f", dịch vụ cấp dấu thời gian {signing['tsa']}"
+    age = ""
+    if signing.get("cached") and signing.get("checked_at"):
+        ago = max(0, int(time.time() - signing["checked_at"]))
+        age = (f" [kiểm tra {ago} giây trước; kiểm lại ngay: sohoa status --check-signing]")
     if signing["ready"]:
-        return f"ký số: {who}: sẵn sàng"
-    said = "chưa rõ" if signing["ready"] is None else "KHÔNG KÝ ĐƯỢC"
+        return f"ký số: {who}: sẵn sàng{age}"
     why = str(signing["problem"]).rstrip(".")
-    return f"ký số: {who}: {said}: {why} (nhận giấy tờ sẽ bị từ chối cho đến khi sửa xong)"
+    if signing["ready"] is None:
+        wait = (" (lần nhận giấy tờ tới có thể phải chờ tới 30 giây, rồi bị từ chối nếu vẫn "
+                "không trả lời)") if signing.get("no_answer") else ""
+        return f"ký số: {who}: chưa rõ: {why}{wait}{age}"
+    return (f"ký số: {who}: KHÔNG KÝ ĐƯỢC: {why} (nhận giấy tờ sẽ bị từ chối cho đến khi sửa "
+            f"xong){age}")
 
 
 # The Vietnamese a person reads for each count of `sohoa status` (--json keeps the keys).
