@@ -29,6 +29,12 @@ MOTTO = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự d
     # a single-level header wrapped just above the number line
     (["ỦY BAN NHÂN DÂN HUYỆN TRẢNG", "BOM", "Số: 3/QĐ", *MOTTO, "QUYẾT ĐỊNH"],
      "Ủy ban nhân dân huyện Trảng Bom"),
+    # both columns on one OCR line: the motto beside the wrapped word and the number line
+    (["CÔNG AN HUYỆN TRẢNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "BOM Độc lập - Tự do - Hạnh phúc", "CÔNG AN XÃ QUẢNG TIẾN",
+      "SỐ: 738/GXN Trảng Bom, ngày 31 tháng 5 năm 2025", "GIẤY XÁC NHẬN"],
+     "Công an xã Quảng Tiến, huyện Trảng Bom"),
+    (["UBND HUYỆN TRẢNG BOM", "PHÒNG TƯ", "PHÁP", "Số: 5/TB"], "Phòng Tư pháp huyện Trảng Bom"),
     # a place whose name ends with a number
     ([*MOTTO, "ỦY BAN NHÂN DÂN XÃ HỐ NAI 3", "Số: 771/TB",
       "Trảng Bom, ngày 13 tháng 3 năm 2025", "THÔNG BÁO"], "Ủy ban nhân dân xã Hố Nai 3"),
