@@ -60,13 +60,18 @@ from sohoa.ocr.photos import Photo, beside_photos
 from sohoa.ocr.preprocess import prepare
 from sohoa.ocr.titles import (
     Titles,
+    changes_letters,
     completed_titles,
     deputy_titles,
+    is_debris,
     is_title_line,
     load_titles,
     lost_delegations,
     name_place,
+    name_reading,
+    opens_name_line,
     reread_signer_line,
+    retitle_line,
 )
 from sohoa.records import InkMark, OcrPage, Word
 from sohoa.vntext import nfc
@@ -382,7 +387,7 @@ Region = tuple[int, int, int, int]  # left, top, right, bottom
 def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSettings,
           regions: Sequence[Region] = (), beside: Sequence[Region] = (),
           alternatives: Callable[[], list[np.ndarray]] | None = None
-          ) -> tuple[float, int, int, list[Box], bool]:
+          ) -> tuple[float, int, int, list[Box], bool, list[tuple[str, str]]]:
     """Deskew and recognize an upright page: (skew, width, height, word boxes, finished).
 
     ``regions`` (around seals and signatures) are read once more as blocks of text, and so is
@@ -402,29 +407,31 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
         api.SetSourceResolution(int(dpi))
         finished = api.Recognize(timeout=timeout_ms)
         boxes: list[Box] = []
+        renamed: list[tuple[str, str]] = []
         if finished:
             read = list(_words(api))
             boxes = [box for box in read if not _is_noise(box)]
             boxes += _reread_lost_lines(api, read, boxes, width, height, timeout_ms)
             boxes = _reread_unread_lines(api, boxes, level, regions, timeout_ms)
             boxes += _reread_regions(api, boxes, regions, width, height, timeout_ms)
+            made: list[np.ndarray] = []
+
+            def others() -> list[np.ndarray]:
+                if not made and alternatives is not None:
+                    made.extend(np.ascontiguousarray(deskew(a, skew)) for a in alternatives())
+                return made
+
             if regions:
-                made: list[np.ndarray] = []
-
-                def others() -> list[np.ndarray]:
-                    if not made and alternatives is not None:
-                        made.extend(np.ascontiguousarray(deskew(a, skew))
-                                    for a in alternatives())
-                    return made
-
                 boxes = _reread_block_lines(api, boxes, regions, level, timeout_ms,
                                             others if alternatives is not None else None, dpi)
             boxes = _reread_block_lines(api, boxes, _garbled_lines(boxes, width, height),
                                         level, timeout_ms, None, dpi)
+            if settings.correct:  # the names' rules are the correction's
+                boxes = _reread_name_lines(api, boxes, level, timeout_ms, others, dpi, renamed)
             boxes = _reread_beside_photos(api, boxes, beside, timeout_ms)
             boxes = _reread_mrz(level, dpi, read, boxes, timeout_ms)
         api.Clear()
-    return skew, width, height, _delegations(_without_specks(boxes)), finished
+    return skew, width, height, _delegations(_without_specks(boxes)), finished, renamed
 
 
 # A line of Tesseract's whose words all came out as noise, this many words or more and this
@@ -955,6 +962,252 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
     return out
 
 
+# Where the signer's name is looked for under the title or the signing instruction: the
+# signature's space (Nghị định 30/2020 leaves about 20-30 mm) and the name's line below it.
+_NAME_BELOW_MM = 42.0
+# Half the widest name line looked for, in mm, either side of the block's centre.
+_NAME_HALF_WIDTH_MM = 42.0
+# At most this many lines of print of the name's place (from the bottom) are read again.
+_NAME_LINES = 2
+
+
+def _reread_name_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], level: np.ndarray,
+                       timeout_ms: int, others: Callable[[], list[np.ndarray]], dpi: int,
+                       renamed: list[tuple[str, str]]) -> list[Box]:
+    """``boxes`` with the signer's name read once more where the block puts it, when nothing
+    read there is a name: under the pen on a grey copy the page's reading (and the block's
+    line by line) gives fragments ("“Nà,", "Bồu/", "Thượng tá" / "Trưởng") or nothing.
+
+    The name's place is the block's column under its last title or signing instruction (below
+    the page's top third), down past the signature's space. Its lines of print (rows dense
+    with ink: a pen crosses a row a few times, a line of print many; the rows where only the
+    letters' bodies are, as the pen's stroke along the name's top joins it into one tall run)
+    are each read alone (PSM 7) in the page, in its other copies (the pen taken apart by
+    shape and by level) and cut to the letters' band, and a reading is kept only when the
+    name's rules take it (:func:`sohoa.ocr.titles.name_reading`: a rank and a name, or a
+    common surname then names of ``names.txt``, at most one word re-read): a line that is no
+    name stays as read, however confident, and nothing is made up where no reading is a
+    name. The words it replaces (the line's fragments) and the debris between the title and
+    the name (lines of a few letters: the pen's and the seal's strokes read as marks) go; the
+    name is written as the rules write it, and each line so read is added to ``renamed`` (as
+    read, as written: the page records it and its document goes to review)."""
+    usual = _usual_height(boxes)
+    height, width = level.shape
+    if not usual:
+        return boxes
+    titles = load_titles()
+    lines = reading_order(boxes, width)
+    out = list(boxes)
+    mm = dpi / 25.4
+    for k, line in enumerate(lines):
+        words = _block_part(line.words, usual)
+        top = min(b.top for b in words)
+        if top < height * _SIGNER_BELOW or not _anchors_name([b.text for b in words], titles):
+            continue
+        left, right = min(b.left for b in words), max(b.right for b in words)
+        bottom = max(b.bottom for b in words)
+        centre = (left + right) / 2
+        half = max((right - left) / 2, _NAME_HALF_WIDTH_MM * mm)
+        area = (max(0, round(centre - half)), bottom + 1, min(width, round(centre + half)),
+                min(height, bottom + round(_NAME_BELOW_MM * mm)))
+        if area[3] - area[1] < 2 * usual:
+            continue
+        below = {n: part for n in range(k + 1, len(lines))
+                 if _within_area(part := _block_part(lines[n].words, usual), area)}
+        if _DEBUG:
+            print("ANCHOR", [b.text for b in words], area,
+                  [[b.text for b in part] for part in below.values()], flush=True)
+        if any(_anchors_name([b.text for b in part], titles) for part in below.values()):
+            continue  # the instruction under the title: the name is looked for under it
+        if any(name_reading([b.text for b in part], titles, [b.confidence for b in part])
+               is not None for part in below.values()):
+            continue  # a name is there: the page's own reading goes on as before
+        found = _read_name_place(api, level, area, usual, timeout_ms, others, dpi, titles, out)
+        if found is None:
+            continue
+        strip, reading, written = found
+        # The fragments of the name's line, and the debris between the title and the name,
+        # give way to the name.
+        gone = [b for b in out if _within(b, strip)]
+        for part in below.values():
+            if max(b.bottom for b in part) <= strip[1] + usual and is_debris(
+                    " ".join(b.text for b in part)):
+                gone += part
+        out = [b for b in out if not any(b is g for g in gone)]
+        key = 5_000_000 + k
+        # Specks glued to the name's words ("=—=Đỗ") are the pen's: a name is letters.
+        written = [re.sub(r"^\W+|\W+$", "", text) for text in written]
+        out += [Box(text, b.left, b.top, b.width, b.height, b.confidence, key)
+                for b, text in zip(reading, written, strict=True) if text]
+        read_as = " ".join(b.text for b in reading)
+        written_as = " ".join(t for t in written if t)
+        renamed.append((read_as, written_as))
+    return out
+
+
+def _block_part(words: Sequence[Box], usual: int) -> list[Box]:
+    """The right part of a line, from its last gap wider than three letters' heights on: the
+    layout joins the recipients' item on the left ("- Như trên;") to the signer's title or
+    instruction beside it."""
+    words = sorted(words, key=lambda b: b.left)
+    start = 0
+    for n in range(1, len(words)):
+        if words[n].left - words[n - 1].right > 3 * usual:
+            start = n
+    return words[start:]
+
+
+def _spans_words(reading: Sequence[Box], written: Sequence[str], strip: Region,
+                 boxes: Sequence[Box], usual: int) -> bool:
+    """Whether a name read in ``strip`` reaches as far as the words already read there (a
+    letter's height of slack): "Đặng Thế" read where the page read "Đặng Thế Căm" lost a
+    word."""
+    kept = [b for b, text in zip(reading, written, strict=True) if text]
+    there = [b for b in boxes if _within(b, strip) and sum(ch.isalpha() for ch in b.text) >= 2]
+    if not kept:
+        return False
+    if not there:
+        return True
+    return (min(b.left for b in kept) <= min(b.left for b in there) + usual
+            and max(b.right for b in kept) >= max(b.right for b in there) - usual)
+
+
+def _anchors_name(tokens: Sequence[str], titles: Titles) -> bool:
+    """Whether the signer's name may follow a line so read: a title (near-missed), or the
+    signing instruction."""
+    return opens_name_line(" ".join(tokens), titles) or retitle_line(tokens, titles) is not None
+
+
+def _within_area(words: Sequence[Box], area: Region) -> bool:
+    """Whether a line's words lie in ``area`` (their middles)."""
+    return all(_within(b, area) for b in words)
+
+
+def _name_strips(image: np.ndarray, area: Region, usual: int) -> list[Region]:
+    """Lines of print in the name's place: as :func:`_print_lines` finds them, and the runs of
+    rows where letters' bodies lie (a row crossed by many strokes: twice and three times the
+    letter height in dark pixels), widened by the marks above and the tails below. A pen's
+    stroke along a name's top makes one tall run of the two, which the first way drops."""
+    strips = _print_lines(image, area, usual) + _print_lines(image, area, usual, sparse=True)
+    left, top, right, bottom = area
+    ink = _dark(image[top:bottom, left:right])
+    for factor in (2, 3):
+        rows = ink.sum(axis=1) >= factor * usual
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(int), [0]))))
+        for start, stop in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+            if not 0.4 * usual <= stop - start <= 1.5 * usual:
+                continue
+            columns = np.flatnonzero(ink[start:stop].sum(axis=0) > 0)
+            if len(columns) < 3 * usual:
+                continue
+            pad = max(2, usual // 4)
+            strips.append((left + max(0, int(columns[0]) - pad),
+                           top + max(0, start - round(0.6 * usual)),
+                           left + min(right - left, int(columns[-1]) + 1 + pad),
+                           top + min(bottom - top, stop + round(0.35 * usual))))
+    unique: list[Region] = []
+    for strip in strips:
+        if not any(_same_line(strip, u) and abs(strip[1] - u[1]) < usual // 3
+                   and abs(strip[3] - u[3]) < usual // 3 for u in unique):
+            unique.append(strip)
+    # The name is the block's lowest line: read from the bottom up.
+    return sorted(unique, key=lambda s: -s[3])[:4 * _NAME_LINES]
+
+
+def _read_name_place(api: tesserocr.PyTessBaseAPI, level: np.ndarray, area: Region,
+                     usual: int, timeout_ms: int, others: Callable[[], list[np.ndarray]],
+                     dpi: int, titles: Titles, boxes: Sequence[Box]
+                     ) -> tuple[Region, list[Box], list[str]] | None:
+    """The first line of print in ``area`` (from the bottom) that some reading gives as a
+    name — reaching as far left and right as the words read there (``boxes``: a reading that
+    lost a word the page read is no better) —, that reading and the name as written (one text
+    per word, '' for a speck); None when none does. The engine is given the page back."""
+    height, width = level.shape
+    copies = [level, *others()]
+    strips: list[Region] = []
+    for copy in copies:
+        for strip in _name_strips(copy, area, usual):
+            if not any(_same_line(strip, s) and strip[1] == s[1] and strip[3] == s[3]
+                       for s in strips):
+                strips.append(strip)
+    # The name is the block's lowest line: the two lowest lines of print, each as at most
+    # two copies show it, are read.
+    groups: list[list[Region]] = []
+    for strip in sorted(strips, key=lambda s: -s[3]):
+        group = next((g for g in groups if _same_line(strip, g[0])), None)
+        if group is None:
+            groups.append([strip])
+        elif len(group) < 2:
+            group.append(strip)
+    try:
+        for strip in [s for g in groups[:_NAME_LINES] for s in g]:
+            unpenned = _without_pen(level, strip, usual)
+            variants = [(c, 0.0, 1) for c in copies] + [
+                (level, cut, scale) for cut in _NAME_CUTS for scale in (1, 2)
+                if cut or scale > 1]
+            if unpenned is not level:
+                variants += [(unpenned, cut, scale) for cut in (0.0, 0.35) for scale in (1, 2)]
+            for copy, cut, scale in variants:
+                band = (strip[0], strip[1] + round(cut * usual), strip[2], strip[3])
+                reading = _unhyphenated(_read_strip(api, copy, band, dpi, timeout_ms, scale))
+                if not reading:
+                    continue
+                tokens = [b.text for b in reading]
+                written = name_reading(tokens, titles, [b.confidence for b in reading])
+                if written is not None and not _spans_words(reading, written, strip, boxes,
+                                                            usual):
+                    written = None
+                if _DEBUG:
+                    print("NAME?", strip, cut, scale, tokens,
+                          [round(b.confidence) for b in reading], written, flush=True)
+                if written is not None:
+                    # The first reading the names' rules take: the others cost as much
+                    # again, on the pages that need this at all.
+                    return strip, reading, written
+        return None
+    finally:
+        api.SetImageBytes(level.tobytes(), width, height, 1, width)
+        api.SetSourceResolution(int(dpi))
+
+
+_DEBUG = bool(os.environ.get("SOHOA_DEBUG_NAMES"))
+# A pen's stroke is a long smooth curve: pieces of it as long as this many letter heights lie
+# straight within its width, at any slant short of upright; print has no such piece (a
+# letter's bar is shorter, its stems are upright).
+_PEN_RUN = 1.3
+_PEN_SLANTS = tuple(range(-60, 61, 15))
+
+
+def _without_pen(image: np.ndarray, strip: Region, usual: int) -> np.ndarray:
+    """A copy of ``image`` whose ink in ``strip`` that lies on a long straight-ish run at a
+    slant short of upright (a pen's stroke through the name, on a grey copy as dark as the
+    print) is paper. The letters it crossed keep a gap there, which reads better than the
+    stroke through them."""
+    left, top, right, bottom = strip
+    crop = image[top:bottom, left:right]
+    ink = _dark(crop).astype(np.uint8)
+    length = max(7, round(_PEN_RUN * usual))
+    pen = np.zeros_like(ink)
+    for slant in _PEN_SLANTS:
+        kernel = np.zeros((length, length), np.uint8)
+        dx = math.cos(math.radians(slant)) * (length - 1) / 2
+        dy = math.sin(math.radians(slant)) * (length - 1) / 2
+        c = (length - 1) / 2
+        cv2.line(kernel, (round(c - dx), round(c - dy)), (round(c + dx), round(c + dy)), 1, 1)
+        pen |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+    if not pen.any():
+        return image
+    pen = cv2.dilate(pen, np.ones((3, 3), np.uint8))
+    out = image.copy()
+    paper = float(np.percentile(crop, 90))
+    out[top:bottom, left:right][pen.astype(bool)] = round(paper)
+    return out
+# The name's line is also read cut this many letter heights below its top (the pen's stroke
+# along the name's top out of the crop; the marks over capitals go with it, and the names'
+# rules give them back), and twice enlarged.
+_NAME_CUTS = (0.0, 0.35, 0.6)
+
+
 # A line read this unsure on average is read again as the lines of print its region holds
 # (``_garbled_lines``).
 _GARBLED_CONFIDENCE = 40.0
@@ -1071,16 +1324,21 @@ def _same_line(a: Region, b: Region) -> bool:
 
 
 def _read_strip(api: tesserocr.PyTessBaseAPI, image: np.ndarray, strip: Region, dpi: int,
-                timeout_ms: int) -> list[Box]:
-    """The words of ``strip`` of another copy of the page read as one line, in the page's
-    pixels. The engine is left holding the strip: the caller gives it the page back."""
+                timeout_ms: int, scale: int = 1) -> list[Box]:
+    """The words of ``strip`` of another copy of the page read as one line (enlarged
+    ``scale`` times), in the page's pixels. The engine is left holding the strip: the caller
+    gives it the page back."""
     left, top, right, bottom = strip
     crop = np.ascontiguousarray(image[top:bottom, left:right])
+    if scale > 1:
+        crop = np.ascontiguousarray(cv2.resize(crop, None, fx=scale, fy=scale,
+                                               interpolation=cv2.INTER_CUBIC))
     api.SetImageBytes(crop.tobytes(), crop.shape[1], crop.shape[0], 1, crop.shape[1])
-    api.SetSourceResolution(int(dpi))
+    api.SetSourceResolution(int(dpi * scale))
     words = _read_rectangle(api, tesserocr.PSM.SINGLE_LINE,
                             (0, 0, crop.shape[1], crop.shape[0]), timeout_ms, syllables=True)
-    return [Box(b.text, b.left + left, b.top + top, b.width, b.height, b.confidence, b.line_key)
+    return [Box(b.text, left + b.left // scale, top + b.top // scale,
+                max(1, b.width // scale), max(1, b.height // scale), b.confidence, b.line_key)
             for b in words]
 
 
@@ -1461,7 +1719,7 @@ def recognize_page(
                          settings, _mark_regions(turned, dpi),
                          _photo_regions(photos, rotation, scan_w, scan_h),
                          _turned(prepared.alternatives, rotation))
-    skew, width, height, boxes, finished = read
+    skew, width, height, boxes, finished, named = read
     lines = reading_order(boxes, width)
     unsure_ids: list[tuple[str, str]] = []
     if finished:
@@ -1471,7 +1729,8 @@ def recognize_page(
     words: list[Word] = []
     text_lines: list[str] = []
     renamed: list[tuple[str, str]] = []
-    retitled: list[tuple[str, str]] = []
+    # The signer's name read once more where it is printed (``_reread_name_lines``).
+    retitled: list[tuple[str, str]] = [(a, b) for a, b in named if changes_letters(a, b)]
     # Lines since the last that the signer's name may follow (a title, the signing
     # instruction), None when the name's place is past.
     since: int | None = None

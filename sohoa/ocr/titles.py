@@ -445,6 +445,42 @@ def reread_signer_line(tokens: Sequence[str], titles: Titles,
     return _renamed(tokens, names_sure)
 
 
+def name_reading(tokens: Sequence[str], titles: Titles,
+                 confidences: Sequence[float | None] | None = None, *,
+                 crossed: Sequence[bool] | None = None) -> list[str] | None:
+    """``tokens`` written as the signer's name they are (a rank and a name, or a name alone,
+    by the rules of :func:`reread_signer_line` where the name is printed), or None when the
+    line is no name: a title, or words a name's rules do not take. For a line of the name's
+    place read once more (the engine's second look under the pen): it is kept only as a
+    name, never for being confident."""
+    at = [k for k, t in enumerate(tokens) if any(ch.isalnum() for ch in t)]  # specks out
+    words = [tokens[k] for k in at]
+    sure = None if confidences is None else [confidences[k] for k in at]
+    pen = None if crossed is None else [crossed[k] for k in at]
+    if rerank_line(words, titles, sure) is None and _renamed(words) is None:
+        return None
+    if retitle_line(words, titles, sure) is not None:
+        return None
+    rewritten = reread_signer_line(words, titles, sure, name_line=True, crossed=pen)
+    if rewritten is None:
+        return None
+    written = [""] * len(tokens)
+    for k, text in zip(at, rewritten, strict=True):
+        written[k] = text
+    # Every word of the name as written is a listed name, its first a surname (after a rank
+    # too: "Thượng tá Trai Quyền" is no name read).
+    words = [core.group(2) for t in written if t and (core := _CORE.match(t)) is not None]
+    ranked = rerank_line([tokens[k] for k in at], titles, sure) is not None
+    name = words[2:] if ranked else words
+    lexicon = load_name_lexicon()
+    if not 2 <= len(name) <= 5 or title_case_name(name[0]) not in lexicon.surnames or any(
+            title_case_name(w) not in lexicon.names for w in name[1:]):
+        return None
+    if len(words) != sum(1 for t in written if t):
+        return None  # a token that is no word (a number, a word with a speck inside)
+    return written
+
+
 # Marks OCR prints beside a name for specks of the pen or the seal ("'Lý", "Mỹ -").
 _SPECKS = re.compile(r"^[^\w]*$")
 
@@ -469,6 +505,14 @@ def _renamed(tokens: Sequence[str], confidences: Sequence[float | None] | None =
     at = [k for k, t in enumerate(tokens) if k not in dropped and not _SPECKS.match(t)]
     if not 2 <= len(at) <= 5:
         return None
+    stems = 0
+    for n, k in enumerate(at):
+        stem = _stem_capital(tokens[k], surname=n == 0 and not surname_read)
+        if stem is not None:
+            tokens[k] = stem
+            stems += 1
+    if stems > 1:
+        return None  # two words with a capital lost: likelier no name
     cores = [_CORE.match(tokens[k].rstrip(_HATS)) for k in at]
     if any(c is None or not c.group(2)[:1].isupper() for c in cores):
         return None
@@ -510,6 +554,25 @@ def _renamed(tokens: Sequence[str], confidences: Sequence[float | None] | None =
         after = core.group(3) if n == len(at) - 1 else core.group(3).replace(".", "")
         out[k] = core.group(1) + new + after
     return [("" if k in dropped else t) for k, t in enumerate(out)]
+
+
+# What a capital of one upright stem ("T", "I", "L") is read as at a name word's start
+# ("1uyển", "luyển" for "Tuyển"): no name word starts so.
+_STEMS = re.compile(r"^([^\w]*)[1lI|!]([a-zà-ỹđ]+)([^\w]*)$")
+
+
+def _stem_capital(token: str, *, surname: bool) -> str | None:
+    """``token`` with its first letter the one capital of a stem that makes it a name (a
+    surname when ``surname``), when it starts with a stem read as "1" or "l" and no name
+    word starts so; None otherwise ("Ia" stays: it is no misread name either way)."""
+    match = _STEMS.match(nfc(token))
+    if match is None:
+        return None
+    lexicon = load_name_lexicon()
+    table = lexicon.surnames if surname else lexicon.names
+    found = [f"{match.group(1)}{cap}{match.group(2)}{match.group(3)}" for cap in "TIL"
+             if title_case_name(cap + match.group(2)) in table]
+    return found[0] if len(found) == 1 else None
 
 
 def _evidently_misread(token: str, confidence: float | None) -> bool:

@@ -1,0 +1,96 @@
+"""The signer's name read once more where the block prints it (issue 18): under the title or
+the signing instruction, past the signature's space, when the page's reading left no name
+there; kept only when the names' rules take it, never made up.
+
+The pages are the project's own foreign generator's (``sohoa.synth.foreign``), each cut to its
+closing (the signer's block and a few lines above it) so that a test reads a small image."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, ImageDraw
+
+from sohoa.ocr import recognize_page
+from sohoa.ocr.engine import _spans_words
+from sohoa.ocr.layout import Box
+from sohoa.ocr.titles import load_titles, name_reading
+from sohoa.pipeline.stages import page_lexicon
+from sohoa.records import OcrPage
+from sohoa.synth.foreign import ForeignPage, foreign_page
+
+TITLES = load_titles()
+
+
+def _closing(page: ForeignPage) -> Image.Image:
+    """The page cut to its signer's block: from a little above the seal to 12 mm under the
+    signature, the block in the crop's lower part (below its top third, where the signer is
+    looked for)."""
+    image = Image.open(io.BytesIO(page.jpeg))
+    seal = next(m.box for m in page.marks if m.kind == "seal")
+    pen = next(m.box for m in page.marks if m.kind == "signature")
+    top = min(seal[1], pen[1])
+    bottom = min(image.height, max(seal[3], pen[3]) + round(12 * page.dpi / 25.4))
+    return image.crop((0, max(0, top - round(0.8 * (bottom - top))), image.width, bottom))
+
+
+def _read(image: Image.Image, dpi: int) -> OcrPage:
+    return recognize_page(image, page_sha256="x", dpi=dpi, lexicon=page_lexicon())
+
+
+def test_a_name_under_the_pen_read_as_other_words_is_read_at_its_place() -> None:
+    # Seed 157, TeX Gyre Termes, faded grey photocopy at 200 dpi: the page read "Đã Kỹ Dũng"
+    # under the pen, no name (the surname's vowel and the "M" lost), and the block's
+    # instruction as "ghi rõ lọ tần, đóng dấu)", so the name's place was not known from it.
+    # The line under the title read again, cut below the pen's stroke along its top, gives a
+    # name the rules take.
+    page = foreign_page(157, family="termes", dpi=200, colour=False, wear="faded")
+    assert page.signer == ("CHỦ TỊCH", "Đỗ Mỹ Dũng")
+    ocr = _read(_closing(page), page.dpi)
+    assert "Đỗ Mỹ Dũng" in ocr.text.splitlines(), ocr.text[-200:]
+    # Recorded as read and as written: the document goes to review for a person to compare.
+    assert any(written == "Đỗ Mỹ Dũng" and read != written for read, written in ocr.retitled)
+
+
+def test_no_name_is_made_up_where_none_is_printed() -> None:
+    # The same closing with the name's line painted paper: the pen's strokes over the empty
+    # line read as marks or letters, and no reading of them is a name.
+    page = foreign_page(157, family="termes", dpi=200, colour=False, wear="faded")
+    image = _closing(page)
+    ocr = _read(image, page.dpi)
+    name = [w for w in ocr.words if w.text in ("Đỗ", "Mỹ", "Dũng")]
+    assert len(name) == 3
+    pad = max(w.height for w in name) // 2
+    blank = image.convert("L")
+    ImageDraw.Draw(blank).rectangle(
+        (min(w.left for w in name) - pad, min(w.top for w in name) - pad,
+         max(w.left + w.width for w in name) + pad, max(w.top + w.height for w in name) + pad),
+        fill=235)
+    again = _read(blank, page.dpi)
+    assert not any(w in again.text for w in ("Đỗ", "Mỹ", "Dũng")), again.text[-200:]
+    assert not any(" " in written and written[:1].isupper() and not written.isupper()
+                   for _, written in again.retitled), again.retitled
+
+
+def test_a_reading_is_taken_only_as_a_name() -> None:
+    conf = [90.0] * 4
+    assert name_reading(["Đặng", "Phước", "1uyển"], TITLES, conf[:3]) == [
+        "Đặng", "Phước", "Tuyển"]
+    assert name_reading(["_", "Đại", "úy", "Ngô", "Mỹ", "Quyển"], TITLES, [79.0, *conf, 60.0]
+                        ) == ["", "Đại", "úy", "Ngô", "Mỹ", "Quyển"]
+    # A rank before words that are no listed names, a title, a line of the instruction, words
+    # in lower case: none is a name, however confidently read.
+    for tokens in (["Thượng", "tá", "Trai", "Quyền"], ["CHỦ", "TỊCH"],
+                   ["ghi", "rõ", "họ", "tên"], ["Túưỳxý", "táng", "Quyến"],
+                   ["Kiều", "Tuyển", "120-320"]):
+        assert name_reading(tokens, TITLES, [95.0] * len(tokens)) is None, tokens
+
+
+def test_a_reading_that_loses_a_word_the_page_read_is_not_taken() -> None:
+    strip = (0, 0, 400, 40)
+    there = [Box("Đặng", 10, 5, 60, 25, 80.0), Box("Thế", 80, 5, 50, 25, 90.0),
+             Box("Căm", 140, 5, 60, 25, 90.0)]
+    shorter = [Box("Đặng", 10, 5, 60, 25, 80.0), Box("Thế", 80, 5, 50, 25, 90.0)]
+    assert not _spans_words(shorter, ["Đặng", "Thế"], strip, there, 25)
+    assert _spans_words(there, ["Đặng", "Thế", "Cẩm"], strip, there, 25)
+    assert _spans_words(shorter, ["Đặng", "Thế"], strip, [], 25)
