@@ -386,14 +386,17 @@ Region = tuple[int, int, int, int]  # left, top, right, bottom
 
 def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSettings,
           regions: Sequence[Region] = (), beside: Sequence[Region] = (),
-          alternatives: Callable[[], list[np.ndarray]] | None = None
+          alternatives: Callable[[], list[np.ndarray]] | None = None,
+          marks: Sequence[InkMark] = ()
           ) -> tuple[float, int, int, list[Box], bool, list[tuple[str, str]]]:
     """Deskew and recognize an upright page: (skew, width, height, word boxes, finished).
 
     ``regions`` (around seals and signatures) are read once more as blocks of text, and so is
     the text ``beside`` an identity card's photo. A line of those regions that stays lost or
     unsure is also read in the ``alternatives`` (other copies of the upright page, made when
-    first asked for: :attr:`sohoa.ocr.preprocess.Prepared.alternatives`)."""
+    first asked for: :attr:`sohoa.ocr.preprocess.Prepared.alternatives`). ``marks``: the
+    seals and signatures found on the upright page (a name word under one is re-read however
+    sure the engine is of it)."""
     skew = estimate_skew(upright_gray)
     level = np.ascontiguousarray(deskew(upright_gray, skew))
     height, width = level.shape
@@ -427,7 +430,8 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
             boxes = _reread_block_lines(api, boxes, _garbled_lines(boxes, width, height),
                                         level, timeout_ms, None, dpi)
             if settings.correct:  # the names' rules are the correction's
-                boxes = _reread_name_lines(api, boxes, level, timeout_ms, others, dpi, renamed)
+                boxes = _reread_name_lines(api, boxes, level, timeout_ms, others, dpi, renamed,
+                                           marks)
             boxes = _reread_beside_photos(api, boxes, beside, timeout_ms)
             boxes = _reread_mrz(level, dpi, read, boxes, timeout_ms)
         api.Clear()
@@ -973,7 +977,8 @@ _NAME_LINES = 2
 
 def _reread_name_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], level: np.ndarray,
                        timeout_ms: int, others: Callable[[], list[np.ndarray]], dpi: int,
-                       renamed: list[tuple[str, str]]) -> list[Box]:
+                       renamed: list[tuple[str, str]], marks: Sequence[InkMark] = ()
+                       ) -> list[Box]:
     """``boxes`` with the signer's name read once more where the block puts it, when nothing
     read there is a name: under the pen on a grey copy the page's reading (and the block's
     line by line) gives fragments ("“Nà,", "Bồu/", "Thượng tá" / "Trưởng") or nothing.
@@ -1022,7 +1027,8 @@ def _reread_name_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], level: np
         if any(name_reading([b.text for b in part], titles, [b.confidence for b in part])
                is not None for part in below.values()):
             continue  # a name is there: the page's own reading goes on as before
-        found = _read_name_place(api, level, area, usual, timeout_ms, others, dpi, titles, out)
+        found = _read_name_place(api, level, area, usual, timeout_ms, others, dpi, titles, out,
+                                 marks)
         if found is None:
             continue
         strip, reading, written = found
@@ -1116,7 +1122,8 @@ def _name_strips(image: np.ndarray, area: Region, usual: int) -> list[Region]:
 
 def _read_name_place(api: tesserocr.PyTessBaseAPI, level: np.ndarray, area: Region,
                      usual: int, timeout_ms: int, others: Callable[[], list[np.ndarray]],
-                     dpi: int, titles: Titles, boxes: Sequence[Box]
+                     dpi: int, titles: Titles, boxes: Sequence[Box],
+                     marks: Sequence[InkMark] = ()
                      ) -> tuple[Region, list[Box], list[str]] | None:
     """The first line of print in ``area`` (from the bottom) that some reading gives as a
     name — reaching as far left and right as the words read there (``boxes``: a reading that
@@ -1153,7 +1160,9 @@ def _read_name_place(api: tesserocr.PyTessBaseAPI, level: np.ndarray, area: Regi
                 if not reading:
                     continue
                 tokens = [b.text for b in reading]
-                written = name_reading(tokens, titles, [b.confidence for b in reading])
+                written = name_reading(tokens, titles, [b.confidence for b in reading],
+                                       crossed=[any(_crossed(b, m) for m in marks)
+                                                for b in reading])
                 if written is not None and not _spans_words(reading, written, strip, boxes,
                                                             usual):
                     written = None
@@ -1704,7 +1713,7 @@ def recognize_page(
         # invalid syllables). Saves OSD's ≈0.27 CPU s on every upright page; a turned page pays
         # one extra reading.
         read = _read(prepared.gray, dpi, timeout_ms, settings, _mark_regions(found, dpi),
-                     _photo_regions(photos, 0, scan_w, scan_h), prepared.alternatives)
+                     _photo_regions(photos, 0, scan_w, scan_h), prepared.alternatives, found)
     if read is None or not _reads_upright(read[3]):
         with _ENGINES.lock:
             _ENGINES.ensure(settings)
@@ -1718,7 +1727,7 @@ def recognize_page(
             read = _read(np.rot90(prepared.gray, k=-(rotation // 90)), dpi, timeout_ms,
                          settings, _mark_regions(turned, dpi),
                          _photo_regions(photos, rotation, scan_w, scan_h),
-                         _turned(prepared.alternatives, rotation))
+                         _turned(prepared.alternatives, rotation), turned)
     skew, width, height, boxes, finished, named = read
     lines = reading_order(boxes, width)
     unsure_ids: list[tuple[str, str]] = []
