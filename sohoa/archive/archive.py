@@ -108,6 +108,9 @@ class Archive:
         # Whom the ingest events (job started/finished/failed, document stored, input
         # quarantined) name: the person who ran the ingest when the pipeline knows them
         # (SOHOA_USER, else the OS user, as every other audited command), else sohoa itself.
+        # A queue worker's one archive serves several people's jobs at once, one per thread:
+        # acting_as names the job's runner for its thread only.
+        self._acting = threading.local()
         self.actor = SYSTEM_ACTOR
         self._index_lock = threading.Lock()
         # One writer at a time inside this process: SQLite would make the others wait in its
@@ -193,6 +196,25 @@ class Archive:
             return int(conn.execute(stmt).scalar_one())
 
     # --- jobs -----------------------------------------------------------------------------
+
+    @property
+    def actor(self) -> str:
+        """Whom the ingest events name: this thread's ``acting_as``, else the archive's."""
+        return getattr(self._acting, "name", None) or self._actor
+
+    @actor.setter
+    def actor(self, name: str) -> None:
+        self._actor = name
+
+    @contextmanager
+    def acting_as(self, name: str | None) -> Iterator[None]:
+        """Within the block, in this thread only, name ``name`` (when given) as the actor."""
+        before = getattr(self._acting, "name", None)
+        self._acting.name = name or before
+        try:
+            yield
+        finally:
+            self._acting.name = before
 
     def start_job(self, inputs: Sequence[str], unit: str | None, *,
                   in_process: bool = False) -> str:

@@ -54,7 +54,7 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
         from sohoa.pipeline.queue.producer import enqueue_ingest
 
         return enqueue_ingest(paths, settings, unit=unit, duplex=duplex, emit=emit,
-                              progress=progress, wait=wait, batch=batch)
+                              progress=progress, wait=wait, batch=batch, by=by)
     job = IngestJob.describe(paths, settings, unit, duplex, batch, by)
     return ingest_in_process(job, settings, emit=emit, progress=progress,
                              check_signer=check_signer)

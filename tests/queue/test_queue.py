@@ -63,7 +63,7 @@ def ingested(tmp_path: Path, broker_url: str,
     settings = make_settings(tmp_path / "home", broker_url)
     events: list[dict[str, Any]] = []
     with worker(settings):
-        summary = run_ingest([small_batch[0]], settings, emit=events.append)
+        summary = run_ingest([small_batch[0]], settings, emit=events.append, by="Lê Văn Tâm")
         assert queue_status(settings)["workers"] == 1  # the worker, not this producer too
     assert len(events) == summary.stored + summary.duplicates + summary.quarantined
     return settings, summary
@@ -85,6 +85,12 @@ def test_enqueued_pages_are_stored_by_a_worker(
         assert {d["status"] for d in job["done"]} == {"stored"}
         # searchable as soon as the job is done
         hits = archive.search(truth["dossiers"][0]["applicant_name"])
+        # who ran it travels with the job: the worker's events name them, not sohoa
+        # (review11 S6), the producer's too
+        events = [e for e in archive.audit_events(limit=1000)
+                  if e["action"] in ("job.started", "document.stored", "job.finished")]
+    assert {e["action"] for e in events} == {"job.started", "document.stored", "job.finished"}
+    assert {e["actor"] for e in events} == {"Lê Văn Tâm"}, events
     assert {h["document_id"] for h in hits} & set(summary.document_ids)
     # what `sohoa status` shows from any machine
     status = queue_status(settings)

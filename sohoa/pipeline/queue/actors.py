@@ -6,9 +6,12 @@ The bodies do the stage and mark the board; they never catch: a failure is retri
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -94,9 +97,12 @@ class Queue:
                                   **options)
 
         self.analyze = actor(self._analyze, ANALYZE, PAGES_QUEUE, limit, **common)
-        self.split = actor(self._split, SPLIT, DOCUMENTS_QUEUE, limit, **common)
-        self.store = actor(self._store, STORE, DOCUMENTS_QUEUE, limit * 4, **common)
-        self.close_job = actor(self._close, CLOSE, DOCUMENTS_QUEUE, limit, **common)
+        self.split = actor(self._as_runner(self._split), SPLIT, DOCUMENTS_QUEUE, limit,
+                           **common)
+        self.store = actor(self._as_runner(self._store), STORE, DOCUMENTS_QUEUE, limit * 4,
+                           **common)
+        self.close_job = actor(self._as_runner(self._close), CLOSE, DOCUMENTS_QUEUE, limit,
+                               **common)
         # A give-up is a few catalog and board writes that must happen for the job to end: it
         # is not held to a page's time limit (a test sets 0.2 s) and gets a few retries even
         # when pages get none; one that still fails stays in dramatiq's dead letters.
@@ -138,6 +144,28 @@ class Queue:
             self._archive.close()
             self._archive = None
         self.broker.close()
+
+    # --- who the job's events name -----------------------------------------------------------
+
+    @contextmanager
+    def _acting(self, job_id: str) -> Iterator[None]:
+        """The audit events written while handling a message of ``job_id`` (stored documents,
+        quarantined inputs, the job finished or stopped) name who ran the job (the board's
+        ``by``: `sohoa ingest`, watch, scan, a retry), in this thread only: the worker's one
+        archive serves several people's jobs at once."""
+        by = self.board.info(job_id).get("by")
+        if not by:
+            yield
+            return
+        with self.archive().acting_as(str(by)):
+            yield
+
+    def _as_runner(self, fn: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(fn)
+        def run(job_id: str, *args: Any, **kwargs: Any) -> None:
+            with self._acting(job_id):
+                fn(job_id, *args, **kwargs)
+        return run
 
     # --- the actors -------------------------------------------------------------------------
 
@@ -312,6 +340,10 @@ class Queue:
     def _give_up(self, message: dict[str, Any], _retries: dict[str, Any]) -> None:
         """A message that will not succeed (``policy``): what it held is set aside with the
         reason, and the job goes on without it."""
+        with self._acting(message["args"][0]):
+            self._give_up_as_runner(message)
+
+    def _give_up_as_runner(self, message: dict[str, Any]) -> None:
         reason = message["options"].get(REASON) or "lần thử nào cũng không thành công"
         cause = message["options"].get(MACHINE)
         if cause:

@@ -22,18 +22,22 @@ def enqueue_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | Non
                    duplex: bool = False, emit: Emit = lambda _: None,
                    progress: Progress | None = None, wait: bool = True,
                    retrying: dict[str, Any] | None = None,
-                   batch: bool = False) -> IngestSummary:
+                   batch: bool = False, by: str | None = None) -> IngestSummary:
     """Enqueue an ingest job for ``sohoa worker`` processes; with ``wait``, follow it to its
     end, emitting the same events as the in-process ingest. ``retrying``: the quarantine
     entries this job retries (``{"entries": [ids], "by": name}``), which the worker that closes
     the job takes off the list if their file is stored (``quarantinelist.settle``).
-    ``batch``: the paths are one scanner batch (``run_ingest``)."""
+    ``batch``: the paths are one scanner batch (``run_ingest``). ``by``: who runs it (else the
+    retry's clerk), carried on the job board so the worker's events of the job name them."""
     started = time.monotonic()
     queue = Queue(settings)  # an unreachable broker is said before any input is read
     try:
-        job = IngestJob.describe(paths, settings, unit, duplex, batch)
+        job = IngestJob.describe(paths, settings, unit, duplex, batch,
+                                 by or (retrying or {}).get("by"))
         summary = IngestSummary()
         with open_archive(settings) as archive:
+            if job.by:
+                archive.actor = job.by
             pages = open_job(archive, job, summary, emit)
             # A known file's pages come without images (knownfiles): theirs are in the blob
             # store already, unless they never went into a document (blank backs), and a
@@ -53,6 +57,7 @@ def enqueue_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | Non
         queue.board.create(summary.job_id, metas, {"files": summary.files,
                                                     "unit": job.unit or None,
                                                     "officer": job_officer(settings),
+                                                    **({"by": job.by} if job.by else {}),
                                                     "quarantined": summary.quarantined,
                                                     **({"batch": True} if job.batch else {}),
                                                     **({"retrying": retrying}
