@@ -973,6 +973,10 @@ _NAME_BELOW_MM = 42.0
 _NAME_HALF_WIDTH_MM = 42.0
 # At most this many lines of print of the name's place (from the bottom) are read again.
 _NAME_LINES = 2
+# The name's line is also read cut this many letter heights below its top (the pen's stroke
+# along the name's top out of the crop; the marks over capitals go with it, and the names'
+# rules give them back), and twice enlarged.
+_NAME_CUTS = (0.0, 0.35, 0.6)
 
 
 def _reread_name_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], level: np.ndarray,
@@ -1019,9 +1023,6 @@ def _reread_name_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], level: np
             continue
         below = {n: part for n in range(k + 1, len(lines))
                  if _within_area(part := _block_part(lines[n].words, usual), area)}
-        if _DEBUG:
-            print("ANCHOR", [b.text for b in words], area,
-                  [[b.text for b in part] for part in below.values()], flush=True)
         if any(_anchors_name([b.text for b in part], titles) for part in below.values()):
             continue  # the instruction under the title: the name is looked for under it
         if any(name_reading([b.text for b in part], titles, [b.confidence for b in part])
@@ -1166,9 +1167,6 @@ def _read_name_place(api: tesserocr.PyTessBaseAPI, level: np.ndarray, area: Regi
                 if written is not None and not _spans_words(reading, written, strip, boxes,
                                                             usual):
                     written = None
-                if _DEBUG:
-                    print("NAME?", strip, cut, scale, tokens,
-                          [round(b.confidence) for b in reading], written, flush=True)
                 if written is not None:
                     # The first reading the names' rules take: the others cost as much
                     # again, on the pages that need this at all.
@@ -1179,7 +1177,6 @@ def _read_name_place(api: tesserocr.PyTessBaseAPI, level: np.ndarray, area: Regi
         api.SetSourceResolution(int(dpi))
 
 
-_DEBUG = bool(os.environ.get("SOHOA_DEBUG_NAMES"))
 # A pen's stroke is a long smooth curve: pieces of it as long as this many letter heights lie
 # straight within its width, at any slant short of upright; print has no such piece (a
 # letter's bar is shorter, its stems are upright).
@@ -1211,10 +1208,6 @@ def _without_pen(image: np.ndarray, strip: Region, usual: int) -> np.ndarray:
     paper = float(np.percentile(crop, 90))
     out[top:bottom, left:right][pen.astype(bool)] = round(paper)
     return out
-# The name's line is also read cut this many letter heights below its top (the pen's stroke
-# along the name's top out of the crop; the marks over capitals go with it, and the names'
-# rules give them back), and twice enlarged.
-_NAME_CUTS = (0.0, 0.35, 0.6)
 
 
 # A line read this unsure on average is read again as the lines of print its region holds
