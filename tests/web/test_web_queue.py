@@ -132,4 +132,36 @@ def test_a_retry_is_queued_and_its_progress_is_the_boards(site: Site, scan: Path
     assert retried["actor"] == "Phạm Thu Hà" and retried["detail"]["queued"] is True
     assert retried["detail"]["changed"] is True and retried["detail"]["settled"] == 0
     assert settled == []
+
+    # review11 S7: the clerk says it is the fixed copy — the page's own form (its hidden
+    # field and CSRF token) queues the retry with `fixed`, and the worker that closes the job
+    # takes the entry off the list, in the clerk's name
+    monkeypatch.setattr(operator, "REFRESH_S", 600)
+    b.find(f"#q-{entry} form[action$='/retry'] input[name='fixed'][value='1'] ~ button").click()
+    b.wait_for(".notice")
+    said = b.text(".notice")
+    assert f"Đã đưa «{scan.name}» vào hàng đợi, lô" in said and "Khi lô xong" in said, said
+    fixed_job = said.split("lô ", 1)[1].split(".", 1)[0]
+    halt = threading.Event()
+    worker = threading.Thread(target=run_worker, args=(site.home.settings,),
+                              kwargs={"stop": halt.is_set}, daemon=True)
+    worker.start()
+    try:
+        with open_archive(site.home.settings) as arc:
+            for _ in range(900):
+                if arc.get_job(fixed_job)["status"] == "finished" and not any(
+                        q["source"] == str(scan) for q in arc.quarantine_files()):
+                    break
+                threading.Event().wait(0.2)
+            events = arc.audit_events(limit=40)
+    finally:
+        halt.set()
+        worker.join(60)
+    [dismissed] = [e for e in events if e["action"] == "input.dismissed"]
+    assert dismissed["actor"] == "Phạm Thu Hà", dismissed
+    [finished] = [e for e in events if e["action"] == "job.finished"
+                  and e["target"] == fixed_job]
+    assert finished["actor"] == "Phạm Thu Hà", finished  # review11 S6, the web's queued retry
+    site.go("/web/quarantine")
+    assert str(scan) not in b.text("main")
     site.sign_out()
