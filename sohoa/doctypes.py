@@ -93,16 +93,27 @@ class Registry:
     def code_of(self, typed: str) -> str | None:
         """The code of the type ``typed`` names: its code, or its Vietnamese name as listings
         print it (or one of the names it joins with " / "), accents and case ignored ("giay
-        khai sinh", "Thẻ căn cước"); None when it names none."""
+        khai sinh", "Thẻ căn cước"); None when it names none. A name that, accents ignored,
+        is two types' (a doctypes.toml may declare such) is refused with both, never taken as
+        the first one."""
         text = typed.strip()
         if text in self._by_code:
             return text
         key = " ".join(fold(text).split())
-        for t in self._types:
-            names = (t.name, *t.name.split("/"), t.code.replace("_", " "))
-            if any(" ".join(fold(n).split()) == key for n in names if n.strip()):
-                return t.code
-        return None
+        found = [t for t in self._types
+                 if any(" ".join(fold(n).split()) == key
+                        for n in (t.name, *t.name.split("/"), t.code.replace("_", " "))
+                        if n.strip())]
+        if len(found) > 1:  # the accents then tell them apart, if typed
+            exact = " ".join(nfc(text).casefold().split())
+            found = [t for t in found
+                     if any(" ".join(nfc(n).casefold().split()) == exact
+                            for n in (t.name, *t.name.split("/")) if n.strip())] or found
+        if len(found) > 1:
+            both = "; ".join(f"{t.code} ({t.name})" for t in found)
+            raise ConfigError(f"«{text}» bỏ dấu thì là tên của {len(found)} loại giấy tờ: "
+                              f"{both}. Ghi đúng dấu hoặc ghi mã loại")
+        return found[0].code if found else None
 
     def titles(self) -> tuple[str, ...]:
         """Every type's printed titles, in registry order (what a first page starts with)."""

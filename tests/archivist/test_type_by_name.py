@@ -5,12 +5,15 @@ and by the lookups the API shares; a name that is no type is still refused."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
 from archivist_helpers import opened, store
 from click.testing import CliRunner
 
 from sohoa.cli.main import cli
-from sohoa.doctypes import load_registry
+from sohoa.doctypes import DEFAULT_PATH, load_registry
+from sohoa.errors import ConfigError
 from sohoa.pipeline.settings import Settings
 
 
@@ -43,3 +46,23 @@ def test_a_type_is_taken_by_its_code_or_its_vietnamese_name(settings: Settings) 
     assert typed.exit_code == 0, typed.output
     shown = json.loads(runner.invoke(cli, [*home, "show", card, "--json"]).stdout)
     assert shown["doc_type"] == "birth_certificate", shown["doc_type"]
+
+
+def test_a_name_two_types_share_without_accents_is_refused_with_both(tmp_path: Path) -> None:
+    """review11 L2: a home's doctypes.toml may declare a name that folds like another's: the
+    first match is not taken silently; the accents, typed, tell them apart. And the đ: 'dang
+    ky' finds 'đăng ký'."""
+    assert load_registry().code_of("giay chung nhan dang ky doanh nghiep") == (
+        "business_registration")
+    text = DEFAULT_PATH.read_text(encoding="utf-8")
+    start = text.index('[[type]]\ncode = "birth_certificate"')
+    block = text[start:text.index("[[type]]", start + 1)]
+    twin = block.replace('"birth_certificate"', '"birth_certificate_copy"').replace(
+        'name = "Giấy khai sinh"', 'name = "Giấy khải sinh"')
+    path = tmp_path / "doctypes.toml"
+    path.write_text(text + "\n" + twin, encoding="utf-8")
+    registry = load_registry(path)
+    with pytest.raises(ConfigError, match=r"birth_certificate .*birth_certificate_copy"):
+        registry.code_of("giay khai sinh")
+    assert registry.code_of("Giấy khải sinh") == "birth_certificate_copy"
+    assert registry.code_of("giấy khai sinh") == "birth_certificate"
