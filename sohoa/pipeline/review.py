@@ -342,6 +342,8 @@ def _impossible_day(value: str) -> str | None:
             try:
                 date(year, month, day)
             except ValueError:
+                if year < 1:  # Python's calendar, as the Gregorian one, starts at year 1
+                    return f"{IMPOSSIBLE_DAY}: không có năm {year}"
                 if not 1 <= month <= 12:
                     return f"{IMPOSSIBLE_DAY}: không có tháng {month}"
                 return f"{IMPOSSIBLE_DAY}: tháng {month} năm {year} không có ngày {day}"

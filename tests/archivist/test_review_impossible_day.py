@@ -27,6 +27,10 @@ def test_an_impossible_day_is_refused_without_offering_force(settings: Settings)
         assert "--force" not in refused.output, refused.output
         forced = review_set("issue_date", typed, "--force", "--reason", "giấy ghi vậy")
         assert forced.exit_code == 2 and "ngày không tồn tại" in forced.output, forced.output
+    # review11 L3: year 0 is said as such, not as a month lacking a day
+    zero = review_set("issue_date", "01/02/0000")
+    assert zero.exit_code == 2 and "ngày không tồn tại: không có năm 0" in zero.output, (
+        zero.output)
     # text that is no day at all may still be what the paper says: --force is offered
     odd = review_set("issue_date", "mùa xuân 2020")
     assert odd.exit_code == 2 and "--force" in odd.output, odd.output
