@@ -5,6 +5,7 @@ list (no ingest here: a worker closing a retried job settles its entries through
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,14 @@ def entries(archive: Archive, *, unit: str | None = None) -> list[dict[str, Any]
         now, changed = _locate(row["source"], row.get("sha256"))
         row["path"] = str(now) if now is not None else None
         row["changed"] = changed
+        if changed and now is not None and now.is_file():
+            # what the clerk weighs before saying "this is the fixed copy" (one click settles
+            # the entry): the file there now, its size and when it was last written — a file
+            # older than the quarantine is no fix of it (the next session's scan0001.pdf is not
+            # older, but its time tells the clerk which scan it is)
+            info = now.stat()
+            row["now_size"] = info.st_size
+            row["now_modified"] = datetime.fromtimestamp(info.st_mtime, UTC).isoformat()
     return rows
 
 

@@ -5,6 +5,7 @@ plain retry keeps the bytes rule (scanners reuse names) and says so."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -53,6 +54,17 @@ def test_the_hint_after_fixing_a_file_clears_its_entry(tmp_path: Path) -> None:
     assert hint in listed.stdout
 
     paper.write_bytes(whole)  # the clerk puts the complete file back where it was
+    # review11 L5: the web's «đây là bản đã sửa» shows the file there now; one written before
+    # the quarantine (here: dated back a day) is flagged as no likely fix
+    from sohoa.api.web.operator import _now_file
+
+    [now] = quarantine.listing(settings)
+    assert now["changed"] and now["now_size"] == len(whole), now
+    assert "trước lúc bị cách ly" not in _now_file(now)
+    day_ago = time.time() - 86400
+    os.utime(paper, (day_ago, day_ago))
+    [old] = quarantine.listing(settings)
+    assert "trước lúc bị cách ly: kiểm tra kỹ" in _now_file(old), _now_file(old)
     plain = _sohoa(settings.home, "quarantine", "retry", str(entry))
     assert plain.exit_code == 0, plain.output
     assert "--fixed" in plain.stdout and f"vẫn trong danh sách cách ly: {entry}" in plain.stdout

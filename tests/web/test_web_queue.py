@@ -76,6 +76,11 @@ def test_a_retry_is_queued_and_its_progress_is_the_boards(site: Site, scan: Path
     whole, _ = page(JUDICIAL)
     scan.write_bytes(whole)  # re-scanned, put back
     site.go("/web/quarantine")
+    # review11 L5: the file there now, weighed before «đây là bản đã sửa» is clicked
+    size = f"{len(whole):,}".replace(",", ".")
+    assert f"Tệp ở chỗ cũ đã khác tệp bị cách ly (tệp nay: {size} byte, ghi lúc " in b.text(
+        "main"), b.text("main")
+    assert "trước lúc bị cách ly" not in b.text("main")
     with open_archive(site.home.settings) as arc:
         [entry] = [q["id"] for q in arc.quarantine_files() if q["source"] == str(scan)]
     b.find(f"#q-{entry} form[action$='/retry'] button").click()

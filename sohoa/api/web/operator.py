@@ -4,7 +4,7 @@ its reasons, and the dossiers received on a day with their components."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -150,7 +150,8 @@ def install(view: Any, write: Any) -> None:
             if q.get("path") and q["path"] != q["source"]:
                 where += f'<br><small>Nay ở: {esc(q["path"])}</small>'
             if q.get("changed"):  # the same name, other bytes: a re-scan, or another scan
-                where += '<br><small class="bad">Tệp ở chỗ cũ đã khác tệp bị cách ly.</small>'
+                where += ('<br><small class="bad">Tệp ở chỗ cũ đã khác tệp bị cách ly'
+                          + _now_file(q) + ".</small>")
             times = (f'<br><small>{q["times"]} lần, lần đầu {vn_date(q["first_at"])}</small>'
                      if q["times"] > 1 else "")
             # the file at the old path differs: the clerk says whether it is the fixed copy
@@ -239,3 +240,21 @@ def install(view: Any, write: Any) -> None:
             ["Mã hồ sơ", "Thủ tục", "Chủ hồ sơ", "Trạng thái", "Hẹn trả", "Thành phần"], rows)
             if rows else notice("Không có hồ sơ nào tiếp nhận trong ngày này.")),
             here="/web/dossiers")
+
+
+def _now_file(q: dict[str, Any]) -> str:
+    """The file at the old path now — size, when last written — so the clerk can tell a fixed
+    copy from the next session's scan of the same name before one click settles the entry
+    (review11 L5); a file written before the quarantine is flagged."""
+    if q.get("now_size") is None or not q.get("now_modified"):
+        return ""
+    size = f"{int(q['now_size']):,}".replace(",", ".")
+    said = f" (tệp nay: {size} byte, ghi lúc {vn_date(q['now_modified'])}"
+    try:
+        older = datetime.fromisoformat(q["now_modified"]) < datetime.fromisoformat(
+            str(q["at"]).replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        older = False
+    if older:
+        said += ", trước lúc bị cách ly: kiểm tra kỹ trước khi coi là bản đã sửa"
+    return said + ")"
