@@ -167,3 +167,21 @@ def test_a_number_read_a_digit_short_takes_the_valid_reading_alone() -> None:
     assert lines[0].words[-1].text == "074063117991"
     assert unsure == [("074063117991", "07406311799/074063117991/0740631")]
     assert reread_ids(page, _read({180: ["999406311799", "999406311799"]})) == (page, [])
+
+
+def test_a_verified_mrz_settles_an_unsure_printed_number() -> None:
+    from datetime import date
+
+    from sohoa.ocr.mrz import build_td1
+
+    zone = build_td1("075180954281", date(1980, 2, 4), "F", date(2040, 2, 4), "VO",
+                     "MY NGOC CHI")
+    card = ("CĂN CƯỚC CÔNG DÂN\nSố định danh cá nhân/Personal identification number: "
+            "075180954281\nNgày sinh / Date of birth: 04/02/1980\n" + "\n".join(zone))
+    doubt = [("075180954281", "075180954281/075180954231")]
+    doc = extract("citizen_id_card", card, unsure=doubt)
+    assert doc.owner_id == "075180954281" and doc.proposed_owner_id is None
+    assert doc.fields["id_number"].flag is None
+    # Without the zone the same doubt is a proposal.
+    doc = extract("citizen_id_card", card.split("\nID")[0], unsure=doubt)
+    assert doc.owner_id is None and doc.proposed_owner_id == "075180954281"

@@ -210,17 +210,18 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
         out["dossier_code"] = FieldValue(code, 0.9)
 
     mrz = find_mrz(text) if doc_type == "citizen_id_card" or "VNM" in text.upper() else None
+    # The printed number's doubt is known before the MRZ speaks: a verified zone settles it.
     near = _id_number(out, hits, lines, doc_type)
+    proposed = _unsure_id(out, dict(unsure)) or near
     _enterprise_code(out, hits, lines)
     if mrz is not None:
         _apply_mrz(out, mrz)
     if mrz is not None and mrz.surname:
         _name_from_mrz(out, lines, mrz)
     _sex_from_id(out)
-    proposed = _unsure_id(out, dict(unsure))
-    if proposed is None and near is not None and (fv := out.get("id_number")) is not None \
-            and fv.value == near and fv.flag:
-        proposed = near
+    if proposed is not None and ((fv := out.get("id_number")) is None or fv.value != proposed
+                                 or not fv.flag):
+        proposed = None  # replaced or confirmed by the MRZ
 
     if spec.owner_shared:
         others = _other_ids(hits, lines, out.get("id_number"))
