@@ -313,11 +313,12 @@ def correct_moment(archive: Archive, code: str, status: str, *, at: datetime, by
     final step such as ``returned``) to ``at``, a mistyped moment put right. Refused unless that
     step is recorded once and is the current one, and unless ``at`` is not before any other
     step of the history, so the current step stays the current one (checked with the row
-    locked, as set_status's rule). The row keeps the moment first recorded
-    (``corrected_from``): a resend of it changes nothing. The dossier's status time and
-    first-result time follow; audited as ``dossier.status_corrected``; sent to the one-stop
-    system as a ``dossier.status_corrected`` event carrying both moments. Returns the state,
-    the moment replaced and whether anything changed (the same moment again changes nothing)."""
+    locked, as set_status's rule), and unless it would move the dossier's first-result time
+    (the KPIs' timing). The row keeps the moment first recorded (``corrected_from``): a resend
+    of it changes nothing. The dossier's status time follows; audited as
+    ``dossier.status_corrected``; sent to the one-stop system as a ``dossier.status_corrected``
+    event carrying both moments. Returns the state, the moment replaced and whether anything
+    changed (the same moment again changes nothing)."""
     who = _who(by)
     why = " ".join((reason or "").split())
     if not why:
@@ -361,17 +362,24 @@ def correct_moment(archive: Archive, code: str, status: str, *, at: datetime, by
                     f"{name} lúc {shown_moment(when)} là trước bước "
                     f"{names.get(last.status, last.status)} ({shown_moment(_aware(last.at))}) "
                     "mà nó theo sau, không thể có")
+        first = {"queued": Dossier.queued_at, "resolved": Dossier.resolved_at,
+                 "returned": Dossier.resolved_at}.get(status)
+        if first is not None:
+            # The first-result (or queue) time times the KPIs, of reports that may be signed
+            # and issued already: a correction that would move it is not made here (a
+            # `returned` with no `resolved` before it is that time).
+            kinds = ("resolved", "returned") if status in ("resolved", "returned") else (status,)
+            before = min(_aware(h.at) for h in history if h.status in kinds)
+            after = min(when if h.id == step.id else _aware(h.at) for h in history
+                        if h.status in kinds)
+            if after != before:
+                raise WorkflowError(
+                    f"hồ sơ {code}: {name} lúc {shown_moment(old)} là thời điểm có kết quả "
+                    "được tính vào chỉ số giải quyết đúng hạn (không có bước Đã có kết quả "
+                    "trước nó); không sửa ở đây, sửa ở hệ thống một cửa")
         conn.execute(update(DossierStatus).where(DossierStatus.id == step.id).values(
             at=when, corrected_from=step.corrected_from or old))
         conn.execute(update(Dossier).where(Dossier.code == code).values(status_at=when))
-        first = {"queued": Dossier.queued_at, "resolved": Dossier.resolved_at,
-                 "returned": Dossier.resolved_at}.get(status)
-        if first is not None:  # the first such time, recomputed with the moved step
-            kinds = ("resolved", "returned") if status in ("resolved", "returned") else (status,)
-            moments = [when if h.id == step.id else _aware(h.at) for h in history
-                       if h.status in kinds]
-            conn.execute(update(Dossier).where(Dossier.code == code)
-                         .values({first.key: min(moments)}))
         outbox.dossier_status_corrected(conn, code, status, old, when, why)
         audit_log.append(conn, "dossier.status_corrected", actor=who, target=f"dossier:{code}",
                          detail={"status": status, "from_at": old.isoformat(),

@@ -284,8 +284,9 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
 
 
 # Only the final step's moment may be corrected: nothing follows `returned`, so moving it
-# changes no other step, no current status and no KPI period (kpi.py counts dossiers by their
-# receipt day and times them to their result). The receipt (and the queue before it) is the
+# changes no other step and no current status; and only when a result step precedes it, so
+# the KPIs' first-result time (kpi.py times dossiers to it) does not move (records refuses the
+# rest). The receipt (and the queue before it) is the
 # one-stop system's fact, and the dossier code is dated by it; `resolved`/`rejected` time the
 # on-time indicators of KPI reports that may be signed and issued already.
 CORRECTABLE = frozenset({"returned"})

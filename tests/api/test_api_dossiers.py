@@ -178,6 +178,13 @@ def test_one_stop_system_cannot_move_a_settled_dossier_back(client: TestClient,
     settled = client.post(f"/dossiers/{CODE}/status", headers=headers,
                           json={**fix, "status": "resolved", "reason": "x"})
     assert settled.status_code == 409 and "bước cuối cùng" in settled.json()["error"]["message"]
+    # returned with no result before it is the first-result time the KPIs read: not here
+    kpi = client.post(f"/dossiers/{CODE}/status", headers=headers,
+                      json={**fix, "reason": "nhập nhầm giờ"})
+    assert kpi.status_code == 409 and "chỉ số" in kpi.json()["error"]["message"], kpi.text
+    late = client.post(f"/dossiers/{CODE}/status", headers=headers,  # history only
+                       json={"status": "resolved", "at": "2026-03-04T09:00:00+07:00"})
+    assert late.status_code == 200 and late.json()["status"] == "returned", late.text
     moved = client.post(f"/dossiers/{CODE}/status", headers=headers,
                         json={**fix, "reason": "nhập nhầm giờ"})
     assert moved.status_code == 200, moved.text

@@ -245,7 +245,8 @@ def test_a_correction_never_reopens_moves_the_receipt_or_changes_the_current_ste
         archive: Archive) -> None:
     """The reviewer's M1/M2 cases, all refused with nothing written: processing moved past the
     result (reopened), the result moved before processing, the queue moved after the receipt,
-    the receipt moved at all (the one-stop system's fact)."""
+    the receipt moved at all (the one-stop system's fact); and a `returned` that is the KPIs'
+    first-result time (L6)."""
     from sohoa.pipeline import dossierdesk
 
     code = "H19.22.31-260302-0017"
@@ -277,6 +278,16 @@ def test_a_correction_never_reopens_moves_the_receipt_or_changes_the_current_ste
     assert (after.status, after.status_at, after.history, after.received_date) == (
         shown.status, shown.status_at, shown.history, shown.received_date)
     assert audit_count(archive) == before
+
+    # handed back with no result step before it: that moment is the KPIs' first-result time
+    bare = "H19.22.31-260302-0018"
+    dz.open_dossier(archive, opening(bare), by=OFFICER)
+    dz.set_status(archive, bare, "returned", at=datetime(2026, 3, 6, 9, 0, tzinfo=VN),
+                  by=OFFICER)
+    with pytest.raises(WorkflowError, match="chỉ số giải quyết đúng hạn"):
+        dossierdesk.correct_moment(archive, bare, "returned",
+                                   at=datetime(2026, 3, 5, 9, 0, tzinfo=VN), by=OFFICER,
+                                   reason="x")
 
 
 def test_result_gets_its_own_code_and_is_reusable(archive: Archive) -> None:
