@@ -157,7 +157,9 @@ def summarize(rows: list[dict[str, Any]], seen: int = 0) -> tuple[list[str], lis
     unsure = [r for r in rows if r.get("unsure")]
     misses.append(f"Pages with a personal number whose readings disagreed: "
                   f"{len(unsure)}" + (" (" + ", ".join(
-                      f"{r['index']}: {'right' if r['found'] else 'wrong'}" for r in unsure)
+                      f"{r['index']}: " + ("owner right" if r["found"] else "owner wrong"
+                                           if r["wrong"] else "no owner" if r["printed"]
+                                           else "prints none") for r in unsure)
                       + ")" if unsure else ""))
     misses.append("Labels the found owners came from: " + "; ".join(
         f"“{k}” {v}" for k, v in labels.most_common()))

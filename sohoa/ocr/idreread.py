@@ -77,7 +77,26 @@ def _birth_word(lines: Sequence[Line], at: int) -> tuple[int, int, date] | None:
             day = parse_vn_date(word.text)
             if day is not None:
                 return n, k, day
+        # A form that prints the year alone ("Năm sinh: 1993", "sinh năm 1970"): the year
+        # within two words after "sinh" (or "sinh năm"), as 1 January of it — only the year
+        # is in the number.
+        for k, word in enumerate(words):
+            if fold(word.text).strip(":,.") != "sinh":
+                continue
+            for j in range(k + 1, min(k + 4, len(words))):
+                if (year := _year(words[j].text)) is not None:
+                    return n, j, year
     return None
+
+
+def _year(text: str) -> date | None:
+    """A birth year printed alone ("1993", "1993,"), as 1 January of it."""
+    m = re.fullmatch(r"((?:19|20)\d\d)[.,;]?", text)
+    return date(int(m[1]), 1, 1) if m else None
+
+
+def _as_birth(text: str, year_only: bool) -> date | None:
+    return _year(text) if year_only else parse_vn_date(text)
 
 
 def _union(words: Sequence[Box]) -> tuple[int, int, int, int]:
@@ -152,8 +171,10 @@ def reread_ids(lines: list[Line], read: Reader
             dates: dict[date | None, str | None] = {born: None}
             if birth is not None:
                 word = changed[birth[0]].words[birth[1]]
+                year_only = parse_vn_date(word.text) is None
                 for again in read(_union([word]), "date"):
-                    day = parse_vn_date(again)
+                    again = again.rstrip(".,;")  # the crop's own trailing comma or stop
+                    day = _as_birth(again, year_only)
                     if day is not None and born is not None \
                             and _apart(again, word.text.rstrip(".,;")) <= 2:
                         dates.setdefault(day, again)

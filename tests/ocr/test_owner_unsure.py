@@ -185,3 +185,18 @@ def test_a_verified_mrz_settles_an_unsure_printed_number() -> None:
     # Without the zone the same doubt is a proposal.
     doc = extract("citizen_id_card", card.split("\nID")[0], unsure=doubt)
     assert doc.owner_id is None and doc.proposed_owner_id == "075180954281"
+
+
+def test_a_birth_year_printed_alone_is_read_again_with_its_number() -> None:
+    # Seed 7 page 700084 (land certificate, heavy): "Năm sinh: 1992," read "1993,", the
+    # number (born 1992) refused against it; the year alone read "1992." (its stop too).
+    page = [_line("Bà:", "PHẠM", "DIỆU", "HẠNH,", "Năm", "sinh:", "1993,", "CCCD", "số:",
+                  "074192735831", top=180)]
+    year = page[0].words[6]
+    read = _read({180: ["074192735831", "074192735831"]})
+
+    def again(box: tuple[int, int, int, int], kind: str) -> list[str]:
+        return ["1992.", "1992."] if box[0] == year.left else read(box, kind)
+
+    lines, unsure = reread_ids(page, again)
+    assert [w.text for w in lines[0].words][6] == "1992," and unsure == []
