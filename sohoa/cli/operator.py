@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime
 from typing import Any
 
 import click
@@ -89,16 +90,17 @@ def status(state: State, check_signing: bool, as_json: bool) -> None:
     và bị cách ly."""
     from sohoa.pipeline.review import pending
     from sohoa.pipeline.services import backends, describe_backends, ocr_versions, open_archive
+    from sohoa.pipeline.signerstatus import config_problem, signing_readiness
 
-    with open_archive(state.settings) as archive:
-        stats: dict[str, Any] = {**archive.stats(), "backends": backends(state.settings)}
+    settings, signing_problem = state.settings_sparing_signing()
+    with open_archive(settings) as archive:
+        stats: dict[str, Any] = {**archive.stats(), "backends": backends(settings)}
     # needs_review counts documents recognition flagged; `sohoa review` also lists the ones
     # sampled for a check and those corrected in the previous round: say both.
-    stats["review_waiting"] = len(pending(state.settings))
-    ocr = ocr_versions(state.settings)
-    from sohoa.pipeline.signerstatus import signing_readiness
-
-    signing = signing_readiness(state.settings, **({"cache_s": 0} if check_signing else {}))
+    stats["review_waiting"] = len(pending(settings))
+    ocr = ocr_versions(settings)
+    signing = (config_problem(settings, signing_problem) if signing_problem else
+               signing_readiness(settings, **({"cache_s": 0} if check_signing else {})))
     queue = None
     if state.settings.broker:
         from sohoa.pipeline.queue.status import queue_status
@@ -136,12 +138,14 @@ def _signing_line(signing: dict[str, Any]) -> str:
     if signing.get("broker"):
         return ("ký số: ở các máy xử lý hàng đợi (sohoa worker), mỗi máy ký bằng khóa của nó; "
                 "khóa ở máy này không dùng để ký nên không kiểm ở đây")
-    who = f"{signing['signer']}, mức {signing['level']}" if signing["signer"] else "chưa có khóa"
+    who = (f"{signing['signer']}, mức {signing['level']}" if signing["signer"]
+           else "cấu hình ký số sai" if signing.get("config_error") else "chưa có khóa")
     if signing["tsa"]:
         who += f", dịch vụ cấp dấu thời gian {signing['tsa']}"
     age = ""
     if signing.get("cached") and signing.get("checked_at"):
-        ago = max(0, int(time.time() - signing["checked_at"]))
+        checked = datetime.fromisoformat(signing["checked_at"]).timestamp()
+        ago = max(0, int(time.time() - checked))
         age = (f" [kiểm tra {ago} giây trước; kiểm lại ngay: sohoa status --check-signing]")
     if signing["ready"]:
         return f"ký số: {who}: sẵn sàng{age}"

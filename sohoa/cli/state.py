@@ -68,5 +68,18 @@ class State:
             self._settings = settings
         return self._settings
 
+    def settings_sparing_signing(self) -> tuple[Settings, str | None]:
+        """``settings``, a bad signing setting returned as its problem instead of raised
+        (``sohoa status``'s signing line)."""
+        from sohoa.pipeline.signerstatus import load_sparing_signing
+
+        if self._settings is not None:
+            return self._settings, None
+        settings, problem = load_sparing_signing(self._home, self._config)
+        if needs_archive(click.get_current_context(silent=True)):
+            check_archive_exists(settings)
+        self._settings = settings
+        return settings, problem
+
 
 pass_state = click.make_pass_decorator(State)

@@ -117,7 +117,9 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
             raise VerificationError(altered_refusal(Path(source), altered, "chứng thực từ đó"))
     # A signer that cannot sign now (PKI, OCSP/CRL or TSA unreachable) is refused before a
     # number is taken too: each retry would otherwise spoil a line of the legal register.
-    signer.check_ready()
+    from sohoa.pipeline.signerstatus import check_signer_ready
+
+    check_signer_ready(settings, signer, desk=False)
     when = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     with open_archive(settings) as archive:
         original = _original(archive, settings, source, owner_id, official)

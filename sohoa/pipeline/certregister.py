@@ -99,7 +99,9 @@ def ready_signer(settings: Settings) -> DocumentSigner:
     the lines are read, so that a PKI that is down logs no read of citizens' names for a
     printout that is never made."""
     signer = make_signer(settings, original=True)
-    signer.check_ready()
+    from sohoa.pipeline.signerstatus import check_signer_ready
+
+    check_signer_ready(settings, signer, desk=False)
     return signer
 
 

@@ -51,7 +51,9 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
     signer = make_signer(settings, original=True)
     # ...and a signer that cannot sign now (PKI or TSA unreachable) too: the checkpoint is
     # signed after every document is copied, and a bag without it is no transfer.
-    signer.check_ready()
+    from sohoa.pipeline.signerstatus import check_signer_ready
+
+    check_signer_ready(settings, signer, desk=False)
     with open_archive(settings) as archive:
         ids = export.select_documents(archive, dossier=dossier, doc_type=doc_type, owner=owner,
                                       permanent_only=permanent_only)

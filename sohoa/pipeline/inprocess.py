@@ -24,6 +24,7 @@ from sohoa.pipeline.outcomes import Emit, Event, IngestSummary
 from sohoa.pipeline.progress import NoProgress, Progress
 from sohoa.pipeline.services import load_type_model, make_document_signer, open_archive
 from sohoa.pipeline.settings import Settings, worker_log
+from sohoa.pipeline.signerstatus import readiness_check
 from sohoa.pipeline.stages import (
     PROGRAM_ERROR,
     Dossier,
@@ -135,7 +136,8 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
         # not running stops the job in seconds, not after minutes of OCR; a run whose pages are
         # all cached (known files) signs nothing and checks nothing. A caller that checked at its
         # own start (watch, scan) has only the local part done here: no request per file.
-        ready = signer.check_ready if check_signer else signer.prepare
+        # through status's keeper: a refusal here is what `sohoa status` then says (F13)
+        ready = readiness_check(settings, signer) if check_signer else signer.prepare
         for page, result in _analyses(pages, archive, options, settings.ocr_jobs, progress,
                                       log_path, warn=emit, before_work=ready):
             if isinstance(result, PageKillsWorker):  # its whole file, as a refused page

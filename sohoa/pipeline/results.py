@@ -117,7 +117,9 @@ def _digitize(archive: Archive, settings: Settings, code: str, unit: str | None,
 
     signer = make_signer(settings)
     # as ingest does: a signer that cannot sign now is refused before any page is recognized
-    signer.check_ready()
+    from sohoa.pipeline.signerstatus import check_signer_ready
+
+    check_signer_ready(settings, signer, desk=False)
     options = AnalyzeOptions(settings.ocr_lang, settings.ocr_timeout_s, settings.code_pattern)
     items = []
     for page in read_pages(file):

@@ -64,7 +64,9 @@ def run_scan(settings: Settings, *, device: str | None, options: ScanOptions,
         refuse_unknown_unit(settings, unit.strip())
     # a signer that cannot sign (no key, OCSP/CRL/TSA not answering) is said before the sheets
     # go through the feeder
-    make_document_signer(settings).check_ready()
+    from sohoa.pipeline.signerstatus import check_signer_ready
+
+    check_signer_ready(settings, make_document_signer(settings))
     folder = out if out is not None else new_scan_folder(settings)
     try:
         scanned = scan_batch(folder, device, options, on_page=on_page)

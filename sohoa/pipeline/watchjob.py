@@ -119,7 +119,9 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
     # A signer that cannot sign (no key; OCSP, CRL or TSA not answering) stops the desk now,
     # once, not after the first file has been recognized; the files' ingests do not ask again
     # (a signing failure later stops the watch, and its restart checks anew).
-    make_document_signer(settings).check_ready()
+    from sohoa.pipeline.signerstatus import check_signer_ready
+
+    check_signer_ready(settings, make_document_signer(settings))
     report = WatchReport(folder)
     progress: Progress = _FileProgress(report, listener)
     per_file: dict[str, int] = {}

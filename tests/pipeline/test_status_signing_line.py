@@ -12,15 +12,25 @@ from __future__ import annotations
 import dataclasses
 import json
 import socket
+import time
+from datetime import datetime
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sohoa.cli.main import cli
 from sohoa.cli.operator import _signing_line
+from sohoa.errors import SigningError
 from sohoa.pipeline.home import init_home
+from sohoa.pipeline.services import make_document_signer
 from sohoa.pipeline.settings import load_settings
-from sohoa.pipeline.signerstatus import signing_readiness
+from sohoa.pipeline.signerstatus import (
+    CACHE_NAME,
+    _cache_key,
+    check_signer_ready,
+    signing_readiness,
+)
 
 
 def _free_port() -> int:
@@ -43,16 +53,16 @@ def test_status_says_the_signer_cannot_sign_while_its_pki_is_down(tmp_path: Path
     assert shown.exit_code == 0, shown.output
     line = _signing(shown.output)
     assert ": KHÔNG KÝ ĐƯỢC: " in line and "nhận giấy tờ sẽ bị từ chối" in line, line
-    # polled again: the answer kept in the home, said with its age; --check-signing asks again
+    # tester11 F1: nothing was signed on this screen, so no "… rồi ký lại"
+    assert "sohoa dev-pki serve" in line and "ký lại" not in line, line
+    # polled again: a failure is never kept (a PKI started meanwhile shows at once)
     as_json = json.loads(runner.invoke(cli, ["--home", str(home), "status", "--json"]).stdout)
     signing = as_json["signing"]
     assert signing["ready"] is False and signing["problem"] and signing["signer"], signing
     assert signing["tsa"].endswith("/tsa"), signing
-    assert signing["cached"] is True, signing
-    assert "kiểm tra " in _signing(runner.invoke(cli, ["--home", str(home), "status"]).output)
-    fresh = json.loads(runner.invoke(cli, ["--home", str(home), "status", "--check-signing",
-                                           "--json"]).stdout)["signing"]
-    assert fresh["cached"] is False and fresh["checked_at"] > signing["checked_at"], fresh
+    assert signing["cached"] is False, signing
+    # tester11 F22: the moment in ISO 8601 like every other JSON moment
+    assert datetime.fromisoformat(signing["checked_at"]).tzinfo is not None, signing
 
     # a home whose signer needs no server (level B-B): ready
     plain = tmp_path / "plain"
@@ -100,3 +110,75 @@ def test_with_a_broker_the_workers_sign_and_the_desk_key_is_not_checked(tmp_path
     line = _signing_line(signing)
     assert "mỗi máy ký bằng khóa của nó" in line, line
     assert "KHÔNG KÝ ĐƯỢC" not in line and "chưa có khóa" not in line, line
+
+
+def test_a_kept_ready_is_said_with_its_age_and_asked_again_when_its_host_is_gone(
+        tmp_path: Path) -> None:
+    """tester11 F1: a kept "sẵn sàng" is trusted only while each PKI host accepts a TCP
+    connection; --check-signing asks at once."""
+    home = tmp_path / "home"
+    init_home(home, unit="H19.22")  # B-B: ready with no server
+    settings = load_settings(home=home, environ={})
+    first = signing_readiness(settings)
+    assert first["ready"] is True and first["cached"] is False, first
+    kept = signing_readiness(settings)
+    assert kept["cached"] is True, kept
+    assert "kiểm tra " in _signing_line(kept), _signing_line(kept)
+    assert signing_readiness(settings, cache_s=0)["cached"] is False
+    cache = home / "cache" / CACHE_NAME
+    stored = json.loads(cache.read_text(encoding="utf-8"))
+    with socket.socket() as listening:  # a PKI host that is up: the kept answer stands
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(4)
+        stored["result"]["hosts"] = [["127.0.0.1", listening.getsockname()[1]]]
+        cache.write_text(json.dumps(stored), encoding="utf-8")
+        assert signing_readiness(settings)["cached"] is True
+    # ...and gone (nothing listens there now): asked again, not "sẵn sàng" from memory
+    stored["result"]["hosts"] = [["127.0.0.1", _free_port()]]
+    cache.write_text(json.dumps(stored), encoding="utf-8")
+    assert signing_readiness(settings)["cached"] is False
+
+
+def test_a_jobs_own_check_updates_the_kept_answer(tmp_path: Path) -> None:
+    """tester11 F13: ingest (and scan, watch, certify, export…) refused for a PKI that is
+    down, the next status must not say "sẵn sàng" from an earlier kept answer; a job's check
+    that passes is kept for status."""
+    home = tmp_path / "home"
+    init_home(home, unit="H19.22", dev_pki_url=f"http://127.0.0.1:{_free_port()}")
+    settings = load_settings(home=home, environ={})
+    cache = home / "cache" / CACHE_NAME
+    # an earlier "ready" kept (the PKI was up 30 s ago), its hosts still accepting
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(4)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps({"key": _cache_key(settings), "result": {
+            "signer": "x", "level": "B-LTA", "tsa": None, "workflow": "agency-copy",
+            "ready": True, "problem": None, "broker": False, "checked_at": time.time() - 30,
+            "hosts": [["127.0.0.1", listening.getsockname()[1]]]}}), encoding="utf-8")
+        assert signing_readiness(settings)["ready"] is True
+        with pytest.raises(SigningError):
+            check_signer_ready(settings, make_document_signer(settings))
+        after = signing_readiness(settings)
+    assert after["ready"] is False and after["cached"] is False, after
+
+    plain = tmp_path / "plain"
+    init_home(plain, unit="H19.22")
+    plain_settings = load_settings(home=plain, environ={})
+    check_signer_ready(plain_settings, make_document_signer(plain_settings))
+    kept = signing_readiness(plain_settings)
+    assert kept["ready"] is True and kept["cached"] is True, kept
+
+
+def test_a_bad_signing_setting_is_the_signing_lines_problem(tmp_path: Path) -> None:
+    """tester11 F21: SOHOA_SIGNING_LEVEL=B-XYZ is said on the ký số line, the other lines
+    still printed, rc 0 (as a missing key is)."""
+    home = tmp_path / "home"
+    init_home(home, unit="H19.22")
+    shown = CliRunner(env={"SOHOA_HOME": None, "COLUMNS": "250",
+                           "SOHOA_SIGNING_LEVEL": "B-XYZ"}).invoke(
+        cli, ["--home", str(home), "status"])
+    assert shown.exit_code == 0, shown.output
+    line = _signing(shown.output)
+    assert line.startswith("ký số: cấu hình ký số sai: KHÔNG KÝ ĐƯỢC: signing.level 'B-XYZ'"), line
+    assert "giấy tờ đã lưu: 0" in shown.output, shown.output
