@@ -292,6 +292,10 @@ class Archive:
         with self.transaction(write=False) as conn:
             return job_state.quarantine_files(conn)
 
+    def refile_quarantine(self, ids: list[int], sha256: str, *, by: str) -> int:
+        with self.transaction(write=True) as conn:
+            return job_state.refile_quarantine(conn, ids, sha256, by=by)
+
     def dismiss_quarantine(self, ids: list[int], *, reason: str, by: str) -> int:
         with self.transaction(write=True) as conn:
             return job_state.dismiss_quarantine(conn, ids, reason=reason, by=by)

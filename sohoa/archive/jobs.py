@@ -297,7 +297,32 @@ def quarantine_files(conn: Connection) -> list[dict[str, Any]]:
             entry["times"] += 1
             entry["first_at"] = iso(r["at"])
             entry["ids"].append(r["id"])
+            # the entry keeps the id of its first report: the one a retry's summary names
+            # and the clerk has written down, not a new one each time it fails again
+            entry["id"] = r["id"]
     return list(groups.values())
+
+
+def refile_quarantine(conn: Connection, ids: list[int], sha256: str, *, by: str) -> int:
+    """The entries ``ids`` now stand for the file with ``sha256``: the person said it is their
+    fixed copy (``quarantine retry ID --fixed``) and it was refused again, so the entry's new
+    report joins its old ones (one entry, "2 lần", under the id the clerk already knows)
+    instead of a second entry for the same paper. The old bytes stay in the audit log."""
+    rows = conn.execute(select(QuarantineRow.sha256, QuarantineRow.source,
+                               QuarantineRow.page_index).where(QuarantineRow.id.in_(ids))).all()
+    done = 0
+    for r in rows:
+        if not r.sha256 or r.sha256 == sha256:
+            continue
+        page = (QuarantineRow.page_index.is_(None) if r.page_index is None
+                else QuarantineRow.page_index == r.page_index)
+        done += conn.execute(update(QuarantineRow).where(
+            QuarantineRow.sha256 == r.sha256, page, QuarantineRow.dismissed_at.is_(None)
+        ).values(sha256=sha256)).rowcount
+        audit_log.append(conn, "input.refiled", actor=by, target=sha256,
+                         detail={"source": r.source, "page_index": r.page_index,
+                                 "was": r.sha256})
+    return done
 
 
 def dismiss_quarantine(conn: Connection, ids: list[int], *, reason: str, by: str) -> int:

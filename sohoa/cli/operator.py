@@ -246,8 +246,13 @@ def quarantine(ctx: click.Context, unit: str | None, user: str | None, as_json: 
         times = (f", {row['times']} lần từ {shown_moment(row['first_at'])}"
                  if row["times"] > 1 else "")
         unit_of = f", đơn vị {escape(row['unit'])}" if row.get("unit") and not unit else ""
+        # the file there now is not the one quarantined (a fix put back, or a scanner's next
+        # scan0001.pdf): said here, not only in --json's "changed"
+        now = (" (tệp ở đó nay đã khác tệp bị cách ly: nếu là bản đã sửa, "
+               f"sohoa quarantine retry {row['id']} --fixed)" if row.get("changed") else "")
         out.print(f"[bold]{row['id']}[/] {shown_moment(row['at'])}{times}"
-                  f"{unit_of}: {where}{page}: {escape(row['reason'])}", soft_wrap=True)
+                  f"{unit_of}: {where}{page}{escape(now)}: {escape(row['reason'])}",
+                  soft_wrap=True)
     if not as_json:
         if rows:
             out.print("sau khi sửa tệp (đặt bản đã sửa vào đúng chỗ cũ): sohoa quarantine "
@@ -292,9 +297,8 @@ def quarantine_retry(state: State, ids: tuple[int, ...], by: str | None, fixed: 
     from sohoa.pipeline.quarantine import listing, retry
     from sohoa.pipeline.quarantinelist import CHANGED_CLI, changed_entries
 
-    if not fixed:
-        for entry, source in changed_entries(listing(state.settings), list(ids)).items():
-            out.print(escape(f"{source}: {CHANGED_CLI.format(id=entry)}"), soft_wrap=True)
+    # said after the result (F11): first what became of the file, then how the entry leaves
+    replaced = {} if fixed else changed_entries(listing(state.settings), list(ids))
     progress = PageProgress("đang nhận dạng")
 
     def show(event: dict) -> None:
@@ -312,6 +316,9 @@ def quarantine_retry(state: State, ids: tuple[int, ...], by: str | None, fixed: 
     left = [i for i in ids if i in listed]
     if left:
         out.print("vẫn trong danh sách cách ly: " + ", ".join(map(str, left)))
+        for entry, source in replaced.items():
+            if entry in left:
+                out.print(escape(f"{source}: {CHANGED_CLI.format(id=entry)}"), soft_wrap=True)
     else:
         out.print("đã gỡ khỏi danh sách cách ly: " + ", ".join(map(str, ids)))
     from sohoa.pipeline.outcomes import PROGRAM_ERRORS_LINE, ingest_exit_code

@@ -103,8 +103,10 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
     """Nhận bản quét ngay khi máy quét thả vào THƯ_MỤC (thư mục nóng).
 
     Mỗi tệp đã ghi xong được nhận đúng một lần, rồi chuyển vào THƯ_MỤC/done/, hoặc vào
-    THƯ_MỤC/failed/ kèm tệp .reason.txt ghi lý do. Một thư mục con (thư mục ảnh trang của một
-    máy quét) là một lô. Dừng hay tắt ngang đều an toàn: chạy lại đúng lệnh là làm tiếp.
+    THƯ_MỤC/failed/ kèm tệp .reason.txt ghi lý do; sửa xong thì thả bản đã sửa, đúng tên cũ,
+    vào lại THƯ_MỤC: lưu được thì mục cách ly của tệp đó tự gỡ. Một thư mục con (thư mục ảnh
+    trang của một máy quét) là một lô. Dừng hay tắt ngang đều an toàn: chạy lại đúng lệnh là
+    làm tiếp.
 
     Mã thoát: 0 mọi tệp xong, 3 có tệp không xử lý được (xem failed/), 1 có tệp gặp lỗi của
     chương trình sohoa (báo bộ phận kỹ thuật; tệp đó để trong failed/, sửa xong thì thả lại vào

@@ -17,8 +17,8 @@ from sohoa.vntext import nfc
 CHANGED = ("tệp ở chỗ cũ đã khác tệp bị cách ly: mục này không tự rời danh sách; nếu đó đúng "
            "là bản đã quét lại hay đã sửa, bấm «Xử lý lại: đây là bản đã sửa»")
 # The same, where the one command that settles it can be named (the CLI).
-CHANGED_CLI = ("tệp ở chỗ cũ đã khác tệp bị cách ly: mục này không tự rời danh sách; nếu đó "
-               "đúng là bản đã quét lại hay đã sửa của tệp ấy, chạy lại với --fixed: "
+CHANGED_CLI = ("tệp ở chỗ cũ đã khác tệp bị cách ly nên mục {id} chưa rời danh sách; nếu đó "
+               "đúng là bản đã quét lại hay đã sửa của tệp ấy, gỡ mục bằng: "
                "sohoa quarantine retry {id} --fixed")
 
 
@@ -119,17 +119,25 @@ def settle(archive: Archive, rows: list[dict[str, Any]], ids: list[int], job_id:
         return 0
     used = {(i["source"], i["sha256"]) for i in job["done"]
             if i["status"] in ("stored", "duplicate") and i.get("sha256")}
-    again = {q["source"] for q in archive.list_quarantine() if q["job_id"] == job_id}
+    again_rows = [q for q in archive.list_quarantine() if q["job_id"] == job_id]
+    again = {q["source"] for q in again_rows}
     by_id = {i: r for r in rows for i in r["ids"]}
     done = [i for i in ids if i in by_id and by_id[i].get("sha256")
             and by_id[i]["path"] not in again
             and (by_id[i]["path"], by_id[i]["sha256"]) in used]
+    mended: list[int] = []
     if fixed:
         stored_paths = {source for source, _ in used}
         mended = [i for i in ids if i in by_id and i not in done and by_id[i].get("changed")
                   and by_id[i]["path"] not in again and by_id[i]["path"] in stored_paths]
-    else:
-        mended = []
+        # the person's fixed copy, stored, settles every open entry of that path: an earlier
+        # fixed copy refused again left its own report, which is the same paper
+        paths = {by_id[i]["path"] for i in done + mended}
+        taken = {j for i in done + mended for j in by_id[i]["ids"]}
+        mended += [r["ids"][0] for r in rows if not taken & set(r["ids"])
+                   and r.get("page_index") is None and r.get("sha256")
+                   and paths & {r["source"], r["path"]}]
+        _refile(archive, by_id, ids, again_rows, by=by)
     settled = 0
     if done:
         settled += archive.dismiss_quarantine(
@@ -138,3 +146,38 @@ def settle(archive: Archive, rows: list[dict[str, Any]], ids: list[int], job_id:
         settled += archive.dismiss_quarantine(
             mended, reason=f"đã sửa tệp và xử lý lại thành công (lô {job_id})", by=by)
     return settled
+
+
+def _refile(archive: Archive, by_id: dict[int, dict[str, Any]], ids: list[int],
+            again_rows: list[dict[str, Any]], *, by: str) -> None:
+    """A fixed copy refused again is the same entry failing twice ("2 lần"), under the id the
+    clerk retried: the entry now stands for the bytes at the path (a plain retry of it, or the
+    next fix put back there, is then judged against these)."""
+    new_sha = {q["source"]: q["sha256"] for q in again_rows
+               if q.get("page_index") is None and q.get("sha256")}
+    for i in ids:
+        row = by_id.get(i)
+        if row is None or not row.get("changed") or row.get("page_index") is not None:
+            continue
+        sha = new_sha.get(row["path"])
+        if sha and sha != row.get("sha256"):
+            archive.refile_quarantine([i], sha, by=by)
+
+
+def settle_redropped(archive: Archive, path: Path, job_id: str, *, by: str) -> int:
+    """A hot folder's file stored whole, dropped in under the name of a file the watch moved
+    to failed/ (quarantined): the clerk's fixed copy, put back as ``sohoa watch -h`` says.
+    Settles the entries of that name whose quarantined copy still lies in failed/ (the watch
+    moved it there: the bytes the clerk fixed); another name, or an entry whose file is not in
+    failed/, is left for a person (:func:`settle`)."""
+    here = path.resolve()
+    moved = path.parent / "failed" / path.name
+    if not moved.is_file():
+        return 0
+    mine = [r["ids"][0] for r in entries(archive)
+            if r.get("page_index") is None and Path(r["source"]).resolve() == here]
+    if not mine:
+        return 0
+    return archive.dismiss_quarantine(
+        mine, reason=f"bản đã sửa được thả lại vào thư mục theo dõi và đã lưu (lô {job_id})",
+        by=by)

@@ -171,6 +171,12 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
         if summary.pages == 0:
             return ("không có trang nào đọc được trong tệp này: hãy xem lại định dạng tệp "
                     "máy quét ghi ra")
+        if path.is_file():  # a fixed copy dropped back under its name settles its entry
+            from sohoa.pipeline.quarantinelist import settle_redropped
+            from sohoa.pipeline.services import open_archive
+
+            with open_archive(settings) as archive:
+                settle_redropped(archive, path, summary.job_id, by=by or "sohoa watch")
         return None
 
     def on_poll(waiting: int) -> None:
