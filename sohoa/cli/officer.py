@@ -338,7 +338,8 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
     """Kiểm tra chữ ký số của một tệp PDF (một tệp, hoặc mã giấy tờ trong kho) và đối chiếu
     mã QR sohoa in trên đó với sổ mục lục.
 
-    Mã thoát: 0 chỉ khi cả hai đều đúng; 4 khi có chữ ký hay mã QR không hợp lệ; 5 khi không
+    Mã thoát: 0 chỉ khi cả hai đều đúng; 4 khi có chữ ký hay mã QR không hợp lệ (hay tệp PDF
+    hỏng); 2 khi tệp không phải PDF (không có gì để kiểm tra); 5 khi không
     có tệp đó, cũng không có mã giấy tờ đó trong kho, hoặc khi mã QR thuộc hệ thống khác, không
     kiểm được ở đây."""
     from sohoa.errors import DestroyedError

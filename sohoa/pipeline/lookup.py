@@ -434,13 +434,16 @@ def verify_file(settings: Settings, file_or_id: str) -> tuple[VerificationReport
 
     pdf = load_pdf(settings, file_or_id)
     name = Path(file_or_id).name
-    # Not a PDF is a verification that failed (exit 4, as `verify -h` promises), not an input
-    # put in quarantine (exit 3): `verify` quarantines nothing.
+    # Not a PDF (a .txt, a .jpg, an empty file): nothing was verified, so no verdict (4) and no
+    # quarantine (3: `verify` quarantines nothing) — the wrong input, exit 2. A damaged PDF is
+    # a verification that failed (4): it may be the signed file, broken.
     if not pdf:
-        raise VerificationError(f"không kiểm tra được: {name} là tệp rỗng (0 byte)")
+        raise ConfigError(f"không kiểm tra được: {name} là tệp rỗng (0 byte); "
+                          "sohoa verify chỉ kiểm tra tệp PDF")
     start = pdf_header_at(pdf)
     if start is None:
-        raise VerificationError(f"không kiểm tra được: {name} không phải tệp PDF")
+        raise ConfigError(f"không kiểm tra được: {name} không phải tệp PDF; "
+                          "sohoa verify chỉ kiểm tra tệp PDF")
     if start:
         pdf = pdf[start:]  # whitespace before the header is no part of what was signed
     # pyHanko logs from many child loggers (a damaged file's tracebacks): said in the report

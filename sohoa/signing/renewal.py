@@ -101,4 +101,6 @@ def _reader(pdf: bytes) -> PdfFileReader:
     try:
         return PdfFileReader(BytesIO(pdf), strict=False)
     except (PdfError, ValueError, KeyError) as exc:
-        raise BadInputError(f"Tệp không phải PDF hợp lệ hoặc không đọc được ({exc}).") from exc
+        # pypdf's own sentence is English: the clerk gets ours (the cause stays chained)
+        raise BadInputError("Tệp không phải PDF hợp lệ hoặc không đọc được (tệp hỏng hoặc "
+                            "bị cắt ngắn).") from exc

@@ -134,7 +134,9 @@ def verify_pdf(
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         signatures = list(reader.embedded_regular_signatures)
     except (PdfError, ValueError, KeyError) as exc:
-        raise BadInputError(f"Tệp không phải PDF hợp lệ hoặc không đọc được ({exc}).") from exc
+        # pypdf's own sentence is English: the clerk gets ours (the cause stays chained)
+        raise BadInputError("Tệp không phải PDF hợp lệ hoặc không đọc được (tệp hỏng hoặc "
+                            "bị cắt ngắn).") from exc
     if reader.encrypted:
         raise BadInputError("Tệp PDF có mật khẩu (bị mã hóa); sohoa chỉ kiểm tra chữ ký "
                             "của tệp PDF không mã hóa.")
@@ -210,12 +212,13 @@ async def _check(sig: EmbeddedPdfSignature, spec: PdfSignatureValidationSpec) ->
         sig.compute_integrity_info(diff_policy=spec.diff_policy)
         integrity = sig.summarise_integrity_info()
         result = await _etsi_validation(sig, spec)
-    except (SignatureValidationError, PdfError, ValueError, KeyError) as exc:
+    except (SignatureValidationError, PdfError, ValueError, KeyError):
+        # pyHanko's reason is English: the check says it in words of its own
         return SignatureCheck(
             field_name=name, signer=signer, intact=False, trusted=False, revoked=False,
             level="none", signed_at=None, timestamp=None, modification="other",
             covers_whole_file=False,
-            problems=(f"không kiểm tra được chữ ký: chữ ký bị hỏng hoặc sai cấu trúc ({exc})",),
+            problems=("không kiểm tra được chữ ký: chữ ký bị hỏng hoặc sai cấu trúc",),
         )
     status = result.api_status
     if not isinstance(status, StandardCMSSignatureStatus):

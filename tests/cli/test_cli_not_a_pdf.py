@@ -1,5 +1,5 @@
 """F24: a file that is not a PDF given to a command that quarantines nothing does not get the
-quarantine's exit 3: `verify` says it could not check it (exit 4, as its help promises), `sign`
+quarantine's exit 3: `verify` says it could not check it (exit 2: nothing verified), `sign`
 refuses it (exit 2); an empty file is called empty."""
 
 from __future__ import annotations
@@ -17,6 +17,14 @@ def _files(tmp_path: Path) -> dict[str, Path]:
     files["text"].write_text("# sohoa\nnot a PDF\n")
     files["empty"].write_bytes(b"")
     files["damaged"].write_bytes(b"%PDF-1.7\n1 0 obj garbage\n")
+    import pikepdf
+
+    whole = tmp_path / "whole.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        pdf.save(whole)
+    files["cut"] = tmp_path / "trunc.pdf"
+    files["cut"].write_bytes(whole.read_bytes()[:300])  # the first bytes of a PDF only
     return files
 
 
@@ -25,13 +33,17 @@ def test_verify_says_it_could_not_check(tmp_path: Path) -> None:
     runner = CliRunner()
     made = runner.invoke(cli, ["--home", str(tmp_path / "home"), "init"])  # its trust root
     assert made.exit_code == 0, made.output
-    for kind, says in (("text", "không phải tệp PDF"), ("empty", "tệp rỗng (0 byte)"),
-                       ("damaged", "không kiểm tra được")):
+    # tester11 F12: a file that is no PDF had nothing verified (2, the wrong input); a damaged
+    # PDF failed verification (4), said in Vietnamese only (pypdf's English kept out)
+    for kind, says, code in (("text", "không phải tệp PDF", 2), ("empty", "tệp rỗng (0 byte)", 2),
+                             ("damaged", "không kiểm tra được", 4),
+                             ("cut", "bị cắt ngắn", 4)):
         ran = runner.invoke(cli, ["--home", str(tmp_path / "home"), "verify",
                                   str(files[kind])])
-        assert ran.exit_code == 4, (kind, ran.output, ran.exception)
+        assert ran.exit_code == code, (kind, ran.output, ran.exception)
         assert ran.stderr.startswith("lỗi: không kiểm tra được: ") and says in ran.stderr, \
             ran.stderr
+        assert "Could not" not in ran.stderr and "malformed" not in ran.stderr, ran.stderr
 
 
 def test_sign_refuses_with_a_usage_error(tmp_path: Path) -> None:
