@@ -59,7 +59,8 @@ class DocumentStoredData(_Strict):
     NgayBanHanh: date | None = Field(description="Ngày cấp / ban hành")
     CoQuanBanHanh: str | None = Field(description="Cơ quan cấp")
     TrichYeuNoiDung: str | None = Field(description="Trích yếu nội dung")
-    ThoiHanHieuLuc: date | None = Field(description="Thời hạn hiệu lực (null: không thời hạn)")
+    ThoiHanHieuLuc: date | None = Field(
+        description="Thời hạn hiệu lực (null: không thời hạn; chưa rõ khi ThoiHanVinhVien false)")
     ThoiHanVinhVien: bool = Field(description="Có giá trị vĩnh viễn")
     LoaiSoHoa: Literal[0, 1] = Field(description="0 thành phần hồ sơ, 1 kết quả giải quyết")
     DonVi: str | None = Field(description="Đơn vị số hóa")

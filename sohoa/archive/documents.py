@@ -24,7 +24,8 @@ from sohoa.archive.docids import resolve_id
 from sohoa.archive.dossiers import DEFAULT_CODE_FORMAT, on_document_stored
 from sohoa.archive.models import STATUS_STORED, Document, Dossier, Owner, PageRow, SearchOutbox
 from sohoa.archive.search import IndexDoc
-from sohoa.archive.values import SYSTEM_ACTOR, aware, iso, nfc_opt, utc_now
+from sohoa.archive.values import SYSTEM_ACTOR, aware, iso, nfc_opt, utc_now, validity_iso
+from sohoa.doctypes import VALIDITY_UNKNOWN
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.records import DocumentRecord
 from sohoa.vntext import nfc
@@ -170,7 +171,8 @@ def load(conn: Connection, document_id: str) -> dict[str, Any]:
         "document_number": doc["document_number"],
         "issuing_body": doc["issuing_body"],
         "issue_date": iso(doc["issue_date"]),
-        "valid_until": iso(doc["valid_until"]),
+        "valid_until": validity_iso(doc["valid_until"]),
+        "validity_unknown": doc["valid_until"] == VALIDITY_UNKNOWN,
         "owner_id": doc["owner_id"],
         "owner": _owner_dict(owner),
         "dossier_code": doc["dossier_code"],
@@ -320,7 +322,7 @@ def reuse(conn: Connection, owner_id: str, doc_type: str | None, day: date,
     return [{
         "document_id": r.id, "doc_type": r.doc_type, "title": r.title,
         "document_number": r.document_number, "issuing_body": r.issuing_body,
-        "issue_date": iso(r.issue_date), "valid_until": iso(r.valid_until),
+        "issue_date": iso(r.issue_date), "valid_until": validity_iso(r.valid_until),
         "signature": {"level": r.signature_level, "signer": r.signer}
         if r.signature_level else None,
         "needs_review": bool(r.needs_review),

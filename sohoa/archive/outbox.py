@@ -29,7 +29,7 @@ from sqlalchemy import Connection, bindparam, func, select
 
 from sohoa.archive.catalog import xact_lock
 from sohoa.archive.sync_models import SyncEvent
-from sohoa.archive.values import utc_now
+from sohoa.archive.values import utc_now, validity_iso
 
 DOCUMENT_STORED = "document.stored"
 DOCUMENT_DISPOSED = "document.disposed"
@@ -119,7 +119,8 @@ def document_stored(*, document_id: str, dossier_code: str, doc_type: str, title
         "NgayBanHanh": issue_date,
         "CoQuanBanHanh": issuing_body,
         "TrichYeuNoiDung": summary,
-        "ThoiHanHieuLuc": valid_until,
+        # Unknown validity (no readable date) is null, not year 1; it is not permanent either.
+        "ThoiHanHieuLuc": validity_iso(valid_until),
         "ThoiHanVinhVien": valid_until is None,
         "LoaiSoHoa": 1 if is_result else 0,
         "DonVi": unit,
@@ -217,7 +218,8 @@ def result_issued(conn: Connection, code: str, document_id: str, *, result_code:
     data = {"MaHoSo": code, "MaTTHC": procedure, "Ma": doc["digitization_code"],
             "MaGiayToKetQua": result_code, "TenGiayTo": doc["title"],
             "SoKyHieu": doc["document_number"], "NgayBanHanh": doc["issue_date"],
-            "CoQuanBanHanh": doc["issuing_body"], "ThoiHanHieuLuc": doc["valid_until"],
+            "CoQuanBanHanh": doc["issuing_body"],
+            "ThoiHanHieuLuc": validity_iso(doc["valid_until"]),
             "MaDinhDanh": doc["owner_id"], "document_id": document_id,
             "pdf_sha256": doc["pdf_sha256"], "signature": signature}
     return record(conn, RESULT_ISSUED, data, dossier_code=code, document_id=document_id,

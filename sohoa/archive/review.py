@@ -29,7 +29,7 @@ from sohoa.archive.archival import (
 from sohoa.archive.documents import IS_STORED
 from sohoa.archive.models import Document, Owner, PageRow, SearchOutbox
 from sohoa.archive.review_models import ReviewEvent
-from sohoa.archive.values import iso, nfc_opt, utc_now
+from sohoa.archive.values import iso, nfc_opt, utc_now, validity_iso
 from sohoa.errors import NotFoundError
 
 if TYPE_CHECKING:  # the archive package itself imports nothing from here
@@ -109,7 +109,8 @@ def document_rows(archive: Archive, ids: Sequence[str]) -> dict[str, dict[str, A
                     "fields": dict(r["fields"]), "field_flags": list(r["field_flags"]),
                     "confidence": r["confidence"], "needs_review": bool(r["needs_review"]),
                     "review_reasons": list(r["review_reasons"]), "extra": dict(r["extra"]),
-                    "issue_date": iso(r["issue_date"]), "valid_until": iso(r["valid_until"]),
+                    "issue_date": iso(r["issue_date"]),
+                    "valid_until": validity_iso(r["valid_until"]),
                 }
     return out
 

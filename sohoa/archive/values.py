@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from sohoa.clock import utc_now as utc_now
 from sohoa.clock import vietnam_day as vietnam_day
 from sohoa.clock import vietnam_today as vietnam_today
+from sohoa.doctypes import VALIDITY_UNKNOWN
 from sohoa.vntext import nfc
 
 SYSTEM_ACTOR = "sohoa"
@@ -21,6 +22,13 @@ def aware(value: datetime | None) -> datetime | None:
 
 def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def validity_iso(value: date | None) -> str | None:
+    """A document's last valid day as every outward face gives it: the registry's
+    VALIDITY_UNKNOWN (no readable date; the catalog keeps it so reuse never offers the paper) is
+    null there, with ``validity_unknown`` beside it, never "0001-01-01" (tester11 F2)."""
+    return None if value is None or value == VALIDITY_UNKNOWN else value.isoformat()
 
 
 def nfc_opt(value: str | None) -> str | None:

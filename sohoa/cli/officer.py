@@ -161,7 +161,8 @@ def reuse_table(documents: list[dict[str, Any]]) -> Table:
     for r in documents:
         table.add_row(r["document_id"], type_name(r["doc_type"]), r.get("document_number") or "",
                       r.get("issuing_body") or "", shown_date(r.get("issue_date")),
-                      shown_date(r["valid_until"]) if r.get("valid_until") else "vĩnh viễn",
+                      shown_date(r["valid_until"]) if r.get("valid_until") else
+                      UNKNOWN_VALIDITY if r.get("validity_unknown") else "vĩnh viễn",
                       "cần" if r.get("needs_review") else "")
     return table
 
@@ -211,6 +212,7 @@ _SHOWN = {"document_id": "mã giấy tờ", "doc_type": "loại", "title": "tên
           "owner_id": "chủ sở hữu", "owner_name": "tên chủ sở hữu", "dossier_code": "hồ sơ",
           "issue_date": "ngày cấp", "valid_until": "hiệu lực đến", "confidence": "độ tin cậy",
           "needs_review": "cần rà soát"}
+UNKNOWN_VALIDITY = "chưa rõ — cần nhập (giấy không cho biết ngày hết hạn)"
 _SIDES = {"front": "mặt trước", "back": "mặt sau"}
 _SIGNATURE_KINDS = {"agency": "chữ ký số của cơ quan (sao y)",
                     "officer": "chữ ký số của cán bộ thực hiện"}
@@ -226,7 +228,13 @@ def _shown_value(doc: dict[str, Any], key: str) -> str:
         return f"{name} ({value})" if name else str(value)
     elif key == "confidence":
         return _decimal(value)
-    elif key in ("issue_date", "valid_until"):
+    elif key == "valid_until":
+        # One answer with reuse/dossier tables (tester11 F17); a date the paper does not give is
+        # said so, never the catalog's year-1 sentinel (F2).
+        if doc.get("validity_unknown"):
+            return UNKNOWN_VALIDITY
+        return shown_date(value) if value else "vĩnh viễn"
+    elif key == "issue_date":
         return shown_date(value)
     if isinstance(value, bool):
         return "có" if value else "không"

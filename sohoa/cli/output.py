@@ -137,9 +137,11 @@ def describe_event(event: dict[str, Any]) -> tuple[str, bool]:
                 f"({event['dossier_code']})"), False
     review = " [yellow]cần rà soát[/]" if event["needs_review"] else ""
     fields = event["fields"]
-    who = fields.get("full_name") or fields.get("enterprise_name") or ""
+    who = fields.get("full_name") or fields.get("enterprise_name")
+    # No name read: nothing after the owner, not a double space (tester11 F17).
+    who = f" {who}" if who else ""
     return (f"[green]đã lưu[/] {event['document_id']} {event['dossier_code']} "
-            f"{type_name(event['doc_type'])} chủ sở hữu={event['owner_id'] or '?'} {who} "
+            f"{type_name(event['doc_type'])} chủ sở hữu={event['owner_id'] or '?'}{who} "
             f"số trang={len(event['pages'])} độ tin cậy {shown_number(event['confidence'], 2)}"
             f"{review}"
             ), False

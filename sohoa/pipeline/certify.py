@@ -287,7 +287,10 @@ def _original(archive: Archive, settings: Settings, source: str, owner_id: str,
             "fields": {k: v for k, v in doc["fields"].items() if v is not None},
             "text": doc.get("text") or "", "owner_kind": owner.get("kind"),
             "owner_name": owner.get("name"), "dossier": None,
-            "valid_until": date.fromisoformat(until) if until else None}
+            # The catalog's face says an unknown validity as null beside its flag: the copy
+            # keeps it unknown (not reusable), never permanent.
+            "valid_until": VALIDITY_UNKNOWN if doc.get("validity_unknown")
+            else date.fromisoformat(until) if until else None}
 
 
 def agency_signed(official: str, signer_name: str) -> str:

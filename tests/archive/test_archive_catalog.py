@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from archive_records import make_record, open_archive
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
 from sohoa.archive import Archive, documents
 from sohoa.archive.catalog import current_revision, head_revision, make_engines, migrate
@@ -117,6 +117,28 @@ def test_get_document_returns_all_metadata_as_json_ready_values(archive: Archive
         archive.get_document("0" * 16)
     with pytest.raises(NotFoundError):
         archive.get_pdf("0" * 16)
+
+
+def test_unknown_validity_is_null_and_flagged_in_every_outward_face(archive: Archive) -> None:
+    """The registry's VALIDITY_UNKNOWN (date.min) stays in the catalog (reuse never offers the
+    paper) but never reaches a clerk or the one-stop system as year 1 (tester11 F2)."""
+    import json
+
+    from sohoa.archive.sync_models import SyncEvent
+    from sohoa.doctypes import VALIDITY_UNKNOWN
+
+    rec, pdf, images = make_record("vu", doc_type="citizen_id_card", title="CĂN CƯỚC CÔNG DÂN",
+                                   valid_until=VALIDITY_UNKNOWN)
+    doc_id, _ = archive.store_document(rec, pdf, images)
+    doc = archive.get_document(doc_id)
+    assert doc["valid_until"] is None and doc["validity_unknown"] is True
+    with archive.transaction(write=False) as conn:
+        body = json.loads(conn.execute(select(SyncEvent.body)).scalar_one())["data"]
+    assert body["ThoiHanHieuLuc"] is None and body["ThoiHanVinhVien"] is False
+    assert "0001-01-01" not in json.dumps(doc)
+    permanent, pdf2, images2 = make_record("vp")
+    other = archive.get_document(archive.store_document(permanent, pdf2, images2)[0])
+    assert other["valid_until"] is None and other["validity_unknown"] is False
 
 
 def test_text_is_stored_nfc(archive: Archive) -> None:

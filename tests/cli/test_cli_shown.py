@@ -249,3 +249,22 @@ def test_audit_show_says_each_event_in_words_on_viet_nams_clock(tmp_path: Path) 
     [event] = [json.loads(line) for line in run_sohoa(home, "audit", "show", "--json")
                .stdout.splitlines() if line.startswith("{")]
     assert event["action"] == "home.init" and event["at"].endswith("Z")
+
+
+def test_show_says_an_unknown_validity_and_a_permanent_one_as_the_tables_do() -> None:
+    """tester11 F2/F17: "hiệu lực đến: 01/01/1" (the catalog's sentinel) and "—" where reuse and
+    dossier show say "vĩnh viễn"; the ingest line's double space when no name was read."""
+    from sohoa.cli.officer import UNKNOWN_VALIDITY, _shown_value
+    from sohoa.cli.output import describe_event
+
+    assert _shown_value({"valid_until": None, "validity_unknown": True},
+                        "valid_until") == UNKNOWN_VALIDITY
+    assert "chưa rõ" in UNKNOWN_VALIDITY
+    assert _shown_value({"valid_until": None, "validity_unknown": False},
+                        "valid_until") == "vĩnh viễn"
+    assert _shown_value({"valid_until": "2030-12-31"}, "valid_until") == "31/12/2030"
+    line, _ = describe_event({
+        "document_id": "812f1558dff91ebb", "dossier_code": "H19.22-261207-0001",
+        "doc_type": "other", "owner_id": None, "needs_review": True,
+        "fields": {}, "pages": [0], "confidence": 0.5})
+    assert "chủ sở hữu=? số trang=1" in line, line

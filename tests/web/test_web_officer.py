@@ -159,3 +159,15 @@ def test_the_first_officers_page_asks_for_a_token_and_speaks_vietnamese(site: Si
                      "return s.startsWith('Hãy') || s.startsWith('Đang') ? '' : s")
     assert said and "may not" not in said and "reuse" not in said
     site.assert_local()
+
+
+def test_an_unknown_validity_reads_as_to_be_entered_not_as_none() -> None:
+    """tester11 F2: the catalog's face gives an unknown validity as null + validity_unknown;
+    the page says it is to be entered, not "Không ghi thời hạn" (nor year 1)."""
+    from datetime import date as day
+
+    from sohoa.api.web.officer import validity
+
+    shown = validity({"valid_until": None, "validity_unknown": True}, day(2026, 12, 7))
+    assert "Chưa rõ thời hạn" in shown and "0001" not in shown
+    assert validity({"valid_until": None}, day(2026, 12, 7)) == "Không ghi thời hạn"

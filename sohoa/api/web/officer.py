@@ -65,6 +65,8 @@ def _int(value: str, default: int) -> int:
 
 def validity(doc: dict[str, Any], today: date) -> str:
     until = doc.get("valid_until")
+    if doc.get("validity_unknown"):  # no readable date: not reusable until a person enters it
+        return '<span class="bad">Chưa rõ thời hạn hiệu lực — cần nhập</span>'
     if not until:
         return "Không ghi thời hạn"
     if date.fromisoformat(until[:10]) >= today:
