@@ -138,6 +138,9 @@ class OcrPage:
     # every reading joined by "/"). Still the best reading, but the owner taken from one goes
     # to a person.
     unsure_ids: tuple[tuple[str, str], ...] = ()
+    # Lines of the signer's name kept as read that are no plausible name (sohoa.ocr.titles.
+    # doubtful_name: "Bui Lhị Yến"): the text is not rewritten; a person compares the paper.
+    unsure_signer: tuple[str, ...] = ()
 
 
 # --- understanding (ocr) → pipeline --------------------------------------------------------

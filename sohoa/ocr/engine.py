@@ -63,6 +63,7 @@ from sohoa.ocr.titles import (
     changes_letters,
     completed_titles,
     deputy_titles,
+    doubtful_name,
     is_debris,
     is_title_line,
     load_titles,
@@ -1733,6 +1734,7 @@ def recognize_page(
     renamed: list[tuple[str, str]] = []
     # The signer's name read once more where it is printed (``_reread_name_lines``).
     retitled: list[tuple[str, str]] = [(a, b) for a, b in named if changes_letters(a, b)]
+    unsure_signer: list[str] = []
     # Lines since the last that the signer's name may follow (a title, the signing
     # instruction), None when the name's place is past.
     since: int | None = None
@@ -1747,10 +1749,19 @@ def recognize_page(
             renamed += [(nfc(a), nfc(b)) for a, b in rewritten]
             signer = _signer_line(line_boxes, texts, height, load_titles(),
                                   name_line=since is not None, marks=upright_marks)
+            changed = False
             if signer is not None:
                 if signer[1] != texts:
                     retitled.append((" ".join(texts), " ".join(signer[1])))
+                    changed = True
                 line_boxes, texts = signer
+            # A name kept as read that is no plausible name goes to a person, as a rewritten
+            # one does (the text stays as read).
+            changed = changed or " ".join(texts) in {b for _, b in retitled}
+            doubtful = None if changed else doubtful_name(texts, load_titles(),
+                                                          name_line=since is not None)
+            if doubtful is not None:
+                unsure_signer.append(doubtful)
             since = name_place(since, " ".join(t for t in texts if t), load_titles())
         for box, text in zip(line_boxes, texts, strict=True):
             left, top, w, h = unskew_box(
@@ -1790,4 +1801,5 @@ def recognize_page(
         renamed=tuple(renamed),
         retitled=tuple(retitled),
         unsure_ids=tuple(unsure_ids),
+        unsure_signer=tuple(unsure_signer),
     )

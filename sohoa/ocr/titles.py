@@ -445,6 +445,45 @@ def reread_signer_line(tokens: Sequence[str], titles: Titles,
     return _renamed(tokens, names_sure)
 
 
+_NOT_NAME_EDGE = frozenset("()[]:;,.\"“”'")
+
+
+def doubtful_name(tokens: Sequence[str], titles: Titles, *, name_line: bool) -> str | None:
+    """The signer's name on this line when it is read as a name yet is no plausible one, for a
+    person to compare with the paper (tester11 F4/F15: "Đại úy N§uyến Đức Yến", "Bui Lhị
+    Yến", "LÊ e gữ"); None otherwise. The name is what follows a rank the line opens with, or
+    the whole line where the name is printed (``name_line``). It is taken for a name's reading
+    when its first word is a surname's letters or two words are names' letters (marks and
+    non-letters aside); it is doubtful when a word holds a non-letter, opens in lower case, is
+    one letter, or is not written as ``names.txt`` lists it. Nothing is rewritten here."""
+    words = [t for t in tokens if t.strip()]
+    ranks = {(fold(a), fold(b)) for a, b in titles.ranks}
+    if len(words) >= 3 and (fold(words[0]), fold(words[1])) in ranks:
+        name = words[2:]
+    elif name_line:
+        name = words
+    else:
+        return None
+    # A word opening or closing on a bracket or a colon is the instruction ("(Đã ký)") or a
+    # label ("Nơi nhận:"), never a name's reading.
+    if not 2 <= len(name) <= 5 or any(w[0] in _NOT_NAME_EDGE or w[-1] in _NOT_NAME_EDGE
+                                      for w in name):
+        return None
+    lexicon = load_name_lexicon()
+    surnames = {fold(n) for n in lexicon.surnames}
+    names = {fold(n) for n in lexicon.names} | surnames
+    letters = [fold("".join(ch for ch in w if ch.isalpha())) for w in name]
+    if letters[0] not in surnames and sum(w in names for w in letters) < 2:
+        return None
+    cased = title_case_name(" ".join(name)).split()
+    for k, word in enumerate(name):
+        table = lexicon.surnames if k == 0 else lexicon.names
+        if (not word.isalpha() or len(word) == 1 or not word[0].isupper()
+                or (cased[k] not in table and cased[k] not in lexicon.names)):
+            return " ".join(name)
+    return None
+
+
 def name_reading(tokens: Sequence[str], titles: Titles,
                  confidences: Sequence[float | None] | None = None, *,
                  crossed: Sequence[bool] | None = None) -> list[str] | None:

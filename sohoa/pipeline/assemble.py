@@ -163,6 +163,10 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
                 reasons.append(reason("signer", f"máy đọc là “{read}” và đã sửa thành "
                                                 f"“{written}” ở trang {item.page.index + 1} "
                                                 f"của {item.page.source}; đối chiếu với giấy"))
+        for line in item.analysis.ocr.unsure_signer:
+            reasons.append(reason("signer", f"không đọc chắc chắn “{line}” ở trang "
+                                            f"{item.page.index + 1} của {item.page.source}; "
+                                            "đối chiếu với giấy"))
     reasons.extend(extraction.flags())
 
     return DocumentDraft(

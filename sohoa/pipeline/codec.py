@@ -25,8 +25,10 @@ def ocr_from_json(data: dict[str, Any]) -> OcrPage:
     renamed = tuple((read, written) for read, written in data.get("renamed", ()))
     retitled = tuple((read, written) for read, written in data.get("retitled", ()))
     unsure_ids = tuple((number, readings) for number, readings in data.get("unsure_ids", ()))
+    unsure_signer = tuple(data.get("unsure_signer", ()))
     return OcrPage(**{**data, "words": words, "marks": marks, "renamed": renamed,
-                      "retitled": retitled, "unsure_ids": unsure_ids})
+                      "retitled": retitled, "unsure_ids": unsure_ids,
+                      "unsure_signer": unsure_signer})
 
 
 def signature_to_json(sig: SignatureSummary | None) -> dict[str, Any] | None:

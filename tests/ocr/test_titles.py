@@ -16,6 +16,7 @@ from sohoa.ocr.layout import Box
 from sohoa.ocr.titles import (
     completed_titles,
     deputy_titles,
+    doubtful_name,
     issuer_head,
     load_titles,
     lost_delegations,
@@ -418,3 +419,28 @@ def test_a_deputy_s_title_under_its_delegation_gets_its_marks() -> None:
     assert deputy_titles(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], TITLES) == {}
     assert deputy_titles(["KT. GIÁM ĐỐC", "PHO CHỦ TỊCH"], TITLES) == {}
 
+
+
+@pytest.mark.parametrize(("tokens", "name_line", "doubtful"), [
+    # tester11 F4/F15: kept as read, no plausible name: a person compares it with the paper.
+    (["Đại", "úy", "N§uyến", "Đức", "Yến"], False, "N§uyến Đức Yến"),
+    (["Bui", "Lhị", "Yến"], True, "Bui Lhị Yến"),
+    (["LÊ", "e", "gữ"], True, "LÊ e gữ"),
+    # Names as printed, in either case, after a rank or where the name is printed: nothing.
+    (["Đại", "úy", "Nguyễn", "Đức", "Yến"], False, None),
+    (["Bùi", "Thị", "Yến"], True, None),
+    (["LÊ", "THẾ", "NGỮ"], True, None),
+    # Not the name's place, or no name's reading at all: nothing.
+    (["Bui", "Lhị", "Yến"], False, None),
+    (["Nơi", "nhận:"], True, None),
+    (["(Đã", "ký)"], True, None),
+])
+def test_a_name_kept_as_read_that_is_no_name_is_doubtful(tokens: list[str], name_line: bool,
+                                                          doubtful: str | None) -> None:
+    assert doubtful_name(tokens, TITLES, name_line=name_line) == doubtful
+
+
+def test_a_doubtful_signer_survives_the_stage_cache() -> None:
+    page = OcrPage(page_sha256="0" * 64, rotation=0, skew=0.0, width=10, height=10, dpi=300,
+                   words=(), text="", confidence=0.5, unsure_signer=("Bui Lhị Yến",))
+    assert ocr_from_json(ocr_to_json(page)).unsure_signer == ("Bui Lhị Yến",)

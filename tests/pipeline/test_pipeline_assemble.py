@@ -119,3 +119,10 @@ def test_a_signers_line_rewritten_from_a_near_miss_sends_the_document_to_review(
         assert bool(signer) is flagged, draft.review_reasons
         if flagged:
             assert "TEƯỞNG CÔNG AN" in signer[0] and "TRƯỞNG CÔNG AN" in signer[0]
+    # A name kept as read that is no plausible one (tester11 F15) is named the same way.
+    ocr = replace(first.analysis.ocr, unsure_signer=("Bui Lhị Yến",))
+    page = PageItem(first.page, replace(first.analysis, ocr=ocr))
+    draft = draft_dossier([page, *items[1:]], code, load_registry(), threshold=0.6)[0]
+    signer = [r for r in draft.review_reasons if r.startswith("Người ký: ")]
+    assert len(signer) == 1 and "không đọc chắc chắn “Bui Lhị Yến”" in signer[0], signer
+    assert draft.needs_review
