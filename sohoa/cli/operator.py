@@ -310,7 +310,8 @@ def quarantine_retry(state: State, ids: tuple[int, ...], by: str | None, fixed: 
                         fixed=fixed)
     finally:
         progress.stop()
-    out.print(f"{summary.stored} đã lưu, {summary.duplicates} đã lưu trước đây, "
+    gone = (f"{summary.disposed} đã bị tiêu hủy, không lưu lại, " if summary.disposed else "")
+    out.print(f"{summary.stored} đã lưu, {summary.duplicates} đã lưu trước đây, {gone}"
               f"{summary.quarantined} lại bị cách ly")
     listed = {i for row in listing(state.settings) for i in row["ids"]}
     left = [i for i in ids if i in listed]

@@ -99,8 +99,9 @@ def counts_text(counts: Any, seconds: float | None = None) -> str:
 
     line = (f"{n('files')} tệp, {n('pages')} trang ({n('blank_pages')} trang trắng), "
             f"{n('dossiers')} hồ sơ: {n('stored')} đã lưu, "
-            f"{n('duplicates')} đã lưu trước đây, {n('needs_review')} cần rà soát, "
-            f"{n('quarantined')} bị cách ly")
+            f"{n('duplicates')} đã lưu trước đây, "
+            + (f"{n('disposed')} đã bị tiêu hủy, không lưu lại, " if n("disposed") else "")
+            + f"{n('needs_review')} cần rà soát, {n('quarantined')} bị cách ly")
     if seconds is not None:
         line += f", trong {shown_number(seconds, 1)} giây"
     if n("not_colour"):

@@ -28,6 +28,9 @@ class IngestSummary:
     dossiers: int = 0
     stored: int = 0
     duplicates: int = 0
+    # papers found already in the catalog but destroyed under a disposal list since: not
+    # stored again, and no "đã lưu trước đây" either (nothing of them is kept)
+    disposed: int = 0
     quarantined: int = 0
     needs_review: int = 0
     not_colour: int = 0  # pages stored although not scanned in colour at 200 dpi
@@ -63,6 +66,8 @@ class IngestSummary:
             self.stored += 1
             self.needs_review += int(bool(event.get("needs_review")))
             self.stored_from.update(p["source"] for p in event["pages"])
+        elif event.get("disposed"):
+            self.disposed += 1
         else:
             self.duplicates += 1
         return event

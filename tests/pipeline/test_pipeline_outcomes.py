@@ -42,6 +42,20 @@ def test_each_event_is_counted_once_as_what_it_reports() -> None:
     assert summary.stored_from == {"/scans/a.pdf"}
 
 
+def test_a_destroyed_paper_found_again_is_counted_apart() -> None:
+    """tester11 F14: the input of a destroyed paper ingested again was counted "1 đã lưu
+    trước đây"; nothing of it is kept, so it is counted (and said) on its own."""
+    from sohoa.cli.output import counts_text
+
+    summary = IngestSummary()
+    summary.count({"document_id": "d2", "created": False, "duplicate": True, "disposed": True})
+    summary.count({"document_id": "d3", "created": False, "duplicate": True, "disposed": False})
+    assert (summary.disposed, summary.duplicates) == (1, 1)
+    line = counts_text(summary.counts())
+    assert "1 đã lưu trước đây, 1 đã bị tiêu hủy, không lưu lại" in line, line
+    assert "tiêu hủy" not in counts_text(IngestSummary().counts())
+
+
 def test_the_hot_folder_does_not_count_a_colour_warning_as_a_document(tmp_path: Path) -> None:
     """A grey scan is stored with a warning; the warning is not a document. (The watcher used
     to classify events itself and counted every event that was not an error or a duplicate as
