@@ -155,13 +155,17 @@ def catalog_error(exc: BaseException, db_url: str, busy_timeout_ms: int = BUSY_T
         folded = detail.lower()
         for needle, cause in _SQLITE_CAUSES:
             if needle in folded:
+                # SQLite's own sentence ("database is locked") is English and the cause is
+                # already said: the clerk reads ours only. Said alike for whatever command
+                # met it (a status read, a dossier step, an ingest): nothing of the input is
+                # at fault.
                 if needle == "locked":
                     return StorageBusyError(
                         f"Cơ sở dữ liệu danh mục {where} {cause} quá "
-                        f"{busy_timeout_ms / 1000:g} giây ({detail}). Trang và tài liệu đang xử "
-                        f"lý không có lỗi. {_AGAIN}")
-                return StorageError(f"Không ghi được cơ sở dữ liệu danh mục {where}: tệp {cause} "
-                                    f"({detail}). {_AGAIN}")
+                        f"{busy_timeout_ms / 1000:g} giây (một lệnh khác đang ghi, hay đang sao "
+                        f"lưu): không phải lỗi của dữ liệu hay giấy tờ. {_AGAIN}")
+                return StorageError(f"Không ghi được cơ sở dữ liệu danh mục {where}: tệp "
+                                    f"{cause}. {_AGAIN}")
         # Anything else ("no such table", a syntax error, too many variables) is a fault of
         # the statement, not of the machine: a bug to report (exit 1), never "run it again".
         return None

@@ -23,14 +23,37 @@ from sohoa.roles import ROLE_NAMES, ROLES
 def serve(state: State, host: str, port: int) -> None:
     """Chạy API HTTP và trang web tra cứu cho cán bộ (/); tài liệu OpenAPI ở /docs và
     /openapi.json."""
+    import signal
+    import socket
+
     import uvicorn
 
     from sohoa.api import create_app
+    from sohoa.errors import ConfigError
 
+    # a port already held is said in Vietnamese (exit 2) before uvicorn's English ERROR line
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"không mở được cổng {port} trên {host}: cổng đang được một chương "
+                          "trình khác dùng, hoặc địa chỉ không thuộc máy này; chọn --port "
+                          "khác") from exc
     app = create_app(state.settings)
     err.print(f"sohoa API chạy tại http://{host}:{port}/ (trang web /, OpenAPI /docs); "
               "Ctrl+C để dừng")
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    # uvicorn's INFO lines are English ("Started server process", "Uvicorn running on"):
+    # quiet; the start and stop are said here, in Vietnamese. Its warnings and errors stay.
+    # uvicorn shuts down on SIGTERM and then raises it again to the handler it found: ours
+    # ends the process through the stop line instead of dying before it
+    def stopped(signum: int, frame: Any) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stopped)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        err.print("sohoa API đã dừng")
 
 
 @click.group()

@@ -138,6 +138,10 @@ def serving(home: Home, port: int) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    # tester11 F24: no uvicorn English on the operator's terminal, our own start/stop lines
+    said = proc.stderr.read().decode() if proc.stderr else ""
+    assert "INFO" not in said and "Uvicorn" not in said, said
+    assert "sohoa API chạy tại" in said and "sohoa API đã dừng" in said, said
 
 
 def test_serve_answers_on_loopback_and_a_restart_signs_nobody_out(home: Home) -> None:

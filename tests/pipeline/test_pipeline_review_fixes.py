@@ -23,6 +23,10 @@ def test_a_statement_error_is_a_bug_not_the_machine() -> None:
                       StorageError)
     assert isinstance(catalog_error(sqlite3.OperationalError("disk I/O error"), url),
                       StorageError)
+    # tester11 F24: SQLite's English stays out, and no ingest-only words on any command
+    for english in ("database is locked", "disk I/O error", "attempt to write a readonly database"):
+        said = str(catalog_error(sqlite3.OperationalError(english), url))
+        assert english not in said and "Trang và tài liệu" not in said, said
 
 
 def test_the_proposer_typed_without_diacritics_is_still_the_proposer() -> None:
