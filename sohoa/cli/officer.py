@@ -196,6 +196,8 @@ def show(state: State, document_id: str, as_json: bool, purpose: str | None,
         out.print(f"  cần rà soát vì: {escape(reason)}", soft_wrap=True)
     for key, value in (doc.get("fields") or {}).items():
         out.print(f"  {escape(label_of(key))}: {escape(_field_value(value))}", soft_wrap=True)
+    for line in set_aside_lines(doc):
+        out.print(f"  {escape(line)}", soft_wrap=True)
     for flag in doc.get("field_flags") or []:
         out.print(f"  lưu ý: {escape(flag)}", soft_wrap=True)
     for page in doc.get("pages") or []:
@@ -216,6 +218,15 @@ UNKNOWN_VALIDITY = "chưa rõ — cần nhập (giấy không cho biết ngày h
 _SIDES = {"front": "mặt trước", "back": "mặt sau"}
 _SIGNATURE_KINDS = {"agency": "chữ ký số của cơ quan (sao y)",
                     "officer": "chữ ký số của cán bộ thực hiện"}
+
+
+def set_aside_lines(doc: dict[str, Any]) -> list[str]:
+    """Fields a type correction took out of the record (its new type does not list them): still
+    what the paper was read to say, so the reviewer sees them (tester11 F16)."""
+    aside = (doc.get("extra") or {}).get("set_aside") or {}
+    return [f"{label_of(key)}: {_field_value(value)} (đọc khi còn là "
+            f"{type_name(aside.get('doc_type'))}; loại hiện tại không có trường này)"
+            for key, value in (aside.get("fields") or {}).items()]
 
 
 def _shown_value(doc: dict[str, Any], key: str) -> str:

@@ -57,6 +57,8 @@ from sohoa.vntext import fold, nfc, squash_spaces, title_case_name
 MACHINE = "sohoa"  # who produced the values round 1 checks: recognition
 OWNER = "owner_id"
 TYPE = "doc_type"
+# extra's key for the fields a type correction took out of the record (the old type's, with it).
+SET_ASIDE = "set_aside"
 _DATE_FIELDS = ("date_of_birth", "issue_date", "expiry_date")
 # Fields whose check reads another field: correcting that one checks them again, so that a
 # reason caused by a misread birth date does not outlive its correction.
@@ -488,8 +490,18 @@ class Reviewer:
             full = self.archive.get_document(doc["document_id"])
             text = full["text"]
             extraction = extract_fields(spec.code, text, self.registry)
-            fields: dict[str, str | None] = dict.fromkeys(doc["fields"])
+            # What was read stays read (tester11 F16): a field the new type also lists keeps its
+            # value when the new type's reading finds none; one it does not list leaves the
+            # record's fields but is set aside in ``extra`` (back if a later type lists it).
+            aside = dict((doc["extra"].get(SET_ASIDE) or {}).get("fields") or {})
+            read = {**aside, **{k: v for k, v in doc["fields"].items() if v}}
+            fields: dict[str, str | None] = dict.fromkeys(
+                f for f in doc["fields"] if f in spec.fields)
             fields.update(extraction.values())
+            for name, value in read.items():
+                if name in spec.fields and not fields.get(name):
+                    fields[name] = value
+            aside = {k: v for k, v in read.items() if k not in spec.fields}
             # What a person already set stays; recognition is redone for the rest.
             kept = {f: v for f, v in history.set_by_person.items()
                     if f in spec.fields or f in doc["fields"]}
@@ -508,6 +520,10 @@ class Reviewer:
             update.extra = {**update.extra, "classification": {
                 "method": "review", "confidence": 1.0, "by": self.by,
                 "was": doc["doc_type"]}}
+            update.extra.pop(SET_ASIDE, None)
+            aside = {k: v for k, v in aside.items() if not fields.get(k)}
+            if aside:
+                update.extra[SET_ASIDE] = {"doc_type": doc["doc_type"], "fields": aside}
             decision = review.Decision("correct", TYPE, doc["doc_type"], spec.code, produced_by,
                                      reason)
         review.record(self.archive, doc["document_id"], k, self.by, [decision], update,

@@ -268,3 +268,12 @@ def test_show_says_an_unknown_validity_and_a_permanent_one_as_the_tables_do() ->
         "doc_type": "other", "owner_id": None, "needs_review": True,
         "fields": {}, "pages": [0], "confidence": 0.5})
     assert "chủ sở hữu=? số trang=1" in line, line
+
+
+def test_show_says_the_fields_a_type_correction_set_aside() -> None:
+    from sohoa.cli.officer import set_aside_lines
+
+    lines = set_aside_lines({"extra": {"set_aside": {
+        "doc_type": "citizen_id_card", "fields": {"date_of_birth": "1984-05-24"}}}})
+    assert len(lines) == 1 and "24/05/1984" in lines[0] and "Căn cước" in lines[0], lines
+    assert set_aside_lines({"extra": {}}) == []

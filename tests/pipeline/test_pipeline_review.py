@@ -515,3 +515,25 @@ def test_cli_types_list_says_owner_and_validity_in_words(tmp_path: Path) -> None
     listed = _cli(tmp_path, "types", "list", "--json")
     codes = {json.loads(x)["code"]: json.loads(x) for x in listed.stdout.splitlines()}
     assert codes["judicial_record"]["validity"] == "months:6"  # --json keeps the rule
+
+
+def test_a_type_correction_keeps_what_was_read(home: tuple[Path, dict[str, str]]) -> None:
+    """tester11 F16: a retype read the fields again and lost the ones read right. A field the new
+    type lists keeps its value when the new reading has none; one it does not list is set
+    aside (extra), and comes back when a later type lists it."""
+    root, ids = home
+    settings = _settings(root)
+    doc = ids["flagged"]
+    review.decide(settings, "Bình", "type", doc, "other")
+    with open_archive(settings) as archive:
+        stored = archive.get_document(doc)
+    assert stored["fields"]["full_name"] == "Nguyễn Văn An"
+    assert stored["fields"]["document_number"] == "12/2024/LLTP"
+    assert "date_of_birth" not in stored["fields"] and "sex" not in stored["fields"]
+    assert stored["extra"]["set_aside"] == {
+        "doc_type": "judicial_record", "fields": {"date_of_birth": "2003-02-01", "sex": "Nam"}}
+    review.decide(settings, "Bình", "type", doc, "judicial_record")
+    with open_archive(settings) as archive:
+        back = archive.get_document(doc)
+    assert back["fields"]["date_of_birth"] == "2003-02-01" and back["fields"]["sex"] == "Nam"
+    assert "set_aside" not in back["extra"]
