@@ -278,6 +278,12 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
                          DossierStatus.corrected_from < minute + timedelta(minutes=1))))
                 ).first() is not None:
             return _state(conn, code), False
+        # A move to the step the dossier is already in at that moment, with no step between,
+        # is a resend with another clock (a retried webhook a minute later, tester11 F19):
+        # processing at 08:06, 08:08, 08:09 is one step. Its neighbours in time decide, so
+        # processing → supplement → processing stays a new step.
+        if at is not None and _same_as_neighbour(conn, code, status, when):
+            return _state(conn, code), False
         if refuse is not None:  # before "once": a settled dossier's received is refused
             refuse(row.status, row.status_at)
         if status in once and conn.execute(select(DossierStatus.id).where(
@@ -304,6 +310,17 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
                                  "from": row.status,
                                  "current": row.status_at is None or when >= row.status_at})
         return _state(conn, code), True
+
+
+def _same_as_neighbour(conn: Connection, code: str, status: str, when: datetime) -> bool:
+    """Whether the step recorded last at or before ``when``, or the first after it, is
+    ``status``: a move to it at ``when`` would have no other step between."""
+    history = conn.execute(select(DossierStatus.status, DossierStatus.at)
+                           .where(DossierStatus.dossier_code == code)
+                           .order_by(DossierStatus.at, DossierStatus.id)).all()
+    before = [h.status for h in history if _aware(h.at) <= when]
+    after = [h.status for h in history if _aware(h.at) > when]
+    return bool(before and before[-1] == status) or bool(after and after[0] == status)
 
 
 def correct_moment(archive: Archive, code: str, status: str, *, at: datetime, by: str,

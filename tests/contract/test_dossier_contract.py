@@ -186,6 +186,27 @@ def test_status_history_is_idempotent(archive: Archive) -> None:
         dz.set_status(archive, "H19-NOPE", "processing", at=None, by=OFFICER)
 
 
+def test_the_same_step_resent_at_another_minute_is_one_step(archive: Archive) -> None:
+    """tester11 F19: a one-stop system re-syncing 'processing' with its own clock (08:06,
+    08:08, 08:09) records one step and sends one event; processing → supplement → processing
+    stays a new step."""
+    code = "H19.22.31-260302-0016"
+    dz.open_dossier(archive, opening(code), by=OFFICER)
+    at = datetime(2026, 3, 2, 8, 16, tzinfo=VN)
+    changes = [dz.set_status(archive, code, "processing", at=at + timedelta(minutes=m),
+                             by=OFFICER)[1] for m in (0, 2, 3, -1)]
+    assert changes == [True, False, False, False]
+    dz.set_status(archive, code, "supplement", at=at + timedelta(hours=1), by=OFFICER)
+    state, again = dz.set_status(archive, code, "processing", at=at + timedelta(hours=2),
+                                 by=OFFICER)
+    assert again and state.status == "processing"
+    assert [h.status for h in state.history] == ["received", "processing", "supplement",
+                                                 "processing"]
+    moved = [e["data"]["TrangThaiHoSo"] for e in sent_events(archive, code)
+             if e["event_type"] == "dossier.status_changed"]
+    assert moved == ["received", "processing", "supplement", "processing"], moved
+
+
 NAMES = {"queued": "Chờ tiếp nhận", "received": "Đã tiếp nhận", "processing": "Đang giải quyết",
          "resolved": "Đã có kết quả", "returned": "Đã trả kết quả"}
 
