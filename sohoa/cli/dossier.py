@@ -196,10 +196,20 @@ def dossier_reuse(state: State, code: str, document_id: str, component: str | No
               f"của hồ sơ {code.strip()}")
 
 
+def _status_callback(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """The status's code or its Vietnamese name as listings print it ("da tra ket qua")."""
+    from sohoa.errors import ConfigError
+    from sohoa.pipeline.dossierdesk import status_code
+
+    try:
+        return status_code(value)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @dossier.command("status")
 @click.argument("code", metavar="MÃ_HỒ_SƠ")
-@click.argument("status", type=click.Choice(
-    ["queued", "received", "processing", "supplement", "resolved", "returned", "rejected"]))
+@click.argument("status", metavar="TRẠNG_THÁI", callback=_status_callback)
 @click.option("--at", metavar="THỜI_ĐIỂM",
               help=f"Thời điểm ({MOMENT_FORMS}; không ghi múi giờ thì là giờ Việt Nam +07:00; mặc "
                    "định: bây giờ).")
@@ -214,8 +224,10 @@ def dossier_reuse(state: State, code: str, document_id: str, component: str | No
 def dossier_status(state: State, code: str, status: str, at: str | None, note: str | None,
                    correct: bool, reason: str | None, by: str | None, as_json: bool) -> None:
     """Ghi một lần chuyển trạng thái của hồ sơ (ghi lại đúng lần đó lần nữa thì không thay
-    đổi gì). Thời điểm trả kết quả (returned) đã ghi nhầm được sửa bằng
-    --correct --at THỜI_ĐIỂM_ĐÚNG --reason '…'."""
+    đổi gì). TRẠNG_THÁI là mã (queued, received, processing, supplement, resolved, returned,
+    rejected) hoặc tên như danh sách in ra, có dấu hay không ("đã trả kết quả"). Thời điểm
+    trả kết quả (returned) đã ghi nhầm được sửa bằng --correct --at THỜI_ĐIỂM_ĐÚNG --reason
+    '…'."""
     from sohoa.pipeline import dossierdesk
 
     if correct:

@@ -29,13 +29,27 @@ from sohoa.pipeline.referencedata import catalogue, kpi_rules, units, units_path
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.records import UNASSIGNED_PREFIX, ComponentState, DossierOpening, DossierState
-from sohoa.vntext import nfc
+from sohoa.vntext import fold, nfc
 
 # What desk staff and citizens read for the catalog's codes (web pages and the CLI alike).
 DOSSIER_STATUS_NAMES = {"queued": "Chờ tiếp nhận", "received": "Đã tiếp nhận",
                         "processing": "Đang giải quyết", "supplement": "Yêu cầu bổ sung",
                         "resolved": "Đã có kết quả", "returned": "Đã trả kết quả",
                         "rejected": "Từ chối"}
+
+
+def status_code(text: str) -> str:
+    """A dossier status as typed: its code ("returned") or its Vietnamese name as every listing
+    prints it ("Đã trả kết quả", "da tra ket qua": accents, case, đ/d and spaces ignored),
+    as --type takes a type's name (tester11 F22)."""
+    folded = " ".join(fold(text).split())
+    for code, name in DOSSIER_STATUS_NAMES.items():
+        if folded in (code, fold(name)):
+            return code
+    choices = ", ".join(f"{code} ({name})" for code, name in DOSSIER_STATUS_NAMES.items())
+    raise ConfigError(f"trạng thái {text!r} không có; chọn một trong: {choices}")
+
+
 CHANNEL_NAMES = {"counter": "trực tiếp", "postal": "bưu chính", "online": "trực tuyến"}
 
 
@@ -54,8 +68,10 @@ def parse_instant(value: str | None, what: str = "--at") -> datetime | None:
     try:
         at = datetime.fromisoformat(value.strip())
     except ValueError:
+        # the clerk's form first, as sohoa prints moments (tester11 F20); ISO for scripts
         raise ConfigError(f"{what} {value!r} không phải thời điểm hợp lệ; dùng dạng "
-                          "2026-03-02T08:15 hoặc 2026-03-02T08:15+07:00") from None
+                          "ngày/tháng/năm giờ:phút (02/03/2026 08:15), hoặc 2026-03-02T08:15 "
+                          "hay 2026-03-02T08:15+07:00") from None
     return at if at.tzinfo is not None else at.replace(tzinfo=VN)
 
 

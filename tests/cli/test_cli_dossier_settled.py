@@ -159,3 +159,28 @@ def test_ingest_refuses_an_unknown_unit_as_dossier_open_does(tmp_path: Path) -> 
     assert "đơn vị 'ZZ99' không có trong danh sách đơn vị" in refused.stderr, refused.stderr
     with open_archive(load_settings(home=tmp_path / "home", environ={})) as archive:
         assert archive.quarantine_files() == [] and archive.stats()["documents"] == 0
+
+
+def test_status_by_its_vietnamese_name_and_a_resend_at_another_minute(tmp_path: Path) -> None:
+    """tester11 F22: the status as listings print it ("da tra ket qua") as well as its code;
+    F19: 'processing' resent at 08:08 after 08:06 is the same step; F20: a moment refused names
+    the clerk's form first."""
+    runner = CliRunner(env={"SOHOA_USER": "Trần Thị Bình"})
+    home = ["--home", str(tmp_path)]
+    assert runner.invoke(cli, [*home, *OPEN]).exit_code == 0
+    line = [*home, "dossier", "status", CODE]
+    done = runner.invoke(cli, [*line, "Đang giải quyết", "--at", "2/3/2026 8:16"])
+    assert done.exit_code == 0 and done.output == f"hồ sơ {CODE}: Đang giải quyết\n", done.output
+    again = runner.invoke(cli, [*line, "dang giai quyet", "--at", "2026-03-02T08:18"])
+    assert again.exit_code == 0 and "(đã có, không thay đổi)" in again.output, again.output
+    assert runner.invoke(cli, [*line, "da co ket qua", "--at", "2026-03-03T10:00"]).exit_code == 0
+    back = runner.invoke(cli, [*line, "DA TRA KET QUA", "--at", "2026-03-03T11:00"])
+    assert back.exit_code == 0 and "Đã trả kết quả" in back.output, back.output
+    shown = json.loads(runner.invoke(cli, [*home, "dossier", "show", CODE, "--json"]).stdout)
+    assert [h["status"] for h in shown["history"]] == [
+        "received", "processing", "resolved", "returned"]
+    wrong = runner.invoke(cli, [*line, "xong roi"])
+    assert wrong.exit_code == 2 and "returned (Đã trả kết quả)" in wrong.output, wrong.output
+    bad = runner.invoke(cli, [*line, "returned", "--at", "07/12/2026 8h07"])
+    assert bad.exit_code == 2, bad.output
+    assert "dùng dạng ngày/tháng/năm giờ:phút (02/03/2026 08:15), hoặc" in bad.output, bad.output
