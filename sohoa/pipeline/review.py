@@ -440,12 +440,13 @@ class Reviewer:
         if key not in (*spec.fields, OWNER):
             raise ConfigError(_unknown_field(key, spec))
         new_value, problem = normalize_value(key, value, doc["fields"])
+        caption = reasons.label(key)  # the clerk's word, not the key (tester11 F5)
         if problem.startswith(IMPOSSIBLE_DAY):  # no paper carries it: --force does not help
-            raise ConfigError(f"{key} {new_value!r}: {problem}. Hãy đối chiếu lại với giấy và "
+            raise ConfigError(f"{caption} {new_value!r}: {problem}. Hãy đối chiếu lại với giấy và "
                               "ghi đúng ngày")
         if problem and not force:
             raise ConfigError(
-                f"{key} {new_value!r}: {problem}. Hãy đối chiếu với giấy; nếu giấy ghi đúng "
+                f"{caption} {new_value!r}: {problem}. Hãy đối chiếu với giấy; nếu giấy ghi đúng "
                 "như vậy, chạy lại lệnh với --force --reason '…'")
         if problem and force and not reason:
             raise ConfigError("--force cần kèm --reason (vì sao giá trị trên giấy không qua "

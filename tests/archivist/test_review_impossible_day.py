@@ -34,4 +34,10 @@ def test_an_impossible_day_is_refused_without_offering_force(settings: Settings)
     # text that is no day at all may still be what the paper says: --force is offered
     odd = review_set("issue_date", "mùa xuân 2020")
     assert odd.exit_code == 2 and "--force" in odd.output, odd.output
+    # tester11 F5: the caption typed, unaccented too; the message says the caption, not the key
+    caption = review_set("ngay cap", "31/04/2021")
+    assert caption.exit_code == 2, caption.output
+    assert "Ngày cấp '31/04/2021': ngày không tồn tại" in caption.output, caption.output
+    assert "issue_date" not in caption.output, caption.output
+    assert "Ngày cấp 'mùa xuân 2020'" in odd.output, odd.output
     assert review_set("issue_date", "29/02/2020").exit_code == 0
