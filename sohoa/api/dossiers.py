@@ -113,9 +113,9 @@ def install(app: FastAPI) -> None:
         nothing (`changed: false`)."""
         if body.correct:  # the desk's `dossier status … --correct`, the same rules
             if body.at is None:
-                raise ConfigError("correct cần at: thời điểm đúng của bước này")
+                raise ConfigError("'correct' cần 'at': thời điểm đúng của bước này")
             if body.note:
-                raise ConfigError("note không dùng với correct: lý do sửa ghi ở reason")
+                raise ConfigError("'note' không dùng với 'correct': lý do sửa ghi ở 'reason'")
             state, old, changed = desk.correct_moment(caller, code, body.status, at=body.at,
                                                       reason=body.reason or "")
             return {**state.to_json(), "changed": changed, "corrected_from": old.isoformat()}
