@@ -36,6 +36,7 @@ from sohoa.archive.values import SYSTEM_ACTOR, utc_now
 from sohoa.clock import shown_moment, vietnam_day, vietnam_today
 from sohoa.errors import ConfigError, NotFoundError, WorkflowError
 from sohoa.records import (
+    UNASSIGNED_PREFIX,
     ComponentState,
     DocumentRecord,
     DossierOpening,
@@ -627,6 +628,16 @@ def listing(archive: Archive, *, unit: str | None = None, date_from: date | None
                                   .group_by(DossierComponent.dossier_code,
                                             DossierComponent.satisfied)):
                 counts.setdefault(c[0], {})[c[1] or "missing"] = int(c[2])
+        # a placeholder of papers ingested without a dossier sheet has no receipt: which one
+        # holds what is its papers' count and when the last was stored
+        loose = [c for c in codes if c.startswith(UNASSIGNED_PREFIX)]
+        papers: dict[str, tuple[int, Any]] = {}
+        if loose:
+            for c in conn.execute(select(Document.dossier_code, func.count(),
+                                         func.max(Document.ingested_at))
+                                  .where(Document.dossier_code.in_(loose))
+                                  .group_by(Document.dossier_code)):
+                papers[c[0]] = (int(c[1]), c[2])
     return [{"code": r.code, "procedure_code": r.procedure_code,
              "procedure_name": r.procedure_name, "unit": r.receiving_unit,
              "unit_level": r.unit_level, "channel": r.channel, "owner_id": r.owner_id,
@@ -634,7 +645,14 @@ def listing(archive: Archive, *, unit: str | None = None, date_from: date | None
              "received_at": r.received_at.isoformat() if r.received_at else None,
              "appointment_date": r.appointment_date.isoformat() if r.appointment_date else None,
              "status": r.status, "status_at": r.status_at.isoformat() if r.status_at else None,
-             "components": counts.get(r.code, {})} for r in rows]
+             "components": counts.get(r.code, {}),
+             **({"papers": papers.get(r.code, (0, None))[0],
+                 "last_stored_at": _iso(papers.get(r.code, (0, None))[1])}
+                if r.code.startswith(UNASSIGNED_PREFIX) else {})} for r in rows]
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 _COMP_COLUMNS = (DossierComponent.position, DossierComponent.code, DossierComponent.name,

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 
 from sohoa.cli import paths
 from sohoa.cli.options import DAY_FORMS, MOMENT_FORMS, moment_text, parse_day
-from sohoa.cli.output import emit_json, out
+from sohoa.cli.output import emit_json, out, type_name
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, shown_moment
-from sohoa.records import DossierState
+from sohoa.records import UNASSIGNED_PREFIX, DossierState
 from sohoa.vntext import shown_number, shown_percent
 
 _SATISFIED = {"digitized": "số hóa tại bộ phận", "reused": "dùng lại",
@@ -39,6 +40,13 @@ def _local(at: datetime) -> str:
     from sohoa.clock import VIETNAM as VN
 
     return at.astimezone(VN).strftime("%d/%m/%Y %H:%M")
+
+
+# Said wherever a placeholder of loose papers (UNASSIGNED-…) is shown: what it is, and how one
+# of its papers serves a dossier (no command moves a paper to another dossier).
+UNASSIGNED_LINE = ("chưa gán hồ sơ: trang không có phiếu mã hồ sơ; giấy tờ vẫn tra cứu được "
+                   "(sohoa search); để dùng một giấy tờ cho hồ sơ: sohoa dossier reuse "
+                   "MÃ_HỒ_SƠ MÃ_GIẤY_TỜ")
 
 
 def print_state(state: DossierState, level_name: str | None = None) -> None:
@@ -154,12 +162,30 @@ def dossier_show(state: State, code: str, user: str | None, purpose: str | None,
     # The applicant's ID number and papers are personal data: read through the desk, as the
     # HTTP API does, so the read is in the access log under who ran it (tester10 F37).
     caller = cli_caller(state.settings, user)
+    loose = code.strip().startswith(UNASSIGNED_PREFIX)
     with dossierdesk.with_archive(state.settings) as archive:
-        result = dossierdesk.Desk(archive, state.settings).show(caller, purpose, code)
+        desk = dossierdesk.Desk(archive, state.settings)
+        result = desk.show(caller, purpose, code)
+        # a placeholder of loose papers holds nothing but its papers: list them (tester11 F6)
+        papers = desk.papers(caller, purpose, result) if loose else None
     if as_json:
-        emit_json(result.to_json())
+        emit_json({**result.to_json(), **({"papers": papers} if loose else {})})
+    elif loose:
+        _print_loose(result, papers or [])
     else:
         print_state(result, dossierdesk.level_name(state.settings, result.unit_level))
+
+
+def _print_loose(state: DossierState, papers: list[dict[str, Any]]) -> None:
+    out.print(f"[bold]{state.code}[/] {state.unit or '—'}: {UNASSIGNED_LINE}", soft_wrap=True)
+    for p in papers:
+        owner = " ".join(x for x in (p["owner_id"], p.get("owner_name")) if x) or "—"
+        review = " [yellow]cần rà soát[/]" if p["needs_review"] else ""
+        gone = "" if p["status"] == "stored" else f" ({p['status']})"
+        out.print(f"  {p['document_id']} {escape(type_name(p['doc_type']))}, chủ giấy tờ "
+                  f"{escape(owner)}{review}{gone}", soft_wrap=True)
+    if not papers:
+        out.print("  (không còn giấy tờ nào)")
 
 
 @dossier.command("reuse")
@@ -315,9 +341,11 @@ def dossier_list(state: State, unit: str | None, date_from: str | None, date_to:
             # Not a dossier: the pages came without a dossier-code sheet (born-digital files,
             # loose scans). Their papers are stored and found by search; a dossier takes one
             # with `dossier reuse` (no command moves a paper to another dossier).
-            out.print(f"{r['code']} {r['unit'] or '—'}: chưa gán hồ sơ: trang không có phiếu "
-                      "mã hồ sơ; giấy tờ vẫn tra cứu được (sohoa search); để dùng một giấy tờ "
-                      "cho hồ sơ: sohoa dossier reuse MÃ_HỒ_SƠ MÃ_GIẤY_TỜ", soft_wrap=True)
+            last = (f", lưu gần nhất {shown_moment(r['last_stored_at'])}"
+                    if r.get("last_stored_at") else "")
+            out.print(f"{r['code']} {r['unit'] or '—'}: {r.get('papers', 0)} giấy tờ{last}; "
+                      f"{UNASSIGNED_LINE}; xem từng giấy tờ: sohoa dossier show {r['code']}",
+                      soft_wrap=True)
             continue
         if r["received_at"] is None and r["status"] is None:
             # Its code was read from a scanned receipt; the dossier itself was never opened

@@ -400,6 +400,26 @@ class Desk:
             owner_id=state.owner_id, result_count=1, request={"dossier": state.code})])
         return state
 
+    def papers(self, caller: Caller, purpose: str | None,
+               state: DossierState) -> list[dict[str, Any]]:
+        """The papers stored in a dossier (for a placeholder of loose papers, ``UNASSIGNED-…``,
+        the only thing it holds): id, type, owner and review flag, so the clerk finds the
+        MÃ_GIẤY_TỜ that ``dossier reuse`` asks for. Their owners' reads are access-logged."""
+        rows = []
+        for document_id in state.documents:
+            doc = self.archive.get_document(document_id)
+            owner = doc.get("owner") or {}
+            rows.append({"document_id": doc["document_id"], "doc_type": doc["doc_type"],
+                         "owner_id": doc["owner_id"], "owner_name": owner.get("name"),
+                         "needs_review": doc["needs_review"], "status": doc["status"]})
+        owners = {r["owner_id"] for r in rows if r["owner_id"]}
+        if owners:
+            why = clean_purpose(purpose or f"Giải quyết hồ sơ {state.code}")
+            self.archive.log_access(caller, "dossier", why, [
+                Read(owner_id=o, result_count=sum(r["owner_id"] == o for r in rows),
+                     request={"dossier": state.code}) for o in sorted(owners)])
+        return rows
+
     def listing(self, caller: Caller, *, unit: str | None, date_from: date | None,
                 date_to: date | None, limit: int) -> list[dict[str, Any]]:
         if caller.role == "desk":  # desk staff see their own unit's dossiers

@@ -29,3 +29,29 @@ def test_unassigned_pages_are_said_for_what_they_are(tmp_path: Path) -> None:
         cli, [*home, "dossier", "list", "--json"]).output.splitlines())}
     assert rows["UNASSIGNED-62696bdea292"]["unassigned"] is True
     assert rows["H19.22-261207-0103"]["unassigned"] is False
+
+
+def test_show_of_a_loose_placeholder_lists_its_papers(tmp_path: Path) -> None:
+    """tester11 F6: `dossier show UNASSIGNED-…` listed none of its papers, so the MÃ_GIẤY_TỜ
+    `dossier list` asks for could not be found; `dossier list` gave no count or date."""
+    settings = make_home(tmp_path / "home")
+    code = "UNASSIGNED-016a8db590b0"
+    with opened(settings) as archive:
+        first = store(archive, None, "loose-1", dossier=code)
+        second = store(archive, None, "loose-2", dossier=code, doc_type="birth_certificate",
+                       title="GIẤY KHAI SINH", owner_id="075203009999",
+                       owner_name="Trần Văn Bình")
+    runner = CliRunner(env={"SOHOA_HOME": None, "COLUMNS": "250", "SOHOA_USER": "thu"})
+    home = ["--home", str(settings.home)]
+    shown = runner.invoke(cli, [*home, "dossier", "show", code])
+    assert shown.exit_code == 0, shown.output
+    assert "chưa gán hồ sơ" in shown.output and "sohoa dossier reuse" in shown.output
+    for doc_id, owner in ((first, "075203001234"), (second, "075203009999 Trần Văn Bình")):
+        [line] = [x for x in shown.output.splitlines() if doc_id in x]
+        assert owner in line, shown.output
+    assert "Giấy khai sinh" in shown.output or "giấy khai sinh" in shown.output.lower()
+    data = json.loads(runner.invoke(cli, [*home, "dossier", "show", code, "--json"]).output)
+    assert {p["document_id"] for p in data["papers"]} == {first, second}
+    listed = runner.invoke(cli, [*home, "dossier", "list"]).output
+    [loose] = [line for line in listed.splitlines() if line.startswith(code)]
+    assert "2 giấy tờ, lưu gần nhất 05/01/2016" in loose, listed
