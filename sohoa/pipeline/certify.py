@@ -98,6 +98,13 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
     registry = load_registry()
     if doc_type is not None and doc_type not in registry:
         raise ConfigError(f"không có loại giấy tờ {doc_type}; xem doctypes.toml")
+    # A destroyed paper is said first (exit 5), before the official's key is looked at: no
+    # key would make it certifiable, and "no personal key" sent the clerk after the wrong
+    # fix (tester11 F7). Read from its status alone: nothing of it is delivered, so nothing
+    # goes to the access log (as `sohoa get` of a destroyed paper).
+    if not Path(source).is_file():
+        _refuse_destroyed(settings, source)
+    person = official  # who certifies, as the access log names them (not the signing mode)
     # A missing key stops us before a number is taken (a spoiled number is still a line).
     signer = make_certifier_signer(settings, official)
     if signer.settings.kind == "officer":
@@ -122,7 +129,7 @@ def certify_copy(settings: Settings, source: str, *, owner: str | None, unit: st
     check_signer_ready(settings, signer, desk=False)
     when = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     with open_archive(settings) as archive:
-        original = _original(archive, settings, source, owner_id, official)
+        original = _original(archive, settings, source, owner_id, person)
         kind = doc_type or original["doc_type"] or "other"
         if kind not in registry:
             kind = "other"
@@ -233,6 +240,19 @@ def settle(archive: Archive, unit: str, *, by: str,
         elif moment - entry.certified_at > ABANDONED_AFTER:
             settled.append(certifications.spoil(archive, entry.id, reason=ABANDONED, by=by))
     return settled
+
+
+def _refuse_destroyed(settings: Settings, source: str) -> None:
+    from sohoa.archive.archive import destroyed
+
+    with open_archive(settings) as archive:
+        try:
+            ref = archive.document_ref(source.strip())
+        except SohoaError:
+            return  # not found, or an ambiguous prefix: said by _original in its words
+        if ref["status"] == "disposed":
+            doc = archive.get_document(ref["document_id"])
+            raise destroyed(ref["document_id"], doc.get("extra"))
 
 
 def _original(archive: Archive, settings: Settings, source: str, owner_id: str,

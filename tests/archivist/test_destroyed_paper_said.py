@@ -59,3 +59,15 @@ def test_verify_and_certify_copy_say_the_paper_was_destroyed(settings: Settings)
     assert copy.exit_code == 5, copy.stderr
     assert said in copy.stderr and "(disposed)" not in copy.stderr
     assert json.loads(copy.stdout)["disposal_list"] == made["list"]
+
+    # tester11 F7: with the default config (no personal key for this official) the paper's
+    # destruction is still said first, exit 5, not "no personal key" (exit 2); and neither
+    # refusal is in the access log as a read that delivered, under a name glued to the mode
+    first = run_sohoa(settings.home, "certify", "copy", doc_id, "--owner", "075203001234",
+                      "--unit", "H19.22.26", "--by", "Lê Văn Hai", "--title", "Phó Chủ tịch",
+                      "--original-compared")
+    assert first.exit_code == 5, first.stderr
+    assert said in first.stderr and "khóa ký cá nhân" not in first.stderr, first.stderr
+    with opened(settings) as archive:
+        events = archive.access_events(document=doc_id)
+    assert not [e for e in events if "Lê Văn" in str(e)], events
