@@ -141,5 +141,18 @@ def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | N
                              reason=f"đề xuất {extraction.proposed_owner_id} theo số đọc "
                              "được trên giấy, chưa chắc chắn: cần người xác nhận",
                              label=own.label if own is not None else None)
+    own = extraction.fields.get(spec.owner_field or "id_number")
+    if wanted == "person" and own is not None and own.value and own.flag is None \
+            and len(own.value) == 12 and own.value.isdigit() \
+            and not citizen_id_problems(own.value):
+        # A valid personal number read on a paper that takes no owner from it (a letter of a
+        # type not known, 'other'), or read too unsure to: proposed, never taken, and the
+        # reason says it was read (tester11 F3: "không đọc được" while it was).
+        why = ("loại giấy tờ này không lấy chủ sở hữu từ số ghi trên giấy"
+               if spec.owner_field is None else "số đọc chưa đủ chắc chắn")
+        return OwnerDecision(own.value, "person", extraction.owner_name, "document",
+                             needs_review=True,
+                             reason=f"đề xuất {own.value} theo số định danh đọc được trên "
+                             f"giấy ({why}): cần người xác nhận", label=own.label)
     return OwnerDecision(None, None, None, "none", needs_review=True,
                          reason=OWNER_UNKNOWN)

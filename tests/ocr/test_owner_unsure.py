@@ -200,3 +200,28 @@ def test_a_birth_year_printed_alone_is_read_again_with_its_number() -> None:
 
     lines, unsure = reread_ids(page, again)
     assert [w.text for w in lines[0].words][6] == "1992," and unsure == []
+
+
+LETTER = """CÔNG AN PHƯỜNG TÂN PHONG
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 323/GXN
+GIẤY MỜI
+Công an phường Tân Phong trân trọng kính mời:
+Ông/Bà: VŨ THẾ MỸ
+Ngày sinh: 28/04/1996
+Số định danh cá nhân: 038096887985
+Đến trụ sở để làm việc về hồ sơ cư trú."""
+
+
+def test_a_valid_number_on_a_paper_of_no_owner_type_is_proposed_not_unread() -> None:
+    """tester11 F3: a letter typed 'other' read the name and a valid 12-digit number, yet said
+    "không đọc được chủ sở hữu": the number is proposed, a person confirms, the reason says so."""
+    doc = extract("other", LETTER)
+    assert doc.fields["id_number"].value == "038096887985" and doc.owner_id is None
+    decision = owner_of("other", doc)
+    assert (decision.owner_id, decision.needs_review) == ("038096887985", True)
+    assert decision.reason and "đề xuất 038096887985" in decision.reason
+    # An invalid number (no such province) is no proposal.
+    bad = extract("other", LETTER.replace("038096887985", "998096887985"))
+    assert owner_of("other", bad).owner_id is None
