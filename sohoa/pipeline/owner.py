@@ -144,7 +144,8 @@ def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | N
     own = extraction.fields.get(spec.owner_field or "id_number")
     if wanted == "person" and own is not None and own.value and own.flag is None \
             and len(own.value) == 12 and own.value.isdigit() \
-            and not citizen_id_problems(own.value):
+            and not citizen_id_problems(own.value, _field_date_value(extraction,
+                                                                     "date_of_birth")):
         # A valid personal number read on a paper that takes no owner from it (a letter of a
         # type not known, 'other'), or read too unsure to: proposed, never taken, and the
         # reason says it was read (tester11 F3: "không đọc được" while it was).

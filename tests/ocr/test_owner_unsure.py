@@ -219,9 +219,13 @@ def test_a_valid_number_on_a_paper_of_no_owner_type_is_proposed_not_unread() -> 
     "không đọc được chủ sở hữu": the number is proposed, a person confirms, the reason says so."""
     doc = extract("other", LETTER)
     assert doc.fields["id_number"].value == "038096887985" and doc.owner_id is None
+    assert doc.fields["date_of_birth"].value == "1996-04-28"
     decision = owner_of("other", doc)
     assert (decision.owner_id, decision.needs_review) == ("038096887985", True)
     assert decision.reason and "đề xuất 038096887985" in decision.reason
     # An invalid number (no such province) is no proposal.
     bad = extract("other", LETTER.replace("038096887985", "998096887985"))
     assert owner_of("other", bad).owner_id is None
+    # Nor one whose birth year is not the date printed beside it.
+    born = extract("other", LETTER.replace("28/04/1996", "28/04/1986"))
+    assert owner_of("other", born).owner_id is None
