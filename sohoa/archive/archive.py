@@ -668,6 +668,15 @@ class Archive:
         with self.transaction(write=False) as conn:
             return documents.resolve_id(conn, given, min_prefix=min_prefix)
 
+    def destroyed_copy(self, pdf_sha256: str) -> DestroyedError | None:
+        """What the catalog says when these PDF bytes are the stored copy of a paper destroyed
+        since (a PDF fetched before the disposal and verified now), else None."""
+        with self.transaction(write=False) as conn:
+            row = conn.execute(select(Document.id, Document.extra).where(
+                Document.pdf_sha256 == pdf_sha256, Document.status == STATUS_DISPOSED)
+            ).first()
+        return destroyed(row.id, row.extra) if row is not None else None
+
     def document_ref(self, document_id: str) -> dict[str, Any]:
         """Owner, unit and status of a document (for access checks); NotFoundError if absent."""
         with self.transaction(write=False) as conn:

@@ -188,7 +188,8 @@ def show(state: State, document_id: str, as_json: bool, purpose: str | None,
     if doc.get("status") == "disposed":
         gone = (doc.get("extra") or {}).get("disposal") or {}
         out.print(f"[bold red]ĐÃ TIÊU HỦY[/]: hủy ngày {shown_date(gone.get('at'))} theo "
-                  f"danh sách tiêu hủy {gone.get('list', '?')} ({gone.get('decision') or ''}); "
+                  f"danh mục tiêu hủy số {gone.get('list', '?')} "
+                  f"({gone.get('decision') or ''}); "
                   "chỉ còn giữ thông tin nhận dạng")
     for key, label in _SHOWN.items():
         out.print(f"[bold]{label}[/]: {escape(_shown_value(doc, key))}", soft_wrap=True)
@@ -382,6 +383,10 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
                        **gone.details})
         raise
     qr = lookup.verify_qr(state.settings, file_or_id)
+    # a file that is the stored copy of a paper destroyed since: the verdict stays about the
+    # signature, and the archive's word is said beside it
+    gone_now = (lookup.destroyed_copy(state.settings, Path(file_or_id))
+                if Path(file_or_id).is_file() else None)
     # A code naming another system, or a paper this catalog does not hold, cannot be checked
     # here: "not found" (exit 5), never "verification failed", unless a signature failed.
     elsewhere = qr["found"] and not qr["checkable"]
@@ -398,7 +403,9 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
                    "signatures": [{**jsonable(s.__dict__), "valid": s.valid}
                                   for s in report.signatures],
                    "later_revision": later,
-                   "qr": {**qr, "problems": qrcheck.problems(qr)}})
+                   "qr": {**qr, "problems": qrcheck.problems(qr)},
+                   **({"archive": {"message": str(gone_now), **gone_now.details}}
+                      if gone_now else {})})
     else:
         for s in report.signatures:
             mark = "[green]hợp lệ[/]" if s.valid else "[red]KHÔNG HỢP LỆ[/]"
@@ -435,6 +442,8 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
                       f"{_qr_ref(qr['payload'])}")
             for problem in qrcheck.problems(qr):
                 out.print(f"    - {problem}")
+        if gone_now is not None:
+            out.print(f"[yellow]kho ghi[/]: {escape(str(gone_now))}", soft_wrap=True)
         out.print("kết luận: " + {
             "valid": "[green]HỢP LỆ[/]", "not_valid": "[red]KHÔNG HỢP LỆ[/]",
             "cannot_check_here": "[yellow]KHÔNG KIỂM TRA ĐƯỢC Ở ĐÂY[/] (chữ ký hợp lệ; giấy tờ "

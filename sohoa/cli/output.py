@@ -130,7 +130,7 @@ def describe_event(event: dict[str, Any]) -> tuple[str, bool]:
                 f"{escape(event['warning'])}"), True
     if event.get("disposed"):
         return (f"[yellow]đã hủy[/] {event['document_id']} {type_name(event['doc_type'])} "
-                f"({event['dossier_code']}): giấy tờ này đã bị hủy theo danh sách tiêu hủy, "
+                f"({event['dossier_code']}): giấy tờ này đã bị tiêu hủy theo danh mục tiêu hủy, "
                 f"không lưu lại (xem: sohoa show {event['document_id']})"), True
     if event.get("duplicate"):
         return (f"[dim]đã lưu trước đây[/] {event['document_id']} "

@@ -455,6 +455,23 @@ def verify_file(settings: Settings, file_or_id: str) -> tuple[VerificationReport
     return report, later_revision(pdf)
 
 
+def destroyed_copy(settings: Settings, file: Path) -> DestroyedError | None:
+    """The catalog's word on a PDF file whose bytes are the stored copy of a paper destroyed
+    since (fetched with `get` before the disposal): the signature may well verify, but the
+    archive no longer holds the paper (tester11 F8). None when it is no such copy, or there is
+    no catalog here to ask (a file is verified without one)."""
+    import hashlib
+
+    from sohoa.pipeline.services import catalog_file
+
+    catalog = catalog_file(settings)
+    if catalog is not None and not catalog.exists():
+        return None
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    with open_archive(settings) as archive:
+        return archive.destroyed_copy(digest)
+
+
 # What writing a revision changes by itself: the time it was written, the program that wrote it.
 _BOOKKEEPING = frozenset({"/ModDate", "/Producer"})
 

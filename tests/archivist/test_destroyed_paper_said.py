@@ -29,6 +29,8 @@ def test_verify_and_certify_copy_say_the_paper_was_destroyed(settings: Settings)
     registry = load_registry()
     with opened(settings) as archive:
         doc_id = store(archive, None, "gone")
+        pre = settings.home.parent / "pre.pdf"  # fetched before the disposal (tester11 F8)
+        pre.write_bytes(archive.get_pdf(doc_id))
         made = disposal.propose(archive, as_of=date(2025, 12, 1), note="hết hạn",
                                 by="Lê Thu Hà", registry=registry)
         assert made is not None
@@ -71,3 +73,10 @@ def test_verify_and_certify_copy_say_the_paper_was_destroyed(settings: Settings)
     with opened(settings) as archive:
         events = archive.access_events(document=doc_id)
     assert not [e for e in events if "Lê Văn" in str(e)], events
+
+    # tester11 F8: the PDF fetched before the disposal, verified now: the verdict is about its
+    # signature, and the archive's word that the paper was destroyed is said beside it
+    checked = run_sohoa(settings.home, "verify", str(pre))
+    assert f"kho ghi: {said}" in " ".join(checked.stdout.split()), checked.stdout
+    answer = json.loads(run_sohoa(settings.home, "verify", str(pre), "--json").stdout)
+    assert answer["archive"]["disposal_list"] == made["list"], answer

@@ -81,7 +81,7 @@ def test_show_prints_no_python_none_and_says_disposed(settings: Settings) -> Non
     execute(settings, lst["list"], by="Hà")
     gone = run_sohoa(settings.home, "show", doc, *P)
     assert gone.returncode == 0, gone.stderr
-    assert "ĐÃ TIÊU HỦY" in gone.stdout and f"danh sách tiêu hủy {lst['list']}" in gone.stdout
+    assert "ĐÃ TIÊU HỦY" in gone.stdout and f"danh mục tiêu hủy số {lst['list']}" in gone.stdout
     assert "Quyết định số 7/QĐ" in gone.stdout
 
 

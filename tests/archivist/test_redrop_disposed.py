@@ -41,4 +41,4 @@ def test_redropping_a_disposed_document_says_it_was_disposed(tmp_path: Path) -> 
     assert any(e.get("disposed") for e in events), events
     text = run_sohoa(home, "ingest", str(batch))
     assert "đã hủy" in text.stdout + text.stderr
-    assert "đã bị hủy theo danh sách tiêu hủy" in text.stdout + text.stderr
+    assert "đã bị tiêu hủy theo danh mục tiêu hủy" in text.stdout + text.stderr
