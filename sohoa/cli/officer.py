@@ -443,7 +443,7 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
             for problem in qrcheck.problems(qr):
                 out.print(f"    - {problem}")
         if gone_now is not None:
-            out.print(f"[yellow]kho ghi[/]: {escape(str(gone_now))}", soft_wrap=True)
+            out.print(f"[yellow]kho lưu trữ ghi nhận[/]: {escape(str(gone_now))}", soft_wrap=True)
         out.print("kết luận: " + {
             "valid": "[green]HỢP LỆ[/]", "not_valid": "[red]KHÔNG HỢP LỆ[/]",
             "cannot_check_here": "[yellow]KHÔNG KIỂM TRA ĐƯỢC Ở ĐÂY[/] (chữ ký hợp lệ; giấy tờ "

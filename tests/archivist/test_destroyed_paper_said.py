@@ -77,6 +77,6 @@ def test_verify_and_certify_copy_say_the_paper_was_destroyed(settings: Settings)
     # tester11 F8: the PDF fetched before the disposal, verified now: the verdict is about its
     # signature, and the archive's word that the paper was destroyed is said beside it
     checked = run_sohoa(settings.home, "verify", str(pre))
-    assert f"kho ghi: {said}" in " ".join(checked.stdout.split()), checked.stdout
+    assert f"kho lưu trữ ghi nhận: {said}" in " ".join(checked.stdout.split()), checked.stdout
     answer = json.loads(run_sohoa(settings.home, "verify", str(pre), "--json").stdout)
     assert answer["archive"]["disposal_list"] == made["list"], answer
