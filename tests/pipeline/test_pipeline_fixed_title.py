@@ -55,3 +55,26 @@ def test_a_misread_title_of_a_known_type_is_stored_in_its_spelling(
 def test_only_a_near_reading_of_a_listed_title_is_respelled(
         doc_type: str, read: str | None, title: str | None) -> None:
     assert fixed_title(read, REGISTRY.get(doc_type).titles) == title
+
+
+def test_every_listed_title_read_exactly_is_kept_with_its_punctuation() -> None:
+    # review11b M2: the land certificate's "… ĐẤT, QUYỀN SỞ HỮU …" lost its comma.
+    for spec in REGISTRY:
+        for title in spec.titles:
+            assert fixed_title(title, spec.titles) == title
+
+
+LAND = "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT"
+
+
+@pytest.mark.parametrize(("read", "title"), [
+    # a mark lost: respelled, and the title's comma is written (read or not)
+    ("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐÁT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT", LAND),
+    ("GIẤY CHỨNG NHẬN QUYỀN SỬ DUNG ĐẤT QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT", LAND),
+    # five marks wrong on a long title: more than "a couple", kept as read (min, not max)
+    ("GIAY CHUNG NHAN QUYEN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT",
+     "GIAY CHUNG NHAN QUYEN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT"),
+])
+def test_a_long_title_keeps_its_comma_and_at_most_three_marks_are_respelled(
+        read: str, title: str) -> None:
+    assert fixed_title(read, REGISTRY.get("land_use_certificate").titles) == title

@@ -32,10 +32,17 @@ def fixed_title(read: str | None, titles: Sequence[str]) -> str | None:
     # too, so the old tone placement is not "corrected" to "GIẤY ỦY QUYỀN".
     near = sorted((_wrong(words, _words(title)), title) for title in titles
                   if [fold(w) for w in _words(title)] == folded)
-    if not near or near[0][0] > max(_MAX_WRONG, _MAX_WRONG_SHARE * sum(map(len, words))):
+    # At most a couple of marks AND at most a quarter of the letters: both bounds hold, so a
+    # long title cannot have eight marks "corrected" (review11b M2).
+    if not near or near[0][0] > min(_MAX_WRONG, _MAX_WRONG_SHARE * sum(map(len, words))):
         return read
-    return " ".join(_in_case(t, w) for w, t in zip(words, _words(near[0][1]), strict=True))
-
+    title = near[0][1]
+    if nfc(read) == nfc(title):
+        return read
+    # The listed title's own text, its words in the case they were read in: its commas stay
+    # ("… ĐẤT, QUYỀN SỞ HỮU …", review11b M2) and a stray mark between words goes.
+    said = iter(words)
+    return re.sub(r"[^\W_]+", lambda m: _in_case(m.group(0), next(said)), nfc(title))
 
 def _wrong(words: list[str], listed: list[str]) -> int:
     """Letters that differ between two lists of words of equal folded spelling."""
