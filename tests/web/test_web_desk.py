@@ -136,9 +136,11 @@ def test_desk_retries_a_rescanned_file_and_dismisses_another(site: Site, work: s
 
     whole, _ = page(JUDICIAL)
     broken.write_bytes(whole)  # re-scanned, put back where it was
-    row = f"#q-{entry_of(site, str(broken))}"  # the group's newest report names it now
+    row = f"#q-{entry_of(site, str(broken))}"  # the entry keeps its first report's id
+    assert row == f"#q-{entry}"
     site.go("/web/quarantine")
-    assert "Tệp ở chỗ cũ đã khác tệp bị cách ly." in b.text("table")
+    # (review11 L5 added the file's size and time after this sentence)
+    assert "Tệp ở chỗ cũ đã khác tệp bị cách ly" in b.text("table")
     b.find(f"{row} form[action$='/retry'] button").click()
     b.wait_js("const n = document.querySelector('.notice');"
               "return n && n.textContent.includes('Đang xử lý lại')")
