@@ -155,6 +155,31 @@ def test_one_persons_paper_keeps_its_number() -> None:
     assert lost_first_person_number(decision) is None
 
 
+def test_a_place_after_a_colon_and_the_same_person_named_again_start_no_other_person() -> None:
+    # Review 11b M3: "Bà Rịa" after "Nơi cấp:" is a place, not a person's block; the person's
+    # own number below an empty old caption stays the owner's.
+    residence = ("GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ\nHọ và tên: NGUYỄN VĂN AN\n"
+                 "Ngày sinh: 01/01/1990\nSố CMND: .........\n{place}\n"
+                 "Số định danh cá nhân: 077090001234\n")
+    for place in ("Nơi cấp: Bà Rịa - Vũng Tàu", "Quê quán: Bà Điểm, Hóc Môn",
+                  "Nơi sinh: Ông Đình, Khoái Châu", "NƠI CẤP: BÀ RỊA - VŨNG TÀU"):
+        text = residence.format(place=place)
+        assert lost_first_person_number(text) is None, place
+        assert extract("residence_confirmation", text).owner_id == "077090001234", place
+    # A decision names its applicant twice, the caption of the first mention damaged.
+    decision = ("ỦY BAN NHÂN DÂN\nHUYỆN TRẢNG BOM\nSố: 12/QĐ-UBND\nQUYẾT ĐỊNH\nXét đơn đề nghị "
+                "của ông Lê Văn Bình, CCCD số: 07S0.....;\nQUYẾT ĐỊNH:\nĐiều 1. Cấp giấy phép "
+                "xây dựng cho ông {name}, số định danh cá nhân 075094886367, cư trú tại xã An "
+                "Phước.")
+    assert lost_first_person_number(decision.format(name="Lê Văn Bình")) is None
+    assert extract("construction_permit", decision.format(name="Lê Văn Bình")).owner_id \
+        == "075094886367"
+    # Another person named there is still the next person: never the first one's number.
+    assert lost_first_person_number(decision.format(name="Trần Văn Cường"))
+    assert extract("construction_permit", decision.format(name="Trần Văn Cường")).owner_id \
+        is None
+
+
 def test_a_number_read_a_digit_short_takes_the_valid_reading_alone() -> None:
     # Heavy owner bench page 70 (light, 300 dpi): "074063117991" read "07406311799]".
     page = [_line("Số", "định", "danh", "cá", "nhân:", "07406311799]", top=180)]

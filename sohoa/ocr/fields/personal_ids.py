@@ -20,10 +20,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from sohoa.idcodes import birth_year_of, personal_id_problems
+from sohoa.ocr import gazetteer
 from sohoa.ocr.dates import fold_keep_length, parse_vn_date
 from sohoa.ocr.fields.digits import DIGIT_LOOKALIKES
+from sohoa.ocr.fields.names import load_name_lexicon
+from sohoa.vntext import fold
 
 # Names of identity papers as printed, on folded text (no marks, lower case, đ → d).
 _PAPER = (r"(?:so\s+)?dinh\s+danh(?:\s+ca\s+nhan)?|ma\s+dinh\s+danh|d\.?d\.?c\.?n"
@@ -196,10 +200,58 @@ _ANNOUNCES = re.compile(r"(?:[:]|(?<![0-9a-z])(?:so|no))[\s.:]*$")
 _DIGITS_NEAR = re.compile(r"[^\n0-9]{0,12}(?=[0-9]{4})")
 
 
-def _person_starts(flat: str, folded: str) -> list[int]:
-    starts = [m.start() for m in _NAME_CAPTION_RE.finditer(folded)]
-    starts += [m.start() for m in _HONORIFIC_RE.finditer(folded)
-               if flat[m.end()].isupper() and flat[m.end()].isalpha()]
+_NAME_WORDS = re.compile(r"[^\W\d_]+")
+_AFTER_CAPTION = re.compile(r"[^:\n]{0,30}:\s*")
+
+
+def _name_after(flat: str, at: int) -> str:
+    """The capitalized words printed from ``at`` on (at most five, to the first mark that is
+    not a space), folded: the person's name a block opens with, "" when none."""
+    words = []
+    pos = at
+    while len(words) < 5:
+        m = _NAME_WORDS.match(flat, pos)
+        if m is None or not m.group()[0].isupper():
+            break
+        words.append(m.group())
+        pos = m.end()
+        if pos >= len(flat) or flat[pos] != " ":
+            break
+        pos += 1
+    return fold(" ".join(words))
+
+
+@cache
+def _honorific_places() -> frozenset[str]:
+    """Units whose name starts with an honorific ("Bà Rịa", "Bà Điểm", "Ông Đình"), folded,
+    their words only ("ba ria vung tau")."""
+    keys = (" ".join(_NAME_WORDS.findall(u.key)) for u in gazetteer.load().units)
+    return frozenset(k for k in keys if k.split(" ")[0] in ("ong", "ba"))
+
+
+def _names_a_person(flat: str, honorific: str, at: int) -> bool:
+    """Do the words at ``at``, after an honorific, name a person? A surname of the name lexicon
+    or a name in capitals ("bà Lê Thị Hoa", "Ông: NGUYỄN …"), and not, all of them, a place
+    whose name starts with the honorific ("Nơi cấp: Bà Rịa - Vũng Tàu", "Quê quán: BÀ ĐIỂM,
+    …"; "bà Lê Thị Hoa" is no "xã Ba Lê")."""
+    first = _NAME_WORDS.match(flat, at)
+    if first is None or f"{honorific} {_name_after(flat, at)}" in _honorific_places():
+        return False
+    word = first.group()
+    return (len(word) > 1 and word.isupper()) or word.title() in load_name_lexicon().surnames
+
+
+def _person_starts(flat: str, folded: str) -> list[tuple[int, str]]:
+    """Where each person's block starts, with the (folded) name it opens with."""
+    starts = []
+    for m in _NAME_CAPTION_RE.finditer(folded):
+        colon = _AFTER_CAPTION.match(flat, m.end())
+        starts.append((m.start(), _name_after(flat, colon.end()) if colon else ""))
+    for m in _HONORIFIC_RE.finditer(folded):
+        if flat[m.end()].isupper() and flat[m.end()].isalpha() \
+                and _names_a_person(flat, folded[m.start():m.end()].split()[-1].rstrip(":"),
+                                    m.end()):
+            starts.append((m.start(), _name_after(flat, m.end())))
     return sorted(starts)
 
 
@@ -233,7 +285,7 @@ def lost_first_person_number(text: str) -> LostNumber | None:
     taken = {m.offset for m in find_id_mentions(text)}
     first_read = read[0].offset
     for m in _PAPER_RE.finditer(folded):
-        if m.start() < starts[0] or m.start() >= first_read:
+        if m.start() < starts[0][0] or m.start() >= first_read:
             continue
         between = _BETWEEN.match(folded, m.end())
         end = between.end() if between else m.end()
@@ -243,8 +295,12 @@ def lost_first_person_number(text: str) -> LostNumber | None:
         near = _DIGITS_NEAR.match(flat, end)
         if not (_ANNOUNCES.search(label) or near):
             continue
-        # A person's block starts between this caption and the number read: another person's.
-        if not any(m.start() < s < first_read for s in starts):
+        # A person's block starts between this caption and the number read: another person's,
+        # unless it names the person of the caption's own block again ("Xét đơn của ông Lê
+        # Văn Bình, CCCD số: ⟨unread⟩ … Điều 1. Cấp … cho ông Lê Văn Bình, số định danh …").
+        own = next(name for at, name in reversed(starts) if at <= m.start())
+        if not any(m.start() < at < first_read and not (own and name == own)
+                   for at, name in starts):
             continue
         number = _number_at(flat, near.end()) if near else None
         born = _born(flat[max(0, m.start() - _ROLE_WINDOW // 2):m.start()])
