@@ -967,6 +967,9 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
     return out
 
 
+# Lines after the signer's title or instruction in which a name kept as read is checked for
+# plausibility (titles.doubtful_name): the name is printed within them, past the seal's debris.
+_DOUBT_WINDOW = 7
 # Where the signer's name is looked for under the title or the signing instruction: the
 # signature's space (Nghị định 30/2020 leaves about 20-30 mm) and the name's line below it.
 _NAME_BELOW_MM = 42.0
@@ -1735,6 +1738,7 @@ def recognize_page(
     # The signer's name read once more where it is printed (``_reread_name_lines``).
     retitled: list[tuple[str, str]] = [(a, b) for a, b in named if changes_letters(a, b)]
     unsure_signer: list[str] = []
+    after_title: int | None = None  # lines since the last title or signing instruction
     # Lines since the last that the signer's name may follow (a title, the signing
     # instruction), None when the name's place is past.
     since: int | None = None
@@ -1758,11 +1762,17 @@ def recognize_page(
             # A name kept as read that is no plausible name goes to a person, as a rewritten
             # one does (the text stays as read).
             changed = changed or " ".join(texts) in {b for _, b in retitled}
+            # The name is looked for a few lines past the title or the instruction whatever
+            # lies between (the seal's and the pen's debris is often more than name_place's).
+            name_line = since is not None or (after_title is not None
+                                              and after_title < _DOUBT_WINDOW)
             doubtful = None if changed else doubtful_name(texts, load_titles(),
-                                                          name_line=since is not None)
+                                                          name_line=name_line)
             if doubtful is not None:
                 unsure_signer.append(doubtful)
-            since = name_place(since, " ".join(t for t in texts if t), load_titles())
+            joined = " ".join(t for t in texts if t)
+            since = name_place(since, joined, load_titles())
+            after_title = 0 if since == 0 else None if after_title is None else after_title + 1
         for box, text in zip(line_boxes, texts, strict=True):
             left, top, w, h = unskew_box(
                 (box.left, box.top, box.width, box.height), skew, (width, height)

@@ -445,7 +445,7 @@ def reread_signer_line(tokens: Sequence[str], titles: Titles,
     return _renamed(tokens, names_sure)
 
 
-_NOT_NAME_EDGE = frozenset("()[]:;,.\"“”'")
+_NOT_NAME_EDGE = frozenset("()[]:;,\"“”'")
 
 
 def doubtful_name(tokens: Sequence[str], titles: Titles, *, name_line: bool) -> str | None:
@@ -456,7 +456,10 @@ def doubtful_name(tokens: Sequence[str], titles: Titles, *, name_line: bool) -> 
     when its first word is a surname's letters or two words are names' letters (marks and
     non-letters aside); it is doubtful when a word holds a non-letter, opens in lower case, is
     one letter, or is not written as ``names.txt`` lists it. Nothing is rewritten here."""
-    words = [t for t in tokens if t.strip()]
+    # Specks ("`", "-", "\\") around the name are the seal's and the pen's, not its words.
+    words = [t for t in tokens if any(ch.isalpha() for ch in t)]
+    if not words or is_title_line(" ".join(words), titles):  # "PHÓ CHỦ TỊCH" under "KT. …"
+        return None
     ranks = {(fold(a), fold(b)) for a, b in titles.ranks}
     if len(words) >= 3 and (fold(words[0]), fold(words[1])) in ranks:
         name = words[2:]

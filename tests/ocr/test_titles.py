@@ -434,6 +434,11 @@ def test_a_deputy_s_title_under_its_delegation_gets_its_marks() -> None:
     (["Bui", "Lhị", "Yến"], False, None),
     (["Nơi", "nhận:"], True, None),
     (["(Đã", "ký)"], True, None),
+    (["PHÓ", "CHỦ", "TỊCH"], True, None),  # the title under "KT. CHỦ TỊCH"
+    # Heavy copies (foreign_page heavy/faded): specks around a name are no part of it.
+    (["*!gô", "Quốc", "Lâm"], True, "*!gô Quốc Lâm"),
+    (["\\.ÐĐàf", "úy", "Trấr", "Thế", "Nhẫn"], True, "\\.ÐĐàf úy Trấr Thế Nhẫn"),
+    (["`", "Lê", "Thế", "Trưởng", "-"], True, None),
 ])
 def test_a_name_kept_as_read_that_is_no_name_is_doubtful(tokens: list[str], name_line: bool,
                                                           doubtful: str | None) -> None:
