@@ -386,6 +386,15 @@ def test_an_official_without_a_personal_key_does_not_certify_unless_the_agency_a
     assert made["signature"]["kind"] == "agency"
     assert made["certification"]["official"].startswith(
         "Người Không Có Khóa (ký bằng chữ ký số của cơ quan ")
+    # tester11 F7: the access log names the person who read the stored paper, not the person
+    # with the signing mode glued to their name
+    with open_archive(settings) as archive:
+        stored = store(archive, None, "cccd-agency", owner_id=OWNER,
+                       images=[page_image("cccd-agency-0")])
+    _copy(allowed, stored, official="Người Không Có Khóa")
+    with open_archive(settings) as archive:
+        readers = {e["user"] for e in archive.access_events(document=stored)}
+    assert readers == {"Người Không Có Khóa"}, readers
 
 
 def test_a_mistyped_owner_is_refused_before_a_number_is_taken(
