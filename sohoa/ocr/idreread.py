@@ -13,7 +13,7 @@ A number that validates is read alone too (a 2 read as a 3 passes every check: i
 heavy owner bench): when both readings alone give the same other number, one digit from it,
 that also validates, two readings outvote one and it is taken. A number read one digit short
 or long is read alone too, and takes the one valid 12-digit reading that is it with a digit
-put back or taken out.
+put back or taken out — always unsure (below): the first reading lost that digit.
 
 Neither is proof: the two readings alone are the same crop at two sizes, not independent, and
 a 12-digit number with one digit wrong still validates about as often as not. So a number
@@ -139,8 +139,7 @@ def reread_ids(lines: list[Line], read: Reader
             if len(raw) in (11, 13) and not mention.other_person:
                 if (found := _one_digit_off(changed, n, raw, read)) is not None:
                     changed[n], doubt = found
-                    if doubt is not None:
-                        unsure.append(doubt)
+                    unsure.append(doubt)
                 continue
             if len(raw) != 12 or mention.other_person:
                 continue
@@ -207,10 +206,12 @@ def _lost_or_added(read: str, number: str) -> bool:
 
 
 def _one_digit_off(lines: list[Line], n: int, raw: str, read: Reader
-                   ) -> tuple[Line, tuple[str, str] | None] | None:
+                   ) -> tuple[Line, tuple[str, str]] | None:
     """Line ``n`` with a number read one digit short or long (a "1" read as "]", a speck as a
     digit) replaced by the one 12-digit reading alone that is it with a digit put back or
-    taken out and passes every check; with its doubt unless both readings alone say it."""
+    taken out and passes every check; always with its doubt: the digit comes only from the
+    readings alone, the same crop at two sizes (not independent), and a digit of the last six
+    is checked by nothing, so the number is proposed to a person, never sure."""
     words = _number_words(lines[n], raw)
     if words is None:
         return None
@@ -222,9 +223,7 @@ def _one_digit_off(lines: list[Line], n: int, raw: str, read: Reader
     if len(found) != 1:
         return None
     num = found.pop()
-    sure = len(alone) == 2 and alone[0] == alone[1] == num
-    doubt = None if sure else (num, "/".join(dict.fromkeys([number, *alone])))
-    return _with_number(lines[n], words, num), doubt
+    return _with_number(lines[n], words, num), (num, "/".join(dict.fromkeys([number, *alone])))
 
 
 def _with_number(line: Line, words: list[Box], number: str) -> Line:

@@ -185,8 +185,11 @@ def test_a_number_read_a_digit_short_takes_the_valid_reading_alone() -> None:
     page = [_line("Số", "định", "danh", "cá", "nhân:", "07406311799]", top=180)]
     both = ["074063117991", "074063117991"]
     lines, unsure = reread_ids(page, _read({180: both}))
-    assert lines[0].words[-1].text == "074063117991" and unsure == []
-    # One reading alone only: taken, but unsure; a reading that adds a digit elsewhere and
+    # Review 11b S1: the two readings alone are the same crop at two sizes, and the digit put
+    # back comes only from them: the number is proposed to a person, never sure.
+    assert lines[0].words[-1].text == "074063117991"
+    assert unsure == [("074063117991", "07406311799/074063117991")]
+    # One reading alone only: taken, unsure too; a reading that adds a digit elsewhere and
     # fails the checks (province 999) is not taken.
     lines, unsure = reread_ids(page, _read({180: ["074063117991", "0740631"]}))
     assert lines[0].words[-1].text == "074063117991"
