@@ -1766,7 +1766,9 @@ def recognize_page(
             # lies between (the seal's and the pen's debris is often more than name_place's).
             name_line = since is not None or (after_title is not None
                                               and after_title < _DOUBT_WINDOW)
-            doubtful = None if changed else doubtful_name(texts, load_titles(),
+            # Never in the page's header (the agency, the document's name: "THÔNG BÁO").
+            header = bool(line_boxes) and min(b.top for b in line_boxes) < height * _SIGNER_BELOW
+            doubtful = None if changed or header else doubtful_name(texts, load_titles(),
                                                           name_line=name_line)
             if doubtful is not None:
                 unsure_signer.append(doubtful)

@@ -460,6 +460,8 @@ def doubtful_name(tokens: Sequence[str], titles: Titles, *, name_line: bool) -> 
     words = [t for t in tokens if any(ch.isalpha() for ch in t)]
     if not words or is_title_line(" ".join(words), titles):  # "PHÓ CHỦ TỊCH" under "KT. …"
         return None
+    if all(w.isupper() for w in words):  # a heading ("PHƯỜNG XUÂN AN"), never a doubtful name
+        return None
     ranks = {(fold(a), fold(b)) for a, b in titles.ranks}
     if len(words) >= 3 and (fold(words[0]), fold(words[1])) in ranks:
         name = words[2:]

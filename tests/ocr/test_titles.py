@@ -430,11 +430,13 @@ def test_a_deputy_s_title_under_its_delegation_gets_its_marks() -> None:
     (["Đại", "úy", "Nguyễn", "Đức", "Yến"], False, None),
     (["Bùi", "Thị", "Yến"], True, None),
     (["LÊ", "THẾ", "NGỮ"], True, None),
+    (["LÊ", "THẾ", "NGỦ"], True, None),  # in capitals it is a heading's, not judged
     # Not the name's place, or no name's reading at all: nothing.
     (["Bui", "Lhị", "Yến"], False, None),
     (["Nơi", "nhận:"], True, None),
     (["(Đã", "ký)"], True, None),
     (["PHÓ", "CHỦ", "TỊCH"], True, None),  # the title under "KT. CHỦ TỊCH"
+    (["PHƯỜNG", "XUÂN", "AN"], True, None),  # a heading in capitals
     # Heavy copies (foreign_page heavy/faded): specks around a name are no part of it.
     (["*!gô", "Quốc", "Lâm"], True, "*!gô Quốc Lâm"),
     (["\\.ÐĐàf", "úy", "Trấr", "Thế", "Nhẫn"], True, "\\.ÐĐàf úy Trấr Thế Nhẫn"),
