@@ -60,7 +60,6 @@ from sohoa.ocr.photos import Photo, beside_photos
 from sohoa.ocr.preprocess import prepare
 from sohoa.ocr.titles import (
     Titles,
-    changes_letters,
     completed_titles,
     deputy_titles,
     doubtful_name,
@@ -1002,8 +1001,9 @@ def _reread_name_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], level: np
     name stays as read, however confident, and nothing is made up where no reading is a
     name. The words it replaces (the line's fragments) and the debris between the title and
     the name (lines of a few letters: the pen's and the seal's strokes read as marks) go; the
-    name is written as the rules write it, and each line so read is added to ``renamed`` (as
-    read, as written: the page records it and its document goes to review)."""
+    name is written as the rules write it, and each line so read is added to ``renamed`` (the
+    page's words it replaced, the name written: the page records it and its document goes to
+    review, whether or not the rules changed a letter of the fresh reading)."""
     usual = _usual_height(boxes)
     height, width = level.shape
     if not usual:
@@ -1040,6 +1040,9 @@ def _reread_name_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], level: np
         # The fragments of the name's line, and the debris between the title and the name,
         # give way to the name.
         gone = [b for b in out if _within(b, strip)]
+        # What the page read on the name's line, as the clerk would compare it with the paper
+        # (the debris above is marks, not words to compare).
+        read_as = " ".join(b.text for b in sorted(gone, key=lambda b: b.left))
         for part in below.values():
             if max(b.bottom for b in part) <= strip[1] + usual and is_debris(
                     " ".join(b.text for b in part)):
@@ -1050,7 +1053,10 @@ def _reread_name_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], level: np
         written = [re.sub(r"^\W+|\W+$", "", text) for text in written]
         out += [Box(text, b.left, b.top, b.width, b.height, b.confidence, key)
                 for b, text in zip(reading, written, strict=True) if text]
-        read_as = " ".join(b.text for b in reading)
+        # Recorded as the page read the line ("" for nothing) and as written: the fresh
+        # reading may itself be a listed name, which the rules leave as it is, yet it replaced
+        # what the page read there, so a person compares it with the paper every time
+        # (review11b M1).
         written_as = " ".join(t for t in written if t)
         renamed.append((read_as, written_as))
     return out
@@ -1736,7 +1742,8 @@ def recognize_page(
     text_lines: list[str] = []
     renamed: list[tuple[str, str]] = []
     # The signer's name read once more where it is printed (``_reread_name_lines``).
-    retitled: list[tuple[str, str]] = [(a, b) for a, b in named if changes_letters(a, b)]
+    # Every one of them: the name written there replaced what the page read (review11b M1).
+    retitled: list[tuple[str, str]] = [(a, b) for a, b in named if nfc(a) != nfc(b)]
     unsure_signer: list[str] = []
     after_title: int | None = None  # lines since the last title or signing instruction
     # Lines since the last that the signer's name may follow (a title, the signing

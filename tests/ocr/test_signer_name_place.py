@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 from sohoa.ocr import recognize_page
 from sohoa.ocr.engine import _spans_words
 from sohoa.ocr.layout import Box
-from sohoa.ocr.titles import load_titles, name_reading
+from sohoa.ocr.titles import changes_letters, load_titles, name_reading
 from sohoa.pipeline.stages import page_lexicon
 from sohoa.records import OcrPage
 from sohoa.synth.foreign import ForeignPage, foreign_page
@@ -50,6 +50,19 @@ def test_a_name_under_the_pen_read_as_other_words_is_read_at_its_place() -> None
     assert "Đỗ Mỹ Dũng" in ocr.text.splitlines(), ocr.text[-200:]
     # Recorded as read and as written: the document goes to review for a person to compare.
     assert any(written == "Đỗ Mỹ Dũng" and read != written for read, written in ocr.retitled)
+
+
+def test_a_name_read_again_as_a_listed_name_is_still_recorded_for_review() -> None:
+    # Seed 143 (review11b M1): the page read "Dương Hải Ấn" (a wrong mark) with the pen's
+    # strokes above it; the line read again is "Dương Hải Ẩn", a name the rules take as it is.
+    # It replaced the page's words, so it is recorded as the page read it: the document goes
+    # to review ("máy đọc là … và đã sửa thành …") even though the rules changed no letter.
+    page = foreign_page(143, family="termes", dpi=200, colour=False, wear="faded")
+    assert page.signer == ("TRƯỞNG PHÒNG", "Dương Hải Ẩn")
+    ocr = _read(_closing(page), page.dpi)
+    assert "Dương Hải Ẩn" in ocr.text.splitlines(), ocr.text[-200:]
+    assert ("Dương Hải Ấn", "Dương Hải Ẩn") in ocr.retitled, ocr.retitled
+    assert changes_letters("Dương Hải Ấn", "Dương Hải Ẩn")  # what the review reason asks
 
 
 def test_no_name_is_made_up_where_none_is_printed() -> None:
