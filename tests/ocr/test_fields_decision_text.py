@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from sohoa.doctypes import load_registry
+from sohoa.ocr.fields.digits import document_number
 from sohoa.ocr.fields.extract import extract_fields
 
 REGISTRY = load_registry()
@@ -41,3 +42,29 @@ def test_a_decision_cited_in_running_text_is_not_the_number() -> None:
             "Theo đề nghị số 12/TTr-PQLĐT của Phòng Quản lý đô thị")
     fields = extract_fields("decision", text, REGISTRY).values()
     assert "document_number" not in fields and fields["full_name"] == "Vũ Văn An"
+
+
+@pytest.mark.parametrize(("running", "name"), [
+    # review11b M5: the name wrapped onto the next line was cut to "Nguyễn" and the next
+    # person ("bà Lê Thị Hoa") taken
+    ("Về việc cấp phép cho ông Nguyễn\nVăn Thưởng, cư trú tại phường Trấn Biên; đại diện bà Lê "
+     "Thị Hoa\nĐiều 1. Cấp phép", "Nguyễn Văn Thưởng"),
+    ("Về việc cấp phép cho bà Lê Thị\nHoa cư trú tại phường Trấn Biên", "Lê Thị Hoa"),
+    # the next line a new sentence whose first word is also a listed name ("Quyết"): not the
+    # name's rest (decided by the clause's shape, a capital then a lower-case word)
+    ("Về việc cấp phép cho ông Lê Hoa\nQuyết định này có hiệu lực từ ngày ký", "Lê Hoa"),
+    # tester10 F6, kept: a whole name, the next line "Căn cứ …"
+    ("Về việc cấp phép cho ông Nguyễn Văn Thưởng\nCăn cứ Luật Xây dựng", "Nguyễn Văn Thưởng"),
+])
+def test_a_name_wrapped_onto_the_next_line_is_read_whole(running: str, name: str) -> None:
+    fields = extract_fields("decision", MOTTO + "QUYẾT ĐỊNH\n" + running, REGISTRY).values()
+    assert fields["full_name"] == name
+
+
+@pytest.mark.parametrize("line", [
+    # review11b S2: a form's template id, an appendix, a cited decree — not the paper's number
+    "MẪU SỐ 02/ĐK", "PHỤ LỤC SỐ 01/2020", "CĂN CỨ NGHỊ ĐỊNH SỐ 30/2020/NĐ-CP",
+])
+def test_an_upper_case_line_that_is_no_document_title_gives_no_number(line: str) -> None:
+    assert document_number(line + "\nĐƠN ĐĂNG KÝ BIẾN ĐỘNG ĐẤT ĐAI\nKính gửi: UBND xã") is None
+    assert document_number("THÔNG BÁO số 15/TB-UBND\n" + line) == "15/TB-UBND"

@@ -103,6 +103,18 @@ _TITLE_NUMBER = re.compile(r"^\W{0,2}(?P<t>[^\W\d_]+(?:\s+[^\W\d_]+){0,5})\s+so\
                            + _NUMBER_VALUE, re.IGNORECASE)
 
 
+# The kinds of paper whose title may carry the paper's number: the administrative documents of
+# Nghị định 30/2020 (Điều 7) and the registry's titles' first words. Any other upper-case line
+# before "số" names another paper or a form ("MẪU SỐ 02/ĐK", "PHỤ LỤC SỐ 01/2020", "CĂN CỨ
+# NGHỊ ĐỊNH SỐ 30/2020/NĐ-CP": review11b S2), never this one's number.
+_TITLE_KINDS = re.compile(
+    r"(?:nghi quyet|quyet dinh|chi thi|quy che|quy dinh|thong cao|thong bao|huong dan"
+    r"|chuong trinh|ke hoach|phuong an|de an|du an|bao cao|bien ban|to trinh|hop dong"
+    r"|cong van|cong dien|ban ghi nho|ban thoa thuan|giay|phieu|thu cong|trich luc|to khai"
+    r"|xac nhan|van ban|ban sao|don xin|don dang ky|don de nghi|the can cuoc|can cuoc"
+    r"|chung minh)\b")
+
+
 def document_number(text: str) -> str | None:
     """The number and notation after "Số:" ("123/2024/QĐ-UBND", "297", "DB 659081"), else
     the one on an upper-case title line ("QUYẾT ĐỊNH số 1234/QĐ-UBND")."""
@@ -115,8 +127,8 @@ def document_number(text: str) -> str | None:
     for line in lines:
         m = _TITLE_NUMBER.search(fold_keep_length(line))
         title = line[m.start("t"):m.end("t")] if m else ""
-        if m and title == title.upper() and (number := _number_after(_TITLE_NUMBER, line)) \
-                and "/" in number:
+        if m and title == title.upper() and _TITLE_KINDS.match(fold(title)) \
+                and (number := _number_after(_TITLE_NUMBER, line)) and "/" in number:
             return number
     return None
 

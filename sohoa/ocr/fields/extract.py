@@ -23,7 +23,7 @@ from sohoa.ocr.fields.addresses import _address, snap_address
 from sohoa.ocr.fields.bodies import canonical_body, issuing_body
 from sohoa.ocr.fields.captions import _find_hits, _Hit, _values, labelled_values
 from sohoa.ocr.fields.digits import _number_token, document_number, validated_number
-from sohoa.ocr.fields.names import _name, _sex, second_reading
+from sohoa.ocr.fields.names import NameLexicon, _name, _sex, load_name_lexicon, second_reading
 from sohoa.ocr.fields.personal_ids import find_id_mentions, lost_first_person_number
 from sohoa.ocr.fields.scores import (
     _CONFIDENT,
@@ -90,23 +90,58 @@ _PERSON = re.compile(r"(?<![0-9a-z])(ong|ba)\s+(?=[A-ZĐ\u00C0-\u1EF8])", re.IGN
 
 
 def _mentioned_person(text: str) -> str | None:
-    """The first "ông/bà <Name>" in running text, for documents without a name caption. The
-    name ends at its line's end: the next line is another sentence ("… ông Nguyễn Văn Thưởng
-    / Căn cứ Luật …" read "Nguyễn Văn Thưởng Căn", tester10 F6)."""
+    """The first "ông/bà <Name>" in running text, for documents without a name caption. A
+    name of one or two words that reaches its line's end goes on at the next line's start
+    while the words there are name words in title case ("cho ông Nguyễn / Văn Thưởng",
+    review11b M5), unless that line opens a new sentence ("… ông Nguyễn Văn Thưởng / Căn cứ
+    Luật …" read "Nguyễn Văn Thưởng Căn", tester10 F6)."""
     flat = "\n".join(" ".join(line.split()) for line in text.splitlines())
     folded = fold_keep_length(flat)
     for m in _PERSON.finditer(folded):
         if not flat[m.start()].islower():
             continue
-        words = []
-        for word in flat[m.end():].split("\n", 1)[0].split()[:6]:
-            word = word.strip(",;.()")
-            if not word or not word[0].isupper() or not word.isalpha():
-                break
-            words.append(word)
+        first, _, rest = flat[m.end():].partition("\n")
+        words, open_ = _name_words(first.split(), 6, lexicon=None)
+        # Only a name cut short (one or two words: three is a whole name, the next line an
+        # address or another sentence) goes on. A name never ends at its middle "Văn"/"Thị":
+        # the next line's name word is its rest even before a lower-case word ("bà Lê Thị /
+        # Hoa cư trú tại …").
+        after = rest.split("\n", 1)[0].split()
+        if open_ and 0 < len(words) < 3 and after and (
+                words[-1] in ("Văn", "Thị") or not _opens_clause(after)):
+            more, _ = _name_words(after, 4 - len(words), lexicon=load_name_lexicon())
+            words += more
         if len(words) >= 2:
             return title_case_name(" ".join(words))
     return None
+
+
+def _name_words(tokens: Sequence[str], room: int, lexicon: NameLexicon | None
+                ) -> tuple[list[str], bool]:
+    """The leading capitalised words of ``tokens`` (at most ``room``; with ``lexicon`` only
+    title-case words it lists), and whether the name may go on past them (it ran to the
+    tokens' end, no punctuation closing it)."""
+    words: list[str] = []
+    for token in tokens[:room]:
+        word = token.strip(",;.()")
+        if not word or not word[0].isupper() or not word.isalpha():
+            return words, False
+        if lexicon is not None and not (word.istitle() and (word in lexicon.names
+                                                             or word in lexicon.surnames)):
+            return words, False
+        words.append(word)
+        if word != token:
+            return words, False
+    return words, len(tokens) <= room
+
+
+def _opens_clause(tokens: Sequence[str]) -> bool:
+    """Whether a line starts a new sentence or clause: a capitalised word then a lower-case
+    one ("Căn cứ Luật …", "Quyết định số …", "Sinh ngày …"), or no word at all ("Điều 1.") —
+    a name's words are each capitalised."""
+    if not tokens or not tokens[0].isalpha() or not tokens[0][0].isupper():
+        return True
+    return len(tokens) > 1 and tokens[1][:1].islower()
 
 
 # --- the extractor -------------------------------------------------------------------------
