@@ -129,7 +129,8 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
         err.print("đã dừng: chạy lại đúng lệnh này để làm tiếp từ chỗ đã dừng")
     line = (f"{report.files_done} tệp xong, {report.files_failed} tệp không xử lý được, "
             f"{report.documents} giấy tờ đã lưu, {report.duplicates} đã lưu trước đây, "
-            f"{report.needs_review} cần rà soát, {report.quarantined} trang/tệp bị cách ly, "
+            + (f"{report.disposed} đã bị tiêu hủy, không lưu lại, " if report.disposed else "")
+            + f"{report.needs_review} cần rà soát, {report.quarantined} trang/tệp bị cách ly, "
             f"{report.queue} tệp còn chờ")
     err.print(line) if as_json else out.print(line)
     if report.program_errors:  # a bug: the clerk must not think the papers were bad

@@ -40,6 +40,7 @@ class WatchReport:
     pages: int = 0
     documents: int = 0
     duplicates: int = 0
+    disposed: int = 0  # papers destroyed since, found again: not stored, not "stored before"
     needs_review: int = 0
     quarantined: int = 0
     # files set aside because sohoa's own code failed on them (a bug, not a bad file): the
@@ -63,7 +64,8 @@ class WatchReport:
     def counts(self) -> dict[str, int]:
         return {"files_done": self.files_done, "files_failed": self.files_failed,
                 "queue": self.queue, "pages": self.pages, "documents": self.documents,
-                "duplicates": self.duplicates, "needs_review": self.needs_review,
+                "duplicates": self.duplicates, "disposed": self.disposed,
+                "needs_review": self.needs_review,
                 "quarantined": self.quarantined, "program_errors": self.program_errors}
 
 
@@ -144,6 +146,8 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
                 problems.append(f"{where.strip()}: {event['error']}" if where.strip()
                                 else str(event["error"]))
                 report.quarantined += 1
+            elif kind == DUPLICATE and event.get("disposed"):
+                report.disposed += 1  # said by its own event line (tester11 F14)
             elif kind == DUPLICATE:
                 per_file["duplicates"] += 1
                 report.duplicates += 1

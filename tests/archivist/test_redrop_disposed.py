@@ -42,3 +42,19 @@ def test_redropping_a_disposed_document_says_it_was_disposed(tmp_path: Path) -> 
     text = run_sohoa(home, "ingest", str(batch))
     assert "đã hủy" in text.stdout + text.stderr
     assert "đã bị tiêu hủy theo danh mục tiêu hủy" in text.stdout + text.stderr
+    # tester11 F14: counted apart, not as stored before — by the ingest and the hot folder
+    import re
+
+    gone = re.search(r"(\d+) đã bị tiêu hủy, không lưu lại", text.stdout)
+    assert gone and int(gone.group(1)) >= 1, text.stdout
+    assert "0 đã lưu trước đây" in text.stdout, text.stdout
+    import shutil
+
+    from sohoa.pipeline.settings import load_settings
+    from sohoa.pipeline.watchjob import WatchSettings, run_watch
+
+    hot = tmp_path / "hot"
+    shutil.copytree(batch, hot)
+    report = run_watch(hot, load_settings(home=home, environ={}), once=True,
+                       options=WatchSettings(settle_seconds=0, poll_seconds=0.05))
+    assert (report.disposed, report.duplicates) == (int(gone.group(1)), 0), report
