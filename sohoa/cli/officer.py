@@ -215,7 +215,9 @@ _SHOWN = {"document_id": "mã giấy tờ", "doc_type": "loại", "title": "tên
           "owner_id": "chủ sở hữu", "owner_name": "tên chủ sở hữu", "dossier_code": "hồ sơ",
           "issue_date": "ngày cấp", "valid_until": "hiệu lực đến", "confidence": "độ tin cậy",
           "needs_review": "cần rà soát"}
-UNKNOWN_VALIDITY = "chưa rõ — cần nhập (giấy không cho biết ngày hết hạn)"
+# Said as the review reason says it (reasons.VALIDITY_UNREAD): one answer on every face.
+UNKNOWN_VALIDITY = ("chưa rõ — cần nhập (không đọc được ngày mà thời hạn hiệu lực dựa vào; "
+                    "chưa đưa ra dùng lại)")
 _SIDES = {"front": "mặt trước", "back": "mặt sau"}
 _SIGNATURE_KINDS = {"agency": "chữ ký số của cơ quan (sao y)",
                     "officer": "chữ ký số của cán bộ thực hiện"}
