@@ -98,7 +98,8 @@ def _routes(app: FastAPI) -> None:
             description="The `next` of the previous page; omit for the first page")] = None,
     ) -> dict[str, Any]:
         """The owner's documents still valid on ``valid_on``, newest first, a page at a time
-        (a reuse lookup: officers, archivists and admins of any unit)."""
+        (a reuse lookup: officers, archivists and admins of any unit). A paper waiting for
+        review is not listed: its owner may be only proposed."""
         day = valid_on or vietnam_today()
         page = reader.reuse(caller, purpose, owner_id, doc_type=type or None, valid_on=day,
                             limit=limit, after=after or None)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, and_, bindparam, literal_column, or_, select
+from sqlalchemy import BigInteger, Connection, and_, bindparam, false, literal_column, or_, select
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
 from sohoa.archive import audit as audit_log
@@ -261,7 +261,11 @@ def _reuse_statement(with_type: bool, after: str | None) -> Any:
         .where(Document.owner_id == bindparam("owner_id"), IS_STORED,
                or_(Document.valid_until.is_(None), Document.valid_until >= bindparam("day")),
                # A document issued after that day was not valid on it either.
-               or_(Document.issue_date.is_(None), Document.issue_date <= bindparam("day")))
+               or_(Document.issue_date.is_(None), Document.issue_date <= bindparam("day")),
+               # A paper waiting for review is not offered: its owner may be only proposed
+               # (a number read unsure, or on a letter that takes no owner), so it may be
+               # someone else's, and reusing it is refused until a person confirms it.
+               Document.needs_review == false())
         .order_by(Document.issue_date.desc().nulls_last(), Document.id.desc())
         .limit(bindparam("limit", type_=BigInteger))
     )

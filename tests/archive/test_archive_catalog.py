@@ -223,6 +223,23 @@ def test_reuse_lists_valid_documents_newest_first(archive: Archive) -> None:
     assert archive.reuse("000000000000") == []
 
 
+def test_reuse_never_offers_a_paper_waiting_for_review(archive: Archive) -> None:
+    # Review 11b S6: a letter of type 'other' naming a citizen's number is stored with that
+    # number proposed as its owner and waiting for review; it is not listed under that
+    # person (sohoa reuse, API /owners/{id}/documents) until a person confirms it.
+    owner = "075203001234"
+    own, pdf, images = make_record("own", owner_id=owner)
+    own_id, _ = archive.store_document(own, pdf, images)
+    letter, pdf, images = make_record("letter", doc_type="other", title="CÔNG VĂN",
+                                      owner_id=owner, needs_review=True)
+    letter_id, _ = archive.store_document(letter, pdf, images)
+    listed = [r["document_id"] for r in archive.reuse(owner, valid_on=date(2024, 6, 1))]
+    assert listed == [own_id] and letter_id not in listed
+    with archive.transaction(write=False) as conn:
+        assert [r["document_id"] for r in documents.reuse(conn, owner, None, date(2024, 6, 1))] \
+            == [own_id]
+
+
 def test_reuse_is_answered_from_the_covering_index_alone(archive: Archive) -> None:
     rec, pdf, images = make_record("x")
     archive.store_document(rec, pdf, images)
