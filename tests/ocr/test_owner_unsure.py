@@ -133,6 +133,8 @@ def test_the_sentence_form_and_a_marriage_paper_by_the_same_structure() -> None:
     assert extract("land_use_certificate", land.format(n="075070123456")).owner_id \
         == "075070123456"
     assert lost_first_person_number(land.format(n="O7S07..."))
+    # The wife's surname read with another tone mark still opens her block.
+    assert lost_first_person_number(land.format(n="O7S07...").replace("bà Lê", "bà Lẽ"))
     assert extract("land_use_certificate", land.format(n="O7S07...")).owner_id is None
     marriage = ("GIẤY CHỨNG NHẬN KẾT HÔN\nHọ, chữ đệm, tên vợ: LÊ THỊ HOA\n"
                 "Ngày, tháng, năm sinh: 12/03/1972\nGiấy tờ tùy thân: Căn cước công dân số {n}\n"

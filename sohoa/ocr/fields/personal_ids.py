@@ -238,7 +238,14 @@ def _names_a_person(flat: str, honorific: str, at: int) -> bool:
     if first is None or f"{honorific} {_name_after(flat, at)}" in _honorific_places():
         return False
     word = first.group()
-    return (len(word) > 1 and word.isupper()) or word.title() in load_name_lexicon().surnames
+    return (len(word) > 1 and word.isupper()) or fold(word) in _folded_surnames()
+
+
+@cache
+def _folded_surnames() -> frozenset[str]:
+    # Folded: OCR confuses a surname's tone marks ("Lẽ" for "Lê"), and a person whose surname
+    # lost its mark must still open a block, or the next person's number is taken as theirs.
+    return frozenset(fold(s) for s in load_name_lexicon().surnames)
 
 
 def _person_starts(flat: str, folded: str) -> list[tuple[int, str]]:
