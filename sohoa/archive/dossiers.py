@@ -240,6 +240,7 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
                note: str | None = None,
                refuse: Callable[[str, datetime | None], None] | None = None,
                once: frozenset[str] = frozenset(),
+               retake: frozenset[str] = frozenset(),
                ) -> tuple[DossierState, bool]:
     """Record a status change; return (state, changed). The same change twice changes nothing:
     with ``at``, the same status is recorded within the same minute; without it, the dossier is
@@ -247,7 +248,10 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
     current status, called inside the write transaction with the dossier's row locked, so two
     racing changes cannot both pass it; it raises to refuse (nothing is written). A status
     in ``once`` is recorded once: reported again at any moment the rule lets through, it
-    changes nothing."""
+    changes nothing — except a status in ``retake`` whose recorded row is not the current step
+    while the new moment is after the current step's: that row is a mistyped earlier moment
+    left in the history (a result dated before the processing it follows, review11b M4), and
+    swallowing the real one would leave the dossier in its earlier step with no way out."""
     who = _who(by)
     code = nfc(code.strip())
     if status not in DOSSIER_STATUSES:
@@ -289,7 +293,9 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
             refuse(row.status, row.status_at)
         if status in once and conn.execute(select(DossierStatus.id).where(
                 DossierStatus.dossier_code == code,
-                DossierStatus.status == status)).first() is not None:
+                DossierStatus.status == status)).first() is not None and not (
+                status in retake and row.status != status and row.status_at is not None
+                and when > _aware(row.status_at)):
             return _state(conn, code), False
         conn.execute(DossierStatus.__table__.insert().values(
             dossier_code=code, status=status, at=when, recorded_by=who, recorded_at=utc_now(),
@@ -313,15 +319,27 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
         return _state(conn, code), True
 
 
+# How far apart the same step, with no other step between, is still one step resent: a
+# retried webhook, a re-sync with another clock (tester11 F19: 08:06, 08:08, 08:09). Beyond it
+# the same step again is a real one: a second supplement request days later counts in the KPI
+# (shared/research/kpi-and-digitization-rules.md, review11b S5). Ten minutes: the order of a
+# webhook sender's retry ceiling (sohoa's own backs off to sync.max_backoff_s = 600 s), longer
+# than a clerk's retype, far shorter than a real repeat of a step.
+RESEND_WINDOW = timedelta(minutes=10)
+
+
 def _same_as_neighbour(conn: Connection, code: str, status: str, when: datetime) -> bool:
     """Whether the step recorded last at or before ``when``, or the first after it, is
-    ``status``: a move to it at ``when`` would have no other step between."""
+    ``status`` within RESEND_WINDOW of ``when``: a move to it at ``when`` would have no other
+    step between, and comes minutes after (or before) that one, a resend."""
     history = conn.execute(select(DossierStatus.status, DossierStatus.at)
                            .where(DossierStatus.dossier_code == code)
                            .order_by(DossierStatus.at, DossierStatus.id)).all()
-    before = [h.status for h in history if _aware(h.at) <= when]
-    after = [h.status for h in history if _aware(h.at) > when]
-    return bool(before and before[-1] == status) or bool(after and after[0] == status)
+    before = [h for h in history if _aware(h.at) <= when]
+    after = [h for h in history if _aware(h.at) > when]
+    return bool(before and before[-1].status == status
+                and when - _aware(before[-1].at) <= RESEND_WINDOW) or bool(
+        after and after[0].status == status and _aware(after[0].at) - when <= RESEND_WINDOW)
 
 
 def correct_moment(archive: Archive, code: str, status: str, *, at: datetime, by: str,

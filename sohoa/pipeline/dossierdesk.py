@@ -158,6 +158,10 @@ SETTLED_NEXT: dict[str, frozenset[str]] = {
 # other steps (processing, supplement) may recur, and are the same step only within the
 # same minute (records.set_status).
 RECORDED_ONCE = frozenset({"received", "resolved", "rejected", "returned"})
+# ... but a result (or its return) recorded at a moment the history left behind an open step —
+# possible only in a catalog written before such a moment was refused (review11b M4) — does not
+# swallow the real one reported after the current step: that one is recorded.
+RETAKEN_ONCE = frozenset(SETTLED_NEXT)
 
 
 def _going_back_refused(code: str, status: str,
@@ -168,6 +172,18 @@ def _going_back_refused(code: str, status: str,
 
     def refuse(current: str, current_at: datetime | None) -> None:
         allowed = SETTLED_NEXT.get(current or "")
+        if allowed is None and status in SETTLED_NEXT and at is not None and \
+                current_at is not None and _utc(at) < _minute(current_at):
+            # A result (or its return) before the open step it follows cannot be: a mistyped
+            # day would sit in the history only, the dossier staying open with the real result
+            # then taken for a resend (review11b M4). Refused here, as a return before its
+            # result is; the same minute passes (a moment typed to the minute).
+            now = DOSSIER_STATUS_NAMES.get(current or "", current)
+            name = DOSSIER_STATUS_NAMES.get(status, status)
+            raise WorkflowError(
+                f"hồ sơ {nfc(code.strip())} ở bước {now} từ {shown_moment(_utc(current_at))}; "
+                f"{name} lúc {shown_moment(_utc(at))} là trước bước đó, không thể có. "
+                "Kiểm tra lại ngày giờ đã nhập (--at)")
         if allowed is None or status == current:
             return
         now = DOSSIER_STATUS_NAMES.get(current or "", current)
@@ -250,6 +266,12 @@ def _opened(archive: Archive, code: str) -> DossierState | None:
     return state if state.received_at is not None else None
 
 
+def _minute(at: datetime) -> datetime:
+    """``at`` (UTC) to its minute: a moment typed to the minute is not before a step stamped
+    to the second within it."""
+    return _utc(at).replace(second=0, microsecond=0)  # type: ignore[union-attr]
+
+
 def _utc(at: datetime | None) -> datetime | None:
     if at is None:
         return None
@@ -296,7 +318,7 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
                               "; kiểm tra lại ngày giờ đã nhập")
     return records.set_status(archive, code, status, at=at, by=by, note=note,
                               refuse=_going_back_refused(code, status, at),
-                              once=RECORDED_ONCE)
+                              once=RECORDED_ONCE, retake=RETAKEN_ONCE)
 
 
 # Only the final step's moment may be corrected: nothing follows `returned`, so moving it

@@ -207,6 +207,57 @@ def test_the_same_step_resent_at_another_minute_is_one_step(archive: Archive) ->
     assert moved == ["received", "processing", "supplement", "processing"], moved
 
 
+def test_a_result_before_the_open_step_is_refused_and_never_swallows_the_real_one(
+        archive: Archive) -> None:
+    """review11b M4: a `resolved` mistyped a day early (before the processing it follows) is
+    refused, nothing written; a result already left in the history that way (written before the
+    rule) does not swallow the real one after the current step: the dossier is resolved. A
+    resend of the current result stays 'no change'."""
+    from sohoa.pipeline import dossierdesk as desk
+
+    code = "H19.22.31-260302-0017"
+    dz.open_dossier(archive, opening(code), by=OFFICER)
+    desk.set_status(archive, code, "processing", at=datetime(2026, 3, 3, 10, 0, tzinfo=VN),
+                    by=OFFICER)
+    before = dz.show(archive, code)
+    with pytest.raises(WorkflowError, match="trước bước đó"):
+        desk.set_status(archive, code, "resolved", at=datetime(2026, 3, 2, 10, 0, tzinfo=VN),
+                        by=OFFICER)
+    assert dz.show(archive, code).history == before.history
+    # the mistyped result as a catalog written before the refusal holds it
+    dz.set_status(archive, code, "resolved", at=datetime(2026, 3, 2, 10, 0, tzinfo=VN),
+                  by=OFFICER)
+    assert dz.show(archive, code).status == "processing"
+    real = datetime(2026, 3, 5, 10, 0, tzinfo=VN)
+    state, changed = desk.set_status(archive, code, "resolved", at=real, by=OFFICER)
+    assert changed and state.status == "resolved" and state.status_at == real.astimezone(UTC)
+    state, again = desk.set_status(archive, code, "resolved", at=real + timedelta(hours=2),
+                                   by=OFFICER)
+    assert not again and [h.status for h in state.history].count("resolved") == 2
+
+
+def test_a_second_supplement_days_later_is_a_new_step(archive: Archive) -> None:
+    """review11b S5: only a resend within minutes (RESEND_WINDOW) of the same step is 'no
+    change'; a second supplement request five days after the first is a step of its own (the
+    KPI counts it), as is processing resent a day later with nothing between."""
+    code = "H19.22.31-260302-0018"
+    dz.open_dossier(archive, opening(code), by=OFFICER)
+    at = datetime(2026, 3, 3, 10, 0, tzinfo=VN)
+    dz.set_status(archive, code, "processing", at=at, by=OFFICER)
+    _, first = dz.set_status(archive, code, "supplement", at=at + timedelta(days=1), by=OFFICER)
+    _, resend = dz.set_status(archive, code, "supplement",
+                              at=at + timedelta(days=1, minutes=4), by=OFFICER)
+    state, second = dz.set_status(archive, code, "supplement", at=at + timedelta(days=6),
+                                  by=OFFICER)
+    assert (first, resend, second) == (True, False, True)
+    assert [h.status for h in state.history] == ["received", "processing", "supplement",
+                                                 "supplement"]
+    # a late report just before the second one (within the window) is that one's resend
+    _, late = dz.set_status(archive, code, "supplement",
+                            at=at + timedelta(days=6, minutes=-3), by=OFFICER)
+    assert not late
+
+
 NAMES = {"queued": "Chờ tiếp nhận", "received": "Đã tiếp nhận", "processing": "Đang giải quyết",
          "resolved": "Đã có kết quả", "returned": "Đã trả kết quả"}
 
