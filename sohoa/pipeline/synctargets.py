@@ -12,6 +12,8 @@ name = "mot-cua"                              # the province's one-stop system
 url = "https://motcua.dongnai.gov.vn/sohoa/events"
 secret = "…"                                  # HMAC key of X-Sohoa-Signature (or secret_file)
 events = ["document.stored", "dossier.status_changed", "result.issued"]   # default: all
+# (dossier.status_changed brings dossier.status_corrected with it: a correction changes a
+#  status the target received)
 timeout_s = 10.0
 
 [[sync.targets]]
@@ -146,7 +148,7 @@ def _target(table: Mapping[str, object], where: str) -> SyncTarget:
             raise ConfigError(f"{where}: {flag} phải là true hoặc false")
         flags[flag] = value
     return SyncTarget(name=name, url=url, secret=secret, client_cert=cert, client_key=key,
-                      ca_file=ca, events=tuple(str(e) for e in events), timeout_s=timeout,
+                      ca_file=ca, events=_with_corrections(events), timeout_s=timeout,
                       **flags)
 
 
@@ -191,3 +193,16 @@ def sync_config(settings: Settings) -> tuple[tuple[SyncTarget, ...], SyncOptions
             raise ConfigError(f"{source}: sync.lease_s = {options.lease_s:g} phải ít nhất gấp "
                               f"đôi timeout_s = {t.timeout_s:g} của đích {t.name}")
     return targets, options
+
+
+# A listed event type brings the types that change what it delivered: a target taking the
+# status moves would otherwise keep a mistyped `returned` moment that sohoa's KPIs no longer
+# use, silently (review11b S3).
+_AMENDED_BY = {"dossier.status_changed": ("dossier.status_corrected",)}
+
+
+def _with_corrections(events: Sequence[object]) -> tuple[str, ...]:
+    listed = [str(e) for e in events]
+    for kind in list(listed):
+        listed += [a for a in _AMENDED_BY.get(kind, ()) if a not in listed]
+    return tuple(listed)

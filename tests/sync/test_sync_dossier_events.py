@@ -23,7 +23,7 @@ from sync_helpers import (
 from sohoa.api.sync_contract import validate_event
 from sohoa.archive import Archive, deliveries
 from sohoa.archive import dossiers as dz
-from sohoa.archive.sync_models import SyncEvent
+from sohoa.archive.sync_models import SyncDelivery, SyncEvent
 from sohoa.clock import vietnam_today
 from sohoa.pipeline.sync import SyncRunner
 from sohoa.pipeline.synctargets import SyncOptions, SyncTarget
@@ -150,3 +150,34 @@ def test_the_kpi_report_counts_dossiers_delivered_to_the_portal(
         assert [a["event_type"] for a in store.snapshot()["applied"]] == ["result.issued"]
     finally:
         store.stop()
+
+
+def test_a_target_taking_status_moves_takes_their_corrections(tmp_path: Path,
+                                                              archive: Archive) -> None:
+    """review11b S3: a target listing its event types with dossier.status_changed receives the
+    dossier.status_corrected that puts one of those moves right; one without it does not."""
+    from sohoa.pipeline.settings import load_settings
+    from sohoa.pipeline.synctargets import sync_config
+
+    home = tmp_path / "cfg"
+    write_config(home, f"sqlite:///{home}/catalog.db", [
+        {"name": "mot-cua", "url": "http://127.0.0.1:9/x", "secret": SECRET,
+         "events": ["dossier.status_changed"]},
+        {"name": "kho", "url": "http://127.0.0.1:9/y", "secret": SECRET,
+         "events": ["result.issued"]}])
+    targets, _ = sync_config(load_settings(home=home, environ={}))
+    code = "H19.22.31-261206-0201"
+    dz.open_dossier(archive, opening(code), by="Trần Thị Bình")
+    for minutes, status in ((10, "processing"), (20, "resolved"), (30, "returned")):
+        dz.set_status(archive, code, status, at=RECEIVED + timedelta(minutes=minutes),
+                      by="Trần Thị Bình")
+    dz.correct_moment(archive, code, "returned", at=RECEIVED + timedelta(minutes=40),
+                      by="Trần Thị Bình", reason="nhập nhầm giờ", names={})
+    deliveries.spread(archive, [deliveries.TargetTypes(t.name, t.events) for t in targets])
+    with archive.transaction(write=False) as conn:
+        taken = {t.name: list(conn.execute(
+            select(SyncDelivery.event_type).where(SyncDelivery.target == t.name)
+            .order_by(SyncDelivery.event_id)).scalars()) for t in targets}
+    assert taken["mot-cua"][-1] == "dossier.status_corrected"
+    assert taken["mot-cua"].count("dossier.status_changed") == 4
+    assert taken["kho"] == []
