@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 
 from sohoa.errors import SohoaError
 from sohoa.pipeline.settings import Settings
+from sohoa.vntext import shown_number
 
 if TYPE_CHECKING:
     from sohoa.signing import DocumentSigner
@@ -221,7 +222,8 @@ def _check(settings: Settings, wait_s: float) -> dict[str, Any]:
     if not outcome:
         # Not "refused": ingest itself waits longer (OCSP/CRL 10 s, TSA 20 s) than this screen.
         result.update(ready=None, no_answer=True,
-                      problem=f"máy chủ ký số (OCSP/CRL, TSA) chưa trả lời trong {wait_s:g} s")
+                      problem="máy chủ ký số (OCSP/CRL, TSA) chưa trả lời trong "
+                      f"{shown_number(wait_s, 2, trim=True)} giây")
     elif outcome[0] is None:
         result["ready"] = True
     elif isinstance(outcome[0], SohoaError):

@@ -82,7 +82,7 @@ def test_a_server_that_never_answers_is_said_as_no_answer_yet(tmp_path: Path) ->
         settings = load_settings(home=home, environ={})
         signing = signing_readiness(settings, wait_s=0.5, cache_s=0)
     assert signing["ready"] is None and signing["no_answer"], signing
-    assert signing["problem"] == "máy chủ ký số (OCSP/CRL, TSA) chưa trả lời trong 0.5 s"
+    assert signing["problem"] == "máy chủ ký số (OCSP/CRL, TSA) chưa trả lời trong 0,5 giây"
     line = _signing_line(signing)
     assert ": chưa rõ: " in line and "có thể phải chờ tới 30 giây" in line, line
     assert "KHÔNG KÝ ĐƯỢC" not in line and "sẽ bị từ chối cho đến khi" not in line, line
