@@ -5,6 +5,7 @@ list (no ingest here: a worker closing a retried job settles its entries through
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,11 +35,15 @@ def _locate(source: str, sha256: str | None) -> tuple[Path | None, bool]:
     """The file of an entry now, and whether it holds other bytes than the quarantined ones
     (a re-scan put back, or the next session's scan0001.pdf: nothing here tells them apart)."""
     path = Path(source)
-    if path.exists():  # a fixed copy is put back there, and is taken before failed/'s
-        return path, bool(sha256) and (not path.is_file() or _sha256(path) != sha256)
+    # A scanner may move or remove a file between any two looks: a file gone meanwhile is
+    # looked for where the hot folder puts it, else it is gone (never an error page).
+    with contextlib.suppress(OSError):
+        if path.exists():  # a fixed copy is put back there, and is taken before failed/'s
+            return path, bool(sha256) and (not path.is_file() or _sha256(path) != sha256)
     moved = path.parent / "failed" / path.name
-    if moved.is_file() and (not sha256 or _sha256(moved) == sha256):
-        return moved, False
+    with contextlib.suppress(OSError):
+        if moved.is_file() and (not sha256 or _sha256(moved) == sha256):
+            return moved, False
     return None, False
 
 
@@ -65,7 +70,10 @@ def entries(archive: Archive, *, unit: str | None = None) -> list[dict[str, Any]
             # the entry): the file there now, its size and when it was last written — a file
             # older than the quarantine is no fix of it (the next session's scan0001.pdf is not
             # older, but its time tells the clerk which scan it is)
-            info = now.stat()
+            try:
+                info = now.stat()
+            except OSError:  # moved or removed since is_file() (a scanner at work): no figures
+                continue
             row["now_size"] = info.st_size
             row["now_modified"] = datetime.fromtimestamp(info.st_mtime, UTC).isoformat()
     return rows
