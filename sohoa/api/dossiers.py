@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from sohoa.api.deps import get_caller, get_purpose
 from sohoa.api.schemas import ERRORS
 from sohoa.errors import ConfigError
-from sohoa.pipeline.dossierdesk import Desk
+from sohoa.pipeline.dossierdesk import Desk, recorded_moment
 from sohoa.pipeline.lookup import Caller
 from sohoa.pipeline.settings import Settings, load_settings
 
@@ -110,7 +110,9 @@ def install(app: FastAPI) -> None:
     def dossier_status(code: str, body: StatusChange, desk: DeskDep,
                        caller: CallerDep) -> dict[str, Any]:
         """Record a status change; the same change (same status and `at`) twice changes
-        nothing (`changed: false`)."""
+        nothing (`changed: false`), nor does a once-only step (received, resolved, rejected,
+        returned) sent again at another moment or the same step minutes later: then
+        `recorded_at` is the moment kept, which may differ from the `at` sent."""
         if body.correct:  # the desk's `dossier status … --correct`, the same rules
             if body.at is None:
                 raise ConfigError("'correct' cần 'at': thời điểm đúng của bước này")
@@ -122,7 +124,12 @@ def install(app: FastAPI) -> None:
         if body.reason:
             raise ConfigError("reason chỉ dùng với correct")
         state, changed = desk.status(caller, code, body.status, at=body.at, note=body.note)
-        return {**state.to_json(), "changed": changed}
+        if changed:
+            return {**state.to_json(), "changed": True}
+        # taken for a resend: the moment kept, as the desk's CLI prints it (review11b L4)
+        kept = recorded_moment(state, body.status, body.at)
+        return {**state.to_json(), "changed": False,
+                "recorded_at": kept.isoformat() if kept is not None else None}
 
     @app.post("/dossiers/{code}/reuse", responses=ERRORS, tags=["dossiers"])
     def dossier_reuse(code: str, body: ReuseRequest, desk: DeskDep, caller: CallerDep,

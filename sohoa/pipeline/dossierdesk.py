@@ -164,6 +164,19 @@ RECORDED_ONCE = frozenset({"received", "resolved", "rejected", "returned"})
 RETAKEN_ONCE = frozenset(SETTLED_NEXT)
 
 
+def recorded_moment(state: DossierState, status: str, at: datetime | None) -> datetime | None:
+    """Where a step reported again and taken for a resend (``changed`` false) is recorded: the
+    step ``status`` nearest to ``at`` (the dossier's status time without ``at``), so the
+    sender learns its moment was not the one taken (review11b L4); None if none is."""
+    steps = [h.at for h in state.history if h.status == status]
+    if not steps:
+        return None
+    target = _utc(at) or _utc(state.status_at)
+    if target is None:
+        return steps[-1]
+    return min(reversed(steps), key=lambda m: abs(_utc(m) - target))  # type: ignore[operator]
+
+
 def _going_back_refused(code: str, status: str,
                         at: datetime | None) -> Callable[[str, datetime | None], None]:
     """The settled-status rule for ``records.set_status``, which applies it to the status it

@@ -162,6 +162,8 @@ def test_one_stop_system_cannot_move_a_settled_dossier_back(client: TestClient,
     again = client.post(f"/dossiers/{CODE}/status", headers=headers,  # tester10 F1: once
                         json={"status": "returned", "at": "2026-03-04T11:00:00+07:00"})
     assert again.status_code == 200 and again.json()["changed"] is False, again.text
+    # review11b L4: the integrator learns its moment was not the one taken
+    assert again.json()["recorded_at"] == "2026-03-04T03:00:00+00:00"
     back = client.post(f"/dossiers/{CODE}/status", headers=headers,
                        json={"status": "received", "at": "2026-03-05T08:00:00+07:00"})
     assert back.status_code == 409, back.text
