@@ -154,10 +154,20 @@ class Queue:
         ``by``: `sohoa ingest`, watch, scan, a retry), in this thread only: the worker's one
         archive serves several people's jobs at once."""
         by = self.board.info(job_id).get("by")
-        if not by:
+        archive: Archive | None = None
+        if by:
+            try:
+                archive = self.archive()
+            except Exception:
+                # A catalog locked or gone cannot be opened to name anyone; the handler, which
+                # needs it too, meets that fault itself and deals with it as ever (a give-up
+                # marks the job failed on the board without the catalog): naming who ran the
+                # job must never be what stops a job from ending (the producer would wait).
+                archive = None
+        if archive is None:
             yield
             return
-        with self.archive().acting_as(str(by)):
+        with archive.acting_as(str(by)):
             yield
 
     def _as_runner(self, fn: Callable[..., None]) -> Callable[..., None]:
