@@ -20,7 +20,7 @@ from pipeline_helpers import run_sohoa
 from sohoa.pipeline import inprocess
 from sohoa.pipeline.ingest import run_ingest
 from sohoa.pipeline.services import open_archive
-from sohoa.pipeline.settings import load_settings
+from sohoa.pipeline.settings import Settings, load_settings
 from sohoa.synth import render_document
 
 _real_analyze = inprocess.analyze_page
@@ -37,17 +37,24 @@ def _scan(kind: str, seed: int) -> Image.Image:
     return Image.open(io.BytesIO(render_document(kind, seed, dpi=150).page_jpeg(0))).convert("RGB")
 
 
-def test_the_page_that_kills_its_worker_is_found_and_its_file_set_aside(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _home_with_b_pdf(tmp_path: Path) -> tuple[Settings, Path]:
+    """A home reading with two OCR workers, and a folder holding b.pdf (two pages)."""
     home = tmp_path / "home"
     assert run_sohoa(home, "init").returncode == 0
     settings = load_settings(home=home, environ={"SOHOA_OCR_JOBS": "2"})
     folder = tmp_path / "in"
     folder.mkdir()
     birth, marriage = _scan("birth_certificate", 3), _scan("marriage_certificate", 4)
-    birth.save(folder / "a.pdf", resolution=150)
     birth.save(folder / "b.pdf", save_all=True, append_images=[marriage.resize(birth.size)],
                resolution=150)
+    return settings, folder
+
+
+def test_the_page_that_kills_its_worker_is_found_and_its_file_set_aside(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings, folder = _home_with_b_pdf(tmp_path)
+    birth = _scan("birth_certificate", 3)
+    birth.save(folder / "a.pdf", resolution=150)
     monkeypatch.setattr(inprocess, "analyze_page", _memory_hog)
 
     events: list[dict] = []
@@ -75,14 +82,7 @@ def test_a_pool_broken_before_its_first_page_is_made_anew_not_a_crash(
     """The OOM killer can take a worker between the pool's making and the first submit: the
     submit then raises at once (the CI's fault test caught this as exit 1, 'internal error').
     It is the same fault as a worker dying mid-page: the pool is made anew, the pages read."""
-    home = tmp_path / "home"
-    assert run_sohoa(home, "init").returncode == 0
-    settings = load_settings(home=home, environ={"SOHOA_OCR_JOBS": "2"})
-    folder = tmp_path / "in"
-    folder.mkdir()
-    birth, marriage = _scan("birth_certificate", 3), _scan("marriage_certificate", 4)
-    birth.save(folder / "b.pdf", save_all=True, append_images=[marriage.resize(birth.size)],
-               resolution=150)
+    settings, folder = _home_with_b_pdf(tmp_path)
     real_pool = inprocess._pool
     made: list[object] = []
 
