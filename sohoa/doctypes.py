@@ -57,6 +57,8 @@ class DocType:
     # The paper belongs to every person it names (a marriage certificate): which of them owns
     # this copy is the dossier's to say, never the first name printed.
     owner_shared: bool = False
+    # What desks call it for short ("CCCD", "GKS", "sổ đỏ"): taken by --type like its name.
+    abbreviations: tuple[str, ...] = ()
 
     def labels_for(self, field: str) -> tuple[str, ...]:
         return next((labs for key, labs in self.labels if key == field), ())
@@ -91,9 +93,10 @@ class Registry:
         return self._types
 
     def code_of(self, typed: str) -> str | None:
-        """The code of the type ``typed`` names: its code, or its Vietnamese name as listings
-        print it (or one of the names it joins with " / "), accents and case ignored ("giay
-        khai sinh", "Thẻ căn cước"); None when it names none. A name that, accents ignored,
+        """The code of the type ``typed`` names: its code, its Vietnamese name as listings
+        print it (or one of the names it joins with " / ") or a short name desks use ("CCCD",
+        "GKS"), accents and case ignored ("giay khai sinh", "Thẻ căn cước"); None when it names
+        none. A name that, accents ignored,
         is two types' (a doctypes.toml may declare such) is refused with both, never taken as
         the first one."""
         text = typed.strip()
@@ -102,7 +105,8 @@ class Registry:
         key = " ".join(fold(text).split())
         found = [t for t in self._types
                  if any(" ".join(fold(n).split()) == key
-                        for n in (t.name, *t.name.split("/"), t.code.replace("_", " "))
+                        for n in (t.name, *t.name.split("/"), t.code.replace("_", " "),
+                                  *t.abbreviations)
                         if n.strip())]
         if len(found) > 1:  # the accents then tell them apart, if typed
             exact = " ".join(nfc(text).casefold().split())
@@ -260,6 +264,7 @@ def _parse_type(entry: Mapping[str, object], where: str) -> DocType:
         retention=retention,
         retention_label=nfc(label),
         keywords=_strings(entry, "keywords", where),
+        abbreviations=_strings(entry, "abbreviations", where),
         labels=labels,
         owner_shared=_flag(entry, "owner_shared", where),
     )

@@ -59,8 +59,9 @@ def accountable(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--owner", metavar="SỐ",
               help="Chỉ giấy tờ của số định danh cá nhân / mã số doanh nghiệp này.")
 @click.option("--type", "doc_type", metavar="LOẠI", callback=type_callback,
-              help="Chỉ loại giấy tờ này (mã hoặc tên loại, có dấu hay không, ví dụ "
-                   "birth_certificate hay \"Giấy khai sinh\"; xem `sohoa types list`).")
+              help="Chỉ loại giấy tờ này (mã, tên loại hoặc tên gọi tắt, có dấu hay không, "
+                   "ví dụ birth_certificate, \"Giấy khai sinh\" hay CCCD; xem "
+                   "`sohoa types list`).")
 @click.option("--unit", metavar="MÃ", help="Chỉ giấy tờ do đơn vị này tiếp nhận.")
 @click.option("--from", "date_from", callback=day_callback, metavar="NGÀY",
               help=f"Cấp từ ngày này ({DAY_FORMS}).")

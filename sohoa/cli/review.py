@@ -313,7 +313,8 @@ def list_cmd(as_json: bool) -> None:
     registry = load_registry()
     if as_json:
         for t in registry:
-            emit_json({"code": t.code, "name": t.name, "fields": list(t.fields),
+            emit_json({"code": t.code, "name": t.name,
+                       "abbreviations": list(t.abbreviations), "fields": list(t.fields),
                        "owner_kind": t.owner_kind, "validity": t.validity,
                        "retention": t.retention})
         return
@@ -324,7 +325,8 @@ def list_cmd(as_json: bool) -> None:
         table.add_column(header)
     for t in registry:
         # the owner field by its caption, the validity rule in words (--json keeps both codes)
-        table.add_row(t.code, t.name, label(t.owner_field) if t.owner_field else "",
+        name = f"{t.name} ({', '.join(t.abbreviations)})" if t.abbreviations else t.name
+        table.add_row(t.code, name, label(t.owner_field) if t.owner_field else "",
                       validity_text(t.validity), t.retention_label)
     out.print(table)
 

@@ -24,6 +24,11 @@ def test_a_type_is_taken_by_its_code_or_its_vietnamese_name(settings: Settings) 
     for typed in ("Căn cước công dân / Thẻ căn cước", "the can cuoc", "căn cước công dân"):
         assert registry.code_of(typed) == "citizen_id_card", typed
     assert registry.code_of("giấy phép lái xe bay") is None
+    # tester11 F18: the short names desks type
+    for typed, code in (("CCCD", "citizen_id_card"), ("cmnd", "citizen_id_card"),
+                        ("so do", "land_use_certificate"), ("GCNQSDĐ", "land_use_certificate"),
+                        ("gks", "birth_certificate"), ("LLTP", "judicial_record")):
+        assert registry.code_of(typed) == code, typed
 
     with opened(settings) as archive:
         card = store(archive, None, "card")
