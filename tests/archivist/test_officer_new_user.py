@@ -36,12 +36,12 @@ def said(settings: Settings, *args: str) -> tuple[int, str, str]:
 
 def test_reuse_refuses_an_unknown_type_as_search_does(settings: Settings) -> None:
     seed(settings)
-    code, out, text = said(settings, "reuse", OWNER, "--type", "cccd", *P)
+    code, out, text = said(settings, "reuse", OWNER, "--type", "cccdd", *P)
     assert code == 2, (out, text)
-    assert "không có loại tài liệu 'cccd'" in text and "citizen_id_card" in text, text
+    assert "không có loại tài liệu 'cccdd'" in text and "citizen_id_card" in text, text
     assert "không có giấy tờ còn hiệu lực" not in out
     # The same words as search's refusal.
-    _, _, searched = said(settings, "search", "Tuyết", "--type", "cccd", *P)
+    _, _, searched = said(settings, "search", "Tuyết", "--type", "cccdd", *P)
     assert searched == text
     code, out, _ = said(settings, "reuse", OWNER, "--type", "citizen_id_card", *P)
     assert code == 0 and "Căn cước" in out and "citizen_id_card" not in out, out
@@ -70,8 +70,8 @@ def test_api_refuses_the_same(settings: Settings) -> None:
     with TestClient(create_app(settings)) as api:
         blank = api.get("/search", params={"q": "  "}, headers=head)
         assert blank.status_code == 400 and "hãy nhập từ khóa cần tìm" in blank.text
-        typo = api.get(f"/owners/{OWNER}/documents", params={"type": "cccd"}, headers=head)
-        assert typo.status_code == 400 and "cccd" in typo.text, typo.text
+        typo = api.get(f"/owners/{OWNER}/documents", params={"type": "cccdd"}, headers=head)
+        assert typo.status_code == 400 and "cccdd" in typo.text, typo.text
         good = api.get(f"/owners/{OWNER}/documents", params={"type": "citizen_id_card"},
                        headers=head)
         assert good.status_code == 200 and good.json()["count"] == 1, good.text
