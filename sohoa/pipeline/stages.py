@@ -435,7 +435,10 @@ class PageScreen:
     """Analysed pages in scan order in; what may join a dossier out, and what may not as
     quarantine records: every page of a file with a page the analysis refused (all black, one
     dark colour), and a file of two or more pages that are all blank (a stack fed upside down,
-    or 300 empty pages). One blank single-page file is a duplex back and passes. A file's
+    or 300 empty pages). One blank single-page file after a page with content is a duplex back
+    (one image per page) and passes; with nothing before it in the job it is the whole input
+    and is set aside too — passed, it would be stored as nothing and remembered as read
+    (tester12 F16). A file's
     pages are held until the file ends. Used by both executors, before the ``DossierGrouper``.
 
     A refused page takes its whole file with it, never itself alone (as the colour refusal in
@@ -452,6 +455,8 @@ class PageScreen:
         self.held: list[PageItem] = []
         self.refused: list[tuple[Page, str]] = []  # pages refused without an analysis
         self.order: list[Page] = []  # the unit's pages in scan order (a batch spans files)
+        # a page with content passed before: a lone blank page after it is that paper's back
+        self.content_seen = False
 
     def add(self, item: PageItem) -> list[PageItem | Quarantined]:
         out = self._file(item.page)
@@ -503,11 +508,13 @@ class PageScreen:
                 why = (f"cả tệp được để riêng ({reason}); không phải quét lại: khi lỗi đã được "
                        "sửa, xử lý lại tệp từ danh sách cách ly")
             return [Quarantined(pg.source, why, pg.source_sha256, pg.index) for pg in order]
-        if len(held) >= 2 and all(it.analysis.blank for it in held):
+        if held and all(it.analysis.blank for it in held) and (
+                len(held) >= 2 or not self.content_seen):
             # one record per file: a batch's files are each set aside
             firsts = {it.page.source: it.page for it in reversed(held)}
             return [Quarantined(pg.source, reasons.ONLY_BLANK, pg.source_sha256)
                     for pg in sorted(firsts.values(), key=lambda pg: position[id(pg)])]
+        self.content_seen = self.content_seen or any(not it.analysis.blank for it in held)
         return list(held)
 
 

@@ -26,6 +26,10 @@ _MARGIN = 0.02  # share of each side ignored: scanner edges and the sheet's shad
 _CHARS_IN_A_WORD = 4  # "Trang 2" has six marks; dust rarely lines up four in a row
 _WORD_SPAN = 3.5  # or three marks as wide as 3.5 line heights (letters merged at 150 dpi)
 _DARK_AREA = 0.004  # share of the page that is solidly dark: a picture, not dust
+_LONG_MARK_MM = 30  # a mark this long is a line of a drawing or a form, not a character
+_STREAK_WIDTH_MM = 1.5  # a scanner's streak: this thin …
+_STREAK_SPAN = 0.8  # … running along this share of the page …
+_SCANNER_STREAKS = 3  # … and no more of them than a dirty glass makes
 
 
 _DARK_LEVEL = 64  # grey levels: below this a pixel is "black" for the all-dark test
@@ -97,7 +101,29 @@ def is_blank(image: Image.Image, dpi: int) -> bool:
         return False
     if not ink.any():
         return True
-    return not _has_a_word(ink, px_per_mm)
+    return not (_has_a_word(ink, px_per_mm) or _has_a_drawing(ink, px_per_mm))
+
+
+def _has_a_drawing(ink: np.ndarray, px_per_mm: float) -> bool:
+    """Ruled lines, a plan, a diagram: marks far longer than any character (tester12 F16: an
+    A0 drawing of 67 lines was called blank, its lines too thin to survive the dark-area test
+    and too long to be letters). A scanner's dirty glass draws one thin straight streak along
+    the whole page: such streaks alone, up to three, leave a page blank."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if count <= 1:
+        return False
+    height, width = ink.shape
+    w, h = stats[1:, 2], stats[1:, 3]
+    long = np.maximum(w, h) >= _LONG_MARK_MM * px_per_mm
+    if not long.any():
+        return False
+    streak = long & (np.minimum(w, h) <= _STREAK_WIDTH_MM * px_per_mm) & (
+        (h >= _STREAK_SPAN * height) | (w >= _STREAK_SPAN * width))
+    # a frame, a grid, lines joined by another: long both ways (a hair is neither this long
+    # nor this dark at the working resolution)
+    wide = long & ~streak & (np.minimum(w, h) >= _LONG_MARK_MM * px_per_mm)
+    return (wide.any() or np.count_nonzero(long & ~streak) >= 2
+            or np.count_nonzero(long) > _SCANNER_STREAKS)
 
 
 def _solid_dark(dark: np.ndarray) -> bool:

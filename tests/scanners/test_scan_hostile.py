@@ -199,6 +199,20 @@ def test_the_screen_takes_out_refused_pages_and_files_of_blank_pages() -> None:
                        ("b.pdf", 0, why), ("b.pdf", 1, why), ("b.pdf", 2, why)]
 
 
+def test_a_lone_blank_page_with_nothing_before_it_is_set_aside() -> None:
+    """tester12 F16: a white JPEG ingested alone was said as "1 trang trắng … 0 đã lưu", exit
+    0, nothing in quarantine, and remembered as read: gone. Only after a page with content is
+    a blank single-page file that paper's back."""
+    for batch in (False, True):
+        out = screen_pages([_item("white.jpg", 0, blank=True)], batch)
+        assert [(o.source, o.reason) for o in out if isinstance(o, Quarantined)] == [
+            ("white.jpg", reasons.ONLY_BLANK)], batch
+    out = screen_pages([_item("white.jpg", 0, blank=True), _item("a.jpg", 0),
+                        _item("back.jpg", 0, blank=True)])
+    assert [(o.page.source if isinstance(o, PageItem) else ("q", o.source)) for o in out] == [
+        ("q", "white.jpg"), "a.jpg", "back.jpg"]
+
+
 @pytest.mark.parametrize("name", ["hồ sơ.pdf", "ho\u0302\u0300 so\u031b.pdf"])
 def test_names_are_kept_as_the_file_system_gives_them(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
