@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from sample_files import page_image, pdf_bytes
 from sqlalchemy import select
 from sync_helpers import SECRET, ReceiverProcess, assert_exactly_once
@@ -31,6 +34,22 @@ DOSSIER = "H19.22-261207-0001"
 PROPOSED = "075203001234"
 OTHER = "079190000001"
 FAST = SyncOptions(backoff_s=0.05, max_backoff_s=0.3, lease_s=5.0, batch=20, poll_s=0.05)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contract"))
+
+
+@pytest.fixture(params=("sqlite", "postgresql"))
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/home/catalog.db"
+        return
+    from backends import PgDatabases
+
+    pg = PgDatabases()
+    try:
+        yield pg.create()
+    finally:
+        pg.drop_all()
 
 
 def _store(archive: Archive, seed: str, *, owner: str | None, proposed: str | None) -> str:
@@ -70,8 +89,8 @@ def _stored_events(archive: Archive) -> list[dict[str, object]]:
 
 
 def test_a_proposed_owner_waits_for_the_review_and_the_decision_is_announced(
-        tmp_path: Path, receiver: ReceiverProcess) -> None:
-    settings = load_settings(home=tmp_path / "home", environ={})
+        tmp_path: Path, db_url: str, receiver: ReceiverProcess) -> None:
+    settings = load_settings(home=tmp_path / "home", environ={"SOHOA_DB": db_url})
     with open_archive(settings) as archive:
         held = _store(archive, "held", owner=None, proposed=PROPOSED)
         moved = _store(archive, "moved", owner=None, proposed=PROPOSED)
