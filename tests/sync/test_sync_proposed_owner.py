@@ -105,6 +105,10 @@ def test_a_proposed_owner_waits_for_the_review_and_the_decision_is_announced(
         assert [r["document_id"] for r in archive.reuse(PROPOSED, valid_on=date(2024, 6, 1))
                 ] == [sure]
         assert [e["document_id"] for e in _stored_events(archive)] == [sure]
+        # …and the dossier is not counted synchronized while its papers are held (the KPI).
+        with archive.transaction(write=False) as conn:
+            state = deliveries.reconcile(conn, deliveries.TargetTypes("kho"), [DOSSIER])
+        assert state[DOSSIER]["held"] == 2 and state[DOSSIER]["events"] == 3
     waiting = {w["document_id"]: w for w in review.pending(settings)}
     assert (waiting[held]["owner_id"], waiting[held]["proposed_owner_id"]) == (None, PROPOSED)
 
@@ -137,4 +141,8 @@ def test_a_proposed_owner_waits_for_the_review_and_the_decision_is_announced(
         finally:
             runner.close()
         assert_exactly_once(archive, receiver)
+        with archive.transaction(write=False) as conn:
+            state = deliveries.reconcile(conn, deliveries.TargetTypes("kho"), [DOSSIER])
+        assert state[DOSSIER]["held"] == 0
+        assert state[DOSSIER]["delivered"] == state[DOSSIER]["events"] == 4
     assert [a["event_type"] for a in receiver.snapshot()["applied"]] == ["document.stored"] * 4
