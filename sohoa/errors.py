@@ -68,6 +68,11 @@ class SigningError(SohoaError):
     exit_code = EXIT_USAGE
 
 
+class TokenLoginRefused(SigningError):
+    """A PKCS#11 token refused the login: a wrong PIN, or a token already locked. A real token
+    locks after a few wrong PINs, so nothing tries the same PIN again on its own."""
+
+
 class StorageError(SohoaError):
     """The archive (catalog, blobs or index) could not be read or written.
 

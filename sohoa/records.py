@@ -280,6 +280,9 @@ class DocumentRecord:
     retention: str | None = None  # registry retention code: "permanent" or "years:N"
     ingested_at: datetime | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
+    # A number read on the paper that nobody confirmed (``owner_id`` is then None): kept for
+    # the reviewer as "đề xuất", never filed, listed or announced as the owner.
+    proposed_owner_id: str | None = None
 
 
 # --- the reuse loop: dossiers, components, results (archive ↔ pipeline ↔ cli/api) ----------

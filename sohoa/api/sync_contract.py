@@ -44,7 +44,13 @@ class SignatureInfo(_Strict):
 
 
 class DocumentStoredData(_Strict):
-    """A digitized paper (TT 01/2023/TT-VPCP Điều 9–10)."""
+    """A digitized paper (TT 01/2023/TT-VPCP Điều 9–10).
+
+    The paper's whole record as the catalog holds it: keep the last one per ``document_id``.
+    It is sent when the paper is stored, and again when a review changes what it says (the
+    owner confirmed or corrected, a field, the type). A paper whose owner is only proposed (a
+    number read but not confirmed) is not sent until a person has decided: ``MaDinhDanh`` is
+    always an owner somebody is sure of, or null."""
 
     Ma: str | None = Field(description="Mã kết quả số hóa (digitization code), "
                                        "<owner>.<procedure|result>.<component>.<NN>")

@@ -31,7 +31,7 @@ from sqlalchemy.orm import aliased
 
 from sohoa.archive.catalog import xact_lock
 from sohoa.archive.dossier_models import DossierResult
-from sohoa.archive.models import Dossier, UtcDateTime
+from sohoa.archive.models import STATUS_STORED, Document, Dossier, UtcDateTime
 from sohoa.archive.sync_models import (
     DELIVERY_DEAD,
     DELIVERY_DELIVERED,
@@ -272,10 +272,12 @@ def received_dossiers(conn: Connection, date_from: date, date_to: date) -> list[
 def reconcile(conn: Connection, target: TargetTypes, codes: Sequence[str]
               ) -> dict[str, dict[str, Any]]:
     """For each dossier: delivered in full to ``target``, or why not (events waiting,
-    retrying with the last error, refused, none recorded)."""
+    retrying with the last error, refused, none recorded, or ``held``: papers whose owner is
+    only proposed, whose ``document.stored`` waits for the review — owed to the target, so
+    the dossier is not synchronized yet)."""
     out: dict[str, dict[str, Any]] = {c: {"events": 0, "delivered": 0, "waiting": 0,
                                           "retrying": 0, "dead": 0, "unspread": 0,
-                                          "last_error": None} for c in codes}
+                                          "held": 0, "last_error": None} for c in codes}
     d = SyncDelivery
     for start in range(0, len(codes), 500):
         chunk = list(codes[start:start + 500])
@@ -284,6 +286,15 @@ def reconcile(conn: Connection, target: TargetTypes, codes: Sequence[str]
         if target.events:
             ev = ev.where(SyncEvent.event_type.in_(target.events))
         events = conn.execute(ev).all()
+        if not target.events or "document.stored" in target.events:
+            for code, held in conn.execute(
+                    select(Document.dossier_code, func.count())
+                    .where(Document.dossier_code.in_(chunk),
+                           Document.proposed_owner_id.is_not(None),
+                           Document.status == STATUS_STORED)
+                    .group_by(Document.dossier_code)):
+                out[code]["held"] += int(held)
+                out[code]["events"] += int(held)
         states = {r.event_id: (r.status, r.last_status, r.last_error) for r in conn.execute(
             select(d.event_id, d.status, d.last_status, d.last_error).where(
                 d.target == target.name, d.ordering_key.in_(chunk)))}

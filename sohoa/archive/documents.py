@@ -67,6 +67,7 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
     conn.execute(Document.__table__.insert().values(
         id=doc_id, doc_key=rec.doc_key, dossier_code=nfc(rec.dossier_code),
         owner_id=rec.owner_id or None, unit=nfc_opt(rec.unit), doc_type=rec.doc_type,
+        proposed_owner_id=None if rec.owner_id else (rec.proposed_owner_id or None),
         title=nfc(rec.title),
         document_number=first_field(fields, NUMBER_FIELDS),
         issuing_body=first_field(fields, ISSUER_FIELDS),
@@ -101,6 +102,12 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
     known = conn.execute(select(Document.digitization_code, Dossier.procedure_code)
                          .join(Dossier, Dossier.code == Document.dossier_code)
                          .where(Document.id == doc_id)).first()
+    if rec.proposed_owner_id and not rec.owner_id:
+        # Whose paper this is waits for a person: announcing it now would file it in the
+        # proposed citizen's store, or as nobody's. The review that decides announces it
+        # (``review.record`` → :func:`announce`).
+        _audit_stored(conn, rec, doc_id, pdf_sha, needs_review, actor)
+        return
     outbox.record(conn, outbox.DOCUMENT_STORED, outbox.document_stored(
         document_id=doc_id, dossier_code=nfc(rec.dossier_code), doc_type=rec.doc_type,
         title=nfc(rec.title), owner_id=rec.owner_id or None,
@@ -116,11 +123,69 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
         procedure_code=(known.procedure_code if known else None)
         or rec.extra.get("procedure_code")),
         dossier_code=nfc(rec.dossier_code), document_id=doc_id, at=now)
+    _audit_stored(conn, rec, doc_id, pdf_sha, needs_review, actor)
+
+
+def _audit_stored(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str,
+                  needs_review: bool, actor: str) -> None:
     audit_log.append(conn, "document.stored", actor=actor, target=doc_id, detail={
         "doc_key": rec.doc_key, "dossier": rec.dossier_code, "doc_type": rec.doc_type,
         "owner_id": rec.owner_id, "pdf_sha256": pdf_sha, "pages": len(rec.pages),
         "needs_review": needs_review,
+        **({"proposed_owner_id": rec.proposed_owner_id}
+           if rec.proposed_owner_id and not rec.owner_id else {}),
     })
+
+
+def stored_event(conn: Connection, document_id: str) -> dict[str, Any] | None:
+    """The ``document.stored`` data of a stored document as the catalog holds it now (what a
+    review changed included); None when it is not stored (disposed, absent). The owner's name
+    is the catalog's (the identity paper's, or as reviewed)."""
+    from sohoa.archive.dossier_models import DossierResult
+
+    doc = conn.execute(
+        select(Document.__table__, Owner.name.label("owner_name"),
+               Dossier.procedure_code.label("dossier_procedure"))
+        .outerjoin(Owner, Owner.id == Document.owner_id)
+        .outerjoin(Dossier, Dossier.code == Document.dossier_code)
+        .where(Document.id == document_id, IS_STORED)).first()
+    if doc is None:
+        return None
+    result = conn.execute(select(DossierResult.id).where(
+        DossierResult.document_id == document_id)).first() is not None
+    return outbox.document_stored(
+        document_id=doc.id, dossier_code=doc.dossier_code, doc_type=doc.doc_type,
+        title=doc.title, owner_id=doc.owner_id,
+        owner_name=doc.owner_name if doc.owner_id else None, unit=doc.unit,
+        document_number=doc.document_number, issuing_body=doc.issuing_body,
+        issue_date=doc.issue_date, valid_until=doc.valid_until, summary=doc.arc_summary,
+        page_count=doc.page_count, pdf_sha256=doc.pdf_sha256,
+        signature={"level": doc.signature_level, "signer": doc.signer or "",
+                   "signed_at": aware(doc.signed_at)} if doc.signature_level else None,
+        digitized_at=aware(doc.ingested_at) or utc_now(),
+        digitization_code=doc.digitization_code,
+        procedure_code=doc.dossier_procedure or (doc.extra or {}).get("procedure_code"),
+        is_result=result)
+
+
+def announce(conn: Connection, document_id: str, *, before: Mapping[str, Any] | None,
+             was_held: bool, at: Any) -> bool:
+    """After a review changed a document (in the same transaction): send its record again as
+    ``document.stored`` when the targets must learn it — a paper held back while its owner was
+    only proposed is announced once that is decided (confirmed, corrected, or the review
+    ended without one), and one announced before is stated again when what it says changed
+    (``before``: :func:`stored_event` read before the change). Targets keep the last record per
+    ``document_id``. True when an event was recorded."""
+    held = conn.execute(select(Document.proposed_owner_id).where(Document.id == document_id)
+                        ).scalar_one_or_none()
+    if held:
+        return False  # still waiting for the person who decides whose paper it is
+    after = stored_event(conn, document_id)
+    if after is None or (not was_held and after == before):
+        return False
+    outbox.record(conn, outbox.DOCUMENT_STORED, after, dossier_code=after["MaHoSo"],
+                  document_id=document_id, at=at)
+    return True
 
 
 def _upsert_dossier(conn: Connection, rec: DocumentRecord, now: Any) -> None:
@@ -174,6 +239,8 @@ def load(conn: Connection, document_id: str) -> dict[str, Any]:
         "valid_until": validity_iso(doc["valid_until"]),
         "validity_unknown": doc["valid_until"] == VALIDITY_UNKNOWN,
         "owner_id": doc["owner_id"],
+        # a number read but not confirmed: the reviewer's "đề xuất", never the owner
+        "proposed_owner_id": None if doc["owner_id"] else doc["proposed_owner_id"],
         "owner": _owner_dict(owner),
         "dossier_code": doc["dossier_code"],
         "digitization_code": doc["digitization_code"],

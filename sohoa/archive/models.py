@@ -96,6 +96,10 @@ class Document(Base):
     doc_key: Mapped[str] = mapped_column(String(64), unique=True)
     dossier_code: Mapped[str] = mapped_column(ForeignKey("dossiers.code"), index=True)
     owner_id: Mapped[str | None] = mapped_column(ForeignKey("owners.id"))
+    # A number read on the paper but not confirmed (its readings disagreed, or the paper's type
+    # takes no owner from it): shown to the reviewer as "đề xuất", never the owner. owner_id
+    # stays NULL meanwhile, so no listing, reuse, search or event names anybody (migration 0019).
+    proposed_owner_id: Mapped[str | None] = mapped_column(String(32))
     unit: Mapped[str | None] = mapped_column(String(128))
     doc_type: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(512))

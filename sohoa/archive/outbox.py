@@ -14,6 +14,10 @@ wrong); ``data`` uses the field names of the portal and of provincial one-stop s
 (``MaHoSo``, ``MaGiayTo``, ``MaDinhDanh``, ``SoKyHieu``…) where they have one. The JSON Schema
 of each event is in ``sohoa/api/sync_contract.py`` (and ``docs/sync-events.schema.json``).
 
+``document.stored`` is the paper's whole record: sent when it is stored — except while its owner
+is only proposed, when the review that decides sends it — and again when a review changes
+what it says (``documents.announce``); receivers keep the last one per ``document_id``.
+
 Functions take an open connection; the caller owns the transaction.
 """
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import String, cast, func, select, update
 
 from sohoa.archive import audit as audit_log
-from sohoa.archive import owners
+from sohoa.archive import documents, owners
 from sohoa.archive.archival import (
     ISSUER_FIELDS,
     NUMBER_FIELDS,
@@ -70,6 +70,9 @@ class DocumentUpdate:
     retention: str | None
     type_name: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The number still only proposed as the owner (kept while ``owner_id`` is None and the
+    # document waits for review; dropped once an owner is set or the review ends).
+    proposed_owner_id: str | None = None
 
 
 def review_documents(archive: Archive) -> list[dict[str, Any]]:
@@ -99,13 +102,16 @@ def document_rows(archive: Archive, ids: Sequence[str]) -> dict[str, dict[str, A
             chunk = list(ids[start:start + 500])
             for r in conn.execute(select(
                     Document.id, Document.doc_type, Document.title, Document.owner_id,
-                    Document.dossier_code, Document.fields, Document.field_flags,
+                    Document.proposed_owner_id, Document.dossier_code, Document.fields,
+                    Document.field_flags,
                     Document.confidence, Document.needs_review, Document.review_reasons,
                     Document.extra, Document.issue_date, Document.valid_until)
                     .where(Document.id.in_(chunk), IS_STORED)).mappings():
                 out[r["id"]] = {
                     "document_id": r["id"], "doc_type": r["doc_type"], "title": r["title"],
-                    "owner_id": r["owner_id"], "dossier_code": r["dossier_code"],
+                    "owner_id": r["owner_id"],
+                    "proposed_owner_id": None if r["owner_id"] else r["proposed_owner_id"],
+                    "dossier_code": r["dossier_code"],
                     "fields": dict(r["fields"]), "field_flags": list(r["field_flags"]),
                     "confidence": r["confidence"], "needs_review": bool(r["needs_review"]),
                     "review_reasons": list(r["review_reasons"]), "extra": dict(r["extra"]),
@@ -165,8 +171,9 @@ def _event_dict(r: Mapping[str, Any]) -> dict[str, Any]:
 def record(archive: Archive, document_id: str, round_no: int, reviewer: str,
            decisions: Sequence[Decision], new: DocumentUpdate | None, *,
            audit_action: str, audit_detail: Mapping[str, Any]) -> None:
-    """Write the decisions, the document's new state (if any), its search-outbox row and one
-    audit event, in one transaction."""
+    """Write the decisions, the document's new state (if any), its search-outbox row, the
+    ``document.stored`` event the targets need (:func:`documents.announce`: a held paper whose
+    owner is now decided, or a changed record) and one audit event, in one transaction."""
     now = utc_now()
     with archive.transaction(write=True) as conn:
         status = conn.execute(select(Document.status).where(Document.id == document_id)
@@ -182,9 +189,13 @@ def record(archive: Archive, document_id: str, round_no: int, reviewer: str,
                 "reviewer": nfc_opt(reviewer), "produced_by": nfc_opt(d.produced_by),
                 "reason": nfc_opt(d.reason), "at": now} for d in decisions])
         if new is not None:
+            held = conn.execute(select(Document.proposed_owner_id)
+                                .where(Document.id == document_id)).scalar_one_or_none()
+            before = None if held else documents.stored_event(conn, document_id)
             _update_document(conn, document_id, new, now)
             conn.execute(SearchOutbox.__table__.insert().values(
                 document_id=document_id, op="upsert", created_at=now))
+            documents.announce(conn, document_id, before=before, was_held=bool(held), at=now)
         audit_log.append(conn, audit_action, actor=reviewer, target=document_id,
                          detail=dict(audit_detail))
 
@@ -207,6 +218,9 @@ def _update_document(conn: Any, document_id: str, new: DocumentUpdate, now: Any)
         "field_flags": [nfc_opt(f) for f in new.field_flags],
         "review_reasons": [nfc_opt(r) for r in new.review_reasons],
         "needs_review": new.needs_review, "owner_id": new.owner_id or None,
+        # a proposal lives only while nobody is the owner and the review goes on
+        "proposed_owner_id": None if new.owner_id or not new.needs_review
+        else (new.proposed_owner_id or None),
         "issue_date": new.issue_date, "valid_until": new.valid_until,
         "retention": new.retention, "document_number": document_number,
         "issuing_body": first_field(fields, ISSUER_FIELDS),

@@ -237,6 +237,9 @@ def _shown_value(doc: dict[str, Any], key: str) -> str:
     value = doc.get(key)
     if key == "owner_name":  # the record keeps the name under "owner"
         value = (doc.get("owner") or {}).get("name")
+    elif key == "owner_id" and not value and doc.get("proposed_owner_id"):
+        # read on the paper but not confirmed: never said as the owner
+        return f"chưa xác định (đề xuất {doc['proposed_owner_id']}, chờ rà soát xác nhận)"
     elif key == "doc_type" and value:
         # The Vietnamese name, and the code an officer types after --type.
         name = (doc.get("archival") or {}).get("ten_loai_van_ban")

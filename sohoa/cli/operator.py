@@ -82,7 +82,8 @@ def dev_pki_serve(state: State) -> None:
 @click.option("--check-signing", is_flag=True,
               help="Kiểm tra lại ký số ngay (mặc định dùng kết quả kiểm tra trong 5 phút "
                    "trước, để một vòng theo dõi không gửi yêu cầu tới máy chủ dấu thời gian "
-                   "mỗi lần).")
+                   "mỗi lần), kể cả đăng nhập token với mã PIN đã bị từ chối: chỉ chạy sau khi "
+                   "đã sửa PIN, mỗi lần PIN sai đưa token gần hơn tới chỗ bị khóa.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def status(state: State, check_signing: bool, as_json: bool) -> None:

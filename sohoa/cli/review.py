@@ -111,13 +111,21 @@ def review(ctx: click.Context, round_no: int | None, as_json: bool) -> None:
         why = item["why"] if item["why"].endswith("kiểm tra") else f"{item['why']}; kiểm tra"
         out.print(f"[bold]{item['document_id']}[/] lượt {item['round']} "
                   f"{escape(_type_named(item['doc_type']))} "
-                  f"hồ sơ {item['dossier_code']} chủ sở hữu {item['owner_id'] or '?'} "
+                  f"hồ sơ {item['dossier_code']} chủ sở hữu {_owner_shown(item)} "
                   f"độ tin cậy {shown_number(item['confidence'], 2)} [yellow]{why}[/]: "
                   f"{escape(check)}", soft_wrap=True)
         for reason in item["reasons"]:
             out.print(f"    {reason}", markup=False)
     out.print(f"{len(waiting)} giấy tờ đang chờ; xem một giấy tờ bằng "
               "`sohoa review show DOC [--field F]`")
+
+
+def _owner_shown(item: dict[str, Any]) -> str:
+    """The owner as the desk says it: a number only proposed is never shown as the owner."""
+    if item.get("owner_id"):
+        return str(item["owner_id"])
+    proposed = item.get("proposed_owner_id")
+    return f"? (đề xuất {proposed}, chưa xác nhận)" if proposed else "?"
 
 
 @review.command("show")
@@ -149,7 +157,7 @@ def show_cmd(state: State, document_id: str, field_key: str | None, out_dir: Pat
         return
     out.print(f"[bold]{result['document_id']}[/] {escape(_type_named(result['doc_type']))} "
               f"\"{escape(str(result['title']))}\" "
-              f"hồ sơ {result['dossier_code']} chủ sở hữu {result['owner_id'] or '?'} "
+              f"hồ sơ {result['dossier_code']} chủ sở hữu {_owner_shown(result)} "
               + (f"(lượt {result['waiting']})" if result.get("waiting") is not None
                  else "(đã rà soát xong: không còn gì chờ người kiểm tra)"))
     for reason in result["reasons"]:

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from sohoa.cli import paths
 from sohoa.cli.options import acting_user
-from sohoa.cli.output import PageProgress, describe_event, emit_json, err, out
+from sohoa.cli.output import PageProgress, counts_text, describe_event, emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.errors import EXIT_INTERNAL, EXIT_OK, EXIT_QUARANTINED
 from sohoa.vntext import shown_number
@@ -218,17 +218,21 @@ def scan(state: State, list_only: bool, device: str | None, source: str | None, 
                  "scanned_pages": len(s.pages), **summary.counts()}
     if as_json:
         emit_json(scan_line)
-    line = (f"đã quét {len(s.pages)} trang từ {s.device} ({s.source or 'khay mặc định'}) "
-            f"vào {s.folder}; {summary.pages} trang ({summary.blank_pages} trang trắng), "
-            f"{summary.dossiers} hồ sơ: {summary.stored} đã lưu, {summary.duplicates} "
-            f"đã lưu trước đây, {summary.needs_review} cần rà soát, {summary.quarantined} "
-            f"bị cách ly")
+    line = scan_line(len(s.pages), s.device, s.source, s.folder, summary)
     err.print(line) if as_json else out.print(line)
     from sohoa.pipeline.outcomes import PROGRAM_ERRORS_LINE, ingest_exit_code
 
     if summary.program_errors:  # a bug: the clerk must not think the papers were bad
         err.print(PROGRAM_ERRORS_LINE.format(n=summary.program_errors))
     raise SystemExit(ingest_exit_code(summary))
+
+
+def scan_line(scanned: int, device: str, source: str | None, folder: Any, summary: Any) -> str:
+    """The scan's closing line: what was scanned, then the ingest's counts as `ingest` says
+    them (``counts_text``): papers destroyed since are said as such, never as "đã lưu trước
+    đây", and files known before or pages not scanned in colour are not left unsaid."""
+    return (f"đã quét {scanned} trang từ {device} ({source or 'khay mặc định'}) vào {folder}; "
+            f"{counts_text(summary)}")
 
 
 COMMANDS = [watch, scan]

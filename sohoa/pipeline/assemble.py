@@ -51,6 +51,14 @@ class DocumentDraft:
     agreed: dict[str, str] = field(default_factory=dict)
     ocr_confidence: float = 0.0
     owner_label: str | None = None  # the printed wording the owner's number followed
+    # ``owner_id`` is only proposed (pipeline/owner.py: read, but unconfirmed): a person must
+    # confirm it before the paper is anybody's (stored as the proposal, owner left empty).
+    owner_proposed: bool = False
+
+    @property
+    def confirmed_owner_id(self) -> str | None:
+        """The owner the paper may be filed under: None while it is only proposed."""
+        return None if self.owner_proposed else self.owner_id
 
     @property
     def text(self) -> str:
@@ -181,6 +189,7 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         owner_name=owner.owner_name,
         owner_from=owner.source,
         owner_label=owner.label,
+        owner_proposed=owner.needs_review and owner.owner_id is not None,
         confidence=round(confidence, 4),
         review_reasons=reasons,
         issue_date=_parse_iso(values.get("issue_date")),
@@ -233,7 +242,7 @@ def _owners_from_other_papers(drafts: list[DocumentDraft], registry: Registry) -
         source = drafts[owners[number]]
         read = draft.extraction.fields[registry.get(
             draft.classification.doc_type).owner_field or "id_number"].value
-        draft.owner_id, draft.owner_kind = number, "person"
+        draft.owner_id, draft.owner_kind, draft.owner_proposed = number, "person", False
         draft.owner_name = draft.owner_name or source.owner_name
         draft.owner_from = "dossier"
         draft.review_reasons.remove(unknown)

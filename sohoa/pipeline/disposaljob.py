@@ -42,16 +42,18 @@ def execute(settings: Settings, list_id: int, *, by: str, dry_run: bool = False,
         # A key problem stops us first. The record is the agency's own original: no copy stamp.
         signer = None if dry_run else make_signer(settings, original=True)
         return execute_in(archive, list_id, by=by, signer=signer, agency=settings.agency,
-                          dry_run=dry_run, emit=emit, progress=progress)
+                          dry_run=dry_run, emit=emit, progress=progress, settings=settings)
 
 
 def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigner | None,
                agency: str, dry_run: bool = False,
                emit: Callable[[dict[str, Any]], None] = lambda _e: None,
                progress: Progress | None = None, today: date | None = None,
-               registry: Registry | None = None) -> dict[str, Any]:
+               registry: Registry | None = None,
+               settings: Settings | None = None) -> dict[str, Any]:
     """Execute (or preview) the list; only what is due on ``today`` (Viet Nam's day by
-    default) is destroyed, the rest is kept and named in the record."""
+    default) is destroyed, the rest is kept and named in the record. ``settings``: the home
+    whose ``sohoa status`` must learn of a refused check (``check_signer_ready``)."""
     progress = progress or NoProgress()
     registry = registry or load_registry()  # the retention periods each item is checked against
     disposal.check_executable(archive, list_id)
@@ -65,8 +67,14 @@ def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigne
     if signer is None:
         raise WorkflowError("thực hiện hủy cần khóa ký số của cơ quan để ký biên bản hủy")
     # Destruction cannot be undone and its record must be signed: a signer that cannot sign
-    # now (PKI, OCSP/CRL or TSA unreachable) is refused before anything is deleted, not after.
-    signer.check_ready()
+    # now (PKI, OCSP/CRL or TSA unreachable) is refused before anything is deleted, not after;
+    # as every job's, its refusal clears the "ready" status keeps (tester11 F13).
+    if settings is not None:
+        from sohoa.pipeline.signerstatus import check_signer_ready
+
+        check_signer_ready(settings, signer, desk=False)
+    else:
+        signer.check_ready()
     started = disposal.start(archive, list_id, by=by)
     decision = started["decision"] or ""
     progress.start(started["counts"]["listed"])

@@ -129,6 +129,9 @@ def document_json(document_id: str, record: DocumentRecord, created: bool) -> Ev
         "doc_type": record.doc_type,
         "title": record.title,
         "owner_id": record.owner_id,
+        # read but not confirmed (owner_id is then None): a person confirms it in review
+        **({"proposed_owner_id": record.proposed_owner_id}
+           if record.proposed_owner_id and not record.owner_id else {}),
         "fields": dict(record.fields),
         "pages": [{"source": p.source, "index": p.index, "side": p.side, "rotation": p.rotation,
                    "skew": p.skew, "confidence": p.confidence} for p in record.pages],

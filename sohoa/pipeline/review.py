@@ -167,6 +167,7 @@ def pending(settings: Settings, *, round_no: int | None = None) -> list[dict[str
             "document_id": document_id, "round": k, "why": why,
             "doc_type": doc["doc_type"], "title": doc["title"],
             "dossier_code": doc["dossier_code"], "owner_id": doc["owner_id"],
+            "proposed_owner_id": doc["proposed_owner_id"],
             "confidence": doc["confidence"], "needs_review": doc["needs_review"],
             "reasons": _said(doc["review_reasons"]), "fields_to_check": _flagged_fields(doc),
         })
@@ -262,6 +263,8 @@ def show(settings: Settings, document_id: str, field_key: str | None, out_dir: P
     result: dict[str, Any] = {
         "document_id": doc["document_id"], "doc_type": doc["doc_type"], "title": doc["title"],
         "dossier_code": doc["dossier_code"], "owner_id": doc["owner_id"],
+        # read but not confirmed: shown as "đề xuất", confirmed by accept or review set
+        "proposed_owner_id": doc.get("proposed_owner_id"),
         "owner_name": (doc.get("owner") or {}).get("name"), "round": history.current_round(),
         # None: no round waits for a person (finished, or never sampled): not "round 3".
         "waiting": (_why(doc, history, Rules.of(settings)) or (None,))[0],
@@ -274,7 +277,8 @@ def show(settings: Settings, document_id: str, field_key: str | None, out_dir: P
     stem = doc["document_id"]
     located = None
     if field_key is not None and len(pages) == len(images):
-        value = doc["owner_id"] if field_key == OWNER else doc["fields"].get(field_key)
+        value = (doc["owner_id"] or doc.get("proposed_owner_id")) if field_key == OWNER \
+            else doc["fields"].get(field_key)
         located = _title_line(pages) if field_key == TYPE \
             else locate(pages, field_key, value, spec)
     if located is not None:
@@ -451,7 +455,9 @@ class Reviewer:
         if problem and force and not reason:
             raise ConfigError("--force cần kèm --reason (vì sao giá trị trên giấy không qua "
                               "được kiểm tra) để ghi vào nhật ký kiểm toán")
-        old = doc["owner_id"] if key == OWNER else doc["fields"].get(key)
+        # the number a person confirms or corrects may be only proposed so far
+        old = (doc["owner_id"] or doc["proposed_owner_id"]) if key == OWNER \
+            else doc["fields"].get(key)
         fields = dict(doc["fields"])
         owner_id, owner_kind = doc["owner_id"], None
         if key == OWNER:
@@ -508,7 +514,12 @@ class Reviewer:
                     if f in spec.fields or f in doc["fields"]}
             fields.update({f: v for f, v in kept.items() if f not in (OWNER, TYPE)})
             owner = resolve_owner(spec.code, extraction, registry=self.registry)
-            owner_id = owner.owner_id or doc["owner_id"]
+            # A number the new type's reading only proposes is no owner (a type correction
+            # used to file the paper under it, the owner's review reason dropped).
+            proposed = owner.owner_id if owner.needs_review else None
+            owner_id = (None if proposed else owner.owner_id) or doc["owner_id"]
+            if proposed and not owner_id:
+                doc = {**doc, "proposed_owner_id": proposed}
             flags = [f for f in extraction.flags() if reasons.topic(f) not in kept]
             doc = {**doc, "field_flags": flags,
                    "review_reasons": [r for r in doc["review_reasons"]
@@ -539,7 +550,9 @@ class Reviewer:
         document_id = self.archive.resolve_id(document_id, min_prefix=WRITE_PREFIX)
         doc, history, k, produced_by = self._load(document_id)
         spec = self.registry.get(doc["doc_type"])
-        if spec.owner_kind is not None and not doc["owner_id"]:
+        # Accepting confirms what the desk showed, the proposed owner ("đề xuất") included.
+        owner_id, proposed = doc["owner_id"] or doc["proposed_owner_id"], doc["proposed_owner_id"]
+        if spec.owner_kind is not None and not owner_id:
             raise ConfigError(
                 f"giấy tờ {doc['document_id']} chưa có chủ sở hữu: hãy nhập trước bằng "
                 f"`sohoa review set {doc['document_id']} {spec.owner_field or OWNER} SỐ "
@@ -557,16 +570,17 @@ class Reviewer:
         corrected = history.fields_corrected.get(k, set())
         decisions = [review.Decision("confirm", TYPE, spec.code, spec.code, produced_by)] \
             if TYPE not in done else []
-        if spec.owner_kind is not None and OWNER not in done and spec.owner_field not in done:
-            decisions.append(review.Decision("confirm", OWNER, doc["owner_id"], doc["owner_id"],
-                                           produced_by))
+        if (spec.owner_kind is not None or proposed) and OWNER not in done \
+                and spec.owner_field not in done:
+            decisions.append(review.Decision("confirm", OWNER, owner_id, owner_id, produced_by))
         for key in spec.fields:
             value = doc["fields"].get(key)
             if value is not None and key not in done:
                 decisions.append(review.Decision("confirm", key, value, value, produced_by))
         decisions.append(review.Decision("accept", None, None, None, produced_by))
         doc = {**doc, "field_flags": [], "review_reasons": []}
-        update = self._update(doc, spec, dict(doc["fields"]), doc["owner_id"], None, set())
+        update = self._update(doc, spec, dict(doc["fields"]), owner_id,
+                              "person" if proposed else None, set())
         review.record(self.archive, doc["document_id"], k, self.by, decisions, update,
                     audit_action="review.accepted",
                     audit_detail={"round": k, "confirmed": [d.field for d in decisions
@@ -613,6 +627,7 @@ class Reviewer:
                 owner_id, owner_kind = decided.owner_id, decided.owner_kind
             else:
                 why.append(reasons.reason(OWNER, decided.reason or reasons.OWNER_UNKNOWN))
+                doc = {**doc, "proposed_owner_id": decided.owner_id}
         return {**doc, "field_flags": flags, "review_reasons": why}, owner_id, owner_kind
 
     def _update(self, doc: dict[str, Any], spec: DocType, fields: dict[str, str | None],
@@ -643,14 +658,18 @@ class Reviewer:
             owner_kind=owner_kind or (spec.owner_kind if owner_id else None),
             owner_name=fields.get(name_key), issue_date=_iso(fields.get("issue_date")),
             valid_until=valid_until, retention=spec.retention, extra=extra,
-            type_name=spec.name if spec.code != doc["doc_type"] else None)
+            type_name=spec.name if spec.code != doc["doc_type"] else None,
+            proposed_owner_id=None if owner_id else doc.get("proposed_owner_id"))
 
     def _result(self, document_id: str, k: int, decision: review.Decision,
                 update: review.DocumentUpdate) -> dict[str, Any]:
         return {"document_id": document_id, "round": k, "field": decision.field,
                 "old": decision.old_value, "new": decision.new_value,
                 "correction": decision.error, "by": self.by, "doc_type": update.doc_type,
-                "owner_id": update.owner_id, "needs_review": update.needs_review,
+                "owner_id": update.owner_id,
+                "proposed_owner_id": None if update.owner_id or not update.needs_review
+                else update.proposed_owner_id,
+                "needs_review": update.needs_review,
                 "reasons": update.review_reasons}
 
 

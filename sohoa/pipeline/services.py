@@ -12,7 +12,7 @@ from typing import Any
 from sohoa.archive import Archive
 from sohoa.archive.s3blobs import S3Options
 from sohoa.archive.urls import is_s3, safe_display
-from sohoa.errors import ConfigError, SigningError
+from sohoa.errors import ConfigError, SigningError, TokenLoginRefused
 from sohoa.ocr.classify import NgramModel
 from sohoa.pipeline.officerkeys import OfficerToken, token_of
 from sohoa.pipeline.settings import Settings
@@ -127,9 +127,16 @@ def make_document_signer(settings: Settings, officer: str | None = None) -> Docu
     it; else this machine's, ``desk_officer``), else the agency's. What the agency itself
     issues (destruction records, log checkpoints, reports) is always signed by
     ``make_signer``, the agency."""
-    if officer or settings.signing_workflow == "desk":
-        return _officer_signer(settings, officer)
-    return make_signer(settings)
+    try:
+        if officer or settings.signing_workflow == "desk":
+            return _officer_signer(settings, officer)
+        return make_signer(settings)
+    except TokenLoginRefused as exc:
+        # `sohoa status` must neither keep saying "ready" nor try this PIN again itself.
+        from sohoa.pipeline.signerkept import note_login_refused
+
+        note_login_refused(settings, exc)
+        raise
 
 
 def job_officer(settings: Settings) -> str | None:

@@ -15,13 +15,19 @@ is never kept: the next status asks again, so starting ``sohoa dev-pki serve`` s
 Every job's own check (ingest, scan, watch, certify, export…) goes through
 ``check_signer_ready``, which keeps its "ready" or clears the kept answer when it fails, so the
 operator's screen never contradicts the refusal the desk just got (tester11 F13).
-With a broker the queue's workers sign with their own keys: the desk's key is not checked."""
+With a broker the queue's workers sign with their own keys: the desk's key is not checked.
+
+A token that refused the login (a wrong PIN, or already locked) is the one failure that IS kept,
+and for as long as the configuration stays as it was: a real token locks after a few wrong
+PINs, so a monitoring loop polling ``status`` must never try the same PIN again and again
+(review11b S7). The refusal is keyed by the settings and by each officer's PIN file as a file
+(inode, size, modification time; its content is neither read here nor kept): correcting the
+file, or the configuration, lets the next status try once; so does ``status --check-signing``,
+a person's deliberate single try (a PIN given in an environment variable cannot be told apart
+without keeping something derived from it), and a job that logged in since."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
 import os
 import re
 import socket
@@ -33,8 +39,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from sohoa.errors import SohoaError
+from sohoa.errors import SohoaError, TokenLoginRefused
 from sohoa.pipeline.settings import Settings
+from sohoa.pipeline.signerkept import CACHE_NAME, NOT_RETRIED
+from sohoa.pipeline.signerkept import cache_key as _cache_key
+from sohoa.pipeline.signerkept import cache_path as _cache_path
+from sohoa.pipeline.signerkept import forget as _forget
+from sohoa.pipeline.signerkept import login_key as _login_key
+from sohoa.pipeline.signerkept import read as _read_cache
+from sohoa.pipeline.signerkept import refused_path as _refused_path
+from sohoa.pipeline.signerkept import write as _write_cache
 from sohoa.vntext import shown_number
 
 if TYPE_CHECKING:
@@ -45,10 +59,11 @@ if TYPE_CHECKING:
 STATUS_WAIT_S = 8.0
 # How long an answer is reused; `status --check-signing` asks again at once.
 CACHE_S = 300.0
-CACHE_NAME = "signing-status.json"
 _SIGNING_KEY = re.compile(r"^(signing\.[a-z0-9_]+)\b")
 # A kept "ready" is trusted only if each PKI host still accepts a connection within this.
 PROBE_S = 0.5
+__all__ = ["CACHE_NAME", "CACHE_S", "check_signer_ready", "config_problem",
+           "load_sparing_signing", "readiness_check", "signing_readiness"]
 
 
 def signing_readiness(settings: Settings, *, wait_s: float = STATUS_WAIT_S,
@@ -66,7 +81,11 @@ def signing_readiness(settings: Settings, *, wait_s: float = STATUS_WAIT_S,
                 "checked_at": None, "cached": False, "seconds": 0.0}
     path = _cache_path(settings)
     key = _cache_key(settings)
+    refused_path, login_key = _refused_path(settings), _login_key(settings)
     if cache_s > 0:
+        refused = _read_cache(refused_path, login_key, None)
+        if refused is not None:  # the same PIN is never tried again by a poll
+            return _public({**refused, "cached": True})
         kept = _read_cache(path, key, cache_s)
         if kept is not None and kept.get("ready") is True and _reachable(kept.get("hosts")):
             return _public({**kept, "cached": True})
@@ -75,6 +94,10 @@ def signing_readiness(settings: Settings, *, wait_s: float = STATUS_WAIT_S,
         _write_cache(path, key, result)
     else:  # never kept: the next look asks again (a PKI started meanwhile shows at once)
         _forget(path)
+    if result.get("login_refused"):
+        _write_cache(refused_path, login_key, result)
+    elif result["signer"] is not None:  # the key loaded: whatever login it needed succeeded
+        _forget(refused_path)
     return _public({**result, "cached": False})
 
 
@@ -115,6 +138,7 @@ def check_signer_ready(settings: Settings, signer: DocumentSigner, *,
     is the desk's too), a success is kept when ``signer`` is the one status checks (``desk``:
     the digitized papers' signer, ``make_document_signer``)."""
     path = _cache_path(settings)
+    _forget(_refused_path(settings))  # ``signer`` exists: its token accepted the login
     started = time.monotonic()
     try:
         signer.check_ready()
@@ -142,14 +166,6 @@ def _public(result: dict[str, Any]) -> dict[str, Any]:
     if isinstance(at, int | float):
         shown["checked_at"] = datetime.fromtimestamp(at, UTC).isoformat(timespec="seconds")
     return shown
-
-
-def _cache_path(settings: Settings) -> Path:
-    return Path(settings.home) / "cache" / CACHE_NAME
-
-
-def _cache_key(settings: Settings) -> str:
-    return hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()
 
 
 def _hosts(signer: DocumentSigner) -> list[list[Any]]:
@@ -201,6 +217,10 @@ def _check(settings: Settings, wait_s: float) -> dict[str, Any]:
                               "broker": False, "checked_at": time.time()}
     try:
         signer = make_document_signer(settings)
+    except TokenLoginRefused as exc:  # kept: never retried with the same PIN by a poll
+        result.update(problem=f"{exc} {NOT_RETRIED}", login_refused=True)
+        result["seconds"] = round(time.monotonic() - started, 2)
+        return result
     except SohoaError as exc:  # no key, a wrong password, no officer key at this desk
         result["problem"] = str(exc)
         result["seconds"] = round(time.monotonic() - started, 2)
@@ -235,34 +255,3 @@ def _check(settings: Settings, wait_s: float) -> dict[str, Any]:
                                           f"{type(exc).__name__}: {exc}")
     result["seconds"] = round(time.monotonic() - started, 2)
     return result
-
-
-def _read_cache(path: Path, key: str, cache_s: float) -> dict[str, Any] | None:
-    try:
-        kept = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(kept, dict) or kept.get("key") != key:
-        return None  # another configuration (a new key, TSA or level): check again
-    result = kept.get("result")
-    at = result.get("checked_at") if isinstance(result, dict) else None
-    if not isinstance(at, int | float) or not 0 <= time.time() - at < cache_s:
-        return None
-    return result
-
-
-def _forget(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink(missing_ok=True)
-
-
-def _write_cache(path: Path, key: str, result: dict[str, Any]) -> None:
-    """Best effort: a home this user cannot write only loses the cache, not the status."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_name(f".{path.name}.{os.getpid()}")
-        part.write_text(json.dumps({"key": key, "result": result}, ensure_ascii=False),
-                        encoding="utf-8")
-        os.replace(part, path)
-    except OSError:
-        pass

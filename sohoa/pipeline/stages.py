@@ -669,8 +669,10 @@ def document_record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha:
     blanks = [{"source": it.page.source, "index": it.page.index} for it in draft.blank_pages]
     return DocumentRecord(
         doc_key=key, dossier_code=draft.dossier_code, unit=unit or None,
-        doc_type=doc_type.code, title=draft.title, owner_id=draft.owner_id,
-        owner_kind=draft.owner_kind, owner_name=draft.owner_name,
+        doc_type=doc_type.code, title=draft.title, owner_id=draft.confirmed_owner_id,
+        owner_kind=None if draft.owner_proposed else draft.owner_kind,
+        owner_name=None if draft.owner_proposed else draft.owner_name,
+        proposed_owner_id=draft.owner_id if draft.owner_proposed else None,
         fields={**dict.fromkeys(BASE_FIELDS), **draft.extraction.values()},
         field_flags=tuple(draft.extraction.flags()),
         text=draft.text, pages=pages, confidence=draft.confidence,
@@ -747,14 +749,17 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
     from sohoa.signing import PageInk
 
     doc_type = registry.get(draft.classification.doc_type)
+    # The signed PDF never names a proposed owner: it outlives any review.
+    owner = draft.confirmed_owner_id
     pdf = build_pdf(
         [PdfPage(it.page.data, it.page.mime, it.page.dpi, it.analysis.ocr) for it in draft.pages],
-        title=f"{doc_type.name} — {draft.owner_name or draft.owner_id or draft.dossier_code}",
+        title=f"{doc_type.name} — "
+              f"{(draft.owner_name if owner else None) or owner or draft.dossier_code}",
         author=settings.agency,
         subject=f"Hồ sơ {draft.dossier_code}",
-        keywords=[doc_type.code, draft.dossier_code, *([draft.owner_id] if draft.owner_id else [])],
+        keywords=[doc_type.code, draft.dossier_code, *([owner] if owner else [])],
         extra_xmp={"dossierCode": draft.dossier_code, "docType": doc_type.code,
-                   "ownerId": draft.owner_id or "", "retention": doc_type.retention_label},
+                   "ownerId": owner or "", "retention": doc_type.retention_label},
     )
     first = draft.pages[0]
     # A born-digital first page has no scan to look at: the signer renders page 1 itself.

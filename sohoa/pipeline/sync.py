@@ -425,6 +425,9 @@ def _why(info: dict[str, Any]) -> str:
     waiting = info["waiting"] + info["unspread"]
     if waiting:
         parts.append(f"{waiting} sự kiện chưa gửi")
+    if info.get("held"):
+        parts.append(f"{info['held']} giấy tờ chờ rà soát xác nhận chủ sở hữu, chưa gửi "
+                     "(`sohoa review`)")
     text = "; ".join(parts) or "chưa gửi xong"
     if info["last_error"]:
         text += f" — lỗi gần nhất: {info['last_error']}"

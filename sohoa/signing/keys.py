@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from sohoa.clock import shown_moment
-from sohoa.errors import SigningError
+from sohoa.errors import SigningError, TokenLoginRefused
 from sohoa.vntext import nfc
 
 if TYPE_CHECKING:
@@ -128,7 +128,13 @@ class KeySource:
                 "Ký bằng USB token cần gói python-pkcs11 (cài lại sohoa bằng `make install`), "
                 "hoặc ký bằng tệp PKCS#12."
             ) from exc
-        from pkcs11.exceptions import PinIncorrect, PinLenRange, UserAlreadyLoggedIn
+        from pkcs11.exceptions import (
+            PinExpired,
+            PinIncorrect,
+            PinLenRange,
+            PinLocked,
+            UserAlreadyLoggedIn,
+        )
         from pkcs11.exceptions import PKCS11Error as TokenError
         from pyhanko.sign.general import SigningError as PyHankoSigningError
 
@@ -148,9 +154,21 @@ class KeySource:
                 session = open_pkcs11_session(str(module), slot_no=slot,
                                               token_criteria=criteria)
         except (PinIncorrect, PinLenRange) as exc:
-            raise SigningError(
+            raise TokenLoginRefused(
                 f"Token ({which}) từ chối mã PIN: PIN sai ({type(exc).__name__}). Kiểm tra tệp "
                 "hoặc biến môi trường chứa PIN; nhập sai nhiều lần sẽ khóa token."
+            ) from exc
+        except PinLocked as exc:
+            raise TokenLoginRefused(
+                f"Token ({which}) đã bị khóa vì nhập sai mã PIN quá số lần cho phép: không ký "
+                "được bằng token này cho đến khi mở khóa bằng mã PIN quản trị (SO PIN). Liên hệ "
+                "người quản lý token hoặc nhà cung cấp chứng thư số để mở khóa, rồi sửa PIN "
+                "trong tệp hoặc biến môi trường chứa PIN."
+            ) from exc
+        except PinExpired as exc:
+            raise TokenLoginRefused(
+                f"Token ({which}) báo mã PIN đã hết hạn: đổi PIN bằng phần mềm của token, rồi "
+                "sửa PIN trong tệp hoặc biến môi trường chứa PIN."
             ) from exc
         except (TokenError, PyHankoSigningError, OSError, RuntimeError, IndexError) as exc:
             raise SigningError(

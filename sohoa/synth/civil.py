@@ -196,7 +196,7 @@ def citizen_id_card(ctx: Ctx) -> Built:
         s.lines.append(line)
         my += round(s.pt(8.2 * k) * 1.25)
     fields = _person_fields(p) | {
-        "place_of_birth": p.hometown, "address": p.address,
+        "place_of_origin": p.hometown, "address": p.address,
         "issue_date": p.id_issue_date.isoformat(), "expiry_date": p.id_expiry_date.isoformat(),
         "issuing_body": "Cục Cảnh sát quản lý hành chính về trật tự xã hội",
     }

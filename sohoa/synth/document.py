@@ -85,7 +85,7 @@ class SynthDocument:
 
 FIELD_KEYS = ("full_name", "id_number", "date_of_birth", "sex", "document_number",
               "issuing_body", "issue_date", "expiry_date", "enterprise_code", "enterprise_name",
-              "dossier_code", "address", "place_of_birth")
+              "dossier_code", "address", "place_of_birth", "place_of_origin")
 
 
 def dossier_code(agency: str, received: date, sequence: int) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -409,3 +410,42 @@ def test_head_revision_read_from_the_migration_files_is_alembics(
         assert catalog.head_revision() == "b" and len(asked) == 2  # read from the lines
     finally:
         catalog.head_revision.cache_clear()
+
+
+def test_a_proposal_stored_as_the_owner_before_0019_is_moved_aside(tmp_path: Path) -> None:
+    """Catalogs written before 0019 stored a proposed owner as the owner: the migration moves
+    it to ``proposed_owner_id`` (the review reason says "đề xuất <number>"), so no listing
+    presents it as the owner; a confident owner stays."""
+    from alembic import command
+
+    from sohoa.archive.catalog import alembic_config
+
+    owner = "075203001234"
+    root = tmp_path / "home"
+    root.mkdir()
+    with open_archive(root) as archive:
+        sure, pdf, images = make_record("sure", owner_id=owner)
+        sure_id, _ = archive.store_document(sure, pdf, images)
+        letter, pdf, images = make_record("letter", doc_type="other", title="CÔNG VĂN",
+                                          owner_id=owner, needs_review=True)
+        letter = replace(letter, review_reasons=(
+            f"Chủ sở hữu: đề xuất {owner} theo số định danh đọc được trên giấy (loại giấy tờ "
+            "này không lấy chủ sở hữu từ số ghi trên giấy): cần người xác nhận",))
+        letter_id, _ = archive.store_document(letter, pdf, images)
+    writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
+    try:
+        cfg = alembic_config()
+        with writer.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0018")  # the column gone; the proposal is the owner again
+            conn.execute(text("UPDATE documents SET owner_id = :o WHERE id = :i"),
+                         {"o": owner, "i": letter_id})
+        assert migrate(writer) is True
+    finally:
+        writer.dispose()
+        reader.dispose()
+    with open_archive(root) as archive:
+        moved = archive.get_document(letter_id)
+        assert (moved["owner_id"], moved["proposed_owner_id"]) == (None, owner)
+        kept = archive.get_document(sure_id)
+        assert (kept["owner_id"], kept["proposed_owner_id"]) == (owner, None)

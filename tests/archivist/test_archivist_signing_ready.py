@@ -41,8 +41,14 @@ def test_execute_with_the_pki_down_destroys_nothing(tmp_path: Path) -> None:
         assert lst is not None
         disposal.approve(archive, lst["list"], decision="Quyết định số 12/QĐ-UBND",
                          by="Trần Văn Bình")
+    # A "ready" kept by an earlier status: the refusal clears it, so status never says ready
+    # while disposal was just refused for the signer (tester11 F13, through check_signer_ready).
+    kept = home / "cache" / "signing-status.json"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text("{}", encoding="utf-8")
     done = run_sohoa(home, "disposal", "execute", str(lst["list"]))
     assert done.returncode == 2, (done.stdout, done.stderr)
+    assert not kept.exists()
     assert "sohoa dev-pki serve" in done.stderr, done.stderr
     assert "SigningError" not in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert "revocation" not in done.stderr, done.stderr

@@ -269,6 +269,14 @@ def test_show_says_an_unknown_validity_and_a_permanent_one_as_the_tables_do() ->
         "doc_type": "other", "owner_id": None, "needs_review": True,
         "fields": {}, "pages": [0], "confidence": 0.5})
     assert "chủ sở hữu=? số trang=1" in line, line
+    # A number read but not confirmed is said as a proposal, never as the owner.
+    line, _ = describe_event({
+        "document_id": "812f1558dff91ebb", "dossier_code": "H19.22-261207-0001",
+        "doc_type": "other", "owner_id": None, "proposed_owner_id": "038096887985",
+        "needs_review": True, "fields": {}, "pages": [0], "confidence": 0.5})
+    assert "chủ sở hữu=? (đề xuất 038096887985) số trang=1" in line, line
+    assert _shown_value({"owner_id": None, "proposed_owner_id": "038096887985"},
+                        "owner_id").startswith("chưa xác định (đề xuất 038096887985")
 
 
 def test_show_says_the_fields_a_type_correction_set_aside() -> None:

@@ -80,7 +80,8 @@ def test_card_front() -> None:
         "full_name": "Võ Mỹ Ngọc Chi",
         "date_of_birth": "1980-02-04",
         "sex": "Nữ",
-        "place_of_birth": "xã Nghi Phú, thành phố Vinh, tỉnh Nghệ An",
+        # "Quê quán" is the place of origin, not the place of birth (another fact)
+        "place_of_origin": "xã Nghi Phú, thành phố Vinh, tỉnh Nghệ An",
         "address": "Số 209, đường Nguyễn Văn Bé, tổ 9, xã Bảo Quang, thành phố Long Khánh, "
                    "tỉnh Đồng Nai",
         "expiry_date": "2040-02-04",

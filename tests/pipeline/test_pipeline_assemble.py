@@ -126,3 +126,24 @@ def test_a_signers_line_rewritten_from_a_near_miss_sends_the_document_to_review(
     signer = [r for r in draft.review_reasons if r.startswith("Người ký: ")]
     assert len(signer) == 1 and "không đọc chắc chắn “Bui Lhị Yến”" in signer[0], signer
     assert draft.needs_review
+
+
+def test_a_proposed_owner_is_stored_as_a_proposal_never_as_the_owner() -> None:
+    """A citizen's number read on a paper whose type takes no owner (a letter) is only
+    proposed: the record files it under nobody and keeps the proposal for the reviewer."""
+    text = ("CÔNG AN PHƯỜNG TÂN PHONG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - "
+            "Hạnh phúc\nSố: 323/GXN\nGIẤY MỜI\nCông an phường Tân Phong trân trọng kính mời:\n"
+            "Ông/Bà: VŨ THẾ MỸ\nNgày sinh: 28/04/1996\nSố định danh cá nhân: 038096887985\n"
+            "Đến trụ sở để làm việc về hồ sơ cư trú.")
+    [draft] = draft_dossier([_item(0, text)], None, load_registry(), threshold=0.6)
+    assert draft.owner_proposed and draft.owner_id == "038096887985"
+    assert draft.confirmed_owner_id is None and draft.needs_review
+    record = document_record(draft, load_registry(), "k", "0" * 64, 1, None, None, "job")
+    assert (record.owner_id, record.owner_kind, record.owner_name) == (None, None, None)
+    assert record.proposed_owner_id == "038096887985"
+    # A confident owner is the owner, with no proposal beside it.
+    sure = ("PHIẾU LÝ LỊCH TƯ PHÁP SỐ 1\n1. Họ và tên: LÊ THANH SƠN\n"
+            "3. Ngày, tháng, năm sinh: 04/12/1997\nSố định danh cá nhân: 075097876195")
+    [draft] = draft_dossier([_item(0, sure)], None, load_registry(), threshold=0.6)
+    record = document_record(draft, load_registry(), "k", "0" * 64, 1, None, None, "job")
+    assert (record.owner_id, record.proposed_owner_id) == ("075097876195", None)

@@ -58,6 +58,15 @@ _PUT_CERTIFICATE = textwrap.dedent("""
 """)
 
 
+_SET_PIN = textwrap.dedent("""
+    import sys
+    import pkcs11
+    module, token, old, new = sys.argv[1:]
+    with pkcs11.lib(module).get_token(token_label=token).open(rw=True, user_pin=old) as s:
+        s.set_pin(old, new)
+""")
+
+
 def _make_token(base: Path, officer: DevIdentity) -> dict[str, str]:
     """A fresh SoftHSM2 token labelled TOKEN holding the officer's key and certificate under
     KEY; returns the environment that finds it."""
@@ -159,6 +168,30 @@ def test_desk_scan_is_signed_with_the_officers_token(tmp_path: Path,
                                 env={**PURPOSE, **env})
     assert wrong.returncode == 2, wrong.stdout + wrong.stderr
     assert "từ chối mã PIN" in wrong.stderr and "Traceback" not in wrong.stderr, wrong.stderr
+
+    # review11b S7: a refused login is never tried again by a status poll while nothing
+    # changed — a real token locks after a few wrong PINs. Proof: the token's PIN becomes the
+    # file's, so a poll that logged in would now succeed; it still reports the kept refusal
+    # (the ingest's own), without "ready".
+    def signing() -> dict:  # type: ignore[type-arg]
+        done = testtools.run_sohoa(home, "status", "--json", env=env)
+        assert done.returncode == 0, done.stderr
+        return json_lines(done.stdout)[0]["signing"]  # type: ignore[no-any-return]
+
+    subprocess.run([sys.executable, "-c", _SET_PIN, MODULE, TOKEN, PIN, "000000"], check=True,
+                   env=testtools.sohoa_env(None, env), capture_output=True)
+    kept = signing()
+    assert kept.get("login_refused") and kept["cached"] and kept["signer"] is None, kept
+    assert "từ chối mã PIN" in kept["problem"] and "không tự thử lại" in kept["problem"]
+    # Another wrong PIN written to the file: the next poll tries it once, the one after not.
+    pin_file.write_text("111111\n")
+    tried = signing()
+    assert tried.get("login_refused") and not tried["cached"], tried
+    assert signing()["cached"]
+    # The clerk corrects the file: the next poll tries, and logs in.
+    pin_file.write_text("000000\n")
+    fixed = signing()
+    assert fixed["signer"].startswith(OFFICER) and not fixed.get("login_refused"), fixed
 
 
 def officer_certificate(officer: DevIdentity) -> bytes:

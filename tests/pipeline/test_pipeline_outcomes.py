@@ -54,6 +54,12 @@ def test_a_destroyed_paper_found_again_is_counted_apart() -> None:
     line = counts_text(summary.counts())
     assert "1 đã lưu trước đây, 1 đã bị tiêu hủy, không lưu lại" in line, line
     assert "tiêu hủy" not in counts_text(IngestSummary().counts())
+    # `sohoa scan` closes with the same counts: the destroyed paper is said apart there too.
+    from sohoa.cli.scanning import scan_line
+
+    said = scan_line(2, "test:1", None, "/scans/x", summary)
+    assert said.startswith("đã quét 2 trang từ test:1 (khay mặc định) vào /scans/x; "), said
+    assert "1 đã lưu trước đây, 1 đã bị tiêu hủy, không lưu lại" in said, said
 
 
 def test_the_hot_folder_does_not_count_a_colour_warning_as_a_document(tmp_path: Path) -> None:

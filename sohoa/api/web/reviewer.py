@@ -87,7 +87,9 @@ def install(view: Any, write: Any) -> None:
         shown, crops = reviews.show(desk.caller, document_id, current)
         whole = shown
         at = keys.index(current)
-        values = {OWNER: whole["owner_id"], **whole["fields"]}
+        # A number read but not confirmed is offered to confirm, marked as only proposed.
+        proposed = None if whole["owner_id"] else whole.get("proposed_owner_id")
+        values = {OWNER: whole["owner_id"] or proposed, **whole["fields"]}
         rows = []
         for key in keys:
             here = key == current
@@ -96,6 +98,8 @@ def install(view: Any, write: Any) -> None:
                 f'<div class="field-row{" current" if here else ""}" id="f-{esc(key)}">'
                 f'<a href="{esc(link)}">{esc(field_name(key))}</a>: '
                 f'<b>{esc(values.get(key) or "—")}</b>'
+                + (' <span class="bad">(đề xuất, chưa xác nhận)</span>'
+                   if key == OWNER and proposed else "")
                 + (_editor(desk, document_id, key, values.get(key), shown, crops, keys, at)
                    if here else "") + "</div>")
         nav = "".join(
@@ -107,7 +111,8 @@ def install(view: Any, write: Any) -> None:
         head = (notice(said) if said else "") + (
             f'<p>{esc(type_name(whole["doc_type"]))} · hồ sơ {esc(whole["dossier_code"] or "—")}'
             f' · vòng kiểm tra {whole["round"]} · chủ sở hữu '
-            f'{esc(whole.get("owner_name") or "chưa rõ")}</p>'
+            + (f'{esc(whole.get("owner_name") or "chưa rõ")}</p>'
+               if not proposed else f'chưa xác định (đề xuất {esc(proposed)})</p>')
             + "".join(f'<p class="bad">{esc(reason_text(r))}</p>'
                       for r in dict.fromkeys(whole.get("reasons") or [])))
         type_form = (

@@ -147,7 +147,8 @@ def _opens_clause(tokens: Sequence[str]) -> bool:
 # --- the extractor -------------------------------------------------------------------------
 
 
-_PERSON_FIELDS = ("full_name", "id_number", "date_of_birth", "sex", "address", "place_of_birth")
+_PERSON_FIELDS = ("full_name", "id_number", "date_of_birth", "sex", "address", "place_of_birth",
+                  "place_of_origin")
 
 
 def extract_fields(doc_type: str, text: str, registry: Registry, *,
@@ -213,7 +214,7 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     if (out.get("expiry_date") is None or out["expiry_date"].value is None) \
             and (until := _sentence_expiry(text)) is not None:
         out["expiry_date"] = FieldValue(until.isoformat(), _CONFIDENT)
-    for key in ("address", "place_of_birth"):
+    for key in ("address", "place_of_birth", "place_of_origin"):
         if (v := first(key, _address, wrap=True)) is not None:
             if v.value and snap_address(v.value) is None:
                 # No administrative unit of the list confirms it: kept as read, less sure.
