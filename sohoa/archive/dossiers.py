@@ -34,6 +34,7 @@ from sohoa.archive.dossier_models import (
 from sohoa.archive.models import STATUS_STORED, Document, Dossier
 from sohoa.archive.values import SYSTEM_ACTOR, utc_now
 from sohoa.clock import shown_moment, vietnam_day, vietnam_today
+from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError, NotFoundError, WorkflowError
 from sohoa.records import (
     UNASSIGNED_PREFIX,
@@ -490,6 +491,17 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
             raise ReuseRefusedError(
                 f"giấy tờ {document_id} đang chờ kiểm tra lại (sohoa review show "
                 f"{document_id}); chưa được dùng lại cho đến khi người kiểm tra xác nhận")
+        kind = load_registry().get(doc.doc_type) if doc.doc_type in load_registry() else None
+        if kind is not None and not kind.proves and doc.dossier_code != code:
+            # A form or a receipt belongs to the dossier it was filed for and proves nothing
+            # to another one (tester12 F4); an unclassified paper may, once typed.
+            retype = (f"; nếu đây là một giấy chứng nhận, hãy xác định loại trước (sohoa review "
+                      f"type {document_id} LOẠI --by TÊN)" if doc.doc_type == "other" else
+                      "; hồ sơ này cần bản của chính nó, quét cùng hồ sơ")
+            raise ReuseRefusedError(
+                f"giấy tờ {document_id} là \"{kind.name}\" (hồ sơ "
+                f"{doc.dossier_code or 'không rõ'}), không phải giấy chứng nhận: không dùng lại "
+                f"cho hồ sơ {code}{retype}")
         if doc.valid_until is not None and doc.valid_until < day:
             expired = ("không xác định được thời hạn hiệu lực" if doc.valid_until == date.min
                        else f"đã hết hiệu lực (có hiệu lực đến hết ngày "
