@@ -44,11 +44,14 @@ $SOHOA ingest "$BATCH" --duplex --json > out/demo-ingest.jsonl || code=$?
 .venv/bin/python scripts/demo_report.py out/demo-ingest.jsonl
 [ "${code:-0}" -eq 0 ] || echo "(mã thoát của ingest ${code}: có tệp bị cách ly)"
 
-OWNER=$(.venv/bin/python -c 'import json,sys
-for line in open("out/demo-ingest.jsonl"):
-    d = json.loads(line)
-    if d.get("owner_id") and d.get("doc_type") != "dossier_receipt":
-        print(d["owner_id"]); break')
+# Step 5's owner: one with a paper reuse can offer (one that proves something, not a form or a
+# receipt, and not waiting for review), else any owner read.
+OWNER=$(.venv/bin/python -c 'import json
+from sohoa.doctypes import load_registry
+docs = [json.loads(line) for line in open("out/demo-ingest.jsonl")]
+owned = [d for d in docs if d.get("owner_id") and d.get("doc_type") != "dossier_receipt"]
+good = [d for d in owned if load_registry().proves(d["doc_type"]) and not d["needs_review"]]
+print((good or owned)[0]["owner_id"] if good or owned else "")')
 NAME=$(.venv/bin/python -c 'import json
 from sohoa.vntext import fold
 for line in open("out/demo-ingest.jsonl"):

@@ -8,6 +8,7 @@ import sys
 from rich.console import Console
 from rich.table import Column, Table
 
+from sohoa.cli.output import type_name
 from sohoa.vntext import shown_number
 
 
@@ -30,7 +31,8 @@ def main(path: str) -> None:
         fields = doc["fields"]
         label = fields.get("full_name") or fields.get("enterprise_name") or ""
         number = fields.get("document_number") or ""
-        table.add_row(doc["document_id"], doc["dossier_code"], doc["doc_type"],
+        # the type as every other listing names it, never its code (tester12 F7)
+        table.add_row(doc["document_id"], doc["dossier_code"], type_name(doc["doc_type"]),
                       doc["owner_id"] or "?", f"{label} {number}".strip(),
                       str(len(doc["pages"])), shown_number(doc["confidence"], 2),
                       "; ".join(doc["review_reasons"]) if doc["needs_review"] else "")

@@ -64,6 +64,13 @@ class DocType:
         return next((labs for key, labs in self.labels if key == field), ())
 
     @property
+    def proves(self) -> bool:
+        """Does the paper attest something another procedure can rely on? A form, a receipt or
+        an unclassified paper (validity ``none``) has no validity to speak of: it is shown as
+        "không áp dụng", never as valid forever, and never offered for reuse (tester12 F4)."""
+        return self.validity != "none"
+
+    @property
     def retention_years(self) -> int | None:
         """Years to keep from the issue date; ``None`` means permanently."""
         kind, _, arg = self.retention.partition(":")
@@ -118,6 +125,15 @@ class Registry:
             raise ConfigError(f"«{text}» bỏ dấu thì là tên của {len(found)} loại giấy tờ: "
                               f"{both}. Ghi đúng dấu hoặc ghi mã loại")
         return found[0].code if found else None
+
+    def not_proofs(self) -> tuple[str, ...]:
+        """Codes of the types that prove nothing (validity ``none``), in registry order."""
+        return tuple(t.code for t in self._types if not t.proves)
+
+    def proves(self, code: str | None) -> bool:
+        """:attr:`DocType.proves` of ``code``; an unknown code is taken to prove something, so
+        that a type dropped from the registry keeps its stored validity on every face."""
+        return code not in self._by_code or self._by_code[code].proves
 
     def titles(self) -> tuple[str, ...]:
         """Every type's printed titles, in registry order (what a first page starts with)."""

@@ -59,6 +59,8 @@ def test_the_demo_table_writes_decimals_as_ingest_does_and_cuts_no_reason(
     shown = subprocess.run([sys.executable, str(DEMO.parent / "demo_report.py"), str(lines)],
                            capture_output=True, text=True, check=True, timeout=60).stdout
     assert "0,96" in shown and "0.96" not in shown, shown
+    # tester12 F7: the type as the clerk's listings name it, not its code
+    assert "Quyết định" in shown and "decision" not in shown, shown
     assert "…" not in shown, shown
     cells = "".join(part.strip() for line in shown.splitlines()
                     for part in line.split("│")[-2:-1])

@@ -25,7 +25,7 @@ from sohoa.archive.dossiers import DEFAULT_CODE_FORMAT, on_document_stored
 from sohoa.archive.models import STATUS_STORED, Document, Dossier, Owner, PageRow, SearchOutbox
 from sohoa.archive.search import IndexDoc
 from sohoa.archive.values import SYSTEM_ACTOR, aware, iso, nfc_opt, utc_now, validity_iso
-from sohoa.doctypes import VALIDITY_UNKNOWN
+from sohoa.doctypes import VALIDITY_UNKNOWN, load_registry
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.records import DocumentRecord
 from sohoa.vntext import nfc
@@ -33,6 +33,11 @@ from sohoa.vntext import nfc
 # The partial reuse index only serves queries whose WHERE repeats its predicate verbatim
 # (SQLite cannot prove "status = ?" implies "status = 'stored'"), hence a literal.
 IS_STORED = Document.status == literal_column(f"'{STATUS_STORED}'")
+# A form, a receipt, an unclassified paper prove nothing (validity "none"): never offered for
+# reuse, where their empty validity read as "valid forever" (tester12 F4). Literals: the
+# statements are built once and run as SQLite text; codes are [a-z0-9_] (doctypes._CODE).
+PROVES = Document.doc_type.not_in(
+    [literal_column(f"'{code}'") for code in load_registry().not_proofs()])
 
 
 def find(conn: Connection, doc_key: str, doc_id: str) -> Any:
@@ -238,6 +243,9 @@ def load(conn: Connection, document_id: str) -> dict[str, Any]:
         "issue_date": iso(doc["issue_date"]),
         "valid_until": validity_iso(doc["valid_until"]),
         "validity_unknown": doc["valid_until"] == VALIDITY_UNKNOWN,
+        # False for a paper that proves nothing (a form, a receipt): its null valid_until
+        # means "không áp dụng", not "does not expire".
+        "validity_applies": load_registry().proves(doc["doc_type"]),
         "owner_id": doc["owner_id"],
         # a number read but not confirmed: the reviewer's "đề xuất", never the owner
         "proposed_owner_id": None if doc["owner_id"] else doc["proposed_owner_id"],
@@ -332,7 +340,7 @@ def _reuse_statement(with_type: bool, after: str | None) -> Any:
                # A paper waiting for review is not offered: its owner may be only proposed
                # (a number read unsure, or on a letter that takes no owner), so it may be
                # someone else's, and reusing it is refused until a person confirms it.
-               Document.needs_review == false())
+               Document.needs_review == false(), PROVES)
         .order_by(Document.issue_date.desc().nulls_last(), Document.id.desc())
         .limit(bindparam("limit", type_=BigInteger))
     )

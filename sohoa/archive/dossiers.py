@@ -31,10 +31,12 @@ from sohoa.archive.dossier_models import (
     DossierResult,
     DossierStatus,
 )
-from sohoa.archive.models import STATUS_STORED, Document, Dossier
+from sohoa.archive.models import STATUS_STORED, Document, Dossier, Owner
 from sohoa.archive.values import SYSTEM_ACTOR, utc_now
 from sohoa.clock import shown_moment, vietnam_day, vietnam_today
+from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError, NotFoundError, WorkflowError
+from sohoa.idcodes import requester_id_problems
 from sohoa.records import (
     UNASSIGNED_PREFIX,
     ComponentState,
@@ -140,6 +142,23 @@ def on_document_stored(conn: Connection, doc_id: str, rec: DocumentRecord, fmt: 
     owner = rec.owner_id or (dossier.owner_id if dossier is not None else None)
     code = assign_code(conn, fmt, owner=owner, procedure=procedure, component=component_code)
     conn.execute(update(Document).where(Document.id == doc_id).values(digitization_code=code))
+
+
+def opened_applicant(archive: Archive, code: str) -> tuple[str, str, str | None] | None:
+    """Id, kind and name of the applicant of dossier ``code`` as it was opened (``dossier
+    open``, the one-stop system), or None: a dossier known only from its scans has none, and
+    ingest never writes one (the owner of a dossier is never a reading of sohoa's own). The
+    kind is the owner's recorded one, else what the number is (12 or 9 digits: a person; 10,
+    or 13 for a branch: an enterprise); a number that is neither gives None."""
+    with archive.transaction(write=False) as conn:
+        row = conn.execute(select(Dossier.owner_id, Owner.kind, Owner.name)
+                           .outerjoin(Owner, Owner.id == Dossier.owner_id)
+                           .where(Dossier.code == nfc(code.strip()),
+                                  Dossier.received_at.is_not(None))).first()
+    if row is None or not row.owner_id or requester_id_problems(row.owner_id):
+        return None
+    shaped = "person" if len(row.owner_id) in (9, 12) else "organization"
+    return row.owner_id, row.kind or shaped, row.name
 
 
 # --- opening, status -----------------------------------------------------------------------
@@ -490,6 +509,17 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
             raise ReuseRefusedError(
                 f"giấy tờ {document_id} đang chờ kiểm tra lại (sohoa review show "
                 f"{document_id}); chưa được dùng lại cho đến khi người kiểm tra xác nhận")
+        kind = load_registry().get(doc.doc_type) if doc.doc_type in load_registry() else None
+        if kind is not None and not kind.proves and doc.dossier_code != code:
+            # A form or a receipt belongs to the dossier it was filed for and proves nothing
+            # to another one (tester12 F4); an unclassified paper may, once typed.
+            retype = (f"; nếu đây là một giấy chứng nhận, hãy xác định loại trước (sohoa review "
+                      f"type {document_id} LOẠI --by TÊN)" if doc.doc_type == "other" else
+                      "; hồ sơ này cần bản của chính nó, quét cùng hồ sơ")
+            raise ReuseRefusedError(
+                f"giấy tờ {document_id} là \"{kind.name}\" (hồ sơ "
+                f"{doc.dossier_code or 'không rõ'}), không phải giấy chứng nhận: không dùng lại "
+                f"cho hồ sơ {code}{retype}")
         if doc.valid_until is not None and doc.valid_until < day:
             expired = ("không xác định được thời hạn hiệu lực" if doc.valid_until == date.min
                        else f"đã hết hiệu lực (có hiệu lực đến hết ngày "

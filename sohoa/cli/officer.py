@@ -162,8 +162,7 @@ def reuse_table(documents: list[dict[str, Any]]) -> Table:
     for r in documents:
         table.add_row(r["document_id"], type_name(r["doc_type"]), r.get("document_number") or "",
                       r.get("issuing_body") or "", shown_date(r.get("issue_date")),
-                      shown_date(r["valid_until"]) if r.get("valid_until") else
-                      UNKNOWN_VALIDITY if r.get("validity_unknown") else "vĩnh viễn",
+                      validity_text(r, short=True),
                       "cần" if r.get("needs_review") else "")
     return table
 
@@ -219,9 +218,24 @@ _SHOWN = {"document_id": "mã giấy tờ", "doc_type": "loại", "title": "tên
 # Said as the review reason says it (reasons.VALIDITY_UNREAD): one answer on every face.
 UNKNOWN_VALIDITY = ("chưa rõ — cần nhập (không đọc được ngày mà thời hạn hiệu lực dựa vào; "
                     "chưa đưa ra dùng lại)")
+# A form, a receipt, an unclassified paper: no validity at all, not "valid forever" (tester12
+# F4); said as `sohoa types list` says it.
+NOT_APPLICABLE = "không áp dụng (không phải giấy chứng nhận)"
 _SIDES = {"front": "mặt trước", "back": "mặt sau"}
 _SIGNATURE_KINDS = {"agency": "chữ ký số của cơ quan (sao y)",
                     "officer": "chữ ký số của cán bộ thực hiện"}
+
+
+def validity_text(doc: dict[str, Any], *, short: bool = False) -> str:
+    """Until when a paper is valid, as every face says it: a date, unknown (to be entered),
+    not applicable (the type proves nothing), or forever. ``short`` for a table cell."""
+    from sohoa.doctypes import load_registry
+
+    if not doc.get("validity_applies", load_registry().proves(doc.get("doc_type"))):
+        return "không áp dụng" if short else NOT_APPLICABLE
+    if doc.get("validity_unknown"):
+        return UNKNOWN_VALIDITY
+    return shown_date(doc["valid_until"]) if doc.get("valid_until") else "vĩnh viễn"
 
 
 def set_aside_lines(doc: dict[str, Any]) -> list[str]:
@@ -249,9 +263,7 @@ def _shown_value(doc: dict[str, Any], key: str) -> str:
     elif key == "valid_until":
         # One answer with reuse/dossier tables (tester11 F17); a date the paper does not give is
         # said so, never the catalog's year-1 sentinel (F2).
-        if doc.get("validity_unknown"):
-            return UNKNOWN_VALIDITY
-        return shown_date(value) if value else "vĩnh viễn"
+        return validity_text(doc)
     elif key == "issue_date":
         return shown_date(value)
     if isinstance(value, bool):

@@ -138,12 +138,12 @@ def describe_event(event: dict[str, Any]) -> tuple[str, bool]:
                 f"{escape(event['warning'])}"), True
     if event.get("disposed"):
         return (f"[yellow]đã hủy[/] {event['document_id']} {type_name(event['doc_type'])} "
-                f"({event['dossier_code']}): giấy tờ này đã bị tiêu hủy theo danh mục tiêu hủy, "
-                f"không lưu lại (xem: sohoa show {event['document_id']})"), True
+                f"({event['dossier_code']}){_from_files(event)}: giấy tờ này đã bị tiêu hủy theo "
+                f"danh mục tiêu hủy, không lưu lại (xem: sohoa show {event['document_id']})"), True
     if event.get("duplicate"):
         return (f"[dim]đã lưu trước đây[/] {event['document_id']} "
                 f"{type_name(event['doc_type'])} "
-                f"({event['dossier_code']})"), False
+                f"({event['dossier_code']}){_from_files(event)}"), False
     review = " [yellow]cần rà soát[/]" if event["needs_review"] else ""
     fields = event["fields"]
     who = fields.get("full_name") or fields.get("enterprise_name")
@@ -154,6 +154,21 @@ def describe_event(event: dict[str, Any]) -> tuple[str, bool]:
             f"số trang={len(event['pages'])} độ tin cậy {shown_number(event['confidence'], 2)}"
             f"{review}"
             ), False
+
+
+def _from_files(event: dict[str, Any]) -> str:
+    """Which input files a document was found in (" — tệp a.pdf trang 2, 3"): of 26 files
+    dropped, the clerk must tell which one was already stored (tester12 F5). Page numbers only
+    where a file gave more than that one page, or not its first."""
+    found: dict[str, list[int]] = {}
+    for page in event.get("pages") or []:
+        if isinstance(page, dict) and page.get("source"):
+            found.setdefault(nfc(str(page["source"])), []).append(int(page.get("index") or 0))
+    if not found:
+        return ""
+    parts = [escape(source) + ("" if indexes == [0] else " trang " + ", ".join(
+        str(i + 1) for i in sorted(set(indexes)))) for source, indexes in found.items()]
+    return " — tệp " + "; ".join(parts)
 
 
 class _PagesPerMinute(ProgressColumn):

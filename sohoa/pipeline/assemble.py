@@ -199,13 +199,17 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
 
 
 def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registry,
-                  threshold: float, model: NgramModel | None = None) -> list[DocumentDraft]:
-    """All documents of one dossier; the receipt's applicant owns what names no owner.
+                  threshold: float, model: NgramModel | None = None,
+                  opened: Extraction | None = None) -> list[DocumentDraft]:
+    """All documents of one dossier; the dossier's applicant owns what names no owner.
+    ``opened``: the applicant the dossier was opened with (``dossier open``), which the code
+    sheet itself and the papers naming no one take (tester12 F10: a bare code sheet went to
+    review for its owner); without it, the applicant the first receipt among the pages reads.
     ``model``: the trained classifier fallback (``sohoa types train``), if there is one."""
     unassigned = code is None
     dossier_code = code or f"{UNASSIGNED_PREFIX}{items[0].page.sha256[:12]}"
     drafts: list[DocumentDraft] = []
-    applicant: Extraction | None = None
+    applicant: Extraction | None = opened if code is not None else None
     for pages, blanks in split_documents(items, registry):
         draft = draft_document(pages, dossier_code, registry, applicant, threshold, unassigned,
                                model)

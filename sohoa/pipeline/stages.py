@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sohoa.archive import Archive
+from sohoa.archive.dossiers import opened_applicant
 from sohoa.doctypes import Registry
 from sohoa.errors import NotFoundError, WorkflowError
 from sohoa.pipeline.analysis import PAGE_STAGE, AnalyzeOptions, PageAnalysis
@@ -51,7 +52,15 @@ from sohoa.pipeline.outcomes import (
     quarantine_event,
 )
 from sohoa.pipeline.settings import Settings
-from sohoa.records import DocumentRecord, OcrPage, Page, PageRecord, Quarantined, sha256_hex
+from sohoa.records import (
+    DocumentRecord,
+    Extraction,
+    OcrPage,
+    Page,
+    PageRecord,
+    Quarantined,
+    sha256_hex,
+)
 from sohoa.scanners import expand_inputs, read_pages, reasons
 from sohoa.scanners.colour import scan_problem
 from sohoa.scanners.entries import entry_problem
@@ -608,8 +617,10 @@ def store_dossier(members: Sequence[PageItem], code: str | None,
     """Draft, build, sign and store every document of one dossier (idempotent by document key:
     running it twice, or in two workers at once, stores each document once). What it stored is
     remembered under the dossier's pages (``stored_dossier`` answers a re-run from it)."""
+    opened = opened_applicant(ctx.archive, code) if code else None
     outcomes = [_store(draft, ctx) for draft in draft_dossier(
-        members, code, ctx.registry, ctx.settings.review_threshold, ctx.model)]
+        members, code, ctx.registry, ctx.settings.review_threshold, ctx.model,
+        opened=Extraction({}, *opened) if opened is not None else None)]
     # Each document's pages as positions among the members (the key fixes their order), so a
     # re-run answered from this entry still says which of its files each document came from:
     # without them every such file would be recorded as holding only blank pages.

@@ -35,11 +35,12 @@ class SigningSettings:
     ``seal_image`` (TT 01/2019, digitized incoming documents) the seal is printed at its real size
     ``seal_size_mm`` to the left of the text.
 
-    ``stamp_template`` placeholders: ``{agency}``, ``{signer}``, ``{time}`` (ISO 8601, Vietnam
-    time, e.g. 2026-11-27T22:10:05+07:00) and ``{date}`` (dd/mm/yyyy). ``stamp_box`` is
-    ``(x1, y1, x2, y2)`` in PDF points on page 1's unrotated page space, origin bottom-left; None
-    puts the stamp in ``stamp_corner`` of page 1 as displayed (``/Rotate`` accounted for), on
-    blank paper, at least 60 mm wide and wide enough for the text at ``font_size``.
+    ``stamp_template`` placeholders: ``{agency}``, ``{signer}``, ``{time}`` (Vietnam time as
+    people read it, with the ISO 8601 zone: 27/11/2026 22:10:05 +07:00) and ``{date}``
+    (dd/mm/yyyy). ``stamp_box`` is ``(x1, y1, x2, y2)`` in PDF points on page 1's unrotated
+    page space, origin bottom-left; None puts the stamp in ``stamp_corner`` of page 1 as
+    displayed (``/Rotate`` accounted for), on blank paper, at least 60 mm wide and wide enough
+    for the text at ``font_size``.
     """
 
     level: str = "B-B"  # "B-B" | "B-T" | "B-LT" | "B-LTA"
@@ -113,3 +114,15 @@ class SigningSettings:
 def vietnam_time(moment: datetime) -> str:
     """ISO 8601 in Vietnam time, to the second, as NĐ 30/2020 Phụ lục I asks."""
     return moment.astimezone(VIETNAM_TIME).isoformat(timespec="seconds")
+
+
+def stamp_time(moment: datetime) -> str:
+    """The signing moment as the stamp prints it for people: "07/12/2026 10:43:10 +07:00".
+
+    NĐ 30/2020 Phụ lục I asks for day, month, year; hours, minutes, seconds; and Vietnam's
+    time zone in ISO 8601 form: the zone stays "+07:00", the rest is written as people read
+    dates (README: DD/MM/YYYY HH:MM), not "2026-12-07T10:43:10+07:00" (tester12 F6). The
+    machine-readable moment is the signature's own signing time."""
+    local = moment.astimezone(VIETNAM_TIME)
+    offset = local.isoformat()[-6:]  # "+07:00"
+    return f"{local:%d/%m/%Y %H:%M:%S} {offset}"

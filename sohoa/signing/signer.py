@@ -34,7 +34,7 @@ from sohoa.vntext import nfc
 
 from .keys import KeySource
 from .placement import PageInk, Rect, displayed_size, place_stamp, to_displayed, to_page_space
-from .settings import MM, SigningSettings, vietnam_time
+from .settings import MM, SigningSettings, stamp_time, vietnam_time
 from .stamptext import render_template, stamp_characters
 from .trust import load_certificates
 
@@ -286,7 +286,7 @@ class DocumentSigner:
     def _stamp_text(self, moment: datetime) -> str:
         local = vietnam_time(moment)
         day = datetime.fromisoformat(local)
-        values = {**self._fixed, "time": local, "date": day.strftime("%d/%m/%Y")}
+        values = {**self._fixed, "time": stamp_time(moment), "date": day.strftime("%d/%m/%Y")}
         return render_template(self.settings.stamp_template, values)
 
     def sign(

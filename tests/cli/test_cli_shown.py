@@ -286,3 +286,23 @@ def test_show_says_the_fields_a_type_correction_set_aside() -> None:
         "doc_type": "citizen_id_card", "fields": {"date_of_birth": "1984-05-24"}}}})
     assert len(lines) == 1 and "24/05/1984" in lines[0] and "Căn cước" in lines[0], lines
     assert set_aside_lines({"extra": {}}) == []
+
+
+def test_an_already_stored_line_names_the_file_it_was_found_in() -> None:
+    """tester12 F5: "đã lưu trước đây 2ba87e47… (UNASSIGNED-…)" eight times for 26 files
+    dropped, and no way to tell which file was the one already stored."""
+    from sohoa.cli.output import describe_event
+    from sohoa.pipeline.outcomes import duplicate_json
+
+    line, problem = describe_event(duplicate_json(
+        "2ba87e4750034e8f", "UNASSIGNED-ef6ad57f26dc", "citizen_id_card", False,
+        [{"source": "/tmp/in/p_ps2pdf_blur.pdf", "index": 0}]))
+    assert not problem and line.endswith("— tệp /tmp/in/p_ps2pdf_blur.pdf"), line
+    line, _ = describe_event(duplicate_json(
+        "7cac1759f6a3e80a", "H19.22-261207-0101", "application_form", False,
+        [{"source": "batch [1].pdf", "index": 1}, {"source": "batch [1].pdf", "index": 2}]))
+    assert "tệp batch [1].pdf trang 2, 3" in line, line  # pages as a clerk counts them
+    line, problem = describe_event(duplicate_json(
+        "7cac1759f6a3e80a", "H19.22-261207-0101", "application_form", True,
+        [{"source": "scan.jpg", "index": 0}]))
+    assert problem and "— tệp scan.jpg:" in line, line

@@ -20,7 +20,7 @@ from signing_helpers import (
 
 from sohoa.errors import BadInputError, ConfigError, SigningError
 from sohoa.signing import DevIdentity, DocumentSigner, SigningSettings, verify_pdf
-from sohoa.signing.settings import VIETNAM_TIME, vietnam_time
+from sohoa.signing.settings import VIETNAM_TIME, stamp_time, vietnam_time
 
 
 def _pdfsig(pdf: bytes, tmp_path) -> str:
@@ -112,7 +112,8 @@ def test_stamp_text_is_vietnamese_and_top_right(signed_pdf: bytes, tmp_path) -> 
     ).stdout
     assert "SAO Y" in text
     assert "UBND tỉnh Đồng Nai" in text
-    assert f"Thời gian ký: {vietnam_time(SIGNED_AT)}" in text
+    assert f"Thời gian ký: {stamp_time(SIGNED_AT)}" in text
+    assert vietnam_time(SIGNED_AT) not in text  # no "2026-12-07T10:43:10+07:00" on paper
     with pikepdf.open(BytesIO(signed_pdf)) as pdf:
         page = pdf.pages[0]
         width, height = float(page.MediaBox[2]), float(page.MediaBox[3])
@@ -213,6 +214,8 @@ def test_expired_or_future_certificate_is_refused(
 def test_stamp_time_is_iso_8601_in_vietnam_time() -> None:
     moment = datetime(2026, 11, 27, 20, 15, 30, tzinfo=UTC)
     assert vietnam_time(moment) == "2026-11-28T03:15:30+07:00"
+    # On paper as people read it (tester12 F6), seconds and the zone as NĐ 30/2020 asks.
+    assert stamp_time(moment) == "28/11/2026 03:15:30 +07:00"
 
 
 def test_archive_default_level() -> None:

@@ -67,6 +67,8 @@ def validity(doc: dict[str, Any], today: date) -> str:
     until = doc.get("valid_until")
     if doc.get("validity_unknown"):  # no readable date: not reusable until a person enters it
         return '<span class="bad">Chưa rõ thời hạn hiệu lực — cần nhập</span>'
+    if not doc.get("validity_applies", True):  # a form, a receipt: proves nothing (F4)
+        return "Không áp dụng (không phải giấy chứng nhận)"
     if not until:
         return "Không ghi thời hạn"
     if date.fromisoformat(until[:10]) >= today:

@@ -1,0 +1,67 @@
+"""tester12 F10: a dossier opened with its applicant (`dossier open CODE --owner …`), then its
+batch ingested: the bare code sheet went to review, "Chủ sở hữu: không đọc được", though the
+dossier names its applicant. The opened dossier's applicant, and only it, stands where a
+receipt's would: the sheet and the papers naming no one take it; a paper naming someone else
+keeps its own; a dossier known only from its scans gives no one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archivist_helpers import make_home, opened, store
+
+from sohoa.doctypes import load_registry
+from sohoa.pipeline.analysis import PageAnalysis
+from sohoa.pipeline.assemble import PageItem, draft_dossier
+from sohoa.records import Extraction, OcrPage, Page
+from sohoa.synth import make_person, render_document
+
+CODE = "H19.22-261207-0101"
+OWNER = "075203001234"
+PROCEDURE = "2.001610.000.00.00.H19"
+
+
+def _item(n: int, text: str, code: str | None = None) -> PageItem:
+    page = Page(source="d_batch_scan.pdf", index=n, source_sha256="0" * 64,
+                data=f"page {n}".encode(), mime="image/jpeg", width=1654, height=2339, dpi=200)
+    ocr = OcrPage(page_sha256=page.sha256, rotation=0, skew=0.0, width=1654, height=2339,
+                  dpi=200, words=(), text=text, confidence=0.93, blank=False)
+    return PageItem(page, PageAnalysis(page.sha256, False, code, ocr))
+
+
+def test_the_code_sheet_and_unnamed_papers_take_the_opened_dossiers_applicant() -> None:
+    registry = load_registry()
+    sheet = _item(0, f"PHIẾU TIẾP NHẬN HỒ SƠ\nMã hồ sơ: {CODE}", code=CODE)
+    other = render_document("birth_certificate", 8, person=make_person(41))
+    items = [sheet, *(_item(1 + k, "\n".join(lines))
+                      for k, lines in enumerate(other.truth.page_lines))]
+
+    before = draft_dossier(items, CODE, registry, threshold=0.6)
+    assert before[0].classification.doc_type == "dossier_receipt"
+    assert before[0].owner_id is None and any(r.startswith("Chủ sở hữu")
+                                              for r in before[0].review_reasons)
+
+    applicant = Extraction({}, OWNER, "person", None)
+    drafts = draft_dossier(items, CODE, registry, threshold=0.6, opened=applicant)
+    assert drafts[0].owner_id == OWNER and drafts[0].owner_from == "dossier", drafts[0]
+    assert not any(r.startswith("Chủ sở hữu") for r in drafts[0].review_reasons)
+    # the birth certificate names its own person: never the applicant's
+    assert drafts[1].owner_id == other.truth.owner_id != OWNER
+    # pages before any code sheet belong to no dossier: no applicant for them
+    loose = draft_dossier(items[1:], None, registry, threshold=0.6, opened=applicant)
+    assert all(d.owner_id != OWNER for d in loose)
+
+
+def test_only_an_opened_dossier_names_an_applicant(tmp_path: Path) -> None:
+    from sohoa.archive.dossiers import opened_applicant
+    from sohoa.pipeline import dossierdesk
+
+    settings = make_home(tmp_path / "home")
+    with opened(settings) as archive:
+        # known only from its scans (a paper filed under it): it names no one
+        store(archive, None, "scan", dossier="HS-SCAN-1", owner_id=OWNER)
+        assert opened_applicant(archive, "HS-SCAN-1") is None
+        assert opened_applicant(archive, CODE) is None
+        dossierdesk.open_dossier(archive, settings, CODE, procedure=PROCEDURE, owner=OWNER,
+                                 unit="H19.22", by="Lan")
+        assert opened_applicant(archive, CODE) == (OWNER, "person", "Nguyễn Thị Ánh Tuyết")
