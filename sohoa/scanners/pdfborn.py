@@ -14,7 +14,12 @@ functions, PostScript XObjects — the whole file is converted once by Ghostscri
 (``-dPDFA=2``: it embeds substitute fonts and converts colour to RGB) and the page is taken
 from that. Ghostscript gives up PDF/A for a whole file when one page has something it cannot
 convert (a CID font showing CID 0); then the page is converted alone, and only when that
-fails too is it rendered as before.
+fails too is it rendered as before. A converted page must still read as the original
+(``same_text``): Ghostscript re-makes simple TrueType subsets (ReportLab's) without their
+ToUnicode maps, a copy that looks right and whose text has lost every Vietnamese letter; such
+a page is rendered too, its text layer the original's own words (``Page.text_pdf``). A font
+the page only selects and never shows text in (ReportLab's Helvetica on every page) asks
+nothing of PDF/A and sends no page to Ghostscript.
 
 The words of such a page come from the PDF itself (``page_words``: ``pdftotext -bbox-layout``),
 never from OCR.
@@ -23,11 +28,14 @@ never from OCR.
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import tempfile
 import unicodedata
+import warnings
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +53,8 @@ TEXT_TIMEOUT_S = 20.0
 # Text is "real" when it has letters and hardly any marks of an unusable encoding.
 _MIN_LETTERS = 8
 _MAX_JUNK_SHARE = 0.1
+# A Ghostscript copy's text is the original's when this share of their letters is shared.
+_SAME_SHARE = 0.97
 
 KEPT_NOTE = "trang PDF tạo từ văn bản: giữ nguyên nội dung của tệp gốc, chữ lấy từ chính tệp PDF"
 CONVERTED_NOTE = ("trang PDF tạo từ văn bản: giữ nội dung, chuyển sang PDF/A qua Ghostscript "
@@ -69,6 +79,16 @@ def real_text(text: str) -> bool:
     return letters >= _MIN_LETTERS and junk <= _MAX_JUNK_SHARE * len(marks)
 
 
+def same_text(copy: str, original: str) -> bool:
+    """Whether a converted copy's text reads as the original's: the same letters, near enough
+    (poppler may order a line differently in the two; a font re-made without its ToUnicode
+    map loses every letter outside ASCII, which is far more than this allows)."""
+    ours, theirs = (Counter(c for c in unicodedata.normalize("NFC", t) if not c.isspace())
+                    for t in (copy, original))
+    total = max(sum(ours.values()), sum(theirs.values()))
+    return total == 0 or sum((ours & theirs).values()) >= _SAME_SHARE * total
+
+
 TEXT_CHUNK = 50  # pages read by one pdftotext call: one process per page cost more than the page
 
 
@@ -91,16 +111,25 @@ def page_text(path: Path, number: int, last: int | None = None) -> list[str]:
 # --- what PDF/A-2b refuses on a copied page ---------------------------------------------------
 
 
-def pdfa_problems(page: pikepdf.Page, cmyk: bool = False,
-                  notdef: Sequence[str] = ()) -> list[str]:
+def pdfa_problems(page: pikepdf.Page, cmyk: bool = False, notdef: Sequence[str] = (),
+                  shown: Collection[tuple[int, int]] | None = None) -> list[str]:
     """Why the page cannot be archived as PDF/A-2b by copying it (Vietnamese), [] when it can.
     ``cmyk``: its content sets DeviceCMYK colour by operator (``PageContent.cmyk``);
-    ``notdef``: the fonts whose glyph 0 it shows (``PageContent.notdef``)."""
+    ``notdef``: the fonts whose glyph 0 it shows (``PageContent.notdef``); ``shown``: the
+    fonts it shows text in (``PageContent.shown``): a font of the page's own resources that
+    is only selected, never drawn with, need not be embedded (PDF/A-2b 6.2.11.4.1: fonts
+    "used for rendering"; veraPDF agrees)."""
     problems: list[str] = ["màu CMYK"] if cmyk else []
     problems += [f"phông chữ {name} hiện ký tự không có trong phông (glyph .notdef)"
                  for name in notdef]
     seen: set[tuple[int, int]] = set()
-    _resources(page.obj.get("/Resources"), problems, seen, depth=0)
+    resources = page.obj.get("/Resources")
+    fonts = resources.get("/Font") if isinstance(resources, pikepdf.Dictionary) else None
+    idle: set[tuple[int, int]] = set()
+    if shown is not None and isinstance(fonts, pikepdf.Dictionary):
+        idle = {f.objgen for f in fonts.values()
+                if isinstance(f, pikepdf.Dictionary) and f.is_indirect and f.objgen not in shown}
+    _resources(resources, problems, seen, depth=0, idle=idle)
     if "/Group" in page.obj and page.obj.Group.get("/CS") == pikepdf.Name.DeviceCMYK:
         _add(problems, "màu CMYK")
     return problems
@@ -112,7 +141,9 @@ def _add(problems: list[str], what: str) -> None:
 
 
 def _resources(resources: pikepdf.Object | None, problems: list[str],
-               seen: set[tuple[int, int]], depth: int) -> None:
+               seen: set[tuple[int, int]], depth: int,
+               idle: Collection[tuple[int, int]] = ()) -> None:
+    """``idle``: fonts no text is shown in, of which PDF/A asks nothing."""
     if not isinstance(resources, pikepdf.Dictionary) or depth > 12:
         return
     if resources.is_indirect:
@@ -120,7 +151,8 @@ def _resources(resources: pikepdf.Object | None, problems: list[str],
             return
         seen.add(resources.objgen)
     for font in (resources.get("/Font") or {}).values():
-        if isinstance(font, pikepdf.Dictionary):
+        if isinstance(font, pikepdf.Dictionary) and not (font.is_indirect
+                                                          and font.objgen in idle):
             _font(font, problems, seen, depth)
     for space in (resources.get("/ColorSpace") or {}).values():
         if _uses_cmyk(space):
@@ -199,17 +231,31 @@ def _font(font: pikepdf.Dictionary, problems: list[str], seen: set[tuple[int, in
 # --- the kept page ----------------------------------------------------------------------------
 
 
-def one_page_pdf(page: pikepdf.Page) -> bytes:
-    """The page alone, as a PDF: its content and resources, streams Flate-compressed
-    (LZW decoded), no annotations. The same page always gives the same bytes."""
+def one_page(page: pikepdf.Page) -> pikepdf.Pdf:
+    """The page alone, in a new PDF: its content and the resources its content uses, no
+    annotations. A resource its content never names goes (a shared resource dictionary
+    declaring every font of the file, an unembedded one among them, is not this page's)."""
     out = pikepdf.new()
     out.pages.append(page)
-    kept = out.pages[0].obj
+    kept = out.pages[0]
     # Links and form fields are not the paper; PDF/A would also want an appearance for each.
     for key in ("/Annots", "/B", "/Thumb", "/StructParents", "/AA", "/PieceInfo", "/ID",
                 "/PZ", "/SeparationInfo", "/Tabs", "/Metadata"):
-        if key in kept:
-            del kept[key]
+        if key in kept.obj:
+            del kept.obj[key]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # qpdf complains of a stream it cannot parse
+            kept.remove_unreferenced_resources()  # an unparsable content keeps them all
+    except pikepdf.PdfError:
+        pass
+    return out
+
+
+def one_page_pdf(page: pikepdf.Page) -> bytes:
+    """The page alone, as a PDF (``one_page``), streams Flate-compressed (LZW decoded). The
+    same page always gives the same bytes."""
+    out = one_page(page)
     buf = io.BytesIO()
     out.save(buf, deterministic_id=True, compress_streams=True,
              stream_decode_level=pikepdf.StreamDecodeLevel.generalized,
@@ -295,6 +341,7 @@ class PageWords:
 
 
 _NS = "{http://www.w3.org/1999/xhtml}"
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def page_words(data: bytes, dpi: int = WORDS_DPI) -> PageWords:
@@ -313,7 +360,9 @@ def page_words(data: bytes, dpi: int = WORDS_DPI) -> PageWords:
             return PageWords(0, 0, (), "")
     scale = dpi / 72.0
     try:
-        root = ET.fromstring(done.stdout)
+        # poppler writes a glyph mapped to a control code as that byte, which XML forbids: one
+        # such glyph made the whole page's words unreadable (a 1994 Distiller paper's pages)
+        root = ET.fromstring(_NOT_XML.sub(b"", done.stdout))
     except ET.ParseError:
         return PageWords(0, 0, (), "")
     page = root.find(f".//{_NS}page")

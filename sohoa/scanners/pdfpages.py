@@ -249,8 +249,8 @@ def _pdf_page(pdf: pikepdf.Pdf, path: Path, index: int, digest: str,
     converted = converted or _Converted(path, len(pdf.pages))
     text_pdf = b""
     if isinstance(scan, str) and not _annotated(page) and _born_digital(content, box) and real_text(
-            converted.text(index, len(pdf.pages))):
-        kept = _keep(page, content, box, source, index, digest, converted)
+            text := converted.text(index, len(pdf.pages))):
+        kept = _keep(page, content, box, source, index, digest, converted, text)
         if isinstance(kept, Page):
             return kept
         scan = kept
@@ -299,22 +299,35 @@ def _problems(page: pikepdf.Page) -> list[str]:
         content = walk_page(page)
     except _PDF_ERRORS:
         return ["không đọc được nội dung"]  # not shown to be PDF/A, so not kept as such
-    return pdfborn.pdfa_problems(page, content.cmyk, content.notdef)
+    return pdfborn.pdfa_problems(page, content.cmyk, content.notdef, content.shown)
 
 
 def _keep(page: pikepdf.Page, content: PageContent, box: tuple[float, float, float, float],
-          source: str, index: int, digest: str, converted: _Converted) -> Page | str:
-    """The born-digital page as a one-page PDF/A-ready PDF, or why it must be rendered."""
-    problems = pdfborn.pdfa_problems(page, content.cmyk, content.notdef)
+          source: str, index: int, digest: str, converted: _Converted,
+          text: str) -> Page | str:
+    """The born-digital page as a one-page PDF/A-ready PDF, or why it must be rendered.
+    ``text``: the page's text as poppler reads it in the original, which a converted copy
+    must still read as (else it would be archived as a page whose text is garbage)."""
+    # a font it declares or selects and never shows text in is not judged (content.shown)
+    problems = pdfborn.pdfa_problems(page, content.cmyk, content.notdef, content.shown)
     note = pdfborn.KEPT_NOTE
     if problems:
         other = converted.page(index)
         if other is None or _problems(other):
             return ("trang PDF tạo từ văn bản không chuyển được sang PDF/A ("
                     + ", ".join(problems) + "): dựng lại trang")
+        data = pdfborn.one_page_pdf(other)
+        if not pdfborn.same_text(pdfborn.page_words(data).text, text):
+            # Ghostscript re-made a font without its ToUnicode map (ReportLab's TrueType
+            # subsets): the copy looks right and reads as garbage (tester12 F14). Drawn
+            # instead, with the original's own words as its text layer.
+            return ("trang PDF tạo từ văn bản: bản chuyển sang PDF/A ("
+                    + ", ".join(problems) + ") mất chữ của phông chữ: dựng lại trang, "
+                    "giữ chữ của tệp gốc")
         page = other
         note = pdfborn.CONVERTED_NOTE.format(why=", ".join(problems))
-    data = pdfborn.one_page_pdf(page)
+    else:
+        data = pdfborn.one_page_pdf(page)
     turned = int(page.obj.get("/Rotate", 0)) % 180 == 90
     scale = pdfborn.WORDS_DPI / 72
     width, height = round((box[2] - box[0]) * scale), round((box[3] - box[1]) * scale)

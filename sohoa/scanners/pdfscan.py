@@ -95,6 +95,9 @@ class PageContent:
     # fonts (their /BaseFont) whose glyph 0 the text shows, visible or not: PDF/A-2b forbids
     # it (sohoa.scanners.glyphs)
     notdef: list[str] = field(default_factory=list)
+    # the fonts (object numbers) some text is shown in; a font only selected (ReportLab's
+    # "BT /F1 12 Tf ET" on every page) draws nothing, and PDF/A asks nothing of it
+    shown: set[tuple[int, int]] = field(default_factory=set)
 
     def note(self, what: str) -> None:
         if what not in self.ink:
@@ -134,10 +137,11 @@ class _State:
     clip: Box | None = None
     clip_exact: bool = True
     zero: ZeroGlyph | None = None  # how the text font (Tf) in force shows glyph 0
+    font: tuple[int, int] | None = None  # that font's object number, when it has one
 
     def copy(self) -> _State:
         return _State(self.ctm, self.fill, self.fill_space, self.text_mode, self.clip,
-                      self.clip_exact, self.zero)
+                      self.clip_exact, self.zero, self.font)
 
     def clip_to(self, box: Box, exact: bool) -> None:
         self.clip = intersect(self.clip, box)
@@ -238,9 +242,13 @@ def _walk(source: pikepdf.Page | pikepdf.Stream, resources: pikepdf.Object, star
         elif op == "Tr" and operands:
             state.text_mode = int(operands[0])
         elif op == "Tf" and operands and isinstance(operands[0], pikepdf.Name):
-            state.zero = zero_glyph(fonts.get(str(operands[0])) if isinstance(
-                fonts, pikepdf.Dictionary) else None)
+            font = fonts.get(str(operands[0])) if isinstance(fonts, pikepdf.Dictionary) else None
+            state.zero = zero_glyph(font)
+            state.font = font.objgen if isinstance(font, pikepdf.Object) \
+                and font.is_indirect else None
         elif op in _SHOW_TEXT:
+            if state.font is not None:
+                content.shown.add(state.font)
             if shows_zero(state.zero, operands, op) and state.zero is not None \
                     and state.zero.font not in content.notdef:
                 content.notdef.append(state.zero.font)

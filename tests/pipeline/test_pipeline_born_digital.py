@@ -108,6 +108,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name, data in made.items():
         paths[name] = out / f"{name}.pdf"
         paths[name].write_bytes(data)
+    paths["declared"] = _reportlab_like(paths["vn"], out / "declared.pdf")
     return paths
 
 
@@ -148,7 +149,7 @@ def made(files: dict[str, Path]) -> dict[str, object]:
     with open_archive(settings) as archive:
         signed.write_bytes(archive.get_pdf(stored["document_id"]))
     outputs = {name: _archival(files[name], folder / f"{name}-out.pdf")
-               for name in ("vn", "times", "mixed")}
+               for name in ("vn", "times", "mixed", "declared")}
     outputs["signed"] = signed
     return {**outputs, "home": home, "document_id": stored["document_id"],
             "verdicts": _verapdf(*outputs.values())}
@@ -665,3 +666,64 @@ def test_a_drawn_page_with_a_crop_box_has_its_words_over_its_ink(tmp_path: Path)
     top = min(w.top for w in reading.words)
     # pdftotext's boxes hold the glyphs' full height (a few px above the capitals' ink)
     assert abs(left - ink[0]) <= 8 and 0 <= ink[1] - top <= 25, (left, top, ink)
+
+
+def _reportlab_like(source: Path, target: Path) -> Path:
+    """``source`` with base-14 Helvetica (not embedded) declared and selected, but never shown
+    text in, on its first page: what ReportLab writes at the top of every page."""
+    with pikepdf.open(source) as pdf:
+        page = pdf.pages[0]
+        page.Resources.Font["/FRl"] = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name.Helvetica, Encoding=pikepdf.Name.WinAnsiEncoding))
+        page.contents_add(pdf.make_stream(b"BT /FRl 12 Tf 14.4 TL ET"), prepend=True)
+        pdf.save(target)
+    return target
+
+
+def test_a_font_selected_and_never_shown_does_not_send_the_page_through_ghostscript(
+        files: dict[str, Path], made: dict[str, Any]) -> None:
+    """ReportLab selects unembedded Helvetica on every page: the page went to Ghostscript,
+    which re-made its TrueType subsets without ToUnicode maps, and the record's text was ""
+    (tester12 F14). A font no text is shown in asks nothing of PDF/A: the page is kept."""
+    from sohoa.scanners import pdfborn, read_pages
+
+    page = next(iter(read_pages(files["declared"])))
+    assert page.mime == pdfborn.PDF_MIME and page.born_digital == pdfborn.KEPT_NOTE
+    assert "Ủy ban nhân dân" in pdfborn.page_words(page.data).text
+    assert "Ủy ban nhân dân" in _text(made["declared"])
+    assert made["verdicts"].get(str(made["declared"])) == "PASS", made["verdicts"]
+
+
+def test_a_converted_copy_that_lost_its_letters_does_not_read_as_the_original() -> None:
+    """What poppler read in tester12's Ghostscript copy of a ReportLab letter (TrueType subsets
+    re-made without ToUnicode) against the original: not the same text; the same text in
+    another line order is."""
+    from sohoa.scanners.pdfborn import same_text
+
+    original = "ỦY BAN NHÂN DÂN\nXÃ TÂN LẬP\nÔng Nguyễn Văn Hùng, sinh ngày 12/05/1987"
+    garbled = "Y BAN NHN DN\nX TN LP\nng Nguyn Vn Hng, sinh ngy 12/05/1987"
+    assert not same_text(garbled, original)
+    assert same_text("XÃ TÂN LẬP ỦY BAN NHÂN DÂN\nÔng Nguyễn Văn Hùng, sinh ngày 12/05/1987",
+                     original)
+
+
+def test_a_glyph_read_as_a_control_code_does_not_cost_the_page_its_words() -> None:
+    """poppler writes such a glyph as the raw byte, which XML forbids: the whole page's words
+    were lost (a 1994 Distiller paper's pages had no text in their records)."""
+    from sohoa.scanners.pdfborn import page_words
+
+    pdf = pikepdf.new()
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
+            b"1 begincodespacerange <00> <FF> endcodespacerange "
+            b"1 beginbfchar <7E> <0001> endbfchar endcmap end end")
+    font = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica,
+        Encoding=pikepdf.Name.WinAnsiEncoding, ToUnicode=pdf.make_stream(cmap)))
+    pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842],
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+        Contents=pdf.make_stream(b"BT /F1 12 Tf 72 760 Td (Record linkage ~ 1994) Tj ET"))))
+    out = io.BytesIO()
+    pdf.save(out)
+    assert page_words(out.getvalue()).text.split() == ["Record", "linkage", "1994"]
