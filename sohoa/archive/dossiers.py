@@ -161,6 +161,21 @@ def opened_applicant(archive: Archive, code: str) -> tuple[str, str, str | None]
     return row.owner_id, row.kind or shaped, row.name
 
 
+SETTLED_STATUSES = ("returned", "rejected")  # the dossier is over: no paper joins it any more
+
+
+def settled(archive: Archive, code: str) -> tuple[str, datetime | None] | None:
+    """(status, since when) of dossier ``code`` when it is over — its result handed back or
+    the dossier refused — else None. A paper scanned under such a dossier's code sheet is more
+    likely a sheet put on the wrong stack than a late paper (tester12 F20)."""
+    with archive.transaction(write=False) as conn:
+        row = conn.execute(select(Dossier.status, Dossier.status_at)
+                           .where(Dossier.code == nfc(code.strip()))).first()
+    if row is None or row.status not in SETTLED_STATUSES:
+        return None
+    return row.status, _aware(row.status_at) if row.status_at is not None else None
+
+
 # --- opening, status -----------------------------------------------------------------------
 
 

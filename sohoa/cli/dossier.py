@@ -72,6 +72,13 @@ def print_state(state: DossierState, level_name: str | None = None) -> None:
         out.print(f"  kết quả {r.document_id} [{r.digitization_code}] "
                   f"{'bản điện tử gốc' if r.born_digital else 'số hóa từ bản giấy'}, "
                   f"hiệu lực đến {shown_date(r.valid_until) if r.valid_until else 'vĩnh viễn'}")
+    # papers scanned under its code sheet that fill no component nor are a result: said too,
+    # or a paper filed here by a wrong sheet could not be found from the dossier (tester12 F20)
+    listed = {c.document_id for c in state.components} | {r.document_id for r in state.results}
+    others = [d for d in state.documents if d not in listed]
+    if others:
+        out.print(f"  giấy tờ khác trong hồ sơ (không thuộc thành phần nào; xem: sohoa show "
+                  f"MÃ): {', '.join(others)}")
     for h in state.history:
         out.print(f"  {_local(h.at)} {DOSSIER_STATUS_NAMES.get(h.status, h.status)} "
                   f"({h.recorded_by})")

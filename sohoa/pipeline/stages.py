@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sohoa.archive import Archive
-from sohoa.archive.dossiers import opened_applicant
+from sohoa.archive.dossiers import opened_applicant, settled
 from sohoa.doctypes import Registry
 from sohoa.errors import NotFoundError, WorkflowError
 from sohoa.pipeline.analysis import PAGE_STAGE, AnalyzeOptions, PageAnalysis
@@ -618,9 +618,14 @@ def store_dossier(members: Sequence[PageItem], code: str | None,
     running it twice, or in two workers at once, stores each document once). What it stored is
     remembered under the dossier's pages (``stored_dossier`` answers a re-run from it)."""
     opened = opened_applicant(ctx.archive, code) if code else None
-    outcomes = [_store(draft, ctx) for draft in draft_dossier(
-        members, code, ctx.registry, ctx.settings.review_threshold, ctx.model,
-        opened=Extraction({}, *opened) if opened is not None else None)]
+    drafts = draft_dossier(members, code, ctx.registry, ctx.settings.review_threshold,
+                           ctx.model, opened=Extraction({}, *opened) if opened is not None
+                           else None)
+    over = settled(ctx.archive, code) if code else None
+    if over is not None:  # stored (nothing is lost), but a person looks before it counts
+        for draft in drafts:
+            draft.review_reasons.append(settled_reason(code or "", *over))
+    outcomes = [_store(draft, ctx) for draft in drafts]
     # Each document's pages as positions among the members (the key fixes their order), so a
     # re-run answered from this entry still says which of its files each document came from:
     # without them every such file would be recorded as holding only blank pages.
@@ -634,6 +639,18 @@ def store_dossier(members: Sequence[PageItem], code: str | None,
 
 
 DOSSIER_STAGE = "dossier-stored"
+
+
+def settled_reason(code: str, status: str, since: datetime | None) -> str:
+    """Why a paper scanned under the code sheet of a dossier that is over goes to review."""
+    from sohoa.clock import shown_moment
+    from sohoa.pipeline.dossierdesk import DOSSIER_STATUS_NAMES
+    from sohoa.reasons import reason
+
+    when = f" từ {shown_moment(since)}" if since is not None else ""
+    return reason("dossier", f"hồ sơ {code} đã ở trạng thái "
+                  f"“{DOSSIER_STATUS_NAMES.get(status, status)}”{when}: giấy tờ quét sau đó — "
+                  "tờ mã hồ sơ có đúng là của giấy tờ này không?")
 
 
 def dossier_key(members: Sequence[PageItem], code: str | None) -> str:

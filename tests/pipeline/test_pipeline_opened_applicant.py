@@ -65,3 +65,36 @@ def test_only_an_opened_dossier_names_an_applicant(tmp_path: Path) -> None:
         dossierdesk.open_dossier(archive, settings, CODE, procedure=PROCEDURE, owner=OWNER,
                                  unit="H19.22", by="Lan")
         assert opened_applicant(archive, CODE) == (OWNER, "person", "Nguyễn Thị Ánh Tuyết")
+
+
+def test_a_paper_scanned_into_a_dossier_that_is_over_goes_to_review(tmp_path: Path) -> None:
+    """tester12 F20: another citizen's card behind the code sheet of a dossier whose result
+    was handed back was filed there, confident, unflagged, and `dossier show` did not list
+    it. Stored (nothing lost), but a person looks first; the dossier shows every paper."""
+    from click.testing import CliRunner
+
+    from sohoa.archive.dossiers import settled
+    from sohoa.cli.main import cli
+    from sohoa.pipeline import dossierdesk
+    from sohoa.pipeline.stages import settled_reason
+
+    settings = make_home(tmp_path / "home")
+    with opened(settings) as archive:
+        dossierdesk.open_dossier(archive, settings, CODE, procedure=PROCEDURE, owner=OWNER,
+                                 unit="H19.22", by="Lan")
+        assert settled(archive, CODE) is None
+        for status in ("processing", "resolved"):
+            dossierdesk.set_status(archive, CODE, status, at=None, by="Lan")
+            assert settled(archive, CODE) is None, status  # results are still scanned then
+        dossierdesk.set_status(archive, CODE, "returned", at=None, by="Lan")
+        status, since = settled(archive, CODE) or ("", None)
+        assert status == "returned" and since is not None
+        why = settled_reason(CODE, status, since)
+        assert why.startswith("Hồ sơ: hồ sơ H19.22-261207-0101 đã ở trạng thái “Đã trả kết "
+                              "quả” từ "), why
+        late = store(archive, None, "late-paper", dossier=CODE, owner_id="079199004321",
+                     doc_type="birth_certificate", title="GIẤY KHAI SINH")
+    shown = CliRunner(env={"SOHOA_USER": "Lan"}).invoke(
+        cli, ["--home", str(settings.home), "dossier", "show", CODE])
+    assert shown.exit_code == 0, shown.output
+    assert "giấy tờ khác trong hồ sơ" in shown.output and late in shown.output, shown.output

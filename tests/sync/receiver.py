@@ -182,6 +182,11 @@ def make_handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
+            if len(body) < length:
+                # The sender was killed while writing: no request arrived (an HTTP server
+                # never dispatches half a body), so nothing to judge — not a bad signature.
+                self.close_connection = True
+                return
             if self.path == "/_control":
                 receiver.set_plan(json.loads(body))
                 self._answer(200, {"ok": True})
