@@ -525,6 +525,18 @@ def name_reading(tokens: Sequence[str], titles: Titles,
     return written
 
 
+def mark_twins(word: str, *, surname: bool) -> list[str]:
+    """The other listed names (surnames when ``surname``) of ``word``'s letters with other
+    marks ("Hiến" → ["Hiển"], "Quyên" → ["Quyển"]): spellings the names' rules cannot choose
+    between, as each is a name; only the print, read again, can."""
+    lexicon = load_name_lexicon()
+    table = lexicon.surnames if surname else lexicon.names
+    titled = title_case_name(word)
+    if titled not in table:
+        return []
+    return [n for n in table if fold(n) == fold(titled) and n != titled]
+
+
 # Marks OCR prints beside a name for specks of the pen or the seal ("'Lý", "Mỹ -").
 _SPECKS = re.compile(r"^[^\w]*$")
 
