@@ -67,6 +67,7 @@ from sohoa.ocr.titles import (
     is_title_line,
     load_titles,
     lost_delegations,
+    mark_twins,
     name_place,
     name_reading,
     opens_name_line,
@@ -1029,9 +1030,13 @@ def _reread_name_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], level: np
                  if _within_area(part := _block_part(lines[n].words, usual), area)}
         if any(_anchors_name([b.text for b in part], titles) for part in below.values()):
             continue  # the instruction under the title: the name is looked for under it
-        if any(name_reading([b.text for b in part], titles, [b.confidence for b in part])
-               is not None for part in below.values()):
-            continue  # a name is there: the page's own reading goes on as before
+        named = [part for part in below.values() if name_reading(
+            [b.text for b in part], titles, [b.confidence for b in part]) is not None]
+        if named:
+            # A name is there: the page's own reading goes on as before, its marks checked
+            # where another spelling is a name too.
+            out = _reread_name_marks(api, level, named[-1], out, timeout_ms, dpi, renamed)
+            continue
         found = _read_name_place(api, level, area, usual, timeout_ms, others, dpi, titles, out,
                                  marks)
         if found is None:
@@ -1060,6 +1065,56 @@ def _reread_name_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], level: np
         written_as = " ".join(t for t in written if t)
         renamed.append((read_as, written_as))
     return out
+
+
+# How many times each word of a name is read again, enlarged (1, 2, 3 times), when another
+# spelling of its letters is a listed name too; a spelling must win this many readings of them
+# (and more than the page's own spelling) to replace it.
+_MARK_SCALES = (1, 2, 3)
+_MARK_VOTES = 2
+
+
+def _reread_name_marks(api: tesserocr.PyTessBaseAPI, level: np.ndarray, line: Sequence[Box],
+                       boxes: list[Box], timeout_ms: int, dpi: int,
+                       renamed: list[tuple[str, str]]) -> list[Box]:
+    """``boxes`` with the signer's name words whose marks the names cannot settle ("Hiến" or
+    "Hiển", "Quyên" or "Quyển": both names) read again alone, enlarged: a spelling the word's
+    own crop gives more often than the page's reading (``_MARK_VOTES`` of ``_MARK_SCALES``)
+    replaces it, and the line is added to ``renamed`` (read and written: a person compares it
+    with the paper). The engine is given the page back."""
+    height, width = level.shape
+    words = sorted(line, key=lambda b: b.left)
+    cores = [re.sub(r"^\W+|\W+$", "", b.text) for b in words]
+    start = 2 if len(cores) > 2 and not cores[1][:1].isupper() else 0  # after a rank
+    changed: dict[int, str] = {}
+    try:
+        for n in range(start, len(words)):
+            twins = mark_twins(cores[n], surname=n == start)
+            if not twins or not cores[n][:1].isupper():
+                continue
+            box = words[n]
+            pad = max(2, box.height // 3)
+            region = (max(0, box.left - pad), max(0, box.top - pad),
+                      min(width, box.right + pad), min(height, box.bottom + pad))
+            votes: dict[str, int] = {}
+            for scale in _MARK_SCALES:
+                reading = _read_strip(api, level, region, dpi, timeout_ms, scale)
+                text = "".join(re.sub(r"^\W+|\W+$", "", b.text) for b in reading)
+                votes[text] = votes.get(text, 0) + 1
+            best = max(twins, key=lambda t: votes.get(t, 0))
+            if votes.get(best, 0) >= _MARK_VOTES and votes[best] > votes.get(cores[n], 0):
+                changed[n] = best
+    finally:
+        api.SetImageBytes(level.tobytes(), width, height, 1, width)
+        api.SetSourceResolution(int(dpi))
+    if not changed:
+        return boxes
+    written = [b.text.replace(cores[n], changed[n]) if n in changed else b.text
+               for n, b in enumerate(words)]
+    renamed.append((" ".join(b.text for b in words), " ".join(written)))
+    new = {id(b): Box(text, b.left, b.top, b.width, b.height, b.confidence, b.line_key)
+           for b, text in zip(words, written, strict=True)}
+    return [new.get(id(b), b) for b in boxes]
 
 
 def _block_part(words: Sequence[Box], usual: int) -> list[Box]:

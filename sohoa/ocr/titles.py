@@ -525,6 +525,18 @@ def name_reading(tokens: Sequence[str], titles: Titles,
     return written
 
 
+def mark_twins(word: str, *, surname: bool) -> list[str]:
+    """The other listed names (surnames when ``surname``) of ``word``'s letters with other
+    marks ("Hiến" → ["Hiển"], "Quyên" → ["Quyển"]): spellings the names' rules cannot choose
+    between, as each is a name; only the print, read again, can."""
+    lexicon = load_name_lexicon()
+    table = lexicon.surnames if surname else lexicon.names
+    titled = title_case_name(word)
+    if titled not in table:
+        return []
+    return [n for n in table if fold(n) == fold(titled) and n != titled]
+
+
 # Marks OCR prints beside a name for specks of the pen or the seal ("'Lý", "Mỹ -").
 _SPECKS = re.compile(r"^[^\w]*$")
 
@@ -552,6 +564,8 @@ def _renamed(tokens: Sequence[str], confidences: Sequence[float | None] | None =
     stems = 0
     for n, k in enumerate(at):
         stem = _stem_capital(tokens[k], surname=n == 0 and not surname_read)
+        if stem is None and n > 0:
+            stem = _lost_capital(tokens[k])
         if stem is not None:
             tokens[k] = stem
             stems += 1
@@ -594,6 +608,11 @@ def _renamed(tokens: Sequence[str], confidences: Sequence[float | None] | None =
                     return None  # two words that are no names: likelier no name at all
             if word.isupper() and len(word) > 1 and titled * 2 > len(cores):
                 new = title_case_name(new)
+            elif _mixed_case(new) and title_case_name(new) in lexicon.names:
+                # "PHưỚC": a listed name's letters in a case no name is printed in (the
+                # capitals' shapes of "H" and "Ớ" read for the small letters'): the letters
+                # are kept, only their case is the name's.
+                new = title_case_name(new)
         # A full stop inside the name is a speck ("Phạm. Mỹ Bổn"); after its last word, kept.
         after = core.group(3) if n == len(at) - 1 else core.group(3).replace(".", "")
         out[k] = core.group(1) + new + after
@@ -617,6 +636,34 @@ def _stem_capital(token: str, *, surname: bool) -> str | None:
     found = [f"{match.group(1)}{cap}{match.group(2)}{match.group(3)}" for cap in "TIL"
              if title_case_name(cap + match.group(2)) in table]
     return found[0] if len(found) == 1 else None
+
+
+# The capitals a name word may open with (Vietnamese's, Đ among them).
+_CAPITALS = "ABCDĐEGHIKLMNOPQRSTUVXY"
+
+
+def _lost_capital(token: str) -> str | None:
+    """``token`` with the capital it lost at its start given back ("hước" → "Phước": the
+    pen's stroke starting over the word's first letter), when it is a lower-case word that is
+    no name in any case and exactly one capital before it makes a listed name; None
+    otherwise. Only for a word after the first of a line already taken as a name: the line's
+    other words say it is one."""
+    match = _CORE.match(nfc(token))
+    if match is None or not match.group(2).islower() or len(match.group(2)) < 2:
+        return None
+    word = match.group(2)
+    names = load_name_lexicon().names
+    if title_case_name(word) in names:
+        return None  # a name in lower case ("văn"): its case, not a letter, is off
+    found = [cap + word for cap in _CAPITALS if title_case_name(cap + word) in names]
+    return f"{match.group(1)}{found[0]}{match.group(3)}" if len(found) == 1 else None
+
+
+def _mixed_case(word: str) -> bool:
+    """Whether a word is neither in lower case, nor in capitals, nor in title case."""
+    letters = "".join(ch for ch in word if ch.isalpha())
+    return (len(letters) > 1 and not letters.isupper() and not letters.islower()
+            and letters != letters[:1].upper() + letters[1:].lower())
 
 
 def _evidently_misread(token: str, confidence: float | None) -> bool:

@@ -14,10 +14,11 @@ from PIL import Image, ImageDraw
 from sohoa.ocr import recognize_page
 from sohoa.ocr.engine import _spans_words
 from sohoa.ocr.layout import Box
-from sohoa.ocr.titles import changes_letters, load_titles, name_reading
+from sohoa.ocr.titles import changes_letters, load_titles, mark_twins, name_reading
 from sohoa.pipeline.stages import page_lexicon
 from sohoa.records import OcrPage
 from sohoa.synth.foreign import ForeignPage, foreign_page
+from sohoa.vntext import fold
 
 TITLES = load_titles()
 
@@ -107,3 +108,43 @@ def test_a_reading_that_loses_a_word_the_page_read_is_not_taken() -> None:
     assert not _spans_words(shorter, ["Đặng", "Thế"], strip, there, 25)
     assert _spans_words(there, ["Đặng", "Thế", "Cẩm"], strip, there, 25)
     assert _spans_words(shorter, ["Đặng", "Thế"], strip, [], 25)
+
+
+def test_a_name_word_whose_capital_the_pen_s_start_took_gets_it_back() -> None:
+    # Seed 173, DejaVu Serif, faded grey photocopy at 200 dpi: the signature starts over the
+    # "P" of "Phước" and the page read "Lê hước Thể" under the instruction. One capital before
+    # "hước" makes one listed name: written so, and recorded for a person to compare.
+    page = foreign_page(173, family="dejavu", dpi=200, colour=False, wear="faded")
+    assert page.signer[-1] == "Lê Phước Thể"
+    ocr = _read(_closing(page), page.dpi)
+    assert "Lê Phước Thể" in ocr.text.splitlines(), ocr.text[-200:]
+    assert ("Lê hước Thể", "Lê Phước Thể") in ocr.retitled, ocr.retitled
+
+
+def test_a_name_word_read_in_no_name_s_case_is_written_in_the_name_s() -> None:
+    # Seed 173, DejaVu Serif, heavy grey copy at 300 dpi: the name's line read again under the
+    # pen gives "Lý PHưỚC Phúc" (capitals' shapes for "h" and "ớ"); the letters are a listed
+    # name's and are kept, only the case is the name's.
+    page = foreign_page(173, family="dejavu", dpi=300, colour=False, wear="heavy")
+    assert page.signer[-1] == "Lý Phước Phúc"
+    ocr = _read(_closing(page), page.dpi)
+    assert "Lý Phước Phúc" in ocr.text.splitlines(), ocr.text[-200:]
+    assert any(written == "Lý Phước Phúc" for _, written in ocr.retitled), ocr.retitled
+
+
+def test_a_name_word_whose_marks_the_names_cannot_settle_is_read_again_alone() -> None:
+    # Seed 173, Noto Serif, clean grey copy at 300 dpi: the page read "Quyên" for "Quyển",
+    # both names, so the names' rules keep either. The word's own crop, enlarged, reads
+    # "Quyển": written so, and recorded for a person to compare.
+    page = foreign_page(173, family="noto", dpi=300, colour=False, wear="clean")
+    assert page.signer[-1] == "Thiếu tá Lê Thị Quyển"
+    ocr = _read(_closing(page), page.dpi)
+    assert "Thiếu tá Lê Thị Quyển" in ocr.text.splitlines(), ocr.text[-200:]
+    assert ("Thiếu tá Lê Thị Quyên", "Thiếu tá Lê Thị Quyển") in ocr.retitled, ocr.retitled
+
+
+def test_the_twins_of_a_name_are_its_letters_with_other_marks() -> None:
+    assert "Quyển" in mark_twins("Quyên", surname=False)
+    assert "Quyên" not in mark_twins("Quyên", surname=False)
+    assert mark_twins("Xyzt", surname=False) == []  # no name: nothing to choose between
+    assert all(fold(t) == "hien" for t in mark_twins("Hiến", surname=False))

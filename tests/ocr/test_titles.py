@@ -223,6 +223,8 @@ def test_a_speck_glued_to_a_sure_word_is_still_cleaned() -> None:
     ("Đô Văn Hướng", "Đỗ Văn Hưởng"),
     ("Đại úy Hô Dức Hiển", "Đại úy Hồ Đức Hiển"),  # the bar of "Đ" lost
     ("Phạm. Mỹ Bổn", "Phạm Mỹ Bổn"),  # a full stop inside the name: a speck
+    ("Lý PHưỚC Phúc", "Lý Phước Phúc"),  # a listed name's letters in no name's case
+    ("Lê hước Thể", "Lê Phước Thể"),  # the capital lost under the pen's start
 ])
 def test_a_name_alone_on_its_line_is_read_against_the_names(read: str, written: str) -> None:
     # Where the signer's name is printed (under the title), its words' confidences unknown.
@@ -272,6 +274,9 @@ def test_a_name_read_as_a_name_is_kept(line: str) -> None:
     "Nguyễn Thị Hướng dẫn",  # a word in lower case
     "Đồng Nai", "Lê Lợi Hướng Dẫn",  # a word no name even re-read
     "TRẦN VĂN HƯỚNG",  # a name in capitals is the card's, read by the fields' second reading
+    "Lê văn Tám",  # a name word in lower case lost no letter: not this rule's to re-case
+    "Lê lái Mỹ",  # a capital given back makes no name ("Hải" is two changes away)
+    "Lê hước thể",  # two words in lower case: no name's line
 ])
 def test_a_line_that_is_not_a_signer_s_name_is_left_alone(line: str) -> None:
     assert reread_signer_line(line.split(" "), TITLES, name_line=True) is None
