@@ -851,20 +851,24 @@ def _crop_reader(upright: np.ndarray, skew: float, dpi: int, timeout_ms: int,
     level: list[np.ndarray] = []
 
     def read(box: tuple[int, int, int, int], kind: str) -> list[str]:
-        del kind  # numbers and dates are both read as digits and separators
+        # Numbers and dates are both read as digits and separators; "rest" is the rest of a
+        # line where a number was printed and not read (:func:`_number_place`).
         if not level:
             level.append(np.ascontiguousarray(deskew(upright, skew)))
         page = level[0]
         left, top, right, bottom = box
         pad = max(3, (bottom - top) // 3)
         crop = page[max(0, top - pad):bottom + pad, max(0, left - pad):right + pad]
+        crops = [crop]
+        if kind == "rest":
+            crops = _number_place(crop, bottom - top)
         out: list[str] = []
         with _ENGINES.lock:
             _ENGINES.ensure(settings)
             engine = _ENGINES.restricted_engine("digits")
             if engine is None:
                 return out
-            for scale in (2, 3):
+            for crop, scale in ((c, s) for c in crops for s in (2, 3)):
                 big = np.ascontiguousarray(cv2.resize(crop, None, fx=scale, fy=scale,
                                                       interpolation=cv2.INTER_CUBIC))
                 engine.SetImageBytes(big.tobytes(), big.shape[1], big.shape[0], 1, big.shape[1])
@@ -875,6 +879,28 @@ def _crop_reader(upright: np.ndarray, skew: float, dpi: int, timeout_ms: int,
         return out
 
     return read
+
+
+def _number_place(crop: np.ndarray, height: int) -> list[np.ndarray]:
+    """Where a lost number stands in the rest of its line, in two binarizations: the crop's
+    contrast stretched (a faint copy), and thresholded locally (a shadow, uneven toner). The
+    number is the run from the first to the last column that holds a glyph-tall stroke: the
+    dots of a leader, a speck and the blank margin are cut off, they make a single-line
+    reading of the whole width lose or invent digits. Empty when nothing tall is there."""
+    low, high = np.percentile(crop, (2, 98))
+    if high - low < 8:
+        return []
+    stretched = np.clip((crop.astype(np.float32) - low) * (255.0 / (high - low)), 0, 255
+                        ).astype(np.uint8)
+    local = cv2.adaptiveThreshold(stretched, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
+                                  cv2.THRESH_BINARY, 31, 10)
+    tall = np.flatnonzero((local < 128).sum(axis=0) >= max(3, int(0.45 * height)))
+    if tall.size == 0:
+        return []
+    pad = max(3, height // 3)
+    first, last = max(0, int(tall[0]) - pad), int(tall[-1]) + pad + 1
+    return [np.ascontiguousarray(stretched[:, first:last]),
+            np.ascontiguousarray(local[:, first:last])]
 
 
 def _covered(new: Box, old: Box) -> bool:

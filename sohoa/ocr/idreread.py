@@ -15,10 +15,17 @@ that also validates, two readings outvote one and it is taken. A number read one
 or long is read alone too, and takes the one valid 12-digit reading that is it with a digit
 put back or taken out — always unsure (below): the first reading lost that digit.
 
-Neither is proof: the two readings alone are the same crop at two sizes, not independent, and
-a 12-digit number with one digit wrong still validates about as often as not. So a number
-whose readings disagree — the first against a reading alone, or one the readings alone put in
-its place — is kept (it is still the best guess) but recorded as unsure
+Two more cases, both always unsure (session 12, issue 18): a number the page's reading lost
+altogether after its caption ("Số CCCD/Hộ chiếu: ….070193138128…." read "CCC]/Hộ chiêu:" on a
+heavy copy) is read where it is printed, the rest of the line narrowed to its glyphs, in two
+binarizations (:func:`_lost_number`); and a number that fails only against a birth date it was
+read the same three times beside, while the date's own readings differ, is proposed rather than
+refused — the year is then the doubtful reading (:func:`_number_over_year`).
+
+None of these is proof: the two readings alone are the same crop at two sizes, not
+independent, and a 12-digit number with one digit wrong still validates about as often as
+not. So a number whose readings disagree — the first against a reading alone, or one the
+readings alone put in its place — is kept (it is still the best guess) but recorded as unsure
 (:func:`reread_ids`' second value, ``OcrPage.unsure_ids``): the extractor proposes it as the
 owner and sends the paper to a person (issue 18, heavy owner bench page 68: "…886467" read
 "…886367", valid, the readings alone not agreeing, kept as sure).
@@ -33,7 +40,7 @@ from datetime import date
 
 from sohoa.idcodes import personal_id_problems
 from sohoa.ocr.dates import DIGIT_LOOKALIKES, parse_vn_date
-from sohoa.ocr.fields.personal_ids import find_id_mentions
+from sohoa.ocr.fields.personal_ids import caption_without_number, find_id_mentions
 from sohoa.ocr.layout import Box, Line
 from sohoa.vntext import fold
 
@@ -168,17 +175,24 @@ def reread_ids(lines: list[Line], read: Reader
             numbers = {number, *(r for r in alone
                                  if len(r) == 12 and r.isdigit() and _apart(r, number) <= 2)}
             dates: dict[date | None, str | None] = {born: None}
+            date_reads: list[str] = []
             if birth is not None:
                 word = changed[birth[0]].words[birth[1]]
                 year_only = parse_vn_date(word.text) is None
                 for again in read(_union([word]), "date"):
                     again = again.rstrip(".,;")  # the crop's own trailing comma or stop
+                    date_reads.append(again)
                     day = _as_birth(again, year_only)
                     if day is not None and born is not None \
                             and _apart(again, word.text.rstrip(".,;")) <= 2:
                         dates.setdefault(day, again)
             good = [(num, day) for num in numbers for day in dates
                     if not personal_id_problems(num, day)]
+            if not good and birth is not None and (doubt := _number_over_year(
+                    number, alone, changed[birth[0]].words[birth[1]].text.rstrip(".,;"),
+                    date_reads)) is not None:
+                unsure.append(doubt)
+                continue
             if len({num for num, _ in good}) != 1 or len({day for _, day in good}) != 1:
                 continue
             num, day = good[0]
@@ -194,7 +208,74 @@ def reread_ids(lines: list[Line], read: Reader
                 new = replace(old, text=f"{dates[day]}{tail}")
                 changed[birth[0]] = replace(target, words=(*target.words[:birth[1]], new,
                                                            *target.words[birth[1] + 1:]))
+    right = max((w.right for line in lines for w in line.words), default=0)
+    for n, line in enumerate(changed):
+        if caption_without_number(" ".join(w.text for w in line.words)) is None:
+            continue
+        after = " ".join(w.text for w in changed[n + 1].words) if n + 1 < len(changed) else ""
+        if re.match(r"\W{0,3}[0-9OoDQIl|]{4}", after):
+            continue  # the number wrapped to the next line: it was read there
+        if (lost := _lost_number(changed, n, read, right)) is not None:
+            changed[n], doubt = lost
+            unsure.append(doubt)
     return changed, unsure
+
+
+def _number_over_year(number: str, alone: Sequence[str], printed: str,
+                      date_reads: Sequence[str]) -> tuple[str, str] | None:
+    """The doubt to record when a number fails only against its birth date, the number read
+    the same three times (the page, alone at two sizes) and the date not (issue 18: "1995"
+    read "1985" beside a right number, the owner lost): the date is the doubtful reading, so
+    the number is proposed to a person instead of refused — never taken as sure, and the date
+    is not rewritten from it. None when the number fails its own checks, its readings differ,
+    or the date was read the same every time (then they truly disagree)."""
+    if personal_id_problems(number) or len(alone) < 2 or any(r != number for r in alone):
+        return None
+    if not date_reads or all(r == printed for r in date_reads):
+        return None
+    return number, (f"số {number} đọc ba lần như nhau, ngày sinh đọc "
+                    + " hoặc ".join(dict.fromkeys([printed, *date_reads])))
+
+
+def _lost_number(lines: list[Line], n: int, read: Reader, right: int
+                 ) -> tuple[Line, tuple[str, str]] | None:
+    """Line ``n``, which ends with a number's caption and nothing after it (the number was
+    printed there, on a copy too faint for the page's reading), with the number read alone
+    where it is printed: the rest of the line, to the text's right edge, which the reader
+    narrows to the glyphs and reads in two binarizations at two sizes. A reading's number
+    is its first run of digits (a leader's dots, specks after it); one digit short and not
+    starting with 0, it is that number with its leading 0 put back (every province code
+    starts with 0: the number's own structure gives that digit, nothing else is guessed).
+    Taken only when two readings or more give one number that passes every check (with the
+    birth date printed near) and no reading gives another that does; always with its doubt: nothing
+    but readings of one crop gives it, so a person confirms it."""
+    words = lines[n].words
+    top, bottom = min(w.top for w in words), max(w.bottom for w in words)
+    height = bottom - top
+    left = words[-1].right + max(3, height // 3)  # the crop's padding is the caption's colon
+    if right - left < 4 * height:
+        return None  # no room on the line for twelve digits
+    birth = _birth_word(lines, n)
+    born = birth[2] if birth else None
+    readings = read((left, top, right, bottom), "rest")
+    votes: list[str] = []
+    for reading in readings:
+        run = re.match(r"[^0-9]*([0-9]*)", reading)
+        digits = run[1] if run else ""
+        if len(digits) == 11 and digits[0] != "0":
+            digits = "0" + digits
+        if len(digits) == 12:
+            votes.append(digits)
+    valid = {v for v in votes if not personal_id_problems(v, born)}
+    if len(valid) != 1:
+        return None
+    number = valid.pop()
+    if votes.count(number) < 2:
+        return None
+    box = Box(number, left, top, right - left, height, min(w.confidence for w in words),
+              words[-1].line_key)
+    return (replace(lines[n], words=(*words, box)),
+            (number, "/".join(dict.fromkeys(["trang: không đọc được", *votes]))))
 
 
 def _lost_or_added(read: str, number: str) -> bool:

@@ -3,11 +3,13 @@ recovered when exactly one reading makes them agree, never replaced by a guess."
 
 from __future__ import annotations
 
+import numpy as np
+
 from sohoa.doctypes import load_registry
 from sohoa.ocr import recognize_page
-from sohoa.ocr.engine import open_image
+from sohoa.ocr.engine import _number_place, open_image
 from sohoa.ocr.fields.extract import extract_fields
-from sohoa.ocr.idreread import recheck_ids
+from sohoa.ocr.idreread import recheck_ids, reread_ids
 from sohoa.ocr.layout import Box, Line
 from sohoa.ocr.leaders import erase_dot_leaders
 from sohoa.pipeline.stages import page_lexicon
@@ -99,3 +101,70 @@ def test_a_second_reading_far_from_the_first_is_not_taken() -> None:
     # The date read again with too many characters changed is not taken either.
     read = Readings({140: ["12/07/1981"]})
     assert recheck_ids(PAGE, read) == PAGE
+
+
+# Heavy owner bench, seed 13, page 1300089 (GPXD): "Số CCCD/Hộ chiếu: ….070193138128…." read
+# as "CCC]/Hộ chiêu:", the number lost; read alone where it is printed, it is there.
+LOST = [_line("1.", "Cấp", "cho:", "Bà", "Lê", "Phương", "Duyên", top=100),
+        _line("CCC]/Hộ", "chiêu:", top=140),
+        _line("Địa", "chỉ:", "Số", "342,", "đường", "Hùng", "Vương,", "ấp", "4,", "xã", "Hố",
+              "Nai", top=180)]
+
+
+def test_a_number_lost_after_its_caption_is_read_where_it_is_printed_and_proposed() -> None:
+    read = Readings({140: ["070193138128", "070193138128.", "70193138128..", ""]})
+    lines, unsure = reread_ids(LOST, read)
+    assert "CCC]/Hộ chiêu: 070193138128" in _text(lines) and read.asked == ["rest"]
+    # Never sure: only readings of one crop give it, a person confirms.
+    assert [number for number, _ in unsure] == ["070193138128"]
+    assert "không đọc được" in unsure[0][1]
+
+
+def test_a_lost_number_is_taken_only_when_two_readings_give_it_and_no_other() -> None:
+    for readings in (["070193138128"],  # one reading only
+                     ["070193138128", "070193138128", "070193136128"],  # another valid one
+                     ["999193138128", "999193138128"],  # no such province
+                     ["0701931381", "0701931381"]):  # too short to be put back
+        assert reread_ids(LOST, Readings({140: readings})) == (LOST, [])
+
+
+def test_a_caption_whose_number_wrapped_to_the_next_line_is_not_read_again() -> None:
+    wrapped = [LOST[0], _line("Giấy", "tờ", "tùy", "thân:", "Căn", "cước", "công", "dân", "số",
+                              top=140), _line("070193138128,", "cấp", "ngày", top=180)]
+    read = Readings({140: ["070193138128", "070193138128"]})
+    assert reread_ids(wrapped, read)[0] == wrapped and "rest" not in read.asked
+
+
+def test_the_lost_numbers_place_is_its_glyphs_not_the_leaders_dots() -> None:
+    # A leader's dots before and after, faint print (grey on light grey, a heavy copy): the
+    # crop read is cut to the digit-tall strokes, in a stretched and a locally thresholded form.
+    height, pad = 30, 10
+    crop = np.full((height + 2 * pad, 400), 200, np.uint8)
+    for x in (*range(20, 80, 8), *range(240, 380, 8)):
+        crop[pad + 24:pad + 27, x:x + 3] = 150  # dots on the baseline
+    for x in range(100, 220, 14):
+        crop[pad + 4:pad + 27, x:x + 4] = 140  # digit strokes
+    stretched, local = _number_place(crop, height)
+    # The strokes span columns 100–201; the dots run from 20 to 382.
+    assert stretched.shape == local.shape
+    assert 102 + 2 * pad <= stretched.shape[1] < 160
+    assert stretched.min() == 0 and stretched.max() == 255
+    assert _number_place(np.full((50, 400), 200, np.uint8), height) == []  # nothing there
+
+
+def test_a_number_read_the_same_three_times_is_proposed_over_a_year_read_differently() -> None:
+    # The date read again gives no year that agrees (1961 as read, 1991 alone), the number
+    # is read the same three times: the year is the doubtful reading, the number proposed.
+    read = Readings({140: ["28/02/1961", "28/02/1991"],
+                     180: ["075181899634", "075181899634"]})
+    lines, unsure = reread_ids(PAGE, read)
+    assert lines == PAGE  # the date is never rewritten from the number
+    assert [number for number, _ in unsure] == ["075181899634"]
+    assert "28/02/1961 hoặc 28/02/1991" in unsure[0][1]
+
+
+def test_a_year_read_the_same_every_time_still_refuses_the_number() -> None:
+    for readings in ({140: ["28/02/1961", "28/02/1961"], 180: ["075181899634"] * 2},
+                     {140: ["28/02/1991"], 180: ["075181899634", "075181899684"]},
+                     {140: ["28/02/1991"], 180: ["075181899634"]}):  # read alone once
+        assert reread_ids(PAGE, Readings(readings)) == (PAGE, [])

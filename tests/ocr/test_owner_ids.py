@@ -12,7 +12,7 @@ from sohoa.doctypes import load_registry
 from sohoa.idcodes import citizen_id_problems, cmnd_problems, personal_id_problems
 from sohoa.ocr.classify import classify
 from sohoa.ocr.fields.extract import extract_fields
-from sohoa.ocr.fields.personal_ids import find_id_mentions
+from sohoa.ocr.fields.personal_ids import caption_without_number, find_id_mentions
 from sohoa.pipeline.owner import resolve_owner
 
 REGISTRY = load_registry()
@@ -78,6 +78,10 @@ def test_a_cmnd_with_a_province_code_that_never_existed_is_no_owner() -> None:
      "075180954283", "Số CCCD", False, True),
     ("Số định danh cá nhân/Personal identification number: 079199012345", "079199012345",
      "Số định danh cá nhân/Personal identification number", False, False),
+    # The 2024 card's English caption wrapped and misspelt by OCR (heavy owner bench, seed 17,
+    # page 1700006): the translation after the slash, up to its colon, is still the caption.
+    ("Số định danh cá nhân/Personal identifcation\nnumber: 0701 62493455\nHọ, chữ đệm",
+     "070162493455", "Số định danh cá nhân/Personal identifcation number", False, False),
     # OCR read a speck between the caption and the number.
     ("Số CCCD: _ 075181899634 cấp ngày 21/12/2021", "075181899634", "Số CCCD", False, False),
     # OCR damaged one name of the slash list: the list still leads to the number.
@@ -216,3 +220,23 @@ def test_a_cmnd_and_the_next_lines_house_number_are_not_one_twelve_digit_id() ->
     # A label naming a 12-digit paper too is not flagged for its 12 digits.
     field = extract("other", "Giấy CMND/CCCD: 025123456123\n").fields["id_number"]
     assert not field.flag
+
+
+@pytest.mark.parametrize(("line", "caption"), [
+    ("CCC]/Hộ chiêu:", "Hộ chiêu"),  # "Số CCCD/Hộ chiếu:", its first name damaged
+    ("Số CCCD:", "Số CCCD"),
+    ("Số CCCD: ....", "Số CCCD"),  # a leader's dots are no number
+    ("Ông: NGUYỄN VĂN AN, CMND số", "CMND số"),
+    ("Số CCCD: 070193138128", None),  # the number was read
+    ("2. Hộ chiếu số:", None),  # a passport's
+    ("Số định danh cá nhân/Personal identifcation", None),  # announces nothing yet
+])
+def test_a_caption_with_nothing_read_after_it(line: str, caption: str | None) -> None:
+    assert caption_without_number(line) == caption
+
+
+def test_hochieu_ending_a_list_of_papers_is_a_citizens_number() -> None:
+    # "Số CCCD/Hộ chiếu:" with "CCCD" damaged: still the owner's number, not a passport's.
+    [mention] = find_id_mentions("CCC]/Hộ chiêu: 070193138128")
+    assert mention.raw == "070193138128"
+    assert find_id_mentions("Hộ chiếu: 070193138128") == []

@@ -259,3 +259,22 @@ def test_a_valid_number_on_a_paper_of_no_owner_type_is_proposed_not_unread() -> 
     # Nor one whose birth year is not the date printed beside it.
     born = extract("other", LETTER.replace("28/04/1996", "28/04/1986"))
     assert owner_of("other", born).owner_id is None
+
+
+def test_a_number_refused_only_for_a_doubtful_birth_year_is_proposed() -> None:
+    # Recognition read the number the same three times and the year not (sohoa.ocr.idreread):
+    # proposed with both reasons, never the owner by itself.
+    text = ("GIẤY ỦY QUYỀN\nBÊN ỦY QUYỀN (Bên A):\nHọ và tên: NGUYỄN BÍCH HẰNG\n"
+            "Ngày sinh: 28/02/1961\nSố CCCD: 075181899634 cấp ngày 21/12/2021\n")
+    doubt = ("075181899634", "số 075181899634 đọc ba lần như nhau, ngày sinh đọc "
+             "28/02/1961 hoặc 28/02/1991")
+    refused = extract_fields("power_of_attorney", text, load_registry())
+    assert refused.owner_id is None and refused.proposed_owner_id is None
+    proposed = extract_fields("power_of_attorney", text, load_registry(), unsure=[doubt])
+    assert proposed.owner_id is None and proposed.proposed_owner_id == "075181899634"
+    flag = proposed.fields["id_number"].flag or ""
+    assert "giấy in 1961" in flag and "đọc ba lần như nhau" in flag
+    # A number that fails its own checks is never proposed for it.
+    bad = extract_fields("power_of_attorney", text.replace("0751", "9991"), load_registry(),
+                         unsure=[("999181899634", doubt[1])])
+    assert bad.proposed_owner_id is None

@@ -284,8 +284,19 @@ def _unsure_id(out: dict[str, FieldValue], unsure: dict[str, str]) -> str | None
     to be proposed as the owner (the best reading there is, but a person confirms it). A
     number already flagged keeps its own reason and is not proposed."""
     fv = out.get("id_number")
-    if fv is None or not fv.value or fv.flag is not None or fv.value not in unsure:
+    if fv is None or not fv.value or fv.value not in unsure:
         return None
+    if fv.flag is not None:
+        # Refused only for the birth year printed beside it, while recognition read the
+        # number the same every time and the date not (sohoa.ocr.idreread): the date is the
+        # doubtful reading; the number is proposed with both reasons, never taken as sure.
+        birth = _field_date(out, "date_of_birth")
+        if citizen_id_problems(fv.value) or not (
+                fv.flag.startswith("số ghi năm sinh")
+                or (birth is not None and birth_year_of(fv.value) != birth.year)):
+            return None
+        out["id_number"] = replace(fv, flag=f"{fv.flag}; {unsure_flag(unsure[fv.value])}")
+        return fv.value
     out["id_number"] = replace(fv, flag=unsure_flag(unsure[fv.value]))
     return fv.value
 

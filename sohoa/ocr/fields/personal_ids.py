@@ -39,9 +39,13 @@ _PAPER_RE = re.compile(rf"(?<![0-9a-z])(?:giay\s+|so\s+)?(?:{_PAPER})(?![0-9a-z]
 # What may stand between the paper's name and its number: more names ("CMND/CCCD/Hộ chiếu"),
 # "số", "No.", colons, slashes, parentheses, "bản", "loại" …
 # A slash list of paper names may hold one OCR damaged ("CMND/CCCDĐ/Hộ chiếu"): a short word
-# right after a slash is skipped too.
+# right after a slash is skipped too. A bilingual caption gives the name again in English after
+# a slash, up to its colon ("Số định danh cá nhân/Personal identification number:", the 2024
+# card, often wrapped and misspelt by OCR: "…/Personal identifcation⏎number:"): up to four
+# words after a slash that end at a colon are that translation.
 _BETWEEN = re.compile(rf"(?:[\s:.,;()\-/_~'`‘’“”\"]|(?<![0-9a-z])(?:{_PAPER}|so|no|giay|loai|ban)"
-                      rf"(?![0-9a-z])|(?<=/)[a-z]{{1,8}}(?=\s*/))*")
+                      rf"(?![0-9a-z])|(?<=/)[a-z]{{1,8}}(?=\s*/)"
+                      rf"|(?<=/)[a-z]{{2,16}}(?:\s+[a-z]{{2,16}}){{0,3}}(?=\s*:))*")
 _LOOK = re.escape("".join(k for k in DIGIT_LOOKALIKES if k not in "?"))
 _NUMBER = re.compile(rf"[0-9{_LOOK}](?:[0-9{_LOOK}]|[ .](?=[0-9]{{3}}))*")
 
@@ -137,8 +141,11 @@ def find_id_mentions(text: str) -> list[IdMention]:
         raw, end = number
         if re.fullmatch(r"ho\s+chieu", folded[m.start():m.end()].removeprefix("so ").strip()) \
                 and not re.search(r"can\s+cuoc|cmnd|cccd|chung\s+minh|dinh\s+danh",
-                                  folded[max(0, m.start() - 30):start]):
-            continue  # a passport number is not a citizen's ID
+                                  folded[max(0, m.start() - 30):start]) \
+                and not re.search(r"/\s*$", folded[max(0, m.start() - 3):m.start()]):
+            # A passport number is not a citizen's ID; "…/Hộ chiếu" ends a list of papers
+            # whose first name OCR damaged ("CCC]/Hộ chiếu:"): the citizen's number, either.
+            continue
         label = " ".join(flat[m.start():start].split()).rstrip(" :.,;(-_~'`‘’“”\"")
         # A caption ends with a colon ("Số CCCD:"); running text runs on ("… số định danh cá
         # nhân 0751…", "CMND số 27…").
@@ -316,4 +323,24 @@ def lost_first_person_number(text: str) -> LostNumber | None:
                 and not personal_id_problems(number[0], None):
             proposed = number[0]
         return LostNumber(" ".join(flat[m.start():end].split()).rstrip(" :.,;"), proposed)
+    return None
+
+
+def caption_without_number(line: str) -> str | None:
+    """The caption of a person's number that ``line`` ends with, nothing read after it ("Số
+    CCCD/Hộ chiếu: ….070193138128…." read as "CCC]/Hộ chiêu:", the number lost on a heavy
+    copy), as printed; None when the line has no such caption or a number follows it. The
+    caption announces a number: it ends with a colon or "số"/"No."."""
+    flat = _flatten(line)
+    folded = fold_keep_length(flat)
+    for m in _PAPER_RE.finditer(folded):
+        between = _BETWEEN.match(folded, m.end())
+        end = between.end() if between else m.end()
+        if folded[end:].strip(" .,;:_-~") or not _ANNOUNCES.search(folded[m.start():end]):
+            continue
+        if re.fullmatch(r"ho\s+chieu", folded[m.start():m.end()].removeprefix("so ").strip()) \
+                and not re.search(r"can\s+cuoc|cmnd|cccd|chung\s+minh|dinh\s+danh|/\s*$",
+                                  folded[max(0, m.start() - 30):m.start()]):
+            continue  # a passport's caption
+        return " ".join(flat[m.start():end].split()).rstrip(" :.,;")
     return None
