@@ -14,6 +14,8 @@ from sohoa.reasons import OWNER_UNKNOWN
 from sohoa.records import Extraction, FieldValue
 from sohoa.vntext import fold
 
+OTHER_TYPE = "other"  # not classified: it may be anything, anybody's
+
 
 def _one_digit_lost_or_added(read: str, number: str) -> bool:
     """Is ``read`` (a number of the wrong length, so certainly misread) ``number`` with one
@@ -129,6 +131,19 @@ def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | N
                                  reason=f"giấy tờ ghi {own.value}, giấy tiếp nhận của hồ sơ "
                                  f"ghi {receipt.owner_id}")
         confirmed = own is not None and own.value == receipt.owner_id
+        # the paper's own reading is the applicant's number or a misread of it (above)
+        shown = own is not None and bool(own.value)
+        if not shown and (spec.proves or spec.code == OTHER_TYPE):
+            # A paper that proves something of a person (a card, a certificate) and does not
+            # show the applicant's number may be another person's — a child's birth
+            # certificate, a spouse's card with its number smudged: the applicant is only
+            # proposed, a person confirms (review12 M2). A form or a receipt of the dossier
+            # is the applicant's by being there.
+            return OwnerDecision(receipt.owner_id, receipt.owner_kind or "person",
+                                 receipt.owner_name, "dossier", needs_review=True,
+                                 reason=f"đề xuất {receipt.owner_id} (người nộp hồ sơ): "
+                                 "giấy tờ không cho đọc được số định danh của chính nó — cần "
+                                 "người xác nhận đây là giấy tờ của người nộp")
         return OwnerDecision(receipt.owner_id, receipt.owner_kind or "person",
                              receipt.owner_name, "dossier", needs_review=False,
                              reason=None if confirmed else "lấy theo giấy tiếp nhận của hồ sơ")

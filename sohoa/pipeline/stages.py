@@ -617,11 +617,12 @@ def store_dossier(members: Sequence[PageItem], code: str | None,
     """Draft, build, sign and store every document of one dossier (idempotent by document key:
     running it twice, or in two workers at once, stores each document once). What it stored is
     remembered under the dossier's pages (``stored_dossier`` answers a re-run from it)."""
-    opened = opened_applicant(ctx.archive, code) if code else None
+    over = settled(ctx.archive, code) if code else None
+    # a dossier that is over names no applicant for what is scanned into it now (review12 M2)
+    opened = opened_applicant(ctx.archive, code) if code and over is None else None
     drafts = draft_dossier(members, code, ctx.registry, ctx.settings.review_threshold,
                            ctx.model, opened=Extraction({}, *opened) if opened is not None
                            else None)
-    over = settled(ctx.archive, code) if code else None
     if over is not None:  # stored (nothing is lost), but a person looks before it counts
         for draft in drafts:
             draft.review_reasons.append(settled_reason(code or "", *over))

@@ -466,6 +466,13 @@ def test_resolve_owner() -> None:
     decision = owner_of("application_form", bare, receipt)
     assert (decision.owner_id, decision.source, decision.needs_review) == (
         "075180954281", "dossier", False)
+    # A certificate that shows no number of its own may be another person's (a child's, a
+    # spouse's card with its number smudged): the applicant is only proposed (review12 M2).
+    unread = extract("judicial_record", "PHIẾU LÝ LỊCH TƯ PHÁP\nHọ và tên: TRẦN VĂN BA")
+    decision = owner_of("judicial_record", unread, receipt)
+    assert (decision.owner_id, decision.source, decision.needs_review) == (
+        "075180954281", "dossier", True)
+    assert "075180954281" in (decision.reason or "")
     # An uncertain reading that disagrees with the receipt: neither is trusted.
     once = extract("decision", "QUYẾT ĐỊNH\nĐiều 1. Giao cho bà Võ Mỹ Ngọc Chi (số định "
                           "danh cá nhân 075180954821) thửa đất")
