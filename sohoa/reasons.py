@@ -161,3 +161,11 @@ def _drop_repeat(why: str, key: str) -> str:
         if why.startswith(head + ":"):
             return why[len(head) + 1:].strip()
     return why
+
+
+# What desk staff and citizens read for a dossier's status codes (web pages, the CLI, review
+# reasons alike).
+DOSSIER_STATUS_NAMES = {"queued": "Chờ tiếp nhận", "received": "Đã tiếp nhận",
+                        "processing": "Đang giải quyết", "supplement": "Yêu cầu bổ sung",
+                        "resolved": "Đã có kết quả", "returned": "Đã trả kết quả",
+                        "rejected": "Từ chối"}

@@ -28,14 +28,9 @@ from sohoa.errors import ConfigError, NotFoundError, WorkflowError
 from sohoa.pipeline.referencedata import catalogue, kpi_rules, units, units_path  # noqa: F401
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
+from sohoa.reasons import DOSSIER_STATUS_NAMES
 from sohoa.records import UNASSIGNED_PREFIX, ComponentState, DossierOpening, DossierState
 from sohoa.vntext import fold, nfc
-
-# What desk staff and citizens read for the catalog's codes (web pages and the CLI alike).
-DOSSIER_STATUS_NAMES = {"queued": "Chờ tiếp nhận", "received": "Đã tiếp nhận",
-                        "processing": "Đang giải quyết", "supplement": "Yêu cầu bổ sung",
-                        "resolved": "Đã có kết quả", "returned": "Đã trả kết quả",
-                        "rejected": "Từ chối"}
 
 
 def status_code(text: str) -> str:

@@ -645,8 +645,7 @@ DOSSIER_STAGE = "dossier-stored"
 def settled_reason(code: str, status: str, since: datetime | None) -> str:
     """Why a paper scanned under the code sheet of a dossier that is over goes to review."""
     from sohoa.clock import shown_moment
-    from sohoa.pipeline.dossierdesk import DOSSIER_STATUS_NAMES
-    from sohoa.reasons import reason
+    from sohoa.reasons import DOSSIER_STATUS_NAMES, reason
 
     when = f" từ {shown_moment(since)}" if since is not None else ""
     return reason("dossier", f"hồ sơ {code} đã ở trạng thái "
