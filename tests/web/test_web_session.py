@@ -106,6 +106,16 @@ def test_errors_are_vietnamese_and_the_policy_is_the_apis(client: TestClient,
     assert client.get("/web/khong-co").status_code == 404
 
 
+def test_read_fields_show_days_as_the_header_does(client: TestClient, home: Home) -> None:
+    """tester12 F11: "Các trường đã đọc" printed "2003-04-20" under a header of DD/MM/YYYY."""
+    sign_in(client, home, "officer")
+    r = client.get(f"/web/documents/{home.ids['birth']}", params={"purpose": PURPOSE})
+    assert r.status_code == 200
+    fields = r.text[r.text.index("Các trường đã đọc"):r.text.index("Ảnh các trang")]
+    assert "20/04/2003" in fields and "2003-04-20" not in fields
+    assert "Nguyễn Văn An" in fields
+
+
 def test_search_results_come_in_pages(client: TestClient, home: Home) -> None:
     sign_in(client, home, "archivist")
     first = client.get("/web/search", params={"q": "Đồng Nai", "purpose": PURPOSE})

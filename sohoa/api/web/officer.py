@@ -24,7 +24,7 @@ from sohoa.api.web.html import (
     url,
     vn_date,
 )
-from sohoa.clock import vietnam_today
+from sohoa.clock import shown_field, vietnam_today
 from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError
 from sohoa.reasons import vietnamese
@@ -271,7 +271,7 @@ def _document_body(doc: dict[str, Any], history: list[dict[str, Any]], purpose: 
         ("Tình trạng kiểm tra", review),
         ("Mã tài liệu", f"<code>{esc(doc_id)}</code>"),
     ])
-    fields = table(["Trường", "Giá trị"], [(esc(field_name(k)), esc(v if v is not None else "—"))
+    fields = table(["Trường", "Giá trị"], [(esc(field_name(k)), esc(shown_field(v)))
                                            for k, v in (doc.get("fields") or {}).items()])
     pages = "".join(
         f'<figure><img src="{esc(url(_page_path(doc_id, p["position"]), purpose=purpose))}" '
