@@ -11,7 +11,7 @@ from rich.live import Live
 from rich.text import Text
 
 from sohoa.cli import paths
-from sohoa.cli.options import acting_user
+from sohoa.cli.options import acting_user, unit_callback
 from sohoa.cli.output import PageProgress, counts_text, describe_event, emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.errors import EXIT_INTERNAL, EXIT_OK, EXIT_QUARANTINED
@@ -84,7 +84,7 @@ class _StatusLine:
                    "định: mọi tệp PDF, TIFF, JPEG và PNG).")
 @click.option("--exclude", multiple=True, metavar="MẪU",
               help="Để yên các tệp khớp mẫu này, ví dụ 'nhap*' (dùng được nhiều lần).")
-@click.option("--unit", default=None, metavar="MÃ",
+@click.option("--unit", default=None, metavar="MÃ", callback=unit_callback,
               help="Mã đơn vị tiếp nhận (mặc định: `unit` trong sohoa.toml).")
 @click.option("--duplex", is_flag=True,
               help="Máy quét quét hai mặt: ghi mỗi trang là mặt trước hay mặt sau.")
@@ -172,7 +172,7 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
               help="Kết thúc lần quét khi máy quét không trả trang nào trong chừng này (kẹt "
                    "giấy hoặc trình điều khiển bị treo); tăng lên khi quét phẳng độ phân giải "
                    "cao, chậm.")
-@click.option("--unit", default=None, metavar="MÃ",
+@click.option("--unit", default=None, metavar="MÃ", callback=unit_callback,
               help="Mã đơn vị tiếp nhận (mặc định: `unit` trong sohoa.toml).")
 @click.option("--json", "as_json", is_flag=True,
               help="Các dòng JSON: mỗi giấy tờ một dòng, rồi một dòng cho lần quét.")
