@@ -108,10 +108,13 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
     trang của một máy quét) là một lô. Dừng hay tắt ngang đều an toàn: chạy lại đúng lệnh là
     làm tiếp.
 
-    Mã thoát: 0 mọi tệp xong, 3 có tệp không xử lý được (xem failed/), 1 có tệp gặp lỗi của
-    chương trình sohoa (báo bộ phận kỹ thuật; tệp đó để trong failed/, sửa xong thì thả lại vào
-    thư mục là được nhận lại), 2 lỗi của máy (đĩa đầy, mất ổ mạng, không có quyền ghi, token
-    ký số…): dừng ngay, tệp đang xử lý để nguyên chỗ cũ; khắc phục rồi chạy lại đúng lệnh này.
+    Mã thoát: 0 mọi tệp đã ghi xong đều đã nhận (tệp còn đang ghi dở thì chờ: dòng cuối ghi
+    "còn chờ", lần chạy sau nhận; tệp chờ quá 10 phút vẫn chưa có phần kết thúc thì được xử lý
+    như hiện có, vào failed/ kèm lý do), 3 có tệp không xử lý được (xem failed/), 1 có tệp gặp
+    lỗi của chương trình sohoa (báo bộ phận kỹ thuật; tệp đó để trong failed/, sửa xong thì
+    thả lại vào thư mục là được nhận lại), 2 lỗi của máy (đĩa đầy, mất ổ mạng, không có quyền
+    ghi, token ký số…): dừng ngay, tệp đang xử lý để nguyên chỗ cũ; khắc phục rồi chạy lại
+    đúng lệnh này.
     """
     from sohoa.pipeline.watchjob import WatchSettings, run_watch
 
@@ -131,7 +134,8 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
             f"{report.documents} giấy tờ đã lưu, {report.duplicates} đã lưu trước đây, "
             + (f"{report.disposed} đã bị tiêu hủy, không lưu lại, " if report.disposed else "")
             + f"{report.needs_review} cần rà soát, {report.quarantined} trang/tệp bị cách ly, "
-            f"{report.queue} tệp còn chờ")
+            f"{report.queue} tệp còn chờ"
+            + (" (đang ghi dở: lần chạy sau sẽ nhận)" if once and report.queue else ""))
     err.print(line) if as_json else out.print(line)
     if report.program_errors:  # a bug: the clerk must not think the papers were bad
         err.print(f"{report.program_errors} tệp gặp lỗi của chương trình sohoa (không phải lỗi "
