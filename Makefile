@@ -49,6 +49,7 @@ $(STAMPS)/apt: Makefile
 PIP := $(PY) -m pip --disable-pip-version-check -q
 $(VENV)/.installed: requirements/lock.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "đang cài các gói Python vào $(VENV) (lần đầu mất vài phút, pip chạy im lặng)…"
 	$(PIP) install --require-hashes -r requirements/lock.txt
 	$(PIP) install --no-deps --no-build-isolation -e .
 	@touch $@

@@ -10,6 +10,7 @@ its local day (``date.today()``, a naive ``datetime.now()``): it asks here
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
@@ -60,6 +61,18 @@ def shown_date(value: str | date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = vietnam_day(value)
     return f"{value:%d/%m/%Y}"
+
+
+def shown_field(value: object) -> str:
+    """A read field's value as a person reads it beside the header: a day DD/MM/YYYY ("Ngày
+    cấp 2025-08-14" sat under "14/08/2025"), anything else as it is, "—" for none. One rule for
+    the command line and the web page; the JSON keeps ISO."""
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        return shown_date(value)
+    return "—" if value is None or value == "" else str(value)
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def shown_moment(value: str | datetime | None, *, seconds: bool = False) -> str:

@@ -12,6 +12,12 @@ ROLE_NAMES = {"desk": "cán bộ một cửa", "officer": "cán bộ chuyên mô
               "archivist": "lưu trữ viên", "admin": "quản trị",
               "integrator": "hệ thống một cửa"}
 
+# What a read of personal data was and where it came from, as the access history says it
+# (the web's page and the CLI's `audit show`/`reads` alike; --json and the log keep the codes).
+READ_ACTIONS = {"search": "tìm kiếm", "reuse": "tra cứu tái sử dụng", "show": "xem chi tiết",
+                "pdf": "tải PDF", "page": "xem ảnh trang"}
+CHANNELS = {"web": "trang web", "api": "API", "cli": "dòng lệnh"}
+
 
 def role_name(role: str) -> str:
     return ROLE_NAMES.get(role, role)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from sohoa.cli import paths
-from sohoa.cli.options import acting_user
+from sohoa.cli.options import acting_user, unit_callback
 from sohoa.cli.output import PageProgress, counts_text, describe_event, emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.cli.synthyear import WithYear
@@ -18,7 +18,7 @@ from sohoa.vntext import shown_number
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path),
                 metavar="TỆP_HOẶC_THƯ_MỤC...")
-@click.option("--unit", default=None, metavar="MÃ",
+@click.option("--unit", default=None, metavar="MÃ", callback=unit_callback,
               help="Mã đơn vị tiếp nhận (mặc định: `unit` trong sohoa.toml).")
 @click.option("--duplex", is_flag=True,
               help="Bản quét xen kẽ mặt trước, mặt sau (ghi vào nguồn gốc của từng trang).")

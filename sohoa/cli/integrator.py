@@ -10,7 +10,7 @@ from rich.table import Table
 from sohoa.cli.output import add_moment_column, add_whole_column, compact_table, emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_moment
-from sohoa.roles import ROLE_NAMES, ROLES
+from sohoa.roles import CHANNELS, READ_ACTIONS, ROLE_NAMES, ROLES
 
 
 @click.command()
@@ -160,10 +160,12 @@ def print_reads(events: list[dict[str, Any]], as_json: bool, *, heading: str) ->
         return
     out.print(heading)
     for e in events:
-        what = e["action"] + (f" {e['document_id']}" if e["document_id"] else "")
+        what = READ_ACTIONS.get(e["action"], e["action"]) + (
+            f" {e['document_id']}" if e["document_id"] else "")
         out.print(f"{shown_moment(e['at'], seconds=True)}  {e['user']} "
                   f"({ROLE_NAMES.get(e['role'], e['role'])}, "
-                  f"{e['unit'] or 'mọi đơn vị'}, {e['channel']})  {what}  "
+                  f"{e['unit'] or 'mọi đơn vị'}, {CHANNELS.get(e['channel'], e['channel'])})  "
+                  f"{what}  "
                   f"{e['result_count']} kết quả  mục đích: {e['purpose']}")
 
 

@@ -26,7 +26,7 @@ from sohoa.cli.output import (
     type_name,
 )
 from sohoa.cli.state import State, pass_state
-from sohoa.clock import shown_date, shown_moment
+from sohoa.clock import shown_date, shown_field, shown_moment
 from sohoa.errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_VERIFY_FAILED
 from sohoa.reasons import label as label_of
 from sohoa.vntext import shown_number
@@ -196,7 +196,7 @@ def show(state: State, document_id: str, as_json: bool, purpose: str | None,
     for reason in doc.get("review_reasons") or []:
         out.print(f"  cần rà soát vì: {escape(reason)}", soft_wrap=True)
     for key, value in (doc.get("fields") or {}).items():
-        out.print(f"  {escape(label_of(key))}: {escape(_field_value(value))}", soft_wrap=True)
+        out.print(f"  {escape(label_of(key))}: {escape(shown_field(value))}", soft_wrap=True)
     for line in set_aside_lines(doc):
         out.print(f"  {escape(line)}", soft_wrap=True)
     for flag in doc.get("field_flags") or []:
@@ -242,7 +242,7 @@ def set_aside_lines(doc: dict[str, Any]) -> list[str]:
     """Fields a type correction took out of the record (its new type does not list them): still
     what the paper was read to say, so the reviewer sees them (tester11 F16)."""
     aside = (doc.get("extra") or {}).get("set_aside") or {}
-    return [f"{label_of(key)}: {_field_value(value)} (đọc khi còn là "
+    return [f"{label_of(key)}: {shown_field(value)} (đọc khi còn là "
             f"{type_name(aside.get('doc_type'))}; loại hiện tại không có trường này)"
             for key, value in (aside.get("fields") or {}).items()]
 
@@ -304,17 +304,6 @@ def _yes_no(value: bool, what: str) -> str:
 _CHANGES = {"none": "không có", "lta_updates": "chỉ dữ liệu kiểm tra và dấu thời gian",
             "form_filling": "chỉ điền biểu mẫu", "annotations": "chỉ thêm ghi chú",
             "other": "có thay đổi nội dung"}
-
-
-def _field_value(value: Any) -> str:
-    """A read field as the clerk reads it beside the header: a day DD/MM/YYYY ("Ngày sinh:
-    1980-02-19" sat under "ngày cấp: 21/04/2023"); --json keeps ISO."""
-    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
-        return shown_date(value)
-    return _shown(value)
-
-
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _shown(value: Any) -> str:

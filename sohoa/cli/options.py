@@ -98,3 +98,15 @@ def progress_bar(label: str, as_json: bool) -> Any:
     from sohoa.cli.output import PageProgress
 
     return PageProgress(label, enabled=not as_json, unit="tài liệu")
+
+
+def unit_callback(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """--unit of the commands that store papers: an empty code is refused like an unknown one
+    (a paper stored with no unit falls out of every unit's lists and KPI); left out, the
+    home's own unit applies."""
+    if value is not None and not value.strip():
+        from sohoa.errors import ConfigError
+
+        raise ConfigError("--unit trống: hãy ghi mã đơn vị tiếp nhận (ví dụ H19.22), hoặc bỏ "
+                          "--unit để dùng đơn vị của kho ghi trong sohoa.toml")
+    return value

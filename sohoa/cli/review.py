@@ -300,7 +300,7 @@ def train_cmd(state: State, synthetic: int, seed: int, output: Path | None,
         return
     table = Table("loại giấy tờ", "đã rà soát", "sinh tự động")
     for code, counts in report["types"].items():
-        table.add_row(code, str(counts["catalog"]), str(counts["synthetic"]))
+        table.add_row(_type_named(code), str(counts["catalog"]), str(counts["synthetic"]))
     out.print(table)
     held = report["held_out"]
     if held["accuracy"] is not None:

@@ -11,7 +11,7 @@ from rich.live import Live
 from rich.text import Text
 
 from sohoa.cli import paths
-from sohoa.cli.options import acting_user
+from sohoa.cli.options import acting_user, unit_callback
 from sohoa.cli.output import PageProgress, counts_text, describe_event, emit_json, err, out
 from sohoa.cli.state import State, pass_state
 from sohoa.errors import EXIT_INTERNAL, EXIT_OK, EXIT_QUARANTINED
@@ -84,7 +84,7 @@ class _StatusLine:
                    "định: mọi tệp PDF, TIFF, JPEG và PNG).")
 @click.option("--exclude", multiple=True, metavar="MẪU",
               help="Để yên các tệp khớp mẫu này, ví dụ 'nhap*' (dùng được nhiều lần).")
-@click.option("--unit", default=None, metavar="MÃ",
+@click.option("--unit", default=None, metavar="MÃ", callback=unit_callback,
               help="Mã đơn vị tiếp nhận (mặc định: `unit` trong sohoa.toml).")
 @click.option("--duplex", is_flag=True,
               help="Máy quét quét hai mặt: ghi mỗi trang là mặt trước hay mặt sau.")
@@ -108,10 +108,13 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
     trang của một máy quét) là một lô. Dừng hay tắt ngang đều an toàn: chạy lại đúng lệnh là
     làm tiếp.
 
-    Mã thoát: 0 mọi tệp xong, 3 có tệp không xử lý được (xem failed/), 1 có tệp gặp lỗi của
-    chương trình sohoa (báo bộ phận kỹ thuật; tệp đó để trong failed/, sửa xong thì thả lại vào
-    thư mục là được nhận lại), 2 lỗi của máy (đĩa đầy, mất ổ mạng, không có quyền ghi, token
-    ký số…): dừng ngay, tệp đang xử lý để nguyên chỗ cũ; khắc phục rồi chạy lại đúng lệnh này.
+    Mã thoát: 0 mọi tệp đã ghi xong đều đã nhận (tệp còn đang ghi dở thì chờ: dòng cuối ghi
+    "còn chờ", lần chạy sau nhận; tệp chờ quá 10 phút vẫn chưa có phần kết thúc thì được xử lý
+    như hiện có, vào failed/ kèm lý do), 3 có tệp không xử lý được (xem failed/), 1 có tệp gặp
+    lỗi của chương trình sohoa (báo bộ phận kỹ thuật; tệp đó để trong failed/, sửa xong thì
+    thả lại vào thư mục là được nhận lại), 2 lỗi của máy (đĩa đầy, mất ổ mạng, không có quyền
+    ghi, token ký số…): dừng ngay, tệp đang xử lý để nguyên chỗ cũ; khắc phục rồi chạy lại
+    đúng lệnh này.
     """
     from sohoa.pipeline.watchjob import WatchSettings, run_watch
 
@@ -131,7 +134,8 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
             f"{report.documents} giấy tờ đã lưu, {report.duplicates} đã lưu trước đây, "
             + (f"{report.disposed} đã bị tiêu hủy, không lưu lại, " if report.disposed else "")
             + f"{report.needs_review} cần rà soát, {report.quarantined} trang/tệp bị cách ly, "
-            f"{report.queue} tệp còn chờ")
+            f"{report.queue} tệp còn chờ"
+            + (" (đang ghi dở: lần chạy sau sẽ nhận)" if once and report.queue else ""))
     err.print(line) if as_json else out.print(line)
     if report.program_errors:  # a bug: the clerk must not think the papers were bad
         err.print(f"{report.program_errors} tệp gặp lỗi của chương trình sohoa (không phải lỗi "
@@ -172,7 +176,7 @@ def watch(state: State, folder: Path, include: tuple[str, ...], exclude: tuple[s
               help="Kết thúc lần quét khi máy quét không trả trang nào trong chừng này (kẹt "
                    "giấy hoặc trình điều khiển bị treo); tăng lên khi quét phẳng độ phân giải "
                    "cao, chậm.")
-@click.option("--unit", default=None, metavar="MÃ",
+@click.option("--unit", default=None, metavar="MÃ", callback=unit_callback,
               help="Mã đơn vị tiếp nhận (mặc định: `unit` trong sohoa.toml).")
 @click.option("--json", "as_json", is_flag=True,
               help="Các dòng JSON: mỗi giấy tờ một dòng, rồi một dòng cho lần quét.")

@@ -87,6 +87,12 @@ def _png(fig: Any) -> bytes:
     return buf.getvalue()
 
 
+def _level_name(data: dict[str, Any], code: str | None) -> str:
+    """A unit's level as people read it ("cấp tỉnh", not the units.toml code "tinh")."""
+    names = {lv["level"]: lv["name"] for lv in data.get("levels") or []}
+    return names.get(code, code) if code else "—"
+
+
 def _scope_text(report: KpiReport) -> str:
     scope = report.scope
     if scope.get("unit"):
@@ -115,7 +121,8 @@ def render_html(report: KpiReport, *, agency: str,
     for u in data["units"]:
         ratios = {i["code"]: i for i in u["indicators"]}
         unit_rows.append(
-            f"<tr><td>{e(u['unit'])}</td><td>{e(u['name'])}</td><td>{e(u['level'] or '—')}</td>"
+            f"<tr><td>{e(u['unit'])}</td><td>{e(u['name'])}</td>"
+            f"<td>{e(_level_name(data, u['level']))}</td>"
             f"<td class=n>{_num(u['received'])}</td><td class=n>{_num(u['staff'])}</td>"
             f"<td class=n>{_num(u['productivity'], 1)}"
             f" / {_num(u['productivity_target'])}</td>"
@@ -232,7 +239,7 @@ def render_pdf(report: KpiReport, *, agency: str) -> bytes:
     doc.heading("3. Theo đơn vị")
     doc.table(["Mã", "Đơn vị", "Cấp", "Hồ sơ", "Cán bộ", "Hồ sơ/người/năm", "Số hóa",
                "Tái sử dụng"],
-              [[u["unit"], u["name"], u["level"] or "—", _num(u["received"]),
+              [[u["unit"], u["name"], _level_name(data, u["level"]), _num(u["received"]),
                 _num(u["staff"]), _num(u["productivity"], 1),
                 _pct(_ratio(u, "SO_HOA_GIAY_TO_GIAI_QUYET")),
                 _pct(_ratio(u, "REUSED_DIGITIZED_DATA"))] for u in data["units"]],

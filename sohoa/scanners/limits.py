@@ -52,6 +52,10 @@ class InputLimits:
                                                               page.height),
                                page.source_sha256, page.index)
         problem = self.pixels_problem(page.index + 1, page.width, page.height)
+        if problem and (page.born_digital or page.drawn) and page.dpi > 0:
+            # a program drew it: the paper is too large, not a bomb nor a wrong scanner setting
+            problem = reasons.page_too_large(page.index + 1, page.width / page.dpi,
+                                             page.height / page.dpi, self.max_pixels_per_page)
         if problem:
             return Quarantined(page.source, problem, page.source_sha256, page.index)
         return None

@@ -480,6 +480,9 @@ def _render(path: Path, index: int, digest: str, limits: InputLimits, content: P
     width = round((box[2] - box[0]) / 72 * dpi)
     height = round((box[3] - box[1]) / 72 * dpi)
     problem = limits.pixels_problem(number, width, height)
+    if problem and not content.images:
+        problem = reasons.page_too_large(number, (box[2] - box[0]) / 72, (box[3] - box[1]) / 72,
+                                         limits.max_pixels_per_page)
     if problem:
         return Quarantined(source, problem, digest, index)
     try:

@@ -87,6 +87,24 @@ def bomb(page_number: int, width: int | None = None, height: int | None = None,
             "độ phân giải; hãy quét lại ở 200–300 dpi")
 
 
+def page_too_large(page_number: int, width_in: float, height_in: float,
+                   max_pixels: int = 0) -> str:
+    """A page drawn by a program (no scanned image of its own) too large to draw: its paper
+    size is what is wrong, not a scan's resolution nor a compressed stream."""
+    limit = (f", vẽ ra vượt giới hạn {max_pixels / 1_000_000:g} triệu điểm ảnh" if max_pixels
+             else "")
+    return (f"trang {page_number} có khổ trang quá lớn ({_length(width_in)} × "
+            f"{_length(height_in)}){limit}: trang vẽ bằng phần mềm, không phải ảnh quét; hãy "
+            "xuất lại ở khổ giấy thật (A0 trở xuống) hoặc in ra rồi quét")
+
+
+def _length(inches: float) -> str:
+    """A paper length as people say it: "5,08 m", "84,1 cm" (Vietnamese decimal comma)."""
+    cm = inches * 2.54
+    text = f"{cm / 100:.2f} m" if cm >= 100 else f"{cm:.1f} cm"
+    return text.replace(".00 ", " ").replace(".0 ", " ").replace(".", ",")
+
+
 def too_small(page_number: int, width: int, height: int) -> str:
     return (f"trang {page_number} chỉ có {width}×{height} điểm ảnh, quá nhỏ để là một trang "
             "quét: kiểm tra cài đặt máy quét rồi quét lại")

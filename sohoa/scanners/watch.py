@@ -41,7 +41,7 @@ from sohoa.errors import (
     StorageError,
 )
 from sohoa.scanners.entries import odd_entry, open_regular
-from sohoa.scanners.inputs import SUPPORTED_SUFFIXES, natural_key
+from sohoa.scanners.inputs import SUPPORTED_SUFFIXES, natural_key, sniff
 from sohoa.scanners.tiffcopy import TruncatedPage, ifd_offsets
 
 DONE, FAILED, STATE = "done", "failed", ".sohoa-watch"
@@ -501,6 +501,10 @@ def looks_complete(path: Path) -> bool:
         # fills zeros until the bytes arrive: the size holds still while nothing is written
         # yet. Still arriving, whatever the name says (the give-up time still ends the wait).
         return False
+    if sniff(head) == "html":
+        # A web page saved under a scan's name (even one that mentions "%PDF-") is finished as
+        # it is: told what it is at once, with the reader's own sniffing (tester12 F15).
+        return True
     if head.startswith(b"\xff\xd8"):
         return tail.rstrip(b"\0\r\n ").endswith(b"\xff\xd9")
     if head.startswith(b"\x89PNG"):

@@ -33,7 +33,8 @@ def make_home(root: Path) -> Home:
                       text="Giấy khai sinh. Họ và tên: Nguyễn Văn An. Nơi sinh: Bệnh viện Đa khoa "
                            "Đồng Nai, thành phố Biên Hòa.",
                       owner_id=CITIZEN, owner_name="Nguyễn Văn An",
-                      issue_date=date(2003, 5, 2), unit="H19.22"),
+                      issue_date=date(2003, 5, 2), unit="H19.22",
+                      fields={"full_name": "Nguyễn Văn An", "date_of_birth": "2003-04-20"}),
         "id_card": dict(title="CĂN CƯỚC", doc_type="citizen_id",
                         text="Căn cước của Nguyễn Văn An, quê quán Đồng Nai.",
                         owner_id=CITIZEN, owner_name="Nguyễn Văn An",

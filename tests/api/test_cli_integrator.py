@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -72,6 +73,9 @@ def test_read_commands_need_a_purpose_and_are_logged(home: Home) -> None:
         ("reuse", "cli", "Nguyễn Hữu Tài")]
     code, output = run(home, "audit", "show", "--owner", CITIZEN)
     assert "HS H19.22-0003" in output and "Nguyễn Hữu Tài" in output
+    # tester12 F22: what was done and where, in the words of the web's access history
+    assert "xem chi tiết" in output and "tra cứu tái sử dụng" in output
+    assert "dòng lệnh" in output and not re.search(r"\b(show|cli|reuse)\b", output)
     assert run(home, "audit", "verify")[0] == 0
 
 

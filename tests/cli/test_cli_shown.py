@@ -4,6 +4,7 @@ that keep whole in a log, a pipe and an 80-column terminal."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -150,8 +151,8 @@ def test_numbers_are_written_with_a_decimal_comma() -> None:
 def test_the_ingest_line_and_the_field_list_read_as_vietnamese_writes() -> None:
     """"độ tin cậy=0.96" beside `show`'s "độ tin cậy 0,93"; "Ngày sinh: 1980-02-19" under
     "ngày cấp: 21/04/2023"."""
-    from sohoa.cli.officer import _field_value
     from sohoa.cli.output import describe_event
+    from sohoa.clock import shown_field as _field_value
 
     line, problem = describe_event({
         "document_id": "812f1558dff91ebb", "dossier_code": "H19.22-261207-0001",
@@ -198,8 +199,11 @@ def test_dossier_dates_and_the_kpi_report_for_people(tmp_path) -> None:
     assert written.returncode == 0, written.stderr
     assert written.stdout == (f"đã ghi {page}: chỉ số số hóa 01/03/2026 – 31/03/2026\n"), \
         written.stdout
-    assert "<title>Báo cáo chỉ số số hóa 01/03/2026 – 31/03/2026</title>" in page.read_text(
-        encoding="utf-8")
+    html = page.read_text(encoding="utf-8")
+    assert "<title>Báo cáo chỉ số số hóa 01/03/2026 – 31/03/2026</title>" in html
+    # tester12 F19: a unit's level by its name, not the units.toml code "xa"/"tinh"
+    assert "<td>H19.22.31</td>" in html and "<td>xa</td>" not in html, html
+    assert re.search(r"<td>H19\.22\.31</td><td>[^<]*</td>\s*<td>Cấp", html), html
 
 
 def test_jobs_say_counts_as_ingest_does_and_one_period(tmp_path) -> None:

@@ -153,6 +153,23 @@ def test_a_huge_vector_page_is_rendered_at_a_capped_dpi(tmp_path: Path) -> None:
     assert InputLimits().render_dpi(595, 842) == 300  # A4 as before
 
 
+def test_a_drawing_too_large_to_draw_is_told_by_its_paper_size(tmp_path: Path) -> None:
+    """tester12 F17: a drawn page over the pixel limit even at the lowered dpi is too large a
+    sheet (its size in metres/centimetres), not a decompression bomb: nothing is drawn."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 36 * 72, 36 * 72],
+        Contents=pikepdf.Stream(pdf, b"10 w 100 100 m 2000 2000 l S"))))
+    path = tmp_path / "drawing.pdf"
+    pdf.save(path)
+    [item] = _pages(path, limits=InputLimits(max_pixels_per_page=1_000_000))
+    assert isinstance(item, Quarantined), item
+    assert item.reason.startswith("trang 1 có khổ trang quá lớn (91,4 cm × 91,4 cm)"), item.reason
+    assert "bom giải nén" not in item.reason
+
+
 def test_reading_a_file_past_its_time_is_refused_as_a_whole(tmp_path: Path) -> None:
     path = tmp_path / "300.pdf"
     path.write_bytes(blank_pages_pdf(300))

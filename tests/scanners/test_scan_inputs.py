@@ -108,6 +108,17 @@ def test_pdf_vector_page_is_kept_as_its_producer_made_it(tmp_path: Path) -> None
     assert fonts and all(" yes " in line for line in fonts)
 
 
+def test_a_born_digital_page_too_large_is_told_by_its_paper_size(tmp_path: Path) -> None:
+    """tester12 F17: a page a program drew, over the pixel limit, is refused for its paper
+    size, not called a decompression bomb nor a wrong scanner resolution."""
+    pdf = tmp_path / "born-digital.pdf"
+    text_pdf(pdf)
+    (item,) = pages_of(pdf, InputLimits(max_pixels_per_page=1_000_000))
+    assert isinstance(item, Quarantined)
+    assert item.reason.startswith("trang 1 có khổ trang quá lớn (21 cm × 29,7 cm)"), item.reason
+    assert "bom giải nén" not in item.reason and "dpi" not in item.reason
+
+
 def test_pdf_vector_page_without_real_text_is_rendered(tmp_path: Path) -> None:
     # text whose font maps to no letters (a private font with no encoding): not born digital
     pdf = tmp_path / "junk.pdf"

@@ -328,3 +328,19 @@ def test_an_old_ledgers_bug_or_machine_error_is_handled_again(tmp_path: Path,
     assert sorted(handled) == ["a.jpg", "b.jpg"]
     assert {o.source.name: o.ok for o in outcomes} == {"a.jpg": True, "b.jpg": True,
                                                        "c.jpg": False}
+
+
+def test_a_web_page_named_pdf_is_handed_over_at_once_not_waited_on(tmp_path: Path) -> None:
+    """tester12 F15: a short HTML page saved as ban_quet_01.pdf (an error page a browser saved)
+    is finished as it is; the watch tells what it is after the settle time, as ``ingest`` does,
+    instead of ten minutes of "still being written". One that mentions %PDF- likewise."""
+    clock = Clock()
+    folder = HotFolder(tmp_path, settings(), clock)
+    page = tmp_path / "ban_quet_01.pdf"
+    page.write_text("<html><body>Lỗi 404</body></html>")
+    viewer = tmp_path / "viewer.pdf"
+    viewer.write_text("<!DOCTYPE html><html><script>var magic = '%PDF-1.7';</script></html>")
+    folder.poll()
+    clock.now += 6
+    assert folder.poll() == [page, viewer]
+    assert folder.notices() == []

@@ -101,9 +101,24 @@ def test_errors_are_vietnamese_and_the_policy_is_the_apis(client: TestClient,
     assert r.status_code == 403 and "may open only" not in r.text
     r = client.get("/web/search", params={"q": "khai sinh"})
     assert r.status_code == 400 and "mục đích tra cứu" in r.text
+    # tester12 F12: on the web, the field to fill is named, not the API's header nor the CLI's
+    # option
+    message = re.search(r'class="error" role="alert">([^<]+)<', r.text).group(1)  # type: ignore[union-attr]
+    assert "«Mục đích tra cứu (bắt buộc)»" in message
+    assert "X-Purpose" not in message and "--purpose" not in message
     r = client.get("/web/search", params={"q": "x", "purpose": PURPOSE, "from": "hôm qua"})
     assert r.status_code == 400 and "không phải là ngày" in r.text
     assert client.get("/web/khong-co").status_code == 404
+
+
+def test_read_fields_show_days_as_the_header_does(client: TestClient, home: Home) -> None:
+    """tester12 F11: "Các trường đã đọc" printed "2003-04-20" under a header of DD/MM/YYYY."""
+    sign_in(client, home, "officer")
+    r = client.get(f"/web/documents/{home.ids['birth']}", params={"purpose": PURPOSE})
+    assert r.status_code == 200
+    fields = r.text[r.text.index("Các trường đã đọc"):r.text.index("Ảnh các trang")]
+    assert "20/04/2003" in fields and "2003-04-20" not in fields
+    assert "Nguyễn Văn An" in fields
 
 
 def test_search_results_come_in_pages(client: TestClient, home: Home) -> None:
@@ -121,6 +136,15 @@ def test_search_results_come_in_pages(client: TestClient, home: Home) -> None:
         officer.PAGE_SIZE = 10
     assert one.text.count("<tr><td") == 2 and 'rel="next"' in one.text
     assert two.text.count("<tr><td") == 1 and 'rel="prev"' in two.text
+
+
+def test_the_browser_gets_an_icon_not_a_404(client: TestClient) -> None:
+    """tester12 F12: every page load asked for /favicon.ico and logged a 404 in the console."""
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/png"
+    page = client.get("/web/login")
+    linked = re.search(r'<link rel="icon" href="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    assert client.get(linked).content == icon.content
 
 
 def test_docs_page_is_local_and_openapi_declares_bearer(client: TestClient) -> None:
@@ -161,7 +185,7 @@ def test_no_asset_refers_to_another_host(client: TestClient, home: Home) -> None
     from sohoa.api.web.routes import STATIC
 
     names = sorted(p.name for p in STATIC.iterdir())
-    assert names == ["web.css", "web.js"]
+    assert names == ["favicon.png", "web.css", "web.js"]
     for path in [*(f"/web/static/{n}" for n in names), "/web/login", "/docs"]:
         text = client.get(path).text
         assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text, re.IGNORECASE), path

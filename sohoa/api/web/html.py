@@ -58,6 +58,7 @@ def layout(title: str, body: str, *, caller: Caller | None = None, csrf: str = "
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)} — sohoa</title>
+<link rel="icon" href="/web/static/favicon.png" type="image/png">
 <link rel="stylesheet" href="/web/static/web.css">
 <script src="/web/static/web.js" defer></script>
 </head>

@@ -52,6 +52,10 @@ _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = (
      "ghi đúng như vậy, đánh dấu «Giấy ghi đúng như vậy» và ghi lý do."),
     (re.compile(r"--force cần kèm --reason"),
      "Khi đánh dấu «Giấy ghi đúng như vậy», hãy ghi lý do (được lưu vào nhật ký)."),
+    (re.compile(r"^hãy nêu mục đích tra cứu"),
+     "Hãy điền ô «Mục đích tra cứu (bắt buộc)», ví dụ mã hồ sơ đang giải quyết "
+     "(H19.22-241105-0042): mỗi lần xem dữ liệu cá nhân đều được ghi nhật ký cùng mục đích "
+     "tra cứu."),
     (re.compile(r"the date range is empty"), "Khoảng ngày trống: ngày bắt đầu sau ngày kết thúc."),
     (re.compile(r"list (\d+) is (\w+); only a proposed list can be approved"),
      "Danh mục {0} đang ở trạng thái «{1}»: chỉ danh mục mới lập mới được phê duyệt."),

@@ -24,10 +24,12 @@ from sohoa.api.web.html import (
     url,
     vn_date,
 )
-from sohoa.clock import vietnam_today
+from sohoa.clock import shown_field, vietnam_today
 from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError
 from sohoa.reasons import vietnamese
+from sohoa.roles import CHANNELS
+from sohoa.roles import READ_ACTIONS as ACTIONS
 
 if TYPE_CHECKING:
     from sohoa.api.web.routes import Desk
@@ -35,10 +37,7 @@ if TYPE_CHECKING:
 PAGE_SIZE = 10
 MAX_RESULTS = 100  # the Reader's search limit: paging goes up to here
 REUSE_PAGE = 20
-ACTIONS = {"search": "tìm kiếm", "reuse": "tra cứu tái sử dụng", "show": "xem chi tiết",
-           "pdf": "tải PDF", "page": "xem ảnh trang"}
 KEYWORDS_HINT = 'placeholder="giấy khai sinh, &quot;đồng nai&quot; …" autofocus'
-CHANNELS = {"web": "trang web", "api": "API", "cli": "dòng lệnh"}
 
 
 @lru_cache(maxsize=1)
@@ -271,7 +270,7 @@ def _document_body(doc: dict[str, Any], history: list[dict[str, Any]], purpose: 
         ("Tình trạng kiểm tra", review),
         ("Mã tài liệu", f"<code>{esc(doc_id)}</code>"),
     ])
-    fields = table(["Trường", "Giá trị"], [(esc(field_name(k)), esc(v if v is not None else "—"))
+    fields = table(["Trường", "Giá trị"], [(esc(field_name(k)), esc(shown_field(v)))
                                            for k, v in (doc.get("fields") or {}).items()])
     pages = "".join(
         f'<figure><img src="{esc(url(_page_path(doc_id, p["position"]), purpose=purpose))}" '

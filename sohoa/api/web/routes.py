@@ -180,6 +180,12 @@ def install(app: FastAPI) -> None:
         return FileResponse(path, headers={"Cache-Control": "max-age=3600",
                                            "X-Content-Type-Options": "nosniff"})
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        # asked for by every browser whatever the page says: one 404 in the console per page
+        return FileResponse(STATIC / "favicon.png", media_type="image/png",
+                            headers={"Cache-Control": "max-age=86400"})
+
     @app.get("/web/", include_in_schema=False)
     @app.get("/web", include_in_schema=False)
     def home(request: Request) -> Response:
