@@ -308,6 +308,12 @@ class DossierOpening:
     components: tuple[tuple[str, str, str, bool], ...] = ()
 
 
+# How a dossier's component was satisfied, as an officer reads it (every message and listing).
+SATISFIED_NAMES: dict[str | None, str] = {
+    "digitized": "số hóa tại bộ phận", "reused": "dùng lại",
+    "owner_store": "lấy từ kho dữ liệu của công dân", None: "còn thiếu"}
+
+
 @dataclass(frozen=True)
 class ComponentState:
     """One component of a dossier and how it was satisfied: ``satisfied`` is "digitized"

@@ -307,6 +307,26 @@ class Archive:
             return conn.execute(
                 select(Document.id).where(Document.doc_key == doc_key)).scalar_one_or_none()
 
+    def document_with_pages(self, page_shas: Sequence[str]) -> str | None:
+        """The stored document holding the first of these pages when every one of them is in a
+        stored document already (the same page images scanned again, grouped otherwise than
+        the first time: storing them again would keep one paper twice); None otherwise."""
+        wanted = list(dict.fromkeys(page_shas))
+        if not wanted:
+            return None
+        with self.transaction(write=False) as conn:
+            rows = conn.execute(
+                select(PageRow.sha256, PageRow.document_id)
+                .join(Document, Document.id == PageRow.document_id)
+                .where(PageRow.sha256.in_(wanted), documents.IS_STORED)
+                .order_by(Document.created_at, PageRow.document_id)).all()
+        holder: dict[str, str] = {}
+        for sha, document_id in rows:
+            holder.setdefault(sha, document_id)
+        if any(sha not in holder for sha in wanted):
+            return None
+        return holder[wanted[0]]
+
     def store_document(self, rec: DocumentRecord, pdf: bytes,
                        page_images: Sequence[bytes]) -> tuple[str, bool]:
         """Store a finished document; return (document_id, created). Idempotent by doc_key."""
@@ -678,15 +698,19 @@ class Archive:
         return destroyed(row.id, row.extra) if row is not None else None
 
     def document_ref(self, document_id: str) -> dict[str, Any]:
-        """Owner, unit and status of a document (for access checks); NotFoundError if absent."""
+        """Owner, unit, status, type and dossier of a document (for access checks, and for a
+        duplicate's line: what the catalog holds, not what a new reading guessed);
+        NotFoundError if absent."""
         with self.transaction(write=False) as conn:
             document_id = documents.resolve_id(conn, document_id)
-            row = conn.execute(select(Document.owner_id, Document.unit, Document.status)
+            row = conn.execute(select(Document.owner_id, Document.unit, Document.status,
+                                      Document.doc_type, Document.dossier_code)
                                .where(Document.id == document_id)).first()
         if row is None:
             raise NotFoundError(f"không có giấy tờ {document_id} trong kho")
         return {"document_id": document_id, "owner_id": row.owner_id, "unit": row.unit,
-                "status": row.status}
+                "status": row.status, "doc_type": row.doc_type,
+                "dossier_code": row.dossier_code}
 
     def log_access(self, caller: Caller, action: str, purpose: str,
                    reads: Sequence[access_log.Read]) -> list[int]:

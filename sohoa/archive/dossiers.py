@@ -38,6 +38,7 @@ from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError, NotFoundError, WorkflowError
 from sohoa.idcodes import requester_id_problems
 from sohoa.records import (
+    SATISFIED_NAMES,
     UNASSIGNED_PREFIX,
     ComponentState,
     DocumentRecord,
@@ -553,7 +554,8 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
         if target.satisfied is not None:
             raise WorkflowError(
                 f"thành phần \"{target.name}\" của hồ sơ {code} đã có giấy tờ "
-                f"{target.document_id} ({target.satisfied}); chọn thành phần khác (--component)")
+                f"{target.document_id} ({SATISFIED_NAMES.get(target.satisfied, target.satisfied)}"
+                "); chọn thành phần khác (--component)")
         now = utc_now()
         conn.execute(_REUSE_FILL, {"comp": target.id, "how": how, "doc": document_id,
                                    "at": now, "who": who})

@@ -15,11 +15,10 @@ from sohoa.cli.options import DAY_FORMS, MOMENT_FORMS, moment_text, parse_day
 from sohoa.cli.output import emit_json, out, type_name
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, shown_moment
-from sohoa.records import UNASSIGNED_PREFIX, DossierState
+from sohoa.records import SATISFIED_NAMES, UNASSIGNED_PREFIX, DossierState
 from sohoa.vntext import shown_number, shown_percent
 
-_SATISFIED = {"digitized": "số hóa tại bộ phận", "reused": "dùng lại",
-              "owner_store": "lấy từ kho dữ liệu của công dân", None: "còn thiếu"}
+_SATISFIED = SATISFIED_NAMES
 
 
 def _who(by: str | None) -> str:

@@ -140,5 +140,5 @@ def _digitize(archive: Archive, settings: Settings, code: str, unit: str | None,
     if not outcomes:
         raise ConfigError(f"{file} không có trang nào có nội dung (chỉ có trang trắng hoặc tờ "
                           "mã hồ sơ): không có kết quả để ghi")
-    matching = [o for o in outcomes if o.draft.classification.doc_type == proc.result_doc_type]
+    matching = [o for o in outcomes if o.doc_type == proc.result_doc_type]
     return (matching or outcomes)[0].document_id

@@ -596,12 +596,23 @@ class StoreOutcome:
     record: DocumentRecord | None  # None: the document was already stored, nothing was built
     created: bool
     disposed: bool = False  # it was stored once and destroyed under a disposal list since
+    # A duplicate: the stored document's own type and dossier (the catalog's, not this run's
+    # reading — a new reading may guess another type, and an unassigned code is new each run).
+    stored: tuple[str, str] | None = None
+
+    @property
+    def doc_type(self) -> str:
+        return self.stored[0] if self.stored else self.draft.classification.doc_type
+
+    @property
+    def dossier_code(self) -> str:
+        return self.stored[1] if self.stored else self.draft.dossier_code
 
     def event(self) -> Event:
         """The line ``sohoa ingest --json`` prints for this document."""
         if self.record is None or not self.created:
-            return duplicate_json(self.document_id, self.draft.dossier_code,
-                                  self.draft.classification.doc_type, self.disposed,
+            return duplicate_json(self.document_id, self.dossier_code, self.doc_type,
+                                  self.disposed,
                                   [{"source": it.page.source, "index": it.page.index}
                                    for it in self.draft.pages])
         return document_json(self.document_id, self.record, self.created)
@@ -632,8 +643,7 @@ def store_dossier(members: Sequence[PageItem], code: str | None,
     # without them every such file would be recorded as holding only blank pages.
     position = {(it.page.source, it.page.index): n for n, it in enumerate(members)}
     ctx.archive.cache_put(DOSSIER_STAGE, dossier_key(members, code), {"documents": [
-        {"document_id": o.document_id, "dossier_code": o.draft.dossier_code,
-         "doc_type": o.draft.classification.doc_type,
+        {"document_id": o.document_id, "dossier_code": o.dossier_code, "doc_type": o.doc_type,
          "pages": [position[(it.page.source, it.page.index)] for it in o.draft.pages]}
         for o in outcomes]})
     return outcomes
@@ -677,7 +687,7 @@ def stored_dossier(members: Sequence[PageItem], code: str | None,
         except NotFoundError:
             return None
         events.append(duplicate_json(
-            doc["document_id"], doc["dossier_code"], doc["doc_type"], ref["status"] == "disposed",
+            doc["document_id"], ref["dossier_code"], ref["doc_type"], ref["status"] == "disposed",
             [{"source": members[n].page.source, "index": members[n].page.index}
              for n in positions]))
     return events
@@ -750,6 +760,13 @@ def word_boxes(ocr: OcrPage, dpi: int) -> list[tuple[float, float, float, float]
             for w in ocr.words if w.text.strip()]
 
 
+def _known(draft: DocumentDraft, document_id: str, archive: Archive) -> StoreOutcome:
+    """A document already in the catalog, as the catalog holds it."""
+    ref = archive.document_ref(document_id)
+    return StoreOutcome(draft, document_id, None, False, ref["status"] == "disposed",
+                        (ref["doc_type"], ref["dossier_code"]))
+
+
 def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
     archive, settings, registry = ctx.archive, ctx.settings, ctx.registry
     key = document_key([it.page for it in draft.pages])
@@ -757,8 +774,12 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
     if existing:
         # A disposed document is not stored again (its tombstone keeps the key): say so, it is
         # not "already stored".
-        disposed = archive.document_ref(existing)["status"] == "disposed"
-        return StoreOutcome(draft, existing, None, False, disposed)
+        return _known(draft, existing, archive)
+    # Every page already in the catalog, in another document (the same scan given again
+    # alone, after it was stored with a neighbouring file's page; a known file's pages
+    # grouped otherwise): one paper is stored once — this is that document, not a new one.
+    if holder := archive.document_with_pages([it.page.sha256 for it in draft.pages]):
+        return _known(draft, holder, archive)
     if any(is_placeholder(it.page) for it in draft.pages):
         # A known file's page in a document not stored yet: its image is needed after all.
         filled = materialize(archive, [it.page for it in draft.pages])
@@ -768,8 +789,7 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
             # a page read anew (knownfiles.materialize): a new image, so a new document key
             key = document_key(filled)
             if existing := archive.has_document(key):
-                disposed = archive.document_ref(existing)["status"] == "disposed"
-                return StoreOutcome(draft, existing, None, False, disposed)
+                return _known(draft, existing, archive)
     # Imported by the first document made: pikepdf (the PDF/A) and the stamp's placement are
     # not needed by a run whose dossiers were all stored before.
     from sohoa.ocr import PdfPage, build_pdf

@@ -163,7 +163,7 @@ def test_reuse_and_its_refusals(archive: Archive) -> None:
                            today=date(2026, 3, 2))
     assert not again and audit_count(archive) == before_audit + 1
     second = store(archive, "marriage-2", old, "marriage_certificate")
-    with pytest.raises(WorkflowError, match="đã có giấy tờ"):
+    with pytest.raises(WorkflowError, match=r"đã có giấy tờ \w+ \(dùng lại\)"):
         dz.reuse(archive, code, second, component="TP3", by=OFFICER, purpose=code)
     for unknown in ("0000000000000000", "zzzz"):
         with pytest.raises(NotFoundError, match=f"không có giấy tờ {unknown} trong kho"):
