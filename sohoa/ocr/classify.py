@@ -54,6 +54,28 @@ def _pattern(text: str) -> str:
     return _norm(text)
 
 
+# The bodies that issue papers, as their names begin (folded): the header's left column
+# ("ỦY BAN NHÂN DÂN / XÃ TÂN LẬP") names who wrote the paper, never what it is. Read as a title
+# candidate, "UY BAN NHAN DAN" is 70 % like "CHUNG MINH NHAN DAN" and a residence letter from a
+# commune was filed as a citizen ID card (tester12 F2). Only names no title begins with: "BỘ",
+# "SỞ", "BAN" fold into "bộ/bổ", "sổ", "bản" (SỔ HỘ KHẨU, BẢN SAO).
+_ISSUING_BODIES = ("uy ban nhan dan", "ubnd", "hoi dong nhan dan", "toa an nhan dan",
+                   "vien kiem sat nhan dan", "cong an", "chi cuc", "tong cuc", "cuc canh sat",
+                   "van phong dang ky", "bo phan tiep nhan")
+_BODY_SCORE = 88.0
+
+
+def _issuing_body(norm: str) -> bool:
+    """Whether a title-zone line (normalized) is an issuing body's name."""
+    words = norm.split()
+    for body in _ISSUING_BODIES:
+        start = " ".join(words[:body.count(" ") + 1])
+        # Short names exactly ("cong an" is one letter from "cong van").
+        if start == body or (len(body) > 8 and fuzz.ratio(body, start) >= _BODY_SCORE):
+            return True
+    return False
+
+
 def _upper_share(text: str) -> float:
     letters = [ch for ch in text if ch.isalpha()]
     return sum(ch.isupper() for ch in letters) / len(letters) if letters else 0.0
@@ -87,7 +109,8 @@ def _title_lines(text: str) -> list[_Line]:
         norm = _ENUMERATION.sub("", norm) if len(norm) > 4 else norm
         if len(norm) < 3:
             continue
-        out.append(_Line(norm, _upper_share(raw), rank, squash_spaces(raw)))
+        if not _issuing_body(norm):
+            out.append(_Line(norm, _upper_share(raw), rank, squash_spaces(raw)))
         rank += 1
         if rank >= TITLE_ZONE_LINES:
             break

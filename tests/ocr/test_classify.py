@@ -274,3 +274,31 @@ def test_custom_dossier_code_pattern() -> None:
     assert find_dossier_code("Số hồ sơ: 241105/HS-042", pattern) == "241105/HS-042"
     assert find_dossier_code("Số hồ sơ: 241105/HS-042") is None
     assert "(?P<date>" in DEFAULT_DOSSIER_CODE_PATTERN
+
+
+@pytest.mark.parametrize("header", [
+    HEADER,
+    # as OCR gives it: tone marks lost, the two columns merged
+    "UY BAN NHAN DAN CONG HOA XA HOI CHU NGHIA VIET NAM\n"
+    "PHUONG HO NAI Doc lap - Tu do - Hanh phuc\n",
+    "CÔNG AN TỈNH ĐỒNG NAI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n",
+])
+def test_an_issuing_body_is_never_the_title_and_a_mentioned_card_is_no_card(header: str) -> None:
+    """tester12 F2: a commune's letter confirming where a citizen lives was filed as a citizen
+    ID card, title "ỦY BAN NHÂN DÂN" ("UY BAN NHAN DAN" reads 70 % like "CHUNG MINH NHAN
+    DAN"), in every scan of it. Who wrote a paper is not what it is; a sentence naming a CCCD
+    does not make the paper a card."""
+    letter = _doc("V/v xác nhận tạm trú của công dân",
+                  header=header,
+                  body="Kính gửi: Công an phường Hố Nai.\nỦy ban nhân dân phường xác nhận bà "
+                       "Lê Thị Hoa, CMND/CCCD số 075190000042, đang tạm trú tại khu phố 3.\n")
+    got = classify_packaged(letter)
+    assert got.doc_type != "citizen_id_card"
+    title = printed_title(letter, "citizen_id_card", REGISTRY)
+    assert title is None or "NHÂN DÂN" not in title.upper()
+    # the body's own title still reads under the same header
+    card = _doc("CĂN CƯỚC CÔNG DÂN", header=header)
+    assert classify_packaged(card).doc_type == "citizen_id_card"
+    decision = _doc("QUYẾT ĐỊNH", header=header)
+    assert classify_packaged(decision).doc_type == "decision"
+
