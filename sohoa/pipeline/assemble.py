@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import PurePath
 
 from sohoa.doctypes import VALIDITY_UNKNOWN, Registry, load_registry
 from sohoa.ocr.classify import NgramModel, classify, printed_title
@@ -90,15 +91,18 @@ def split_documents(items: Sequence[PageItem], registry: Registry
     new document when it opens with a header or a title, or when it is the first page of another
     multi-page file (a PDF or TIFF of its own: what a clerk scanned or received as one file is
     never glued onto the paper before it — that would put one person's pages into another's
-    document; one image per page, as phones and some scanners write, still continues a paper);
-    otherwise it continues the previous one. Blank backs are not part of any document but stay
-    counted with the one they followed.
+    document), or the first page of another single-page file that is not of the same scan
+    session (:func:`same_session`: one image per page, as phones and some scanners write, still
+    continues a paper; a born-digital letter after a JPEG of a card does not); otherwise it
+    continues the previous one. Blank backs are not part of any document but stay counted with
+    the one they followed.
     """
     documents: list[tuple[list[PageItem], list[PageItem]]] = []
     leading_blanks: list[PageItem] = []
     titles = registry.titles()
     pages_in = Counter(item.page.source for item in items)
     previous: str | None = None
+    last_page: Page | None = None
     for position, item in enumerate(items):
         if item.analysis.blank:
             (documents[-1][1] if documents else leading_blanks).append(item)
@@ -107,8 +111,9 @@ def split_documents(items: Sequence[PageItem], registry: Registry
         first_after_sheet = position > 0 and items[0].analysis.code and len(documents) == 1
         source = item.page.source
         other_file = previous is not None and source != previous and (
-            pages_in[source] > 1 or pages_in[previous] > 1)
-        previous = source
+            pages_in[source] > 1 or pages_in[previous] > 1
+            or last_page is None or not same_session(last_page, item.page))
+        previous, last_page = source, item.page
         if (not documents or item.analysis.code or first_after_sheet or other_file
                 or starts_document(text, titles)):
             documents.append(([item], leading_blanks))
@@ -116,6 +121,31 @@ def split_documents(items: Sequence[PageItem], registry: Registry
         else:
             documents[-1][0].append(item)
     return documents
+
+
+# Pages of one scan session have the same pixel size; a phone's or a scanner's crop may vary it
+# by a few percent.
+_SESSION_SIZE = 0.06
+
+
+def same_session(before: Page, page: Page) -> bool:
+    """Whether two single-page files look like two pages of one scan session, so that the second
+    may continue the paper of the first: the same kind of file (extension and encoding), both
+    pictures as scanned (not a born-digital PDF page, nor one drawn from a PDF), the same
+    resolution and about the same pixel size (either way up). Anything else is another paper
+    brought separately (tester12 F1: a born-digital letter was glued onto the JPEG of an ID
+    card before it, and the card lost its owner)."""
+    def kind(p: Page) -> str:
+        return PurePath(p.source).suffix.lower()
+
+    if kind(before) != kind(page) or before.mime != page.mime:
+        return False
+    if any(p.born_digital or p.rendered or p.text_pdf for p in (before, page)):
+        return False
+    if before.dpi != page.dpi:
+        return False
+    a, b = sorted((before.width, before.height)), sorted((page.width, page.height))
+    return all(abs(x - y) <= _SESSION_SIZE * max(x, y) for x, y in zip(a, b, strict=True))
 
 
 def _parse_iso(value: str | None) -> date | None:

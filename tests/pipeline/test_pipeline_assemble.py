@@ -92,6 +92,44 @@ def test_another_multi_page_file_starts_a_document_single_images_continue() -> N
     assert len(split_documents(photos, load_registry())) == 1
 
 
+def test_single_page_files_continue_a_paper_only_from_the_same_scan_session() -> None:
+    """tester12 F1: a folder of separate files — the JPEG of an ID card, then a born-digital
+    one-page letter — became one document and the card lost its owner. A scanner writing one
+    JPEG per page still gives one paper; anything that is not the same kind of picture (another
+    format, a born-digital page, another resolution or pixel size) is another paper."""
+    text = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "CĂN CƯỚC CÔNG DÂN\nSố / No.: 079303004512\nHọ và tên / Full name:\n"
+            "TRẦN THỊ BÍCH\nNgày sinh / Date of birth: 04/09/2003\n"
+            "Giới tính / Sex: Nữ Quốc tịch / Nationality: Việt Nam\n"
+            "Có giá trị đến: 04/09/2028")
+
+    def page(source: str, body: str, **kw: object) -> PageItem:
+        item = _item(0, body, source=source)
+        return PageItem(replace(item.page, **kw), item.analysis)
+
+    letter = page("letter.pdf", "Kính gửi: Công an huyện\nNội dung đề nghị xác nhận",
+                  mime="application/pdf", born_digital="trang PDF tạo từ văn bản")
+    first = page("page0001.jpg", text)
+    split = split_documents([first, letter], load_registry())
+    assert [[p.page.source for p in pages] for pages, _ in split] == [
+        ["page0001.jpg"], ["letter.pdf"]]
+    drafts = draft_dossier([first, letter], None, load_registry(), threshold=0.6)
+    assert drafts[0].classification.doc_type == "citizen_id_card"
+    assert drafts[0].owner_id == "079303004512"
+    # the scanner's next page of the same paper, one file each: still one document
+    second = page("page0002.jpg", "tiếp theo trang hai")
+    assert len(split_documents([first, second], load_registry())) == 1
+    # not one session: another format, another resolution, another size, a page drawn from a PDF
+    for other in (page("page0002.png", "tiếp theo", mime="image/png"),
+                  page("page0002.jpg", "tiếp theo", dpi=300, width=2481, height=3508),
+                  page("page0002.jpg", "tiếp theo", width=1240, height=1754),
+                  page("page0002.jpg", "tiếp theo", rendered="dựng lại trang")):
+        assert len(split_documents([first, other], load_registry())) == 2, other.page
+    # the same paper turned sideways by the scanner is still the same session
+    turned = page("page0002.jpg", "tiếp theo", width=2339, height=1654)
+    assert len(split_documents([first, turned], load_registry())) == 1
+
+
 def test_the_owners_printed_label_goes_with_the_draft() -> None:
     # Issue 18: which printed wording the owner's number came from is kept for the record.
     text = ("PHIẾU LÝ LỊCH TƯ PHÁP SỐ 1\n1. Họ và tên: LÊ THANH SƠN\n"
