@@ -138,7 +138,9 @@ def check_signer_ready(settings: Settings, signer: DocumentSigner, *,
     is the desk's too), a success is kept when ``signer`` is the one status checks (``desk``:
     the digitized papers' signer, ``make_document_signer``)."""
     path = _cache_path(settings)
-    _forget(_refused_path(settings))  # ``signer`` exists: its token accepted the login
+    if desk:  # the desk's signer exists: its token accepted the login. The agency key's
+        # check (export, certify, disposal…) says nothing of the officer's PIN (review12 M1)
+        _forget(_refused_path(settings))
     started = time.monotonic()
     try:
         signer.check_ready()

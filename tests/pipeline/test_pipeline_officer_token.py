@@ -183,6 +183,19 @@ def test_desk_scan_is_signed_with_the_officers_token(tmp_path: Path,
     kept = signing()
     assert kept.get("login_refused") and kept["cached"] and kept["signer"] is None, kept
     assert "từ chối mã PIN" in kept["problem"] and "không tự thử lại" in kept["problem"]
+    # an agency-signed job's ready check (export, certify, disposal: desk=False) says nothing
+    # of the officer's PIN: the refusal stays kept (review12 M1)
+    agency = subprocess.run([sys.executable, "-c",
+        "import sys; from pathlib import Path\n"
+        "from sohoa.pipeline.settings import load_settings\n"
+        "from sohoa.pipeline.services import make_signer\n"
+        "from sohoa.pipeline.signerstatus import check_signer_ready\n"
+        "s = load_settings(home=Path(sys.argv[1]))\n"
+        "check_signer_ready(s, make_signer(s), desk=False)\n", str(home)],
+        env=testtools.sohoa_env(None, env), capture_output=True, text=True)
+    assert agency.returncode == 0, agency.stderr
+    again = signing()
+    assert again.get("login_refused") and again["cached"], again
     # Another wrong PIN written to the file: the next poll tries it once, the one after not.
     pin_file.write_text("111111\n")
     tried = signing()
