@@ -1,6 +1,9 @@
 """The hashed dependency lock: refresh it on purpose, check that it still matches pyproject.toml.
 
     python scripts/lockfile.py write    re-resolve requirements/lock.txt and bench.txt (uv)
+    python scripts/lockfile.py add      resolve them again keeping every version already
+                                         pinned (after adding a dependency to pyproject.toml:
+                                         pins only what is new)
     python scripts/lockfile.py check    exit 1, with what differs, when the locks and
                                          pyproject.toml (or requirements/tools.in) disagree
 
@@ -75,12 +78,15 @@ def read_pins(lock: Path) -> dict[str, tuple[str, int]]:
     return pins
 
 
-def _compile(extras: list[str], out: Path, constraints: Path | None = None) -> None:
+def _compile(extras: list[str], out: Path, constraints: Path | None = None,
+             upgrade: bool = True) -> None:
     uv = Path(sys.executable).with_name("uv")
     cmd = [str(uv) if uv.exists() else "uv", "pip", "compile", "--quiet", "--generate-hashes",
-           "--python-version", PYTHON_VERSION, "--no-header", "--upgrade",
+           "--python-version", PYTHON_VERSION, "--no-header",
            str(PYPROJECT.relative_to(ROOT)), str(TOOLS_IN.relative_to(ROOT)),
            "-o", str(out.relative_to(ROOT))]
+    if upgrade:  # without it uv keeps the versions the output file already pins
+        cmd.append("--upgrade")
     for extra in extras:
         cmd += ["--extra", extra]
     if constraints is not None:
@@ -93,11 +99,11 @@ def _compile(extras: list[str], out: Path, constraints: Path | None = None) -> N
     out.write_text(header + body, encoding="utf-8")
 
 
-def write() -> None:
-    _compile(["dev"], LOCK)
+def write(upgrade: bool = True) -> None:
+    _compile(["dev"], LOCK, upgrade=upgrade)
     # The benchmarks' peers go into the same environment, so they are resolved against the
     # main lock: installing them never changes a version the tests ran with.
-    _compile(["dev", "bench"], BENCH_LOCK, constraints=LOCK)
+    _compile(["dev", "bench"], BENCH_LOCK, constraints=LOCK, upgrade=upgrade)
 
 
 def problems() -> list[str]:
@@ -140,8 +146,8 @@ def problems() -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if argv[1:] == ["write"]:
-        write()
+    if argv[1:] in (["write"], ["add"]):
+        write(upgrade=argv[1] == "write")
         return 0
     if argv[1:] == ["check"]:
         found = problems()

@@ -26,19 +26,19 @@ from sohoa.pipeline.queue.status import queue_status
 from sohoa.pipeline.queue.workers import run_worker
 from sohoa.pipeline.services import open_archive
 
-WEB_DB = 11  # a Redis database of the web tests' own: tests/queue empties database 0
-
 
 def broker_url() -> str:
-    """SOHOA_TEST_REDIS_URL with the web tests' database; in CI a missing server fails."""
+    """SOHOA_TEST_REDIS_URL with the web tests' database, the one after the queue tests'
+    (which they empty; tests/conftest.py gives each xdist worker its own pair); in CI a missing
+    server fails."""
     url = os.environ.get("SOHOA_TEST_REDIS_URL", "")
     if not url:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail("SOHOA_TEST_REDIS_URL is not set: scripts/test.sh starts Redis")
         pytest.skip("no Redis: run scripts/services/redis.sh start and export "
                     "SOHOA_TEST_REDIS_URL")
-    base = url.rsplit("/", 1)[0] if url.count("/") > 2 else url
-    return f"{base}/{WEB_DB}"
+    base, _, db = url.rstrip("/").rpartition("/") if url.count("/") > 2 else (url, "", "")
+    return f"{base}/{int(db or 0) + 1}"
 
 
 @pytest.fixture(scope="module")
