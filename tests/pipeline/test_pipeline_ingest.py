@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -89,9 +90,17 @@ def test_officer_commands_on_the_stored_batch(batch: tuple[Path, dict[str, Any]]
                                               tmp_path: Path) -> None:
     home, events = ingested
     stored = [e for e in events if e.get("created")]
-    # a paper that proves something: forms and receipts are never offered (tester12 F4)
+    # a paper that proves something, still valid: forms and receipts are never offered
+    # (tester12 F4), an expired paper neither
+    today = date.today().isoformat()
+
+    def still_valid(e: dict[str, Any]) -> bool:
+        shown = json_lines(run_sohoa(home, "show", e["document_id"], "--json").stdout)[0]
+        return (shown.get("valid_until") or "9999") >= today
+
     person = next(e for e in stored if e["owner_id"] and len(e["owner_id"]) == 12
-                  and not e["needs_review"] and load_registry().proves(e["doc_type"]))
+                  and not e["needs_review"] and load_registry().proves(e["doc_type"])
+                  and still_valid(e))
 
     reuse = json_lines(run_sohoa(home, "reuse", person["owner_id"], "--json").stdout)
     assert person["document_id"] in {r["document_id"] for r in reuse}
