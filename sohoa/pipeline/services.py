@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -15,7 +13,7 @@ from sohoa.archive.urls import is_s3, safe_display
 from sohoa.errors import ConfigError, SigningError, TokenLoginRefused
 from sohoa.ocr.classify import NgramModel
 from sohoa.pipeline.officerkeys import OfficerToken, token_of
-from sohoa.pipeline.settings import Settings
+from sohoa.pipeline.settings import Settings, desk_officer
 from sohoa.signing import DocumentSigner, KeySource, SigningSettings
 from sohoa.signing.settings import OFFICER_REASON, OFFICER_STAMP
 
@@ -135,7 +133,7 @@ def make_document_signer(settings: Settings, officer: str | None = None) -> Docu
         # `sohoa status` must neither keep saying "ready" nor try this PIN again itself.
         from sohoa.pipeline.signerkept import note_login_refused
 
-        note_login_refused(settings, exc)
+        note_login_refused(settings, exc, officer)
         raise
 
 
@@ -143,11 +141,6 @@ def job_officer(settings: Settings) -> str | None:
     """The officer a queued job carries to the workers: whoever digitizes at this desk, so
     that a worker signs with that officer's key and not its own machine's user's."""
     return desk_officer(settings) if settings.signing_workflow == "desk" else None
-
-
-def desk_officer(settings: Settings) -> str:
-    """The officer whose personal key signs desk digitization on this machine."""
-    return (settings.officer or os.environ.get("SOHOA_USER") or getpass.getuser()).strip()
 
 
 @cache

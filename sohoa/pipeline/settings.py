@@ -364,3 +364,10 @@ def worker_log(settings: Settings) -> Path:
     logs = settings.home / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     return logs / "ocr-workers.log"
+
+
+def desk_officer(settings: Settings) -> str:
+    """The officer whose personal key signs desk digitization on this machine."""
+    import getpass
+
+    return (settings.officer or os.environ.get("SOHOA_USER") or getpass.getuser()).strip()

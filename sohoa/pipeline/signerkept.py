@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sohoa.pipeline.settings import Settings
+from sohoa.pipeline.settings import Settings, desk_officer
 
 CACHE_NAME = "signing-status.json"
 REFUSED_NAME = "signing-login-refused.json"
@@ -25,11 +25,13 @@ NOT_RETRIED = ("sohoa không tự thử lại mã PIN này khi xem trạng thái
                "chạy `sohoa status --check-signing` để thử một lần sau khi đã sửa.")
 
 
-def note_login_refused(settings: Settings, exc: BaseException) -> None:
+def note_login_refused(settings: Settings, exc: BaseException,
+                       officer: str | None = None) -> None:
     """A job's signer was refused the login (``TokenLoginRefused``): status must neither keep
-    saying "ready" nor try that PIN again on its own."""
+    saying "ready" nor try that PIN again on its own. ``officer``: whose token (a queued job's
+    officer), else the desk's."""
     forget(cache_path(settings))
-    write(refused_path(settings), login_key(settings), {
+    write(refused_path(settings, officer), login_key(settings), {
         "signer": None, "level": None, "tsa": None, "workflow": settings.signing_workflow,
         "ready": False, "problem": f"{exc} {NOT_RETRIED}", "broker": False,
         "checked_at": time.time(), "login_refused": True, "seconds": 0.0})
@@ -43,8 +45,13 @@ def cache_key(settings: Settings) -> str:
     return hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()
 
 
-def refused_path(settings: Settings) -> Path:
-    return Path(settings.home) / "cache" / REFUSED_NAME
+def refused_path(settings: Settings, officer: str | None = None) -> Path:
+    """Where a refused login is kept: one file per officer (``officer``, else the desk's), so
+    one officer's refusal is neither shown as another's nor cleared by another's success
+    (review12b M1: Minh's good login let Lan's wrong PIN be tried again)."""
+    who = (officer or desk_officer(settings)).strip()
+    tag = hashlib.sha256(who.encode("utf-8")).hexdigest()[:16]
+    return Path(settings.home) / "cache" / f"{REFUSED_NAME.removesuffix('.json')}-{tag}.json"
 
 
 def login_key(settings: Settings) -> str:

@@ -182,3 +182,20 @@ def test_a_bad_signing_setting_is_the_signing_lines_problem(tmp_path: Path) -> N
     line = _signing(shown.output)
     assert line.startswith("ký số: cấu hình ký số sai: KHÔNG KÝ ĐƯỢC: signing.level 'B-XYZ'"), line
     assert "giấy tờ đã lưu: 0" in shown.output, shown.output
+
+
+def test_a_refused_login_is_kept_per_officer(tmp_path: Path) -> None:
+    """review12b M1: one kept refusal per home was shown to every officer, and another
+    officer's good login cleared it — the next poll tried the refused PIN again."""
+    from sohoa.errors import TokenLoginRefused
+    from sohoa.pipeline.signerkept import login_key, note_login_refused, read, refused_path
+
+    home = tmp_path / "home"
+    init_home(home, unit="H19.22")
+    lan = load_settings(home=home, environ={"SOHOA_USER": "lan"})
+    lan = dataclasses.replace(lan, officer="lan")
+    minh = dataclasses.replace(lan, officer="minh")
+    assert refused_path(lan) != refused_path(minh) == refused_path(lan, "minh")
+    note_login_refused(lan, TokenLoginRefused("Token từ chối mã PIN"))
+    assert read(refused_path(lan), login_key(lan), None)["login_refused"]
+    assert read(refused_path(minh), login_key(minh), None) is None
