@@ -141,8 +141,10 @@ def same_session(before: Page, page: Page) -> bool:
 
     if kind(before) != kind(page) or before.mime != page.mime:
         return False
-    if any(p.born_digital or p.rendered or p.text_pdf for p in (before, page)):
-        return False
+    if any(p.born_digital or p.drawn or p.text_pdf for p in (before, page)):
+        return False  # a scan the reader had to render (a printed page number) is a scan
+    if before.original_sha256 and page.original_sha256 and before.mime == "image/jpeg":
+        return True  # two phone photos, each flattened to A4 at the dpi its detail allowed
     if before.dpi != page.dpi:
         return False
     a, b = sorted((before.width, before.height)), sorted((page.width, page.height))

@@ -123,8 +123,17 @@ def test_single_page_files_continue_a_paper_only_from_the_same_scan_session() ->
     for other in (page("page0002.png", "tiếp theo", mime="image/png"),
                   page("page0002.jpg", "tiếp theo", dpi=300, width=2481, height=3508),
                   page("page0002.jpg", "tiếp theo", width=1240, height=1754),
-                  page("page0002.jpg", "tiếp theo", rendered="dựng lại trang")):
+                  page("page0002.jpg", "tiếp theo", drawn=True)):
         assert len(split_documents([first, other], load_registry())) == 2, other.page
+    # still one session (review12b): a scan the reader had to render, a crop 10 % smaller,
+    # two phone photos each flattened to A4 at the dpi its detail allowed
+    w, h = first.page.width, first.page.height
+    for same in (page("page0002.jpg", "tiếp theo", rendered="dựng lại trang"),
+                 page("page0002.jpg", "tiếp theo", width=int(w * 0.9), height=int(h * 0.9))):
+        assert len(split_documents([first, same], load_registry())) == 1, same.page
+    photo = page("IMG_0001.jpg", text, original_sha256="a" * 64, dpi=300)
+    photo2 = page("IMG_0002.jpg", "tiếp theo", original_sha256="b" * 64, dpi=200)
+    assert len(split_documents([photo, photo2], load_registry())) == 1
     # the same paper turned sideways by the scanner is still the same session
     turned = page("page0002.jpg", "tiếp theo", width=2339, height=1654)
     assert len(split_documents([first, turned], load_registry())) == 1
