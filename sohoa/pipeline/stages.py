@@ -634,9 +634,8 @@ def store_dossier(members: Sequence[PageItem], code: str | None,
     drafts = draft_dossier(members, code, ctx.registry, ctx.settings.review_threshold,
                            ctx.model, opened=Extraction({}, *opened) if opened is not None
                            else None)
-    if over is not None:  # stored (nothing is lost), but a person looks before it counts
-        for draft in drafts:
-            draft.review_reasons.append(settled_reason(code or "", *over))
+    if over is not None:
+        settle_late_papers(drafts, code or "", *over)
     outcomes = [_store(draft, ctx) for draft in drafts]
     # Each document's pages as positions among the members (the key fixes their order), so a
     # re-run answered from this entry still says which of its files each document came from:
@@ -650,6 +649,19 @@ def store_dossier(members: Sequence[PageItem], code: str | None,
 
 
 DOSSIER_STAGE = "dossier-stored"
+
+
+def settle_late_papers(drafts: Sequence[DocumentDraft], code: str, status: str,
+                       since: datetime | None) -> None:
+    """Papers scanned under the sheet of a dossier that is over: stored (nothing is lost), but
+    each goes to review, and an owner that came from the dossier (its receipt's applicant) is
+    only proposed — never filed nor announced under the applicant before a person looks
+    (review12b S1)."""
+    why = settled_reason(code, status, since)
+    for draft in drafts:
+        draft.review_reasons.append(why)
+        if draft.owner_from == "dossier" and draft.owner_id:
+            draft.owner_proposed = True
 
 
 def settled_reason(code: str, status: str, since: datetime | None) -> str:

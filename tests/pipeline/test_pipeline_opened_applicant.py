@@ -98,3 +98,23 @@ def test_a_paper_scanned_into_a_dossier_that_is_over_goes_to_review(tmp_path: Pa
         cli, ["--home", str(settings.home), "dossier", "show", CODE])
     assert shown.exit_code == 0, shown.output
     assert "giấy tờ khác trong hồ sơ" in shown.output and late in shown.output, shown.output
+
+
+def test_a_late_paper_of_a_dossier_that_is_over_takes_its_applicant_only_as_a_proposal() -> None:
+    """review12b S1: behind the printed receipt of a returned dossier, a form whose number is
+    not read took the receipt's applicant as its confirmed owner and was announced at once."""
+    from datetime import UTC, datetime
+
+    from sohoa.pipeline.stages import settle_late_papers
+
+    registry = load_registry()
+    sheet = _item(0, f"PHIẾU TIẾP NHẬN HỒ SƠ\nMã hồ sơ: {CODE}", code=CODE)
+    form = _item(1, "ĐƠN ĐỀ NGHỊ\nHọ và tên: VÕ MỸ NGỌC CHI")
+    applicant = Extraction({}, OWNER, "person", None)
+    drafts = draft_dossier([sheet, form], CODE, registry, threshold=0.6, opened=applicant)
+    assert drafts[1].owner_id == OWNER and not drafts[1].owner_proposed  # the dossier's form
+    settle_late_papers(drafts, CODE, "returned", datetime(2026, 12, 1, 3, tzinfo=UTC))
+    assert all(d.needs_review and d.confirmed_owner_id is None for d in drafts), drafts
+    assert all(d.review_reasons[-1].startswith("Hồ sơ: hồ sơ H19.22-261207-0101 đã ở trạng "
+                                               "thái “Đã trả kết quả” từ 01/12/2026")
+               for d in drafts)
