@@ -218,10 +218,10 @@ def scan(state: State, list_only: bool, device: str | None, source: str | None, 
     finally:
         progress.stop()
     s, summary = result.scan, result.ingest
-    scan_line = {"scan_folder": str(s.folder), "device": s.device, "source": s.source,
-                 "scanned_pages": len(s.pages), **summary.counts()}
+    closing = {"scan_folder": str(s.folder), "device": s.device, "source": s.source,
+               "scanned_pages": len(s.pages), **summary.counts()}
     if as_json:
-        emit_json(scan_line)
+        emit_json(closing)
     line = scan_line(len(s.pages), s.device, s.source, s.folder, summary)
     err.print(line) if as_json else out.print(line)
     from sohoa.pipeline.outcomes import PROGRAM_ERRORS_LINE, ingest_exit_code
