@@ -143,7 +143,8 @@ def same_session(before: Page, page: Page) -> bool:
         return False
     if any(p.born_digital or p.drawn or p.text_pdf for p in (before, page)):
         return False  # a scan the reader had to render (a printed page number) is a scan
-    if before.original_sha256 and page.original_sha256 and before.mime == "image/jpeg":
+    if (before.original_sha256 and page.original_sha256 and before.mime == "image/jpeg"
+            and not (before.rendered or page.rendered)):
         return True  # two phone photos, each flattened to A4 at the dpi its detail allowed
     if before.dpi != page.dpi:
         return False
