@@ -137,7 +137,8 @@ def test_empty_pdf_pages_cost_nothing_whatever_their_size(tmp_path: Path) -> Non
     assert all(is_blank(open_image(i.data), i.dpi) for i in items[:3] + items[-3:])
 
 
-def test_a_huge_vector_page_is_rendered_at_a_capped_dpi(tmp_path: Path) -> None:
+def _drawing(tmp_path: Path) -> Path:
+    """A 36-inch square page with one drawn line: a vector page far over A4."""
     import pikepdf
 
     pdf = pikepdf.new()
@@ -146,6 +147,11 @@ def test_a_huge_vector_page_is_rendered_at_a_capped_dpi(tmp_path: Path) -> None:
         Contents=pikepdf.Stream(pdf, b"10 w 100 100 m 2000 2000 l S"))))
     path = tmp_path / "drawing.pdf"
     pdf.save(path)
+    return path
+
+
+def test_a_huge_vector_page_is_rendered_at_a_capped_dpi(tmp_path: Path) -> None:
+    path = _drawing(tmp_path)
     limits = InputLimits(max_render_pixels=4_000_000)
     [item] = _pages(path, limits=limits)
     assert isinstance(item, Page), item
@@ -156,14 +162,7 @@ def test_a_huge_vector_page_is_rendered_at_a_capped_dpi(tmp_path: Path) -> None:
 def test_a_drawing_too_large_to_draw_is_told_by_its_paper_size(tmp_path: Path) -> None:
     """tester12 F17: a drawn page over the pixel limit even at the lowered dpi is too large a
     sheet (its size in metres/centimetres), not a decompression bomb: nothing is drawn."""
-    import pikepdf
-
-    pdf = pikepdf.new()
-    pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
-        Type=pikepdf.Name.Page, MediaBox=[0, 0, 36 * 72, 36 * 72],
-        Contents=pikepdf.Stream(pdf, b"10 w 100 100 m 2000 2000 l S"))))
-    path = tmp_path / "drawing.pdf"
-    pdf.save(path)
+    path = _drawing(tmp_path)
     [item] = _pages(path, limits=InputLimits(max_pixels_per_page=1_000_000))
     assert isinstance(item, Quarantined), item
     assert item.reason.startswith("trang 1 có khổ trang quá lớn (91,4 cm × 91,4 cm)"), item.reason

@@ -1,4 +1,5 @@
-"""Fixtures: a real receiver on loopback, and an archive whose events go to it."""
+"""Fixtures: a real receiver on loopback, an archive whose events go to it, and a catalog URL on
+SQLite and on PostgreSQL (the contract tests' databases)."""
 
 from __future__ import annotations
 
@@ -31,3 +32,20 @@ def archive(tmp_path: Path) -> Iterator[Archive]:
                        f"tantivy://{root}/index")
     yield arc
     arc.close()
+
+
+@pytest.fixture(params=("sqlite", "postgresql"))
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A catalog for the home at ``tmp_path/home``: SQLite, or a fresh PostgreSQL database
+    (skipped where no server is given, as the contract tests are)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/home/catalog.db"
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contract"))
+    from backends import PgDatabases
+
+    pg = PgDatabases()
+    try:
+        yield pg.create()
+    finally:
+        pg.drop_all()

@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import json
 import signal
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sync_helpers import (
     SECRET,
     ReceiverProcess,
@@ -25,24 +22,6 @@ from sync_helpers import (
 )
 
 from sohoa.archive import Archive, deliveries
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contract"))
-
-CATALOGS = ("sqlite", "postgresql")
-
-
-@pytest.fixture(params=CATALOGS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/home/catalog.db"
-        return
-    from backends import PgDatabases
-
-    pg = PgDatabases()
-    try:
-        yield pg.create()
-    finally:
-        pg.drop_all()
 
 
 def _home(tmp_path: Path, db_url: str, receiver: ReceiverProcess, **sync: object) -> Path:

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pytest
 from sample_files import page_image, pdf_bytes
 from sqlalchemy import select
 from sync_helpers import SECRET, ReceiverProcess, assert_exactly_once
@@ -35,21 +32,6 @@ PROPOSED = "075203001234"
 OTHER = "079190000001"
 FAST = SyncOptions(backoff_s=0.05, max_backoff_s=0.3, lease_s=5.0, batch=20, poll_s=0.05)
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contract"))
-
-
-@pytest.fixture(params=("sqlite", "postgresql"))
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/home/catalog.db"
-        return
-    from backends import PgDatabases
-
-    pg = PgDatabases()
-    try:
-        yield pg.create()
-    finally:
-        pg.drop_all()
 
 
 def _store(archive: Archive, seed: str, *, owner: str | None, proposed: str | None) -> str:
