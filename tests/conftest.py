@@ -8,6 +8,10 @@ their database (``flushdb``) before each test, which would wipe the queue of a t
 the same moment on the other worker. So each worker's SOHOA_TEST_REDIS_URL names its own pair
 of databases (the queue and cluster tests use the first, tests/web/test_web_queue.py the second,
 see its ``broker_url``): worker ``gwN`` gets databases 2N and 2N+1.
+
+A worker also starts with COLUMNS=80 and LINES=24 that xdist's execnet puts in its environment
+(a serial run has none): the CLI then laid its tables out for an 80-column terminal, so a test
+reading a table's row passed or failed by the way it was run. They are taken away.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ def _worker_index() -> int | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     index = _worker_index()
+    if index is not None:
+        for terminal in ("COLUMNS", "LINES"):
+            os.environ.pop(terminal, None)
     url = os.environ.get("SOHOA_TEST_REDIS_URL", "")
     if index is None or not url:
         return

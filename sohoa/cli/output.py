@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -36,6 +36,26 @@ class _Console(Console):
         self.quiet = True  # nothing more is written to the closed pipe
         raise BrokenPipeError
 
+    # The console is made once, at import, but where it writes is asked at each use (a pipe
+    # today, a terminal tomorrow; a COLUMNS set for one command): rich froze the width and the
+    # wrapping it saw at import, so a later command laid out its table for another output.
+
+    def _sized(self) -> ConsoleDimensions:
+        if (self._width is None and not self.is_terminal
+                and not os.environ.get("COLUMNS", "").isdigit()):
+            return ConsoleDimensions(_UNWRAPPED, Console.size.fget(self).height)  # type: ignore[attr-defined]
+        return Console.size.fget(self)  # type: ignore[attr-defined]
+
+    size = property(_sized, Console.size.fset)  # type: ignore[assignment]
+
+    def _wraps_softly(self) -> bool:
+        return self._soft_wrap_asked or not self.is_terminal
+
+    def _ask_soft_wrap(self, value: bool) -> None:
+        self._soft_wrap_asked = value
+
+    soft_wrap = property(_wraps_softly, _ask_soft_wrap)  # type: ignore[assignment]
+
 
 def _console(stderr: bool) -> Console:
     """A console that wraps only for a person at a terminal. Into a file or a pipe (a log, the
@@ -43,8 +63,7 @@ def _console(stderr: bool) -> Console:
     "rà soát"): there lines stay whole and tables as wide as their cells (a COLUMNS the caller
     set still rules)."""
     console = _Console(stderr=stderr, highlight=False, soft_wrap=not stderr)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = _Console(stderr=stderr, highlight=False, soft_wrap=True, width=_UNWRAPPED)
+    console._width = None  # rich read COLUMNS once, at import: it is read at each use instead
     return console
 
 

@@ -507,7 +507,7 @@ def test_cli_types_list_says_owner_and_validity_in_words(tmp_path: Path) -> None
     """tester9 F27: `types list` showed 'id_number', 'permanent', 'until:expiry_date…'."""
     import re
 
-    text = CliRunner().invoke(cli, ["types", "list"], env={"COLUMNS": "200"}).stdout
+    text = CliRunner().invoke(cli, ["types", "list"], env={"COLUMNS": "400"}).stdout
     assert not re.search(r"\b(id_number|enterprise_code|permanent|until|months|none)\b",
                          text), text
     row = next(line for line in text.splitlines() if line.startswith("residence_confirmation"))
