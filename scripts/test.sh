@@ -31,14 +31,15 @@ start_service redis SOHOA_TEST_REDIS_URL        # work queue and cluster tests (
 export SOHOA_TEST_S3_ACCESS_KEY=sohoa-test SOHOA_TEST_S3_SECRET_KEY=sohoa-test-secret
 
 export OMP_THREAD_LIMIT=1
-# SOHOA_TEST_WORKERS=2 runs the suite on two pytest-xdist workers: OCR is single-threaded
-# (OMP_THREAD_LIMIT=1), so one process leaves the second core idle. A whole test file runs on one
-# worker (--dist loadfile), so its module fixtures (a browser and a site, an ingested home) are made
-# once. Each worker has its own Redis databases (tests/conftest.py); the other shared servers are
-# named per test. Not yet the default: it becomes it once whole-suite runs with it are green on an
-# otherwise idle machine. Arguments after ours override these.
+# The suite runs on two pytest-xdist workers (SOHOA_TEST_WORKERS, default 2; 0 runs it in one
+# process): OCR is single-threaded (OMP_THREAD_LIMIT=1), so one process leaves the second core
+# idle — 39 min serial against ~22 min on two workers on a 2-core machine. A whole test file runs
+# on one worker (--dist loadfile), so its module fixtures (a browser and a site, an ingested home)
+# are made once. Each worker has its own Redis databases and no terminal size of xdist's
+# (tests/conftest.py); the other shared servers are named per test. Arguments after ours override
+# these.
 set +e
-.venv/bin/python -m pytest -q -p no:cacheprovider -n "${SOHOA_TEST_WORKERS:-0}" --dist loadfile "$@"
+.venv/bin/python -m pytest -q -p no:cacheprovider -n "${SOHOA_TEST_WORKERS:-2}" --dist loadfile "$@"
 status=$?
 set -e
 [ -d out/web ] && echo "screenshots of the web workplace (tests/web): out/web/"
