@@ -25,6 +25,12 @@ from sohoa.archive.dossier_models import (
 from sohoa.archive.models import Dossier
 from sohoa.vntext import nfc
 
+# A component the portal counts as reused ("được đánh dấu tái sử dụng dữ liệu số hóa", QĐ 766
+# 4.3): another dossier's paper reused here, and a paper taken from the owner's data store — its
+# event carries DuocTaiSuDung 1 as well as DuocLayTuKhoDMQG 1 (archive/outbox.py), so the report
+# counts what the portal is told (tester13 F7: a store reuse was 4.4 only, 4.3 read 1/3 for 2/3).
+REUSE_MARKED = (SATISFIED_REUSED, SATISFIED_STORE)
+
 if TYPE_CHECKING:
     from sohoa.archive import Archive
 
@@ -102,7 +108,7 @@ def _add_components(conn: Connection, facts: dict[str, dict[str, Any]],
     c = DossierComponent
     stmt = (select(c.dossier_code, func.count(),
                    func.sum(case((c.satisfied.is_not(None), 1), else_=0)),
-                   func.sum(case((c.satisfied == SATISFIED_REUSED, 1), else_=0)),
+                   func.sum(case((c.satisfied.in_(REUSE_MARKED), 1), else_=0)),
                    func.sum(case((c.satisfied == SATISFIED_STORE, 1), else_=0)))
             .where(c.dossier_code.in_(codes)).group_by(c.dossier_code))
     for code, total, satisfied, reused, store in conn.execute(stmt):
@@ -220,7 +226,8 @@ def received_counts(archive: Archive, *, date_from: date, date_to: date,
             WITH c AS (
               SELECT dossier_code,
                      SUM(CASE WHEN satisfied IS NOT NULL THEN 1 ELSE 0 END) AS sat,
-                     SUM(CASE WHEN satisfied = 'reused' THEN 1 ELSE 0 END) AS reused,
+                     SUM(CASE WHEN satisfied IN ('reused', 'owner_store') THEN 1 ELSE 0 END)
+                       AS reused,
                      SUM(CASE WHEN satisfied = 'owner_store' THEN 1 ELSE 0 END) AS store
               FROM dossier_components WHERE dossier_code IN ({in_period})
               GROUP BY dossier_code),

@@ -12,7 +12,9 @@ Definitions (as the national portal computes them, research note §1.2 and §4):
   one component with a file (digitized here, reused, or from the owner's store — the portal's
   "có file đính kèm trong thành phần hồ sơ") **and**, where the procedure issues a paper result,
   a result;
-- ``REUSED_DIGITIZED_DATA``: received in the period with at least one component reused;
+- ``REUSED_DIGITIZED_DATA``: received in the period with at least one component reused —
+  another dossier's paper or result, or a paper taken from the owner's store (both are sent to
+  the portal with ``DuocTaiSuDung`` set, which is what it counts);
 - ``SYNCED_WITH_DVCQG_PERSONAL_STORAGE``: received in the period with a component taken from
   the owner's store or a result pushed to it;
 - ``ELECTRONIC_CERTIFIED_COPY``: of the communes in scope, those that issued an electronic

@@ -170,7 +170,8 @@ def _truth(facts: list[dict[str, Any]], communes: list[str]) -> dict[str, dict[s
             "numerator": sum(1 for f in facts if f["satisfied"]
                              and (not f["paper_result"] or f["result"])),
             "denominator": len(facts)},
-        "REUSED_DIGITIZED_DATA": {"numerator": sum(1 for f in facts if f["reused"]),
+        # a paper from the owner's store is reused too: the portal is told DuocTaiSuDung 1
+        "REUSED_DIGITIZED_DATA": {"numerator": sum(1 for f in facts if f["reused"] or f["store"]),
                                   "denominator": len(facts)},
         "SYNCED_WITH_DVCQG_PERSONAL_STORAGE": {
             "numerator": sum(1 for f in facts if f["store"] or f["pushed"]),

@@ -134,7 +134,8 @@ def test_indicators_match_the_hand_computed_month(settings: Settings) -> None:
 
     got = {i["code"]: i for i in made.to_json()["indicators"]}
     expected = {"ORIGINAL_RESULT_AVAILABLE": (3, 4, 4.5), "SO_HOA_GIAY_TO_GIAI_QUYET": (2, 5, 1.6),
-                "REUSED_DIGITIZED_DATA": (1, 5, 0.5),
+                # D3's card came from the owner's store: reused too (tester13 F7)
+                "REUSED_DIGITIZED_DATA": (2, 5, 1.0),
                 "SYNCED_WITH_DVCQG_PERSONAL_STORAGE": (1, 5, 0.8),
                 "ELECTRONIC_CERTIFIED_COPY": (1, 3, 0.6667)}
     for code, (num, den, points) in expected.items():
@@ -145,7 +146,7 @@ def test_indicators_match_the_hand_computed_month(settings: Settings) -> None:
                                   "points", "max_points", "target"}
     assert got["SO_HOA_GIAY_TO_GIAI_QUYET"]["max_points"] == 4
 
-    assert [x["id"] for x in explained["items"] if x["counted"]] == ["D2"]
+    assert [x["id"] for x in explained["items"] if x["counted"]] == ["D2", "D3"]
     for code, listing in every.items():
         assert (listing["numerator"], listing["denominator"]) == expected[code][:2], code
     assert [x["id"] for x in every["ORIGINAL_RESULT_AVAILABLE"]["items"] if x["counted"]] == [
