@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import String, cast, func, select, update
 
 from sohoa.archive import audit as audit_log
-from sohoa.archive import documents, owners
+from sohoa.archive import documents, dossiers, owners
 from sohoa.archive.archival import (
     ISSUER_FIELDS,
     NUMBER_FIELDS,
@@ -193,6 +193,9 @@ def record(archive: Archive, document_id: str, round_no: int, reviewer: str,
                                 .where(Document.id == document_id)).scalar_one_or_none()
             before = None if held else documents.stored_event(conn, document_id)
             _update_document(conn, document_id, new, now)
+            # its component and digitization code follow the new type, owner or confirmation
+            dossiers.on_document_reviewed(conn, document_id, archive.digitization_format,
+                                          by=reviewer)
             conn.execute(SearchOutbox.__table__.insert().values(
                 document_id=document_id, op="upsert", created_at=now))
             documents.announce(conn, document_id, before=before, was_held=bool(held), at=now)
