@@ -27,7 +27,7 @@ from sohoa.archive.archival import (
     split_number,
 )
 from sohoa.archive.documents import IS_STORED
-from sohoa.archive.models import Document, Owner, PageRow, SearchOutbox
+from sohoa.archive.models import Document, Dossier, Owner, PageRow, SearchOutbox
 from sohoa.archive.review_models import ReviewEvent
 from sohoa.archive.values import iso, nfc_opt, utc_now, validity_iso
 from sohoa.errors import NotFoundError
@@ -73,6 +73,9 @@ class DocumentUpdate:
     # The number still only proposed as the owner (kept while ``owner_id`` is None and the
     # document waits for review; dropped once an owner is set or the review ends).
     proposed_owner_id: str | None = None
+    # The dossier a reviewer files the paper under instead (the sheet it was scanned behind was
+    # not its own); None: where it is.
+    dossier_code: str | None = None
 
 
 def review_documents(archive: Archive) -> list[dict[str, Any]]:
@@ -133,6 +136,12 @@ def dossier_applicant(archive: Archive, dossier_code: str) -> tuple[str, str | N
                                 Document.owner_id.is_not(None), IS_STORED)
                          .order_by(Document.id).limit(1)).first()
     return (r.owner_id, r.kind, r.name) if r is not None else None
+
+
+def dossier_exists(archive: Archive, code: str) -> bool:
+    """Is ``code`` a dossier the catalog knows (opened, or created by a scan)?"""
+    with archive.transaction(write=False) as conn:
+        return conn.execute(select(Dossier.code).where(Dossier.code == code)).first() is not None
 
 
 def page_shas(archive: Archive, document_id: str) -> list[str]:
@@ -233,4 +242,6 @@ def _update_document(conn: Any, document_id: str, new: DocumentUpdate, now: Any)
     }
     if new.type_name:
         values["arc_type_name"] = new.type_name
+    if new.dossier_code:
+        values["dossier_code"] = nfc_opt(new.dossier_code)
     conn.execute(update(Document).where(Document.id == document_id).values(**values))

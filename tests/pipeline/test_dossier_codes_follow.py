@@ -22,7 +22,7 @@ from sohoa.archive import dossiers as records
 from sohoa.archive.sync_models import SyncEvent
 from sohoa.cli.main import cli
 from sohoa.clock import VIETNAM
-from sohoa.errors import WorkflowError
+from sohoa.errors import NotFoundError, WorkflowError
 from sohoa.pipeline import dossierdesk, review
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings, load_settings
@@ -203,3 +203,32 @@ def test_another_persons_paper_is_asked_about_before_it_counts(settings: Setting
         doc = archive.get_document(theirs)
         assert not doc["needs_review"], doc["review_reasons"]
         assert doc["digitization_code"] == f"{APPLICANT}.{JUDICIAL}.1.01"
+
+
+def test_a_wrong_sheet_is_undone_by_filing_the_paper_under_its_own_dossier(
+        settings: Settings) -> None:
+    """review12 S4: a review deciding "wrong sheet" had no way back."""
+    over, right = "H19.22-261207-0105", "H19.22-261207-0106"
+    with open_archive(settings) as archive:
+        for code in (over, right):
+            _open(archive, settings, code, JUDICIAL)
+        records.set_status(archive, over, "rejected", by=BY,
+                           at=datetime(2026, 12, 7, 9, 0, tzinfo=VIETNAM))
+        late = _store(archive, "late-2", over, owner=APPLICANT)
+        # a card filed behind the right sheet but belonging to the refused dossier's stack
+        moved = _store(archive, "moved", right, owner=APPLICANT)
+        assert _components(archive, right)[1] == ("TP2", moved, f"{APPLICANT}.{JUDICIAL}.TP2.01")
+    review.decide(settings, BY, "set", moved, "Hồ sơ", over, reason="tờ mã hồ sơ đặt nhầm")
+    done = review.decide(settings, BY, "set", late, "dossier", right)
+    assert (done["old"], done["new"], done["needs_review"]) == (over, right, False)
+    with open_archive(settings) as archive:
+        # each card counts where a person said it belongs, the moved one freeing its old place
+        # first (a reviewer's filing is a decision: the refused dossier takes it)
+        # (the moved card's code names owner, procedure and component, all as they were: kept)
+        assert _components(archive, over)[1] == ("TP2", moved, f"{APPLICANT}.{JUDICIAL}.TP2.01")
+        assert _components(archive, right)[1] == ("TP2", late, f"{APPLICANT}.{JUDICIAL}.TP2.02")
+        assert archive.get_document(moved)["dossier_code"] == over
+        assert archive.get_document(late)["dossier_code"] == right
+        assert _announced(archive, late)[-1] == f"{APPLICANT}.{JUDICIAL}.TP2.02"
+    with pytest.raises(NotFoundError, match=r"không có hồ sơ H19\.22-261207-0999"):
+        review.decide(settings, BY, "set", late, "dossier", "H19.22-261207-0999")
