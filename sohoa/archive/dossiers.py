@@ -203,11 +203,11 @@ def place(conn: Connection, doc_id: str, fmt: str, *, by: str = SYSTEM_ACTOR,
             if held_why not in why:
                 why.append(held_why)
     now = utc_now()
-    # a paper a reviewer moved to another dossier leaves the component it filled in the old one
-    conn.execute(update(DossierComponent).where(
-        DossierComponent.document_id == doc_id, DossierComponent.dossier_code != code,
-        DossierComponent.satisfied == SATISFIED_DIGITIZED).values(
-            satisfied=None, document_id=None, satisfied_at=None, satisfied_by=None))
+    if not stored:  # a paper a reviewer moved to another dossier frees its old component
+        conn.execute(update(DossierComponent).where(
+            DossierComponent.document_id == doc_id, DossierComponent.dossier_code != code,
+            DossierComponent.satisfied == SATISFIED_DIGITIZED).values(
+                satisfied=None, document_id=None, satisfied_at=None, satisfied_by=None))
     if mine is not None and (target is None or target.id != mine.id):
         conn.execute(update(DossierComponent).where(DossierComponent.id == mine.id).values(
             satisfied=None, document_id=None, satisfied_at=None, satisfied_by=None))
