@@ -33,6 +33,9 @@ class Component:
     name: str
     doc_type: str
     required: bool
+    # One paper per party (the two spouses' cards for a marriage): the dossier holds this many
+    # papers of the component, each a different person's (archive/dossiers._slot).
+    parties: int = 1
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,8 @@ class Procedure:
                 "certified_copy": self.certified_copy,
                 "processing_days": self.processing_days,
                 "components": [{"code": c.code, "name": c.name, "doc_type": c.doc_type,
-                                "required": c.required} for c in self.components]}
+                                "required": c.required, "parties": c.parties}
+                               for c in self.components]}
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,15 @@ class Catalogue:
         return iter(self.procedures.values())
 
 
+def _parties(component: Mapping[str, Any], where: str) -> int:
+    value = component.get("parties", 1)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 9:
+        raise ConfigError(f"{where}, thành phần {component.get('code', '?')}: parties = "
+                          f"{value!r} phải là số bên nộp giấy tờ, từ 1 đến 9 (2: hai bên "
+                          "nam, nữ)")
+    return value
+
+
 @lru_cache(maxsize=8)
 def load_catalogue(path: Path = PROCEDURES_PATH) -> Catalogue:
     data = _load(path, "danh mục thủ tục")
@@ -139,7 +152,8 @@ def load_catalogue(path: Path = PROCEDURES_PATH) -> Catalogue:
             Component(code=nfc(str(_need(c, "code", where))),
                       name=nfc(str(_need(c, "name", where))),
                       doc_type=str(c.get("doc_type", "other")),
-                      required=bool(c.get("required", True)))
+                      required=bool(c.get("required", True)),
+                      parties=_parties(c, where))
             for c in entry.get("component", []))
         validity = str(entry.get("result_validity", "permanent"))
         if validity != "permanent" and not (validity.startswith("months:")

@@ -7,7 +7,7 @@ no ORM rows, no engine handles. Text fields hold NFC text; dates are ``datetime.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -330,6 +330,20 @@ class ComponentState:
     digitization_code: str | None
     satisfied_at: datetime | None
     satisfied_by: str | None
+
+
+def party_marks(components: Sequence[ComponentState]) -> list[str]:
+    """What tells apart the rows of a component taken once per party (its code on several
+    rows, procedures.toml ``parties``): " (bên 1/2)", " (bên 2/2)"; "" for the others."""
+    total: dict[str, int] = {}
+    for c in components:
+        total[c.code] = total.get(c.code, 0) + 1
+    seen: dict[str, int] = {}
+    marks = []
+    for c in components:
+        seen[c.code] = seen.get(c.code, 0) + 1
+        marks.append(f" (bên {seen[c.code]}/{total[c.code]})" if total[c.code] > 1 else "")
+    return marks
 
 
 @dataclass(frozen=True)

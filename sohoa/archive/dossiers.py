@@ -9,6 +9,7 @@ Messages are Vietnamese: desk staff and the one-stop system's operators read the
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -37,6 +38,8 @@ from sohoa.clock import shown_moment, vietnam_day, vietnam_today
 from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError, NotFoundError, WorkflowError
 from sohoa.idcodes import requester_id_problems
+from sohoa.reasons import reason
+from sohoa.reasons import topic as reason_topic
 from sohoa.records import (
     SATISFIED_NAMES,
     UNASSIGNED_PREFIX,
@@ -116,33 +119,190 @@ def assign_code(conn: Connection, fmt: str, *, owner: str | None, procedure: str
     return fmt.format(nn=last, **values)
 
 
+# Why a stored paper waits before it fills its dossier's component and gets its code
+# (``documents.extra``): its dossier was over when it was scanned, or it is another person's
+# than the applicant's. A reviewer's confirmation (the paper no longer needs review) lifts it.
+HOLD_KEY = "dossier_hold"
+HOLD_SETTLED, HOLD_OWNER = "settled", "owner"
+# The codes a paper had before its type, owner or component changed (``documents.extra``).
+CODES_BEFORE = "digitization_codes_before"
+OWNER_HOLD_WHY = "giấy tờ thuộc chủ sở hữu khác"
+
+
+def owner_hold_reason(owner: str, applicant: str, code: str, component: str) -> str:
+    """The review reason of a scanned paper of another person than the dossier's applicant:
+    the same rule ``reuse`` applies ("thuộc chủ sở hữu khác"), asked at the scan."""
+    return reason("dossier", f"{OWNER_HOLD_WHY} ({owner}), không phải người nộp hồ sơ {code} "
+                  f"({applicant}); chưa tính vào thành phần “{component}” cho đến khi người rà "
+                  "soát xác nhận giấy tờ thuộc hồ sơ này")
+
+
 def on_document_stored(conn: Connection, doc_id: str, rec: DocumentRecord, fmt: str) -> None:
     """Inside the store transaction: fill the dossier's first missing component of this
-    document's type, and give the document its digitization code."""
-    dossier = conn.execute(select(Dossier.procedure_code, Dossier.owner_id)
-                           .where(Dossier.code == nfc(rec.dossier_code))).first()
-    component_code: str | None = None
-    comp = conn.execute(
-        select(DossierComponent.id, DossierComponent.code)
-        .where(DossierComponent.dossier_code == nfc(rec.dossier_code),
-               DossierComponent.doc_type == rec.doc_type,
-               DossierComponent.satisfied.is_(None))
-        .order_by(DossierComponent.position).limit(1)).first()
-    if comp is not None:
-        conn.execute(update(DossierComponent).where(DossierComponent.id == comp.id).values(
-            satisfied=SATISFIED_DIGITIZED, document_id=doc_id, satisfied_at=utc_now(),
-            satisfied_by=SYSTEM_ACTOR))
-        component_code = comp.code
-    if component_code is None:
-        # No component of this type: the paper's number within its dossier (TT 01/2023 Điều 10
-        # allows "component code or number").
-        component_code = str(int(conn.execute(
-            select(func.count()).select_from(Document)
-            .where(Document.dossier_code == nfc(rec.dossier_code))).scalar_one()))
-    procedure = (dossier.procedure_code if dossier is not None else None) or rec.doc_type
-    owner = rec.owner_id or (dossier.owner_id if dossier is not None else None)
-    code = assign_code(conn, fmt, owner=owner, procedure=procedure, component=component_code)
-    conn.execute(update(Document).where(Document.id == doc_id).values(digitization_code=code))
+    document's type, and give the document its digitization code (:func:`place`)."""
+    place(conn, doc_id, fmt, stored=True)
+
+
+def on_document_reviewed(conn: Connection, doc_id: str, fmt: str, *, by: str) -> None:
+    """Inside a review's transaction, after the document's row changed: its component and
+    code follow what the review decided (a new type or owner, a paper confirmed)."""
+    place(conn, doc_id, fmt, by=by, confirmed=None)
+
+
+_PLACE_DOCUMENT = select(
+    Document.dossier_code, Document.doc_type, Document.owner_id, Document.proposed_owner_id,
+    Document.needs_review, Document.review_reasons, Document.extra, Document.digitization_code,
+    Document.status, Document.created_at).where(Document.id == bindparam("doc"))
+_PLACE_COMPONENTS = select(
+    DossierComponent.id, DossierComponent.code, DossierComponent.name,
+    DossierComponent.doc_type, DossierComponent.satisfied, DossierComponent.document_id,
+    Document.owner_id).outerjoin(Document, Document.id == DossierComponent.document_id).where(
+    DossierComponent.dossier_code == bindparam("code")).order_by(DossierComponent.position)
+
+
+def place(conn: Connection, doc_id: str, fmt: str, *, by: str = SYSTEM_ACTOR,
+          stored: bool = False, confirmed: bool | None = False) -> None:
+    """Put a stored paper where the truth says, inside the caller's transaction: the component
+    of its dossier it fills (by type; a component taken once per party takes each party's own
+    paper), and its digitization code (TT 01/2023 Điều 10: owner.procedure.component.NN).
+
+    A paper waits — fills nothing, has no code, and says why in its review reasons — while it
+    was scanned under the sheet of a dossier that was over (``stored``: decided at the scan,
+    review12 S4), or while it is another person's than the applicant's for a component of one
+    person. ``confirmed`` (None: the paper needs no review any more) lifts both: a reviewer
+    has looked. A paper with no owner yet gets no code (an empty owner part is no code,
+    tester12 F9). A code whose parts changed (the review's new type or owner, the component
+    now filled) is given anew; the old one stays in ``extra`` and in the audit log."""
+    doc = conn.execute(_PLACE_DOCUMENT, {"doc": doc_id}).first()
+    if doc is None or doc.status != STATUS_STORED or conn.execute(
+            select(DossierResult.id).where(DossierResult.document_id == doc_id)).first():
+        return  # a result keeps its result-form code (add_result)
+    if confirmed is None:
+        confirmed = not doc.needs_review
+    code = nfc(doc.dossier_code)
+    dossier = conn.execute(select(Dossier.procedure_code, Dossier.owner_id, Dossier.status)
+                           .where(Dossier.code == code)).first()
+    extra = dict(doc.extra or {})
+    why = list(doc.review_reasons or [])
+    hold = None if confirmed else extra.get(HOLD_KEY)
+    if stored and dossier is not None and dossier.status in SETTLED_STATUSES:
+        hold = HOLD_SETTLED
+    comps = conn.execute(_PLACE_COMPONENTS, {"code": code}).all()
+    mine = next((c for c in comps if c.document_id == doc_id
+                 and c.satisfied == SATISFIED_DIGITIZED), None)
+    target, stranger = None, None
+    if hold != HOLD_SETTLED:
+        hold = None
+        who = doc.owner_id or doc.proposed_owner_id
+        applicant = dossier.owner_id if dossier is not None else None
+        target, stranger = _slot(comps, doc_id, doc.doc_type, who,
+                                 None if confirmed else applicant)
+        if target is None and stranger is not None:
+            hold = HOLD_OWNER
+            held_why = owner_hold_reason(who or "", applicant or "", code, stranger.name)
+            if held_why not in why:
+                why.append(held_why)
+    now = utc_now()
+    if not stored:  # a paper a reviewer moved to another dossier frees its old component
+        conn.execute(update(DossierComponent).where(
+            DossierComponent.document_id == doc_id, DossierComponent.dossier_code != code,
+            DossierComponent.satisfied == SATISFIED_DIGITIZED).values(
+                satisfied=None, document_id=None, satisfied_at=None, satisfied_by=None))
+    if mine is not None and (target is None or target.id != mine.id):
+        conn.execute(update(DossierComponent).where(DossierComponent.id == mine.id).values(
+            satisfied=None, document_id=None, satisfied_at=None, satisfied_by=None))
+    if target is not None and target.document_id != doc_id:
+        conn.execute(update(DossierComponent).where(DossierComponent.id == target.id).values(
+            satisfied=SATISFIED_DIGITIZED, document_id=doc_id, satisfied_at=now,
+            satisfied_by=by))
+    if hold != HOLD_OWNER:  # a hold lifted takes its question with it
+        why = [w for w in why if not (reason_topic(w) == "dossier"
+                                      and OWNER_HOLD_WHY in w)]
+    if hold is None:
+        extra.pop(HOLD_KEY, None)
+    else:
+        extra[HOLD_KEY] = hold
+        if hold == HOLD_SETTLED and not any(reason_topic(w) == "dossier" for w in why):
+            why.append(reason("dossier", f"hồ sơ {code} đã kết thúc khi giấy tờ được quét: "
+                                         "tờ mã hồ sơ có đúng là của giấy tờ này không?"))
+    new_code = doc.digitization_code
+    if hold is not None or not doc.owner_id:
+        new_code = None
+    else:
+        procedure = (dossier.procedure_code if dossier is not None else None) or doc.doc_type
+        values = {"owner": doc.owner_id, "procedure": procedure,
+                  "component": target.code if target is not None else None}
+        if not _fits(fmt, doc.digitization_code, values):
+            if values["component"] is None:
+                # No component of this type: the paper's number within its dossier (TT 01/2023
+                # Điều 10 allows "component code or number").
+                # Its place among them, not their count: the same number when asked again.
+                values["component"] = str(int(conn.execute(
+                    select(func.count()).select_from(Document).where(
+                        Document.dossier_code == code,
+                        or_(Document.created_at < doc.created_at,
+                            and_(Document.created_at == doc.created_at,
+                                 Document.id <= doc_id)))).scalar_one()))
+            new_code = assign_code(conn, fmt, owner=values["owner"],
+                                   procedure=values["procedure"],
+                                   component=str(values["component"]))
+    if new_code != doc.digitization_code and doc.digitization_code:
+        extra[CODES_BEFORE] = [*extra.get(CODES_BEFORE, []),
+                               {"code": doc.digitization_code, "until": now.isoformat()}]
+        audit_log.append(conn, "document.code_changed", actor=by, target=doc_id, detail={
+            "old": doc.digitization_code, "new": new_code, "doc_type": doc.doc_type,
+            "owner_id": doc.owner_id, "dossier": code})
+    changes: dict[str, Any] = {}
+    if new_code != doc.digitization_code:
+        changes["digitization_code"] = new_code
+    if extra != dict(doc.extra or {}):
+        changes["extra"] = extra
+    if why != list(doc.review_reasons or []):
+        changes.update(review_reasons=why, needs_review=bool(why))
+    if changes:
+        conn.execute(update(Document).where(Document.id == doc_id).values(**changes))
+
+
+def _slot(comps: Sequence[Any], doc_id: str, doc_type: str, who: str | None,
+          applicant: str | None) -> tuple[Any, Any]:
+    """(the component row this paper fills, or None; the row it would fill were it the
+    applicant's, when that is why it fills none). The row it already fills comes first; a
+    component taken once per party (its code on several rows) takes one paper of each
+    person; a one-person component takes only the applicant's (``applicant`` None: anyone's —
+    a reviewer confirmed the paper)."""
+    groups: dict[str, list[Any]] = {}
+    for c in comps:
+        groups.setdefault(c.code, []).append(c)
+    stranger = None
+    open_rows = [c for c in comps if c.doc_type == doc_type
+                 and (c.document_id == doc_id or c.satisfied is None)]
+    open_rows.sort(key=lambda c: c.document_id != doc_id)  # stable: its own row first
+    for c in open_rows:
+        group = groups[c.code]
+        if len(group) > 1:
+            taken = {g.owner_id for g in group if g.document_id not in (None, doc_id)}
+            if who and who in taken:
+                continue  # this person's paper is there already: another party's row
+            return c, None
+        if who and applicant and who != applicant:
+            stranger = stranger or c
+            continue
+        return c, None
+    return None, stranger
+
+
+def _fits(fmt: str, code: str | None, values: dict[str, str | None]) -> bool:
+    """Is ``code`` a code of ``fmt`` with these parts (a part None: the paper's number)?"""
+    if not code:
+        return False
+    pattern = []
+    for literal, name, _spec, _conv in string.Formatter().parse(fmt):
+        pattern.append(re.escape(literal))
+        if name is None:
+            continue
+        value = values.get(name) if name != "nn" else None
+        pattern.append(r"\d+" if value is None else re.escape(value))
+    return re.fullmatch("".join(pattern), code) is not None
 
 
 def opened_applicant(archive: Archive, code: str) -> tuple[str, str, str | None] | None:
@@ -239,7 +399,7 @@ def open_dossier(archive: Archive, spec: DossierOpening, *, by: str) -> tuple[Do
             conn.execute(DossierStatus.__table__.insert().values(
                 dossier_code=code, status="received", at=facts["received_at"],
                 recorded_by=who, recorded_at=now))
-            _fill_from_scans(conn, code)
+            _fill_from_scans(conn, code, archive.digitization_format)
             outbox.dossier_status_changed(conn, code, "received", None, facts["received_at"])
             audit_log.append(conn, "dossier.opened", actor=who, target=f"dossier:{code}", detail={
                 "procedure": facts["procedure_code"], "unit": facts["receiving_unit"],
@@ -250,25 +410,13 @@ def open_dossier(archive: Archive, spec: DossierOpening, *, by: str) -> tuple[Do
         return _state(conn, code), False
 
 
-def _fill_from_scans(conn: Connection, code: str) -> None:
-    """Documents scanned before the dossier was opened fill its components by type."""
-    taken = set(conn.execute(select(DossierComponent.document_id)
-                             .where(DossierComponent.dossier_code == code,
-                                    DossierComponent.document_id.is_not(None))).scalars())
-    docs = conn.execute(select(Document.id, Document.doc_type)
-                        .where(Document.dossier_code == code, Document.status == STATUS_STORED)
-                        .order_by(Document.created_at, Document.id)).all()
-    for doc in docs:
-        if doc.id in taken:
-            continue
-        comp = conn.execute(select(DossierComponent.id).where(
-            DossierComponent.dossier_code == code, DossierComponent.doc_type == doc.doc_type,
-            DossierComponent.satisfied.is_(None)).order_by(DossierComponent.position)
-            .limit(1)).scalar_one_or_none()
-        if comp is not None:
-            conn.execute(update(DossierComponent).where(DossierComponent.id == comp).values(
-                satisfied=SATISFIED_DIGITIZED, document_id=doc.id, satisfied_at=utc_now(),
-                satisfied_by=SYSTEM_ACTOR))
+def _fill_from_scans(conn: Connection, code: str, fmt: str) -> None:
+    """Documents scanned before the dossier was opened fill its components by type, under the
+    rules a scan follows (:func:`place`); their codes now name the procedure."""
+    for doc_id in conn.execute(select(Document.id).where(
+            Document.dossier_code == code, Document.status == STATUS_STORED)
+            .order_by(Document.created_at, Document.id)).scalars().all():
+        place(conn, doc_id, fmt)
 
 
 def set_status(archive: Archive, code: str, status: str, *, at: datetime | None, by: str,
@@ -551,6 +699,14 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
         if target.document_id == document_id and target.satisfied in (SATISFIED_REUSED,
                                                                       SATISFIED_STORE):
             return _as_state(target, doc.digitization_code), False
+        party = [c.document_id for c in comps if c.code == target.code and c.id != target.id
+                 and c.document_id is not None]
+        if party and conn.execute(select(Document.id).where(
+                Document.id.in_(party), Document.owner_id == doc.owner_id)).first():
+            # one paper per party: this person's is there already (procedures.toml parties)
+            raise WorkflowError(
+                f"thành phần \"{target.name}\" của hồ sơ {code} đã có giấy tờ của "
+                f"{doc.owner_id}; mỗi bên một giấy tờ, cần giấy tờ của bên còn lại")
         if target.satisfied is not None:
             raise WorkflowError(
                 f"thành phần \"{target.name}\" của hồ sơ {code} đã có giấy tờ "
@@ -581,9 +737,10 @@ def _pick_component(comps: Sequence[Any], wanted: str | None, doc_type: str,
                     document_id: str) -> Any:
     if wanted:
         key = fold(wanted)
-        for c in comps:
-            if fold(c.code) == key or fold(c.name) == key:
-                return c
+        rows = [c for c in comps if fold(c.code) == key or fold(c.name) == key]
+        if rows:  # one row per party for some: this paper's row, else the first still open
+            return next((c for c in rows if c.document_id == document_id), None) or next(
+                (c for c in rows if c.satisfied is None), rows[0])
         raise NotFoundError(f"hồ sơ không có thành phần \"{wanted}\"; các thành phần: "
                             + "; ".join(f"{c.code} {c.name}" for c in comps))
     for c in comps:  # already this document: the repeated request

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import String, cast, func, select, update
 
 from sohoa.archive import audit as audit_log
-from sohoa.archive import documents, owners
+from sohoa.archive import documents, dossiers, owners
 from sohoa.archive.archival import (
     ISSUER_FIELDS,
     NUMBER_FIELDS,
@@ -27,7 +27,7 @@ from sohoa.archive.archival import (
     split_number,
 )
 from sohoa.archive.documents import IS_STORED
-from sohoa.archive.models import Document, Owner, PageRow, SearchOutbox
+from sohoa.archive.models import Document, Dossier, Owner, PageRow, SearchOutbox
 from sohoa.archive.review_models import ReviewEvent
 from sohoa.archive.values import iso, nfc_opt, utc_now, validity_iso
 from sohoa.errors import NotFoundError
@@ -73,6 +73,9 @@ class DocumentUpdate:
     # The number still only proposed as the owner (kept while ``owner_id`` is None and the
     # document waits for review; dropped once an owner is set or the review ends).
     proposed_owner_id: str | None = None
+    # The dossier a reviewer files the paper under instead (the sheet it was scanned behind was
+    # not its own); None: where it is.
+    dossier_code: str | None = None
 
 
 def review_documents(archive: Archive) -> list[dict[str, Any]]:
@@ -135,6 +138,12 @@ def dossier_applicant(archive: Archive, dossier_code: str) -> tuple[str, str | N
     return (r.owner_id, r.kind, r.name) if r is not None else None
 
 
+def dossier_exists(archive: Archive, code: str) -> bool:
+    """Is ``code`` a dossier the catalog knows (opened, or created by a scan)?"""
+    with archive.transaction(write=False) as conn:
+        return conn.execute(select(Dossier.code).where(Dossier.code == code)).first() is not None
+
+
 def page_shas(archive: Archive, document_id: str) -> list[str]:
     """The page image SHA-256s of a document, in order (blob ids and stage-cache keys)."""
     with archive.transaction(write=False) as conn:
@@ -193,6 +202,9 @@ def record(archive: Archive, document_id: str, round_no: int, reviewer: str,
                                 .where(Document.id == document_id)).scalar_one_or_none()
             before = None if held else documents.stored_event(conn, document_id)
             _update_document(conn, document_id, new, now)
+            # its component and digitization code follow the new type, owner or confirmation
+            dossiers.on_document_reviewed(conn, document_id, archive.digitization_format,
+                                          by=reviewer)
             conn.execute(SearchOutbox.__table__.insert().values(
                 document_id=document_id, op="upsert", created_at=now))
             documents.announce(conn, document_id, before=before, was_held=bool(held), at=now)
@@ -230,4 +242,6 @@ def _update_document(conn: Any, document_id: str, new: DocumentUpdate, now: Any)
     }
     if new.type_name:
         values["arc_type_name"] = new.type_name
+    if new.dossier_code:
+        values["dossier_code"] = nfc_opt(new.dossier_code)
     conn.execute(update(Document).where(Document.id == document_id).values(**values))

@@ -131,6 +131,8 @@ def audit_show(state: State, target: str | None, owner: str | None, limit: int,
 def _said_detail(action: str, detail: dict) -> str:
     """What an event's detail adds that a reader needs without --json: a dossier's status
     move (from → to, and the moment it happened, not when it was typed)."""
+    if action == "document.code_changed":
+        return f": {detail.get('old') or '—'} → {detail.get('new') or 'chưa cấp'}"
     if action not in ("dossier.status", "dossier.status_corrected") or not detail.get("status"):
         return ""
     from sohoa.pipeline.dossierdesk import DOSSIER_STATUS_NAMES as names
@@ -153,6 +155,7 @@ ACTIONS = {
     "home.init": "tạo kho", "job.started": "bắt đầu lô", "job.finished": "xong lô",
     "job.failed": "lô dừng vì lỗi", "job.interrupted": "lô bị gián đoạn",
     "document.stored": "lưu giấy tờ", "document.disposed": "hủy giấy tờ",
+    "document.code_changed": "đổi mã số hóa giấy tờ",
     "input.quarantined": "cách ly tệp", "input.retried": "chạy lại tệp bị cách ly",
     "input.dismissed": "bỏ qua tệp bị cách ly",
     "input.refiled": "bản sửa của tệp bị cách ly vẫn bị cách ly",

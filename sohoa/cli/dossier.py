@@ -15,7 +15,7 @@ from sohoa.cli.options import DAY_FORMS, MOMENT_FORMS, moment_text, parse_day
 from sohoa.cli.output import emit_json, out, type_name
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, shown_moment
-from sohoa.records import SATISFIED_NAMES, UNASSIGNED_PREFIX, DossierState
+from sohoa.records import SATISFIED_NAMES, UNASSIGNED_PREFIX, DossierState, party_marks
 from sohoa.vntext import shown_number, shown_percent
 
 _SATISFIED = SATISFIED_NAMES
@@ -61,11 +61,11 @@ def print_state(state: DossierState, level_name: str | None = None) -> None:
         shown_date(state.received_date))
     out.print(f"  tiếp nhận {received}, hẹn trả {shown_date(state.appointment_date)}, "
               f"trạng thái {DOSSIER_STATUS_NAMES.get(state.status or '', state.status or '—')}")
-    for c in state.components:
+    for c, party in zip(state.components, party_marks(state.components), strict=True):
         mark = "✓" if c.satisfied else ("✗" if c.required else "·")
         doc = f" {c.document_id}" if c.document_id else ""
         code = f" [{c.digitization_code}]" if c.digitization_code else ""
-        out.print(f"  {mark} {c.code} {c.name}{' (bắt buộc)' if c.required else ''}: "
+        out.print(f"  {mark} {c.code} {c.name}{party}{' (bắt buộc)' if c.required else ''}: "
                   f"{_SATISFIED.get(c.satisfied, c.satisfied)}{doc}{code}")
     for r in state.results:
         out.print(f"  kết quả {r.document_id} [{r.digitization_code}] "
@@ -99,8 +99,9 @@ def procedures(state: State, as_json: bool) -> None:
         out.print(f"[bold]{proc.code}[/] {proc.name} — kết quả {proc.result_code} "
                   f"({proc.result_name}), {paper}, {proc.processing_days} ngày làm việc")
         for c in proc.components:
+            each = f", mỗi bên một giấy ({c.parties} bên)" if c.parties > 1 else ""
             out.print(f"  {c.code} {c.name} [{c.doc_type}]"
-                      f"{' (bắt buộc)' if c.required else ''}")
+                      f"{' (bắt buộc)' if c.required else ''}{each}")
 
 
 @click.group()

@@ -199,6 +199,9 @@ def show(state: State, document_id: str, as_json: bool, purpose: str | None,
         out.print(f"  {escape(label_of(key))}: {escape(shown_field(value))}", soft_wrap=True)
     for line in set_aside_lines(doc):
         out.print(f"  {escape(line)}", soft_wrap=True)
+    for before in (doc.get("extra") or {}).get("digitization_codes_before") or []:
+        out.print(f"  mã số hóa trước đây: {escape(str(before.get('code')))} (đến "
+                  f"{shown_moment(before.get('until'))})", soft_wrap=True)
     for flag in doc.get("field_flags") or []:
         out.print(f"  lưu ý: {escape(flag)}", soft_wrap=True)
     for page in doc.get("pages") or []:
@@ -214,7 +217,7 @@ def show(state: State, document_id: str, as_json: bool, purpose: str | None,
 _SHOWN = {"document_id": "mã giấy tờ", "doc_type": "loại", "title": "tên giấy tờ",
           "owner_id": "chủ sở hữu", "owner_name": "tên chủ sở hữu", "dossier_code": "hồ sơ",
           "issue_date": "ngày cấp", "valid_until": "hiệu lực đến", "confidence": "độ tin cậy",
-          "needs_review": "cần rà soát"}
+          "needs_review": "cần rà soát", "digitization_code": "mã số hóa"}
 # Said as the review reason says it (reasons.VALIDITY_UNREAD): one answer on every face.
 UNKNOWN_VALIDITY = ("chưa rõ — cần nhập (không đọc được ngày mà thời hạn hiệu lực dựa vào; "
                     "chưa đưa ra dùng lại)")
@@ -254,6 +257,10 @@ def _shown_value(doc: dict[str, Any], key: str) -> str:
     elif key == "owner_id" and not value and doc.get("proposed_owner_id"):
         # read on the paper but not confirmed: never said as the owner
         return f"chưa xác định (đề xuất {doc['proposed_owner_id']}, chờ rà soát xác nhận)"
+    elif key == "digitization_code" and not value:
+        # TT 01/2023's code names the owner: none before the owner (and the dossier, for a
+        # paper that waits for review) is confirmed
+        return "chưa cấp (chờ xác định chủ sở hữu hoặc rà soát)"
     elif key == "doc_type" and value:
         # The Vietnamese name, and the code an officer types after --type.
         name = (doc.get("archival") or {}).get("ten_loai_van_ban")

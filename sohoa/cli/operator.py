@@ -117,8 +117,13 @@ def status(state: State, check_signing: bool, as_json: bool) -> None:
     out.print("nhận dạng chữ (ocr): " + ", ".join(f"{key} {value}" for key, value in ocr.items()),
               soft_wrap=True)
     out.print(_signing_line(signing), soft_wrap=True, markup=False)
+    # One queue, one figure (tester12 F19: two review counts, neither said which was the
+    # queue): what `sohoa review` lists, and how many of it recognition flagged.
+    flagged = stats.pop("needs_review", None)
+    waiting = stats.pop("review_waiting")
     for key, value in stats.items():
         out.print(f"{STATUS_LABELS.get(key, key)}: {value}")
+    out.print(f"{STATUS_LABELS['review_waiting']}: {waiting}{_review_parts(flagged, waiting)}")
     if queue:
         out.print(f"hàng đợi: {queue['workers']} tiến trình xử lý đang chạy")
         for name, counts in queue["queues"].items():
@@ -159,6 +164,17 @@ def _signing_line(signing: dict[str, Any]) -> str:
             f"xong){age}")
 
 
+def _review_parts(flagged: int | None, waiting: int) -> str:
+    """What the review queue holds: papers recognition flagged, and papers drawn for a check
+    or to be checked again after a correction."""
+    if not waiting or flagged is None:
+        return ""
+    checks = waiting - flagged
+    parts = [f"{flagged} cần kiểm tra (nhận dạng chưa chắc)" if flagged else "",
+             f"{checks} chọn mẫu hoặc kiểm tra lại sau khi sửa" if checks > 0 else ""]
+    return f" ({', '.join(p for p in parts if p)})"
+
+
 # The Vietnamese a person reads for each count of `sohoa status` (--json keeps the keys).
 STATUS_LABELS = {
     "documents": "giấy tờ đã lưu",
@@ -166,7 +182,7 @@ STATUS_LABELS = {
     "dossiers": "hồ sơ",
     "quarantined": "tệp bị cách ly",
     "pages": "trang",
-    "needs_review": "giấy tờ nhận dạng chưa chắc (cần rà soát)",
+    "needs_review": "giấy tờ cần kiểm tra (nhận dạng chưa chắc)",
     "search_pending": "giấy tờ chờ đưa vào chỉ mục tìm kiếm",
     "review_waiting": "giấy tờ đang chờ rà soát (sohoa review)",
 }

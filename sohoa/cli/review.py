@@ -188,7 +188,8 @@ def show_cmd(state: State, document_id: str, field_key: str | None, out_dir: Pat
 def set_cmd(state: State, document_id: str, field_key: str, value: str, by: str,
             reason: str | None, force: bool, as_json: bool) -> None:
     """Sửa (hoặc xác nhận) giá trị một trường; GIÁ_TRỊ "" thì xóa trường đó. Trường owner_id
-    thì đặt thẳng chủ sở hữu của giấy tờ.
+    thì đặt thẳng chủ sở hữu của giấy tờ. Trường dossier ("Hồ sơ") thì chuyển giấy tờ sang hồ
+    sơ đúng của nó khi tờ mã hồ sơ quét kèm là của hồ sơ khác (hoặc xác nhận hồ sơ hiện tại).
 
     TRƯỜNG: mã trường (issue_date) hoặc tên như `review show` in ("Ngày cấp")."""
     from sohoa.pipeline.review import decide

@@ -234,13 +234,18 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
 
 def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registry,
                   threshold: float, model: NgramModel | None = None,
-                  opened: Extraction | None = None) -> list[DocumentDraft]:
+                  opened: Extraction | None = None, *,
+                  sheet_follows: bool = False) -> list[DocumentDraft]:
     """All documents of one dossier; the dossier's applicant owns what names no owner.
     ``opened``: the applicant the dossier was opened with (``dossier open``), which the code
     sheet itself and the papers naming no one take (tester12 F10: a bare code sheet went to
     review for its owner); without it, the applicant the first receipt among the pages reads.
-    ``model``: the trained classifier fallback (``sohoa types train``), if there is one."""
-    unassigned = code is None
+    ``model``: the trained classifier fallback (``sohoa types train``), if there is one.
+    ``sheet_follows``: pages with no code (``code`` None) that a code sheet follows in the
+    batch — they may be the end of the previous stack, so each goes to review; a batch with no
+    sheet at all is a loose paper, filed under its owner without that question (tester12
+    F19)."""
+    unassigned = code is None and sheet_follows
     dossier_code = code or f"{UNASSIGNED_PREFIX}{items[0].page.sha256[:12]}"
     drafts: list[DocumentDraft] = []
     applicant: Extraction | None = opened if code is not None else None

@@ -129,7 +129,9 @@ def opening(settings: Settings, code: str, *, procedure: str, owner: str, unit: 
         received_at=received_at,
         appointment_date=appointment or working_days_after(local_day(received_at),
                                                            proc.processing_days),
-        components=tuple((c.code, c.name, c.doc_type, c.required) for c in proc.components))
+        # a component of several parties is one row per party: each takes one person's paper
+        components=tuple((c.code, c.name, c.doc_type, c.required) for c in proc.components
+                         for _ in range(c.parties)))
 
 
 CLOCK_SKEW = clock.CLOCK_SKEW  # another clock may run this far ahead of this machine's

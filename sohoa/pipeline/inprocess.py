@@ -106,13 +106,14 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
 
         files = FileTracker(archive, summary.job_id, pages)
 
-        def finish_dossier(dossier: Dossier | None) -> None:
+        def finish_dossier(dossier: Dossier | None, *, sheet_follows: bool) -> None:
             if dossier is None:
                 return
             summary.dossiers += 1
             again = stored_dossier(*dossier, archive)  # the same pages stored before: as is
             for event in again if again is not None else (
-                    outcome.event() for outcome in store_dossier(*dossier, ctx)):
+                    outcome.event() for outcome in store_dossier(
+                        *dossier, ctx, sheet_follows=sheet_follows)):
                 emit(summary.count(event))
             # A file whose pages are all stored now is known at once: an interrupted ingest
             # run again skips it without decoding a page.
@@ -128,7 +129,8 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
                 summary.program_errors += int(PROGRAM_ERROR in item.reason)
                 emit(summary.count(quarantine(archive, summary.job_id, item)))
             else:
-                finish_dossier(grouper.add(item))
+                # a dossier the grouper hands back here is ended by the next code sheet
+                finish_dossier(grouper.add(item), sheet_follows=True)
         log_path = str(worker_log(settings))
         # The signer is made ready before the first page is recognized (font subset and stamp,
         # then the key, the OCSP/CRL and the TSA the signing level needs, each asked as a
@@ -158,7 +160,7 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
                 admit(item)
         for item in screen.close():
             admit(item)
-        finish_dossier(grouper.close())
+        finish_dossier(grouper.close(), sheet_follows=False)
         record_inputs(archive, summary.job_id, pages, summary)
         archive.sync_index()
         deliver_after_ingest(archive, settings)  # the one-stop system / portal, if configured

@@ -38,9 +38,10 @@ from rapidfuzz import fuzz
 from sohoa import reasons
 from sohoa.archive import Archive, review
 from sohoa.archive.docids import WRITE_PREFIX
+from sohoa.archive.dossiers import HOLD_KEY
 from sohoa.archive.policy import Caller
 from sohoa.doctypes import VALIDITY_UNKNOWN, DocType, Registry, load_registry
-from sohoa.errors import ConfigError
+from sohoa.errors import ConfigError, NotFoundError
 from sohoa.idcodes import citizen_id_problems, enterprise_code_valid
 from sohoa.ocr.classify import printed_title
 from sohoa.ocr.dates import parse_vn_date
@@ -57,6 +58,7 @@ from sohoa.vntext import fold, nfc, squash_spaces, title_case_name
 MACHINE = "sohoa"  # who produced the values round 1 checks: recognition
 OWNER = "owner_id"
 TYPE = "doc_type"
+DOSSIER = "dossier"  # the topic of a "Hồ sơ: …" reason, and the key a reviewer moves a paper by
 # extra's key for the fields a type correction took out of the record (the old type's, with it).
 SET_ASIDE = "set_aside"
 _DATE_FIELDS = ("date_of_birth", "issue_date", "expiry_date")
@@ -441,6 +443,8 @@ class Reviewer:
         key = reasons.key_of(key)  # the caption `review show` prints is taken too
         if key == TYPE:
             return self.set_type(document_id, value, reason=reason)
+        if key in (DOSSIER, "dossier_code"):  # "Hồ sơ" or "Mã hồ sơ", as a reviewer says it
+            return self.set_dossier(document_id, value, reason=reason)
         if key not in (*spec.fields, OWNER):
             raise ConfigError(_unknown_field(key, spec))
         new_value, problem = normalize_value(key, value, doc["fields"])
@@ -480,6 +484,35 @@ class Reviewer:
                     audit_action=f"review.{'corrected' if action == 'correct' else 'confirmed'}",
                     audit_detail={"round": k, "field": key, "old": old, "new": new_value,
                                   "reason": decision.reason})
+        return self._result(doc["document_id"], k, decision, update)
+
+    def set_dossier(self, document_id: str, code: str, *, reason: str | None = None
+                    ) -> dict[str, Any]:
+        """File the paper under the dossier it belongs to: the sheet it was scanned behind was
+        another's (a settled dossier's, the previous stack's), or confirm where it is. The
+        question about its sheet is answered either way; its component and code follow
+        (``archive.dossiers.place``: the old dossier's component is freed)."""
+        document_id = self.archive.resolve_id(document_id, min_prefix=WRITE_PREFIX)
+        doc, _history, k, produced_by = self._load(document_id)
+        code = squash_spaces(nfc(code or ""))
+        if not code:
+            raise ConfigError("cho biết mã hồ sơ mà giấy tờ này thuộc về (ví dụ "
+                              "H19.22-261207-0101)")
+        if code != doc["dossier_code"] and not review.dossier_exists(self.archive, code):
+            raise NotFoundError(f"không có hồ sơ {code} trong kho lưu trữ; mở hồ sơ trước "
+                                "(sohoa dossier open) rồi chuyển giấy tờ sang")
+        spec = self.registry.get(doc["doc_type"])
+        # the sheet question is answered: no hold for it any more
+        doc = {**doc, "extra": {k: v for k, v in doc["extra"].items() if k != HOLD_KEY}}
+        update = self._update(doc, spec, dict(doc["fields"]), doc["owner_id"], None, {DOSSIER})
+        update.dossier_code = code
+        action = "correct" if code != doc["dossier_code"] else "confirm"
+        decision = review.Decision(action, DOSSIER, doc["dossier_code"], code, produced_by,
+                                   reason)
+        review.record(self.archive, doc["document_id"], k, self.by, [decision], update,
+                      audit_action=f"review.{'corrected' if decision.error else 'confirmed'}",
+                      audit_detail={"round": k, "field": DOSSIER, "old": decision.old_value,
+                                    "new": code, "reason": reason})
         return self._result(doc["document_id"], k, decision, update)
 
     def set_type(self, document_id: str, doc_type: str, *, reason: str | None = None

@@ -624,16 +624,17 @@ def document_key(pages: list[Page]) -> str:
 
 
 def store_dossier(members: Sequence[PageItem], code: str | None,
-                  ctx: StoreContext) -> list[StoreOutcome]:
+                  ctx: StoreContext, *, sheet_follows: bool = False) -> list[StoreOutcome]:
     """Draft, build, sign and store every document of one dossier (idempotent by document key:
     running it twice, or in two workers at once, stores each document once). What it stored is
-    remembered under the dossier's pages (``stored_dossier`` answers a re-run from it)."""
+    remembered under the dossier's pages (``stored_dossier`` answers a re-run from it).
+    ``sheet_follows``: pages with no code that a code sheet follows (``draft_dossier``)."""
     over = settled(ctx.archive, code) if code else None
     # a dossier that is over names no applicant for what is scanned into it now (review12 M2)
     opened = opened_applicant(ctx.archive, code) if code and over is None else None
     drafts = draft_dossier(members, code, ctx.registry, ctx.settings.review_threshold,
                            ctx.model, opened=Extraction({}, *opened) if opened is not None
-                           else None)
+                           else None, sheet_follows=sheet_follows)
     if over is not None:
         settle_late_papers(drafts, code or "", *over)
     outcomes = [_store(draft, ctx) for draft in drafts]
@@ -832,8 +833,9 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
                              ctx.unit, ctx.job_id)
     images = [it.page.data for it in draft.pages]
     document_id, created = archive.store_document(record, signed, images)
-    if created and record.owner_id and record.owner_name:
-        # The catalog flags a paper naming a known owner otherwise (archive/owners.py): the
+    if created and (record.owner_id or record.proposed_owner_id):
+        # The catalog flags a paper naming a known owner otherwise (archive/owners.py), and a
+        # paper of another person than the dossier's applicant (archive/dossiers.place): the
         # clerk's count of papers to review must include it.
         doc = archive.get_document(document_id)
         record = replace(record, needs_review=bool(doc["needs_review"]),

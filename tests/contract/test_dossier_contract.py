@@ -98,9 +98,12 @@ def test_scans_fill_components_and_get_digitization_codes(archive: Archive) -> N
     card2 = store(archive, "card-2", code2, "citizen_id_card")
     assert archive.get_document(card2)["digitization_code"] == f"{OWNER}.{KHAI_SINH[0]}.TP2.02"
 
-    # A paper in a dossier the one-stop system never announced: its type and number.
+    # A paper in a dossier the one-stop system never announced: its owner, type and number;
+    # with no owner yet, no code (".birth_certificate.1.01" named nobody, tester12 F9).
     loose = store(archive, "loose", "HS-SCAN-ONLY", "birth_certificate", owner=None)
-    assert archive.get_document(loose)["digitization_code"] == ".birth_certificate.1.01"
+    assert archive.get_document(loose)["digitization_code"] is None
+    known = store(archive, "known", "HS-SCAN-ONLY", "birth_certificate")
+    assert archive.get_document(known)["digitization_code"] == f"{OWNER}.birth_certificate.2.01"
 
 
 def test_opening_is_idempotent_and_keeps_its_facts(archive: Archive) -> None:

@@ -53,11 +53,22 @@ def test_documents_types_and_owner_from_the_receipt() -> None:
 def test_pages_before_the_first_code_sheet_are_kept_and_flagged() -> None:
     doc = render_document("birth_certificate", 8)
     items = [_item(0, "\n".join(doc.truth.page_lines[0]))]
-    drafts = draft_dossier(items, None, load_registry(), threshold=0.6)
+    drafts = draft_dossier(items, None, load_registry(), threshold=0.6, sheet_follows=True)
     assert len(drafts) == 1
     assert drafts[0].dossier_code.startswith("UNASSIGNED-")
     assert drafts[0].needs_review
     assert any(r.startswith("Hồ sơ: ") and "tờ mã hồ sơ" in r for r in drafts[0].review_reasons)
+
+
+def test_a_batch_with_no_code_sheet_at_all_is_not_said_to_stand_before_one() -> None:
+    """tester12 F19: a hot-folder ID card (no sheet anywhere) was flagged "các trang đứng
+    trước tờ mã hồ sơ đầu tiên" and so could not be reused before a review."""
+    doc = render_document("birth_certificate", 8)
+    items = [_item(0, "\n".join(doc.truth.page_lines[0]))]
+    drafts = draft_dossier(items, None, load_registry(), threshold=0.6)
+    assert drafts[0].dossier_code.startswith("UNASSIGNED-")
+    assert not any(r.startswith("Hồ sơ: ") for r in drafts[0].review_reasons), \
+        drafts[0].review_reasons
 
 
 def test_unreadable_page_goes_to_review_not_to_a_guess() -> None:

@@ -17,6 +17,7 @@ from sohoa.errors import ConfigError, NotFoundError
 from sohoa.pipeline.dossierdesk import DOSSIER_STATUS_NAMES
 from sohoa.pipeline.operatordesk import OPERATORS, OperatorDesk, quarantine_unit
 from sohoa.pipeline.quarantinelist import CHANGED
+from sohoa.records import party_marks
 
 if TYPE_CHECKING:
     from sohoa.api.web.routes import Desk
@@ -227,11 +228,12 @@ def install(view: Any, write: Any) -> None:
         rows = []
         for d in found:
             parts = "".join(
-                f"<li>{esc(c.name)}: "
+                f"<li>{esc(c.name + party)}: "
                 f'<span class="{"bad" if c.required and not c.satisfied else ""}">'
                 f'{esc(SATISFIED.get(c.satisfied or "missing", c.satisfied))}</span>'
                 + (f' (<code>{esc(c.digitization_code)}</code>)' if c.digitization_code else "")
-                + "</li>" for c in d["state"].components)
+                + "</li>" for c, party in zip(d["state"].components,
+                                              party_marks(d["state"].components), strict=True))
             rows.append((esc(d["code"]), esc(d.get("procedure_name") or d["procedure_code"]),
                          esc(d.get("owner_id") or "—"),
                          esc(DOSSIER_STATUS.get(d.get("status") or "", d.get("status") or "—")),

@@ -223,11 +223,15 @@ class Queue:
         self.board.set_dossiers(job_id, len(dossiers), blank)
         log.info("job %s: %d dossier(s)", job_id[:8], len(dossiers))
         for number, (members, code) in enumerate(dossiers):
-            self.store.send(job_id, number, [where[id(item)] for item in members], code)
+            # pages with no code before a sheet (the only dossier that can be codeless is the
+            # first): asked about; a batch with no sheet at all is a loose paper
+            self.store.send(job_id, number, [where[id(item)] for item in members], code,
+                            code is None and len(dossiers) > 1)
         if not dossiers:
             self.close_job.send(job_id)
 
-    def _store(self, job_id: str, number: int, positions: list[int], code: str | None) -> None:
+    def _store(self, job_id: str, number: int, positions: list[int], code: str | None,
+               sheet_follows: bool = False) -> None:
         if self._already_recorded(job_id, number):
             return
         if self.board.info(job_id).get("status") == FAILED:
@@ -255,7 +259,8 @@ class Queue:
                      for it, p in zip(items, positions, strict=True)]
             info = self.board.info(job_id)
             outcomes = store_dossier(items, code, self._context(job_id, info.get("unit"),
-                                                                 info.get("officer")))
+                                                                 info.get("officer")),
+                                     sheet_follows=sheet_follows)
             events = [self._event(o, job_id) for o in outcomes]
         self._dossier_done(job_id, number, events, positions)
         self._remember_files(job_id, metas, positions)
