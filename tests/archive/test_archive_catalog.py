@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -412,15 +413,35 @@ def test_head_revision_read_from_the_migration_files_is_alembics(
         catalog.head_revision.cache_clear()
 
 
-def test_a_proposal_stored_as_the_owner_before_0019_is_moved_aside(tmp_path: Path) -> None:
-    """Catalogs written before 0019 stored a proposed owner as the owner: the migration moves
-    it to ``proposed_owner_id`` (the review reason says "đề xuất <number>"), so no listing
-    presents it as the owner; a confident owner stays."""
+def _migrate_to(root: Path, revision: str) -> None:
+    """Downgrade the home's catalog to ``revision`` (upgrade again: ``migrate``)."""
     from alembic import command
 
     from sohoa.archive.catalog import alembic_config
 
-    owner = "075203001234"
+    writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
+    try:
+        cfg = alembic_config()
+        with writer.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
+    finally:
+        writer.dispose()
+        reader.dispose()
+
+
+def _rows(root: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(root / "catalog.db") as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_a_proposal_stored_as_the_owner_before_0019_is_moved_aside(tmp_path: Path) -> None:
+    """Catalogs written before 0019 stored a proposed owner as the owner: the migration moves
+    it to ``proposed_owner_id`` (the review reason says "đề xuất <number>"), so no listing
+    presents it as the owner; a confident owner stays. The downgrade puts every proposal back
+    as the owner, as the code before 0019 kept it — with an owners row for a number stored
+    since, which has none — so going down and up loses no number."""
+    owner, since = "075203001234", "001090000017"
     root = tmp_path / "home"
     root.mkdir()
     with open_archive(root) as archive:
@@ -432,20 +453,74 @@ def test_a_proposal_stored_as_the_owner_before_0019_is_moved_aside(tmp_path: Pat
             f"Chủ sở hữu: đề xuất {owner} theo số định danh đọc được trên giấy (loại giấy tờ "
             "này không lấy chủ sở hữu từ số ghi trên giấy): cần người xác nhận",))
         letter_id, _ = archive.store_document(letter, pdf, images)
+        # A proposal stored since 0019: nobody's owner, no owners row.
+        form, pdf, images = make_record("form", doc_type="other", title="TỜ KHAI",
+                                        owner_id=None, needs_review=True)
+        form = replace(form, proposed_owner_id=since, review_reasons=(
+            f"Chủ sở hữu: đề xuất {since} theo số định danh đọc được trên giấy: cần người "
+            "xác nhận",))
+        form_id, _ = archive.store_document(form, pdf, images)
+        assert archive.get_document(form_id)["proposed_owner_id"] == since
+    _migrate_to(root, "0018")
+    owned = dict(_rows(root, "SELECT id, owner_id FROM documents"))
+    assert owned == {sure_id: owner, letter_id: owner, form_id: since}
+    assert _rows(root, f"SELECT kind, name FROM owners WHERE id = '{since}'") == [("person", None)]
     writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
     try:
-        cfg = alembic_config()
-        with writer.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0018")  # the column gone; the proposal is the owner again
-            conn.execute(text("UPDATE documents SET owner_id = :o WHERE id = :i"),
-                         {"o": owner, "i": letter_id})
         assert migrate(writer) is True
     finally:
         writer.dispose()
         reader.dispose()
     with open_archive(root) as archive:
-        moved = archive.get_document(letter_id)
-        assert (moved["owner_id"], moved["proposed_owner_id"]) == (None, owner)
+        for doc_id, number in ((letter_id, owner), (form_id, since)):
+            moved = archive.get_document(doc_id)
+            assert (moved["owner_id"], moved["proposed_owner_id"]) == (None, number)
         kept = archive.get_document(sure_id)
         assert (kept["owner_id"], kept["proposed_owner_id"]) == (owner, None)
+
+
+def test_a_card_stored_with_its_place_of_origin_as_place_of_birth_is_moved(
+        tmp_path: Path) -> None:
+    """Cards stored before the extractor kept "Quê quán" apart hold it as place_of_birth
+    ("Nơi sinh"): 0020 moves it to place_of_origin with its flag and reason; a card read since
+    and a birth certificate's place of birth stay; the downgrade moves back only what it moved."""
+    origin = "Xã Tân Phong, Thành phố Biên Hòa, Đồng Nai"
+    root = tmp_path / "home"
+    root.mkdir()
+    with open_archive(root) as archive:
+        old, pdf, images = make_record("old", doc_type="citizen_id_card", title="CĂN CƯỚC CÔNG DÂN",
+                                       fields={"full_name": "Nguyễn Văn An",
+                                               "place_of_birth": origin}, needs_review=True)
+        old = replace(old, field_flags=("Nơi sinh: không xác nhận được địa danh",),
+                      review_reasons=("Nơi sinh: không xác nhận được địa danh",
+                                      "place_of_birth: unreadable", "Họ và tên: Nơi sinh"))
+        old_id, _ = archive.store_document(old, pdf, images)
+        new, pdf, images = make_record("new", doc_type="citizen_id_card", title="CĂN CƯỚC",
+                                       fields={"place_of_origin": origin})
+        new_id, _ = archive.store_document(new, pdf, images)
+        birth, pdf, images = make_record("birth", fields={"place_of_birth": "Đồng Nai"})
+        birth_id, _ = archive.store_document(birth, pdf, images)
+    _migrate_to(root, "0019")  # as such cards were stored: nothing to move back
+    writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
+    try:
+        assert migrate(writer) is True
+    finally:
+        writer.dispose()
+        reader.dispose()
+    with open_archive(root) as archive:
+        card = archive.get_document(old_id)
+        assert card["fields"] == {"full_name": "Nguyễn Văn An", "place_of_origin": origin}
+        assert card["field_flags"] == ["Quê quán: không xác nhận được địa danh"]
+        assert card["review_reasons"] == ["Quê quán: không xác nhận được địa danh",
+                                          "place_of_origin: unreadable", "Họ và tên: Nơi sinh"]
+        assert archive.get_document(new_id)["fields"] == {"place_of_origin": origin}
+        assert archive.get_document(birth_id)["fields"] == {"place_of_birth": "Đồng Nai"}
+    _migrate_to(root, "0019")
+    fields = {i: json.loads(f) for i, f in _rows(root, "SELECT id, fields FROM documents")}
+    assert fields == {old_id: {"full_name": "Nguyễn Văn An", "place_of_birth": origin},
+                      new_id: {"place_of_origin": origin}, birth_id: {"place_of_birth": "Đồng Nai"}}
+    [(flags, why, extra)] = _rows(root, "SELECT field_flags, review_reasons, extra FROM documents "
+                                        f"WHERE id = '{old_id}'")
+    assert json.loads(flags) == list(old.field_flags)
+    assert json.loads(why) == list(old.review_reasons)
+    assert "renamed_fields" not in json.loads(extra)

@@ -81,6 +81,58 @@ def test_concurrent_first_opens_from_several_processes_all_succeed(place: Place)
         assert arc.audit_verify() == (True, [])
 
 
+def _downgrade(arc: Archive, revision: str) -> None:
+    from alembic import command
+
+    from sohoa.archive.catalog import alembic_config
+
+    cfg = alembic_config()
+    with arc._writer.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
+def test_data_migrations_go_down_and_up_without_losing_anything(place: Place) -> None:
+    """0019 and 0020 move data, not only columns: down and up again on both dialects, a
+    proposed owner comes back as the owner (with an owners row) and aside again, a card's
+    place of origin goes back to place_of_birth only where 0020 moved it."""
+    from dataclasses import replace
+
+    from sqlalchemy import text
+
+    number, origin = "001090000017", "Xã Tân Phong, Thành phố Biên Hòa, Đồng Nai"
+    with place.open() as arc:
+        form, pdf, images = make_record("form", doc_type="other", title="TỜ KHAI",
+                                        owner_id=None, needs_review=True)
+        form = replace(form, proposed_owner_id=number, review_reasons=(
+            f"Chủ sở hữu: đề xuất {number} theo số định danh đọc được trên giấy: cần người "
+            "xác nhận",))
+        form_id, _ = arc.store_document(form, pdf, images)
+        card, pdf, images = make_record("card", doc_type="citizen_id_card", title="CĂN CƯỚC",
+                                        fields={"place_of_birth": origin})
+        card = replace(card, field_flags=("Nơi sinh: không xác nhận được địa danh",))
+        card_id, _ = arc.store_document(card, pdf, images)
+        new, pdf, images = make_record("new", doc_type="citizen_id_card", title="CĂN CƯỚC",
+                                       fields={"place_of_origin": origin})
+        new_id, _ = arc.store_document(new, pdf, images)
+        _downgrade(arc, "0018")
+        with arc._writer.connect() as conn:
+            owned = dict(conn.execute(text("SELECT id, owner_id FROM documents")).all())
+            row = conn.execute(text("SELECT kind FROM owners WHERE id = :i"), {"i": number}).one()
+        assert owned[form_id] == number and row.kind == "person"
+    with place.open() as arc:  # opening migrates to head: card moved, proposal aside again
+        assert current_revision(arc._writer) == head_revision()
+        moved = arc.get_document(form_id)
+        assert (moved["owner_id"], moved["proposed_owner_id"]) == (None, number)
+        doc = arc.get_document(card_id)
+        assert doc["fields"] == {"place_of_origin": origin}
+        assert doc["field_flags"] == ["Quê quán: không xác nhận được địa danh"]
+        _downgrade(arc, "0019")
+        back = {i: arc.get_document(i)["fields"] for i in (card_id, new_id)}
+        assert back == {card_id: {"place_of_birth": origin}, new_id: {"place_of_origin": origin}}
+        assert arc.get_document(card_id)["field_flags"] == list(card.field_flags)
+
+
 # --- documents ----------------------------------------------------------------------------
 
 def test_quarantined_counts_open_inputs_once(archive: Archive) -> None:

@@ -19,6 +19,7 @@ Create Date: 2026-12-07
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -60,8 +61,32 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # The proposals are dropped, not put back as owners: an owner nobody confirmed is the
-    # misfiling this revision ends (and a proposal stored since has no owners row to point at).
+    # The proposals go back where the code before this revision kept them, as the owner (with
+    # an owners row, which that code made for every owner): a downgrade loses no number, and
+    # upgrading again moves each aside once more (its "đề xuất <number>" reason stays). Going
+    # back to that code brings back its way of listing them, which is what it is.
+    documents = sa.table("documents", sa.column("id", sa.String), sa.column("owner_id", sa.String),
+                         sa.column("proposed_owner_id", sa.String))
+    owners = sa.table("owners", sa.column("id", sa.String), sa.column("kind", sa.String),
+                      sa.column("name", sa.String),
+                      sa.column("created_at", sa.DateTime(timezone=True)),
+                      sa.column("updated_at", sa.DateTime(timezone=True)))
+    conn = op.get_bind()
+    proposed = conn.execute(sa.select(documents.c.id, documents.c.proposed_owner_id)
+                            .where(documents.c.proposed_owner_id.is_not(None),
+                                   documents.c.owner_id.is_(None))).all()
+    numbers = {r.proposed_owner_id for r in proposed}
+    known = set(conn.execute(sa.select(owners.c.id).where(owners.c.id.in_(numbers))).scalars()) \
+        if numbers else set()
+    now = datetime.now(UTC)
+    for number in sorted(numbers - known):
+        # Only citizens' numbers are proposed (pipeline/owner.py); the name is the paper's,
+        # which the row never had, so it stays unknown.
+        conn.execute(sa.insert(owners).values(id=number, kind="person", name=None,
+                                              created_at=now, updated_at=now))
+    for r in proposed:
+        conn.execute(sa.update(documents).where(documents.c.id == r.id).values(
+            owner_id=r.proposed_owner_id))
     # Plain DROP COLUMN (SQLite ≥ 3.35, PostgreSQL): batch mode would copy the table, which
     # SQLite refuses while pages and components point at its rows.
     op.execute("ALTER TABLE documents DROP COLUMN proposed_owner_id")
