@@ -107,6 +107,19 @@ def refuse_unknown_unit(settings: Settings, unit: str) -> None:
                           "dossiers.units trong sohoa.toml tới tệp đó")
 
 
+def refuse_given_unit(settings: Settings, unit: str | None) -> None:
+    """The unit a job that stores papers was given (ingest, watch, scan: whoever calls them):
+    None takes the home's own; an empty or blank code is refused (the papers would be stored
+    with no unit and fall out of every unit's lists and KPI, tester10 F24), an unknown one as
+    :func:`refuse_unknown_unit` refuses it. The CLI's ``--unit`` says the same earlier."""
+    if unit is None:
+        return
+    if not unit.strip():
+        raise ConfigError("đơn vị tiếp nhận trống: hãy ghi mã đơn vị tiếp nhận (ví dụ H19.22), "
+                          "hoặc không ghi đơn vị để dùng đơn vị của kho ghi trong sohoa.toml")
+    refuse_unknown_unit(settings, nfc(unit.strip()))
+
+
 def opening(settings: Settings, code: str, *, procedure: str, owner: str, unit: str,
             received: datetime | None = None, channel: str = "counter",
             appointment: date | None = None, judge: bool = True) -> DossierOpening:

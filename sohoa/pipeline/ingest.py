@@ -18,7 +18,6 @@ from sohoa.pipeline.outcomes import Emit, IngestSummary
 from sohoa.pipeline.progress import Progress
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.stages import IngestJob
-from sohoa.vntext import nfc
 
 __all__ = ["Emit", "IngestSummary", "run_ingest"]
 
@@ -43,12 +42,11 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
     # Where each file is, whatever folder the command ran in: the quarantine's retry, the
     # hot folder and the known-file ledger find a file by it later, from anywhere.
     paths = [Path(p).absolute() for p in paths]
-    if unit:
-        # Papers stored under a unit nobody knows fall outside every unit's lists and KPI
-        # (tester10 F24); refused as dossier open refuses it.
-        from sohoa.pipeline.dossierdesk import refuse_unknown_unit
+    # Papers stored under a unit nobody knows, or none, fall outside every unit's lists and
+    # KPI (tester10 F24): refused as dossier open refuses it, whoever calls.
+    from sohoa.pipeline.dossierdesk import refuse_given_unit
 
-        refuse_unknown_unit(settings, nfc(unit.strip()))
+    refuse_given_unit(settings, unit)
     if settings.broker:
         # imported here: dramatiq and redis are loaded only by a desk that uses a broker
         from sohoa.pipeline.queue.producer import enqueue_ingest

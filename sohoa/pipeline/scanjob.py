@@ -58,10 +58,10 @@ def run_scan(settings: Settings, *, device: str | None, options: ScanOptions,
              progress: Progress | None = None, by: str | None = None) -> ScanJobResult:
     """Scan one batch from the feeder and ingest it (``options.duplex`` marks back sides);
     ``by``: who scans, named in the audit log's events of the job."""
-    if unit:  # refused now, not at the first file (or after the feeder ran)
-        from sohoa.pipeline.dossierdesk import refuse_unknown_unit
+    # refused now, not at the first file (or after the feeder ran); an empty one too
+    from sohoa.pipeline.dossierdesk import refuse_given_unit
 
-        refuse_unknown_unit(settings, unit.strip())
+    refuse_given_unit(settings, unit)
     # a signer that cannot sign (no key, OCSP/CRL/TSA not answering) is said before the sheets
     # go through the feeder
     from sohoa.pipeline.signerstatus import check_signer_ready

@@ -114,10 +114,10 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
     if not folder.is_dir():
         raise ConfigError(f"{folder} không phải thư mục: hãy tạo thư mục đó, hoặc chỉ đúng "
                           "thư mục mà máy quét ghi vào")
-    if unit:  # refused now, not at the first file (or after the feeder ran)
-        from sohoa.pipeline.dossierdesk import refuse_unknown_unit
+    # refused now, not at the first file (or after the feeder ran); an empty one too
+    from sohoa.pipeline.dossierdesk import refuse_given_unit
 
-        refuse_unknown_unit(settings, unit.strip())
+    refuse_given_unit(settings, unit)
     # A signer that cannot sign (no key; OCSP, CRL or TSA not answering) stops the desk now,
     # once, not after the first file has been recognized; the files' ingests do not ask again
     # (a signing failure later stops the watch, and its restart checks anew).
