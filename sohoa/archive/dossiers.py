@@ -305,7 +305,33 @@ def _fits(fmt: str, code: str | None, values: dict[str, str | None]) -> bool:
     return re.fullmatch("".join(pattern), code) is not None
 
 
-def opened_applicant(archive: Archive, code: str) -> tuple[str, str, str | None] | None:
+Applicant = tuple[str, str, str | None]  # id, kind, name
+Settled = tuple[str, datetime | None]  # status, since when
+
+SETTLED_STATUSES = ("returned", "rejected")  # the dossier is over: no paper joins it any more
+
+
+def scanned_into(archive: Archive, code: str) -> tuple[Settled | None, Applicant | None]:
+    """What storing papers scanned under dossier ``code``'s sheet needs to know of it, in one
+    read of the catalog: whether it is over (:func:`settled`) and, when it is not, its
+    applicant as opened (:func:`opened_applicant`) — a dossier that is over names none for
+    what is scanned into it now (review12 M2)."""
+    with archive.transaction(write=False) as conn:
+        row = conn.execute(select(Dossier.owner_id, Owner.kind, Owner.name, Dossier.received_at,
+                                  Dossier.status, Dossier.status_at)
+                           .outerjoin(Owner, Owner.id == Dossier.owner_id)
+                           .where(Dossier.code == nfc(code.strip()))).first()
+    if row is None:
+        return None, None
+    if row.status in SETTLED_STATUSES:
+        return (row.status, _aware(row.status_at) if row.status_at is not None else None), None
+    if row.received_at is None or not row.owner_id or requester_id_problems(row.owner_id):
+        return None, None
+    shaped = "person" if len(row.owner_id) in (9, 12) else "organization"
+    return None, (row.owner_id, row.kind or shaped, row.name)
+
+
+def opened_applicant(archive: Archive, code: str) -> Applicant | None:
     """Id, kind and name of the applicant of dossier ``code`` as it was opened (``dossier
     open``, the one-stop system), or None: a dossier known only from its scans has none, and
     ingest never writes one (the owner of a dossier is never a reading of sohoa's own). The
@@ -322,19 +348,11 @@ def opened_applicant(archive: Archive, code: str) -> tuple[str, str, str | None]
     return row.owner_id, row.kind or shaped, row.name
 
 
-SETTLED_STATUSES = ("returned", "rejected")  # the dossier is over: no paper joins it any more
-
-
-def settled(archive: Archive, code: str) -> tuple[str, datetime | None] | None:
+def settled(archive: Archive, code: str) -> Settled | None:
     """(status, since when) of dossier ``code`` when it is over — its result handed back or
     the dossier refused — else None. A paper scanned under such a dossier's code sheet is more
     likely a sheet put on the wrong stack than a late paper (tester12 F20)."""
-    with archive.transaction(write=False) as conn:
-        row = conn.execute(select(Dossier.status, Dossier.status_at)
-                           .where(Dossier.code == nfc(code.strip()))).first()
-    if row is None or row.status not in SETTLED_STATUSES:
-        return None
-    return row.status, _aware(row.status_at) if row.status_at is not None else None
+    return scanned_into(archive, code)[0]
 
 
 # --- opening, status -----------------------------------------------------------------------

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sohoa.archive import Archive
-from sohoa.archive.dossiers import opened_applicant, settled
+from sohoa.archive.dossiers import scanned_into
 from sohoa.doctypes import Registry
 from sohoa.errors import NotFoundError, WorkflowError
 from sohoa.pipeline.analysis import PAGE_STAGE, AnalyzeOptions, PageAnalysis
@@ -629,9 +629,9 @@ def store_dossier(members: Sequence[PageItem], code: str | None,
     running it twice, or in two workers at once, stores each document once). What it stored is
     remembered under the dossier's pages (``stored_dossier`` answers a re-run from it).
     ``sheet_follows``: pages with no code that a code sheet follows (``draft_dossier``)."""
-    over = settled(ctx.archive, code) if code else None
-    # a dossier that is over names no applicant for what is scanned into it now (review12 M2)
-    opened = opened_applicant(ctx.archive, code) if code and over is None else None
+    # one read of the catalog: a dossier that is over names no applicant for what is scanned
+    # into it now (review12 M2)
+    over, opened = scanned_into(ctx.archive, code) if code else (None, None)
     drafts = draft_dossier(members, code, ctx.registry, ctx.settings.review_threshold,
                            ctx.model, opened=Extraction({}, *opened) if opened is not None
                            else None, sheet_follows=sheet_follows)

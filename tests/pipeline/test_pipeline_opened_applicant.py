@@ -10,6 +10,7 @@ from pathlib import Path
 
 from archivist_helpers import make_home, opened, store
 
+from sohoa.archive import Archive
 from sohoa.doctypes import load_registry
 from sohoa.pipeline.analysis import PageAnalysis
 from sohoa.pipeline.assemble import PageItem, draft_dossier
@@ -52,6 +53,28 @@ def test_the_code_sheet_and_unnamed_papers_take_the_opened_dossiers_applicant() 
     assert all(d.owner_id != OWNER for d in loose)
 
 
+def _reads_of_dossiers(archive: Archive, code: str) -> tuple[object, int]:
+    """``scanned_into``'s answer, and how many statements it sent that read the dossiers."""
+    from sqlalchemy import event
+
+    from sohoa.archive.dossiers import scanned_into
+
+    sent: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        sent.append(statement)
+
+    engines = {id(e): e for e in (archive._writer, archive._reader)}.values()
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
+    try:
+        answer = scanned_into(archive, code)
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
+    return answer, sum("FROM dossiers" in s for s in sent)
+
+
 def test_only_an_opened_dossier_names_an_applicant(tmp_path: Path) -> None:
     from sohoa.archive.dossiers import opened_applicant
     from sohoa.pipeline import dossierdesk
@@ -65,6 +88,9 @@ def test_only_an_opened_dossier_names_an_applicant(tmp_path: Path) -> None:
         dossierdesk.open_dossier(archive, settings, CODE, procedure=PROCEDURE, owner=OWNER,
                                  unit="H19.22", by="Lan")
         assert opened_applicant(archive, CODE) == (OWNER, "person", "Nguyễn Thị Ánh Tuyết")
+        assert _reads_of_dossiers(archive, CODE) == (
+            (None, (OWNER, "person", "Nguyễn Thị Ánh Tuyết")), 1)
+        assert _reads_of_dossiers(archive, "HS-SCAN-1") == ((None, None), 1)
 
 
 def test_a_paper_scanned_into_a_dossier_that_is_over_goes_to_review(tmp_path: Path) -> None:
@@ -89,6 +115,8 @@ def test_a_paper_scanned_into_a_dossier_that_is_over_goes_to_review(tmp_path: Pa
         dossierdesk.set_status(archive, CODE, "returned", at=None, by="Lan")
         status, since = settled(archive, CODE) or ("", None)
         assert status == "returned" and since is not None
+        # what store_dossier asks of the dossier (is it over; else its applicant) is one read
+        assert _reads_of_dossiers(archive, CODE) == (((status, since), None), 1)
         why = settled_reason(CODE, status, since)
         assert why.startswith("Hồ sơ: hồ sơ H19.22-261207-0101 đã ở trạng thái “Đã trả kết "
                               "quả” từ "), why
