@@ -5,6 +5,7 @@ Pure functions over records (no I/O), so every rule here is tested without Tesse
 
 from __future__ import annotations
 
+import mimetypes
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -129,6 +130,14 @@ def split_documents(items: Sequence[PageItem], registry: Registry
 _SESSION_SIZE = 0.2
 
 
+def _file_kind(page: Page) -> str:
+    """The kind of file a page came from, by its name's media type: ``a.jpg`` and ``b.jpeg``,
+    ``.tif`` and ``.tiff`` are one kind (one scanner's names vary with its settings), a PDF
+    another than the JPEG inside it (``Page.mime`` is the picture's)."""
+    suffix = PurePath(page.source).suffix.lower()
+    return mimetypes.guess_type(f"x{suffix}", strict=False)[0] or suffix
+
+
 def same_session(before: Page, page: Page) -> bool:
     """Whether two single-page files look like two pages of one scan session, so that the second
     may continue the paper of the first: the same kind of file (extension and encoding), both
@@ -136,10 +145,7 @@ def same_session(before: Page, page: Page) -> bool:
     resolution and about the same pixel size (either way up). Anything else is another paper
     brought separately (tester12 F1: a born-digital letter was glued onto the JPEG of an ID
     card before it, and the card lost its owner)."""
-    def kind(p: Page) -> str:
-        return PurePath(p.source).suffix.lower()
-
-    if kind(before) != kind(page) or before.mime != page.mime:
+    if _file_kind(before) != _file_kind(page) or before.mime != page.mime:
         return False
     if any(p.born_digital or p.drawn or p.text_pdf for p in (before, page)):
         return False  # a scan the reader had to render (a printed page number) is a scan

@@ -148,6 +148,14 @@ def test_single_page_files_continue_a_paper_only_from_the_same_scan_session() ->
     # the same paper turned sideways by the scanner is still the same session
     turned = page("page0002.jpg", "tiếp theo", width=2339, height=1654)
     assert len(split_documents([first, turned], load_registry())) == 1
+    # the same kind of file under another name for it (review12b): .jpeg after .jpg, .TIFF
+    # after .tif; a PDF page holding a JPEG is still another kind of file than a JPEG
+    again = page("page0002.jpeg", "tiếp theo")
+    assert len(split_documents([first, again], load_registry())) == 1
+    tif = page("a.tif", text, mime="image/tiff")
+    assert len(split_documents([tif, page("b.TIFF", "tiếp theo", mime="image/tiff")],
+                               load_registry())) == 1
+    assert len(split_documents([first, page("scan.pdf", "tiếp theo")], load_registry())) == 2
 
 
 def test_the_owners_printed_label_goes_with_the_draft() -> None:
