@@ -18,6 +18,7 @@ from sohoa.pipeline.outcomes import Emit, IngestSummary
 from sohoa.pipeline.progress import Progress
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.stages import IngestJob
+from sohoa.records import Page
 
 __all__ = ["Emit", "IngestSummary", "run_ingest"]
 
@@ -26,7 +27,7 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
                duplex: bool = False, emit: Emit = lambda _: None,
                progress: Progress | None = None, wait: bool = True,
                batch: bool = False, check_signer: bool = True,
-               by: str | None = None) -> IngestSummary:
+               by: str | None = None, after: Page | None = None) -> IngestSummary:
     """Ingest files or folders of scans. Expected problems are reported, never raised.
 
     ``duplex``: the scans alternate front and back sides (recorded in each page's provenance).
@@ -38,6 +39,9 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
     (``DocumentSigner.check_ready``); False for a caller that checked once at its own start
     (``watch``, ``scan``): each check costs a timestamp request, which a TSA may count or bill.
     ``by``: who runs it, named in the audit log's events of the job (else sohoa itself).
+    ``after``: the last page with content of the file before, in the same scan session (the
+    hot folder's previous file): a lone blank page is then its back, not a failure
+    (``stages.PageScreen``); the summary's ``last_content`` is this job's, for the next.
     """
     # Where each file is, whatever folder the command ran in: the quarantine's retry, the
     # hot folder and the known-file ledger find a file by it later, from anywhere.
@@ -52,7 +56,7 @@ def run_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = 
         from sohoa.pipeline.queue.producer import enqueue_ingest
 
         return enqueue_ingest(paths, settings, unit=unit, duplex=duplex, emit=emit,
-                              progress=progress, wait=wait, batch=batch, by=by)
-    job = IngestJob.describe(paths, settings, unit, duplex, batch, by)
+                              progress=progress, wait=wait, batch=batch, by=by, after=after)
+    job = IngestJob.describe(paths, settings, unit, duplex, batch, by, after)
     return ingest_in_process(job, settings, emit=emit, progress=progress,
                              check_signer=check_signer)

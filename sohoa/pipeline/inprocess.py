@@ -122,7 +122,8 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
         # Pages arrive in order while the workers go on recognizing the next ones; a dossier is
         # stored as soon as the next dossier's code sheet shows that it is complete.
         grouper = DossierGrouper(settings.code_pattern)
-        screen = PageScreen(job.batch)  # refused pages and all-blank files never reach the grouper
+        # refused pages and all-blank files never reach the grouper
+        screen = PageScreen(job.batch, job.after)
 
         def admit(item: PageItem | Quarantined) -> None:
             if isinstance(item, Quarantined):
@@ -160,6 +161,7 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
                 admit(item)
         for item in screen.close():
             admit(item)
+        summary.last_content = screen.last_content
         finish_dossier(grouper.close(), sheet_follows=False)
         record_inputs(archive, summary.job_id, pages, summary)
         archive.sync_index()

@@ -109,11 +109,16 @@ class JobBoard:
     def failed(self, job_id: str) -> dict[int, str]:
         return {int(k): v.decode() for k, v in self.r.hgetall(_key(job_id, "failed")).items()}
 
-    def set_dossiers(self, job_id: str, dossiers: int, blank_pages: int) -> None:
+    def set_dossiers(self, job_id: str, dossiers: int, blank_pages: int,
+                     last_content: dict[str, Any] | None = None) -> None:
+        """The split's outcome; ``last_content``: the meta of the job's last page with content
+        (the hot folder hands it to the next file's job)."""
         # a split redelivered after the job finished must not send its status back
         finished = self.r.hget(_key(job_id), "status") == FINISHED.encode()
         with self.r.pipeline(transaction=True) as pipe:
             pipe.hset(_key(job_id), mapping={"dossiers": dossiers, "blank_pages": blank_pages,
+                                             **({"last_content": json.dumps(last_content)}
+                                                if last_content else {}),
                                              **({} if finished else {"status": STORING})})
             self._touch(pipe, job_id)
             pipe.execute()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sohoa.pipeline.codec import signature_to_json
-from sohoa.records import DocumentRecord, Quarantined
+from sohoa.records import DocumentRecord, Page, Quarantined
 
 Emit = Callable[[dict[str, Any]], None]
 Event = dict[str, Any]
@@ -44,6 +44,9 @@ class IngestSummary:
     stored_from: set[str] = field(default_factory=set, repr=False)
     documented_from: set[str] = field(default_factory=set, repr=False)
     quarantined_from: dict[str, str] = field(default_factory=dict, repr=False)  # → first reason
+    # the job's last page with content, without its image (``PageScreen.last_content``): the
+    # hot folder hands it to the next file's job
+    last_content: Page | None = field(default=None, repr=False)
 
     def counts(self) -> dict[str, int]:
         return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}

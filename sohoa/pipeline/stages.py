@@ -34,7 +34,13 @@ from sohoa.archive.dossiers import scanned_into
 from sohoa.doctypes import Registry
 from sohoa.errors import NotFoundError, WorkflowError
 from sohoa.pipeline.analysis import PAGE_STAGE, AnalyzeOptions, PageAnalysis
-from sohoa.pipeline.assemble import DocumentDraft, PageItem, draft_dossier, page_code
+from sohoa.pipeline.assemble import (
+    DocumentDraft,
+    PageItem,
+    draft_dossier,
+    page_code,
+    same_session,
+)
 from sohoa.pipeline.knownfiles import (
     file_sha256,
     is_placeholder,
@@ -97,14 +103,17 @@ class IngestJob:
     batch: bool = False
     # who ran the ingest (the audit log's actor for its events); None: sohoa itself
     by: str | None = None
+    # the last page with content of the file before, in the same scan session (the hot folder
+    # runs each file as its own job): a lone blank page after it is its back (``PageScreen``)
+    after: Page | None = None
 
     @classmethod
     def describe(cls, paths: Sequence[Path], settings: Settings, unit: str | None = None,
                  duplex: bool = False, batch: bool = False,
-                 by: str | None = None) -> IngestJob:
+                 by: str | None = None, after: Page | None = None) -> IngestJob:
         return cls(tuple(expand_inputs(paths)), unit if unit is not None else settings.unit,
                    duplex, settings.scan_colour, tuple(Path(p) for p in paths), batch,
-                   nfc(by.strip()) if by and by.strip() else None)
+                   nfc(by.strip()) if by and by.strip() else None, after)
 
 
 def open_job(archive: Archive, job: IngestJob, summary: IngestSummary, emit: Emit, *,
@@ -447,7 +456,8 @@ class PageScreen:
     or 300 empty pages). One blank single-page file after a page with content is a duplex back
     (one image per page) and passes; with nothing before it in the job it is the whole input
     and is set aside too — passed, it would be stored as nothing and remembered as read
-    (tester12 F16). A file's
+    (tester12 F16). A re-run's known files (not decoded again) pass through with their cached
+    analyses, so a blank back the interrupted run never reached follows its front. A file's
     pages are held until the file ends. Used by both executors, before the ``DossierGrouper``.
 
     A refused page takes its whole file with it, never itself alone (as the colour refusal in
@@ -456,10 +466,17 @@ class PageScreen:
     rescan of the whole file would then store the paper a second time.
 
     ``batch``: the job's files are one scanner batch (a folder of one JPEG per page, as the
-    hot folder hands it): there the file is the page, so the unit is the whole batch."""
+    hot folder hands it): there the file is the page, so the unit is the whole batch.
 
-    def __init__(self, batch: bool = False) -> None:
+    ``after``: the last page with content of the file before this job's, when the caller knows
+    it (the hot folder runs each file as its own job): a lone blank page of the same scan
+    session (``assemble.same_session``) is that page's back, as it would be within one job.
+    ``last_content`` is this job's own last page with content, to hand to the next."""
+
+    def __init__(self, batch: bool = False, after: Page | None = None) -> None:
         self.batch = batch
+        self.after = after
+        self.last_content: Page | None = None
         self.source: str | None = None
         self.held: list[PageItem] = []
         self.refused: list[tuple[Page, str]] = []  # pages refused without an analysis
@@ -518,21 +535,28 @@ class PageScreen:
                        "sửa, xử lý lại tệp từ danh sách cách ly")
             return [Quarantined(pg.source, why, pg.source_sha256, pg.index) for pg in order]
         if held and all(it.analysis.blank for it in held) and (
-                len(held) >= 2 or not self.content_seen):
+                len(held) >= 2 or not self._after_content(held[0].page)):
             # one record per file: a batch's files are each set aside
             firsts = {it.page.source: it.page for it in reversed(held)}
             return [Quarantined(pg.source, reasons.ONLY_BLANK, pg.source_sha256)
                     for pg in sorted(firsts.values(), key=lambda pg: position[id(pg)])]
         self.content_seen = self.content_seen or any(not it.analysis.blank for it in held)
+        self.last_content = next((replace(it.page, data=b"", text_pdf=b"") for it in
+                                  reversed(held) if not it.analysis.blank), self.last_content)
         return list(held)
 
+    def _after_content(self, page: Page) -> bool:
+        """Whether a page with content came before ``page``: in this job, or as the file
+        before it in the same scan session (``after``)."""
+        return self.content_seen or (self.after is not None and same_session(self.after, page))
 
-def screen_pages(items: Sequence[PageItem | tuple[Page, str]],
-                 batch: bool = False) -> list[PageItem | Quarantined]:
+
+def screen_pages(items: Sequence[PageItem | tuple[Page, str]], batch: bool = False,
+                 after: Page | None = None) -> list[PageItem | Quarantined]:
     """A whole job's pages (in scan order) through a ``PageScreen``: analysed pages, and
     ``(page, reason)`` for a page that could not be analysed (``PageScreen.refuse``);
-    ``batch``: the job is one scanner batch (``PageScreen``)."""
-    screen = PageScreen(batch)
+    ``batch``, ``after``: as ``PageScreen`` takes them."""
+    screen = PageScreen(batch, after)
     out = [kept for item in items
            for kept in (screen.add(item) if isinstance(item, PageItem) else screen.refuse(*item))]
     return out + screen.close()

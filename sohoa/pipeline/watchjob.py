@@ -21,9 +21,13 @@ from sohoa.pipeline.progress import Progress
 from sohoa.pipeline.services import make_document_signer
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.stages import BATCH_REFUSED, PROGRAM_ERROR
+from sohoa.records import Page
 from sohoa.scanners.watch import Notice, Outcome, ProgramFault, WatchSettings, members, watch
 
 RATE_WINDOW_S = 300.0  # pages per minute over the last five minutes: idle nights do not count
+# A blank page file written within this long of the file before it, in the same scan session,
+# is that page's back (a page-per-file scanner's duplex); later, it is a page of its own.
+SESSION_GAP_S = 120.0
 
 
 @dataclass
@@ -90,6 +94,17 @@ class _FileProgress:
         self.listener(self.report)
 
 
+def _after(previous: list[tuple[Page, float]], written: float | None) -> Page | None:
+    """The previous top-level file's last page with content, when the file now handled (its
+    modification time ``written``; None for a folder, which is a batch of its own) was written
+    within ``SESSION_GAP_S`` of it. Whether it is the same scan session (the same kind of
+    picture) the ingest's screen decides, page by page (``stages.PageScreen``)."""
+    if written is None or not previous:
+        return None
+    page, before = previous[-1]
+    return page if abs(written - before) <= SESSION_GAP_S else None
+
+
 def outcome_json(outcome: Outcome, stored: int, duplicates: int, pages: int,
                  program_error: bool = False) -> dict[str, Any]:
     return {"file": str(outcome.source), "outcome": "done" if outcome.ok else "failed",
@@ -127,10 +142,19 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
     report = WatchReport(folder)
     progress: Progress = _FileProgress(report, listener)
     per_file: dict[str, int] = {}
+    # the last page with content of the previous top-level file and that file's mtime: a lone
+    # blank file right after it, of the same scan session, is its back (``_after``)
+    previous: list[tuple[Page, float]] = []
 
     def handle(path: Path) -> str | None:
         problems: list[str] = []
         per_file.update(stored=0, duplicates=0, pages=0, program_errors=0)
+        try:
+            written = path.stat().st_mtime if path.is_file() else None
+        except OSError:  # gone meanwhile: the ingest says so
+            written = None
+        after = _after(previous, written)
+        previous.clear()  # kept again below only for a file that went through
 
         def on_event(event: dict[str, Any]) -> None:
             kind = outcome_of(event)
@@ -164,7 +188,7 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
         # without it, the batch put back after the fix would store the paper a second time)
         summary = run_ingest(members(path, options), settings, unit=unit, duplex=duplex,
                              emit=on_event, progress=progress, batch=path.is_dir(),
-                             check_signer=False, by=by)
+                             check_signer=False, by=by, after=after)
         per_file["pages"] = summary.pages
         per_file["program_errors"] = summary.program_errors  # pages sohoa's code failed on
         if summary.program_errors:  # a bug: the file is handled again once it is fixed
@@ -175,6 +199,9 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
         if summary.pages == 0:
             return ("không có trang nào đọc được trong tệp này: hãy xem lại định dạng tệp "
                     "máy quét ghi ra")
+        last = summary.last_content or after  # a blank back continues the session
+        if written is not None and last is not None:
+            previous.append((last, written))
         if path.is_file():  # a fixed copy dropped back under its name settles its entry
             from sohoa.pipeline.quarantinelist import settle_redropped
             from sohoa.pipeline.services import open_archive

@@ -347,8 +347,14 @@ def test_worker_without_a_broker_says_how_to_configure_one(tmp_path: Path) -> No
 def test_the_hot_folder_hands_its_files_to_the_workers(
         tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]]) -> None:
     """`sohoa watch` with a broker: each file goes through the queue, and moves to done/ only
-    once the workers have stored it."""
+    once the workers have stored it. review12 S3 through the workers: the job's last page with
+    content comes back with the summary, and a blank page of the same scan session after it is
+    its back, not a failure."""
     import shutil
+
+    import pikepdf
+    from pdf_producers import add_page, jpeg_image
+    from PIL import Image
 
     from sohoa.pipeline.watchjob import run_watch
     from sohoa.scanners.watch import WatchSettings
@@ -363,11 +369,22 @@ def test_the_hot_folder_hands_its_files_to_the_workers(
         report = run_watch(folder, settings, options=WatchSettings(settle_seconds=0.2,
                                                                    poll_seconds=0.1),
                            once=True, emit=events.append)
+        again = run_ingest(list((folder / "done").glob("*.pdf")), settings)
+        last = again.last_content
+        assert last is not None and last.source.endswith(".pdf") and not last.data
+        white = Image.new("L", (last.width, last.height), 250)
+        pdf = pikepdf.new()
+        size = (last.width * 72 / last.dpi, last.height * 72 / last.dpi)
+        add_page(pdf, size, f"q {size[0]:.3f} 0 0 {size[1]:.3f} 0 0 cm /Im0 Do Q".encode(),
+                 {"Im0": jpeg_image(pdf, white)})
+        pdf.save(tmp_path / "back.pdf")
+        back = run_ingest([tmp_path / "back.pdf"], settings, after=last)
     assert report.files_done == 1 and report.files_failed == 0
     assert report.documents == expected_documents(small_batch[1])
     assert report.pages == len(small_batch[1]["pages"])
     assert [e["outcome"] for e in events if "outcome" in e] == ["done"]
     assert list((folder / "done").glob("*.pdf"))
+    assert (back.blank_pages, back.quarantined, back.stored) == (1, 0, 0), back
 
 
 def test_a_batch_folder_with_a_refused_page_is_kept_out_whole_by_the_workers(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ from scan_fixtures import text_page
 from sohoa.ocr import open_image
 from sohoa.pipeline.analysis import PageAnalysis
 from sohoa.pipeline.assemble import PageItem
-from sohoa.pipeline.stages import screen_pages
+from sohoa.pipeline.stages import PageScreen, screen_pages
 from sohoa.records import OcrPage, Page, Quarantined
 from sohoa.scanners import InputLimits, expand_inputs, is_blank, read_pages, reasons
 from sohoa.scanners.blank import unusable
@@ -227,6 +228,30 @@ def test_a_lone_blank_page_with_nothing_before_it_is_set_aside() -> None:
                         _item("back.jpg", 0, blank=True)])
     assert [(o.page.source if isinstance(o, PageItem) else ("q", o.source)) for o in out] == [
         ("q", "white.jpg"), "a.jpg", "back.jpg"]
+
+
+def test_a_lone_blank_file_after_the_file_before_of_its_scan_session_is_its_back() -> None:
+    """review12 S3: the hot folder runs each file as its own job, so the blank back a
+    page-per-file scanner writes after its front was set aside and the file counted failed.
+    Given the previous file's last page with content (``after``), a blank page of the same scan
+    session passes as its back; one of another session is still set aside."""
+    front = _item("scan_0001.png", 0).page
+    back = [_item("scan_0002.png", 0, blank=True)]
+    passed = screen_pages(back, after=front)
+    assert [o.page.source for o in passed if isinstance(o, PageItem)] == ["scan_0002.png"]
+    for other in (replace(front, dpi=300), replace(front, mime="image/jpeg",
+                                                   source="photo.jpg")):
+        [out] = screen_pages(back, after=other)
+        assert isinstance(out, Quarantined) and out.reason == reasons.ONLY_BLANK, other
+    # two blank pages in one file stay a stack fed wrongly, whatever came before
+    two = [_item("scan_0002.png", 0, blank=True), _item("scan_0002.png", 1, blank=True)]
+    assert all(isinstance(o, Quarantined) for o in screen_pages(two, after=front))
+    # the job's own last page with content is handed on, without its image
+    screen = PageScreen(after=front)
+    for item in [_item("scan_0003.png", 0), *back]:
+        screen.add(item)
+    screen.close()
+    assert screen.last_content is not None and screen.last_content.source == "scan_0003.png"
 
 
 @pytest.mark.parametrize("name", ["hồ sơ.pdf", "ho\u0302\u0300 so\u031b.pdf"])

@@ -26,7 +26,7 @@ from sohoa.pipeline.jobboard import FAILED, FINISHED, JobBoard
 from sohoa.pipeline.knownfiles import remembered
 from sohoa.pipeline.outcomes import Event, IngestSummary, stored_document_json
 from sohoa.pipeline.queue.broker import DOCUMENTS_QUEUE, PAGES_QUEUE, connect, make_broker
-from sohoa.pipeline.queue.messages import TEXT_PDF, page_from, with_text_pdf
+from sohoa.pipeline.queue.messages import TEXT_PDF, page_from, page_meta, with_text_pdf
 from sohoa.pipeline.queue.policy import (
     GIVE_UP,
     MACHINE,
@@ -210,7 +210,9 @@ class Queue:
             where[id(item)] = position
             items.append(item)
         admitted: list[PageItem] = []
-        for kept in screen_pages(items, bool(self.board.info(job_id).get("batch"))):
+        info = self.board.info(job_id)
+        after = page_from(info["after"]) if info.get("after") else None
+        for kept in screen_pages(items, bool(info.get("batch")), after):
             if isinstance(kept, Quarantined):  # a refused page, or every page of a blank file
                 archive.record_quarantine(job_id, kept)
                 for (source, index), position in positions.items():
@@ -220,7 +222,9 @@ class Queue:
                 admitted.append(kept)
         dossiers = group_dossiers(admitted, self.settings.code_pattern)
         blank = sum(int(item.analysis.blank) for item in admitted)
-        self.board.set_dossiers(job_id, len(dossiers), blank)
+        last = next((it.page for it in reversed(admitted) if not it.analysis.blank), None)
+        self.board.set_dossiers(job_id, len(dossiers), blank,
+                                page_meta(last) if last is not None else None)
         log.info("job %s: %d dossier(s)", job_id[:8], len(dossiers))
         for number, (members, code) in enumerate(dossiers):
             # pages with no code before a sheet (the only dossier that can be codeless is the

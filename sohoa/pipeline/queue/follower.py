@@ -11,6 +11,7 @@ from sohoa.errors import StorageError
 from sohoa.pipeline.jobboard import FAILED, FINISHED, JobBoard
 from sohoa.pipeline.outcomes import Emit, IngestSummary, quarantine_event
 from sohoa.pipeline.progress import Progress
+from sohoa.pipeline.queue.messages import page_from
 from sohoa.records import Quarantined
 
 POLL_S = 0.5
@@ -86,5 +87,7 @@ def follow_job(board: JobBoard, summary: IngestSummary, emit: Emit, progress: Pr
                 "program_errors"):
         setattr(summary, key, int(done.get(key, 0)))
     summary.document_ids = list(done.get("document_ids", []))
+    last = board.info(job_id).get("last_content")
+    summary.last_content = page_from(last) if isinstance(last, dict) else None
     summary.seconds = round(time.monotonic() - started, 2)
     return summary

@@ -16,24 +16,27 @@ from sohoa.pipeline.queue.messages import page_meta
 from sohoa.pipeline.services import job_officer, open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.pipeline.stages import IngestJob, cached_analysis, open_job
+from sohoa.records import Page
 
 
 def enqueue_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | None = None,
                    duplex: bool = False, emit: Emit = lambda _: None,
                    progress: Progress | None = None, wait: bool = True,
                    retrying: dict[str, Any] | None = None,
-                   batch: bool = False, by: str | None = None) -> IngestSummary:
+                   batch: bool = False, by: str | None = None,
+                   after: Page | None = None) -> IngestSummary:
     """Enqueue an ingest job for ``sohoa worker`` processes; with ``wait``, follow it to its
     end, emitting the same events as the in-process ingest. ``retrying``: the quarantine
     entries this job retries (``{"entries": [ids], "by": name}``), which the worker that closes
     the job takes off the list if their file is stored (``quarantinelist.settle``).
     ``batch``: the paths are one scanner batch (``run_ingest``). ``by``: who runs it (else the
-    retry's clerk), carried on the job board so the worker's events of the job name them."""
+    retry's clerk), carried on the job board so the worker's events of the job name them.
+    ``after``: the file before's last page with content (``run_ingest``), on the board too."""
     started = time.monotonic()
     queue = Queue(settings)  # an unreachable broker is said before any input is read
     try:
         job = IngestJob.describe(paths, settings, unit, duplex, batch,
-                                 by or (retrying or {}).get("by"))
+                                 by or (retrying or {}).get("by"), after)
         summary = IngestSummary()
         with open_archive(settings) as archive:
             if job.by:
@@ -60,6 +63,8 @@ def enqueue_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | Non
                                                     **({"by": job.by} if job.by else {}),
                                                     "quarantined": summary.quarantined,
                                                     **({"batch": True} if job.batch else {}),
+                                                    **({"after": page_meta(job.after)}
+                                                       if job.after else {}),
                                                     **({"retrying": retrying}
                                                        if retrying else {})})
         for position, meta in enumerate(metas):
