@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import struct
 import subprocess
+import zlib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 from pipeline_helpers import json_lines, run_sohoa
 from testtools import verapdf
 
@@ -93,10 +97,16 @@ def test_officer_commands_on_the_stored_batch(batch: tuple[Path, dict[str, Any]]
     # a paper that proves something, still valid: forms and receipts are never offered
     # (tester12 F4), an expired paper neither
     today = date.today().isoformat()
+    showed: dict[str, dict[str, Any]] = {}  # each `sohoa show` once (a process each)
+
+    def show(document_id: str) -> dict[str, Any]:
+        if document_id not in showed:
+            done = run_sohoa(home, "show", document_id, "--json")
+            showed[document_id] = json_lines(done.stdout)[0]
+        return showed[document_id]
 
     def still_valid(e: dict[str, Any]) -> bool:
-        shown = json_lines(run_sohoa(home, "show", e["document_id"], "--json").stdout)[0]
-        return (shown.get("valid_until") or "9999") >= today
+        return (show(e["document_id"]).get("valid_until") or "9999") >= today
 
     person = next(e for e in stored if e["owner_id"] and len(e["owner_id"]) == 12
                   and not e["needs_review"] and load_registry().proves(e["doc_type"])
@@ -117,7 +127,7 @@ def test_officer_commands_on_the_stored_batch(batch: tuple[Path, dict[str, Any]]
     hits = json_lines(run_sohoa(home, "search", fold(name), "--json").stdout)
     assert any(h["owner_id"] == person["owner_id"] for h in hits)
 
-    shown = json_lines(run_sohoa(home, "show", person["document_id"], "--json").stdout)[0]
+    shown = show(person["document_id"])
     assert shown["document_id"] == person["document_id"]
     assert nfc(str(shown)) == str(shown)
 
@@ -142,3 +152,50 @@ def test_officer_commands_on_the_stored_batch(batch: tuple[Path, dict[str, Any]]
 
     assert run_sohoa(home, "show", "0000000000000000").returncode == 5
     assert run_sohoa(home, "audit", "verify").returncode == 0
+
+
+# Bad files beside good ones: kept in this file, the one user of the session's ingested home
+# (a whole duplex OCR ingest), so that two pytest-xdist workers never make it twice.
+
+def _bomb_png(path: Path) -> None:
+    """A tiny PNG that declares 60000×60000 pixels."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    header = struct.pack(">IIBBBBB", 60000, 60000, 8, 0, 0, 0, 0)
+    body = zlib.compress(b"\x00" * 1000)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body)
+                     + chunk(b"IEND", b""))
+
+
+def test_bad_files_are_quarantined_and_the_rest_stored(
+        tmp_path: Path, ingested: tuple[Path, list[dict[str, Any]]],
+        batch: tuple[Path, dict[str, Any]]) -> None:
+    home, first = ingested
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    good = next(batch[0].glob("*.pdf"))
+    shutil.copy(good, folder / "a-good.pdf")
+    data = good.read_bytes()
+    (folder / "b-truncated.pdf").write_bytes(data[: len(data) // 2])
+    (folder / "c-not-a-pdf.pdf").write_bytes(b"hello, this is a text file\n")
+    (folder / "d-empty.jpg").write_bytes(b"")
+    _bomb_png(folder / "e-bomb.png")
+    with pikepdf.open(good) as pdf:
+        pdf.save(folder / "f-encrypted.pdf",
+                 encryption=pikepdf.Encryption(user="secret", owner="secret"))
+
+    result = run_sohoa(home, "ingest", str(folder), "--json")
+    assert result.returncode == 3, result.stderr
+    events = json_lines(result.stdout)
+    errors = {Path(e["source"]).name: e["error"] for e in events if "error" in e}
+    assert set(errors) >= {"b-truncated.pdf", "c-not-a-pdf.pdf", "d-empty.jpg", "e-bomb.png",
+                           "f-encrypted.pdf"}
+    assert "mật khẩu" in errors["f-encrypted.pdf"]
+    for reason in errors.values():
+        assert "\n" not in reason and "Traceback" not in reason
+    # the good file's documents are all there (already stored by the session ingest)
+    stored = {e["document_id"] for e in events if "document_id" in e}
+    assert stored == {e["document_id"] for e in first if e.get("created")}
+    listed = json_lines(run_sohoa(home, "quarantine", "--json").stdout)
+    assert {Path(r["source"]).name for r in listed} >= set(errors)
