@@ -281,6 +281,28 @@ def test_specks_read_as_tiny_letters_are_dropped_and_dashes_kept():
     assert kept == [*words, dash]
 
 
+def test_a_seals_own_lettering_is_no_word_of_the_page():
+    # Measured on seed 173's clean grey Noto letter (300 dpi): inside the seal found at
+    # (1267, 1687, 481×481) Tesseract read the agency's name in the seal's middle as "CON"
+    # and "TRAN" (17 px, confidence 90-96) while the page's words are 45 px; the signer's
+    # instruction and name crossing the seal are print-sized and stay, and so do a short
+    # lowercase word and a small capital word outside the seal.
+    from sohoa.ocr.engine import _without_seal_lettering
+    from sohoa.records import InkMark
+
+    body = [Box(f"chữ{i}", 300 + 60 * i, 900, 55, 45, 97, 0) for i in range(12)]
+    crossing = [Box("(Ký,", 1340, 1730, 86, 46, 44, 19), Box("rõ", 1528, 1732, 45, 35, 97, 19),
+                Box("Thiếu", 1400, 2101, 150, 44, 93, 24)]
+    lettering = [Box("CON", 1451, 1904, 55, 17, 96, 21), Box("TRAN", 1437, 1934, 71, 17, 90, 22)]
+    lowercase = Box("ra", 1500, 1960, 40, 22, 90, 23)
+    outside = Box("UBND", 300, 1904, 60, 17, 95, 30)
+    seal = InkMark("seal", 1267, 1687, 481, 481)
+    words = [*body, *crossing, *lettering, lowercase, outside]
+    assert _without_seal_lettering(words, [seal]) == [*body, *crossing, lowercase, outside]
+    # A signature is no seal: what lies under a pen's strokes is judged elsewhere.
+    assert _without_seal_lettering(words, [InkMark("signature", 1267, 1687, 481, 481)]) == words
+
+
 def test_a_line_that_page_segmentation_garbled_is_read_again_on_its_own():
     # A photocopied citizen ID card (the OCR bench's medium card): read with the page, the
     # motto under the national name comes out as "TT h5 VÔ nh iŸ" at confidence 0-14, all
