@@ -417,7 +417,7 @@ def open_dossier(archive: Archive, spec: DossierOpening, *, by: str) -> tuple[Do
             conn.execute(DossierStatus.__table__.insert().values(
                 dossier_code=code, status="received", at=facts["received_at"],
                 recorded_by=who, recorded_at=now))
-            _fill_from_scans(conn, code, archive.digitization_format)
+            _fill_from_scans(conn, code, archive.digitization_format, now)
             outbox.dossier_status_changed(conn, code, "received", None, facts["received_at"])
             audit_log.append(conn, "dossier.opened", actor=who, target=f"dossier:{code}", detail={
                 "procedure": facts["procedure_code"], "unit": facts["receiving_unit"],
@@ -428,13 +428,18 @@ def open_dossier(archive: Archive, spec: DossierOpening, *, by: str) -> tuple[Do
         return _state(conn, code), False
 
 
-def _fill_from_scans(conn: Connection, code: str, fmt: str) -> None:
+def _fill_from_scans(conn: Connection, code: str, fmt: str, now: datetime) -> None:
     """Documents scanned before the dossier was opened fill its components by type, under the
-    rules a scan follows (:func:`place`); their codes now name the procedure."""
+    rules a scan follows (:func:`place`); their codes now name the procedure, and a paper whose
+    record changed so is stated again to the targets (they filed the old code: review13a M1)."""
+    from sohoa.archive.documents import announce, stored_event  # documents imports this module
+
     for doc_id in conn.execute(select(Document.id).where(
             Document.dossier_code == code, Document.status == STATUS_STORED)
             .order_by(Document.created_at, Document.id)).scalars().all():
+        before = stored_event(conn, doc_id)
         place(conn, doc_id, fmt)
+        announce(conn, doc_id, before=before, was_held=False, at=now)
 
 
 def set_status(archive: Archive, code: str, status: str, *, at: datetime | None, by: str,

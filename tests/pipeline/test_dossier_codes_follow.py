@@ -121,6 +121,20 @@ def test_the_code_follows_a_corrected_type_and_waits_for_an_owner(settings: Sett
         assert len(_announced(archive, card)) == 2
 
 
+def test_a_dossier_opened_after_its_scan_sends_the_papers_new_code(settings: Settings) -> None:
+    """review13a M1: opening the dossier re-codes the papers scanned before it (the procedure
+    replaces the type in the code); the targets, which filed the first code, are told."""
+    code = "H19.22-261207-0110"
+    with open_archive(settings) as archive:
+        card = _store(archive, "early", code, owner=APPLICANT)
+        first = f"{APPLICANT}.citizen_id_card.1.01"
+        assert _announced(archive, card) == [first]
+        _open(archive, settings, code, JUDICIAL)
+        now = archive.get_document(card)["digitization_code"]
+        assert now != first and JUDICIAL in now and now.endswith(".TP2.01"), now
+        assert _announced(archive, card) == [first, now]
+
+
 def test_both_spouses_cards_fill_the_two_party_component(settings: Settings) -> None:
     code = "H19.22-261207-0102"
     with open_archive(settings) as archive:
