@@ -12,7 +12,11 @@ from sohoa.doctypes import load_registry
 from sohoa.idcodes import citizen_id_problems, cmnd_problems, personal_id_problems
 from sohoa.ocr.classify import classify
 from sohoa.ocr.fields.extract import extract_fields
-from sohoa.ocr.fields.personal_ids import caption_without_number, find_id_mentions
+from sohoa.ocr.fields.personal_ids import (
+    caption_without_number,
+    find_id_mentions,
+    names_identity_papers,
+)
 from sohoa.pipeline.owner import resolve_owner
 
 REGISTRY = load_registry()
@@ -87,6 +91,10 @@ def test_a_cmnd_with_a_province_code_that_never_existed_is_no_owner() -> None:
     # OCR damaged one name of the slash list: the list still leads to the number.
     ("7. Giầy CMND/CCCDĐ/Hộ chiếu: Số: 070197784135 Cấp ngày: 02/11/2021", "070197784135",
      "Giầy CMND/CCCDĐ/Hộ chiếu: Số", False, False),
+    # "dân" of "căn cước công dân" misread on a heavy copy (seed 19, page 1900000): the caption
+    # still leads to the number (here read short: the re-reading at its place finishes it).
+    ("Bà Đăng Thú Anh, sinh năm 1998, căn cước công đáo số 04019078 cùng ông", "04019078",
+     "căn cước công đáo số", True, False),
 ])
 def test_id_mentions_by_the_forms_wording(text: str, number: str, label: str, inline: bool,
                                           other: bool) -> None:
@@ -240,3 +248,25 @@ def test_hochieu_ending_a_list_of_papers_is_a_citizens_number() -> None:
     [mention] = find_id_mentions("CCC]/Hộ chiêu: 070193138128")
     assert mention.raw == "070193138128"
     assert find_id_mentions("Hộ chiếu: 070193138128") == []
+
+
+@pytest.mark.parametrize(("word", "names"), [
+    ("CMND/CCCD/Hö", True),  # "Giấy CMND/CCCD/Hộ chiếu:" on a heavy copy (seed 29, 2900012)
+    ("CMND/Hộ", True),  # the 2013 forms' "Giấy CMND/Hộ chiếu"
+    ("CMND/CCCĐ/Hõ", True),  # one part damaged
+    ("CMND", False),  # one word: the noise rule's low confidence still judges it
+    ("V/v", False),
+    ("IIl/lll", False),  # bars of a barcode or a signature
+    ("CCC]/Hộ", False),
+    ("cmnd/xyzw/qq", False),  # two parts that name no paper
+])
+def test_a_slash_list_of_identity_papers(word: str, names: bool) -> None:
+    assert names_identity_papers(word) is names
+
+
+def test_the_caption_tesseract_gave_no_confidence_gives_the_owner() -> None:
+    # Tờ khai LLTP mẫu 03, heavy (seeds 19 and 29): "CMND/CCCD/Hộ" read at confidence 0 was
+    # dropped as noise, leaving "7. Giấy chiếu: Số: 079…" — no paper's name before the number.
+    kept = "7. Giấy CMND/CCCD/Hö chiếu: Số: 079091666767 Cấp ngày: 27/06/2022 Tại: Bộ"
+    assert [m.raw for m in find_id_mentions(kept)] == ["079091666767"]
+    assert find_id_mentions(kept.replace("CMND/CCCD/Hö ", "")) == []

@@ -29,9 +29,12 @@ from sohoa.ocr.fields.digits import DIGIT_LOOKALIKES
 from sohoa.ocr.fields.names import load_name_lexicon
 from sohoa.vntext import fold
 
-# Names of identity papers as printed, on folded text (no marks, lower case, đ → d).
+# Names of identity papers as printed, on folded text (no marks, lower case, đ → d). The last
+# word of "căn cước công dân" may be any short word: after "căn cước công" nothing but "dân"
+# is printed, and a heavy copy reads it "đáo", "dẫn", "clân" (issue 18, seed 19 page 1900000:
+# "căn cước công đáo số 0401…" lost the first person's number and its caption together).
 _PAPER = (r"(?:so\s+)?dinh\s+danh(?:\s+ca\s+nhan)?|ma\s+dinh\s+danh|d\.?d\.?c\.?n"
-          r"|(?:the\s+)?can\s+cuoc(?:\s+cong\s+dan)?|(?:giay\s+)?chung\s+minh\s+nhan\s+dan"
+          r"|(?:the\s+)?can\s+cuoc(?:\s+cong(?:\s+[a-z]{2,4})?)?|(?:giay\s+)?chung\s+minh\s+nhan\s+dan"
           r"|cmnd|cccd|cmt|c\.?m\.?n\.?d|c\.?c\.?c\.?d|ho\s+chieu"
           r"|giay\s+to\s+(?:tuy\s+than|phap\s+ly(?:\s+cua\s+ca\s+nhan)?)"
           r"|personal\s+identification\s+number|identity\s+card\s+no")
@@ -324,6 +327,23 @@ def lost_first_person_number(text: str) -> LostNumber | None:
             proposed = number[0]
         return LostNumber(" ".join(flat[m.start():end].split()).rstrip(" :.,;"), proposed)
     return None
+
+
+_PAPER_ABBREVIATION = re.compile(r"cmnd|cccd|cmt|ho|chieu")
+
+
+def names_identity_papers(word: str) -> bool:
+    """Is ``word`` one printed slash-list of identity papers' names ("CMND/CCCD/Hộ" of "Giấy
+    CMND/CCCD/Hộ chiếu:", "CMND/Hộ")? Two parts or more, each of letters only, and one of them
+    a paper's abbreviation; one part may be damaged ("CMND/CCCĐ/Hö"). Tesseract gives such a
+    word no confidence at all on a heavy copy even when it reads it right (its dictionary has
+    no such word), and the caption of the owner's number went with it (issue 18, seed 19 page
+    1900004, seed 29 page 2900012: "7. Giấy chiếu: Số: 0790…", the number read and not taken)."""
+    parts = fold(word).rstrip(":.,;").split("/")
+    if len(parts) < 2 or not all(re.fullmatch(r"[a-z]{2,5}", p) for p in parts):
+        return False
+    papers = sum(bool(re.fullmatch(r"cmnd|cccd|cmt", p)) for p in parts)
+    return papers >= 1 and sum(not _PAPER_ABBREVIATION.fullmatch(p) for p in parts) <= 1
 
 
 def caption_without_number(line: str) -> str | None:
