@@ -254,6 +254,7 @@ def test_hochieu_ending_a_list_of_papers_is_a_citizens_number() -> None:
     ("CMND/CCCD/Hö", True),  # "Giấy CMND/CCCD/Hộ chiếu:" on a heavy copy (seed 29, 2900012)
     ("CMND/Hộ", True),  # the 2013 forms' "Giấy CMND/Hộ chiếu"
     ("CMND/CCCĐ/Hõ", True),  # one part damaged
+    ("CMND/CCCD:", True),  # "4. Số CMND/CCCD:" (CT01 2021), "Số CMND/CCCD/Hộ chiếu:"
     ("CMND", False),  # one word: the noise rule's low confidence still judges it
     ("V/v", False),
     ("IIl/lll", False),  # bars of a barcode or a signature
