@@ -145,6 +145,23 @@ def test_land_certificate_sentence_names_owner_then_spouse() -> None:
     assert wrong.owner_id is None and "năm sinh 1970" in (wrong.fields["id_number"].flag or "")
 
 
+def test_the_honorific_before_the_number_checks_its_sex_digit() -> None:
+    # Held-out seed 31, page 3100024 (GCN TT 10/2024, heavy): "Ông …, sinh năm 2002, căn cước
+    # công dân số 075202149960" read "075302149960" — 3 is a woman born in the 2000s, every
+    # other check passes, and it was taken as sure. "Ông" says a man: no owner, a person reads.
+    text = ("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT\nÔng Bùi Đình An, sinh năm 2002, căn cước công "
+            "dân số 075302149960; cùng bà Đỗ Mỹ Phương Mai, căn cước công dân số 070300746897;"
+            " địa chỉ: xã Bắc Sơn")
+    wrong = extract("land_use_certificate", text)
+    assert wrong.owner_id is None and "giới tính" in (wrong.fields["id_number"].flag or "")
+    assert extract("land_use_certificate",
+                   text.replace("075302149960", "075202149960")).owner_id == "075202149960"
+    # The wife's number after "bà" has a woman's digit; "Ông/Bà:" names neither.
+    [_, wife] = find_id_mentions(text)
+    assert (wife.raw, wife.female) == ("070300746897", True)
+    assert find_id_mentions("Ông/Bà: NGUYỄN VĂN AN, CCCD số: 075302149960")[0].female is None
+
+
 def test_a_wrong_century_digit_is_rejected() -> None:
     # 4th digit 4 = born in the 2100s: no living person; read from "075080…" with 0 → 4.
     assert any("sau hôm nay" in p for p in citizen_id_problems("075480954281"))

@@ -93,6 +93,10 @@ class IdMention:
     # The birth year printed in the same clause before the number ("sinh ngày 04/02/1980,
     # số định danh cá nhân …", "Năm sinh: 1970, CMND số: …"), the number's own cross-check.
     born: int | None = None
+    # The sex the honorific of the same clause gives its person ("Ông Bùi Đình An, sinh năm
+    # 2002, căn cước công dân số …": a man), None when none is printed; the number's fourth
+    # digit carries it (even: a man, odd: a woman).
+    female: bool | None = None
 
 
 def _flatten(text: str) -> str:
@@ -156,7 +160,8 @@ def find_id_mentions(text: str) -> list[IdMention]:
         inline = ":" not in flat[m.start():start] and not re.search(r"(^|[\d.)]\s*)$", before)
         clause_from = max(taken, m.start() - _ROLE_WINDOW // 2, 0)
         found.append(IdMention(raw, label, inline, _other_person(folded, m.start()), start,
-                               _born(flat[clause_from:m.start()])))
+                               _born(flat[clause_from:m.start()]),
+                               _honorific_sex(flat, folded, clause_from, m.start())))
         taken = end
     return found
 
@@ -177,6 +182,19 @@ def _born(clause: str) -> int | None:
         elif (y := re.match(r"(1[89]\d\d|20\d\d)(?!\d)", rest)) is not None:
             year = int(y[1])
     return year
+
+
+def _honorific_sex(flat: str, folded: str, start: int, end: int) -> bool | None:
+    """Whether the last honorific before a person's name between ``start`` and ``end`` is a
+    woman's ("bà") — False for "ông" — or None when there is none ("Ông/Bà:" names neither,
+    "tỉnh Bà Rịa" is a place)."""
+    sex = None
+    for m in _HONORIFIC_RE.finditer(folded, start, end):
+        word = folded[m.start():m.end()].split()[-1].rstrip(":")
+        if m.end() < len(flat) and flat[m.end()].isupper() and _names_a_person(flat, word,
+                                                                               m.end()):
+            sex = word == "ba"
+    return sex
 
 
 def _other_person(folded: str, at: int) -> bool:
