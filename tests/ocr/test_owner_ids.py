@@ -162,6 +162,15 @@ def test_the_honorific_before_the_number_checks_its_sex_digit() -> None:
     assert find_id_mentions("Ông/Bà: NGUYỄN VĂN AN, CCCD số: 075302149960")[0].female is None
 
 
+def test_a_last_digit_ocr_set_apart_finishes_the_number() -> None:
+    # Held-out seed 37, page 3700032 (LLTP số 2, medium): "…số 070064543411, cấp ngày" read
+    # "07006454341 1, cấp ngày" — 11 digits and the last one apart, the owner lost.
+    text = LLTP_2024.replace("075097876195,", "07509787619 5,")
+    assert extract("judicial_record", text).owner_id == "075097876195"
+    # A number that runs on into the next words (a house number, a date) is not joined.
+    assert [m.raw for m in find_id_mentions("Số CCCD: 07509787619 5 Lê Lợi")] == ["07509787619"]
+
+
 def test_a_wrong_century_digit_is_rejected() -> None:
     # 4th digit 4 = born in the 2100s: no living person; read from "075080…" with 0 → 4.
     assert any("sau hôm nay" in p for p in citizen_id_problems("075480954281"))
