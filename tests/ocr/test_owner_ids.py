@@ -86,6 +86,9 @@ def test_a_cmnd_with_a_province_code_that_never_existed_is_no_owner() -> None:
     # page 1700006): the translation after the slash, up to its colon, is still the caption.
     ("Số định danh cá nhân/Personal identifcation\nnumber: 0701 62493455\nHọ, chữ đệm",
      "070162493455", "Số định danh cá nhân/Personal identifcation number", False, False),
+    # … and a speck read before the wrapped word (held-out seed 37, page 3700022).
+    ("Số định danh cá nhân/Personal identifcation\n_ number: 040075313161\nHọ, chữ đệm",
+     "040075313161", "Số định danh cá nhân/Personal identifcation number", False, False),
     # OCR read a speck between the caption and the number.
     ("Số CCCD: _ 075181899634 cấp ngày 21/12/2021", "075181899634", "Số CCCD", False, False),
     # OCR damaged one name of the slash list: the list still leads to the number.

