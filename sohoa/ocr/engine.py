@@ -44,6 +44,7 @@ from PIL import Image, UnidentifiedImageError
 
 from sohoa.errors import BadInputError, ConfigError
 from sohoa.ocr.correct import Lexicon, correct_tokens, is_syllable, reread_names
+from sohoa.ocr.fields.personal_ids import names_identity_papers
 from sohoa.ocr.idreread import Reader, reread_ids
 from sohoa.ocr.layout import Box, reading_order
 from sohoa.ocr.mrz import best_reading, looks_like_mrz_line
@@ -300,6 +301,8 @@ def _is_noise(box: Box) -> bool:
     Vietnamese syllables or hold digits."""
     text = box.text
     alnum = sum(ch.isalnum() for ch in text)
+    if names_identity_papers(text):
+        return False  # read right at no confidence: a caption of the owner's number
     if box.confidence < 5 or (len(text) >= 6 and set(text) <= _BARCODE_CHARS):
         return True
     if box.confidence >= 20 and _ADMIN_ABBREVIATION.fullmatch(text):

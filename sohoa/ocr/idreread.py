@@ -148,6 +148,11 @@ def reread_ids(lines: list[Line], read: Reader
                     changed[n], doubt = found
                     unsure.append(doubt)
                 continue
+            if _cut_short(raw, mention.label) and not mention.other_person:
+                if (found := _read_on(changed, n, raw, read)) is not None:
+                    changed[n], doubt = found
+                    unsure.append(doubt)
+                continue
             if len(raw) != 12 or mention.other_person:
                 continue
             words = _number_words(line, raw)
@@ -305,6 +310,74 @@ def _one_digit_off(lines: list[Line], n: int, raw: str, read: Reader
         return None
     num = found.pop()
     return _with_number(lines[n], words, num), (num, "/".join(dict.fromkeys([number, *alone])))
+
+
+# A caption that names only a 12-digit paper: nine digits after it are a number cut short.
+_TWELVE_LABEL = re.compile(r"dinh danh|can cuoc|cccd")
+_NINE_LABEL = re.compile(r"cmnd|chung minh|(?<![a-z])cmt(?![a-z])")
+
+
+def _cut_short(raw: str, label: str) -> bool:
+    """Is ``raw`` a personal number the page read two digits short or more: 8 to 10
+    characters, or 9 after a caption that names only a 12-digit paper (a CMND has 9)?"""
+    if not 8 <= len(raw) <= 10:
+        return False
+    folded = fold(label)
+    return len(raw) != 9 or (bool(_TWELVE_LABEL.search(folded))
+                             and not _NINE_LABEL.search(folded))
+
+
+def _subsequence(short: str, number: str) -> bool:
+    """Is every character of ``short`` in ``number``, in order (``number`` with some put back)?"""
+    rest = iter(number)
+    return all(ch in rest for ch in short)
+
+
+def _read_on(lines: list[Line], n: int, raw: str, read: Reader
+             ) -> tuple[Line, tuple[str, str]] | None:
+    """Line ``n`` with a number the page read two digits short or more (issue 18, seed 19 page
+    1900000: "040198078159;" on a faint heavy copy read "04019078", its box ending where the
+    reading stopped) replaced by the number read alone where it is printed: from the word's
+    left edge to the next word of the line (or the text's right edge), narrowed to the glyphs
+    and read in two binarizations at two sizes, as a lost number is (:func:`_lost_number`). A
+    reading's number is its first run of digits. Taken only when two readings or more give one
+    12-digit number that passes every check (with the birth date printed near), holds every
+    digit the page read in their order (the page's reading supports it: nothing is put in
+    that no reading gives), and no reading gives another valid number; always with its doubt,
+    a person confirms it."""
+    line = lines[n]
+    words = _number_words(line, raw)
+    if words is None:
+        return None
+    left, top, right, bottom = _union(words)
+    height = bottom - top
+    after = [w for w in line.words if w.left >= right and w not in words]
+    edge = min((w.left for w in after), default=max(
+        (w.right for ln in lines for w in ln.words), default=right) + height)
+    # The crop's padding (a third of the height) must not reach the next word's first letter.
+    end = edge - max(3, height // 3) - max(2, height // 8)
+    if end - right < (right - left) // len(raw):
+        return None  # no room after the word for a digit it lost
+    birth = _birth_word(lines, n)
+    born = birth[2] if birth else None
+    readings = read((left, top, end, bottom), "rest")
+    votes = []
+    for reading in readings:
+        run = re.match(r"[^0-9]*([0-9]*)", reading)
+        if run and len(run[1]) == 12:
+            votes.append(run[1])
+    valid = {v for v in votes if not personal_id_problems(v, born)}
+    number = raw.translate(DIGIT_LOOKALIKES)
+    if len(valid) != 1:
+        return None
+    found = valid.pop()
+    if votes.count(found) < 2 or not _subsequence(number, found):
+        return None
+    box = Box(found, left, top, end - left, height, min(w.confidence for w in words),
+              words[0].line_key)
+    first = line.words.index(words[0])
+    return (replace(line, words=(*line.words[:first], box, *line.words[first + len(words):])),
+            (found, "/".join(dict.fromkeys([raw, *votes]))))
 
 
 def _with_number(line: Line, words: list[Box], number: str) -> Line:

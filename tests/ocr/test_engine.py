@@ -196,6 +196,8 @@ def test_faded_shadowed_page_with_seal_is_cleaned_for_recognition(ocr_page, ocr_
         ("01", 30.0, False),
         ("VT,", 85.0, False),
         ("Thành", 3.0, True),
+        # a list of identity papers Tesseract read right at no confidence (heavy LLTP mẫu 03)
+        ("CMND/CCCD/Hö", 0.0, False),
     ],
 )
 def test_marks_that_are_not_text_are_dropped(text, confidence, noise):

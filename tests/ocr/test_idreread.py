@@ -3,6 +3,8 @@ recovered when exactly one reading makes them agree, never replaced by a guess."
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from sohoa.doctypes import load_registry
@@ -168,3 +170,52 @@ def test_a_year_read_the_same_every_time_still_refuses_the_number() -> None:
                      {140: ["28/02/1991"], 180: ["075181899634", "075181899684"]},
                      {140: ["28/02/1991"], 180: ["075181899634"]}):  # read alone once
         assert reread_ids(PAGE, Readings(readings)) == (PAGE, [])
+
+
+# Heavy owner bench, seed 19, page 1900000 (GCN TT 10/2024): "căn cước công dân số
+# 040198078159; cùng ông" on a faint copy read "căn cước công đáo số 04019078 cùng ông", the
+# number's box ending where the reading stopped, the spouse's number read next.
+def _gap_after(line: Line, at: int, gap: int) -> Line:
+    """``line`` with the words after word ``at`` moved ``gap`` pixels right."""
+    return replace(line, words=tuple(replace(w, left=w.left + gap) if k > at else w
+                                     for k, w in enumerate(line.words)))
+
+
+SHORT = [_gap_after(_line("Bà", "Đặng", "Thu", "Anh,", "sinh", "năm", "1998,", "căn", "cước",
+                          "công", "đáo", "số", "04019078", "cùng", "ông", top=100), 12, 50),
+         _line("Phan", "Trung", "Phong,", "căn", "cước", "công", "dân", "số", "070076824280;",
+               top=140)]
+
+
+def test_a_number_read_short_is_read_on_to_the_next_word_and_proposed() -> None:
+    read = Readings({100: ["40198078159", "4019807859-", "040198078159", "040198078159."]})
+    lines, unsure = reread_ids(SHORT, read)
+    assert "căn cước công đáo số 040198078159 cùng ông" in _text(lines)
+    assert read.asked[0] == "rest"
+    # Never sure: only readings of one crop give the lost digits, a person confirms.
+    assert [number for number, _ in unsure] == ["040198078159"]
+    box = lines[0].words[12]
+    assert box.left == SHORT[0].words[12].left and box.right < SHORT[0].words[13].left
+
+
+def test_a_short_number_is_read_on_only_with_the_pages_digits_and_two_votes() -> None:
+    for readings in (["040198078159"],  # one reading only
+                     ["040198078159", "040198078159", "040198076159"],  # another valid one
+                     ["070198078159", "070198078159"],  # not the page's "04019078" put back
+                     ["040197078159", "040197078159"],  # born 1997, the line prints 1998
+                     ["0401980781", "0401980781"]):  # still short
+        assert reread_ids(SHORT, Readings({100: readings}))[0] == SHORT, readings
+
+
+def test_a_nine_digit_cmnd_is_not_read_on() -> None:
+    cmnd = [_line("Ông:", "NGUYỄN", "VĂN", "AN,", "Năm", "sinh:", "1970,", "CMND", "số:",
+                  "271234567", "cấp", "ngày", top=100)]
+    read = Readings({100: ["271234567123", "271234567123"]})
+    assert reread_ids(cmnd, read)[0] == cmnd and "rest" not in read.asked
+
+
+def test_a_short_number_with_no_room_after_it_is_not_read_on() -> None:
+    # The next word follows at once: nothing the page read was left out after the number.
+    tight = [_line(*(w.text for w in SHORT[0].words), top=100)]
+    read = Readings({100: ["040198078159", "040198078159"]})
+    assert reread_ids(tight, read)[0] == tight and "rest" not in read.asked

@@ -12,7 +12,11 @@ from sohoa.doctypes import load_registry
 from sohoa.idcodes import citizen_id_problems, cmnd_problems, personal_id_problems
 from sohoa.ocr.classify import classify
 from sohoa.ocr.fields.extract import extract_fields
-from sohoa.ocr.fields.personal_ids import caption_without_number, find_id_mentions
+from sohoa.ocr.fields.personal_ids import (
+    caption_without_number,
+    find_id_mentions,
+    names_identity_papers,
+)
 from sohoa.pipeline.owner import resolve_owner
 
 REGISTRY = load_registry()
@@ -82,11 +86,18 @@ def test_a_cmnd_with_a_province_code_that_never_existed_is_no_owner() -> None:
     # page 1700006): the translation after the slash, up to its colon, is still the caption.
     ("Số định danh cá nhân/Personal identifcation\nnumber: 0701 62493455\nHọ, chữ đệm",
      "070162493455", "Số định danh cá nhân/Personal identifcation number", False, False),
+    # … and a speck read before the wrapped word (held-out seed 37, page 3700022).
+    ("Số định danh cá nhân/Personal identifcation\n_ number: 040075313161\nHọ, chữ đệm",
+     "040075313161", "Số định danh cá nhân/Personal identifcation number", False, False),
     # OCR read a speck between the caption and the number.
     ("Số CCCD: _ 075181899634 cấp ngày 21/12/2021", "075181899634", "Số CCCD", False, False),
     # OCR damaged one name of the slash list: the list still leads to the number.
     ("7. Giầy CMND/CCCDĐ/Hộ chiếu: Số: 070197784135 Cấp ngày: 02/11/2021", "070197784135",
      "Giầy CMND/CCCDĐ/Hộ chiếu: Số", False, False),
+    # "dân" of "căn cước công dân" misread on a heavy copy (seed 19, page 1900000): the caption
+    # still leads to the number (here read short: the re-reading at its place finishes it).
+    ("Bà Đăng Thú Anh, sinh năm 1998, căn cước công đáo số 04019078 cùng ông", "04019078",
+     "căn cước công đáo số", True, False),
 ])
 def test_id_mentions_by_the_forms_wording(text: str, number: str, label: str, inline: bool,
                                           other: bool) -> None:
@@ -135,6 +146,32 @@ def test_land_certificate_sentence_names_owner_then_spouse() -> None:
     # The birth year beside it is the cross-check: a reading that contradicts it is no owner.
     wrong = extract("land_use_certificate", text.replace("sinh năm 1970", "sinh năm 1971"))
     assert wrong.owner_id is None and "năm sinh 1970" in (wrong.fields["id_number"].flag or "")
+
+
+def test_the_honorific_before_the_number_checks_its_sex_digit() -> None:
+    # Held-out seed 31, page 3100024 (GCN TT 10/2024, heavy): "Ông …, sinh năm 2002, căn cước
+    # công dân số 075202149960" read "075302149960" — 3 is a woman born in the 2000s, every
+    # other check passes, and it was taken as sure. "Ông" says a man: no owner, a person reads.
+    text = ("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT\nÔng Bùi Đình An, sinh năm 2002, căn cước công "
+            "dân số 075302149960; cùng bà Đỗ Mỹ Phương Mai, căn cước công dân số 070300746897;"
+            " địa chỉ: xã Bắc Sơn")
+    wrong = extract("land_use_certificate", text)
+    assert wrong.owner_id is None and "giới tính" in (wrong.fields["id_number"].flag or "")
+    assert extract("land_use_certificate",
+                   text.replace("075302149960", "075202149960")).owner_id == "075202149960"
+    # The wife's number after "bà" has a woman's digit; "Ông/Bà:" names neither.
+    [_, wife] = find_id_mentions(text)
+    assert (wife.raw, wife.female) == ("070300746897", True)
+    assert find_id_mentions("Ông/Bà: NGUYỄN VĂN AN, CCCD số: 075302149960")[0].female is None
+
+
+def test_a_last_digit_ocr_set_apart_finishes_the_number() -> None:
+    # Held-out seed 37, page 3700032 (LLTP số 2, medium): "…số 070064543411, cấp ngày" read
+    # "07006454341 1, cấp ngày" — 11 digits and the last one apart, the owner lost.
+    text = LLTP_2024.replace("075097876195,", "07509787619 5,")
+    assert extract("judicial_record", text).owner_id == "075097876195"
+    # A number that runs on into the next words (a house number, a date) is not joined.
+    assert [m.raw for m in find_id_mentions("Số CCCD: 07509787619 5 Lê Lợi")] == ["07509787619"]
 
 
 def test_a_wrong_century_digit_is_rejected() -> None:
@@ -240,3 +277,26 @@ def test_hochieu_ending_a_list_of_papers_is_a_citizens_number() -> None:
     [mention] = find_id_mentions("CCC]/Hộ chiêu: 070193138128")
     assert mention.raw == "070193138128"
     assert find_id_mentions("Hộ chiếu: 070193138128") == []
+
+
+@pytest.mark.parametrize(("word", "names"), [
+    ("CMND/CCCD/Hö", True),  # "Giấy CMND/CCCD/Hộ chiếu:" on a heavy copy (seed 29, 2900012)
+    ("CMND/Hộ", True),  # the 2013 forms' "Giấy CMND/Hộ chiếu"
+    ("CMND/CCCĐ/Hõ", True),  # one part damaged
+    ("CMND/CCCD:", True),  # "4. Số CMND/CCCD:" (CT01 2021), "Số CMND/CCCD/Hộ chiếu:"
+    ("CMND", False),  # one word: the noise rule's low confidence still judges it
+    ("V/v", False),
+    ("IIl/lll", False),  # bars of a barcode or a signature
+    ("CCC]/Hộ", False),
+    ("cmnd/xyzw/qq", False),  # two parts that name no paper
+])
+def test_a_slash_list_of_identity_papers(word: str, names: bool) -> None:
+    assert names_identity_papers(word) is names
+
+
+def test_the_caption_tesseract_gave_no_confidence_gives_the_owner() -> None:
+    # Tờ khai LLTP mẫu 03, heavy (seeds 19 and 29): "CMND/CCCD/Hộ" read at confidence 0 was
+    # dropped as noise, leaving "7. Giấy chiếu: Số: 079…" — no paper's name before the number.
+    kept = "7. Giấy CMND/CCCD/Hö chiếu: Số: 079091666767 Cấp ngày: 27/06/2022 Tại: Bộ"
+    assert [m.raw for m in find_id_mentions(kept)] == ["079091666767"]
+    assert find_id_mentions(kept.replace("CMND/CCCD/Hö ", "")) == []

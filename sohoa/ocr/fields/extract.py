@@ -384,6 +384,10 @@ def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
             f"{own[0].raw} là của người ghi sau): đối chiếu với giấy tờ", lost.label)
         return None
     reads += [(m.raw, m.label, m.inline, m.born) for m in own]
+    # The honorific of the number's own clause ("Ông …, căn cước công dân số …") gives the sex
+    # when the paper prints none: its fourth digit must agree (issue 18, a 2 read as 3 there,
+    # valid in every other check, was taken as sure).
+    said = {m.raw: m.female for m in own}
     if not reads:  # a caption OCR damaged past the paper names ("Sô đjnh danh:")
         reads = [(raw, label, False, None)
                  for v, _, label in labelled_values(hits, lines, "id_number")
@@ -391,6 +395,8 @@ def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
     if not reads:
         return None
     raw, label, inline, born = reads[0]
+    if female is None:
+        female = said.get(raw) if own and raw == own[0].raw else None
     raws = [r for r, _, _, _ in reads]
     if inline and raws.count(raw) < 2:
         # A number read once from running text has had no caption's cross-check. The birth

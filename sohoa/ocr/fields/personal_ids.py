@@ -29,9 +29,12 @@ from sohoa.ocr.fields.digits import DIGIT_LOOKALIKES
 from sohoa.ocr.fields.names import load_name_lexicon
 from sohoa.vntext import fold
 
-# Names of identity papers as printed, on folded text (no marks, lower case, đ → d).
+# Names of identity papers as printed, on folded text (no marks, lower case, đ → d). The last
+# word of "căn cước công dân" may be any short word: after "căn cước công" nothing but "dân"
+# is printed, and a heavy copy reads it "đáo", "dẫn", "clân" (issue 18, seed 19 page 1900000:
+# "căn cước công đáo số 0401…" lost the first person's number and its caption together).
 _PAPER = (r"(?:so\s+)?dinh\s+danh(?:\s+ca\s+nhan)?|ma\s+dinh\s+danh|d\.?d\.?c\.?n"
-          r"|(?:the\s+)?can\s+cuoc(?:\s+cong\s+dan)?|(?:giay\s+)?chung\s+minh\s+nhan\s+dan"
+          r"|(?:the\s+)?can\s+cuoc(?:\s+cong(?:\s+[a-z]{2,4})?)?|(?:giay\s+)?chung\s+minh\s+nhan\s+dan"
           r"|cmnd|cccd|cmt|c\.?m\.?n\.?d|c\.?c\.?c\.?d|ho\s+chieu"
           r"|giay\s+to\s+(?:tuy\s+than|phap\s+ly(?:\s+cua\s+ca\s+nhan)?)"
           r"|personal\s+identification\s+number|identity\s+card\s+no")
@@ -42,10 +45,11 @@ _PAPER_RE = re.compile(rf"(?<![0-9a-z])(?:giay\s+|so\s+)?(?:{_PAPER})(?![0-9a-z]
 # right after a slash is skipped too. A bilingual caption gives the name again in English after
 # a slash, up to its colon ("Số định danh cá nhân/Personal identification number:", the 2024
 # card, often wrapped and misspelt by OCR: "…/Personal identifcation⏎number:"): up to four
-# words after a slash that end at a colon are that translation.
+# words after a slash that end at a colon are that translation, a speck OCR read before one
+# of them too ("…identifcation⏎_ number:", held-out seed 37 page 3700022).
 _BETWEEN = re.compile(rf"(?:[\s:.,;()\-/_~'`‘’“”\"]|(?<![0-9a-z])(?:{_PAPER}|so|no|giay|loai|ban)"
                       rf"(?![0-9a-z])|(?<=/)[a-z]{{1,8}}(?=\s*/)"
-                      rf"|(?<=/)[a-z]{{2,16}}(?:\s+[a-z]{{2,16}}){{0,3}}(?=\s*:))*")
+                      rf"|(?<=/)[a-z]{{2,16}}(?:\s+[_~.\-]{{0,2}}\s*[a-z]{{2,16}}){{0,3}}(?=\s*:))*")
 _LOOK = re.escape("".join(k for k in DIGIT_LOOKALIKES if k not in "?"))
 _NUMBER = re.compile(rf"[0-9{_LOOK}](?:[0-9{_LOOK}]|[ .](?=[0-9]{{3}}))*")
 
@@ -90,6 +94,10 @@ class IdMention:
     # The birth year printed in the same clause before the number ("sinh ngày 04/02/1980,
     # số định danh cá nhân …", "Năm sinh: 1970, CMND số: …"), the number's own cross-check.
     born: int | None = None
+    # The sex the honorific of the same clause gives its person ("Ông Bùi Đình An, sinh năm
+    # 2002, căn cước công dân số …": a man), None when none is printed; the number's fourth
+    # digit carries it (even: a man, odd: a woman).
+    female: bool | None = None
 
 
 def _flatten(text: str) -> str:
@@ -118,10 +126,17 @@ def _number_at(flat: str, start: int) -> tuple[str, int] | None:
         head = next((h for h in heads if len(h) == size and h.isdigit()), None)
         if head is not None:
             token = head
+    end = m.end()
+    # The last digit set apart by OCR ("07006454341 1, cấp ngày": held-out seed 37, page
+    # 3700032) finishes a number read 11 long, when the clause ends right after it (a house
+    # number or a date after the number runs on: "…341 12 Lê Lợi" is not joined).
+    if len(token) == 11 and token.isdigit() and (
+            tail := re.match(r" ([0-9])(?=[,;.]|\s*$|\n)", flat[end:])) is not None:
+        token, end = token + tail[1], end + 2
     digits = sum(c.isdigit() for c in token)
     if not 8 <= len(token) <= 14 or digits < len(token) - 3:
         return None
-    return token, m.end()
+    return token, end
 
 
 def find_id_mentions(text: str) -> list[IdMention]:
@@ -146,14 +161,16 @@ def find_id_mentions(text: str) -> list[IdMention]:
             # A passport number is not a citizen's ID; "…/Hộ chiếu" ends a list of papers
             # whose first name OCR damaged ("CCC]/Hộ chiếu:"): the citizen's number, either.
             continue
-        label = " ".join(flat[m.start():start].split()).rstrip(" :.,;(-_~'`‘’“”\"")
+        label = " ".join(w for w in flat[m.start():start].split() if w.strip("_~")
+                         ).rstrip(" :.,;(-_~'`‘’“”\"")
         # A caption ends with a colon ("Số CCCD:"); running text runs on ("… số định danh cá
         # nhân 0751…", "CMND số 27…").
         before = flat[max(0, m.start() - 3):m.start()]
         inline = ":" not in flat[m.start():start] and not re.search(r"(^|[\d.)]\s*)$", before)
         clause_from = max(taken, m.start() - _ROLE_WINDOW // 2, 0)
         found.append(IdMention(raw, label, inline, _other_person(folded, m.start()), start,
-                               _born(flat[clause_from:m.start()])))
+                               _born(flat[clause_from:m.start()]),
+                               _honorific_sex(flat, folded, clause_from, m.start())))
         taken = end
     return found
 
@@ -174,6 +191,19 @@ def _born(clause: str) -> int | None:
         elif (y := re.match(r"(1[89]\d\d|20\d\d)(?!\d)", rest)) is not None:
             year = int(y[1])
     return year
+
+
+def _honorific_sex(flat: str, folded: str, start: int, end: int) -> bool | None:
+    """Whether the last honorific before a person's name between ``start`` and ``end`` is a
+    woman's ("bà") — False for "ông" — or None when there is none ("Ông/Bà:" names neither,
+    "tỉnh Bà Rịa" is a place)."""
+    sex = None
+    for m in _HONORIFIC_RE.finditer(folded, start, end):
+        word = folded[m.start():m.end()].split()[-1].rstrip(":")
+        if m.end() < len(flat) and flat[m.end()].isupper() and _names_a_person(flat, word,
+                                                                               m.end()):
+            sex = word == "ba"
+    return sex
 
 
 def _other_person(folded: str, at: int) -> bool:
@@ -324,6 +354,23 @@ def lost_first_person_number(text: str) -> LostNumber | None:
             proposed = number[0]
         return LostNumber(" ".join(flat[m.start():end].split()).rstrip(" :.,;"), proposed)
     return None
+
+
+_PAPER_ABBREVIATION = re.compile(r"cmnd|cccd|cmt|ho|chieu")
+
+
+def names_identity_papers(word: str) -> bool:
+    """Is ``word`` one printed slash-list of identity papers' names ("CMND/CCCD/Hộ" of "Giấy
+    CMND/CCCD/Hộ chiếu:", "CMND/Hộ")? Two parts or more, each of letters only, and one of them
+    a paper's abbreviation; one part may be damaged ("CMND/CCCĐ/Hö"). Tesseract gives such a
+    word no confidence at all on a heavy copy even when it reads it right (its dictionary has
+    no such word), and the caption of the owner's number went with it (issue 18, seed 19 page
+    1900004, seed 29 page 2900012: "7. Giấy chiếu: Số: 0790…", the number read and not taken)."""
+    parts = fold(word).rstrip(":.,;").split("/")
+    if len(parts) < 2 or not all(re.fullmatch(r"[a-z]{2,5}", p) for p in parts):
+        return False
+    papers = sum(bool(re.fullmatch(r"cmnd|cccd|cmt", p)) for p in parts)
+    return papers >= 1 and sum(not _PAPER_ABBREVIATION.fullmatch(p) for p in parts) <= 1
 
 
 def caption_without_number(line: str) -> str | None:
