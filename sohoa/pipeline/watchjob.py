@@ -25,8 +25,9 @@ from sohoa.records import Page
 from sohoa.scanners.watch import Notice, Outcome, ProgramFault, WatchSettings, members, watch
 
 RATE_WINDOW_S = 300.0  # pages per minute over the last five minutes: idle nights do not count
-# A blank page file written within this long of the file before it, in the same scan session,
-# is that page's back (a page-per-file scanner's duplex); later, it is a page of its own.
+# With --duplex, a blank page file written within this long of the file before it, in the same
+# scan session, is that page's back (a page-per-file scanner's duplex); later, or from a simplex
+# scanner, it is a page that came out white: set aside to be rescanned (review13a S2).
 SESSION_GAP_S = 120.0
 
 
@@ -102,7 +103,7 @@ def _after(previous: list[tuple[Page, float]], written: float | None) -> Page | 
     if written is None or not previous:
         return None
     page, before = previous[-1]
-    return page if abs(written - before) <= SESSION_GAP_S else None
+    return page if 0 <= written - before <= SESSION_GAP_S else None
 
 
 def outcome_json(outcome: Outcome, stored: int, duplicates: int, pages: int,
@@ -153,7 +154,7 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
             written = path.stat().st_mtime if path.is_file() else None
         except OSError:  # gone meanwhile: the ingest says so
             written = None
-        after = _after(previous, written)
+        after = _after(previous, written) if duplex else None  # simplex: no file is a back
         previous.clear()  # kept again below only for a file that went through
 
         def on_event(event: dict[str, Any]) -> None:

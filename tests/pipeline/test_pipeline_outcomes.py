@@ -96,7 +96,7 @@ def test_the_hot_folder_counts_what_a_clerk_would_count(tmp_path: Path) -> None:
     events: list[dict[str, Any]] = []
     report = run_watch(hot, settings, options=WatchSettings(settle_seconds=0.2,
                                                             poll_seconds=0.1),
-                       once=True, emit=events.append)
+                       duplex=True, once=True, emit=events.append)
     warnings = [e for e in events if outcome_of(e) == WARNING]
     assert len(warnings) == 1 and "thang xám" in warnings[0]["warning"]
     stored = [e for e in events if "outcome" not in e and outcome_of(e) == STORED]
@@ -109,3 +109,18 @@ def test_the_hot_folder_counts_what_a_clerk_would_count(tmp_path: Path) -> None:
     assert outcomes["scan_0003.png"][0] == "failed" and "đều trắng" in outcomes["scan_0003.png"][1]
     assert report.documents == len(stored) == 1
     assert (report.files_done, report.files_failed) == (2, 2)
+
+    # review13a S2: from a simplex scanner the same blank file right after a page is a page
+    # that came out white, not a back: set aside to be rescanned, never filed as done
+    simplex = tmp_path / "simplex"
+    simplex.mkdir()
+    front.save(simplex / "page_0001.png", dpi=(200, 200))
+    Image.new("RGB", (1654, 2339), (250,) * 3).save(simplex / "page_0002.png", dpi=(200, 200))
+    for name, age in (("page_0001.png", 30), ("page_0002.png", 25)):
+        os.utime(simplex / name, (now - age, now - age))
+    events.clear()
+    run_watch(simplex, settings, options=WatchSettings(settle_seconds=0.2, poll_seconds=0.1),
+              once=True, emit=events.append)
+    outcomes = {Path(e["file"]).name: (e["outcome"], e["reason"]) for e in events
+                if "outcome" in e}
+    assert outcomes["page_0002.png"][0] == "failed" and "đều trắng" in outcomes["page_0002.png"][1]
