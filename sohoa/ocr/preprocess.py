@@ -30,6 +30,7 @@ from sohoa.ocr.marks import (
     FoundMark,
     channel_extremes,
     colour_marks,
+    coloured_print,
     grey_seals,
     lift_lighter_ink,
     lift_marks,
@@ -40,6 +41,8 @@ from sohoa.ocr.photos import Photo, blank_photos, find_photos
 
 # Measured on a small copy: enough pixels for stable percentiles, cheap on a 2-core desk PC.
 _MEASURE_WIDTH = 600
+# The resolution assumed when none is given (``prepare``'s default).
+_DEFAULT_DPI = 200
 # A pixel is "coloured ink" when clearly saturated and not too dark (black print is unsaturated).
 _INK_SATURATION = 70
 _INK_MIN_VALUE = 60
@@ -151,7 +154,7 @@ def measure(array: np.ndarray) -> PageMeasures:
     )
 
 
-def lift_coloured_ink(rgb: np.ndarray) -> np.ndarray:
+def lift_coloured_ink(rgb: np.ndarray, dpi: int = 0) -> np.ndarray:
     """Grey copy of ``rgb`` in which red/blue ink reads as paper and black print stays.
 
     Saturated pixels are read through their brightest channel (HSV value): red ink is bright in
@@ -163,8 +166,12 @@ def lift_coloured_ink(rgb: np.ndarray) -> np.ndarray:
     if not ink.any():
         return gray
     brightest = channel_extremes(rgb)[0]
+    # Lines printed in colour (a card's red title) are print, not ink laid over it.
+    dpi = dpi or _DEFAULT_DPI
+    printed = cv2.dilate(coloured_print(ink, dpi).astype(np.uint8),
+                         np.ones((3, 3), np.uint8)).astype(bool)
     # Grow the mask a little: anti-aliased stroke edges are less saturated than stroke cores.
-    ink = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    ink = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~printed
     cleaned = gray.copy()
     cleaned[ink] = np.maximum(gray[ink], brightest[ink])
     return cleaned
@@ -290,7 +297,7 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
     alternatives: list[Callable[[], np.ndarray | None]] = []
     if array.ndim == 3:
         if clean and measures.colour_share >= _MIN_COLOUR_SHARE:
-            gray = lift_coloured_ink(array)
+            gray = lift_coloured_ink(array, dpi)
             steps.append("lift_coloured_ink")
             coloured = colour_marks(array, dpi)
             if coloured:

@@ -361,3 +361,33 @@ def test_a_body_line_with_a_hole_is_not_taken_for_two_closing_columns():
     ]
     # The paragraph's last line is drawn with the body, not atop the "Nơi nhận" column.
     assert lines[2].block == lines[0].block != lines[3].block
+
+
+def test_a_title_printed_in_red_stays_print_while_a_red_seal_and_a_pen_are_lifted():
+    """A card's title is printed in red (tester12 F3: lifted as seal ink, the colour scan lost
+    "CĂN CƯỚC CÔNG DÂN" and read as "other" while its grey scan read as a card). Print in
+    colour is a row of letters; a seal's ring and a pen's stroke are not."""
+    from PIL import ImageFont
+
+    from sohoa.ocr.marks import coloured_print
+
+    dpi = 150
+    image = Image.new("RGB", (1240, 1000), (252, 252, 250))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/noto/NotoSerif-Bold.ttf", 34)
+    draw.text((260, 80), "CĂN CƯỚC CÔNG DÂN", font=font, fill=(170, 35, 40))
+    draw.text((260, 160), "Số định danh cá nhân", font=font, fill=(20, 20, 20))
+    draw.ellipse((300, 420, 600, 720), outline=(205, 25, 35), width=9)  # a seal's ring
+    draw.line((700, 600, 1150, 560), fill=(25, 55, 190), width=6)  # a pen's stroke
+    rgb = np.asarray(image)
+    gray = _gray(image)
+    title = (rgb[..., 0].astype(int) - rgb[..., 1] > 80) & (np.arange(1000)[:, None] < 140)
+    seal = (rgb[..., 0].astype(int) - rgb[..., 1] > 80) & (np.arange(1000)[:, None] > 400)
+    pen = rgb[..., 2].astype(int) - rgb[..., 0] > 80
+    assert title.sum() > 2000 and seal.sum() > 2000 and pen.sum() > 1000
+    found = coloured_print(title | seal | pen, dpi)
+    assert found[title].mean() > 0.9 and not found[seal].any() and not found[pen].any()
+    out = prepare(image, dpi=dpi).gray
+    assert (out[title] < 140).mean() > 0.9  # still print, as dark as in a grey scan
+    assert (gray[title] < 140).mean() > 0.9
+    assert (out[seal] > 180).mean() > 0.95 and (out[pen] > 150).mean() > 0.95
