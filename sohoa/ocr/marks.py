@@ -110,15 +110,30 @@ def _clusters(mask: np.ndarray, dpi: int, reach_mm: float
     return out
 
 
-def coloured_print(mask: np.ndarray, dpi: int) -> np.ndarray:
+def coloured_print(mask: np.ndarray, dpi: int,
+                   stamps: Sequence[FoundMark] = ()) -> np.ndarray:
     """The pixels of ``mask`` that are lines of print in colour (a card's red "CĂN CƯỚC CÔNG
-    DÂN", a blue letterhead), not a seal or a pen: lifting them as ink erased the title the page
-    is classified by (tester12 F3: the colour scan of a card read as "other", its grey scan as a
-    card). A line of print is a row of separate letters of one height: its pieces joined across
-    the gaps between letters and words (3 mm), and to their tone marks (0.6 mm), make a band
-    1.5-12 mm high, at least twice as wide, holding at least three pieces and about one per
-    height of width. A pen stroke or a seal's ring is one or a few long pieces; a seal's
-    lettering curves into a round cluster taller than any line."""
+    DÂN", a letterhead in red or blue), not a seal or a pen: lifting them as ink erased the
+    title the page is classified by (tester12 F3: the colour scan of a card read as "other",
+    its grey scan as a card).
+
+    A line of print is a row of separate letters of one height standing on one baseline:
+    pieces joined across the gaps between letters and words (3 mm) and to their tone marks
+    (0.6 mm) make a band 1.5-12 mm high, at least twice as wide, in which
+
+    - there are three letters at least (pieces as tall as the band's letters: a tone mark or
+      a dot is not one), covering half of its width at least;
+    - the letters stand on baselines: each one's foot level with two others' at least (a
+      two-line header joined into one band has two baselines);
+    - hardly any ink is in thin pieces running on for more than three letter heights: a
+      pen's stroke is long and connected and covers little of its box (a signature cut by the
+      black name it crosses still makes a band of few, long pieces — fix12a took such a
+      signature for print, so it was not lifted and its remains read as letters over the
+      signer's name), while a bold word whose letters touch is a dense piece;
+    - it lies in no ``stamps`` (seals found on the page) and inside no closed coloured frame
+      of a stamp's size (a ring, a rectangle): a seal's lettering is print-like, and it is the
+      seal's (fix12a kept the centre lines of seals).
+    """
     out = np.zeros(mask.shape, bool)
     x, y, w, h = cv2.boundingRect(mask.astype(np.uint8))
     if not w or not h:
@@ -129,12 +144,38 @@ def coloured_print(mask: np.ndarray, dpi: int) -> np.ndarray:
     even = np.pad(window, ((0, h % 2), (0, w % 2)))
     # A half-size pixel is ink when any of its four pixels is: pieces never break apart.
     half = even.reshape(even.shape[0] // 2, 2, even.shape[1] // 2, 2).any(axis=(1, 3))
-    found = _print_lines(half, dpi / 2).repeat(2, axis=0).repeat(2, axis=1)
+    boxes = [((s.left - x) // 2, (s.top - y) // 2, (s.right - x + 1) // 2,
+              (s.bottom - y + 1) // 2) for s in stamps]
+    found = _print_lines(half, dpi / 2, boxes).repeat(2, axis=0).repeat(2, axis=1)
     out[y:y + h, x:x + w] = found[:h, :w] & window
     return out
 
 
-def _print_lines(mask: np.ndarray, dpi: float) -> np.ndarray:
+# A stamp's frame (a seal's ring, a rectangular stamp's border) encloses this much, in mm.
+_FRAME_MM = (8.0, 80.0)
+
+
+def _framed(ink: np.ndarray, dpi: float) -> np.ndarray:
+    """Where ``ink`` encloses a stamp-sized hole: the inside of rings and rectangles, their
+    breaks (uneven inking) closed first."""
+    bridge = max(3, round(_px(1.0, dpi))) | 1
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((bridge, bridge), np.uint8))
+    contours, hierarchy = cv2.findContours(closed, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    inside = np.zeros(ink.shape, np.uint8)
+    if hierarchy is None:
+        return inside.astype(bool)
+    low, high = _px(_FRAME_MM[0], dpi), _px(_FRAME_MM[1], dpi)
+    for contour, (_, _, _, parent) in zip(contours, hierarchy[0], strict=True):
+        if parent < 0:
+            continue  # an outer outline; holes are the contours with a parent
+        _, _, cw, ch = cv2.boundingRect(contour)
+        if low <= cw <= high and low <= ch <= high:
+            cv2.drawContours(inside, [contour], -1, 1, cv2.FILLED)
+    return inside.astype(bool)
+
+
+def _print_lines(mask: np.ndarray, dpi: float,
+                 stamps: Sequence[tuple[int, int, int, int]] = ()) -> np.ndarray:
     ink = mask.astype(np.uint8)
     gap = max(3, round(_px(3.0, dpi))) | 1
     rise = max(1, round(_px(0.6, dpi))) | 1
@@ -145,13 +186,50 @@ def _print_lines(mask: np.ndarray, dpi: float) -> np.ndarray:
     at = np.flatnonzero(ink.ravel())
     piece_of = pieces.ravel()[at]
     labels, first = np.unique(piece_of, return_index=True)
-    real = piece_stats[labels, cv2.CC_STAT_AREA] >= _px(0.3, dpi) ** 2
-    per_line = np.bincount(lines.ravel()[at[first[real]]], minlength=count)
+    real = labels[piece_stats[labels, cv2.CC_STAT_AREA] >= _px(0.3, dpi) ** 2]
+    band_of = lines.ravel()[at[first[np.isin(labels, real)]]]
     low, high = _px(1.5, dpi), _px(12.0, dpi)
+    framed: np.ndarray | None = None
     keep = np.zeros(count, bool)
     for i in range(1, count):
-        w, h = int(stats[i, cv2.CC_STAT_WIDTH]), int(stats[i, cv2.CC_STAT_HEIGHT])
-        keep[i] = low <= h <= high and w >= 2 * h and per_line[i] >= max(3, 0.7 * w / h)
+        bx, by, w, h = (int(v) for v in stats[i, :4])
+        if not (low <= h <= high and w >= 2 * h):
+            continue
+        members = piece_stats[real[band_of == i]]
+        if len(members) < 3:
+            continue
+        heights = members[:, cv2.CC_STAT_HEIGHT]
+        letters = members[heights >= 0.6 * np.percentile(heights, 75)]
+        tall = float(np.median(letters[:, cv2.CC_STAT_HEIGHT]))
+        if len(letters) < 3:
+            continue
+        # Letters fill the line but for the gaps between words (bold letters, or whole
+        # words at half size, touch: counting pieces undercounts them).
+        across = np.zeros(w, bool)
+        for left, width in letters[:, [cv2.CC_STAT_LEFT, cv2.CC_STAT_WIDTH]] - (bx, 0):
+            across[left:left + width] = True
+        if across.mean() < 0.5:
+            continue
+        feet = letters[:, cv2.CC_STAT_TOP] + letters[:, cv2.CC_STAT_HEIGHT]
+        level = np.abs(feet[:, None] - feet[None, :]) <= max(1.0, 0.15 * tall)
+        if ((level.sum(axis=1) - 1) >= 2).mean() < 0.6:
+            continue
+        # A pen's stroke: a piece running on for over three letter heights that covers
+        # little of its box (12-22% on the foreign pages' signatures); a word whose bold
+        # letters touch at half size covers half of it.
+        area = members[:, cv2.CC_STAT_AREA]
+        widths = members[:, cv2.CC_STAT_WIDTH]
+        box = widths * members[:, cv2.CC_STAT_HEIGHT]
+        if area[(widths > 3 * tall) & (area < 0.3 * box)].sum() > 0.35 * area.sum():
+            continue
+        cx, cy = bx + w / 2, by + h / 2
+        if any(a <= cx <= c and b <= cy <= d for a, b, c, d in stamps):
+            continue
+        if framed is None:
+            framed = _framed(ink, dpi)
+        if framed[min(round(cy), framed.shape[0] - 1), min(round(cx), framed.shape[1] - 1)]:
+            continue
+        keep[i] = True
     return keep[lines] & mask
 
 

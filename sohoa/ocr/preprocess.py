@@ -18,7 +18,7 @@ steps the measurements call for are run, so a clean page costs nothing extra:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -154,12 +154,15 @@ def measure(array: np.ndarray) -> PageMeasures:
     )
 
 
-def lift_coloured_ink(rgb: np.ndarray, dpi: int = 0) -> np.ndarray:
+def lift_coloured_ink(rgb: np.ndarray, dpi: int = 0,
+                      stamps: Sequence[FoundMark] = ()) -> np.ndarray:
     """Grey copy of ``rgb`` in which red/blue ink reads as paper and black print stays.
 
     Saturated pixels are read through their brightest channel (HSV value): red ink is bright in
     red, blue ink in blue, while black print is dark in every channel. Print under a seal is
-    kept because it is dark in all channels there too.
+    kept because it is dark in all channels there too. Lines printed in colour (a card's red
+    title, a red or blue letterhead) stay print (:func:`sohoa.ocr.marks.coloured_print`);
+    lettering in ``stamps`` (the seals found) is the seal's and goes.
     """
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     ink = _ink_mask(rgb)
@@ -168,7 +171,7 @@ def lift_coloured_ink(rgb: np.ndarray, dpi: int = 0) -> np.ndarray:
     brightest = channel_extremes(rgb)[0]
     # Lines printed in colour (a card's red title) are print, not ink laid over it.
     dpi = dpi or _DEFAULT_DPI
-    printed = cv2.dilate(coloured_print(ink, dpi).astype(np.uint8),
+    printed = cv2.dilate(coloured_print(ink, dpi, stamps).astype(np.uint8),
                          np.ones((3, 3), np.uint8)).astype(bool)
     # Grow the mask a little: anti-aliased stroke edges are less saturated than stroke cores.
     ink = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~printed
@@ -297,9 +300,9 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
     alternatives: list[Callable[[], np.ndarray | None]] = []
     if array.ndim == 3:
         if clean and measures.colour_share >= _MIN_COLOUR_SHARE:
-            gray = lift_coloured_ink(array, dpi)
-            steps.append("lift_coloured_ink")
             coloured = colour_marks(array, dpi)
+            gray = lift_coloured_ink(array, dpi, [m for m, _ in coloured if m.kind == "seal"])
+            steps.append("lift_coloured_ink")
             if coloured:
                 gray = lift_marks(array, gray, coloured)
                 marks += [mark for mark, _ in coloured]

@@ -115,3 +115,23 @@ def test_the_trial_readings_do_not_take_a_quarter_turn_for_upright() -> None:
         with engine._ENGINES.lock:
             engine._ENGINES.ensure(engine.OcrSettings())
             assert engine._orientation(gray, 200, 0, True) == upright
+
+
+def test_a_card_scanned_in_colour_keeps_its_red_title_and_its_owner() -> None:
+    # tester12 F3: the colour scan of a chip card's front read as "other" (0.23) with no owner,
+    # its grey copy as a card. Its red "CĂN CƯỚC CÔNG DÂN" was lifted as if it were seal ink,
+    # and the front alone has nothing else a card is known by. This front (seed 1, DejaVu
+    # Serif, a bright red title) read as "other" 0.23 the same way.
+    from sohoa.doctypes import load_registry
+    from sohoa.ocr.classify import classify
+    from sohoa.ocr.fields.extract import extract_fields
+    from sohoa.synth.foreign import card_front
+
+    page = card_front(1, family="dejavu")
+    number = page.lines[3].rsplit(" ", 1)[-1]
+    ocr = recognize_page(page.jpeg, page_sha256="x", dpi=page.dpi, lexicon=page_lexicon())
+    assert "CĂN CƯỚC CÔNG DÂN" in ocr.text
+    registry = load_registry()
+    result = classify(ocr.text, registry)
+    assert result.doc_type == "citizen_id_card" and result.confidence >= 0.9
+    assert extract_fields("citizen_id_card", ocr.text, registry).owner_id == number

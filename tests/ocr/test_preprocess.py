@@ -391,3 +391,57 @@ def test_a_title_printed_in_red_stays_print_while_a_red_seal_and_a_pen_are_lifte
     assert (out[title] < 140).mean() > 0.9  # still print, as dark as in a grey scan
     assert (gray[title] < 140).mean() > 0.9
     assert (out[seal] > 180).mean() > 0.95 and (out[pen] > 150).mean() > 0.95
+
+
+def test_a_seals_lettering_and_a_pen_cut_by_the_name_are_no_coloured_print():
+    """fix12a's rule (a row of coloured letters of one height is print) kept a seal's centre
+    lines ("PHÒNG / TƯ PHÁP") and, on seed 197, a signature that the black name it crosses cut
+    into pieces: it was no longer found as a signature and its remains read as letters over
+    the name ("TA / PHước Phúc"), a signer line lost. Print stands on a baseline, a pen's
+    pieces run long and thin, a seal's lettering lies inside its ring."""
+    from PIL import ImageFont
+
+    from sohoa.ocr.marks import colour_marks, coloured_print
+
+    dpi = 150
+    image = Image.new("RGB", (1240, 1100), (252, 252, 250))
+    draw = ImageDraw.Draw(image)
+    bold = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"
+    header = ImageFont.truetype(bold, 26)
+    # A two-line header printed in blue: tone marks join the lines into one band.
+    draw.text((120, 60), "ỦY BAN NHÂN DÂN HUYỆN ĐỒNG PHÚ", font=header, fill=(30, 60, 170))
+    draw.text((160, 94), "PHÒNG TƯ PHÁP", font=header, fill=(30, 60, 170))
+    # A seal: two rings and its centre lines, in red.
+    draw.ellipse((250, 320, 460, 530), outline=(205, 25, 35), width=7)
+    draw.ellipse((282, 352, 428, 498), outline=(205, 25, 35), width=3)
+    small = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 22)
+    draw.text((355, 408), "PHÒNG", font=small, fill=(205, 25, 35), anchor="mm")
+    draw.text((355, 442), "TƯ PHÁP", font=small, fill=(205, 25, 35), anchor="mm")
+    # A fast signature in blue, then the signer's bold name printed over it, which cuts it.
+    xs = np.linspace(640, 1160, 400)
+    ys = 885 + 30 * np.sin((xs - 640) / 38.0) * np.cos((xs - 640) / 150.0)
+    draw.line(list(zip(xs.tolist(), ys.tolist(), strict=True)), fill=(30, 60, 180), width=5,
+              joint="curve")
+    draw.text((660, 860), "Lý Phước Phúc", font=ImageFont.truetype(bold, 44), fill=(20, 20, 20))
+    rgb = np.asarray(image).astype(int)
+    rows = np.arange(rgb.shape[0])[:, None]
+    blue = rgb[..., 2] - rgb[..., 0] > 80
+    red = rgb[..., 0] - rgb[..., 1] > 80
+    heading, pen = blue & (rows < 200), blue & (rows > 700)
+    lettering = red & (np.hypot(np.arange(red.shape[1])[None, :] - 355, rows - 425) < 65)
+    assert heading.sum() > 3000 and pen.sum() > 2000 and red.sum() > 5000
+    # Drawn pieces of the pen, cut where the name's letters cross it.
+    assert cv2.connectedComponents(pen.astype(np.uint8))[0] - 1 >= 4
+    found = coloured_print(heading | pen | red, dpi)
+    assert found[heading].mean() > 0.9
+    assert not found[pen].any() and not found[red].any()
+    # The centre lines alone are print-like: they go because they lie in the seal found.
+    seal = [m for m, _ in colour_marks(np.asarray(image), dpi) if m.kind == "seal"]
+    assert len(seal) == 1 and lettering.sum() > 1000
+    assert coloured_print(lettering, dpi).any()
+    assert not coloured_print(lettering, dpi, seal).any()
+    prepared = prepare(image, dpi=dpi)
+    assert sorted(m.kind for m in prepared.marks) == ["seal", "signature"]
+    out = prepared.gray
+    assert (out[heading] < 140).mean() > 0.9
+    assert (out[red] > 180).mean() > 0.95 and (out[pen] > 150).mean() > 0.95
