@@ -70,10 +70,28 @@ def make_corpus(seed: int, families: tuple[str, ...] = FAMILIES) -> list[Foreign
               foreign_page(seed, family=families[-1], dpi=300 if len(families) % 2 == 0
                            else 200, colour=len(families) % 2 == 0, wear="medium",
                            rotation=180)]
-    return pages + turned
+    # Print in colour on colour scans (issue 18, tester12 F3): for every typeface a card scanned
+    # in colour (its title "CĂN CƯỚC" is red) and a letter whose issuing body and title are
+    # printed in red or blue. Added after the others: the pages above are those of earlier runs.
+    wears = ("clean", "light", "medium")
+    coloured = []
+    for f, family in enumerate(families):
+        coloured.append(foreign_page(seed, family=family, dpi=300 if f % 2 else 200,
+                                     colour=True, wear=wears[f % 3], kind="card"))
+        coloured.append(foreign_page(seed, family=family, dpi=200 if f % 2 else 300,
+                                     colour=True, wear=wears[(f + 1) % 3], colour_print=True))
+    return pages + turned + coloured
+
+
+def colour_print(page: ForeignPage) -> bool:
+    """A page of the colour-print class (a card scanned in colour, a letter printed in
+    colour)."""
+    return page.colour and (page.kind == "card" or page.name.endswith("-cp"))
 
 
 def page_class(page: ForeignPage) -> str:
+    if colour_print(page):
+        return "colour card" if page.kind == "card" else "colour print letter"
     if page.kind == "card":
         return "ID card (photocopy)"
     return "faded photocopy" if page.wear == "faded" else page.wear
@@ -83,6 +101,15 @@ def signer_found(page: ForeignPage, text: str) -> tuple[int, int]:
     """(signer lines found, signer lines printed): title line(s) and the name."""
     flat = " ".join(nfc(text).split())
     return sum(1 for line in page.signer if " ".join(line.split()) in flat), len(page.signer)
+
+
+def _title(page: ForeignPage) -> str:
+    """The title printed in colour: a card's "CĂN CƯỚC", a letter's line in capitals after
+    the date."""
+    if page.kind == "card":
+        return "CĂN CƯỚC"
+    return next(line for line in page.lines
+                if line in ("GIẤY XÁC NHẬN", "THÔNG BÁO", "GIẤY MỜI"))
 
 
 def score_table(pages: list[ForeignPage], texts: dict[str, dict[str, str]],
@@ -109,13 +136,15 @@ def report(pages: list[ForeignPage], tools: list[ToolResult], input_bytes: int,
     rows = [corpus_note, "",
             "CER (order-independent, pdftotext of each tool's PDF; raw Tesseract: its own "
             "text) by class, pages in brackets:", ""]
-    classes = [*WEAR_CLASSES, "faded photocopy", "ID card (photocopy)"]
+    classes = [*WEAR_CLASSES, "faded photocopy", "ID card (photocopy)", "colour card",
+               "colour print letter"]
     rows += score_table(upright, texts, page_class, classes)
     rows += ["", "By typeface (all upright pages):", ""]
     rows += score_table(upright, texts, lambda p: p.family, list(dict.fromkeys(
         p.family for p in upright)))
     rows += ["", "By resolution and scan (letters clean…heavy):", ""]
-    letters = [p for p in upright if p.kind == "letter" and p.wear in WEAR_CLASSES]
+    letters = [p for p in upright if p.kind == "letter" and p.wear in WEAR_CLASSES
+               and not colour_print(p)]
     rows += score_table(letters, texts,
                         lambda p: f"{p.dpi} dpi {'colour' if p.colour else 'grey'}",
                         sorted({f"{p.dpi} dpi {'colour' if p.colour else 'grey'}"
@@ -132,12 +161,24 @@ def report(pages: list[ForeignPage], tools: list[ToolResult], input_bytes: int,
                 up.add(p.lines, text.get(p.name, ""))
         rows.append(f"| {tool} | {turned.cer_bag:.1f}% | {up.cer_bag:.1f}% |")
     rows += ["", "Signer's title and name found in the text (lines found / printed; pages "
-             "with every line):", "", "| tool | lines | pages complete |", "| --- | --- | --- |"]
-    signed = [p for p in upright if p.signer]
+             "with every line; letters printed in colour apart):", "",
+             "| tool | lines | pages complete | colour print: lines | pages complete |",
+             "| --- | --- | --- | --- | --- |"]
+    signed = [p for p in upright if p.signer and not colour_print(p)]
+    tinted = [p for p in upright if p.signer and colour_print(p)]
     for tool, text in texts.items():
         found = [signer_found(p, text.get(p.name, "")) for p in signed]
+        also = [signer_found(p, text.get(p.name, "")) for p in tinted]
         rows.append(f"| {tool} | {sum(f for f, _ in found)}/{sum(n for _, n in found)} | "
-                    f"{sum(f == n for f, n in found)}/{len(signed)} |")
+                    f"{sum(f == n for f, n in found)}/{len(signed)} | "
+                    f"{sum(f for f, _ in also)}/{sum(n for _, n in also)} | "
+                    f"{sum(f == n for f, n in also)}/{len(tinted)} |")
+    rows += ["", "Coloured titles found in the text (a card's \"CĂN CƯỚC\", a letter's title "
+             "printed in colour):", "", "| tool | titles |", "| --- | --- |"]
+    titled = [p for p in upright if colour_print(p)]
+    for tool, text in texts.items():
+        hits = sum(_title(p) in " ".join(nfc(text.get(p.name, "")).split()) for p in titled)
+        rows.append(f"| {tool} | {hits}/{len(titled)} |")
     rows += ["", f"Time and size ({len(pages)} pages, {CORES} cores):", "",
              "| tool | wall | CPU s/page | output ÷ input |", "| --- | --- | --- | --- |"]
     for tool in tools:

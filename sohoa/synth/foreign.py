@@ -275,8 +275,10 @@ NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 
-def _letter(page: _Page, rng: random.Random, nprng: np.random.Generator
-            ) -> tuple[tuple[str, ...], list[Mark]]:
+def _letter(page: _Page, rng: random.Random, nprng: np.random.Generator,
+            header: tuple[int, int, int] = INK) -> tuple[tuple[str, ...], list[Mark]]:
+    """A letter; ``header`` is the ink of the issuing body's lines and the title (some agencies
+    print them in red or blue)."""
     person = person_from_rng(rng)
     place = pick_place(rng)
     ward = place.ward
@@ -328,7 +330,7 @@ def _letter(page: _Page, rng: random.Random, nprng: np.random.Generator
         for part in org:
             for line in page.wrap(part, col1 - col0, "bold", hsize):
                 ly = page.text(line, lx, ly, style="bold", size=hsize, align="center",
-                               spacing=1.2)
+                               spacing=1.2, fill=header)
         ly = page.text(f"Số: {number}", lx, ly + page.mm(2), size=hsize, align="center")
         ry = page.text(NATION, rx, y, style="bold", size=hsize - 0.5, align="center",
                        spacing=1.2)
@@ -344,14 +346,15 @@ def _letter(page: _Page, rng: random.Random, nprng: np.random.Generator
         y = page.text(MOTTO, cx, y, style="bold", align="center")
         y += page.mm(4)
         for line in org:
-            y = page.text(line, page.left, y, style="bold", size=hsize, spacing=1.2)
+            y = page.text(line, page.left, y, style="bold", size=hsize, spacing=1.2,
+                          fill=header)
         y = page.text(f"Số: {number}", page.left, y, size=hsize)
         y = page.text(f"{_town(place.district.name)}, ngày {when.day} tháng "
                       f"{when.month} năm {when.year}", page.right, y, style="italic",
                       size=hsize, align="right")
         y += page.mm(4)
     cx = (page.left + page.right) / 2
-    y = page.text(title, cx, y, style="bold", size=page.size + 2, align="center")
+    y = page.text(title, cx, y, style="bold", size=page.size + 2, align="center", fill=header)
     y = page.text(subject, cx, y, style="italic", align="center") + page.mm(4)
     born = person.date_of_birth
     fields = [
@@ -422,9 +425,10 @@ def _fold(s: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", s) if not unicodedata.combining(ch))
 
 
-def _card(page: _Page, rng: random.Random, nprng: np.random.Generator
-          ) -> tuple[tuple[str, ...], list[Mark]]:
-    """A 2024 CĂN CƯỚC card, front above back, enlarged on one A4 photocopy."""
+def _card(page: _Page, rng: random.Random, nprng: np.random.Generator,
+          title: tuple[int, int, int] = (160, 30, 40)) -> tuple[tuple[str, ...], list[Mark]]:
+    """A 2024 CĂN CƯỚC card, front above back, enlarged on one A4 photocopy; ``title`` is the
+    red its "CĂN CƯỚC" is printed in."""
     person = replace(person_from_rng(rng), full_name=_name(rng))
     k = rng.uniform(1.45, 1.7)
     cw, ch = page.mm(85.6 * k), page.mm(54 * k)
@@ -453,7 +457,7 @@ def _card(page: _Page, rng: random.Random, nprng: np.random.Generator
     yy = page.text("SOCIALIST REPUBLIC OF VIET NAM", cx, yy, size=size * 0.9, align="center",
                    spacing=1.15)
     yy = page.text("CĂN CƯỚC", cx, yy, style="bold", size=size * 1.5, align="center",
-                   fill=(160, 30, 40), spacing=1.1)
+                   fill=title, spacing=1.1)
     yy = page.text("IDENTITY CARD", cx, yy, style="bold", size=size * 0.9, align="center",
                    spacing=1.2)
     px0, py0 = at(4, 17, f)
@@ -513,6 +517,51 @@ def _card(page: _Page, rng: random.Random, nprng: np.random.Generator
         my += round(mono.size * 1.3)
     del nprng
     return (), []
+
+
+def card_front(seed: int, *, family: str = "dejavu", dpi: int = 200,
+               red: tuple[int, int, int] | None = None) -> ForeignPage:
+    """The front of a chip card of the 2021 model ("CĂN CƯỚC CÔNG DÂN" printed in red on a pale
+    green card) scanned alone in colour, as a citizen sends it (tester12 F3: the scan of such a
+    card read as "other" because its red title was lifted as seal ink). No back, no MRZ: the
+    title and the printed number are all a reader has. ``red`` defaults to one drawn between
+    a dark and a bright red."""
+    if family not in FONTS:
+        raise ValueError(f"unknown family: {family!r}")
+    key = f"foreign-front:{seed}:{family}:{dpi}"
+    rng = random.Random(key)
+    person = replace(person_from_rng(rng), full_name=_name(rng))
+    red = red or (rng.randint(150, 205), rng.randint(25, 65), rng.randint(30, 65))
+    page = _Page(dpi, family, rng)
+    page.w, page.h = page.mm(150), page.mm(100)
+    page.image = Image.new("RGB", (page.w, page.h), (250, 250, 248))
+    page.draw = ImageDraw.Draw(page.image)
+    page.draw.rounded_rectangle((page.mm(8), page.mm(8), page.mm(142), page.mm(92)),
+                                radius=page.mm(4), fill=(221, 239, 227), outline=(40, 40, 40),
+                                width=max(2, page.mm(0.3)))
+    cx = page.mm(85)
+    y = page.text(NATION, cx, page.mm(12), style="bold", size=8, align="center", spacing=1.2)
+    y = page.text(MOTTO, cx, y, style="bold", size=8, align="center", spacing=1.3)
+    page.text("CĂN CƯỚC CÔNG DÂN", cx, y, style="bold", size=12, align="center", fill=red)
+    page.draw.rectangle((page.mm(13), page.mm(34), page.mm(42), page.mm(70)),
+                        outline=(40, 40, 40), width=max(2, page.mm(0.3)))
+    born = person.date_of_birth
+    x, y = page.mm(47), page.mm(34)
+    for line, style in ((f"Số / No.: {person.id_number}", "bold"),
+                        ("Họ và tên / Full name:", "regular"),
+                        (person.full_name.upper(), "bold"),
+                        (f"Ngày sinh / Date of birth: {born.day:02d}/{born.month:02d}/"
+                         f"{born.year}", "regular"),
+                        (f"Giới tính / Sex: {person.sex}", "regular"),
+                        (f"Quốc tịch / Nationality: {person.nationality}", "regular")):
+        y = page.text(line, x, y, style=style, size=8, spacing=1.55)
+    image = _wear(page.image, "clean", True, dpi, np.random.default_rng(
+        random.Random(key + ":np").getrandbits(64)), rng)
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=85, dpi=(dpi, dpi), subsampling=2)
+    return ForeignPage(name=f"cardfront-{family}-{dpi}-s{seed}", family=family, dpi=dpi,
+                       colour=True, wear="clean", kind="card front", lines=tuple(page.lines),
+                       signer=(), marks=(), jpeg=buf.getvalue())
 
 
 # --- wear ---------------------------------------------------------------------------------
@@ -602,11 +651,13 @@ _TURN = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180,
 
 def foreign_page(seed: int, *, family: str = "liberation", dpi: int = 200,
                  colour: bool = True, wear: str = "clean", kind: str = "letter",
-                 rotation: int = 0) -> ForeignPage:
+                 rotation: int = 0, colour_print: bool = False) -> ForeignPage:
     """One scanned page from this generator, stored as the scanner stores it (JPEG).
 
     ``wear="faded"`` is a grey photocopy at JPEG quality 35; ``"heavy"`` and ``"copied"``
-    (meant for cards) are grey photocopies too."""
+    (meant for cards) are grey photocopies too. A card's title "CĂN CƯỚC" is always printed in
+    red; ``colour_print`` prints a letter's issuing body and title in red or blue ink (the same
+    letter otherwise: its other draws are those of the black-printed page)."""
     if family not in FONTS or wear not in WEAR or kind not in KINDS:
         raise ValueError(f"unknown family/wear/kind: {family!r} {wear!r} {kind!r}")
     key = f"foreign:{seed}:{family}:{dpi}:{int(colour)}:{wear}:{kind}"
@@ -614,7 +665,21 @@ def foreign_page(seed: int, *, family: str = "liberation", dpi: int = 200,
     nprng = np.random.default_rng(random.Random(key + ":np").getrandbits(64))
     page = _Page(dpi, family, rng)
     if kind == "letter":
-        signer, marks = _letter(page, rng, nprng)
+        header = INK
+        if colour_print:
+            # Drawn apart from the page's own draws, so that the letter is the same one.
+            ink = random.Random(key + ":print")
+            header = ((ink.randint(165, 205), ink.randint(20, 45), ink.randint(30, 55))
+                      if ink.random() < 0.6 else
+                      (ink.randint(20, 45), ink.randint(45, 75), ink.randint(150, 190)))
+        signer, marks = _letter(page, rng, nprng, header)
+    elif colour and WEAR[wear].copy is None:
+        # A card scanned in colour: its red title from a dark to a bright red (tester12 F3's
+        # was ≈ (185, 59, 59)). Photocopies keep the one red they always had, so that their
+        # pages stay the same.
+        ink = random.Random(key + ":print")
+        red = (ink.randint(150, 205), ink.randint(25, 65), ink.randint(30, 65))
+        signer, marks = _card(page, rng, nprng, red)
     else:
         signer, marks = _card(page, rng, nprng)
     image = _wear(page.image, wear, colour and WEAR[wear].copy is None, dpi, nprng, rng)
@@ -624,6 +689,8 @@ def foreign_page(seed: int, *, family: str = "liberation", dpi: int = 200,
     image.save(buf, "JPEG", quality=WEAR[wear].quality, dpi=(dpi, dpi),
                subsampling=2 if image.mode == "RGB" else 0)
     name = f"{kind}-{family}-{wear}-{dpi}-{'rgb' if image.mode == 'RGB' else 'grey'}-s{seed}"
+    if colour_print and kind == "letter":
+        name += "-cp"
     if rotation:
         name += f"-r{rotation}"
     return ForeignPage(name=name, family=family, dpi=dpi, colour=image.mode == "RGB",

@@ -61,3 +61,25 @@ def test_faded_copy_is_grey_low_contrast_q35() -> None:
     # One edge is shadowed: the mean of its outer tenth differs from the other's.
     tenth = grey.shape[1] // 10
     assert abs(grey[:, :tenth].mean() - grey[:, -tenth:].mean()) > 25
+
+
+def test_a_letter_printed_in_colour_is_the_same_letter_in_red_or_blue() -> None:
+    black = foreign_page(7, family="noto", dpi=200, colour=True, wear="clean")
+    tinted = foreign_page(7, family="noto", dpi=200, colour=True, wear="clean",
+                          colour_print=True)
+    assert tinted.lines == black.lines and tinted.signer == black.signer
+    assert tinted.name == black.name + "-cp" and tinted.jpeg != black.jpeg
+    image = np.asarray(Image.open(io.BytesIO(tinted.jpeg)).convert("RGB"), dtype=np.int16)
+    top = image[: image.shape[0] // 3]
+    spread = top.max(axis=2) - top.min(axis=2)
+    # The issuing body and the title are in red or blue ink; the seal and pen lie lower.
+    assert (spread > 80).sum() > 2000
+
+
+def test_a_card_front_is_deterministic_and_its_title_red() -> None:
+    from sohoa.synth.foreign import card_front
+
+    one, again = card_front(3, family="termes"), card_front(3, family="termes")
+    assert one.jpeg == again.jpeg and "CĂN CƯỚC CÔNG DÂN" in one.lines
+    image = np.asarray(Image.open(io.BytesIO(one.jpeg)).convert("RGB"), dtype=np.int16)
+    assert ((image[..., 0] - image[..., 1]) > 60).sum() > 800
