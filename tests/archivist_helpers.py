@@ -30,8 +30,15 @@ def store(archive: Archive, signer: DocumentSigner | None, seed: str, *,
           owner_id: str | None = "075203001234", owner_name: str = "Nguyễn Thị Ánh Tuyết",
           dossier: str = "HS-075-2015-0001", unit: str = "UBND phường Tân Phong",
           issue_date: date | None = date(2012, 3, 1), retention: str = "years:10",
-          images: list[bytes] | None = None) -> str:
-    """Store one document (signed unless ``signer`` is None); return its id."""
+          images: list[bytes] | None = None, ingested_at: datetime | None = None,
+          needs_review: bool = False) -> str:
+    """Store one document (signed unless ``signer`` is None); return its id. It entered the
+    archive the day it was issued (08:00 UTC), or on 05/01/2016 when undated, unless
+    ``ingested_at`` says otherwise — a period never starts before that day."""
+    if ingested_at is None:
+        ingested_at = (datetime(issue_date.year, issue_date.month, issue_date.day, 8, 0,
+                                tzinfo=UTC) if issue_date else datetime(2016, 1, 5, 8, 0,
+                                                                        tzinfo=UTC))
     images = images if images is not None else [page_image(f"{seed}-0")]
     pages = tuple(PageRecord(source=f"/scans/{seed}.tif", index=i, sha256=sha256_hex(img),
                              side="front", rotation=0, skew=0.0, confidence=0.9)
@@ -46,10 +53,11 @@ def store(archive: Archive, signer: DocumentSigner | None, seed: str, *,
         owner_id=owner_id, owner_kind="person" if owner_id else None, owner_name=owner_name,
         fields={"full_name": owner_name, "id_number": owner_id}, field_flags=(),
         text=f"{title}. Họ và tên: {owner_name}. Nơi cư trú: phường Tân Phong, Biên Hòa.",
-        pages=pages, confidence=0.9, needs_review=False, review_reasons=(),
+        pages=pages, confidence=0.9, needs_review=needs_review,
+        review_reasons=("Họ và tên: chưa chắc chắn",) if needs_review else (),
         pdf_sha256=sha256_hex(pdf), pdf_size=len(pdf), signature=signature,
         issue_date=issue_date, retention=retention,
-        ingested_at=datetime(2016, 1, 5, 8, 0, tzinfo=UTC))
+        ingested_at=ingested_at)
     doc_id, created = archive.store_document(rec, pdf, images)
     assert created
     return doc_id

@@ -71,7 +71,8 @@ def target(list_id: int) -> str:
 
 def propose(archive: Archive, *, as_of: date, note: str, by: str,
             registry: Registry, doc_type: str | None = None,
-            unit: str | None = None, today: date | None = None) -> dict[str, Any] | None:
+            unit: str | None = None, today: date | None = None,
+            runner: str | None = None) -> dict[str, Any] | None:
     """A new list of every document due on ``as_of`` (not held, on no open list, used by no
     dossier still being settled); None when nothing is due. ``as_of`` may not be after
     ``today`` (Viet Nam's day by default)."""
@@ -105,21 +106,46 @@ def propose(archive: Archive, *, as_of: date, note: str, by: str,
             "owner_id": e.owner_id, "unit": e.unit, "document_number": e.document_number,
             "issue_date": e.issue_date, "page_count": e.page_count, "retention": e.retention,
             "eligible_on": e.eligible_on,
-            "basis": "; ".join((e.basis, *e.notes)), "status": ITEM_LISTED, "reason": None,
+            "basis": "; ".join((e.basis, *((f"tính từ {e.start_said}",) if e.start_said
+                                            else ()), *e.notes)),
+            "status": ITEM_LISTED, "reason": None,
             "blobs": None, "blobs_removed": False, "done_at": None,
         } for i, e in enumerate(due, start=1)]
         for start in range(0, len(rows), _CHUNK):
             conn.execute(DisposalItem.__table__.insert(), rows[start:start + _CHUNK])
         audit_log.append(conn, "disposal.proposed", actor=who, target=target(list_id), detail={
             "as_of": as_of, "note": why, "criteria": criteria, "documents": len(rows),
-            "pages": sum(e.page_count for e in due)})
+            "pages": sum(e.page_count for e in due), "runner": runner or who})
     return get(archive, list_id, items=False)
 
 
-def approve(archive: Archive, list_id: int, *, decision: str, by: str) -> dict[str, Any]:
+def unreviewed_due(archive: Archive, *, as_of: date, registry: Registry,
+                   doc_type: str | None = None, unit: str | None = None
+                   ) -> list[dict[str, Any]]:
+    """Documents past their period on ``as_of`` that no list takes because nobody has reviewed
+    them yet (tester13 F11), each with the reason in words."""
+    with archive.transaction(write=False) as conn:
+        return [{"document_id": e.document_id, "doc_type": e.doc_type, "title": e.title,
+                 "dossier_code": e.dossier_code, "eligible_on": iso(e.eligible_on),
+                 "reason": UNREVIEWED}
+                for e in evaluate(conn, registry=registry, doc_type=doc_type, unit=unit)
+                if e.unreviewed and e.eligible(as_of) and not e.holds and e.on_list is None]
+
+
+UNREVIEWED = ("chưa được rà soát (cần rà soát): những gì máy đọc được từ giấy tờ chưa có ai "
+              "xem lại, nên không đưa vào danh mục hủy; rà soát trước: sohoa review")
+
+
+def approve(archive: Archive, list_id: int, *, decision: str, by: str,
+            runner: str | None = None) -> dict[str, Any]:
+    """Record the head's decision. ``by`` is the approver named on the decision; ``runner`` is
+    who really ran the approval (SOHOA_USER or the OS user; the web session's user): both are
+    recorded, and neither may be the proposer (by the proposer's name or by who ran the
+    proposal) — four eyes is two people, not two typed names (tester13 F12)."""
     text = holds.require_text(
         decision, "quyết định phê duyệt (--decision \"Quyết định số …\")")
     who = holds.require_text(by, "người phê duyệt (--by)")
+    ran = nfc(runner.strip()) if runner and runner.strip() else who
     now = utc_now()
     with archive.transaction(write=True) as conn:
         status = _status(conn, list_id)
@@ -128,7 +154,16 @@ def approve(archive: Archive, list_id: int, *, decision: str, by: str) -> dict[s
                                 "mục đang ở trạng thái đề nghị")
         proposer = conn.execute(select(DisposalList.proposed_by).where(
             DisposalList.id == list_id)).scalar_one()
-        if same_person(who, proposer):
+        proposed_by = (proposer, _proposal_runner(conn, list_id) or proposer)
+        named_proposer = any(same_person(who, p) for p in proposed_by)
+        if not named_proposer and any(same_person(ran, p) for p in proposed_by):
+            raise WorkflowError(
+                f"danh mục {list_id} do {ran} lập (người chạy lệnh đề nghị); {ran} không được "
+                f"phê duyệt danh mục của chính mình, kể cả khi ghi tên người khác ở --by. "
+                f"Người phê duyệt ({who}) tự chạy lệnh bằng tài khoản của mình: "
+                f"SOHOA_USER=\"<tài khoản của người phê duyệt>\" sohoa disposal approve "
+                f"{list_id} --decision \"Quyết định số …\" --by \"{who}\"")
+        if named_proposer:
             # Four eyes, as review's second round: the decision is the head's, after the
             # council, never the proposer's own.
             raise WorkflowError(
@@ -139,8 +174,34 @@ def approve(archive: Archive, list_id: int, *, decision: str, by: str) -> dict[s
         conn.execute(update(DisposalList).where(DisposalList.id == list_id).values(
             status=LIST_APPROVED, decision=text, approved_by=who, approved_at=now))
         audit_log.append(conn, "disposal.approved", actor=who, target=target(list_id),
-                         detail={"decision": text})
+                         detail={"decision": text, "runner": ran})
     return get(archive, list_id, items=False)
+
+
+def _proposal_runner(conn: Connection, list_id: int) -> str | None:
+    """Who ran the proposal of a list (its audit event's ``runner``; lists proposed before it
+    was recorded have none)."""
+    e = AUDIT.entries.c
+    detail = conn.execute(select(e.detail).where(
+        e.target == target(list_id), e.action == "disposal.proposed")
+        .order_by(e.seq).limit(1)).scalar()
+    if detail is None:
+        return None
+    ran = json.loads(detail).get("runner")
+    return ran if isinstance(ran, str) else None
+
+
+def _runners(conn: Connection, list_id: int) -> dict[str, str | None]:
+    """Who ran the proposal and the approval of a list, as the audit log recorded them (None
+    for a list from before they were recorded)."""
+    e = AUDIT.entries.c
+    out: dict[str, str | None] = {"proposed": None, "approved": None}
+    for action, detail in conn.execute(select(e.action, e.detail).where(
+            e.target == target(list_id),
+            e.action.in_(("disposal.proposed", "disposal.approved"))).order_by(e.seq)):
+        ran = json.loads(detail).get("runner")
+        out[action.split(".")[1]] = ran if isinstance(ran, str) else None
+    return out
 
 
 def cancel(archive: Archive, list_id: int, *, reason: str, by: str) -> dict[str, Any]:
@@ -321,6 +382,8 @@ def _why_kept(status: str | None, hold_ids: Sequence[int], now: Eligibility | No
     if hold_ids:
         return ("đang bị phong tỏa theo lệnh lưu giữ số " + ", ".join(map(str, hold_ids))
                 + " (đặt sau khi danh mục được phê duyệt)"), None
+    if now is not None and now.unreviewed:
+        return UNREVIEWED, now.eligible_on
     if now is not None and now.in_use:
         return ("đang được dùng trong hồ sơ chưa giải quyết xong: " + ", ".join(now.in_use)
                 + " (giữ đến khi hồ sơ có kết quả)"), now.eligible_on
@@ -436,6 +499,8 @@ def get(archive: Archive, list_id: int, *, items: bool = True) -> dict[str, Any]
                             for k in (ITEM_LISTED, ITEM_DISPOSED, ITEM_SKIPPED)}
         result["documents"] = sum(result["counts"].values())
         result["pages"] = int(pages)
+        ran = _runners(conn, list_id)
+        result["proposed_run_by"], result["approved_run_by"] = ran["proposed"], ran["approved"]
         if items:
             result["items"] = [_item_dict(r) for r in conn.execute(
                 select(DisposalItem).where(DisposalItem.list_id == list_id)

@@ -11,6 +11,21 @@ counted from is unknown the rule falls back, always towards keeping longer, and 
 * dossier closing not recorded → counted from the day the dossier's last document was archived;
 * owner's death not recorded → not eligible at all until it is.
 
+Two floors no rule goes under (tester13 F10, F11), both towards keeping longer:
+
+* a period never starts before the paper entered the archive: the archives rules count a
+  record's period from the end of the matter it was filed for (TT 10/2022/TT-BNV, "tính từ năm
+  công việc kết thúc"), and a paper handed in to a dossier today belongs to today's matter, not
+  to the year printed on it — so the start is the later of the rule's date and the day the paper
+  was archived; a misread issue date can then never make a paper due earlier;
+* a dossier's override may lengthen a paper's period but never shorten it below its type's
+  (the type's period is the retention table's, a minimum; "permanent" stays permanent):
+  ``set_override`` refuses such an override, and one recorded before that rule is applied as
+  the longer of the two, with a note.
+
+A paper still waiting for review (nobody has looked at what was read from it) is never due: it
+is counted apart, with the reason, until a person has reviewed it.
+
 Functions over an open :class:`~sohoa.archive.Archive` or a connection.
 """
 
@@ -40,10 +55,11 @@ from sohoa.archive.archivist_models import (
 from sohoa.archive.catalog import upsert
 from sohoa.archive.documents import IS_STORED
 from sohoa.archive.models import Document, Dossier, Owner
+from sohoa.archive.review_models import ReviewEvent
 from sohoa.archive.values import iso, utc_now, vietnam_day
 from sohoa.clock import latest_past_day, shown_date
-from sohoa.doctypes import Registry, add_months
-from sohoa.errors import ConfigError, NotFoundError
+from sohoa.doctypes import Registry, add_months, load_registry
+from sohoa.errors import ConfigError, NotFoundError, WorkflowError
 from sohoa.vntext import nfc
 
 if TYPE_CHECKING:
@@ -76,11 +92,20 @@ class Eligibility:
     # dossiers not yet settled that use it (a component reused from the store, or their
     # result): the paper is in use, whatever its own period says
     in_use: tuple[str, ...] = ()
+    # still waiting for review: what was read from it is nobody's word yet (never due)
+    unreviewed: bool = False
+    # the day the period starts and how that day was obtained, in words
+    starts_on: date | None = None
+    start_said: str = ""
+
+    def eligible(self, as_of: date) -> bool:
+        """The period has ended on ``as_of`` (whatever else keeps the paper)."""
+        return self.eligible_on is not None and self.eligible_on <= as_of
 
     def due(self, as_of: date) -> bool:
-        """Eligible on ``as_of`` and free to propose (no hold, on no open list, used by no
-        dossier still being settled)."""
-        return (self.eligible_on is not None and self.eligible_on <= as_of
+        """Eligible on ``as_of`` and free to propose (reviewed, no hold, on no open list, used
+        by no dossier still being settled)."""
+        return (self.eligible(as_of) and not self.unreviewed
                 and not self.holds and self.on_list is None and not self.in_use)
 
     def as_dict(self) -> dict[str, Any]:
@@ -90,7 +115,9 @@ class Eligibility:
                 "issue_date": iso(self.issue_date), "pages": self.page_count,
                 "retention": self.retention, "eligible_on": iso(self.eligible_on),
                 "basis": self.basis, "notes": list(self.notes), "holds": list(self.holds),
-                "on_list": self.on_list, "in_use": list(self.in_use)}
+                "on_list": self.on_list, "in_use": list(self.in_use),
+                "unreviewed": self.unreviewed, "starts_on": iso(self.starts_on),
+                "start": self.start_said}
 
 
 @dataclass(frozen=True)
@@ -117,11 +144,13 @@ def evaluate(conn: Connection, *, registry: Registry, doc_type: str | None = Non
     last_archived = dict(conn.execute(
         select(Document.dossier_code, func.max(Document.ingested_at))
         .group_by(Document.dossier_code)).all())
+    confirmed = _issue_date_reviewers(conn, document_ids)
 
     stmt = select(Document.id, Document.doc_type, Document.unit, Document.dossier_code,
                   Document.owner_id, Document.title, Document.document_number,
                   Document.issue_date, Document.ingested_at, Document.page_count,
-                  Document.retention).where(IS_STORED).order_by(Document.id)
+                  Document.retention, Document.needs_review
+                  ).where(IS_STORED).order_by(Document.id)
     for column, value in ((Document.doc_type, doc_type), (Document.unit, unit),
                           (Document.dossier_code, dossier), (Document.owner_id, owner)):
         if value:
@@ -130,7 +159,8 @@ def evaluate(conn: Connection, *, registry: Registry, doc_type: str | None = Non
         stmt = stmt.where(Document.id.in_(list(document_ids)))
     for row in conn.execute(stmt):
         rule = _rule(registry, overrides.get(row.dossier_code), row.doc_type, row.retention)
-        eligible_on, notes = _eligible_on(rule, row, events, last_archived)
+        eligible_on, notes, starts_on, said = _eligible_on(rule, row, events, last_archived,
+                                                           confirmed.get(row.id))
         yield Eligibility(
             document_id=row.id, doc_type=row.doc_type, unit=row.unit,
             dossier_code=row.dossier_code, owner_id=row.owner_id, title=row.title,
@@ -139,7 +169,21 @@ def evaluate(conn: Connection, *, registry: Registry, doc_type: str | None = Non
             retention="Vĩnh viễn" if rule.years is None else f"{rule.years} năm",
             eligible_on=eligible_on, basis=rule.basis, notes=tuple(notes),
             holds=tuple(held.on(row.id, row.dossier_code, row.owner_id)),
-            on_list=listed.get(row.id), in_use=tuple(using.get(row.id, ())))
+            on_list=listed.get(row.id), in_use=tuple(using.get(row.id, ())),
+            unreviewed=bool(row.needs_review), starts_on=starts_on, start_said=said)
+
+
+def _issue_date_reviewers(conn: Connection, document_ids: Sequence[str] | None
+                          ) -> dict[str, str]:
+    """Documents whose issue date a reviewer corrected or confirmed, with the last reviewer
+    who did: every other issue date is only what the machine read."""
+    stmt = (select(ReviewEvent.document_id, ReviewEvent.reviewer)
+            .where(ReviewEvent.field == "issue_date",
+                   ReviewEvent.action.in_(("correct", "confirm")))
+            .order_by(ReviewEvent.id))
+    if document_ids is not None:
+        stmt = stmt.where(ReviewEvent.document_id.in_(list(document_ids)))
+    return dict(conn.execute(stmt).all())
 
 
 # A dossier in these states is still being settled: the papers it uses are in use.
@@ -166,12 +210,30 @@ def in_use(conn: Connection, document_ids: Sequence[str] | None = None
 
 
 def _rule(registry: Registry, override: Any, doc_type: str, stored: str | None) -> _Rule:
-    if override is not None:
-        years = override.years
-        term = "vĩnh viễn" if years is None else f"{years} năm"
-        return _Rule(years, override.counted_from,
-                     f"hồ sơ: {term} tính từ {_FROM_LABEL[override.counted_from]} "
-                     f"({override.reason})")
+    own = _type_rule(registry, doc_type, stored)
+    if override is None:
+        return own
+    years = override.years
+    term = "vĩnh viễn" if years is None else f"{years} năm"
+    if shortens(years, own.years):
+        # Recorded before overrides could only lengthen (tester13 F10): the type's period is
+        # the minimum, so it stands — and says why the dossier's is not applied.
+        return _Rule(own.years, own.counted_from,
+                     f"{own.basis}; thời hạn riêng của hồ sơ ({term}, {override.reason}) ngắn "
+                     "hơn thời hạn của loại nên không áp dụng")
+    return _Rule(years, override.counted_from,
+                 f"hồ sơ: {term} tính từ {_FROM_LABEL[override.counted_from]} "
+                 f"({override.reason})")
+
+
+def shortens(years: int | None, type_years: int | None) -> bool:
+    """Whether a period of ``years`` (None: permanent) is shorter than a type's."""
+    if years is None:
+        return False
+    return type_years is None or years < type_years
+
+
+def _type_rule(registry: Registry, doc_type: str, stored: str | None) -> _Rule:
     if doc_type in registry:
         t = registry.get(doc_type)
         if t.retention_years is None:
@@ -186,9 +248,13 @@ def _rule(registry: Registry, override: Any, doc_type: str, stored: str | None) 
 
 
 def _eligible_on(rule: _Rule, row: Any, events: Mapping[tuple[str, str, str], date],
-                 last_archived: Mapping[str, datetime]) -> tuple[date | None, list[str]]:
+                 last_archived: Mapping[str, datetime], reviewer: str | None = None
+                 ) -> tuple[date | None, list[str], date | None, str]:
+    """The day the period ends, the fallbacks taken, the day it starts and how that day was
+    obtained (in words)."""
+    archived = vietnam_day(row.ingested_at)
     if rule.years is None:
-        return None, []
+        return None, [], None, ""
     notes: list[str] = []
     start: date | None
     counted_from = rule.counted_from
@@ -200,7 +266,8 @@ def _eligible_on(rule: _Rule, row: Any, events: Mapping[tuple[str, str, str], da
         if start is None:
             notes.append(f"chưa ghi ngày mất của chủ sở hữu {row.owner_id}: giữ đến khi ghi "
                          f"(sohoa retention event --owner {row.owner_id} --died NGÀY)")
-            return None, notes
+            return None, notes, None, ""
+        said = f"ngày mất của chủ sở hữu {shown_date(start)} (đã ghi bằng retention event)"
     elif counted_from == "closing":
         start = events.get(("dossier", row.dossier_code, "closed"))
         if start is None:
@@ -208,13 +275,27 @@ def _eligible_on(rule: _Rule, row: Any, events: Mapping[tuple[str, str, str], da
             start = vietnam_day(last)
             notes.append(f"chưa ghi ngày kết thúc hồ sơ {row.dossier_code}: tính từ ngày lưu "
                          f"giấy tờ cuối cùng của hồ sơ, {shown_date(start)}")
+            said = f"ngày lưu giấy tờ cuối cùng của hồ sơ {shown_date(start)}"
+        else:
+            said = f"ngày kết thúc hồ sơ {shown_date(start)} (đã ghi bằng retention event)"
     else:
         start = row.issue_date
         if start is None:
-            start = vietnam_day(row.ingested_at)
+            start = archived
             notes.append(f"không rõ ngày ban hành: tính từ ngày lưu vào kho, "
                          f"{shown_date(start)}")
-    return add_months(start, 12 * rule.years), notes
+            said = f"ngày lưu vào kho {shown_date(start)} (không rõ ngày ban hành)"
+        elif reviewer:
+            said = f"ngày ban hành {shown_date(start)}, {reviewer} đã xác nhận khi rà soát"
+        else:
+            said = f"ngày ban hành {shown_date(start)} do máy đọc, chưa người xác nhận"
+    if start < archived:
+        # Never before the paper entered the archive (its matter had not ended before then):
+        # a year read on the paper — misread or not — cannot make it due earlier.
+        said = (f"ngày lưu vào kho {shown_date(archived)} (thời hạn không tính từ trước khi "
+                f"giấy tờ vào kho; {said})")
+        start = archived
+    return add_months(start, 12 * rule.years), notes, start, said
 
 
 def plan(archive: Archive, *, as_of: date, registry: Registry,
@@ -231,7 +312,8 @@ def plan(archive: Archive, *, as_of: date, registry: Registry,
                 g = groups[key] = {
                     "doc_type": e.doc_type, "type_name": name, "unit": e.unit,
                     "retention": set(), "documents": 0, "permanent": 0, "held": 0,
-                    "on_list": 0, "due": 0, "waiting": 0, "unknown": 0,
+                    "on_list": 0, "due": 0, "waiting": 0, "unknown": 0, "unreviewed": 0,
+                    "unreviewed_documents": [],
                     "next_eligible_on": None, "eligible_dates": {}, "notes": {},
                     "due_documents": []}
             g["documents"] += 1
@@ -243,6 +325,10 @@ def plan(archive: Archive, *, as_of: date, registry: Registry,
                 g["held"] += 1
             elif e.on_list is not None:
                 g["on_list"] += 1
+            elif e.unreviewed and e.eligible(as_of):
+                # past its period but nobody has looked at it: listed apart, never proposed
+                g["unreviewed"] += 1
+                g["unreviewed_documents"].append(e.document_id)
             elif e.eligible_on is None:
                 g["permanent" if e.retention == "Vĩnh viễn" else "unknown"] += 1
             else:
@@ -267,8 +353,9 @@ def plan(archive: Archive, *, as_of: date, registry: Registry,
 
 
 def set_override(archive: Archive, dossier: str, *, years: int | None, counted_from: str,
-                 reason: str, by: str) -> dict[str, Any]:
-    """Keep a dossier N years (or permanently, ``years=None``) from an event."""
+                 reason: str, by: str, registry: Registry | None = None) -> dict[str, Any]:
+    """Keep a dossier N years (or permanently, ``years=None``) from an event — never shorter
+    than any of its papers' types (WorkflowError naming them)."""
     if counted_from not in COUNTED_FROM:
         raise ConfigError(f"thời hạn tính từ một trong {', '.join(COUNTED_FROM)}")
     if years is not None and years < 1:
@@ -279,6 +366,7 @@ def set_override(archive: Archive, dossier: str, *, years: int | None, counted_f
     now = utc_now()
     with archive.transaction(write=True) as conn:
         _require(conn, Dossier.code, code, "dossier")
+        _refuse_shortening(conn, registry or load_registry(), code, years)
         upsert(conn, RetentionOverride.__table__, {
             "dossier_code": code, "years": years, "counted_from": counted_from,
             "reason": why, "set_by": who, "set_at": now,
@@ -288,6 +376,34 @@ def set_override(archive: Archive, dossier: str, *, years: int | None, counted_f
             "reason": why})
     return {"dossier_code": code, "years": years, "permanent": years is None,
             "counted_from": counted_from, "reason": why, "set_by": who, "set_at": iso(now)}
+
+
+def _refuse_shortening(conn: Connection, registry: Registry, code: str,
+                       years: int | None) -> None:
+    """An override only lengthens (tester13 F10): a type's period is the retention table's
+    minimum, set for every paper of that type; no single person shortens it for one dossier
+    — and a permanent paper (civil status, land) is never shortened at all."""
+    cut: dict[str, tuple[str, int | None, int]] = {}
+    for doc_type, stored in conn.execute(
+            select(Document.doc_type, Document.retention)
+            .where(IS_STORED, Document.dossier_code == code)):
+        own = _type_rule(registry, doc_type, stored).years
+        if shortens(years, own):
+            name = registry.get(doc_type).name if doc_type in registry else doc_type
+            n = cut.get(doc_type, (name, own, 0))[2]
+            cut[doc_type] = (name, own, n + 1)
+    if not cut:
+        return
+    said = "; ".join(f"{name} ({n} giấy tờ): {'vĩnh viễn' if own is None else f'{own} năm'}"
+                     for name, own, n in cut.values())
+    permanent = any(own is None for _, own, _ in cut.values())
+    raise WorkflowError(
+        f"không đặt được thời hạn {years} năm cho hồ sơ {code}: ngắn hơn thời hạn bảo quản "
+        f"theo loại của {said}. Thời hạn theo loại là mức tối thiểu của bảng thời hạn bảo "
+        "quản; thời hạn riêng của một hồ sơ chỉ được kéo dài"
+        + (", và giấy tờ bảo quản vĩnh viễn không bao giờ được rút ngắn" if permanent else "")
+        + ". Nếu thời hạn của một loại giấy tờ sai, hãy sửa thời hạn của loại đó trong "
+        "doctypes.toml (áp dụng cho mọi hồ sơ, có người duyệt thay đổi cấu hình)")
 
 
 def clear_override(archive: Archive, dossier: str, *, reason: str, by: str) -> None:

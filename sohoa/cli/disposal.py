@@ -9,7 +9,15 @@ import click
 from rich.markup import escape
 
 from sohoa.cli import paths
-from sohoa.cli.options import DAY_FORMS, by_option, parse_day, progress_bar, type_callback, who
+from sohoa.cli.options import (
+    DAY_FORMS,
+    acting_user,
+    by_option,
+    parse_day,
+    progress_bar,
+    type_callback,
+    who,
+)
 from sohoa.cli.output import emit_json, out, type_name
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, vietnam_today
@@ -25,11 +33,11 @@ def _print_list(lst: dict[str, Any]) -> None:
     status = LIST_STATUS_NAMES.get(lst["status"], lst["status"])
     out.print(f"[bold]danh mục tiêu hủy {lst['list']}[/] ({status}): {lst['documents']} giấy tờ, "
               f"{lst['pages']} trang, đến hạn hủy tính đến ngày {shown_date(lst['as_of'])}")
-    out.print(f"  đề nghị ngày {shown_date(lst['proposed_at'])} bởi {lst['proposed_by']}: "
-              f"{lst['note']}")
+    out.print(f"  đề nghị ngày {shown_date(lst['proposed_at'])} bởi {lst['proposed_by']}"
+              f"{_ran(lst['proposed_by'], lst.get('proposed_run_by'))}: {lst['note']}")
     if lst["decision"]:
-        out.print(f"  phê duyệt ngày {shown_date(lst['approved_at'])} bởi {lst['approved_by']}: "
-                  f"{lst['decision']}")
+        out.print(f"  phê duyệt ngày {shown_date(lst['approved_at'])} bởi {lst['approved_by']}"
+                  f"{_ran(lst['approved_by'], lst.get('approved_run_by'))}: {lst['decision']}")
     if lst["status"] in ("executing", "executed"):
         out.print(f"  đã hủy {c['disposed']}, bỏ qua {c['skipped']}, còn chờ {c['listed']}")
     if lst["record"]:
@@ -37,6 +45,21 @@ def _print_list(lst: dict[str, Any]) -> None:
                   f"({lst['record']['size']} byte): sohoa disposal record {lst['list']} -o F.pdf")
     if lst["cancel_reason"]:
         out.print(f"  đã hủy bỏ danh mục: {lst['cancel_reason']}")
+
+
+def _ran(named: str, runner: str | None) -> str:
+    """Who really ran the step, when it is not the name given with --by."""
+    return f" (người chạy lệnh: {runner})" if runner and runner != named else ""
+
+
+def _print_unreviewed(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    out.print(f"[yellow]{len(rows)} giấy tờ đã hết thời hạn nhưng không đưa vào danh mục[/]: "
+              + escape(rows[0]["reason"]))
+    for r in rows:
+        out.print(f"  {r['document_id']} {type_name(r['doc_type'])}: {r['title']} "
+                  f"({r['dossier_code']}), hết hạn {shown_date(r['eligible_on'])}")
 
 
 @disposal.command("propose")
@@ -54,21 +77,25 @@ def disposal_propose(state: State, as_of: str | None, doc_type: str | None, unit
                      note: str, by: str | None, as_json: bool) -> None:
     """Lập danh mục hủy có đánh số gồm các tài liệu đã hết thời hạn bảo quản (không bị lệnh
     giữ, chưa nằm trong danh mục nào đang mở)."""
-    from sohoa.pipeline.disposal import propose
+    from sohoa.pipeline.disposal import propose, unreviewed_due
 
     day = parse_day(as_of, "--as-of") or vietnam_today()
     lst = propose(state.settings, as_of=day, note=note, by=who(by), doc_type=doc_type,
-                        unit=unit)
+                  unit=unit, runner=acting_user())
+    withheld = unreviewed_due(state.settings, as_of=day, doc_type=doc_type, unit=unit)
     if lst is None:
         if as_json:
-            emit_json({"list": None, "documents": 0, "as_of": day.isoformat()})
+            emit_json({"list": None, "documents": 0, "as_of": day.isoformat(),
+                       "unreviewed": withheld})
         else:
             out.print(f"không có giấy tờ nào đến hạn hủy vào {shown_date(day)}; không lập danh mục")
+            _print_unreviewed(withheld)
         return
     if as_json:
-        emit_json(lst)
+        emit_json({**lst, "unreviewed": withheld})
         return
     _print_list(lst)
+    _print_unreviewed(withheld)
     out.print(f"xem lại danh mục: sohoa disposal show {lst['list']}; sau khi hội đồng xét và "
               f"có quyết định: sohoa disposal approve {lst['list']} --decision "
               "\"Quyết định số …\" --by HỌ_TÊN")
@@ -108,6 +135,8 @@ def disposal_show(state: State, list_id: int, as_json: bool) -> None:
                   # the brackets are text, not rich markup
                   f"hết hạn {shown_date(i['eligible_on'])} "
                   + escape(f"[{ITEM_STATUS_NAMES.get(i['status'], i['status'])}]") + extra)
+        # how the dates were obtained: the rule, the day the period started, the fallbacks
+        out.print(f"         căn cứ: {escape(i['basis'])}")
 
 
 @disposal.command("approve")
@@ -127,7 +156,9 @@ def disposal_approve(state: State, list_id: int, decision: str, by: str,
     """Ghi quyết định phê duyệt một danh mục hủy đã lập."""
     from sohoa.pipeline.disposal import approve
 
-    lst = approve(state.settings, list_id, decision=decision, by=who(by))
+    # --by names the head who signed; the runner is who really runs this (SOHOA_USER or the
+    # OS user), recorded beside it and refused when it is the proposer (tester13 F12)
+    lst = approve(state.settings, list_id, decision=decision, by=who(by), runner=acting_user())
     if as_json:
         emit_json(lst)
     else:

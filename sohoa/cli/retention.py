@@ -51,6 +51,9 @@ def retention_plan(state: State, as_of: str | None, doc_type: str | None, unit: 
                                                  if g["next_eligible_on"] else ""),
                  f"{g['permanent']} giữ vĩnh viễn", f"{g['held']} đang bị phong tỏa",
                  f"{g['on_list']} đã nằm trong một danh mục tiêu hủy đang mở"]
+        if g["unreviewed"]:
+            parts.append(f"[yellow]{g['unreviewed']} đã hết hạn nhưng chưa rà soát (không đưa "
+                         "vào danh mục hủy trước khi có người rà soát)[/]")
         if g["unknown"]:
             parts.append(f"{g['unknown']} chờ ngày bắt đầu tính thời hạn "
                          "(sohoa retention event)")

@@ -47,11 +47,12 @@ class ArchivistDesk:
         return disposal.get(self.settings, list_id)
 
     def propose(self, caller: Caller, *, as_of: date, note: str) -> dict[str, Any] | None:
-        return disposal.propose(self.settings, as_of=as_of, note=note, by=self._check(caller))
+        who = self._check(caller)
+        return disposal.propose(self.settings, as_of=as_of, note=note, by=who, runner=who)
 
     def approve(self, caller: Caller, list_id: int, decision: str) -> dict[str, Any]:
-        return disposal.approve(self.settings, list_id, decision=decision,
-                                by=self._check(caller))
+        who = self._check(caller)  # the session's identity is both the name and the runner
+        return disposal.approve(self.settings, list_id, decision=decision, by=who, runner=who)
 
     def cancel(self, caller: Caller, list_id: int, reason: str) -> dict[str, Any]:
         return disposal.cancel(self.settings, list_id, reason=reason, by=self._check(caller))

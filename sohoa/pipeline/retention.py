@@ -26,7 +26,7 @@ def set_override(settings: Settings, dossier: str, *, years: int | None, counted
                  reason: str, by: str) -> dict[str, Any]:
     with open_archive(settings) as archive:
         return retention.set_override(archive, dossier, years=years, counted_from=counted_from,
-                                      reason=reason, by=by)
+                                      reason=reason, by=by, registry=load_registry())
 
 
 def clear_override(settings: Settings, dossier: str, *, reason: str, by: str) -> None:

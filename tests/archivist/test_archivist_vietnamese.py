@@ -50,9 +50,9 @@ class Tour:
         self.home = settings.home
         self.said: list[tuple[str, str]] = []
 
-    def run(self, *args: str, code: int = 0) -> str:
+    def run(self, *args: str, code: int = 0, user: str = "Lê Thu Hà") -> str:
         result = CliRunner().invoke(cli, ["--home", str(self.home), *args],
-                                    env={"SOHOA_USER": "Lê Thu Hà"})
+                                    env={"SOHOA_USER": user})
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
         assert result.exit_code == code, (args, result.exit_code, result.output)
@@ -77,6 +77,9 @@ def test_each_archivist_command_speaks_vietnamese(settings: Settings, tmp_path: 
     tour.run("retention", "set", "--dossier", "HS-075-2015-0002", "--years", "50",
              "--reason", "hồ sơ khiếu nại")
     assert "giữ 50 năm" in tour.run("retention", "overrides")
+    # shorter than its papers' type: refused, in Vietnamese (tester13 F10)
+    tour.run("retention", "set", "--dossier", "HS-075-2015-0002", "--years", "1",
+             "--reason", "thử rút ngắn", code=2)
     tour.run("retention", "event", "--dossier", "HS-075-2015-0002", "--closed", "2016-01-01")
     tour.run("retention", "set", "--dossier", "HS-075-2015-0002", "--clear", "--reason", "xong")
     tour.run("retention", "overrides")
@@ -97,7 +100,9 @@ def test_each_archivist_command_speaks_vietnamese(settings: Settings, tmp_path: 
     assert "[chờ hủy]" in tour.run("disposal", "show", "1")
     tour.run("disposal", "execute", "1", code=2)  # not approved yet: refused, in Vietnamese
     tour.run("disposal", "approve", "1", "--decision", "Quyết định số 12/QĐ-UBND",
-             "--by", "Trần Văn Bình")
+             "--by", "Trần Văn Bình", code=2)  # the proposer's account: refused (tester13 F12)
+    tour.run("disposal", "approve", "1", "--decision", "Quyết định số 12/QĐ-UBND",
+             "--by", "Trần Văn Bình", user="Trần Văn Bình")
     tour.run("disposal", "execute", "1", "--dry-run")
     tour.run("disposal", "execute", "1")
     tour.run("disposal", "list")

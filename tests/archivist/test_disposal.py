@@ -65,9 +65,10 @@ def test_plan_groups_by_type_and_unit_and_says_how_dates_were_reached(
     assert "hồ sơ có giá trị lịch sử" in by_id[ids["c"]].basis
     assert by_id[ids["birth"]].eligible_on is None
 
-    # Counting from the owner's death: not eligible until it is recorded, then 5 years after.
+    # Counting from the owner's death: not eligible until it is recorded, then 10 years after
+    # (an override may move the start later or lengthen, never go under the type's 10 years).
     with opened(settings) as archive:
-        retention.set_override(archive, "HS-075-2015-0001", years=5, counted_from="death",
+        retention.set_override(archive, "HS-075-2015-0001", years=10, counted_from="death",
                                reason="hồ sơ nhân thân", by="Lê Thu Hà")
         with archive.transaction(write=False) as conn:
             a = next(e for e in retention.evaluate(conn, registry=REGISTRY)
@@ -78,7 +79,7 @@ def test_plan_groups_by_type_and_unit_and_says_how_dates_were_reached(
         with archive.transaction(write=False) as conn:
             a = next(e for e in retention.evaluate(conn, registry=REGISTRY)
                      if e.document_id == ids["a"])
-        assert a.eligible_on == date(2024, 2, 3)
+        assert a.eligible_on == date(2029, 2, 3)
         actions = [e["action"] for e in archive.audit_events(limit=10)]
     assert {"retention.override_set", "retention.owner_died"} <= set(actions)
 

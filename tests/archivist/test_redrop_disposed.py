@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from archivist_helpers import run_sohoa
+from archivist_helpers import opened, run_sohoa
+from sqlalchemy import update
 
+from sohoa.archive.models import Document
+from sohoa.pipeline.settings import load_settings
 from sohoa.synth import write_batch
 
 
@@ -25,14 +29,19 @@ def test_redropping_a_disposed_document_says_it_was_disposed(tmp_path: Path) -> 
     assert first.returncode == 0, first.stderr
     stored = [e for e in _lines(first.stdout) if e.get("document_id") and e.get("created")]
     assert stored, first.stdout
-    code = stored[0]["dossier_code"]
-    for args in (("retention", "set", "--dossier", code, "--years", "1", "--from", "closing",
-                  "--reason", "thử hủy"),
-                 ("retention", "event", "--dossier", code, "--closed", "2020-01-01"),
-                 ("disposal", "propose", "--note", "hết hạn"),
-                 ("disposal", "approve", "1", "--decision", "Quyết định số 1", "--by", "Bình"),
-                 ("disposal", "execute", "1")):
-        done = run_sohoa(home, *args)
+    # The papers entered the archive in 2010 and their period has run out: a period never
+    # starts before archiving, no override may shorten it, and a paper nobody reviewed is
+    # never listed (tester13 F10, F11): archived in 2010, reviewed, issued that day.
+    with opened(load_settings(home=home, environ={})) as archive, \
+            archive.transaction(write=True) as conn:
+        conn.execute(update(Document).values(
+            ingested_at=datetime(2010, 1, 5, 8, 0, tzinfo=UTC), issue_date=date(2010, 1, 5),
+            needs_review=False))
+    for args, user in ((("disposal", "propose", "--note", "hết hạn"), "Lê Thu Hà"),
+                       (("disposal", "approve", "1", "--decision", "Quyết định số 1", "--by",
+                         "Bình"), "Bình"),
+                       (("disposal", "execute", "1"), "Lê Thu Hà")):
+        done = run_sohoa(home, *args, env={"SOHOA_USER": user})
         assert done.returncode == 0, (args, done.stderr)
 
     again = run_sohoa(home, "ingest", str(batch), "--json")
@@ -50,7 +59,6 @@ def test_redropping_a_disposed_document_says_it_was_disposed(tmp_path: Path) -> 
     assert "0 đã lưu trước đây" in text.stdout, text.stdout
     import shutil
 
-    from sohoa.pipeline.settings import load_settings
     from sohoa.pipeline.watchjob import WatchSettings, run_watch
 
     hot = tmp_path / "hot"

@@ -142,10 +142,15 @@ def test_four_eyes_approver_is_named_and_not_the_proposer(
     own = run_sohoa(settings.home, "disposal", "approve", str(number), "--decision", DECISION,
                     "--by", PROPOSER, env=env)
     assert own.returncode == 2 and "người khác" in own.stderr
+    # tester13 F12: the proposer's own account naming the head is not the head approving
+    typed = run_sohoa(settings.home, "disposal", "approve", str(number), "--decision",
+                      DECISION, "--by", HEAD, env=env)
+    assert typed.returncode == 2 and "của chính mình" in typed.stderr, typed.stderr
     ok = run_sohoa(settings.home, "disposal", "approve", str(number), "--decision", DECISION,
-                   "--by", HEAD, "--json", env=env)
+                   "--by", HEAD, "--json", env={**env, "SOHOA_USER": "tranvanbinh"})
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["approved_by"] == HEAD
+    assert json.loads(ok.stdout)["approved_run_by"] == "tranvanbinh"
 
     ran = run_sohoa(settings.home, "disposal", "execute", str(number), "--json",
                     env={**env, "SOHOA_USER": "Phạm Minh Châu"})

@@ -54,6 +54,12 @@ def _form(desk: Desk, action: str, inner: str, button: str, *, cls: str = "") ->
             f'<button type="submit" class="{esc(cls)}">{esc(button)}</button></form>')
 
 
+def _ran(named: str | None, runner: str | None) -> str:
+    """Who really ran a step (the signed-in user, SOHOA_USER or the OS user), when it is not
+    the name recorded for it."""
+    return f" (người thực hiện: {esc(runner)})" if runner and runner != named else ""
+
+
 def install(view: Any, write: Any) -> None:  # one closure per page, as the other roles
 
     @view("/web/retention", "Kế hoạch thời hạn bảo quản")
@@ -63,14 +69,15 @@ def install(view: Any, write: Any) -> None:  # one closure per page, as the othe
         rows = [(esc(r.get("type_name") or type_name(r.get("doc_type"))),
                  esc(r.get("unit") or "—"), esc(r.get("retention")), str(r["documents"]),
                  f'<b>{r["due"]}</b>' if r["due"] else "0", str(r["held"]), str(r["on_list"]),
-                 vn_date(r.get("next_eligible_on")))
+                 str(r.get("unreviewed", 0)), vn_date(r.get("next_eligible_on")))
                 for r in _desk(desk).plan(desk.caller, day)]
         form = (f'<form method="get" action="/web/retention" class="card filters">'
                 f'{field("Tính đến ngày", "as_of", day.isoformat(), kind="date")}'
                 '<button type="submit">Xem</button></form>')
         return desk.page("Kế hoạch thời hạn bảo quản", form + (table(
             ["Loại", "Đơn vị", "Thời hạn", "Tài liệu", "Đến hạn hủy", "Đang giữ lại",
-             "Trong danh mục", "Đến hạn tiếp theo"], rows)
+             "Trong danh mục", "Hết hạn nhưng chưa rà soát (không được hủy)",
+             "Đến hạn tiếp theo"], rows)
             if rows else notice("Chưa có tài liệu nào.")), here="/web/retention")
 
     @view("/web/holds", "Giữ lại tài liệu")
@@ -143,9 +150,11 @@ def install(view: Any, write: Any) -> None:  # one closure per page, as the othe
         facts = dl([
             ("Trạng thái", esc(STATUS.get(d["status"], d["status"]))),
             ("Tính đến ngày", vn_date(d["as_of"])), ("Thuyết minh", esc(d["note"])),
-            ("Người lập", f'{esc(d["proposed_by"])}, {vn_date(d["proposed_at"])}'),
+            ("Người lập", esc(d["proposed_by"]) + _ran(d["proposed_by"], d.get("proposed_run_by"))
+             + f', {vn_date(d["proposed_at"])}'),
             ("Quyết định", esc(d.get("decision") or "—")),
             ("Người phê duyệt", esc(d.get("approved_by") or "—")
+             + _ran(d.get("approved_by"), d.get("approved_run_by"))
              + (f', {vn_date(d["approved_at"])}' if d.get("approved_at") else "")),
             ("Người thực hiện", esc(d.get("executed_by") or "—")
              + (f', {vn_date(d["executed_at"])}' if d.get("executed_at") else "")),
@@ -169,11 +178,13 @@ def install(view: Any, write: Any) -> None:  # one closure per page, as the othe
         items = [(str(i["position"]), esc(i.get("title") or type_name(i.get("doc_type"))),
                   esc(i.get("dossier_code") or "—"), esc(i.get("owner_id") or "—"),
                   vn_date(i.get("issue_date")), esc(i.get("retention")),
-                  vn_date(i.get("eligible_on"))) for i in d.get("items") or []]
+                  vn_date(i.get("eligible_on")), esc(i.get("basis") or "—"))
+                 for i in d.get("items") or []]
         said = notice(desk.arg("said")) if desk.arg("said") else ""
         return desk.page(f"Danh mục {list_id}", said + f'<section class="card">{facts}</section>'
                          + actions + table(["STT", "Tài liệu", "Hồ sơ", "Chủ sở hữu",
-                                            "Ngày ban hành", "Thời hạn", "Hết hạn từ"], items),
+                                            "Ngày ban hành", "Thời hạn", "Hết hạn từ",
+                                            "Căn cứ (ngày tính thời hạn lấy từ đâu)"], items),
                          here="/web/disposal")
 
     @write("/web/disposal/{list_id}/approve", "Phê duyệt danh mục")
