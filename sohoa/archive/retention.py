@@ -237,9 +237,9 @@ def _type_rule(registry: Registry, doc_type: str, stored: str | None) -> _Rule:
     if doc_type in registry:
         t = registry.get(doc_type)
         if t.retention_years is None:
-            return _Rule(None, "issue", f"loại {t.code}: vĩnh viễn")
+            return _Rule(None, "issue", f"loại {t.name}: vĩnh viễn")
         return _Rule(t.retention_years, "issue",
-                     f"loại {t.code}: {t.retention_years} năm tính từ ngày ban hành")
+                     f"loại {t.name}: {t.retention_years} năm tính từ ngày ban hành")
     # A type no longer in the registry: what was recorded at ingest, else keep.
     kind, _, arg = (stored or "permanent").partition(":")
     if kind == "years" and arg.isdigit():

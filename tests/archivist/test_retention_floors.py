@@ -137,5 +137,5 @@ def test_the_proposer_cannot_approve_under_another_name(settings: Settings) -> N
     assert any(x["action"] == "disposal.approved" and x["detail"]["runner"] == "thutruong_tam"
                for x in e)
     code, out, err = _cli(settings, "luutru_an", "show", "1")
-    assert code == 0 and "căn cứ: loại citizen_id_card: 10 năm" in out, out
+    assert code == 0 and "căn cứ: loại Căn cước" in out, out
 
