@@ -283,6 +283,9 @@ class DocumentRecord:
     # A number read on the paper that nobody confirmed (``owner_id`` is then None): kept for
     # the reviewer as "đề xuất", never filed, listed or announced as the owner.
     proposed_owner_id: str | None = None
+    # The other people a shared paper (``owner_shared``: both spouses) belongs to, by the
+    # numbers it states itself: each finds and reuses it as its owner does.
+    co_owner_ids: tuple[str, ...] = ()
 
 
 # --- the reuse loop: dossiers, components, results (archive ↔ pipeline ↔ cli/api) ----------

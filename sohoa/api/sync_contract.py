@@ -139,7 +139,13 @@ class DossierStatusCorrectedData(_Strict):
 
 class ResultIssuedData(_Strict):
     """The result of the procedure (kết quả giải quyết TTHC), signed and stored: it goes to
-    the portal's ``DanhSachGiayToKetQua`` and the owner's data store."""
+    the portal's ``DanhSachGiayToKetQua`` and the owner's data store.
+
+    A result that is several people's (a marriage certificate is each spouse's: the type's
+    ``owner_shared``, every person whose number the paper states) comes once per person, the
+    applicant first, each event naming one of them in ``MaDinhDanh`` with the same
+    ``document_id`` and ``Ma``: a store files each in that person's store; the portal keeps
+    one result per ``document_id`` (the later events only add owners)."""
 
     MaHoSo: str
     MaTTHC: str | None

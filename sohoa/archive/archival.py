@@ -2,7 +2,8 @@
 
 Only what the record actually tells is filled; the rest stays None ("unknown"), never guessed.
 The exceptions are facts true by construction of this system (the text is Vietnamese unless the
-record says otherwise; every record here is a digitized copy of paper, "Số hóa") and one policy
+record says otherwise; a record is a digitized copy of paper, "Số hóa", unless the pipeline says it
+is an original electronic result, "Gốc điện tử") and one policy
 default (records hold citizens' personal data, so use is restricted, "Hạn chế", unless the
 pipeline passes another ``extra["access"]``).
 """
@@ -15,6 +16,11 @@ from typing import Any
 
 from sohoa.records import DocumentRecord
 from sohoa.vntext import nfc, squash_spaces
+
+# TT 02/2019 Phụ lục I, "Mức độ tin cậy": "Gốc điện tử" (the record was made electronic: a
+# result the competent body issued as a signed PDF), "Số hóa" (digitized from paper), "Hỗn hợp".
+ORIGINAL_ELECTRONIC = "Gốc điện tử"
+DIGITIZED = "Số hóa"
 
 # JSON keys of get_document()["archival"] → the labels of the circular, for display and XMP.
 LABELS: dict[str, str] = {
@@ -151,7 +157,7 @@ def archival_columns(rec: DocumentRecord) -> dict[str, Any]:
         "arc_retention": retention_label(rec.retention),
         # Records hold citizens' personal data: restricted use unless the registry says otherwise.
         "arc_access": extra_str("access", "Hạn chế"),
-        "arc_reliability": extra_str("reliability", "Số hóa"),
+        "arc_reliability": extra_str("reliability", DIGITIZED),
         "arc_physical_state": extra_str("physical_state", None),
     }
 

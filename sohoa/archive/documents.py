@@ -22,7 +22,15 @@ from sohoa.archive.archival import ISSUER_FIELDS, NUMBER_FIELDS, archival_column
 from sohoa.archive.catalog import upsert
 from sohoa.archive.docids import resolve_id
 from sohoa.archive.dossiers import DEFAULT_CODE_FORMAT, on_document_stored
-from sohoa.archive.models import STATUS_STORED, Document, Dossier, Owner, PageRow, SearchOutbox
+from sohoa.archive.models import (
+    STATUS_STORED,
+    Document,
+    DocumentCoOwner,
+    Dossier,
+    Owner,
+    PageRow,
+    SearchOutbox,
+)
 from sohoa.archive.search import IndexDoc
 from sohoa.archive.values import SYSTEM_ACTOR, aware, iso, nfc_opt, utc_now, validity_iso
 from sohoa.doctypes import VALIDITY_UNKNOWN, load_registry
@@ -91,6 +99,10 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
         ingested_at=aware(rec.ingested_at) or now, created_at=now,
         **archival,
     ))
+    others = sorted({nfc(n) for n in rec.co_owner_ids if n and n != rec.owner_id})
+    if others and rec.owner_id:
+        conn.execute(DocumentCoOwner.__table__.insert(),
+                     [{"document_id": doc_id, "owner_id": n} for n in others])
     if rec.pages:
         conn.execute(PageRow.__table__.insert(), [{
             "document_id": doc_id, "position": i, "source": p.source,
@@ -230,6 +242,9 @@ def load(conn: Connection, document_id: str) -> dict[str, Any]:
                            ).mappings().first()
     pages = conn.execute(select(PageRow).where(PageRow.document_id == document_id)
                          .order_by(PageRow.position)).mappings().all()
+    co_owners = list(conn.execute(select(DocumentCoOwner.owner_id).where(
+        DocumentCoOwner.document_id == document_id).order_by(DocumentCoOwner.owner_id)
+                                  ).scalars())
     archival = {key: doc[col] for col, key in ARCHIVAL_COLUMNS.items()}
     archival["ngay_thang_nam"] = iso(archival["ngay_thang_nam"])
     return {
@@ -250,6 +265,8 @@ def load(conn: Connection, document_id: str) -> dict[str, Any]:
         # a number read but not confirmed: the reviewer's "đề xuất", never the owner
         "proposed_owner_id": None if doc["owner_id"] else doc["proposed_owner_id"],
         "owner": _owner_dict(owner),
+        # the other people a shared paper belongs to (both spouses), by its own numbers
+        "co_owner_ids": co_owners,
         "dossier_code": doc["dossier_code"],
         "digitization_code": doc["digitization_code"],
         "dossier": _dossier_dict(dossier),
@@ -327,13 +344,17 @@ def parse_reuse_cursor(cursor: str) -> tuple[date | None, str]:
     return issued, m.group(2)
 
 
-def _reuse_statement(with_type: bool, after: str | None) -> Any:
+def _reuse_statement(with_type: bool, after: str | None, shared: bool = False) -> Any:
     # Newest first, undated last, ties by id: ix_documents_reuse_newest read backwards.
+    # ``shared``: the papers the owner shares with the person they are filed for (a spouse's
+    # marriage certificate), found through document_co_owners' owner index.
+    whose = (DocumentCoOwner.owner_id == bindparam("owner_id") if shared
+             else Document.owner_id == bindparam("owner_id"))
     stmt = (
         select(Document.id, Document.doc_type, Document.title, Document.document_number,
                Document.issuing_body, Document.issue_date, Document.valid_until,
                Document.signature_level, Document.signer, Document.needs_review)
-        .where(Document.owner_id == bindparam("owner_id"), IS_STORED,
+        .where(whose, IS_STORED,
                or_(Document.valid_until.is_(None), Document.valid_until >= bindparam("day")),
                # A document issued after that day was not valid on it either.
                or_(Document.issue_date.is_(None), Document.issue_date <= bindparam("day")),
@@ -344,6 +365,8 @@ def _reuse_statement(with_type: bool, after: str | None) -> Any:
         .order_by(Document.issue_date.desc().nulls_last(), Document.id.desc())
         .limit(bindparam("limit", type_=BigInteger))
     )
+    if shared:
+        stmt = stmt.join(DocumentCoOwner, DocumentCoOwner.document_id == Document.id)
     if with_type:
         stmt = stmt.where(Document.doc_type == bindparam("doc_type"))
     if after == "dated":
@@ -361,10 +384,12 @@ def _reuse_statement(with_type: bool, after: str | None) -> Any:
 # statement per call costs far more than SQLite's index probe.
 _AFTER = (None, "dated", "undated")
 _REUSE = {(t, a): _reuse_statement(t, a) for t in (False, True) for a in _AFTER}
+_REUSE_SHARED = {(t, a): _reuse_statement(t, a, shared=True) for t in (False, True)
+                 for a in _AFTER}
 
 
-def _sqlite_sql(key: tuple[bool, str | None]) -> tuple[str, tuple[str, ...], dict[str, Any]]:
-    compiled = _REUSE[key].compile(dialect=sqlite_dialect())
+def _sqlite_sql(stmt: Any) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    compiled = stmt.compile(dialect=sqlite_dialect())
     # SQLite's LIMIT comes with an OFFSET of SQLAlchemy's own (0): keep its value.
     order = tuple(compiled.positiontup or ())
     fixed = {name: compiled.binds[name].value for name in order
@@ -374,7 +399,22 @@ def _sqlite_sql(key: tuple[bool, str | None]) -> tuple[str, tuple[str, ...], dic
 
 # The same statements as SQLite text with their parameters' order and SQLAlchemy's own
 # parameter values, for reuse_sqlite.
-_REUSE_SQLITE = {key: _sqlite_sql(key) for key in _REUSE}
+_REUSE_SQLITE = {key: _sqlite_sql(stmt) for key, stmt in _REUSE.items()}
+_REUSE_SHARED_SQLITE = {key: _sqlite_sql(stmt) for key, stmt in _REUSE_SHARED.items()}
+
+
+def _newest_first(own: list[dict[str, Any]], shared: list[dict[str, Any]],
+                  limit: int) -> list[dict[str, Any]]:
+    """The owner's own papers and those shared with them, in the answer's one order (newest
+    first, undated last, ties by id descending), at most ``limit``: each list is already in
+    that order and limited, so the merge is exact."""
+    if not shared:
+        return own
+    seen = {r["document_id"] for r in own}
+    rows = own + [r for r in shared if r["document_id"] not in seen]
+    rows.sort(key=lambda r: (r["issue_date"] is not None, str(r["issue_date"] or ""),
+                             r["document_id"]), reverse=True)
+    return rows[:limit]
 _REUSE_KEYS = ("document_id", "doc_type", "title", "document_number", "issuing_body",
                "issue_date", "valid_until")
 
@@ -398,14 +438,18 @@ def reuse(conn: Connection, owner_id: str, doc_type: str | None, day: date,
     ``limit`` of them after the position ``after`` (see :func:`reuse_cursor`). Every column
     used here is in ``ix_documents_reuse_newest``, so the table itself is never read."""
     key, params = _reuse_params(owner_id, doc_type, day, limit, after)
-    return [{
-        "document_id": r.id, "doc_type": r.doc_type, "title": r.title,
-        "document_number": r.document_number, "issuing_body": r.issuing_body,
-        "issue_date": iso(r.issue_date), "valid_until": validity_iso(r.valid_until),
-        "signature": {"level": r.signature_level, "signer": r.signer}
-        if r.signature_level else None,
-        "needs_review": bool(r.needs_review),
-    } for r in conn.execute(_REUSE[key], params)]
+
+    def rows(stmt: Any) -> list[dict[str, Any]]:
+        return [{
+            "document_id": r.id, "doc_type": r.doc_type, "title": r.title,
+            "document_number": r.document_number, "issuing_body": r.issuing_body,
+            "issue_date": iso(r.issue_date), "valid_until": validity_iso(r.valid_until),
+            "signature": {"level": r.signature_level, "signer": r.signer}
+            if r.signature_level else None,
+            "needs_review": bool(r.needs_review),
+        } for r in conn.execute(stmt, params)]
+
+    return _newest_first(rows(_REUSE[key]), rows(_REUSE_SHARED[key]), params["limit"])
 
 
 def reuse_sqlite(dbapi_conn: Any, owner_id: str, doc_type: str | None, day: date,
@@ -418,16 +462,21 @@ def reuse_sqlite(dbapi_conn: Any, owner_id: str, doc_type: str | None, day: date
     for name in ("day", "after_date"):
         if isinstance(params.get(name), date):
             params[name] = params[name].isoformat()
-    sql, order, fixed = _REUSE_SQLITE[key]
-    params = {**fixed, **params}
     keys = _REUSE_KEYS
-    out = []
-    for r in dbapi_conn.execute(sql, [params[name] for name in order]).fetchall():
-        row = dict(zip(keys, r, strict=False))
-        row["signature"] = {"level": r[7], "signer": r[8]} if r[7] else None
-        row["needs_review"] = bool(r[9])
-        out.append(row)
-    return out
+
+    def rows(compiled: tuple[str, tuple[str, ...], dict[str, Any]]) -> list[dict[str, Any]]:
+        sql, order, fixed = compiled
+        values = {**fixed, **params}
+        out = []
+        for r in dbapi_conn.execute(sql, [values[name] for name in order]).fetchall():
+            row = dict(zip(keys, r, strict=False))
+            row["signature"] = {"level": r[7], "signer": r[8]} if r[7] else None
+            row["needs_review"] = bool(r[9])
+            out.append(row)
+        return out
+
+    return _newest_first(rows(_REUSE_SQLITE[key]), rows(_REUSE_SHARED_SQLITE[key]),
+                         params["limit"])
 
 
 def index_docs(conn: Connection, ids: Iterable[str]) -> list[IndexDoc]:

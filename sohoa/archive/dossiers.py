@@ -32,7 +32,7 @@ from sohoa.archive.dossier_models import (
     DossierResult,
     DossierStatus,
 )
-from sohoa.archive.models import STATUS_STORED, Document, Dossier, Owner
+from sohoa.archive.models import STATUS_STORED, Document, DocumentCoOwner, Dossier, Owner
 from sohoa.archive.values import SYSTEM_ACTOR, utc_now
 from sohoa.clock import shown_moment, vietnam_day, vietnam_today
 from sohoa.doctypes import load_registry
@@ -685,7 +685,11 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
             raise ReuseRefusedError(
                 f"giấy tờ {document_id} đã bị hủy theo quyết định tiêu hủy, không thể dùng lại; "
                 "đề nghị công dân cung cấp bản giấy")
-        if not dossier.owner_id or doc.owner_id != dossier.owner_id:
+        if not dossier.owner_id or (doc.owner_id != dossier.owner_id and conn.execute(
+                select(DocumentCoOwner.owner_id).where(
+                    DocumentCoOwner.document_id == document_id,
+                    DocumentCoOwner.owner_id == dossier.owner_id)).first() is None):
+            # a shared paper (a marriage certificate) is also each other person it names
             raise ReuseRefusedError(
                 f"giấy tờ {document_id} thuộc chủ sở hữu khác ({doc.owner_id or 'không rõ'}), "
                 f"không phải người nộp hồ sơ {code} ({dossier.owner_id or 'chưa rõ'}); "
@@ -741,7 +745,7 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
         outbox.document_reused(conn, code, document_id, component_code=target.code,
                                component_name=target.name, by=who, from_store=from_store,
                                at=now, digitization_code=doc.digitization_code,
-                               owner_id=doc.owner_id)
+                               owner_id=dossier.owner_id)
         audit_log.append(conn, "dossier.reused", actor=who, target=f"dossier:{code}", detail={
             "document_id": document_id, "owner_id": doc.owner_id, "component": target.code,
             "from_store": from_store, "purpose": why, "source_dossier": doc.dossier_code})

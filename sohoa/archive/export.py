@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from sohoa.archive.archival import LABELS
+from sohoa.archive.archival import LABELS, ORIGINAL_ELECTRONIC
 from sohoa.archive.archivist_models import RetentionOverride
 from sohoa.archive.audit import AUDIT
 from sohoa.archive.documents import IS_STORED
-from sohoa.archive.models import Document
+from sohoa.archive.models import Document, DocumentCoOwner, Dossier, Owner
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.vntext import nfc
 
@@ -66,6 +66,13 @@ def _keywords(doc: dict[str, Any], archival: dict[str, Any]) -> list[str]:
 
 def _notes(doc: dict[str, Any]) -> str | None:
     """Ghi chú: what a reader of the record should know that no other field says."""
+    extra = doc.get("extra") or {}
+    if extra.get("born_digital") and extra.get("result_of"):
+        # the competent body's own signed file (sohoa result add): nothing was digitized, and
+        # the signature is the issuer's, not a copier's
+        return "; ".join(["Bản gốc điện tử (kết quả giải quyết thủ tục hành chính do cơ quan có "
+                          "thẩm quyền ký số)", *(["chưa được kiểm tra xong"]
+                                                  if doc.get("needs_review") else [])])
     notes = ["Bản số hóa từ bản giấy"]
     kind = (doc.get("signature") or {}).get("kind")
     if kind == "officer":
@@ -82,7 +89,11 @@ def _notes(doc: dict[str, Any]) -> str | None:
 def document_metadata(doc: dict[str, Any]) -> dict[str, Any]:
     """One document's metadata file: the archival fields with their Vietnamese labels, and
     the catalog's identification, provenance and signature (the OCR text is in the PDF)."""
-    archival = doc.get("archival") or {}
+    archival = dict(doc.get("archival") or {})
+    extra = doc.get("extra") or {}
+    if extra.get("born_digital") and extra.get("result_of"):
+        # stored before results were told apart: the issuer's signed file is no digitized copy
+        archival["muc_do_tin_cay"] = ORIGINAL_ELECTRONIC
     owner = doc.get("owner") or {}
     return {
         "tai_lieu": {
@@ -129,17 +140,18 @@ def dossier_metadata(archive: Archive, dossier: dict[str, Any] | None, code: str
             RetentionOverride.dossier_code == code)).mappings().first()
     values = dossier or {"code": code}
     dates = sorted(d["issue_date"] for d in documents if d.get("issue_date"))
-    pages = [p for d in documents for p in d.get("pages") or ()]
     retentions = [(d.get("archival") or {}).get("thoi_han_bao_quan") for d in documents]
+    applicants = _applicants(archive, code)
     derived = {
-        # Tiêu đề hồ sơ: the procedure and the owner when known, else the code.
-        "Tiêu đề hồ sơ": _dossier_title(values, documents),
+        # Tiêu đề hồ sơ: the procedure and whose dossier it is (the applicant the one-stop
+        # system opened it for, with the persons its shared papers name), else the code.
+        "Tiêu đề hồ sơ": _dossier_title(values, applicants),
+        "Chủ hồ sơ": [{"Số định danh": i, "Họ và tên": n} for i, n in applicants],
         "Thời hạn bảo quản": _longest(retentions),
         "Thời gian bắt đầu": dates[0] if dates else None,
         "Thời gian kết thúc": dates[-1] if dates else None,
-        # A sheet is a front with or without its back; a back is never a sheet of its own.
-        "Số lượng tờ": sum(1 for p in pages if p.get("side") != "back"),
-        "Số lượng trang": len(pages),
+        "Số lượng tờ": sum(_sheets(d) for d in documents),
+        "Số lượng trang": sum(_page_count(d) for d in documents),
         "Số lượng văn bản": len(documents),
     }
     return {
@@ -156,15 +168,55 @@ def dossier_metadata(archive: Archive, dossier: dict[str, Any] | None, code: str
     }
 
 
-def _dossier_title(values: dict[str, Any], documents: list[dict[str, Any]]) -> str:
-    owner = next(((d.get("owner") or {}).get("name") for d in documents
-                  if (d.get("owner") or {}).get("name")), None)
+def _page_count(doc: dict[str, Any]) -> int:
+    """A document's pages: its page records, or the count the catalog keeps when it has none
+    (a born-digital file stored before its pages were recorded)."""
+    return max(len(doc.get("pages") or ()), int(doc.get("page_count") or 0))
+
+
+def _sheets(doc: dict[str, Any]) -> int:
+    """A sheet is a front with or without its back; a back is never a sheet of its own."""
+    pages = doc.get("pages") or ()
+    if not pages:
+        return _page_count(doc)
+    return sum(1 for p in pages if p.get("side") != "back")
+
+
+def _applicants(archive: Archive, code: str) -> list[tuple[str, str | None]]:
+    """Whose dossier ``code`` is, (number, name) each: the applicant the dossier was opened
+    for, then every other person a shared paper of theirs in it names (both spouses of a
+    marriage registration). Never a person of another paper filed in it: a wrong sheet, a
+    relative's card, belongs to the dossier, not the dossier to them."""
+    with archive.transaction(write=False) as conn:
+        owner = conn.execute(select(Dossier.owner_id).where(Dossier.code == code)
+                             ).scalar_one_or_none()
+        if not owner:
+            # A dossier known only from its scans: its person when all its owned papers are
+            # one person's, else nobody (no paper's person is picked over another's).
+            owners = set(conn.execute(select(Document.owner_id).where(
+                Document.dossier_code == code, Document.owner_id.is_not(None), IS_STORED)
+            ).scalars())
+            owner = owners.pop() if len(owners) == 1 else None
+        if not owner:
+            return []
+        others = conn.execute(
+            select(DocumentCoOwner.owner_id).join(Document,
+                                                  Document.id == DocumentCoOwner.document_id)
+            .where(Document.dossier_code == code, Document.owner_id == owner, IS_STORED)
+            .distinct().order_by(DocumentCoOwner.owner_id)).scalars().all()
+        ids = [owner, *(o for o in others if o != owner)]
+        names = dict(conn.execute(select(Owner.id, Owner.name).where(Owner.id.in_(ids))).all())
+    return [(i, names.get(i)) for i in ids]
+
+
+def _dossier_title(values: dict[str, Any], applicants: list[tuple[str, str | None]]) -> str:
     procedure = values.get("procedure_code")
     parts = [f"Hồ sơ {values.get('code')}"]
     if procedure:
         parts.append(f"thủ tục {procedure}")
-    if owner:
-        parts.append(f"của {owner}")
+    if applicants:
+        parts.append("của " + " và ".join(f"{name} ({number})" if name else number
+                                          for number, name in applicants))
     return ", ".join(parts)
 
 

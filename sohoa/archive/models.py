@@ -166,6 +166,19 @@ class Document(Base):
 Index("ix_documents_digitization_code", Document.digitization_code, unique=True)
 
 
+class DocumentCoOwner(Base):
+    """Another person a paper belongs to as much as to its owner (``owner_shared`` types: a
+    marriage certificate is each spouse's). ``documents.owner_id`` stays the person it was filed
+    for (whose dossier, whose digitization code); each number the paper itself states, read and
+    validated, is a row here, so reuse lookups and dossier reuse find it for them too
+    (migration 0020)."""
+
+    __tablename__ = "document_co_owners"
+
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
 class PageRow(Base):
     """Provenance of one page of a stored document."""
 

@@ -209,8 +209,14 @@ def document_reused(conn: Connection, code: str, document_id: str, *,
 
 def result_issued(conn: Connection, code: str, document_id: str, *, result_code: str,
                   at: datetime) -> int:
-    """The procedure's result, stored and signed, for the portal and the owner's store."""
-    from sohoa.archive.models import Document, Dossier
+    """The procedure's result, stored and signed, for the portal and the owner's store.
+
+    A result that is several people's (``owner_shared``: a marriage certificate is each
+    spouse's) is announced once per person, owner first, each event naming one of them in
+    ``MaDinhDanh``: a citizen-store connector files each in that person's store as it files
+    any result, and the portal sees the same ``document_id`` again. Returns the first
+    event's id."""
+    from sohoa.archive.models import Document, DocumentCoOwner, Dossier
 
     doc = conn.execute(select(Document).where(Document.id == document_id)).mappings().first()
     procedure = conn.execute(select(Dossier.procedure_code)
@@ -226,5 +232,11 @@ def result_issued(conn: Connection, code: str, document_id: str, *, result_code:
             "ThoiHanHieuLuc": validity_iso(doc["valid_until"]),
             "MaDinhDanh": doc["owner_id"], "document_id": document_id,
             "pdf_sha256": doc["pdf_sha256"], "signature": signature}
-    return record(conn, RESULT_ISSUED, data, dossier_code=code, document_id=document_id,
-                  at=at)
+    first = record(conn, RESULT_ISSUED, data, dossier_code=code, document_id=document_id,
+                   at=at)
+    for other in conn.execute(select(DocumentCoOwner.owner_id).where(
+            DocumentCoOwner.document_id == document_id).order_by(DocumentCoOwner.owner_id)
+                              ).scalars():
+        record(conn, RESULT_ISSUED, {**data, "MaDinhDanh": other}, dossier_code=code,
+               document_id=document_id, at=at)
+    return first

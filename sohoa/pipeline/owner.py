@@ -72,6 +72,21 @@ def _field_date_value(extraction: Extraction, key: str) -> date | None:
         return None
 
 
+def co_owners(doc_type: str, extraction: Extraction, owner_id: str | None, *,
+              registry: Registry) -> tuple[str, ...]:
+    """The other people a shared paper (``owner_shared``: a marriage certificate is each
+    spouse's) belongs to: every personal number the paper itself states, read without a flag
+    (so validated: province, century and sex digit, birth year), except its owner's. None for
+    any other type, or while the paper has no owner."""
+    spec = registry.get(doc_type)
+    if not spec.owner_shared or not owner_id:
+        return ()
+    named = [v.strip() for key in ("id_number", "related_id_numbers")
+             if (fv := extraction.fields.get(key)) is not None and fv.value and not fv.flag
+             for v in fv.value.split(",")]
+    return tuple(dict.fromkeys(n for n in named if n and n != owner_id))
+
+
 @dataclass(frozen=True)
 class OwnerDecision:
     """Whose document this is, where that came from, and whether a person must confirm it."""

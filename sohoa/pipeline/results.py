@@ -18,14 +18,17 @@ from typing import Any
 
 from sohoa.archive import Archive
 from sohoa.archive import dossiers as records
+from sohoa.archive.archival import ORIGINAL_ELECTRONIC
 from sohoa.clock import VIETNAM as VN
 from sohoa.doctypes import load_registry
 from sohoa.errors import BadInputError, ConfigError, VerificationError
+from sohoa.ocr.fields.extract import extract_fields
+from sohoa.pipeline.owner import co_owners
 from sohoa.pipeline.referencedata import catalogue
 from sohoa.pipeline.services import trust_roots
 from sohoa.pipeline.settings import Settings
 from sohoa.procedures import Procedure
-from sohoa.records import DocumentRecord, SignatureSummary, sha256_hex
+from sohoa.records import DocumentRecord, PageRecord, SignatureSummary, sha256_hex
 from sohoa.signing import verify_pdf
 
 
@@ -39,15 +42,26 @@ def valid_until(proc: Procedure, issued: date) -> date | None:
     return date(year, month, min(issued.day, calendar.monthrange(year, month)[1]))
 
 
-def _text_of(pdf: bytes) -> str:
+def _read_pdf(pdf: bytes, source: str) -> tuple[str, tuple[PageRecord, ...]]:
+    """The text layer and one page record per page of a born-digital result. Its pages have
+    no image (the PDF is the original, nothing was scanned): a page's hash is that of its
+    drawing (content stream), so the record counts and identifies the real pages."""
     import io
 
     from pypdf import PdfReader
 
     try:
-        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        texts, records = [], []
+        for i, page in enumerate(pages):
+            texts.append(page.extract_text() or "")
+            contents = page.get_contents()
+            drawn = contents.get_data() if contents is not None else b""
+            records.append(PageRecord(source=source, index=i, sha256=sha256_hex(drawn),
+                                      side="front", rotation=0, skew=0.0, confidence=1.0))
+        return "\n".join(texts), tuple(records)
     except Exception:  # the text layer is a convenience for search, never a reason to refuse
-        return ""
+        return "", ()
 
 
 def add_result(archive: Archive, settings: Settings, code: str, file: Path, *, scanned: bool,
@@ -93,15 +107,24 @@ def _store_born_digital(archive: Archive, settings: Settings, state: Any, file: 
                                  signed_at=first.signed_at or when)
     registry = load_registry()
     doc_type = registry.get(proc.result_doc_type)
+    text, pages = _read_pdf(pdf, file.name)
+    # Its fields are read from its text layer as any born-digital paper's are (number, issuing
+    # body, each person's number validated); a shared result (a marriage certificate) read for
+    # the applicant's part, the other persons it names becoming its co-owners.
+    extraction = extract_fields(doc_type.code, text, registry, party=state.owner_id)
     rec = DocumentRecord(
         doc_key=hashlib.sha256(b"result:" + pdf).hexdigest(), dossier_code=state.code,
         unit=state.unit, doc_type=doc_type.code, title=proc.result_name,
-        owner_id=state.owner_id, owner_kind=None, owner_name=None, fields={},
-        field_flags=(), text=_text_of(pdf), pages=(), confidence=1.0, needs_review=False,
-        review_reasons=(), pdf_sha256=sha256_hex(pdf), pdf_size=len(pdf), signature=signature,
-        issue_date=when.astimezone(VN).date(), valid_until=until, retention=doc_type.retention,
-        ingested_at=datetime.now(UTC),
-        extra={"result_of": state.code, "born_digital": True, "source": file.name})
+        owner_id=state.owner_id, owner_kind=None, owner_name=None,
+        fields=extraction.values(),
+        field_flags=tuple(extraction.flags()), text=text, pages=pages, confidence=1.0,
+        needs_review=False, review_reasons=(), pdf_sha256=sha256_hex(pdf), pdf_size=len(pdf),
+        signature=signature, issue_date=when.astimezone(VN).date(), valid_until=until,
+        retention=doc_type.retention, ingested_at=datetime.now(UTC),
+        co_owner_ids=co_owners(doc_type.code, extraction, state.owner_id, registry=registry),
+        # TT 02/2019's "Mức độ tin cậy": the issuer's own signed file, not a digitized paper
+        extra={"result_of": state.code, "born_digital": True, "source": file.name,
+               "reliability": ORIGINAL_ELECTRONIC})
     document_id, _created = archive.store_document(rec, pdf, [])
     return document_id
 

@@ -57,6 +57,7 @@ from sohoa.pipeline.outcomes import (
     duplicate_json,
     quarantine_event,
 )
+from sohoa.pipeline.owner import co_owners
 from sohoa.pipeline.settings import Settings
 from sohoa.records import (
     DocumentRecord,
@@ -748,6 +749,8 @@ def document_record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha:
         owner_kind=None if draft.owner_proposed else draft.owner_kind,
         owner_name=None if draft.owner_proposed else draft.owner_name,
         proposed_owner_id=draft.owner_id if draft.owner_proposed else None,
+        co_owner_ids=co_owners(doc_type.code, draft.extraction, draft.confirmed_owner_id,
+                               registry=registry),
         fields={**dict.fromkeys(BASE_FIELDS), **draft.extraction.values()},
         field_flags=tuple(draft.extraction.flags()),
         text=draft.text, pages=pages, confidence=draft.confidence,
