@@ -112,19 +112,30 @@ class Counted:
 # receiving unit, how many of the dossiers received in [date_from, date_to] had their status
 # delivered to the portal — or None while nothing is synchronized. The exchange registers its
 # own with ``set_sync_source``; the report then shows the portal's sync ratio too.
+# ``members`` answers the same one dossier at a time (the codes, of any unit, whose every event
+# reached the portal): what ``--explain DOSSIER_SYNCED`` lists.
 SyncSource = Callable[[Archive, date, date], Mapping[str, int] | None]
+SyncMembers = Callable[[Archive, date, date], Collection[str]]
 _sync_source: list[SyncSource] = []
+_sync_members: list[SyncMembers] = []
 
 
-def set_sync_source(source: SyncSource | None) -> None:
+def set_sync_source(source: SyncSource | None, members: SyncMembers | None = None) -> None:
     _sync_source.clear()
+    _sync_members.clear()
     if source is not None:
         _sync_source.append(source)
+    if source is not None and members is not None:
+        _sync_members.append(members)
 
 
 def delivered_to_portal(archive: Archive, date_from: date,
                         date_to: date) -> Mapping[str, int] | None:
     return _sync_source[0](archive, date_from, date_to) if _sync_source else None
+
+
+def _sync_indicator() -> Indicator:
+    return Indicator(SYNC_CODE, SYNC_NAME, 6.0, 1.0, None)
 
 
 Flags = dict[str | None, tuple[bool, bool]]  # procedure code → (paper result, certified copy)
@@ -197,7 +208,7 @@ def indicators(rules: KpiRules, received: Sequence[ReceivedCounts],
     communes = list(communes)
     chosen = list(rules.indicators)
     if synced is not None:
-        chosen.append(Indicator(SYNC_CODE, SYNC_NAME, 6.0, 1.0, None))
+        chosen.append(_sync_indicator())
     out = []
     for ind in chosen:
         num, den = _count(ind.code, received, resolved, flags, communes, synced, certified)
@@ -364,8 +375,14 @@ def explain_all(archive: Archive, period: Period, *, catalogue: Catalogue, units
                 rules: KpiRules, unit: str | None = None, level: str | None = None,
                 only: str | None = None) -> dict[str, dict[str, Any]]:
     known = {i.code: i for i in rules.indicators}
+    if _sync_members:
+        # the report prints it when a portal target is configured: --explain lists it then too
+        known[SYNC_CODE] = _sync_indicator()
     if only is not None and only not in known:
-        raise ConfigError(f"không có chỉ số {only}; các chỉ số: {', '.join(known)}")
+        unset = (f" ({SYNC_CODE} chỉ có khi sohoa.toml cấu hình một đích đồng bộ lên Cổng "
+                 "Dịch vụ công: [[sync.targets]] với portal = true)"
+                 if only == SYNC_CODE else "")
+        raise ConfigError(f"không có chỉ số {only}; các chỉ số: {', '.join(known)}{unset}")
     start, end = period.instants()
     facts = dossier_facts(archive, date_from=period.date_from, date_to=period.date_to,
                           unit=unit, level=level, resolved_from=start, resolved_to=end)
@@ -377,7 +394,13 @@ def explain_all(archive: Archive, period: Period, *, catalogue: Catalogue, units
     for code, ind in known.items():
         if only is not None and code != only:
             continue
-        num, den = _members(ind, facts, period, flags, communes, certified)
+        if code == SYNC_CODE:
+            delivered = set(_sync_members[0](archive, period.date_from, period.date_to))
+            den = [f.code for f in facts if f.received_date is not None
+                   and period.date_from <= f.received_date <= period.date_to]
+            num = [c for c in den if c in delivered]
+        else:
+            num, den = _members(ind, facts, period, flags, communes, certified)
         counted = set(num)
         out[code] = {"code": code, "name": ind.name, "numerator": len(num),
                      "denominator": len(den),

@@ -574,4 +574,8 @@ def register_kpi_source(settings: Settings) -> None:
     def source(archive: Archive, date_from: date, date_to: date) -> dict[str, int]:
         return rows.delivered_by_unit(archive, types, date_from, date_to)
 
-    kpi.set_sync_source(source)
+    def members(archive: Archive, date_from: date, date_to: date) -> set[str]:
+        with archive.transaction(write=False) as conn:
+            return rows.delivered_dossiers(conn, types, date_from, date_to)
+
+    kpi.set_sync_source(source, members)
