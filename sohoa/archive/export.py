@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from sohoa.archive.archival import LABELS, ORIGINAL_ELECTRONIC
 from sohoa.archive.archivist_models import RetentionOverride
@@ -42,10 +42,14 @@ def select_documents(archive: Archive, *, dossier: str | None = None,
         raise ConfigError("hãy chọn giấy tờ cần xuất: --dossier MÃ_HỒ_SƠ, --type LOẠI hoặc "
                           "--owner SỐ_ĐỊNH_DANH")
     stmt = select(Document.id).where(IS_STORED).order_by(Document.dossier_code, Document.id)
-    for column, value in ((Document.dossier_code, dossier), (Document.doc_type, doc_type),
-                          (Document.owner_id, owner)):
+    for column, value in ((Document.dossier_code, dossier), (Document.doc_type, doc_type)):
         if value:
             stmt = stmt.where(column == nfc(value.strip()))
+    if owner:
+        # the owner's papers and those shared with them (a spouse's marriage certificate)
+        who = nfc(owner.strip())
+        stmt = stmt.where(or_(Document.owner_id == who, Document.id.in_(
+            select(DocumentCoOwner.document_id).where(DocumentCoOwner.owner_id == who))))
     if permanent_only:
         stmt = stmt.where(Document.arc_retention == "Vĩnh viễn")
     with archive.transaction(write=False) as conn:

@@ -193,6 +193,10 @@ def show(state: State, document_id: str, as_json: bool, purpose: str | None,
                   "chỉ còn giữ thông tin nhận dạng")
     for key, label in _SHOWN.items():
         out.print(f"[bold]{label}[/]: {escape(_shown_value(doc, key))}", soft_wrap=True)
+        if key == "owner_name" and doc.get("co_owner_ids"):
+            # a shared paper (both spouses): also each of theirs, reusable by them
+            out.print(f"[bold]cũng là giấy tờ của[/]: {escape(', '.join(doc['co_owner_ids']))}",
+                      soft_wrap=True)
     for reason in doc.get("review_reasons") or []:
         out.print(f"  cần rà soát vì: {escape(reason)}", soft_wrap=True)
     for key, value in (doc.get("fields") or {}).items():

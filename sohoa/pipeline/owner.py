@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sohoa.doctypes import Registry
-from sohoa.idcodes import citizen_id_problems
+from sohoa.idcodes import citizen_id_problems, personal_id_problems
+from sohoa.ocr.fields.extract import extract_fields
 from sohoa.reasons import OWNER_UNKNOWN
 from sohoa.records import Extraction, FieldValue
 from sohoa.vntext import fold
@@ -73,18 +74,35 @@ def _field_date_value(extraction: Extraction, key: str) -> date | None:
 
 
 def co_owners(doc_type: str, extraction: Extraction, owner_id: str | None, *,
-              registry: Registry) -> tuple[str, ...]:
+              registry: Registry, text: str = "") -> tuple[str, ...]:
     """The other people a shared paper (``owner_shared``: a marriage certificate is each
-    spouse's) belongs to: every personal number the paper itself states, read without a flag
-    (so validated: province, century and sex digit, birth year), except its owner's. None for
-    any other type, or while the paper has no owner."""
+    spouse's) belongs to: every personal number the paper itself states, read without a flag,
+    except its owner's — each one validated as the owner's is (province, century and sex digit;
+    with ``text``, the birth date and sex printed in that person's own block of it). A number
+    that fails is nobody's co-ownership: the paper stays its owner's. Nothing for any other
+    type, or while the paper has no owner."""
     spec = registry.get(doc_type)
     if not spec.owner_shared or not owner_id:
         return ()
     named = [v.strip() for key in ("id_number", "related_id_numbers")
              if (fv := extraction.fields.get(key)) is not None and fv.value and not fv.flag
              for v in fv.value.split(",")]
-    return tuple(dict.fromkeys(n for n in named if n and n != owner_id))
+    out = []
+    for number in dict.fromkeys(n for n in named if n and n != owner_id):
+        born: date | None = None
+        female: bool | None = None
+        if text:
+            person = extract_fields(doc_type, text, registry, party=number)
+            own = person.fields.get("id_number")
+            if own is not None and own.value == number:  # that person's block was found
+                if own.flag:
+                    continue
+                born = _field_date_value(person, "date_of_birth")
+                sex = person.fields.get("sex")
+                female = None if sex is None or not sex.value else fold(sex.value) == "nu"
+        if not personal_id_problems(number, born, female):
+            out.append(number)
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,8 @@ def _store_born_digital(archive: Archive, settings: Settings, state: Any, file: 
         needs_review=False, review_reasons=(), pdf_sha256=sha256_hex(pdf), pdf_size=len(pdf),
         signature=signature, issue_date=when.astimezone(VN).date(), valid_until=until,
         retention=doc_type.retention, ingested_at=datetime.now(UTC),
-        co_owner_ids=co_owners(doc_type.code, extraction, state.owner_id, registry=registry),
+        co_owner_ids=co_owners(doc_type.code, extraction, state.owner_id, registry=registry,
+                               text=text),
         # TT 02/2019's "Mức độ tin cậy": the issuer's own signed file, not a digitized paper
         extra={"result_of": state.code, "born_digital": True, "source": file.name,
                "reliability": ORIGINAL_ELECTRONIC})

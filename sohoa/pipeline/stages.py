@@ -750,7 +750,7 @@ def document_record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha:
         owner_name=None if draft.owner_proposed else draft.owner_name,
         proposed_owner_id=draft.owner_id if draft.owner_proposed else None,
         co_owner_ids=co_owners(doc_type.code, draft.extraction, draft.confirmed_owner_id,
-                               registry=registry),
+                               registry=registry, text=draft.text),
         fields={**dict.fromkeys(BASE_FIELDS), **draft.extraction.values()},
         field_flags=tuple(draft.extraction.flags()),
         text=draft.text, pages=pages, confidence=draft.confidence,

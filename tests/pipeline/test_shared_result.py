@@ -21,8 +21,11 @@ from sqlalchemy import select
 from sohoa.archive import documents, export
 from sohoa.archive.dossiers import ReuseRefusedError
 from sohoa.archive.sync_models import SyncEvent
+from sohoa.doctypes import load_registry
+from sohoa.ocr.fields.extract import extract_fields
 from sohoa.pdf.textpdf import TextDocument
 from sohoa.pipeline import dossierdesk
+from sohoa.pipeline.owner import co_owners
 from sohoa.pipeline.results import add_result
 from sohoa.pipeline.services import make_signer, open_archive
 from sohoa.pipeline.settings import Settings
@@ -140,6 +143,9 @@ def test_the_bag_names_the_applicants_and_counts_real_pages(issued: Any) -> None
     assert [a["Số định danh"] for a in meta["ho_so"]["Chủ hồ sơ"]] == [husband.id_number,
                                                                       wife.id_number]
     assert meta["ho_so"]["Số lượng trang"] == 2 and meta["ho_so"]["Số lượng tờ"] == 2
+    # the wife's own export holds it too
+    assert doc_id in export.select_documents(archive, owner=wife.id_number)
+    assert stranger not in export.select_documents(archive, owner=wife.id_number)
     result = export.document_metadata(archive.get_document(doc_id))["tai_lieu"]
     assert result["Mức độ tin cậy"] == "Gốc điện tử"
     assert result["Số lượng trang"] == 1
@@ -157,3 +163,28 @@ def test_a_paper_stays_its_owners_alone_when_not_shared(issued: Any) -> None:
     with pytest.raises(ReuseRefusedError, match="thuộc chủ sở hữu khác"):
         dossierdesk.reuse(archive, BIRTH_CODE, stranger, component=None, by="ktv_lan",
                           purpose=None)
+
+
+def _certificate_text(wife_number: str) -> str:
+    return ("GIẤY CHỨNG NHẬN KẾT HÔN\nSố: 145/2026\n"
+            "Họ, chữ đệm, tên vợ: NGUYỄN THỊ THẢO ÁNH\nNgày, tháng, năm sinh: 05/03/1995\n"
+            f"Giấy tờ tùy thân: Căn cước công dân số {wife_number}\n"
+            "Họ, chữ đệm, tên chồng: ĐỖ HOÀNG VIỆT\nNgày, tháng, năm sinh: 01/02/1990\n"
+            "Giấy tờ tùy thân: Căn cước công dân số 001090012345\n")
+
+
+@pytest.mark.parametrize(("wife_number", "shared"), [
+    ("079195004321", True),  # a woman born in 1995, as her block says
+    ("079198004321", False),  # the number says 1998, her block says 1995: a misread
+    ("999195004321", False),  # no province 999
+])
+def test_a_co_owner_is_only_a_number_that_validates(wife_number: str, shared: bool) -> None:
+    registry = load_registry()
+    text = _certificate_text(wife_number)
+    extraction = extract_fields("marriage_certificate", text, registry, party="001090012345")
+    got = co_owners("marriage_certificate", extraction, "001090012345", registry=registry,
+                    text=text)
+    assert got == ((wife_number,) if shared else ())
+    # a type that is one person's has no co-owner, whatever it prints
+    assert co_owners("citizen_id_card", extraction, "001090012345", registry=registry,
+                     text=text) == ()

@@ -273,8 +273,12 @@ def _document_body(doc: dict[str, Any], history: list[dict[str, Any]], purpose: 
     fields = table(["Trường", "Giá trị"], [(esc(field_name(k)), esc(shown_field(v)))
                                            for k, v in (doc.get("fields") or {}).items()])
     pages = "".join(
-        f'<figure><img src="{esc(url(_page_path(doc_id, p["position"]), purpose=purpose))}" '
-        f'alt="Trang {p["position"] + 1}" loading="lazy"><figcaption>Trang {p["position"] + 1}'
+        (f'<figure><img src="{esc(url(_page_path(doc_id, p["position"]), purpose=purpose))}" '
+         f'alt="Trang {p["position"] + 1}" loading="lazy"><figcaption>Trang {p["position"] + 1}'
+         if p.get("blob_sha256") else
+         # a born-digital result's page: nothing was scanned, the signed PDF is the page
+         f'<figure><figcaption>Trang {p["position"] + 1}: bản điện tử gốc, không có ảnh quét '
+         '(xem PDF đã ký)')
         + (f'<br><small>{esc(p["provenance"])}</small>' if p.get("provenance") else "")
         + "</figcaption></figure>" for p in doc.get("pages") or [])
     log = table(["Thời điểm", "Người xem", "Vai trò, đơn vị", "Thao tác", "Kênh", "Mục đích"], [
