@@ -415,6 +415,8 @@ def _newest_first(own: list[dict[str, Any]], shared: list[dict[str, Any]],
     rows.sort(key=lambda r: (r["issue_date"] is not None, str(r["issue_date"] or ""),
                              r["document_id"]), reverse=True)
     return rows[:limit]
+
+
 _REUSE_KEYS = ("document_id", "doc_type", "title", "document_number", "issuing_body",
                "issue_date", "valid_until")
 
@@ -436,7 +438,9 @@ def reuse(conn: Connection, owner_id: str, doc_type: str | None, day: date,
     """The owner's stored documents valid on ``day``: issued by then and not expired
     (``valid_until`` NULL = permanent, else inclusive), newest first (undated last), at most
     ``limit`` of them after the position ``after`` (see :func:`reuse_cursor`). Every column
-    used here is in ``ix_documents_reuse_newest``, so the table itself is never read."""
+    used here is in ``ix_documents_reuse_newest``, so the table itself is never read for the
+    owner's own papers; those shared with them (``document_co_owners``, a handful per person)
+    are read by key and merged in."""
     key, params = _reuse_params(owner_id, doc_type, day, limit, after)
 
     def rows(stmt: Any) -> list[dict[str, Any]]:
