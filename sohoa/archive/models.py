@@ -171,7 +171,7 @@ class DocumentCoOwner(Base):
     marriage certificate is each spouse's). ``documents.owner_id`` stays the person it was filed
     for (whose dossier, whose digitization code); each number the paper itself states, read and
     validated, is a row here, so reuse lookups and dossier reuse find it for them too
-    (migration 0020)."""
+    (migration 0021)."""
 
     __tablename__ = "document_co_owners"
 

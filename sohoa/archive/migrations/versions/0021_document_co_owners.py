@@ -8,10 +8,10 @@ names (their number read and validated) is now a row here; ``documents.owner_id`
 Papers stored before are not back-filled: their numbers were read without this in mind, and a
 person confirms a co-owner by storing or reviewing the paper again.
 
-Self-contained on purpose (no imports from sohoa.archive models), like 0001–0019.
+Self-contained on purpose (no imports from sohoa.archive models), like 0001–0020.
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-07
 """
 
@@ -20,8 +20,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020"
-down_revision = "0019"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
