@@ -284,8 +284,9 @@ class DocumentRecord:
     # the reviewer as "đề xuất", never filed, listed or announced as the owner.
     proposed_owner_id: str | None = None
     # The other people a shared paper (``owner_shared``: both spouses) belongs to, by the
-    # numbers it states itself: each finds and reuses it as its owner does.
-    co_owner_ids: tuple[str, ...] = ()
+    # numbers it states itself, each with the name printed beside it (or None): each finds
+    # and reuses it as its owner does.
+    co_owners: tuple[tuple[str, str | None], ...] = ()
 
 
 # --- the reuse loop: dossiers, components, results (archive ↔ pipeline ↔ cli/api) ----------

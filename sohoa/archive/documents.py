@@ -99,10 +99,13 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
         ingested_at=aware(rec.ingested_at) or now, created_at=now,
         **archival,
     ))
-    others = sorted({nfc(n) for n in rec.co_owner_ids if n and n != rec.owner_id})
+    others = {nfc(n): name for n, name in rec.co_owners if n and n != rec.owner_id}
     if others and rec.owner_id:
+        for number, name in sorted(others.items()):
+            # their name as this paper prints it fills an unknown one, never replaces one
+            owners.record_owner(conn, number, "person", name, now=now, authoritative=False)
         conn.execute(DocumentCoOwner.__table__.insert(),
-                     [{"document_id": doc_id, "owner_id": n} for n in others])
+                     [{"document_id": doc_id, "owner_id": n} for n in sorted(others)])
     if rec.pages:
         conn.execute(PageRow.__table__.insert(), [{
             "document_id": doc_id, "position": i, "source": p.source,

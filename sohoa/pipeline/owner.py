@@ -74,13 +74,14 @@ def _field_date_value(extraction: Extraction, key: str) -> date | None:
 
 
 def co_owners(doc_type: str, extraction: Extraction, owner_id: str | None, *,
-              registry: Registry, text: str = "") -> tuple[str, ...]:
+              registry: Registry, text: str = "") -> tuple[tuple[str, str | None], ...]:
     """The other people a shared paper (``owner_shared``: a marriage certificate is each
     spouse's) belongs to: every personal number the paper itself states, read without a flag,
     except its owner's — each one validated as the owner's is (province, century and sex digit;
     with ``text``, the birth date and sex printed in that person's own block of it). A number
-    that fails is nobody's co-ownership: the paper stays its owner's. Nothing for any other
-    type, or while the paper has no owner."""
+    that fails is nobody's co-ownership: the paper stays its owner's. Each comes with the name
+    printed in that person's block (None without ``text`` or when the block is not found).
+    Nothing for any other type, or while the paper has no owner."""
     spec = registry.get(doc_type)
     if not spec.owner_shared or not owner_id:
         return ()
@@ -91,6 +92,7 @@ def co_owners(doc_type: str, extraction: Extraction, owner_id: str | None, *,
     for number in dict.fromkeys(n for n in named if n and n != owner_id):
         born: date | None = None
         female: bool | None = None
+        name: str | None = None
         if text:
             person = extract_fields(doc_type, text, registry, party=number)
             own = person.fields.get("id_number")
@@ -98,10 +100,11 @@ def co_owners(doc_type: str, extraction: Extraction, owner_id: str | None, *,
                 if own.flag:
                     continue
                 born = _field_date_value(person, "date_of_birth")
+                name = person.owner_name
                 sex = person.fields.get("sex")
                 female = None if sex is None or not sex.value else fold(sex.value) == "nu"
         if not personal_id_problems(number, born, female):
-            out.append(number)
+            out.append((number, name))
     return tuple(out)
 
 

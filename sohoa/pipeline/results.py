@@ -112,16 +112,21 @@ def _store_born_digital(archive: Archive, settings: Settings, state: Any, file: 
     # body, each person's number validated); a shared result (a marriage certificate) read for
     # the applicant's part, the other persons it names becoming its co-owners.
     extraction = extract_fields(doc_type.code, text, registry, party=state.owner_id)
+    own = extraction.fields.get("id_number")
+    read_own = bool(state.owner_id) and own is not None and own.value == state.owner_id \
+        and not own.flag
     rec = DocumentRecord(
         doc_key=hashlib.sha256(b"result:" + pdf).hexdigest(), dossier_code=state.code,
         unit=state.unit, doc_type=doc_type.code, title=proc.result_name,
-        owner_id=state.owner_id, owner_kind=None, owner_name=None,
+        owner_id=state.owner_id, owner_kind="person" if read_own else None,
+        # the name printed in the applicant's own block, when the paper states their number
+        owner_name=extraction.owner_name if read_own else None,
         fields=extraction.values(),
         field_flags=tuple(extraction.flags()), text=text, pages=pages, confidence=1.0,
         needs_review=False, review_reasons=(), pdf_sha256=sha256_hex(pdf), pdf_size=len(pdf),
         signature=signature, issue_date=when.astimezone(VN).date(), valid_until=until,
         retention=doc_type.retention, ingested_at=datetime.now(UTC),
-        co_owner_ids=co_owners(doc_type.code, extraction, state.owner_id, registry=registry,
+        co_owners=co_owners(doc_type.code, extraction, state.owner_id, registry=registry,
                                text=text),
         # TT 02/2019's "Mức độ tin cậy": the issuer's own signed file, not a digitized paper
         extra={"result_of": state.code, "born_digital": True, "source": file.name,

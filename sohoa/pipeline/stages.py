@@ -749,7 +749,7 @@ def document_record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha:
         owner_kind=None if draft.owner_proposed else draft.owner_kind,
         owner_name=None if draft.owner_proposed else draft.owner_name,
         proposed_owner_id=draft.owner_id if draft.owner_proposed else None,
-        co_owner_ids=co_owners(doc_type.code, draft.extraction, draft.confirmed_owner_id,
+        co_owners=co_owners(doc_type.code, draft.extraction, draft.confirmed_owner_id,
                                registry=registry, text=draft.text),
         fields={**dict.fromkeys(BASE_FIELDS), **draft.extraction.values()},
         field_flags=tuple(draft.extraction.flags()),

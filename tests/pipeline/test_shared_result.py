@@ -139,6 +139,8 @@ def test_the_bag_names_the_applicants_and_counts_real_pages(issued: Any) -> None
     meta = export.dossier_metadata(archive, docs[0]["dossier"], WEDDING, docs)
     title = meta["ho_so"]["Tiêu đề hồ sơ"]
     assert husband.id_number in title and wife.id_number in title, title
+    # their names as the certificate prints them (nobody's card was scanned)
+    assert husband.full_name in title and wife.full_name in title, title
     assert "Phạm Ngọc Quỳnh" not in title and "036088007788" not in title, title
     assert [a["Số định danh"] for a in meta["ho_so"]["Chủ hồ sơ"]] == [husband.id_number,
                                                                       wife.id_number]
@@ -184,7 +186,7 @@ def test_a_co_owner_is_only_a_number_that_validates(wife_number: str, shared: bo
     extraction = extract_fields("marriage_certificate", text, registry, party="001090012345")
     got = co_owners("marriage_certificate", extraction, "001090012345", registry=registry,
                     text=text)
-    assert got == ((wife_number,) if shared else ())
+    assert got == (((wife_number, "Nguyễn Thị Thảo Ánh"),) if shared else ())
     # a type that is one person's has no co-owner, whatever it prints
     assert co_owners("citizen_id_card", extraction, "001090012345", registry=registry,
                      text=text) == ()
