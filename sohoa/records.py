@@ -250,6 +250,9 @@ class PageRecord:
 
 # The dossier code of pages ingested before (or without) any dossier-code sheet.
 UNASSIGNED_PREFIX = "UNASSIGNED-"
+# ``extra["owner_from"]`` of a paper left without an owner because what it reads disagrees with
+# its dossier's receipt: a person decides whose it is before any target hears of it.
+OWNER_FROM_CONFLICT = "conflict"
 
 
 @dataclass(frozen=True)

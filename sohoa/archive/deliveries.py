@@ -31,6 +31,7 @@ from sqlalchemy.orm import aliased
 
 from sohoa.archive.catalog import xact_lock
 from sohoa.archive.dossier_models import DossierResult
+from sohoa.archive.dossiers import HOLD_KEY
 from sohoa.archive.models import STATUS_STORED, Document, Dossier, UtcDateTime
 from sohoa.archive.sync_models import (
     DELIVERY_DEAD,
@@ -273,7 +274,8 @@ def reconcile(conn: Connection, target: TargetTypes, codes: Sequence[str]
               ) -> dict[str, dict[str, Any]]:
     """For each dossier: delivered in full to ``target``, or why not (events waiting,
     retrying with the last error, refused, none recorded, or ``held``: papers whose owner is
-    only proposed, whose ``document.stored`` waits for the review — owed to the target, so
+    only proposed or whose dossier is in question (``dossiers.HOLD_KEY``), whose
+    ``document.stored`` waits for the review — owed to the target, so
     the dossier is not synchronized yet)."""
     out: dict[str, dict[str, Any]] = {c: {"events": 0, "delivered": 0, "waiting": 0,
                                           "retrying": 0, "dead": 0, "unspread": 0,
@@ -290,7 +292,8 @@ def reconcile(conn: Connection, target: TargetTypes, codes: Sequence[str]
             for code, held in conn.execute(
                     select(Document.dossier_code, func.count())
                     .where(Document.dossier_code.in_(chunk),
-                           Document.proposed_owner_id.is_not(None),
+                           or_(Document.proposed_owner_id.is_not(None),
+                               Document.extra[HOLD_KEY].as_string().is_not(None)),
                            Document.status == STATUS_STORED)
                     .group_by(Document.dossier_code)):
                 out[code]["held"] += int(held)

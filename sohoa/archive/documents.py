@@ -21,7 +21,7 @@ from sohoa.archive.archival import COLUMNS as ARCHIVAL_COLUMNS
 from sohoa.archive.archival import ISSUER_FIELDS, NUMBER_FIELDS, archival_columns, first_field
 from sohoa.archive.catalog import upsert
 from sohoa.archive.docids import resolve_id
-from sohoa.archive.dossiers import DEFAULT_CODE_FORMAT, on_document_stored
+from sohoa.archive.dossiers import DEFAULT_CODE_FORMAT, held, on_document_stored
 from sohoa.archive.models import (
     STATUS_STORED,
     Document,
@@ -122,10 +122,12 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
     known = conn.execute(select(Document.digitization_code, Dossier.procedure_code)
                          .join(Dossier, Dossier.code == Document.dossier_code)
                          .where(Document.id == doc_id)).first()
-    if rec.proposed_owner_id and not rec.owner_id:
-        # Whose paper this is waits for a person: announcing it now would file it in the
-        # proposed citizen's store, or as nobody's. The review that decides announces it
-        # (``review.record`` → :func:`announce`).
+    if held(conn, doc_id):
+        # Whose paper this is, or which dossier's, waits for a person: announcing it now
+        # would file it in the proposed citizen's store or as nobody's, in the applicant's
+        # dossier although it is another person's, or under a dossier the portal does not
+        # have (tester13 F2, F21). The review that decides, or the dossier's opening,
+        # announces it (``review.record`` / ``dossiers.open_dossier`` → :func:`announce`).
         _audit_stored(conn, rec, doc_id, pdf_sha, needs_review, actor)
         return
     outbox.record(conn, outbox.DOCUMENT_STORED, outbox.document_stored(
@@ -192,14 +194,13 @@ def announce(conn: Connection, document_id: str, *, before: Mapping[str, Any] | 
              was_held: bool, at: Any) -> bool:
     """After a review changed a document (in the same transaction): send its record again as
     ``document.stored`` when the targets must learn it — a paper held back while its owner was
-    only proposed is announced once that is decided (confirmed, corrected, or the review
+    only proposed, or its dossier in question (:func:`dossiers.held`), is announced once that
+    is decided (confirmed, corrected, or the review
     ended without one), and one announced before is stated again when what it says changed
     (``before``: :func:`stored_event` read before the change). Targets keep the last record per
     ``document_id``. True when an event was recorded."""
-    held = conn.execute(select(Document.proposed_owner_id).where(Document.id == document_id)
-                        ).scalar_one_or_none()
-    if held:
-        return False  # still waiting for the person who decides whose paper it is
+    if held(conn, document_id):
+        return False  # still waiting for the person who decides whose (which dossier's) it is
     after = stored_event(conn, document_id)
     if after is None or (not was_held and after == before):
         return False

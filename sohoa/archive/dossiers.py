@@ -41,6 +41,7 @@ from sohoa.idcodes import requester_id_problems
 from sohoa.reasons import reason
 from sohoa.reasons import topic as reason_topic
 from sohoa.records import (
+    OWNER_FROM_CONFLICT,
     SATISFIED_NAMES,
     UNASSIGNED_PREFIX,
     ComponentState,
@@ -124,6 +125,11 @@ def assign_code(conn: Connection, fmt: str, *, owner: str | None, procedure: str
 # than the applicant's. A reviewer's confirmation (the paper no longer needs review) lifts it.
 HOLD_KEY = "dossier_hold"
 HOLD_SETTLED, HOLD_OWNER = "settled", "owner"
+# …or its sheet names a dossier the one-stop system never opened, at a desk whose dossiers it
+# opens (tester13 F21): a misprinted or wrong sheet until the dossier is opened or a reviewer
+# files the paper (``review set DOC dossier CODE``).
+HOLD_UNOPENED = "unopened"
+UNOPENED_WHY = "chưa được mở trên hệ thống một cửa"
 # The codes a paper had before its type, owner or component changed (``documents.extra``).
 CODES_BEFORE = "digitization_codes_before"
 OWNER_HOLD_WHY = "giấy tờ thuộc chủ sở hữu khác"
@@ -135,6 +141,38 @@ def owner_hold_reason(owner: str, applicant: str, code: str, component: str) -> 
     return reason("dossier", f"{OWNER_HOLD_WHY} ({owner}), không phải người nộp hồ sơ {code} "
                   f"({applicant}); chưa tính vào thành phần “{component}” cho đến khi người rà "
                   "soát xác nhận giấy tờ thuộc hồ sơ này")
+
+
+def unopened_reason(code: str) -> str:
+    """The review reason of a paper scanned behind the sheet of a dossier the one-stop system
+    never opened: what a person can do about it, either way."""
+    return reason("dossier", f"mã hồ sơ {code} {UNOPENED_WHY}: nếu mã đúng, mở hồ sơ "
+                  f"(sohoa dossier open {code} …, hoặc hệ thống một cửa gửi sang) rồi giấy tờ "
+                  "mới được gửi đi; nếu tờ mã hồ sơ đặt nhầm, chuyển giấy tờ sang hồ sơ của nó "
+                  "(sohoa review set <mã giấy tờ> dossier <mã hồ sơ>)")
+
+
+def held(conn: Connection, doc_id: str) -> bool:
+    """Does this stored paper wait for a person before any target hears of it? Its owner is
+    only proposed (session 12), or it waits for a reviewer about its dossier (``HOLD_KEY``:
+    another person's paper, a settled or never-opened dossier's sheet)."""
+    row = conn.execute(select(Document.owner_id, Document.proposed_owner_id, Document.extra)
+                       .where(Document.id == doc_id)).first()
+    return row is not None and bool((row.proposed_owner_id and not row.owner_id)
+                                    or (row.extra or {}).get(HOLD_KEY))
+
+
+def _unopened_at_open_first_desk(conn: Connection, code: str, dossier: Any,
+                                 unit: str | None) -> bool:
+    """A dossier only a scan knows (no opening: no ``received_at``), at a desk where the one-stop
+    system opens dossiers — it has opened one for this receiving unit (for a paper of no unit:
+    anywhere). A desk that never had a dossier opened works from its sheets, as before."""
+    if code.startswith(UNASSIGNED_PREFIX) or dossier is None or dossier.received_at is not None:
+        return False
+    opened = select(Dossier.code).where(Dossier.received_at.is_not(None))
+    if unit:
+        opened = opened.where(Dossier.receiving_unit == unit)
+    return conn.execute(opened.limit(1)).first() is not None
 
 
 def on_document_stored(conn: Connection, doc_id: str, rec: DocumentRecord, fmt: str) -> None:
@@ -152,7 +190,7 @@ def on_document_reviewed(conn: Connection, doc_id: str, fmt: str, *, by: str) ->
 _PLACE_DOCUMENT = select(
     Document.dossier_code, Document.doc_type, Document.owner_id, Document.proposed_owner_id,
     Document.needs_review, Document.review_reasons, Document.extra, Document.digitization_code,
-    Document.status, Document.created_at).where(Document.id == bindparam("doc"))
+    Document.status, Document.created_at, Document.unit).where(Document.id == bindparam("doc"))
 _PLACE_COMPONENTS = select(
     DossierComponent.id, DossierComponent.code, DossierComponent.name,
     DossierComponent.doc_type, DossierComponent.satisfied, DossierComponent.document_id,
@@ -180,19 +218,24 @@ def place(conn: Connection, doc_id: str, fmt: str, *, by: str = SYSTEM_ACTOR,
     if confirmed is None:
         confirmed = not doc.needs_review
     code = nfc(doc.dossier_code)
-    dossier = conn.execute(select(Dossier.procedure_code, Dossier.owner_id, Dossier.status)
+    dossier = conn.execute(select(Dossier.procedure_code, Dossier.owner_id, Dossier.status,
+                                  Dossier.received_at)
                            .where(Dossier.code == code)).first()
     extra = dict(doc.extra or {})
     why = list(doc.review_reasons or [])
     hold = None if confirmed else extra.get(HOLD_KEY)
     if stored and dossier is not None and dossier.status in SETTLED_STATUSES:
         hold = HOLD_SETTLED
+    elif stored and _unopened_at_open_first_desk(conn, code, dossier, doc.unit):
+        hold = HOLD_UNOPENED
+    if hold == HOLD_UNOPENED and dossier is not None and dossier.received_at is not None:
+        hold = None  # the one-stop system opened it since: the sheet was right
     comps = conn.execute(_PLACE_COMPONENTS, {"code": code}).all()
     mine = next((c for c in comps if c.document_id == doc_id
                  and c.satisfied == SATISFIED_DIGITIZED), None)
     target, stranger = None, None
-    if hold != HOLD_SETTLED:
-        hold = None
+    if hold not in (HOLD_SETTLED, HOLD_UNOPENED):
+        asked, hold = hold == HOLD_OWNER, None
         who = doc.owner_id or doc.proposed_owner_id
         applicant = dossier.owner_id if dossier is not None else None
         target, stranger = _slot(comps, doc_id, doc.doc_type, who,
@@ -202,6 +245,14 @@ def place(conn: Connection, doc_id: str, fmt: str, *, by: str = SYSTEM_ACTOR,
             held_why = owner_hold_reason(who or "", applicant or "", code, stranger.name)
             if held_why not in why:
                 why.append(held_why)
+        elif asked and target is None and who and applicant and who != applicant:
+            # asked before and still another person's: the question stands until a person
+            # answers it, even once the applicant's own paper filled the component
+            hold = HOLD_OWNER
+        elif not confirmed and not who and extra.get("owner_from") == OWNER_FROM_CONFLICT:
+            # no owner because the paper and the dossier's receipt disagree: its owner
+            # reason already asks the question; nobody is told before a person answers
+            hold = HOLD_OWNER
     now = utc_now()
     if not stored:  # a paper a reviewer moved to another dossier frees its old component
         conn.execute(update(DossierComponent).where(
@@ -215,9 +266,9 @@ def place(conn: Connection, doc_id: str, fmt: str, *, by: str = SYSTEM_ACTOR,
         conn.execute(update(DossierComponent).where(DossierComponent.id == target.id).values(
             satisfied=SATISFIED_DIGITIZED, document_id=doc_id, satisfied_at=now,
             satisfied_by=by))
-    if hold != HOLD_OWNER:  # a hold lifted takes its question with it
-        why = [w for w in why if not (reason_topic(w) == "dossier"
-                                      and OWNER_HOLD_WHY in w)]
+    for kind, marker in ((HOLD_OWNER, OWNER_HOLD_WHY), (HOLD_UNOPENED, UNOPENED_WHY)):
+        if hold != kind:  # a hold lifted takes its question with it
+            why = [w for w in why if not (reason_topic(w) == "dossier" and marker in w)]
     if hold is None:
         extra.pop(HOLD_KEY, None)
     else:
@@ -225,6 +276,8 @@ def place(conn: Connection, doc_id: str, fmt: str, *, by: str = SYSTEM_ACTOR,
         if hold == HOLD_SETTLED and not any(reason_topic(w) == "dossier" for w in why):
             why.append(reason("dossier", f"hồ sơ {code} đã kết thúc khi giấy tờ được quét: "
                                          "tờ mã hồ sơ có đúng là của giấy tờ này không?"))
+        if hold == HOLD_UNOPENED and not any(UNOPENED_WHY in w for w in why):
+            why.append(unopened_reason(code))
     new_code = doc.digitization_code
     if hold is not None or not doc.owner_id:
         new_code = None
@@ -417,8 +470,9 @@ def open_dossier(archive: Archive, spec: DossierOpening, *, by: str) -> tuple[Do
             conn.execute(DossierStatus.__table__.insert().values(
                 dossier_code=code, status="received", at=facts["received_at"],
                 recorded_by=who, recorded_at=now))
-            _fill_from_scans(conn, code, archive.digitization_format, now)
             outbox.dossier_status_changed(conn, code, "received", None, facts["received_at"])
+            # after the opening's event: a target hears of the dossier before of its papers
+            _fill_from_scans(conn, code, archive.digitization_format, now)
             audit_log.append(conn, "dossier.opened", actor=who, target=f"dossier:{code}", detail={
                 "procedure": facts["procedure_code"], "unit": facts["receiving_unit"],
                 "channel": spec.channel, "owner_id": owner,
@@ -430,16 +484,18 @@ def open_dossier(archive: Archive, spec: DossierOpening, *, by: str) -> tuple[Do
 
 def _fill_from_scans(conn: Connection, code: str, fmt: str, now: datetime) -> None:
     """Documents scanned before the dossier was opened fill its components by type, under the
-    rules a scan follows (:func:`place`); their codes now name the procedure, and a paper whose
-    record changed so is stated again to the targets (they filed the old code: review13a M1)."""
-    from sohoa.archive.documents import announce, stored_event  # documents imports this module
+    rules a scan follows (:func:`place`); their codes now name the procedure. The targets
+    learn it: a paper held for the dossier's opening is announced now, one announced before
+    is stated again with its new code (they filed the old one: review13a M1)."""
+    from sohoa.archive import documents  # documents imports this module
 
     for doc_id in conn.execute(select(Document.id).where(
             Document.dossier_code == code, Document.status == STATUS_STORED)
             .order_by(Document.created_at, Document.id)).scalars().all():
-        before = stored_event(conn, doc_id)
+        was_held = held(conn, doc_id)
+        before = None if was_held else documents.stored_event(conn, doc_id)
         place(conn, doc_id, fmt)
-        announce(conn, doc_id, before=before, was_held=False, at=now)
+        documents.announce(conn, doc_id, before=before, was_held=was_held, at=now)
 
 
 def set_status(archive: Archive, code: str, status: str, *, at: datetime | None, by: str,

@@ -198,8 +198,7 @@ def record(archive: Archive, document_id: str, round_no: int, reviewer: str,
                 "reviewer": nfc_opt(reviewer), "produced_by": nfc_opt(d.produced_by),
                 "reason": nfc_opt(d.reason), "at": now} for d in decisions])
         if new is not None:
-            held = conn.execute(select(Document.proposed_owner_id)
-                                .where(Document.id == document_id)).scalar_one_or_none()
+            held = dossiers.held(conn, document_id)
             before = None if held else documents.stored_event(conn, document_id)
             _update_document(conn, document_id, new, now)
             # its component and digitization code follow the new type, owner or confirmation

@@ -42,7 +42,7 @@ class DocumentDraft:
     owner_id: str | None
     owner_kind: str | None
     owner_name: str | None
-    owner_from: str  # "document" | "dossier" | "none"
+    owner_from: str  # "document" | "dossier" | "none" | "conflict" (owner.CONFLICT)
     confidence: float
     review_reasons: list[str] = field(default_factory=list)
     blank_pages: list[PageItem] = field(default_factory=list)  # blank backs, kept in provenance

@@ -12,7 +12,7 @@ from sohoa.doctypes import Registry
 from sohoa.idcodes import citizen_id_problems, personal_id_problems
 from sohoa.ocr.fields.extract import extract_fields
 from sohoa.reasons import OWNER_UNKNOWN
-from sohoa.records import Extraction, FieldValue
+from sohoa.records import OWNER_FROM_CONFLICT, Extraction, FieldValue
 from sohoa.vntext import fold
 
 OTHER_TYPE = "other"  # not classified: it may be anything, anybody's
@@ -108,6 +108,9 @@ def co_owners(doc_type: str, extraction: Extraction, owner_id: str | None, *,
     return tuple(out)
 
 
+CONFLICT = OWNER_FROM_CONFLICT  # OwnerDecision.source: the paper and its receipt disagree
+
+
 @dataclass(frozen=True)
 class OwnerDecision:
     """Whose document this is, where that came from, and whether a person must confirm it."""
@@ -115,7 +118,9 @@ class OwnerDecision:
     owner_id: str | None
     owner_kind: str | None
     owner_name: str | None
-    source: str  # "document" | "dossier" | "none"
+    # "document" | "dossier" | "none" | CONFLICT: no owner, because what the paper reads
+    # disagrees with the dossier's receipt (a person decides before anyone is told, tester13 F2)
+    source: str
     needs_review: bool
     reason: str | None = None
     # The printed wording the owner's number followed on the document itself ("Số định danh
@@ -141,9 +146,10 @@ def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | N
         if receipt is not None and receipt.owner_id in named:
             return OwnerDecision(receipt.owner_id, "person", receipt.owner_name, "dossier",
                                  needs_review=False)
-        return OwnerDecision(None, None, None, "none", needs_review=True,
-                             reason="giấy tờ ghi nhiều người và giấy tiếp nhận của hồ sơ "
-                             "không ghi ai trong số đó")
+        return OwnerDecision(None, None, None,
+                             CONFLICT if receipt is not None and receipt.owner_id else "none",
+                             needs_review=True, reason="giấy tờ ghi nhiều người và giấy tiếp "
+                             "nhận của hồ sơ không ghi ai trong số đó")
     if extraction.owner_id:
         own = extraction.fields.get(spec.owner_field or "id_number")
         if receipt is not None and receipt.owner_id \
@@ -151,7 +157,7 @@ def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | N
             # Two valid readings a digit or two apart are one person's number misread on one
             # of the papers (different people's numbers differ in far more digits), and which
             # paper was misread cannot be known: neither is trusted, a person compares them.
-            return OwnerDecision(None, None, None, "none", needs_review=True,
+            return OwnerDecision(None, None, None, CONFLICT, needs_review=True,
                                  reason=f"giấy tờ ghi {extraction.owner_id}, giấy tiếp nhận "
                                  f"của hồ sơ ghi {receipt.owner_id}: một trong hai bị đọc nhầm")
         return OwnerDecision(extraction.owner_id, extraction.owner_kind, extraction.owner_name,
@@ -163,7 +169,7 @@ def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | N
         if own is not None and own.value and own.value != receipt.owner_id \
                 and not _one_digit_lost_or_added(own.value, receipt.owner_id) \
                 and not _misread_of(own, receipt.owner_id, extraction):
-            return OwnerDecision(None, None, None, "none", needs_review=True,
+            return OwnerDecision(None, None, None, CONFLICT, needs_review=True,
                                  reason=f"giấy tờ ghi {own.value}, giấy tiếp nhận của hồ sơ "
                                  f"ghi {receipt.owner_id}")
         confirmed = own is not None and own.value == receipt.owner_id

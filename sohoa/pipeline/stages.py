@@ -860,10 +860,11 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
                              ctx.unit, ctx.job_id)
     images = [it.page.data for it in draft.pages]
     document_id, created = archive.store_document(record, signed, images)
-    if created and (record.owner_id or record.proposed_owner_id):
-        # The catalog flags a paper naming a known owner otherwise (archive/owners.py), and a
-        # paper of another person than the dossier's applicant (archive/dossiers.place): the
-        # clerk's count of papers to review must include it.
+    if created:
+        # The catalog flags a paper naming a known owner otherwise (archive/owners.py), a
+        # paper of another person than the dossier's applicant, and one behind the sheet of a
+        # dossier the one-stop system never opened (archive/dossiers.place): the clerk's
+        # count of papers to review must include it.
         doc = archive.get_document(document_id)
         record = replace(record, needs_review=bool(doc["needs_review"]),
                          review_reasons=tuple(doc["review_reasons"]))

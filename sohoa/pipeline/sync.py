@@ -426,8 +426,8 @@ def _why(info: dict[str, Any]) -> str:
     if waiting:
         parts.append(f"{waiting} sự kiện chưa gửi")
     if info.get("held"):
-        parts.append(f"{info['held']} giấy tờ chờ rà soát xác nhận chủ sở hữu, chưa gửi "
-                     "(`sohoa review`)")
+        parts.append(f"{info['held']} giấy tờ chờ người rà soát quyết định (chủ sở hữu, hồ "
+                     "sơ của giấy tờ), chưa gửi (`sohoa review`)")
     text = "; ".join(parts) or "chưa gửi xong"
     if info["last_error"]:
         text += f" — lỗi gần nhất: {info['last_error']}"

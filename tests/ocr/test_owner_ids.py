@@ -220,6 +220,8 @@ def test_a_valid_number_two_digits_from_the_receipts_is_not_trusted() -> None:
     decision = owner_of("judicial_record", paper, receipt)
     assert (decision.owner_id, decision.needs_review) == (None, True)
     assert "075097876915" in (decision.reason or "")
+    # the paper and the receipt disagree: held from every target until a person decides
+    assert decision.source == "conflict"  # tester13 F2 (archive/dossiers.place)
     assert owner_of("judicial_record", extract("judicial_record", LLTP_2024),
                     receipt).owner_id == "075097876195"
 
