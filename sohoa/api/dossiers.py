@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from sohoa.api.deps import get_caller, get_purpose
 from sohoa.api.schemas import ERRORS
@@ -23,20 +23,30 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 PurposeDep = Annotated[str | None, Depends(get_purpose)]
 
 
-class Opening(BaseModel):
+class _Strict(BaseModel):
+    """A request body whose unknown fields are refused, named: a misspelt field silently
+    dropped takes its default — "received" for "received_at" recorded the arrival moment as
+    the receipt, which the one-stop system then cannot correct (tester13 F20)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Opening(_Strict):
     """A dossier as the one-stop system received it."""
 
     code: str = Field(description="Mã hồ sơ, <agency>-<YYMMDD>-<NNNN>")
     procedure: str = Field(description="Mã TTHC (GET /procedures)")
     owner: str = Field(description="The applicant's personal ID or organization code")
     unit: str = Field(description="The receiving unit's code")
-    received_at: datetime | None = Field(
-        None, description="ISO 8601 with offset; default: now")
+    received_at: datetime = Field(
+        description="When the one-stop system received it, ISO 8601 with offset (required: "
+                    "the receipt is its fact, and it sets the appointment, the waiting and "
+                    "processing times and the period the dossier counts in)")
     channel: str = Field("counter", description="counter | postal | online")
     appointment_date: date | None = Field(
         None, description="Default: the procedure's processing days after reception")
 
-class StatusChange(BaseModel):
+class StatusChange(_Strict):
     status: str = Field(description="queued | received | processing | supplement | "
                                     "resolved | returned | rejected")
     at: datetime | None = Field(None, description="ISO 8601 with offset; default: now")
@@ -48,7 +58,7 @@ class StatusChange(BaseModel):
     reason: str | None = Field(None, description="Why the moment is corrected (audited; only "
                                                  "with `correct`)")
 
-class ReuseRequest(BaseModel):
+class ReuseRequest(_Strict):
     document_id: str
     component: str | None = Field(
         None, description="Component code or name; default: the first missing one of the "

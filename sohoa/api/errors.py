@@ -90,6 +90,8 @@ def _problem_text(problem: dict[str, Any]) -> str:
         return f"{given!r} không phải ngày: dùng YYYY-MM-DD"
     if kind == "missing":
         return "bắt buộc phải có"
+    if kind == "extra_forbidden":  # a misspelt field is refused, never dropped (tester13 F20)
+        return "trường này không có trong yêu cầu (sai tên?); tên các trường xem tại /docs"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"{given!r} không phải số nguyên"
     if kind in ("float_parsing", "float_type"):

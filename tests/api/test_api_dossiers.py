@@ -197,3 +197,26 @@ def test_one_stop_system_cannot_move_a_settled_dossier_back(client: TestClient,
     assert resend.status_code == 200 and resend.json()["changed"] is False
     assert [h["at"][:16] for h in resend.json()["history"] if h["status"] == "returned"] == [
         "2026-03-04T02:30"]
+
+
+def test_a_misnamed_field_is_refused_not_dropped(client: TestClient, home: Home) -> None:
+    """tester13 F20: "received" for "received_at" was dropped without a word, the arrival
+    moment recorded as the receipt, and the corrected resend then refused (409). Unknown fields
+    are refused, named, in Vietnamese; the receipt moment is the one-stop system's to give."""
+    headers = integrator(home)
+    misnamed = {k: v for k, v in OPENING.items() if k != "received_at"}
+    r = client.post("/dossiers", headers=headers,
+                    json={**misnamed, "received": OPENING["received_at"]})
+    assert r.status_code == 400, r.text
+    message = r.json()["error"]["message"]
+    assert "body.received: trường này không có trong yêu cầu (sai tên?)" in message, message
+    assert "body.received_at: bắt buộc phải có" in message, message
+    typo = client.post("/dossiers", headers=headers, json={**OPENING, "recieved_at": "x"})
+    assert typo.status_code == 400 and "body.recieved_at" in typo.json()["error"]["message"]
+    # nothing was opened: the right opening is the first one
+    right = client.post("/dossiers", json=OPENING, headers=headers)
+    assert right.status_code == 201, right.text
+    assert right.json()["received_at"].startswith("2026-03-02T01:15"), right.json()
+    late = client.post(f"/dossiers/{CODE}/status", headers=headers,
+                       json={"status": "processing", "time": "2026-03-02T09:00:00+07:00"})
+    assert late.status_code == 400 and "body.time" in late.json()["error"]["message"]
