@@ -394,7 +394,7 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
                                 "trong kho: kiểm tra lại đường dẫn tới tệp")
         check_archive_exists(state.settings)
     try:
-        report, later = lookup.verify_file(state.settings, file_or_id)
+        report, later, validation_data = lookup.verify_file(state.settings, file_or_id)
     except DestroyedError as gone:
         if as_json:  # the same facts as the line on stderr, for a script
             emit_json({"valid": None, "verdict": "destroyed", "message": str(gone),
@@ -421,6 +421,8 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
                    "signatures": [{**jsonable(s.__dict__), "valid": s.valid}
                                   for s in report.signatures],
                    "later_revision": later,
+                   # the revision after the last signature only added long-term validation data
+                   "validation_data_added": validation_data,
                    "qr": {**qr, "problems": qrcheck.problems(qr)},
                    **({"archive": {"message": str(gone_now), **gone_now.details}}
                       if gone_now else {})})
@@ -437,6 +439,8 @@ def verify(state: State, file_or_id: str, as_json: bool) -> None:
             out.print(f"[red]vấn đề[/]: {problem}")
         for note in later:
             out.print(f"[yellow]lưu ý[/]: {note}", markup=True)
+        if validation_data:  # what a long-term signature adds: said as such, not as a change
+            out.print(lookup.VALIDATION_DATA_NOTE, markup=False)
         if not qr["found"]:
             # sohoa prints its QR code only on the papers it issues itself; a digitized copy
             # of a scanned paper carries none, and a clerk read the bare line as a defect

@@ -426,9 +426,11 @@ def verify(settings: Settings, file_or_id: str, *, required: int = 1) -> Verific
                       required=required)
 
 
-def verify_file(settings: Settings, file_or_id: str) -> tuple[VerificationReport, list[str]]:
-    """``sohoa verify``: the report and, when the file goes on after its last signature, what
-    the later revision changes. pyHanko's own log lines (tracebacks of a damaged file) are
+def verify_file(settings: Settings, file_or_id: str
+                ) -> tuple[VerificationReport, list[str], bool]:
+    """``sohoa verify``: the report, and, when the file goes on after its last signature, what
+    the later revision changes or whether it only added long-term validation data
+    (:func:`after_last_signature`). pyHanko's own log lines (tracebacks of a damaged file) are
     kept off the terminal: everything they say is in the report, in words."""
     from sohoa.signing import verify_pdf
 
@@ -452,7 +454,7 @@ def verify_file(settings: Settings, file_or_id: str) -> tuple[VerificationReport
             report = verify_pdf(pdf, trust_roots=trust_roots(settings))
         except BadInputError as exc:  # a damaged or encrypted PDF
             raise VerificationError(f"không kiểm tra được: {name}: {exc}") from exc
-    return report, later_revision(pdf)
+    return report, *after_last_signature(pdf)
 
 
 def destroyed_copy(settings: Settings, file: Path) -> DestroyedError | None:
@@ -477,7 +479,22 @@ _BOOKKEEPING = frozenset({"/ModDate", "/Producer"})
 
 
 def later_revision(pdf: bytes) -> list[str]:
-    """What a revision appended after the last signature changes (empty: none was)."""
+    """What a revision appended after the last signature changes (empty: none was, or it only
+    added long-term validation data — :func:`after_last_signature`)."""
+    return after_last_signature(pdf)[0]
+
+
+# A long-term (B-LTA) signature's last revision, said as what it is (tester13 F13).
+VALIDATION_DATA_NOTE = ("phiên bản sau chữ ký cuối cùng chỉ thêm dữ liệu kiểm tra chữ ký dài "
+                        "hạn (chứng thư, trả lời OCSP, CRL — /DSS): không thay đổi trang hay "
+                        "thông tin mô tả nào")
+
+
+def after_last_signature(pdf: bytes) -> tuple[list[str], bool]:
+    """(what a revision appended after the last signature changes — notes for the inspector,
+    empty when nothing did —, whether that revision only added validation data: the /DSS a
+    long-term signature appends after its last timestamp, with the /ModDate and /Producer any
+    writer stamps)."""
     import io
     import re
 
@@ -486,11 +503,11 @@ def later_revision(pdf: bytes) -> list[str]:
     ends = [int(a) + int(b) for a, b in re.findall(
         rb"/ByteRange\s*\[\s*\d+\s+\d+\s+(\d+)\s+(\d+)\s*\]", pdf)]
     if not ends:
-        return []
+        return [], False
     signed_end = max(ends)
     tail = pdf[signed_end:]
     if not re.search(rb"%%EOF", tail) or not tail.strip(b"\r\n% EOF"):
-        return []  # nothing but the end-of-file marker after the signature
+        return [], False  # nothing but the end-of-file marker after the signature
     try:
         with pikepdf.open(io.BytesIO(pdf[:signed_end])) as before, \
                 pikepdf.open(io.BytesIO(pdf)) as after:
@@ -502,22 +519,47 @@ def later_revision(pdf: bytes) -> list[str]:
             if len(before.pages) != len(after.pages):
                 changes.append(f"số trang {len(before.pages)} → {len(after.pages)}")
             for n, (a, b) in enumerate(zip(before.pages, after.pages, strict=False), start=1):
-                if a.obj.unparse(resolved=True) != b.obj.unparse(resolved=True) or \
-                        pikepdf.unparse_content_stream(pikepdf.parse_content_stream(a)) != \
-                        pikepdf.unparse_content_stream(pikepdf.parse_content_stream(b)):
+                # Compared by what the page says, not by object numbers: pikepdf copies an
+                # attribute a page inherits (/MediaBox from /Pages) into a new object of each
+                # file, numbered after that file's last object — a page nobody touched read
+                # as changed (tester13 F13, an fpdf2 result signed by `sohoa sign`).
+                if _page_content(a) != _page_content(b):
                     changes.append(f"trang {n}")
             # decided once every page was compared: a revision adding /DSS that also rewrites
             # a page is no validation data
             validation_only = "/DSS" in after.Root and not changes
     except pikepdf.PdfError as exc:
-        return [f"có một phiên bản thêm vào sau chữ ký cuối cùng (không đọc được: {exc})"]
+        return [f"có một phiên bản thêm vào sau chữ ký cuối cùng (không đọc được: {exc})"], False
     if validation_only:
-        # Validation data (certificates, OCSP answers, CRLs) added after the last timestamp,
-        # as a long-term (B-LTA) signature does: no page or description changed.
-        return []
+        return [], True
     what = ("; ".join(changes) if changes
             else "không đổi thông tin mô tả hay nội dung trang (chỉ các đối tượng khác)")
-    return [f"có một phiên bản thêm vào sau chữ ký cuối cùng; nó thay đổi: {what}"]
+    return [f"có một phiên bản thêm vào sau chữ ký cuối cùng; nó thay đổi: {what}"], False
+
+
+def _page_content(page: Any) -> Any:
+    """A page as a value: its dictionary with every reference replaced by what it points to
+    (streams by their bytes), the way back up (/Parent, an annotation's /P) left out."""
+    import hashlib
+
+    import pikepdf
+
+    def value(obj: Any, path: frozenset[tuple[int, int]], depth: int) -> Any:
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            if obj.objgen in path or depth > 24:
+                return "↺"  # a cycle (a widget's /P back to its page) or a very deep tree
+            path = path | {obj.objgen}
+        if isinstance(obj, pikepdf.Stream):
+            return ("stream", value(obj.stream_dict, path, depth + 1),
+                    hashlib.sha256(obj.read_raw_bytes()).hexdigest())
+        if isinstance(obj, pikepdf.Dictionary):
+            return ("dict", tuple(sorted((k, value(obj[k], path, depth + 1))
+                                         for k in obj if k not in ("/Parent", "/P"))))
+        if isinstance(obj, pikepdf.Array):
+            return ("array", tuple(value(v, path, depth + 1) for v in obj))
+        return obj.unparse() if isinstance(obj, pikepdf.Object) else repr(obj)
+
+    return value(page.obj, frozenset(), 0)
 
 
 def verify_qr(settings: Settings, file_or_id: str) -> dict[str, Any]:

@@ -99,3 +99,67 @@ def test_validation_data_added_after_the_last_timestamp_is_no_later_revision(
     # /DSS beside a page rewritten in the same revision is no validation data
     [turned] = later_revision(revised(None, turn_page=True))
     assert "trang 1" in turned, turned
+
+
+def _inheriting_pdf() -> bytes:
+    """A born-digital one-page PDF whose page inherits /MediaBox and /Resources from /Pages
+    (fpdf2 writes them so; tester13 F13's result), drawn with pikepdf."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font,
+                                                Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    content = pdf.make_stream(b"BT /F1 18 Tf 72 720 Td (GIAY CHUNG NHAN KET HON) Tj ET")
+    page = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Page, Contents=content))
+    pages = pdf.Root.Pages
+    pages.Kids = pikepdf.Array([page])
+    pages.Count = 1
+    pages.MediaBox = pikepdf.Array([0, 0, 595.28, 841.89])
+    pages.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.Parent = pages
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_validation_data_after_signing_a_page_that_inherits_is_said_as_such(
+        settings: Settings, tmp_path: Path) -> None:
+    """tester13 F13: `sohoa verify` on a file `sohoa sign` had just made said "nó thay đổi:
+    trang 1" — pikepdf copies an inherited /MediaBox into a new object numbered after each
+    file's last one, so the page's references differed. The validation-data revision is said
+    as what it is; a page painted over after signing is still named."""
+    from click.testing import CliRunner
+    from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject, StreamObject
+
+    from sohoa.cli.main import cli
+    from sohoa.pipeline.lookup import VALIDATION_DATA_NOTE, after_last_signature
+
+    signed, _summary = signer_for(settings).sign(_inheriting_pdf(), ink=None)
+
+    def revised(paint: bool) -> bytes:
+        writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+        writer.root[NameObject("/DSS")] = writer.add_object(DictionaryObject())
+        writer.update_root()
+        if paint:  # a white box over the text, in the page's own content stream
+            page_ref = writer.root["/Pages"]["/Kids"].raw_get(0)
+            page = page_ref.get_object()
+            box = writer.add_object(StreamObject(stream_data=b"q 1 1 1 rg 60 700 400 40 re f Q"))
+            page[NameObject("/Contents")] = ArrayObject([page.raw_get("/Contents"), box])
+            writer.mark_update(page_ref)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    assert after_last_signature(revised(False)) == ([], True)
+    notes, validation = after_last_signature(revised(True))
+    assert validation is False and len(notes) == 1 and "trang 1" in notes[0], notes
+    path = tmp_path / "ky.pdf"
+    path.write_bytes(revised(False))
+    runner = CliRunner()
+    said = runner.invoke(cli, ["--home", str(settings.home), "verify", str(path)]).output
+    assert VALIDATION_DATA_NOTE in " ".join(said.split()), said
+    assert "lưu ý" not in said and "trang 1" not in said, said
+    as_json = json.loads(runner.invoke(
+        cli, ["--home", str(settings.home), "verify", str(path), "--json"]).output)
+    assert (as_json["later_revision"], as_json["validation_data_added"]) == ([], True)
