@@ -165,14 +165,15 @@ def held(conn: Connection, doc_id: str) -> bool:
 def _unopened_at_open_first_desk(conn: Connection, code: str, dossier: Any,
                                  unit: str | None) -> bool:
     """A dossier only a scan knows (no opening: no ``received_at``), at a desk where the one-stop
-    system opens dossiers — it has opened one for this receiving unit (for a paper of no unit:
-    anywhere). A desk that never had a dossier opened works from its sheets, as before."""
-    if code.startswith(UNASSIGNED_PREFIX) or dossier is None or dossier.received_at is not None:
+    system opens dossiers — it has opened one for this receiving unit. A desk that never had a
+    dossier opened works from its sheets, as before; a paper of no desk (an import, a
+    migration's legacy papers) says nothing about one."""
+    if not unit or code.startswith(UNASSIGNED_PREFIX) or dossier is None \
+            or dossier.received_at is not None:
         return False
-    opened = select(Dossier.code).where(Dossier.received_at.is_not(None))
-    if unit:
-        opened = opened.where(Dossier.receiving_unit == unit)
-    return conn.execute(opened.limit(1)).first() is not None
+    return conn.execute(select(Dossier.code).where(
+        Dossier.received_at.is_not(None), Dossier.receiving_unit == unit).limit(1)
+        ).first() is not None
 
 
 def on_document_stored(conn: Connection, doc_id: str, rec: DocumentRecord, fmt: str) -> None:
