@@ -31,8 +31,8 @@ from sqlalchemy.orm import aliased
 
 from sohoa.archive.catalog import xact_lock
 from sohoa.archive.dossier_models import DossierResult
-from sohoa.archive.dossiers import HOLD_KEY
 from sohoa.archive.models import STATUS_STORED, Document, Dossier, UtcDateTime
+from sohoa.archive.statements import HOLD_KEY
 from sohoa.archive.sync_models import (
     DELIVERY_DEAD,
     DELIVERY_DELIVERED,
@@ -274,7 +274,7 @@ def reconcile(conn: Connection, target: TargetTypes, codes: Sequence[str]
               ) -> dict[str, dict[str, Any]]:
     """For each dossier: delivered in full to ``target``, or why not (events waiting,
     retrying with the last error, refused, none recorded, or ``held``: papers whose owner is
-    only proposed or whose dossier is in question (``dossiers.HOLD_KEY``), whose
+    only proposed or whose dossier is in question (``statements.HOLD_KEY``), whose
     ``document.stored`` waits for the review — owed to the target, so
     the dossier is not synchronized yet)."""
     out: dict[str, dict[str, Any]] = {c: {"events": 0, "delivered": 0, "waiting": 0,

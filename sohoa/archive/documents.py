@@ -21,7 +21,7 @@ from sohoa.archive.archival import COLUMNS as ARCHIVAL_COLUMNS
 from sohoa.archive.archival import ISSUER_FIELDS, NUMBER_FIELDS, archival_columns, first_field
 from sohoa.archive.catalog import upsert
 from sohoa.archive.docids import resolve_id
-from sohoa.archive.dossiers import DEFAULT_CODE_FORMAT, held, on_document_stored
+from sohoa.archive.dossiers import DEFAULT_CODE_FORMAT, on_document_stored
 from sohoa.archive.models import (
     STATUS_STORED,
     Document,
@@ -32,6 +32,7 @@ from sohoa.archive.models import (
     SearchOutbox,
 )
 from sohoa.archive.search import IndexDoc
+from sohoa.archive.statements import held
 from sohoa.archive.values import SYSTEM_ACTOR, aware, iso, nfc_opt, utc_now, validity_iso
 from sohoa.doctypes import VALIDITY_UNKNOWN, load_registry
 from sohoa.errors import ConfigError, NotFoundError
@@ -127,7 +128,7 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
         # would file it in the proposed citizen's store or as nobody's, in the applicant's
         # dossier although it is another person's, or under a dossier the portal does not
         # have (tester13 F2, F21). The review that decides, or the dossier's opening,
-        # announces it (``review.record`` / ``dossiers.open_dossier`` → :func:`announce`).
+        # announces it (``review.record`` / ``dossiers.open_dossier`` → ``statements.announce``).
         _audit_stored(conn, rec, doc_id, pdf_sha, needs_review, actor)
         return
     outbox.record(conn, outbox.DOCUMENT_STORED, outbox.document_stored(
@@ -157,56 +158,6 @@ def _audit_stored(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: s
         **({"proposed_owner_id": rec.proposed_owner_id}
            if rec.proposed_owner_id and not rec.owner_id else {}),
     })
-
-
-def stored_event(conn: Connection, document_id: str) -> dict[str, Any] | None:
-    """The ``document.stored`` data of a stored document as the catalog holds it now (what a
-    review changed included); None when it is not stored (disposed, absent). The owner's name
-    is the catalog's (the identity paper's, or as reviewed)."""
-    from sohoa.archive.dossier_models import DossierResult
-
-    doc = conn.execute(
-        select(Document.__table__, Owner.name.label("owner_name"),
-               Dossier.procedure_code.label("dossier_procedure"))
-        .outerjoin(Owner, Owner.id == Document.owner_id)
-        .outerjoin(Dossier, Dossier.code == Document.dossier_code)
-        .where(Document.id == document_id, IS_STORED)).first()
-    if doc is None:
-        return None
-    result = conn.execute(select(DossierResult.id).where(
-        DossierResult.document_id == document_id)).first() is not None
-    return outbox.document_stored(
-        document_id=doc.id, dossier_code=doc.dossier_code, doc_type=doc.doc_type,
-        title=doc.title, owner_id=doc.owner_id,
-        owner_name=doc.owner_name if doc.owner_id else None, unit=doc.unit,
-        document_number=doc.document_number, issuing_body=doc.issuing_body,
-        issue_date=doc.issue_date, valid_until=doc.valid_until, summary=doc.arc_summary,
-        page_count=doc.page_count, pdf_sha256=doc.pdf_sha256,
-        signature={"level": doc.signature_level, "signer": doc.signer or "",
-                   "signed_at": aware(doc.signed_at)} if doc.signature_level else None,
-        digitized_at=aware(doc.ingested_at) or utc_now(),
-        digitization_code=doc.digitization_code,
-        procedure_code=doc.dossier_procedure or (doc.extra or {}).get("procedure_code"),
-        is_result=result)
-
-
-def announce(conn: Connection, document_id: str, *, before: Mapping[str, Any] | None,
-             was_held: bool, at: Any) -> bool:
-    """After a review changed a document (in the same transaction): send its record again as
-    ``document.stored`` when the targets must learn it — a paper held back while its owner was
-    only proposed, or its dossier in question (:func:`dossiers.held`), is announced once that
-    is decided (confirmed, corrected, or the review
-    ended without one), and one announced before is stated again when what it says changed
-    (``before``: :func:`stored_event` read before the change). Targets keep the last record per
-    ``document_id``. True when an event was recorded."""
-    if held(conn, document_id):
-        return False  # still waiting for the person who decides whose (which dossier's) it is
-    after = stored_event(conn, document_id)
-    if after is None or (not was_held and after == before):
-        return False
-    outbox.record(conn, outbox.DOCUMENT_STORED, after, dossier_code=after["MaHoSo"],
-                  document_id=document_id, at=at)
-    return True
 
 
 def _upsert_dossier(conn: Connection, rec: DocumentRecord, now: Any) -> None:

@@ -33,6 +33,7 @@ from sohoa.archive.dossier_models import (
     DossierStatus,
 )
 from sohoa.archive.models import STATUS_STORED, Document, DocumentCoOwner, Dossier, Owner
+from sohoa.archive.statements import HOLD_KEY, announce, held, stored_event
 from sohoa.archive.values import SYSTEM_ACTOR, utc_now
 from sohoa.clock import shown_moment, vietnam_day, vietnam_today
 from sohoa.doctypes import load_registry
@@ -123,7 +124,6 @@ def assign_code(conn: Connection, fmt: str, *, owner: str | None, procedure: str
 # Why a stored paper waits before it fills its dossier's component and gets its code
 # (``documents.extra``): its dossier was over when it was scanned, or it is another person's
 # than the applicant's. A reviewer's confirmation (the paper no longer needs review) lifts it.
-HOLD_KEY = "dossier_hold"
 HOLD_SETTLED, HOLD_OWNER = "settled", "owner"
 # …or its sheet names a dossier the one-stop system never opened, at a desk whose dossiers it
 # opens (tester13 F21): a misprinted or wrong sheet until the dossier is opened or a reviewer
@@ -150,16 +150,6 @@ def unopened_reason(code: str) -> str:
                   f"(sohoa dossier open {code} …, hoặc hệ thống một cửa gửi sang) rồi giấy tờ "
                   "mới được gửi đi; nếu tờ mã hồ sơ đặt nhầm, chuyển giấy tờ sang hồ sơ của nó "
                   "(sohoa review set <mã giấy tờ> dossier <mã hồ sơ>)")
-
-
-def held(conn: Connection, doc_id: str) -> bool:
-    """Does this stored paper wait for a person before any target hears of it? Its owner is
-    only proposed (session 12), or it waits for a reviewer about its dossier (``HOLD_KEY``:
-    another person's paper, a settled or never-opened dossier's sheet)."""
-    row = conn.execute(select(Document.owner_id, Document.proposed_owner_id, Document.extra)
-                       .where(Document.id == doc_id)).first()
-    return row is not None and bool((row.proposed_owner_id and not row.owner_id)
-                                    or (row.extra or {}).get(HOLD_KEY))
 
 
 def _unopened_at_open_first_desk(conn: Connection, code: str, dossier: Any,
@@ -488,15 +478,13 @@ def _fill_from_scans(conn: Connection, code: str, fmt: str, now: datetime) -> No
     rules a scan follows (:func:`place`); their codes now name the procedure. The targets
     learn it: a paper held for the dossier's opening is announced now, one announced before
     is stated again with its new code (they filed the old one: review13a M1)."""
-    from sohoa.archive import documents  # documents imports this module
-
     for doc_id in conn.execute(select(Document.id).where(
             Document.dossier_code == code, Document.status == STATUS_STORED)
             .order_by(Document.created_at, Document.id)).scalars().all():
         was_held = held(conn, doc_id)
-        before = None if was_held else documents.stored_event(conn, doc_id)
+        before = None if was_held else stored_event(conn, doc_id)
         place(conn, doc_id, fmt)
-        documents.announce(conn, doc_id, before=before, was_held=was_held, at=now)
+        announce(conn, doc_id, before=before, was_held=was_held, at=now)
 
 
 def set_status(archive: Archive, code: str, status: str, *, at: datetime | None, by: str,

@@ -16,7 +16,7 @@ of each event is in ``sohoa/api/sync_contract.py`` (and ``docs/sync-events.schem
 
 ``document.stored`` is the paper's whole record: sent when it is stored — except while its owner
 is only proposed, when the review that decides sends it — and again when a review changes
-what it says (``documents.announce``); receivers keep the last one per ``document_id``.
+what it says (``statements.announce``); receivers keep the last one per ``document_id``.
 
 Functions take an open connection; the caller owns the transaction.
 """

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import String, cast, func, select, update
 
 from sohoa.archive import audit as audit_log
-from sohoa.archive import documents, dossiers, owners
+from sohoa.archive import dossiers, owners, statements
 from sohoa.archive.archival import (
     ISSUER_FIELDS,
     NUMBER_FIELDS,
@@ -181,7 +181,7 @@ def record(archive: Archive, document_id: str, round_no: int, reviewer: str,
            decisions: Sequence[Decision], new: DocumentUpdate | None, *,
            audit_action: str, audit_detail: Mapping[str, Any]) -> None:
     """Write the decisions, the document's new state (if any), its search-outbox row, the
-    ``document.stored`` event the targets need (:func:`documents.announce`: a held paper whose
+    ``document.stored`` event the targets need (:func:`statements.announce`: a held paper whose
     owner is now decided, or a changed record) and one audit event, in one transaction."""
     now = utc_now()
     with archive.transaction(write=True) as conn:
@@ -198,15 +198,15 @@ def record(archive: Archive, document_id: str, round_no: int, reviewer: str,
                 "reviewer": nfc_opt(reviewer), "produced_by": nfc_opt(d.produced_by),
                 "reason": nfc_opt(d.reason), "at": now} for d in decisions])
         if new is not None:
-            held = dossiers.held(conn, document_id)
-            before = None if held else documents.stored_event(conn, document_id)
+            held = statements.held(conn, document_id)
+            before = None if held else statements.stored_event(conn, document_id)
             _update_document(conn, document_id, new, now)
             # its component and digitization code follow the new type, owner or confirmation
             dossiers.on_document_reviewed(conn, document_id, archive.digitization_format,
                                           by=reviewer)
             conn.execute(SearchOutbox.__table__.insert().values(
                 document_id=document_id, op="upsert", created_at=now))
-            documents.announce(conn, document_id, before=before, was_held=bool(held), at=now)
+            statements.announce(conn, document_id, before=before, was_held=bool(held), at=now)
         audit_log.append(conn, audit_action, actor=reviewer, target=document_id,
                          detail=dict(audit_detail))
 

@@ -38,8 +38,8 @@ from rapidfuzz import fuzz
 from sohoa import reasons
 from sohoa.archive import Archive, review
 from sohoa.archive.docids import WRITE_PREFIX
-from sohoa.archive.dossiers import HOLD_KEY
 from sohoa.archive.policy import Caller
+from sohoa.archive.statements import HOLD_KEY
 from sohoa.doctypes import VALIDITY_UNKNOWN, DocType, Registry, load_registry
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.idcodes import citizen_id_problems, enterprise_code_valid
