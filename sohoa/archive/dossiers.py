@@ -149,7 +149,7 @@ def unopened_reason(code: str) -> str:
     return reason("dossier", f"mã hồ sơ {code} {UNOPENED_WHY}: nếu mã đúng, mở hồ sơ "
                   f"(sohoa dossier open {code} …, hoặc hệ thống một cửa gửi sang) rồi giấy tờ "
                   "mới được gửi đi; nếu tờ mã hồ sơ đặt nhầm, chuyển giấy tờ sang hồ sơ của nó "
-                  "(sohoa review set <mã giấy tờ> dossier <mã hồ sơ>)")
+                  "(sohoa review set <mã giấy tờ> \"Mã hồ sơ\" <mã hồ sơ>)")
 
 
 def _unopened_at_open_first_desk(conn: Connection, code: str, dossier: Any,

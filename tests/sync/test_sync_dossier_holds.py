@@ -168,7 +168,7 @@ def test_a_sheet_the_one_stop_system_never_opened_holds_its_papers(
         assert _stored(archive, stray) == []
         _deliver(archive, receiver)
     # the misprinted sheet: a reviewer files the card under the dossier it came with
-    review.decide(settings, BY, "set", stray, "dossier", opened, reason="tờ mã hồ sơ in sai")
+    review.decide(settings, BY, "set", stray, "Mã hồ sơ", opened, reason="tờ mã hồ sơ in sai")
     with open_archive(settings) as archive:
         assert [(e["MaHoSo"], e["Ma"]) for e in _stored(archive, stray)] == [
             (opened, f"{APPLICANT}.{JUDICIAL}.TP2.02")]  # NN counts per prefix
