@@ -103,7 +103,13 @@ def test_scans_fill_components_and_get_digitization_codes(archive: Archive) -> N
     loose = store(archive, "loose", "HS-SCAN-ONLY", "birth_certificate", owner=None)
     assert archive.get_document(loose)["digitization_code"] is None
     known = store(archive, "known", "HS-SCAN-ONLY", "birth_certificate")
-    assert archive.get_document(known)["digitization_code"] == f"{OWNER}.birth_certificate.2.01"
+    # …but this desk's dossiers are opened by the one-stop system: a code it never opened is a
+    # sheet in question, held with no code until the dossier is opened (tester13 F21)
+    doc = archive.get_document(known)
+    assert doc["digitization_code"] is None and doc["needs_review"]
+    assert "chưa được mở trên hệ thống một cửa" in doc["review_reasons"][-1]
+    dz.open_dossier(archive, opening("HS-SCAN-ONLY"), by=OFFICER)
+    assert archive.get_document(known)["digitization_code"] == f"{OWNER}.{KHAI_SINH[0]}.2.01"
 
 
 def test_opening_is_idempotent_and_keeps_its_facts(archive: Archive) -> None:
