@@ -315,7 +315,11 @@ def test_a_line_that_page_segmentation_garbled_is_read_again_on_its_own():
     doc = render_document("citizen_id_card", 3000, severity="medium", dpi=200)
     data = encode_jpeg(doc.pages[0], "medium", 200)
     lines = _recognize(data, 200).text.splitlines()
-    assert lines[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    # the motto's words (a separating dash may go: the card's red title under it is now read as
+    # print, colour13, and that changes where Tesseract cuts the header's lines)
+    assert lines[0] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert lines[1].replace(" - ", " ").split() == "Độc lập Tự do Hạnh phúc".split(), lines
+    assert lines[2] == "CĂN CƯỚC CÔNG DÂN"  # the red title, lifted as seal ink before colour13
 
 
 def test_two_columns_read_as_one_garbled_line_are_read_line_by_line() -> None:
