@@ -67,7 +67,9 @@ class DocumentStoredData(_Strict):
     TrichYeuNoiDung: str | None = Field(description="Trích yếu nội dung")
     ThoiHanHieuLuc: date | None = Field(
         description="Thời hạn hiệu lực (null: không thời hạn; chưa rõ khi ThoiHanVinhVien false)")
-    ThoiHanVinhVien: bool = Field(description="Có giá trị vĩnh viễn")
+    ThoiHanVinhVien: bool = Field(
+        description="Có giá trị vĩnh viễn (false cho giấy tờ không chứng minh điều gì: tờ khai, "
+                    "giấy tiếp nhận hồ sơ, tài liệu chưa phân loại)")
     LoaiSoHoa: Literal[0, 1] = Field(description="0 thành phần hồ sơ, 1 kết quả giải quyết")
     DonVi: str | None = Field(description="Đơn vị số hóa")
     SoTrang: int = Field(ge=0, description="Số trang")

@@ -34,6 +34,7 @@ from sqlalchemy import Connection, bindparam, func, select
 from sohoa.archive.catalog import xact_lock
 from sohoa.archive.sync_models import SyncEvent
 from sohoa.archive.values import utc_now, validity_iso
+from sohoa.doctypes import load_registry
 
 DOCUMENT_STORED = "document.stored"
 DOCUMENT_DISPOSED = "document.disposed"
@@ -125,7 +126,9 @@ def document_stored(*, document_id: str, dossier_code: str, doc_type: str, title
         "TrichYeuNoiDung": summary,
         # Unknown validity (no readable date) is null, not year 1; it is not permanent either.
         "ThoiHanHieuLuc": validity_iso(valid_until),
-        "ThoiHanVinhVien": valid_until is None,
+        # Permanent only for a paper that proves something: a form or a receipt (validity
+        # "none") states no validity at all, it is not valid forever (tester13 F4).
+        "ThoiHanVinhVien": valid_until is None and load_registry().proves(doc_type),
         "LoaiSoHoa": 1 if is_result else 0,
         "DonVi": unit,
         "SoTrang": page_count,

@@ -5,13 +5,14 @@ in order per dossier, none lost."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -155,6 +156,8 @@ def test_disposal_sends_a_delete_after_the_stored_event(
         archive: Archive, receiver: ReceiverProcess) -> None:
     rec, pdf, images = make_record("gone", "H19.22-261206-0009", retention="years:10",
                                    issue_date=date(2012, 3, 1), doc_type="citizen_id_card")
+    # archived in 2012: a period never starts before the paper entered the archive (tester13 F11)
+    rec = dataclasses.replace(rec, ingested_at=datetime(2012, 3, 1, 8, 0, tzinfo=UTC))
     doc_id, _ = archive.store_document(rec, pdf, images)
     lst = disposal.propose(archive, registry=load_registry(), as_of=vietnam_today(),
                            note="thuyết minh", by="Lê Thu Hà")

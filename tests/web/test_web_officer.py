@@ -67,7 +67,7 @@ def test_search_filters_and_opens_a_document(site: Site, card: str) -> None:
     b.wait_for("section.card dl")
     body = b.text()
     for expected in ("Nguyễn Văn An", "Giấy khai sinh", "Có chữ ký số B-LT",
-                     "Không ghi thời hạn", "Đã kiểm tra", "Lịch sử truy cập"):
+                     "Vĩnh viễn", "Đã kiểm tra", "Lịch sử truy cập"):
         assert expected in body, expected
     # The page image really loaded (through the session, access-logged).
     assert b.wait_js("const i = document.querySelector('.pages img'); i.scrollIntoView();"
@@ -171,3 +171,6 @@ def test_an_unknown_validity_reads_as_to_be_entered_not_as_none() -> None:
     shown = validity({"valid_until": None, "validity_unknown": True}, day(2026, 12, 7))
     assert "Chưa rõ thời hạn" in shown and "0001" not in shown
     assert validity({"valid_until": None}, day(2026, 12, 7)) == "Không ghi thời hạn"
+    # tester13 F9: a paper valid forever by its type says so, as `sohoa show` does
+    assert validity({"valid_until": None, "doc_type": "marriage_certificate"},
+                    day(2026, 12, 7)) == "Vĩnh viễn"

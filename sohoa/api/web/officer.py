@@ -69,6 +69,9 @@ def validity(doc: dict[str, Any], today: date) -> str:
     if not doc.get("validity_applies", True):  # a form, a receipt: proves nothing (F4)
         return "Không áp dụng (không phải giấy chứng nhận)"
     if not until:
+        registry, code = load_registry(), doc.get("doc_type")
+        if code in registry and registry.get(code).validity == "permanent":
+            return "Vĩnh viễn"  # by its type (a marriage certificate), as `sohoa show` says
         return "Không ghi thời hạn"
     if date.fromisoformat(until[:10]) >= today:
         return f"Còn hiệu lực đến {vn_date(until)}"

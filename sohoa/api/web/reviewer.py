@@ -21,6 +21,7 @@ from sohoa.api.web.html import (
 )
 from sohoa.api.web.messages import is_vietnamese
 from sohoa.api.web.officer import type_name, type_names
+from sohoa.clock import shown_field
 from sohoa.reasons import vietnamese
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def install(view: Any, write: Any) -> None:
             rows.append(
                 f'<div class="field-row{" current" if here else ""}" id="f-{esc(key)}">'
                 f'<a href="{esc(link)}">{esc(field_name(key))}</a>: '
-                f'<b>{esc(values.get(key) or "—")}</b>'
+                f'<b>{esc(shown_field(values.get(key)))}</b>'
                 + (' <span class="bad">(đề xuất, chưa xác nhận)</span>'
                    if key == OWNER and proposed else "")
                 + (_editor(desk, document_id, key, values.get(key), shown, crops, keys, at)
