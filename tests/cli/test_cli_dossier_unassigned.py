@@ -54,4 +54,5 @@ def test_show_of_a_loose_placeholder_lists_its_papers(tmp_path: Path) -> None:
     assert {p["document_id"] for p in data["papers"]} == {first, second}
     listed = runner.invoke(cli, [*home, "dossier", "list"]).output
     [loose] = [line for line in listed.splitlines() if line.startswith(code)]
-    assert "2 giấy tờ, lưu gần nhất 05/01/2016" in loose, listed
+    # archivist_helpers.store archives a paper on its issue day (01/03/2012, 08:00 UTC)
+    assert "2 giấy tờ, lưu gần nhất 01/03/2012 15:00" in loose, listed

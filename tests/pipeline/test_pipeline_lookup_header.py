@@ -44,7 +44,7 @@ def test_whitespace_before_the_header_does_not_skip_the_check(
     intact = tmp_path / "intact.pdf"
     intact.write_bytes(b"\n" + pdf)
     assert altered_signatures(settings, intact) == []
-    report, later = verify_file(settings, str(intact))  # pyHanko refused "Illegal PDF header"
+    report, later, _ = verify_file(settings, str(intact))  # pyHanko refused "Illegal PDF header"
     assert report.valid and later == [], report
     assert pdf_header_at(b"  \n%PDF-1.7") == 3 and pdf_header_at(b"%PDF-1.7") == 0
     assert pdf_header_at(b"x%PDF-1.7") is None and pdf_header_at(b" " * 1100 + b"%PDF-") is None
