@@ -226,9 +226,8 @@ def received_counts(archive: Archive, *, date_from: date, date_to: date,
             WITH c AS (
               SELECT dossier_code,
                      SUM(CASE WHEN satisfied IS NOT NULL THEN 1 ELSE 0 END) AS sat,
-                     SUM(CASE WHEN satisfied IN ('reused', 'owner_store') THEN 1 ELSE 0 END)
-                       AS reused,
-                     SUM(CASE WHEN satisfied = 'owner_store' THEN 1 ELSE 0 END) AS store
+                     SUM(CASE WHEN satisfied IN :reuse_marked THEN 1 ELSE 0 END) AS reused,
+                     SUM(CASE WHEN satisfied = :store THEN 1 ELSE 0 END) AS store
               FROM dossier_components WHERE dossier_code IN ({in_period})
               GROUP BY dossier_code),
             r AS (
@@ -251,8 +250,10 @@ def received_counts(archive: Archive, *, date_from: date, date_to: date,
             LEFT JOIN r ON r.dossier_code = d.code
             WHERE d.received_date >= :df AND d.received_date <= :dt {_scope_sql(unit, level, 'd')}
             GROUP BY d.receiving_unit, d.unit_level, d.procedure_code, month
-        """).bindparams(bindparam("df", type_=Date()), bindparam("dt", type_=Date()))
-        params: dict[str, Any] = {"df": date_from, "dt": date_to}
+        """).bindparams(bindparam("df", type_=Date()), bindparam("dt", type_=Date()),
+                         bindparam("reuse_marked", expanding=True))
+        params: dict[str, Any] = {"df": date_from, "dt": date_to,
+                                  "reuse_marked": list(REUSE_MARKED), "store": SATISFIED_STORE}
         if unit:
             params["unit"] = nfc(unit)
         if level:
