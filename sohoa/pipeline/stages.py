@@ -852,7 +852,8 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
     first = draft.pages[0]
     # A born-digital first page has no scan to look at: the signer renders page 1 itself.
     ink = (None if first.page.mime == PDF_MIME
-           else PageInk.from_image(first.page.data, first.analysis.ocr.rotation))
+           else PageInk.from_image(first.page.data, first.analysis.ocr.rotation,
+                                   dpi=first.page.dpi))
     signed, signature = ctx.signer.sign(
         pdf, ink=ink,
         avoid=word_boxes(first.analysis.ocr, first.page.dpi))

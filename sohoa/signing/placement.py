@@ -33,6 +33,8 @@ from .settings import MM
 Rect = tuple[float, float, float, float]  # x1, y1, x2, y2 in points
 
 GRID_DPI = 50  # 1.44 pt per cell: finer than any gap that matters, cheap to search
+# A resolution tag outside these is not a scan's (a fax TIFF's 1 dpi, a screenshot's 72 is in)
+MIN_SCAN_DPI, MAX_SCAN_DPI = 50, 2400
 CLEARANCE = 1.5 * MM  # blank paper between the stamp box and ink (the text sits 4 pt inside)
 TOP_EDGE = 1 * MM  # NĐ 30/2020 puts the copy signature at the top of page 1, in its margin
 SIDE_EDGE = 10 * MM
@@ -67,16 +69,24 @@ class PageInk:
         return cls(gray.astype(np.int16) < paper - INK_CONTRAST)
 
     @classmethod
-    def from_image(cls, image: Image.Image | bytes, rotation: int = 0) -> PageInk:
+    def from_image(cls, image: Image.Image | bytes, rotation: int = 0,
+                   dpi: float | None = None) -> PageInk:
         """From the page's scan: ``rotation`` is the page's ``/Rotate`` (clockwise degrees that
-        turn the scan upright), as the archival PDF stores it."""
+        turn the scan upright), as the archival PDF stores it; ``dpi`` the scan's resolution
+        as the page knows it (its container's, not the image file's own tag).
+
+        A file's own tag is a guess at best: the TIFF around a PDF's CCITT fax data says 1 dpi,
+        which asked for a 50× enlargement — 9.7 Gpx for an A4 B/W scan, a worker eating all
+        memory (tester14 F1). The grid is never finer than the scan itself."""
         if isinstance(image, bytes | bytearray):
             try:
                 image = Image.open(BytesIO(bytes(image)))
             except OSError as exc:
                 raise BadInputError(f"Không đọc được ảnh trang ({exc}).") from exc
-        dpi = image.info.get("dpi", (200, 200))[0] or 200
-        scale = GRID_DPI / float(dpi)
+        if not dpi or dpi <= 0:
+            tagged = image.info.get("dpi", (200, 200))[0] or 200
+            dpi = float(tagged) if MIN_SCAN_DPI <= float(tagged) <= MAX_SCAN_DPI else 200.0
+        scale = min(1.0, GRID_DPI / float(dpi))
         target = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         # JPEG decodes at 1/2, 1/4 or 1/8 scale directly (a few ms for an A4 page at 300 dpi).
         image.draft("L", target)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import numpy as np
 import pikepdf
 import pytest
+from PIL import Image, ImageDraw
 from signing_helpers import A4, AGENCY, SIGNED_AT, image_pdf
 
 from sohoa.errors import ConfigError
@@ -129,3 +130,21 @@ def test_page_is_rendered_when_no_ink_is_given(agency_signer: DocumentSigner) ->
     [(rect, _)] = _widgets(signed)
     first_bar = A4[1] - 120 * A4[1] / 877
     assert rect[1] >= first_bar + CLEARANCE - 1.5  # one 1.44 pt grid cell of rounding
+
+
+def test_a_fax_tiffs_1_dpi_tag_never_enlarges_the_grid() -> None:
+    # The TIFF written around a PDF's CCITT data says 1 dpi: read as the scan's resolution, the
+    # 50-dpi grid asked for a 50x enlargement — 9.7 Gpx for an A4 B/W page (tester14 F1).
+    bits = Image.new("1", (400, 300), 1)
+    ImageDraw.Draw(bits).rectangle((40, 40, 120, 80), fill=0)
+    buf = io.BytesIO()
+    bits.save(buf, format="TIFF", compression="group4", dpi=(1, 1))
+    tagged = buf.getvalue()
+    assert Image.open(io.BytesIO(tagged)).info["dpi"][0] == 1
+    # The page's own resolution, when the caller knows it, decides the grid.
+    assert PageInk.from_image(tagged, dpi=200).ink.shape == (75, 100)
+    # Without it, a tag no scanner writes is not believed, and the grid is never finer than
+    # the scan: at most one cell per pixel.
+    alone = PageInk.from_image(tagged).ink
+    assert alone.shape[0] <= 300 and alone.shape[1] <= 400
+    assert alone.any()
