@@ -558,3 +558,30 @@ def test_an_error_in_sohoas_own_code_on_a_worker_is_a_bug_not_a_bad_file(
     assert all("lỗi của chương trình sohoa, không phải của tệp" in r["reason"]
                and "IndexError" in r["reason"] and "quét lại cả tệp" not in r["reason"]
                for r in rows), rows
+
+
+def test_a_dossier_whose_store_gives_up_goes_to_quarantine_with_the_reason(
+        tmp_path: Path, broker_url: str, small_batch: tuple[Path, dict[str, Any]]) -> None:
+    """The give-up of a real ``store_dossier`` message, built with the actor's own arguments
+    (the give-up once took one fewer and failed with a TypeError: the dossier was neither
+    stored nor quarantined and the job stayed running, tester14 F2)."""
+    from sohoa.pipeline.queue.policy import REASON
+
+    settings = make_settings(tmp_path / "home", broker_url, max_retries=0)
+    queued = run_ingest([small_batch[0]], settings, wait=False)
+    queue = Queue(settings)
+    try:
+        job = queued.job_id
+        metas = queue.board.pages(job)
+        queue.broker.flush_all()
+        positions = list(range(len(metas)))
+        message = queue.store.message(job, 0, positions, "H19.22-260101-0001", True).asdict()
+        message["options"][REASON] = "hết bộ nhớ"
+        queue._give_up(message, {})
+    finally:
+        queue.close()
+    with open_archive(settings) as archive:
+        rows = archive.list_quarantine()
+    assert sorted(r["page_index"] for r in rows) == sorted(m["index"] for m in metas)
+    assert all("không lưu được hồ sơ H19.22-260101-0001: hết bộ nhớ" in r["reason"]
+               for r in rows)

@@ -410,7 +410,11 @@ class Queue:
         self.close_job.send(job_id)
 
     def _dossier_given_up(self, job_id: str, number: int, positions: list[int],
-                          code: str | None, *, reason: str) -> None:
+                          code: str | None, sheet_follows: bool = False, *,
+                          reason: str) -> None:
+        """Takes the ``store_dossier`` message's own arguments (``sheet_follows`` included:
+        a signature behind the message's made the give-up itself fail, tester14 F2)."""
+        del sheet_follows  # where the sheet is does not change what is set aside
         if self._already_recorded(job_id, number):
             return
         why = f"không lưu được hồ sơ {code or '(không có mã)'}: {reason}"
