@@ -413,8 +413,23 @@ def status_report(archive: Archive, settings: Settings) -> dict[str, Any]:
     return {**totals, "targets": list(by_target.values()), "dead_letters": raw["dead"]}
 
 
-def _why(info: dict[str, Any]) -> str:
-    """Why a dossier is not fully delivered to a target, in a clerk's words."""
+# What each event says, in a clerk's words: a target that takes some kinds only is told by them.
+EVENT_WORDS = {"document.stored": "giấy tờ được lưu", "document.disposed": "giấy tờ bị tiêu hủy",
+               "document.reused": "giấy tờ được dùng lại",
+               "dossier.status_changed": "trạng thái hồ sơ",
+               "dossier.status_corrected": "đính chính trạng thái hồ sơ",
+               "result.issued": "kết quả giải quyết"}
+
+
+def _why(info: dict[str, Any], takes: Sequence[str] = ()) -> str:
+    """Why a dossier is not fully delivered to a target, in a clerk's words. A target that takes
+    some kinds of events only (a citizen's store: results) has nothing to receive from a
+    dossier that has none of them yet — that is not a dossier without events (tester13 F8)."""
+    if not info["events"] and takes:
+        kinds = ", ".join(f"{EVENT_WORDS.get(t, t)} ({t})" for t in takes)
+        nothing = ("hồ sơ chưa có kết quả" if tuple(takes) == ("result.issued",)
+                   else "hồ sơ chưa có sự kiện nào thuộc các loại đó")
+        return f"chưa có gì để gửi: đích này chỉ nhận {kinds}; {nothing}"
     if not info["events"]:
         return "chưa có sự kiện nào được ghi cho hồ sơ này"
     parts = []
@@ -451,7 +466,7 @@ def reconcile_report(archive: Archive, settings: Settings, date_from: date, date
         states = per_target[t.name]
         done = [c for c in codes if states[c]["events"]
                 and states[c]["delivered"] == states[c]["events"]]
-        missing = [{"dossier": c, "why": _why(states[c]), **states[c]}
+        missing = [{"dossier": c, "why": _why(states[c], t.events), **states[c]}
                    for c in codes if c not in set(done)]
         report.append({"name": t.name, "url": t.url, "received": len(codes),
                        "delivered": len(done),
