@@ -63,6 +63,42 @@ def shown_date(value: str | date | datetime | None) -> str:
     return f"{value:%d/%m/%Y}"
 
 
+# The two ways a person types a day: as papers and sohoa's own output print it, and as ISO.
+DAY_FORMS = "DD/MM/YYYY hoặc YYYY-MM-DD"
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+class NotADay(ValueError):
+    """Text typed where a day was asked that is no day; ``exists`` is False for a well-formed
+    day the calendar lacks (30/02/2030): the person typed the form right and needs to hear
+    which part is wrong."""
+
+    def __init__(self, text: str, *, exists: bool) -> None:
+        super().__init__(text)
+        self.text, self.exists = text, exists
+
+    def vietnamese(self) -> str:
+        return (f"{self.text!r} không phải ngày: dùng {DAY_FORMS}" if self.exists
+                else f"ngày không tồn tại: {self.text!r}")
+
+
+def typed_day(value: str) -> date:
+    """A day typed as sohoa shows it (31/12/2030) or as ISO (2030-12-31) — the CLI's options
+    and the web's forms read days alike, whatever the browser's or the machine's locale."""
+    text = value.strip()
+    if m := _DMY.fullmatch(text):
+        day, month, year = (int(g) for g in m.groups())
+    elif m := _ISO.fullmatch(text):
+        year, month, day = (int(g) for g in m.groups())
+    else:
+        raise NotADay(value, exists=True)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise NotADay(value, exists=False) from None
+
+
 def shown_field(value: object) -> str:
     """A read field's value as a person reads it beside the header: a day DD/MM/YYYY ("Ngày
     cấp 2025-08-14" sat under "14/08/2025"), anything else as it is, "—" for none. One rule for

@@ -475,7 +475,8 @@ def report_kpi(state: State, date_from: str, date_to: str, unit: str | None, lev
     out.print(f"[bold]Chỉ số số hóa {shown_date(data['period']['from'])} – "
               f"{shown_date(data['period']['to'])}[/]")
     for i in data["indicators"]:
-        target = "" if i["target"] is None else f" (chỉ tiêu {shown_number(i['target'])}%)"
+        target = ("" if i["target"] is None
+                  else f" (chỉ tiêu {shown_number(i['target'], 2, trim=True)}%)")
         # a manager reads the indicator's name; the code stays for whoever checks the JSON
         out.print(f"  {i.get('name') or i['code']} [{i['code']}]: "
                   f"{i['numerator']}/{i['denominator']} = "

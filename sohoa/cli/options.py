@@ -10,6 +10,9 @@ from typing import Any
 
 import click
 
+from sohoa.clock import DAY_FORMS as DAY_FORMS  # the options' help says it
+from sohoa.clock import NotADay, typed_day
+
 
 def by_option(required: bool = False) -> Callable[[Any], Any]:
     """``--by NAME``: who acts, for the audit log (default: SOHOA_USER, else the OS user)."""
@@ -30,30 +33,15 @@ def acting_user() -> str:
     return who(os.environ.get("SOHOA_USER"))
 
 
-# The two ways a day is typed: as papers and sohoa's own output print it, and as ISO.
-DAY_FORMS = "DD/MM/YYYY hoặc YYYY-MM-DD"
-_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-
-
 def parse_day(value: str | None, option: str | None = None) -> date | None:
-    """A day typed as sohoa shows it (31/12/2030) or as ISO (2030-12-31). A well-formed day
-    that the calendar lacks (30/02/2030) is told apart from text that is no day at all: the
-    clerk typed the form right and needs to hear which part is wrong."""
+    """A day typed as sohoa shows it (31/12/2030) or as ISO (2030-12-31)
+    (``clock.typed_day``, which the web's forms read too)."""
     if value is None:
         return None
-    text = value.strip()
-    if m := _DMY.fullmatch(text):
-        day, month, year = (int(g) for g in m.groups())
-    elif m := _ISO.fullmatch(text):
-        year, month, day = (int(g) for g in m.groups())
-    else:
-        raise click.BadParameter(f"{value!r} không phải ngày: dùng {DAY_FORMS}",
-                                 param_hint=option)
     try:
-        return date(year, month, day)
-    except ValueError:
-        raise click.BadParameter(f"ngày không tồn tại: {value!r}", param_hint=option) from None
+        return typed_day(value)
+    except NotADay as e:
+        raise click.BadParameter(e.vietnamese(), param_hint=option) from None
 
 
 MOMENT_FORMS = "DD/MM/YYYY HH:MM hoặc 2026-03-02T08:15"

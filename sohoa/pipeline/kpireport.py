@@ -41,7 +41,7 @@ def charts(report: KpiReport) -> dict[str, bytes]:
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
-    from matplotlib.ticker import PercentFormatter
+    from matplotlib.ticker import FuncFormatter
 
     months = [row["month"] for row in report.trend]
     labels = [f"{m[5:]}/{m[:4]}" for m in months]
@@ -51,6 +51,7 @@ def charts(report: KpiReport) -> dict[str, bytes]:
     ax.bar(labels, [row["received"] for row in report.trend], color="#2f6f9f")
     ax.set_title("Số hồ sơ tiếp nhận theo tháng")
     ax.set_ylabel("hồ sơ")
+    count_axis(ax.yaxis)
     ax.tick_params(axis="x", labelrotation=45, labelsize=8)
     fig.tight_layout()
     out["received"] = _png(fig)
@@ -70,7 +71,7 @@ def charts(report: KpiReport) -> dict[str, bytes]:
         if targets[code] is not None:
             ax.axhline(targets[code], color=colour, linestyle="--", linewidth=0.8)
     ax.set_ylim(0, 105)
-    ax.yaxis.set_major_formatter(PercentFormatter())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: shown_number(v, 1, trim=True) + "%"))
     ax.set_title("Tỷ lệ theo tháng (đường đứt nét: chỉ tiêu kế hoạch)")
     ax.tick_params(axis="x", labelrotation=45, labelsize=8)
     if ax.get_legend_handles_labels()[0]:  # a period with no dossiers draws no line
@@ -79,6 +80,15 @@ def charts(report: KpiReport) -> dict[str, bytes]:
     out["ratios"] = _png(fig)
     plt.close(fig)
     return out
+
+
+def count_axis(axis: Any) -> None:
+    """An axis of whole dossiers: ticks on whole numbers only (matplotlib's default puts them
+    at 0.5, 1.0 … for a month of 3 dossiers) and written as Vietnamese writes numbers."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: shown_number(v, 0)))
 
 
 def _png(fig: Any) -> bytes:

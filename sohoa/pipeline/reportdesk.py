@@ -15,6 +15,11 @@ def kpi_report(archive: Archive, settings: Settings, caller: Caller, period: kpi
                unit: str | None = None) -> tuple[dict[str, Any], dict[str, bytes]]:
     """The report as JSON-able figures, and its charts as PNG bytes."""
     check_role(caller, REPORT_READERS, "xem báo cáo chỉ số (KPI)")
+    # the portal's sync ratio (DOSSIER_SYNCED) when a portal target is configured, as
+    # `sohoa report kpi` registers it: the page and the CLI print the same indicators
+    from sohoa.pipeline.sync import register_kpi_source
+
+    register_kpi_source(settings)
     made = kpi.compute(archive, period, unit=unit, level=None,
                        catalogue=dossierdesk.catalogue(settings),
                        units=dossierdesk.units(settings), rules=dossierdesk.kpi_rules(settings))

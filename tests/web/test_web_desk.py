@@ -5,10 +5,12 @@ charts."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,14 +18,16 @@ from api_home import CITIZEN, Home, make_home
 from review_home import JUDICIAL, page
 from web_site import Site
 
+from sohoa.archive import deliveries
 from sohoa.archive.values import vietnam_today
-from sohoa.pipeline import dossierdesk
+from sohoa.pipeline import dossierdesk, kpi
 from sohoa.pipeline.home import init_home
 from sohoa.pipeline.ingest import run_ingest
 from sohoa.pipeline.services import open_archive
 from sohoa.records import Quarantined
 
 DOSSIER = "H19.22-261206-0007"
+PORTAL = deliveries.TargetTypes("cong-dvc")
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +35,11 @@ def site_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
     """A home that can sign what it stores (a retried scan is really ingested)."""
     root = tmp_path_factory.mktemp("web-desk-home")
     init_home(root, unit="H19.22")
+    with (root / "sohoa.toml").open("a", encoding="utf-8") as toml:
+        # a portal target: the report then has the portal's sync ratio (DOSSIER_SYNCED), as
+        # `sohoa report kpi` prints it (tester13 F16). Nothing is sent: no sender runs.
+        toml.write(f'\n[[sync.targets]]\nname = "{PORTAL.name}"\n'
+                   'url = "http://127.0.0.1:9/nhan"\nsecret = "bi-mat-thu"\nportal = true\n')
     return make_home(root)
 
 
@@ -80,6 +89,11 @@ def work(site: Site) -> str:
         dossierdesk.open_dossier(arc, site.home.settings, DOSSIER,
                                  procedure="1.001193.000.00.00.H19", owner=CITIZEN,
                                  unit="H19.22", by="Phạm Thu Hà")
+    # the opening reached the portal, as a sender records it
+    deliveries.spread(arc, [PORTAL])
+    held = deliveries.take(arc, PORTAL.name, "test", limit=10, lease=timedelta(minutes=1))
+    deliveries.record_outcomes(arc, PORTAL.name, "test", [
+        deliveries.Outcome(c.event_row, "delivered", 200) for c in held])
     return job
 
 
@@ -187,10 +201,37 @@ def test_desk_retries_a_rescanned_file_and_dismisses_another(site: Site, work: s
 def test_manager_reads_the_kpi_report_with_charts(site: Site, work: str) -> None:
     b = site.browser
     site.sign_in("officer")
-    site.go("/web/report")
-    b.wait_for("img.chart")
+    try:
+        site.go("/web/report")
+        b.wait_for("img.chart")
+    finally:
+        kpi.set_sync_source(None)  # the page registered the portal's; the process is shared
     assert "Số hóa" in b.text("main") or "số hóa" in b.text("main")
     assert b.wait_js("const c = [...document.querySelectorAll('img.chart')];"
                      "return c.length >= 2 && c.every(i => i.complete && i.naturalWidth > 0)")
     site.shot("04-bao-cao")
     site.assert_local()
+    # tester13 F16: the portal's sync ratio as the CLI prints it, every number with the decimal
+    # comma, and the days typed and shown DD/MM/YYYY whatever the browser's locale
+    figures = b.text("section.card table")
+    synced = next(row for row in figures.splitlines() if "DOSSIER_SYNCED" in row
+                  or "Cổng Dịch vụ công quốc gia" in row)
+    assert "Cổng Dịch vụ công quốc gia" in synced, figures
+    assert "DOSSIER_SYNCED" in figures and "6,00 / 6" in figures, figures
+    assert not re.search(r"(?<![\w.])\d+\.\d+(?![\w.])", b.text("main")), b.text("main")
+    today = vietnam_today()
+    start = b.find("input[name=from]")
+    assert start.attr("type") == "text"
+    assert start.attr("value") == f"01/01/{today.year}"
+    assert b.find("input[name=to]").attr("value") == today.strftime("%d/%m/%Y")
+    start.clear()
+    start.type(today.strftime("%d/%m/%Y"))
+    try:
+        b.find("form[action='/web/report'] button").click()
+        b.wait_js("return location.search.includes('from=')")
+        b.wait_for("img.chart")
+    finally:
+        kpi.set_sync_source(None)
+    assert b.find("input[name=from]").attr("value") == today.strftime("%d/%m/%Y")
+    assert "6,00 / 6" in b.text("section.card table")
+    site.shot("06-bao-cao-tu-hom-nay")

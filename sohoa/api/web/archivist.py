@@ -4,13 +4,14 @@ by a second person, execute, the destruction record) and fixity runs, through
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from fastapi.responses import RedirectResponse, Response
 
 from sohoa.api.web.html import (
     csrf_field,
+    day_arg,
+    day_field,
     dl,
     esc,
     field,
@@ -21,7 +22,7 @@ from sohoa.api.web.html import (
     vn_date,
 )
 from sohoa.api.web.officer import type_name
-from sohoa.clock import vietnam_today
+from sohoa.clock import DAY_FORMS, vietnam_today
 from sohoa.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -64,15 +65,14 @@ def install(view: Any, write: Any) -> None:  # one closure per page, as the othe
 
     @view("/web/retention", "Kế hoạch thời hạn bảo quản")
     def plan(desk: Desk) -> Response:
-        as_of = desk.arg("as_of")
-        day = date.fromisoformat(as_of) if as_of else vietnam_today()
+        day = day_arg(desk.arg("as_of"), "Tính đến ngày") or vietnam_today()
         rows = [(esc(r.get("type_name") or type_name(r.get("doc_type"))),
                  esc(r.get("unit") or "—"), esc(r.get("retention")), str(r["documents"]),
                  f'<b>{r["due"]}</b>' if r["due"] else "0", str(r["held"]), str(r["on_list"]),
                  str(r.get("unreviewed", 0)), vn_date(r.get("next_eligible_on")))
                 for r in _desk(desk).plan(desk.caller, day)]
         form = (f'<form method="get" action="/web/retention" class="card filters">'
-                f'{field("Tính đến ngày", "as_of", day.isoformat(), kind="date")}'
+                f'{day_field("Tính đến ngày", "as_of", day)}'
                 '<button type="submit">Xem</button></form>')
         return desk.page("Kế hoạch thời hạn bảo quản", form + (table(
             ["Loại", "Đơn vị", "Thời hạn", "Tài liệu", "Đến hạn hủy", "Đang giữ lại",
@@ -121,8 +121,8 @@ def install(view: Any, write: Any) -> None:  # one closure per page, as the othe
                  str(d["documents"]), esc(d["proposed_by"]), esc(d.get("approved_by") or "—"),
                  esc(d.get("decision") or "—"))
                 for d in _desk(desk).lists(desk.caller)]
-        propose = _form(desk, "/web/disposal", field(
-            "Tính đến ngày", "as_of", vietnam_today().isoformat(), kind="date")
+        propose = _form(desk, "/web/disposal", day_field(
+            "Tính đến ngày", "as_of", vietnam_today())
             + field("Thuyết minh (vì sao hết giá trị)", "note", extra="required"),
             "Lập danh mục")
         said = notice(desk.arg("said")) if desk.arg("said") else ""
@@ -133,10 +133,9 @@ def install(view: Any, write: Any) -> None:  # one closure per page, as the othe
 
     @write("/web/disposal", "Lập danh mục")
     def propose(desk: Desk, form: dict[str, str]) -> Response:
-        try:
-            as_of = date.fromisoformat(form.get("as_of", ""))
-        except ValueError:
-            raise ConfigError("ngày không hợp lệ") from None
+        as_of = day_arg(form.get("as_of", ""), "Tính đến ngày")
+        if as_of is None:
+            raise ConfigError(f"Tính đến ngày: hãy nhập ngày ({DAY_FORMS})")
         made = _desk(desk).propose(desk.caller, as_of=as_of, note=form.get("note", ""))
         if made is None:
             return RedirectResponse(url("/web/disposal", said=(

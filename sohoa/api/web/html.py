@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from sohoa.clock import shown_moment
+from sohoa.clock import DAY_FORMS, NotADay, shown_date, shown_moment, typed_day
+from sohoa.errors import ConfigError
 from sohoa.pipeline.lookup import Caller
 from sohoa.reasons import label
 
@@ -98,6 +100,26 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, cls: str = "
 def field(label: str, name: str, value: Any = "", *, kind: str = "text", extra: str = "") -> str:
     return (f'<label>{esc(label)}<input name="{esc(name)}" type="{esc(kind)}" '
             f'value="{esc(value)}" {extra}></label>')
+
+
+def day_field(label: str, name: str, value: date | None) -> str:
+    """A day typed and shown as DD/MM/YYYY, as on the papers and in every CLI option. Not
+    ``type=date``: the browser shows that in its own locale (12/07/2026 for 7 December in an
+    English Chromium), and the clerk would read another day than the one asked."""
+    return field(label, name, shown_date(value) if value else "",
+                 extra='inputmode="numeric" placeholder="dd/mm/yyyy" autocomplete="off" '
+                       r'pattern="\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{1,2}-\d{1,2}" '
+                       f'title="{esc(DAY_FORMS)}"')
+
+
+def day_arg(raw: str, label: str) -> date | None:
+    """A day from a form (DD/MM/YYYY, or ISO from an older link); None when left empty."""
+    if not raw.strip():
+        return None
+    try:
+        return typed_day(raw)
+    except NotADay as e:
+        raise ConfigError(f"{label}: {e.vietnamese()}") from None
 
 
 def select(label: str, name: str, options: Mapping[str, str], value: str | None) -> str:

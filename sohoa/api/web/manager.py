@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi.responses import Response
 
-from sohoa.api.web.html import esc, field, notice, table
+from sohoa.api.web.html import day_arg, day_field, esc, field, notice, table
 from sohoa.clock import vietnam_today
-from sohoa.errors import ConfigError
+from sohoa.vntext import shown_number, shown_percent
 
 if TYPE_CHECKING:
     from sohoa.api.web.routes import Desk
@@ -20,28 +20,17 @@ CHART_TITLES = {"received": "Số hồ sơ tiếp nhận theo tháng",
                 "ratios": "Tỷ lệ theo tháng so với chỉ tiêu"}
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%".replace(".", ",")
-
-
-def _day(raw: str, default: date) -> date:
-    try:
-        return date.fromisoformat(raw) if raw else default
-    except ValueError:
-        raise ConfigError("ngày không hợp lệ") from None
-
-
 def install(view: Any, write: Any) -> None:
 
     @view("/web/report", "Báo cáo chỉ số số hóa")
     def report(desk: Desk) -> Response:
         today = vietnam_today()
-        start = _day(desk.arg("from"), date(today.year, 1, 1))
-        end = _day(desk.arg("to"), today)
+        start = day_arg(desk.arg("from"), "Từ ngày") or date(today.year, 1, 1)
+        end = day_arg(desk.arg("to"), "Đến ngày") or today
         unit = desk.arg("unit") or None
         form = (f'<form method="get" action="/web/report" class="card filters">'
-                f'{field("Từ ngày", "from", start.isoformat(), kind="date")}'
-                f'{field("Đến ngày", "to", end.isoformat(), kind="date")}'
+                f'{day_field("Từ ngày", "from", start)}'
+                f'{day_field("Đến ngày", "to", end)}'
                 f'{field("Đơn vị (để trống: toàn tỉnh)", "unit", unit or "")}'
                 '<button type="submit">Xem báo cáo</button></form>')
         # Imported on first use: `sohoa serve` starts without loading the KPI and chart machinery.
@@ -52,13 +41,14 @@ def install(view: Any, write: Any) -> None:
                                   Period(start, end), unit=unit)
         indicators = table(["Chỉ số", "Tử số", "Mẫu số", "Tỷ lệ", "Chỉ tiêu", "Điểm"], [
             (esc(i["name"]) + f'<br><small>{esc(i["code"])}</small>', str(i["numerator"]),
-             str(i["denominator"]), _pct(i["ratio"]),
-             "—" if i["target"] is None else f'{i["target"]:g}%',
-             "—" if i["points"] is None else f'{i["points"]:.2f} / {i["max_points"]:g}')
+             str(i["denominator"]), shown_percent(i["ratio"]),
+             "—" if i["target"] is None else shown_number(i["target"], 2, trim=True) + "%",
+             "—" if i["points"] is None else
+             f'{shown_number(i["points"], 2)} / {shown_number(i["max_points"], 2, trim=True)}')
             for i in data["indicators"]])
         units = table(["Đơn vị", "Tên", "Hồ sơ tiếp nhận", "Cán bộ", "Hồ sơ/người/năm"], [
             (esc(u["unit"]), esc(u["name"]), str(u["received"]), str(u["staff"] or "—"),
-             "—" if u["productivity"] is None else f'{u["productivity"]:.1f}')
+             shown_number(u["productivity"], 2, trim=True))
             for u in data["units"]])
         images = "".join(
             f'<figure><img class="chart" alt="{esc(CHART_TITLES.get(name, name))}" '

@@ -12,6 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from sohoa.api.web.html import (
     ROLE_NAMES,
+    day_arg,
+    day_field,
     dl,
     error_box,
     esc,
@@ -49,15 +51,6 @@ def type_name(code: str | None) -> str:
     return type_names().get(code or "", code or "—")
 
 
-def _date(value: str, label: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ConfigError(f"{label} không phải là ngày (định dạng năm-tháng-ngày)") from None
-
-
 def _int(value: str, default: int) -> int:
     return int(value) if value.isdigit() and 0 < int(value) < 10_000 else default
 
@@ -87,14 +80,16 @@ def install(view: Any, write: Any) -> None:
         criteria = {"q": a("q"), "owner": a("owner"), "type": a("type"), "unit": a("unit"),
                     "from": a("from"), "to": a("to")}
         page = _int(a("page"), 1)
+        date_from = day_arg(criteria["from"], "Ban hành từ ngày")
+        date_to = day_arg(criteria["to"], "Ban hành đến ngày")
         form = f"""<form method="get" action="/web/search" class="card filters" role="search">
 {purpose_field(purpose)}
 {field("Từ khóa", "q", criteria["q"], extra=KEYWORDS_HINT)}
 {field("Chủ sở hữu (số định danh / mã số DN)", "owner", criteria["owner"])}
 {select("Loại giấy tờ", "type", {"": "Tất cả", **type_names()}, criteria["type"])}
 {field("Đơn vị tiếp nhận", "unit", criteria["unit"])}
-{field("Ban hành từ ngày", "from", criteria["from"], kind="date")}
-{field("đến ngày", "to", criteria["to"], kind="date")}
+{day_field("Ban hành từ ngày", "from", date_from)}
+{day_field("đến ngày", "to", date_to)}
 <button type="submit">Tìm kiếm</button>
 </form>"""
         asked = any(criteria.values())
@@ -108,8 +103,7 @@ def install(view: Any, write: Any) -> None:
         hits = desk.reader.search(
             desk.caller, purpose, criteria["q"], owner=criteria["owner"] or None,
             doc_type=criteria["type"] or None, unit=criteria["unit"] or None,
-            date_from=_date(criteria["from"], "Ngày bắt đầu"),
-            date_to=_date(criteria["to"], "Ngày kết thúc"), limit=want)
+            date_from=date_from, date_to=date_to, limit=want)
         shown = hits[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
         more = len(hits) > page * PAGE_SIZE
         rows = [(

@@ -4,16 +4,26 @@ its reasons, and the dossiers received on a day with their components."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from fastapi.responses import RedirectResponse, Response
 
-from sohoa.api.web.html import csrf_field, esc, field, notice, table, url, vn_date
+from sohoa.api.web.html import (
+    csrf_field,
+    day_arg,
+    day_field,
+    esc,
+    field,
+    notice,
+    table,
+    url,
+    vn_date,
+)
 from sohoa.api.web.messages import is_vietnamese
 from sohoa.clock import vietnam_today
-from sohoa.errors import ConfigError, NotFoundError
+from sohoa.errors import NotFoundError
 from sohoa.pipeline.dossierdesk import DOSSIER_STATUS_NAMES
 from sohoa.pipeline.operatordesk import OPERATORS, OperatorDesk, quarantine_unit
 from sohoa.pipeline.quarantinelist import CHANGED
@@ -216,14 +226,10 @@ def install(view: Any, write: Any) -> None:
 
     @view("/web/dossiers", "Hồ sơ tiếp nhận trong ngày")
     def dossiers(desk: Desk) -> Response:
-        raw = desk.arg("day")
-        try:
-            day = date.fromisoformat(raw) if raw else vietnam_today()
-        except ValueError:
-            raise ConfigError("ngày không hợp lệ") from None
+        day = day_arg(desk.arg("day"), "Ngày tiếp nhận") or vietnam_today()
         found = OperatorDesk(desk.reader.archive, desk.settings).dossiers(desk.caller, day)
         form = (f'<form method="get" action="/web/dossiers" class="card filters">'
-                f'{field("Ngày tiếp nhận", "day", day.isoformat(), kind="date")}'
+                f'{day_field("Ngày tiếp nhận", "day", day)}'
                 '<button type="submit">Xem</button></form>')
         rows = []
         for d in found:
