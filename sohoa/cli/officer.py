@@ -213,7 +213,7 @@ def show(state: State, document_id: str, as_json: bool, purpose: str | None,
         if page.get("provenance"):
             out.print(f"    {page['provenance']}", soft_wrap=True, markup=False)
     sig = doc.get("signature")
-    out.print("chữ ký: " + (_signature_line(sig) if sig else "chưa ký"), soft_wrap=True,
+    out.print("chữ ký: " + (_signature_line(sig, doc) if sig else "chưa ký"), soft_wrap=True,
               markup=False)
 
 
@@ -231,6 +231,7 @@ NOT_APPLICABLE = "không áp dụng (không phải giấy chứng nhận)"
 _SIDES = {"front": "mặt trước", "back": "mặt sau"}
 _SIGNATURE_KINDS = {"agency": "chữ ký số của cơ quan (sao y)",
                     "officer": "chữ ký số của cán bộ thực hiện"}
+ORIGINAL_SIGNATURE = "chữ ký số của cơ quan ban hành (bản điện tử gốc)"
 
 
 def validity_text(doc: dict[str, Any], *, short: bool = False) -> str:
@@ -301,8 +302,14 @@ def _page_line(page: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def _signature_line(sig: dict[str, Any]) -> str:
-    kind = _SIGNATURE_KINDS.get(str(sig.get("kind")), sig.get("kind"))
+def _signature_line(sig: dict[str, Any], doc: dict[str, Any] | None = None) -> str:
+    extra = (doc or {}).get("extra") or {}
+    if extra.get("born_digital") and extra.get("result_of"):
+        # the issuing body's own signed file (`sohoa result add`): an original, no copy (F14);
+        # said as `dossier show` ("bản điện tử gốc") and the archival export say it
+        kind = ORIGINAL_SIGNATURE
+    else:
+        kind = _SIGNATURE_KINDS.get(str(sig.get("kind")), sig.get("kind"))
     return (f"{kind}, mức {_shown(sig.get('level'))}, người ký {_shown(sig.get('signer'))}, "
             f"ký lúc {shown_moment(sig.get('signed_at'))}")
 

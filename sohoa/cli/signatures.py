@@ -22,13 +22,16 @@ from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED, ConfigError
               callback=paths.output_file, metavar="TỆP", help="Tệp PDF đã ký sẽ ghi ra.")
 @click.option("--level", type=click.Choice(["B-B", "B-T", "B-LT", "B-LTA"]),
               help="Mức chữ ký PAdES (mặc định: signing.level trong sohoa.toml).")
+@click.option("--sao-y", "copy", is_flag=True,
+              help="Tệp là bản sao điện tử từ bản giấy (Nghị định 30/2020/NĐ-CP): dấu ký có "
+                   "chữ \"SAO Y\". Mặc định: ký như bản gốc của cơ quan, không có \"SAO Y\".")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
-def sign(state: State, input_pdf: Path, output: Path, level: str | None, force: bool,
-         as_json: bool) -> None:
-    """Ký số một tệp PDF bằng khóa của cơ quan (dấu "SAO Y" hiện ở góc trên bên phải trang
-    1)."""
+def sign(state: State, input_pdf: Path, output: Path, level: str | None, copy: bool,
+         force: bool, as_json: bool) -> None:
+    """Ký số một tệp PDF bằng khóa của cơ quan (dấu ký ở góc trên bên phải trang 1: tên cơ
+    quan và thời gian ký; thêm "SAO Y" chỉ khi có --sao-y)."""
     from sohoa.pipeline.signjob import sign_file
 
     if output.exists() and output.samefile(input_pdf):  # before --force is suggested
@@ -36,12 +39,13 @@ def sign(state: State, input_pdf: Path, output: Path, level: str | None, force: 
                           f"nguyên tệp gốc; hãy chọn tên khác cho -o, ví dụ "
                           f"{output.with_name(output.stem + '-da-ky' + output.suffix)}")
     paths.refuse_overwrite(output, force)  # as `get` does: a signed copy is not lost silently
-    summary = sign_file(state.settings, input_pdf, output, level=level)
+    summary = sign_file(state.settings, input_pdf, output, level=level, copy=copy)
     if as_json:
         emit_json(summary)
     else:
         out.print(f"đã ký {output}: mức {summary['level']}, người ký {summary['signer']}, "
-                  f"lúc {shown_moment(summary['signed_at'])}")
+                  f"lúc {shown_moment(summary['signed_at'])}, "
+                  + ("bản sao (dấu \"SAO Y\")" if copy else "bản gốc (không có dấu \"SAO Y\")"))
 
 
 @click.group()

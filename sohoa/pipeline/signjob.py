@@ -19,7 +19,11 @@ from sohoa.pipeline.settings import Settings
 
 
 def sign_file(settings: Settings, source: Path, output: Path, *,
-              level: str | None = None) -> dict[str, Any]:
+              level: str | None = None, copy: bool = False) -> dict[str, Any]:
+    """Sign ``source`` into ``output`` with the agency's key. An original by default: the
+    stamp names the agency and the time. ``copy``: the NĐ 30/2020 copy form, "SAO Y" — a claim
+    that the file was copied from a paper original, made only when the person says so
+    (tester13 F14: an issued result stamped "SAO Y" reads as a copy of itself)."""
     if level:
         settings = replace(settings, signing_level=level)
     # A file the user named that cannot be signed is a usage error (exit 2): `sign` puts
@@ -38,8 +42,9 @@ def sign_file(settings: Settings, source: Path, output: Path, *,
         raise VerificationError(altered_refusal(source, altered, "ký thêm vào đó"))
     # file to file: a 150 MB scan is signed without being held in memory
     try:
-        summary = make_signer(settings).sign_file(source, output, header_at=start)
+        summary = make_signer(settings, original=not copy).sign_file(source, output,
+                                                                     header_at=start)
     except BadInputError as exc:  # damaged, encrypted, without a page
         raise ConfigError(f"không ký được {source}: {exc}") from exc
     result = signature_to_json(summary) or {}
-    return {**result, "output": str(output)}
+    return {**result, "output": str(output), "copy": copy}

@@ -3,6 +3,7 @@ what it is, in Vietnamese, on Viet Nam's clock, with nothing dangling."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from archivist_helpers import make_home, opened, store
@@ -46,14 +47,39 @@ def test_sign_keeps_an_existing_output_and_says_when_on_viet_nams_clock(tmp_path
             "--level", "B-B"]
     first = runner.invoke(cli, line)
     assert first.exit_code == 0, first.output
-    assert re.search(r"lúc \d\d/\d\d/20\d\d \d\d:\d\d$", first.stdout.strip()), first.stdout
+    assert re.search(r"lúc \d\d/\d\d/20\d\d \d\d:\d\d, bản gốc \(không có dấu \"SAO Y\"\)$",
+                     first.stdout.strip()), first.stdout
+    # tester13 F14: an original (an issued result) carries no "SAO Y" copy stamp
+    stamp = _page_one_text(signed)
+    assert "Thời gian ký" in stamp and "SAO Y" not in stamp, stamp
     kept = signed.read_bytes()
     again = runner.invoke(cli, line)
     assert again.exit_code == 2, again.output
     assert f"{signed} đã có; chọn tên khác hoặc thêm --force để ghi đè" in again.stderr
     assert signed.read_bytes() == kept
-    assert runner.invoke(cli, [*line, "--force"]).exit_code == 0
+    assert runner.invoke(cli, [*line, "--force", "--sao-y"]).exit_code == 0
     assert signed.read_bytes() != kept and signed.read_bytes().startswith(b"%PDF")
+    assert "SAO Y" in _page_one_text(signed)  # a copy, when the person says it is one
+
+
+def _page_one_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_show_says_an_issued_electronic_result_is_signed_as_the_original() -> None:
+    """tester13 F14: `show` said "chữ ký số của cơ quan (sao y)" for the issuer's own signed
+    result while `dossier show` said "bản điện tử gốc"."""
+    from sohoa.cli.officer import _signature_line
+
+    sig = {"kind": "agency", "level": "B-LTA", "signer": "UBND phường Trấn Biên",
+           "signed_at": "2026-12-07T07:08:52+00:00"}
+    result = {"extra": {"born_digital": True, "result_of": "H19.22-261207-0301"}}
+    said = _signature_line(sig, result)
+    assert said.startswith("chữ ký số của cơ quan ban hành (bản điện tử gốc)"), said
+    assert "sao y" not in said
+    # a digitized paper under the agency's key is still its certified copy
+    assert _signature_line(sig, {"extra": {}}).startswith("chữ ký số của cơ quan (sao y)")
 
 
 def test_a_reason_stored_with_a_decimal_point_is_shown_with_the_comma() -> None:
