@@ -161,11 +161,13 @@ def destruction_record(lst: dict[str, Any], *, agency: str, executed_by: str, at
                           f"việc hủy hoàn tất ngày {finished:%d} tháng {finished:%m} năm "
                           f"{finished:%Y}, lúc {finished:%H giờ %M}; biên bản này được lập "
                           f"ngày {made}."))
-    doc.field("Căn cứ:", lst["decision"] or "")
+    doc.field("Căn cứ:", f"{legal_basis(begun.date())}; {lst['decision'] or ''} "
+              f"(quyết định hủy); Danh mục tài liệu hết giá trị số {number}.")
     doc.field("Ngày phê duyệt:", _day(lst["approved_at"]) + f" — người phê duyệt: "
-              f"{lst['approved_by']}")
+              f"{lst['approved_by']}{_ran(lst['approved_by'], lst.get('approved_run_by'))}")
     doc.field("Danh mục lập ngày:", _day(lst["proposed_at"]) + f" — người lập: "
-              f"{lst['proposed_by']} — tính đến ngày {_day(lst['as_of'])}")
+              f"{lst['proposed_by']}{_ran(lst['proposed_by'], lst.get('proposed_run_by'))}"
+              f" — tính đến ngày {_day(lst['as_of'])}")
     doc.field("Thuyết minh:", lst["note"])
     doc.field("Người thực hiện:", executed_by)
     doc.field("Phương thức hủy:", METHOD)
@@ -227,6 +229,28 @@ def qr_fields(lst: dict[str, Any], *, agency: str, at: datetime,
             "ref": str(lst["list"]), "issued": vietnam_time(at),
             "decision": lst["decision"] or "", "disposed": summary["disposed"],
             "pages": summary["pages"]}
+
+
+# The archives law the destruction is done under, by the day it is done: Luật Lưu trữ 2024
+# (33/2024/QH15) and its circular on digital archival records (TT 05/2025/TT-BNV) from
+# 01/07/2025, Luật Lưu trữ 2011 (01/2011/QH13) before (research notes vn-requirements §0, §5).
+ARCHIVES_LAW_2024 = date(2025, 7, 1)
+
+
+def legal_basis(day: date) -> str:
+    """What the record is made under (its "Căn cứ"): the law in force on the day of the
+    destruction; the head's decision and the list follow it in the record."""
+    if day >= ARCHIVES_LAW_2024:
+        return "Luật Lưu trữ số 33/2024/QH15; Thông tư số 05/2025/TT-BNV của Bộ Nội vụ"
+    return "Luật Lưu trữ số 01/2011/QH13"
+
+
+def _ran(named: str | None, runner: str | None) -> str:
+    """Who really ran a step (recorded since session 13: SOHOA_USER, the OS user, the web's
+    signed-in user), beside the name typed for it, when they differ (tester13 F12)."""
+    if not runner or disposal.same_person(named, runner):
+        return ""
+    return f" (người chạy lệnh trên hệ thống: {runner})"
 
 
 def _local(value: str) -> datetime:

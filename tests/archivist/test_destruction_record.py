@@ -46,10 +46,11 @@ def test_the_destruction_record_reads_right(settings: Settings, tmp_path: Path) 
                      "CĂN CƯỚC CÔNG DÂN", owner_id=f"0752030{i:05d}",
                      dossier=f"HS-075-2015-{i:04d}") for i in range(16)]
         lst = disposal.propose(archive, registry=load_registry(), as_of=date(2025, 12, 1),
-                               note="hết thời hạn bảo quản", by="Lê Thu Hà")
+                               note="hết thời hạn bảo quản", by="Lê Thu Hà",
+                               runner="luutru_ha")
         assert lst is not None and lst["documents"] == 16
         disposal.approve(archive, lst["list"], decision="Quyết định số 12/QĐ-UBND",
-                         by="Trần Văn Bình")
+                         by="Trần Văn Bình", runner="Tran Van Binh")
         holds.place(archive, "document", ids[1], reason="Tòa án yêu cầu lưu giữ",
                     by="Lê Thu Hà")
     execute(settings, lst["list"], by="Phạm Minh Châu")
@@ -73,6 +74,13 @@ def test_the_destruction_record_reads_right(settings: Settings, tmp_path: Path) 
     assert "…" not in text  # nothing cut short
     assert "Căn cước công dân" in flat and "citizen_id_card" not in flat
     assert "đang bị phong tỏa theo lệnh lưu giữ số 1" in flat
+    # The legal basis, and who really ran the proposal beside the name typed for it (the
+    # approver ran it under their own name, typed without marks: nothing more to say).
+    assert ("Căn cứ: Luật Lưu trữ số 33/2024/QH15; Thông tư số 05/2025/TT-BNV của Bộ Nội vụ; "
+            "Quyết định số 12/QĐ-UBND (quyết định hủy); Danh mục tài liệu hết giá trị số "
+            f"{lst['list']}.") in flat, flat
+    assert "người lập: Lê Thu Hà (người chạy lệnh trên hệ thống: luutru_ha)" in flat, flat
+    assert flat.count("người chạy lệnh trên hệ thống") == 1, flat
     assert not re.search(r"\b(on legal hold|placed after|no longer stored|log)\b", flat)
     # The long title in full, wrapped in its cell (content order keeps a cell's lines together).
     raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True,
@@ -92,3 +100,12 @@ def test_the_destruction_record_reads_right(settings: Settings, tmp_path: Path) 
     assert "Thời gian ký" in seen or "UBND" in seen.upper(), seen  # the stamp is there
     assert "SAO Y" not in seen.upper(), seen
     assert "SAO Y" not in text and "Thời gian ký" in text  # the stamp's own text layer
+
+
+def test_the_legal_basis_is_the_law_in_force_on_the_day() -> None:
+    """Luật Lưu trữ 2024 is in force from 01/07/2025: a list destroyed the day before was
+    destroyed under the 2011 law, and its record says so."""
+    from sohoa.pipeline.disposaljob import legal_basis
+
+    assert legal_basis(date(2025, 6, 30)) == "Luật Lưu trữ số 01/2011/QH13"
+    assert legal_basis(date(2025, 7, 1)).startswith("Luật Lưu trữ số 33/2024/QH15")
