@@ -24,7 +24,9 @@ from sohoa.vntext import fold
 LABELS: dict[str, tuple[str, ...]] = {
     "full_name": ("họ và tên", "họ, chữ đệm và tên", "họ, chữ đệm, tên", "họ tên", "full name",
                   "họ, chữ đệm, tên vợ", "họ, chữ đệm, tên chồng", "họ và tên người yêu cầu",
-                  "tên người yêu cầu", "họ và tên người nộp", "ông/bà", "ông", "bà", "cấp cho"),
+                  "tên người yêu cầu", "họ và tên người nộp", "ông/bà", "ông", "bà", "cấp cho",
+                  # the declarant's own caption on a letter or an authorization ("Tôi là: …")
+                  "tôi là", "tôi tên là"),
     "id_number": ("số định danh cá nhân", "số định danh", "số cccd", "cccd số",
                   "số căn cước công dân", "số căn cước", "số cmnd/cccd", "số cmnd",
                   "giấy tờ tùy thân", "số giấy tờ tùy thân", "số giấy tờ pháp lý của cá nhân",
@@ -136,6 +138,8 @@ def _find_hits(lines: list[str], spec: DocType | None = None) -> list[_Hit]:
                 inline = not at_start  # "(số định danh cá nhân 0751…)", maybe wrapped
             elif len(m.group()) < _SHORT or not at_start:
                 continue  # a short word, or caption-like words inside a sentence
+            if key == "full_name" and _GIVEN_TO.search(folded[:m.start()]):
+                key = None  # "Ủy quyền cho bà: …": the attorney, not the paper's person (F15)
             found.append(_Hit(key, n, m.start(), end, fuzzy=False, inline=inline))
             taken = end
         if not any(h.start <= 4 for h in found):
@@ -153,6 +157,12 @@ def _find_hits(lines: list[str], spec: DocType | None = None) -> list[_Hit]:
             value = line[end:stop].lstrip(" \t:;,-–").rstrip(" \t:;-–")
             hits.append(_Hit(hit.field, n, hit.start, end, hit.fuzzy, value, hit.inline))
     return hits
+
+
+# A name caption after these words names the person a power is given to ("Ủy quyền cho bà:",
+# "Người được ủy quyền — ông:"), never the one who gives it and owns the paper (tester13 F15:
+# the attorney's name was printed beside the principal's number). Folded.
+_GIVEN_TO = re.compile(r"uy quyen cho\b|duoc uy quyen|nhan uy quyen")
 
 
 # Words that make a name caption another person's: "Họ và tên cha/mẹ/vợ/chồng/con:", "… người
