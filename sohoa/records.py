@@ -10,7 +10,9 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
+from sohoa.clock import shown_date
 from sohoa.reasons import reason
 
 
@@ -473,3 +475,42 @@ class CertificationEntry:
                 "original": self.original, "official": self.official,
                 "official_title": self.official_title, "compared_by": self.compared_by,
                 "status": self.status, "document_id": self.document_id, "note": self.note}
+
+
+# What a stored paper is, as a person choosing one to reuse must know (tester13 F19): the issuer's
+# own electronic original (a result `sohoa result add` stored as signed), an electronic copy
+# certified from the original (Nghị định 23/2015: `sohoa certify copy`), or a digitized copy of
+# a paper (a scan, signed by the agency or the desk officer). TT 01/2023 accepts these forms of
+# a dossier's component, and they are not worth the same.
+ORIGINAL = "original"
+CERTIFIED_COPY = "certified_copy"
+DIGITIZED_COPY = "digitized_copy"
+PAPER_FORM_NAMES = {ORIGINAL: "bản gốc điện tử",
+                    CERTIFIED_COPY: "bản sao điện tử chứng thực từ bản chính",
+                    DIGITIZED_COPY: "bản số hóa từ bản giấy"}
+
+
+def paper_form(extra: Mapping[str, Any] | None) -> str:
+    """The form of a stored paper from its record's ``extra``, as its storing step wrote it."""
+    extra = extra or {}
+    if extra.get("certified_copy"):
+        return CERTIFIED_COPY
+    if extra.get("born_digital"):
+        return ORIGINAL
+    return DIGITIZED_COPY
+
+
+def certified_copy_note(extra: Mapping[str, Any] | None,
+                        certified_on: str | date | None = None) -> str:
+    """A certified copy's marking in words: its register line ("số 1, quyển số 01/2026-SCT/BS")
+    and the day; empty for any other paper."""
+    line = (extra or {}).get("certified_copy") or {}
+    if not line:
+        return ""
+    parts = [PAPER_FORM_NAMES[CERTIFIED_COPY]]
+    if line.get("number") is not None:
+        parts.append(f"số chứng thực {line['number']}"
+                     + (f", quyển số {line['book']}" if line.get("book") else ""))
+    if certified_on:
+        parts.append(f"ngày chứng thực {shown_date(certified_on)}")
+    return "; ".join(parts)

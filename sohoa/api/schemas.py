@@ -12,6 +12,15 @@ class Signature(BaseModel):
     signer: str | None = None
 
 
+class CertifiedCopyLine(BaseModel):
+    number: int | None = Field(None, description="Số chứng thực in the unit's register")
+    book: str | None = Field(None, description="Quyển số, e.g. 01/2026-SCT/BS")
+    unit: str | None = None
+    certified_on: str | None = Field(None, description="YYYY-MM-DD: the certification's day")
+    original: str | None = Field(None, description="The paper it was copied from "
+                                                   "(document:<id> or the file)")
+
+
 class ReuseDocument(BaseModel):
     document_id: str
     doc_type: str
@@ -22,6 +31,11 @@ class ReuseDocument(BaseModel):
     valid_until: str | None = Field(None, description="YYYY-MM-DD; null = does not expire")
     signature: Signature | None = None
     needs_review: bool
+    paper_form: str = Field(
+        "digitized_copy", description="original: the issuer's electronic original; "
+        "certified_copy: an electronic copy certified from the original (Nghị định 23/2015; "
+        "issue_date is then the certification's day); digitized_copy: a scan of a paper")
+    certified_copy: CertifiedCopyLine | None = None
 
 
 class ReuseAnswer(BaseModel):

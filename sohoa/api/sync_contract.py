@@ -64,7 +64,10 @@ class DocumentStoredData(_Strict):
     SoKyHieu: str | None = Field(description="Số, ký hiệu")
     NgayBanHanh: date | None = Field(description="Ngày cấp / ban hành")
     CoQuanBanHanh: str | None = Field(description="Cơ quan cấp")
-    TrichYeuNoiDung: str | None = Field(description="Trích yếu nội dung")
+    TrichYeuNoiDung: str | None = Field(
+        description="Trích yếu nội dung; an electronic certified copy (Nghị định 23/2015) "
+                    "opens it with its marking: 'bản sao điện tử chứng thực từ bản chính; số "
+                    "chứng thực N, quyển số …; ngày chứng thực DD/MM/YYYY'")
     ThoiHanHieuLuc: date | None = Field(
         description="Thời hạn hiệu lực (null: không thời hạn; chưa rõ khi ThoiHanVinhVien false)")
     ThoiHanVinhVien: bool = Field(

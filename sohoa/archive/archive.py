@@ -544,6 +544,18 @@ class Archive:
         with self.transaction(write=False) as conn:
             return documents.reuse(conn, owner_id, doc_type, day, limit, after)
 
+    def paper_forms(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """What each of these papers is (original, certified copy, digitized copy): the keys of
+        its record that say it (``documents.paper_forms``)."""
+        if self._reader.dialect.name == "sqlite":  # as reuse: the driver's own cursor
+            raw = self._reader.raw_connection()
+            try:
+                return documents.paper_forms_sqlite(raw.driver_connection, ids)
+            finally:
+                raw.close()
+        with self.transaction(write=False) as conn:
+            return documents.paper_forms(conn, ids)
+
     def search_pending(self) -> int:
         """Outbox rows not yet in the search index (cheap: a health check can call it)."""
         return self._count(select(func.count()).select_from(SearchOutbox))

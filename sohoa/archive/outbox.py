@@ -35,6 +35,7 @@ from sohoa.archive.catalog import xact_lock
 from sohoa.archive.sync_models import SyncEvent
 from sohoa.archive.values import utc_now, validity_iso
 from sohoa.doctypes import load_registry
+from sohoa.records import certified_copy_note
 
 DOCUMENT_STORED = "document.stored"
 DOCUMENT_DISPOSED = "document.disposed"
@@ -106,12 +107,16 @@ def document_stored(*, document_id: str, dossier_code: str, doc_type: str, title
                     issue_date: date | None, valid_until: date | None, summary: str | None,
                     page_count: int, pdf_sha256: str, signature: Mapping[str, Any] | None,
                     digitized_at: datetime, digitization_code: str | None = None,
-                    procedure_code: str | None = None, is_result: bool = False
-                    ) -> dict[str, Any]:
+                    procedure_code: str | None = None, is_result: bool = False,
+                    extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A digitized paper (TT 01/2023 Điều 9–10 metadata), with the names provincial one-stop
     systems give them (``GiayToSoHoa``): Ma, MaGiayTo, MaDinhDanh, ChuGiayTo, Ten, SoKyHieu,
     NgayBanHanh, CoQuanBanHanh, TrichYeuNoiDung, ThoiHanHieuLuc, LoaiSoHoa (0 component,
-    1 result)."""
+    1 result). A certified copy says so in TrichYeuNoiDung, the one field of the record that
+    can carry it (tester13 F19: its number and day, before any summary of its own)."""
+    marked = certified_copy_note(extra, issue_date)
+    if marked:
+        summary = f"{marked}. {summary}" if summary else marked
     return {
         "Ma": digitization_code,
         "MaHoSo": dossier_code,

@@ -59,7 +59,7 @@ def stored_event(conn: Connection, document_id: str) -> dict[str, Any] | None:
         digitized_at=aware(doc.ingested_at) or utc_now(),
         digitization_code=doc.digitization_code,
         procedure_code=doc.dossier_procedure or (doc.extra or {}).get("procedure_code"),
-        is_result=result)
+        is_result=result, extra=doc.extra)
 
 
 def announce(conn: Connection, document_id: str, *, before: Mapping[str, Any] | None,

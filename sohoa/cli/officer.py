@@ -29,6 +29,7 @@ from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, shown_field, shown_moment
 from sohoa.errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_VERIFY_FAILED
 from sohoa.reasons import label as label_of
+from sohoa.records import CERTIFIED_COPY, ORIGINAL
 from sohoa.vntext import shown_number
 
 
@@ -145,6 +146,20 @@ def reuse(state: State, owner_id: str, doc_type: str | None, valid_on: date | No
         out.print(more, soft_wrap=True)
 
 
+def _form_words(row: dict[str, Any]) -> str:
+    """What the paper is, under its type (tester13 F19): a certified copy and the card it was
+    copied from were two identical "Căn cước" rows, the copy's certification day shown as the
+    card's issue day."""
+    form = row.get("paper_form")
+    if form == CERTIFIED_COPY:
+        line = row.get("certified_copy") or {}
+        number = (f" số {line['number']}" if line.get("number") is not None else "")
+        return f"\n(bản sao chứng thực{number})"
+    if form == ORIGINAL:
+        return "\n(bản gốc điện tử)"
+    return "\n(bản số hóa)" if form else ""
+
+
 def reuse_table(documents: list[dict[str, Any]]) -> Table:
     """The officer decides reuse from the dates: they are never cut, whatever the width (in
     80 columns they read "23/0…" while the issuing body took 12 lines); the number and the
@@ -160,8 +175,11 @@ def reuse_table(documents: list[dict[str, Any]]) -> Table:
     add_whole_column(table, "hiệu lực\nđến", width=DAY_WIDTH)
     add_whole_column(table, "rà\nsoát")
     for r in documents:
-        table.add_row(r["document_id"], type_name(r["doc_type"]), r.get("document_number") or "",
-                      r.get("issuing_body") or "", shown_date(r.get("issue_date")),
+        table.add_row(r["document_id"], type_name(r["doc_type"]) + _form_words(r),
+                      r.get("document_number") or "",
+                      r.get("issuing_body") or "", shown_date(r.get("issue_date"))
+                      # a certified copy's date is its certification's, not the card's
+                      + ("\n(chứng thực)" if r.get("paper_form") == CERTIFIED_COPY else ""),
                       validity_text(r, short=True),
                       "cần" if r.get("needs_review") else "")
     return table

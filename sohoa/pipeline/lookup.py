@@ -55,7 +55,7 @@ from sohoa.pipeline.services import open_archive, trust_roots
 from sohoa.pipeline.settings import Settings
 from sohoa.quiet import library_logs_muted
 from sohoa.reasons import vietnamese
-from sohoa.records import VerificationReport
+from sohoa.records import VerificationReport, paper_form
 from sohoa.vntext import nfc
 
 REUSE_MAX_PAGE = 1000
@@ -153,8 +153,8 @@ class Reader:
         day = valid_on or vietnam_today()
         rows = self.archive.reuse(owner, doc_type=doc_type, valid_on=day, limit=limit + 1,
                                   after=after)
-        page = ReusePage(rows[:limit], reuse_cursor(rows[limit - 1]) if len(rows) > limit
-                         else None)
+        page = ReusePage(with_paper_forms(self.archive, rows[:limit]),
+                         reuse_cursor(rows[limit - 1]) if len(rows) > limit else None)
         self.archive.log_access(caller, "reuse", why, [Read(
             owner_id=owner, result_count=len(page.documents),
             request={"owner": owner, "type": doc_type, "valid_on": day, "after": after,
@@ -302,6 +302,25 @@ def search(settings: Settings, query: str, *, caller: Caller, purpose: str | Non
     with Reader.open(settings) as reader:
         return reader.search(caller, purpose, query, owner=owner, doc_type=doc_type, unit=unit,
                              date_from=date_from, date_to=date_to, limit=limit)
+
+
+def with_paper_forms(archive: Archive, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each reusable paper with what it is (tester13 F19: a certified copy was listed as a
+    second, unmarked ID card): ``paper_form`` (original / certified_copy / digitized_copy) and,
+    for a certified copy, its register line and the paper it was copied from — its
+    ``issue_date`` is the certification's day, not the card's."""
+    extras = archive.paper_forms([r["document_id"] for r in rows])
+    out = []
+    for r in rows:
+        extra = extras.get(r["document_id"]) or {}
+        row = {**r, "paper_form": paper_form(extra)}
+        line = extra.get("certified_copy")
+        if line:
+            row["certified_copy"] = {"number": line.get("number"), "book": line.get("book"),
+                                     "unit": line.get("unit"), "certified_on": r["issue_date"],
+                                     "original": extra.get("original")}
+        out.append(row)
+    return out
 
 
 def reuse(settings: Settings, owner_id: str, *, caller: Caller, purpose: str | None,

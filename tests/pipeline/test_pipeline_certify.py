@@ -23,7 +23,7 @@ from pipeline_helpers import json_lines, run_sohoa
 from sample_files import page_image, pdf_bytes
 from testtools import verapdf
 
-from sohoa.archive import certifications
+from sohoa.archive import certifications, statements
 from sohoa.archive.policy import AccessDeniedError, Caller
 from sohoa.clock import VIETNAM as VN
 from sohoa.errors import ConfigError, WorkflowError
@@ -213,6 +213,28 @@ def test_a_stored_paper_is_certified_for_its_owner_only(home: tuple[Path, Settin
                                           by=OFFICIAL, purpose=PURPOSE)
     assert changed and comp.satisfied == "reused" and comp.document_id == made["document_id"]
     assert comp.code == "TP2"
+
+    # tester13 F19: the reuse list says which is the certified copy (its number; its date is
+    # the certification's) and which the digitized card it was copied from — to the officer,
+    # on the API's rows, and on the wire in the one record field that can carry it.
+    rows = {r["document_id"]: r for r in reuse(settings, OWNER, caller=READER,
+                                               purpose=PURPOSE).documents}
+    copy, card = rows[made["document_id"]], rows[stored]
+    assert copy["paper_form"] == "certified_copy" and card["paper_form"] == "digitized_copy"
+    assert copy["certified_copy"]["number"] == line["number"]
+    assert copy["certified_copy"]["original"] == f"document:{stored}"
+    assert copy["certified_copy"]["certified_on"] == copy["issue_date"]
+    assert "certified_copy" not in card
+    from sohoa.cli.officer import _form_words
+
+    assert _form_words(copy) == f"\n(bản sao chứng thực số {line['number']})"
+    assert _form_words(card) == "\n(bản số hóa)"
+    with open_archive(settings) as archive, archive.transaction(write=False) as conn:
+        sent = statements.stored_event(conn, made["document_id"])
+    assert sent is not None
+    assert sent["TrichYeuNoiDung"].startswith(
+        f"bản sao điện tử chứng thực từ bản chính; số chứng thực {line['number']}, quyển số "
+        f"{line['book']}; ngày chứng thực "), sent["TrichYeuNoiDung"]
 
 
 def test_the_register_prints_signed_exports_and_the_kpi_counts_the_commune(

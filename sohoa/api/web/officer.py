@@ -30,6 +30,7 @@ from sohoa.clock import shown_field, vietnam_today
 from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError
 from sohoa.reasons import vietnamese
+from sohoa.records import PAPER_FORM_NAMES
 from sohoa.roles import CHANNELS
 from sohoa.roles import READ_ACTIONS as ACTIONS
 
@@ -49,6 +50,17 @@ def type_names() -> dict[str, str]:
 
 def type_name(code: str | None) -> str:
     return type_names().get(code or "", code or "—")
+
+
+def _form(row: dict[str, Any]) -> str:
+    """What a reusable paper is (tester13 F19): original, certified copy (with its number),
+    or digitized copy."""
+    said = PAPER_FORM_NAMES.get(str(row.get("paper_form")), "")
+    line = row.get("certified_copy") or {}
+    if line.get("number") is not None:
+        said += f" (số chứng thực {line['number']}" + (
+            f", quyển số {line['book']})" if line.get("book") else ")")
+    return said[:1].upper() + said[1:]
 
 
 def _int(value: str, default: int) -> int:
@@ -186,7 +198,7 @@ def install(view: Any, write: Any) -> None:
             rows.append((
                 f'<a href="{esc(url("/web/documents/" + d["document_id"], purpose=purpose))}">'
                 f'{esc(d.get("title") or type_name(d.get("doc_type")))}</a>',
-                esc(type_name(d.get("doc_type"))), vn_date(d.get("issue_date")),
+                esc(type_name(d.get("doc_type"))), esc(_form(d)), vn_date(d.get("issue_date")),
                 vn_date(d.get("valid_until")) if d.get("valid_until") else "Không thời hạn",
                 action))
         more = ""
@@ -197,7 +209,8 @@ def install(view: Any, write: Any) -> None:
         said = {"1": "Đã dùng lại giấy tờ cho hồ sơ.",
                 "0": "Giấy tờ này đã được dùng cho hồ sơ từ trước; không có gì thay đổi."}
         body = form + notice(said.get(a("done"), "")) + (
-            table(["Giấy tờ", "Loại", "Ngày ban hành", "Hiệu lực đến", "Thao tác"], rows)
+            table(["Giấy tờ", "Loại", "Hình thức", "Ngày ban hành (bản sao: ngày chứng thực)",
+                   "Hiệu lực đến", "Thao tác"], rows)
             if rows else notice("Chủ sở hữu này không có giấy tờ nào còn hiệu lực.")) + more
         return desk.page("Giấy tờ dùng lại được", body, here="/web/owner")
 
