@@ -50,9 +50,14 @@ def init(state: State, unit: str, agency: str, no_dev_key: bool, dev_pki: bool,
               + ("" if result["config_written"] else " (giữ nguyên tệp đã có)"))
     for line in describe_backends(result):
         out.print(line)
+    if result["dev_key_skipped"]:
+        out.print(f"[yellow]khóa ký[/]: {result['dev_key_skipped']}", soft_wrap=True)
     if result["dev_signing_identity"]:
         out.print(f"[yellow]khóa ký thử nghiệm[/] {result['dev_signing_identity']}: chỉ để "
                   "dùng thử sohoa, KHÔNG DÙNG CHO VẬN HÀNH THẬT")
+        if not result["embedded"]:
+            out.print("[yellow]cụm máy[/]: mỗi máy xử lý (sohoa worker) cần khóa này trong "
+                      "thư mục keys/ của thư mục kho của nó", soft_wrap=True)
         if result.get("dev_tsa_url"):
             out.print(f"signing.tsa_url = \"{result['dev_tsa_url']}\": giấy tờ được ký mức "
                       "B-LTA khi `sohoa dev-pki serve` đang chạy (CRL, OCSP và TSA của nó)",

@@ -32,7 +32,10 @@ def init_home(home: Path, *, unit: str = "", agency: str = "UBND tỉnh Đồng 
     settings: Settings = load_settings(home=home)
     embedded = settings.db.startswith("sqlite") and settings.blobs.startswith("file:")
     identity = None
-    if dev_key and embedded:
+    # A cluster signs with the agency's key: a test key is made there only when asked for by
+    # name (--dev-pki), never by default; asked for, it is made, not silently skipped
+    # (tester14 F7: `init --dev-pki` on a cluster home said nothing and made no key).
+    if dev_key and (embedded or dev_pki_url):
         identity = create_dev_identity(settings.pkcs12.parent, settings.agency,
                                        pki_url=dev_pki_url)
     with open_archive(settings) as archive:
@@ -45,6 +48,11 @@ def init_home(home: Path, *, unit: str = "", agency: str = "UBND tỉnh Đồng 
         **backends(settings),
         "dev_signing_identity": str(identity.pkcs12) if identity else None,
         "dev_tsa_url": identity.tsa_url if identity else None,
+        "dev_key_skipped": (None if identity or not dev_key else
+                            "cụm máy: không tạo khóa thử nghiệm khi không được yêu cầu — đặt "
+                            "signing.pkcs12 trỏ tới khóa của cơ quan, hoặc chạy lại với "
+                            "--dev-pki để tạo khóa thử trên máy này"),
+        "embedded": embedded,
     }
 
 

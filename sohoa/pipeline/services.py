@@ -92,8 +92,9 @@ def describe_backends(shown: Mapping[str, Any]) -> list[str]:
 def _key(pkcs12: Path, password_file: Path) -> KeySource:
     if not pkcs12.is_file():
         raise SigningError(
-            f"không có khóa ký tại {pkcs12}: hãy chạy `sohoa init` để tạo khóa dùng thử, hoặc "
-            "đặt signing.pkcs12 trong sohoa.toml trỏ tới tệp chứng thư số của cơ quan"
+            f"không có khóa ký tại {pkcs12}: đặt signing.pkcs12 trong sohoa.toml trỏ tới tệp "
+            "chứng thư số của cơ quan, hoặc chạy `sohoa init` (trên cụm máy: `sohoa init "
+            "--dev-pki`) để tạo khóa dùng thử trên máy này"
         )
     password = password_file.read_bytes().strip() if password_file.is_file() else None
     return KeySource.from_pkcs12(pkcs12, password)
