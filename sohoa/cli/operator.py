@@ -193,7 +193,7 @@ STATUS_LABELS = {
 }
 QUEUE_LABELS = {
     "waiting": "đang chờ",
-    "in_progress_or_waiting": "đang xử lý hoặc chờ",
+    "in_progress": "đang xử lý",
     "retrying": "chờ thử lại",
     "dead_lettered": "đã bỏ sau nhiều lần lỗi",
 }

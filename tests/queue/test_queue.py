@@ -333,6 +333,9 @@ def test_no_wait_only_enqueues_and_status_shows_the_job(
     job = next(j for j in queue["jobs"] if j["job_id"] == line["job_id"])
     assert job["status"] == "analysing" and job["pages_done"] == 0
     assert queue["queues"]["sohoa-pages"]["waiting"] == line["pages"]
+    # disjoint figures: nothing is in progress without a worker (the queued pages were once
+    # counted again as "đang xử lý hoặc chờ", tester14 F8)
+    assert queue["queues"]["sohoa-pages"]["in_progress"] == 0
     assert queue["workers"] == 0  # the ingest that enqueued is no worker
 
 
