@@ -26,6 +26,7 @@ from sohoa.archive.archival import (
     retention_label,
     split_number,
 )
+from sohoa.archive.catalog import dossier_locks
 from sohoa.archive.documents import IS_STORED
 from sohoa.archive.models import Document, Dossier, Owner, PageRow, SearchOutbox
 from sohoa.archive.review_models import ReviewEvent
@@ -185,8 +186,13 @@ def record(archive: Archive, document_id: str, round_no: int, reviewer: str,
     owner is now decided, or a changed record) and one audit event, in one transaction."""
     now = utc_now()
     with archive.transaction(write=True) as conn:
-        status = conn.execute(select(Document.status).where(Document.id == document_id)
-                              ).scalar_one_or_none()
+        row = conn.execute(select(Document.status, Document.dossier_code)
+                           .where(Document.id == document_id)).first()
+        status = row.status if row is not None else None
+        if row is not None and new is not None:
+            # first, before the document's row: the dossier it is in and the one a reviewer
+            # files it under (a store into either waits; review13a S1, one lock order)
+            dossier_locks(conn, nfc_opt(row.dossier_code), nfc_opt(new.dossier_code))
         if status is None:
             raise NotFoundError(f"không có giấy tờ {document_id} trong kho "
                                 "(xem các giấy tờ chờ rà soát bằng `sohoa review`)")
