@@ -510,6 +510,12 @@ def test_a_card_stored_with_its_place_of_origin_as_place_of_birth_is_moved(
         new_id, _ = archive.store_document(new, pdf, images)
         birth, pdf, images = make_record("birth", fields={"place_of_birth": "Đồng Nai"})
         birth_id, _ = archive.store_document(birth, pdf, images)
+        # a card a reviewer re-typed: its card fields wait in extra.set_aside (review13a S3)
+        retyped, pdf, images = make_record("retyped", doc_type="residence_confirmation",
+                                           title="GIẤY XÁC NHẬN", fields={"full_name": "An"})
+        aside = {"doc_type": "citizen_id_card", "fields": {"place_of_birth": origin}}
+        retyped = replace(retyped, extra={"set_aside": aside})
+        retyped_id, _ = archive.store_document(retyped, pdf, images)
     _migrate_to(root, "0019")  # as such cards were stored: nothing to move back
     writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
     try:
@@ -525,10 +531,17 @@ def test_a_card_stored_with_its_place_of_origin_as_place_of_birth_is_moved(
                                           "place_of_origin: unreadable", "Họ và tên: Nơi sinh"]
         assert archive.get_document(new_id)["fields"] == {"place_of_origin": origin}
         assert archive.get_document(birth_id)["fields"] == {"place_of_birth": "Đồng Nai"}
+        kept = archive.get_document(retyped_id)["extra"]
+        assert kept["set_aside"] == {"doc_type": "citizen_id_card",
+                                     "fields": {"place_of_origin": origin}}
+        assert archive.get_document(retyped_id)["fields"] == {"full_name": "An"}
     _migrate_to(root, "0019")
     fields = {i: json.loads(f) for i, f in _rows(root, "SELECT id, fields FROM documents")}
     assert fields == {old_id: {"full_name": "Nguyễn Văn An", "place_of_birth": origin},
-                      new_id: {"place_of_origin": origin}, birth_id: {"place_of_birth": "Đồng Nai"}}
+                      new_id: {"place_of_origin": origin}, birth_id: {"place_of_birth": "Đồng Nai"},
+                      retyped_id: {"full_name": "An"}}
+    [(back,)] = _rows(root, f"SELECT extra FROM documents WHERE id = '{retyped_id}'")
+    assert json.loads(back) == {"set_aside": aside}  # as stored: nothing of 0020's is left
     [(flags, why, extra)] = _rows(root, "SELECT field_flags, review_reasons, extra FROM documents "
                                         f"WHERE id = '{old_id}'")
     assert json.loads(flags) == list(old.field_flags)
