@@ -307,6 +307,17 @@ class Archive:
             return conn.execute(
                 select(Document.id).where(Document.doc_key == doc_key)).scalar_one_or_none()
 
+    def review_state(self, document_id: str) -> tuple[bool, tuple[str, ...]]:
+        """Whether a stored paper waits for a person, and why, as the catalog decided at the
+        store (an owner named otherwise, another person's paper, a dossier's sheet in
+        question): two columns, read for every paper an ingest stores (review13a S4)."""
+        with self.transaction(write=False) as conn:
+            row = conn.execute(select(Document.needs_review, Document.review_reasons)
+                               .where(Document.id == document_id)).first()
+        if row is None:
+            raise NotFoundError(f"không có giấy tờ {document_id} trong kho")
+        return bool(row.needs_review), tuple(row.review_reasons or ())
+
     def document_with_pages(self, page_shas: Sequence[str]) -> str | None:
         """The stored document holding the first of these pages when every one of them is in a
         stored document already (the same page images scanned again, grouped otherwise than

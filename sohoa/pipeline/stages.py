@@ -866,9 +866,8 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
         # paper of another person than the dossier's applicant, and one behind the sheet of a
         # dossier the one-stop system never opened (archive/dossiers.place): the clerk's
         # count of papers to review must include it.
-        doc = archive.get_document(document_id)
-        record = replace(record, needs_review=bool(doc["needs_review"]),
-                         review_reasons=tuple(doc["review_reasons"]))
+        needs_review, reasons = archive.review_state(document_id)
+        record = replace(record, needs_review=needs_review, review_reasons=reasons)
     return StoreOutcome(draft, document_id, record, created)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sample_files import page_image, pdf_bytes
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from sohoa.archive import Archive
 from sohoa.archive import dossiers as records
@@ -207,6 +207,21 @@ def test_another_persons_paper_is_asked_about_before_it_counts(settings: Setting
         assert (f"Hồ sơ: giấy tờ thuộc chủ sở hữu khác ({STRANGER}), không phải người nộp "
                 f"hồ sơ {code} ({APPLICANT}); chưa tính vào thành phần “Căn cước của người "
                 "yêu cầu”") in doc["review_reasons"][-1]
+        # what the ingest reads back to count it for review (review13a S4): the two columns,
+        # in one statement, not the whole document (owner, dossier, pages)
+        sent: list[str] = []
+
+        def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            sent.append(statement)
+
+        event.listen(archive._reader, "before_cursor_execute", count)
+        try:
+            state = archive.review_state(theirs)
+        finally:
+            event.remove(archive._reader, "before_cursor_execute", count)
+        assert state == (True, tuple(doc["review_reasons"]))
+        reads = [q for q in sent if q.startswith("SELECT")]
+        assert len(reads) == 1 and "FROM documents" in reads[0], sent
         # the applicant's own card is taken meanwhile
         own = _store(archive, "mine", code, owner=APPLICANT)
         assert _components(archive, code)[1] == ("TP2", own, f"{APPLICANT}.{JUDICIAL}.TP2.01")
