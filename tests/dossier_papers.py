@@ -20,6 +20,18 @@ from sohoa.pipeline import dossierdesk
 from sohoa.pipeline.settings import Settings
 from sohoa.records import DocumentRecord, PageRecord, SignatureSummary, sha256_hex
 
+HUSBAND, WIFE = "001090012345", "079195004321"  # born 1990 (a man), 1995 (a woman)
+
+
+def marriage_certificate_text(wife_number: str = WIFE) -> str:
+    """A marriage certificate's text naming both spouses, each in a block of their own (the
+    wife's number as given: a misread one must not make her a co-owner)."""
+    return ("GIẤY CHỨNG NHẬN KẾT HÔN\nSố: 145/2026\n"
+            "Họ, chữ đệm, tên vợ: NGUYỄN THỊ THẢO ÁNH\nNgày, tháng, năm sinh: 05/03/1995\n"
+            f"Giấy tờ tùy thân: Căn cước công dân số {wife_number}\n"
+            "Họ, chữ đệm, tên chồng: ĐỖ HOÀNG VIỆT\nNgày, tháng, năm sinh: 01/02/1990\n"
+            f"Giấy tờ tùy thân: Căn cước công dân số {HUSBAND}\n")
+
 
 def paper(seed: str, dossier: str, *, owner: str | None, unit: str,
           doc_type: str = "citizen_id_card", title: str = "CĂN CƯỚC", text: str = "CĂN CƯỚC",

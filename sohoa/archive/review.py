@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, cast, func, select, update
+from sqlalchemy import String, cast, delete, func, select, update
 
 from sohoa.archive import audit as audit_log
 from sohoa.archive import dossiers, owners, statements
@@ -28,7 +28,14 @@ from sohoa.archive.archival import (
 )
 from sohoa.archive.catalog import dossier_locks
 from sohoa.archive.documents import IS_STORED
-from sohoa.archive.models import Document, Dossier, Owner, PageRow, SearchOutbox
+from sohoa.archive.models import (
+    Document,
+    DocumentCoOwner,
+    Dossier,
+    Owner,
+    PageRow,
+    SearchOutbox,
+)
 from sohoa.archive.review_models import ReviewEvent
 from sohoa.archive.values import iso, nfc_opt, utc_now, validity_iso
 from sohoa.errors import NotFoundError
@@ -77,6 +84,9 @@ class DocumentUpdate:
     # The dossier a reviewer files the paper under instead (the sheet it was scanned behind was
     # not its own); None: where it is.
     dossier_code: str | None = None
+    # The other people a shared paper belongs to (number, name as printed) after the decision:
+    # its ``document_co_owners`` rows are replaced by these; None leaves them as they are.
+    co_owners: tuple[tuple[str, str | None], ...] | None = None
 
 
 def review_documents(archive: Archive) -> list[dict[str, Any]]:
@@ -250,3 +260,25 @@ def _update_document(conn: Any, document_id: str, new: DocumentUpdate, now: Any)
     if new.dossier_code:
         values["dossier_code"] = nfc_opt(new.dossier_code)
     conn.execute(update(Document).where(Document.id == document_id).values(**values))
+    if new.co_owners is not None:
+        _replace_co_owners(conn, document_id, new.owner_id, new.co_owners, now)
+
+
+def _replace_co_owners(conn: Any, document_id: str, owner_id: str | None,
+                       co_owners: Sequence[tuple[str, str | None]], now: Any) -> None:
+    """The paper's co-owner rows become exactly these (never its owner); each one's name as
+    the paper prints it fills an unknown name, as at the store."""
+    wanted = {n.strip(): name for n, name in co_owners if n and n.strip() != owner_id}
+    have = set(conn.execute(select(DocumentCoOwner.owner_id).where(
+        DocumentCoOwner.document_id == document_id)).scalars())
+    gone = have - set(wanted)
+    if gone:
+        conn.execute(delete(DocumentCoOwner).where(DocumentCoOwner.document_id == document_id,
+                                                   DocumentCoOwner.owner_id.in_(sorted(gone))))
+    added = sorted(set(wanted) - have)
+    for number in added:
+        owners.record_owner(conn, number, "person", wanted[number], now=now,
+                            authoritative=False)
+    if added:
+        conn.execute(DocumentCoOwner.__table__.insert(),
+                     [{"document_id": document_id, "owner_id": n} for n in added])

@@ -547,3 +547,51 @@ def test_a_card_stored_with_its_place_of_origin_as_place_of_birth_is_moved(
     assert json.loads(flags) == list(old.field_flags)
     assert json.loads(why) == list(old.review_reasons)
     assert "renamed_fields" not in json.loads(extra)
+
+
+def test_shared_papers_stored_before_0021_get_their_co_owners(tmp_path: Path) -> None:
+    """A marriage certificate stored without co-owner rows (before 0021) is the other spouse's
+    too after 0022, from its stored fields: each unflagged number it states that its text
+    prints and that validates; not a number of a paper still in review, a flagged field, an
+    impossible number, nor a paper that has rows already. The downgrade takes back exactly the
+    rows it made."""
+    from dossier_papers import HUSBAND, WIFE, marriage_certificate_text
+
+    root = tmp_path / "home"
+    root.mkdir()
+
+    def certificate(seed: str, related: str, **how: object) -> str:
+        rec, pdf, images = make_record(seed, doc_type="marriage_certificate",
+                                       title="GIẤY CHỨNG NHẬN KẾT HÔN", owner_id=HUSBAND,
+                                       fields={"id_number": HUSBAND,
+                                               "related_id_numbers": related})
+        rec = replace(rec, text=marriage_certificate_text(WIFE) + "999195004321", **how)
+        return archive.store_document(rec, pdf, images)[0]
+
+    with open_archive(root) as archive:
+        before = certificate("before", f"{WIFE}, 999195004321")  # 999: no such province
+        unsure = certificate("unsure", WIFE, needs_review=True,
+                             review_reasons=("Họ và tên: chưa chắc chắn",))
+        flagged = certificate("flagged", WIFE, field_flags=(
+            "Số định danh người liên quan: đọc không chắc chắn",))
+        since = certificate("since", WIFE, co_owners=((WIFE, None),))  # rows made at the store
+    _migrate_to(root, "0021")
+    assert _rows(root, "SELECT document_id, owner_id FROM document_co_owners") == [(since, WIFE)]
+    writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
+    try:
+        assert migrate(writer) is True
+    finally:
+        writer.dispose()
+        reader.dispose()
+    with open_archive(root) as archive:
+        assert archive.get_document(before)["co_owner_ids"] == [WIFE]
+        for doc_id in (unsure, flagged):
+            assert archive.get_document(doc_id)["co_owner_ids"] == []
+        assert archive.get_document(since)["co_owner_ids"] == [WIFE]
+        with archive.transaction(write=False) as conn:
+            assert before in [r["document_id"] for r in documents.reuse(
+                conn, WIFE, None, date(2026, 12, 8))]
+    _migrate_to(root, "0021")
+    assert _rows(root, "SELECT document_id, owner_id FROM document_co_owners") == [(since, WIFE)]
+    [(extra,)] = _rows(root, f"SELECT extra FROM documents WHERE id = '{before}'")
+    assert "co_owners_backfilled" not in json.loads(extra)
