@@ -560,3 +560,30 @@ def test_a_review_waits_for_the_dossier_before_the_audit_log(catalog_place: Plac
     finally:
         first.close()
         second.close()
+
+
+def test_whether_a_desk_opens_its_dossiers_is_one_index_probe(catalog_place: Place) -> None:
+    """tester13 F21: every paper stored behind an unopened dossier's sheet asks whether the
+    one-stop system opened any dossier at the paper's unit; no index led with the unit, so each
+    paper read the dossiers table. Now the partial index of opened dossiers answers it."""
+    archive = catalog_place.open()
+    try:
+        dz.open_dossier(archive, opening("H19.22.31-260302-0079"), by=OFFICER)
+        store(archive, "unopened-sheet", "H19.22.31-260302-0080", "citizen_id_card")
+        compiled = dz.OPENED_AT_UNIT.compile(dialect=archive._reader.dialect)
+        params = compiled.construct_params({"unit": "H19.22.31"})
+        with archive._reader.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET enable_seqscan = off")  # a few rows: see the index
+                plan = "\n".join(conn.exec_driver_sql("EXPLAIN " + str(compiled),
+                                                      params).scalars())
+            else:
+                ordered = tuple(params[name] for name in compiled.positiontup or ())
+                plan = " ".join(str(r[3]) for r in conn.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN " + str(compiled), ordered))
+            assert conn.execute(dz.OPENED_AT_UNIT, {"unit": "H19.22.31"}).first() is not None
+            assert conn.execute(dz.OPENED_AT_UNIT, {"unit": "H19.22.26"}).first() is None
+        assert "ix_dossiers_opened_unit" in plan, plan
+        assert "SCAN dossiers" not in plan and "Seq Scan" not in plan, plan
+    finally:
+        archive.close()
