@@ -152,6 +152,34 @@ def test_data_migrations_go_down_and_up_without_losing_anything(place: Place) ->
         assert loaded(rows[retyped_id][2]) == {"set_aside": aside}
 
 
+def test_shared_papers_get_their_co_owners_back_filled_and_taken_back(place: Place) -> None:
+    """0022 on both dialects: a marriage certificate with no co-owner rows (stored before 0021)
+    is the other spouse's after the upgrade, from its stored fields; the downgrade takes back
+    exactly the rows it made."""
+    from dataclasses import replace
+
+    from dossier_papers import HUSBAND, WIFE, marriage_certificate_text
+    from sqlalchemy import text
+
+    with place.open() as arc:
+        rec, pdf, images = make_record("certificate", doc_type="marriage_certificate",
+                                       title="GIẤY CHỨNG NHẬN KẾT HÔN", owner_id=HUSBAND,
+                                       fields={"id_number": HUSBAND, "related_id_numbers": WIFE})
+        cert, _ = arc.store_document(replace(rec, text=marriage_certificate_text()), pdf, images)
+        assert arc.get_document(cert)["co_owner_ids"] == []
+        _downgrade(arc, "0021")
+    with place.open() as arc:  # opening migrates to head: 0022 fills the rows
+        assert arc.get_document(cert)["co_owner_ids"] == [WIFE]
+        _downgrade(arc, "0021")
+        with arc._writer.connect() as conn:
+            rows = conn.execute(text("SELECT owner_id FROM document_co_owners")).all()
+            extra = conn.execute(text("SELECT extra FROM documents WHERE id = :i"),
+                                 {"i": cert}).scalar_one()
+        assert rows == []
+        assert "co_owners_backfilled" not in (json.loads(extra) if isinstance(extra, str)
+                                              else extra)
+
+
 # --- documents ----------------------------------------------------------------------------
 
 def test_quarantined_counts_open_inputs_once(archive: Archive) -> None:
