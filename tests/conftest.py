@@ -12,6 +12,10 @@ see its ``broker_url``): worker ``gwN`` gets databases 2N and 2N+1.
 A worker also starts with COLUMNS=80 and LINES=24 that xdist's execnet puts in its environment
 (a serial run has none): the CLI then laid its tables out for an 80-column terminal, so a test
 reading a table's row passed or failed by the way it was run. They are taken away.
+
+Every catalog transaction of the suite takes its named locks in the one order of
+``catalog.xact_lock`` or fails (``CHECK_LOCK_ORDER``): checked on SQLite too, where no lock is
+ever waited for, so a path that could deadlock two PostgreSQL writers fails here.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ def _worker_index() -> int | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from sohoa.archive import catalog
+
+    catalog.CHECK_LOCK_ORDER = True
     index = _worker_index()
     if index is not None:
         for terminal in ("COLUMNS", "LINES"):

@@ -307,6 +307,36 @@ class Archive:
             return conn.execute(
                 select(Document.id).where(Document.doc_key == doc_key)).scalar_one_or_none()
 
+    def review_state(self, document_id: str) -> tuple[bool, tuple[str, ...]]:
+        """Whether a stored paper waits for a person, and why, as the catalog decided at the
+        store (an owner named otherwise, another person's paper, a dossier's sheet in
+        question): two columns, read for every paper an ingest stores (review13a S4)."""
+        with self.transaction(write=False) as conn:
+            row = conn.execute(select(Document.needs_review, Document.review_reasons)
+                               .where(Document.id == document_id)).first()
+        if row is None:
+            raise NotFoundError(f"không có giấy tờ {document_id} trong kho")
+        return bool(row.needs_review), tuple(row.review_reasons or ())
+
+    def dossier_papers_of_type(self, dossier_code: str, doc_type: str) -> list[tuple[str, str]]:
+        """(id, text) of the stored papers of this type filed under this dossier, oldest first:
+        what a rescanned sheet is compared with."""
+        with self.transaction(write=False) as conn:
+            rows = conn.execute(select(Document.id, Document.text).where(
+                Document.dossier_code == dossier_code, Document.doc_type == doc_type,
+                documents.IS_STORED).order_by(Document.created_at, Document.id)).all()
+        return [(r.id, r.text or "") for r in rows]
+
+    def record_rescan(self, document_id: str, *, job_id: str,
+                      pages: Sequence[Mapping[str, Any]]) -> None:
+        """A stored paper was scanned again (the same sheet, the same content): no second
+        document; the scan is kept in the audit log — which job, which file and page, the
+        SHA-256 of each page image — so nothing of it is lost without a paper appearing
+        twice (tester13 F4)."""
+        with self.transaction(write=True) as conn:
+            audit_log.append(conn, "document.rescanned", actor=self.actor, target=document_id,
+                             detail={"job": job_id, "pages": [dict(p) for p in pages]})
+
     def document_with_pages(self, page_shas: Sequence[str]) -> str | None:
         """The stored document holding the first of these pages when every one of them is in a
         stored document already (the same page images scanned again, grouped otherwise than

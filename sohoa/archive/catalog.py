@@ -307,11 +307,72 @@ def lock_key(name: str) -> int:
                           signed=True)
 
 
+# The one order every transaction takes its named locks in (docs/architecture.md, "Writers
+# that must take turns"): a transaction that only ever waits for a lock later in this order than
+# every lock it holds cannot be part of a cycle, so PostgreSQL never has to break a deadlock
+# between two writers. A dossier's own locks come first — ``dossier:CODE`` (its components and
+# codes) then ``sync-order:CODE`` (its events' numbering), dossiers in code order —, then the
+# other named locks, then the hash chains (the audit log, the access log) last: a transaction
+# that appended to the audit log waits for no dossier any more.
+_LOCKS_HELD = "sohoa.xact_locks"
+# Tests turn this on (tests/conftest.py): a lock taken out of order raises instead of being
+# taken, so every path the suite runs is checked on SQLite too, where no lock is ever waited for.
+CHECK_LOCK_ORDER = False
+
+
+class LockOrderError(RuntimeError):
+    """A transaction asked for a named lock before one it already holds (a programming error:
+    two such transactions can deadlock on PostgreSQL)."""
+
+
+def lock_rank(name: str) -> tuple[int, str, int]:
+    """Where the lock ``name`` stands in the one order of :func:`xact_lock`."""
+    kind, _, rest = name.partition(":")
+    if name == "migrate":
+        return (0, "", 0)
+    if kind == "dossier":
+        return (1, rest, 0)
+    if kind == "sync-order":
+        return (1, rest, 1)
+    if kind == "chain":
+        return (3, rest, 0)
+    return (2, name, 0)
+
+
+def _check_order(conn: Connection, name: str) -> None:
+    tx = conn.get_transaction()
+    held = conn.info.get(_LOCKS_HELD)
+    if held is None or held[0] is not tx:  # a new transaction on this pooled connection
+        held = (tx, set(), [])
+        conn.info[_LOCKS_HELD] = held
+    names, top = held[1], held[2]
+    if name in names:
+        return  # held already: taking it again waits for nothing
+    rank = lock_rank(name)
+    if top and rank < top[0][0] and CHECK_LOCK_ORDER:
+        raise LockOrderError(f"lock {name!r} taken after {top[0][1]!r}: see xact_lock's order")
+    names.add(name)
+    if not top or rank > top[0][0]:
+        top[:] = [(rank, name)]
+
+
+def dossier_locks(conn: Connection, *codes: str | None) -> None:
+    """Take the locks of these dossiers (``dossier:CODE`` then ``sync-order:CODE``, in code
+    order) at the start of a write transaction that changes what they hold: their components,
+    their papers' codes, their events. Two writers of one dossier then take turns from their
+    first read of it (review13a S1: two stores both took the same open component)."""
+    for code in sorted({c for c in codes if c}):
+        xact_lock(conn, f"dossier:{code}")
+        xact_lock(conn, f"sync-order:{code}")
+
+
 def xact_lock(conn: Connection, name: str) -> None:
     """Inside a write transaction, wait for the lock ``name``; it is released at commit or
     rollback. On PostgreSQL a transaction-level advisory lock, held across processes and hosts;
     on SQLite nothing, because a write transaction (BEGIN IMMEDIATE) already excludes every
-    other writer."""
+    other writer. Locks are taken in one order (:func:`lock_rank`); the order is tracked on
+    both engines."""
+    _check_order(conn, name)
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(name)})
 

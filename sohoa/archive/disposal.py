@@ -47,6 +47,7 @@ from sohoa.archive.archivist_models import (
     DisposalList,
 )
 from sohoa.archive.audit import AUDIT
+from sohoa.archive.catalog import dossier_locks
 from sohoa.archive.documents import IS_STORED, page_blobs
 from sohoa.archive.models import STATUS_DISPOSED, Document, PageRow, SearchOutbox
 from sohoa.archive.retention import Eligibility, evaluate
@@ -295,6 +296,8 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
                    Document.pdf_sha256, Document.extra, Document.doc_type,
                    Document.digitization_code)
             .where(Document.id.in_(list(document_ids))))}
+        # each paper's dossier before the audit log: its disposal is one of its events
+        dossier_locks(conn, *(d.dossier_code for d in docs.values()))
         pages = page_blobs(conn, document_ids)
         revisions = _previous_revisions(conn, document_ids)
         now_due = {e.document_id: e for e in evaluate(conn, registry=registry,

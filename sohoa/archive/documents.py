@@ -19,7 +19,7 @@ from sohoa.archive import audit as audit_log
 from sohoa.archive import outbox, owners
 from sohoa.archive.archival import COLUMNS as ARCHIVAL_COLUMNS
 from sohoa.archive.archival import ISSUER_FIELDS, NUMBER_FIELDS, archival_columns, first_field
-from sohoa.archive.catalog import upsert
+from sohoa.archive.catalog import dossier_locks, upsert
 from sohoa.archive.docids import resolve_id
 from sohoa.archive.dossiers import DEFAULT_CODE_FORMAT, on_document_stored
 from sohoa.archive.models import (
@@ -61,6 +61,8 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
     """Owner, dossier, document, pages, search-outbox row and audit event, the dossier
     component the document fills and its digitization code: the caller commits them together
     or not at all."""
+    # first: the dossier's locks before any other row (the owner's) or lock (the audit log's)
+    dossier_locks(conn, nfc(rec.dossier_code))
     now = utc_now()
     needs_review, reasons = bool(rec.needs_review), [nfc(r) for r in rec.review_reasons]
     kept_name = None

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
 
 from sohoa.archive import audit as audit_log
 from sohoa.archive import outbox
-from sohoa.archive.catalog import upsert, xact_lock
+from sohoa.archive.catalog import dossier_locks, upsert
 from sohoa.archive.docids import resolve_id
 from sohoa.archive.dossier_models import (
     CHANNELS,
@@ -161,9 +161,13 @@ def _unopened_at_open_first_desk(conn: Connection, code: str, dossier: Any,
     if not unit or code.startswith(UNASSIGNED_PREFIX) or dossier is None \
             or dossier.received_at is not None:
         return False
-    return conn.execute(select(Dossier.code).where(
-        Dossier.received_at.is_not(None), Dossier.receiving_unit == unit).limit(1)
-        ).first() is not None
+    return conn.execute(OPENED_AT_UNIT, {"unit": unit}).first() is not None
+
+
+# One probe of ix_dossiers_opened_unit (partial: opened dossiers only), whatever the number of
+# dossiers: this is asked for every paper stored (tester13 F21 scanned the table per paper).
+OPENED_AT_UNIT = select(Dossier.receiving_unit).where(
+    Dossier.received_at.is_not(None), Dossier.receiving_unit == bindparam("unit")).limit(1)
 
 
 def on_document_stored(conn: Connection, doc_id: str, rec: DocumentRecord, fmt: str) -> None:
@@ -190,7 +194,8 @@ _PLACE_COMPONENTS = select(
 
 
 def place(conn: Connection, doc_id: str, fmt: str, *, by: str = SYSTEM_ACTOR,
-          stored: bool = False, confirmed: bool | None = False) -> None:
+          stored: bool = False, confirmed: bool | None = False,
+          audits: list[tuple[str, str, str, dict[str, Any]]] | None = None) -> None:
     """Put a stored paper where the truth says, inside the caller's transaction: the component
     of its dossier it fills (by type; a component taken once per party takes each party's own
     paper), and its digitization code (TT 01/2023 Điều 10: owner.procedure.component.NN).
@@ -201,14 +206,21 @@ def place(conn: Connection, doc_id: str, fmt: str, *, by: str = SYSTEM_ACTOR,
     person. ``confirmed`` (None: the paper needs no review any more) lifts both: a reviewer
     has looked. A paper with no owner yet gets no code (an empty owner part is no code,
     tester12 F9). A code whose parts changed (the review's new type or owner, the component
-    now filled) is given anew; the old one stays in ``extra`` and in the audit log."""
+    now filled) is given anew; the old one stays in ``extra`` and in the audit log
+    (``audits``: kept for the caller to append once it placed every paper — the audit log's
+    lock is the last a transaction takes, and a next paper's code takes a counter row).
+
+    Two writers placing papers into one dossier take turns (the dossier's locks,
+    :func:`~sohoa.archive.catalog.dossier_locks`): each reads the components the other one
+    filled, so both never take the same open row (review13a S1)."""
     doc = conn.execute(_PLACE_DOCUMENT, {"doc": doc_id}).first()
     if doc is None or doc.status != STATUS_STORED or conn.execute(
             select(DossierResult.id).where(DossierResult.document_id == doc_id)).first():
         return  # a result keeps its result-form code (add_result)
+    code = nfc(doc.dossier_code)
+    dossier_locks(conn, code)  # held already by every caller that changes the paper first
     if confirmed is None:
         confirmed = not doc.needs_review
-    code = nfc(doc.dossier_code)
     dossier = conn.execute(select(Dossier.procedure_code, Dossier.owner_id, Dossier.status,
                                   Dossier.received_at)
                            .where(Dossier.code == code)).first()
@@ -293,9 +305,13 @@ def place(conn: Connection, doc_id: str, fmt: str, *, by: str = SYSTEM_ACTOR,
     if new_code != doc.digitization_code and doc.digitization_code:
         extra[CODES_BEFORE] = [*extra.get(CODES_BEFORE, []),
                                {"code": doc.digitization_code, "until": now.isoformat()}]
-        audit_log.append(conn, "document.code_changed", actor=by, target=doc_id, detail={
-            "old": doc.digitization_code, "new": new_code, "doc_type": doc.doc_type,
-            "owner_id": doc.owner_id, "dossier": code})
+        changed = {"old": doc.digitization_code, "new": new_code, "doc_type": doc.doc_type,
+                   "owner_id": doc.owner_id, "dossier": code}
+        if audits is None:
+            audit_log.append(conn, "document.code_changed", actor=by, target=doc_id,
+                             detail=changed)
+        else:
+            audits.append(("document.code_changed", by, doc_id, changed))
     changes: dict[str, Any] = {}
     if new_code != doc.digitization_code:
         changes["digitization_code"] = new_code
@@ -436,6 +452,7 @@ def open_dossier(archive: Archive, spec: DossierOpening, *, by: str) -> tuple[Do
              "received_date": local_day(spec.received_at),
              "appointment_date": spec.appointment_date}
     with archive.transaction(write=True) as conn:
+        dossier_locks(conn, code)
         row = conn.execute(select(Dossier.__table__).where(Dossier.code == code)
                            ).mappings().first()
         if row is not None and row["received_at"] is not None:
@@ -478,13 +495,16 @@ def _fill_from_scans(conn: Connection, code: str, fmt: str, now: datetime) -> No
     rules a scan follows (:func:`place`); their codes now name the procedure. The targets
     learn it: a paper held for the dossier's opening is announced now, one announced before
     is stated again with its new code (they filed the old one: review13a M1)."""
+    audits: list[tuple[str, str, str, dict[str, Any]]] = []
     for doc_id in conn.execute(select(Document.id).where(
             Document.dossier_code == code, Document.status == STATUS_STORED)
             .order_by(Document.created_at, Document.id)).scalars().all():
         was_held = held(conn, doc_id)
         before = None if was_held else stored_event(conn, doc_id)
-        place(conn, doc_id, fmt)
+        place(conn, doc_id, fmt, audits=audits)
         announce(conn, doc_id, before=before, was_held=was_held, at=now)
+    for action, actor, target, detail in audits:
+        audit_log.append(conn, action, actor=actor, target=target, detail=detail)
 
 
 def set_status(archive: Archive, code: str, status: str, *, at: datetime | None, by: str,
@@ -512,6 +532,7 @@ def set_status(archive: Archive, code: str, status: str, *, at: datetime | None,
         raise ConfigError("thời điểm phải có múi giờ (ví dụ 2026-03-02T15:30+07:00)")
     when = (at or utc_now()).astimezone(UTC)
     with archive.transaction(write=True) as conn:
+        dossier_locks(conn, code)
         # FOR UPDATE: on PostgreSQL a second change of this dossier waits here until this one
         # commits, then reads what it wrote (SQLite: BEGIN IMMEDIATE already serializes).
         row = conn.execute(select(Dossier.status, Dossier.status_at)
@@ -616,6 +637,7 @@ def correct_moment(archive: Archive, code: str, status: str, *, at: datetime, by
     when = at.astimezone(UTC)
     name = names.get(status, status)
     with archive.transaction(write=True) as conn:
+        dossier_locks(conn, code)
         row = conn.execute(select(Dossier.status, Dossier.status_at)
                            .where(Dossier.code == code).with_for_update()).first()
         if row is None:
@@ -718,6 +740,7 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
     day = today or vietnam_today()
     how = SATISFIED_STORE if from_store else SATISFIED_REUSED
     with archive.transaction(write=True) as conn:
+        dossier_locks(conn, code)  # as a store's place: the same open component, in turns
         dossier = conn.execute(_REUSE_DOSSIER, {"code": code}).first()
         if dossier is None:
             raise NotFoundError(f"không có hồ sơ {code}; mở hồ sơ trước bằng "
@@ -839,7 +862,7 @@ def add_result(archive: Archive, code: str, document_id: str, *, result_code: st
     code = nfc(code.strip())
     when = (issued_at or utc_now()).astimezone(UTC)
     with archive.transaction(write=True) as conn:
-        xact_lock(conn, f"dossier:{code}")
+        dossier_locks(conn, code)
         dossier = conn.execute(select(Dossier.owner_id).where(Dossier.code == code)).first()
         if dossier is None:
             raise NotFoundError(f"không có hồ sơ {code}")

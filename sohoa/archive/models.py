@@ -83,7 +83,15 @@ class Dossier(Base):
     queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
 
-    __table_args__ = (Index("ix_dossiers_received_date", "received_date", "receiving_unit"),)
+    __table_args__ = (
+        Index("ix_dossiers_received_date", "received_date", "receiving_unit"),
+        # "has the one-stop system opened a dossier at this unit?", asked for every paper a
+        # desk stores (dossiers._unopened_at_open_first_desk, tester13 F21): one probe, never
+        # a scan of the dossiers (migration 0023)
+        Index("ix_dossiers_opened_unit", "receiving_unit",
+              sqlite_where=sql_text("received_at IS NOT NULL"),
+              postgresql_where=sql_text("received_at IS NOT NULL")),
+    )
 
 
 class Document(Base):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, cast, func, select, update
+from sqlalchemy import String, cast, delete, func, select, update
 
 from sohoa.archive import audit as audit_log
 from sohoa.archive import dossiers, owners, statements
@@ -26,8 +26,16 @@ from sohoa.archive.archival import (
     retention_label,
     split_number,
 )
+from sohoa.archive.catalog import dossier_locks
 from sohoa.archive.documents import IS_STORED
-from sohoa.archive.models import Document, Dossier, Owner, PageRow, SearchOutbox
+from sohoa.archive.models import (
+    Document,
+    DocumentCoOwner,
+    Dossier,
+    Owner,
+    PageRow,
+    SearchOutbox,
+)
 from sohoa.archive.review_models import ReviewEvent
 from sohoa.archive.values import iso, nfc_opt, utc_now, validity_iso
 from sohoa.errors import NotFoundError
@@ -76,6 +84,9 @@ class DocumentUpdate:
     # The dossier a reviewer files the paper under instead (the sheet it was scanned behind was
     # not its own); None: where it is.
     dossier_code: str | None = None
+    # The other people a shared paper belongs to (number, name as printed) after the decision:
+    # its ``document_co_owners`` rows are replaced by these; None leaves them as they are.
+    co_owners: tuple[tuple[str, str | None], ...] | None = None
 
 
 def review_documents(archive: Archive) -> list[dict[str, Any]]:
@@ -185,8 +196,13 @@ def record(archive: Archive, document_id: str, round_no: int, reviewer: str,
     owner is now decided, or a changed record) and one audit event, in one transaction."""
     now = utc_now()
     with archive.transaction(write=True) as conn:
-        status = conn.execute(select(Document.status).where(Document.id == document_id)
-                              ).scalar_one_or_none()
+        row = conn.execute(select(Document.status, Document.dossier_code)
+                           .where(Document.id == document_id)).first()
+        status = row.status if row is not None else None
+        if row is not None and new is not None:
+            # first, before the document's row: the dossier it is in and the one a reviewer
+            # files it under (a store into either waits; review13a S1, one lock order)
+            dossier_locks(conn, nfc_opt(row.dossier_code), nfc_opt(new.dossier_code))
         if status is None:
             raise NotFoundError(f"không có giấy tờ {document_id} trong kho "
                                 "(xem các giấy tờ chờ rà soát bằng `sohoa review`)")
@@ -244,3 +260,25 @@ def _update_document(conn: Any, document_id: str, new: DocumentUpdate, now: Any)
     if new.dossier_code:
         values["dossier_code"] = nfc_opt(new.dossier_code)
     conn.execute(update(Document).where(Document.id == document_id).values(**values))
+    if new.co_owners is not None:
+        _replace_co_owners(conn, document_id, new.owner_id, new.co_owners, now)
+
+
+def _replace_co_owners(conn: Any, document_id: str, owner_id: str | None,
+                       co_owners: Sequence[tuple[str, str | None]], now: Any) -> None:
+    """The paper's co-owner rows become exactly these (never its owner); each one's name as
+    the paper prints it fills an unknown name, as at the store."""
+    wanted = {n.strip(): name for n, name in co_owners if n and n.strip() != owner_id}
+    have = set(conn.execute(select(DocumentCoOwner.owner_id).where(
+        DocumentCoOwner.document_id == document_id)).scalars())
+    gone = have - set(wanted)
+    if gone:
+        conn.execute(delete(DocumentCoOwner).where(DocumentCoOwner.document_id == document_id,
+                                                   DocumentCoOwner.owner_id.in_(sorted(gone))))
+    added = sorted(set(wanted) - have)
+    for number in added:
+        owners.record_owner(conn, number, "person", wanted[number], now=now,
+                            authoritative=False)
+    if added:
+        conn.execute(DocumentCoOwner.__table__.insert(),
+                     [{"document_id": document_id, "owner_id": n} for n in added])

@@ -49,7 +49,7 @@ from sohoa.ocr.fields.captions import LABELS
 from sohoa.ocr.fields.extract import extract_fields
 from sohoa.ocr.fields.fixedtitle import fixed_title
 from sohoa.pipeline.analysis import PAGE_STAGE, PageAnalysis
-from sohoa.pipeline.owner import resolve_owner
+from sohoa.pipeline.owner import co_owners, resolve_owner
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.records import Extraction, FieldValue, OcrPage, Word
@@ -686,6 +686,7 @@ class Reviewer:
         if owner_id != doc["owner_id"]:
             extra["owner_from"] = "review"
         return review.DocumentUpdate(
+            co_owners=self._co_owners(doc, spec, fields, flags, owner_id),
             doc_type=spec.code, title=doc["title"], fields=fields, field_flags=flags,
             review_reasons=why, needs_review=bool(why), owner_id=owner_id,
             owner_kind=owner_kind or (spec.owner_kind if owner_id else None),
@@ -693,6 +694,21 @@ class Reviewer:
             valid_until=valid_until, retention=spec.retention, extra=extra,
             type_name=spec.name if spec.code != doc["doc_type"] else None,
             proposed_owner_id=None if owner_id else doc.get("proposed_owner_id"))
+
+    def _co_owners(self, doc: dict[str, Any], spec: DocType, fields: dict[str, str | None],
+                   flags: list[str], owner_id: str | None) -> tuple[tuple[str, str | None], ...]:
+        """The other people the paper belongs to after this decision, by the rule of the store
+        (``owner.co_owners``: each unflagged number it states, checked against that person's
+        own block of its text): a review that sets the owner or the type recomputes them, so
+        a marriage certificate typed or owned only now is the other spouse's too, and a paper
+        typed as something else is nobody else's."""
+        if not owner_id or not spec.owner_shared:
+            return ()
+        flagged = {reasons.topic(f) for f in flags}
+        extraction = Extraction({k: FieldValue(v, 0.95, "cần rà soát" if k in flagged else None)
+                                 for k, v in fields.items() if v})
+        text = self.archive.get_document(doc["document_id"])["text"]
+        return co_owners(spec.code, extraction, owner_id, registry=self.registry, text=text)
 
     def _result(self, document_id: str, k: int, decision: review.Decision,
                 update: review.DocumentUpdate) -> dict[str, Any]:

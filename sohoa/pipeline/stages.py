@@ -22,9 +22,11 @@ transaction. Running the same job again after a crash redoes only what was not c
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from difflib import SequenceMatcher
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,6 +62,7 @@ from sohoa.pipeline.outcomes import (
 from sohoa.pipeline.owner import co_owners
 from sohoa.pipeline.settings import Settings
 from sohoa.records import (
+    UNASSIGNED_PREFIX,
     DocumentRecord,
     Extraction,
     OcrPage,
@@ -74,7 +77,7 @@ from sohoa.scanners.entries import entry_problem
 from sohoa.scanners.inputs import given_folder
 from sohoa.scanners.limits import InputLimits
 from sohoa.scanners.split import opens_dossier
-from sohoa.vntext import nfc
+from sohoa.vntext import fold, nfc
 
 if TYPE_CHECKING:
     from sohoa.ocr.correct import Lexicon
@@ -807,6 +810,37 @@ def _known(draft: DocumentDraft, document_id: str, archive: Archive) -> StoreOut
                         (ref["doc_type"], ref["dossier_code"]))
 
 
+RECEIPT = "dossier_receipt"
+_NUMBERS = re.compile(r"\d{2,}")
+
+
+def same_sheet(read: str, stored: str) -> bool:
+    """Is a receipt sheet read now the stored one scanned again? Every number it prints (the
+    dossier code, dates, the applicant's number, the appointment) the same, in the same order,
+    and its words as near as two readings of one page are. A receipt issued again with another
+    appointment, or a supplement's, differs in a number: a paper of its own; a reading that
+    garbled a digit is stored as before (a second paper, never a lost one)."""
+    a, b = " ".join(fold(read).split()), " ".join(fold(stored).split())
+    numbers = _NUMBERS.findall(a)
+    if not numbers or numbers != _NUMBERS.findall(b):
+        return False
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_SHEET_SIMILARITY
+
+
+# Two Tesseract readings of one printed page (a rescan, another scanner's file) differ in a few
+# marks; two receipts of one dossier with the same numbers differ in their words.
+SAME_SHEET_SIMILARITY = 0.85
+
+
+def _rescanned_sheet(draft: DocumentDraft, archive: Archive) -> str | None:
+    """The stored receipt of this draft's dossier that the draft is a rescan of, or None."""
+    if draft.classification.doc_type != RECEIPT or draft.dossier_code.startswith(
+            UNASSIGNED_PREFIX):
+        return None
+    return next((doc_id for doc_id, text in archive.dossier_papers_of_type(
+        draft.dossier_code, RECEIPT) if same_sheet(draft.text, text)), None)
+
+
 def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
     archive, settings, registry = ctx.archive, ctx.settings, ctx.registry
     key = document_key([it.page for it in draft.pages])
@@ -820,6 +854,13 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
     # grouped otherwise): one paper is stored once — this is that document, not a new one.
     if holder := archive.document_with_pages([it.page.sha256 for it in draft.pages]):
         return _known(draft, holder, archive)
+    if rescanned := _rescanned_sheet(draft, archive):
+        # The dossier's receipt sheet scanned again (a paper brought later behind the same
+        # sheet): the same receipt, its scan audited, never a second receipt (tester13 F4).
+        archive.record_rescan(rescanned, job_id=ctx.job_id, pages=[
+            {"source": it.page.source, "index": it.page.index, "sha256": it.page.sha256}
+            for it in draft.pages])
+        return _known(draft, rescanned, archive)
     if any(is_placeholder(it.page) for it in draft.pages):
         # A known file's page in a document not stored yet: its image is needed after all.
         filled = materialize(archive, [it.page for it in draft.pages])
@@ -866,9 +907,8 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
         # paper of another person than the dossier's applicant, and one behind the sheet of a
         # dossier the one-stop system never opened (archive/dossiers.place): the clerk's
         # count of papers to review must include it.
-        doc = archive.get_document(document_id)
-        record = replace(record, needs_review=bool(doc["needs_review"]),
-                         review_reasons=tuple(doc["review_reasons"]))
+        needs_review, reasons = archive.review_state(document_id)
+        record = replace(record, needs_review=needs_review, review_reasons=reasons)
     return StoreOutcome(draft, document_id, record, created)
 
 

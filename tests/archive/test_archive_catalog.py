@@ -510,6 +510,12 @@ def test_a_card_stored_with_its_place_of_origin_as_place_of_birth_is_moved(
         new_id, _ = archive.store_document(new, pdf, images)
         birth, pdf, images = make_record("birth", fields={"place_of_birth": "Đồng Nai"})
         birth_id, _ = archive.store_document(birth, pdf, images)
+        # a card a reviewer re-typed: its card fields wait in extra.set_aside (review13a S3)
+        retyped, pdf, images = make_record("retyped", doc_type="residence_confirmation",
+                                           title="GIẤY XÁC NHẬN", fields={"full_name": "An"})
+        aside = {"doc_type": "citizen_id_card", "fields": {"place_of_birth": origin}}
+        retyped = replace(retyped, extra={"set_aside": aside})
+        retyped_id, _ = archive.store_document(retyped, pdf, images)
     _migrate_to(root, "0019")  # as such cards were stored: nothing to move back
     writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
     try:
@@ -525,12 +531,67 @@ def test_a_card_stored_with_its_place_of_origin_as_place_of_birth_is_moved(
                                           "place_of_origin: unreadable", "Họ và tên: Nơi sinh"]
         assert archive.get_document(new_id)["fields"] == {"place_of_origin": origin}
         assert archive.get_document(birth_id)["fields"] == {"place_of_birth": "Đồng Nai"}
+        kept = archive.get_document(retyped_id)["extra"]
+        assert kept["set_aside"] == {"doc_type": "citizen_id_card",
+                                     "fields": {"place_of_origin": origin}}
+        assert archive.get_document(retyped_id)["fields"] == {"full_name": "An"}
     _migrate_to(root, "0019")
     fields = {i: json.loads(f) for i, f in _rows(root, "SELECT id, fields FROM documents")}
     assert fields == {old_id: {"full_name": "Nguyễn Văn An", "place_of_birth": origin},
-                      new_id: {"place_of_origin": origin}, birth_id: {"place_of_birth": "Đồng Nai"}}
+                      new_id: {"place_of_origin": origin}, birth_id: {"place_of_birth": "Đồng Nai"},
+                      retyped_id: {"full_name": "An"}}
+    [(back,)] = _rows(root, f"SELECT extra FROM documents WHERE id = '{retyped_id}'")
+    assert json.loads(back) == {"set_aside": aside}  # as stored: nothing of 0020's is left
     [(flags, why, extra)] = _rows(root, "SELECT field_flags, review_reasons, extra FROM documents "
                                         f"WHERE id = '{old_id}'")
     assert json.loads(flags) == list(old.field_flags)
     assert json.loads(why) == list(old.review_reasons)
     assert "renamed_fields" not in json.loads(extra)
+
+
+def test_shared_papers_stored_before_0021_get_their_co_owners(tmp_path: Path) -> None:
+    """A marriage certificate stored without co-owner rows (before 0021) is the other spouse's
+    too after 0022, from its stored fields: each unflagged number it states that its text
+    prints and that validates; not a number of a paper still in review, a flagged field, an
+    impossible number, nor a paper that has rows already. The downgrade takes back exactly the
+    rows it made."""
+    from dossier_papers import HUSBAND, WIFE, marriage_certificate_text
+
+    root = tmp_path / "home"
+    root.mkdir()
+
+    def certificate(seed: str, related: str, **how: object) -> str:
+        rec, pdf, images = make_record(seed, doc_type="marriage_certificate",
+                                       title="GIẤY CHỨNG NHẬN KẾT HÔN", owner_id=HUSBAND,
+                                       fields={"id_number": HUSBAND,
+                                               "related_id_numbers": related})
+        rec = replace(rec, text=marriage_certificate_text(WIFE) + "999195004321", **how)
+        return archive.store_document(rec, pdf, images)[0]
+
+    with open_archive(root) as archive:
+        before = certificate("before", f"{WIFE}, 999195004321")  # 999: no such province
+        unsure = certificate("unsure", WIFE, needs_review=True,
+                             review_reasons=("Họ và tên: chưa chắc chắn",))
+        flagged = certificate("flagged", WIFE, field_flags=(
+            "Số định danh người liên quan: đọc không chắc chắn",))
+        since = certificate("since", WIFE, co_owners=((WIFE, None),))  # rows made at the store
+    _migrate_to(root, "0021")
+    assert _rows(root, "SELECT document_id, owner_id FROM document_co_owners") == [(since, WIFE)]
+    writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
+    try:
+        assert migrate(writer) is True
+    finally:
+        writer.dispose()
+        reader.dispose()
+    with open_archive(root) as archive:
+        assert archive.get_document(before)["co_owner_ids"] == [WIFE]
+        for doc_id in (unsure, flagged):
+            assert archive.get_document(doc_id)["co_owner_ids"] == []
+        assert archive.get_document(since)["co_owner_ids"] == [WIFE]
+        with archive.transaction(write=False) as conn:
+            assert before in [r["document_id"] for r in documents.reuse(
+                conn, WIFE, None, date(2026, 12, 8))]
+    _migrate_to(root, "0021")
+    assert _rows(root, "SELECT document_id, owner_id FROM document_co_owners") == [(since, WIFE)]
+    [(extra,)] = _rows(root, f"SELECT extra FROM documents WHERE id = '{before}'")
+    assert "co_owners_backfilled" not in json.loads(extra)

@@ -116,6 +116,11 @@ def test_data_migrations_go_down_and_up_without_losing_anything(place: Place) ->
         new, pdf, images = make_record("new", doc_type="citizen_id_card", title="CĂN CƯỚC",
                                        fields={"place_of_origin": origin})
         new_id, _ = arc.store_document(new, pdf, images)
+        retyped, pdf, images = make_record("retyped", doc_type="residence_confirmation",
+                                           title="GIẤY XÁC NHẬN")
+        aside = {"doc_type": "citizen_id_card", "fields": {"place_of_birth": origin}}
+        retyped_id, _ = arc.store_document(replace(retyped, extra={"set_aside": aside}), pdf,
+                                           images)
         _downgrade(arc, "0018")
         with arc._writer.connect() as conn:
             owned = dict(conn.execute(text("SELECT id, owner_id FROM documents")).all())
@@ -128,12 +133,15 @@ def test_data_migrations_go_down_and_up_without_losing_anything(place: Place) ->
         doc = arc.get_document(card_id)
         assert doc["fields"] == {"place_of_origin": origin}
         assert doc["field_flags"] == ["Quê quán: không xác nhận được địa danh"]
+        # a re-typed card's set-aside "Quê quán" too (review13a S3)
+        assert arc.get_document(retyped_id)["extra"]["set_aside"]["fields"] == {
+            "place_of_origin": origin}
         _downgrade(arc, "0019")
         # read as 0019's catalog holds it (today's get_document reads later tables too)
         with arc._writer.connect() as conn:
-            rows = {r.id: (r.fields, r.field_flags) for r in conn.execute(text(
-                "SELECT id, fields, field_flags FROM documents WHERE id IN (:a, :b)"),
-                {"a": card_id, "b": new_id})}
+            rows = {r.id: (r.fields, r.field_flags, r.extra) for r in conn.execute(text(
+                "SELECT id, fields, field_flags, extra FROM documents WHERE id IN (:a, :b, :c)"),
+                {"a": card_id, "b": new_id, "c": retyped_id})}
 
         def loaded(value: object) -> object:
             return json.loads(value) if isinstance(value, str) else value
@@ -141,6 +149,35 @@ def test_data_migrations_go_down_and_up_without_losing_anything(place: Place) ->
         back = {i: loaded(rows[i][0]) for i in (card_id, new_id)}
         assert back == {card_id: {"place_of_birth": origin}, new_id: {"place_of_origin": origin}}
         assert loaded(rows[card_id][1]) == list(card.field_flags)
+        assert loaded(rows[retyped_id][2]) == {"set_aside": aside}
+
+
+def test_shared_papers_get_their_co_owners_back_filled_and_taken_back(place: Place) -> None:
+    """0022 on both dialects: a marriage certificate with no co-owner rows (stored before 0021)
+    is the other spouse's after the upgrade, from its stored fields; the downgrade takes back
+    exactly the rows it made."""
+    from dataclasses import replace
+
+    from dossier_papers import HUSBAND, WIFE, marriage_certificate_text
+    from sqlalchemy import text
+
+    with place.open() as arc:
+        rec, pdf, images = make_record("certificate", doc_type="marriage_certificate",
+                                       title="GIẤY CHỨNG NHẬN KẾT HÔN", owner_id=HUSBAND,
+                                       fields={"id_number": HUSBAND, "related_id_numbers": WIFE})
+        cert, _ = arc.store_document(replace(rec, text=marriage_certificate_text()), pdf, images)
+        assert arc.get_document(cert)["co_owner_ids"] == []
+        _downgrade(arc, "0021")
+    with place.open() as arc:  # opening migrates to head: 0022 fills the rows
+        assert arc.get_document(cert)["co_owner_ids"] == [WIFE]
+        _downgrade(arc, "0021")
+        with arc._writer.connect() as conn:
+            rows = conn.execute(text("SELECT owner_id FROM document_co_owners")).all()
+            extra = conn.execute(text("SELECT extra FROM documents WHERE id = :i"),
+                                 {"i": cert}).scalar_one()
+        assert rows == []
+        assert "co_owners_backfilled" not in (json.loads(extra) if isinstance(extra, str)
+                                              else extra)
 
 
 # --- documents ----------------------------------------------------------------------------

@@ -8,11 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from backends import Place
+from backends import CATALOGS, PgDatabases, Place
 from sqlalchemy import func, select, update
 
 from sohoa.archive import Archive
@@ -45,6 +47,14 @@ def opening(code: str, owner: str = OWNER, at: datetime | None = None) -> Dossie
 
 def store(archive: Archive, seed: str, dossier: str, doc_type: str, *, owner: str | None = OWNER,
           valid_until: date | None = None) -> str:
+    rec, pdf, image = record(seed, dossier, doc_type, owner=owner, valid_until=valid_until)
+    doc_id, created = archive.store_document(rec, pdf, [image])
+    assert created
+    return doc_id
+
+
+def record(seed: str, dossier: str, doc_type: str, *, owner: str | None = OWNER,
+           valid_until: date | None = None) -> tuple[DocumentRecord, bytes, bytes]:
     image = page_image(seed)
     page = PageRecord(source=f"/scans/{seed}.tif", index=0, sha256=sha256_hex(image),
                       side="front", rotation=0, skew=0.0, confidence=0.9)
@@ -57,9 +67,7 @@ def store(archive: Archive, seed: str, dossier: str, doc_type: str, *, owner: st
         review_reasons=(), pdf_sha256=sha256_hex(pdf), pdf_size=len(pdf), signature=None,
         issue_date=date(2020, 1, 2), valid_until=valid_until,
         ingested_at=datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
-    doc_id, created = archive.store_document(rec, pdf, [image])
-    assert created
-    return doc_id
+    return rec, pdf, image
 
 
 def audit_count(archive: Archive) -> int:
@@ -447,3 +455,135 @@ def test_two_racing_status_posts_cannot_reopen_a_settled_dossier(place: Place) -
     finally:
         first.close()
         second.close()
+
+
+@pytest.fixture(params=CATALOGS)
+def catalog_place(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Place]:
+    """Each catalog with a file blob store: the dossier's locks are the catalog's."""
+    files = (f"file://{tmp_path}/blobs", f"tantivy://{tmp_path}/index")
+    if request.param == "sqlite":
+        yield Place((f"sqlite:///{tmp_path}/catalog.db", *files), None)
+        return
+    pg = PgDatabases()
+    try:
+        yield Place((pg.create(), *files), None)
+    finally:
+        pg.drop_all()
+
+
+def test_two_stores_into_one_dossier_take_turns(catalog_place: Place) -> None:
+    """review13a S1: two writers (two jobs with the same sheet, two processes) store papers into
+    one dossier at once. At READ COMMITTED both read the two-party component's first row open and
+    the second overwrote the first's placement: the first paper kept a code naming TP2 and filled
+    nothing. The dossier's lock makes the second wait before it reads the components."""
+    import threading
+    import time
+
+    from sohoa.archive import documents
+
+    code = "H19.22.31-260302-0077"
+    parties = (COMPONENTS[0], ("TP2", "Căn cước của hai bên", "citizen_id_card", True),
+               ("TP2", "Căn cước của hai bên", "citizen_id_card", True))
+    first, second = catalog_place.open(), catalog_place.open()  # two writers, two engines
+    try:
+        dz.open_dossier(first, replace(opening(code), components=parties), by=OFFICER)
+        rec, pdf, _ = record("race-1", code, "citizen_id_card", owner=OWNER)
+        outcome: list[BaseException | str] = []
+
+        def second_store() -> None:
+            try:
+                outcome.append(store(second, "race-2", code, "citizen_id_card", owner=OTHER))
+            except BaseException as exc:  # handed to the test's thread
+                outcome.append(exc)
+
+        racer = threading.Thread(target=second_store)
+        with first.transaction(write=True) as conn:  # the first store's catalog transaction
+            documents.insert(conn, rec, rec.doc_key[:16], rec.pdf_sha256, len(pdf), [],
+                             first.digitization_format)
+            racer.start()
+            time.sleep(1.0)  # the second store reads the components meanwhile, or waits
+        racer.join(timeout=60)
+        assert len(outcome) == 1 and isinstance(outcome[0], str), outcome
+        one, two = rec.doc_key[:16], outcome[0]
+        state = dz.show(first, code)
+        assert [(c.code, c.document_id) for c in state.components] == [
+            ("TP1", None), ("TP2", one), ("TP2", two)]
+        assert {c.document_id: c.digitization_code for c in state.components[1:]} == {
+            one: f"{OWNER}.{KHAI_SINH[0]}.TP2.01", two: f"{OTHER}.{KHAI_SINH[0]}.TP2.01"}
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_review_waits_for_the_dossier_before_the_audit_log(catalog_place: Place,
+                                                             tmp_path: Path) -> None:
+    """One lock order for every path (catalog.xact_lock): a review that re-codes a paper used to
+    take the audit log's lock (its code_changed entry) and then its dossier's event numbering,
+    while a store holds the numbering and then appends to the audit log — on PostgreSQL the two
+    deadlocked and one was rolled back. Now the review waits for the dossier first."""
+    import threading
+    import time
+
+    from sohoa.archive import audit as audit_log
+    from sohoa.archive.catalog import dossier_locks
+    from sohoa.pipeline.review import Reviewer
+    from sohoa.pipeline.settings import load_settings
+
+    code = "H19.22.31-260302-0078"
+    first, second = catalog_place.open(), catalog_place.open()
+    try:
+        dz.open_dossier(first, opening(code), by=OFFICER)
+        card = store(first, "review-race", code, "citizen_id_card")
+        assert first.get_document(card)["digitization_code"] == f"{OWNER}.{KHAI_SINH[0]}.TP2.01"
+        reviewer = Reviewer(second, load_settings(home=tmp_path / "home", environ={}), OFFICER)
+        outcome: list[BaseException | str] = []
+
+        def retype() -> None:
+            try:
+                reviewer.set_type(card, "residence_confirmation")
+                outcome.append("done")
+            except BaseException as exc:  # handed to the test's thread
+                outcome.append(exc)
+
+        racer = threading.Thread(target=retype)
+        with first.transaction(write=True) as conn:  # a writer of this dossier, as a store:
+            dossier_locks(conn, code)  # its locks first, …
+            racer.start()
+            time.sleep(1.0)  # (the review runs meanwhile, or waits)
+            audit_log.append(conn, "contract.event", actor=OFFICER, target=code)  # … log last
+        racer.join(timeout=60)
+        assert outcome == ["done"], outcome
+        doc = first.get_document(card)
+        assert doc["doc_type"] == "residence_confirmation"
+        assert doc["digitization_code"] == f"{OWNER}.{KHAI_SINH[0]}.1.01"
+        assert first.audit_verify() == (True, [])
+    finally:
+        first.close()
+        second.close()
+
+
+def test_whether_a_desk_opens_its_dossiers_is_one_index_probe(catalog_place: Place) -> None:
+    """tester13 F21: every paper stored behind an unopened dossier's sheet asks whether the
+    one-stop system opened any dossier at the paper's unit; no index led with the unit, so each
+    paper read the dossiers table. Now the partial index of opened dossiers answers it."""
+    archive = catalog_place.open()
+    try:
+        dz.open_dossier(archive, opening("H19.22.31-260302-0079"), by=OFFICER)
+        store(archive, "unopened-sheet", "H19.22.31-260302-0080", "citizen_id_card")
+        compiled = dz.OPENED_AT_UNIT.compile(dialect=archive._reader.dialect)
+        params = compiled.construct_params({"unit": "H19.22.31"})
+        with archive._reader.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET enable_seqscan = off")  # a few rows: see the index
+                plan = "\n".join(conn.exec_driver_sql("EXPLAIN " + str(compiled),
+                                                      params).scalars())
+            else:
+                ordered = tuple(params[name] for name in compiled.positiontup or ())
+                plan = " ".join(str(r[3]) for r in conn.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN " + str(compiled), ordered))
+            assert conn.execute(dz.OPENED_AT_UNIT, {"unit": "H19.22.31"}).first() is not None
+            assert conn.execute(dz.OPENED_AT_UNIT, {"unit": "H19.22.26"}).first() is None
+        assert "ix_dossiers_opened_unit" in plan, plan
+        assert "SCAN dossiers" not in plan and "Seq Scan" not in plan, plan
+    finally:
+        archive.close()

@@ -7,15 +7,14 @@ catalog (SQLite), real review desk, no OCR: the records are built as ingest buil
 
 from __future__ import annotations
 
-import hashlib
 import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sample_files import page_image, pdf_bytes
-from sqlalchemy import select
+from dossier_papers import open_for, store_paper
+from sqlalchemy import event, select
 
 from sohoa.archive import Archive
 from sohoa.archive import dossiers as records
@@ -23,10 +22,9 @@ from sohoa.archive.sync_models import SyncEvent
 from sohoa.cli.main import cli
 from sohoa.clock import VIETNAM
 from sohoa.errors import NotFoundError, WorkflowError
-from sohoa.pipeline import dossierdesk, review
+from sohoa.pipeline import review
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings, load_settings
-from sohoa.records import DocumentRecord, PageRecord, SignatureSummary, sha256_hex
 
 APPLICANT = "001087012345"
 BRIDE = "079199004321"
@@ -43,30 +41,13 @@ def settings(tmp_path: Path) -> Settings:
 
 def _store(archive: Archive, seed: str, dossier: str, *, owner: str | None,
            doc_type: str = "citizen_id_card", reasons: tuple[str, ...] = ()) -> str:
-    image = page_image(seed)
-    page = PageRecord(source=f"/scans/{seed}.pdf", index=0, sha256=sha256_hex(image),
-                      side="front", rotation=0, skew=0.0, confidence=0.95)
-    pdf = pdf_bytes(f"CĂN CƯỚC {seed}")
-    rec = DocumentRecord(
-        doc_key=hashlib.sha256(page.sha256.encode()).hexdigest(), dossier_code=dossier,
-        unit="H19.22", doc_type=doc_type, title="CĂN CƯỚC", owner_id=owner,
-        owner_kind="person" if owner else None, owner_name=None,
-        fields={"id_number": owner, "issue_date": "2025-08-14", "expiry_date": "2040-08-14"},
-        field_flags=(), text="CĂN CƯỚC", pages=(page,), confidence=0.95,
-        needs_review=bool(reasons), review_reasons=reasons,
-        pdf_sha256=sha256_hex(pdf), pdf_size=len(pdf),
-        signature=SignatureSummary("B-B", "THỬ NGHIỆM", datetime(2025, 8, 14, tzinfo=UTC)),
-        issue_date=date(2025, 8, 14), valid_until=date(2040, 8, 14), retention="permanent",
-        ingested_at=datetime(2026, 12, 7, tzinfo=UTC))
-    doc_id, created = archive.store_document(rec, pdf, [image])
-    assert created
-    return doc_id
+    return store_paper(archive, seed, dossier, owner=owner, unit="H19.22", doc_type=doc_type,
+                       reasons=reasons)
 
 
 def _open(archive: Archive, settings: Settings, code: str, procedure: str) -> None:
-    records.open_dossier(archive, dossierdesk.opening(
-        settings, code, procedure=procedure, owner=APPLICANT, unit="H19.22",
-        received=datetime(2026, 12, 7, 8, 0, tzinfo=VIETNAM)), by=BY)
+    open_for(archive, settings, code, procedure=procedure, owner=APPLICANT, unit="H19.22",
+             received=datetime(2026, 12, 7, 8, 0, tzinfo=VIETNAM))
 
 
 def _components(archive: Archive, code: str) -> list[tuple[str, str | None, str | None]]:
@@ -207,6 +188,21 @@ def test_another_persons_paper_is_asked_about_before_it_counts(settings: Setting
         assert (f"Hồ sơ: giấy tờ thuộc chủ sở hữu khác ({STRANGER}), không phải người nộp "
                 f"hồ sơ {code} ({APPLICANT}); chưa tính vào thành phần “Căn cước của người "
                 "yêu cầu”") in doc["review_reasons"][-1]
+        # what the ingest reads back to count it for review (review13a S4): the two columns,
+        # in one statement, not the whole document (owner, dossier, pages)
+        sent: list[str] = []
+
+        def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            sent.append(statement)
+
+        event.listen(archive._reader, "before_cursor_execute", count)
+        try:
+            state = archive.review_state(theirs)
+        finally:
+            event.remove(archive._reader, "before_cursor_execute", count)
+        assert state == (True, tuple(doc["review_reasons"]))
+        reads = [q for q in sent if q.startswith("SELECT")]
+        assert len(reads) == 1 and "FROM documents" in reads[0], sent
         # the applicant's own card is taken meanwhile
         own = _store(archive, "mine", code, owner=APPLICANT)
         assert _components(archive, code)[1] == ("TP2", own, f"{APPLICANT}.{JUDICIAL}.TP2.01")

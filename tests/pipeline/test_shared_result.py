@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from archivist_helpers import make_home, store
+from dossier_papers import marriage_certificate_text
 from sqlalchemy import select
 
 from sohoa.archive import documents, export
@@ -167,14 +168,6 @@ def test_a_paper_stays_its_owners_alone_when_not_shared(issued: Any) -> None:
                           purpose=None)
 
 
-def _certificate_text(wife_number: str) -> str:
-    return ("GIẤY CHỨNG NHẬN KẾT HÔN\nSố: 145/2026\n"
-            "Họ, chữ đệm, tên vợ: NGUYỄN THỊ THẢO ÁNH\nNgày, tháng, năm sinh: 05/03/1995\n"
-            f"Giấy tờ tùy thân: Căn cước công dân số {wife_number}\n"
-            "Họ, chữ đệm, tên chồng: ĐỖ HOÀNG VIỆT\nNgày, tháng, năm sinh: 01/02/1990\n"
-            "Giấy tờ tùy thân: Căn cước công dân số 001090012345\n")
-
-
 @pytest.mark.parametrize(("wife_number", "shared"), [
     ("079195004321", True),  # a woman born in 1995, as her block says
     ("079198004321", False),  # the number says 1998, her block says 1995: a misread
@@ -182,7 +175,7 @@ def _certificate_text(wife_number: str) -> str:
 ])
 def test_a_co_owner_is_only_a_number_that_validates(wife_number: str, shared: bool) -> None:
     registry = load_registry()
-    text = _certificate_text(wife_number)
+    text = marriage_certificate_text(wife_number)
     extraction = extract_fields("marriage_certificate", text, registry, party="001090012345")
     got = co_owners("marriage_certificate", extraction, "001090012345", registry=registry,
                     text=text)

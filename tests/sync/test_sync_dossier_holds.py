@@ -6,29 +6,26 @@ opening. Real catalog (SQLite; PostgreSQL where given), real review desk, a real
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sample_files import page_image, pdf_bytes
+from dossier_papers import open_for, store_paper
 from sqlalchemy import select
 from sync_helpers import SECRET, ReceiverProcess, assert_exactly_once
 
 from sohoa.api.sync_contract import validate_event
 from sohoa.archive import Archive, deliveries
-from sohoa.archive import dossiers as records
 from sohoa.archive.sync_models import SyncEvent
 from sohoa.clock import VIETNAM
-from sohoa.pipeline import dossierdesk, review
+from sohoa.pipeline import review
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings, load_settings
 from sohoa.pipeline.sync import SyncRunner
 from sohoa.pipeline.synctargets import SyncOptions, SyncTarget
 from sohoa.reasons import reason
-from sohoa.records import DocumentRecord, PageRecord, SignatureSummary, sha256_hex
 
 APPLICANT = "001090012345"
 STRANGER = "036088007788"
@@ -42,33 +39,16 @@ def _store(archive: Archive, seed: str, dossier: str, owner: str | None,
            read: str | None = None) -> str:
     """A card as ingest stores it; ``owner`` None and ``read``: the number read disagrees
     with the dossier's receipt, so no owner (``owner.resolve_owner``'s conflict)."""
-    image = page_image(seed)
-    page = PageRecord(source=f"/scans/{seed}.pdf", index=0, sha256=sha256_hex(image),
-                      side="front", rotation=0, skew=0.0, confidence=0.94)
-    pdf = pdf_bytes(f"CĂN CƯỚC {seed}")
     why = (reason("owner_id", f"giấy tờ ghi {read}, giấy tiếp nhận của hồ sơ ghi {APPLICANT}"),
            ) if read else ()
-    rec = DocumentRecord(
-        doc_key=hashlib.sha256(page.sha256.encode()).hexdigest(), dossier_code=dossier,
-        unit=UNIT, doc_type="citizen_id_card", title="CĂN CƯỚC", owner_id=owner,
-        owner_kind="person" if owner else None, owner_name=None,
-        fields={"id_number": owner or read, "issue_date": "2025-08-14",
-                "expiry_date": "2040-08-14"},
-        field_flags=(), text="CĂN CƯỚC", pages=(page,), confidence=0.94,
-        needs_review=bool(why), review_reasons=why, pdf_sha256=sha256_hex(pdf),
-        pdf_size=len(pdf), extra={"owner_from": "conflict" if read else "document"},
-        signature=SignatureSummary("B-B", "THỬ NGHIỆM", datetime(2025, 8, 14, tzinfo=UTC)),
-        issue_date=date(2025, 8, 14), valid_until=date(2040, 8, 14), retention="permanent",
-        ingested_at=datetime(2026, 12, 7, tzinfo=UTC))
-    doc_id, created = archive.store_document(rec, pdf, [image])
-    assert created
-    return doc_id
+    return store_paper(archive, seed, dossier, owner=owner, unit=UNIT, number=read,
+                       reasons=why, extra={"owner_from": "conflict" if read else "document"},
+                       confidence=0.94)
 
 
 def _open(archive: Archive, settings: Settings, code: str) -> None:
-    records.open_dossier(archive, dossierdesk.opening(
-        settings, code, procedure=JUDICIAL, owner=APPLICANT, unit=UNIT,
-        received=datetime(2026, 12, 7, 7, 30, tzinfo=VIETNAM)), by=BY)
+    open_for(archive, settings, code, procedure=JUDICIAL, owner=APPLICANT, unit=UNIT,
+             received=datetime(2026, 12, 7, 7, 30, tzinfo=VIETNAM))
 
 
 def _events(archive: Archive) -> list[dict[str, Any]]:

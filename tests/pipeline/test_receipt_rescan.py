@@ -1,0 +1,73 @@
+"""tester13 F4: a paper brought later behind the dossier's receipt sheet, rescanned, made the
+sheet another "Giấy tiếp nhận" document each time (two receipts of one dossier, the portal told
+of both, disagreeing). A rescan of the same sheet — the same dossier code, the same numbers, its
+words as near as two readings of one page — is the stored receipt: no second document, the scan
+audited. A receipt that differs in a number (another appointment) stays a paper of its own. Real
+catalog (SQLite), no OCR: the rescan's reading is given as ingest would have made it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dossier_papers import store_paper
+
+from sohoa.doctypes import load_registry
+from sohoa.pipeline.analysis import PageAnalysis
+from sohoa.pipeline.assemble import PageItem, draft_dossier
+from sohoa.pipeline.services import open_archive
+from sohoa.pipeline.settings import load_settings
+from sohoa.pipeline.stages import StoreContext, _store, same_sheet
+from sohoa.records import OcrPage, Page
+
+CODE = "H19.22-261207-0301"
+SHEET = ("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ\nMã hồ sơ: H19.22-261207-0301\n"
+         "Tiếp nhận hồ sơ của: Đỗ Hoàng Việt\nSố định danh cá nhân: 001090012345\n"
+         "Nội dung yêu cầu giải quyết: Đăng ký kết hôn\n"
+         "Thời gian nhận hồ sơ: 07 giờ 30 phút, ngày 07/12/2026\n"
+         "Thời gian trả kết quả giải quyết hồ sơ: 14 giờ 00 phút, ngày 07/12/2026")
+# the same sheet as another scan reads it: a few marks lost or taken for others
+RESCAN = SHEET.replace("HẸN TRẢ", "HEN TRA").replace("Hoàng", "Hoang").replace("phút", "phut")
+
+
+def _sheet_item(text: str, seed: str) -> PageItem:
+    page = Page(source=f"{seed}.pdf", index=0, source_sha256="0" * 64, data=seed.encode(),
+                mime="image/jpeg", width=1654, height=2339, dpi=200)
+    ocr = OcrPage(page_sha256=page.sha256, rotation=0, skew=0.0, width=1654, height=2339,
+                  dpi=200, words=(), text=text, confidence=0.93, blank=False)
+    return PageItem(page, PageAnalysis(page.sha256, False, CODE, ocr))
+
+
+def test_a_rescanned_receipt_sheet_is_the_stored_receipt(tmp_path: Path) -> None:
+    settings = load_settings(home=tmp_path / "home", environ={})
+    registry = load_registry()
+    with open_archive(settings) as archive:
+        first = store_paper(archive, "sheet-first-scan", CODE, owner="001090012345",
+                            unit="H19.22.26", doc_type="dossier_receipt",
+                            title="GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", text=SHEET,
+                            fields={"dossier_code": CODE, "id_number": "001090012345"})
+        [draft] = draft_dossier([_sheet_item(RESCAN, "lo2_tess")], CODE, registry,
+                                threshold=0.6)
+        assert draft.classification.doc_type == "dossier_receipt"
+        # nothing is built or signed for it: no signer is needed
+        ctx = StoreContext(archive, None, registry, settings, "H19.22.26", None,  # type: ignore[arg-type]
+                           "job-lo2")
+        outcome = _store(draft, ctx)
+        assert (outcome.document_id, outcome.created) == (first, False)
+        assert archive.dossier_papers_of_type(CODE, "dossier_receipt") == [(first, SHEET)]
+        [seen] = [e for e in archive.audit_events(target=first)
+                  if e["action"] == "document.rescanned"]
+        assert seen["detail"] == {"job": "job-lo2", "pages": [
+            {"source": "lo2_tess.pdf", "index": 0, "sha256": draft.pages[0].page.sha256}]}
+
+
+def test_a_receipt_that_differs_in_a_number_is_a_paper_of_its_own() -> None:
+    assert same_sheet(RESCAN, SHEET)
+    # issued again with another appointment: the same words, another number
+    assert not same_sheet(SHEET.replace("14 giờ 00", "16 giờ 00"), SHEET)
+    # another dossier's sheet, and a sheet whose reading has no number at all
+    assert not same_sheet(SHEET.replace("0301", "0302"), SHEET)
+    assert not same_sheet("GIẤY TIẾP NHẬN HỒ SƠ", "GIẤY TIẾP NHẬN HỒ SƠ")
+    # the same numbers under other words: not a reading of the same page
+    other = ("PHIẾU HẸN BỔ SUNG\nMã hồ sơ: H19.22-261207-0301 số 001090012345 ngày 07/12/2026 "
+             "07 30 14 00 07/12/2026")
+    assert not same_sheet(other, SHEET)
