@@ -216,6 +216,20 @@ class _Engines:
                 self.restricted[kind] = api
         return self.restricted[kind] or None
 
+    def rival_engine(self) -> tesserocr.PyTessBaseAPI | None:
+        """A single-line reader in the page's own language that keeps, for every symbol, the
+        model's other choices with their confidences (``lstm_choice_mode`` 2): the digit the
+        page's model nearly read instead (sohoa.ocr.idreread). The caller holds the lock and
+        has called ensure()."""
+        if "rivals" not in self.restricted:
+            self.restricted["rivals"] = False
+            if self.key is not None:
+                api = tesserocr.PyTessBaseAPI(path=self.key[0], lang=self.key[1],
+                                              psm=tesserocr.PSM.SINGLE_LINE)
+                api.SetVariable("lstm_choice_mode", "2")
+                self.restricted["rivals"] = api
+        return self.restricted["rivals"] or None
+
     def close(self) -> None:
         for api in (self.text, self.osd, *self.restricted.values()):
             if api is not None and api is not False:
@@ -869,6 +883,9 @@ def _crop_reader(upright: np.ndarray, skew: float, dpi: int, timeout_ms: int,
         out: list[str] = []
         with _ENGINES.lock:
             _ENGINES.ensure(settings)
+            if kind == "rivals":
+                rivals = _ENGINES.rival_engine()
+                return _rival_readings(rivals, crop, dpi, timeout_ms) if rivals else out
             engine = _ENGINES.restricted_engine("digits")
             if engine is None:
                 return out
@@ -883,6 +900,43 @@ def _crop_reader(upright: np.ndarray, skew: float, dpi: int, timeout_ms: int,
         return out
 
     return read
+
+
+# A digit the model nearly read instead of the one it chose: its choice's confidence (0–100,
+# Tesseract's per-symbol alternatives) at least this. Right digits of heavy copies have rivals
+# of 0–40 mostly; the misread 7 of issue 18's page 3700040 ("…745171" read "…745121") had 64.
+_RIVAL_CONFIDENCE = 50.0
+
+
+def _rival_readings(api: tesserocr.PyTessBaseAPI, crop: np.ndarray, dpi: int,
+                    timeout_ms: int) -> list[str]:
+    """A number's crop read once more by the page's own model at the page's own size, one
+    line: its digits as read, then that reading with one digit replaced by a rival the model
+    weighed at :data:`_RIVAL_CONFIDENCE` or more (one reading per rival). The model's own
+    doubt about each digit — not a second look at the same pixels by a weaker reader."""
+    crop = np.ascontiguousarray(crop)
+    api.SetImageBytes(crop.tobytes(), crop.shape[1], crop.shape[0], 1, crop.shape[1])
+    api.SetSourceResolution(int(dpi))
+    digits: list[tuple[str, list[str]]] = []
+    symbols = api.GetIterator() if api.Recognize(timeout=timeout_ms) else None
+    for symbol in tesserocr.iterate_level(symbols, tesserocr.RIL.SYMBOL) if symbols else ():
+        try:  # a crop where nothing was read gives one empty symbol, which raises
+            chosen = symbol.GetUTF8Text(tesserocr.RIL.SYMBOL)
+            others = [choice.GetUTF8Text() for choice in symbol.GetChoiceIterator()
+                      if choice.Confidence() >= _RIVAL_CONFIDENCE]
+        except RuntimeError:
+            continue
+        if chosen.isdigit() and len(chosen) == 1:
+            digits.append((chosen, [c for c in dict.fromkeys(others)
+                                    if c.isdigit() and len(c) == 1 and c != chosen]))
+    api.Clear()
+    best = "".join(chosen for chosen, _ in digits)
+    if not best:
+        return []
+    out = [best]
+    for at, (_, rivals) in enumerate(digits):
+        out += [best[:at] + rival + best[at + 1:] for rival in rivals]
+    return out
 
 
 def _number_place(crop: np.ndarray, height: int) -> list[np.ndarray]:

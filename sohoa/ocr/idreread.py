@@ -44,7 +44,10 @@ from sohoa.ocr.fields.personal_ids import caption_without_number, find_id_mentio
 from sohoa.ocr.layout import Box, Line
 from sohoa.vntext import fold
 
-# (left, top, right, bottom) of a crop, its kind ("number" | "date") → the readings of it.
+# (left, top, right, bottom) of a crop, its kind → the readings of it. "number", "date": the
+# crop alone, enlarged, digits only; "rest": the rest of a line, narrowed to its glyphs;
+# "rivals": the page's own model's reading of the crop, then that reading with each digit the
+# model nearly read instead put in its place (one reading per rival).
 Reader = Callable[[tuple[int, int, int, int], str], list[str]]
 
 # How far (lines) from the number its birth date may be printed: the card prints it two lines
@@ -125,10 +128,28 @@ def _unsure(number: str, readings: Sequence[str]) -> tuple[str, str] | None:
     """(``number``, the readings joined by "/") when a 12-digit reading among ``readings`` is
     another number; None when every one that is a number at all says ``number``. A reading
     of another length or with other characters is no reading of a number (a crop cut short)."""
-    seen = [r for r in readings if len(r) == 12 and r.isdigit()]
+    seen = [r for r in map(_zero_back, readings) if len(r) == 12 and r.isdigit()]
     if all(r == number for r in seen):
         return None
     return number, "/".join(dict.fromkeys([number, *seen]))
+
+
+def _zero_back(reading: str) -> str:
+    """A number read alone without its first digit gets it back when that digit can only be
+    0 (every province code starts with 0): "38089745171" is "038089745171". Issue 18's page
+    3700040: the readings alone said "…171" where the page read "…121", and were ignored as
+    one digit short."""
+    return "0" + reading if len(reading) == 11 and reading.isdigit() \
+        and not reading.startswith("0") else reading
+
+
+def _rivals(read: Reader, box: tuple[int, int, int, int], number: str,
+            born: date | None) -> list[str]:
+    """The valid 12-digit numbers, other than ``number``, that the page's own model read in
+    its crop or nearly read (a digit's rival): each is a reading that disagrees."""
+    return [r for r in dict.fromkeys(read(box, "rivals"))
+            if len(r) == 12 and r.isdigit() and r != number
+            and not personal_id_problems(r, born)]
 
 
 def reread_ids(lines: list[Line], read: Reader
@@ -164,7 +185,7 @@ def reread_ids(lines: list[Line], read: Reader
             if not personal_id_problems(number, born):
                 # It validates, yet a digit may still be another digit (a 2 read as a 3 keeps
                 # every check): read alone twice, the same other number both times is taken.
-                again = read(_union(words), "number")
+                again = [_zero_back(r) for r in read(_union(words), "number")]
                 kept = number
                 if len(again) == 2 and again[0] == again[1] != number \
                         and len(again[0]) == 12 and again[0].isdigit() \
@@ -172,8 +193,11 @@ def reread_ids(lines: list[Line], read: Reader
                         and not personal_id_problems(again[0], born):
                     kept = again[0]
                     changed[n] = _with_number(changed[n], words, kept)
-                # Taken or not, readings that differ mean a digit is in doubt.
-                if (doubt := _unsure(kept, [number, *again])) is not None:
+                # Taken or not, readings that differ mean a digit is in doubt; so does a
+                # digit the page's model nearly read as another that keeps the number valid
+                # (nothing checks the last six digits: issue 18, page 3700040).
+                rivals = _rivals(read, _union(words), kept, born)
+                if (doubt := _unsure(kept, [number, *again, *rivals])) is not None:
                     unsure.append(doubt)
                 continue
             alone = read(_union(words), "number")

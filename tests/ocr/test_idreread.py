@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 from sohoa.doctypes import load_registry
-from sohoa.ocr import recognize_page
-from sohoa.ocr.engine import _number_place, open_image
+from sohoa.ocr import OcrSettings, recognize_page
+from sohoa.ocr.engine import _crop_reader, _number_place, open_image
 from sohoa.ocr.fields.extract import extract_fields
 from sohoa.ocr.idreread import recheck_ids, reread_ids
 from sohoa.ocr.layout import Box, Line
@@ -44,14 +45,20 @@ PAGE = [_line("Họ", "và", "tên:", "NGUYỄN", "BÍCH", "HẰNG", top=100),
 
 
 class Readings:
-    """What a second reading of each crop gives, by the crop's top (the line's)."""
+    """What a second reading of each crop gives, by the crop's top (the line's); the page's own
+    model (kind "rivals") reads a number as the page did, with no rival, unless ``rivals``
+    says otherwise (by top)."""
 
-    def __init__(self, by_top: dict[int, list[str]]) -> None:
+    def __init__(self, by_top: dict[int, list[str]],
+                 rivals: dict[int, list[str]] | None = None) -> None:
         self.by_top = by_top
+        self.rivals = rivals or {}
         self.asked: list[str] = []
 
     def __call__(self, box: tuple[int, int, int, int], kind: str) -> list[str]:
         self.asked.append(kind)
+        if kind == "rivals":
+            return self.rivals.get(box[1], [])
         return self.by_top.get(box[1], [])
 
 
@@ -71,7 +78,36 @@ VALID = [*PAGE[:1], _line("Ngày", "sinh:", "28/02/1981", top=140),
 
 def test_a_valid_number_read_alone_the_same_is_kept() -> None:
     read = Readings({180: ["075181899634", "075181899634"]})
-    assert recheck_ids(VALID, read) == VALID and read.asked == ["number"]  # never the date
+    assert recheck_ids(VALID, read) == VALID and "date" not in read.asked
+
+
+def test_a_digit_the_model_nearly_read_that_keeps_the_number_valid_makes_it_unsure() -> None:
+    # Issue 18, heavy owner bench page 3700040: "038089745171" read "038089745121" (valid: no
+    # check covers the last six digits), the readings alone "38089745171" ignored as a digit
+    # short. The page's own model read the crop "…121" with "7" weighed 64 for the "2".
+    read = Readings({180: ["075181899634", "075181899634"]},
+                    rivals={180: ["075181899634", "075181899674"]})
+    lines, unsure = reread_ids(VALID, read)
+    assert lines == VALID
+    assert unsure == [("075181899634", "075181899634/075181899674")]
+
+
+def test_a_rival_digit_that_breaks_the_number_leaves_it_sure() -> None:
+    # A rival "2" for the century digit says born in the 2000s, against "28/02/1981": no
+    # valid number, nothing in doubt; nor is a rival reading cut short.
+    read = Readings({180: ["075181899634", "075181899634"]},
+                    rivals={180: ["075181899634", "075281899634", "07518189963"]})
+    assert reread_ids(VALID, read) == (VALID, [])
+
+
+def test_a_reading_alone_that_lost_its_first_zero_still_disagrees() -> None:
+    # 3700040 again: alone, 2× and 3×, "38089745171" — the number without its first digit,
+    # which can only be 0 (every province code starts with 0). Both put the 7 back: the
+    # page's 2 is outvoted, and the number stays unsure (proposed, a person confirms).
+    read = Readings({180: ["75181899674", "75181899674"]})
+    lines, unsure = reread_ids(VALID, read)
+    assert "Số CCCD: 075181899674 cấp" in _text(lines)
+    assert unsure == [("075181899674", "075181899674/075181899634")]
 
 
 def test_a_valid_number_two_readings_alone_outvote_is_corrected() -> None:
@@ -219,3 +255,32 @@ def test_a_short_number_with_no_room_after_it_is_not_read_on() -> None:
     tight = [_line(*(w.text for w in SHORT[0].words), top=100)]
     read = Readings({100: ["040198078159", "040198078159"]})
     assert reread_ids(tight, read)[0] == tight and "rest" not in read.asked
+
+
+def _number_with_a_doubtful_digit(share: float) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """"038089745121" printed at 200 dpi, its "2" (the eleventh digit) printed over a "7" with
+    ``share`` of the ink (1.0: a plain 2), as toner and wear blend strokes on a heavy copy."""
+    font = ImageFont.truetype("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf", 28)
+    layers = []
+    for text in ("2", "7"):
+        layer = Image.new("L", (600, 80), 255)
+        ImageDraw.Draw(layer).text((40, 20), "0380897451" + text + "1", font=font, fill=0)
+        layers.append(np.asarray(layer, np.float32))
+    plain, other = layers
+    both = np.maximum(plain, other)  # the digits the two print alike, at full ink
+    ink = np.minimum(both, np.minimum(255 - (255 - plain) * share,
+                                      255 - (255 - other) * (1 - share)))
+    right = 40 + int(ImageDraw.Draw(Image.new("L", (1, 1))).textlength("038089745121", font=font))
+    return ink.astype(np.uint8), (40, 24, right, 52)
+
+
+def test_the_page_model_reads_a_number_with_the_digits_it_nearly_read_instead() -> None:
+    # The reader behind kind "rivals": the page's own model at the page's size, its reading
+    # first, then one reading per digit it weighed almost as much (Tesseract's choices).
+    page, box = _number_with_a_doubtful_digit(1.0)
+    read = _crop_reader(page, 0.0, 200, 5000, OcrSettings())
+    assert read(box, "rivals") == ["038089745121"]  # a plain 2: no rival
+    page, box = _number_with_a_doubtful_digit(0.4)
+    read = _crop_reader(page, 0.0, 200, 5000, OcrSettings())
+    first, *rivals = read(box, "rivals")
+    assert {first, *rivals} == {"038089745121", "038089745171"}
