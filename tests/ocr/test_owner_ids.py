@@ -302,3 +302,18 @@ def test_the_caption_tesseract_gave_no_confidence_gives_the_owner() -> None:
     kept = "7. Giấy CMND/CCCD/Hö chiếu: Số: 079091666767 Cấp ngày: 27/06/2022 Tại: Bộ"
     assert [m.raw for m in find_id_mentions(kept)] == ["079091666767"]
     assert find_id_mentions(kept.replace("CMND/CCCD/Hö ", "")) == []
+
+
+def test_the_passport_read_damaged_at_the_end_of_the_papers_list_gives_the_owner() -> None:
+    # Tờ khai cấp phiếu LLTP (mẫu 03), heavy, held-out seed 41 page 4100000: "Giấy
+    # CMND/CCCD/Hộ chiếu" read "CMND/CCCU/Hð chiếu" — "ð" is no letter folding mends, and the
+    # label then seemed to name only a CMND (9 digits), so the 12-digit number was refused.
+    text = ("TỜ KHAI YÊU CẦU CẤP PHIẾU LÝ LỊCH TƯ PHÁP\n1. Họ và tên: NGUYỄN NGỌC MAI\n"
+            "2. Giới tính: Nữ\n3. Ngày, tháng, năm sinh: 06/03/1961\n"
+            "7. Giấy CMND/CCCU/Hð chiếu: Số: 075161047930 Cấp ngày: 01/10/2022 Tại Cục\n")
+    doc = extract_fields("application_form", text, load_registry())
+    assert doc.owner_id == "075161047930"
+    assert doc.fields["id_number"].label == "Giấy CMND/CCCU/Hð chiếu: Số"
+    # "chiếu" after a slash is the passport's only; without it the list ends at a CMND.
+    lone = text.replace("/Hð chiếu", "")
+    assert extract_fields("application_form", lone, load_registry()).owner_id is None

@@ -430,9 +430,10 @@ def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
         return None
     # A label that names only a CMND announces 9 digits: 12 there may be the CMND joined to the
     # next number OCR read (a house number, a date), and its province and century digits can
-    # still pass the checks. A person looks at it.
+    # still pass the checks. A person looks at it. "chiếu" is the passport's however its first
+    # word was read ("Giấy CMND/CCCU/Hð chiếu: Số:", the judicial-record form's list).
     nine = re.search(r"cmnd|chung minh|(?<![a-z])cmt(?![a-z])", fold(label)) \
-        and not re.search(r"dinh danh|can cuoc|cccd|ho chieu", fold(label))
+        and not re.search(r"dinh danh|can cuoc|cccd|chieu", fold(label))
     if len(raw) == 12 and nine:
         out["id_number"] = FieldValue(
             raw, _FLAGGED, "12 chữ số sau nhãn chỉ ghi CMND (CMND có 9): hãy đối chiếu giấy",
