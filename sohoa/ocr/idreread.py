@@ -128,17 +128,19 @@ def _unsure(number: str, readings: Sequence[str]) -> tuple[str, str] | None:
     """(``number``, the readings joined by "/") when a 12-digit reading among ``readings`` is
     another number; None when every one that is a number at all says ``number``. A reading
     of another length or with other characters is no reading of a number (a crop cut short)."""
-    seen = [r for r in map(_zero_back, readings) if len(r) == 12 and r.isdigit()]
+    seen = [r for r in map(_as_number, readings) if len(r) == 12 and r.isdigit()]
     if all(r == number for r in seen):
         return None
     return number, "/".join(dict.fromkeys([number, *seen]))
 
 
-def _zero_back(reading: str) -> str:
-    """A number read alone without its first digit gets it back when that digit can only be
-    0 (every province code starts with 0): "38089745171" is "038089745171". Issue 18's page
-    3700040: the readings alone said "…171" where the page read "…121", and were ignored as
-    one digit short."""
+def _as_number(reading: str) -> str:
+    """A number as read alone, the crop's own edges taken off: a separator at either end (the
+    caption's colon read "-": "-038304234173", held-out seed 41 page 4100036), and a first
+    digit lost that can only be 0 (every province code starts with 0): "38089745171" is
+    "038089745171" (issue 18's page 3700040: the readings alone said "…171" where the page
+    read "…121", and were ignored as one digit short)."""
+    reading = reading.strip("-./")
     return "0" + reading if len(reading) == 11 and reading.isdigit() \
         and not reading.startswith("0") else reading
 
@@ -185,7 +187,7 @@ def reread_ids(lines: list[Line], read: Reader
             if not personal_id_problems(number, born):
                 # It validates, yet a digit may still be another digit (a 2 read as a 3 keeps
                 # every check): read alone twice, the same other number both times is taken.
-                again = [_zero_back(r) for r in read(_union(words), "number")]
+                again = [_as_number(r) for r in read(_union(words), "number")]
                 kept = number
                 if len(again) == 2 and again[0] == again[1] != number \
                         and len(again[0]) == 12 and again[0].isdigit() \
@@ -200,7 +202,7 @@ def reread_ids(lines: list[Line], read: Reader
                 if (doubt := _unsure(kept, [number, *again, *rivals])) is not None:
                     unsure.append(doubt)
                 continue
-            alone = read(_union(words), "number")
+            alone = [_as_number(r) for r in read(_union(words), "number")]
             numbers = {number, *(r for r in alone
                                  if len(r) == 12 and r.isdigit() and _apart(r, number) <= 2)}
             dates: dict[date | None, str | None] = {born: None}
@@ -327,7 +329,7 @@ def _one_digit_off(lines: list[Line], n: int, raw: str, read: Reader
         return None
     number = raw.translate(DIGIT_LOOKALIKES)
     birth = _birth_word(lines, n)
-    alone = read(_union(words), "number")
+    alone = [_as_number(r) for r in read(_union(words), "number")]
     found = {r for r in alone if len(r) == 12 and r.isdigit() and _lost_or_added(number, r)
              and not personal_id_problems(r, birth[2] if birth else None)}
     if len(found) != 1:

@@ -110,6 +110,14 @@ def test_a_reading_alone_that_lost_its_first_zero_still_disagrees() -> None:
     assert unsure == [("075181899674", "075181899674/075181899634")]
 
 
+def test_a_reading_alone_that_took_in_the_captions_colon_is_still_a_number() -> None:
+    # Held-out seed 41 page 4100036: alone, the crop's caption colon read "-": "-0383042341…".
+    read = Readings({180: ["-075181899674", "075181899674."]})
+    lines, unsure = reread_ids(VALID, read)
+    assert "Số CCCD: 075181899674 cấp" in _text(lines)
+    assert unsure == [("075181899674", "075181899674/075181899634")]
+
+
 def test_a_valid_number_two_readings_alone_outvote_is_corrected() -> None:
     # Heavy owner bench page 32: "…357245" read "…357345" (valid too); alone, 2× and 3×, both
     # read "…357245". Two readings against one, a digit apart, both valid: taken.
