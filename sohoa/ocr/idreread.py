@@ -145,11 +145,11 @@ def _as_number(reading: str) -> str:
         and not reading.startswith("0") else reading
 
 
-def _rivals(read: Reader, box: tuple[int, int, int, int], number: str,
-            born: date | None) -> list[str]:
+def _rivals(model: Sequence[str], number: str, born: date | None) -> list[str]:
     """The valid 12-digit numbers, other than ``number``, that the page's own model read in
-    its crop or nearly read (a digit's rival): each is a reading that disagrees."""
-    return [r for r in dict.fromkeys(read(box, "rivals"))
+    its crop or nearly read (a digit's rival; ``model``, the crop's "rivals" readings): each
+    is a reading that disagrees."""
+    return [r for r in dict.fromkeys(model)
             if len(r) == 12 and r.isdigit() and r != number
             and not personal_id_problems(r, born)]
 
@@ -188,17 +188,22 @@ def reread_ids(lines: list[Line], read: Reader
                 # It validates, yet a digit may still be another digit (a 2 read as a 3 keeps
                 # every check): read alone twice, the same other number both times is taken.
                 again = [_as_number(r) for r in read(_union(words), "number")]
+                model = [_as_number(r) for r in read(_union(words), "rivals")]
                 kept = number
+                # Two readings against one — unless the page's own model, reading the crop
+                # alone, sides with the page: two against two is no majority (held-out seed
+                # 41 page 4100032: "…488" on the page and in its crop, "…888" twice alone).
                 if len(again) == 2 and again[0] == again[1] != number \
                         and len(again[0]) == 12 and again[0].isdigit() \
                         and _apart(again[0], number) <= _OUTVOTED \
-                        and not personal_id_problems(again[0], born):
+                        and not personal_id_problems(again[0], born) \
+                        and model[:1] != [number]:
                     kept = again[0]
                     changed[n] = _with_number(changed[n], words, kept)
                 # Taken or not, readings that differ mean a digit is in doubt; so does a
                 # digit the page's model nearly read as another that keeps the number valid
                 # (nothing checks the last six digits: issue 18, page 3700040).
-                rivals = _rivals(read, _union(words), kept, born)
+                rivals = _rivals(model, kept, born)
                 if (doubt := _unsure(kept, [number, *again, *rivals])) is not None:
                     unsure.append(doubt)
                 continue

@@ -125,6 +125,16 @@ def test_a_valid_number_two_readings_alone_outvote_is_corrected() -> None:
     assert "Số CCCD: 075181899624 cấp" in _text(recheck_ids(VALID, read))
 
 
+def test_two_readings_alone_do_not_outvote_the_page_and_its_own_model() -> None:
+    # Held-out seed 41 page 4100032: "…010488" on the page, and again by the page's model in
+    # the crop; "…010888" twice alone (2×, 3×). Two against two: kept, and in doubt.
+    read = Readings({180: ["075181899624", "075181899624"]},
+                    rivals={180: ["075181899634"]})
+    lines, unsure = reread_ids(VALID, read)
+    assert lines == VALID
+    assert unsure == [("075181899634", "075181899634/075181899624")]
+
+
 def test_a_valid_number_is_not_changed_on_weaker_evidence() -> None:
     for again in (["075181899624", "075181899614"],  # the readings alone disagree
                   ["075181899624"],  # one reading only
