@@ -317,3 +317,36 @@ def test_the_passport_read_damaged_at_the_end_of_the_papers_list_gives_the_owner
     # "chiếu" after a slash is the passport's only; without it the list ends at a CMND.
     lone = text.replace("/Hð chiếu", "")
     assert extract_fields("application_form", lone, load_registry()).owner_id is None
+
+
+BIRTH_DECLARATION = """TỜ KHAI ĐĂNG KÝ KHAI SINH
+Kính gửi: Ủy ban nhân dân phường Bến Thành, Thành phố Hồ Chí Minh
+Họ, chữ đệm, tên người yêu cầu: NGUYỄN THỊ THẢO ÁNH
+Nơi cư trú: 12 Lê Lợi, phường Bến Thành, Thành phố Hồ Chí Minh
+Giấy tờ tùy thân: Căn cước công dân số 079195004321
+Quan hệ với người được khai sinh: Mẹ
+Đề nghị cơ quan đăng ký khai sinh cho người dưới đây:
+Họ, chữ đệm, tên: ĐỖ NGỌC KHUÊ
+Ngày, tháng, năm sinh: 01/12/2026 ghi bằng chữ: Ngày một tháng mười hai năm hai nghìn
+Giới tính: Nam Dân tộc: Kinh Quốc tịch: Việt Nam
+Nơi sinh: Bệnh viện Từ Dũ, Thành phố Hồ Chí Minh
+"""
+
+
+def test_a_birth_declaration_gives_the_requesters_name_beside_her_number() -> None:
+    # tester13 F18: the child's name and birth date (2026) were read beside the mother's
+    # number (born 1995), which that date then refused: every declaration cost a review.
+    doc = extract("application_form", BIRTH_DECLARATION)
+    assert doc.owner_id == "079195004321"
+    assert doc.owner_name == "Nguyễn Thị Thảo Ánh"
+    assert "date_of_birth" not in doc.fields  # the child's: not the owner's
+    assert doc.fields["sex"].value == "Nữ"  # from her number, not the child's "Nam"
+
+
+def test_a_number_in_the_childs_block_keeps_the_childs_fields() -> None:
+    # The same form with the child's number given instead: the child's block is the owner's.
+    text = BIRTH_DECLARATION.replace("Giấy tờ tùy thân: Căn cước công dân số 079195004321\n", "")
+    text = text.replace("Giới tính: Nam", "Số định danh cá nhân: 079226004321\nGiới tính: Nam")
+    doc = extract("application_form", text)
+    assert doc.owner_id == "079226004321" and doc.owner_name == "Đỗ Ngọc Khuê"
+    assert doc.fields["date_of_birth"].value == "2026-12-01"

@@ -24,6 +24,7 @@ from sohoa.vntext import fold
 LABELS: dict[str, tuple[str, ...]] = {
     "full_name": ("họ và tên", "họ, chữ đệm và tên", "họ, chữ đệm, tên", "họ tên", "full name",
                   "họ, chữ đệm, tên vợ", "họ, chữ đệm, tên chồng", "họ và tên người yêu cầu",
+                  "họ, chữ đệm, tên người yêu cầu",
                   "tên người yêu cầu", "họ và tên người nộp", "ông/bà", "ông", "bà", "cấp cho",
                   # the declarant's own caption on a letter or an authorization ("Tôi là: …")
                   "tôi là", "tôi tên là"),

@@ -268,6 +268,9 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     if spec.owner_shared:
         name = fields.get("full_name")
         return Extraction(fields=fields, owner_name=name.value if name else None)
+    if spec.owner_field == "id_number" and (own := _own_block(doc_type, lines, hits, fields,
+                                                               registry, renamed, unsure)):
+        fields = own
     extraction = _with_owner(spec.owner_kind, spec.owner_field, fields)
     if proposed is not None and spec.owner_field == "id_number":
         extraction = replace(extraction, proposed_owner_id=proposed)
@@ -316,6 +319,33 @@ def _listed_caption(spec: DocType, key: str, lines: list[str]) -> FieldValue | N
                 if value:
                     return FieldValue(value, _FUZZY_LABEL)
     return None
+
+
+def _own_block(doc_type: str, lines: list[str], hits: list[_Hit],
+               fields: dict[str, FieldValue], registry: Registry,
+               renamed: Sequence[tuple[str, str]], unsure: Sequence[tuple[str, str]]
+               ) -> dict[str, FieldValue] | None:
+    """``fields`` with the person's fields read from the block of the person whose number is
+    the owner's, on a paper that names several (tester13 F18, the birth declaration: the
+    requester's block — "Họ, chữ đệm, tên người yêu cầu: …", her number — then "Đề nghị …
+    cho người dưới đây: Họ, chữ đệm, tên: …, Ngày, tháng, năm sinh: …" the child's: the
+    child's name and birth date were paired with the mother's number, and that date refused
+    it). None when the paper names one person, or the number's block is not one of them, or
+    reading that block alone gives another number."""
+    number = fields.get("id_number")
+    if number is None or not number.value or not number.value.isdigit():
+        return None
+    block = _party_block(lines, hits, number.value)
+    if block is None:
+        return None
+    person = extract_fields(doc_type, "\n".join(block), registry, renamed=renamed,
+                            unsure=unsure).fields
+    mine = person.get("id_number")
+    if mine is None or mine.value != number.value:
+        return None
+    out = {k: v for k, v in fields.items() if k not in _PERSON_FIELDS}
+    out.update((k, v) for k, v in person.items() if k in _PERSON_FIELDS)
+    return out
 
 
 def _party_block(lines: list[str], hits: list[_Hit], party: str) -> list[str] | None:
