@@ -29,6 +29,12 @@ readings alone put in its place — is kept (it is still the best guess) but rec
 (:func:`reread_ids`' second value, ``OcrPage.unsure_ids``): the extractor proposes it as the
 owner and sends the paper to a person (issue 18, heavy owner bench page 68: "…886467" read
 "…886367", valid, the readings alone not agreeing, kept as sure).
+
+A reading that does not come from the same enlarged crop: the page's own model reads the
+number's crop at the page's size and says, per digit, which other digit it weighed (kind
+"rivals"). A rival that keeps the number valid makes it unsure (session 14: held-out page
+3700040, "…745171" read "…745121" on the page, the model's second choice for the "2" a "7");
+and when that model reads the crop as the page did, two readings alone no longer outvote it.
 """
 
 from __future__ import annotations
