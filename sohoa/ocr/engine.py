@@ -59,6 +59,12 @@ from sohoa.ocr.orient import (
 from sohoa.ocr.orient import upright_image as _upright
 from sohoa.ocr.photos import Photo, beside_photos
 from sohoa.ocr.preprocess import prepare
+from sohoa.ocr.standard import (
+    archive_copy,
+    instruction_run,
+    is_subject_abbreviation,
+    subject_shaped,
+)
 from sohoa.ocr.titles import (
     Titles,
     completed_titles,
@@ -308,6 +314,60 @@ _BARCODE_CHARS = frozenset("IlJ1|!i[]()")
 _ADMIN_ABBREVIATION = re.compile(r"[Vv]/[Vv]|(?:KT|TM|TL|TUQ|VT)\.?")
 
 
+def _standard_words(read: Sequence[Box], kept: list[Box]) -> list[Box]:
+    """``kept`` (the words of ``read`` the noise rule kept) with the administrative paper's
+    standard abbreviations written as the standard prints them (:mod:`sohoa.ocr.standard`),
+    taken back from the noise where the noise rule dropped them.
+
+    A row's first word shaped as the subject's "V/v" before a lower-case syllable ("W/" at
+    52, "V/w" at 39, "V/v" at 11, "V/0": an italic "V/v xác nhận …") is "V/v"; the word after
+    the recipients' "Lưu:" (on the reading's line) shaped as "VT" ("VL", "VE", "VY" at 0,
+    "VT..") is "VT." at the list's end (no word within two letters' height after it), and a "Lưu:"
+    dropped before it ("“IưuU:" at 2) is "Lưu:" again. What the standard wrote is as sure as
+    the word that placed it (the subject's next word; "Lưu:" and "VT" the surer of the two)."""
+    kept_ids = {id(b) for b in kept}
+    written: dict[int, Box] = {}
+    lines: dict[int, list[Box]] = {}
+    for box in read:
+        lines.setdefault(box.line_key, []).append(box)
+    for box in read:
+        if not subject_shaped(box.text) or (box.text == "V/v" and id(box) in kept_ids):
+            continue
+        # The subject's first word: the next word kept on its row (Tesseract may put the
+        # "V/v" in a line of its own), and nothing kept before it on the row.
+        row = [k for k in kept if k is not box and _same_row(k, box)]
+        after = [k for k in row if k.left >= box.right - box.height / 4
+                 and k.left - box.right <= 2 * box.height]
+        before = [k for k in row if k.right <= box.left + box.height / 4
+                  and box.left - k.right <= 4 * box.height]
+        following = min(after, key=lambda k: k.left) if after else None
+        if following is not None and not before and is_subject_abbreviation(
+                box.text, box.width, box.height, following.text):
+            written[id(box)] = replace(box, text="V/v", confidence=max(
+                box.confidence, following.confidence))
+    for words in lines.values():
+        words = sorted(words, key=lambda b: b.left)
+        for k in range(1, len(words)):
+            label, word = words[k - 1], words[k]
+            last = k == len(words) - 1 or words[k + 1].left - word.right > 2 * word.height
+            text = archive_copy(label.text, word.text, last)
+            if text is None:
+                continue
+            sure = max(label.confidence, word.confidence)
+            written[id(word)] = replace(word, text=text, confidence=sure)
+            if id(label) not in kept_ids:
+                written[id(label)] = replace(label, text="Lưu:", confidence=sure)
+    if not written:
+        return kept
+    return [written.get(id(b), b) for b in read if id(b) in kept_ids or id(b) in written]
+
+
+def _same_row(a: Box, b: Box) -> bool:
+    """Whether two words overlap by half the shorter one's height."""
+    overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return overlap >= 0.5 * min(a.height, b.height)
+
+
 def _is_noise(box: Box) -> bool:
     """Marks Tesseract reads into pictures, seals, signatures, fingerprints and barcodes: low
     confidence with (almost) no letters or digits, or a run of bar-like letters ("IJJIIlll…").
@@ -431,7 +491,7 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
         renamed: list[tuple[str, str]] = []
         if finished:
             read = list(_words(api))
-            boxes = [box for box in read if not _is_noise(box)]
+            boxes = _standard_words(read, [box for box in read if not _is_noise(box)])
             boxes += _reread_lost_lines(api, read, boxes, width, height, timeout_ms)
             boxes = _reread_unread_lines(api, boxes, level, regions, timeout_ms)
             boxes += _reread_regions(api, boxes, regions, width, height, timeout_ms)
@@ -453,7 +513,8 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
             boxes = _reread_beside_photos(api, boxes, beside, timeout_ms)
             boxes = _reread_mrz(level, dpi, read, boxes, timeout_ms)
         api.Clear()
-    boxes = _without_seal_lettering(_without_specks(boxes), marks)
+    boxes = _without_rim_lettering(_without_seal_lettering(_without_specks(boxes), marks),
+                                   marks)
     return skew, width, height, _delegations(boxes), finished, renamed
 
 
@@ -542,7 +603,7 @@ def _reread_unread_lines(api: tesserocr.PyTessBaseAPI, kept: list[Box], level: n
     ("Nơi nhận: - Như trên; - Lưu: VT."), whose lines then never came out as lines of their
     own and were lost on faded copies. And a word twice the usual height or more took two such
     lines in one box ("trên;" over "- Lưu: VT."): it reads neither line, and goes when every
-    line under it was read again."""
+    line under it was read, again or by the page (:func:`_gone_tall_words`)."""
     if sum(1 for b in kept if any(c.isalpha() for c in b.text)) < 10:
         return kept
     usual = _usual_height(kept)
@@ -556,13 +617,20 @@ def _reread_unread_lines(api: tesserocr.PyTessBaseAPI, kept: list[Box], level: n
     reading = [b for b in kept if b.height < _MERGED_LINES_HEIGHT * usual]
     found: list[Box] = []
     spans: dict[int, list[bool]] = {id(b): [] for b in tall}
+    read_by_page: set[int] = set()
     strips = _print_lines(page, (0, 0, width, height), usual, tight=True)
     strips += [s for s in _print_lines(page, (0, 0, width, height), usual, tight=True,
                                        sparse=True)
                if not any(_same_line(s, t) for t in strips)]
     for number, strip in enumerate(strips):
-        if any(_within(b, strip) for b in reading) or any(
-                _intersects(strip, region) for region in regions):
+        if any(_within(b, strip) for b in reading):
+            # A line the page read: the tall word over it ("ban" over "- Như trên;" and "-
+            # Lưu: VT.") took nothing of it.
+            for b in tall:
+                if _spans(b, strip):
+                    read_by_page.add(id(b))
+            continue
+        if any(_intersects(strip, region) for region in regions):
             continue
         under = [b for b in tall if _spans(b, strip)]
         if any(_within(b, strip) for b in tall) and not under:
@@ -571,21 +639,40 @@ def _reread_unread_lines(api: tesserocr.PyTessBaseAPI, kept: list[Box], level: n
         # of the line above) as a block.
         again = (_read_rectangle(api, tesserocr.PSM.SINGLE_LINE, strip, timeout_ms)
                  or _read_rectangle(api, tesserocr.PSM.SINGLE_BLOCK, strip, timeout_ms))
-        good = bool(again) and median(b.height for b in again) >= 0.6 * usual and (
-            sum(b.confidence for b in again) / len(again) >= _REREAD_MIN_CONFIDENCE
-            and _valid_share(again, abbreviations=True) >= 0.75
-            and not any(_overlaps(b, k) for b in again for k in reading))
+        good = _line_read_well(again, usual, reading)
         for b in under:
             spans[id(b)].append(good)
         if good:
             found.extend(Box(b.text, b.left, b.top, b.width, b.height, b.confidence,
                              6_000_000 + number) for b in again)
-    # A tall word goes when two lines or more lay under it and all were read again; else the
-    # readings over it go.
-    gone = {key for key, read in spans.items() if len(read) >= 2 and all(read)}
+    gone = _gone_tall_words(spans, read_by_page)
     stays = [b for b in tall if id(b) not in gone]
+    # A tall word that stays keeps its place: the readings over it go.
     found = [b for b in found if not any(_overlaps(b, k) for k in stays)]
     return [b for b in kept if id(b) not in gone] + found
+
+
+def _line_read_well(again: Sequence[Box], usual: int, reading: Sequence[Box]) -> bool:
+    """Whether a line of print read alone is kept: its words as tall as print (the median
+    height of those with letters: "- Lưu:" is a line, its dash 3 px tall no word of it),
+    confident, Vietnamese, and over no word the page read."""
+    if not again:
+        return False
+    lettered = [b for b in again if any(c.isalpha() for c in b.text)] or list(again)
+    return (median(b.height for b in lettered) >= 0.6 * usual
+            and sum(b.confidence for b in again) / len(again) >= _REREAD_MIN_CONFIDENCE
+            and _valid_share(again, abbreviations=True) >= 0.75
+            and not any(_overlaps(b, k) for b in again for k in reading))
+
+
+def _gone_tall_words(spans: dict[int, list[bool]], read_by_page: set[int]) -> set[int]:
+    """The tall words (by ``id``) that were two lines in one box: two lines or more lay under
+    one and every one was read, again alone (``spans``: whether each such reading was kept)
+    or by the page's own words (``read_by_page``) — at least one of them again. Seed 173's
+    Noto heavy copy read "ban" 68 px tall over "- Như trên;", read, and "- Lưu: VT.", read
+    again well: "ban" stayed, and the reading under it went."""
+    return {key for key, read in spans.items()
+            if read and all(read) and len(read) + (key in read_by_page) >= 2}
 
 
 # A word this many times the page's usual height or more may be two lines in one box.
@@ -666,7 +753,7 @@ def _line_words(api: tesserocr.PyTessBaseAPI, syllables: bool) -> list[Box]:
     words = list(_words(api))
     if syllables:
         words = [_trimmed(b, _STRAY_IN_SIGNER) for b in words]
-    kept = [b for b in words if not _is_noise(b)]
+    kept = _standard_words(words, [b for b in words if not _is_noise(b)])
     if not syllables or not kept:
         return kept
     tall = median(b.height for b in kept)
@@ -1675,6 +1762,62 @@ def _without_seal_lettering(boxes: list[Box], marks: Sequence[InkMark]) -> list[
     return [b for b in boxes if not lettering(b)]
 
 
+# A seal's rim lettering runs between its two rings, on a circle 0.8-0.9 of the outer ring's
+# radius: a word whose middle lies in this band of the seal's radius is on the rim.
+_RIM_BAND = (0.6, 1.05)
+# ... and all of the word's box within this share of the radius (a rim word's box, turned
+# with the circle, pokes a little past the ring; measured 0.86-0.88 on seed 173).
+_RIM_OUTER = 1.15
+_RIM_UNSURE = 60.0
+
+
+def _without_rim_lettering(boxes: list[Box], marks: Sequence[InkMark]) -> list[Box]:
+    """Drop the words a seal's rim lettering was read as, told by the seal's geometry: the
+    rim's letters stand on a circle, turned with it, so a word read from them lies in the
+    band between the seal's rings, alone on its row as far as the seal reaches, and unsure
+    (at 16-28 on the foreign generator's grey scans: "THÀẠ" 21×95 px standing along the
+    rim's left side, "sư" on its upper left), its box within the outer ring. The page's print
+    crossing the seal (the signer's title, the instruction, the name) runs on past the band,
+    so its row holds other words, or its box reaches past the ring; a capitalised syllable as
+    tall as print (a name's word) is kept whatever its place."""
+    seals = [m for m in marks if m.kind == "seal"]
+    if not seals:
+        return boxes
+    usual = _usual_height(boxes)
+    if not usual:
+        return boxes
+
+    def band(box: Box, seal: InkMark) -> bool:
+        radius = min(seal.width, seal.height) / 2
+        x, y = seal.left + seal.width / 2, seal.top + seal.height / 2
+        middle = math.hypot(box.left + box.width / 2 - x, box.top + box.height / 2 - y)
+        # Inside the outer ring, corners and all: a title read as one word across the seal
+        # ("CHỦ TỊCH" 238 px wide on a 281 px seal, at 29) reaches past it.
+        corners = max(math.hypot(cx - x, cy - y) for cx in (box.left, box.right)
+                      for cy in (box.top, box.bottom))
+        return (_RIM_BAND[0] * radius <= middle <= _RIM_BAND[1] * radius
+                and corners <= _RIM_OUTER * radius)
+
+    def printed_name(box: Box) -> bool:
+        letters = re.sub(r"[^\w]", "", box.text)
+        return (letters.isalpha() and (letters.istitle() or letters.isupper())
+                and is_syllable(letters.lower()) and box.height >= 0.75 * usual)
+
+    rim: set[int] = set()
+    for seal in seals:
+        reach = (seal.left - seal.width / 4, seal.left + seal.width * 5 / 4)
+        on = [b for b in boxes if band(b, seal)]
+        for box in on:
+            if box.confidence >= _RIM_UNSURE or printed_name(box) or not any(
+                    ch.isalnum() for ch in box.text):
+                continue
+            row = [b for b in boxes if b is not box and _same_row(b, box)
+                   and reach[0] <= b.left + b.width / 2 <= reach[1]]
+            if all(band(b, seal) and b.confidence < _RIM_UNSURE for b in row):
+                rim.add(id(box))
+    return [b for b in boxes if id(b) not in rim]
+
+
 # An upright reading: enough words, read with confidence, most of them Vietnamese syllables
 # or confident Latin words (the English half of a bilingual caption).
 _UPRIGHT_MIN_WORDS = 25
@@ -1799,6 +1942,74 @@ def _signer_titles(words: list[Word], lines: list[str], titles: Titles, height: 
         out_words = [w for w in out_words if w.line not in specks]
         out_lines = ["" if k in specks else line for k, line in enumerate(out_lines)]
     return out_words, out_lines, changed
+
+
+def _written_instructions(words: list[Word], lines: list[str], height: int
+                          ) -> tuple[list[Word], list[str]]:
+    """``words`` and ``lines`` with a signing instruction read garbled under the seal's rim
+    ("(Âý, ghirõ", "ý, ghi rõ") written as the form prints it (:func:`instruction_run`),
+    below the page's header only, where the run opens its column. The instruction's words
+    share the run's box, each as wide as its letters.
+
+    Where two lines are readings of one instruction laid over each other (the page's and a
+    region's read again: "ý, ghi rõ họ tê" over "(Ký, ghi rõ họ tên và đóng dấu)"), the
+    nearer to it is kept and the other's run goes: writing both would print it twice."""
+    found: list[tuple[float, list[int], str, Region]] = []
+    for line_no in range(len(lines)):
+        at = [k for k, w in enumerate(words) if w.line == line_no]
+        if not at or min(words[k].top for k in at) < height * _SIGNER_BELOW:
+            continue
+        match = instruction_run([words[k].text for k in at])
+        if match is None:
+            continue
+        start, end, instruction, distance = match
+        run = [words[k] for k in at[start:end]]
+        # The instruction opens its column: a word just before the run is a part of it read
+        # as something else ("1. qhữTð-họ tên, đóng dấu)" is no "(Ký tên, đóng dấu)").
+        before = words[at[start - 1]] if start else None
+        if before is not None and run[0].left - (before.left + before.width) < 1.5 * max(
+                before.height, run[0].height):
+            continue
+        area = (min(w.left for w in run), min(w.top for w in run),
+                max(w.left + w.width for w in run), max(w.top + w.height for w in run))
+        found.append((distance, at[start:end], instruction, area))
+    kept: list[Region] = []
+    gone: set[int] = set()
+    written: dict[int, list[Word]] = {}
+    for distance, indices, instruction, area in sorted(found, key=lambda item: item[0]):
+        if any(_intersects(area, a) and min(area[3], a[3]) - max(area[1], a[1])
+               >= 0.5 * min(area[3] - area[1], a[3] - a[1]) for a in kept):
+            gone.update(indices)
+            continue
+        kept.append(area)
+        if distance == 0:
+            continue
+        run = [words[k] for k in indices]
+        left, top, right, bottom = area
+        tokens = instruction.split()
+        share = (right - left) / (sum(len(t) for t in tokens) + len(tokens) - 1)
+        confidence = sum(w.confidence for w in run) / len(run)
+        placed: list[Word] = []
+        x = float(left)
+        for token in tokens:
+            placed.append(replace(run[0], text=token, left=round(x), top=top,
+                                  width=max(1, round(len(token) * share)), height=bottom - top,
+                                  confidence=confidence))
+            x += (len(token) + 1) * share
+        written[indices[0]] = placed
+        gone.update(indices[1:])
+    if not gone and not written:
+        return words, lines
+    out_words: list[Word] = []
+    for k, word in enumerate(words):
+        if k in written:
+            out_words.extend(written[k])
+        elif k not in gone:
+            out_words.append(word)
+    changed = {words[k].line for k in (*gone, *written)}
+    out_lines = [" ".join(w.text for w in out_words if w.line == n) if n in changed else line
+                 for n, line in enumerate(lines)]
+    return out_words, out_lines
 
 
 def _rewrite_line(words: list[Word], line_no: int, tokens: Sequence[str]) -> list[Word]:
@@ -1976,6 +2187,7 @@ def recognize_page(
         words, text_lines, completed = _signer_titles(words, text_lines, load_titles(),
                                                       height, upright_marks)
         retitled += completed
+    words, text_lines = _written_instructions(words, text_lines, height)
     confidence = sum(w.confidence for w in words) / len(words) / 100.0 if words else 0.0
     return OcrPage(
         page_sha256=page_sha256,

@@ -1,0 +1,160 @@
+"""The standard parts of an administrative paper as a closed vocabulary (Nghị định 30/2020/NĐ-CP,
+Phụ lục I, and the forms built on it), checked against what the page read by shape and place.
+
+Three parts are printed on most papers and are too short, too small or too much in the way of a
+seal for the recognizer to read them reliably on a scan it has never seen (issue 18):
+
+- the subject (trích yếu) of a letter opens on "V/v" (về việc), set in italics: read "W/",
+  "V/w", "V/0", "V/%" or at no confidence, and dropped as noise;
+- the recipients' list (Nơi nhận) ends on "- Lưu: VT, …" (the clerk's office keeps a copy):
+  "VT" read "VL", "VE", "VY", "VT..", or "Lưu:" read "“IưuU:";
+- the signing instruction under the signer's title ("(Ký, ghi rõ họ tên và đóng dấu)"), in
+  italics, crossed by the seal's rim: "(Âý, ghi rõ", "0W", "Kỹ.".
+
+None of these can be read better from its crop (session 13 tried 1×/2×/3× and whitelists):
+what tells them is what the standard prints there. Each rule takes a reading only when its
+shape fits the part and the place is the part's own (the first word of a line followed by the
+subject's lower-case words; the word after "Lưu:"; a run of a line under the page's header
+that holds words of the instruction), and writes it as the standard does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sohoa.ocr.correct import is_syllable
+from sohoa.vntext import fold, nfc
+
+# --- the subject's "V/v" ------------------------------------------------------------------
+
+# What an italic "V/v" is read as: a V (or a W: the italic V's serifs), a slash or a stroke,
+# and at most two marks for the small v ("W/", "V/w", "V/0", "V/%", "V/v").
+_SUBJECT_SHAPE = re.compile(r"[VvWw][/|\\⁄∕][^\s]{0,2}")
+
+
+def subject_shaped(text: str) -> bool:
+    """Whether a word is shaped as a "V/v" read."""
+    return _SUBJECT_SHAPE.fullmatch(text) is not None
+
+
+def is_subject_abbreviation(text: str, width: int, height: int, following: str) -> bool:
+    """Whether a line's first word, read as ``text`` in a box ``width``×``height``, is the
+    subject's "V/v": its shape is a V, a slash and at most two marks, no wider than three
+    letters, and the next word of the line is a lower-case Vietnamese syllable (a subject
+    reads "V/v xác nhận …", "V/v đề nghị …": never a capital, a number or a code)."""
+    letters = re.sub(r"[^\w]", "", following)
+    return (subject_shaped(text) and 0 < width <= 3 * height
+            and letters.isalpha() and letters.islower() and is_syllable(letters))
+
+
+# --- the recipients' "Lưu: VT" ------------------------------------------------------------
+
+# "VT" as read: a V and one letter or digit that a T is taken for, and the punctuation.
+_ARCHIVE_SHAPE = re.compile(r"V([TLEYIF1J7])([.,;:]*)")
+
+
+def _distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def is_archive_label(text: str) -> bool:
+    """Whether a word is "Lưu:" as read: it ends on a colon and its letters are "luu" a
+    letter or two away ("lưu:", "“IưuU:"). Only asked of the word before a "VT" as read."""
+    if not text.endswith(":"):
+        return False
+    letters = "".join(ch for ch in fold(text).lower() if ch.isalpha())
+    return 2 <= len(letters) <= 5 and _distance(letters.replace("i", "l"), "luu") <= 1
+
+
+def archive_copy(label: str, text: str, last: bool) -> str | None:
+    """What the word after the recipients' "Lưu:" is, as the standard writes it, or None when
+    it is none of the standard's: the clerk's office "VT" (read "VL", "VE", "VY", "VT..") with
+    its punctuation — a full stop when it ends the list (``last``: the line's last word), as
+    every list of recipients does, else the comma or semicolon read."""
+    if not is_archive_label(label):
+        return None
+    match = _ARCHIVE_SHAPE.fullmatch(text)
+    if match is None:
+        return None
+    marks = match.group(2)
+    if last:
+        return "VT."
+    return "VT" + (marks[:1] if marks[:1] in (",", ";") else ",")
+
+
+# --- the signing instruction --------------------------------------------------------------
+
+# The instructions printed under a signer's title in the forms the project knows (the
+# registry's forms, Thông tư 01/2022/TT-BTP's and Thông tư 04/2020/TT-BTP's) and Nghị định
+# 30's own placeholder.
+INSTRUCTIONS: tuple[str, ...] = (
+    "(Ký, ghi rõ họ tên và đóng dấu)",
+    "(Ký, ghi rõ họ tên, đóng dấu)",
+    "(Ký, ghi rõ họ tên)",
+    "(Ký và ghi rõ họ tên)",
+    "(Ký, ghi rõ họ, chữ đệm, tên, chức vụ, đóng dấu)",
+    "(Ký, họ tên, đóng dấu)",
+    "(Ký tên, đóng dấu)",
+    "(Chữ ký, dấu)",
+)
+# The words of an instruction that are never a name's or a title's: a run of a line is taken
+# for one only when two of them were read right.
+_INSTRUCTION_WORDS = frozenset({"ky", "ghi", "ro", "ho", "ten", "dong", "dau", "chu", "dem"})
+# The run's characters may differ from the instruction's by this share at most.
+_INSTRUCTION_SLACK = 0.3
+
+
+def _chars(text: str) -> str:
+    return "".join(ch for ch in nfc(text).lower() if not ch.isspace())
+
+
+def _anchors(tokens: Sequence[str]) -> int:
+    return sum(1 for t in tokens
+               if "".join(ch for ch in fold(t).lower() if ch.isalpha()) in _INSTRUCTION_WORDS)
+
+
+def instruction_run(tokens: Sequence[str]) -> tuple[int, int, str, float] | None:
+    """The run ``tokens[start:end]`` of a line that is a signing instruction as read, the
+    instruction it is, and how far the reading is from it (a share of its characters):
+    ``(start, end, instruction, distance)``, or None.
+
+    A run is one when two of its words are the instruction's own words read right ("ghi",
+    "rõ", "họ", "tên", "đóng", "dấu"), its characters (spaces aside, case folded) are within
+    ``_INSTRUCTION_SLACK`` of one instruction's, and that instruction is nearer than any other
+    (as a share of its length: "(Ký, ghi rõ họ tên" is nearer the shorter instruction, "(Ký, ghi
+    rõ họ tên, đóng dấu" the longer): "(Âý, ghirõ họ tên và đóng dấu)" is "(Ký, ghi rõ họ tên
+    và đóng dấu)". Words of another column on the same line ("- Như trên;") only add to the
+    distance, so the run leaves them out."""
+    # instruction -> its distance as a share of its characters, the run's start and end
+    nearest: dict[str, tuple[float, int, int]] = {}
+    for start in range(len(tokens)):
+        for end in range(start + 1, min(len(tokens), start + 14) + 1):
+            run = tokens[start:end]
+            if _anchors(run) < 2:
+                continue
+            read = _chars(" ".join(run))
+            for instruction in INSTRUCTIONS:
+                target = _chars(instruction)
+                if abs(len(read) - len(target)) > _INSTRUCTION_SLACK * len(target):
+                    continue
+                distance = _distance(read, target) / len(target)
+                if distance <= _INSTRUCTION_SLACK and (
+                        instruction not in nearest or distance < nearest[instruction][0]):
+                    nearest[instruction] = (distance, start, end)
+    if not nearest:
+        return None
+    ranked = sorted(nearest.items(), key=lambda item: item[1][0])
+    instruction, (distance, start, end) = ranked[0]
+    if len(ranked) > 1 and ranked[1][1][0] <= distance:
+        return None  # two instructions as near: the reading does not tell which
+    if " ".join(tokens[start:end]) == instruction:
+        distance = 0.0
+    return start, end, instruction, distance
