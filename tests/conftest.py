@@ -15,7 +15,8 @@ reading a table's row passed or failed by the way it was run. They are taken awa
 
 Every catalog transaction of the suite takes its named locks in the one order of
 ``catalog.xact_lock`` or fails (``CHECK_LOCK_ORDER``): checked on SQLite too, where no lock is
-ever waited for, so a path that could deadlock two PostgreSQL writers fails here.
+ever waited for, so a path that could deadlock two PostgreSQL writers fails here — in the
+CLI and worker processes the tests start as well (``SOHOA_CHECK_LOCK_ORDER``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def pytest_configure(config: pytest.Config) -> None:
     from sohoa.archive import catalog
 
     catalog.CHECK_LOCK_ORDER = True
+    os.environ["SOHOA_CHECK_LOCK_ORDER"] = "1"  # and in every `sohoa` / worker a test starts
     index = _worker_index()
     if index is not None:
         for terminal in ("COLUMNS", "LINES"):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import fcntl
 import functools
 import hashlib
+import os
 import random
 import re
 import sqlite3
@@ -315,9 +316,10 @@ def lock_key(name: str) -> int:
 # other named locks, then the hash chains (the audit log, the access log) last: a transaction
 # that appended to the audit log waits for no dossier any more.
 _LOCKS_HELD = "sohoa.xact_locks"
-# Tests turn this on (tests/conftest.py): a lock taken out of order raises instead of being
+# Tests turn this on (tests/conftest.py sets SOHOA_CHECK_LOCK_ORDER=1, which the CLI and the
+# queue workers the tests start inherit): a lock taken out of order raises instead of being
 # taken, so every path the suite runs is checked on SQLite too, where no lock is ever waited for.
-CHECK_LOCK_ORDER = False
+CHECK_LOCK_ORDER = os.environ.get("SOHOA_CHECK_LOCK_ORDER") == "1"
 
 
 class LockOrderError(RuntimeError):

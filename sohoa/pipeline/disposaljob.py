@@ -250,7 +250,7 @@ def _ran(named: str | None, runner: str | None) -> str:
     signed-in user), beside the name typed for it, when they differ (tester13 F12)."""
     if not runner or disposal.same_person(named, runner):
         return ""
-    return f" (người chạy lệnh trên hệ thống: {runner})"
+    return f" (tài khoản thực hiện trên hệ thống: {runner})"
 
 
 def _local(value: str) -> datetime:

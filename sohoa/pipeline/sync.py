@@ -359,9 +359,13 @@ class SenderOutage:
 
     MAX_WAIT_S = 120.0  # back within two minutes of the catalog
     QUIET_S = 600.0
+    WORKED_S = 60.0  # a sender that ran this long before failing had recovered
 
     def __init__(self, poll_s: float) -> None:
         self.poll_s = max(0.1, float(poll_s))
+        self.reset()
+
+    def reset(self) -> None:
         self.count = 0
         self.wait_s = self.poll_s
         self._last_failure = -math.inf
@@ -394,6 +398,7 @@ def background(settings: Settings, open_archive: Callable[[], Archive],
     def loop() -> None:
         outage = SenderOutage(options.poll_s)
         while not stop.is_set():
+            began = time.monotonic()
             try:
                 archive = open_archive()
                 runner = SyncRunner(archive, targets, options)
@@ -402,6 +407,8 @@ def background(settings: Settings, open_archive: Callable[[], Archive],
                 finally:
                     runner.close()
             except Exception as exc:  # keep sending after a catalog hiccup
+                if time.monotonic() - began >= SenderOutage.WORKED_S:
+                    outage.reset()  # it ran a while: this is a new outage, said at once
                 said = outage.failed(exc, time.monotonic())
                 if said:
                     log.warning("%s", said)

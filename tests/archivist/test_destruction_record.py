@@ -79,8 +79,8 @@ def test_the_destruction_record_reads_right(settings: Settings, tmp_path: Path) 
     assert ("Căn cứ: Luật Lưu trữ số 33/2024/QH15; Thông tư số 05/2025/TT-BNV của Bộ Nội vụ; "
             "Quyết định số 12/QĐ-UBND (quyết định hủy); Danh mục tài liệu hết giá trị số "
             f"{lst['list']}.") in flat, flat
-    assert "người lập: Lê Thu Hà (người chạy lệnh trên hệ thống: luutru_ha)" in flat, flat
-    assert flat.count("người chạy lệnh trên hệ thống") == 1, flat
+    assert "người lập: Lê Thu Hà (tài khoản thực hiện trên hệ thống: luutru_ha)" in flat, flat
+    assert flat.count("tài khoản thực hiện trên hệ thống") == 1, flat
     assert not re.search(r"\b(on legal hold|placed after|no longer stored|log)\b", flat)
     # The long title in full, wrapped in its cell (content order keeps a cell's lines together).
     raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True,

@@ -28,3 +28,12 @@ def test_a_failure_long_after_the_last_is_a_new_outage() -> None:
     assert outage.wait_s > 2.0
     line = outage.failed(OSError("y"), 10_000.0)
     assert outage.wait_s == 2.0 and line == "đồng bộ: bộ gửi dừng (y); đang chạy lại"
+
+
+def test_after_a_recovery_the_next_failure_is_said_at_once() -> None:
+    outage = SenderOutage(poll_s=2.0)
+    for n in range(9):
+        outage.failed(OSError("x"), float(n))
+    outage.reset()  # the sender ran a while (review14a N5)
+    assert outage.failed(OSError("z"), 20.0) == "đồng bộ: bộ gửi dừng (z); đang chạy lại"
+    assert outage.wait_s == 2.0
