@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -50,6 +50,13 @@ from sohoa.archive.models import (
 from sohoa.archive.policy import Caller
 from sohoa.archive.s3blobs import S3Options
 from sohoa.archive.search import SearchIndex
+from sohoa.archive.unreachable import (
+    BLOBS,
+    NOT_OPENED,
+    SEARCH,
+    IndexUnavailable,
+    Unreachable,
+)
 from sohoa.archive.values import SYSTEM_ACTOR, nfc_opt, utc_now
 from sohoa.clock import shown_date, vietnam_today
 from sohoa.errors import (
@@ -120,17 +127,27 @@ class Archive:
         # TT 01/2023 Điều 10 code of every stored paper (setting dossiers.code_format).
         self.digitization_format = DEFAULT_CODE_FORMAT
         self._access_queue_lock = threading.Lock()
+        # the families put aside at the opening (``open(optional=…)``) → why, for status
+        self.unavailable: dict[str, str] = {}
 
     @classmethod
     def open(cls, db_url: str, blobs_url: str, search_url: str, *,
-             s3: S3Options | None = None, busy_timeout_s: float | None = None) -> Archive:
+             s3: S3Options | None = None, busy_timeout_s: float | None = None,
+             optional: Collection[str] = (), skip: Collection[str] = ()) -> Archive:
         """Open (creating and migrating as needed) the archive named by three URLs:
         ``sqlite:////abs/catalog.db`` or ``postgresql+psycopg://…``, ``file:///abs/blobs`` or
         ``s3://bucket/prefix`` (reached with ``s3``), ``tantivy:///abs/index`` or
-        ``http://host:9200`` (Elasticsearch)."""
+        ``http://host:9200`` (Elasticsearch).
+
+        ``optional``: the families (``unreachable.BLOBS``, ``SEARCH``) that may be down: one
+        that does not answer is put aside (:class:`Unreachable`, every use raises why; named
+        in ``unavailable``) instead of failing the opening (``sohoa status`` says which).
+        ``skip``: families not even opened (what reads the catalog only: every use of them
+        refuses)."""
         check_blob_url(blobs_url)
         check_search_url(search_url)
         writer, reader = make_engines(db_url, busy_timeout_s=busy_timeout_s)
+        unavailable: dict[str, StorageError] = {}
         try:
             try:
                 migrate(writer)
@@ -139,17 +156,34 @@ class Archive:
                     f"không mở hoặc nâng cấp được cơ sở dữ liệu danh mục {safe_url(db_url)}: "
                     f"{getattr(exc, 'orig', None) or exc}. Hãy kiểm tra thiết lập 'db', quyền "
                     "trên tệp và chỗ trống trên đĩa") from exc
-            blobs = open_blob_store(blobs_url, s3)
-            try:
-                index = open_index(search_url)
-            except BaseException:
-                blobs.close()
-                raise
+            blobs: BlobStore = cast(BlobStore, Unreachable(BLOBS, NOT_OPENED))
+            if BLOBS not in skip:
+                try:
+                    blobs = open_blob_store(blobs_url, s3)
+                except StorageError as exc:
+                    if BLOBS not in optional:
+                        raise
+                    unavailable[BLOBS] = exc
+                    blobs = cast(BlobStore, Unreachable(BLOBS, exc))
+            index: SearchIndex = cast(SearchIndex, Unreachable(SEARCH, NOT_OPENED))
+            if SEARCH not in skip:
+                try:
+                    index = open_index(search_url)
+                except IndexUnavailable as exc:
+                    if SEARCH not in optional:
+                        blobs.close()
+                        raise
+                    unavailable[SEARCH] = exc
+                    index = cast(SearchIndex, Unreachable(SEARCH, exc))
+                except BaseException:
+                    blobs.close()
+                    raise
         except BaseException:
             writer.dispose()
             reader.dispose()
             raise
         archive = cls(writer, reader, blobs, index)
+        archive.unavailable = {family: str(exc) for family, exc in unavailable.items()}
         try:
             fresh = getattr(index, "fresh", False)
             if fresh and archive._count(select(func.count()).select_from(Document)):

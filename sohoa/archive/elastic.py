@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from sohoa.archive.search import SNIPPET_CHARS, IndexDoc
+from sohoa.archive.unreachable import IndexUnavailable
 from sohoa.errors import ConfigError, StorageError
 from sohoa.vntext import nfc
 
@@ -95,13 +96,13 @@ class ElasticIndex:
 
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         from elastic_transport import ConnectionError as TransportConnectionError
-        from elastic_transport import TransportError
+        from elastic_transport import ConnectionTimeout, TransportError
         from elasticsearch import ApiError
 
         try:
             return fn(*args, **kwargs)
-        except TransportConnectionError as exc:
-            raise StorageError(
+        except (TransportConnectionError, ConnectionTimeout) as exc:
+            raise IndexUnavailable(
                 f"Elasticsearch tại {self.node} không trả lời ({exc.message}). Kiểm tra "
                 "thiết lập 'search' và cụm Elasticsearch có đang chạy; tài liệu đã lưu vẫn còn "
                 "trong danh mục: khắc phục xong thì chạy lại đúng lệnh này để chỉ mục bắt "

@@ -52,9 +52,14 @@ class OperatorDesk:
         check_role(caller, OPERATORS, "xem các lượt xử lý và danh sách cách ly")
         queue = None
         if self.settings.broker:
+            import redis
+
             from sohoa.pipeline.queue.status import queue_status
 
-            queue = queue_status(self.settings)
+            try:
+                queue = queue_status(self.settings)
+            except (ConfigError, redis.RedisError) as exc:  # the page shows the rest
+                log.warning("hàng đợi không trả lời: %s", exc)
         # The retried files' names are the citizens' papers: the quarantine list's rule says
         # who sees which (a desk user with no unit sees none, the rest of the page all the same)
         try:
