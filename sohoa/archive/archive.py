@@ -269,6 +269,12 @@ class Archive:
         with self.transaction(write=True) as conn:
             return job_state.fail(conn, job_id, reason, actor=self.actor)
 
+    def interrupt_job(self, job_id: str, reason: str) -> bool:
+        """A running job whose queued work is gone (``jobs.interrupt``), with the reason in
+        Vietnamese; False if it was not running."""
+        with self.transaction(write=True) as conn:
+            return job_state.interrupt(conn, job_id, reason, actor=self.actor)
+
     def heartbeat_job(self, job_id: str) -> None:
         """The process running this job is alive (see ``jobs.HEARTBEAT_S``)."""
         with self.transaction(write=True) as conn:
