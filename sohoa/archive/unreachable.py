@@ -28,6 +28,10 @@ class IndexUnavailable(StorageError):
 NOT_OPENED = StorageError("thành phần này không được mở cho lệnh này (chỉ đọc sổ mục lục)")
 
 
+class IndexLost(IndexUnavailable):
+    """The index answers but is gone (a node restarted empty): made anew from the catalog."""
+
+
 class Unreachable:
     """Stands in for the blob store or the search index that did not answer: every method
     raises the opening's error (an :class:`IndexUnavailable` for the index); ``close`` does

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sohoa.archive.unreachable import FAMILIES
+from sohoa.archive import Archive
+from sohoa.archive.unreachable import FAMILIES, IndexUnavailable
+from sohoa.archive.urls import safe_display
 from sohoa.errors import ConfigError, StorageError
+from sohoa.pipeline.outcomes import IngestSummary
 from sohoa.pipeline.settings import Settings
 
 CATALOG, BROKER = "db", "broker"
@@ -46,3 +49,24 @@ def archive_status(settings: Settings) -> dict[str, Any]:
             down[BROKER] = str(exc)
     return {"stats": stats, "review_waiting": waiting, "queue": queue, "down": down}
 
+
+def index_in_step(archive: Archive, summary: IngestSummary, search_url: str) -> None:
+    """Bring the search index in step at a job's end. When it does not answer, the job is not
+    stopped (tester14 F4: a search outage closed every desk of the province): the documents
+    are in the catalog and the outbox keeps their changes until the index answers again (the
+    next job, search or worker's store drains it), so the summary counts the papers waiting for
+    it and says why (``search_waiting``, ``search_problem``); only a search refuses meanwhile.
+    Any other failure still stops the job."""
+    try:
+        archive.sync_index()
+    except IndexUnavailable:
+        summary.search_waiting = archive.search_pending()
+        summary.search_problem = index_behind(summary.search_waiting, search_url)
+
+
+def index_behind(waiting: int, search_url: str) -> str:
+    """What the clerk reads when the index is behind: nothing was lost, nothing is to be done."""
+    return (f"chỉ mục tìm kiếm chưa cập nhật ({waiting} giấy tờ chờ đưa vào chỉ mục): "
+            f"{safe_display(search_url)} không trả lời. Giấy tờ đã lưu an toàn trong kho; chỉ "
+            "mục sẽ bắt kịp khi nó trả lời lại (ở lần nhận hoặc lần tìm kiếm sau), trong lúc "
+            "chờ `sohoa search` chưa tìm được các giấy tờ này")

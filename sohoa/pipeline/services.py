@@ -9,6 +9,7 @@ from typing import Any
 
 from sohoa.archive import Archive
 from sohoa.archive.s3blobs import S3Options
+from sohoa.archive.unreachable import SEARCH
 from sohoa.archive.urls import is_s3, safe_display
 from sohoa.errors import ConfigError, SigningError, TokenLoginRefused
 from sohoa.ocr.classify import NgramModel
@@ -18,11 +19,12 @@ from sohoa.signing import DocumentSigner, KeySource, SigningSettings
 from sohoa.signing.settings import OFFICER_REASON, OFFICER_STAMP
 
 
-def open_archive(settings: Settings, *, optional: Collection[str] = (),
+def open_archive(settings: Settings, *, optional: Collection[str] = (SEARCH,),
                  skip: Collection[str] = ()) -> Archive:
     """The archive of these settings. ``optional``: the families that may be down
-    (``Archive.open``), for ``sohoa status`` (which says what is down). ``skip``: families not
-    opened at all, for what reads only the catalog (``sohoa jobs``, the review queue)."""
+    (``Archive.open``): the search index by default (the outbox catches up), the blob store too
+    for ``sohoa status`` (which says what is down). ``skip``: families not opened at all, for
+    what reads only the catalog (``sohoa jobs``, the review queue)."""
     from sohoa.archive.dossiers import check_code_format
 
     settings.home.mkdir(parents=True, exist_ok=True)

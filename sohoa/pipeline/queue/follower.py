@@ -92,8 +92,9 @@ def follow_job(board: JobBoard, summary: IngestSummary, emit: Emit, progress: Pr
         time.sleep(poll_s)
     done = snap["summary"] or {}
     for key in ("blank_pages", "dossiers", "stored", "duplicates", "quarantined", "needs_review",
-                "program_errors"):
+                "program_errors", "search_waiting"):
         setattr(summary, key, int(done.get(key, 0)))
+    summary.search_problem = str(done.get("search_problem") or "")
     summary.document_ids = list(done.get("document_ids", []))
     last = board.info(job_id).get("last_content")
     summary.last_content = page_from(last) if isinstance(last, dict) else None
