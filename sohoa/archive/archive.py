@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import time
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -50,6 +51,14 @@ from sohoa.archive.models import (
 from sohoa.archive.policy import Caller
 from sohoa.archive.s3blobs import S3Options
 from sohoa.archive.search import SearchIndex
+from sohoa.archive.unreachable import (
+    BLOBS,
+    NOT_OPENED,
+    SEARCH,
+    IndexLost,
+    IndexUnavailable,
+    Unreachable,
+)
 from sohoa.archive.values import SYSTEM_ACTOR, nfc_opt, utc_now
 from sohoa.clock import shown_date, vietnam_today
 from sohoa.errors import (
@@ -63,6 +72,7 @@ from sohoa.records import DocumentRecord, Quarantined, sha256_hex
 from sohoa.vntext import nfc
 
 _SYNC_BATCH = 500
+INDEX_RETRY_S = 10.0  # an index that did not answer is tried again at most this often
 # what a clerk reads for a document that is no longer stored
 _GONE = {STATUS_DISPOSED: "đã bị tiêu hủy"}
 
@@ -120,17 +130,30 @@ class Archive:
         # TT 01/2023 Điều 10 code of every stored paper (setting dossiers.code_format).
         self.digitization_format = DEFAULT_CODE_FORMAT
         self._access_queue_lock = threading.Lock()
+        # the families put aside at the opening (``open(optional=…)``) → why, for status
+        self.unavailable: dict[str, str] = {}
+        self._search_url = ""
+        self._index_retry_at = 0.0
 
     @classmethod
     def open(cls, db_url: str, blobs_url: str, search_url: str, *,
-             s3: S3Options | None = None, busy_timeout_s: float | None = None) -> Archive:
+             s3: S3Options | None = None, busy_timeout_s: float | None = None,
+             optional: Collection[str] = (SEARCH,), skip: Collection[str] = ()) -> Archive:
         """Open (creating and migrating as needed) the archive named by three URLs:
         ``sqlite:////abs/catalog.db`` or ``postgresql+psycopg://…``, ``file:///abs/blobs`` or
         ``s3://bucket/prefix`` (reached with ``s3``), ``tantivy:///abs/index`` or
-        ``http://host:9200`` (Elasticsearch)."""
+        ``http://host:9200`` (Elasticsearch).
+
+        ``optional``: the families (``unreachable.BLOBS``, ``SEARCH``) that may be down: one
+        that does not answer is put aside (:class:`Unreachable`, every use raises why; named
+        in ``unavailable``) instead of failing the opening. The search index is optional by
+        default: it is derived from the catalog, whose outbox keeps every change until the
+        index answers again (each sync tries it anew), and only a search needs it. ``skip``:
+        families not even opened (what reads the catalog only: every use of them refuses)."""
         check_blob_url(blobs_url)
         check_search_url(search_url)
         writer, reader = make_engines(db_url, busy_timeout_s=busy_timeout_s)
+        unavailable: dict[str, StorageError] = {}
         try:
             try:
                 migrate(writer)
@@ -139,26 +162,69 @@ class Archive:
                     f"không mở hoặc nâng cấp được cơ sở dữ liệu danh mục {safe_url(db_url)}: "
                     f"{getattr(exc, 'orig', None) or exc}. Hãy kiểm tra thiết lập 'db', quyền "
                     "trên tệp và chỗ trống trên đĩa") from exc
-            blobs = open_blob_store(blobs_url, s3)
-            try:
-                index = open_index(search_url)
-            except BaseException:
-                blobs.close()
-                raise
+            blobs: BlobStore = cast(BlobStore, Unreachable(BLOBS, NOT_OPENED))
+            if BLOBS not in skip:
+                try:
+                    blobs = open_blob_store(blobs_url, s3)
+                except StorageError as exc:
+                    if BLOBS not in optional:
+                        raise
+                    unavailable[BLOBS] = exc
+                    blobs = cast(BlobStore, Unreachable(BLOBS, exc))
+            index: SearchIndex = cast(SearchIndex, Unreachable(SEARCH, NOT_OPENED))
+            if SEARCH not in skip:
+                try:
+                    index = open_index(search_url)
+                except IndexUnavailable as exc:
+                    if SEARCH not in optional:
+                        blobs.close()
+                        raise
+                    unavailable[SEARCH] = exc
+                    index = cast(SearchIndex, Unreachable(SEARCH, exc))
+                except BaseException:
+                    blobs.close()
+                    raise
         except BaseException:
             writer.dispose()
             reader.dispose()
             raise
         archive = cls(writer, reader, blobs, index)
+        archive._search_url = search_url
+        archive.unavailable = {family: str(exc) for family, exc in unavailable.items()}
+        if SEARCH in unavailable:  # not asked again at once: a node that hangs costs minutes
+            archive._index_retry_at = time.monotonic() + INDEX_RETRY_S
         try:
-            fresh = getattr(index, "fresh", False)
-            if fresh and archive._count(select(func.count()).select_from(Document)):
-                # A new or discarded index beside an existing catalog: fill it before use.
-                archive.rebuild_index()
+            archive._fill_if_fresh()
         except BaseException:
             archive.close()
             raise
         return archive
+
+    def _fill_if_fresh(self) -> None:
+        if getattr(self.index, "fresh", False) and self._count(
+                select(func.count()).select_from(Document)):
+            # A new or discarded index beside an existing catalog: fill it before use.
+            self.rebuild_index()
+
+    def _reach_index(self) -> None:
+        """When the index did not answer at the opening, try it again (at most every
+        ``INDEX_RETRY_S``: a node that hangs costs its timeout): reached, it takes its place,
+        filled from the catalog if it came back empty; else IndexUnavailable, with why."""
+        if not isinstance(self.index, Unreachable):
+            return
+        now = time.monotonic()
+        if now < self._index_retry_at:
+            raise self.index.error
+        self._index_retry_at = now + INDEX_RETRY_S
+        try:
+            index = open_index(self._search_url)
+        except IndexUnavailable as exc:
+            self.index = cast(SearchIndex, Unreachable(SEARCH, exc))
+            self.unavailable[SEARCH] = str(exc)
+            raise
+        self.index = index
+        self.unavailable.pop(SEARCH, None)
+        self._fill_if_fresh()
 
     def close(self) -> None:
         self.index.close()
@@ -234,6 +300,12 @@ class Archive:
         Vietnamese; False if it was not running."""
         with self.transaction(write=True) as conn:
             return job_state.fail(conn, job_id, reason, actor=self.actor)
+
+    def interrupt_job(self, job_id: str, reason: str) -> bool:
+        """A running job whose queued work is gone (``jobs.interrupt``), with the reason in
+        Vietnamese; False if it was not running."""
+        with self.transaction(write=True) as conn:
+            return job_state.interrupt(conn, job_id, reason, actor=self.actor)
 
     def heartbeat_job(self, job_id: str) -> None:
         """The process running this job is alive (see ``jobs.HEARTBEAT_S``)."""
@@ -458,12 +530,31 @@ class Archive:
     # --- search index ---------------------------------------------------------------------
 
     def sync_index(self) -> int:
-        """Apply pending outbox rows to the search index; return how many were applied."""
+        """Apply pending outbox rows to the search index; return how many were applied.
+        IndexUnavailable when the index does not answer (the rows stay for the next sync).
+        An index that stops answering is put aside and opened anew by a later sync; one found
+        gone (a node restarted empty) at once, made anew and filled from the catalog."""
+        try:
+            return self._sync_index()
+        except IndexUnavailable as exc:
+            lost = isinstance(exc, IndexLost)
+            if not isinstance(self.index, Unreachable):
+                with suppress(Exception):  # a client of a node that went away: let it go
+                    self.index.close()
+                self.index = cast(SearchIndex, Unreachable(SEARCH, exc))
+                self.unavailable[SEARCH] = str(exc)
+                self._index_retry_at = 0.0 if lost else time.monotonic() + INDEX_RETRY_S
+            if not lost:
+                raise
+        return self._sync_index()
+
+    def _sync_index(self) -> int:
         applied = 0
         if not self._count(select(func.count()).select_from(
                 select(SearchOutbox.id).limit(1).subquery())):
             # Nothing pending: searches need not queue behind other processes for the lock.
             return 0
+        self._reach_index()
         # One drainer at a time, across processes too: two drainers could apply one document's
         # outbox rows out of order (an older state indexed after a newer one).
         with self._index_lock, exclusive(self._writer, "search-sync"):
@@ -492,6 +583,7 @@ class Archive:
 
     def rebuild_index(self) -> int:
         """Recreate the index from the catalog; return the number of documents indexed."""
+        self._reach_index()
         with self._index_lock, exclusive(self._writer, "search-sync"):
             indexed = 0
             with self.transaction(write=False) as conn:
@@ -543,6 +635,7 @@ class Archive:
     def search(self, query: str, *, owner: str | None = None, doc_type: str | None = None,
                unit: str | None = None, date_from: date | None = None,
                date_to: date | None = None, limit: int = 10) -> list[dict[str, Any]]:
+        self._reach_index()
         try:
             return self.index.search(nfc(query), owner=owner, doc_type=doc_type,
                                      unit=nfc_opt(unit), date_from=date_from,

@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from sohoa.archive.search import SNIPPET_CHARS, IndexDoc
+from sohoa.archive.unreachable import IndexLost, IndexUnavailable
 from sohoa.errors import ConfigError, StorageError
 from sohoa.vntext import nfc
 
@@ -95,13 +96,13 @@ class ElasticIndex:
 
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         from elastic_transport import ConnectionError as TransportConnectionError
-        from elastic_transport import TransportError
+        from elastic_transport import ConnectionTimeout, TransportError
         from elasticsearch import ApiError
 
         try:
             return fn(*args, **kwargs)
-        except TransportConnectionError as exc:
-            raise StorageError(
+        except (TransportConnectionError, ConnectionTimeout) as exc:
+            raise IndexUnavailable(
                 f"Elasticsearch tại {self.node} không trả lời ({exc.message}). Kiểm tra "
                 "thiết lập 'search' và cụm Elasticsearch có đang chạy; tài liệu đã lưu vẫn còn "
                 "trong danh mục: khắc phục xong thì chạy lại đúng lệnh này để chỉ mục bắt "
@@ -143,11 +144,22 @@ class ElasticIndex:
         if not self._pending:
             return
         ops, self._pending = self._pending, []
-        response = self._call(self._es.bulk, operations=ops, refresh=False)
+        # Through the alias only while it exists: a node restarted empty would otherwise make
+        # a plain index of that name from the first write (no mapping, and no alias can take
+        # the name any more); the catalog then fills a new one (``Archive.sync_index``).
+        response = self._call(self._es.bulk, operations=ops, refresh=False,
+                              **({"require_alias": True} if self._target is None else {}))
         if response.get("errors"):
             failed = [item for item in response["items"]
                       if next(iter(item.values())).get("error")
                       and next(iter(item.values())).get("status") != 404]
+            gone = [item for item in response["items"]
+                    if (next(iter(item.values())).get("error") or {}).get("type")
+                    == "index_not_found_exception"]
+            if gone:
+                raise IndexLost(f"chỉ mục Elasticsearch {self.alias!r} tại {self.node} không "
+                                "còn (máy chủ khởi động lại mà mất dữ liệu?): dựng lại từ danh "
+                                "mục")
             if failed:
                 first = next(iter(failed[0].values()))
                 raise StorageError(

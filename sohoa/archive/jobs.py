@@ -122,6 +122,19 @@ def fail(conn: Connection, job_id: str, reason: str, *, actor: str = SYSTEM_ACTO
     return True
 
 
+def interrupt(conn: Connection, job_id: str, reason: str, *,
+              actor: str = SYSTEM_ACTOR) -> bool:
+    """A running job that nothing will finish (its queued work lost with the job board: a
+    Redis restarted without persistence), with why; False when it was not running."""
+    done = conn.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(
+        status=INTERRUPTED, finished_at=utc_now(), reason=nfc(reason)))
+    if done.rowcount == 0:
+        return False
+    audit_log.append(conn, "job.interrupted", actor=actor, target=job_id,
+                     detail={"reason": reason})
+    return True
+
+
 def start(conn: Connection, inputs: Sequence[str], unit: str | None,
           runner: str | None = None, *, actor: str = SYSTEM_ACTOR) -> str:
     """A new job; ``runner`` (see :func:`this_runner`) when this process runs it itself."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from sohoa.cli import paths
 from sohoa.cli.options import acting_user, unit_callback
@@ -63,6 +64,8 @@ def ingest(state: State, paths: tuple[Path, ...], unit: str | None, duplex: bool
         raise SystemExit(EXIT_QUARANTINED if summary.quarantined else EXIT_OK)
     line = counts_text(summary, summary.seconds)
     err.print(line) if as_json else out.print(line)
+    if summary.search_problem:  # stored all the same: the index catches up (exit unchanged)
+        err.print(f"[yellow]lưu ý:[/] {escape(summary.search_problem)}", soft_wrap=True)
     if not (summary.files or summary.known_files or summary.quarantined):
         # A clerk who pointed at the wrong (or an empty) folder must not read "0 tệp … đã
         # lưu" as all went well. Nothing failed either, so the exit stays 0.

@@ -13,6 +13,7 @@ from rich.markup import escape
 from sohoa.cli.output import counts_text, emit_json, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_moment
+from sohoa.errors import EXIT_OK, EXIT_USAGE
 from sohoa.vntext import nfc
 
 
@@ -92,43 +93,48 @@ def dev_pki_serve(state: State) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def status(state: State, check_signing: bool, as_json: bool) -> None:
-    """Các thành phần hạ tầng đang dùng; số giấy tờ, chủ sở hữu, hồ sơ, trang, số chờ rà soát
-    và bị cách ly."""
-    from sohoa.pipeline.review import pending
-    from sohoa.pipeline.services import backends, describe_backends, ocr_versions, open_archive
+    """Các thành phần hạ tầng đang dùng và tình trạng từng thành phần; số giấy tờ, chủ sở hữu,
+    hồ sơ, trang, số chờ rà soát và bị cách ly.
+
+    Thành phần nào không trả lời thì ghi rõ lý do, các số liệu còn lại vẫn được in. Mã thoát:
+    0 mọi thành phần trả lời, 2 có thành phần không trả lời."""
+    from sohoa.pipeline.health import archive_status
+    from sohoa.pipeline.services import backends, describe_backends, ocr_versions
     from sohoa.pipeline.signerstatus import config_problem, signing_readiness
 
     settings, signing_problem = state.settings_sparing_signing()
-    with open_archive(settings) as archive:
-        stats: dict[str, Any] = {**archive.stats(), "backends": backends(settings)}
+    found = archive_status(settings)
+    down: dict[str, str] = found["down"]
     # needs_review counts documents recognition flagged; `sohoa review` also lists the ones
     # sampled for a check and those corrected in the previous round: say both.
-    stats["review_waiting"] = len(pending(settings))
+    stats: dict[str, Any] = dict(found["stats"] or {})
     ocr = ocr_versions(settings)
     signing = (config_problem(settings, signing_problem) if signing_problem else
                signing_readiness(settings, **({"cache_s": 0} if check_signing else {})))
-    queue = None
-    if state.settings.broker:
-        from sohoa.pipeline.queue.status import queue_status
-
-        queue = queue_status(state.settings)
+    queue = found["queue"]
     if as_json:
-        emit_json({**stats, "ocr": ocr, "signing": signing,
-                   **({"queue": queue} if queue else {})})
-        return
-    for line in describe_backends(stats.pop("backends")):
-        out.print(line)
+        emit_json({**stats, "review_waiting": found["review_waiting"],
+                   "backends": backends(settings), "ocr": ocr, "signing": signing,
+                   **({"queue": queue} if queue else {}), "unavailable": down})
+        raise SystemExit(EXIT_USAGE if down else EXIT_OK)
+    for line in describe_backends(backends(settings), down):
+        out.print(line, soft_wrap=True)
     # "ocr:" kept after the Vietnamese: it is what a technician greps for
     out.print("nhận dạng chữ (ocr): " + ", ".join(f"{key} {value}" for key, value in ocr.items()),
               soft_wrap=True)
     out.print(_signing_line(signing), soft_wrap=True, markup=False)
-    # One queue, one figure (tester12 F19: two review counts, neither said which was the
-    # queue): what `sohoa review` lists, and how many of it recognition flagged.
-    flagged = stats.pop("needs_review", None)
-    waiting = stats.pop("review_waiting")
-    for key, value in stats.items():
-        out.print(f"{STATUS_LABELS.get(key, key)}: {value}")
-    out.print(f"{STATUS_LABELS['review_waiting']}: {waiting}{_review_parts(flagged, waiting)}")
+    if found["stats"] is None:
+        out.print("số liệu kho: không đọc được vì sổ mục lục (catalog) không trả lời")
+    else:
+        # One queue, one figure (tester12 F19: two review counts, neither said which was the
+        # queue): what `sohoa review` lists, and how many of it recognition flagged.
+        flagged = stats.pop("needs_review", None)
+        waiting = found["review_waiting"]
+        for key, value in stats.items():
+            out.print(f"{STATUS_LABELS.get(key, key)}: {value}")
+        if waiting is not None:
+            out.print(f"{STATUS_LABELS['review_waiting']}: {waiting}"
+                      f"{_review_parts(flagged, waiting)}")
     if queue:
         out.print(f"hàng đợi: {queue['workers']} tiến trình xử lý đang chạy")
         for name, counts in queue["queues"].items():
@@ -140,6 +146,8 @@ def status(state: State, check_signing: bool, as_json: bool) -> None:
             out.print(f"  lô {job['job_id']} {said}: "
                       f"xong {job['pages_done']}/{job['pages']} trang, {job['pages_failed']} "
                       f"trang bị cách ly; đã lưu {job['dossiers_done']}/{dossiers} hồ sơ")
+    if down:
+        raise SystemExit(EXIT_USAGE)
 
 
 def _signing_line(signing: dict[str, Any]) -> str:

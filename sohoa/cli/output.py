@@ -135,6 +135,9 @@ def counts_text(counts: Any, seconds: float | None = None) -> str:
         line += f"; {n('not_colour')} trang không quét màu từ 200 dpi (TT 01/2023)"
     if n("known_files"):
         line += f"; {n('known_files')} tệp đã nhận trước đây, không đọc lại"
+    if n("search_waiting"):
+        line += (f"; {n('search_waiting')} giấy tờ chờ đưa vào chỉ mục tìm kiếm (chỉ mục không "
+                 "trả lời, sẽ bắt kịp khi trả lời lại)")
     return line
 
 

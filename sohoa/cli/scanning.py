@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 from rich.live import Live
+from rich.markup import escape
 from rich.text import Text
 
 from sohoa.cli import paths
@@ -22,6 +23,8 @@ def _show_document(event: dict[str, Any]) -> None:
     """One line per outcome, for people (``--json`` prints the events as they are)."""
     if "waiting" in event:
         err.print(f"[yellow]đang chờ[/] {event['file']}: {event['waiting']}")
+    elif "index_behind" in event:  # stored, the search index catches up later
+        err.print(f"  [yellow]lưu ý[/] {escape(event['index_behind'])}", soft_wrap=True)
     elif "outcome" in event:
         if event["outcome"] == "done" and not event["reason"]:
             out.print(f"[green]xong[/] {event['file']}: {event['stored']} giấy tờ đã lưu, "
@@ -219,11 +222,14 @@ def scan(state: State, list_only: bool, device: str | None, source: str | None, 
         progress.stop()
     s, summary = result.scan, result.ingest
     closing = {"scan_folder": str(s.folder), "device": s.device, "source": s.source,
-               "scanned_pages": len(s.pages), **summary.counts()}
+               "scanned_pages": len(s.pages), **summary.counts(),
+               **({"search_waiting": summary.search_waiting} if summary.search_waiting else {})}
     if as_json:
         emit_json(closing)
     line = scan_line(len(s.pages), s.device, s.source, s.folder, summary)
     err.print(line) if as_json else out.print(line)
+    if summary.search_problem:  # stored all the same: the index catches up (exit unchanged)
+        err.print(f"[yellow]lưu ý:[/] {escape(summary.search_problem)}", soft_wrap=True)
     from sohoa.pipeline.outcomes import PROGRAM_ERRORS_LINE, ingest_exit_code
 
     if summary.program_errors:  # a bug: the clerk must not think the papers were bad

@@ -18,6 +18,7 @@ from sohoa.doctypes import load_registry
 from sohoa.errors import WorkerDiedError
 from sohoa.pipeline.analysis import AnalyzeOptions, PageAnalysis
 from sohoa.pipeline.assemble import PageItem
+from sohoa.pipeline.health import index_in_step
 from sohoa.pipeline.jobstate import job_running
 from sohoa.pipeline.knownfiles import FileTracker, is_placeholder, materialize
 from sohoa.pipeline.outcomes import Emit, Event, IngestSummary
@@ -164,7 +165,7 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
         summary.last_content = screen.last_content
         finish_dossier(grouper.close(), sheet_follows=False)
         record_inputs(archive, summary.job_id, pages, summary)
-        archive.sync_index()
+        index_in_step(archive, summary, settings.search)  # an index down: said, not fatal
         deliver_after_ingest(archive, settings)  # the one-stop system / portal, if configured
         summary.seconds = round(time.monotonic() - started, 2)
         archive.finish_job(summary.job_id, summary.counts())

@@ -73,11 +73,58 @@ def job_running(archive: Archive, job_id: Callable[[], str],
         thread.join(timeout=every_s + 5)
 
 
+def mark_lost(settings: Settings, job_id: str) -> None:
+    """A queued job whose board Redis lost (``follower.JobGone``) is interrupted, with why:
+    nothing will finish it. Best effort, as ``mark_stopped``: ``sohoa jobs`` also shows it so
+    from the board (``as_shown``)."""
+    from sohoa.archive.unreachable import FAMILIES
+    from sohoa.pipeline.queue.follower import LOST
+    from sohoa.pipeline.services import open_archive
+
+    try:
+        with open_archive(settings, skip=FAMILIES) as archive:
+            archive.interrupt_job(job_id, f"công việc {LOST}")
+    except Exception as err:  # the catalog down too: the board's absence still tells
+        log.warning("lô %s chưa ghi được trạng thái gián đoạn vào danh mục: %s", job_id, err)
+
+
+def as_shown(settings: Settings, jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The catalog's jobs as the operator must read them: a queued job the board no longer
+    runs (Redis lost it, or its close gave up) is not "running" (tester14 F3), whoever looks
+    (``sohoa jobs``, the web's jobs page). Without a broker, or with Redis not answering,
+    as recorded."""
+    if not settings.broker:
+        return jobs
+    from sohoa.pipeline.queue.status import lost_on_board
+
+    verdicts = lost_on_board(settings.broker, jobs)
+    return [{**job, "status": verdicts[job["job_id"]][0], "reason": verdicts[job["job_id"]][1]}
+            if job["job_id"] in verdicts else job for job in jobs]
+
+
+def listed_jobs(archive: Archive, settings: Settings, *, status: str | None = None,
+                limit: int = 20) -> list[dict[str, Any]]:
+    """The recent jobs, newest first, as shown (:func:`as_shown`), ``status`` as shown."""
+    if not settings.broker or status in (None, "running", "finished"):
+        jobs = as_shown(settings, archive.jobs(status=status, limit=limit))
+        return [j for j in jobs if status is None or j["status"] == status]
+    # a job recorded as running may be shown failed or interrupted from the board: the
+    # running rows (few) are read whole and merged with those recorded so
+    recorded = {j["job_id"]: j for j in archive.jobs(status=status, limit=limit)}
+    for job in as_shown(settings, archive.jobs(status="running", limit=1000)):
+        if job["status"] == status:
+            recorded[job["job_id"]] = job
+    return sorted(recorded.values(), key=lambda j: j["started_at"], reverse=True)[:limit]
+
+
 def recent_jobs(settings: Settings, *, status: str | None = None,
                 limit: int = 20) -> list[dict[str, Any]]:
     """``sohoa jobs``: the recent ingest jobs, newest first, as shown (a running job whose
-    process is gone is "interrupted", with why; a stopped one "failed", with why)."""
+    process is gone is "interrupted", with why; a stopped one "failed", with why; a queued one
+    the board lost, "interrupted"). Reads the catalog only: no blob store or index needed
+    (tester14 F5)."""
+    from sohoa.archive.unreachable import FAMILIES
     from sohoa.pipeline.services import open_archive
 
-    with open_archive(settings) as archive:
-        return archive.jobs(status=status, limit=limit)
+    with open_archive(settings, skip=FAMILIES) as archive:
+        return listed_jobs(archive, settings, status=status, limit=limit)

@@ -37,6 +37,10 @@ class IngestSummary:
     known_files: int = 0  # inputs recognized by their SHA-256 as ingested before in full
     # pages set aside because sohoa's own code failed on their file (a bug: exit 1)
     program_errors: int = 0
+    # stored papers the search index has not taken yet because it did not answer (the outbox
+    # keeps them; ``health.index_in_step``), and what the clerk reads about it
+    search_waiting: int = 0
+    search_problem: str = field(default="", repr=False)
     seconds: float = 0.0
     document_ids: list[str] = field(default_factory=list)
     # the inputs something new was stored from, the inputs of any document (new or stored
@@ -49,7 +53,10 @@ class IngestSummary:
     last_content: Page | None = field(default=None, repr=False)
 
     def counts(self) -> dict[str, int]:
-        return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}
+        """The job's figures as the catalog keeps them (``search_waiting`` is a state of the
+        index at the job's end, not a figure of the job: said then, never shown later)."""
+        return {k: v for k, v in self.__dict__.items()
+                if isinstance(v, int) and k != "search_waiting"}
 
     def count(self, event: Event) -> Event:
         """Count one outcome event (a document, a quarantined input, or a warning about a page

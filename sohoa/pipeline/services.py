@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sohoa.archive import Archive
 from sohoa.archive.s3blobs import S3Options
+from sohoa.archive.unreachable import SEARCH
 from sohoa.archive.urls import is_s3, safe_display
 from sohoa.errors import ConfigError, SigningError, TokenLoginRefused
 from sohoa.ocr.classify import NgramModel
@@ -18,14 +19,20 @@ from sohoa.signing import DocumentSigner, KeySource, SigningSettings
 from sohoa.signing.settings import OFFICER_REASON, OFFICER_STAMP
 
 
-def open_archive(settings: Settings) -> Archive:
+def open_archive(settings: Settings, *, optional: Collection[str] = (SEARCH,),
+                 skip: Collection[str] = ()) -> Archive:
+    """The archive of these settings. ``optional``: the families that may be down
+    (``Archive.open``): the search index by default (the outbox catches up), the blob store too
+    for ``sohoa status`` (which says what is down). ``skip``: families not opened at all, for
+    what reads only the catalog (``sohoa jobs``, the review queue)."""
     from sohoa.archive.dossiers import check_code_format
 
     settings.home.mkdir(parents=True, exist_ok=True)
     code_format = check_code_format(str(settings.raw.get(
         "dossiers.code_format", "{owner}.{procedure}.{component}.{nn:02d}")))
     archive = Archive.open(settings.db, settings.blobs, settings.search, s3=s3_options(settings),
-                           busy_timeout_s=settings.catalog_busy_timeout_s)
+                           busy_timeout_s=settings.catalog_busy_timeout_s, optional=optional,
+                           skip=skip)
     archive.digitization_format = code_format
     return archive
 
@@ -72,20 +79,25 @@ def ocr_versions(settings: Settings) -> dict[str, str]:
     return engine_versions(OcrSettings(lang=settings.ocr_lang))
 
 
-def describe_backends(shown: Mapping[str, Any]) -> list[str]:
-    """One line per backend family (from :func:`backends`), for `sohoa init` and `status`."""
+def describe_backends(shown: Mapping[str, Any],
+                      down: Mapping[str, str] | None = None) -> list[str]:
+    """One line per backend family (from :func:`backends`), for `sohoa init` and `status`;
+    ``down``: family (db, blobs, search, broker) → why it does not answer, said on its line."""
     # the Vietnamese first, the config's own word in brackets (what an operator looks up)
-    lines = [f"sổ mục lục (catalog): {shown['db']}"]
     blobs = shown["blobs"]
     if "s3" in shown:
         s3 = shown["s3"]
         blobs += (f" (máy chủ {s3['endpoint']}, vùng {s3['region']}, mã truy cập "
                   f"{s3['access_key_id']}, khóa bí mật {s3['secret_access_key']})")
-    lines.append(f"kho tệp (blobs): {blobs}")
-    lines.append(f"chỉ mục tìm kiếm (search): {shown['search']}")
-    lines.append(f"hàng đợi (broker): "
-                 f"{shown['broker'] or '(không có: xử lý ngay trong tiến trình này)'}")
-    return lines
+    lines = {"db": f"sổ mục lục (catalog): {shown['db']}",
+             "blobs": f"kho tệp (blobs): {blobs}",
+             "search": f"chỉ mục tìm kiếm (search): {shown['search']}",
+             "broker": f"hàng đợi (broker): "
+                       f"{shown['broker'] or '(không có: xử lý ngay trong tiến trình này)'}"}
+    for family, why in (down or {}).items():
+        if family in lines:
+            lines[family] += f": KHÔNG TRẢ LỜI — {str(why).rstrip()}"
+    return list(lines.values())
 
 
 @cache

@@ -191,6 +191,8 @@ def run_watch(folder: Path, settings: Settings, *, options: WatchSettings | None
                              emit=on_event, progress=progress, batch=path.is_dir(),
                              check_signer=False, by=by, after=after)
         per_file["pages"] = summary.pages
+        if summary.search_problem:  # stored: the file is done, the index catches up later
+            emit({"file": str(path), "index_behind": summary.search_problem})
         per_file["program_errors"] = summary.program_errors  # pages sohoa's code failed on
         if summary.program_errors:  # a bug: the file is handled again once it is fixed
             raise ProgramFault("; ".join(dict.fromkeys(problems))

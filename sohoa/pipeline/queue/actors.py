@@ -22,6 +22,7 @@ from sohoa.doctypes import load_registry
 from sohoa.errors import SigningError
 from sohoa.pipeline.analysis import AnalyzeOptions
 from sohoa.pipeline.assemble import PageItem
+from sohoa.pipeline.health import index_in_step
 from sohoa.pipeline.jobboard import FAILED, FINISHED, JobBoard
 from sohoa.pipeline.knownfiles import remembered
 from sohoa.pipeline.outcomes import Event, IngestSummary, stored_document_json
@@ -341,7 +342,8 @@ class Queue:
                       with_images=False)
         # the drawn pages' one-page PDFs only travelled to the analysis (cached now)
         archive.drop_unreferenced([m[TEXT_PDF] for m in metas if m.get(TEXT_PDF)])
-        _sync_index(archive)
+        # an index down is said to the desk (the summary on the board), not fatal
+        index_in_step(archive, summary, self.settings.search)
         summary.seconds = round(time.time() - float(info.get("started", time.time())), 2)
         if archive.get_job(job_id)["status"] != "finished":
             archive.finish_job(job_id, summary.counts())
@@ -351,7 +353,9 @@ class Queue:
 
             settle(archive, entries(archive), [int(i) for i in retrying["entries"]], job_id,
                    by=str(retrying["by"]), fixed=bool(retrying.get("fixed")))
-        self.board.finish(job_id, {**summary.counts(), "document_ids": summary.document_ids})
+        self.board.finish(job_id, {**summary.counts(), "document_ids": summary.document_ids,
+                                   "search_waiting": summary.search_waiting,
+                                   "search_problem": summary.search_problem})
         log.info("job %s finished: %s", job_id[:8], summary.counts())
 
     # --- giving up --------------------------------------------------------------------------

@@ -18,6 +18,17 @@ POLL_S = 0.5
 OUTAGE_S = 120.0  # how long a follower waits for Redis to come back before it stops
 
 
+# Why a queued job will never finish: its messages and board went with Redis' memory. Said
+# by the follower that finds it gone, and kept as the job's reason in the catalog.
+LOST = ("không còn trên Redis (máy chủ hàng đợi vừa khởi động lại và mất dữ liệu?): không "
+        "tiến trình xử lý nào làm tiếp. Tài liệu đã lưu vẫn còn; chạy lại đúng lệnh nạp để làm "
+        "tiếp (trang đã đọc không phải đọc lại, tài liệu đã lưu không lưu hai lần)")
+
+
+class JobGone(StorageError):
+    """The job is no longer on the board (exit 2): nothing will finish it."""
+
+
 def follow_job(board: JobBoard, summary: IngestSummary, emit: Emit, progress: Progress,
                started: float, poll_s: float = POLL_S,
                outage_s: float = OUTAGE_S) -> IngestSummary:
@@ -72,10 +83,7 @@ def follow_job(board: JobBoard, summary: IngestSummary, emit: Emit, progress: Pr
         if snap["status"] == "unknown":
             # Redis came back empty (restarted without persistence, or flushed): the job's
             # messages and board are gone, so nobody will finish it.
-            raise StorageError(
-                f"công việc {job_id} không còn trên Redis (máy chủ hàng đợi vừa khởi động lại "
-                "và mất dữ liệu?). Tài liệu đã lưu vẫn còn; chạy lại đúng lệnh này để làm tiếp "
-                "(trang đã đọc không phải đọc lại, tài liệu đã lưu không lưu hai lần)")
+            raise JobGone(f"công việc {job_id} {LOST}")
         if snap["status"] == FAILED:
             raise StorageError(
                 f"công việc {job_id} dừng: {snap['error']}. Tài liệu đã lưu vẫn còn; khắc phục "
@@ -84,8 +92,9 @@ def follow_job(board: JobBoard, summary: IngestSummary, emit: Emit, progress: Pr
         time.sleep(poll_s)
     done = snap["summary"] or {}
     for key in ("blank_pages", "dossiers", "stored", "duplicates", "quarantined", "needs_review",
-                "program_errors"):
+                "program_errors", "search_waiting"):
         setattr(summary, key, int(done.get(key, 0)))
+    summary.search_problem = str(done.get("search_problem") or "")
     summary.document_ids = list(done.get("document_ids", []))
     last = board.info(job_id).get("last_content")
     summary.last_content = page_from(last) if isinstance(last, dict) else None

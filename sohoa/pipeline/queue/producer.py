@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sohoa.pipeline.jobstate import mark_lost
 from sohoa.pipeline.knownfiles import is_placeholder, materialize
 from sohoa.pipeline.outcomes import Emit, IngestSummary
 from sohoa.pipeline.progress import NoProgress, Progress
 from sohoa.pipeline.queue.actors import Queue
-from sohoa.pipeline.queue.follower import follow_job
+from sohoa.pipeline.queue.follower import JobGone, follow_job
 from sohoa.pipeline.queue.messages import page_meta
 from sohoa.pipeline.services import job_officer, open_archive
 from sohoa.pipeline.settings import Settings
@@ -74,6 +75,12 @@ def enqueue_ingest(paths: Sequence[Path], settings: Settings, *, unit: str | Non
         if not wait:
             summary.seconds = round(time.monotonic() - started, 2)
             return summary
-        return follow_job(queue.board, summary, emit, progress or NoProgress(), started)
+        try:
+            return follow_job(queue.board, summary, emit, progress or NoProgress(), started)
+        except JobGone:
+            # The catalog's row must not say "running" forever (tester14 F3): nothing will
+            # finish the job, and this follower is the one that knows.
+            mark_lost(settings, summary.job_id)
+            raise
     finally:
         queue.close()
