@@ -1901,10 +1901,38 @@ def _signer_titles(words: list[Word], lines: list[str], titles: Titles, height: 
         tops = [w.top for w in out_words if w.line == line_no]
         return bool(tops) and min(tops) >= height * _SIGNER_BELOW
 
+    def part(line_no: int) -> list[Word]:
+        """The line's right part, from its last gap wider than three letters' heights on:
+        the layout joins the recipients' item on the left ("Nơi nhận:") to the title beside
+        it (as :func:`_block_part`)."""
+        line = sorted((w for w in out_words if w.line == line_no), key=lambda w: w.left)
+        if not line:
+            return []
+        tall = sorted(w.height for w in line)[len(line) // 2]
+        start = 0
+        for n in range(1, len(line)):
+            if line[n].left - (line[n - 1].left + line[n - 1].width) > 3 * tall:
+                start = n
+        return line[start:]
+
+    def block(line_no: int) -> str:
+        return " ".join(w.text for w in part(line_no))
+
+    def write(line_no: int, title: str) -> None:
+        """The line's right part written as ``title`` (its left part kept as read)."""
+        nonlocal out_words
+        words_there = part(line_no)
+        since = min(w.left for w in words_there)
+        kept = [w.text for w in sorted(out_words, key=lambda w: w.left)
+                if w.line == line_no and w.left < since]
+        out_words = _rewrite_line(out_words, line_no, title.split(), since)
+        changed.append((" ".join(w.text for w in words_there), title))
+        out_lines[line_no] = " ".join([*kept, title])
+
     def sealed(line_no: int) -> bool:
         """Whether a seal (or a pen's strokes) lies at the line's left: over its first word or
         reaching it."""
-        line = [w for w in out_words if w.line == line_no]
+        line = part(line_no)
         if not line:
             return False
         first = min(line, key=lambda w: w.left)
@@ -1913,24 +1941,39 @@ def _signer_titles(words: list[Word], lines: list[str], titles: Titles, height: 
         return any(m.top <= bottom and m.top + m.height >= top
                    and m.left <= first.left <= m.left + m.width + first.height for m in marks)
 
+    def off_centre(line_no: int) -> bool:
+        """Whether the line's words lie right of the block's axis by more than a letter's
+        height: the signer's block is centred (its title, the instruction and the name on one
+        axis, Nghị định 30/2020, Phụ lục I), so a title so far right lost its left part
+        (under the pen or the seal: "PHÒNG" of "TRƯỞNG PHÒNG"). The axis is the middle of the
+        widest of the next two lines with letters (the instruction, the name)."""
+        line = part(line_no)
+        below = [part(k) for k in range(line_no + 1, min(len(out_lines), line_no + 5))
+                 if sum(ch.isalpha() for ch in block(k)) >= 4][:2]
+        if not line or not below:
+            return False
+        widest = max(below, key=lambda ws: max(w.left + w.width for w in ws)
+                     - min(w.left for w in ws))
+        axis = (min(w.left for w in widest) + max(w.left + w.width for w in widest)) / 2
+        middle = (min(w.left for w in line) + max(w.left + w.width for w in line)) / 2
+        return middle - axis > max(w.height for w in line)
+
     header = [line for k, line in enumerate(out_lines) if not below_header(k)]
-    at_seal = {k for k in range(len(out_lines)) if sealed(k)}
-    for line_no, title in completed_titles(out_lines, titles, header, at_seal).items():
+    # A title's left may be lost under the seal, or where the block's axis says so.
+    at_seal = {k for k in range(len(out_lines)) if sealed(k) or off_centre(k)}
+    blocks = [block(k) for k in range(len(out_lines))]
+    for line_no, title in completed_titles(blocks, titles, header, at_seal).items():
         if below_header(line_no):
-            out_words = _rewrite_line(out_words, line_no, title.split())
-            changed.append((out_lines[line_no], title))
-            out_lines[line_no] = title
-    for line_no, title in deputy_titles(out_lines, titles).items():
+            write(line_no, title)
+            blocks[line_no] = title
+    for line_no, title in deputy_titles(blocks, titles).items():
         if below_header(line_no):
-            out_words = _rewrite_line(out_words, line_no, title.split())
-            changed.append((out_lines[line_no], title))
-            out_lines[line_no] = title
-    for line_no, lead in lost_delegations(out_lines, titles).items():
+            write(line_no, title)
+            blocks[line_no] = title
+    for line_no, delegated in lost_delegations(blocks, titles).items():
         if below_header(line_no):
-            written = ["KT.", *out_lines[line_no].split()[lead:]]
-            out_words = _rewrite_line(out_words, line_no, written)
-            changed.append((out_lines[line_no], " ".join(written)))
-            out_lines[line_no] = " ".join(written)
+            write(line_no, delegated)
+            blocks[line_no] = delegated
     # Below the signer's title, a line of nothing but specks ("\\", ":", "`") is the seal's
     # ring or the pen read as marks: no text, and a speck between two words of the block
     # splits its lines in the text layer ("PHÓ" / ": CHỦ TỊCH").
@@ -2012,11 +2055,13 @@ def _written_instructions(words: list[Word], lines: list[str], height: int
     return out_words, out_lines
 
 
-def _rewrite_line(words: list[Word], line_no: int, tokens: Sequence[str]) -> list[Word]:
-    """``words`` with line ``line_no``'s words written as ``tokens`` (at least as many): the
-    last words read take the last tokens; the tokens before them, lost where they were
-    printed (under the seal, left of what was read), get boxes before the first word read."""
-    at = [k for k, w in enumerate(words) if w.line == line_no]
+def _rewrite_line(words: list[Word], line_no: int, tokens: Sequence[str], since: int = 0
+                  ) -> list[Word]:
+    """``words`` with line ``line_no``'s words (those from ``since`` on, in pixels) written as
+    ``tokens`` (at least as many): the last words read take the last tokens; the tokens before
+    them, lost where they were printed (under the seal, left of what was read), get boxes
+    before the first word read."""
+    at = [k for k, w in enumerate(words) if w.line == line_no and w.left >= since]
     if not at or len(tokens) < len(at):
         return words
     out = list(words)

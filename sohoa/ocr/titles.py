@@ -686,25 +686,29 @@ def changes_letters(old: str, new: str) -> bool:
 
 # --- the delegation a deputy signs through ----------------------------------------------------
 
-def lost_delegations(lines: Sequence[str], titles: Titles) -> dict[int, int]:
+def lost_delegations(lines: Sequence[str], titles: Titles) -> dict[int, str]:
     """The lines (their index) that print a head's title right above its deputy's ("CHỦ TỊCH"
     over "PHÓ CHỦ TỊCH") without the delegation: a deputy signs for the head "KT." (Nghị định
     30/2020, Phụ lục I, mục II.8.b), so "KT." was printed and lost under the seal or the pen.
-    Each maps to how many tokens before the title were read in its place (0 or 1 short speck:
-    "K CHỦ TỊCH", "Ử CHỦ TỊCH")."""
+    Each maps to the line as written ("KT. CHỦ TỊCH"). Before the title, nothing or one short
+    speck was read in the delegation's place ("K CHỦ TỊCH", "Ử CHỦ TỊCH"), also glued to the
+    title's first word by the pen's marks ("=K†:CHỦ TỊCH")."""
     heads = {e.text for e in titles.entries if not e.collective}
     written = {printed for printed, _ in titles.delegations}
     spelled = {letters for _, letters in titles.delegations}  # "TL" is "TL.", not a speck
-    out: dict[int, int] = {}
+    out: dict[int, str] = {}
     for i in range(len(lines) - 1):
-        tokens = lines[i].split()
         below = " ".join(lines[i + 1].split())
-        for lead in (0, 1):
-            title = " ".join(tokens[lead:])
-            if title in heads and f"PHÓ {title}" in heads and below == f"PHÓ {title}" \
-                    and (lead == 0 or (len(tokens[0]) <= 3 and tokens[0] not in written
-                                       and _letters(tokens[0]) not in spelled)):
-                out[i] = lead
+        # As read, and with the marks between letters as spaces (a speck glued to the title).
+        for tokens in (lines[i].split(), re.sub(r"[^\w]+", " ", lines[i]).split()):
+            for lead in (0, 1):
+                title = " ".join(tokens[lead:])
+                if title in heads and f"PHÓ {title}" in heads and below == f"PHÓ {title}" \
+                        and (lead == 0 or (len(tokens[0]) <= 3 and tokens[0] not in written
+                                           and _letters(tokens[0]) not in spelled)):
+                    out[i] = f"KT. {title}"
+                    break
+            if i in out:
                 break
     return out
 
@@ -804,7 +808,8 @@ def completed_titles(lines: Sequence[str], titles: Titles, header: Sequence[str]
     """The lines (their index) that are the right part of a signer's title, with the title
     they are the right part of (see above); of two such titles, the head's of the agency the
     page's ``header`` names (:func:`issuer_head`). A line whose first word is whole ("CÔNG AN",
-    "THANH TRA") is completed only when a seal lies at its left (``sealed``: those lines)."""
+    "THANH TRA") is completed only when something hides its left (``sealed``: those lines; a
+    seal there, or the line lies right of the block's axis)."""
     issuer = issuer_head(header, titles)
     heads = [e.text for e in titles.entries if not e.collective]
     out: dict[int, str] = {}
