@@ -513,4 +513,4 @@ def test_a_title_joined_to_the_recipients_on_its_line_is_read_apart() -> None:
     first = [w for w in out if w.line == 0]
     assert [w.text for w in first] == ["Nơi", "nhận:", "KT.", "CHỦ", "TỊCH"]
     kt = first[2]
-    assert 380 < kt.left and kt.left + kt.width < 1000  # between the recipients and the title
+    assert kt.left > 380 and kt.left + kt.width < 1000  # between the recipients and the title
