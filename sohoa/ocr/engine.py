@@ -80,6 +80,7 @@ from sohoa.ocr.titles import (
     opens_name_line,
     reread_signer_line,
     retitle_line,
+    speck_before_delegation,
 )
 from sohoa.records import InkMark, OcrPage, Word
 from sohoa.vntext import nfc
@@ -1962,6 +1963,11 @@ def _signer_titles(words: list[Word], lines: list[str], titles: Titles, height: 
     # A title's left may be lost under the seal, or where the block's axis says so.
     at_seal = {k for k in range(len(out_lines)) if sealed(k) or off_centre(k)}
     blocks = [block(k) for k in range(len(out_lines))]
+    for line_no, line in enumerate(blocks):
+        delegated = speck_before_delegation(line, titles)
+        if delegated is not None and below_header(line_no):
+            write(line_no, delegated)
+            blocks[line_no] = delegated
     for line_no, title in completed_titles(blocks, titles, header, at_seal).items():
         if below_header(line_no):
             write(line_no, title)

@@ -713,6 +713,23 @@ def lost_delegations(lines: Sequence[str], titles: Titles) -> dict[int, str]:
     return out
 
 
+def speck_before_delegation(line: str, titles: Titles) -> str | None:
+    """A delegation and a title with one letter or digit before them, glued by the pen's or
+    the seal's marks ("Z.KT.CHỦ TỊCH"), written as the title line it is ("KT. CHỦ TỊCH"): a
+    signer's title line opens with its delegation (Nghị định 30/2020, Phụ lục I, mục II.8),
+    so what was read before it is a speck. None for any other line."""
+    tokens = re.sub(r"[^\w]+", " ", line).split()
+    if len(tokens) < 3 or len(tokens[0]) != 1:
+        return None
+    printed = {letters: text for text, letters in titles.delegations}
+    entries = {e.text for e in titles.entries}
+    title = " ".join(tokens[2:])
+    delegation = printed.get(_letters(tokens[1]))
+    if delegation is None or tokens[1] != delegation.rstrip(".") or title not in entries:
+        return None
+    return f"{delegation} {title}"
+
+
 # --- where the signer's name is printed ------------------------------------------------------
 # Under the title (and the signing instruction, where the paper prints one), after a few lines
 # of the pen's and the seal's debris at most: a name alone on its line anywhere else (a

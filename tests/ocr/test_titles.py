@@ -22,6 +22,7 @@ from sohoa.ocr.titles import (
     lost_delegations,
     name_place,
     reread_signer_line,
+    speck_before_delegation,
 )
 from sohoa.pipeline.codec import ocr_from_json, ocr_to_json
 from sohoa.records import OcrPage, sha256_hex
@@ -514,3 +515,17 @@ def test_a_title_joined_to_the_recipients_on_its_line_is_read_apart() -> None:
     assert [w.text for w in first] == ["Nơi", "nhận:", "KT.", "CHỦ", "TỊCH"]
     kt = first[2]
     assert kt.left > 380 and kt.left + kt.width < 1000  # between the recipients and the title
+
+
+@pytest.mark.parametrize(("line", "written"), [
+    ("Z.KT.CHỦ TỊCH", "KT. CHỦ TỊCH"),  # seed 197, Noto light grey: a speck glued before it
+    ("7 TM. ỦY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN"),
+    ("KT. CHỦ TỊCH", None),  # already as the vocabulary writes it
+    ("ZKT.CHỦ TỊCH", None),  # no mark between: not told from a word
+    ("X.Kt.CHỦ TỊCH", None),  # a delegation is printed in capitals
+    ("X.KT.CHỦ TỊCH XÃ", None),  # no title of the vocabulary after it
+    ("Lê.KT.CHỦ TỊCH", None),  # a word before it, not a speck
+])
+def test_a_speck_before_the_delegation_is_no_part_of_the_title(line: str,
+                                                              written: str | None) -> None:
+    assert speck_before_delegation(line, TITLES) == written
