@@ -44,6 +44,7 @@ from PIL import Image, UnidentifiedImageError
 
 from sohoa.errors import BadInputError, ConfigError
 from sohoa.ocr.correct import Lexicon, correct_tokens, is_syllable, reread_names
+from sohoa.ocr.drawn import drawn_spelling
 from sohoa.ocr.fields.personal_ids import names_identity_papers
 from sohoa.ocr.idreread import Reader, reread_ids
 from sohoa.ocr.layout import Box, reading_order
@@ -1250,10 +1251,13 @@ def _reread_name_marks(api: tesserocr.PyTessBaseAPI, level: np.ndarray, line: Se
                        boxes: list[Box], timeout_ms: int, dpi: int,
                        renamed: list[tuple[str, str]]) -> list[Box]:
     """``boxes`` with the signer's name words whose marks the names cannot settle ("Hiến" or
-    "Hiển", "Quyên" or "Quyển": both names) read again alone, enlarged: a spelling the word's
-    own crop gives more often than the page's reading (``_MARK_VOTES`` of ``_MARK_SCALES``)
-    replaces it, and the line is added to ``renamed`` (read and written: a person compares it
-    with the paper). The engine is given the page back."""
+    "Hiển", "Quyên" or "Quyển": both names) looked at again. First the spellings are drawn in
+    the print's face and compared with the word where they differ
+    (:func:`sohoa.ocr.drawn.drawn_spelling`); when that cannot tell, the word is read again
+    alone, enlarged: a spelling the word's own crop gives more often than the page's reading
+    (``_MARK_VOTES`` of ``_MARK_SCALES``) replaces it. A line so changed is added to
+    ``renamed`` (read and written: a person compares it with the paper). The engine is given
+    the page back."""
     height, width = level.shape
     words = sorted(line, key=lambda b: b.left)
     cores = [re.sub(r"^\W+|\W+$", "", b.text) for b in words]
@@ -1268,6 +1272,15 @@ def _reread_name_marks(api: tesserocr.PyTessBaseAPI, level: np.ndarray, line: Se
             pad = max(2, box.height // 3)
             region = (max(0, box.left - pad), max(0, box.top - pad),
                       min(width, box.right + pad), min(height, box.bottom + pad))
+            # The spellings drawn in the print's face and compared with the word where they
+            # differ: when that tells, the readings (which tend to give one mark whatever was
+            # printed) are not asked.
+            drawn = drawn_spelling(level[region[1]:region[3], region[0]:region[2]],
+                                   [cores[n], *twins])
+            if drawn is not None:
+                if drawn != cores[n]:
+                    changed[n] = drawn
+                continue
             votes: dict[str, int] = {}
             for scale in _MARK_SCALES:
                 reading = _read_strip(api, level, region, dpi, timeout_ms, scale)

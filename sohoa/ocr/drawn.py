@@ -1,0 +1,138 @@
+"""A printed word told among spellings that differ only in their marks, by drawing them.
+
+The signer's name is printed in a serif face, bold (Nghị định 30/2020, Phụ lục I: Times New
+Roman). Where two listed names share their letters and differ in a mark ("Bốn"/"Bổn",
+"Cẩm"/"Cầm"), reading the word again often gives the same mark whatever was printed. Here each
+spelling is drawn in the serif bold faces found on the machine, scaled to the word's height on
+the page; the face that fits the word's ink best is taken as the print's, and in it the
+spellings are compared with the page only where they differ from one another (the marks'
+pixels): the rest of the word says nothing about which it is.
+
+The comparison is believed only when the face fits the word well and one spelling matches the
+marks' pixels clearly better than every other (``FIT``, ``MARGIN``); otherwise it says
+nothing (None) and the caller keeps to its other evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+# Serif bold faces: Times New Roman's metric clones first (the official documents' face), then
+# other common serif faces; those present on the machine are used.
+FACES = (
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf",
+    "/usr/share/texmf/fonts/opentype/public/tex-gyre/texgyretermes-bold.otf",
+    "/usr/share/fonts/opentype/tex-gyre/texgyretermes-bold.otf",
+    "/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman_Bold.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSerif-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",
+)
+# The best face's correlation with the word's ink (whole word, marks and all) below which the
+# drawing is no evidence (a pen across the word, another face).
+FIT = 0.7
+# How much better (share of the marks' pixels agreeing) the best spelling must match than the
+# next one.
+MARGIN = 0.05
+_SIZE = 96  # the size the spellings are drawn at before scaling, in pixels
+_SHIFT_X, _SHIFT_Y = 3, 2  # the drawing is slid this many pixels each way over the word
+
+
+@lru_cache(maxsize=1)
+def faces() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f for f in FACES if Path(f).is_file()))
+
+
+@lru_cache(maxsize=256)
+def _drawn(spellings: tuple[str, ...], face: str) -> tuple[np.ndarray, ...]:
+    """The spellings drawn in one frame (the same origin), cut to the box of their union."""
+    font = ImageFont.truetype(face, _SIZE)
+    width = _SIZE * (max(len(s) for s in spellings) + 2)
+    inks = []
+    for spelling in spellings:
+        image = Image.new("L", (width, 3 * _SIZE), 255)
+        ImageDraw.Draw(image).text((_SIZE // 2, _SIZE // 2), spelling, font=font, fill=0)
+        inks.append(np.asarray(image) < 128)
+    union = np.logical_or.reduce(inks)
+    rows, cols = np.flatnonzero(union.any(axis=1)), np.flatnonzero(union.any(axis=0))
+    return tuple(ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] for ink in inks)
+
+
+def word_ink(crop: np.ndarray) -> np.ndarray | None:
+    """The word's ink in a grey crop around it (Otsu), cut to its box; specks of one or two
+    pixels left out. None when there is no ink."""
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), 8)
+    kept = np.isin(labels, [k for k in range(1, count) if stats[k, cv2.CC_STAT_AREA] >= 3])
+    rows, cols = np.flatnonzero(kept.any(axis=1)), np.flatnonzero(kept.any(axis=0))
+    if len(rows) < 4 or len(cols) < 4:
+        return None
+    return kept[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+
+
+def _placed(image: np.ndarray, shape: tuple[int, int], dy: int, dx: int) -> np.ndarray:
+    out = np.zeros(shape, np.float32)
+    h, w = image.shape
+    out[_SHIFT_Y + dy:_SHIFT_Y + dy + h, _SHIFT_X + dx:_SHIFT_X + dx + w] = image
+    return out
+
+
+def _correlation(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = a - a.mean(), b - b.mean()
+    return float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum() + 1e-9))
+
+
+def marks_scores(ink: np.ndarray, spellings: Sequence[str]
+                 ) -> tuple[float, dict[str, float]]:
+    """How well the best-fitting face fits the word (correlation, -1..1) and, in that face,
+    each spelling's agreement with the word's ink where the spellings differ (0..1)."""
+    height, width = ink.shape
+    best: tuple[float, dict[str, float]] = (-1.0, {})
+    for face in faces():
+        drawn = _drawn(tuple(spellings), face)
+        wide = max(1, round(drawn[0].shape[1] * height / drawn[0].shape[0]))
+        scaled = [cv2.resize(d.astype(np.float32), (wide, height), interpolation=cv2.INTER_AREA)
+                  for d in drawn]
+        shape = (height + 2 * _SHIFT_Y, max(width, wide) + 2 * _SHIFT_X)
+        page = _placed(ink.astype(np.float32), shape, 0, 0)
+        common = np.mean(scaled, axis=0)
+        fit, dy, dx = max((_correlation(page, _placed(common, shape, dy, dx)), dy, dx)
+                          for dy in range(-_SHIFT_Y, _SHIFT_Y + 1)
+                          for dx in range(-_SHIFT_X, _SHIFT_X + 1))
+        if fit <= best[0]:
+            continue
+        placed = [_placed(s, shape, dy, dx) for s in scaled]
+        differ = np.zeros(shape, bool)
+        for i in range(len(placed)):
+            for j in range(i + 1, len(placed)):
+                differ |= np.abs(placed[i] - placed[j]) > 0.5
+        differ = cv2.dilate(differ.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        if not differ.any():
+            continue
+        best = (fit, {s: float(1 - np.abs(page[differ] - p[differ]).mean())
+                      for s, p in zip(spellings, placed, strict=True)})
+    return best
+
+
+def drawn_spelling(crop: np.ndarray, spellings: Sequence[str]) -> str | None:
+    """The one of ``spellings`` (a word's spellings that differ in their marks) the grey
+    ``crop`` around the printed word shows, by drawing them; None when the drawing cannot
+    tell (no face fits the word well, or no spelling matches clearly best)."""
+    if len(spellings) < 2 or not faces():
+        return None
+    ink = word_ink(crop)
+    if ink is None:
+        return None
+    fit, scores = marks_scores(ink, spellings)
+    if fit < FIT or not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if ranked[0][1] - ranked[1][1] < MARGIN:
+        return None
+    return ranked[0][0]
