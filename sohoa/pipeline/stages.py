@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from sohoa.archive import Archive
 from sohoa.archive.dossiers import scanned_into
 from sohoa.doctypes import Registry
-from sohoa.errors import NotFoundError, WorkflowError
+from sohoa.errors import NotFoundError, StorageError, WorkflowError
 from sohoa.pipeline.analysis import PAGE_STAGE, AnalyzeOptions, PageAnalysis
 from sohoa.pipeline.assemble import (
     DocumentDraft,
@@ -665,19 +665,38 @@ def store_dossier(members: Sequence[PageItem], code: str | None,
                            else None, sheet_follows=sheet_follows)
     if over is not None:
         settle_late_papers(drafts, code or "", *over)
-    outcomes = [_store(draft, ctx) for draft in drafts]
-    # Each document's pages as positions among the members (the key fixes their order), so a
-    # re-run answered from this entry still says which of its files each document came from:
-    # without them every such file would be recorded as holding only blank pages.
-    position = {(it.page.source, it.page.index): n for n, it in enumerate(members)}
-    ctx.archive.cache_put(DOSSIER_STAGE, dossier_key(members, code), {"documents": [
-        {"document_id": o.document_id, "dossier_code": o.dossier_code, "doc_type": o.doc_type,
-         "pages": [position[(it.page.source, it.page.index)] for it in o.draft.pages]}
-        for o in outcomes]})
+    outcomes: list[StoreOutcome] = []
+    try:
+        for draft in drafts:
+            outcomes.append(_store(draft, ctx))
+        # Each document's pages as positions among the members (the key fixes their order), so
+        # a re-run answered from this entry still says which of its files each document came
+        # from: without them every such file would be recorded as holding only blank pages.
+        position = {(it.page.source, it.page.index): n for n, it in enumerate(members)}
+        ctx.archive.cache_put(DOSSIER_STAGE, dossier_key(members, code), {"documents": [
+            {"document_id": o.document_id, "dossier_code": o.dossier_code,
+             "doc_type": o.doc_type,
+             "pages": [position[(it.page.source, it.page.index)] for it in o.draft.pages]}
+            for o in outcomes]})
+    except StorageError as exc:
+        if not outcomes:
+            raise
+        # The documents stored before the machine failed are in the catalog (each its own
+        # transaction) but were never reported: the clerk read "chưa được lưu" for them
+        # (tester14 F6). Say which; a rerun answers them as stored before.
+        raise type(exc)(stopped_after(exc, code, outcomes)) from exc
     return outcomes
 
 
 DOSSIER_STAGE = "dossier-stored"
+
+
+def stopped_after(exc: BaseException, code: str | None,
+                  outcomes: Sequence[StoreOutcome]) -> str:
+    """The machine's reason, and the documents of the dossier stored before it stopped."""
+    ids = ", ".join(o.document_id[:16] for o in outcomes)
+    return (f"{str(exc).rstrip('.')}. Trước khi dừng đã lưu {len(outcomes)} giấy tờ của hồ sơ "
+            f"{code or '(không có mã)'}: {ids} — chạy lại sẽ không lưu chúng lần nữa.")
 
 
 def settle_late_papers(drafts: Sequence[DocumentDraft], code: str, status: str,
