@@ -78,6 +78,8 @@ def signatures_renew(state: State, before: str | None, dry_run: bool, actor: str
             emit_json(event)
         elif event.get("error"):
             out.print(f"[red]không gia hạn được[/] {event['document_id']}: {event['error']}")
+        elif event.get("skipped"):
+            out.print(f"bỏ qua {event['document_id']}: {event['skipped']}")
         else:
             verb = "đến hạn gia hạn" if event.get("dry_run") else "đã gia hạn"
             out.print(f"{verb} {event['document_id']} (dấu thời gian hết hạn ngày "
@@ -87,6 +89,8 @@ def signatures_renew(state: State, before: str | None, dry_run: bool, actor: str
                               emit=show)
     line = (f"đã xét {counts['checked']} giấy tờ ký mức B-LTA: {counts['due']} đến hạn gia "
             f"hạn, {counts['renewed']} đã gia hạn, {counts['failed']} không gia hạn được")
+    if counts.get("skipped"):
+        line += f", {counts['skipped']} bỏ qua vì không còn lưu giữ"
     if as_json:
         emit_json(counts)
     else:
