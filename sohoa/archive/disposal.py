@@ -286,18 +286,30 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
     now = utc_now()
     today = today or vietnam_today()
     outcomes: list[dict[str, Any]] = []
+    # appended after the batch's last row: the audit log is the last lock of the one order, so
+    # this transaction holds it while waiting for no paper's row (review14a M1)
+    entries: list[tuple[str, str, dict[str, Any]]] = []
     with archive.transaction(write=True) as conn:
         if _status(conn, list_id) != LIST_EXECUTING:
             raise WorkflowError(f"danh mục {list_id} không ở trạng thái đang hủy; chạy "
                                 f"sohoa disposal execute {list_id}")
         held = holds.active(conn)
+        codes = set(conn.execute(select(Document.dossier_code).distinct()
+                                 .where(Document.id.in_(list(document_ids)))).scalars())
+        # Each paper's dossier first (its disposal is one of its events), then the papers read
+        # again and their rows locked: a writer that held the dossier (a signature renewal
+        # re-pointing the PDF) has committed, and what is destroyed is what it left.
+        dossier_locks(conn, *codes)
         docs = {r.id: r for r in conn.execute(
             select(Document.id, Document.status, Document.dossier_code, Document.owner_id,
                    Document.pdf_sha256, Document.extra, Document.doc_type,
                    Document.digitization_code)
-            .where(Document.id.in_(list(document_ids))))}
-        # each paper's dossier before the audit log: its disposal is one of its events
-        dossier_locks(conn, *(d.dossier_code for d in docs.values()))
+            .where(Document.id.in_(list(document_ids))).with_for_update())}
+        if any(d.dossier_code not in codes for d in docs.values()):
+            # moved to another dossier between the two reads (a review): its lock would come
+            # out of order; nothing is written, and the batch is simply run again
+            raise WorkflowError(f"một giấy tờ của danh mục {list_id} vừa được chuyển sang hồ "
+                                f"sơ khác; chạy lại: sohoa disposal execute {list_id}")
         pages = page_blobs(conn, document_ids)
         revisions = _previous_revisions(conn, document_ids)
         now_due = {e.document_id: e for e in evaluate(conn, registry=registry,
@@ -312,9 +324,9 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
                 conn.execute(update(DisposalItem).where(
                     DisposalItem.list_id == list_id, DisposalItem.document_id == doc_id
                 ).values(status=ITEM_SKIPPED, reason=reason, blobs_removed=True, done_at=now))
-                audit_log.append(conn, "disposal.skipped", actor=by, target=doc_id,
-                                 detail={"list": list_id, "reason": reason, "holds": hold_ids,
-                                         "executed_on": today, "eligible_on": due_on})
+                entries.append(("disposal.skipped", doc_id, {
+                    "list": list_id, "reason": reason, "holds": hold_ids, "executed_on": today,
+                    "eligible_on": due_on}))
                 outcomes.append({"document_id": doc_id, "disposed": False, "reason": reason,
                                  "holds": hold_ids, "eligible_on": iso(due_on)})
                 continue
@@ -335,9 +347,11 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
             conn.execute(update(DisposalItem).where(
                 DisposalItem.list_id == list_id, DisposalItem.document_id == doc_id
             ).values(status=ITEM_DISPOSED, blobs=blobs, blobs_removed=False, done_at=now))
-            audit_log.append(conn, "document.disposed", actor=by, target=doc_id, detail={
-                "list": list_id, "decision": decision, "blobs": blobs})
+            entries.append(("document.disposed", doc_id, {
+                "list": list_id, "decision": decision, "blobs": blobs}))
             outcomes.append({"document_id": doc_id, "disposed": True, "blobs": blobs})
+        for action, doc_id, detail in entries:
+            audit_log.append(conn, action, actor=by, target=doc_id, detail=detail)
     faults.point("disposal_after_batch")
     return outcomes
 

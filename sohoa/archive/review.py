@@ -38,7 +38,7 @@ from sohoa.archive.models import (
 )
 from sohoa.archive.review_models import ReviewEvent
 from sohoa.archive.values import iso, nfc_opt, utc_now, validity_iso
-from sohoa.errors import NotFoundError
+from sohoa.errors import NotFoundError, WorkflowError
 
 if TYPE_CHECKING:  # the archive package itself imports nothing from here
     from sohoa.archive import Archive
@@ -194,6 +194,28 @@ def record(archive: Archive, document_id: str, round_no: int, reviewer: str,
     """Write the decisions, the document's new state (if any), its search-outbox row, the
     ``document.stored`` event the targets need (:func:`statements.announce`: a held paper whose
     owner is now decided, or a changed record) and one audit event, in one transaction."""
+    for _ in range(_MOVED_TRIES):
+        try:
+            _record(archive, document_id, round_no, reviewer, decisions, new,
+                    audit_action=audit_action, audit_detail=audit_detail)
+            return
+        except _MovedMeanwhile:
+            continue  # rolled back, nothing written: again, under its new dossier's locks
+    raise WorkflowError(f"giấy tờ {document_id} vừa được chuyển sang hồ sơ khác trong lúc ghi "
+                        "quyết định rà soát; chưa có gì được ghi, hãy chạy lại")
+
+
+# how often a review is tried again when its paper moved to another dossier meanwhile
+_MOVED_TRIES = 3
+
+
+class _MovedMeanwhile(Exception):
+    """The paper's dossier changed between the first read and the dossier's locks."""
+
+
+def _record(archive: Archive, document_id: str, round_no: int, reviewer: str,
+            decisions: Sequence[Decision], new: DocumentUpdate | None, *,
+            audit_action: str, audit_detail: Mapping[str, Any]) -> None:
     now = utc_now()
     with archive.transaction(write=True) as conn:
         row = conn.execute(select(Document.status, Document.dossier_code)
@@ -202,7 +224,15 @@ def record(archive: Archive, document_id: str, round_no: int, reviewer: str,
         if row is not None and new is not None:
             # first, before the document's row: the dossier it is in and the one a reviewer
             # files it under (a store into either waits; review13a S1, one lock order)
-            dossier_locks(conn, nfc_opt(row.dossier_code), nfc_opt(new.dossier_code))
+            locked = {nfc_opt(row.dossier_code), nfc_opt(new.dossier_code)}
+            dossier_locks(conn, *locked)
+            # read under the locks: a review that moved the paper and committed while this
+            # one waited leaves it in a dossier not locked here, whose locks would now come
+            # after the row (review14a S9)
+            now_in = conn.execute(select(Document.dossier_code)
+                                  .where(Document.id == document_id)).scalar_one()
+            if nfc_opt(now_in) not in locked:
+                raise _MovedMeanwhile(document_id)
         if status is None:
             raise NotFoundError(f"không có giấy tờ {document_id} trong kho "
                                 "(xem các giấy tờ chờ rà soát bằng `sohoa review`)")

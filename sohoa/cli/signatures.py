@@ -24,14 +24,19 @@ from sohoa.errors import EXIT_OK, EXIT_VERIFY_FAILED, ConfigError
               help="Mức chữ ký PAdES (mặc định: signing.level trong sohoa.toml).")
 @click.option("--sao-y", "copy", is_flag=True,
               help="Tệp là bản sao điện tử từ bản giấy (Nghị định 30/2020/NĐ-CP): dấu ký có "
-                   "chữ \"SAO Y\". Mặc định: ký như bản gốc của cơ quan, không có \"SAO Y\".")
+                   "chữ \"SAO Y\". Mặc định: ký như bản gốc của cơ quan, không có \"SAO Y\" "
+                   "— trừ tệp ảnh quét, phải chọn --sao-y hoặc --original.")
+@click.option("--original", is_flag=True,
+              help="Tệp là văn bản gốc điện tử do chính cơ quan ban hành (không có \"SAO Y\"); "
+                   "cần khi tệp là ảnh quét.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def sign(state: State, input_pdf: Path, output: Path, level: str | None, copy: bool,
-         force: bool, as_json: bool) -> None:
+         original: bool, force: bool, as_json: bool) -> None:
     """Ký số một tệp PDF bằng khóa của cơ quan (dấu ký ở góc trên bên phải trang 1: tên cơ
-    quan và thời gian ký; thêm "SAO Y" chỉ khi có --sao-y)."""
+    quan và thời gian ký; thêm "SAO Y" chỉ khi có --sao-y). Tệp ảnh quét phải kèm --sao-y
+    hoặc --original."""
     from sohoa.pipeline.signjob import sign_file
 
     if output.exists() and output.samefile(input_pdf):  # before --force is suggested
@@ -39,7 +44,8 @@ def sign(state: State, input_pdf: Path, output: Path, level: str | None, copy: b
                           f"nguyên tệp gốc; hãy chọn tên khác cho -o, ví dụ "
                           f"{output.with_name(output.stem + '-da-ky' + output.suffix)}")
     paths.refuse_overwrite(output, force)  # as `get` does: a signed copy is not lost silently
-    summary = sign_file(state.settings, input_pdf, output, level=level, copy=copy)
+    summary = sign_file(state.settings, input_pdf, output, level=level, copy=copy,
+                        original=original)
     if as_json:
         emit_json(summary)
     else:
@@ -78,6 +84,8 @@ def signatures_renew(state: State, before: str | None, dry_run: bool, actor: str
             emit_json(event)
         elif event.get("error"):
             out.print(f"[red]không gia hạn được[/] {event['document_id']}: {event['error']}")
+        elif event.get("skipped"):
+            out.print(f"bỏ qua {event['document_id']}: {event['skipped']}")
         else:
             verb = "đến hạn gia hạn" if event.get("dry_run") else "đã gia hạn"
             out.print(f"{verb} {event['document_id']} (dấu thời gian hết hạn ngày "
@@ -87,6 +95,8 @@ def signatures_renew(state: State, before: str | None, dry_run: bool, actor: str
                               emit=show)
     line = (f"đã xét {counts['checked']} giấy tờ ký mức B-LTA: {counts['due']} đến hạn gia "
             f"hạn, {counts['renewed']} đã gia hạn, {counts['failed']} không gia hạn được")
+    if counts.get("skipped"):
+        line += f", {counts['skipped']} bỏ qua vì không còn lưu giữ"
     if as_json:
         emit_json(counts)
     else:

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sohoa.archive.revisions import replace_pdf, signed_documents
-from sohoa.errors import ConfigError, SohoaError
+from sohoa.errors import ConfigError, NotFoundError, SohoaError, WorkflowError
 from sohoa.pipeline.progress import NoProgress, Progress
 from sohoa.pipeline.services import open_archive, trust_roots
 from sohoa.pipeline.settings import Settings
@@ -32,7 +32,7 @@ def renew_signatures(settings: Settings, *, before: date | None = None, dry_run:
     progress = progress or NoProgress()
     cutoff = before or (datetime.now(UTC) + DEFAULT_MARGIN).date()
     roots = trust_roots(settings)
-    counts = {"checked": 0, "renewed": 0, "due": 0, "failed": 0}
+    counts = {"checked": 0, "renewed": 0, "due": 0, "failed": 0, "skipped": 0}
     with open_archive(settings) as archive:
         documents = signed_documents(archive, level="B-LTA")
         progress.start(len(documents))
@@ -40,7 +40,12 @@ def renew_signatures(settings: Settings, *, before: date | None = None, dry_run:
             progress.advance()
             counts["checked"] += 1
             document_id = doc["document_id"]
-            pdf = archive.get_pdf(document_id)
+            try:
+                pdf = archive.get_pdf(document_id)
+            except NotFoundError as exc:  # destroyed since the list was read: nothing to renew
+                counts["skipped"] += 1
+                emit({"document_id": document_id, "renewed": False, "skipped": str(exc)})
+                continue
             expiry = last_timestamp_expiry(pdf)
             if expiry is None or expiry.date() >= cutoff:
                 continue
@@ -53,6 +58,12 @@ def renew_signatures(settings: Settings, *, before: date | None = None, dry_run:
                 renewed = renew_timestamps(pdf, tsa_url=settings.tsa_url, trust_roots=roots)
                 sha = replace_pdf(archive, document_id, renewed, actor=actor,
                                   action="signature.renewed", detail=event)
+            except (NotFoundError, WorkflowError) as exc:
+                # destroyed while its timestamp was being fetched (a disposal batch holds the
+                # dossier first): the renewed file was never stored, the run goes on
+                counts["skipped"] += 1
+                emit({**event, "renewed": False, "skipped": str(exc)})
+                continue
             except SohoaError as exc:
                 counts["failed"] += 1
                 archive.audit("signature.renewal_failed", actor=actor, target=document_id,

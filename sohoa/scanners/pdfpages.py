@@ -93,6 +93,29 @@ def read_pdf(path: Path, digest: str, limits: InputLimits, tail: bytes) -> Itera
                 yield item
 
 
+def is_scan(path: Path, index: int = 0) -> bool | None:
+    """Whether page ``index`` of the PDF is a picture of a paper: images (one, or strips)
+    covering the visible page, whatever text lies over them (a scanner's searchable PDF hides
+    its OCR words there). A page a program wrote — text, drawings, a logo that covers part of
+    it, nothing at all — is not. None when the file cannot be read (the caller's own reading
+    then says why)."""
+    try:
+        with pikepdf.open(path) as pdf, warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            page = pdf.pages[index]
+            content = walk_page(page)
+            box = _page_box(page)
+    except (*_PDF_ERRORS, pikepdf.PasswordError, OSError, MemoryError):
+        return None
+    page_area = (box[2] - box[0]) * (box[3] - box[1])
+    seen = [v for v in (_visible(p, box) for p in content.images) if v[2] > v[0] and v[3] > v[1]]
+    if page_area <= 0 or not seen:
+        return False
+    # the images' own areas, not their bounding box: two logos in opposite corners cover
+    # nothing between them; strips abut, a stamp image over the scan only adds
+    return sum((v[2] - v[0]) * (v[3] - v[1]) for v in seen) >= _COVER * page_area
+
+
 def _signed_or_form(pdf: pikepdf.Pdf) -> bool:
     """Whether the file carries what a re-written page loses: a digital signature (a /Sig
     field, a signature dictionary, /Perms) or a form (/AcroForm). Its pages then name the input

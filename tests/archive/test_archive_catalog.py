@@ -489,6 +489,70 @@ def test_a_proposal_stored_as_the_owner_before_0019_is_moved_aside(tmp_path: Pat
         assert (kept["owner_id"], kept["proposed_owner_id"]) == (owner, None)
 
 
+def test_a_retyped_cards_set_aside_place_of_origin_moves_on_a_catalog_past_0020(
+        tmp_path: Path) -> None:
+    """review14a S6: 0020's set-aside half was added to 0020 after catalogs had run it (the
+    demo home and every session-13 clone were at 0021): on those a re-typed card's set-aside
+    "Quê quán" stayed place_of_birth, and came back as "Nơi sinh" when typed back to a card.
+    0024 moves it on any catalog, in keyset batches (here 2 rows a batch over 5 papers), marks
+    each move, and its downgrade takes back exactly those."""
+    import importlib.util
+
+    from alembic.operations import Operations
+
+    origin = "Xã Tân Phong, Thành phố Biên Hòa, Đồng Nai"
+    root = tmp_path / "home"
+    root.mkdir()
+    stored: dict[str, dict] = {}
+    with open_archive(root) as archive:
+        for n in range(5):  # re-typed cards whose card fields wait in extra.set_aside
+            rec, pdf, images = make_record(f"retyped-{n}", doc_type="residence_confirmation",
+                                           title="GIẤY XÁC NHẬN", fields={"full_name": "An"})
+            extra = {"set_aside": {"doc_type": "citizen_id_card",
+                                   "fields": {"place_of_birth": origin, "sex": "Nam"}}}
+            doc_id, _ = archive.store_document(replace(rec, extra=extra), pdf, images)
+            stored[doc_id] = extra
+        both = {"set_aside": {"doc_type": "citizen_id_card",  # both keys: nothing overwritten
+                              "fields": {"place_of_birth": "A", "place_of_origin": "B"}}}
+        rec, pdf, images = make_record("both", doc_type="other", title="ĐƠN")
+        both_id, _ = archive.store_document(replace(rec, extra=both), pdf, images)
+        birth = {"set_aside": {"doc_type": "birth_certificate",  # a birth place is one
+                               "fields": {"place_of_birth": "Đồng Nai"}}}
+        rec, pdf, images = make_record("birth-aside", doc_type="other", title="ĐƠN")
+        birth_id, _ = archive.store_document(replace(rec, extra=birth), pdf, images)
+    _migrate_to(root, "0023")  # a catalog past 0020 holding the set-aside key unmoved
+    extras = {i: json.loads(e) for i, e in _rows(root, "SELECT id, extra FROM documents")}
+    assert {i: extras[i] for i in stored} == stored
+
+    path = (Path(__file__).resolve().parents[2] / "sohoa" / "archive" / "migrations"
+            / "versions" / "0024_set_aside_place_of_origin.py")
+    spec = importlib.util.spec_from_file_location("rev0024", path)
+    assert spec is not None and spec.loader is not None
+    rev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rev)
+    rev.BATCH = 2  # the keyset loop's later batches run too
+
+    def run(step: str) -> dict[str, dict]:
+        writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
+        try:
+            with writer.begin() as conn, Operations.context(MigrationContext.configure(conn)):
+                getattr(rev, step)()
+        finally:
+            writer.dispose()
+            reader.dispose()
+        return {i: json.loads(e) for i, e in _rows(root, "SELECT id, extra FROM documents")}
+
+    up = run("upgrade")
+    for doc_id in stored:
+        assert up[doc_id]["set_aside"]["fields"] == {"place_of_origin": origin, "sex": "Nam"}
+        assert up[doc_id]["renamed_fields"] == {"set_aside.place_of_origin": "place_of_birth"}
+    assert (up[both_id], up[birth_id]) == (both, birth)
+    assert run("upgrade") == up  # a second run finds nothing left to move
+    down = run("downgrade")
+    assert {i: down[i] for i in stored} == stored  # as stored: nothing of 0024's is left
+    assert (down[both_id], down[birth_id]) == (both, birth)
+
+
 def test_a_card_stored_with_its_place_of_origin_as_place_of_birth_is_moved(
         tmp_path: Path) -> None:
     """Cards stored before the extractor kept "Quê quán" apart hold it as place_of_birth

@@ -62,6 +62,37 @@ def test_sign_keeps_an_existing_output_and_says_when_on_viet_nams_clock(tmp_path
     assert "SAO Y" in _page_one_text(signed)  # a copy, when the person says it is one
 
 
+def test_sign_asks_which_a_scan_is_before_claiming_the_agencys_original(
+        tmp_path: Path) -> None:
+    """review14a S4: plain `sohoa sign` of a scanned paper stamped it as the agency's original
+    (no "SAO Y") — a false claim, worse than the false "SAO Y" it replaced. A scan (page 1 a
+    picture of a paper, an OCR text layer over it or not) is signed only with --sao-y or
+    --original; a PDF a program wrote keeps the original by default (the test above)."""
+    from PIL import Image, ImageDraw
+
+    settings = make_home(tmp_path / "home")
+    scan, signed = tmp_path / "to-khai-quet.pdf", tmp_path / "signed.pdf"
+    sheet = Image.new("RGB", (620, 877), "white")
+    ImageDraw.Draw(sheet).rectangle((60, 80, 560, 120), fill="black")
+    sheet.save(scan, resolution=75)
+    runner = CliRunner()
+    line = ["--home", str(settings.home), "sign", str(scan), "-o", str(signed), "--level", "B-B"]
+    refused = runner.invoke(cli, line)
+    assert refused.exit_code == 2, refused.output
+    said = " ".join(refused.stderr.split())
+    assert f"{scan} là ảnh quét" in said and "--sao-y nếu là bản sao điện tử từ bản giấy" in said
+    assert "--original nếu là văn bản gốc điện tử do chính cơ quan ban hành" in said
+    assert not signed.exists()
+    both = runner.invoke(cli, [*line, "--sao-y", "--original"])
+    assert both.exit_code == 2 and "không cả hai" in both.stderr, both.output
+    copy = runner.invoke(cli, [*line, "--sao-y"])
+    assert copy.exit_code == 0, copy.output
+    assert "SAO Y" in _page_one_text(signed)
+    issued = runner.invoke(cli, [*line, "--original", "--force"])
+    assert issued.exit_code == 0, issued.output
+    assert "bản gốc" in issued.stdout and "SAO Y" not in _page_one_text(signed)
+
+
 def _page_one_text(pdf: Path) -> str:
     return subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"],
                           capture_output=True, text=True, check=True).stdout

@@ -562,6 +562,55 @@ def test_a_review_waits_for_the_dossier_before_the_audit_log(catalog_place: Plac
         second.close()
 
 
+def test_a_review_of_a_paper_moved_meanwhile_takes_its_new_dossier(catalog_place: Place,
+                                                                   tmp_path: Path) -> None:
+    """review14a S9: a review read the paper's dossier before taking its locks. A review that
+    moved the paper to another dossier and committed while this one waited left it holding the
+    old dossier's locks; placing the paper then took the new dossier's after the paper's row
+    (a LockOrderError in the suite when the new code sorts first; a possible deadlock on
+    PostgreSQL). Now the dossier is read again under the locks and the review tried again under
+    the new dossier's. SQLite serialises the two writers from their start: only the
+    PostgreSQL run can fail."""
+    import threading
+    import time
+
+    from sohoa.archive.catalog import dossier_locks
+    from sohoa.pipeline.review import Reviewer
+    from sohoa.pipeline.settings import load_settings
+
+    old, moved_to = "H19.22.31-260302-0092", "H19.22.31-260302-0091"  # the new one sorts first
+    first, second = catalog_place.open(), catalog_place.open()
+    try:
+        for code in (old, moved_to):
+            dz.open_dossier(first, opening(code), by=OFFICER)
+        card = store(first, "moved-review", old, "citizen_id_card")
+        reviewer = Reviewer(second, load_settings(home=tmp_path / "home", environ={}), OFFICER)
+        outcome: list[BaseException | str] = []
+
+        def retype() -> None:
+            try:
+                reviewer.set_type(card, "residence_confirmation")
+                outcome.append("done")
+            except BaseException as exc:  # handed to the test's thread
+                outcome.append(exc)
+
+        racer = threading.Thread(target=retype)
+        with first.transaction(write=True) as conn:  # another review moving the paper
+            dossier_locks(conn, old, moved_to)
+            conn.execute(update(Document).where(Document.id == card)
+                         .values(dossier_code=moved_to))
+            racer.start()
+            time.sleep(1.0)  # (the review reads the old dossier meanwhile, then waits)
+        racer.join(timeout=60)
+        assert outcome == ["done"], outcome
+        doc = first.get_document(card)
+        assert (doc["dossier_code"], doc["doc_type"]) == (moved_to, "residence_confirmation")
+        assert first.audit_verify() == (True, [])
+    finally:
+        first.close()
+        second.close()
+
+
 def test_whether_a_desk_opens_its_dossiers_is_one_index_probe(catalog_place: Place) -> None:
     """tester13 F21: every paper stored behind an unopened dossier's sheet asks whether the
     one-stop system opened any dossier at the paper's unit; no index led with the unit, so each

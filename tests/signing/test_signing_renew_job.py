@@ -48,7 +48,8 @@ def test_renewal_job_adds_a_revision_and_keeps_the_old_file(pki: LocalPki,
 
     counts = renew_signatures(settings, before=date(expiry.year + 1, 1, 1), dry_run=True,
                               emit=events.append)
-    assert counts == {"checked": 1, "due": 1, "renewed": 0, "failed": 0}
+    assert counts == {"checked": 1, "due": 1, "renewed": 0, "failed": 0,
+                      "skipped": 0}
 
     counts = renew_signatures(settings, before=date(expiry.year + 1, 1, 1), actor="Lê Thu Hà",
                               emit=events.append)

@@ -6,14 +6,11 @@ the birth certificate's. Cards read since store ``place_of_origin``. This revisi
 value of every card stored before (``doc_type = 'citizen_id_card'``, disposed tombstones
 included) to ``place_of_origin``, and with it the field flags and review reasons about it
 ("Nơi sinh: …" → "Quê quán: …"; the English heads of older catalogs, "place_of_birth: …", keep
-their form), and the same key of fields a review set aside while the paper was a card — also
-when the paper is no card any more (a type correction keeps the card's fields in
-``extra.set_aside``: review13a S3). Rows are read in batches, never all at once.
+their form), and the same key of fields a review set aside while the paper was a card.
 
 A card that already holds a ``place_of_origin`` keeps both as they are (nothing is overwritten).
 Each moved card notes it in ``extra["renamed_fields"]`` so that the downgrade moves back exactly
-those (a card read since has ``place_of_origin`` of its own and keeps it); a set-aside field is
-noted under its own key (``"set_aside.place_of_origin"``), apart from the card's own.
+those (a card read since has ``place_of_origin`` of its own and keeps it).
 
 Self-contained on purpose (no imports from sohoa models or labels), like 0001–0019.
 
@@ -74,75 +71,38 @@ def _documents() -> sa.TableClause:
                     sa.column("review_reasons", sa.JSON), sa.column("extra", sa.JSON))
 
 
-# Rows read per statement: a province's catalog holds millions of cards, never all in memory.
-BATCH = 1000
-ASIDE = f"{SET_ASIDE}."  # extra[RENAMED] key of a set-aside field: {"set_aside.<new>": old}
-
-
 def _move(old: str, new: str, *, back: bool) -> None:
-    """Move ``old`` to ``new`` on the rows that may hold it — cards, and any paper whose fields a
-    type correction set aside while it was a card (``extra.set_aside.doc_type``: a card
-    re-typed as something else keeps its "Quê quán" there) — in keyset batches by id."""
     documents = _documents()
     conn = op.get_bind()
-    extra_text = sa.cast(documents.c.extra, sa.String)
-    stmt = (sa.select(documents)
-            .where(sa.or_(documents.c.doc_type == CARD,
-                          extra_text.like(f'%"{SET_ASIDE}"%'),
-                          extra_text.like(f'%"{RENAMED}"%')))
-            .order_by(documents.c.id).limit(BATCH))
-    last = None
-    while True:
-        rows = conn.execute(stmt if last is None else stmt.where(documents.c.id > last)).all()
-        for r in rows:
-            _move_row(conn, documents, r, old, new, back=back)
-        if len(rows) < BATCH:
-            return
-        last = rows[-1].id
-
-
-def _move_row(conn: Any, documents: sa.TableClause, r: Any, old: str, new: str, *,
-              back: bool) -> None:
-    """One row: its card fields and its set-aside card fields, each marked on its own in
-    ``extra[RENAMED]`` so the downgrade moves back exactly what the upgrade moved."""
-    fields = dict(_json(r.fields, {}))
-    extra = dict(_json(r.extra, {}))
-    renamed = dict(extra.get(RENAMED) or {})
-    moved = False
-    if back:
-        if renamed.get(old) == new:  # moved by the upgrade (read as place_of_origin: never)
+    rows = conn.execute(sa.select(documents).where(documents.c.doc_type == CARD)).all()
+    for r in rows:
+        fields = dict(_json(r.fields, {}))
+        extra = dict(_json(r.extra, {}))
+        renamed = dict(extra.get(RENAMED) or {})
+        if back:
+            if renamed.get(old) != new:
+                continue  # read as place_of_origin: it was never moved
             del renamed[old]
-            if old in fields and new not in fields:
-                fields[new] = fields.pop(old)
-            moved = True
-    elif r.doc_type == CARD and old in fields and new not in fields:
-        fields[new] = fields.pop(old)
-        renamed[new] = old
-        moved = True
-    aside = extra.get(SET_ASIDE)
-    aside_moved = False
-    if isinstance(aside, dict) and aside.get("doc_type") == CARD:
-        kept = dict(aside.get("fields") or {})
-        if old in kept and new not in kept and (
-                renamed.get(ASIDE + old) == new if back else True):
-            kept[new] = kept.pop(old)
-            extra[SET_ASIDE] = {**aside, "fields": kept}
-            if back:
-                del renamed[ASIDE + old]
-            else:
-                renamed[ASIDE + new] = old
-            aside_moved = True
-    if not (moved or aside_moved):
-        return
-    if renamed:
-        extra[RENAMED] = renamed
-    else:
-        extra.pop(RENAMED, None)
-    values: dict[str, Any] = {"fields": fields, "extra": extra}
-    if moved:  # the flags and reasons are about the paper's own fields
-        values.update(field_flags=_retitled(r.field_flags, old, new),
-                      review_reasons=_retitled(r.review_reasons, old, new))
-    conn.execute(sa.update(documents).where(documents.c.id == r.id).values(**values))
+        elif old not in fields or new in fields:
+            continue
+        else:
+            renamed[new] = old
+        if old in fields and new not in fields:
+            fields[new] = fields.pop(old)
+        aside = extra.get(SET_ASIDE)
+        if isinstance(aside, dict) and aside.get("doc_type") == CARD:
+            kept = dict(aside.get("fields") or {})
+            if old in kept and new not in kept:
+                kept[new] = kept.pop(old)
+                extra[SET_ASIDE] = {**aside, "fields": kept}
+        if renamed:
+            extra[RENAMED] = renamed
+        else:
+            extra.pop(RENAMED, None)
+        conn.execute(sa.update(documents).where(documents.c.id == r.id).values(
+            fields=fields, extra=extra,
+            field_flags=_retitled(r.field_flags, old, new),
+            review_reasons=_retitled(r.review_reasons, old, new)))
 
 
 def upgrade() -> None:

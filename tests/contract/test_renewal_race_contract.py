@@ -1,0 +1,186 @@
+"""A signature renewal against a disposal batch, on SQLite and for real on PostgreSQL (review14a
+M1): both write a paper's row and the audit log, so both take the paper's dossier first, and a
+destroyed paper is never pointed at a file its disposal did not list.
+
+The races hold one transaction open for a second while the other side runs in a thread. On
+SQLite a write transaction excludes every other writer from its start, so there the tests only
+show that the outcome is right; only the PostgreSQL run can catch a wrong lock order."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from archivist_helpers import store
+from backends import CATALOGS, PgDatabases, Place
+from sqlalchemy import select, update
+
+from sohoa.archive import Archive, disposal
+from sohoa.archive import audit as audit_log
+from sohoa.archive.catalog import dossier_locks
+from sohoa.archive.models import Document
+from sohoa.archive.revisions import replace_pdf
+from sohoa.archive.values import vietnam_today
+from sohoa.doctypes import load_registry
+from sohoa.errors import WorkflowError
+
+REGISTRY = load_registry()
+DECISION = "Quyết định số 12/QĐ-UBND ngày 20/5/2026 của Chủ tịch UBND phường Tân Phong"
+ARCHIVIST = "Lê Thu Hà"
+DOSSIER = "HS-075-2015-0001"
+
+
+def _place(catalog: str, tmp_path: Path) -> Iterator[Place]:
+    files = (f"file://{tmp_path}/blobs", f"tantivy://{tmp_path}/index")
+    if catalog == "sqlite":
+        yield Place((f"sqlite:///{tmp_path}/catalog.db", *files), None)
+        return
+    pg = PgDatabases()
+    try:
+        yield Place((pg.create(), *files), None)
+    finally:
+        pg.drop_all()
+
+
+@pytest.fixture(params=CATALOGS)
+def catalog_place(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Place]:
+    """Each catalog with a file blob store: the dossier's locks are the catalog's."""
+    yield from _place(request.param, tmp_path)
+
+
+@pytest.fixture
+def pg_place(tmp_path: Path) -> Iterator[Place]:
+    """PostgreSQL only: a lock-order race SQLite cannot have (it serialises writers)."""
+    yield from _place("postgresql", tmp_path)
+
+
+def years_ago(n: int) -> date:
+    today = vietnam_today()
+    return today.replace(year=today.year - n) - timedelta(days=3)
+
+
+def executing_list(archive: Archive, *doc_ids: str) -> int:
+    """A disposal list holding ``doc_ids``, approved and being executed (drawn up as of 2060,
+    so it holds papers not yet due today too: executing re-evaluates each on today)."""
+    lst = disposal.propose(archive, registry=REGISTRY, as_of=date(2060, 1, 1), note="hết hạn",
+                           by=ARCHIVIST, today=date(2060, 1, 1))
+    assert lst is not None and lst["documents"] == len(doc_ids)
+    disposal.approve(archive, lst["list"], decision=DECISION, by="Trần Văn Bình")
+    disposal.start(archive, lst["list"], by=ARCHIVIST)
+    return int(lst["list"])
+
+
+def in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]:
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as exc:  # handed to the test's thread
+            outcome.append(exc)
+
+    return threading.Thread(target=run), outcome
+
+
+def test_a_renewal_waits_for_the_dossier_and_spares_a_destroyed_paper(
+        catalog_place: Place) -> None:
+    """A disposal batch holds the paper's dossier and marks it destroyed; the renewal that
+    fetched its timestamp meanwhile waits, sees it destroyed and refuses: no new file, the
+    tombstone keeps the file the disposal lists."""
+    first, second = catalog_place.open(), catalog_place.open()
+    try:
+        paper = store(first, None, "renew-race", dossier=DOSSIER)
+        with first.transaction(write=False) as conn:
+            old = conn.execute(select(Document.pdf_sha256).where(Document.id == paper)
+                               ).scalar_one()
+        files = sorted(first.blobs.iter_all())
+        racer, outcome = in_thread(lambda: replace_pdf(
+            second, paper, b"%PDF-1.7 renewed after the decision", actor=ARCHIVIST,
+            action="signature.renewed", detail={}))
+        with first.transaction(write=True) as conn:  # a disposal batch of this dossier
+            dossier_locks(conn, DOSSIER)
+            conn.execute(update(Document).where(Document.id == paper).values(status="disposed"))
+            racer.start()
+            time.sleep(1.0)  # (the renewal runs meanwhile, or waits)
+            audit_log.append(conn, "document.disposed", actor=ARCHIVIST, target=paper)
+        racer.join(timeout=60)
+        [refused] = outcome
+        assert isinstance(refused, WorkflowError), refused
+        assert "đã bị tiêu hủy" in str(refused) and "không gia hạn" in str(refused)
+        with first.transaction(write=False) as conn:
+            now = conn.execute(select(Document.status, Document.pdf_sha256)
+                               .where(Document.id == paper)).one()
+        assert tuple(now) == ("disposed", old)
+        assert sorted(first.blobs.iter_all()) == files
+        assert first.audit_verify() == (True, [])
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_disposal_batch_destroys_the_file_a_renewal_just_stored(
+        catalog_place: Place) -> None:
+    """A renewal holds the dossier and re-points the paper; the disposal batch that read the
+    paper before the renewal committed waits for the dossier, then reads the paper again: the
+    renewed file is among what it destroys, not left behind."""
+    first, second = catalog_place.open(), catalog_place.open()
+    try:
+        paper = store(first, None, "renewed-then-gone", issue_date=years_ago(11))
+        list_id = executing_list(first, paper)
+        with first.transaction(write=False) as conn:
+            old = conn.execute(select(Document.pdf_sha256).where(Document.id == paper)
+                               ).scalar_one()
+        renewed = first.blobs.put(b"%PDF-1.7 renewed revision")
+        racer, outcome = in_thread(lambda: disposal.dispose(
+            second, list_id, [paper], by=ARCHIVIST, decision=DECISION, registry=REGISTRY))
+        with first.transaction(write=True) as conn:  # what replace_pdf does, held open
+            dossier_locks(conn, DOSSIER)
+            conn.execute(update(Document).where(Document.id == paper)
+                         .values(pdf_sha256=renewed))
+            racer.start()
+            time.sleep(1.0)  # (the disposal reads the paper meanwhile, then waits)
+            audit_log.append(conn, "signature.renewed", actor=ARCHIVIST, target=paper,
+                             detail={"previous_pdf": old, "pdf": renewed})
+        racer.join(timeout=60)
+        [[gone]] = outcome
+        assert gone["disposed"] is True, gone
+        assert {old, renewed} <= set(gone["blobs"])
+        assert first.audit_verify() == (True, [])
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_disposal_batch_holds_the_audit_log_only_after_its_rows(pg_place: Place) -> None:
+    """The audit log is the last lock of the one order (docs/architecture.md): a disposal batch
+    appended a paper's entry and then updated the next paper's row, so a writer holding that
+    row and then appending (as the renewal did) deadlocked with it, and PostgreSQL rolled one
+    back. Now the batch appends its entries after its last row."""
+    first, second = pg_place.open(), pg_place.open()
+    try:
+        kept = store(first, None, "not-yet-due", issue_date=years_ago(7))
+        due = store(first, None, "due", owner_id="075203009999", owner_name="Trần Văn Đức",
+                    issue_date=years_ago(11))
+        list_id = executing_list(first, kept, due)
+        racer, outcome = in_thread(lambda: disposal.dispose(
+            second, list_id, [kept, due], by=ARCHIVIST, decision=DECISION, registry=REGISTRY))
+        with first.transaction(write=True) as conn:  # a writer of the due paper's row, …
+            conn.execute(update(Document).where(Document.id == due).values(pdf_size=1))
+            racer.start()
+            time.sleep(1.0)  # (the batch skips the first paper, then waits for the row)
+            audit_log.append(conn, "contract.event", actor=ARCHIVIST, target=due)  # … log last
+        racer.join(timeout=60)
+        [done] = outcome
+        assert not isinstance(done, BaseException), done
+        assert [(o["document_id"], o["disposed"]) for o in done] == [(kept, False), (due, True)]
+        actions = [(e["action"], e["target"]) for e in first.audit_events(limit=5)]
+        assert ("document.disposed", due) in actions and ("disposal.skipped", kept) in actions
+        assert first.audit_verify() == (True, [])
+    finally:
+        first.close()
+        second.close()
