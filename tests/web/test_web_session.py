@@ -107,7 +107,7 @@ def test_errors_are_vietnamese_and_the_policy_is_the_apis(client: TestClient,
     assert "«Mục đích tra cứu (bắt buộc)»" in message
     assert "X-Purpose" not in message and "--purpose" not in message
     r = client.get("/web/search", params={"q": "x", "purpose": PURPOSE, "from": "hôm qua"})
-    assert r.status_code == 400 and "không phải là ngày" in r.text
+    assert r.status_code == 400 and "không phải ngày: dùng DD/MM/YYYY" in r.text
     assert client.get("/web/khong-co").status_code == 404
 
 
