@@ -15,6 +15,7 @@ from engines import ENGINES, OpenArchive, drop_indexes, search_url
 from search_docs import SEARCH_DOCS
 
 from sohoa.archive import Archive, SearchIndex
+from sohoa.archive.unreachable import SEARCH
 from sohoa.errors import StorageError
 
 DOCS = SEARCH_DOCS
@@ -189,7 +190,18 @@ def test_an_unreachable_engine_is_a_storage_error(engine_name: str, tmp_path: Pa
     else:
         url = f"http://127.0.0.1:9/sohoa-{uuid.uuid4().hex[:6]}"
     with pytest.raises(StorageError, match=r"chỉ mục tìm kiếm|không trả lời"):
-        Archive.open(f"sqlite:///{tmp_path}/catalog.db", f"file://{tmp_path}/blobs", url)
+        Archive.open(f"sqlite:///{tmp_path}/catalog.db", f"file://{tmp_path}/blobs", url,
+                     optional=())
+    if engine_name != "tantivy":
+        # By default a node that does not answer is put aside, not a failed opening: the
+        # outbox keeps every change until it answers (tester14 F4); only a search refuses.
+        arc = Archive.open(f"sqlite:///{tmp_path}/catalog.db", f"file://{tmp_path}/blobs", url)
+        try:
+            assert SEARCH in arc.unavailable
+            with pytest.raises(StorageError, match=r"chỉ mục tìm kiếm|không trả lời"):
+                arc.index.search("x")
+        finally:
+            arc.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

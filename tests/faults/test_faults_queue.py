@@ -92,7 +92,7 @@ def test_redis_restarted_mid_batch_stops_the_ingest_and_the_same_command_finishe
         code, stdout, stderr = ingest_through_outage(home, path, clean, env, server.service,
                                                      others=(worker.pid,), restart=True)
         assert code == 2, stderr
-        assert "Redis" in stderr and "chạy lại đúng lệnh này" in stderr, stderr
+        assert "Redis" in stderr and "chạy lại đúng lệnh nạp" in stderr, stderr
         assert not [e for e in json_lines(stdout) if "error" in e], stdout
         assert worker.poll() is None  # the worker rode the outage out
 

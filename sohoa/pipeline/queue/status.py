@@ -61,7 +61,9 @@ def lost_on_board(url: str, jobs: Sequence[Mapping[str, Any]]) -> dict[str, tupl
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
         now_s = broker_millis(client) / 1000
-        redis_started = now_s - float(client.info("server")["uptime_in_seconds"])
+        # Redis gives its uptime in whole seconds: its start is known to within one, and a
+        # job started in that second is not judged lost (it may be a desk still reading)
+        redis_started = now_s - float(client.info("server")["uptime_in_seconds"]) - 1.0
         board = JobBoard(client)
         found = {j["job_id"]: board.info(j["job_id"]) for j in queued}
     except (redis.RedisError, OSError, ValueError, KeyError):
