@@ -113,25 +113,25 @@ def heartbeat(conn: Connection, job_id: str) -> None:
 def fail(conn: Connection, job_id: str, reason: str, *, actor: str = SYSTEM_ACTOR) -> bool:
     """A running job stopped by an environment error, with the reason; False when it was not
     running (finished, or marked already)."""
-    done = conn.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(
-        status=FAILED, finished_at=utc_now(), reason=nfc(reason)))
-    if done.rowcount == 0:
-        return False
-    audit_log.append(conn, "job.failed", actor=actor, target=job_id,
-                     detail={"reason": reason})
-    return True
+    return _stop(conn, job_id, FAILED, "job.failed", reason, actor)
 
 
 def interrupt(conn: Connection, job_id: str, reason: str, *,
               actor: str = SYSTEM_ACTOR) -> bool:
     """A running job that nothing will finish (its queued work lost with the job board: a
     Redis restarted without persistence), with why; False when it was not running."""
+    return _stop(conn, job_id, INTERRUPTED, "job.interrupted", reason, actor)
+
+
+def _stop(conn: Connection, job_id: str, status: str, action: str, reason: str,
+          actor: str) -> bool:
+    """A running job ends as ``status`` with ``reason``, audited as ``action``; False when it
+    was not running."""
     done = conn.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(
-        status=INTERRUPTED, finished_at=utc_now(), reason=nfc(reason)))
+        status=status, finished_at=utc_now(), reason=nfc(reason)))
     if done.rowcount == 0:
         return False
-    audit_log.append(conn, "job.interrupted", actor=actor, target=job_id,
-                     detail={"reason": reason})
+    audit_log.append(conn, action, actor=actor, target=job_id, detail={"reason": reason})
     return True
 
 
