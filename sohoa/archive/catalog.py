@@ -320,6 +320,10 @@ def migrate(engine: Engine) -> bool:
     with engine.begin() as conn:
         # Several workers opening a fresh PostgreSQL catalog at once: the first migrates, the
         # others wait here and then find it at head (SQLite's BEGIN IMMEDIATE does the same).
+        # However long the first one takes (an index built on a large catalog): not
+        # lock_timeout, which holds for this transaction only.
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL lock_timeout = 0"))
         xact_lock(conn, "migrate")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
