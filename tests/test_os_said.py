@@ -61,3 +61,12 @@ def test_a_homes_blob_folder_is_named_with_one_slash(tmp_path: Path) -> None:
     assert blob_path("file:///srv/kho") == Path("/srv/kho")
     store = FileBlobStore(blob_path(url))
     assert str(store.path("a" * 64)).startswith(str(tmp_path))
+
+
+def test_a_relative_file_url_is_still_refused() -> None:
+    from sohoa.archive.urls import blob_path
+    from sohoa.errors import ConfigError
+
+    for url in ("file:relative/blobs", "file:///", "file:////"):
+        with pytest.raises(ConfigError, match="đường dẫn tuyệt đối"):
+            blob_path(url)
