@@ -70,17 +70,18 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 class NotADay(ValueError):
-    """Text typed where a day was asked that is no day; ``exists`` is False for a well-formed
-    day the calendar lacks (30/02/2030): the person typed the form right and needs to hear
-    which part is wrong."""
+    """Text typed where a day was asked that is no day. ``well_formed``: shaped as a day
+    (31/12/2030 or 2030-12-31) but one the calendar lacks (30/02/2030): the person typed the
+    form right and needs to hear which part is wrong; False when it is not shaped as a day at
+    all. (It was called ``exists``, True for the text that was no day at all: review14a N6.)"""
 
-    def __init__(self, text: str, *, exists: bool) -> None:
+    def __init__(self, text: str, *, well_formed: bool) -> None:
         super().__init__(text)
-        self.text, self.exists = text, exists
+        self.text, self.well_formed = text, well_formed
 
     def vietnamese(self) -> str:
-        return (f"{self.text!r} không phải ngày: dùng {DAY_FORMS}" if self.exists
-                else f"ngày không tồn tại: {self.text!r}")
+        return (f"ngày không tồn tại: {self.text!r}" if self.well_formed
+                else f"{self.text!r} không phải ngày: dùng {DAY_FORMS}")
 
 
 def typed_day(value: str) -> date:
@@ -92,11 +93,11 @@ def typed_day(value: str) -> date:
     elif m := _ISO.fullmatch(text):
         year, month, day = (int(g) for g in m.groups())
     else:
-        raise NotADay(value, exists=True)
+        raise NotADay(value, well_formed=False)
     try:
         return date(year, month, day)
     except ValueError:
-        raise NotADay(value, exists=False) from None
+        raise NotADay(value, well_formed=True) from None
 
 
 def shown_field(value: object) -> str:

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from sohoa.errors import ConfigError, NotFoundError
+from sohoa.errors import ConfigError, NotFoundError, os_said
 from sohoa.vntext import fold, nfc
 
 DEFAULT_PATH = Path(__file__).with_name("doctypes.toml")
@@ -316,6 +316,6 @@ def _load(path: str) -> Registry:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
         raise ConfigError(
-            f"không đọc được danh mục loại giấy tờ {path}: {err.strerror}"
+            f"không đọc được danh mục loại giấy tờ {path}: {os_said(err)}"
         ) from None
     return parse_registry(text, path)

@@ -112,3 +112,48 @@ SHARE_GONE_ERRNOS = frozenset({errno.ENOTCONN, errno.ESTALE, errno.EHOSTDOWN, er
 MACHINE_ERRNOS = SHARE_GONE_ERRNOS | frozenset({
     errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EACCES, errno.EPERM,
     errno.ENAMETOOLONG, errno.ENOMEM, errno.EMFILE, errno.ENFILE})
+
+# What the machine said, in the words of the clerk who reads it: the OS's own sentence
+# ("Read-only file system") is English. An errno not listed keeps the OS's sentence, after
+# "lỗi của hệ điều hành".
+_OS_SAID = {
+    errno.ENOSPC: "hết chỗ trống trên đĩa",
+    errno.EDQUOT: "hết hạn mức dung lượng đĩa của tài khoản",
+    errno.EROFS: "ổ đĩa hoặc thư mục chỉ cho đọc, không cho ghi",
+    errno.EIO: "lỗi đọc, ghi của ổ đĩa (ổ đĩa hoặc ổ mạng có thể đang hỏng)",
+    errno.EACCES: "tài khoản chạy sohoa không có quyền đọc, ghi ở đây",
+    errno.EPERM: "hệ điều hành không cho phép việc này (quyền hoặc thuộc tính của tệp)",
+    errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
+    errno.ENOMEM: "máy hết bộ nhớ",
+    errno.EMFILE: "chương trình đang mở quá nhiều tệp cùng lúc",
+    errno.ENFILE: "máy đang mở quá nhiều tệp cùng lúc",
+    errno.ENOENT: "không có tệp hoặc thư mục này (đã bị xóa, đổi tên hoặc chuyển đi)",
+    errno.EEXIST: "đã có tệp trùng tên",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.EISDIR: "đây là thư mục, không phải tệp",
+    errno.ENOTEMPTY: "thư mục chưa trống",
+    errno.EXDEV: "không chuyển tệp thẳng được sang ổ đĩa khác",
+    errno.EBUSY: "tệp hoặc ổ đĩa đang bị chương trình khác dùng",
+    errno.ETXTBSY: "tệp đang bị chương trình khác dùng",
+    errno.ELOOP: "đường dẫn có liên kết tượng trưng (symlink) vòng quanh",
+    errno.EFBIG: "tệp quá lớn",
+    errno.ENOTCONN: "ổ mạng dùng chung đã mất kết nối",
+    errno.ESTALE: "ổ mạng dùng chung đã mất kết nối (tệp trên máy chủ không còn như trước)",
+    errno.EHOSTDOWN: "máy chủ chứa tệp không hoạt động",
+    errno.EHOSTUNREACH: "không liên lạc được máy chủ chứa tệp",
+    errno.ENETDOWN: "mạng của máy không hoạt động",
+    errno.ENETUNREACH: "không liên lạc được qua mạng",
+    errno.ETIMEDOUT: "hết thời gian chờ máy chủ trả lời",
+    errno.ECONNRESET: "kết nối bị máy bên kia cắt ngang",
+    errno.ECONNABORTED: "kết nối bị cắt ngang",
+    errno.ECONNREFUSED: "máy bên kia từ chối kết nối (dịch vụ chưa chạy?)",
+}
+
+
+def os_said(exc: OSError) -> str:
+    """Why an OSError happened, in Vietnamese (what every clerk-facing message says of one,
+    not ``exc.strerror``); the path is the caller's to name."""
+    said = _OS_SAID.get(exc.errno) if exc.errno is not None else None
+    if said:
+        return said
+    return f"lỗi của hệ điều hành: {exc.strerror or exc}"

@@ -14,6 +14,7 @@ from typing import Any
 
 from sohoa.clock import shown_date
 from sohoa.reasons import reason
+from sohoa.vocabulary import CERTIFIED_COPY, DIGITIZED_COPY, ORIGINAL, PAPER_FORM_NAMES
 
 
 def sha256_hex(data: bytes) -> str:
@@ -477,17 +478,8 @@ class CertificationEntry:
                 "status": self.status, "document_id": self.document_id, "note": self.note}
 
 
-# What a stored paper is, as a person choosing one to reuse must know (tester13 F19): the issuer's
-# own electronic original (a result `sohoa result add` stored as signed), an electronic copy
-# certified from the original (Nghị định 23/2015: `sohoa certify copy`), or a digitized copy of
-# a paper (a scan, signed by the agency or the desk officer). TT 01/2023 accepts these forms of
-# a dossier's component, and they are not worth the same.
-ORIGINAL = "original"
-CERTIFIED_COPY = "certified_copy"
-DIGITIZED_COPY = "digitized_copy"
-PAPER_FORM_NAMES = {ORIGINAL: "bản gốc điện tử",
-                    CERTIFIED_COPY: "bản sao điện tử chứng thực từ bản chính",
-                    DIGITIZED_COPY: "bản số hóa từ bản giấy"}
+# The paper forms (ORIGINAL, CERTIFIED_COPY, DIGITIZED_COPY) and their names are in
+# sohoa/vocabulary.py, one name per form on every face; imported here for paper_form().
 
 
 def paper_form(extra: Mapping[str, Any] | None) -> str:

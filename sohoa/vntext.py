@@ -51,3 +51,17 @@ def shown_number(value: float | int | None, digits: int = 0, *, trim: bool = Fal
 def shown_percent(ratio: float | None, digits: int = 1) -> str:
     """A ratio (0.726) as a percentage for people: "72,6%"."""
     return "—" if ratio is None else shown_number(ratio * 100, digits) + "%"
+
+
+def clipped(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters: cut at the last space that fits, never inside
+    a word, and "…" said where it was cut. A text that fits is returned as is. (A sentence cut
+    inside a word — "dịch vụ l)." — reads as a typo; the clerk must see that something was
+    left out.)"""
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]
+    space = head.rfind(" ")
+    if space >= limit // 2:  # a text without spaces for half its length is cut where it fits
+        head = head[:space]
+    return head.rstrip(" ,;:(-—") + "…"

@@ -12,8 +12,8 @@ Rank (an arrow may only point to an equal or lower rank, and equal only within o
     3  pipeline/                          wires the rooms below
     2  scanners/ ocr/ signing/ archive/    never import each other
     1  pdf/                               PDF/A making, used by the rooms above
-    0  shared     errors, records, vntext, clock, idcodes, doctypes, quiet, reasons, roles:
-                  import no room
+    0  shared     errors, records, vntext, clock, idcodes, doctypes, quiet, reasons, roles,
+                  vocabulary: import no room
 
 ``synth/`` (the synthetic-scan generator) stands beside the house: it may use the shared
 modules, and only the ``sohoa synth`` command (cli/) may import it; no product room does.
@@ -30,7 +30,7 @@ from pathlib import Path
 
 # "__init__" is the sohoa package itself (its version string)
 SHARED = frozenset({"errors", "records", "vntext", "clock", "idcodes", "doctypes", "procedures",
-                    "quiet", "reasons", "roles",
+                    "quiet", "reasons", "roles", "vocabulary",
                     "__init__"})
 FACES = frozenset({"cli", "api", "__main__"})
 LOWER = frozenset({"scanners", "ocr", "signing", "archive"})

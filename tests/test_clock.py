@@ -117,3 +117,19 @@ def test_days_and_instants_are_shown_as_viet_nam_reads_them() -> None:
     assert clock.shown_moment("2024-03-01") == "01/03/2024"
     assert clock.shown_date(None) == clock.shown_moment("") == "—"
     assert clock.shown_date("vĩnh viễn") == "vĩnh viễn"  # no date: as it is
+
+
+def test_a_day_typed_is_told_whether_it_was_shaped_as_one_or_only_missing_from_the_calendar(
+        ) -> None:
+    """review14a N6: the flag read the wrong way round (``exists=True`` for "not a day at
+    all"); it is ``well_formed`` now, said as its name says."""
+    from sohoa.clock import NotADay, typed_day
+
+    with pytest.raises(NotADay) as missing:
+        typed_day("30/02/2030")
+    assert missing.value.well_formed
+    assert missing.value.vietnamese() == "ngày không tồn tại: '30/02/2030'"
+    with pytest.raises(NotADay) as shapeless:
+        typed_day("mai")
+    assert not shapeless.value.well_formed
+    assert shapeless.value.vietnamese().startswith("'mai' không phải ngày: dùng ")

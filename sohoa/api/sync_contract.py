@@ -67,7 +67,8 @@ class DocumentStoredData(_Strict):
     TrichYeuNoiDung: str | None = Field(
         description="Trích yếu nội dung; an electronic certified copy (Nghị định 23/2015) "
                     "opens it with its marking: 'bản sao điện tử chứng thực từ bản chính; số "
-                    "chứng thực N, quyển số …; ngày chứng thực DD/MM/YYYY'")
+                    "chứng thực N, quyển số …; ngày chứng thực DD/MM/YYYY'. At most 500 "
+                    "characters (TT 02/2019): a longer one ends in '…'")
     ThoiHanHieuLuc: date | None = Field(
         description="Thời hạn hiệu lực (null: không thời hạn; chưa rõ khi ThoiHanVinhVien false)")
     ThoiHanVinhVien: bool = Field(

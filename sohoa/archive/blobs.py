@@ -8,7 +8,6 @@ read verifiable (the name is the checksum). :class:`FileBlobStore` is the embedd
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import re
@@ -17,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from sohoa.errors import NotFoundError, StorageError, VerificationError
+from sohoa.errors import NotFoundError, StorageError, VerificationError, os_said
 
 _SHA = re.compile(r"[0-9a-f]{64}")
 
@@ -108,7 +107,7 @@ class FileBlobStore:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StorageError(
-                f"không tạo được thư mục kho tệp {self.root}: {exc.strerror}; hãy kiểm tra "
+                f"không tạo được thư mục kho tệp {self.root}: {os_said(exc)}; hãy kiểm tra "
                 "đường dẫn và quyền của thiết lập 'blobs'") from exc
 
     def path(self, sha: str) -> Path:
@@ -130,10 +129,9 @@ class FileBlobStore:
             write_atomically(final, data)
             _fsync_dir(directory)
         except OSError as exc:
-            full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
             raise StorageError(
                 f"Không ghi được tệp {sha[:12]}… vào kho tệp {directory}: "
-                f"{'hết chỗ trống trên đĩa' if full else exc.strerror} ({exc.strerror}). "
+                f"{os_said(exc)}. "
                 "Kiểm tra chỗ trống và quyền ghi; tài liệu chưa được lưu, khắc phục xong thì "
                 "chạy lại đúng lệnh này để làm tiếp.") from exc
         return sha
@@ -145,7 +143,7 @@ class FileBlobStore:
         except FileNotFoundError as exc:
             raise NotFoundError(f"tệp {sha} không có trong kho tệp {self.root}") from exc
         except OSError as exc:
-            raise StorageError(f"không đọc được tệp {path} trong kho: {exc.strerror}") from exc
+            raise StorageError(f"không đọc được tệp {path} trong kho: {os_said(exc)}") from exc
         actual = hashlib.sha256(data).hexdigest()
         if actual != sha:
             raise VerificationError(
@@ -163,14 +161,14 @@ class FileBlobStore:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise StorageError(f"không tra được tệp {path} trong kho: {exc.strerror}") from exc
+            raise StorageError(f"không tra được tệp {path} trong kho: {os_said(exc)}") from exc
 
     def delete(self, sha: str) -> None:
         path = self.path(sha)
         try:
             path.unlink(missing_ok=True)
         except OSError as exc:
-            raise StorageError(f"không xóa được tệp {path} trong kho: {exc.strerror}") from exc
+            raise StorageError(f"không xóa được tệp {path} trong kho: {os_said(exc)}") from exc
         _fsync_dir(path.parent)
 
     def iter_all(self) -> Iterator[str]:
@@ -194,7 +192,7 @@ class FileBlobStore:
             _fsync_dir(directory)
         except OSError as exc:
             raise StorageError(f"không ghi được mốc {name} vào {directory}: "
-                               f"{exc.strerror}; hãy kiểm tra chỗ trống trên đĩa và quyền "
+                               f"{os_said(exc)}; hãy kiểm tra chỗ trống trên đĩa và quyền "
                                "ghi") from exc
 
     def get_anchor(self, name: str) -> bytes:

@@ -39,6 +39,7 @@ from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError
 
 from sohoa.errors import ConfigError, StorageBusyError, StorageError
+from sohoa.vntext import shown_number
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -66,11 +67,14 @@ def make_engines(db_url: str, *,
                  busy_timeout_s: float | None = None) -> tuple[Engine, Engine]:
     """Return (writer, reader) engines for ``db_url``; the same engine twice on PostgreSQL.
 
-    ``busy_timeout_s``: how long a SQLite statement waits for another process's lock before it
-    fails (default 30 s). Every engine turns the database's "the machine is in the way" errors
-    (locked, read-only, disk full, I/O error, server gone) into :class:`StorageError` with a
-    reason in Vietnamese, so that no caller mistakes them for a fault of the page or document it
-    was writing, and the command ends with exit 2 instead of a traceback."""
+    ``busy_timeout_s``: how long a statement waits for another process's lock before it fails
+    (default 30 s): SQLite's busy timeout, PostgreSQL's ``lock_timeout`` (a catalog locked by
+    hand or by a long backup made a desk's ingest wait without a word, tester14; now it stops
+    with the reason and "run the same command again", as on SQLite). Every engine turns the
+    database's "the machine is in the way" errors (locked, read-only, disk full, I/O error,
+    server gone) into :class:`StorageError` with a reason in Vietnamese, so that no caller
+    mistakes them for a fault of the page or document it was writing, and the command ends with
+    exit 2 instead of a traceback."""
     try:
         url = make_url(db_url)
     except ArgumentError as exc:
@@ -79,6 +83,7 @@ def make_engines(db_url: str, *,
             f"trong các dạng: {', '.join(DB_SCHEMES)}"
         ) from exc
     backend = url.get_backend_name()
+    timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_s is None else int(busy_timeout_s * 1000)
     if backend == "sqlite":
         if not url.database or url.database == ":memory:" or not Path(url.database).is_absolute():
             # A relative path would follow the current directory: a second catalog appears
@@ -87,7 +92,6 @@ def make_engines(db_url: str, *,
                 f"địa chỉ danh mục (db) {db_url!r} phải ghi đường dẫn tuyệt đối tới tệp, ví "
                 "dụ sqlite:////var/lib/sohoa/catalog.db (bốn dấu gạch chéo)")
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_s is None else int(busy_timeout_s * 1000)
         writer = _sqlite_engine(db_url, "BEGIN IMMEDIATE", timeout_ms)
         reader = _sqlite_engine(db_url, "BEGIN", timeout_ms)
         _translate_errors(writer, db_url, timeout_ms)
@@ -101,11 +105,24 @@ def make_engines(db_url: str, *,
             raise ConfigError(
                 f"chưa cài trình điều khiển PostgreSQL cho {db_url!r} ({exc}); hãy cài "
                 "psycopg hoặc dùng danh mục sqlite:///") from exc
-        _translate_errors(engine, db_url, 0)
+        _pg_lock_timeout(engine, timeout_ms)
+        _translate_errors(engine, db_url, timeout_ms)
         return engine, engine
     raise ConfigError(
         f"địa chỉ danh mục có kiểu {url.drivername!r} không được hỗ trợ; hãy dùng một trong "
         f"các dạng: {', '.join(DB_SCHEMES)}")
+
+
+def _pg_lock_timeout(engine: Engine, timeout_ms: int) -> None:
+    """Every session of ``engine`` waits at most ``timeout_ms`` for a lock (a row, a table, an
+    advisory lock), then fails with SQLSTATE 55P03, said as "locked" (``catalog_error``).
+    Committed at once: a SET in a transaction later rolled back would be undone."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET lock_timeout = {int(timeout_ms)}")
+        dbapi_conn.commit()
 
 
 def _sqlite_engine(db_url: str, begin_sql: str, timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
@@ -161,10 +178,7 @@ def catalog_error(exc: BaseException, db_url: str, busy_timeout_ms: int = BUSY_T
                 # met it (a status read, a dossier step, an ingest): nothing of the input is
                 # at fault.
                 if needle == "locked":
-                    return StorageBusyError(
-                        f"Cơ sở dữ liệu danh mục {where} {cause} quá "
-                        f"{busy_timeout_ms / 1000:g} giây (một lệnh khác đang ghi, hay đang sao "
-                        f"lưu): không phải lỗi của dữ liệu hay giấy tờ. {_AGAIN}")
+                    return _busy(where, busy_timeout_ms)
                 return StorageError(f"Không ghi được cơ sở dữ liệu danh mục {where}: tệp "
                                     f"{cause}. {_AGAIN}")
         # Anything else ("no such table", a syntax error, too many variables) is a fault of
@@ -176,6 +190,8 @@ def catalog_error(exc: BaseException, db_url: str, busy_timeout_ms: int = BUSY_T
     if "DiskFull" in kinds:
         return StorageError(f"Máy chủ PostgreSQL {where} hết chỗ trên đĩa ({detail}). {_AGAIN}")
     sqlstate = getattr(orig, "sqlstate", None) or ""
+    if sqlstate == "55P03":  # lock_not_available: waited lock_timeout (make_engines)
+        return _busy(where, busy_timeout_ms)
     # A lost or refused connection: SQLSTATE class 08, the server shutting down or starting
     # (57P01-57P03), or no SQLSTATE at all (the connection itself failed). Deadlocks and
     # serialization failures are OperationalErrors too, but of the transaction: not the machine.
@@ -185,6 +201,14 @@ def catalog_error(exc: BaseException, db_url: str, busy_timeout_ms: int = BUSY_T
         return StorageError(f"Mất kết nối tới máy chủ PostgreSQL {where} ({detail}): máy chủ "
                             f"không trả lời hoặc vừa khởi động lại. {_AGAIN}")
     return None
+
+
+def _busy(where: str, busy_timeout_ms: int) -> StorageBusyError:
+    """A catalog locked past the wait, said alike on SQLite and PostgreSQL."""
+    return StorageBusyError(
+        f"Cơ sở dữ liệu danh mục {where} đang bị một tiến trình khác khóa quá "
+        f"{shown_number(busy_timeout_ms / 1000, 1, trim=True)} giây (một lệnh khác đang ghi, "
+        f"hay đang sao lưu): không phải lỗi của dữ liệu hay giấy tờ. {_AGAIN}")
 
 
 def _translate_errors(engine: Engine, db_url: str, busy_timeout_ms: int) -> None:
@@ -296,6 +320,10 @@ def migrate(engine: Engine) -> bool:
     with engine.begin() as conn:
         # Several workers opening a fresh PostgreSQL catalog at once: the first migrates, the
         # others wait here and then find it at head (SQLite's BEGIN IMMEDIATE does the same).
+        # However long the first one takes (an index built on a large catalog): not
+        # lock_timeout, which holds for this transaction only.
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL lock_timeout = 0"))
         xact_lock(conn, "migrate")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
@@ -388,6 +416,9 @@ def exclusive(engine: Engine, name: str) -> Iterator[None]:
     if engine.dialect.name == "postgresql":
         key = lock_key(name)
         with engine.connect() as conn:
+            # waited for as long as it takes (a rebuild of the index holds it for minutes),
+            # not lock_timeout: the setting is put back at the commit
+            conn.execute(text("SET LOCAL lock_timeout = 0"))
             conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
             conn.commit()
             try:

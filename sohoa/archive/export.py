@@ -19,6 +19,7 @@ from sohoa.archive.documents import IS_STORED
 from sohoa.archive.models import Document, DocumentCoOwner, Dossier, Owner
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.vntext import nfc
+from sohoa.vocabulary import DIGITIZED_COPY, ORIGINAL, PAPER_FORM_NAMES, sentence_start
 
 if TYPE_CHECKING:
     from sohoa.archive import Archive
@@ -74,10 +75,10 @@ def _notes(doc: dict[str, Any]) -> str | None:
     if extra.get("born_digital") and extra.get("result_of"):
         # the competent body's own signed file (sohoa result add): nothing was digitized, and
         # the signature is the issuer's, not a copier's
-        return "; ".join(["Bản gốc điện tử (kết quả giải quyết thủ tục hành chính do cơ quan có "
-                          "thẩm quyền ký số)", *(["chưa được kiểm tra xong"]
-                                                  if doc.get("needs_review") else [])])
-    notes = ["Bản số hóa từ bản giấy"]
+        return "; ".join([f"{sentence_start(PAPER_FORM_NAMES[ORIGINAL])} (kết quả giải quyết "
+                          "thủ tục hành chính do cơ quan có thẩm quyền ký số)",
+                          *(["chưa được kiểm tra xong"] if doc.get("needs_review") else [])])
+    notes = [sentence_start(PAPER_FORM_NAMES[DIGITIZED_COPY])]
     kind = (doc.get("signature") or {}).get("kind")
     if kind == "officer":
         notes.append("ký số bởi người thực hiện số hóa (TT 01/2023/TT-VPCP Điều 8)")

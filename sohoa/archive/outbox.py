@@ -36,6 +36,7 @@ from sohoa.archive.sync_models import SyncEvent
 from sohoa.archive.values import utc_now, validity_iso
 from sohoa.doctypes import load_registry
 from sohoa.records import certified_copy_note
+from sohoa.vntext import clipped
 
 DOCUMENT_STORED = "document.stored"
 DOCUMENT_DISPOSED = "document.disposed"
@@ -101,6 +102,10 @@ def record(conn: Connection, event_type: str, data: Mapping[str, Any], *, dossie
 # --- the data of each event ------------------------------------------------------------------
 
 
+# TT 02/2019/TT-BNV, "Trích yếu nội dung": String 500 (research notes vn-requirements §(d))
+SUMMARY_CHARS = 500
+
+
 def document_stored(*, document_id: str, dossier_code: str, doc_type: str, title: str,
                     owner_id: str | None, owner_name: str | None, unit: str | None,
                     document_number: str | None, issuing_body: str | None,
@@ -113,10 +118,14 @@ def document_stored(*, document_id: str, dossier_code: str, doc_type: str, title
     systems give them (``GiayToSoHoa``): Ma, MaGiayTo, MaDinhDanh, ChuGiayTo, Ten, SoKyHieu,
     NgayBanHanh, CoQuanBanHanh, TrichYeuNoiDung, ThoiHanHieuLuc, LoaiSoHoa (0 component,
     1 result). A certified copy says so in TrichYeuNoiDung, the one field of the record that
-    can carry it (tester13 F19: its number and day, before any summary of its own)."""
+    can carry it (tester13 F19: its number and day, before any summary of its own). The field
+    holds SUMMARY_CHARS at most (TT 02/2019's Trích yếu, String 500): a longer one is cut at a
+    word with "…", the marking kept whole at its head (review14a N7)."""
     marked = certified_copy_note(extra, issue_date)
     if marked:
         summary = f"{marked}. {summary}" if summary else marked
+    if summary:
+        summary = clipped(summary, SUMMARY_CHARS)
     return {
         "Ma": digitization_code,
         "MaHoSo": dossier_code,

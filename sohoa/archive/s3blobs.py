@@ -40,6 +40,11 @@ _NO_FLEXIBLE_CHECKSUMS = {"NotImplemented", "InvalidArgument", "InvalidRequest"}
 _BAD_CREDENTIALS = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied",
                     "InvalidToken", "ExpiredToken", "403", "Forbidden"}
 _MISSING = {"NoSuchKey", "404", "NotFound"}
+# boto3's retries after the first attempt (botocore's ``max_attempts`` counts retries only) and
+# timeouts, in seconds: the archive's store, and an operator's probe of the service
+# (S3Options.probe), which must answer while the service is down
+STORE_RETRIES, STORE_CONNECT_S, STORE_READ_S = 5, 5, 120
+PROBE_RETRIES, PROBE_CONNECT_S, PROBE_READ_S = 0, 2, 5
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,10 @@ class S3Options:
     region: str = ""
     access_key_id: str = ""
     secret_access_key: str = ""
+    # An operator's probe (``sohoa status``) asks once and briefly (PROBE_*): a service that is
+    # down is said at once, not after boto3's attempts and backoff. The store that reads and
+    # writes the archive keeps its retries (STORE_*): a blip must not stop a batch.
+    probe: bool = False
 
     def describe(self) -> str:
         """The endpoint and key id for displays; the secret is never shown."""
@@ -287,11 +296,13 @@ class S3BlobStore:
     def _error(self, exc: BaseException, action: str) -> Exception:
         """A message that says which setting to fix, for the failures an operator can fix."""
         from botocore.exceptions import (
-            ConnectionError as BotoConnectionError,
-        )
-        from botocore.exceptions import (
+            ConnectionClosedError,
             NoCredentialsError,
             PartialCredentialsError,
+            ReadTimeoutError,
+        )
+        from botocore.exceptions import (
+            ConnectionError as BotoConnectionError,
         )
 
         where = self.options.endpoint or "AWS S3"
@@ -302,13 +313,16 @@ class S3BlobStore:
                 "s3.access_key_id và s3.secret_access_key trong sohoa.toml (hoặc biến môi "
                 "trường SOHOA_S3_ACCESS_KEY_ID và SOHOA_S3_SECRET_ACCESS_KEY, hoặc các biến "
                 "AWS_*)")
-        if isinstance(exc, BotoConnectionError):
+        # refused, timed out, or dropped before it answered: to the clerk, all "does not answer"
+        if isinstance(exc, BotoConnectionError | ConnectionClosedError | ReadTimeoutError):
             # the clerk's words: shown when the storage server goes away mid-batch
+            # botocore's own sentence (English, with the whole URL) goes last: a reason cut
+            # to fit a line (a queue give-up's) keeps what to do, not the library's words
             return StorageError(
-                f"Không kết nối được dịch vụ lưu trữ S3 tại {where} ({action}: {exc}). Kiểm "
-                "tra s3.endpoint (SOHOA_S3_ENDPOINT) và dịch vụ lưu trữ có đang chạy; tài liệu "
-                "đã lưu vẫn còn, không có gì bị ghi dở: khắc phục xong thì chạy lại đúng lệnh "
-                "này để làm tiếp.")
+                f"Không kết nối được dịch vụ lưu trữ S3 tại {where} khi {action}. Kiểm tra "
+                "s3.endpoint (SOHOA_S3_ENDPOINT) và dịch vụ lưu trữ có đang chạy; tài liệu đã "
+                "lưu vẫn còn, không có gì bị ghi dở: khắc phục xong thì chạy lại đúng lệnh này "
+                f"để làm tiếp. (Chi tiết: {exc})")
         if code in _BAD_CREDENTIALS:
             who = self.options.access_key_id or "lấy theo chuỗi thông tin đăng nhập của AWS"
             return ConfigError(
@@ -338,9 +352,12 @@ def _make_client(options: S3Options, checksum: str) -> Any:
         from botocore.config import Config
     except ImportError as exc:  # pragma: no cover - boto3 is a dependency
         raise ConfigError(f"kho tệp s3:// cần gói boto3 ({exc}); hãy cài lại sohoa") from exc
+    retries, connect_s, read_s = ((PROBE_RETRIES, PROBE_CONNECT_S, PROBE_READ_S)
+                                  if options.probe else
+                                  (STORE_RETRIES, STORE_CONNECT_S, STORE_READ_S))
     config = Config(
-        retries={"max_attempts": 5, "mode": "standard"},
-        connect_timeout=5, read_timeout=120,
+        retries={"max_attempts": retries, "mode": "standard"},
+        connect_timeout=connect_s, read_timeout=read_s,
         max_pool_connections=max(10, PART_THREADS * 2),
         # Path-style requests (endpoint/bucket/key) work on every S3-compatible service;
         # virtual-host style needs wildcard DNS that a private endpoint rarely has.

@@ -22,7 +22,10 @@ def local_path(url: str, scheme: str, family: str, known: tuple[str, ...]) -> Pa
         raise ConfigError(
             f"địa chỉ {family} {url!r} có tên máy chủ; địa chỉ {scheme}:// chỉ nhận đường dẫn "
             f"trên máy này, ví dụ {scheme}:///var/lib/sohoa/{family}")
-    path = Path(unquote(parsed.path))
+    # "file:///{home}/blobs" with an absolute home gives "//srv/…", which Path keeps as is
+    # (POSIX leaves a leading "//" to the system): the clerk read "//work/…" in every message
+    raw = unquote(parsed.path)
+    path = Path("/" + raw.lstrip("/") if raw.startswith("//") else raw)
     if not path.is_absolute() or str(path) == "/":
         raise ConfigError(
             f"địa chỉ {family} {url!r} phải là thư mục đường dẫn tuyệt đối, ví dụ "

@@ -17,6 +17,7 @@ from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, shown_moment
 from sohoa.records import SATISFIED_NAMES, UNASSIGNED_PREFIX, DossierState, party_marks
 from sohoa.vntext import shown_number, shown_percent
+from sohoa.vocabulary import DIGITIZED_COPY, ORIGINAL, PAPER_FORM_NAMES
 
 _SATISFIED = SATISFIED_NAMES
 
@@ -69,7 +70,7 @@ def print_state(state: DossierState, level_name: str | None = None) -> None:
                   f"{_SATISFIED.get(c.satisfied, c.satisfied)}{doc}{code}")
     for r in state.results:
         out.print(f"  kết quả {r.document_id} [{r.digitization_code}] "
-                  f"{'bản điện tử gốc' if r.born_digital else 'số hóa từ bản giấy'}, "
+                  f"{PAPER_FORM_NAMES[ORIGINAL if r.born_digital else DIGITIZED_COPY]}, "
                   f"hiệu lực đến {shown_date(r.valid_until) if r.valid_until else 'vĩnh viễn'}")
     # papers scanned under its code sheet that fill no component nor are a result: said too,
     # or a paper filed here by a wrong sheet could not be found from the dossier (tester12 F20)

@@ -13,7 +13,7 @@ import click
 from sohoa import __version__
 from sohoa.cli import helptext
 from sohoa.cli.state import State
-from sohoa.errors import EXIT_INTERNAL, EXIT_USAGE, MACHINE_ERRNOS, SohoaError
+from sohoa.errors import EXIT_INTERNAL, EXIT_USAGE, MACHINE_ERRNOS, SohoaError, os_said
 from sohoa.quiet import silence_known_warnings
 
 silence_known_warnings()
@@ -150,7 +150,7 @@ def main() -> None:
             _internal_error()
         # The machine, not sohoa: a full disk, a read-only or vanished share, no permission.
         where = f" ({exc.filename})" if exc.filename else ""
-        click.echo(f"lỗi của máy, không phải của dữ liệu: {exc.strerror}{where}. Khắc "
+        click.echo(f"lỗi của máy, không phải của dữ liệu: {os_said(exc)}{where}. Khắc "
                    "phục (chỗ trống trên đĩa, quyền ghi, ổ đĩa) rồi chạy lại đúng lệnh này.",
                    err=True)
         sys.exit(EXIT_USAGE)

@@ -29,8 +29,8 @@ from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, shown_field, shown_moment
 from sohoa.errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_VERIFY_FAILED
 from sohoa.reasons import label as label_of
-from sohoa.records import CERTIFIED_COPY, ORIGINAL
 from sohoa.vntext import shown_number
+from sohoa.vocabulary import CERTIFIED_COPY, ORIGINAL, PAPER_FORM_NAMES, PAPER_FORM_SHORT
 
 
 def _snippet_markup(snippet: str) -> str:
@@ -154,10 +154,8 @@ def _form_words(row: dict[str, Any]) -> str:
     if form == CERTIFIED_COPY:
         line = row.get("certified_copy") or {}
         number = (f" số {line['number']}" if line.get("number") is not None else "")
-        return f"\n(bản sao chứng thực{number})"
-    if form == ORIGINAL:
-        return "\n(bản gốc điện tử)"
-    return "\n(bản số hóa)" if form else ""
+        return f"\n({PAPER_FORM_SHORT[CERTIFIED_COPY]}{number})"
+    return f"\n({PAPER_FORM_SHORT[str(form)]})" if form in PAPER_FORM_SHORT else ""
 
 
 def reuse_table(documents: list[dict[str, Any]]) -> Table:
@@ -249,7 +247,7 @@ NOT_APPLICABLE = "không áp dụng (không phải giấy chứng nhận)"
 _SIDES = {"front": "mặt trước", "back": "mặt sau"}
 _SIGNATURE_KINDS = {"agency": "chữ ký số của cơ quan (sao y)",
                     "officer": "chữ ký số của cán bộ thực hiện"}
-ORIGINAL_SIGNATURE = "chữ ký số của cơ quan ban hành (bản điện tử gốc)"
+ORIGINAL_SIGNATURE = f"chữ ký số của cơ quan ban hành ({PAPER_FORM_NAMES[ORIGINAL]})"
 
 
 def validity_text(doc: dict[str, Any], *, short: bool = False) -> str:
@@ -324,7 +322,7 @@ def _signature_line(sig: dict[str, Any], doc: dict[str, Any] | None = None) -> s
     extra = (doc or {}).get("extra") or {}
     if extra.get("born_digital") and extra.get("result_of"):
         # the issuing body's own signed file (`sohoa result add`): an original, no copy (F14);
-        # said as `dossier show` ("bản điện tử gốc") and the archival export say it
+        # said as `dossier show` and the archival export say it (vocabulary)
         kind = ORIGINAL_SIGNATURE
     else:
         kind = _SIGNATURE_KINDS.get(str(sig.get("kind")), sig.get("kind"))

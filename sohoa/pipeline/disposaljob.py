@@ -234,6 +234,9 @@ def qr_fields(lst: dict[str, Any], *, agency: str, at: datetime,
 # The archives law the destruction is done under, by the day it is done: Luật Lưu trữ 2024
 # (33/2024/QH15) and its circular on digital archival records (TT 05/2025/TT-BNV) from
 # 01/07/2025, Luật Lưu trữ 2011 (01/2011/QH13) before (research notes vn-requirements §0, §5).
+# 01/07/2025 is the law's day (sourced); the circular's own day is inferred (dated 14/05/2025,
+# it details the law; its companion TT 06/2025/TT-BNV is in force 01/07/2025): the sources and
+# what to check are in docs/retention-rules.md, "The record's legal basis" (review14a N3).
 ARCHIVES_LAW_2024 = date(2025, 7, 1)
 
 

@@ -31,7 +31,7 @@ def archive_status(settings: Settings) -> dict[str, Any]:
     stats: dict[str, int] | None = None
     waiting: int | None = None
     try:
-        with open_archive(settings, optional=FAMILIES) as archive:
+        with open_archive(settings, optional=FAMILIES, probe=True) as archive:
             stats = archive.stats()
             down.update(archive.unavailable)
         waiting = len(pending(settings))

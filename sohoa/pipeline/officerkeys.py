@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sohoa.errors import ConfigError, SigningError
+from sohoa.errors import ConfigError, SigningError, os_said
 from sohoa.vntext import nfc
 
 _KEYS = ("user", "module", "token", "slot", "key", "pin_env", "pin_file", "certificate",
@@ -68,7 +68,7 @@ class OfficerToken:
         except OSError as exc:
             raise SigningError(
                 f"Không đọc được tệp PIN {self.pin_file} của cán bộ {self.user!r}: "
-                f"{exc.strerror or exc}.") from exc
+                f"{os_said(exc)}.") from exc
 
 
 def parse_officers(entries: object, *, module: str, source: str,

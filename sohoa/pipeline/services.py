@@ -20,17 +20,20 @@ from sohoa.signing.settings import OFFICER_REASON, OFFICER_STAMP
 
 
 def open_archive(settings: Settings, *, optional: Collection[str] = (SEARCH,),
-                 skip: Collection[str] = ()) -> Archive:
+                 skip: Collection[str] = (), probe: bool = False) -> Archive:
     """The archive of these settings. ``optional``: the families that may be down
     (``Archive.open``): the search index by default (the outbox catches up), the blob store too
     for ``sohoa status`` (which says what is down). ``skip``: families not opened at all, for
-    what reads only the catalog (``sohoa jobs``, the review queue)."""
+    what reads only the catalog (``sohoa jobs``, the review queue). ``probe``: the blob store
+    is asked once and briefly, for a diagnostic that must answer while S3 is down (``sohoa
+    status``); an archive opened so must not be used to store (one attempt, no retries)."""
     from sohoa.archive.dossiers import check_code_format
 
     settings.home.mkdir(parents=True, exist_ok=True)
     code_format = check_code_format(str(settings.raw.get(
         "dossiers.code_format", "{owner}.{procedure}.{component}.{nn:02d}")))
-    archive = Archive.open(settings.db, settings.blobs, settings.search, s3=s3_options(settings),
+    archive = Archive.open(settings.db, settings.blobs, settings.search,
+                           s3=s3_options(settings, probe=probe),
                            busy_timeout_s=settings.catalog_busy_timeout_s, optional=optional,
                            skip=skip)
     archive.digitization_format = code_format
@@ -44,11 +47,12 @@ def catalog_file(settings: Settings) -> Path | None:
     return sqlite_file(settings.db)
 
 
-def s3_options(settings: Settings) -> S3Options:
-    """How to reach the S3 service of ``blobs = "s3://…"`` (empty values: boto3's defaults)."""
+def s3_options(settings: Settings, *, probe: bool = False) -> S3Options:
+    """How to reach the S3 service of ``blobs = "s3://…"`` (empty values: boto3's defaults).
+    ``probe``: asked once and briefly, for a diagnostic (``S3Options.probe``)."""
     return S3Options(endpoint=settings.s3_endpoint, region=settings.s3_region,
                      access_key_id=settings.s3_access_key_id,
-                     secret_access_key=settings.s3_secret_access_key)
+                     secret_access_key=settings.s3_secret_access_key, probe=probe)
 
 
 def backends(settings: Settings) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sohoa.archive.outbox import EVENT_TYPES
-from sohoa.errors import ConfigError
+from sohoa.errors import ConfigError, os_said
 
 if TYPE_CHECKING:
     from sohoa.pipeline.settings import Settings
@@ -113,7 +113,7 @@ def _target(table: Mapping[str, object], where: str) -> SyncTarget:
             secret = Path(secret_file).read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise ConfigError(f"{where}: không đọc được secret_file {secret_file}: "
-                              f"{exc.strerror or exc}") from exc
+                              f"{os_said(exc)}") from exc
     cert = str(table.get("client_cert", "") or "")
     key = str(table.get("client_key", "") or "")
     ca = str(table.get("ca_file", "") or "")

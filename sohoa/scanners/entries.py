@@ -12,6 +12,7 @@ import os
 import stat
 from pathlib import Path
 
+from sohoa.errors import os_said
 from sohoa.scanners import reasons
 
 
@@ -63,7 +64,7 @@ def odd_entry(path: Path) -> str | None:
             return reasons.dangling(os.readlink(path))
         if exc.errno == errno.ENOENT:
             return None  # gone between listing and stat: the writer renamed it
-        return f"không đọc được thông tin tệp ({exc.strerror})"
+        return f"không đọc được thông tin tệp ({os_said(exc)})"
     if stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode):
         return None
     return (f"không phải tệp quét mà là {kind_of(st.st_mode)}: bỏ qua, không mở (mở nó có thể "
@@ -89,7 +90,7 @@ def entry_problem(path: Path, folder: Path | None) -> str | None:
     except FileNotFoundError:
         return reasons.MISSING
     except OSError as exc:
-        return reasons.unreadable(exc.strerror)
+        return reasons.unreadable(os_said(exc))
     if stat.S_ISLNK(st.st_mode):
         try:
             st = os.stat(path)
@@ -98,7 +99,7 @@ def entry_problem(path: Path, folder: Path | None) -> str | None:
                 return reasons.SYMLINK_LOOP
             if exc.errno == errno.ENOENT:
                 return reasons.dangling(os.readlink(path))
-            return reasons.unreadable(exc.strerror)
+            return reasons.unreadable(os_said(exc))
         if folder is not None and not inside(path, folder):
             return reasons.outside(os.path.realpath(path))
     if stat.S_ISDIR(st.st_mode):

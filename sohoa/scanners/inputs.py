@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from sohoa.errors import ConfigError
+from sohoa.errors import ConfigError, os_said
 from sohoa.records import Page, Quarantined
 from sohoa.scanners import reasons
 from sohoa.scanners.entries import NotRegularFile, entry_problem, open_regular
@@ -118,7 +118,7 @@ def read_pages(path: Path, limits: InputLimits = DEFAULT_LIMITS, *,
         yield Quarantined(source, reasons.MISSING)
         return
     except OSError as exc:
-        yield Quarantined(source, reasons.unreadable(exc.strerror))
+        yield Quarantined(source, reasons.unreadable(os_said(exc)))
         return
     if size == 0:
         yield Quarantined(source, reasons.EMPTY)
@@ -132,10 +132,10 @@ def read_pages(path: Path, limits: InputLimits = DEFAULT_LIMITS, *,
         yield Quarantined(source, reasons.MISSING)
         return
     except NotRegularFile as exc:  # replaced by a FIFO or a device since the lstat
-        yield Quarantined(source, reasons.not_regular(exc.strerror or "không phải tệp"))
+        yield Quarantined(source, reasons.not_regular(os_said(exc)))
         return
     except OSError as exc:
-        yield Quarantined(source, reasons.unreadable(exc.strerror))
+        yield Quarantined(source, reasons.unreadable(os_said(exc)))
         return
     # Only the time spent reading this file counts, never the time the caller spends between
     # pages (recognizing them, waiting for a worker): a 60-page file recognized page by page

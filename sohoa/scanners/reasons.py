@@ -43,8 +43,8 @@ def outside(target: str) -> str:
             "không đọc; hãy chép chính tệp đó vào thư mục nếu nó thuộc lô quét")
 
 
-def unreadable(strerror: str | None) -> str:
-    return (f"không mở được tệp ({strerror or 'lỗi đọc'}): kiểm tra quyền đọc tệp của tài khoản "
+def unreadable(said: str | None) -> str:
+    return (f"không mở được tệp ({said or 'lỗi đọc'}): kiểm tra quyền đọc tệp của tài khoản "
             "chạy sohoa")
 
 

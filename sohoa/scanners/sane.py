@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sohoa.errors import ConfigError
+from sohoa.errors import ConfigError, os_said
 
 MODES = ("Gray", "Color", "Lineart")
 FORMATS = {"tiff": "tif", "png": "png", "jpeg": "jpg"}
@@ -192,7 +192,7 @@ def scan_batch(folder: Path, device: str | None = None, options: ScanOptions | N
         proc = subprocess.Popen([scanimage(), *args], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, env=_env())
     except OSError as exc:
-        raise ScannerError(f"không chạy được scanimage ({exc.strerror}): cài lại "
+        raise ScannerError(f"không chạy được scanimage ({os_said(exc)}): cài lại "
                            "sane-utils") from exc
     assert proc.stdout is not None
     watchdog = _Watchdog(proc, options.timeout_s, options.stall_s)

@@ -39,6 +39,7 @@ from sohoa.errors import (
     SHARE_GONE_ERRNOS,
     SohoaError,
     StorageError,
+    os_said,
 )
 from sohoa.scanners.entries import odd_entry, open_regular
 from sohoa.scanners.inputs import SUPPORTED_SUFFIXES, natural_key, sniff
@@ -86,12 +87,13 @@ def _retried_from_old_ledger(reason: str) -> bool:
 # how a read/write error of a file is worded; only the machine's (a full disk…) are retried: a
 # file taken away while it was read (ENOENT) is the file's, and stays finished
 _READ_WRITE_ERROR = "lỗi đọc, ghi khi xử lý tệp:"
-_MACHINE_STRERRORS = frozenset(os.strerror(number) for number in MACHINE_ERRNOS)
+_MACHINE_STRERRORS = frozenset([*(os.strerror(number) for number in MACHINE_ERRNOS),
+                                *(os_said(OSError(number, "")) for number in MACHINE_ERRNOS)])
 
 
 def _machine_error(exc: OSError, path: Path) -> StorageError:
     where = f" ({exc.filename})" if exc.filename else ""
-    return StorageError(f"lỗi của máy, không phải của tệp: {exc.strerror or exc}{where} khi xử "
+    return StorageError(f"lỗi của máy, không phải của tệp: {os_said(exc)}{where} khi xử "
                         f"lý {path.name}; tệp vẫn để nguyên trong thư mục nóng. Khắc phục (chỗ "
                         "trống trên đĩa, quyền ghi, ổ mạng) rồi chạy lại đúng lệnh này.")
 
@@ -301,7 +303,7 @@ class HotFolder:
                 raise _machine_error(exc, path) from exc
             # Unreadable (permissions, replaced by a FIFO since the poll, gone): this entry's
             # problem, not the watcher's.
-            return self.reject(path, f"không đọc được tệp: {exc.strerror or exc}")
+            return self.reject(path, f"không đọc được tệp: {os_said(exc)}")
         if digest in self._finished:
             before = self._finished[digest]
             if before is None:
@@ -326,7 +328,7 @@ class HotFolder:
                 reason, ok = str(exc), False  # the file's: a bad input, as for `sohoa ingest`
             elif isinstance(exc, OSError):
                 # not the machine's (ENOENT: a file of the batch taken away while it was read)
-                reason, ok = f"{_READ_WRITE_ERROR} {exc.strerror or exc}", False
+                reason, ok = f"{_READ_WRITE_ERROR} {os_said(exc)}", False
             else:  # a bug in a stage must not stop the desk's folder
                 # sohoa's own mistake, as it is for `sohoa ingest` (exit 1); "internal error"
                 # kept: it is what a technician searches for
@@ -370,7 +372,7 @@ class HotFolder:
             self._stuck.add(path)
             self._seen.pop(path, None)
             self._noticed.pop(path, None)
-            note = f"không chuyển được tệp sang {target.parent.name}/ ({exc.strerror})"
+            note = f"không chuyển được tệp sang {target.parent.name}/ ({os_said(exc)})"
             return Outcome(path, path, ok, f"{reason}; {note}" if reason else note)
         self._seen.pop(path, None)
         self._noticed.pop(path, None)
@@ -381,7 +383,7 @@ class HotFolder:
             except OSError as exc:
                 # a full disk or a read-only share: the outcome still carries the reason
                 return Outcome(path, target, ok,
-                               f"{reason}; không ghi được {note_file.name} ({exc.strerror})")
+                               f"{reason}; không ghi được {note_file.name} ({os_said(exc)})")
         return Outcome(path, target, ok, reason)
 
     def _digest(self, path: Path) -> str:
@@ -421,7 +423,7 @@ class HotFolder:
         except OSError as exc:
             # Without the ledger "exactly once" cannot be kept: stop the watcher (exit 2), the
             # file stays where it is and is handled once the cause is fixed.
-            raise StorageError(f"không ghi được sổ theo dõi {self._ledger} ({exc.strerror}): "
+            raise StorageError(f"không ghi được sổ theo dõi {self._ledger} ({os_said(exc)}): "
                                "kiểm tra chỗ trống và quyền ghi của thư mục nóng, rồi chạy lại "
                                "lệnh") from exc
 

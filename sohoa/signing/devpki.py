@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509 import ocsp
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
-from sohoa.errors import ConfigError
+from sohoa.errors import ConfigError, os_said
 
 from .identity import CA_KEY_NAME, OCSP_NAME, PASS_NAME, PKI_NAME, ROOT_NAME, TSA_NAME
 
@@ -223,7 +223,7 @@ def _listening(pki: DevPki, host: str, port: int) -> socket.socket:
         sock = socket.socket(family, socket.SOCK_STREAM)
     except OSError as exc:
         raise ConfigError(f"Không mở được cổng {host}:{port} cho hạ tầng khóa thử nghiệm "
-                          f"({exc.strerror or exc})") from exc
+                          f"({os_said(exc)})") from exc
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp's own site
         sock.bind((host, port))
@@ -237,7 +237,7 @@ def _listening(pki: DevPki, host: str, port: int) -> socket.socket:
 def _port_taken(pki: DevPki, host: str, port: int, exc: OSError) -> str:
     head = f"Không mở được cổng {host}:{port} cho hạ tầng khóa thử nghiệm"
     if exc.errno != errno.EADDRINUSE:
-        return f"{head} ({exc.strerror or exc})"
+        return f"{head} ({os_said(exc)})"
     try:  # who answers there: this home's CA, another home's, or something else
         # no proxy: the address is this machine's own loopback
         opener = build_opener(ProxyHandler({}))

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
-from sohoa.errors import SigningError
+from sohoa.errors import SigningError, os_said
 from sohoa.vntext import nfc
 
 P12_NAME = "dev-signer.p12"
@@ -109,7 +109,7 @@ def create_dev_identity(
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SigningError(
-            f"Không tạo được thư mục {directory} cho khóa ký thử nghiệm ({exc})."
+            f"Không tạo được thư mục {directory} cho khóa ký thử nghiệm ({os_said(exc)})."
         ) from exc
 
     # Backdated by a day, as CAs do for clock skew: a signing time taken a while before the

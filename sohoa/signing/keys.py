@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from sohoa.clock import shown_moment
-from sohoa.errors import SigningError, TokenLoginRefused
+from sohoa.errors import SigningError, TokenLoginRefused, os_said
 from sohoa.vntext import nfc
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class KeySource:
             data = path.read_bytes()
         except OSError as exc:
             raise SigningError(
-                f"Không đọc được tệp khóa ký số {path}: {exc.strerror or exc}. "
+                f"Không đọc được tệp khóa ký số {path}: {os_said(exc)}. "
                 "Kiểm tra đường dẫn signing.pkcs12 trong sohoa.toml."
             ) from exc
         try:

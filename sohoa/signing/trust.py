@@ -8,7 +8,7 @@ from pathlib import Path
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 
-from sohoa.errors import ConfigError
+from sohoa.errors import ConfigError, os_said
 
 
 def load_certificates(sources: Iterable[Path | bytes | str]) -> list[asn1_x509.Certificate]:
@@ -23,7 +23,7 @@ def load_certificates(sources: Iterable[Path | bytes | str]) -> list[asn1_x509.C
             try:
                 data = path.read_bytes()
             except OSError as exc:
-                raise ConfigError(f"Không đọc được tệp chứng thư {path} ({exc}).") from exc
+                raise ConfigError(f"Không đọc được tệp chứng thư {path} ({os_said(exc)}).") from exc
         try:
             if pem.detect(data):
                 certs.extend(

@@ -107,7 +107,7 @@ def test_show_says_an_issued_electronic_result_is_signed_as_the_original() -> No
            "signed_at": "2026-12-07T07:08:52+00:00"}
     result = {"extra": {"born_digital": True, "result_of": "H19.22-261207-0301"}}
     said = _signature_line(sig, result)
-    assert said.startswith("chữ ký số của cơ quan ban hành (bản điện tử gốc)"), said
+    assert said.startswith("chữ ký số của cơ quan ban hành (bản gốc điện tử)"), said
     assert "sao y" not in said
     # a digitized paper under the agency's key is still its certified copy
     assert _signature_line(sig, {"extra": {}}).startswith("chữ ký số của cơ quan (sao y)")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from backends import BACKENDS, PgDatabases, Place, S3Buckets
+from backends import BACKENDS, CATALOGS, PgDatabases, Place, S3Buckets
 from engines import ENGINES, OpenArchive, drop_indexes, search_url
 
 from sohoa.archive import Archive
@@ -68,3 +68,29 @@ def new_place(backend: str, tmp_path: Path) -> Iterator[Callable[[], Place]]:
 @pytest.fixture
 def place(new_place: Callable[[], Place]) -> Place:
     return new_place()
+
+
+def _file_place(catalog: str, tmp_path: Path) -> Iterator[Place]:
+    files = (f"file://{tmp_path}/blobs", f"tantivy://{tmp_path}/index")
+    if catalog == "sqlite":
+        yield Place((f"sqlite:///{tmp_path}/catalog.db", *files), None)
+        return
+    pg = PgDatabases()
+    try:
+        yield Place((pg.create(), *files), None)
+    finally:
+        pg.drop_all()
+
+
+@pytest.fixture(params=CATALOGS)
+def catalog_place(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Place]:
+    """Each catalog with a file blob store: for what is the catalog's alone (a dossier's
+    locks, the races of tests/contract/races.py)."""
+    yield from _file_place(request.param, tmp_path)
+
+
+@pytest.fixture
+def pg_place(tmp_path: Path) -> Iterator[Place]:
+    """PostgreSQL only, with a file blob store: what SQLite cannot have (it serialises
+    writers; its locks are files)."""
+    yield from _file_place("postgresql", tmp_path)

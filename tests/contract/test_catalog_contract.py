@@ -510,3 +510,31 @@ def test_sigkill_inside_store_leaves_nothing_half_stored_and_no_lock_held(
         assert arc.get_pdf(doc_id) == pdf
         assert arc.audit_verify() == (True, [])
         assert list(arc.unreferenced_blobs()) == []
+
+
+def test_a_catalog_locked_past_the_wait_says_so_and_to_run_it_again(pg_place: Place) -> None:
+    """tester14: a PostgreSQL catalog locked by hand (or a long backup) made a desk's ingest
+    wait without a word, while SQLite gives up after ``catalog.busy_timeout_s`` with the reason.
+    Now PostgreSQL waits as long (lock_timeout) and says the same."""
+    from races import racing
+    from sqlalchemy import text
+
+    from sohoa.errors import StorageBusyError
+
+    holder = pg_place.open()
+    waiting = Archive.open(*pg_place.urls, busy_timeout_s=0.5)
+    try:
+        racer, outcome = racing(waiting.stats)
+        with holder.transaction(write=True) as conn:
+            conn.execute(text("LOCK TABLE documents IN ACCESS EXCLUSIVE MODE"))
+            racer.start()
+            racer.join(timeout=30)  # without the timeout it waits until the lock goes
+        racer.join(timeout=60)
+        [refused] = outcome
+        assert isinstance(refused, StorageBusyError), refused
+        said = str(refused)
+        assert "khóa quá 0,5 giây" in said and "chạy lại đúng lệnh này" in said, said
+        assert waiting.stats()["documents"] == 0  # the pooled session works once it is free
+    finally:
+        waiting.close()
+        holder.close()

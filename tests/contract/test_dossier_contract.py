@@ -8,13 +8,15 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from threading import Thread
+from typing import Any
 
 import pytest
-from backends import CATALOGS, PgDatabases, Place
+from backends import Place
+from races import racing, until_waiting
 from sqlalchemy import func, select, update
 
 from sohoa.archive import Archive
@@ -420,9 +422,6 @@ def test_two_racing_status_posts_cannot_reopen_a_settled_dossier(place: Place) -
     The settled-status rule is applied inside the write transaction, to the row it locks: the
     later post waits for the first, sees the dossier resolved and is refused; checked before
     the transaction it saw 'processing', passed, and reopened the dossier."""
-    import threading
-    import time
-
     from sohoa.archive.models import Dossier
     from sohoa.pipeline.dossierdesk import set_status
 
@@ -432,22 +431,13 @@ def test_two_racing_status_posts_cannot_reopen_a_settled_dossier(place: Place) -
         dz.open_dossier(first, opening(code), by=OFFICER)
         at = datetime(2026, 3, 2, 10, 0, tzinfo=VN)
         set_status(first, code, "processing", at=at, by=OFFICER)
-        outcome: list[BaseException | str] = []
-
-        def later_received() -> None:
-            try:
-                state, _ = set_status(second, code, "received", at=at + timedelta(hours=3),
-                                      by=OFFICER)
-                outcome.append(state.status)
-            except BaseException as exc:  # handed to the test's thread
-                outcome.append(exc)
-
-        racer = threading.Thread(target=later_received)
+        racer, outcome = racing(lambda: set_status(
+            second, code, "received", at=at + timedelta(hours=3), by=OFFICER)[0].status)
         with first.transaction(write=True) as conn:  # 'resolved' being written, as records does
             conn.execute(update(Dossier).where(Dossier.code == code).values(
                 status="resolved", status_at=(at + timedelta(hours=2)).astimezone(UTC)))
             racer.start()
-            time.sleep(1.0)  # the racer reads (and, checked outside, passes) meanwhile
+            until_waiting(place, racer)  # the racer read (and, checked outside, passed)
         racer.join(timeout=60)
         assert len(outcome) == 1 and isinstance(outcome[0], WorkflowError), outcome
         assert "không chuyển ngược" in str(outcome[0])
@@ -457,28 +447,12 @@ def test_two_racing_status_posts_cannot_reopen_a_settled_dossier(place: Place) -
         second.close()
 
 
-@pytest.fixture(params=CATALOGS)
-def catalog_place(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Place]:
-    """Each catalog with a file blob store: the dossier's locks are the catalog's."""
-    files = (f"file://{tmp_path}/blobs", f"tantivy://{tmp_path}/index")
-    if request.param == "sqlite":
-        yield Place((f"sqlite:///{tmp_path}/catalog.db", *files), None)
-        return
-    pg = PgDatabases()
-    try:
-        yield Place((pg.create(), *files), None)
-    finally:
-        pg.drop_all()
-
-
 def test_two_stores_into_one_dossier_take_turns(catalog_place: Place) -> None:
     """review13a S1: two writers (two jobs with the same sheet, two processes) store papers into
     one dossier at once. At READ COMMITTED both read the two-party component's first row open and
     the second overwrote the first's placement: the first paper kept a code naming TP2 and filled
-    nothing. The dossier's lock makes the second wait before it reads the components."""
-    import threading
-    import time
-
+    nothing. The dossier's lock makes the second wait before it reads the components. SQLite
+    serialises the two writers from their start: only the PostgreSQL run can fail."""
     from sohoa.archive import documents
 
     code = "H19.22.31-260302-0077"
@@ -488,20 +462,13 @@ def test_two_stores_into_one_dossier_take_turns(catalog_place: Place) -> None:
     try:
         dz.open_dossier(first, replace(opening(code), components=parties), by=OFFICER)
         rec, pdf, _ = record("race-1", code, "citizen_id_card", owner=OWNER)
-        outcome: list[BaseException | str] = []
-
-        def second_store() -> None:
-            try:
-                outcome.append(store(second, "race-2", code, "citizen_id_card", owner=OTHER))
-            except BaseException as exc:  # handed to the test's thread
-                outcome.append(exc)
-
-        racer = threading.Thread(target=second_store)
+        racer, outcome = racing(
+            lambda: store(second, "race-2", code, "citizen_id_card", owner=OTHER))
         with first.transaction(write=True) as conn:  # the first store's catalog transaction
             documents.insert(conn, rec, rec.doc_key[:16], rec.pdf_sha256, len(pdf), [],
                              first.digitization_format)
             racer.start()
-            time.sleep(1.0)  # the second store reads the components meanwhile, or waits
+            until_waiting(catalog_place, racer)  # the second store reads, or waits
         racer.join(timeout=60)
         assert len(outcome) == 1 and isinstance(outcome[0], str), outcome
         one, two = rec.doc_key[:16], outcome[0]
@@ -515,19 +482,24 @@ def test_two_stores_into_one_dossier_take_turns(catalog_place: Place) -> None:
         second.close()
 
 
+def retyping(archive: Archive, card: str, tmp_path: Path) -> tuple[Thread, list[Any]]:
+    """A review (not started) that gives ``card`` another type, as a racer."""
+    from sohoa.pipeline.review import Reviewer
+    from sohoa.pipeline.settings import load_settings
+
+    reviewer = Reviewer(archive, load_settings(home=tmp_path / "home", environ={}), OFFICER)
+    return racing(lambda: reviewer.set_type(card, "residence_confirmation"))
+
+
 def test_a_review_waits_for_the_dossier_before_the_audit_log(catalog_place: Place,
                                                              tmp_path: Path) -> None:
     """One lock order for every path (catalog.xact_lock): a review that re-codes a paper used to
     take the audit log's lock (its code_changed entry) and then its dossier's event numbering,
     while a store holds the numbering and then appends to the audit log — on PostgreSQL the two
-    deadlocked and one was rolled back. Now the review waits for the dossier first."""
-    import threading
-    import time
-
+    deadlocked and one was rolled back. Now the review waits for the dossier first. SQLite
+    serialises the two writers from their start: only the PostgreSQL run can fail."""
     from sohoa.archive import audit as audit_log
     from sohoa.archive.catalog import dossier_locks
-    from sohoa.pipeline.review import Reviewer
-    from sohoa.pipeline.settings import load_settings
 
     code = "H19.22.31-260302-0078"
     first, second = catalog_place.open(), catalog_place.open()
@@ -535,24 +507,14 @@ def test_a_review_waits_for_the_dossier_before_the_audit_log(catalog_place: Plac
         dz.open_dossier(first, opening(code), by=OFFICER)
         card = store(first, "review-race", code, "citizen_id_card")
         assert first.get_document(card)["digitization_code"] == f"{OWNER}.{KHAI_SINH[0]}.TP2.01"
-        reviewer = Reviewer(second, load_settings(home=tmp_path / "home", environ={}), OFFICER)
-        outcome: list[BaseException | str] = []
-
-        def retype() -> None:
-            try:
-                reviewer.set_type(card, "residence_confirmation")
-                outcome.append("done")
-            except BaseException as exc:  # handed to the test's thread
-                outcome.append(exc)
-
-        racer = threading.Thread(target=retype)
+        racer, outcome = retyping(second, card, tmp_path)
         with first.transaction(write=True) as conn:  # a writer of this dossier, as a store:
             dossier_locks(conn, code)  # its locks first, …
             racer.start()
-            time.sleep(1.0)  # (the review runs meanwhile, or waits)
+            until_waiting(catalog_place, racer)  # (the review runs meanwhile, or waits)
             audit_log.append(conn, "contract.event", actor=OFFICER, target=code)  # … log last
         racer.join(timeout=60)
-        assert outcome == ["done"], outcome
+        assert len(outcome) == 1 and isinstance(outcome[0], dict), outcome
         doc = first.get_document(card)
         assert doc["doc_type"] == "residence_confirmation"
         assert doc["digitization_code"] == f"{OWNER}.{KHAI_SINH[0]}.1.01"
@@ -571,12 +533,7 @@ def test_a_review_of_a_paper_moved_meanwhile_takes_its_new_dossier(catalog_place
     PostgreSQL). Now the dossier is read again under the locks and the review tried again under
     the new dossier's. SQLite serialises the two writers from their start: only the
     PostgreSQL run can fail."""
-    import threading
-    import time
-
     from sohoa.archive.catalog import dossier_locks
-    from sohoa.pipeline.review import Reviewer
-    from sohoa.pipeline.settings import load_settings
 
     old, moved_to = "H19.22.31-260302-0092", "H19.22.31-260302-0091"  # the new one sorts first
     first, second = catalog_place.open(), catalog_place.open()
@@ -584,25 +541,15 @@ def test_a_review_of_a_paper_moved_meanwhile_takes_its_new_dossier(catalog_place
         for code in (old, moved_to):
             dz.open_dossier(first, opening(code), by=OFFICER)
         card = store(first, "moved-review", old, "citizen_id_card")
-        reviewer = Reviewer(second, load_settings(home=tmp_path / "home", environ={}), OFFICER)
-        outcome: list[BaseException | str] = []
-
-        def retype() -> None:
-            try:
-                reviewer.set_type(card, "residence_confirmation")
-                outcome.append("done")
-            except BaseException as exc:  # handed to the test's thread
-                outcome.append(exc)
-
-        racer = threading.Thread(target=retype)
+        racer, outcome = retyping(second, card, tmp_path)
         with first.transaction(write=True) as conn:  # another review moving the paper
             dossier_locks(conn, old, moved_to)
             conn.execute(update(Document).where(Document.id == card)
                          .values(dossier_code=moved_to))
             racer.start()
-            time.sleep(1.0)  # (the review reads the old dossier meanwhile, then waits)
+            until_waiting(catalog_place, racer)  # (the review read the old dossier, waits)
         racer.join(timeout=60)
-        assert outcome == ["done"], outcome
+        assert len(outcome) == 1 and isinstance(outcome[0], dict), outcome
         doc = first.get_document(card)
         assert (doc["dossier_code"], doc["doc_type"]) == (moved_to, "residence_confirmation")
         assert first.audit_verify() == (True, [])

@@ -2,22 +2,18 @@
 M1): both write a paper's row and the audit log, so both take the paper's dossier first, and a
 destroyed paper is never pointed at a file its disposal did not list.
 
-The races hold one transaction open for a second while the other side runs in a thread. On
-SQLite a write transaction excludes every other writer from its start, so there the tests only
-show that the outcome is right; only the PostgreSQL run can catch a wrong lock order."""
+The races hold one transaction open until the other side, run in a thread, waits for its locks
+(tests/contract/races.py). On SQLite a write transaction excludes every other writer from its
+start, so there the tests only show that the outcome is right; only the PostgreSQL run can catch
+a wrong lock order."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from pathlib import Path
-from typing import Any
 
-import pytest
 from archivist_helpers import store
-from backends import CATALOGS, PgDatabases, Place
+from backends import Place
+from races import racing, until_waiting
 from sqlalchemy import select, update
 
 from sohoa.archive import Archive, disposal
@@ -33,30 +29,6 @@ REGISTRY = load_registry()
 DECISION = "Quyết định số 12/QĐ-UBND ngày 20/5/2026 của Chủ tịch UBND phường Tân Phong"
 ARCHIVIST = "Lê Thu Hà"
 DOSSIER = "HS-075-2015-0001"
-
-
-def _place(catalog: str, tmp_path: Path) -> Iterator[Place]:
-    files = (f"file://{tmp_path}/blobs", f"tantivy://{tmp_path}/index")
-    if catalog == "sqlite":
-        yield Place((f"sqlite:///{tmp_path}/catalog.db", *files), None)
-        return
-    pg = PgDatabases()
-    try:
-        yield Place((pg.create(), *files), None)
-    finally:
-        pg.drop_all()
-
-
-@pytest.fixture(params=CATALOGS)
-def catalog_place(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Place]:
-    """Each catalog with a file blob store: the dossier's locks are the catalog's."""
-    yield from _place(request.param, tmp_path)
-
-
-@pytest.fixture
-def pg_place(tmp_path: Path) -> Iterator[Place]:
-    """PostgreSQL only: a lock-order race SQLite cannot have (it serialises writers)."""
-    yield from _place("postgresql", tmp_path)
 
 
 def years_ago(n: int) -> date:
@@ -75,18 +47,6 @@ def executing_list(archive: Archive, *doc_ids: str) -> int:
     return int(lst["list"])
 
 
-def in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]:
-    outcome: list[Any] = []
-
-    def run() -> None:
-        try:
-            outcome.append(work())
-        except BaseException as exc:  # handed to the test's thread
-            outcome.append(exc)
-
-    return threading.Thread(target=run), outcome
-
-
 def test_a_renewal_waits_for_the_dossier_and_spares_a_destroyed_paper(
         catalog_place: Place) -> None:
     """A disposal batch holds the paper's dossier and marks it destroyed; the renewal that
@@ -99,14 +59,14 @@ def test_a_renewal_waits_for_the_dossier_and_spares_a_destroyed_paper(
             old = conn.execute(select(Document.pdf_sha256).where(Document.id == paper)
                                ).scalar_one()
         files = sorted(first.blobs.iter_all())
-        racer, outcome = in_thread(lambda: replace_pdf(
+        racer, outcome = racing(lambda: replace_pdf(
             second, paper, b"%PDF-1.7 renewed after the decision", actor=ARCHIVIST,
             action="signature.renewed", detail={}))
         with first.transaction(write=True) as conn:  # a disposal batch of this dossier
             dossier_locks(conn, DOSSIER)
             conn.execute(update(Document).where(Document.id == paper).values(status="disposed"))
             racer.start()
-            time.sleep(1.0)  # (the renewal runs meanwhile, or waits)
+            until_waiting(catalog_place, racer)  # (the renewal runs meanwhile, or waits)
             audit_log.append(conn, "document.disposed", actor=ARCHIVIST, target=paper)
         racer.join(timeout=60)
         [refused] = outcome
@@ -136,14 +96,14 @@ def test_a_disposal_batch_destroys_the_file_a_renewal_just_stored(
             old = conn.execute(select(Document.pdf_sha256).where(Document.id == paper)
                                ).scalar_one()
         renewed = first.blobs.put(b"%PDF-1.7 renewed revision")
-        racer, outcome = in_thread(lambda: disposal.dispose(
+        racer, outcome = racing(lambda: disposal.dispose(
             second, list_id, [paper], by=ARCHIVIST, decision=DECISION, registry=REGISTRY))
         with first.transaction(write=True) as conn:  # what replace_pdf does, held open
             dossier_locks(conn, DOSSIER)
             conn.execute(update(Document).where(Document.id == paper)
                          .values(pdf_sha256=renewed))
             racer.start()
-            time.sleep(1.0)  # (the disposal reads the paper meanwhile, then waits)
+            until_waiting(catalog_place, racer)  # (the disposal read the paper, waits)
             audit_log.append(conn, "signature.renewed", actor=ARCHIVIST, target=paper,
                              detail={"previous_pdf": old, "pdf": renewed})
         racer.join(timeout=60)
@@ -167,12 +127,12 @@ def test_a_disposal_batch_holds_the_audit_log_only_after_its_rows(pg_place: Plac
         due = store(first, None, "due", owner_id="075203009999", owner_name="Trần Văn Đức",
                     issue_date=years_ago(11))
         list_id = executing_list(first, kept, due)
-        racer, outcome = in_thread(lambda: disposal.dispose(
+        racer, outcome = racing(lambda: disposal.dispose(
             second, list_id, [kept, due], by=ARCHIVIST, decision=DECISION, registry=REGISTRY))
         with first.transaction(write=True) as conn:  # a writer of the due paper's row, …
             conn.execute(update(Document).where(Document.id == due).values(pdf_size=1))
             racer.start()
-            time.sleep(1.0)  # (the batch skips the first paper, then waits for the row)
+            until_waiting(pg_place, racer)  # (the batch skipped the first paper, waits)
             audit_log.append(conn, "contract.event", actor=ARCHIVIST, target=due)  # … log last
         racer.join(timeout=60)
         [done] = outcome

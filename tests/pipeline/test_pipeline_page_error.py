@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 from pipeline_helpers import run_sohoa
 
-from sohoa.errors import SigningError, WorkerDiedError
+from sohoa.errors import SigningError, WorkerDiedError, os_said
 from sohoa.pipeline import inprocess
 from sohoa.pipeline.ingest import run_ingest
 from sohoa.pipeline.services import open_archive
@@ -200,7 +200,8 @@ def test_an_error_escaping_the_ingest_of_a_hot_folder_file(
         assert outcomes["a.jpg"]["program_error"] == (code == 1)
         reason = outcomes["a.jpg"]["reason"]
         assert ("internal error" in reason) == (code == 1), reason  # no bug is called one
-        assert code == 1 or reason == "lỗi đọc, ghi khi xử lý tệp: No such file or directory"
+        assert code == 1 or reason == ("lỗi đọc, ghi khi xử lý tệp: không có tệp hoặc thư mục "
+                                       "này (đã bị xóa, đổi tên hoặc chuyển đi)")
         assert (hot / "failed" / "a.jpg").exists()
         assert _ledger_events(hot) == ["start", "bug" if code == 1 else "failed"]
 
@@ -250,7 +251,8 @@ def test_a_machine_error_stops_the_hot_folder_and_leaves_the_file_in_place(
         assert _ledger_events(hot) == ["start"]  # handled again after the restart
         if isinstance(error, OSError):
             assert "lỗi của máy, không phải của tệp" in stderr, stderr
-            assert error.strerror in stderr and "chạy lại đúng lệnh này" in stderr, stderr
+            assert os_said(error) in stderr and "chạy lại đúng lệnh này" in stderr, stderr
+            assert error.strerror not in stderr, stderr  # the OS's English, not the clerk's
 
     monkeypatch.setattr(watchjob, "run_ingest", real)  # the disk has room again
     code, stderr, outcomes = _watch(home, tmp_path / "hot0")

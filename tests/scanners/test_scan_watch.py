@@ -296,7 +296,7 @@ def test_a_machine_error_moving_a_file_stops_the_watch_with_the_file_in_place(
         # bounded: without the fix the file was handed out again at every poll, never ending
         list(watch(tmp_path, lambda p: calls.append(p) or "trang 1: hỏng", quick, once=True,
                    stop=lambda: next(polls) > 20, sleep=lambda _: None))
-    assert caught.value.exit_code == 2 and "No space left" in str(caught.value)
+    assert caught.value.exit_code == 2 and "hết chỗ trống trên đĩa" in str(caught.value)
     assert (tmp_path / "a.jpg").is_file() and len(calls) == 1
     monkeypatch.setattr(watchmodule.os, "replace", real_replace)
     outcomes = list(watch(tmp_path, lambda p: calls.append(p) or "trang 1: hỏng", quick,

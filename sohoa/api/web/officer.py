@@ -30,9 +30,9 @@ from sohoa.clock import shown_field, vietnam_today
 from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError
 from sohoa.reasons import vietnamese
-from sohoa.records import PAPER_FORM_NAMES
 from sohoa.roles import CHANNELS
 from sohoa.roles import READ_ACTIONS as ACTIONS
+from sohoa.vocabulary import ORIGINAL, PAPER_FORM_NAMES
 
 if TYPE_CHECKING:
     from sohoa.api.web.routes import Desk
@@ -287,8 +287,8 @@ def _document_body(doc: dict[str, Any], history: list[dict[str, Any]], purpose: 
          f'alt="Trang {p["position"] + 1}" loading="lazy"><figcaption>Trang {p["position"] + 1}'
          if p.get("blob_sha256") else
          # a born-digital result's page: nothing was scanned, the signed PDF is the page
-         f'<figure><figcaption>Trang {p["position"] + 1}: bản điện tử gốc, không có ảnh quét '
-         '(xem PDF đã ký)')
+         f'<figure><figcaption>Trang {p["position"] + 1}: {PAPER_FORM_NAMES[ORIGINAL]}, không '
+         'có ảnh quét (xem PDF đã ký)')
         + (f'<br><small>{esc(p["provenance"])}</small>' if p.get("provenance") else "")
         + "</figcaption></figure>" for p in doc.get("pages") or [])
     log = table(["Thời điểm", "Người xem", "Vai trò, đơn vị", "Thao tác", "Kênh", "Mục đích"], [

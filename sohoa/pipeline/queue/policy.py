@@ -25,6 +25,7 @@ from dramatiq.middleware import SkipMessage, TimeLimitExceeded
 from sohoa.errors import EXIT_USAGE, SigningError, SohoaError, StorageError, WorkflowError
 from sohoa.pipeline.jobboard import JobBoard
 from sohoa.pipeline.stages import is_program_error
+from sohoa.vntext import clipped
 
 GIVE_UP = "sohoa.give_up"
 # message option: why its last attempt failed (read by give_up)
@@ -61,12 +62,18 @@ def machine_cause(exc: BaseException) -> str | bool:
     return False
 
 
+# how long a reason kept on a message may be (it travels with the message through Redis, and the
+# quarantine list and the job's reason show it on one line)
+REASON_CHARS = 300
+
+
 def describe(exc: BaseException) -> str:
-    """One line that says why an attempt failed, for the quarantine reason."""
+    """One line that says why an attempt failed, for the quarantine reason: cut, if it must be,
+    at a word with "…" (sohoa's own reasons say what to do first, the library's words last)."""
     if isinstance(exc, TimeLimitExceeded):
         return "xử lý quá thời hạn cho phép (queue.time_limit_s)"
     text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:300]
+    return clipped(text.splitlines()[0], REASON_CHARS)
 
 
 def stopped_reason(stopped: int, what: str) -> str:

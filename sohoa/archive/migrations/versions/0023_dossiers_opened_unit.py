@@ -7,6 +7,13 @@ the question read every dossier, for every paper. A partial index on the opened 
 receiving unit answers it from one entry (both engines take the partial index: the query
 repeats its condition).
 
+Built without CONCURRENTLY on PostgreSQL (review14a N12): the build holds a SHARE lock on
+``dossiers``, so writes to dossiers (an opening, a status, a paper placed) wait until it ends,
+while reads go on. At the sizes measured (a province's dossiers of a year, one small column)
+that is seconds, inside the upgrade's one transaction, which CONCURRENTLY could not run in;
+processes opening the catalog meanwhile wait for the migration (``catalog.migrate``). Fine at
+those sizes; a far larger catalog would want a concurrent build outside the transaction.
+
 Revision ID: 0023
 Revises: 0022
 Create Date: 2026-12-07
