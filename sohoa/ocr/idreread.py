@@ -53,7 +53,8 @@ from sohoa.vntext import fold
 # (left, top, right, bottom) of a crop, its kind → the readings of it. "number", "date": the
 # crop alone, enlarged, digits only; "rest": the rest of a line, narrowed to its glyphs;
 # "rivals": the page's own model's reading of the crop, then that reading with each digit the
-# model nearly read instead put in its place (one reading per rival).
+# model nearly read instead put in its place (one reading per rival); "votes": the crop read by
+# every reader at every size, as scanned and contrast-stretched (:func:`_by_vote`).
 Reader = Callable[[tuple[int, int, int, int], str], list[str]]
 
 # How far (lines) from the number its birth date may be printed: the card prints it two lines
@@ -173,7 +174,9 @@ def reread_ids(lines: list[Line], read: Reader
         for mention in find_id_mentions(text):
             raw = mention.raw
             if len(raw) in (11, 13) and not mention.other_person:
-                if (found := _one_digit_off(changed, n, raw, read)) is not None:
+                found = _one_digit_off(changed, n, raw, read) \
+                    or _by_vote(changed, n, raw, read, mention.female)
+                if found is not None:
                     changed[n], doubt = found
                     unsure.append(doubt)
                 continue
@@ -236,6 +239,9 @@ def reread_ids(lines: list[Line], read: Reader
                 unsure.append(doubt)
                 continue
             if len({num for num, _ in good}) != 1 or len({day for _, day in good}) != 1:
+                if not good and (found := _by_vote(changed, n, raw, read, mention.female)):
+                    changed[n], doubt = found
+                    unsure.append(doubt)
                 continue
             num, day = good[0]
             if num != number:
@@ -347,6 +353,74 @@ def _one_digit_off(lines: list[Line], n: int, raw: str, read: Reader
         return None
     num = found.pop()
     return _with_number(lines[n], words, num), (num, "/".join(dict.fromkeys([number, *alone])))
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein's: the characters to put in, take out or change to make ``a`` ``b``."""
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
+
+
+def _twelve_near(reading: str) -> set[str]:
+    """The 12-digit numbers one edit from ``reading`` (itself, one digit changed, put in or
+    taken out), or it alone when it is 12 digits already and changing it is not asked."""
+    out: set[str] = set()
+    if len(reading) == 12:
+        out |= {reading[:i] + d + reading[i + 1:] for i in range(12) for d in "0123456789"}
+    elif len(reading) == 11:
+        out |= {reading[:i] + d + reading[i:] for i in range(12) for d in "0123456789"}
+    elif len(reading) == 13:
+        out |= {reading[:i] + reading[i + 1:] for i in range(13)}
+    return out
+
+
+# A reading shorter than this says too little about the glyphs' places to vote.
+_VOTE_MIN = 6
+
+
+def _by_vote(lines: list[Line], n: int, raw: str, read: Reader, female: bool | None
+             ) -> tuple[Line, tuple[str, str]] | None:
+    """Line ``n`` with a number that fails its checks — read a digit long or short, or with a
+    digit that breaks the province, century or birth year, and not mended by the readings
+    alone — replaced by the vote of many readings of its crop, glyph by glyph: every reader
+    at every size, as scanned and contrast-stretched (kind "votes"), and the page's own.
+
+    Each reading is a row of glyphs; a candidate is a 12-digit number one edit from a
+    reading that passes every check the page gives it (province, the century and sex digit
+    against the birth date printed near and the honorific of its clause: the number's own
+    structure), and its cost is how many glyphs all readings together must change, put in
+    or take out to say it (the sum of edit distances: a glyph's place is voted on by every
+    reading, a lost or added glyph costs one and shifts nothing after it). The cheapest
+    candidate is taken when it is the only cheapest and two readings or more print it
+    exactly: issue 18, held-out seed 43 page 4300012 ("040086784125" read "0410086784135"
+    on the page, "06784125" enlarged, "040086784125" at the page's size), seed 41 page
+    4100036 ("038304234773" read "03810434774", the stretched crop "038304234773" at one
+    and two times). Always with its doubt: a person confirms it."""
+    words = _number_words(lines[n], raw)
+    if words is None:
+        return None
+    birth = _birth_word(lines, n)
+    born = birth[2] if birth else None
+    page = re.sub(r"[^0-9]", "", raw.translate(DIGIT_LOOKALIKES))
+    alone = [re.sub(r"[^0-9]", "", r) for r in read(_union(words), "votes")]
+    readings = [r for r in [page, *alone] if len(r) >= _VOTE_MIN]
+    if len(readings) < 3:
+        return None
+    candidates = {c for r in readings for c in _twelve_near(r)
+                  if not personal_id_problems(c, born, female)}
+    costs = sorted((sum(_distance(c, r) for r in readings), c) for c in candidates)
+    if not costs or (len(costs) > 1 and costs[1][0] == costs[0][0]):
+        return None
+    number = costs[0][1]
+    if sum(r == number for r in readings) < 2:
+        return None
+    return (_with_number(lines[n], words, number),
+            (number, "/".join(dict.fromkeys([raw, *alone]))))
 
 
 # A caption that names only a 12-digit paper: nine digits after it are a number cut short.
