@@ -106,6 +106,21 @@ def _birth_word(lines: Sequence[Line], at: int) -> tuple[int, int, date] | None:
     return None
 
 
+_SEX_LINE = re.compile(r"(?<![a-z])(?:gioi tinh|sex)\W*(?:/\s*sex\W*)?(nam|nu|male|female)"
+                       r"(?![a-z])")
+
+
+def _printed_sex(lines: Sequence[Line], at: int) -> bool | None:
+    """Whether the sex printed nearest the number's line ``at`` ("Giới tính: Nữ", "Giới
+    tính/Sex: Nam") is a woman's; None when none is printed within reach."""
+    for n in sorted(range(max(0, at - _DATE_REACH), min(len(lines), at + _DATE_REACH + 1)),
+                    key=lambda n: (abs(n - at), n > at)):
+        m = _SEX_LINE.search(fold(" ".join(w.text for w in lines[n].words)))
+        if m is not None:
+            return m[1] in ("nu", "female")
+    return None
+
+
 def _year(text: str) -> date | None:
     """A birth year printed alone ("1993", "1993,"), as 1 January of it."""
     m = re.fullmatch(r"((?:19|20)\d\d)[.,;]?", text)
@@ -392,10 +407,11 @@ def _by_vote(lines: list[Line], n: int, raw: str, read: Reader, female: bool | N
 
     Each reading is a row of glyphs; a candidate is a 12-digit number one edit from a
     reading that passes every check the page gives it (province, the century and sex digit
-    against the birth date printed near and the honorific of its clause: the number's own
-    structure), and its cost is how many glyphs all readings together must change, put in
-    or take out to say it (the sum of edit distances: a glyph's place is voted on by every
-    reading, a lost or added glyph costs one and shifts nothing after it). The cheapest
+    against the birth date printed near and the honorific of its clause, else the sex
+    printed near: the number's own structure), and its cost is how many glyphs all readings
+    together must change, put in or take out to say it (the sum of edit distances: a
+    glyph's place is voted on by every reading, a lost or added glyph costs one and shifts
+    nothing after it). The cheapest
     candidate is taken when it is the only cheapest and two readings or more print it
     exactly: issue 18, held-out seed 43 page 4300012 ("040086784125" read "0410086784135"
     on the page, "06784125" enlarged, "040086784125" at the page's size), seed 41 page
@@ -406,6 +422,8 @@ def _by_vote(lines: list[Line], n: int, raw: str, read: Reader, female: bool | N
         return None
     birth = _birth_word(lines, n)
     born = birth[2] if birth else None
+    if female is None:
+        female = _printed_sex(lines, n)
     page = re.sub(r"[^0-9]", "", raw.translate(DIGIT_LOOKALIKES))
     alone = [re.sub(r"[^0-9]", "", r) for r in read(_union(words), "votes")]
     readings = [r for r in [page, *alone] if len(r) >= _VOTE_MIN]

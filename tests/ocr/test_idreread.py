@@ -373,3 +373,13 @@ def test_the_crop_is_read_by_every_reader_at_every_size_for_the_vote() -> None:
     readings = _crop_reader(page, 0.0, 200, 5000, OcrSettings())(box, "votes")
     assert len(readings) == 12
     assert readings.count("038089745121") >= 6
+
+
+def test_the_vote_keeps_the_sex_the_page_prints() -> None:
+    # "038304234773" is a woman born in the 2000s: beside "Giới tính: Nam" it is no candidate,
+    # and no other number is printed twice by the readings.
+    man = [_line("2.", "Giới", "tính:", "Nam", top=60), *CRACKED]
+    read = Readings({}, votes={140: CRACKED_VOTES})
+    assert reread_ids(man, read) == (man, [])
+    woman = [_line("2.", "Giới", "tính:", "Nữ.....", top=60), *CRACKED]
+    assert "Số: 038304234773 Cấp" in _text(reread_ids(woman, read)[0])
