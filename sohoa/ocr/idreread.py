@@ -35,6 +35,11 @@ number's crop at the page's size and says, per digit, which other digit it weigh
 "rivals"). A rival that keeps the number valid makes it unsure (session 14: held-out page
 3700040, "…745171" read "…745121" on the page, the model's second choice for the "2" a "7");
 and when that model reads the crop as the page did, two readings alone no longer outvote it.
+
+A number that still fails is voted on glyph by glyph (session 15, :func:`_by_vote`): its crop
+read by every reader at every size, as scanned and contrast-stretched, each reading a row of
+glyphs; the valid number that all readings together need the fewest glyph edits to say is
+proposed (always unsure) when it is the only one and two readings print it exactly.
 """
 
 from __future__ import annotations
