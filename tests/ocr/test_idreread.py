@@ -414,3 +414,15 @@ def test_a_nine_digit_cmnd_read_short_is_read_on_when_every_reading_says_it() ->
                      ["278257755"] * 3 + ["278257765"],  # a reading says another
                      ["998257755"] * 4):  # far from the page's "37357755"
         assert reread_ids(CMND_SHORT, Readings({100: readings}))[0] == CMND_SHORT, readings
+
+
+def test_a_twelve_digit_number_refused_by_its_birth_year_is_voted_on_too() -> None:
+    # "075181899634" read "075161899634" (born 1961) beside "28/02/1981"; the readings alone
+    # gave nothing, the votes print the number that agrees, twice.
+    read = Readings({}, votes={180: ["075181899634", "075161899634", "075181899634",
+                                     "07518189963"]})
+    page = [*VALID[:2], _line("Số", "CCCD:", "075161899634", "cấp", "ngày", "21/12/2021",
+                              top=180)]
+    lines, unsure = reread_ids(page, read)
+    assert "Số CCCD: 075181899634 cấp" in _text(lines)
+    assert [number for number, _ in unsure] == ["075181899634"]
