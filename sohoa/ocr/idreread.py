@@ -89,7 +89,7 @@ def _number_words(line: Line, raw: str) -> list[Box] | None:
 def _number_crop_words(line: Line, raw: str) -> list[Box] | None:
     """:func:`_number_words`, and for a number read a digit short the lone digit right after
     it on the line, which may be its last one set apart by OCR ("04009623361 1 cấp ngày":
-    held-out seed 47 page 4700047; the extractor joins such a digit only at the end of a
+    tuning seed 47 page 4700047; the extractor joins such a digit only at the end of a
     clause, so "cấp" after it left the number 11 long): it is read again with the number."""
     words = _number_words(line, raw)
     if words is None or len(raw) != 11:
@@ -519,7 +519,7 @@ def _read_on(lines: list[Line], n: int, raw: str, read: Reader, label: str = ""
     votes = [r for r in runs if len(r) == 12]
     valid = {v for v in votes if not personal_id_problems(v, born)}
     if not votes and _names_cmnd(label):
-        # A 9-digit CMND read short and garbled (held-out seed 47 page 4700044: "CMND số:
+        # A 9-digit CMND read short and garbled (tuning seed 47 page 4700044: "CMND số:
         # 278257755" read "37357755", the same crop read "278257755" four times): only the
         # province checks it, so every reading must say it, three at least, and the page's
         # reading must be a few glyphs from it.

@@ -89,7 +89,7 @@ def test_a_cmnd_with_a_province_code_that_never_existed_is_no_owner() -> None:
     # … and a speck read before the wrapped word (held-out seed 37, page 3700022).
     ("Số định danh cá nhân/Personal identifcation\n_ number: 040075313161\nHọ, chữ đệm",
      "040075313161", "Số định danh cá nhân/Personal identifcation number", False, False),
-    # … and a quote for the wrapped word's lost "n" (held-out seed 53, page 5300006).
+    # … and a quote for the wrapped word's lost "n" (tuning seed 53, page 5300006).
     ("Số định danh cá nhân/Personal identification\n\"umber: 040203026580 .\nHọ, chữ đệm",
      "040203026580", "Số định danh cá nhân/Personal identification \"umber", False, False),
     # OCR read a speck between the caption and the number.

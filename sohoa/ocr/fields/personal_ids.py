@@ -52,7 +52,7 @@ _PAPER_RE = re.compile(rf"(?<![0-9a-z])(?:giay\s+|so\s+(?:the\s+)?|the\s+)?(?:{_
 # card, often wrapped and misspelt by OCR: "…/Personal identifcation⏎number:"): up to four
 # words after a slash that end at a colon are that translation, a speck OCR read before one
 # of them too ("…identifcation⏎_ number:", held-out seed 37 page 3700022; a quote, its "n"
-# lost: "…identification⏎"umber:", held-out seed 53 page 5300006). After a slash,
+# lost: "…identification⏎"umber:", tuning seed 53 page 5300006). After a slash,
 # "chiếu" is only ever "Hộ chiếu": its first word read as anything short is still the passport
 # ("Giấy CMND/CCCU/Hð chiếu: Số: 0751…", held-out seed 41 page 4100000, "ð" not a letter
 # folding can mend).
