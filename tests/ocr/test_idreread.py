@@ -385,7 +385,7 @@ def test_the_vote_keeps_the_sex_the_page_prints() -> None:
     assert "Số: 038304234773 Cấp" in _text(reread_ids(woman, read)[0])
 
 
-# Held-out seed 47 page 4700047 (Giấy ủy quyền, medium): "040096233611" read "04009623361 1",
+# Tuning seed 47 page 4700047 (Giấy ủy quyền, medium): "040096233611" read "04009623361 1",
 # its last digit set apart before "cấp ngày" (not the end of a clause: the extractor leaves it).
 APART = [_line("Ngày", "sinh:", "08/03/1996", top=100),
          _line("Số", "CCCD:", "04009623361", "1", "cấp", "ngày", "08/09/2021", top=140)]
@@ -398,7 +398,7 @@ def test_a_digit_set_apart_after_a_number_read_short_is_read_with_it() -> None:
     assert [number for number, _ in unsure] == ["040096233611"]
 
 
-# Held-out seed 47 page 4700044 (GCN TT 23/2014, heavy): "CMND số: 278257755" read "37357755".
+# Tuning seed 47 page 4700044 (GCN TT 23/2014, heavy): "CMND số: 278257755" read "37357755".
 CMND_SHORT = [_line("Ông:", "NGUYÊN", "CÔNG", "HIỂU,", "Năm", "sinh:", "1960,", "CMND", "số:",
                     "37357755", top=100),
               _line("và", "bà:", "PHAN", "THỦ", "TUYET.", "Năm", "sinh:", "1985,", "CCCD", "số:",
