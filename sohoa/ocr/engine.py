@@ -238,6 +238,19 @@ class _Engines:
                 self.restricted["rivals"] = api
         return self.restricted["rivals"] or None
 
+    def model_digits_engine(self) -> tesserocr.PyTessBaseAPI | None:
+        """A single-line reader in the page's own language that may read digits only: a
+        number's crop read by the page's model without its letters (sohoa.ocr.idreread's
+        "votes"). The caller holds the lock and has called ensure()."""
+        if "model digits" not in self.restricted:
+            self.restricted["model digits"] = False
+            if self.key is not None:
+                api = tesserocr.PyTessBaseAPI(path=self.key[0], lang=self.key[1],
+                                              psm=tesserocr.PSM.SINGLE_LINE)
+                api.SetVariable("tessedit_char_whitelist", "0123456789")
+                self.restricted["model digits"] = api
+        return self.restricted["model digits"] or None
+
     def close(self) -> None:
         for api in (self.text, self.osd, *self.restricted.values()):
             if api is not None and api is not False:
@@ -975,6 +988,8 @@ def _crop_reader(upright: np.ndarray, skew: float, dpi: int, timeout_ms: int,
             if kind == "rivals":
                 rivals = _ENGINES.rival_engine()
                 return _rival_readings(rivals, crop, dpi, timeout_ms) if rivals else out
+            if kind == "votes":
+                return _vote_readings(crop, dpi, timeout_ms)
             engine = _ENGINES.restricted_engine("digits")
             if engine is None:
                 return out
@@ -989,6 +1004,34 @@ def _crop_reader(upright: np.ndarray, skew: float, dpi: int, timeout_ms: int,
         return out
 
     return read
+
+
+def _vote_readings(crop: np.ndarray, dpi: int, timeout_ms: int) -> list[str]:
+    """A number's crop read by every reader there is for it, for sohoa.ocr.idreread's vote by
+    glyph position: the digits reader and the page's model restricted to digits, each at the
+    page's size and enlarged twice and three times, on the crop as scanned and with its
+    contrast stretched (a faint copy's grey strokes made black). Readers and sizes fail on
+    different glyphs of a cracked or faint number (issue 18, seed 41 page 4100036: the page
+    read "03810434774", the stretched crop at the page's size "038304234773"). The caller
+    holds the engines' lock."""
+    low, high = np.percentile(crop, (2, 98))
+    stretched = crop if high - low < 8 else np.clip(
+        (crop.astype(np.float32) - low) * (255.0 / (high - low)), 0, 255).astype(np.uint8)
+    readers = [api for api in (_ENGINES.restricted_engine("digits"),
+                               _ENGINES.model_digits_engine()) if api is not None]
+    out: list[str] = []
+    for base in (crop, stretched):
+        for scale in (1, 2, 3):
+            image = np.ascontiguousarray(base if scale == 1 else cv2.resize(
+                base, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC))
+            for api in readers:
+                api.SetImageBytes(image.tobytes(), image.shape[1], image.shape[0], 1,
+                                  image.shape[1])
+                api.SetSourceResolution(int(dpi * scale))
+                if api.Recognize(timeout=timeout_ms):
+                    out.append("".join(api.GetUTF8Text().split()))
+                api.Clear()
+    return out
 
 
 # A digit the model nearly read instead of the one it chose: its choice's confidence (0–100,

@@ -35,6 +35,11 @@ number's crop at the page's size and says, per digit, which other digit it weigh
 "rivals"). A rival that keeps the number valid makes it unsure (session 14: held-out page
 3700040, "…745171" read "…745121" on the page, the model's second choice for the "2" a "7");
 and when that model reads the crop as the page did, two readings alone no longer outvote it.
+
+A number that still fails is voted on glyph by glyph (session 15, :func:`_by_vote`): its crop
+read by every reader at every size, as scanned and contrast-stretched, each reading a row of
+glyphs; the valid number that all readings together need the fewest glyph edits to say is
+proposed (always unsure) when it is the only one and two readings print it exactly.
 """
 
 from __future__ import annotations
@@ -53,7 +58,8 @@ from sohoa.vntext import fold
 # (left, top, right, bottom) of a crop, its kind → the readings of it. "number", "date": the
 # crop alone, enlarged, digits only; "rest": the rest of a line, narrowed to its glyphs;
 # "rivals": the page's own model's reading of the crop, then that reading with each digit the
-# model nearly read instead put in its place (one reading per rival).
+# model nearly read instead put in its place (one reading per rival); "votes": the crop read by
+# every reader at every size, as scanned and contrast-stretched (:func:`_by_vote`).
 Reader = Callable[[tuple[int, int, int, int], str], list[str]]
 
 # How far (lines) from the number its birth date may be printed: the card prints it two lines
@@ -80,6 +86,20 @@ def _number_words(line: Line, raw: str) -> list[Box] | None:
     return None
 
 
+def _number_crop_words(line: Line, raw: str) -> list[Box] | None:
+    """:func:`_number_words`, and for a number read a digit short the lone digit right after
+    it on the line, which may be its last one set apart by OCR ("04009623361 1 cấp ngày":
+    tuning seed 47 page 4700047; the extractor joins such a digit only at the end of a
+    clause, so "cấp" after it left the number 11 long): it is read again with the number."""
+    words = _number_words(line, raw)
+    if words is None or len(raw) != 11:
+        return words
+    at = line.words.index(words[-1]) + 1
+    if at < len(line.words) and re.fullmatch(r"[0-9][,;.]?", line.words[at].text):
+        return [*words, line.words[at]]
+    return words
+
+
 def _birth_word(lines: Sequence[Line], at: int) -> tuple[int, int, date] | None:
     """(line, word, date) of the date of birth nearest the number's line ``at``: above first."""
     order = sorted(range(max(0, at - _DATE_REACH), min(len(lines), at + _DATE_REACH + 1)),
@@ -102,6 +122,21 @@ def _birth_word(lines: Sequence[Line], at: int) -> tuple[int, int, date] | None:
             for j in range(k + 1, min(k + 4, len(words))):
                 if (year := _year(words[j].text)) is not None:
                     return n, j, year
+    return None
+
+
+_SEX_LINE = re.compile(r"(?<![a-z])(?:gioi tinh|sex)\W*(?:/\s*sex\W*)?(nam|nu|male|female)"
+                       r"(?![a-z])")
+
+
+def _printed_sex(lines: Sequence[Line], at: int) -> bool | None:
+    """Whether the sex printed nearest the number's line ``at`` ("Giới tính: Nữ", "Giới
+    tính/Sex: Nam") is a woman's; None when none is printed within reach."""
+    for n in sorted(range(max(0, at - _DATE_REACH), min(len(lines), at + _DATE_REACH + 1)),
+                    key=lambda n: (abs(n - at), n > at)):
+        m = _SEX_LINE.search(fold(" ".join(w.text for w in lines[n].words)))
+        if m is not None:
+            return m[1] in ("nu", "female")
     return None
 
 
@@ -173,12 +208,14 @@ def reread_ids(lines: list[Line], read: Reader
         for mention in find_id_mentions(text):
             raw = mention.raw
             if len(raw) in (11, 13) and not mention.other_person:
-                if (found := _one_digit_off(changed, n, raw, read)) is not None:
+                found = _one_digit_off(changed, n, raw, read) \
+                    or _by_vote(changed, n, raw, read, mention.female)
+                if found is not None:
                     changed[n], doubt = found
                     unsure.append(doubt)
                 continue
             if _cut_short(raw, mention.label) and not mention.other_person:
-                if (found := _read_on(changed, n, raw, read)) is not None:
+                if (found := _read_on(changed, n, raw, read, mention.label)) is not None:
                     changed[n], doubt = found
                     unsure.append(doubt)
                 continue
@@ -236,6 +273,9 @@ def reread_ids(lines: list[Line], read: Reader
                 unsure.append(doubt)
                 continue
             if len({num for num, _ in good}) != 1 or len({day for _, day in good}) != 1:
+                if not good and (found := _by_vote(changed, n, raw, read, mention.female)):
+                    changed[n], doubt = found
+                    unsure.append(doubt)
                 continue
             num, day = good[0]
             if num != number:
@@ -335,7 +375,7 @@ def _one_digit_off(lines: list[Line], n: int, raw: str, read: Reader
     taken out and passes every check; always with its doubt: the digit comes only from the
     readings alone, the same crop at two sizes (not independent), and a digit of the last six
     is checked by nothing, so the number is proposed to a person, never sure."""
-    words = _number_words(lines[n], raw)
+    words = _number_crop_words(lines[n], raw)
     if words is None:
         return None
     number = raw.translate(DIGIT_LOOKALIKES)
@@ -347,6 +387,77 @@ def _one_digit_off(lines: list[Line], n: int, raw: str, read: Reader
         return None
     num = found.pop()
     return _with_number(lines[n], words, num), (num, "/".join(dict.fromkeys([number, *alone])))
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein's: the characters to put in, take out or change to make ``a`` ``b``."""
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
+
+
+def _twelve_near(reading: str) -> set[str]:
+    """The 12-digit numbers one edit from ``reading`` (itself, one digit changed, put in or
+    taken out), or it alone when it is 12 digits already and changing it is not asked."""
+    out: set[str] = set()
+    if len(reading) == 12:
+        out |= {reading[:i] + d + reading[i + 1:] for i in range(12) for d in "0123456789"}
+    elif len(reading) == 11:
+        out |= {reading[:i] + d + reading[i:] for i in range(12) for d in "0123456789"}
+    elif len(reading) == 13:
+        out |= {reading[:i] + reading[i + 1:] for i in range(13)}
+    return out
+
+
+# A reading shorter than this says too little about the glyphs' places to vote.
+_VOTE_MIN = 6
+
+
+def _by_vote(lines: list[Line], n: int, raw: str, read: Reader, female: bool | None
+             ) -> tuple[Line, tuple[str, str]] | None:
+    """Line ``n`` with a number that fails its checks — read a digit long or short, or with a
+    digit that breaks the province, century or birth year, and not mended by the readings
+    alone — replaced by the vote of many readings of its crop, glyph by glyph: every reader
+    at every size, as scanned and contrast-stretched (kind "votes"), and the page's own.
+
+    Each reading is a row of glyphs; a candidate is a 12-digit number one edit from a
+    reading that passes every check the page gives it (province, the century and sex digit
+    against the birth date printed near and the honorific of its clause, else the sex
+    printed near: the number's own structure), and its cost is how many glyphs all readings
+    together must change, put in or take out to say it (the sum of edit distances: a
+    glyph's place is voted on by every reading, a lost or added glyph costs one and shifts
+    nothing after it). The cheapest
+    candidate is taken when it is the only cheapest and two readings or more print it
+    exactly: issue 18, held-out seed 43 page 4300012 ("040086784125" read "0410086784135"
+    on the page, "06784125" enlarged, "040086784125" at the page's size), seed 41 page
+    4100036 ("038304234773" read "03810434774", the stretched crop "038304234773" at one
+    and two times). Always with its doubt: a person confirms it."""
+    words = _number_crop_words(lines[n], raw)
+    if words is None:
+        return None
+    birth = _birth_word(lines, n)
+    born = birth[2] if birth else None
+    if female is None:
+        female = _printed_sex(lines, n)
+    page = re.sub(r"[^0-9]", "", raw.translate(DIGIT_LOOKALIKES))
+    alone = [re.sub(r"[^0-9]", "", r) for r in read(_union(words), "votes")]
+    readings = [r for r in [page, *alone] if len(r) >= _VOTE_MIN]
+    if len(readings) < 3:
+        return None
+    candidates = {c for r in readings for c in _twelve_near(r)
+                  if not personal_id_problems(c, born, female)}
+    costs = sorted((sum(_distance(c, r) for r in readings), c) for c in candidates)
+    if not costs or (len(costs) > 1 and costs[1][0] == costs[0][0]):
+        return None
+    number = costs[0][1]
+    if sum(r == number for r in readings) < 2:
+        return None
+    return (_with_number(lines[n], words, number),
+            (number, "/".join(dict.fromkeys([raw, *alone]))))
 
 
 # A caption that names only a 12-digit paper: nine digits after it are a number cut short.
@@ -370,7 +481,12 @@ def _subsequence(short: str, number: str) -> bool:
     return all(ch in rest for ch in short)
 
 
-def _read_on(lines: list[Line], n: int, raw: str, read: Reader
+def _names_cmnd(label: str) -> bool:
+    """Does the caption name the 9-digit CMND ("CMND số", "Số CMND/CCCD")?"""
+    return bool(_NINE_LABEL.search(fold(label)))
+
+
+def _read_on(lines: list[Line], n: int, raw: str, read: Reader, label: str = ""
              ) -> tuple[Line, tuple[str, str]] | None:
     """Line ``n`` with a number the page read two digits short or more (issue 18, seed 19 page
     1900000: "040198078159;" on a faint heavy copy read "04019078", its box ending where the
@@ -398,17 +514,24 @@ def _read_on(lines: list[Line], n: int, raw: str, read: Reader
     birth = _birth_word(lines, n)
     born = birth[2] if birth else None
     readings = read((left, top, end, bottom), "rest")
-    votes = []
-    for reading in readings:
-        run = re.match(r"[^0-9]*([0-9]*)", reading)
-        if run and len(run[1]) == 12:
-            votes.append(run[1])
-    valid = {v for v in votes if not personal_id_problems(v, born)}
+    runs = [run[1] for reading in readings if (run := re.match(r"[^0-9]*([0-9]*)", reading))]
     number = raw.translate(DIGIT_LOOKALIKES)
-    if len(valid) != 1:
+    votes = [r for r in runs if len(r) == 12]
+    valid = {v for v in votes if not personal_id_problems(v, born)}
+    if not votes and _names_cmnd(label):
+        # A 9-digit CMND read short and garbled (tuning seed 47 page 4700044: "CMND số:
+        # 278257755" read "37357755", the same crop read "278257755" four times): only the
+        # province checks it, so every reading must say it, three at least, and the page's
+        # reading must be a few glyphs from it.
+        votes = [r for r in runs if len(r) == 9]
+        valid = {v for v in votes if not personal_id_problems(v)}
+        if len(votes) < 3 or len(valid) != 1 or len(set(runs)) != 1 \
+                or _distance(number, next(iter(valid))) > 3:
+            return None
+    elif len(valid) != 1:
         return None
     found = valid.pop()
-    if votes.count(found) < 2 or not _subsequence(number, found):
+    if votes.count(found) < 2 or (len(found) == 12 and not _subsequence(number, found)):
         return None
     box = Box(found, left, top, end - left, height, min(w.confidence for w in words),
               words[0].line_key)

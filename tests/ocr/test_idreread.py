@@ -50,15 +50,19 @@ class Readings:
     says otherwise (by top)."""
 
     def __init__(self, by_top: dict[int, list[str]],
-                 rivals: dict[int, list[str]] | None = None) -> None:
+                 rivals: dict[int, list[str]] | None = None,
+                 votes: dict[int, list[str]] | None = None) -> None:
         self.by_top = by_top
         self.rivals = rivals or {}
+        self.votes = votes or {}
         self.asked: list[str] = []
 
     def __call__(self, box: tuple[int, int, int, int], kind: str) -> list[str]:
         self.asked.append(kind)
         if kind == "rivals":
             return self.rivals.get(box[1], [])
+        if kind == "votes":
+            return self.votes.get(box[1], [])
         return self.by_top.get(box[1], [])
 
 
@@ -302,3 +306,123 @@ def test_the_page_model_reads_a_number_with_the_digits_it_nearly_read_instead() 
     read = _crop_reader(page, 0.0, 200, 5000, OcrSettings())
     first, *rivals = read(box, "rivals")
     assert {first, *rivals} == {"038089745121", "038089745171"}
+
+
+# Held-out seed 43 page 4300012 (GCN TT 23/2014, heavy, 200 dpi): "040086784125" read
+# "0410086784135" on the page — a digit too many and a 2 read 3 — and "06784125", "006784125"
+# alone, enlarged: no reading a digit from the page's gave a number.
+LONG = [_line("Ông:", "HOÀNG", "CÔNG", "SƠN,", "Năm", "sinh:", "1986,", "CCCD", "số:",
+              "0410086784135", top=100)]
+# What the crop's "votes" read on that page (the digits reader and the page's model restricted
+# to digits; 1×, 2×, 3×; as scanned, then contrast-stretched).
+LONG_VOTES = ["040086784125", "0400867841235", "06784125", "040086784135", "006784125",
+              "4146784125", "4006784125", "040086784125", "4006784125", "040086784135",
+              "4006784125", "406784125"]
+
+
+def test_a_number_read_a_digit_long_is_voted_on_glyph_by_glyph_and_proposed() -> None:
+    read = Readings({100: ["06784125", "006784125"]}, votes={100: LONG_VOTES})
+    lines, unsure = reread_ids(LONG, read)
+    # "…135" (the page's reading a digit short, valid) costs more glyphs over all readings.
+    assert "CCCD số: 040086784125" in _text(lines)
+    assert [number for number, _ in unsure] == ["040086784125"]  # never sure: proposed
+    assert read.asked == ["number", "votes"]
+
+
+def test_a_vote_is_taken_only_when_one_number_is_cheapest_and_printed_twice() -> None:
+    for votes in (LONG_VOTES[:1] + LONG_VOTES[2:7],  # "…125" printed once only
+                  # two numbers cost the same (the page's reading is one from "…135")
+                  ["040086784125"] * 3 + ["040086784135"] * 2,
+                  ["040006784125", "040006784125", "040006784125"],  # born 1900, not 1986
+                  ["040086784125"]):  # too few readings to vote
+        read = Readings({}, votes={100: votes})
+        assert reread_ids(LONG, read) == (LONG, []), votes
+
+
+def test_the_vote_keeps_the_sex_the_honorific_gives() -> None:
+    # "bà" is a woman: the century digit of a woman born in the 1900s is odd (1).
+    woman = [replace(LONG[0], words=(replace(LONG[0].words[0], text="Bà:"),
+                                     *LONG[0].words[1:]))]
+    read = Readings({}, votes={100: LONG_VOTES})
+    assert reread_ids(woman, read) == (woman, [])
+    female = ["041186784125", "041186784125", *LONG_VOTES[2:]]
+    read = Readings({}, votes={100: female})
+    assert reread_ids(woman, read)[0] == woman  # "041…": no province, no number either way
+
+
+# Held-out seed 41 page 4100036 (Tờ khai LLTP, heavy, 200 dpi): "038304234773" read
+# "03810434774" (three digits on cracked glyphs), the date of birth "15/07/3004".
+CRACKED = [_line("3.", "Ngày,", "tháng,", "năm", "sinh:", "-.15/07/3004..", top=100),
+           _line("7.", "Giấy", "CMND/CCCD/Hộ", "chiều:", "Số:", "03810434774", "Cấp", "ngày:",
+                 top=140)]
+CRACKED_VOTES = ["038314234773", "034234771", "-03840423473", "03830442344774",
+                 "-038304234173", "03810423477", "038304234773", "038304234774",
+                 "038304234773", "038404334771", "-0335.4234172", "038310412341774"]
+
+
+def test_a_number_read_short_on_cracked_glyphs_is_voted_on_and_proposed() -> None:
+    read = Readings({140: ["-03840423473", "-038304234173"]}, votes={140: CRACKED_VOTES})
+    lines, unsure = reread_ids(CRACKED, read)
+    assert "Số: 038304234773 Cấp" in _text(lines)
+    assert [number for number, _ in unsure] == ["038304234773"]
+
+
+def test_the_crop_is_read_by_every_reader_at_every_size_for_the_vote() -> None:
+    # The reader behind kind "votes": two readers, three sizes, as scanned and stretched.
+    page, box = _number_with_a_doubtful_digit(1.0)
+    readings = _crop_reader(page, 0.0, 200, 5000, OcrSettings())(box, "votes")
+    assert len(readings) == 12
+    assert readings.count("038089745121") >= 6
+
+
+def test_the_vote_keeps_the_sex_the_page_prints() -> None:
+    # "038304234773" is a woman born in the 2000s: beside "Giới tính: Nam" it is no candidate,
+    # and no other number is printed twice by the readings.
+    man = [_line("2.", "Giới", "tính:", "Nam", top=60), *CRACKED]
+    read = Readings({}, votes={140: CRACKED_VOTES})
+    assert reread_ids(man, read) == (man, [])
+    woman = [_line("2.", "Giới", "tính:", "Nữ.....", top=60), *CRACKED]
+    assert "Số: 038304234773 Cấp" in _text(reread_ids(woman, read)[0])
+
+
+# Tuning seed 47 page 4700047 (Giấy ủy quyền, medium): "040096233611" read "04009623361 1",
+# its last digit set apart before "cấp ngày" (not the end of a clause: the extractor leaves it).
+APART = [_line("Ngày", "sinh:", "08/03/1996", top=100),
+         _line("Số", "CCCD:", "04009623361", "1", "cấp", "ngày", "08/09/2021", top=140)]
+
+
+def test_a_digit_set_apart_after_a_number_read_short_is_read_with_it() -> None:
+    read = Readings({140: ["040096233611", "040096233611"]})
+    lines, unsure = reread_ids(APART, read)
+    assert "Số CCCD: 040096233611 cấp ngày" in _text(lines)
+    assert [number for number, _ in unsure] == ["040096233611"]
+
+
+# Tuning seed 47 page 4700044 (GCN TT 23/2014, heavy): "CMND số: 278257755" read "37357755".
+CMND_SHORT = [_line("Ông:", "NGUYÊN", "CÔNG", "HIỂU,", "Năm", "sinh:", "1960,", "CMND", "số:",
+                    "37357755", top=100),
+              _line("và", "bà:", "PHAN", "THỦ", "TUYET.", "Năm", "sinh:", "1985,", "CCCD", "số:",
+                    "079185458061", "cấp", "ngày", top=140)]
+
+
+def test_a_nine_digit_cmnd_read_short_is_read_on_when_every_reading_says_it() -> None:
+    read = Readings({100: ["278257755"] * 4})
+    lines, unsure = reread_ids(CMND_SHORT, read)
+    assert "CMND số: 278257755" in _text(lines)
+    assert [number for number, _ in unsure] == ["278257755"]
+    for readings in (["278257755"] * 2,  # too few
+                     ["278257755"] * 3 + ["278257765"],  # a reading says another
+                     ["998257755"] * 4):  # far from the page's "37357755"
+        assert reread_ids(CMND_SHORT, Readings({100: readings}))[0] == CMND_SHORT, readings
+
+
+def test_a_twelve_digit_number_refused_by_its_birth_year_is_voted_on_too() -> None:
+    # "075181899634" read "075161899634" (born 1961) beside "28/02/1981"; the readings alone
+    # gave nothing, the votes print the number that agrees, twice.
+    read = Readings({}, votes={180: ["075181899634", "075161899634", "075181899634",
+                                     "07518189963"]})
+    page = [*VALID[:2], _line("Số", "CCCD:", "075161899634", "cấp", "ngày", "21/12/2021",
+                              top=180)]
+    lines, unsure = reread_ids(page, read)
+    assert "Số CCCD: 075181899634 cấp" in _text(lines)
+    assert [number for number, _ in unsure] == ["075181899634"]

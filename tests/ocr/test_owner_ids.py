@@ -89,6 +89,9 @@ def test_a_cmnd_with_a_province_code_that_never_existed_is_no_owner() -> None:
     # … and a speck read before the wrapped word (held-out seed 37, page 3700022).
     ("Số định danh cá nhân/Personal identifcation\n_ number: 040075313161\nHọ, chữ đệm",
      "040075313161", "Số định danh cá nhân/Personal identifcation number", False, False),
+    # … and a quote for the wrapped word's lost "n" (tuning seed 53, page 5300006).
+    ("Số định danh cá nhân/Personal identification\n\"umber: 040203026580 .\nHọ, chữ đệm",
+     "040203026580", "Số định danh cá nhân/Personal identification \"umber", False, False),
     # OCR read a speck between the caption and the number.
     ("Số CCCD: _ 075181899634 cấp ngày 21/12/2021", "075181899634", "Số CCCD", False, False),
     # OCR damaged one name of the slash list: the list still leads to the number.
@@ -98,6 +101,14 @@ def test_a_cmnd_with_a_province_code_that_never_existed_is_no_owner() -> None:
     # still leads to the number (here read short: the re-reading at its place finishes it).
     ("Bà Đăng Thú Anh, sinh năm 1998, căn cước công đáo số 04019078 cùng ông", "04019078",
      "căn cước công đáo số", True, False),
+    # Label variants no drawn form prints: the paper's name inside a sentence before "là",
+    # "thẻ" before the abbreviation, other names of the identity paper.
+    ("Ông Lê Văn Ba có số định danh cá nhân là 075180954283, cư trú tại", "075180954283",
+     "số định danh cá nhân là", True, False),
+    ("Số thẻ CCCD: 075180954283", "075180954283", "Số thẻ CCCD", False, False),
+    ("Giấy tờ nhân thân: 075180954283", "075180954283", "Giấy tờ nhân thân", False, False),
+    ("Số giấy tờ chứng thực cá nhân: 075180954283", "075180954283",
+     "Số giấy tờ chứng thực cá nhân", False, False),
 ])
 def test_id_mentions_by_the_forms_wording(text: str, number: str, label: str, inline: bool,
                                           other: bool) -> None:

@@ -33,26 +33,33 @@ from sohoa.vntext import fold
 # word of "căn cước công dân" may be any short word: after "căn cước công" nothing but "dân"
 # is printed, and a heavy copy reads it "đáo", "dẫn", "clân" (issue 18, seed 19 page 1900000:
 # "căn cước công đáo số 0401…" lost the first person's number and its caption together).
+# Other names forms use for the same paper are names too: "Số thẻ CCCD", "Giấy tờ nhân thân",
+# "Số giấy tờ chứng thực cá nhân" (none drawn by the project; session 15).
 _PAPER = (r"(?:so\s+)?dinh\s+danh(?:\s+ca\s+nhan)?|ma\s+dinh\s+danh|d\.?d\.?c\.?n"
           r"|(?:the\s+)?can\s+cuoc(?:\s+cong(?:\s+[a-z]{2,4})?)?|(?:giay\s+)?chung\s+minh\s+nhan\s+dan"
           r"|cmnd|cccd|cmt|c\.?m\.?n\.?d|c\.?c\.?c\.?d|ho\s+chieu"
-          r"|giay\s+to\s+(?:tuy\s+than|phap\s+ly(?:\s+cua\s+ca\s+nhan)?)"
+          r"|giay\s+to\s+(?:tuy\s+than|nhan\s+than|chung\s+thuc\s+ca\s+nhan"
+          r"|phap\s+ly(?:\s+cua\s+ca\s+nhan)?)"
           r"|personal\s+identification\s+number|identity\s+card\s+no")
-_PAPER_RE = re.compile(rf"(?<![0-9a-z])(?:giay\s+|so\s+)?(?:{_PAPER})(?![0-9a-z])")
+_PAPER_RE = re.compile(rf"(?<![0-9a-z])(?:giay\s+|so\s+(?:the\s+)?|the\s+)?(?:{_PAPER})"
+                       r"(?![0-9a-z])")
 # What may stand between the paper's name and its number: more names ("CMND/CCCD/Hộ chiếu"),
-# "số", "No.", colons, slashes, parentheses, "bản", "loại" …
+# "số", "No.", colons, slashes, parentheses, "bản", "loại", "là" (inside a sentence: "… có số
+# định danh cá nhân là 0751…") …
 # A slash list of paper names may hold one OCR damaged ("CMND/CCCDĐ/Hộ chiếu"): a short word
 # right after a slash is skipped too. A bilingual caption gives the name again in English after
 # a slash, up to its colon ("Số định danh cá nhân/Personal identification number:", the 2024
 # card, often wrapped and misspelt by OCR: "…/Personal identifcation⏎number:"): up to four
 # words after a slash that end at a colon are that translation, a speck OCR read before one
-# of them too ("…identifcation⏎_ number:", held-out seed 37 page 3700022). After a slash,
+# of them too ("…identifcation⏎_ number:", held-out seed 37 page 3700022; a quote, its "n"
+# lost: "…identification⏎"umber:", tuning seed 53 page 5300006). After a slash,
 # "chiếu" is only ever "Hộ chiếu": its first word read as anything short is still the passport
 # ("Giấy CMND/CCCU/Hð chiếu: Số: 0751…", held-out seed 41 page 4100000, "ð" not a letter
 # folding can mend).
-_BETWEEN = re.compile(rf"(?:[\s:.,;()\-/_~'`‘’“”\"]|(?<![0-9a-z])(?:{_PAPER}|so|no|giay|loai|ban)"
+_BETWEEN = re.compile(rf"(?:[\s:.,;()\-/_~'`‘’“”\"]"
+                      rf"|(?<![0-9a-z])(?:{_PAPER}|so|no|giay|loai|ban|la)"
                       rf"(?![0-9a-z])|(?<=/)[a-z]{{1,8}}(?=\s*/)|(?<=/)[^\s/:0-9]{{1,3}}\s+chieu(?![a-z])"
-                      rf"|(?<=/)[a-z]{{2,16}}(?:\s+[_~.\-]{{0,2}}\s*[a-z]{{2,16}}){{0,3}}(?=\s*:))*")
+                      rf"|(?<=/)[a-z]{{2,16}}(?:\s+[_~.\-'`‘’“”\"]{{0,2}}\s*[a-z]{{2,16}}){{0,3}}(?=\s*:))*")
 _LOOK = re.escape("".join(k for k in DIGIT_LOOKALIKES if k not in "?"))
 _NUMBER = re.compile(rf"[0-9{_LOOK}](?:[0-9{_LOOK}]|[ .](?=[0-9]{{3}}))*")
 
