@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import PurePath
+from typing import Any
 
 from sohoa.clock import vietnam_today
 from sohoa.doctypes import VALIDITY_UNKNOWN, Registry, load_registry
 from sohoa.ocr.classify import NgramModel, classify, printed_title
 from sohoa.ocr.fields.extract import extract_fields
 from sohoa.ocr.fields.fixedtitle import fixed_title
+from sohoa.ocr.fields.signer import ink_marks, signer_of
 from sohoa.ocr.segment import find_dossier_code, starts_document
 from sohoa.ocr.titles import changes_letters
 from sohoa.pipeline.agreement import AGREEING_FIELDS, Reading, agree
@@ -57,6 +59,11 @@ class DocumentDraft:
     # ``owner_id`` is only proposed (pipeline/owner.py: read, but unconfirmed): a person must
     # confirm it before the paper is anybody's (stored as the proposal, owner left empty).
     owner_proposed: bool = False
+    # The paper's signer as its text names them ({"title", "name", "rank"}: ocr.fields.signer)
+    # and the seals and hand signatures found on its pages (present, page, box): metadata an
+    # archive keeps (issue 18, tester15 F4).
+    signer: dict[str, str] | None = None
+    ink_marks: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def confirmed_owner_id(self) -> str | None:
@@ -266,6 +273,8 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         issue_date=_parse_iso(values.get("issue_date")),
         valid_until=valid_until,
         ocr_confidence=ocr_confidence,
+        signer=signer_of(full_text),
+        ink_marks=ink_marks([item.analysis.ocr.marks for item in pages]),
     )
 
 
