@@ -274,8 +274,7 @@ def signer_lines(doc: dict[str, Any]) -> list[str]:
     lines = []
     if signer := extra.get("signer"):
         who = " ".join(w for w in (signer.get("rank"), signer.get("name")) if w)
-        lines.append(f"người ký: {signer.get('title')}"
-                     + (f" — {who}" if who else " — (không đọc được tên)"))
+        lines.append(f"người ký: {signer.get('title')}" + (f" — {who}" if who else ""))
     marks = extra.get("ink_marks") or []
     if marks:
         lines.append("dấu, chữ ký tay: " + "; ".join(
