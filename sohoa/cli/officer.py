@@ -217,6 +217,8 @@ def show(state: State, document_id: str, as_json: bool, purpose: str | None,
         out.print(f"  cần rà soát vì: {escape(reason)}", soft_wrap=True)
     for key, value in (doc.get("fields") or {}).items():
         out.print(f"  {escape(label_of(key))}: {escape(shown_field(value))}", soft_wrap=True)
+    for line in signer_lines(doc):
+        out.print(f"  {escape(line)}", soft_wrap=True)
     for line in set_aside_lines(doc):
         out.print(f"  {escape(line)}", soft_wrap=True)
     for before in (doc.get("extra") or {}).get("digitization_codes_before") or []:
@@ -260,6 +262,26 @@ def validity_text(doc: dict[str, Any], *, short: bool = False) -> str:
     if doc.get("validity_unknown"):
         return UNKNOWN_VALIDITY
     return shown_date(doc["valid_until"]) if doc.get("valid_until") else "vĩnh viễn"
+
+
+_MARK_NAMES = {"seal": "dấu", "signature": "chữ ký tay"}
+
+
+def signer_lines(doc: dict[str, Any]) -> list[str]:
+    """Who signed the paper and the seals and hand signatures found on it, as read at ingest
+    (tester15 F4: a review reason about the signer names a field the reviewer must see)."""
+    extra = doc.get("extra") or {}
+    lines = []
+    if signer := extra.get("signer"):
+        who = " ".join(w for w in (signer.get("rank"), signer.get("name")) if w)
+        lines.append(f"người ký: {signer.get('title')}" + (f" — {who}" if who else ""))
+    marks = extra.get("ink_marks") or []
+    if marks:
+        lines.append("dấu, chữ ký tay: " + "; ".join(
+            f"{_MARK_NAMES.get(m.get('kind'), m.get('kind'))} ở trang {m.get('page')} "
+            f"(x {m.get('left')}, y {m.get('top')}, {m.get('width')}×{m.get('height')} điểm ảnh)"
+            for m in marks))
+    return lines
 
 
 def set_aside_lines(doc: dict[str, Any]) -> list[str]:

@@ -11,11 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import PurePath
+from typing import Any
 
+from sohoa.clock import vietnam_today
 from sohoa.doctypes import VALIDITY_UNKNOWN, Registry, load_registry
 from sohoa.ocr.classify import NgramModel, classify, printed_title
 from sohoa.ocr.fields.extract import extract_fields
 from sohoa.ocr.fields.fixedtitle import fixed_title
+from sohoa.ocr.fields.signer import ink_marks, signer_of
 from sohoa.ocr.segment import find_dossier_code, starts_document
 from sohoa.ocr.titles import changes_letters
 from sohoa.pipeline.agreement import AGREEING_FIELDS, Reading, agree
@@ -56,6 +59,11 @@ class DocumentDraft:
     # ``owner_id`` is only proposed (pipeline/owner.py: read, but unconfirmed): a person must
     # confirm it before the paper is anybody's (stored as the proposal, owner left empty).
     owner_proposed: bool = False
+    # The paper's signer as its text names them ({"title", "name", "rank"}: ocr.fields.signer)
+    # and the seals and hand signatures found on its pages (present, page, box): metadata an
+    # archive keeps (issue 18, tester15 F4).
+    signer: dict[str, str] | None = None
+    ink_marks: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def confirmed_owner_id(self) -> str | None:
@@ -158,6 +166,32 @@ def same_session(before: Page, page: Page) -> bool:
     return all(abs(x - y) <= _SESSION_SIZE * max(x, y) for x, y in zip(a, b, strict=True))
 
 
+def possible_issue_date(extraction: Extraction, today: date) -> Extraction:
+    """``extraction`` without an issue date no paper can have: after the day it is ingested,
+    or before the birth of the person it is about (tester15 F3: "năm 2026" read "2096" filed a
+    30-day paper as valid until 2096). Such a date is a misreading, never accepted silently: the
+    field is left empty, flagged with what was read, for a person to enter from the paper."""
+    issued = _parse_iso((fv := extraction.fields.get("issue_date")) and fv.value)
+    if issued is None:
+        return extraction
+    born = _parse_iso((b := extraction.fields.get("date_of_birth")) and b.value)
+    if issued > today:
+        why = f"sau ngày nhập {today:%d/%m/%Y}"
+    elif born is not None and issued < born:
+        why = f"trước ngày sinh {born:%d/%m/%Y} của người trong giấy"
+    else:
+        return extraction
+    fields = dict(extraction.fields)
+    fields["issue_date"] = FieldValue(None, _IMPOSSIBLE, (
+        f"máy đọc được ngày {issued:%d/%m/%Y}, {why} — không thể là ngày cấp (có thể đọc sai "
+        "chữ số): nhập ngày cấp theo giấy"))
+    return replace(extraction, fields=fields)
+
+
+# The confidence of a field left empty because what was read cannot be (ocr.fields.scores).
+_IMPOSSIBLE = 0.25
+
+
 def _parse_iso(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
@@ -167,7 +201,10 @@ def _parse_iso(value: str | None) -> date | None:
 
 def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
                    applicant: Extraction | None, threshold: float,
-                   unassigned: bool, model: NgramModel | None = None) -> DocumentDraft:
+                   unassigned: bool, model: NgramModel | None = None, *,
+                   today: date | None = None) -> DocumentDraft:
+    """One document of a dossier. ``today``: the day of ingest (Viet Nam's), after which no
+    paper can have been issued; the clock's when not given."""
     first_text = pages[0].analysis.ocr.text
     full_text = "\n\n".join(item.analysis.ocr.text for item in pages)
     classification = classify(first_text, registry, model=model)
@@ -181,6 +218,7 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         # A paper of several people (both spouses): its person fields are the owner's.
         extraction = extract_fields(classification.doc_type, full_text, registry,
                                     party=owner.owner_id, renamed=renamed, unsure=unsure)
+    extraction = possible_issue_date(extraction, today or vietnam_today())
     values = extraction.values()
     valid_until = registry.valid_until(doc_type.code, values)
 
@@ -235,13 +273,16 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         issue_date=_parse_iso(values.get("issue_date")),
         valid_until=valid_until,
         ocr_confidence=ocr_confidence,
+        signer=signer_of(full_text),
+        ink_marks=ink_marks([item.analysis.ocr.marks for item in pages]),
     )
 
 
 def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registry,
                   threshold: float, model: NgramModel | None = None,
                   opened: Extraction | None = None, *,
-                  sheet_follows: bool = False) -> list[DocumentDraft]:
+                  sheet_follows: bool = False,
+                  today: date | None = None) -> list[DocumentDraft]:
     """All documents of one dossier; the dossier's applicant owns what names no owner.
     ``opened``: the applicant the dossier was opened with (``dossier open``), which the code
     sheet itself and the papers naming no one take (tester12 F10: a bare code sheet went to
@@ -257,7 +298,7 @@ def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registr
     applicant: Extraction | None = opened if code is not None else None
     for pages, blanks in split_documents(items, registry):
         draft = draft_document(pages, dossier_code, registry, applicant, threshold, unassigned,
-                               model)
+                               model, today=today)
         draft.blank_pages = blanks
         if draft.classification.doc_type == "dossier_receipt" and applicant is None:
             applicant = draft.extraction

@@ -783,6 +783,9 @@ def document_record(draft: DocumentDraft, registry: Registry, key: str, pdf_sha:
         extra={"blank_pages": blanks, "owner_from": draft.owner_from, "job_id": job_id,
                # which printed wording the owner's number was read after (issue 18)
                **({"owner_label": draft.owner_label} if draft.owner_label else {}),
+               # who signed the paper, and its seals and hand signatures (tester15 F4)
+               **({"signer": draft.signer} if draft.signer else {}),
+               **({"ink_marks": draft.ink_marks} if draft.ink_marks else {}),
                # Tên loại văn bản from the registry, not the title as read (which can come
                # with a stray dash or in capitals); a paper of no known type keeps its title.
                **({"type_name": doc_type.name} if doc_type.code != "other" else {}),

@@ -74,6 +74,101 @@ def _place_date(lines: list[str]) -> date | None:
     return None
 
 
+# A paper named inside another paper's item ("8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân
+# số 0340…, cấp ngày 08/02/2023"): words naming a paper, or a number long enough to be one.
+_OTHER_PAPER = re.compile(r"\b(?:cmnd|cccd|can\W*cuoc|chung\W*minh|ho\W*chieu|passport|giay|"
+                          r"the)\b|\d{6,}")
+# The end of a dateline whose "ngày" (or its comma) was damaged: "Lâm Đồng..ngày-1 1 tháng 04
+# năm 2026", "Hà Nội, “gây 25 tháng 08 năm 2026", "lờ `'01 tháng 06 năm 2026". The year ends
+# the line: a citation goes on (";", ", của …").
+_DATELINE_END = re.compile(r"(?P<d>[0-9oli|](?:\s?[0-9oli|])?)\s*[.,]?\s*th[a-z]?ng\s*[:.]?\s*"
+                           r"(?P<m>[0-9oli|]{1,2})\s*[.,]?\s*[nh][a-z]?m\s*[:.]?\s*"
+                           r"(?P<y>[0-9oli|]{4})[\s.)\]]*$")
+# Where a dateline stands: under the header, or above the signer's block at the end.
+_HEAD_LINES, _TAIL_LINES = 8, 12
+
+
+def _damaged_dateline(lines: list[str]) -> date | None:
+    """The paper's dateline when OCR damaged the "ngày" or the comma that :func:`_place_date`
+    needs: a "<day> tháng <month> năm <year>" that ends its line, under the header or above
+    the signer, after nothing but a place (capitalised words), junk and what is left of
+    "ngày". A lower-case word before it makes it running text (a citation), not a dateline."""
+    spots = [*range(min(_HEAD_LINES, len(lines))),
+             *reversed(range(max(_HEAD_LINES, len(lines) - _TAIL_LINES), len(lines)))]
+    for n in spots:
+        line = lines[n]
+        folded = fold_keep_length(line)
+        m = _DATELINE_END.search(folded)
+        if m is None:
+            continue
+        words = [(w.start(), w.group()) for w in re.finditer(r"[^\W\d_]+", line[:m.start()])]
+        if words and len(words[-1][1]) <= 4 and words[-1][1].islower():
+            words.pop()  # what is left of "ngày": "ngày", "gây", "lờ"
+        if any(not w[0].isupper() and w not in ("phố", "xã") for _, w in words) \
+                or re.search(r"\b(?:so|can cu|theo)\b", fold(line[:m.start()])):
+            continue
+        day = re.sub(r"\s", "", line[m.start("d"):m.end("d")])
+        found = parse_vn_date(f"ngày {day} tháng {line[m.start('m'):m.end('m')]} năm "
+                              f"{line[m.start('y'):m.end('y')]}")
+        if found:
+            return found
+    return None
+
+
+def _cited(lines: list[str], hit: _Hit) -> bool:
+    """Whether an issue-date caption ("cấp ngày", "ngày cấp") dates another paper the text
+    cites rather than this one: on its line after a paper's name or number ("… Căn cước công
+    dân số 0340…, cấp ngày …", "Số định danh cá nhân/CCCD: 0080…; ngày cấp: …"), or opening a
+    line that goes on from such a mention without a colon of its own (the same item wrapped)."""
+    line = lines[hit.line]
+    before = fold(_ITEM_MARK.sub("", line[:hit.start]))
+    if before.strip(" -•*+.,;:_'()"):
+        return bool(_OTHER_PAPER.search(before))
+    if ":" in line[hit.start:hit.end] or hit.line == 0 or _ITEM_MARK.match(line):
+        return False
+    previous = fold(lines[hit.line - 1]).rstrip()
+    return bool(_OTHER_PAPER.search(previous)) and not previous.endswith((".", ":"))
+
+
+_ITEM_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[IVX]{1,4}\.|[a-zđ]\)|[-•+*])\s")
+
+
+def _issue_date(hits: list[_Hit], lines: list[str]) -> FieldValue | None:
+    """The paper's own issue date, chosen by the date's role, never by its place in the text
+    alone (tester15 F2): its dateline ("<Địa danh>, ngày … tháng … năm …"), else its own
+    "Ngày cấp:" caption, else a damaged dateline. A date cited inside an item about another
+    paper ("… CCCD số …, cấp ngày …") is never this paper's: when it is the only one, the date
+    is left to a person."""
+    issued = _place_date(lines)
+    if issued is not None:
+        return FieldValue(issued.isoformat(), _CONFIDENT)
+    cited: list[str] = []
+    for hit in hits:
+        if hit.field != "issue_date" or not hit.value:
+            continue
+        day = parse_vn_date(hit.value)
+        if day is None:
+            continue
+        if _cited(lines, hit):
+            cited.append(f"{day:%d/%m/%Y}")
+            continue
+        return FieldValue(day.isoformat(), _FUZZY_LABEL if hit.fuzzy else _CONFIDENT)
+    if (issued := _damaged_dateline(lines)) is not None:
+        return FieldValue(issued.isoformat(), _FUZZY_LABEL)
+    # "cấp ngày …" inside a sentence is no caption at all: still a date this paper cites.
+    flat = " ".join(" ".join(lines).split())
+    for m in re.finditer(r"\b(?:cap\s*ngay|ngay\s*cap)\W*", fold_keep_length(flat)):
+        day = parse_vn_date(flat[m.end():m.end() + 14])
+        if day is not None and f"{day:%d/%m/%Y}" not in cited:
+            cited.append(f"{day:%d/%m/%Y}")
+    if cited:
+        return FieldValue(None, _FLAGGED, (
+            f"chỉ thấy ngày cấp của giấy tờ khác được nêu trong nội dung ({', '.join(cited)}), "
+            "không thấy dòng “<địa danh>, ngày … tháng … năm …” của chính giấy này: "
+            "nhập ngày cấp theo giấy"))
+    return None
+
+
 def _sentence_expiry(text: str) -> date | None:
     """"… có giá trị đến ngày 09/10/2024." inside a sentence, possibly wrapped over lines."""
     flat = " ".join(text.split())
@@ -225,10 +320,7 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     if (v := first("enterprise_name", _text, wrap=True)) is not None:
         out["enterprise_name"] = v
 
-    issued = _place_date(lines)
-    if issued is not None:
-        out["issue_date"] = FieldValue(issued.isoformat(), _CONFIDENT)
-    elif (v := first("issue_date", lambda s: _iso(parse_vn_date(s)))) is not None:
+    if (v := _issue_date(hits, lines)) is not None:
         out["issue_date"] = v
 
     if "document_number" in wanted and (number := document_number(text)):

@@ -1,0 +1,74 @@
+"""The paper's signer (người ký) as metadata: the title block and the name under it, read off
+the text recognition wrote (its signer lines already set to the closed vocabulary of titles and
+ranks, ``sohoa.ocr.titles``), and the seals and hand signatures recognition found on the pages.
+
+An archive keeps who signed a paper and officers search by it (issue 18: "the signer's title
+and name are metadata an archive must keep"; seals and signatures "detected as such and
+recorded (present, position)"). Nothing here reads pixels: a title the vocabulary does not know,
+or a block recognition lost, gives no signer rather than a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sohoa.ocr.titles import DEBRIS_LINES, is_debris, is_title_line, load_titles, opens_name_line
+from sohoa.records import InkMark
+from sohoa.vntext import nfc
+
+# A person's name: two to five words, each a capitalised word of letters.
+_NAME_WORDS = (2, 5)
+
+
+def _name_line(line: str) -> bool:
+    words = line.split()
+    return _NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1] and all(
+        w.isalpha() and w[0].isupper() and (w[1:].islower() or len(w) == 1) for w in words)
+
+
+def signer_of(text: str) -> dict[str, str] | None:
+    """``{"title": …, "name": …, "rank": …}`` of the paper's last signer's block in ``text``
+    (title lines joined by " / ": "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"; ``name`` and ``rank`` only when
+    read: a name line under the title, past the signing instruction and the pen's debris), or
+    None when no line of the text is a title of the vocabulary."""
+    titles = load_titles()
+    lines = [" ".join(nfc(line).split()) for line in text.splitlines()]
+    # A body that signs only through "TM." ("ỦY BAN NHÂN DÂN") is the page's header without it.
+    collective = {e.text for e in titles.entries if e.collective}
+    ends = [n for n, line in enumerate(lines)
+            if is_title_line(line, titles) and line not in collective]
+    if not ends:
+        return None
+    last = ends[-1]
+    first = last
+    while first > 0 and is_title_line(lines[first - 1], titles) \
+            and lines[first - 1] not in collective:
+        first -= 1
+    out = {"title": " / ".join(lines[first:last + 1])}
+    skipped = 0
+    for line in lines[last + 1:]:
+        if not line:
+            continue
+        rank = next((f"{a} {b}" for a, b in titles.ranks if line.startswith(f"{a} {b} ")),
+                    None)
+        name = line.removeprefix(f"{rank} ") if rank else line
+        if _name_line(name):
+            out["name"] = name
+            if rank:
+                out["rank"] = rank  # "Trung tá": an officer's, printed before the name
+            break
+        if opens_name_line(line, titles):
+            continue  # the signing instruction "(Ký, ghi rõ họ tên, đóng dấu)"
+        skipped += 1
+        if skipped > DEBRIS_LINES or not is_debris(line):
+            break
+    return out
+
+
+def ink_marks(pages: Sequence[Sequence[InkMark]]) -> list[dict[str, Any]]:
+    """The seals and hand signatures found on each page (1-based ``page``), with their box in
+    the upright page's pixels: recorded as present where they are, never read as letters."""
+    return [{"kind": m.kind, "page": n, "left": m.left, "top": m.top, "width": m.width,
+             "height": m.height}
+            for n, marks in enumerate(pages, 1) for m in marks]

@@ -1,0 +1,73 @@
+"""A paper's issue date is its own dateline (or its own "Ngày cấp:" caption), chosen by the
+date's role, never a date the paper cites about another paper (tester15 F2: a Phiếu lý lịch tư
+pháp filed as expired in 2023 from the citizen's card in its item 8). Item 8 is worded as the
+project's generator prints it (sohoa/synth/forms_official.judicial_record) and as the TT
+06/2024 form varies it."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pytest
+
+from sohoa.doctypes import load_registry
+from sohoa.ocr.fields.extract import extract_fields
+
+REGISTRY = load_registry()
+extract = partial(extract_fields, registry=REGISTRY)
+
+HEAD = ("UBND TỈNH LÂM ĐỒNG\nSỞ TƯ PHÁP\nSố: 6760/LLTP\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nPHIẾU LÝ LỊCH TƯ PHÁP SỐ 1\n"
+        "Căn cứ Luật Lý lịch tư pháp ngày 17 tháng 6 năm 2009;\n"
+        "Theo đề nghị của Ông/Bà Hồ Hữu Nghĩa tại Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp\n"
+        "XÁC NHẬN:\n1. Họ và tên: HỒ HỮU NGHĨA\n2. Giới tính: Nam\n"
+        "3. Ngày, tháng, năm sinh: 27/07/1960\n4. Quốc tịch: Việt Nam\n")
+ITEM_8 = {
+    "generator": "8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số 034060667335, cấp ngày "
+                 "08/02/2023, tại Cục Cảnh sát quản lý hành chính về trật tự xã hội\n",
+    "wrapped after the number": "8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số\n"
+                                "034060667335, cấp ngày 08/02/2023, tại Cục Cảnh sát\n",
+    "wrapped before the caption": "8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số "
+                                  "034060667335,\ncấp ngày 08/02/2023, tại Cục Cảnh sát\n",
+    "its own caption": "8. Số định danh cá nhân/CCCD/Hộ chiếu: 034060667335; ngày cấp: "
+                       "08/02/2023\n",
+}
+TAIL = "TÌNH TRẠNG ÁN TÍCH\nKhông có án tích.\n{dateline}\nGIÁM ĐỐC\nTrịnh Hữu Khải"
+
+
+@pytest.mark.parametrize("item", ITEM_8.values(), ids=ITEM_8.keys())
+@pytest.mark.parametrize(("dateline", "issued"), [
+    ("Lâm Đồng, ngày 11 tháng 04 năm 2026", "2026-04-11"),
+    # OCR damage the comma-dateline rule missed: the date is still the paper's own.
+    ("Lâm Đồng..ngày-1 1 tháng 04 năm 2026", "2026-04-11"),
+    ("Hà Nội, “gây 25 tháng 08 năm 2026", "2026-08-25"),
+    ("lờ `'01 tháng 06 năm 2026", "2026-06-01"),
+])
+def test_the_certificates_own_dateline_not_the_cited_card(item: str, dateline: str,
+                                                          issued: str) -> None:
+    text = HEAD + item + TAIL.format(dateline=dateline)
+    got = extract("judicial_record", text).fields["issue_date"]
+    assert (got.value, got.flag) == (issued, None)
+
+
+@pytest.mark.parametrize("item", ITEM_8.values(), ids=ITEM_8.keys())
+def test_only_a_cited_date_leaves_the_issue_date_to_a_person(item: str) -> None:
+    text = HEAD + item + TAIL.format(dateline="Lâm Đồng")  # the dateline lost to wear
+    got = extract("judicial_record", text).fields["issue_date"]
+    assert got.value is None
+    assert got.flag and "08/02/2023" in got.flag and "giấy tờ khác" in got.flag
+
+
+def test_a_papers_own_issue_caption_is_still_its_date() -> None:
+    # A card's "Ngày cấp:" opens its line: the card's own date, with or without a dateline.
+    text = ("CĂN CƯỚC CÔNG DÂN\nSố / No.: 034060667335\nHọ và tên / Full name: HỒ HỮU NGHĨA\n"
+            "Ngày, tháng, năm cấp / Date of issue: 08/02/2023\n")
+    assert extract("citizen_id_card", text).fields["issue_date"].value == "2023-02-08"
+
+
+def test_a_wrapped_citation_in_the_body_is_no_damaged_dateline() -> None:
+    # "ngày … năm 2009;" goes on: a citation, however near the end it stands.
+    text = (HEAD + ITEM_8["generator"] + "Căn cứ Thông tư số 06/2024/TT-BTP\n"
+            "ngày 17 tháng 6 năm 2024;\nGIÁM ĐỐC\nTrịnh Hữu Khải")
+    got = extract("judicial_record", text).fields["issue_date"]
+    assert got.value is None and got.flag
