@@ -286,6 +286,17 @@ def lift_marks(rgb: np.ndarray, gray: np.ndarray,
     return out
 
 
+def _darkest_circle(dark: np.ndarray, centres: np.ndarray,
+                    circle: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Of ``centres`` (n × 2), the one whose circles (``circle``: x and y offsets, radii ×
+    angles) have the darkest single circle, and each radius's dark share around it."""
+    xs = np.clip((centres[:, 0, None, None] + circle[0]).astype(int), 0, dark.shape[1] - 1)
+    ys = np.clip((centres[:, 1, None, None] + circle[1]).astype(int), 0, dark.shape[0] - 1)
+    shares = dark[ys, xs].mean(axis=2)
+    pick = int(shares.max(axis=1).argmax())
+    return centres[pick], shares[pick]
+
+
 def grey_seals(gray: np.ndarray, dpi: int) -> list[tuple[FoundMark, tuple[float, ...]]]:
     """Round seals on a grey page: (mark, ring radii in pixels) with the centre at the box's
     middle. Found on a 100 dpi copy; a circle counts when most of its circumference is dark."""
@@ -319,23 +330,14 @@ def grey_seals(gray: np.ndarray, dpi: int) -> list[tuple[FoundMark, tuple[float,
         # turns a thin ring into two half-dark arcs: the centre is taken where the darkest
         # circle is darkest, within 1 mm of the transform's.
         radii = np.arange(max(2.0, 0.45 * r), 1.12 * r, 1.0)
-        circle_x, circle_y = radii[:, None] * cos, radii[:, None] * sin
-
-        def darkest(centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            xs = np.clip((centres[:, 0, None, None] + circle_x).astype(int), 0,
-                         small.shape[1] - 1)
-            ys = np.clip((centres[:, 1, None, None] + circle_y).astype(int), 0,
-                         small.shape[0] - 1)
-            shares = dark[ys, xs].mean(axis=2)
-            pick = int(shares.max(axis=1).argmax())
-            return centres[pick], shares[pick]
-
+        circle = (radii[:, None] * cos, radii[:, None] * sin)
         move = max(1, round(_px(1.0, sdpi)))
         steps = np.arange(-move, move + 1, max(1, move // 2))
         coarse = np.array([(cx0 + dx, cy0 + dy) for dx in steps for dy in steps])
-        centre, _ = darkest(coarse)
-        fine = np.array([(centre[0] + dx, centre[1] + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)])
-        (cx, cy), shares_a = darkest(fine)
+        centre, _ = _darkest_circle(dark, coarse, circle)
+        fine = np.array([(centre[0] + dx, centre[1] + dy) for dx in (-1, 0, 1)
+                         for dy in (-1, 0, 1)])
+        (cx, cy), shares_a = _darkest_circle(dark, fine, circle)
         # Rings are thin lines: a few runs of radii (≤ 2.5 mm each) where a good part of the
         # circle is dark, the outer one solid, paler radii between and around them, and two
         # runs at least (the rim text runs between an outer and an inner ring) some
