@@ -1339,10 +1339,27 @@ def _reread_name_marks(api: tesserocr.PyTessBaseAPI, level: np.ndarray, line: Se
         return boxes
     written = [b.text.replace(cores[n], changed[n]) if n in changed else b.text
                for n, b in enumerate(words)]
+    if _printed_elsewhere(" ".join(cores[start:]), boxes, words) and not _printed_elsewhere(
+            " ".join(changed.get(n, cores[n]) for n in range(start, len(words))), boxes, words):
+        # The same person's name printed elsewhere on the page ("Họ và tên: Phạm Mỹ Lan" above
+        # an applicant's signature) as the line was read: two readings agree, the marks stay.
+        return boxes
     renamed.append((" ".join(b.text for b in words), " ".join(written)))
     new = {id(b): Box(text, b.left, b.top, b.width, b.height, b.confidence, b.line_key)
            for b, text in zip(words, written, strict=True)}
     return [new.get(id(b), b) for b in boxes]
+
+
+def _printed_elsewhere(name: str, boxes: Sequence[Box], line: Sequence[Box]) -> bool:
+    """Whether ``name`` (two words or more) is read, with the same marks, on the page outside
+    ``line``: case aside, as whole words."""
+    if len(name.split()) < 2:
+        return False
+    inside = {id(b) for b in line}
+    rest = sorted((b for b in boxes if id(b) not in inside),
+                  key=lambda b: (b.line_key, b.top, b.left))
+    text = nfc(" ".join(re.sub(r"^\W+|\W+$", "", b.text) for b in rest)).lower()
+    return re.search(rf"(?<!\w){re.escape(nfc(name).lower())}(?!\w)", text) is not None
 
 
 def _block_part(words: Sequence[Box], usual: int) -> list[Box]:

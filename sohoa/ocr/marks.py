@@ -286,11 +286,27 @@ def lift_marks(rgb: np.ndarray, gray: np.ndarray,
     return out
 
 
+def _darkest_circle(dark: np.ndarray, centres: np.ndarray,
+                    circle: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Of ``centres`` (n × 2), the one whose circles (``circle``: x and y offsets, radii ×
+    angles) have the darkest single circle, and each radius's dark share around it."""
+    xs = np.clip((centres[:, 0, None, None] + circle[0]).astype(int), 0, dark.shape[1] - 1)
+    ys = np.clip((centres[:, 1, None, None] + circle[1]).astype(int), 0, dark.shape[0] - 1)
+    shares = dark[ys, xs].mean(axis=2)
+    pick = int(shares.max(axis=1).argmax())
+    return centres[pick], shares[pick]
+
+
 def grey_seals(gray: np.ndarray, dpi: int) -> list[tuple[FoundMark, tuple[float, ...]]]:
     """Round seals on a grey page: (mark, ring radii in pixels) with the centre at the box's
     middle. Found on a 100 dpi copy; a circle counts when most of its circumference is dark."""
     scale = min(1.0, 100.0 / dpi)
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    # Each small pixel keeps the darkest of the pixels it stands for (a minimum filter before
+    # averaging): a seal's rings can be thinner than a small pixel (0.2 mm at 300 dpi), and
+    # averaged with the paper around them they fade below what the transform sees.
+    reach = max(1, round(1 / scale))
+    darkest = cv2.erode(gray, np.ones((reach, reach), np.uint8)) if reach > 1 else gray
+    small = cv2.resize(darkest, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     sdpi = dpi * scale
     rmin, rmax = round(_px(_RING_MM[0], sdpi)), round(_px(_RING_MM[1], sdpi))
     # A wide blur: print and paper grain make edges everywhere, which makes the transform slow
@@ -307,15 +323,21 @@ def grey_seals(gray: np.ndarray, dpi: int) -> list[tuple[FoundMark, tuple[float,
     dark = small < paper - max(15.0, 0.12 * (paper - float(np.percentile(small, 1))))
     angles = np.linspace(0, 2 * np.pi, 240, endpoint=False)
     found: list[tuple[FoundMark, tuple[float, ...]]] = []
-    for cx, cy, r in circles[0][:4]:
-        # The share of each radius's circle that is dark: rings stand out as peaks.
+    cos, sin = np.cos(angles), np.sin(angles)
+    for cx0, cy0, r in circles[0][:8]:
+        # The share of each radius's circle that is dark: rings stand out as peaks. The
+        # transform's centre is found on a blurred copy and can be a pixel or two off, which
+        # turns a thin ring into two half-dark arcs: the centre is taken where the darkest
+        # circle is darkest, within 1 mm of the transform's.
         radii = np.arange(max(2.0, 0.45 * r), 1.12 * r, 1.0)
-        shares = []
-        for rr in radii:
-            xs = np.clip((cx + rr * np.cos(angles)).astype(int), 0, small.shape[1] - 1)
-            ys = np.clip((cy + rr * np.sin(angles)).astype(int), 0, small.shape[0] - 1)
-            shares.append(float(dark[ys, xs].mean()))
-        shares_a = np.array(shares)
+        circle = (radii[:, None] * cos, radii[:, None] * sin)
+        move = max(1, round(_px(1.0, sdpi)))
+        steps = np.arange(-move, move + 1, max(1, move // 2))
+        coarse = np.array([(cx0 + dx, cy0 + dy) for dx in steps for dy in steps])
+        centre, _ = _darkest_circle(dark, coarse, circle)
+        fine = np.array([(centre[0] + dx, centre[1] + dy) for dx in (-1, 0, 1)
+                         for dy in (-1, 0, 1)])
+        (cx, cy), shares_a = _darkest_circle(dark, fine, circle)
         # Rings are thin lines: a few runs of radii (≤ 2.5 mm each) where a good part of the
         # circle is dark, the outer one solid, paler radii between and around them, and two
         # runs at least (the rim text runs between an outer and an inner ring) some

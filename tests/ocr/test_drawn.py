@@ -34,3 +34,45 @@ def test_nothing_is_told_where_the_crop_is_no_such_word() -> None:
     # Another word (the face fits it badly), and a blank crop.
     assert drawn_spelling(_printed("Nguyễn", face), ["Cẩm", "Cầm"]) is None
     assert drawn_spelling(np.full((40, 120), 235, np.uint8), ["Cẩm", "Cầm"]) is None
+
+
+def _name_line(words: list[str], face: str, height: int = 40) -> tuple[np.ndarray, list]:
+    """``words`` printed as one bold line, and their boxes as the engine keeps them."""
+    from sohoa.ocr.layout import Box
+
+    font = ImageFont.truetype(face, height)
+    image = Image.new("L", (height * 14, 3 * height), 235)
+    draw = ImageDraw.Draw(image)
+    boxes, x = [], height
+    for word in words:
+        left, top, right, bottom = draw.textbbox((x, height), word, font=font)
+        draw.text((x, height), word, font=font, fill=35)
+        boxes.append(Box(word, left, top, right - left, bottom - top, 90.0, line_key=9))
+        x = right + height // 2
+    return np.ascontiguousarray(np.asarray(image.filter(ImageFilter.GaussianBlur(0.6)))), boxes
+
+
+def test_a_name_read_as_printed_elsewhere_on_the_page_keeps_its_marks() -> None:
+    # tester15 F7: "Phạm Mỹ Lan" read right under an applicant's signature was rewritten "Phạm
+    # My Lan", against "Họ và tên: Phạm Mỹ Lan" read 20 lines above. Here the line's print says
+    # "My" (the drawing would change the reading "Mỹ"): the change is made only where no other
+    # line of the page reads the name as the line did.
+    import tesserocr
+
+    from sohoa.ocr.engine import OcrSettings, _reread_name_marks, find_tessdata
+    from sohoa.ocr.layout import Box
+
+    level, line = _name_line(["Phạm", "My", "Lan"], FONTS["termes"][1])
+    line[1] = Box("Mỹ", line[1].left, line[1].top, line[1].width, line[1].height, 90.0, 9)
+    h, w = level.shape
+    above = [Box(t, 10 + 60 * i, 5, 50, 20, 95.0, line_key=2)
+             for i, t in enumerate(["Họ", "và", "tên:", "Phạm", "Mỹ", "Lan"])]
+    with tesserocr.PyTessBaseAPI(path=find_tessdata(OcrSettings()), lang="vie") as api:
+        api.SetImageBytes(level.tobytes(), w, h, 1, w)
+        renamed: list[tuple[str, str]] = []
+        alone = _reread_name_marks(api, level, line, list(line), 5000, 300, renamed)
+        assert [b.text for b in alone] == ["Phạm", "My", "Lan"]  # the drawing tells alone
+        renamed.clear()
+        page = _reread_name_marks(api, level, line, above + line, 5000, 300, renamed)
+        assert [b.text for b in page[len(above):]] == ["Phạm", "Mỹ", "Lan"]
+        assert renamed == []

@@ -96,7 +96,7 @@ def test_a_cmnd_with_a_province_code_that_never_existed_is_no_owner() -> None:
     ("Số CCCD: _ 075181899634 cấp ngày 21/12/2021", "075181899634", "Số CCCD", False, False),
     # OCR damaged one name of the slash list: the list still leads to the number.
     ("7. Giầy CMND/CCCDĐ/Hộ chiếu: Số: 070197784135 Cấp ngày: 02/11/2021", "070197784135",
-     "Giầy CMND/CCCDĐ/Hộ chiếu: Số", False, False),
+     "Giấy CMND/CCCDĐ/Hộ chiếu: Số", False, False),
     # "dân" of "căn cước công dân" misread on a heavy copy (seed 19, page 1900000): the caption
     # still leads to the number (here read short: the re-reading at its place finishes it).
     ("Bà Đăng Thú Anh, sinh năm 1998, căn cước công đáo số 04019078 cùng ông", "04019078",
@@ -361,3 +361,13 @@ def test_a_number_in_the_childs_block_keeps_the_childs_fields() -> None:
     doc = extract("application_form", text)
     assert doc.owner_id == "079226004321" and doc.owner_name == "Đỗ Ngọc Khuê"
     assert doc.fields["date_of_birth"].value == "2026-12-01"
+
+
+def test_the_label_kept_is_the_caption_as_the_form_prints_it() -> None:
+    # tester15 F8: "owner_label" kept OCR's damage ("Giầy …/Hộ chiều: …"); a reviewer reads and
+    # searches the form's caption. Abbreviations and English stay as read.
+    text = ("8. Giầy CMND/CCCD/Hộ chiều: Căn cước công dân số 001176628496 cấp ngày 27/03/2024\n"
+            "Sổ định danh cá nhân/Personal identification number: 079204001234\n")
+    labels = [m.label for m in find_id_mentions(text)]
+    assert labels == ["Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số",
+                      "Số định danh cá nhân/Personal identification number"]

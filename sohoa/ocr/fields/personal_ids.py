@@ -149,6 +149,28 @@ def _number_at(flat: str, start: int) -> tuple[str, int] | None:
     return token, end
 
 
+# The words identity papers' captions are printed with, spelt right: a caption read with a
+# mark lost or changed ("Giầy CMND/CCCD/Hộ chiều: Căn cước số") is kept as the form prints it,
+# so the label a reviewer reads and searches is the form's (tester15 F8). Folded, each word has
+# one spelling in these captions ("so" is "số", never "sổ", before a number).
+_CAPTION_WORDS = {fold(w): w for w in (
+    "giấy", "chứng", "minh", "nhân", "dân", "căn", "cước", "công", "hộ", "chiếu", "số", "thẻ",
+    "định", "danh", "cá", "mã", "tờ", "tùy", "thân", "thực", "pháp", "lý", "của", "loại",
+    "bản", "là", "cấp")}
+
+
+def caption_as_printed(label: str) -> str:
+    """``label`` with each word of an identity paper's caption spelt as forms print it (case
+    kept); other words (abbreviations, English, what OCR made of a word) as read."""
+    def spelt(m: re.Match[str]) -> str:
+        word = m.group()
+        right = _CAPTION_WORDS.get(fold(word))
+        if right is None or (word.isupper() and len(word) > 1):
+            return word
+        return right[0].upper() + right[1:] if word[:1].isupper() else right
+    return re.sub(r"\w+", spelt, label)
+
+
 def find_id_mentions(text: str) -> list[IdMention]:
     """Every number printed after an identity paper's name, in reading order."""
     flat = _flatten(text)
@@ -171,8 +193,9 @@ def find_id_mentions(text: str) -> list[IdMention]:
             # A passport number is not a citizen's ID; "…/Hộ chiếu" ends a list of papers
             # whose first name OCR damaged ("CCC]/Hộ chiếu:"): the citizen's number, either.
             continue
-        label = " ".join(w for w in flat[m.start():start].split() if w.strip("_~")
-                         ).rstrip(" :.,;(-_~'`‘’“”\"")
+        label = caption_as_printed(" ".join(
+            w for w in flat[m.start():start].split() if w.strip("_~")
+        ).rstrip(" :.,;(-_~'`‘’“”\""))
         # A caption ends with a colon ("Số CCCD:"); running text runs on ("… số định danh cá
         # nhân 0751…", "CMND số 27…").
         before = flat[max(0, m.start() - 3):m.start()]
