@@ -22,6 +22,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import ImageFont
 
 from sohoa.ocr.correct import is_syllable
 from sohoa.vntext import fold, nfc
@@ -121,7 +125,56 @@ def _anchors(tokens: Sequence[str]) -> int:
                if "".join(ch for ch in fold(t).lower() if ch.isalpha()) in _INSTRUCTION_WORDS)
 
 
-def instruction_run(tokens: Sequence[str]) -> tuple[int, int, str, float] | None:
+# Italic serif faces (the instruction is set in italics) whose advance widths measure how long
+# an instruction is printed; without one, its characters are counted.
+_ITALIC_FACES = (
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Italic.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSerif-Italic.ttf",
+    "/usr/share/texmf/fonts/opentype/public/tex-gyre/texgyretermes-italic.otf",
+    "/usr/share/fonts/opentype/tex-gyre/texgyretermes-italic.otf",
+    "/usr/share/fonts/truetype/noto/NotoSerif-Italic.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf",
+)
+# How far (a share) a run's printed width may lie from an instruction's, as measured against
+# the words of it read right. The forms' instructions that a lost word makes alike differ by a
+# quarter ("(Ký, họ tên, đóng dấu)" and "(Ký, ghi rõ họ tên, đóng dấu)").
+_WIDTH_SLACK = 0.12
+
+
+@lru_cache(maxsize=1)
+def _italic_face() -> ImageFont.FreeTypeFont | None:
+    for face in _ITALIC_FACES:
+        if Path(face).is_file():
+            return ImageFont.truetype(face, 100)
+    return None
+
+
+@lru_cache(maxsize=256)
+def _printed_length(text: str) -> float:
+    face = _italic_face()
+    return float(len(text)) if face is None else float(face.getlength(text))
+
+
+def _width_fits(tokens: Sequence[str], spans: Sequence[tuple[int, int]], instruction: str
+                ) -> bool | None:
+    """Whether the run ``tokens`` printed over ``spans`` (each word's left and right, in
+    pixels) is as wide as ``instruction``, scaled by the words of it read right (two at
+    least): None when too few were."""
+    words = instruction.split()
+    right = [k for k, t in enumerate(tokens) if t in words]
+    if len(right) < 2:
+        return None
+    read = sum(spans[k][1] - spans[k][0] for k in right)
+    if read <= 0:
+        return None
+    scale = sum(_printed_length(tokens[k]) for k in right) / read
+    printed = (spans[-1][1] - spans[0][0]) * scale
+    expected = _printed_length(instruction)
+    return abs(printed - expected) <= _WIDTH_SLACK * expected
+
+
+def instruction_run(tokens: Sequence[str], spans: Sequence[tuple[int, int]] = ()
+                    ) -> tuple[int, int, str, float] | None:
     """The run ``tokens[start:end]`` of a line that is a signing instruction as read, the
     instruction it is, and how far the reading is from it (a share of its characters):
     ``(start, end, instruction, distance)``, or None.
@@ -132,7 +185,15 @@ def instruction_run(tokens: Sequence[str]) -> tuple[int, int, str, float] | None
     (as a share of its length: "(Ký, ghi rõ họ tên" is nearer the shorter instruction, "(Ký, ghi
     rõ họ tên, đóng dấu" the longer): "(Âý, ghirõ họ tên và đóng dấu)" is "(Ký, ghi rõ họ tên
     và đóng dấu)". Words of another column on the same line ("- Như trên;") only add to the
-    distance, so the run leaves them out."""
+    distance, so the run leaves them out.
+
+    With the words' ``spans`` on the page (left, right), what is printed decides between
+    instructions a lost word makes alike: the run's width, scaled by the words of an
+    instruction read right, must be that instruction's printed width ("(Ký, chỉ tên, đóng
+    dấu)", "ghi rõ" read as one short word, is nearer "(Ký, họ tên, đóng dấu)" by its letters
+    but is printed as wide as "(Ký, ghi rõ họ tên, đóng dấu)"): when the nearest instruction
+    is not as wide as the run and one other instruction the same run is near enough to is, that
+    other one is the instruction."""
     # instruction -> its distance as a share of its characters, the run's start and end
     nearest: dict[str, tuple[float, int, int]] = {}
     for start in range(len(tokens)):
@@ -153,6 +214,13 @@ def instruction_run(tokens: Sequence[str]) -> tuple[int, int, str, float] | None
         return None
     ranked = sorted(nearest.items(), key=lambda item: item[1][0])
     instruction, (distance, start, end) = ranked[0]
+    if spans and _width_fits(tokens[start:end], spans[start:end], instruction) is False:
+        # The same run read as another instruction that is as wide as the print.
+        fitting = [(other, near) for other, near in ranked[1:] if near[1:] == (start, end)
+                   and _width_fits(tokens[start:end], spans[start:end], other)]
+        if len(fitting) == 1:
+            instruction, (distance, start, end) = fitting[0]
+            ranked = fitting
     if len(ranked) > 1 and ranked[1][1][0] <= distance:
         return None  # two instructions as near: the reading does not tell which
     if " ".join(tokens[start:end]) == instruction:
