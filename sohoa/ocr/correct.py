@@ -39,6 +39,7 @@ from pathlib import Path
 from sohoa.doctypes import Registry
 from sohoa.ocr.fields.captions import LABELS, STOP_LABELS
 from sohoa.ocr.fields.names import second_reading
+from sohoa.vntext import fold
 
 _LEXICON = Path(__file__).with_name("lexicon.txt")
 
@@ -321,11 +322,28 @@ def _context_score(lex: Lexicon, prev: str | None, word: str, nxt: str | None) -
     return score
 
 
+# A person's name caption as printed ("Họ và tên:", "Họ, chữ đệm và tên:"), folded, with its
+# colon: the name after it opens on the surname.
+_NAME_CAPTIONS = tuple(fold(label) + ":" for label in LABELS["full_name"])
+
+
+def _after_name_caption(tokens: Sequence[str], i: int) -> bool:
+    """Whether ``tokens[i]`` is the first word after a person's name caption ("Họ và tên:
+    HỘ HẢI ẨN")."""
+    before = " " + fold(" ".join(tokens[max(0, i - 8):i])).lower()
+    return any(before.endswith(" " + caption) for caption in _NAME_CAPTIONS)
+
+
 def _name_run(parts: Sequence[re.Match[str] | None], keys: Sequence[str | None],
-              lex: Lexicon) -> list[bool]:
+              lex: Lexicon, tokens: Sequence[str] = ()) -> list[bool]:
     """Which tokens continue a person's name: capitalized syllables after a capitalized
     surname ("Phan Văn Phong", "NGUYỄN THỊ NGA"). Their spelling is the person's, not the
-    lexicon's: "Văn Phong" must not become "Văn phòng"."""
+    lexicon's: "Văn Phong" must not become "Văn phòng".
+
+    The first word after a person's name caption (``tokens``: "Họ và tên:") is the surname
+    whatever was read: the form says so. A surname read with another mark is no listed one
+    ("HỘ" for "HỒ", "VỢ" for "VÕ": the dot below and the marks above the hat confused), and
+    the name's second reading then has it to read again (:func:`reread_names`)."""
     inside = [False] * len(parts)
     run = False
     for i, match in enumerate(parts):
@@ -333,7 +351,8 @@ def _name_run(parts: Sequence[re.Match[str] | None], keys: Sequence[str | None],
         capital = core[:1].isupper() and is_syllable(core) and not match.group(3)
         if run and capital:
             inside[i] = True
-        elif not run and capital and keys[i] in lex.surnames and keys[i] not in _MIDDLE:
+        elif not run and capital and keys[i] not in _MIDDLE and (
+                keys[i] in lex.surnames or (tokens and _after_name_caption(tokens, i))):
             run = True
             continue
         run = run and capital
@@ -378,7 +397,7 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon) -> list[str]:
     lex = lexicon
     parts = [_WORD.match(t) for t in tokens]
     keys = [key(m.group(2)) if m else None for m in parts]
-    in_name = _name_run(parts, keys, lex)
+    in_name = _name_run(parts, keys, lex, tokens)
     out = list(tokens)
     for i, match in enumerate(parts):
         if match is None:
@@ -390,7 +409,9 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon) -> list[str]:
         valid = is_syllable(core)
         capitalized = core[:1].isupper() and not core.isupper()
         all_caps = core.isupper() and len(core) > 1
-        if valid and in_name[i]:
+        if valid and (in_name[i] or (i + 1 < len(parts) and in_name[i + 1])):
+            # A name's words, its surname too ("Họ và tên: HỒ HẢI ẨN": "tên hộ" is a phrase
+            # the lexicon knows, "Tên hộ kinh doanh", and had made the surname "HỘ").
             out[i] = match.group(1) + _placed(core) + match.group(3)
             continue
         if not valid and core[:1].isupper() and i > 0 and keys[i - 1] in lex.surnames:
@@ -441,7 +462,7 @@ def reread_names(tokens: Sequence[str], lexicon: Lexicon
     fields are flagged for a person to compare with the paper)."""
     parts = [_WORD.match(t) for t in tokens]
     keys = [key(m.group(2)) if m else None for m in parts]
-    in_name = _name_run(parts, keys, lexicon)
+    in_name = _name_run(parts, keys, lexicon, tokens)
     out = list(tokens)
     renamed: list[tuple[str, str]] = []
     i = 0
