@@ -392,11 +392,19 @@ def _split_glued(core: str, prev: str | None, nxt: str | None, lex: Lexicon) -> 
     return best[1] if best else None
 
 
-def correct_tokens(tokens: Sequence[str], lexicon: Lexicon) -> list[str]:
-    """The tokens of one line, corrected where the evidence says so (see the module doc)."""
+def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None = None
+                   ) -> list[str]:
+    """The tokens of one line, corrected where the evidence says so (see the module doc).
+
+    ``before``: the previous line's last word. A line opening in lower case goes on with the
+    sentence the previous line wrapped, and that word is its first word's left neighbour:
+    "hồ / sơ đăng ký" is "hồ sơ", where the line alone ("sơ đăng ký") made "số đăng ký"."""
     lex = lexicon
     parts = [_WORD.match(t) for t in tokens]
     keys = [key(m.group(2)) if m else None for m in parts]
+    wrapped = _WORD.match(before) if before else None
+    left = (key(wrapped.group(2)) if wrapped and not wrapped.group(3) and parts and parts[0]
+            and parts[0].group(2)[:1].islower() and not parts[0].group(1) else None)
     in_name = _name_run(parts, keys, lex, tokens)
     out = list(tokens)
     for i, match in enumerate(parts):
@@ -404,7 +412,7 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon) -> list[str]:
             continue
         core = match.group(2)
         own_key = keys[i]
-        prev = keys[i - 1] if i > 0 else None
+        prev = keys[i - 1] if i > 0 else left
         nxt = keys[i + 1] if i + 1 < len(keys) else None
         valid = is_syllable(core)
         capitalized = core[:1].isupper() and not core.isupper()

@@ -2294,12 +2294,14 @@ def recognize_page(
     # instruction), None when the name's place is past.
     since: int | None = None
     upright_marks = [_turn_mark(m, rotation, scan_w, scan_h) for m in found]
+    previous_last: str | None = None  # the previous line's last word, as corrected
     for line_no, line in enumerate(lines):
         texts = [box.text for box in line.words]
         line_boxes = list(line.words)
         if settings.correct:
             assert lexicon is not None  # checked on entry
-            texts, rewritten = reread_names(correct_tokens(texts, lexicon), lexicon)
+            texts, rewritten = reread_names(correct_tokens(texts, lexicon, previous_last),
+                                            lexicon)
             texts = [nfc(t) for t in texts]
             renamed += [(nfc(a), nfc(b)) for a, b in rewritten]
             signer = _signer_line(line_boxes, texts, height, load_titles(),
@@ -2343,6 +2345,7 @@ def recognize_page(
                 )
             )
         text_lines.append(" ".join(texts))
+        previous_last = texts[-1] if texts else None
     if settings.correct:
         # Any ink mark: on a grey scan a seal's ring is often taken for a pen's strokes.
         words, text_lines, completed = _signer_titles(words, text_lines, load_titles(),

@@ -12,6 +12,7 @@ from sohoa.ocr import OcrSettings, recognize_page
 from sohoa.ocr.correct import (
     candidates,
     correct_line,
+    correct_tokens,
     is_syllable,
     key,
     load_lexicon,
@@ -236,3 +237,14 @@ def test_the_surname_after_a_name_caption_is_the_name_s_and_not_a_phrase_s() -> 
     # The phrases themselves are still the lexicon's.
     assert correct_line("Tên hộ kinh doanh: Hộ Văn An", LEXICON).startswith("Tên hộ kinh doanh:")
     assert correct_line("ĐĂNG KÝ HỘ TỊCH", LEXICON) == "ĐĂNG KÝ HỘ TỊCH"
+
+
+def test_a_line_opening_in_lower_case_is_corrected_with_the_wrapped_line_s_last_word() -> None:
+    # Seeds 249 and 251: "… căn cứ hồ / sơ đăng ký thường trú …" wrapped after "hồ"; alone,
+    # "sơ đăng" was made "số đăng" (a phrase the lexicon knows). The sentence goes on from the
+    # line before: "hồ sơ" is the phrase.
+    line = ["sơ", "đăng", "ký", "thường", "trú"]
+    assert correct_tokens(line, LEXICON, "hồ") == line
+    assert correct_tokens(line, LEXICON)[0] == "số"  # the line alone has no left neighbour
+    # A sentence ended on the line before, or a line opening with a capital: no neighbour.
+    assert correct_tokens(line, LEXICON, "hồ.")[0] == "số"
