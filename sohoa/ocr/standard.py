@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from statistics import median
 
 from PIL import ImageFont
 
@@ -155,20 +156,27 @@ def _printed_length(text: str) -> float:
     return float(len(text)) if face is None else float(face.getlength(text))
 
 
-def _width_fits(tokens: Sequence[str], spans: Sequence[tuple[int, int]], instruction: str
-                ) -> bool | None:
-    """Whether the run ``tokens`` printed over ``spans`` (each word's left and right, in
-    pixels) is as wide as ``instruction``, scaled by the words of it read right (two at
-    least): None when too few were."""
-    words = instruction.split()
-    right = [k for k, t in enumerate(tokens) if t in words]
-    if len(right) < 2:
+# Every word any instruction prints.
+_PRINTED_WORDS = frozenset(w for instruction in INSTRUCTIONS for w in instruction.split())
+
+
+def _printed_width(tokens: Sequence[str], spans: Sequence[tuple[int, int]]) -> float | None:
+    """How wide the run ``tokens``, printed over ``spans`` (each word's left and right, in
+    pixels), is in the italic face's measure, scaled by the words of the instructions read
+    right (two at least, else None): each such word gives a scale, and the median is taken, as
+    one box can hold two words ("ghi" over "ghi rõ")."""
+    scales = [_printed_length(t) / (right - left) for t, (left, right) in zip(
+        tokens, spans, strict=True) if t in _PRINTED_WORDS and right > left]
+    if len(scales) < 2:
         return None
-    read = sum(spans[k][1] - spans[k][0] for k in right)
-    if read <= 0:
+    return (spans[-1][1] - spans[0][0]) * median(scales)
+
+
+def _width_fits(printed: float | None, instruction: str) -> bool | None:
+    """Whether a run ``printed`` that wide is as wide as ``instruction``: None when the width
+    is not known."""
+    if printed is None:
         return None
-    scale = sum(_printed_length(tokens[k]) for k in right) / read
-    printed = (spans[-1][1] - spans[0][0]) * scale
     expected = _printed_length(instruction)
     return abs(printed - expected) <= _WIDTH_SLACK * expected
 
@@ -214,10 +222,11 @@ def instruction_run(tokens: Sequence[str], spans: Sequence[tuple[int, int]] = ()
         return None
     ranked = sorted(nearest.items(), key=lambda item: item[1][0])
     instruction, (distance, start, end) = ranked[0]
-    if spans and _width_fits(tokens[start:end], spans[start:end], instruction) is False:
+    printed = _printed_width(tokens[start:end], spans[start:end]) if spans else None
+    if _width_fits(printed, instruction) is False:
         # The same run read as another instruction that is as wide as the print.
         fitting = [(other, near) for other, near in ranked[1:] if near[1:] == (start, end)
-                   and _width_fits(tokens[start:end], spans[start:end], other)]
+                   and _width_fits(printed, other)]
         if len(fitting) == 1:
             instruction, (distance, start, end) = fitting[0]
             ranked = fitting

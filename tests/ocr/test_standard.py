@@ -176,3 +176,9 @@ def test_an_instruction_that_lost_words_is_the_one_as_wide_as_the_print() -> Non
     short = _printed_spans("(Ký, họ tên, đóng dấu)")
     spans = [short["(Ký,"], short["họ"], short["tên,"], short["đóng"], short["dấu)"]]
     assert instruction_run(read, spans)[2] == "(Ký, họ tên, đóng dấu)"
+    # Seed 247's Noto heavy page: "ghi" read in a box over "ghi rõ" (903-993, "rõ" 963-994):
+    # one word's scale is off, the median of them is not, and the form as read stays.
+    read = ["(Ký", "ghi", "rõ", "tên", "và", "đóng", "dấu)"]
+    spans = [(840, 893), (903, 993), (963, 994), (1052, 1097), (1111, 1141), (1147, 1229),
+             (1238, 1306)]
+    assert instruction_run(read, spans)[2] == "(Ký, ghi rõ họ tên và đóng dấu)"
