@@ -182,3 +182,9 @@ def test_an_instruction_that_lost_words_is_the_one_as_wide_as_the_print() -> Non
     spans = [(840, 893), (903, 993), (963, 994), (1052, 1097), (1111, 1141), (1147, 1229),
              (1238, 1306)]
     assert instruction_run(read, spans)[2] == "(Ký, ghi rõ họ tên và đóng dấu)"
+    # Seed 247's Liberation faded page: "(Ký," lost before the run; the run is measured from
+    # its first word read right, and the form read stays.
+    read = ["ghi", "rõ", "họ", "tên", "và", "đóng", "dấu)"]
+    spans = [(966, 1010), (1020, 1050), (1059, 1094), (1104, 1144), (1157, 1186), (1197, 1266),
+             (1275, 1339)]
+    assert instruction_run(read, spans)[2] == "(Ký, ghi rõ họ tên và đóng dấu)"
