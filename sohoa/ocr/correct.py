@@ -413,13 +413,17 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None =
         core = match.group(2)
         own_key = keys[i]
         prev = keys[i - 1] if i > 0 else left
-        nxt = keys[i + 1] if i + 1 < len(keys) else None
+        # A name's surname has no phrase with the name's next word: "Đỗ Thị Nhẫn" is no "đô
+        # thị" (its left neighbour still counts: "THỊ TRẦN TRẢNG BOM" is "THỊ TRẤN").
+        nxt = keys[i + 1] if i + 1 < len(keys) and not in_name[i + 1] else None
         valid = is_syllable(core)
         capitalized = core[:1].isupper() and not core.isupper()
         all_caps = core.isupper() and len(core) > 1
-        if valid and (in_name[i] or (i + 1 < len(parts) and in_name[i + 1])):
-            # A name's words, its surname too ("Họ và tên: HỒ HẢI ẨN": "tên hộ" is a phrase
-            # the lexicon knows, "Tên hộ kinh doanh", and had made the surname "HỘ").
+        if valid and (in_name[i] or _after_name_caption(tokens, i)):
+            # A name's words, and its surname after a name caption ("Họ và tên: HỒ HẢI ẨN":
+            # "tên hộ" is a phrase the lexicon knows, "Tên hộ kinh doanh", and had made the
+            # surname "HỘ"). Elsewhere a surname's spelling is no evidence of a name: "THỊ
+            # TRẦN TRẢNG BOM" is "THỊ TRẤN" by the lexicon's phrase.
             out[i] = match.group(1) + _placed(core) + match.group(3)
             continue
         if not valid and core[:1].isupper() and i > 0 and keys[i - 1] in lex.surnames:

@@ -237,6 +237,10 @@ def test_the_surname_after_a_name_caption_is_the_name_s_and_not_a_phrase_s() -> 
     # The phrases themselves are still the lexicon's.
     assert correct_line("Tên hộ kinh doanh: Hộ Văn An", LEXICON).startswith("Tên hộ kinh doanh:")
     assert correct_line("ĐĂNG KÝ HỘ TỊCH", LEXICON) == "ĐĂNG KÝ HỘ TỊCH"
+    # A surname has no phrase with the name's next word ("đô thị"), but one with the word
+    # before it stands (seed 249's header).
+    assert correct_line("Thượng úy Đỗ Thị Cẩm", LEXICON) == "Thượng úy Đỗ Thị Cẩm"
+    assert correct_line("CÔNG AN THỊ TRẦN TRẢNG BOM", LEXICON) == "CÔNG AN THỊ TRẤN TRẢNG BOM"
 
 
 def test_a_line_opening_in_lower_case_is_corrected_with_the_wrapped_line_s_last_word() -> None:
