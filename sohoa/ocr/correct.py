@@ -39,6 +39,7 @@ from pathlib import Path
 from sohoa.doctypes import Registry
 from sohoa.ocr.fields.captions import LABELS, STOP_LABELS
 from sohoa.ocr.fields.names import second_reading
+from sohoa.vntext import fold
 
 _LEXICON = Path(__file__).with_name("lexicon.txt")
 
@@ -321,11 +322,28 @@ def _context_score(lex: Lexicon, prev: str | None, word: str, nxt: str | None) -
     return score
 
 
+# A person's name caption as printed ("Họ và tên:", "Họ, chữ đệm và tên:"), folded, with its
+# colon: the name after it opens on the surname.
+_NAME_CAPTIONS = tuple(fold(label) + ":" for label in LABELS["full_name"])
+
+
+def _after_name_caption(tokens: Sequence[str], i: int) -> bool:
+    """Whether ``tokens[i]`` is the first word after a person's name caption ("Họ và tên:
+    HỘ HẢI ẨN")."""
+    before = " " + fold(" ".join(tokens[max(0, i - 8):i])).lower()
+    return any(before.endswith(" " + caption) for caption in _NAME_CAPTIONS)
+
+
 def _name_run(parts: Sequence[re.Match[str] | None], keys: Sequence[str | None],
-              lex: Lexicon) -> list[bool]:
+              lex: Lexicon, tokens: Sequence[str] = ()) -> list[bool]:
     """Which tokens continue a person's name: capitalized syllables after a capitalized
     surname ("Phan Văn Phong", "NGUYỄN THỊ NGA"). Their spelling is the person's, not the
-    lexicon's: "Văn Phong" must not become "Văn phòng"."""
+    lexicon's: "Văn Phong" must not become "Văn phòng".
+
+    The first word after a person's name caption (``tokens``: "Họ và tên:") is the surname
+    whatever was read: the form says so. A surname read with another mark is no listed one
+    ("HỘ" for "HỒ", "VỢ" for "VÕ": the dot below and the marks above the hat confused), and
+    the name's second reading then has it to read again (:func:`reread_names`)."""
     inside = [False] * len(parts)
     run = False
     for i, match in enumerate(parts):
@@ -333,7 +351,8 @@ def _name_run(parts: Sequence[re.Match[str] | None], keys: Sequence[str | None],
         capital = core[:1].isupper() and is_syllable(core) and not match.group(3)
         if run and capital:
             inside[i] = True
-        elif not run and capital and keys[i] in lex.surnames and keys[i] not in _MIDDLE:
+        elif not run and capital and keys[i] not in _MIDDLE and (
+                keys[i] in lex.surnames or (tokens and _after_name_caption(tokens, i))):
             run = True
             continue
         run = run and capital
@@ -373,24 +392,38 @@ def _split_glued(core: str, prev: str | None, nxt: str | None, lex: Lexicon) -> 
     return best[1] if best else None
 
 
-def correct_tokens(tokens: Sequence[str], lexicon: Lexicon) -> list[str]:
-    """The tokens of one line, corrected where the evidence says so (see the module doc)."""
+def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None = None
+                   ) -> list[str]:
+    """The tokens of one line, corrected where the evidence says so (see the module doc).
+
+    ``before``: the previous line's last word. A line opening in lower case goes on with the
+    sentence the previous line wrapped, and that word is its first word's left neighbour:
+    "hồ / sơ đăng ký" is "hồ sơ", where the line alone ("sơ đăng ký") made "số đăng ký"."""
     lex = lexicon
     parts = [_WORD.match(t) for t in tokens]
     keys = [key(m.group(2)) if m else None for m in parts]
-    in_name = _name_run(parts, keys, lex)
+    wrapped = _WORD.match(before) if before else None
+    left = (key(wrapped.group(2)) if wrapped and not wrapped.group(3) and parts and parts[0]
+            and parts[0].group(2)[:1].islower() and not parts[0].group(1) else None)
+    in_name = _name_run(parts, keys, lex, tokens)
     out = list(tokens)
     for i, match in enumerate(parts):
         if match is None:
             continue
         core = match.group(2)
         own_key = keys[i]
-        prev = keys[i - 1] if i > 0 else None
-        nxt = keys[i + 1] if i + 1 < len(keys) else None
+        prev = keys[i - 1] if i > 0 else left
+        # A name's surname has no phrase with the name's next word: "Đỗ Thị Nhẫn" is no "đô
+        # thị" (its left neighbour still counts: "THỊ TRẦN TRẢNG BOM" is "THỊ TRẤN").
+        nxt = keys[i + 1] if i + 1 < len(keys) and not in_name[i + 1] else None
         valid = is_syllable(core)
         capitalized = core[:1].isupper() and not core.isupper()
         all_caps = core.isupper() and len(core) > 1
-        if valid and in_name[i]:
+        if valid and (in_name[i] or _after_name_caption(tokens, i)):
+            # A name's words, and its surname after a name caption ("Họ và tên: HỒ HẢI ẨN":
+            # "tên hộ" is a phrase the lexicon knows, "Tên hộ kinh doanh", and had made the
+            # surname "HỘ"). Elsewhere a surname's spelling is no evidence of a name: "THỊ
+            # TRẦN TRẢNG BOM" is "THỊ TRẤN" by the lexicon's phrase.
             out[i] = match.group(1) + _placed(core) + match.group(3)
             continue
         if not valid and core[:1].isupper() and i > 0 and keys[i - 1] in lex.surnames:
@@ -441,7 +474,7 @@ def reread_names(tokens: Sequence[str], lexicon: Lexicon
     fields are flagged for a person to compare with the paper)."""
     parts = [_WORD.match(t) for t in tokens]
     keys = [key(m.group(2)) if m else None for m in parts]
-    in_name = _name_run(parts, keys, lexicon)
+    in_name = _name_run(parts, keys, lexicon, tokens)
     out = list(tokens)
     renamed: list[tuple[str, str]] = []
     i = 0

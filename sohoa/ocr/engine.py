@@ -32,6 +32,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from statistics import median
 
 # Before tesserocr loads: Tesseract's OpenMP threads would fight the other page workers.
@@ -520,7 +521,8 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
             if regions:
                 boxes = _reread_block_lines(api, boxes, regions, level, timeout_ms,
                                             others if alternatives is not None else None, dpi)
-            boxes = _reread_block_lines(api, boxes, _garbled_lines(boxes, width, height),
+            boxes = _reread_block_lines(api, boxes, _garbled_lines(boxes, width, height, read,
+                                                                   regions),
                                         level, timeout_ms, None, dpi)
             if settings.correct:  # the names' rules are the correction's
                 boxes = _reread_name_lines(api, boxes, level, timeout_ms, others, dpi, renamed,
@@ -1525,24 +1527,58 @@ def _without_pen(image: np.ndarray, strip: Region, usual: int) -> np.ndarray:
 _GARBLED_CONFIDENCE = 40.0
 
 
-def _garbled_lines(boxes: Sequence[Box], width: int, height: int) -> list[Region]:
+def _garbled_lines(boxes: Sequence[Box], width: int, height: int, read: Sequence[Box] = (),
+                   regions_read: Sequence[Region] = ()) -> list[Region]:
     """Regions around lines Tesseract's layout read as one where they are two (a header's two
     columns set close, one line a little lower than the other: "11111. n7 nan..." at a
     confidence of 25 for "CÔNG AN PHƯỜNG HIỆP THÀNH" and the date beside it): a line of two
     words or more whose mean confidence is under 40. Read again line by line of print
-    (:func:`_reread_block_lines`), the better reading kept."""
+    (:func:`_reread_block_lines`), the better reading kept.
+
+    The page's own reading (``read``, its noise included) is also judged column by column:
+    the parts of a line more than three letters' heights apart are columns, and one column
+    read that unsure is garbled however well the other was read ("CÔNG AN XÃ BẢO QUANG" at 80
+    beside "on Khi nrg) 2 iriinr6 non 2005" for the date, "sò bhêi nhu ch cờ hài" for "CÔNG AN
+    XÃ LONG AN" beside the date at 96; issue 18, seed 247). Columns inside the seals' and
+    signatures' regions (``regions_read``) are left to those regions' own readings."""
     usual = _usual_height(boxes)
     lines: dict[int, list[Box]] = {}
     for b in boxes:
         lines.setdefault(b.line_key, []).append(b)
+    parts = list(lines.values())
+    spans: dict[int, tuple[int, int]] = {}
+    by_line: dict[int, list[Box]] = {}
+    for b in read:
+        by_line.setdefault(b.line_key, []).append(b)
+    for words in by_line.values():
+        words = sorted(words, key=lambda b: b.left)
+        gap = 3 * median(b.height for b in words)
+        columns = [[words[0]]]
+        for a, b in pairwise(words):
+            if b.left - a.right > gap:
+                columns.append([])
+            columns[-1].append(b)
+        if len(columns) < 2:
+            continue  # one column: judged by its kept words above
+        for c in columns:
+            left, right = min(b.left for b in c), max(b.right for b in c)
+            if not any(_intersects((left, min(b.top for b in c), right,
+                                    max(b.bottom for b in c)), r) for r in regions_read):
+                parts.append(c)
+                # A column's own width: its noise covers its ink, and the other column's
+                # lines, set a little higher or lower, must not come into its rows.
+                spans[id(c)] = (max(0, left - 2 * usual), min(width, right + 2 * usual))
     regions: list[Region] = []
-    for words in lines.values():
+    for words in parts:
         if len(words) < 2 or sum(b.confidence for b in words) / len(words) >= _GARBLED_CONFIDENCE:
             continue
         # The whole width: what the layout ran together may start left or end right of the
         # words it kept ("CÔNG AN" of the line above).
-        regions.append((0, max(0, min(b.top for b in words) - usual), width,
-                        min(height, max(b.top + b.height for b in words) + usual)))
+        left, right = spans.get(id(words), (0, width))
+        region = (left, max(0, min(b.top for b in words) - usual), right,
+                  min(height, max(b.top + b.height for b in words) + usual))
+        if region not in regions:
+            regions.append(region)
     return regions
 
 
@@ -2081,7 +2117,8 @@ def _written_instructions(words: list[Word], lines: list[str], height: int
         at = [k for k, w in enumerate(words) if w.line == line_no]
         if not at or min(words[k].top for k in at) < height * _SIGNER_BELOW:
             continue
-        match = instruction_run([words[k].text for k in at])
+        match = instruction_run([words[k].text for k in at],
+                                [(words[k].left, words[k].left + words[k].width) for k in at])
         if match is None:
             continue
         start, end, instruction, distance = match
@@ -2257,12 +2294,14 @@ def recognize_page(
     # instruction), None when the name's place is past.
     since: int | None = None
     upright_marks = [_turn_mark(m, rotation, scan_w, scan_h) for m in found]
+    previous_last: str | None = None  # the previous line's last word, as corrected
     for line_no, line in enumerate(lines):
         texts = [box.text for box in line.words]
         line_boxes = list(line.words)
         if settings.correct:
             assert lexicon is not None  # checked on entry
-            texts, rewritten = reread_names(correct_tokens(texts, lexicon), lexicon)
+            texts, rewritten = reread_names(correct_tokens(texts, lexicon, previous_last),
+                                            lexicon)
             texts = [nfc(t) for t in texts]
             renamed += [(nfc(a), nfc(b)) for a, b in rewritten]
             signer = _signer_line(line_boxes, texts, height, load_titles(),
@@ -2306,6 +2345,7 @@ def recognize_page(
                 )
             )
         text_lines.append(" ".join(texts))
+        previous_last = texts[-1] if texts else None
     if settings.correct:
         # Any ink mark: on a grey scan a seal's ring is often taken for a pen's strokes.
         words, text_lines, completed = _signer_titles(words, text_lines, load_titles(),

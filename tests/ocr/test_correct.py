@@ -12,6 +12,7 @@ from sohoa.ocr import OcrSettings, recognize_page
 from sohoa.ocr.correct import (
     candidates,
     correct_line,
+    correct_tokens,
     is_syllable,
     key,
     load_lexicon,
@@ -221,3 +222,33 @@ def test_two_words_glued_by_the_model_are_split_where_the_lexicon_knows_them():
 def test_a_name_in_the_text_gets_the_second_reading_of_its_capitals_marks(
         read: str, printed: str) -> None:
     assert correct_line(read, LEXICON) == printed
+
+
+def test_the_surname_after_a_name_caption_is_the_name_s_and_not_a_phrase_s() -> None:
+    # Seeds 247 and 249 of bench/foreign_ocr_bench.py: "HỒ" and "VÕ" read right after "Họ và
+    # tên:" were made "HỘ" and "VỢ" because the lexicon knows "Tên hộ kinh doanh" and "tên
+    # vợ": a name's surname is the person's spelling, as the words after it are.
+    assert correct_line("Họ và tên: HỒ HẢI ẨN", LEXICON) == "Họ và tên: HỒ HẢI ẨN"
+    assert correct_line("Họ và tên: VÕ THỊ LAN", LEXICON) == "Họ và tên: VÕ THỊ LAN"
+    assert correct_line("Họ và tên: Hồ Văn An", LEXICON) == "Họ và tên: Hồ Văn An"
+    # After the caption the first word is the surname whatever was read: a surname read with
+    # a stacked mark confused ("VỎ") gets the name's second reading.
+    assert correct_line("Họ và tên: VỎ THỊ LAN", LEXICON) == "Họ và tên: VÕ THỊ LAN"
+    # The phrases themselves are still the lexicon's.
+    assert correct_line("Tên hộ kinh doanh: Hộ Văn An", LEXICON).startswith("Tên hộ kinh doanh:")
+    assert correct_line("ĐĂNG KÝ HỘ TỊCH", LEXICON) == "ĐĂNG KÝ HỘ TỊCH"
+    # A surname has no phrase with the name's next word ("đô thị"), but one with the word
+    # before it stands (seed 249's header).
+    assert correct_line("Thượng úy Đỗ Thị Cẩm", LEXICON) == "Thượng úy Đỗ Thị Cẩm"
+    assert correct_line("CÔNG AN THỊ TRẦN TRẢNG BOM", LEXICON) == "CÔNG AN THỊ TRẤN TRẢNG BOM"
+
+
+def test_a_line_opening_in_lower_case_is_corrected_with_the_wrapped_line_s_last_word() -> None:
+    # Seeds 249 and 251: "… căn cứ hồ / sơ đăng ký thường trú …" wrapped after "hồ"; alone,
+    # "sơ đăng" was made "số đăng" (a phrase the lexicon knows). The sentence goes on from the
+    # line before: "hồ sơ" is the phrase.
+    line = ["sơ", "đăng", "ký", "thường", "trú"]
+    assert correct_tokens(line, LEXICON, "hồ") == line
+    assert correct_tokens(line, LEXICON)[0] == "số"  # the line alone has no left neighbour
+    # A sentence ended on the line before, or a line opening with a capital: no neighbour.
+    assert correct_tokens(line, LEXICON, "hồ.")[0] == "số"

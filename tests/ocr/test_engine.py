@@ -334,3 +334,31 @@ def test_two_columns_read_as_one_garbled_line_are_read_line_by_line() -> None:
                          lexicon=load_lexicon(load_registry()))
     assert "CÔNG AN PHƯỜNG HIỆP THÀNH" in ocr.text
     assert "11111" not in ocr.text
+
+
+def test_one_garbled_column_of_a_line_is_read_again_however_well_the_other_was() -> None:
+    # Seed 247 of bench/foreign_ocr_bench.py, a clean grey letter (Termes, 300 dpi): the
+    # agency's second line "CÔNG AN XÃ BẢO QUANG" and the date beside it, a little lower, came
+    # out as one line; the agency read well (mean 78), the date as noise and unsure fragments.
+    # Over the whole line the mean (62, noise left out) hid the garbled column.
+    from sohoa.ocr.engine import _garbled_lines
+
+    agency = [Box("CÓNG", 392, 312, 151, 37, 41, 3), Box("AN", 558, 312, 73, 37, 87, 3),
+              Box("XÃ", 647, 312, 72, 36, 68, 3), Box("BẢO", 735, 312, 104, 37, 96, 3),
+              Box("QUANG", 856, 312, 186, 45, 97, 3)]
+    noise = [Box("on", 1322, 339, 105, 45, 0, 3), Box("nrg)", 1608, 338, 97, 46, 0, 3),
+             Box("2", 1720, 338, 50, 35, 0, 3), Box("iriinr6", 1786, 338, 155, 46, 0, 3)]
+    date = [Box("Khi", 1443, 338, 145, 41, 26, 3), Box("non", 1955, 338, 87, 36, 27, 3),
+            Box("2005", 2057, 338, 102, 36, 52, 3)]
+    body = [Box("Theo", 300 + 160 * k, 900, 120, 37, 95, 9) for k in range(8)]
+    kept = [*agency, *date, *body]
+    read = [*agency, *noise, *date, *body]
+    assert _garbled_lines(kept, 2480, 3508) == []  # the line as a whole
+    regions = _garbled_lines(kept, 2480, 3508, read)
+    # The date's column alone, as wide as its words and a little more: the agency's line,
+    # set higher, must not come into its rows.
+    assert len(regions) == 1
+    left, top, right, bottom = regions[0]
+    assert left > 1042 and left < 1322 and right > 2159 and top < 338 < 384 < bottom
+    # A column inside a seal's or a signature's region is left to that region's reading.
+    assert _garbled_lines(kept, 2480, 3508, read, [(1300, 300, 2200, 400)]) == []

@@ -146,3 +146,45 @@ def test_a_seals_rim_lettering_is_told_by_the_seals_geometry() -> None:
     body = [Box(f"chữ{i}", 200 + 40 * i, 600, 35, 30, 97.0, 0) for i in range(12)]
     title = Box("CHỦ TỊCH", 991, 1185, 238, 52, 29.0, 18)
     assert _without_rim_lettering([*body, title], [seal]) == [*body, title]
+
+
+def _printed_spans(printed: str, scale: float = 0.4, start: int = 900
+                   ) -> dict[str, tuple[int, int]]:
+    """Each word of ``printed`` and its left and right on a page where it is set at ``scale``
+    of the italic face's 100 px (the module's own measure of printed widths)."""
+    from sohoa.ocr.standard import _printed_length
+
+    spans = {}
+    for k, word in enumerate(printed.split()):
+        before = " ".join(printed.split()[:k]) + (" " if k else "")
+        left = start + round(scale * _printed_length(before))
+        spans[word] = (left, left + round(scale * _printed_length(word)))
+    return spans
+
+
+def test_an_instruction_that_lost_words_is_the_one_as_wide_as_the_print() -> None:
+    # Seed 243's Termes heavy page: "ghi rõ" lost, "(Ký, chỉ tên, đóng dấu)" is nearer the
+    # shorter form "(Ký, họ tên, đóng dấu)" by its letters, but the print is as wide as the
+    # longer one's: "chỉ" is one box over "ghi rõ họ".
+    read = _tokens("(Ký, chỉ tên, đóng dấu)")
+    assert instruction_run(read)[2] == "(Ký, họ tên, đóng dấu)"  # letters alone
+    long = _printed_spans("(Ký, ghi rõ họ tên, đóng dấu)")
+    spans = [long["(Ký,"], (long["ghi"][0], long["họ"][1]), long["tên,"], long["đóng"],
+             long["dấu)"]]
+    assert instruction_run(read, spans)[2] == "(Ký, ghi rõ họ tên, đóng dấu)"
+    # The shorter form printed and "họ" read "chỉ": the shorter form.
+    short = _printed_spans("(Ký, họ tên, đóng dấu)")
+    spans = [short["(Ký,"], short["họ"], short["tên,"], short["đóng"], short["dấu)"]]
+    assert instruction_run(read, spans)[2] == "(Ký, họ tên, đóng dấu)"
+    # Seed 247's Noto heavy page: "ghi" read in a box over "ghi rõ" (903-993, "rõ" 963-994):
+    # one word's scale is off, the median of them is not, and the form as read stays.
+    read = ["(Ký", "ghi", "rõ", "tên", "và", "đóng", "dấu)"]
+    spans = [(840, 893), (903, 993), (963, 994), (1052, 1097), (1111, 1141), (1147, 1229),
+             (1238, 1306)]
+    assert instruction_run(read, spans)[2] == "(Ký, ghi rõ họ tên và đóng dấu)"
+    # Seed 247's Liberation faded page: "(Ký," lost before the run; the run is measured from
+    # its first word read right, and the form read stays.
+    read = ["ghi", "rõ", "họ", "tên", "và", "đóng", "dấu)"]
+    spans = [(966, 1010), (1020, 1050), (1059, 1094), (1104, 1144), (1157, 1186), (1197, 1266),
+             (1275, 1339)]
+    assert instruction_run(read, spans)[2] == "(Ký, ghi rõ họ tên và đóng dấu)"
