@@ -49,7 +49,7 @@ from sohoa.archive.archivist_models import (
 from sohoa.archive.audit import AUDIT
 from sohoa.archive.catalog import dossier_locks
 from sohoa.archive.documents import IS_STORED, page_blobs
-from sohoa.archive.models import STATUS_DISPOSED, Document, PageRow, SearchOutbox
+from sohoa.archive.models import STATUS_DISPOSED, Document, PageRescan, PageRow, SearchOutbox
 from sohoa.archive.retention import Eligibility, evaluate
 from sohoa.archive.values import iso, utc_now, vietnam_today
 from sohoa.doctypes import Registry
@@ -551,8 +551,8 @@ def record_shas(conn: Connection) -> list[tuple[int, str]]:
 
 
 def kept_references(conn: Connection, shas: Sequence[str]) -> set[str]:
-    """Which of these blobs a stored document, a stored document's page or a destruction
-    record points at (a disposed tombstone's references do not count)."""
+    """Which of these blobs a stored document, a stored document's page or rescan or a
+    destruction record points at (a disposed tombstone's references do not count)."""
     found: set[str] = set()
     for start in range(0, len(shas), _CHUNK):
         chunk = list(shas[start:start + _CHUNK])
@@ -564,6 +564,9 @@ def kept_references(conn: Connection, shas: Sequence[str]) -> set[str]:
         found.update(conn.execute(
             select(PageRow.original_sha256).join(Document, Document.id == PageRow.document_id)
             .where(PageRow.original_sha256.in_(chunk), IS_STORED)).scalars())
+        found.update(conn.execute(
+            select(PageRescan.blob_sha256).join(Document, Document.id == PageRescan.document_id)
+            .where(PageRescan.blob_sha256.in_(chunk), IS_STORED)).scalars())
         found.update(conn.execute(select(DisposalList.record_sha256).where(
             DisposalList.record_sha256.in_(chunk))).scalars())
     return found
