@@ -293,13 +293,15 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
         if _status(conn, list_id) != LIST_EXECUTING:
             raise WorkflowError(f"danh mục {list_id} không ở trạng thái đang hủy; chạy "
                                 f"sohoa disposal execute {list_id}")
-        held = holds.active(conn)
         codes = set(conn.execute(select(Document.dossier_code).distinct()
                                  .where(Document.id.in_(list(document_ids)))).scalars())
         # Each paper's dossier first (its disposal is one of its events), then the papers read
         # again and their rows locked: a writer that held the dossier (a signature renewal
         # re-pointing the PDF) has committed, and what is destroyed is what it left.
         dossier_locks(conn, *codes)
+        # The holds are read under those locks, not before: a hold placed while the batch
+        # waited for a dossier keeps its papers (fix14; read before, it was not seen).
+        held = holds.active(conn)
         docs = {r.id: r for r in conn.execute(
             select(Document.id, Document.status, Document.dossier_code, Document.owner_id,
                    Document.pdf_sha256, Document.extra, Document.doc_type,
