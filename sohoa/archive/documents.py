@@ -67,7 +67,10 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
     now = utc_now()
     needs_review, reasons = bool(rec.needs_review), [nfc(r) for r in rec.review_reasons]
     kept_name = None
+    others = {nfc(n): name for n, name in rec.co_owners if n and n != rec.owner_id}
     if rec.owner_id:
+        # every owner row this paper writes, in one order, before any (owners.lock_owners)
+        owners.lock_owners(conn, [rec.owner_id, *others], now=now)
         # The owner's name is the identity paper's; any other paper only fills an unknown
         # one, and one naming them otherwise waits for a person (tester10 F14).
         kept_name = owners.record_owner(
@@ -103,7 +106,6 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
         ingested_at=aware(rec.ingested_at) or now, created_at=now,
         **archival,
     ))
-    others = {nfc(n): name for n, name in rec.co_owners if n and n != rec.owner_id}
     if others and rec.owner_id:
         for number, name in sorted(others.items()):
             # their name as this paper prints it fills an unknown one, never replaces one

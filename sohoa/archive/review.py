@@ -258,6 +258,9 @@ def _record(archive: Archive, document_id: str, round_no: int, reviewer: str,
 
 
 def _update_document(conn: Any, document_id: str, new: DocumentUpdate, now: Any) -> None:
+    # every owner row the decision writes, in one order, before any (owners.lock_owners)
+    owners.lock_owners(conn, [new.owner_id, *(n.strip() for n, _ in new.co_owners or ()
+                                              if n)], now=now)
     if new.owner_id:
         # A reviewer's reading of an identity paper names its owner; a corrected name on
         # any other paper stays that paper's (tester10 F14: a decision renamed the citizen).

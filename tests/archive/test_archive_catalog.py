@@ -664,9 +664,9 @@ def test_shared_papers_stored_before_0021_get_their_co_owners(tmp_path: Path) ->
 def test_co_owners_without_an_owner_row_get_one_and_give_it_back(tmp_path: Path) -> None:
     """review14a S7: 0022 back-filled co-owner rows but no owner rows, so a spouse known only
     through a back-filled certificate could not be held by owner nor get an owner-level event.
-    0026 makes the missing rows (keyset batches: here 1 a batch over the 2 people without one), notes each on
-    the person's first paper; a second run finds nothing; the downgrade deletes exactly those
-    rows, keeps a row a paper was filed under since, and the notes go."""
+    0026 makes the missing rows (keyset batches: here 1 a batch over the 2 people without
+    one), notes each on the person's first paper; a second run finds nothing; the downgrade
+    deletes exactly those rows, keeps a row a paper was filed under since, and the notes go."""
     import importlib.util
 
     from alembic.operations import Operations
