@@ -6,32 +6,17 @@ SQLite serialises writers, so the order cannot matter there."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
-from typing import Any
 
-import pytest
 from archivist_helpers import store
-from backends import PgDatabases, Place
+from backends import Place
+from races import racing, until_waiting
 
 from sohoa.archive import owners
 from sohoa.archive.values import utc_now
 
 HUSBAND = "075203001234"  # sorts before the wife's number
 WIFE = "075303001111"
-
-
-@pytest.fixture
-def pg_place(tmp_path: Path) -> Iterator[Place]:
-    pg = PgDatabases()
-    try:
-        yield Place((pg.create(), f"file://{tmp_path}/blobs", f"tantivy://{tmp_path}/index"),
-                    None)
-    finally:
-        pg.drop_all()
 
 
 def test_two_shared_papers_naming_each_other_take_the_owner_rows_in_one_order(
@@ -44,25 +29,17 @@ def test_two_shared_papers_naming_each_other_take_the_owner_rows_in_one_order(
     and both stores commit."""
     first, second = pg_place.open(), pg_place.open()
     try:
-        outcome: list[Any] = []
-
-        def wife_certificate() -> None:
-            try:
-                outcome.append(store(second, None, "kh-vo", doc_type="marriage_certificate",
-                                     title="GIẤY CHỨNG NHẬN KẾT HÔN", owner_id=WIFE,
-                                     owner_name="Lê Thị Hoa", dossier="HS-075-2026-0002",
-                                     issue_date=date(2020, 5, 1), retention="permanent",
-                                     co_owners=((HUSBAND, "Nguyễn Văn Hùng"),)))
-            except BaseException as exc:  # handed to the test's thread
-                outcome.append(exc)
-
-        racer = threading.Thread(target=wife_certificate)
+        racer, outcome = racing(lambda: store(
+            second, None, "kh-vo", doc_type="marriage_certificate",
+            title="GIẤY CHỨNG NHẬN KẾT HÔN", owner_id=WIFE, owner_name="Lê Thị Hoa",
+            dossier="HS-075-2026-0002", issue_date=date(2020, 5, 1), retention="permanent",
+            co_owners=((HUSBAND, "Nguyễn Văn Hùng"),)))
         with first.transaction(write=True) as conn:  # the husband's store, half-way
             now = utc_now()
             owners.record_owner(conn, HUSBAND, "person", "Nguyễn Văn Hùng", now=now,
                                 authoritative=False)
             racer.start()
-            time.sleep(1.0)  # (the wife's store starts and waits for a row)
+            until_waiting(pg_place, racer)  # (the wife's store started and waits for a row)
             owners.record_owner(conn, WIFE, "person", "Lê Thị Hoa", now=now,
                                 authoritative=False)
         racer.join(timeout=60)

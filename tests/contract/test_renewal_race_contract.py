@@ -156,12 +156,12 @@ def test_a_hold_placed_while_a_disposal_batch_waits_keeps_the_paper(pg_place: Pl
     try:
         paper = store(first, None, "held-meanwhile", issue_date=years_ago(11))
         list_id = executing_list(first, paper)
-        racer, outcome = in_thread(lambda: disposal.dispose(
+        racer, outcome = racing(lambda: disposal.dispose(
             second, list_id, [paper], by=ARCHIVIST, decision=DECISION, registry=REGISTRY))
         with first.transaction(write=True) as conn:  # a writer of the dossier, held open
             dossier_locks(conn, DOSSIER)
             racer.start()
-            time.sleep(1.0)  # (the batch starts and waits for the dossier)
+            until_waiting(pg_place, racer)  # (the batch started and waits for the dossier)
             hold = holds.place(third, "dossier", DOSSIER, reason="thanh tra đang xem xét",
                                by="Trần Văn Bình")
         racer.join(timeout=60)
