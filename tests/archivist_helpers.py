@@ -31,7 +31,7 @@ def store(archive: Archive, signer: DocumentSigner | None, seed: str, *,
           dossier: str = "HS-075-2015-0001", unit: str = "UBND phường Tân Phong",
           issue_date: date | None = date(2012, 3, 1), retention: str = "years:10",
           images: list[bytes] | None = None, ingested_at: datetime | None = None,
-          needs_review: bool = False) -> str:
+          needs_review: bool = False, co_owners: tuple[tuple[str, str], ...] = ()) -> str:
     """Store one document (signed unless ``signer`` is None); return its id. It entered the
     archive the day it was issued (08:00 UTC), or on 05/01/2016 when undated, unless
     ``ingested_at`` says otherwise — a period never starts before that day."""
@@ -57,7 +57,7 @@ def store(archive: Archive, signer: DocumentSigner | None, seed: str, *,
         review_reasons=("Họ và tên: chưa chắc chắn",) if needs_review else (),
         pdf_sha256=sha256_hex(pdf), pdf_size=len(pdf), signature=signature,
         issue_date=issue_date, retention=retention,
-        ingested_at=ingested_at)
+        ingested_at=ingested_at, co_owners=co_owners)
     doc_id, created = archive.store_document(rec, pdf, images)
     assert created
     return doc_id

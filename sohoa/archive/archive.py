@@ -34,7 +34,14 @@ from sohoa.archive import documents, faults, tokens, websessions
 from sohoa.archive import jobs as job_state
 from sohoa.archive.blobs import BlobStore
 from sohoa.archive.blobstores import check_blob_url, open_blob_store
-from sohoa.archive.catalog import exclusive, make_engines, migrate, safe_url, upsert
+from sohoa.archive.catalog import (
+    dossier_locks,
+    exclusive,
+    make_engines,
+    migrate,
+    safe_url,
+    upsert,
+)
 from sohoa.archive.dossiers import DEFAULT_CODE_FORMAT
 from sohoa.archive.indexes import check_search_url, open_index
 from sohoa.archive.models import (
@@ -43,6 +50,7 @@ from sohoa.archive.models import (
     Document,
     Dossier,
     Owner,
+    PageRescan,
     PageRow,
     QuarantineRow,
     SearchOutbox,
@@ -400,14 +408,52 @@ class Archive:
         return [(r.id, r.text or "") for r in rows]
 
     def record_rescan(self, document_id: str, *, job_id: str,
-                      pages: Sequence[Mapping[str, Any]]) -> None:
-        """A stored paper was scanned again (the same sheet, the same content): no second
-        document; the scan is kept in the audit log — which job, which file and page, the
-        SHA-256 of each page image — so nothing of it is lost without a paper appearing
-        twice (tester13 F4)."""
+                      pages: Sequence[Mapping[str, Any]],
+                      images: Sequence[bytes] = ()) -> list[str]:
+        """A stored paper was scanned again (the same sheet as its printed text reads): no
+        second document (tester13 F4), but each page image is kept — a blob, content-addressed,
+        and a ``page_rescans`` row tied to the paper — because the text match cannot see new
+        ink on it (a signature, "đã nhận kết quả"; review14a S3). An image already kept for
+        this paper (the same file run again) adds nothing and is not audited twice (review14a
+        N8); one that differs by a mark is a version of its own. ``pages`` give each image's
+        file and page; the audit entry names the job, the file and page and the image's
+        SHA-256. Returns the blob ids newly kept."""
+        if images and len(images) != len(pages):
+            raise StorageError(
+                f"lần quét lại giấy tờ {document_id} có {len(pages)} trang nhưng "
+                f"{len(images)} ảnh trang; mỗi trang phải có đúng một ảnh")
+        shas = [self.blobs.put(img) for img in images]  # durably, before the catalog names them
         with self.transaction(write=True) as conn:
-            audit_log.append(conn, "document.rescanned", actor=self.actor, target=document_id,
-                             detail={"job": job_id, "pages": [dict(p) for p in pages]})
+            # the paper's dossier first (the lock order): a disposal batch of this dossier
+            # either ran before — the paper is no longer stored, nothing is kept for it — or
+            # runs after and takes these images with the paper
+            code = conn.execute(select(Document.dossier_code).where(
+                Document.id == document_id)).scalar_one_or_none()
+            if code is None:
+                raise NotFoundError(f"không có giấy tờ {document_id} trong kho")
+            dossier_locks(conn, code)
+            if conn.execute(select(Document.status).where(
+                    Document.id == document_id)).scalar_one() != STATUS_STORED:
+                return []
+            seen = set(conn.execute(select(PageRescan.blob_sha256).where(
+                PageRescan.document_id == document_id)).scalars())
+            fresh: list[tuple[str, Mapping[str, Any]]] = []
+            for sha, page in zip(shas, pages, strict=True):
+                if sha not in seen:
+                    seen.add(sha)
+                    fresh.append((sha, page))
+            if fresh:
+                now = utc_now()
+                conn.execute(PageRescan.__table__.insert(), [{
+                    "document_id": document_id, "blob_sha256": sha,
+                    "source": str(page["source"]), "source_index": int(page["index"]),
+                    "job_id": job_id, "created_at": now} for sha, page in fresh])
+            if fresh or not images:
+                audit_log.append(conn, "document.rescanned", actor=self.actor,
+                                 target=document_id, detail={"job": job_id, "pages": [
+                                     dict(page) for _, page in fresh] if images else [
+                                     dict(p) for p in pages]})
+        return [sha for sha, _ in fresh]
 
     def document_with_pages(self, page_shas: Sequence[str]) -> str | None:
         """The stored document holding the first of these pages when every one of them is in a

@@ -49,7 +49,7 @@ from sohoa.archive.archivist_models import (
 from sohoa.archive.audit import AUDIT
 from sohoa.archive.catalog import dossier_locks
 from sohoa.archive.documents import IS_STORED, page_blobs
-from sohoa.archive.models import STATUS_DISPOSED, Document, PageRow, SearchOutbox
+from sohoa.archive.models import STATUS_DISPOSED, Document, PageRescan, PageRow, SearchOutbox
 from sohoa.archive.retention import Eligibility, evaluate
 from sohoa.archive.values import iso, utc_now, vietnam_today
 from sohoa.doctypes import Registry
@@ -293,13 +293,15 @@ def dispose(archive: Archive, list_id: int, document_ids: Sequence[str], *, by: 
         if _status(conn, list_id) != LIST_EXECUTING:
             raise WorkflowError(f"danh mục {list_id} không ở trạng thái đang hủy; chạy "
                                 f"sohoa disposal execute {list_id}")
-        held = holds.active(conn)
         codes = set(conn.execute(select(Document.dossier_code).distinct()
                                  .where(Document.id.in_(list(document_ids)))).scalars())
         # Each paper's dossier first (its disposal is one of its events), then the papers read
         # again and their rows locked: a writer that held the dossier (a signature renewal
         # re-pointing the PDF) has committed, and what is destroyed is what it left.
         dossier_locks(conn, *codes)
+        # The holds are read under those locks, not before: a hold placed while the batch
+        # waited for a dossier keeps its papers (fix14; read before, it was not seen).
+        held = holds.active(conn)
         docs = {r.id: r for r in conn.execute(
             select(Document.id, Document.status, Document.dossier_code, Document.owner_id,
                    Document.pdf_sha256, Document.extra, Document.doc_type,
@@ -551,8 +553,8 @@ def record_shas(conn: Connection) -> list[tuple[int, str]]:
 
 
 def kept_references(conn: Connection, shas: Sequence[str]) -> set[str]:
-    """Which of these blobs a stored document, a stored document's page or a destruction
-    record points at (a disposed tombstone's references do not count)."""
+    """Which of these blobs a stored document, a stored document's page or rescan or a
+    destruction record points at (a disposed tombstone's references do not count)."""
     found: set[str] = set()
     for start in range(0, len(shas), _CHUNK):
         chunk = list(shas[start:start + _CHUNK])
@@ -564,6 +566,9 @@ def kept_references(conn: Connection, shas: Sequence[str]) -> set[str]:
         found.update(conn.execute(
             select(PageRow.original_sha256).join(Document, Document.id == PageRow.document_id)
             .where(PageRow.original_sha256.in_(chunk), IS_STORED)).scalars())
+        found.update(conn.execute(
+            select(PageRescan.blob_sha256).join(Document, Document.id == PageRescan.document_id)
+            .where(PageRescan.blob_sha256.in_(chunk), IS_STORED)).scalars())
         found.update(conn.execute(select(DisposalList.record_sha256).where(
             DisposalList.record_sha256.in_(chunk))).scalars())
     return found

@@ -28,6 +28,7 @@ from sohoa.archive.models import (
     DocumentCoOwner,
     Dossier,
     Owner,
+    PageRescan,
     PageRow,
     SearchOutbox,
 )
@@ -66,7 +67,10 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
     now = utc_now()
     needs_review, reasons = bool(rec.needs_review), [nfc(r) for r in rec.review_reasons]
     kept_name = None
+    others = {nfc(n): name for n, name in rec.co_owners if n and n != rec.owner_id}
     if rec.owner_id:
+        # every owner row this paper writes, in one order, before any (owners.lock_owners)
+        owners.lock_owners(conn, [rec.owner_id, *others], now=now)
         # The owner's name is the identity paper's; any other paper only fills an unknown
         # one, and one naming them otherwise waits for a person (tester10 F14).
         kept_name = owners.record_owner(
@@ -102,7 +106,6 @@ def insert(conn: Connection, rec: DocumentRecord, doc_id: str, pdf_sha: str, pdf
         ingested_at=aware(rec.ingested_at) or now, created_at=now,
         **archival,
     ))
-    others = {nfc(n): name for n, name in rec.co_owners if n and n != rec.owner_id}
     if others and rec.owner_id:
         for number, name in sorted(others.items()):
             # their name as this paper prints it fills an unknown one, never replaces one
@@ -199,6 +202,8 @@ def load(conn: Connection, document_id: str) -> dict[str, Any]:
                            ).mappings().first()
     pages = conn.execute(select(PageRow).where(PageRow.document_id == document_id)
                          .order_by(PageRow.position)).mappings().all()
+    rescans = conn.execute(select(PageRescan).where(PageRescan.document_id == document_id)
+                           .order_by(PageRescan.id)).mappings().all()
     co_owners = list(conn.execute(select(DocumentCoOwner.owner_id).where(
         DocumentCoOwner.document_id == document_id).order_by(DocumentCoOwner.owner_id)
                                   ).scalars())
@@ -236,6 +241,10 @@ def load(conn: Connection, document_id: str) -> dict[str, Any]:
         "page_count": doc["page_count"],
         "pdf": {"sha256": doc["pdf_sha256"], "size": doc["pdf_size"]},
         "pages": [_page_dict(p) for p in pages],
+        # the sheet scanned again since, each distinct image a version: new ink kept
+        "rescans": [{"version": n, "source": r["source"], "index": r["source_index"],
+                     "blob_sha256": r["blob_sha256"], "job": r["job_id"],
+                     "at": iso(r["created_at"])} for n, r in enumerate(rescans, start=1)],
         "signature": {
             "level": doc["signature_level"], "signer": doc["signer"],
             "signed_at": iso(doc["signed_at"]),
@@ -458,8 +467,8 @@ def index_docs(conn: Connection, ids: Iterable[str]) -> list[IndexDoc]:
 
 def page_blobs(conn: Connection, ids: Iterable[str]) -> dict[str, list[str]]:
     """Each document's page-image blobs, in page order, then the phone photos pages were
-    flattened from (documents without any are absent): what disposal deletes and fixity
-    checks."""
+    flattened from, then the images of its rescans (documents without any are absent): what
+    disposal deletes and fixity checks."""
     out: dict[str, list[str]] = {}
     originals: dict[str, list[str]] = {}
     for row in conn.execute(select(PageRow.document_id, PageRow.blob_sha256,
@@ -472,6 +481,11 @@ def page_blobs(conn: Connection, ids: Iterable[str]) -> dict[str, list[str]]:
             originals.setdefault(row.document_id, []).append(row.original_sha256)
     for doc_id, shas in originals.items():
         out.setdefault(doc_id, []).extend(dict.fromkeys(shas))
+    # then the images of the sheet scanned again since (a receipt brought back signed)
+    for row in conn.execute(select(PageRescan.document_id, PageRescan.blob_sha256)
+                            .where(PageRescan.document_id.in_(list(ids)))
+                            .order_by(PageRescan.document_id, PageRescan.id)):
+        out.setdefault(row.document_id, []).append(row.blob_sha256)
     return out
 
 
@@ -482,13 +496,16 @@ def stored_ids_after(conn: Connection, last: str, limit: int) -> list[str]:
 
 
 def referenced(conn: Connection, shas: Sequence[str]) -> set[str]:
-    """Which of these blob ids a document (its PDF) or page (its image) points at."""
+    """Which of these blob ids a document (its PDF), a page (its image) or a rescan of a page
+    points at."""
     found = set(conn.execute(select(Document.pdf_sha256)
                              .where(Document.pdf_sha256.in_(list(shas)))).scalars())
     found.update(conn.execute(select(PageRow.blob_sha256)
                               .where(PageRow.blob_sha256.in_(list(shas)))).scalars())
     found.update(conn.execute(select(PageRow.original_sha256)
                               .where(PageRow.original_sha256.in_(list(shas)))).scalars())
+    found.update(conn.execute(select(PageRescan.blob_sha256)
+                              .where(PageRescan.blob_sha256.in_(list(shas)))).scalars())
     return found
 
 

@@ -479,23 +479,28 @@ def open_dossier(archive: Archive, spec: DossierOpening, *, by: str) -> tuple[Do
                 dossier_code=code, status="received", at=facts["received_at"],
                 recorded_by=who, recorded_at=now))
             outbox.dossier_status_changed(conn, code, "received", None, facts["received_at"])
-            # after the opening's event: a target hears of the dossier before of its papers
-            _fill_from_scans(conn, code, archive.digitization_format, now)
-            audit_log.append(conn, "dossier.opened", actor=who, target=f"dossier:{code}", detail={
-                "procedure": facts["procedure_code"], "unit": facts["receiving_unit"],
-                "channel": spec.channel, "owner_id": owner,
-                "received_at": facts["received_at"].isoformat()})
+            # after the opening's event: a target hears of the dossier before of its papers;
+            # the audit log hears of it first too (its entry leads the re-coded papers')
+            _fill_from_scans(conn, code, archive.digitization_format, now, opened=(
+                "dossier.opened", who, f"dossier:{code}", {
+                    "procedure": facts["procedure_code"], "unit": facts["receiving_unit"],
+                    "channel": spec.channel, "owner_id": owner,
+                    "received_at": facts["received_at"].isoformat()}))
             state = _state(conn, code)
             return state, True
         return _state(conn, code), False
 
 
-def _fill_from_scans(conn: Connection, code: str, fmt: str, now: datetime) -> None:
+def _fill_from_scans(conn: Connection, code: str, fmt: str, now: datetime,
+                     opened: tuple[str, str, str, dict[str, Any]]) -> None:
     """Documents scanned before the dossier was opened fill its components by type, under the
     rules a scan follows (:func:`place`); their codes now name the procedure. The targets
     learn it: a paper held for the dossier's opening is announced now, one announced before
-    is stated again with its new code (they filed the old one: review13a M1)."""
-    audits: list[tuple[str, str, str, dict[str, Any]]] = []
+    is stated again with its new code (they filed the old one: review13a M1). The audit
+    entries — ``opened`` (the dossier's), then the papers' code changes — are appended after
+    the last paper is placed: the log is the last lock, and a next paper's code takes a counter
+    row (review14a N10: the opening used to be listed after its papers' re-coding)."""
+    audits: list[tuple[str, str, str, dict[str, Any]]] = [opened]
     for doc_id in conn.execute(select(Document.id).where(
             Document.dossier_code == code, Document.status == STATUS_STORED)
             .order_by(Document.created_at, Document.id)).scalars().all():

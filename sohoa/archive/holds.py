@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select, update
 from sohoa.archive import audit as audit_log
 from sohoa.archive.archivist_models import HOLD_SCOPES, LegalHold
 from sohoa.archive.documents import resolve_id
-from sohoa.archive.models import Document, Dossier, Owner
+from sohoa.archive.models import Document, DocumentCoOwner, Dossier, Owner
 from sohoa.archive.values import iso, utc_now
 from sohoa.errors import ConfigError, NotFoundError
 from sohoa.vntext import nfc
@@ -34,10 +34,15 @@ class ActiveHolds:
     documents: Mapping[str, list[int]] = field(default_factory=dict)
     dossiers: Mapping[str, list[int]] = field(default_factory=dict)
     owners: Mapping[str, list[int]] = field(default_factory=dict)
+    # a held owner's shared papers filed under another person (a marriage certificate in the
+    # other spouse's dossier): document → the holds on its co-owners (review14a S7)
+    shared: Mapping[str, list[int]] = field(default_factory=dict)
 
     def on(self, document_id: str, dossier_code: str | None, owner_id: str | None) -> list[int]:
-        """The ids of the holds that keep this document (empty if none)."""
+        """The ids of the holds that keep this document (empty if none): on it, on its
+        dossier, on its owner or on any other person it belongs to (its co-owners)."""
         found = list(self.documents.get(document_id, ()))
+        found += self.shared.get(document_id, ())
         if dossier_code:
             found += self.dossiers.get(dossier_code, ())
         if owner_id:
@@ -62,7 +67,14 @@ def active(conn: Connection) -> ActiveHolds:
                         .where(LegalHold.released_at.is_(None)))
     for row in rows:
         by_scope.setdefault(row.scope, {}).setdefault(row.target, []).append(row.id)
-    return ActiveHolds(by_scope["document"], by_scope["dossier"], by_scope["owner"])
+    owners = by_scope["owner"]
+    shared: dict[str, list[int]] = {}
+    if owners:  # bounded by the holds placed, not by the catalog
+        for doc_id, owner_id in conn.execute(
+                select(DocumentCoOwner.document_id, DocumentCoOwner.owner_id)
+                .where(DocumentCoOwner.owner_id.in_(list(owners)))):
+            shared.setdefault(doc_id, []).extend(owners[owner_id])
+    return ActiveHolds(by_scope["document"], by_scope["dossier"], owners, shared)
 
 
 def place(archive: Archive, scope: str, target: str, *, reason: str, by: str) -> dict[str, Any]:
@@ -78,7 +90,10 @@ def place(archive: Archive, scope: str, target: str, *, reason: str, by: str) ->
         column = _EXISTS[scope]
         if scope == "document":
             target = resolve_id(conn, target)  # a unique prefix names it too
-        if conn.execute(select(column).where(column == target)).first() is None:
+        if conn.execute(select(column).where(column == target)).first() is None and not (
+                # a person known only as a shared paper's co-owner is an owner to hold too
+                scope == "owner" and conn.execute(select(DocumentCoOwner.owner_id).where(
+                    DocumentCoOwner.owner_id == target).limit(1)).first() is not None):
             raise NotFoundError(
                 f"không có {_SCOPE_NAMES[scope]} {target!r} trong kho; hãy kiểm tra "
                 f"{'mã giấy tờ' if scope == 'document' else _SCOPE_CODES[scope]} "

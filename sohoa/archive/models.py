@@ -209,6 +209,28 @@ class PageRow(Base):
     __table_args__ = (UniqueConstraint("document_id", "position"),)
 
 
+class PageRescan(Base):
+    """A stored paper's sheet scanned again and recognised as that paper (a dossier's receipt,
+    ``stages.same_sheet``: the same numbers, the same words): no second document, but the
+    image is kept, content-addressed in the blob store, because the match reads the printed
+    text only and the sheet is the one most likely to carry new ink — the applicant's signature,
+    "đã nhận kết quả ngày …" (review14a S3). One row per distinct image: a rescan that differs
+    by a single mark is a version of its own, the same image scanned again is not (migration
+    0025). Disposal of the paper takes these images with it; fixity checks them."""
+
+    __tablename__ = "page_rescans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    blob_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    source: Mapped[str] = mapped_column(Text)
+    source_index: Mapped[int] = mapped_column(Integer)
+    job_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("document_id", "blob_sha256"),)
+
+
 class Job(Base):
     """One ingest run: what was given, for which unit, and how it ended."""
 

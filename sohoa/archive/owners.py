@@ -17,6 +17,7 @@ Functions take an open write connection; the caller owns the transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Connection, select, update
@@ -50,6 +51,21 @@ def _named_by_identity(conn: Connection, owner_id: str) -> bool:
         Document.owner_id == owner_id, Document.doc_type.in_(sorted(IDENTITY_TYPES)),
         Document.status == STATUS_STORED, Document.needs_review.is_(False)).limit(1)
     ).first() is not None
+
+
+def lock_owners(conn: Connection, owner_ids: Iterable[str | None], *, now: datetime) -> None:
+    """Take the rows of every owner a transaction is about to write, in id order, before it
+    writes any (each created if new, to be filled by :func:`record_owner`). Row locks are not
+    in the checked order of named locks (docs/architecture.md): a shared paper writes its
+    owner's row and its co-owners', and two marriage certificates stored at once — the
+    husband's with the wife as co-owner, the wife's with the husband — took the two rows in
+    opposite orders and deadlocked on PostgreSQL (store14's "left"). Taken in one order, the
+    second waits for the first."""
+    for owner_id in sorted({i for i in owner_ids if i}):
+        upsert(conn, Owner.__table__, {"id": owner_id, "kind": None, "name": None,
+                                       "created_at": now, "updated_at": now},
+               key=("id",), update=[])
+        conn.execute(select(Owner.id).where(Owner.id == owner_id).with_for_update())
 
 
 def record_owner(conn: Connection, owner_id: str, kind: str | None, name: str | None, *,

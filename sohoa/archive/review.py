@@ -135,6 +135,16 @@ def document_rows(archive: Archive, ids: Sequence[str]) -> dict[str, dict[str, A
     return out
 
 
+def document_text(archive: Archive, document_id: str) -> str:
+    """A stored paper's read text, one column: what a decision re-reads (a new type's fields,
+    a shared paper's co-owners), not the whole document with its owner, dossier and pages
+    (review14a N11)."""
+    with archive.transaction(write=False) as conn:
+        text = conn.execute(select(Document.text).where(Document.id == document_id)
+                            ).scalar_one_or_none()
+    return text or ""
+
+
 def dossier_applicant(archive: Archive, dossier_code: str) -> tuple[str, str | None,
                                                                      str | None] | None:
     """Owner id, kind and name of the stored receipt of ``dossier_code`` (the applicant that
@@ -258,6 +268,9 @@ def _record(archive: Archive, document_id: str, round_no: int, reviewer: str,
 
 
 def _update_document(conn: Any, document_id: str, new: DocumentUpdate, now: Any) -> None:
+    # every owner row the decision writes, in one order, before any (owners.lock_owners)
+    owners.lock_owners(conn, [new.owner_id, *(n.strip() for n, _ in new.co_owners or ()
+                                              if n)], now=now)
     if new.owner_id:
         # A reviewer's reading of an identity paper names its owner; a corrected name on
         # any other paper stays that paper's (tester10 F14: a decision renamed the citizen).

@@ -156,7 +156,8 @@ ACTIONS = {
     "job.failed": "lô dừng vì lỗi", "job.interrupted": "lô bị gián đoạn",
     "document.stored": "lưu giấy tờ", "document.disposed": "hủy giấy tờ",
     "document.code_changed": "đổi mã số hóa giấy tờ",
-    "document.rescanned": "quét lại giấy tờ đã lưu (cùng nội dung, không lưu thêm giấy tờ)",
+    "document.rescanned": ("quét lại giấy tờ đã lưu (cùng nội dung chữ in: ảnh giữ kèm giấy "
+                           "tờ, không lưu thêm giấy tờ)"),
     "input.quarantined": "cách ly tệp", "input.retried": "chạy lại tệp bị cách ly",
     "input.dismissed": "bỏ qua tệp bị cách ly",
     "input.refiled": "bản sửa của tệp bị cách ly vẫn bị cách ly",

@@ -230,6 +230,8 @@ def show(state: State, document_id: str, as_json: bool, purpose: str | None,
         out.print(_page_line(page), soft_wrap=True, markup=False)
         if page.get("provenance"):
             out.print(f"    {page['provenance']}", soft_wrap=True, markup=False)
+    for rescan in doc.get("rescans") or []:
+        out.print(rescan_line(rescan), soft_wrap=True, markup=False)
     sig = doc.get("signature")
     out.print("chữ ký: " + (_signature_line(sig, doc) if sig else "chưa ký"), soft_wrap=True,
               markup=False)
@@ -338,6 +340,15 @@ def _page_line(page: dict[str, Any]) -> str:
     parts.append(f"xoay {page.get('rotation') or 0}°")
     parts.append(f"độ tin cậy {_decimal(page.get('confidence'))}")
     return ", ".join(parts)
+
+
+def rescan_line(rescan: dict[str, Any]) -> str:
+    """A sheet scanned again since (a receipt brought back signed): its image is kept with the
+    paper, not in the signed PDF — one line per version, where to find it."""
+    return (f"  quét lại lần {rescan.get('version')}: tệp {rescan.get('source')} (trang "
+            f"{int(rescan.get('index') or 0) + 1}), {shown_moment(rescan.get('at'))}; ảnh giữ "
+            f"kèm giấy tờ (mã băm {str(rescan.get('blob_sha256'))[:12]}…), không có trong PDF "
+            "đã ký")
 
 
 def _signature_line(sig: dict[str, Any], doc: dict[str, Any] | None = None) -> str:

@@ -29,6 +29,10 @@ from sohoa.pipeline.settings import Settings
 from sohoa.signing import DocumentSigner
 from sohoa.signing.settings import vietnam_time
 
+# Papers per disposal transaction. Each paper's dossier takes two advisory locks
+# (`dossier:`/`sync-order:`), so a batch holds up to 2 × BATCH of them at once on PostgreSQL:
+# 400, within the shared lock table (max_locks_per_transaction 64 × max_connections 100 by
+# default). Raise it with that in mind (review14a N13).
 BATCH = 200
 METHOD = ("xóa vĩnh viễn các tệp (bản PDF và ảnh trang) khỏi kho lưu trữ số và khỏi chỉ mục "
           "tìm kiếm; giữ lại thông tin nhận dạng của từng tài liệu trong cơ sở dữ liệu "

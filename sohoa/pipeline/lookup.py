@@ -206,6 +206,22 @@ class Reader:
             request={"page": position})])
         return _browser_image(data)
 
+    def rescan_image(self, caller: Caller, purpose: str | None, document_id: str,
+                     version: int) -> tuple[bytes, str]:
+        """One kept rescan of a document's sheet (``version`` from 1, as ``show`` lists
+        them), as the browser shows it; read and logged as a page is."""
+        why = clean_purpose(purpose)
+        doc = self.archive.get_document(document_id.strip())
+        check_document(caller, doc.get("unit"))
+        kept = {r["version"]: r for r in doc.get("rescans") or []}
+        if version not in kept:
+            raise NotFoundError(f"giấy tờ {doc['document_id']} không có lần quét lại {version}")
+        data = self.archive.blobs.get(kept[version]["blob_sha256"])
+        self.archive.log_access(caller, "page", why, [Read(
+            owner_id=doc.get("owner_id"), document_id=doc["document_id"], result_count=1,
+            request={"rescan": version})])
+        return _browser_image(data)
+
     def document_history(self, caller: Caller, document_id: str,
                          limit: int = 50) -> list[dict[str, Any]]:
         """Who read this document, newest first, for whoever may open the document."""

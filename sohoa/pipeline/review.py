@@ -529,8 +529,7 @@ class Reviewer:
             update = self._update(doc, spec, dict(doc["fields"]), doc["owner_id"], None,
                                   {TYPE})
         else:
-            full = self.archive.get_document(doc["document_id"])
-            text = full["text"]
+            text = review.document_text(self.archive, doc["document_id"])
             extraction = extract_fields(spec.code, text, self.registry)
             # What was read stays read (tester11 F16): a field the new type also lists keeps its
             # value when the new type's reading finds none; one it does not list leaves the
@@ -709,7 +708,7 @@ class Reviewer:
         flagged = {reasons.topic(f) for f in flags}
         extraction = Extraction({k: FieldValue(v, 0.95, "cần rà soát" if k in flagged else None)
                                  for k, v in fields.items() if v})
-        text = self.archive.get_document(doc["document_id"])["text"]
+        text = review.document_text(self.archive, doc["document_id"])
         return co_owners(spec.code, extraction, owner_id, registry=self.registry, text=text)
 
     def _result(self, document_id: str, k: int, decision: review.Decision,

@@ -878,10 +878,15 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
         return _known(draft, holder, archive)
     if rescanned := _rescanned_sheet(draft, archive):
         # The dossier's receipt sheet scanned again (a paper brought later behind the same
-        # sheet): the same receipt, its scan audited, never a second receipt (tester13 F4).
+        # sheet, the receipt brought back signed when the result is handed over): the same
+        # receipt, never a second one (tester13 F4) — but its images are kept with it, since
+        # the text match cannot see new ink (review14a S3).
+        pages = [it.page for it in draft.pages]
+        if any(is_placeholder(p) for p in pages):
+            pages = materialize(archive, pages)
         archive.record_rescan(rescanned, job_id=ctx.job_id, pages=[
-            {"source": it.page.source, "index": it.page.index, "sha256": it.page.sha256}
-            for it in draft.pages])
+            {"source": p.source, "index": p.index, "sha256": p.sha256} for p in pages],
+            images=[p.data for p in pages])
         return _known(draft, rescanned, archive)
     if any(is_placeholder(it.page) for it in draft.pages):
         # A known file's page in a document not stored yet: its image is needed after all.

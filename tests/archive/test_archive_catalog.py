@@ -659,3 +659,66 @@ def test_shared_papers_stored_before_0021_get_their_co_owners(tmp_path: Path) ->
     assert _rows(root, "SELECT document_id, owner_id FROM document_co_owners") == [(since, WIFE)]
     [(extra,)] = _rows(root, f"SELECT extra FROM documents WHERE id = '{before}'")
     assert "co_owners_backfilled" not in json.loads(extra)
+
+
+def test_co_owners_without_an_owner_row_get_one_and_give_it_back(tmp_path: Path) -> None:
+    """review14a S7: 0022 back-filled co-owner rows but no owner rows, so a spouse known only
+    through a back-filled certificate could not be held by owner nor get an owner-level event.
+    0026 makes the missing rows (keyset batches: here 1 a batch over the 2 people without
+    one), notes each on the person's first paper; a second run finds nothing; the downgrade
+    deletes exactly those rows, keeps a row a paper was filed under since, and the notes go."""
+    import importlib.util
+
+    from alembic.operations import Operations
+
+    root = tmp_path / "home"
+    root.mkdir()
+    spouses = ("075303001111", "075303002222", "075303003333")
+    with open_archive(root) as archive:
+        papers = []
+        for n, wife in enumerate(spouses):
+            rec, pdf, images = make_record(f"kh-{n}", doc_type="marriage_certificate",
+                                           title="GIẤY CHỨNG NHẬN KẾT HÔN",
+                                           owner_id=f"07520300{n}000")
+            doc_id, _ = archive.store_document(replace(rec, co_owners=((wife, "Lê Thị Hoa"),)),
+                                               pdf, images)
+            papers.append(doc_id)
+        # the third spouse's row stays: a paper of her own (the store made it, 0026 must not)
+        rec, pdf, images = make_record("her-own", owner_id=spouses[2], owner_name="Lê Thị Hoa")
+        archive.store_document(rec, pdf, images)
+    _migrate_to(root, "0025")
+    with sqlite3.connect(root / "catalog.db") as conn:  # as 0022 left a back-filled spouse
+        conn.execute("DELETE FROM owners WHERE id IN (?, ?)", spouses[:2])
+    before = dict(_rows(root, "SELECT id, extra FROM documents"))
+
+    path = (Path(__file__).resolve().parents[2] / "sohoa" / "archive" / "migrations"
+            / "versions" / "0026_co_owner_owner_rows.py")
+    spec = importlib.util.spec_from_file_location("rev0026", path)
+    assert spec is not None and spec.loader is not None
+    rev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rev)
+    rev.BATCH = 1  # the keyset loop's later batches run too
+
+    def run(step: str) -> tuple[dict[str, tuple[object, ...]], dict[str, dict]]:
+        writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
+        try:
+            with writer.begin() as conn, Operations.context(MigrationContext.configure(conn)):
+                getattr(rev, step)()
+        finally:
+            writer.dispose()
+            reader.dispose()
+        owners = {r[0]: tuple(r[1:]) for r in _rows(root, "SELECT id, kind, name FROM owners")}
+        return owners, {i: json.loads(e) for i, e in _rows(root,
+                                                           "SELECT id, extra FROM documents")}
+
+    owners, extras = run("upgrade")
+    assert owners[spouses[0]] == owners[spouses[1]] == ("person", None)
+    assert owners[spouses[2]] == ("person", "Lê Thị Hoa")
+    assert [extras[p].get(rev.NOTE) for p in papers] == [[spouses[0]], [spouses[1]], None]
+    assert run("upgrade") == (owners, extras)  # nothing left to make
+    with sqlite3.connect(root / "catalog.db") as conn:  # a paper filed under her since
+        conn.execute("UPDATE documents SET owner_id = ? WHERE id = ?", (spouses[1], papers[1]))
+    owners, extras = run("downgrade")
+    assert spouses[0] not in owners and spouses[1] in owners and spouses[2] in owners
+    assert {i: json.dumps(e, ensure_ascii=False) for i, e in extras.items()} == {
+        i: json.dumps(json.loads(e), ensure_ascii=False) for i, e in before.items()}

@@ -100,6 +100,37 @@ def test_disposal_without_approval_is_refused(settings: Settings) -> None:
         assert archive.get_document(ids["a"])["status"] == "stored"
 
 
+def test_a_hold_on_a_co_owner_keeps_the_paper_filed_under_the_other(settings: Settings) -> None:
+    """review14a S7: a paper belongs to its co-owners as much as to its owner (a marriage
+    certificate in the husband's dossier is the wife's too): a hold on the wife keeps it, off
+    the plan's list and off a batch already approved. Before, only ``owner_id`` was looked at.
+    The wife here is known only as the paper's co-owner (as migration 0022 left a back-filled
+    spouse: a co-owner row, no owner row): she can be held all the same."""
+    from sqlalchemy import delete
+
+    from sohoa.archive.models import Owner
+
+    wife = "075303001111"
+    with opened(settings) as archive:
+        shared = store(archive, None, "shared", owner_id="075203001234",
+                       owner_name="Nguyễn Văn Hùng", co_owners=((wife, "Lê Thị Hoa"),))
+        with archive.transaction(write=True) as conn:
+            conn.execute(delete(Owner).where(Owner.id == wife))
+        lst = disposal.propose(archive, registry=REGISTRY, as_of=AS_OF,
+                               note="hết thời hạn bảo quản", by="Hà")
+        assert lst is not None and lst["documents"] == 1
+        disposal.approve(archive, lst["list"], decision=DECISION, by="Trần Văn Bình")
+        hold = holds.place(archive, "owner", wife, reason="Tòa án yêu cầu lưu giữ", by="Hà")
+        with archive.transaction(write=False) as conn:
+            [seen] = list(retention.evaluate(conn, registry=REGISTRY, document_ids=[shared]))
+        assert seen.holds == (hold["hold"],), seen
+        disposal.start(archive, lst["list"], by="Lê Thu Hà")
+        [outcome] = disposal.dispose(archive, lst["list"], [shared], by="Lê Thu Hà",
+                                     decision=DECISION, registry=REGISTRY)
+        assert outcome["disposed"] is False and outcome["holds"] == [hold["hold"]], outcome
+        assert archive.get_document(shared)["status"] == "stored"
+
+
 def test_held_document_survives_an_approved_list(settings: Settings, tmp_path: Path) -> None:
     ids = seed(settings)
     with opened(settings) as archive:

@@ -154,8 +154,8 @@ def test_data_migrations_go_down_and_up_without_losing_anything(place: Place) ->
 
 def test_shared_papers_get_their_co_owners_back_filled_and_taken_back(place: Place) -> None:
     """0022 on both dialects: a marriage certificate with no co-owner rows (stored before 0021)
-    is the other spouse's after the upgrade, from its stored fields; the downgrade takes back
-    exactly the rows it made."""
+    is the other spouse's after the upgrade, from its stored fields, and 0026 makes her owner
+    row; the downgrades take back exactly the rows they made."""
     from dataclasses import replace
 
     from dossier_papers import HUSBAND, WIFE, marriage_certificate_text
@@ -170,8 +170,13 @@ def test_shared_papers_get_their_co_owners_back_filled_and_taken_back(place: Pla
         _downgrade(arc, "0021")
     with place.open() as arc:  # opening migrates to head: 0022 fills the rows
         assert arc.get_document(cert)["co_owner_ids"] == [WIFE]
+        with arc._writer.connect() as conn:  # and 0026 her owner row (review14a S7)
+            assert conn.execute(text("SELECT kind, name FROM owners WHERE id = :i"),
+                                {"i": WIFE}).all() == [("person", None)]
         _downgrade(arc, "0021")
         with arc._writer.connect() as conn:
+            assert conn.execute(text("SELECT id FROM owners WHERE id = :i"),
+                                {"i": WIFE}).all() == []
             rows = conn.execute(text("SELECT owner_id FROM document_co_owners")).all()
             extra = conn.execute(text("SELECT extra FROM documents WHERE id = :i"),
                                  {"i": cert}).scalar_one()

@@ -16,7 +16,7 @@ from backends import Place
 from races import racing, until_waiting
 from sqlalchemy import select, update
 
-from sohoa.archive import Archive, disposal
+from sohoa.archive import Archive, disposal, holds
 from sohoa.archive import audit as audit_log
 from sohoa.archive.catalog import dossier_locks
 from sohoa.archive.models import Document
@@ -144,3 +144,37 @@ def test_a_disposal_batch_holds_the_audit_log_only_after_its_rows(pg_place: Plac
     finally:
         first.close()
         second.close()
+
+
+def test_a_hold_placed_while_a_disposal_batch_waits_keeps_the_paper(pg_place: Place) -> None:
+    """A disposal batch waits for a dossier another writer holds; meanwhile an archivist puts
+    the dossier under a legal hold (its own transaction, committed before the batch gets the
+    lock). The batch read the holds before it waited, so it destroyed the held paper; it reads
+    them under the dossier's locks now, and keeps the paper. PostgreSQL only: on SQLite the
+    hold could not commit while the other writer is open."""
+    first, second, third = pg_place.open(), pg_place.open(), pg_place.open()
+    try:
+        paper = store(first, None, "held-meanwhile", issue_date=years_ago(11))
+        list_id = executing_list(first, paper)
+        racer, outcome = racing(lambda: disposal.dispose(
+            second, list_id, [paper], by=ARCHIVIST, decision=DECISION, registry=REGISTRY))
+        with first.transaction(write=True) as conn:  # a writer of the dossier, held open
+            dossier_locks(conn, DOSSIER)
+            racer.start()
+            until_waiting(pg_place, racer)  # (the batch started and waits for the dossier)
+            hold = holds.place(third, "dossier", DOSSIER, reason="thanh tra đang xem xét",
+                               by="Trần Văn Bình")
+        racer.join(timeout=60)
+        [[kept]] = outcome
+        assert kept["disposed"] is False, kept
+        with first.transaction(write=False) as conn:
+            assert conn.execute(select(Document.status).where(Document.id == paper)
+                                ).scalar_one() == "stored"
+        [skipped] = [e for e in first.audit_events(target=paper)
+                     if e["action"] == "disposal.skipped"]
+        assert skipped["detail"]["holds"] == [hold["hold"]]
+        assert first.audit_verify() == (True, [])
+    finally:
+        first.close()
+        second.close()
+        third.close()

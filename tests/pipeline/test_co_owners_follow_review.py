@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from dossier_papers import HUSBAND, WIFE, marriage_certificate_text, store_paper
+from sqlalchemy import Engine, event
 
 from sohoa.archive import documents
 from sohoa.pipeline import review
@@ -63,7 +64,19 @@ def test_a_marriage_certificate_whose_owner_is_set_in_review_is_each_spouses(
     cert = _certificate(settings, "owned", doc_type="marriage_certificate", owner=None,
                         reasons=("Chủ sở hữu: chưa xác định",))
     assert _people(settings, cert) == (None, [])  # no owner, no co-owner (as at the store)
-    review.decide(settings, BY, "set", cert, "owner_id", HUSBAND)
+    sent: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        sent.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        review.decide(settings, BY, "set", cert, "owner_id", HUSBAND)
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    # the co-owners are read from the text column alone, not from the whole document again
+    # (its owner, dossier and pages: review14a N11)
+    assert not [q for q in sent if q.startswith("SELECT") and "FROM pages" in q], sent
     assert _people(settings, cert) == (HUSBAND, [WIFE])
     # the reviewer corrects the owner to the wife: the husband is the other one now
     review.decide(settings, BY, "set", cert, "owner_id", WIFE)

@@ -114,6 +114,10 @@ def test_a_dossier_opened_after_its_scan_sends_the_papers_new_code(settings: Set
         now = archive.get_document(card)["digitization_code"]
         assert now != first and JUDICIAL in now and now.endswith(".TP2.01"), now
         assert _announced(archive, card) == [first, now]
+        # the audit log tells it in that order too: the opening, then the paper's new code
+        # (review14a N10)
+        told = [(e["action"], e["target"]) for e in reversed(archive.audit_events(limit=2))]
+        assert told == [("dossier.opened", f"dossier:{code}"), ("document.code_changed", card)]
 
 
 def test_both_spouses_cards_fill_the_two_party_component(settings: Settings) -> None:

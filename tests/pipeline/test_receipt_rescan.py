@@ -7,6 +7,7 @@ catalog (SQLite), no OCR: the rescan's reading is given as ingest would have mad
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from dossier_papers import store_paper
@@ -58,6 +59,51 @@ def test_a_rescanned_receipt_sheet_is_the_stored_receipt(tmp_path: Path) -> None
                   if e["action"] == "document.rescanned"]
         assert seen["detail"] == {"job": "job-lo2", "pages": [
             {"source": "lo2_tess.pdf", "index": 0, "sha256": draft.pages[0].page.sha256}]}
+
+
+def test_a_rescanned_receipts_image_is_kept_with_the_receipt(tmp_path: Path) -> None:
+    """review14a S3: the text match cannot see ink, and the sheet brought back is the one most
+    likely to carry some (the applicant's signature, "đã nhận kết quả"): each distinct image of
+    a rescan is a blob tied to the stored receipt, shown with it, covered by the blob sweep,
+    fixity and disposal; the same image run again adds nothing (N8), new ink is a version."""
+    from sohoa.api.web.officer import _document_body
+    from sohoa.archive.documents import page_blobs
+    from sohoa.cli.officer import rescan_line
+
+    settings = load_settings(home=tmp_path / "home", environ={})
+    registry = load_registry()
+    with open_archive(settings) as archive:
+        first = store_paper(archive, "sheet-first-scan", CODE, owner="001090012345",
+                            unit="H19.22.26", doc_type="dossier_receipt",
+                            title="GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", text=SHEET,
+                            fields={"dossier_code": CODE, "id_number": "001090012345"})
+        ctx = StoreContext(archive, None, registry, settings, "H19.22.26", None,  # type: ignore[arg-type]
+                           "job-lo2")
+        [draft] = draft_dossier([_sheet_item(RESCAN, "lo2_tess")], CODE, registry,
+                                threshold=0.6)
+        assert _store(draft, ctx).document_id == first
+        _store(draft, ctx)  # the same job run again after a crash: nothing new
+        # brought back with the applicant's signature: the same print, another image
+        [signed] = draft_dossier([_sheet_item(RESCAN, "lo3_signed")], CODE, registry,
+                                 threshold=0.6)
+        assert _store(signed, replace(ctx, job_id="job-lo3")).document_id == first
+        doc = archive.get_document(first)
+        images = [d.pages[0].page for d in (draft, signed)]
+        assert [(r["version"], r["source"], r["blob_sha256"], r["job"])
+                for r in doc["rescans"]] == [
+            (1, "lo2_tess.pdf", images[0].sha256, "job-lo2"),
+            (2, "lo3_signed.pdf", images[1].sha256, "job-lo3")]
+        assert [archive.blobs.get(r["blob_sha256"]) for r in doc["rescans"]] == [
+            p.data for p in images]
+        assert len([e for e in archive.audit_events(target=first)
+                    if e["action"] == "document.rescanned"]) == 2
+        # a blob the catalog names: not swept, checked by fixity, destroyed with the paper
+        assert not set(archive.unreferenced_blobs()) & {p.sha256 for p in images}
+        with archive.transaction(write=False) as conn:
+            assert page_blobs(conn, [first])[first][-2:] == [p.sha256 for p in images]
+        # shown where the receipt is shown
+        assert "quét lại lần 2: tệp lo3_signed.pdf (trang 1)" in rescan_line(doc["rescans"][1])
+        assert f"/web/documents/{first}/rescans/2" in _document_body(doc, [], "kiểm tra")
 
 
 def test_a_receipt_that_differs_in_a_number_is_a_paper_of_its_own() -> None:

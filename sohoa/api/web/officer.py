@@ -158,6 +158,16 @@ def install(view: Any, write: Any) -> None:
                                              params["document_id"], int(position))
         return Response(data, media_type=media, headers={"Cache-Control": "no-store"})
 
+    @view("/web/documents/{document_id}/rescans/{version}", "Ảnh quét lại")
+    def rescan_image(desk: Desk) -> Response:
+        params = desk.request.path_params
+        version = params["version"]
+        if not version.isdigit():
+            raise ConfigError("số lần quét lại không hợp lệ")
+        data, media = desk.reader.rescan_image(desk.caller, desk.arg("purpose"),
+                                               params["document_id"], int(version))
+        return Response(data, media_type=media, headers={"Cache-Control": "no-store"})
+
     @view("/web/documents/{document_id}/pdf", "Tải PDF")
     def pdf(desk: Desk) -> Response:
         document_id = desk.request.path_params["document_id"]
@@ -228,6 +238,10 @@ def _page_path(document_id: str, position: int) -> str:
     return f"/web/documents/{document_id}/pages/{position}"
 
 
+def _rescan_path(document_id: str, version: int) -> str:
+    return f"/web/documents/{document_id}/rescans/{version}"
+
+
 def _snippet(snippet: str | None) -> str:
     """The index's snippet marks matches with <b>…</b>; everything else is escaped."""
     text = esc(snippet or "")
@@ -291,6 +305,13 @@ def _document_body(doc: dict[str, Any], history: list[dict[str, Any]], purpose: 
          'có ảnh quét (xem PDF đã ký)')
         + (f'<br><small>{esc(p["provenance"])}</small>' if p.get("provenance") else "")
         + "</figcaption></figure>" for p in doc.get("pages") or [])
+    # the sheet scanned again since (a receipt brought back signed): kept beside the paper
+    rescans = "".join(
+        f'<figure><img src="{esc(url(_rescan_path(doc_id, r["version"]), purpose=purpose))}" '
+        f'alt="Quét lại lần {r["version"]}" loading="lazy"><figcaption>Quét lại lần '
+        f'{r["version"]}, {vn_date(r.get("at"))}<br><small>tệp {esc(r.get("source"))} '
+        f'(trang {int(r.get("index") or 0) + 1})</small></figcaption></figure>'
+        for r in doc.get("rescans") or [])
     log = table(["Thời điểm", "Người xem", "Vai trò, đơn vị", "Thao tác", "Kênh", "Mục đích"], [
         (vn_date(e.get("at")), esc(e.get("user")),
          esc(f'{ROLE_NAMES.get(e.get("role") or "", e.get("role"))} {e.get("unit") or ""}'),
@@ -303,4 +324,8 @@ def _document_body(doc: dict[str, Any], history: list[dict[str, Any]], purpose: 
             f'<section class="card"><h2>Các trường đã đọc</h2>{fields}</section>'
             f'<section class="card"><h2>Ảnh các trang</h2><div class="pages">{pages}</div>'
             "</section>"
-            f'<section class="card"><h2>Lịch sử truy cập</h2>{log}</section>')
+            + (f'<section class="card"><h2>Các lần quét lại tờ này</h2><p>Cùng nội dung chữ '
+               "in với giấy tờ đã lưu; ảnh được giữ kèm vì có thể có thêm chữ ký, bút tích "
+               f'(không có trong PDF đã ký).</p><div class="pages">{rescans}</div></section>'
+               if rescans else "")
+            + f'<section class="card"><h2>Lịch sử truy cập</h2>{log}</section>')
