@@ -299,15 +299,28 @@ def _darkest_circle(dark: np.ndarray, centres: np.ndarray,
 
 def grey_seals(gray: np.ndarray, dpi: int) -> list[tuple[FoundMark, tuple[float, ...]]]:
     """Round seals on a grey page: (mark, ring radii in pixels) with the centre at the box's
-    middle. Found on a 100 dpi copy; a circle counts when most of its circumference is dark."""
+    middle. Found on a 100 dpi copy; a circle counts when most of its circumference is dark.
+
+    First on the page shrunk by averaging, the transform's four strongest circles judged where
+    it put them (the search every grey-seal rule here was measured with). Where that finds
+    none, on a copy whose small pixels keep the darkest of the pixels they stand for: rings of
+    hair lines (0.2 mm at 300 dpi, another generator's seals, tester15 F1) fade into the paper
+    when averaged; there eight circles are judged, each centred where its ring is darkest."""
     scale = min(1.0, 100.0 / dpi)
-    # Each small pixel keeps the darkest of the pixels it stands for (a minimum filter before
-    # averaging): a seal's rings can be thinner than a small pixel (0.2 mm at 300 dpi), and
-    # averaged with the paper around them they fade below what the transform sees.
-    reach = max(1, round(1 / scale))
-    darkest = cv2.erode(gray, np.ones((reach, reach), np.uint8)) if reach > 1 else gray
-    small = cv2.resize(darkest, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    sdpi = dpi * scale
+    found = _grey_seals_on(cv2.resize(gray, None, fx=scale, fy=scale,
+                                      interpolation=cv2.INTER_AREA), dpi * scale, scale, 4,
+                           centred=False)
+    reach = round(1 / scale)
+    if found or reach < 2:
+        return found
+    darkest = cv2.erode(gray, np.ones((reach, reach), np.uint8))
+    return _grey_seals_on(cv2.resize(darkest, None, fx=scale, fy=scale,
+                                     interpolation=cv2.INTER_AREA), dpi * scale, scale, 8,
+                          centred=True)
+
+
+def _grey_seals_on(small: np.ndarray, sdpi: float, scale: float, count: int, *,
+                   centred: bool) -> list[tuple[FoundMark, tuple[float, ...]]]:
     rmin, rmax = round(_px(_RING_MM[0], sdpi)), round(_px(_RING_MM[1], sdpi))
     # A wide blur: print and paper grain make edges everywhere, which makes the transform slow
     # (1 s on a faded copy at σ 1, 0.03 s at σ 2) and the seal's rings survive it.
@@ -324,19 +337,19 @@ def grey_seals(gray: np.ndarray, dpi: int) -> list[tuple[FoundMark, tuple[float,
     angles = np.linspace(0, 2 * np.pi, 240, endpoint=False)
     found: list[tuple[FoundMark, tuple[float, ...]]] = []
     cos, sin = np.cos(angles), np.sin(angles)
-    for cx0, cy0, r in circles[0][:8]:
+    for cx0, cy0, r in circles[0][:count]:
         # The share of each radius's circle that is dark: rings stand out as peaks. The
         # transform's centre is found on a blurred copy and can be a pixel or two off, which
         # turns a thin ring into two half-dark arcs: the centre is taken where the darkest
         # circle is darkest, within 1 mm of the transform's.
         radii = np.arange(max(2.0, 0.45 * r), 1.12 * r, 1.0)
         circle = (radii[:, None] * cos, radii[:, None] * sin)
-        move = max(1, round(_px(1.0, sdpi)))
+        move = max(1, round(_px(1.0, sdpi))) if centred else 0
         steps = np.arange(-move, move + 1, max(1, move // 2))
         coarse = np.array([(cx0 + dx, cy0 + dy) for dx in steps for dy in steps])
         centre, _ = _darkest_circle(dark, coarse, circle)
-        fine = np.array([(centre[0] + dx, centre[1] + dy) for dx in (-1, 0, 1)
-                         for dy in (-1, 0, 1)])
+        near = (-1, 0, 1) if centred else (0,)
+        fine = np.array([(centre[0] + dx, centre[1] + dy) for dx in near for dy in near])
         (cx, cy), shares_a = _darkest_circle(dark, fine, circle)
         # Rings are thin lines: a few runs of radii (≤ 2.5 mm each) where a good part of the
         # circle is dark, the outer one solid, paler radii between and around them, and two
