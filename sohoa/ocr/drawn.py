@@ -120,16 +120,28 @@ def marks_scores(ink: np.ndarray, spellings: Sequence[str]
     return best
 
 
-def drawn_spelling(crop: np.ndarray, spellings: Sequence[str]) -> str | None:
+def drawn_spelling(crop: np.ndarray | Sequence[np.ndarray], spellings: Sequence[str]
+                   ) -> str | None:
     """The one of ``spellings`` (a word's spellings that differ in their marks) the grey
     ``crop`` around the printed word shows, by drawing them; None when the drawing cannot
-    tell (no face fits the word well, or no spelling matches clearly best)."""
+    tell (no face fits the word well, or no spelling matches clearly best).
+
+    ``crop`` may be several copies of the same place (the page's recognition copy, copies
+    where the pen was taken apart otherwise): the copy whose print the face fits best is
+    compared. A pen taken out by shape can take a tone mark it runs close to (the hook over
+    "Ẩ" gone, the word then drawn as "Ân" with a good fit), and the copy that kept the mark
+    fits the drawing better, as its word is whole."""
     if len(spellings) < 2 or not faces():
         return None
-    ink = word_ink(crop)
-    if ink is None:
-        return None
-    fit, scores = marks_scores(ink, spellings)
+    best: tuple[float, dict[str, float]] = (-1.0, {})
+    for one in [crop] if isinstance(crop, np.ndarray) else crop:
+        ink = word_ink(one)
+        if ink is None:
+            continue
+        fit, scores = marks_scores(ink, spellings)
+        if scores and fit > best[0]:
+            best = (fit, scores)
+    fit, scores = best
     if fit < FIT or not scores:
         return None
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])

@@ -1253,7 +1253,8 @@ def _reread_name_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], level: np
         if named:
             # A name is there: the page's own reading goes on as before, its marks checked
             # where another spelling is a name too.
-            out = _reread_name_marks(api, level, named[-1], out, timeout_ms, dpi, renamed)
+            out = _reread_name_marks(api, level, named[-1], out, timeout_ms, dpi, renamed,
+                                     others)
             continue
         found = _read_name_place(api, level, area, usual, timeout_ms, others, dpi, titles, out,
                                  marks)
@@ -1294,11 +1295,14 @@ _MARK_VOTES = 2
 
 def _reread_name_marks(api: tesserocr.PyTessBaseAPI, level: np.ndarray, line: Sequence[Box],
                        boxes: list[Box], timeout_ms: int, dpi: int,
-                       renamed: list[tuple[str, str]]) -> list[Box]:
+                       renamed: list[tuple[str, str]],
+                       others: Callable[[], list[np.ndarray]] | None = None) -> list[Box]:
     """``boxes`` with the signer's name words whose marks the names cannot settle ("Hiến" or
     "Hiển", "Quyên" or "Quyển": both names) looked at again. First the spellings are drawn in
     the print's face and compared with the word where they differ
-    (:func:`sohoa.ocr.drawn.drawn_spelling`); when that cannot tell, the word is read again
+    (:func:`sohoa.ocr.drawn.drawn_spelling`), in the page's copy and in ``others`` (the pen
+    taken apart otherwise: the copy the face fits best is compared, as taking the pen out by
+    shape can take a mark with it); when that cannot tell, the word is read again
     alone, enlarged: a spelling the word's own crop gives more often than the page's reading
     (``_MARK_VOTES`` of ``_MARK_SCALES``) replaces it. A line so changed is added to
     ``renamed`` (read and written: a person compares it with the paper). The engine is given
@@ -1320,7 +1324,9 @@ def _reread_name_marks(api: tesserocr.PyTessBaseAPI, level: np.ndarray, line: Se
             # The spellings drawn in the print's face and compared with the word where they
             # differ: when that tells, the readings (which tend to give one mark whatever was
             # printed) are not asked.
-            drawn = drawn_spelling(level[region[1]:region[3], region[0]:region[2]],
+            copies = [level, *(others() if others is not None else [])]
+            drawn = drawn_spelling([c[region[1]:region[3], region[0]:region[2]]
+                                    for c in copies if c.shape == level.shape],
                                    [cores[n], *twins])
             if drawn is not None:
                 if drawn != cores[n]:

@@ -76,3 +76,14 @@ def test_a_name_read_as_printed_elsewhere_on_the_page_keeps_its_marks() -> None:
         page = _reread_name_marks(api, level, line, above + line, 5000, 300, renamed)
         assert [b.text for b in page[len(above):]] == ["Phạm", "Mỹ", "Lan"]
         assert renamed == []
+def test_the_copy_that_kept_the_mark_is_the_one_compared() -> None:
+    # Taking a pen out by shape can take a tone mark it runs along: in the page's recognition
+    # copy "Ẩn" lost its hook and is drawn, with a good fit, as "Ân" (seed 269, Termes light).
+    # Another copy of the same place, where the pen was taken out by its level, kept the hook:
+    # the face fits that whole word better, and it is the one compared.
+    face = FONTS["termes"][1]
+    spellings = ["Ân", "An", "Ẩn"]
+    lost, kept = _printed("Ân", face), _printed("Ẩn", face)
+    assert drawn_spelling(lost, spellings) == "Ân"
+    assert drawn_spelling([lost, kept], spellings) == "Ẩn"
+    assert drawn_spelling([kept, lost], spellings) == "Ẩn"
