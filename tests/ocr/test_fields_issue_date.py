@@ -6,12 +6,13 @@ project's generator prints it (sohoa/synth/forms_official.judicial_record) and a
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 
 import pytest
 
 from sohoa.doctypes import load_registry
-from sohoa.ocr.fields.extract import extract_fields
+from sohoa.ocr.fields.extract import _damaged_dateline, extract_fields
 
 REGISTRY = load_registry()
 extract = partial(extract_fields, registry=REGISTRY)
@@ -71,3 +72,17 @@ def test_a_wrapped_citation_in_the_body_is_no_damaged_dateline() -> None:
             "ngày 17 tháng 6 năm 2024;\nGIÁM ĐỐC\nTrịnh Hữu Khải")
     got = extract("judicial_record", text).fields["issue_date"]
     assert got.value is None and got.flag
+
+
+@pytest.mark.parametrize("line", ["Sinh ngày: 12 tháng 03 năm 1990",
+                                  "Ngày sinh: 12 tháng 03 năm 1990",
+                                  "Sinh ngày 12 tháng 03 năm 1990",
+                                  "Cấp ngày 12 tháng 03 năm 1990"])
+def test_a_captioned_date_is_no_damaged_dateline(line: str) -> None:
+    # review15a S4: the fallback for a dateline OCR damaged took a date of birth in words as
+    # the paper's issue date (capitalised words passed for a place), unflagged.
+    lines = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+             "GIẤY ỦY QUYỀN", "Họ và tên: Nguyễn Văn An", line, "Nội dung ủy quyền: nhận hồ sơ"]
+    assert _damaged_dateline(lines) is None
+    assert _damaged_dateline([*lines[:4], "Lâm Đồng..ngày-1 1 tháng 04 năm 2026",
+                              *lines[4:]]) == date(2026, 4, 11)

@@ -88,6 +88,13 @@ _DATELINE_END = re.compile(r"(?P<d>[0-9oli|](?:\s?[0-9oli|])?)\s*[.,]?\s*th[a-z]
 _HEAD_LINES, _TAIL_LINES = 8, 12
 
 
+# Words that make a date another date's caption, never a dateline's place: "Sinh ngày …",
+# "Ngày sinh: …", "Cấp ngày …", "Hạn đến …", "Nộp ngày …" (review15a S4: "Sinh ngày: 12 tháng 03
+# năm 1990" was taken as the paper's issue date, the place check passing its capitals). None of
+# them folds to a word of a place's name ("Kỳ Anh", "Từ Sơn", "Lục Nam" do fold to others).
+_CAPTION_DATE_WORDS = frozenset({"sinh", "cap", "han", "den", "nop", "het"})
+
+
 def _damaged_dateline(lines: list[str]) -> date | None:
     """The paper's dateline when OCR damaged the "ngày" or the comma that :func:`_place_date`
     needs: a "<day> tháng <month> năm <year>" that ends its line, under the header or above
@@ -102,6 +109,8 @@ def _damaged_dateline(lines: list[str]) -> date | None:
         if m is None:
             continue
         words = [(w.start(), w.group()) for w in re.finditer(r"[^\W\d_]+", line[:m.start()])]
+        if any(fold(w) in _CAPTION_DATE_WORDS for _, w in words):
+            continue
         if words and len(words[-1][1]) <= 4 and words[-1][1].islower():
             words.pop()  # what is left of "ngày": "ngày", "gây", "lờ"
         if any(not w[0].isupper() and w not in ("phố", "xã") for _, w in words) \
