@@ -157,3 +157,12 @@ def os_said(exc: OSError) -> str:
     if said:
         return said
     return f"lỗi của hệ điều hành: {exc.strerror or exc}"
+
+
+def said_of(exc: BaseException) -> str:
+    """What went wrong, for a message a person reads: an OSError with an errno in Vietnamese
+    (:func:`os_said`), anything else as the library put it (a tantivy or PIL message names
+    what it could not parse)."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return os_said(exc)
+    return str(exc)

@@ -70,3 +70,15 @@ def test_a_relative_file_url_is_still_refused() -> None:
     for url in ("file:relative/blobs", "file:///", "file:////"):
         with pytest.raises(ConfigError, match="đường dẫn tuyệt đối"):
             blob_path(url)
+
+
+def test_the_search_index_that_cannot_be_opened_is_said_in_vietnamese(tmp_path: Path) -> None:
+    # review15a S1: the index's opening formatted the OSError itself ("[Errno 17] File exists").
+    from sohoa.archive.search import TantivyIndex
+    from sohoa.errors import StorageError
+
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(StorageError) as raised:
+        TantivyIndex(tmp_path / "afile" / "index")._open()
+    assert "Errno" not in str(raised.value) and "exists" not in str(raised.value)
+    assert "đã có tệp trùng tên" in str(raised.value)

@@ -75,6 +75,7 @@ from sohoa.errors import (
     SohoaError,
     StorageError,
     VerificationError,
+    said_of,
 )
 from sohoa.records import DocumentRecord, Quarantined, sha256_hex
 from sohoa.vntext import nfc
@@ -690,7 +691,7 @@ class Archive:
             raise
         except (OSError, ValueError) as exc:
             raise StorageError(
-                f"chỉ mục tìm kiếm không trả lời được ({exc}); hãy dựng lại bằng "
+                f"chỉ mục tìm kiếm không trả lời được ({said_of(exc)}); hãy dựng lại bằng "
                 "'sohoa index rebuild'") from exc
 
     def reuse(self, owner_id: str, *, doc_type: str | None = None,

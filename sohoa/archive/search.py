@@ -28,7 +28,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import tantivy
 
-from sohoa.errors import StorageError
+from sohoa.errors import StorageError, said_of
 from sohoa.vntext import nfc
 
 # Bump when the schema or analyzer changes: an index built by another version is rebuilt.
@@ -157,8 +157,8 @@ class TantivyIndex:
                 index = self._open_locked()
         except (OSError, ValueError) as exc:
             raise StorageError(
-                f"không mở được chỉ mục tìm kiếm tại {self.path}: {exc}. Hãy kiểm tra thiết "
-                "lập 'search'; có thể xóa chỉ mục rồi dựng lại bằng 'sohoa index rebuild'"
+                f"không mở được chỉ mục tìm kiếm tại {self.path}: {said_of(exc)}. Hãy kiểm tra "
+                "thiết lập 'search'; có thể xóa chỉ mục rồi dựng lại bằng 'sohoa index rebuild'"
             ) from exc
         # Analyzers are not persisted in the index; register ours on every open.
         index.register_tokenizer(ANALYZER, _analyzer())

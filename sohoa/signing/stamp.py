@@ -25,7 +25,7 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.pdf_utils.writer import BasePdfFileWriter, PdfFileWriter
 from pyhanko.stamp import TextStamp, TextStampStyle
 
-from sohoa.errors import ConfigError
+from sohoa.errors import ConfigError, said_of
 
 from .settings import MM
 from .stamptext import render_template, stamp_characters
@@ -213,7 +213,7 @@ def load_seal(path: str) -> Image.Image:
             return img.convert("RGBA") if img.mode not in ("RGB", "RGBA") else img.copy()
     except (OSError, ValueError) as exc:
         raise ConfigError(
-            f"Không đọc được ảnh con dấu {path} ({exc}). Hãy cung cấp ảnh PNG của con dấu "
+            f"Không đọc được ảnh con dấu {path} ({said_of(exc)}). Hãy cung cấp ảnh PNG của con dấu "
             "(signing.seal_image)."
         ) from exc
 
