@@ -73,6 +73,8 @@ def erase_dot_leaders(image: Image.Image, dpi: int) -> Image.Image:
     if not mask.any():
         return image
     pixels = np.array(image.convert("RGB") if rgb else image.convert("L"))
-    paper = np.percentile(pixels.reshape(-1, 3) if rgb else pixels.reshape(-1), 90, axis=0)
+    # The paper's colour: each channel's 90th percentile.
+    paper = np.array([percentile(pixels[..., c], 90) for c in range(3)] if rgb
+                     else percentile(pixels, 90))
     pixels[mask] = paper.astype(np.uint8)
     return Image.fromarray(pixels, "RGB" if rgb else "L")
