@@ -36,6 +36,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from sohoa.ocr.levels import percentile
+
 # A pixel is "coloured" when its channels spread this far apart (black print and grey paper do
 # not; JPEG colour bleeding at print edges stays under it).
 _CHROMA = 28
@@ -340,11 +342,11 @@ def _grey_seals_on(small: np.ndarray, sdpi: float, scale: float, count: int, *,
                                param1=100, param2=30, minRadius=rmin, maxRadius=rmax)
     if circles is None:
         return []
-    paper = float(np.percentile(small, 90))
+    paper = percentile(small, 90)
     # Seal ink is thin and uneven: anything clearly below the paper counts. Along a circle
     # drawn at random over print, at most ≈45% is dark at this level (measured); a ring is
     # ≥60% dark at its radius.
-    dark = small < paper - max(15.0, 0.12 * (paper - float(np.percentile(small, 1))))
+    dark = small < paper - max(15.0, 0.12 * (paper - percentile(small, 1)))
     angles = np.linspace(0, 2 * np.pi, 240, endpoint=False)
     found: list[tuple[FoundMark, tuple[float, ...]]] = []
     cos, sin = np.cos(angles), np.sin(angles)
