@@ -49,6 +49,7 @@ from sohoa.ocr.drawn import drawn_spelling
 from sohoa.ocr.fields.personal_ids import names_identity_papers
 from sohoa.ocr.idreread import Reader, reread_ids
 from sohoa.ocr.layout import Box, reading_order
+from sohoa.ocr.levels import percentile
 from sohoa.ocr.mrz import best_reading, looks_like_mrz_line
 from sohoa.ocr.orient import (
     SURE_OSD_CONFIDENCE,
@@ -1713,8 +1714,8 @@ def _dark(sub: np.ndarray) -> np.ndarray:
     # A whole page's levels from every fourth pixel each way (the percentiles of 9 million
     # pixels are a tenth of a second; of half a million, the same levels).
     sample = sub[::4, ::4] if sub.size > 2_000_000 else sub
-    darkest, paper = np.percentile(sample, [2, 90])
-    return sub < (float(darkest) + float(paper)) / 2
+    darkest, paper = percentile(sample, 2), percentile(sample, 90)
+    return sub < (darkest + paper) / 2
 
 
 def _strip_covered(level: np.ndarray, strip: Region, words: Sequence[Box], usual: int) -> bool:

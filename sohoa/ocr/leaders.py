@@ -19,6 +19,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from sohoa.ocr.levels import percentile
+
 _MIN_RUN = 4  # dots in a row to be a leader (an ellipsis has three)
 
 
@@ -41,7 +43,7 @@ def _runs(cx: np.ndarray, cy: np.ndarray, scale: float) -> np.ndarray:
 
 def leader_mask(gray: np.ndarray, dpi: int) -> np.ndarray:
     """Pixels of the dotted leaders on a greyscale page (True = leader ink)."""
-    ink = (gray < min(160, int(np.percentile(gray, 95)) - 40)).astype(np.uint8)
+    ink = (gray < min(160, int(percentile(gray, 95)) - 40)).astype(np.uint8)
     count, labels, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if count <= 1:
         return np.zeros(gray.shape, dtype=bool)
@@ -55,6 +57,8 @@ def leader_mask(gray: np.ndarray, dpi: int) -> np.ndarray:
     cx, cy = centroids[index, 0], centroids[index, 1]
     # Rows of dots, and columns too: a page scanned turned a quarter is uprighted later.
     keep = _runs(cx, cy, scale) | _runs(cy, cx, scale)
+    if not keep.any():  # most pages: no leader, and no page-sized lookup of the labels
+        return np.zeros(gray.shape, dtype=bool)
     chosen = np.zeros(count, dtype=bool)
     chosen[index[keep]] = True
     return chosen[labels]
@@ -69,6 +73,8 @@ def erase_dot_leaders(image: Image.Image, dpi: int) -> Image.Image:
     if not mask.any():
         return image
     pixels = np.array(image.convert("RGB") if rgb else image.convert("L"))
-    paper = np.percentile(pixels.reshape(-1, 3) if rgb else pixels.reshape(-1), 90, axis=0)
+    # The paper's colour: each channel's 90th percentile.
+    paper = np.array([percentile(pixels[..., c], 90) for c in range(3)] if rgb
+                     else percentile(pixels, 90))
     pixels[mask] = paper.astype(np.uint8)
     return Image.fromarray(pixels, "RGB" if rgb else "L")

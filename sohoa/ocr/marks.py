@@ -36,6 +36,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from sohoa.ocr.levels import percentile
+
 # A pixel is "coloured" when its channels spread this far apart (black print and grey paper do
 # not; JPEG colour bleeding at print edges stays under it).
 _CHROMA = 28
@@ -77,14 +79,22 @@ def channel_extremes(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return cv2.max(cv2.max(r, g), b), cv2.min(cv2.min(r, g), b)
 
 
-def _hue_masks(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(red, blue, chroma) of an RGB page."""
+Hues = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def hue_masks(rgb: np.ndarray) -> Hues:
+    """(red, blue, chroma) of an RGB page (:func:`colour_marks` and :func:`lift_marks` take it
+    made once)."""
     top, low = channel_extremes(rgb)
     chroma = cv2.subtract(top, low)  # top ≥ low: exact in 8 bits
     coloured = (chroma >= _CHROMA) & (top >= 60)
-    hue = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[..., 0]  # 0..179
-    red = coloured & ((hue <= 12) | (hue >= 160))
-    blue = coloured & (hue >= 95) & (hue <= 135)
+    # The hue of the coloured pixels only (a few percent of a page): the conversion is done
+    # pixel by pixel, so each one's hue is what the whole page's conversion gives it.
+    hue = cv2.cvtColor(np.ascontiguousarray(rgb[coloured]).reshape(-1, 1, 3),
+                       cv2.COLOR_RGB2HSV)[:, 0, 0]  # 0..179
+    red, blue = np.zeros_like(coloured), np.zeros_like(coloured)
+    red[coloured] = (hue <= 12) | (hue >= 160)
+    blue[coloured] = (hue >= 95) & (hue <= 135)
     return red, blue, chroma
 
 
@@ -233,9 +243,11 @@ def _print_lines(mask: np.ndarray, dpi: float,
     return keep[lines] & mask
 
 
-def colour_marks(rgb: np.ndarray, dpi: int) -> list[tuple[FoundMark, str]]:
-    """Seal- and signature-sized clusters of red and blue ink: (mark, "red"|"blue")."""
-    red, blue, _ = _hue_masks(rgb)
+def colour_marks(rgb: np.ndarray, dpi: int, hues: Hues | None = None
+                 ) -> list[tuple[FoundMark, str]]:
+    """Seal- and signature-sized clusters of red and blue ink: (mark, "red"|"blue"); ``hues``:
+    ``hue_masks(rgb)`` when the caller has it."""
+    red, blue, _ = hues or hue_masks(rgb)
     found: list[tuple[FoundMark, str]] = []
     lo, hi = _px(_SEAL_MM[0], dpi), _px(_SEAL_MM[1], dpi)
     for x, y, w, h, pixels in _clusters(red, dpi, 2.0):
@@ -254,12 +266,13 @@ def colour_marks(rgb: np.ndarray, dpi: int) -> list[tuple[FoundMark, str]]:
 
 
 def lift_marks(rgb: np.ndarray, gray: np.ndarray,
-               marks: list[tuple[FoundMark, str]]) -> np.ndarray:
-    """``gray`` with each mark's ink turned to paper, the print under it kept."""
+               marks: list[tuple[FoundMark, str]], hues: Hues | None = None) -> np.ndarray:
+    """``gray`` with each mark's ink turned to paper, the print under it kept; ``hues``:
+    ``hue_masks(rgb)`` when the caller has it."""
     if not marks:
         return gray
     out = gray.copy()
-    red, blue, chroma = _hue_masks(rgb)
+    red, blue, chroma = hues or hue_masks(rgb)
     for mark, ink in marks:
         window = (slice(mark.top, mark.bottom), slice(mark.left, mark.right))
         mask = (red if ink == "red" else blue)[window]
@@ -329,11 +342,11 @@ def _grey_seals_on(small: np.ndarray, sdpi: float, scale: float, count: int, *,
                                param1=100, param2=30, minRadius=rmin, maxRadius=rmax)
     if circles is None:
         return []
-    paper = float(np.percentile(small, 90))
+    paper = percentile(small, 90)
     # Seal ink is thin and uneven: anything clearly below the paper counts. Along a circle
     # drawn at random over print, at most ≈45% is dark at this level (measured); a ring is
     # ≥60% dark at its radius.
-    dark = small < paper - max(15.0, 0.12 * (paper - float(np.percentile(small, 1))))
+    dark = small < paper - max(15.0, 0.12 * (paper - percentile(small, 1)))
     angles = np.linspace(0, 2 * np.pi, 240, endpoint=False)
     found: list[tuple[FoundMark, tuple[float, ...]]] = []
     cos, sin = np.cos(angles), np.sin(angles)

@@ -60,6 +60,9 @@ class PdfPage:
     mime: str
     dpi: int
     ocr: OcrPage  # rotation, and word boxes in the upright image's pixel space
+    # ``leaner_jpeg(data)`` when it was already made (by the worker that read the page, beside
+    # the others: ``sohoa ocr``), so that the PDF is not held up re-coding every page in turn.
+    lean: bytes | None = None
 
 
 @cache
@@ -238,7 +241,8 @@ def _image_xobject(pdf: pikepdf.Pdf, page: PdfPage) -> tuple[pikepdf.Stream, int
         if image.format == "JPEG" and image.mode in ("L", "RGB"):
             # As scanned, never decoded and encoded again: the scanner's JPEG, its entropy
             # coding made leaner when that loses nothing (same coefficients, same pixels).
-            stream = pikepdf.Stream(pdf, leaner_jpeg(page.data))
+            stream = pikepdf.Stream(pdf, page.lean if page.lean is not None
+                                    else leaner_jpeg(page.data))
             stream.Filter = pikepdf.Name.DCTDecode
             stream.ColorSpace = (
                 pikepdf.Name.DeviceGray if image.mode == "L" else _rgb_space(pdf, image)

@@ -32,6 +32,7 @@ from sohoa.ocr.marks import (
     colour_marks,
     coloured_print,
     grey_seals,
+    hue_masks,
     lift_lighter_ink,
     lift_marks,
     separate_strokes,
@@ -266,9 +267,9 @@ def denoise(gray: np.ndarray, paper: np.ndarray | None = None) -> np.ndarray:
         ramp = (np.arange(256, dtype=np.float32) - low) * (255.0 / (high - low))
         return cv2.LUT(smooth, np.clip(ramp, 0, 255).astype(np.uint8))
     level = paper.astype(np.float32)
-    # How much darker than its paper each pixel is, in the scan's grey levels.
-    darker = (1.0 - smooth.astype(np.float32) / 255.0) * level
-    sample = darker[::4, ::4]
+    # How much darker than its paper each pixel is, in the scan's grey levels (of the pixels
+    # sampled only: nothing else needs it).
+    sample = (1.0 - smooth[::4, ::4].astype(np.float32) / 255.0) * level[::4, ::4]
     centre = float(np.median(sample))
     spread = 1.4826 * float(np.median(np.abs(sample - centre)))
     white = 255.0 * (1.0 - (centre + _GRAIN_SPREADS * spread) / np.maximum(level, 1.0))
@@ -300,11 +301,12 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
     alternatives: list[Callable[[], np.ndarray | None]] = []
     if array.ndim == 3:
         if clean and measures.colour_share >= _MIN_COLOUR_SHARE:
-            coloured = colour_marks(array, dpi)
+            hues = hue_masks(array)  # made once for both
+            coloured = colour_marks(array, dpi, hues)
             gray = lift_coloured_ink(array, dpi, [m for m, _ in coloured if m.kind == "seal"])
             steps.append("lift_coloured_ink")
             if coloured:
-                gray = lift_marks(array, gray, coloured)
+                gray = lift_marks(array, gray, coloured, hues)
                 marks += [mark for mark, _ in coloured]
                 steps.append("lift_marks")
         else:

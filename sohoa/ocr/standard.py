@@ -20,6 +20,7 @@ that holds words of the instruction), and writes it as the standard does.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -121,9 +122,9 @@ def _chars(text: str) -> str:
     return "".join(ch for ch in nfc(text).lower() if not ch.isspace())
 
 
-def _anchors(tokens: Sequence[str]) -> int:
-    return sum(1 for t in tokens
-               if "".join(ch for ch in fold(t).lower() if ch.isalpha()) in _INSTRUCTION_WORDS)
+def _anchor(token: str) -> bool:
+    """Whether a word is one of the instruction's own words read right."""
+    return "".join(ch for ch in fold(token).lower() if ch.isalpha()) in _INSTRUCTION_WORDS
 
 
 # Italic serif faces (the instruction is set in italics) whose advance widths measure how long
@@ -203,11 +204,14 @@ def instruction_run(tokens: Sequence[str], spans: Sequence[tuple[int, int]] = ()
     near enough to is as wide (``_WIDTH_SLACK``), that other one is the instruction."""
     # instruction -> its distance as a share of its characters, the run's start and end
     nearest: dict[str, tuple[float, int, int]] = {}
+    # Each word looked at once: a run's count of the instruction's words is a difference of
+    # running counts (a line is tried as up to fourteen runs from every word).
+    counts = [0, *itertools.accumulate(_anchor(t) for t in tokens)]
     for start in range(len(tokens)):
         for end in range(start + 1, min(len(tokens), start + 14) + 1):
-            run = tokens[start:end]
-            if _anchors(run) < 2:
+            if counts[end] - counts[start] < 2:
                 continue
+            run = tokens[start:end]
             read = _chars(" ".join(run))
             for instruction in INSTRUCTIONS:
                 target = _chars(instruction)

@@ -15,13 +15,22 @@ from typing import Any
 
 from sohoa.errors import ConfigError, WorkerDiedError
 from sohoa.ocr import PdfPage, build_pdf
+from sohoa.ocr.jpegrecode import leaner_jpeg
 from sohoa.pipeline.analysis import AnalyzeOptions
 from sohoa.pipeline.inprocess import worker_init
 from sohoa.pipeline.progress import Progress
 from sohoa.pipeline.settings import Settings, worker_log
 from sohoa.pipeline.stages import recognize_only
-from sohoa.records import Page, Quarantined
+from sohoa.records import OcrPage, Page, Quarantined
 from sohoa.scanners import expand_inputs, read_pages
+
+
+def _recognized(page: Page, options: AnalyzeOptions) -> tuple[OcrPage, bytes | None]:
+    """A worker's part: the page read, and its JPEG re-coded for the PDF (``leaner_jpeg``:
+    a tenth of a second a page, done by the workers side by side rather than by the parent
+    one page after another once every page is read)."""
+    lean = leaner_jpeg(page.data) if page.mime == "image/jpeg" else None
+    return recognize_only(page, options), lean
 
 
 def run_ocr(inputs: Sequence[Path], output: Path, settings: Settings, *,
@@ -48,11 +57,13 @@ def run_ocr(inputs: Sequence[Path], output: Path, settings: Settings, *,
     options = AnalyzeOptions(settings.ocr_lang, settings.ocr_timeout_s, settings.code_pattern)
     workers = max(1, jobs or settings.ocr_jobs)
     results = []
+    leaner: list[bytes | None] = []
     try:
         with ProcessPoolExecutor(max_workers=workers, initializer=worker_init,
                                  initargs=(str(worker_log(settings)), os.getpid())) as pool:
-            for ocr_page in pool.map(recognize_only, pages, [options] * len(pages)):
+            for ocr_page, lean in pool.map(_recognized, pages, [options] * len(pages)):
                 results.append(ocr_page)
+                leaner.append(lean)
                 if progress:
                     progress.advance()
     except BrokenProcessPool as exc:
@@ -63,7 +74,8 @@ def run_ocr(inputs: Sequence[Path], output: Path, settings: Settings, *,
             f"trang, có lẽ do máy hết bộ nhớ; chưa ghi gì ra {output}. Giải phóng bộ nhớ hoặc "
             f"giảm số tiến trình (đang là {workers}: --jobs, ocr.jobs hay SOHOA_OCR_JOBS) rồi "
             "chạy lại đúng lệnh này.") from exc
-    pdf_pages = [PdfPage(p.data, p.mime, p.dpi, r) for p, r in zip(pages, results, strict=True)]
+    pdf_pages = [PdfPage(p.data, p.mime, p.dpi, r, lean)
+                 for p, r, lean in zip(pages, results, leaner, strict=True)]
     pdf = build_pdf(pdf_pages, title=output.stem, author=settings.agency)
     tmp = output.with_name(output.name + ".part")
     tmp.write_bytes(pdf)

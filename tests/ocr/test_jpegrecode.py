@@ -108,3 +108,21 @@ def test_the_archival_pdf_of_a_jpeg_batch_is_smaller_than_the_jpegs() -> None:
         carried = [page.Resources.XObject.Im0.read_raw_bytes() for page in archival.pages]
     for (data, _), inside in zip(jpegs, carried, strict=True):
         assert same_pixels(data, inside)
+
+
+def test_a_page_recoded_beforehand_makes_the_same_pdf() -> None:
+    """`sohoa ocr` has its workers re-code each page's JPEG beside the others (PdfPage.lean):
+    the PDF is byte for byte the one made re-coding every page here, and it carries what it is
+    given (the scanner's bytes given as the lean copy go in as they are)."""
+    pages, given = [], []
+    for n, (data, image) in enumerate(batch()[2:3]):
+        ocr = OcrPage(sha256_hex(data), 0, 0.0, image.width, image.height, DPI,
+                      _words(image, n), "", 0.9)
+        pages.append(PdfPage(data, "image/jpeg", DPI, ocr))
+        given.append(PdfPage(data, "image/jpeg", DPI, ocr, leaner_jpeg(data)))
+    assert build_pdf(given, title="Hồ sơ", author="UBND") == build_pdf(
+        pages, title="Hồ sơ", author="UBND")
+    as_scanned = [PdfPage(p.data, p.mime, p.dpi, p.ocr, p.data) for p in pages]
+    with pikepdf.open(io.BytesIO(build_pdf(as_scanned, title="Hồ sơ", author="UBND"))) as pdf:
+        carried = [page.Resources.XObject.Im0.read_raw_bytes() for page in pdf.pages]
+    assert carried == [p.data for p in pages]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import io
 
+import cv2
 import numpy as np
 from PIL import Image
 
 from sohoa.ocr import recognize_page
-from sohoa.ocr.marks import colour_marks, grey_seals, lift_marks
+from sohoa.ocr.marks import _CHROMA, colour_marks, grey_seals, hue_masks, lift_marks
 from sohoa.pipeline.codec import ocr_from_json, ocr_to_json
 from sohoa.pipeline.stages import page_lexicon
 from sohoa.synth.foreign import foreign_page
@@ -129,3 +130,19 @@ def test_a_grey_seal_of_thin_pale_rings_is_found_among_print() -> None:
     mark, _ = seals[0]
     box = (cx - outer, cy - outer, cx + outer, cy + outer)
     assert _overlap((mark.left, mark.top, mark.right, mark.bottom), box) > 0.8
+
+
+def test_hues_of_the_coloured_pixels_alone_are_the_whole_pages() -> None:
+    """hue_masks converts only the coloured pixels to HSV (a few percent of a page): its red
+    and blue are those of the whole page's conversion, on every colour of the cube."""
+    rng = np.random.default_rng(18)
+    rgb = rng.integers(0, 256, (300, 301, 3), dtype=np.uint8)
+    rgb[:100] = 245  # and paper, as on a page
+    red, blue, chroma = hue_masks(rgb)
+    top, low = rgb.max(axis=2), rgb.min(axis=2)
+    coloured = (top - low >= _CHROMA) & (top >= 60)
+    hue = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[..., 0]
+    assert np.array_equal(red, coloured & ((hue <= 12) | (hue >= 160)))
+    assert np.array_equal(blue, coloured & (hue >= 95) & (hue <= 135))
+    assert np.array_equal(chroma, top - low)
+    assert red.any() and blue.any() and not red[:100].any()
