@@ -90,9 +90,14 @@ def hue_masks(rgb: np.ndarray) -> Hues:
     coloured = (chroma >= _CHROMA) & (top >= 60)
     # The hue of the coloured pixels only (a few percent of a page): the conversion is done
     # pixel by pixel, so each one's hue is what the whole page's conversion gives it.
+    red, blue = np.zeros_like(coloured), np.zeros_like(coloured)
+    if not coloured.any():
+        # A tinted dark ink (a blue ballpoint under poor light: saturated, little chroma) makes
+        # measure() call a page coloured with no pixel coloured here (review15a M1: OpenCV
+        # raised on the empty conversion).
+        return red, blue, chroma
     hue = cv2.cvtColor(np.ascontiguousarray(rgb[coloured]).reshape(-1, 1, 3),
                        cv2.COLOR_RGB2HSV)[:, 0, 0]  # 0..179
-    red, blue = np.zeros_like(coloured), np.zeros_like(coloured)
     red[coloured] = (hue <= 12) | (hue >= 160)
     blue[coloured] = (hue >= 95) & (hue <= 135)
     return red, blue, chroma

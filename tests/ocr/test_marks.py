@@ -146,3 +146,19 @@ def test_hues_of_the_coloured_pixels_alone_are_the_whole_pages() -> None:
     assert np.array_equal(blue, coloured & (hue >= 95) & (hue <= 135))
     assert np.array_equal(chroma, top - low)
     assert red.any() and blue.any() and not red[:100].any()
+
+
+def test_a_page_of_dim_tinted_ink_is_prepared_without_a_coloured_pixel() -> None:
+    # review15a M1: a dark ink with a colour cast (62, 68, 88) — saturated enough for measure()
+    # to call the page coloured, too little chroma for any pixel to be — crashed prepare():
+    # the hue of no pixel was asked of OpenCV.
+    from PIL import ImageDraw
+
+    from sohoa.ocr.preprocess import prepare
+
+    image = Image.new("RGB", (1654, 2339), (235, 235, 232))
+    draw = ImageDraw.Draw(image)
+    for y in range(200, 2200, 60):
+        draw.rectangle((200, y, 1400, y + 12), fill=(62, 68, 88))
+    prepared = prepare(image, dpi=200)
+    assert prepared.marks == () and prepared.gray.shape == (2339, 1654)
