@@ -1352,6 +1352,9 @@ def _reread_name_marks(api: tesserocr.PyTessBaseAPI, level: np.ndarray, line: Se
             " ".join(changed.get(n, cores[n]) for n in range(start, len(words))), boxes, words):
         # The same person's name printed elsewhere on the page ("Họ và tên: Phạm Mỹ Lan" above
         # an applicant's signature) as the line was read: two readings agree, the marks stay.
+        # Both come from one recognizer, which can err the same way twice: the drawing's
+        # spelling is recorded beside the one kept, and a person compares them (review15a S5).
+        renamed.append((" ".join(written), " ".join(b.text for b in words)))
         return boxes
     renamed.append((" ".join(b.text for b in words), " ".join(written)))
     new = {id(b): Box(text, b.left, b.top, b.width, b.height, b.confidence, b.line_key)
