@@ -304,41 +304,12 @@ def lift_marks(rgb: np.ndarray, gray: np.ndarray,
     return out
 
 
-def _darkest_circle(dark: np.ndarray, centres: np.ndarray,
-                    circle: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Of ``centres`` (n × 2), the one whose circles (``circle``: x and y offsets, radii ×
-    angles) have the darkest single circle, and each radius's dark share around it."""
-    xs = np.clip((centres[:, 0, None, None] + circle[0]).astype(int), 0, dark.shape[1] - 1)
-    ys = np.clip((centres[:, 1, None, None] + circle[1]).astype(int), 0, dark.shape[0] - 1)
-    shares = dark[ys, xs].mean(axis=2)
-    pick = int(shares.max(axis=1).argmax())
-    return centres[pick], shares[pick]
-
-
 def grey_seals(gray: np.ndarray, dpi: int) -> list[tuple[FoundMark, tuple[float, ...]]]:
     """Round seals on a grey page: (mark, ring radii in pixels) with the centre at the box's
-    middle. Found on a 100 dpi copy; a circle counts when most of its circumference is dark.
-
-    First on the page shrunk by averaging, the transform's four strongest circles judged where
-    it put them (the search every grey-seal rule here was measured with). Where that finds
-    none, on a copy whose small pixels keep the darkest of the pixels they stand for: rings of
-    hair lines (0.2 mm at 300 dpi, another generator's seals, tester15 F1) fade into the paper
-    when averaged; there eight circles are judged, each centred where its ring is darkest."""
+    middle. Found on a 100 dpi copy; a circle counts when most of its circumference is dark."""
     scale = min(1.0, 100.0 / dpi)
-    found = _grey_seals_on(cv2.resize(gray, None, fx=scale, fy=scale,
-                                      interpolation=cv2.INTER_AREA), dpi * scale, scale, 4,
-                           centred=False)
-    reach = round(1 / scale)
-    if found or reach < 2:
-        return found
-    darkest = cv2.erode(gray, np.ones((reach, reach), np.uint8))
-    return _grey_seals_on(cv2.resize(darkest, None, fx=scale, fy=scale,
-                                     interpolation=cv2.INTER_AREA), dpi * scale, scale, 8,
-                          centred=True)
-
-
-def _grey_seals_on(small: np.ndarray, sdpi: float, scale: float, count: int, *,
-                   centred: bool) -> list[tuple[FoundMark, tuple[float, ...]]]:
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    sdpi = dpi * scale
     rmin, rmax = round(_px(_RING_MM[0], sdpi)), round(_px(_RING_MM[1], sdpi))
     # A wide blur: print and paper grain make edges everywhere, which makes the transform slow
     # (1 s on a faded copy at σ 1, 0.03 s at σ 2) and the seal's rings survive it.
@@ -354,21 +325,15 @@ def _grey_seals_on(small: np.ndarray, sdpi: float, scale: float, count: int, *,
     dark = small < paper - max(15.0, 0.12 * (paper - percentile(small, 1)))
     angles = np.linspace(0, 2 * np.pi, 240, endpoint=False)
     found: list[tuple[FoundMark, tuple[float, ...]]] = []
-    cos, sin = np.cos(angles), np.sin(angles)
-    for cx0, cy0, r in circles[0][:count]:
-        # The share of each radius's circle that is dark: rings stand out as peaks. The
-        # transform's centre is found on a blurred copy and can be a pixel or two off, which
-        # turns a thin ring into two half-dark arcs: the centre is taken where the darkest
-        # circle is darkest, within 1 mm of the transform's.
+    for cx, cy, r in circles[0][:4]:
+        # The share of each radius's circle that is dark: rings stand out as peaks.
         radii = np.arange(max(2.0, 0.45 * r), 1.12 * r, 1.0)
-        circle = (radii[:, None] * cos, radii[:, None] * sin)
-        move = max(1, round(_px(1.0, sdpi))) if centred else 0
-        steps = np.arange(-move, move + 1, max(1, move // 2))
-        coarse = np.array([(cx0 + dx, cy0 + dy) for dx in steps for dy in steps])
-        centre, _ = _darkest_circle(dark, coarse, circle)
-        near = (-1, 0, 1) if centred else (0,)
-        fine = np.array([(centre[0] + dx, centre[1] + dy) for dx in near for dy in near])
-        (cx, cy), shares_a = _darkest_circle(dark, fine, circle)
+        shares = []
+        for rr in radii:
+            xs = np.clip((cx + rr * np.cos(angles)).astype(int), 0, small.shape[1] - 1)
+            ys = np.clip((cy + rr * np.sin(angles)).astype(int), 0, small.shape[0] - 1)
+            shares.append(float(dark[ys, xs].mean()))
+        shares_a = np.array(shares)
         # Rings are thin lines: a few runs of radii (≤ 2.5 mm each) where a good part of the
         # circle is dark, the outer one solid, paler radii between and around them, and two
         # runs at least (the rim text runs between an outer and an inner ring) some

@@ -344,7 +344,7 @@ def test_every_page_of_every_role_refers_to_no_other_host(client: TestClient,
     assert not FOREIGN.search('<a href="/web/search?q=http://x">')  # words, not links
     with open_archive(home.settings) as arc:
         flagged = store_flagged(arc)
-    params = {"document_id": home.ids["birth"], "list_id": "1", "position": "1",
+    params = {"document_id": home.ids["birth"], "list_id": "1", "position": "1", "version": "1",
               "name": "web.css"}
     query = {"purpose": PURPOSE, "q": "Đồng Nai", "owner": CITIZEN}
     pages = sorted({r.path for r in client.app.routes  # type: ignore[attr-defined]
