@@ -35,6 +35,8 @@ from sohoa.roles import READ_ACTIONS as ACTIONS
 from sohoa.vocabulary import ORIGINAL, PAPER_FORM_NAMES
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sohoa.api.web.routes import Desk
 
 PAGE_SIZE = 10
@@ -150,23 +152,13 @@ def install(view: Any, write: Any) -> None:
 
     @view("/web/documents/{document_id}/pages/{position}", "Ảnh trang")
     def page_image(desk: Desk) -> Response:
-        params = desk.request.path_params
-        position = params["position"]
-        if not position.isdigit():
-            raise ConfigError("số trang không hợp lệ")
-        data, media = desk.reader.page_image(desk.caller, desk.arg("purpose"),
-                                             params["document_id"], int(position))
-        return Response(data, media_type=media, headers={"Cache-Control": "no-store"})
+        return _numbered_image(desk, "position", "số trang không hợp lệ",
+                               desk.reader.page_image)
 
     @view("/web/documents/{document_id}/rescans/{version}", "Ảnh quét lại")
     def rescan_image(desk: Desk) -> Response:
-        params = desk.request.path_params
-        version = params["version"]
-        if not version.isdigit():
-            raise ConfigError("số lần quét lại không hợp lệ")
-        data, media = desk.reader.rescan_image(desk.caller, desk.arg("purpose"),
-                                               params["document_id"], int(version))
-        return Response(data, media_type=media, headers={"Cache-Control": "no-store"})
+        return _numbered_image(desk, "version", "số lần quét lại không hợp lệ",
+                               desk.reader.rescan_image)
 
     @view("/web/documents/{document_id}/pdf", "Tải PDF")
     def pdf(desk: Desk) -> Response:
@@ -329,3 +321,14 @@ def _document_body(doc: dict[str, Any], history: list[dict[str, Any]], purpose: 
                f'(không có trong PDF đã ký).</p><div class="pages">{rescans}</div></section>'
                if rescans else "")
             + f'<section class="card"><h2>Lịch sử truy cập</h2>{log}</section>')
+
+
+def _numbered_image(desk: Desk, key: str, refused: str,
+                    read: Callable[[Any, str | None, str, int], tuple[bytes, str]]) -> Response:
+    """A document's image numbered by the path's ``key`` (a page, a rescan), never cached."""
+    params = desk.request.path_params
+    number = params[key]
+    if not number.isdigit():
+        raise ConfigError(refused)
+    data, media = read(desk.caller, desk.arg("purpose"), params["document_id"], int(number))
+    return Response(data, media_type=media, headers={"Cache-Control": "no-store"})
