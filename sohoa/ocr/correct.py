@@ -203,6 +203,20 @@ class Lexicon:
     bigrams: frozenset[tuple[str, str]]  # keys of adjacent syllables within a phrase
     names: frozenset[str]  # closed list: keys of surnames and provinces' syllables
     surnames: frozenset[str] = frozenset()  # keys of surnames and the middle names Văn, Thị
+    # Runs of 3 and 4 adjacent keys within a phrase, and pairs with a number: a number or code
+    # is the key NUMBER ("Mẫu số 01" → ("mâu5", "sô3", "#")). See :func:`_context_score`.
+    runs: frozenset[tuple[str, ...]] = frozenset()
+    run_words: frozenset[str] = frozenset()  # the keys in ``runs``
+
+
+NUMBER = "#"  # the lexicon key of a number or code ("0" in a phrase, "06/2024/LLTP" on a page)
+_RUN_SIZES = (3, 4)
+_PHRASE_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+
+
+def _phrase_keys(phrase: str) -> list[str]:
+    """Keys of a phrase's words, a number as :data:`NUMBER`."""
+    return [NUMBER if t[0].isdigit() else key(t) for t in _PHRASE_TOKEN.findall(phrase)]
 
 
 @cache
@@ -230,12 +244,18 @@ def load_lexicon(registry: Registry, path: Path = _LEXICON) -> Lexicon:
             continue
         phrases.extend(part.strip() for part in line.split("|"))
     phrases.extend(_registry_phrases(registry))
+    runs: set[tuple[str, ...]] = set()
     for phrase in phrases:
         words = [key(w) for w in re.findall(r"[^\W\d_]+", phrase)]
         for word in words:
             syllables[word] = syllables.get(word, 0) + 1
         bigrams.update(itertools.pairwise(words))
-    return Lexicon(syllables, frozenset(bigrams), frozenset(names), frozenset(surnames))
+        numbered = _phrase_keys(phrase)
+        runs.update(pair for pair in itertools.pairwise(numbered) if NUMBER in pair)
+        for size in _RUN_SIZES:
+            runs.update(tuple(numbered[j:j + size]) for j in range(len(numbered) - size + 1))
+    return Lexicon(syllables, frozenset(bigrams), frozenset(names), frozenset(surnames),
+                   frozenset(runs), frozenset(k for run in runs for k in run))
 
 
 def _registry_phrases(registry: Registry) -> list[str]:
@@ -277,7 +297,8 @@ def _variants(base: str) -> set[str]:
     return out
 
 
-def candidates(word: str) -> list[tuple[str, int]]:
+@lru_cache(maxsize=1 << 14)
+def candidates(word: str) -> tuple[tuple[str, int], ...]:
     """Valid lower-case syllables near ``word`` with their cost (marks changed: tone 1, vowel
     mark or onset 1 each), cheapest first; ``word``'s own key has cost 0 when valid."""
     base, tone = strip_tone(word)
@@ -293,7 +314,7 @@ def candidates(word: str) -> list[tuple[str, int]]:
             k = f"{variant}{new_tone}"
             if cost <= 2 and cost < found.get(k, ("", 99))[1]:
                 found[k] = (syllable, cost)
-    return sorted(found.values(), key=lambda sc: (sc[1], sc[0]))
+    return tuple(sorted(found.values(), key=lambda sc: (sc[1], sc[0])))
 
 
 def _case_like(template: str, word: str) -> str:
@@ -316,13 +337,45 @@ def _placed(word: str) -> str:
     return _case_like(word, with_tone(base, tone))
 
 
-def _context_score(lex: Lexicon, prev: str | None, word: str, nxt: str | None) -> int:
+def _context_score(lex: Lexicon, prev: str | None, word: str, nxt: str | None,
+                   window: Sequence[str | None] = (), at: int = 0) -> int:
+    """How well ``word`` fits its neighbours: 2 for each neighbour it makes a phrase with (a
+    number after it counts when a phrase prints one there: "số 12", "Mẫu số 01"), and 1 for
+    each run of 3 or 4 words around it that a phrase prints (:func:`run_support`)."""
     score = 0
-    if prev is not None and (prev, word) in lex.bigrams:
+    if prev is not None and ((prev, word) in lex.bigrams or (prev, word) in lex.runs):
         score += 2
-    if nxt is not None and (word, nxt) in lex.bigrams:
+    if nxt is not None and ((word, nxt) in lex.bigrams or (word, nxt) in lex.runs):
         score += 2
-    return score
+    return score + run_support(lex, window, at, word)
+
+
+def _linked(lex: Lexicon, a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and ((a, b) in lex.bigrams or (a, b) in lex.runs)
+
+
+def _keeps_links(lex: Lexicon, prev: str | None, own: str, cand: str, nxt: str | None) -> bool:
+    """Whether ``cand`` makes a phrase with every neighbour ``own`` makes one with."""
+    return ((not _linked(lex, prev, own) or _linked(lex, prev, cand))
+            and (not _linked(lex, own, nxt) or _linked(lex, cand, nxt)))
+
+
+def run_support(lex: Lexicon, window: Sequence[str | None], at: int, word: str) -> int:
+    """How many runs of 3 or 4 neighbouring words through ``window[at]``, read as ``word``, a
+    lexicon phrase prints. Two words a tone apart may each make a phrase with one neighbour
+    ("mẫu số" / "sổ lý lịch", "số hộ chiếu" / "sổ hộ khẩu"); the longer phrase around the
+    word tells which it is: "mẫu sổ lý lịch tư pháp", "Mẫu số 01"."""
+    if not lex.runs or not window:
+        return 0
+    found = 0
+    for size in _RUN_SIZES:
+        for first in range(at - size + 1, at + 1):
+            if first < 0 or first + size > len(window):
+                continue
+            run = tuple(word if j == at else window[j] for j in range(first, first + size))
+            if None not in run and run in lex.runs:
+                found += 1
+    return found
 
 
 # A person's name caption as printed ("Họ và tên:", "Họ, chữ đệm và tên:"), folded, with its
@@ -409,6 +462,12 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None =
     left = (key(wrapped.group(2)) if wrapped and not wrapped.group(3) and parts and parts[0]
             and parts[0].group(2)[:1].islower() and not parts[0].group(1) else None)
     in_name = _name_run(parts, keys, lex, tokens)
+    # The words as the phrases' runs see them: the wrapped line's word first, a number or code
+    # as NUMBER, a name's words as nothing (a name makes no phrase).
+    window: list[str | None] = [left] + [
+        None if in_name[j] else keys[j] if keys[j] is not None
+        else NUMBER if any(ch.isdigit() for ch in tokens[j]) else None
+        for j in range(len(tokens))]
     out = list(tokens)
     for i, match in enumerate(parts):
         if match is None:
@@ -419,6 +478,8 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None =
         # A name's surname has no phrase with the name's next word: "Đỗ Thị Nhẫn" is no "đô
         # thị" (its left neighbour still counts: "THỊ TRẦN TRẢNG BOM" is "THỊ TRẤN").
         nxt = keys[i + 1] if i + 1 < len(keys) and not in_name[i + 1] else None
+        if nxt is None and i + 1 < len(tokens) and window[i + 2] == NUMBER:
+            nxt = NUMBER  # "số 12", "Mẫu số 01/LLTP"
         valid = is_syllable(core)
         capitalized = core[:1].isupper() and not core.isupper()
         all_caps = core.isupper() and len(core) > 1
@@ -437,19 +498,26 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None =
         if not valid and (glued := _split_glued(core, prev, nxt, lex)) is not None:
             out[i] = match.group(1) + glued + match.group(3)
             continue
-        own = _context_score(lex, prev, own_key, nxt)
-        if valid and own > 0:
-            out[i] = match.group(1) + _placed(core) + match.group(3)
-            continue
+        own = _context_score(lex, prev, own_key, nxt, window, i + 1)
         best: tuple[int, int, int, str, str] | None = None
         for cand, cost in candidates(core):
             cand_key = key(cand)
             if cand_key == own_key:
                 continue
-            context = _context_score(lex, prev, cand_key, nxt)
+            if valid and own > 0 and cand_key not in lex.run_words:
+                continue  # cheap: no longer phrase could speak for it (see below)
+            context = _context_score(lex, prev, cand_key, nxt, window, i + 1)
             known = lex.syllables.get(cand_key, 0) + int(cand_key in lex.names)
             if valid and context <= own:
                 continue  # a valid syllable changes only for a phrase the lexicon knows
+            if valid and own > 0 and not (
+                    run_support(lex, window, i + 1, cand_key)
+                    and _keeps_links(lex, prev, own_key, cand_key, nxt)):
+                # A word that makes a phrase with a neighbour changes only for a longer phrase
+                # around it that keeps that neighbour: "số hộ khẩu" is "sổ hộ khẩu" though
+                # "Số hộ chiếu" is a phrase too, "mẫu số lý lịch" is "mẫu sổ lý lịch tư
+                # pháp"; "hồ sơ đăng ký" stays, "hồ sổ" being no phrase.
+                continue
             if capitalized and i > 0 and context == 0 and cand_key not in lex.names:
                 continue  # a name: only with evidence
             if not valid and context == 0 and known == 0:
@@ -458,11 +526,14 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None =
             if best is None or rank > best:
                 best = rank
         if best is None:
+            if valid and own > 0:
+                out[i] = match.group(1) + _placed(core) + match.group(3)
             continue
         if not valid and best[0] == 0 and all_caps and best[1] < -1:
             continue  # an upper-case token two marks from any word: an abbreviation, maybe
         out[i] = match.group(1) + _case_like(core, best[3]) + match.group(3)
         keys[i] = best[4]
+        window[i + 1] = None if in_name[i] else best[4]
     return out
 
 

@@ -275,6 +275,33 @@ NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 
+# A letter's paragraph worded with a register ("sổ hộ tịch", "sổ hộ khẩu", "sổ theo dõi"): the
+# hỏi of "sổ" is read as the sắc of the far commoner "số" (tester15 F9), so the bench's pages
+# print the word. The wording is used only where it wraps to as many lines as the plain one, so
+# that every page keeps the layout, seal and signature places it had.
+_REGISTER_WORDING = {
+    "Căn cứ hồ sơ lưu trữ và kết quả kiểm tra thực tế, xác nhận:":
+        "Căn cứ sổ hộ tịch, hồ sơ lưu trữ và kết quả kiểm tra thực tế, xác nhận:",
+    "Đề nghị công dân mang theo bản chính giấy tờ tùy thân khi đến làm thủ tục tại bộ phận "
+    "tiếp nhận và trả kết quả trong giờ hành chính các ngày làm việc trong tuần.":
+        "Đề nghị công dân mang theo bản chính giấy tờ tùy thân và sổ hộ khẩu cũ (nếu còn) khi "
+        "đến làm thủ tục tại bộ phận tiếp nhận và trả kết quả trong giờ hành chính.",
+    "Giấy này có giá trị trong thời hạn sáu tháng kể từ ngày ký và được dùng để bổ sung hồ sơ "
+    "đăng ký thường trú theo quy định của Luật Cư trú năm 2020.":
+        "Giấy này có giá trị trong thời hạn sáu tháng kể từ ngày ký, được ghi vào sổ theo dõi và "
+        "dùng để bổ sung hồ sơ đăng ký thường trú theo quy định của Luật Cư trú năm 2020.",
+}
+
+
+def _with_register(page: _Page, text: str, indent: float) -> str:
+    """``text`` worded with a register when that wording takes as many lines on ``page``."""
+    other = _REGISTER_WORDING.get(text)
+    width = page.right - page.left - indent
+    if other is None or len(page.wrap(other, width)) != len(page.wrap(text, width)):
+        return text
+    return other
+
+
 def _letter(page: _Page, rng: random.Random, nprng: np.random.Generator,
             header: tuple[int, int, int] = INK) -> tuple[tuple[str, ...], list[Mark]]:
     """A letter; ``header`` is the ink of the issuing body's lines and the title (some agencies
@@ -309,7 +336,7 @@ def _letter(page: _Page, rng: random.Random, nprng: np.random.Generator,
         org = [f"UBND {place.district.name.upper()}", "PHÒNG TƯ PHÁP"]
         body = f"Phòng Tư pháp {place.district.name}"
         title = "GIẤY MỜI"
-        subject = "Về việc đối chiếu giấy tờ hộ tịch"
+        subject = "Về việc đối chiếu sổ hộ tịch"
         signer_title = ["TRƯỞNG PHÒNG"]
         note = "(Ký, ghi rõ họ tên và đóng dấu)"
         signed = signer
@@ -364,23 +391,23 @@ def _letter(page: _Page, rng: random.Random, nprng: np.random.Generator,
         ("Nơi cư trú", street_address(rng, place)),
         ("Quê quán", person.hometown),
     ]
-    y = page.para(rng.choice((
+    y = page.para(_with_register(page, rng.choice((
         f"{body} xác nhận công dân có thông tin như sau:",
         "Căn cứ hồ sơ lưu trữ và kết quả kiểm tra thực tế, xác nhận:",
-        f"Theo đề nghị của công dân, {body} thông báo như sau:")), y,
+        f"Theo đề nghị của công dân, {body} thông báo như sau:")), page.mm(10)), y,
         indent=page.mm(10))
     for label, value in fields:
         for i, line in enumerate(page.wrap(f"{label}: {value}", page.right - page.left
                                            - page.mm(5))):
             y = page.text(line, page.left + page.mm(5 if i == 0 else 12), y)
-    y = page.para(rng.choice((
+    y = page.para(_with_register(page, rng.choice((
         "Đề nghị công dân mang theo bản chính giấy tờ tùy thân khi đến làm thủ tục tại bộ "
         "phận tiếp nhận và trả kết quả trong giờ hành chính các ngày làm việc trong tuần.",
         "Giấy này có giá trị trong thời hạn sáu tháng kể từ ngày ký và được dùng để bổ sung "
         "hồ sơ đăng ký thường trú theo quy định của Luật Cư trú năm 2020.",
         "Cơ quan, tổ chức có liên quan tạo điều kiện để công dân hoàn thành thủ tục; mọi "
-        "vướng mắc liên hệ số điện thoại của bộ phận một cửa để được hướng dẫn.")), y,
-        indent=page.mm(10))
+        "vướng mắc liên hệ số điện thoại của bộ phận một cửa để được hướng dẫn.")),
+        page.mm(10)), y, indent=page.mm(10))
     y += page.mm(6)
     # The closing: recipients on the left, the signer on the right.
     sx = page.left + (page.right - page.left) * rng.uniform(0.66, 0.74)

@@ -210,7 +210,8 @@ def judicial_record(s: FaceSheet, p: Person, rng: random.Random, version: int
     y = title(s, f"PHIẾU LÝ LỊCH TƯ PHÁP SỐ {2 if second else 1}", y)
     if version == 2024:
         y = s.paragraph("Căn cứ Luật Lý lịch tư pháp ngày 17 tháng 6 năm 2009; Căn cứ Thông tư "
-                        "số 06/2024/TT-BTP; Xét đề nghị của " + p.full_name + ",", y)
+                        "số 06/2024/TT-BTP sửa đổi, bổ sung biểu mẫu và mẫu sổ lý lịch tư pháp; "
+                        "Xét đề nghị của " + p.full_name + ",", y)
         y = s.write("XÁC NHẬN:", (s.left + s.right) / 2, y, style="bold", align="center")
         id_line = (f"Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số {p.id_number}, cấp ngày "
                    f"{dmy(p.id_issue_date)}, tại {_id_issuer(rng)}")
@@ -225,8 +226,9 @@ def judicial_record(s: FaceSheet, p: Person, rng: random.Random, version: int
         owner = p.id_number
     else:
         number9 = cmnd9(p, rng)
-        y = s.paragraph("Căn cứ Luật Lý lịch tư pháp ngày 17 tháng 6 năm 2009; Xét đề nghị của "
-                        f"Ông/Bà {p.full_name}", y)
+        y = s.paragraph("Căn cứ Luật Lý lịch tư pháp ngày 17 tháng 6 năm 2009; Căn cứ Thông tư "
+                        "số 13/2011/TT-BTP ban hành biểu mẫu và mẫu sổ lý lịch tư pháp; Xét đề "
+                        f"nghị của Ông/Bà {p.full_name}", y)
         y = s.write("XÁC NHẬN:", (s.left + s.right) / 2, y, style="bold", align="center")
         for n, (label, value) in enumerate([
                 ("Họ và tên:", p.full_name.upper()), ("Giới tính:", p.sex),

@@ -32,6 +32,16 @@ ITEM_8 = {
                                   "034060667335,\ncấp ngày 08/02/2023, tại Cục Cảnh sát\n",
     "its own caption": "8. Số định danh cá nhân/CCCD/Hộ chiếu: 034060667335; ngày cấp: "
                        "08/02/2023\n",
+    # review15a S2: the item wrapped before a caption with a colon of its own.
+    "wrapped before 'Ngày cấp:'": "8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số "
+                                  "034060667335,\nNgày cấp: 08/02/2023, tại Cục Cảnh sát\n",
+    "wrapped twice": "8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân\nsố 034060667335,\n"
+                     "ngày cấp: 08/02/2023, tại Cục Cảnh sát\n",
+    "wrapped before a place": "8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số 034060667335\n"
+                              "do Cục Cảnh sát cấp, ngày cấp: 08/02/2023\n",
+    # The TT 13/2011 wording of the item, as sohoa.synth.forms_official prints it, wrapped.
+    "TT 13/2011 wrapped": "7. Giấy CMND/Hộ chiếu: Chứng minh nhân dân Số: 034060667\n"
+                          "Cấp ngày: 08/02/2023 Tại: Công an tỉnh Lâm Đồng\n",
 }
 TAIL = "TÌNH TRẠNG ÁN TÍCH\nKhông có án tích.\n{dateline}\nGIÁM ĐỐC\nTrịnh Hữu Khải"
 
@@ -64,6 +74,17 @@ def test_a_papers_own_issue_caption_is_still_its_date() -> None:
     text = ("CĂN CƯỚC CÔNG DÂN\nSố / No.: 034060667335\nHọ và tên / Full name: HỒ HỮU NGHĨA\n"
             "Ngày, tháng, năm cấp / Date of issue: 08/02/2023\n")
     assert extract("citizen_id_card", text).fields["issue_date"].value == "2023-02-08"
+
+
+def test_an_item_that_names_no_paper_keeps_its_own_issue_caption() -> None:
+    # A numbered item whose number wraps onto the caption's line names no other paper: the
+    # "Ngày cấp:" under it is the paper's own (a card's, a certificate's register).
+    text = ("CĂN CƯỚC CÔNG DÂN\n1. Số định danh cá nhân: 034060667335,\n"
+            "Ngày cấp: 08/02/2023\n2. Họ và tên: HỒ HỮU NGHĨA\n")
+    assert extract("citizen_id_card", text).fields["issue_date"].value == "2023-02-08"
+    text = ("GIẤY CHỨNG NHẬN\n3. Số vào sổ cấp giấy chứng nhận: CS 01234\n"
+            "Ngày cấp: 08/02/2023\n")
+    assert extract("land_use_certificate", text).fields["issue_date"].value == "2023-02-08"
 
 
 def test_a_wrapped_citation_in_the_body_is_no_damaged_dateline() -> None:

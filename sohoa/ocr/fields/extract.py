@@ -127,16 +127,47 @@ def _damaged_dateline(lines: list[str]) -> date | None:
 def _cited(lines: list[str], hit: _Hit) -> bool:
     """Whether an issue-date caption ("cấp ngày", "ngày cấp") dates another paper the text
     cites rather than this one: on its line after a paper's name or number ("… Căn cước công
-    dân số 0340…, cấp ngày …", "Số định danh cá nhân/CCCD: 0080…; ngày cấp: …"), or opening a
-    line that goes on from such a mention without a colon of its own (the same item wrapped)."""
+    dân số 0340…, cấp ngày …", "Số định danh cá nhân/CCCD: 0080…; ngày cấp: …"), on a line
+    that goes on with a numbered item naming another paper (the item wrapped before its
+    caption, colon or not: :func:`_item_names_a_paper`), or opening a line that goes on from
+    such a mention without a colon of its own."""
     line = lines[hit.line]
     before = fold(_ITEM_MARK.sub("", line[:hit.start]))
     if before.strip(" -•*+.,;:_'()"):
-        return bool(_OTHER_PAPER.search(before))
-    if ":" in line[hit.start:hit.end] or hit.line == 0 or _ITEM_MARK.match(line):
+        return bool(_OTHER_PAPER.search(before)) or (
+            not _ITEM_MARK.match(line) and _item_names_a_paper(lines, hit.line))
+    if hit.line == 0 or _ITEM_MARK.match(line):
+        return False
+    if _item_names_a_paper(lines, hit.line):
+        return True
+    if ":" in line[hit.start:hit.end]:
         return False
     previous = fold(lines[hit.line - 1]).rstrip()
     return bool(_OTHER_PAPER.search(previous)) and not previous.endswith((".", ":"))
+
+
+# The words that name a person's identity paper, the paper such an item cites (not a bare
+# number: a card's own "Số: 0340…" stands above its own "Ngày cấp:"; nor "giấy" alone: "Số vào
+# sổ cấp giấy chứng nhận" names the certificate itself).
+_PAPER_WORDS = re.compile(r"\b(?:cmnd|cccd|can\W*cuoc|chung\W*minh|ho\W*chieu|passport|"
+                          r"giay\W*to)\b")
+_ITEM_LINES = 3  # how many lines above its caption an item may have opened
+
+
+def _item_names_a_paper(lines: list[str], at: int) -> bool:
+    """Whether line ``at`` (no item mark of its own) goes on with a numbered item that names
+    another paper: "8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số 0340…, / Ngày cấp: …",
+    "7. Giấy CMND/Hộ chiếu: Chứng minh nhân dân Số: 1234… / Cấp ngày: … Tại: …" (review15a
+    S2). The item wrapped before its caption: that caption, colon or not, dates the paper the
+    item names, as on one line. An item ends at a full stop; a line with a mark opens one."""
+    for n in range(at - 1, max(-1, at - 1 - _ITEM_LINES), -1):
+        text = lines[n].rstrip()
+        if text.endswith(".") or not text:
+            return False
+        if _ITEM_MARK.match(lines[n]):
+            item = fold(_ITEM_MARK.sub("", " ".join(lines[n:at])))
+            return bool(_PAPER_WORDS.search(item))
+    return False
 
 
 _ITEM_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[IVX]{1,4}\.|[a-zđ]\)|[-•+*])\s")
