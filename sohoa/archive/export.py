@@ -91,9 +91,21 @@ def _notes(doc: dict[str, Any]) -> str | None:
     return "; ".join(notes)
 
 
-def document_metadata(doc: dict[str, Any]) -> dict[str, Any]:
+def rescan_file(doc: dict[str, Any], rescan: dict[str, Any], extension: str) -> str:
+    """The bag's name of a kept rescan of a document's sheet, beside its PDF."""
+    return f"{doc['document_id']}.quet-lai-{int(rescan['version'])}.{extension}"
+
+
+def document_metadata(doc: dict[str, Any],
+                      rescan_files: dict[int, str] | None = None) -> dict[str, Any]:
     """One document's metadata file: the archival fields with their Vietnamese labels, and
-    the catalog's identification, provenance and signature (the OCR text is in the PDF)."""
+    the catalog's identification, provenance and signature (the OCR text is in the PDF).
+    ``rescan_files`` names, by version, the bag's copy of each image of the sheet scanned
+    again since (``page_rescans``): they are in no PDF, so the bag carries them beside it."""
+    rescans = [{**{k: r.get(k) for k in ("version", "source", "index", "job", "at")},
+                "sha256": r["blob_sha256"],
+                "file": (rescan_files or {}).get(int(r["version"]))}
+               for r in doc.get("rescans") or []]
     archival = dict(doc.get("archival") or {})
     extra = doc.get("extra") or {}
     if extra.get("born_digital") and extra.get("result_of"):
@@ -115,6 +127,10 @@ def document_metadata(doc: dict[str, Any]) -> dict[str, Any]:
             "Ký hiệu thông tin": doc.get("doc_type"),
             "Từ khóa": _keywords(doc, archival),
             "Ghi chú": _notes(doc),
+            **({"Ảnh quét lại": [
+                f"lần {r['version']}: {r['file']} (tệp {r['source']}, trang "
+                f"{int(r['index'] or 0) + 1}; không có trong PDF)" for r in rescans]}
+               if rescans else {}),
         },
         "digitization_code": doc.get("digitization_code"),
         "archival": archival,
@@ -134,12 +150,15 @@ def document_metadata(doc: dict[str, Any]) -> dict[str, Any]:
         "pdf": {**doc["pdf"], "file": f"{doc['document_id']}.pdf"},
         "signature": doc["signature"],
         "pages": doc["pages"],
+        "rescans": rescans,
         "ingested_at": doc["ingested_at"],
     }
 
 
 def dossier_metadata(archive: Archive, dossier: dict[str, Any] | None, code: str,
-                     documents: list[dict[str, Any]]) -> dict[str, Any]:
+                     documents: list[dict[str, Any]],
+                     rescan_files: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """The dossier's file; ``rescan_files`` lists, by document id, the bag's rescan images."""
     with archive.transaction(write=False) as conn:
         override = conn.execute(select(RetentionOverride).where(
             RetentionOverride.dossier_code == code)).mappings().first()
@@ -169,7 +188,10 @@ def dossier_metadata(archive: Archive, dossier: dict[str, Any] | None, code: str
         } if override else None,
         "documents": [{"document_id": d["document_id"], "doc_type": d["doc_type"],
                        "title": d["title"], "metadata": f"{d['document_id']}.json",
-                       "pdf": f"{d['document_id']}.pdf"} for d in documents],
+                       "pdf": f"{d['document_id']}.pdf",
+                       **({"rescans": (rescan_files or {})[d["document_id"]]}
+                          if (rescan_files or {}).get(d["document_id"]) else {})}
+                      for d in documents],
     }
 
 
