@@ -31,7 +31,8 @@ def store(archive: Archive, signer: DocumentSigner | None, seed: str, *,
           dossier: str = "HS-075-2015-0001", unit: str = "UBND phường Tân Phong",
           issue_date: date | None = date(2012, 3, 1), retention: str = "years:10",
           images: list[bytes] | None = None, ingested_at: datetime | None = None,
-          needs_review: bool = False, co_owners: tuple[tuple[str, str], ...] = ()) -> str:
+          needs_review: bool = False, co_owners: tuple[tuple[str, str], ...] = (),
+          originals: list[bytes] | None = None) -> str:
     """Store one document (signed unless ``signer`` is None); return its id. It entered the
     archive the day it was issued (08:00 UTC), or on 05/01/2016 when undated, unless
     ``ingested_at`` says otherwise — a period never starts before that day."""
@@ -40,8 +41,11 @@ def store(archive: Archive, signer: DocumentSigner | None, seed: str, *,
                                 tzinfo=UTC) if issue_date else datetime(2016, 1, 5, 8, 0,
                                                                         tzinfo=UTC))
     images = images if images is not None else [page_image(f"{seed}-0")]
+    # ``originals``: the input each page was flattened from (a phone photo), kept beside it
+    kept = [archive.blobs.put(o) for o in originals or ()]
     pages = tuple(PageRecord(source=f"/scans/{seed}.tif", index=i, sha256=sha256_hex(img),
-                             side="front", rotation=0, skew=0.0, confidence=0.9)
+                             side="front", rotation=0, skew=0.0, confidence=0.9,
+                             original_sha256=kept[i] if i < len(kept) else "")
                   for i, img in enumerate(images))
     doc_key = hashlib.sha256("".join(p.sha256 for p in pages).encode()).hexdigest()
     pdf = pdf_bytes(f"{title} {seed}")

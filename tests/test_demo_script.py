@@ -42,26 +42,36 @@ def test_the_dossier_code_is_dated_on_viet_nams_day() -> None:
 def test_the_demo_table_writes_decimals_as_ingest_does_and_cuts_no_reason(
         tmp_path: Path) -> None:
     """tester10 F18: the demo's table printed "0.96" (ingest says "0,96") and cut the review
-    reason in the middle of its file path ("…/demo-ba… đối chiếu với giấy")."""
+    reason in the middle of its file path ("…/demo-ba… đối chiếu với giấy"); tester15 F6: then
+    folded it inside the review column, the path broken over lines ("…/out/d" / "emo-batch/…").
+    The table marks the paper and each reason is printed whole below it, on one line."""
     import json
     import subprocess
     import sys
 
     path = "/tmp/a/long/folder/of/the/demo/out/demo-batch-with-a-long-name-0001.pdf"
     reason = f"Người ký: máy đọc chưa chắc ở trang 7 của {path}; đối chiếu với giấy"
+    other = "Số định danh: đọc không chắc chắn"
     doc = {"document_id": "51a4d7bc4da666b4", "dossier_code": "H19.22-261207-0001",
            "doc_type": "decision", "owner_id": "075080523661",
            "fields": {"full_name": "Nguyễn Văn Thưởng", "document_number": "1234/QĐ-UBND"},
            "pages": [{}], "confidence": 0.96, "needs_review": True,
-           "review_reasons": [reason]}
+           "review_reasons": [reason, other]}
+    fine = {**doc, "document_id": "0f8e2c3a9b1d4e57", "needs_review": False,
+            "review_reasons": []}
     lines = tmp_path / "ingest.jsonl"
-    lines.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    lines.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in (doc, fine)),
+                     encoding="utf-8")
     shown = subprocess.run([sys.executable, str(DEMO.parent / "demo_report.py"), str(lines)],
                            capture_output=True, text=True, check=True, timeout=60).stdout
     assert "0,96" in shown and "0.96" not in shown, shown
     # tester12 F7: the type as the clerk's listings name it, not its code
     assert "Quyết định" in shown and "decision" not in shown, shown
     assert "…" not in shown, shown
-    cells = "".join(part.strip() for line in shown.splitlines()
-                    for part in line.split("│")[-2:-1])
-    assert "".join(reason.split()) in "".join(cells.split()), shown
+    table = [line for line in shown.splitlines() if "│" in line]
+    row = [line for line in table if "51a4d7bc4da666b4" in line]
+    assert len(row) == 1 and "cần, xem (1), (2)" in row[0], shown
+    assert not any("/tmp" in line or "demo-batch" in line for line in table), shown
+    said = shown.splitlines()
+    assert f"(1) 51a4d7bc4da666b4: {reason}" in said, shown
+    assert f"(2) 51a4d7bc4da666b4: {other}" in said, shown

@@ -7,7 +7,7 @@ running the export is ``sohoa.pipeline.exportjob``'s.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select
@@ -91,9 +91,35 @@ def _notes(doc: dict[str, Any]) -> str | None:
     return "; ".join(notes)
 
 
-def document_metadata(doc: dict[str, Any]) -> dict[str, Any]:
+def kept_images(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """(blob SHA-256, the bag's file name without its extension) of each image the catalogue
+    keeps with the document that no PDF holds, once each: the phone photo a page was flattened
+    from (the master beside the archival copy, migration 0016), then each image of the sheet
+    scanned again since (``page_rescans``: a receipt brought back signed, migration 0025)."""
+    doc_id = doc["document_id"]
+    named: dict[str, str] = {}
+    for page in doc.get("pages") or []:
+        if sha := page.get("original_sha256"):
+            named.setdefault(sha, f"{doc_id}.anh-goc-trang-{int(page['position']) + 1}")
+    for rescan in doc.get("rescans") or []:
+        named.setdefault(rescan["blob_sha256"], f"{doc_id}.quet-lai-{int(rescan['version'])}")
+    return list(named.items())
+
+
+def document_metadata(doc: dict[str, Any],
+                      files: Mapping[str, str] | None = None) -> dict[str, Any]:
     """One document's metadata file: the archival fields with their Vietnamese labels, and
-    the catalog's identification, provenance and signature (the OCR text is in the PDF)."""
+    the catalog's identification, provenance and signature (the OCR text is in the PDF).
+    ``files`` names, by SHA-256, the bag's copy of each image of :func:`kept_images`: they
+    are in no PDF, so the bag carries them beside it and says which is which."""
+    files = files or {}
+    rescans = [{**{k: r.get(k) for k in ("version", "source", "index", "job", "at")},
+                "sha256": r["blob_sha256"], "file": files.get(r["blob_sha256"])}
+               for r in doc.get("rescans") or []]
+    pages = [{**p, **({"original_file": files.get(p["original_sha256"])}
+                      if p.get("original_sha256") else {})} for p in doc.get("pages") or []]
+    originals = [f"trang {int(p['position']) + 1}: {p['original_file']} (ảnh chụp gốc mà "
+                 "trang trong PDF được làm phẳng từ đó)" for p in pages if p.get("original_file")]
     archival = dict(doc.get("archival") or {})
     extra = doc.get("extra") or {}
     if extra.get("born_digital") and extra.get("result_of"):
@@ -115,6 +141,11 @@ def document_metadata(doc: dict[str, Any]) -> dict[str, Any]:
             "Ký hiệu thông tin": doc.get("doc_type"),
             "Từ khóa": _keywords(doc, archival),
             "Ghi chú": _notes(doc),
+            **({"Ảnh gốc": originals} if originals else {}),
+            **({"Ảnh quét lại": [
+                f"lần {r['version']}: {r['file']} (tệp {r['source']}, trang "
+                f"{int(r['index'] or 0) + 1}; không có trong PDF)" for r in rescans]}
+               if rescans else {}),
         },
         "digitization_code": doc.get("digitization_code"),
         "archival": archival,
@@ -133,13 +164,17 @@ def document_metadata(doc: dict[str, Any]) -> dict[str, Any]:
         "retention": doc["retention"],
         "pdf": {**doc["pdf"], "file": f"{doc['document_id']}.pdf"},
         "signature": doc["signature"],
-        "pages": doc["pages"],
+        "pages": pages,
+        "rescans": rescans,
         "ingested_at": doc["ingested_at"],
     }
 
 
 def dossier_metadata(archive: Archive, dossier: dict[str, Any] | None, code: str,
-                     documents: list[dict[str, Any]]) -> dict[str, Any]:
+                     documents: list[dict[str, Any]],
+                     images: Mapping[str, list[str]] | None = None) -> dict[str, Any]:
+    """The dossier's file; ``images`` lists, by document id, the bag's copies of the images
+    kept with each paper beside its PDF (:func:`kept_images`)."""
     with archive.transaction(write=False) as conn:
         override = conn.execute(select(RetentionOverride).where(
             RetentionOverride.dossier_code == code)).mappings().first()
@@ -169,7 +204,10 @@ def dossier_metadata(archive: Archive, dossier: dict[str, Any] | None, code: str
         } if override else None,
         "documents": [{"document_id": d["document_id"], "doc_type": d["doc_type"],
                        "title": d["title"], "metadata": f"{d['document_id']}.json",
-                       "pdf": f"{d['document_id']}.pdf"} for d in documents],
+                       "pdf": f"{d['document_id']}.pdf",
+                       **({"images": (images or {})[d["document_id"]]}
+                          if (images or {}).get(d["document_id"]) else {})}
+                      for d in documents],
     }
 
 

@@ -28,6 +28,7 @@ from sohoa.cli.output import (
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, shown_field, shown_moment
 from sohoa.errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_VERIFY_FAILED
+from sohoa.pipeline.papersigner import ink_marks, paper_signer
 from sohoa.reasons import label as label_of
 from sohoa.vntext import shown_number
 from sohoa.vocabulary import CERTIFIED_COPY, ORIGINAL, PAPER_FORM_NAMES, PAPER_FORM_SHORT
@@ -266,23 +267,14 @@ def validity_text(doc: dict[str, Any], *, short: bool = False) -> str:
     return shown_date(doc["valid_until"]) if doc.get("valid_until") else "vĩnh viễn"
 
 
-_MARK_NAMES = {"seal": "dấu", "signature": "chữ ký tay"}
-
-
 def signer_lines(doc: dict[str, Any]) -> list[str]:
     """Who signed the paper and the seals and hand signatures found on it, as read at ingest
     (tester15 F4: a review reason about the signer names a field the reviewer must see)."""
-    extra = doc.get("extra") or {}
     lines = []
-    if signer := extra.get("signer"):
-        who = " ".join(w for w in (signer.get("rank"), signer.get("name")) if w)
-        lines.append(f"người ký: {signer.get('title')}" + (f" — {who}" if who else ""))
-    marks = extra.get("ink_marks") or []
-    if marks:
-        lines.append("dấu, chữ ký tay: " + "; ".join(
-            f"{_MARK_NAMES.get(m.get('kind'), m.get('kind'))} ở trang {m.get('page')} "
-            f"(x {m.get('left')}, y {m.get('top')}, {m.get('width')}×{m.get('height')} điểm ảnh)"
-            for m in marks))
+    if signer := paper_signer(doc):
+        lines.append(f"người ký: {signer}")
+    if marks := ink_marks(doc):
+        lines.append("dấu, chữ ký tay: " + "; ".join(marks))
     return lines
 
 

@@ -166,6 +166,12 @@ def show_cmd(state: State, document_id: str, field_key: str | None, out_dir: Pat
         out.print(f"  {label(key)}: {_value(key, value)}", markup=False, soft_wrap=True)
         if key in result["agreed"]:
             out.print(f"    [dim]{escape(result['agreed'][key])}[/]")
+    # the paper's signer and ink, as `sohoa show` says them (a reason may be about them)
+    if result.get("signer"):
+        out.print(f"  người ký: {result['signer']}", markup=False, soft_wrap=True)
+    if result.get("ink_marks"):
+        out.print("  dấu, chữ ký tay: " + "; ".join(result["ink_marks"]), markup=False,
+                  soft_wrap=True)
     for image in result["images"]:
         out.print(f"  ảnh trang {image['page']}: {image['path']}")
     if result.get("note"):

@@ -6,6 +6,12 @@ Layout of the bag's payload::
     data/<dossier code>/dossier.json          the dossier (TT 02/2019-style labels + keys)
     data/<dossier code>/<document id>.pdf     the signed PDF/A as stored (checked on read)
     data/<dossier code>/<document id>.json    the document's metadata
+    data/<dossier code>/<document id>.anh-goc-trang-<n>.<jpg|png|…>
+                                              the phone photo page n was flattened from
+    data/<dossier code>/<document id>.quet-lai-<n>.<jpg|png|tif|pdf>
+                                              each kept image of the sheet scanned again since
+                                              (a receipt brought back signed); neither is in
+                                              any PDF, both are named in the metadata
     data/audit-events.jsonl                   the audit events about them, with chain hashes
     data/audit-checkpoint.pdf                 the logs' heads, signed (``sohoa.pipeline.anchors``)
 
@@ -21,7 +27,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sohoa import __version__
 from sohoa.archive import bagit, export
@@ -32,6 +38,12 @@ from sohoa.pipeline import anchors
 from sohoa.pipeline.progress import NoProgress, Progress
 from sohoa.pipeline.services import make_signer, open_archive
 from sohoa.pipeline.settings import Settings
+from sohoa.scanners.inputs import sniff
+
+if TYPE_CHECKING:
+    from sohoa.archive import Archive
+
+_HEAD = 1024  # the bytes sniff reads a file's type from
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 
@@ -62,6 +74,7 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
         by_dossier: dict[str, list[dict[str, Any]]] = {}
         dossiers: dict[str, dict[str, Any] | None] = {}
         owners: dict[str, list[str]] = {}
+        images: dict[str, list[str]] = {}
         unowned: list[str] = []
         written = 0
         for doc_id in ids:
@@ -69,7 +82,10 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
             folder = _folder(doc["dossier_code"])
             pdf = archive.get_pdf(doc_id)  # re-hashed on read: a corrupt file is not exported
             written += bag.put(f"{folder}/{doc_id}.pdf", pdf)
-            bag.put(f"{folder}/{doc_id}.json", _json(export.document_metadata(doc)))
+            kept = _put_kept_images(archive, bag, folder, doc)
+            if kept:
+                images[doc_id] = list(kept.values())
+            bag.put(f"{folder}/{doc_id}.json", _json(export.document_metadata(doc, kept)))
             by_dossier.setdefault(doc["dossier_code"], []).append(doc)
             dossiers[doc["dossier_code"]] = doc["dossier"]
             if doc["owner_id"]:
@@ -81,7 +97,8 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
             progress.advance()
         for code, docs in by_dossier.items():
             bag.put(f"{_folder(code)}/dossier.json",
-                    _json(export.dossier_metadata(archive, dossiers[code], code, docs)))
+                    _json(export.dossier_metadata(archive, dossiers[code], code, docs,
+                                                  images)))
         events = export.audit_events(archive, [*ids, *by_dossier, *owners])
         bag.put("audit-events.jsonl", "".join(
             json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in events
@@ -118,6 +135,24 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
             for d in unowned] or [Read(owner_id=None, result_count=0, request=request)])
     return {"bag": str(out), "documents": len(ids), "dossiers": len(by_dossier),
             "audit_events": len(events), "pdfs_written": written, **totals}
+
+
+_EXTENSIONS = {"jpeg": "jpg", "png": "png", "tiff": "tif", "pdf": "pdf"}
+
+
+def _put_kept_images(archive: Archive, bag: bagit.BagWriter, folder: str,
+                     doc: dict[str, Any]) -> dict[str, str]:
+    """Write beside the document's PDF each image the catalogue keeps with it that no PDF holds
+    (``export.kept_images``: the phone photo a page was flattened from, the sheet scanned again
+    since with new ink on it); return the bag's file name by SHA-256. Each is re-hashed on
+    read: an image that no longer matches its hash stops the export, as a PDF does."""
+    files: dict[str, str] = {}
+    for sha, stem in export.kept_images(doc):
+        data = archive.blobs.get(sha)
+        name = f"{stem}.{_EXTENSIONS.get(sniff(data[:_HEAD]) or '', 'bin')}"
+        bag.put(f"{folder}/{name}", data)
+        files[sha] = name
+    return files
 
 
 def contact_name(settings: Settings, by: str) -> str:

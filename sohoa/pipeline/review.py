@@ -51,6 +51,7 @@ from sohoa.ocr.fields.extract import extract_fields
 from sohoa.ocr.fields.fixedtitle import fixed_title
 from sohoa.pipeline.analysis import PAGE_STAGE, PageAnalysis
 from sohoa.pipeline.owner import co_owners, resolve_owner
+from sohoa.pipeline.papersigner import ink_marks, paper_signer
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
 from sohoa.records import Extraction, FieldValue, OcrPage, Word
@@ -277,6 +278,9 @@ def show(settings: Settings, document_id: str, field_key: str | None, out_dir: P
         "flags": _said(doc["field_flags"]), "images": [], "ocr_text": None,
         # values taken from another paper of the dossier (sohoa.pipeline.agreement)
         "agreed": dict((doc.get("extra") or {}).get("agreed") or {}),
+        # the paper's signer and ink as read at ingest: a reason about the signer asks the
+        # reviewer to compare them with the paper (tester15 F4)
+        "signer": paper_signer(doc), "ink_marks": ink_marks(doc),
     }
     stem = doc["document_id"]
     located = None

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -661,16 +662,42 @@ def test_shared_papers_stored_before_0021_get_their_co_owners(tmp_path: Path) ->
     assert "co_owners_backfilled" not in json.loads(extra)
 
 
+def _revision_0026() -> Any:
+    """Migration 0026's module, its keyset batch made 1 so that the loop's later batches run."""
+    import importlib.util
+
+    path = (Path(__file__).resolve().parents[2] / "sohoa" / "archive" / "migrations"
+            / "versions" / "0026_co_owner_owner_rows.py")
+    spec = importlib.util.spec_from_file_location("rev0026", path)
+    assert spec is not None and spec.loader is not None
+    rev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rev)
+    rev.BATCH = 1
+    return rev
+
+
+def _run_revision(root: Path, rev: Any, step: str
+                  ) -> tuple[dict[str, tuple[object, ...]], dict[str, dict]]:
+    """Run ``rev``'s upgrade or downgrade on the catalog; its owner rows and papers' extras."""
+    from alembic.operations import Operations
+
+    writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
+    try:
+        with writer.begin() as conn, Operations.context(MigrationContext.configure(conn)):
+            getattr(rev, step)()
+    finally:
+        writer.dispose()
+        reader.dispose()
+    owners = {r[0]: tuple(r[1:]) for r in _rows(root, "SELECT id, kind, name FROM owners")}
+    return owners, {i: json.loads(e) for i, e in _rows(root, "SELECT id, extra FROM documents")}
+
+
 def test_co_owners_without_an_owner_row_get_one_and_give_it_back(tmp_path: Path) -> None:
     """review14a S7: 0022 back-filled co-owner rows but no owner rows, so a spouse known only
     through a back-filled certificate could not be held by owner nor get an owner-level event.
     0026 makes the missing rows (keyset batches: here 1 a batch over the 2 people without
     one), notes each on the person's first paper; a second run finds nothing; the downgrade
     deletes exactly those rows, keeps a row a paper was filed under since, and the notes go."""
-    import importlib.util
-
-    from alembic.operations import Operations
-
     root = tmp_path / "home"
     root.mkdir()
     spouses = ("075303001111", "075303002222", "075303003333")
@@ -691,25 +718,10 @@ def test_co_owners_without_an_owner_row_get_one_and_give_it_back(tmp_path: Path)
         conn.execute("DELETE FROM owners WHERE id IN (?, ?)", spouses[:2])
     before = dict(_rows(root, "SELECT id, extra FROM documents"))
 
-    path = (Path(__file__).resolve().parents[2] / "sohoa" / "archive" / "migrations"
-            / "versions" / "0026_co_owner_owner_rows.py")
-    spec = importlib.util.spec_from_file_location("rev0026", path)
-    assert spec is not None and spec.loader is not None
-    rev = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(rev)
-    rev.BATCH = 1  # the keyset loop's later batches run too
+    rev = _revision_0026()
 
     def run(step: str) -> tuple[dict[str, tuple[object, ...]], dict[str, dict]]:
-        writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
-        try:
-            with writer.begin() as conn, Operations.context(MigrationContext.configure(conn)):
-                getattr(rev, step)()
-        finally:
-            writer.dispose()
-            reader.dispose()
-        owners = {r[0]: tuple(r[1:]) for r in _rows(root, "SELECT id, kind, name FROM owners")}
-        return owners, {i: json.loads(e) for i, e in _rows(root,
-                                                           "SELECT id, extra FROM documents")}
+        return _run_revision(root, rev, step)
 
     owners, extras = run("upgrade")
     assert owners[spouses[0]] == owners[spouses[1]] == ("person", None)
@@ -722,3 +734,56 @@ def test_co_owners_without_an_owner_row_get_one_and_give_it_back(tmp_path: Path)
     assert spouses[0] not in owners and spouses[1] in owners and spouses[2] in owners
     assert {i: json.dumps(e, ensure_ascii=False) for i, e in extras.items()} == {
         i: json.dumps(json.loads(e), ensure_ascii=False) for i, e in before.items()}
+
+
+def test_0026_downgrade_keeps_what_a_person_gave_a_backfilled_owner(tmp_path: Path) -> None:
+    """store15 N10: the downgrade deleted every owner row 0026 made, with the name a reviewer
+    had confirmed for that spouse since, and the person a legal hold or a death names. It now
+    deletes only a row still as 0026 made it; the others stay (0025's code makes such rows
+    itself), each with what was entered, and every note goes."""
+    from datetime import UTC, datetime
+
+    from sohoa.archive.owners import record_owner
+
+    root = tmp_path / "home"
+    root.mkdir()
+    # untouched, named by a reviewer, held, died, re-kinded
+    spouses = ("075303001111", "075303002222", "075303003333", "075303004444",
+               "075303005555")
+    with open_archive(root) as archive:
+        for n, wife in enumerate(spouses):
+            rec, pdf, images = make_record(f"kh-{n}", doc_type="marriage_certificate",
+                                           title="GIẤY CHỨNG NHẬN KẾT HÔN",
+                                           owner_id=f"07520300{n}000")
+            archive.store_document(replace(rec, co_owners=((wife, None),)), pdf, images)
+    _migrate_to(root, "0025")
+    with sqlite3.connect(root / "catalog.db") as conn:  # as 0022 left back-filled spouses
+        conn.execute(f"DELETE FROM owners WHERE id IN ({', '.join('?' * len(spouses))})",
+                     spouses)
+    rev = _revision_0026()
+    owners, _ = _run_revision(root, rev, "upgrade")
+    assert all(owners[s] == ("person", None) for s in spouses)
+    writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
+    try:
+        with writer.begin() as conn:  # what people did with them since
+            record_owner(conn, spouses[1], "person", "Lê Thị Hoa", authoritative=True,
+                         now=datetime(2026, 12, 8, 3, 0, tzinfo=UTC), reviewed=True)
+            conn.execute(text(
+                "INSERT INTO legal_holds (scope, target, reason, placed_by, placed_at) "
+                "VALUES ('owner', :who, 'Tòa án yêu cầu', 'Hà', '2026-12-08 03:00:00')"),
+                {"who": spouses[2]})
+            conn.execute(text(
+                "INSERT INTO retention_events (subject, subject_id, event, on_date, reason, "
+                "recorded_by, recorded_at) VALUES ('owner', :who, 'died', '2026-11-30', "
+                "'Trích lục khai tử', 'Hà', '2026-12-08 03:00:00')"), {"who": spouses[3]})
+            record_owner(conn, spouses[4], "organization", None, authoritative=False,
+                         now=datetime(2026, 12, 8, 3, 0, tzinfo=UTC))
+    finally:
+        writer.dispose()
+        reader.dispose()
+    owners, extras = _run_revision(root, rev, "downgrade")
+    assert spouses[0] not in owners
+    assert owners[spouses[1]] == ("person", "Lê Thị Hoa")
+    assert owners[spouses[2]] == owners[spouses[3]] == ("person", None)
+    assert owners[spouses[4]] == ("organization", None)
+    assert not [e for e in extras.values() if rev.NOTE in e]

@@ -4,12 +4,14 @@ interrupted export completes when run again."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 from archivist_helpers import opened, run_sohoa, signer_for, store
+from sample_files import page_image
 
 from sohoa.archive import bagit
 from sohoa.pipeline.exportjob import write
@@ -138,3 +140,61 @@ def test_bag_metadata_has_what_an_inspector_reads(settings: Settings, tmp_path: 
     assert "Nguyễn Thị Ánh Tuyết" in dossier["Tiêu đề hồ sơ"]
     info = (bag / "bag-info.txt").read_text(encoding="utf-8")
     assert "Contact-Name: root" not in info
+
+
+def test_the_images_kept_beside_a_paper_travel_with_it(settings: Settings,
+                                                       tmp_path: Path) -> None:
+    """store15 N8: the images the catalogue keeps with a paper but no PDF holds — the sheet
+    scanned again since (``page_rescans``: a receipt brought back with the applicant's
+    signature) and the phone photo a page was flattened from — were left out of the bag. Each
+    now travels beside its paper, named in its metadata and the dossier's, its SHA-256 the
+    catalogue's; an image that no longer matches its hash stops the export, as a PDF does."""
+    ids = seed(settings)
+    photo = page_image("phone-photo")  # PNG, as sample pages are
+    with opened(settings) as archive:
+        photographed = store(archive, signer_for(settings), "photographed", dossier=DOSSIER,
+                             images=[page_image("flattened")], originals=[photo])
+    images = [page_image("receipt-rescan"), page_image("receipt-rescan-signed")]
+    with opened(settings) as archive:
+        kept = archive.record_rescan(ids[1], job_id="job-lo3", pages=[
+            {"source": "lo2.pdf", "index": 0}, {"source": "lo3_signed.pdf", "index": 1}],
+            images=images)
+        assert kept == [hashlib.sha256(i).hexdigest() for i in images]
+    bag = tmp_path / "bag-images"
+    done = run_sohoa(settings.home, "export", "--dossier", DOSSIER, "-o", str(bag), "--json")
+    assert done.returncode == 0, done.stderr
+    folder = bag / "data" / DOSSIER
+    names = [f"{ids[1]}.quet-lai-1.png", f"{ids[1]}.quet-lai-2.png"]
+    assert [(folder / n).read_bytes() for n in names] == images
+    original = f"{photographed}.anh-goc-trang-1.png"
+    assert (folder / original).read_bytes() == photo
+    manifest = (bag / "manifest-sha256.txt").read_text(encoding="utf-8")
+    for name, sha in [*zip(names, kept, strict=True),
+                      (original, hashlib.sha256(photo).hexdigest())]:
+        assert f"{sha}  data/{DOSSIER}/{name}\n" in manifest
+    meta = json.loads((folder / f"{ids[1]}.json").read_text(encoding="utf-8"))
+    assert [(r["version"], r["file"], r["sha256"], r["source"], r["job"])
+            for r in meta["rescans"]] == [(1, names[0], kept[0], "lo2.pdf", "job-lo3"),
+                                          (2, names[1], kept[1], "lo3_signed.pdf", "job-lo3")]
+    assert meta["tai_lieu"]["Ảnh quét lại"][1].startswith(
+        f"lần 2: {names[1]} (tệp lo3_signed.pdf, trang 2")
+    shot = json.loads((folder / f"{photographed}.json").read_text(encoding="utf-8"))
+    assert shot["pages"][0]["original_file"] == original
+    assert shot["tai_lieu"]["Ảnh gốc"][0].startswith(f"trang 1: {original} (ảnh chụp gốc")
+    plain = json.loads((folder / f"{ids[0]}.json").read_text(encoding="utf-8"))
+    assert plain["rescans"] == [] and "original_file" not in plain["pages"][0]
+    assert "Ảnh quét lại" not in plain["tai_lieu"] and "Ảnh gốc" not in plain["tai_lieu"]
+    dossier = json.loads((folder / "dossier.json").read_text(encoding="utf-8"))
+    assert {d["document_id"]: d.get("images") for d in dossier["documents"]} == {
+        ids[0]: None, ids[1]: names, photographed: [original]}
+    assert bagit.validate(bag) == []
+
+    # the kept image changed on disk since: not exported as if it were the catalogue's
+    with opened(settings) as archive:
+        path = archive.blobs.path(kept[1])  # type: ignore[attr-defined]
+    path.chmod(0o644)
+    path.write_bytes(images[1][:-1] + bytes([images[1][-1] ^ 1]))
+    bad = run_sohoa(settings.home, "export", "--dossier", DOSSIER, "-o",
+                    str(tmp_path / "bag-bad"))
+    assert bad.returncode != 0
+    assert kept[1][:12] in bad.stderr or kept[1] in bad.stderr, bad.stderr

@@ -155,7 +155,8 @@ def test_data_migrations_go_down_and_up_without_losing_anything(place: Place) ->
 def test_shared_papers_get_their_co_owners_back_filled_and_taken_back(place: Place) -> None:
     """0022 on both dialects: a marriage certificate with no co-owner rows (stored before 0021)
     is the other spouse's after the upgrade, from its stored fields, and 0026 makes her owner
-    row; the downgrades take back exactly the rows they made."""
+    row; the downgrades take back exactly the rows they made, but a row a reviewer named since
+    (store15 N10)."""
     from dataclasses import replace
 
     from dossier_papers import HUSBAND, WIFE, marriage_certificate_text
@@ -183,6 +184,22 @@ def test_shared_papers_get_their_co_owners_back_filled_and_taken_back(place: Pla
         assert rows == []
         assert "co_owners_backfilled" not in (json.loads(extra) if isinstance(extra, str)
                                               else extra)
+    with place.open() as arc:  # up again; a reviewer names her; down: her row stays (N10)
+        from datetime import UTC, datetime
+
+        from sohoa.archive.owners import record_owner
+
+        with arc._writer.begin() as conn:
+            record_owner(conn, WIFE, "person", "Lê Thị Hoa", authoritative=True,
+                         now=datetime(2026, 12, 8, 3, 0, tzinfo=UTC), reviewed=True)
+        _downgrade(arc, "0025")
+        with arc._writer.connect() as conn:
+            assert conn.execute(text("SELECT kind, name FROM owners WHERE id = :i"),
+                                {"i": WIFE}).all() == [("person", "Lê Thị Hoa")]
+            extra = conn.execute(text("SELECT extra FROM documents WHERE id = :i"),
+                                 {"i": cert}).scalar_one()
+        assert "co_owner_rows_backfilled" not in (json.loads(extra) if isinstance(extra, str)
+                                                  else extra)
 
 
 # --- documents ----------------------------------------------------------------------------

@@ -80,7 +80,7 @@ def _page(text: str, seed: str) -> tuple[bytes, OcrPage]:
 
 def _store(archive: Archive, seed: str, text: str, doc_type: str, *, fields: dict,
            owner_id: str | None, needs_review: bool, reasons: tuple[str, ...] = (),
-           flags: tuple[str, ...] = ()) -> str:
+           flags: tuple[str, ...] = (), extra: dict | None = None) -> str:
     image, ocr = _page(text, seed)
     page = PageRecord(source=f"/scans/{seed}.pdf", index=0, sha256=ocr.page_sha256,
                       side="front", rotation=0, skew=0.0, confidence=0.9,
@@ -96,7 +96,7 @@ def _store(archive: Archive, seed: str, text: str, doc_type: str, *, fields: dic
         pdf_size=len(pdf),
         signature=SignatureSummary("B-B", "THỬ NGHIỆM", datetime(2024, 3, 5, tzinfo=UTC)),
         issue_date=date(2024, 3, 5), retention="years:10",
-        ingested_at=datetime(2024, 3, 5, tzinfo=UTC))
+        ingested_at=datetime(2024, 3, 5, tzinfo=UTC), extra=extra or {})
     archive.cache_put(PAGE_STAGE, ocr.page_sha256, {
         "page_sha256": ocr.page_sha256, "blank": False, "code": None, "ocr": ocr_to_json(ocr)})
     doc_id, created = archive.store_document(rec, pdf, [image])
@@ -540,3 +540,27 @@ def test_a_type_correction_keeps_what_was_read(home: tuple[Path, dict[str, str]]
         back = archive.get_document(doc)
     assert back["fields"]["date_of_birth"] == "2003-02-01" and back["fields"]["sex"] == "Nam"
     assert "set_aside" not in back["extra"]
+
+
+def test_review_show_says_the_papers_signer_and_ink(tmp_path: Path) -> None:
+    """tester15 F4's reason "Người ký: máy đọc là … đối chiếu với giấy" asks the reviewer to
+    compare the signer read with the paper: `review show` (and the reviewer's web page, from
+    the same result) says the signer and the seals and hand signatures found, as `show` does."""
+    settings = _settings(tmp_path)
+    reason = ("Người ký: máy đọc là “Trần Bao Mỹ” và đã sửa thành “Trần Bảo Mỹ” ở trang 1 "
+              "của /scans/qd.pdf; đối chiếu với giấy")
+    with open_archive(settings) as archive:
+        doc = _store(archive, "signed", RECEIPT, "dossier_receipt", needs_review=True,
+                     owner_id="075203001234", reasons=(reason,),
+                     fields={"full_name": "Nguyễn Văn An", "id_number": "075203001234"},
+                     extra={"signer": {"title": "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH",
+                                       "name": "Trần Bảo Mỹ"},
+                            "ink_marks": [{"kind": "seal", "page": 1, "left": 10, "top": 20,
+                                           "width": 300, "height": 300}]})
+    shown = _cli(tmp_path, "review", "show", doc, "-o", str(tmp_path / "crops"))
+    assert shown.exit_code == 0, shown.output
+    assert "  người ký: KT. CHỦ TỊCH / PHÓ CHỦ TỊCH — Trần Bảo Mỹ\n" in shown.stdout, shown.stdout
+    assert "  dấu, chữ ký tay: dấu ở trang 1 (x 10, y 20, 300×300 điểm ảnh)" in shown.stdout
+    as_json = json.loads(_cli(tmp_path, "review", "show", doc, "-o", str(tmp_path / "crops"),
+                              "--json").stdout)
+    assert as_json["signer"] == "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH — Trần Bảo Mỹ"

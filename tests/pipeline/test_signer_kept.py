@@ -47,3 +47,12 @@ def test_signer_and_marks_go_with_the_record_and_are_shown() -> None:
     assert shown[0] == "người ký: KT. CHỦ TỊCH / PHÓ CHỦ TỊCH — Trần Bảo Mỹ"
     assert shown[1].startswith("dấu, chữ ký tay: dấu ở trang 1") and "chữ ký tay ở trang 1" \
         in shown[1]
+
+
+def test_a_signer_without_a_title_is_not_shown_as_none() -> None:
+    """A name read without its title (the title lost under a seal) is said alone, never
+    "người ký: None — …"; nothing read, no line."""
+    assert signer_lines({"extra": {"signer": {"title": None, "name": "Trần Bảo Mỹ"}}}) == [
+        "người ký: Trần Bảo Mỹ"]
+    assert signer_lines({"extra": {"signer": {"title": "CHỦ TỊCH"}}}) == ["người ký: CHỦ TỊCH"]
+    assert signer_lines({"extra": {"signer": {}, "ink_marks": []}}) == []

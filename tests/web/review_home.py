@@ -75,7 +75,12 @@ def store_flagged(archive: Archive, unit: str = "H19.22", *, copy: int = 1) -> s
         pdf_sha256=sha256_hex(pdf), pdf_size=len(pdf),
         signature=SignatureSummary("B-B", "THỬ NGHIỆM", datetime(2024, 3, 5, tzinfo=UTC)),
         issue_date=date(2024, 3, 5), retention="years:10",
-        ingested_at=datetime(2024, 3, 5, tzinfo=UTC))
+        ingested_at=datetime(2024, 3, 5, tzinfo=UTC),
+        # the signer as ingest keeps it; a page of OCR text is never markup on the page
+        extra={"signer": {"title": "GIÁM ĐỐC <b>SỞ</b>", "rank": None,
+                          "name": "Lê Văn Bình"},
+               "ink_marks": [{"kind": "seal", "page": 1, "left": 700, "top": 500,
+                              "width": 260, "height": 260}]})
     archive.cache_put(PAGE_STAGE, ocr.page_sha256, {
         "page_sha256": ocr.page_sha256, "blank": False, "code": None, "ocr": ocr_to_json(ocr)})
     doc_id, _ = archive.store_document(rec, pdf, [image])

@@ -124,6 +124,39 @@ def test_a_server_restart_keeps_the_officer_signed_in(site: Site, card: str) -> 
     site.assert_local()  # the session id is in no URL, no page source, no script's reach
 
 
+def test_the_papers_signer_and_ink_are_on_the_document_page(site: Site, card: str) -> None:
+    """fields15's leftover: the paper's signer (title, rank, name) and the seals and hand
+    signatures found were shown by `sohoa show` only; the officer reads them on the page too,
+    in the same words, as text — whatever OCR read there is never markup."""
+    from dataclasses import replace
+
+    with open_archive(site.home.settings) as arc:
+        rec, pdf, images = make_record(
+            "decision", title="QUYẾT ĐỊNH", doc_type="other", owner_id=CITIZEN,
+            owner_name="Nguyễn Văn An", unit="H19.22", dossier_code=DOSSIER)
+        doc_id, _ = arc.store_document(replace(rec, extra={
+            "signer": {"title": "TRƯỞNG CÔNG AN <img src=x onerror=alert(1)>",
+                       "rank": "Trung tá", "name": "Ngô Thanh Ngữ"},
+            "ink_marks": [{"kind": "seal", "page": 1, "left": 1000, "top": 1800,
+                           "width": 300, "height": 300},
+                          {"kind": "signature", "page": 1, "left": 1100, "top": 1900,
+                           "width": 320, "height": 120}]}), pdf, images)
+    b = site.browser
+    site.go(f"/web/documents/{doc_id}?purpose={PURPOSE}")
+    b.wait_for("section.card dl")
+    facts = b.text("section.card dl")
+    assert ("Người ký trên bản giấy\nTRƯỞNG CÔNG AN <img src=x onerror=alert(1)> — Trung tá "
+            "Ngô Thanh Ngữ") in facts
+    assert ("Dấu, chữ ký tay\ndấu ở trang 1 (x 1000, y 1800, 300×300 điểm ảnh)\nchữ ký tay "
+            "ở trang 1 (x 1100, y 1900, 320×120 điểm ảnh)") in facts
+    assert b.js("return document.querySelectorAll('dl img').length") == 0
+    site.assert_local()
+    # a paper whose signer was not read shows no empty line for it
+    site.go(f"/web/documents/{site.home.ids['birth']}?purpose={PURPOSE}")
+    b.wait_for("section.card dl")
+    assert "Người ký trên bản giấy" not in b.text() and "Dấu, chữ ký tay" not in b.text()
+
+
 def test_sign_out_ends_the_session(site: Site) -> None:
     b = site.browser
     site.go("/web/search")

@@ -41,6 +41,10 @@ def test_reviewer_corrects_a_field_and_accepts(site: Site, flagged: str) -> None
         b.keys("j")
         b.wait_js("return document.readyState === 'complete'")
     assert current_field(site) == "f-id_number"
+    # the paper's signer and ink read at ingest, as text (tester15 F4; fields15's leftover)
+    main = b.text("main")
+    assert "Người ký trên bản giấy: GIÁM ĐỐC <b>SỞ</b> — Lê Văn Bình" in main, main
+    assert "Dấu, chữ ký tay: dấu ở trang 1 (x 700, y 500, 260×260 điểm ảnh)" in main, main
     # The crop where the number is printed, and what recognition read there.
     assert b.wait_js("const i = document.querySelector('.field-row.current img.crop');"
                      "return i && i.complete && i.naturalWidth > 0")

@@ -29,6 +29,7 @@ from sohoa.api.web.html import (
 from sohoa.clock import shown_field, vietnam_today
 from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError
+from sohoa.pipeline.papersigner import ink_marks, paper_signer
 from sohoa.reasons import vietnamese
 from sohoa.roles import CHANNELS
 from sohoa.roles import READ_ACTIONS as ACTIONS
@@ -269,6 +270,11 @@ def _document_body(doc: dict[str, Any], history: list[dict[str, Any]], purpose: 
     review = ("Đã kiểm tra" if not doc.get("needs_review")
               else '<span class="bad">Chờ kiểm tra</span>: '
                    + esc("; ".join(vietnamese(r) for r in doc.get("review_reasons") or [])))
+    # the paper's own signer and ink as read at ingest (tester15 F4), as `sohoa show` says
+    # them: not the digital signature below, which is the copier's
+    signer, marks = paper_signer(doc), ink_marks(doc)
+    paper_ink = [*([("Người ký trên bản giấy", esc(signer))] if signer else []),
+                 *([("Dấu, chữ ký tay", "<br>".join(esc(m) for m in marks))] if marks else [])]
     facts = dl([
         ("Loại", esc(type_name(doc.get("doc_type")))),
         ("Chủ sở hữu", esc(owner.get("name") or "—")
@@ -282,6 +288,7 @@ def _document_body(doc: dict[str, Any], history: list[dict[str, Any]], purpose: 
             if dossier.get("procedure_name") or dossier.get("procedure_code") else "")),
         ("Mã số hóa", esc(doc.get("digitization_code") or "—")),
         ("Đơn vị tiếp nhận", esc(doc.get("unit") or "—")),
+        *paper_ink,
         ("Chữ ký số", signature),
         ("Tình trạng kiểm tra", review),
         ("Mã tài liệu", f"<code>{esc(doc_id)}</code>"),

@@ -115,7 +115,13 @@ def install(view: Any, write: Any) -> None:
             + (f'{esc(whole.get("owner_name") or "chưa rõ")}</p>'
                if not proposed else f'chưa xác định (đề xuất {esc(proposed)})</p>')
             + "".join(f'<p class="bad">{esc(reason_text(r))}</p>'
-                      for r in dict.fromkeys(whole.get("reasons") or [])))
+                      for r in dict.fromkeys(whole.get("reasons") or []))
+            # the paper's signer and ink as read at ingest, as the officer's page says them:
+            # a reason about the signer asks for them to be compared with the paper
+            + (f'<p>Người ký trên bản giấy: <b>{esc(whole["signer"])}</b></p>'
+               if whole.get("signer") else "")
+            + (f'<p>Dấu, chữ ký tay: {"; ".join(esc(m) for m in whole["ink_marks"])}</p>'
+               if whole.get("ink_marks") else ""))
         type_form = (
             f'<form method="post" action="/web/review/{esc(document_id)}/type" class="card">'
             f'{csrf_field(desk.session.csrf)}'

@@ -8,8 +8,13 @@ hold by owner could name her, no owner-level retention event, no name in an expo
 This revision makes the missing rows (``kind = 'person'``, no name: the paper's printed name is
 the review's to confirm), reading the co-owner ids in keyset batches. Each row it makes is noted
 on the co-owner's first paper (lowest id) in ``extra["co_owner_rows_backfilled"]``; the
-downgrade deletes exactly those rows — unless a paper has since been filed under that person as
-its owner (the row is that paper's then) — and the notes.
+downgrade takes the notes away and deletes those rows still as this revision made them — never
+one a person has given something since (store15 N10): a name (a reviewer confirmed the
+spouse's, another paper of hers named her), another kind, any change since it was made, a
+paper filed under that person as its owner, a legal hold or a retention event ("died") naming
+her. Such a row is kept: revision 0025's code makes the same rows itself (the store and the
+review record one for each co-owner), so a kept row is data 0025 understands, and nothing a
+person entered is lost by going back.
 
 Self-contained on purpose (no imports from sohoa.archive models), like 0001–0025.
 
@@ -43,6 +48,14 @@ def _json(value: object, empty: Any) -> Any:
         except ValueError:
             return empty
     return empty if value is None else value
+
+
+def _referents() -> tuple[sa.TableClause, sa.TableClause]:
+    holds = sa.table("legal_holds", sa.column("scope", sa.String),
+                     sa.column("target", sa.String))
+    events = sa.table("retention_events", sa.column("subject", sa.String),
+                      sa.column("subject_id", sa.String))
+    return holds, events
 
 
 def _tables() -> tuple[sa.TableClause, sa.TableClause, sa.TableClause]:
@@ -94,7 +107,15 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     documents, _co, owners = _tables()
+    holds, events = _referents()
     conn = op.get_bind()
+    # a row still as upgrade() made it: no name, no change since, nothing naming the person
+    untouched = sa.and_(
+        owners.c.name.is_(None), owners.c.kind == "person",
+        owners.c.updated_at == owners.c.created_at,
+        ~sa.exists().where(documents.c.owner_id == owners.c.id),
+        ~sa.exists().where(holds.c.scope == "owner", holds.c.target == owners.c.id),
+        ~sa.exists().where(events.c.subject == "owner", events.c.subject_id == owners.c.id))
     last = ""
     while True:
         rows = list(conn.execute(
@@ -106,8 +127,7 @@ def downgrade() -> None:
             extra = dict(_json(row.extra, {}))
             ids = extra.pop(NOTE, None)
             if isinstance(ids, list) and ids:
-                owned = sa.exists().where(documents.c.owner_id == owners.c.id)
-                conn.execute(sa.delete(owners).where(owners.c.id.in_(ids), ~owned))
+                conn.execute(sa.delete(owners).where(owners.c.id.in_(ids), untouched))
             conn.execute(sa.update(documents).where(documents.c.id == row.id)
                          .values(extra=extra))
         if len(rows) < BATCH:
