@@ -540,3 +540,15 @@ def test_a_type_correction_keeps_what_was_read(home: tuple[Path, dict[str, str]]
         back = archive.get_document(doc)
     assert back["fields"]["date_of_birth"] == "2003-02-01" and back["fields"]["sex"] == "Nam"
     assert "set_aside" not in back["extra"]
+
+
+def test_a_signer_doubt_asks_for_the_signer_not_the_whole_paper() -> None:
+    # tester16 F11: "cần kiểm tra: toàn bộ" when the only reason was the signer's name.
+    from sohoa.pipeline.review import _flagged_fields
+    from sohoa.reasons import reason
+
+    doc = {"field_flags": [], "fields": {"full_name": "Lữ Bích Uyển"},
+           "review_reasons": [reason("signer", "không đọc chắc chắn “Dương thị Mỹ” ở trang 1")]}
+    assert _flagged_fields(doc) == ["signer"]
+    doc["review_reasons"].append(reason("ocr", "độ tin cậy thấp"))
+    assert _flagged_fields(doc) == ["signer", "ocr"]
