@@ -23,6 +23,7 @@ from sohoa.cli.output import (
     emit_json,
     err,
     out,
+    owner_said,
     type_name,
 )
 from sohoa.cli.state import State, pass_state
@@ -94,8 +95,10 @@ def search(state: State, query: str, owner: str | None, doc_type: str | None, un
         out.print("không có giấy tờ nào khớp")
         return
     for hit in hits:
+        # No owner yet: "?" (or the proposal) as the ingest line says it, never "None"
+        # (tester16 F14).
         out.print(f"[bold]{hit['document_id']}[/] {type_name(hit['doc_type'])} chủ sở hữu="
-                  f"{hit['owner_id']} hồ sơ={hit['dossier_code']} "
+                  f"{owner_said(hit)} hồ sơ={hit['dossier_code']} "
                   f"điểm={shown_number(hit['score'], 2)}",
                   soft_wrap=True)
         out.print(f"   {_snippet_markup(hit['snippet'])}")

@@ -108,7 +108,7 @@ def add_moment_column(table: Table, header: str) -> None:
 DAY_WIDTH = 10
 
 
-def _owner_said(event: dict[str, Any]) -> str:
+def owner_said(event: dict[str, Any]) -> str:
     """The owner on an ingest line: a number only proposed is said as such, never as the owner."""
     if event.get("owner_id"):
         return str(event["owner_id"])
@@ -172,7 +172,7 @@ def describe_event(event: dict[str, Any]) -> tuple[str, bool]:
     # No name read: nothing after the owner, not a double space (tester11 F17).
     who = f" {who}" if who else ""
     return (f"[green]đã lưu[/] {event['document_id']} {event['dossier_code']} "
-            f"{type_name(event['doc_type'])} chủ sở hữu={_owner_said(event)}{who} "
+            f"{type_name(event['doc_type'])} chủ sở hữu={owner_said(event)}{who} "
             f"số trang={len(event['pages'])} độ tin cậy {shown_number(event['confidence'], 2)}"
             f"{review}"
             ), False

@@ -67,6 +67,12 @@ def synth_year(state: State, year: int, seed: int, dossiers: int, truth: Path | 
     if as_json:
         emit_json(made)
         return
+    from sohoa.pipeline.kpireport import SHORT
+
     out.print(f"\nđã nạp {dossiers} hồ sơ năm {year} ({sum(made['events'].values())} sự kiện)")
+    # What the generator made, for the manager to hold the report's figures against: the
+    # indicator's name first, its code in brackets as the report prints it (tester16 F3).
+    out.print("số liệu bộ sinh đã tạo (để đối chiếu với báo cáo chỉ số):")
     for code, value in made["truth"]["overall"].items():
-        out.print(f"  {code}: {value['numerator']}/{value['denominator']}")
+        out.print(f"  {SHORT.get(code, code)} [{code}]: "
+                  f"{value['numerator']}/{value['denominator']}")

@@ -143,11 +143,19 @@ def engine_versions(settings: OcrSettings) -> dict[str, str]:
     import hashlib
     import subprocess
 
+    from sohoa.ocr.drawn import faces
+    from sohoa.ocr.standard import italic_face_path
+
     banner = tesserocr.tesseract_version().split()
     shown = {
         "tesserocr": getattr(tesserocr, "__version__", "?"),
         "tesseract": banner[1] if len(banner) > 1 else "?",
         "leptonica": next((w.split("-", 1)[1] for w in banner if w.startswith("leptonica-")), "?"),
+        # The faces the marks of a name and a signing instruction's printed width are measured
+        # in (ocr/drawn.py, ocr/standard.py): the readings of a machine without them differ
+        # (review15a N9), so a bug report says which were found.
+        "faces": "+".join(os.path.basename(f) for f in faces()) or "(none)",
+        "italic face": os.path.basename(italic_face_path() or "") or "(none)",
     }
     try:
         tessdata = find_tessdata(settings)

@@ -146,12 +146,15 @@ _ITALIC_FACES = (
 _WIDTH_SLACK = 0.12
 
 
+def italic_face_path() -> str | None:
+    """The italic face an instruction's printed width is measured in, if the machine has one."""
+    return next((face for face in _ITALIC_FACES if Path(face).is_file()), None)
+
+
 @lru_cache(maxsize=1)
 def _italic_face() -> ImageFont.FreeTypeFont | None:
-    for face in _ITALIC_FACES:
-        if Path(face).is_file():
-            return ImageFont.truetype(face, 100)
-    return None
+    face = italic_face_path()
+    return None if face is None else ImageFont.truetype(face, 100)
 
 
 @lru_cache(maxsize=256)

@@ -17,7 +17,7 @@ from sohoa.clock import vietnam_today
 from sohoa.doctypes import VALIDITY_UNKNOWN, Registry, load_registry
 from sohoa.ocr.classify import NgramModel, classify, printed_title
 from sohoa.ocr.fields.extract import extract_fields
-from sohoa.ocr.fields.fixedtitle import fixed_title
+from sohoa.ocr.fields.fixedtitle import fixed_title, titled_page
 from sohoa.ocr.fields.signer import ink_marks, signer_of
 from sohoa.ocr.segment import find_dossier_code, starts_document
 from sohoa.ocr.titles import changes_letters
@@ -205,14 +205,21 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
                    today: date | None = None) -> DocumentDraft:
     """One document of a dossier. ``today``: the day of ingest (Viet Nam's), after which no
     paper can have been issued; the clock's when not given."""
-    first_text = pages[0].analysis.ocr.text
+    classification = classify(pages[0].analysis.ocr.text, registry, model=model)
+    doc_type = registry.get(classification.doc_type)
+    read_title = printed_title(pages[0].analysis.ocr.text, doc_type.code, registry)
+    title = fixed_title(read_title, doc_type.titles)
+    if read_title and title and title != read_title:
+        # The listed spelling in the page's text and words too: its text layer, the stored
+        # text and the search snippet say what the catalogue's title says (tester16 F1).
+        first = pages[0]
+        pages = [replace(first, analysis=replace(first.analysis, ocr=titled_page(
+            first.analysis.ocr, read_title, title))), *pages[1:]]
     full_text = "\n\n".join(item.analysis.ocr.text for item in pages)
-    classification = classify(first_text, registry, model=model)
     renamed = [pair for item in pages for pair in item.analysis.ocr.renamed]
     unsure = [pair for item in pages for pair in item.analysis.ocr.unsure_ids]
     extraction = extract_fields(classification.doc_type, full_text, registry, renamed=renamed,
                                 unsure=unsure)
-    doc_type = registry.get(classification.doc_type)
     owner = resolve_owner(doc_type.code, extraction, applicant, registry=registry)
     if doc_type.owner_shared and owner.owner_id:
         # A paper of several people (both spouses): its person fields are the owner's.
@@ -259,8 +266,7 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         dossier_code=dossier_code,
         pages=pages,
         classification=classification,
-        title=fixed_title(printed_title(first_text, doc_type.code, registry), doc_type.titles)
-        or doc_type.name,
+        title=title or doc_type.name,
         extraction=extraction,
         owner_id=owner.owner_id,
         owner_kind=owner.owner_kind,

@@ -147,9 +147,15 @@ def _flagged_fields(doc: dict[str, Any]) -> list[str]:
         if key == "validity":
             key = "issue_date"
         if key is not None and key not in found and (key in doc["fields"]
-                                                      or key in (OWNER, TYPE)):
+                                                      or key in _CHECKED_BESIDE_FIELDS):
             found.append(key)
     return found
+
+
+# What a reason may ask a person to check that is no field of the paper: its owner, its type,
+# its signer (title, name), its reading, its dossier. Without them a paper whose only reason
+# was its signer was listed "cần kiểm tra: toàn bộ" (tester16 F11).
+_CHECKED_BESIDE_FIELDS = (OWNER, TYPE, "signer", "ocr", "dossier")
 
 
 def pending(settings: Settings, *, round_no: int | None = None) -> list[dict[str, Any]]:

@@ -147,6 +147,17 @@ def test_search_validates_its_type_and_hints_at_more(settings: Settings) -> None
     assert "có thể còn giấy tờ khớp nữa" not in all3.stdout
 
 
+def test_a_search_hit_no_one_owns_yet_says_so_in_words(settings: Settings) -> None:
+    # tester16 F14: "chủ sở hữu=None" printed to an officer for a paper no one owns yet.
+    signer = signer_for(settings)
+    with opened(settings) as archive:
+        doc = store(archive, signer, "loose", owner_id=None, needs_review=True)
+    found = run_sohoa(settings.home, "search", "Tuyết", *P)
+    assert found.returncode == 0, found.stderr
+    line = next(ln for ln in found.stdout.splitlines() if ln.startswith(doc))
+    assert "chủ sở hữu=? " in line and not re.search(r"\bNone\b", found.stdout), line
+
+
 def _colliding_pages() -> tuple[bytes, bytes]:
     """Two one-page 'scans' whose document ids (the first 16 hex digits of the SHA-256 of the
     pages' SHA-256s) share their first 4 characters but not their first 6."""

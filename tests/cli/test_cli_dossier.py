@@ -82,3 +82,12 @@ def test_synth_year_then_report_kpi(tmp_path: Path) -> None:
     unknown = sohoa(tmp_path, "report", "kpi", "--from", "2025-01-01", "--to", "2025-12-31",
                     "--explain", "KHONG_CO")
     assert unknown.returncode == 2 and "không có chỉ số" in unknown.stderr
+
+
+def test_synth_year_says_its_figures_by_name(tmp_path: Path) -> None:
+    # A manager holds these against the report: the indicator's name first, its code in
+    # brackets, never a bare code (tester16 F3).
+    made = sohoa(tmp_path, "synth", "year", "--year", "2025", "--dossiers", "6", "--seed", "3")
+    assert made.returncode == 0, made.stderr
+    assert "  Số hóa hồ sơ [SO_HOA_GIAY_TO_GIAI_QUYET]: " in made.stdout, made.stdout
+    assert not any(line.startswith("  SO_HOA") for line in made.stdout.splitlines())

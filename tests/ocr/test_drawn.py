@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -89,3 +91,21 @@ def test_the_copy_that_kept_the_mark_is_the_one_compared() -> None:
     assert drawn_spelling(lost, spellings) == "Ân"
     assert drawn_spelling([lost, kept], spellings) == "Ẩn"
     assert drawn_spelling([kept, lost], spellings) == "Ẩn"
+
+
+def test_status_says_which_faces_the_readings_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    # review15a N9: a machine without the serif faces reads names' marks and instructions
+    # differently; `sohoa status` (and a bug report) must say which faces were found.
+    from sohoa.ocr import drawn, standard
+    from sohoa.ocr.engine import OcrSettings, engine_versions
+
+    shown = engine_versions(OcrSettings())
+    assert shown["faces"] == "+".join(Path(f).name for f in drawn.faces()) != ""
+    monkeypatch.setattr(drawn, "FACES", ("/nonexistent/Serif-Bold.ttf",))
+    monkeypatch.setattr(standard, "_ITALIC_FACES", ("/nonexistent/Serif-Italic.ttf",))
+    drawn.faces.cache_clear()
+    try:
+        bare = engine_versions(OcrSettings())
+    finally:
+        drawn.faces.cache_clear()
+    assert (bare["faces"], bare["italic face"]) == ("(none)", "(none)")

@@ -121,6 +121,21 @@ def test_a_passport_number_is_not_a_citizens_id() -> None:
     assert find_id_mentions("Hộ chiếu số: B1234567, cấp ngày 01/02/2020") == []
 
 
+def test_item_8_after_the_parents_names_is_proposed_when_it_says_the_subjects_birth() -> None:
+    # tester16 F8: another layout prints the parents in item 7 and OCR lost item 8's "8.", so
+    # the number was taken for the mother's and the certificate belonged to no one. Its number
+    # says a man born in 1997, as items 2-3 print the subject: proposed, a person confirms.
+    text = LLTP_2024.replace("7. Tên gọi khác: Không\n8. Giấy",
+                             ". Họ và tên cha: Lê Văn Hải; Họ và tên mẹ: Trần Thị Lan\n. Giấy")
+    doc = extract("judicial_record", text)
+    assert doc.owner_id is None and doc.proposed_owner_id == "075097876195"
+    assert "khớp năm sinh 1997" in (doc.fields["id_number"].flag or "")
+    decision = owner_of("judicial_record", doc)
+    assert decision.needs_review and decision.owner_id == "075097876195"
+    # A number of someone born in another year (the mother's) is no one's.
+    other = text.replace("075097876195", "075170876195")
+    assert extract("judicial_record", other).proposed_owner_id is None
+
 def test_the_declarants_number_is_never_the_childs() -> None:
     # A birth certificate from before 2016 prints no personal number for the child, only the
     # declarant's identity card: the paper has no owner of its own.

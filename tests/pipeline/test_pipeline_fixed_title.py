@@ -78,3 +78,31 @@ LAND = "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀ
 def test_a_long_title_keeps_its_comma_and_at_most_three_marks_are_respelled(
         read: str, title: str) -> None:
     assert fixed_title(read, REGISTRY.get("land_use_certificate").titles) == title
+
+
+def test_the_page_text_and_words_carry_the_fixed_title() -> None:
+    # tester16 F1: the catalogue's title was right, but the stored text, the search snippet
+    # and the archived PDF's text layer (made from the words) kept "HỒ SỞ … TRÀ".
+    from sohoa.records import Word
+
+    read = "GIẤY TIẾP NHẬN HỒ SỞ VÀ HẸN TRÀ KẾT QUẢ"
+    doc = render_document("dossier_receipt", 5)
+    lines = [read if line == doc.truth.title else line for line in doc.truth.page_lines[0]]
+    words = tuple(Word(text=w, left=40 * k, top=10 * n, width=30, height=20, confidence=90.0,
+                       line=n)
+                  for n, line in enumerate(lines) for k, w in enumerate(line.split()))
+    page = Page(source="b.pdf", index=0, source_sha256="0" * 64, data=b"p", mime="image/jpeg",
+                width=1654, height=2339, dpi=200)
+    ocr = OcrPage(page_sha256=page.sha256, rotation=0, skew=0.0, width=1654, height=2339,
+                  dpi=200, words=words, text="\n".join(lines), confidence=0.9)
+    code = doc.truth.fields.get("dossier_code")
+    draft = draft_dossier([PageItem(page, PageAnalysis(page.sha256, False, code, ocr))],
+                          code, REGISTRY, threshold=0.6)[0]
+    fixed = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
+    got = draft.pages[0].analysis.ocr
+    assert draft.title == fixed
+    assert fixed in got.text.splitlines() and read not in got.text
+    assert " ".join(w.text for w in got.words).count(fixed) == 1
+    # Every other line and word as read.
+    changed = [(a.text, b.text) for a, b in zip(words, got.words, strict=True) if a != b]
+    assert changed == [("SỞ", "SƠ"), ("TRÀ", "TRẢ")]

@@ -564,3 +564,15 @@ def test_review_show_says_the_papers_signer_and_ink(tmp_path: Path) -> None:
     as_json = json.loads(_cli(tmp_path, "review", "show", doc, "-o", str(tmp_path / "crops"),
                               "--json").stdout)
     assert as_json["signer"] == "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH — Trần Bảo Mỹ"
+
+
+def test_a_signer_doubt_asks_for_the_signer_not_the_whole_paper() -> None:
+    # tester16 F11: "cần kiểm tra: toàn bộ" when the only reason was the signer's name.
+    from sohoa.pipeline.review import _flagged_fields
+    from sohoa.reasons import reason
+
+    doc = {"field_flags": [], "fields": {"full_name": "Lữ Bích Uyển"},
+           "review_reasons": [reason("signer", "không đọc chắc chắn “Dương thị Mỹ” ở trang 1")]}
+    assert _flagged_fields(doc) == ["signer"]
+    doc["review_reasons"].append(reason("ocr", "độ tin cậy thấp"))
+    assert _flagged_fields(doc) == ["signer", "ocr"]
