@@ -305,10 +305,12 @@ def lift_marks(rgb: np.ndarray, gray: np.ndarray,
             # An opaque pen (gel ink over toner) hides the letters it crosses: the print
             # running on at both sides of the stroke, across it, is put back.
             top = channel_extremes(rgb[window])[0]
-            hidden = _print_under_pen(mask | near, top)
-            if hidden is not None:
-                cut, level = hidden
-                region[cut] = np.minimum(region[cut], level)
+            pen = mask | near
+            # Black print is dark in every channel, the pen bright in its own.
+            printed = (top < 0.5 * float(np.percentile(top, 75))) & ~pen
+            cut = _print_under_pen(pen, printed)
+            if cut is not None:
+                region[cut] = np.minimum(region[cut], np.uint8(np.median(top[printed])))
     return out
 
 
@@ -316,21 +318,16 @@ def lift_marks(rgb: np.ndarray, gray: np.ndarray,
 _PEN_DIRECTIONS = 8
 
 
-def _print_under_pen(pen: np.ndarray, top: np.ndarray) -> tuple[np.ndarray, int] | None:
-    """The pixels of ``pen`` (a signature's ink and rim) that hide print, and the print's level;
-    None when there is none. ``top``: each pixel's brightest channel (black print is dark in
-    every channel, the pen is bright in its own).
+def _print_under_pen(pen: np.ndarray, printed: np.ndarray) -> np.ndarray | None:
+    """The pixels of ``pen`` (a signature's ink and rim) that hide print (``printed``: the
+    print's pixels beside it); None when there are none.
 
     Where the pen runs across a letter's stroke, the letter goes on at both sides of the pen,
     just beyond its edges, across its direction (the normal of the pen's outline, from the
     structure tensor of its mask); where the pen only passes between two letters or along one,
     paper or the pen itself lies there. Along the pen, across a gap between letters, is not
     looked at: a stroke along the name's baseline would join every letter to the next."""
-    if pen.sum() < 50:
-        return None
-    paper = float(np.percentile(top, 75))
-    printed = (top < 0.5 * paper) & ~pen
-    if printed.sum() < 50:
+    if pen.sum() < 50 or printed.sum() < 50:
         return None
     dist = cv2.distanceTransform(pen.astype(np.uint8), cv2.DIST_L2, 3)
     half = float(np.percentile(dist[pen], 95))
@@ -369,9 +366,7 @@ def _print_under_pen(pen: np.ndarray, top: np.ndarray) -> tuple[np.ndarray, int]
             sides.append(found)
         cut |= near_bin & sides[0] & sides[1]
     cut &= pen
-    if not cut.any():
-        return None
-    return cut, int(np.percentile(top[printed], 50))
+    return cut if cut.any() else None
 
 
 def grey_seals(gray: np.ndarray, dpi: int) -> list[tuple[FoundMark, tuple[float, ...]]]:
