@@ -80,7 +80,13 @@ def make_corpus(seed: int, families: tuple[str, ...] = FAMILIES) -> list[Foreign
                                      colour=True, wear=wears[f % 3], kind="card"))
         coloured.append(foreign_page(seed, family=family, dpi=200 if f % 2 else 300,
                                      colour=True, wear=wears[(f + 1) % 3], colour_print=True))
-    return pages + turned + coloured
+    # An opaque pen (tester16's pages, issue 18): for every typeface a colour letter signed with
+    # a thinner pen that covers the print it crosses, a straight stroke along the name. Added
+    # after the others, its draws apart: the pages above stay those of earlier runs.
+    penned = [foreign_page(seed, family=family, dpi=200 if f % 2 else 300, colour=True,
+                           wear=wears[(f + 2) % 3], opaque_pen=True)
+              for f, family in enumerate(families)]
+    return pages + turned + coloured + penned
 
 
 def colour_print(page: ForeignPage) -> bool:
@@ -89,7 +95,14 @@ def colour_print(page: ForeignPage) -> bool:
     return page.colour and (page.kind == "card" or page.name.endswith("-cp"))
 
 
+def opaque_pen(page: ForeignPage) -> bool:
+    """A letter signed with an opaque pen (``foreign_page(opaque_pen=True)``)."""
+    return page.name.endswith("-op")
+
+
 def page_class(page: ForeignPage) -> str:
+    if opaque_pen(page):
+        return "opaque pen letter"
     if colour_print(page):
         return "colour card" if page.kind == "card" else "colour print letter"
     if page.kind == "card":
@@ -137,14 +150,14 @@ def report(pages: list[ForeignPage], tools: list[ToolResult], input_bytes: int,
             "CER (order-independent, pdftotext of each tool's PDF; raw Tesseract: its own "
             "text) by class, pages in brackets:", ""]
     classes = [*WEAR_CLASSES, "faded photocopy", "ID card (photocopy)", "colour card",
-               "colour print letter"]
+               "colour print letter", "opaque pen letter"]
     rows += score_table(upright, texts, page_class, classes)
     rows += ["", "By typeface (all upright pages):", ""]
     rows += score_table(upright, texts, lambda p: p.family, list(dict.fromkeys(
         p.family for p in upright)))
     rows += ["", "By resolution and scan (letters clean…heavy):", ""]
     letters = [p for p in upright if p.kind == "letter" and p.wear in WEAR_CLASSES
-               and not colour_print(p)]
+               and not colour_print(p) and not opaque_pen(p)]
     rows += score_table(letters, texts,
                         lambda p: f"{p.dpi} dpi {'colour' if p.colour else 'grey'}",
                         sorted({f"{p.dpi} dpi {'colour' if p.colour else 'grey'}"
@@ -161,18 +174,21 @@ def report(pages: list[ForeignPage], tools: list[ToolResult], input_bytes: int,
                 up.add(p.lines, text.get(p.name, ""))
         rows.append(f"| {tool} | {turned.cer_bag:.1f}% | {up.cer_bag:.1f}% |")
     rows += ["", "Signer's title and name found in the text (lines found / printed; pages "
-             "with every line; letters printed in colour apart):", "",
-             "| tool | lines | pages complete | colour print: lines | pages complete |",
-             "| --- | --- | --- | --- | --- |"]
-    signed = [p for p in upright if p.signer and not colour_print(p)]
+             "with every line; letters printed in colour and letters signed with an opaque pen "
+             "apart):", "",
+             "| tool | lines | pages complete | colour print: lines | pages complete "
+             "| opaque pen: lines | pages complete |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    signed = [p for p in upright if p.signer and not colour_print(p) and not opaque_pen(p)]
     tinted = [p for p in upright if p.signer and colour_print(p)]
+    penned = [p for p in upright if p.signer and opaque_pen(p)]
     for tool, text in texts.items():
-        found = [signer_found(p, text.get(p.name, "")) for p in signed]
-        also = [signer_found(p, text.get(p.name, "")) for p in tinted]
-        rows.append(f"| {tool} | {sum(f for f, _ in found)}/{sum(n for _, n in found)} | "
-                    f"{sum(f == n for f, n in found)}/{len(signed)} | "
-                    f"{sum(f for f, _ in also)}/{sum(n for _, n in also)} | "
-                    f"{sum(f == n for f, n in also)}/{len(tinted)} |")
+        cells = []
+        for group in (signed, tinted, penned):
+            found = [signer_found(p, text.get(p.name, "")) for p in group]
+            cells += [f"{sum(f for f, _ in found)}/{sum(n for _, n in found)}",
+                      f"{sum(f == n for f, n in found)}/{len(group)}"]
+        rows.append(f"| {tool} | {' | '.join(cells)} |")
     rows += ["", "Coloured titles found in the text (a card's \"CĂN CƯỚC\", a letter's title "
              "printed in colour):", "", "| tool | titles |", "| --- | --- |"]
     titled = [p for p in upright if colour_print(p)]

@@ -301,7 +301,72 @@ def lift_marks(rgb: np.ndarray, gray: np.ndarray,
         region = out[window]
         region[near] = np.maximum(region[near], lifted[near])
         region[mask] = lifted[mask]
+        if ink == "blue":
+            # An opaque pen (gel ink over toner) hides the letters it crosses: the print
+            # running on at both sides of the stroke, across it, is put back.
+            top = channel_extremes(rgb[window])[0]
+            pen = mask | near
+            # Black print is dark in every channel, the pen bright in its own.
+            printed = (top < 0.5 * float(np.percentile(top, 75))) & ~pen
+            cut = _print_under_pen(pen, printed)
+            if cut is not None:
+                region[cut] = np.minimum(region[cut], np.uint8(np.median(top[printed])))
     return out
+
+
+# Stroke directions tried where a pen may hide print (every 22.5°).
+_PEN_DIRECTIONS = 8
+
+
+def _print_under_pen(pen: np.ndarray, printed: np.ndarray) -> np.ndarray | None:
+    """The pixels of ``pen`` (a signature's ink and rim) that hide print (``printed``: the
+    print's pixels beside it); None when there are none.
+
+    Where the pen runs across a letter's stroke, the letter goes on at both sides of the pen,
+    just beyond its edges, across its direction (the normal of the pen's outline, from the
+    structure tensor of its mask); where the pen only passes between two letters or along one,
+    paper or the pen itself lies there. Along the pen, across a gap between letters, is not
+    looked at: a stroke along the name's baseline would join every letter to the next."""
+    if pen.sum() < 50 or printed.sum() < 50:
+        return None
+    dist = cv2.distanceTransform(pen.astype(np.uint8), cv2.DIST_L2, 3)
+    half = float(np.percentile(dist[pen], 95))
+    reach = max(3, round(2 * half) + 3)
+    soft = cv2.GaussianBlur(pen.astype(np.float32), (0, 0), max(1.0, half))
+    gx = cv2.Sobel(soft, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(soft, cv2.CV_32F, 0, 1, ksize=3)
+    sigma = max(1.5, 2 * half)
+    jxx = cv2.GaussianBlur(gx * gx, (0, 0), sigma)
+    jyy = cv2.GaussianBlur(gy * gy, (0, 0), sigma)
+    jxy = cv2.GaussianBlur(gx * gy, (0, 0), sigma)
+    # The outline's normal (0..π): the direction across the pen.
+    normal = (0.5 * np.arctan2(2 * jxy, jxx - jyy)) % np.pi
+    step = np.pi / _PEN_DIRECTIONS
+    bins = np.round(normal / step).astype(np.int32) % _PEN_DIRECTIONS
+    h, w = pen.shape
+    # What lies first beyond the pen's edge, each way along a direction: print or paper.
+    padded_print = np.zeros((h + 2 * reach, w + 2 * reach), bool)
+    padded_print[reach:reach + h, reach:reach + w] = printed
+    padded_pen = np.ones((h + 2 * reach, w + 2 * reach), bool)
+    padded_pen[reach:reach + h, reach:reach + w] = pen
+    cut = np.zeros_like(pen)
+    for k in range(_PEN_DIRECTIONS):
+        near_bin = (bins == k) | (bins == (k + 1) % _PEN_DIRECTIONS) | (
+            bins == (k - 1) % _PEN_DIRECTIONS)
+        sides = []
+        for sign in (1, -1):
+            found = np.zeros_like(pen)
+            open_ = np.ones_like(pen)  # still on the pen's ink this far out
+            for d in range(1, reach + 1):
+                dx = round(np.cos(k * step) * d) * sign
+                dy = round(np.sin(k * step) * d) * sign
+                there = (slice(reach + dy, reach + dy + h), slice(reach + dx, reach + dx + w))
+                found |= open_ & padded_print[there]
+                open_ &= padded_pen[there]
+            sides.append(found)
+        cut |= near_bin & sides[0] & sides[1]
+    cut &= pen
+    return cut if cut.any() else None
 
 
 def grey_seals(gray: np.ndarray, dpi: int) -> list[tuple[FoundMark, tuple[float, ...]]]:

@@ -231,10 +231,11 @@ def _seal(page: _Page, rim: str, centre: list[str], rng: random.Random) -> np.nd
     return (arr * blot * side * rng.uniform(0.8, 0.95)).astype(np.float32)
 
 
-def _signature(page: _Page, rng: random.Random, w_mm: float = 45, h_mm: float = 17
-               ) -> np.ndarray:
+def _signature(page: _Page, rng: random.Random, w_mm: float = 45, h_mm: float = 17,
+               thin: float = 1.0) -> np.ndarray:
     """A fast hand: a Catmull-Rom spline through random points that drift right, with loops,
-    and a closing stroke back under it."""
+    and a closing stroke back under it; ``thin`` scales the pen's width (the draws are the
+    same whatever it is)."""
     w, h = page.mm(w_mm), page.mm(h_mm)
     img = Image.new("L", (w, h), 0)
     draw = ImageDraw.Draw(img)
@@ -257,8 +258,25 @@ def _signature(page: _Page, rng: random.Random, w_mm: float = 45, h_mm: float = 
                                       + (2 * p0[k] - 5 * p1[k] + 4 * p2[k] - p3[k]) * t2
                                       + (-p0[k] + 3 * p1[k] - 3 * p2[k] + p3[k]) * t3)
                                for k in range(2)))
-    draw.line(curve, fill=255, width=max(2, page.mm(rng.uniform(0.35, 0.6))), joint="curve")
+    draw.line(curve, fill=255, width=max(2, page.mm(rng.uniform(0.35, 0.6) * thin)),
+              joint="curve")
     return np.asarray(img, dtype=np.float32) / 255.0 * rng.uniform(0.85, 1.0)
+
+
+def _opaque_ink(page: _Page, mask: np.ndarray, left: int, top: int,
+                colour: tuple[int, int, int]) -> tuple[int, int, int, int]:
+    """Lay ``mask`` on the page as ink that covers what it crosses (a gel pen over toner: the
+    print under it does not show through); returns its box."""
+    h, w = mask.shape
+    x0, y0 = max(0, left), max(0, top)
+    x1, y1 = min(page.w, left + w), min(page.h, top + h)
+    region = np.asarray(page.image.crop((x0, y0, x1, y1)), dtype=np.float32)
+    alpha = np.clip(mask / max(1e-6, float(mask.max())), 0.0, 1.0)[
+        y0 - top:y1 - top, x0 - left:x1 - left, None]
+    region = region * (1.0 - alpha) + alpha * np.array(colour, dtype=np.float32)
+    page.image.paste(Image.fromarray(region.astype(np.uint8), "RGB"), (x0, y0))
+    page.draw = ImageDraw.Draw(page.image)
+    return x0, y0, x1, y1
 
 
 def _seal_colour(rng: random.Random) -> tuple[int, int, int]:
@@ -303,9 +321,12 @@ def _with_register(page: _Page, text: str, indent: float) -> str:
 
 
 def _letter(page: _Page, rng: random.Random, nprng: np.random.Generator,
-            header: tuple[int, int, int] = INK) -> tuple[tuple[str, ...], list[Mark]]:
+            header: tuple[int, int, int] = INK, pen: random.Random | None = None
+            ) -> tuple[tuple[str, ...], list[Mark]]:
     """A letter; ``header`` is the ink of the issuing body's lines and the title (some agencies
-    print them in red or blue)."""
+    print them in red or blue). With ``pen`` (its own draws, so that the letter is the same
+    one) the signature is an opaque pen, thinner, in blue or black, with a straight stroke
+    along the name (tester16's pages: the pen hides the letters it crosses)."""
     person = person_from_rng(rng)
     place = pick_place(rng)
     ward = place.ward
@@ -429,10 +450,26 @@ def _letter(page: _Page, rng: random.Random, nprng: np.random.Generator,
     sl = round(sx - seal.shape[1] * rng.uniform(0.75, 0.95))
     st = round(top_title + page.mm(rng.uniform(-2, 6)))
     marks.append(Mark("seal", _ink(page, seal, sl, st, _seal_colour(rng))))
-    sig = _signature(page, rng)
+    sig = _signature(page, rng, thin=1.0 if pen is None else pen.uniform(0.5, 0.8))
     gl = round(sx - sig.shape[1] * rng.uniform(0.35, 0.6))
     gt = round(name_y - sig.shape[0] * rng.uniform(0.55, 0.8))
-    marks.append(Mark("signature", _ink(page, sig, gl, gt, _pen_colour(rng))))
+    colour = _pen_colour(rng)
+    if pen is None:
+        marks.append(Mark("signature", _ink(page, sig, gl, gt, colour)))
+    else:
+        # A stroke along the name, from its left part to its right, low on its letters.
+        face = page.face("bold", page.size)
+        half = face.getlength(signed) / 2
+        _, ink_top, _, ink_bottom = face.getbbox(nfc(signed), anchor="la")
+        sy, tall = name_y - gt + ink_top, ink_bottom - ink_top
+        a = (sx - gl - half * pen.uniform(0.6, 0.95), sy + tall * pen.uniform(0.35, 0.85))
+        b = (sx - gl + half * pen.uniform(0.5, 0.95), sy + tall * pen.uniform(0.35, 0.85))
+        stroke = Image.new("L", (sig.shape[1], sig.shape[0]), 0)
+        ImageDraw.Draw(stroke).line([a, b], fill=255, width=max(2, page.mm(
+            0.45 * pen.uniform(0.5, 0.8))))
+        sig = np.maximum(sig, np.asarray(stroke, dtype=np.float32) / 255.0 * float(sig.max()))
+        ink = pen.choice(((30, 45, 160), (20, 30, 120), (40, 70, 190), (30, 30, 35)))
+        marks.append(Mark("signature", _opaque_ink(page, sig, gl, gt, ink)))
     del nprng
     return (*signer_title, signed), marks
 
@@ -678,13 +715,16 @@ _TURN = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180,
 
 def foreign_page(seed: int, *, family: str = "liberation", dpi: int = 200,
                  colour: bool = True, wear: str = "clean", kind: str = "letter",
-                 rotation: int = 0, colour_print: bool = False) -> ForeignPage:
+                 rotation: int = 0, colour_print: bool = False, opaque_pen: bool = False
+                 ) -> ForeignPage:
     """One scanned page from this generator, stored as the scanner stores it (JPEG).
 
     ``wear="faded"`` is a grey photocopy at JPEG quality 35; ``"heavy"`` and ``"copied"``
     (meant for cards) are grey photocopies too. A card's title "CĂN CƯỚC" is always printed in
     red; ``colour_print`` prints a letter's issuing body and title in red or blue ink (the same
-    letter otherwise: its other draws are those of the black-printed page)."""
+    letter otherwise: its other draws are those of the black-printed page); ``opaque_pen``
+    signs a letter with a thinner pen that covers the print it crosses (the same letter
+    otherwise)."""
     if family not in FONTS or wear not in WEAR or kind not in KINDS:
         raise ValueError(f"unknown family/wear/kind: {family!r} {wear!r} {kind!r}")
     key = f"foreign:{seed}:{family}:{dpi}:{int(colour)}:{wear}:{kind}"
@@ -699,7 +739,8 @@ def foreign_page(seed: int, *, family: str = "liberation", dpi: int = 200,
             header = ((ink.randint(165, 205), ink.randint(20, 45), ink.randint(30, 55))
                       if ink.random() < 0.6 else
                       (ink.randint(20, 45), ink.randint(45, 75), ink.randint(150, 190)))
-        signer, marks = _letter(page, rng, nprng, header)
+        pen = random.Random(key + ":pen") if opaque_pen else None
+        signer, marks = _letter(page, rng, nprng, header, pen)
     elif colour and WEAR[wear].copy is None:
         # A card scanned in colour: its red title from a dark to a bright red (tester12 F3's
         # was ≈ (185, 59, 59)). Photocopies keep the one red they always had, so that their
@@ -718,6 +759,8 @@ def foreign_page(seed: int, *, family: str = "liberation", dpi: int = 200,
     name = f"{kind}-{family}-{wear}-{dpi}-{'rgb' if image.mode == 'RGB' else 'grey'}-s{seed}"
     if colour_print and kind == "letter":
         name += "-cp"
+    if opaque_pen and kind == "letter":
+        name += "-op"
     if rotation:
         name += f"-r{rotation}"
     return ForeignPage(name=name, family=family, dpi=dpi, colour=image.mode == "RGB",

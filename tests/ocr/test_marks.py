@@ -128,3 +128,31 @@ def test_a_page_of_dim_tinted_ink_is_prepared_without_a_coloured_pixel() -> None
         draw.rectangle((200, y, 1400, y + 12), fill=(62, 68, 88))
     prepared = prepare(image, dpi=200)
     assert prepared.marks == () and prepared.gray.shape == (2339, 1654)
+
+
+def test_an_opaque_pen_over_print_gives_the_letters_it_hides_back() -> None:
+    # tester16 F6 (p06): a gel pen laid over the name hides the toner where it crosses it; the
+    # pen lifted to paper cut every letter it crossed ("Hữu" read "ïïúu"). Where the print goes
+    # on at both sides of the stroke, across it, the letter is put back; where the pen only
+    # runs between two letters along the line, the gap stays paper.
+    page = np.full((300, 500, 3), 250, np.uint8)
+    stems = [(100, 118), (124, 142), (200, 218), (300, 318)]  # letters' stems, 6 px apart
+    for left, right in stems:
+        page[100:200, left:right] = 15
+    yy, xx = np.mgrid[0:300, 0:500]
+    # A wavy opaque blue stroke along the name across every stem, and a loop above it.
+    pen = (np.abs(yy - 150 - 6 * np.sin(xx / 25)) < 3.5) & (xx > 60) & (xx < 440)
+    pen |= (np.abs(np.hypot(xx - 250, yy - 80) - 50) < 3) & (xx > 60)
+    page[pen] = (30, 50, 170)
+    gray = np.asarray(Image.fromarray(page).convert("L"))
+    marks = colour_marks(page, 200)
+    assert [m.kind for m, _ in marks] == ["signature"]
+    lifted = lift_marks(page, gray, marks)
+    under = np.zeros(pen.shape, bool)
+    for left, right in stems:
+        under[:, left + 2:right - 2] = True
+    hidden = pen & under & (yy >= 100) & (yy < 200)
+    assert lifted[hidden].max() <= 90  # each stem is whole again under the pen
+    gap = pen & (xx >= 120) & (xx < 122)
+    assert lifted[gap].min() >= 200  # the pen between two letters is paper
+    assert lifted[pen & ((yy < 95) | (xx > 330))].min() >= 200  # off the print it is paper

@@ -292,3 +292,22 @@ def test_a_name_read_unsure_but_vietnamese_throughout_is_kept() -> None:
     # The line is there, its given name's letters right (its surname and a mark may not be:
     # a person compares the signer with the paper).
     assert "ngoc bon" in fold(" ".join(ocr.text.split())), ocr.text[-200:]
+
+
+def test_a_lighter_pen_over_a_name_with_no_seal_found_gives_a_copy_by_the_inks_levels() -> None:
+    # tester16 p12 (a clean grey scan, its seal too faint to be found): the copy by the inks'
+    # levels was made only around a grey seal, and the pen's loops the shape left joined to
+    # "Mỹ Ỷ Lan" made it "MỹÝ(an,". A pen found by its shape is lifted by its level too.
+    from sohoa.ocr.preprocess import prepare
+
+    clean, signed = _signed_in(pen_level=85)
+    prepared = prepare(Image.fromarray(signed), dpi=300)
+    assert "separate_strokes" in prepared.steps
+    assert not any(m.kind == "seal" for m in prepared.marks)
+    assert prepared.alternatives is not None
+    letters = clean < 128
+    pen = (signed < 160) & ~cv2.dilate(letters.astype(np.uint8), np.ones((5, 5), np.uint8)
+                                       ).astype(bool)
+    assert any((copy[pen] >= 160).mean() > 0.95 and (copy[letters] < 128).mean() > 0.99
+               for copy in prepared.alternatives())
+

@@ -83,3 +83,23 @@ def test_a_card_front_is_deterministic_and_its_title_red() -> None:
     assert one.jpeg == again.jpeg and "CĂN CƯỚC CÔNG DÂN" in one.lines
     image = np.asarray(Image.open(io.BytesIO(one.jpeg)).convert("RGB"), dtype=np.int16)
     assert ((image[..., 0] - image[..., 1]) > 60).sum() > 800
+
+
+def test_a_letter_signed_with_an_opaque_pen_is_the_same_letter() -> None:
+    # tester16 F6: a thinner pen that covers the print it crosses, a stroke along the name.
+    # Its draws are its own: the letter, its seal and its other pages are those of before.
+    plain = foreign_page(7, family="termes", dpi=300, colour=True, wear="clean")
+    penned = foreign_page(7, family="termes", dpi=300, colour=True, wear="clean",
+                          opaque_pen=True)
+    assert penned.lines == plain.lines and penned.signer == plain.signer
+    assert penned.name == plain.name + "-op" and penned.jpeg != plain.jpeg
+    assert [m for m in penned.marks if m.kind == "seal"] == [
+        m for m in plain.marks if m.kind == "seal"]
+    a = np.asarray(Image.open(io.BytesIO(plain.jpeg)).convert("L"), dtype=np.int16)
+    b = np.asarray(Image.open(io.BytesIO(penned.jpeg)).convert("L"), dtype=np.int16)
+    changed = np.argwhere(np.abs(a - b) > 60)
+    left, top, right, bottom = next(m.box for m in penned.marks if m.kind == "signature")
+    # Only the signature differs (JPEG's blocks aside).
+    assert len(changed) > 500
+    assert (changed[:, 0] >= top - 16).all() and (changed[:, 0] < bottom + 16).all()
+    assert (changed[:, 1] >= left - 16).all() and (changed[:, 1] < right + 16).all()
