@@ -261,7 +261,6 @@ def analyze_page(page: Page, options: AnalyzeOptions) -> PageAnalysis:
     """Barcode, blank test and recognition of one page. Never raises for page content."""
     from sohoa.ocr import OcrSettings, open_image, recognize_page
     from sohoa.ocr.leaders import erase_dot_leaders
-    from sohoa.ocr.resolution import reading_copy
     from sohoa.scanners.barcodes import DEFAULT_CODE_PATTERN, read_dossier_code
     from sohoa.scanners.blank import is_blank, unusable
     from sohoa.scanners.pdfborn import PDF_MIME, SYMBOL_DPI, may_carry_symbol, picture
@@ -298,33 +297,22 @@ def analyze_page(page: Page, options: AnalyzeOptions) -> PageAnalysis:
         return PageAnalysis(page.sha256, True, None, _blank_page(page, *full))
     settings = OcrSettings(lang=options.lang, timeout_s=options.timeout_s)
     # Forms' dotted leaders make Tesseract lose the value typed on them (ocr/leaders.py).
-    # A page scanned finer than the reading resolution is read from a copy shrunk to it
-    # (ocr/resolution.py); the barcode and the blank test above had every pixel.
-    reading, reading_dpi = reading_copy(image, dpi)
-    ocr = recognize_page(erase_dot_leaders(reading, reading_dpi), page_sha256=page.sha256,
-                         dpi=reading_dpi, settings=settings, lexicon=page_lexicon())
-    return PageAnalysis(page.sha256, False, code,
-                        enlarged(ocr, (factor * image.width / reading.width,
-                                       factor * image.height / reading.height), full, page.dpi))
+    ocr = recognize_page(erase_dot_leaders(image, dpi), page_sha256=page.sha256, dpi=dpi,
+                         settings=settings, lexicon=page_lexicon())
+    return PageAnalysis(page.sha256, False, code, enlarged(ocr, factor, full, page.dpi))
 
 
-def enlarged(ocr: OcrPage, factor: tuple[float, float], full: tuple[int, int], dpi: int
-             ) -> OcrPage:
-    """A reading of a page shrunk by ``factor`` (across, down; of the scan as stored), in the
-    stored (full-size) image's pixels: its words and its seals' and signatures' boxes."""
-    if factor == (1, 1):
+def enlarged(ocr: OcrPage, factor: int, full: tuple[int, int], dpi: int) -> OcrPage:
+    """A reading of a page reduced by ``factor``, in the stored (full-size) image's pixels:
+    its words and its seals' and signatures' boxes (kept with the document as
+    ``extra.ink_marks``; they stayed in the reduced copy's pixels before)."""
+    if factor == 1:
         return ocr
     width, height = full if ocr.rotation in (0, 180) else (full[1], full[0])
-    # across and down the upright page: a page turned a quarter was shrunk across its height
-    across, down = factor if ocr.rotation in (0, 180) else (factor[1], factor[0])
-
-    def box(left: int, top: int, w: int, h: int) -> dict[str, int]:
-        x, y = round(left * across), round(top * down)
-        return {"left": x, "top": y, "width": round((left + w) * across) - x,
-                "height": round((top + h) * down) - y}
-
-    words = tuple(replace(w, **box(w.left, w.top, w.width, w.height)) for w in ocr.words)
-    marks = tuple(replace(m, **box(m.left, m.top, m.width, m.height)) for m in ocr.marks)
+    words = tuple(replace(w, left=w.left * factor, top=w.top * factor,
+                          width=w.width * factor, height=w.height * factor) for w in ocr.words)
+    marks = tuple(replace(m, left=m.left * factor, top=m.top * factor,
+                          width=m.width * factor, height=m.height * factor) for m in ocr.marks)
     return replace(ocr, width=width, height=height, dpi=dpi, words=words, marks=marks)
 
 
@@ -332,7 +320,6 @@ def recognize_only(page: Page, options: AnalyzeOptions) -> OcrPage:
     """Recognition of one page for ``sohoa ocr``: no barcodes, no blank test."""
     from sohoa.ocr import OcrSettings, open_image, recognize_page
     from sohoa.ocr.leaders import erase_dot_leaders
-    from sohoa.ocr.resolution import reading_copy
     from sohoa.scanners.pdfborn import PDF_MIME
 
     if page.mime == PDF_MIME:
@@ -341,12 +328,9 @@ def recognize_only(page: Page, options: AnalyzeOptions) -> OcrPage:
     if exact is not None:
         return exact
     settings = OcrSettings(lang=options.lang, timeout_s=options.timeout_s)
-    image = open_image(page.data)
-    reading, dpi = reading_copy(image, page.dpi)  # ocr/resolution.py
-    ocr = recognize_page(erase_dot_leaders(reading, dpi), page_sha256=page.sha256, dpi=dpi,
-                         settings=settings, lexicon=page_lexicon())
-    return enlarged(ocr, (image.width / reading.width, image.height / reading.height),
-                    image.size, page.dpi)
+    return recognize_page(erase_dot_leaders(open_image(page.data), page.dpi),
+                          page_sha256=page.sha256, dpi=page.dpi, settings=settings,
+                          lexicon=page_lexicon())
 
 
 def born_digital_reading(page: Page) -> OcrPage:
