@@ -303,13 +303,17 @@ def analyze_page(page: Page, options: AnalyzeOptions) -> PageAnalysis:
 
 
 def enlarged(ocr: OcrPage, factor: int, full: tuple[int, int], dpi: int) -> OcrPage:
-    """A reading of a page reduced by ``factor``, in the stored (full-size) image's pixels."""
+    """A reading of a page reduced by ``factor``, in the stored (full-size) image's pixels:
+    its words and its seals' and signatures' boxes (kept with the document as
+    ``extra.ink_marks``; they stayed in the reduced copy's pixels before)."""
     if factor == 1:
         return ocr
     width, height = full if ocr.rotation in (0, 180) else (full[1], full[0])
     words = tuple(replace(w, left=w.left * factor, top=w.top * factor,
                           width=w.width * factor, height=w.height * factor) for w in ocr.words)
-    return replace(ocr, width=width, height=height, dpi=dpi, words=words)
+    marks = tuple(replace(m, left=m.left * factor, top=m.top * factor,
+                          width=m.width * factor, height=m.height * factor) for m in ocr.marks)
+    return replace(ocr, width=width, height=height, dpi=dpi, words=words, marks=marks)
 
 
 def recognize_only(page: Page, options: AnalyzeOptions) -> OcrPage:
