@@ -8,7 +8,10 @@ letters whose signer's block lies under a red seal and a blue signature, names w
 carrying two marks). For every typeface: one letter at each wear (clean, light, medium, heavy;
 the dpi and colour alternate so that each wear has both), one faded low-contrast photocopy with
 a shadow along one edge (JPEG q35, 200 dpi) and one photocopied citizen ID card; and two letters
-are added once more turned (90°, 180°) against the same pages upright. All pages go into ONE
+are added once more turned (90°, 180°) against the same pages upright; then the colour-print
+class and, for every typeface, two grey letters whose seal is cut and inked as real seals vary
+(hair-line to thick rings, small rim lettering, weak ink; ``foreign_page(varied_seal=True)``).
+All pages go into ONE
 input PDF (img2pdf, each JPEG as it is, at its own resolution) that every tool reads:
 
 - ``tesseract IMAGE stdout -l vie`` on each page's JPEG, two at a time;
@@ -86,7 +89,16 @@ def make_corpus(seed: int, families: tuple[str, ...] = FAMILIES) -> list[Foreign
     penned = [foreign_page(seed, family=family, dpi=200 if f % 2 else 300, colour=True,
                            wear=wears[(f + 2) % 3], opaque_pen=True)
               for f, family in enumerate(families)]
-    return pages + turned + coloured + penned
+    # Seals cut and inked as real ones vary (issue 18, tester15 F1: hair-line rings, small rim
+    # lettering, weak ink) on grey scans, where a seal keeps only its shape: for every typeface
+    # two letters, the same letters as pages above or not, at each wear in turn. Added last.
+    varied = []
+    for f, family in enumerate(families):
+        for k in range(2):
+            varied.append(foreign_page(seed, family=family, dpi=300 if (f + k) % 2 == 0 else 200,
+                                       colour=False, wear=WEAR_CLASSES[(2 * f + k) % 4],
+                                       varied_seal=True))
+    return pages + turned + coloured + penned + varied
 
 
 def colour_print(page: ForeignPage) -> bool:
@@ -100,9 +112,17 @@ def opaque_pen(page: ForeignPage) -> bool:
     return page.name.endswith("-op")
 
 
+def varied_seal(page: ForeignPage) -> bool:
+    """A page of the varied-seal class (a grey scan whose seal is cut and inked as real seals
+    vary)."""
+    return page.name.endswith("-vs")
+
+
 def page_class(page: ForeignPage) -> str:
     if opaque_pen(page):
         return "opaque pen letter"
+    if varied_seal(page):
+        return "varied seal (grey)"
     if colour_print(page):
         return "colour card" if page.kind == "card" else "colour print letter"
     if page.kind == "card":
@@ -150,14 +170,14 @@ def report(pages: list[ForeignPage], tools: list[ToolResult], input_bytes: int,
             "CER (order-independent, pdftotext of each tool's PDF; raw Tesseract: its own "
             "text) by class, pages in brackets:", ""]
     classes = [*WEAR_CLASSES, "faded photocopy", "ID card (photocopy)", "colour card",
-               "colour print letter", "opaque pen letter"]
+               "colour print letter", "opaque pen letter", "varied seal (grey)"]
     rows += score_table(upright, texts, page_class, classes)
     rows += ["", "By typeface (all upright pages):", ""]
     rows += score_table(upright, texts, lambda p: p.family, list(dict.fromkeys(
         p.family for p in upright)))
     rows += ["", "By resolution and scan (letters clean…heavy):", ""]
     letters = [p for p in upright if p.kind == "letter" and p.wear in WEAR_CLASSES
-               and not colour_print(p) and not opaque_pen(p)]
+               and not colour_print(p) and not opaque_pen(p) and not varied_seal(p)]
     rows += score_table(letters, texts,
                         lambda p: f"{p.dpi} dpi {'colour' if p.colour else 'grey'}",
                         sorted({f"{p.dpi} dpi {'colour' if p.colour else 'grey'}"
@@ -174,17 +194,19 @@ def report(pages: list[ForeignPage], tools: list[ToolResult], input_bytes: int,
                 up.add(p.lines, text.get(p.name, ""))
         rows.append(f"| {tool} | {turned.cer_bag:.1f}% | {up.cer_bag:.1f}% |")
     rows += ["", "Signer's title and name found in the text (lines found / printed; pages "
-             "with every line; letters printed in colour and letters signed with an opaque pen "
-             "apart):", "",
+             "with every line; letters printed in colour, letters signed with an opaque pen and "
+             "letters under a varied seal apart):", "",
              "| tool | lines | pages complete | colour print: lines | pages complete "
-             "| opaque pen: lines | pages complete |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
-    signed = [p for p in upright if p.signer and not colour_print(p) and not opaque_pen(p)]
-    tinted = [p for p in upright if p.signer and colour_print(p)]
-    penned = [p for p in upright if p.signer and opaque_pen(p)]
+             "| opaque pen: lines | pages complete | varied seal: lines | pages complete |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    signed = [p for p in upright if p.signer and not colour_print(p) and not opaque_pen(p)
+              and not varied_seal(p)]
+    apart = ([p for p in upright if p.signer and colour_print(p)],
+             [p for p in upright if p.signer and opaque_pen(p)],
+             [p for p in upright if p.signer and varied_seal(p)])
     for tool, text in texts.items():
         cells = []
-        for group in (signed, tinted, penned):
+        for group in (signed, *apart):
             found = [signer_found(p, text.get(p.name, "")) for p in group]
             cells += [f"{sum(f for f, _ in found)}/{sum(n for _, n in found)}",
                       f"{sum(f == n for f, n in found)}/{len(group)}"]

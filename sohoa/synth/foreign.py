@@ -51,6 +51,7 @@ FONTS: dict[str, tuple[str, str, str]] = {
 }
 FAMILIES = tuple(FONTS)
 _SANS_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+_SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 _MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 WEARS = ("clean", "light", "medium", "heavy", "faded", "copied")
 KINDS = ("letter", "card")
@@ -192,19 +193,56 @@ def _ink(page: _Page, mask: np.ndarray, left: int, top: int,
     return x0, y0, x1, y1
 
 
-def _seal(page: _Page, rim: str, centre: list[str], rng: random.Random) -> np.ndarray:
-    """One thick ring, a thin inner ring, the rim text over 330° and two centre lines."""
+@dataclass(frozen=True)
+class SealStyle:
+    """How a seal is cut and inked, beyond its size and text: ring widths in mm (a second
+    ring of the same width ``double_mm`` inside the outer one when set), the rim lettering's
+    size against the usual one and its weight, and the ink's strength (1: as inked as the
+    thick seal's)."""
+    outer_mm: float = 0.9
+    inner_mm: float = 0.35
+    double_mm: float | None = None
+    rim_size: float = 1.0
+    rim_bold: bool = True
+    ink: float = 1.0
+
+
+THICK = SealStyle()
+
+
+def seal_style(draw: random.Random) -> SealStyle:
+    """A seal as real ones vary: rings from hair lines (0.15 mm, a worn or thin-cut stamp) to
+    thick (1 mm), often doubled, small or regular-weight rim lettering, weak to full ink."""
+    outer = math.exp(draw.uniform(math.log(0.15), math.log(1.0)))
+    inner = min(outer, math.exp(draw.uniform(math.log(0.12), math.log(0.4))))
+    double = draw.uniform(0.6, 1.4) if draw.random() < 0.5 else None
+    return SealStyle(outer_mm=outer, inner_mm=inner, double_mm=double,
+                     rim_size=draw.uniform(0.55, 1.0), rim_bold=draw.random() < 0.5,
+                     ink=draw.uniform(0.4, 1.0))
+
+
+def _seal(page: _Page, rim: str, centre: list[str], rng: random.Random,
+          style: SealStyle = THICK) -> np.ndarray:
+    """A thick ring (or ``style``'s), a thin inner ring, the rim text over 330° and two centre
+    lines. ``style`` takes none of ``rng``'s draws: the rest of the page stays the same."""
     d = page.mm(rng.uniform(34, 40))
     size = d + 6
     img = Image.new("L", (size, size), 0)
     draw = ImageDraw.Draw(img)
     c, r = size / 2, d / 2
-    draw.ellipse((c - r, c - r, c + r, c + r), outline=255, width=max(3, page.mm(0.9)))
+    least = 3 if style == THICK else 1
+    draw.ellipse((c - r, c - r, c + r, c + r), outline=255,
+                 width=max(least, page.mm(style.outer_mm)))
+    if style.double_mm is not None:
+        r2 = r - page.mm(style.double_mm)
+        draw.ellipse((c - r2, c - r2, c + r2, c + r2), outline=255,
+                     width=max(1, page.mm(style.outer_mm)))
     inner = r - page.mm(6.5)
     draw.ellipse((c - inner, c - inner, c + inner, c + inner), outline=255,
-                 width=max(2, page.mm(0.35)))
+                 width=max(2 if style == THICK else 1, page.mm(style.inner_mm)))
     rim = nfc(rim.upper())
-    face = _font(_SANS_BOLD, page.px(min(7.0, 7.0 * 30 / max(1, len(rim)))))
+    face = _font(_SANS_BOLD if style.rim_bold else _SANS,
+                 page.px(min(7.0, 7.0 * 30 / max(1, len(rim))) * style.rim_size))
     step = 330.0 / max(1, len(rim))
     for i, ch in enumerate(rim):
         if ch == " ":
@@ -228,7 +266,7 @@ def _seal(page: _Page, rim: str, centre: list[str], rng: random.Random) -> np.nd
                       (size, size), interpolation=cv2.INTER_LINEAR)
     yy, xx = np.mgrid[0:size, 0:size]
     side = 0.7 + 0.3 * np.cos(np.arctan2(yy - c, xx - c) - rng.uniform(0, 2 * math.pi))
-    return (arr * blot * side * rng.uniform(0.8, 0.95)).astype(np.float32)
+    return (arr * blot * side * rng.uniform(0.8, 0.95) * style.ink).astype(np.float32)
 
 
 def _signature(page: _Page, rng: random.Random, w_mm: float = 45, h_mm: float = 17,
@@ -321,12 +359,13 @@ def _with_register(page: _Page, text: str, indent: float) -> str:
 
 
 def _letter(page: _Page, rng: random.Random, nprng: np.random.Generator,
-            header: tuple[int, int, int] = INK, pen: random.Random | None = None
-            ) -> tuple[tuple[str, ...], list[Mark]]:
+            header: tuple[int, int, int] = INK, pen: random.Random | None = None,
+            seal: SealStyle = THICK) -> tuple[tuple[str, ...], list[Mark]]:
     """A letter; ``header`` is the ink of the issuing body's lines and the title (some agencies
     print them in red or blue). With ``pen`` (its own draws, so that the letter is the same
     one) the signature is an opaque pen, thinner, in blue or black, with a straight stroke
-    along the name (tester16's pages: the pen hides the letters it crosses)."""
+    along the name (tester16's pages: the pen hides the letters it crosses). ``seal``: how its
+    seal is cut and inked."""
     person = person_from_rng(rng)
     place = pick_place(rng)
     ward = place.ward
@@ -445,7 +484,7 @@ def _letter(page: _Page, rng: random.Random, nprng: np.random.Generator,
     name_y = y + gap
     page.text(signed, sx, name_y, style="bold", align="center")
     marks = []
-    seal = _seal(page, rim, centre, rng)
+    seal = _seal(page, rim, centre, rng, style=seal)
     # The seal covers the title's left part, as a stamp pressed over the signature does.
     sl = round(sx - seal.shape[1] * rng.uniform(0.75, 0.95))
     st = round(top_title + page.mm(rng.uniform(-2, 6)))
@@ -715,8 +754,8 @@ _TURN = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180,
 
 def foreign_page(seed: int, *, family: str = "liberation", dpi: int = 200,
                  colour: bool = True, wear: str = "clean", kind: str = "letter",
-                 rotation: int = 0, colour_print: bool = False, opaque_pen: bool = False
-                 ) -> ForeignPage:
+                 rotation: int = 0, colour_print: bool = False, opaque_pen: bool = False,
+                 varied_seal: bool = False) -> ForeignPage:
     """One scanned page from this generator, stored as the scanner stores it (JPEG).
 
     ``wear="faded"`` is a grey photocopy at JPEG quality 35; ``"heavy"`` and ``"copied"``
@@ -724,7 +763,9 @@ def foreign_page(seed: int, *, family: str = "liberation", dpi: int = 200,
     red; ``colour_print`` prints a letter's issuing body and title in red or blue ink (the same
     letter otherwise: its other draws are those of the black-printed page); ``opaque_pen``
     signs a letter with a thinner pen that covers the print it crosses (the same letter
-    otherwise)."""
+    otherwise); ``varied_seal`` cuts and inks a letter's seal as real seals vary
+    (``seal_style``: hair-line to thick rings, small rim lettering, weak ink), drawn apart too,
+    the same letter otherwise."""
     if family not in FONTS or wear not in WEAR or kind not in KINDS:
         raise ValueError(f"unknown family/wear/kind: {family!r} {wear!r} {kind!r}")
     key = f"foreign:{seed}:{family}:{dpi}:{int(colour)}:{wear}:{kind}"
@@ -740,7 +781,8 @@ def foreign_page(seed: int, *, family: str = "liberation", dpi: int = 200,
                       if ink.random() < 0.6 else
                       (ink.randint(20, 45), ink.randint(45, 75), ink.randint(150, 190)))
         pen = random.Random(key + ":pen") if opaque_pen else None
-        signer, marks = _letter(page, rng, nprng, header, pen)
+        style = seal_style(random.Random(key + ":seal")) if varied_seal else THICK
+        signer, marks = _letter(page, rng, nprng, header, pen=pen, seal=style)
     elif colour and WEAR[wear].copy is None:
         # A card scanned in colour: its red title from a dark to a bright red (tester12 F3's
         # was ≈ (185, 59, 59)). Photocopies keep the one red they always had, so that their
@@ -761,6 +803,8 @@ def foreign_page(seed: int, *, family: str = "liberation", dpi: int = 200,
         name += "-cp"
     if opaque_pen and kind == "letter":
         name += "-op"
+    if varied_seal and kind == "letter":
+        name += "-vs"
     if rotation:
         name += f"-r{rotation}"
     return ForeignPage(name=name, family=family, dpi=dpi, colour=image.mode == "RGB",

@@ -4,6 +4,7 @@ the signer's block is drawn under its seal and signature."""
 from __future__ import annotations
 
 import io
+import random
 
 import numpy as np
 import pytest
@@ -103,3 +104,49 @@ def test_a_letter_signed_with_an_opaque_pen_is_the_same_letter() -> None:
     assert len(changed) > 500
     assert (changed[:, 0] >= top - 16).all() and (changed[:, 0] < bottom + 16).all()
     assert (changed[:, 1] >= left - 16).all() and (changed[:, 1] < right + 16).all()
+
+
+def test_a_varied_seal_is_the_same_letter_with_the_seal_cut_otherwise() -> None:
+    plain = foreign_page(11, family="dejavu", dpi=300, colour=False, wear="light")
+    varied = foreign_page(11, family="dejavu", dpi=300, colour=False, wear="light",
+                          varied_seal=True)
+    again = foreign_page(11, family="dejavu", dpi=300, colour=False, wear="light",
+                         varied_seal=True)
+    assert varied.jpeg == again.jpeg and varied.jpeg != plain.jpeg
+    assert varied.lines == plain.lines and varied.signer == plain.signer
+    assert varied.name == plain.name + "-vs"
+    assert [m.box for m in varied.marks] == [m.box for m in plain.marks]
+    # Only the seal's box differs: the rest of the page is drawn by the same draws.
+    a = np.asarray(Image.open(io.BytesIO(plain.jpeg)), dtype=np.int16)
+    b = np.asarray(Image.open(io.BytesIO(varied.jpeg)), dtype=np.int16)
+    x0, y0, x1, y1 = next(m.box for m in plain.marks if m.kind == "seal")
+    outside = np.abs(a - b)
+    outside[y0 - 40:y1 + 40, x0 - 40:x1 + 40] = 0
+    assert outside.max() <= 24  # JPEG blocks at the seal's edge, nothing drawn otherwise
+
+
+def test_seal_styles_range_from_hair_lines_to_thick_and_weak_to_full_ink() -> None:
+    from sohoa.synth.foreign import seal_style
+
+    styles = [seal_style(random.Random(f"style:{k}")) for k in range(400)]
+    outer = [s.outer_mm for s in styles]
+    assert min(outer) < 0.2 and max(outer) > 0.8
+    assert all(s.inner_mm <= s.outer_mm for s in styles)
+    assert 0.3 < sum(s.double_mm is not None for s in styles) / len(styles) < 0.7
+    assert min(s.ink for s in styles) < 0.45 and max(s.ink for s in styles) > 0.95
+    assert min(s.rim_size for s in styles) < 0.6 and {s.rim_bold for s in styles} == {
+        True, False}
+
+
+def test_a_hair_line_seal_is_drawn_thinner_and_paler_than_the_thick_one() -> None:
+    from sohoa.synth.foreign import THICK, SealStyle, _Page, _seal
+
+    page = _Page(300, "noto", random.Random(1))
+    thick = _seal(page, "ỦY BAN NHÂN DÂN PHƯỜNG 1", ["UBND", "PHƯỜNG 1"], random.Random(2))
+    hair = _seal(page, "ỦY BAN NHÂN DÂN PHƯỜNG 1", ["UBND", "PHƯỜNG 1"], random.Random(2),
+                 SealStyle(outer_mm=0.15, inner_mm=0.15, rim_size=0.6, rim_bold=False,
+                           ink=0.5))
+    assert SealStyle() == THICK
+    assert hair.shape == thick.shape
+    assert (hair > 0.1).sum() < 0.5 * (thick > 0.1).sum()
+    assert hair.max() <= 0.5 * thick.max() + 1e-6
