@@ -50,8 +50,12 @@ from dataclasses import replace
 from datetime import date
 
 from sohoa.idcodes import personal_id_problems
-from sohoa.ocr.dates import DIGIT_LOOKALIKES, parse_vn_date
-from sohoa.ocr.fields.personal_ids import caption_without_number, find_id_mentions
+from sohoa.ocr.dates import DIGIT_LOOKALIKES, fold_keep_length, parse_vn_date
+from sohoa.ocr.fields.personal_ids import (
+    caption_without_number,
+    find_id_mentions,
+    names_another_person,
+)
 from sohoa.ocr.layout import Box, Line
 from sohoa.vntext import fold
 
@@ -101,13 +105,22 @@ def _number_crop_words(line: Line, raw: str) -> list[Box] | None:
 
 
 def _birth_word(lines: Sequence[Line], at: int) -> tuple[int, int, date] | None:
-    """(line, word, date) of the date of birth nearest the number's line ``at``: above first."""
+    """(line, word, date) of the date of birth nearest the number's line ``at``: above first.
+    A birth date in another person's block is not the number's: a birth certificate prints
+    the mother's and the father's "Năm sinh" right under the child's number (issue 18, seed
+    59 page 5900005: "Số định danh cá nhân: 038090271402⏎Họ, chữ đệm, tên người mẹ: …⏎Năm
+    sinh: 1975", the child's "19/05/1990" six lines above; the number was checked against
+    1975 and sent to review)."""
     order = sorted(range(max(0, at - _DATE_REACH), min(len(lines), at + _DATE_REACH + 1)),
                    key=lambda n: (abs(n - at), n > at))
     for n in order:
         words = lines[n].words
-        folded = fold(" ".join(w.text for w in words))
-        if not _BORN_LINE.search(folded):
+        text = " ".join(w.text for w in words)
+        if not (born := _BORN_LINE.search(fold_keep_length(text))):
+            continue
+        before = "\n".join(" ".join(w.text for w in line.words)
+                           for line in lines[max(0, n - _DATE_REACH):n])
+        if names_another_person(f"{before}\n{text[:born.start()]}"):
             continue
         for k, word in enumerate(words):
             day = parse_vn_date(word.text)
@@ -186,6 +199,22 @@ def _as_number(reading: str) -> str:
         and not reading.startswith("0") else reading
 
 
+def _two_models_agree(number: str, kept: str, again: Sequence[str]) -> bool:
+    """Do two different models read the page's valid ``number`` the same, whatever the
+    page's model says of its crop alone? The page's model read it on the page, and the
+    digits reader — another model (English digits) — read the crop alone as exactly that
+    number at every size, twice or more. Then the only dissent is the page's own model
+    reading its own pixels again (kind "rivals": its reading of the crop, or a digit it
+    nearly read there), which outweighs neither reader; the number is sure (issue 18, seed
+    59: pages 5900023 "…102357" read "…102557" by the model alone, 5900034 "…084…" read
+    "…064…" by it, both right on the page and twice alone). A reading alone that differs,
+    or one that is no 12-digit number (a crop read short or long), leaves the doubt: then
+    the two models do not agree (page 3700040: the readings alone said "…171", the page and
+    its model "…121"; seed 59 page 5900032: "…073882453" on the page, the crop alone read a
+    digit long, the model alone "…073883453": a one-digit misread, sent to review)."""
+    return kept == number and len(again) >= 2 and all(r == number for r in again)
+
+
 def _rivals(model: Sequence[str], number: str, born: date | None) -> list[str]:
     """The valid 12-digit numbers, other than ``number``, that the page's own model read in
     its crop or nearly read (a digit's rival; ``model``, the crop's "rivals" readings): each
@@ -247,7 +276,8 @@ def reread_ids(lines: list[Line], read: Reader
                 # digit the page's model nearly read as another that keeps the number valid
                 # (nothing checks the last six digits: issue 18, page 3700040).
                 rivals = _rivals(model, kept, born)
-                if (doubt := _unsure(kept, [number, *again, *rivals])) is not None:
+                if (doubt := _unsure(kept, [number, *again, *rivals])) is not None \
+                        and not _two_models_agree(number, kept, again):
                     unsure.append(doubt)
                 continue
             alone = [_as_number(r) for r in read(_union(words), "number")]

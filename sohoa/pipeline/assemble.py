@@ -16,7 +16,7 @@ from typing import Any
 from sohoa.clock import vietnam_today
 from sohoa.doctypes import VALIDITY_UNKNOWN, Registry, load_registry
 from sohoa.ocr.classify import NgramModel, classify, printed_title
-from sohoa.ocr.fields.extract import extract_fields
+from sohoa.ocr.fields.extract import extract_fields, only_unsure
 from sohoa.ocr.fields.fixedtitle import fixed_title, titled_page
 from sohoa.ocr.fields.signer import ink_marks, signer_of
 from sohoa.ocr.segment import find_dossier_code, starts_document
@@ -309,10 +309,51 @@ def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registr
         if draft.classification.doc_type == "dossier_receipt" and applicant is None:
             applicant = draft.extraction
         drafts.append(draft)
+    _proposals_other_papers_confirm(drafts, registry)
     _owners_from_other_papers(drafts, registry)
     for key in AGREEING_FIELDS:
         reconcile(drafts, key, registry)
     return drafts
+
+
+def _confident_owners(drafts: list[DocumentDraft]) -> dict[str, int]:
+    """The person owners papers of the dossier read confidently on themselves, each with the
+    first paper that names it. A proposed owner (its readings disagreed) is no one's evidence."""
+    owners: dict[str, int] = {}
+    for n, d in enumerate(drafts):
+        if d.owner_id and d.owner_from == "document" and d.owner_kind == "person" \
+                and not d.owner_proposed and d.extraction.owner_id == d.owner_id:
+            owners.setdefault(d.owner_id, n)
+    return owners
+
+
+def _proposals_other_papers_confirm(drafts: list[DocumentDraft], registry: Registry) -> None:
+    """A paper's owner proposed only because the readings of its number disagreed on a digit
+    is confirmed when another paper of the dossier reads that very number as its owner
+    confidently: two printings on two papers, read apart, say the same twelve digits (issue
+    18: a right owner sent to a person for one reading's doubt). Only that doubt is settled:
+    a number that also failed a check (its birth year) stays proposed, and the readings stay
+    noted for the reviewer."""
+    owners = _confident_owners(drafts)
+    for draft in drafts:
+        if not draft.owner_proposed or draft.owner_from != "document" \
+                or draft.owner_id not in owners:
+            continue
+        key = registry.get(draft.classification.doc_type).owner_field or "id_number"
+        own = draft.extraction.fields.get(key)
+        if own is None or own.value != draft.owner_id or not only_unsure(own.flag):
+            continue
+        source = drafts[owners[draft.owner_id]]
+        proposal = reason("owner_id", f"đề xuất {draft.owner_id} ")
+        draft.review_reasons = [r for r in draft.review_reasons
+                                if r != reason(key, own.flag) and not r.startswith(proposal)]
+        draft.extraction = replace(
+            draft.extraction, fields={**draft.extraction.fields, key: replace(own, flag=None)},
+            owner_id=draft.owner_id, owner_kind="person", proposed_owner_id=None)
+        draft.owner_proposed = False
+        readings = own.flag.removesuffix(": đối chiếu với giấy tờ")
+        draft.agreed["owner_id"] = (f"{readings}; khớp với số chủ sở hữu của tài liệu "
+                                    f"{owners[draft.owner_id] + 1} ({source.title}) trong hồ sơ")
 
 
 def _owners_from_other_papers(drafts: list[DocumentDraft], registry: Registry) -> None:
@@ -321,10 +362,7 @@ def _owners_from_other_papers(drafts: list[DocumentDraft], registry: Registry) -
     that one number (at most two digits apart) and that number agrees with the birth date and
     sex this paper prints (issue 18: the same person's papers agree). The refused reading's
     flag stays for the reviewer; the note says where the owner came from."""
-    # A proposed owner (its readings disagreed) is no one's evidence: only confident ones.
-    owners = {d.owner_id: n for n, d in enumerate(drafts)
-              if d.owner_id and d.owner_from == "document" and d.owner_kind == "person"
-              and d.extraction.owner_id == d.owner_id}
+    owners = _confident_owners(drafts)
     if not owners:
         return
     unknown = reason("owner_id", OWNER_UNKNOWN)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sohoa.doctypes import load_registry
 from sohoa.pipeline.agreement import Reading, agree, damaged_copy, same_text
 from sohoa.pipeline.assemble import PageItem, draft_dossier
@@ -153,3 +155,41 @@ def test_a_refused_reading_that_another_birth_date_would_explain_stays_ownerless
     items[1] = _item(1, form_text.replace("038301223492", "038301223495"))
     drafts = draft_dossier(items, None, registry, 0.6)
     assert drafts[1].owner_id is None and "owner_id" not in drafts[1].agreed
+
+
+def _unsure(item: PageItem, number: str, readings: str) -> PageItem:
+    """``item`` whose recognition found the readings of ``number`` disagreeing."""
+    ocr = replace(item.analysis.ocr, unsure_ids=((number, readings),))
+    return replace(item, analysis=replace(item.analysis, ocr=ocr))
+
+
+def test_a_proposed_owner_another_paper_reads_confidently_is_confirmed() -> None:
+    # No receipt. The application form's number was read right, but a reading alone said
+    # another digit (issue 18, seed 59 page 5900019: "…655753" and "…695753"): proposed, sent
+    # to a person. The residence confirmation prints the same number and reads it sure.
+    registry = load_registry()
+    items, _, _ = _dossier({}, ["residence_confirmation", "application_form"])
+    items[1] = _unsure(items[1], "038301223492", "038301223492/038301223452")
+    alone = draft_dossier(items[1:], None, registry, 0.6)[0]
+    assert alone.owner_proposed and alone.confirmed_owner_id is None
+    drafts = draft_dossier(items, None, registry, 0.6)
+    form = drafts[1]
+    assert drafts[0].owner_id == form.owner_id == form.confirmed_owner_id == "038301223492"
+    assert not any(r.startswith(("Chủ sở hữu", "Số định danh")) for r in form.review_reasons)
+    assert "038301223492/038301223452" in form.agreed["owner_id"]
+    assert form.extraction.owner_id == "038301223492"
+
+
+def test_a_proposal_no_other_paper_reads_or_that_fails_a_check_stays_proposed() -> None:
+    registry = load_registry()
+    # The other paper is the spouse's or reads another number: nothing confirms it.
+    items, _, _ = _dossier({"residence_confirmation": ("038301223492", "038301223452")},
+                           ["residence_confirmation", "application_form"])
+    items[1] = _unsure(items[1], "038301223492", "038301223492/038301223452")
+    form = draft_dossier(items, None, registry, 0.6)[1]
+    assert form.owner_proposed and form.confirmed_owner_id is None
+    # The other paper's owner is itself only proposed: no one's evidence.
+    items, _, _ = _dossier({}, ["residence_confirmation", "application_form"])
+    items = [_unsure(item, "038301223492", "038301223492/038301223452") for item in items]
+    drafts = draft_dossier(items, None, registry, 0.6)
+    assert all(d.owner_proposed for d in drafts)

@@ -430,6 +430,12 @@ def unsure_flag(readings: str) -> str:
     return f"đọc không thống nhất ({readings}): đối chiếu với giấy tờ"
 
 
+def only_unsure(flag: str | None) -> bool:
+    """Is ``flag`` a number's :func:`unsure_flag` and nothing else (no failed check with it)?"""
+    return bool(flag) and re.fullmatch(r"đọc không thống nhất \(.*\): đối chiếu với giấy tờ",
+                                       flag or "") is not None
+
+
 def _unsure_id(out: dict[str, FieldValue], unsure: dict[str, str]) -> str | None:
     """Flag the ID number read when recognition's readings of it disagreed; it is returned
     to be proposed as the owner (the best reading there is, but a person confirms it). A

@@ -239,6 +239,14 @@ def _honorific_sex(flat: str, folded: str, start: int, end: int) -> bool | None:
     return sex
 
 
+def names_another_person(text: str) -> bool:
+    """Does the person cue nearest the end of ``text`` name someone other than a paper's
+    owner ("Họ, chữ đệm, tên người mẹ: Trần Thị Hoa⏎Năm sinh:" — the mother's)? What is
+    printed right after ``text`` is then that person's, not the owner's."""
+    flat = _flatten(text)
+    return _other_person(fold_keep_length(flat), len(flat))
+
+
 def _other_person(folded: str, at: int) -> bool:
     """Is the nearest person cue before ``at`` one that names someone other than the owner?"""
     window = folded[max(0, at - _ROLE_WINDOW):at]
