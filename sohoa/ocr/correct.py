@@ -409,10 +409,28 @@ def _name_run(parts: Sequence[re.Match[str] | None], keys: Sequence[str | None],
             inside[i] = True
         elif not run and capital and keys[i] not in _MIDDLE and (
                 keys[i] in lex.surnames or (tokens and _after_name_caption(tokens, i))):
-            run = True
+            run = (bool(tokens) and _after_name_caption(tokens, i)) or not _capitals_phrase(
+                parts, keys, i, lex)
             continue
         run = run and capital
     return inside
+
+
+def _capitals_phrase(parts: Sequence[re.Match[str] | None], keys: Sequence[str | None], i: int,
+                     lex: Lexicon) -> bool:
+    """Whether a surname in a line of capitals begins a misread phrase, not a name: the next
+    word makes no phrase with it as read and does with one mark changed ("NỘP HỒ SỞ" is "hồ
+    sơ"). A line of capitals made every surname-like word a name's start, and a
+    name's words are never corrected: every receipt read "NGƯỜI NỘP HỒ SỞ" (tester16 F7)."""
+    nxt = parts[i + 1] if i + 1 < len(parts) else None
+    if nxt is None or parts[i] is None or not parts[i].group(2).isupper() \
+            or not nxt.group(2).isupper() or len(nxt.group(2)) < 2:
+        return False
+    # Read as a phrase already ("TRẦN THẾ" is also "trần thế"), it may well be a name: kept as
+    # one, as before. Only a word that makes no phrase as read and one with a mark changed is.
+    return (keys[i], keys[i + 1]) not in lex.bigrams and any(
+        (keys[i], key(cand)) in lex.bigrams for cand, cost in candidates(nxt.group(2))
+        if cost == 1)
 
 
 _MIDDLE = frozenset({key("Văn"), key("Thị")})  # middle names: a name never starts with them
@@ -537,7 +555,7 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None =
     return out
 
 
-def reread_names(tokens: Sequence[str], lexicon: Lexicon
+def reread_names(tokens: Sequence[str], lexicon: Lexicon, read: Sequence[str] | None = None
                  ) -> tuple[list[str], list[tuple[str, str]]]:
     """``tokens`` (of one line, corrected) with each person's name (a surname and the
     capitalized syllables after it) given the second reading of its tone marks on capitals
@@ -547,8 +565,12 @@ def reread_names(tokens: Sequence[str], lexicon: Lexicon
     likelier: a real name as read is never changed, and a rewritten one is said (the name
     fields are flagged for a person to compare with the paper)."""
     parts = [_WORD.match(t) for t in tokens]
-    keys = [key(m.group(2)) if m else None for m in parts]
-    in_name = _name_run(parts, keys, lexicon, tokens)
+    # Where the names are is decided on the line as ``read`` (before its correction), as the
+    # correction decided it: "NỘP HỒ SỞ" corrected to "HỒ SƠ" makes a phrase that is no name.
+    said = tokens if read is None or len(read) != len(tokens) else read
+    said_parts = [_WORD.match(t) for t in said]
+    in_name = _name_run(said_parts, [key(m.group(2)) if m else None for m in said_parts],
+                        lexicon, said)
     out = list(tokens)
     renamed: list[tuple[str, str]] = []
     i = 0
@@ -577,4 +599,4 @@ def correct_line(line: str, lexicon: Lexicon) -> str:
     """``line`` with its space-separated tokens corrected (see :func:`correct_tokens`) and
     its names' marks re-read (:func:`reread_names`)."""
     tokens = line.split(" ")
-    return " ".join(reread_names(correct_tokens(tokens, lexicon), lexicon)[0])
+    return " ".join(reread_names(correct_tokens(tokens, lexicon), lexicon, tokens)[0])

@@ -2319,7 +2319,7 @@ def recognize_page(
         if settings.correct:
             assert lexicon is not None  # checked on entry
             texts, rewritten = reread_names(correct_tokens(texts, lexicon, previous_last),
-                                            lexicon)
+                                            lexicon, texts)
             texts = [nfc(t) for t in texts]
             renamed += [(nfc(a), nfc(b)) for a, b in rewritten]
             signer = _signer_line(line_boxes, texts, height, load_titles(),

@@ -22,37 +22,9 @@ from PIL import Image
 from sohoa.ocr.levels import percentile
 
 _MIN_RUN = 4  # dots in a row to be a leader (an ellipsis has three)
-_GAP_SPREAD = 0.35  # a gap within this share of the stretch's first gap keeps the rhythm
-_SIZE_SPREAD = 4.0  # the largest dot of a stretch at most this many times the smallest's area
 
 
-def _regular(run: list[int], along: np.ndarray, area: np.ndarray) -> list[int]:
-    """The specks of ``run`` (in order along the row) that make evenly spaced stretches of at
-    least ``_MIN_RUN`` dots of about one size.
-
-    A leader is one character repeated: its dots stand at one advance from each other and are
-    one size. Specks a worn copy breaks a line of letters into (a seal's lettering on a heavy
-    photocopy, seed 269) chain up too, at gaps that wander and sizes that differ, and erasing
-    them took pieces of the letters (the signer's title beside them was then lost).
-    """
-    kept: list[int] = []
-    start = 0
-    for end in range(1, len(run) + 1):
-        if end < len(run):
-            first = along[run[start + 1]] - along[run[start]] if end > start + 1 else None
-            gap = along[run[end]] - along[run[end - 1]]
-            sizes = area[run[start:end + 1]]
-            if (first is None or abs(gap - first) <= _GAP_SPREAD * first) \
-                    and sizes.max() <= _SIZE_SPREAD * sizes.min():
-                continue
-        if end - start >= _MIN_RUN:
-            kept.extend(run[start:end])
-        # The next stretch starts at the speck that broke this one's rhythm (or its size).
-        start = end - 1 if end - start > 1 else end
-    return kept
-
-
-def _runs(cx: np.ndarray, cy: np.ndarray, area: np.ndarray, scale: float) -> np.ndarray:
+def _runs(cx: np.ndarray, cy: np.ndarray, scale: float) -> np.ndarray:
     """Indices of the specks that belong to a run along x (rows of dots)."""
     order = np.lexsort((cx, np.round(cy / (3 * scale))))
     keep = np.zeros(len(cx), dtype=bool)
@@ -62,10 +34,10 @@ def _runs(cx: np.ndarray, cy: np.ndarray, area: np.ndarray, scale: float) -> np.
             run.append(b)
             continue
         if len(run) >= _MIN_RUN:
-            keep[_regular(run, cx, area)] = True
+            keep[run] = True
         run = [b]
     if len(run) >= _MIN_RUN:
-        keep[_regular(run, cx, area)] = True
+        keep[run] = True
     return keep
 
 
@@ -83,9 +55,8 @@ def leader_mask(gray: np.ndarray, dpi: int) -> np.ndarray:
     if len(index) < _MIN_RUN:
         return np.zeros(gray.shape, dtype=bool)
     cx, cy = centroids[index, 0], centroids[index, 1]
-    dots = area[index - 1]
     # Rows of dots, and columns too: a page scanned turned a quarter is uprighted later.
-    keep = _runs(cx, cy, dots, scale) | _runs(cy, cx, dots, scale)
+    keep = _runs(cx, cy, scale) | _runs(cy, cx, scale)
     if not keep.any():  # most pages: no leader, and no page-sized lookup of the labels
         return np.zeros(gray.shape, dtype=bool)
     chosen = np.zeros(count, dtype=bool)

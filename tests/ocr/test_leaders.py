@@ -42,24 +42,3 @@ def test_a_value_typed_on_leaders_is_recognized() -> None:
     text = recognize_only(page, AnalyzeOptions("vie", 60.0, "")).text
     # Without the erasing Tesseract gives "Ngày, sinh: tháng, 2. năm ....19/01/1956......".
     assert "năm sinh: 19/01/1956" in " ".join(text.split())
-
-
-def _specks(xs: list[int], sizes: list[int], y: int = 40) -> np.ndarray:
-    page = np.full((80, 400), 230, np.uint8)
-    for x, size in zip(xs, sizes, strict=True):
-        page[y - size // 2:y - size // 2 + size, x:x + size] = 40
-    return page
-
-
-def test_specks_of_worn_letters_are_no_leader() -> None:
-    # A worn copy breaks letters (a seal's lettering on a heavy photocopy, seed 269) into specks
-    # that chain along a row at wandering gaps and sizes: erasing them took pieces of letters.
-    worn = _specks([100, 106, 118, 124, 140], [2, 4, 2, 5, 3])
-    assert not leader_mask(worn, 200).any()
-
-
-def test_a_leader_with_a_dot_lost_is_still_a_leader() -> None:
-    # Dots 8 px apart, one lost on a worn copy: both stretches are leaders.
-    xs = [100 + 8 * k for k in range(12) if k != 5]
-    mask = leader_mask(_specks(xs, [3] * len(xs)), 200)
-    assert mask[:, 100:104].any() and mask[:, 188:192].any()
