@@ -765,7 +765,7 @@ def _wear(rgb: Image.Image, wear: str, colour: bool, dpi: int, nprng: np.random.
                                                  float(nprng.uniform(50, 150)))
     if prof.pepper is not None:
         _pepper(arr, dpi, rng.uniform(*prof.pepper), nprng)
-    for _ in range(rng.randint(*prof.streaks)):
+    for _ in range(rng.randint(*prof.streaks) if prof.streaks[1] else 0):
         x = rng.randrange(w)
         arr[:, x:x + rng.randint(1, max(1, round(2 * scale)))] *= rng.uniform(0.6, 0.85)
     noise = nprng.standard_normal((h, w), dtype=np.float32) * np.float32(prof.noise)
