@@ -13,7 +13,12 @@ steps the measurements call for are run, so a clean page costs nothing extra:
   grain and dust specks break Tesseract's binarization into ragged strokes and false dots, which
   it reads as stray diacritics and punctuation. Measured on the 13 synthetic heavy pages at
   200 dpi (order-independent CER, flattening alone 9.0%): median 6.1%, median + stretch 4.8%
-  (ID card 36% → 17%), a Gaussian blur (σ 0.7) 8.7%, for ≈0.02 CPU s.
+  (ID card 36% → 17%), a Gaussian blur (σ 0.7) 8.7%, for ≈0.02 CPU s;
+- a copy from a worn drum on white paper (paper and toner far apart, even light: clean by the
+  measures above) is told by its pepper speckle, isolated toner specks per cm² counted on a
+  sample of its rows (:mod:`sohoa.ocr.specks`, ≈0.02 CPU s on a clean page): its specks are
+  painted paper by size and isolation (a 3x3 median keeps one 3 px across), then it is cleaned
+  as any other copy.
 """
 
 from __future__ import annotations
