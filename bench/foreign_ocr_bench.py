@@ -91,14 +91,21 @@ def make_corpus(seed: int, families: tuple[str, ...] = FAMILIES) -> list[Foreign
               for f, family in enumerate(families)]
     # Seals cut and inked as real ones vary (issue 18, tester15 F1: hair-line rings, small rim
     # lettering, weak ink) on grey scans, where a seal keeps only its shape: for every typeface
-    # two letters, the same letters as pages above or not, at each wear in turn. Added last.
+    # two letters, the same letters as pages above or not, at each wear in turn. Added after the
+    # others.
     varied = []
     for f, family in enumerate(families):
         for k in range(2):
             varied.append(foreign_page(seed, family=family, dpi=300 if (f + k) % 2 == 0 else 200,
                                        colour=False, wear=WEAR_CLASSES[(2 * f + k) % 4],
                                        varied_seal=True))
-    return pages + turned + coloured + penned + varied
+    # Copies from a worn drum on white paper (issue 18, tester16 F5): dense pepper speckle and a
+    # copier streak, for every typeface a letter at 200 or 300 dpi, in colour or grey. Added
+    # after the others, so the pages above stay those of earlier runs.
+    speckled = [foreign_page(seed, family=family, dpi=300 if f % 2 == 0 else 200,
+                             colour=(f // 2) % 2 == 0, wear="speckled")
+                for f, family in enumerate(families)]
+    return pages + turned + coloured + penned + varied + speckled
 
 
 def colour_print(page: ForeignPage) -> bool:
@@ -170,7 +177,7 @@ def report(pages: list[ForeignPage], tools: list[ToolResult], input_bytes: int,
             "CER (order-independent, pdftotext of each tool's PDF; raw Tesseract: its own "
             "text) by class, pages in brackets:", ""]
     classes = [*WEAR_CLASSES, "faded photocopy", "ID card (photocopy)", "colour card",
-               "colour print letter", "opaque pen letter", "varied seal (grey)"]
+               "colour print letter", "opaque pen letter", "varied seal (grey)", "speckled"]
     rows += score_table(upright, texts, page_class, classes)
     rows += ["", "By typeface (all upright pages):", ""]
     rows += score_table(upright, texts, lambda p: p.family, list(dict.fromkeys(

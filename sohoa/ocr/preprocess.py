@@ -13,13 +13,18 @@ steps the measurements call for are run, so a clean page costs nothing extra:
   grain and dust specks break Tesseract's binarization into ragged strokes and false dots, which
   it reads as stray diacritics and punctuation. Measured on the 13 synthetic heavy pages at
   200 dpi (order-independent CER, flattening alone 9.0%): median 6.1%, median + stretch 4.8%
-  (ID card 36% → 17%), a Gaussian blur (σ 0.7) 8.7%, for ≈0.02 CPU s.
+  (ID card 36% → 17%), a Gaussian blur (σ 0.7) 8.7%, for ≈0.02 CPU s;
+- a copy from a worn drum on white paper (paper and toner far apart, even light: clean by the
+  measures above) is told by its pepper speckle, isolated toner specks per cm² counted on a
+  sample of its rows (:mod:`sohoa.ocr.specks`, ≈0.02 CPU s on a clean page): its specks are
+  painted paper by size and isolation (a 3x3 median keeps one 3 px across), then it is cleaned
+  as any other copy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import cv2
@@ -39,6 +44,7 @@ from sohoa.ocr.marks import (
     suppress_strokes,
 )
 from sohoa.ocr.photos import Photo, blank_photos, find_photos
+from sohoa.ocr.specks import remove_specks, speckle
 
 # Measured on a small copy: enough pixels for stable percentiles, cheap on a 2-core desk PC.
 _MEASURE_WIDTH = 600
@@ -61,6 +67,11 @@ _CLEAN_UNEVENNESS = 48.0
 # heavy photocopy with paper at 217 and toner at 113 passed the three gates above, was read
 # raw and lost 63% of its characters; flattened and denoised it lost 4.4%.
 _CLEAN_CONTRAST = 150.0
+# ...and a copy from a worn drum on white paper: this many isolated specks of toner per cm² or
+# more (sohoa.ocr.specks). Tesseract joins them to the letters: two such copies (issue 18,
+# tester16 F5, 25 and 63 per cm²) were read as noise (89% and 91% CER) and lost 7% once
+# denoised as copies. Scans and clean copies have fewer than 1 per cm², mildly worn copies 1-9.
+_SPECKLED = 10.0
 
 
 @dataclass(frozen=True)
@@ -71,9 +82,12 @@ class PageMeasures:
     ink: float  # 1st percentile of grey: the darkest print
     unevenness: float  # spread of the paper brightness over the page (shadows, folds)
     colour_share: float  # share of pixels that are coloured ink (seal, signature)
+    # Isolated specks of toner per cm² (sohoa.ocr.specks); measured only on pages the other
+    # measures call clean, 0 elsewhere.
+    speckle: float = 0.0
 
     @property
-    def clean(self) -> bool:
+    def _toned(self) -> bool:
         return (
             self.paper >= _CLEAN_PAPER
             and self.ink <= _CLEAN_INK
@@ -82,9 +96,15 @@ class PageMeasures:
         )
 
     @property
+    def clean(self) -> bool:
+        return self._toned and self.speckle < _SPECKLED
+
+    @property
     def copy(self) -> bool:
-        """A photocopy: grey paper, or print and paper close in tone (faded toner)."""
-        return self.paper < _CLEAN_PAPER or self.paper - self.ink < _CLEAN_CONTRAST
+        """A photocopy: grey paper, print and paper close in tone (faded toner), or paper
+        peppered with specks of toner."""
+        return (self.paper < _CLEAN_PAPER or self.paper - self.ink < _CLEAN_CONTRAST
+                or self.speckle >= _SPECKLED)
 
 
 @dataclass(frozen=True)
@@ -131,8 +151,10 @@ def _ink_mask(rgb: np.ndarray) -> np.ndarray:
     return (hsv[..., 1] >= _INK_SATURATION) & (hsv[..., 2] >= _INK_MIN_VALUE)
 
 
-def measure(array: np.ndarray) -> PageMeasures:
-    """Measure an 8-bit grey or RGB page (see :class:`PageMeasures`)."""
+def measure(array: np.ndarray, dpi: int = 0) -> PageMeasures:
+    """Measure an 8-bit grey or RGB page (see :class:`PageMeasures`). Its speckle is measured
+    (on the full-size page: a speck is a pixel or two) when ``dpi`` is given and the page is
+    otherwise clean."""
     small = _small(array)
     colour_share = 0.0
     if small.ndim == 3:
@@ -147,12 +169,15 @@ def measure(array: np.ndarray) -> PageMeasures:
     background = cv2.dilate(gray, np.ones((kernel, kernel), np.uint8))
     background = cv2.blur(background, (kernel * 3, kernel * 3))
     low, high = np.percentile(background, [5, 95])
-    return PageMeasures(
+    measures = PageMeasures(
         paper=float(paper),
         ink=float(ink),
         unevenness=float(high - low),
         colour_share=colour_share,
     )
+    if dpi > 0 and measures.clean:
+        measures = replace(measures, speckle=speckle(array, dpi, measures.paper, measures.ink))
+    return measures
 
 
 def lift_coloured_ink(rgb: np.ndarray, dpi: int = 0,
@@ -295,7 +320,7 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
     signatures looked for (:mod:`sohoa.ocr.marks`).
     """
     array = to_array(image)
-    measures = measure(array)
+    measures = measure(array, dpi if clean else 0)
     steps: list[str] = []
     marks: list[FoundMark] = []
     alternatives: list[Callable[[], np.ndarray | None]] = []
@@ -320,6 +345,11 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
     # with the print (the level copy below needs the inks' own levels), and that stretch.
     levels: np.ndarray | None = None
     stretch: Callable[[np.ndarray], np.ndarray] | None = None
+    if clean and measures.speckle >= _SPECKLED:
+        # A copy from a worn drum: its specks go first (the median below keeps those 3 px
+        # across), then it is cleaned as any other copy.
+        gray = remove_specks(gray, dpi, measures.paper, measures.ink)
+        steps.append("remove_specks")
     if clean and not measures.clean:
         paper: np.ndarray | None = None
         if denoise_copies and measures.copy:

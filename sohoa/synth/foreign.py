@@ -12,7 +12,9 @@ The project's own generator (``sohoa.synth.document``) prints every form in Libe
   ``sohoa.synth.marks`` (one ring, no star, a spline signature);
 - names with capitals that carry two marks (ĐỖ, ẨN, MẪN, HIỂN, NGUYỄN);
 - wear: clean, light, medium, heavy; a faded low-contrast photocopy with a shadow along one
-  edge stored at JPEG quality 35 and 200 dpi; photocopied citizen ID cards.
+  edge stored at JPEG quality 35 and 200 dpi; photocopied citizen ID cards; a copy from a worn
+  drum on white paper (``speckled``), colour or grey: dense pepper speckle (isolated dots of
+  toner 0.1-0.25 mm across) and a thin vertical copier streak.
 
 Everything is deterministic for (seed, font, dpi, colour, wear, kind): the same arguments give
 the same JPEG bytes.
@@ -53,7 +55,7 @@ FAMILIES = tuple(FONTS)
 _SANS_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 _SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 _MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
-WEARS = ("clean", "light", "medium", "heavy", "faded", "copied")
+WEARS = ("clean", "light", "medium", "heavy", "faded", "copied", "speckled")
 KINDS = ("letter", "card")
 
 INK = (22, 20, 26)
@@ -680,6 +682,14 @@ class Wear:
     copy: tuple[float, float] | None  # photocopy: (paper, toner) grey levels, ranges drawn
     shadow: float  # depth of a shadow along one edge
     quality: int  # JPEG quality
+    # A copy's tone kept in colour (the seal stamped on the copy): (paper, toner) grey levels.
+    tone: tuple[float, float] | None = None
+    # Pepper speckle: (fewest, most) isolated toner dots per cm², drawn after the blur (sharp).
+    pepper: tuple[float, float] | None = None
+    # Thin dark vertical streaks a dirty drum draws down the whole page: (fewest, most).
+    streaks: tuple[int, int] = (0, 0)
+    # Toner spread: print thickened by this much (px at 200 dpi) before the blur.
+    bleed: int = 0
 
 
 WEAR: dict[str, Wear] = {
@@ -690,6 +700,10 @@ WEAR: dict[str, Wear] = {
     "faded": Wear(1.0, 0.8, 4.0, 60, 0.0, (212.0, 174.0), 0.45, 35),
     # A citizen ID card photocopied (medium wear): grey, some contrast lost, a light shadow.
     "copied": Wear(1.2, 0.9, 6.0, 150, 0.1, (224.0, 48.0), 0.15, 65),
+    # A copy from a worn drum on white paper, scanned in colour or grey (issue 18, tester16 F5:
+    # paper ≈227, toner ≈60, even light: the other measures call it clean).
+    "speckled": Wear(1.0, 0.6, 10.0, 0, 0.0, None, 0.0, 45, tone=(228.0, 22.0),
+                     pepper=(25.0, 70.0), streaks=(1, 2), bleed=2),
 }
 
 
@@ -714,6 +728,10 @@ def _wear(rgb: Image.Image, wear: str, colour: bool, dpi: int, nprng: np.random.
     else:
         # Slightly warm paper.
         arr = arr * np.array([1.0, 0.985, 0.95], dtype=np.float32)
+    if prof.tone is not None:
+        paper = prof.tone[0] + rng.uniform(-6, 6)
+        toner = prof.tone[1] + rng.uniform(-10, 10)
+        arr = toner + arr / 255.0 * (paper - toner)
     if prof.skew:
         angle = rng.uniform(-prof.skew, prof.skew)
         m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
@@ -721,6 +739,9 @@ def _wear(rgb: Image.Image, wear: str, colour: bool, dpi: int, nprng: np.random.
         arr = cv2.warpAffine(arr, m, (w, h), flags=cv2.INTER_LINEAR,
                              borderMode=cv2.BORDER_CONSTANT,
                              borderValue=(fill,) * 3 if arr.ndim == 3 else fill)
+    if prof.bleed:
+        size = max(2, round(prof.bleed * scale))
+        arr = cv2.erode(arr, np.ones((size, size), np.uint8))
     if prof.blur:
         arr = cv2.GaussianBlur(arr, (0, 0), prof.blur * scale)
     if prof.shadow:
@@ -742,10 +763,33 @@ def _wear(rgb: Image.Image, wear: str, colour: bool, dpi: int, nprng: np.random.
             s = int(nprng.integers(1, max(2, round(2.5 * scale))))
             arr[yv:yv + s, xv:xv + s] = np.minimum(arr[yv:yv + s, xv:xv + s],
                                                  float(nprng.uniform(50, 150)))
+    if prof.pepper is not None:
+        _pepper(arr, dpi, rng.uniform(*prof.pepper), nprng)
+    for _ in range(rng.randint(*prof.streaks) if prof.streaks[1] else 0):
+        x = rng.randrange(w)
+        arr[:, x:x + rng.randint(1, max(1, round(2 * scale)))] *= rng.uniform(0.6, 0.85)
     noise = nprng.standard_normal((h, w), dtype=np.float32) * np.float32(prof.noise)
     arr = arr + (noise[..., None] if arr.ndim == 3 else noise)
     out = np.clip(arr, 0, 255).astype(np.uint8)
     return Image.fromarray(out, "RGB" if out.ndim == 3 else "L")
+
+
+def _pepper(arr: np.ndarray, dpi: int, per_cm2: float, nprng: np.random.Generator) -> None:
+    """Dark dots of toner, 0.1-0.25 mm across, ``per_cm2`` of them, over ``arr`` (in place)."""
+    h, w = arr.shape[:2]
+    count = round(per_cm2 * h * w / (dpi / 2.54) ** 2)
+    ys = nprng.integers(0, h, count)
+    xs = nprng.integers(0, w, count)
+    sizes = np.maximum(1, np.round(nprng.uniform(0.1, 0.25, count) * dpi / 25.4)).astype(int)
+    tones = nprng.uniform(20, 90, count).astype(np.float32)
+    for size in np.unique(sizes):
+        pick = sizes == size
+        for dy in range(size):
+            for dx in range(size):
+                yy = np.minimum(ys[pick] + dy, h - 1)
+                xx = np.minimum(xs[pick] + dx, w - 1)
+                tone = tones[pick] if arr.ndim == 2 else tones[pick][:, None]
+                arr[yy, xx] = np.minimum(arr[yy, xx], tone)
 
 
 _TURN = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import random
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -150,3 +151,24 @@ def test_a_hair_line_seal_is_drawn_thinner_and_paler_than_the_thick_one() -> Non
     assert hair.shape == thick.shape
     assert (hair > 0.1).sum() < 0.5 * (thick > 0.1).sum()
     assert hair.max() <= 0.5 * thick.max() + 1e-6
+
+
+@pytest.mark.parametrize(("dpi", "colour"), [(200, False), (300, True)])
+def test_speckled_copy_is_white_paper_peppered_with_isolated_specks(dpi: int,
+                                                                   colour: bool) -> None:
+    # A copy from a worn drum (issue 18, tester16 F5): white paper, dark print, even light —
+    # and tens of isolated toner dots per cm², with a thin streak down the page.
+    page = foreign_page(3, family="noto", dpi=dpi, colour=colour, wear="speckled")
+    image = Image.open(io.BytesIO(page.jpeg))
+    assert image.mode == ("RGB" if colour else "L")
+    grey = np.asarray(image.convert("L"), dtype=np.float32)
+    assert np.percentile(grey, 90) > 215
+    # Specks: dark pixels with nothing dark around them (3x3 neighbourhood all paper-ish).
+    dark = (grey < 140).astype(np.uint8)
+    neighbours = cv2.filter2D(dark, -1, np.ones((5, 5), np.float32)) - dark
+    lone = (dark == 1) & (neighbours <= 3)
+    per_cm2 = lone.sum() / (grey.size / (dpi / 2.54) ** 2)
+    assert per_cm2 > 15
+    # A copier streak: a column darker than the paper all down the page.
+    columns = np.median(grey, axis=0)
+    assert columns.min() < 0.9 * np.median(columns)
