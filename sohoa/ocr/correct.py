@@ -418,26 +418,26 @@ def _name_run(parts: Sequence[re.Match[str] | None], keys: Sequence[str | None],
 
 def _capitals_phrase(parts: Sequence[re.Match[str] | None], keys: Sequence[str | None], i: int,
                      lex: Lexicon) -> bool:
-    """Whether a surname in a line of capitals is inside a misread phrase, not a name: the word
-    before makes a phrase with it, and the next word makes none as read and one with a mark
-    changed ("NỘP HỒ SỞ" is "nộp hồ sơ"). A line of capitals made every surname-like word a
+    """Whether a surname in a line of capitals is inside a phrase, not a name: the word before
+    makes a phrase with it, and so does the next word, as read or with one mark changed ("NỘP
+    HỒ SỞ" is "nộp hồ sơ"). A line of capitals made every surname-like word a
     name's start, and a name's words are never corrected: every receipt read "NGƯỜI NỘP HỒ SỞ"
     (tester16 F7)."""
     nxt = parts[i + 1] if i + 1 < len(parts) else None
     if nxt is None or parts[i] is None or not parts[i].group(2).isupper() \
             or not nxt.group(2).isupper() or len(nxt.group(2)) < 2:
         return False
-    # Read as a phrase already ("TRẦN THẾ" is also "trần thế"), it may well be a name: kept as
-    # one, as before. Only a word that makes no phrase as read and one with a mark changed is.
-    # ... and the phrase runs on before it: the word before the surname makes a phrase with it
-    # too ("NỘP HỒ", "NHẬN HỒ" of "hồ sơ"). A name read as printed ("ÔNG PHẠM VY", "Người ký:
-    # PHẠM VY", "HÀ NĂM" alone) has no such word before it, whatever a changed mark would make
-    # of its given name (review16 M1: "PHẠM VY" became "PHẠM VI").
+    # The word before the surname makes a phrase with it ("NỘP HỒ", "NHẬN HỒ" of "hồ sơ"). A
+    # name read as printed ("ÔNG PHẠM VY", "Người ký: PHẠM VY", "HÀ NĂM" alone) has no such word
+    # before it, whatever a changed mark would make of its given name (review16 M1: "PHẠM VY"
+    # became "PHẠM VI").
     before = parts[i - 1] if i > 0 else None
     if before is None or before.group(3) or not before.group(2).isupper() \
             or (keys[i - 1], keys[i]) not in lex.bigrams:
         return False
-    return (keys[i], keys[i + 1]) not in lex.bigrams and any(
+    # Then the next word makes the phrase as read ("NHẬN HỒ SƠ": read right, its reread as a
+    # name made it "SỞ", review16 M8) or with one mark changed ("NỘP HỒ SỞ").
+    return (keys[i], keys[i + 1]) in lex.bigrams or any(
         (keys[i], key(cand)) in lex.bigrams for cand, cost in candidates(nxt.group(2))
         if cost == 1)
 
@@ -591,6 +591,15 @@ def reread_names(tokens: Sequence[str], lexicon: Lexicon, read: Sequence[str] | 
         while j < len(out) and in_name[j]:
             j += 1
         name = parts[i:j]
+        # A surname that makes a phrase as read with the word after it ("HỒ SƠ ĐĂNG KÝ" at a
+        # line's start, "LỤC HỒ SƠ") begins no name to give names' marks to (review16 M8: they
+        # became "HỒ SỞ ĐĂNG KỶ", "LỤC HỘ SỞ"); at worst a name that is also a phrase keeps
+        # the marks it was read with.
+        if all(name) and any((key(a.group(2)), key(b.group(2))) in lexicon.bigrams
+                             for a, b in itertools.pairwise(said_parts[i:min(j, i + 3)])
+                             if a and b):
+            i = j
+            continue
         if all(name):
             cores = [m.group(2) for m in name if m]
             again = second_reading(" ".join(cores)).split()

@@ -289,6 +289,10 @@ def test_a_register_and_a_number_are_told_apart_by_the_words_around_them(read: s
     # review16 M1: a given name a changed mark would make a phrase of is still a name
     ("ÔNG PHẠM VY ANH", "ÔNG PHẠM VY ANH"), ("Người ký: PHẠM VY", "Người ký: PHẠM VY"),
     ("HÀ NĂM", "HÀ NĂM"), ("Người yêu cầu: LÝ HẠNH", "Người yêu cầu: LÝ HẠNH"),
+    # review16 M8: read right, "HỒ SƠ" was given a name's marks ("HỒ SỞ", "TRÀ", "KỶ")
+    ("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
+    ("NGƯỜI NỘP HỒ SƠ", "NGƯỜI NỘP HỒ SƠ"), ("HỒ SƠ ĐĂNG KÝ", "HỒ SƠ ĐĂNG KÝ"),
+    ("HỒ SƠ CỦA ÔNG NGUYỄN VĂN AN", "HỒ SƠ CỦA ÔNG NGUYỄN VĂN AN"),
     ("LÝ VĂN CẤM", "LÝ VĂN CẨM"),
 ])
 def test_a_misread_phrase_in_capitals_is_no_name(read: str, meant: str) -> None:
