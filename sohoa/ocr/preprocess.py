@@ -437,19 +437,8 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
                 for a, b, c, d in around)] or [
                 FoundMark("block", a, b, c - a, d - b) for a, b, c, d in around]
 
-            def lighter_free(before: np.ndarray = before if levels is None else levels,
-                             samples: list[FoundMark] = samples,
-                             around: list[tuple[int, int, int, int]] = around,
-                             stretch: Callable[[np.ndarray], np.ndarray] | None = stretch
-                             ) -> np.ndarray | None:
-                out: np.ndarray | None = None
-                for region in around:
-                    lifted = lift_lighter_ink(before if out is None else out, region,
-                                              samples, dpi)
-                    out = lifted if lifted is not None else out
-                return out if out is None or stretch is None else stretch(out)
-
-            alternatives.append(lighter_free)
+            alternatives.append(_lighter_free(before if levels is None else levels, samples,
+                                              around, stretch, dpi))
         elif signatures and not seals:
             # No seal here (a grey one too faint to be found): the pen over the name is still
             # lighter than toner on a grey scan, and its level tells it from the letters the
@@ -459,19 +448,8 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
             blocks = [(m.left - reach, m.top - reach, m.right + reach, m.bottom + reach)
                       for m in signatures]
 
-            def pen_lighter_free(before: np.ndarray = before if levels is None else levels,
-                                 samples: list[FoundMark] = signatures,
-                                 blocks: list[tuple[int, int, int, int]] = blocks,
-                                 stretch: Callable[[np.ndarray], np.ndarray] | None = stretch
-                                 ) -> np.ndarray | None:
-                out: np.ndarray | None = None
-                for region in blocks:
-                    lifted = lift_lighter_ink(before if out is None else out, region,
-                                              samples, dpi)
-                    out = lifted if lifted is not None else out
-                return out if out is None or stretch is None else stretch(out)
-
-            alternatives.append(pen_lighter_free)
+            alternatives.append(_lighter_free(before if levels is None else levels, signatures,
+                                              blocks, stretch, dpi))
     photos: list[Photo] = find_photos(gray if search is None else search, dpi) if clean else []
     if photos:
         # Tesseract's layout takes the lines beside a dark portrait into its picture region
@@ -481,6 +459,22 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
     return Prepared(gray=np.ascontiguousarray(gray), measures=measures, steps=tuple(steps),
                     marks=tuple(marks), photos=tuple(photos),
                     alternatives=_once(alternatives) if alternatives else None)
+
+
+def _lighter_free(before: np.ndarray, samples: list[FoundMark],
+                  regions: list[tuple[int, int, int, int]],
+                  stretch: Callable[[np.ndarray], np.ndarray] | None, dpi: int
+                  ) -> Callable[[], np.ndarray | None]:
+    """A maker of the copy with the lighter of two inks lifted in each of ``regions`` (levels
+    sampled in ``samples``), stretched as the page was; None when no region had two inks."""
+    def make() -> np.ndarray | None:
+        out: np.ndarray | None = None
+        for region in regions:
+            lifted = lift_lighter_ink(before if out is None else out, region, samples, dpi)
+            out = lifted if lifted is not None else out
+        return out if out is None or stretch is None else stretch(out)
+
+    return make
 
 
 def _once(makers: list[Callable[[], np.ndarray | None]]) -> Callable[[], list[np.ndarray]]:

@@ -499,7 +499,6 @@ def test_a_retyped_cards_set_aside_place_of_origin_moves_on_a_catalog_past_0020(
     each move, and its downgrade takes back exactly those."""
     import importlib.util
 
-    from alembic.operations import Operations
 
     origin = "Xã Tân Phong, Thành phố Biên Hòa, Đồng Nai"
     root = tmp_path / "home"
@@ -534,14 +533,7 @@ def test_a_retyped_cards_set_aside_place_of_origin_moves_on_a_catalog_past_0020(
     rev.BATCH = 2  # the keyset loop's later batches run too
 
     def run(step: str) -> dict[str, dict]:
-        writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
-        try:
-            with writer.begin() as conn, Operations.context(MigrationContext.configure(conn)):
-                getattr(rev, step)()
-        finally:
-            writer.dispose()
-            reader.dispose()
-        return {i: json.loads(e) for i, e in _rows(root, "SELECT id, extra FROM documents")}
+        return _run_revision(root, rev, step)[1]
 
     up = run("upgrade")
     for doc_id in stored:
