@@ -21,8 +21,12 @@ from sohoa.vntext import fold
 # Agency code (letter + 2 digits, optional ".NN" parts), yymmdd of receipt, sequence number:
 # "H19.22-241105-0042". A custom pattern must keep the named groups ``date`` (yymmdd, validated)
 # and may rename nothing else; the whole match is the code.
+# The agency part is the province's short code ("H19.22") or the whole electronic identifier of
+# the receiving body, digits before the province letter ("000.00.24.H54", QĐ 20/2020/QĐ-TTg);
+# the match starts at its first character, never in the middle of one, so two bodies' dossiers
+# with the same date and sequence are not filed under one tail (tester16 F10).
 DEFAULT_DOSSIER_CODE_PATTERN = (
-    r"(?<![A-Z0-9])[A-Z]\d{2}(?:\.\d{1,3}){0,3}-(?P<date>\d{6})-\d{4,6}(?!\d)"
+    r"(?<![A-Z0-9.])(?:\d{1,3}\.){0,3}[A-Z]\d{2}(?:\.\d{1,3}){0,3}-(?P<date>\d{6})-\d{4,6}(?!\d)"
 )
 
 NATIONAL_HEADER = ("cong hoa xa hoi chu nghia viet nam", "doc lap tu do hanh phuc",
@@ -38,8 +42,9 @@ _PAGE_DASH = re.compile(r"^\s*[-–—]\s*(\d{1,2})\s*[-–—]\s*$")
 _NONWORD = re.compile(r"[^0-9a-z]+")
 _DIGITISH = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1",
                            "S": "5", "B": "8", "Z": "2"})
+_DIGIT_LOOKALIKES = frozenset("OoDQIlSBZ")
 _SEPARATOR_SPACES = re.compile(r"\s*([.\-–—])\s*")
-_CODE_CANDIDATE = re.compile(r"[A-Z][0-9A-Za-z|.\-–—]{12,30}")
+_CODE_CANDIDATE = re.compile(r"(?<![0-9A-Za-z|.])[0-9A-Z][0-9A-Za-z|.\-–—]{12,40}")
 TOP_LINES = 8
 
 
@@ -114,6 +119,20 @@ def _valid_yymmdd(text: str) -> bool:
     return True
 
 
+def _digits_undone(token: str) -> str:
+    """A code-shaped token with look-alike letters read as the digits they stand for, except
+    the agency letter: the first character of the last agency part (before the first dash)
+    that opens with a letter no digit looks like ("000.00.24.H54"), else the token's first
+    character ("H19.22")."""
+    agency, dash, rest = token.partition("-")
+    parts = agency.split(".")
+    letter = max((n for n, part in enumerate(parts)
+                  if part[:1].isalpha() and part[:1] not in _DIGIT_LOOKALIKES), default=0)
+    undone = [part[:1] + part[1:].translate(_DIGITISH) if n == letter else part.translate(_DIGITISH)
+              for n, part in enumerate(parts)]
+    return ".".join(undone) + dash + rest.translate(_DIGITISH)
+
+
 def find_dossier_code(text: str, pattern: str = DEFAULT_DOSSIER_CODE_PATTERN) -> str | None:
     """The first dossier code printed in ``text`` whose date part is a real date.
 
@@ -123,9 +142,7 @@ def find_dossier_code(text: str, pattern: str = DEFAULT_DOSSIER_CODE_PATTERN) ->
     regex = re.compile(pattern)
     joined = _SEPARATOR_SPACES.sub(lambda m: "-" if m[1] in "-–—" else ".", text)
     candidates = [joined]
-    for token in _CODE_CANDIDATE.findall(joined):
-        # The first character is the agency letter; everything after it is digits or separators.
-        candidates.append(token[0] + token[1:].translate(_DIGITISH))
+    candidates += [_digits_undone(token) for token in _CODE_CANDIDATE.findall(joined)]
     for haystack in candidates:
         for m in regex.finditer(haystack):
             day = m.groupdict().get("date")

@@ -79,17 +79,32 @@ class DocumentDraft:
         return bool(self.review_reasons)
 
 
+# A receipt opened a dossier but its printed code was not read (stages.DossierGrouper).
+UNREAD_RECEIPT_CODE = ("giấy tiếp nhận không đọc được mã hồ sơ: nhập mã in trên giấy để chuyển "
+                       "các giấy tờ theo sau vào đúng hồ sơ")
+
+
 def page_code(item: PageItem, pattern: str | None, registry: Registry | None = None) -> str | None:
     """The dossier code of a page: its barcode, else the code printed on a receipt sheet.
     ``registry``: the document types (default: the packaged registry)."""
+    return page_reading(item, pattern, registry)[0]
+
+
+def page_reading(item: PageItem, pattern: str | None, registry: Registry | None = None
+                 ) -> tuple[str | None, bool]:
+    """``(code, receipt)``: the page's dossier code (:func:`page_code`), and whether it is the
+    first page of a receipt whose printed code could not be read — another dossier's sheet,
+    maybe, that must not be glued onto the dossier before it."""
     if item.analysis.code:
-        return item.analysis.code
+        return item.analysis.code, False
     if item.analysis.blank or not item.analysis.ocr.text:
-        return None
+        return None, False
     text = item.analysis.ocr.text
-    if classify(text, registry or load_registry()).doc_type != "dossier_receipt":
-        return None
-    return find_dossier_code(text, pattern) if pattern else find_dossier_code(text)
+    registry = registry or load_registry()
+    if classify(text, registry).doc_type != "dossier_receipt":
+        return None, False
+    code = find_dossier_code(text, pattern) if pattern else find_dossier_code(text)
+    return code, code is None and starts_document(text, registry.titles())
 
 
 def split_documents(items: Sequence[PageItem], registry: Registry
@@ -201,7 +216,7 @@ def _parse_iso(value: str | None) -> date | None:
 
 def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
                    applicant: Extraction | None, threshold: float,
-                   unassigned: bool, model: NgramModel | None = None, *,
+                   unassigned: str | None, model: NgramModel | None = None, *,
                    today: date | None = None) -> DocumentDraft:
     """One document of a dossier. ``today``: the day of ingest (Viet Nam's), after which no
     paper can have been issued; the clock's when not given."""
@@ -243,7 +258,7 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
     if valid_until == VALIDITY_UNKNOWN:
         reasons.append(reason("validity", VALIDITY_UNREAD))
     if unassigned:
-        reasons.append(reason("dossier", "các trang đứng trước tờ mã hồ sơ đầu tiên"))
+        reasons.append(reason("dossier", unassigned))
     for item in pages:
         if item.analysis.ocr.timed_out:
             reasons.append(reason("ocr", f"quá thời gian ở trang {item.page.index + 1} của "
@@ -298,7 +313,11 @@ def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registr
     batch — they may be the end of the previous stack, so each goes to review; a batch with no
     sheet at all is a loose paper, filed under its owner without that question (tester12
     F19)."""
-    unassigned = code is None and sheet_follows
+    unassigned = None
+    if code is None and sheet_follows:
+        first = next((it for it in items if not it.analysis.blank), None)
+        unassigned = (UNREAD_RECEIPT_CODE if first is not None and page_reading(first, None)[1]
+                      else "các trang đứng trước tờ mã hồ sơ đầu tiên")
     dossier_code = code or f"{UNASSIGNED_PREFIX}{items[0].page.sha256[:12]}"
     drafts: list[DocumentDraft] = []
     applicant: Extraction | None = opened if code is not None else None

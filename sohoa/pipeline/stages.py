@@ -40,7 +40,7 @@ from sohoa.pipeline.assemble import (
     DocumentDraft,
     PageItem,
     draft_dossier,
-    page_code,
+    page_reading,
     same_session,
 )
 from sohoa.pipeline.knownfiles import (
@@ -583,13 +583,22 @@ class DossierGrouper:
         self.code: str | None = None
 
     def add(self, item: PageItem) -> Dossier | None:
-        code = page_code(item, self.pattern)
+        code, unread_receipt = page_reading(item, self.pattern)
         done = None
-        if opens_dossier(code, self.code):
+        if opens_dossier(code, self.code) or (unread_receipt and self._past_sheet()):
+            # A receipt whose code is not read, after the current dossier's own papers, is
+            # another dossier's sheet: it opens a dossier with no code (kept for review), never
+            # glued onto the one before — that would file one applicant's papers under another's
+            # code (tester16 F10).
             done = self.close()
             self.code = code
         self.members.append(item)
         return done
+
+    def _past_sheet(self) -> bool:
+        """Whether the current dossier holds a paper besides its code sheet (a receipt read
+        right after a bare barcode sheet is that dossier's own receipt)."""
+        return any(not it.analysis.blank and not it.analysis.code for it in self.members)
 
     def close(self) -> Dossier | None:
         done = (self.members, self.code) if self.members else None

@@ -264,6 +264,13 @@ def test_continuation_pages_do_not() -> None:
     ("Mã hồ sơ: H19.22-241305-0042", None),  # month 13: not a date
     ("Mã hồ sơ: H19.22-240230-0042", None),  # 30 February
     ("không có mã", None),
+    # the receiving body's whole electronic identifier before the province letter
+    ("Mã hồ sơ: 000.00.24.H54-241201-0001", "000.00.24.H54-241201-0001"),
+    ("Mã hồ sơ: O66.67.47.H54 - 24120l-OOO1", "066.67.47.H54-241201-0001"),
+    # never the tail of a longer code whose head is unreadable: two bodies' dossiers with one
+    # date and sequence would share it (tester16 F10)
+    ("Mã hồ sơ: 0G6.67.47.H54-241201-0001", None),
+    ("Mã hồ sơ: x.H19.22-241105-0042", None),
 ])
 def test_find_dossier_code(text: str, code: str | None) -> None:
     assert find_dossier_code(text) == code

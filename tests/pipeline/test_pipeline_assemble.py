@@ -213,3 +213,35 @@ def test_a_proposed_owner_is_stored_as_a_proposal_never_as_the_owner() -> None:
     [draft] = draft_dossier([_item(0, sure)], None, load_registry(), threshold=0.6)
     record = document_record(draft, load_registry(), "k", "0" * 64, 1, None, None, "job")
     assert (record.owner_id, record.proposed_owner_id) == ("075097876195", None)
+
+
+def test_a_receipt_whose_code_is_not_read_opens_a_dossier_of_its_own() -> None:
+    """Two text receipts in one batch, the second's code unreadable: its papers are not glued
+    onto the first dossier (tester16 F10) — they open a dossier with no code, for review."""
+    from sohoa.pipeline.stages import group_dossiers
+
+    first, truths = _dossier(11, ["dossier_receipt", "birth_certificate"])
+    second, truths2 = _dossier(12, ["dossier_receipt", "marriage_certificate"])
+    code2 = truths2[0].fields["dossier_code"]
+    # a text receipt carries no barcode here: its code is what the page prints
+    pages = [_item(n, it.analysis.ocr.text, blank=it.analysis.blank) for n, it in
+             enumerate(first + [_item(0, it.analysis.ocr.text.replace(code2, "0G?.##.H1?-2?1"),
+                                      blank=it.analysis.blank) for it in second])]
+    dossiers = group_dossiers(pages, None)
+    assert [code for _, code in dossiers] == [truths[0].fields["dossier_code"], None]
+    assert [len(members) for members, _ in dossiers] == [len(first), len(second)]
+    drafts = draft_dossier(dossiers[1][0], None, load_registry(), threshold=0.6,
+                           sheet_follows=True)
+    assert all(d.dossier_code.startswith("UNASSIGNED-") for d in drafts)
+    assert all(any("không đọc được mã hồ sơ" in r for r in d.review_reasons) for d in drafts)
+
+
+def test_a_bare_code_sheet_keeps_its_own_receipt_whose_code_is_not_read() -> None:
+    from sohoa.pipeline.stages import group_dossiers
+
+    items, truths = _dossier(13, ["dossier_receipt", "birth_certificate"])
+    code = truths[0].fields["dossier_code"]
+    sheet = _item(0, "", code=code)
+    pages = [sheet] + [_item(n + 1, it.analysis.ocr.text.replace(code, "unreadable"),
+                             blank=it.analysis.blank) for n, it in enumerate(items)]
+    assert [(len(m), c) for m, c in group_dossiers(pages, None)] == [(len(pages), code)]
