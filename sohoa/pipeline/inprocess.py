@@ -163,7 +163,9 @@ def ingest_in_process(job: IngestJob, settings: Settings, *, emit: Emit = lambda
         for item in screen.close():
             admit(item)
         summary.last_content = screen.last_content
-        finish_dossier(grouper.close(), sheet_follows=False)
+        # the last dossier: codeless after other dossiers only when a receipt's code was not
+        # read (it is asked about, as the queue's split does); alone, it is a loose paper
+        finish_dossier(grouper.close(), sheet_follows=summary.dossiers > 0)
         record_inputs(archive, summary.job_id, pages, summary)
         index_in_step(archive, summary, settings.search)  # an index down: said, not fatal
         deliver_after_ingest(archive, settings)  # the one-stop system / portal, if configured

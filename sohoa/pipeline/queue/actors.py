@@ -228,8 +228,8 @@ class Queue:
                                 page_meta(last) if last is not None else None)
         log.info("job %s: %d dossier(s)", job_id[:8], len(dossiers))
         for number, (members, code) in enumerate(dossiers):
-            # pages with no code before a sheet (the only dossier that can be codeless is the
-            # first): asked about; a batch with no sheet at all is a loose paper
+            # pages with no code before a sheet, or behind a receipt whose code was not read:
+            # asked about; a batch with no sheet at all is a loose paper
             self.store.send(job_id, number, [where[id(item)] for item in members], code,
                             code is None and len(dossiers) > 1)
         if not dossiers:
