@@ -25,9 +25,12 @@ _D = r"[0-9OoDQIl|i!ZzSsBGbgqA]"
 _DAY = rf"{_D}{{1,2}}"
 _YEAR = rf"{_D}{{4}}"
 
+# "ngày" as OCR reads it, folded: a letter dropped or added, "y" read as "u" or "v" ("ngàu" on
+# Bonum and Pagella faces, tester17 F4), "g" as "q".
+NGAY = r"n[gq][a-z]?[yuv]"
 # Word form; the folded text has no diacritics, and OCR may drop a letter of each word.
 _WORDS = re.compile(
-    rf"ng[a-z]?y\s*[:.]?\s*(?P<d>{_DAY})\s*[,.]?\s*th[a-z]?ng\s*[:.]?\s*(?P<m>{_DAY})\s*[,.]?\s*"
+    rf"{NGAY}\s*[:.]?\s*(?P<d>{_DAY})\s*[,.]?\s*th[a-z]?ng\s*[:.]?\s*(?P<m>{_DAY})\s*[,.]?\s*"
     rf"[nh][a-z]?m\s*[:.]?\s*(?P<y>{_YEAR})(?![0-9])"  # "năm" read as "hăm"
 )
 # Numeric form: the separators must agree ("05/11-2024" is more likely two things).

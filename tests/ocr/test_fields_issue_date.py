@@ -53,6 +53,9 @@ TAIL = "TÌNH TRẠNG ÁN TÍCH\nKhông có án tích.\n{dateline}\nGIÁM ĐỐC
     ("Lâm Đồng..ngày-1 1 tháng 04 năm 2026", "2026-04-11"),
     ("Hà Nội, “gây 25 tháng 08 năm 2026", "2026-08-25"),
     ("lờ `'01 tháng 06 năm 2026", "2026-06-01"),
+    # "ngày" read "ngàu" (Bonum, Pagella faces) and a letter O for the month's zero (tester17 F4)
+    ("Trung Dũng, ngàu 11 tháng O9 năm 2026", "2026-09-11"),
+    ("Hưng Bình, nqày 28 tháng 09 năm 2026", "2026-09-28"),
 ])
 def test_the_certificates_own_dateline_not_the_cited_card(item: str, dateline: str,
                                                           issued: str) -> None:

@@ -18,7 +18,7 @@ from sohoa.idcodes import (
     enterprise_code_valid,
     personal_id_problems,
 )
-from sohoa.ocr.dates import fold_keep_length, parse_vn_date
+from sohoa.ocr.dates import NGAY, fold_keep_length, parse_vn_date
 from sohoa.ocr.fields.addresses import _address, snap_address
 from sohoa.ocr.fields.bodies import canonical_body, issuing_body
 from sohoa.ocr.fields.captions import _find_hits, _Hit, _values, labelled_values
@@ -53,7 +53,7 @@ def _place_date(lines: list[str]) -> date | None:
     """
     for line in lines:
         folded = fold_keep_length(line)
-        for m in re.finditer(r",\s*ng[a-z]?y\s*[0-9oOlI]", folded):
+        for m in re.finditer(rf",\s*{NGAY}\s*[0-9oOlI]", folded):
             tokens = line[:m.start()].split()
             place: list[str] = []
             while tokens and len(place) < 5 and re.fullmatch(r"[^\W\d_]+", tokens[-1]) \
