@@ -55,6 +55,9 @@ def test_a_decision_cited_in_running_text_is_not_the_number() -> None:
     ("Về việc cấp phép cho ông Lê Hoa\nQuyết định này có hiệu lực từ ngày ký", "Lê Hoa"),
     # tester10 F6, kept: a whole name, the next line "Căn cứ …"
     ("Về việc cấp phép cho ông Nguyễn Văn Thưởng\nCăn cứ Luật Xây dựng", "Nguyễn Văn Thưởng"),
+    # tester17 F2: the name's last word, closed by a comma, then a lower-case word: no clause
+    ("Điều 1. Hỗ trợ cho ông Dương Gia\nTrưởng, sinh năm 1966, số định danh cá nhân",
+     "Dương Gia Trưởng"),
 ])
 def test_a_name_wrapped_onto_the_next_line_is_read_whole(running: str, name: str) -> None:
     fields = extract_fields("decision", MOTTO + "QUYẾT ĐỊNH\n" + running, REGISTRY).values()

@@ -278,9 +278,12 @@ def _opens_clause(tokens: Sequence[str]) -> bool:
     """Whether a line starts a new sentence or clause: a capitalised word then a lower-case
     one ("Căn cứ Luật …", "Quyết định số …", "Sinh ngày …"), or no word at all ("Điều 1.") —
     a name's words are each capitalised."""
-    if not tokens or not tokens[0].isalpha() or not tokens[0][0].isupper():
+    first = tokens[0].rstrip(",;") if tokens else ""
+    if not first or not first.isalpha() or not first[0].isupper():
         return True
-    return len(tokens) > 1 and tokens[1][:1].islower()
+    # "Trưởng, sinh năm 1966": a comma closes the name's last word — no clause opens there
+    # (tester17 F2); "Căn cứ Luật …" has none.
+    return first == tokens[0] and len(tokens) > 1 and tokens[1][:1].islower()
 
 
 # --- the extractor -------------------------------------------------------------------------
