@@ -27,6 +27,10 @@ def test_the_signers_block_is_read_off_the_text() -> None:
     # the header's "ỦY BAN NHÂN DÂN" is no signer; a lost name is not guessed
     assert signer_of(BODY) is None
     assert signer_of(BODY + "CHỦ TỊCH\nĐiều 2. Quyết định có hiệu lực") == {"title": "CHỦ TỊCH"}
+    # the birth extract's own caption (TT 04/2020/TT-BTP), tester17 F6
+    assert signer_of("TRÍCH LỤC KHAI SINH\nHọ, chữ đệm, tên: Ngô Văn An\nNGƯỜI KÝ TRÍCH LỤC\n"
+                     "(Ký, đóng dấu, ghi rõ họ tên)\nNgô Phương Thủy") == {
+        "title": "NGƯỜI KÝ TRÍCH LỤC", "name": "Ngô Phương Thủy"}
 
 
 def test_signer_and_marks_go_with_the_record_and_are_shown() -> None:
