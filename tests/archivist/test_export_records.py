@@ -21,15 +21,16 @@ from sohoa.records import CertificationRequest
 
 DOSSIER = "HS-075-2024-0007"
 OWNER = "075203001234"
+ASKER = "079195004321"  # asked for a certified copy of the owner's card (a relative)
 
 
 def _load(bag: Path, name: str) -> dict[str, Any]:
     return json.loads((bag / "data" / name).read_text(encoding="utf-8"))
 
 
-def _certify(archive: Any, original: str, copy: str | None) -> None:
+def _certify(archive: Any, original: str, copy: str | None, owner: str = OWNER) -> None:
     entry = certifications.allocate(archive, CertificationRequest(
-        unit="UBND phường Tân Phong", owner_id=OWNER, paper="Căn cước công dân",
+        unit="UBND phường Tân Phong", owner_id=owner, paper="Căn cước công dân",
         doc_type="citizen_id_card", pages=1, original=original, official="Trần Văn Bình",
         official_title="Phó Chủ tịch", compared_by="Lê Thu Hà"))
     if copy:
@@ -74,7 +75,7 @@ def test_the_bag_carries_retention_decisions_holds_and_the_register(
         holds.release(archive, hold_id=gone["hold"], reason="Thanh tra xong", by="Lê Thu Hà")
         holds.place(archive, "owner", "075203009999", reason="Không liên quan", by="Lê Thu Hà")
         _certify(archive, f"document:{card}", copy)
-        _certify(archive, f"document:{card}", None)  # spoiled: the number stays
+        _certify(archive, f"document:{card}", None, ASKER)  # spoiled: the number stays
         _certify(archive, f"document:{other}", None)  # about a paper not exported
 
     bag = tmp_path / "bag"
@@ -116,6 +117,10 @@ def test_the_bag_carries_retention_decisions_holds_and_the_register(
             for e in entries] == [(1, "issued", card, copy), (2, "spoiled", card, None)]
     assert entries[0]["official"] == "Trần Văn Bình" and entries[1]["note"] == "máy in kẹt giấy"
     assert other not in json.dumps(entries)
+    assert entries[1]["owner_id"] == ASKER
+    with opened(settings) as archive:  # her number left the archive in the register's line
+        [read] = [r for r in archive.access_events(owner=ASKER) if r["action"] == "export"]
+    assert read["result_count"] == 1
 
     # every record is in the payload manifest, and a changed one fails the bag
     manifest = (bag / "manifest-sha256.txt").read_text(encoding="utf-8")
