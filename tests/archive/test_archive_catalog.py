@@ -726,6 +726,42 @@ def test_0022_downgrade_keeps_the_co_owners_people_acted_on(tmp_path: Path) -> N
     assert noted() == {reviewed, reused, held, removed, untouched}
 
 
+def test_0025_downgrade_keeps_the_rescans_a_clerk_made(tmp_path: Path) -> None:
+    """store16 (N10's pattern in 0025): the downgrade dropped ``page_rescans`` with its rows —
+    the receipts brought back signed that a clerk scanned again — so going down and up lost
+    which images were the paper's. The rows now wait in the paper's ``extra`` while the table
+    is away and come back as they were; a paper without rescans is untouched."""
+    from sample_files import page_image
+
+    root = tmp_path / "home"
+    root.mkdir()
+    with open_archive(root) as archive:
+        rec, pdf, images = make_record("receipt")
+        receipt, _ = archive.store_document(rec, pdf, images)
+        rec, pdf, images = make_record("plain")
+        plain, _ = archive.store_document(rec, pdf, images)
+        archive.record_rescan(receipt, job_id="job-lo3", pages=[
+            {"source": "lo2.pdf", "index": 0}, {"source": "lo3_signed.pdf", "index": 1}],
+            images=[page_image("rescan"), page_image("rescan-signed")])
+        before = archive.get_document(receipt)["rescans"]
+    assert [r["source"] for r in before] == ["lo2.pdf", "lo3_signed.pdf"]
+    extras = dict(_rows(root, "SELECT id, extra FROM documents"))
+    _migrate_to(root, "0024")
+    kept = json.loads(dict(_rows(root, "SELECT id, extra FROM documents"))[receipt])
+    assert [(k["source"], k["source_index"], k["job_id"]) for k in kept["page_rescans_kept"]] \
+        == [("lo2.pdf", 0, "job-lo3"), ("lo3_signed.pdf", 1, "job-lo3")]
+    writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
+    try:
+        assert migrate(writer) is True
+    finally:
+        writer.dispose()
+        reader.dispose()
+    with open_archive(root) as archive:
+        assert archive.get_document(receipt)["rescans"] == before
+        assert archive.get_document(plain)["rescans"] == []
+    assert dict(_rows(root, "SELECT id, extra FROM documents")) == extras
+
+
 def _revision_0026() -> Any:
     """Migration 0026's module, its keyset batch made 1 so that the loop's later batches run."""
     import importlib.util

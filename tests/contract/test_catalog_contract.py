@@ -238,6 +238,23 @@ def test_0022_keeps_the_co_owners_of_a_paper_reviewed_since(catalog_place: Place
         assert [arc.get_document(c)["co_owner_ids"] for c in certs] == [[w] for w in wives]
 
 
+def test_0025_keeps_the_rescans_through_a_downgrade(catalog_place: Place) -> None:
+    """store16, N10's pattern in 0025, on both dialects: a clerk's rescans wait in the paper's
+    extra while the table is away and come back as they were."""
+    from sample_files import page_image
+
+    with catalog_place.open() as arc:
+        rec, pdf, images = make_record("receipt")
+        receipt, _ = arc.store_document(rec, pdf, images)
+        arc.record_rescan(receipt, job_id="job-lo3", pages=[{"source": "lo3.pdf", "index": 1}],
+                          images=[page_image("rescan-signed")])
+        before = arc.get_document(receipt)["rescans"]
+        _downgrade(arc, "0024")
+    with catalog_place.open() as arc:  # opening migrates to head: 0025 puts them back
+        assert arc.get_document(receipt)["rescans"] == before
+        assert "page_rescans_kept" not in arc.get_document(receipt)["extra"]
+
+
 # --- documents ----------------------------------------------------------------------------
 
 def test_quarantined_counts_open_inputs_once(archive: Archive) -> None:
