@@ -726,6 +726,37 @@ def test_0022_downgrade_keeps_the_co_owners_people_acted_on(tmp_path: Path) -> N
     assert noted() == {reviewed, reused, held, removed, untouched}
 
 
+def test_0021_downgrade_keeps_whose_shared_paper_it_is(tmp_path: Path) -> None:
+    """store16 (N10's pattern in 0021): the downgrade dropped ``document_co_owners`` — the
+    store's and the reviewers' word on whose shared paper it is — so going down and up left a
+    marriage certificate its husband's alone (0022 back-fills only what a paper's fields still
+    state unflagged). The rows now wait in the paper's ``extra`` while the table is away and
+    come back as they were."""
+    from dossier_papers import HUSBAND, WIFE
+
+    root = tmp_path / "home"
+    root.mkdir()
+    with open_archive(root) as archive:
+        rec, pdf, images = make_record("kh", doc_type="marriage_certificate",
+                                       title="GIẤY CHỨNG NHẬN KẾT HÔN", owner_id=HUSBAND)
+        # a reviewer's co-owner: nothing in the paper's fields states her (0022 could not)
+        cert, _ = archive.store_document(replace(rec, co_owners=((WIFE, "Lê Thị Hoa"),)),
+                                         pdf, images)
+    extras = dict(_rows(root, "SELECT id, extra FROM documents"))
+    _migrate_to(root, "0020")
+    kept = json.loads(dict(_rows(root, "SELECT id, extra FROM documents"))[cert])
+    assert kept["co_owners_kept"] == [WIFE]
+    writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
+    try:
+        assert migrate(writer) is True
+    finally:
+        writer.dispose()
+        reader.dispose()
+    with open_archive(root) as archive:
+        assert archive.get_document(cert)["co_owner_ids"] == [WIFE]
+    assert dict(_rows(root, "SELECT id, extra FROM documents")) == extras
+
+
 def test_0025_downgrade_keeps_the_rescans_a_clerk_made(tmp_path: Path) -> None:
     """store16 (N10's pattern in 0025): the downgrade dropped ``page_rescans`` with its rows —
     the receipts brought back signed that a clerk scanned again — so going down and up lost
