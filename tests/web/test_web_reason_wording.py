@@ -18,6 +18,7 @@ from review_home import store_flagged
 from sqlalchemy import update
 
 from sohoa.api import create_app
+from sohoa.api.web import operator
 from sohoa.api.web.messages import web_wording
 from sohoa.archive.disposal import UNREVIEWED
 from sohoa.archive.dossiers import unopened_reason
@@ -110,4 +111,11 @@ def test_every_reason_that_names_a_command_has_the_pages_words() -> None:
     # a command the table does not know is left out, the sentence kept
     assert web_wording("Hồ sơ: cần xem lại (sohoa dossier show H19) trước khi gửi") == (
         "Hồ sơ: cần xem lại trước khi gửi")
+    assert web_wording("không có mục cách ly với mã đã cho; xem danh sách: sohoa quarantine") \
+        == "không có mục cách ly với mã đã cho"
+    assert web_wording("… bảo quản. Xem trước những gì sẽ đến hạn: sohoa retention plan "
+                       "--as-of 2027-01-01").endswith(
+        "Xem trước những gì sẽ đến hạn: trang «Kế hoạch thời hạn bảo quản», ô «Tính đến ngày» "
+        "2027-01-01")
     assert web_wording("Ngày cấp: không đọc được") == "Ngày cấp: không đọc được"
+    assert not COMMAND.search(operator.reason_vi("unexpected failure in stage xyz"))

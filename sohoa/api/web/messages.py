@@ -79,13 +79,18 @@ _CLI_ACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     # archive/disposal.UNREVIEWED
     (re.compile(r"rà soát trước: sohoa review\b"),
      "rà soát trước ở trang «Hàng chờ kiểm tra»"),
+    # archive/disposal.propose: a list "as of" a day still to come
+    (re.compile(r"sohoa retention plan --as-of (\S+)"),
+     "trang «Kế hoạch thời hạn bảo quản», ô «Tính đến ngày» \\1"),
     # archive/retention: an owner's death not recorded yet
     (re.compile(r"\(sohoa retention event [^()]*--died[^()]*\)"),
      "(người làm lưu trữ ghi ngày mất)"),
 )
 # whatever other command a text names: the page drops it rather than show a clerk a command
 _ANY_COMMAND = (re.compile(r"\s*\((?:[^()]*?\s)?`?sohoa [a-z][^()]*\)"),
-                re.compile(r"\s*[:;,]?\s*`sohoa [^`]*`"))
+                re.compile(r"\s*[:;,]?\s*`sohoa [^`]*`"),
+                # a closing clause that only names one ("…; xem danh sách: sohoa quarantine")
+                re.compile(r"(?:[;,][^;,:]*)?:\s*sohoa [a-z][^;()]*$"))
 
 
 def web_wording(text: str) -> str:
