@@ -38,15 +38,18 @@ if TYPE_CHECKING:
     from sohoa.archive import Archive
 
 _CHUNK = 500
+# retention.evaluate reads the catalog's overrides, events and holds once per call: fewer,
+# larger calls (SQLite takes 32766 bound values since 3.32)
+_EVALUATE_CHUNK = 5000
 RETENTION_FILE = "retention.json"
 HOLDS_FILE = "legal-holds.json"
 CERTIFICATIONS_FILE = "certification-register.json"
 
 
-def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
+def _chunks(values: Iterable[str], size: int = _CHUNK) -> Iterable[list[str]]:
     wanted = sorted(set(values))
-    for start in range(0, len(wanted), _CHUNK):
-        yield wanted[start:start + _CHUNK]
+    for start in range(0, len(wanted), size):
+        yield wanted[start:start + size]
 
 
 def _persons(doc: Mapping[str, Any]) -> list[str]:
@@ -63,7 +66,7 @@ def retention_records(archive: Archive, docs: Sequence[Mapping[str, Any]], *,
     owners = sorted({d["owner_id"] for d in docs if d.get("owner_id")})
     with archive.transaction(write=False) as conn:
         schedule: dict[str, retention.Eligibility] = {}
-        for chunk in _chunks(ids):
+        for chunk in _chunks(ids, _EVALUATE_CHUNK):
             schedule.update((e.document_id, e) for e in retention.evaluate(
                 conn, registry=registry, document_ids=chunk))
         overrides = [_override(r) for chunk in _chunks(dossiers) for r in conn.execute(
