@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +19,7 @@ from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
 
 from sohoa.archive import audit as audit_log
 from sohoa.archive import outbox
-from sohoa.archive.catalog import dossier_locks, upsert
+from sohoa.archive.catalog import dossier_locks, upsert, xact_lock
 from sohoa.archive.docids import resolve_id
 from sohoa.archive.dossier_models import (
     CHANNELS,
@@ -491,6 +491,19 @@ def open_dossier(archive: Archive, spec: DossierOpening, *, by: str) -> tuple[Do
         return _state(conn, code), False
 
 
+def recode_locks(conn: Connection, owners: Iterable[str | None]) -> None:
+    """Take ``recode:OWNER`` for each owner whose papers an opening may re-code, in id order,
+    before it takes any counter row. Re-coding takes one counter row per paper, in the order
+    the papers were stored; two openings of one owner's dossiers (the same procedure, earlier
+    scans of the same components stored in opposite orders) took two rows in opposite orders
+    and deadlocked on PostgreSQL (store15's one deadlock left). A counter's prefix starts with
+    its paper's owner, so two openings that could share a row share this lock and take turns; a
+    store or a review takes one counter row and no such lock, so it waits for nobody holding
+    one (the lock ranks after the dossiers' and before the chains', ``catalog.lock_rank``)."""
+    for owner in sorted({o for o in owners if o}):
+        xact_lock(conn, f"recode:{owner}")
+
+
 def _fill_from_scans(conn: Connection, code: str, fmt: str, now: datetime,
                      opened: tuple[str, str, str, dict[str, Any]]) -> None:
     """Documents scanned before the dossier was opened fill its components by type, under the
@@ -501,9 +514,11 @@ def _fill_from_scans(conn: Connection, code: str, fmt: str, now: datetime,
     the last paper is placed: the log is the last lock, and a next paper's code takes a counter
     row (review14a N10: the opening used to be listed after its papers' re-coding)."""
     audits: list[tuple[str, str, str, dict[str, Any]]] = [opened]
-    for doc_id in conn.execute(select(Document.id).where(
-            Document.dossier_code == code, Document.status == STATUS_STORED)
-            .order_by(Document.created_at, Document.id)).scalars().all():
+    papers = conn.execute(select(Document.id, Document.owner_id).where(
+        Document.dossier_code == code, Document.status == STATUS_STORED)
+        .order_by(Document.created_at, Document.id)).all()
+    recode_locks(conn, [owner for _, owner in papers])
+    for doc_id, _owner in papers:
         was_held = held(conn, doc_id)
         before = None if was_held else stored_event(conn, doc_id)
         place(conn, doc_id, fmt, audits=audits)

@@ -57,6 +57,8 @@ def export(ctx: click.Context, dossier: str | None, doc_type: str | None, owner:
     else:
         out.print(f"gói BagIt {result['bag']}: {result['documents']} giấy tờ trong "
                   f"{result['dossiers']} hồ sơ, {result['audit_events']} sự kiện nhật ký, "
+                  f"{result['holds']} lệnh phong tỏa, {result['certifications']} dòng sổ "
+                  "chứng thực, "
                   f"{result['files']} tệp, {result['octets']} byte; kiểm tra gói: "
                   f"sohoa export verify {result['bag']}")
 

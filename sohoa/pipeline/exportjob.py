@@ -12,6 +12,12 @@ Layout of the bag's payload::
                                               each kept image of the sheet scanned again since
                                               (a receipt brought back signed); neither is in
                                               any PDF, both are named in the metadata
+    data/retention.json                       each paper's retention decisions: its schedule,
+                                              the dossier's override, the events periods count
+                                              from, every disposal list that named it
+    data/legal-holds.json                     the holds, active or released, that keep them
+    data/certification-register.json          the certification register's lines about them
+                                              (a certified copy, or the original of one)
     data/audit-events.jsonl                   the audit events about them, with chain hashes
     data/audit-checkpoint.pdf                 the logs' heads, signed (``sohoa.pipeline.anchors``)
 
@@ -30,9 +36,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sohoa import __version__
-from sohoa.archive import bagit, export
+from sohoa.archive import bagit, export, exportrecords
 from sohoa.archive.access import Read
 from sohoa.archive.policy import Caller
+from sohoa.clock import vietnam_today
+from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError, NotFoundError, VerificationError
 from sohoa.pipeline import anchors
 from sohoa.pipeline.progress import NoProgress, Progress
@@ -99,6 +107,8 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
             bag.put(f"{_folder(code)}/dossier.json",
                     _json(export.dossier_metadata(archive, dossiers[code], code, docs,
                                                   images)))
+        exported = [d for docs in by_dossier.values() for d in docs]
+        records, register = _put_records(archive, bag, exported)
         events = export.audit_events(archive, [*ids, *by_dossier, *owners])
         bag.put("audit-events.jsonl", "".join(
             json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in events
@@ -128,13 +138,38 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
         request = {"export": str(out.resolve()), **selection}
         # One entry per owner naming their documents, and one per document whose owner is
         # not known yet: every read is findable by document, and by owner once known.
+        # a register line names the citizen who asked for the copy: one who owns no paper in
+        # the bag is a person whose data left the archive too
+        asked = sorted({e["owner_id"] for e in register if e["owner_id"]} - set(owners))
         archive.log_access(caller, "export", purpose, [
             Read(owner_id=o, result_count=len(docs), request={**request, "documents": docs})
             for o, docs in sorted(owners.items())] + [
+            Read(owner_id=o, result_count=sum(e["owner_id"] == o for e in register),
+                 request={**request, "certifications": [
+                     f"{e['number']}/{e['book']} {e['unit']}" for e in register
+                     if e["owner_id"] == o]})
+            for o in asked] + [
             Read(owner_id=None, document_id=d, result_count=1, request=request)
             for d in unowned] or [Read(owner_id=None, result_count=0, request=request)])
     return {"bag": str(out), "documents": len(ids), "dossiers": len(by_dossier),
-            "audit_events": len(events), "pdfs_written": written, **totals}
+            "audit_events": len(events), "pdfs_written": written, **records, **totals}
+
+
+def _put_records(archive: Archive, bag: bagit.BagWriter, docs: list[dict[str, Any]]
+                 ) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """Write the archivists' records about the exported papers (``exportrecords``): their
+    retention decisions, their legal holds, the certification register's lines; return how
+    many of each the bag holds, and the register's lines (they name citizens)."""
+    kept = exportrecords.retention_records(archive, docs, registry=load_registry(),
+                                           as_of=vietnam_today())
+    holds = exportrecords.hold_records(archive, docs)
+    register = exportrecords.certification_records(archive, [d["document_id"] for d in docs])
+    bag.put(exportrecords.RETENTION_FILE, _json(kept))
+    bag.put(exportrecords.HOLDS_FILE, _json(holds))
+    bag.put(exportrecords.CERTIFICATIONS_FILE, _json(register))
+    return {"disposal_listings": sum(len(d["disposal"]) for d in kept["documents"]),
+            "retention_events": len(kept["events"]), "holds": len(holds["holds"]),
+            "certifications": len(register["entries"])}, register["entries"]
 
 
 _EXTENSIONS = {"jpeg": "jpg", "png": "png", "tiff": "tif", "pdf": "pdf"}

@@ -654,6 +654,145 @@ def test_shared_papers_stored_before_0021_get_their_co_owners(tmp_path: Path) ->
     assert "co_owners_backfilled" not in json.loads(extra)
 
 
+def test_0022_downgrade_keeps_the_co_owners_people_acted_on(tmp_path: Path) -> None:
+    """store16 (N10's pattern in 0022): the downgrade deleted every co-owner row 0022 made,
+    also on a paper a reviewer has reviewed since (the review's rows), one reused for the
+    wife's own dossier, and one whose wife a legal hold names; and when a reviewer had removed
+    a back-filled wife, going down and up made her a co-owner again. Now such a paper keeps
+    its rows and its note, the upgrade leaves a noted paper alone, and only an untouched
+    paper's rows go and come back."""
+    from dossier_papers import HUSBAND, marriage_certificate_text
+
+    root = tmp_path / "home"
+    root.mkdir()
+    # reviewed, reused by her dossier, held, untouched, a wife a reviewer removed
+    wives = [f"07919500432{n}" for n in range(1, 6)]
+    with open_archive(root) as archive:
+        papers = []
+        for n, wife in enumerate(wives):
+            rec, pdf, images = make_record(f"kh-{n}", doc_type="marriage_certificate",
+                                           title="GIẤY CHỨNG NHẬN KẾT HÔN", owner_id=HUSBAND,
+                                           fields={"id_number": HUSBAND,
+                                                   "related_id_numbers": wife})
+            papers.append(archive.store_document(
+                replace(rec, text=marriage_certificate_text(wife)), pdf, images)[0])
+    _migrate_to(root, "0021")
+    assert _rows(root, "SELECT count(*) FROM document_co_owners") == [(0,)]
+
+    def up() -> None:
+        writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
+        try:
+            assert migrate(writer) is True
+        finally:
+            writer.dispose()
+            reader.dispose()
+
+    def co_owners() -> list[tuple[object, ...]]:
+        return _rows(root, "SELECT document_id, owner_id FROM document_co_owners "
+                           "ORDER BY owner_id")
+
+    up()
+    assert co_owners() == list(zip(papers, wives, strict=True))
+    reviewed, reused, held, untouched, removed = papers
+    with sqlite3.connect(root / "catalog.db") as conn:  # what people did since
+        for doc_id in (reviewed, removed):
+            conn.execute(
+                "INSERT INTO review_events (document_id, round, action, field, old_value, "
+                "new_value, error, reviewer, produced_by, reason, at) VALUES (?, 1, 'accept', "
+                "NULL, NULL, NULL, 0, 'Lê Thu Hà', 'sohoa', NULL, '2026-12-08 03:00:00')",
+                (doc_id,))
+        conn.execute("DELETE FROM document_co_owners WHERE document_id = ?", (removed,))
+        conn.execute("INSERT INTO dossiers (code, created_at, owner_id) VALUES "
+                     "('HS-VO-1', '2026-12-08 03:00:00', ?)", (wives[1],))
+        conn.execute(
+            "INSERT INTO dossier_components (dossier_code, position, code, name, doc_type, "
+            "required, satisfied, document_id, satisfied_at, satisfied_by) VALUES ('HS-VO-1', "
+            "1, 'kh', 'Giấy chứng nhận kết hôn', 'marriage_certificate', 1, 'reused', ?, "
+            "'2026-12-08 03:00:00', 'Lê Thu Hà')", (reused,))
+        conn.execute("INSERT INTO legal_holds (scope, target, reason, placed_by, placed_at) "
+                     "VALUES ('owner', ?, 'Tòa án yêu cầu', 'Hà', '2026-12-08 03:00:00')",
+                     (wives[2],))
+    kept = [(reviewed, wives[0]), (reused, wives[1]), (held, wives[2])]
+
+    def noted() -> set[object]:
+        return {i for i, e in _rows(root, "SELECT id, extra FROM documents")
+                if "co_owners_backfilled" in json.loads(e or "{}")}
+
+    _migrate_to(root, "0021")
+    assert co_owners() == kept
+    assert noted() == {reviewed, reused, held, removed}
+    up()  # the round trip: what people decided stands, the untouched paper is filled again
+    assert co_owners() == [*kept, (untouched, wives[3])]
+    assert noted() == {reviewed, reused, held, removed, untouched}
+
+
+def test_0021_downgrade_keeps_whose_shared_paper_it_is(tmp_path: Path) -> None:
+    """store16 (N10's pattern in 0021): the downgrade dropped ``document_co_owners`` — the
+    store's and the reviewers' word on whose shared paper it is — so going down and up left a
+    marriage certificate its husband's alone (0022 back-fills only what a paper's fields still
+    state unflagged). The rows now wait in the paper's ``extra`` while the table is away and
+    come back as they were."""
+    from dossier_papers import HUSBAND, WIFE
+
+    root = tmp_path / "home"
+    root.mkdir()
+    with open_archive(root) as archive:
+        rec, pdf, images = make_record("kh", doc_type="marriage_certificate",
+                                       title="GIẤY CHỨNG NHẬN KẾT HÔN", owner_id=HUSBAND)
+        # a reviewer's co-owner: nothing in the paper's fields states her (0022 could not)
+        cert, _ = archive.store_document(replace(rec, co_owners=((WIFE, "Lê Thị Hoa"),)),
+                                         pdf, images)
+    extras = dict(_rows(root, "SELECT id, extra FROM documents"))
+    _migrate_to(root, "0020")
+    kept = json.loads(dict(_rows(root, "SELECT id, extra FROM documents"))[cert])
+    assert kept["co_owners_kept"] == [WIFE]
+    writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
+    try:
+        assert migrate(writer) is True
+    finally:
+        writer.dispose()
+        reader.dispose()
+    with open_archive(root) as archive:
+        assert archive.get_document(cert)["co_owner_ids"] == [WIFE]
+    assert dict(_rows(root, "SELECT id, extra FROM documents")) == extras
+
+
+def test_0025_downgrade_keeps_the_rescans_a_clerk_made(tmp_path: Path) -> None:
+    """store16 (N10's pattern in 0025): the downgrade dropped ``page_rescans`` with its rows —
+    the receipts brought back signed that a clerk scanned again — so going down and up lost
+    which images were the paper's. The rows now wait in the paper's ``extra`` while the table
+    is away and come back as they were; a paper without rescans is untouched."""
+    from sample_files import page_image
+
+    root = tmp_path / "home"
+    root.mkdir()
+    with open_archive(root) as archive:
+        rec, pdf, images = make_record("receipt")
+        receipt, _ = archive.store_document(rec, pdf, images)
+        rec, pdf, images = make_record("plain")
+        plain, _ = archive.store_document(rec, pdf, images)
+        archive.record_rescan(receipt, job_id="job-lo3", pages=[
+            {"source": "lo2.pdf", "index": 0}, {"source": "lo3_signed.pdf", "index": 1}],
+            images=[page_image("rescan"), page_image("rescan-signed")])
+        before = archive.get_document(receipt)["rescans"]
+    assert [r["source"] for r in before] == ["lo2.pdf", "lo3_signed.pdf"]
+    extras = dict(_rows(root, "SELECT id, extra FROM documents"))
+    _migrate_to(root, "0024")
+    kept = json.loads(dict(_rows(root, "SELECT id, extra FROM documents"))[receipt])
+    assert [(k["source"], k["source_index"], k["job_id"]) for k in kept["page_rescans_kept"]] \
+        == [("lo2.pdf", 0, "job-lo3"), ("lo3_signed.pdf", 1, "job-lo3")]
+    writer, reader = make_engines(f"sqlite:///{root}/catalog.db")
+    try:
+        assert migrate(writer) is True
+    finally:
+        writer.dispose()
+        reader.dispose()
+    with open_archive(root) as archive:
+        assert archive.get_document(receipt)["rescans"] == before
+        assert archive.get_document(plain)["rescans"] == []
+    assert dict(_rows(root, "SELECT id, extra FROM documents")) == extras
+
+
 def _revision_0026() -> Any:
     """Migration 0026's module, its keyset batch made 1 so that the loop's later batches run."""
     import importlib.util

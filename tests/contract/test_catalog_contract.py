@@ -202,6 +202,59 @@ def test_shared_papers_get_their_co_owners_back_filled_and_taken_back(place: Pla
                                                   else extra)
 
 
+def test_0022_keeps_the_co_owners_of_a_paper_reviewed_since(catalog_place: Place) -> None:
+    """store16, N10's pattern in 0022, on both dialects: a back-filled certificate a reviewer
+    has reviewed since keeps its co-owner row (and its note) through the downgrade, and the
+    upgrade leaves it as the reviewer left it; an untouched one's row goes and comes back."""
+    from dataclasses import replace
+
+    from dossier_papers import HUSBAND, marriage_certificate_text
+    from sqlalchemy import text
+
+    wives = ("079195004321", "079195004322")
+    with catalog_place.open() as arc:
+        certs = []
+        for n, wife in enumerate(wives):
+            rec, pdf, images = make_record(f"certificate-{n}", doc_type="marriage_certificate",
+                                           title="GIẤY CHỨNG NHẬN KẾT HÔN", owner_id=HUSBAND,
+                                           fields={"id_number": HUSBAND,
+                                                   "related_id_numbers": wife})
+            certs.append(arc.store_document(replace(rec, text=marriage_certificate_text(wife)),
+                                            pdf, images)[0])
+        _downgrade(arc, "0021")
+    with catalog_place.open() as arc:  # up: 0022 fills both; a reviewer reviews the first
+        assert [arc.get_document(c)["co_owner_ids"] for c in certs] == [[w] for w in wives]
+        with arc._writer.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO review_events (document_id, round, action, error, reviewer, "
+                "produced_by, at) VALUES (:d, 1, 'accept', false, 'Lê Thu Hà', 'sohoa', "
+                ":at)"), {"d": certs[0], "at": "2026-12-08T03:00:00+00:00"})
+        _downgrade(arc, "0021")
+        with arc._writer.connect() as conn:
+            rows = conn.execute(text("SELECT document_id, owner_id FROM document_co_owners")
+                                ).all()
+        assert [tuple(r) for r in rows] == [(certs[0], wives[0])]
+    with catalog_place.open() as arc:
+        assert [arc.get_document(c)["co_owner_ids"] for c in certs] == [[w] for w in wives]
+
+
+def test_0025_keeps_the_rescans_through_a_downgrade(catalog_place: Place) -> None:
+    """store16, N10's pattern in 0025, on both dialects: a clerk's rescans wait in the paper's
+    extra while the table is away and come back as they were."""
+    from sample_files import page_image
+
+    with catalog_place.open() as arc:
+        rec, pdf, images = make_record("receipt")
+        receipt, _ = arc.store_document(rec, pdf, images)
+        arc.record_rescan(receipt, job_id="job-lo3", pages=[{"source": "lo3.pdf", "index": 1}],
+                          images=[page_image("rescan-signed")])
+        before = arc.get_document(receipt)["rescans"]
+        _downgrade(arc, "0024")
+    with catalog_place.open() as arc:  # opening migrates to head: 0025 puts them back
+        assert arc.get_document(receipt)["rescans"] == before
+        assert "page_rescans_kept" not in arc.get_document(receipt)["extra"]
+
+
 # --- documents ----------------------------------------------------------------------------
 
 def test_quarantined_counts_open_inputs_once(archive: Archive) -> None:

@@ -583,3 +583,40 @@ def test_whether_a_desk_opens_its_dossiers_is_one_index_probe(catalog_place: Pla
         assert "SCAN dossiers" not in plan and "Seq Scan" not in plan, plan
     finally:
         archive.close()
+
+
+def test_two_openings_of_one_owner_re_code_their_scans_in_turns(pg_place: Place) -> None:
+    """store15's one deadlock left: opening a dossier re-codes its earlier scans one by one, a
+    counter row each, in the order they were stored. Two dossiers of one owner under one
+    procedure, whose scans of the same two components were stored in opposite orders, took the
+    two rows in opposite orders: PostgreSQL rolled one opening back. Here the first opening
+    has taken one row and is about to take the other when the second opens; the second now
+    waits for the owner's ``recode`` lock holding no row, and both commit with their codes.
+    PostgreSQL only: SQLite serialises writers."""
+    first, second = pg_place.open(), pg_place.open()
+    one, two = "H19.22.31-260302-0011", "H19.22.31-260302-0012"
+    try:
+        store(first, "card-1", one, "citizen_id_card")
+        store(first, "kh-1", one, "marriage_certificate")
+        kh_2 = store(first, "kh-2", two, "marriage_certificate")  # the other order
+        card_2 = store(first, "card-2", two, "citizen_id_card")
+        racer, outcome = racing(lambda: dz.open_dossier(second, opening(two), by=OFFICER))
+        fmt = first.digitization_format
+        with first.transaction(write=True) as conn:  # the first opening, half-way
+            dz.dossier_locks(conn, one)
+            dz.recode_locks(conn, [OWNER])
+            dz.assign_code(conn, fmt, owner=OWNER, procedure=KHAI_SINH[0], component="TP2")
+            racer.start()
+            until_waiting(pg_place, racer)  # (the second opening started and waits)
+            dz.assign_code(conn, fmt, owner=OWNER, procedure=KHAI_SINH[0], component="TP3")
+        racer.join(timeout=60)
+        [opened] = outcome
+        assert not isinstance(opened, BaseException), opened
+        # the first took NN 01 of both prefixes; the second's papers got the next ones
+        prefix = f"{OWNER}.{KHAI_SINH[0]}"
+        assert (second.get_document(card_2)["digitization_code"],
+                second.get_document(kh_2)["digitization_code"]) == (
+            f"{prefix}.TP2.02", f"{prefix}.TP3.02")
+    finally:
+        first.close()
+        second.close()

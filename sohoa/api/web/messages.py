@@ -62,6 +62,47 @@ _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# A reason or note the catalog keeps says what to do at the terminal (``sohoa …``): the CLI
+# prints it as it is. A page says it with the page's own controls instead; a command the web
+# has no control for is said as who does it. Older catalogs hold the same texts, so the web's
+# words are given at display time (web_wording), never written back.
+_CLI_ACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # archive/dossiers.unopened_reason: a paper scanned behind the sheet of an unopened dossier
+    (re.compile(r"\(sohoa dossier open [^()]*?, hoặc hệ thống một cửa gửi sang\)"),
+     "(hệ thống một cửa gửi hồ sơ sang, hoặc bộ phận một cửa mở hồ sơ tại máy tiếp nhận)"),
+    # pipeline/review.set_dossier: moving a paper to a dossier the catalog does not know
+    (re.compile(r"\(sohoa dossier open\)"),
+     "(hệ thống một cửa gửi hồ sơ sang, hoặc bộ phận một cửa mở hồ sơ tại máy tiếp nhận)"),
+    (re.compile(r"\(sohoa review set [^()]*?(?:Mã hồ sơ|dossier)[^()]*\)"),
+     "(trên trang «Kiểm tra tài liệu»: nhập mã hồ sơ đúng vào ô «Mã hồ sơ đúng» rồi bấm "
+     "«Chuyển hồ sơ»)"),
+    # archive/disposal.UNREVIEWED
+    (re.compile(r"rà soát trước: sohoa review\b"),
+     "rà soát trước ở trang «Hàng chờ kiểm tra»"),
+    # archive/disposal.propose: a list "as of" a day still to come
+    (re.compile(r"sohoa retention plan --as-of (\S+)"),
+     "trang «Kế hoạch thời hạn bảo quản», ô «Tính đến ngày» \\1"),
+    # archive/retention: an owner's death not recorded yet
+    (re.compile(r"\(sohoa retention event [^()]*--died[^()]*\)"),
+     "(người làm lưu trữ ghi ngày mất)"),
+)
+# whatever other command a text names: the page drops it rather than show a clerk a command
+_ANY_COMMAND = (re.compile(r"\s*\((?:[^()]*?\s)?`?sohoa [a-z][^()]*\)"),
+                re.compile(r"\s*[:;,]?\s*`sohoa [^`]*`"),
+                # a closing clause that only names one ("…; xem danh sách: sohoa quarantine")
+                re.compile(r"(?:[;,][^;,:]*)?:\s*sohoa [a-z][^;()]*$"))
+
+
+def web_wording(text: str) -> str:
+    """A reason or note as a page says it: each ``sohoa …`` command it names becomes the
+    page's own control (a button or field name, in Vietnamese), or is left out."""
+    for pattern, words in _CLI_ACTIONS:
+        text = pattern.sub(words, text)
+    for pattern in _ANY_COMMAND:
+        text = pattern.sub("", text)
+    return text
+
+
 # English words that no Vietnamese sentence of ours contains: a message with a Vietnamese name
 # in it ("Phạm Thu Hà (desk) may not run …") is still English.
 ENGLISH = re.compile(r"\b(the|is|are|was|not|may|must|of|and|or|with|only|for|has|have|which|"
@@ -83,7 +124,7 @@ def message_for(exc: SohoaError) -> str:
         if found:
             return words.format(*found.groups())
     if is_vietnamese(text):
-        return text
+        return web_wording(text)
     for cls, words in _BY_CLASS:
         if isinstance(exc, cls):
             return words

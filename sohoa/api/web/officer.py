@@ -26,6 +26,7 @@ from sohoa.api.web.html import (
     url,
     vn_date,
 )
+from sohoa.api.web.messages import web_wording
 from sohoa.clock import shown_field, vietnam_today
 from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError
@@ -269,7 +270,8 @@ def _document_body(doc: dict[str, Any], history: list[dict[str, Any]], purpose: 
                  else '<span class="bad">Chưa ký số</span>')
     review = ("Đã kiểm tra" if not doc.get("needs_review")
               else '<span class="bad">Chờ kiểm tra</span>: '
-                   + esc("; ".join(vietnamese(r) for r in doc.get("review_reasons") or [])))
+                   + esc("; ".join(web_wording(vietnamese(r))
+                                   for r in doc.get("review_reasons") or [])))
     # the paper's own signer and ink as read at ingest (tester15 F4), as `sohoa show` says
     # them: not the digital signature below, which is the copier's
     signer, marks = paper_signer(doc), ink_marks(doc)

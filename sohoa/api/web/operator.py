@@ -83,7 +83,9 @@ def reason_vi(reason: str | None) -> str:
         found = pattern.search(text)
         if found:
             return words.format(*found.groups())
-    return "Không xử lý được (chi tiết kỹ thuật ghi trong nhật ký: lệnh sohoa quarantine)."
+    # the CLI's `sohoa quarantine` prints the technical detail; a page names no command
+    return ("Không xử lý được; chi tiết kỹ thuật đã được ghi lại: nếu quét lại vẫn không được, "
+            "hãy báo quản trị hệ thống.")
 
 
 def _progress(done: int, total: int) -> str:

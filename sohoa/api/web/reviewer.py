@@ -19,7 +19,7 @@ from sohoa.api.web.html import (
     table,
     url,
 )
-from sohoa.api.web.messages import is_vietnamese
+from sohoa.api.web.messages import is_vietnamese, web_wording
 from sohoa.api.web.officer import type_name, type_names
 from sohoa.clock import shown_field
 from sohoa.reasons import vietnamese
@@ -45,7 +45,7 @@ def _desk(desk: Desk) -> ReviewDesk:
 def reason_text(reason: str) -> str:
     """A review reason in Vietnamese (``sohoa.reasons``; older catalogs hold English ones,
     said here in general words when no exact Vietnamese is known)."""
-    reason = vietnamese(reason)
+    reason = web_wording(vietnamese(reason))
     if is_vietnamese(reason):
         return reason
     key, sep, _ = reason.partition(":")
@@ -128,13 +128,21 @@ def install(view: Any, write: Any) -> None:
             + select("Loại giấy tờ", "doc_type", type_names(), whole["doc_type"]).replace(
                 "<select ", '<select data-key="t" ', 1)
             + '<button type="submit">Đổi loại</button></form>')
+        # the paper's dossier: moved when its code sheet was another's, confirmed otherwise
+        dossier_form = (
+            f'<form method="post" action="/web/review/{esc(document_id)}/dossier" '
+            f'class="card filters">{csrf_field(desk.session.csrf)}'
+            f'<label>Mã hồ sơ đúng<input name="dossier" '
+            f'value="{esc(whole["dossier_code"] or "")}" autocomplete="off"></label>'
+            '<button type="submit" class="secondary">Chuyển hồ sơ</button></form>')
         accept = (f'<form method="post" action="/web/review/{esc(document_id)}/accept">'
                   f'{csrf_field(desk.session.csrf)}<button type="submit" data-key="a">'
                   "Duyệt xong tài liệu (a)</button></form>")
         back = '<p><a href="/web/review" data-key="q">← Hàng chờ (q)</a></p>'
         return desk.page(whole.get("title") or "Kiểm tra tài liệu",
                          head + KEYS + f'<section class="card">{"".join(rows)}<p>{nav}</p>'
-                         f"</section>{type_form}{accept}{back}", here="/web/review")
+                         f"</section>{type_form}{dossier_form}{accept}{back}",
+                         here="/web/review")
 
     @write("/web/review/{document_id}/set", "Kiểm tra tài liệu")
     def set_field(desk: Desk, form: dict[str, str]) -> Response:
@@ -154,6 +162,15 @@ def install(view: Any, write: Any) -> None:
         result = _desk(desk).decide(desk.caller, "type", document_id, form.get("doc_type", ""))
         return RedirectResponse(url(f"/web/review/{document_id}", said=(
             f"Loại giấy tờ: {type_name(result.get('doc_type'))}.")), status_code=303)
+
+    @write("/web/review/{document_id}/dossier", "Kiểm tra tài liệu")
+    def set_dossier(desk: Desk, form: dict[str, str]) -> Response:
+        document_id = desk.request.path_params["document_id"]
+        result = _desk(desk).decide(desk.caller, "set", document_id, "dossier",
+                                    form.get("dossier", ""))
+        said = (f"Đã chuyển giấy tờ sang hồ sơ {result['new']}."
+                if result["old"] != result["new"] else f"Đã xác nhận hồ sơ {result['new']}.")
+        return RedirectResponse(url(f"/web/review/{document_id}", said=said), status_code=303)
 
     @write("/web/review/{document_id}/accept", "Kiểm tra tài liệu")
     def accept(desk: Desk, form: dict[str, str]) -> Response:

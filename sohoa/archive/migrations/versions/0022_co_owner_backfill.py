@@ -16,7 +16,15 @@ of the store as far as stored fields allow:
 - never where the paper has co-owner rows already (stored or reviewed since 0021).
 
 Each paper it fills notes the numbers in ``extra["co_owners_backfilled"]``; the downgrade
-deletes exactly those rows and the note. Rows are read in batches.
+deletes those rows and the note — unless a person has acted on the paper's co-owners since
+(store16, N10's pattern: a downgrade must not take away what people decided): a reviewer
+reviewed the paper (``review_events``: the review recomputes its co-owner rows, so they are
+the reviewer's now; a review before this revision cannot be told from one after, and keeping
+is the side that loses nothing), a dossier of a co-owner reuses it (``dossier_components``), or
+a legal hold names a co-owner. Such a paper keeps its rows *and* the note, and the upgrade
+leaves a noted paper alone, so a row a reviewer removed is not made again by going down and
+up. The kept rows are data 0021's code understands: it makes the same rows at the store and the
+review. Rows are read in batches.
 
 Self-contained on purpose (no imports from sohoa models or labels), like 0001–0021; the number
 rules are the shared ``sohoa.idcodes``.
@@ -72,6 +80,26 @@ def _co_owners() -> sa.TableClause:
                     sa.column("owner_id", sa.String))
 
 
+def _acted_on(documents: sa.TableClause, co: sa.TableClause) -> Any:
+    """A paper whose co-owners a person has acted on: reviewed, reused for a co-owner's
+    dossier, or a co-owner held."""
+    reviews = sa.table("review_events", sa.column("document_id", sa.String))
+    components = sa.table("dossier_components", sa.column("dossier_code", sa.String),
+                          sa.column("document_id", sa.String))
+    dossiers = sa.table("dossiers", sa.column("code", sa.String),
+                        sa.column("owner_id", sa.String))
+    holds = sa.table("legal_holds", sa.column("scope", sa.String),
+                     sa.column("target", sa.String))
+    return sa.or_(
+        sa.exists().where(reviews.c.document_id == documents.c.id),
+        sa.exists().where(components.c.document_id == documents.c.id,
+                          dossiers.c.code == components.c.dossier_code,
+                          co.c.document_id == documents.c.id,
+                          dossiers.c.owner_id == co.c.owner_id),
+        sa.exists().where(co.c.document_id == documents.c.id, holds.c.scope == "owner",
+                          holds.c.target == co.c.owner_id))
+
+
 def _flagged(flags: object) -> set[str]:
     out = set()
     for flag in _json(flags, []):
@@ -113,9 +141,12 @@ def upgrade() -> None:
     documents, co = _documents(), _co_owners()
     conn = op.get_bind()
     has_rows = sa.exists().where(co.c.document_id == documents.c.id)
+    # a noted paper was filled once and kept by a downgrade: people decided its co-owners since
+    noted = sa.cast(documents.c.extra, sa.String).like(f'%"{NOTE}"%')
     stmt = sa.select(documents).where(
         documents.c.doc_type.in_(SHARED), documents.c.status == "stored",
-        documents.c.owner_id.is_not(None), documents.c.needs_review.is_(False), ~has_rows)
+        documents.c.owner_id.is_not(None), documents.c.needs_review.is_(False), ~has_rows,
+        sa.or_(documents.c.extra.is_(None), ~noted))
     for row in _batches(stmt, documents.c.id):
         numbers = _numbers(row)
         if not numbers:
@@ -127,12 +158,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Exactly the rows this revision made go; the rows of papers stored or reviewed since stay
-    # (0021's downgrade drops the table itself).
+    # The rows this revision made go, on papers nobody has acted on since; the rows of papers
+    # stored since stay (0021's downgrade drops the table itself).
     documents, co = _documents(), _co_owners()
     conn = op.get_bind()
     stmt = sa.select(documents.c.id, documents.c.extra).where(
-        sa.cast(documents.c.extra, sa.String).like(f'%"{NOTE}"%'))
+        sa.cast(documents.c.extra, sa.String).like(f'%"{NOTE}"%'), ~_acted_on(documents, co))
     for row in _batches(stmt, documents.c.id):
         extra = dict(_json(row.extra, {}))
         numbers = extra.pop(NOTE, None)
