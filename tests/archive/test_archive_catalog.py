@@ -918,3 +918,35 @@ def test_0026_downgrade_keeps_what_a_person_gave_a_backfilled_owner(tmp_path: Pa
     assert owners[spouses[2]] == owners[spouses[3]] == ("person", None)
     assert owners[spouses[4]] == ("organization", None)
     assert not [e for e in extras.values() if rev.NOTE in e]
+
+
+def test_a_downgrade_that_would_drop_records_is_refused(tmp_path: Path) -> None:
+    """Dropping the legal holds' table with a hold in it would destroy a legal record with
+    nobody's decision: the downgrade stops, says what it would lose, and the catalog stays at
+    its revision with the hold (a table of working state is no record: the round trip on an
+    empty catalog above still goes all the way down)."""
+    from alembic import command
+
+    from sohoa.archive.catalog import alembic_config
+    from sohoa.errors import WorkflowError
+
+    writer, reader = make_engines(f"sqlite:///{tmp_path}/catalog.db")
+    try:
+        assert migrate(writer) is True
+        with writer.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO legal_holds (scope, target, reason, placed_by, placed_at) "
+                "VALUES ('owner', '075203001234', 'thanh tra', 'lan', '2026-12-01 08:00:00')"))
+        cfg = alembic_config()
+        with pytest.raises(WorkflowError) as refused, writer.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0003")
+        said = str(refused.value)
+        assert "legal_holds (lệnh tạm giữ theo pháp luật): 1 dòng" in said
+        assert "không hạ phiên bản" in said
+        assert current_revision(reader) == head_revision()
+        with reader.connect() as conn:
+            assert conn.execute(text("SELECT COUNT(*) FROM legal_holds")).scalar() == 1
+    finally:
+        writer.dispose()
+        reader.dispose()

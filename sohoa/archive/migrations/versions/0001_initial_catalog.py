@@ -14,6 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from sohoa.archive.migrations.kept import refuse_dropping_records
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -201,6 +203,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_dropping_records("pages", "documents", "audit_log")
     with op.batch_alter_table('pages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pages_blob_sha256'))
         batch_op.drop_index(batch_op.f('ix_pages_sha256'))

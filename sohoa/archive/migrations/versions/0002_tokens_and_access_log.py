@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from sohoa.archive.migrations.kept import refuse_dropping_records
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -64,6 +66,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_dropping_records("access_log")
     with op.batch_alter_table("access_log", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_access_log_document_id"))
         batch_op.drop_index(batch_op.f("ix_access_log_owner_id"))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from sohoa.archive.migrations.kept import refuse_dropping_records
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -42,6 +44,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_dropping_records("review_events")
     with op.batch_alter_table("review_events", schema=None) as batch_op:
         batch_op.drop_index("ix_review_events_reviewer")
         batch_op.drop_index("ix_review_events_document_id_round")

@@ -14,6 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from sohoa.archive.migrations.kept import refuse_dropping_records
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -138,6 +140,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_dropping_records(
+        "retention_overrides", "retention_events", "legal_holds", "disposal_lists",
+        "disposal_items", "fixity_runs")
     with op.batch_alter_table("fixity_state", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_fixity_state_checked_at"))
     op.drop_table("fixity_state")

@@ -15,6 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from sohoa.archive.migrations.kept import refuse_dropping_records
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -114,6 +116,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_dropping_records("dossier_status_history", "dossier_components", "dossier_results")
     op.drop_table("digitization_counters")
     op.drop_index("ix_dossier_results_issued_on", table_name="dossier_results")
     op.drop_index("ix_dossier_results_dossier_code", table_name="dossier_results")

@@ -15,6 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from sohoa.archive.migrations.kept import refuse_dropping_records
+
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
@@ -79,6 +81,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_dropping_records("sync_events")
     op.drop_table("sync_targets")
     with op.batch_alter_table("sync_deliveries", schema=None) as batch_op:
         batch_op.drop_index("ix_sync_deliveries_order")

@@ -13,6 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from sohoa.archive.migrations.kept import refuse_dropping_records
+
 revision = "0014"
 down_revision = "0013"
 branch_labels = None
@@ -56,6 +58,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_dropping_records("certifications")
     op.drop_index("ix_certifications_owner_id", table_name="certifications")
     op.drop_index("ix_certifications_certified_on", table_name="certifications")
     op.drop_table("certifications")
