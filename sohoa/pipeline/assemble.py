@@ -6,6 +6,7 @@ Pure functions over records (no I/O), so every rule here is tested without Tesse
 from __future__ import annotations
 
 import mimetypes
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -26,7 +27,7 @@ from sohoa.pipeline.analysis import PageAnalysis
 from sohoa.pipeline.owner import misread_owner, resolve_owner
 from sohoa.reasons import OWNER_UNKNOWN, VALIDITY_UNREAD, reason
 from sohoa.records import UNASSIGNED_PREFIX, Classification, Extraction, FieldValue, Page
-from sohoa.vntext import shown_number
+from sohoa.vntext import fold, shown_number
 
 
 @dataclass(frozen=True)
@@ -330,6 +331,8 @@ def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registr
         drafts.append(draft)
     _proposals_other_papers_confirm(drafts, registry)
     _owners_from_other_papers(drafts, registry)
+    if code is not None and applicant is not None:
+        _strangers_to_the_applicant(drafts, applicant)
     for key in AGREEING_FIELDS:
         reconcile(drafts, key, registry)
     return drafts
@@ -373,6 +376,71 @@ def _proposals_other_papers_confirm(drafts: list[DocumentDraft], registry: Regis
         readings = own.flag.removesuffix(": đối chiếu với giấy tờ")
         draft.agreed["owner_id"] = (f"{readings}; khớp với số chủ sở hữu của tài liệu "
                                     f"{owners[draft.owner_id] + 1} ({source.title}) trong hồ sơ")
+
+
+_PERSON_NUMBER = re.compile(r"(?<!\d)\d{12}(?!\d)")
+_DIGIT_GAP = re.compile(r"(?<=\d)[ .](?=\d)")
+
+
+def _people_on(draft: DocumentDraft) -> tuple[set[str], str]:
+    """The personal numbers a paper names (its owner, its fields, any 12-digit number in its
+    text) and its folded text, where names are looked for."""
+    text = draft.text
+    numbers = set(_PERSON_NUMBER.findall(_DIGIT_GAP.sub("", text)))
+    for key in ("id_number", "related_id_numbers"):
+        fv = draft.extraction.fields.get(key)
+        if fv is not None and fv.value:
+            numbers.update(v.strip() for v in fv.value.split(","))
+    if draft.owner_id:
+        numbers.add(draft.owner_id)
+    return numbers, " ".join(fold(text).split())
+
+
+def _strangers_to_the_applicant(drafts: list[DocumentDraft], applicant: Extraction) -> None:
+    """A paper whose owner nothing in the dossier ties to its applicant goes to review.
+
+    A dossier holds the applicant's papers and those of people its papers name together with
+    the applicant (a spouse on the application form, a child whose extract names the parent, the
+    other party of an authorization), transitively. A person's paper that no paper ties so — no
+    shared number, the applicant's or a tied person's full name nowhere on it and its owner's
+    nowhere on theirs — is most likely another dossier's, scanned behind this sheet when that
+    dossier's receipt was missing (tester17 F11: four papers of another citizen were filed
+    silently under the dossier before them). The owner stays the paper's own; a person decides
+    whether the paper is this dossier's."""
+    if not applicant.owner_id or (applicant.owner_kind or "person") != "person":
+        return
+    people = [_people_on(d) for d in drafts]
+    tied_numbers = {applicant.owner_id}
+    tied_names = {n for n in (_folded_name(applicant.owner_name),) if n}
+    tied = [False] * len(drafts)
+    changed = True
+    while changed:
+        changed = False
+        for n, (numbers, text) in enumerate(people):
+            if tied[n]:
+                continue
+            name = _folded_name(drafts[n].owner_name)
+            if numbers & tied_numbers or any(t in text for t in tied_names) or (
+                    name and any(name in people[k][1] for k in range(len(drafts)) if tied[k])):
+                tied[n] = changed = True
+                tied_numbers |= numbers
+                if name:
+                    tied_names.add(name)
+    for n, draft in enumerate(drafts):
+        if tied[n] or draft.owner_kind != "person" or not draft.owner_id:
+            continue
+        who = f"{draft.owner_id}" + (f" ({draft.owner_name})" if draft.owner_name else "")
+        draft.review_reasons.append(reason(
+            "dossier", f"giấy tờ của {who}, người mà giấy tiếp nhận và các giấy tờ khác của hồ "
+            f"sơ không ghi cùng người nộp {applicant.owner_id}: có thể là giấy tờ của hồ sơ khác "
+            "quét lẫn vào (thiếu giấy tiếp nhận của hồ sơ đó) — kiểm tra và chuyển sang đúng hồ "
+            "sơ nếu cần"))
+
+
+def _folded_name(name: str | None) -> str:
+    """A full name folded for a match in folded text; a name of one word ties nothing."""
+    folded = " ".join(fold(name or "").split())
+    return folded if len(folded.split()) >= 2 else ""
 
 
 def _owners_from_other_papers(drafts: list[DocumentDraft], registry: Registry) -> None:

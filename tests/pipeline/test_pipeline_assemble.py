@@ -245,3 +245,29 @@ def test_a_bare_code_sheet_keeps_its_own_receipt_whose_code_is_not_read() -> Non
     pages = [sheet] + [_item(n + 1, it.analysis.ocr.text.replace(code, "unreadable"),
                              blank=it.analysis.blank) for n, it in enumerate(items)]
     assert [(len(m), c) for m, c in group_dossiers(pages, None)] == [(len(pages), code)]
+
+
+def test_papers_of_a_person_nothing_ties_to_the_applicant_go_to_review() -> None:
+    """tester17 F11: a stack where one dossier's receipt is missing puts its papers behind the
+    dossier before it. Another citizen's papers that no paper of the dossier names together
+    with the applicant are flagged (their owner stays their own); the applicant's are not, and a
+    person the application form names beside the applicant is tied to the dossier."""
+    a_items, a_truths = _dossier(21, ["dossier_receipt", "application_form", "birth_certificate"])
+    b_items, b_truths = _dossier(40, ["citizen_id_card", "birth_certificate"])
+    code = a_truths[0].fields["dossier_code"]
+    b_id = b_truths[0].owner_id
+    assert b_id and b_id != a_truths[0].owner_id
+    items = a_items + b_items
+    drafts = draft_dossier(items, code, load_registry(), threshold=0.6)
+    strangers = [d for d in drafts if any("có thể là giấy tờ của hồ sơ khác" in r
+                                          for r in d.review_reasons)]
+    assert [d.owner_id for d in strangers] == [b_id, b_id]
+    assert all(d.owner_id == b_id and not d.owner_proposed for d in strangers)
+    # the application form names B beside the applicant (a spouse, a child): B's papers belong
+    assert drafts[1].classification.doc_type == "application_form"
+    form = drafts[1].pages[0].page.index
+    items[form] = _item(form, items[form].analysis.ocr.text
+                        + f"\nNgười có liên quan: số định danh cá nhân {b_id}")
+    drafts = draft_dossier(items, code, load_registry(), threshold=0.6)
+    assert not any("có thể là giấy tờ của hồ sơ khác" in r for d in drafts
+                   for r in d.review_reasons)
