@@ -58,6 +58,8 @@ def test_a_decision_cited_in_running_text_is_not_the_number() -> None:
     # tester17 F2: the name's last word, closed by a comma, then a lower-case word: no clause
     ("Điều 1. Hỗ trợ cho ông Dương Gia\nTrưởng, sinh năm 1966, số định danh cá nhân",
      "Dương Gia Trưởng"),
+    ("Điều 1. Hỗ trợ cho ông Dương Gia\nTrưởng sinh năm 1966, số định danh cá nhân",
+     "Dương Gia Trưởng"),
 ])
 def test_a_name_wrapped_onto_the_next_line_is_read_whole(running: str, name: str) -> None:
     fields = extract_fields("decision", MOTTO + "QUYẾT ĐỊNH\n" + running, REGISTRY).values()

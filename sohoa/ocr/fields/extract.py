@@ -274,6 +274,11 @@ def _name_words(tokens: Sequence[str], room: int, lexicon: NameLexicon | None
     return words, len(tokens) <= room
 
 
+# Words that go on describing a person right after their name in running text.
+_AFTER_A_NAME = frozenset({"sinh", "số", "cư", "thường", "tạm", "địa", "hiện", "là", "quê",
+                           "nơi", "giới", "ngày", "năm", "mang", "có", "chủ", "cùng", "và"})
+
+
 def _opens_clause(tokens: Sequence[str]) -> bool:
     """Whether a line starts a new sentence or clause: a capitalised word then a lower-case
     one ("Căn cứ Luật …", "Quyết định số …", "Sinh ngày …"), or no word at all ("Điều 1.") —
@@ -282,8 +287,12 @@ def _opens_clause(tokens: Sequence[str]) -> bool:
     if not first or not first.isalpha() or not first[0].isupper():
         return True
     # "Trưởng, sinh năm 1966": a comma closes the name's last word — no clause opens there
-    # (tester17 F2); "Căn cứ Luật …" has none.
-    return first == tokens[0] and len(tokens) > 1 and tokens[1][:1].islower()
+    # (tester17 F2); "Căn cứ Luật …" has none. Nor does a word that goes on describing the
+    # person ("Trưởng sinh năm 1966", "Hoa cư trú tại …"): what follows a name, not a verb or
+    # noun that opens a clause ("Quyết định …").
+    if first != tokens[0] or len(tokens) < 2 or not tokens[1][:1].islower():
+        return False
+    return tokens[1].strip(",;.:") not in _AFTER_A_NAME
 
 
 # --- the extractor -------------------------------------------------------------------------
