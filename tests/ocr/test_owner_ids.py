@@ -434,3 +434,20 @@ def test_the_label_kept_is_the_caption_as_the_form_prints_it() -> None:
     labels = [m.label for m in find_id_mentions(text)]
     assert labels == ["Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số",
                       "Số định danh cá nhân/Personal identification number"]
+
+
+def test_a_birth_date_after_today_is_a_misreading_not_evidence_against_the_number() -> None:
+    # Tuning seed 67 page 6700046 (a 2012 CMND, heavy copy): "07/11/2004" read "07/11/2094";
+    # the number, right, was refused against an impossible year and the card had no owner.
+    text = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc .\n"
+            "CHỨNG MINH NHÂN DÂN\nSố: 038304960737\nHọ và tên: LÊ PHƯƠNG NGỌC TRANG\n"
+            "Sinh ngày:. 07/11/{year}\nGiới tính: Nữ\n"
+            "Nguyên quán: phường Ba Đình, thành phố Thanh Hóa, tỉnh Thanh Hóa\n")
+    doc = extract("citizen_id_card", text.format(year="2094"))
+    assert doc.owner_id == "038304960737"
+    born = doc.fields["date_of_birth"]
+    assert born.value is None and born.flag and "07/11/2094" in born.flag
+    # A possible year that disagrees with the number still refuses it.
+    doc = extract("citizen_id_card", text.format(year="1994"))
+    assert doc.owner_id is None and "không khớp" in (doc.fields["id_number"].flag or "")
+    assert extract("citizen_id_card", text.format(year="2004")).owner_id == "038304960737"

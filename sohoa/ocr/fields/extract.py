@@ -10,6 +10,7 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
+from sohoa.clock import vietnam_today
 from sohoa.doctypes import DocType, Registry
 from sohoa.idcodes import (
     birth_year_of,
@@ -389,6 +390,13 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
             out[key] = v
         elif any(True for _ in _values(hits, lines, key)):
             out[key] = FieldValue(None, _FLAGGED, "không đọc được ngày")
+    if (born := _field_date(out, "date_of_birth")) is not None and born > vietnam_today():
+        # Nobody was born after today: a digit of the date was misread ("07/11/2004" read
+        # "07/11/2094" on a heavy card copy, tuning seed 67 page 6700046). It is no evidence
+        # against the person's number, which is then checked as on a paper printing no date.
+        out["date_of_birth"] = FieldValue(None, _FLAGGED, (
+            f"máy đọc được ngày {born:%d/%m/%Y}, sau hôm nay — không thể là ngày sinh (có thể "
+            "đọc sai chữ số): nhập ngày sinh theo giấy"))
     if (out.get("expiry_date") is None or out["expiry_date"].value is None) \
             and (until := _sentence_expiry(text)) is not None:
         out["expiry_date"] = FieldValue(until.isoformat(), _CONFIDENT)
