@@ -220,11 +220,11 @@ def _two_models_agree(number: str, kept: str, again: Sequence[str]) -> bool:
 def _digits_reader_number(readings: Sequence[str], born: date | None, female: bool | None
                           ) -> str | None:
     """The number the digits reader says, when a valid number's readings disagree (one of
-    the numbers :func:`_glyphs_say` chooses among): the
-    12-digit number that passes the page's checks (province, century and sex digit against
-    the birth date and sex printed near) which the digits reader's own readings of the crop
-    (kind "digits": as scanned and contrast-stretched, at 1×, 2× and 3×) need the fewest glyph
-    edits to say — the only cheapest, one of them printing it exactly; None otherwise.
+    the numbers :func:`_glyphs_say` chooses among): the 12-digit number that passes the
+    page's checks (province, century and sex digit against the birth date and sex printed
+    near) which the digits reader's own readings of the crop (kind "digits": as scanned and
+    contrast-stretched, at 1×, 2× and 3×) need the fewest glyph edits to say — the only
+    cheapest, one of them printing it exactly; None otherwise.
 
     Why that reader: on the owner bench's tuning pages (seeds 47, 53, 59, 67: 101 owner
     numbers, every reading logged) the digits reader's readings were exact 573 times in 606,
