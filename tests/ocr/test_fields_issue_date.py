@@ -170,3 +170,19 @@ def test_an_original_is_dated_by_its_registration_when_it_prints_no_dateline() -
     lines[title] = "TRÍCH LỤC KHAI SINH"
     got = extract("birth_certificate", "\n".join(lines)).fields["issue_date"]
     assert got.value is None and got.flag
+
+
+@pytest.mark.parametrize("index", EXTRACTS, ids=EXTRACTS.values())
+def test_a_dateline_whose_year_was_read_again_on_the_next_line_is_whole(index: int) -> None:
+    # Tuning seeds 53 and 57: the signer's dateline read "… năm 20" and its year, read again
+    # apart from it, "2018" on a line of its own.
+    lines, issued, _ = _extract_lines(index)
+    at = next(n for n, ln in enumerate(lines) if ", ngày " in ln)
+    year = str(issued.year)
+    lines[at:at + 1] = [lines[at][:-2], year]
+    got = extract(EXTRACTS[index], "\n".join(lines)).fields["issue_date"]
+    assert (got.value, got.flag) == (issued.isoformat(), None)
+    # A year that does not go on from the cut one is not taken for it.
+    lines[at + 1] = "1999"
+    assert extract(EXTRACTS[index], "\n".join(lines)).fields["issue_date"].value != \
+        issued.isoformat()

@@ -52,7 +52,7 @@ def _place_date(lines: list[str]) -> date | None:
     the "Số: …" that OCR merged into the line) or be "Hôm nay"; "Căn cứ Quyết định số
     12/QĐ-UBND, ngày …" in a body is a citation, not the document's date.
     """
-    for line in lines:
+    for n, line in enumerate(lines):
         folded = fold_keep_length(line)
         for m in re.finditer(r",\s*ng[a-z]?y\s*[0-9oOlI]", folded):
             tokens = line[:m.start()].split()
@@ -76,7 +76,23 @@ def _place_date(lines: list[str]) -> date | None:
             found = parse_vn_date(line[m.start():m.start() + 60])
             if found:
                 return found
+            if (whole := _year_read_on(lines, n)) is not None:
+                found = parse_vn_date(line[m.start():].rstrip()[:-len(whole[0])] + whole[1])
+                if found:
+                    return found
     return None
+
+
+def _year_read_on(lines: list[str], n: int) -> tuple[str, str] | None:
+    """(the year's start as line ``n`` ends with it, the whole year) when a dateline's year
+    was cut and read whole on the next line ("… ngày 16 tháng 12 năm 20⏎2018": the signer's
+    dateline of an extract, its last digits read again apart from it on tuning seeds 53 and
+    57); None otherwise."""
+    cut = re.search(r"n[a-z]?m\s*([0-9]{1,3})\s*$", fold_keep_length(lines[n]))
+    after = re.match(r"\s*([0-9]{4})\b", lines[n + 1]) if n + 1 < len(lines) else None
+    if cut is None or after is None or not after[1].startswith(cut[1]):
+        return None
+    return lines[n].rstrip()[-len(cut[1]):], after[1]
 
 
 # A paper named inside another paper's item ("8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân
