@@ -59,6 +59,9 @@ class DocType:
     owner_shared: bool = False
     # What desks call it for short ("CCCD", "GKS", "sổ đỏ"): taken by --type like its name.
     abbreviations: tuple[str, ...] = ()
+    # Fields every paper of the type prints (the card's issue date): one not read sends the
+    # paper to a person with what to enter, even when nothing else depends on it.
+    required: tuple[str, ...] = ()
 
     def labels_for(self, field: str) -> tuple[str, ...]:
         return next((labs for key, labs in self.labels if key == field), ())
@@ -269,6 +272,11 @@ def _parse_type(entry: Mapping[str, object], where: str) -> DocType:
             raise ConfigError(f"{where}: labels ghi cho {key!r}, trường này không có trong "
                               "fields của loại")
     labels = tuple((key, _strings(raw_labels, key, where)) for key in raw_labels)
+    required = _strings(entry, "required", where)
+    for key in required:
+        if key not in fields:
+            raise ConfigError(f"{where}: required ghi trường {key!r}, trường này không có trong "
+                              "fields của loại")
     return DocType(
         code=code,
         name=nfc(name).strip(),
@@ -283,6 +291,7 @@ def _parse_type(entry: Mapping[str, object], where: str) -> DocType:
         abbreviations=_strings(entry, "abbreviations", where),
         labels=labels,
         owner_shared=_flag(entry, "owner_shared", where),
+        required=required,
     )
 
 

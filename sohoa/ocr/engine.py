@@ -47,6 +47,7 @@ from sohoa.errors import BadInputError, ConfigError
 from sohoa.ocr.correct import Lexicon, correct_tokens, is_syllable, reread_names
 from sohoa.ocr.drawn import drawn_spelling
 from sohoa.ocr.fields.personal_ids import names_identity_papers
+from sohoa.ocr.glyphmatch import glyph_choice
 from sohoa.ocr.idreread import Reader, reread_ids
 from sohoa.ocr.layout import Box, reading_order
 from sohoa.ocr.levels import percentile
@@ -990,6 +991,11 @@ def _crop_reader(upright: np.ndarray, skew: float, dpi: int, timeout_ms: int,
         left, top, right, bottom = box
         pad = max(3, (bottom - top) // 3)
         crop = page[max(0, top - pad):bottom + pad, max(0, left - pad):right + pad]
+        if kind.startswith("glyphs "):  # "glyphs A/B": which reading the number's glyphs say
+            # (its word's own columns: the padding would take in the caption's last letter)
+            found = glyph_choice(page[max(0, top - pad):bottom + pad, left:right],
+                                 kind.split(" ", 1)[1].split("/"))
+            return [found] if found else []
         crops = [crop]
         if kind == "rest":
             crops = _number_place(crop, bottom - top)
@@ -999,8 +1005,8 @@ def _crop_reader(upright: np.ndarray, skew: float, dpi: int, timeout_ms: int,
             if kind == "rivals":
                 rivals = _ENGINES.rival_engine()
                 return _rival_readings(rivals, crop, dpi, timeout_ms) if rivals else out
-            if kind == "votes":
-                return _vote_readings(crop, dpi, timeout_ms)
+            if kind in ("votes", "digits"):
+                return _vote_readings(crop, dpi, timeout_ms, digits_only=kind == "digits")
             engine = _ENGINES.restricted_engine("digits")
             if engine is None:
                 return out
@@ -1017,19 +1023,22 @@ def _crop_reader(upright: np.ndarray, skew: float, dpi: int, timeout_ms: int,
     return read
 
 
-def _vote_readings(crop: np.ndarray, dpi: int, timeout_ms: int) -> list[str]:
+def _vote_readings(crop: np.ndarray, dpi: int, timeout_ms: int, *,
+                   digits_only: bool = False) -> list[str]:
     """A number's crop read by every reader there is for it, for sohoa.ocr.idreread's vote by
     glyph position: the digits reader and the page's model restricted to digits, each at the
     page's size and enlarged twice and three times, on the crop as scanned and with its
     contrast stretched (a faint copy's grey strokes made black). Readers and sizes fail on
     different glyphs of a cracked or faint number (issue 18, seed 41 page 4100036: the page
-    read "03810434774", the stretched crop at the page's size "038304234773"). The caller
+    read "03810434774", the stretched crop at the page's size "038304234773"). With
+    ``digits_only`` the digits reader alone (sohoa.ocr.idreread's kind "digits"). The caller
     holds the engines' lock."""
     low, high = np.percentile(crop, (2, 98))
     stretched = crop if high - low < 8 else np.clip(
         (crop.astype(np.float32) - low) * (255.0 / (high - low)), 0, 255).astype(np.uint8)
     readers = [api for api in (_ENGINES.restricted_engine("digits"),
-                               _ENGINES.model_digits_engine()) if api is not None]
+                               None if digits_only else _ENGINES.model_digits_engine())
+               if api is not None]
     out: list[str] = []
     for base in (crop, stretched):
         for scale in (1, 2, 3):

@@ -63,7 +63,9 @@ from sohoa.vntext import fold
 # crop alone, enlarged, digits only; "rest": the rest of a line, narrowed to its glyphs;
 # "rivals": the page's own model's reading of the crop, then that reading with each digit the
 # model nearly read instead put in its place (one reading per rival); "votes": the crop read by
-# every reader at every size, as scanned and contrast-stretched (:func:`_by_vote`).
+# every reader at every size, as scanned and contrast-stretched (:func:`_by_vote`); "digits":
+# the same by the digits reader alone (:func:`_digits_reader_number`); "glyphs A/B": the one of
+# two readings the number's own glyphs say, or nothing (:func:`_glyphs_say`).
 Reader = Callable[[tuple[int, int, int, int], str], list[str]]
 
 # How far (lines) from the number its birth date may be printed: the card prints it two lines
@@ -215,6 +217,68 @@ def _two_models_agree(number: str, kept: str, again: Sequence[str]) -> bool:
     return kept == number and len(again) >= 2 and all(r == number for r in again)
 
 
+def _digits_reader_number(readings: Sequence[str], born: date | None, female: bool | None
+                          ) -> str | None:
+    """The number the digits reader says, when a valid number's readings disagree (one of
+    the numbers :func:`_glyphs_say` chooses among): the 12-digit number that passes the
+    page's checks (province, century and sex digit against the birth date and sex printed
+    near) which the digits reader's own readings of the crop (kind "digits": as scanned and
+    contrast-stretched, at 1×, 2× and 3×) need the fewest glyph edits to say — the only
+    cheapest, one of them printing it exactly; None otherwise.
+
+    Why that reader: on the owner bench's tuning pages (seeds 47, 53, 59, 67: 101 owner
+    numbers, every reading logged) the digits reader's readings were exact 573 times in 606,
+    the page's model's (restricted to digits) 431; this consensus named the printed number
+    100 times in 100, the page itself 98 in 101. The model errs by a digit read as another
+    (valid, so nothing catches it), the digits reader by a digit put in or dropped, which the
+    edit count absorbs. Issue 18, seed 67 page 6700017: "…620959" read "…629959" by the page
+    and its model at every size, "…620959" by the digits reader at every size — the page's
+    number was kept and proposed, wrong; seed 59 page 5900032: "079072882453" read
+    "079073882453" on the page, "0790728824583" by the digits reader four times and
+    "079072882453" once. But the digits reader is not always the right one (seed 41 page
+    4100032: "…888" at every size, the page's model "…488", right): only the glyphs choose."""
+    readings = [d for r in readings if len(d := re.sub(r"[^0-9]", "", r)) >= _VOTE_MIN]
+    if len(readings) < 3:
+        return None
+    candidates = {c for r in readings for c in _twelve_near(r)
+                  if not personal_id_problems(c, born, female)}
+    costs = sorted((sum(_distance(c, r) for r in readings), c) for c in candidates)
+    if not costs or (len(costs) > 1 and costs[1][0] == costs[0][0]):
+        return None
+    return costs[0][1] if costs[0][1] in readings else None
+
+
+def _glyphs_say(read: Reader, box: tuple[int, int, int, int], kept: str,
+                readings: Sequence[str], born: date | None, female: bool | None) -> str | None:
+    """Of a valid number in doubt (``kept``) and the other valid numbers its readings gave
+    (``readings``: the readings alone, the model's rivals, the digits reader's own number),
+    the one the number's glyphs prefer to ``kept`` (kind "glyphs A/B",
+    :mod:`sohoa.ocr.glyphmatch`: each disputed glyph compared with the number's other glyphs
+    of either digit) and no other number is preferred to; None when that is not one number
+    (then the page's reading stays the proposal). Issue 18: two readers each reading one crop the
+    same at every size and disagreeing on a digit — seed 67 page 6700017 "…620959" (the digits
+    reader) against "…629959" (the page's model, and the page), the digits reader right; seed
+    41 page 4100032 "…888" (the digits reader) against "…488" (the page's model), the model
+    right; seed 59 page 5900032 "079072882453" (the digits reader, once exact, four times a
+    digit long) against the page's "…073…". In each the glyphs chose the printed number."""
+    others = [r for r in dict.fromkeys(readings)
+              if len(r) == 12 and r.isdigit() and r != kept
+              and not personal_id_problems(r, born, female)]
+    if not others:
+        return None
+    numbers = [kept, *others]
+    said = {(a, b): read(box, f"glyphs {a}/{b}") for a in numbers for b in numbers if a < b}
+
+    def beats(a: str, b: str) -> bool:
+        return said[min(a, b), max(a, b)] == [a]
+
+    # The one number the glyphs prefer to the page's that none is preferred to; a pair the
+    # glyphs cannot compare (the disputed digits printed nowhere else) counts for neither.
+    won = [a for a in others
+           if beats(a, kept) and not any(beats(b, a) for b in numbers if b != a)]
+    return won[0] if len(won) == 1 else None
+
+
 def _rivals(model: Sequence[str], number: str, born: date | None) -> list[str]:
     """The valid 12-digit numbers, other than ``number``, that the page's own model read in
     its crop or nearly read (a digit's rival; ``model``, the crop's "rivals" readings): each
@@ -278,6 +342,17 @@ def reread_ids(lines: list[Line], read: Reader
                 rivals = _rivals(model, kept, born)
                 if (doubt := _unsure(kept, [number, *again, *rivals])) is not None \
                         and not _two_models_agree(number, kept, again):
+                    # Which number to propose: the one the number's own glyphs say (below).
+                    female = mention.female if mention.female is not None \
+                        else _printed_sex(changed, n)
+                    found = _glyphs_say(read, _union(words), kept, [
+                        *doubt[1].split("/"),
+                        *filter(None, [_digits_reader_number(read(_union(words), "digits"),
+                                                             born, female)])], born, female)
+                    if found is not None and found != kept:
+                        kept = found
+                        changed[n] = _with_number(changed[n], words, kept)
+                        doubt = (kept, "/".join(dict.fromkeys([kept, *doubt[1].split("/")])))
                     unsure.append(doubt)
                 continue
             alone = [_as_number(r) for r in read(_union(words), "number")]

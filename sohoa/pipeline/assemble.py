@@ -15,7 +15,7 @@ from pathlib import PurePath
 from typing import Any
 
 from sohoa.clock import vietnam_today
-from sohoa.doctypes import VALIDITY_UNKNOWN, Registry, load_registry
+from sohoa.doctypes import VALIDITY_UNKNOWN, DocType, Registry, load_registry
 from sohoa.ocr.classify import NgramModel, classify, printed_title
 from sohoa.ocr.fields.extract import extract_fields, only_unsure
 from sohoa.ocr.fields.fixedtitle import fixed_title, titled_page
@@ -25,7 +25,7 @@ from sohoa.ocr.titles import changes_letters
 from sohoa.pipeline.agreement import AGREEING_FIELDS, Reading, agree
 from sohoa.pipeline.analysis import PageAnalysis
 from sohoa.pipeline.owner import misread_owner, resolve_owner
-from sohoa.reasons import OWNER_UNKNOWN, VALIDITY_UNREAD, reason
+from sohoa.reasons import OWNER_UNKNOWN, VALIDITY_UNREAD, label, reason
 from sohoa.records import UNASSIGNED_PREFIX, Classification, Extraction, FieldValue, Page
 from sohoa.vntext import fold, shown_number
 
@@ -208,6 +208,25 @@ def possible_issue_date(extraction: Extraction, today: date) -> Extraction:
 _IMPOSSIBLE = 0.25
 
 
+def required_fields(extraction: Extraction, doc_type: DocType) -> Extraction:
+    """``extraction`` with every field the type always prints (``DocType.required``: the
+    card's issue date) that was not read flagged for a person, saying what to enter and where
+    to look (tester16 F15: a card photocopy whose issue date was not read was stored as sure —
+    its validity comes from the expiry date, so nothing else asked). A field already flagged
+    keeps its own reason."""
+    missing = [key for key in doc_type.required
+               if not ((held := extraction.fields.get(key)) and (held.value or held.flag))]
+    if not missing:
+        return extraction
+    fields = dict(extraction.fields)
+    for key in missing:
+        what = label(key).lower()
+        fields[key] = FieldValue(None, 0.0, (
+            f"không đọc được trên bản quét; {doc_type.name} nào cũng ghi {what} (có thể ở mặt "
+            f"sau): xem giấy gốc và nhập {what} theo giấy"))
+    return replace(extraction, fields=fields)
+
+
 def _parse_iso(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
@@ -241,7 +260,8 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         # A paper of several people (both spouses): its person fields are the owner's.
         extraction = extract_fields(classification.doc_type, full_text, registry,
                                     party=owner.owner_id, renamed=renamed, unsure=unsure)
-    extraction = possible_issue_date(extraction, today or vietnam_today())
+    extraction = required_fields(possible_issue_date(extraction, today or vietnam_today()),
+                                 doc_type)
     values = extraction.values()
     valid_until = registry.valid_until(doc_type.code, values)
 

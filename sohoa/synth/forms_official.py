@@ -48,7 +48,14 @@ from sohoa.synth.context import (
     ward_police,
 )
 from sohoa.synth.degrade import SEVERITIES, degrade, encode_jpeg
-from sohoa.synth.parts import dmy, motto_only, national_header, signature_block, title
+from sohoa.synth.parts import (
+    dmy,
+    motto_only,
+    national_header,
+    signature_block,
+    title,
+    vn_date,
+)
 from sohoa.synth.people import Person, person_from_rng
 from sohoa.synth.sheet import INK, Sheet
 from sohoa.vntext import nfc
@@ -94,6 +101,8 @@ class FaceSheet(Sheet):
         self.family = family
         self.leaders = leaders
         self.left = self.mm(margin_mm)
+        # The paper's own issue date, when its builder sets it (FormTruth.issue_date).
+        self.issued: date | None = None
 
     def _f(self, style: str, size: float) -> ImageFont.FreeTypeFont:
         if style in ("mono", "sans", "sansbold"):
@@ -169,11 +178,15 @@ class FormTruth:
     owner_kind: str | None
     full_name: str | None
     lines: list[str]
+    # The paper's own issue date (its dateline, by the signer on an extract), when the form
+    # says which; an extract's "Ngày, tháng, năm đăng ký" is another, earlier date.
+    issue_date: date | None = None
 
     def to_json(self) -> dict:
         return {"doc_type": self.doc_type, "form": self.form, "family": self.family,
                 "owner_id": self.owner_id, "owner_kind": self.owner_kind,
-                "full_name": self.full_name, "lines": list(self.lines)}
+                "full_name": self.full_name, "lines": list(self.lines),
+                "issue_date": self.issue_date.isoformat() if self.issue_date else None}
 
 
 # Old (1999) CMND: two digits for the province that issued it (Đồng Nai 27, Bình Phước and
@@ -193,6 +206,22 @@ def _id_issuer(rng: random.Random) -> str:
 def _signed(s: Sheet, rng: random.Random, y: int, heading: list[str], name: str,
             seal=None) -> None:
     signature_block(s, rng, y + s.mm(4), s.right - s.mm(45), heading, name, seal=seal)
+
+
+def _dated_signed(s: FaceSheet, rng: random.Random, y: int, heading: list[str], name: str,
+                  authority, issued: date) -> None:
+    """The signer's block with the paper's dateline above it ("Quận 1, ngày 05 tháng 01 năm
+    2024"), as an extract from a register prints it: its header carries no date."""
+    y = s.write(f"{authority.place}, {vn_date(issued)}", s.right - s.mm(45), y + s.mm(3),
+                size=12.5, style="italic", align="center")
+    s.issued = issued
+    signature_block(s, rng, y + s.mm(1), s.right - s.mm(45), heading, name, seal=authority)
+
+
+def _extract_issued(registered: date, rng: random.Random) -> date:
+    """The day an extract was issued from the register: years after the registration."""
+    start = max(registered + timedelta(days=90), date(2016, 1, 1))
+    return start + timedelta(days=rng.randint(0, max(1, (date(2026, 6, 30) - start).days)))
 
 
 # --- the forms --------------------------------------------------------------------------------
@@ -250,11 +279,19 @@ def judicial_record(s: FaceSheet, p: Person, rng: random.Random, version: int
 
 def birth_certificate(s: FaceSheet, p: Person, rng: random.Random, version: int
                       ) -> tuple[str, str | None]:
+    """The original certificate is dated the day of the registration (its header); the
+    extract (TT 04/2020) prints the registration's place and date among its rows and is dated
+    by its signer, years later (tester16 F16)."""
     place = place_of(p.address, rng)
     authority = ward_committee(place)
     declarant = person_from_rng(rng, born_between=(1950, 1985))
-    y = national_header(s, authority, s.top, number=str(rng.randint(10, 900)),
-                        when=p.date_of_birth + timedelta(days=rng.randint(5, 50)))
+    number = str(rng.randint(10, 900))
+    registered = p.date_of_birth + timedelta(days=rng.randint(5, 50))
+    extract = version == 2020
+    y = national_header(s, authority, s.top, number=number,
+                        when=None if extract else registered)
+    if not extract:
+        s.issued = registered
     if version == 2011:  # before the personal ID (2016): no number on the certificate
         y = title(s, "GIẤY KHAI SINH", y)
         rows = [("Họ và tên:", p.full_name.upper()), ("Giới tính:", p.sex),
@@ -265,7 +302,7 @@ def birth_certificate(s: FaceSheet, p: Person, rng: random.Random, version: int
                 ("Số CMND của người đi khai sinh:", cmnd9(declarant, rng))]
         owner = None
     else:
-        y = title(s, "TRÍCH LỤC KHAI SINH" if version == 2020 else "GIẤY KHAI SINH", y)
+        y = title(s, "TRÍCH LỤC KHAI SINH" if extract else "GIẤY KHAI SINH", y)
         rows = [("Họ, chữ đệm, tên:", p.full_name.upper()),
                 ("Ngày, tháng, năm sinh:", f"{dmy(p.date_of_birth)}"), ("Giới tính:", p.sex),
                 ("Dân tộc:", "Kinh"), ("Quốc tịch:", "Việt Nam"), ("Nơi sinh:", p.place_of_birth),
@@ -275,10 +312,17 @@ def birth_certificate(s: FaceSheet, p: Person, rng: random.Random, version: int
                 ("Năm sinh:", str(declarant.date_of_birth.year)),
                 ("Họ, chữ đệm, tên người đi khai sinh:", declarant.full_name),
                 ("Giấy tờ tùy thân:", f"CCCD số {declarant.id_number}")]
+        if extract:
+            rows += [("Nơi đăng ký khai sinh:", authority.name),
+                     ("Ngày, tháng, năm đăng ký:", dmy(registered))]
         owner = p.id_number
     for label, value in rows:
         y = s.labelled(label, value, y, size=12.5)
-    _signed(s, rng, y, ["CHỦ TỊCH"], "Phạm Văn Đức", authority)
+    if extract:
+        _dated_signed(s, rng, y, ["NGƯỜI KÝ TRÍCH LỤC"], "Phạm Văn Đức", authority,
+                      _extract_issued(registered, rng))
+    else:
+        _signed(s, rng, y, ["CHỦ TỊCH"], "Phạm Văn Đức", authority)
     return {2011: "Giấy khai sinh (trước 2016)", 2015: "Giấy khai sinh (TT 15/2015)",
             2020: "Trích lục khai sinh (TT 04/2020)"}[version], owner
 
@@ -524,18 +568,29 @@ def dossier_receipt(s: FaceSheet, p: Person, rng: random.Random, version: int
 def marriage(s: FaceSheet, p: Person, rng: random.Random, version: int
              ) -> tuple[str, str | None]:
     """Both spouses' numbers: the paper is both people's, so alone it names no single owner
-    (the dossier's applicant picks one: ``owner_shared``)."""
+    (the dossier's applicant picks one: ``owner_shared``). Version 2 is the extract ("TRÍCH
+    LỤC KẾT HÔN"): the registration's place and date among its rows, dated by its signer."""
     authority = ward_committee(place_of(p.address, rng))
     other = person_from_rng(rng, female=p.sex == "Nam")
     wife, husband = (p, other) if p.sex == "Nữ" else (other, p)
-    y = national_header(s, authority, s.top, number=str(rng.randint(10, 400)),
-                        when=date(2023, 1, 2) + timedelta(days=rng.randint(0, 600)))
-    y = title(s, "GIẤY CHỨNG NHẬN KẾT HÔN", y)
+    number = str(rng.randint(10, 400))
+    registered = date(2023, 1, 2) + timedelta(days=rng.randint(0, 600))
+    extract = version == 2
+    y = national_header(s, authority, s.top, number=number, when=None if extract else registered)
+    if not extract:
+        s.issued = registered
+    y = title(s, "TRÍCH LỤC KẾT HÔN" if extract else "GIẤY CHỨNG NHẬN KẾT HÔN", y)
     for side, person in (("vợ", wife), ("chồng", husband)):
         y = s.labelled(f"Họ, chữ đệm, tên {side}:", person.full_name.upper(), y)
         y = s.labelled("Ngày, tháng, năm sinh:", dmy(person.date_of_birth), y)
         y = s.labelled("Nơi cư trú:", person.address, y)
         y = s.labelled("Giấy tờ tùy thân:", f"Căn cước công dân số {person.id_number}", y)
+    if extract:
+        y = s.labelled("Nơi đăng ký kết hôn:", authority.name, y)
+        y = s.labelled("Ngày, tháng, năm đăng ký:", dmy(registered), y)
+        _dated_signed(s, rng, y, ["NGƯỜI KÝ TRÍCH LỤC"], "Lê Hoàng Nam", authority,
+                      _extract_issued(registered, rng))
+        return "Trích lục kết hôn (TT 04/2020)", None
     _signed(s, rng, y, ["CHỦ TỊCH"], "Lê Hoàng Nam", authority)
     return "Giấy chứng nhận kết hôn (TT 04/2020)", None
 
@@ -553,7 +608,7 @@ FORMS: tuple[tuple[str, object, tuple[int, ...]], ...] = (
     ("application_form", lltp_request, (1,)),
     ("construction_permit", construction_permit, (2021, 2016)),
     ("dossier_receipt", dossier_receipt, (1, 2)),
-    ("marriage_certificate", marriage, (1,)),
+    ("marriage_certificate", marriage, (1, 2)),
 )
 
 
@@ -585,7 +640,8 @@ def render_form(index: int, *, severity: str = "clean", dpi: int = 200,
     form, owner = builder(sheet, person, rng, version)  # type: ignore[operator]
     kind = None if owner is None else "organization" if doc_type == "business_registration" \
         else "person"
-    truth = FormTruth(doc_type, form, family, owner, kind, person.full_name, list(sheet.lines))
+    truth = FormTruth(doc_type, form, family, owner, kind, person.full_name, list(sheet.lines),
+                      sheet.issued)
     noise = np.random.default_rng([index, SEVERITIES.index(severity), 18])
     image = degrade(sheet.image, severity, noise, dpi)
     return FormPage(truth, image, dpi, severity)

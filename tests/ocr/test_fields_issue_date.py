@@ -110,3 +110,82 @@ def test_a_captioned_date_is_no_damaged_dateline(line: str) -> None:
     assert _damaged_dateline(lines) is None
     assert _damaged_dateline([*lines[:4], "Lâm Đồng..ngày-1 1 tháng 04 năm 2026",
                               *lines[4:]]) == date(2026, 4, 11)
+
+
+# tester16 F16: an extract from a civil-status register ("Trích lục khai sinh / kết hôn") prints
+# the registration's date among its rows ("Ngày, tháng, năm đăng ký: …") and is dated, years
+# later, by its signer ("<địa danh>, ngày … tháng … năm …" above "NGƯỜI KÝ TRÍCH LỤC"). Pages
+# 13 and 23 of the official-forms set are those extracts (sohoa.synth.forms_official).
+EXTRACTS = {13: "birth_certificate", 23: "marriage_certificate"}
+
+
+def _extract_lines(index: int) -> tuple[list[str], date, date]:
+    from sohoa.synth.forms_official import render_form
+
+    truth = render_form(index).truth
+    (registered,) = [ln.split(": ", 1)[1] for ln in truth.lines
+                     if ln.startswith("Ngày, tháng, năm đăng ký")]
+    day, month, year = map(int, registered.split("/"))
+    assert truth.issue_date is not None and truth.issue_date != date(year, month, day)
+    return truth.lines, truth.issue_date, date(year, month, day)
+
+
+@pytest.mark.parametrize("index", EXTRACTS, ids=EXTRACTS.values())
+def test_an_extract_is_dated_by_its_signer_not_by_the_registration(index: int) -> None:
+    lines, issued, _ = _extract_lines(index)
+    got = extract(EXTRACTS[index], "\n".join(lines)).fields["issue_date"]
+    assert (got.value, got.flag) == (issued.isoformat(), None)
+
+
+@pytest.mark.parametrize("index", EXTRACTS, ids=EXTRACTS.values())
+@pytest.mark.parametrize("damage", [lambda ln: ln.replace(", ngày ", "..ngày-"),
+                                    lambda ln: "ngày " + ln.split(", ngày ", 1)[1]],
+                         ids=["damaged", "place lost"])
+def test_an_extracts_damaged_dateline_still_wins_over_the_registration(index: int,
+                                                                       damage) -> None:
+    lines, issued, _ = _extract_lines(index)
+    lines = [damage(ln) if ", ngày " in ln and "tháng" in ln else ln for ln in lines]
+    got = extract(EXTRACTS[index], "\n".join(lines)).fields["issue_date"]
+    assert (got.value, got.flag) == (issued.isoformat(), None)
+
+
+@pytest.mark.parametrize("index", EXTRACTS, ids=EXTRACTS.values())
+def test_an_extract_whose_dateline_is_lost_leaves_its_date_to_a_person(index: int) -> None:
+    lines, _, registered = _extract_lines(index)
+    lines = [ln for ln in lines if ", ngày " not in ln]
+    got = extract(EXTRACTS[index], "\n".join(lines)).fields["issue_date"]
+    assert got.value is None
+    assert got.flag and f"{registered:%d/%m/%Y}" in got.flag and "nhập ngày cấp" in got.flag
+
+
+def test_an_original_is_dated_by_its_registration_when_it_prints_no_dateline() -> None:
+    # The original birth certificate (the project's own generator: no dateline) is signed the
+    # day the birth is registered: that date is its issue date.
+    from sohoa.synth import render_document
+
+    doc = render_document("birth_certificate", 3)
+    (lines,) = doc.truth.page_lines
+    assert not any(", ngày " in ln for ln in lines)
+    got = extract("birth_certificate", "\n".join(lines)).fields["issue_date"]
+    assert got.value == doc.truth.fields["issue_date"] and got.flag is None
+    # The same rows under an extract's title are no issue date of the extract.
+    title = lines.index("GIẤY KHAI SINH")
+    lines[title] = "TRÍCH LỤC KHAI SINH"
+    got = extract("birth_certificate", "\n".join(lines)).fields["issue_date"]
+    assert got.value is None and got.flag
+
+
+@pytest.mark.parametrize("index", EXTRACTS, ids=EXTRACTS.values())
+def test_a_dateline_whose_year_was_read_again_on_the_next_line_is_whole(index: int) -> None:
+    # Tuning seeds 53 and 57: the signer's dateline read "… năm 20" and its year, read again
+    # apart from it, "2018" on a line of its own.
+    lines, issued, _ = _extract_lines(index)
+    at = next(n for n, ln in enumerate(lines) if ", ngày " in ln)
+    year = str(issued.year)
+    lines[at:at + 1] = [lines[at][:-2], year]
+    got = extract(EXTRACTS[index], "\n".join(lines)).fields["issue_date"]
+    assert (got.value, got.flag) == (issued.isoformat(), None)
+    # A year that does not go on from the cut one is not taken for it.
+    lines[at + 1] = "1999"
+    assert extract(EXTRACTS[index], "\n".join(lines)).fields["issue_date"].value != \
+        issued.isoformat()

@@ -47,22 +47,33 @@ PAGE = [_line("Họ", "và", "tên:", "NGUYỄN", "BÍCH", "HẰNG", top=100),
 class Readings:
     """What a second reading of each crop gives, by the crop's top (the line's); the page's own
     model (kind "rivals") reads a number as the page did, with no rival, unless ``rivals``
-    says otherwise (by top)."""
+    says otherwise (by top). ``digits``: the digits reader's readings at every size (kind
+    "digits"); ``glyphs``: the number the crop's glyphs show (kind "glyphs A/B" answers it
+    when it is A or B, nothing otherwise)."""
 
     def __init__(self, by_top: dict[int, list[str]],
                  rivals: dict[int, list[str]] | None = None,
-                 votes: dict[int, list[str]] | None = None) -> None:
+                 votes: dict[int, list[str]] | None = None,
+                 digits: dict[int, list[str]] | None = None,
+                 glyphs: dict[int, str] | None = None) -> None:
         self.by_top = by_top
         self.rivals = rivals or {}
         self.votes = votes or {}
+        self.digits = digits or {}
+        self.glyphs = glyphs or {}
         self.asked: list[str] = []
 
     def __call__(self, box: tuple[int, int, int, int], kind: str) -> list[str]:
-        self.asked.append(kind)
+        self.asked.append(kind.split(" ")[0])
         if kind == "rivals":
             return self.rivals.get(box[1], [])
         if kind == "votes":
             return self.votes.get(box[1], [])
+        if kind == "digits":
+            return self.digits.get(box[1], [])
+        if kind.startswith("glyphs "):
+            shown = self.glyphs.get(box[1])
+            return [shown] if shown in kind.split(" ", 1)[1].split("/") else []
         return self.by_top.get(box[1], [])
 
 
@@ -472,3 +483,48 @@ def test_a_birth_year_of_another_persons_block_is_not_the_numbers() -> None:
                     rivals={340: ["038090271402"]})
     assert reread_ids(BIRTH, read) == (BIRTH, [])
     assert "date" not in read.asked
+
+
+def test_two_readers_that_disagree_are_settled_by_the_numbers_own_glyphs() -> None:
+    # Seed 67 page 6700017: the page and its model "…629959" at every size, the digits reader
+    # "…620959" at every size; the glyph in dispute looks like the number's other 0s. The
+    # glyphs' number is proposed (the readers disagreed: a person confirms it).
+    read = Readings({180: ["075181899624", "075181899624"]}, rivals={180: ["075181899634"]},
+                    digits={180: ["075181899624"] * 6}, glyphs={180: "075181899624"})
+    lines, unsure = reread_ids(VALID, read)
+    assert "Số CCCD: 075181899624 cấp" in _text(lines)
+    assert unsure == [("075181899624", "075181899624/075181899634")]
+    # Seed 41 page 4100032 the other way round: the digits reader wrong at every size, the
+    # page and its model right — the glyphs keep the page's number.
+    read = Readings({180: ["075181899624", "075181899624"]}, rivals={180: ["075181899634"]},
+                    digits={180: ["075181899624"] * 6}, glyphs={180: "075181899634"})
+    assert reread_ids(VALID, read) == (VALID, [("075181899634",
+                                                "075181899634/075181899624")])
+
+
+def test_the_digits_readers_own_number_is_one_the_glyphs_choose_among() -> None:
+    # Seed 59 page 5900032: "079072882453" read "079073882453" on the page, the model's rival
+    # "079073883453", the digits reader four times a digit long ("0790728824583") and once
+    # exact: the number it needs the fewest edits to say is the printed one, which no other
+    # reading gave; the glyphs prefer it to the page's and cannot compare it with the rival.
+    page = [_line("Ông", "Nguyễn", "Ngọc", "Toàn,", "căn", "cước", "công", "dân", "số",
+                  "079073882453;", "cùng", "bà", top=180)]
+    digits = ["0790728824583", "0790728824583", "1790728824583", "0790728824583",
+              "0790728824583", "079072882453"]
+    read = Readings({180: ["0790728824583", "1790728824583."]},
+                    rivals={180: ["079073883453"]}, digits={180: digits},
+                    glyphs={180: "079072882453"})
+    lines, unsure = reread_ids(page, read)
+    assert "số 079072882453 cùng" in _text(lines)
+    assert [n for n, _ in unsure] == ["079072882453"]
+
+
+def test_glyphs_that_settle_nothing_leave_the_pages_number_proposed() -> None:
+    read = Readings({180: ["075181899624", "075181899624"]}, rivals={180: ["075181899634"]},
+                    digits={180: ["075181899624"] * 6})
+    assert reread_ids(VALID, read) == (VALID, [("075181899634",
+                                                "075181899634/075181899624")])
+    # A number in no doubt is never compared by its glyphs (nor read by the digits reader).
+    read = Readings({180: ["075181899634", "075181899634"]}, glyphs={180: "075181899624"})
+    assert reread_ids(VALID, read) == (VALID, [])
+    assert "glyphs" not in read.asked and "digits" not in read.asked

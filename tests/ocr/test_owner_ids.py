@@ -64,6 +64,54 @@ def test_judicial_record_of_2011_gives_a_nine_digit_cmnd() -> None:
     assert doc.fields["id_number"].label == "Giấy CMND/Hộ chiếu: Chứng minh nhân dân Số"
 
 
+# Item 8 (7 on the TT 13/2011 form) as the judicial record's versions word it: the caption
+# names the papers it may be (CMND, CCCD, passport, and since the 2023 Law on Identification the
+# personal number or the new card), the value may name the paper again, "Số:" may stand alone,
+# and the item may wrap. Every wording gives the owner and keeps its label.
+_ITEM_8 = ("8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số 075097876195, cấp ngày\n"
+           "01/12/2022, tại Cục Cảnh sát quản lý hành chính về trật tự xã hội")
+
+
+@pytest.mark.parametrize(("item", "owner", "label"), [
+    ("8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số 075097876195, cấp ngày 01/12/2022, tại "
+     "Cục Cảnh sát QLHC về TTXH", "075097876195", "Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số"),
+    ("8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân\nsố 075097876195, cấp ngày 01/12/2022",
+     "075097876195", "Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số"),
+    ("8. Giấy CMND/CCCD/Hộ chiếu: Số 075097876195, cấp ngày 01/12/2022", "075097876195",
+     "Giấy CMND/CCCD/Hộ chiếu: Số"),
+    # After the 2023 Law on Identification: the new card, the personal number in the caption.
+    ("8. Giấy CMND/CCCD/Hộ chiếu: Thẻ căn cước số 075097876195, cấp ngày 01/12/2024, tại Bộ "
+     "Công an", "075097876195", "Giấy CMND/CCCD/Hộ chiếu: Thẻ căn cước số"),
+    ("8. Giấy CMND/CCCD/Hộ chiếu: Căn cước số 075097876195 cấp ngày 01/12/2024", "075097876195",
+     "Giấy CMND/CCCD/Hộ chiếu: Căn cước số"),
+    ("8. Giấy CCCD/Thẻ căn cước/Hộ chiếu: Thẻ căn cước số 075097876195, cấp ngày 01/12/2024",
+     "075097876195", "Giấy CCCD/Thẻ căn cước/Hộ chiếu: Thẻ căn cước số"),
+    ("8. Số định danh cá nhân/CMND/CCCD/Hộ chiếu: 075097876195 Cấp ngày: 01/12/2022 Tại: Cục "
+     "Cảnh sát QLHC về TTXH", "075097876195", "Số định danh cá nhân/CMND/CCCD/Hộ chiếu"),
+    ("8. Giấy CMND/CCCD/Hộ chiếu/Số định danh cá nhân: 075097876195, cấp ngày 01/12/2022",
+     "075097876195", "Giấy CMND/CCCD/Hộ chiếu/Số định danh cá nhân"),
+    # The TT 13/2011 item 7: a 9-digit CMND, or a later 12-digit card under the old caption.
+    ("7. Giấy CMND/Hộ chiếu: Chứng minh nhân dân Số: 271 234 567 Cấp ngày: 03/05/2006",
+     "271234567", "Giấy CMND/Hộ chiếu: Chứng minh nhân dân Số"),
+    ("7. Giấy CMND/Hộ chiếu: Số: 075097876195 Cấp ngày: 01/12/2022 Tại: Cục Cảnh sát",
+     "075097876195", "Giấy CMND/Hộ chiếu: Số"),
+    ("7. Giấy CMND/Hộ chiếu: Căn cước công dân Số: 075097876195 Cấp ngày: 01/12/2022",
+     "075097876195", "Giấy CMND/Hộ chiếu: Căn cước công dân Số"),
+    ("7. Giấy CMND/Hộ chiếu:\nSố: 075097876195\nCấp ngày: 01/12/2022 Tại: Cục Cảnh sát",
+     "075097876195", "Giấy CMND/Hộ chiếu: Số"),
+    # A passport's number is no personal number: no owner from it.
+    ("8. Giấy CMND/CCCD/Hộ chiếu: Hộ chiếu số C1234567, cấp ngày 01/12/2022", None, None),
+])
+def test_judicial_record_item_8_in_every_version_of_its_wording(item: str, owner: str | None,
+                                                                label: str | None) -> None:
+    doc = extract("judicial_record", LLTP_2024.replace(_ITEM_8, item))
+    assert doc.owner_id == owner
+    got = doc.fields.get("id_number")
+    assert (got.label if got else None) == label
+    # The date item 8 cites is the card's, never the record's: its own dateline dates it.
+    assert doc.fields["issue_date"].value == "2024-05-22"
+
+
 def test_a_cmnd_with_a_province_code_that_never_existed_is_no_owner() -> None:
     text = LLTP_2024.replace("Căn cước công dân số 075097876195", "CMND số 991234567")
     doc = extract("judicial_record", text)
@@ -386,3 +434,20 @@ def test_the_label_kept_is_the_caption_as_the_form_prints_it() -> None:
     labels = [m.label for m in find_id_mentions(text)]
     assert labels == ["Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số",
                       "Số định danh cá nhân/Personal identification number"]
+
+
+def test_a_birth_date_after_today_is_a_misreading_not_evidence_against_the_number() -> None:
+    # Tuning seed 67 page 6700046 (a 2012 CMND, heavy copy): "07/11/2004" read "07/11/2094";
+    # the number, right, was refused against an impossible year and the card had no owner.
+    text = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc .\n"
+            "CHỨNG MINH NHÂN DÂN\nSố: 038304960737\nHọ và tên: LÊ PHƯƠNG NGỌC TRANG\n"
+            "Sinh ngày:. 07/11/{year}\nGiới tính: Nữ\n"
+            "Nguyên quán: phường Ba Đình, thành phố Thanh Hóa, tỉnh Thanh Hóa\n")
+    doc = extract("citizen_id_card", text.format(year="2094"))
+    assert doc.owner_id == "038304960737"
+    born = doc.fields["date_of_birth"]
+    assert born.value is None and born.flag and "07/11/2094" in born.flag
+    # A possible year that disagrees with the number still refuses it.
+    doc = extract("citizen_id_card", text.format(year="1994"))
+    assert doc.owner_id is None and "không khớp" in (doc.fields["id_number"].flag or "")
+    assert extract("citizen_id_card", text.format(year="2004")).owner_id == "038304960737"

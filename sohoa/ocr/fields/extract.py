@@ -10,6 +10,7 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
+from sohoa.clock import vietnam_today
 from sohoa.doctypes import DocType, Registry
 from sohoa.idcodes import (
     birth_year_of,
@@ -51,7 +52,7 @@ def _place_date(lines: list[str]) -> date | None:
     the "Số: …" that OCR merged into the line) or be "Hôm nay"; "Căn cứ Quyết định số
     12/QĐ-UBND, ngày …" in a body is a citation, not the document's date.
     """
-    for line in lines:
+    for n, line in enumerate(lines):
         folded = fold_keep_length(line)
         for m in re.finditer(rf",\s*{NGAY}\s*[0-9oOlI]", folded):
             tokens = line[:m.start()].split()
@@ -75,7 +76,23 @@ def _place_date(lines: list[str]) -> date | None:
             found = parse_vn_date(line[m.start():m.start() + 60])
             if found:
                 return found
+            if (whole := _year_read_on(lines, n)) is not None:
+                found = parse_vn_date(line[m.start():].rstrip()[:-len(whole[0])] + whole[1])
+                if found:
+                    return found
     return None
+
+
+def _year_read_on(lines: list[str], n: int) -> tuple[str, str] | None:
+    """(the year's start as line ``n`` ends with it, the whole year) when a dateline's year
+    was cut and read whole on the next line ("… ngày 16 tháng 12 năm 20⏎2018": the signer's
+    dateline of an extract, its last digits read again apart from it on tuning seeds 53 and
+    57); None otherwise."""
+    cut = re.search(r"n[a-z]?m\s*([0-9]{1,3})\s*$", fold_keep_length(lines[n]))
+    after = re.match(r"\s*([0-9]{4})\b", lines[n + 1]) if n + 1 < len(lines) else None
+    if cut is None or after is None or not after[1].startswith(cut[1]):
+        return None
+    return lines[n].rstrip()[-len(cut[1]):], after[1]
 
 
 # A paper named inside another paper's item ("8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân
@@ -88,6 +105,8 @@ _OTHER_PAPER = re.compile(r"\b(?:cmnd|cccd|can\W*cuoc|chung\W*minh|ho\W*chieu|pa
 _DATELINE_END = re.compile(r"(?P<d>[0-9oli|](?:\s?[0-9oli|])?)\s*[.,]?\s*th[a-z]?ng\s*[:.]?\s*"
                            r"(?P<m>[0-9oli|]{1,2})\s*[.,]?\s*[nh][a-z]?m\s*[:.]?\s*"
                            r"(?P<y>[0-9oli|]{4})[\s.)\]]*$")
+# Lower-case words of a place's own name: "thành phố …", "thị xã …", "thị trấn …".
+_UNIT_WORDS = ("phố", "xã", "thị", "trấn")
 # Where a dateline stands: under the header, or above the signer's block at the end.
 _HEAD_LINES, _TAIL_LINES = 8, 12
 
@@ -117,7 +136,7 @@ def _damaged_dateline(lines: list[str]) -> date | None:
             continue
         if words and len(words[-1][1]) <= 4 and words[-1][1].islower():
             words.pop()  # what is left of "ngày": "ngày", "gây", "lờ"
-        if any(not w[0].isupper() and w not in ("phố", "xã") for _, w in words) \
+        if any(not w[0].isupper() and w not in _UNIT_WORDS for _, w in words) \
                 or re.search(r"\b(?:so|can cu|theo)\b", fold(line[:m.start()])):
             continue
         day = re.sub(r"\s", "", line[m.start("d"):m.end("d")])
@@ -177,16 +196,42 @@ def _item_names_a_paper(lines: list[str], at: int) -> bool:
 _ITEM_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[IVX]{1,4}\.|[a-zđ]\)|[-•+*])\s")
 
 
+# A caption that dates the civil-status event in the register ("Ngày, tháng, năm đăng ký:",
+# "Ngày đăng ký:"), not the paper: on an original it is the day the paper was signed, on an
+# extract ("TRÍCH LỤC …", "BẢN SAO …", issued later from the register) it never is.
+_REGISTERED = re.compile(r"\bdang\W*ky\b(?!\W*lan)")
+# The title of a paper issued later from a register: its title, within the first lines.
+_EXTRACT_TITLE = re.compile(r"\b(?:trich\W*luc|ban\W*sao)\b")
+_TITLE_LINES = 12
+
+
+def _registration(lines: list[str], hit: _Hit) -> bool:
+    """Is the issue-date caption of ``hit`` a register's date ("ngày đăng ký")? "Đăng ký lần
+    đầu" (a business's first registration) is the certificate's own date and stays one."""
+    return bool(_REGISTERED.search(fold(lines[hit.line][hit.start:hit.end + 12])))
+
+
+def _extract_paper(lines: list[str]) -> bool:
+    """Is the paper an extract or copy issued from a register ("TRÍCH LỤC KHAI SINH", "BẢN
+    SAO GIẤY KHAI SINH"), by a title line among its first lines?"""
+    return any(_EXTRACT_TITLE.search(fold(line)) and line.strip().upper() == line.strip()
+               for line in lines[:_TITLE_LINES])
+
+
 def _issue_date(hits: list[_Hit], lines: list[str]) -> FieldValue | None:
     """The paper's own issue date, chosen by the date's role, never by its place in the text
     alone (tester15 F2): its dateline ("<Địa danh>, ngày … tháng … năm …"), else its own
-    "Ngày cấp:" caption, else a damaged dateline. A date cited inside an item about another
-    paper ("… CCCD số …, cấp ngày …") is never this paper's: when it is the only one, the date
-    is left to a person."""
+    "Ngày cấp:" caption, else a damaged dateline, else — on an original only — the register's
+    date ("Ngày, tháng, năm đăng ký:", the day an original was signed). A date cited inside an
+    item about another paper ("… CCCD số …, cấp ngày …") is never this paper's, nor is the
+    register's date on an extract issued later (tester16 F16: a "Trích lục khai sinh" whose
+    dateline by the signer was damaged was dated by its "Ngày, tháng, năm đăng ký"): when only
+    such dates are read, the date is left to a person."""
     issued = _place_date(lines)
     if issued is not None:
         return FieldValue(issued.isoformat(), _CONFIDENT)
     cited: list[str] = []
+    registered: list[tuple[date, bool]] = []
     for hit in hits:
         if hit.field != "issue_date" or not hit.value:
             continue
@@ -196,9 +241,20 @@ def _issue_date(hits: list[_Hit], lines: list[str]) -> FieldValue | None:
         if _cited(lines, hit):
             cited.append(f"{day:%d/%m/%Y}")
             continue
+        if _registration(lines, hit):
+            registered.append((day, hit.fuzzy))
+            continue
         return FieldValue(day.isoformat(), _FUZZY_LABEL if hit.fuzzy else _CONFIDENT)
     if (issued := _damaged_dateline(lines)) is not None:
         return FieldValue(issued.isoformat(), _FUZZY_LABEL)
+    if registered and not _extract_paper(lines):
+        day, fuzzy = registered[0]
+        return FieldValue(day.isoformat(), _FUZZY_LABEL if fuzzy else _CONFIDENT)
+    if registered:
+        return FieldValue(None, _FLAGGED, (
+            f"chỉ thấy ngày đăng ký ({registered[0][0]:%d/%m/%Y}) của sự kiện hộ tịch, không "
+            "phải ngày cấp của trích lục (bản sao); không đọc được dòng “<địa danh>, ngày … "
+            "tháng … năm …” bên trên chữ ký: nhập ngày cấp theo giấy"))
     # "cấp ngày …" inside a sentence is no caption at all: still a date this paper cites.
     flat = " ".join(" ".join(lines).split())
     for m in re.finditer(r"\b(?:cap\s*ngay|ngay\s*cap)\W*", fold_keep_length(flat)):
@@ -362,6 +418,13 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
             out[key] = v
         elif any(True for _ in _values(hits, lines, key)):
             out[key] = FieldValue(None, _FLAGGED, "không đọc được ngày")
+    if (born := _field_date(out, "date_of_birth")) is not None and born > vietnam_today():
+        # Nobody was born after today: a digit of the date was misread ("07/11/2004" read
+        # "07/11/2094" on a heavy card copy, tuning seed 67 page 6700046). It is no evidence
+        # against the person's number, which is then checked as on a paper printing no date.
+        out["date_of_birth"] = FieldValue(None, _FLAGGED, (
+            f"máy đọc được ngày {born:%d/%m/%Y}, sau hôm nay — không thể là ngày sinh (có thể "
+            "đọc sai chữ số): nhập ngày sinh theo giấy"))
     if (out.get("expiry_date") is None or out["expiry_date"].value is None) \
             and (until := _sentence_expiry(text)) is not None:
         out["expiry_date"] = FieldValue(until.isoformat(), _CONFIDENT)
