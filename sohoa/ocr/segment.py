@@ -22,11 +22,16 @@ from sohoa.vntext import fold
 # "H19.22-241105-0042". A custom pattern must keep the named groups ``date`` (yymmdd, validated)
 # and may rename nothing else; the whole match is the code.
 # The agency part is the province's short code ("H19.22") or the whole electronic identifier of
-# the receiving body, digits before the province letter ("000.00.24.H54", QĐ 20/2020/QĐ-TTg);
+# the receiving body, its levels before the province letter ("000.00.24.H54", QĐ 20/2020/QĐ-TTg);
 # the match starts at its first character, never in the middle of one, so two bodies' dossiers
 # with the same date and sequence are not filed under one tail (tester16 F10).
+# The identifier has all four levels, "ddd.dd.dd.Xdd"; a "." before the letter is refused only
+# after a letter or a two-digit level (the tail of a longer code), so a code after a full stop
+# ("Mã hồ sơ. H19.22-…", "… năm 2024.\nH19.22-…") is still read and a number closing the line
+# before ("Quyển số 01.") is never taken into it (review17 M1).
 DEFAULT_DOSSIER_CODE_PATTERN = (
-    r"(?<![A-Z0-9.])(?:\d{1,3}\.){0,3}[A-Z]\d{2}(?:\.\d{1,3}){0,3}-(?P<date>\d{6})-\d{4,6}(?!\d)"
+    r"(?<![A-Z0-9])(?<![A-Za-z]\.)(?<!\.\d\d\.)(?:\d{3}\.\d{2}\.\d{2}\.)?"
+    r"[A-Z]\d{2}(?:\.\d{1,3}){0,3}-(?P<date>\d{6})-\d{4,6}(?!\d)"
 )
 
 NATIONAL_HEADER = ("cong hoa xa hoi chu nghia viet nam", "doc lap tu do hanh phuc",
@@ -44,7 +49,7 @@ _DIGITISH = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l"
                            "S": "5", "B": "8", "Z": "2"})
 _DIGIT_LOOKALIKES = frozenset("OoDQIlSBZ")
 _SEPARATOR_SPACES = re.compile(r"\s*([.\-–—])\s*")
-_CODE_CANDIDATE = re.compile(r"(?<![0-9A-Za-z|.])[0-9A-Z][0-9A-Za-z|.\-–—]{12,40}")
+_CODE_CANDIDATE = re.compile(r"(?<![0-9A-Za-z|])[0-9A-Z][0-9A-Za-z|.\-–—]{12,40}")
 TOP_LINES = 8
 
 
@@ -142,7 +147,8 @@ def find_dossier_code(text: str, pattern: str = DEFAULT_DOSSIER_CODE_PATTERN) ->
     regex = re.compile(pattern)
     joined = _SEPARATOR_SPACES.sub(lambda m: "-" if m[1] in "-–—" else ".", text)
     candidates = [joined]
-    candidates += [_digits_undone(token) for token in _CODE_CANDIDATE.findall(joined)]
+    # look-alike letters undone in place, so the pattern still sees what stands before a code
+    candidates.append(_CODE_CANDIDATE.sub(lambda m: _digits_undone(m.group()), joined))
     for haystack in candidates:
         for m in regex.finditer(haystack):
             day = m.groupdict().get("date")

@@ -80,6 +80,9 @@ class DocumentDraft:
         return bool(self.review_reasons)
 
 
+# A receipt's title line, folded: "GIẤY TIẾP NHẬN HỒ SƠ …", "PHIẾU TIẾP NHẬN …", "GIẤY BIÊN
+# NHẬN …" (not a slip's "(Kèm theo Giấy tiếp nhận …)").
+_RECEIPT_TITLE = re.compile(r"(?:giay|phieu)\s+(?:tiep\s+nhan|bien\s+nhan)\b")
 # A receipt opened a dossier but its printed code was not read (stages.DossierGrouper).
 UNREAD_RECEIPT_CODE = ("giấy tiếp nhận không đọc được mã hồ sơ: nhập mã in trên giấy để chuyển "
                        "các giấy tờ theo sau vào đúng hồ sơ")
@@ -105,7 +108,12 @@ def page_reading(item: PageItem, pattern: str | None, registry: Registry | None 
     if classify(text, registry).doc_type != "dossier_receipt":
         return None, False
     code = find_dossier_code(text, pattern) if pattern else find_dossier_code(text)
-    return code, code is None and starts_document(text, registry.titles())
+    # Only a receipt's own title says "a dossier was received here": the desk's other slips the
+    # classifier files with receipts (the process-control slip stapled behind the receipt, a
+    # request for more papers) often leave "Mã hồ sơ" blank or handwritten (review17 M5).
+    top = text.splitlines()[:12]  # the headers' lines, then the title
+    return code, code is None and starts_document(text, registry.titles()) and any(
+        _RECEIPT_TITLE.match(fold(line).strip(" -–—.:*\"'")) for line in top)
 
 
 def split_documents(items: Sequence[PageItem], registry: Registry
@@ -324,7 +332,8 @@ def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registr
                   threshold: float, model: NgramModel | None = None,
                   opened: Extraction | None = None, *,
                   sheet_follows: bool = False,
-                  today: date | None = None) -> list[DocumentDraft]:
+                  today: date | None = None,
+                  pattern: str | None = None) -> list[DocumentDraft]:
     """All documents of one dossier; the dossier's applicant owns what names no owner.
     ``opened``: the applicant the dossier was opened with (``dossier open``), which the code
     sheet itself and the papers naming no one take (tester12 F10: a bare code sheet went to
@@ -333,12 +342,17 @@ def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registr
     ``sheet_follows``: pages with no code (``code`` None) that a code sheet follows in the
     batch — they may be the end of the previous stack, so each goes to review; a batch with no
     sheet at all is a loose paper, filed under its owner without that question (tester12
-    F19)."""
+    F19). ``pattern``: the desk's dossier-code pattern (``scan.code_pattern``; None: the
+    default)."""
     unassigned = None
-    if code is None and sheet_follows:
+    if code is None:
+        # a receipt whose code was not read is asked about wherever it stands, alone in its
+        # file too (review17 M3): its dossier has a code a person can read off the paper
         first = next((it for it in items if not it.analysis.blank), None)
-        unassigned = (UNREAD_RECEIPT_CODE if first is not None and page_reading(first, None)[1]
-                      else "các trang đứng trước tờ mã hồ sơ đầu tiên")
+        if first is not None and page_reading(first, pattern, registry)[1]:
+            unassigned = UNREAD_RECEIPT_CODE
+        elif sheet_follows:
+            unassigned = "các trang đứng trước tờ mã hồ sơ đầu tiên"
     dossier_code = code or f"{UNASSIGNED_PREFIX}{items[0].page.sha256[:12]}"
     drafts: list[DocumentDraft] = []
     applicant: Extraction | None = opened if code is not None else None

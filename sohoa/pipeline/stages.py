@@ -581,6 +581,7 @@ class DossierGrouper:
         self.pattern = pattern or None
         self.members: list[PageItem] = []
         self.code: str | None = None
+        self.coded: set[int] = set()  # ids of members whose page carries a dossier code
 
     def add(self, item: PageItem) -> Dossier | None:
         code, unread_receipt = page_reading(item, self.pattern)
@@ -592,17 +593,21 @@ class DossierGrouper:
             # code (tester16 F10).
             done = self.close()
             self.code = code
+        if code is not None:
+            self.coded.add(id(item))
         self.members.append(item)
         return done
 
     def _past_sheet(self) -> bool:
-        """Whether the current dossier holds a paper besides its code sheet (a receipt read
-        right after a bare barcode sheet is that dossier's own receipt)."""
-        return any(not it.analysis.blank and not it.analysis.code for it in self.members)
+        """Whether the current dossier holds a paper besides the pages that carry its code (a
+        bare barcode sheet, a receipt whose code was read): a receipt read right behind them
+        is that dossier's own."""
+        return any(not it.analysis.blank and id(it) not in self.coded for it in self.members)
 
     def close(self) -> Dossier | None:
         done = (self.members, self.code) if self.members else None
         self.members = []
+        self.coded = set()
         return done
 
 
@@ -675,7 +680,8 @@ def store_dossier(members: Sequence[PageItem], code: str | None,
     over, opened = scanned_into(ctx.archive, code) if code else (None, None)
     drafts = draft_dossier(members, code, ctx.registry, ctx.settings.review_threshold,
                            ctx.model, opened=Extraction({}, *opened) if opened is not None
-                           else None, sheet_follows=sheet_follows)
+                           else None, sheet_follows=sheet_follows,
+                           pattern=ctx.settings.code_pattern or None)
     if over is not None:
         settle_late_papers(drafts, code or "", *over)
     outcomes: list[StoreOutcome] = []
