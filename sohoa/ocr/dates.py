@@ -26,8 +26,8 @@ _DAY = rf"{_D}{{1,2}}"
 _YEAR = rf"{_D}{{4}}"
 
 # "ngày" as OCR reads it, folded: a letter dropped or added, "y" read as "u" or "v" ("ngàu" on
-# Bonum and Pagella faces, tester17 F4), "g" as "q".
-NGAY = r"n[gq][a-z]?[yuv]"
+# Bonum and Pagella faces, tester17 F4), "g" as "q" or "s".
+NGAY = r"n[gqs][a-z]?[yuv]"
 # Word form; the folded text has no diacritics, and OCR may drop a letter of each word.
 _WORDS = re.compile(
     rf"{NGAY}\s*[:.]?\s*(?P<d>{_DAY})\s*[,.]?\s*th[a-z]?ng\s*[:.]?\s*(?P<m>{_DAY})\s*[,.]?\s*"

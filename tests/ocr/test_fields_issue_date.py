@@ -56,6 +56,7 @@ TAIL = "TÌNH TRẠNG ÁN TÍCH\nKhông có án tích.\n{dateline}\nGIÁM ĐỐC
     # "ngày" read "ngàu" (Bonum, Pagella faces) and a letter O for the month's zero (tester17 F4)
     ("Trung Dũng, ngàu 11 tháng O9 năm 2026", "2026-09-11"),
     ("Hưng Bình, nqày 28 tháng 09 năm 2026", "2026-09-28"),
+    ("Hưng Bình, nsàu 13 tháng 09 năm 2026", "2026-09-13"),
 ])
 def test_the_certificates_own_dateline_not_the_cited_card(item: str, dateline: str,
                                                           issued: str) -> None:
