@@ -776,7 +776,8 @@ def is_debris(line: str) -> bool:
 # what was read, a head's unless the line above is its "KT." (then the deputy's). A fragment
 # of the instruction ("rõ") may come between.
 
-_INSTRUCTION = re.compile(r"\b(?:ghi ro|ho ten|dong dau)\b")
+# "(Chữ ký, dấu)" on police forms (tester17 F13) asks to sign as the others do.
+_INSTRUCTION = re.compile(r"\b(?:ghi ro|ho ten|dong dau|chu ky)\b")
 _SIGN = re.compile(r"\bk[yi]\b")
 
 

@@ -10,6 +10,7 @@ or a block recognition lost, gives no signer rather than a guess.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +20,14 @@ from sohoa.vntext import nfc
 
 # A person's name: two to five words, each a capitalised word of letters.
 _NAME_WORDS = (2, 5)
+
+
+# The pen's tail read after the name: "Hoàng Thị Ngọc-", "Lý Hữu Hưởng -" (tester17 F13).
+_PEN_TAIL = re.compile(r"[\s\-–—_~.,]+$")
+
+
+def _pen_tail_off(line: str) -> str:
+    return _PEN_TAIL.sub("", line)
 
 
 def _name_line(line: str) -> bool:
@@ -52,7 +61,7 @@ def signer_of(text: str) -> dict[str, str] | None:
             continue
         rank = next((f"{a} {b}" for a, b in titles.ranks if line.startswith(f"{a} {b} ")),
                     None)
-        name = line.removeprefix(f"{rank} ") if rank else line
+        name = _pen_tail_off(line.removeprefix(f"{rank} ") if rank else line)
         if _name_line(name):
             out["name"] = name
             if rank:

@@ -1,0 +1,22 @@
+"""The signer's block as other forms word it and as the pen leaves it (tester17 F13)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sohoa.ocr.fields.signer import signer_of
+
+
+@pytest.mark.parametrize(("block", "name"), [
+    # the police forms' instruction
+    ("PHÓ TRƯỞNG CÔNG AN\n(Chữ ký, dấu)\nĐặng Thanh Ngọc", "Đặng Thanh Ngọc"),
+    # the signature's tail read as a dash after the name, glued or apart
+    ("GIÁM ĐỐC\n(Ký, ghi rõ họ tên)\nHoàng Thị Ngọc-", "Hoàng Thị Ngọc"),
+    ("GIÁM ĐỐC\n(Ký, ghi rõ họ tên, đóng dấu)\nLý Hữu Hưởng -", "Lý Hữu Hưởng"),
+])
+def test_the_name_under_the_block_is_kept(block: str, name: str) -> None:
+    assert signer_of("Điều 2. Quyết định có hiệu lực từ ngày ký.\n" + block)["name"] == name
+
+
+def test_a_form_label_asking_for_a_signature_is_no_signer() -> None:
+    assert signer_of("Chữ ký của người khai:\nNguyễn Văn An") is None
