@@ -8,8 +8,9 @@ the page; the face that fits the word's ink best is taken as the print's, and in
 spellings are compared with the page only where those two differ (the marks' pixels): the rest
 of the word says nothing about which it is, and neither does a third spelling's mark.
 
-The comparison is believed only when the face fits the word well and one spelling matches the
-marks' pixels clearly better than each other one (``FIT``, ``MARGIN``); otherwise it says
+The comparison is believed only when the face fits the word well, one spelling matches the
+marks' pixels clearly better than each other one (``FIT``, ``MARGIN``), and no other one beats
+it with each spelling drawn alone to the word's box (:func:`alone_scores`); otherwise it says
 nothing (None) and the caller keeps to its other evidence.
 """
 
@@ -65,6 +66,22 @@ def _drawn(spellings: tuple[str, ...], face: str) -> tuple[np.ndarray, ...]:
     return tuple(ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] for ink in inks)
 
 
+
+@lru_cache(maxsize=256)
+def _drawn_alone(spellings: tuple[str, ...], face: str) -> tuple[np.ndarray, ...]:
+    """Each spelling drawn alone, cut to its own box (a spelling with a taller mark is a
+    taller box)."""
+    font = ImageFont.truetype(face, _SIZE)
+    width = _SIZE * (max(len(s) for s in spellings) + 2)
+    inks = []
+    for spelling in spellings:
+        image = Image.new("L", (width, 3 * _SIZE), 255)
+        ImageDraw.Draw(image).text((_SIZE // 2, _SIZE // 2), spelling, font=font, fill=0)
+        ink = np.asarray(image) < 128
+        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        inks.append(ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1])
+    return tuple(inks)
+
 def word_ink(crop: np.ndarray) -> np.ndarray | None:
     """The word's ink in a grey crop around it (Otsu), cut to its box; specks of one or two
     pixels left out. None when there is no ink."""
@@ -110,23 +127,56 @@ def marks_scores(ink: np.ndarray, spellings: Sequence[str]
         if fit <= best[0]:
             continue
         placed = [_placed(s, shape, dy, dx) for s in scaled]
-        pairs: dict[tuple[str, str], float] = {}
-        for i, j in itertools.combinations(range(len(placed)), 2):
-            # Where these two differ only: a third spelling's mark elsewhere says nothing of
-            # which of the two was printed, and counted there it only evens their scores
-            # ("Hiển" 0.794 against "Hiến" 0.768 over all four spellings' marks, seed 313).
-            differ = cv2.dilate((np.abs(placed[i] - placed[j]) > 0.5).astype(np.uint8),
-                                np.ones((3, 3), np.uint8)).astype(bool)
-            if not differ.any():
-                continue
-            edge = float(np.abs(page[differ] - placed[j][differ]).mean()
-                         - np.abs(page[differ] - placed[i][differ]).mean())
-            pairs[spellings[i], spellings[j]] = edge
-            pairs[spellings[j], spellings[i]] = -edge
+        pairs = _pair_edges(page, placed, spellings)
         if pairs:
             best = (fit, pairs)
     return best
 
+
+
+def _pair_edges(page: np.ndarray, placed: Sequence[np.ndarray], spellings: Sequence[str]
+                ) -> dict[tuple[str, str], float]:
+    """For each ordered pair of spellings (a, b) drawn as ``placed`` over ``page``, how much
+    better a agrees with the page than b where the two differ (-1..1)."""
+    pairs: dict[tuple[str, str], float] = {}
+    for i, j in itertools.combinations(range(len(placed)), 2):
+        # Where these two differ only: a third spelling's mark elsewhere says nothing of which
+        # of the two was printed, and counted there it only evens their scores ("Hiển" 0.794
+        # against "Hiến" 0.768 over all four spellings' marks, seed 313).
+        differ = cv2.dilate((np.abs(placed[i] - placed[j]) > 0.5).astype(np.uint8),
+                            np.ones((3, 3), np.uint8)).astype(bool)
+        if not differ.any():
+            continue
+        edge = float(np.abs(page[differ] - placed[j][differ]).mean()
+                     - np.abs(page[differ] - placed[i][differ]).mean())
+        pairs[spellings[i], spellings[j]] = edge
+        pairs[spellings[j], spellings[i]] = -edge
+    return pairs
+
+
+def alone_scores(ink: np.ndarray, spellings: Sequence[str]) -> dict[tuple[str, str], float]:
+    """:func:`marks_scores`' pairs with each spelling drawn alone to the word's whole box and
+    slid to where it fits best, in the face one of them fits best. In one frame scaled to the
+    word's height, a spelling whose marks are shorter than the tallest comes out too small
+    (a printed "Hiến" drawn under "Hiển"'s hook): here each is as tall as the word would be
+    printed so, and the two drawings must not disagree."""
+    height, width = ink.shape
+    shape = (height + 2 * _SHIFT_Y, width + 2 * _SHIFT_X)
+    page = _placed(ink.astype(np.float32), shape, 0, 0)
+    best: tuple[float, dict[tuple[str, str], float]] = (-1.0, {})
+    for face in faces():
+        placed, fit = [], -1.0
+        for drawn in _drawn_alone(tuple(spellings), face):
+            scaled = cv2.resize(drawn.astype(np.float32), (width, height),
+                                interpolation=cv2.INTER_AREA)
+            one, dy, dx = max((_correlation(page, _placed(scaled, shape, dy, dx)), dy, dx)
+                              for dy in range(-_SHIFT_Y, _SHIFT_Y + 1)
+                              for dx in range(-_SHIFT_X, _SHIFT_X + 1))
+            placed.append(_placed(scaled, shape, dy, dx))
+            fit = max(fit, one)
+        if fit > best[0]:
+            best = (fit, _pair_edges(page, placed, spellings))
+    return best[1]
 
 def drawn_spelling(crop: np.ndarray | Sequence[np.ndarray], spellings: Sequence[str]
                    ) -> str | None:
@@ -141,19 +191,25 @@ def drawn_spelling(crop: np.ndarray | Sequence[np.ndarray], spellings: Sequence[
     fits the drawing better, as its word is whole."""
     if len(spellings) < 2 or not faces():
         return None
-    best: tuple[float, dict[tuple[str, str], float]] = (-1.0, {})
+    best: tuple[float, dict[tuple[str, str], float], np.ndarray | None] = (-1.0, {}, None)
     for one in [crop] if isinstance(crop, np.ndarray) else crop:
         ink = word_ink(one)
         if ink is None:
             continue
         fit, pairs = marks_scores(ink, spellings)
         if pairs and fit > best[0]:
-            best = (fit, pairs)
-    fit, pairs = best
-    if fit < FIT or not pairs:
+            best = (fit, pairs, ink)
+    fit, pairs, ink = best
+    if fit < FIT or not pairs or ink is None:
         return None
     # The one spelling that matches clearly better than each other one, compared with it where
-    # the two differ.
+    # the two differ ...
     winners = [a for a in dict.fromkeys(spellings)
                if all(pairs.get((a, b), 0.0) >= MARGIN for b in spellings if b != a)]
-    return winners[0] if len(winners) == 1 else None
+    if len(winners) != 1:
+        return None
+    # ... and that no other one beats with each drawn alone to the word's box.
+    alone = alone_scores(ink, spellings)
+    if any(alone.get((winners[0], b), 0.0) < 0 for b in spellings if b != winners[0]):
+        return None
+    return winners[0]
