@@ -1894,9 +1894,30 @@ def _without_seal_lettering(boxes: list[Box], marks: Sequence[InkMark]) -> list[
                 and any(ch.isalnum() for ch in box.text)
                 and not any(ch.islower() for ch in box.text)
                 and any(m.left <= x <= m.left + m.width and m.top <= y <= m.top + m.height
-                        for m in seals))
+                        for m in seals)
+                and not _in_title_row(box, boxes, usual))
 
     return [b for b in boxes if not lettering(b)]
+
+
+def _in_title_row(box: Box, boxes: Sequence[Box], usual: int) -> bool:
+    """Whether ``box`` is part of a signer's title read as one line with words of the print's
+    size: its line's words, in order, are a title of the vocabulary (``titles.retitle_line``,
+    the check the title's line gets later) that takes letters from ``box``.
+
+    A word of the title that the seal's ring crosses can come back from a line's reading
+    with a box cut to a sliver of the word ("/.PHÓ" 104×10 px beside "CHẺ TỊCH" 30 px tall,
+    seed 317; "CHỦ" 65×19 beside "PHÓ" and "TỊCH" 44-51 px, seed 313): by its size alone it
+    was the seal's lettering, and the deputy's title lost its first word. The vocabulary is a
+    check of what was read, never a source of letters: a seal's own lettering, on a row of
+    its own, has no print-sized word beside it."""
+    row = sorted((b for b in boxes if b.line_key == box.line_key and _same_row(b, box)),
+                 key=lambda b: b.left)
+    if not any(b is not box and b.height >= _SEAL_LETTERING_HEIGHT * usual for b in row):
+        return False
+    written = retitle_line([b.text for b in row], load_titles(), [b.confidence for b in row])
+    return written is not None and any(
+        b is box and text for b, text in zip(row, written, strict=True))
 
 
 # A seal's rim lettering runs between its two rings, on a circle 0.8-0.9 of the outer ring's

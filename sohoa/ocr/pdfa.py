@@ -477,6 +477,32 @@ def _holed_lines(
     return holed
 
 
+# The blank left after each word of a line before the next, as a share of the font size:
+# poppler starts a new word only past 0.1 of it (TextOutputDev's minWordBreakSpace).
+_WORD_GAP = 0.15
+# A word is drawn at least this share of its box's width, whatever the gap.
+_LEAST_WIDTH = 0.6
+
+
+def _drawn_widths(words: Sequence[Word], size: float) -> list[float]:
+    """Each word's drawn width (pixels) on its line drawn at font size ``size`` (pixels): its
+    box's, but ending ``_WORD_GAP`` of the size before the next word starts.
+
+    Boxes of a line can touch or nearly (a bold name's narrow space, a box widened over a word
+    read in two pieces): drawn as they are, pdftotext joins the two words into one ("Thiếu tá
+    LêVăn Yến", 8 px apart at 300 dpi under a font size of 80 px), and a search for the
+    signer's name in the archived PDF misses it. The text is invisible: its right edge moves a
+    little, never its place."""
+    out: list[float] = []
+    for word, after in itertools.zip_longest(words, words[1:]):
+        width = float(word.width)
+        if after is not None and after.left > word.left:
+            room = after.left - word.left - _WORD_GAP * size
+            width = max(_LEAST_WIDTH * width, min(width, room))
+        out.append(width)
+    return out
+
+
 def _text_layer(ocr: OcrPage, dpi: int) -> str:
     """Content stream operators drawing the invisible words, in upright page space (points)."""
     scale = 72.0 / dpi
@@ -501,9 +527,11 @@ def _text_layer(ocr: OcrPage, dpi: int) -> str:
         size = max(1.0, size * scale)
         baseline = page_height - baselines[line_no] * scale
         ops.append(f"/F1 {_num(size)} Tf")
-        for word in words:  # already in reading order, which is the order they are drawn in
+        drawn = _drawn_widths(words, size / scale)
+        for word, width in zip(words, drawn, strict=True):
+            # already in reading order, which is the order they are drawn in
             natural = len(word.text.encode("utf-16-be")) / 2 * size * _GLYPH_WIDTH / 1000
-            stretch = 100.0 * word.width * scale / natural
+            stretch = 100.0 * width * scale / natural
             ops.append(f"{_num(stretch)} Tz")
             ops.append(f"1 0 0 1 {_num(word.left * scale)} {_num(baseline)} Tm")
             ops.append(f"<{_utf16_hex(word.text)}> Tj")

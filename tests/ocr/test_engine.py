@@ -305,6 +305,28 @@ def test_a_seals_own_lettering_is_no_word_of_the_page():
     assert _without_seal_lettering(words, [InkMark("signature", 1267, 1687, 481, 481)]) == words
 
 
+
+def test_a_title_word_the_ring_cut_to_a_sliver_is_no_seal_lettering() -> None:
+    # Seed 317's medium grey Liberation letter (200 dpi): the deputy's line under "KT. CHỦ
+    # TỊCH", read alone across the seal's ring, came back as "/.PHÓ" 104×10 px beside "CHẺ"
+    # and "TỊCH" 30 px tall; by its size "/.PHÓ" was the seal's lettering and the line became
+    # "CHỦ TỊCH". With its row it reads as a title of the vocabulary, so it stays; the seal's
+    # own lettering, on its row alone or beside no print-sized word, still goes, and so does a
+    # small word on a title's row whose letters the title does not take.
+    from sohoa.ocr.engine import _without_seal_lettering
+    from sohoa.records import InkMark
+
+    body = [Box(f"chữ{i}", 300 + 60 * i, 900, 55, 30, 97, 0) for i in range(12)]
+    deputy = [Box("/.PHÓ", 909, 1198, 104, 10, 22, 7), Box("CHẺ", 1020, 1190, 70, 30, 60, 7),
+              Box("TỊCH", 1100, 1190, 80, 30, 96, 7)]
+    lettering = [Box("UBND", 960, 1300, 60, 12, 95, 8), Box("XÃ", 1030, 1300, 30, 12, 95, 8)]
+    beside = [Box("TRÁNG", 960, 1340, 60, 12, 95, 9), Box("CHỦ", 1030, 1336, 50, 30, 95, 9),
+              Box("TỊCH", 1090, 1336, 60, 30, 95, 9)]
+    seal = InkMark("seal", 867, 1159, 281, 281)
+    words = [*body, *deputy, *lettering, *beside]
+    assert _without_seal_lettering(words, [seal]) == [*body, *deputy, *beside[1:]]
+
+
 def test_a_line_that_page_segmentation_garbled_is_read_again_on_its_own():
     # A photocopied citizen ID card (the OCR bench's medium card): read with the page, the
     # motto under the national name comes out as "TT h5 VÔ nh iŸ" at confidence 0-14, all

@@ -409,3 +409,30 @@ def test_header_columns_close_together_stay_apart(tmp_path):
         (2, 432, 1291, 370, 403, "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT"),
     ])
     assert _read_back(tmp_path, page) == page.ocr.text.splitlines()
+
+
+def test_words_a_narrow_space_apart_read_back_apart(tmp_path):
+    # Seed 313's light Liberation letter (300 dpi): the signer's bold name "Lê" ended 8 px
+    # before "Văn" under a font size of 80 px, and pdftotext read "Thiếu tá LêVăn Yến". Each
+    # word is drawn ending a little before the next one starts, so the words stay words.
+    def line(block: int, line_no: int, top: int, bottom: int,
+             spans: list[tuple[str, int, int]]) -> list[Word]:
+        return [Word(text, left, top, right - left, bottom - top, 95.0, block, line_no)
+                for text, left, right in spans]
+
+    words = [
+        *line(0, 0, 1200, 1230, [("Giấy", 238, 300), ("này", 312, 360), ("có", 372, 400)]),
+        *line(1, 1, 1300, 1335, [("TRƯỞNG", 1000, 1140), ("CÔNG", 1152, 1250),
+                                 ("AN", 1262, 1310)]),
+        *line(1, 2, 1345, 1375, [("(Ký,", 960, 1010), ("ghi", 1020, 1060), ("rõ", 1070, 1100),
+                                 ("họ", 1110, 1140), ("tên)", 1150, 1200)]),
+        *line(1, 3, 1540, 1566, [("Thiếu", 990, 1075), ("tá", 1085, 1113), ("Lê", 1123, 1163),
+                                 ("Văn", 1167, 1227), ("Yến", 1237, 1297)]),
+    ]
+    image = io.BytesIO()
+    Image.new("L", (1654, 2339), 255).save(image, format="JPEG")
+    text = "Giấy này có\nTRƯỞNG CÔNG AN\n(Ký, ghi rõ họ tên)\nThiếu tá Lê Văn Yến"
+    ocr = OcrPage(page_sha256="0" * 64, rotation=0, skew=0.0, width=1654, height=2339, dpi=200,
+                  words=tuple(words), text=text, confidence=0.95)
+    assert _read_back(tmp_path, PdfPage(image.getvalue(), "image/jpeg", 200, ocr)) == \
+        text.splitlines()

@@ -33,6 +33,25 @@ def test_the_signers_block_is_read_off_the_text() -> None:
         "title": "NGƯỜI KÝ TRÍCH LỤC", "name": "Ngô Phương Thủy"}
 
 
+
+def test_a_title_printed_with_its_agency_and_a_receipts_officer_are_signers() -> None:
+    # The back of a citizen's card (tester16: no signer kept on 0 of 6 cards): the title with
+    # its agency's name in capitals, wrapped over two lines, then the officer's name.
+    card = ("Ngày, tháng, năm / Date, month, year: 22/04/2022\n"
+            "CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀNH\nCHÍNH VỀ TRẬT TỰ XÃ HỘI\nLê Đình Khoa\n"
+            "IDVNM1984212148070198421214<<<")
+    assert signer_of(card) == {
+        "title": "CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI",
+        "name": "Lê Đình Khoa"}
+    # a name printed in capitals under such a title is the name, not more of the agency
+    assert signer_of("GIÁM ĐỐC SỞ TƯ PHÁP\nNGUYỄN VĂN AN") == {"title": "GIÁM ĐỐC SỞ TƯ PHÁP"}
+    # a receipt of the one-stop desk (tester16: 0 of 5): signed by the officer who received it
+    assert signer_of("Ngày hẹn trả kết quả: 22/04/2024\nNGƯỜI TIẾP NHẬN\nNguyễn Thị Thu Hà") == {
+        "title": "NGƯỜI TIẾP NHẬN", "name": "Nguyễn Thị Thu Hà"}
+    # a body that signs only through "TM." heading the page with its place is no signer
+    assert signer_of("ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI\nSố: 12/QĐ-UBND") is None
+
+
 def test_signer_and_marks_go_with_the_record_and_are_shown() -> None:
     text = BODY + "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Bảo Mỹ"
     page = Page(source="qd.jpg", index=0, source_sha256="0" * 64, data=text.encode(),

@@ -14,9 +14,17 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sohoa.ocr.titles import DEBRIS_LINES, is_debris, is_title_line, load_titles, opens_name_line
+from sohoa.ocr.fields.names import load_name_lexicon
+from sohoa.ocr.titles import (
+    DEBRIS_LINES,
+    Titles,
+    is_debris,
+    is_title_line,
+    load_titles,
+    opens_name_line,
+)
 from sohoa.records import InkMark
-from sohoa.vntext import nfc
+from sohoa.vntext import nfc, title_case_name
 
 # A person's name: two to five words, each a capitalised word of letters.
 _NAME_WORDS = (2, 5)
@@ -36,6 +44,23 @@ def _name_line(line: str) -> bool:
         w.isalpha() and w[0].isupper() and (w[1:].islower() or len(w) == 1) for w in words)
 
 
+def _capitals(words: Sequence[str]) -> bool:
+    """Words of an agency's name in capitals ("CỤC CẢNH SÁT QUẢN LÝ HÀNH"): letters, all
+    capitals; a dash between them may stand."""
+    letters = [w for w in words if w not in ("-", "–")]
+    return bool(letters) and all(w.isalpha() and w.isupper() for w in letters)
+
+
+def _title_of_body(line: str, titles: Titles, collective: set[str]) -> bool:
+    """Whether ``line`` is a title of the vocabulary followed by its agency's name in capitals,
+    as a title is printed where the agency is not in the page's header: "CỤC TRƯỞNG CỤC CẢNH
+    SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI" on the back of a citizen's card. A body that
+    signs only through "TM." is not one ("ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI" heads the page)."""
+    words = line.split()
+    return any(is_title_line(head := " ".join(words[:k]), titles) and head not in collective
+               and _capitals(words[k:]) for k in range(len(words) - 1, 0, -1))
+
+
 def signer_of(text: str) -> dict[str, str] | None:
     """``{"title": …, "name": …, "rank": …}`` of the paper's last signer's block in ``text``
     (title lines joined by " / ": "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"; ``name`` and ``rank`` only when
@@ -45,16 +70,28 @@ def signer_of(text: str) -> dict[str, str] | None:
     lines = [" ".join(nfc(line).split()) for line in text.splitlines()]
     # A body that signs only through "TM." ("ỦY BAN NHÂN DÂN") is the page's header without it.
     collective = {e.text for e in titles.entries if e.collective}
+
+    def titled(line: str) -> bool:
+        return is_title_line(line, titles) and line not in collective
+
     ends = [n for n, line in enumerate(lines)
-            if is_title_line(line, titles) and line not in collective]
+            if titled(line) or _title_of_body(line, titles, collective)]
     if not ends:
         return None
     last = ends[-1]
     first = last
-    while first > 0 and is_title_line(lines[first - 1], titles) \
-            and lines[first - 1] not in collective:
+    while first > 0 and titled(lines[first - 1]):
         first -= 1
-    out = {"title": " / ".join(lines[first:last + 1])}
+    title = " / ".join(lines[first:last + 1])
+    if _title_of_body(lines[last], titles, collective):
+        # The agency's name wrapped onto the next lines, in capitals: one title (a name in
+        # capitals, opening with a surname, is the signer's).
+        surnames = load_name_lexicon().surnames
+        while last + 1 < len(lines) and _capitals(lines[last + 1].split()) and \
+                title_case_name(lines[last + 1].split()[0]) not in surnames:
+            last += 1
+            title = f"{title} {lines[last]}"
+    out = {"title": title}
     skipped = 0
     for line in lines[last + 1:]:
         if not line:
