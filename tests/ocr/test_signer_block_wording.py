@@ -20,3 +20,15 @@ def test_the_name_under_the_block_is_kept(block: str, name: str) -> None:
 
 def test_a_form_label_asking_for_a_signature_is_no_signer() -> None:
     assert signer_of("Chữ ký của người khai:\nNguyễn Văn An") is None
+
+
+def test_the_applicants_name_is_never_kept_as_the_receiving_officers() -> None:
+    """tester17 F12: a receipt's two signing columns read row by row put the applicant's name
+    first under the officer's title; the text cannot tell the columns apart, so no name is kept
+    (read column by column, the officer's name is)."""
+    rows = ("NGƯỜI NỘP HỒ SƠ\nNGƯỜI TIẾP NHẬN HỒ SƠ\n(Ký và ghi rõ họ tên)\n"
+            "Lê Minh Sỹ\nVũ Thanh Quỳnh")
+    assert signer_of(rows) == {"title": "NGƯỜI TIẾP NHẬN HỒ SƠ"}
+    columns = ("NGƯỜI NỘP HỒ SƠ\n(Ký và ghi rõ họ tên)\nLê Minh Sỹ\n"
+               "NGƯỜI TIẾP NHẬN HỒ SƠ\n(Ký và ghi rõ họ tên)\nVũ Thanh Quỳnh")
+    assert signer_of(columns) == {"title": "NGƯỜI TIẾP NHẬN HỒ SƠ", "name": "Vũ Thanh Quỳnh"}

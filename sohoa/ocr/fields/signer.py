@@ -24,7 +24,7 @@ from sohoa.ocr.titles import (
     opens_name_line,
 )
 from sohoa.records import InkMark
-from sohoa.vntext import nfc, title_case_name
+from sohoa.vntext import fold, nfc, title_case_name
 
 # A person's name: two to five words, each a capitalised word of letters.
 _NAME_WORDS = (2, 5)
@@ -36,6 +36,11 @@ _PEN_TAIL = re.compile(r"[\s\-–—_~.,]+$")
 
 def _pen_tail_off(line: str) -> str:
     return _PEN_TAIL.sub("", line)
+
+
+# A signing column of a party who is not the paper's signer: the applicant, the declarant,
+# the one who asks or authorizes (folded, at a line's start).
+_PARTY = re.compile(r"\(?nguoi (?:nop|khai|yeu cau|de nghi|(?:duoc )?uy quyen|nhan ket qua)\b")
 
 
 def _name_line(line: str) -> bool:
@@ -93,13 +98,20 @@ def signer_of(text: str) -> dict[str, str] | None:
             title = f"{title} {lines[last]}"
     out = {"title": title}
     skipped = 0
-    for line in lines[last + 1:]:
-        if not line:
-            continue
+    after = [line for line in lines[last + 1:] if line]
+    for n, line in enumerate(after):
         rank = next((f"{a} {b}" for a, b in titles.ranks if line.startswith(f"{a} {b} ")),
                     None)
         name = _pen_tail_off(line.removeprefix(f"{rank} ") if rank else line)
         if _name_line(name):
+            if n + 1 < len(after) and _name_line(_pen_tail_off(after[n + 1])) and any(
+                    _PARTY.match(fold(x)) for x in lines):
+                # Two names one under the other, and the page has another party's signing
+                # column (the applicant's "NGƯỜI NỘP HỒ SƠ" beside the officer's "NGƯỜI TIẾP
+                # NHẬN HỒ SƠ"): the reading order mixed the columns and the text alone cannot
+                # tell which name is under this title — none is kept rather than the citizen
+                # as the officer (tester17 F12).
+                break
             out["name"] = name
             if rank:
                 out["rank"] = rank  # "Trung tá": an officer's, printed before the name
