@@ -950,3 +950,30 @@ def test_a_downgrade_that_would_drop_records_is_refused(tmp_path: Path) -> None:
     finally:
         writer.dispose()
         reader.dispose()
+
+
+def test_a_downgrade_that_would_drop_a_column_of_decisions_is_refused(tmp_path: Path) -> None:
+    """review17 N2: who took a file off the quarantine list, when and why, is a clerk's
+    decision; 0011's downgrade would drop those columns — refused while one is set."""
+    from alembic import command
+
+    from sohoa.archive.catalog import alembic_config
+    from sohoa.errors import WorkflowError
+
+    writer, reader = make_engines(f"sqlite:///{tmp_path}/catalog.db")
+    try:
+        assert migrate(writer) is True
+        with writer.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO quarantine (source, sha256, reason, at, dismissed_by, dismissed_at,"
+                " dismiss_reason) VALUES ('a.pdf', :sha, 'hỏng', '2026-12-01 08:00:00', 'lan',"
+                " '2026-12-02 08:00:00', 'đã quét lại')"), {"sha": "ab" * 32})
+        cfg = alembic_config()
+        with pytest.raises(WorkflowError) as refused, writer.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0010")
+        assert "quarantine.dismissed_by" in str(refused.value)
+        assert current_revision(reader) == head_revision()
+    finally:
+        writer.dispose()
+        reader.dispose()

@@ -16,6 +16,15 @@ from alembic import op
 
 from sohoa.errors import WorkflowError
 
+# (table, column) -> what its values are: columns a downgrade drops that hold people's records
+# (review17 N2)
+RECORD_COLUMNS = {
+    ("quarantine", "dismissed_by"): "ai đã gỡ tệp khỏi danh sách cách ly, lúc nào, vì sao",
+    ("dossier_status_history", "corrected_from"): "trạng thái hồ sơ cán bộ đã sửa lại",
+    ("documents", "digitization_code"): "mã số hóa đã cấp cho giấy tờ (TT 01/2023)",
+    ("pages", "original_sha256"): "ảnh gốc của trang (ảnh chụp trước khi xử lý)",
+}
+
 # table -> what its rows are, in the archivist's words
 RECORDS = {
     "documents": "giấy tờ đã số hóa",
@@ -53,3 +62,15 @@ def refuse_dropping_records(*tables: str) -> None:
             + ". Hồ sơ lưu trữ không được hủy trước hạn và không do một người tự quyết: xuất "
               "chúng ra (sohoa export) và được người có thẩm quyền đồng ý làm trống kho trước, "
               "hoặc giữ phiên bản hiện tại")
+
+
+def refuse_dropping_column(table: str, column: str) -> None:
+    """Stop a downgrade before it drops ``table.column`` (listed in ``RECORD_COLUMNS``) while
+    a row holds a value there."""
+    count = op.get_bind().execute(sa.text(
+        f"SELECT COUNT(*) FROM {table} WHERE {column} IS NOT NULL")).scalar() or 0
+    if count:
+        raise WorkflowError(
+            f"không hạ phiên bản cơ sở dữ liệu: việc này sẽ xóa hẳn cột {table}.{column} "
+            f"({RECORD_COLUMNS[(table, column)]}) của {count} dòng. Hồ sơ lưu trữ không được hủy "
+            "trước hạn và không do một người tự quyết: giữ phiên bản hiện tại")

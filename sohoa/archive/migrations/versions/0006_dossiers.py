@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from sohoa.archive.migrations.kept import refuse_dropping_records
+from sohoa.archive.migrations.kept import refuse_dropping_column, refuse_dropping_records
 
 revision = "0006"
 down_revision = "0005"
@@ -116,6 +116,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_dropping_column("documents", "digitization_code")
     refuse_dropping_records("dossier_status_history", "dossier_components", "dossier_results")
     op.drop_table("digitization_counters")
     op.drop_index("ix_dossier_results_issued_on", table_name="dossier_results")

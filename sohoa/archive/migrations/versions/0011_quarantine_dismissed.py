@@ -13,6 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from sohoa.archive.migrations.kept import refuse_dropping_column
+
 revision = "0011"
 down_revision = "0010"
 branch_labels = None
@@ -27,6 +29,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_dropping_column("quarantine", "dismissed_by")
     with op.batch_alter_table("quarantine") as batch:
         batch.drop_column("dismiss_reason")
         batch.drop_column("dismissed_by")

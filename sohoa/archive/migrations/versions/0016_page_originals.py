@@ -15,6 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from sohoa.archive.migrations.kept import refuse_dropping_column
+
 revision = "0016"
 down_revision = "0015"
 branch_labels = None
@@ -28,6 +30,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_dropping_column("pages", "original_sha256")
     with op.batch_alter_table("pages") as batch:
         batch.drop_index("ix_pages_original_sha256")
         batch.drop_column("original_sha256")

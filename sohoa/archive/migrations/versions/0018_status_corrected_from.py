@@ -14,6 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from sohoa.archive.migrations.kept import refuse_dropping_column
+
 revision = "0018"
 down_revision = "0017"
 branch_labels = None
@@ -26,5 +28,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_dropping_column("dossier_status_history", "corrected_from")
     with op.batch_alter_table("dossier_status_history") as batch:
         batch.drop_column("corrected_from")
