@@ -44,7 +44,8 @@ def _local(at: datetime) -> str:
 
 # Said wherever a placeholder of loose papers (UNASSIGNED-…) is shown: what it is, and how one
 # of its papers serves a dossier (no command moves a paper to another dossier).
-UNASSIGNED_LINE = ("chưa gán hồ sơ: trang không có phiếu mã hồ sơ; giấy tờ vẫn tra cứu được "
+UNASSIGNED_LINE = ("chưa gán hồ sơ: trang không có phiếu mã hồ sơ hoặc giấy tiếp nhận không "
+                   "đọc được mã; giấy tờ vẫn tra cứu được "
                    "(sohoa search); để dùng một giấy tờ cho hồ sơ: sohoa dossier reuse "
                    "MÃ_HỒ_SƠ MÃ_GIẤY_TỜ")
 
