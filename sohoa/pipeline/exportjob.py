@@ -110,7 +110,10 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
                                                   images)))
         exported = [d for docs in by_dossier.values() for d in docs]
         records, named = _put_records(archive, bag, exported)
-        events = export.audit_events(archive, [*ids, *by_dossier, *owners])
+        # about the papers, their dossiers and everyone they belong to (a co-owner's hold and
+        # recorded death travel in the records above: who placed or recorded them too)
+        sharing = [p for p, what in named.items() if "documents" in what]
+        events = export.audit_events(archive, [*ids, *by_dossier, *owners, *sharing])
         bag.put("audit-events.jsonl", "".join(
             json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in events
         ).encode("utf-8"))

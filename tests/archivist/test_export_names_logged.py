@@ -51,6 +51,11 @@ def test_a_co_owner_named_by_a_hold_in_the_bag_has_the_export_logged(
     [read] = _exports(settings, WIFE)
     assert read["request"]["documents"] == [paper]
     assert read["request"]["holds"] == [hold["hold"]]
+    # who placed it travels too, as for a hold on the owner
+    audit = [json.loads(line) for line in
+             (bag / "data" / "audit-events.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(e["action"], e["target"]) for e in audit if e["target"] == WIFE] == [
+        ("hold.placed", WIFE)]
     [mine] = _exports(settings, HUSBAND)
     assert mine["request"]["documents"] == [paper] and "holds" not in mine["request"]
 
