@@ -63,7 +63,8 @@ def retention_records(archive: Archive, docs: Sequence[Mapping[str, Any]], *,
     and every disposal list that named it (proposed, approved, cancelled, skipped)."""
     ids = [d["document_id"] for d in docs]
     dossiers = sorted({d["dossier_code"] for d in docs})
-    owners = sorted({d["owner_id"] for d in docs if d.get("owner_id")})
+    # a co-owner's recorded death counts too: her shared paper's period may start from it
+    owners = sorted({p for d in docs for p in _persons(d)})
     with archive.transaction(write=False) as conn:
         schedule: dict[str, retention.Eligibility] = {}
         for chunk in _chunks(ids, _EVALUATE_CHUNK):
@@ -178,6 +179,37 @@ def hold_records(archive: Archive, docs: Sequence[Mapping[str, Any]]) -> dict[st
                  "giấy tờ trong gói mà nó giữ",
         "holds": [holds[k] for k in sorted(holds)],
     }
+
+
+def persons_named(docs: Sequence[Mapping[str, Any]], kept: Mapping[str, Any],
+                  held: Mapping[str, Any], register: Mapping[str, Any]
+                  ) -> dict[str, dict[str, list[Any]]]:
+    """Every person the bag names, with what names them: the papers they own or share
+    (``documents``), the holds placed on them (``holds``), the retention events recorded about
+    them (``retention_events``), the register's lines of copies they asked for
+    (``certifications``). Each one's personal data leaves the archive with the bag, so each
+    gets an access-log entry for the export (Decree 13)."""
+    named: dict[str, dict[str, list[Any]]] = {}
+
+    def add(person: str | None, kind: str, item: Any) -> None:
+        if person:
+            items = named.setdefault(person, {}).setdefault(kind, [])
+            if item not in items:
+                items.append(item)
+
+    for doc in docs:
+        for person in _persons(doc):
+            add(person, "documents", doc["document_id"])
+    for h in held["holds"]:
+        if h["scope"] == "owner":
+            add(h["target"], "holds", h["hold"])
+    for e in kept["events"]:
+        if e["subject"] == "owner":
+            add(e["subject_id"], "retention_events", f"{e['event']} {e['on']}")
+    for line in register["entries"]:
+        add(line["owner_id"], "certifications",
+            f"{line['number']}/{line['book']} {line['unit']}")
+    return named
 
 
 def certification_records(archive: Archive, ids: Sequence[str]) -> dict[str, Any]:

@@ -175,6 +175,19 @@ def check_document(caller: Caller, document_unit: str | None,
             "(API: /owners/{id}/documents), hoặc tìm kiếm có nêu chủ sở hữu (--owner)")
 
 
+def check_move_into(caller: Caller, code: str, units: set[str]) -> None:
+    """May this caller file a paper into dossier ``code``, whose receiving or competent unit
+    and papers' units are ``units``? A desk clerk only into a dossier of her own unit: a typo'd
+    code that exists elsewhere must not file her unit's paper into another unit's dossier."""
+    if caller.role == "desk" and nfc(caller.unit) not in {nfc(u) for u in units if u}:
+        raise AccessDeniedError(
+            f"{caller.user} (cán bộ một cửa, {caller.unit}) chỉ được chuyển giấy tờ vào hồ sơ "
+            f"do {caller.unit} tiếp nhận; hồ sơ {code} "
+            + (f"thuộc {', '.join(sorted(u for u in units if u))}" if any(units)
+               else "chưa rõ đơn vị")
+            + ". Hãy kiểm tra lại mã in trên phiếu tiếp nhận, hoặc nhờ cán bộ chuyên môn")
+
+
 FOUND_FOR = timedelta(hours=24)  # a lookup opens its documents for the day's handling
 
 

@@ -165,6 +165,23 @@ def dossier_exists(archive: Archive, code: str) -> bool:
         return conn.execute(select(Dossier.code).where(Dossier.code == code)).first() is not None
 
 
+def dossier_units(archive: Archive, code: str) -> set[str] | None:
+    """The units dossier ``code`` belongs to, or None when the catalog has no such dossier.
+    One the one-stop system or the desk opened (``received_at``): its receiving and competent
+    units. One a scan made: those and the units that received its papers (a scan writes the
+    last stored paper's unit as its receiving unit)."""
+    with archive.transaction(write=False) as conn:
+        row = conn.execute(select(Dossier.receiving_unit, Dossier.competent_unit,
+                                  Dossier.received_at).where(Dossier.code == code)).first()
+        if row is None:
+            return None
+        units = {u for u in (row.receiving_unit, row.competent_unit) if u}
+        if row.received_at is not None and units:
+            return units
+        return units | {u for u in conn.execute(select(Document.unit).distinct().where(
+            Document.dossier_code == code)).scalars() if u}
+
+
 def page_shas(archive: Archive, document_id: str) -> list[str]:
     """The page image SHA-256s of a document, in order (blob ids and stage-cache keys)."""
     with archive.transaction(write=False) as conn:

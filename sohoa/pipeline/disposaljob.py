@@ -118,11 +118,8 @@ def execute_in(archive: Archive, list_id: int, *, by: str, signer: DocumentSigne
         signed, _sig = signer.sign(record)
     except SohoaError as exc:
         # The papers are gone by now: say so, and that the record is still owed.
-        raise SigningError(
-            f"{exc}\nCác tài liệu của danh mục {list_id} đã bị hủy ({summary['disposed']} tài "
-            f"liệu, xóa {summary['blobs_removed']} tệp) nhưng biên bản hủy chưa lập được vì "
-            f"chưa ký số được. Khi ký được, chạy lại: sohoa disposal execute {list_id} (chỉ "
-            "lập biên bản, không hủy lại gì)") from exc
+        raise SigningError(record_owed(str(exc), list_id, summary["disposed"],
+                                       summary["blobs_removed"])) from exc
     done = disposal.finish(archive, list_id, signed, by=by, summary=summary)
     # The record names the heads before it; a checkpoint beside the blobs anchors the
     # disposal's own events too.
@@ -289,3 +286,12 @@ def _reason_vi(reason: str) -> str:
     if reason.startswith("no longer stored"):
         return "không còn lưu trong kho"
     return reason
+
+
+def record_owed(cause: str, list_id: int, disposed: int, removed: int) -> str:
+    """What the archivist is told when the papers are destroyed but the record is not signed
+    (the web says it with its own control: ``sohoa.api.web.messages``)."""
+    return (f"{cause}\nCác tài liệu của danh mục {list_id} đã bị hủy ({disposed} tài liệu, "
+            f"xóa {removed} tệp) nhưng biên bản hủy chưa lập được vì chưa ký số được. Khi ký "
+            f"được, chạy lại: sohoa disposal execute {list_id} (chỉ lập biên bản, không hủy "
+            "lại gì)")

@@ -23,7 +23,8 @@ Layout of the bag's payload::
 
 Interrupting an export and running the same command again completes it (files already written
 with the right bytes are skipped; the manifests are written last). Every export is an audit
-event, and an access-log entry per owner whose documents left the archive.
+event, and an access-log entry per person the bag names (owner, co-owner, a hold's or a
+retention event's person, a register line's citizen), written before the bag is finished.
 """
 
 from __future__ import annotations
@@ -108,8 +109,11 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
                     _json(export.dossier_metadata(archive, dossiers[code], code, docs,
                                                   images)))
         exported = [d for docs in by_dossier.values() for d in docs]
-        records, register = _put_records(archive, bag, exported)
-        events = export.audit_events(archive, [*ids, *by_dossier, *owners])
+        records, named = _put_records(archive, bag, exported)
+        # about the papers, their dossiers and everyone they belong to (a co-owner's hold and
+        # recorded death travel in the records above: who placed or recorded them too)
+        sharing = [p for p, what in named.items() if "documents" in what]
+        events = export.audit_events(archive, [*ids, *by_dossier, *owners, *sharing])
         bag.put("audit-events.jsonl", "".join(
             json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in events
         ).encode("utf-8"))
@@ -120,6 +124,12 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
         checkpoint, _payload = anchors.make(archive, signer, agency=settings.agency,
                                             reason=f"export {out.resolve()}", by=by)
         bag.put(anchors.BAG_FILE, checkpoint)
+        # The reads are logged before the bag is finished: if the access log cannot be
+        # written, what is on disk is an unfinished bag (no manifests: `export verify` refuses
+        # it, running the export again completes it), never a valid one nobody's log shows.
+        caller = Caller(user=by, role="archivist", unit=settings.unit or "", channel="cli")
+        archive.log_access(caller, "export", purpose,
+                           _reads({"export": str(out.resolve()), **selection}, named, unowned))
         totals = bag.finish({
             "Source-Organization": settings.agency,
             # The person who answers for the transfer: the archivist named with --by (or
@@ -134,32 +144,26 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
         archive.audit("export.written", actor=by, target=str(out.resolve()), detail={
             "selection": selection, "documents": ids, "dossiers": sorted(by_dossier),
             "purpose": purpose, **totals})
-        caller = Caller(user=by, role="archivist", unit=settings.unit or "", channel="cli")
-        request = {"export": str(out.resolve()), **selection}
-        # One entry per owner naming their documents, and one per document whose owner is
-        # not known yet: every read is findable by document, and by owner once known.
-        # a register line names the citizen who asked for the copy: one who owns no paper in
-        # the bag is a person whose data left the archive too
-        asked = sorted({e["owner_id"] for e in register if e["owner_id"]} - set(owners))
-        archive.log_access(caller, "export", purpose, [
-            Read(owner_id=o, result_count=len(docs), request={**request, "documents": docs})
-            for o, docs in sorted(owners.items())] + [
-            Read(owner_id=o, result_count=sum(e["owner_id"] == o for e in register),
-                 request={**request, "certifications": [
-                     f"{e['number']}/{e['book']} {e['unit']}" for e in register
-                     if e["owner_id"] == o]})
-            for o in asked] + [
-            Read(owner_id=None, document_id=d, result_count=1, request=request)
-            for d in unowned] or [Read(owner_id=None, result_count=0, request=request)])
     return {"bag": str(out), "documents": len(ids), "dossiers": len(by_dossier),
             "audit_events": len(events), "pdfs_written": written, **records, **totals}
 
 
+def _reads(request: dict[str, Any], named: dict[str, dict[str, list[Any]]],
+           unowned: list[str]) -> list[Read]:
+    """One entry per person the bag names (owner, co-owner, a hold's or a retention event's
+    person, a register line's citizen) saying what names them, and one per document whose
+    owner is not known yet: every read is findable by document, and by person once known."""
+    return [Read(owner_id=o, result_count=sum(len(v) for v in what.values()),
+                 request={**request, **what}) for o, what in sorted(named.items())] + [
+        Read(owner_id=None, document_id=d, result_count=1, request=request)
+        for d in unowned] or [Read(owner_id=None, result_count=0, request=request)]
+
+
 def _put_records(archive: Archive, bag: bagit.BagWriter, docs: list[dict[str, Any]]
-                 ) -> tuple[dict[str, int], list[dict[str, Any]]]:
+                 ) -> tuple[dict[str, int], dict[str, dict[str, list[Any]]]]:
     """Write the archivists' records about the exported papers (``exportrecords``): their
     retention decisions, their legal holds, the certification register's lines; return how
-    many of each the bag holds, and the register's lines (they name citizens)."""
+    many of each the bag holds, and every person the bag names with what names them."""
     kept = exportrecords.retention_records(archive, docs, registry=load_registry(),
                                            as_of=vietnam_today())
     holds = exportrecords.hold_records(archive, docs)
@@ -169,7 +173,8 @@ def _put_records(archive: Archive, bag: bagit.BagWriter, docs: list[dict[str, An
     bag.put(exportrecords.CERTIFICATIONS_FILE, _json(register))
     return {"disposal_listings": sum(len(d["disposal"]) for d in kept["documents"]),
             "retention_events": len(kept["events"]), "holds": len(holds["holds"]),
-            "certifications": len(register["entries"])}, register["entries"]
+            "certifications": len(register["entries"])}, \
+        exportrecords.persons_named(docs, kept, holds, register)
 
 
 _EXTENSIONS = {"jpeg": "jpg", "png": "png", "tiff": "tif", "pdf": "pdf"}

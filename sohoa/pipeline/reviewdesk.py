@@ -9,10 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from sohoa.archive import Archive
-from sohoa.archive.policy import REVIEWERS, Caller, check_document, check_role
+from sohoa.archive import review as catalog_review
+from sohoa.archive.policy import REVIEWERS, Caller, check_document, check_move_into, check_role
 from sohoa.doctypes import load_registry
+from sohoa.errors import ConfigError
 from sohoa.pipeline import review
 from sohoa.pipeline.settings import Settings
+from sohoa.records import UNASSIGNED_PREFIX
+from sohoa.vntext import nfc, squash_spaces
 
 
 class ReviewDesk:
@@ -69,3 +73,21 @@ class ReviewDesk:
         if action == "accept":
             return reviewer.accept(document_id)
         raise ValueError(f"unknown review action {action!r}")
+
+    def move(self, caller: Caller, document_id: str, code: str) -> dict[str, Any]:
+        """File the paper under dossier ``code`` (or confirm it is there), by the caller. A
+        placeholder of loose papers (``UNASSIGNED-…``) is no dossier a paper can be filed or
+        confirmed under: confirming it would answer "nhập mã in trên giấy" with nothing. A desk
+        clerk moves papers only into her own unit's dossiers."""
+        self._check(caller, document_id)
+        code = squash_spaces(nfc(code or ""))
+        if code.upper().startswith(UNASSIGNED_PREFIX):
+            raise ConfigError(
+                f"{code} chỉ là chỗ tạm của các giấy tờ chưa xác định được hồ sơ, không phải "
+                "mã hồ sơ: hãy nhập mã hồ sơ in trên phiếu tiếp nhận (ví dụ "
+                "H19.22-261207-0101) vào ô «Mã hồ sơ đúng»")
+        units = catalog_review.dossier_units(self.archive, code) if code else None
+        if units is not None:  # an unknown code: set_dossier says it is not in the archive
+            check_move_into(caller, code, units)
+        return review.Reviewer(self.archive, self.settings, caller.user).set_dossier(
+            document_id, code)

@@ -117,8 +117,31 @@ def is_vietnamese(text: str) -> bool:
     return bool(_VIETNAMESE.search(text)) and not ENGLISH.search(_CODE.sub(" ", text))
 
 
+# pipeline/disposaljob.record_owed: the papers are destroyed, the record could not be signed.
+# Said before anything else (the signer's own words before it may be English, and the text
+# names the CLI's command): the list stays «đang thực hiện» and its page shows «Thực hiện tiêu
+# hủy» again, which only makes the record.
+_RECORD_OWED = re.compile(r"^(?P<cause>.*?)\s*Các tài liệu của danh mục (?P<list>\d+) đã bị "
+                          r"hủy \((?P<done>[^()]*)\) nhưng biên bản hủy chưa lập được", re.DOTALL)
+
+
+def _record_owed(text: str) -> str | None:
+    found = _RECORD_OWED.search(text)
+    if not found:
+        return None
+    cause = found["cause"].strip()
+    why = f" Lý do: {web_wording(cause)}." if cause and is_vietnamese(cause) else ""
+    return (f"Các tài liệu của danh mục {found['list']} đã bị hủy ({found['done']}) nhưng biên "
+            f"bản hủy chưa lập được vì chưa ký số được.{why} Khi ký số được, bấm lại «Thực "
+            "hiện tiêu hủy» trên trang danh mục này: hệ thống chỉ lập biên bản, không hủy thêm "
+            "gì.")
+
+
 def message_for(exc: SohoaError) -> str:
     text = str(exc)
+    owed = _record_owed(text)
+    if owed:
+        return owed
     for pattern, words in _KNOWN:
         found = pattern.search(text)
         if found:

@@ -23,6 +23,7 @@ from sohoa.api.web.messages import is_vietnamese, web_wording
 from sohoa.api.web.officer import type_name, type_names
 from sohoa.clock import shown_field
 from sohoa.reasons import vietnamese
+from sohoa.records import UNASSIGNED_PREFIX
 
 if TYPE_CHECKING:
     from sohoa.api.web.routes import Desk
@@ -128,13 +129,17 @@ def install(view: Any, write: Any) -> None:
             + select("Loại giấy tờ", "doc_type", type_names(), whole["doc_type"]).replace(
                 "<select ", '<select data-key="t" ', 1)
             + '<button type="submit">Đổi loại</button></form>')
-        # the paper's dossier: moved when its code sheet was another's, confirmed otherwise
+        # the paper's dossier: moved when its code sheet was another's, confirmed otherwise;
+        # a placeholder of loose papers (UNASSIGNED-…) is not offered: the code is typed
+        placed = whole["dossier_code"] or ""
+        placed = "" if placed.startswith(UNASSIGNED_PREFIX) else placed
         dossier_form = (
             f'<form method="post" action="/web/review/{esc(document_id)}/dossier" '
             f'class="card filters">{csrf_field(desk.session.csrf)}'
-            f'<label>Mã hồ sơ đúng<input name="dossier" '
-            f'value="{esc(whole["dossier_code"] or "")}" autocomplete="off"></label>'
-            '<button type="submit" class="secondary">Chuyển hồ sơ</button></form>')
+            f'<label>Mã hồ sơ đúng<input name="dossier" value="{esc(placed)}" '
+            + ('autocomplete="off"></label>' if placed else
+               'placeholder="mã in trên phiếu tiếp nhận" autocomplete="off"></label>')
+            + '<button type="submit" class="secondary">Chuyển hồ sơ</button></form>')
         accept = (f'<form method="post" action="/web/review/{esc(document_id)}/accept">'
                   f'{csrf_field(desk.session.csrf)}<button type="submit" data-key="a">'
                   "Duyệt xong tài liệu (a)</button></form>")
@@ -166,8 +171,7 @@ def install(view: Any, write: Any) -> None:
     @write("/web/review/{document_id}/dossier", "Kiểm tra tài liệu")
     def set_dossier(desk: Desk, form: dict[str, str]) -> Response:
         document_id = desk.request.path_params["document_id"]
-        result = _desk(desk).decide(desk.caller, "set", document_id, "dossier",
-                                    form.get("dossier", ""))
+        result = _desk(desk).move(desk.caller, document_id, form.get("dossier", ""))
         said = (f"Đã chuyển giấy tờ sang hồ sơ {result['new']}."
                 if result["old"] != result["new"] else f"Đã xác nhận hồ sơ {result['new']}.")
         return RedirectResponse(url(f"/web/review/{document_id}", said=said), status_code=303)
