@@ -361,7 +361,8 @@ _PERSON_FIELDS = ("full_name", "id_number", "date_of_birth", "sex", "address", "
 def extract_fields(doc_type: str, text: str, registry: Registry, *,
                    party: str | None = None,
                    renamed: Sequence[tuple[str, str]] = (),
-                   unsure: Sequence[tuple[str, str]] = ()) -> Extraction:
+                   unsure: Sequence[tuple[str, str]] = (),
+                   header: Sequence[str] = ()) -> Extraction:
     """The fields ``doc_type`` carries, read from ``text`` and validated.
 
     A document of several people (``owner_shared``: a marriage certificate names both spouses)
@@ -372,6 +373,8 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     ``unsure``: personal numbers whose readings disagreed in recognition
     (``OcrPage.unsure_ids``: the number, its readings joined by "/"); the owner's number among
     them is flagged and only proposed (``Extraction.proposed_owner_id``).
+    ``header``: the first page's left header column as its words' boxes place it
+    (``headcolumn.left_header_column``); the issuing body is read there first.
     """
     spec = registry.get(doc_type)
     text = nfc(text)
@@ -380,7 +383,8 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     if party and spec.owner_shared:
         block = _party_block(lines, hits, party)
         if block is not None:
-            whole = extract_fields(doc_type, text, registry, renamed=renamed, unsure=unsure)
+            whole = extract_fields(doc_type, text, registry, renamed=renamed, unsure=unsure,
+                                   header=header)
             person = extract_fields(doc_type, "\n".join(block), registry, renamed=renamed,
                                     unsure=unsure)
             fields = {k: v for k, v in whole.fields.items() if k not in _PERSON_FIELDS}
@@ -444,7 +448,7 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
 
     if "document_number" in wanted and (number := document_number(text)):
         out["document_number"] = FieldValue(number, 0.85 if "/" in number else 0.75)
-    if (body := issuing_body(lines)) is not None:
+    if (body := issuing_body(lines, header)) is not None:
         out["issuing_body"] = FieldValue(canonical_body(body), 0.8)
 
     code = None
