@@ -23,7 +23,12 @@ from sohoa.ocr.dates import NGAY, fold_keep_length, parse_vn_date
 from sohoa.ocr.fields.addresses import _address, snap_address
 from sohoa.ocr.fields.bodies import canonical_body, issuing_body
 from sohoa.ocr.fields.captions import _find_hits, _Hit, _values, labelled_values
-from sohoa.ocr.fields.digits import _number_token, document_number, validated_number
+from sohoa.ocr.fields.digits import (
+    _number_token,
+    checked_notation,
+    document_number,
+    validated_number,
+)
 from sohoa.ocr.fields.names import NameLexicon, _name, _sex, load_name_lexicon, second_reading
 from sohoa.ocr.fields.personal_ids import (
     IdMention,
@@ -447,7 +452,7 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
         out["issue_date"] = v
 
     if "document_number" in wanted and (number := document_number(text)):
-        out["document_number"] = FieldValue(number, 0.85 if "/" in number else 0.75)
+        out["document_number"] = checked_notation(number, spec.notations, spec.name)
     if (body := issuing_body(lines, header)) is not None:
         out["issuing_body"] = FieldValue(canonical_body(body), 0.8)
 
