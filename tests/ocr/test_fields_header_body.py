@@ -171,3 +171,12 @@ def test_a_page_without_the_national_header_has_no_column() -> None:
 def test_a_stamp_above_the_header_row_is_not_the_column() -> None:
     stamp = _row(9, ("SAO", 300, 40, 80, 40), ("Y", 400, 40, 30, 40))
     assert left_header_column([*stamp, *T17_27], 2480)[0] == "CÔNG AN THÀNH"
+
+
+def test_an_agency_across_the_boundary_off_the_axis_leaves_the_order_to_the_lines() -> None:
+    # the issuer's line set flush left and longer than the column: neither left of the
+    # national header nor centred under the superior — the boxes cannot tell, the text decides
+    wide = _row(4, ("CÔNG", 150, 338, 162, 49), ("AN", 334, 348, 79, 38),
+                ("XÃ", 437, 348, 79, 38), ("TÂN", 534, 338, 111, 48), ("HIỆP", 672, 338, 130, 59), ("ĐÔNG", 825, 338, 300, 59))
+    words = [w for w in T17_27 if w.line != 4] + wide
+    assert left_header_column(words, 2480) == []

@@ -67,6 +67,14 @@ def _kind(folded: str) -> str | None:
     return next((k for k in _AGENCY_KINDS if folded == k or folded.startswith(k + " ")), None)
 
 
+def names_agency(line: str) -> bool:
+    """Is ``line`` an upper-case agency line of a header ("CÔNG AN XÃ TÂN HIỆP")?"""
+    left = _without_specks(_clean_caps(line))
+    letters = [c for c in left if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.7 * len(letters) \
+        and _kind(fold(left)) is not None and re.match(_NUMBER_LINE, fold(line)) is None
+
+
 def agency_case(name: str) -> str:
     """An agency name as written in running text: "SỞ KẾ HOẠCH VÀ ĐẦU TƯ TỈNH ĐỒNG NAI" ->
     "Sở Kế hoạch và Đầu tư tỉnh Đồng Nai" (the field after the kind noun and after "và" take a

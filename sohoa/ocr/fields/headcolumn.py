@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
 
+from sohoa.ocr.fields.bodies import names_agency
 from sohoa.ocr.segment import header_span
 from sohoa.records import Word
 from sohoa.vntext import fold
@@ -133,6 +134,10 @@ def left_header_column(words: Sequence[Word], page_width: int) -> list[str]:
             <= _AXIS * page_width
         if piece.right <= boundary or centred:
             column.append(piece)
+        elif names_agency(piece.text):
+            # An agency's name across the boundary off the axis (a column set flush left, a
+            # name longer than the column): the boxes cannot tell; the lines' order decides.
+            return []
         else:
             break  # a line across the page: the title or the body
     return [p.text for p in column]
