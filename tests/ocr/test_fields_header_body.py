@@ -177,6 +177,7 @@ def test_an_agency_across_the_boundary_off_the_axis_leaves_the_order_to_the_line
     # the issuer's line set flush left and longer than the column: neither left of the
     # national header nor centred under the superior — the boxes cannot tell, the text decides
     wide = _row(4, ("CÔNG", 150, 338, 162, 49), ("AN", 334, 348, 79, 38),
-                ("XÃ", 437, 348, 79, 38), ("TÂN", 534, 338, 111, 48), ("HIỆP", 672, 338, 130, 59), ("ĐÔNG", 825, 338, 300, 59))
+                ("XÃ", 437, 348, 79, 38), ("TÂN", 534, 338, 111, 48),
+                ("HIỆP", 672, 338, 130, 59), ("ĐÔNG", 825, 338, 300, 59))
     words = [w for w in T17_27 if w.line != 4] + wide
     assert left_header_column(words, 2480) == []
