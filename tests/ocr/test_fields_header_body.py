@@ -181,3 +181,37 @@ def test_an_agency_across_the_boundary_off_the_axis_leaves_the_order_to_the_line
                 ("HIỆP", 672, 338, 130, 59), ("ĐÔNG", 825, 338, 300, 59))
     words = [w for w in T17_27 if w.line != 4] + wide
     assert left_header_column(words, 2480) == []
+
+
+def test_a_word_glued_to_the_national_headers_first_is_cut_where_the_header_starts() -> None:
+    # t17-34 (judicial record, 2480 px): "NAI" + "CỘNG" read as one word "NAFỘNG"; the motto's
+    # "Độc" is its own first word and stays whole however the alignment starts in it
+    words = [*_row(0, ("SỞ", 401, 218, 71, 50), ("TƯ", 489, 231, 71, 40),
+                   ("PHÁP", 580, 223, 138, 45), ("TỈNH", 736, 218, 124, 50),
+                   ("ĐỒNG", 881, 216, 152, 55), ("NAFỘNG", 1057, 223, 220, 50),
+                   ("HÒA", 1301, 223, 109, 45), ("XÃ", 1428, 222, 71, 45),
+                   ("HỘI", 1520, 223, 87, 45), ("CHỦ", 1630, 218, 106, 50),
+                   ("NGHĨA", 1760, 223, 166, 45), ("VIỆT", 1942, 223, 118, 50),
+                   ("NAM", 2080, 233, 114, 35)),
+             *_row(1, ("Độc", 1286, 300, 99, 50), ("lập", 1409, 300, 78, 50),
+                   ("Tự", 1543, 304, 69, 45), ("do", 1630, 302, 63, 40),
+                   ("Hạnh", 1754, 302, 135, 50), ("phúc", 1913, 300, 126, 50)),
+             *_row(2, ("Số:", 560, 406, 65, 45), ("545/2026/LLTP", 650, 412, 336, 40),
+                   ("Đồng", 1207, 406, 123, 45), ("Nai,", 1347, 411, 85, 45)),
+             *_row(3, ("PHIẾU", 700, 553, 226, 60), ("LÝ", 945, 566, 86, 50),
+                   ("LỊCH", 1050, 581, 172, 40), ("TƯ", 1240, 576, 96, 45),
+                   ("PHÁP", 1355, 572, 193, 45))]
+    column = left_header_column(words, 2480)
+    assert column == ["SỞ TƯ PHÁP TỈNH ĐỒNG NA", "Số: 545/2026/LLTP"]
+    assert issuing_body([], column) == "Sở Tư pháp tỉnh Đồng Nai"
+
+
+def test_a_long_kind_read_a_letter_wrong_is_still_the_kind() -> None:
+    # t17-09: "ỦY BAN NHÂN DÂN" + "CỘNG" glued as "DẬMỘNG": "ỦY" was taken for a speck and the
+    # body read "Ban Nhân dậm phường Hưng Bình"
+    lines = ["ỦY BAN NHÂN DẬMỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+             "PHƯỜNG HƯNG BÌNH Độc lập - Tự do - Hạnh phúc",
+             "Số: 827/QĐ-UBND Hưng Bình, nsàu 13 tháng 09 năm 2026"]
+    assert issuing_body(lines) == "Ủy ban nhân dân phường Hưng Bình"
+    assert issuing_body([], ["ỦY BAN NHÂN DẬ", "PHƯỜNG HƯNG BÌNH", "Số: 827/QĐ-UBND"]) \
+        == "Ủy ban nhân dân phường Hưng Bình"

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from sohoa.ocr.dates import fold_keep_length
 from sohoa.ocr.fields.words import _words
@@ -240,8 +241,27 @@ def _above_number_line(lines: list[str], index: int) -> bool:
     return False
 
 
+# The long kinds whose words OCR damages (a letter lost where the national header's first word
+# was glued on: "ỦY BAN NHÂN DẬMỘNG", tester17 t17-09), as printed.
+_LONG_KINDS = ("ỦY BAN NHÂN DÂN", "VIỆN KIỂM SÁT NHÂN DÂN", "TÒA ÁN NHÂN DÂN")
+
+
+def _spelled_kind(left: str) -> str:
+    """``left`` with a long kind read one letter wrong restored ("ỦY BAN NHÂN DẬ …")."""
+    words = left.split()
+    for kind in _LONG_KINDS:
+        n = len(kind.split())
+        head = fold(" ".join(words[:n]))
+        if len(words) >= n and head != fold(kind) \
+                and Levenshtein.distance(head, fold(kind)) <= 1:
+            return " ".join([kind, *words[n:]])
+    return left
+
+
 def _without_specks(left: str) -> str:
-    """An agency line without the specks OCR read before it ("xi 4Á - CÔNG AN …")."""
+    """An agency line without the specks OCR read before it ("xi 4Á - CÔNG AN …"), its long
+    kind's spelling restored."""
+    left = _spelled_kind(left)
     words = left.split()
     for n in range(1, min(3, len(words))):
         if _kind(fold(left)) or not all(len(w) <= 2 or not w.isalpha() for w in words[:n]):

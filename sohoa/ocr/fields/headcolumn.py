@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from statistics import median
 
+from rapidfuzz.distance import Levenshtein
+
 from sohoa.ocr.fields.bodies import names_agency
-from sohoa.ocr.segment import header_span
+from sohoa.ocr.segment import NATIONAL_HEADER, header_span
 from sohoa.records import Word
 from sohoa.vntext import fold
 
@@ -31,6 +33,9 @@ _COLUMN_GAP = 1.2
 _AXIS = 0.04
 # Only the page's first lines can hold the header.
 _HEAD_LINES = 16
+# The national header's and motto's first words: a word read as one of them is not cut, even
+# when the alignment starts a letter into it ("Độc" aligned from its "c").
+_FIRST_WORDS = tuple(dict.fromkeys(mark.split()[0] for mark in NATIONAL_HEADER))
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,9 @@ def _rows(words: Sequence[Word]) -> list[list[Word]]:
 
 
 def _header_start(row: list[Word]) -> int | None:
-    """The index of the word where the national header or motto starts in ``row``."""
+    """The index of the word where the national header or motto starts in ``row``; a word
+    that OCR glued to the header's first ("NAFỘNG": "NAI" + "CỘNG") is cut where it starts,
+    in ``row`` itself, so that its first letters stay in the left column."""
     norm, starts = "", []
     for word in row:
         starts.append(len(norm))
@@ -85,7 +92,18 @@ def _header_start(row: list[Word]) -> int | None:
     span = header_span(norm)
     if span is None:
         return None
-    return max(i for i, s in enumerate(starts) if s <= span[0])
+    at = max(i for i, s in enumerate(starts) if s <= span[0])
+    cut = span[0] - starts[at]
+    word = row[at]
+    if 0 < cut < len(word.text) and word.text.isalpha() and not any(
+            Levenshtein.distance(fold(word.text), first) <= 1 for first in _FIRST_WORDS):
+        per = word.width / len(word.text)
+        width = round(cut * per)
+        row[at:at + 1] = [replace(word, text=word.text[:cut], width=width),
+                          replace(word, text=word.text[cut:], left=word.left + width,
+                                  width=word.width - width)]
+        at += 1
+    return at
 
 
 def _pieces(row: list[Word]) -> list[_Piece]:
