@@ -215,3 +215,13 @@ def test_a_long_kind_read_a_letter_wrong_is_still_the_kind() -> None:
     assert issuing_body(lines) == "Ủy ban nhân dân phường Hưng Bình"
     assert issuing_body([], ["ỦY BAN NHÂN DẬ", "PHƯỜNG HƯNG BÌNH", "Số: 827/QĐ-UBND"]) \
         == "Ủy ban nhân dân phường Hưng Bình"
+
+
+def test_a_damaged_second_unit_in_the_column_is_not_glued_onto_the_first() -> None:
+    # The project's own CT07 forms on heavy copies (owner bench seed 59): "CÔNG AN" read
+    # "CÔNG ÀAN" is still the kind before a level; "CÔNG" lost altogether leaves "AN XÃ
+    # QUANG", which holds a second level and place: not the rest of "… THỊ XÃ CHƠN THÀNH"
+    assert issuing_body([], ["CÔNG AN HUYỆN TRẢNG BOM", "CÔNG ÀAN XÃ QUẢNG TIẾN", "Số:1206XN"]) \
+        == "Công an xã Quảng Tiến, huyện Trảng Bom"
+    assert issuing_body([], ["CÔNG AN THỊ XÃ CHƠN", "THÀNH", "AN XÃ QUANG", "MINH",
+                             "Số: 4982/XN"]) == "Công an thị xã Chơn Thành"

@@ -188,6 +188,9 @@ def _header_block(lines: list[str], column: bool = False) -> list[str]:
             # A name too long for the column wraps ("CÔNG AN HUYỆN TRẢNG / BOM"): the short
             # line goes on the line above when an agency line follows it (the title is never
             # above one), or the number line follows a single word (no title is one syllable).
+            if _placed(groups[-1]) and any(_admin_at(left.split(), i)
+                                           for i in range(len(left.split()))):
+                break  # a second level and place: another unit whose kind OCR lost
             groups[-1] = f"{groups[-1]} {left}"
         else:
             break  # an upper-case line that names no agency: the title
@@ -244,18 +247,28 @@ def _above_number_line(lines: list[str], index: int) -> bool:
 # The long kinds whose words OCR damages (a letter lost where the national header's first word
 # was glued on: "ỦY BAN NHÂN DẬMỘNG", tester17 t17-09), as printed.
 _LONG_KINDS = ("ỦY BAN NHÂN DÂN", "VIỆN KIỂM SÁT NHÂN DÂN", "TÒA ÁN NHÂN DÂN")
+# Short kinds are restored only before an administrative level ("CÔNG ÀAN XÃ QUẢNG TIẾN").
+_LEVELLED_KINDS = ("CÔNG AN",)
 
 
 def _spelled_kind(left: str) -> str:
     """``left`` with a long kind read one letter wrong restored ("ỦY BAN NHÂN DẬ …")."""
     words = left.split()
-    for kind in _LONG_KINDS:
+    for kind in (*_LONG_KINDS, *_LEVELLED_KINDS):
         n = len(kind.split())
         head = fold(" ".join(words[:n]))
         if len(words) >= n and head != fold(kind) \
-                and Levenshtein.distance(head, fold(kind)) <= 1:
+                and Levenshtein.distance(head, fold(kind)) <= 1 \
+                and (kind in _LONG_KINDS or _admin_at(words, n)):
             return " ".join([kind, *words[n:]])
     return left
+
+
+def _placed(group: str) -> bool:
+    """Does ``group`` name its place already: a level with a name after it?"""
+    words = group.split()
+    return any((span := _admin_at(words, i)) and i + span < len(words)
+               for i in range(1, len(words)))
 
 
 def _without_specks(left: str) -> str:
