@@ -62,6 +62,9 @@ class DocType:
     # Fields every paper of the type prints (the card's issue date): one not read sends the
     # paper to a person with what to enter, even when nothing else depends on it.
     required: tuple[str, ...] = ()
+    # The kinds of paper its number's notation names ("LLTP" in "4397/2026/LLTP", "QĐ" in
+    # "195/QĐ-UBND"): a read notation is checked against them (sohoa.ocr.fields.digits).
+    notations: tuple[str, ...] = ()
 
     def labels_for(self, field: str) -> tuple[str, ...]:
         return next((labs for key, labs in self.labels if key == field), ())
@@ -277,6 +280,12 @@ def _parse_type(entry: Mapping[str, object], where: str) -> DocType:
         if key not in fields:
             raise ConfigError(f"{where}: required ghi trường {key!r}, trường này không có trong "
                               "fields của loại")
+    notations = _strings(entry, "notations", where)
+    if notations and "document_number" not in fields:
+        raise ConfigError(f"{where}: có notations mà fields không có 'document_number'")
+    if any(not re.fullmatch(r"[A-ZĐ0-9]+", n) for n in notations):
+        raise ConfigError(f"{where}: mỗi ký hiệu trong notations là chữ in hoa, không dấu "
+                          "cách, không '-' hay '/' (ví dụ \"LLTP\", \"QĐ\")")
     return DocType(
         code=code,
         name=nfc(name).strip(),
@@ -292,6 +301,7 @@ def _parse_type(entry: Mapping[str, object], where: str) -> DocType:
         labels=labels,
         owner_shared=_flag(entry, "owner_shared", where),
         required=required,
+        notations=notations,
     )
 
 

@@ -168,6 +168,11 @@ def test_adding_a_type_is_a_toml_edit(tmp_path: Path) -> None:
     (('titles = ["SỔ HỘ KHẨU"]', 'titles = "SỔ HỘ KHẨU"'), "titles"),
     (('owner_kind = "person"', 'owner_kind = "family"'), "owner_kind"),
     (('owner_kind = "person"', 'owner_kind = "person"\nowner_shared = "yes"'), "owner_shared"),
+    # a notation needs the number it is part of, and is one kind of paper, not a whole notation
+    (('validity = "months:3"', 'validity = "months:3"\nnotations = ["HK"]'), "document_number"),
+    (('fields = ["full_name", "id_number", "address"]',
+      'fields = ["full_name", "id_number", "address", "document_number"]\n'
+      'notations = ["HK-UBND"]'), "notations"),
 ])
 def test_mistakes_in_the_file_are_config_errors(edit: tuple[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):

@@ -13,7 +13,9 @@ A number that validates is read alone too (a 2 read as a 3 passes every check: i
 heavy owner bench): when both readings alone give the same other number, one digit from it,
 that also validates, two readings outvote one and it is taken. A number read one digit short
 or long is read alone too, and takes the one valid 12-digit reading that is it with a digit
-put back or taken out — always unsure (below): the first reading lost that digit.
+put back or taken out — unsure (below): the first reading lost that digit. A glyph too many
+that the digits reader alone (twice) and the page's own model alone take out the same way is
+settled: the page's reading holds every digit, and one of 13 glyphs is no rival number.
 
 Two more cases, both always unsure (session 12, issue 18): a number the page's reading lost
 altogether after its caption ("Số CCCD/Hộ chiếu: ….070193138128…." read "CCC]/Hộ chiêu:" on a
@@ -305,7 +307,8 @@ def reread_ids(lines: list[Line], read: Reader
                     or _by_vote(changed, n, raw, read, mention.female)
                 if found is not None:
                     changed[n], doubt = found
-                    unsure.append(doubt)
+                    if doubt is not None:
+                        unsure.append(doubt)
                 continue
             if _cut_short(raw, mention.label) and not mention.other_person:
                 if (found := _read_on(changed, n, raw, read, mention.label)) is not None:
@@ -474,12 +477,16 @@ def _lost_or_added(read: str, number: str) -> bool:
 
 
 def _one_digit_off(lines: list[Line], n: int, raw: str, read: Reader
-                   ) -> tuple[Line, tuple[str, str]] | None:
+                   ) -> tuple[Line, tuple[str, str] | None] | None:
     """Line ``n`` with a number read one digit short or long (a "1" read as "]", a speck as a
     digit) replaced by the one 12-digit reading alone that is it with a digit put back or
-    taken out and passes every check; always with its doubt: the digit comes only from the
+    taken out and passes every check; with its doubt: the digit comes only from the
     readings alone, the same crop at two sizes (not independent), and a digit of the last six
-    is checked by nothing, so the number is proposed to a person, never sure."""
+    is checked by nothing, so the number is proposed to a person.
+
+    Except for a glyph too many that three readings take out the same way
+    (:func:`_extra_glyph_settled`): the page's 13 glyphs hold every digit of the number, and a
+    reading of another length is no rival number (tester17 F9)."""
     words = _number_crop_words(lines[n], raw)
     if words is None:
         return None
@@ -491,7 +498,27 @@ def _one_digit_off(lines: list[Line], n: int, raw: str, read: Reader
     if len(found) != 1:
         return None
     num = found.pop()
+    born = birth[2] if birth else None
+    if len(number) == 13 and _extra_glyph_settled(num, alone, read(_union(words), "rivals"),
+                                                  born):
+        return _with_number(lines[n], words, num), None
     return _with_number(lines[n], words, num), (num, "/".join(dict.fromkeys([number, *alone])))
+
+
+def _extra_glyph_settled(number: str, alone: Sequence[str], model: Sequence[str],
+                         born: date | None) -> bool:
+    """Is ``number``, the page's reading with one glyph taken out, said by every reader? The
+    digits reader alone at both sizes (twice or more, and nothing else that is a 12-digit
+    number), and the page's own model reading the crop alone (its first reading, kind
+    "rivals"), with no digit it nearly read that makes another valid number. Then the page's
+    13 glyphs are only a speck or a doubled stroke read as a digit (tester17 F9, decision
+    t17-14: "0750662106153," on a clean page, "075066210613" alone twice and by the model):
+    the page's reading is no rival, having no number's length. A digit put back (a page
+    reading one short) is never settled so: only the crop's readings give that digit."""
+    numbers = [r for r in alone if len(r) == 12 and r.isdigit()]
+    first = [_as_number(r) for r in model[:1]]
+    return len(numbers) >= 2 and all(r == number for r in numbers) and first == [number] \
+        and not _rivals([_as_number(r) for r in model], number, born)
 
 
 def _distance(a: str, b: str) -> int:

@@ -19,6 +19,7 @@ from sohoa.doctypes import VALIDITY_UNKNOWN, DocType, Registry, load_registry
 from sohoa.ocr.classify import NgramModel, classify, printed_title
 from sohoa.ocr.fields.extract import extract_fields, only_unsure
 from sohoa.ocr.fields.fixedtitle import fixed_title, titled_page
+from sohoa.ocr.fields.headcolumn import left_header_column
 from sohoa.ocr.fields.signer import ink_marks, signer_of
 from sohoa.ocr.segment import find_dossier_code, starts_document
 from sohoa.ocr.titles import changes_letters
@@ -261,13 +262,18 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
     full_text = "\n\n".join(item.analysis.ocr.text for item in pages)
     renamed = [pair for item in pages for pair in item.analysis.ocr.renamed]
     unsure = [pair for item in pages for pair in item.analysis.ocr.unsure_ids]
+    # The issuing body is read in the header's left column as the words' boxes place it: OCR's
+    # line order interleaves the two header columns (tester17 F3).
+    first_page = pages[0].analysis.ocr
+    header = left_header_column(first_page.words, first_page.width)
     extraction = extract_fields(classification.doc_type, full_text, registry, renamed=renamed,
-                                unsure=unsure)
+                                unsure=unsure, header=header)
     owner = resolve_owner(doc_type.code, extraction, applicant, registry=registry)
     if doc_type.owner_shared and owner.owner_id:
         # A paper of several people (both spouses): its person fields are the owner's.
         extraction = extract_fields(classification.doc_type, full_text, registry,
-                                    party=owner.owner_id, renamed=renamed, unsure=unsure)
+                                    party=owner.owner_id, renamed=renamed, unsure=unsure,
+                                    header=header)
     extraction = required_fields(possible_issue_date(extraction, today or vietnam_today()),
                                  doc_type)
     values = extraction.values()

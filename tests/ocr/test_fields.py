@@ -648,3 +648,28 @@ def test_a_caption_that_goes_on_about_the_same_person_gives_the_name(text: str) 
     # read as "Khai Sinh", then not at all).
     e = extract_fields("citizen_id_card", "THẺ CĂN CƯỚC\n" + text, load_registry())
     assert e.values()["full_name"] == "Nguyễn Văn An"
+
+
+# tester17 F10: t17-02 (judicial record, Schola, medium) "Số: 4397/2026/LLTP" read "…/LLUTP" and
+# listed to officers so. The notation is checked against the type's (doctypes.toml notations).
+@pytest.mark.parametrize(("doc_type", "printed", "stored"), [
+    ("judicial_record", "4397/2026/LLUTP", "4397/2026/LLTP"),  # a letter too many
+    ("judicial_record", "4397/2026/LL7P", "4397/2026/LLTP"),  # a letter read as a digit
+    ("decision", "195/QD-UBND", "195/QĐ-UBND"),  # the kind before "-"; the issuer's part kept
+    ("decision", "12/2026/QĐ-UBND", "12/2026/QĐ-UBND"),
+    ("residence_confirmation", "738/GXN", "738/GXN"),  # each listed notation is its own
+    ("birth_certificate", "297", "297"),  # a bare number has no notation to check
+    ("other", "577/TB", "577/TB"),  # a type without notations: as read
+])
+def test_a_notation_one_letter_from_the_types_is_read_as_it(doc_type: str, printed: str,
+                                                            stored: str) -> None:
+    number = extract(doc_type, f"Số: {printed}\nPHIẾU").fields["document_number"]
+    assert (number.value, number.flag) == (stored, None)
+
+
+def test_a_notation_far_from_the_types_is_kept_and_sent_to_a_person() -> None:
+    extraction = extract("judicial_record", "Số: 4397/2026/TB-UBND\nPHIẾU LÝ LỊCH TƯ PHÁP")
+    number = extraction.fields["document_number"]
+    assert number.value == "4397/2026/TB-UBND" and number.flag
+    assert any(f.startswith("Số, ký hiệu: ký hiệu “TB”") and "LLTP" in f
+               for f in extraction.flags())

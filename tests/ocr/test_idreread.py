@@ -528,3 +528,38 @@ def test_glyphs_that_settle_nothing_leave_the_pages_number_proposed() -> None:
     read = Readings({180: ["075181899634", "075181899634"]}, glyphs={180: "075181899624"})
     assert reread_ids(VALID, read) == (VALID, [])
     assert "glyphs" not in read.asked and "digits" not in read.asked
+
+# tester17 F9, decision t17-14 (Bonum, clean, 300 dpi): "số định danh cá nhân 075066210613,"
+# read "0750662106153," on the page — a glyph too many —, "075066210613." alone at both sizes
+# and "75066210613" by the page's own model on the crop (its first zero lost, which can only
+# be 0). Every digit of the number is in the page's reading: nothing is in doubt.
+EXTRA = [_line("Ông", "Dương", "Gia", "Trưởng,", "sinh", "năm", "1966,", "số", "định", "danh",
+               "cá", "nhân", "0750662106153,", top=100)]
+
+
+def test_a_glyph_too_many_that_every_reader_takes_out_is_settled() -> None:
+    read = Readings({100: ["075066210613.", "075066210613."]}, rivals={100: ["75066210613"]})
+    lines, unsure = reread_ids(EXTRA, read)
+    assert "cá nhân 075066210613" in _text(lines)
+    assert unsure == []
+
+
+def test_a_glyph_too_many_stays_in_doubt_unless_every_reader_agrees() -> None:
+    for again, model in ((["075066210613."], ["75066210613"]),  # read alone once only
+                         (["075066210613.", "075066210613."], []),  # the model did not read it
+                         # the model reads the page's 13 glyphs, or nearly read another digit
+                         (["075066210613.", "075066210613."], ["0750662106153"]),
+                         (["075066210613.", "075066210613."], ["075066210613", "075066210653"])):
+        read = Readings({100: again}, rivals={100: model})
+        lines, unsure = reread_ids(EXTRA, read)
+        assert "cá nhân 075066210613" in _text(lines), (again, model)
+        assert [number for number, _ in unsure] == ["075066210613"], (again, model)
+
+
+def test_a_digit_put_back_is_never_settled_by_the_readings_alone() -> None:
+    short = [_line("Ông", "Dương", "Gia", "Trưởng,", "sinh", "năm", "1966,", "số", "định",
+                   "danh", "cá", "nhân", "07506621063,", top=100)]
+    read = Readings({100: ["075066210613", "075066210613"]}, rivals={100: ["075066210613"]})
+    lines, unsure = reread_ids(short, read)
+    assert "cá nhân 075066210613" in _text(lines)
+    assert [number for number, _ in unsure] == ["075066210613"]

@@ -4,8 +4,10 @@ agency kind, locality and capitals restored; national and standing local bodies 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from sohoa.ocr.dates import fold_keep_length
 from sohoa.ocr.fields.words import _words
@@ -66,6 +68,14 @@ def _kind(folded: str) -> str | None:
     return next((k for k in _AGENCY_KINDS if folded == k or folded.startswith(k + " ")), None)
 
 
+def names_agency(line: str) -> bool:
+    """Is ``line`` an upper-case agency line of a header ("CÔNG AN XÃ TÂN HIỆP")?"""
+    left = _without_specks(_clean_caps(line))
+    letters = [c for c in left if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.7 * len(letters) \
+        and _kind(fold(left)) is not None and re.match(_NUMBER_LINE, fold(line)) is None
+
+
 def agency_case(name: str) -> str:
     """An agency name as written in running text: "SỞ KẾ HOẠCH VÀ ĐẦU TƯ TỈNH ĐỒNG NAI" ->
     "Sở Kế hoạch và Đầu tư tỉnh Đồng Nai" (the field after the kind noun and after "và" take a
@@ -123,11 +133,16 @@ def _split_locality(name: str) -> tuple[str, str]:
 _NUMBER_LINE = r"^\W*s[o0]\s*(?:[:.]|\d)"
 
 
-def _header_block(lines: list[str]) -> list[str]:
+def _header_block(lines: list[str], column: bool = False) -> list[str]:
     """Upper-case agency lines of the left header column, with wrapped lines joined.
 
     The block ends at "Số: …", the place-date line or the national header once it has begun
-    (OCR may also print the right column first, or merge both columns into one line).
+    (OCR may also print the right column first, or merge both columns into one line) — unless
+    what follows the header must still be the block's: a name after a level left without one
+    ("CÔNG AN PHƯỜNG" / motto / "TRUNG DŨNG"), or an agency right above the number line (OCR
+    put the issuer under the motto: tester17 F3). ``column``: ``lines`` are the left column
+    read from the words' boxes (:mod:`sohoa.ocr.fields.headcolumn`): no title stands there,
+    so an upper-case line naming no agency is the wrapped end of the name above.
     """
     groups: list[str] = []
     after_header = False  # the national header stood alone on a line after the block began
@@ -150,10 +165,12 @@ def _header_block(lines: list[str]) -> list[str]:
                 # the motto on the next lines ("SỞ TÀI NGUYÊN … - Độc lập - Tự do …").
                 after_header = True
             continue
-        if after_header and span is None:
-            break
         if sum(c.isupper() for c in letters) / len(letters) < 0.7:
             break  # running text: the header is over
+        if after_header and span is None and not (
+                (groups and _dangling_level(groups[-1]))
+                or (_kind(folded) and _above_number_line(lines, index))):
+            break
         if folded.startswith(_SIGNER_TITLES):
             break
         if groups:
@@ -161,15 +178,19 @@ def _header_block(lines: list[str]) -> list[str]:
             broken_level = previous.endswith((" thanh", " thi")) and folded.startswith(
                 ("pho ", "tran ", "xa "))  # "… THÀNH" / "PHỐ HỒ CHÍ MINH"
             if previous.endswith(" va") or previous in _TERRITORIAL or broken_level \
-                    or _admin_start(left):
+                    or _admin_start(left) or _dangling_level(groups[-1]) \
+                    or _standing_name_goes_on(groups[-1], left):
                 groups[-1] = f"{groups[-1]} {left}"
                 continue
         if _kind(folded):
             groups.append(left)
-        elif groups and _continues(lines, index, len(left.split())):
+        elif groups and (column or _continues(lines, index, len(left.split()))):
             # A name too long for the column wraps ("CÔNG AN HUYỆN TRẢNG / BOM"): the short
             # line goes on the line above when an agency line follows it (the title is never
             # above one), or the number line follows a single word (no title is one syllable).
+            if _placed(groups[-1]) and any(_admin_at(left.split(), i)
+                                           for i in range(len(left.split()))):
+                break  # a second level and place: another unit whose kind OCR lost
             groups[-1] = f"{groups[-1]} {left}"
         else:
             break  # an upper-case line that names no agency: the title
@@ -194,8 +215,66 @@ def _continues(lines: list[str], index: int, words: int) -> bool:
     return False
 
 
+def _dangling_level(group: str) -> bool:
+    """Does ``group`` end with an administrative level and no name after it ("CÔNG AN
+    PHƯỜNG", "UBND THỊ XÃ")? The name is on the next line of the column."""
+    words = group.split()
+    return len(words) >= 2 and any(
+        _admin_at(words, i) == len(words) - i for i in range(max(1, len(words) - 2),
+                                                             len(words)))
+
+
+def _standing_name_goes_on(group: str, line: str) -> bool:
+    """Is ``line`` the wrapped rest of a standing unit's name that ``group`` begins ("TRUNG
+    TÂM PHỤC VỤ" / "HÀNH CHÍNH CÔNG")? Read on the lists of such names."""
+    head, joined = fold(group), fold(f"{group} {line}")
+    for name in (*LOCAL_BODIES, *NATIONAL_BODIES):
+        folded = fold(name)
+        if folded.startswith(head + " ") and (folded.startswith(joined)
+                                              or joined.startswith(folded + " ")):
+            return True
+    return False
+
+
+def _above_number_line(lines: list[str], index: int) -> bool:
+    """Is the next line with letters after ``lines[index]`` the number line ("Số: …")?"""
+    for line in lines[index + 1:index + 3]:
+        if any(c.isalpha() for c in line):
+            return re.match(_NUMBER_LINE, fold(line)) is not None
+    return False
+
+
+# The long kinds whose words OCR damages (a letter lost where the national header's first word
+# was glued on: "ỦY BAN NHÂN DẬMỘNG", tester17 t17-09), as printed.
+_LONG_KINDS = ("ỦY BAN NHÂN DÂN", "VIỆN KIỂM SÁT NHÂN DÂN", "TÒA ÁN NHÂN DÂN")
+# Short kinds are restored only before an administrative level ("CÔNG ÀAN XÃ QUẢNG TIẾN").
+_LEVELLED_KINDS = ("CÔNG AN",)
+
+
+def _spelled_kind(left: str) -> str:
+    """``left`` with a long kind read one letter wrong restored ("ỦY BAN NHÂN DẬ …")."""
+    words = left.split()
+    for kind in (*_LONG_KINDS, *_LEVELLED_KINDS):
+        n = len(kind.split())
+        head = fold(" ".join(words[:n]))
+        if len(words) >= n and head != fold(kind) \
+                and Levenshtein.distance(head, fold(kind)) <= 1 \
+                and (kind in _LONG_KINDS or _admin_at(words, n)):
+            return " ".join([kind, *words[n:]])
+    return left
+
+
+def _placed(group: str) -> bool:
+    """Does ``group`` name its place already: a level with a name after it?"""
+    words = group.split()
+    return any((span := _admin_at(words, i)) and i + span < len(words)
+               for i in range(1, len(words)))
+
+
 def _without_specks(left: str) -> str:
-    """An agency line without the specks OCR read before it ("xi 4Á - CÔNG AN …")."""
+    """An agency line without the specks OCR read before it ("xi 4Á - CÔNG AN …"), its long
+    kind's spelling restored."""
+    left = _spelled_kind(left)
     words = left.split()
     for n in range(1, min(3, len(words))):
         if _kind(fold(left)) or not all(len(w) <= 2 or not w.isalpha() for w in words[:n]):
@@ -221,7 +300,18 @@ def _level_after_kind(group: str) -> str:
         level = _LEVEL_SPELLING.get(fold(" ".join(words[k:k + span])))
         if level and len(words) > k + span:
             return " ".join([*words[:k], level, *words[k + span:]])
+    # The level glued to the place by OCR ("UBND TỈNHNGHỆAN", tester17 F3): split where the
+    # level, with its marks as printed, ends — no syllable goes on after "TỈNH" or "PHƯỜNG".
+    glued = words[k] if len(words) > k else ""
+    for level in _GLUED_LEVELS:
+        if glued.upper().startswith(level) and len(glued) >= len(level) + 3 \
+                and glued[len(level):].isalpha():
+            return " ".join([*words[:k], level, glued[len(level):], *words[k + 1:]])
     return group
+
+
+# Level words whose marks make them a whole syllable: one glued to the next word can be split.
+_GLUED_LEVELS = ("TỈNH", "HUYỆN", "QUẬN", "PHƯỜNG", "XÃ")
 
 
 def _snap_locality(name: str) -> str:
@@ -323,14 +413,18 @@ def canonical_body(body: str) -> str:
     return body
 
 
-def issuing_body(lines: list[str]) -> str | None:
+def issuing_body(lines: list[str], column: Sequence[str] = ()) -> str | None:
     """The issuing agency as written in running text ("Sở Tư pháp tỉnh Đồng Nai").
 
     From the left header block: the lowest unit, completed with its superior's locality when
     the superior is territorial ("UBND TỈNH ĐỒNG NAI / SỞ TƯ PHÁP"), or joined to a superior
-    agency with " - " ("SỞ KẾ HOẠCH VÀ ĐẦU TƯ … / PHÒNG ĐĂNG KÝ KINH DOANH").
+    agency with " - " ("SỞ KẾ HOẠCH VÀ ĐẦU TƯ … / PHÒNG ĐĂNG KÝ KINH DOANH"). ``column``: the
+    left column's lines as the words' boxes place them (``headcolumn.left_header_column``),
+    read first when there are any; ``lines`` (the text in OCR's order) otherwise.
     """
-    groups = [_level_after_kind(g) for g in _header_block(lines)]
+    groups = [_level_after_kind(g) for g in _header_block(list(column), column=True)]
+    if not groups:
+        groups = [_level_after_kind(g) for g in _header_block(lines)]
     if not groups:
         signer = _signing_agency(lines)
         return _snap_locality(agency_case(signer)) if signer else None

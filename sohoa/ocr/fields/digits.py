@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+
+from rapidfuzz.distance import Levenshtein
 
 from sohoa.ocr.dates import fold_keep_length
 from sohoa.ocr.fields.scores import _CORRECTED, _FLAGGED
@@ -157,3 +159,28 @@ def _number_after(pattern: re.Pattern[str], line: str) -> str | None:
             break
         kept += [sep, chunk]
     return "".join(kept)
+
+
+def checked_notation(number: str, known: Sequence[str], type_name: str) -> FieldValue:
+    """A document number whose notation is checked against the ones its type prints
+    (``DocType.notations``): the notation is the first part after the number holding a letter,
+    its kind before any "-" ("LLTP" in "4397/2026/LLTP", "QĐ" in "195/QĐ-UBND"). A kind one
+    letter from a single known one is read as it ("LLUTP" → "LLTP": tester17 F10, a judicial
+    record listed to officers as "4397/2026/LLUTP"); one further off is kept as read and
+    flagged, never silently kept. A bare number, or a type with no notation listed, is taken
+    as read."""
+    confidence = 0.85 if "/" in number else 0.75
+    parts = number.split("/")
+    at = next((i for i, part in enumerate(parts) if i and any(c.isalpha() for c in part)), None)
+    if not known or at is None:
+        return FieldValue(number, confidence)
+    kind, dash, issuer = parts[at].partition("-")
+    if kind.upper() in known:
+        return FieldValue(number, confidence)
+    near = [k for k in known if Levenshtein.distance(kind.upper(), k) <= 1]
+    if len(near) == 1:
+        parts[at] = near[0] + dash + issuer
+        return FieldValue("/".join(parts), _CORRECTED)
+    return FieldValue(number, _FLAGGED, (
+        f"ký hiệu “{kind}” không phải ký hiệu của {type_name.lower()} "
+        f"({', '.join(known)}): đối chiếu số, ký hiệu với giấy"))

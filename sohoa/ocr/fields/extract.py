@@ -23,7 +23,12 @@ from sohoa.ocr.dates import NGAY, fold_keep_length, parse_vn_date
 from sohoa.ocr.fields.addresses import _address, snap_address
 from sohoa.ocr.fields.bodies import canonical_body, issuing_body
 from sohoa.ocr.fields.captions import _find_hits, _Hit, _values, labelled_values
-from sohoa.ocr.fields.digits import _number_token, document_number, validated_number
+from sohoa.ocr.fields.digits import (
+    _number_token,
+    checked_notation,
+    document_number,
+    validated_number,
+)
 from sohoa.ocr.fields.names import NameLexicon, _name, _sex, load_name_lexicon, second_reading
 from sohoa.ocr.fields.personal_ids import (
     IdMention,
@@ -361,7 +366,8 @@ _PERSON_FIELDS = ("full_name", "id_number", "date_of_birth", "sex", "address", "
 def extract_fields(doc_type: str, text: str, registry: Registry, *,
                    party: str | None = None,
                    renamed: Sequence[tuple[str, str]] = (),
-                   unsure: Sequence[tuple[str, str]] = ()) -> Extraction:
+                   unsure: Sequence[tuple[str, str]] = (),
+                   header: Sequence[str] = ()) -> Extraction:
     """The fields ``doc_type`` carries, read from ``text`` and validated.
 
     A document of several people (``owner_shared``: a marriage certificate names both spouses)
@@ -372,6 +378,8 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     ``unsure``: personal numbers whose readings disagreed in recognition
     (``OcrPage.unsure_ids``: the number, its readings joined by "/"); the owner's number among
     them is flagged and only proposed (``Extraction.proposed_owner_id``).
+    ``header``: the first page's left header column as its words' boxes place it
+    (``headcolumn.left_header_column``); the issuing body is read there first.
     """
     spec = registry.get(doc_type)
     text = nfc(text)
@@ -380,7 +388,8 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     if party and spec.owner_shared:
         block = _party_block(lines, hits, party)
         if block is not None:
-            whole = extract_fields(doc_type, text, registry, renamed=renamed, unsure=unsure)
+            whole = extract_fields(doc_type, text, registry, renamed=renamed, unsure=unsure,
+                                   header=header)
             person = extract_fields(doc_type, "\n".join(block), registry, renamed=renamed,
                                     unsure=unsure)
             fields = {k: v for k, v in whole.fields.items() if k not in _PERSON_FIELDS}
@@ -443,8 +452,8 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
         out["issue_date"] = v
 
     if "document_number" in wanted and (number := document_number(text)):
-        out["document_number"] = FieldValue(number, 0.85 if "/" in number else 0.75)
-    if (body := issuing_body(lines)) is not None:
+        out["document_number"] = checked_notation(number, spec.notations, spec.name)
+    if (body := issuing_body(lines, header)) is not None:
         out["issuing_body"] = FieldValue(canonical_body(body), 0.8)
 
     code = None
