@@ -38,7 +38,7 @@ from pathlib import Path
 
 from sohoa.doctypes import Registry
 from sohoa.ocr.fields.captions import LABELS, STOP_LABELS
-from sohoa.ocr.fields.names import second_reading
+from sohoa.ocr.fields.names import load_name_lexicon, second_reading
 from sohoa.vntext import fold
 
 _LEXICON = Path(__file__).with_name("lexicon.txt")
@@ -427,6 +427,12 @@ def _capitals_phrase(parts: Sequence[re.Match[str] | None], keys: Sequence[str |
     if nxt is None or parts[i] is None or not parts[i].group(2).isupper() \
             or not nxt.group(2).isupper() or len(nxt.group(2)) < 2:
         return False
+    # A surname that makes a phrase with the next word as read is that phrase, whatever word
+    # is before it: "MỤC LỤC HỒ SƠ" (a title) made "HỒ SƠ" a name, its surname then took the
+    # phrase "LỤC HỘ" of its left ("trích lục hộ tịch") and the title read "LỤC HỘ SƠ". A
+    # name so read ("PHẠM VI") keeps its letters all the same: its words make the phrase.
+    if not parts[i].group(3) and (keys[i], keys[i + 1]) in lex.bigrams:
+        return True
     # The word before the surname makes a phrase with it ("NỘP HỒ", "NHẬN HỒ" of "hồ sơ"). A
     # name read as printed ("ÔNG PHẠM VY", "Người ký: PHẠM VY", "HÀ NĂM" alone) has no such word
     # before it, whatever a changed mark would make of its given name (review16 M1: "PHẠM VY"
@@ -440,6 +446,33 @@ def _capitals_phrase(parts: Sequence[re.Match[str] | None], keys: Sequence[str |
     return (keys[i], keys[i + 1]) in lex.bigrams or any(
         (keys[i], key(cand)) in lex.bigrams for cand, cost in candidates(nxt.group(2))
         if cost == 1)
+
+
+def _surname_place(parts: Sequence[re.Match[str] | None], tokens: Sequence[str], i: int
+                   ) -> bool:
+    """Whether ``tokens[i]`` stands where a surname is: first after a person's name caption, or
+    opening a capitalized run whose next word is a given or middle name as read ("KHÖNG VĂN
+    MINH")."""
+    if _after_name_caption(tokens, i):
+        return True
+    match = parts[i]
+    nxt = parts[i + 1] if i + 1 < len(parts) else None
+    if match is None or nxt is None or match.group(3) or not match.group(2)[:1].isupper():
+        return False
+    word = nxt.group(2)
+    return (word[:1].isupper() and not nxt.group(1)
+            and word[:1] + word[1:].lower() in load_name_lexicon().names)
+
+
+def _listed_surname(core: str) -> str | None:
+    """The surname of ``ocr/names.txt`` that ``core`` is nearest a misreading of (fewest marks
+    changed, then the commoner surname), or None when there is none or two are as near."""
+    table = load_name_lexicon().surnames
+    found = sorted(((cost, -table[title], title) for cand, cost in candidates(core)
+                    if (title := cand[:1].upper() + cand[1:]) in table), reverse=False)
+    if not found or (len(found) > 1 and found[0][:2] == found[1][:2]):
+        return None
+    return found[0][2]
 
 
 _MIDDLE = frozenset({key("Văn"), key("Thị")})  # middle names: a name never starts with them
@@ -552,6 +585,18 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None =
             rank = (context, -cost, min(known, 50), cand, cand_key)
             if best is None or rank > best:
                 best = rank
+        if not valid and (best is None or best[0] == 0 or _after_name_caption(tokens, i)) \
+                and _surname_place(parts, tokens, i):
+            surname = _listed_surname(core)
+            if surname is not None:
+                # Where a surname is (after a name caption, whatever phrase the caption makes;
+                # opening a capitalized name, when no phrase speaks for a word) a word read as
+                # no syllable ("KHÖNG", "HÖ") is the listed surname nearest to it, not the
+                # commoner word the lexicon counts more of ("KHÔNG", "HỘ": tester16 F12).
+                out[i] = match.group(1) + _case_like(core, surname) + match.group(3)
+                keys[i] = key(surname)
+                window[i + 1] = keys[i]
+                continue
         if best is None:
             if valid and own > 0:
                 out[i] = match.group(1) + _placed(core) + match.group(3)

@@ -297,3 +297,36 @@ def test_a_register_and_a_number_are_told_apart_by_the_words_around_them(read: s
 ])
 def test_a_misread_phrase_in_capitals_is_no_name(read: str, meant: str) -> None:
     assert correct_line(read, LEXICON) == meant
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    # tester16 F12: where a surname is, a word read as no syllable is the listed surname nearest
+    # to it ("Khổng", names.txt), not the commoner word of the lexicon ("không", "hộ").
+    ("Họ và tên: KHÖNG VĂN MINH", "Họ và tên: KHỔNG VĂN MINH"),
+    ("Họ và tên: Khöng Văn Minh", "Họ và tên: Khổng Văn Minh"),
+    ("Ông Khöng Văn Minh", "Ông Khổng Văn Minh"),
+    ("Họ và tên: HÖ VĂN MINH", "Họ và tên: HỒ VĂN MINH"),
+    ("Họ và tên: ĐÖ THỊ LAN", "Họ và tên: ĐỖ THỊ LAN"),
+    # Where a phrase speaks for the word and no caption announces a name, the phrase's word.
+    ("KHÖNG CÓ ÁN TÍCH", "KHÔNG CÓ ÁN TÍCH"),
+    ("Khöng có án tích", "Không có án tích"),
+    # A surname read right stays a surname, after a caption or opening a name.
+    ("Họ và tên: KHỔNG VĂN MINH", "Họ và tên: KHỔNG VĂN MINH"),
+    ("Ông Khổng Văn Minh đã nộp", "Ông Khổng Văn Minh đã nộp"),
+])
+def test_a_misread_surname_where_a_name_is_is_the_listed_surname(read: str, meant: str) -> None:
+    assert correct_line(read, LEXICON) == meant
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    # A surname that makes a phrase with the next word as read is the phrase, whatever word is
+    # before it: "LỤC HỒ" is none, and "MỤC LỤC HỒ SƠ" (a title) read "LỤC HỘ SƠ" — the
+    # surname of a name took "trích lục hộ tịch"'s "lục hộ".
+    ("MỤC LỤC HỒ SƠ", "MỤC LỤC HỒ SƠ"),
+    ("DANH MỤC HỒ SƠ LƯU TRỮ", "DANH MỤC HỒ SƠ LƯU TRỮ"),
+    # and a name read so keeps the letters it was read with
+    ("ÔNG PHẠM VI", "ÔNG PHẠM VI"),
+])
+def test_a_surname_making_a_phrase_with_the_next_word_as_read_starts_no_name(
+        read: str, meant: str) -> None:
+    assert correct_line(read, LEXICON) == meant
