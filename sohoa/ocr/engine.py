@@ -62,6 +62,7 @@ from sohoa.ocr.orient import (
 from sohoa.ocr.orient import upright_image as _upright
 from sohoa.ocr.photos import Photo, beside_photos
 from sohoa.ocr.preprocess import prepare
+from sohoa.ocr.samename import agree
 from sohoa.ocr.standard import (
     archive_copy,
     instruction_run,
@@ -2242,6 +2243,29 @@ def _apart(boxes: list[Box]) -> list[Box]:
     return out
 
 
+def _same_names(words: list[Word], as_read: Sequence[str], lines: list[str],
+                lexicon: Lexicon | None) -> tuple[list[Word], list[str], list[tuple[str, str]]]:
+    """``words`` and ``lines`` with a name printed twice on the page written alike where its
+    readings differ by marks (``samename.agree``); and the words so written. A word the
+    correction wrote counts with no confidence: the recognizer was sure of another reading."""
+    at: list[list[int]] = [[] for _ in lines]
+    for k, word in enumerate(words):
+        at[word.line].append(k)
+    tokens = [[words[k].text for k in ks] for ks in at]
+    sure = [[words[k].confidence if nfc(words[k].text) == as_read[k] else 0.0 for k in ks]
+            for ks in at]
+    agreed, written = agree(tokens, sure, lexicon)
+    if not written:
+        return words, lines, []
+    out, out_lines = list(words), list(lines)
+    for line_no, ks in enumerate(at):
+        if agreed[line_no] != tokens[line_no]:
+            for k, text in zip(ks, agreed[line_no], strict=True):
+                out[k] = replace(out[k], text=text)
+            out_lines[line_no] = " ".join(agreed[line_no])
+    return out, out_lines, written
+
+
 def recognize_page(
     image: bytes | Image.Image,
     *,
@@ -2301,6 +2325,7 @@ def recognize_page(
         lines, unsure_ids = reread_ids(lines, _crop_reader(upright, skew, dpi, timeout_ms,
                                                            settings))
     words: list[Word] = []
+    as_read: list[str] = []  # each word as the recognizer read it, before any correction
     text_lines: list[str] = []
     renamed: list[tuple[str, str]] = []
     # The signer's name read once more where it is printed (``_reread_name_lines``).
@@ -2347,6 +2372,7 @@ def recognize_page(
             since = name_place(since, joined, load_titles())
             after_title = 0 if since == 0 else None if after_title is None else after_title + 1
         for box, text in zip(line_boxes, texts, strict=True):
+            as_read.append(nfc(box.text))
             left, top, w, h = unskew_box(
                 (box.left, box.top, box.width, box.height), skew, (width, height)
             )
@@ -2365,6 +2391,8 @@ def recognize_page(
         text_lines.append(" ".join(texts))
         previous_last = texts[-1] if texts else None
     if settings.correct:
+        words, text_lines, agreed = _same_names(words, as_read, text_lines, lexicon)
+        renamed += agreed
         # Any ink mark: on a grey scan a seal's ring is often taken for a pen's strokes.
         words, text_lines, completed = _signer_titles(words, text_lines, load_titles(),
                                                       height, upright_marks)
