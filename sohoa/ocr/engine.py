@@ -44,7 +44,13 @@ import tesserocr
 from PIL import Image, UnidentifiedImageError
 
 from sohoa.errors import BadInputError, ConfigError
-from sohoa.ocr.correct import Lexicon, correct_tokens, is_syllable, reread_names
+from sohoa.ocr.correct import (
+    Lexicon,
+    caption_ends,
+    correct_tokens,
+    is_syllable,
+    reread_names,
+)
 from sohoa.ocr.drawn import drawn_spelling
 from sohoa.ocr.fields.personal_ids import names_identity_papers
 from sohoa.ocr.idreread import Reader, reread_ids
@@ -2343,8 +2349,10 @@ def recognize_page(
         line_boxes = list(line.words)
         if settings.correct:
             assert lexicon is not None  # checked on entry
-            texts, rewritten = reread_names(correct_tokens(texts, lexicon, previous_last),
-                                            lexicon, texts)
+            caption = bool(text_lines) and caption_ends(text_lines[-1])
+            texts, rewritten = reread_names(
+                correct_tokens(texts, lexicon, previous_last, caption_before=caption),
+                lexicon, texts, caption_before=caption)
             texts = [nfc(t) for t in texts]
             renamed += [(nfc(a), nfc(b)) for a, b in rewritten]
             signer = _signer_line(line_boxes, texts, height, load_titles(),
