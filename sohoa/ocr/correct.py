@@ -396,6 +396,17 @@ def caption_ends(line: str) -> bool:
         fold(line).lower().rstrip(" :").endswith("/ full name"))
 
 
+def name_after_caption(previous: str | None, tokens: Sequence[str]) -> bool:
+    """Whether the line ``tokens`` is a person's name its line before announced: ``previous``
+    ends with a name caption (:func:`caption_ends`) and the line opens with two capitalized
+    words ("ĐÓ NGỌC PHÚC" under a card's caption; not "Ngày sinh:" under a blank one)."""
+    if not previous or len(tokens) < 2 or not caption_ends(previous):
+        return False
+    first, second = _WORD.match(tokens[0]), _WORD.match(tokens[1])
+    return bool(first and second and not first.group(3) and not second.group(1)
+                and first.group(2)[:1].isupper() and second.group(2)[:1].isupper())
+
+
 def _after_name_caption(tokens: Sequence[str], i: int, caption_before: bool = False) -> bool:
     """Whether ``tokens[i]`` is the first word after a person's name caption ("Họ và tên:
     HỘ HẢI ẨN"); ``caption_before``: the line before ended with one (:func:`caption_ends`)."""

@@ -46,9 +46,9 @@ from PIL import Image, UnidentifiedImageError
 from sohoa.errors import BadInputError, ConfigError
 from sohoa.ocr.correct import (
     Lexicon,
-    caption_ends,
     correct_tokens,
     is_syllable,
+    name_after_caption,
     reread_names,
 )
 from sohoa.ocr.drawn import drawn_spelling
@@ -2349,7 +2349,7 @@ def recognize_page(
         line_boxes = list(line.words)
         if settings.correct:
             assert lexicon is not None  # checked on entry
-            caption = bool(text_lines) and caption_ends(text_lines[-1])
+            caption = name_after_caption(text_lines[-1] if text_lines else None, texts)
             texts, rewritten = reread_names(
                 correct_tokens(texts, lexicon, previous_last, caption_before=caption),
                 lexicon, texts, caption_before=caption)

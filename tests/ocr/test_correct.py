@@ -17,6 +17,7 @@ from sohoa.ocr.correct import (
     is_syllable,
     key,
     load_lexicon,
+    name_after_caption,
     parse,
     strip_tone,
     with_tone,
@@ -356,6 +357,11 @@ def test_a_caption_ending_the_line_before_announces_the_name() -> None:
     assert not caption_ends("Họ và tên: NGUYỄN VĂN AN")
     assert not caption_ends("(Ký, ghi rõ họ tên, đóng dấu)")
     assert not caption_ends("Cấp cho")
+    # The line after it is the name only when it opens with two capitalized words: under a
+    # caption left blank, "Ngày sinh:" is corrected as any line.
+    assert name_after_caption("Họ, chữ đệm và tên khai sinh / Full name", ["ĐÓ", "NGỌC", "PHÚC"])
+    assert not name_after_caption("Họ và tên:", ["Ngày", "sinh:", "01/02/1990"])
+    assert not name_after_caption("Nơi cư trú:", ["ĐÓ", "NGỌC", "PHÚC"])
     assert correct_line("ĐÓ NGỌC PHÚC", LEXICON, caption_before=True) == "ĐỖ NGỌC PHÚC"
     assert correct_line("TRẤN ĐỨC KIỂM", LEXICON, caption_before=True) == "TRẦN ĐỨC KIỂM"
     # Without the caption a line of capitals is no name of its own: "THỊ TRẤN" stays.
