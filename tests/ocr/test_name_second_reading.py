@@ -94,16 +94,15 @@ def test_a_name_recognition_rewrote_in_the_text_is_still_flagged() -> None:
 
 
 @pytest.mark.parametrize(("read", "expected"), [
-    # A hook or a tilde read is printed (as itself or as the other): OCR loses them or
-    # flattens them into a stroke, it does not draw them (seed 317: none of 27 misread name
-    # words). "TRẦN THẾ HỖ" (a real name) was made "HỒ"; "TÃI", "HŨNG" stay as read.
+    # A real name as read stays: "Hỗ" is listed ("TRẦN THẾ HỖ" was made "HỒ", issue 18).
     ("TRẦN THẾ HỖ", "TRẦN THẾ HỖ"),
-    ("NGUYỄN VĂN TÃI", "NGUYỄN VĂN TÃI"),
-    ("NGUYỄN VĂN HŨNG", "NGUYỄN VĂN HŨNG"),
-    # The stroke read for a hook or a tilde is still re-read, and one for the other.
+    # OCR reads a hook for a printed stroke as well as the other way (seed 321 of
+    # bench/foreign_ocr_bench.py: "KIỀU" read "KIỂU" four times), so a hook or a tilde read is
+    # re-read like any stacked mark.
+    ("DƯƠNG KIỂU QUYỂN", "DƯƠNG KIỀU QUYỂN"),
     ("ĐỒ VĂN AN", "ĐỖ VĂN AN"),
     ("NGUYỄN HỮU BỒN", "NGUYỄN HỮU BỔN"),
     ("LÊ VĂN DỦNG", "LÊ VĂN DŨNG"),
 ])
-def test_a_hook_or_tilde_read_is_never_made_a_stroke(read: str, expected: str) -> None:
+def test_stacked_marks_are_re_read_and_a_listed_name_is_kept(read: str, expected: str) -> None:
     assert second_reading(read) == expected

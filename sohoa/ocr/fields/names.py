@@ -165,21 +165,14 @@ def _tone(word: str) -> str | None:
 
 def _confusable(read: str | None, other: str | None, hat: bool) -> bool:
     """The confusions of stacked marks on capitals, and only those: hỏi or ngã on one side
-    (ngã ↔ hỏi, a sắc or huyền read for a hỏi or ngã), or a mark lost over a hat ("ĐÔ" for
-    "ĐỖ"). A nặng is below the letter and never confused with these; a mark is never taken away
-    ("THỤ", "KHÁNG" and "MỠ" are names as read). A hook or a tilde read is printed, as itself or
-    as the other: OCR loses them or flattens them into a stroke ("HIỂN" → "HIẾN", "ĐỖ" → "ĐỒ"),
-    it does not draw them where a stroke is printed (none of the 27 name words misread on seed
-    317 of bench/foreign_ocr_bench.py was read with a hook or tilde not printed), so "TRẦN THẾ
-    HỖ" (a real name the lexicon lacks) is not made "HỒ"."""
+    (ngã ↔ hỏi, hỏi/ngã ↔ sắc or huyền), or a mark lost over a hat ("ĐÔ" for "ĐỖ"). A nặng is
+    below the letter and never confused with these; a mark is never taken away ("THỤ", "KHÁNG"
+    and "MỠ" are names as read)."""
     if other not in _ABOVE:
         return False
     if read is None:
         return hat
-    hook_tilde = {"\u0309", "\u0303"}
-    if read in hook_tilde:
-        return other in hook_tilde and other != read
-    return read in _ABOVE and other in hook_tilde
+    return read in _ABOVE and read != other and bool({read, other} & {"\u0309", "\u0303"})
 
 
 def second_reading(name: str, lexicon: NameLexicon | None = None, *,
