@@ -477,10 +477,12 @@ def _capitals_phrase(parts: Sequence[re.Match[str] | None], keys: Sequence[str |
 
 
 def _surname_place(parts: Sequence[re.Match[str] | None], tokens: Sequence[str], i: int,
-                   caption_before: bool = False) -> bool:
+                   lex: Lexicon, caption_before: bool = False) -> bool:
     """Whether ``tokens[i]`` stands where a surname is: first after a person's name caption, or
     opening a capitalized run whose next word is a given or middle name as read ("KHÖNG VĂN
-    MINH")."""
+    MINH") and with which no spelling of the word a mark or two away makes a lexicon phrase,
+    even with the next word's marks changed: "BIEN HOA" (a seal's centre, marks lost) is the
+    city "Biên Hòa", not a person "Biện Hoa" (seed 319)."""
     if _after_name_caption(tokens, i, caption_before):
         return True
     match = parts[i]
@@ -488,8 +490,12 @@ def _surname_place(parts: Sequence[re.Match[str] | None], tokens: Sequence[str],
     if match is None or nxt is None or match.group(3) or not match.group(2)[:1].isupper():
         return False
     word = nxt.group(2)
-    return (word[:1].isupper() and not nxt.group(1)
-            and word[:1] + word[1:].lower() in load_name_lexicon().names)
+    if not (word[:1].isupper() and not nxt.group(1)
+            and word[:1] + word[1:].lower() in load_name_lexicon().names):
+        return False
+    after = {key(word)} | {key(cand) for cand, _ in candidates(word)}
+    return not any((key(cand), k) in lex.bigrams
+                   for cand, _ in candidates(match.group(2)) for k in after)
 
 
 def _listed_surname(core: str) -> str | None:
@@ -617,7 +623,7 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None =
                 best = rank
         if not valid and (best is None or best[0] == 0
                           or _after_name_caption(tokens, i, caption_before)) \
-                and _surname_place(parts, tokens, i, caption_before):
+                and _surname_place(parts, tokens, i, lex, caption_before):
             surname = _listed_surname(core)
             if surname is not None:
                 # Where a surname is (after a name caption, whatever phrase the caption makes;
