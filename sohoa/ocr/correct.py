@@ -38,7 +38,7 @@ from pathlib import Path
 
 from sohoa.doctypes import Registry
 from sohoa.ocr.fields.captions import LABELS, STOP_LABELS
-from sohoa.ocr.fields.names import second_reading
+from sohoa.ocr.fields.names import load_name_lexicon, reread_name_word, second_reading
 from sohoa.vntext import fold
 
 _LEXICON = Path(__file__).with_name("lexicon.txt")
@@ -381,17 +381,44 @@ def run_support(lex: Lexicon, window: Sequence[str | None], at: int, word: str) 
 # A person's name caption as printed ("Họ và tên:", "Họ, chữ đệm và tên:"), folded, with its
 # colon: the name after it opens on the surname.
 _NAME_CAPTIONS = tuple(fold(label) + ":" for label in LABELS["full_name"])
+# The captions that say "name" ("Họ và tên", "Họ, chữ đệm và tên khai sinh / Full name"): a
+# line ending with one has the name on the next line (a card's field); "Ông", "cấp cho" do not
+# say it.
+_LINE_CAPTIONS = tuple(c[:-1] for c in _NAME_CAPTIONS if "ten" in c or "name" in c)
+_CAPTION_TAIL = re.compile(r"(?:\s*(?:khai sinh|/\s*full name))*[\s:]*$")
 
 
-def _after_name_caption(tokens: Sequence[str], i: int) -> bool:
+def caption_ends(line: str) -> bool:
+    """Whether ``line`` ends with a person's name caption, so that the next line opens with the
+    name ("Họ, chữ đệm và tên khai sinh / Full name", "Họ và tên:")."""
+    folded = _CAPTION_TAIL.sub("", " " + fold(line).lower())
+    return any(folded.endswith(" " + c) for c in _LINE_CAPTIONS) or (
+        fold(line).lower().rstrip(" :").endswith("/ full name"))
+
+
+def name_after_caption(previous: str | None, tokens: Sequence[str]) -> bool:
+    """Whether the line ``tokens`` is a person's name its line before announced: ``previous``
+    ends with a name caption (:func:`caption_ends`) and the line opens with two capitalized
+    words ("ĐÓ NGỌC PHÚC" under a card's caption; not "Ngày sinh:" under a blank one)."""
+    if not previous or len(tokens) < 2 or not caption_ends(previous):
+        return False
+    first, second = _WORD.match(tokens[0]), _WORD.match(tokens[1])
+    return bool(first and second and not first.group(3) and not second.group(1)
+                and first.group(2)[:1].isupper() and second.group(2)[:1].isupper())
+
+
+def _after_name_caption(tokens: Sequence[str], i: int, caption_before: bool = False) -> bool:
     """Whether ``tokens[i]`` is the first word after a person's name caption ("Họ và tên:
-    HỘ HẢI ẨN")."""
+    HỘ HẢI ẨN"); ``caption_before``: the line before ended with one (:func:`caption_ends`)."""
+    if i == 0 and caption_before:
+        return True
     before = " " + fold(" ".join(tokens[max(0, i - 8):i])).lower()
     return any(before.endswith(" " + caption) for caption in _NAME_CAPTIONS)
 
 
 def _name_run(parts: Sequence[re.Match[str] | None], keys: Sequence[str | None],
-              lex: Lexicon, tokens: Sequence[str] = ()) -> list[bool]:
+              lex: Lexicon, tokens: Sequence[str] = (), caption_before: bool = False
+              ) -> list[bool]:
     """Which tokens continue a person's name: capitalized syllables after a capitalized
     surname ("Phan Văn Phong", "NGUYỄN THỊ NGA"). Their spelling is the person's, not the
     lexicon's: "Văn Phong" must not become "Văn phòng".
@@ -408,9 +435,10 @@ def _name_run(parts: Sequence[re.Match[str] | None], keys: Sequence[str | None],
         if run and capital:
             inside[i] = True
         elif not run and capital and keys[i] not in _MIDDLE and (
-                keys[i] in lex.surnames or (tokens and _after_name_caption(tokens, i))):
-            run = (bool(tokens) and _after_name_caption(tokens, i)) or not _capitals_phrase(
-                parts, keys, i, lex)
+                keys[i] in lex.surnames
+                or (tokens and _after_name_caption(tokens, i, caption_before))):
+            run = (bool(tokens) and _after_name_caption(tokens, i, caption_before)) \
+                or not _capitals_phrase(parts, keys, i, lex)
             continue
         run = run and capital
     return inside
@@ -427,6 +455,12 @@ def _capitals_phrase(parts: Sequence[re.Match[str] | None], keys: Sequence[str |
     if nxt is None or parts[i] is None or not parts[i].group(2).isupper() \
             or not nxt.group(2).isupper() or len(nxt.group(2)) < 2:
         return False
+    # A surname that makes a phrase with the next word as read is that phrase, whatever word
+    # is before it: "MỤC LỤC HỒ SƠ" (a title) made "HỒ SƠ" a name, its surname then took the
+    # phrase "LỤC HỘ" of its left ("trích lục hộ tịch") and the title read "LỤC HỘ SƠ". A
+    # name so read ("PHẠM VI") keeps its letters all the same: its words make the phrase.
+    if not parts[i].group(3) and (keys[i], keys[i + 1]) in lex.bigrams:
+        return True
     # The word before the surname makes a phrase with it ("NỘP HỒ", "NHẬN HỒ" of "hồ sơ"). A
     # name read as printed ("ÔNG PHẠM VY", "Người ký: PHẠM VY", "HÀ NĂM" alone) has no such word
     # before it, whatever a changed mark would make of its given name (review16 M1: "PHẠM VY"
@@ -440,6 +474,39 @@ def _capitals_phrase(parts: Sequence[re.Match[str] | None], keys: Sequence[str |
     return (keys[i], keys[i + 1]) in lex.bigrams or any(
         (keys[i], key(cand)) in lex.bigrams for cand, cost in candidates(nxt.group(2))
         if cost == 1)
+
+
+def _surname_place(parts: Sequence[re.Match[str] | None], tokens: Sequence[str], i: int,
+                   lex: Lexicon, caption_before: bool = False) -> bool:
+    """Whether ``tokens[i]`` stands where a surname is: first after a person's name caption, or
+    opening a capitalized run whose next word is a given or middle name as read ("KHÖNG VĂN
+    MINH") and with which no spelling of the word a mark or two away makes a lexicon phrase,
+    even with the next word's marks changed: "BIEN HOA" (a seal's centre, marks lost) is the
+    city "Biên Hòa", not a person "Biện Hoa" (seed 319)."""
+    if _after_name_caption(tokens, i, caption_before):
+        return True
+    match = parts[i]
+    nxt = parts[i + 1] if i + 1 < len(parts) else None
+    if match is None or nxt is None or match.group(3) or not match.group(2)[:1].isupper():
+        return False
+    word = nxt.group(2)
+    if not (word[:1].isupper() and not nxt.group(1)
+            and word[:1] + word[1:].lower() in load_name_lexicon().names):
+        return False
+    after = {key(word)} | {key(cand) for cand, _ in candidates(word)}
+    return not any((key(cand), k) in lex.bigrams
+                   for cand, _ in candidates(match.group(2)) for k in after)
+
+
+def _listed_surname(core: str) -> str | None:
+    """The surname of ``ocr/names.txt`` that ``core`` is nearest a misreading of (fewest marks
+    changed, then the commoner surname), or None when there is none or two are as near."""
+    table = load_name_lexicon().surnames
+    found = sorted(((cost, -table[title], title) for cand, cost in candidates(core)
+                    if (title := cand[:1].upper() + cand[1:]) in table), reverse=False)
+    if not found or (len(found) > 1 and found[0][:2] == found[1][:2]):
+        return None
+    return found[0][2]
 
 
 _MIDDLE = frozenset({key("Văn"), key("Thị")})  # middle names: a name never starts with them
@@ -475,20 +542,22 @@ def _split_glued(core: str, prev: str | None, nxt: str | None, lex: Lexicon) -> 
     return best[1] if best else None
 
 
-def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None = None
-                   ) -> list[str]:
+def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None = None,
+                   *, caption_before: bool = False) -> list[str]:
     """The tokens of one line, corrected where the evidence says so (see the module doc).
 
     ``before``: the previous line's last word. A line opening in lower case goes on with the
     sentence the previous line wrapped, and that word is its first word's left neighbour:
-    "hồ / sơ đăng ký" is "hồ sơ", where the line alone ("sơ đăng ký") made "số đăng ký"."""
+    "hồ / sơ đăng ký" is "hồ sơ", where the line alone ("sơ đăng ký") made "số đăng ký".
+    ``caption_before``: the line before ended with a person's name caption (a card's "Họ, chữ
+    đệm và tên khai sinh / Full name", :func:`caption_ends`): the line opens with the surname."""
     lex = lexicon
     parts = [_WORD.match(t) for t in tokens]
     keys = [key(m.group(2)) if m else None for m in parts]
     wrapped = _WORD.match(before) if before else None
     left = (key(wrapped.group(2)) if wrapped and not wrapped.group(3) and parts and parts[0]
             and parts[0].group(2)[:1].islower() and not parts[0].group(1) else None)
-    in_name = _name_run(parts, keys, lex, tokens)
+    in_name = _name_run(parts, keys, lex, tokens, caption_before)
     # The words as the phrases' runs see them: the wrapped line's word first, a number or code
     # as NUMBER, a name's words as nothing (a name makes no phrase).
     window: list[str | None] = [left] + [
@@ -510,7 +579,7 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None =
         valid = is_syllable(core)
         capitalized = core[:1].isupper() and not core.isupper()
         all_caps = core.isupper() and len(core) > 1
-        if valid and (in_name[i] or _after_name_caption(tokens, i)):
+        if valid and (in_name[i] or _after_name_caption(tokens, i, caption_before)):
             # A name's words, and its surname after a name caption ("Họ và tên: HỒ HẢI ẨN":
             # "tên hộ" is a phrase the lexicon knows, "Tên hộ kinh doanh", and had made the
             # surname "HỘ"). Elsewhere a surname's spelling is no evidence of a name: "THỊ
@@ -552,6 +621,19 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None =
             rank = (context, -cost, min(known, 50), cand, cand_key)
             if best is None or rank > best:
                 best = rank
+        if not valid and (best is None or best[0] == 0
+                          or _after_name_caption(tokens, i, caption_before)) \
+                and _surname_place(parts, tokens, i, lex, caption_before):
+            surname = _listed_surname(core)
+            if surname is not None:
+                # Where a surname is (after a name caption, whatever phrase the caption makes;
+                # opening a capitalized name, when no phrase speaks for a word) a word read as
+                # no syllable ("KHÖNG", "HÖ") is the listed surname nearest to it, not the
+                # commoner word the lexicon counts more of ("KHÔNG", "HỘ": tester16 F12).
+                out[i] = match.group(1) + _case_like(core, surname) + match.group(3)
+                keys[i] = key(surname)
+                window[i + 1] = keys[i]
+                continue
         if best is None:
             if valid and own > 0:
                 out[i] = match.group(1) + _placed(core) + match.group(3)
@@ -564,22 +646,26 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None =
     return out
 
 
-def reread_names(tokens: Sequence[str], lexicon: Lexicon, read: Sequence[str] | None = None
-                 ) -> tuple[list[str], list[tuple[str, str]]]:
+def reread_names(tokens: Sequence[str], lexicon: Lexicon, read: Sequence[str] | None = None,
+                 *, caption_before: bool = False) -> tuple[list[str], list[tuple[str, str]]]:
     """``tokens`` (of one line, corrected) with each person's name (a surname and the
     capitalized syllables after it) given the second reading of its tone marks on capitals
     (sohoa.ocr.fields.names): "Nguyễn Đức Ấn" → "Nguyễn Đức Ẩn", "LÝ VĂN CẤM" → "LÝ VĂN
     CẨM"; and the words so rewritten, (as read, as written). Only a word that is no real name
     as read, between confusable stacked marks, to the one real name that is strictly
     likelier: a real name as read is never changed, and a rewritten one is said (the name
-    fields are flagged for a person to compare with the paper)."""
+    fields are flagged for a person to compare with the paper).
+
+    The first word after a person's name caption (``caption_before``: ending the line before)
+    is a surname: one that is no listed surname as read is the listed one it is likeliest a
+    misreading of, any mark confused ("ĐỎ", "ĐÓ" → "ĐỖ", "NGÒ" → "NGÔ", "TRẤN" → "TRẦN")."""
     parts = [_WORD.match(t) for t in tokens]
     # Where the names are is decided on the line as ``read`` (before its correction), as the
     # correction decided it: "NỘP HỒ SỞ" corrected to "HỒ SƠ" makes a phrase that is no name.
     said = tokens if read is None or len(read) != len(tokens) else read
     said_parts = [_WORD.match(t) for t in said]
     in_name = _name_run(said_parts, [key(m.group(2)) if m else None for m in said_parts],
-                        lexicon, said)
+                        lexicon, said, caption_before)
     out = list(tokens)
     renamed: list[tuple[str, str]] = []
     i = 0
@@ -602,6 +688,9 @@ def reread_names(tokens: Sequence[str], lexicon: Lexicon, read: Sequence[str] | 
             continue
         if all(name):
             cores = [m.group(2) for m in name if m]
+            if _after_name_caption(said, i, caption_before) and cores[0][:1] + cores[0][
+                    1:].lower() not in load_name_lexicon().surnames:
+                cores[0] = reread_name_word(cores[0], surname=True)
             again = second_reading(" ".join(cores)).split()
             if len(again) == len(cores):
                 for k, (m, word) in enumerate(zip(name, again, strict=True)):
@@ -613,8 +702,9 @@ def reread_names(tokens: Sequence[str], lexicon: Lexicon, read: Sequence[str] | 
     return out, renamed
 
 
-def correct_line(line: str, lexicon: Lexicon) -> str:
+def correct_line(line: str, lexicon: Lexicon, *, caption_before: bool = False) -> str:
     """``line`` with its space-separated tokens corrected (see :func:`correct_tokens`) and
     its names' marks re-read (:func:`reread_names`)."""
     tokens = line.split(" ")
-    return " ".join(reread_names(correct_tokens(tokens, lexicon), lexicon, tokens)[0])
+    return " ".join(reread_names(correct_tokens(tokens, lexicon, caption_before=caption_before),
+                                 lexicon, tokens, caption_before=caption_before)[0])

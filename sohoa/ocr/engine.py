@@ -44,7 +44,13 @@ import tesserocr
 from PIL import Image, UnidentifiedImageError
 
 from sohoa.errors import BadInputError, ConfigError
-from sohoa.ocr.correct import Lexicon, correct_tokens, is_syllable, reread_names
+from sohoa.ocr.correct import (
+    Lexicon,
+    correct_tokens,
+    is_syllable,
+    name_after_caption,
+    reread_names,
+)
 from sohoa.ocr.drawn import drawn_spelling
 from sohoa.ocr.fields.personal_ids import names_identity_papers
 from sohoa.ocr.glyphmatch import glyph_choice
@@ -63,6 +69,7 @@ from sohoa.ocr.orient import (
 from sohoa.ocr.orient import upright_image as _upright
 from sohoa.ocr.photos import Photo, beside_photos
 from sohoa.ocr.preprocess import prepare
+from sohoa.ocr.samename import agree
 from sohoa.ocr.standard import (
     archive_copy,
     instruction_run,
@@ -2272,6 +2279,29 @@ def _apart(boxes: list[Box]) -> list[Box]:
     return out
 
 
+def _same_names(words: list[Word], as_read: Sequence[str], lines: list[str],
+                lexicon: Lexicon | None) -> tuple[list[Word], list[str], list[tuple[str, str]]]:
+    """``words`` and ``lines`` with a name printed twice on the page written alike where its
+    readings differ by marks (``samename.agree``); and the words so written. A word the
+    correction wrote counts with no confidence: the recognizer was sure of another reading."""
+    at: list[list[int]] = [[] for _ in lines]
+    for k, word in enumerate(words):
+        at[word.line].append(k)
+    tokens = [[words[k].text for k in ks] for ks in at]
+    sure = [[words[k].confidence if nfc(words[k].text) == as_read[k] else 0.0 for k in ks]
+            for ks in at]
+    agreed, written = agree(tokens, sure, lexicon)
+    if not written:
+        return words, lines, []
+    out, out_lines = list(words), list(lines)
+    for line_no, ks in enumerate(at):
+        if agreed[line_no] != tokens[line_no]:
+            for k, text in zip(ks, agreed[line_no], strict=True):
+                out[k] = replace(out[k], text=text)
+            out_lines[line_no] = " ".join(agreed[line_no])
+    return out, out_lines, written
+
+
 def recognize_page(
     image: bytes | Image.Image,
     *,
@@ -2331,6 +2361,7 @@ def recognize_page(
         lines, unsure_ids = reread_ids(lines, _crop_reader(upright, skew, dpi, timeout_ms,
                                                            settings))
     words: list[Word] = []
+    as_read: list[str] = []  # each word as the recognizer read it, before any correction
     text_lines: list[str] = []
     renamed: list[tuple[str, str]] = []
     # The signer's name read once more where it is printed (``_reread_name_lines``).
@@ -2348,8 +2379,10 @@ def recognize_page(
         line_boxes = list(line.words)
         if settings.correct:
             assert lexicon is not None  # checked on entry
-            texts, rewritten = reread_names(correct_tokens(texts, lexicon, previous_last),
-                                            lexicon, texts)
+            caption = name_after_caption(text_lines[-1] if text_lines else None, texts)
+            texts, rewritten = reread_names(
+                correct_tokens(texts, lexicon, previous_last, caption_before=caption),
+                lexicon, texts, caption_before=caption)
             texts = [nfc(t) for t in texts]
             renamed += [(nfc(a), nfc(b)) for a, b in rewritten]
             signer = _signer_line(line_boxes, texts, height, load_titles(),
@@ -2377,6 +2410,7 @@ def recognize_page(
             since = name_place(since, joined, load_titles())
             after_title = 0 if since == 0 else None if after_title is None else after_title + 1
         for box, text in zip(line_boxes, texts, strict=True):
+            as_read.append(nfc(box.text))
             left, top, w, h = unskew_box(
                 (box.left, box.top, box.width, box.height), skew, (width, height)
             )
@@ -2395,6 +2429,8 @@ def recognize_page(
         text_lines.append(" ".join(texts))
         previous_last = texts[-1] if texts else None
     if settings.correct:
+        words, text_lines, agreed = _same_names(words, as_read, text_lines, lexicon)
+        renamed += agreed
         # Any ink mark: on a grey scan a seal's ring is often taken for a pen's strokes.
         words, text_lines, completed = _signer_titles(words, text_lines, load_titles(),
                                                       height, upright_marks)

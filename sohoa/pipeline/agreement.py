@@ -22,6 +22,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from sohoa.ocr.fields.addresses import snap_address
+from sohoa.ocr.fields.names import load_name_lexicon
 from sohoa.ocr.gazetteer import snap_units
 from sohoa.vntext import fold, nfc, squash_spaces
 
@@ -142,24 +143,35 @@ def confirmed_units(value: str) -> int:
     return _units(value)[0]
 
 
-def agree(readings: Sequence[Reading]) -> list[Agreement]:
+def listed_words(name: str) -> int:
+    """How many words of a person's name are names of ``ocr/names.txt`` as read (the first a
+    surname): of two readings differing by a mark, "Đỗ Văn Hưởng" (3) over "Đỗ Văn Hướng" (2)."""
+    lexicon = load_name_lexicon()
+    words = [w[:1].upper() + w[1:].lower() for w in nfc(name).split()]
+    return sum(w in lexicon.table(k == 0) for k, w in enumerate(words))
+
+
+def agree(readings: Sequence[Reading], *, names: bool = False) -> list[Agreement]:
     """For each reading that the dossier's other readings outvote, the reading to use instead.
 
     Readings are compared pairwise (:func:`same_text`); each document only considers the readings
     of its own string (or, when several documents agree exactly on another reading, those of
     which it is a damaged copy: :func:`damaged_copy`). A reading is replaced when another is
     shown by more documents, or by as many but with more administrative units confirmed by the
-    gazetteer, or as many confirmed but read with a higher OCR confidence."""
+    gazetteer, or (``names``: the readings are a person's name) more of its words listed names
+    (:func:`listed_words`: tester16 F9, the listed reading of one name read two ways), or as
+    many but read with a higher OCR confidence."""
     by_value: dict[str, list[Reading]] = {}
     for r in readings:
         by_value.setdefault(_key(r.value), []).append(r)
     if len(by_value) < 2:
         return []
-    confirmed = {v: confirmed_units(v) for v in by_value}
+    confirmed = {v: 0 if names else confirmed_units(v) for v in by_value}
+    listed = {v: listed_words(v) if names else 0 for v in by_value}
     best_conf = {v: max(r.ocr_confidence for r in rs) for v, rs in by_value.items()}
 
-    def rank(v: str) -> tuple[int, int, float]:
-        return (len(by_value[v]), confirmed[v], best_conf[v])
+    def rank(v: str) -> tuple[int, int, int, float]:
+        return (len(by_value[v]), confirmed[v], listed[v], best_conf[v])
 
     changes: list[Agreement] = []
     for own, rs in by_value.items():

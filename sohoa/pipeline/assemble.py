@@ -540,7 +540,7 @@ def reconcile(drafts: list[DocumentDraft], key: str, registry: Registry) -> None
                 Reading(n, value.value, draft.ocr_confidence))
     for owner, readings in by_owner.items():
         renamed: dict[str, str] = {}
-        for change in agree(readings):
+        for change in agree(readings, names=key == "full_name"):
             draft = drafts[change.doc]
             before = draft.extraction.fields[key]
             confidence = max(drafts[s].extraction.fields[key].confidence

@@ -11,11 +11,13 @@ from sohoa.doctypes import load_registry
 from sohoa.ocr import OcrSettings, recognize_page
 from sohoa.ocr.correct import (
     candidates,
+    caption_ends,
     correct_line,
     correct_tokens,
     is_syllable,
     key,
     load_lexicon,
+    name_after_caption,
     parse,
     strip_tone,
     with_tone,
@@ -297,3 +299,74 @@ def test_a_register_and_a_number_are_told_apart_by_the_words_around_them(read: s
 ])
 def test_a_misread_phrase_in_capitals_is_no_name(read: str, meant: str) -> None:
     assert correct_line(read, LEXICON) == meant
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    # tester16 F12: where a surname is, a word read as no syllable is the listed surname nearest
+    # to it ("Khổng", names.txt), not the commoner word of the lexicon ("không", "hộ").
+    ("Họ và tên: KHÖNG VĂN MINH", "Họ và tên: KHỔNG VĂN MINH"),
+    ("Họ và tên: Khöng Văn Minh", "Họ và tên: Khổng Văn Minh"),
+    ("Ông Khöng Văn Minh", "Ông Khổng Văn Minh"),
+    ("Họ và tên: HÖ VĂN MINH", "Họ và tên: HỒ VĂN MINH"),
+    ("Họ và tên: ĐÖ THỊ LAN", "Họ và tên: ĐỖ THỊ LAN"),
+    # Where a phrase speaks for the word and no caption announces a name, the phrase's word.
+    ("KHÖNG CÓ ÁN TÍCH", "KHÔNG CÓ ÁN TÍCH"),
+    ("Khöng có án tích", "Không có án tích"),
+    # A place whose words are a surname and a given name a mark away is the place: the seal's
+    # centre "BIEN HOA" (seed 319) is the city "Biên Hòa", no "Biện Hoa".
+    ("BIEN HOA", "BIÊN HÒA"),
+    # A surname read right stays a surname, after a caption or opening a name.
+    ("Họ và tên: KHỔNG VĂN MINH", "Họ và tên: KHỔNG VĂN MINH"),
+    ("Ông Khổng Văn Minh đã nộp", "Ông Khổng Văn Minh đã nộp"),
+])
+def test_a_misread_surname_where_a_name_is_is_the_listed_surname(read: str, meant: str) -> None:
+    assert correct_line(read, LEXICON) == meant
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    # A surname that makes a phrase with the next word as read is the phrase, whatever word is
+    # before it: "LỤC HỒ" is none, and "MỤC LỤC HỒ SƠ" (a title) read "LỤC HỘ SƠ" — the
+    # surname of a name took "trích lục hộ tịch"'s "lục hộ".
+    ("MỤC LỤC HỒ SƠ", "MỤC LỤC HỒ SƠ"),
+    ("DANH MỤC HỒ SƠ LƯU TRỮ", "DANH MỤC HỒ SƠ LƯU TRỮ"),
+    # and a name read so keeps the letters it was read with
+    ("ÔNG PHẠM VI", "ÔNG PHẠM VI"),
+])
+def test_a_surname_making_a_phrase_with_the_next_word_as_read_starts_no_name(
+        read: str, meant: str) -> None:
+    assert correct_line(read, LEXICON) == meant
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    # Seed 321 of bench/foreign_ocr_bench.py: after "Họ và tên:" the surname read with a hat
+    # or a mark lost or confused is no listed surname; the likeliest listed one it is a
+    # misreading of is the name's ("ĐỎ" → "ĐỖ", "NGÒ" → "NGÔ").
+    ("Họ và tên: ĐỎ HỮU CẨM", "Họ và tên: ĐỖ HỮU CẨM"),
+    ("Họ và tên: NGÒ HẢI BỔN", "Họ và tên: NGÔ HẢI BỔN"),
+    ("Họ và tên: Đỏ Văn An", "Họ và tên: Đỗ Văn An"),
+    # A listed surname as read stays, and so does a word no surname is near.
+    ("Họ và tên: ÔNG NGUYỄN VĂN AN", "Họ và tên: ÔNG NGUYỄN VĂN AN"),
+    ("Họ và tên: KHỔNG VĂN MINH", "Họ và tên: KHỔNG VĂN MINH"),
+])
+def test_the_surname_after_a_name_caption_is_a_listed_surname(read: str, meant: str) -> None:
+    assert correct_line(read, LEXICON) == meant
+
+
+def test_a_caption_ending_the_line_before_announces_the_name() -> None:
+    # A card prints its caption on one line and the name on the next (seed 321's cards:
+    # "ĐÓ NGỌC PHÚC", "TRẤN ĐỨC KIÊM").
+    assert caption_ends("Họ, chữ đệm và tên khai sinh / Full name")
+    assert caption_ends("Họ và tên:")
+    assert not caption_ends("Họ và tên: NGUYỄN VĂN AN")
+    assert not caption_ends("(Ký, ghi rõ họ tên, đóng dấu)")
+    assert not caption_ends("Cấp cho")
+    # The line after it is the name only when it opens with two capitalized words: under a
+    # caption left blank, "Ngày sinh:" is corrected as any line.
+    assert name_after_caption("Họ, chữ đệm và tên khai sinh / Full name", ["ĐÓ", "NGỌC", "PHÚC"])
+    assert not name_after_caption("Họ và tên:", ["Ngày", "sinh:", "01/02/1990"])
+    assert not name_after_caption("Nơi cư trú:", ["ĐÓ", "NGỌC", "PHÚC"])
+    assert correct_line("ĐÓ NGỌC PHÚC", LEXICON, caption_before=True) == "ĐỖ NGỌC PHÚC"
+    assert correct_line("TRẤN ĐỨC KIỂM", LEXICON, caption_before=True) == "TRẦN ĐỨC KIỂM"
+    # Without the caption a line of capitals is no name of its own: "THỊ TRẤN" stays.
+    assert correct_line("TRẤN ĐỨC KIỂM", LEXICON) == "TRẤN ĐỨC KIỂM"
+    assert correct_line("CÔNG AN THỊ TRẤN ĐỨC PHONG", LEXICON) == "CÔNG AN THỊ TRẤN ĐỨC PHONG"

@@ -34,6 +34,21 @@ def test_the_reading_most_documents_show_wins() -> None:
     assert [(c.doc, c.value, c.sources) for c in changes] == [(1, HOME, (0, 2))]
 
 
+def test_of_two_readings_of_a_name_the_listed_one_wins_over_the_surer_paper() -> None:
+    # tester16 F9: one name read right on one paper and a mark wrong on another; the paper's
+    # OCR confidence said little, the names of ocr/names.txt say which reading is a name.
+    changes = agree([Reading(0, "Đỗ Văn Hưởng", 0.80), Reading(1, "Đỗ Văn Hướng", 0.95)],
+                    names=True)
+    assert [(c.doc, c.value) for c in changes] == [(1, "Đỗ Văn Hưởng")]
+    # Both listed ("Thủy", "Thúy"): the surer paper, as before; the majority first.
+    changes = agree([Reading(0, "Lê Thị Thủy", 0.80), Reading(1, "Lê Thị Thúy", 0.95)],
+                    names=True)
+    assert [(c.doc, c.value) for c in changes] == [(0, "Lê Thị Thúy")]
+    changes = agree([Reading(0, "Đỗ Văn Hướng", 0.8), Reading(1, "Đỗ Văn Hưởng", 0.9),
+                     Reading(2, "Đỗ Văn Hướng", 0.7)], names=True)
+    assert [(c.doc, c.value) for c in changes] == [(1, "Đỗ Văn Hướng")]
+
+
 def test_a_damaged_copy_yields_only_to_several_documents() -> None:
     lost = HOME.replace("Chánh Nghĩa, thành phố ", "")  # a whole unit lost
     assert not same_text(lost, HOME) and damaged_copy(lost, HOME)
