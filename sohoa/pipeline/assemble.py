@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import PurePath
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from sohoa.clock import vietnam_today
 from sohoa.doctypes import VALIDITY_UNKNOWN, DocType, Registry, load_registry
 from sohoa.ocr.classify import NgramModel, classify, printed_title
@@ -81,9 +83,22 @@ class DocumentDraft:
         return bool(self.review_reasons)
 
 
-# A receipt's title line, folded: "GIẤY TIẾP NHẬN HỒ SƠ …", "PHIẾU TIẾP NHẬN …", "GIẤY BIÊN
-# NHẬN …" (not a slip's "(Kèm theo Giấy tiếp nhận …)").
-_RECEIPT_TITLE = re.compile(r"(?:giay|phieu)\s+(?:tiep\s+nhan|bien\s+nhan)\b")
+# How alike a line's head must be to one of the registry's receipt titles (folded): a title with a
+# letter misread scores 95–100, the desk's other slips 59–67, a slip's "(Kèm theo Giấy tiếp nhận
+# …)" 74 (review17 M8).
+_RECEIPT_TITLE_SCORE = 88
+
+
+def _receipt_titled(text: str, registry: Registry) -> bool:
+    """Whether one of the page's top lines (the headers', then the title) is a title the
+    registry gives receipts ("GIẤY TIẾP NHẬN HỒ SƠ …", "PHIẾU HẸN TRẢ KẾT QUẢ"), a letter or two
+    misread; not a slip's mention of the receipt."""
+    titles = [" ".join(fold(t).split()) for t in registry.get("dossier_receipt").titles]
+    for line in text.splitlines()[:12]:
+        folded = " ".join(fold(line).strip(" -–—.:*\"'").split())
+        if any(fuzz.ratio(title, folded[:len(title)]) >= _RECEIPT_TITLE_SCORE for title in titles):
+            return True
+    return False
 # A receipt opened a dossier but its printed code was not read (stages.DossierGrouper).
 UNREAD_RECEIPT_CODE = ("giấy tiếp nhận không đọc được mã hồ sơ: nhập mã in trên giấy để chuyển "
                        "các giấy tờ theo sau vào đúng hồ sơ")
@@ -112,9 +127,8 @@ def page_reading(item: PageItem, pattern: str | None, registry: Registry | None 
     # Only a receipt's own title says "a dossier was received here": the desk's other slips the
     # classifier files with receipts (the process-control slip stapled behind the receipt, a
     # request for more papers) often leave "Mã hồ sơ" blank or handwritten (review17 M5).
-    top = text.splitlines()[:12]  # the headers' lines, then the title
-    return code, code is None and starts_document(text, registry.titles()) and any(
-        _RECEIPT_TITLE.match(fold(line).strip(" -–—.:*\"'")) for line in top)
+    return code, code is None and starts_document(text, registry.titles()) and _receipt_titled(
+        text, registry)
 
 
 def split_documents(items: Sequence[PageItem], registry: Registry
@@ -431,9 +445,19 @@ def _people_on(draft: DocumentDraft) -> tuple[set[str], str]:
         fv = draft.extraction.fields.get(key)
         if fv is not None and fv.value:
             numbers.update(v.strip() for v in fv.value.split(","))
-    if draft.owner_id:
+    if draft.owner_id and draft.owner_from != "dossier":
+        # an owner the receipt gave the paper is no tie: it says nothing of the paper itself
         numbers.add(draft.owner_id)
     return numbers, " ".join(fold(text).split())
+
+
+def _own_name(draft: DocumentDraft) -> str | None:
+    """The person the paper itself names: its owner's name, or — when the owner came from
+    the receipt — the full name its own fields read."""
+    if draft.owner_from != "dossier":
+        return draft.owner_name
+    fv = draft.extraction.fields.get("full_name")
+    return fv.value if fv is not None and fv.value else None
 
 
 def _strangers_to_the_applicant(drafts: list[DocumentDraft], applicant: Extraction) -> None:
@@ -459,7 +483,7 @@ def _strangers_to_the_applicant(drafts: list[DocumentDraft], applicant: Extracti
         for n, (numbers, text) in enumerate(people):
             if tied[n]:
                 continue
-            name = _folded_name(drafts[n].owner_name)
+            name = _folded_name(_own_name(drafts[n]))
             if numbers & tied_numbers or any(t in text for t in tied_names) or (
                     name and any(name in people[k][1] for k in range(len(drafts)) if tied[k])):
                 tied[n] = changed = True
@@ -469,7 +493,11 @@ def _strangers_to_the_applicant(drafts: list[DocumentDraft], applicant: Extracti
     for n, draft in enumerate(drafts):
         if tied[n] or draft.owner_kind != "person" or not draft.owner_id:
             continue
-        who = f"{draft.owner_id}" + (f" ({draft.owner_name})" if draft.owner_name else "")
+        if draft.owner_from == "dossier" and not _folded_name(_own_name(draft)):
+            continue  # it names nobody itself (a handwritten form): nothing to tell by
+        who = (f"{_own_name(draft)} (chủ sở hữu đang lấy theo giấy tiếp nhận)"
+               if draft.owner_from == "dossier" else
+               f"{draft.owner_id}" + (f" ({draft.owner_name})" if draft.owner_name else ""))
         draft.review_reasons.append(reason(
             "dossier", f"giấy tờ của {who}, người mà giấy tiếp nhận và các giấy tờ khác của hồ "
             f"sơ không ghi cùng người nộp {applicant.owner_id}: có thể là giấy tờ của hồ sơ khác "

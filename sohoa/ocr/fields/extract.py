@@ -351,6 +351,8 @@ def _opens_clause(tokens: Sequence[str]) -> bool:
     # (tester17 F2); "Căn cứ Luật …" has none. Nor does a word that goes on describing the
     # person ("Trưởng sinh năm 1966", "Hoa cư trú tại …"): what follows a name, not a verb or
     # noun that opens a clause ("Quyết định …").
+    if first.casefold() in _AFTER_A_NAME:  # "Sinh ngày …", "Năm sinh …": a line of its own
+        return True
     if first != tokens[0] or len(tokens) < 2 or not tokens[1][:1].islower():
         return False
     return tokens[1].strip(",;.:") not in _AFTER_A_NAME
