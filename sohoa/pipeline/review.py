@@ -50,11 +50,12 @@ from sohoa.ocr.fields.captions import LABELS
 from sohoa.ocr.fields.extract import extract_fields
 from sohoa.ocr.fields.fixedtitle import fixed_title
 from sohoa.pipeline.analysis import PAGE_STAGE, PageAnalysis
+from sohoa.pipeline.assemble import UNREAD_RECEIPT_CODE
 from sohoa.pipeline.owner import co_owners, resolve_owner
 from sohoa.pipeline.papersigner import ink_marks, paper_signer
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
-from sohoa.records import Extraction, FieldValue, OcrPage, Word
+from sohoa.records import UNASSIGNED_PREFIX, Extraction, FieldValue, OcrPage, Word
 from sohoa.vntext import fold, nfc, squash_spaces, title_case_name
 
 MACHINE = "sohoa"  # who produced the values round 1 checks: recognition
@@ -601,6 +602,14 @@ class Reviewer:
                 f"giấy tờ {doc['document_id']} chưa có chủ sở hữu: hãy nhập trước bằng "
                 f"`sohoa review set {doc['document_id']} {spec.owner_field or OWNER} SỐ "
                 "--by TÊN` (hoặc trường owner_id nếu đó là người nộp hồ sơ)")
+        if doc["dossier_code"].startswith(UNASSIGNED_PREFIX) and any(
+                UNREAD_RECEIPT_CODE in r for r in doc["review_reasons"]):
+            # the question is which dossier: accepting would answer it with nothing, and the
+            # paper would stay in none (review17 N11)
+            raise ConfigError(
+                f"giấy tờ {doc['document_id']} đang ở hồ sơ tạm {doc['dossier_code']} vì giấy "
+                "tiếp nhận không đọc được mã hồ sơ: hãy nhập mã in trên giấy tiếp nhận trước "
+                f"(`sohoa review set {doc['document_id']} dossier MÃ_HỒ_SƠ --by TÊN`)")
         validity = self.registry.valid_until(spec.code, doc["fields"])
         if validity == VALIDITY_UNKNOWN:
             needed = [a.partition(":")[2] for a in spec.validity.split(",")]

@@ -45,6 +45,9 @@ _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"giấy tờ \S+ chưa có chủ sở hữu"),
      "Tài liệu chưa có chủ sở hữu: hãy nhập số định danh hoặc mã số doanh nghiệp trước khi "
      "duyệt."),
+    (re.compile(r"giấy tờ \S+ đang ở hồ sơ tạm \S+ vì giấy tiếp nhận không đọc được mã"),
+     "Giấy tiếp nhận của giấy tờ này không đọc được mã hồ sơ: hãy nhập mã in trên giấy tiếp "
+     "nhận vào ô «Mã hồ sơ đúng» rồi bấm «Chuyển hồ sơ» trước khi duyệt xong."),
     (re.compile(r"thời hạn hiệu lực của giấy tờ \S+ tính theo (.+), trường này chưa có giá trị"),
      "Chưa xác định được thời hạn hiệu lực: hãy đọc trên giấy và nhập trường {0}."),
     (re.compile(r"^(\w+) '(.*)': .*Hãy đối chiếu với giấy; nếu giấy ghi đúng như vậy"),
