@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,11 +126,16 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
                                             reason=f"export {out.resolve()}", by=by)
         bag.put(anchors.BAG_FILE, checkpoint)
         # The reads are logged before the bag is finished: if the access log cannot be
-        # written, what is on disk is an unfinished bag (no manifests: `export verify` refuses
-        # it, running the export again completes it), never a valid one nobody's log shows.
+        # written, the papers written so far are taken off the disk again (review17 N10) and
+        # what is left is an unfinished bag without them (`export verify` refuses it, running
+        # the export again completes it) — never personal data nobody's log shows leaving.
         caller = Caller(user=by, role="archivist", unit=settings.unit or "", channel="cli")
-        archive.log_access(caller, "export", purpose,
-                           _reads({"export": str(out.resolve()), **selection}, named, unowned))
+        try:
+            archive.log_access(caller, "export", purpose, _reads(
+                {"export": str(out.resolve()), **selection}, named, unowned))
+        except BaseException:
+            shutil.rmtree(out / "data", ignore_errors=True)
+            raise
         totals = bag.finish({
             "Source-Organization": settings.agency,
             # The person who answers for the transfer: the archivist named with --by (or
