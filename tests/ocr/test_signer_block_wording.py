@@ -13,6 +13,9 @@ from sohoa.ocr.fields.signer import signer_of
     # the signature's tail read as a dash after the name, glued or apart
     ("GIÁM ĐỐC\n(Ký, ghi rõ họ tên)\nHoàng Thị Ngọc-", "Hoàng Thị Ngọc"),
     ("GIÁM ĐỐC\n(Ký, ghi rõ họ tên, đóng dấu)\nLý Hữu Hưởng -", "Lý Hữu Hưởng"),
+    ("GIÁM ĐỐC\n(Ký)\nPhan Hồng Yến—-", "Phan Hồng Yến"),
+    # a seal's speck read as a letter before the deputy's title line
+    ("KT. CHỦ TỊCH\nÉ PHÓ CHỦ TỊCH\nHuỳnh Hồng Ánh", "Huỳnh Hồng Ánh"),
 ])
 def test_the_name_under_the_block_is_kept(block: str, name: str) -> None:
     assert signer_of("Điều 2. Quyết định có hiệu lực từ ngày ký.\n" + block)["name"] == name

@@ -43,6 +43,14 @@ def _pen_tail_off(line: str) -> str:
 _PARTY = re.compile(r"\(?nguoi (?:nop|khai|yeu cau|de nghi|(?:duoc )?uy quyen|nhan ket qua)\b")
 
 
+def _speck_off(line: str, titles: Titles) -> str:
+    """A title line without a seal's speck read as a letter before it ("É PHÓ CHỦ TỊCH",
+    tester17 F13); any other line as it is."""
+    head, _, rest = line.partition(" ")
+    return rest if len(head) == 1 and rest and is_title_line(rest, titles) \
+        and not is_title_line(line, titles) else line
+
+
 def _name_line(line: str) -> bool:
     words = line.split()
     return _NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1] and all(
@@ -72,7 +80,7 @@ def signer_of(text: str) -> dict[str, str] | None:
     read: a name line under the title, past the signing instruction and the pen's debris), or
     None when no line of the text is a title of the vocabulary."""
     titles = load_titles()
-    lines = [" ".join(nfc(line).split()) for line in text.splitlines()]
+    lines = [_speck_off(" ".join(nfc(line).split()), titles) for line in text.splitlines()]
     # A body that signs only through "TM." ("ỦY BAN NHÂN DÂN") is the page's header without it.
     collective = {e.text for e in titles.entries if e.collective}
 
