@@ -13,6 +13,7 @@ writing the same files again. The tag files are written last: a directory withou
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
@@ -68,6 +69,18 @@ class BagWriter:
             return False
         _atomic_write(path, data)
         return True
+
+    def discard(self) -> None:
+        """Remove the payload files this writer put (and the folders they leave empty), never
+        any other file under ``data/``."""
+        for key in self.payload:
+            (self.root / key).unlink(missing_ok=True)
+        folders = sorted({p for key in self.payload for p in (self.root / key).parents
+                          if self.root / "data" in p.parents or p == self.root / "data"},
+                         key=lambda p: len(p.parts), reverse=True)
+        for folder in folders:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty
 
     def finish(self, info: Mapping[str, str]) -> dict[str, int]:
         """Write the manifests and tag files; return the payload's octets and files."""

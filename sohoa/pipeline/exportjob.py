@@ -32,7 +32,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -126,7 +125,8 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
                                             reason=f"export {out.resolve()}", by=by)
         bag.put(anchors.BAG_FILE, checkpoint)
         # The reads are logged before the bag is finished: if the access log cannot be
-        # written, the papers written so far are taken off the disk again (review17 N10) and
+        # written, the files this run put in the bag are taken off the disk again (review17
+        # N10; only those — a folder may hold files that are not the bag's, M9) and
         # what is left is an unfinished bag without them (`export verify` refuses it, running
         # the export again completes it) — never personal data nobody's log shows leaving.
         caller = Caller(user=by, role="archivist", unit=settings.unit or "", channel="cli")
@@ -134,7 +134,7 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
             archive.log_access(caller, "export", purpose, _reads(
                 {"export": str(out.resolve()), **selection}, named, unowned))
         except BaseException:
-            shutil.rmtree(out / "data", ignore_errors=True)
+            bag.discard()
             raise
         totals = bag.finish({
             "Source-Organization": settings.agency,
