@@ -47,6 +47,10 @@ def file_digest(path: Path, algorithm: str = "sha256") -> tuple[str, int]:
     return h.hexdigest(), size
 
 
+DECLARATION = "bagit.txt"
+_DECLARATION_TEXT = f"BagIt-Version: {VERSION}\nTag-File-Character-Encoding: UTF-8\n"
+
+
 class BagWriter:
     """Writes a bag into ``root`` (created if absent)."""
 
@@ -54,6 +58,9 @@ class BagWriter:
         self.root = Path(root)
         self.payload: dict[str, tuple[str, int]] = {}  # "data/…" → (sha256, size)
         (self.root / "data").mkdir(parents=True, exist_ok=True)
+        # the declaration first: a folder interrupted mid-export is known for a bag of ours by
+        # it, never a folder that merely has a data/ of its own (review17 N13)
+        _atomic_write(self.root / DECLARATION, _DECLARATION_TEXT.encode("utf-8"))
         for stray in (self.root / "data").rglob(".tmp-*"):  # an interrupted write's leftovers
             stray.unlink(missing_ok=True)
 
@@ -71,12 +78,12 @@ class BagWriter:
         return True
 
     def discard(self) -> None:
-        """Remove the payload files this writer put (and the folders they leave empty), never
-        any other file under ``data/``."""
+        """Remove the payload files this writer put (and the folders under ``data/`` they
+        leave empty), never any other file: the bag stays one an export can go on with."""
         for key in self.payload:
             (self.root / key).unlink(missing_ok=True)
         folders = sorted({p for key in self.payload for p in (self.root / key).parents
-                          if self.root / "data" in p.parents or p == self.root / "data"},
+                          if self.root / "data" in p.parents},
                          key=lambda p: len(p.parts), reverse=True)
         for folder in folders:
             with contextlib.suppress(OSError):
@@ -92,7 +99,7 @@ class BagWriter:
                   f"Payload-Oxum: {octets}.{len(self.payload)}",
                   f"Bag-Size: {_human(octets)}"]
         tags = {
-            "bagit.txt": f"BagIt-Version: {VERSION}\nTag-File-Character-Encoding: UTF-8\n",
+            DECLARATION: _DECLARATION_TEXT,
             "manifest-sha256.txt": manifest,
             "bag-info.txt": "".join(f"{line}\n" for line in lines),
         }

@@ -66,7 +66,10 @@ def write(settings: Settings, out: Path, *, dossier: str | None = None,
     out = Path(out)
     if (out / "tagmanifest-sha256.txt").exists():
         raise ConfigError(f"{out} đã chứa một gói BagIt hoàn chỉnh; hãy xuất vào thư mục mới")
-    if out.exists() and any(out.iterdir()) and not (out / "data").is_dir():
+    if out.exists() and any(out.iterdir()) and not (
+            (out / "data").is_dir() and (out / bagit.DECLARATION).is_file()):
+        # only a bag an earlier export began is gone on with; a folder with a data/ of its own
+        # would have its files carried in the payload (review17 N13)
         raise ConfigError(f"{out} không trống; hãy xuất vào thư mục mới hoặc trống")
     # Signs the bag's log checkpoint (an original: no copy stamp); a key problem stops us first.
     signer = make_signer(settings, original=True)

@@ -1,4 +1,4 @@
-"""review17 M9: `write` takes a non-empty folder that has a `data/` folder for
+"""review17 M9, N13: `write` takes a non-empty folder that has a `data/` folder for
 an unfinished bag of its own, without checking it is one (no bagit.txt asked), and when the access
 log then cannot be written it removes `out/data` entirely — files that were there before the
 export, not the bag's, go with it."""
@@ -11,7 +11,8 @@ import pytest
 from archivist_helpers import opened, signer_for, store
 from sqlalchemy import text
 
-from sohoa.errors import StorageError
+from sohoa.archive import bagit
+from sohoa.errors import ConfigError, StorageError
 from sohoa.pipeline.exportjob import write
 from sohoa.pipeline.settings import Settings
 
@@ -27,6 +28,18 @@ def test_a_failed_export_removes_only_what_it_wrote(settings: Settings, tmp_path
     usb = tmp_path / "usb"  # a drive whose own folder is called data/
     (usb / "data").mkdir(parents=True)
     (usb / "data" / "bao-cao-2025.xlsx").write_bytes(b"the office's own file")
-    with pytest.raises(StorageError):
+    # N13: a data/ folder that no export of ours began is no bag to go on with
+    with pytest.raises(ConfigError, match="không trống"):
         write(settings, usb, dossier=DOSSIER, by="Lê Thu Hà", purpose="nộp lưu")
-    assert (usb / "data" / "bao-cao-2025.xlsx").exists(), "a file not the bag's was deleted"
+    assert (usb / "data" / "bao-cao-2025.xlsx").read_bytes() == b"the office's own file"
+    # a bag an export began, with someone's file dropped into it: the failed log takes off
+    # only what the export put there
+    bag = tmp_path / "bag"
+    with pytest.raises(StorageError):
+        write(settings, bag, dossier=DOSSIER, by="Lê Thu Hà", purpose="nộp lưu")
+    assert (bag / bagit.DECLARATION).is_file()
+    (bag / "data" / "ghi-chu.txt").write_bytes(b"a note")
+    with pytest.raises(StorageError):
+        write(settings, bag, dossier=DOSSIER, by="Lê Thu Hà", purpose="nộp lưu")
+    assert (bag / "data" / "ghi-chu.txt").exists(), "a file not the bag's was deleted"
+    assert not list((bag / "data").rglob("*.pdf")), "the papers stayed with no access-log entry"

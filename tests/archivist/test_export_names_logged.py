@@ -85,7 +85,8 @@ def test_no_valid_bag_is_left_when_the_access_log_cannot_be_written(
     with pytest.raises(StorageError, match="nhật ký truy cập"):
         write(settings, bag, dossier=DOSSIER, by="Lê Thu Hà", purpose="nộp lưu")
     assert bagit.validate(bag), "a valid bag is on disk with no access-log entry"
-    assert not (bag / "data").exists(), "the papers are on disk with no access-log entry"
+    assert not [p for p in (bag / "data").rglob("*") if p.is_file()], \
+        "the papers are on disk with no access-log entry"
     assert not _exports(settings, HUSBAND) and not _exports(settings, WIFE)
     with opened(settings) as archive, archive.transaction(write=True) as conn:
         conn.execute(text("DROP TRIGGER full_log"))
