@@ -84,12 +84,18 @@ step "7. Một hồ sơ từ hệ thống một cửa, và một giấy tờ đ�
 CODE=H19.22-$(vietnam_day %y%m%d)-0001
 # The applicant is a citizen whose identity card the desk scanned in step 3: the card is reused
 # for the new dossier instead of being asked for again.
-read -r APPLICANT CARD < <(.venv/bin/python -c 'import json
+read -r APPLICANT CARD WAITING < <(.venv/bin/python -c 'import json
 for line in open("out/demo-ingest.jsonl"):
     d = json.loads(line)
     if d.get("doc_type") == "citizen_id_card" and d.get("owner_id") and d.get("document_id"):
-        print(d["owner_id"], d["document_id"]); break')
+        print(d["owner_id"], d["document_id"], int(bool(d.get("needs_review")))); break')
 $SOHOA dossier open "$CODE" --procedure 2.000488.000.00.00.H19 --owner "$APPLICANT" --unit H19.22
+# A paper waiting for review is offered to nobody: a person first compares what the machine
+# read (or corrected, such as a tone mark in a name) with the card.
+if [ "${WAITING:-0}" = 1 ]; then
+    echo "Thẻ đang chờ kiểm tra: người kiểm tra đối chiếu với thẻ giấy rồi xác nhận."
+    $SOHOA review accept "$CARD" --by "Trần Thị Kiểm"
+fi
 $SOHOA reuse "$APPLICANT" --purpose "$CODE"
 $SOHOA dossier reuse "$CODE" "$CARD" --purpose "$CODE"
 $SOHOA dossier show "$CODE"
