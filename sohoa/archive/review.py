@@ -26,7 +26,7 @@ from sohoa.archive.archival import (
     retention_label,
     split_number,
 )
-from sohoa.archive.catalog import dossier_locks
+from sohoa.archive.catalog import dossier_locks, upsert
 from sohoa.archive.documents import IS_STORED
 from sohoa.archive.models import (
     Document,
@@ -87,6 +87,9 @@ class DocumentUpdate:
     # The other people a shared paper belongs to (number, name as printed) after the decision:
     # its ``document_co_owners`` rows are replaced by these; None leaves them as they are.
     co_owners: tuple[tuple[str, str | None], ...] | None = None
+    # ``dossier_code`` is a dossier the catalog does not know yet, read off a receipt whose code
+    # the scan missed: the decision makes it, as the scan would have (review17 N12).
+    opens_dossier: bool = False
 
 
 def review_documents(archive: Archive) -> list[dict[str, Any]]:
@@ -163,6 +166,27 @@ def dossier_exists(archive: Archive, code: str) -> bool:
     """Is ``code`` a dossier the catalog knows (opened, or created by a scan)?"""
     with archive.transaction(write=False) as conn:
         return conn.execute(select(Dossier.code).where(Dossier.code == code)).first() is not None
+
+
+def desk_opens_dossiers(archive: Archive, document_id: str) -> bool:
+    """Does the one-stop system open the dossiers of the unit that received this paper (it has
+    opened one there)? Such a desk files papers only into dossiers it opened; one that never
+    had a dossier opened works from its sheets."""
+    with archive.transaction(write=False) as conn:
+        unit = conn.execute(select(Document.unit).where(Document.id == document_id)
+                            ).scalar_one_or_none()
+        return bool(unit) and conn.execute(dossiers.OPENED_AT_UNIT,
+                                           {"unit": unit}).first() is not None
+
+
+def papers_asking(archive: Archive, code: str, question: str) -> list[str]:
+    """The stored papers of dossier ``code`` whose review reasons ask ``question``, in the
+    order they were stored."""
+    with archive.transaction(write=False) as conn:
+        rows = conn.execute(select(Document.id, Document.review_reasons).where(
+            Document.dossier_code == code, IS_STORED)
+            .order_by(Document.created_at, Document.id)).all()
+    return [r.id for r in rows if any(question in w for w in r.review_reasons or ())]
 
 
 def dossier_units(archive: Archive, code: str) -> set[str] | None:
@@ -271,6 +295,8 @@ def _record(archive: Archive, document_id: str, round_no: int, reviewer: str,
                 "reviewer": nfc_opt(reviewer), "produced_by": nfc_opt(d.produced_by),
                 "reason": nfc_opt(d.reason), "at": now} for d in decisions])
         if new is not None:
+            if new.opens_dossier and new.dossier_code:
+                _open_as_scanned(conn, new.dossier_code, document_id, now)
             held = statements.held(conn, document_id)
             before = None if held else statements.stored_event(conn, document_id)
             _update_document(conn, document_id, new, now)
@@ -282,6 +308,15 @@ def _record(archive: Archive, document_id: str, round_no: int, reviewer: str,
             statements.announce(conn, document_id, before=before, was_held=bool(held), at=now)
         audit_log.append(conn, audit_action, actor=reviewer, target=document_id,
                          detail=dict(audit_detail))
+
+
+def _open_as_scanned(conn: Any, code: str, document_id: str, now: Any) -> None:
+    """The dossier ``code`` as a scan of its receipt makes it: received by the paper's unit.
+    Nothing happens if it exists meanwhile (opened or made by another paper's move)."""
+    unit = conn.execute(select(Document.unit).where(Document.id == document_id)).scalar_one()
+    upsert(conn, Dossier.__table__,
+           {"code": nfc_opt(code), "created_at": now, **({"receiving_unit": unit} if unit else {})},
+           key=("code",), update=[])
 
 
 def _update_document(conn: Any, document_id: str, new: DocumentUpdate, now: Any) -> None:

@@ -77,6 +77,9 @@ def _print_decision(result: dict[str, Any], as_json: bool) -> None:
     out.print(f"{result['document_id']} lượt {result['round']}: {label(key)} {kind} "
               f"({_value(key, result['old'])} → {_value(key, result['new'])}), người rà soát "
               f"{result['by']}", markup=False, soft_wrap=True)
+    if result.get("followers"):
+        out.print(f"  cùng {len(result['followers'])} giấy tờ quét sau giấy tiếp nhận: "
+                  + ", ".join(result["followers"]), markup=False, soft_wrap=True)
     if result["needs_review"]:
         out.print("  còn phải kiểm tra: " + "; ".join(result["reasons"]))
     else:

@@ -38,6 +38,7 @@ from rapidfuzz import fuzz
 from sohoa import reasons
 from sohoa.archive import Archive, review
 from sohoa.archive.docids import WRITE_PREFIX
+from sohoa.archive.dossiers import UNOPENED_WHY
 from sohoa.archive.policy import Caller
 from sohoa.archive.statements import HOLD_KEY
 from sohoa.archive.unreachable import FAMILIES
@@ -49,6 +50,7 @@ from sohoa.ocr.dates import parse_vn_date
 from sohoa.ocr.fields.captions import LABELS
 from sohoa.ocr.fields.extract import extract_fields
 from sohoa.ocr.fields.fixedtitle import fixed_title
+from sohoa.ocr.segment import DEFAULT_DOSSIER_CODE_PATTERN, find_dossier_code
 from sohoa.pipeline.analysis import PAGE_STAGE, PageAnalysis
 from sohoa.pipeline.assemble import UNREAD_RECEIPT_CODE
 from sohoa.pipeline.owner import co_owners, resolve_owner
@@ -499,8 +501,8 @@ class Reviewer:
                                   "reason": decision.reason})
         return self._result(doc["document_id"], k, decision, update)
 
-    def set_dossier(self, document_id: str, code: str, *, reason: str | None = None
-                    ) -> dict[str, Any]:
+    def set_dossier(self, document_id: str, code: str, *, reason: str | None = None,
+                    follow: bool = True) -> dict[str, Any]:
         """File the paper under the dossier it belongs to: the sheet it was scanned behind was
         another's (a settled dossier's, the previous stack's), or confirm where it is. The
         question about its sheet is answered either way; its component and code follow
@@ -511,22 +513,59 @@ class Reviewer:
         if not code:
             raise ConfigError("cho biết mã hồ sơ mà giấy tờ này thuộc về (ví dụ "
                               "H19.22-261207-0101)")
-        if code != doc["dossier_code"] and not review.dossier_exists(self.archive, code):
-            raise NotFoundError(f"không có hồ sơ {code} trong kho lưu trữ; mở hồ sơ trước "
-                                "(sohoa dossier open) rồi chuyển giấy tờ sang")
+        # the scan missed its receipt's code (review17 N12): the code a person reads off the
+        # receipt makes the dossier, as the scan would have, and the papers behind it follow
+        unread_receipt = doc["dossier_code"].startswith(UNASSIGNED_PREFIX) and any(
+            UNREAD_RECEIPT_CODE in r for r in doc["review_reasons"])
+        opens = code != doc["dossier_code"] and not review.dossier_exists(self.archive, code)
+        if opens:
+            code = self._may_open(doc, code, unread_receipt)
+            opens = not review.dossier_exists(self.archive, code)
         spec = self.registry.get(doc["doc_type"])
         # the sheet question is answered: no hold for it any more
         doc = {**doc, "extra": {k: v for k, v in doc["extra"].items() if k != HOLD_KEY}}
         update = self._update(doc, spec, dict(doc["fields"]), doc["owner_id"], None, {DOSSIER})
         update.dossier_code = code
+        update.opens_dossier = opens
         action = "correct" if code != doc["dossier_code"] else "confirm"
         decision = review.Decision(action, DOSSIER, doc["dossier_code"], code, produced_by,
                                    reason)
         review.record(self.archive, doc["document_id"], k, self.by, [decision], update,
                       audit_action=f"review.{'corrected' if decision.error else 'confirmed'}",
                       audit_detail={"round": k, "field": DOSSIER, "old": decision.old_value,
-                                    "new": code, "reason": reason})
-        return self._result(doc["document_id"], k, decision, update)
+                                    "new": code, "reason": reason,
+                                    **({"opened": True} if opens else {})})
+        result = self._result(doc["document_id"], k, decision, update)
+        if unread_receipt and follow and code != doc["dossier_code"]:
+            # the rest of the stack behind the receipt: each its own decision, so a rerun
+            # after an interruption moves what is left
+            result["followers"] = [
+                self.set_dossier(other, code, reason=reason, follow=False)["document_id"]
+                for other in review.papers_asking(self.archive, doc["dossier_code"],
+                                                  UNREAD_RECEIPT_CODE)
+                if other != doc["document_id"]]
+        return result
+
+    def _may_open(self, doc: dict[str, Any], code: str, unread_receipt: bool) -> str:
+        """May this move make dossier ``code``, which the catalog does not know? Only for the
+        papers of a receipt whose code the scan missed, a code of the desk's pattern (typed in
+        small letters too: the code in capitals is returned), at a desk that works from its
+        sheets (where the one-stop system opens dossiers, it opens this one too)."""
+        if not unread_receipt:
+            raise NotFoundError(f"không có hồ sơ {code} trong kho lưu trữ; mở hồ sơ trước "
+                                "(sohoa dossier open) rồi chuyển giấy tờ sang")
+        pattern = self.settings.code_pattern or DEFAULT_DOSSIER_CODE_PATTERN
+        typed = code
+        code = next((c for c in (code, code.upper()) if find_dossier_code(c, pattern) == c), "")
+        if not code:
+            raise ConfigError(f"“{typed}” không đúng mẫu mã hồ sơ của bộ phận (ví dụ "
+                              "H19.22-261207-0101): hãy đối chiếu lại với mã in trên giấy "
+                              "tiếp nhận")
+        if review.desk_opens_dossiers(self.archive, doc["document_id"]):
+            raise NotFoundError(f"hồ sơ {code} {UNOPENED_WHY}: tại bộ phận này hồ sơ do hệ "
+                                "thống một cửa mở; khi hồ sơ đã được mở (sohoa dossier open), "
+                                "chuyển giấy tờ sang")
+        return code
 
     def set_type(self, document_id: str, doc_type: str, *, reason: str | None = None
                  ) -> dict[str, Any]:

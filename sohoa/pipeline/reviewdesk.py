@@ -86,8 +86,12 @@ class ReviewDesk:
                 f"{code} chỉ là chỗ tạm của các giấy tờ chưa xác định được hồ sơ, không phải "
                 "mã hồ sơ: hãy nhập mã hồ sơ in trên phiếu tiếp nhận (ví dụ "
                 "H19.22-261207-0101) vào ô «Mã hồ sơ đúng»")
-        units = catalog_review.dossier_units(self.archive, code) if code else None
-        if units is not None:  # an unknown code: set_dossier says it is not in the archive
-            check_move_into(caller, code, units)
+        # an unknown code: set_dossier says it is not in the archive, or makes it from the
+        # receipt's printed code (typed in small letters too: the capitals' dossier is checked)
+        for typed in dict.fromkeys((code, code.upper())) if code else ():
+            units = catalog_review.dossier_units(self.archive, typed)
+            if units is not None:
+                check_move_into(caller, typed, units)
+                break
         return review.Reviewer(self.archive, self.settings, caller.user).set_dossier(
             document_id, code)

@@ -52,13 +52,14 @@ def _sign_in(client: TestClient, home: Home, who: str) -> None:
                                     "token": home.tokens[who]})
 
 
-def _behind_an_unread_receipt(home: Home) -> str:
+def _behind_an_unread_receipt(home: Home, copy: int = 1) -> str:
     with open_archive(home.settings) as arc:
-        doc_id = store_flagged(arc)
+        doc_id = store_flagged(arc, copy=copy)
         why = [*arc.get_document(doc_id)["review_reasons"], reason("dossier", UNREAD_RECEIPT_CODE)]
         with arc.transaction(write=True) as conn:
             conn.execute(text("INSERT INTO dossiers (code, created_at) VALUES "
-                              "(:c, '2024-03-05 00:00:00')"), {"c": PLACEHOLDER})
+                              "(:c, '2024-03-05 00:00:00') ON CONFLICT (code) DO NOTHING"),
+                         {"c": PLACEHOLDER})
             conn.execute(update(Document).where(Document.id == doc_id).values(
                 dossier_code=PLACEHOLDER, review_reasons=why))
     return doc_id
@@ -149,3 +150,32 @@ def test_a_desk_clerk_moves_papers_only_into_her_units_dossiers(client: TestClie
     r = client.post(f"/web/review/{doc_id}/dossier",
                     data={"csrf": csrf, "dossier": "H19.23-240305-0007"})
     assert r.status_code == 303, r.text
+
+
+def test_the_code_read_off_an_unread_receipt_files_its_paper(client: TestClient,
+                                                             home: Home) -> None:
+    """review17 N12: the dossier exists only on the paper (the scan missed the receipt's
+    code); at a desk that works from its sheets, the code a clerk reads off it makes the
+    dossier. Where the one-stop system opens the desk's dossiers, the page says who opens it."""
+    doc_id = _behind_an_unread_receipt(home)
+    _sign_in(client, home, "desk")
+    csrf = _csrf(client.get(f"/web/review/{doc_id}").text)
+    with open_archive(home.settings) as arc, arc.transaction(write=True) as conn:
+        opened_here = conn.execute(text(
+            "SELECT count(*) FROM dossiers WHERE receiving_unit = 'H19.22' "
+            "AND received_at IS NOT NULL")).scalar_one()
+    assert opened_here == 0  # this desk works from its sheets
+    r = client.post(f"/web/review/{doc_id}/dossier",
+                    data={"csrf": csrf, "dossier": "H19.22-240305-0042"})
+    assert r.status_code == 303, r.text
+    assert "Đã chuyển giấy tờ sang hồ sơ H19.22-240305-0042" in unquote_plus(
+        r.headers["location"])
+    assert _asked(home, doc_id) == ("H19.22-240305-0042", False)
+
+    other = _behind_an_unread_receipt(home, copy=2)
+    _opened(home, "H19.22-240305-0008", "H19.22")  # now the one-stop system opens them
+    r = client.post(f"/web/review/{other}/dossier",
+                    data={"csrf": csrf, "dossier": "H19.22-240305-0043"})
+    assert r.status_code == 404, r.status_code
+    assert "chưa được mở trên hệ thống một cửa" in r.text and "sohoa dossier" not in r.text
+    assert _asked(home, other) == (PLACEHOLDER, True)

@@ -172,7 +172,9 @@ def install(view: Any, write: Any) -> None:
     def set_dossier(desk: Desk, form: dict[str, str]) -> Response:
         document_id = desk.request.path_params["document_id"]
         result = _desk(desk).move(desk.caller, document_id, form.get("dossier", ""))
-        said = (f"Đã chuyển giấy tờ sang hồ sơ {result['new']}."
+        followers = len(result.get("followers") or ())
+        said = (f"Đã chuyển giấy tờ sang hồ sơ {result['new']}"
+                + (f", cùng {followers} giấy tờ quét sau giấy tiếp nhận." if followers else ".")
                 if result["old"] != result["new"] else f"Đã xác nhận hồ sơ {result['new']}.")
         return RedirectResponse(url(f"/web/review/{document_id}", said=said), status_code=303)
 
