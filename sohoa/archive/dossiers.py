@@ -975,6 +975,7 @@ def listing(archive: Archive, *, unit: str | None = None, date_from: date | None
                                   .where(Document.dossier_code.in_(loose))
                                   .group_by(Document.dossier_code)):
                 papers[c[0]] = (int(c[1]), c[2])
+        twins = code_twins(conn, [c for c in codes if not c.startswith(UNASSIGNED_PREFIX)])
     return [{"code": r.code, "procedure_code": r.procedure_code,
              "procedure_name": r.procedure_name, "unit": r.receiving_unit,
              "unit_level": r.unit_level, "channel": r.channel, "owner_id": r.owner_id,
@@ -983,9 +984,35 @@ def listing(archive: Archive, *, unit: str | None = None, date_from: date | None
              "appointment_date": r.appointment_date.isoformat() if r.appointment_date else None,
              "status": r.status, "status_at": r.status_at.isoformat() if r.status_at else None,
              "components": counts.get(r.code, {}),
+             **({"same_as": twins[r.code]} if r.code in twins else {}),
              **({"papers": papers.get(r.code, (0, None))[0],
                  "last_stored_at": _iso(papers.get(r.code, (0, None))[1])}
                 if r.code.startswith(UNASSIGNED_PREFIX) else {})} for r in rows]
+
+
+def code_twins(conn: Connection, codes: Sequence[str]) -> dict[str, list[str]]:
+    """The dossiers that may be one with each of ``codes`` under another code: a national
+    four-level code ("000.00.24.H54-241201-0001") and the tail earlier versions read off the
+    same receipt ("H54-241201-0001", review17 N5). Both ways: a listed tail's full codes, a
+    listed full code's tails."""
+    twins: dict[str, set[str]] = {}
+    for start in range(0, len(codes), 200):
+        batch = codes[start:start + 200]
+        tails = {c.split(".", k)[k]: c for c in batch for k in range(1, c.count(".") + 1)}
+        found = conn.execute(select(Dossier.code).where(or_(
+            Dossier.code.in_(list(tails)),
+            *(Dossier.code.like(f"%.{_like_escaped(c)}", escape="\\") for c in batch)))).scalars()
+        for other in found:
+            if other in tails and other != tails[other]:
+                twins.setdefault(tails[other], set()).add(other)
+            for c in batch:
+                if other != c and other.endswith(f".{c}"):
+                    twins.setdefault(c, set()).add(other)
+    return {c: sorted(t) for c, t in twins.items()}
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _iso(moment: Any) -> str | None:

@@ -46,7 +46,9 @@ def _local(at: datetime) -> str:
 # of its papers serves a dossier (no command moves a paper to another dossier).
 UNASSIGNED_LINE = ("chưa gán hồ sơ: trang không có phiếu mã hồ sơ hoặc giấy tiếp nhận không "
                    "đọc được mã; giấy tờ vẫn tra cứu được "
-                   "(sohoa search); để dùng một giấy tờ cho hồ sơ: sohoa dossier reuse "
+                   "(sohoa search); giấy tiếp nhận không đọc được mã: nhập mã in trên giấy "
+                   "(sohoa review set MÃ_GIẤY_TỜ \"Mã hồ sơ\" MÃ_HỒ_SƠ), các giấy tờ theo sau "
+                   "được chuyển cùng; để dùng một giấy tờ cho hồ sơ khác: sohoa dossier reuse "
                    "MÃ_HỒ_SƠ MÃ_GIẤY_TỜ")
 
 
@@ -346,29 +348,38 @@ def dossier_list(state: State, unit: str | None, date_from: str | None, date_to:
         return
     names = dossierdesk.DOSSIER_STATUS_NAMES
     for r in rows:
-        if r.get("unassigned"):
-            # Not a dossier: the pages came without a dossier-code sheet (born-digital files,
-            # loose scans). Their papers are stored and found by search; a dossier takes one
-            # with `dossier reuse` (no command moves a paper to another dossier).
-            last = (f", lưu gần nhất {shown_moment(r['last_stored_at'])}"
-                    if r.get("last_stored_at") else "")
-            out.print(f"{r['code']} {r['unit'] or '—'}: {r.get('papers', 0)} giấy tờ{last}; "
-                      f"{UNASSIGNED_LINE}; xem từng giấy tờ: sohoa dossier show {r['code']}",
-                      soft_wrap=True)
-            continue
-        if r["received_at"] is None and r["status"] is None:
-            # Its code was read from a scanned receipt; the dossier itself was never opened
-            # here, so there is no procedure or status to show: say what it is.
-            day = f" {shown_date(r['received_date'])}" if r["received_date"] else ""
-            out.print(f"{r['code']}{day} {r['unit'] or '—'}: chỉ biết từ phiếu tiếp nhận đã "
-                      "quét (chưa mở hồ sơ ở đây)", soft_wrap=True)
-            continue
-        comps = ", ".join(f"{_SATISFIED.get(k if k != 'missing' else None, k)} {n}"
-                          for k, n in sorted(r["components"].items()))
-        out.print(f"{r['code']} {shown_date(r['received_date'])} {r['unit'] or '—'} "
-                  f"{r['procedure_name'] or '—'} "
-                  f"[{names.get(r['status'] or '', r['status'] or '—')}]"
-                  + (f" {comps}" if comps else ""))
+        _print_listed(r, names)
+        if r.get("same_as"):
+            out.print(f"  có thể là cùng một hồ sơ với {', '.join(r['same_as'])} (mã hồ sơ quốc "
+                      "gia và phần cuối của nó, đọc từ cùng một giấy tiếp nhận ở các lần quét "
+                      "khác nhau): đối chiếu rồi chuyển giấy tờ về một mã (sohoa review set "
+                      "MÃ_GIẤY_TỜ \"Mã hồ sơ\" MÃ_HỒ_SƠ)", markup=False, soft_wrap=True)
+
+
+def _print_listed(r: dict[str, Any], names: dict[str, str]) -> None:
+    if r.get("unassigned"):
+        # Not a dossier: the pages came without a dossier-code sheet (born-digital files,
+        # loose scans), or behind a receipt whose code was not read. Their papers are
+        # stored and found by search; `review set … "Mã hồ sơ"` files them.
+        last = (f", lưu gần nhất {shown_moment(r['last_stored_at'])}"
+                if r.get("last_stored_at") else "")
+        out.print(f"{r['code']} {r['unit'] or '—'}: {r.get('papers', 0)} giấy tờ{last}; "
+                  f"{UNASSIGNED_LINE}; xem từng giấy tờ: sohoa dossier show {r['code']}",
+                  soft_wrap=True)
+        return
+    if r["received_at"] is None and r["status"] is None:
+        # Its code was read from a scanned receipt; the dossier itself was never opened
+        # here, so there is no procedure or status to show: say what it is.
+        day = f" {shown_date(r['received_date'])}" if r["received_date"] else ""
+        out.print(f"{r['code']}{day} {r['unit'] or '—'}: chỉ biết từ phiếu tiếp nhận đã "
+                  "quét (chưa mở hồ sơ ở đây)", soft_wrap=True)
+        return
+    comps = ", ".join(f"{_SATISFIED.get(k if k != 'missing' else None, k)} {n}"
+                      for k, n in sorted(r["components"].items()))
+    out.print(f"{r['code']} {shown_date(r['received_date'])} {r['unit'] or '—'} "
+              f"{r['procedure_name'] or '—'} "
+              f"[{names.get(r['status'] or '', r['status'] or '—')}]"
+              + (f" {comps}" if comps else ""))
 
 
 @click.group()

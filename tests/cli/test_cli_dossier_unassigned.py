@@ -57,3 +57,28 @@ def test_show_of_a_loose_placeholder_lists_its_papers(tmp_path: Path) -> None:
     [loose] = [line for line in listed.splitlines() if line.startswith(code)]
     # archivist_helpers.store archives a paper on its issue day (01/03/2012, 08:00 UTC)
     assert "2 giấy tờ, lưu gần nhất 01/03/2012 15:00" in loose, listed
+
+
+def test_a_dossier_filed_under_the_tail_of_a_national_code_is_flagged(tmp_path: Path) -> None:
+    """review17 N5: earlier versions filed a receipt printing "000.00.24.H54-241201-0001"
+    under its tail "H54-241201-0001"; a later scan of the same receipt goes under the whole
+    code. `dossier list` says the two may be one dossier, both ways; a code that only shares
+    digits with another is not flagged."""
+    settings = make_home(tmp_path / "home")
+    with opened(settings) as archive:
+        store(archive, None, "old", dossier="H54-241201-0001")
+        store(archive, None, "new", dossier="000.00.24.H54-241201-0001")
+        store(archive, None, "other", dossier="000.00.24.H54-241201-0011")
+        store(archive, None, "plain", dossier="H19.22-261207-0103")
+    runner = CliRunner(env={"SOHOA_HOME": None, "COLUMNS": "250"})
+    home = ["--home", str(settings.home)]
+    rows = {r["code"]: r for r in map(json.loads, runner.invoke(
+        cli, [*home, "dossier", "list", "--json"]).output.splitlines())}
+    assert rows["H54-241201-0001"]["same_as"] == ["000.00.24.H54-241201-0001"]
+    assert rows["000.00.24.H54-241201-0001"]["same_as"] == ["H54-241201-0001"]
+    assert "same_as" not in rows["000.00.24.H54-241201-0011"]
+    assert "same_as" not in rows["H19.22-261207-0103"]
+    text = runner.invoke(cli, [*home, "dossier", "list"]).output
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("H54-241201-0001"))
+    assert "có thể là cùng một hồ sơ với 000.00.24.H54-241201-0001" in lines[at + 1], text
