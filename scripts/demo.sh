@@ -2,8 +2,12 @@
 # The demo: a fresh archive on the embedded defaults, a generated batch of scanned dossiers,
 # one ingest, then what an officer would do with it.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-SOHOA=.venv/bin/sohoa
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+# Where the demo's archive (demo-home/) and files (out/) go: the checkout, unless
+# SOHOA_DEMO_DIR names another folder (the suite runs the demo whole in a temporary one).
+cd "${SOHOA_DEMO_DIR:-$REPO}"
+SOHOA="$REPO/.venv/bin/sohoa"
+PY="$REPO/.venv/bin/python"
 export SOHOA_HOME="$PWD/demo-home"
 # Every read of personal data states its purpose and is written to the access log.
 export SOHOA_PURPOSE="trình diễn: xem các hồ sơ mẫu"
@@ -15,7 +19,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 # Today on Viet Nam's clock, from sohoa's own (sohoa/clock.py): `TZ=Asia/Ho_Chi_Minh date`
 # silently gives UTC on a machine without the tz database.
 vietnam_day() {
-    .venv/bin/python -c 'import sys; from sohoa.clock import vietnam_today
+    "$PY" -c 'import sys; from sohoa.clock import vietnam_today
 print(vietnam_today().strftime(sys.argv[1]))' "$1"
 }
 
@@ -28,7 +32,7 @@ step "1b. CRL, OCSP và máy chủ dấu thời gian của CA phát triển trê
 $SOHOA dev-pki serve &
 PKI_PID=$!
 trap 'kill "$PKI_PID" 2>/dev/null || true' EXIT
-PKI_URL=$(.venv/bin/python -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' \
+PKI_URL=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' \
     "$SOHOA_HOME/keys/dev-pki.json")
 for _ in $(seq 1 100); do
     curl -fsS -o /dev/null "$PKI_URL/ca/root.crt" 2>/dev/null && break
@@ -41,24 +45,24 @@ $SOHOA synth "$BATCH" --seed 7 --dossiers 2 --duplex --severity light
 
 step "3. Tiếp nhận: tách hồ sơ, nhận dạng chữ (vie), phân loại, trích thông tin, PDF/A, ký số, lưu, lập chỉ mục"
 $SOHOA ingest "$BATCH" --duplex --json > out/demo-ingest.jsonl || code=$?
-.venv/bin/python scripts/demo_report.py out/demo-ingest.jsonl
+"$PY" "$REPO/scripts/demo_report.py" out/demo-ingest.jsonl
 [ "${code:-0}" -eq 0 ] || echo "(mã thoát của ingest ${code}: có tệp bị cách ly)"
 
 # Step 5's owner: one with a paper reuse can offer (one that proves something, not a form or a
 # receipt, and not waiting for review), else any owner read.
-OWNER=$(.venv/bin/python -c 'import json
+OWNER=$("$PY" -c 'import json
 from sohoa.doctypes import load_registry
 docs = [json.loads(line) for line in open("out/demo-ingest.jsonl")]
 owned = [d for d in docs if d.get("owner_id") and d.get("doc_type") != "dossier_receipt"]
 good = [d for d in owned if load_registry().proves(d["doc_type"]) and not d["needs_review"]]
 print((good or owned)[0]["owner_id"] if good or owned else "")')
-NAME=$(.venv/bin/python -c 'import json
+NAME=$("$PY" -c 'import json
 from sohoa.vntext import fold
 for line in open("out/demo-ingest.jsonl"):
     d = json.loads(line)
     if d.get("fields", {}).get("full_name"):
         print(fold(d["fields"]["full_name"])); break')
-DOC=$(.venv/bin/python -c 'import json
+DOC=$("$PY" -c 'import json
 for line in open("out/demo-ingest.jsonl"):
     d = json.loads(line)
     if d.get("document_id") and d.get("created"):
@@ -84,7 +88,7 @@ step "7. Một hồ sơ từ hệ thống một cửa, và một giấy tờ đ�
 CODE=H19.22-$(vietnam_day %y%m%d)-0001
 # The applicant is a citizen whose identity card the desk scanned in step 3: the card is reused
 # for the new dossier instead of being asked for again.
-read -r APPLICANT CARD WAITING < <(.venv/bin/python -c 'import json
+read -r APPLICANT CARD WAITING < <("$PY" -c 'import json
 for line in open("out/demo-ingest.jsonl"):
     d = json.loads(line)
     if d.get("doc_type") == "citizen_id_card" and d.get("owner_id") and d.get("document_id"):
@@ -109,7 +113,7 @@ step "7b. Chứng thực bản sao điện tử của thẻ đó tại một ph�
 SOHOA_SIGNING_CERTIFY_WITH_AGENCY_KEY=true $SOHOA certify copy "$CARD" --owner "$APPLICANT" --unit H19.22.26 --by "Lê Văn Tâm" \
     --title "Phó Chủ tịch UBND phường Trấn Biên" --original-compared --json \
     > out/demo-certify.json
-COPY=$(.venv/bin/python -c 'import json,sys; print(json.load(open(sys.argv[1]))["document_id"])' \
+COPY=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["document_id"])' \
     out/demo-certify.json)
 $SOHOA verify "$COPY"
 $SOHOA certify register --unit H19.22.26 --year "$(vietnam_day %Y)" \

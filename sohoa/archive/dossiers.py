@@ -176,10 +176,17 @@ def on_document_stored(conn: Connection, doc_id: str, rec: DocumentRecord, fmt: 
     place(conn, doc_id, fmt, stored=True)
 
 
-def on_document_reviewed(conn: Connection, doc_id: str, fmt: str, *, by: str) -> None:
+def on_document_reviewed(conn: Connection, doc_id: str, fmt: str, *, by: str,
+                         as_scanned: bool = False) -> None:
     """Inside a review's transaction, after the document's row changed: its component and
-    code follow what the review decided (a new type or owner, a paper confirmed)."""
-    place(conn, doc_id, fmt, by=by, confirmed=None)
+    code follow what the review decided (a new type or owner, a paper confirmed).
+    ``as_scanned``: the paper was filed by the code a person read off its receipt, which the
+    scan missed — it is placed as the scan would have placed it (a settled dossier's hold,
+    another person's paper held for a component of one), nobody having looked at it."""
+    if as_scanned:
+        place(conn, doc_id, fmt, by=by, stored=True, confirmed=False)
+    else:
+        place(conn, doc_id, fmt, by=by, confirmed=None)
 
 
 _PLACE_DOCUMENT = select(

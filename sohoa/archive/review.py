@@ -90,6 +90,9 @@ class DocumentUpdate:
     # ``dossier_code`` is a dossier the catalog does not know yet, read off a receipt whose code
     # the scan missed: the decision makes it, as the scan would have (review17 N12).
     opens_dossier: bool = False
+    # The paper is filed by the code read off its receipt, which the scan missed: placed in its
+    # dossier as the scan would have (dossiers.on_document_reviewed).
+    as_scanned: bool = False
 
 
 def review_documents(archive: Archive) -> list[dict[str, Any]]:
@@ -302,7 +305,7 @@ def _record(archive: Archive, document_id: str, round_no: int, reviewer: str,
             _update_document(conn, document_id, new, now)
             # its component and digitization code follow the new type, owner or confirmation
             dossiers.on_document_reviewed(conn, document_id, archive.digitization_format,
-                                          by=reviewer)
+                                          by=reviewer, as_scanned=new.as_scanned)
             conn.execute(SearchOutbox.__table__.insert().values(
                 document_id=document_id, op="upsert", created_at=now))
             statements.announce(conn, document_id, before=before, was_held=bool(held), at=now)

@@ -385,7 +385,9 @@ def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registr
         drafts.append(draft)
     _proposals_other_papers_confirm(drafts, registry)
     _owners_from_other_papers(drafts, registry)
-    if code is not None and applicant is not None:
+    if applicant is not None and (code is not None or unassigned == UNREAD_RECEIPT_CODE):
+        # behind a receipt whose code was not read too: its papers follow the code a person
+        # enters for it (review.set_dossier), and nobody looks at them one by one
         _strangers_to_the_applicant(drafts, applicant)
     for key in AGREEING_FIELDS:
         reconcile(drafts, key, registry)

@@ -524,9 +524,17 @@ class Reviewer:
         spec = self.registry.get(doc["doc_type"])
         # the sheet question is answered: no hold for it any more
         doc = {**doc, "extra": {k: v for k, v in doc["extra"].items() if k != HOLD_KEY}}
-        update = self._update(doc, spec, dict(doc["fields"]), doc["owner_id"], None, {DOSSIER})
+        update = self._update(doc, spec, dict(doc["fields"]), doc["owner_id"], None,
+                              {DOSSIER} if follow else set())
+        if not follow:
+            # a paper behind the receipt, which nobody looked at: only the receipt's question is
+            # answered; whether the paper is this dossier's at all still stands
+            update.review_reasons = [r for r in update.review_reasons
+                                     if UNREAD_RECEIPT_CODE not in r]
+            update.needs_review = bool(update.review_reasons)
         update.dossier_code = code
         update.opens_dossier = opens
+        update.as_scanned = unread_receipt
         action = "correct" if code != doc["dossier_code"] else "confirm"
         decision = review.Decision(action, DOSSIER, doc["dossier_code"], code, produced_by,
                                    reason)

@@ -105,3 +105,31 @@ def test_a_paper_of_a_read_dossier_is_not_moved_into_a_dossier_nobody_made(
         with pytest.raises(NotFoundError, match=r"không có hồ sơ H19\.22-240305-0042"):
             Reviewer(archive, settings, "Lan").set_dossier(ids[1], "H19.22-240305-0042")
     assert _where(settings, ids) == [(code, False)] * 3
+
+
+def test_another_persons_paper_behind_the_receipt_still_asks_after_following(
+        tmp_path: Path) -> None:
+    """A paper of someone the receipt and the dossier's papers do not name, scanned behind a
+    receipt whose code was not read (a stack missing the next dossier's receipt): it follows
+    the code a person enters for the receipt, but nobody looked at it, so the question the
+    scan asks of such a paper stands — it is not filed silently (tester17 F11's rule)."""
+    home = tmp_path / "home"
+    init_home(home, dev_key=True, unit="H19.22")
+    settings = load_settings(home=home, environ={"SOHOA_OCR_JOBS": "1"})
+    mine, code = _dossier(31, ["dossier_receipt", "birth_certificate"], unread=True)
+    theirs, _ = _dossier(77, ["citizen_id_card"], unread=False)
+    _pdf(mine + theirs, tmp_path / "batch.pdf")
+    events: list[dict] = []
+    run_ingest([tmp_path / "batch.pdf"], settings, emit=events.append)
+    ids = [e["document_id"] for e in events if e.get("document_id")]
+    with open_archive(settings) as archive:
+        card = next(i for i in ids if archive.get_document(i)["doc_type"] == "citizen_id_card")
+        stranger = [r for r in archive.get_document(card)["review_reasons"]
+                    if "có thể là giấy tờ của hồ sơ khác" in r]
+        assert stranger, archive.get_document(card)["review_reasons"]
+        result = Reviewer(archive, settings, "Lan").set_dossier(ids[0], code)
+        assert card in result["followers"]
+        doc = archive.get_document(card)
+    assert doc["dossier_code"] == code and doc["needs_review"]
+    assert stranger[0] in doc["review_reasons"]
+    assert not any(UNREAD_RECEIPT_CODE in r for r in doc["review_reasons"])
