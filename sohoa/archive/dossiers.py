@@ -997,29 +997,36 @@ def listing(archive: Archive, *, unit: str | None = None, date_from: date | None
                 if r.code.startswith(UNASSIGNED_PREFIX) else {})} for r in rows]
 
 
+# A national four-level dossier code (QĐ 20/2020/QĐ-TTg: the receiving body's identifier
+# "000.00.24.H54", then date and sequence) and the tail earlier versions read of it.
+_NATIONAL = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.(.+)$")
+
+
 def code_twins(conn: Connection, codes: Sequence[str]) -> dict[str, list[str]]:
     """The dossiers that may be one with each of ``codes`` under another code: a national
     four-level code ("000.00.24.H54-241201-0001") and the tail earlier versions read off the
-    same receipt ("H54-241201-0001", review17 N5). Both ways: a listed tail's full codes, a
-    listed full code's tails."""
+    same receipt ("H54-241201-0001", review17 N5), both ways. A listed national code's tail is
+    looked up by its index; a listed tail's national codes take one pass over the national
+    codes (LIKE with a fixed shape, never one pattern per listed code: review18 N2)."""
     twins: dict[str, set[str]] = {}
-    for start in range(0, len(codes), 200):
-        batch = codes[start:start + 200]
-        tails = {c.split(".", k)[k]: c for c in batch for k in range(1, c.count(".") + 1)}
-        found = conn.execute(select(Dossier.code).where(or_(
-            Dossier.code.in_(list(tails)),
-            *(Dossier.code.like(f"%.{_like_escaped(c)}", escape="\\") for c in batch)))).scalars()
-        for other in found:
-            if other in tails and other != tails[other]:
-                twins.setdefault(tails[other], set()).add(other)
-            for c in batch:
-                if other != c and other.endswith(f".{c}"):
-                    twins.setdefault(c, set()).add(other)
+    tails: dict[str, set[str]] = {}
+    for c in codes:
+        if found := _NATIONAL.match(c):
+            tails.setdefault(found[1], set()).add(c)
+    listed_tails = list(tails)
+    for start in range(0, len(listed_tails), 500):
+        for tail in conn.execute(select(Dossier.code).where(
+                Dossier.code.in_(listed_tails[start:start + 500]))).scalars():
+            for national in tails[tail]:
+                twins.setdefault(national, set()).add(tail)
+    plain = {c for c in codes if not _NATIONAL.match(c)}
+    if plain:
+        for national in conn.execute(select(Dossier.code).where(
+                Dossier.code.like("___.__.__.%"))).scalars():
+            found = _NATIONAL.match(national)
+            if found and found[1] in plain:
+                twins.setdefault(found[1], set()).add(national)
     return {c: sorted(t) for c, t in twins.items()}
-
-
-def _like_escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _iso(moment: Any) -> str | None:

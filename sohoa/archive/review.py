@@ -182,14 +182,25 @@ def desk_opens_dossiers(archive: Archive, document_id: str) -> bool:
                                            {"unit": unit}).first() is not None
 
 
-def papers_asking(archive: Archive, code: str, question: str) -> list[str]:
-    """The stored papers of dossier ``code`` whose review reasons ask ``question``, in the
-    order they were stored."""
+def papers_of_stack(archive: Archive, code: str, question: str, stack: str) -> list[str]:
+    """The stored papers of dossier ``code`` of the stack stored under placeholder ``stack``:
+    those still asking ``question`` there, or filed with it by an entered code
+    (``extra["receipt_code_entered"]``), in the order they were stored."""
     with archive.transaction(write=False) as conn:
-        rows = conn.execute(select(Document.id, Document.review_reasons).where(
+        rows = conn.execute(select(Document.id, Document.review_reasons, Document.extra).where(
             Document.dossier_code == code, IS_STORED)
             .order_by(Document.created_at, Document.id)).all()
-    return [r.id for r in rows if any(question in w for w in r.review_reasons or ())]
+    return [r.id for r in rows
+            if (code == stack and any(question in w for w in r.review_reasons or ()))
+            or ((r.extra or {}).get("receipt_code_entered") or {}).get("stack") == stack]
+
+
+def dossier_opened(archive: Archive, code: str) -> bool:
+    """Did the one-stop system (or the desk) open dossier ``code``, rather than a scan or an
+    entered receipt code making it?"""
+    with archive.transaction(write=False) as conn:
+        return conn.execute(select(Dossier.received_at).where(Dossier.code == code)
+                            ).scalar_one_or_none() is not None
 
 
 def dossier_units(archive: Archive, code: str) -> set[str] | None:

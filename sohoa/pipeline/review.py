@@ -60,6 +60,9 @@ from sohoa.pipeline.settings import Settings
 from sohoa.records import UNASSIGNED_PREFIX, Extraction, FieldValue, OcrPage, Word
 from sohoa.vntext import fold, nfc, squash_spaces, title_case_name
 
+# documents.extra: the paper was filed by a code a person read off its receipt, which the scan
+# missed ({"stack": the placeholder its stack was stored under}; review.set_dossier)
+RECEIPT_CODE_ENTERED = "receipt_code_entered"
 MACHINE = "sohoa"  # who produced the values round 1 checks: recognition
 OWNER = "owner_id"
 TYPE = "doc_type"
@@ -514,9 +517,11 @@ class Reviewer:
             raise ConfigError("cho biết mã hồ sơ mà giấy tờ này thuộc về (ví dụ "
                               "H19.22-261207-0101)")
         # the scan missed its receipt's code (review17 N12): the code a person reads off the
-        # receipt makes the dossier, as the scan would have, and the papers behind it follow
-        unread_receipt = doc["dossier_code"].startswith(UNASSIGNED_PREFIX) and any(
-            UNREAD_RECEIPT_CODE in r for r in doc["review_reasons"])
+        # receipt makes the dossier, as the scan would have, and the papers behind it follow;
+        # a code so entered is put right the same way while no one-stop opening confirmed it
+        # (review18 N1: a mistyped code was a dead end)
+        stack = self._stack(doc)
+        unread_receipt = stack is not None
         opens = code != doc["dossier_code"] and not review.dossier_exists(self.archive, code)
         if opens:
             code = self._may_open(doc, code, unread_receipt)
@@ -535,6 +540,8 @@ class Reviewer:
         update.dossier_code = code
         update.opens_dossier = opens
         update.as_scanned = unread_receipt
+        if stack is not None:
+            update.extra = {**update.extra, RECEIPT_CODE_ENTERED: {"stack": stack}}
         action = "correct" if code != doc["dossier_code"] else "confirm"
         decision = review.Decision(action, DOSSIER, doc["dossier_code"], code, produced_by,
                                    reason)
@@ -549,10 +556,22 @@ class Reviewer:
             # after an interruption moves what is left
             result["followers"] = [
                 self.set_dossier(other, code, reason=reason, follow=False)["document_id"]
-                for other in review.papers_asking(self.archive, doc["dossier_code"],
-                                                  UNREAD_RECEIPT_CODE)
+                for other in review.papers_of_stack(self.archive, doc["dossier_code"],
+                                                    UNREAD_RECEIPT_CODE, stack)
                 if other != doc["document_id"]]
         return result
+
+    def _stack(self, doc: dict[str, Any]) -> str | None:
+        """The placeholder of the stack behind a receipt whose code the scan missed, when this
+        paper is one of it: still under it with the question, or filed by a code a person
+        entered for it into a dossier no one-stop opening confirmed. None otherwise."""
+        if doc["dossier_code"].startswith(UNASSIGNED_PREFIX) and any(
+                UNREAD_RECEIPT_CODE in r for r in doc["review_reasons"]):
+            return str(doc["dossier_code"])
+        entered = (doc["extra"].get(RECEIPT_CODE_ENTERED) or {}).get("stack")
+        if entered and not review.dossier_opened(self.archive, doc["dossier_code"]):
+            return str(entered)
+        return None
 
     def _may_open(self, doc: dict[str, Any], code: str, unread_receipt: bool) -> str:
         """May this move make dossier ``code``, which the catalog does not know? Only for the

@@ -69,13 +69,17 @@ def test_a_dossier_filed_under_the_tail_of_a_national_code_is_flagged(tmp_path: 
         store(archive, None, "old", dossier="H54-241201-0001")
         store(archive, None, "new", dossier="000.00.24.H54-241201-0001")
         store(archive, None, "other", dossier="000.00.24.H54-241201-0011")
+        # another body's dossier with the same date and sequence (review18 N2)
+        store(archive, None, "body", dossier="000.00.25.H54-241201-0001")
         store(archive, None, "plain", dossier="H19.22-261207-0103")
     runner = CliRunner(env={"SOHOA_HOME": None, "COLUMNS": "250"})
     home = ["--home", str(settings.home)]
     rows = {r["code"]: r for r in map(json.loads, runner.invoke(
         cli, [*home, "dossier", "list", "--json"]).output.splitlines())}
-    assert rows["H54-241201-0001"]["same_as"] == ["000.00.24.H54-241201-0001"]
+    assert rows["H54-241201-0001"]["same_as"] == ["000.00.24.H54-241201-0001",
+                                                  "000.00.25.H54-241201-0001"]
     assert rows["000.00.24.H54-241201-0001"]["same_as"] == ["H54-241201-0001"]
+    assert rows["000.00.25.H54-241201-0001"]["same_as"] == ["H54-241201-0001"]
     assert "same_as" not in rows["000.00.24.H54-241201-0011"]
     assert "same_as" not in rows["H19.22-261207-0103"]
     text = runner.invoke(cli, [*home, "dossier", "list"]).output

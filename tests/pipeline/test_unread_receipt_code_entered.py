@@ -97,14 +97,22 @@ def test_where_the_one_stop_system_opens_dossiers_it_must_open_this_one(
 
 
 def test_a_paper_of_a_read_dossier_is_not_moved_into_a_dossier_nobody_made(
-        scanned: tuple[Settings, list[str], str]) -> None:
-    settings, ids, code = scanned
-    with open_archive(settings) as archive:
-        Reviewer(archive, settings, "Lan").set_dossier(ids[0], code)
-        # its question answered, the paper is an ordinary one: a new code needs an opening
-        with pytest.raises(NotFoundError, match=r"không có hồ sơ H19\.22-240305-0042"):
-            Reviewer(archive, settings, "Lan").set_dossier(ids[1], "H19.22-240305-0042")
-    assert _where(settings, ids) == [(code, False)] * 3
+        tmp_path: Path) -> None:
+    """The scan read the receipt's code: a paper of it moved to a code the catalog does not
+    know is refused (a dossier is opened, not made by a move)."""
+    home = tmp_path / "home"
+    init_home(home, dev_key=True, unit="H19.22")
+    settings = load_settings(home=home, environ={"SOHOA_OCR_JOBS": "1"})
+    pages, code = _dossier(31, ["dossier_receipt", "birth_certificate"], unread=False)
+    _pdf(pages, tmp_path / "batch.pdf")
+    events: list[dict] = []
+    run_ingest([tmp_path / "batch.pdf"], settings, emit=events.append)
+    ids = [e["document_id"] for e in events if e.get("document_id")]
+    assert [w[0] for w in _where(settings, ids)] == [code, code]
+    with open_archive(settings) as archive, pytest.raises(
+            NotFoundError, match=r"không có hồ sơ H19\.22-240305-0042"):
+        Reviewer(archive, settings, "Lan").set_dossier(ids[1], "H19.22-240305-0042")
+    assert [w[0] for w in _where(settings, ids)] == [code, code]
 
 
 def test_another_persons_paper_behind_the_receipt_still_asks_after_following(
@@ -133,3 +141,27 @@ def test_another_persons_paper_behind_the_receipt_still_asks_after_following(
     assert doc["dossier_code"] == code and doc["needs_review"]
     assert stranger[0] in doc["review_reasons"]
     assert not any(UNREAD_RECEIPT_CODE in r for r in doc["review_reasons"])
+
+
+def test_a_mistyped_code_is_put_right_the_same_way(
+        scanned: tuple[Settings, list[str], str]) -> None:
+    """review18 N1: one mistyped digit made a dossier nobody issued and filed the stack there;
+    the right code was then refused. A code entered for the receipt is put right like it was
+    entered — the stack follows — while no one-stop opening confirmed the dossier."""
+    settings, ids, code = scanned
+    typo = code[:-2] + code[-1] + code[-2]  # two digits swapped, still a well-formed code
+    assert typo != code
+    with open_archive(settings) as archive:
+        Reviewer(archive, settings, "Lan").set_dossier(ids[0], typo)
+    assert _where(settings, ids) == [(typo, False)] * 3
+    with open_archive(settings) as archive:
+        # from any paper of the stack, not only the receipt
+        result = Reviewer(archive, settings, "Lan").set_dossier(ids[2], code)
+        assert sorted(result["followers"]) == sorted(ids[:2])
+    assert _where(settings, ids) == [(code, False)] * 3
+    with open_archive(settings) as archive, archive.transaction(write=True) as conn:
+        # the one-stop system opens the dossier: the code is confirmed, no longer put right so
+        conn.execute(text("UPDATE dossiers SET received_at = '2024-03-05 01:00:00' "
+                          "WHERE code = :c"), {"c": code})
+    with open_archive(settings) as archive, pytest.raises(NotFoundError):
+        Reviewer(archive, settings, "Lan").set_dossier(ids[0], "H19.22-240305-0077")
