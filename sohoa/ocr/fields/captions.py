@@ -110,6 +110,31 @@ def _label_table(overrides: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[
 
 
 _GLOSS = re.compile(r"\s*/\s*[A-Za-z][A-Za-z ,.]{1,30}?(?=\s*[:;])")  # "/ Full name" before ':'
+# A caption's English gloss wrapped onto the next line, as the 2024 card prints its bilingual
+# captions in two narrow columns: "Ngày sinh/Date⏎of birth: 02/01/2002", "Nơi cư trú/Place⏎of
+# residence:⏎Số 211 …" (tester18 F2: the gloss's tail was taken for the address, and the birth
+# date was lost). The gloss is an ASCII word or two after a slash at the line's end, its rest a
+# few lower-case ASCII words up to a colon at the next line's start.
+_GLOSS_OPEN = re.compile(r"/\s*[A-Za-z][A-Za-z ]{0,20}$")
+_GLOSS_REST = re.compile(r"\s*([a-z][A-Za-z ,.]{0,30}?)\s*:")
+
+
+def joined_glosses(lines: list[str]) -> list[str]:
+    """``lines`` with each caption's wrapped English gloss joined back onto its caption's line
+    (the value after the gloss's colon with it)."""
+    out: list[str] = []
+    n = 0
+    while n < len(lines):
+        line = lines[n]
+        rest = _GLOSS_REST.match(lines[n + 1]) if n + 1 < len(lines) \
+            and _GLOSS_OPEN.search(line.rstrip()) else None
+        if rest is not None:
+            out.append(f"{line.rstrip()} {rest[1]}:{lines[n + 1][rest.end():]}")
+            n += 2
+            continue
+        out.append(line)
+        n += 1
+    return out
 _COLON = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*[:;]")
 
 

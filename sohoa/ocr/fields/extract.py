@@ -22,7 +22,13 @@ from sohoa.idcodes import (
 from sohoa.ocr.dates import NGAY, fold_keep_length, parse_vn_date
 from sohoa.ocr.fields.addresses import _address, snap_address
 from sohoa.ocr.fields.bodies import canonical_body, issuing_body
-from sohoa.ocr.fields.captions import _find_hits, _Hit, _values, labelled_values
+from sohoa.ocr.fields.captions import (
+    _find_hits,
+    _Hit,
+    _values,
+    joined_glosses,
+    labelled_values,
+)
 from sohoa.ocr.fields.digits import (
     _number_token,
     checked_notation,
@@ -385,7 +391,7 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     """
     spec = registry.get(doc_type)
     text = nfc(text)
-    lines = text.splitlines()
+    lines = joined_glosses(text.splitlines())
     hits = _find_hits(lines, spec)
     if party and spec.owner_shared:
         block = _party_block(lines, hits, party)

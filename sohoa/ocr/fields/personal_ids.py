@@ -52,14 +52,17 @@ _PAPER_RE = re.compile(rf"(?<![0-9a-z])(?:giay\s+|so\s+(?:the\s+)?|the\s+)?(?:{_
 # card, often wrapped and misspelt by OCR: "…/Personal identifcation⏎number:"): up to four
 # words after a slash that end at a colon are that translation, a speck OCR read before one
 # of them too ("…identifcation⏎_ number:", held-out seed 37 page 3700022; a quote, its "n"
-# lost: "…identification⏎"umber:", tuning seed 53 page 5300006). After a slash,
+# lost: "…identification⏎"umber:", tuning seed 53 page 5300006), or at the line's end when the
+# card prints the number under its caption with no colon (tester18 F2: "Số định danh cá
+# nhân/Personal IdentffcatIon number⏎0792…", its English half misread). After a slash,
 # "chiếu" is only ever "Hộ chiếu": its first word read as anything short is still the passport
 # ("Giấy CMND/CCCU/Hð chiếu: Số: 0751…", held-out seed 41 page 4100000, "ð" not a letter
 # folding can mend).
 _BETWEEN = re.compile(rf"(?:[\s:.,;()\-/_~'`‘’“”\"]"
                       rf"|(?<![0-9a-z])(?:{_PAPER}|so|no|giay|loai|ban|la)"
                       rf"(?![0-9a-z])|(?<=/)[a-z]{{1,8}}(?=\s*/)|(?<=/)[^\s/:0-9]{{1,3}}\s+chieu(?![a-z])"
-                      rf"|(?<=/)[a-z]{{2,16}}(?:\s+[_~.\-'`‘’“”\"]{{0,2}}\s*[a-z]{{2,16}}){{0,3}}(?=\s*:))*")
+                      rf"|(?<=/)[a-z]{{2,16}}(?:\s+[_~.\-'`‘’“”\"]{{0,2}}\s*[a-z]{{2,16}}){{0,3}}"
+                      r"(?=\s*:|[ \t]*\n))*")
 _LOOK = re.escape("".join(k for k in DIGIT_LOOKALIKES if k not in "?"))
 _NUMBER = re.compile(rf"[0-9{_LOOK}](?:[0-9{_LOOK}]|[ .](?=[0-9]{{3}}))*")
 

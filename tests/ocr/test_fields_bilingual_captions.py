@@ -1,0 +1,52 @@
+"""The 2024 card's bilingual captions as another generator prints them (tester18 F2): the English
+half in a smaller face, often misread, wrapped onto the next line in a narrow column, and the
+number under its caption with no colon. The Vietnamese half read right is enough."""
+
+from __future__ import annotations
+
+from sohoa.doctypes import load_registry
+from sohoa.ocr.fields.captions import joined_glosses
+from sohoa.ocr.fields.extract import extract_fields
+
+CARD = """CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+CĂN CƯỚC
+Số định danh cá nhân/Personal IdentffcatIon number
+079202284771
+Họ, chữ đệm và tên/Full name:
+QUÁCH ĐỨC HƯỞNG
+Ngày sinh/Date
+of birfh: 02/01/2002
+Giới tính/Sex: Nam Quốc tịch/Nafionalily: Việt Nam
+Có giá trị đến/Date of expiry: 02/01/2027
+Nơi cư trú/Place
+of residence:
+Số 211 Lý Thường Kiệt, phường Bến Thành, Thành phố Hồ Chí Minh
+Nơi đăng ký khai sinh/Place of birth: Thành phố Hồ Chí Minh
+"""
+
+
+def _fields(text: str) -> dict[str, str | None]:
+    extraction = extract_fields("citizen_id_card", text, load_registry())
+    return {k: v.value for k, v in extraction.fields.items()}
+
+
+def test_a_card_with_wrapped_misread_glosses_gives_its_number_birth_and_address() -> None:
+    fields = _fields(CARD)
+    assert fields["id_number"] == "079202284771"
+    assert fields["date_of_birth"] == "2002-01-02"
+    assert fields["address"] == "Số 211 Lý Thường Kiệt, phường Bến Thành, Thành phố Hồ Chí Minh"
+    assert fields["full_name"] == "Quách Đức Hưởng"
+
+
+def test_the_same_card_with_its_glosses_on_one_line_reads_alike() -> None:
+    one_line = (CARD.replace("Ngày sinh/Date\nof birfh:", "Ngày sinh/Date of birth:")
+                .replace("Nơi cư trú/Place\nof residence:", "Nơi cư trú/Place of residence:")
+                .replace("IdentffcatIon number\n", "identification number:\n"))
+    assert _fields(one_line) == _fields(CARD)
+
+
+def test_only_a_gloss_is_joined() -> None:
+    lines = ["Số: 12/QĐ-UBND", "ngày 5 tháng 3:", "Kính gửi/To", "Ủy ban nhân dân:",
+             "Ngày sinh/Date", "of birth: 02/01/2002"]
+    assert joined_glosses(lines) == [*lines[:4], "Ngày sinh/Date of birth: 02/01/2002"]
