@@ -17,6 +17,7 @@ import re
 LABELS: dict[str, str] = {
     "full_name": "Họ và tên", "id_number": "Số định danh cá nhân", "date_of_birth": "Ngày sinh",
     "sex": "Giới tính", "expiry_date": "Có giá trị đến", "enterprise_code": "Mã số doanh nghiệp",
+    "household_business_code": "Mã số hộ kinh doanh",
     "enterprise_name": "Tên doanh nghiệp", "dossier_code": "Mã hồ sơ",
     "address": "Nơi thường trú", "place_of_birth": "Nơi sinh",
     "place_of_origin": "Quê quán", "issue_date": "Ngày cấp",

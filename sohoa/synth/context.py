@@ -180,6 +180,20 @@ def business_registry(province: Province) -> Authority:
     )
 
 
+def district_economy_office(place: Place) -> Authority:
+    """The district's finance and planning office, where a household business registers
+    (NĐ 01/2021/NĐ-CP, Điều 87)."""
+    d = place.district
+    return Authority(
+        lines=((f"UBND {_caps(d.name)}", "regular"), ("PHÒNG TÀI CHÍNH - KẾ HOẠCH", "bold")),
+        place=short_name(d) if not d.name.startswith("Quận") else _province_place(place.province),
+        name=f"Phòng Tài chính - Kế hoạch {d.name}",
+        seal_rim=f"ỦY BAN NHÂN DÂN {_caps(d.name)} * PHÒNG TÀI CHÍNH - KẾ HOẠCH",
+        seal_centre="TCKH",
+        notation="TCKH",
+    )
+
+
 def land_office(province: Province) -> Authority:
     return Authority(
         lines=((f"UBND {_caps(province.formal)}", "regular"),

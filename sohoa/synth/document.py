@@ -29,6 +29,8 @@ BUILDERS: dict[str, Callable[[Ctx], Built]] = {
     "judicial_record": civil.judicial_record,
     "land_use_certificate": official.land_use_certificate,
     "construction_permit": official.construction_permit,
+    # appended, so every earlier type keeps its place (and its pages) in DOC_TYPES
+    "household_business_registration": official.household_business_registration,
 }
 DOC_TYPES: tuple[str, ...] = tuple(BUILDERS)
 
@@ -45,6 +47,7 @@ DOC_NAMES: dict[str, str] = {
     "judicial_record": "Phiếu lý lịch tư pháp",
     "land_use_certificate": "Bản sao Giấy chứng nhận quyền sử dụng đất",
     "construction_permit": "Bản sao Giấy phép xây dựng",
+    "household_business_registration": "Bản sao Giấy chứng nhận đăng ký hộ kinh doanh",
 }
 
 
@@ -85,7 +88,8 @@ class SynthDocument:
 
 FIELD_KEYS = ("full_name", "id_number", "date_of_birth", "sex", "document_number",
               "issuing_body", "issue_date", "expiry_date", "enterprise_code", "enterprise_name",
-              "dossier_code", "address", "place_of_birth", "place_of_origin")
+              "dossier_code", "address", "place_of_birth", "place_of_origin",
+              "household_business_code")
 
 
 def dossier_code(agency: str, received: date, sequence: int) -> str:

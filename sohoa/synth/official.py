@@ -12,6 +12,7 @@ from sohoa.synth.context import (
     Ctx,
     business_registry,
     district_committee,
+    district_economy_office,
     land_office,
     one_stop_desk,
     place_of,
@@ -220,6 +221,69 @@ def business_registration(ctx: Ctx) -> Built:
         "full_name": p.full_name, "id_number": p.id_number,
     }
     return Built("GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP", code, "organization", fields, [s])
+
+
+_HOUSEHOLD_TRADES = (("CÀ PHÊ", "Dịch vụ phục vụ đồ uống"), ("TẠP HÓA", "Bán lẻ hàng tạp hóa"),
+                     ("SỬA XE", "Bảo dưỡng, sửa chữa mô tô, xe máy"),
+                     ("VẬT LIỆU XÂY DỰNG", "Bán lẻ vật liệu xây dựng"),
+                     ("ĂN UỐNG", "Dịch vụ ăn uống"))
+
+
+def household_business_code(rng: random.Random, province_code: str) -> str:
+    """A household business code as NĐ 01/2021 prints it: province, district letter, 8, digits."""
+    return (f"{int(province_code) % 100:02d}{rng.choice('ABCDEFGHKLMN')}8"
+            f"{rng.randint(0, 999_999):06d}")
+
+
+def household_business_registration(ctx: Ctx) -> Built:
+    """GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH (TT 02/2023/TT-BKHĐT, Mẫu số 1): the chủ hộ owns
+    it. Half of them were changed since the first registration: the certificate is dated by
+    its last change."""
+    p, rng = ctx.person, ctx.rng
+    s = ctx.sheet()
+    home = place_of(p.address, rng)
+    office = district_economy_office(home)
+    code = household_business_code(rng, home.province.code)
+    trade, line_of_work = rng.choice(_HOUSEHOLD_TRADES)
+    name = f"HỘ KINH DOANH {trade} {p.full_name.split()[-1].upper()}"
+    first_reg = ctx.day_before(400, 3000)
+    changed: list[date] = []
+    for _ in range(rng.choice((0, 0, 1, 2, 3))):
+        changed.append(min((changed or [first_reg])[-1] + timedelta(days=rng.randint(90, 700)),
+                           ctx.day_before(1, 30)))
+    issued = changed[-1] if changed else first_reg
+    # the dateline, where the office prints one, is the day of this certificate: the last change
+    y = national_header(s, office, s.top, when=issued)
+    y = title(s, "GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH", y)
+    cx = (s.left + s.right) / 2
+    y = s.write(f"Mã số hộ kinh doanh: {code}", cx, y, size=14, style="bold", align="center")
+    y = s.write(f"Đăng ký lần đầu: {vn_date(first_reg)}", cx, y, style="italic", align="center")
+    for n, day in enumerate(changed, 1):
+        y = s.write(f"Đăng ký thay đổi lần thứ {n}: {vn_date(day)}", cx, y, style="italic",
+                    align="center")
+    y += s.mm(3)
+    seat = street_address(rng, home)
+    y = s.labelled("1. Tên hộ kinh doanh:", name, y, value_style="bold")
+    y = s.labelled("2. Địa điểm kinh doanh:", seat, y)
+    y = s.labelled("3. Ngành, nghề kinh doanh:", line_of_work, y)
+    y = s.labelled("4. Vốn kinh doanh:", f"{rng.choice((50, 100, 200, 300, 500))}.000.000 đồng",
+                   y)
+    y = s.write("5. Thông tin về chủ hộ kinh doanh:", s.left, y, style="bold")
+    y = s.labelled("Họ và tên:", p.full_name.upper(), y, value_style="bold")
+    y = s.labelled("Sinh ngày:", f"{dmy(p.date_of_birth)}    Giới tính: {p.sex}    Dân tộc: "
+                   f"{p.ethnicity}", y)
+    y = s.labelled("Số định danh cá nhân:", p.id_number, y)
+    y = s.labelled("Địa chỉ thường trú:", p.address, y)
+    y += s.mm(6)
+    signature_block(s, rng, y, s.right - s.mm(45), ["KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG"],
+                    ctx.officer(), seal=office)
+    fields = {
+        # the paper is its owner's: the address of record is the chủ hộ's residence
+        "household_business_code": code, "enterprise_name": name, "address": p.address,
+        "issue_date": issued.isoformat(), "issuing_body": office.name,
+        "full_name": p.full_name, "id_number": p.id_number,
+    }
+    return Built("GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH", p.id_number, "person", fields, [s])
 
 
 def power_of_attorney(ctx: Ctx) -> Built:

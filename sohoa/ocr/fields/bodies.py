@@ -113,7 +113,7 @@ def agency_case(name: str) -> str:
             i = j
             capital_next = False
             continue
-        if capital_next or (i > 0 and fwords[i - 1] == "va"):
+        if capital_next or (i > 0 and fwords[i - 1] in ("va", "-")):
             out[i] = words[i][:1].upper() + words[i][1:]
         capital_next = False
         i += 1
@@ -345,8 +345,14 @@ def _signing_agency(lines: list[str]) -> str | None:
 def _clean_caps(text: str) -> str:
     """An upper-case header line without OCR specks: stray quotes, dashes, lone symbols,
     and trailing tokens that are not words ("HÀNH 3 É)")."""
-    words = [w.strip("'\"`‘’“”_|()[]{}.,;:*=~-–—") for w in text.split()]
-    words = [w for w in words if w and any(c.isalnum() for c in w)]
+    raw = text.split()
+    words = [w.strip("'\"`‘’“”_|()[]{}.,;:*=~-–—") for w in raw]
+    # a dash between two words joins the two fields of one office's name: "PHÒNG TÀI CHÍNH -
+    # KẾ HOẠCH", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"; a dash anywhere else is a speck
+    words = ["-" if raw[n] in ("-", "–") and 0 < n < len(raw) - 1
+             and raw[n - 1][-1:].isalpha() and raw[n + 1][:1].isalpha() else w
+             for n, w in enumerate(words)]
+    words = [w for w in words if w == "-" or (w and any(c.isalnum() for c in w))]
     while words and not ((len(words[-1]) > 1 and words[-1].isalpha()) or (
             words[-1].isdigit() and len(words) > 1 and _numbered_place(words))):
         words.pop()

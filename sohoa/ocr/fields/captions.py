@@ -36,8 +36,9 @@ LABELS: dict[str, tuple[str, ...]] = {
     "sex": ("giới tính", "sex"),
     "expiry_date": ("có giá trị đến", "có giá trị đến ngày", "date of expiry",
                     "có giá trị sử dụng đến", "giá trị đến"),
-    "enterprise_code": ("mã số doanh nghiệp", "mã số thuế", "mã số chi nhánh",
-                        "mã số hộ kinh doanh"),
+    "enterprise_code": ("mã số doanh nghiệp", "mã số thuế", "mã số chi nhánh"),
+    "household_business_code": ("mã số hộ kinh doanh", "mã số đăng ký hộ kinh doanh",
+                                "số giấy chứng nhận đăng ký hộ kinh doanh"),
     "enterprise_name": ("tên doanh nghiệp viết bằng tiếng việt", "tên công ty viết bằng tiếng việt",
                         "tên doanh nghiệp", "tên hộ kinh doanh"),
     "dossier_code": ("mã hồ sơ", "mã số hồ sơ", "số hồ sơ", "số biên nhận"),
@@ -45,7 +46,8 @@ LABELS: dict[str, tuple[str, ...]] = {
                 "địa chỉ trụ sở chính", "địa chỉ", "place of residence", "thường trú"),
     "place_of_birth": ("nơi sinh", "place of birth"),
     "issue_date": ("ngày cấp", "cấp ngày", "ngày, tháng, năm", "date of issue",
-                   "ngày, tháng, năm đăng ký", "ngày đăng ký", "đăng ký lần đầu"),
+                   "ngày, tháng, năm đăng ký", "ngày đăng ký", "đăng ký lần đầu",
+                   "đăng ký thay đổi lần thứ"),
 }
 # Captions that end the value before them but carry nothing sohoa extracts.
 STOP_LABELS = ("quốc tịch", "nationality", "quê quán", "place of origin", "dân tộc", "tôn giáo",
@@ -61,7 +63,7 @@ STOP_LABELS = ("quốc tịch", "nationality", "quê quán", "place of origin", 
                "thửa đất số", "tờ bản đồ số", "diện tích", "mục đích sử dụng")
 # Captions of numbers may stand inside a sentence ("… (số định danh cá nhân 0751…)") when the
 # number follows at once; other captions are trusted only at a line start or before a colon.
-_NUMBER_FIELDS = ("id_number", "enterprise_code", "dossier_code")
+_NUMBER_FIELDS = ("id_number", "enterprise_code", "household_business_code", "dossier_code")
 _SHORT = 6  # captions shorter than this (folded) need a colon: "Bà:", "Sex:"
 
 

@@ -241,6 +241,9 @@ def _issue_date(hits: list[_Hit], lines: list[str]) -> FieldValue | None:
     issued = _place_date(lines)
     if issued is not None:
         return FieldValue(issued.isoformat(), _CONFIDENT)
+    changed = _last_change(lines)
+    if changed is not None:
+        return FieldValue(changed.isoformat(), _CONFIDENT)
     cited: list[str] = []
     registered: list[tuple[date, bool]] = []
     for hit in hits:
@@ -278,6 +281,24 @@ def _issue_date(hits: list[_Hit], lines: list[str]) -> FieldValue | None:
             "không thấy dòng “<địa danh>, ngày … tháng … năm …” của chính giấy này: "
             "nhập ngày cấp theo giấy"))
     return None
+
+
+# "Đăng ký thay đổi lần thứ 2: ngày 24 tháng 10 năm 2026" on a business's certificate: each
+# change of registration issues the certificate anew, so its date is the certificate's, and
+# the first registration's is not (tester18 F3). Folded.
+_CHANGE = re.compile(r"\bdang\W*ky\W*thay\W*doi\W*lan\W*thu\W*\w{1,4}\W*")
+
+
+def _last_change(lines: list[str]) -> date | None:
+    """The latest change of registration the certificate prints, if it prints one."""
+    days = []
+    for line in lines:
+        folded = fold_keep_length(line)
+        for m in _CHANGE.finditer(folded):
+            day = parse_vn_date(line[m.end():m.end() + 40])
+            if day is not None:
+                days.append(day)
+    return max(days) if days else None
 
 
 def _sentence_expiry(text: str) -> date | None:
@@ -478,6 +499,7 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     near = _id_number(out, hits, lines, doc_type)
     proposed = _unsure_id(out, dict(unsure)) or near
     _enterprise_code(out, hits, lines)
+    _household_business_code(out, hits, lines)
     if mrz is not None:
         _apply_mrz(out, mrz)
     if mrz is not None and mrz.surname:
@@ -741,6 +763,21 @@ def _enterprise_code(out: dict[str, FieldValue], hits: list[_Hit], lines: list[s
         branch = f"-{m[1]}" if m else ""
         out["enterprise_code"] = replace(check_enterprise_code(raw, branch), label=label)
         return
+
+
+# A household business's code as certificates print it ("01C8110549": province, district letter,
+# then digits — NĐ 01/2021/NĐ-CP); older ones are all digits. Letters and digits, one word.
+_HOUSEHOLD_CODE = re.compile(r"(?<![0-9A-Za-z])([0-9][0-9A-Z]{7,12})(?![0-9A-Za-z])")
+
+
+def _household_business_code(out: dict[str, FieldValue], hits: list[_Hit],
+                             lines: list[str]) -> None:
+    for value, fuzzy, label in labelled_values(hits, lines, "household_business_code"):
+        found = _HOUSEHOLD_CODE.search(value.replace(" ", ""))
+        if found is not None and sum(c.isdigit() for c in found[1]) >= 6:
+            out["household_business_code"] = FieldValue(
+                found[1], _FUZZY_LABEL if fuzzy else _CONFIDENT, label=label)
+            return
 
 
 def check_enterprise_code(raw: str, branch: str = "") -> FieldValue:
