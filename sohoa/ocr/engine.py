@@ -460,6 +460,13 @@ def _likeliest_rotation(
     return best
 
 
+def _read_score(boxes: Sequence[Box]) -> float:
+    """How much text a reading holds, confidently, laid across the page: its letters and
+    digits weighted by confidence (:func:`_likeliest_rotation`'s measure, on a whole reading)."""
+    return sum(box.confidence / 100 * sum(ch.isalnum() for ch in box.text)
+               for box in boxes if box.confidence >= 30 and _laid_across(box))
+
+
 def _laid_across(box: Box) -> bool:
     """Whether a word reads across the page as given, or is too short to tell.
 
@@ -2346,13 +2353,29 @@ def recognize_page(
                 rotation = _orientation(prepared.gray, dpi, timeout_ms,
                                         settings.fast_orientation)
         if read is None or rotation != 0:
-            # np.rot90 turns counter-clockwise; the upright copy is the clean copy turned
-            # clockwise.
-            turned = [_turn_mark(m, rotation, scan_w, scan_h) for m in found]
-            read = _read(np.rot90(prepared.gray, k=-(rotation // 90)), dpi, timeout_ms,
-                         settings, _mark_regions(turned, dpi),
-                         _photo_regions(photos, rotation, scan_w, scan_h),
-                         _turned(prepared.alternatives, rotation), turned)
+            def read_turned(turn: int) -> tuple[float, int, int, list[Box], bool,
+                                                list[tuple[str, str]]]:
+                # np.rot90 turns counter-clockwise; the upright copy is the clean copy turned
+                # clockwise.
+                turned = [_turn_mark(m, turn, scan_w, scan_h) for m in found]
+                return _read(np.rot90(prepared.gray, k=-(turn // 90)), dpi, timeout_ms,
+                             settings, _mark_regions(turned, dpi),
+                             _photo_regions(photos, turn, scan_w, scan_h),
+                             _turned(prepared.alternatives, turn), turned)
+
+            readings = [(rotation, read_turned(rotation))]
+            if rotation != 0 and not _reads_upright(readings[0][1][3]):
+                # OSD's sure answers are wrong by half a turn on some cards (a quarter turn
+                # one way read as the other): the opposite turn is read too
+                flip = (rotation + 180) % 360
+                readings.append((flip, read_turned(flip) if flip else read))
+            if read is not None and rotation != 0:
+                # and the page as scanned, already read: the turn must read better, whole and
+                # at full size (tester18 F1: an upright card on an A4 copy was stored turned a
+                # quarter, its text layer letter soup)
+                readings.append((0, read))
+            rotation, read = max((r for r in readings if r[1] is not None),
+                                 key=lambda r: _read_score(r[1][3]))
     skew, width, height, boxes, finished, named = read
     lines = reading_order(boxes, width)
     unsure_ids: list[tuple[str, str]] = []
