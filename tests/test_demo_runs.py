@@ -14,6 +14,11 @@ DEMO = Path(__file__).resolve().parent.parent / "scripts" / "demo.sh"
 def test_the_demo_runs_to_the_end(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
     env.update(SOHOA_DEMO_DIR=str(tmp_path), COLUMNS="200")
+    # the demo works in another folder: a relative PYTHONPATH (a worktree's ".") would name it
+    # there, and the code under test would not be the code the demo runs (review18 N3)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(DEMO.parent.parent)] + [str(Path(p).resolve()) for p in
+                                     env.get("PYTHONPATH", "").split(os.pathsep) if p])
     run = subprocess.run(["bash", str(DEMO)], env=env, capture_output=True, text=True,
                          timeout=1800, check=False)
     said = run.stdout[-4000:] + "\n--- stderr ---\n" + run.stderr[-4000:]

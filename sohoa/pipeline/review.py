@@ -542,6 +542,10 @@ class Reviewer:
         update.as_scanned = unread_receipt
         if stack is not None:
             update.extra = {**update.extra, RECEIPT_CODE_ENTERED: {"stack": stack}}
+        elif follow and code != doc["dossier_code"]:
+            # a paper of a stack moved on its own leaves the stack: its receipt no longer
+            # takes it along
+            update.extra.pop(RECEIPT_CODE_ENTERED, None)
         action = "correct" if code != doc["dossier_code"] else "confirm"
         decision = review.Decision(action, DOSSIER, doc["dossier_code"], code, produced_by,
                                    reason)
@@ -562,14 +566,18 @@ class Reviewer:
         return result
 
     def _stack(self, doc: dict[str, Any]) -> str | None:
-        """The placeholder of the stack behind a receipt whose code the scan missed, when this
-        paper is one of it: still under it with the question, or filed by a code a person
-        entered for it into a dossier no one-stop opening confirmed. None otherwise."""
+        """The placeholder of the stack behind a receipt whose code the scan missed, when moving
+        this paper moves the stack: any paper of it still under it with the question, or the
+        stack's receipt itself, filed by a code a person entered, into a dossier no one-stop
+        opening confirmed (the code is put right on the receipt). Any other paper of the stack,
+        once filed, moves alone: another paper's question ("giấy tờ của hồ sơ khác quét lẫn
+        vào") asks to move that paper, not its stack (review18 M2). None otherwise."""
         if doc["dossier_code"].startswith(UNASSIGNED_PREFIX) and any(
                 UNREAD_RECEIPT_CODE in r for r in doc["review_reasons"]):
             return str(doc["dossier_code"])
         entered = (doc["extra"].get(RECEIPT_CODE_ENTERED) or {}).get("stack")
-        if entered and not review.dossier_opened(self.archive, doc["dossier_code"]):
+        if entered and doc["doc_type"] == "dossier_receipt" \
+                and not review.dossier_opened(self.archive, doc["dossier_code"]):
             return str(entered)
         return None
 

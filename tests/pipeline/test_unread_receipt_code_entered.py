@@ -155,9 +155,9 @@ def test_a_mistyped_code_is_put_right_the_same_way(
         Reviewer(archive, settings, "Lan").set_dossier(ids[0], typo)
     assert _where(settings, ids) == [(typo, False)] * 3
     with open_archive(settings) as archive:
-        # from any paper of the stack, not only the receipt
-        result = Reviewer(archive, settings, "Lan").set_dossier(ids[2], code)
-        assert sorted(result["followers"]) == sorted(ids[:2])
+        # on the receipt, where the code is read
+        result = Reviewer(archive, settings, "Lan").set_dossier(ids[0], code)
+        assert sorted(result["followers"]) == sorted(ids[1:])
     assert _where(settings, ids) == [(code, False)] * 3
     with open_archive(settings) as archive, archive.transaction(write=True) as conn:
         # the one-stop system opens the dossier: the code is confirmed, no longer put right so
@@ -165,3 +165,33 @@ def test_a_mistyped_code_is_put_right_the_same_way(
                           "WHERE code = :c"), {"c": code})
     with open_archive(settings) as archive, pytest.raises(NotFoundError):
         Reviewer(archive, settings, "Lan").set_dossier(ids[0], "H19.22-240305-0077")
+
+
+def test_a_paper_of_the_stack_moved_on_its_own_leaves_the_stack(tmp_path: Path) -> None:
+    """review18 M2: once the receipt's code was entered, answering another paper's question
+    ("có thể là giấy tờ của hồ sơ khác quét lẫn vào … chuyển sang đúng hồ sơ") moves that paper
+    alone — it took the applicant's receipt and papers along into the stranger's dossier — and
+    the receipt put right later no longer takes it back."""
+    home = tmp_path / "home"
+    init_home(home, dev_key=True, unit="H19.22")
+    settings = load_settings(home=home, environ={"SOHOA_OCR_JOBS": "1"})
+    theirs, their_code = _dossier(77, ["dossier_receipt", "application_form"], unread=False)
+    _pdf(theirs, tmp_path / "earlier.pdf")
+    run_ingest([tmp_path / "earlier.pdf"], settings, emit=lambda e: None)
+    mine, code = _dossier(31, ["dossier_receipt", "application_form"], unread=True)
+    card, _ = _dossier(77, ["citizen_id_card"], unread=False)
+    _pdf(mine + card, tmp_path / "batch.pdf")
+    events: list[dict] = []
+    run_ingest([tmp_path / "batch.pdf"], settings, emit=events.append)
+    ids = [e["document_id"] for e in events if e.get("document_id")]
+    typo = code[:-2] + code[-1] + code[-2]
+    with open_archive(settings) as archive:
+        Reviewer(archive, settings, "Lan").set_dossier(ids[0], typo)
+        assert archive.get_document(ids[2])["needs_review"]  # the stranger's question stands
+        alone = Reviewer(archive, settings, "Lan").set_dossier(ids[2], their_code)
+        assert not alone.get("followers")
+        # the receipt's code put right takes its own papers, not the card
+        moved = Reviewer(archive, settings, "Lan").set_dossier(ids[0], code)
+        assert moved["followers"] == [ids[1]]
+        where = [archive.get_document(i)["dossier_code"] for i in ids]
+    assert where == [code, code, their_code]

@@ -350,7 +350,7 @@ def _clean_caps(text: str) -> str:
     # a dash between two words joins the two fields of one office's name: "PHÒNG TÀI CHÍNH -
     # KẾ HOẠCH", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"; a dash anywhere else is a speck
     words = ["-" if raw[n] in ("-", "–") and 0 < n < len(raw) - 1
-             and raw[n - 1][-1:].isalpha() and raw[n + 1][:1].isalpha() else w
+             and raw[n - 1].isalpha() and raw[n + 1].isalpha() else w
              for n, w in enumerate(words)]
     words = [w for w in words if w == "-" or (w and any(c.isalnum() for c in w))]
     while words and not ((len(words[-1]) > 1 and words[-1].isalpha()) or (
