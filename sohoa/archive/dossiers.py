@@ -780,11 +780,15 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
             raise ReuseRefusedError(
                 f"giấy tờ {document_id} đã bị hủy theo quyết định tiêu hủy, không thể dùng lại; "
                 "đề nghị công dân cung cấp bản giấy")
-        if not dossier.owner_id or (doc.owner_id != dossier.owner_id and conn.execute(
-                select(DocumentCoOwner.owner_id).where(
-                    DocumentCoOwner.document_id == document_id,
-                    DocumentCoOwner.owner_id == dossier.owner_id)).first() is None):
-            # a shared paper (a marriage certificate) is also each other person it names
+        others = not dossier.owner_id or (doc.owner_id != dossier.owner_id and conn.execute(
+            select(DocumentCoOwner.owner_id).where(
+                DocumentCoOwner.document_id == document_id,
+                DocumentCoOwner.owner_id == dossier.owner_id)).first() is None)
+        # a shared paper (a marriage certificate) is also each other person it names; another
+        # person's paper only for the other party of a component of two — asked first, so
+        # nothing else of another person's paper is told
+        if others and not _other_party_row(conn, code, component, document_id, doc,
+                                           dossier.owner_id):
             raise ReuseRefusedError(
                 f"giấy tờ {document_id} thuộc chủ sở hữu khác ({doc.owner_id or 'không rõ'}), "
                 f"không phải người nộp hồ sơ {code} ({dossier.owner_id or 'chưa rõ'}); "
@@ -847,6 +851,26 @@ def reuse(archive: Archive, code: str, document_id: str, *, component: str | Non
         return ComponentState(target.position, target.code, target.name, target.doc_type,
                               target.required, how, document_id, doc.digitization_code, now,
                               who), True
+
+
+def _other_party_row(conn: Connection, code: str, component: str | None, document_id: str,
+                     doc: Any, applicant: str | None) -> bool:
+    """Is this other person's paper the other party's, for a component taken once per party
+    (both spouses' identity cards for a marriage registration: procedures.toml ``parties``)?
+    It is when the applicant's own paper fills another row of the component it would fill:
+    the dossier names only its applicant, so the second party is whoever that is not
+    (tester18 F10)."""
+    if not applicant or not doc.owner_id or doc.owner_id == applicant:
+        return False
+    comps = conn.execute(_REUSE_COMPONENTS, {"code": code}).all()
+    try:
+        target = _pick_component(comps, component, doc.doc_type, document_id)
+    except (WorkflowError, ConfigError, NotFoundError):
+        return False
+    filled = [c.document_id for c in comps
+              if c.code == target.code and c.id != target.id and c.document_id is not None]
+    return bool(filled) and conn.execute(select(Document.id).where(
+        Document.id.in_(filled), Document.owner_id == applicant)).first() is not None
 
 
 def _as_state(row: Any, digitization_code: str | None) -> ComponentState:

@@ -18,6 +18,7 @@ from sqlalchemy import event, select
 
 from sohoa.archive import Archive
 from sohoa.archive import dossiers as records
+from sohoa.archive.dossiers import ReuseRefusedError
 from sohoa.archive.sync_models import SyncEvent
 from sohoa.cli.main import cli
 from sohoa.clock import VIETNAM
@@ -246,3 +247,28 @@ def test_a_wrong_sheet_is_undone_by_filing_the_paper_under_its_own_dossier(
         assert _announced(archive, late)[-1] == f"{APPLICANT}.{JUDICIAL}.TP2.02"
     with pytest.raises(NotFoundError, match=r"không có hồ sơ H19\.22-261207-0999"):
         review.decide(settings, BY, "set", late, "dossier", "H19.22-261207-0999")
+
+
+def test_the_other_partys_stored_card_is_reused_for_the_second_row(settings: Settings) -> None:
+    """tester18 F10: the README says `dossier reuse CODE DOC --component TP2` fills the party
+    still missing, but the bride's stored, accepted card was refused as "another owner's". A
+    component of two parties takes the other party's paper once the applicant's fills a row;
+    a third person's paper, or another person's before the applicant's, is still refused."""
+    code = "H19.22-261207-0104"
+    with open_archive(settings) as archive:
+        _open(archive, settings, code, MARRIAGE)
+        own = _store(archive, "own3", "UNASSIGNED-cccccccccccc", owner=APPLICANT)
+        bride = _store(archive, "bride3", "UNASSIGNED-dddddddddddd", owner=BRIDE)
+        stranger = _store(archive, "stranger3", "UNASSIGNED-eeeeeeeeeeee", owner=STRANGER)
+        with pytest.raises(ReuseRefusedError, match="thuộc chủ sở hữu khác"):
+            records.reuse(archive, code, bride, component="TP2", by=BY, purpose=code,
+                          today=date(2026, 12, 7))  # whose party, before the applicant's?
+        records.reuse(archive, code, own, component="TP2", by=BY, purpose=code,
+                      today=date(2026, 12, 7))
+        state, changed = records.reuse(archive, code, bride, component="TP2", by=BY,
+                                       purpose=code, today=date(2026, 12, 7))
+        assert changed and state.document_id == bride
+        assert sorted(c[1] for c in _components(archive, code)[1:]) == sorted([own, bride])
+        with pytest.raises(ReuseRefusedError, match="thuộc chủ sở hữu khác"):
+            records.reuse(archive, code, stranger, component="TP1", by=BY, purpose=code,
+                          today=date(2026, 12, 7))
