@@ -451,3 +451,13 @@ def test_a_birth_date_after_today_is_a_misreading_not_evidence_against_the_numbe
     doc = extract("citizen_id_card", text.format(year="1994"))
     assert doc.owner_id is None and "không khớp" in (doc.fields["id_number"].flag or "")
     assert extract("citizen_id_card", text.format(year="2004")).owner_id == "038304960737"
+
+
+def test_the_passport_read_with_a_digit_for_a_letter_still_names_the_papers() -> None:
+    # Tờ khai cấp phiếu LLTP (mẫu 03), Termes, heavy, owner held-out seed 73 page 7300040:
+    # "Giấy CMND/CCCD/Hộ chiếu" read "CMND/CCCD/H6 chiếu" — a digit in the passport's first
+    # word hid the caption, so the number was neither found nor read again by recognition.
+    line = "7. Giấy CMND/CCCD/H6 chiếu: Số: 040190475365 Cấp ngày: 17/11/2024 Tại: Cục Cảnh"
+    assert [m.raw for m in find_id_mentions(line)] == ["040190475365"]
+    # The word after the slash still opens with no digit: "/6 chiếu" names nothing.
+    assert find_id_mentions("7. Giấy chiếu/6 chiếu: Số: 040190475365") == []
