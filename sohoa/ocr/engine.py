@@ -44,6 +44,7 @@ import tesserocr
 from PIL import Image, UnidentifiedImageError
 
 from sohoa.errors import BadInputError, ConfigError
+from sohoa.ocr.cards import Card, find_cards, merge_readings, print_around
 from sohoa.ocr.correct import (
     Lexicon,
     correct_tokens,
@@ -119,6 +120,9 @@ class OcrSettings:
     upright_first: bool = True
     # Vietnamese post-correction of the words' text (sohoa.ocr.correct); boxes never change.
     correct: bool = True
+    # Identity cards photocopied on the page are read each as a page of its own
+    # (sohoa.ocr.cards).
+    cards: bool = True
 
 
 def find_tessdata(settings: OcrSettings) -> str:
@@ -2325,6 +2329,56 @@ def recognize_page(
         raise ValueError("word correction needs the lexicon: load_lexicon(registry)")
     if isinstance(image, bytes | bytearray):
         image = open_image(bytes(image))
+    if settings.cards:
+        gray = np.asarray(image.convert("L"))
+        cards = find_cards(gray, int(dpi))
+        if cards:
+            apart = _read_cards(image, gray, cards, page_sha256=page_sha256, dpi=dpi,
+                                settings=replace(settings, cards=False), lexicon=lexicon)
+            if apart is not None:
+                return apart
+    return _recognize_whole(image, page_sha256=page_sha256, dpi=dpi, settings=settings,
+                            lexicon=lexicon)
+
+
+def _read_cards(image: Image.Image, gray: np.ndarray, cards: Sequence[Card], *,
+                page_sha256: str, dpi: int,
+                settings: OcrSettings, lexicon: Lexicon | None) -> OcrPage | None:
+    """The page read as its cards, each alone, and the rest of the page with the cards painted
+    paper (:mod:`sohoa.ocr.cards`); None when a card or the page reads turned (the page is
+    then read whole, as before: its words' boxes are in the upright page's pixels)."""
+    parts: list[tuple[int, int, OcrPage]] = []
+    for card in cards:
+        crop = image.crop((card.left, card.top, card.left + card.width, card.top + card.height))
+        read = _recognize_whole(crop, page_sha256=page_sha256, dpi=dpi, settings=settings,
+                                lexicon=lexicon)
+        if read.rotation != 0:
+            return None
+        parts.append((card.left, card.top, read))
+    around = OcrPage(page_sha256=page_sha256, rotation=0, skew=0.0, width=image.width,
+                     height=image.height, dpi=int(dpi), words=(), text="", confidence=0.0)
+    if print_around(gray, int(dpi), cards):
+        rest = image.copy()
+        paper = 255 if rest.mode in ("L", "1") else (255,) * len(rest.getbands())
+        for card in cards:
+            rest.paste(paper, (card.left, card.top, card.left + card.width,
+                               card.top + card.height))
+        around = _recognize_whole(rest, page_sha256=page_sha256, dpi=dpi, settings=settings,
+                                  lexicon=lexicon)
+        if around.rotation != 0 and around.words:
+            return None
+    return merge_readings(around, parts)
+
+
+def _recognize_whole(
+    image: Image.Image,
+    *,
+    page_sha256: str,
+    dpi: int,
+    settings: OcrSettings,
+    lexicon: Lexicon | None,
+) -> OcrPage:
+    """:func:`recognize_page` on the whole image, cards or not."""
     # Cleanup does not depend on the orientation, so it runs first and OSD sees the clean copy
     # (on a grey photocopy OSD on the raw scan finds too little text).
     prepared = prepare(image, clean=settings.preprocess, denoise_copies=settings.denoise,
