@@ -32,11 +32,12 @@ _LONG_MM = (70.0, 160.0)
 _SHORT_MM = (44.0, 102.0)
 _ASPECT = (1.4, 1.8)  # ID-1: 1.585
 _MIN_FILL = 0.9  # the contour's area over its enclosing rectangle's
-_INK = 40  # grey levels under the local paper: ink
+_INK = 30  # grey levels under the local paper: ink
 _SPECK_MM = 2.0  # ink pieces smaller than this on both sides are specks (a heavy copy's noise)
 _MARGIN_MM = 2.0  # cut around the outline: the outline itself, a skewed corner
 _PAPER_MM = 8.0  # the local paper level: the brightest within this square
 _HALF = 2
+_GAP_MM = 1.2
 # Print around the cards: this many pieces of ink (letters) at least outside them.
 _PRINT_AROUND = 8
 
@@ -80,7 +81,9 @@ def find_cards(gray: np.ndarray, dpi: int) -> list[Card]:
     if min(gray.shape) < _SHORT_MM[0] * dpi / 25.4:
         return []
     ink, mm = _ink(gray, dpi)
-    dark = cv2.dilate(ink, np.ones((5, 5), np.uint8))
+    # A heavy copy breaks the thin outline: its gaps (up to a millimetre) are closed.
+    side = max(5, round(_GAP_MM * mm))
+    dark = cv2.dilate(ink, np.ones((side, side), np.uint8))
     contours, _ = cv2.findContours(dark, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     found: list[Card] = []
     margin = _MARGIN_MM * mm

@@ -669,8 +669,8 @@ def _number_the_zone_gives(kept: list[Box], unsure: Sequence[Box],
     bold at 9 pt on a grey JPEG copy, came out "07B066210613" or not at all (read again alone,
     right, at confidence 20, and dropped: tester17 t17-11), while the zone's reader, limited to
     its characters and checked by its digits, read it right. A word of the page's (or such an
-    unsure reading of a lost line) within two characters of the zone's number, of its length,
-    digits and look-alikes only, and no plausible number itself, is that number; nothing is
+    unsure reading of a lost line) within three edits of the zone's number ("07BO6G6210613"),
+    10-14 digits and look-alikes, and no plausible number itself, is that number; nothing is
     added where no such word was read.
     The zone may be on the card's other side, read apart (``given``: :func:`_read_cards`).
     """
@@ -686,7 +686,7 @@ def _number_the_zone_gives(kept: list[Box], unsure: Sequence[Box],
         return (10 <= len(token) <= 14 and token != number and all(
             c.isdigit() or c in DIGIT_LOOKALIKES for c in token)
             and sum(c.isdigit() for c in token) >= 9
-            and Levenshtein.distance(token, number) <= 2
+            and Levenshtein.distance(token, number) <= 3
             and bool(citizen_id_problems(token)))
 
     zone_ids = {id(b) for b in zone}

@@ -3,13 +3,14 @@ card's printed number written as its verified machine-readable zone gives it (ca
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
 from PIL import Image, ImageDraw
 
 from sohoa.ocr import recognize_page
-from sohoa.ocr.cards import Card, find_cards, merge_readings, print_around
+from sohoa.ocr.cards import find_cards, merge_readings, print_around
 from sohoa.ocr.engine import _number_the_zone_gives, zone_number
 from sohoa.ocr.layout import Box
 from sohoa.ocr.mrz import build_td1
@@ -57,6 +58,17 @@ def test_the_cards_of_a_copy_are_found_by_their_outline_top_to_bottom() -> None:
                         find_cards(_page((55, 30, 98.4, 62.1)), DPI))
 
 
+def test_a_heavy_copys_broken_faded_outline_still_makes_a_card() -> None:
+    # tester17 t17-36 (heavy): the outline comes out a mid grey, cut every few millimetres.
+    page = np.array(_page((55, 30, 98.4, 62.1)))
+    page[page == 90] = 120
+    for x in range(_mm(60), _mm(148), _mm(5)):  # the long sides, past the round corners
+        page[:, x:x + _mm(0.8)] = np.maximum(page[:, x:x + _mm(0.8)], 235)
+    for y in range(_mm(35), _mm(88), _mm(5)):  # the short ones
+        page[y:y + _mm(0.8)] = np.maximum(page[y:y + _mm(0.8)], 235)
+    assert len(find_cards(page, DPI)) == 1
+
+
 def test_a_frame_of_another_shape_or_size_is_no_card() -> None:
     assert find_cards(_page((20, 20, 170, 60)), DPI) == []  # a table's frame: too long
     assert find_cards(_page((60, 60, 50, 32)), DPI) == []  # a stamp's box: too small
@@ -96,6 +108,9 @@ def test_the_number_the_verified_zone_gives_is_written_where_the_card_prints_it(
     # tester17 s1701 t17-11: the bold number read "07B066210613" …
     misread = Box("07B066210613", 100, 95, 250, 34, 60.0, 6)
     out = _number_the_zone_gives([caption, misread, *_zone_boxes()], [])
+    assert [b.text for b in out[:2]] == ["5ó/No:", "075066210613"]
+    again = replace(misread, text="07BO6G6210613")  # three edits: the crop cut otherwise
+    out = _number_the_zone_gives([caption, again, *_zone_boxes()], [])
     assert [b.text for b in out[:2]] == ["5ó/No:", "075066210613"]
     # … or lost by the page's reading and read again alone at confidence 20: only the zone
     # vouches for it.
