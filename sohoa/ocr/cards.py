@@ -112,9 +112,10 @@ def find_cards(gray: np.ndarray, dpi: int) -> list[Card]:
 
 def merge_readings(around: OcrPage, cards: Sequence[tuple[int, int, OcrPage]]) -> OcrPage:
     """One page's reading from the page read around its cards (``around``, the cards painted
-    paper) and each card's (its box's left and top on the page, its reading in the card's own
-    pixels). The lines keep the page's order: a card's lines where the card's top is among the
-    page's lines; words, marks and boxes move to the page's pixels."""
+    paper; its rotation is the page's) and each card's (its box's left and top on the upright
+    page, its reading in the upright card's own pixels). The lines keep the page's order: a
+    card's lines where the card's top is among the page's lines; words, marks and boxes move
+    to the page's pixels."""
     lines = around.text.split("\n") if around.text else []
     tops: list[int] = []
     last = 0
@@ -145,7 +146,7 @@ def merge_readings(around: OcrPage, cards: Sequence[tuple[int, int, OcrPage]]) -
                   for m in read.marks]
     confidence = sum(w.confidence for w in words) / len(words) / 100.0 if words else 0.0
     return OcrPage(
-        page_sha256=around.page_sha256, rotation=0,
+        page_sha256=around.page_sha256, rotation=around.rotation,
         skew=around.skew if around.words or not cards else cards[0][2].skew,
         width=around.width, height=around.height, dpi=around.dpi, words=tuple(words),
         text="\n".join(text_lines), confidence=round(max(0.0, min(1.0, confidence)), 4),

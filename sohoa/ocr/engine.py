@@ -2419,16 +2419,20 @@ def _read_cards(image: Image.Image, gray: np.ndarray, cards: Sequence[Card], *,
                 page_sha256: str, dpi: int,
                 settings: OcrSettings, lexicon: Lexicon | None) -> OcrPage | None:
     """The page read as its cards, each alone, and the rest of the page with the cards painted
-    paper (:mod:`sohoa.ocr.cards`); None when a card or the page reads turned (the page is
-    then read whole, as before: its words' boxes are in the upright page's pixels)."""
+    paper (:mod:`sohoa.ocr.cards`); None when the cards read turned otherwise than one another
+    or by a quarter (the page is then read whole, as before). A copy scanned upside down
+    (every card read turned by 180°) is a page turned by 180°: each card's box is moved to the
+    upright page's pixels."""
+    rotation: int | None = None
     parts: list[tuple[int, int, OcrPage]] = []
     for card in cards:
         crop = image.crop((card.left, card.top, card.left + card.width, card.top + card.height))
         read = _recognize_whole(crop, page_sha256=page_sha256, dpi=dpi, settings=settings,
                                 lexicon=lexicon)
-        if read.rotation != 0:
+        if read.rotation not in (0, 180) or rotation not in (None, read.rotation):
             return None
-        parts.append((card.left, card.top, read))
+        rotation = read.rotation
+        parts.append((*_upright_box(card, image.width, image.height, read.rotation), read))
     # The zone on one side vouches for the number printed on the other (the front's large
     # number, lost or misread: _number_the_zone_gives): a side that does not print the zone's
     # number is read again with it.
@@ -2441,21 +2445,31 @@ def _read_cards(image: Image.Image, gray: np.ndarray, cards: Sequence[Card], *,
                                card.top + card.height))
             again = _recognize_whole(crop, page_sha256=page_sha256, dpi=dpi, settings=settings,
                                      lexicon=lexicon, zone_number=given)
-            if given in again.text and again.rotation == 0:
+            if given in again.text and again.rotation == rotation:
                 parts[k] = (left, top, again)
-    around = OcrPage(page_sha256=page_sha256, rotation=0, skew=0.0, width=image.width,
-                     height=image.height, dpi=int(dpi), words=(), text="", confidence=0.0)
+    around = OcrPage(page_sha256=page_sha256, rotation=rotation or 0, skew=0.0,
+                     width=image.width, height=image.height, dpi=int(dpi), words=(), text="",
+                     confidence=0.0)
     if print_around(gray, int(dpi), cards):
         rest = image.copy()
         paper = 255 if rest.mode in ("L", "1") else (255,) * len(rest.getbands())
         for card in cards:
             rest.paste(paper, (card.left, card.top, card.left + card.width,
                                card.top + card.height))
-        around = _recognize_whole(rest, page_sha256=page_sha256, dpi=dpi, settings=settings,
-                                  lexicon=lexicon)
-        if around.rotation != 0 and around.words:
-            return None
+        read = _recognize_whole(rest, page_sha256=page_sha256, dpi=dpi, settings=settings,
+                                lexicon=lexicon)
+        if read.words:
+            if read.rotation != rotation:
+                return None
+            around = read
     return merge_readings(around, parts)
+
+
+def _upright_box(card: Card, width: int, height: int, rotation: int) -> tuple[int, int]:
+    """The card's left and top on the page turned upright by ``rotation`` (0 or 180)."""
+    if rotation == 180:
+        return width - card.left - card.width, height - card.top - card.height
+    return card.left, card.top
 
 
 def _recognize_whole(

@@ -149,3 +149,18 @@ def test_a_copied_card_and_its_back_are_read_apart_with_the_issue_date() -> None
     assert form.truth.owner_id in ocr.text.split()
     assert form.truth.issue_date.strftime("%d/%m/%Y") in ocr.text
     assert zone_number(ocr.text) == form.truth.owner_id
+
+
+def test_a_copy_scanned_upside_down_is_read_by_its_cards_turned_upright() -> None:
+    # tester17 t17-16 (heavy, turned 180°): every card reads turned by 180°, so the page is;
+    # the boxes are the upright page's, where the upright copy's reading puts them.
+    (k,) = [i for i, form in enumerate(FORMS) if form[0] == "citizen_id_card"]
+    form = render_form(k + 3 * len(FORMS), severity="light", dpi=DPI)
+    number = form.truth.owner_id
+    upright = recognize_page(form.image, page_sha256="x", dpi=DPI, lexicon=page_lexicon())
+    turned = recognize_page(form.image.rotate(180), page_sha256="x", dpi=DPI,
+                            lexicon=page_lexicon())
+    assert (upright.rotation, turned.rotation) == (0, 180)
+    [a] = [w for w in upright.words if w.text == number]
+    [b] = [w for w in turned.words if w.text == number]
+    assert abs(a.left - b.left) <= _mm(2) and abs(a.top - b.top) <= _mm(2)
