@@ -461,3 +461,15 @@ def test_the_passport_read_with_a_digit_for_a_letter_still_names_the_papers() ->
     assert [m.raw for m in find_id_mentions(line)] == ["040190475365"]
     # The word after the slash still opens with no digit: "/6 chiếu" names nothing.
     assert find_id_mentions("7. Giấy chiếu/6 chiếu: Số: 040190475365") == []
+
+
+def test_the_cards_number_caption_read_damaged_before_its_english_half_gives_the_owner() -> None:
+    # tester17 s1702 t17-26 / t17-31 (grey and skewed copies): "Số / No.:" read "sø/No:",
+    # "søố/No:" — the card's own caption lost, the number was nobody's (its zone misread too).
+    for caption in ("sø/No:", "søố/No:", "5ó / No.:", "Số / No.:"):
+        text = f"CĂN CƯỚC CÔNG DÂN\n{caption} 040076974232\nHọ và tên / Full name:\nLÊ MINH HÙNG"
+        doc = extract_fields("citizen_id_card", text, load_registry())
+        assert doc.owner_id == "040076974232", caption
+    # Without its English half a damaged first word is no caption of the card's.
+    lone = "CĂN CƯỚC CÔNG DÂN\nsø 040076974232\nHọ và tên / Full name:\nLÊ MINH HÙNG"
+    assert extract_fields("citizen_id_card", lone, load_registry()).owner_id is None
