@@ -71,7 +71,7 @@ from sohoa.ocr.orient import (
     unskew_box,
 )
 from sohoa.ocr.orient import upright_image as _upright
-from sohoa.ocr.photos import Photo, beside_photos
+from sohoa.ocr.photos import Photo, beside_photos, find_photos
 from sohoa.ocr.preprocess import prepare
 from sohoa.ocr.samename import agree
 from sohoa.ocr.standard import (
@@ -2425,10 +2425,10 @@ def _read_cards(image: Image.Image, gray: np.ndarray, cards: Sequence[Card], *,
     upright page's pixels."""
     rotation: int | None = None
     parts: list[tuple[int, int, OcrPage]] = []
-    for card in cards:
-        crop = image.crop((card.left, card.top, card.left + card.width, card.top + card.height))
+    crops = [_card_crop(image, card, dpi) for card in cards]
+    for card, (crop, photos) in zip(cards, crops, strict=True):
         read = _recognize_whole(crop, page_sha256=page_sha256, dpi=dpi, settings=settings,
-                                lexicon=lexicon)
+                                lexicon=lexicon, photos=photos)
         if read.rotation not in (0, 180) or rotation not in (None, read.rotation):
             return None
         rotation = read.rotation
@@ -2438,13 +2438,12 @@ def _read_cards(image: Image.Image, gray: np.ndarray, cards: Sequence[Card], *,
     # number is read again with it.
     given = next((n for _, _, read in parts if (n := zone_number(read.text))), None)
     if given is not None:
-        for k, (card, (left, top, read)) in enumerate(zip(cards, parts, strict=True)):
+        for k, ((crop, photos), (left, top, read)) in enumerate(zip(crops, parts,
+                                                                     strict=True)):
             if given in read.text or zone_number(read.text):
                 continue
-            crop = image.crop((card.left, card.top, card.left + card.width,
-                               card.top + card.height))
             again = _recognize_whole(crop, page_sha256=page_sha256, dpi=dpi, settings=settings,
-                                     lexicon=lexicon, zone_number=given)
+                                     lexicon=lexicon, zone_number=given, photos=photos)
             if given in again.text and again.rotation == rotation:
                 parts[k] = (left, top, again)
     around = OcrPage(page_sha256=page_sha256, rotation=rotation or 0, skew=0.0,
@@ -2465,6 +2464,15 @@ def _read_cards(image: Image.Image, gray: np.ndarray, cards: Sequence[Card], *,
     return merge_readings(around, parts)
 
 
+def _card_crop(image: Image.Image, card: Card, dpi: int) -> tuple[Image.Image, list[Photo]]:
+    """The card cut out of the page, and its portrait photo found in the scan as it is: the
+    card's own cleanup takes the pale fill for the paper and the portrait comes out too pale to
+    be found, and then Tesseract's layout takes the name beside it into a picture (our seed
+    307's colour card: "NGUYỄN THẾ BỔN" read "NGUYÊN THÉP ai sỉ")."""
+    crop = image.crop((card.left, card.top, card.left + card.width, card.top + card.height))
+    return crop, find_photos(np.asarray(crop.convert("L")), int(dpi))
+
+
 def _upright_box(card: Card, width: int, height: int, rotation: int) -> tuple[int, int]:
     """The card's left and top on the page turned upright by ``rotation`` (0 or 180)."""
     if rotation == 180:
@@ -2480,13 +2488,14 @@ def _recognize_whole(
     settings: OcrSettings,
     lexicon: Lexicon | None,
     zone_number: str | None = None,
+    photos: Sequence[Photo] = (),
 ) -> OcrPage:
     """:func:`recognize_page` on the whole image, cards or not (``zone_number``: see
-    :func:`_read`)."""
+    :func:`_read`; ``photos``: portraits found in the scan, see :func:`prepare`)."""
     # Cleanup does not depend on the orientation, so it runs first and OSD sees the clean copy
     # (on a grey photocopy OSD on the raw scan finds too little text).
     prepared = prepare(image, clean=settings.preprocess, denoise_copies=settings.denoise,
-                       dpi=dpi)
+                       dpi=dpi, photos_found=photos)
     # 0 means "no limit" to Tesseract; a non-positive setting means the same here.
     timeout_ms = max(0, int(settings.timeout_s * 1000))
     scan_h, scan_w = prepared.gray.shape
