@@ -42,8 +42,11 @@ import cv2
 import numpy as np
 import tesserocr
 from PIL import Image, UnidentifiedImageError
+from rapidfuzz.distance import Levenshtein
 
 from sohoa.errors import BadInputError, ConfigError
+from sohoa.idcodes import citizen_id_problems
+from sohoa.ocr.cards import Card, find_cards, merge_readings, print_around
 from sohoa.ocr.correct import (
     Lexicon,
     correct_tokens,
@@ -52,12 +55,13 @@ from sohoa.ocr.correct import (
     reread_names,
 )
 from sohoa.ocr.drawn import drawn_spelling
+from sohoa.ocr.fields.digits import DIGIT_LOOKALIKES
 from sohoa.ocr.fields.personal_ids import names_identity_papers
 from sohoa.ocr.glyphmatch import glyph_choice
 from sohoa.ocr.idreread import Reader, reread_ids
 from sohoa.ocr.layout import Box, reading_order
 from sohoa.ocr.levels import percentile
-from sohoa.ocr.mrz import best_reading, looks_like_mrz_line
+from sohoa.ocr.mrz import best_reading, find_mrz, looks_like_mrz_line
 from sohoa.ocr.orient import (
     SURE_OSD_CONFIDENCE,
     deskew,
@@ -67,7 +71,7 @@ from sohoa.ocr.orient import (
     unskew_box,
 )
 from sohoa.ocr.orient import upright_image as _upright
-from sohoa.ocr.photos import Photo, beside_photos
+from sohoa.ocr.photos import Photo, beside_photos, find_photos
 from sohoa.ocr.preprocess import prepare
 from sohoa.ocr.samename import agree
 from sohoa.ocr.standard import (
@@ -119,6 +123,9 @@ class OcrSettings:
     upright_first: bool = True
     # Vietnamese post-correction of the words' text (sohoa.ocr.correct); boxes never change.
     correct: bool = True
+    # Identity cards photocopied on the page are read each as a page of its own
+    # (sohoa.ocr.cards).
+    cards: bool = True
 
 
 def find_tessdata(settings: OcrSettings) -> str:
@@ -505,7 +512,7 @@ Region = tuple[int, int, int, int]  # left, top, right, bottom
 def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSettings,
           regions: Sequence[Region] = (), beside: Sequence[Region] = (),
           alternatives: Callable[[], list[np.ndarray]] | None = None,
-          marks: Sequence[InkMark] = ()
+          marks: Sequence[InkMark] = (), zone_number: str | None = None,
           ) -> tuple[float, int, int, list[Box], bool, list[tuple[str, str]]]:
     """Deskew and recognize an upright page: (skew, width, height, word boxes, finished).
 
@@ -514,7 +521,8 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
     unsure is also read in the ``alternatives`` (other copies of the upright page, made when
     first asked for: :attr:`sohoa.ocr.preprocess.Prepared.alternatives`). ``marks``: the
     seals and signatures found on the upright page (a name word under one is re-read however
-    sure the engine is of it)."""
+    sure the engine is of it). ``zone_number``: the personal number the machine-readable zone
+    of the card's other side gives, verified (:func:`_number_the_zone_gives`)."""
     skew = estimate_skew(upright_gray)
     level = np.ascontiguousarray(deskew(upright_gray, skew))
     height, width = level.shape
@@ -532,7 +540,9 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
         if finished:
             read = list(_words(api))
             boxes = _standard_words(read, [box for box in read if not _is_noise(box)])
-            boxes += _reread_lost_lines(api, read, boxes, width, height, timeout_ms)
+            unsure_numbers: list[Box] = []
+            boxes += _reread_lost_lines(api, read, boxes, width, height, timeout_ms,
+                                        unsure_numbers)
             boxes = _reread_unread_lines(api, boxes, level, regions, timeout_ms)
             boxes += _reread_regions(api, boxes, regions, width, height, timeout_ms)
             made: list[np.ndarray] = []
@@ -553,6 +563,7 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
                                            marks)
             boxes = _reread_beside_photos(api, boxes, beside, timeout_ms)
             boxes = _reread_mrz(level, dpi, read, boxes, timeout_ms)
+            boxes = _number_the_zone_gives(boxes, unsure_numbers, zone_number)
         api.Clear()
     boxes = _without_rim_lettering(_without_seal_lettering(_without_specks(boxes), marks),
                                    marks)
@@ -567,7 +578,8 @@ _REREAD_MIN_CONFIDENCE = 75.0
 
 
 def _reread_lost_lines(api: tesserocr.PyTessBaseAPI, read: list[Box], kept: list[Box],
-                       width: int, height: int, timeout_ms: int) -> list[Box]:
+                       width: int, height: int, timeout_ms: int,
+                       numbers: list[Box] | None = None) -> list[Box]:
     """Words of lines, or of stretches of lines, that page segmentation garbled, read again as
     single lines.
 
@@ -580,7 +592,8 @@ def _reread_lost_lines(api: tesserocr.PyTessBaseAPI, read: list[Box], kept: list
     which nothing was kept (three words or more), or a stretch of noise as wide as a few
     words beside words kept. A seal or a photo also reads as such a run: its second reading
     is kept only when it is confident and most of its words are Vietnamese syllables or
-    numbers.
+    numbers. A long number read again unsure is put in ``numbers``: only a machine-readable
+    zone that verifies can vouch for it (:func:`_number_the_zone_gives`).
     """
     kept_ids = {id(b) for b in kept}
     lines: dict[int, list[Box]] = {}
@@ -623,7 +636,72 @@ def _reread_lost_lines(api: tesserocr.PyTessBaseAPI, read: list[Box], kept: list
                 line = key if whole else 5_000_000 + key * 100 + number
                 found.extend(Box(b.text, b.left, b.top, b.width, b.height, b.confidence, line)
                              for b in again)
+            elif numbers is not None:
+                numbers.extend(Box(b.text, b.left, b.top, b.width, b.height, b.confidence, key)
+                               for b in again if len(re.sub(r"\D", "", b.text)) >= 9)
     return found
+
+
+# What a number's reading may carry on its ends: punctuation, a bracket for a lost "0".
+_AROUND_NUMBER = ".,:;()[]{}"
+
+
+def zone_number(text: str) -> str | None:
+    """The 12-digit personal number of the machine-readable zone in ``text`` when the zone's
+    check digits all verify, else None."""
+    mrz = find_mrz(text)
+    # Every check digit: the first line's own covers only the number's last 9 digits.
+    # And a number that could be printed: a check digit is one in ten ("…9646183934126…"
+    # for "…9040183934126…" verified, tester17 s1702 t17-16, province 646).
+    if mrz is None or not mrz.checks_ok or citizen_id_problems(
+            mrz.id_number, mrz.birth_date, {"M": False, "F": True}.get(mrz.sex)):
+        return None
+    return mrz.id_number
+
+
+def _number_the_zone_gives(kept: list[Box], unsure: Sequence[Box],
+                           given: str | None = None) -> list[Box]:
+    """``kept`` with the card's printed personal number written as its machine-readable zone
+    gives it, when the zone's check digits all verify (the composite one covers the whole
+    number: :func:`sohoa.ocr.mrz.find_mrz`).
+
+    The card prints the number twice, large beside "Số / No.:" and in the zone. The large one,
+    bold at 9 pt on a grey JPEG copy, came out "07B066210613" or not at all (read again alone,
+    right, at confidence 20, and dropped: tester17 t17-11), while the zone's reader, limited to
+    its characters and checked by its digits, read it right. A word of the page's (or such an
+    unsure reading of a lost line) within three edits of the zone's number ("07BO6G6210613"),
+    10-14 digits and look-alikes, and no plausible number itself, is that number; nothing is
+    added where no such word was read.
+    The zone may be on the card's other side, read apart (``given``: :func:`_read_cards`).
+    """
+    zone = [b for b in kept if looks_like_mrz_line(b.text)]
+    number = given or zone_number("\n".join(b.text for b in sorted(zone, key=lambda b: b.top)))
+    if number is None:
+        return kept
+
+    def near(box: Box) -> bool:
+        token = box.text.strip(_AROUND_NUMBER)
+        # A reading that is itself a plausible number is left to the readings' vote
+        # (idreread): two plausible numbers, one of them misread.
+        return (10 <= len(token) <= 14 and token != number and all(
+            c.isdigit() or c in DIGIT_LOOKALIKES for c in token)
+            and sum(c.isdigit() for c in token) >= 9
+            and Levenshtein.distance(token, number) <= 3
+            and bool(citizen_id_problems(token)))
+
+    zone_ids = {id(b) for b in zone}
+    if any(number in b.text for b in kept if id(b) not in zone_ids):
+        return kept
+    out = [replace(b, text=b.text.replace(b.text.strip(_AROUND_NUMBER), number),
+                   confidence=90.0)
+           if id(b) not in zone_ids and near(b) else b for b in kept]
+    if out != kept:
+        return out
+    lost = [b for b in unsure if near(b) or b.text.strip(_AROUND_NUMBER) == number]
+    if lost:
+        best = max(lost, key=lambda b: b.confidence)
+        out.append(replace(best, text=number, confidence=90.0))
+    return out
 
 
 def _reread_unread_lines(api: tesserocr.PyTessBaseAPI, kept: list[Box], level: np.ndarray,
@@ -2325,10 +2403,99 @@ def recognize_page(
         raise ValueError("word correction needs the lexicon: load_lexicon(registry)")
     if isinstance(image, bytes | bytearray):
         image = open_image(bytes(image))
+    if settings.cards:
+        gray = np.asarray(image.convert("L"))
+        cards = find_cards(gray, int(dpi))
+        if cards:
+            apart = _read_cards(image, gray, cards, page_sha256=page_sha256, dpi=dpi,
+                                settings=replace(settings, cards=False), lexicon=lexicon)
+            if apart is not None:
+                return apart
+    return _recognize_whole(image, page_sha256=page_sha256, dpi=dpi, settings=settings,
+                            lexicon=lexicon)
+
+
+def _read_cards(image: Image.Image, gray: np.ndarray, cards: Sequence[Card], *,
+                page_sha256: str, dpi: int,
+                settings: OcrSettings, lexicon: Lexicon | None) -> OcrPage | None:
+    """The page read as its cards, each alone, and the rest of the page with the cards painted
+    paper (:mod:`sohoa.ocr.cards`); None when the cards read turned otherwise than one another
+    or by a quarter (the page is then read whole, as before). A copy scanned upside down
+    (every card read turned by 180°) is a page turned by 180°: each card's box is moved to the
+    upright page's pixels."""
+    rotation: int | None = None
+    parts: list[tuple[int, int, OcrPage]] = []
+    crops = [_card_crop(image, card, dpi) for card in cards]
+    for card, (crop, photos) in zip(cards, crops, strict=True):
+        read = _recognize_whole(crop, page_sha256=page_sha256, dpi=dpi, settings=settings,
+                                lexicon=lexicon, photos=photos)
+        if read.rotation not in (0, 180) or rotation not in (None, read.rotation):
+            return None
+        rotation = read.rotation
+        parts.append((*_upright_box(card, image.width, image.height, read.rotation), read))
+    # The zone on one side vouches for the number printed on the other (the front's large
+    # number, lost or misread: _number_the_zone_gives): a side that does not print the zone's
+    # number is read again with it.
+    given = next((n for _, _, read in parts if (n := zone_number(read.text))), None)
+    if given is not None:
+        for k, ((crop, photos), (left, top, read)) in enumerate(zip(crops, parts,
+                                                                     strict=True)):
+            if given in read.text or zone_number(read.text):
+                continue
+            again = _recognize_whole(crop, page_sha256=page_sha256, dpi=dpi, settings=settings,
+                                     lexicon=lexicon, zone_number=given, photos=photos)
+            if given in again.text and again.rotation == rotation:
+                parts[k] = (left, top, again)
+    around = OcrPage(page_sha256=page_sha256, rotation=rotation or 0, skew=0.0,
+                     width=image.width, height=image.height, dpi=int(dpi), words=(), text="",
+                     confidence=0.0)
+    if print_around(gray, int(dpi), cards):
+        rest = image.copy()
+        paper = 255 if rest.mode in ("L", "1") else (255,) * len(rest.getbands())
+        for card in cards:
+            rest.paste(paper, (card.left, card.top, card.left + card.width,
+                               card.top + card.height))
+        read = _recognize_whole(rest, page_sha256=page_sha256, dpi=dpi, settings=settings,
+                                lexicon=lexicon)
+        if read.words:
+            if read.rotation != rotation:
+                return None
+            around = read
+    return merge_readings(around, parts)
+
+
+def _card_crop(image: Image.Image, card: Card, dpi: int) -> tuple[Image.Image, list[Photo]]:
+    """The card cut out of the page, and its portrait photo found in the scan as it is: the
+    card's own cleanup takes the pale fill for the paper and the portrait comes out too pale to
+    be found, and then Tesseract's layout takes the name beside it into a picture (our seed
+    307's colour card: "NGUYỄN THẾ BỔN" read "NGUYÊN THÉP ai sỉ")."""
+    crop = image.crop((card.left, card.top, card.left + card.width, card.top + card.height))
+    return crop, find_photos(np.asarray(crop.convert("L")), int(dpi))
+
+
+def _upright_box(card: Card, width: int, height: int, rotation: int) -> tuple[int, int]:
+    """The card's left and top on the page turned upright by ``rotation`` (0 or 180)."""
+    if rotation == 180:
+        return width - card.left - card.width, height - card.top - card.height
+    return card.left, card.top
+
+
+def _recognize_whole(
+    image: Image.Image,
+    *,
+    page_sha256: str,
+    dpi: int,
+    settings: OcrSettings,
+    lexicon: Lexicon | None,
+    zone_number: str | None = None,
+    photos: Sequence[Photo] = (),
+) -> OcrPage:
+    """:func:`recognize_page` on the whole image, cards or not (``zone_number``: see
+    :func:`_read`; ``photos``: portraits found in the scan, see :func:`prepare`)."""
     # Cleanup does not depend on the orientation, so it runs first and OSD sees the clean copy
     # (on a grey photocopy OSD on the raw scan finds too little text).
     prepared = prepare(image, clean=settings.preprocess, denoise_copies=settings.denoise,
-                       dpi=dpi)
+                       dpi=dpi, photos_found=photos)
     # 0 means "no limit" to Tesseract; a non-positive setting means the same here.
     timeout_ms = max(0, int(settings.timeout_s * 1000))
     scan_h, scan_w = prepared.gray.shape
@@ -2345,7 +2512,8 @@ def recognize_page(
         # invalid syllables). Saves OSD's ≈0.27 CPU s on every upright page; a turned page pays
         # one extra reading.
         read = _read(prepared.gray, dpi, timeout_ms, settings, _mark_regions(found, dpi),
-                     _photo_regions(photos, 0, scan_w, scan_h), prepared.alternatives, found)
+                     _photo_regions(photos, 0, scan_w, scan_h), prepared.alternatives, found,
+                     zone_number)
     if read is None or not _reads_upright(read[3]):
         with _ENGINES.lock:
             _ENGINES.ensure(settings)
@@ -2361,7 +2529,7 @@ def recognize_page(
                 return _read(np.rot90(prepared.gray, k=-(turn // 90)), dpi, timeout_ms,
                              settings, _mark_regions(turned, dpi),
                              _photo_regions(photos, turn, scan_w, scan_h),
-                             _turned(prepared.alternatives, turn), turned)
+                             _turned(prepared.alternatives, turn), turned, zone_number)
 
             readings = [(rotation, read_turned(rotation))]
             if rotation != 0 and not _reads_upright(readings[0][1][3]):

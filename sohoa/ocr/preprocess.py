@@ -312,8 +312,12 @@ def denoise(gray: np.ndarray, paper: np.ndarray | None = None) -> np.ndarray:
 
 
 def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = True,
-            dpi: int = 200) -> Prepared:
+            dpi: int = 200, photos_found: Sequence[Photo] = ()) -> Prepared:
     """Recognition copy of a page: grey, with only the cleanup the page needs.
+
+    ``photos_found``: portraits found in the scan as it is, taken when the cleaned copy shows
+    none (a card read alone: its cleanup takes the pale fill for paper and the portrait comes
+    out too pale to be found, sohoa.ocr.cards).
 
     Nothing here depends on the page's orientation, so it may run before OSD (which then sees
     the cleaned copy). ``clean=False`` only converts to grey. ``dpi`` sizes the seals and
@@ -451,6 +455,7 @@ def prepare(image: Image.Image, *, clean: bool = True, denoise_copies: bool = Tr
             alternatives.append(_lighter_free(before if levels is None else levels, signatures,
                                               blocks, stretch, dpi))
     photos: list[Photo] = find_photos(gray if search is None else search, dpi) if clean else []
+    photos = photos or (list(photos_found) if clean else [])
     if photos:
         # Tesseract's layout takes the lines beside a dark portrait into its picture region
         # and reads none of them (the card's number and name: sohoa.ocr.photos).

@@ -37,6 +37,7 @@ import numpy as np
 from PIL import Image, ImageFont
 
 from sohoa.idcodes import enterprise_check_digit
+from sohoa.ocr.mrz import build_td1
 from sohoa.synth.context import (
     business_registry,
     district_committee,
@@ -48,6 +49,7 @@ from sohoa.synth.context import (
     ward_police,
 )
 from sohoa.synth.degrade import SEVERITIES, degrade, encode_jpeg
+from sohoa.synth.fonts import font
 from sohoa.synth.parts import (
     dmy,
     motto_only,
@@ -56,9 +58,9 @@ from sohoa.synth.parts import (
     title,
     vn_date,
 )
-from sohoa.synth.people import Person, person_from_rng
+from sohoa.synth.people import Person, card_expiry, person_from_rng
 from sohoa.synth.sheet import INK, Sheet
-from sohoa.vntext import nfc
+from sohoa.vntext import fold, nfc
 
 _TEXGYRE = ("/usr/share/fonts/opentype/texgyre", "/usr/share/texmf/fonts/opentype/public/tex-gyre")
 # family → style → candidate files (the first that exists is used).
@@ -376,7 +378,66 @@ def id_card(s: FaceSheet, p: Person, rng: random.Random, version: int) -> tuple[
         form = "Thẻ căn cước (2024)"
     for label, value in rows:
         y = s.paragraph(f"{label} {value}", y, size=11, indent=0, x0=tx, x1=x0 + w - s.mm(4))
+    _card_back(s, p, rng, version, (x0, y0 + h + s.mm(15), w, h))
     return form, number
+
+
+# The years each model was issued in (the 2024 card from 1 July 2024).
+_CARD_ISSUED = {1999: (2000, 2015), 2012: (2013, 2020), 2016: (2016, 2020), 2024: (2024, 2025)}
+_MARKS = ("Nốt ruồi C:1cm trên trước mép phải", "Sẹo chấm C:2cm dưới sau đuôi mắt trái",
+          "Nốt ruồi C:1,5cm dưới trước cánh mũi trái")
+
+
+def _card_back(s: FaceSheet, p: Person, rng: random.Random, version: int,
+               box: tuple[int, int, int, int]) -> None:
+    """The card's back below its front on the same copy, as a dossier's photocopy holds it
+    (owner17 F15: a front alone has no issue date): the issue date and the issuer's signer by
+    model, the 2024 card's residence, expiry and machine-readable zone."""
+    x0, y0, w, h = box
+    s.draw.rounded_rectangle((x0, y0, x0 + w, y0 + h), radius=s.mm(4), outline=INK,
+                             width=max(2, s.mm(0.4)))
+    first, last = _CARD_ISSUED[version]
+    # A first card at 14 at the earliest.
+    year = max(rng.randint(first, last), p.date_of_birth.year + 15)
+    issued = date(year, rng.randint(7 if year == 2024 else 1, 12), rng.randint(1, 28))
+    if version == 2016:  # the front's "Có giá trị đến" was counted from the person's own
+        issued = p.id_issue_date
+    s.issued = issued
+    tx, x1 = x0 + s.mm(6), x0 + w - s.mm(6)
+    cx = x0 + w * 0.7
+    y = y0 + s.mm(5)
+    signer = person_from_rng(rng, born_between=(1965, 1980)).full_name
+    if version in (1999, 2012):
+        y = s.write("Dân tộc: Kinh          Tôn giáo: Không", tx, y, size=11)
+        y = s.write("DẤU VẾT RIÊNG VÀ DỊ HÌNH", tx, y, size=11, style="bold")
+        y = s.write(rng.choice(_MARKS), tx, y, size=11)
+        y = s.write(f"Ngày {issued.day:02d} tháng {issued.month:02d} năm {issued.year}", cx, y,
+                    size=11, align="center")
+        y = s.write("GIÁM ĐỐC CÔNG AN TỈNH", cx, y, size=11, style="bold", align="center")
+        s.write(signer, cx, y + s.mm(14), size=11, style="bold", align="center")
+    elif version == 2016:
+        y = s.write("Đặc điểm nhân dạng:", tx, y, size=11)
+        y = s.write(rng.choice(_MARKS), tx, y, size=11)
+        y = s.write(f"Ngày, tháng, năm: {dmy(issued)}", tx, y, size=11)
+        y = s.write("CỤC TRƯỞNG CỤC CẢNH SÁT", tx, y, size=11, style="bold")
+        y = s.write("ĐKQL CƯ TRÚ VÀ DLQG VỀ DÂN CƯ", tx, y, size=11, style="bold")
+        s.write(signer, tx + s.mm(8), y + s.mm(12), size=11, style="bold")
+    else:
+        for label, value in (("Nơi cư trú/Place of residence:", p.address),
+                             ("Nơi đăng ký khai sinh/Place of birth:", p.place_of_birth)):
+            y = s.paragraph(f"{label} {value}", y, size=11, indent=0, x0=tx, x1=x1)
+        y = s.write(f"Ngày, tháng, năm cấp/Date of issue: {dmy(issued)}", tx, y, size=11)
+        expiry = card_expiry(p.date_of_birth, issued)
+        y = s.write(f"Ngày, tháng, năm hết hạn/Date of expiry: {dmy(expiry)}", tx, y, size=11)
+        y = s.write("BỘ CÔNG AN/MINISTRY OF PUBLIC SECURITY", tx, y, size=11, style="bold")
+        names = fold(p.full_name).upper().split()
+        mono = font("mono", s.pt(11))
+        y += s.mm(3)
+        for line in build_td1(p.id_number, p.date_of_birth, "F" if p.sex == "Nữ" else "M",
+                              expiry, names[0], " ".join(names[1:])):
+            s.draw.text((tx, y), line, font=mono, fill=INK, anchor="la")
+            s.lines.append(line)
+            y += round(s.pt(11) * 1.3)
 
 
 def residence(s: FaceSheet, p: Person, rng: random.Random, version: int) -> tuple[str, str | None]:

@@ -451,3 +451,25 @@ def test_a_birth_date_after_today_is_a_misreading_not_evidence_against_the_numbe
     doc = extract("citizen_id_card", text.format(year="1994"))
     assert doc.owner_id is None and "không khớp" in (doc.fields["id_number"].flag or "")
     assert extract("citizen_id_card", text.format(year="2004")).owner_id == "038304960737"
+
+
+def test_the_passport_read_with_a_digit_for_a_letter_still_names_the_papers() -> None:
+    # Tờ khai cấp phiếu LLTP (mẫu 03), Termes, heavy, owner held-out seed 73 page 7300040:
+    # "Giấy CMND/CCCD/Hộ chiếu" read "CMND/CCCD/H6 chiếu" — a digit in the passport's first
+    # word hid the caption, so the number was neither found nor read again by recognition.
+    line = "7. Giấy CMND/CCCD/H6 chiếu: Số: 040190475365 Cấp ngày: 17/11/2024 Tại: Cục Cảnh"
+    assert [m.raw for m in find_id_mentions(line)] == ["040190475365"]
+    # The word after the slash still opens with no digit: "/6 chiếu" names nothing.
+    assert find_id_mentions("7. Giấy chiếu/6 chiếu: Số: 040190475365") == []
+
+
+def test_the_cards_number_caption_read_damaged_before_its_english_half_gives_the_owner() -> None:
+    # tester17 s1702 t17-26 / t17-31 (grey and skewed copies): "Số / No.:" read "sø/No:",
+    # "søố/No:" — the card's own caption lost, the number was nobody's (its zone misread too).
+    for caption in ("sø/No:", "søố/No:", "5ó / No.:", "Số / No.:"):
+        text = f"CĂN CƯỚC CÔNG DÂN\n{caption} 040076974232\nHọ và tên / Full name:\nLÊ MINH HÙNG"
+        doc = extract_fields("citizen_id_card", text, load_registry())
+        assert doc.owner_id == "040076974232", caption
+    # Without its English half a damaged first word is no caption of the card's.
+    lone = "CĂN CƯỚC CÔNG DÂN\nsø 040076974232\nHọ và tên / Full name:\nLÊ MINH HÙNG"
+    assert extract_fields("citizen_id_card", lone, load_registry()).owner_id is None

@@ -271,3 +271,21 @@ def test_papers_of_a_person_nothing_ties_to_the_applicant_go_to_review() -> None
     drafts = draft_dossier(items, code, load_registry(), threshold=0.6)
     assert not any("có thể là giấy tờ của hồ sơ khác" in r for d in drafts
                    for r in d.review_reasons)
+
+
+def test_a_notation_misread_is_stored_as_the_types_notation_end_to_end() -> None:
+    """tester17 F10 end to end: the judicial record's "Số: 4397/2026/LLTP" read "…/LLUTP" by
+    OCR goes through the page stage's draft into the record the catalog stores, and what
+    `sohoa reuse` lists (the catalog's number column: archival.first_field over the fields)
+    is the type's notation. (tester17's run still listing "LLUTP" was ingested on e307000,
+    before 01cec7d; his bd97eec catalog holds "4397/2026/LLTP".)"""
+    from sohoa.archive.archival import NUMBER_FIELDS, first_field
+
+    text = ("SỞ TƯ PHÁP\nTHÀNH PHỐ HÀ NỘI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nSố: 4397/2026/LLUTP\nPHIẾU LÝ LỊCH TƯ PHÁP SỐ 1\n"
+            "1. Họ và tên: VÕ BẢO THỦY\n3. Ngày, tháng, năm sinh: 06/01/1970\n"
+            "8. Giấy CMND/CCCD/Hộ chiếu: Căn cước công dân số 001170965310")
+    [draft] = draft_dossier([_item(0, text)], None, load_registry(), threshold=0.6)
+    assert draft.classification.doc_type == "judicial_record"
+    record = document_record(draft, load_registry(), "k", "0" * 64, 1, None, None, "job")
+    assert first_field(record.fields, NUMBER_FIELDS) == "4397/2026/LLTP"

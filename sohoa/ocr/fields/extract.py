@@ -660,8 +660,10 @@ def _id_number(out: dict[str, FieldValue], hits: list[_Hit], lines: list[str],
     # (raw, printed wording, inside a sentence, birth year printed in its clause)
     reads: list[tuple[str, str, bool, int | None]] = []
     if doc_type == "citizen_id_card":  # the card prints "Số / No.:" (or "Số 271…") first
-        for m in re.finditer(r"(?:^|\n)\s*(S[ốoô]\s*(?:/\s*No\.?)?)\s*[:.]?\s*(.*)",
-                             "\n".join(lines)):
+        # Before "/ No." any short word is "Số" however read ("5ó/No:", "sø/No:": tester17's
+        # grey copies).
+        for m in re.finditer(r"(?:^|\n)\s*(S[ốoô]\s*(?:/\s*No\.?)?|\S{1,3}\s*/\s*No\.?)"
+                             r"\s*[:.]?\s*(.*)", "\n".join(lines)):
             raw = _number_token(m[2], 9, 14, 12)
             if raw and (len(raw) >= 11 or len(raw) == 9):
                 reads.append((raw, m[1].strip(), False, None))

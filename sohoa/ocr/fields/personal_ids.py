@@ -60,7 +60,7 @@ _PAPER_RE = re.compile(rf"(?<![0-9a-z])(?:giay\s+|so\s+(?:the\s+)?|the\s+)?(?:{_
 # folding can mend).
 _BETWEEN = re.compile(rf"(?:[\s:.,;()\-/_~'`‘’“”\"]"
                       rf"|(?<![0-9a-z])(?:{_PAPER}|so|no|giay|loai|ban|la)"
-                      rf"(?![0-9a-z])|(?<=/)[a-z]{{1,8}}(?=\s*/)|(?<=/)[^\s/:0-9]{{1,3}}\s+chieu(?![a-z])"
+                      rf"(?![0-9a-z])|(?<=/)[a-z]{{1,8}}(?=\s*/)|(?<=/)[^\s/:0-9][^\s/:]{{0,2}}\s+chieu(?![a-z])"
                       rf"|(?<=/)[a-z]{{2,16}}(?:\s+[_~.\-'`‘’“”\"]{{0,2}}\s*[a-z]{{2,16}}){{0,3}}"
                       r"(?=\s*:|[ \t]*\n))*")
 _LOOK = re.escape("".join(k for k in DIGIT_LOOKALIKES if k not in "?"))
