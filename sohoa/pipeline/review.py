@@ -67,6 +67,7 @@ MACHINE = "sohoa"  # who produced the values round 1 checks: recognition
 OWNER = "owner_id"
 TYPE = "doc_type"
 DOSSIER = "dossier"  # the topic of a "Hồ sơ: …" reason, and the key a reviewer moves a paper by
+SIGNER = "signer"  # the topic of a "Người ký: …" reason, and the key a reviewer sets it by
 # extra's key for the fields a type correction took out of the record (the old type's, with it).
 SET_ASIDE = "set_aside"
 _DATE_FIELDS = ("date_of_birth", "issue_date", "expiry_date")
@@ -346,7 +347,7 @@ def _crop_box(words: Sequence[Word], size: tuple[int, int]) -> tuple[int, int, i
 
 
 def _unknown_field(key: str, spec: DocType) -> str:
-    known = ", ".join(f"{k} ({reasons.label(k)})" for k in (*spec.fields, OWNER))
+    known = ", ".join(f"{k} ({reasons.label(k)})" for k in (*spec.fields, OWNER, SIGNER))
     return (f"{key!r} không phải là trường của loại {spec.code} ({spec.name}); các trường "
             f"của loại này: {known}; hoặc đổi loại giấy tờ bằng `sohoa review type`")
 
@@ -463,6 +464,8 @@ class Reviewer:
             return self.set_type(document_id, value, reason=reason)
         if key in (DOSSIER, "dossier_code"):  # "Hồ sơ" or "Mã hồ sơ", as a reviewer says it
             return self.set_dossier(document_id, value, reason=reason)
+        if key == SIGNER:
+            return self.set_signer(document_id, value, reason=reason)
         if key not in (*spec.fields, OWNER):
             raise ConfigError(_unknown_field(key, spec))
         new_value, problem = normalize_value(key, value, doc["fields"])
@@ -502,6 +505,37 @@ class Reviewer:
                     audit_action=f"review.{'corrected' if action == 'correct' else 'confirmed'}",
                     audit_detail={"round": k, "field": key, "old": old, "new": new_value,
                                   "reason": decision.reason})
+        return self._result(doc["document_id"], k, decision, update)
+
+    def set_signer(self, document_id: str, value: str, *, reason: str | None = None
+                   ) -> dict[str, Any]:
+        """The signer printed on the paper, as a person reads it: "Tạ Diệu Liễu" (the name;
+        the title stays), or "GIÁM ĐỐC — Tạ Diệu Liễu" (title and name). A flagged signer had
+        no value a reviewer could set: accepting kept the machine's reading (tester18 F9)."""
+        document_id = self.archive.resolve_id(document_id, min_prefix=WRITE_PREFIX)
+        doc, _history, k, produced_by = self._load(document_id)
+        text = squash_spaces(nfc(value or "")).strip()
+        if not text:
+            raise ConfigError("cho biết người ký như in trên giấy: họ tên (ví dụ \"Tạ Diệu "
+                              "Liễu\"), hoặc chức vụ — họ tên (\"GIÁM ĐỐC — Tạ Diệu Liễu\")")
+        old = paper_signer(doc)
+        signer = dict(doc["extra"].get("signer") or {})
+        parts = re.split(r"\s+[—–-]\s+", text, maxsplit=1)
+        title, name = (parts[0], parts[1]) if len(parts) == 2 else ("", text)
+        if title:
+            signer["title"] = title
+        signer["name"] = name
+        signer.pop("rank", None)  # the name as the person typed it holds the rank, if any
+        spec = self.registry.get(doc["doc_type"])
+        doc = {**doc, "extra": {**doc["extra"], "signer": signer}}
+        update = self._update(doc, spec, dict(doc["fields"]), doc["owner_id"], None, {SIGNER})
+        new = paper_signer(doc)
+        decision = review.Decision("correct" if old != new else "confirm", SIGNER, old, new,
+                                   produced_by, reason)
+        review.record(self.archive, doc["document_id"], k, self.by, [decision], update,
+                      audit_action=f"review.{'corrected' if decision.error else 'confirmed'}",
+                      audit_detail={"round": k, "field": SIGNER, "old": old, "new": new,
+                                    "reason": reason})
         return self._result(doc["document_id"], k, decision, update)
 
     def set_dossier(self, document_id: str, code: str, *, reason: str | None = None,
