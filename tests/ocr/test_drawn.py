@@ -123,3 +123,59 @@ def test_status_says_which_faces_the_readings_use(monkeypatch: pytest.MonkeyPatc
     finally:
         drawn.faces.cache_clear()
     assert (bare["faces"], bare["italic face"]) == ("(none)", "(none)")
+
+
+def _in_line(word: str, face: str, height: int = 26, before: str = ": ",
+             pen: tuple[float, float] | None = None) -> np.ndarray:
+    """``word`` printed after ``before`` on a line, cut as the engine cuts a name word: its box
+    and a third of its height around it, so the neighbour's last letter is at the crop's edge;
+    ``pen``: a thin straight stroke across the whole crop, from and to these shares of its
+    height."""
+    font = ImageFont.truetype(face, height)
+    image = Image.new("L", (height * (len(before) + len(word) + 3), 3 * height), 235)
+    draw = ImageDraw.Draw(image)
+    x0 = height + draw.textlength(before, font=font)
+    draw.text((height, height), before, font=font, fill=35)
+    draw.text((x0, height), word, font=font, fill=35)
+    left, top, right, bottom = draw.textbbox((x0, height), word, font=font)
+    pad = (bottom - top) // 3
+    crop = image.crop((round(left) - pad, top - pad, round(right) + pad, bottom + pad))
+    if pen is not None:
+        w, h = crop.size
+        ImageDraw.Draw(crop).line([(0, pen[0] * h), (w, pen[1] * h)], fill=40, width=2)
+    return np.asarray(crop.filter(ImageFilter.GaussianBlur(0.6)))
+
+
+@pytest.mark.parametrize("word", ["Quyển", "Quyền"])
+def test_a_neighbours_letter_at_the_crops_edge_is_not_the_words(word: str) -> None:
+    # Seed 313 p48 "Đại úy Bùi Phước Quyển": the crop around the name word holds the end of the
+    # word before it. Taken as the word's ink, it set the box the drawing was slid in, the face
+    # fitted at 0.32, and the drawing told nothing.
+    face = FONTS["liberation"][1]
+    crop = _in_line(word, face, before="Phước ")
+    assert drawn_spelling(crop, ["Quyển", "Quyên", "Quyền"]) == word
+
+
+@pytest.mark.parametrize("pen", [(0.05, 0.1), (0.55, 0.62)])
+@pytest.mark.parametrize("word", ["Cẩm", "Cầm"])
+def test_a_pen_stroke_across_the_word_is_left_out_of_its_ink(
+        word: str, pen: tuple[float, float]) -> None:
+    # Seed 313 p30 "Ngô Quốc Cẩm": the pen's line runs along the word's top, slightly sloping,
+    # and on through the crop's sides (fit 0.54: no answer, the readings kept "Cầm"); the
+    # opaque pen's stroke runs through the letters' bodies.
+    face = FONTS["termes"][1]
+    crop = _in_line(word, face, before="Quốc ", pen=pen)
+    assert drawn_spelling(crop, ["Cẩm", "Cầm"]) == word
+
+
+@pytest.mark.parametrize("family", ["liberation", "noto", "dejavu", "termes"])
+@pytest.mark.parametrize(("word", "spellings"), [("Lan", ["Lan", "Lân"]),
+                                                 ("Hai", ["Hải", "Hai"])])
+def test_a_word_printed_without_the_taller_mark_is_drawn_to_its_own_height(
+        word: str, spellings: list[str], family: str) -> None:
+    # Drawn in one frame scaled so that the spellings' union was the word's height, "Lan" was
+    # drawn as small as "Lân" would be and the face fitted it badly (0.6 on seed 313 p14; no
+    # answer in DejaVu Serif at any size). Each spelling in turn sets the frame to its own box.
+    face = FONTS[family][1]
+    for height in (22, 26, 30, 36):
+        assert drawn_spelling(_printed(word, face, height), spellings) == word, height
