@@ -179,3 +179,43 @@ def test_a_word_printed_without_the_taller_mark_is_drawn_to_its_own_height(
     face = FONTS[family][1]
     for height in (22, 26, 30, 36):
         assert drawn_spelling(_printed(word, face, height), spellings) == word, height
+
+
+@pytest.mark.parametrize("height", [22, 30])
+def test_a_name_whose_marks_nothing_confirmed_is_doubted_not_kept_silently(height: int) -> None:
+    # tester17 F7: "Hồ Thanh Tường" printed in Liberation Sans under the pen, read "Hồ Thành
+    # Tường" at 96: "Thành" and "Thanh" are both names, no serif face fits the print, the
+    # crop's readings gave nothing, and the wrong mark was stored with no review. A line left
+    # as read with a word whose marks nothing confirmed goes to a person; a line the drawing
+    # confirms does not.
+    import tesserocr
+
+    from sohoa.ocr.engine import OcrSettings, _reread_name_marks, find_tessdata
+    from sohoa.ocr.layout import Box
+
+    sans = "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf"
+    level, line = _name_line(["Hồ", "Thanh", "Tường"], sans, height)
+    word = line[1]
+    image = Image.fromarray(level)
+    # The pen's strokes over the word, down and up across it.
+    ImageDraw.Draw(image).line(
+        [(word.left - 4 + k * height // 4, word.top - height // 2 if k % 2 else word.bottom + 2)
+         for k in range(4 * word.width // height + 3)], fill=60, width=3)
+    level = np.ascontiguousarray(np.asarray(image))
+    line[1] = Box("Thành", word.left, word.top, word.width, word.height, 96.0, 9)
+    h, w = level.shape
+    with tesserocr.PyTessBaseAPI(path=find_tessdata(OcrSettings()), lang="vie") as api:
+        api.SetImageBytes(level.tobytes(), w, h, 1, w)
+        renamed: list[tuple[str, str]] = []
+        doubted: list[str] = []
+        kept = _reread_name_marks(api, level, line, list(line), 5000, 300, renamed, None,
+                                  doubted)
+        assert [b.text for b in kept] == ["Hồ", "Thành", "Tường"]  # never rewritten blind
+        assert renamed == [] and doubted == ["Hồ Thành Tường"]
+        # The print's face: the drawing confirms "Cẩm" as read, nothing is asked.
+        level, line = _name_line(["Ngô", "Quốc", "Cẩm"], FONTS["termes"][1], height)
+        h, w = level.shape
+        api.SetImageBytes(level.tobytes(), w, h, 1, w)
+        renamed, doubted = [], []
+        _reread_name_marks(api, level, line, list(line), 5000, 300, renamed, None, doubted)
+        assert renamed == [] and doubted == []
