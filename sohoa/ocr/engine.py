@@ -86,6 +86,7 @@ from sohoa.ocr.titles import (
     load_titles,
     lost_delegations,
     mark_twins,
+    marked_names,
     name_place,
     name_reading,
     opens_name_line,
@@ -1308,14 +1309,19 @@ def _reread_name_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], level: np
         key = 5_000_000 + k
         # Specks glued to the name's words ("=—=Đỗ") are the pen's: a name is letters.
         written = [re.sub(r"^\W+|\W+$", "", text) for text in written]
-        out += [Box(text, b.left, b.top, b.width, b.height, b.confidence, key)
-                for b, text in zip(reading, written, strict=True) if text]
+        fresh = [Box(text, b.left, b.top, b.width, b.height, b.confidence, key)
+                 for b, text in zip(reading, written, strict=True) if text]
+        out += fresh
         # Recorded as the page read the line ("" for nothing) and as written: the fresh
         # reading may itself be a listed name, which the rules leave as it is, yet it replaced
         # what the page read there, so a person compares it with the paper every time
         # (review11b M1).
         written_as = " ".join(t for t in written if t)
         renamed.append((read_as, written_as))
+        # Its marks as the print shows them: the names' rules write a word that is no name
+        # ("Quyến") as the likeliest confusion ("Quyên", seed 313 p36), the drawing as printed.
+        out = _reread_name_marks(api, level, fresh, out, timeout_ms, dpi, renamed, others,
+                                 doubted)
     return out
 
 
@@ -1353,6 +1359,10 @@ def _reread_name_marks(api: tesserocr.PyTessBaseAPI, level: np.ndarray, line: Se
     try:
         for n in range(start, len(words)):
             twins = mark_twins(cores[n], surname=n == start)
+            if not twins and len(marked := marked_names(cores[n], surname=n == start)) > 1:
+                # A word that is no name as read, its letters several names': the names' rules
+                # would take the likeliest confusion, the drawing the print's marks.
+                twins = marked
             if not twins or not cores[n][:1].isupper():
                 continue
             box = words[n]

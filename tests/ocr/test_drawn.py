@@ -244,3 +244,24 @@ def test_a_pen_dash_over_the_marks_does_not_hide_them(family: str) -> None:
         # Over a word without the hook the dash is ink where a hook would be: never "Quyển".
         assert drawn_spelling(_dashed("Quyên", FONTS[family][1], height),
                               spellings) in (None, "Quyên")
+
+
+def test_a_name_word_read_as_no_name_is_told_among_the_names_of_its_letters() -> None:
+    # Seed 313 p36: "Vũ Ngọc Quyển" read "Quyến" under the pen, no listed name: the names' rules
+    # wrote the likeliest confusion, "Quyên", and the drawing was never asked, as only a word
+    # that is a name as read had its twins compared. Its letters are three names': the print
+    # tells which.
+    import tesserocr
+
+    from sohoa.ocr.engine import OcrSettings, _reread_name_marks, find_tessdata
+    from sohoa.ocr.layout import Box
+
+    level, line = _name_line(["Vũ", "Ngọc", "Quyển"], FONTS["termes"][1])
+    line[2] = Box("Quyến", line[2].left, line[2].top, line[2].width, line[2].height, 90.0, 9)
+    h, w = level.shape
+    with tesserocr.PyTessBaseAPI(path=find_tessdata(OcrSettings()), lang="vie") as api:
+        api.SetImageBytes(level.tobytes(), w, h, 1, w)
+        renamed: list[tuple[str, str]] = []
+        out = _reread_name_marks(api, level, line, list(line), 5000, 300, renamed)
+    assert [b.text for b in out] == ["Vũ", "Ngọc", "Quyển"]
+    assert renamed == [("Vũ Ngọc Quyến", "Vũ Ngọc Quyển")]
