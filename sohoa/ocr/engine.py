@@ -1309,19 +1309,18 @@ def _reread_name_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], level: np
         key = 5_000_000 + k
         # Specks glued to the name's words ("=—=Đỗ") are the pen's: a name is letters.
         written = [re.sub(r"^\W+|\W+$", "", text) for text in written]
-        fresh = [Box(text, b.left, b.top, b.width, b.height, b.confidence, key)
-                 for b, text in zip(reading, written, strict=True) if text]
-        out += fresh
+        out += [Box(text, b.left, b.top, b.width, b.height, b.confidence, key)
+                for b, text in zip(reading, written, strict=True) if text]
         # Recorded as the page read the line ("" for nothing) and as written: the fresh
         # reading may itself be a listed name, which the rules leave as it is, yet it replaced
         # what the page read there, so a person compares it with the paper every time
         # (review11b M1).
         written_as = " ".join(t for t in written if t)
         renamed.append((read_as, written_as))
-        # Its marks as the print shows them: the names' rules write a word that is no name
-        # ("Quyến") as the likeliest confusion ("Quyên", seed 313 p36), the drawing as printed.
-        out = _reread_name_marks(api, level, fresh, out, timeout_ms, dpi, renamed, others,
-                                 doubted)
+        # Its marks are not drawn again: read in the copy that kept them, they were seen; the
+        # copy the drawing fits best can be one the seal's treatment took the mark from
+        # ("Trần Kiều Mỹ" drawn "My", "Dũng" drawn "Dung", seed 313 p40/p44), and the line
+        # goes to a person already.
     return out
 
 

@@ -541,7 +541,7 @@ def marked_names(word: str, *, surname: bool) -> list[str]:
     """The listed names (surnames when ``surname``) of ``word``'s letters with other marks,
     whether or not ``word`` as read is one: "Quyến", no name, read for "Quyển" under the pen,
     has "Quyên", "Quyền" and "Quyển"; only the print can tell which (seed 313 p36, where the
-    names' rules took the likeliest confusion, "Quyên")."""
+    names' rules take the likeliest confusion, "Quyên")."""
     lexicon = load_name_lexicon()
     table = lexicon.surnames if surname else lexicon.names
     titled = title_case_name(word)
