@@ -90,6 +90,7 @@ from sohoa.ocr.titles import (
     load_titles,
     lost_delegations,
     mark_twins,
+    marked_names,
     name_place,
     name_reading,
     opens_name_line,
@@ -513,7 +514,7 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
           regions: Sequence[Region] = (), beside: Sequence[Region] = (),
           alternatives: Callable[[], list[np.ndarray]] | None = None,
           marks: Sequence[InkMark] = (), zone_number: str | None = None,
-          ) -> tuple[float, int, int, list[Box], bool, list[tuple[str, str]]]:
+          ) -> tuple[float, int, int, list[Box], bool, list[tuple[str, str]], list[str]]:
     """Deskew and recognize an upright page: (skew, width, height, word boxes, finished).
 
     ``regions`` (around seals and signatures) are read once more as blocks of text, and so is
@@ -537,6 +538,7 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
         finished = api.Recognize(timeout=timeout_ms)
         boxes: list[Box] = []
         renamed: list[tuple[str, str]] = []
+        doubted: list[str] = []  # signer's names whose marks nothing confirmed
         if finished:
             read = list(_words(api))
             boxes = _standard_words(read, [box for box in read if not _is_noise(box)])
@@ -560,14 +562,14 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
                                         level, timeout_ms, None, dpi)
             if settings.correct:  # the names' rules are the correction's
                 boxes = _reread_name_lines(api, boxes, level, timeout_ms, others, dpi, renamed,
-                                           marks)
+                                           marks, doubted)
             boxes = _reread_beside_photos(api, boxes, beside, timeout_ms)
             boxes = _reread_mrz(level, dpi, read, boxes, timeout_ms)
             boxes = _number_the_zone_gives(boxes, unsure_numbers, zone_number)
         api.Clear()
     boxes = _without_rim_lettering(_without_seal_lettering(_without_specks(boxes), marks),
                                    marks)
-    return skew, width, height, _delegations(boxes), finished, renamed
+    return skew, width, height, _delegations(boxes), finished, renamed, doubted
 
 
 # A line of Tesseract's whose words all came out as noise, this many words or more and this
@@ -1313,8 +1315,8 @@ _NAME_CUTS = (0.0, 0.35, 0.6)
 
 def _reread_name_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], level: np.ndarray,
                        timeout_ms: int, others: Callable[[], list[np.ndarray]], dpi: int,
-                       renamed: list[tuple[str, str]], marks: Sequence[InkMark] = ()
-                       ) -> list[Box]:
+                       renamed: list[tuple[str, str]], marks: Sequence[InkMark] = (),
+                       doubted: list[str] | None = None) -> list[Box]:
     """``boxes`` with the signer's name read once more where the block puts it, when nothing
     read there is a name: under the pen on a grey copy the page's reading (and the block's
     line by line) gives fragments ("“Nà,", "Bồu/", "Thượng tá" / "Trưởng") or nothing.
@@ -1364,7 +1366,7 @@ def _reread_name_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], level: np
             # A name is there: the page's own reading goes on as before, its marks checked
             # where another spelling is a name too.
             out = _reread_name_marks(api, level, named[-1], out, timeout_ms, dpi, renamed,
-                                     others)
+                                     others, doubted)
             continue
         found = _read_name_place(api, level, area, usual, timeout_ms, others, dpi, titles, out,
                                  marks)
@@ -1393,6 +1395,10 @@ def _reread_name_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box], level: np
         # (review11b M1).
         written_as = " ".join(t for t in written if t)
         renamed.append((read_as, written_as))
+        # Its marks are not drawn again: read in the copy that kept them, they were seen; the
+        # copy the drawing fits best can be one the seal's treatment took the mark from
+        # ("Trần Kiều Mỹ" drawn "My", "Dũng" drawn "Dung", seed 313 p40/p44), and the line
+        # goes to a person already.
     return out
 
 
@@ -1406,7 +1412,8 @@ _MARK_VOTES = 2
 def _reread_name_marks(api: tesserocr.PyTessBaseAPI, level: np.ndarray, line: Sequence[Box],
                        boxes: list[Box], timeout_ms: int, dpi: int,
                        renamed: list[tuple[str, str]],
-                       others: Callable[[], list[np.ndarray]] | None = None) -> list[Box]:
+                       others: Callable[[], list[np.ndarray]] | None = None,
+                       doubted: list[str] | None = None) -> list[Box]:
     """``boxes`` with the signer's name words whose marks the names cannot settle ("Hiến" or
     "Hiển", "Quyên" or "Quyển": both names) looked at again. First the spellings are drawn in
     the print's face and compared with the word where they differ
@@ -1415,16 +1422,24 @@ def _reread_name_marks(api: tesserocr.PyTessBaseAPI, level: np.ndarray, line: Se
     shape can take a mark with it); when that cannot tell, the word is read again
     alone, enlarged: a spelling the word's own crop gives more often than the page's reading
     (``_MARK_VOTES`` of ``_MARK_SCALES``) replaces it. A line so changed is added to
-    ``renamed`` (read and written: a person compares it with the paper). The engine is given
-    the page back."""
+    ``renamed`` (read and written: a person compares it with the paper). A line left as read
+    with a word whose marks neither the drawing nor ``_MARK_VOTES`` readings of its crop
+    confirmed (a sans-serif face the drawing does not fit, readings that give nothing: "Hồ
+    Thành Tường" printed "Thanh", tester17 F7) is added to ``doubted``, the names kept as read
+    for a person to compare with the paper. The engine is given the page back."""
     height, width = level.shape
     words = sorted(line, key=lambda b: b.left)
     cores = [re.sub(r"^\W+|\W+$", "", b.text) for b in words]
     start = 2 if len(cores) > 2 and not cores[1][:1].isupper() else 0  # after a rank
     changed: dict[int, str] = {}
+    unconfirmed = False
     try:
         for n in range(start, len(words)):
             twins = mark_twins(cores[n], surname=n == start)
+            if not twins and len(marked := marked_names(cores[n], surname=n == start)) > 1:
+                # A word that is no name as read, its letters several names': the names' rules
+                # would take the likeliest confusion, the drawing the print's marks.
+                twins = marked
             if not twins or not cores[n][:1].isupper():
                 continue
             box = words[n]
@@ -1450,10 +1465,14 @@ def _reread_name_marks(api: tesserocr.PyTessBaseAPI, level: np.ndarray, line: Se
             best = max(twins, key=lambda t: votes.get(t, 0))
             if votes.get(best, 0) >= _MARK_VOTES and votes[best] > votes.get(cores[n], 0):
                 changed[n] = best
+            elif votes.get(cores[n], 0) < _MARK_VOTES:
+                unconfirmed = True
     finally:
         api.SetImageBytes(level.tobytes(), width, height, 1, width)
         api.SetSourceResolution(int(dpi))
     if not changed:
+        if unconfirmed and doubted is not None:
+            doubted.append(" ".join(b.text for b in words))
         return boxes
     written = [b.text.replace(cores[n], changed[n]) if n in changed else b.text
                for n, b in enumerate(words)]
@@ -2522,7 +2541,7 @@ def _recognize_whole(
                                         settings.fast_orientation)
         if read is None or rotation != 0:
             def read_turned(turn: int) -> tuple[float, int, int, list[Box], bool,
-                                                list[tuple[str, str]]]:
+                                                list[tuple[str, str]], list[str]]:
                 # np.rot90 turns counter-clockwise; the upright copy is the clean copy turned
                 # clockwise.
                 turned = [_turn_mark(m, turn, scan_w, scan_h) for m in found]
@@ -2544,7 +2563,7 @@ def _recognize_whole(
                 readings.append((0, read))
             rotation, read = max((r for r in readings if r[1] is not None),
                                  key=lambda r: _read_score(r[1][3]))
-    skew, width, height, boxes, finished, named = read
+    skew, width, height, boxes, finished, named, doubted = read
     lines = reading_order(boxes, width)
     unsure_ids: list[tuple[str, str]] = []
     if finished:
@@ -2558,7 +2577,9 @@ def _recognize_whole(
     # The signer's name read once more where it is printed (``_reread_name_lines``).
     # Every one of them: the name written there replaced what the page read (review11b M1).
     retitled: list[tuple[str, str]] = [(a, b) for a, b in named if nfc(a) != nfc(b)]
-    unsure_signer: list[str] = []
+    # A name whose marks neither the drawing nor the readings confirmed is the page's reading
+    # kept, for a person to compare with the paper (tester17 F7).
+    unsure_signer: list[str] = list(dict.fromkeys(doubted))
     after_title: int | None = None  # lines since the last title or signing instruction
     # Lines since the last that the signer's name may follow (a title, the signing
     # instruction), None when the name's place is past.
@@ -2595,7 +2616,7 @@ def _recognize_whole(
             header = bool(line_boxes) and min(b.top for b in line_boxes) < height * _SIGNER_BELOW
             doubtful = None if changed or header else doubtful_name(texts, load_titles(),
                                                           name_line=name_line)
-            if doubtful is not None:
+            if doubtful is not None and doubtful not in unsure_signer:
                 unsure_signer.append(doubtful)
             joined = " ".join(t for t in texts if t)
             since = name_place(since, joined, load_titles())

@@ -537,6 +537,17 @@ def mark_twins(word: str, *, surname: bool) -> list[str]:
     return [n for n in table if fold(n) == fold(titled) and n != titled]
 
 
+def marked_names(word: str, *, surname: bool) -> list[str]:
+    """The listed names (surnames when ``surname``) of ``word``'s letters with other marks,
+    whether or not ``word`` as read is one: "Quyến", no name, read for "Quyển" under the pen,
+    has "Quyên", "Quyền" and "Quyển"; only the print can tell which (seed 313 p36, where the
+    names' rules take the likeliest confusion, "Quyên")."""
+    lexicon = load_name_lexicon()
+    table = lexicon.surnames if surname else lexicon.names
+    titled = title_case_name(word)
+    return [n for n in table if fold(n) == fold(titled) and n != titled]
+
+
 # Marks OCR prints beside a name for specks of the pen or the seal ("'Lý", "Mỹ -").
 _SPECKS = re.compile(r"^[^\w]*$")
 
@@ -673,7 +684,21 @@ def _evidently_misread(token: str, confidence: float | None) -> bool:
         return True
     letters = "".join(ch for ch in token if ch.isalpha())
     return (any(ch in _WILDCARDS for ch in token) or not letters
-            or not is_syllable(letters.lower()))
+            or not is_syllable(letters.lower()) or any(map(_foreign_letter, letters)))
+
+
+# The marks of Vietnamese letters (NFD): the tones, and the hat, breve and horn of â ê ô ă ơ ư.
+_VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+
+
+def _foreign_letter(letter: str) -> bool:
+    """Whether a letter is none of Vietnamese's: a mark on a consonant ("Ñ", "š") or a mark
+    the language has not ("ö"). Read sure, "Ñgô" passed for a syllable (the tilde taken for a
+    tone) and stayed in the signer's name (seed 313 p32)."""
+    base, *marks = unicodedata.normalize("NFD", letter)
+    if not marks:
+        return not base.isascii() and base not in "đĐ"
+    return (base.lower() not in "aeiouy" or any(m not in _VIETNAMESE_MARKS for m in marks))
 
 
 def changes_letters(old: str, new: str) -> bool:

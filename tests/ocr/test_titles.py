@@ -251,6 +251,19 @@ def test_a_name_word_the_pen_crosses_is_re_read_however_sure() -> None:
                               crossed=[True, True]) is None
 
 
+@pytest.mark.parametrize(("read", "written"), [
+    ("Thượng tá Ñgô Văn Trưởng", "Thượng tá Ngô Văn Trưởng"),  # seed 313 p32, read at 90
+    ("Ñgô Văn Trưởng", "Ngô Văn Trưởng"),
+])
+def test_a_name_word_with_a_letter_vietnamese_has_not_is_re_read_however_sure(
+        read: str, written: str) -> None:
+    # A mark on a consonant ("Ñ") or one the language has not ("ö") is no Vietnamese letter:
+    # "Ñgô" passed for a syllable (its tilde taken for a tone) and, read sure, was kept.
+    tokens = read.split(" ")
+    out = reread_signer_line(tokens, TITLES, [95.0] * len(tokens), name_line=True)
+    assert out is not None and " ".join(out) == written
+
+
 @pytest.mark.parametrize("line", [
     "Phạm Văn Hướng", "Phan Đình Phùng", "Đô Lương", "Trần Nhân Tông", "Bùi Viện",
 ])
