@@ -257,7 +257,7 @@ def show(settings: Settings, document_id: str, field_key: str | None, out_dir: P
         doc = archive.get_document(document_id.strip())
         spec = registry.get(doc["doc_type"])
         field_key = reasons.key_of(field_key) if field_key is not None else None
-        if field_key is not None and field_key not in (*spec.fields, OWNER, TYPE):
+        if field_key is not None and field_key not in (*spec.fields, OWNER, TYPE, SIGNER):
             raise ConfigError(_unknown_field(field_key, spec))
         history = _histories(review.events(archive, [doc["document_id"]]))[doc["document_id"]]
         pages: list[OcrPage] = []

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from sohoa import reasons
 from sohoa.archive import Archive
 from sohoa.archive import review as catalog_review
 from sohoa.archive.policy import REVIEWERS, Caller, check_document, check_move_into, check_role
@@ -56,9 +57,12 @@ class ReviewDesk:
         doc = self.archive.get_document(document_id.strip())
         keys = [review.OWNER, *load_registry().get(doc["doc_type"]).fields]
         notes = [*doc.get("review_reasons", []), *doc.get("field_flags", [])]
+        if any(reasons.topic(str(n)) == review.SIGNER for n in notes) or \
+                (doc.get("extra") or {}).get("signer"):
+            keys.append(review.SIGNER)  # the signer printed on it, set like a field (F9)
         flagged = [k for k in keys if any(
             str(n).startswith((f"{k}:", "owner:" if k == review.OWNER else f"{k}:"))
-            for n in notes)]
+            or (k == review.SIGNER and reasons.topic(str(n)) == k) for n in notes)]
         return keys, (flagged or keys)[0]
 
     def decide(self, caller: Caller, action: str, document_id: str, *args: str,

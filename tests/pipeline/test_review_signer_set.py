@@ -60,3 +60,4 @@ def test_title_and_name_are_set_together(settings: Settings) -> None:
         assert doc["extra"]["signer"]["title"] == "KT. GIÁM ĐỐC"
         with pytest.raises(ConfigError, match="người ký như in trên giấy"):
             Reviewer(archive, settings, "Lan").set_field(doc_id, "Người ký", "  ")
+

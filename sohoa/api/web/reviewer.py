@@ -91,7 +91,9 @@ def install(view: Any, write: Any) -> None:
         at = keys.index(current)
         # A number read but not confirmed is offered to confirm, marked as only proposed.
         proposed = None if whole["owner_id"] else whole.get("proposed_owner_id")
-        values = {OWNER: whole["owner_id"] or proposed, **whole["fields"]}
+        # the signer printed on the paper is set like a field ("chức vụ — họ tên", tester18 F9)
+        values = {OWNER: whole["owner_id"] or proposed, **whole["fields"],
+                  "signer": whole.get("signer")}
         rows = []
         for key in keys:
             here = key == current
