@@ -7,18 +7,20 @@ from __future__ import annotations
 from sohoa.ocr.fields.signer import signer_of
 from sohoa.records import OcrPage, Word
 
-Row = tuple[int, list[tuple[int, str]]]  # a line's top, and each piece's left and text
+# A line's top, and each piece's left and text (and height, when not the page's).
+Row = tuple[int, list[tuple[int, str] | tuple[int, str, int]]]
 
 
 def _page(rows: list[Row], height: int = 30) -> OcrPage:
     """A page whose line ``n`` is ``rows[n]``: its pieces' words 18 px a letter, 12 px apart."""
     words: list[Word] = []
     for line, (top, pieces) in enumerate(rows):
-        for left, text in pieces:
+        for left, text, *tall in pieces:
             for token in text.split():
-                words.append(Word(token, left, top, 18 * len(token), height, 95.0, 0, line))
+                words.append(Word(token, left, top, 18 * len(token), tall[0] if tall else height,
+                                  95.0, 0, line))
                 left += 18 * len(token) + 12
-    text = "\n".join(" ".join(t for _, t in sorted(pieces)) for _, pieces in rows)
+    text = "\n".join(" ".join(p[1] for p in sorted(pieces)) for _, pieces in rows)
     return OcrPage(page_sha256="0" * 64, rotation=0, skew=0.0, width=2480, height=3508,
                    dpi=300, words=tuple(words), text=text, confidence=0.9)
 
@@ -55,6 +57,7 @@ def test_a_cards_officer_is_read_past_the_fingerprint_captions_beside_the_block(
         (1674, [(658, "Ì"), (707, "QUẢN LÝ HÀNH CHÍNH VỀ")]),
         (1686, [(1080, "TRẬT TỰ XÃ HỘI")]),
         (1725, [(833, "Ị"), (1420, "SA AI")]),
+        (1750, [(900, "XIN,", 14)]),  # the seal's small lettering: no more of the title
         (1781, [(1337, "Ngón trỏ trái"), (1572, "Ngón trỏ phải")]),
         (1800, [(796, "Trịnh Minh Hiếu")]),
         (1914, [(701, "IDVNM0745349833040074534983<<5")]),

@@ -191,10 +191,12 @@ class _Reader:
         return ends[-1] if ends else None
 
     def read(self, last: int, above: Callable[[list[int]], list[int]],
-             below: Callable[[list[int]], list[list[int]]]) -> dict[str, str]:
+             below: Callable[[list[int]], list[list[int]]],
+             printed: Callable[[list[int]], bool] = lambda row: True) -> dict[str, str]:
         """The block whose last title line is ``last``: ``above`` gives the line numbers over
         the block's lines so far, nearest first; ``below`` the rows under them, nearest first,
-        each the numbers of the lines it is read from, left to right."""
+        each the numbers of the lines it is read from, left to right. ``printed``: whether a
+        row is print of the title's size (a seal's small lettering is no more of the title)."""
         lines = self.lines
         block = [last]
         for n in above(block):
@@ -209,7 +211,7 @@ class _Reader:
             surnames = load_name_lexicon().surnames
             while under:
                 line = _wrapped(" ".join(lines[n] for n in under[0]))
-                if not (line and _capitals(line.split()) and
+                if not (line and printed(under[0]) and _capitals(line.split()) and
                         title_case_name(line.split()[0]) not in surnames):
                     break
                 title = f"{title} {line}"
@@ -289,7 +291,11 @@ def _from_words(page: OcrPage) -> dict[str, str] | None:
                 rows.append([n])
         return [sorted(row, key=lambda n: pieces[n].left) for row in rows]
 
-    return reader.read(last, above, below)
+    def printed(row: list[int]) -> bool:
+        # The seal's lettering under a card's title ("XIN,", 12 px under a 24 px title).
+        return max(pieces[n].height for n in row) >= 0.6 * pieces[last].height
+
+    return reader.read(last, above, below, printed)
 
 
 def signer_of(text: str, pages: Sequence[OcrPage] = ()) -> dict[str, str] | None:
