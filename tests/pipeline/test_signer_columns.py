@@ -80,6 +80,11 @@ def test_the_authority_line_above_the_legal_basis_is_no_signer() -> None:
         (1595, [(372, "Nơi nhận:"), (1484, "KT. CHỦ TỊCH")]),
         (1661, [(373, "- Như Điều 3;"), (1467, "PHÓ CHỦ TỊCH")]),
         (1730, [(404, "- Lưu: VT.")]),
+        (1700, [(1481, "ghi rõ họ tên, đóng dấu)")]),
+        # the seal's ring lettering in small print between the title and the name
+        (1806, [(1487, 'UY BA"', 14)]),
+        (1854, [(1450, "NHAN DAN Của", 14)]),
+        (1989, [(1561, "SỐ")]),
         (2029, [(1481, "Huỳnh Hữu Lộc")]),
     ])
     assert signer_of(page.text) is None

@@ -98,6 +98,7 @@ class _Piece:
     top: int
     bottom: int
     height: float
+    sizes: tuple[tuple[int, int], ...] = ()  # each word's letters and height
 
     @property
     def centre(self) -> float:
@@ -126,7 +127,8 @@ def _pieces(page: OcrPage) -> list[_Piece]:
             out.append(_Piece(" ".join(w.text for w in run), min(w.left for w in run),
                               max(w.left + w.width for w in run), min(w.top for w in run),
                               max(w.top + w.height for w in run),
-                              float(median(w.height for w in run))))
+                              float(median(w.height for w in run)),
+                              tuple((sum(c.isalpha() for c in w.text), w.height) for w in run)))
             if word is not None:
                 run = [word]
     return _rejoined(out)
@@ -150,7 +152,7 @@ def _rejoined(pieces: list[_Piece]) -> list[_Piece]:
                 out[n] = _Piece(f"{first.text} {second.text}", first.left,
                                 max(first.right, second.right), min(first.top, second.top),
                                 max(first.bottom, second.bottom),
-                                max(first.height, second.height))
+                                max(first.height, second.height), first.sizes + second.sizes)
                 break
         else:
             out.append(piece)
@@ -219,7 +221,8 @@ class _Reader:
                 under = below(block)
         out = {"title": title}
         skipped = 0
-        after = [line for row in under if (line := " ".join(lines[n] for n in row))]
+        rows = [(line, row) for row in under if (line := " ".join(lines[n] for n in row))]
+        after = [line for line, _ in rows]
         for n, line in enumerate(after):
             rank = next((f"{a} {b}" for a, b in self.titles.ranks
                          if line.startswith(f"{a} {b} ")), None)
@@ -240,7 +243,9 @@ class _Reader:
             if opens_name_line(line, self.titles):
                 continue  # the signing instruction "(Ký, ghi rõ họ tên, đóng dấu)"
             skipped += 1
-            if skipped > DEBRIS_LINES or not is_debris(line):
+            # The seal's lettering in small print ("NHAN DAN Của" in the ring under the
+            # title, tester17 t17-09) is passed as the pen's debris is.
+            if skipped > DEBRIS_LINES or not (is_debris(line) or not printed(rows[n][1])):
                 break
         return out
 
@@ -292,8 +297,11 @@ def _from_words(page: OcrPage) -> dict[str, str] | None:
         return [sorted(row, key=lambda n: pieces[n].left) for row in rows]
 
     def printed(row: list[int]) -> bool:
-        # The seal's lettering under a card's title ("XIN,", 12 px under a 24 px title).
-        return max(pieces[n].height for n in row) >= 0.6 * pieces[last].height
+        # Most of the row's letters in words of the title's print, not the seal's lettering
+        # ("XIN," 12 px under a card's 24 px title; "/S NHAN DAN Của" in a decision's seal).
+        sizes = [size for n in row for size in pieces[n].sizes]
+        least = 0.6 * pieces[last].height
+        return 2 * sum(k for k, h in sizes if h >= least) >= sum(k for k, _ in sizes)
 
     return reader.read(last, above, below, printed)
 
