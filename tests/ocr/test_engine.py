@@ -341,6 +341,10 @@ def test_a_sure_word_the_lines_new_reading_dropped_is_kept() -> None:
     again = [Box("TRƯỞNG", 1351, 1718, 283, 74, 79, 0)]
     assert _dropped_sure(inside, again) == [inside[1]]
     assert _dropped_sure(inside, [*again, Box("PHÒNC", 1660, 1724, 215, 51, 85, 0)]) == []
+    # A name's word is left to the name's own reading again (seed 317 p37).
+    name = [Box("Nguyễn", 1416, 2075, 211, 57, 96, 23), Box("Hải", 1648, 2077, 95, 45, 92, 23),
+            Box("an", 1751, 2086, 112, 36, 30, 23)]
+    assert _dropped_sure(name, [Box("Nguyễn", 1416, 2058, 211, 74, 88, 0)]) == []
 
 
 def test_a_line_that_page_segmentation_garbled_is_read_again_on_its_own():
