@@ -1293,8 +1293,28 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
             line_key = 4_000_000 + index * 1000 + number
             out = [b for b in out if not any(b is w for w in inside)]
             out += [Box(b.text, b.left, b.top, b.width, b.height, b.confidence, line_key)
-                    for b in again]
+                    for b in again + _dropped_sure(inside, again)]
     return out
+
+
+# A word of the line as first read is kept beside its new reading when it was read this sure.
+_KEPT_SURE_CONFIDENCE = 90.0
+
+
+def _dropped_sure(inside: Sequence[Box], again: Sequence[Box]) -> list[Box]:
+    """The words of ``inside`` that the new reading ``again`` of their line dropped although
+    they were read sure Vietnamese syllables in capitals, with no word of the new reading over
+    them: seed 313 p16, "“TRƯỜNG PHÒNG" (50, 96) read again "TRƯỞNG PHÒNG" (79, 0) — the new
+    reading kept the first word's marks and lost the second, and the title with it.
+
+    Capitals only, as titles are printed: a name line cut short is left short, for the name's
+    own reading again (``_reread_name_lines``) sees a line that lost a word and reads the name
+    whole (seed 317 p37: "Nguyễn Hải an" read again "Nguyễn"; "Hải" kept beside it made
+    "Nguyễn Hải" look whole, and "Lan" was not read again)."""
+    return [b for b in inside
+            if b.confidence >= _KEPT_SURE_CONFIDENCE and len(b.text) >= 2 and b.text.isalpha()
+            and b.text.isupper() and _valid_share([b]) == 1.0
+            and not any(min(a.right, b.right) > max(a.left, b.left) for a in again)]
 
 
 # Lines after the signer's title or instruction in which a name kept as read is checked for

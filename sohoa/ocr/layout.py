@@ -196,6 +196,23 @@ def _holed_line(row: list[_Segment], left: int, right: int) -> bool:
     return row[0].left <= left + height and row[-1].right >= right - height
 
 
+# A blank inside one of Tesseract's lines narrower than this many line heights is a word or
+# two lost (under a stain, a speck taken off), not the channel between two columns: the
+# closing columns' channel runs from "Nơi nhận" to the signer's title, a dozen heights and more.
+_HOLE_HEIGHTS = 4.0
+
+
+def _short_hole(row: list[_Segment]) -> bool:
+    """Whether ``row`` is one Tesseract line cut only at blanks a word or two wide: the body's
+    last line with a word lost ("đến làm thủ tục … kết ‖ trong giờ hành chính.", seed 313),
+    which ends short of the right margin and so is no ``_holed_line``."""
+    words = [w for seg in row for w in seg.words]
+    if len(row) < 2 or len({w.line_key for w in words}) != 1:
+        return False
+    height = median(w.height for w in words)
+    return all(b.left - a.right < _HOLE_HEIGHTS * height for a, b in itertools.pairwise(row))
+
+
 def _is_centred_single(row: list[_Segment], page_width: int) -> bool:
     return len(row) == 1 and (
         abs((row[0].left + row[0].right) / 2 - page_width / 2) < _CENTRED * page_width
@@ -307,8 +324,9 @@ def reading_order(words: Sequence[Box], page_width: int) -> list[Line]:
         tail = 0
     # Lines on the left only at the top of the run that start at the body's margin ("Quyết
     # định này kể từ ngày ký./.") end the body's last paragraph: the same order either way, but
-    # drawn in the text layer as body lines, not as the top of the "Nơi nhận" column.
-    while tail and not _sides(closing[0], tail_x)[1] and (
+    # drawn in the text layer as body lines, not as the top of the "Nơi nhận" column. So does
+    # such a line with a word lost in it: its end is not the top of the signer's column.
+    while tail and (not _sides(closing[0], tail_x)[1] or _short_hole(closing[0])) and (
         closing[0][0].left <= body_left + median(w.height for w in closing[0][0].words)
     ):
         closing = closing[1:]

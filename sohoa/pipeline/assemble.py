@@ -343,7 +343,7 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         issue_date=_parse_iso(values.get("issue_date")),
         valid_until=valid_until,
         ocr_confidence=ocr_confidence,
-        signer=signer_of(full_text),
+        signer=signer_of(full_text, [item.analysis.ocr for item in pages]),
         ink_marks=ink_marks([item.analysis.ocr.marks for item in pages]),
     )
 

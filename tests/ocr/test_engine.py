@@ -327,6 +327,26 @@ def test_a_title_word_the_ring_cut_to_a_sliver_is_no_seal_lettering() -> None:
     assert _without_seal_lettering(words, [seal]) == [*body, *deputy, *beside[1:]]
 
 
+def test_a_sure_word_the_lines_new_reading_dropped_is_kept() -> None:
+    # Seed 313 p16 (heavy, 300 dpi grey): the title's line "“TRƯỜNG PHÒNG" (50, 96) read again
+    # alone came back "TRƯỞNG PHÒNG" (79, 0); the unsure word went as noise and the new
+    # reading replaced the line, so "PHÒNG" was lost. A sure syllable with nothing of the new
+    # reading over it stays; an unsure one, a speck's letter and a word the new reading read
+    # again do not.
+    from sohoa.ocr.engine import _dropped_sure
+
+    inside = [Box("“TRƯỜNG", 1357, 1714, 277, 91, 50, 18),
+              Box("PHÒNG", 1657, 1724, 221, 51, 96, 18),
+              Box("Ệ", 1300, 1720, 20, 40, 95, 18), Box("dấu", 1900, 1720, 80, 40, 60, 18)]
+    again = [Box("TRƯỞNG", 1351, 1718, 283, 74, 79, 0)]
+    assert _dropped_sure(inside, again) == [inside[1]]
+    assert _dropped_sure(inside, [*again, Box("PHÒNC", 1660, 1724, 215, 51, 85, 0)]) == []
+    # A name's word is left to the name's own reading again (seed 317 p37).
+    name = [Box("Nguyễn", 1416, 2075, 211, 57, 96, 23), Box("Hải", 1648, 2077, 95, 45, 92, 23),
+            Box("an", 1751, 2086, 112, 36, 30, 23)]
+    assert _dropped_sure(name, [Box("Nguyễn", 1416, 2058, 211, 74, 88, 0)]) == []
+
+
 def test_a_line_that_page_segmentation_garbled_is_read_again_on_its_own():
     # A photocopied citizen ID card (the OCR bench's medium card): read with the page, the
     # motto under the national name comes out as "TT h5 VÔ nh iŸ" at confidence 0-14, all

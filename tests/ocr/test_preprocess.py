@@ -363,6 +363,39 @@ def test_a_body_line_with_a_hole_is_not_taken_for_two_closing_columns():
     assert lines[2].block == lines[0].block != lines[3].block
 
 
+def test_the_bodys_last_line_with_a_word_lost_stays_with_the_body():
+    # Seed 313 p04 (heavy, 300 dpi grey): "đến làm thủ tục … trả kết [quả] trong giờ hành
+    # chính." lost a word, which cut Tesseract's line at a blank two heights wide just above
+    # the "Nơi nhận" / signer columns; its end was taken for the top of the signer's column
+    # and the text layer drew it there, between the title and the instruction.
+    boxes = [
+        Box("Đề", 420, 1360, 60, 40, 97, 16),
+        Box("nghị", 495, 1360, 1730, 40, 97, 16),
+        Box("đến", 300, 1435, 75, 40, 97, 17),
+        Box("làm", 390, 1435, 890, 40, 97, 17),
+        Box("trong", 1380, 1435, 110, 40, 97, 17),
+        Box("chính.", 1500, 1435, 320, 40, 97, 17),
+        Box("Nơi", 300, 1580, 70, 40, 97, 18),
+        Box("nhận:", 385, 1580, 110, 40, 97, 18),
+        Box("TRƯỞNG", 1385, 1560, 315, 45, 90, 18),
+        Box("PHÒNG", 1720, 1560, 185, 45, 97, 18),
+        Box("-", 300, 1640, 12, 40, 93, 19),
+        Box("Như", 330, 1640, 160, 40, 97, 19),
+        Box("(Ký,", 1325, 1620, 670, 40, 77, 20),
+        Box("Lưu:", 330, 1690, 160, 40, 93, 21),
+        Box("Lý", 1475, 1960, 105, 45, 90, 22),
+        Box("Kiều", 1610, 1960, 220, 45, 90, 22),
+    ]
+    lines = reading_order(boxes, 2480)
+    texts = [" ".join(w.text for w in line.words) for line in lines]
+    assert texts == ["Đề nghị", "đến làm trong chính.", "Nơi nhận:", "- Như", "Lưu:",
+                     "TRƯỞNG PHÒNG", "(Ký,", "Lý Kiều"]
+    assert lines[1].block == lines[0].block != lines[2].block != lines[5].block
+    # The closing columns read as one line of Tesseract's are still two columns: their blank
+    # is the channel between them, a dozen heights wide.
+    assert lines[5].block != lines[2].block
+
+
 def test_a_title_printed_in_red_stays_print_while_a_red_seal_and_a_pen_are_lifted():
     """A card's title is printed in red (tester12 F3: lifted as seal ink, the colour scan lost
     "CĂN CƯỚC CÔNG DÂN" and read as "other" while its grey scan read as a card). Print in
