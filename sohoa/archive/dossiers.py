@@ -1018,7 +1018,10 @@ def listing(archive: Archive, *, unit: str | None = None, date_from: date | None
              **({"same_as": twins[r.code]} if r.code in twins else {}),
              **({"papers": papers.get(r.code, (0, None))[0],
                  "last_stored_at": _iso(papers.get(r.code, (0, None))[1])}
-                if r.code.startswith(UNASSIGNED_PREFIX) else {})} for r in rows]
+                if r.code.startswith(UNASSIGNED_PREFIX) else {})} for r in rows
+            # a placeholder whose papers were all filed is nothing any more (tester18 F7: an
+            # empty "0 giấy tờ" row stayed in the list)
+            if not r.code.startswith(UNASSIGNED_PREFIX) or papers.get(r.code, (0, None))[0]]
 
 
 # A national four-level dossier code (QĐ 20/2020/QĐ-TTg: the receiving body's identifier

@@ -86,3 +86,22 @@ def test_a_dossier_filed_under_the_tail_of_a_national_code_is_flagged(tmp_path: 
     lines = text.splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("H54-241201-0001"))
     assert "có thể là cùng một hồ sơ với 000.00.24.H54-241201-0001" in lines[at + 1], text
+
+
+def test_a_placeholder_whose_papers_were_all_filed_is_not_listed(tmp_path: Path) -> None:
+    """tester18 F7: once every paper of an UNASSIGNED-… placeholder was filed, `dossier list`
+    still showed it as "0 giấy tờ; chưa gán hồ sơ …"."""
+    from sqlalchemy import text
+
+    settings = make_home(tmp_path / "home")
+    with opened(settings) as archive:
+        moved = store(archive, None, "loose", dossier="UNASSIGNED-0a0a0a0a0a0a")
+        store(archive, None, "still", dossier="UNASSIGNED-0b0b0b0b0b0b")
+        with archive.transaction(write=True) as conn:
+            conn.execute(text("INSERT INTO dossiers (code, created_at) VALUES "
+                              "('H19.22-261207-0104', '2026-12-07 00:00:00')"))
+            conn.execute(text("UPDATE documents SET dossier_code = 'H19.22-261207-0104' "
+                              "WHERE id = :d"), {"d": moved})
+    runner = CliRunner(env={"SOHOA_HOME": None, "COLUMNS": "250"})
+    listed = runner.invoke(cli, ["--home", str(settings.home), "dossier", "list"]).output
+    assert "UNASSIGNED-0b0b0b0b0b0b" in listed and "UNASSIGNED-0a0a0a0a0a0a" not in listed
