@@ -154,3 +154,21 @@ def mrz_check_digit(field: str) -> int:
             raise ValueError(f"character {ch!r} cannot appear in an MRZ")
         total += value * (7, 3, 1)[i % 3]
     return total % 10
+
+
+def build_td1(id_number: str, birth_date: date, sex: str, expiry_date: date, surname: str,
+              given_names: str) -> tuple[str, str, str]:
+    """The three 30-character MRZ lines a Vietnamese chip card prints for these data (names
+    already without diacritics): what ``sohoa.ocr.mrz.find_mrz`` reads back. Here, beside the
+    check digit, so the generators draw cards without importing the recognizer."""
+    line = 30
+    if len(id_number) != 12 or not id_number.isdigit():
+        raise ValueError("a citizen ID number has 12 digits")
+    doc = id_number[3:]
+    l1 = f"IDVNM{doc}{mrz_check_digit(doc)}{id_number}".ljust(line, "<")
+    birth, expiry = birth_date.strftime("%y%m%d"), expiry_date.strftime("%y%m%d")
+    l2 = f"{birth}{mrz_check_digit(birth)}{sex or '<'}{expiry}{mrz_check_digit(expiry)}VNM"
+    l2 = l2.ljust(line - 1, "<")
+    l2 += str(mrz_check_digit(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29]))
+    name = surname.upper().replace(" ", "<") + "<<" + given_names.upper().replace(" ", "<")
+    return l1, l2, name[:line].ljust(line, "<")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sohoa.clock import vietnam_today
+from sohoa.idcodes import build_td1 as build_td1  # made beside the check digit, read here
 from sohoa.idcodes import mrz_check_digit
 
 LINE = 30
@@ -207,22 +208,6 @@ def find_mrz(text: str) -> Mrz | None:
             return parsed
         first = first or parsed
     return first
-
-
-def build_td1(id_number: str, birth_date: date, sex: str, expiry_date: date, surname: str,
-              given_names: str) -> tuple[str, str, str]:
-    """The three MRZ lines a Vietnamese chip card prints for these data (names already without
-    diacritics). The inverse of :func:`find_mrz`; used to check readers against real layouts."""
-    if len(id_number) != 12 or not id_number.isdigit():
-        raise ValueError("a citizen ID number has 12 digits")
-    doc = id_number[3:]
-    l1 = f"IDVNM{doc}{mrz_check_digit(doc)}{id_number}".ljust(LINE, "<")
-    birth, expiry = birth_date.strftime("%y%m%d"), expiry_date.strftime("%y%m%d")
-    l2 = f"{birth}{mrz_check_digit(birth)}{sex or '<'}{expiry}{mrz_check_digit(expiry)}VNM"
-    l2 = l2.ljust(LINE - 1, "<")
-    l2 += str(mrz_check_digit(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29]))
-    name = surname.upper().replace(" ", "<") + "<<" + given_names.upper().replace(" ", "<")
-    return l1, l2, name[:LINE].ljust(LINE, "<")
 
 
 _MRZ_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<«‹{")

@@ -36,8 +36,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFont
 
-from sohoa.idcodes import enterprise_check_digit
-from sohoa.ocr.mrz import build_td1
+from sohoa.idcodes import build_td1, enterprise_check_digit
 from sohoa.synth.context import (
     business_registry,
     district_committee,
