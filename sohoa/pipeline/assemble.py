@@ -28,7 +28,7 @@ from sohoa.ocr.titles import changes_letters
 from sohoa.pipeline.agreement import AGREEING_FIELDS, Reading, agree
 from sohoa.pipeline.analysis import PageAnalysis
 from sohoa.pipeline.owner import misread_owner, resolve_owner
-from sohoa.reasons import OWNER_UNKNOWN, VALIDITY_UNREAD, label, reason
+from sohoa.reasons import OWNER_UNKNOWN, VALIDITY_UNREAD, label, reason, topic
 from sohoa.records import UNASSIGNED_PREFIX, Classification, Extraction, FieldValue, Page
 from sohoa.vntext import fold, shown_number
 
@@ -324,6 +324,15 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
             reasons.append(reason("signer", f"không đọc chắc chắn “{line}” ở trang "
                                             f"{item.page.index + 1} của {item.page.source}; "
                                             "đối chiếu với giấy"))
+    signer = signer_of(full_text, [item.analysis.ocr for item in pages])
+    if signer and not signer.get("name") and registry.proves(doc_type.code) and not any(
+            topic(r) == "signer" for r in reasons):
+        # an authority's paper prints its signer's name under the title (NĐ 30/2020): a title
+        # read with no name is a name lost in reading — a seal's letter, a pen's speck line
+        # (tester18 F4), said so a person enters it rather than the paper kept without it
+        reasons.append(reason("signer", f"đọc được chức vụ “{signer['title']}” nhưng không "
+                                        "đọc được họ tên người ký; nhập theo giấy (chức vụ — "
+                                        "họ tên)"))
     reasons.extend(extraction.flags())
 
     return DocumentDraft(
@@ -343,7 +352,7 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         issue_date=_parse_iso(values.get("issue_date")),
         valid_until=valid_until,
         ocr_confidence=ocr_confidence,
-        signer=signer_of(full_text, [item.analysis.ocr for item in pages]),
+        signer=signer,
         ink_marks=ink_marks([item.analysis.ocr.marks for item in pages]),
     )
 

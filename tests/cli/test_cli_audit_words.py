@@ -41,8 +41,8 @@ def test_no_other_code_is_built_from_parts() -> None:
     built = sorted(m for p in SOURCE.rglob("*.py") for m in re.findall(
         r"""(?:audit_log\.append\(\s*conn,\s*|audit_action=)f["']([a-z_.]*)\{""",
         p.read_text(encoding="utf-8")))
-    # review.corrected / review.confirmed: set_field, set_type and set_dossier
-    assert built == ["retention.", "review.", "review.", "review."], built
+    # review.corrected / review.confirmed: set_field, set_type, set_dossier and set_signer
+    assert built == ["retention.", "review.", "review.", "review.", "review."], built
 
 
 def test_audit_target_takes_the_forms_a_clerk_has_in_hand(tmp_path: Path) -> None:
