@@ -149,6 +149,36 @@ def estimate_skew(gray: np.ndarray) -> float:
     return round(tilt, 2) if abs(tilt) >= MIN_SKEW_DEG else 0.0
 
 
+# A page whose print runs down rather than across (turned by 90°): its columns' profile is
+# this many times sharper than its rows', with the page's outer tenth left out (a photocopy's
+# dark edge and shadow are long straight lines). Measured on tester17's seed 1701 (40 pages, as
+# scanned): the two pages turned by 90° score 0.21 and 0.22 (rows ÷ columns), upright pages
+# 0.96 (a skewed card) to 16; upside-down pages are upright here (their lines run across).
+_RUNS_DOWN_RATIO = 0.5
+_RUNS_DOWN_ANGLES = np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-6, 0.5)
+
+
+def lines_run_down(gray: np.ndarray) -> bool:
+    """Whether the page's text lines run down the page as scanned (a page turned by 90° or
+    270°): the same projection profiles as :func:`estimate_skew`, across and down a ≤1000 px
+    mask (≈0.03 CPU s). Only a cost is decided by it: a page so found has its orientation asked
+    before it is read, rather than being read once as scanned for nothing."""
+    mask = _ink_mask(gray)
+    mask = cv2.resize(mask, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    h, w = mask.shape
+    mask = np.ascontiguousarray(mask[h // 10: h - h // 10, w // 10: w - w // 10])
+    ink = mask.mean() if mask.size else 0.0
+    if ink < 0.002 or ink > 0.6:
+        return False
+    scores = []
+    for side in (mask, np.ascontiguousarray(mask.T)):
+        profiles, middles = _strip_profiles(side)
+        scores.append(max(_profile_score(profiles, middles, float(a))
+                          for a in _RUNS_DOWN_ANGLES))
+    across, down = scores
+    return across < _RUNS_DOWN_RATIO * down
+
+
 def deskew(gray: np.ndarray, skew: float) -> np.ndarray:
     """Level the lines of a page tilted by ``skew`` degrees; same size, white borders."""
     if skew == 0.0:
