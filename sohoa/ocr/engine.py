@@ -70,6 +70,7 @@ from sohoa.ocr.orient import (
     lines_run_down,
     rotation_candidates,
     unskew_box,
+    upside_down,
 )
 from sohoa.ocr.orient import upright_image as _upright
 from sohoa.ocr.photos import Photo, beside_photos, find_photos
@@ -529,10 +530,10 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
 
     ``turn`` (the page as scanned, orientation not known): asked for the page's turn (OSD,
     with the engines' lock held) when the page's lines look upside down
-    (:func:`sohoa.ocr.orient.upside_down`, a later commit), else when its first reading does
-    not read upright; a turn other than 0 is returned at once, before any line is read again
-    (the rereads of a page read sideways or upside down are thrown away with it: ≈0.2-0.3 CPU
-    s a turned page)."""
+    (:func:`sohoa.ocr.orient.upside_down`), else when its first reading does not read
+    upright; a turn other than 0 is returned at once, before the page is read (≈0.7 CPU s
+    saved on an upside-down page) or before any line is read again (the rereads of a page read
+    sideways or upside down are thrown away with it: ≈0.2-0.3 CPU s)."""
     skew = estimate_skew(upright_gray)
     level = np.ascontiguousarray(deskew(upright_gray, skew))
     height, width = level.shape
@@ -542,6 +543,11 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
         _ENGINES.ensure(settings)
         api = _ENGINES.text
         assert api is not None
+        if turn is not None and upside_down(level):
+            # Lines that look upside down: the turn is asked before the page is read.
+            rotation = turn()
+            if rotation != 0:
+                return rotation
         api.SetImageBytes(level.tobytes(), width, height, 1, width)
         api.SetSourceResolution(int(dpi))
         finished = api.Recognize(timeout=timeout_ms)
