@@ -1,4 +1,4 @@
-"""A page whose lines run down the page (turned by 90°) is told before it is read."""
+"""A page turned by 90° (lines down the page) or upside down is told before it is read."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from sohoa.ocr.orient import lines_run_down
+from sohoa.ocr.orient import lines_run_down, upside_down
 
 _FONT = "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf"
 
@@ -42,3 +42,10 @@ def test_lines_across_and_down(skew):
 
 def test_blank_page_is_not_turned():
     assert not lines_run_down(np.full((1169, 827), 255, np.uint8))
+
+
+def test_upside_down_letter_is_told_from_an_upright_one():
+    page = _letter()
+    assert not upside_down(np.asarray(page))
+    assert upside_down(np.asarray(page.transpose(Image.Transpose.ROTATE_180)))
+    assert not upside_down(np.full((1169, 827), 255, np.uint8))
