@@ -17,10 +17,10 @@ from sohoa.errors import ConfigError, WorkerDiedError
 from sohoa.ocr import PdfPage, build_pdf
 from sohoa.ocr.jpegrecode import leaner_jpeg
 from sohoa.pipeline.analysis import AnalyzeOptions
-from sohoa.pipeline.inprocess import worker_init
 from sohoa.pipeline.progress import Progress
+from sohoa.pipeline.recognition import recognize_only
 from sohoa.pipeline.settings import Settings, worker_log
-from sohoa.pipeline.stages import recognize_only
+from sohoa.pipeline.workerproc import worker_init
 from sohoa.records import OcrPage, Page, Quarantined
 from sohoa.scanners import expand_inputs, read_pages
 
