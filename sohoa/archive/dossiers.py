@@ -869,8 +869,15 @@ def _other_party_row(conn: Connection, code: str, component: str | None, documen
         return False
     filled = [c.document_id for c in comps
               if c.code == target.code and c.id != target.id and c.document_id is not None]
-    return bool(filled) and conn.execute(select(Document.id).where(
-        Document.id.in_(filled), Document.owner_id == applicant)).first() is not None
+    if not filled or conn.execute(select(Document.id).where(
+            Document.id.in_(filled), Document.owner_id == applicant)).first() is None:
+        return False
+    # and a paper of the dossier names that person (the registration form names both
+    # parties): a mistyped document id must not bring a stranger's card in (review18 N5)
+    return any(doc.owner_id in str(value) for fields in conn.execute(
+        select(Document.fields).where(Document.dossier_code == code,
+                                      Document.status == STATUS_STORED)).scalars()
+        for value in (fields or {}).values() if value)
 
 
 def _as_state(row: Any, digitization_code: str | None) -> ComponentState:

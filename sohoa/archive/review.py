@@ -125,7 +125,7 @@ def document_rows(archive: Archive, ids: Sequence[str]) -> dict[str, dict[str, A
                     Document.proposed_owner_id, Document.dossier_code, Document.fields,
                     Document.field_flags,
                     Document.confidence, Document.needs_review, Document.review_reasons,
-                    Document.extra, Document.issue_date, Document.valid_until)
+                    Document.extra, Document.issue_date, Document.valid_until, Document.unit)
                     .where(Document.id.in_(chunk), IS_STORED)).mappings():
                 out[r["id"]] = {
                     "document_id": r["id"], "doc_type": r["doc_type"], "title": r["title"],
@@ -137,6 +137,7 @@ def document_rows(archive: Archive, ids: Sequence[str]) -> dict[str, dict[str, A
                     "review_reasons": list(r["review_reasons"]), "extra": dict(r["extra"]),
                     "issue_date": iso(r["issue_date"]),
                     "valid_until": validity_iso(r["valid_until"]),
+                    "unit": r["unit"],
                 }
     return out
 

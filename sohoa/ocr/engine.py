@@ -2502,7 +2502,10 @@ def _read_cards(image: Image.Image, gray: np.ndarray, cards: Sequence[Card], *,
     # The zone on one side vouches for the number printed on the other (the front's large
     # number, lost or misread: _number_the_zone_gives): a side that does not print the zone's
     # number is read again with it.
-    given = next((n for _, _, read in parts if (n := zone_number(read.text))), None)
+    zones = [n for _, _, read in parts if (n := zone_number(read.text))]
+    # one zone and one side without it: the card's two sides. Two people's cards on one A4
+    # (both spouses') do not let one's zone vouch for the other's front (review18 N7)
+    given = zones[0] if len(zones) == 1 and len(parts) == 2 else None
     if given is not None:
         for k, ((crop, photos), (left, top, read)) in enumerate(zip(crops, parts,
                                                                      strict=True)):

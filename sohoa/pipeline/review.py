@@ -60,6 +60,8 @@ from sohoa.pipeline.settings import Settings
 from sohoa.records import UNASSIGNED_PREFIX, Extraction, FieldValue, OcrPage, Word
 from sohoa.vntext import fold, nfc, squash_spaces, title_case_name
 
+# A receiving body's code as the desk's default dossier-code pattern prints it ("H19.22").
+_UNIT_CODE = re.compile(r"[A-Z]\d{2}(?:\.\d{2})+")
 # documents.extra: the paper was filed by a code a person read off its receipt, which the scan
 # missed ({"stack": the placeholder its stack was stored under}; review.set_dossier)
 RECEIPT_CODE_ENTERED = "receipt_code_entered"
@@ -520,8 +522,11 @@ class Reviewer:
                               "Liễu\"), hoặc chức vụ — họ tên (\"GIÁM ĐỐC — Tạ Diệu Liễu\")")
         old = paper_signer(doc)
         signer = dict(doc["extra"].get("signer") or {})
-        parts = re.split(r"\s+[—–-]\s+", text, maxsplit=1)
-        title, name = (parts[0], parts[1]) if len(parts) == 2 else ("", text)
+        # "title — name": at the em dash when there is one, else at the last dash (an office's
+        # name holds its own: "TRƯỞNG PHÒNG TÀI CHÍNH - KẾ HOẠCH — Lê Văn An"; review18 N6)
+        found = list(re.finditer(r"\s+—\s+", text)) or list(re.finditer(r"\s+[–-]\s+", text))
+        title, name = ((text[:found[-1].start()].strip(), text[found[-1].end():].strip())
+                       if found else ("", text))
         if title:
             signer["title"] = title
         signer["name"] = name
@@ -608,7 +613,11 @@ class Reviewer:
         vào") asks to move that paper, not its stack (review18 M2). None otherwise."""
         if doc["dossier_code"].startswith(UNASSIGNED_PREFIX) and any(
                 UNREAD_RECEIPT_CODE in r for r in doc["review_reasons"]):
-            return str(doc["dossier_code"])
+            # a paper with a dossier question of its own (another person's paper, F11) is
+            # moved alone: that question asks to move it, not the stack (review18 M4)
+            own = [r for r in doc["review_reasons"]
+                   if reasons.topic(r) == DOSSIER and UNREAD_RECEIPT_CODE not in r]
+            return None if own else str(doc["dossier_code"])
         entered = (doc["extra"].get(RECEIPT_CODE_ENTERED) or {}).get("stack")
         if entered and doc["doc_type"] == "dossier_receipt" \
                 and not review.dossier_opened(self.archive, doc["dossier_code"]):
@@ -630,6 +639,13 @@ class Reviewer:
             raise ConfigError(f"“{typed}” không đúng mẫu mã hồ sơ của bộ phận (ví dụ "
                               "H19.22-261207-0101): hãy đối chiếu lại với mã in trên giấy "
                               "tiếp nhận")
+        agency, unit = code.split("-")[0], str(doc.get("unit") or "")
+        if _UNIT_CODE.fullmatch(agency) and _UNIT_CODE.fullmatch(unit) and agency != unit:
+            # a code of the desk's own form naming another receiving body: a digit mistyped,
+            # or another body's receipt — made here it would be this desk's (review18 N9)
+            raise ConfigError(f"mã “{code}” là của đơn vị tiếp nhận {agency}, còn giấy tờ do "
+                              f"{unit} tiếp nhận: hãy đối chiếu lại với mã in trên giấy tiếp "
+                              "nhận")
         if review.desk_opens_dossiers(self.archive, doc["document_id"]):
             raise NotFoundError(f"hồ sơ {code} {UNOPENED_WHY}: tại bộ phận này hồ sơ do hệ "
                                 "thống một cửa mở; khi hồ sơ đã được mở (sohoa dossier open), "

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from dossier_papers import open_for, store_paper
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from sohoa.archive import Archive
 from sohoa.archive import dossiers as records
@@ -265,6 +265,17 @@ def test_the_other_partys_stored_card_is_reused_for_the_second_row(settings: Set
                           today=date(2026, 12, 7))  # whose party, before the applicant's?
         records.reuse(archive, code, own, component="TP2", by=BY, purpose=code,
                       today=date(2026, 12, 7))
+        with pytest.raises(ReuseRefusedError, match="thuộc chủ sở hữu khác"):
+            # no paper of the dossier names her yet: a mistyped id would bring in anyone
+            records.reuse(archive, code, bride, component="TP2", by=BY, purpose=code,
+                          today=date(2026, 12, 7))
+        # the registration form names both parties (review18 N5)
+        _store(archive, "form3", code, owner=APPLICANT, doc_type="application_form")
+        with archive.transaction(write=True) as conn:
+            conn.execute(text("UPDATE documents SET fields = :f WHERE dossier_code = :c "
+                              "AND doc_type = 'application_form'"),
+                         {"f": json.dumps({"id_number": APPLICANT,
+                                           "related_id_numbers": BRIDE}), "c": code})
         state, changed = records.reuse(archive, code, bride, component="TP2", by=BY,
                                        purpose=code, today=date(2026, 12, 7))
         assert changed and state.document_id == bride

@@ -195,3 +195,16 @@ def test_a_paper_of_the_stack_moved_on_its_own_leaves_the_stack(tmp_path: Path) 
         assert moved["followers"] == [ids[1]]
         where = [archive.get_document(i)["dossier_code"] for i in ids]
     assert where == [code, code, their_code]
+
+
+def test_a_code_naming_another_receiving_body_is_not_made_here(
+        scanned: tuple[Settings, list[str], str]) -> None:
+    """review18 N9: one mistyped digit of the agency part ("H19.23-…" at a desk of H19.22) made
+    another body's dossier here, received by this desk."""
+    settings, ids, code = scanned
+    other = code.replace("H19.22", "H19.23", 1)
+    with open_archive(settings) as archive:
+        with pytest.raises(ConfigError, match="là của đơn vị tiếp nhận H19.23"):
+            Reviewer(archive, settings, "Lan").set_dossier(ids[0], other)
+        with archive.transaction(write=False) as conn:
+            assert conn.execute(select(Dossier.code).where(Dossier.code == other)).first() is None
