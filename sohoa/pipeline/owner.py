@@ -73,6 +73,30 @@ def _field_date_value(extraction: Extraction, key: str) -> date | None:
         return None
 
 
+def _another_person(extraction: Extraction, receipt: Extraction) -> str | None:
+    """What on the paper says its person is not the applicant the receipt names: a birth date
+    or sex the applicant's number cannot have, or a full name unlike the applicant's; None
+    when nothing read says so (a name or date not read says nothing)."""
+    applicant = receipt.owner_id or ""
+    birth = _field_date_value(extraction, "date_of_birth")
+    sex = extraction.fields.get("sex")
+    female = None if sex is None or not sex.value else fold(sex.value).startswith("nu")
+    if len(applicant) == 12 and applicant.isdigit() and (birth is not None or female is not None):
+        problems = citizen_id_problems(applicant, birth, female)
+        if any("không khớp với số" in p for p in problems):
+            said = [x for x in (f"sinh ngày {birth:%d/%m/%Y}" if birth else "",
+                                f"giới tính {sex.value}" if sex is not None and sex.value else "")
+                    if x]
+            return f"giấy tờ ghi người {', '.join(said)}"
+    name = extraction.fields.get("full_name")
+    if name is not None and name.value and not name.flag and receipt.owner_name:
+        mine, theirs = fold(name.value).split(), fold(receipt.owner_name).split()
+        if len(mine) >= 2 and len(theirs) >= 2 and mine[-1] != theirs[-1] \
+                and not set(mine[-2:]) & set(theirs[-2:]):
+            return f"giấy tờ ghi tên {name.value}"
+    return None
+
+
 def co_owners(doc_type: str, extraction: Extraction, owner_id: str | None, *,
               registry: Registry, text: str = "") -> tuple[tuple[str, str | None], ...]:
     """The other people a shared paper (``owner_shared``: a marriage certificate is each
@@ -172,6 +196,19 @@ def resolve_owner(doc_type: str, extraction: Extraction, receipt: Extraction | N
             return OwnerDecision(None, None, None, CONFLICT, needs_review=True,
                                  reason=f"giấy tờ ghi {own.value}, giấy tiếp nhận của hồ sơ "
                                  f"ghi {receipt.owner_id}")
+        # asked only of a paper whose own number is not read, or read and refused by its
+        # checks: the applicant's number read cleanly on it stays the owner, whatever else
+        other = _another_person(extraction, receipt) if wanted == "person" and (
+            spec.proves or spec.code == OTHER_TYPE) and (
+            own is None or not own.value or own.flag) else None
+        if other is not None:
+            # the paper's own person is not the applicant: a child's extract printing the
+            # mother's number in its item (tester18 F15), the principal's card brought by an
+            # agent (F18) — the applicant is neither taken nor proposed
+            return OwnerDecision(None, None, None, "none", needs_review=True,
+                                 reason=f"{other}, không phải người nộp hồ sơ "
+                                 f"{receipt.owner_id}: nhập số định danh của người có tên "
+                                 "trên giấy")
         confirmed = own is not None and own.value == receipt.owner_id
         # the paper's own reading is the applicant's number or a misread of it (above)
         shown = own is not None and bool(own.value)

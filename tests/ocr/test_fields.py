@@ -468,11 +468,23 @@ def test_resolve_owner() -> None:
         "075180954281", "dossier", False)
     # A certificate that shows no number of its own may be another person's (a child's, a
     # spouse's card with its number smudged): the applicant is only proposed (review12 M2).
-    unread = extract("judicial_record", "PHIẾU LÝ LỊCH TƯ PHÁP\nHọ và tên: TRẦN VĂN BA")
+    unread = extract("judicial_record", "PHIẾU LÝ LỊCH TƯ PHÁP\nHọ và tên: VÕ MỸ NGỌC CHI")
     decision = owner_of("judicial_record", unread, receipt)
     assert (decision.owner_id, decision.source, decision.needs_review) == (
         "075180954281", "dossier", True)
     assert "075180954281" in (decision.reason or "")
+    # …but not when the paper names another person: the applicant is not even proposed
+    # (tester18 F18: an agent's receipt, the principal's card with its number unread)
+    other = extract("judicial_record", "PHIẾU LÝ LỊCH TƯ PHÁP\nHọ và tên: TRẦN VĂN BA")
+    decision = owner_of("judicial_record", other, receipt)
+    assert (decision.owner_id, decision.needs_review) == (None, True)
+    assert "TRẦN VĂN BA" in (decision.reason or "").upper()
+    # nor when its birth date is not the applicant number's: a child's extract printing the
+    # mother's number in its item (tester18 F15)
+    child = extract("birth_certificate", "TRÍCH LỤC KHAI SINH\nNgày, tháng, năm sinh: "
+                    "24/09/2013\nGiấy tờ tùy thân: Căn cước công dân số 075180954281")
+    decision = owner_of("birth_certificate", child, receipt)
+    assert (decision.owner_id, decision.needs_review) == (None, True), decision
     # An uncertain reading that disagrees with the receipt: neither is trusted.
     once = extract("decision", "QUYẾT ĐỊNH\nĐiều 1. Giao cho bà Võ Mỹ Ngọc Chi (số định "
                           "danh cá nhân 075180954821) thửa đất")
