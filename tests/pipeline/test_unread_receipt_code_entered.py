@@ -204,7 +204,7 @@ def test_a_code_naming_another_receiving_body_is_not_made_here(
     settings, ids, code = scanned
     other = code.replace("H19.22", "H19.23", 1)
     with open_archive(settings) as archive:
-        with pytest.raises(ConfigError, match="là của đơn vị tiếp nhận H19.23"):
+        with pytest.raises(ConfigError, match=r"là của đơn vị tiếp nhận H19\.23"):
             Reviewer(archive, settings, "Lan").set_dossier(ids[0], other)
         with archive.transaction(write=False) as conn:
             assert conn.execute(select(Dossier.code).where(Dossier.code == other)).first() is None
