@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import pairwise
 from statistics import median
 
 from rapidfuzz.distance import Levenshtein
 
 from sohoa.ocr.fields.bodies import names_agency
+from sohoa.ocr.fields.pieces import Piece, piece_of
 from sohoa.ocr.segment import NATIONAL_HEADER, header_span
 from sohoa.records import Word
 from sohoa.vntext import fold
@@ -36,22 +37,6 @@ _HEAD_LINES = 16
 # The national header's and motto's first words: a word read as one of them is not cut, even
 # when the alignment starts a letter into it ("Độc" aligned from its "c").
 _FIRST_WORDS = tuple(dict.fromkeys(mark.split()[0] for mark in NATIONAL_HEADER))
-
-
-@dataclass(frozen=True)
-class _Piece:
-    text: str
-    left: int
-    right: int
-    top: int
-    bottom: int
-    height: int
-
-
-def _piece(words: Sequence[Word]) -> _Piece:
-    return _Piece(" ".join(w.text for w in words), min(w.left for w in words),
-                  max(w.left + w.width for w in words), min(w.top for w in words),
-                  max(w.top + w.height for w in words), int(median(w.height for w in words)))
 
 
 def _split_glued(word: Word) -> list[Word]:
@@ -106,16 +91,16 @@ def _header_start(row: list[Word]) -> int | None:
     return at
 
 
-def _pieces(row: list[Word]) -> list[_Piece]:
+def _pieces(row: list[Word]) -> list[Piece]:
     """``row`` cut at its wide gaps: the parts standing in different columns."""
     height = median(w.height for w in row)
     out, run = [], [row[0]]
     for a, b in pairwise(row):
         if b.left - (a.left + a.width) > _COLUMN_GAP * height:
-            out.append(_piece(run))
+            out.append(piece_of(run))
             run = []
         run.append(b)
-    out.append(_piece(run))
+    out.append(piece_of(run))
     return out
 
 
@@ -131,20 +116,20 @@ def left_header_column(words: Sequence[Word], page_width: int) -> list[str]:
     if not heads:
         return []
     boundary = min(row[at].left for row, at in heads)
-    first = _piece(heads[0][0][heads[0][1]:])
-    pieces: list[_Piece] = []
+    first = piece_of(heads[0][0][heads[0][1]:])
+    pieces: list[Piece] = []
     for row in rows:
         at = next((a for r, a in heads if r is row), None)
         if at is not None:
             if at:
-                pieces.append(_piece(row[:at]))
+                pieces.append(piece_of(row[:at]))
             continue
         pieces.extend(_pieces(row))
-    pieces = [p for p in pieces if p.bottom >= first.top - p.height]  # stamps above: not it
+    pieces = [p for p in pieces if p.bottom >= first.top - int(p.height)]  # stamps above: not it
     beside = [p for p in pieces if p.right <= boundary and p.top <= first.bottom
               and p.bottom >= first.top]
     axis = median((p.left + p.right) / 2 for p in beside) if beside else None
-    column: list[_Piece] = []
+    column: list[Piece] = []
     for piece in sorted(pieces, key=lambda p: p.top):
         if piece.left >= boundary:
             continue  # the right column: national header, motto, place and date

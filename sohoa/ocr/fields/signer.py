@@ -13,11 +13,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
 from sohoa.ocr.fields.names import load_name_lexicon
+from sohoa.ocr.fields.pieces import Piece, piece_of
 from sohoa.ocr.titles import (
     DEBRIS_LINES,
     Titles,
@@ -88,31 +88,14 @@ _PREAMBLE = re.compile(r"can cu\b")
 _COLUMN_GAP_HEIGHTS = 1.2
 
 
-@dataclass(frozen=True)
-class _Piece:
-    """A line's words between two column gaps, with their box (upright page pixels)."""
-
-    text: str
-    left: int
-    right: int
-    top: int
-    bottom: int
-    height: float
-    sizes: tuple[tuple[int, int], ...] = ()  # each word's letters and height
-
-    @property
-    def centre(self) -> float:
-        return (self.left + self.right) / 2
-
-
-def _pieces(page: OcrPage) -> list[_Piece]:
+def _pieces(page: OcrPage) -> list[Piece]:
     """The page's lines in reading order, each cut where a gap is far wider than its other
     word gaps; the pieces of a line left to right."""
     lines: dict[int, list[Word]] = {}
     for word in page.words:
         if word.text.strip():
             lines.setdefault(word.line, []).append(word)
-    out: list[_Piece] = []
+    out: list[Piece] = []
     for line_no in sorted(lines):
         words = sorted(lines[line_no], key=lambda w: w.left)
         height = float(median(w.height for w in words))
@@ -124,22 +107,18 @@ def _pieces(page: OcrPage) -> list[_Piece]:
             if word is not None and gap is not None and gap <= cut:
                 run.append(word)
                 continue
-            out.append(_Piece(" ".join(w.text for w in run), min(w.left for w in run),
-                              max(w.left + w.width for w in run), min(w.top for w in run),
-                              max(w.top + w.height for w in run),
-                              float(median(w.height for w in run)),
-                              tuple((sum(c.isalpha() for c in w.text), w.height) for w in run)))
+            out.append(piece_of(run))
             if word is not None:
                 run = [word]
     return _rejoined(out)
 
 
-def _rejoined(pieces: list[_Piece]) -> list[_Piece]:
+def _rejoined(pieces: list[Piece]) -> list[Piece]:
     """Pieces of one printed line that the recognizer read as two lines (one set a little
     lower: "QUẢN LÝ HÀNH CHÍNH VỀ" and "TRẬT TỰ XÃ HỘI" under a card's title) joined into one,
     at the first's place: level with each other by over half the lower one's height, no
     further apart than a column gap, side by side rather than one above the other."""
-    out: list[_Piece] = []
+    out: list[Piece] = []
     for piece in pieces:
         for n, other in enumerate(out):
             level = min(piece.bottom, other.bottom) - max(piece.top, other.top)
@@ -149,7 +128,7 @@ def _rejoined(pieces: list[_Piece]) -> list[_Piece]:
             reach = _COLUMN_GAP_HEIGHTS * max(piece.height, other.height)
             if level > 0.5 * height and -reach <= across < 0.5 * narrow:
                 first, second = sorted((other, piece), key=lambda p: p.left)
-                out[n] = _Piece(f"{first.text} {second.text}", first.left,
+                out[n] = Piece(f"{first.text} {second.text}", first.left,
                                 max(first.right, second.right), min(first.top, second.top),
                                 max(first.bottom, second.bottom),
                                 max(first.height, second.height), first.sizes + second.sizes)
