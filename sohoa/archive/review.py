@@ -183,6 +183,11 @@ def desk_opens_dossiers(archive: Archive, document_id: str) -> bool:
                                            {"unit": unit}).first() is not None
 
 
+# documents.extra: the paper was filed by a code a person read off its receipt, which the scan
+# missed ({"stack": the placeholder its stack was stored under}; pipeline.review.set_dossier)
+RECEIPT_CODE_ENTERED = "receipt_code_entered"
+
+
 def papers_of_stack(archive: Archive, code: str, question: str, stack: str) -> list[str]:
     """The stored papers of dossier ``code`` of the stack stored under placeholder ``stack``:
     those still asking ``question`` there, or filed with it by an entered code
@@ -193,7 +198,7 @@ def papers_of_stack(archive: Archive, code: str, question: str, stack: str) -> l
             .order_by(Document.created_at, Document.id)).all()
     return [r.id for r in rows
             if (code == stack and any(question in w for w in r.review_reasons or ()))
-            or ((r.extra or {}).get("receipt_code_entered") or {}).get("stack") == stack]
+            or ((r.extra or {}).get(RECEIPT_CODE_ENTERED) or {}).get("stack") == stack]
 
 
 def dossier_opened(archive: Archive, code: str) -> bool:

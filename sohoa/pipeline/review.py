@@ -62,9 +62,7 @@ from sohoa.vntext import fold, nfc, squash_spaces, title_case_name
 
 # A receiving body's code as the desk's default dossier-code pattern prints it ("H19.22").
 _UNIT_CODE = re.compile(r"[A-Z]\d{2}(?:\.\d{2})+")
-# documents.extra: the paper was filed by a code a person read off its receipt, which the scan
-# missed ({"stack": the placeholder its stack was stored under}; review.set_dossier)
-RECEIPT_CODE_ENTERED = "receipt_code_entered"
+RECEIPT_CODE_ENTERED = review.RECEIPT_CODE_ENTERED  # one key, kept by the catalog
 MACHINE = "sohoa"  # who produced the values round 1 checks: recognition
 OWNER = "owner_id"
 TYPE = "doc_type"
