@@ -807,16 +807,38 @@ _NUMBERS = re.compile(r"\d{2,}")
 
 
 def same_sheet(read: str, stored: str) -> bool:
-    """Is a receipt sheet read now the stored one scanned again? Every number it prints (the
-    dossier code, dates, the applicant's number, the appointment) the same, in the same order,
-    and its words as near as two readings of one page are. A receipt issued again with another
-    appointment, or a supplement's, differs in a number: a paper of its own; a reading that
-    garbled a digit is stored as before (a second paper, never a lost one)."""
+    """Is a receipt sheet read now the stored one scanned again? Every number both readings
+    print (the dossier code, dates, the applicant's number, the appointment) the same, in the
+    same order, and its words as near as two readings of one page are. A receipt issued again
+    with another appointment, or a supplement's, differs in a number: a paper of its own; a
+    reading that took a digit for another is stored as before (a second paper, never a lost
+    one). A short number one reading lost to its letters ("ngày 0Š tháng l2": no digits left
+    to compare) is no number that differs (tester18 F19: the desk's own sheet, scanned again,
+    was held as a second receipt because the first scan had garbled its dateline)."""
     a, b = " ".join(fold(read).split()), " ".join(fold(stored).split())
     numbers = _NUMBERS.findall(a)
-    if not numbers or numbers != _NUMBERS.findall(b):
+    if not numbers or not _numbers_agree(numbers, _NUMBERS.findall(b)):
         return False
     return SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_SHEET_SIMILARITY
+
+
+# What one reading of a sheet may lose that the other kept: a few short numbers (a date's day
+# or month, an hour) garbled into letters. A long number (the dossier code's parts, the
+# applicant's, a phone number) is never let go, nor a number read as another.
+_LOST_NUMBERS, _LOST_NUMBER_DIGITS = 2, 2
+
+
+def _numbers_agree(read: list[str], stored: list[str]) -> bool:
+    """The numbers of two readings of one sheet: the same in the same order, but for at most
+    ``_LOST_NUMBERS`` short ones present in one reading only."""
+    lost: list[str] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, read, stored,
+                                               autojunk=False).get_opcodes():
+        if tag == "replace":
+            return False
+        if tag != "equal":
+            lost += read[i1:i2] + stored[j1:j2]
+    return len(lost) <= _LOST_NUMBERS and all(len(n) <= _LOST_NUMBER_DIGITS for n in lost)
 
 
 # Two Tesseract readings of one printed page (a rescan, another scanner's file) differ in a few

@@ -117,3 +117,18 @@ def test_a_receipt_that_differs_in_a_number_is_a_paper_of_its_own() -> None:
     other = ("PHIẾU HẸN BỔ SUNG\nMã hồ sơ: H19.22-261207-0301 số 001090012345 ngày 07/12/2026 "
              "07 30 14 00 07/12/2026")
     assert not same_sheet(other, SHEET)
+
+
+def test_a_short_number_one_reading_lost_to_letters_is_no_other_sheet() -> None:
+    """tester18 F19: the first scan read the dateline "ngày 0Š tháng l2" — no day, no month
+    left to compare — and the same sheet scanned again (every number read) was stored as a
+    second receipt and held. A number present in one reading only, short, is a lost reading;
+    a number read as another is still another sheet."""
+    garbled = SHEET.replace("ngày 07/12/2026\nThời gian trả", "ngày 0Š/l2/2026\nThời gian trả")
+    assert same_sheet(SHEET, garbled) and same_sheet(garbled, SHEET)
+    # the appointment read as another number is another sheet, even beside a lost one
+    assert not same_sheet(SHEET.replace("14 giờ 00", "16 giờ 00"), garbled)
+    # a long number (the applicant's) lost is not let go; nor three short ones
+    assert not same_sheet(SHEET.replace("001090012345", "OO1O9OO12345"), SHEET)
+    assert not same_sheet(SHEET.replace("07 giờ 30 phút, ngày 07/12", "O7 giờ 3O phút, ngày O7/12"),
+                          SHEET)
