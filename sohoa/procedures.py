@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sohoa.errors import ConfigError, NotFoundError
-from sohoa.vntext import nfc
+from sohoa.vntext import fold, nfc
 
 HERE = Path(__file__).parent
 PROCEDURES_PATH = HERE / "procedures.toml"
@@ -51,6 +51,12 @@ class Procedure:
     certified_copy: bool
     processing_days: int
     components: tuple[Component, ...]
+
+    def parties(self) -> dict[str, int]:
+        """The document types this procedure takes from more than one person (the two
+        spouses' cards of a marriage), with how many people: a dossier of it holds papers of
+        people other than its applicant."""
+        return {c.doc_type: c.parties for c in self.components if c.parties > 1}
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "levels": list(self.levels),
@@ -128,6 +134,15 @@ class Catalogue:
 
     def __iter__(self) -> Any:
         return iter(self.procedures.values())
+
+    def named_in(self, text: str) -> Procedure | None:
+        """The procedure whose name a paper prints (a receipt's "Nội dung yêu cầu giải quyết:
+        Đăng ký kết hôn"), read accent-insensitively as whole words; of names inside one
+        another the longest; None when none is printed."""
+        words = f" {' '.join(fold(text).split())} "
+        named = [p for p in self.procedures.values()
+                 if f" {' '.join(fold(p.name).split())} " in words]
+        return max(named, key=lambda p: len(p.name), default=None)
 
 
 def _parties(component: Mapping[str, Any], where: str) -> int:

@@ -378,24 +378,28 @@ Settled = tuple[str, datetime | None]  # status, since when
 SETTLED_STATUSES = ("returned", "rejected")  # the dossier is over: no paper joins it any more
 
 
-def scanned_into(archive: Archive, code: str) -> tuple[Settled | None, Applicant | None]:
+def scanned_into(archive: Archive,
+                 code: str) -> tuple[Settled | None, Applicant | None, str | None]:
     """What storing papers scanned under dossier ``code``'s sheet needs to know of it, in one
-    read of the catalog: whether it is over (:func:`settled`) and, when it is not, its
-    applicant as opened (:func:`opened_applicant`) — a dossier that is over names none for
-    what is scanned into it now (review12 M2)."""
+    read of the catalog: whether it is over (:func:`settled`); when it is not, its applicant
+    as opened (:func:`opened_applicant`) — a dossier that is over names none for what is
+    scanned into it now (review12 M2); and the procedure it was opened for (None: not
+    opened, or known only from its scans)."""
     with archive.transaction(write=False) as conn:
         row = conn.execute(select(Dossier.owner_id, Owner.kind, Owner.name, Dossier.received_at,
-                                  Dossier.status, Dossier.status_at)
+                                  Dossier.status, Dossier.status_at, Dossier.procedure_code)
                            .outerjoin(Owner, Owner.id == Dossier.owner_id)
                            .where(Dossier.code == nfc(code.strip()))).first()
     if row is None:
-        return None, None
+        return None, None, None
+    procedure = row.procedure_code or None
     if row.status in SETTLED_STATUSES:
-        return (row.status, _aware(row.status_at) if row.status_at is not None else None), None
+        return ((row.status, _aware(row.status_at) if row.status_at is not None else None),
+                None, procedure)
     if row.received_at is None or not row.owner_id or requester_id_problems(row.owner_id):
-        return None, None
+        return None, None, procedure
     shaped = "person" if len(row.owner_id) in (9, 12) else "organization"
-    return None, (row.owner_id, row.kind or shaped, row.name)
+    return None, (row.owner_id, row.kind or shaped, row.name), procedure
 
 
 def opened_applicant(archive: Archive, code: str) -> Applicant | None:

@@ -28,6 +28,7 @@ from sohoa.ocr.titles import changes_letters
 from sohoa.pipeline.agreement import AGREEING_FIELDS, Reading, agree
 from sohoa.pipeline.analysis import PageAnalysis
 from sohoa.pipeline.owner import misread_owner, resolve_owner
+from sohoa.procedures import Catalogue, Procedure
 from sohoa.reasons import OWNER_UNKNOWN, VALIDITY_UNREAD, label, reason, topic
 from sohoa.records import UNASSIGNED_PREFIX, Classification, Extraction, FieldValue, Page
 from sohoa.vntext import fold, shown_number
@@ -362,7 +363,9 @@ def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registr
                   opened: Extraction | None = None, *,
                   sheet_follows: bool = False,
                   today: date | None = None,
-                  pattern: str | None = None) -> list[DocumentDraft]:
+                  pattern: str | None = None,
+                  procedures: Catalogue | None = None,
+                  procedure: str | None = None) -> list[DocumentDraft]:
     """All documents of one dossier; the dossier's applicant owns what names no owner.
     ``opened``: the applicant the dossier was opened with (``dossier open``), which the code
     sheet itself and the papers naming no one take (tester12 F10: a bare code sheet went to
@@ -372,7 +375,9 @@ def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registr
     batch — they may be the end of the previous stack, so each goes to review; a batch with no
     sheet at all is a loose paper, filed under its owner without that question (tester12
     F19). ``pattern``: the desk's dossier-code pattern (``scan.code_pattern``; None: the
-    default)."""
+    default). ``procedures``, ``procedure``: the catalogue and the procedure the dossier was
+    opened for — else the one its receipt names — which says whose papers besides the
+    applicant's the dossier holds (the other spouse's, tester18 F17)."""
     unassigned = None
     if code is None:
         # a receipt whose code was not read is asked about wherever it stands, alone in its
@@ -397,7 +402,8 @@ def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registr
     if applicant is not None and (code is not None or unassigned == UNREAD_RECEIPT_CODE):
         # behind a receipt whose code was not read too: its papers follow the code a person
         # enters for it (review.set_dossier), and nobody looks at them one by one
-        _strangers_to_the_applicant(drafts, applicant)
+        _strangers_to_the_applicant(drafts, applicant,
+                                    _procedure(drafts, procedures, procedure))
     for key in AGREEING_FIELDS:
         reconcile(drafts, key, registry)
     return drafts
@@ -471,7 +477,19 @@ def _own_name(draft: DocumentDraft) -> str | None:
     return fv.value if fv is not None and fv.value else None
 
 
-def _strangers_to_the_applicant(drafts: list[DocumentDraft], applicant: Extraction) -> None:
+def _procedure(drafts: list[DocumentDraft], procedures: Catalogue | None,
+               code: str | None) -> Procedure | None:
+    """The dossier's procedure: the one it was opened for, else the one its receipt names."""
+    if procedures is None:
+        return None
+    if code:
+        return procedures.find(code)
+    receipt = next((d for d in drafts if d.classification.doc_type == "dossier_receipt"), None)
+    return procedures.named_in(receipt.text) if receipt is not None else None
+
+
+def _strangers_to_the_applicant(drafts: list[DocumentDraft], applicant: Extraction,
+                                procedure: Procedure | None = None) -> None:
     """A paper whose owner nothing in the dossier ties to its applicant goes to review.
 
     A dossier holds the applicant's papers and those of people its papers name together with
@@ -481,13 +499,28 @@ def _strangers_to_the_applicant(drafts: list[DocumentDraft], applicant: Extracti
     nowhere on theirs — is most likely another dossier's, scanned behind this sheet when that
     dossier's receipt was missing (tester17 F11: four papers of another citizen were filed
     silently under the dossier before them). The owner stays the paper's own; a person decides
-    whether the paper is this dossier's."""
+    whether the paper is this dossier's.
+
+    A procedure that takes a paper of one type from two people (a marriage: both spouses'
+    cards) holds the other party's papers too, though the receipt names the applicant alone
+    (tester18 F17: the groom's card was called a stray on every marriage): the people whose
+    paper of that type nothing ties are its other parties when there are no more of them than
+    the procedure has parties besides the applicant — more, and none is chosen."""
     if not applicant.owner_id or (applicant.owner_kind or "person") != "person":
         return
     people = [_people_on(d) for d in drafts]
     tied_numbers = {applicant.owner_id}
     tied_names = {n for n in (_folded_name(applicant.owner_name),) if n}
     tied = [False] * len(drafts)
+
+    def tie(n: int) -> None:
+        nonlocal changed
+        tied[n] = changed = True
+        tied_numbers.update(people[n][0])
+        if name := _folded_name(_own_name(drafts[n])):
+            tied_names.add(name)
+
+    parties = procedure.parties() if procedure is not None else {}
     changed = True
     while changed:
         changed = False
@@ -497,10 +530,18 @@ def _strangers_to_the_applicant(drafts: list[DocumentDraft], applicant: Extracti
             name = _folded_name(_own_name(drafts[n]))
             if numbers & tied_numbers or any(t in text for t in tied_names) or (
                     name and any(name in people[k][1] for k in range(len(drafts)) if tied[k])):
-                tied[n] = changed = True
-                tied_numbers |= numbers
-                if name:
-                    tied_names.add(name)
+                tie(n)
+        if changed:
+            continue
+        for doc_type, count in parties.items():
+            others = {d.owner_id for n, d in enumerate(drafts)
+                      if not tied[n] and d.classification.doc_type == doc_type
+                      and d.owner_kind == "person" and d.owner_id}
+            if 0 < len(others) < count:
+                for n, d in enumerate(drafts):
+                    if not tied[n] and d.owner_id in others:
+                        tie(n)
+        parties = {}  # each procedure's other parties are taken once
     for n, draft in enumerate(drafts):
         if tied[n] or draft.owner_kind != "person" or not draft.owner_id:
             continue

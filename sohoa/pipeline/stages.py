@@ -66,6 +66,7 @@ from sohoa.pipeline.recognition import (  # noqa: F401 (recognize_only: re-expor
     page_lexicon,
     recognize_only,
 )
+from sohoa.pipeline.referencedata import catalogue
 from sohoa.pipeline.settings import Settings
 from sohoa.records import (
     UNASSIGNED_PREFIX,
@@ -628,11 +629,12 @@ def store_dossier(members: Sequence[PageItem], code: str | None,
     ``sheet_follows``: pages with no code that a code sheet follows (``draft_dossier``)."""
     # one read of the catalog: a dossier that is over names no applicant for what is scanned
     # into it now (review12 M2)
-    over, opened = scanned_into(ctx.archive, code) if code else (None, None)
+    over, opened, procedure = scanned_into(ctx.archive, code) if code else (None, None, None)
     drafts = draft_dossier(members, code, ctx.registry, ctx.settings.review_threshold,
                            ctx.model, opened=Extraction({}, *opened) if opened is not None
                            else None, sheet_follows=sheet_follows,
-                           pattern=ctx.settings.code_pattern or None)
+                           pattern=ctx.settings.code_pattern or None,
+                           procedures=catalogue(ctx.settings), procedure=procedure)
     if over is not None:
         settle_late_papers(drafts, code or "", *over)
     outcomes: list[StoreOutcome] = []

@@ -289,3 +289,55 @@ def test_a_notation_misread_is_stored_as_the_types_notation_end_to_end() -> None
     assert draft.classification.doc_type == "judicial_record"
     record = document_record(draft, load_registry(), "k", "0" * 64, 1, None, None, "job")
     assert first_field(record.fields, NUMBER_FIELDS) == "4397/2026/LLTP"
+
+
+MARRIAGE = "1.000894.000.00.00.H19"
+
+
+def test_a_marriage_dossier_holds_the_other_spouses_papers() -> None:
+    """tester18 F17: a marriage dossier's receipt names the applicant alone, and the other
+    spouse's card — a paper the procedure asks of both (TP2, two parties) — was called a stray
+    "quét lẫn vào" on every marriage. The procedure it was opened for, or the one its receipt
+    names, ties one more person through the two-party component's paper, and through that
+    person's number their other papers; a third person's, or two candidates for one place, are
+    still asked about."""
+    from sohoa.procedures import load_catalogue
+
+    procedures = load_catalogue()
+    bride, bride_truths = _dossier(21, ["dossier_receipt", "citizen_id_card"])
+    groom, groom_truths = _dossier(40, ["citizen_id_card", "judicial_record"])
+    code = bride_truths[0].fields["dossier_code"]
+    groom_id = groom_truths[0].owner_id
+    assert groom_id and groom_id != bride_truths[0].owner_id
+    items = bride + groom
+
+    def strays(drafts: list) -> list[str | None]:
+        return [d.owner_id for d in drafts
+                if any("có thể là giấy tờ của hồ sơ khác" in r for r in d.review_reasons)]
+
+    # no procedure known: the groom's papers are asked about, as before
+    assert strays(draft_dossier(items, code, load_registry(), threshold=0.6)) == [groom_id] * 2
+    # opened for a marriage: both are his, and the dossier's
+    opened = draft_dossier(items, code, load_registry(), threshold=0.6,
+                           procedures=procedures, procedure=MARRIAGE)
+    assert strays(opened) == []
+    assert [d.owner_id for d in opened][-2:] == [groom_id, groom_id]
+    # a procedure that takes one person's card: he is still a stranger
+    birth = "1.001193.000.00.00.H19"
+    assert procedures.find(birth) is not None and not procedures.get(birth).parties()
+    assert strays(draft_dossier(items, code, load_registry(), threshold=0.6,
+                                procedures=procedures, procedure=birth)) == [groom_id] * 2
+    # a scan-made dossier whose receipt names the procedure
+    receipt = bride[0]
+    named = [_item(0, receipt.analysis.ocr.text + "\nNội dung yêu cầu giải quyết: Đăng ký kết "
+                   "hôn", code=code), *items[1:]]
+    assert strays(draft_dossier(named, code, load_registry(), threshold=0.6,
+                                procedures=procedures)) == []
+    # two other people's cards for the one other place: neither is chosen
+    third, third_truths = _dossier(60, ["citizen_id_card"])
+    third_id = third_truths[0].owner_id
+    crowded = draft_dossier(items + [_item(len(items) + n, it.analysis.ocr.text)
+                                     for n, it in enumerate(third)],
+                            code, load_registry(), threshold=0.6, procedures=procedures,
+                            procedure=MARRIAGE)
+    assert sorted(strays(crowded)) == sorted([groom_id, groom_id, third_id])

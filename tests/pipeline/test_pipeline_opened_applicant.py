@@ -89,8 +89,8 @@ def test_only_an_opened_dossier_names_an_applicant(tmp_path: Path) -> None:
                                  unit="H19.22", by="Lan")
         assert opened_applicant(archive, CODE) == (OWNER, "person", "Nguyễn Thị Ánh Tuyết")
         assert _reads_of_dossiers(archive, CODE) == (
-            (None, (OWNER, "person", "Nguyễn Thị Ánh Tuyết")), 1)
-        assert _reads_of_dossiers(archive, "HS-SCAN-1") == ((None, None), 1)
+            (None, (OWNER, "person", "Nguyễn Thị Ánh Tuyết"), PROCEDURE), 1)
+        assert _reads_of_dossiers(archive, "HS-SCAN-1") == ((None, None, None), 1)
 
 
 def test_a_paper_scanned_into_a_dossier_that_is_over_goes_to_review(tmp_path: Path) -> None:
@@ -116,7 +116,7 @@ def test_a_paper_scanned_into_a_dossier_that_is_over_goes_to_review(tmp_path: Pa
         status, since = settled(archive, CODE) or ("", None)
         assert status == "returned" and since is not None
         # what store_dossier asks of the dossier (is it over; else its applicant) is one read
-        assert _reads_of_dossiers(archive, CODE) == (((status, since), None), 1)
+        assert _reads_of_dossiers(archive, CODE) == (((status, since), None, PROCEDURE), 1)
         why = settled_reason(CODE, status, since)
         assert why.startswith("Hồ sơ: hồ sơ H19.22-261207-0101 đã ở trạng thái “Đã trả kết "
                               "quả” từ "), why
