@@ -7,6 +7,8 @@ no ORM rows, no engine handles. Text fields hold NFC text; dates are ``datetime.
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -251,8 +253,32 @@ class PageRecord:
     original_sha256: str = ""  # the input file (a phone photo, a signed PDF/form), a blob
 
 
-# The dossier code of pages ingested before (or without) any dossier-code sheet.
+# The dossier code of pages ingested before (or without) any dossier-code sheet: an
+# identifier, never shown to a person as it is (:func:`shown_dossier_code`).
 UNASSIGNED_PREFIX = "UNASSIGNED-"
+UNASSIGNED_SHOWN = "chưa có mã hồ sơ"
+_LOOSE_GROUP = re.compile(r"(?:unassigned-|nh[oóòỏõọ]m\s*)([0-9a-f]{12})", re.IGNORECASE)
+
+
+def shown_dossier_code(code: str | None) -> str:
+    """A dossier code as a clerk reads it: the placeholder of papers whose dossier is not known
+    ("UNASSIGNED-cc2f471827e3") as "chưa có mã hồ sơ (nhóm cc2f471827e3)" (tester18 F7: the
+    English placeholder was printed in every clerk's line); "—" for none."""
+    if not code:
+        return "—"
+    if code.startswith(UNASSIGNED_PREFIX):
+        return f"{UNASSIGNED_SHOWN} (nhóm {code[len(UNASSIGNED_PREFIX):]})"
+    return code
+
+
+def given_dossier_code(text: str) -> str:
+    """A dossier code as a person typed it: a group of loose papers given as shown ("nhóm
+    cc2f471827e3", "nhom …") or by its identifier names its placeholder; any other text is
+    returned as typed."""
+    typed = " ".join(unicodedata.normalize("NFC", text or "").split())
+    if found := _LOOSE_GROUP.fullmatch(typed):
+        return f"{UNASSIGNED_PREFIX}{found.group(1).lower()}"
+    return typed
 # ``extra["owner_from"]`` of a paper left without an owner because what it reads disagrees with
 # its dossier's receipt: a person decides whose it is before any target hears of it.
 OWNER_FROM_CONFLICT = "conflict"

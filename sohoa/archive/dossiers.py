@@ -51,6 +51,7 @@ from sohoa.records import (
     DossierState,
     ResultState,
     StatusChange,
+    given_dossier_code,
 )
 from sohoa.vntext import fold, nfc
 
@@ -976,8 +977,10 @@ def mark_pushed_to_store(archive: Archive, document_id: str, at: datetime) -> No
 
 
 def show(archive: Archive, code: str) -> DossierState:
+    """One dossier as it stands; a group of loose papers may be given as a clerk reads it
+    ("nhóm cc2f471827e3", :func:`~sohoa.records.given_dossier_code`)."""
     with archive.transaction(write=False) as conn:
-        return _state(conn, nfc(code.strip()))
+        return _state(conn, given_dossier_code(code))
 
 
 def listing(archive: Archive, *, unit: str | None = None, date_from: date | None = None,

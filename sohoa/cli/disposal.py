@@ -21,6 +21,7 @@ from sohoa.cli.options import (
 from sohoa.cli.output import emit_json, out, type_name
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, vietnam_today
+from sohoa.records import shown_dossier_code
 
 
 @click.group()
@@ -59,7 +60,8 @@ def _print_unreviewed(rows: list[dict[str, Any]]) -> None:
               + escape(rows[0]["reason"]))
     for r in rows:
         out.print(f"  {r['document_id']} {type_name(r['doc_type'])}: {r['title']} "
-                  f"({r['dossier_code']}), hết hạn {shown_date(r['eligible_on'])}")
+                  f"({shown_dossier_code(r['dossier_code'])}), "
+                  f"hết hạn {shown_date(r['eligible_on'])}")
 
 
 @disposal.command("propose")
@@ -131,7 +133,7 @@ def disposal_show(state: State, list_id: int, as_json: bool) -> None:
     for i in lst["items"]:
         extra = f" — {i['reason']}" if i["reason"] else ""
         out.print(f"  {i['position']:>5}. {i['document_id']} {type_name(i['doc_type'])}: "
-                  f"{i['title']} ({i['dossier_code']}) giữ {i['retention']}, "
+                  f"{i['title']} ({shown_dossier_code(i['dossier_code'])}) giữ {i['retention']}, "
                   # the brackets are text, not rich markup
                   f"hết hạn {shown_date(i['eligible_on'])} "
                   + escape(f"[{ITEM_STATUS_NAMES.get(i['status'], i['status'])}]") + extra)

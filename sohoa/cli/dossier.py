@@ -15,7 +15,14 @@ from sohoa.cli.options import DAY_FORMS, MOMENT_FORMS, moment_text, parse_day
 from sohoa.cli.output import emit_json, out, type_name
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, shown_moment
-from sohoa.records import SATISFIED_NAMES, UNASSIGNED_PREFIX, DossierState, party_marks
+from sohoa.records import (
+    SATISFIED_NAMES,
+    UNASSIGNED_PREFIX,
+    DossierState,
+    given_dossier_code,
+    party_marks,
+    shown_dossier_code,
+)
 from sohoa.vntext import shown_number, shown_percent
 from sohoa.vocabulary import DIGITIZED_COPY, ORIGINAL, PAPER_FORM_NAMES
 
@@ -173,7 +180,7 @@ def dossier_show(state: State, code: str, user: str | None, purpose: str | None,
     # The applicant's ID number and papers are personal data: read through the desk, as the
     # HTTP API does, so the read is in the access log under who ran it (tester10 F37).
     caller = cli_caller(state.settings, user)
-    loose = code.strip().startswith(UNASSIGNED_PREFIX)
+    loose = given_dossier_code(code).startswith(UNASSIGNED_PREFIX)
     with dossierdesk.with_archive(state.settings) as archive:
         desk = dossierdesk.Desk(archive, state.settings)
         result = desk.show(caller, purpose, code)
@@ -188,7 +195,8 @@ def dossier_show(state: State, code: str, user: str | None, purpose: str | None,
 
 
 def _print_loose(state: DossierState, papers: list[dict[str, Any]]) -> None:
-    out.print(f"[bold]{state.code}[/] {state.unit or '—'}: {UNASSIGNED_LINE}", soft_wrap=True)
+    out.print(f"[bold]{shown_dossier_code(state.code)}[/] {state.unit or '—'}: {UNASSIGNED_LINE}",
+              soft_wrap=True)
     for p in papers:
         owner = " ".join(x for x in (p["owner_id"], p.get("owner_name")) if x) or "—"
         review = " [yellow]cần rà soát[/]" if p["needs_review"] else ""
@@ -363,8 +371,10 @@ def _print_listed(r: dict[str, Any], names: dict[str, str]) -> None:
         # stored and found by search; `review set … "Mã hồ sơ"` files them.
         last = (f", lưu gần nhất {shown_moment(r['last_stored_at'])}"
                 if r.get("last_stored_at") else "")
-        out.print(f"{r['code']} {r['unit'] or '—'}: {r.get('papers', 0)} giấy tờ{last}; "
-                  f"{UNASSIGNED_LINE}; xem từng giấy tờ: sohoa dossier show {r['code']}",
+        group = r["code"][len(UNASSIGNED_PREFIX):]
+        out.print(f"{shown_dossier_code(r['code'])} {r['unit'] or '—'}: {r.get('papers', 0)} "
+                  f"giấy tờ{last}; {UNASSIGNED_LINE}; xem từng giấy tờ: sohoa dossier show "
+                  f"\"nhóm {group}\"",
                   soft_wrap=True)
         return
     if r["received_at"] is None and r["status"] is None:

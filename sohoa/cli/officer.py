@@ -31,6 +31,7 @@ from sohoa.clock import shown_date, shown_field, shown_moment
 from sohoa.errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_VERIFY_FAILED
 from sohoa.pipeline.papersigner import ink_marks, paper_signer
 from sohoa.reasons import label as label_of
+from sohoa.records import shown_dossier_code
 from sohoa.vntext import shown_number
 from sohoa.vocabulary import CERTIFIED_COPY, ORIGINAL, PAPER_FORM_NAMES, PAPER_FORM_SHORT
 
@@ -98,7 +99,7 @@ def search(state: State, query: str, owner: str | None, doc_type: str | None, un
         # No owner yet: "?" (or the proposal) as the ingest line says it, never "None"
         # (tester16 F14).
         out.print(f"[bold]{hit['document_id']}[/] {type_name(hit['doc_type'])} chủ sở hữu="
-                  f"{owner_said(hit)} hồ sơ={hit['dossier_code']} "
+                  f"{owner_said(hit)} hồ sơ={shown_dossier_code(hit['dossier_code'])} "
                   f"điểm={shown_number(hit['score'], 2)}",
                   soft_wrap=True)
         out.print(f"   {_snippet_markup(hit['snippet'])}")
@@ -297,6 +298,8 @@ def _shown_value(doc: dict[str, Any], key: str) -> str:
     elif key == "owner_id" and not value and doc.get("proposed_owner_id"):
         # read on the paper but not confirmed: never said as the owner
         return f"chưa xác định (đề xuất {doc['proposed_owner_id']}, chờ rà soát xác nhận)"
+    elif key == "dossier_code":
+        return shown_dossier_code(value)
     elif key == "digitization_code" and not value:
         # TT 01/2023's code names the owner: none before the owner (and the dossier, for a
         # paper that waits for review) is confirmed

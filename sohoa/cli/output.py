@@ -24,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sohoa.pipeline.codec import jsonable
+from sohoa.records import shown_dossier_code
 from sohoa.vntext import nfc, shown_number
 
 
@@ -160,18 +161,19 @@ def describe_event(event: dict[str, Any]) -> tuple[str, bool]:
                 f"{escape(event['warning'])}"), True
     if event.get("disposed"):
         return (f"[yellow]đã hủy[/] {event['document_id']} {type_name(event['doc_type'])} "
-                f"({event['dossier_code']}){_from_files(event)}: giấy tờ này đã bị tiêu hủy theo "
+                f"({shown_dossier_code(event['dossier_code'])}){_from_files(event)}: "
+                "giấy tờ này đã bị tiêu hủy theo "
                 f"danh mục tiêu hủy, không lưu lại (xem: sohoa show {event['document_id']})"), True
     if event.get("duplicate"):
         return (f"[dim]đã lưu trước đây[/] {event['document_id']} "
                 f"{type_name(event['doc_type'])} "
-                f"({event['dossier_code']}){_from_files(event)}"), False
+                f"({shown_dossier_code(event['dossier_code'])}){_from_files(event)}"), False
     review = " [yellow]cần rà soát[/]" if event["needs_review"] else ""
     fields = event["fields"]
     who = fields.get("full_name") or fields.get("enterprise_name")
     # No name read: nothing after the owner, not a double space (tester11 F17).
     who = f" {who}" if who else ""
-    return (f"[green]đã lưu[/] {event['document_id']} {event['dossier_code']} "
+    return (f"[green]đã lưu[/] {event['document_id']} {shown_dossier_code(event['dossier_code'])} "
             f"{type_name(event['doc_type'])} chủ sở hữu={owner_said(event)}{who} "
             f"số trang={len(event['pages'])} độ tin cậy {shown_number(event['confidence'], 2)}"
             f"{review}"

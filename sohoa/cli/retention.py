@@ -11,6 +11,7 @@ from sohoa.cli.options import DAY_FORMS, by_option, parse_day, type_callback, wh
 from sohoa.cli.output import emit_json, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date, vietnam_today
+from sohoa.records import shown_dossier_code
 
 
 @click.group()
@@ -102,7 +103,7 @@ def retention_set(state: State, dossier: str, years: int | None, permanent: bool
         out.print(f"hồ sơ {dossier}: đã bỏ thời hạn riêng; áp dụng thời hạn theo loại giấy tờ")
     else:
         term = "vĩnh viễn" if result["permanent"] else f"{result['years']} năm"
-        out.print(f"hồ sơ {result['dossier_code']}: giữ {term}, tính từ "
+        out.print(f"hồ sơ {shown_dossier_code(result['dossier_code'])}: giữ {term}, tính từ "
                   f"{COUNTED_FROM[counted_from]}")
 
 
@@ -158,7 +159,8 @@ def retention_overrides(state: State, as_json: bool) -> None:
         else:
             term = "vĩnh viễn" if r["permanent"] else f"{r['years']} năm"
             since = COUNTED_FROM.get(r["counted_from"], r["counted_from"])
-            out.print(f"{r['dossier_code']}: giữ {term}, tính từ {since} — {r['reason']} "
+            out.print(f"{shown_dossier_code(r['dossier_code'])}: giữ {term}, "
+                      f"tính từ {since} — {r['reason']} "
                       f"({r['set_by']}, {shown_date(r['set_at'])})")
     if not rows and not as_json:
         out.print("không có hồ sơ nào được đặt thời hạn riêng")

@@ -14,6 +14,7 @@ from sohoa.cli.output import add_whole_column, compact_table, emit_json, out
 from sohoa.cli.state import State, pass_state
 from sohoa.clock import shown_date
 from sohoa.reasons import label
+from sohoa.records import shown_dossier_code
 from sohoa.vntext import shown_number, shown_percent
 
 # Who reviews: SOHOA_REVIEWER, else SOHOA_USER as for every other command (tester10 F36: a
@@ -114,7 +115,8 @@ def review(ctx: click.Context, round_no: int | None, as_json: bool) -> None:
         why = item["why"] if item["why"].endswith("kiểm tra") else f"{item['why']}; kiểm tra"
         out.print(f"[bold]{item['document_id']}[/] lượt {item['round']} "
                   f"{escape(_type_named(item['doc_type']))} "
-                  f"hồ sơ {item['dossier_code']} chủ sở hữu {_owner_shown(item)} "
+                  f"hồ sơ {shown_dossier_code(item['dossier_code'])} "
+                  f"chủ sở hữu {_owner_shown(item)} "
                   f"độ tin cậy {shown_number(item['confidence'], 2)} [yellow]{why}[/]: "
                   f"{escape(check)}", soft_wrap=True)
         for reason in item["reasons"]:
@@ -160,7 +162,8 @@ def show_cmd(state: State, document_id: str, field_key: str | None, out_dir: Pat
         return
     out.print(f"[bold]{result['document_id']}[/] {escape(_type_named(result['doc_type']))} "
               f"\"{escape(str(result['title']))}\" "
-              f"hồ sơ {result['dossier_code']} chủ sở hữu {_owner_shown(result)} "
+              f"hồ sơ {shown_dossier_code(result['dossier_code'])} "
+              f"chủ sở hữu {_owner_shown(result)} "
               + (f"(lượt {result['waiting']})" if result.get("waiting") is not None
                  else "(đã rà soát xong: không còn gì chờ người kiểm tra)"))
     for reason in result["reasons"]:

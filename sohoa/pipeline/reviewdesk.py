@@ -16,7 +16,7 @@ from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError
 from sohoa.pipeline import review
 from sohoa.pipeline.settings import Settings
-from sohoa.records import UNASSIGNED_PREFIX
+from sohoa.records import UNASSIGNED_PREFIX, given_dossier_code, shown_dossier_code
 from sohoa.vntext import nfc, squash_spaces
 
 
@@ -84,11 +84,11 @@ class ReviewDesk:
         confirmed under: confirming it would answer "nhập mã in trên giấy" with nothing. A desk
         clerk moves papers only into her own unit's dossiers."""
         self._check(caller, document_id)
-        code = squash_spaces(nfc(code or ""))
+        code = given_dossier_code(squash_spaces(nfc(code or "")))
         if code.upper().startswith(UNASSIGNED_PREFIX):
             raise ConfigError(
-                f"{code} chỉ là chỗ tạm của các giấy tờ chưa xác định được hồ sơ, không phải "
-                "mã hồ sơ: hãy nhập mã hồ sơ in trên phiếu tiếp nhận (ví dụ "
+                f"“{shown_dossier_code(code)}” chỉ là chỗ tạm của các giấy tờ chưa xác định "
+                "được hồ sơ, không phải mã hồ sơ: hãy nhập mã hồ sơ in trên phiếu tiếp nhận (ví dụ "
                 "H19.22-261207-0101) vào ô «Mã hồ sơ đúng»")
         # an unknown code: set_dossier says it is not in the archive, or makes it from the
         # receipt's printed code (typed in small letters too: the capitals' dossier is checked)

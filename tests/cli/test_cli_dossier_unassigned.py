@@ -20,7 +20,11 @@ def test_unassigned_pages_are_said_for_what_they_are(tmp_path: Path) -> None:
     runner = CliRunner(env={"SOHOA_HOME": None, "COLUMNS": "250"})
     home = ["--home", str(settings.home)]
     text = runner.invoke(cli, [*home, "dossier", "list"]).output
-    [loose] = [line for line in text.splitlines() if line.startswith("UNASSIGNED-")]
+    [loose] = [line for line in text.splitlines() if line.startswith("chưa có mã hồ sơ")]
+    # tester18 F7: the placeholder is an identifier; a clerk reads Vietnamese, and the
+    # command it gives is typed as shown
+    assert loose.startswith("chưa có mã hồ sơ (nhóm 62696bdea292)") and "UNASSIGNED" not in text
+    assert 'sohoa dossier show "nhóm 62696bdea292"' in loose
     assert "chưa gán hồ sơ: trang không có phiếu mã hồ sơ hoặc giấy tiếp nhận không đọc được mã" \
         in loose, text
     assert "sohoa dossier reuse MÃ_HỒ_SƠ MÃ_GIẤY_TỜ" in loose and "phiếu tiếp nhận" not in loose
@@ -46,6 +50,11 @@ def test_show_of_a_loose_placeholder_lists_its_papers(tmp_path: Path) -> None:
     home = ["--home", str(settings.home)]
     shown = runner.invoke(cli, [*home, "dossier", "show", code])
     assert shown.exit_code == 0, shown.output
+    # given as a clerk reads it, and as `dossier list` says to type it
+    for typed in ("nhóm 016a8db590b0", "nhom 016A8DB590B0"):
+        again = runner.invoke(cli, [*home, "dossier", "show", typed])
+        assert again.exit_code == 0 and again.output == shown.output, again.output
+    assert "UNASSIGNED" not in shown.output
     assert "chưa gán hồ sơ" in shown.output and "sohoa dossier reuse" in shown.output
     for doc_id, owner in ((first, "075203001234"), (second, "075203009999 Trần Văn Bình")):
         [line] = [x for x in shown.output.splitlines() if doc_id in x]
@@ -54,7 +63,8 @@ def test_show_of_a_loose_placeholder_lists_its_papers(tmp_path: Path) -> None:
     data = json.loads(runner.invoke(cli, [*home, "dossier", "show", code, "--json"]).output)
     assert {p["document_id"] for p in data["papers"]} == {first, second}
     listed = runner.invoke(cli, [*home, "dossier", "list"]).output
-    [loose] = [line for line in listed.splitlines() if line.startswith(code)]
+    [loose] = [line for line in listed.splitlines()
+               if line.startswith("chưa có mã hồ sơ (nhóm 016a8db590b0)")]
     # archivist_helpers.store archives a paper on its issue day (01/03/2012, 08:00 UTC)
     assert "2 giấy tờ, lưu gần nhất 01/03/2012 15:00" in loose, listed
 
@@ -104,4 +114,4 @@ def test_a_placeholder_whose_papers_were_all_filed_is_not_listed(tmp_path: Path)
                               "WHERE id = :d"), {"d": moved})
     runner = CliRunner(env={"SOHOA_HOME": None, "COLUMNS": "250"})
     listed = runner.invoke(cli, ["--home", str(settings.home), "dossier", "list"]).output
-    assert "UNASSIGNED-0b0b0b0b0b0b" in listed and "UNASSIGNED-0a0a0a0a0a0a" not in listed
+    assert "nhóm 0b0b0b0b0b0b" in listed and "nhóm 0a0a0a0a0a0a" not in listed

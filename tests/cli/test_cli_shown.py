@@ -302,6 +302,8 @@ def test_an_already_stored_line_names_the_file_it_was_found_in() -> None:
         "2ba87e4750034e8f", "UNASSIGNED-ef6ad57f26dc", "citizen_id_card", False,
         [{"source": "/tmp/in/p_ps2pdf_blur.pdf", "index": 0}]))
     assert not problem and line.endswith("— tệp /tmp/in/p_ps2pdf_blur.pdf"), line
+    # tester18 F7: the placeholder is said in Vietnamese, never as the English identifier
+    assert "(chưa có mã hồ sơ (nhóm ef6ad57f26dc))" in line and "UNASSIGNED" not in line, line
     line, _ = describe_event(duplicate_json(
         "7cac1759f6a3e80a", "H19.22-261207-0101", "application_form", False,
         [{"source": "batch [1].pdf", "index": 1}, {"source": "batch [1].pdf", "index": 2}]))

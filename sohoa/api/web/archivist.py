@@ -24,6 +24,7 @@ from sohoa.api.web.html import (
 from sohoa.api.web.officer import type_name
 from sohoa.clock import DAY_FORMS, vietnam_today
 from sohoa.errors import ConfigError
+from sohoa.records import shown_dossier_code
 
 if TYPE_CHECKING:
     from sohoa.api.web.routes import Desk
@@ -175,7 +176,7 @@ def install(view: Any, write: Any) -> None:  # one closure per page, as the othe
             actions = (f'<p><a class="button" href="{base}/record">Tải biên bản tiêu hủy '
                        "(PDF/A có chữ ký số)</a></p>")
         items = [(str(i["position"]), esc(i.get("title") or type_name(i.get("doc_type"))),
-                  esc(i.get("dossier_code") or "—"), esc(i.get("owner_id") or "—"),
+                  esc(shown_dossier_code(i.get("dossier_code"))), esc(i.get("owner_id") or "—"),
                   vn_date(i.get("issue_date")), esc(i.get("retention")),
                   vn_date(i.get("eligible_on")), esc(i.get("basis") or "—"))
                  for i in d.get("items") or []]

@@ -32,6 +32,7 @@ from sohoa.doctypes import load_registry
 from sohoa.errors import ConfigError
 from sohoa.pipeline.papersigner import ink_marks, paper_signer
 from sohoa.reasons import vietnamese
+from sohoa.records import shown_dossier_code
 from sohoa.roles import CHANNELS
 from sohoa.roles import READ_ACTIONS as ACTIONS
 from sohoa.vocabulary import ORIGINAL, PAPER_FORM_NAMES
@@ -285,7 +286,7 @@ def _document_body(doc: dict[str, Any], history: list[dict[str, Any]], purpose: 
         ("Cơ quan ban hành", esc(doc.get("issuing_body") or "—")),
         ("Ngày ban hành", vn_date(doc.get("issue_date"))),
         ("Hiệu lực", validity(doc, vietnam_today())),
-        ("Hồ sơ", esc(doc.get("dossier_code") or "—")
+        ("Hồ sơ", esc(shown_dossier_code(doc.get("dossier_code")))
          + (f' · {esc(dossier.get("procedure_name") or dossier.get("procedure_code"))}'
             if dossier.get("procedure_name") or dossier.get("procedure_code") else "")),
         ("Mã số hóa", esc(doc.get("digitization_code") or "—")),

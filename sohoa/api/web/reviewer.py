@@ -23,7 +23,7 @@ from sohoa.api.web.messages import is_vietnamese, web_wording
 from sohoa.api.web.officer import type_name, type_names
 from sohoa.clock import shown_field
 from sohoa.reasons import vietnamese
-from sohoa.records import UNASSIGNED_PREFIX
+from sohoa.records import UNASSIGNED_PREFIX, shown_dossier_code
 
 if TYPE_CHECKING:
     from sohoa.api.web.routes import Desk
@@ -70,7 +70,7 @@ def install(view: Any, write: Any) -> None:
             f'<a href="/web/review/{esc(d["document_id"])}"'
             + (' data-key="n"' if i == 0 else "") + f'>{esc(d.get("title") or "—")}</a>',
             esc(type_name(d.get("doc_type"))), f'Lần {d["round"]}',
-            esc(d.get("dossier_code") or "—"),
+            esc(shown_dossier_code(d.get("dossier_code"))),
             esc("; ".join(dict.fromkeys(reason_text(r) for r in d.get("reasons") or []))
                 or ("Chọn mẫu ngẫu nhiên" if not d.get("needs_review") else "")),
         ) for i, d in enumerate(waiting)]
@@ -113,7 +113,8 @@ def install(view: Any, write: Any) -> None:
             if 0 <= i < len(keys))
         said = desk.arg("said")
         head = (notice(said) if said else "") + (
-            f'<p>{esc(type_name(whole["doc_type"]))} · hồ sơ {esc(whole["dossier_code"] or "—")}'
+            f'<p>{esc(type_name(whole["doc_type"]))} · hồ sơ '
+            f'{esc(shown_dossier_code(whole["dossier_code"]))}'
             f' · vòng kiểm tra {whole["round"]} · chủ sở hữu '
             + (f'{esc(whole.get("owner_name") or "chưa rõ")}</p>'
                if not proposed else f'chưa xác định (đề xuất {esc(proposed)})</p>')
