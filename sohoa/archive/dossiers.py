@@ -936,7 +936,8 @@ def add_result(archive: Archive, code: str, document_id: str, *, result_code: st
                 return _state(conn, code), False  # the same request again: nothing changes
             raise WorkflowError(f"giấy tờ {document_id} đã là kết quả của hồ sơ "
                                 f"{earlier.dossier_code}; một kết quả không thuộc hai hồ sơ")
-        doc = conn.execute(select(Document.owner_id, Document.status).where(
+        doc = conn.execute(select(Document.owner_id, Document.status, Document.issue_date,
+                                  Document.review_reasons).where(
             Document.id == document_id)).first()
         if doc is None:
             raise NotFoundError(f"không có giấy tờ {document_id} trong kho lưu trữ")
@@ -951,9 +952,18 @@ def add_result(archive: Archive, code: str, document_id: str, *, result_code: st
                                       .where(DossierResult.dossier_code == code)).scalar_one())
         digi = assign_code(conn, code_format, owner=doc.owner_id or dossier.owner_id,
                            procedure=result_code, component=str(number))
+        # The desk issued it: its day and so its validity are known, whatever the scan read
+        # of its dateline — a question about them is answered (tester18 F11: "hiệu lực đến
+        # 08/06/2027" shown, and "chưa đưa ra dùng lại" beside it).
+        why = [w for w in doc.review_reasons or [] if reason_topic(w) != "validity"]
+        settled_facts: dict[str, Any] = {}
+        if why != list(doc.review_reasons or []):
+            settled_facts.update(review_reasons=why, needs_review=bool(why))
+        if doc.issue_date is None:
+            settled_facts["issue_date"] = local_day(when)
         conn.execute(update(Document).where(Document.id == document_id).values(
             digitization_code=digi, valid_until=valid_until,
-            owner_id=doc.owner_id or dossier.owner_id))
+            owner_id=doc.owner_id or dossier.owner_id, **settled_facts))
         conn.execute(DossierResult.__table__.insert().values(
             dossier_code=code, document_id=document_id, result_code=result_code,
             born_digital=born_digital, issued_at=when, issued_on=local_day(when),

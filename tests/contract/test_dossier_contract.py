@@ -620,3 +620,41 @@ def test_two_openings_of_one_owner_re_code_their_scans_in_turns(pg_place: Place)
     finally:
         first.close()
         second.close()
+
+
+def test_a_scanned_result_whose_dateline_was_not_read_takes_the_day_the_desk_issued_it(
+        archive: Archive) -> None:
+    """tester18 F11: the scan lost a result's dateline, so its validity was "không đọc được
+    ngày …; chưa đưa ra dùng lại" although `result add` had set it from the moment the desk
+    issued it ("hiệu lực đến 08/06/2027" shown beside). The desk's moment answers the question:
+    the day is the paper's, the validity stands, and the result is offered for reuse; any other
+    question about the paper stays."""
+    from sohoa.doctypes import VALIDITY_UNKNOWN
+    from sohoa.reasons import VALIDITY_UNREAD, reason
+
+    code = "H19.22.31-260302-0019"
+    dz.open_dossier(archive, opening(code), by=OFFICER)
+    rec, pdf, image = record("scanned-result", code, "judicial_record")
+    unread = reason("validity", VALIDITY_UNREAD)
+    other = reason("signer", "không đọc chắc chắn “Lê Văn Tám”; đối chiếu với giấy")
+    doc_id, _ = archive.store_document(replace(
+        rec, issue_date=None, valid_until=VALIDITY_UNKNOWN, needs_review=True,
+        review_reasons=(unread,)), pdf, [image])
+    rec2, pdf2, image2 = record("scanned-result-2", code, "judicial_record")
+    doc2, _ = archive.store_document(replace(
+        rec2, issue_date=None, valid_until=VALIDITY_UNKNOWN, needs_review=True,
+        review_reasons=(unread, other)), pdf2, [image2])
+    assert doc_id not in [r["document_id"] for r in archive.reuse(OWNER)]
+    issued = datetime(2026, 12, 8, 9, 0, tzinfo=VN)
+    dz.add_result(archive, code, doc_id, result_code="KQ.000000", born_digital=False,
+                  valid_until=date(2027, 6, 8), by=OFFICER, code_format=dz.DEFAULT_CODE_FORMAT,
+                  issued_at=issued)
+    doc = archive.get_document(doc_id)
+    assert (doc["needs_review"], doc["review_reasons"]) == (False, [])
+    assert (doc["issue_date"], doc["valid_until"]) == ("2026-12-08", "2027-06-08")
+    assert doc_id in [r["document_id"] for r in archive.reuse(OWNER)]
+    dz.add_result(archive, code, doc2, result_code="KQ.000000", born_digital=False,
+                  valid_until=date(2027, 6, 8), by=OFFICER, code_format=dz.DEFAULT_CODE_FORMAT,
+                  issued_at=issued)
+    doc = archive.get_document(doc2)
+    assert (doc["needs_review"], doc["review_reasons"]) == (True, [other])
