@@ -503,19 +503,29 @@ def _strangers_to_the_applicant(drafts: list[DocumentDraft], applicant: Extracti
 
     A procedure that takes a paper of one type from two people (a marriage: both spouses'
     cards) holds the other party's papers too, though the receipt names the applicant alone
-    (tester18 F17: the groom's card was called a stray on every marriage): the people whose
-    paper of that type nothing ties are its other parties when there are no more of them than
-    the procedure has parties besides the applicant — more, and none is chosen."""
+    (tester18 F17: the groom's card was called a stray on every marriage). The people whose
+    paper of that type nothing ties fill the places its tied papers (the applicant's, one a
+    form names) left, when there are no more of them than places — more, and none is chosen
+    (review19 M1: a stray card was taken for the spouse the form had named already). Through
+    such a person's number only their papers of the types the procedure asks for follow: a
+    stray's other papers are still asked about."""
     if not applicant.owner_id or (applicant.owner_kind or "person") != "person":
         return
     people = [_people_on(d) for d in drafts]
     tied_numbers = {applicant.owner_id}
     tied_names = {n for n in (_folded_name(applicant.owner_name),) if n}
+    party_numbers: set[str] = set()
+    asked = {c.doc_type for c in procedure.components} if procedure is not None else set()
     tied = [False] * len(drafts)
+    by_party = [False] * len(drafts)  # tied as another party's, and only as that
 
-    def tie(n: int) -> None:
+    def tie(n: int, *, party: bool = False) -> None:
         nonlocal changed
         tied[n] = changed = True
+        if party:
+            by_party[n] = True
+            party_numbers.update(people[n][0])
+            return
         tied_numbers.update(people[n][0])
         if name := _folded_name(_own_name(drafts[n])):
             tied_names.add(name)
@@ -529,18 +539,22 @@ def _strangers_to_the_applicant(drafts: list[DocumentDraft], applicant: Extracti
                 continue
             name = _folded_name(_own_name(drafts[n]))
             if numbers & tied_numbers or any(t in text for t in tied_names) or (
-                    name and any(name in people[k][1] for k in range(len(drafts)) if tied[k])):
+                    name and any(name in people[k][1] for k in range(len(drafts))
+                                 if tied[k] and not by_party[k])):
                 tie(n)
+            elif numbers & party_numbers and drafts[n].classification.doc_type in asked:
+                tie(n, party=True)
         if changed:
             continue
         for doc_type, count in parties.items():
-            others = {d.owner_id for n, d in enumerate(drafts)
-                      if not tied[n] and d.classification.doc_type == doc_type
-                      and d.owner_kind == "person" and d.owner_id}
-            if 0 < len(others) < count:
-                for n, d in enumerate(drafts):
-                    if not tied[n] and d.owner_id in others:
-                        tie(n)
+            of_type = [n for n, d in enumerate(drafts) if d.classification.doc_type == doc_type
+                       and d.owner_kind == "person" and d.owner_id]
+            present = {drafts[n].owner_id for n in of_type if tied[n]} | {applicant.owner_id}
+            others = {drafts[n].owner_id for n in of_type if not tied[n]} - present
+            if 0 < len(others) <= count - len(present):
+                for n in of_type:
+                    if not tied[n] and drafts[n].owner_id in others:
+                        tie(n, party=True)
         parties = {}  # each procedure's other parties are taken once
     for n, draft in enumerate(drafts):
         if tied[n] or draft.owner_kind != "person" or not draft.owner_id:

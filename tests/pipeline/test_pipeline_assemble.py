@@ -300,7 +300,8 @@ def test_a_marriage_dossier_holds_the_other_spouses_papers() -> None:
     "quét lẫn vào" on every marriage. The procedure it was opened for, or the one its receipt
     names, ties one more person through the two-party component's paper, and through that
     person's number their other papers; a third person's, or two candidates for one place, are
-    still asked about."""
+    still asked about; through the other party's number only papers of the types the
+    procedure asks for follow (review19 M1, N1)."""
     from sohoa.procedures import load_catalogue
 
     procedures = load_catalogue()
@@ -317,11 +318,14 @@ def test_a_marriage_dossier_holds_the_other_spouses_papers() -> None:
 
     # no procedure known: the groom's papers are asked about, as before
     assert strays(draft_dossier(items, code, load_registry(), threshold=0.6)) == [groom_id] * 2
-    # opened for a marriage: both are his, and the dossier's
+    # opened for a marriage: his card is the dossier's; his judicial record, a paper the
+    # procedure does not ask for, is still asked about
     opened = draft_dossier(items, code, load_registry(), threshold=0.6,
                            procedures=procedures, procedure=MARRIAGE)
-    assert strays(opened) == []
-    assert [d.owner_id for d in opened][-2:] == [groom_id, groom_id]
+    assert strays(opened) == [groom_id]
+    assert [(d.classification.doc_type, d.owner_id) for d in opened][-2:] == [
+        ("citizen_id_card", groom_id), ("judicial_record", groom_id)]
+    assert not any("có thể là giấy tờ của hồ sơ khác" in r for r in opened[-2].review_reasons)
     # a procedure that takes one person's card: he is still a stranger
     birth = "1.001193.000.00.00.H19"
     assert procedures.find(birth) is not None and not procedures.get(birth).parties()
@@ -332,7 +336,7 @@ def test_a_marriage_dossier_holds_the_other_spouses_papers() -> None:
     named = [_item(0, receipt.analysis.ocr.text + "\nNội dung yêu cầu giải quyết: Đăng ký kết "
                    "hôn", code=code), *items[1:]]
     assert strays(draft_dossier(named, code, load_registry(), threshold=0.6,
-                                procedures=procedures)) == []
+                                procedures=procedures)) == [groom_id]
     # two other people's cards for the one other place: neither is chosen
     third, third_truths = _dossier(60, ["citizen_id_card"])
     third_id = third_truths[0].owner_id
@@ -341,3 +345,29 @@ def test_a_marriage_dossier_holds_the_other_spouses_papers() -> None:
                             code, load_registry(), threshold=0.6, procedures=procedures,
                             procedure=MARRIAGE)
     assert sorted(strays(crowded)) == sorted([groom_id, groom_id, third_id])
+
+
+def test_a_strangers_card_is_no_spouse_when_the_form_named_the_spouse() -> None:
+    """review19 M1: the places of a two-party component are counted, not the untied people —
+    the marriage declaration names the groom, so his card is tied through it and both places
+    are taken; a stray citizen's card and record behind the sheet (tester17 F11's case) are
+    asked about, procedure or not."""
+    from sohoa.procedures import load_catalogue
+
+    bride, bride_truths = _dossier(21, ["dossier_receipt", "application_form",
+                                        "citizen_id_card"])
+    groom, groom_truths = _dossier(40, ["citizen_id_card"])
+    stray, stray_truths = _dossier(60, ["citizen_id_card", "judicial_record"])
+    code = bride_truths[0].fields["dossier_code"]
+    groom_id, stray_id = groom_truths[0].owner_id, stray_truths[0].owner_id
+    form = bride[2]
+    bride[2] = _item(2, form.analysis.ocr.text + "\nThông tin bên nam: "
+                     f"{groom_truths[0].fields.get('full_name', '')}, số định danh cá nhân "
+                     f"{groom_id}")
+    items = [_item(n, it.analysis.ocr.text, code=it.analysis.code, blank=it.analysis.blank)
+             for n, it in enumerate([*bride, *groom, *stray])]
+    for procedure in (None, MARRIAGE):
+        drafts = draft_dossier(items, code, load_registry(), threshold=0.6,
+                               procedures=load_catalogue(), procedure=procedure)
+        assert [d.owner_id for d in drafts if any("có thể là giấy tờ của hồ sơ khác" in r
+                                                  for r in d.review_reasons)] == [stray_id] * 2
