@@ -814,33 +814,61 @@ def same_sheet(read: str, stored: str) -> bool:
     same order, and its words as near as two readings of one page are. A receipt issued again
     with another appointment, or a supplement's, differs in a number: a paper of its own; a
     reading that took a digit for another is stored as before (a second paper, never a lost
-    one). A short number one reading lost to its letters ("ngày 0Š tháng l2": no digits left
-    to compare) is no number that differs (tester18 F19: the desk's own sheet, scanned again,
-    was held as a second receipt because the first scan had garbled its dateline)."""
+    one). A short number one reading lost to letters that look like its digits ("ngày 0Š tháng
+    l2" for "05 tháng 12") is no number that differs (tester18 F19: the desk's own sheet,
+    scanned again, was held as a second receipt because the first scan had garbled its
+    dateline); letters that are not its digits' look-alikes ("l0" for "07") are another number
+    (review19 N2: a receipt issued again, its new day misread)."""
     a, b = " ".join(fold(read).split()), " ".join(fold(stored).split())
-    numbers = _NUMBERS.findall(a)
-    if not numbers or not _numbers_agree(numbers, _NUMBERS.findall(b)):
+    in_a, in_b = list(_NUMBERS.finditer(a)), list(_NUMBERS.finditer(b))
+    if not in_a:
         return False
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_SHEET_SIMILARITY
+    chars = SequenceMatcher(None, a, b, autojunk=False)
+    lost = 0
+    for tag, i1, i2, j1, j2 in SequenceMatcher(
+            None, [m.group() for m in in_a], [m.group() for m in in_b],
+            autojunk=False).get_opcodes():
+        if tag == "replace":
+            return False
+        if tag == "equal":
+            continue
+        lost += (i2 - i1) + (j2 - j1)
+        if lost > _LOST_NUMBERS or not all(
+                _garbled_there(m, other, chars, swapped)
+                for m, other, swapped in [*((m, b, False) for m in in_a[i1:i2]),
+                                          *((m, a, True) for m in in_b[j1:j2])]):
+            return False
+    return chars.ratio() >= SAME_SHEET_SIMILARITY
 
 
 # What one reading of a sheet may lose that the other kept: a few short numbers (a date's day
-# or month, an hour) garbled into letters. A long number (the dossier code's parts, the
-# applicant's, a phone number) is never let go, nor a number read as another.
+# or month, an hour) garbled into look-alike letters. A long number (the dossier code's parts,
+# the applicant's, a phone number) is never let go, nor a number read as another.
 _LOST_NUMBERS, _LOST_NUMBER_DIGITS = 2, 2
+# Letters (folded) a scan makes of a digit; a mark that is no letter or digit stands for any.
+_LOOK_ALIKE = {"0": "oq", "1": "lijt", "2": "z", "4": "a", "5": "s", "6": "gb", "7": "t",
+               "8": "b", "9": "gq"}
 
 
-def _numbers_agree(read: list[str], stored: list[str]) -> bool:
-    """The numbers of two readings of one sheet: the same in the same order, but for at most
-    ``_LOST_NUMBERS`` short ones present in one reading only."""
-    lost: list[str] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, read, stored,
-                                               autojunk=False).get_opcodes():
-        if tag == "replace":
-            return False
-        if tag != "equal":
-            lost += read[i1:i2] + stored[j1:j2]
-    return len(lost) <= _LOST_NUMBERS and all(len(n) <= _LOST_NUMBER_DIGITS for n in lost)
+def _garbled_there(number: re.Match[str], other: str, chars: SequenceMatcher[str],
+                   swapped: bool) -> bool:
+    """Does the other reading hold, where this number stands, as many look-alikes of its
+    digits (``chars`` aligns the two folded readings; ``swapped``: the number is in its
+    second text)?"""
+    digits = number.group()
+    if len(digits) > _LOST_NUMBER_DIGITS:
+        return False
+    there = []
+    for tag, i1, i2, j1, j2 in chars.get_opcodes():
+        if swapped:
+            i1, i2, j1, j2 = j1, j2, i1, i2
+        if tag not in ("equal", "replace") or i2 - i1 != j2 - j1:
+            continue
+        there += [other[j1 + k - i1] for k in range(number.start(), number.end())
+                  if i1 <= k < i2]
+    return len(there) == len(digits) and all(
+        c == d or c in _LOOK_ALIKE.get(d, "") or not c.isalnum()
+        for c, d in zip(there, digits, strict=True))
 
 
 # Two Tesseract readings of one printed page (a rescan, another scanner's file) differ in a few

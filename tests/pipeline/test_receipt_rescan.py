@@ -124,10 +124,14 @@ def test_a_short_number_one_reading_lost_to_letters_is_no_other_sheet() -> None:
     left to compare — and the same sheet scanned again (every number read) was stored as a
     second receipt and held. A number present in one reading only, short, is a lost reading;
     a number read as another is still another sheet."""
-    garbled = SHEET.replace("ngày 07/12/2026\nThời gian trả", "ngày 0Š/l2/2026\nThời gian trả")
+    garbled = SHEET.replace("ngày 07/12/2026\nThời gian trả", "ngày O7/l2/2026\nThời gian trả")
     assert same_sheet(SHEET, garbled) and same_sheet(garbled, SHEET)
     # the appointment read as another number is another sheet, even beside a lost one
     assert not same_sheet(SHEET.replace("14 giờ 00", "16 giờ 00"), garbled)
+    # review19 N2: letters that are not the digits' look-alikes are another number — a
+    # receipt issued again, its new day read "l0" for 10 where the stored one has 07
+    reissued = SHEET.replace("14 giờ 00 phút, ngày 07/12", "14 giờ 00 phút, ngày l0/12")
+    assert not same_sheet(reissued, SHEET) and not same_sheet(SHEET, reissued)
     # a long number (the applicant's) lost is not let go; nor three short ones
     assert not same_sheet(SHEET.replace("001090012345", "OO1O9OO12345"), SHEET)
     assert not same_sheet(SHEET.replace("07 giờ 30 phút, ngày 07/12", "O7 giờ 3O phút, ngày O7/12"),
