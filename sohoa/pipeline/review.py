@@ -542,11 +542,13 @@ class Reviewer:
         return self._result(doc["document_id"], k, decision, update)
 
     def set_dossier(self, document_id: str, code: str, *, reason: str | None = None,
-                    follow: bool = True) -> dict[str, Any]:
+                    follow: bool = True, of_stack: str | None = None) -> dict[str, Any]:
         """File the paper under the dossier it belongs to: the sheet it was scanned behind was
         another's (a settled dossier's, the previous stack's), or confirm where it is. The
         question about its sheet is answered either way; its component and code follow
-        (``archive.dossiers.place``: the old dossier's component is freed)."""
+        (``archive.dossiers.place``: the old dossier's component is freed). ``of_stack``: the
+        paper follows its stack's receipt (the stack's placeholder), whatever questions of its
+        own it asks — the receipt's next move takes it along again (review19 N3)."""
         document_id = self.archive.resolve_id(document_id, min_prefix=WRITE_PREFIX)
         doc, _history, k, produced_by = self._load(document_id)
         code = squash_spaces(nfc(code or ""))
@@ -557,7 +559,7 @@ class Reviewer:
         # receipt makes the dossier, as the scan would have, and the papers behind it follow;
         # a code so entered is put right the same way while no one-stop opening confirmed it
         # (review18 N1: a mistyped code was a dead end)
-        stack = self._stack(doc)
+        stack = of_stack or self._stack(doc)
         unread_receipt = stack is not None
         opens = code != doc["dossier_code"] and not review.dossier_exists(self.archive, code)
         if opens:
@@ -596,7 +598,8 @@ class Reviewer:
             # the rest of the stack behind the receipt: each its own decision, so a rerun
             # after an interruption moves what is left
             result["followers"] = [
-                self.set_dossier(other, code, reason=reason, follow=False)["document_id"]
+                self.set_dossier(other, code, reason=reason, follow=False,
+                                 of_stack=stack)["document_id"]
                 for other in review.papers_of_stack(self.archive, doc["dossier_code"],
                                                     UNREAD_RECEIPT_CODE, stack)
                 if other != doc["document_id"]]
