@@ -313,19 +313,21 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         if item.analysis.ocr.timed_out:
             reasons.append(reason("ocr", f"quá thời gian ở trang {item.page.index + 1} của "
                                          f"{item.page.source}"))
+    signer = signer_of(full_text, [item.analysis.ocr for item in pages])
+    for item in pages:
         # The signer's title or rank and surname, rewritten from a near-miss against their
         # lists (sohoa.ocr.titles): a person compares them with the paper. Specks dropped
-        # before a title change no letter and ask nothing.
+        # before a title change no letter and ask nothing. A line of the signing block that
+        # is not the signer kept (the applicant's column of a receipt) is asked about as the
+        # text it is, not as the signer (tester18 F5).
+        where = f"ở trang {item.page.index + 1} của {item.page.source}; đối chiếu với giấy"
         for read, written in item.analysis.ocr.retitled:
             if changes_letters(read, written):
-                reasons.append(reason("signer", f"máy đọc là “{read}” và đã sửa thành "
-                                                f"“{written}” ở trang {item.page.index + 1} "
-                                                f"của {item.page.source}; đối chiếu với giấy"))
+                reasons.append(reason(_signer_or_text(written, signer),
+                                      f"máy đọc là “{read}” và đã sửa thành “{written}” {where}"))
         for line in item.analysis.ocr.unsure_signer:
-            reasons.append(reason("signer", f"không đọc chắc chắn “{line}” ở trang "
-                                            f"{item.page.index + 1} của {item.page.source}; "
-                                            "đối chiếu với giấy"))
-    signer = signer_of(full_text, [item.analysis.ocr for item in pages])
+            reasons.append(reason(_signer_or_text(line, signer),
+                                  f"không đọc chắc chắn “{line}” {where}"))
     if signer and not signer.get("name") and registry.proves(doc_type.code) and not any(
             topic(r) == "signer" for r in reasons):
         # an authority's paper prints its signer's name under the title (NĐ 30/2020): a title
@@ -356,6 +358,15 @@ def draft_document(pages: list[PageItem], dossier_code: str, registry: Registry,
         signer=signer,
         ink_marks=ink_marks([item.analysis.ocr.marks for item in pages]),
     )
+
+
+def _signer_or_text(line: str, signer: dict[str, str] | None) -> str:
+    """The topic of a question about a line of the signing block: the signer's, unless a
+    signer with a name was kept and the line is none of it."""
+    if not signer or not signer.get("name"):
+        return "signer"
+    kept = " ".join(fold(str(v)) for v in signer.values() if v)
+    return "signer" if " ".join(fold(line).split()) in " ".join(kept.split()) else "ocr"
 
 
 def draft_dossier(items: Sequence[PageItem], code: str | None, registry: Registry,

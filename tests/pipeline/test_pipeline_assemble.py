@@ -176,21 +176,25 @@ def test_a_signers_line_rewritten_from_a_near_miss_sends_the_document_to_review(
     items, truths = _dossier(5, ["decision"])
     code = truths[0].fields.get("dossier_code") or "X"
     first = items[0]
-    for retitled, flagged in (((("TEƯỞNG CÔNG AN", "TRƯỞNG CÔNG AN"),), True),
-                              ((("/..PHÓ CHỦ TỊCH", "PHÓ CHỦ TỊCH"),), False)):
+    # (this decision's signer: "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", Bùi Thanh
+    # Long; a rewritten line that is none of it is asked about as text, tester18 F5)
+    for retitled, flagged in (((("PHÓ CHU TỊCH", "PHÓ CHỦ TỊCH"),), "Người ký: "),
+                              ((("/..PHÓ CHỦ TỊCH", "PHÓ CHỦ TỊCH"),), None),
+                              ((("TEƯỞNG CÔNG AN", "TRƯỞNG CÔNG AN"),), "Nhận dạng chữ: ")):
         ocr = replace(first.analysis.ocr, retitled=retitled)
         page = PageItem(first.page, replace(first.analysis, ocr=ocr))
         draft = draft_dossier([page, *items[1:]], code, load_registry(), threshold=0.6)[0]
-        signer = [r for r in draft.review_reasons if r.startswith("Người ký: ")]
-        assert bool(signer) is flagged, draft.review_reasons
+        asked = [r for r in draft.review_reasons if "đã sửa thành" in r]
+        assert [r.partition(":")[0] + ": " for r in asked] == ([flagged] if flagged else []), \
+            draft.review_reasons
         if flagged:
-            assert "TEƯỞNG CÔNG AN" in signer[0] and "TRƯỞNG CÔNG AN" in signer[0]
+            assert retitled[0][0] in asked[0] and retitled[0][1] in asked[0]
     # A name kept as read that is no plausible one (tester11 F15) is named the same way.
-    ocr = replace(first.analysis.ocr, unsure_signer=("Bui Lhị Yến",))
+    ocr = replace(first.analysis.ocr, unsure_signer=("Bùi Thanh Long",))
     page = PageItem(first.page, replace(first.analysis, ocr=ocr))
     draft = draft_dossier([page, *items[1:]], code, load_registry(), threshold=0.6)[0]
     signer = [r for r in draft.review_reasons if r.startswith("Người ký: ")]
-    assert len(signer) == 1 and "không đọc chắc chắn “Bui Lhị Yến”" in signer[0], signer
+    assert len(signer) == 1 and "không đọc chắc chắn “Bùi Thanh Long”" in signer[0], signer
     assert draft.needs_review
 
 
@@ -371,3 +375,34 @@ def test_a_strangers_card_is_no_spouse_when_the_form_named_the_spouse() -> None:
                                procedures=load_catalogue(), procedure=procedure)
         assert [d.owner_id for d in drafts if any("có thể là giấy tờ của hồ sơ khác" in r
                                                   for r in d.review_reasons)] == [stray_id] * 2
+
+
+def test_a_rewritten_line_that_is_not_the_kept_signer_is_asked_about_as_text() -> None:
+    """tester18 F5: on a two-column receipt the applicant's name under "NGƯỜI NỘP HỒ SƠ" was
+    rewritten by the name list, and the paper went to review for "Người ký: máy đọc là … và
+    đã sửa thành “Hồ Văn Khoa”" — the applicant, not the receipt officer the catalog keeps as
+    signer. Such a line is a question about the text; one about the kept signer, or on a
+    paper that kept no signer's name, stays the signer's."""
+    from dataclasses import replace as replaced
+
+    text = ("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ\nMã hồ sơ: H19.22-261207-0301\n"
+            "Tiếp nhận hồ sơ của: Hồ Văn Khoa\nSố định danh cá nhân: 075095612739\n"
+            "NGƯỜI TIẾP NHẬN\n(Ký, ghi rõ họ tên)\nĐoàn Xuân Trường")
+    item = _item(0, text, code="H19.22-261207-0301")
+
+    def said(ocr_text: str, **changes: object) -> list[str]:
+        page = replaced(item.analysis.ocr, text=ocr_text, **changes)
+        it = PageItem(item.page, replaced(item.analysis, ocr=page))
+        [draft] = draft_dossier([it], "H19.22-261207-0301", load_registry(), threshold=0.6)
+        return [r for r in draft.review_reasons if "đối chiếu với giấy" in r]
+
+    applicant = said(text, retitled=(("Hồ 0 Văn Văn Kh 0a", "Hồ Văn Khoa"),))
+    assert len(applicant) == 1 and applicant[0].startswith("Nhận dạng chữ: máy đọc là"), applicant
+    officer = said(text, retitled=(("Đoàn Xuân Trưòng", "Đoàn Xuân Trường"),))
+    assert len(officer) == 1 and officer[0].startswith("Người ký: máy đọc là"), officer
+    unsure = said(text, unsure_signer=("ẩn số 01/2026-SCT/CK",))
+    assert len(unsure) == 1 and unsure[0].startswith("Nhận dạng chữ: không đọc chắc chắn")
+    # no signer's name kept: the rewritten name may be the signer's, asked as such
+    nameless = said(text.replace("\nĐoàn Xuân Trường", ""),
+                    retitled=(("Hồ 0 Văn Văn Kh 0a", "Hồ Văn Khoa"),))
+    assert len(nameless) == 1 and nameless[0].startswith("Người ký:"), nameless
