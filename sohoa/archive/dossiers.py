@@ -920,7 +920,9 @@ def add_result(archive: Archive, code: str, document_id: str, *, result_code: st
                issued_at: datetime | None = None) -> tuple[DossierState, bool]:
     """Record a stored document as the result of dossier ``code``: it gets a result-form
     digitization code (<owner>.<result code>.<n>.<NN>), its validity, and stays reusable under
-    its owner. A result scanned into the dossier is taken off the component it filled."""
+    its owner. A result scanned into the dossier is taken off the component it filled.
+    ``issued_at``: when it was issued, as the desk or the one-stop system said it (None: not
+    said, now is recorded) — only a moment said answers a scan's unread dateline."""
     who = _who(by)
     code = nfc(code.strip())
     when = (issued_at or utc_now()).astimezone(UTC)
@@ -952,15 +954,19 @@ def add_result(archive: Archive, code: str, document_id: str, *, result_code: st
                                       .where(DossierResult.dossier_code == code)).scalar_one())
         digi = assign_code(conn, code_format, owner=doc.owner_id or dossier.owner_id,
                            procedure=result_code, component=str(number))
-        # The desk issued it: its day and so its validity are known, whatever the scan read
-        # of its dateline — a question about them is answered (tester18 F11: "hiệu lực đến
-        # 08/06/2027" shown, and "chưa đưa ra dùng lại" beside it).
-        why = [w for w in doc.review_reasons or [] if reason_topic(w) != "validity"]
+        # The moment it was issued, said by the desk or the one-stop system: its day and so its
+        # validity are known, whatever the scan read of its dateline — a question about them
+        # is answered (tester18 F11: "hiệu lực đến 08/06/2027" shown, and "chưa đưa ra dùng
+        # lại" beside it). Not said, the day the command ran is no day read off the paper: the
+        # question stays (review19 M3: a certificate signed a week earlier was offered for reuse
+        # a week past its end).
         settled_facts: dict[str, Any] = {}
-        if why != list(doc.review_reasons or []):
-            settled_facts.update(review_reasons=why, needs_review=bool(why))
-        if doc.issue_date is None:
-            settled_facts["issue_date"] = local_day(when)
+        if issued_at is not None:
+            why = [w for w in doc.review_reasons or [] if reason_topic(w) != "validity"]
+            if why != list(doc.review_reasons or []):
+                settled_facts.update(review_reasons=why, needs_review=bool(why))
+            if doc.issue_date is None:
+                settled_facts["issue_date"] = local_day(when)
         conn.execute(update(Document).where(Document.id == document_id).values(
             digitization_code=digi, valid_until=valid_until,
             owner_id=doc.owner_id or dossier.owner_id, **settled_facts))

@@ -73,15 +73,25 @@ def add_result(archive: Archive, settings: Settings, code: str, file: Path, *, s
     proc = catalogue(settings).get(state.procedure_code)
     if not file.is_file():
         raise ConfigError(f"không tìm thấy tệp {file}")
-    when = issued_at or datetime.now(UTC)
+    # when it was issued: as the desk says it, else as the one-stop system recorded the
+    # dossier resolved; neither said, now is recorded but answers nothing about the paper
+    said = issued_at or next((h.at for h in reversed(state.history) if h.status == "resolved"),
+                             None)
+    when = said or datetime.now(UTC)
     until = valid_until(proc, when.astimezone(VN).date())
     if scanned:
         document_id = _digitize(archive, settings, state.code, state.unit, file, proc)
+        # the day its dateline reads, when the scan read it, is the day its validity runs from
+        # (review19 N5: a certificate dated the 1st, added on the 8th, ran from the 8th)
+        read = archive.get_document(document_id).get("issue_date")
+        if read:
+            until = valid_until(proc, date.fromisoformat(read))
     else:
         document_id = _store_born_digital(archive, settings, state, file, proc, when, until)
     result, changed = records.add_result(
         archive, state.code, document_id, result_code=proc.result_code, born_digital=not scanned,
-        valid_until=until, by=by, code_format=archive.digitization_format, issued_at=when)
+        valid_until=until, by=by, code_format=archive.digitization_format,
+        issued_at=said if scanned else when)
     return {"dossier": result.code, "document_id": document_id, "changed": changed,
             "result": next((r for r in result.to_json()["results"]  # type: ignore[union-attr]
                             if r["document_id"] == document_id), None)}

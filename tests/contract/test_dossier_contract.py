@@ -658,3 +658,26 @@ def test_a_scanned_result_whose_dateline_was_not_read_takes_the_day_the_desk_iss
                   issued_at=issued)
     doc = archive.get_document(doc2)
     assert (doc["needs_review"], doc["review_reasons"]) == (True, [other])
+
+
+def test_a_result_added_with_no_moment_keeps_its_unread_dateline_question(
+        archive: Archive) -> None:
+    """review19 M3: `result add CODE FILE --scanned` without `--issued` records the result
+    issued now, but now is no day read off the paper — a certificate signed a week before it
+    was handed over would be offered for reuse a week past its end. The question stays."""
+    from sohoa.clock import vietnam_today
+    from sohoa.doctypes import VALIDITY_UNKNOWN
+    from sohoa.reasons import VALIDITY_UNREAD, reason
+
+    code = "H19.22.31-260302-0020"
+    dz.open_dossier(archive, opening(code), by=OFFICER)
+    rec, pdf, image = record("scanned-result-no-moment", code, "judicial_record")
+    doc_id, _ = archive.store_document(replace(
+        rec, issue_date=None, valid_until=VALIDITY_UNKNOWN, needs_review=True,
+        review_reasons=(reason("validity", VALIDITY_UNREAD),)), pdf, [image])
+    dz.add_result(archive, code, doc_id, result_code="KQ.000000", born_digital=False,
+                  valid_until=date(2027, 6, 8), by=OFFICER,
+                  code_format=dz.DEFAULT_CODE_FORMAT, issued_at=None)
+    doc = archive.get_document(doc_id)
+    assert doc["issue_date"] != vietnam_today().isoformat(), doc["issue_date"]
+    assert doc["needs_review"] and doc_id not in [r["document_id"] for r in archive.reuse(OWNER)]
