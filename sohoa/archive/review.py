@@ -172,6 +172,19 @@ def dossier_exists(archive: Archive, code: str) -> bool:
         return conn.execute(select(Dossier.code).where(Dossier.code == code)).first() is not None
 
 
+def dossier_applicants(archive: Archive, code: str, but: str) -> set[str]:
+    """Who dossier ``code`` was received from: its opening's applicant, else the owners of its
+    stored receipts (``but`` this paper)."""
+    with archive.transaction(write=False) as conn:
+        opened = conn.execute(select(Dossier.owner_id).where(Dossier.code == code)
+                              ).scalar_one_or_none()
+        if opened:
+            return {opened}
+        return {r for r in conn.execute(select(Document.owner_id).where(
+            Document.dossier_code == code, Document.doc_type == "dossier_receipt",
+            Document.id != but, IS_STORED)).scalars() if r}
+
+
 def desk_opens_dossiers(archive: Archive, document_id: str) -> bool:
     """Does the one-stop system open the dossiers of the unit that received this paper (it has
     opened one there)? Such a desk files papers only into dossiers it opened; one that never

@@ -565,6 +565,16 @@ class Reviewer:
         if opens:
             code = self._may_open(doc, code, unread_receipt)
             opens = not review.dossier_exists(self.archive, code)
+        if unread_receipt and follow and not opens and code != doc["dossier_code"]:
+            # a code typed for the receipt that names a dossier received from someone else:
+            # one digit off the printed code is most likely the neighbour's dossier (review19 M2)
+            theirs = review.dossier_applicants(self.archive, code, doc["document_id"])
+            mine = doc["owner_id"]
+            if theirs and mine and mine not in theirs:
+                raise ConfigError(
+                    f"hồ sơ {code} là của người nộp {', '.join(sorted(theirs))}, còn giấy tiếp "
+                    f"nhận này ghi người nộp {mine}: hãy đối chiếu lại với mã in trên giấy "
+                    "tiếp nhận")
         spec = self.registry.get(doc["doc_type"])
         # the sheet question is answered: no hold for it any more
         doc = {**doc, "extra": {k: v for k, v in doc["extra"].items() if k != HOLD_KEY}}
