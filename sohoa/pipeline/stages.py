@@ -845,9 +845,10 @@ def same_sheet(read: str, stored: str) -> bool:
 # or month, an hour) garbled into look-alike letters. A long number (the dossier code's parts,
 # the applicant's, a phone number) is never let go, nor a number read as another.
 _LOST_NUMBERS, _LOST_NUMBER_DIGITS = 2, 2
-# Letters (folded) a scan makes of a digit; a mark that is no letter or digit stands for any.
-_LOOK_ALIKE = {"0": "oq", "1": "lijt", "2": "z", "4": "a", "5": "s", "6": "gb", "7": "t",
-               "8": "b", "9": "gq"}
+# Letters (folded) a scan makes of a digit, each of one digit only ("t" may be a 1 or a 7, "b" a
+# 6 or an 8: a reissued day 11 read "lt" beside a stored 17 is another number, review19); a mark
+# that is no letter or digit stands for any.
+_LOOK_ALIKE = {"0": "o", "1": "lij", "2": "z", "4": "a", "5": "s"}
 
 
 def _garbled_there(number: re.Match[str], other: str, chars: SequenceMatcher[str],

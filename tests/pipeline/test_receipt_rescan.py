@@ -132,6 +132,10 @@ def test_a_short_number_one_reading_lost_to_letters_is_no_other_sheet() -> None:
     # receipt issued again, its new day read "l0" for 10 where the stored one has 07
     reissued = SHEET.replace("14 giờ 00 phút, ngày 07/12", "14 giờ 00 phút, ngày l0/12")
     assert not same_sheet(reissued, SHEET) and not same_sheet(SHEET, reissued)
+    # a letter that is two digits' look-alike ("t": 1 or 7) decides nothing
+    eleventh = SHEET.replace("14 giờ 00 phút, ngày 07/12", "14 giờ 00 phút, ngày lt/12")
+    seventeenth = SHEET.replace("14 giờ 00 phút, ngày 07/12", "14 giờ 00 phút, ngày 17/12")
+    assert not same_sheet(eleventh, seventeenth)
     # a long number (the applicant's) lost is not let go; nor three short ones
     assert not same_sheet(SHEET.replace("001090012345", "OO1O9OO12345"), SHEET)
     assert not same_sheet(SHEET.replace("07 giờ 30 phút, ngày 07/12", "O7 giờ 3O phút, ngày O7/12"),
