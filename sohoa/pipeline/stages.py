@@ -77,6 +77,7 @@ from sohoa.records import (
     PageRecord,
     Quarantined,
     sha256_hex,
+    shown_dossier_code,
 )
 from sohoa.scanners import expand_inputs, read_pages, reasons
 from sohoa.scanners.colour import scan_problem
@@ -930,12 +931,14 @@ def _store(draft: DocumentDraft, ctx: StoreContext) -> StoreOutcome:
     doc_type = registry.get(draft.classification.doc_type)
     # The signed PDF never names a proposed owner: it outlives any review.
     owner = draft.confirmed_owner_id
+    dossier = shown_dossier_code(draft.dossier_code)
     pdf = build_pdf(
         [PdfPage(it.page.data, it.page.mime, it.page.dpi, it.analysis.ocr) for it in draft.pages],
-        title=f"{doc_type.name} — "
-              f"{(draft.owner_name if owner else None) or owner or draft.dossier_code}",
+        # said as a person reads it: a paper of no known dossier is no "UNASSIGNED-…" in a
+        # viewer's title bar (review19 N4); the XMP keeps the identifier
+        title=f"{doc_type.name} — {(draft.owner_name if owner else None) or owner or dossier}",
         author=settings.agency,
-        subject=f"Hồ sơ {draft.dossier_code}",
+        subject=f"Hồ sơ {dossier}",
         keywords=[doc_type.code, draft.dossier_code, *([owner] if owner else [])],
         extra_xmp={"dossierCode": draft.dossier_code, "docType": doc_type.code,
                    "ownerId": owner or "", "retention": doc_type.retention_label},

@@ -63,8 +63,17 @@ def test_an_unread_receipts_papers_are_asked_about(tmp_path: Path, layout: str) 
     run_ingest([tmp_path / "batch.pdf"], settings, emit=events.append)
     with open_archive(settings) as archive:
         docs = [archive.get_document(e["document_id"]) for e in events if e.get("document_id")]
+        pdfs = {d["document_id"]: archive.get_pdf(d["document_id"]) for d in docs}
     assert len(docs) == len(pages)
     asked = [d for d in docs if d["dossier_code"].startswith("UNASSIGNED-")]
+    # review19 N4: the signed PDF's title and subject say the group as a person reads it
+    import io
+
+    import pikepdf
+    for doc in asked:
+        with pikepdf.open(io.BytesIO(pdfs[doc["document_id"]])) as pdf:
+            said = f"{pdf.docinfo.get('/Title')} {pdf.docinfo.get('/Subject')}"
+        assert "UNASSIGNED" not in said and "chưa có mã hồ sơ (nhóm " in said, said
     assert len(asked) == 2
     for doc in asked:
         assert doc["needs_review"]
