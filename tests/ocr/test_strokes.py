@@ -311,3 +311,18 @@ def test_a_lighter_pen_over_a_name_with_no_seal_found_gives_a_copy_by_the_inks_l
     assert any((copy[pen] >= 160).mean() > 0.95 and (copy[letters] < 128).mean() > 0.99
                for copy in prepared.alternatives())
 
+
+
+def test_a_pens_stroke_read_as_hyphens_between_every_word_of_a_name_is_spaces() -> None:
+    # Seed 337 p35 (Liberation Serif, an opaque blue pen along the name's middle): the name's
+    # reread gave "Lê-Hái-Mỹ" — three syllables, two hyphens — and the line was left unread.
+    words = [Box("Lê-Hái-Mỹ", 1533, 1769, 315, 50, 46.0, 1), Box("—", 1850, 1790, 20, 4, 81.0, 1),
+             Box("Lê-HáfMIỹ", 1533, 1769, 315, 50, 31.0, 2),
+             Box("Đặng-ThịMỹ", 100, 10, 300, 40, 70.0, 3)]
+    out = _unhyphenated(words)
+    assert [b.text for b in out] == ["Lê", "Hái", "Mỹ", "—", "Lê-HáfMIỹ", "Đặng", "Thị", "Mỹ"]
+    le, hai, my = out[:3]
+    assert le.left == 1533 and my.right == 1848
+    assert le.right < hai.left and hai.right < my.left  # each hyphen stays a gap
+    dang, thi, my2 = out[5:]
+    assert dang.right < thi.left and thi.right < my2.left and my2.right == 400
