@@ -611,6 +611,16 @@ def _renamed(tokens: Sequence[str], confidences: Sequence[float | None] | None =
             tail = tokens[k][len(core.group(0)):]
             new = (word + tail if not tail and not _evidently_misread(word, sure[k])
                    else reread_name_word(word + tail, surname=False, lexicon=lexicon))
+            if title_case_name(new) not in lexicon.names and not tail:
+                # A letter read twice ("Ngọoc"): the one name its letters read once give.
+                once = {title_case_name(again) for again in (
+                    reread_name_word(w, surname=False, lexicon=lexicon)
+                    for w in stutter_free(word)) if title_case_name(again) in lexicon.names}
+                if len(once) == 1:
+                    new = once.pop()
+                    reread += 1
+                    if reread > 1:
+                        return None
             if title_case_name(new) not in lexicon.names:
                 return None  # a word that is no name, even re-read: not a name's line
             if fold(new) == fold(word) and title_case_name(new) != title_case_name(word):
@@ -628,6 +638,31 @@ def _renamed(tokens: Sequence[str], confidences: Sequence[float | None] | None =
         after = core.group(3) if n == len(at) - 1 else core.group(3).replace(".", "")
         out[k] = core.group(1) + new + after
     return [("" if k in dropped else t) for k, t in enumerate(out)]
+
+
+def stutter_free(word: str) -> list[str]:
+    """The spellings of ``word`` with one of two neighbouring letters of the same base letter
+    left out ("Ngọoc" → "Ngọc", "Thiiện" → "Thiện"), the one with the marks kept (two with
+    different marks: none), each a Vietnamese syllable: the recogniser reads a letter twice
+    under speckle or a pen's stroke (seed 337 p49, "Ngọoc" — a syllable by its letters, as
+    "soóc" is, but no name). For a word that is no listed name; the caller takes a spelling
+    only when it is one. Empty when ``word`` has no such pair."""
+    if not word.isalpha():
+        return []
+    out: list[str] = []
+    for k in range(len(word) - 1):
+        a, b = word[k], word[k + 1]
+        if fold(a).lower() != fold(b).lower() or a.isupper() != b.isupper():
+            continue
+        if a == b or fold(b) == b:
+            keep = word[:k + 1] + word[k + 2:]  # the second is plain: it goes
+        elif fold(a) == a:
+            keep = word[:k] + word[k + 1:]
+        else:
+            continue
+        if is_syllable(keep.lower()) and keep not in out:
+            out.append(keep)
+    return out
 
 
 # What a capital of one upright stem ("T", "I", "L") is read as at a name word's start
