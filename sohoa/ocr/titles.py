@@ -497,6 +497,14 @@ def name_reading(tokens: Sequence[str], titles: Titles,
     line is no name: a title, or words a name's rules do not take. For a line of the name's
     place read once more (the engine's second look under the pen): it is kept only as a
     name, never for being confident."""
+    # A hat read apart after a word ("Ẩn ˆ") is that word's, as the names' rules read it
+    # (``_renamed``): a letter by Unicode, it made the line a word too long for a rank and a
+    # name (seed 337 p49, "` Thượn tá Lê Ngọc Ẩn ˆ").
+    tokens = list(tokens)
+    for k in range(1, len(tokens)):
+        if tokens[k] and set(tokens[k]) <= set(_HATS) and tokens[k - 1][-1:].isalpha():
+            tokens[k - 1] += tokens[k][0]
+            tokens[k] = ""
     at = [k for k, t in enumerate(tokens) if any(ch.isalnum() for ch in t)]  # specks out
     words = [tokens[k] for k in at]
     sure = None if confidences is None else [confidences[k] for k in at]

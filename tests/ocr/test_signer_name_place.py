@@ -175,3 +175,13 @@ def test_a_name_word_with_a_letter_read_twice_is_the_name_it_reads_once() -> Non
     assert name_reading(["Lê", "Ngọoc", "Ngọoc"], TITLES, [92.0, 62.0, 62.0]) is None
     assert name_reading(["Lê", "Ngooc", "Ẩn"], TITLES, [92.0, 62.0, 62.0]) is None
     assert name_reading(["Lê", "Ngọac", "Ẩn"], TITLES, [92.0, 62.0, 62.0]) is None
+
+
+def test_a_hat_read_apart_after_a_ranked_name_is_the_last_words() -> None:
+    # Seed 337 p49: "` Thượn tá Lê Ngọc Ẩn ˆ" — the hat apart ("ˆ", a letter by Unicode)
+    # made the line one word too long for a rank and a name.
+    conf = [64.0, 0.0, 97.0, 97.0, 60.0, 60.0, 72.0]
+    assert name_reading(["`", "Thượn", "tá", "Lê", "Ngọc", "Ẩn", "ˆ"], TITLES, conf) == [
+        "", "Thượng", "tá", "Lê", "Ngọc", "Ẩn", ""]
+    assert name_reading(["Thượng", "tá", "Nguyên", "Đức", "Cảm", "ˆ"], TITLES, [90.0] * 6) == [
+        "Thượng", "tá", "Nguyễn", "Đức", "Cẩm", ""]
