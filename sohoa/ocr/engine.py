@@ -1301,11 +1301,21 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
                                         syllables=True)]
             readings += [_read_strip(api, other, strip, dpi, timeout_ms) for other in others]
             readings = [_unhyphenated(r) for r in readings]
+            titled = _title_readings(readings, inside, usual)
             readings = [r for r in readings if r and median(b.height for b in r) >= 0.6 * usual
                         and _sure_enough(r)]
             if others:  # the engine holds the last strip read: the page back
                 api.SetImageBytes(level.tobytes(), width, height, 1, width)
                 api.SetSourceResolution(int(dpi))
+            if titled:
+                # A title where the page read none: its words, however unsure, replace the
+                # line's (the title's rules then write them, and record it).
+                again = max(titled, key=lambda r: (_read_well(r), _mean_confidence(r)))
+                line_key = 4_000_000 + index * 1000 + number
+                out = [b for b in out if not any(b is w for w in inside)]
+                out += [Box(b.text, b.left, b.top, b.width, b.height, b.confidence, line_key)
+                        for b in again]
+                continue
             if not readings:
                 continue
             again = max(readings, key=_read_well)
@@ -1321,6 +1331,54 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
             out = [b for b in out if not any(b is w for w in inside)]
             out += [Box(b.text, b.left, b.top, b.width, b.height, b.confidence, line_key)
                     for b in again + _dropped_sure(inside, again)]
+    return out
+
+
+def _title_readings(readings: Sequence[Sequence[Box]], inside: Sequence[Box], usual: int
+                    ) -> list[list[Box]]:
+    """The readings of a line of the signer's block that are a title of the vocabulary
+    (near-missed, its words run together: "TRUỞNGCÔNGAN", read at confidence 29 on a speckled
+    copy, seed 337 p49), each glued word cut into the title's words, when what the page read
+    there is no title ("ty CÔNG AN :"); none when it is one. A title's words are known
+    beforehand, so a reading that is one is taken however unsure the engine was of it,
+    where the rule for lines read again (``_sure_enough``) would drop it."""
+    titles = load_titles()
+    read = [b.text for b in inside]
+    if read and (retitle_line(read, titles, [b.confidence for b in inside]) is not None
+                 or is_title_line(" ".join(read), titles)):
+        return []
+    out: list[list[Box]] = []
+    for reading in readings:
+        words = [b for b in reading if any(ch.isalpha() for ch in b.text)]
+        if not words or median(b.height for b in words) < 0.6 * usual:
+            continue
+        written = retitle_line([b.text for b in words], titles, [0.0] * len(words))
+        if written is None:
+            continue
+        boxes: list[Box] = []
+        for box, text in zip(words, written, strict=True):
+            parts = text.split()
+            if len(parts) < 2:
+                boxes += [box] if text else []
+                continue
+            # Cut where the title's words part, in proportion to their letters: the
+            # letters stay as read (the title's rules write and record them).
+            letters = [ch for ch in box.text if ch.isalpha()]
+            total = sum(len(p) for p in parts)
+            cuts, at = [0], 0
+            for part in parts[:-1]:
+                at += len(part)
+                cuts.append(round(at * len(letters) / total))
+            cuts.append(len(letters))
+            pieces = ["".join(letters[a:z]) for a, z in pairwise(cuts)]
+            if not all(pieces):
+                boxes.append(box)
+                continue
+            starts = [sum(len(q) for q in pieces[:n]) for n in range(len(pieces))]
+            boxes += _split_box(Box("".join(letters), box.left, box.top, box.width,
+                                    box.height, box.confidence, box.line_key),
+                                list(zip(pieces, starts, strict=True)))
+        out.append(boxes)
     return out
 
 
