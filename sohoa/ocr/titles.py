@@ -931,6 +931,26 @@ def is_title_line(line: str, titles: Titles) -> bool:
     return head in {printed for printed, _ in titles.delegations} and rest in entries
 
 
+def spaced_title(line: str, titles: Titles) -> str | None:
+    """The title ``line`` is with its spaces lost ("CHUTỊCH", "PHÓCHỦTỊCH": a heavy copy's
+    print run together, render_document decisions 2-4) — the same letters once folded,
+    spaces and stops aside, so nothing but the spaces and the marks is told —, or None when
+    it is a title as read or no such title."""
+    if is_title_line(line, titles) or any(ch.islower() for ch in line):
+        return None
+    written = retitle_line(line.split(), titles)
+    if written is None:
+        return None
+    title = " ".join(" ".join(written).split())
+
+    def letters(text: str) -> str:
+        return "".join(ch for ch in fold(text) if ch.isalpha())
+
+    if letters(title) != letters(line) or not is_title_line(title, titles):
+        return None
+    return title
+
+
 def deputy_titles(lines: Sequence[str], titles: Titles) -> dict[int, str]:
     """The lines (their index) right under "KT. X" whose letters are "PHÓ X" but whose marks
     are not ("PHO CHỦ TỊCH"), with the deputy's title: the block says it is one, so a word
