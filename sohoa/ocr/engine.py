@@ -863,7 +863,7 @@ def _delegations(boxes: list[Box]) -> list[Box]:
         if not rest:
             out.append(Box(head, b.left, b.top, b.width, b.height, b.confidence, b.line_key))
             continue
-        out += _split_box(b, head, rest, len(head) + 0.5)
+        out += _split_box(b, [(head, 0), (rest, len(head))])
     return out
 
 
@@ -1301,11 +1301,21 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
                                         syllables=True)]
             readings += [_read_strip(api, other, strip, dpi, timeout_ms) for other in others]
             readings = [_unhyphenated(r) for r in readings]
+            titled = _title_readings(readings, inside, usual)
             readings = [r for r in readings if r and median(b.height for b in r) >= 0.6 * usual
                         and _sure_enough(r)]
             if others:  # the engine holds the last strip read: the page back
                 api.SetImageBytes(level.tobytes(), width, height, 1, width)
                 api.SetSourceResolution(int(dpi))
+            if titled:
+                # A title where the page read none: its words, however unsure, replace the
+                # line's (the title's rules then write them, and record it).
+                again = max(titled, key=lambda r: (_read_well(r), _mean_confidence(r)))
+                line_key = 4_000_000 + index * 1000 + number
+                out = [b for b in out if not any(b is w for w in inside)]
+                out += [Box(b.text, b.left, b.top, b.width, b.height, b.confidence, line_key)
+                        for b in again]
+                continue
             if not readings:
                 continue
             again = max(readings, key=_read_well)
@@ -1321,6 +1331,54 @@ def _reread_block_lines(api: tesserocr.PyTessBaseAPI, boxes: list[Box],
             out = [b for b in out if not any(b is w for w in inside)]
             out += [Box(b.text, b.left, b.top, b.width, b.height, b.confidence, line_key)
                     for b in again + _dropped_sure(inside, again)]
+    return out
+
+
+def _title_readings(readings: Sequence[Sequence[Box]], inside: Sequence[Box], usual: int
+                    ) -> list[list[Box]]:
+    """The readings of a line of the signer's block that are a title of the vocabulary
+    (near-missed, its words run together: "TRUỞNGCÔNGAN", read at confidence 29 on a speckled
+    copy, seed 337 p49), each glued word cut into the title's words, when what the page read
+    there is no title ("ty CÔNG AN :"); none when it is one. A title's words are known
+    beforehand, so a reading that is one is taken however unsure the engine was of it,
+    where the rule for lines read again (``_sure_enough``) would drop it."""
+    titles = load_titles()
+    read = [b.text for b in inside]
+    if read and (retitle_line(read, titles, [b.confidence for b in inside]) is not None
+                 or is_title_line(" ".join(read), titles)):
+        return []
+    out: list[list[Box]] = []
+    for reading in readings:
+        words = [b for b in reading if any(ch.isalpha() for ch in b.text)]
+        if not words or median(b.height for b in words) < 0.6 * usual:
+            continue
+        written = retitle_line([b.text for b in words], titles, [0.0] * len(words))
+        if written is None:
+            continue
+        boxes: list[Box] = []
+        for box, text in zip(words, written, strict=True):
+            parts = text.split()
+            if len(parts) < 2:
+                boxes += [box] if text else []
+                continue
+            # Cut where the title's words part, in proportion to their letters: the
+            # letters stay as read (the title's rules write and record them).
+            letters = [ch for ch in box.text if ch.isalpha()]
+            total = sum(len(p) for p in parts)
+            cuts, at = [0], 0
+            for part in parts[:-1]:
+                at += len(part)
+                cuts.append(round(at * len(letters) / total))
+            cuts.append(len(letters))
+            pieces = ["".join(letters[a:z]) for a, z in pairwise(cuts)]
+            if not all(pieces):
+                boxes.append(box)
+                continue
+            starts = [sum(len(q) for q in pieces[:n]) for n in range(len(pieces))]
+            boxes += _split_box(Box("".join(letters), box.left, box.top, box.width,
+                                    box.height, box.confidence, box.line_key),
+                                list(zip(pieces, starts, strict=True)))
+        out.append(boxes)
     return out
 
 
@@ -1797,38 +1855,50 @@ def _read_well(words: Sequence[Box]) -> float:
 
 
 def _unhyphenated(words: Sequence[Box]) -> list[Box]:
-    """Words of a signer's line with two syllables run together split into two: a hyphen
-    between them ("TRƯỞNG-CÔNG", "Hồ-Thị": in a name or a title the "hyphen" is a pen stroke
-    or a seal's rim read in the space), or the space lost before a capital ("MỹThể": no
-    Vietnamese syllable has a capital inside it). Names and titles are written as separate
+    """Words of a signer's line with syllables run together split apart: a hyphen between
+    them ("TRƯỞNG-CÔNG", "Hồ-Thị", "Lê-Hái-Mỹ": in a name or a title the "hyphen" is a pen
+    stroke or a seal's rim read in the space; a pen's stroke along a name's middle is read as
+    one between each pair of its words, seed 337 p35), or the space lost before a capital
+    ("MỹThể": no Vietnamese syllable has a capital inside it). Split only when every piece is
+    a syllable ("GXN-CA", "McDonald" stay). Names and titles are written as separate
     syllables."""
     out: list[Box] = []
     for b in words:
-        parts = b.text.split("-")
-        gap = 1
-        if len(parts) != 2:
-            cuts = [i for i in range(1, len(b.text))
-                    if b.text[i].isupper() and b.text[i - 1].islower()]
-            parts, gap = ([b.text[:cuts[0]], b.text[cuts[0]:]], 0) if len(cuts) == 1 else (
-                [b.text], 0)
-        if len(parts) == 2 and all(p.isalpha() and is_syllable(p.lower()) for p in parts):
-            # The hyphen's width (or half a letter's) stays a gap.
-            out += _split_box(b, parts[0], parts[1], len(parts[0]) + max(gap, 0.5))
-        else:
-            out.append(b)
+        pieces = _syllable_pieces(b.text)
+        out += [b] if pieces is None else _split_box(b, pieces)
     return out
 
 
-def _split_box(box: Box, first: str, second: str, start: float) -> list[Box]:
-    """``box`` as two words, ``first`` over its first ``len(first)`` characters' width and
-    ``second`` from character ``start`` on (widths in proportion to the characters read):
-    what lies between stays a gap, so that the text layer has a space there."""
-    cut = round(box.width * len(first) / len(box.text))
-    begin = round(box.width * start / len(box.text))
-    return [Box(first, box.left, box.top, max(1, cut), box.height, box.confidence,
-                box.line_key),
-            Box(second, box.left + begin, box.top, max(1, box.width - begin), box.height,
-                box.confidence, box.line_key)]
+def _syllable_pieces(text: str) -> list[tuple[str, int]] | None:
+    """``text`` cut at its hyphens and before each capital that follows a small letter, as
+    (piece, its first character's place); None when that leaves one piece or a piece that is
+    no Vietnamese syllable."""
+    pieces: list[tuple[str, int]] = []
+    for match in re.finditer(r"[^-]+", text):
+        part, at = match.group(0), match.start()
+        cuts = [0] + [i for i in range(1, len(part))
+                      if part[i].isupper() and part[i - 1].islower()] + [len(part)]
+        pieces += [(part[a:z], at + a) for a, z in pairwise(cuts)]
+    if len(pieces) < 2 or not all(p.isalpha() and is_syllable(p.lower()) for p, _ in pieces):
+        return None
+    return pieces
+
+
+def _split_box(box: Box, pieces: Sequence[tuple[str, int]]) -> list[Box]:
+    """``box`` as one word per piece (its text, the place of its first character in the
+    word read), each over its characters' share of the width (in proportion to the
+    characters read): a hyphen between two stays a gap, so that the text layer has a space
+    there; two run together have half a letter's gap between them."""
+    per = box.width / len(box.text)
+    out: list[Box] = []
+    for n, (text, at) in enumerate(pieces):
+        start = at + (0.5 if n and at == pieces[n - 1][1] + len(pieces[n - 1][0]) else 0)
+        end = at + len(text)
+        left = box.left + round(per * start)
+        right = box.left + round(per * end)
+        out.append(Box(text, left, box.top, max(1, right - left), box.height,
+                       box.confidence, box.line_key))
+    return out
 
 
 def _needs_reading(level: np.ndarray, strip: Region, inside: Sequence[Box], usual: int

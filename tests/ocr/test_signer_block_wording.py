@@ -35,3 +35,19 @@ def test_the_applicants_name_is_never_kept_as_the_receiving_officers() -> None:
     columns = ("NGƯỜI NỘP HỒ SƠ\n(Ký và ghi rõ họ tên)\nLê Minh Sỹ\n"
                "NGƯỜI TIẾP NHẬN HỒ SƠ\n(Ký và ghi rõ họ tên)\nVũ Thanh Quỳnh")
     assert signer_of(columns) == {"title": "NGƯỜI TIẾP NHẬN HỒ SƠ", "name": "Vũ Thanh Quỳnh"}
+
+
+def test_a_title_read_with_its_spaces_lost_is_a_line_of_the_block() -> None:
+    # render_document decisions 2 and 4 (heavy): the deputy's title, its "PHÓ" under the
+    # seal, read "CHUTỊCH", and "PHÓ CHỦ TỊCH ." — neither a title as read, so the block
+    # ended there and the name under it was lost.
+    text = ("Điều 2. Quyết định có hiệu lực từ ngày ký.\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\n"
+            "CHUTỊCH\n;\nNguyễn Trung Nam")
+    assert signer_of(text) == {"title": "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / CHỦ TỊCH",
+                               "name": "Nguyễn Trung Nam"}
+    text = "Điều 2. Quyết định.\nKT. CHỦ TỊCH\nPHÓCHỦTỊCH .\nNguyễn Diệu Tuyết"
+    assert signer_of(text) == {"title": "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH",
+                               "name": "Nguyễn Diệu Tuyết"}
+    # Other letters are not told: "CÔNGAN" is no title, "TỰ PHÓ CHỦ TỊC" is not made one.
+    assert "name" not in (signer_of("Điều 2. Quyết định.\nKT. CHỦ TỊCH\nTỰ PHÓ CHỦ TỊC\n"
+                                    "Đỗ Trung Minh Hiếu") or {})

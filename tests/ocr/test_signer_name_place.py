@@ -159,3 +159,29 @@ def test_the_twins_of_a_name_are_its_letters_with_other_marks() -> None:
     assert "Quyên" not in mark_twins("Quyên", surname=False)
     assert mark_twins("Xyzt", surname=False) == []  # no name: nothing to choose between
     assert all(fold(t) == "hien" for t in mark_twins("Hiến", surname=False))
+
+
+def test_a_name_word_with_a_letter_read_twice_is_the_name_it_reads_once() -> None:
+    # Seed 337 p49 (DejaVu Serif, speckled grey at 300 dpi, a pen under the name): the name's
+    # place read "Thượnổ tá Lê NgọocẨn" — "Ngọoc" is a syllable by its letters but no name,
+    # so the line was no name and the signer was lost.
+    conf = [8.0, 97.0, 92.0, 62.0, 62.0]
+    assert name_reading(["Thượnổ", "tá", "Lê", "Ngọoc", "Ẩn"], TITLES, conf) == [
+        "Thượng", "tá", "Lê", "Ngọc", "Ẩn"]
+    assert name_reading(["Vũ", "Kiều", "Dũũng"], TITLES, [90.0, 90.0, 40.0]) == [
+        "Vũ", "Kiều", "Dũng"]
+    # Not made up: two such words are likelier no name; letters that read once give no
+    # name ("Ngooc": "Ngoc"), or a word has no letter twice ("Ngọac").
+    assert name_reading(["Lê", "Ngọoc", "Ngọoc"], TITLES, [92.0, 62.0, 62.0]) is None
+    assert name_reading(["Lê", "Ngooc", "Ẩn"], TITLES, [92.0, 62.0, 62.0]) is None
+    assert name_reading(["Lê", "Ngọac", "Ẩn"], TITLES, [92.0, 62.0, 62.0]) is None
+
+
+def test_a_hat_read_apart_after_a_ranked_name_is_the_last_words() -> None:
+    # Seed 337 p49: "` Thượn tá Lê Ngọc Ẩn ˆ" — the hat apart ("ˆ", a letter by Unicode)
+    # made the line one word too long for a rank and a name.
+    conf = [64.0, 0.0, 97.0, 97.0, 60.0, 60.0, 72.0]
+    assert name_reading(["`", "Thượn", "tá", "Lê", "Ngọc", "Ẩn", "ˆ"], TITLES, conf) == [
+        "", "Thượng", "tá", "Lê", "Ngọc", "Ẩn", ""]
+    assert name_reading(["Thượng", "tá", "Nguyên", "Đức", "Cảm", "ˆ"], TITLES, [90.0] * 6) == [
+        "Thượng", "tá", "Nguyễn", "Đức", "Cẩm", ""]

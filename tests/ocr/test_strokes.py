@@ -12,6 +12,7 @@ from sohoa.ocr.engine import (
     _STRAY_IN_SIGNER,
     _delegations,
     _is_noise,
+    _title_readings,
     _trimmed,
     _unhyphenated,
 )
@@ -311,3 +312,37 @@ def test_a_lighter_pen_over_a_name_with_no_seal_found_gives_a_copy_by_the_inks_l
     assert any((copy[pen] >= 160).mean() > 0.95 and (copy[letters] < 128).mean() > 0.99
                for copy in prepared.alternatives())
 
+
+
+def test_a_pens_stroke_read_as_hyphens_between_every_word_of_a_name_is_spaces() -> None:
+    # Seed 337 p35 (Liberation Serif, an opaque blue pen along the name's middle): the name's
+    # reread gave "Lê-Hái-Mỹ" — three syllables, two hyphens — and the line was left unread.
+    words = [Box("Lê-Hái-Mỹ", 1533, 1769, 315, 50, 46.0, 1), Box("—", 1850, 1790, 20, 4, 81.0, 1),
+             Box("Lê-HáfMIỹ", 1533, 1769, 315, 50, 31.0, 2),
+             Box("Đặng-ThịMỹ", 100, 10, 300, 40, 70.0, 3)]
+    out = _unhyphenated(words)
+    assert [b.text for b in out] == ["Lê", "Hái", "Mỹ", "—", "Lê-HáfMIỹ", "Đặng", "Thị", "Mỹ"]
+    le, hai, my = out[:3]
+    assert le.left == 1533 and my.right == 1848
+    assert le.right < hai.left and hai.right < my.left  # each hyphen stays a gap
+    dang, thi, my2 = out[5:]
+    assert dang.right < thi.left and thi.right < my2.left and my2.right == 400
+
+
+def test_a_title_read_run_together_replaces_a_line_the_page_read_as_no_title() -> None:
+    # Seed 337 p49 (DejaVu Serif, speckled grey at 300 dpi): the page read the title
+    # "TRƯỞNG CÔNG AN" as "ty CÔNG AN :" ("TRƯỞNG" a 356 px "ty"); the line read again alone
+    # gave "TRUỞNGCÔNGAN" at confidence 29, which the rule for lines read again dropped.
+    inside = [Box("ty", 1406, 1690, 356, 92, 29.0, 1), Box("CÔNG", 1771, 1693, 203, 117, 96.0, 1),
+              Box("AN", 1997, 1729, 135, 52, 90.0, 1), Box(":", 2103, 1701, 33, 95, 78.0, 1)]
+    glued = [Box("TRUỞNGCÔNGAN", 1400, 1700, 720, 95, 29.0, 2)]
+    other = [Box("~", 1300, 1700, 30, 30, 40.0, 3), Box("Hà", 1400, 1700, 200, 90, 60.0, 3)]
+    out = _title_readings([other, glued], inside, 90)
+    assert [[b.text for b in r] for r in out] == [["TRUỞNG", "CÔNG", "AN"]]
+    first, second, third = out[0]
+    assert first.left == 1400 and third.right == 2120 and first.right <= second.left
+    # A line the page read as a title is left to its own rules; a reading of no title is
+    # no title.
+    title = [Box("TRƯỞNG", 1400, 1690, 300, 92, 40.0, 1), *inside[1:3]]
+    assert _title_readings([glued], title, 90) == []
+    assert _title_readings([other], inside, 90) == []

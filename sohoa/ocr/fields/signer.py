@@ -25,6 +25,7 @@ from sohoa.ocr.titles import (
     is_title_line,
     load_titles,
     opens_name_line,
+    spaced_title,
 )
 from sohoa.records import InkMark, OcrPage, Word
 from sohoa.vntext import fold, nfc, title_case_name
@@ -157,6 +158,9 @@ class _Reader:
     def __init__(self, lines: Sequence[str]) -> None:
         self.titles = load_titles()
         self.lines = [_speck_off(" ".join(nfc(line).split()), self.titles) for line in lines]
+        # A title read with its spaces lost is that title: read as no line of the block, it
+        # ended the block above the name ("KT. CHỦ TỊCH / CHUTỊCH / Nguyễn Trung Nam").
+        self.lines = [spaced_title(line, self.titles) or line for line in self.lines]
         # A body that signs only through "TM." ("ỦY BAN NHÂN DÂN") is the header without it.
         self.collective = {e.text for e in self.titles.entries if e.collective}
 
