@@ -385,8 +385,9 @@ def marital_status_certificate(ctx: Ctx) -> Built:
                          ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]))
     signature_block(s, rng, y, s.right - s.mm(45), titles, ctx.officer(), seal=authority)
     fields = _person_fields(p) | {
-        "address": p.address, "document_number": number, "issuing_body": authority.name,
-        "issue_date": issued.isoformat(),
+        # the paper names its commune without the district (its header, its body's first line)
+        "address": p.address, "document_number": number,
+        "issuing_body": f"Ủy ban nhân dân {home.ward}", "issue_date": issued.isoformat(),
     }
     return Built("GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", p.id_number, "person", fields, [s])
 
