@@ -50,6 +50,7 @@ from sohoa.ocr.fields.scores import (
     OWNER_CONFIDENCE,
 )
 from sohoa.ocr.fields.words import _text, _words
+from sohoa.ocr.fields.zonecheck import zone_rival
 from sohoa.ocr.mrz import Mrz, find_mrz
 from sohoa.ocr.segment import find_dossier_code
 from sohoa.records import Extraction, FieldValue
@@ -502,6 +503,9 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     _household_business_code(out, hits, lines)
     if mrz is not None:
         _apply_mrz(out, mrz)
+    if doc_type == "citizen_id_card" and (mrz is None or not mrz.checks_ok) \
+            and (doubted := _zone_disagrees(out, lines)) is not None:
+        proposed = doubted
     if mrz is not None and mrz.surname:
         _name_from_mrz(out, lines, mrz)
     _sex_from_id(out)
@@ -807,6 +811,25 @@ def _field_date(out: dict[str, FieldValue], key: str) -> date | None:
         return date.fromisoformat(fv.value)
     except ValueError:
         return None
+
+
+def _zone_disagrees(out: dict[str, FieldValue], lines: list[str]) -> str | None:
+    """The printed number, flagged, when the card's zone (read too damaged to verify) prints
+    another valid number one digit from it and not it (:mod:`sohoa.ocr.fields.zonecheck`);
+    the number is returned to be proposed. None, and nothing changed, otherwise."""
+    printed = out.get("id_number")
+    if printed is None or printed.flag or not printed.value:
+        return None
+    sex = out.get("sex")
+    female = None if sex is None or sex.value is None else sex.value == "Nữ"
+    rival = zone_rival(printed.value, lines, _field_date(out, "date_of_birth"), female)
+    if rival is None:
+        return None
+    out["id_number"] = FieldValue(
+        printed.value, min(printed.confidence, _FLAGGED),
+        f"số in trên thẻ đọc được {printed.value}, vùng đọc máy (MRZ) ghi {rival}: một chữ số "
+        "bị đọc nhầm ở một trong hai nơi — đối chiếu với thẻ")
+    return printed.value
 
 
 def _apply_mrz(out: dict[str, FieldValue], mrz: Mrz) -> None:
