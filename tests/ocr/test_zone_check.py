@@ -68,3 +68,38 @@ def test_no_rival_when_the_zone_holds_two_or_none() -> None:
     two = "IDVNM 048176192890 048176192790 <<<"
     assert zone_rival("048176192090", [two], None, None) is None
     assert zone_rival("048176192090", [DAMAGED], None, None) == "048176192890"
+
+
+# tester18 t18-1801-36 and -16: the number read on its own line, its caption lost
+NEW_CARD = """CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NANL
+Độc lập - Tự do - Hạnh phúc
+CĂN CƯỚC
+Số định danh cớ nhên/Personodl
+056186557480
+Họ, chữ đệm và ên/Full name:
+THÁI NGỌC THƠ
+Giới ính/Sex: Nữ Quốc ịch/Nofiondlity: Việt Nam
+{zone}
+"""
+
+
+def test_a_number_read_alone_on_its_line_is_the_cards_when_the_zone_prints_it() -> None:
+    registry = load_registry()
+    card = extract_fields("citizen_id_card", NEW_CARD.format(
+        zone="TDVNM1865574800056186557480<<6\n8601011E2601013VNM<<<<<<<<<<<5"), registry)
+    assert card.owner_id == "056186557480"
+
+
+def test_a_number_read_alone_with_no_second_copy_is_only_proposed() -> None:
+    registry = load_registry()
+    card = extract_fields("citizen_id_card", NEW_CARD.format(zone=""), registry)
+    assert card.owner_id is None
+    alone = resolve_owner("citizen_id_card", card, registry=registry)
+    assert (alone.owner_id, alone.needs_review) == ("056186557480", True)
+    receipt = extract_fields("dossier_receipt", RECEIPT.replace(
+        "048176192890", "056186557480").replace("Phan Thùy Hằng", "Thái Ngọc Thơ"), registry)
+    both = resolve_owner("citizen_id_card", card, receipt, registry=registry)
+    assert (both.owner_id, both.needs_review) == ("056186557480", False)
+    # two numbers alone on their lines: neither is known to be the card's
+    two = NEW_CARD.format(zone="048176192890")
+    assert extract_fields("citizen_id_card", two, registry).fields.get("id_number") is None

@@ -50,7 +50,7 @@ from sohoa.ocr.fields.scores import (
     OWNER_CONFIDENCE,
 )
 from sohoa.ocr.fields.words import _text, _words
-from sohoa.ocr.fields.zonecheck import zone_rival
+from sohoa.ocr.fields.zonecheck import bare_number, zone_rival
 from sohoa.ocr.mrz import Mrz, find_mrz
 from sohoa.ocr.segment import find_dossier_code
 from sohoa.records import Extraction, FieldValue
@@ -498,6 +498,8 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     mrz = find_mrz(text) if doc_type == "citizen_id_card" or "VNM" in text.upper() else None
     # The printed number's doubt is known before the MRZ speaks: a verified zone settles it.
     near = _id_number(out, hits, lines, doc_type)
+    if doc_type == "citizen_id_card" and "id_number" not in out:
+        _bare_number(out, lines)
     proposed = _unsure_id(out, dict(unsure)) or near
     _enterprise_code(out, hits, lines)
     _household_business_code(out, hits, lines)
@@ -811,6 +813,22 @@ def _field_date(out: dict[str, FieldValue], key: str) -> date | None:
         return date.fromisoformat(fv.value)
     except ValueError:
         return None
+
+
+# A card's number read with no caption and no second copy on the card: below the owner's
+# confidence (scores.OWNER_CONFIDENCE), so it is proposed, never taken alone.
+_UNCAPTIONED = 0.5
+
+
+def _bare_number(out: dict[str, FieldValue], lines: list[str]) -> None:
+    """A card's number whose caption was lost, read on a line of its own
+    (:func:`sohoa.ocr.fields.zonecheck.bare_number`): taken when the card's zone prints it too,
+    else kept below the owner's confidence — proposed, and a receipt naming it confirms it."""
+    sex = out.get("sex")
+    female = None if sex is None or sex.value is None else sex.value == "Nữ"
+    found = bare_number(lines, _field_date(out, "date_of_birth"), female)
+    if found is not None:
+        out["id_number"] = FieldValue(found[0], 0.95 if found[1] else _UNCAPTIONED)
 
 
 def _zone_disagrees(out: dict[str, FieldValue], lines: list[str]) -> str | None:

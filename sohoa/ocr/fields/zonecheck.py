@@ -14,6 +14,7 @@ settles it (tester18 t18-1801-11: "…192890" printed, read "…192090", the rec
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sohoa.idcodes import citizen_id_problems
@@ -65,3 +66,21 @@ def zone_rival(number: str, lines: list[str], born: date | None,
               for c in [number[:i] + d + number[i + 1:]]
               if any(_in(c, z) for z in zones) and not citizen_id_problems(c, born, female)}
     return rivals.pop() if len(rivals) == 1 else None
+
+
+_BARE = re.compile(r"\W{0,3}(\d{12})\W{0,3}")
+
+
+def bare_number(lines: list[str], born: date | None, female: bool | None
+                ) -> tuple[str, bool] | None:
+    """A card's number read on a line of its own, its caption lost ("Số định danh cớ
+    nhên/Personodl" above it, or nothing: tester18 t18-1801-16 and -36): the one valid
+    12-digit number printed alone on a line, and whether the zone prints it too, exactly
+    (then two copies on the card agree). None when there is no such line, or more than one
+    number so printed."""
+    found = {m[1] for line in lines if (m := _BARE.fullmatch(line.strip()))
+             and not citizen_id_problems(m[1], born, female)}
+    if len(found) != 1:
+        return None
+    number = found.pop()
+    return number, any(number in z for z in zone_digits(lines))
