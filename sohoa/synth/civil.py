@@ -341,6 +341,57 @@ def marriage_certificate(ctx: Ctx) -> Built:
     return Built("GIẤY CHỨNG NHẬN KẾT HÔN", p.id_number, "person", fields, [s])
 
 
+_MARITAL_STATES = (
+    "Hiện tại chưa đăng ký kết hôn với ai.",
+    "Chưa đăng ký kết hôn với ai.",
+    "Đã đăng ký kết hôn, nhưng đã ly hôn theo bản án của Tòa án nhân dân; hiện tại chưa đăng "
+    "ký kết hôn với ai.",
+)
+
+
+def marital_status_certificate(ctx: Ctx) -> Built:
+    """GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN (TT 04/2020/TT-BTP, the commune's form): the
+    person it certifies owns it; the commune prints their card's number under "Giấy tờ tùy
+    thân". It is valid six months from issue (NĐ 123/2015/NĐ-CP, Điều 23) and is brought to
+    register a marriage."""
+    p, rng = ctx.person, ctx.rng
+    s = ctx.sheet()
+    home = place_of(p.address, rng)
+    authority = ward_committee(home)
+    issued = ctx.day_before(3, 150)
+    number = f"{rng.randint(10, 900)}/UBND-XNTTHN"
+    y = national_header(s, authority, s.top, number=number, when=issued)
+    y = title(s, "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", y)
+    cx = (s.left + s.right) / 2
+    y = s.write(f"ỦY BAN NHÂN DÂN {home.ward.upper()}", cx, y, style="bold", align="center")
+    y += s.mm(2)
+    y = s.paragraph(f"Xét đề nghị của {'bà' if p.female else 'ông'} {p.full_name} về việc xác "
+                    "nhận tình trạng hôn nhân cho:", y)
+    y = s.labelled("Họ, chữ đệm, tên:", p.full_name.upper(), y, value_style="bold")
+    y = s.labelled("Ngày, tháng, năm sinh:", dmy(p.date_of_birth), y)
+    y = s.write(f"Giới tính: {p.sex}    Dân tộc: {p.ethnicity}    Quốc tịch: {p.nationality}",
+                s.left, y)
+    y = s.labelled("Giấy tờ tùy thân:", f"Căn cước công dân số {p.id_number}", y)
+    y = s.labelled("Nơi cư trú:", p.address, y)
+    since = date(p.date_of_birth.year + 18, p.date_of_birth.month, min(p.date_of_birth.day, 28))
+    y = s.paragraph(f"Trong thời gian cư trú tại {home.ward}, {home.district.name} từ ngày "
+                    f"{dmy(since)} đến ngày {dmy(issued)}", y)
+    y = s.labelled("Tình trạng hôn nhân:", rng.choice(_MARITAL_STATES), y)
+    y = s.labelled("Giấy này được cấp để:", "Đăng ký kết hôn.", y)
+    y = s.paragraph("Giấy này có giá trị sử dụng trong thời hạn 06 tháng, kể từ ngày cấp.", y,
+                    style="italic")
+    y += s.mm(5)
+    titles = rng.choice((["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"],
+                         ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]))
+    signature_block(s, rng, y, s.right - s.mm(45), titles, ctx.officer(), seal=authority)
+    fields = _person_fields(p) | {
+        # the paper names its commune without the district (its header, its body's first line)
+        "address": p.address, "document_number": number,
+        "issuing_body": f"Ủy ban nhân dân {home.ward}", "issue_date": issued.isoformat(),
+    }
+    return Built("GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", p.id_number, "person", fields, [s])
+
+
 def judicial_record(ctx: Ctx) -> Built:
     p, rng = ctx.person, ctx.rng
     s = ctx.sheet()

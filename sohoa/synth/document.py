@@ -31,6 +31,7 @@ BUILDERS: dict[str, Callable[[Ctx], Built]] = {
     "construction_permit": official.construction_permit,
     # appended, so every earlier type keeps its place (and its pages) in DOC_TYPES
     "household_business_registration": official.household_business_registration,
+    "marital_status_certificate": civil.marital_status_certificate,
 }
 DOC_TYPES: tuple[str, ...] = tuple(BUILDERS)
 
@@ -48,6 +49,7 @@ DOC_NAMES: dict[str, str] = {
     "land_use_certificate": "Bản sao Giấy chứng nhận quyền sử dụng đất",
     "construction_permit": "Bản sao Giấy phép xây dựng",
     "household_business_registration": "Bản sao Giấy chứng nhận đăng ký hộ kinh doanh",
+    "marital_status_certificate": "Giấy xác nhận tình trạng hôn nhân",
 }
 
 

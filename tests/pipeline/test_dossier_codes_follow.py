@@ -125,20 +125,21 @@ def test_both_spouses_cards_fill_the_two_party_component(settings: Settings) -> 
     code = "H19.22-261207-0102"
     with open_archive(settings) as archive:
         _open(archive, settings, code, MARRIAGE)
-        assert [c[0] for c in _components(archive, code)] == ["TP1", "TP2", "TP2"]
+        assert [c[0] for c in _components(archive, code)] == ["TP1", "TP2", "TP2", "TP3", "TP3"]
         own = _store(archive, "own", "UNASSIGNED-aaaaaaaaaaaa", owner=APPLICANT)
         bride = _store(archive, "bride", code, owner=BRIDE)
         again = _store(archive, "bride-again", code, owner=BRIDE)  # her card fed twice
         # the other party's card is hers to bring: no question asked, numbered under her
         assert archive.get_document(bride)["needs_review"] is False
         assert _components(archive, code)[1:] == [
-            ("TP2", bride, f"{BRIDE}.{MARRIAGE}.TP2.01"), ("TP2", None, None)]
+            ("TP2", bride, f"{BRIDE}.{MARRIAGE}.TP2.01"), ("TP2", None, None),
+            ("TP3", None, None), ("TP3", None, None)]
         assert archive.get_document(again)["digitization_code"] == f"{BRIDE}.{MARRIAGE}.2.01"
         # the applicant's own stored card takes the second party's row
         state, changed = records.reuse(archive, code, own, component="TP2", by=BY,
                                        purpose=code, today=date(2026, 12, 7))
         assert changed and state.document_id == own
-        assert [c[1] for c in _components(archive, code)] == [None, bride, own]
+        assert [c[1] for c in _components(archive, code)] == [None, bride, own, None, None]
         # asked again: its own row, nothing changed
         assert records.reuse(archive, code, own, component="TP2", by=BY, purpose=code,
                              today=date(2026, 12, 7))[1] is False
@@ -157,7 +158,7 @@ def test_a_card_of_the_same_party_does_not_take_the_other_partys_row(
         first = _store(archive, "first", code, owner=APPLICANT)
         own = _store(archive, "own2", "UNASSIGNED-bbbbbbbbbbbb", owner=APPLICANT)
         _store(archive, "second", code, owner=APPLICANT)
-        assert [c[1] for c in _components(archive, code)] == [None, first, None]
+        assert [c[1] for c in _components(archive, code)] == [None, first, None, None, None]
         with pytest.raises(WorkflowError, match=f"đã có giấy tờ của {APPLICANT}; mỗi bên"):
             records.reuse(archive, code, own, component="TP2", by=BY, purpose=code,
                           today=date(2026, 12, 7))
@@ -279,7 +280,7 @@ def test_the_other_partys_stored_card_is_reused_for_the_second_row(settings: Set
         state, changed = records.reuse(archive, code, bride, component="TP2", by=BY,
                                        purpose=code, today=date(2026, 12, 7))
         assert changed and state.document_id == bride
-        assert sorted(c[1] for c in _components(archive, code)[1:]) == sorted([own, bride])
+        assert sorted(c[1] for c in _components(archive, code)[1:3]) == sorted([own, bride])
         with pytest.raises(ReuseRefusedError, match="thuộc chủ sở hữu khác"):
             records.reuse(archive, code, stranger, component="TP1", by=BY, purpose=code,
                           today=date(2026, 12, 7))

@@ -50,6 +50,7 @@ from sohoa.ocr.fields.scores import (
     OWNER_CONFIDENCE,
 )
 from sohoa.ocr.fields.words import _text, _words
+from sohoa.ocr.fields.zonecheck import bare_number, zone_rival
 from sohoa.ocr.mrz import Mrz, find_mrz
 from sohoa.ocr.segment import find_dossier_code
 from sohoa.records import Extraction, FieldValue
@@ -497,11 +498,16 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     mrz = find_mrz(text) if doc_type == "citizen_id_card" or "VNM" in text.upper() else None
     # The printed number's doubt is known before the MRZ speaks: a verified zone settles it.
     near = _id_number(out, hits, lines, doc_type)
+    if doc_type == "citizen_id_card" and "id_number" not in out:
+        _bare_number(out, lines)
     proposed = _unsure_id(out, dict(unsure)) or near
     _enterprise_code(out, hits, lines)
     _household_business_code(out, hits, lines)
     if mrz is not None:
         _apply_mrz(out, mrz)
+    if doc_type == "citizen_id_card" and (mrz is None or not mrz.checks_ok) \
+            and (doubted := _zone_disagrees(out, lines)) is not None:
+        proposed = doubted
     if mrz is not None and mrz.surname:
         _name_from_mrz(out, lines, mrz)
     _sex_from_id(out)
@@ -807,6 +813,41 @@ def _field_date(out: dict[str, FieldValue], key: str) -> date | None:
         return date.fromisoformat(fv.value)
     except ValueError:
         return None
+
+
+# A card's number read with no caption and no second copy on the card: below the owner's
+# confidence (scores.OWNER_CONFIDENCE), so it is proposed, never taken alone.
+_UNCAPTIONED = 0.5
+
+
+def _bare_number(out: dict[str, FieldValue], lines: list[str]) -> None:
+    """A card's number whose caption was lost, read on a line of its own
+    (:func:`sohoa.ocr.fields.zonecheck.bare_number`): taken when the card's zone prints it too,
+    else kept below the owner's confidence — proposed, and a receipt naming it confirms it."""
+    sex = out.get("sex")
+    female = None if sex is None or sex.value is None else sex.value == "Nữ"
+    found = bare_number(lines, _field_date(out, "date_of_birth"), female)
+    if found is not None:
+        out["id_number"] = FieldValue(found[0], 0.95 if found[1] else _UNCAPTIONED)
+
+
+def _zone_disagrees(out: dict[str, FieldValue], lines: list[str]) -> str | None:
+    """The printed number, flagged, when the card's zone (read too damaged to verify) prints
+    another valid number one digit from it and not it (:mod:`sohoa.ocr.fields.zonecheck`);
+    the number is returned to be proposed. None, and nothing changed, otherwise."""
+    printed = out.get("id_number")
+    if printed is None or printed.flag or not printed.value:
+        return None
+    sex = out.get("sex")
+    female = None if sex is None or sex.value is None else sex.value == "Nữ"
+    rival = zone_rival(printed.value, lines, _field_date(out, "date_of_birth"), female)
+    if rival is None:
+        return None
+    out["id_number"] = FieldValue(
+        printed.value, min(printed.confidence, _FLAGGED),
+        f"số in trên thẻ đọc được {printed.value}, vùng đọc máy (MRZ) ghi {rival}: một chữ số "
+        "bị đọc nhầm ở một trong hai nơi — đối chiếu với thẻ")
+    return printed.value
 
 
 def _apply_mrz(out: dict[str, FieldValue], mrz: Mrz) -> None:
