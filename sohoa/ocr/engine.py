@@ -992,11 +992,18 @@ def _reread_regions(api: tesserocr.PyTessBaseAPI, kept: list[Box], regions: Sequ
         for box in again:
             lines.setdefault(box.line_key, []).append(box)
         for key, words in lines.items():
-            new = [b for b in words if not any(_overlaps(b, k) for k in (*kept, *found))]
-            if not new:
-                continue
+            # The line's own confidence first: most lines of a seal's region fail it, and the
+            # overlaps are then not looked for among all the page's words.
             confidence = sum(b.confidence for b in words) / len(words)
             if confidence < _REGION_MIN_CONFIDENCE or _valid_share(words) < _REGION_MIN_VALID:
+                continue
+            # A word that overlaps a line's word meets the line's extent.
+            x0, y0 = min(b.left for b in words), min(b.top for b in words)
+            x1, y1 = max(b.right for b in words), max(b.bottom for b in words)
+            near = [k for k in (*kept, *found)
+                    if k.left < x1 and k.right > x0 and k.top < y1 and k.bottom > y0]
+            new = [b for b in words if not any(_overlaps(b, k) for k in near)]
+            if not new:
                 continue
             # The words added must hold up on their own too (a line half read before and
             # half made of a signature's loops is not).
