@@ -68,6 +68,7 @@ from sohoa.ocr.orient import (
     detect_rotation,
     estimate_skew,
     lines_run_down,
+    quarter_turn,
     rotation_candidates,
     unskew_box,
     upside_down,
@@ -516,7 +517,7 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
           regions: Sequence[Region] = (), beside: Sequence[Region] = (),
           alternatives: Callable[[], list[np.ndarray]] | None = None,
           marks: Sequence[InkMark] = (), zone_number: str | None = None,
-          turn: Callable[[], int] | None = None,
+          turn: Callable[[int], int] | None = None,
           ) -> tuple[float, int, int, list[Box], bool, list[tuple[str, str]], list[str]] | int:
     """Deskew and recognize an upright page: (skew, width, height, word boxes, finished).
 
@@ -528,12 +529,14 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
     sure the engine is of it). ``zone_number``: the personal number the machine-readable zone
     of the card's other side gives, verified (:func:`_number_the_zone_gives`).
 
-    ``turn`` (the page as scanned, orientation not known): asked for the page's turn (OSD,
-    with the engines' lock held) when the page's lines look upside down
-    (:func:`sohoa.ocr.orient.upside_down`), else when its first reading does not read
-    upright; a turn other than 0 is returned at once, before the page is read (≈0.7 CPU s
-    saved on an upside-down page) or before any line is read again (the rereads of a page read
-    sideways or upside down are thrown away with it: ≈0.2-0.3 CPU s)."""
+    ``turn`` (the page as scanned, orientation not known): asked for the page's turn (with the
+    engines' lock held) when the page's lines look upside down
+    (:func:`sohoa.ocr.orient.upside_down`: ``turn(180)``, the lines' own answer, which the
+    caller checks by the turned page's reading before it asks OSD), else when its first reading
+    does not read upright (``turn(0)``: OSD); a turn other than 0 is returned at once, before
+    the page is read (≈0.7 CPU s saved on an upside-down page) or before any line is read
+    again (the rereads of a page read sideways or upside down are thrown away with it:
+    ≈0.2-0.3 CPU s)."""
     skew = estimate_skew(upright_gray)
     level = np.ascontiguousarray(deskew(upright_gray, skew))
     height, width = level.shape
@@ -545,7 +548,7 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
         assert api is not None
         if turn is not None and upside_down(level):
             # Lines that look upside down: the turn is asked before the page is read.
-            rotation = turn()
+            rotation = turn(180)
             if rotation != 0:
                 return rotation
         api.SetImageBytes(level.tobytes(), width, height, 1, width)
@@ -558,7 +561,7 @@ def _read(upright_gray: np.ndarray, dpi: int, timeout_ms: int, settings: OcrSett
             read = list(_words(api))
             boxes = _standard_words(read, [box for box in read if not _is_noise(box)])
             if turn is not None and not _reads_upright(_cleared(boxes, marks)):
-                rotation = turn()
+                rotation = turn(0)
                 if rotation != 0:
                     api.Clear()
                     return rotation
@@ -989,11 +992,18 @@ def _reread_regions(api: tesserocr.PyTessBaseAPI, kept: list[Box], regions: Sequ
         for box in again:
             lines.setdefault(box.line_key, []).append(box)
         for key, words in lines.items():
-            new = [b for b in words if not any(_overlaps(b, k) for k in (*kept, *found))]
-            if not new:
-                continue
+            # The line's own confidence first: most lines of a seal's region fail it, and the
+            # overlaps are then not looked for among all the page's words.
             confidence = sum(b.confidence for b in words) / len(words)
             if confidence < _REGION_MIN_CONFIDENCE or _valid_share(words) < _REGION_MIN_VALID:
+                continue
+            # A word that overlaps a line's word meets the line's extent.
+            x0, y0 = min(b.left for b in words), min(b.top for b in words)
+            x1, y1 = max(b.right for b in words), max(b.bottom for b in words)
+            near = [k for k in (*kept, *found)
+                    if k.left < x1 and k.right > x0 and k.top < y1 and k.bottom > y0]
+            new = [b for b in words if not any(_overlaps(b, k) for k in near)]
+            if not new:
                 continue
             # The words added must hold up on their own too (a line half read before and
             # half made of a signature's loops is not).
@@ -1710,9 +1720,20 @@ def _read_name_place(api: tesserocr.PyTessBaseAPI, level: np.ndarray, area: Regi
                 if cut or scale > 1]
             if unpenned is not level:
                 variants += [(unpenned, cut, scale) for cut in (0.0, 0.35) for scale in (1, 2)]
-            for copy, cut, scale in variants:
+            # The page's reading of the line, each copy's and the page's enlarged: when all
+            # give the same words and the rules take none, the pen garbles nothing there and
+            # the print reads as printed; its cuts and other enlargements are not read for it
+            # (≈0.1-0.3 CPU s a page whose signer's name the rules do not take: a rare
+            # surname, as on tester18's pages).
+            alike = {tuple(b.text for b in sorted((b for b in boxes if _within(b, strip)),
+                                                    key=lambda b: b.left))}
+            for n, (copy, cut, scale) in enumerate(variants):
+                if n == len(copies) + 1 and len(alike) == 1 and all(alike):
+                    break
                 band = (strip[0], strip[1] + round(cut * usual), strip[2], strip[3])
                 reading = _unhyphenated(_read_strip(api, copy, band, dpi, timeout_ms, scale))
+                if n <= len(copies):
+                    alike.add(tuple(b.text for b in reading))
                 if not reading:
                     continue
                 tokens = [b.text for b in reading]
@@ -2647,22 +2668,33 @@ def _recognize_whole(
     read: (tuple[float, int, int, list[Box], bool, list[tuple[str, str]], list[str]] | int
            | None) = None
     asked: list[int] = []  # OSD's answer, once asked
+    # The turn the page's own lines gave (upside down, or running down the page), taken
+    # without asking OSD (≈0.2 CPU s a turned page): the page turned so is read, and only when
+    # that reading is not upright is OSD asked (the reading is kept for its answer's turn).
+    guessed: list[int] = []
 
-    def turn() -> int:
-        """The page's turn by OSD (the caller holds the engines' lock), asked once."""
+    def turn(lines: int = 0) -> int:
+        """The page's turn (the caller holds the engines' lock): ``lines`` when the page's
+        lines gave one and OSD has not been asked, else OSD's, asked once."""
+        if not settings.detect_orientation:
+            return 0
+        if lines and not asked:
+            guessed.append(lines)
+            return lines
         if not asked:
             _ENGINES.ensure(settings)
             asked.append(_orientation(prepared.gray, dpi, timeout_ms, settings.fast_orientation)
-                         if settings.detect_orientation and _ENGINES.osd is not None else 0)
+                         if _ENGINES.osd is not None else 0)
         return asked[0]
 
-    if (settings.detect_orientation and settings.upright_first
-            and not lines_run_down(prepared.gray)):
+    runs_down = (settings.detect_orientation and settings.upright_first
+                 and lines_run_down(prepared.gray))
+    if settings.detect_orientation and settings.upright_first and not runs_down:
         # Most scanned pages are upright: read the page as it is, and ask OSD only when that
         # reading does not look like Vietnamese text (a turned page reads as few, unsure,
         # invalid syllables). Saves OSD's ≈0.27 CPU s on every upright page; a turned page pays
         # its first reading of the whole page (the lines are not read again: ``turn``). A page
-        # whose lines run down the page is turned by 90°: OSD is asked first.
+        # whose lines run down the page is turned by 90°: its lines tell which way.
         read = _read(prepared.gray, dpi, timeout_ms, settings, _mark_regions(found, dpi),
                      _photo_regions(photos, 0, scan_w, scan_h), prepared.alternatives, found,
                      zone_number, turn)
@@ -2672,12 +2704,15 @@ def _recognize_whole(
     elif read is not None and not asked and not _reads_upright(read[3]):
         with _ENGINES.lock:
             rotation = turn()
-    if read is None:
+    if read is None and not guessed:
         with _ENGINES.lock:
-            rotation = turn()
-    if read is None or rotation != 0:
-        def read_turned(by: int) -> tuple[float, int, int, list[Box], bool,
-                                          list[tuple[str, str]], list[str]]:
+            rotation = turn(quarter_turn(prepared.gray) if runs_down else 0)
+    done: dict[int, tuple[float, int, int, list[Box], bool, list[tuple[str, str]],
+                          list[str]]] = {}  # the page read turned, by turn
+
+    def read_turned(by: int) -> tuple[float, int, int, list[Box], bool,
+                                      list[tuple[str, str]], list[str]]:
+        if by not in done:
             # np.rot90 turns counter-clockwise; the upright copy is the clean copy turned
             # clockwise.
             turned = [_turn_mark(m, by, scan_w, scan_h) for m in found]
@@ -2686,8 +2721,17 @@ def _recognize_whole(
                             _photo_regions(photos, by, scan_w, scan_h),
                             _turned(prepared.alternatives, by), turned, zone_number)
             assert not isinstance(reading, int)  # only a reading given ``turn`` stops early
-            return reading
+            done[by] = reading
+        return done[by]
 
+    if guessed and read is None and not _reads_upright(read_turned(rotation)[3]):
+        # The lines' turn does not read upright: OSD's answer, as for any turned page (an
+        # answer of 0 is the page read as scanned, and only so).
+        with _ENGINES.lock:
+            rotation = turn()
+        if rotation == 0:
+            read = read_turned(0)
+    if read is None or rotation != 0:
         readings = [(rotation, read_turned(rotation))]
         if rotation != 0 and not _reads_upright(readings[0][1][3]):
             # OSD's sure answers are wrong by half a turn on some cards (a quarter turn

@@ -34,8 +34,10 @@ def jpegtran() -> str | None:
     return shutil.which("jpegtran")
 
 
-def leaner_jpeg(data: bytes) -> bytes:
-    """``data`` (a JPEG) re-coded losslessly when that makes it smaller, else ``data`` itself."""
+def leaner_jpeg(data: bytes, decoded: Image.Image | None = None) -> bytes:
+    """``data`` (a JPEG) re-coded losslessly when that makes it smaller, else ``data`` itself.
+    ``decoded``: ``data`` already decoded by Pillow (the page read for recognition), compared
+    with the re-coded file instead of decoding ``data`` once more."""
     tool = jpegtran()
     if tool is None:
         return data
@@ -47,15 +49,23 @@ def leaner_jpeg(data: bytes) -> bytes:
     recoded = done.stdout
     if done.returncode != 0 or not recoded or len(recoded) >= len(data):
         return data
-    return recoded if same_pixels(data, recoded) else data
+    return recoded if same_pixels(data, recoded, decoded) else data
 
 
-def same_pixels(a: bytes, b: bytes) -> bool:
-    """Whether two images decode (Pillow) to the same mode, size and pixels."""
+def same_pixels(a: bytes, b: bytes, decoded: Image.Image | None = None) -> bool:
+    """Whether two images decode (Pillow) to the same mode, size and pixels; ``decoded``: ``a``
+    as Pillow decoded it already."""
     try:
-        with Image.open(io.BytesIO(a)) as first, Image.open(io.BytesIO(b)) as second:
-            if (first.mode, first.size) != (second.mode, second.size):
-                return False
-            return first.tobytes() == second.tobytes()
+        with Image.open(io.BytesIO(b)) as second:
+            if decoded is not None:
+                return _same(decoded, second)
+            with Image.open(io.BytesIO(a)) as first:
+                return _same(first, second)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return False
+
+
+def _same(first: Image.Image, second: Image.Image) -> bool:
+    if (first.mode, first.size) != (second.mode, second.size):
+        return False
+    return first.tobytes() == second.tobytes()

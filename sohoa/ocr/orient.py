@@ -215,6 +215,17 @@ def upside_down(level: np.ndarray) -> bool:
     return above < _UPSIDE_DOWN_RATIO * below
 
 
+def quarter_turn(gray: np.ndarray) -> int:
+    """The clockwise turn (90 or 270) that makes upright a page whose lines run down
+    (:func:`lines_run_down`): the page turned a quarter clockwise and levelled, its lines' ink
+    above and below their x-height band (:func:`upside_down`) tells the quarter from the
+    three quarters (≈0.05 CPU s, against ≈0.2 for OSD). The caller checks the turn by its
+    reading, and asks OSD when that does not read upright."""
+    turned = np.ascontiguousarray(np.rot90(gray, k=-1))
+    level = np.ascontiguousarray(deskew(turned, estimate_skew(turned)))
+    return 270 if upside_down(level) else 90
+
+
 def deskew(gray: np.ndarray, skew: float) -> np.ndarray:
     """Level the lines of a page tilted by ``skew`` degrees; same size, white borders."""
     if skew == 0.0:

@@ -4,7 +4,7 @@ ingest's analysis shares with it. Kept apart from :mod:`sohoa.pipeline.stages` s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sohoa.pipeline.analysis import AnalyzeOptions
 from sohoa.records import OcrPage, Page
@@ -13,8 +13,9 @@ if TYPE_CHECKING:
     from sohoa.ocr.correct import Lexicon
 
 
-def recognize_only(page: Page, options: AnalyzeOptions) -> OcrPage:
-    """Recognition of one page for ``sohoa ocr``: no barcodes, no blank test."""
+def recognize_only(page: Page, options: AnalyzeOptions, image: Any = None) -> OcrPage:
+    """Recognition of one page for ``sohoa ocr``: no barcodes, no blank test. ``image``: the
+    page's image already decoded (``open_image(page.data)``), not decoded again."""
     from sohoa.ocr import OcrSettings, open_image, recognize_page
     from sohoa.ocr.leaders import erase_dot_leaders
     from sohoa.scanners.pdfborn import PDF_MIME
@@ -25,7 +26,8 @@ def recognize_only(page: Page, options: AnalyzeOptions) -> OcrPage:
     if exact is not None:
         return exact
     settings = OcrSettings(lang=options.lang, timeout_s=options.timeout_s)
-    return recognize_page(erase_dot_leaders(open_image(page.data), page.dpi),
+    decoded = image if image is not None else open_image(page.data)
+    return recognize_page(erase_dot_leaders(decoded, page.dpi),
                           page_sha256=page.sha256, dpi=page.dpi, settings=settings,
                           lexicon=page_lexicon())
 

@@ -68,6 +68,21 @@ def test_recoded_jpegs_decode_to_the_same_pixels_in_fewer_bytes() -> None:
         assert leaner_jpeg(leaner) == leaner  # nothing left to gain: kept as it is
 
 
+def test_the_page_decoded_for_reading_checks_the_recoded_file() -> None:
+    """``sohoa ocr``'s worker decodes the scan once, for the reading and for the re-coded
+    file's check: the same file as when the check decodes the scan itself; another scan's
+    pixels are refused."""
+    from sohoa.ocr import open_image
+
+    for data, _ in batch():
+        decoded = open_image(data)
+        assert leaner_jpeg(data, decoded) == leaner_jpeg(data)
+        assert same_pixels(data, leaner_jpeg(data), decoded)
+    other = open_image(batch()[1][0])
+    assert not same_pixels(batch()[0][0], leaner_jpeg(batch()[0][0]), other)
+    assert leaner_jpeg(batch()[0][0], other) == batch()[0][0]  # refused: the scan's bytes
+
+
 def test_a_jpeg_that_does_not_shrink_or_cannot_be_read_is_kept(
         monkeypatch: pytest.MonkeyPatch) -> None:
     data, _ = batch()[0]
