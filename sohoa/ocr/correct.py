@@ -581,10 +581,12 @@ def shape_evidence(lines: Sequence[Sequence[str]], lexicon: Lexicon, enough: int
     for tokens in lines:
         parts = [_WORD.match(t) for t in tokens]
         # A neighbour as it may have been printed: its own word (the Vietnamese half of a
-        # card's "sinh/Date") and its shape's candidates ("Ngòy, thóng," confuse each other).
+        # card's "sinh/Date") and its shape's candidates ("Ngòy, thóng," confuse each other);
+        # a number ("ngàu 28 tháng").
         around = [_LEADING.match(t) for t in tokens]
         near = [{key(m.group(1))} | {key(c) for c, _ in candidates(m.group(1), True)}
-                if m else set() for m in around]
+                if m else {NUMBER} if any(ch.isdigit() for ch in t) else set()
+                for m, t in zip(around, tokens, strict=True)]
         for i, match in enumerate(parts):
             if match is None:
                 continue

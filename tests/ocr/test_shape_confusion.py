@@ -45,6 +45,15 @@ def test_a_page_of_a_face_reading_a_as_o_shows_it():
     assert shape_misread(_page(ADVENTOR), LEXICON)
 
 
+def test_a_page_of_a_face_reading_y_as_u_shows_it():
+    # TeX Gyre Bonum on tester17's pages: the dateline's "ngày" beside its number, the
+    # signing instruction's "Ký".
+    bonum = ["Số: 39/TLKS-BS Hưng Bình, ngàu 28 tháng 09 năm 2026", "(Kú, ghi rõ họ tên)"]
+    assert shape_misread(_page(bonum), LEXICON)
+    assert " ".join(correct_tokens(bonum[0].split(" "), LEXICON, wide=True)) == (
+        "Số: 39/TLKS-BS Hưng Bình, ngày 28 tháng 09 năm 2026")
+
+
 def test_a_page_read_right_shows_no_confusion():
     assert not shape_misread(_page(SERIF), LEXICON)
 
