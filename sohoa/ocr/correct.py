@@ -725,6 +725,8 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None =
 # ("3óó/TLKS", "202ó"), "O" for 0, "I"/"l"/"]" for 1.
 _DIGIT_SHAPES = {"ó": "6", "O": "0", "o": "0", "I": "1", "l": "1", "]": "1"}
 _DIGIT_RUN = re.compile("[0-9" + re.escape("".join(_DIGIT_SHAPES)) + "]+")
+# Letters read as digits, for the other way round: "5ó/No" is the caption "Số/No", not 56.
+_LETTER_SHAPES = str.maketrans({"5": "S", "0": "O", "1": "l", "6": "G", "8": "B"})
 
 
 def digits_read(token: str) -> str:
@@ -739,6 +741,8 @@ def digits_read(token: str) -> str:
         if (len(run) < 2 or run.isdigit() or not any(ch.isdigit() for ch in run)
                 or before.isalpha() or after.isalpha()):
             return run
+        if "ó" in run and is_syllable(run.translate(_LETTER_SHAPES)):
+            return run  # a word read with digits ("5ó" for "Số"), not a number
         return "".join(_DIGIT_SHAPES.get(ch, ch) for ch in run)
     return _DIGIT_RUN.sub(read, token)
 

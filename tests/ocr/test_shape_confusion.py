@@ -90,7 +90,7 @@ def test_a_number_read_with_look_alike_letters_is_digits(read, printed):
 
 
 @pytest.mark.parametrize("token", ["H19.22", "5cm", "C:1,5cm", "12A", "IDVNM1704938722<<7",
-                                   "TT-BTP", "Số:12"])
+                                   "TT-BTP", "Số:12", "5ó/No:"])
 def test_a_code_or_a_unit_touching_its_digits_stays(token):
     assert digits_read(token) == token
 
