@@ -53,6 +53,7 @@ from sohoa.ocr.correct import (
     is_syllable,
     name_after_caption,
     reread_names,
+    shape_misread,
 )
 from sohoa.ocr.drawn import drawn_spelling
 from sohoa.ocr.fields.digits import DIGIT_LOOKALIKES
@@ -2776,6 +2777,9 @@ def _recognize_whole(
     since: int | None = None
     upright_marks = [_turn_mark(m, rotation, scan_w, scan_h) for m in found]
     previous_last: str | None = None  # the previous line's last word, as corrected
+    # A face whose letters the model confuses by their shape shows it on the whole page.
+    wide = bool(settings.correct and lexicon is not None and shape_misread(
+        [[box.text for box in line.words] for line in lines], lexicon))
     for line_no, line in enumerate(lines):
         texts = [box.text for box in line.words]
         line_boxes = list(line.words)
@@ -2783,7 +2787,8 @@ def _recognize_whole(
             assert lexicon is not None  # checked on entry
             caption = name_after_caption(text_lines[-1] if text_lines else None, texts)
             texts, rewritten = reread_names(
-                correct_tokens(texts, lexicon, previous_last, caption_before=caption),
+                correct_tokens(texts, lexicon, previous_last, caption_before=caption,
+                               wide=wide),
                 lexicon, texts, caption_before=caption)
             texts = [nfc(t) for t in texts]
             renamed += [(nfc(a), nfc(b)) for a, b in rewritten]

@@ -370,3 +370,15 @@ def test_a_caption_ending_the_line_before_announces_the_name() -> None:
     # Without the caption a line of capitals is no name of its own: "THỊ TRẤN" stays.
     assert correct_line("TRẤN ĐỨC KIỂM", LEXICON) == "TRẤN ĐỨC KIỂM"
     assert correct_line("CÔNG AN THỊ TRẤN ĐỨC PHONG", LEXICON) == "CÔNG AN THỊ TRẤN ĐỨC PHONG"
+
+
+@pytest.mark.parametrize("line", ["Số chứng thực: 397, quyển số 01/2026-SCT/CK",
+                                  "SỐ chứng thực: 375, quyển số 02/2026-SCT/CK"])
+def test_a_certification_number_stays_a_number(line):
+    # The chứng thực's number ("Số chứng thực ... quyển số ... SCT/CK", NĐ 23/2015's form) is no
+    # register book ("sổ chứng thực"): tester18's powers of attorney read "Sổ chứng thực: 397".
+    assert correct_line(line, LEXICON) == line
+
+
+def test_the_register_book_stays_a_book():
+    assert correct_line("ghi vào sổ chứng thực", LEXICON) == "ghi vào sổ chứng thực"

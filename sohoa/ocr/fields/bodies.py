@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from sohoa.ocr.dates import fold_keep_length
 from sohoa.ocr.fields.words import _words
-from sohoa.ocr.gazetteer import snap_units
+from sohoa.ocr.gazetteer import PROVINCE, snap_units
+from sohoa.ocr.gazetteer import load as load_gazetteer
 from sohoa.ocr.segment import header_span
 from sohoa.vntext import fold, nfc, squash_spaces
 
@@ -117,7 +119,27 @@ def agency_case(name: str) -> str:
             out[i] = words[i][:1].upper() + words[i][1:]
         capital_next = False
         i += 1
-    return " ".join(out)
+    return " ".join(_province_tail(out, fwords))
+
+
+def _province_tail(out: list[str], fwords: list[str]) -> list[str]:
+    """``out`` with a province named at its end with no level word before it ("UBND ĐẮK
+    LẮK", "UBND THANH HÓA") written as the province is, capitals and marks: "Đắk Lắk", not
+    "Đăk lắk" (tester18 F12)."""
+    for size in (3, 2):
+        if len(out) <= size or _admin_at(out, len(out) - size - 1):
+            continue
+        name = _province_names().get(" ".join(fwords[-size:]))
+        if name is not None:
+            return out[:-size] + name.split()
+    return out
+
+
+@cache
+def _province_names() -> dict[str, str]:
+    """Provinces' names folded -> as written ("dak lak" -> "Đắk Lắk"); the old and the new."""
+    gaz = load_gazetteer()
+    return {gaz.units[i].key: gaz.units[i].name for i in gaz.by_level[PROVINCE]}
 
 
 def _split_locality(name: str) -> tuple[str, str]:
