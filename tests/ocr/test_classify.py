@@ -309,3 +309,19 @@ def test_an_issuing_body_is_never_the_title_and_a_mentioned_card_is_no_card(head
     decision = _doc("QUYẾT ĐỊNH", header=header)
     assert classify_packaged(decision).doc_type == "decision"
 
+
+
+def test_a_title_with_a_word_of_its_own_is_another_papers() -> None:
+    """tester19 F1: "TRÍCH LỤC KHAI TỬ" (a death extract, no type of the registry) is two
+    letters from the birth extract's "TRÍCH LỤC KHAI SINH" and was filed as a birth
+    certificate, sure of it (0.64, no question). A word of its own where the title has one is
+    another paper's title; a word misread keeps most of its letters and is still the title."""
+    registry = load_registry()
+    head = ("ỦY BAN NHÂN DÂN\nXÃ TÂN PHONG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nSố: 255/TLKT-BS\n")
+    death = classify(head + "TRÍCH LỤC KHAI TỬ\nHọ, chữ đệm, tên người đã chết: NGUYỄN VĂN A",
+                     registry)
+    assert death.doc_type == "other" and death.confidence < 0.6, death
+    for misread in ("TRÍCH LỤC KHAI SlNH", "TRICH LUC KHAl SINH", "BẢN SAO TRÍCH LỤC KHAI SINH"):
+        read = classify(head + misread + "\nHọ, chữ đệm, tên: NGUYỄN VĂN A", registry)
+        assert read.doc_type == "birth_certificate" and read.confidence >= 0.6, (misread, read)
