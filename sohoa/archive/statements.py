@@ -13,6 +13,8 @@ from sqlalchemy import Connection, literal_column, select
 from sohoa.archive import outbox
 from sohoa.archive.models import STATUS_STORED, Document, Dossier, Owner
 from sohoa.archive.values import aware, utc_now
+from sohoa.reasons import topic as reason_topic
+from sohoa.records import UNASSIGNED_PREFIX
 
 # Why a stored paper waits before it fills its dossier's component, gets its code and is told
 # to any target (``documents.extra``): ``dossiers.HOLD_SETTLED``, ``HOLD_OWNER``,
@@ -24,11 +26,19 @@ IS_STORED = Document.status == literal_column(f"'{STATUS_STORED}'")
 def held(conn: Connection, doc_id: str) -> bool:
     """Does this stored paper wait for a person before any target hears of it? Its owner is
     only proposed (session 12), or it waits for a reviewer about its dossier (``HOLD_KEY``:
-    another person's paper, a settled or never-opened dossier's sheet)."""
-    row = conn.execute(select(Document.owner_id, Document.proposed_owner_id, Document.extra)
+    another person's paper, a settled or never-opened dossier's sheet), or it stands in a
+    group of no known dossier whose dossier a person is asked for — behind a receipt whose
+    code was not read, before a stack's first sheet (tester19 F8: the portal was sent papers
+    under "UNASSIGNED-…", a dossier it does not have, before the clerk typed the code)."""
+    row = conn.execute(select(Document.owner_id, Document.proposed_owner_id, Document.extra,
+                              Document.dossier_code, Document.review_reasons)
                        .where(Document.id == doc_id)).first()
-    return row is not None and bool((row.proposed_owner_id and not row.owner_id)
-                                    or (row.extra or {}).get(HOLD_KEY))
+    if row is None:
+        return False
+    asked = str(row.dossier_code or "").startswith(UNASSIGNED_PREFIX) and any(
+        reason_topic(r) == "dossier" for r in row.review_reasons or ())
+    return bool((row.proposed_owner_id and not row.owner_id)
+                or (row.extra or {}).get(HOLD_KEY) or asked)
 
 
 def stored_event(conn: Connection, document_id: str) -> dict[str, Any] | None:

@@ -42,6 +42,8 @@ def _value(key: str, value: Any) -> str:
         return shown_date(str(value))
     if key == "doc_type":
         return _type_named(str(value))
+    if key == "dossier":
+        return shown_dossier_code(str(value))  # a group of no known dossier (tester19 F8)
     return str(value)
 
 

@@ -312,3 +312,11 @@ def test_an_already_stored_line_names_the_file_it_was_found_in() -> None:
         "7cac1759f6a3e80a", "H19.22-261207-0101", "application_form", True,
         [{"source": "scan.jpg", "index": 0}]))
     assert problem and "— tệp scan.jpg:" in line, line
+
+
+def test_a_dossier_move_from_a_group_of_no_known_dossier_is_said_in_vietnamese() -> None:
+    """tester19 F8 (a): `review set DOC "Mã hồ sơ" CODE` printed "(UNASSIGNED-… → CODE)"."""
+    from sohoa.cli.review import _value
+
+    assert _value("dossier", "UNASSIGNED-eeb0bd563fc8") == "chưa có mã hồ sơ (nhóm eeb0bd563fc8)"
+    assert _value("dossier", "000.00.22.H19-261207-0312") == "000.00.22.H19-261207-0312"

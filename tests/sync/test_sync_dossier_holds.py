@@ -164,3 +164,28 @@ def test_a_desk_that_works_from_its_sheets_keeps_working(tmp_path: Path) -> None
         doc_id = _store(archive, "sheet-first", "H19.22-261207-0500", APPLICANT)
         assert not archive.get_document(doc_id)["needs_review"]
         assert [e["MaHoSo"] for e in _stored(archive, doc_id)] == ["H19.22-261207-0500"]
+
+
+def test_papers_whose_dossier_a_person_is_asked_for_wait_for_the_code(tmp_path: Path) -> None:
+    """tester19 F8: the papers behind a receipt whose code was not read were sent to the portal
+    under "UNASSIGNED-…", a dossier it does not have, before the clerk typed the code; and
+    reconcile counted the group as a received dossier. They wait for the code; the move that
+    files them announces them under it; a loose paper nobody asks about is sent as before."""
+    from sohoa.archive.deliveries import received_dossiers
+    from sohoa.pipeline.assemble import UNREAD_RECEIPT_CODE
+
+    settings = load_settings(home=tmp_path / "home", environ={})
+    group, loose_group = "UNASSIGNED-0c0c0c0c0c0c", "UNASSIGNED-0d0d0d0d0d0d"
+    with open_archive(settings) as archive:
+        _store(archive, "sheet-first", "H19.22-261207-0501", APPLICANT)
+        asked = store_paper(archive, "behind-unread", group, owner=APPLICANT, unit=UNIT,
+                            reasons=(reason("dossier", UNREAD_RECEIPT_CODE),))
+        loose = store_paper(archive, "loose-card", loose_group, owner=APPLICANT, unit=UNIT)
+        assert _stored(archive, asked) == []
+        assert [e["MaHoSo"] for e in _stored(archive, loose)] == [loose_group]
+        with archive.transaction(write=False) as conn:
+            days = received_dossiers(conn, datetime(2000, 1, 1).date(),
+                                     datetime(2100, 1, 1).date())
+        assert days == ["H19.22-261207-0501"], days
+        review.Reviewer(archive, settings, BY).set_dossier(asked, "H19.22-261207-0501")
+        assert [e["MaHoSo"] for e in _stored(archive, asked)] == ["H19.22-261207-0501"]
