@@ -4,6 +4,8 @@ number under its caption with no colon. The Vietnamese half read right is enough
 
 from __future__ import annotations
 
+import pytest
+
 from sohoa.doctypes import load_registry
 from sohoa.ocr.fields.captions import joined_glosses
 from sohoa.ocr.fields.extract import extract_fields
@@ -50,3 +52,22 @@ def test_only_a_gloss_is_joined() -> None:
     lines = ["Số: 12/QĐ-UBND", "ngày 5 tháng 3:", "Kính gửi/To", "Ủy ban nhân dân:",
              "Ngày sinh/Date", "of birth: 02/01/2002"]
     assert joined_glosses(lines) == [*lines[:4], "Ngày sinh/Date of birth: 02/01/2002"]
+
+
+@pytest.mark.parametrize("caption", [
+    "Họ, chữ đệm và tên khai sinh/Surname, middle and given name",
+    "Họ, chữ đệm và tên khai sinh/Full name",
+    "Họ, chữ đệm và tên khai sinh / Full name:",
+    "Họ, chữ đệm và tên khai sinh",
+    "Họ và tên/Full name",
+])
+def test_a_name_caption_with_no_colon_is_no_name(caption: str) -> None:
+    """tester19 F3: the 2024 card prints its name caption with no colon, its English half after
+    a slash and the name on the next line; "khai sinh" was taken for the holder's name ("Khai
+    Sinh", "Khát Xinh Surname"), and one card lost its owner for it."""
+    text = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nCĂN CƯỚC\n"
+            "IDENTITY CARD\nSố định danh cá nhân/Personal identification number: 036085854461\n"
+            f"{caption}\nTRỊNH THU TƯƠI\nNgày, tháng, năm sinh/Date of birth: 12/03/1985\n"
+            "Giới tính/Sex: Nữ")
+    name = extract_fields("citizen_id_card", text, load_registry()).fields.get("full_name")
+    assert name is not None and name.value == "Trịnh Thu Tươi", name

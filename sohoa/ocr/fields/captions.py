@@ -178,7 +178,8 @@ def _find_hits(lines: list[str], spec: DocType | None = None) -> list[_Hit]:
         for i, hit in enumerate(found):
             stop = found[i + 1].start if i + 1 < len(found) else len(line)
             end = hit.end
-            if hit.field == "full_name" and (more := _caption_goes_on(line[end:stop])):
+            if hit.field == "full_name" and (more := _caption_goes_on(
+                    line[end:stop], closed=line[:end].rstrip().endswith((":", ";")))):
                 if _ANOTHER_PERSON.intersection(re.findall(r"\w+", fold(line[end:end + more]))):
                     continue  # another person's caption ("Họ và tên cha:", "… người khai:")
                 end += more  # the same person's ("Họ, chữ đệm và tên khai sinh:")
@@ -199,12 +200,26 @@ _ANOTHER_PERSON = frozenset({"nguoi", "cha", "me", "bo", "vo", "chong", "con", "
                              "ba", "anh", "chi", "em"})
 
 
-def _caption_goes_on(rest: str) -> int:
+def _caption_goes_on(rest: str, *, closed: bool = False) -> int:
     """How far a caption runs on past the words the registry knows, to its colon: "Họ và tên
     người khai:", "Họ, chữ đệm và tên khai sinh:" — a few lower-case words ending in a colon are
-    still the form's caption (a name starts with a capital). 0 when it does not."""
-    m = re.match(r"[ \t]*((?:[^\W\d_]+[ \t]+){0,3}[^\W\d_]+)[ \t]*:", rest)
+    still the form's caption (a name starts with a capital). The 2024 card prints its caption
+    with no colon, its English half after a slash and the name on the next line ("Họ, chữ đệm
+    và tên khai sinh/Surname, middle and given name"): words ending the line that way are the
+    caption too (tester19 F3: "Khai Sinh" was taken for the card holder's name) — not after a
+    caption ``closed`` by its colon, where lower-case words are a name as written ("Ho va tn:
+    tran thi bich"). 0 when it does not."""
+    if not closed and (gloss := re.match(r"[ \t]*" + _GLOSS_TO_END, rest)):
+        return gloss.end()  # "Họ và tên/Full name", the name on the next line
+    ends = ":" if closed else f":|{_GLOSS_TO_END}|$"
+    m = re.match(r"[ \t]*((?:[^\W\d_]+[ \t]+){0,3}[^\W\d_]+)[ \t]*(?:" + ends + ")", rest)
     return m.end() if m and m.group(1)[0].islower() else 0
+
+
+# A caption's English half to the end of its line (or to the English caption the table knows,
+# read as a caption of its own), its colon optional: "/Full name", "/ Surname, middle and
+# given name:", "/ ".
+_GLOSS_TO_END = r"/[ \t]*(?:[A-Za-z][A-Za-z ,.]{0,45}:?)?[ \t]*$"
 
 
 def _fuzzy_label(line: str, entries: tuple[tuple[str, str | None], ...]
