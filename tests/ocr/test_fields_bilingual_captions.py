@@ -71,3 +71,19 @@ def test_a_name_caption_with_no_colon_is_no_name(caption: str) -> None:
             "Giới tính/Sex: Nữ")
     name = extract_fields("citizen_id_card", text, load_registry()).fields.get("full_name")
     assert name is not None and name.value == "Trịnh Thu Tươi", name
+
+
+@pytest.mark.parametrize("printed", ["Không thời hạn", "Khong thời hqn"])
+def test_a_lifetime_card_is_valid_for_life(printed: str) -> None:
+    """tester19 F9: a card issued after its holder turned 58 prints "Không thời hạn" as its
+    expiry; it was "không đọc được ngày" and withheld from reuse. Read so, the type's rule
+    gives no end; a day is still a day."""
+    registry = load_registry()
+    text = ("CĂN CƯỚC CÔNG DÂN\nSố / No.: 036058854461\nHọ và tên / Full name: TRỊNH VĂN TƯ\n"
+            "Ngày sinh / Date of birth: 12/03/1958\n"
+            f"Ngày, tháng, năm hết hạn/Date of expiry: {printed}")
+    values = extract_fields("citizen_id_card", text, registry).values()
+    assert values["expiry_date"] == "Không thời hạn"
+    assert registry.valid_until("citizen_id_card", values) is None
+    dated = extract_fields("citizen_id_card", text.replace(printed, "12/03/2030"), registry)
+    assert dated.values()["expiry_date"] == "2030-03-12"

@@ -302,6 +302,21 @@ def _last_change(lines: list[str]) -> date | None:
     return max(days) if days else None
 
 
+# A card issued after its holder turned 58 prints no end ("Có giá trị đến: Không thời hạn"): valid
+# for life (Luật Căn cước 2023 Điều 21), which the type's rule reads as no end (doctypes._NO_END).
+NO_END = "Không thời hạn"
+_NO_END_READ = 85  # "Khong thoi hạn", "Không thời hqn": one or two letters misread
+
+
+def _expiry(value: str) -> str | None:
+    """An expiry caption's value: its day (ISO), or "Không thời hạn" read so (tester19 F9: a
+    lifetime card was "không đọc được ngày" and withheld from reuse)."""
+    if (day := _iso(parse_vn_date(value))) is not None:
+        return day
+    words = " ".join(fold(value).split()[:3])
+    return NO_END if fuzz.ratio(words, "khong thoi han") >= _NO_END_READ else None
+
+
 def _sentence_expiry(text: str) -> date | None:
     """"… có giá trị đến ngày 09/10/2024." inside a sentence, possibly wrapped over lines."""
     flat = " ".join(text.split())
@@ -453,7 +468,8 @@ def extract_fields(doc_type: str, text: str, registry: Registry, *,
     if (v := first("sex", _sex)) is not None:
         out["sex"] = v
     for key in ("date_of_birth", "expiry_date"):
-        if (v := first(key, lambda s: _iso(parse_vn_date(s)))) is not None:
+        if (v := first(key, _expiry if key == "expiry_date"
+                       else lambda s: _iso(parse_vn_date(s)))) is not None:
             out[key] = v
         elif any(True for _ in _values(hits, lines, key)):
             out[key] = FieldValue(None, _FLAGGED, "không đọc được ngày")
