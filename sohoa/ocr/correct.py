@@ -725,6 +725,8 @@ def correct_tokens(tokens: Sequence[str], lexicon: Lexicon, before: str | None =
 # ("3óó/TLKS", "202ó"), "O" for 0, "I"/"l"/"]" for 1.
 _DIGIT_SHAPES = {"ó": "6", "O": "0", "o": "0", "I": "1", "l": "1", "]": "1"}
 _DIGIT_RUN = re.compile("[0-9" + re.escape("".join(_DIGIT_SHAPES)) + "]+")
+# A run this long is a number with checks of its own (a CMND has 9 digits, a CCCD 12).
+_NUMBER_RUN = 9
 # Letters read as digits, for the other way round: "5ó/No" is the caption "Số/No", not 56.
 _LETTER_SHAPES = str.maketrans({"5": "S", "0": "O", "1": "l", "6": "G", "8": "B"})
 
@@ -733,13 +735,16 @@ def digits_read(token: str) -> str:
     """``token`` (one holding a digit) with each run of digits and digit look-alikes that
     stands alone (no letter touches it) and holds a digit read as digits: "3óó/TLKS-BS" →
     "366/TLKS-BS", "O1/01/198ó" → "01/01/1986". A letter touching the run ("H19", "5cm",
-    "VNM1704") leaves it: a code or a unit, not a number misread."""
+    "VNM1704") leaves it: a code or a unit, not a number misread. A run as long as an identity
+    or phone number is left as read: the fields' reader weighs each look-alike against the
+    number's checks and flags what no single reading settles (review19 N8: "ó" over a ticked 0,
+    9 or 8 written as a 6 gave a personal number, and an owner, confidently wrong)."""
     def read(m: re.Match[str]) -> str:
         run = m.group(0)
         before = token[m.start() - 1] if m.start() else ""
         after = token[m.end()] if m.end() < len(token) else ""
-        if (len(run) < 2 or run.isdigit() or not any(ch.isdigit() for ch in run)
-                or before.isalpha() or after.isalpha()):
+        if (len(run) < 2 or len(run) >= _NUMBER_RUN or run.isdigit()
+                or not any(ch.isdigit() for ch in run) or before.isalpha() or after.isalpha()):
             return run
         if "ó" in run and is_syllable(run.translate(_LETTER_SHAPES)):
             return run  # a word read with digits ("5ó" for "Số"), not a number
