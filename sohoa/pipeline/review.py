@@ -568,13 +568,19 @@ class Reviewer:
         if unread_receipt and follow and not opens and code != doc["dossier_code"]:
             # a code typed for the receipt that names a dossier received from someone else:
             # one digit off the printed code is most likely the neighbour's dossier (review19 M2)
+            # the stack's receipt says who the stack was received from, whichever of its
+            # papers the code is typed on (review19 N7)
+            stack_ids = [doc["document_id"], *review.papers_of_stack(
+                self.archive, doc["dossier_code"], UNREAD_RECEIPT_CODE, stack)]
             theirs = review.dossier_applicants(self.archive, code, doc["document_id"])
-            mine = doc["owner_id"]
-            if theirs and mine and mine not in theirs:
+            mine = {p["owner_id"] for p in (self.archive.get_document(i) for i in stack_ids)
+                    if p["doc_type"] == "dossier_receipt" and p["owner_id"]}
+            if theirs and mine and not mine & theirs:
                 raise ConfigError(
                     f"hồ sơ {code} là của người nộp {', '.join(sorted(theirs))}, còn giấy tiếp "
-                    f"nhận này ghi người nộp {mine}: hãy đối chiếu lại với mã in trên giấy "
-                    "tiếp nhận")
+                    f"nhận của các giấy tờ này ghi người nộp {', '.join(sorted(mine))}: hãy "
+                    "đối chiếu lại với mã in trên giấy tiếp nhận (nếu mã đúng mà số định danh "
+                    "trên giấy tiếp nhận đọc sai, sửa số đó trước)")
         spec = self.registry.get(doc["doc_type"])
         # the sheet question is answered: no hold for it any more
         doc = {**doc, "extra": {k: v for k, v in doc["extra"].items() if k != HOLD_KEY}}
