@@ -6,9 +6,10 @@ application form, the residence confirmation, the ID card). OCR damages each cop
 where several readings of the same person's address are variants of one string (not two
 addresses: a person may really have moved), the reading the dossier best supports replaces the
 others: the one most documents show, then the one with the most administrative units the
-gazetteer confirms, then the one read with the highest OCR confidence. A reading is only ever
-replaced by another document's reading, never by text no document shows. The person's name
-is reconciled the same way. Pure functions.
+gazetteer confirms; two readings only the papers' OCR confidence tells apart are each kept. A
+reading is only ever replaced by another document's reading, never by text no document shows.
+The person's name is reconciled the same way, then by the names list, then by OCR confidence.
+Pure functions.
 """
 
 from __future__ import annotations
@@ -159,8 +160,10 @@ def agree(readings: Sequence[Reading], *, names: bool = False) -> list[Agreement
     which it is a damaged copy: :func:`damaged_copy`). A reading is replaced when another is
     shown by more documents, or by as many but with more administrative units confirmed by the
     gazetteer, or (``names``: the readings are a person's name) more of its words listed names
-    (:func:`listed_words`: tester16 F9, the listed reading of one name read two ways), or as
-    many but read with a higher OCR confidence."""
+    (:func:`listed_words`: tester16 F9, the listed reading of one name read two ways), or — a
+    name only — as many but read with a higher OCR confidence. Two readings of an address
+    nothing but the papers' OCR confidence tells apart are each kept: a clean print misread
+    ("Đồng Khới") overwrote a photocopy read right (tester19 F10)."""
     by_value: dict[str, list[Reading]] = {}
     for r in readings:
         by_value.setdefault(_key(r.value), []).append(r)
@@ -168,7 +171,8 @@ def agree(readings: Sequence[Reading], *, names: bool = False) -> list[Agreement
         return []
     confirmed = {v: 0 if names else confirmed_units(v) for v in by_value}
     listed = {v: listed_words(v) if names else 0 for v in by_value}
-    best_conf = {v: max(r.ocr_confidence for r in rs) for v, rs in by_value.items()}
+    best_conf = {v: max(r.ocr_confidence for r in rs) if names else 0.0
+                 for v, rs in by_value.items()}
 
     def rank(v: str) -> tuple[int, int, int, float]:
         return (len(by_value[v]), confirmed[v], listed[v], best_conf[v])

@@ -208,3 +208,15 @@ def test_a_proposal_no_other_paper_reads_or_that_fails_a_check_stays_proposed() 
     items = [_unsure(item, "038301223492", "038301223492/038301223452") for item in items]
     drafts = draft_dossier(items, None, registry, 0.6)
     assert all(d.owner_proposed for d in drafts)
+
+
+def test_two_readings_of_an_address_only_ocr_confidence_tells_apart_are_each_kept() -> None:
+    """tester19 F10: the receipt's clean print read "Đồng Khới", the card's photocopy "Đồng
+    Khởi" (right); the surer paper's reading overwrote the card's. Nothing but the papers' OCR
+    confidence told them apart: each keeps its own."""
+    read = "Số 207 đường Đồng Khởi, phường Bến Thành, Quận 1, Thành phố Hồ Chí Minh"
+    misread = read.replace("Khởi", "Khới")
+    assert agree([Reading(0, misread, 0.96), Reading(1, read, 0.84)]) == []
+    # a third paper that reads it right settles it
+    assert [(c.doc, c.value) for c in agree([Reading(0, misread, 0.96), Reading(1, read, 0.84),
+                                             Reading(2, read, 0.9)])] == [(0, read)]
