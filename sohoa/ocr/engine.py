@@ -1713,45 +1713,105 @@ def _read_name_place(api: tesserocr.PyTessBaseAPI, level: np.ndarray, area: Regi
             groups.append([strip])
         elif len(group) < 2:
             group.append(strip)
+    def read(copy: np.ndarray, band: Region, scale: float,
+             mode: int = tesserocr.PSM.SINGLE_LINE, *, apart: bool = False) -> list[Box]:
+        """The band read as one line (``apart``: nothing when its words were read run
+        together and cut apart by their capitals)."""
+        raw = _read_strip(api, copy, band, dpi, timeout_ms, scale, mode)
+        reading = _unhyphenated(raw)
+        return [] if apart and len(reading) != len(raw) else reading
+
+    def named(reading: list[Box], strip: Region) -> list[str] | None:
+        """The name a reading of ``strip`` is written as; None when it is no name."""
+        if not reading:
+            return None
+        written = name_reading([b.text for b in reading], titles,
+                               [b.confidence for b in reading],
+                               crossed=[any(_crossed(b, m) for m in marks) for b in reading])
+        if written is None or not _spans_words(reading, written, strip, boxes, usual):
+            return None
+        return written
+
+    def name_of(copy: np.ndarray, band: Region, scale: float, strip: Region,
+                mode: int = tesserocr.PSM.SINGLE_LINE, *, apart: bool = False
+                ) -> tuple[list[Box], list[str]] | None:
+        reading = read(copy, band, scale, mode, apart=apart)
+        written = named(reading, strip)
+        return None if written is None else (reading, written)
+
     try:
+        unpenned: dict[Region, np.ndarray] = {}
+        settled: list[Region] = []
         for strip in [s for g in groups[:_NAME_LINES] for s in g]:
-            unpenned = _without_pen(level, strip, usual)
+            unpenned[strip] = _without_pen(level, strip, usual)
             variants = [(c, 0.0, 1) for c in copies] + [
                 (level, cut, scale) for cut in _NAME_CUTS for scale in (1, 2)
                 if cut or scale > 1]
-            if unpenned is not level:
-                variants += [(unpenned, cut, scale) for cut in (0.0, 0.35) for scale in (1, 2)]
+            if unpenned[strip] is not level:
+                variants += [(unpenned[strip], cut, scale) for cut in (0.0, 0.35)
+                             for scale in (1, 2)]
             # The page's reading of the line, each copy's and the page's enlarged: when all
             # give the same words and the rules take none, the pen garbles nothing there and
             # the print reads as printed; its cuts and other enlargements are not read for it
             # (≈0.1-0.3 CPU s a page whose signer's name the rules do not take: a rare
-            # surname, as on tester18's pages).
+            # surname, as on tester18's pages), nor at another size.
             alike = {tuple(b.text for b in sorted((b for b in boxes if _within(b, strip)),
                                                     key=lambda b: b.left))}
             for n, (copy, cut, scale) in enumerate(variants):
                 if n == len(copies) + 1 and len(alike) == 1 and all(alike):
+                    settled.append(strip)
                     break
                 band = (strip[0], strip[1] + round(cut * usual), strip[2], strip[3])
-                reading = _unhyphenated(_read_strip(api, copy, band, dpi, timeout_ms, scale))
+                reading = read(copy, band, scale)
                 if n <= len(copies):
                     alike.add(tuple(b.text for b in reading))
-                if not reading:
-                    continue
-                tokens = [b.text for b in reading]
-                written = name_reading(tokens, titles, [b.confidence for b in reading],
-                                       crossed=[any(_crossed(b, m) for m in marks)
-                                                for b in reading])
-                if written is not None and not _spans_words(reading, written, strip, boxes,
-                                                            usual):
-                    written = None
+                written = named(reading, strip)
                 if written is not None:
                     # The first reading the names' rules take: the others cost as much
                     # again, on the pages that need this at all.
                     return strip, reading, written
-        return None
+        lines = [next(s for s in g if s not in settled) for g in groups[:_NAME_LINES]
+                 if any(s not in settled for s in g)]
+        return _read_name_resized(name_of, lines, copies, unpenned, usual, width)
     finally:
         api.SetImageBytes(level.tobytes(), width, height, 1, width)
         api.SetSourceResolution(int(dpi))
+
+
+# Where no reading of the name's place at the page's size or twice it is a name, its lines are
+# read once more with their letters' x-height (about half a line's height) brought to this many
+# pixels, as one line and as a raw line (PSM 7 and 13), each a letter wider either side.
+_NAME_XHEIGHT = 30
+
+
+def _read_name_resized(name_of: Callable[..., tuple[list[Box], list[str]] | None],
+                       strips: Sequence[Region], copies: Sequence[np.ndarray],
+                       unpenned: dict[Region, np.ndarray], usual: int, width: int
+                       ) -> tuple[Region, list[Box], list[str]] | None:
+    """The first of the lines ``strips`` (one per line of print, from the bottom) that a
+    reading at another size gives as a name (``name_of``: the names' rules and the words'
+    reach, as for the page's size), with that reading and the name as written; None when
+    none does. Tesseract's Vietnamese model reads some lines at 1x and 2x as nothing or as a
+    non-name and the same line at an x-height of about 30 px as the name (seed 337 p50, a
+    speckled 200 dpi page: "Vũ Riễu Dũng" at 1x, "Vũ Kiêu Dũng" — "Vũ Kiều Dũng" — so). Only
+    a name is kept, read with its words apart: a line read run together and cut into names
+    by its capitals can be another listed name ("NguyễnHàKiếm" for "Nguyễn Hải Kiểm", seed
+    313 p47). The line is recorded as renamed by the caller, so a person compares it with
+    the paper. Only a page whose name every other reading missed pays for it; a line every
+    copy read alike is not read again (the print reads as printed there)."""
+    scale = _NAME_XHEIGHT / max(1.0, usual / 2)
+    pad = max(2, usual // 2)
+    for strip in strips:
+        band = (max(0, strip[0] - pad), strip[1], min(width, strip[2] + pad), strip[3])
+        pen_free = unpenned.get(strip)
+        extra = [pen_free] if pen_free is not None and all(
+            pen_free is not c for c in copies) else []
+        for copy in [*copies, *extra]:
+            for mode in (tesserocr.PSM.SINGLE_LINE, tesserocr.PSM.RAW_LINE):
+                found = name_of(copy, band, scale, band, mode, apart=True)
+                if found is not None:
+                    return strip, *found
+    return None
 
 
 # A pen's stroke is a long smooth curve: pieces of it as long as this many letter heights lie
@@ -1949,21 +2009,24 @@ def _same_line(a: Region, b: Region) -> bool:
 
 
 def _read_strip(api: tesserocr.PyTessBaseAPI, image: np.ndarray, strip: Region, dpi: int,
-                timeout_ms: int, scale: int = 1) -> list[Box]:
-    """The words of ``strip`` of another copy of the page read as one line (enlarged
-    ``scale`` times), in the page's pixels. The engine is left holding the strip: the caller
-    gives it the page back."""
+                timeout_ms: int, scale: float = 1, mode: int = tesserocr.PSM.SINGLE_LINE
+                ) -> list[Box]:
+    """The words of ``strip`` of another copy of the page read as one line (resized
+    ``scale`` times; ``mode``: PSM 7, or 13 for a raw line), in the page's pixels. The engine
+    is left holding the strip: the caller gives it the page back."""
     left, top, right, bottom = strip
     crop = np.ascontiguousarray(image[top:bottom, left:right])
-    if scale > 1:
-        crop = np.ascontiguousarray(cv2.resize(crop, None, fx=scale, fy=scale,
-                                               interpolation=cv2.INTER_CUBIC))
+    if scale != 1:
+        crop = np.ascontiguousarray(cv2.resize(
+            crop, None, fx=scale, fy=scale,
+            interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA))
     api.SetImageBytes(crop.tobytes(), crop.shape[1], crop.shape[0], 1, crop.shape[1])
     api.SetSourceResolution(int(dpi * scale))
-    words = _read_rectangle(api, tesserocr.PSM.SINGLE_LINE,
-                            (0, 0, crop.shape[1], crop.shape[0]), timeout_ms, syllables=True)
-    return [Box(b.text, left + b.left // scale, top + b.top // scale,
-                max(1, b.width // scale), max(1, b.height // scale), b.confidence, b.line_key)
+    words = _read_rectangle(api, mode, (0, 0, crop.shape[1], crop.shape[0]), timeout_ms,
+                            syllables=True)
+    return [Box(b.text, left + int(b.left / scale), top + int(b.top / scale),
+                max(1, int(b.width / scale)), max(1, int(b.height / scale)), b.confidence,
+                b.line_key)
             for b in words]
 
 

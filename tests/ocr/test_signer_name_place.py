@@ -66,6 +66,19 @@ def test_a_name_read_again_as_a_listed_name_is_still_recorded_for_review() -> No
     assert changes_letters("Dương Hải Ấn", "Dương Hải Ẩn")  # what the review reason asks
 
 
+def test_a_name_no_reading_at_the_page_s_size_gives_is_read_at_another_size() -> None:
+    # Seed 337, Noto Serif, light grey scan at 200 dpi (the bench's p08): every reading of the
+    # name's line at 1x and 2x, in every copy and cut, is "Lê Mỹ Dũn", no name (the "g" cut off
+    # at the strip's end). Read once more with its x-height brought to about 30 px and a
+    # letter wider either side, the line is "Lê Mỹ Dũng", a name the rules take: it replaces
+    # the page's words and is recorded for a person to compare with the paper.
+    page = foreign_page(337, family="noto", dpi=200, colour=False, wear="light")
+    assert page.signer == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Mỹ Dũng")
+    ocr = _read(_closing(page), page.dpi)
+    assert "Lê Mỹ Dũng" in ocr.text.splitlines(), ocr.text[-200:]
+    assert any(written == "Lê Mỹ Dũng" and read != written for read, written in ocr.retitled)
+
+
 def test_no_name_is_made_up_where_none_is_printed() -> None:
     # The same closing with the name's line painted paper: the pen's strokes over the empty
     # line read as marks or letters, and no reading of them is a name.
