@@ -60,6 +60,8 @@ def test_only_a_gloss_is_joined() -> None:
     "Họ, chữ đệm và tên khai sinh / Full name:",
     "Họ, chữ đệm và tên khai sinh",
     "Họ và tên/Full name",
+    "Họ, chữ đệm và tên khai sinhSurname, middle and given name",
+    "Họ, chữ đệm và tên khát xinh Surname, and su",
 ])
 def test_a_name_caption_with_no_colon_is_no_name(caption: str) -> None:
     """tester19 F3: the 2024 card prints its name caption with no colon, its English half after
