@@ -57,7 +57,14 @@ from sohoa.pipeline.owner import co_owners, resolve_owner
 from sohoa.pipeline.papersigner import ink_marks, paper_signer
 from sohoa.pipeline.services import open_archive
 from sohoa.pipeline.settings import Settings
-from sohoa.records import UNASSIGNED_PREFIX, Extraction, FieldValue, OcrPage, Word
+from sohoa.records import (
+    UNASSIGNED_PREFIX,
+    Extraction,
+    FieldValue,
+    OcrPage,
+    Word,
+    shown_dossier_code,
+)
 from sohoa.vntext import fold, nfc, squash_spaces, title_case_name
 
 # A receiving body's code as the desk's default dossier-code pattern prints it ("H19.22").
@@ -748,8 +755,9 @@ class Reviewer:
             # the question is which dossier: accepting would answer it with nothing, and the
             # paper would stay in none (review17 N11)
             raise ConfigError(
-                f"giấy tờ {doc['document_id']} đang ở hồ sơ tạm {doc['dossier_code']} vì giấy "
-                "tiếp nhận không đọc được mã hồ sơ: hãy nhập mã in trên giấy tiếp nhận trước "
+                f"giấy tờ {doc['document_id']} đang ở "
+                f"{shown_dossier_code(doc['dossier_code'])} vì giấy tiếp nhận không đọc được "
+                "mã hồ sơ: hãy nhập mã in trên giấy tiếp nhận trước "
                 f"(`sohoa review set {doc['document_id']} dossier MÃ_HỒ_SƠ --by TÊN`)")
         validity = self.registry.valid_until(spec.code, doc["fields"])
         if validity == VALIDITY_UNKNOWN:
