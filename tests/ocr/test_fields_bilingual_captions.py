@@ -89,3 +89,17 @@ def test_a_lifetime_card_is_valid_for_life(printed: str) -> None:
     assert registry.valid_until("citizen_id_card", values) is None
     dated = extract_fields("citizen_id_card", text.replace(printed, "12/03/2030"), registry)
     assert dated.values()["expiry_date"] == "2030-03-12"
+
+
+@pytest.mark.parametrize(("line", "name"), [
+    ("Họ và tên / Full name NGUYỄN VĂN AN", "Nguyễn Văn An"),
+    ("Họ, chữ đệm và tên khai sinh/Full name NGUYỄN VĂN AN", "Nguyễn Văn An"),
+    ("Họ và tên nguyễn văn an", "Nguyễn Văn An"),
+])
+def test_a_name_after_its_caption_on_the_line_is_still_the_name(line: str, name: str) -> None:
+    """The caption's run-on (tester19 F3) stops at its English half's last word, and lower-case
+    words alone after a caption with no colon are a name written so."""
+    text = ("CĂN CƯỚC\nSố định danh cá nhân/Personal identification number: 036085854461\n"
+            f"{line}\nNgày, tháng, năm sinh/Date of birth: 12/03/1985\nGiới tính/Sex: Nam")
+    got = extract_fields("citizen_id_card", text, load_registry()).fields.get("full_name")
+    assert got is not None and got.value == name, got

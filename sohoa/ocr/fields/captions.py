@@ -211,19 +211,30 @@ def _caption_goes_on(rest: str, *, closed: bool = False) -> int:
     tran thi bich"). 0 when it does not."""
     if not closed and (gloss := re.match(r"[ \t]*" + _GLOSS_TO_END, rest)):
         return gloss.end()  # "Họ và tên/Full name", the name on the next line
-    if not closed and ":" not in rest and _NAME_GLOSS.search(rest) and (
-            rest.lstrip()[:1].islower() or rest.lstrip()[:1] == "/"):
+    gloss = _NAME_GLOSS.search(rest) if not closed else None
+    if gloss and re.fullmatch(r"[ \t/]*(?:[^\W\d_A-Z][^\W\d_]*[ \t]*){0,3}[ \t/]*",
+                              rest[:gloss.start()]):
         # the slash lost to the scan: "… tên khai sinhSurname, middle and given name", "… tên
-        # khát xinh Surname, and su" — the line is the caption's, the name under it
-        return len(rest)
+        # khát xinh Surname, and su" — the caption runs to its English half's last word, the
+        # name after it or under it
+        return gloss.end()
     ends = ":" if closed else f":|{_GLOSS_TO_END}|$"
     m = re.match(r"[ \t]*((?:[^\W\d_]+[ \t]+){0,3}[^\W\d_]+)[ \t]*(?:" + ends + ")", rest)
-    return m.end() if m and m.group(1)[0].islower() else 0
+    if not m or not m.group(1)[0].islower():
+        return 0
+    if m.end() == len(rest) and not rest.rstrip().endswith((":", "/")) and "/" not in rest \
+            and fold(m.group(1)) not in _CAPTION_TAILS:
+        return 0  # lower-case words alone to the line's end are a name written so
+    return m.end()
 
 
+# Words that end a name caption the 2024 card prints with no colon ("Họ, chữ đệm và tên khai
+# sinh", the name on the next line), folded.
+_CAPTION_TAILS = frozenset({"khai sinh"})
 # The English half of a name caption, as bilingual cards print it ("Full name", "Surname, middle
 # and given name"), found whatever joins it to the Vietnamese half.
-_NAME_GLOSS = re.compile(r"(?i)sur ?name|full ?name|given ?name|middle and")
+_NAME_GLOSS = re.compile(r"(?i:sur ?name|full ?name|given ?name|middle and)(?:[ ,.]+[a-z]+)*"
+                         r"[ \t,.:]*")
 # A caption's English half to the end of its line (or to the English caption the table knows,
 # read as a caption of its own), its colon optional: "/Full name", "/ Surname, middle and
 # given name:", "/ ".
