@@ -7,25 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_unread_receipt_ingest import _dossier, _pdf
+from test_unread_receipt_ingest import _dossier, _ingested
 
 from sohoa.errors import ConfigError
-from sohoa.pipeline.home import init_home
-from sohoa.pipeline.ingest import run_ingest
 from sohoa.pipeline.review import Reviewer
 from sohoa.pipeline.services import open_archive
-from sohoa.pipeline.settings import load_settings
 
 
 def test_the_accept_refusal_says_the_group_in_vietnamese(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    init_home(home, dev_key=True, unit="H19.22")
-    settings = load_settings(home=home, environ={"SOHOA_OCR_JOBS": "1"})
     mine, _code = _dossier(31, ["dossier_receipt", "application_form"], unread=True)
-    _pdf(mine, tmp_path / "batch.pdf")
-    events: list[dict] = []
-    run_ingest([tmp_path / "batch.pdf"], settings, emit=events.append)
-    ids = [e["document_id"] for e in events if e.get("document_id")]
+    settings, ids = _ingested(tmp_path, mine)
     with open_archive(settings) as archive, pytest.raises(ConfigError) as refused:
         Reviewer(archive, settings, "Lan").accept(ids[1])
     assert "UNASSIGNED" not in str(refused.value), str(refused.value)

@@ -15,7 +15,7 @@ from sohoa.pipeline.assemble import UNREAD_RECEIPT_CODE
 from sohoa.pipeline.home import init_home
 from sohoa.pipeline.ingest import run_ingest
 from sohoa.pipeline.services import open_archive
-from sohoa.pipeline.settings import load_settings
+from sohoa.pipeline.settings import Settings, load_settings
 from sohoa.synth import make_person, render_document
 from sohoa.vntext import nfc
 
@@ -44,6 +44,18 @@ def _dossier(seed: int, types: list[str], *, unread: bool) -> tuple[list[list[st
             pages.append([line.replace(code, "……………") if unread and code else line
                           for line in lines])
     return pages, code
+
+
+def _ingested(tmp_path: Path, pages: list[list[str]]) -> tuple[Settings, list[str]]:
+    """A desk home (unit H19.22) with ``pages`` ingested as one batch: its settings and the ids
+    of the documents stored, in order."""
+    home = tmp_path / "home"
+    init_home(home, dev_key=True, unit="H19.22")
+    settings = load_settings(home=home, environ={"SOHOA_OCR_JOBS": "1"})
+    _pdf(pages, tmp_path / "batch.pdf")
+    events: list[dict] = []
+    run_ingest([tmp_path / "batch.pdf"], settings, emit=events.append)
+    return settings, [e["document_id"] for e in events if e.get("document_id")]
 
 
 @pytest.mark.parametrize("layout", ["alone", "behind another dossier"])

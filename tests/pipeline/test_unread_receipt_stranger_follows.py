@@ -9,26 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_unread_receipt_ingest import _dossier, _pdf
+from test_unread_receipt_ingest import _dossier, _ingested
 
-from sohoa.pipeline.home import init_home
-from sohoa.pipeline.ingest import run_ingest
 from sohoa.pipeline.review import Reviewer
 from sohoa.pipeline.services import open_archive
-from sohoa.pipeline.settings import load_settings
 
 
 def test_putting_a_typed_code_right_leaves_nothing_in_the_mistyped_dossier(tmp_path: Path
                                                                            ) -> None:
-    home = tmp_path / "home"
-    init_home(home, dev_key=True, unit="H19.22")
-    settings = load_settings(home=home, environ={"SOHOA_OCR_JOBS": "1"})
     mine, code = _dossier(31, ["dossier_receipt", "application_form"], unread=True)
     card, _ = _dossier(77, ["citizen_id_card"], unread=False)
-    _pdf(mine + card, tmp_path / "batch.pdf")
-    events: list[dict] = []
-    run_ingest([tmp_path / "batch.pdf"], settings, emit=events.append)
-    ids = [e["document_id"] for e in events if e.get("document_id")]
+    settings, ids = _ingested(tmp_path, mine + card)
     assert len(ids) == 3
     typo = code[:-2] + code[-1] + code[-2]
     assert typo != code

@@ -11,26 +11,17 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from test_unread_receipt_ingest import _dossier, _pdf
+from test_unread_receipt_ingest import _dossier, _ingested
 
 from sohoa.errors import ConfigError
-from sohoa.pipeline.home import init_home
-from sohoa.pipeline.ingest import run_ingest
 from sohoa.pipeline.review import Reviewer
 from sohoa.pipeline.services import open_archive
-from sohoa.pipeline.settings import load_settings
 
 
 def test_the_neighbours_code_typed_on_an_ownerless_paper_of_the_stack(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    init_home(home, dev_key=True, unit="H19.22")
-    settings = load_settings(home=home, environ={"SOHOA_OCR_JOBS": "1"})
     theirs, their_code = _dossier(77, ["dossier_receipt", "application_form"], unread=False)
     mine, _code = _dossier(31, ["dossier_receipt", "application_form"], unread=True)
-    _pdf(theirs + mine, tmp_path / "batch.pdf")
-    events: list[dict] = []
-    run_ingest([tmp_path / "batch.pdf"], settings, emit=events.append)
-    ids = [e["document_id"] for e in events if e.get("document_id")]
+    settings, ids = _ingested(tmp_path, theirs + mine)
     assert len(ids) == 4
     with open_archive(settings) as archive:
         placeholder = archive.get_document(ids[2])["dossier_code"]

@@ -45,8 +45,8 @@ _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"giấy tờ \S+ chưa có chủ sở hữu"),
      "Tài liệu chưa có chủ sở hữu: hãy nhập số định danh hoặc mã số doanh nghiệp trước khi "
      "duyệt."),
-    (re.compile(r"giấy tờ \S+ đang ở (?:hồ sơ tạm \S+|chưa có mã hồ sơ \(nhóm \w+\)) vì "
-                r"giấy tiếp nhận không đọc được mã"),
+    (re.compile(r"giấy tờ \S+ đang ở chưa có mã hồ sơ \(nhóm \w+\) vì giấy tiếp nhận "
+                r"không đọc được mã"),
      "Giấy tiếp nhận của giấy tờ này không đọc được mã hồ sơ: hãy nhập mã in trên giấy tiếp "
      "nhận vào ô «Mã hồ sơ đúng» rồi bấm «Chuyển hồ sơ» trước khi duyệt xong."),
     (re.compile(r"thời hạn hiệu lực của giấy tờ \S+ tính theo (.+), trường này chưa có giá trị"),
